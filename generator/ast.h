@@ -1,0 +1,458 @@
+/*
+ * ast.h - the syntax tree of a .schema file, and the context that owns it.
+ *
+ * The parser builds the tree with the ast_*_new constructors and nothing
+ * else; the checker (check.c) then resolves names and fills the fields
+ * marked "set by the checker"; the emitters only read.  Every node lives in
+ * the context's pool and is released with ast_ctx_free().
+ *
+ * Lists are singly linked in source order (the parser appends).  Strings are
+ * NUL-terminated copies owned by the pool.
+ */
+#ifndef SCHEMAC_AST_H
+#define SCHEMAC_AST_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/*
+ * A source range.  Lines and columns count from 1; a column counts UTF-8
+ * code points, so a caret printed under the source line lines up (a tab
+ * and a byte that is not valid UTF-8 count one each).  last_column is one
+ * past the range's last code point.  The field names are bison's, so this
+ * type serves as YYLTYPE.
+ */
+typedef struct ast_loc {
+    int first_line;
+    int first_column;
+    int last_line;
+    int last_column;
+} ast_loc;
+
+typedef enum ast_type_kind {
+    AST_T_BOOL,
+    AST_T_INT16,
+    AST_T_INT32,
+    AST_T_INT64,
+    AST_T_FLOAT32,
+    AST_T_FLOAT64,
+    AST_T_NUMERIC, /* numeric(p,s) */
+    AST_T_VARCHAR, /* varchar(n) */
+    AST_T_TEXT,
+    AST_T_BYTES,
+    AST_T_DATE,
+    AST_T_TIMESTAMP,
+    AST_T_UUID,
+    AST_T_JSON,
+    AST_T_NAMED /* a name: an enum, resolved by the checker */
+} ast_type_kind;
+
+struct ast_enum;
+
+typedef struct ast_type {
+    ast_type_kind kind;
+    ast_loc loc;
+    /* numeric(p,s): p in a, s in b; varchar(n): n in a.  The raw digits are
+     * kept so the checker can report an out-of-range size. */
+    int64_t a, b;
+    bool has_b;            /* numeric(p) without a scale */
+    const char *name;      /* AST_T_NAMED: the name as written */
+    struct ast_enum *enm;  /* AST_T_NAMED: set by the checker */
+} ast_type;
+
+typedef enum ast_lit_kind {
+    AST_LIT_INT,     /* 42, -7: text holds the digits with sign */
+    AST_LIT_DECIMAL, /* 12.50, -0.5: text as written */
+    AST_LIT_STRING,  /* 'it''s': text holds the decoded UTF-8, len bytes */
+    AST_LIT_TRUE,
+    AST_LIT_FALSE,
+    AST_LIT_NULL,
+    AST_LIT_NOW,
+    AST_LIT_IDENT    /* an enum value name: text holds the name */
+} ast_lit_kind;
+
+typedef struct ast_literal {
+    ast_lit_kind kind;
+    ast_loc loc;
+    const char *text;
+    size_t len;
+} ast_literal;
+
+/* Expressions, for check (...) constraints. */
+typedef enum ast_expr_kind {
+    AST_E_LITERAL,  /* lit */
+    AST_E_COLUMN,   /* name */
+    AST_E_UNARY,    /* op ('-' or AST_OP_NOT), lhs */
+    AST_E_BINARY,   /* lhs op rhs */
+    AST_E_CALL,     /* name(args) */
+    AST_E_IN,       /* lhs [not] in (args); negated */
+    AST_E_ISNULL,   /* lhs is [not] null; negated */
+    AST_E_BETWEEN,  /* lhs [not] between args->expr and args->next->expr */
+    AST_E_PAREN     /* (lhs) */
+} ast_expr_kind;
+
+typedef enum ast_op {
+    AST_OP_OR = 256,
+    AST_OP_AND,
+    AST_OP_NOT,
+    AST_OP_EQ,     /* = or == */
+    AST_OP_NE,     /* != or <> */
+    AST_OP_LT,
+    AST_OP_LE,
+    AST_OP_GT,
+    AST_OP_GE,
+    AST_OP_LIKE,
+    AST_OP_ADD,
+    AST_OP_SUB,
+    AST_OP_MUL,
+    AST_OP_DIV,
+    AST_OP_MOD,
+    AST_OP_CONCAT, /* || */
+    AST_OP_NEG
+} ast_op;
+
+struct ast_column;
+
+typedef struct ast_expr {
+    ast_expr_kind kind;
+    ast_loc loc;
+    ast_op op;
+    bool negated;
+    struct ast_expr *lhs, *rhs;
+    ast_literal *lit;
+    const char *name;            /* column or function name */
+    struct ast_exprlist *args;
+    struct ast_column *column;   /* AST_E_COLUMN: set by the checker */
+} ast_expr;
+
+typedef struct ast_exprlist {
+    ast_expr *expr;
+    struct ast_exprlist *next;
+} ast_exprlist;
+
+/* A parenthesized list of names: (a, b). */
+typedef struct ast_name {
+    const char *name;
+    ast_loc loc;
+    struct ast_column *column; /* set by the checker */
+    struct ast_name *next;
+} ast_name;
+
+typedef enum ast_action {
+    AST_ACT_NONE = 0, /* not given */
+    AST_ACT_NO_ACTION,
+    AST_ACT_RESTRICT,
+    AST_ACT_CASCADE,
+    AST_ACT_SET_NULL,
+    AST_ACT_SET_DEFAULT
+} ast_action;
+
+struct ast_table;
+
+/* references t(c, ...) [on delete ACT] [on update ACT] */
+typedef struct ast_ref {
+    ast_loc loc;
+    const char *table;
+    ast_loc table_loc;
+    ast_name *cols;
+    ast_action on_delete, on_update;
+    ast_loc dup_loc;  /* a second "on delete" or "on update"; line 0: none */
+    struct ast_table *target; /* set by the checker */
+} ast_ref;
+
+typedef struct ast_column {
+    const char *name;
+    ast_loc loc;      /* the whole column definition */
+    ast_loc name_loc;
+    ast_type type;
+
+    /* Modifiers.  A loc with first_line == 0 means "not given". */
+    ast_loc primary_key;
+    ast_loc autoincrement;
+    ast_loc not_null;
+    ast_loc null_;    /* an explicit "null" modifier */
+    ast_loc unique;
+    ast_literal *dflt;
+    ast_loc dflt_loc;
+    ast_ref *ref;
+    ast_expr *check;
+    ast_loc check_loc;
+    const char *renamed_from;
+    ast_loc renamed_loc;
+
+    const char *comment; /* attached by ast_attach_comments, or NULL */
+
+    /* A repeated modifier is not a syntax error: the first occurrence is
+     * kept above, and the repeats are counted here for the checker. */
+    int dup_modifiers;
+    ast_loc dup_loc;       /* the first repeat */
+    const char *dup_name;  /* its spelling: "not null", "default", ... */
+
+    /* Set by the checker. */
+    bool is_pk;       /* in the primary key, by modifier or table item */
+    bool nullable;    /* neither not null nor primary key */
+    int index;        /* position in the table, from 0 */
+
+    struct ast_column *next;
+} ast_column;
+
+typedef enum ast_item_kind {
+    AST_ITEM_PRIMARY_KEY, /* primary key (cols) */
+    AST_ITEM_UNIQUE,      /* unique (cols) */
+    AST_ITEM_INDEX,       /* index [name] (cols) */
+    AST_ITEM_FOREIGN_KEY, /* foreign key (cols) references ... */
+    AST_ITEM_CHECK        /* check (expr) */
+} ast_item_kind;
+
+typedef struct ast_item {
+    ast_item_kind kind;
+    ast_loc loc;
+    const char *name;  /* index name, NULL when not given */
+    ast_loc name_loc;
+    ast_name *cols;
+    ast_ref *ref;      /* AST_ITEM_FOREIGN_KEY */
+    ast_expr *check;   /* AST_ITEM_CHECK */
+    const char *comment;
+    struct ast_item *next;
+} ast_item;
+
+typedef struct ast_table {
+    const char *name;
+    ast_loc loc;       /* from "table" to the closing brace */
+    ast_loc name_loc;
+    ast_column *columns;
+    ast_item *items;
+    const char *comment;
+    const char *renamed_from; /* table t renamed from old { ... } */
+    ast_loc renamed_loc;
+
+    /* Set by the checker. */
+    int ncolumns;
+    int index;               /* position in the schema, from 0 */
+    const char *row_name;    /* the singular used for the row type */
+    ast_column *autoinc;     /* the autoincrement column, or NULL */
+
+    struct ast_table *next;
+} ast_table;
+
+typedef struct ast_enum_value {
+    const char *name;
+    ast_loc loc;
+    const char *comment;
+    struct ast_enum_value *next;
+} ast_enum_value;
+
+typedef struct ast_enum {
+    const char *name;
+    ast_loc loc;
+    ast_loc name_loc;
+    ast_enum_value *values;
+    const char *comment;
+    int nvalues; /* set by the checker */
+    struct ast_enum *next;
+} ast_enum;
+
+/* A top-level declaration, to keep enums and tables in source order. */
+typedef struct ast_decl {
+    ast_table *table; /* exactly one of table, enm */
+    ast_enum *enm;
+    struct ast_decl *next;
+} ast_decl;
+
+/* A comment seen by the scanner, kept to be attached to declarations. */
+typedef struct ast_comment {
+    const char *text;  /* without the markers, trimmed */
+    int line;          /* line of the comment's start */
+    int end_line;
+    bool trailing;     /* code precedes it on its first line */
+    struct ast_comment *next;
+} ast_comment;
+
+typedef struct ast_schema {
+    const char *name;   /* schema NAME; */
+    ast_loc loc;
+    ast_decl *decls;
+    ast_table *tables;
+    ast_enum *enums;
+    int ntables, nenums; /* set by the checker */
+} ast_schema;
+
+typedef struct ast_diag {
+    ast_loc loc;
+    char *msg;
+    int seq; /* order of report, for a stable sort */
+    bool is_note;
+} ast_diag;
+
+/* Everything about one file being compiled. */
+typedef struct ast_ctx {
+    const char *filename;  /* as given on the command line */
+    const char *src;       /* the whole file */
+    size_t srclen;
+    ast_schema *schema;    /* set by the parser, NULL before */
+    ast_comment *comments; /* in source order */
+    ast_comment *comments_tail;
+    ast_diag *diags;
+    int ndiags, capdiags;
+    int nerrors;
+    struct ast_pool *pool;
+} ast_ctx;
+
+/* Creates a context over src (which it copies).  NULL when out of memory. */
+ast_ctx *ast_ctx_new(const char *filename, const char *src, size_t len);
+void ast_ctx_free(ast_ctx *ctx);
+
+/* Pool allocation: zeroed memory released with the context.  Aborts with a
+ * message on exhaustion (the generator is a short-lived process). */
+void *ast_alloc(ast_ctx *ctx, size_t size);
+char *ast_strdup(ast_ctx *ctx, const char *s);
+char *ast_strndup(ast_ctx *ctx, const char *s, size_t n);
+
+/* Diagnostics: recorded on the context, printed sorted by position.  After
+ * AST_MAX_ERRORS errors one "too many errors" error is recorded and the
+ * rest (with their notes) are only counted in nerrors. */
+#define AST_MAX_ERRORS 100
+
+void ast_error(ast_ctx *ctx, const ast_loc *loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A note attached to the previous error ("previous definition is here"). */
+void ast_note(ast_ctx *ctx, const ast_loc *loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Prints every diagnostic as "file:line:col: error: msg", the source line
+ * and a caret, sorted by position; returns the number of errors. */
+int ast_print_diags(const ast_ctx *ctx, FILE *out);
+
+/*
+ * Parses ctx->src into ctx->schema.  Lexical and syntax errors are recorded
+ * on ctx (parsing recovers at the next declaration or column, so one run
+ * reports all of them).  Returns the number of errors; the schema may be
+ * partial when that is non-zero.  Defined in grammar/.
+ */
+int ast_parse(ast_ctx *ctx);
+
+/* Attaches the comments collected by the scanner to the declarations they
+ * document: the comment lines directly above (no blank line between,
+ * joined with "\n"), and for columns, items and enum values also a comment
+ * at the end of their last line (after the one above, when both exist). */
+void ast_attach_comments(ast_ctx *ctx);
+
+/* A column modifier as the parser sees it, before it lands on the column. */
+typedef enum ast_mod_kind {
+    AST_MOD_PRIMARY_KEY,
+    AST_MOD_AUTOINCREMENT,
+    AST_MOD_NOT_NULL,
+    AST_MOD_NULL,
+    AST_MOD_UNIQUE,
+    AST_MOD_DEFAULT,
+    AST_MOD_REFERENCES,
+    AST_MOD_CHECK,
+    AST_MOD_RENAMED
+} ast_mod_kind;
+
+typedef struct ast_modifier {
+    ast_mod_kind kind;
+    ast_loc loc;
+    ast_literal *lit;  /* AST_MOD_DEFAULT */
+    ast_ref *ref;      /* AST_MOD_REFERENCES */
+    ast_expr *expr;    /* AST_MOD_CHECK */
+    const char *name;  /* AST_MOD_RENAMED: the old name */
+} ast_modifier;
+
+/* Constructors, one per grammar action. */
+ast_schema *ast_schema_new(ast_ctx *ctx, const ast_loc *loc, const char *name);
+void ast_schema_add_table(ast_ctx *ctx, ast_schema *s, ast_table *t);
+void ast_schema_add_enum(ast_ctx *ctx, ast_schema *s, ast_enum *e);
+ast_enum *ast_enum_new(ast_ctx *ctx, const ast_loc *loc, const char *name,
+                       const ast_loc *name_loc, ast_enum_value *values);
+ast_enum_value *ast_enum_value_new(ast_ctx *ctx, const ast_loc *loc,
+                                   const char *name);
+ast_table *ast_table_new(ast_ctx *ctx, const ast_loc *loc, const char *name,
+                         const ast_loc *name_loc);
+void ast_table_add_column(ast_table *t, ast_column *c);
+void ast_table_add_item(ast_table *t, ast_item *it);
+ast_column *ast_column_new(ast_ctx *ctx, const ast_loc *loc, const char *name,
+                           const ast_loc *name_loc, const ast_type *type);
+ast_literal *ast_literal_new(ast_ctx *ctx, const ast_loc *loc,
+                             ast_lit_kind kind, const char *text, size_t len);
+ast_expr *ast_expr_new(ast_ctx *ctx, const ast_loc *loc, ast_expr_kind kind);
+ast_name *ast_name_new(ast_ctx *ctx, const ast_loc *loc, const char *name);
+ast_ref *ast_ref_new(ast_ctx *ctx, const ast_loc *loc, const char *table,
+                     const ast_loc *table_loc, ast_name *cols);
+ast_item *ast_item_new(ast_ctx *ctx, const ast_loc *loc, ast_item_kind kind);
+
+/*
+ * More constructors for the grammar.  The ones returning their first
+ * argument let a left-recursive rule append and pass the node on.
+ */
+ast_type ast_type_make(ast_type_kind kind, const ast_loc *loc);
+/* numeric(a) / numeric(a,b) / varchar(a): b is NULL when absent.  Digits
+ * beyond INT64_MAX saturate (the checker reports the range). */
+ast_type ast_type_sized(ast_type_kind kind, const ast_loc *loc,
+                        const ast_literal *a, const ast_literal *b);
+ast_type ast_type_named(ast_ctx *ctx, const ast_loc *loc, const char *name);
+ast_table *ast_table_renamed(ast_ctx *ctx, ast_table *t, const char *old,
+                             const ast_loc *old_loc);
+/* Sets the table's full range and appends it to ctx->schema. */
+void ast_table_end(ast_ctx *ctx, ast_table *t, const ast_loc *loc);
+ast_enum *ast_enum_add_value(ast_ctx *ctx, ast_enum *e, const ast_loc *loc,
+                             const char *name);
+void ast_enum_end(ast_ctx *ctx, ast_enum *e, const ast_loc *loc);
+ast_column *ast_column_add_modifier(ast_ctx *ctx, ast_column *c,
+                                    const ast_modifier *m);
+ast_modifier ast_mod_flag(ast_mod_kind kind, const ast_loc *loc);
+ast_modifier ast_mod_default(const ast_loc *loc, ast_literal *lit);
+ast_modifier ast_mod_ref(const ast_loc *loc, ast_ref *ref);
+ast_modifier ast_mod_check(const ast_loc *loc, ast_expr *expr);
+ast_modifier ast_mod_renamed(const ast_loc *loc, const char *old);
+/* -5 from 5: a new literal whose text carries the sign. */
+ast_literal *ast_literal_negate(ast_ctx *ctx, const ast_loc *loc,
+                                const ast_literal *lit);
+ast_name *ast_name_append(ast_ctx *ctx, ast_name *list, const ast_loc *loc,
+                          const char *name);
+/* on delete (update == false) or on update ACTION, written from `from`
+ * (the "on") to `to` (the action). */
+ast_ref *ast_ref_action(ast_ref *r, const ast_loc *from, const ast_loc *to,
+                        bool update, ast_action act);
+ast_item *ast_item_cols(ast_ctx *ctx, const ast_loc *loc, ast_item_kind kind,
+                        const char *name, const ast_loc *name_loc,
+                        ast_name *cols);
+ast_item *ast_item_fk(ast_ctx *ctx, const ast_loc *loc, ast_name *cols,
+                      ast_ref *ref);
+ast_item *ast_item_check(ast_ctx *ctx, const ast_loc *loc, ast_expr *e);
+ast_expr *ast_expr_lit(ast_ctx *ctx, const ast_loc *loc, ast_literal *lit);
+ast_expr *ast_expr_column(ast_ctx *ctx, const ast_loc *loc, const char *name);
+/* op is AST_OP_NEG or AST_OP_NOT. */
+ast_expr *ast_expr_unary(ast_ctx *ctx, const ast_loc *loc, ast_op op,
+                         ast_expr *e);
+ast_expr *ast_expr_binary(ast_ctx *ctx, const ast_loc *loc, ast_op op,
+                          ast_expr *lhs, ast_expr *rhs);
+ast_expr *ast_expr_call(ast_ctx *ctx, const ast_loc *loc, const char *name,
+                        ast_exprlist *args);
+ast_expr *ast_expr_in(ast_ctx *ctx, const ast_loc *loc, ast_expr *lhs,
+                      bool negated, ast_exprlist *list);
+ast_expr *ast_expr_isnull(ast_ctx *ctx, const ast_loc *loc, ast_expr *lhs,
+                          bool negated);
+ast_expr *ast_expr_between(ast_ctx *ctx, const ast_loc *loc, ast_expr *lhs,
+                           bool negated, ast_expr *lo, ast_expr *hi);
+/* lhs [not] like rhs: "not like" is built as not (lhs like rhs). */
+ast_expr *ast_expr_like(ast_ctx *ctx, const ast_loc *loc, ast_expr *lhs,
+                        bool negated, ast_expr *rhs);
+ast_expr *ast_expr_paren(ast_ctx *ctx, const ast_loc *loc, ast_expr *e);
+ast_exprlist *ast_exprlist_append(ast_ctx *ctx, ast_exprlist *list,
+                                  ast_expr *e);
+
+/* Text helpers shared by the checker and emitters. */
+const char *ast_type_name(ast_type_kind k);
+/* True when name is a keyword of the language or reserved in SQL, so
+ * emitted SQL must quote it.  (The emitters quote every name anyway; this
+ * is for messages and for C names that collide with C keywords.) */
+bool ast_is_sql_keyword(const char *name);
+bool ast_is_c_keyword(const char *name);
+/* The length in bytes of the well-formed UTF-8 sequence at s (at most n
+ * bytes available), or 0 when the bytes there are not valid UTF-8. */
+size_t ast_utf8_len(const char *s, size_t n);
+
+#endif /* SCHEMAC_AST_H */

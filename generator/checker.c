@@ -1,0 +1,1160 @@
+/*
+ * checker.c - the semantic checker.
+ *
+ * The parser accepts anything shaped like a schema; this file decides
+ * whether it means something.  It walks the tree once per concern (names,
+ * types, keys, references, checks), records every error it finds on the
+ * context with the location of the offending token, and fills the derived
+ * fields the emitters read.  It never stops at the first error: a person
+ * fixing a schema wants the whole list.
+ */
+#include "checker.h"
+
+#include "names.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schemac.h" /* SC_DEFAULT_* */
+
+/* PostgreSQL truncates longer identifiers; both databases must agree. */
+#define MAX_NAME_LEN 63
+#define MAX_VARCHAR 10485760
+#define MAX_NUMERIC 1000
+
+static bool given(const ast_loc *loc)
+{
+    return loc->first_line != 0;
+}
+
+static const char *type_text(ast_ctx *ctx, const ast_type *t);
+
+/* ---------------------------------------------------------------------
+ * Model predicates shared with the emitters
+ * ------------------------------------------------------------------- */
+
+bool model_is_scaled(const ast_type *t)
+{
+    return t->kind == AST_T_NUMERIC && t->a <= 18;
+}
+
+bool model_is_pointer(const ast_column *c)
+{
+    switch (c->type.kind) {
+    case AST_T_VARCHAR:
+    case AST_T_TEXT:
+    case AST_T_JSON:
+    case AST_T_BYTES:
+        return true;
+    case AST_T_NUMERIC:
+        return !model_is_scaled(&c->type);
+    default:
+        return false;
+    }
+}
+
+bool model_has_flag(const ast_column *c)
+{
+    if (model_is_pointer(c))
+        return false;
+    if (c->nullable)
+        return true;
+    return c->dflt && c->dflt->kind == AST_LIT_NOW;
+}
+
+const ast_enum *model_enum(const ast_column *c)
+{
+    return c->type.kind == AST_T_NAMED ? c->type.enm : NULL;
+}
+
+int model_primary_key(const ast_table *t, const ast_column **cols, int max)
+{
+    const ast_item *it;
+    const ast_column *c;
+    const ast_name *n;
+    int k = 0;
+
+    for (it = t->items; it; it = it->next) {
+        if (it->kind != AST_ITEM_PRIMARY_KEY)
+            continue;
+        for (n = it->cols; n && k < max; n = n->next)
+            if (n->column)
+                cols[k++] = n->column;
+        return k;
+    }
+    for (c = t->columns; c && k < max; c = c->next)
+        if (given(&c->primary_key))
+            cols[k++] = c;
+    return k;
+}
+
+/* ---------------------------------------------------------------------
+ * Lookups
+ * ------------------------------------------------------------------- */
+
+static ast_table *find_table(const ast_schema *s, const char *name)
+{
+    ast_table *t;
+
+    for (t = s->tables; t; t = t->next)
+        if (strcmp(t->name, name) == 0)
+            return t;
+    return NULL;
+}
+
+static ast_enum *find_enum(const ast_schema *s, const char *name)
+{
+    ast_enum *e;
+
+    for (e = s->enums; e; e = e->next)
+        if (strcmp(e->name, name) == 0)
+            return e;
+    return NULL;
+}
+
+static ast_column *find_column(const ast_table *t, const char *name)
+{
+    ast_column *c;
+
+    for (c = t->columns; c; c = c->next)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+static int enum_value_index(const ast_enum *e, const char *name)
+{
+    const ast_enum_value *v;
+    int i = 0;
+
+    for (v = e->values; v; v = v->next, i++)
+        if (strcmp(v->name, name) == 0)
+            return i;
+    return -1;
+}
+
+static int strcasecmp_ascii(const char *a, const char *b)
+{
+    while (*a && tolower((unsigned char)*a) == tolower((unsigned char)*b))
+        a++, b++;
+    return tolower((unsigned char)*a) - tolower((unsigned char)*b);
+}
+
+/* ---------------------------------------------------------------------
+ * Names
+ * ------------------------------------------------------------------- */
+
+static void check_name_length(ast_ctx *ctx, const char *what,
+                              const char *name, const ast_loc *loc)
+{
+    if (strlen(name) > MAX_NAME_LEN)
+        ast_error(ctx, loc, "%s name \"%.20s...\" is longer than %d bytes",
+                  what, name, MAX_NAME_LEN);
+}
+
+/*
+ * SQLite folds the case of table names and PostgreSQL does not, so two
+ * names that differ only in case would mean different things on the two.
+ */
+static void check_table_names(ast_ctx *ctx, ast_schema *s)
+{
+    ast_table *t, *u;
+    ast_enum *e;
+
+    for (t = s->tables; t; t = t->next) {
+        check_name_length(ctx, "table", t->name, &t->name_loc);
+        for (u = s->tables; u != t; u = u->next) {
+            if (strcmp(t->name, u->name) == 0) {
+                ast_error(ctx, &t->name_loc, "duplicate table \"%s\"",
+                          t->name);
+                ast_note(ctx, &u->name_loc, "previous definition is here");
+                break;
+            }
+            if (strcasecmp_ascii(t->name, u->name) == 0) {
+                ast_error(ctx, &t->name_loc,
+                          "table \"%s\" differs from table \"%s\" only in "
+                          "case", t->name, u->name);
+                break;
+            }
+            if (strcmp(t->row_name, u->row_name) == 0) {
+                ast_error(ctx, &t->name_loc,
+                          "tables \"%s\" and \"%s\" would both have the row "
+                          "type %s_%s", u->name, t->name, s->name,
+                          t->row_name);
+                break;
+            }
+        }
+        for (e = s->enums; e; e = e->next)
+            if (strcmp(e->name, t->row_name) == 0)
+                ast_error(ctx, &t->name_loc,
+                          "the row type of table \"%s\" would be %s_%s, the "
+                          "name of enum \"%s\"", t->name, s->name,
+                          t->row_name, e->name);
+    }
+}
+
+static void check_enums(ast_ctx *ctx, ast_schema *s)
+{
+    ast_enum *e, *f;
+    ast_enum_value *v, *w;
+
+    for (e = s->enums; e; e = e->next) {
+        check_name_length(ctx, "enum", e->name, &e->name_loc);
+        for (f = s->enums; f != e; f = f->next)
+            if (strcmp(e->name, f->name) == 0) {
+                ast_error(ctx, &e->name_loc, "duplicate enum \"%s\"",
+                          e->name);
+                ast_note(ctx, &f->name_loc, "previous definition is here");
+                break;
+            }
+        if (find_table(s, e->name))
+            ast_error(ctx, &e->name_loc,
+                      "enum \"%s\" has the name of a table", e->name);
+        e->nvalues = 0;
+        for (v = e->values; v; v = v->next) {
+            e->nvalues++;
+            check_name_length(ctx, "enum value", v->name, &v->loc);
+            for (w = e->values; w != v; w = w->next) {
+                if (strcmp(v->name, w->name) == 0) {
+                    ast_error(ctx, &v->loc,
+                              "duplicate value \"%s\" in enum \"%s\"",
+                              v->name, e->name);
+                    ast_note(ctx, &w->loc, "previous definition is here");
+                    break;
+                }
+                if (strcasecmp_ascii(v->name, w->name) == 0) {
+                    ast_error(ctx, &v->loc,
+                              "enum values \"%s\" and \"%s\" would have the "
+                              "same C name", w->name, v->name);
+                    break;
+                }
+            }
+        }
+        if (e->nvalues == 0)
+            ast_error(ctx, &e->name_loc, "enum \"%s\" has no values",
+                      e->name);
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * Types
+ * ------------------------------------------------------------------- */
+
+static void check_type(ast_ctx *ctx, ast_schema *s, ast_column *c)
+{
+    ast_type *t = &c->type;
+
+    switch (t->kind) {
+    case AST_T_VARCHAR:
+        if (t->a < 1 || t->a > MAX_VARCHAR)
+            ast_error(ctx, &t->loc,
+                      "varchar length must be between 1 and %d, not %lld",
+                      MAX_VARCHAR, (long long)t->a);
+        break;
+    case AST_T_NUMERIC:
+        if (t->a < 1 || t->a > MAX_NUMERIC)
+            ast_error(ctx, &t->loc,
+                      "numeric precision must be between 1 and %d, not %lld",
+                      MAX_NUMERIC, (long long)t->a);
+        else if (t->b < 0 || t->b > t->a)
+            ast_error(ctx, &t->loc,
+                      "numeric scale must be between 0 and the precision "
+                      "%lld, not %lld", (long long)t->a, (long long)t->b);
+        break;
+    case AST_T_NAMED:
+        t->enm = find_enum(s, t->name);
+        if (!t->enm) {
+            if (find_table(s, t->name))
+                ast_error(ctx, &t->loc,
+                          "\"%s\" is a table, not a type; use "
+                          "references %s(...) for a foreign key",
+                          t->name, t->name);
+            else
+                ast_error(ctx, &t->loc, "unknown type \"%s\"", t->name);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * Defaults
+ * ------------------------------------------------------------------- */
+
+static bool parse_int64(const char *text, int64_t *out)
+{
+    char *end;
+    long long v;
+
+    errno = 0;
+    v = strtoll(text, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+/*
+ * Scales a decimal literal ("-12.5") by 10^scale into *out.  Fails when it
+ * has more fraction digits than scale, or more than prec digits in all.
+ */
+static bool scale_decimal(const char *text, int prec, int scale,
+                          int64_t *out)
+{
+    const char *p = text;
+    bool neg = false;
+    int64_t v = 0;
+    int digits = 0, frac = -1;
+
+    if (*p == '-' || *p == '+')
+        neg = *p++ == '-';
+    for (; *p; p++) {
+        if (*p == '.') {
+            frac = 0;
+            continue;
+        }
+        if (frac >= 0 && ++frac > scale) {
+            if (*p != '0')
+                return false;
+            continue;
+        }
+        if (v > (INT64_MAX - 9) / 10)
+            return false;
+        v = v * 10 + (*p - '0');
+        if (v)
+            digits++;
+    }
+    for (frac = frac < 0 ? 0 : frac; frac < scale; frac++) {
+        if (v > INT64_MAX / 10)
+            return false;
+        v *= 10;
+        if (v)
+            digits++;
+    }
+    if (digits > prec)
+        return false;
+    *out = neg ? -v : v;
+    return true;
+}
+
+/* Digits before and after the point of a decimal literal. */
+static bool decimal_fits(const char *text, int prec, int scale)
+{
+    const char *p = text + (*text == '-' || *text == '+');
+    const char *dot = strchr(p, '.');
+    size_t ip = dot ? (size_t)(dot - p) : strlen(p);
+    size_t fp = dot ? strlen(dot + 1) : 0;
+
+    while (ip > 0 && *p == '0')
+        p++, ip--;
+    while (fp > 0 && dot[fp] == '0')
+        fp--;
+    return (int)fp <= scale && (int)ip <= prec - scale;
+}
+
+static size_t utf8_length(const char *s, size_t n)
+{
+    size_t i, k = 0;
+
+    for (i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xc0) != 0x80)
+            k++;
+    return k;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = tolower(c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* 8-4-4-4-12 hex digits into 16 bytes. */
+static bool parse_uuid(const char *s, size_t n, uint8_t out[16])
+{
+    size_t i, k = 0;
+
+    if (n != 36)
+        return false;
+    for (i = 0; i < n; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-')
+                return false;
+            continue;
+        }
+        if (hexval((unsigned char)s[i]) < 0 || hexval((unsigned char)s[i + 1]) < 0)
+            return false;
+        out[k++] = (uint8_t)(hexval((unsigned char)s[i]) * 16 +
+                             hexval((unsigned char)s[i + 1]));
+        i++;
+    }
+    return k == 16;
+}
+
+/* Days from 1970-01-01 to a proleptic Gregorian date. */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    int64_t era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static bool valid_date(int y, int m, int d)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30,
+                                31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return false;
+    return !(m == 2 && d == 29 && !leap);
+}
+
+/* 'YYYY-MM-DD' into days. */
+static bool parse_date(const char *s, int64_t *days)
+{
+    int y, m, d, n = 0;
+
+    if (sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || s[n] ||
+        n != 10 || !valid_date(y, m, d))
+        return false;
+    *days = days_from_civil(y, m, d);
+    return true;
+}
+
+/* 'YYYY-MM-DD HH:MM:SS[.ffffff][Z]' (or with T) into microseconds, UTC. */
+static bool parse_timestamp(const char *s, int64_t *us)
+{
+    int y, mo, d, h, mi, sec, n = 0;
+    int64_t frac = 0, days;
+    int fd = 0;
+    const char *p;
+
+    if (sscanf(s, "%4d-%2d-%2d%*1[ T]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi,
+               &sec, &n) != 6 || n != 19 || !valid_date(y, mo, d) ||
+        h > 23 || mi > 59 || sec > 59 || h < 0 || mi < 0 || sec < 0)
+        return false;
+    p = s + n;
+    if (*p == '.') {
+        for (p++; isdigit((unsigned char)*p); p++, fd++)
+            if (fd < 6)
+                frac = frac * 10 + (*p - '0');
+        if (fd == 0)
+            return false;
+        for (; fd < 6; fd++)
+            frac *= 10;
+    }
+    if (*p == 'Z')
+        p++;
+    if (*p)
+        return false;
+    days = days_from_civil(y, mo, d);
+    *us = ((days * 24 + h) * 60 + mi) * 60 + sec;
+    *us = *us * 1000000 + frac;
+    return true;
+}
+
+static bool default_int(const ast_column *c, const ast_literal *l,
+                        model_default *out, const char **why)
+{
+    int64_t v;
+    int64_t lo = INT64_MIN, hi = INT64_MAX;
+
+    if (l->kind != AST_LIT_INT) {
+        *why = "expected an integer";
+        return false;
+    }
+    if (c->type.kind == AST_T_INT16)
+        lo = INT16_MIN, hi = INT16_MAX;
+    else if (c->type.kind == AST_T_INT32)
+        lo = INT32_MIN, hi = INT32_MAX;
+    if (!parse_int64(l->text, &v) || v < lo || v > hi) {
+        *why = "out of range";
+        return false;
+    }
+    out->i = v;
+    return true;
+}
+
+static bool default_numeric(const ast_column *c, const ast_literal *l,
+                            model_default *out, const char **why)
+{
+    int prec = (int)c->type.a, scale = (int)c->type.b;
+
+    if (l->kind != AST_LIT_INT && l->kind != AST_LIT_DECIMAL) {
+        *why = "expected a number";
+        return false;
+    }
+    if (!decimal_fits(l->text, prec, scale)) {
+        *why = "more digits than the precision and scale allow";
+        return false;
+    }
+    if (model_is_scaled(&c->type))
+        return scale_decimal(l->text, prec, scale, &out->i) ||
+               (*why = "out of range", false);
+    out->s = l->text;
+    out->len = strlen(l->text);
+    return true;
+}
+
+static bool default_string_typed(const ast_column *c, const ast_literal *l,
+                                 model_default *out, const char **why)
+{
+    if (l->kind != AST_LIT_STRING) {
+        *why = "expected a string";
+        return false;
+    }
+    switch (c->type.kind) {
+    case AST_T_VARCHAR:
+        if ((int64_t)utf8_length(l->text, l->len) > c->type.a) {
+            *why = "longer than the varchar allows";
+            return false;
+        }
+        break;
+    case AST_T_DATE:
+        if (!parse_date(l->text, &out->i)) {
+            *why = "expected 'YYYY-MM-DD' or now";
+            return false;
+        }
+        return true;
+    case AST_T_TIMESTAMP:
+        if (!parse_timestamp(l->text, &out->i)) {
+            *why = "expected 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC) or now";
+            return false;
+        }
+        return true;
+    default:
+        break;
+    }
+    out->s = l->text;
+    out->len = l->len;
+    return true;
+}
+
+bool model_column_default(ast_ctx *ctx, const ast_column *c,
+                          model_default *out, const char **why)
+{
+    const ast_literal *l = c->dflt;
+    const ast_enum *e;
+    uint8_t *u;
+    char *end;
+
+    memset(out, 0, sizeof *out);
+    *why = "does not fit the type";
+    if (!l)
+        return true;
+    if (l->kind == AST_LIT_NULL) {
+        out->kind = SC_DEFAULT_NULL;
+        if (!c->nullable) {
+            *why = "the column is not null";
+            return false;
+        }
+        return true;
+    }
+    out->kind = SC_DEFAULT_VALUE;
+    if (l->kind == AST_LIT_NOW) {
+        out->kind = SC_DEFAULT_NOW;
+        if (c->type.kind != AST_T_DATE && c->type.kind != AST_T_TIMESTAMP) {
+            *why = "now is a default for date and timestamp columns only";
+            return false;
+        }
+        return true;
+    }
+    switch (c->type.kind) {
+    case AST_T_BOOL:
+        if (l->kind != AST_LIT_TRUE && l->kind != AST_LIT_FALSE) {
+            *why = "expected true or false";
+            return false;
+        }
+        out->i = l->kind == AST_LIT_TRUE;
+        return true;
+    case AST_T_INT16:
+    case AST_T_INT32:
+    case AST_T_INT64:
+        return default_int(c, l, out, why);
+    case AST_T_FLOAT32:
+    case AST_T_FLOAT64:
+        if (l->kind != AST_LIT_INT && l->kind != AST_LIT_DECIMAL) {
+            *why = "expected a number";
+            return false;
+        }
+        out->f = strtod(l->text, &end);
+        if (!isfinite(out->f) ||
+            (c->type.kind == AST_T_FLOAT32 && fabs(out->f) > 3.4e38)) {
+            *why = "out of range";
+            return false;
+        }
+        return true;
+    case AST_T_NUMERIC:
+        return default_numeric(c, l, out, why);
+    case AST_T_VARCHAR:
+    case AST_T_TEXT:
+    case AST_T_JSON:
+    case AST_T_BYTES:
+    case AST_T_DATE:
+    case AST_T_TIMESTAMP:
+        return default_string_typed(c, l, out, why);
+    case AST_T_UUID:
+        u = ast_alloc(ctx, 16);
+        if (l->kind != AST_LIT_STRING || !parse_uuid(l->text, l->len, u)) {
+            *why = "expected a uuid string 'xxxxxxxx-xxxx-xxxx-xxxx-"
+                   "xxxxxxxxxxxx'";
+            return false;
+        }
+        out->s = (const char *)u;
+        out->len = 16;
+        return true;
+    case AST_T_NAMED:
+        e = c->type.enm;
+        if (!e)
+            return true; /* unknown type, reported already */
+        if (l->kind != AST_LIT_IDENT ||
+            (out->i = enum_value_index(e, l->text)) < 0) {
+            *why = "expected a value of the enum";
+            return false;
+        }
+        return true;
+    }
+    return false;
+}
+
+static void check_default(ast_ctx *ctx, ast_column *c)
+{
+    model_default d;
+    const char *why;
+
+    if (!c->dflt)
+        return;
+    if (given(&c->autoincrement)) {
+        ast_error(ctx, &c->dflt->loc,
+                  "an autoincrement column cannot have a default");
+        return;
+    }
+    if (!model_column_default(ctx, c, &d, &why)) {
+        if (c->dflt->kind == AST_LIT_IDENT && c->type.enm)
+            ast_error(ctx, &c->dflt->loc,
+                      "default \"%s\" is not a value of enum \"%s\"",
+                      c->dflt->text, c->type.enm->name);
+        else
+            ast_error(ctx, &c->dflt->loc,
+                      "default for column \"%s\" of type %s: %s", c->name,
+                      type_text(ctx, &c->type), why);
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * Columns and keys
+ * ------------------------------------------------------------------- */
+
+static void check_columns(ast_ctx *ctx, ast_schema *s, ast_table *t)
+{
+    ast_column *c, *d;
+    const char *field, *other;
+    int i = 0;
+
+    for (c = t->columns; c; c = c->next) {
+        c->index = i++;
+        check_name_length(ctx, "column", c->name, &c->name_loc);
+        for (d = t->columns; d != c; d = d->next) {
+            if (strcmp(c->name, d->name) == 0) {
+                ast_error(ctx, &c->name_loc,
+                          "duplicate column \"%s\" in table \"%s\"", c->name,
+                          t->name);
+                ast_note(ctx, &d->name_loc, "previous definition is here");
+                break;
+            }
+            if (strcasecmp_ascii(c->name, d->name) == 0) {
+                ast_error(ctx, &c->name_loc,
+                          "column \"%s\" differs from column \"%s\" only in "
+                          "case", c->name, d->name);
+                break;
+            }
+        }
+        check_type(ctx, s, c);
+        if (given(&c->not_null) && given(&c->null_))
+            ast_error(ctx, &c->null_,
+                      "column \"%s\" is declared both null and not null",
+                      c->name);
+        if (given(&c->primary_key) && given(&c->null_))
+            ast_error(ctx, &c->null_,
+                      "primary key column \"%s\" cannot be null", c->name);
+        if (given(&c->renamed_loc) && strcmp(c->renamed_from, c->name) == 0)
+            ast_error(ctx, &c->renamed_loc,
+                      "column \"%s\" is renamed from itself", c->name);
+    }
+    t->ncolumns = i;
+
+    /* A field has_x must not collide with a column named has_x. */
+    for (c = t->columns; c; c = c->next) {
+        field = names_field(ctx, c->name);
+        for (d = t->columns; d; d = d->next) {
+            if (d == c || !model_has_flag(d))
+                continue;
+            other = d->name;
+            if (strncmp(field, "has_", 4) == 0 &&
+                strcmp(field + 4, other) == 0)
+                ast_error(ctx, &c->name_loc,
+                          "column \"%s\" collides with the null flag of "
+                          "column \"%s\"", c->name, other);
+        }
+    }
+}
+
+static void check_name_list(ast_ctx *ctx, ast_table *t, ast_name *list,
+                            const char *what)
+{
+    ast_name *n, *m;
+
+    for (n = list; n; n = n->next) {
+        n->column = find_column(t, n->name);
+        if (!n->column)
+            ast_error(ctx, &n->loc, "unknown column \"%s\" in %s of table "
+                      "\"%s\"", n->name, what, t->name);
+        for (m = list; m != n; m = m->next)
+            if (strcmp(m->name, n->name) == 0) {
+                ast_error(ctx, &n->loc, "column \"%s\" appears twice in %s",
+                          n->name, what);
+                break;
+            }
+    }
+}
+
+static void check_primary_key(ast_ctx *ctx, ast_table *t)
+{
+    const ast_loc *first = NULL;
+    ast_column *c;
+    ast_item *it;
+    ast_name *n;
+    int autoinc = 0;
+
+    for (c = t->columns; c; c = c->next) {
+        if (!given(&c->primary_key))
+            continue;
+        if (first) {
+            ast_error(ctx, &c->primary_key,
+                      "table \"%s\" has two primary keys; use primary key "
+                      "(a, b) for a composite key", t->name);
+            ast_note(ctx, first, "first primary key is here");
+        } else {
+            first = &c->primary_key;
+        }
+        c->is_pk = true;
+    }
+    for (it = t->items; it; it = it->next) {
+        if (it->kind != AST_ITEM_PRIMARY_KEY)
+            continue;
+        if (first) {
+            ast_error(ctx, &it->loc, "table \"%s\" has two primary keys",
+                      t->name);
+            ast_note(ctx, first, "first primary key is here");
+            continue;
+        }
+        first = &it->loc;
+        check_name_list(ctx, t, it->cols, "the primary key");
+        for (n = it->cols; n; n = n->next)
+            if (n->column) {
+                n->column->is_pk = true;
+                if (given(&n->column->null_))
+                    ast_error(ctx, &n->loc,
+                              "primary key column \"%s\" cannot be null",
+                              n->name);
+            }
+    }
+    if (!first)
+        ast_error(ctx, &t->name_loc, "table \"%s\" has no primary key",
+                  t->name);
+
+    for (c = t->columns; c; c = c->next) {
+        c->nullable = !given(&c->not_null) && !c->is_pk;
+        if (!given(&c->autoincrement))
+            continue;
+        if (autoinc++) {
+            ast_error(ctx, &c->autoincrement,
+                      "table \"%s\" has more than one autoincrement column",
+                      t->name);
+            continue;
+        }
+        t->autoinc = c;
+        if (c->type.kind != AST_T_INT64 && c->type.kind != AST_T_INT32 &&
+            c->type.kind != AST_T_INT16)
+            ast_error(ctx, &c->autoincrement,
+                      "autoincrement column \"%s\" must be an integer, not %s",
+                      c->name, c->type.kind == AST_T_NAMED
+                                   ? c->type.name
+                                   : ast_type_name(c->type.kind));
+        else if (!given(&c->primary_key))
+            ast_error(ctx, &c->autoincrement,
+                      "autoincrement column \"%s\" must be the table's only "
+                      "primary key column", c->name);
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * References
+ * ------------------------------------------------------------------- */
+
+static bool same_type(const ast_type *a, const ast_type *b)
+{
+    if (a->kind != b->kind)
+        return false;
+    if (a->kind == AST_T_NUMERIC)
+        return a->a == b->a && a->b == b->b;
+    if (a->kind == AST_T_NAMED)
+        return a->enm == b->enm;
+    return true;
+}
+
+static const char *type_text(ast_ctx *ctx, const ast_type *t)
+{
+    char tmp[64];
+
+    switch (t->kind) {
+    case AST_T_VARCHAR:
+        snprintf(tmp, sizeof tmp, "varchar(%lld)", (long long)t->a);
+        return ast_strdup(ctx, tmp);
+    case AST_T_NUMERIC:
+        snprintf(tmp, sizeof tmp, "numeric(%lld,%lld)", (long long)t->a,
+                 (long long)t->b);
+        return ast_strdup(ctx, tmp);
+    case AST_T_NAMED:
+        return t->name;
+    default:
+        return ast_type_name(t->kind);
+    }
+}
+
+/* Is the column list exactly the target's primary key or a unique set? */
+static bool is_unique_target(const ast_table *t, const ast_name *cols)
+{
+    const ast_column *pk[64];
+    const ast_item *it;
+    const ast_name *n, *m;
+    int npk, k, count = 0;
+    bool found;
+
+    for (n = cols; n; n = n->next)
+        count++;
+    if (count == 1 && cols->column &&
+        (given(&cols->column->unique) ||
+         (cols->column->is_pk && model_primary_key(t, pk, 64) == 1)))
+        return true;
+    npk = model_primary_key(t, pk, 64);
+    if (npk == count) {
+        found = true;
+        for (n = cols; n && found; n = n->next) {
+            found = false;
+            for (k = 0; k < npk; k++)
+                if (pk[k] == n->column)
+                    found = true;
+        }
+        if (found)
+            return true;
+    }
+    for (it = t->items; it; it = it->next) {
+        int len = 0;
+
+        if (it->kind != AST_ITEM_UNIQUE)
+            continue;
+        for (m = it->cols; m; m = m->next)
+            len++;
+        if (len != count)
+            continue;
+        found = true;
+        for (n = cols; n && found; n = n->next) {
+            found = false;
+            for (m = it->cols; m; m = m->next)
+                if (m->column == n->column)
+                    found = true;
+        }
+        if (found)
+            return true;
+    }
+    return false;
+}
+
+static void check_ref(ast_ctx *ctx, ast_schema *s, ast_table *t,
+                      ast_name *local, ast_ref *r)
+{
+    ast_name *n, *m;
+    int nl = 0, nr = 0;
+
+    r->target = find_table(s, r->table);
+    if (!r->target) {
+        ast_error(ctx, &r->table_loc, "unknown table \"%s\" in references",
+                  r->table);
+        return;
+    }
+    for (n = r->cols; n; n = n->next) {
+        nr++;
+        n->column = find_column(r->target, n->name);
+        if (!n->column)
+            ast_error(ctx, &n->loc,
+                      "unknown column \"%s\" in references %s(...)", n->name,
+                      r->table);
+    }
+    for (n = local; n; n = n->next)
+        nl++;
+    if (nl != nr) {
+        ast_error(ctx, &r->loc,
+                  "foreign key has %d column%s but references %d", nl,
+                  nl == 1 ? "" : "s", nr);
+        return;
+    }
+    for (n = local, m = r->cols; n && m; n = n->next, m = m->next) {
+        if (!n->column || !m->column)
+            return;
+        if (!same_type(&n->column->type, &m->column->type))
+            ast_error(ctx, &m->loc,
+                      "foreign key column \"%s\" is %s but %s.%s is %s",
+                      n->column->name, type_text(ctx, &n->column->type),
+                      r->table, m->column->name,
+                      type_text(ctx, &m->column->type));
+        if (r->on_delete == AST_ACT_SET_NULL && !n->column->nullable)
+            ast_error(ctx, &r->loc,
+                      "on delete set null, but column \"%s\" is not null",
+                      n->column->name);
+        if (r->on_update == AST_ACT_SET_NULL && !n->column->nullable)
+            ast_error(ctx, &r->loc,
+                      "on update set null, but column \"%s\" is not null",
+                      n->column->name);
+        if ((r->on_delete == AST_ACT_SET_DEFAULT ||
+             r->on_update == AST_ACT_SET_DEFAULT) && !n->column->dflt)
+            ast_error(ctx, &r->loc,
+                      "set default, but column \"%s\" has no default",
+                      n->column->name);
+    }
+    if (!is_unique_target(r->target, r->cols))
+        ast_error(ctx, &r->loc,
+                  "references %s(...): the referenced columns are neither "
+                  "the primary key nor unique", r->table);
+    (void)t;
+}
+
+static void check_refs(ast_ctx *ctx, ast_schema *s, ast_table *t)
+{
+    ast_column *c;
+    ast_item *it;
+    ast_name self;
+
+    for (c = t->columns; c; c = c->next) {
+        if (!c->ref)
+            continue;
+        memset(&self, 0, sizeof self);
+        self.name = c->name;
+        self.loc = c->name_loc;
+        self.column = c;
+        check_ref(ctx, s, t, &self, c->ref);
+    }
+    for (it = t->items; it; it = it->next) {
+        if (it->kind != AST_ITEM_FOREIGN_KEY)
+            continue;
+        check_name_list(ctx, t, it->cols, "the foreign key");
+        check_ref(ctx, s, t, it->cols, it->ref);
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * Table items: uniques, indexes
+ * ------------------------------------------------------------------- */
+
+static void check_items(ast_ctx *ctx, ast_schema *s, ast_table *t)
+{
+    ast_item *it, *jt;
+    ast_table *u;
+
+    for (it = t->items; it; it = it->next) {
+        if (it->kind == AST_ITEM_UNIQUE)
+            check_name_list(ctx, t, it->cols, "unique");
+        if (it->kind != AST_ITEM_INDEX)
+            continue;
+        check_name_list(ctx, t, it->cols, "index");
+        if (!it->name)
+            continue;
+        check_name_length(ctx, "index", it->name, &it->name_loc);
+        /* Index names share one namespace with tables in SQL. */
+        if (find_table(s, it->name))
+            ast_error(ctx, &it->name_loc,
+                      "index \"%s\" has the name of a table", it->name);
+        /* Compare with the index names declared before this one. */
+        for (u = s->tables; u != t->next; u = u->next)
+            for (jt = u->items; jt && jt != it; jt = jt->next)
+                if (jt->kind == AST_ITEM_INDEX && jt->name &&
+                    strcmp(jt->name, it->name) == 0) {
+                    ast_error(ctx, &it->name_loc, "duplicate index \"%s\"",
+                              it->name);
+                    ast_note(ctx, &jt->name_loc,
+                             "previous definition is here");
+                    goto next;
+                }
+    next:;
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * check (...) expressions
+ * ------------------------------------------------------------------- */
+
+static bool known_function(const char *name, int nargs)
+{
+    static const struct {
+        const char *name;
+        int min, max;
+    } fns[] = {
+        {"length", 1, 1}, {"lower", 1, 1}, {"upper", 1, 1},
+        {"abs", 1, 1},    {"trim", 1, 1},  {"coalesce", 2, 16},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof fns / sizeof fns[0]; i++)
+        if (strcmp(fns[i].name, name) == 0)
+            return nargs >= fns[i].min && nargs <= fns[i].max;
+    return false;
+}
+
+static void check_expr(ast_ctx *ctx, ast_table *t, ast_column *own,
+                       ast_expr *e)
+{
+    ast_exprlist *a;
+    int n = 0;
+
+    if (!e)
+        return;
+    switch (e->kind) {
+    case AST_E_COLUMN:
+        e->column = find_column(t, e->name);
+        if (!e->column)
+            ast_error(ctx, &e->loc,
+                      "unknown column \"%s\" in check of table \"%s\"",
+                      e->name, t->name);
+        else if (own && e->column != own)
+            ast_error(ctx, &e->loc,
+                      "the check of column \"%s\" refers to column \"%s\"; "
+                      "use a table check (...) for several columns",
+                      own->name, e->name);
+        return;
+    case AST_E_LITERAL:
+        if (e->lit->kind == AST_LIT_NOW)
+            ast_error(ctx, &e->loc, "now cannot be used in a check");
+        else if (e->lit->kind == AST_LIT_IDENT)
+            ast_error(ctx, &e->loc, "unknown column \"%s\" in check",
+                      e->lit->text);
+        return;
+    case AST_E_CALL:
+        for (a = e->args; a; a = a->next)
+            n++;
+        if (!known_function(e->name, n))
+            ast_error(ctx, &e->loc,
+                      "unknown function %s with %d argument%s in check "
+                      "(known: length, lower, upper, abs, trim, coalesce)",
+                      e->name, n, n == 1 ? "" : "s");
+        break;
+    default:
+        break;
+    }
+    check_expr(ctx, t, own, e->lhs);
+    check_expr(ctx, t, own, e->rhs);
+    for (a = e->args; a; a = a->next)
+        check_expr(ctx, t, own, a->expr);
+}
+
+static void check_checks(ast_ctx *ctx, ast_table *t)
+{
+    ast_column *c;
+    ast_item *it;
+
+    for (c = t->columns; c; c = c->next)
+        check_expr(ctx, t, c, c->check);
+    for (it = t->items; it; it = it->next)
+        if (it->kind == AST_ITEM_CHECK)
+            check_expr(ctx, t, NULL, it->check);
+}
+
+/* ---------------------------------------------------------------------
+ * Renames
+ * ------------------------------------------------------------------- */
+
+static void check_renames(ast_ctx *ctx, ast_schema *s, ast_table *t)
+{
+    ast_column *c, *d;
+    ast_table *u;
+
+    for (c = t->columns; c; c = c->next) {
+        if (!given(&c->renamed_loc))
+            continue;
+        for (d = t->columns; d; d = d->next) {
+            if (d != c && strcmp(d->name, c->renamed_from) == 0)
+                ast_error(ctx, &c->renamed_loc,
+                          "column \"%s\" is renamed from \"%s\", which is "
+                          "still a column of table \"%s\"", c->name,
+                          c->renamed_from, t->name);
+            if (d != c && given(&d->renamed_loc) && d->index < c->index &&
+                strcmp(d->renamed_from, c->renamed_from) == 0)
+                ast_error(ctx, &c->renamed_loc,
+                          "columns \"%s\" and \"%s\" are both renamed from "
+                          "\"%s\"", d->name, c->name, c->renamed_from);
+        }
+    }
+    if (!t->renamed_from)
+        return;
+    for (u = s->tables; u; u = u->next)
+        if (strcmp(u->name, t->renamed_from) == 0)
+            ast_error(ctx, &t->renamed_loc,
+                      "table \"%s\" is renamed from \"%s\", which is still a "
+                      "table", t->name, t->renamed_from);
+}
+
+/* ---------------------------------------------------------------------
+ * Entry point
+ * ------------------------------------------------------------------- */
+
+int check_schema(ast_ctx *ctx)
+{
+    ast_schema *s = ctx->schema;
+    ast_table *t;
+    ast_column *c;
+    int i = 0;
+
+    if (!s) {
+        static const ast_loc start = {1, 1, 1, 1};
+
+        ast_error(ctx, &start, "no schema declaration");
+        return ctx->nerrors;
+    }
+    check_name_length(ctx, "schema", s->name, &s->loc);
+    s->ntables = 0;
+    s->nenums = 0;
+    for (t = s->tables; t; t = t->next) {
+        t->index = i++;
+        t->row_name = names_singular(ctx, t->name);
+        s->ntables++;
+    }
+    for (ast_enum *e = s->enums; e; e = e->next)
+        s->nenums++;
+    check_enums(ctx, s);
+    check_table_names(ctx, s);
+    for (t = s->tables; t; t = t->next) {
+        check_columns(ctx, s, t);
+        check_primary_key(ctx, t);
+        check_items(ctx, s, t);
+        check_checks(ctx, t);
+        check_renames(ctx, s, t);
+    }
+    /* References need every table's keys resolved first. */
+    for (t = s->tables; t; t = t->next) {
+        check_refs(ctx, s, t);
+        for (c = t->columns; c; c = c->next)
+            check_default(ctx, c);
+    }
+    return ctx->nerrors;
+}

@@ -1,0 +1,924 @@
+/*
+ * emit_c.c - writes NAME_db.h and NAME_db.c for a checked schema.
+ *
+ * The text of both files lives in templates/c_header.tmpl and
+ * templates/c_source.tmpl; this file walks the schema, computes the values
+ * the fragments need (C types, aligned padding, descriptor fields, the
+ * DDL) and emits the fragments in order.  Output depends only on the
+ * schema and the input's base name, so it is byte-identical from run to
+ * run and machine to machine.
+ */
+#include "emit_c.h"
+
+#include "checker.h"
+#include "emit_sql.h"
+#include "names.h"
+#include "schemac.h"
+#include "tmpl.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define H "c_header"
+#define C "c_source"
+
+/* Pool-owned printf. */
+static const char *fmt(ast_ctx *ctx, const char *f, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static const char *fmt(ast_ctx *ctx, const char *f, ...)
+{
+    buf b;
+    va_list ap;
+    char *s;
+
+    buf_init(&b);
+    va_start(ap, f);
+    buf_vprintf(&b, f, ap);
+    va_end(ap);
+    s = ast_strdup(ctx, b.data);
+    buf_free(&b);
+    return s;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+
+    return s ? s + 1 : path;
+}
+
+/* ---------------------------------------------------------------------
+ * Names of generated things
+ * ------------------------------------------------------------------- */
+
+typedef struct names {
+    const char *schema;  /* pycon */
+    const char *row;     /* pycon_user */
+    const char *prefix;  /* pycon_users */
+    const char *INIT;    /* PYCON_USER_INIT */
+} names;
+
+static void table_names(ast_ctx *ctx, const ast_table *t, names *n)
+{
+    n->schema = ctx->schema->name;
+    n->row = fmt(ctx, "%s_%s", n->schema, t->row_name);
+    n->prefix = fmt(ctx, "%s_%s", n->schema, t->name);
+    n->INIT = names_upper(ctx, n->row, "INIT");
+}
+
+static const char *enum_type(ast_ctx *ctx, const ast_enum *e)
+{
+    return fmt(ctx, "%s_%s", ctx->schema->name, e->name);
+}
+
+/* ---------------------------------------------------------------------
+ * Comments: schema comments become C comments
+ * ------------------------------------------------------------------- */
+
+/* "text" as a C comment at indent, ending with a newline; "*" "/" inside
+ * the text is broken up so it cannot end the comment early. */
+static const char *c_comment(ast_ctx *ctx, const char *text,
+                             const char *indent)
+{
+    buf b;
+    const char *p, *s;
+    bool multi;
+
+    if (!text || !*text)
+        return "";
+    multi = strchr(text, '\n') != NULL;
+    buf_init(&b);
+    buf_printf(&b, "%s/*%s", indent, multi ? "\n" : " ");
+    for (p = text; *p; p = s) {
+        s = strchr(p, '\n');
+        s = s ? s : p + strlen(p);
+        if (multi)
+            buf_printf(&b, "%s *%s", indent, s > p ? " " : "");
+        for (; p < s; p++) {
+            buf_putc(&b, *p);
+            if (*p == '*' && p[1] == '/')
+                buf_putc(&b, ' ');
+        }
+        if (multi)
+            buf_putc(&b, '\n');
+        if (*s)
+            s++;
+    }
+    buf_printf(&b, "%s*/\n", multi ? indent : " ");
+    p = ast_strdup(ctx, b.data);
+    buf_free(&b);
+    return p;
+}
+
+/* ---------------------------------------------------------------------
+ * Columns
+ * ------------------------------------------------------------------- */
+
+static const char *c_type(ast_ctx *ctx, const ast_column *c)
+{
+    switch (c->type.kind) {
+    case AST_T_BOOL: return "bool";
+    case AST_T_INT16: return "int16_t";
+    case AST_T_INT32: return "int32_t";
+    case AST_T_INT64: return "int64_t";
+    case AST_T_FLOAT32: return "float";
+    case AST_T_FLOAT64: return "double";
+    case AST_T_NUMERIC:
+        return model_is_scaled(&c->type) ? "int64_t" : "const char *";
+    case AST_T_VARCHAR:
+    case AST_T_TEXT:
+    case AST_T_JSON: return "const char *";
+    case AST_T_BYTES: return "sc_bytes";
+    case AST_T_DATE: return "int32_t";
+    case AST_T_TIMESTAMP: return "int64_t";
+    case AST_T_UUID: return "sc_uuid";
+    case AST_T_NAMED: return enum_type(ctx, c->type.enm);
+    }
+    return "?";
+}
+
+static const char *sc_type_const(const ast_column *c)
+{
+    switch (c->type.kind) {
+    case AST_T_BOOL: return "SC_TYPE_BOOL";
+    case AST_T_INT16: return "SC_TYPE_INT16";
+    case AST_T_INT32: return "SC_TYPE_INT32";
+    case AST_T_INT64: return "SC_TYPE_INT64";
+    case AST_T_FLOAT32: return "SC_TYPE_FLOAT32";
+    case AST_T_FLOAT64: return "SC_TYPE_FLOAT64";
+    case AST_T_NUMERIC:
+        return model_is_scaled(&c->type) ? "SC_TYPE_NUMERIC"
+                                         : "SC_TYPE_DECIMAL";
+    case AST_T_VARCHAR:
+    case AST_T_TEXT: return "SC_TYPE_TEXT";
+    case AST_T_JSON: return "SC_TYPE_JSON";
+    case AST_T_BYTES: return "SC_TYPE_BYTES";
+    case AST_T_DATE: return "SC_TYPE_DATE";
+    case AST_T_TIMESTAMP: return "SC_TYPE_TIMESTAMP";
+    case AST_T_UUID: return "SC_TYPE_UUID";
+    case AST_T_NAMED: return "SC_TYPE_ENUM";
+    }
+    return "0";
+}
+
+/* What a reader of the struct needs to know about the field. */
+static const char *field_note(ast_ctx *ctx, const ast_table *t,
+                              const ast_column *c)
+{
+    buf b;
+    const char *s;
+    const ast_column *pk[64];
+    int npk = model_primary_key(t, pk, 64);
+
+    buf_init(&b);
+    switch (c->type.kind) {
+    case AST_T_VARCHAR:
+        buf_printf(&b, "varchar(%lld)", (long long)c->type.a);
+        break;
+    case AST_T_NUMERIC:
+        if (model_is_scaled(&c->type) && c->type.b > 0)
+            buf_printf(&b, "numeric(%lld,%lld), scaled by 10^%lld",
+                       (long long)c->type.a, (long long)c->type.b,
+                       (long long)c->type.b);
+        else
+            buf_printf(&b, "numeric(%lld,%lld)", (long long)c->type.a,
+                       (long long)c->type.b);
+        break;
+    case AST_T_DATE:
+        buf_puts(&b, "days since 1970-01-01");
+        break;
+    case AST_T_TIMESTAMP:
+        buf_puts(&b, "microseconds since 1970-01-01 UTC");
+        break;
+    case AST_T_JSON:
+        buf_puts(&b, "json");
+        break;
+    default:
+        break;
+    }
+    if (c->is_pk)
+        buf_printf(&b, "%s%s", b.len ? ", " : "",
+                   npk > 1 ? "part of the primary key" : "primary key");
+    if (c == t->autoinc)
+        buf_printf(&b, ", set by insert");
+    if (!c->nullable && !c->is_pk)
+        buf_printf(&b, "%snot null", b.len ? ", " : "");
+    if (c->nullable && model_is_pointer(&*c))
+        buf_printf(&b, "%sNULL when null", b.len ? ", " : "");
+    if (c->unique.first_line)
+        buf_printf(&b, "%sunique", b.len ? ", " : "");
+    if (c->ref)
+        buf_printf(&b, "%sreferences %s", b.len ? ", " : "", c->ref->table);
+    s = b.len ? fmt(ctx, "/* %s */", b.data) : "";
+    buf_free(&b);
+    return s;
+}
+
+/* One line of a struct: "    TYPE FIELD;  NOTE". */
+typedef struct field_line {
+    const char *ctype;
+    const char *field;
+    const char *note;
+    const char *comment;
+} field_line;
+
+static void emit_struct(ast_ctx *ctx, buf *out, const ast_table *t,
+                        const names *n)
+{
+    field_line *lines = ast_alloc(ctx, sizeof *lines * 2 *
+                                           (size_t)(t->ncolumns + 1));
+    const ast_column *c;
+    size_t wtype = 0, wfield = 0, k, i;
+    buf pad, note;
+
+    for (k = 0, c = t->columns; c; c = c->next) {
+        lines[k].ctype = c_type(ctx, c);
+        lines[k].field = names_field(ctx, c->name);
+        lines[k].note = field_note(ctx, t, c);
+        lines[k++].comment = c_comment(ctx, c->comment, "    ");
+        if (!model_has_flag(c))
+            continue;
+        lines[k].ctype = "bool";
+        lines[k].field = fmt(ctx, "has_%s", c->name);
+        lines[k].note = c->nullable ? "/* false: NULL */"
+                                    : "/* false: the default (now) */";
+        lines[k++].comment = "";
+    }
+    for (i = 0; i < k; i++) {
+        size_t w = strlen(lines[i].ctype);
+        if (lines[i].ctype[w - 1] != '*')
+            w++;
+        if (w > wtype)
+            wtype = w;
+        if (strlen(lines[i].field) + 1 > wfield)
+            wfield = strlen(lines[i].field) + 1;
+    }
+    tmpl_emit(out, H, "struct_begin", "comment",
+              c_comment(ctx, t->comment, ""), "type", n->row, NULL);
+    buf_init(&pad);
+    buf_init(&note);
+    for (i = 0; i < k; i++) {
+        size_t w = strlen(lines[i].ctype);
+
+        buf_reset(&pad);
+        buf_puts(&pad, lines[i].ctype);
+        buf_pad(&pad, wtype - w);
+        buf_reset(&note);
+        if (*lines[i].note) {
+            buf_pad(&note, wfield - strlen(lines[i].field));
+            buf_puts(&note, lines[i].note);
+        }
+        buf_puts(out, lines[i].comment);
+        /* Fall back to one space when the note would pass 80 columns. */
+        if (4 + wtype + wfield + 1 + strlen(lines[i].note) > 79 &&
+            *lines[i].note) {
+            buf_reset(&note);
+            buf_printf(&note, " %s", lines[i].note);
+        }
+        tmpl_emit(out, H, "struct_field", "ctype", pad.data, "field",
+                  lines[i].field, "note", note.data, NULL);
+    }
+    buf_free(&pad);
+    buf_free(&note);
+    tmpl_emit(out, H, "struct_end", "type", n->row, NULL);
+}
+
+/* ---------------------------------------------------------------------
+ * Values: defaults as C initializers
+ * ------------------------------------------------------------------- */
+
+static const char *c_int64(ast_ctx *ctx, int64_t v)
+{
+    if (v == INT64_MIN)
+        return "INT64_MIN";
+    return fmt(ctx, "%" PRId64, v);
+}
+
+static const char *c_string(ast_ctx *ctx, const char *s, size_t n)
+{
+    buf b;
+    const char *r;
+
+    buf_init(&b);
+    buf_putc(&b, '"');
+    buf_put_c_escaped(&b, s, n);
+    buf_putc(&b, '"');
+    r = ast_strdup(ctx, b.data);
+    buf_free(&b);
+    return r;
+}
+
+static const char *c_uuid_init(ast_ctx *ctx, const char *u)
+{
+    buf b;
+    const char *r;
+    int i;
+
+    buf_init(&b);
+    buf_puts(&b, "{{");
+    for (i = 0; i < 16; i++)
+        buf_printf(&b, "%s0x%02x", i ? ", " : "", (unsigned char)u[i]);
+    buf_puts(&b, "}}");
+    r = ast_strdup(ctx, b.data);
+    buf_free(&b);
+    return r;
+}
+
+/* The C value of a default for the INIT macro, or NULL for none. */
+static const char *c_default(ast_ctx *ctx, const ast_column *c,
+                             const model_default *d)
+{
+    const ast_enum_value *v;
+    int64_t i;
+
+    if (d->kind != SC_DEFAULT_VALUE)
+        return NULL;
+    switch (c->type.kind) {
+    case AST_T_BOOL:
+        return d->i ? "true" : "false";
+    case AST_T_FLOAT32:
+    case AST_T_FLOAT64:
+        return fmt(ctx, "%.17g", d->f);
+    case AST_T_NUMERIC:
+        if (model_is_scaled(&c->type))
+            return c_int64(ctx, d->i);
+        return c_string(ctx, d->s, d->len);
+    case AST_T_VARCHAR:
+    case AST_T_TEXT:
+    case AST_T_JSON:
+        return c_string(ctx, d->s, d->len);
+    case AST_T_BYTES:
+        return fmt(ctx, "{(const uint8_t *)%s, %zu}",
+                   c_string(ctx, d->s, d->len), d->len);
+    case AST_T_UUID:
+        return c_uuid_init(ctx, d->s);
+    case AST_T_NAMED:
+        for (v = c->type.enm->values, i = 0; v && i < d->i; i++)
+            v = v->next;
+        return names_upper(ctx, enum_type(ctx, c->type.enm), v->name);
+    default:
+        return c_int64(ctx, d->i);
+    }
+}
+
+static void emit_init(ast_ctx *ctx, buf *out, const ast_table *t,
+                      const names *n)
+{
+    const ast_column *c;
+    model_default d;
+    const char *why, *v;
+    buf items, macro;
+    int count = 0;
+
+    buf_init(&items);
+    for (c = t->columns; c; c = c->next) {
+        if (!model_column_default(ctx, c, &d, &why))
+            continue;
+        v = c_default(ctx, c, &d);
+        if (!v)
+            continue;
+        buf_printf(&items, "%s.%s = %s", count++ ? ",\n" : "",
+                   names_field(ctx, c->name), v);
+        if (model_has_flag(c))
+            buf_printf(&items, ",\n.has_%s = true", c->name);
+    }
+    buf_init(&macro);
+    if (count == 0) {
+        buf_puts(&macro, "{0}");
+    } else if (!strchr(items.data, '\n') &&
+               strlen(n->INIT) + items.len + 14 <= 79) {
+        buf_printf(&macro, "{%s}", items.data);
+    } else {
+        /* One designator a line, continued with backslashes. */
+        const char *p = items.data, *s;
+
+        buf_puts(&macro, "\\\n    {");
+        for (; (s = strchr(p, '\n')) != NULL; p = s + 1)
+            buf_printf(&macro, "%.*s \\\n     ", (int)(s - p), p);
+        buf_printf(&macro, "%s}", p);
+    }
+    tmpl_emit(out, H, "init", "type", n->row, "INIT", n->INIT, "value",
+              macro.data, NULL);
+    buf_free(&items);
+    buf_free(&macro);
+}
+
+/* ---------------------------------------------------------------------
+ * Keys
+ * ------------------------------------------------------------------- */
+
+/* A parameter name for a key column that cannot shadow the function's
+ * other parameters. */
+static const char *key_param(ast_ctx *ctx, const ast_column *c)
+{
+    static const char *const taken[] = {"db", "a", "out", "key", "row",
+                                        "rows", "n", NULL};
+    const char *f = names_field(ctx, c->name);
+    int i;
+
+    for (i = 0; taken[i]; i++)
+        if (strcmp(f, taken[i]) == 0)
+            return fmt(ctx, "%s_", f);
+    return f;
+}
+
+/* The key parameters of get and delete ("int64_t user_id", ...) and the
+ * statements that copy them into the key struct. */
+static int key_texts(ast_ctx *ctx, const ast_table *t, const char **params,
+                     const char **assign)
+{
+    const ast_column *pk[64];
+    int npk = model_primary_key(t, pk, 64), i;
+    buf a;
+    const char *ct;
+
+    buf_init(&a);
+    for (i = 0; i < npk; i++) {
+        ct = c_type(ctx, pk[i]);
+        params[i] = fmt(ctx, "%s%s%s", ct,
+                        ct[strlen(ct) - 1] == '*' ? "" : " ",
+                        key_param(ctx, pk[i]));
+        tmpl_emit(&a, C, "key_assign", "field", names_field(ctx, pk[i]->name),
+                  "param", key_param(ctx, pk[i]), NULL);
+    }
+    *assign = ast_strdup(ctx, a.data);
+    buf_free(&a);
+    return npk;
+}
+
+/*
+ * A parameter list for a function whose first line starts with head
+ * ("int pycon_users_get(") and whose list ends with tail (");" or ")"):
+ * filled line by line, wrapped under the parenthesis past 79 columns.
+ */
+static const char *params_text(ast_ctx *ctx, const char *head,
+                               const char *tail, const char *const *params,
+                               int n)
+{
+    size_t indent = strlen(head), col = indent, w;
+    buf b;
+    const char *s;
+    int i;
+
+    buf_init(&b);
+    for (i = 0; i < n; i++) {
+        w = strlen(params[i]) + (i + 1 < n ? 1 : strlen(tail));
+        if (i > 0 && col + 1 + w > 79) {
+            buf_putc(&b, '\n');
+            buf_pad(&b, indent);
+            col = indent;
+        } else if (i > 0) {
+            buf_putc(&b, ' ');
+            col++;
+        }
+        buf_printf(&b, "%s%s", params[i], i + 1 < n ? "," : "");
+        col += w;
+    }
+    s = ast_strdup(ctx, b.data);
+    buf_free(&b);
+    return s;
+}
+
+/* The parameter lists of the five row functions, for header and source. */
+typedef struct signatures {
+    const char *insert, *insert_many, *get, *update, *remove;
+    const char *assign;
+} signatures;
+
+static void table_signatures(ast_ctx *ctx, const ast_table *t,
+                             const names *n, const char *tail,
+                             signatures *sig)
+{
+    const char *p[70];
+    const char *head;
+    int k;
+
+    p[0] = "sc_db *db";
+    p[1] = fmt(ctx, "%s *row", n->row);
+    head = fmt(ctx, "int %s_insert(", n->prefix);
+    sig->insert = params_text(ctx, head, tail, p, 2);
+    p[1] = fmt(ctx, "%s *rows", n->row);
+    p[2] = "size_t n";
+    head = fmt(ctx, "int %s_insert_many(", n->prefix);
+    sig->insert_many = params_text(ctx, head, tail, p, 3);
+    p[1] = fmt(ctx, "const %s *row", n->row);
+    head = fmt(ctx, "int %s_update(", n->prefix);
+    sig->update = params_text(ctx, head, tail, p, 2);
+    k = key_texts(ctx, t, p + 1, &sig->assign);
+    head = fmt(ctx, "int %s_delete(", n->prefix);
+    sig->remove = params_text(ctx, head, tail, p, k + 1);
+    p[1] = "sc_arena *a";
+    key_texts(ctx, t, p + 2, &sig->assign);
+    p[k + 2] = fmt(ctx, "%s *out", n->row);
+    head = fmt(ctx, "int %s_get(", n->prefix);
+    sig->get = params_text(ctx, head, tail, p, k + 3);
+}
+
+static const char *spaces(ast_ctx *ctx, size_t n)
+{
+    char *s = ast_alloc(ctx, n + 1);
+
+    memset(s, ' ', n);
+    return s;
+}
+
+static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
+                           const names *n)
+{
+    signatures sig;
+
+    table_signatures(ctx, t, n, ");", &sig);
+    tmpl_emit(out, H, "list", "table", t->name, "type", n->row, NULL);
+    tmpl_emit(out, H, "table_api", "table", t->name, "prefix", n->prefix,
+              "insert_params", sig.insert, "insert_many_params",
+              sig.insert_many, "get_params", sig.get, "update_params",
+              sig.update, "delete_params", sig.remove, "autoinc_note",
+              t->autoinc ? fmt(ctx, "\n * The new key is stored in row->%s.",
+                               names_field(ctx, t->autoinc->name))
+                         : "",
+              NULL);
+}
+
+/* ---------------------------------------------------------------------
+ * The header
+ * ------------------------------------------------------------------- */
+
+static void emit_enum(ast_ctx *ctx, buf *out, const ast_enum *e)
+{
+    const ast_enum_value *v;
+    const char *type = enum_type(ctx, e);
+    size_t width = 0;
+    int i = 0;
+
+    for (v = e->values; v; v = v->next)
+        if (strlen(v->name) > width)
+            width = strlen(v->name);
+    tmpl_emit(out, H, "enum_begin", "comment", c_comment(ctx, e->comment, ""),
+              "type", type, NULL);
+    for (v = e->values; v; v = v->next, i++)
+        tmpl_emit(out, H, "enum_value", "comment",
+                  c_comment(ctx, v->comment, "    "), "CONST",
+                  names_upper(ctx, type, v->name), "pad",
+                  spaces(ctx, width - strlen(v->name) + 1), "value",
+                  fmt(ctx, "%d", i), "comma", v->next ? "," : "", NULL);
+    tmpl_emit(out, H, "enum_end", "type", type, NULL);
+}
+
+static void emit_header(ast_ctx *ctx, buf *out)
+{
+    const ast_schema *s = ctx->schema;
+    const ast_decl *d;
+    names n;
+
+    tmpl_emit(out, H, "banner", "version", SC_VERSION, "file",
+              base_name(ctx->filename), "schema", s->name, "GUARD",
+              names_upper(ctx, s->name, "DB_H"), "abi",
+              fmt(ctx, "%d", SC_ABI_VERSION), "min_version",
+              fmt(ctx, "%d", SC_VERSION_NUMBER), "max_version",
+              fmt(ctx, "%d", (SC_VERSION_MAJOR + 1) * 10000), NULL);
+    for (d = s->decls; d; d = d->next) {
+        if (d->enm) {
+            emit_enum(ctx, out, d->enm);
+            continue;
+        }
+        table_names(ctx, d->table, &n);
+        emit_struct(ctx, out, d->table, &n);
+        emit_init(ctx, out, d->table, &n);
+        emit_table_api(ctx, out, d->table, &n);
+    }
+    tmpl_emit(out, H, "schema_api", "schema", s->name, NULL);
+    tmpl_emit(out, H, "footer", "GUARD", names_upper(ctx, s->name, "DB_H"),
+              NULL);
+}
+
+/* ---------------------------------------------------------------------
+ * The source: descriptors
+ * ------------------------------------------------------------------- */
+
+static void emit_enum_desc(ast_ctx *ctx, buf *out, const ast_enum *e)
+{
+    const ast_enum_value *v;
+    buf labels;
+
+    buf_init(&labels);
+    for (v = e->values; v; v = v->next)
+        buf_printf(&labels, "    %s,\n", c_string(ctx, v->name,
+                                                   strlen(v->name)));
+    tmpl_emit(out, C, "enum_labels", "name", enum_type(ctx, e), "sqlname",
+              e->name, "labels", labels.data, "count",
+              fmt(ctx, "%d", e->nvalues), NULL);
+    buf_free(&labels);
+}
+
+static const char *col_flags(ast_ctx *ctx, const ast_table *t,
+                             const ast_column *c)
+{
+    buf b;
+    const char *s;
+
+    buf_init(&b);
+    if (!c->nullable)
+        buf_puts(&b, " | SC_COL_NOTNULL");
+    if (c->is_pk)
+        buf_puts(&b, " | SC_COL_PK");
+    if (c == t->autoinc)
+        buf_puts(&b, " | SC_COL_AUTOINC");
+    if (c->unique.first_line)
+        buf_puts(&b, " | SC_COL_UNIQUE");
+    if (model_has_flag(c))
+        buf_puts(&b, " | SC_COL_HASFLAG");
+    s = b.len ? ast_strdup(ctx, b.data + 3) : "0";
+    buf_free(&b);
+    return s;
+}
+
+static const char *dflt_init(ast_ctx *ctx, const ast_column *c)
+{
+    model_default d;
+    const char *why;
+
+    if (!c->dflt || !model_column_default(ctx, c, &d, &why))
+        return NULL;
+    switch (d.kind) {
+    case SC_DEFAULT_NOW:
+        return "{.kind = SC_DEFAULT_NOW}";
+    case SC_DEFAULT_NULL:
+        return "{.kind = SC_DEFAULT_NULL}";
+    default:
+        break;
+    }
+    switch (c->type.kind) {
+    case AST_T_FLOAT32:
+    case AST_T_FLOAT64:
+        return fmt(ctx, "{.kind = SC_DEFAULT_VALUE, .f = %.17g}", d.f);
+    case AST_T_VARCHAR:
+    case AST_T_TEXT:
+    case AST_T_JSON:
+    case AST_T_BYTES:
+    case AST_T_UUID:
+        return fmt(ctx, "{.kind = SC_DEFAULT_VALUE, .s = %s, .len = %zu}",
+                   c_string(ctx, d.s, d.len), d.len);
+    case AST_T_NUMERIC:
+        if (!model_is_scaled(&c->type))
+            return fmt(ctx, "{.kind = SC_DEFAULT_VALUE, .s = %s, .len = %zu}",
+                       c_string(ctx, d.s, d.len), d.len);
+        break;
+    default:
+        break;
+    }
+    return fmt(ctx, "{.kind = SC_DEFAULT_VALUE, .i = %s}", c_int64(ctx, d.i));
+}
+
+static void emit_column_desc(ast_ctx *ctx, buf *out, const ast_table *t,
+                             const ast_column *c, const names *n)
+{
+    buf extra;
+    const char *d;
+
+    buf_init(&extra);
+    if (c->type.kind == AST_T_VARCHAR || c->type.kind == AST_T_NUMERIC)
+        buf_printf(&extra, "        .length = %lld,\n", (long long)c->type.a);
+    if (c->type.kind == AST_T_NUMERIC && c->type.b)
+        buf_printf(&extra, "        .scale = %lld,\n", (long long)c->type.b);
+    if (model_has_flag(c))
+        buf_printf(&extra, "        .has_offset = offsetof(%s, has_%s),\n",
+                   n->row, c->name);
+    if (c->type.kind == AST_T_NAMED)
+        buf_printf(&extra, "        .enm = &%s_enum,\n",
+                   enum_type(ctx, c->type.enm));
+    d = dflt_init(ctx, c);
+    if (d)
+        buf_printf(&extra, "        .dflt = %s,\n", d);
+    tmpl_emit(out, C, "column", "name", c->name, "sctype", sc_type_const(c),
+              "flags", col_flags(ctx, t, c), "extra", extra.data, "type",
+              n->row, "field", names_field(ctx, c->name), NULL);
+    buf_free(&extra);
+}
+
+static const char *index_list(ast_ctx *ctx, const ast_name *cols,
+                              bool names_not_indexes)
+{
+    buf b;
+    const char *s;
+
+    buf_init(&b);
+    for (; cols; cols = cols->next) {
+        if (names_not_indexes)
+            buf_printf(&b, "%s\"%s\"", b.len ? ", " : "", cols->name);
+        else
+            buf_printf(&b, "%s%d", b.len ? ", " : "", cols->column->index);
+    }
+    s = ast_strdup(ctx, b.data);
+    buf_free(&b);
+    return s;
+}
+
+/* "a_b" for the columns a, b: the tail of a constraint name. */
+static const char *joined_names(ast_ctx *ctx, const ast_name *cols)
+{
+    buf b;
+    const char *s;
+
+    buf_init(&b);
+    for (; cols; cols = cols->next)
+        buf_printf(&b, "%s%s", b.len ? "_" : "", cols->name);
+    s = ast_strdup(ctx, b.data);
+    buf_free(&b);
+    return s;
+}
+
+/* The foreign keys of t as (local names, ref) pairs, columns first. */
+static int foreign_keys(ast_ctx *ctx, const ast_table *t,
+                        const ast_name **cols, const ast_ref **refs, int max)
+{
+    const ast_column *c;
+    const ast_item *it;
+    ast_name *self;
+    int k = 0;
+
+    for (c = t->columns; c && k < max; c = c->next) {
+        if (!c->ref)
+            continue;
+        self = ast_alloc(ctx, sizeof *self);
+        self->name = c->name;
+        self->column = (ast_column *)c;
+        cols[k] = self;
+        refs[k++] = c->ref;
+    }
+    for (it = t->items; it && k < max; it = it->next)
+        if (it->kind == AST_ITEM_FOREIGN_KEY) {
+            cols[k] = it->cols;
+            refs[k++] = it->ref;
+        }
+    return k;
+}
+
+static int count_names(const ast_name *n)
+{
+    int k = 0;
+
+    for (; n; n = n->next)
+        k++;
+    return k;
+}
+
+static const char *emit_fkeys(ast_ctx *ctx, buf *out, const ast_table *t,
+                              const names *n, int *count)
+{
+    const ast_name *cols[256];
+    const ast_ref *refs[256];
+    int k = foreign_keys(ctx, t, cols, refs, 256), i;
+    const char *base;
+
+    *count = k;
+    if (k == 0)
+        return "NULL";
+    for (i = 0; i < k; i++) {
+        base = fmt(ctx, "%s_fk%d", n->prefix, i);
+        tmpl_emit(out, C, "index_array", "name", fmt(ctx, "%s_cols", base),
+                  "values", index_list(ctx, cols[i], false), NULL);
+        tmpl_emit(out, C, "name_array", "name", fmt(ctx, "%s_target", base),
+                  "values", index_list(ctx, refs[i]->cols, true), NULL);
+    }
+    tmpl_emit(out, C, "fkeys_begin", "prefix", n->prefix, NULL);
+    for (i = 0; i < k; i++) {
+        base = fmt(ctx, "%s_fk%d", n->prefix, i);
+        tmpl_emit(out, C, "fkey", "name",
+                  emit_sql_constraint_name(ctx, "fk", t->name,
+                                           joined_names(ctx, cols[i])),
+                  "cols", fmt(ctx, "%s_cols", base), "ncols",
+                  fmt(ctx, "%d", count_names(cols[i])), "target",
+                  refs[i]->table, "target_cols",
+                  fmt(ctx, "%s_target", base), NULL);
+    }
+    tmpl_emit(out, C, "array_end", NULL);
+    return fmt(ctx, "%s_fkeys", n->prefix);
+}
+
+static const char *emit_constraints(ast_ctx *ctx, buf *out,
+                                    const ast_table *t, const names *n,
+                                    int *count)
+{
+    sql_constraint_list l = {0};
+    int i;
+
+    emit_sql_constraints(ctx, SQL_SQLITE, t, &l);
+    *count = l.n;
+    if (l.n == 0)
+        return "NULL";
+    tmpl_emit(out, C, "constraints_begin", "prefix", n->prefix, NULL);
+    for (i = 0; i < l.n; i++)
+        tmpl_emit(out, C, "constraint", "name", l.items[i].name, "column",
+                  l.items[i].column
+                      ? c_string(ctx, l.items[i].column,
+                                 strlen(l.items[i].column))
+                      : "NULL",
+                  "what", c_string(ctx, l.items[i].what,
+                                   strlen(l.items[i].what)) ,
+                  NULL);
+    tmpl_emit(out, C, "array_end", NULL);
+    sql_constraint_list_free(&l);
+    return fmt(ctx, "%s_constraints", n->prefix);
+}
+
+static void emit_table_source(ast_ctx *ctx, buf *out, const ast_table *t)
+{
+    const ast_column *c, *pk[64];
+    const char *fk, *cons;
+    int npk = model_primary_key(t, pk, 64), nfk, ncons, i;
+    signatures sig;
+    names n;
+    buf pkv;
+
+    table_names(ctx, t, &n);
+    tmpl_emit(out, C, "columns_begin", "table", t->name, "prefix", n.prefix,
+              NULL);
+    for (c = t->columns; c; c = c->next)
+        emit_column_desc(ctx, out, t, c, &n);
+    tmpl_emit(out, C, "columns_end", NULL);
+    buf_init(&pkv);
+    for (i = 0; i < npk; i++)
+        buf_printf(&pkv, "%s%d", i ? ", " : "", pk[i]->index);
+    tmpl_emit(out, C, "index_array", "name", fmt(ctx, "%s_pk", n.prefix),
+              "values", pkv.data, NULL);
+    buf_free(&pkv);
+    fk = emit_fkeys(ctx, out, t, &n, &nfk);
+    cons = emit_constraints(ctx, out, t, &n, &ncons);
+    tmpl_emit(out, C, "table_desc", "prefix", n.prefix, "table", t->name,
+              "type", n.row, "ncols", fmt(ctx, "%d", t->ncolumns), "npk",
+              fmt(ctx, "%d", npk), "autoinc",
+              fmt(ctx, "%d", t->autoinc ? t->autoinc->index : -1), "fkeys",
+              fk, "nfkeys", fmt(ctx, "%d", nfk), "constraints", cons,
+              "nconstraints", fmt(ctx, "%d", ncons), NULL);
+    table_signatures(ctx, t, &n, ")", &sig);
+    tmpl_emit(out, C, "table_functions", "prefix", n.prefix, "type", n.row,
+              "INIT", n.INIT, "key_assign", sig.assign, "insert_params",
+              sig.insert, "insert_many_params", sig.insert_many,
+              "get_params", sig.get, "update_params", sig.update,
+              "delete_params", sig.remove, NULL);
+}
+
+/* One DDL statement as a C string literal, a line of SQL a line of C. */
+static void emit_ddl(ast_ctx *ctx, buf *out, sql_dialect d)
+{
+    sql_stmts s = {0};
+    const char *p, *e;
+    buf lit;
+    int i;
+
+    emit_sql_ddl(ctx, d, &s);
+    tmpl_emit(out, C, "ddl_begin", "schema", ctx->schema->name, "dialect",
+              emit_sql_dialect_name(d), NULL);
+    buf_init(&lit);
+    for (i = 0; i < s.n; i++) {
+        buf_reset(&lit);
+        for (p = s.items[i]; *p; p = e) {
+            e = strchr(p, '\n');
+            e = e ? e + 1 : p + strlen(p);
+            buf_puts(&lit, p == s.items[i] ? "    \"" : "\n    \"");
+            buf_put_c_escaped(&lit, p, (size_t)(e - p));
+            buf_putc(&lit, '"');
+        }
+        tmpl_emit(out, C, "ddl_statement", "text", lit.data, NULL);
+    }
+    tmpl_emit(out, C, "ddl_end", NULL);
+    buf_free(&lit);
+    sql_stmts_free(&s);
+}
+
+static void emit_source(ast_ctx *ctx, buf *out, const char *header)
+{
+    const ast_schema *s = ctx->schema;
+    const ast_decl *d;
+    buf tables;
+    names n;
+
+    tmpl_emit(out, C, "banner", "version", SC_VERSION, "file",
+              base_name(ctx->filename), "header", header, NULL);
+    for (d = s->decls; d; d = d->next)
+        if (d->enm)
+            emit_enum_desc(ctx, out, d->enm);
+    for (d = s->decls; d; d = d->next)
+        if (d->table)
+            emit_table_source(ctx, out, d->table);
+    emit_ddl(ctx, out, SQL_SQLITE);
+    buf_init(&tables);
+    for (d = s->decls; d; d = d->next)
+        if (d->table) {
+            table_names(ctx, d->table, &n);
+            buf_printf(&tables, "    &%s_table,\n", n.prefix);
+        }
+    tmpl_emit(out, C, "schema_desc", "schema", s->name, "tables",
+              tables.data, "ntables", fmt(ctx, "%d", s->ntables), NULL);
+    buf_free(&tables);
+}
+
+void emit_c(ast_ctx *ctx, buf *header, buf *source)
+{
+    const char *hname = fmt(ctx, "%s_db.h", ctx->schema->name);
+
+    emit_header(ctx, header);
+    emit_source(ctx, source, hname);
+}

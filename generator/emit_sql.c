@@ -1,0 +1,907 @@
+/*
+ * emit_sql.c - CREATE statements for SQLite and PostgreSQL.
+ *
+ * The two dialects must make the same promises.  PostgreSQL enforces the
+ * types by itself; on SQLite the tables are STRICT (so a column holds only
+ * its storage class) and CHECK constraints add what STRICT cannot say: a
+ * varchar's length in characters, 0/1 for bool, the labels of an enum, the
+ * range of int16/int32 and of scaled numerics, valid JSON, 16-byte uuids.
+ * Every constraint is named, so the runtime can turn a failure back into
+ * the table and column it is about.
+ */
+#include "emit_sql.h"
+
+#include "checker.h"
+#include "schemac.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sql_stmts_free(sql_stmts *s)
+{
+    int i;
+
+    for (i = 0; i < s->n; i++)
+        free(s->items[i]);
+    free(s->items);
+    s->items = NULL;
+    s->n = s->cap = 0;
+}
+
+static void push(sql_stmts *s, buf *b)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 16;
+        s->items = realloc(s->items, (size_t)s->cap * sizeof *s->items);
+        if (!s->items)
+            abort();
+    }
+    s->items[s->n++] = buf_steal(b);
+    buf_init(b);
+}
+
+bool emit_sql_dialect(const char *name, sql_dialect *out)
+{
+    if (strcmp(name, "sqlite") == 0)
+        *out = SQL_SQLITE;
+    else if (strcmp(name, "postgresql") == 0 ||
+             strcmp(name, "postgres") == 0)
+        *out = SQL_POSTGRESQL;
+    else
+        return false;
+    return true;
+}
+
+const char *emit_sql_dialect_name(sql_dialect d)
+{
+    return d == SQL_SQLITE ? "sqlite" : "postgresql";
+}
+
+/* ---------------------------------------------------------------------
+ * Names
+ * ------------------------------------------------------------------- */
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+
+    return s ? s + 1 : path;
+}
+
+static void quote(buf *b, const char *name)
+{
+    buf_putc(b, '"');
+    for (; *name; name++) {
+        if (*name == '"')
+            buf_putc(b, '"');
+        buf_putc(b, *name);
+    }
+    buf_putc(b, '"');
+}
+
+static void quote_string(buf *b, const char *s, size_t n)
+{
+    size_t i;
+
+    buf_putc(b, '\'');
+    for (i = 0; i < n; i++) {
+        if (s[i] == '\'')
+            buf_putc(b, '\'');
+        buf_putc(b, s[i]);
+    }
+    buf_putc(b, '\'');
+}
+
+static uint32_t fnv1a(const char *s)
+{
+    uint32_t h = 2166136261u;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+const char *emit_sql_constraint_name(ast_ctx *ctx, const char *kind,
+                                     const char *table, const char *rest)
+{
+    buf b;
+    char *name;
+
+    buf_init(&b);
+    buf_printf(&b, "%s_%s%s%s", kind, table, rest ? "_" : "",
+               rest ? rest : "");
+    if (b.len > 63) {
+        char tail[16];
+
+        snprintf(tail, sizeof tail, "_%08x", (unsigned)fnv1a(b.data));
+        b.len = 63 - strlen(tail);
+        b.data[b.len] = '\0';
+        buf_puts(&b, tail);
+    }
+    name = ast_strdup(ctx, b.data);
+    buf_free(&b);
+    return name;
+}
+
+/* The names of a column list joined by "_", for constraint names. */
+static const char *joined(ast_ctx *ctx, const ast_name *cols)
+{
+    buf b;
+    const char *s;
+
+    buf_init(&b);
+    for (; cols; cols = cols->next)
+        buf_printf(&b, "%s%s", b.len ? "_" : "", cols->name);
+    s = ast_strdup(ctx, b.data);
+    buf_free(&b);
+    return s;
+}
+
+static void name_list(buf *b, const ast_name *cols)
+{
+    buf_putc(b, '(');
+    for (; cols; cols = cols->next) {
+        quote(b, cols->name);
+        if (cols->next)
+            buf_puts(b, ", ");
+    }
+    buf_putc(b, ')');
+}
+
+/* ---------------------------------------------------------------------
+ * Types and literals
+ * ------------------------------------------------------------------- */
+
+static void column_type(buf *b, sql_dialect d, const ast_column *c)
+{
+    const ast_type *t = &c->type;
+
+    if (d == SQL_SQLITE) {
+        switch (t->kind) {
+        case AST_T_FLOAT32:
+        case AST_T_FLOAT64:
+            buf_puts(b, "REAL");
+            return;
+        case AST_T_NUMERIC:
+            buf_puts(b, model_is_scaled(t) ? "INTEGER" : "TEXT");
+            return;
+        case AST_T_VARCHAR:
+        case AST_T_TEXT:
+        case AST_T_JSON:
+        case AST_T_NAMED:
+            buf_puts(b, "TEXT");
+            return;
+        case AST_T_BYTES:
+        case AST_T_UUID:
+            buf_puts(b, "BLOB");
+            return;
+        default:
+            buf_puts(b, "INTEGER");
+            return;
+        }
+    }
+    switch (t->kind) {
+    case AST_T_BOOL: buf_puts(b, "boolean"); return;
+    case AST_T_INT16: buf_puts(b, "smallint"); return;
+    case AST_T_INT32: buf_puts(b, "integer"); return;
+    case AST_T_INT64: buf_puts(b, "bigint"); return;
+    case AST_T_FLOAT32: buf_puts(b, "real"); return;
+    case AST_T_FLOAT64: buf_puts(b, "double precision"); return;
+    case AST_T_NUMERIC:
+        buf_printf(b, "numeric(%lld,%lld)", (long long)t->a,
+                   (long long)t->b);
+        return;
+    case AST_T_VARCHAR: buf_printf(b, "varchar(%lld)", (long long)t->a); return;
+    case AST_T_TEXT: buf_puts(b, "text"); return;
+    case AST_T_BYTES: buf_puts(b, "bytea"); return;
+    case AST_T_DATE: buf_puts(b, "date"); return;
+    case AST_T_TIMESTAMP: buf_puts(b, "timestamptz"); return;
+    case AST_T_UUID: buf_puts(b, "uuid"); return;
+    case AST_T_JSON: buf_puts(b, "jsonb"); return;
+    case AST_T_NAMED: quote(b, t->name); return;
+    }
+}
+
+static void hex_blob(buf *b, const char *s, size_t n, sql_dialect d)
+{
+    size_t i;
+
+    buf_puts(b, d == SQL_SQLITE ? "X'" : "'\\x");
+    for (i = 0; i < n; i++)
+        buf_printf(b, "%02x", (unsigned char)s[i]);
+    buf_putc(b, '\'');
+}
+
+/* 10^p - 1, the largest scaled value of numeric(p, s) with p <= 18. */
+static int64_t max_scaled(int64_t p)
+{
+    int64_t v = 1;
+
+    while (p-- > 0)
+        v *= 10;
+    return v - 1;
+}
+
+static void format_uuid(buf *b, const unsigned char *u)
+{
+    int i;
+
+    buf_putc(b, '\'');
+    for (i = 0; i < 16; i++) {
+        buf_printf(b, "%02x", u[i]);
+        if (i == 3 || i == 5 || i == 7 || i == 9)
+            buf_putc(b, '-');
+    }
+    buf_putc(b, '\'');
+}
+
+/* Days or microseconds since 1970 as an ISO literal, for PostgreSQL. */
+static void civil(int64_t days, int64_t *y, int *m, int *d)
+{
+    int64_t z = days + 719468, era, doe, yoe, doy, mp;
+
+    era = (z >= 0 ? z : z - 146096) / 146097;
+    doe = z - era * 146097;
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static void pg_time_literal(buf *b, const ast_column *c, int64_t v)
+{
+    int64_t y, days = v, us = 0;
+    int m, d;
+
+    if (c->type.kind == AST_T_TIMESTAMP) {
+        days = v / 86400000000LL;
+        us = v % 86400000000LL;
+        if (us < 0)
+            us += 86400000000LL, days--;
+    }
+    civil(days, &y, &m, &d);
+    buf_printf(b, "'%04lld-%02d-%02d", (long long)y, m, d);
+    if (c->type.kind == AST_T_TIMESTAMP)
+        buf_printf(b, " %02d:%02d:%02d.%06d+00", (int)(us / 3600000000LL),
+                   (int)(us / 60000000 % 60), (int)(us / 1000000 % 60),
+                   (int)(us % 1000000));
+    buf_putc(b, '\'');
+}
+
+/* The SQL form of a value already converted for column c. */
+static void value_literal(buf *b, sql_dialect d, const ast_column *c,
+                          const model_default *v)
+{
+    const ast_enum_value *ev;
+    int64_t i;
+
+    if (v->kind == SC_DEFAULT_NULL) {
+        buf_puts(b, "NULL");
+        return;
+    }
+    switch (c->type.kind) {
+    case AST_T_BOOL:
+        if (d == SQL_SQLITE)
+            buf_printf(b, "%d", (int)v->i);
+        else
+            buf_puts(b, v->i ? "true" : "false");
+        return;
+    case AST_T_FLOAT32:
+    case AST_T_FLOAT64:
+        buf_printf(b, "%.17g", v->f);
+        return;
+    case AST_T_NUMERIC:
+        if (model_is_scaled(&c->type) && d == SQL_SQLITE)
+            buf_printf(b, "%lld", (long long)v->i);
+        else if (model_is_scaled(&c->type)) {
+            /* Back to a decimal literal for a numeric column. */
+            int64_t p = 1, s;
+            for (s = 0; s < c->type.b; s++)
+                p *= 10;
+            if (c->type.b == 0)
+                buf_printf(b, "%lld", (long long)v->i);
+            else
+                buf_printf(b, "%s%lld.%0*lld", v->i < 0 ? "-" : "",
+                           (long long)llabs(v->i / p), (int)c->type.b,
+                           (long long)llabs(v->i % p));
+        } else if (d == SQL_SQLITE)
+            quote_string(b, v->s, v->len);
+        else
+            buf_puts(b, v->s);
+        return;
+    case AST_T_VARCHAR:
+    case AST_T_TEXT:
+    case AST_T_JSON:
+        quote_string(b, v->s, v->len);
+        return;
+    case AST_T_BYTES:
+        hex_blob(b, v->s, v->len, d);
+        return;
+    case AST_T_UUID:
+        if (d == SQL_SQLITE)
+            hex_blob(b, v->s, 16, d);
+        else
+            format_uuid(b, (const unsigned char *)v->s);
+        return;
+    case AST_T_DATE:
+    case AST_T_TIMESTAMP:
+        if (d == SQL_SQLITE)
+            buf_printf(b, "%lld", (long long)v->i);
+        else
+            pg_time_literal(b, c, v->i);
+        return;
+    case AST_T_NAMED:
+        for (ev = c->type.enm->values, i = 0; ev && i < v->i; i++)
+            ev = ev->next;
+        quote_string(b, ev->name, strlen(ev->name));
+        return;
+    default:
+        buf_printf(b, "%lld", (long long)v->i);
+        return;
+    }
+}
+
+static void default_clause(ast_ctx *ctx, buf *b, sql_dialect d,
+                           const ast_column *c)
+{
+    model_default v;
+    const char *why;
+
+    if (!c->dflt || !model_column_default(ctx, c, &v, &why))
+        return;
+    buf_puts(b, " DEFAULT ");
+    if (v.kind != SC_DEFAULT_NOW) {
+        if (v.kind != SC_DEFAULT_VALUE && v.kind != SC_DEFAULT_NULL)
+            return;
+        if (d == SQL_SQLITE && v.kind == SC_DEFAULT_VALUE &&
+            (c->type.kind == AST_T_INT16 || c->type.kind == AST_T_INT32 ||
+             c->type.kind == AST_T_INT64 || c->type.kind == AST_T_FLOAT32 ||
+             c->type.kind == AST_T_FLOAT64) && (v.i < 0 || v.f < 0)) {
+            buf_putc(b, '(');
+            value_literal(b, d, c, &v);
+            buf_putc(b, ')');
+            return;
+        }
+        value_literal(b, d, c, &v);
+        return;
+    }
+    if (d == SQL_POSTGRESQL)
+        buf_puts(b, c->type.kind == AST_T_DATE ? "CURRENT_DATE" : "now()");
+    else if (c->type.kind == AST_T_DATE)
+        buf_puts(b, "(CAST(julianday('now') - 2440587.5 AS INTEGER))");
+    else
+        buf_puts(b, "(CAST((julianday('now') - 2440587.5) * 86400000000.0 "
+                    "AS INTEGER))");
+}
+
+/* ---------------------------------------------------------------------
+ * check (...) expressions
+ * ------------------------------------------------------------------- */
+
+static const char *op_text(ast_op op)
+{
+    switch (op) {
+    case AST_OP_OR: return "OR";
+    case AST_OP_AND: return "AND";
+    case AST_OP_EQ: return "=";
+    case AST_OP_NE: return "<>";
+    case AST_OP_LT: return "<";
+    case AST_OP_LE: return "<=";
+    case AST_OP_GT: return ">";
+    case AST_OP_GE: return ">=";
+    case AST_OP_LIKE: return "LIKE";
+    case AST_OP_ADD: return "+";
+    case AST_OP_SUB: return "-";
+    case AST_OP_MUL: return "*";
+    case AST_OP_DIV: return "/";
+    case AST_OP_MOD: return "%";
+    case AST_OP_CONCAT: return "||";
+    default: return "?";
+    }
+}
+
+static void expr(ast_ctx *ctx, buf *b, sql_dialect d, const ast_expr *e,
+                 const ast_column *ctxcol);
+
+/*
+ * A literal compared with a column is written in the column's stored form:
+ * 12.5 against a numeric(10,2) stored scaled on SQLite becomes 1250, and
+ * '2020-01-01' against a date becomes its day number.
+ */
+static void literal(ast_ctx *ctx, buf *b, sql_dialect d,
+                    const ast_literal *l, const ast_column *col)
+{
+    model_default v;
+    const char *why;
+
+    if (col && l->kind != AST_LIT_NULL) {
+        ast_column tmp = *col;
+
+        tmp.dflt = (ast_literal *)l;
+        tmp.nullable = true;
+        if (model_column_default(ctx, &tmp, &v, &why) &&
+            v.kind == SC_DEFAULT_VALUE) {
+            value_literal(b, d, col, &v);
+            return;
+        }
+    }
+    switch (l->kind) {
+    case AST_LIT_INT:
+    case AST_LIT_DECIMAL:
+        buf_puts(b, l->text);
+        return;
+    case AST_LIT_STRING:
+        quote_string(b, l->text, l->len);
+        return;
+    case AST_LIT_TRUE:
+        buf_puts(b, d == SQL_SQLITE ? "1" : "true");
+        return;
+    case AST_LIT_FALSE:
+        buf_puts(b, d == SQL_SQLITE ? "0" : "false");
+        return;
+    case AST_LIT_NULL:
+        buf_puts(b, "NULL");
+        return;
+    default:
+        buf_puts(b, l->text ? l->text : "NULL");
+        return;
+    }
+}
+
+static const ast_column *column_of(const ast_expr *e)
+{
+    while (e && e->kind == AST_E_PAREN)
+        e = e->lhs;
+    return e && e->kind == AST_E_COLUMN ? e->column : NULL;
+}
+
+static void expr_list(ast_ctx *ctx, buf *b, sql_dialect d,
+                      const ast_exprlist *a, const ast_column *col,
+                      const char *sep)
+{
+    for (; a; a = a->next) {
+        expr(ctx, b, d, a->expr, col);
+        if (a->next)
+            buf_puts(b, sep);
+    }
+}
+
+static void expr(ast_ctx *ctx, buf *b, sql_dialect d, const ast_expr *e,
+                 const ast_column *col)
+{
+    const ast_column *lc;
+
+    switch (e->kind) {
+    case AST_E_LITERAL:
+        literal(ctx, b, d, e->lit, col);
+        return;
+    case AST_E_COLUMN:
+        quote(b, e->name);
+        return;
+    case AST_E_PAREN:
+        buf_putc(b, '(');
+        expr(ctx, b, d, e->lhs, col);
+        buf_putc(b, ')');
+        return;
+    case AST_E_UNARY:
+        buf_puts(b, e->op == AST_OP_NOT ? "NOT " : "-");
+        expr(ctx, b, d, e->lhs, NULL);
+        return;
+    case AST_E_BINARY:
+        lc = column_of(e->lhs) ? column_of(e->lhs) : column_of(e->rhs);
+        if (e->op == AST_OP_AND || e->op == AST_OP_OR)
+            lc = NULL;
+        expr(ctx, b, d, e->lhs, lc);
+        buf_printf(b, " %s ", op_text(e->op));
+        expr(ctx, b, d, e->rhs, lc);
+        return;
+    case AST_E_CALL:
+        buf_printf(b, "%s(", e->name);
+        expr_list(ctx, b, d, e->args, NULL, ", ");
+        buf_putc(b, ')');
+        return;
+    case AST_E_IN:
+        lc = column_of(e->lhs);
+        expr(ctx, b, d, e->lhs, NULL);
+        buf_puts(b, e->negated ? " NOT IN (" : " IN (");
+        expr_list(ctx, b, d, e->args, lc, ", ");
+        buf_putc(b, ')');
+        return;
+    case AST_E_ISNULL:
+        expr(ctx, b, d, e->lhs, NULL);
+        buf_puts(b, e->negated ? " IS NOT NULL" : " IS NULL");
+        return;
+    case AST_E_BETWEEN:
+        lc = column_of(e->lhs);
+        expr(ctx, b, d, e->lhs, NULL);
+        buf_puts(b, e->negated ? " NOT BETWEEN " : " BETWEEN ");
+        expr_list(ctx, b, d, e->args, lc, " AND ");
+        return;
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * Tables
+ * ------------------------------------------------------------------- */
+
+/* The CHECK that makes SQLite keep the promise of c's type, or none. */
+static bool type_check(buf *b, const ast_column *c)
+{
+    const ast_enum_value *v;
+
+    switch (c->type.kind) {
+    case AST_T_BOOL:
+        quote(b, c->name);
+        buf_puts(b, " IN (0, 1)");
+        return true;
+    case AST_T_INT16:
+        quote(b, c->name);
+        buf_puts(b, " BETWEEN -32768 AND 32767");
+        return true;
+    case AST_T_INT32:
+        quote(b, c->name);
+        buf_puts(b, " BETWEEN -2147483648 AND 2147483647");
+        return true;
+    case AST_T_NUMERIC:
+        if (!model_is_scaled(&c->type))
+            return false;
+        quote(b, c->name);
+        buf_printf(b, " BETWEEN -%lld AND %lld",
+                   (long long)max_scaled(c->type.a),
+                   (long long)max_scaled(c->type.a));
+        return true;
+    case AST_T_VARCHAR:
+        buf_puts(b, "length(");
+        quote(b, c->name);
+        buf_printf(b, ") <= %lld", (long long)c->type.a);
+        return true;
+    case AST_T_JSON:
+        /* json_valid(NULL) is 0, not NULL, in SQLite before 3.45. */
+        if (c->nullable) {
+            quote(b, c->name);
+            buf_puts(b, " IS NULL OR ");
+        }
+        buf_puts(b, "json_valid(");
+        quote(b, c->name);
+        buf_putc(b, ')');
+        return true;
+    case AST_T_UUID:
+        buf_puts(b, "length(");
+        quote(b, c->name);
+        buf_puts(b, ") = 16");
+        return true;
+    case AST_T_NAMED:
+        quote(b, c->name);
+        buf_puts(b, " IN (");
+        for (v = c->type.enm->values; v; v = v->next) {
+            quote_string(b, v->name, strlen(v->name));
+            if (v->next)
+                buf_puts(b, ", ");
+        }
+        buf_putc(b, ')');
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void action(buf *b, const char *when, ast_action a)
+{
+    static const char *const text[] = {
+        NULL, "NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT",
+    };
+
+    if (a != AST_ACT_NONE)
+        buf_printf(b, " ON %s %s", when, text[a]);
+}
+
+static char *text_of(buf *b)
+{
+    char *s = buf_steal(b);
+
+    buf_init(b);
+    return s;
+}
+
+static void add(ast_ctx *ctx, sql_constraint_list *l, const char *name,
+                const char *column, buf *what, buf *body)
+{
+    sql_constraint *c;
+    char *w = text_of(what), *s = text_of(body);
+
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->items = realloc(l->items, (size_t)l->cap * sizeof *l->items);
+        if (!l->items)
+            abort();
+    }
+    c = &l->items[l->n++];
+    c->name = name;
+    c->column = column;
+    c->what = ast_strdup(ctx, w);
+    c->sql = ast_strdup(ctx, s);
+    free(w);
+    free(s);
+}
+
+static void foreign_key(ast_ctx *ctx, sql_constraint_list *l, buf *what,
+                        buf *b, const ast_table *t, const ast_name *cols,
+                        const ast_ref *r)
+{
+    buf_puts(b, "FOREIGN KEY ");
+    name_list(b, cols);
+    buf_puts(b, " REFERENCES ");
+    quote(b, r->table);
+    buf_putc(b, ' ');
+    name_list(b, r->cols);
+    action(b, "DELETE", r->on_delete);
+    action(b, "UPDATE", r->on_update);
+    buf_printf(what, "references %s", r->table);
+    add(ctx, l, emit_sql_constraint_name(ctx, "fk", t->name,
+                                         joined(ctx, cols)),
+        cols->next ? NULL : cols->name, what, b);
+}
+
+static void type_phrase(buf *w, const ast_column *c)
+{
+    const ast_enum_value *v;
+
+    switch (c->type.kind) {
+    case AST_T_BOOL: buf_puts(w, "0 or 1"); return;
+    case AST_T_INT16: buf_puts(w, "a 16-bit integer"); return;
+    case AST_T_INT32: buf_puts(w, "a 32-bit integer"); return;
+    case AST_T_NUMERIC:
+        buf_printf(w, "at most %lld digits", (long long)c->type.a);
+        return;
+    case AST_T_VARCHAR:
+        buf_printf(w, "at most %lld characters", (long long)c->type.a);
+        return;
+    case AST_T_JSON: buf_puts(w, "valid JSON"); return;
+    case AST_T_UUID: buf_puts(w, "16 bytes"); return;
+    case AST_T_NAMED:
+        buf_puts(w, "one of ");
+        for (v = c->type.enm->values; v; v = v->next)
+            buf_printf(w, "'%s'%s", v->name, v->next ? ", " : "");
+        return;
+    default: return;
+    }
+}
+
+static void checks(ast_ctx *ctx, sql_constraint_list *l, buf *w, buf *b,
+                   sql_dialect d, const ast_table *t)
+{
+    const ast_column *c;
+    const ast_item *it;
+    char num[80];
+    int n = 0;
+
+    for (c = t->columns; c; c = c->next) {
+        buf_puts(b, "CHECK (");
+        if (d == SQL_SQLITE && type_check(b, c)) {
+            buf_putc(b, ')');
+            type_phrase(w, c);
+            add(ctx, l, emit_sql_constraint_name(ctx, "ck", t->name,
+                                                 c->name), c->name, w, b);
+        }
+        buf_reset(b);
+        if (!c->check)
+            continue;
+        expr(ctx, b, d, c->check, NULL);
+        buf_printf(w, "check (%s)", b->data);
+        buf_reset(b);
+        buf_puts(b, "CHECK (");
+        expr(ctx, b, d, c->check, NULL);
+        buf_putc(b, ')');
+        snprintf(num, sizeof num, "%s_check", c->name);
+        add(ctx, l, emit_sql_constraint_name(ctx, "ck", t->name, num),
+            c->name, w, b);
+    }
+    for (it = t->items; it; it = it->next) {
+        if (it->kind != AST_ITEM_CHECK)
+            continue;
+        expr(ctx, b, d, it->check, NULL);
+        buf_printf(w, "check (%s)", b->data);
+        buf_reset(b);
+        buf_puts(b, "CHECK (");
+        expr(ctx, b, d, it->check, NULL);
+        buf_putc(b, ')');
+        snprintf(num, sizeof num, "%d", ++n);
+        add(ctx, l, emit_sql_constraint_name(ctx, "ck", t->name, num), NULL,
+            w, b);
+    }
+}
+
+void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
+                          sql_constraint_list *l)
+{
+    const ast_column *c, *pk[2];
+    const ast_item *it;
+    ast_name self;
+    buf w, b;
+
+    buf_init(&w);
+    buf_init(&b);
+    for (it = t->items; it; it = it->next)
+        if (it->kind == AST_ITEM_PRIMARY_KEY &&
+            model_primary_key(t, pk, 2) > 1) {
+            buf_puts(&b, "PRIMARY KEY ");
+            name_list(&b, it->cols);
+            buf_puts(&w, "primary key");
+            add(ctx, l, emit_sql_constraint_name(ctx, "pk", t->name, NULL),
+                NULL, &w, &b);
+        }
+    for (c = t->columns; c; c = c->next) {
+        if (c->unique.first_line == 0)
+            continue;
+        buf_puts(&b, "UNIQUE (");
+        quote(&b, c->name);
+        buf_putc(&b, ')');
+        buf_puts(&w, "unique");
+        add(ctx, l, emit_sql_constraint_name(ctx, "uq", t->name, c->name),
+            c->name, &w, &b);
+    }
+    for (it = t->items; it; it = it->next) {
+        if (it->kind != AST_ITEM_UNIQUE)
+            continue;
+        buf_puts(&b, "UNIQUE ");
+        name_list(&b, it->cols);
+        buf_puts(&w, "unique");
+        add(ctx, l, emit_sql_constraint_name(ctx, "uq", t->name,
+                                             joined(ctx, it->cols)),
+            it->cols->next ? NULL : it->cols->name, &w, &b);
+    }
+    checks(ctx, l, &w, &b, d, t);
+    for (c = t->columns; c; c = c->next) {
+        if (!c->ref)
+            continue;
+        memset(&self, 0, sizeof self);
+        self.name = c->name;
+        foreign_key(ctx, l, &w, &b, t, &self, c->ref);
+    }
+    for (it = t->items; it; it = it->next)
+        if (it->kind == AST_ITEM_FOREIGN_KEY)
+            foreign_key(ctx, l, &w, &b, t, it->cols, it->ref);
+    buf_free(&w);
+    buf_free(&b);
+}
+
+void sql_constraint_list_free(sql_constraint_list *l)
+{
+    free(l->items);
+    l->items = NULL;
+    l->n = l->cap = 0;
+}
+
+static void table_constraints(ast_ctx *ctx, buf *b, sql_dialect d,
+                              const ast_table *t)
+{
+    sql_constraint_list l = {0};
+    int i;
+
+    emit_sql_constraints(ctx, d, t, &l);
+    for (i = 0; i < l.n; i++) {
+        buf_puts(b, ",\n    CONSTRAINT ");
+        quote(b, l.items[i].name);
+        buf_printf(b, "\n        %s", l.items[i].sql);
+    }
+    sql_constraint_list_free(&l);
+}
+
+static void column_def(ast_ctx *ctx, buf *b, sql_dialect d,
+                       const ast_table *t, const ast_column *c)
+{
+    const ast_column *pk[2];
+    bool sole_pk = model_primary_key(t, pk, 2) == 1 && pk[0] == c;
+
+    buf_puts(b, "    ");
+    quote(b, c->name);
+    buf_putc(b, ' ');
+    if (d == SQL_SQLITE && c == t->autoinc) {
+        buf_puts(b, "INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT");
+        return;
+    }
+    if (d == SQL_POSTGRESQL && c == t->autoinc) {
+        column_type(b, d, c);
+        buf_puts(b, " GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY");
+        return;
+    }
+    column_type(b, d, c);
+    if (!c->nullable)
+        buf_puts(b, " NOT NULL");
+    if (sole_pk)
+        buf_puts(b, " PRIMARY KEY");
+    default_clause(ctx, b, d, c);
+}
+
+static void create_table(ast_ctx *ctx, buf *b, sql_dialect d,
+                         const ast_table *t)
+{
+    const ast_column *c;
+
+    buf_puts(b, "CREATE TABLE IF NOT EXISTS ");
+    quote(b, t->name);
+    buf_puts(b, " (\n");
+    for (c = t->columns; c; c = c->next) {
+        column_def(ctx, b, d, t, c);
+        if (c->next)
+            buf_puts(b, ",\n");
+    }
+    table_constraints(ctx, b, d, t);
+    buf_puts(b, d == SQL_SQLITE ? "\n) STRICT" : "\n)");
+}
+
+static void create_indexes(ast_ctx *ctx, sql_stmts *out, buf *b,
+                           const ast_table *t)
+{
+    const ast_item *it;
+
+    for (it = t->items; it; it = it->next) {
+        if (it->kind != AST_ITEM_INDEX)
+            continue;
+        buf_puts(b, "CREATE INDEX IF NOT EXISTS ");
+        quote(b, it->name ? it->name
+                          : emit_sql_constraint_name(ctx, "ix", t->name,
+                                                     joined(ctx, it->cols)));
+        buf_puts(b, " ON ");
+        quote(b, t->name);
+        buf_putc(b, ' ');
+        name_list(b, it->cols);
+        push(out, b);
+    }
+}
+
+/* PostgreSQL has no CREATE TYPE IF NOT EXISTS; a DO block makes it safe to
+ * run twice, like the tables. */
+static void create_enum(buf *b, const ast_enum *e)
+{
+    const ast_enum_value *v;
+
+    buf_puts(b, "DO $$ BEGIN\n    CREATE TYPE ");
+    quote(b, e->name);
+    buf_puts(b, " AS ENUM (");
+    for (v = e->values; v; v = v->next) {
+        quote_string(b, v->name, strlen(v->name));
+        if (v->next)
+            buf_puts(b, ", ");
+    }
+    buf_puts(b, ");\nEXCEPTION WHEN duplicate_object THEN NULL;\nEND $$");
+}
+
+void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out)
+{
+    const ast_decl *decl;
+    buf b;
+
+    buf_init(&b);
+    if (d == SQL_POSTGRESQL)
+        for (decl = ctx->schema->decls; decl; decl = decl->next)
+            if (decl->enm) {
+                create_enum(&b, decl->enm);
+                push(out, &b);
+            }
+    for (decl = ctx->schema->decls; decl; decl = decl->next) {
+        if (!decl->table)
+            continue;
+        create_table(ctx, &b, d, decl->table);
+        push(out, &b);
+        create_indexes(ctx, out, &b, decl->table);
+    }
+    buf_free(&b);
+}
+
+void emit_sql_script(ast_ctx *ctx, sql_dialect d, buf *out)
+{
+    sql_stmts s = {0};
+    int i;
+
+    emit_sql_ddl(ctx, d, &s);
+    buf_printf(out, "-- Schema \"%s\" for %s, generated by schemac %s from "
+                    "%s.\n", ctx->schema->name, emit_sql_dialect_name(d),
+               SC_VERSION, base_name(ctx->filename));
+    for (i = 0; i < s.n; i++)
+        buf_printf(out, "\n%s;\n", s.items[i]);
+    sql_stmts_free(&s);
+}

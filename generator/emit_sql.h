@@ -1,0 +1,64 @@
+/*
+ * emit_sql.h - DDL for a checked schema, per SQL dialect.
+ *
+ * The same statements serve `schemac sql` (as a script) and the generated
+ * C code (as an array of strings that create_all runs).  Names are always
+ * double-quoted, so "user" and "order" are fine as table names.
+ */
+#ifndef SCHEMAC_EMIT_SQL_H
+#define SCHEMAC_EMIT_SQL_H
+
+#include "ast.h"
+#include "buf.h"
+
+typedef enum sql_dialect {
+    SQL_SQLITE,
+    SQL_POSTGRESQL
+} sql_dialect;
+
+/* A list of statements, each without its final semicolon. */
+typedef struct sql_stmts {
+    char **items;
+    int n, cap;
+} sql_stmts;
+
+void sql_stmts_free(sql_stmts *s);
+
+/* Parses "sqlite" / "postgresql" (also "postgres"); false if unknown. */
+bool emit_sql_dialect(const char *name, sql_dialect *out);
+const char *emit_sql_dialect_name(sql_dialect d);
+
+/* The CREATE statements (types, tables, indexes) of ctx->schema. */
+void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out);
+
+/* The same as one script: a banner comment, then the statements, each
+ * ending with ";" and separated by a blank line. */
+void emit_sql_script(ast_ctx *ctx, sql_dialect d, buf *out);
+
+/* A constraint or index name of at most 63 bytes: longer ones keep their
+ * start and end in a hash, so both databases see the same name. */
+const char *emit_sql_constraint_name(ast_ctx *ctx, const char *kind,
+                                     const char *table, const char *rest);
+
+/* A named table constraint: its DDL, and what the runtime says when it
+ * fails. */
+typedef struct sql_constraint {
+    const char *name;
+    const char *column; /* the one column it is about, or NULL */
+    const char *what;   /* "at most 32 characters", "unique", ... */
+    const char *sql;    /* "CHECK (...)", "UNIQUE (...)", ... */
+} sql_constraint;
+
+typedef struct sql_constraint_list {
+    sql_constraint *items; /* strings live in the context's pool */
+    int n, cap;
+} sql_constraint_list;
+
+/* The named constraints of t in d, in the order of the DDL: composite
+ * primary key, uniques, checks (SQLite adds those that enforce types),
+ * foreign keys. */
+void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
+                          sql_constraint_list *l);
+void sql_constraint_list_free(sql_constraint_list *l);
+
+#endif /* SCHEMAC_EMIT_SQL_H */

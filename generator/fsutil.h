@@ -1,0 +1,34 @@
+/*
+ * fsutil.h - reading inputs and writing outputs safely.
+ *
+ * Outputs are written to a temporary file in the same directory and renamed
+ * over the target, so a reader never sees half a file, and they are not
+ * touched at all when their content would not change, so a build tool that
+ * looks at modification times does no extra work.
+ */
+#ifndef SCHEMAC_FSUTIL_H
+#define SCHEMAC_FSUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Reads a whole file into *data (NUL-terminated, caller frees).  Returns 0,
+ * or -1 with errno set. */
+int fs_read(const char *path, char **data, size_t *len);
+
+/* True when path exists and holds exactly data. */
+bool fs_same(const char *path, const char *data, size_t len);
+
+/*
+ * Writes data to path atomically unless it already holds it.  Sets
+ * *changed (may be NULL).  Returns 0, or -1 with errno set and nothing
+ * changed on disk.
+ */
+int fs_write_if_changed(const char *path, const char *data, size_t len,
+                        bool *changed);
+
+/* Creates dir and its missing parents (mode 0777 less the umask).
+ * Returns 0, or -1 with errno set. */
+int fs_mkdirs(const char *dir);
+
+#endif /* SCHEMAC_FSUTIL_H */

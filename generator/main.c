@@ -1,0 +1,310 @@
+/*
+ * main.c - the schemac command line.
+ *
+ *     schemac generate FILE.schema -o DIR [--depfile FILE] [--check]
+ *     schemac sql FILE.schema [--dialect sqlite|postgresql] [-o FILE]
+ *     schemac --help | --version | help COMMAND
+ *
+ * Exit status: 0 success, 1 a user error (a bad schema, an unwritable
+ * file, stale files under --check), 2 a usage error.
+ */
+#include "ast.h"
+#include "buf.h"
+#include "checker.h"
+#include "emit_c.h"
+#include "emit_sql.h"
+#include "fsutil.h"
+#include "schemac.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_USER 1
+#define EXIT_USAGE 2
+
+static const char usage_main[] =
+    "usage: schemac COMMAND [ARGS]\n"
+    "\n"
+    "Compiles a .schema file to typed C data-access code.\n"
+    "\n"
+    "commands:\n"
+    "  generate FILE.schema -o DIR   write DIR/NAME_db.h and DIR/NAME_db.c\n"
+    "  sql FILE.schema               print the DDL for a dialect\n"
+    "  help COMMAND                  describe a command\n"
+    "\n"
+    "options:\n"
+    "  --help       show this text\n"
+    "  --version    show the version\n";
+
+static const char usage_generate[] =
+    "usage: schemac generate FILE.schema -o DIR [--depfile FILE] [--check]\n"
+    "\n"
+    "Writes DIR/NAME_db.h and DIR/NAME_db.c, where NAME is the schema's\n"
+    "name.  Files are replaced atomically and only when their content\n"
+    "changes.\n"
+    "\n"
+    "  -o, --output DIR   the directory to write to (required)\n"
+    "  --depfile FILE     also write a Make-style dependency file\n"
+    "  --check            write nothing; exit 1 if the files in DIR are\n"
+    "                     missing or differ from what would be written\n";
+
+static const char usage_sql[] =
+    "usage: schemac sql FILE.schema [--dialect sqlite|postgresql] [-o FILE]\n"
+    "\n"
+    "Prints the CREATE statements of the schema (default dialect: sqlite).\n"
+    "\n"
+    "  --dialect NAME     sqlite or postgresql\n"
+    "  -o, --output FILE  write to FILE instead of standard output\n";
+
+typedef struct options {
+    const char *input;
+    const char *output;
+    const char *depfile;
+    const char *dialect;
+    bool check;
+} options;
+
+static int usage_error(const char *usage, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "schemac: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", usage);
+    return EXIT_USAGE;
+}
+
+/* Parses the arguments after the command; returns 0 or an exit status. */
+static int parse_options(int argc, char **argv, const char *usage,
+                         options *o)
+{
+    int i;
+
+    memset(o, 0, sizeof *o);
+    for (i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = NULL;
+
+        if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)
+            slot = &o->output;
+        else if (strcmp(a, "--depfile") == 0)
+            slot = &o->depfile;
+        else if (strcmp(a, "--dialect") == 0)
+            slot = &o->dialect;
+        else if (strcmp(a, "--check") == 0)
+            o->check = true;
+        else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            return -1;
+        } else if (a[0] == '-' && a[1])
+            return usage_error(usage, "unknown option '%s'", a);
+        else if (o->input)
+            return usage_error(usage, "unexpected argument '%s'", a);
+        else
+            o->input = a;
+        if (slot) {
+            if (i + 1 >= argc)
+                return usage_error(usage, "option '%s' needs a value", a);
+            *slot = argv[++i];
+        }
+    }
+    if (!o->input)
+        return usage_error(usage, "%s", "no input file");
+    return 0;
+}
+
+/* Reads, parses and checks the input; prints diagnostics.  NULL on error
+ * (the caller exits 1). */
+static ast_ctx *load(const char *path)
+{
+    char *src;
+    size_t len;
+    ast_ctx *ctx;
+
+    if (fs_read(path, &src, &len) != 0) {
+        fprintf(stderr, "schemac: cannot read %s: %s\n", path,
+                strerror(errno));
+        return NULL;
+    }
+    ctx = ast_ctx_new(path, src, len);
+    free(src);
+    if (!ctx) {
+        fprintf(stderr, "schemac: out of memory\n");
+        return NULL;
+    }
+    if (ast_parse(ctx) == 0 && ctx->schema)
+        check_schema(ctx);
+    if (ctx->nerrors == 0 && !ctx->schema) /* an empty file */
+        check_schema(ctx);
+    if (ctx->nerrors > 0) {
+        ast_print_diags(ctx, stderr);
+        ast_ctx_free(ctx);
+        return NULL;
+    }
+    ast_attach_comments(ctx);
+    return ctx;
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+
+    if (!p) {
+        fputs("schemac: out of memory\n", stderr);
+        exit(EXIT_USER);
+    }
+    snprintf(p, n, "%s%s%s", dir,
+             dir[0] && dir[strlen(dir) - 1] != '/' ? "/" : "", name);
+    return p;
+}
+
+/* A Make rule "OUT OUT: IN", spaces escaped as Make wants them. */
+static void depfile_escaped(buf *b, const char *path)
+{
+    for (; *path; path++) {
+        if (*path == ' ' || *path == '#')
+            buf_putc(b, '\\');
+        if (*path == '$')
+            buf_putc(b, '$');
+        buf_putc(b, *path);
+    }
+}
+
+static int write_output(const char *path, const buf *b)
+{
+    if (fs_write_if_changed(path, b->data, b->len, NULL) != 0) {
+        fprintf(stderr, "schemac: cannot write %s: %s\n", path,
+                strerror(errno));
+        return EXIT_USER;
+    }
+    return 0;
+}
+
+static int cmd_generate(int argc, char **argv)
+{
+    options o;
+    ast_ctx *ctx;
+    buf h, c, dep;
+    char *hpath = NULL, *cpath = NULL, name[512];
+    int rc = parse_options(argc, argv, usage_generate, &o);
+
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (!o.output)
+        return usage_error(usage_generate, "%s", "-o DIR is required");
+    ctx = load(o.input);
+    if (!ctx)
+        return EXIT_USER;
+    buf_init(&h);
+    buf_init(&c);
+    buf_init(&dep);
+    emit_c(ctx, &h, &c);
+    snprintf(name, sizeof name, "%s_db.h", ctx->schema->name);
+    hpath = join_path(o.output, name);
+    snprintf(name, sizeof name, "%s_db.c", ctx->schema->name);
+    cpath = join_path(o.output, name);
+    if (o.check) {
+        if (!fs_same(hpath, h.data, h.len) || !fs_same(cpath, c.data, c.len)) {
+            fprintf(stderr, "schemac: %s and %s are missing or stale: run "
+                            "schemac generate %s -o %s\n",
+                    hpath, cpath, o.input, o.output);
+            rc = EXIT_USER;
+        }
+        goto done;
+    }
+    if (fs_mkdirs(o.output) != 0) {
+        fprintf(stderr, "schemac: cannot create %s: %s\n", o.output,
+                strerror(errno));
+        rc = EXIT_USER;
+        goto done;
+    }
+    rc = write_output(hpath, &h);
+    if (!rc)
+        rc = write_output(cpath, &c);
+    if (!rc && o.depfile) {
+        depfile_escaped(&dep, hpath);
+        buf_putc(&dep, ' ');
+        depfile_escaped(&dep, cpath);
+        buf_puts(&dep, ": ");
+        depfile_escaped(&dep, o.input);
+        buf_putc(&dep, '\n');
+        rc = write_output(o.depfile, &dep);
+    }
+done:
+    free(hpath);
+    free(cpath);
+    buf_free(&h);
+    buf_free(&c);
+    buf_free(&dep);
+    ast_ctx_free(ctx);
+    return rc;
+}
+
+static int cmd_sql(int argc, char **argv)
+{
+    options o;
+    ast_ctx *ctx;
+    sql_dialect d = SQL_SQLITE;
+    buf out;
+    int rc = parse_options(argc, argv, usage_sql, &o);
+
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (o.dialect && !emit_sql_dialect(o.dialect, &d))
+        return usage_error(usage_sql,
+                           "unknown dialect '%s' (sqlite, postgresql)",
+                           o.dialect);
+    ctx = load(o.input);
+    if (!ctx)
+        return EXIT_USER;
+    buf_init(&out);
+    emit_sql_script(ctx, d, &out);
+    if (o.output)
+        rc = write_output(o.output, &out);
+    else if (fwrite(out.data, 1, out.len, stdout) != out.len ||
+             fflush(stdout) != 0)
+        rc = EXIT_USER;
+    buf_free(&out);
+    ast_ctx_free(ctx);
+    return rc;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc == 0) {
+        fputs(usage_main, stdout);
+        return 0;
+    }
+    if (strcmp(argv[0], "generate") == 0)
+        fputs(usage_generate, stdout);
+    else if (strcmp(argv[0], "sql") == 0)
+        fputs(usage_sql, stdout);
+    else
+        return usage_error(usage_main, "unknown command '%s'", argv[0]);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *cmd;
+
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        return EXIT_USAGE;
+    }
+    cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+        return cmd_help(0, NULL);
+    if (strcmp(cmd, "--version") == 0) {
+        printf("schemac %s\n", SC_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "generate") == 0)
+        return cmd_generate(argc - 2, argv + 2);
+    if (strcmp(cmd, "sql") == 0)
+        return cmd_sql(argc - 2, argv + 2);
+    if (strcmp(cmd, "help") == 0)
+        return cmd_help(argc - 2, argv + 2);
+    return usage_error(usage_main, "unknown command '%s'", cmd);
+}

@@ -1,0 +1,80 @@
+/*
+ * names.c - schema names to C names: singular row types, safe fields.
+ */
+#include "names.h"
+
+#include <ctype.h>
+#include <string.h>
+
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+
+    return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* Replaces the last `drop` bytes of name with `add`. */
+static const char *respell(ast_ctx *ctx, const char *name, size_t n,
+                           size_t drop, const char *add)
+{
+    size_t k = strlen(add);
+    char *p = ast_alloc(ctx, n - drop + k + 1);
+
+    memcpy(p, name, n - drop);
+    memcpy(p + n - drop, add, k + 1);
+    return p;
+}
+
+/*
+ * A handful of rules covers the table names people write.  Words whose
+ * plural ends in "s" without being a plural (status, address, analysis)
+ * are left alone, and so is anything shorter than three letters.
+ */
+const char *names_singular(ast_ctx *ctx, const char *name)
+{
+    static const char *const keep[] = {
+        "ss", "us", "is", "news", "series", "species", NULL,
+    };
+    size_t n = strlen(name);
+    int i;
+
+    if (n < 3 || !ends_with(name, n, "s"))
+        return name;
+    for (i = 0; keep[i]; i++)
+        if (ends_with(name, n, keep[i]))
+            return name;
+    if (ends_with(name, n, "ies") && n > 4)
+        return respell(ctx, name, n, 3, "y");
+    if (ends_with(name, n, "sses") || ends_with(name, n, "xes") ||
+        ends_with(name, n, "ches") || ends_with(name, n, "shes") ||
+        ends_with(name, n, "zzes"))
+        return respell(ctx, name, n, 2, "");
+    return respell(ctx, name, n, 1, "");
+}
+
+const char *names_field(ast_ctx *ctx, const char *name)
+{
+    size_t n;
+    char *p;
+
+    if (!ast_is_c_keyword(name))
+        return name;
+    n = strlen(name);
+    p = ast_alloc(ctx, n + 2);
+    memcpy(p, name, n);
+    p[n] = '_';
+    return p;
+}
+
+const char *names_upper(ast_ctx *ctx, const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b), i;
+    char *p = ast_alloc(ctx, na + nb + 2);
+
+    for (i = 0; i < na; i++)
+        p[i] = (char)toupper((unsigned char)a[i]);
+    p[na] = '_';
+    for (i = 0; i < nb; i++)
+        p[na + 1 + i] = (char)toupper((unsigned char)b[i]);
+    return p;
+}

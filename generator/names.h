@@ -1,0 +1,26 @@
+/*
+ * names.h - how schema names become C names.
+ *
+ * A table "users" of schema "pycon" gives the row type pycon_user (the
+ * singular), the functions pycon_users_*, and the descriptor
+ * pycon_users_table.  A column keeps its name as a struct field unless that
+ * is a C keyword, which gets a trailing underscore.  Enum values become
+ * PYCON_LEVEL_BEGINNER.  All names returned live in the context's pool.
+ */
+#ifndef SCHEMAC_NAMES_H
+#define SCHEMAC_NAMES_H
+
+#include "ast.h"
+
+/* The English singular of a table name: users -> user, categories ->
+ * category, boxes -> box, status -> status.  Returns name itself when no
+ * rule applies. */
+const char *names_singular(ast_ctx *ctx, const char *name);
+
+/* The struct field for a column: the name, or name_ for a C keyword. */
+const char *names_field(ast_ctx *ctx, const char *name);
+
+/* PREFIX_REST in upper case, e.g. ("pycon", "level_beginner"). */
+const char *names_upper(ast_ctx *ctx, const char *a, const char *b);
+
+#endif /* SCHEMAC_NAMES_H */

@@ -1,0 +1,114 @@
+/*
+ * backend.h - the interface between the runtime's core and a database
+ * driver.  The core (core.c) builds SQL, binds values, reads columns,
+ * caches statements and words errors; a backend (sqlite.c, and later
+ * postgres.c) only moves values in and out of its driver through the
+ * table of function pointers below.  Adding a database means writing one
+ * more table and listing it in registry.c; core.c does not change.
+ *
+ * Connections and statements are opaque to the core (void *).  Functions
+ * return SC_* codes; after a failure the core calls error() on the
+ * connection, before anything else runs on it, to learn the details.
+ */
+#ifndef SC_BACKEND_H
+#define SC_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "schemac.h"
+
+/* What step() returns besides an error code. */
+#define SC__ROW  100 /* a row is ready to read */
+#define SC__DONE 101 /* the statement has finished */
+
+/* The storage class of a value, as bound or as read. */
+typedef enum sc_value_kind {
+    SC_VAL_NULL = 0,
+    SC_VAL_INT,   /* i */
+    SC_VAL_FLOAT, /* f */
+    SC_VAL_TEXT,  /* p, len: UTF-8, not necessarily NUL-terminated */
+    SC_VAL_BLOB   /* p, len: p is never NULL, even when len is 0 */
+} sc_value_kind;
+
+/*
+ * One parameter or column value.  type is the column's schema type, so a
+ * backend with typed parameters (PostgreSQL) can choose the wire type; a
+ * backend may ignore it.  Text and blob pointers belong to the caller when
+ * binding (valid until the statement is reset) and to the backend when
+ * reading (valid until the next step or reset).
+ */
+typedef struct sc_value {
+    sc_value_kind kind;
+    sc_type type;
+    int64_t i;
+    double f;
+    const void *p;
+    size_t len;
+} sc_value;
+
+/*
+ * The details of the last failure on a connection.  Strings are empty when
+ * the backend cannot tell.  For a constraint failure, table and column name
+ * the violated column when there is one, detail holds the backend's list of
+ * columns ("users.a, users.b"), and constraint the constraint's name.
+ */
+typedef struct sc_backend_error {
+    int code;     /* SC_* primary code */
+    int extended; /* SC_CONSTRAINT_* or the primary code */
+    char message[512];
+    char table[128];
+    char column[128];
+    char detail[256];
+    char constraint[128];
+} sc_backend_error;
+
+typedef struct sc_backend {
+    const char *name;             /* "sqlite" */
+    sc_dialect dialect;
+    const char *begin_sql;        /* starts a transaction */
+    const char *begin_write_sql;  /* starts one that will write */
+    bool insert_returning;        /* read the new key with RETURNING */
+
+    /* Opens url (the whole URL).  On failure *conn is NULL and err says
+     * why, naming no password.  Returns SC_OK, SC_CANTOPEN, SC_MISUSE,
+     * SC_NOMEM. */
+    int (*open)(const char *url, void **conn, sc_backend_error *err);
+    void (*close)(void *conn);
+    /* Runs SQL text without parameters, maybe several statements. */
+    int (*exec)(void *conn, const char *sql);
+    /* Compiles one statement; persistent is a hint that it is cached. */
+    int (*prepare)(void *conn, const char *sql, bool persistent,
+                   void **stmt);
+    /* Binds v to parameter i (from 1).  On failure *why is a static
+     * phrase saying what is wrong with the value. */
+    int (*bind)(void *stmt, int i, const sc_value *v, const char **why);
+    /* SC__ROW, SC__DONE, or an error code. */
+    int (*step)(void *stmt);
+    /* Reads column i (from 0) of the current row as kind: out->kind is
+     * kind, or SC_VAL_NULL.  Returns SC_OK or SC_NOMEM. */
+    int (*column)(void *stmt, int i, sc_value_kind kind, sc_value *out);
+    void (*reset)(void *stmt);
+    void (*finalize)(void *stmt);
+    /* Rows changed by the last finished INSERT, UPDATE or DELETE. */
+    int64_t (*changes)(void *conn);
+    int64_t (*last_insert_id)(void *conn);
+    bool (*in_transaction)(void *conn);
+    void (*error)(void *conn, sc_backend_error *err);
+    /* Writes the placeholder text of parameter i (from 1): "?", "$1". */
+    void (*placeholder)(int i, char *buf, size_t size);
+} sc_backend;
+
+/*
+ * Finds the backend for url by its scheme.  Returns SC_OK and *be, or
+ * SC_MISUSE (unknown scheme) or SC_CANTOPEN (a known database this build
+ * does not support), with a message in msg that repeats no more of url
+ * than its scheme.
+ */
+int sc__backend_find(const char *url, const sc_backend **be, char *msg,
+                     size_t size);
+
+extern const sc_backend sc__sqlite_backend;
+
+#endif /* SC_BACKEND_H */

@@ -1,0 +1,1916 @@
+/*
+ * core.c - the database-independent half of libschemac.  It turns the
+ * descriptor tables of generated code into SQL (once per table and
+ * operation), keeps those statements prepared per connection, moves
+ * values between C structs and the backend, runs transactions and
+ * savepoints, words errors so that they name the table and column, and
+ * echoes every statement to the trace hook.
+ *
+ * It talks to the database only through the function table of backend.h,
+ * chosen by URL scheme in registry.c.  Every allocation of the runtime
+ * goes through sc__malloc() and friends at the top of this file.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backend.h"
+#include "internal.h"
+#include "schemac.h"
+
+/* ---------------------------------------------------------------------
+ * Allocation: the one place the runtime gets memory from.
+ * ------------------------------------------------------------------- */
+
+void *sc__malloc(size_t n)
+{
+    return malloc(n == 0 ? 1 : n);
+}
+
+void *sc__realloc(void *p, size_t n)
+{
+    return realloc(p, n == 0 ? 1 : n);
+}
+
+void sc__free(void *p)
+{
+    free(p);
+}
+
+/* ---------------------------------------------------------------------
+ * A growable string.  A failed allocation sets failed and makes every
+ * later append a no-op, so builders check once at the end.
+ * ------------------------------------------------------------------- */
+
+typedef struct buf {
+    char *s;
+    size_t len;
+    size_t cap;
+    bool failed;
+} buf;
+
+static bool buf_reserve(buf *b, size_t more)
+{
+    size_t cap = b->cap ? b->cap : 64;
+    char *s;
+
+    if (b->failed)
+        return false;
+    if (b->len + more + 1 <= b->cap)
+        return true;
+    while (cap < b->len + more + 1)
+        cap *= 2;
+    s = sc__realloc(b->s, cap);
+    if (s == NULL) {
+        b->failed = true;
+        return false;
+    }
+    b->s = s;
+    b->cap = cap;
+    return true;
+}
+
+static void buf_putn(buf *b, const char *s, size_t n)
+{
+    if (!buf_reserve(b, n))
+        return;
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void buf_puts(buf *b, const char *s)
+{
+    buf_putn(b, s, strlen(s));
+}
+
+static void buf_printf(buf *b, const char *fmt, ...) SC__PRINTF(2, 3);
+
+static void buf_printf(buf *b, const char *fmt, ...)
+{
+    char small[128];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !buf_reserve(b, (size_t)n))
+        return;
+    if ((size_t)n < sizeof small) {
+        buf_putn(b, small, (size_t)n);
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+/* Appends name as a double-quoted SQL identifier. */
+static void buf_ident(buf *b, const char *name)
+{
+    const char *q;
+
+    buf_putn(b, "\"", 1);
+    while ((q = strchr(name, '"')) != NULL) {
+        buf_putn(b, name, (size_t)(q - name) + 1);
+        buf_putn(b, "\"", 1);
+        name = q + 1;
+    }
+    buf_puts(b, name);
+    buf_putn(b, "\"", 1);
+}
+
+static void buf_free(buf *b)
+{
+    sc__free(b->s);
+    memset(b, 0, sizeof *b);
+}
+
+/* ---------------------------------------------------------------------
+ * The connection.
+ * ------------------------------------------------------------------- */
+
+/* The operations whose statements are cached per table. */
+enum { OP_NONE = -1, OP_INSERT, OP_GET, OP_UPDATE, OP_DELETE };
+
+typedef struct stmt_entry {
+    const void *key; /* the table descriptor; NULL marks a free slot */
+    int op;
+    char *sql;
+    void *stmt;
+} stmt_entry;
+
+typedef struct error_state {
+    int code;
+    int extended;
+    char msg[512];
+    char table[128];
+    char column[128];
+} error_state;
+
+struct sc_db {
+    const sc_backend *be;
+    void *conn;          /* NULL when sc_open() failed */
+    int depth;           /* transaction nesting, see sc_txn_depth() */
+    sc_trace_fn trace_fn;
+    void *trace_ctx;
+    sc_stats stats;
+    stmt_entry *cache;   /* open addressing, a power of two of slots */
+    size_t cache_size;
+    size_t cache_used;
+    sc_value *vals;      /* the values bound to the running statement */
+    size_t nvals;
+    const sc_schema_desc *schema; /* the last one created, for messages */
+    buf trace_buf;
+    error_state err;
+};
+
+static void clear_error(sc_db *db)
+{
+    db->err.code = SC_OK;
+    db->err.extended = SC_OK;
+    db->err.msg[0] = '\0';
+    db->err.table[0] = '\0';
+    db->err.column[0] = '\0';
+}
+
+static void copy_name(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src != NULL ? src : "");
+}
+
+static int set_error(sc_db *db, int extended, const char *table,
+                     const char *column, const char *fmt, ...)
+    SC__PRINTF(5, 6);
+
+/* Records an error on db and returns its primary code. */
+static int set_error(sc_db *db, int extended, const char *table,
+                     const char *column, const char *fmt, ...)
+{
+    va_list ap;
+
+    db->err.code = extended & 0xff;
+    db->err.extended = extended;
+    copy_name(db->err.table, sizeof db->err.table, table);
+    copy_name(db->err.column, sizeof db->err.column, column);
+    va_start(ap, fmt);
+    vsnprintf(db->err.msg, sizeof db->err.msg, fmt, ap);
+    va_end(ap);
+    return db->err.code;
+}
+
+static int nomem(sc_db *db)
+{
+    return set_error(db, SC_NOMEM, NULL, NULL, "out of memory");
+}
+
+/* Checks that db can run statements, setting SC_MISUSE when not. */
+static int usable(sc_db *db)
+{
+    if (db == NULL)
+        return SC_MISUSE;
+    clear_error(db);
+    if (db->conn == NULL)
+        return set_error(db, SC_MISUSE, NULL, NULL,
+                         "the connection is not open");
+    return SC_OK;
+}
+
+/* Makes room for n bound values. */
+static int need_vals(sc_db *db, size_t n)
+{
+    sc_value *v;
+
+    if (n <= db->nvals)
+        return SC_OK;
+    v = sc__realloc(db->vals, n * sizeof *v);
+    if (v == NULL)
+        return nomem(db);
+    db->vals = v;
+    db->nvals = n;
+    return SC_OK;
+}
+
+const char *sc_errmsg(const sc_db *db)
+{
+    if (db == NULL)
+        return "out of memory";
+    if (db->err.code == SC_OK)
+        return "not an error";
+    return db->err.msg[0] ? db->err.msg : sc_errstr(db->err.code);
+}
+
+int sc_errcode(const sc_db *db)
+{
+    return db == NULL ? SC_NOMEM : db->err.code;
+}
+
+int sc_extended_errcode(const sc_db *db)
+{
+    return db == NULL ? SC_NOMEM : db->err.extended;
+}
+
+const char *sc_errtable(const sc_db *db)
+{
+    return db != NULL && db->err.table[0] ? db->err.table : NULL;
+}
+
+const char *sc_errcolumn(const sc_db *db)
+{
+    return db != NULL && db->err.column[0] ? db->err.column : NULL;
+}
+
+const char *sc_errstr(int rc)
+{
+    switch (rc & 0xff) {
+    case SC_OK:
+        return "not an error";
+    case SC_ERROR:
+        return "error";
+    case SC_NOTFOUND:
+        return "no row found";
+    case SC_MULTIPLE:
+        return "more than one row found";
+    case SC_CONSTRAINT:
+        return "constraint failed";
+    case SC_BUSY:
+        return "database is locked";
+    case SC_NOMEM:
+        return "out of memory";
+    case SC_MISUSE:
+        return "bad use of the interface";
+    case SC_RANGE:
+        return "value out of range";
+    case SC_CANTOPEN:
+        return "cannot open database";
+    default:
+        return "unknown result code";
+    }
+}
+
+sc_dialect sc_db_dialect(const sc_db *db)
+{
+    return db != NULL && db->be != NULL ? db->be->dialect : (sc_dialect)0;
+}
+
+int sc_db_stats(const sc_db *db, sc_stats *out)
+{
+    if (db == NULL || out == NULL)
+        return SC_MISUSE;
+    *out = db->stats;
+    return SC_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Tracing: values formatted the way Python prints a tuple.
+ * ------------------------------------------------------------------- */
+
+#define TRACE_BLOB_MAX 32
+
+static void format_text(buf *b, const unsigned char *s, size_t n)
+{
+    char quote = memchr(s, '\'', n) && !memchr(s, '"', n) ? '"' : '\'';
+    size_t i;
+
+    buf_putn(b, &quote, 1);
+    for (i = 0; i < n; i++) {
+        if (s[i] == '\\' || s[i] == (unsigned char)quote)
+            buf_printf(b, "\\%c", s[i]);
+        else if (s[i] == '\n')
+            buf_puts(b, "\\n");
+        else if (s[i] == '\t')
+            buf_puts(b, "\\t");
+        else if (s[i] == '\r')
+            buf_puts(b, "\\r");
+        else if (s[i] < 0x20 || s[i] == 0x7f)
+            buf_printf(b, "\\x%02x", s[i]);
+        else
+            buf_putn(b, (const char *)&s[i], 1);
+    }
+    buf_putn(b, &quote, 1);
+}
+
+/* The shortest form that reads back as the same double, as Python's
+ * repr() writes it: 1.0, 0.1, 1e+100, inf, nan. */
+static void format_float(buf *b, double f)
+{
+    char s[40];
+    int prec;
+
+    if (isnan(f)) {
+        buf_puts(b, "nan");
+        return;
+    }
+    if (isinf(f)) {
+        buf_puts(b, f < 0 ? "-inf" : "inf");
+        return;
+    }
+    for (prec = 1; prec <= 17; prec++) {
+        snprintf(s, sizeof s, "%.*g", prec, f);
+        if (strtod(s, NULL) == f)
+            break;
+    }
+    buf_puts(b, s);
+    if (strpbrk(s, ".e") == NULL)
+        buf_puts(b, ".0");
+}
+
+static void format_blob(buf *b, const unsigned char *p, size_t n)
+{
+    size_t i;
+
+    buf_puts(b, "x'");
+    for (i = 0; i < n && i < TRACE_BLOB_MAX; i++)
+        buf_printf(b, "%02x", p[i]);
+    buf_puts(b, n > TRACE_BLOB_MAX ? "...'" : "'");
+}
+
+static void format_value(buf *b, const sc_value *v)
+{
+    switch (v->kind) {
+    case SC_VAL_NULL:
+        buf_puts(b, "None");
+        break;
+    case SC_VAL_INT:
+        buf_printf(b, "%" PRId64, v->i);
+        break;
+    case SC_VAL_FLOAT:
+        format_float(b, v->f);
+        break;
+    case SC_VAL_TEXT:
+        format_text(b, v->p, v->len);
+        break;
+    case SC_VAL_BLOB:
+        format_blob(b, v->p, v->len);
+        break;
+    }
+}
+
+static void format_params(buf *b, const sc_value *vals, size_t n)
+{
+    size_t i;
+
+    buf_puts(b, "(");
+    for (i = 0; i < n; i++) {
+        if (i > 0)
+            buf_puts(b, ", ");
+        format_value(b, &vals[i]);
+    }
+    buf_puts(b, n == 1 ? ",)" : ")");
+}
+
+static double clock_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Calls the trace hook for one statement run with vals[0..n). */
+static void trace(sc_db *db, const char *sql, size_t n, double ms, int rc)
+{
+    sc_trace_event ev;
+
+    db->trace_buf.len = 0;
+    db->trace_buf.failed = false;
+    format_params(&db->trace_buf, db->vals, n);
+    ev.sql = sql;
+    ev.params = db->trace_buf.failed ? "(...)" : db->trace_buf.s;
+    ev.elapsed_ms = ms;
+    ev.rc = rc == SC__ROW || rc == SC__DONE ? SC_OK : rc;
+    db->trace_fn(db->trace_ctx, &ev);
+}
+
+void sc_trace(sc_db *db, sc_trace_fn fn, void *ctx)
+{
+    if (db == NULL)
+        return;
+    db->trace_fn = fn;
+    db->trace_ctx = ctx;
+}
+
+void sc_trace_stderr(void *ctx, const sc_trace_event *ev)
+{
+    (void)ctx;
+    fprintf(stderr, "[sql] %s\n[sql] %s\n", ev->sql, ev->params);
+}
+
+/* ---------------------------------------------------------------------
+ * Error wording.  The backend says what kind of failure it was and what
+ * it knows of names; the descriptors fill in the rest.
+ * ------------------------------------------------------------------- */
+
+/* Finds the constraint called name in t, or in any table of the schema
+ * created last; *owner receives the table it belongs to. */
+static const sc_constraint_desc *find_constraint(const sc_db *db,
+                                                 const sc_table_desc *t,
+                                                 const char *name,
+                                                 const sc_table_desc **owner)
+{
+    unsigned i, j;
+
+    for (i = 0; t != NULL && i < t->nconstraints; i++) {
+        if (strcmp(t->constraints[i].name, name) == 0) {
+            *owner = t;
+            return &t->constraints[i];
+        }
+    }
+    for (i = 0; db->schema != NULL && i < db->schema->ntables; i++) {
+        const sc_table_desc *s = db->schema->tables[i];
+
+        for (j = 0; j < s->nconstraints; j++) {
+            if (strcmp(s->constraints[j].name, name) == 0) {
+                *owner = s;
+                return &s->constraints[j];
+            }
+        }
+    }
+    return NULL;
+}
+
+static int report_check(sc_db *db, const sc_backend_error *e,
+                        const sc_table_desc *t)
+{
+    const sc_table_desc *owner = t;
+    const sc_constraint_desc *c;
+    int ext = SC_CONSTRAINT_CHECK;
+
+    c = find_constraint(db, t, e->constraint, &owner);
+    if (c != NULL && c->column != NULL)
+        return set_error(db, ext, owner->name, c->column,
+                         "check constraint failed on %s.%s: %s",
+                         owner->name, c->column, c->what);
+    if (c != NULL)
+        return set_error(db, ext, owner->name, NULL,
+                         "check constraint failed on %s: %s", owner->name,
+                         c->what);
+    if (t != NULL)
+        return set_error(db, ext, t->name, NULL,
+                         "check constraint failed on %s: %s", t->name,
+                         e->constraint);
+    return set_error(db, ext, NULL, NULL, "check constraint failed: %s",
+                     e->constraint);
+}
+
+/* Unique, primary key and not null failures, which name their columns. */
+static int report_columns(sc_db *db, const sc_backend_error *e,
+                          const sc_table_desc *t, const char *what)
+{
+    const char *table = e->table[0] ? e->table : t ? t->name : NULL;
+    const sc_table_desc *owner = t;
+    const sc_constraint_desc *c = NULL;
+
+    if (e->column[0])
+        return set_error(db, e->extended, table, e->column,
+                         "%s constraint failed on %s.%s", what, table,
+                         e->column);
+    if (e->constraint[0])
+        c = find_constraint(db, t, e->constraint, &owner);
+    if (c != NULL && c->column != NULL)
+        return set_error(db, e->extended, owner->name, c->column,
+                         "%s constraint failed on %s.%s", what, owner->name,
+                         c->column);
+    if (e->detail[0])
+        return set_error(db, e->extended, table, NULL,
+                         "%s constraint failed on %s", what, e->detail);
+    return set_error(db, e->extended, table, NULL, "%s", e->message);
+}
+
+/* Writes "users.a" or "users(a, b)" for the columns of fk. */
+static void fkey_columns(buf *b, const sc_table_desc *t,
+                         const sc_fkey_desc *fk)
+{
+    unsigned i;
+
+    buf_printf(b, "%s%s", t->name, fk->ncols == 1 ? "." : "(");
+    for (i = 0; i < fk->ncols; i++)
+        buf_printf(b, "%s%s", i ? ", " : "", t->cols[fk->cols[i]].name);
+    buf_puts(b, fk->ncols == 1 ? "" : ")");
+    buf_printf(b, " references %s(", fk->target);
+    for (i = 0; i < fk->ncols; i++)
+        buf_printf(b, "%s%s", i ? ", " : "", fk->target_cols[i]);
+    buf_puts(b, ")");
+}
+
+static int field_value(sc_db *db, const sc_table_desc *t,
+                       const sc_column_desc *c, const void *row,
+                       sc_value *v);
+
+static void put_placeholder(const sc_db *db, buf *b, int *n);
+static int step_traced(sc_db *db, void *stmt, const char *sql, size_t n);
+
+/* Writes SELECT 1 FROM "target" WHERE "x" = ? AND ... for fk into b and
+ * its values into db->vals; false when a value is NULL or wrong. */
+static bool build_probe(sc_db *db, buf *b, const sc_table_desc *t,
+                        const sc_fkey_desc *fk, const void *row)
+{
+    unsigned i;
+    int n = 0;
+
+    if (need_vals(db, fk->ncols) != SC_OK)
+        return false;
+    buf_puts(b, "SELECT 1 FROM ");
+    buf_ident(b, fk->target);
+    for (i = 0; i < fk->ncols; i++) {
+        buf_puts(b, i ? " AND " : " WHERE ");
+        buf_ident(b, fk->target_cols[i]);
+        buf_puts(b, " = ");
+        put_placeholder(db, b, &n);
+        if (field_value(db, t, &t->cols[fk->cols[i]], row, &db->vals[i]) !=
+                SC_OK ||
+            db->vals[i].kind == SC_VAL_NULL)
+            return false;
+    }
+    return !b->failed;
+}
+
+/*
+ * Whether the row that fk of row points at is missing.  A key with a NULL
+ * part points nowhere and is never missing.  Failures count as "not
+ * missing" and leave db's error alone: this only sharpens a message.
+ */
+static bool fkey_missing(sc_db *db, const sc_table_desc *t,
+                         const sc_fkey_desc *fk, const void *row)
+{
+    error_state saved = db->err;
+    void *stmt = NULL;
+    const char *why;
+    bool missing = false;
+    buf sql = {0};
+    unsigned i;
+    int rc = SC_ERROR;
+
+    if (build_probe(db, &sql, t, fk, row)) {
+        rc = db->be->prepare(db->conn, sql.s, false, &stmt);
+        db->stats.prepares++;
+    }
+    for (i = 0; rc == SC_OK && i < fk->ncols; i++)
+        rc = db->be->bind(stmt, (int)i + 1, &db->vals[i], &why);
+    if (rc == SC_OK)
+        missing = step_traced(db, stmt, sql.s, fk->ncols) == SC__DONE;
+    if (stmt != NULL)
+        db->be->finalize(stmt);
+    buf_free(&sql);
+    db->err = saved;
+    return missing;
+}
+
+static int report_fkey(sc_db *db, const sc_table_desc *t, int op,
+                       const void *row)
+{
+    int ext = SC_CONSTRAINT_FOREIGNKEY;
+    buf b = {0};
+    unsigned i;
+    int rc;
+
+    if (t == NULL)
+        return set_error(db, ext, NULL, NULL, "foreign key constraint failed");
+    if (op == OP_DELETE)
+        return set_error(db, ext, t->name, NULL,
+                         "foreign key constraint failed: the row of %s is "
+                         "still referenced", t->name);
+    for (i = 0; row != NULL && i < t->nfkeys; i++) {
+        const sc_fkey_desc *fk = &t->fkeys[i];
+
+        if (!fkey_missing(db, t, fk, row))
+            continue;
+        fkey_columns(&b, t, fk);
+        rc = set_error(db, ext, t->name,
+                       fk->ncols == 1 ? t->cols[fk->cols[0]].name : NULL,
+                       "foreign key constraint failed: %s",
+                       b.failed ? fk->name : b.s);
+        buf_free(&b);
+        return rc;
+    }
+    return set_error(db, ext, t->name, NULL,
+                     "foreign key constraint failed on %s", t->name);
+}
+
+/*
+ * Words the failure e of a statement about table t (NULL for raw SQL)
+ * doing op with row.  Returns the primary code.
+ */
+static int report(sc_db *db, const sc_backend_error *e,
+                  const sc_table_desc *t, int op, const void *row)
+{
+    const char *table = e->table[0] ? e->table : t ? t->name : NULL;
+
+    switch (e->extended) {
+    case SC_CONSTRAINT_UNIQUE:
+        return report_columns(db, e, t, "unique");
+    case SC_CONSTRAINT_PRIMARYKEY:
+        return report_columns(db, e, t, "primary key");
+    case SC_CONSTRAINT_NOTNULL:
+        return report_columns(db, e, t, "not null");
+    case SC_CONSTRAINT_CHECK:
+        return report_check(db, e, t);
+    case SC_CONSTRAINT_FOREIGNKEY:
+        return report_fkey(db, t, op, row);
+    default:
+        break;
+    }
+    if (e->code == SC_OK) /* the backend lost the details */
+        return set_error(db, SC_ERROR, table, NULL, "unknown error");
+    return set_error(db, e->extended, table, e->column, "%s", e->message);
+}
+
+/* Reads the backend's last error, resets stmt (when any) so that probes
+ * can run, and words the error. */
+static int fail_stmt(sc_db *db, void *stmt, const sc_table_desc *t, int op,
+                     const void *row)
+{
+    sc_backend_error e;
+
+    db->be->error(db->conn, &e);
+    if (stmt != NULL)
+        db->be->reset(stmt);
+    return report(db, &e, t, op, row);
+}
+
+/* Puts "row I: " in front of the current message. */
+static void prefix_row(sc_db *db, size_t i)
+{
+    char msg[sizeof db->err.msg + 32];
+    size_t n;
+
+    n = (size_t)snprintf(msg, sizeof msg, "row %zu: %s", i, db->err.msg);
+    if (n >= sizeof db->err.msg)
+        n = sizeof db->err.msg - 1;
+    memcpy(db->err.msg, msg, n);
+    db->err.msg[n] = '\0';
+}
+
+/* ---------------------------------------------------------------------
+ * Running statements.
+ * ------------------------------------------------------------------- */
+
+/* Runs SQL text without parameters, traced and counted. */
+static int exec_traced(sc_db *db, const char *sql)
+{
+    double t0 = clock_ms();
+    int rc = db->be->exec(db->conn, sql);
+
+    db->stats.executions++;
+    if (db->trace_fn != NULL)
+        trace(db, sql, 0, clock_ms() - t0, rc);
+    if (rc != SC_OK)
+        return fail_stmt(db, NULL, NULL, OP_NONE, NULL);
+    return SC_OK;
+}
+
+/* Steps stmt for the first time, with its n values in db->vals. */
+static int step_traced(sc_db *db, void *stmt, const char *sql, size_t n)
+{
+    double t0 = clock_ms();
+    int rc = db->be->step(stmt);
+
+    db->stats.executions++;
+    if (db->trace_fn != NULL)
+        trace(db, sql, n, clock_ms() - t0, rc);
+    return rc;
+}
+
+int sc_exec(sc_db *db, const char *sql)
+{
+    int rc = usable(db);
+
+    if (rc != SC_OK)
+        return rc;
+    if (sql == NULL)
+        return set_error(db, SC_MISUSE, NULL, NULL, "no SQL text given");
+    return exec_traced(db, sql);
+}
+
+/* ---------------------------------------------------------------------
+ * The statement cache: one prepared statement per (table, operation) and
+ * connection, in an open-addressing hash table keyed by the descriptor's
+ * address.
+ * ------------------------------------------------------------------- */
+
+static size_t cache_slot(const sc_db *db, const void *key, int op)
+{
+    uint64_t h = (uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15u;
+
+    h ^= (h >> 29) + (uint64_t)op * 0xbf58476d1ce4e5b9u;
+    return (size_t)(h ^ (h >> 32)) & (db->cache_size - 1);
+}
+
+static stmt_entry *cache_find(const sc_db *db, const void *key, int op)
+{
+    size_t i;
+
+    if (db->cache_size == 0)
+        return NULL;
+    i = cache_slot(db, key, op);
+    for (; db->cache[i].key != NULL; i = (i + 1) & (db->cache_size - 1)) {
+        if (db->cache[i].key == key && db->cache[i].op == op)
+            return &db->cache[i];
+    }
+    return NULL;
+}
+
+/* Places e in a table known to have a free slot. */
+static stmt_entry *cache_place(sc_db *db, const stmt_entry *e)
+{
+    size_t i = cache_slot(db, e->key, e->op);
+
+    while (db->cache[i].key != NULL)
+        i = (i + 1) & (db->cache_size - 1);
+    db->cache[i] = *e;
+    return &db->cache[i];
+}
+
+/* Doubles the table when it is half full. */
+static int cache_grow(sc_db *db)
+{
+    stmt_entry *old = db->cache;
+    size_t i, n = db->cache_size;
+
+    if ((db->cache_used + 1) * 2 <= db->cache_size)
+        return SC_OK;
+    db->cache = sc__malloc((n ? n * 2 : 16) * sizeof *db->cache);
+    if (db->cache == NULL) {
+        db->cache = old;
+        return nomem(db);
+    }
+    db->cache_size = n ? n * 2 : 16;
+    memset(db->cache, 0, db->cache_size * sizeof *db->cache);
+    for (i = 0; i < n; i++) {
+        if (old[i].key != NULL)
+            cache_place(db, &old[i]);
+    }
+    sc__free(old);
+    return SC_OK;
+}
+
+static void cache_clear(sc_db *db)
+{
+    size_t i;
+
+    for (i = 0; i < db->cache_size; i++) {
+        if (db->cache[i].key == NULL)
+            continue;
+        db->be->finalize(db->cache[i].stmt);
+        sc__free(db->cache[i].sql);
+    }
+    sc__free(db->cache);
+    db->cache = NULL;
+    db->cache_size = db->cache_used = 0;
+}
+
+/* ---------------------------------------------------------------------
+ * SQL text from descriptors.
+ * ------------------------------------------------------------------- */
+
+static void put_placeholder(const sc_db *db, buf *b, int *n)
+{
+    char ph[16];
+
+    db->be->placeholder(++*n, ph, sizeof ph);
+    buf_puts(b, ph);
+}
+
+/* Appends " WHERE "k1" = ? AND ..." over the primary key. */
+static void put_where_pk(const sc_db *db, buf *b, const sc_table_desc *t,
+                         int *n)
+{
+    unsigned i;
+
+    for (i = 0; i < t->npk; i++) {
+        buf_puts(b, i ? " AND " : " WHERE ");
+        buf_ident(b, t->cols[t->pk[i]].name);
+        buf_puts(b, " = ");
+        put_placeholder(db, b, n);
+    }
+}
+
+/* INSERT INTO "t" ("a", ...) VALUES (?, ...), without the autoincrement
+ * column, which the database fills. */
+static void build_insert(const sc_db *db, buf *b, const sc_table_desc *t)
+{
+    unsigned i, k = 0;
+    int n = 0;
+
+    buf_puts(b, "INSERT INTO ");
+    buf_ident(b, t->name);
+    for (i = 0; i < t->ncols; i++) {
+        if ((int)i == t->autoinc)
+            continue;
+        buf_puts(b, k++ ? ", " : " (");
+        buf_ident(b, t->cols[i].name);
+    }
+    buf_puts(b, k ? ") VALUES (" : " DEFAULT VALUES");
+    for (i = 0; i < k; i++) {
+        buf_puts(b, i ? ", " : "");
+        put_placeholder(db, b, &n);
+    }
+    buf_puts(b, k ? ")" : "");
+    if (db->be->insert_returning && t->autoinc >= 0) {
+        buf_puts(b, " RETURNING ");
+        buf_ident(b, t->cols[t->autoinc].name);
+    }
+}
+
+static void build_get(const sc_db *db, buf *b, const sc_table_desc *t)
+{
+    unsigned i;
+    int n = 0;
+
+    buf_puts(b, "SELECT ");
+    for (i = 0; i < t->ncols; i++) {
+        buf_puts(b, i ? ", " : "");
+        buf_ident(b, t->cols[i].name);
+    }
+    buf_puts(b, " FROM ");
+    buf_ident(b, t->name);
+    put_where_pk(db, b, t, &n);
+}
+
+/* UPDATE "t" SET "a" = ?, ... WHERE pk.  A table of key columns only
+ * sets its first key to itself, so that a missing row is still noticed. */
+static void build_update(const sc_db *db, buf *b, const sc_table_desc *t)
+{
+    unsigned i, k = 0;
+    int n = 0;
+
+    buf_puts(b, "UPDATE ");
+    buf_ident(b, t->name);
+    for (i = 0; i < t->ncols; i++) {
+        if (t->cols[i].flags & SC_COL_PK)
+            continue;
+        buf_puts(b, k++ ? ", " : " SET ");
+        buf_ident(b, t->cols[i].name);
+        buf_puts(b, " = ");
+        put_placeholder(db, b, &n);
+    }
+    if (k == 0) {
+        buf_puts(b, " SET ");
+        buf_ident(b, t->cols[t->pk[0]].name);
+        buf_puts(b, " = ");
+        buf_ident(b, t->cols[t->pk[0]].name);
+    }
+    put_where_pk(db, b, t, &n);
+}
+
+static void build_delete(const sc_db *db, buf *b, const sc_table_desc *t)
+{
+    int n = 0;
+
+    buf_puts(b, "DELETE FROM ");
+    buf_ident(b, t->name);
+    put_where_pk(db, b, t, &n);
+}
+
+static char *build_sql(const sc_db *db, const sc_table_desc *t, int op)
+{
+    buf b = {0};
+
+    switch (op) {
+    case OP_INSERT:
+        build_insert(db, &b, t);
+        break;
+    case OP_GET:
+        build_get(db, &b, t);
+        break;
+    case OP_UPDATE:
+        build_update(db, &b, t);
+        break;
+    default:
+        build_delete(db, &b, t);
+        break;
+    }
+    if (b.failed)
+        buf_free(&b);
+    return b.s;
+}
+
+/* Finds or prepares the statement for op on t. */
+static int prepare_cached(sc_db *db, const sc_table_desc *t, int op,
+                          stmt_entry **out)
+{
+    stmt_entry e = {t, op, NULL, NULL};
+    int rc;
+
+    *out = cache_find(db, t, op);
+    if (*out != NULL) {
+        db->stats.reuses++;
+        return SC_OK;
+    }
+    if (cache_grow(db) != SC_OK)
+        return SC_NOMEM;
+    e.sql = build_sql(db, t, op);
+    if (e.sql == NULL)
+        return nomem(db);
+    rc = db->be->prepare(db->conn, e.sql, true, &e.stmt);
+    db->stats.prepares++;
+    if (rc != SC_OK) {
+        sc__free(e.sql);
+        return fail_stmt(db, NULL, t, OP_NONE, NULL);
+    }
+    *out = cache_place(db, &e);
+    db->cache_used++;
+    return SC_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Values: between struct fields, defaults and backend values.
+ * ------------------------------------------------------------------- */
+
+static sc_value_kind kind_of(sc_type type)
+{
+    switch (type) {
+    case SC_TYPE_FLOAT32:
+    case SC_TYPE_FLOAT64:
+        return SC_VAL_FLOAT;
+    case SC_TYPE_DECIMAL:
+    case SC_TYPE_TEXT:
+    case SC_TYPE_JSON:
+    case SC_TYPE_ENUM:
+        return SC_VAL_TEXT;
+    case SC_TYPE_BYTES:
+    case SC_TYPE_UUID:
+        return SC_VAL_BLOB;
+    default:
+        return SC_VAL_INT;
+    }
+}
+
+static const char *field(const sc_column_desc *c, const void *row)
+{
+    return (const char *)row + c->offset;
+}
+
+static char *field_w(const sc_column_desc *c, void *row)
+{
+    return (char *)row + c->offset;
+}
+
+static void set_has(const sc_column_desc *c, void *row, bool has)
+{
+    if (c->flags & SC_COL_HASFLAG)
+        memcpy((char *)row + c->has_offset, &has, sizeof has);
+}
+
+/* Whether the column holds a value in row (see sc_row_insert()). */
+static bool holds_value(const sc_column_desc *c, const void *row)
+{
+    const void *p;
+    sc_bytes bytes;
+    bool has;
+
+    if (c->flags & SC_COL_HASFLAG) {
+        memcpy(&has, (const char *)row + c->has_offset, sizeof has);
+        return has;
+    }
+    switch (c->type) {
+    case SC_TYPE_DECIMAL:
+    case SC_TYPE_TEXT:
+    case SC_TYPE_JSON:
+        memcpy(&p, field(c, row), sizeof p);
+        return p != NULL;
+    case SC_TYPE_BYTES:
+        memcpy(&bytes, field(c, row), sizeof bytes);
+        return bytes.data != NULL;
+    default:
+        return true;
+    }
+}
+
+/* The label of enum value e of column c, or NULL with SC_RANGE set. */
+static const char *enum_label(sc_db *db, const sc_table_desc *t,
+                              const sc_column_desc *c, int64_t e)
+{
+    if (c->enm != NULL && e >= 0 && e < (int64_t)c->enm->nlabels)
+        return c->enm->labels[e];
+    set_error(db, SC_RANGE, t->name, c->name,
+              "value %" PRId64 " of %s.%s is not a value of enum %s", e,
+              t->name, c->name, c->enm ? c->enm->name : "(none)");
+    return NULL;
+}
+
+static void text_value(sc_value *v, const char *s)
+{
+    v->kind = s != NULL ? SC_VAL_TEXT : SC_VAL_NULL;
+    v->p = s;
+    v->len = s != NULL ? strlen(s) : 0;
+}
+
+/* Reads an integer field of the column's width. */
+static int64_t int_field(const sc_column_desc *c, const void *row)
+{
+    int16_t i16;
+    int32_t i32;
+    int64_t i64;
+    bool b;
+
+    switch (c->type) {
+    case SC_TYPE_BOOL:
+        memcpy(&b, field(c, row), sizeof b);
+        return b ? 1 : 0;
+    case SC_TYPE_INT16:
+        memcpy(&i16, field(c, row), sizeof i16);
+        return i16;
+    case SC_TYPE_INT32:
+    case SC_TYPE_DATE:
+        memcpy(&i32, field(c, row), sizeof i32);
+        return i32;
+    default:
+        memcpy(&i64, field(c, row), sizeof i64);
+        return i64;
+    }
+}
+
+/* The value of column c in row, as bound to a statement. */
+static int field_value(sc_db *db, const sc_table_desc *t,
+                       const sc_column_desc *c, const void *row,
+                       sc_value *v)
+{
+    const char *s;
+    sc_bytes bytes;
+    float f32;
+    int e;
+
+    memset(v, 0, sizeof *v);
+    v->type = c->type;
+    if ((c->flags & SC_COL_HASFLAG) && !holds_value(c, row))
+        return SC_OK;
+    v->kind = kind_of(c->type);
+    switch (c->type) {
+    case SC_TYPE_FLOAT32:
+        memcpy(&f32, field(c, row), sizeof f32);
+        v->f = f32;
+        break;
+    case SC_TYPE_FLOAT64:
+        memcpy(&v->f, field(c, row), sizeof v->f);
+        break;
+    case SC_TYPE_DECIMAL:
+    case SC_TYPE_TEXT:
+    case SC_TYPE_JSON:
+        memcpy(&s, field(c, row), sizeof s);
+        text_value(v, s);
+        break;
+    case SC_TYPE_BYTES:
+        memcpy(&bytes, field(c, row), sizeof bytes);
+        v->kind = bytes.data != NULL ? SC_VAL_BLOB : SC_VAL_NULL;
+        v->p = bytes.data;
+        v->len = bytes.data != NULL ? bytes.len : 0;
+        break;
+    case SC_TYPE_UUID:
+        v->p = field(c, row);
+        v->len = sizeof(sc_uuid);
+        break;
+    case SC_TYPE_ENUM:
+        memcpy(&e, field(c, row), sizeof e);
+        text_value(v, enum_label(db, t, c, e));
+        return v->p != NULL ? SC_OK : SC_RANGE;
+    default:
+        v->i = int_field(c, row);
+        break;
+    }
+    return SC_OK;
+}
+
+/* Days since 1970 of the instant us, rounded down. */
+static int64_t days_of_us(int64_t us)
+{
+    const int64_t day = INT64_C(86400000000);
+
+    return us >= 0 ? us / day : -((-(us + 1)) / day) - 1;
+}
+
+/* The default of column c as bound to a statement; now is the instant
+ * the row was inserted. */
+static int default_value(sc_db *db, const sc_table_desc *t,
+                         const sc_column_desc *c, int64_t now, sc_value *v)
+{
+    const sc_default *d = &c->dflt;
+
+    memset(v, 0, sizeof *v);
+    v->type = c->type;
+    if (d->kind == SC_DEFAULT_NOW) {
+        if (c->type != SC_TYPE_TIMESTAMP && c->type != SC_TYPE_DATE)
+            return set_error(db, SC_MISUSE, t->name, c->name,
+                             "default now on %s.%s, which is not a date "
+                             "or timestamp", t->name, c->name);
+        v->kind = SC_VAL_INT;
+        v->i = c->type == SC_TYPE_DATE ? days_of_us(now) : now;
+        return SC_OK;
+    }
+    if (d->kind != SC_DEFAULT_VALUE)
+        return SC_OK;
+    v->kind = kind_of(c->type);
+    switch (v->kind) {
+    case SC_VAL_FLOAT:
+        v->f = d->f;
+        break;
+    case SC_VAL_TEXT:
+        if (c->type != SC_TYPE_ENUM) {
+            text_value(v, d->s);
+            break;
+        }
+        text_value(v, enum_label(db, t, c, d->i));
+        return v->p != NULL ? SC_OK : SC_RANGE;
+    case SC_VAL_BLOB:
+        if (c->type == SC_TYPE_UUID && d->s == NULL) {
+            v->kind = SC_VAL_NULL;
+            break;
+        }
+        v->p = d->s != NULL ? d->s : "";
+        v->len = c->type == SC_TYPE_UUID ? sizeof(sc_uuid) : d->len;
+        break;
+    default:
+        v->i = c->type == SC_TYPE_BOOL ? d->i != 0 : d->i;
+        break;
+    }
+    return SC_OK;
+}
+
+/* Stores integer i in the field of column c at its width. */
+static void set_int_field(const sc_column_desc *c, void *row, int64_t i)
+{
+    int16_t i16 = (int16_t)i;
+    int32_t i32 = (int32_t)i;
+    bool b = i != 0;
+
+    switch (c->type) {
+    case SC_TYPE_BOOL:
+        memcpy(field_w(c, row), &b, sizeof b);
+        break;
+    case SC_TYPE_INT16:
+        memcpy(field_w(c, row), &i16, sizeof i16);
+        break;
+    case SC_TYPE_INT32:
+    case SC_TYPE_DATE:
+        memcpy(field_w(c, row), &i32, sizeof i32);
+        break;
+    default:
+        memcpy(field_w(c, row), &i, sizeof i);
+        break;
+    }
+}
+
+/* Writes the default v, just inserted, back into the struct. */
+static void write_default(const sc_column_desc *c, void *row,
+                          const sc_value *v)
+{
+    sc_bytes bytes;
+    float f32;
+    int e;
+
+    if (v->kind == SC_VAL_NULL)
+        return;
+    switch (c->type) {
+    case SC_TYPE_FLOAT32:
+        f32 = (float)v->f;
+        memcpy(field_w(c, row), &f32, sizeof f32);
+        break;
+    case SC_TYPE_FLOAT64:
+        memcpy(field_w(c, row), &v->f, sizeof v->f);
+        break;
+    case SC_TYPE_DECIMAL:
+    case SC_TYPE_TEXT:
+    case SC_TYPE_JSON:
+        memcpy(field_w(c, row), &v->p, sizeof v->p);
+        break;
+    case SC_TYPE_BYTES:
+        bytes.data = v->p;
+        bytes.len = v->len;
+        memcpy(field_w(c, row), &bytes, sizeof bytes);
+        break;
+    case SC_TYPE_UUID:
+        memcpy(field_w(c, row), v->p, sizeof(sc_uuid));
+        break;
+    case SC_TYPE_ENUM:
+        e = (int)c->dflt.i;
+        memcpy(field_w(c, row), &e, sizeof e);
+        break;
+    default:
+        set_int_field(c, row, v->i);
+        break;
+    }
+    set_has(c, row, true);
+}
+
+/* Whether column c of row takes its default on insert. */
+static bool takes_default(const sc_column_desc *c, const void *row)
+{
+    return (c->dflt.kind == SC_DEFAULT_VALUE ||
+            c->dflt.kind == SC_DEFAULT_NOW) &&
+           !holds_value(c, row);
+}
+
+/* Copies n bytes into a, NUL-terminated; never NULL unless out of
+ * memory. */
+static void *arena_copy(sc_arena *a, const void *p, size_t n)
+{
+    char *s = n < SIZE_MAX ? sc_arena_alloc(a, n + 1) : NULL;
+
+    if (s == NULL)
+        return NULL;
+    memcpy(s, p, n);
+    s[n] = '\0';
+    return s;
+}
+
+static int read_int(sc_db *db, const sc_table_desc *t,
+                    const sc_column_desc *c, int64_t i, void *row)
+{
+    int64_t lo = INT64_MIN, hi = INT64_MAX;
+
+    if (c->type == SC_TYPE_INT16) {
+        lo = INT16_MIN;
+        hi = INT16_MAX;
+    } else if (c->type == SC_TYPE_INT32 || c->type == SC_TYPE_DATE) {
+        lo = INT32_MIN;
+        hi = INT32_MAX;
+    }
+    if (i < lo || i > hi)
+        return set_error(db, SC_RANGE, t->name, c->name,
+                         "value %" PRId64 " of %s.%s does not fit its type",
+                         i, t->name, c->name);
+    set_int_field(c, row, i);
+    return SC_OK;
+}
+
+static int read_enum(sc_db *db, const sc_table_desc *t,
+                     const sc_column_desc *c, const sc_value *v, void *row)
+{
+    unsigned i;
+    int e;
+
+    for (i = 0; c->enm != NULL && i < c->enm->nlabels; i++) {
+        if (strlen(c->enm->labels[i]) == v->len &&
+            memcmp(c->enm->labels[i], v->p, v->len) == 0) {
+            e = (int)i;
+            memcpy(field_w(c, row), &e, sizeof e);
+            return SC_OK;
+        }
+    }
+    return set_error(db, SC_ERROR, t->name, c->name,
+                     "unknown label '%.*s' in %s.%s",
+                     (int)(v->len > 64 ? 64 : v->len), (const char *)v->p,
+                     t->name, c->name);
+}
+
+/* Stores text or bytes value v, copied into a. */
+static int read_bytes(sc_db *db, const sc_table_desc *t,
+                      const sc_column_desc *c, const sc_value *v,
+                      sc_arena *a, void *row)
+{
+    void *p;
+    sc_bytes bytes;
+
+    if (c->type == SC_TYPE_UUID) {
+        if (v->len != sizeof(sc_uuid))
+            return set_error(db, SC_ERROR, t->name, c->name,
+                             "%s.%s holds %zu bytes, not a 16-byte uuid",
+                             t->name, c->name, v->len);
+        memcpy(field_w(c, row), v->p, sizeof(sc_uuid));
+        return SC_OK;
+    }
+    p = arena_copy(a, v->p, v->len);
+    if (p == NULL)
+        return nomem(db);
+    if (c->type == SC_TYPE_BYTES) {
+        bytes.data = p;
+        bytes.len = v->len;
+        memcpy(field_w(c, row), &bytes, sizeof bytes);
+    } else {
+        memcpy(field_w(c, row), &p, sizeof p);
+    }
+    return SC_OK;
+}
+
+/* Reads result column i of stmt into the field of column c. */
+static int read_column(sc_db *db, const sc_table_desc *t, unsigned i,
+                       void *stmt, sc_arena *a, void *row)
+{
+    const sc_column_desc *c = &t->cols[i];
+    float f32;
+    sc_value v;
+
+    if (db->be->column(stmt, (int)i, kind_of(c->type), &v) != SC_OK)
+        return nomem(db);
+    if (v.kind == SC_VAL_NULL)
+        return SC_OK; /* the field and its has_ flag are zero already */
+    set_has(c, row, true);
+    switch (c->type) {
+    case SC_TYPE_FLOAT32:
+        f32 = (float)v.f;
+        memcpy(field_w(c, row), &f32, sizeof f32);
+        return SC_OK;
+    case SC_TYPE_FLOAT64:
+        memcpy(field_w(c, row), &v.f, sizeof v.f);
+        return SC_OK;
+    case SC_TYPE_ENUM:
+        return read_enum(db, t, c, &v, row);
+    default:
+        break;
+    }
+    if (v.kind == SC_VAL_INT)
+        return read_int(db, t, c, v.i, row);
+    return read_bytes(db, t, c, &v, a, row);
+}
+
+/* Binds db->vals[k] to parameter k + 1 of stmt. */
+static int bind_value(sc_db *db, const sc_table_desc *t,
+                      const sc_column_desc *c, void *stmt, size_t k)
+{
+    const char *why = NULL;
+    int rc = db->be->bind(stmt, (int)k + 1, &db->vals[k], &why);
+
+    if (rc == SC_OK)
+        return SC_OK;
+    if (rc == SC_NOMEM)
+        return nomem(db);
+    return set_error(db, rc, t->name, c->name, "cannot store %s.%s: %s",
+                     t->name, c->name, why ? why : sc_errstr(rc));
+}
+
+/* Binds the primary key of key from parameter *k + 1 on. */
+static int bind_pk(sc_db *db, const sc_table_desc *t, const void *key,
+                   void *stmt, size_t *k)
+{
+    const sc_column_desc *c;
+    unsigned i;
+    int rc;
+
+    for (i = 0; i < t->npk; i++, (*k)++) {
+        c = &t->cols[t->pk[i]];
+        rc = field_value(db, t, c, key, &db->vals[*k]);
+        if (rc == SC_OK)
+            rc = bind_value(db, t, c, stmt, *k);
+        if (rc != SC_OK)
+            return rc;
+    }
+    return SC_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Transactions.
+ * ------------------------------------------------------------------- */
+
+static int savepoint(sc_db *db, const char *verb, int level)
+{
+    char sql[80];
+
+    if (strcmp(verb, "ROLLBACK TO") == 0)
+        snprintf(sql, sizeof sql,
+                 "ROLLBACK TO sc_sp_%d; RELEASE sc_sp_%d", level, level);
+    else
+        snprintf(sql, sizeof sql, "%s sc_sp_%d", verb, level);
+    return exec_traced(db, sql);
+}
+
+/* Opens one more level: a transaction or a savepoint. */
+static int level_open(sc_db *db, bool write)
+{
+    int rc;
+
+    if (db->depth == 0 && db->be->in_transaction(db->conn))
+        return set_error(db, SC_MISUSE, NULL, NULL,
+                         "a transaction was opened outside sc_begin()");
+    if (db->depth == 0)
+        rc = exec_traced(db, write ? db->be->begin_write_sql
+                                   : db->be->begin_sql);
+    else
+        rc = savepoint(db, "SAVEPOINT", db->depth + 1);
+    if (rc == SC_OK)
+        db->depth++;
+    return rc;
+}
+
+/* The database may end a transaction by itself after some errors: then
+ * every level is gone. */
+static bool levels_lost(sc_db *db)
+{
+    if (db->depth > 0 && !db->be->in_transaction(db->conn)) {
+        db->depth = 0;
+        return true;
+    }
+    return false;
+}
+
+static int level_commit(sc_db *db)
+{
+    int rc;
+
+    if (db->depth == 0)
+        return set_error(db, SC_MISUSE, NULL, NULL,
+                         "commit without an open transaction");
+    if (levels_lost(db))
+        return set_error(db, SC_ERROR, NULL, NULL,
+                         "the database already rolled the transaction "
+                         "back after an error");
+    if (db->depth == 1)
+        rc = exec_traced(db, "COMMIT");
+    else
+        rc = savepoint(db, "RELEASE", db->depth);
+    if (rc == SC_OK)
+        db->depth--;
+    else
+        levels_lost(db);
+    return rc;
+}
+
+static int level_rollback(sc_db *db)
+{
+    int rc;
+
+    if (db->depth == 0)
+        return set_error(db, SC_MISUSE, NULL, NULL,
+                         "rollback without an open transaction");
+    if (levels_lost(db))
+        return SC_OK;
+    if (db->depth == 1)
+        rc = exec_traced(db, "ROLLBACK");
+    else
+        rc = savepoint(db, "ROLLBACK TO", db->depth);
+    if (rc == SC_OK)
+        db->depth--;
+    else
+        levels_lost(db);
+    return rc;
+}
+
+/*
+ * Closes level (the depth level_open() reached): commits when rc is SC_OK,
+ * else rolls back and keeps the error that caused it.  A commit that fails
+ * is rolled back too, so that no level of ours stays open.  Returns the
+ * outcome.
+ */
+static int level_close(sc_db *db, int level, int rc)
+{
+    error_state saved;
+
+    if (rc == SC_OK)
+        rc = level_commit(db);
+    if (rc == SC_OK || db->depth != level)
+        return rc;
+    saved = db->err;
+    level_rollback(db);
+    db->err = saved;
+    return rc;
+}
+
+int sc_begin(sc_db *db)
+{
+    int rc = usable(db);
+
+    return rc != SC_OK ? rc : level_open(db, false);
+}
+
+int sc_commit(sc_db *db)
+{
+    int rc = usable(db);
+
+    return rc != SC_OK ? rc : level_commit(db);
+}
+
+int sc_rollback(sc_db *db)
+{
+    int rc = usable(db);
+
+    return rc != SC_OK ? rc : level_rollback(db);
+}
+
+int sc_txn_depth(const sc_db *db)
+{
+    return db == NULL ? 0 : db->depth;
+}
+
+/* ---------------------------------------------------------------------
+ * Opening and closing.
+ * ------------------------------------------------------------------- */
+
+int sc_open(const char *url, sc_db **out)
+{
+    sc_backend_error e;
+    sc_db *db;
+    int rc;
+
+    if (out == NULL)
+        return SC_MISUSE;
+    *out = db = sc__malloc(sizeof *db);
+    if (db == NULL)
+        return SC_NOMEM;
+    memset(db, 0, sizeof *db);
+    clear_error(db);
+    if (url == NULL)
+        return set_error(db, SC_MISUSE, NULL, NULL, "no URL given");
+    rc = sc__backend_find(url, &db->be, e.message, sizeof e.message);
+    if (rc != SC_OK)
+        return set_error(db, rc, NULL, NULL, "%s", e.message);
+    rc = db->be->open(url, &db->conn, &e);
+    if (rc == SC_NOMEM) {
+        sc__free(db);
+        *out = NULL;
+        return SC_NOMEM;
+    }
+    if (rc != SC_OK)
+        return set_error(db, e.extended, NULL, NULL, "%s", e.message);
+    return SC_OK;
+}
+
+void sc_close(sc_db *db)
+{
+    if (db == NULL)
+        return;
+    if (db->conn != NULL) {
+        if (db->depth > 0 && db->be->in_transaction(db->conn))
+            exec_traced(db, "ROLLBACK");
+        cache_clear(db);
+        db->be->close(db->conn);
+    }
+    sc__free(db->vals);
+    buf_free(&db->trace_buf);
+    sc__free(db);
+}
+
+/* ---------------------------------------------------------------------
+ * Row operations.
+ * ------------------------------------------------------------------- */
+
+/* Checks the arguments of a row operation; needs_pk for get, update and
+ * delete. */
+static int row_args(sc_db *db, const sc_table_desc *t, const void *row,
+                    bool needs_pk)
+{
+    int rc = usable(db);
+
+    if (rc != SC_OK)
+        return rc;
+    if (t == NULL || row == NULL)
+        return set_error(db, SC_MISUSE, NULL, NULL,
+                         "NULL table descriptor or row");
+    if (t->ncols == 0)
+        return set_error(db, SC_MISUSE, t->name, NULL,
+                         "table %s has no columns", t->name);
+    if (needs_pk && t->npk == 0)
+        return set_error(db, SC_MISUSE, t->name, NULL,
+                         "table %s has no primary key", t->name);
+    return need_vals(db, (size_t)t->ncols + t->npk);
+}
+
+/* Binds the insert's values: the struct's, or defaults. */
+static int bind_insert(sc_db *db, const sc_table_desc *t, void *stmt,
+                       const void *row, int64_t now, size_t *k)
+{
+    const sc_column_desc *c;
+    unsigned i;
+    int rc;
+
+    for (i = 0, *k = 0; i < t->ncols; i++) {
+        c = &t->cols[i];
+        if ((int)i == t->autoinc)
+            continue;
+        if (takes_default(c, row))
+            rc = default_value(db, t, c, now, &db->vals[*k]);
+        else
+            rc = field_value(db, t, c, row, &db->vals[*k]);
+        if (rc == SC_OK)
+            rc = bind_value(db, t, c, stmt, *k);
+        if (rc != SC_OK)
+            return rc;
+        (*k)++;
+    }
+    return SC_OK;
+}
+
+/* After a successful insert: the defaults (still in db->vals) and the new
+ * key go into the struct. */
+static void fill_row(sc_db *db, const sc_table_desc *t, void *row,
+                     int64_t id)
+{
+    const sc_column_desc *c;
+    unsigned i;
+    size_t k = 0;
+
+    for (i = 0; i < t->ncols; i++) {
+        c = &t->cols[i];
+        if ((int)i == t->autoinc) {
+            set_int_field(c, row, id);
+            set_has(c, row, true);
+            continue;
+        }
+        if (takes_default(c, row))
+            write_default(c, row, &db->vals[k]);
+        k++;
+    }
+}
+
+/* Steps an insert to its end; *id receives the new key. */
+static int step_insert(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                       size_t n, int64_t *id)
+{
+    sc_value v;
+    int rc = step_traced(db, e->stmt, e->sql, n);
+
+    if (rc == SC__ROW) { /* RETURNING the key */
+        if (db->be->column(e->stmt, 0, SC_VAL_INT, &v) != SC_OK)
+            return nomem(db);
+        *id = v.i;
+        rc = db->be->step(e->stmt);
+    } else if (rc == SC__DONE && t->autoinc >= 0) {
+        *id = db->be->last_insert_id(db->conn);
+    }
+    return rc;
+}
+
+static int insert_one(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                      void *row)
+{
+    int64_t id = 0, now = sc_now_us();
+    size_t n;
+    int rc = bind_insert(db, t, e->stmt, row, now, &n);
+
+    if (rc != SC_OK)
+        goto cleanup;
+    rc = step_insert(db, t, e, n, &id);
+    if (rc != SC__DONE) {
+        rc = rc == SC_NOMEM ? nomem(db)
+                            : fail_stmt(db, e->stmt, t, OP_INSERT, row);
+        goto cleanup;
+    }
+    fill_row(db, t, row, id);
+    rc = SC_OK;
+cleanup:
+    db->be->reset(e->stmt);
+    return rc;
+}
+
+int sc_row_insert(sc_db *db, const sc_table_desc *t, void *row)
+{
+    stmt_entry *e;
+    int rc = row_args(db, t, row, false);
+
+    if (rc == SC_OK)
+        rc = prepare_cached(db, t, OP_INSERT, &e);
+    if (rc == SC_OK)
+        rc = insert_one(db, t, e, row);
+    return rc;
+}
+
+int sc_row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
+                       size_t n)
+{
+    stmt_entry *e;
+    size_t i;
+    int level, rc = row_args(db, t, rows, false);
+
+    if (rc != SC_OK || n == 0)
+        return rc;
+    rc = prepare_cached(db, t, OP_INSERT, &e);
+    if (rc == SC_OK)
+        rc = level_open(db, true);
+    if (rc != SC_OK)
+        return rc;
+    level = db->depth;
+    for (i = 0; i < n && rc == SC_OK; i++) {
+        rc = insert_one(db, t, e, (char *)rows + i * t->row_size);
+        if (rc != SC_OK)
+            prefix_row(db, i);
+    }
+    return level_close(db, level, rc);
+}
+
+/* Reads the current row of stmt into out. */
+static int read_row(sc_db *db, const sc_table_desc *t, void *stmt,
+                    sc_arena *a, void *out)
+{
+    unsigned i;
+    int rc = SC_OK;
+
+    for (i = 0; i < t->ncols && rc == SC_OK; i++)
+        rc = read_column(db, t, i, stmt, a, out);
+    return rc;
+}
+
+int sc_row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
+               const void *key, void *out)
+{
+    stmt_entry *e = NULL;
+    size_t n = 0;
+    int rc = row_args(db, t, key, true);
+
+    if (rc == SC_OK && (a == NULL || out == NULL))
+        rc = set_error(db, SC_MISUSE, t->name, NULL, "NULL arena or out");
+    if (rc == SC_OK)
+        rc = prepare_cached(db, t, OP_GET, &e);
+    if (rc == SC_OK)
+        rc = bind_pk(db, t, key, e->stmt, &n);
+    if (rc != SC_OK)
+        goto cleanup;
+    rc = step_traced(db, e->stmt, e->sql, n);
+    memset(out, 0, t->row_size); /* key may be out: bound values are read */
+    if (rc == SC__ROW)
+        rc = read_row(db, t, e->stmt, a, out);
+    else if (rc == SC__DONE)
+        rc = set_error(db, SC_NOTFOUND, t->name, NULL,
+                       "no row of %s has that primary key", t->name);
+    else
+        rc = fail_stmt(db, e->stmt, t, OP_GET, NULL);
+    if (rc != SC_OK)
+        memset(out, 0, t->row_size);
+cleanup:
+    if (e != NULL)
+        db->be->reset(e->stmt);
+    return rc;
+}
+
+/* Steps an update or delete and turns "no row changed" into
+ * SC_NOTFOUND. */
+static int step_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                       size_t n, int op, const void *row)
+{
+    int rc = step_traced(db, e->stmt, e->sql, n);
+
+    if (rc != SC__DONE)
+        return fail_stmt(db, e->stmt, t, op, row);
+    if (db->be->changes(db->conn) == 0)
+        return set_error(db, SC_NOTFOUND, t->name, NULL,
+                         "no row of %s has that primary key", t->name);
+    return SC_OK;
+}
+
+int sc_row_update(sc_db *db, const sc_table_desc *t, const void *row)
+{
+    const sc_column_desc *c;
+    stmt_entry *e = NULL;
+    size_t n = 0;
+    unsigned i;
+    int rc = row_args(db, t, row, true);
+
+    if (rc == SC_OK)
+        rc = prepare_cached(db, t, OP_UPDATE, &e);
+    for (i = 0; rc == SC_OK && i < t->ncols; i++) {
+        c = &t->cols[i];
+        if (c->flags & SC_COL_PK)
+            continue;
+        rc = field_value(db, t, c, row, &db->vals[n]);
+        if (rc == SC_OK)
+            rc = bind_value(db, t, c, e->stmt, n++);
+    }
+    if (rc == SC_OK)
+        rc = bind_pk(db, t, row, e->stmt, &n);
+    if (rc == SC_OK)
+        rc = step_change(db, t, e, n, OP_UPDATE, row);
+    if (e != NULL)
+        db->be->reset(e->stmt);
+    return rc;
+}
+
+int sc_row_delete(sc_db *db, const sc_table_desc *t, const void *key)
+{
+    stmt_entry *e = NULL;
+    size_t n = 0;
+    int rc = row_args(db, t, key, true);
+
+    if (rc == SC_OK)
+        rc = prepare_cached(db, t, OP_DELETE, &e);
+    if (rc == SC_OK)
+        rc = bind_pk(db, t, key, e->stmt, &n);
+    if (rc == SC_OK)
+        rc = step_change(db, t, e, n, OP_DELETE, key);
+    if (e != NULL)
+        db->be->reset(e->stmt);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Schemas.
+ * ------------------------------------------------------------------- */
+
+/* Runs each statement of the NULL-terminated list ddl. */
+static int exec_all(sc_db *db, const char *const *ddl)
+{
+    int rc = SC_OK;
+
+    for (; *ddl != NULL && rc == SC_OK; ddl++)
+        rc = exec_traced(db, *ddl);
+    return rc;
+}
+
+int sc_schema_create_all(sc_db *db, const sc_schema_desc *s)
+{
+    const char *const *ddl;
+    int level, rc = usable(db);
+
+    if (rc != SC_OK)
+        return rc;
+    if (s == NULL)
+        return set_error(db, SC_MISUSE, NULL, NULL, "NULL schema");
+    if (s->abi_version != SC_ABI_VERSION)
+        return set_error(db, SC_MISUSE, NULL, NULL,
+                         "schema %s was generated for descriptor ABI %d, "
+                         "this runtime has ABI %d: regenerate it",
+                         s->name, s->abi_version, SC_ABI_VERSION);
+    ddl = db->be->dialect == SC_DIALECT_SQLITE ? s->ddl_sqlite
+                                               : s->ddl_postgresql;
+    if (ddl == NULL)
+        return set_error(db, SC_MISUSE, NULL, NULL,
+                         "schema %s has no DDL for %s", s->name,
+                         db->be->name);
+    rc = level_open(db, true);
+    if (rc != SC_OK)
+        return rc;
+    level = db->depth;
+    rc = level_close(db, level, exec_all(db, ddl));
+    if (rc == SC_OK)
+        db->schema = s;
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Time.
+ * ------------------------------------------------------------------- */
+
+int64_t sc_now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/*
+ * Days from 1970-01-01 in the proleptic Gregorian calendar.  The year is
+ * counted from March, so that the leap day ends it, in 400-year eras of
+ * 146097 days; division rounds toward minus infinity for years before 0.
+ */
+int32_t sc_date_from_ymd(int year, int month, int day)
+{
+    int64_t y = (int64_t)year - (month <= 2);
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;                    /* [0, 399] */
+    int64_t mp = (month + 9) % 12;                  /* March is 0 */
+    int64_t doy = (153 * mp + 2) / 5 + day - 1;     /* [0, 365] */
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+    return (int32_t)(era * 146097 + doe - 719468);
+}
+
+void sc_date_to_ymd(int32_t days, int *year, int *month, int *day)
+{
+    int64_t z = (int64_t)days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;                 /* [0, 146096] */
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t m = mp < 10 ? mp + 3 : mp - 9;
+
+    if (year != NULL)
+        *year = (int)(yoe + era * 400 + (m <= 2));
+    if (month != NULL)
+        *month = (int)m;
+    if (day != NULL)
+        *day = (int)(doy - (153 * mp + 2) / 5 + 1);
+}

@@ -1,0 +1,75 @@
+/*
+ * registry.c - which database backends this build of libschemac has, and
+ * which URL schemes lead to each.  sc_open() asks here; a new backend is
+ * one more row in the table below (under its own build option), with no
+ * change to the core.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "backend.h"
+
+typedef struct scheme {
+    const char *prefix;     /* what the URL starts with */
+    const sc_backend *be;   /* NULL: known, but not built in */
+    const char *database;   /* its name in messages */
+} scheme;
+
+static const scheme schemes[] = {
+    {"sqlite:", &sc__sqlite_backend, "sqlite"},
+    {"postgresql://", NULL, "postgresql"},
+    {"postgres://", NULL, "postgresql"},
+};
+
+#define NSCHEMES (sizeof schemes / sizeof schemes[0])
+
+/* Whether c may appear in a URL scheme at position n (RFC 3986). */
+static int scheme_char(char c, size_t n)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+        return 1;
+    return n > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' ||
+                     c == '.');
+}
+
+/* The length of url's scheme ("mysql" in "mysql://..."), or 0 when it
+ * does not start with one, so that nothing past it is ever repeated. */
+static size_t scheme_length(const char *url)
+{
+    size_t n = 0;
+
+    while (n < 32 && scheme_char(url[n], n))
+        n++;
+    return url[n] == ':' ? n : 0;
+}
+
+int sc__backend_find(const char *url, const sc_backend **be, char *msg,
+                     size_t size)
+{
+    size_t i, n;
+
+    *be = NULL;
+    for (i = 0; i < NSCHEMES; i++) {
+        if (strncmp(url, schemes[i].prefix, strlen(schemes[i].prefix)))
+            continue;
+        if (schemes[i].be == NULL) {
+            snprintf(msg, size,
+                     "%s support is not available in this build",
+                     schemes[i].database);
+            return SC_CANTOPEN;
+        }
+        *be = schemes[i].be;
+        return SC_OK;
+    }
+    n = scheme_length(url);
+    if (n > 0)
+        snprintf(msg, size, "unknown database URL scheme \"%.*s\": ",
+                 (int)n, url);
+    else
+        snprintf(msg, size, "not a database URL: ");
+    n = strlen(msg);
+    snprintf(msg + n, size > n ? size - n : 0, "%s",
+             "expected sqlite:PATH, sqlite::memory: or "
+             "postgresql://[user[:password]@]host[:port]/dbname");
+    return SC_MISUSE;
+}

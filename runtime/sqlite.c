@@ -1,0 +1,352 @@
+/*
+ * sqlite.c - the SQLite backend: fills in the function table of backend.h
+ * with calls to the SQLite C API.  It opens files in WAL mode with foreign
+ * keys enforced and a busy timeout, maps SQLite's extended result codes to
+ * SC_* codes, and reads the table, column or constraint name out of
+ * SQLite's constraint messages so that the core can word its own.
+ *
+ * A connection is the sqlite3 handle itself and a statement the
+ * sqlite3_stmt, both passed to the core as void pointers.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "backend.h"
+
+#define BUSY_TIMEOUT_MS 5000
+#define URL_PREFIX      "sqlite:"
+
+static int map_code(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+        return SC_OK;
+    case SQLITE_CONSTRAINT:
+        return SC_CONSTRAINT;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return SC_BUSY;
+    case SQLITE_NOMEM:
+        return SC_NOMEM;
+    case SQLITE_MISUSE:
+    case SQLITE_RANGE:
+        return SC_MISUSE;
+    case SQLITE_TOOBIG:
+        return SC_RANGE;
+    case SQLITE_CANTOPEN:
+        return SC_CANTOPEN;
+    default:
+        return SC_ERROR;
+    }
+}
+
+static int map_extended(int rc)
+{
+    switch (rc) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+        return SC_CONSTRAINT_UNIQUE;
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+        return SC_CONSTRAINT_PRIMARYKEY;
+    case SQLITE_CONSTRAINT_NOTNULL:
+        return SC_CONSTRAINT_NOTNULL;
+    case SQLITE_CONSTRAINT_CHECK:
+        return SC_CONSTRAINT_CHECK;
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+        return SC_CONSTRAINT_FOREIGNKEY;
+    default:
+        return map_code(rc);
+    }
+}
+
+/* Copies at most n bytes of s into buf (of size size), NUL-terminated. */
+static void copy_n(char *buf, size_t size, const char *s, size_t n)
+{
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+}
+
+/*
+ * Fills table and column from a "table.column" list as SQLite writes it
+ * after "UNIQUE constraint failed: ".  With several columns only the table
+ * is known for sure, and column stays empty.
+ */
+static void split_columns(sc_backend_error *err, const char *list)
+{
+    const char *dot = strchr(list, '.');
+
+    copy_n(err->detail, sizeof err->detail, list, strlen(list));
+    if (dot == NULL)
+        return;
+    copy_n(err->table, sizeof err->table, list, (size_t)(dot - list));
+    if (strchr(dot, ',') == NULL)
+        copy_n(err->column, sizeof err->column, dot + 1, strlen(dot + 1));
+}
+
+/* Reads the names out of a constraint message. */
+static void parse_constraint(sc_backend_error *err, int ext, const char *msg)
+{
+    const char *p = strstr(msg, "failed: ");
+
+    if (ext == SQLITE_CONSTRAINT_DATATYPE) {
+        p = strstr(msg, " column ");
+        if (p != NULL)
+            split_columns(err, p + strlen(" column "));
+        return;
+    }
+    if (p == NULL)
+        return;
+    p += strlen("failed: ");
+    if (ext == SQLITE_CONSTRAINT_CHECK)
+        copy_n(err->constraint, sizeof err->constraint, p, strlen(p));
+    else
+        split_columns(err, p);
+}
+
+static void sqlite_error(void *conn, sc_backend_error *err)
+{
+    sqlite3 *db = conn;
+    int ext = sqlite3_extended_errcode(db);
+    const char *msg = sqlite3_errmsg(db);
+
+    memset(err, 0, sizeof *err);
+    /* RESTRICT foreign keys fail through SQLite's trigger machinery */
+    if (ext == SQLITE_CONSTRAINT_TRIGGER &&
+        strcmp(msg, "FOREIGN KEY constraint failed") == 0)
+        ext = SQLITE_CONSTRAINT_FOREIGNKEY;
+    err->code = map_code(ext);
+    err->extended = map_extended(ext);
+    copy_n(err->message, sizeof err->message, msg, strlen(msg));
+    if ((ext & 0xff) == SQLITE_CONSTRAINT)
+        parse_constraint(err, ext, msg);
+}
+
+/* Runs a pragma and steps it to the end. */
+static int run_pragma(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        rc = SQLITE_OK;
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Describes why path could not be opened: the message names the path
+ * (an SQLite path holds no password). */
+static int open_failed(sqlite3 *db, const char *path, int rc,
+                       sc_backend_error *err)
+{
+    const char *why = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+
+    memset(err, 0, sizeof *err);
+    err->code = map_code(rc) == SC_NOMEM ? SC_NOMEM : SC_CANTOPEN;
+    err->extended = err->code;
+    snprintf(err->message, sizeof err->message,
+             "cannot open database \"%s\": %s", path, why);
+    return err->code;
+}
+
+static int sqlite_open(const char *url, void **conn, sc_backend_error *err)
+{
+    const char *path = url + strlen(URL_PREFIX);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                SQLITE_OPEN_NOMUTEX;
+    bool memory = strcmp(path, ":memory:") == 0;
+    sqlite3 *db = NULL;
+    int rc;
+
+    *conn = NULL;
+    if (*path == '\0') {
+        memset(err, 0, sizeof *err);
+        err->code = err->extended = SC_MISUSE;
+        snprintf(err->message, sizeof err->message,
+                 "sqlite: URL without a path: expected sqlite:PATH or "
+                 "sqlite::memory:");
+        return SC_MISUSE;
+    }
+    rc = sqlite3_open_v2(path, &db, flags, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_extended_result_codes(db, 1);
+        rc = sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+    }
+    if (rc == SQLITE_OK)
+        rc = run_pragma(db, "PRAGMA foreign_keys = ON");
+    if (rc == SQLITE_OK && !memory)
+        rc = run_pragma(db, "PRAGMA journal_mode = WAL");
+    if (rc != SQLITE_OK) {
+        rc = open_failed(db, path, rc, err);
+        sqlite3_close(db);
+        return rc;
+    }
+    *conn = db;
+    return SC_OK;
+}
+
+static void sqlite_close(void *conn)
+{
+    sqlite3_close_v2(conn);
+}
+
+static int sqlite_exec(void *conn, const char *sql)
+{
+    return map_code(sqlite3_exec(conn, sql, NULL, NULL, NULL));
+}
+
+static int sqlite_prepare(void *conn, const char *sql, bool persistent,
+                          void **stmt)
+{
+    sqlite3_stmt *st = NULL;
+    unsigned flags = persistent ? SQLITE_PREPARE_PERSISTENT : 0;
+    int rc = sqlite3_prepare_v3(conn, sql, -1, flags, &st, NULL);
+
+    *stmt = st;
+    if (rc == SQLITE_OK && st == NULL)
+        return SC_MISUSE; /* the text held no statement */
+    return map_code(rc);
+}
+
+static int sqlite_bind(void *stmt, int i, const sc_value *v, const char **why)
+{
+    int rc = SQLITE_MISUSE;
+
+    *why = NULL;
+    switch (v->kind) {
+    case SC_VAL_NULL:
+        rc = sqlite3_bind_null(stmt, i);
+        break;
+    case SC_VAL_INT:
+        rc = sqlite3_bind_int64(stmt, i, v->i);
+        break;
+    case SC_VAL_FLOAT:
+        if (isnan(v->f)) {
+            *why = "NaN cannot be stored in an SQLite REAL column";
+            return SC_RANGE;
+        }
+        rc = sqlite3_bind_double(stmt, i, v->f);
+        break;
+    case SC_VAL_TEXT:
+        rc = sqlite3_bind_text64(stmt, i, v->p, v->len, SQLITE_STATIC,
+                                 SQLITE_UTF8);
+        break;
+    case SC_VAL_BLOB:
+        rc = sqlite3_bind_blob64(stmt, i, v->p ? v->p : "", v->len,
+                                 SQLITE_STATIC);
+        break;
+    }
+    if (rc == SQLITE_TOOBIG)
+        *why = "the value is larger than SQLite allows";
+    return map_code(rc);
+}
+
+static int sqlite_step(void *stmt)
+{
+    int rc = sqlite3_step(stmt);
+
+    if (rc == SQLITE_ROW)
+        return SC__ROW;
+    if (rc == SQLITE_DONE)
+        return SC__DONE;
+    return map_code(rc);
+}
+
+/* Reads text or a blob: the pointer first, then its length, as SQLite
+ * asks.  A zero-length value gets a non-NULL pointer. */
+static int read_bytes(sqlite3_stmt *st, int i, sc_value *out)
+{
+    const void *p;
+
+    if (out->kind == SC_VAL_TEXT)
+        p = sqlite3_column_text(st, i);
+    else
+        p = sqlite3_column_blob(st, i);
+    out->len = (size_t)sqlite3_column_bytes(st, i);
+    if (p == NULL && out->len > 0)
+        return SC_NOMEM;
+    out->p = p != NULL ? p : "";
+    return SC_OK;
+}
+
+static int sqlite_column(void *stmt, int i, sc_value_kind kind,
+                         sc_value *out)
+{
+    sqlite3_stmt *st = stmt;
+
+    memset(out, 0, sizeof *out);
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        return SC_OK;
+    out->kind = kind;
+    switch (kind) {
+    case SC_VAL_INT:
+        out->i = sqlite3_column_int64(st, i);
+        return SC_OK;
+    case SC_VAL_FLOAT:
+        out->f = sqlite3_column_double(st, i);
+        return SC_OK;
+    case SC_VAL_TEXT:
+    case SC_VAL_BLOB:
+        return read_bytes(st, i, out);
+    case SC_VAL_NULL:
+        break;
+    }
+    out->kind = SC_VAL_NULL;
+    return SC_OK;
+}
+
+static void sqlite_reset(void *stmt)
+{
+    sqlite3_reset(stmt);
+}
+
+static void sqlite_finalize(void *stmt)
+{
+    sqlite3_finalize(stmt);
+}
+
+static int64_t sqlite_changes(void *conn)
+{
+    return sqlite3_changes64(conn);
+}
+
+static int64_t sqlite_last_insert_id(void *conn)
+{
+    return sqlite3_last_insert_rowid(conn);
+}
+
+static bool sqlite_in_transaction(void *conn)
+{
+    return sqlite3_get_autocommit(conn) == 0;
+}
+
+static void sqlite_placeholder(int i, char *buf, size_t size)
+{
+    (void)i;
+    snprintf(buf, size, "?");
+}
+
+const sc_backend sc__sqlite_backend = {
+    .name = "sqlite",
+    .dialect = SC_DIALECT_SQLITE,
+    .begin_sql = "BEGIN",
+    .begin_write_sql = "BEGIN IMMEDIATE",
+    .insert_returning = false,
+    .open = sqlite_open,
+    .close = sqlite_close,
+    .exec = sqlite_exec,
+    .prepare = sqlite_prepare,
+    .bind = sqlite_bind,
+    .step = sqlite_step,
+    .column = sqlite_column,
+    .reset = sqlite_reset,
+    .finalize = sqlite_finalize,
+    .changes = sqlite_changes,
+    .last_insert_id = sqlite_last_insert_id,
+    .in_transaction = sqlite_in_transaction,
+    .error = sqlite_error,
+    .placeholder = sqlite_placeholder,
+};

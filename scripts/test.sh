@@ -1,0 +1,80 @@
+#!/bin/bash
+# test.sh - builds schemac twice and runs every test in both builds.
+#
+#     scripts/test.sh
+#
+# Installs the Debian packages that are missing (scripts/deps.sh), then
+# configures and builds
+#     build       the normal build
+#     build-san   with AddressSanitizer and UndefinedBehaviorSanitizer
+# and runs "meson test" in each (the second with --setup=sanitize).
+# Exits non-zero when anything fails.  Under CI=true a skipped test is a
+# failure too.  Run from anywhere; the build directories are made at the
+# root of the source tree and reused by later runs.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+"$root/scripts/deps.sh"
+
+# configure DIR [OPTIONS...]: sets up DIR, or reconfigures it in place.
+configure() {
+    local dir=$1
+    shift
+    if [ -f "$dir/meson-private/coredata.dat" ]; then
+        meson setup --reconfigure "$dir" "$@"
+    else
+        meson setup "$dir" "$@"
+    fi
+}
+
+# no_skips DIR: under CI=true, fails when the last run skipped a test.
+no_skips() {
+    local log=$1/meson-logs/testlog.json
+    if [ "${CI:-}" = true ] && grep -q '"result": "SKIP"' "$log"; then
+        echo "test.sh: tests were skipped under CI=true:" >&2
+        grep '"result": "SKIP"' "$log" |
+            sed 's/.*"name": "\([^"]*\)".*/    \1/' >&2
+        return 1
+    fi
+}
+
+# count DIR RESULT...: how many tests of the last run ended with a RESULT.
+count() {
+    local log=$1/meson-logs/testlog.json n=0 r
+    shift
+    [ -f "$log" ] || { echo 0; return; }
+    for r in "$@"; do
+        n=$((n + $(grep -c "\"result\": \"$r\"" "$log" || true)))
+    done
+    echo "$n"
+}
+
+configure build
+configure build-san -Db_sanitize=address,undefined -Db_lundef=false
+ninja -C build
+ninja -C build-san
+
+status=0
+rm -f build/meson-logs/testlog.json build-san/meson-logs/testlog.json
+meson test -C build --print-errorlogs || status=1
+no_skips build || status=1
+meson test -C build-san --setup=sanitize --print-errorlogs || status=1
+no_skips build-san || status=1
+
+passed=0
+failed=0
+skipped=0
+for dir in build build-san; do
+    passed=$((passed + $(count "$dir" OK EXPECTEDFAIL)))
+    failed=$((failed + $(count "$dir" FAIL TIMEOUT ERROR UNEXPECTEDPASS)))
+    skipped=$((skipped + $(count "$dir" SKIP)))
+done
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$status" -ne 0 ]; then
+    echo "test.sh: FAILED" >&2
+else
+    echo "test.sh: all tests passed in build and build-san"
+fi
+exit "$status"

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Refreshes the expected outputs under tests/golden from the current
+# schemac, on purpose: review `git diff tests/golden` before committing.
+#
+#     tests/golden/update.sh [PATH/TO/schemac]
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+schemac=$(cd "$(dirname "${1:-build/generator/schemac}")" && pwd)/$(basename "${1:-build/generator/schemac}")
+
+cd "$here/errors"
+for f in *.schema; do
+    name=${f%.schema}
+    if "$schemac" sql "$f" >/dev/null 2>"$name.err"; then
+        echo "update.sh: $f compiled without errors" >&2
+        exit 1
+    fi
+done
+
+for dir in "$here"/gen/*/; do
+    case=$(basename "$dir")
+    cd "$dir"
+    "$schemac" generate "$case.schema" -o .
+    "$schemac" sql "$case.schema" --dialect sqlite -o "$case.sqlite.sql"
+    "$schemac" sql "$case.schema" --dialect postgresql \
+        -o "$case.postgresql.sql"
+done
+echo "update.sh: refreshed $(ls "$here"/errors/*.err | wc -l) error cases" \
+     "and $(ls -d "$here"/gen/*/ | wc -l) generated cases"

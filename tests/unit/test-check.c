@@ -1,0 +1,279 @@
+/*
+ * test-check.c - the checker's conversions and the names it derives.
+ *
+ * The error messages themselves are covered by the golden cases in
+ * tests/golden/errors; here the values: how a default literal becomes the
+ * stored value of its column, how table names become row types, and that
+ * what the checker fills in (keys, nullability, resolved references) is
+ * right.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ast.h"
+#include "checker.h"
+#include "emit_sql.h"
+#include "names.h"
+#include "schemac.h"
+
+static ast_ctx *compile(const char *src)
+{
+    ast_ctx *ctx = ast_ctx_new("t.schema", src, strlen(src));
+
+    ck_assert_ptr_nonnull(ctx);
+    if (ast_parse(ctx) == 0)
+        check_schema(ctx);
+    return ctx;
+}
+
+static ast_column *column(ast_ctx *ctx, const char *table, const char *name)
+{
+    ast_table *t;
+    ast_column *c;
+
+    for (t = ctx->schema->tables; t; t = t->next)
+        if (strcmp(t->name, table) == 0)
+            for (c = t->columns; c; c = c->next)
+                if (strcmp(c->name, name) == 0)
+                    return c;
+    ck_abort_msg("no column %s.%s", table, name);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * Defaults: type, literal, and the converted value or failure
+ * ------------------------------------------------------------------- */
+
+static const struct {
+    const char *type;
+    const char *literal;
+    bool ok;
+    int kind;
+    int64_t i;
+    const char *s; /* expected text, or NULL */
+} defaults[] = {
+    {"int16", "-32768", true, SC_DEFAULT_VALUE, -32768, NULL},
+    {"int16", "32768", false, 0, 0, NULL},
+    {"int32", "2147483647", true, SC_DEFAULT_VALUE, 2147483647, NULL},
+    {"int64", "-9223372036854775808", true, SC_DEFAULT_VALUE, INT64_MIN,
+     NULL},
+    {"int64", "9223372036854775808", false, 0, 0, NULL},
+    {"int64", "1.5", false, 0, 0, NULL},
+    {"bool", "true", true, SC_DEFAULT_VALUE, 1, NULL},
+    {"bool", "false", true, SC_DEFAULT_VALUE, 0, NULL},
+    {"bool", "1", false, 0, 0, NULL},
+    {"numeric(10,2)", "12.5", true, SC_DEFAULT_VALUE, 1250, NULL},
+    {"numeric(10,2)", "-0.01", true, SC_DEFAULT_VALUE, -1, NULL},
+    {"numeric(10,2)", "7", true, SC_DEFAULT_VALUE, 700, NULL},
+    {"numeric(10,2)", "1.234", false, 0, 0, NULL},
+    {"numeric(4,2)", "123.4", false, 0, 0, NULL},
+    {"numeric(4,2)", "12.30", true, SC_DEFAULT_VALUE, 1230, NULL},
+    {"numeric(30,5)", "-123.45", true, SC_DEFAULT_VALUE, 0, "-123.45"},
+    {"varchar(3)", "'abc'", true, SC_DEFAULT_VALUE, 0, "abc"},
+    {"varchar(3)", "'최영선'", true, SC_DEFAULT_VALUE, 0, "최영선"},
+    {"varchar(3)", "'abcd'", false, 0, 0, NULL},
+    {"text", "'it''s'", true, SC_DEFAULT_VALUE, 0, "it's"},
+    {"date", "'1970-01-01'", true, SC_DEFAULT_VALUE, 0, NULL},
+    {"date", "'1969-12-31'", true, SC_DEFAULT_VALUE, -1, NULL},
+    {"date", "'2000-03-01'", true, SC_DEFAULT_VALUE, 11017, NULL},
+    {"date", "'2023-02-29'", false, 0, 0, NULL},
+    {"date", "now", true, SC_DEFAULT_NOW, 0, NULL},
+    {"timestamp", "'1970-01-01 00:00:01'", true, SC_DEFAULT_VALUE, 1000000,
+     NULL},
+    {"timestamp", "'1969-12-31T23:59:59.5Z'", true, SC_DEFAULT_VALUE,
+     -500000, NULL},
+    {"timestamp", "'1970-01-01 24:00:00'", false, 0, 0, NULL},
+    {"int64", "now", false, 0, 0, NULL},
+    {"uuid", "'00112233-4455-6677-8899-aabbccddeeff'", true,
+     SC_DEFAULT_VALUE, 0, NULL},
+    {"uuid", "'0011223-4455-6677-8899-aabbccddeeff0'", false, 0, 0, NULL},
+    {"text", "null", true, SC_DEFAULT_NULL, 0, NULL},
+    {"color", "green", true, SC_DEFAULT_VALUE, 1, NULL},
+    {"color", "purple", false, 0, 0, NULL},
+};
+
+START_TEST(test_default)
+{
+    char src[512];
+    ast_ctx *ctx;
+    ast_column *c;
+    model_default d;
+    const char *why;
+    bool ok;
+
+    snprintf(src, sizeof src,
+             "schema s;\nenum color { red, green, blue }\n"
+             "table t {\n  id int64 primary key;\n  c %s default %s;\n}\n",
+             defaults[_i].type, defaults[_i].literal);
+    ctx = ast_ctx_new("t.schema", src, strlen(src));
+    ck_assert_int_eq(ast_parse(ctx), 0);
+    check_schema(ctx);
+    ck_assert_int_eq(ctx->nerrors, defaults[_i].ok ? 0 : 1);
+    c = column(ctx, "t", "c");
+    ok = model_column_default(ctx, c, &d, &why);
+    ck_assert_msg(ok == defaults[_i].ok, "%s default %s: %s",
+                  defaults[_i].type, defaults[_i].literal,
+                  ok ? "accepted" : why);
+    if (ok) {
+        ck_assert_int_eq(d.kind, defaults[_i].kind);
+        if (defaults[_i].s)
+            ck_assert_str_eq(d.s, defaults[_i].s);
+        else if (strcmp(defaults[_i].type, "uuid") == 0)
+            ck_assert(d.len == 16 && (unsigned char)d.s[0] == 0x00 &&
+                      (unsigned char)d.s[15] == 0xff);
+        else
+            ck_assert_int_eq(d.i, defaults[_i].i);
+    }
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * Names
+ * ------------------------------------------------------------------- */
+
+static const struct {
+    const char *plural, *singular;
+} singulars[] = {
+    {"users", "user"},
+    {"programs", "program"},
+    {"program_enrollments", "program_enrollment"},
+    {"categories", "category"},
+    {"boxes", "box"},
+    {"addresses", "address"},
+    {"status", "status"},
+    {"address", "address"},
+    {"news", "news"},
+    {"matches", "match"},
+    {"data", "data"},
+    {"us", "us"},
+    {"analysis", "analysis"},
+};
+
+START_TEST(test_singular)
+{
+    ast_ctx *ctx = ast_ctx_new("t.schema", "", 0);
+
+    ck_assert_str_eq(names_singular(ctx, singulars[_i].plural),
+                     singulars[_i].singular);
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(test_c_names)
+{
+    ast_ctx *ctx = ast_ctx_new("t.schema", "", 0);
+
+    ck_assert_str_eq(names_field(ctx, "default"), "default_");
+    ck_assert_str_eq(names_field(ctx, "order"), "order");
+    ck_assert_str_eq(names_field(ctx, "int"), "int_");
+    ck_assert_str_eq(names_upper(ctx, "pycon_level", "beginner"),
+                     "PYCON_LEVEL_BEGINNER");
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(test_long_constraint_name)
+{
+    ast_ctx *ctx = ast_ctx_new("t.schema", "", 0);
+    char table[80], col[80];
+    const char *a, *b;
+
+    memset(table, 't', 50);
+    table[50] = '\0';
+    memset(col, 'c', 40);
+    col[40] = '\0';
+    a = emit_sql_constraint_name(ctx, "uq", table, col);
+    col[39] = 'd';
+    b = emit_sql_constraint_name(ctx, "uq", table, col);
+    ck_assert_uint_eq(strlen(a), 63);
+    ck_assert_uint_eq(strlen(b), 63);
+    ck_assert_str_ne(a, b); /* the hash tells them apart */
+    ck_assert_str_eq(emit_sql_constraint_name(ctx, "ck", "users", "name"),
+                     "ck_users_name");
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * What the checker fills in
+ * ------------------------------------------------------------------- */
+
+static const char pycon[] =
+    "schema pycon;\n"
+    "table users {\n"
+    "  user_id int64 primary key autoincrement;\n"
+    "  user_name varchar(32) not null unique;\n"
+    "  karma numeric(10,2);\n"
+    "  joined_at timestamp not null default now;\n"
+    "}\n"
+    "table program_enrollments {\n"
+    "  a int64 not null;\n"
+    "  user_id int64 not null references users(user_id);\n"
+    "  primary key (a, user_id);\n"
+    "}\n";
+
+START_TEST(test_filled_in)
+{
+    ast_ctx *ctx = compile(pycon);
+    const ast_column *pk[4];
+    ast_table *users, *enr;
+
+    ck_assert_int_eq(ctx->nerrors, 0);
+    users = ctx->schema->tables;
+    enr = users->next;
+    ck_assert_int_eq(ctx->schema->ntables, 2);
+    ck_assert_int_eq(users->ncolumns, 4);
+    ck_assert_str_eq(users->row_name, "user");
+    ck_assert_ptr_eq(users->autoinc, users->columns);
+    ck_assert(column(ctx, "users", "karma")->nullable);
+    ck_assert(!column(ctx, "users", "user_name")->nullable);
+    ck_assert(model_has_flag(column(ctx, "users", "karma")));
+    ck_assert(model_has_flag(column(ctx, "users", "joined_at")));
+    ck_assert(!model_has_flag(column(ctx, "users", "user_name")));
+    ck_assert(model_is_scaled(&column(ctx, "users", "karma")->type));
+    ck_assert_int_eq(model_primary_key(enr, pk, 4), 2);
+    ck_assert_str_eq(pk[0]->name, "a");
+    ck_assert_str_eq(pk[1]->name, "user_id");
+    ck_assert(!pk[1]->nullable);
+    ck_assert_ptr_eq(column(ctx, "program_enrollments", "user_id")
+                         ->ref->target, users);
+    ck_assert_int_eq(column(ctx, "program_enrollments", "user_id")->index,
+                     1);
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+/* An empty file has no schema declaration: one error, no crash. */
+START_TEST(test_empty_file)
+{
+    ast_ctx *ctx = compile("");
+
+    if (ctx->schema == NULL && ctx->nerrors == 0)
+        check_schema(ctx);
+    ck_assert_int_ge(ctx->nerrors, 1);
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+    Suite *s = suite_create("check");
+    TCase *tc = tcase_create("defaults");
+
+    tcase_add_loop_test(tc, test_default, 0,
+                        (int)(sizeof defaults / sizeof defaults[0]));
+    suite_add_tcase(s, tc);
+    tc = tcase_create("names");
+    tcase_add_loop_test(tc, test_singular, 0,
+                        (int)(sizeof singulars / sizeof singulars[0]));
+    tcase_add_test(tc, test_c_names);
+    tcase_add_test(tc, test_long_constraint_name);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("model");
+    tcase_add_test(tc, test_filled_in);
+    tcase_add_test(tc, test_empty_file);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,2066 @@
+/*
+ * test-runtime.c - libschemac against SQLite, through descriptors written
+ * by hand the way schemac's generator writes them: a row struct per table,
+ * a static column table built with offsetof, and the schema's DDL in the
+ * generator's SQLite convention (STRICT tables, named checks, uniques and
+ * foreign keys).
+ *
+ * Covered: round trips of every column type at its edges and as NULL,
+ * defaults and autoincrement keys written back, the NOTFOUND cases,
+ * constraint violations told apart and worded with table and column,
+ * transactions and savepoints, insert_many all-or-nothing, the statement
+ * cache, the trace hook, arenas, date helpers, sc_open() failures, WAL on
+ * a file database, and create_all.
+ */
+#include <check.h>
+#include <float.h>
+#include <math.h>
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "schemac.h"
+
+/* ---------------------------------------------------------------------
+ * The schema: enum level; tables all_types, user, order, ticket, pair
+ * and speaker.  "user", "order", "group" and "by" are SQL keywords.
+ * ------------------------------------------------------------------- */
+
+typedef enum rt_level {
+    RT_LEVEL_BEGINNER,
+    RT_LEVEL_INTERMEDIATE,
+    RT_LEVEL_ADVANCED
+} rt_level;
+
+_Static_assert(sizeof(rt_level) == sizeof(int), "enums are read as int");
+
+static const char *const level_labels[] = {"beginner", "intermediate",
+                                           "advanced"};
+static const sc_enum_desc level_enum = {"level", level_labels, 3};
+
+/* One column of every type, not null and nullable. */
+typedef struct rt_all_types {
+    int64_t id;
+    bool b;
+    bool has_nb;
+    bool nb;
+    int16_t i16;
+    bool has_ni16;
+    int16_t ni16;
+    int32_t i32;
+    bool has_ni32;
+    int32_t ni32;
+    int64_t i64;
+    bool has_ni64;
+    int64_t ni64;
+    float f32;
+    bool has_nf32;
+    float nf32;
+    double f64;
+    bool has_nf64;
+    double nf64;
+    int64_t num; /* numeric(10,2) */
+    bool has_nnum;
+    int64_t nnum;
+    const char *dec; /* numeric(30,10) */
+    const char *ndec;
+    const char *txt; /* varchar(32) */
+    const char *ntxt;
+    sc_bytes by;
+    sc_bytes nby;
+    int32_t d;
+    bool has_nd;
+    int32_t nd;
+    int64_t ts;
+    bool has_nts;
+    int64_t nts;
+    sc_uuid u;
+    bool has_nu;
+    sc_uuid nu;
+    const char *js;
+    const char *njs;
+    rt_level lv;
+    bool has_nlv;
+    rt_level nlv;
+} rt_all_types;
+
+#define NN(f, t)                                                            \
+    {                                                                       \
+        .name = #f, .type = (t), .flags = SC_COL_NOTNULL,                   \
+        .offset = offsetof(rt_all_types, f)                                 \
+    }
+#define NULLABLE(f, t)                                                      \
+    {                                                                       \
+        .name = #f, .type = (t), .flags = SC_COL_HASFLAG,                   \
+        .offset = offsetof(rt_all_types, f),                                \
+        .has_offset = offsetof(rt_all_types, has_##f)                       \
+    }
+#define PTR(f, t)                                                           \
+    {                                                                       \
+        .name = #f, .type = (t), .offset = offsetof(rt_all_types, f)        \
+    }
+
+static const sc_column_desc all_types_cols[] = {
+    {.name = "id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
+     .offset = offsetof(rt_all_types, id)},
+    NN(b, SC_TYPE_BOOL),
+    NULLABLE(nb, SC_TYPE_BOOL),
+    NN(i16, SC_TYPE_INT16),
+    NULLABLE(ni16, SC_TYPE_INT16),
+    NN(i32, SC_TYPE_INT32),
+    NULLABLE(ni32, SC_TYPE_INT32),
+    NN(i64, SC_TYPE_INT64),
+    NULLABLE(ni64, SC_TYPE_INT64),
+    NN(f32, SC_TYPE_FLOAT32),
+    NULLABLE(nf32, SC_TYPE_FLOAT32),
+    NN(f64, SC_TYPE_FLOAT64),
+    NULLABLE(nf64, SC_TYPE_FLOAT64),
+    {.name = "num", .type = SC_TYPE_NUMERIC, .flags = SC_COL_NOTNULL,
+     .length = 10, .scale = 2, .offset = offsetof(rt_all_types, num)},
+    {.name = "nnum", .type = SC_TYPE_NUMERIC, .flags = SC_COL_HASFLAG,
+     .length = 10, .scale = 2, .offset = offsetof(rt_all_types, nnum),
+     .has_offset = offsetof(rt_all_types, has_nnum)},
+    {.name = "dec", .type = SC_TYPE_DECIMAL, .flags = SC_COL_NOTNULL,
+     .length = 30, .scale = 10, .offset = offsetof(rt_all_types, dec)},
+    {.name = "ndec", .type = SC_TYPE_DECIMAL, .length = 30, .scale = 10,
+     .offset = offsetof(rt_all_types, ndec)},
+    {.name = "txt", .type = SC_TYPE_TEXT, .flags = SC_COL_NOTNULL,
+     .length = 32, .offset = offsetof(rt_all_types, txt)},
+    PTR(ntxt, SC_TYPE_TEXT),
+    NN(by, SC_TYPE_BYTES),
+    PTR(nby, SC_TYPE_BYTES),
+    NN(d, SC_TYPE_DATE),
+    NULLABLE(nd, SC_TYPE_DATE),
+    NN(ts, SC_TYPE_TIMESTAMP),
+    NULLABLE(nts, SC_TYPE_TIMESTAMP),
+    NN(u, SC_TYPE_UUID),
+    NULLABLE(nu, SC_TYPE_UUID),
+    NN(js, SC_TYPE_JSON),
+    PTR(njs, SC_TYPE_JSON),
+    {.name = "lv", .type = SC_TYPE_ENUM, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(rt_all_types, lv), .enm = &level_enum},
+    {.name = "nlv", .type = SC_TYPE_ENUM, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(rt_all_types, nlv),
+     .has_offset = offsetof(rt_all_types, has_nlv), .enm = &level_enum},
+};
+
+static const unsigned all_types_pk[] = {0};
+
+static const sc_constraint_desc all_types_constraints[] = {
+    {"ck_all_types_b", "b", "0 or 1"},
+    {"ck_all_types_nb", "nb", "0 or 1"},
+    {"ck_all_types_num", "num", "at most 10 digits"},
+    {"ck_all_types_nnum", "nnum", "at most 10 digits"},
+    {"ck_all_types_txt", "txt", "length at most 32 characters"},
+    {"ck_all_types_u", "u", "16 bytes"},
+    {"ck_all_types_nu", "nu", "16 bytes"},
+    {"ck_all_types_js", "js", "valid JSON"},
+    {"ck_all_types_njs", "njs", "valid JSON"},
+    {"ck_all_types_lv", "lv", "one of 'beginner', 'intermediate', "
+                              "'advanced'"},
+    {"ck_all_types_nlv", "nlv", "one of 'beginner', 'intermediate', "
+                                "'advanced'"},
+};
+
+static const sc_table_desc all_types_table = {
+    .name = "all_types",
+    .row_size = sizeof(rt_all_types),
+    .cols = all_types_cols,
+    .ncols = sizeof all_types_cols / sizeof all_types_cols[0],
+    .pk = all_types_pk,
+    .npk = 1,
+    .autoinc = 0,
+    .constraints = all_types_constraints,
+    .nconstraints = sizeof all_types_constraints /
+                    sizeof all_types_constraints[0],
+};
+
+/* json_valid(NULL) is 0 before SQLite 3.45, so the check of a nullable
+ * json column lets NULL through explicitly. */
+static const char ddl_all_types[] =
+    "CREATE TABLE IF NOT EXISTS \"all_types\" (\n"
+    "    \"id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
+    "    \"b\" INTEGER NOT NULL,\n"
+    "    \"nb\" INTEGER,\n"
+    "    \"i16\" INTEGER NOT NULL,\n"
+    "    \"ni16\" INTEGER,\n"
+    "    \"i32\" INTEGER NOT NULL,\n"
+    "    \"ni32\" INTEGER,\n"
+    "    \"i64\" INTEGER NOT NULL,\n"
+    "    \"ni64\" INTEGER,\n"
+    "    \"f32\" REAL NOT NULL,\n"
+    "    \"nf32\" REAL,\n"
+    "    \"f64\" REAL NOT NULL,\n"
+    "    \"nf64\" REAL,\n"
+    "    \"num\" INTEGER NOT NULL,\n"
+    "    \"nnum\" INTEGER,\n"
+    "    \"dec\" TEXT NOT NULL,\n"
+    "    \"ndec\" TEXT,\n"
+    "    \"txt\" TEXT NOT NULL,\n"
+    "    \"ntxt\" TEXT,\n"
+    "    \"by\" BLOB NOT NULL,\n"
+    "    \"nby\" BLOB,\n"
+    "    \"d\" INTEGER NOT NULL,\n"
+    "    \"nd\" INTEGER,\n"
+    "    \"ts\" INTEGER NOT NULL,\n"
+    "    \"nts\" INTEGER,\n"
+    "    \"u\" BLOB NOT NULL,\n"
+    "    \"nu\" BLOB,\n"
+    "    \"js\" TEXT NOT NULL,\n"
+    "    \"njs\" TEXT,\n"
+    "    \"lv\" TEXT NOT NULL,\n"
+    "    \"nlv\" TEXT,\n"
+    "    CONSTRAINT \"ck_all_types_b\" CHECK (\"b\" IN (0, 1)),\n"
+    "    CONSTRAINT \"ck_all_types_nb\" CHECK (\"nb\" IN (0, 1)),\n"
+    "    CONSTRAINT \"ck_all_types_num\" CHECK (\"num\" BETWEEN "
+    "-9999999999 AND 9999999999),\n"
+    "    CONSTRAINT \"ck_all_types_nnum\" CHECK (\"nnum\" BETWEEN "
+    "-9999999999 AND 9999999999),\n"
+    "    CONSTRAINT \"ck_all_types_txt\" CHECK (length(\"txt\") <= 32),\n"
+    "    CONSTRAINT \"ck_all_types_u\" CHECK (length(\"u\") = 16),\n"
+    "    CONSTRAINT \"ck_all_types_nu\" CHECK (length(\"nu\") = 16),\n"
+    "    CONSTRAINT \"ck_all_types_js\" CHECK (json_valid(\"js\")),\n"
+    "    CONSTRAINT \"ck_all_types_njs\" CHECK (\"njs\" IS NULL OR "
+    "json_valid(\"njs\")),\n"
+    "    CONSTRAINT \"ck_all_types_lv\" CHECK (\"lv\" IN ('beginner', "
+    "'intermediate', 'advanced')),\n"
+    "    CONSTRAINT \"ck_all_types_nlv\" CHECK (\"nlv\" IN ('beginner', "
+    "'intermediate', 'advanced'))\n"
+    ") STRICT;";
+
+/* The talk's users, with defaults of every kind. */
+typedef struct rt_user {
+    int64_t user_id;
+    const char *user_name;
+    const char *user_email;
+    bool has_karma;
+    int64_t karma; /* numeric(10,2) */
+    bool has_joined_at;
+    int64_t joined_at; /* not null default now */
+    bool has_signup_day;
+    int32_t signup_day; /* not null default now */
+    bool has_level;
+    rt_level level; /* not null default intermediate */
+    const char *nick; /* default 'anon' */
+} rt_user;
+
+static const sc_column_desc user_cols[] = {
+    {.name = "user_id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
+     .offset = offsetof(rt_user, user_id)},
+    {.name = "user_name", .type = SC_TYPE_TEXT,
+     .flags = SC_COL_NOTNULL | SC_COL_UNIQUE, .length = 32,
+     .offset = offsetof(rt_user, user_name)},
+    {.name = "user_email", .type = SC_TYPE_TEXT,
+     .flags = SC_COL_NOTNULL | SC_COL_UNIQUE, .length = 64,
+     .offset = offsetof(rt_user, user_email)},
+    {.name = "karma", .type = SC_TYPE_NUMERIC, .flags = SC_COL_HASFLAG,
+     .length = 10, .scale = 2, .offset = offsetof(rt_user, karma),
+     .has_offset = offsetof(rt_user, has_karma)},
+    {.name = "joined_at", .type = SC_TYPE_TIMESTAMP,
+     .flags = SC_COL_NOTNULL | SC_COL_HASFLAG,
+     .offset = offsetof(rt_user, joined_at),
+     .has_offset = offsetof(rt_user, has_joined_at),
+     .dflt = {.kind = SC_DEFAULT_NOW}},
+    {.name = "signup_day", .type = SC_TYPE_DATE,
+     .flags = SC_COL_NOTNULL | SC_COL_HASFLAG,
+     .offset = offsetof(rt_user, signup_day),
+     .has_offset = offsetof(rt_user, has_signup_day),
+     .dflt = {.kind = SC_DEFAULT_NOW}},
+    {.name = "level", .type = SC_TYPE_ENUM,
+     .flags = SC_COL_NOTNULL | SC_COL_HASFLAG,
+     .offset = offsetof(rt_user, level),
+     .has_offset = offsetof(rt_user, has_level), .enm = &level_enum,
+     .dflt = {.kind = SC_DEFAULT_VALUE, .i = RT_LEVEL_INTERMEDIATE}},
+    {.name = "nick", .type = SC_TYPE_TEXT, .offset = offsetof(rt_user, nick),
+     .dflt = {.kind = SC_DEFAULT_VALUE, .s = "anon", .len = 4}},
+};
+
+static const unsigned user_pk[] = {0};
+
+static const sc_constraint_desc user_constraints[] = {
+    {"ck_user_user_name", "user_name", "length at most 32 characters"},
+    {"ck_user_user_email", "user_email", "length at most 64 characters"},
+    {"ck_user_karma", "karma", "at most 10 digits"},
+    {"ck_user_level", "level", "one of 'beginner', 'intermediate', "
+                               "'advanced'"},
+    {"uq_user_user_name", "user_name", "unique"},
+    {"uq_user_user_email", "user_email", "unique"},
+};
+
+static const sc_table_desc user_table = {
+    .name = "user",
+    .row_size = sizeof(rt_user),
+    .cols = user_cols,
+    .ncols = sizeof user_cols / sizeof user_cols[0],
+    .pk = user_pk,
+    .npk = 1,
+    .autoinc = 0,
+    .constraints = user_constraints,
+    .nconstraints = sizeof user_constraints / sizeof user_constraints[0],
+};
+
+static const char ddl_user[] =
+    "CREATE TABLE IF NOT EXISTS \"user\" (\n"
+    "    \"user_id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
+    "    \"user_name\" TEXT NOT NULL,\n"
+    "    \"user_email\" TEXT NOT NULL,\n"
+    "    \"karma\" INTEGER,\n"
+    "    \"joined_at\" INTEGER NOT NULL,\n"
+    "    \"signup_day\" INTEGER NOT NULL,\n"
+    "    \"level\" TEXT NOT NULL DEFAULT 'intermediate',\n"
+    "    \"nick\" TEXT DEFAULT 'anon',\n"
+    "    CONSTRAINT \"ck_user_user_name\" CHECK (length(\"user_name\") "
+    "<= 32),\n"
+    "    CONSTRAINT \"ck_user_user_email\" CHECK (length(\"user_email\") "
+    "<= 64),\n"
+    "    CONSTRAINT \"ck_user_karma\" CHECK (\"karma\" BETWEEN "
+    "-9999999999 AND 9999999999),\n"
+    "    CONSTRAINT \"ck_user_level\" CHECK (\"level\" IN ('beginner', "
+    "'intermediate', 'advanced')),\n"
+    "    CONSTRAINT \"uq_user_user_name\" UNIQUE (\"user_name\"),\n"
+    "    CONSTRAINT \"uq_user_user_email\" UNIQUE (\"user_email\")\n"
+    ") STRICT;";
+
+/* Orders cascade with their user; "group" is a keyword. */
+typedef struct rt_order {
+    int64_t order_id;
+    int64_t user_id;
+    const char *group;
+} rt_order;
+
+static const sc_column_desc order_cols[] = {
+    {.name = "order_id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
+     .offset = offsetof(rt_order, order_id)},
+    {.name = "user_id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(rt_order, user_id)},
+    {.name = "group", .type = SC_TYPE_TEXT,
+     .offset = offsetof(rt_order, group)},
+};
+
+static const unsigned order_pk[] = {0};
+static const unsigned order_fk_cols[] = {1};
+static const char *const order_fk_target_cols[] = {"user_id"};
+static const sc_fkey_desc order_fkeys[] = {
+    {"fk_order_user_id", order_fk_cols, 1, "user", order_fk_target_cols},
+};
+static const sc_constraint_desc order_constraints[] = {
+    {"uq_order_user_id_group", NULL, "unique (user_id, group)"},
+};
+
+static const sc_table_desc order_table = {
+    .name = "order",
+    .row_size = sizeof(rt_order),
+    .cols = order_cols,
+    .ncols = 3,
+    .pk = order_pk,
+    .npk = 1,
+    .autoinc = 0,
+    .fkeys = order_fkeys,
+    .nfkeys = 1,
+    .constraints = order_constraints,
+    .nconstraints = 1,
+};
+
+static const char ddl_order[] =
+    "CREATE TABLE IF NOT EXISTS \"order\" (\n"
+    "    \"order_id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
+    "    \"user_id\" INTEGER NOT NULL,\n"
+    "    \"group\" TEXT,\n"
+    "    CONSTRAINT \"uq_order_user_id_group\" UNIQUE (\"user_id\", "
+    "\"group\"),\n"
+    "    CONSTRAINT \"fk_order_user_id\" FOREIGN KEY (\"user_id\") "
+    "REFERENCES \"user\" (\"user_id\") ON DELETE CASCADE\n"
+    ") STRICT;";
+
+/* Tickets keep their user from being deleted. */
+typedef struct rt_ticket {
+    int64_t ticket_id;
+    int64_t user_id;
+} rt_ticket;
+
+static const sc_column_desc ticket_cols[] = {
+    {.name = "ticket_id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
+     .offset = offsetof(rt_ticket, ticket_id)},
+    {.name = "user_id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(rt_ticket, user_id)},
+};
+
+static const unsigned ticket_pk[] = {0};
+static const unsigned ticket_fk_cols[] = {1};
+static const sc_fkey_desc ticket_fkeys[] = {
+    {"fk_ticket_user_id", ticket_fk_cols, 1, "user", order_fk_target_cols},
+};
+
+static const sc_table_desc ticket_table = {
+    .name = "ticket",
+    .row_size = sizeof(rt_ticket),
+    .cols = ticket_cols,
+    .ncols = 2,
+    .pk = ticket_pk,
+    .npk = 1,
+    .autoinc = 0,
+    .fkeys = ticket_fkeys,
+    .nfkeys = 1,
+};
+
+static const char ddl_ticket[] =
+    "CREATE TABLE IF NOT EXISTS \"ticket\" (\n"
+    "    \"ticket_id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
+    "    \"user_id\" INTEGER NOT NULL,\n"
+    "    CONSTRAINT \"fk_ticket_user_id\" FOREIGN KEY (\"user_id\") "
+    "REFERENCES \"user\" (\"user_id\") ON DELETE RESTRICT\n"
+    ") STRICT;";
+
+/* A two-column key, one of them text; kind is an enum column whose
+ * table has no check, as after an enum lost a label. */
+typedef struct rt_pair {
+    int32_t a;
+    const char *b;
+    bool has_val;
+    int64_t val;
+    double score;
+    rt_level kind;
+    sc_bytes data;
+} rt_pair;
+
+static const sc_column_desc pair_cols[] = {
+    {.name = "a", .type = SC_TYPE_INT32, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(rt_pair, a)},
+    {.name = "b", .type = SC_TYPE_TEXT, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(rt_pair, b)},
+    {.name = "val", .type = SC_TYPE_INT64, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(rt_pair, val),
+     .has_offset = offsetof(rt_pair, has_val)},
+    {.name = "score", .type = SC_TYPE_FLOAT64, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(rt_pair, score)},
+    {.name = "kind", .type = SC_TYPE_ENUM, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(rt_pair, kind), .enm = &level_enum},
+    {.name = "data", .type = SC_TYPE_BYTES,
+     .offset = offsetof(rt_pair, data)},
+};
+
+static const unsigned pair_pk[] = {0, 1};
+
+static const sc_table_desc pair_table = {
+    .name = "pair",
+    .row_size = sizeof(rt_pair),
+    .cols = pair_cols,
+    .ncols = 6,
+    .pk = pair_pk,
+    .npk = 2,
+    .autoinc = -1,
+};
+
+static const char ddl_pair[] =
+    "CREATE TABLE IF NOT EXISTS \"pair\" (\n"
+    "    \"a\" INTEGER NOT NULL,\n"
+    "    \"b\" TEXT NOT NULL,\n"
+    "    \"val\" INTEGER,\n"
+    "    \"score\" REAL NOT NULL,\n"
+    "    \"kind\" TEXT NOT NULL,\n"
+    "    \"data\" BLOB,\n"
+    "    CONSTRAINT \"pk_pair\" PRIMARY KEY (\"a\", \"b\")\n"
+    ") STRICT;";
+
+/* The talk's trace example. */
+typedef struct rt_speaker {
+    int64_t speaker_id;
+    const char *name;
+    const char *email;
+} rt_speaker;
+
+static const sc_column_desc speaker_cols[] = {
+    {.name = "speaker_id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
+     .offset = offsetof(rt_speaker, speaker_id)},
+    {.name = "name", .type = SC_TYPE_TEXT, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(rt_speaker, name)},
+    {.name = "email", .type = SC_TYPE_TEXT, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(rt_speaker, email)},
+};
+
+static const unsigned speaker_pk[] = {0};
+
+static const sc_table_desc speaker_table = {
+    .name = "speaker",
+    .row_size = sizeof(rt_speaker),
+    .cols = speaker_cols,
+    .ncols = 3,
+    .pk = speaker_pk,
+    .npk = 1,
+    .autoinc = 0,
+};
+
+static const char ddl_speaker[] =
+    "CREATE TABLE IF NOT EXISTS \"speaker\" (\n"
+    "    \"speaker_id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
+    "    \"name\" TEXT NOT NULL,\n"
+    "    \"email\" TEXT NOT NULL\n"
+    ") STRICT;";
+
+static const sc_table_desc *const rt_tables[] = {
+    &all_types_table, &user_table, &order_table,
+    &ticket_table,    &pair_table, &speaker_table,
+};
+
+static const char *const rt_ddl_sqlite[] = {
+    ddl_all_types, ddl_user, ddl_order, ddl_ticket, ddl_pair, ddl_speaker,
+    "CREATE INDEX IF NOT EXISTS \"ix_order_user_id\" ON \"order\" "
+    "(\"user_id\");",
+    NULL,
+};
+
+static const sc_schema_desc rt_schema = {
+    .name = "rt",
+    .abi_version = SC_ABI_VERSION,
+    .tables = rt_tables,
+    .ntables = sizeof rt_tables / sizeof rt_tables[0],
+    .ddl_sqlite = rt_ddl_sqlite,
+    .ddl_postgresql = NULL,
+};
+
+/* ---------------------------------------------------------------------
+ * Fixture: a fresh in-memory database with the schema, and an arena.
+ * ------------------------------------------------------------------- */
+
+static sc_db *db;
+static sc_arena *arena;
+
+static void setup(void)
+{
+    ck_assert_int_eq(sc_open("sqlite::memory:", &db), SC_OK);
+    ck_assert_int_eq(sc_schema_create_all(db, &rt_schema), SC_OK);
+    arena = sc_arena_new();
+    ck_assert_ptr_nonnull(arena);
+}
+
+static void teardown(void)
+{
+    sc_close(db);
+    db = NULL;
+    sc_arena_free(arena);
+    arena = NULL;
+}
+
+/* Asserts the last error on db: codes, table, column and a piece of the
+ * message (NULL table or column: none named). */
+static void assert_error(int rc, int want_rc, int want_ext,
+                         const char *table, const char *column,
+                         const char *msg_part)
+{
+    ck_assert_int_eq(rc, want_rc);
+    ck_assert_int_eq(sc_errcode(db), want_rc);
+    ck_assert_int_eq(sc_extended_errcode(db), want_ext);
+    if (table != NULL)
+        ck_assert_str_eq(sc_errtable(db), table);
+    else
+        ck_assert_ptr_null(sc_errtable(db));
+    if (column != NULL)
+        ck_assert_str_eq(sc_errcolumn(db), column);
+    else
+        ck_assert_ptr_null(sc_errcolumn(db));
+    ck_assert_msg(strstr(sc_errmsg(db), msg_part) != NULL,
+                  "message \"%s\" lacks \"%s\"", sc_errmsg(db), msg_part);
+}
+
+static rt_user make_user(const char *name, const char *email)
+{
+    rt_user u;
+
+    memset(&u, 0, sizeof u);
+    u.user_name = name;
+    u.user_email = email;
+    return u;
+}
+
+static int64_t add_user(const char *name, const char *email)
+{
+    rt_user u = make_user(name, email);
+
+    ck_assert_int_eq(sc_row_insert(db, &user_table, &u), SC_OK);
+    return u.user_id;
+}
+
+/* ---------------------------------------------------------------------
+ * Round trips of every type.
+ * ------------------------------------------------------------------- */
+
+#define UUID_FF                                                             \
+    {                                                                       \
+        {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,  \
+         0xff, 0xff, 0xff, 0xff, 0xff}                                      \
+    }
+#define UUID_SOME                                                           \
+    {                                                                       \
+        {0x12, 0x3e, 0x45, 0x67, 0xe8, 0x9b, 0x12, 0xd3, 0xa4, 0x56, 0x42,  \
+         0x66, 0x14, 0x17, 0x40, 0x00}                                      \
+    }
+#define BYTES(s) {(const uint8_t *)(s), sizeof(s) - 1}
+
+static const struct {
+    const char *name;
+    rt_all_types row;
+} round_trips[] = {
+    {"largest values, every nullable set",
+     {.b = true, .has_nb = true, .nb = false,
+      .i16 = INT16_MAX, .has_ni16 = true, .ni16 = INT16_MIN,
+      .i32 = INT32_MAX, .has_ni32 = true, .ni32 = INT32_MIN,
+      .i64 = INT64_MAX, .has_ni64 = true, .ni64 = INT64_MIN,
+      .f32 = FLT_MAX, .has_nf32 = true, .nf32 = FLT_MIN,
+      .f64 = DBL_MAX, .has_nf64 = true, .nf64 = DBL_TRUE_MIN,
+      .num = 9999999999, .has_nnum = true, .nnum = -9999999999,
+      .dec = "12345678901234567890.1234567890",
+      .ndec = "-0.0000000001",
+      .txt = "abcdefghijklmnopqrstuvwxyz012345",
+      .ntxt = "\xF0\x9F\x98\x80\xF0\x9D\x84\x9E",
+      .by = BYTES("\0\1\2\0"), .nby = BYTES(""),
+      .d = INT32_MAX, .has_nd = true, .nd = INT32_MIN,
+      .ts = INT64_MAX, .has_nts = true, .nts = INT64_MIN,
+      .u = UUID_FF, .has_nu = true, .nu = {{0}},
+      .js = "{\"a\":[1,2,3],\"k\":\"\xEA\xB0\x92\"}", .njs = "null",
+      .lv = RT_LEVEL_ADVANCED, .has_nlv = true, .nlv = RT_LEVEL_BEGINNER}},
+    {"smallest values, every nullable NULL",
+     {.b = false,
+      .i16 = INT16_MIN, .i32 = INT32_MIN, .i64 = INT64_MIN,
+      .f32 = -FLT_MAX, .f64 = -DBL_MAX,
+      .num = -9999999999, .dec = "0", .txt = "", .by = BYTES(""),
+      .d = -25567, /* 1900-01-01 */
+      .ts = -1,    /* 1969-12-31 23:59:59.999999 */
+      .u = {{0}}, .js = "[]", .lv = RT_LEVEL_BEGINNER}},
+    {"float specials, bytes with NUL, dates of year 1",
+     {.b = true,
+      .f32 = INFINITY, .has_nf32 = true, .nf32 = -INFINITY,
+      .f64 = -INFINITY, .has_nf64 = true, .nf64 = -0.0,
+      .num = -1, .has_nnum = true, .nnum = 0,
+      .dec = "-98765432109876543210.0000000001", .ndec = "0.5",
+      .txt = "\xF0\x9F\x98\x80 it's \"q\" \\ \xC3\xA9",
+      .ntxt = "",
+      .by = BYTES("\0"),
+      .d = -719162, .has_nd = true, .nd = 0, /* 0001-01-01, 1970-01-01 */
+      .ts = INT64_C(-62135596800000000), .has_nts = true, .nts = 0,
+      .u = UUID_SOME, .has_nu = true, .nu = UUID_FF,
+      .js = "\"\"", .njs = "{\"nested\":{\"x\":null}}",
+      .lv = RT_LEVEL_INTERMEDIATE, .has_nlv = true,
+      .nlv = RT_LEVEL_ADVANCED}},
+    {"ordinary values",
+     {.b = true, .has_nb = true, .nb = true,
+      .i16 = -2, .has_ni16 = true, .ni16 = 0,
+      .i32 = 123456, .has_ni32 = true, .ni32 = -1,
+      .i64 = 1700000000000, .has_ni64 = true, .ni64 = 0,
+      .f32 = 1.5f, .has_nf32 = true, .nf32 = -0.25f,
+      .f64 = 0.1, .has_nf64 = true, .nf64 = 1e-300,
+      .num = 1250, .has_nnum = true, .nnum = -1,
+      .dec = "1.0000000000", .txt = "\xEC\xB5\x9C\xEC\x98\x81\xEC\x84\xA0",
+      .by = BYTES("\xff\xfe"), .nby = BYTES("x\0y"),
+      .d = 19783, .ts = 1700000000123456,
+      .u = UUID_SOME, .js = "1", .njs = "[true,false]",
+      .lv = RT_LEVEL_INTERMEDIATE, .has_nlv = true,
+      .nlv = RT_LEVEL_INTERMEDIATE}},
+};
+
+#define NROUND_TRIPS (int)(sizeof round_trips / sizeof round_trips[0])
+
+static void assert_str_or_null(const char *got, const char *want)
+{
+    if (want == NULL) {
+        ck_assert_ptr_null(got);
+        return;
+    }
+    ck_assert_ptr_nonnull(got);
+    ck_assert_str_eq(got, want);
+}
+
+static void assert_bytes(sc_bytes got, sc_bytes want)
+{
+    if (want.data == NULL) {
+        ck_assert_ptr_null(got.data);
+        ck_assert_uint_eq(got.len, 0);
+        return;
+    }
+    ck_assert_ptr_nonnull(got.data);
+    ck_assert_uint_eq(got.len, want.len);
+    ck_assert(memcmp(got.data, want.data, want.len) == 0);
+}
+
+/* has_ flag and value of a nullable scalar: the value must be 0 when the
+ * flag is false. */
+#define ASSERT_NULLABLE(g, w, f)                                            \
+    do {                                                                    \
+        ck_assert_int_eq((g)->has_##f, (w)->has_##f);                       \
+        if ((w)->has_##f)                                                   \
+            ck_assert((g)->f == (w)->f);                                    \
+        else                                                                \
+            ck_assert((g)->f == 0);                                         \
+    } while (0)
+
+static void assert_same_scalars(const rt_all_types *g, const rt_all_types *w)
+{
+    ck_assert_int_eq(g->id, w->id);
+    ck_assert_int_eq(g->b, w->b);
+    ASSERT_NULLABLE(g, w, nb);
+    ck_assert_int_eq(g->i16, w->i16);
+    ASSERT_NULLABLE(g, w, ni16);
+    ck_assert_int_eq(g->i32, w->i32);
+    ASSERT_NULLABLE(g, w, ni32);
+    ck_assert(g->i64 == w->i64);
+    ASSERT_NULLABLE(g, w, ni64);
+    ck_assert(g->f32 == w->f32);
+    ASSERT_NULLABLE(g, w, nf32);
+    ck_assert(g->f64 == w->f64);
+    ASSERT_NULLABLE(g, w, nf64);
+    ck_assert(g->num == w->num);
+    ASSERT_NULLABLE(g, w, nnum);
+    ck_assert_int_eq(g->d, w->d);
+    ASSERT_NULLABLE(g, w, nd);
+    ck_assert(g->ts == w->ts);
+    ASSERT_NULLABLE(g, w, nts);
+    ck_assert_int_eq(g->lv, w->lv);
+    ASSERT_NULLABLE(g, w, nlv);
+}
+
+static void assert_same_row(const rt_all_types *g, const rt_all_types *w)
+{
+    assert_same_scalars(g, w);
+    assert_str_or_null(g->dec, w->dec);
+    assert_str_or_null(g->ndec, w->ndec);
+    assert_str_or_null(g->txt, w->txt);
+    assert_str_or_null(g->ntxt, w->ntxt);
+    assert_bytes(g->by, w->by);
+    assert_bytes(g->nby, w->nby);
+    ck_assert(memcmp(&g->u, &w->u, sizeof g->u) == 0);
+    ck_assert_int_eq(g->has_nu, w->has_nu);
+    if (w->has_nu)
+        ck_assert(memcmp(&g->nu, &w->nu, sizeof g->nu) == 0);
+    assert_str_or_null(g->js, w->js);
+    assert_str_or_null(g->njs, w->njs);
+}
+
+START_TEST(test_round_trip)
+{
+    rt_all_types row = round_trips[_i].row, got, key = {0};
+
+    ck_assert_msg(sc_row_insert(db, &all_types_table, &row) == SC_OK, "%s",
+                  sc_errmsg(db));
+    ck_assert_int_eq(row.id, 1);
+    key.id = row.id;
+    memset(&got, 0x5a, sizeof got); /* get must clear what it does not set */
+    ck_assert_int_eq(sc_row_get(db, &all_types_table, arena, &key, &got),
+                     SC_OK);
+    assert_same_row(&got, &row);
+    ck_assert_str_eq(sc_errmsg(db), "not an error");
+
+    /* the same values written by update read back the same */
+    got.id = row.id;
+    ck_assert_int_eq(sc_row_update(db, &all_types_table, &got), SC_OK);
+    memset(&got, 0, sizeof got);
+    ck_assert_int_eq(sc_row_get(db, &all_types_table, arena, &key, &got),
+                     SC_OK);
+    assert_same_row(&got, &row);
+}
+END_TEST
+
+/* -0.0 is stored by SQLite as 0 and reads back as +0.0. */
+START_TEST(test_negative_zero)
+{
+    rt_all_types row = round_trips[2].row, got, key = {0};
+
+    ck_assert_int_eq(sc_row_insert(db, &all_types_table, &row), SC_OK);
+    key.id = row.id;
+    ck_assert_int_eq(sc_row_get(db, &all_types_table, arena, &key, &got),
+                     SC_OK);
+    ck_assert(got.has_nf64);
+    ck_assert(got.nf64 == 0.0);
+}
+END_TEST
+
+/* A NULL and an empty value are different, and strings come from the
+ * arena, NUL-terminated, even with a NUL inside bytes. */
+START_TEST(test_null_versus_empty)
+{
+    rt_all_types row = round_trips[1].row, got, key = {0};
+    size_t before;
+
+    row.ntxt = "";
+    row.nby.data = (const uint8_t *)"";
+    row.nby.len = 0;
+    ck_assert_int_eq(sc_row_insert(db, &all_types_table, &row), SC_OK);
+    key.id = row.id;
+    before = sc_arena_used(arena);
+    ck_assert_int_eq(sc_row_get(db, &all_types_table, arena, &key, &got),
+                     SC_OK);
+    ck_assert_uint_gt(sc_arena_used(arena), before);
+    ck_assert_ptr_nonnull(got.ntxt);
+    ck_assert_str_eq(got.ntxt, "");
+    ck_assert_ptr_nonnull(got.nby.data);
+    ck_assert_uint_eq(got.nby.len, 0);
+    ck_assert_ptr_null(got.ndec);
+    ck_assert_ptr_null(got.njs);
+    ck_assert(!got.has_nu && !got.has_nlv && !got.has_nb);
+
+    row = round_trips[0].row;
+    ck_assert_int_eq(sc_row_insert(db, &all_types_table, &row), SC_OK);
+    key.id = row.id;
+    ck_assert_int_eq(sc_row_get(db, &all_types_table, arena, &key, &got),
+                     SC_OK);
+    ck_assert_uint_eq(got.by.len, 4);
+    ck_assert_int_eq(got.by.data[3], 0);
+    ck_assert_uint_eq(strlen(got.ntxt), 8); /* two 4-byte characters */
+    ck_assert_int_eq(got.txt[32], '\0');
+}
+END_TEST
+
+/* A large blob with NULs goes through whole. */
+START_TEST(test_large_bytes)
+{
+    size_t n = 300000, i;
+    uint8_t *big = malloc(n);
+    rt_pair p = {.a = 1, .b = "big", .kind = RT_LEVEL_BEGINNER}, got;
+
+    ck_assert_ptr_nonnull(big);
+    for (i = 0; i < n; i++)
+        big[i] = (uint8_t)(i * 7);
+    p.data.data = big;
+    p.data.len = n;
+    ck_assert_int_eq(sc_row_insert(db, &pair_table, &p), SC_OK);
+    ck_assert_int_eq(sc_row_get(db, &pair_table, arena, &p, &got), SC_OK);
+    ck_assert_uint_eq(got.data.len, n);
+    ck_assert(memcmp(got.data.data, big, n) == 0);
+    ck_assert_str_eq(got.b, "big");
+    ck_assert(!got.has_val);
+    free(big);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * Defaults, keys and the NOTFOUND cases.
+ * ------------------------------------------------------------------- */
+
+START_TEST(test_defaults_filled)
+{
+    rt_user u = make_user("choe", "choe@example.org"), got, key = {0};
+    int64_t before = sc_now_us(), after;
+    int32_t today;
+
+    ck_assert_int_eq(sc_row_insert(db, &user_table, &u), SC_OK);
+    after = sc_now_us();
+    today = (int32_t)(after / INT64_C(86400000000));
+    ck_assert_int_eq(u.user_id, 1);
+    ck_assert(u.has_joined_at);
+    ck_assert(u.joined_at >= before && u.joined_at <= after);
+    ck_assert(u.has_signup_day);
+    ck_assert_int_eq(u.signup_day, today);
+    ck_assert(u.has_level);
+    ck_assert_int_eq(u.level, RT_LEVEL_INTERMEDIATE);
+    ck_assert_ptr_eq(u.nick, user_cols[7].dflt.s); /* the static string */
+    ck_assert(!u.has_karma);
+
+    key.user_id = 1;
+    ck_assert_int_eq(sc_row_get(db, &user_table, arena, &key, &got), SC_OK);
+    ck_assert(got.joined_at == u.joined_at);
+    ck_assert_int_eq(got.signup_day, today);
+    ck_assert_int_eq(got.level, RT_LEVEL_INTERMEDIATE);
+    ck_assert_str_eq(got.nick, "anon");
+    ck_assert(!got.has_karma);
+}
+END_TEST
+
+START_TEST(test_defaults_not_applied_to_values)
+{
+    rt_user u = make_user("kim", "kim@example.org"), got, key = {0};
+
+    u.has_joined_at = true;
+    u.joined_at = -86400000000; /* 1969-12-31 */
+    u.has_signup_day = true;
+    u.signup_day = -1;
+    u.has_level = true;
+    u.level = RT_LEVEL_BEGINNER; /* 0: a value, not "no value" */
+    u.nick = "kk";
+    u.has_karma = true;
+    u.karma = -12345; /* -123.45 */
+    ck_assert_int_eq(sc_row_insert(db, &user_table, &u), SC_OK);
+    key.user_id = u.user_id;
+    ck_assert_int_eq(sc_row_get(db, &user_table, arena, &key, &got), SC_OK);
+    ck_assert(got.joined_at == -86400000000);
+    ck_assert_int_eq(got.signup_day, -1);
+    ck_assert_int_eq(got.level, RT_LEVEL_BEGINNER);
+    ck_assert_str_eq(got.nick, "kk");
+    ck_assert(got.has_karma && got.karma == -12345);
+}
+END_TEST
+
+/* A failed insert leaves the struct as it was. */
+START_TEST(test_failed_insert_keeps_struct)
+{
+    rt_user u = make_user(NULL, "x@example.org");
+
+    ck_assert_int_eq(sc_row_insert(db, &user_table, &u), SC_CONSTRAINT);
+    ck_assert_int_eq(u.user_id, 0);
+    ck_assert(!u.has_joined_at && !u.has_level);
+    ck_assert_ptr_null(u.nick);
+}
+END_TEST
+
+START_TEST(test_autoincrement)
+{
+    rt_speaker s = {0, "a", "a@x"};
+    int64_t i;
+
+    for (i = 1; i <= 3; i++) {
+        s.speaker_id = 999; /* ignored: the database picks the key */
+        ck_assert_int_eq(sc_row_insert(db, &speaker_table, &s), SC_OK);
+        ck_assert_int_eq(s.speaker_id, i);
+    }
+}
+END_TEST
+
+START_TEST(test_not_found)
+{
+    rt_user key = {0}, got;
+    rt_pair pkey = {.a = 1, .b = "nope"}, pgot;
+
+    key.user_id = 42;
+    memset(&got, 0x5a, sizeof got);
+    assert_error(sc_row_get(db, &user_table, arena, &key, &got),
+                 SC_NOTFOUND, SC_NOTFOUND, "user", NULL, "no row of user");
+    ck_assert_ptr_null(got.user_name); /* out is cleared */
+    ck_assert_int_eq(got.user_id, 0);
+    key = make_user("ghost", "ghost@x");
+    key.user_id = 42;
+    assert_error(sc_row_update(db, &user_table, &key), SC_NOTFOUND,
+                 SC_NOTFOUND, "user", NULL, "no row of user");
+    assert_error(sc_row_delete(db, &user_table, &key), SC_NOTFOUND,
+                 SC_NOTFOUND, "user", NULL, "no row of user");
+    assert_error(sc_row_get(db, &pair_table, arena, &pkey, &pgot),
+                 SC_NOTFOUND, SC_NOTFOUND, "pair", NULL, "no row of pair");
+}
+END_TEST
+
+START_TEST(test_update_and_delete)
+{
+    rt_user u = make_user("lee", "lee@example.org"), got;
+    rt_order o = {0, 0, "a"};
+    rt_order okey = {0};
+
+    ck_assert_int_eq(sc_row_insert(db, &user_table, &u), SC_OK);
+    u.user_name = "Lee";
+    u.has_karma = true;
+    u.karma = 500;
+    u.nick = NULL; /* update writes NULL: no defaults on update */
+    ck_assert_int_eq(sc_row_update(db, &user_table, &u), SC_OK);
+    ck_assert_int_eq(sc_row_get(db, &user_table, arena, &u, &got), SC_OK);
+    ck_assert_str_eq(got.user_name, "Lee");
+    ck_assert(got.has_karma && got.karma == 500);
+    ck_assert_ptr_null(got.nick);
+
+    /* deleting the user cascades to its orders */
+    o.user_id = u.user_id;
+    ck_assert_int_eq(sc_row_insert(db, &order_table, &o), SC_OK);
+    ck_assert_int_eq(sc_row_delete(db, &user_table, &u), SC_OK);
+    ck_assert_int_eq(sc_row_get(db, &user_table, arena, &u, &got),
+                     SC_NOTFOUND);
+    okey.order_id = o.order_id;
+    ck_assert_int_eq(sc_row_get(db, &order_table, arena, &okey, &o),
+                     SC_NOTFOUND);
+}
+END_TEST
+
+START_TEST(test_composite_key)
+{
+    rt_pair p = {.a = 7, .b = "x", .score = 2.5, .kind = RT_LEVEL_ADVANCED};
+    rt_pair q = {.a = 7, .b = "y", .score = 3.5, .kind = RT_LEVEL_BEGINNER};
+    rt_pair got;
+
+    ck_assert_int_eq(sc_row_insert(db, &pair_table, &p), SC_OK);
+    ck_assert_int_eq(sc_row_insert(db, &pair_table, &q), SC_OK);
+    p.has_val = true;
+    p.val = -5;
+    ck_assert_int_eq(sc_row_update(db, &pair_table, &p), SC_OK);
+    ck_assert_int_eq(sc_row_get(db, &pair_table, arena, &q, &got), SC_OK);
+    ck_assert(!got.has_val);
+    ck_assert(got.score == 3.5);
+    ck_assert_int_eq(got.kind, RT_LEVEL_BEGINNER);
+    ck_assert_int_eq(sc_row_get(db, &pair_table, arena, &p, &got), SC_OK);
+    ck_assert(got.has_val && got.val == -5);
+    ck_assert_int_eq(got.kind, RT_LEVEL_ADVANCED);
+    ck_assert_ptr_null(got.data.data);
+    /* key and out may be the same struct */
+    ck_assert_int_eq(sc_row_get(db, &pair_table, arena, &q, &q), SC_OK);
+    ck_assert_str_eq(q.b, "y");
+    ck_assert(q.score == 3.5);
+    ck_assert_int_eq(sc_row_delete(db, &pair_table, &p), SC_OK);
+    ck_assert_int_eq(sc_row_get(db, &pair_table, arena, &p, &got),
+                     SC_NOTFOUND);
+    ck_assert_int_eq(sc_row_get(db, &pair_table, arena, &q, &got), SC_OK);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * Constraint violations and value errors, told apart and worded.
+ * ------------------------------------------------------------------- */
+
+/* A valid all_types row for the cases that spoil one of its values. */
+static rt_all_types valid_row(void)
+{
+    return round_trips[3].row;
+}
+
+/* 33 characters of 4 bytes each: within 132 bytes, over 32 characters. */
+static char *repeat(const char *s, int n)
+{
+    size_t len = strlen(s);
+    char *out = malloc(len * (size_t)n + 1);
+    int i;
+
+    ck_assert_ptr_nonnull(out);
+    for (i = 0; i < n; i++)
+        memcpy(out + len * (size_t)i, s, len);
+    out[len * (size_t)n] = '\0';
+    return out;
+}
+
+static int v_unique(void)
+{
+    rt_user u = make_user("same", "one@x");
+
+    add_user("same", "two@x");
+    return sc_row_insert(db, &user_table, &u);
+}
+
+static int v_unique_email(void)
+{
+    rt_user u = make_user("two", "same@x");
+
+    add_user("one", "same@x");
+    return sc_row_insert(db, &user_table, &u);
+}
+
+static int v_unique_two_columns(void)
+{
+    rt_order o = {0, 0, "g"};
+
+    o.user_id = add_user("u", "u@x");
+    ck_assert_int_eq(sc_row_insert(db, &order_table, &o), SC_OK);
+    return sc_row_insert(db, &order_table, &o);
+}
+
+static int v_primary_key(void)
+{
+    rt_pair p = {.a = 1, .b = "k", .kind = RT_LEVEL_BEGINNER};
+
+    ck_assert_int_eq(sc_row_insert(db, &pair_table, &p), SC_OK);
+    return sc_row_insert(db, &pair_table, &p);
+}
+
+static int v_not_null(void)
+{
+    rt_user u = make_user(NULL, "n@x");
+
+    return sc_row_insert(db, &user_table, &u);
+}
+
+static int v_not_null_bytes(void)
+{
+    rt_all_types r = valid_row();
+
+    r.by.data = NULL;
+    return sc_row_insert(db, &all_types_table, &r);
+}
+
+static int v_check_varchar(void)
+{
+    char *ok = repeat("\xF0\x9F\x98\x80", 32);
+    char *bad = repeat("\xF0\x9F\x98\x80", 33);
+    rt_user u = make_user(ok, "ok@x");
+    int rc;
+
+    ck_assert_int_eq(sc_row_insert(db, &user_table, &u), SC_OK);
+    u = make_user(bad, "bad@x");
+    rc = sc_row_insert(db, &user_table, &u);
+    free(ok);
+    free(bad);
+    return rc;
+}
+
+static int v_check_json(void)
+{
+    rt_all_types r = valid_row();
+
+    r.js = "{\"open\":";
+    return sc_row_insert(db, &all_types_table, &r);
+}
+
+/* Raw SQL names no table; the schema created last does. */
+static const char bool_insert[] =
+    "INSERT INTO \"all_types\" (\"b\", \"i16\", \"i32\", \"i64\", \"f32\", "
+    "\"f64\", \"num\", \"dec\", \"txt\", \"by\", \"d\", \"ts\", \"u\", "
+    "\"js\", \"lv\") VALUES (%s, 0, 0, 0, 0.0, 0.0, 0, '0', '', x'', 0, 0, "
+    "zeroblob(16), '1', %s)";
+
+static int raw_all_types(const char *b, const char *lv)
+{
+    char sql[512];
+
+    snprintf(sql, sizeof sql, bool_insert, b, lv);
+    return sc_exec(db, sql);
+}
+
+static int v_check_bool_raw(void)
+{
+    ck_assert_int_eq(raw_all_types("1", "'advanced'"), SC_OK);
+    return raw_all_types("2", "'advanced'");
+}
+
+static int v_check_enum_raw(void)
+{
+    return raw_all_types("0", "'expert'");
+}
+
+static int v_fkey_insert(void)
+{
+    rt_order o = {0, 999, "g"};
+
+    return sc_row_insert(db, &order_table, &o);
+}
+
+static int v_fkey_update(void)
+{
+    rt_order o = {0, 0, "g"};
+
+    o.user_id = add_user("u", "u@x");
+    ck_assert_int_eq(sc_row_insert(db, &order_table, &o), SC_OK);
+    o.user_id = 999;
+    return sc_row_update(db, &order_table, &o);
+}
+
+static int v_fkey_delete_restrict(void)
+{
+    rt_ticket t = {0, 0};
+    rt_user key = {0};
+
+    t.user_id = key.user_id = add_user("u", "u@x");
+    ck_assert_int_eq(sc_row_insert(db, &ticket_table, &t), SC_OK);
+    return sc_row_delete(db, &user_table, &key);
+}
+
+static int v_enum_out_of_range(void)
+{
+    rt_all_types r = valid_row();
+
+    r.lv = (rt_level)7;
+    return sc_row_insert(db, &all_types_table, &r);
+}
+
+static int v_enum_negative_update(void)
+{
+    rt_all_types r = valid_row();
+
+    ck_assert_int_eq(sc_row_insert(db, &all_types_table, &r), SC_OK);
+    r.has_nlv = true;
+    r.nlv = (rt_level)-1;
+    return sc_row_update(db, &all_types_table, &r);
+}
+
+static int v_nan(void)
+{
+    rt_all_types r = valid_row();
+
+    r.f64 = NAN;
+    return sc_row_insert(db, &all_types_table, &r);
+}
+
+static int v_unknown_label(void)
+{
+    rt_pair key = {.a = 1, .b = "k"}, got;
+
+    ck_assert_int_eq(sc_exec(db, "INSERT INTO \"pair\" VALUES (1, 'k', NULL,"
+                                 " 0.0, 'expert', NULL)"),
+                     SC_OK);
+    return sc_row_get(db, &pair_table, arena, &key, &got);
+}
+
+static int v_int16_overflow_read(void)
+{
+    rt_all_types r = valid_row(), got;
+
+    ck_assert_int_eq(sc_row_insert(db, &all_types_table, &r), SC_OK);
+    ck_assert_int_eq(sc_exec(db, "UPDATE \"all_types\" SET \"i16\" = 70000"),
+                     SC_OK);
+    return sc_row_get(db, &all_types_table, arena, &r, &got);
+}
+
+static int v_no_such_table(void)
+{
+    ck_assert_int_eq(sc_exec(db, "DROP TABLE \"speaker\""), SC_OK);
+    return sc_row_insert(db, &speaker_table, &(rt_speaker){0, "a", "b"});
+}
+
+static const struct violation {
+    const char *name;
+    int (*run)(void);
+    int rc;
+    int ext;
+    const char *table;
+    const char *column;
+    const char *msg;
+} violations[] = {
+    {"unique", v_unique, SC_CONSTRAINT, SC_CONSTRAINT_UNIQUE, "user",
+     "user_name", "unique constraint failed on user.user_name"},
+    {"unique email", v_unique_email, SC_CONSTRAINT, SC_CONSTRAINT_UNIQUE,
+     "user", "user_email", "unique constraint failed on user.user_email"},
+    {"unique pair", v_unique_two_columns, SC_CONSTRAINT,
+     SC_CONSTRAINT_UNIQUE, "order", NULL,
+     "unique constraint failed on order.user_id, order.group"},
+    {"primary key", v_primary_key, SC_CONSTRAINT, SC_CONSTRAINT_PRIMARYKEY,
+     "pair", NULL, "primary key constraint failed on pair.a, pair.b"},
+    {"not null", v_not_null, SC_CONSTRAINT, SC_CONSTRAINT_NOTNULL, "user",
+     "user_name", "not null constraint failed on user.user_name"},
+    {"not null bytes", v_not_null_bytes, SC_CONSTRAINT,
+     SC_CONSTRAINT_NOTNULL, "all_types", "by",
+     "not null constraint failed on all_types.by"},
+    {"varchar length", v_check_varchar, SC_CONSTRAINT, SC_CONSTRAINT_CHECK,
+     "user", "user_name",
+     "check constraint failed on user.user_name: length at most 32 "
+     "characters"},
+    {"json", v_check_json, SC_CONSTRAINT, SC_CONSTRAINT_CHECK, "all_types",
+     "js", "check constraint failed on all_types.js: valid JSON"},
+    {"bool raw", v_check_bool_raw, SC_CONSTRAINT, SC_CONSTRAINT_CHECK,
+     "all_types", "b", "check constraint failed on all_types.b: 0 or 1"},
+    {"enum raw", v_check_enum_raw, SC_CONSTRAINT, SC_CONSTRAINT_CHECK,
+     "all_types", "lv", "all_types.lv: one of 'beginner'"},
+    {"foreign key insert", v_fkey_insert, SC_CONSTRAINT,
+     SC_CONSTRAINT_FOREIGNKEY, "order", "user_id",
+     "foreign key constraint failed: order.user_id references "
+     "user(user_id)"},
+    {"foreign key update", v_fkey_update, SC_CONSTRAINT,
+     SC_CONSTRAINT_FOREIGNKEY, "order", "user_id",
+     "order.user_id references user(user_id)"},
+    {"still referenced", v_fkey_delete_restrict, SC_CONSTRAINT,
+     SC_CONSTRAINT_FOREIGNKEY, "user", NULL,
+     "the row of user is still referenced"},
+    {"enum range", v_enum_out_of_range, SC_RANGE, SC_RANGE, "all_types",
+     "lv", "value 7 of all_types.lv is not a value of enum level"},
+    {"enum negative", v_enum_negative_update, SC_RANGE, SC_RANGE,
+     "all_types", "nlv", "value -1 of all_types.nlv"},
+    {"nan", v_nan, SC_RANGE, SC_RANGE, "all_types", "f64",
+     "cannot store all_types.f64: NaN"},
+    {"unknown label", v_unknown_label, SC_ERROR, SC_ERROR, "pair", "kind",
+     "unknown label 'expert' in pair.kind"},
+    {"int16 overflow", v_int16_overflow_read, SC_RANGE, SC_RANGE,
+     "all_types", "i16", "value 70000 of all_types.i16 does not fit"},
+    {"no such table", v_no_such_table, SC_ERROR, SC_ERROR, "speaker", NULL,
+     "no such table"},
+};
+
+#define NVIOLATIONS (int)(sizeof violations / sizeof violations[0])
+
+START_TEST(test_violation)
+{
+    const struct violation *v = &violations[_i];
+
+    assert_error(v->run(), v->rc, v->ext, v->table, v->column, v->msg);
+    /* the connection is still fine */
+    add_user("after", "after@x");
+    ck_assert_int_eq(sc_errcode(db), SC_OK);
+    ck_assert_ptr_null(sc_errtable(db));
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * Transactions and savepoints.
+ * ------------------------------------------------------------------- */
+
+static bool user_exists(int64_t id)
+{
+    rt_user key = {0}, got;
+    int rc;
+
+    key.user_id = id;
+    rc = sc_row_get(db, &user_table, arena, &key, &got);
+    ck_assert(rc == SC_OK || rc == SC_NOTFOUND);
+    return rc == SC_OK;
+}
+
+START_TEST(test_rollback_insert)
+{
+    int64_t id;
+
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    ck_assert_int_eq(sc_txn_depth(db), 1);
+    id = add_user("gone", "gone@x");
+    ck_assert(user_exists(id));
+    ck_assert_int_eq(sc_rollback(db), SC_OK);
+    ck_assert_int_eq(sc_txn_depth(db), 0);
+    ck_assert(!user_exists(id));
+
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    id = add_user("kept", "kept@x");
+    ck_assert_int_eq(sc_commit(db), SC_OK);
+    ck_assert(user_exists(id));
+}
+END_TEST
+
+START_TEST(test_nested_savepoints)
+{
+    int64_t outer, inner, innermost;
+
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    outer = add_user("outer", "outer@x");
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    ck_assert_int_eq(sc_txn_depth(db), 2);
+    inner = add_user("inner", "inner@x");
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    ck_assert_int_eq(sc_txn_depth(db), 3);
+    innermost = add_user("innermost", "innermost@x");
+    ck_assert_int_eq(sc_commit(db), SC_OK); /* release level 3 */
+    ck_assert_int_eq(sc_rollback(db), SC_OK); /* undo levels 2 and 3 */
+    ck_assert_int_eq(sc_txn_depth(db), 1);
+    ck_assert(user_exists(outer));
+    ck_assert(!user_exists(inner));
+    ck_assert(!user_exists(innermost));
+    ck_assert_int_eq(sc_commit(db), SC_OK);
+    ck_assert_int_eq(sc_txn_depth(db), 0);
+    ck_assert(user_exists(outer));
+    ck_assert(!user_exists(inner));
+}
+END_TEST
+
+START_TEST(test_transaction_misuse)
+{
+    assert_error(sc_commit(db), SC_MISUSE, SC_MISUSE, NULL, NULL,
+                 "commit without an open transaction");
+    assert_error(sc_rollback(db), SC_MISUSE, SC_MISUSE, NULL, NULL,
+                 "rollback without an open transaction");
+    ck_assert_int_eq(sc_exec(db, "BEGIN"), SC_OK);
+    assert_error(sc_begin(db), SC_MISUSE, SC_MISUSE, NULL, NULL,
+                 "outside sc_begin()");
+    ck_assert_int_eq(sc_exec(db, "ROLLBACK"), SC_OK);
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    ck_assert_int_eq(sc_exec(db, "ROLLBACK"), SC_OK); /* behind our back */
+    ck_assert_int_eq(sc_commit(db), SC_ERROR);
+    ck_assert_int_eq(sc_txn_depth(db), 0);
+}
+END_TEST
+
+/* Closing with an open transaction rolls it back (file database). */
+static char tmpdir[64];
+
+static void make_tmpdir(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/sc-runtime-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void remove_db_files(const char *path)
+{
+    char name[256];
+
+    snprintf(name, sizeof name, "%s-wal", path);
+    remove(name);
+    snprintf(name, sizeof name, "%s-shm", path);
+    remove(name);
+    remove(path);
+}
+
+START_TEST(test_close_rolls_back)
+{
+    char path[128], url[160];
+    sc_db *file;
+    rt_speaker s = {0, "x", "y"}, got;
+
+    make_tmpdir();
+    snprintf(path, sizeof path, "%s/close.db", tmpdir);
+    snprintf(url, sizeof url, "sqlite:%s", path);
+    ck_assert_int_eq(sc_open(url, &file), SC_OK);
+    ck_assert_int_eq(sc_schema_create_all(file, &rt_schema), SC_OK);
+    ck_assert_int_eq(sc_row_insert(file, &speaker_table, &s), SC_OK);
+    ck_assert_int_eq(sc_begin(file), SC_OK);
+    ck_assert_int_eq(sc_row_insert(file, &speaker_table, &s), SC_OK);
+    ck_assert_int_eq(s.speaker_id, 2);
+    sc_close(file);
+    ck_assert_int_eq(sc_open(url, &file), SC_OK);
+    s.speaker_id = 1;
+    ck_assert_int_eq(sc_row_get(file, &speaker_table, arena, &s, &got),
+                     SC_OK);
+    s.speaker_id = 2;
+    ck_assert_int_eq(sc_row_get(file, &speaker_table, arena, &s, &got),
+                     SC_NOTFOUND);
+    sc_close(file);
+    remove_db_files(path);
+    ck_assert_int_eq(rmdir(tmpdir), 0);
+}
+END_TEST
+
+/* A second connection waits out the busy timeout, then gets SC_BUSY. */
+START_TEST(test_busy)
+{
+    char path[128], url[160];
+    sc_db *a, *b;
+    rt_speaker s = {0, "x", "y"};
+    int64_t t0, waited;
+
+    make_tmpdir();
+    snprintf(path, sizeof path, "%s/busy.db", tmpdir);
+    snprintf(url, sizeof url, "sqlite:%s", path);
+    ck_assert_int_eq(sc_open(url, &a), SC_OK);
+    ck_assert_int_eq(sc_open(url, &b), SC_OK);
+    ck_assert_int_eq(sc_schema_create_all(a, &rt_schema), SC_OK);
+    ck_assert_int_eq(sc_begin(a), SC_OK);
+    ck_assert_int_eq(sc_row_insert(a, &speaker_table, &s), SC_OK);
+    t0 = sc_now_us();
+    ck_assert_int_eq(sc_row_insert(b, &speaker_table, &s), SC_BUSY);
+    waited = sc_now_us() - t0;
+    ck_assert_int_eq(sc_errcode(b), SC_BUSY);
+    ck_assert_msg(waited >= 4000000, "waited only %lld us",
+                  (long long)waited);
+    ck_assert_int_eq(sc_commit(a), SC_OK);
+    ck_assert_int_eq(sc_row_insert(b, &speaker_table, &s), SC_OK);
+    sc_close(a);
+    sc_close(b);
+    remove_db_files(path);
+    ck_assert_int_eq(rmdir(tmpdir), 0);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * insert_many.
+ * ------------------------------------------------------------------- */
+
+START_TEST(test_insert_many)
+{
+    rt_user rows[3];
+    int i;
+
+    rows[0] = make_user("a", "a@x");
+    rows[1] = make_user("b", "b@x");
+    rows[2] = make_user("c", "c@x");
+    rows[2].has_level = true;
+    rows[2].level = RT_LEVEL_ADVANCED;
+    ck_assert_int_eq(sc_row_insert_many(db, &user_table, rows, 3), SC_OK);
+    for (i = 0; i < 3; i++) {
+        ck_assert_int_eq(rows[i].user_id, i + 1);
+        ck_assert(rows[i].has_joined_at);
+        ck_assert_str_eq(rows[i].nick, "anon");
+        ck_assert(user_exists(i + 1));
+    }
+    ck_assert_int_eq(rows[1].level, RT_LEVEL_INTERMEDIATE);
+    ck_assert_int_eq(rows[2].level, RT_LEVEL_ADVANCED);
+    ck_assert_int_eq(sc_txn_depth(db), 0);
+    ck_assert_int_eq(sc_row_insert_many(db, &user_table, rows, 0), SC_OK);
+}
+END_TEST
+
+START_TEST(test_insert_many_all_or_nothing)
+{
+    rt_pair rows[4] = {
+        {.a = 1, .b = "one", .kind = RT_LEVEL_BEGINNER},
+        {.a = 2, .b = "two", .kind = RT_LEVEL_BEGINNER},
+        {.a = 1, .b = "one", .kind = RT_LEVEL_ADVANCED}, /* duplicate key */
+        {.a = 3, .b = "three", .kind = RT_LEVEL_BEGINNER},
+    };
+    rt_pair got;
+    int i;
+
+    assert_error(sc_row_insert_many(db, &pair_table, rows, 4), SC_CONSTRAINT,
+                 SC_CONSTRAINT_PRIMARYKEY, "pair", NULL, "row 2: ");
+    ck_assert_int_eq(strncmp(sc_errmsg(db), "row 2: primary key", 18), 0);
+    ck_assert_int_eq(sc_txn_depth(db), 0);
+    for (i = 0; i < 4; i++)
+        ck_assert_int_eq(sc_row_get(db, &pair_table, arena, &rows[i], &got),
+                         SC_NOTFOUND);
+
+    /* inside a transaction: a savepoint, the outer work survives */
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    ck_assert_int_eq(sc_row_insert(db, &pair_table, &rows[3]), SC_OK);
+    rows[1].kind = (rt_level)9;
+    assert_error(sc_row_insert_many(db, &pair_table, rows, 2), SC_RANGE,
+                 SC_RANGE, "pair", "kind", "row 1: value 9 of pair.kind");
+    ck_assert_int_eq(sc_txn_depth(db), 1);
+    ck_assert_int_eq(sc_commit(db), SC_OK);
+    ck_assert_int_eq(sc_row_get(db, &pair_table, arena, &rows[3], &got),
+                     SC_OK);
+    ck_assert_int_eq(sc_row_get(db, &pair_table, arena, &rows[0], &got),
+                     SC_NOTFOUND);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * The statement cache.
+ * ------------------------------------------------------------------- */
+
+START_TEST(test_prepared_once)
+{
+    sc_stats before, after;
+    rt_speaker s = {0, "n", "e"}, got;
+    rt_speaker many[4] = {{0, "a", "a"}, {0, "b", "b"}, {0, "c", "c"},
+                          {0, "d", "d"}};
+    int i;
+
+    ck_assert_int_eq(sc_row_insert(db, &speaker_table, &s), SC_OK);
+    ck_assert_int_eq(sc_row_get(db, &speaker_table, arena, &s, &got), SC_OK);
+    ck_assert_int_eq(sc_row_update(db, &speaker_table, &s), SC_OK);
+    ck_assert_int_eq(sc_db_stats(db, &before), SC_OK);
+    for (i = 0; i < 5; i++) {
+        ck_assert_int_eq(sc_row_insert(db, &speaker_table, &s), SC_OK);
+        ck_assert_int_eq(sc_row_get(db, &speaker_table, arena, &s, &got),
+                         SC_OK);
+        ck_assert_int_eq(sc_row_update(db, &speaker_table, &s), SC_OK);
+    }
+    ck_assert_int_eq(sc_row_insert_many(db, &speaker_table, many, 4), SC_OK);
+    ck_assert_int_eq(sc_db_stats(db, &after), SC_OK);
+    ck_assert_uint_eq(after.prepares, before.prepares);
+    ck_assert_uint_eq(after.reuses, before.reuses + 16);
+    /* 15 row statements, then BEGIN IMMEDIATE, 4 inserts, COMMIT */
+    ck_assert_uint_eq(after.executions, before.executions + 15 + 6);
+
+    /* delete: prepared on first use, then reused */
+    ck_assert_int_eq(sc_row_delete(db, &speaker_table, &many[0]), SC_OK);
+    ck_assert_int_eq(sc_row_delete(db, &speaker_table, &many[1]), SC_OK);
+    ck_assert_int_eq(sc_db_stats(db, &before), SC_OK);
+    ck_assert_uint_eq(before.prepares, after.prepares + 1);
+    ck_assert_int_eq(sc_db_stats(NULL, &before), SC_MISUSE);
+}
+END_TEST
+
+/* Many tables: the cache grows and keeps every statement. */
+START_TEST(test_cache_grows)
+{
+    sc_stats st1, st2;
+    rt_pair p = {.a = 1, .b = "b", .kind = RT_LEVEL_BEGINNER}, pg;
+    rt_speaker s = {0, "n", "e"}, sg;
+    int round;
+
+    for (round = 0; round < 2; round++) {
+        size_t t;
+
+        ck_assert_int_eq(sc_db_stats(db, &st1), SC_OK);
+        for (t = 0; t < sizeof rt_tables / sizeof rt_tables[0]; t++) {
+            rt_all_types key = {0}; /* big enough for any row here */
+            char out[sizeof(rt_all_types)];
+
+            ck_assert_int_eq(sc_row_get(db, rt_tables[t], arena, &key, out),
+                             SC_NOTFOUND);
+            ck_assert_int_eq(sc_row_delete(db, rt_tables[t], &key),
+                             SC_NOTFOUND);
+        }
+        ck_assert_int_eq(sc_row_insert(db, &speaker_table, &s), SC_OK);
+        p.a = round;
+        ck_assert_int_eq(sc_row_insert(db, &pair_table, &p), SC_OK);
+        ck_assert_int_eq(sc_row_get(db, &pair_table, arena, &p, &pg), SC_OK);
+        ck_assert_int_eq(sc_row_get(db, &speaker_table, arena, &s, &sg),
+                         SC_OK);
+        ck_assert_int_eq(sc_db_stats(db, &st2), SC_OK);
+        if (round == 0)
+            ck_assert_uint_eq(st2.prepares - st1.prepares, 14);
+        else
+            ck_assert_uint_eq(st2.prepares, st1.prepares);
+    }
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * Tracing.
+ * ------------------------------------------------------------------- */
+
+#define MAX_EVENTS 16
+
+typedef struct trace_log {
+    int n;
+    char sql[MAX_EVENTS][512];
+    char params[MAX_EVENTS][512];
+    int rc[MAX_EVENTS];
+    double ms[MAX_EVENTS];
+} trace_log;
+
+static void collect(void *ctx, const sc_trace_event *ev)
+{
+    trace_log *tl = ctx;
+
+    if (tl->n == MAX_EVENTS)
+        return;
+    snprintf(tl->sql[tl->n], sizeof tl->sql[0], "%s", ev->sql);
+    snprintf(tl->params[tl->n], sizeof tl->params[0], "%s", ev->params);
+    tl->rc[tl->n] = ev->rc;
+    tl->ms[tl->n] = ev->elapsed_ms;
+    tl->n++;
+}
+
+START_TEST(test_trace_talk_example)
+{
+    static trace_log events;
+    rt_speaker s = {0, "\xEC\xB5\x9C\xEC\x98\x81\xEC\x84\xA0",
+                    "yeongseon.choe@pycon.kr"};
+    rt_speaker got;
+
+    memset(&events, 0, sizeof events);
+    sc_trace(db, collect, &events);
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    ck_assert_int_eq(sc_row_insert(db, &speaker_table, &s), SC_OK);
+    ck_assert_int_eq(sc_row_get(db, &speaker_table, arena, &s, &got), SC_OK);
+    ck_assert_int_eq(sc_commit(db), SC_OK);
+    sc_trace(db, NULL, NULL);
+    ck_assert_int_eq(sc_row_get(db, &speaker_table, arena, &s, &got), SC_OK);
+
+    ck_assert_int_eq(events.n, 4);
+    ck_assert_str_eq(events.sql[0], "BEGIN");
+    ck_assert_str_eq(events.params[0], "()");
+    ck_assert_str_eq(events.sql[1],
+                     "INSERT INTO \"speaker\" (\"name\", \"email\") "
+                     "VALUES (?, ?)");
+    ck_assert_str_eq(events.params[1], "('\xEC\xB5\x9C\xEC\x98\x81\xEC\x84\xA0'"
+                                    ", 'yeongseon.choe@pycon.kr')");
+    ck_assert_str_eq(events.sql[2], "SELECT \"speaker_id\", \"name\", "
+                                 "\"email\" FROM \"speaker\" WHERE "
+                                 "\"speaker_id\" = ?");
+    ck_assert_str_eq(events.params[2], "(1,)");
+    ck_assert_str_eq(events.sql[3], "COMMIT");
+    ck_assert_int_eq(events.rc[1], SC_OK);
+    ck_assert(events.ms[1] >= 0.0 && events.ms[1] < 10000.0);
+}
+END_TEST
+
+START_TEST(test_trace_value_formats)
+{
+    static trace_log events;
+    uint8_t blob[40];
+    rt_pair p = {.a = -3, .b = "it's", .score = 1.5,
+                 .kind = RT_LEVEL_ADVANCED};
+    size_t i;
+
+    for (i = 0; i < sizeof blob; i++)
+        blob[i] = (uint8_t)i;
+    p.data.data = (const uint8_t *)"\x00\xff";
+    p.data.len = 2;
+    memset(&events, 0, sizeof events);
+    sc_trace(db, collect, &events);
+    ck_assert_int_eq(sc_row_insert(db, &pair_table, &p), SC_OK);
+    p.a = 4;
+    p.b = "tab\tand\\";
+    p.has_val = true;
+    p.val = INT64_MIN;
+    p.score = 1e100;
+    p.data.data = blob;
+    p.data.len = sizeof blob;
+    ck_assert_int_eq(sc_row_insert(db, &pair_table, &p), SC_OK);
+    p.score = 0.1;
+    ck_assert_int_eq(sc_row_insert(db, &pair_table, &p), SC_CONSTRAINT);
+
+    ck_assert_int_eq(events.n, 3);
+    ck_assert_str_eq(events.sql[0], "INSERT INTO \"pair\" (\"a\", \"b\", "
+                                 "\"val\", \"score\", \"kind\", \"data\") "
+                                 "VALUES (?, ?, ?, ?, ?, ?)");
+    ck_assert_str_eq(events.params[0],
+                     "(-3, \"it's\", None, 1.5, 'advanced', x'00ff')");
+    ck_assert_str_eq(events.params[1],
+                     "(4, 'tab\\tand\\\\', -9223372036854775808, 1e+100, "
+                     "'advanced', x'000102030405060708090a0b0c0d0e0f"
+                     "101112131415161718191a1b1c1d1e1f...')");
+    ck_assert_int_eq(events.rc[2], SC_CONSTRAINT);
+    ck_assert(strstr(events.params[2], ", 0.1, ") != NULL);
+}
+END_TEST
+
+START_TEST(test_trace_stderr)
+{
+    FILE *f = tmpfile();
+    char text[1024];
+    size_t n;
+    int saved;
+
+    ck_assert_ptr_nonnull(f);
+    fflush(stderr);
+    saved = dup(STDERR_FILENO);
+    ck_assert_int_ge(saved, 0);
+    ck_assert_int_ge(dup2(fileno(f), STDERR_FILENO), 0);
+    sc_trace(db, sc_trace_stderr, NULL);
+    add_user("\xEC\xB5\x9C", "c@x");
+    ck_assert_int_eq(sc_exec(db, "SELECT 1"), SC_OK);
+    sc_trace(db, NULL, NULL);
+    fflush(stderr);
+    ck_assert_int_ge(dup2(saved, STDERR_FILENO), 0);
+    close(saved);
+    rewind(f);
+    n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    ck_assert_msg(strncmp(text, "[sql] INSERT INTO \"user\" (\"user_name\", ",
+                          38) == 0,
+                  "got: %s", text);
+    ck_assert_ptr_nonnull(strstr(text, "\n[sql] ('\xEC\xB5\x9C', 'c@x', "
+                                       "None, "));
+    ck_assert_ptr_nonnull(strstr(text, "'intermediate', 'anon')\n"));
+    ck_assert_ptr_nonnull(strstr(text, "[sql] SELECT 1\n[sql] ()\n"));
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * Arenas.
+ * ------------------------------------------------------------------- */
+
+START_TEST(test_arena)
+{
+    sc_arena *a = sc_arena_new();
+    char *p, *q, *big;
+    size_t i;
+
+    ck_assert_ptr_nonnull(a);
+    ck_assert_uint_eq(sc_arena_used(a), 0);
+    p = sc_arena_alloc(a, 1);
+    q = sc_arena_alloc(a, 3);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_ptr_nonnull(q);
+    ck_assert_ptr_ne(p, q);
+    ck_assert_uint_eq((uintptr_t)p % alignof(max_align_t), 0);
+    ck_assert_uint_eq((uintptr_t)q % alignof(max_align_t), 0);
+    ck_assert_uint_eq(sc_arena_used(a), 2 * alignof(max_align_t));
+    ck_assert_ptr_nonnull(sc_arena_alloc(a, 0));
+    /* larger than a chunk, and many small ones over several chunks */
+    big = sc_arena_alloc(a, 100000);
+    ck_assert_ptr_nonnull(big);
+    memset(big, 0xab, 100000);
+    for (i = 0; i < 1000; i++) {
+        p = sc_arena_alloc(a, 24);
+        ck_assert_ptr_nonnull(p);
+        ck_assert_uint_eq((uintptr_t)p % alignof(max_align_t), 0);
+        memset(p, (int)i, 24);
+    }
+    ck_assert_uint_ge(sc_arena_used(a), 100000 + 24000);
+    ck_assert_int_eq((unsigned char)big[99999], 0xab);
+    sc_arena_reset(a);
+    ck_assert_uint_eq(sc_arena_used(a), 0);
+    p = sc_arena_alloc(a, 10);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_uint_eq(sc_arena_used(a), 16 > alignof(max_align_t)
+                                            ? 16
+                                            : alignof(max_align_t));
+    ck_assert_ptr_null(sc_arena_alloc(a, SIZE_MAX));
+    ck_assert_ptr_null(sc_arena_alloc(NULL, 1));
+    ck_assert_uint_eq(sc_arena_used(NULL), 0);
+    sc_arena_reset(NULL);
+    sc_arena_free(a);
+    sc_arena_free(NULL);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * Dates.
+ * ------------------------------------------------------------------- */
+
+static const struct {
+    int y, m, d;
+    int32_t days;
+} dates[] = {
+    {1970, 1, 1, 0},        {1969, 12, 31, -1},     {1970, 3, 1, 59},
+    {2000, 2, 29, 11016},   {2000, 3, 1, 11017},    {1900, 1, 1, -25567},
+    {1900, 3, 1, -25508},   {1600, 2, 29, -135081}, {2024, 3, 1, 19783},
+    {1, 1, 1, -719162},     {9999, 12, 31, 2932896},
+    {0, 3, 1, -719468},     {-1, 12, 31, -719529}, /* proleptic 1 BC, 2 BC */
+};
+
+START_TEST(test_date)
+{
+    int y, m, d;
+
+    ck_assert_int_eq(sc_date_from_ymd(dates[_i].y, dates[_i].m, dates[_i].d),
+                     dates[_i].days);
+    sc_date_to_ymd(dates[_i].days, &y, &m, &d);
+    ck_assert_int_eq(y, dates[_i].y);
+    ck_assert_int_eq(m, dates[_i].m);
+    ck_assert_int_eq(d, dates[_i].d);
+}
+END_TEST
+
+/* Consecutive days over ±2000 years step through the calendar one day
+ * at a time. */
+START_TEST(test_date_walk)
+{
+    int32_t days;
+    int y, m, d, py, pm, pd;
+
+    sc_date_to_ymd(-800000, &py, &pm, &pd);
+    for (days = -799999; days <= 800000; days++) {
+        sc_date_to_ymd(days, &y, &m, &d);
+        ck_assert_int_eq(sc_date_from_ymd(y, m, d), days);
+        if (d != pd + 1)
+            ck_assert(d == 1 && (m == pm + 1 || (m == 1 && y == py + 1)));
+        py = y;
+        pm = m;
+        pd = d;
+    }
+    sc_date_to_ymd(0, NULL, NULL, NULL);
+}
+END_TEST
+
+START_TEST(test_now)
+{
+    int64_t now = sc_now_us();
+
+    ck_assert(now > INT64_C(1700000000) * 1000000); /* after 2023 */
+    ck_assert(now < INT64_C(4102444800) * 1000000); /* before 2100 */
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * Opening.
+ * ------------------------------------------------------------------- */
+
+static const struct {
+    const char *url;
+    int rc;
+    const char *contains;
+    const char *also;
+} bad_urls[] = {
+    {"mysql://root:hunter2@db.example/app", SC_MISUSE,
+     "unknown database URL scheme \"mysql\"", "sqlite:PATH"},
+    {"postgresql://app:hunter2@db.example/app", SC_CANTOPEN,
+     "postgresql support is not available in this build", ""},
+    {"postgres://app:hunter2@db.example/app", SC_CANTOPEN,
+     "postgresql support is not available in this build", ""},
+    {"app:hunter2@db.example", SC_MISUSE, "sqlite::memory:", "\"app\""},
+    {"/var/db/app.db", SC_MISUSE, "not a database URL", "sqlite:PATH"},
+    {"sqlite:", SC_MISUSE, "without a path", ""},
+    {"sqlite:/nonexistent-sc-dir/sub/app.db", SC_CANTOPEN,
+     "cannot open database \"/nonexistent-sc-dir/sub/app.db\"", ""},
+};
+
+START_TEST(test_open_errors)
+{
+    sc_db *bad = NULL;
+
+    ck_assert_int_eq(sc_open(bad_urls[_i].url, &bad), bad_urls[_i].rc);
+    ck_assert_ptr_nonnull(bad);
+    ck_assert_int_eq(sc_errcode(bad), bad_urls[_i].rc);
+    ck_assert_msg(strstr(sc_errmsg(bad), bad_urls[_i].contains) != NULL,
+                  "message: %s", sc_errmsg(bad));
+    ck_assert_ptr_nonnull(strstr(sc_errmsg(bad), bad_urls[_i].also));
+    ck_assert_ptr_null(strstr(sc_errmsg(bad), "hunter2"));
+    /* the handle refuses work but answers questions */
+    ck_assert_int_eq(sc_exec(bad, "SELECT 1"), SC_MISUSE);
+    ck_assert_int_eq(sc_begin(bad), SC_MISUSE);
+    ck_assert_int_eq(sc_row_insert(bad, &speaker_table,
+                                   &(rt_speaker){0, "a", "b"}),
+                     SC_MISUSE);
+    sc_close(bad);
+}
+END_TEST
+
+START_TEST(test_open_not_a_database)
+{
+    char path[128], url[160];
+    sc_db *bad = NULL;
+    FILE *f;
+    int i;
+
+    make_tmpdir();
+    snprintf(path, sizeof path, "%s/notes.txt", tmpdir);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    for (i = 0; i < 100; i++)
+        fputs("this is a text file, not an SQLite database\n", f);
+    fclose(f);
+    snprintf(url, sizeof url, "sqlite:%s", path);
+    ck_assert_int_eq(sc_open(url, &bad), SC_CANTOPEN);
+    ck_assert_ptr_nonnull(strstr(sc_errmsg(bad), path));
+    ck_assert_ptr_nonnull(strstr(sc_errmsg(bad), "not a database"));
+    sc_close(bad);
+    remove(path);
+    ck_assert_int_eq(rmdir(tmpdir), 0);
+}
+END_TEST
+
+START_TEST(test_open_misuse)
+{
+    sc_db *h = NULL;
+
+    ck_assert_int_eq(sc_open("sqlite::memory:", NULL), SC_MISUSE);
+    ck_assert_int_eq(sc_open(NULL, &h), SC_MISUSE);
+    ck_assert_str_eq(sc_errmsg(h), "no URL given");
+    sc_close(h);
+    sc_close(NULL);
+    ck_assert_str_eq(sc_errmsg(NULL), "out of memory");
+    ck_assert_int_eq(sc_exec(NULL, "SELECT 1"), SC_MISUSE);
+    ck_assert_int_eq(sc_row_insert(db, NULL, NULL), SC_MISUSE);
+    ck_assert_int_eq(sc_db_dialect(db), SC_DIALECT_SQLITE);
+    ck_assert_str_eq(sc_errstr(SC_CONSTRAINT_UNIQUE), "constraint failed");
+    ck_assert_str_eq(sc_errstr(SC_NOTFOUND), "no row found");
+    ck_assert_str_eq(sc_errstr(99), "unknown result code");
+}
+END_TEST
+
+/* A file database: WAL mode, foreign keys on, data kept across opens. */
+START_TEST(test_file_wal)
+{
+    char path[128], url[160];
+    sc_db *file;
+    sqlite3 *raw;
+    sqlite3_stmt *st;
+    rt_speaker s = {0, "wal", "wal@x"}, got;
+
+    make_tmpdir();
+    snprintf(path, sizeof path, "%s/app.db", tmpdir);
+    snprintf(url, sizeof url, "sqlite:%s", path);
+    ck_assert_int_eq(sc_open(url, &file), SC_OK);
+    ck_assert_int_eq(sc_schema_create_all(file, &rt_schema), SC_OK);
+    ck_assert_int_eq(sc_row_insert(file, &speaker_table, &s), SC_OK);
+
+    ck_assert_int_eq(sqlite3_open(path, &raw), SQLITE_OK);
+    ck_assert_int_eq(sqlite3_prepare_v2(raw, "PRAGMA journal_mode", -1, &st,
+                                        NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    ck_assert_int_eq(sqlite3_prepare_v2(raw, "SELECT name FROM speaker", -1,
+                                        &st, NULL),
+                     SQLITE_OK);
+    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+    ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "wal");
+    sqlite3_finalize(st);
+    sqlite3_close(raw);
+
+    ck_assert_int_eq(sc_exec(file, "INSERT INTO \"order\" (\"user_id\") "
+                                   "VALUES (5)"),
+                     SC_CONSTRAINT);
+    ck_assert_int_eq(sc_extended_errcode(file), SC_CONSTRAINT_FOREIGNKEY);
+    sc_close(file);
+
+    ck_assert_int_eq(sc_open(url, &file), SC_OK);
+    ck_assert_int_eq(sc_row_get(file, &speaker_table, arena, &s, &got),
+                     SC_OK);
+    ck_assert_str_eq(got.email, "wal@x");
+    sc_close(file);
+    remove_db_files(path);
+    ck_assert_int_eq(rmdir(tmpdir), 0);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * create_all.
+ * ------------------------------------------------------------------- */
+
+START_TEST(test_create_all_idempotent)
+{
+    int64_t id = add_user("stay", "stay@x");
+
+    ck_assert_int_eq(sc_schema_create_all(db, &rt_schema), SC_OK);
+    ck_assert_int_eq(sc_schema_create_all(db, &rt_schema), SC_OK);
+    ck_assert(user_exists(id));
+    /* nested in a transaction: a savepoint */
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    ck_assert_int_eq(sc_schema_create_all(db, &rt_schema), SC_OK);
+    ck_assert_int_eq(sc_txn_depth(db), 1);
+    ck_assert_int_eq(sc_commit(db), SC_OK);
+}
+END_TEST
+
+static const char *const broken_ddl[] = {
+    "CREATE TABLE IF NOT EXISTS \"first\" (\"x\" INTEGER) STRICT;",
+    "CREATE TABLE IF NOT EXISTS \"second\" (\"x\" NOSUCHTYPE) STRICT;",
+    NULL,
+};
+
+START_TEST(test_create_all_errors)
+{
+    sc_schema_desc s = rt_schema;
+
+    s.abi_version = SC_ABI_VERSION + 1;
+    assert_error(sc_schema_create_all(db, &s), SC_MISUSE, SC_MISUSE, NULL,
+                 NULL, "regenerate");
+    s.abi_version = SC_ABI_VERSION;
+    s.ddl_sqlite = NULL;
+    assert_error(sc_schema_create_all(db, &s), SC_MISUSE, SC_MISUSE, NULL,
+                 NULL, "has no DDL for sqlite");
+    s.ddl_sqlite = broken_ddl;
+    ck_assert_int_eq(sc_schema_create_all(db, &s), SC_ERROR);
+    ck_assert_ptr_nonnull(strstr(sc_errmsg(db), "NOSUCHTYPE"));
+    ck_assert_int_eq(sc_txn_depth(db), 0);
+    /* all or nothing: the first table was rolled back too */
+    ck_assert_int_eq(sc_exec(db, "SELECT * FROM \"first\""), SC_ERROR);
+    ck_assert_ptr_nonnull(strstr(sc_errmsg(db), "no such table: first"));
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * The suite.
+ * ------------------------------------------------------------------- */
+
+static TCase *fixture_case(const char *name)
+{
+    TCase *tc = tcase_create(name);
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    return tc;
+}
+
+Suite *make_suite(void)
+{
+    Suite *s = suite_create("runtime");
+    TCase *tc;
+
+    tc = fixture_case("types");
+    tcase_add_loop_test(tc, test_round_trip, 0, NROUND_TRIPS);
+    tcase_add_test(tc, test_negative_zero);
+    tcase_add_test(tc, test_null_versus_empty);
+    tcase_add_test(tc, test_large_bytes);
+    suite_add_tcase(s, tc);
+
+    tc = fixture_case("rows");
+    tcase_add_test(tc, test_defaults_filled);
+    tcase_add_test(tc, test_defaults_not_applied_to_values);
+    tcase_add_test(tc, test_failed_insert_keeps_struct);
+    tcase_add_test(tc, test_autoincrement);
+    tcase_add_test(tc, test_not_found);
+    tcase_add_test(tc, test_update_and_delete);
+    tcase_add_test(tc, test_composite_key);
+    suite_add_tcase(s, tc);
+
+    tc = fixture_case("errors");
+    tcase_add_loop_test(tc, test_violation, 0, NVIOLATIONS);
+    suite_add_tcase(s, tc);
+
+    tc = fixture_case("transactions");
+    tcase_set_timeout(tc, 60); /* test_busy waits 5 s on purpose */
+    tcase_add_test(tc, test_rollback_insert);
+    tcase_add_test(tc, test_nested_savepoints);
+    tcase_add_test(tc, test_transaction_misuse);
+    tcase_add_test(tc, test_close_rolls_back);
+    tcase_add_test(tc, test_busy);
+    tcase_add_test(tc, test_insert_many);
+    tcase_add_test(tc, test_insert_many_all_or_nothing);
+    suite_add_tcase(s, tc);
+
+    tc = fixture_case("statements");
+    tcase_add_test(tc, test_prepared_once);
+    tcase_add_test(tc, test_cache_grows);
+    tcase_add_test(tc, test_trace_talk_example);
+    tcase_add_test(tc, test_trace_value_formats);
+    tcase_add_test(tc, test_trace_stderr);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("helpers");
+    tcase_set_timeout(tc, 120); /* the date walk, under valgrind */
+    tcase_add_test(tc, test_arena);
+    tcase_add_loop_test(tc, test_date, 0, sizeof dates / sizeof dates[0]);
+    tcase_add_test(tc, test_date_walk);
+    tcase_add_test(tc, test_now);
+    suite_add_tcase(s, tc);
+
+    tc = fixture_case("open");
+    tcase_add_loop_test(tc, test_open_errors, 0,
+                        sizeof bad_urls / sizeof bad_urls[0]);
+    tcase_add_test(tc, test_open_not_a_database);
+    tcase_add_test(tc, test_open_misuse);
+    tcase_add_test(tc, test_file_wal);
+    tcase_add_test(tc, test_create_all_idempotent);
+    tcase_add_test(tc, test_create_all_errors);
+    suite_add_tcase(s, tc);
+    return s;
+}
