@@ -682,6 +682,14 @@ static void check_columns(ast_ctx *ctx, ast_schema *s, ast_table *t)
             }
         }
         check_type(ctx, s, c);
+        if (c->dup_modifiers > 0)
+            ast_error(ctx, &c->dup_loc,
+                      "\"%s\" is given twice for column \"%s\"",
+                      c->dup_name, c->name);
+        if (c->ref && given(&c->ref->dup_loc))
+            ast_error(ctx, &c->ref->dup_loc,
+                      "an action is given twice in references %s(...)",
+                      c->ref->table);
         if (given(&c->not_null) && given(&c->null_))
             ast_error(ctx, &c->null_,
                       "column \"%s\" is declared both null and not null",
@@ -960,6 +968,10 @@ static void check_refs(ast_ctx *ctx, ast_schema *s, ast_table *t)
         if (it->kind != AST_ITEM_FOREIGN_KEY)
             continue;
         check_name_list(ctx, t, it->cols, "the foreign key");
+        if (given(&it->ref->dup_loc))
+            ast_error(ctx, &it->ref->dup_loc,
+                      "an action is given twice in references %s(...)",
+                      it->ref->table);
         check_ref(ctx, s, t, it->cols, it->ref);
     }
 }

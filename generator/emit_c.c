@@ -530,7 +530,6 @@ static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
     signatures sig;
 
     table_signatures(ctx, t, n, ");", &sig);
-    tmpl_emit(out, H, "list", "table", t->name, "type", n->row, NULL);
     tmpl_emit(out, H, "table_api", "table", t->name, "prefix", n->prefix,
               "insert_params", sig.insert, "insert_many_params",
               sig.insert_many, "get_params", sig.get, "update_params",
@@ -539,6 +538,443 @@ static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
                                names_field(ctx, t->autoinc->name))
                          : "",
               NULL);
+}
+
+/* "a_b" for the columns a, b: the tail of a constraint name. */
+static const char *joined_names(ast_ctx *ctx, const ast_name *cols)
+{
+    buf b;
+    const char *s;
+
+    buf_init(&b);
+    for (; cols; cols = cols->next)
+        buf_printf(&b, "%s%s", b.len ? "_" : "", cols->name);
+    s = ast_strdup(ctx, b.data);
+    buf_free(&b);
+    return s;
+}
+
+/* The foreign keys of t as (local names, ref) pairs, columns first. */
+static int foreign_keys(ast_ctx *ctx, const ast_table *t,
+                        const ast_name **cols, const ast_ref **refs, int max)
+{
+    const ast_column *c;
+    const ast_item *it;
+    ast_name *self;
+    int k = 0;
+
+    for (c = t->columns; c && k < max; c = c->next) {
+        if (!c->ref)
+            continue;
+        self = ast_alloc(ctx, sizeof *self);
+        self->name = c->name;
+        self->column = (ast_column *)c;
+        cols[k] = self;
+        refs[k++] = c->ref;
+    }
+    for (it = t->items; it && k < max; it = it->next)
+        if (it->kind == AST_ITEM_FOREIGN_KEY) {
+            cols[k] = it->cols;
+            refs[k++] = it->ref;
+        }
+    return k;
+}
+
+/* ---------------------------------------------------------------------
+ * Queries: filters per column and operator, joins, navigation
+ * ------------------------------------------------------------------- */
+
+typedef enum op_shape { OP_VALUE, OP_LIST, OP_NONE } op_shape;
+
+typedef struct op_info {
+    const char *suffix; /* where_<col>_<suffix> */
+    const char *OP;     /* SC_OP_* */
+    op_shape shape;
+} op_info;
+
+static const op_info ops[] = {
+    {"eq", "SC_OP_EQ", OP_VALUE},
+    {"ne", "SC_OP_NE", OP_VALUE},
+    {"lt", "SC_OP_LT", OP_VALUE},
+    {"le", "SC_OP_LE", OP_VALUE},
+    {"gt", "SC_OP_GT", OP_VALUE},
+    {"ge", "SC_OP_GE", OP_VALUE},
+    {"like", "SC_OP_LIKE", OP_VALUE},
+    {"ilike", "SC_OP_ILIKE", OP_VALUE},
+    {"starts_with", "SC_OP_STARTS_WITH", OP_VALUE},
+    {"in", "SC_OP_IN", OP_LIST},
+    {"not_in", "SC_OP_NOT_IN", OP_LIST},
+    {"is_null", "SC_OP_IS_NULL", OP_NONE},
+    {"is_not_null", "SC_OP_IS_NOT_NULL", OP_NONE},
+};
+
+#define NOPS ((int)(sizeof ops / sizeof ops[0]))
+
+/*
+ * Which operators a column offers.  Ordering exists where both databases
+ * order the same way (not for enums, stored as labels on SQLite but
+ * ordered by declaration on PostgreSQL, nor for big numerics, stored as
+ * text on SQLite); pattern matching only on text; json only tests NULL.
+ */
+static bool op_allowed(const ast_column *c, int op)
+{
+    const char *sfx = ops[op].suffix;
+    bool text = c->type.kind == AST_T_VARCHAR || c->type.kind == AST_T_TEXT;
+    bool eq = strcmp(sfx, "eq") == 0 || strcmp(sfx, "ne") == 0;
+    bool order = strcmp(sfx, "lt") == 0 || strcmp(sfx, "le") == 0 ||
+                 strcmp(sfx, "gt") == 0 || strcmp(sfx, "ge") == 0;
+    bool pattern = strcmp(sfx, "like") == 0 || strcmp(sfx, "ilike") == 0 ||
+                   strcmp(sfx, "starts_with") == 0;
+
+    if (ops[op].shape == OP_NONE)
+        return c->nullable;
+    switch (c->type.kind) {
+    case AST_T_JSON:
+        return false;
+    case AST_T_NUMERIC:
+        if (!model_is_scaled(&c->type))
+            return false;
+        return !pattern;
+    case AST_T_BOOL:
+        return eq;
+    case AST_T_NAMED:
+        return eq || ops[op].shape == OP_LIST;
+    case AST_T_BYTES:
+        return eq || order;
+    case AST_T_FLOAT32:
+    case AST_T_FLOAT64:
+        return eq || order;
+    default:
+        return text || !pattern;
+    }
+}
+
+/* "const int64_t *v" style element pointer for IN lists. */
+static const char *list_param(ast_ctx *ctx, const ast_column *c)
+{
+    const char *ct = c_type(ctx, c);
+
+    if (ct[strlen(ct) - 1] == '*')
+        return fmt(ctx, "%sconst *v", ct);
+    return fmt(ctx, "const %s *v", ct);
+}
+
+static const char *value_param(ast_ctx *ctx, const ast_column *c)
+{
+    const char *ct = c_type(ctx, c);
+
+    return fmt(ctx, "%s%sv", ct, ct[strlen(ct) - 1] == '*' ? "" : " ");
+}
+
+static const char *column_what(ast_ctx *ctx, const ast_column *c)
+{
+    const ast_type *t = &c->type;
+    const char *ty;
+
+    switch (t->kind) {
+    case AST_T_VARCHAR:
+        ty = fmt(ctx, "varchar(%lld)", (long long)t->a);
+        break;
+    case AST_T_NUMERIC:
+        ty = fmt(ctx, "numeric(%lld,%lld)", (long long)t->a, (long long)t->b);
+        break;
+    case AST_T_NAMED:
+        ty = fmt(ctx, "enum %s", t->name);
+        break;
+    default:
+        ty = ast_type_name(t->kind);
+        break;
+    }
+    return fmt(ctx, "%s%s", ty, c->nullable ? ", nullable" : "");
+}
+
+/* A prototype "void NAME(PARAMS)" wrapped at 80 columns, without ';'. */
+static const char *proto(ast_ctx *ctx, const char *ret, const char *name,
+                         const char *const *params, int n, bool decl)
+{
+    const char *head = fmt(ctx, "%s%s%s(", ret,
+                           ret[strlen(ret) - 1] == '*' ? "" : " ", name);
+
+    return fmt(ctx, "%s%s)", head,
+               params_text(ctx, head, decl ? ");" : ")", params, n));
+}
+
+/* Emits the filters, order and set functions of column c, as prototypes
+ * (decl) or definitions. */
+static void column_query_functions(ast_ctx *ctx, buf *out,
+                                   const ast_column *c, const names *n,
+                                   bool decl)
+{
+    const char *qp = fmt(ctx, "%s_query *q", n->prefix);
+    const char *p[3], *name, *text, *index = fmt(ctx, "%d", c->index);
+    const char *field = c->name;
+    int op;
+
+    if (decl)
+        tmpl_emit(out, H, "column_filters", "column", c->name, "what",
+                  column_what(ctx, c), NULL);
+    for (op = 0; op < NOPS; op++) {
+        if (!op_allowed(c, op))
+            continue;
+        name = fmt(ctx, "%s_where_%s_%s", n->prefix, field, ops[op].suffix);
+        p[0] = qp;
+        p[1] = ops[op].shape == OP_LIST ? list_param(ctx, c)
+                                        : value_param(ctx, c);
+        p[2] = "size_t n";
+        text = proto(ctx, "void", name, p,
+                     ops[op].shape == OP_NONE   ? 1
+                     : ops[op].shape == OP_LIST ? 3
+                                                : 2,
+                     decl);
+        if (decl)
+            tmpl_emit(out, H, "prototype", "text", text, NULL);
+        else
+            tmpl_emit(out, C,
+                      ops[op].shape == OP_VALUE  ? "where_value"
+                      : ops[op].shape == OP_LIST ? "where_list"
+                                                 : "where_none",
+                      "proto", text, "index", index, "OP", ops[op].OP, NULL);
+    }
+    p[1] = "sc_order dir";
+    text = proto(ctx, "void", fmt(ctx, "%s_order_by_%s", n->prefix, field),
+                 p, 2, decl);
+    if (decl)
+        tmpl_emit(out, H, "prototype", "text", text, NULL);
+    else
+        tmpl_emit(out, C, "order_by", "proto", text, "index", index, NULL);
+    if (c->is_pk && c->type.kind != AST_T_NAMED)
+        return; /* keys are not bulk-updated */
+    p[1] = value_param(ctx, c);
+    text = proto(ctx, "void", fmt(ctx, "%s_update_set_%s", n->prefix, field),
+                 p, 2, decl);
+    if (decl)
+        tmpl_emit(out, H, "prototype", "text", text, NULL);
+    else
+        tmpl_emit(out, C, "set_value", "proto", text, "index", index, NULL);
+    if (!c->nullable)
+        return;
+    text = proto(ctx, "void",
+                 fmt(ctx, "%s_update_set_%s_null", n->prefix, field), p, 1,
+                 decl);
+    if (decl)
+        tmpl_emit(out, H, "prototype", "text", text, NULL);
+    else
+        tmpl_emit(out, C, "set_null", "proto", text, "index", index, NULL);
+}
+
+/* One foreign key seen from one of its two tables. */
+typedef struct link {
+    const ast_table *owner;  /* the table holding the foreign key */
+    int fk;                  /* its index in owner's descriptor */
+    const ast_name *cols;    /* the owner's columns */
+    const ast_table *target; /* the referenced table */
+    bool ambiguous;          /* owner has another key to target */
+} link;
+
+/* Every foreign key of the schema, in descriptor order per table. */
+static int all_links(ast_ctx *ctx, link *out, int max)
+{
+    const ast_name *cols[256];
+    const ast_ref *refs[256];
+    const ast_table *t;
+    int k = 0, i, j, nfk;
+
+    for (t = ctx->schema->tables; t; t = t->next) {
+        nfk = foreign_keys(ctx, t, cols, refs, 256);
+        for (i = 0; i < nfk && k < max; i++, k++) {
+            out[k].owner = t;
+            out[k].fk = i;
+            out[k].cols = cols[i];
+            out[k].target = refs[i]->target;
+            out[k].ambiguous = false;
+        }
+    }
+    for (i = 0; i < k; i++)
+        for (j = 0; j < k; j++)
+            if (i != j && out[i].owner == out[j].owner &&
+                out[i].target == out[j].target)
+                out[i].ambiguous = true;
+    return k;
+}
+
+static const char *strip_id(ast_ctx *ctx, const char *name)
+{
+    size_t n = strlen(name);
+
+    if (n > 3 && strcmp(name + n - 3, "_id") == 0)
+        return ast_strndup(ctx, name, n - 3);
+    return name;
+}
+
+/*
+ * Names along a foreign key.  From the owner (an enrollment) the join is
+ * named after the target table (join_users) and the navigation after the
+ * key column (user, from user_id); from the target (a user) both are named
+ * after the owner table (join_program_enrollments, program_enrollments).
+ * A second key between the same tables, or a key to its own table, adds
+ * the columns: join_categories_by_parent.
+ */
+static const char *forward_join_name(ast_ctx *ctx, const link *l)
+{
+    const char *cols = joined_names(ctx, l->cols);
+
+    if (l->owner == l->target)
+        return strip_id(ctx, cols);
+    if (l->ambiguous)
+        return fmt(ctx, "%s_by_%s", l->target->name, cols);
+    return l->target->name;
+}
+
+static const char *reverse_name(ast_ctx *ctx, const link *l)
+{
+    if (l->owner == l->target || l->ambiguous)
+        return fmt(ctx, "%s_by_%s", l->owner->name,
+                   joined_names(ctx, l->cols));
+    return l->owner->name;
+}
+
+/* The parent of a row is named after its one key column, less "_id"
+ * (user_id: get_user, author: get_author), or after the table. */
+static const char *parent_name(ast_ctx *ctx, const link *l)
+{
+    if (!l->cols->next)
+        return strip_id(ctx, l->cols->name);
+    if (l->ambiguous || l->owner == l->target)
+        return joined_names(ctx, l->cols);
+    return l->target->row_name;
+}
+
+static void emit_joins(ast_ctx *ctx, buf *out, const ast_table *t,
+                       const names *n, bool decl)
+{
+    link links[512];
+    int nl = all_links(ctx, links, 512), i, count = 0;
+    const char *p[1], *text, *other, *name;
+    names on;
+
+    p[0] = fmt(ctx, "%s_query *q", n->prefix);
+    for (i = 0; i < nl; i++) {
+        const link *l = &links[i];
+        bool forward = l->owner == t;
+
+        if (l->owner != t && l->target != t)
+            continue;
+        /* A key to its own table gives both a forward and a reverse
+         * join: emit the reverse one on a second pass over it. */
+        for (int pass = 0; pass < (l->owner == l->target ? 2 : 1); pass++) {
+            if (l->owner == l->target)
+                forward = pass == 0;
+            table_names(ctx, forward ? l->target : l->owner, &on);
+            other = on.prefix;
+            name = forward ? forward_join_name(ctx, l) : reverse_name(ctx, l);
+            text = proto(ctx, fmt(ctx, "%s_query *", other),
+                         fmt(ctx, "%s_join_%s", n->prefix, name), p, 1, decl);
+            if (decl && count++ == 0)
+                tmpl_emit(out, H, "joins_begin", NULL);
+            if (decl) {
+                tmpl_emit(out, H, "prototype", "text", text, NULL);
+                continue;
+            }
+            tmpl_emit(out, C, "join", "proto", text, "other", other,
+                      "fk_table", forward ? n->prefix : on.prefix, "fk",
+                      fmt(ctx, "%d", l->fk), "reverse",
+                      forward ? "false" : "true", "indent",
+                      spaces(ctx, strlen(other) + 41), NULL);
+        }
+    }
+    if (decl && count)
+        buf_putc(out, '\n');
+}
+
+static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
+                            const names *n, bool decl)
+{
+    link links[512];
+    int nl = all_links(ctx, links, 512), i, count = 0;
+    const char *p[5], *text;
+    names on;
+
+    p[0] = "sc_db *db";
+    p[1] = "sc_arena *a";
+    for (i = 0; i < nl; i++) {
+        const link *l = &links[i];
+
+        if (l->owner == t) { /* the parent of a row */
+            table_names(ctx, l->target, &on);
+            p[2] = fmt(ctx, "const %s *row", n->row);
+            p[3] = fmt(ctx, "%s *out", on.row);
+            text = proto(ctx, "int",
+                         fmt(ctx, "%s_get_%s", n->prefix,
+                             parent_name(ctx, l)),
+                         p, 4, decl);
+            if (decl && count++ == 0)
+                tmpl_emit(out, H, "navigation_begin", NULL);
+            if (decl)
+                tmpl_emit(out, H, "prototype", "text", text, NULL);
+            else
+                tmpl_emit(out, C, "parent", "proto", text, "prefix",
+                          n->prefix, "parent", on.prefix, "fk",
+                          fmt(ctx, "%d", l->fk), NULL);
+        }
+        if (l->target != t)
+            continue;
+        /* The children of one row, and of many in one query. */
+        table_names(ctx, l->owner, &on);
+        p[2] = fmt(ctx, "const %s *row", n->row);
+        p[3] = fmt(ctx, "%s_list *out", on.row);
+        text = proto(ctx, "int",
+                     fmt(ctx, "%s_get_%s", n->prefix, reverse_name(ctx, l)),
+                     p, 4, decl);
+        if (decl && count++ == 0)
+            tmpl_emit(out, H, "navigation_begin", NULL);
+        if (decl)
+            tmpl_emit(out, H, "prototype", "text", text, NULL);
+        else
+            tmpl_emit(out, C, "children", "proto", text, "prefix", n->prefix,
+                      "child", on.prefix, "fk", fmt(ctx, "%d", l->fk), NULL);
+        p[2] = fmt(ctx, "const %s *rows", n->row);
+        p[3] = "size_t n";
+        p[4] = fmt(ctx, "%s_list *lists", on.row);
+        text = proto(ctx, "int",
+                     fmt(ctx, "%s_load_%s", n->prefix, reverse_name(ctx, l)),
+                     p, 5, decl);
+        if (decl)
+            tmpl_emit(out, H, "prototype", "text", text, NULL);
+        else
+            tmpl_emit(out, C, "load_children", "proto", text, "prefix",
+                      n->prefix, "child", on.prefix, "fk",
+                      fmt(ctx, "%d", l->fk), NULL);
+    }
+    if (decl && count)
+        buf_putc(out, '\n');
+}
+
+static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
+                           const names *n)
+{
+    const ast_column *c;
+
+    tmpl_emit(out, H, "query_api_begin", "table", t->name, "prefix",
+              n->prefix, NULL);
+    for (c = t->columns; c; c = c->next)
+        column_query_functions(ctx, out, c, n, true);
+    tmpl_emit(out, H, "query_api_end", "prefix", n->prefix, "row", n->row,
+              NULL);
+    emit_joins(ctx, out, t, n, true);
+    emit_navigation(ctx, out, t, n, true);
+}
+
+static void emit_query_source(ast_ctx *ctx, buf *out, const ast_table *t,
+                              const names *n)
+{
+    const ast_column *c;
+
+    tmpl_emit(out, C, "query_functions", "prefix", n->prefix, "row", n->row,
+              NULL);
+    for (c = t->columns; c; c = c->next)
+        column_query_functions(ctx, out, c, n, false);
+    emit_joins(ctx, out, t, n, false);
+    emit_navigation(ctx, out, t, n, false);
 }
 
 /* ---------------------------------------------------------------------
@@ -578,15 +1014,32 @@ static void emit_header(ast_ctx *ctx, buf *out)
               fmt(ctx, "%d", SC_ABI_VERSION), "min_version",
               fmt(ctx, "%d", SC_VERSION_NUMBER), "max_version",
               fmt(ctx, "%d", (SC_VERSION_MAJOR + 1) * 10000), NULL);
-    for (d = s->decls; d; d = d->next) {
-        if (d->enm) {
-            emit_enum(ctx, out, d->enm);
-            continue;
+    tmpl_emit(out, H, "query_types", NULL);
+    for (d = s->decls; d; d = d->next)
+        if (d->table) {
+            table_names(ctx, d->table, &n);
+            tmpl_emit(out, H, "query_type", "prefix", n.prefix, NULL);
         }
+    /* Types first (enums, then rows and lists, each in schema order), so
+     * that any function may name any of them. */
+    for (d = s->decls; d; d = d->next)
+        if (d->enm)
+            emit_enum(ctx, out, d->enm);
+    for (d = s->decls; d; d = d->next) {
+        if (!d->table)
+            continue;
         table_names(ctx, d->table, &n);
         emit_struct(ctx, out, d->table, &n);
         emit_init(ctx, out, d->table, &n);
+        tmpl_emit(out, H, "list", "table", d->table->name, "type", n.row,
+                  NULL);
+    }
+    for (d = s->decls; d; d = d->next) {
+        if (!d->table)
+            continue;
+        table_names(ctx, d->table, &n);
         emit_table_api(ctx, out, d->table, &n);
+        emit_query_api(ctx, out, d->table, &n);
     }
     tmpl_emit(out, H, "schema_api", "schema", s->name, NULL);
     tmpl_emit(out, H, "footer", "GUARD", names_upper(ctx, s->name, "DB_H"),
@@ -713,46 +1166,6 @@ static const char *index_list(ast_ctx *ctx, const ast_name *cols,
     s = ast_strdup(ctx, b.data);
     buf_free(&b);
     return s;
-}
-
-/* "a_b" for the columns a, b: the tail of a constraint name. */
-static const char *joined_names(ast_ctx *ctx, const ast_name *cols)
-{
-    buf b;
-    const char *s;
-
-    buf_init(&b);
-    for (; cols; cols = cols->next)
-        buf_printf(&b, "%s%s", b.len ? "_" : "", cols->name);
-    s = ast_strdup(ctx, b.data);
-    buf_free(&b);
-    return s;
-}
-
-/* The foreign keys of t as (local names, ref) pairs, columns first. */
-static int foreign_keys(ast_ctx *ctx, const ast_table *t,
-                        const ast_name **cols, const ast_ref **refs, int max)
-{
-    const ast_column *c;
-    const ast_item *it;
-    ast_name *self;
-    int k = 0;
-
-    for (c = t->columns; c && k < max; c = c->next) {
-        if (!c->ref)
-            continue;
-        self = ast_alloc(ctx, sizeof *self);
-        self->name = c->name;
-        self->column = (ast_column *)c;
-        cols[k] = self;
-        refs[k++] = c->ref;
-    }
-    for (it = t->items; it && k < max; it = it->next)
-        if (it->kind == AST_ITEM_FOREIGN_KEY) {
-            cols[k] = it->cols;
-            refs[k++] = it->ref;
-        }
-    return k;
 }
 
 static int count_names(const ast_name *n)
@@ -901,8 +1314,11 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
         if (d->enm)
             emit_enum_desc(ctx, out, d->enm);
     for (d = s->decls; d; d = d->next)
-        if (d->table)
+        if (d->table) {
             emit_table_source(ctx, out, d->table);
+            table_names(ctx, d->table, &n);
+            emit_query_source(ctx, out, d->table, &n);
+        }
     emit_ddl(ctx, out, SQL_SQLITE);
     buf_init(&tables);
     for (d = s->decls; d; d = d->next)

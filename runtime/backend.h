@@ -37,7 +37,8 @@ typedef enum sc_value_kind {
  * backend with typed parameters (PostgreSQL) can choose the wire type; a
  * backend may ignore it.  Text and blob pointers belong to the caller when
  * binding (valid until the statement is reset) and to the backend when
- * reading (valid until the next step or reset).
+ * reading (valid until the next step or reset).  Text read from a column
+ * is followed by a NUL byte, so that a streamed row can point at it.
  */
 typedef struct sc_value {
     sc_value_kind kind;

@@ -42,18 +42,10 @@ void sc__free(void *p)
 }
 
 /* ---------------------------------------------------------------------
- * A growable string.  A failed allocation sets failed and makes every
- * later append a no-op, so builders check once at the end.
+ * A growable string (sc__buf, see internal.h).
  * ------------------------------------------------------------------- */
 
-typedef struct buf {
-    char *s;
-    size_t len;
-    size_t cap;
-    bool failed;
-} buf;
-
-static bool buf_reserve(buf *b, size_t more)
+static bool buf_reserve(sc__buf *b, size_t more)
 {
     size_t cap = b->cap ? b->cap : 64;
     char *s;
@@ -74,7 +66,7 @@ static bool buf_reserve(buf *b, size_t more)
     return true;
 }
 
-static void buf_putn(buf *b, const char *s, size_t n)
+void sc__buf_putn(sc__buf *b, const char *s, size_t n)
 {
     if (!buf_reserve(b, n))
         return;
@@ -83,14 +75,12 @@ static void buf_putn(buf *b, const char *s, size_t n)
     b->s[b->len] = '\0';
 }
 
-static void buf_puts(buf *b, const char *s)
+void sc__buf_puts(sc__buf *b, const char *s)
 {
-    buf_putn(b, s, strlen(s));
+    sc__buf_putn(b, s, strlen(s));
 }
 
-static void buf_printf(buf *b, const char *fmt, ...) SC__PRINTF(2, 3);
-
-static void buf_printf(buf *b, const char *fmt, ...)
+void sc__buf_printf(sc__buf *b, const char *fmt, ...)
 {
     char small[128];
     va_list ap;
@@ -102,7 +92,7 @@ static void buf_printf(buf *b, const char *fmt, ...)
     if (n < 0 || !buf_reserve(b, (size_t)n))
         return;
     if ((size_t)n < sizeof small) {
-        buf_putn(b, small, (size_t)n);
+        sc__buf_putn(b, small, (size_t)n);
         return;
     }
     va_start(ap, fmt);
@@ -112,21 +102,21 @@ static void buf_printf(buf *b, const char *fmt, ...)
 }
 
 /* Appends name as a double-quoted SQL identifier. */
-static void buf_ident(buf *b, const char *name)
+void sc__buf_ident(sc__buf *b, const char *name)
 {
     const char *q;
 
-    buf_putn(b, "\"", 1);
+    sc__buf_putn(b, "\"", 1);
     while ((q = strchr(name, '"')) != NULL) {
-        buf_putn(b, name, (size_t)(q - name) + 1);
-        buf_putn(b, "\"", 1);
+        sc__buf_putn(b, name, (size_t)(q - name) + 1);
+        sc__buf_putn(b, "\"", 1);
         name = q + 1;
     }
-    buf_puts(b, name);
-    buf_putn(b, "\"", 1);
+    sc__buf_puts(b, name);
+    sc__buf_putn(b, "\"", 1);
 }
 
-static void buf_free(buf *b)
+void sc__buf_free(sc__buf *b)
 {
     sc__free(b->s);
     memset(b, 0, sizeof *b);
@@ -136,40 +126,14 @@ static void buf_free(buf *b)
  * The connection.
  * ------------------------------------------------------------------- */
 
-/* The operations whose statements are cached per table. */
-enum { OP_NONE = -1, OP_INSERT, OP_GET, OP_UPDATE, OP_DELETE };
-
+/* The statements of row operations, cached per (table, operation); the
+ * connection itself (struct sc_db) is in internal.h. */
 typedef struct stmt_entry {
     const void *key; /* the table descriptor; NULL marks a free slot */
     int op;
     char *sql;
     void *stmt;
 } stmt_entry;
-
-typedef struct error_state {
-    int code;
-    int extended;
-    char msg[512];
-    char table[128];
-    char column[128];
-} error_state;
-
-struct sc_db {
-    const sc_backend *be;
-    void *conn;          /* NULL when sc_open() failed */
-    int depth;           /* transaction nesting, see sc_txn_depth() */
-    sc_trace_fn trace_fn;
-    void *trace_ctx;
-    sc_stats stats;
-    stmt_entry *cache;   /* open addressing, a power of two of slots */
-    size_t cache_size;
-    size_t cache_used;
-    sc_value *vals;      /* the values bound to the running statement */
-    size_t nvals;
-    const sc_schema_desc *schema; /* the last one created, for messages */
-    buf trace_buf;
-    error_state err;
-};
 
 static void clear_error(sc_db *db)
 {
@@ -185,13 +149,9 @@ static void copy_name(char *dst, size_t size, const char *src)
     snprintf(dst, size, "%s", src != NULL ? src : "");
 }
 
-static int set_error(sc_db *db, int extended, const char *table,
-                     const char *column, const char *fmt, ...)
-    SC__PRINTF(5, 6);
-
 /* Records an error on db and returns its primary code. */
-static int set_error(sc_db *db, int extended, const char *table,
-                     const char *column, const char *fmt, ...)
+int sc__set_error(sc_db *db, int extended, const char *table,
+                  const char *column, const char *fmt, ...)
 {
     va_list ap;
 
@@ -205,25 +165,25 @@ static int set_error(sc_db *db, int extended, const char *table,
     return db->err.code;
 }
 
-static int nomem(sc_db *db)
+int sc__nomem(sc_db *db)
 {
-    return set_error(db, SC_NOMEM, NULL, NULL, "out of memory");
+    return sc__set_error(db, SC_NOMEM, NULL, NULL, "out of memory");
 }
 
 /* Checks that db can run statements, setting SC_MISUSE when not. */
-static int usable(sc_db *db)
+int sc__usable(sc_db *db)
 {
     if (db == NULL)
         return SC_MISUSE;
     clear_error(db);
     if (db->conn == NULL)
-        return set_error(db, SC_MISUSE, NULL, NULL,
-                         "the connection is not open");
+        return sc__set_error(db, SC_MISUSE, NULL, NULL,
+                             "the connection is not open");
     return SC_OK;
 }
 
 /* Makes room for n bound values. */
-static int need_vals(sc_db *db, size_t n)
+int sc__need_vals(sc_db *db, size_t n)
 {
     sc_value *v;
 
@@ -231,7 +191,7 @@ static int need_vals(sc_db *db, size_t n)
         return SC_OK;
     v = sc__realloc(db->vals, n * sizeof *v);
     if (v == NULL)
-        return nomem(db);
+        return sc__nomem(db);
     db->vals = v;
     db->nvals = n;
     return SC_OK;
@@ -313,42 +273,42 @@ int sc_db_stats(const sc_db *db, sc_stats *out)
 
 #define TRACE_BLOB_MAX 32
 
-static void format_text(buf *b, const unsigned char *s, size_t n)
+static void format_text(sc__buf *b, const unsigned char *s, size_t n)
 {
     char quote = memchr(s, '\'', n) && !memchr(s, '"', n) ? '"' : '\'';
     size_t i;
 
-    buf_putn(b, &quote, 1);
+    sc__buf_putn(b, &quote, 1);
     for (i = 0; i < n; i++) {
         if (s[i] == '\\' || s[i] == (unsigned char)quote)
-            buf_printf(b, "\\%c", s[i]);
+            sc__buf_printf(b, "\\%c", s[i]);
         else if (s[i] == '\n')
-            buf_puts(b, "\\n");
+            sc__buf_puts(b, "\\n");
         else if (s[i] == '\t')
-            buf_puts(b, "\\t");
+            sc__buf_puts(b, "\\t");
         else if (s[i] == '\r')
-            buf_puts(b, "\\r");
+            sc__buf_puts(b, "\\r");
         else if (s[i] < 0x20 || s[i] == 0x7f)
-            buf_printf(b, "\\x%02x", s[i]);
+            sc__buf_printf(b, "\\x%02x", s[i]);
         else
-            buf_putn(b, (const char *)&s[i], 1);
+            sc__buf_putn(b, (const char *)&s[i], 1);
     }
-    buf_putn(b, &quote, 1);
+    sc__buf_putn(b, &quote, 1);
 }
 
 /* The shortest form that reads back as the same double, as Python's
  * repr() writes it: 1.0, 0.1, 1e+100, inf, nan. */
-static void format_float(buf *b, double f)
+static void format_float(sc__buf *b, double f)
 {
     char s[40];
     int prec;
 
     if (isnan(f)) {
-        buf_puts(b, "nan");
+        sc__buf_puts(b, "nan");
         return;
     }
     if (isinf(f)) {
-        buf_puts(b, f < 0 ? "-inf" : "inf");
+        sc__buf_puts(b, f < 0 ? "-inf" : "inf");
         return;
     }
     for (prec = 1; prec <= 17; prec++) {
@@ -356,29 +316,29 @@ static void format_float(buf *b, double f)
         if (strtod(s, NULL) == f)
             break;
     }
-    buf_puts(b, s);
+    sc__buf_puts(b, s);
     if (strpbrk(s, ".e") == NULL)
-        buf_puts(b, ".0");
+        sc__buf_puts(b, ".0");
 }
 
-static void format_blob(buf *b, const unsigned char *p, size_t n)
+static void format_blob(sc__buf *b, const unsigned char *p, size_t n)
 {
     size_t i;
 
-    buf_puts(b, "x'");
+    sc__buf_puts(b, "x'");
     for (i = 0; i < n && i < TRACE_BLOB_MAX; i++)
-        buf_printf(b, "%02x", p[i]);
-    buf_puts(b, n > TRACE_BLOB_MAX ? "...'" : "'");
+        sc__buf_printf(b, "%02x", p[i]);
+    sc__buf_puts(b, n > TRACE_BLOB_MAX ? "...'" : "'");
 }
 
-static void format_value(buf *b, const sc_value *v)
+static void format_value(sc__buf *b, const sc_value *v)
 {
     switch (v->kind) {
     case SC_VAL_NULL:
-        buf_puts(b, "None");
+        sc__buf_puts(b, "None");
         break;
     case SC_VAL_INT:
-        buf_printf(b, "%" PRId64, v->i);
+        sc__buf_printf(b, "%" PRId64, v->i);
         break;
     case SC_VAL_FLOAT:
         format_float(b, v->f);
@@ -392,17 +352,17 @@ static void format_value(buf *b, const sc_value *v)
     }
 }
 
-static void format_params(buf *b, const sc_value *vals, size_t n)
+static void format_params(sc__buf *b, const sc_value *vals, size_t n)
 {
     size_t i;
 
-    buf_puts(b, "(");
+    sc__buf_puts(b, "(");
     for (i = 0; i < n; i++) {
         if (i > 0)
-            buf_puts(b, ", ");
+            sc__buf_puts(b, ", ");
         format_value(b, &vals[i]);
     }
-    buf_puts(b, n == 1 ? ",)" : ")");
+    sc__buf_puts(b, n == 1 ? ",)" : ")");
 }
 
 static double clock_ms(void)
@@ -484,19 +444,19 @@ static int report_check(sc_db *db, const sc_backend_error *e,
 
     c = find_constraint(db, t, e->constraint, &owner);
     if (c != NULL && c->column != NULL)
-        return set_error(db, ext, owner->name, c->column,
-                         "check constraint failed on %s.%s: %s",
-                         owner->name, c->column, c->what);
+        return sc__set_error(db, ext, owner->name, c->column,
+                             "check constraint failed on %s.%s: %s",
+                             owner->name, c->column, c->what);
     if (c != NULL)
-        return set_error(db, ext, owner->name, NULL,
-                         "check constraint failed on %s: %s", owner->name,
-                         c->what);
+        return sc__set_error(db, ext, owner->name, NULL,
+                             "check constraint failed on %s: %s", owner->name,
+                             c->what);
     if (t != NULL)
-        return set_error(db, ext, t->name, NULL,
-                         "check constraint failed on %s: %s", t->name,
+        return sc__set_error(db, ext, t->name, NULL,
+                             "check constraint failed on %s: %s", t->name,
+                             e->constraint);
+    return sc__set_error(db, ext, NULL, NULL, "check constraint failed: %s",
                          e->constraint);
-    return set_error(db, ext, NULL, NULL, "check constraint failed: %s",
-                     e->constraint);
 }
 
 /* Unique, primary key and not null failures, which name their columns. */
@@ -508,62 +468,55 @@ static int report_columns(sc_db *db, const sc_backend_error *e,
     const sc_constraint_desc *c = NULL;
 
     if (e->column[0])
-        return set_error(db, e->extended, table, e->column,
-                         "%s constraint failed on %s.%s", what, table,
-                         e->column);
+        return sc__set_error(db, e->extended, table, e->column,
+                             "%s constraint failed on %s.%s", what, table,
+                             e->column);
     if (e->constraint[0])
         c = find_constraint(db, t, e->constraint, &owner);
     if (c != NULL && c->column != NULL)
-        return set_error(db, e->extended, owner->name, c->column,
-                         "%s constraint failed on %s.%s", what, owner->name,
-                         c->column);
+        return sc__set_error(db, e->extended, owner->name, c->column,
+                             "%s constraint failed on %s.%s", what, owner->name,
+                             c->column);
     if (e->detail[0])
-        return set_error(db, e->extended, table, NULL,
-                         "%s constraint failed on %s", what, e->detail);
-    return set_error(db, e->extended, table, NULL, "%s", e->message);
+        return sc__set_error(db, e->extended, table, NULL,
+                             "%s constraint failed on %s", what, e->detail);
+    return sc__set_error(db, e->extended, table, NULL, "%s", e->message);
 }
 
 /* Writes "users.a" or "users(a, b)" for the columns of fk. */
-static void fkey_columns(buf *b, const sc_table_desc *t,
+static void fkey_columns(sc__buf *b, const sc_table_desc *t,
                          const sc_fkey_desc *fk)
 {
     unsigned i;
 
-    buf_printf(b, "%s%s", t->name, fk->ncols == 1 ? "." : "(");
+    sc__buf_printf(b, "%s%s", t->name, fk->ncols == 1 ? "." : "(");
     for (i = 0; i < fk->ncols; i++)
-        buf_printf(b, "%s%s", i ? ", " : "", t->cols[fk->cols[i]].name);
-    buf_puts(b, fk->ncols == 1 ? "" : ")");
-    buf_printf(b, " references %s(", fk->target);
+        sc__buf_printf(b, "%s%s", i ? ", " : "", t->cols[fk->cols[i]].name);
+    sc__buf_puts(b, fk->ncols == 1 ? "" : ")");
+    sc__buf_printf(b, " references %s(", fk->target);
     for (i = 0; i < fk->ncols; i++)
-        buf_printf(b, "%s%s", i ? ", " : "", fk->target_cols[i]);
-    buf_puts(b, ")");
+        sc__buf_printf(b, "%s%s", i ? ", " : "", fk->target_cols[i]);
+    sc__buf_puts(b, ")");
 }
-
-static int field_value(sc_db *db, const sc_table_desc *t,
-                       const sc_column_desc *c, const void *row,
-                       sc_value *v);
-
-static void put_placeholder(const sc_db *db, buf *b, int *n);
-static int step_traced(sc_db *db, void *stmt, const char *sql, size_t n);
 
 /* Writes SELECT 1 FROM "target" WHERE "x" = ? AND ... for fk into b and
  * its values into db->vals; false when a value is NULL or wrong. */
-static bool build_probe(sc_db *db, buf *b, const sc_table_desc *t,
+static bool build_probe(sc_db *db, sc__buf *b, const sc_table_desc *t,
                         const sc_fkey_desc *fk, const void *row)
 {
     unsigned i;
     int n = 0;
 
-    if (need_vals(db, fk->ncols) != SC_OK)
+    if (sc__need_vals(db, fk->ncols) != SC_OK)
         return false;
-    buf_puts(b, "SELECT 1 FROM ");
-    buf_ident(b, fk->target);
+    sc__buf_puts(b, "SELECT 1 FROM ");
+    sc__buf_ident(b, fk->target);
     for (i = 0; i < fk->ncols; i++) {
-        buf_puts(b, i ? " AND " : " WHERE ");
-        buf_ident(b, fk->target_cols[i]);
-        buf_puts(b, " = ");
-        put_placeholder(db, b, &n);
-        if (field_value(db, t, &t->cols[fk->cols[i]], row, &db->vals[i]) !=
+        sc__buf_puts(b, i ? " AND " : " WHERE ");
+        sc__buf_ident(b, fk->target_cols[i]);
+        sc__buf_puts(b, " = ");
+        sc__put_placeholder(db, b, &n);
+        if (sc__field_value(db, t, &t->cols[fk->cols[i]], row, &db->vals[i]) !=
                 SC_OK ||
             db->vals[i].kind == SC_VAL_NULL)
             return false;
@@ -579,11 +532,11 @@ static bool build_probe(sc_db *db, buf *b, const sc_table_desc *t,
 static bool fkey_missing(sc_db *db, const sc_table_desc *t,
                          const sc_fkey_desc *fk, const void *row)
 {
-    error_state saved = db->err;
+    sc__error_state saved = db->err;
     void *stmt = NULL;
     const char *why;
     bool missing = false;
-    buf sql = {0};
+    sc__buf sql = {0};
     unsigned i;
     int rc = SC_ERROR;
 
@@ -594,10 +547,10 @@ static bool fkey_missing(sc_db *db, const sc_table_desc *t,
     for (i = 0; rc == SC_OK && i < fk->ncols; i++)
         rc = db->be->bind(stmt, (int)i + 1, &db->vals[i], &why);
     if (rc == SC_OK)
-        missing = step_traced(db, stmt, sql.s, fk->ncols) == SC__DONE;
+        missing = sc__step_traced(db, stmt, sql.s, fk->ncols) == SC__DONE;
     if (stmt != NULL)
         db->be->finalize(stmt);
-    buf_free(&sql);
+    sc__buf_free(&sql);
     db->err = saved;
     return missing;
 }
@@ -606,31 +559,32 @@ static int report_fkey(sc_db *db, const sc_table_desc *t, int op,
                        const void *row)
 {
     int ext = SC_CONSTRAINT_FOREIGNKEY;
-    buf b = {0};
+    sc__buf b = {0};
     unsigned i;
     int rc;
 
     if (t == NULL)
-        return set_error(db, ext, NULL, NULL, "foreign key constraint failed");
+        return sc__set_error(db, ext, NULL, NULL,
+                             "foreign key constraint failed");
     if (op == OP_DELETE)
-        return set_error(db, ext, t->name, NULL,
-                         "foreign key constraint failed: the row of %s is "
-                         "still referenced", t->name);
+        return sc__set_error(db, ext, t->name, NULL,
+                             "foreign key constraint failed: the row of %s is "
+                             "still referenced", t->name);
     for (i = 0; row != NULL && i < t->nfkeys; i++) {
         const sc_fkey_desc *fk = &t->fkeys[i];
 
         if (!fkey_missing(db, t, fk, row))
             continue;
         fkey_columns(&b, t, fk);
-        rc = set_error(db, ext, t->name,
-                       fk->ncols == 1 ? t->cols[fk->cols[0]].name : NULL,
-                       "foreign key constraint failed: %s",
-                       b.failed ? fk->name : b.s);
-        buf_free(&b);
+        rc = sc__set_error(db, ext, t->name,
+                           fk->ncols == 1 ? t->cols[fk->cols[0]].name : NULL,
+                           "foreign key constraint failed: %s",
+                           b.failed ? fk->name : b.s);
+        sc__buf_free(&b);
         return rc;
     }
-    return set_error(db, ext, t->name, NULL,
-                     "foreign key constraint failed on %s", t->name);
+    return sc__set_error(db, ext, t->name, NULL,
+                         "foreign key constraint failed on %s", t->name);
 }
 
 /*
@@ -657,14 +611,14 @@ static int report(sc_db *db, const sc_backend_error *e,
         break;
     }
     if (e->code == SC_OK) /* the backend lost the details */
-        return set_error(db, SC_ERROR, table, NULL, "unknown error");
-    return set_error(db, e->extended, table, e->column, "%s", e->message);
+        return sc__set_error(db, SC_ERROR, table, NULL, "unknown error");
+    return sc__set_error(db, e->extended, table, e->column, "%s", e->message);
 }
 
 /* Reads the backend's last error, resets stmt (when any) so that probes
  * can run, and words the error. */
-static int fail_stmt(sc_db *db, void *stmt, const sc_table_desc *t, int op,
-                     const void *row)
+int sc__fail_stmt(sc_db *db, void *stmt, const sc_table_desc *t, int op,
+                  const void *row)
 {
     sc_backend_error e;
 
@@ -701,12 +655,12 @@ static int exec_traced(sc_db *db, const char *sql)
     if (db->trace_fn != NULL)
         trace(db, sql, 0, clock_ms() - t0, rc);
     if (rc != SC_OK)
-        return fail_stmt(db, NULL, NULL, OP_NONE, NULL);
+        return sc__fail_stmt(db, NULL, NULL, OP_NONE, NULL);
     return SC_OK;
 }
 
 /* Steps stmt for the first time, with its n values in db->vals. */
-static int step_traced(sc_db *db, void *stmt, const char *sql, size_t n)
+int sc__step_traced(sc_db *db, void *stmt, const char *sql, size_t n)
 {
     double t0 = clock_ms();
     int rc = db->be->step(stmt);
@@ -719,12 +673,12 @@ static int step_traced(sc_db *db, void *stmt, const char *sql, size_t n)
 
 int sc_exec(sc_db *db, const char *sql)
 {
-    int rc = usable(db);
+    int rc = sc__usable(db);
 
     if (rc != SC_OK)
         return rc;
     if (sql == NULL)
-        return set_error(db, SC_MISUSE, NULL, NULL, "no SQL text given");
+        return sc__set_error(db, SC_MISUSE, NULL, NULL, "no SQL text given");
     return exec_traced(db, sql);
 }
 
@@ -778,7 +732,7 @@ static int cache_grow(sc_db *db)
     db->cache = sc__malloc((n ? n * 2 : 16) * sizeof *db->cache);
     if (db->cache == NULL) {
         db->cache = old;
-        return nomem(db);
+        return sc__nomem(db);
     }
     db->cache_size = n ? n * 2 : 16;
     memset(db->cache, 0, db->cache_size * sizeof *db->cache);
@@ -809,108 +763,108 @@ static void cache_clear(sc_db *db)
  * SQL text from descriptors.
  * ------------------------------------------------------------------- */
 
-static void put_placeholder(const sc_db *db, buf *b, int *n)
+void sc__put_placeholder(const sc_db *db, sc__buf *b, int *n)
 {
     char ph[16];
 
     db->be->placeholder(++*n, ph, sizeof ph);
-    buf_puts(b, ph);
+    sc__buf_puts(b, ph);
 }
 
 /* Appends " WHERE "k1" = ? AND ..." over the primary key. */
-static void put_where_pk(const sc_db *db, buf *b, const sc_table_desc *t,
+static void put_where_pk(const sc_db *db, sc__buf *b, const sc_table_desc *t,
                          int *n)
 {
     unsigned i;
 
     for (i = 0; i < t->npk; i++) {
-        buf_puts(b, i ? " AND " : " WHERE ");
-        buf_ident(b, t->cols[t->pk[i]].name);
-        buf_puts(b, " = ");
-        put_placeholder(db, b, n);
+        sc__buf_puts(b, i ? " AND " : " WHERE ");
+        sc__buf_ident(b, t->cols[t->pk[i]].name);
+        sc__buf_puts(b, " = ");
+        sc__put_placeholder(db, b, n);
     }
 }
 
 /* INSERT INTO "t" ("a", ...) VALUES (?, ...), without the autoincrement
  * column, which the database fills. */
-static void build_insert(const sc_db *db, buf *b, const sc_table_desc *t)
+static void build_insert(const sc_db *db, sc__buf *b, const sc_table_desc *t)
 {
     unsigned i, k = 0;
     int n = 0;
 
-    buf_puts(b, "INSERT INTO ");
-    buf_ident(b, t->name);
+    sc__buf_puts(b, "INSERT INTO ");
+    sc__buf_ident(b, t->name);
     for (i = 0; i < t->ncols; i++) {
         if ((int)i == t->autoinc)
             continue;
-        buf_puts(b, k++ ? ", " : " (");
-        buf_ident(b, t->cols[i].name);
+        sc__buf_puts(b, k++ ? ", " : " (");
+        sc__buf_ident(b, t->cols[i].name);
     }
-    buf_puts(b, k ? ") VALUES (" : " DEFAULT VALUES");
+    sc__buf_puts(b, k ? ") VALUES (" : " DEFAULT VALUES");
     for (i = 0; i < k; i++) {
-        buf_puts(b, i ? ", " : "");
-        put_placeholder(db, b, &n);
+        sc__buf_puts(b, i ? ", " : "");
+        sc__put_placeholder(db, b, &n);
     }
-    buf_puts(b, k ? ")" : "");
+    sc__buf_puts(b, k ? ")" : "");
     if (db->be->insert_returning && t->autoinc >= 0) {
-        buf_puts(b, " RETURNING ");
-        buf_ident(b, t->cols[t->autoinc].name);
+        sc__buf_puts(b, " RETURNING ");
+        sc__buf_ident(b, t->cols[t->autoinc].name);
     }
 }
 
-static void build_get(const sc_db *db, buf *b, const sc_table_desc *t)
+static void build_get(const sc_db *db, sc__buf *b, const sc_table_desc *t)
 {
     unsigned i;
     int n = 0;
 
-    buf_puts(b, "SELECT ");
+    sc__buf_puts(b, "SELECT ");
     for (i = 0; i < t->ncols; i++) {
-        buf_puts(b, i ? ", " : "");
-        buf_ident(b, t->cols[i].name);
+        sc__buf_puts(b, i ? ", " : "");
+        sc__buf_ident(b, t->cols[i].name);
     }
-    buf_puts(b, " FROM ");
-    buf_ident(b, t->name);
+    sc__buf_puts(b, " FROM ");
+    sc__buf_ident(b, t->name);
     put_where_pk(db, b, t, &n);
 }
 
 /* UPDATE "t" SET "a" = ?, ... WHERE pk.  A table of key columns only
  * sets its first key to itself, so that a missing row is still noticed. */
-static void build_update(const sc_db *db, buf *b, const sc_table_desc *t)
+static void build_update(const sc_db *db, sc__buf *b, const sc_table_desc *t)
 {
     unsigned i, k = 0;
     int n = 0;
 
-    buf_puts(b, "UPDATE ");
-    buf_ident(b, t->name);
+    sc__buf_puts(b, "UPDATE ");
+    sc__buf_ident(b, t->name);
     for (i = 0; i < t->ncols; i++) {
         if (t->cols[i].flags & SC_COL_PK)
             continue;
-        buf_puts(b, k++ ? ", " : " SET ");
-        buf_ident(b, t->cols[i].name);
-        buf_puts(b, " = ");
-        put_placeholder(db, b, &n);
+        sc__buf_puts(b, k++ ? ", " : " SET ");
+        sc__buf_ident(b, t->cols[i].name);
+        sc__buf_puts(b, " = ");
+        sc__put_placeholder(db, b, &n);
     }
     if (k == 0) {
-        buf_puts(b, " SET ");
-        buf_ident(b, t->cols[t->pk[0]].name);
-        buf_puts(b, " = ");
-        buf_ident(b, t->cols[t->pk[0]].name);
+        sc__buf_puts(b, " SET ");
+        sc__buf_ident(b, t->cols[t->pk[0]].name);
+        sc__buf_puts(b, " = ");
+        sc__buf_ident(b, t->cols[t->pk[0]].name);
     }
     put_where_pk(db, b, t, &n);
 }
 
-static void build_delete(const sc_db *db, buf *b, const sc_table_desc *t)
+static void build_delete(const sc_db *db, sc__buf *b, const sc_table_desc *t)
 {
     int n = 0;
 
-    buf_puts(b, "DELETE FROM ");
-    buf_ident(b, t->name);
+    sc__buf_puts(b, "DELETE FROM ");
+    sc__buf_ident(b, t->name);
     put_where_pk(db, b, t, &n);
 }
 
 static char *build_sql(const sc_db *db, const sc_table_desc *t, int op)
 {
-    buf b = {0};
+    sc__buf b = {0};
 
     switch (op) {
     case OP_INSERT:
@@ -927,7 +881,7 @@ static char *build_sql(const sc_db *db, const sc_table_desc *t, int op)
         break;
     }
     if (b.failed)
-        buf_free(&b);
+        sc__buf_free(&b);
     return b.s;
 }
 
@@ -947,12 +901,12 @@ static int prepare_cached(sc_db *db, const sc_table_desc *t, int op,
         return SC_NOMEM;
     e.sql = build_sql(db, t, op);
     if (e.sql == NULL)
-        return nomem(db);
+        return sc__nomem(db);
     rc = db->be->prepare(db->conn, e.sql, true, &e.stmt);
     db->stats.prepares++;
     if (rc != SC_OK) {
         sc__free(e.sql);
-        return fail_stmt(db, NULL, t, OP_NONE, NULL);
+        return sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
     }
     *out = cache_place(db, &e);
     db->cache_used++;
@@ -1029,9 +983,9 @@ static const char *enum_label(sc_db *db, const sc_table_desc *t,
 {
     if (c->enm != NULL && e >= 0 && e < (int64_t)c->enm->nlabels)
         return c->enm->labels[e];
-    set_error(db, SC_RANGE, t->name, c->name,
-              "value %" PRId64 " of %s.%s is not a value of enum %s", e,
-              t->name, c->name, c->enm ? c->enm->name : "(none)");
+    sc__set_error(db, SC_RANGE, t->name, c->name,
+                  "value %" PRId64 " of %s.%s is not a value of enum %s", e,
+                  t->name, c->name, c->enm ? c->enm->name : "(none)");
     return NULL;
 }
 
@@ -1068,9 +1022,9 @@ static int64_t int_field(const sc_column_desc *c, const void *row)
 }
 
 /* The value of column c in row, as bound to a statement. */
-static int field_value(sc_db *db, const sc_table_desc *t,
-                       const sc_column_desc *c, const void *row,
-                       sc_value *v)
+int sc__field_value(sc_db *db, const sc_table_desc *t,
+                    const sc_column_desc *c, const void *row,
+                    sc_value *v)
 {
     const char *s;
     sc_bytes bytes;
@@ -1136,9 +1090,9 @@ static int default_value(sc_db *db, const sc_table_desc *t,
     v->type = c->type;
     if (d->kind == SC_DEFAULT_NOW) {
         if (c->type != SC_TYPE_TIMESTAMP && c->type != SC_TYPE_DATE)
-            return set_error(db, SC_MISUSE, t->name, c->name,
-                             "default now on %s.%s, which is not a date "
-                             "or timestamp", t->name, c->name);
+            return sc__set_error(db, SC_MISUSE, t->name, c->name,
+                                 "default now on %s.%s, which is not a date "
+                                 "or timestamp", t->name, c->name);
         v->kind = SC_VAL_INT;
         v->i = c->type == SC_TYPE_DATE ? days_of_us(now) : now;
         return SC_OK;
@@ -1248,7 +1202,7 @@ static bool takes_default(const sc_column_desc *c, const void *row)
 
 /* Copies n bytes into a, NUL-terminated; never NULL unless out of
  * memory. */
-static void *arena_copy(sc_arena *a, const void *p, size_t n)
+void *sc__arena_copy(sc_arena *a, const void *p, size_t n)
 {
     char *s = n < SIZE_MAX ? sc_arena_alloc(a, n + 1) : NULL;
 
@@ -1272,9 +1226,9 @@ static int read_int(sc_db *db, const sc_table_desc *t,
         hi = INT32_MAX;
     }
     if (i < lo || i > hi)
-        return set_error(db, SC_RANGE, t->name, c->name,
-                         "value %" PRId64 " of %s.%s does not fit its type",
-                         i, t->name, c->name);
+        return sc__set_error(db, SC_RANGE, t->name, c->name,
+                             "value %" PRId64 " of %s.%s does not fit its type",
+                             i, t->name, c->name);
     set_int_field(c, row, i);
     return SC_OK;
 }
@@ -1293,31 +1247,32 @@ static int read_enum(sc_db *db, const sc_table_desc *t,
             return SC_OK;
         }
     }
-    return set_error(db, SC_ERROR, t->name, c->name,
-                     "unknown label '%.*s' in %s.%s",
-                     (int)(v->len > 64 ? 64 : v->len), (const char *)v->p,
-                     t->name, c->name);
+    return sc__set_error(db, SC_ERROR, t->name, c->name,
+                         "unknown label '%.*s' in %s.%s",
+                         (int)(v->len > 64 ? 64 : v->len), (const char *)v->p,
+                         t->name, c->name);
 }
 
-/* Stores text or bytes value v, copied into a. */
+/* Stores text or bytes value v, copied into a, or pointing into the
+ * backend's memory when a is NULL (streaming: see sc__read_row()). */
 static int read_bytes(sc_db *db, const sc_table_desc *t,
                       const sc_column_desc *c, const sc_value *v,
                       sc_arena *a, void *row)
 {
-    void *p;
+    const void *p;
     sc_bytes bytes;
 
     if (c->type == SC_TYPE_UUID) {
         if (v->len != sizeof(sc_uuid))
-            return set_error(db, SC_ERROR, t->name, c->name,
-                             "%s.%s holds %zu bytes, not a 16-byte uuid",
-                             t->name, c->name, v->len);
+            return sc__set_error(db, SC_ERROR, t->name, c->name,
+                                 "%s.%s holds %zu bytes, not a 16-byte uuid",
+                                 t->name, c->name, v->len);
         memcpy(field_w(c, row), v->p, sizeof(sc_uuid));
         return SC_OK;
     }
-    p = arena_copy(a, v->p, v->len);
+    p = a != NULL ? sc__arena_copy(a, v->p, v->len) : v->p;
     if (p == NULL)
-        return nomem(db);
+        return sc__nomem(db);
     if (c->type == SC_TYPE_BYTES) {
         bytes.data = p;
         bytes.len = v->len;
@@ -1337,7 +1292,7 @@ static int read_column(sc_db *db, const sc_table_desc *t, unsigned i,
     sc_value v;
 
     if (db->be->column(stmt, (int)i, kind_of(c->type), &v) != SC_OK)
-        return nomem(db);
+        return sc__nomem(db);
     if (v.kind == SC_VAL_NULL)
         return SC_OK; /* the field and its has_ flag are zero already */
     set_has(c, row, true);
@@ -1369,9 +1324,9 @@ static int bind_value(sc_db *db, const sc_table_desc *t,
     if (rc == SC_OK)
         return SC_OK;
     if (rc == SC_NOMEM)
-        return nomem(db);
-    return set_error(db, rc, t->name, c->name, "cannot store %s.%s: %s",
-                     t->name, c->name, why ? why : sc_errstr(rc));
+        return sc__nomem(db);
+    return sc__set_error(db, rc, t->name, c->name, "cannot store %s.%s: %s",
+                         t->name, c->name, why ? why : sc_errstr(rc));
 }
 
 /* Binds the primary key of key from parameter *k + 1 on. */
@@ -1384,7 +1339,7 @@ static int bind_pk(sc_db *db, const sc_table_desc *t, const void *key,
 
     for (i = 0; i < t->npk; i++, (*k)++) {
         c = &t->cols[t->pk[i]];
-        rc = field_value(db, t, c, key, &db->vals[*k]);
+        rc = sc__field_value(db, t, c, key, &db->vals[*k]);
         if (rc == SC_OK)
             rc = bind_value(db, t, c, stmt, *k);
         if (rc != SC_OK)
@@ -1415,8 +1370,8 @@ static int level_open(sc_db *db, bool write)
     int rc;
 
     if (db->depth == 0 && db->be->in_transaction(db->conn))
-        return set_error(db, SC_MISUSE, NULL, NULL,
-                         "a transaction was opened outside sc_begin()");
+        return sc__set_error(db, SC_MISUSE, NULL, NULL,
+                             "a transaction was opened outside sc_begin()");
     if (db->depth == 0)
         rc = exec_traced(db, write ? db->be->begin_write_sql
                                    : db->be->begin_sql);
@@ -1443,12 +1398,12 @@ static int level_commit(sc_db *db)
     int rc;
 
     if (db->depth == 0)
-        return set_error(db, SC_MISUSE, NULL, NULL,
-                         "commit without an open transaction");
+        return sc__set_error(db, SC_MISUSE, NULL, NULL,
+                             "commit without an open transaction");
     if (levels_lost(db))
-        return set_error(db, SC_ERROR, NULL, NULL,
-                         "the database already rolled the transaction "
-                         "back after an error");
+        return sc__set_error(db, SC_ERROR, NULL, NULL,
+                             "the database already rolled the transaction "
+                             "back after an error");
     if (db->depth == 1)
         rc = exec_traced(db, "COMMIT");
     else
@@ -1465,8 +1420,8 @@ static int level_rollback(sc_db *db)
     int rc;
 
     if (db->depth == 0)
-        return set_error(db, SC_MISUSE, NULL, NULL,
-                         "rollback without an open transaction");
+        return sc__set_error(db, SC_MISUSE, NULL, NULL,
+                             "rollback without an open transaction");
     if (levels_lost(db))
         return SC_OK;
     if (db->depth == 1)
@@ -1488,7 +1443,7 @@ static int level_rollback(sc_db *db)
  */
 static int level_close(sc_db *db, int level, int rc)
 {
-    error_state saved;
+    sc__error_state saved;
 
     if (rc == SC_OK)
         rc = level_commit(db);
@@ -1502,21 +1457,21 @@ static int level_close(sc_db *db, int level, int rc)
 
 int sc_begin(sc_db *db)
 {
-    int rc = usable(db);
+    int rc = sc__usable(db);
 
     return rc != SC_OK ? rc : level_open(db, false);
 }
 
 int sc_commit(sc_db *db)
 {
-    int rc = usable(db);
+    int rc = sc__usable(db);
 
     return rc != SC_OK ? rc : level_commit(db);
 }
 
 int sc_rollback(sc_db *db)
 {
-    int rc = usable(db);
+    int rc = sc__usable(db);
 
     return rc != SC_OK ? rc : level_rollback(db);
 }
@@ -1544,10 +1499,10 @@ int sc_open(const char *url, sc_db **out)
     memset(db, 0, sizeof *db);
     clear_error(db);
     if (url == NULL)
-        return set_error(db, SC_MISUSE, NULL, NULL, "no URL given");
+        return sc__set_error(db, SC_MISUSE, NULL, NULL, "no URL given");
     rc = sc__backend_find(url, &db->be, e.message, sizeof e.message);
     if (rc != SC_OK)
-        return set_error(db, rc, NULL, NULL, "%s", e.message);
+        return sc__set_error(db, rc, NULL, NULL, "%s", e.message);
     rc = db->be->open(url, &db->conn, &e);
     if (rc == SC_NOMEM) {
         sc__free(db);
@@ -1555,7 +1510,7 @@ int sc_open(const char *url, sc_db **out)
         return SC_NOMEM;
     }
     if (rc != SC_OK)
-        return set_error(db, e.extended, NULL, NULL, "%s", e.message);
+        return sc__set_error(db, e.extended, NULL, NULL, "%s", e.message);
     return SC_OK;
 }
 
@@ -1567,10 +1522,11 @@ void sc_close(sc_db *db)
         if (db->depth > 0 && db->be->in_transaction(db->conn))
             exec_traced(db, "ROLLBACK");
         cache_clear(db);
+        sc__text_cache_free(db);
         db->be->close(db->conn);
     }
     sc__free(db->vals);
-    buf_free(&db->trace_buf);
+    sc__buf_free(&db->trace_buf);
     sc__free(db);
 }
 
@@ -1583,20 +1539,20 @@ void sc_close(sc_db *db)
 static int row_args(sc_db *db, const sc_table_desc *t, const void *row,
                     bool needs_pk)
 {
-    int rc = usable(db);
+    int rc = sc__usable(db);
 
     if (rc != SC_OK)
         return rc;
     if (t == NULL || row == NULL)
-        return set_error(db, SC_MISUSE, NULL, NULL,
-                         "NULL table descriptor or row");
+        return sc__set_error(db, SC_MISUSE, NULL, NULL,
+                             "NULL table descriptor or row");
     if (t->ncols == 0)
-        return set_error(db, SC_MISUSE, t->name, NULL,
-                         "table %s has no columns", t->name);
+        return sc__set_error(db, SC_MISUSE, t->name, NULL,
+                             "table %s has no columns", t->name);
     if (needs_pk && t->npk == 0)
-        return set_error(db, SC_MISUSE, t->name, NULL,
-                         "table %s has no primary key", t->name);
-    return need_vals(db, (size_t)t->ncols + t->npk);
+        return sc__set_error(db, SC_MISUSE, t->name, NULL,
+                             "table %s has no primary key", t->name);
+    return sc__need_vals(db, (size_t)t->ncols + t->npk);
 }
 
 /* Binds the insert's values: the struct's, or defaults. */
@@ -1614,7 +1570,7 @@ static int bind_insert(sc_db *db, const sc_table_desc *t, void *stmt,
         if (takes_default(c, row))
             rc = default_value(db, t, c, now, &db->vals[*k]);
         else
-            rc = field_value(db, t, c, row, &db->vals[*k]);
+            rc = sc__field_value(db, t, c, row, &db->vals[*k]);
         if (rc == SC_OK)
             rc = bind_value(db, t, c, stmt, *k);
         if (rc != SC_OK)
@@ -1651,11 +1607,11 @@ static int step_insert(sc_db *db, const sc_table_desc *t, stmt_entry *e,
                        size_t n, int64_t *id)
 {
     sc_value v;
-    int rc = step_traced(db, e->stmt, e->sql, n);
+    int rc = sc__step_traced(db, e->stmt, e->sql, n);
 
     if (rc == SC__ROW) { /* RETURNING the key */
         if (db->be->column(e->stmt, 0, SC_VAL_INT, &v) != SC_OK)
-            return nomem(db);
+            return sc__nomem(db);
         *id = v.i;
         rc = db->be->step(e->stmt);
     } else if (rc == SC__DONE && t->autoinc >= 0) {
@@ -1675,8 +1631,8 @@ static int insert_one(sc_db *db, const sc_table_desc *t, stmt_entry *e,
         goto cleanup;
     rc = step_insert(db, t, e, n, &id);
     if (rc != SC__DONE) {
-        rc = rc == SC_NOMEM ? nomem(db)
-                            : fail_stmt(db, e->stmt, t, OP_INSERT, row);
+        rc = rc == SC_NOMEM ? sc__nomem(db)
+                            : sc__fail_stmt(db, e->stmt, t, OP_INSERT, row);
         goto cleanup;
     }
     fill_row(db, t, row, id);
@@ -1722,8 +1678,8 @@ int sc_row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
 }
 
 /* Reads the current row of stmt into out. */
-static int read_row(sc_db *db, const sc_table_desc *t, void *stmt,
-                    sc_arena *a, void *out)
+int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
+                 sc_arena *a, void *out)
 {
     unsigned i;
     int rc = SC_OK;
@@ -1741,22 +1697,22 @@ int sc_row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
     int rc = row_args(db, t, key, true);
 
     if (rc == SC_OK && (a == NULL || out == NULL))
-        rc = set_error(db, SC_MISUSE, t->name, NULL, "NULL arena or out");
+        rc = sc__set_error(db, SC_MISUSE, t->name, NULL, "NULL arena or out");
     if (rc == SC_OK)
         rc = prepare_cached(db, t, OP_GET, &e);
     if (rc == SC_OK)
         rc = bind_pk(db, t, key, e->stmt, &n);
     if (rc != SC_OK)
         goto cleanup;
-    rc = step_traced(db, e->stmt, e->sql, n);
+    rc = sc__step_traced(db, e->stmt, e->sql, n);
     memset(out, 0, t->row_size); /* key may be out: bound values are read */
     if (rc == SC__ROW)
-        rc = read_row(db, t, e->stmt, a, out);
+        rc = sc__read_row(db, t, e->stmt, a, out);
     else if (rc == SC__DONE)
-        rc = set_error(db, SC_NOTFOUND, t->name, NULL,
-                       "no row of %s has that primary key", t->name);
+        rc = sc__set_error(db, SC_NOTFOUND, t->name, NULL,
+                           "no row of %s has that primary key", t->name);
     else
-        rc = fail_stmt(db, e->stmt, t, OP_GET, NULL);
+        rc = sc__fail_stmt(db, e->stmt, t, OP_GET, NULL);
     if (rc != SC_OK)
         memset(out, 0, t->row_size);
 cleanup:
@@ -1770,13 +1726,13 @@ cleanup:
 static int step_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
                        size_t n, int op, const void *row)
 {
-    int rc = step_traced(db, e->stmt, e->sql, n);
+    int rc = sc__step_traced(db, e->stmt, e->sql, n);
 
     if (rc != SC__DONE)
-        return fail_stmt(db, e->stmt, t, op, row);
+        return sc__fail_stmt(db, e->stmt, t, op, row);
     if (db->be->changes(db->conn) == 0)
-        return set_error(db, SC_NOTFOUND, t->name, NULL,
-                         "no row of %s has that primary key", t->name);
+        return sc__set_error(db, SC_NOTFOUND, t->name, NULL,
+                             "no row of %s has that primary key", t->name);
     return SC_OK;
 }
 
@@ -1794,7 +1750,7 @@ int sc_row_update(sc_db *db, const sc_table_desc *t, const void *row)
         c = &t->cols[i];
         if (c->flags & SC_COL_PK)
             continue;
-        rc = field_value(db, t, c, row, &db->vals[n]);
+        rc = sc__field_value(db, t, c, row, &db->vals[n]);
         if (rc == SC_OK)
             rc = bind_value(db, t, c, e->stmt, n++);
     }
@@ -1841,23 +1797,23 @@ static int exec_all(sc_db *db, const char *const *ddl)
 int sc_schema_create_all(sc_db *db, const sc_schema_desc *s)
 {
     const char *const *ddl;
-    int level, rc = usable(db);
+    int level, rc = sc__usable(db);
 
     if (rc != SC_OK)
         return rc;
     if (s == NULL)
-        return set_error(db, SC_MISUSE, NULL, NULL, "NULL schema");
+        return sc__set_error(db, SC_MISUSE, NULL, NULL, "NULL schema");
     if (s->abi_version != SC_ABI_VERSION)
-        return set_error(db, SC_MISUSE, NULL, NULL,
-                         "schema %s was generated for descriptor ABI %d, "
-                         "this runtime has ABI %d: regenerate it",
-                         s->name, s->abi_version, SC_ABI_VERSION);
+        return sc__set_error(db, SC_MISUSE, NULL, NULL,
+                             "schema %s was generated for descriptor ABI %d, "
+                             "this runtime has ABI %d: regenerate it",
+                             s->name, s->abi_version, SC_ABI_VERSION);
     ddl = db->be->dialect == SC_DIALECT_SQLITE ? s->ddl_sqlite
                                                : s->ddl_postgresql;
     if (ddl == NULL)
-        return set_error(db, SC_MISUSE, NULL, NULL,
-                         "schema %s has no DDL for %s", s->name,
-                         db->be->name);
+        return sc__set_error(db, SC_MISUSE, NULL, NULL,
+                             "schema %s has no DDL for %s", s->name,
+                             db->be->name);
     rc = level_open(db, true);
     if (rc != SC_OK)
         return rc;

@@ -1,7 +1,10 @@
 /*
  * internal.h - what the files of libschemac share and nobody else sees:
  * the allocation wrappers every runtime allocation goes through, so that
- * one place can count or fail them, and a printf format check.
+ * one place can count or fail them, a printf format check, and the parts
+ * of the core (core.c) that the query engine (query.c) builds on: the
+ * connection, a growable string, error wording, value conversion and
+ * traced execution.
  *
  * Nothing here is exported: the library is built with hidden visibility
  * and these names carry no SC_API.
@@ -9,7 +12,11 @@
 #ifndef SC_INTERNAL_H
 #define SC_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "backend.h"
+#include "schemac.h"
 
 #if defined(__GNUC__)
 #define SC__PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -23,5 +30,103 @@
 void *sc__malloc(size_t n);
 void *sc__realloc(void *p, size_t n);
 void sc__free(void *p);
+
+/* ---------------------------------------------------------------------
+ * A growable string.  A failed allocation sets failed and makes every
+ * later append a no-op, so builders check once at the end.  A zeroed
+ * sc__buf is empty; s stays NULL until something is appended.
+ * ------------------------------------------------------------------- */
+
+typedef struct sc__buf {
+    char *s;
+    size_t len;
+    size_t cap;
+    bool failed;
+} sc__buf;
+
+void sc__buf_putn(sc__buf *b, const char *s, size_t n);
+void sc__buf_puts(sc__buf *b, const char *s);
+void sc__buf_printf(sc__buf *b, const char *fmt, ...) SC__PRINTF(2, 3);
+/* Appends name as a double-quoted SQL identifier. */
+void sc__buf_ident(sc__buf *b, const char *name);
+void sc__buf_free(sc__buf *b);
+
+/* ---------------------------------------------------------------------
+ * The connection.
+ * ------------------------------------------------------------------- */
+
+/* The operations whose statements core.c caches per table; sc__fail_stmt()
+ * takes one to word foreign key failures (OP_DELETE: still referenced). */
+enum { OP_NONE = -1, OP_INSERT, OP_GET, OP_UPDATE, OP_DELETE };
+
+typedef struct sc__error_state {
+    int code;
+    int extended;
+    char msg[512];
+    char table[128];
+    char column[128];
+} sc__error_state;
+
+struct stmt_entry;
+struct sc__text_cache;
+
+struct sc_db {
+    const sc_backend *be;
+    void *conn;          /* NULL when sc_open() failed */
+    int depth;           /* transaction nesting, see sc_txn_depth() */
+    sc_trace_fn trace_fn;
+    void *trace_ctx;
+    sc_stats stats;
+    struct stmt_entry *cache; /* open addressing, a power of two of slots */
+    size_t cache_size;
+    size_t cache_used;
+    struct sc__text_cache *texts; /* query statements by text (query.c) */
+    sc_value *vals;      /* the values bound to the running statement */
+    size_t nvals;
+    const sc_schema_desc *schema; /* the last one created, for messages */
+    sc__buf trace_buf;
+    sc__error_state err;
+};
+
+/* Records an error on db and returns its primary code. */
+int sc__set_error(sc_db *db, int extended, const char *table,
+                  const char *column, const char *fmt, ...)
+    SC__PRINTF(5, 6);
+int sc__nomem(sc_db *db);
+/* Clears db's error; SC_MISUSE when db is NULL or not open. */
+int sc__usable(sc_db *db);
+/* Makes room for n values in db->vals. */
+int sc__need_vals(sc_db *db, size_t n);
+
+/* Appends the placeholder of the next parameter, *n counting them. */
+void sc__put_placeholder(const sc_db *db, sc__buf *b, int *n);
+
+/* The value of column c of t in row, as bound to a statement: text and
+ * blobs point into row's memory.  SC_RANGE for an unknown enum value. */
+int sc__field_value(sc_db *db, const sc_table_desc *t,
+                    const sc_column_desc *c, const void *row,
+                    sc_value *v);
+
+/* Steps stmt for the first time, counted and traced with the n values in
+ * db->vals.  Returns what the backend's step() returns. */
+int sc__step_traced(sc_db *db, void *stmt, const char *sql, size_t n);
+
+/* Copies n bytes into a, NUL-terminated; NULL only when out of memory. */
+void *sc__arena_copy(sc_arena *a, const void *p, size_t n);
+
+/* Reads the current row of stmt (t's columns from result column 0 on)
+ * into out, which must be zeroed.  Text and bytes are copied into a, or,
+ * when a is NULL, point into the statement's memory (valid until the next
+ * step or reset). */
+int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
+                 sc_arena *a, void *out);
+
+/* Words the backend's last failure of a statement about t doing op with
+ * row (may be NULL), after resetting stmt (may be NULL). */
+int sc__fail_stmt(sc_db *db, void *stmt, const sc_table_desc *t, int op,
+                  const void *row);
+
+/* Finalizes the statements query.c cached on db (defined there). */
+void sc__text_cache_free(sc_db *db);
 
 #endif /* SC_INTERNAL_H */

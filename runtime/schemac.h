@@ -99,7 +99,8 @@ typedef enum sc_order { SC_ASC = 0, SC_DESC = 1 } sc_order;
  * Opens a connection.  url is one of
  *   sqlite:PATH            a database file, created if missing; WAL mode
  *   sqlite::memory:        a private in-memory database
- * Foreign keys are enforced and a busy timeout of 5 s is set.
+ * Foreign keys are enforced, a busy timeout of 5 s is set, and LIKE is
+ * case-sensitive, as on PostgreSQL.
  *
  * On success *out is a new handle.  On failure *out is still a handle that
  * carries the message for sc_errmsg() and must be passed to sc_close(),
@@ -362,6 +363,186 @@ SC_API int sc_row_update(sc_db *db, const sc_table_desc *t, const void *row);
 /* Deletes the row whose primary key equals the key columns of key.
  * Returns SC_OK, SC_NOTFOUND, SC_CONSTRAINT (still referenced), ... */
 SC_API int sc_row_delete(sc_db *db, const sc_table_desc *t, const void *key);
+
+
+/* ---------------------------------------------------------------------
+ * Queries.  Generated code wraps these in typed functions per table and
+ * column (pycon_users_where_user_name_like(q, "최%"), ...); the wrappers
+ * pass a pointer to a value of the column's C type, exactly as it would sit
+ * in the row struct.
+ *
+ * A query is built, run by one or more terminals, and freed.  Building
+ * never fails visibly: an error while building (out of memory, misuse) is
+ * kept in the query and returned by the next terminal.  Values are copied
+ * into the query when a filter is added, so the caller's strings and
+ * arrays may go away at once.  Every value is a bound parameter.
+ *
+ * The SQL text of a query depends only on its shape (tables, joins,
+ * operators, the count of IN values, order, limit/offset present; and for
+ * starts_with whether the prefix is empty), and the connection caches one
+ * prepared statement per text, the 256 most recently used: running the
+ * same query again with new values prepares nothing.
+ *
+ * Value filters on decimal (numeric(p,s) with p > 18) and json columns,
+ * and orderings (lt, le, gt, ge) on enums, are refused with SC_MISUSE:
+ * the two databases would compare them differently.  A NULL value (a NULL
+ * text pointer, bytes with data == NULL) in a filter is SC_MISUSE too: use
+ * SC_OP_IS_NULL.  With order_by, NULLs sort first ascending and last
+ * descending on both databases.
+ * ------------------------------------------------------------------- */
+
+/*
+ * A query, or one table of it.  sc_query_new() returns the root, which the
+ * terminals take; sc_query_join() returns a handle for the joined table,
+ * which filters and order_by take to refer to that table's columns.  All
+ * handles belong to the root and die with sc_query_free(root).
+ */
+typedef struct sc_query sc_query;
+
+typedef enum sc_op {
+    SC_OP_EQ = 1,     /* = */
+    SC_OP_NE,         /* <> (NULL-safe: a NULL column is not "ne") */
+    SC_OP_LT,
+    SC_OP_LE,
+    SC_OP_GT,
+    SC_OP_GE,
+    SC_OP_LIKE,       /* LIKE pattern ESCAPE '\', case-sensitive on both
+                         databases */
+    SC_OP_ILIKE,      /* case-insensitive LIKE (ASCII on SQLite) */
+    SC_OP_STARTS_WITH,/* col >= prefix AND col < next(prefix): uses an
+                         index where LIKE 'abc%' would scan; an empty
+                         prefix matches every non-NULL value */
+    SC_OP_IN,         /* IN (v1, ..., vn); n == 0 matches nothing */
+    SC_OP_NOT_IN,     /* NOT IN (...); n == 0 matches everything */
+    SC_OP_IS_NULL,
+    SC_OP_IS_NOT_NULL
+} sc_op;
+
+/* Starts a query over the rows of t.  NULL only when out of memory. */
+SC_API sc_query *sc_query_new(sc_db *db, const sc_table_desc *t);
+/* Frees the query and every handle of it.  Any handle may be given; NULL is
+ * a no-op. */
+SC_API void sc_query_free(sc_query *q);
+
+/*
+ * Adds "column op value" on the table of handle q (col indexes its
+ * descriptor's columns).  value points at one value of the column's C type
+ * (const char ** for text, sc_bytes *, int64_t *, ...); for IS NULL and IS
+ * NOT NULL it is ignored.  Filters combine with AND unless inside an OR
+ * group.
+ */
+SC_API void sc_query_where(sc_query *q, unsigned col, sc_op op,
+                           const void *value);
+/* IN / NOT IN over n values laid out as an array of the column's C type. */
+SC_API void sc_query_where_in(sc_query *q, unsigned col, sc_op op,
+                              const void *values, size_t n);
+
+/* Groups: filters added between begin and sc_query_end() combine with OR
+ * (sc_query_begin_or), AND (sc_query_begin_and), or form NOT (AND ...)
+ * (sc_query_begin_not).  Groups nest.  An empty group is the unit of its
+ * operator: OR () matches nothing, AND () everything, NOT () nothing.  An
+ * sc_query_end() without an open group is kept as SC_MISUSE; a terminal
+ * run while groups are open returns SC_MISUSE. */
+SC_API void sc_query_begin_or(sc_query *q);
+SC_API void sc_query_begin_and(sc_query *q);
+SC_API void sc_query_begin_not(sc_query *q);
+SC_API void sc_query_end(sc_query *q);
+
+/* Shaping.  order_by may be given several times, applied in order. */
+SC_API void sc_query_order_by(sc_query *q, unsigned col, sc_order dir);
+SC_API void sc_query_limit(sc_query *q, int64_t n);
+SC_API void sc_query_offset(sc_query *q, int64_t n);
+SC_API void sc_query_distinct(sc_query *q);
+
+/*
+ * Joins along foreign key fk.  With reverse false, fk belongs to q's table
+ * and the join reaches its target, other (an enrollment to its user); with
+ * reverse true, fk belongs to other and points at q's table (a user to its
+ * enrollments).  Returns the handle of the joined table, or NULL (the
+ * error is kept in the query).  Joins are inner joins.
+ */
+SC_API sc_query *sc_query_join(sc_query *q, const sc_table_desc *other,
+                               const sc_fkey_desc *fk, bool reverse);
+
+/*
+ * Terminals; they take the root handle (SC_MISUSE otherwise) and may run
+ * a query any number of times.  Rows are structs of the root's table.  A
+ * join yields a root row once per matching joined row: use distinct for
+ * each row once.
+ *
+ * all:    every row into an array allocated in a: *rows, *n (NULL, 0 when
+ *         none).  SC_OK.
+ * first:  the first row into out: SC_OK or SC_NOTFOUND (LIMIT 1, within
+ *         the query's own limit and offset).
+ * one:    exactly one row: SC_OK, SC_NOTFOUND, or SC_MULTIPLE ("more than
+ *         one row of TABLE matched").  first and one change out only on
+ *         SC_OK.
+ * count:  the number of rows (after distinct, limit and offset).
+ * exists: whether any row matches.
+ * each:   calls fn for every row, one at a time, in constant memory: the
+ *         row (and its strings) is valid only during the call; fn returns
+ *         0 to go on, anything else to stop (each then returns SC_OK).
+ *         fn may run other queries, this one included.
+ */
+SC_API int sc_query_all(sc_query *q, sc_arena *a, void **rows, size_t *n);
+SC_API int sc_query_first(sc_query *q, sc_arena *a, void *out);
+SC_API int sc_query_one(sc_query *q, sc_arena *a, void *out);
+SC_API int sc_query_count(sc_query *q, int64_t *n);
+SC_API int sc_query_exists(sc_query *q, bool *yes);
+
+typedef int (*sc_row_fn)(void *ctx, const void *row);
+SC_API int sc_query_each(sc_query *q, sc_row_fn fn, void *ctx);
+
+/*
+ * Bulk changes over the matching rows of the root's table.  set adds
+ * "col = value" to the query's updates, replacing an earlier set of the
+ * same column (value NULL: set NULL; SC_MISUSE for a not null column);
+ * the sets stay for later runs.  update_all (SC_MISUSE without a set) and
+ * delete_all run and store the number of rows changed in *changed (may be
+ * NULL).  Joins, limit and offset (with order) are honored through a
+ * subquery on the primary key.  Constraint failures are worded as those
+ * of sc_row_update() and sc_row_delete().
+ */
+SC_API void sc_query_set(sc_query *q, unsigned col, const void *value);
+SC_API int sc_query_update_all(sc_query *q, int64_t *changed);
+SC_API int sc_query_delete_all(sc_query *q, int64_t *changed);
+
+/* The SQL text the query runs for all (placeholders, no values), for
+ * tests and debugging; owned by the query, valid until it changes. */
+SC_API const char *sc_query_sql(sc_query *q);
+
+/*
+ * Navigation without N+1 queries: the rows of table child whose foreign
+ * key fk points at one of the n parents (structs of table parent, spaced
+ * parent->row_size apart), loaded with one query (IN over the parents'
+ * keys, in batches for very long lists).  lists receives n entries: for
+ * parent i, the array of its children (allocated in a) and their count,
+ * in the children's primary-key order.  Parents with equal keys share one
+ * array; a parent whose key has a NULL gets none (rows NULL, n 0).  On
+ * failure every entry of lists is empty.
+ */
+typedef struct sc_row_list {
+    void *rows;
+    size_t n;
+} sc_row_list;
+
+SC_API int sc_load_children(sc_db *db, sc_arena *a,
+                            const sc_table_desc *parent, const void *parents,
+                            size_t n, const sc_table_desc *child,
+                            const sc_fkey_desc *fk, sc_row_list *lists);
+
+/* The parent row (table parent) that child row (table child) references
+ * through fk: SC_OK, or SC_NOTFOUND when the key is NULL or dangling. */
+SC_API int sc_load_parent(sc_db *db, sc_arena *a, const sc_table_desc *child,
+                          const void *row, const sc_fkey_desc *fk,
+                          const sc_table_desc *parent, void *out);
+
+/*
+ * Escapes text for use inside a LIKE pattern: '%', '_' and '\' get a
+ * backslash, so like(q, "50%_off") matches those characters literally.
+ * The result is allocated in a; NULL when out of memory.
+ */
+SC_API char *sc_like_escape(sc_arena *a, const char *text);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,8 @@
  * SC_* codes, and reads the table, column or constraint name out of
  * SQLite's constraint messages so that the core can word its own.
  *
+ * LIKE is made case-sensitive, as it is on PostgreSQL.
+ *
  * A connection is the sqlite3 handle itself and a statement the
  * sqlite3_stmt, both passed to the core as void pointers.
  */
@@ -177,6 +179,10 @@ static int sqlite_open(const char *url, void **conn, sc_backend_error *err)
     }
     if (rc == SQLITE_OK)
         rc = run_pragma(db, "PRAGMA foreign_keys = ON");
+    /* LIKE is case-sensitive on PostgreSQL; queries must match the same
+     * rows on both (and a case-sensitive LIKE 'abc%' can use an index) */
+    if (rc == SQLITE_OK)
+        rc = run_pragma(db, "PRAGMA case_sensitive_like = ON");
     if (rc == SQLITE_OK && !memory)
         rc = run_pragma(db, "PRAGMA journal_mode = WAL");
     if (rc != SQLITE_OK) {

@@ -15,7 +15,7 @@ cd "$root"
 "$root/scripts/deps.sh"
 
 if [ -f build/meson-private/coredata.dat ]; then
-    meson setup --reconfigure build -Dexamples=true
+    meson configure build -Dexamples=true
 else
     meson setup build -Dexamples=true
 fi

@@ -29,10 +29,14 @@ configure() {
     fi
 }
 
-# no_skips DIR: under CI=true, fails when the last run skipped a test.
+# The JSON log of the last "meson test" run in each build directory.
+log_normal=build/meson-logs/testlog.json
+log_san=build-san/meson-logs/testlog-sanitize.json
+
+# no_skips LOG: under CI=true, fails when the run of LOG skipped a test.
 no_skips() {
-    local log=$1/meson-logs/testlog.json
-    if [ "${CI:-}" = true ] && grep -q '"result": "SKIP"' "$log"; then
+    local log=$1
+    if [ "${CI:-}" = true ] && grep -qs '"result": "SKIP"' "$log"; then
         echo "test.sh: tests were skipped under CI=true:" >&2
         grep '"result": "SKIP"' "$log" |
             sed 's/.*"name": "\([^"]*\)".*/    \1/' >&2
@@ -40,9 +44,9 @@ no_skips() {
     fi
 }
 
-# count DIR RESULT...: how many tests of the last run ended with a RESULT.
+# count LOG RESULT...: how many tests of the run of LOG ended with a RESULT.
 count() {
-    local log=$1/meson-logs/testlog.json n=0 r
+    local log=$1 n=0 r
     shift
     [ -f "$log" ] || { echo 0; return; }
     for r in "$@"; do
@@ -57,19 +61,19 @@ ninja -C build
 ninja -C build-san
 
 status=0
-rm -f build/meson-logs/testlog.json build-san/meson-logs/testlog.json
+rm -f "$log_normal" "$log_san"
 meson test -C build --print-errorlogs || status=1
-no_skips build || status=1
+no_skips "$log_normal" || status=1
 meson test -C build-san --setup=sanitize --print-errorlogs || status=1
-no_skips build-san || status=1
+no_skips "$log_san" || status=1
 
 passed=0
 failed=0
 skipped=0
-for dir in build build-san; do
-    passed=$((passed + $(count "$dir" OK EXPECTEDFAIL)))
-    failed=$((failed + $(count "$dir" FAIL TIMEOUT ERROR UNEXPECTEDPASS)))
-    skipped=$((skipped + $(count "$dir" SKIP)))
+for log in "$log_normal" "$log_san"; do
+    passed=$((passed + $(count "$log" OK EXPECTEDFAIL)))
+    failed=$((failed + $(count "$log" FAIL TIMEOUT ERROR UNEXPECTEDPASS)))
+    skipped=$((skipped + $(count "$log" SKIP)))
 done
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$status" -ne 0 ]; then

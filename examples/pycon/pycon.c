@@ -126,38 +126,147 @@ static void rolling_back(void)
            u.user_id, sc_errstr(SC_NOTFOUND));
 }
 
+static void print_users(const pycon_user_list *l)
+{
+    size_t i;
+
+    for (i = 0; i < l->len; i++)
+        print_user(&l->items[i]);
+}
+
+/* Runs q with all(), prints the rows, checks how many came, frees q. */
+static void show_all(pycon_users_query *q, size_t want, const char *what)
+{
+    pycon_user_list l;
+
+    expect(pycon_users_all(q, arena, &l), SC_OK, what);
+    print_users(&l);
+    if (l.len != want) {
+        fprintf(stderr, "pycon: %s: %zu rows, expected %zu\n", what, l.len,
+                want);
+        exit(EXIT_FAILURE);
+    }
+    pycon_users_query_free(q);
+}
+
+static pycon_users_query *users(void)
+{
+    pycon_users_query *q = pycon_users_select(db);
+
+    if (!q) {
+        fprintf(stderr, "pycon: out of memory\n");
+        exit(EXIT_FAILURE);
+    }
+    return q;
+}
+
 static void querying(void)
 {
+    static const char *const names[] = {"최영선"};
     pycon_user dup = new_user("배준현", "another@pycon.kr");
-    int64_t id;
+    pycon_users_query *q;
+    pycon_user u;
+    int64_t n;
 
-    section("Querying: every user by key");
-    for (id = 1; id <= 5; id++)
-        show_user(id);
+    section("Querying: for user in session.query(User)");
+    show_all(users(), 5, "all users");
+
+    section("order_by(User.user_email)");
+    q = users();
+    pycon_users_order_by_user_email(q, SC_ASC);
+    show_all(q, 5, "order by email");
+
+    section("order_by(desc(User.user_email))");
+    q = users();
+    pycon_users_order_by_user_email(q, SC_DESC);
+    show_all(q, 5, "order by email desc");
+
+    section("filter_by(user_name='Yeongseon Choe').first(), renamed back");
+    q = users();
+    pycon_users_where_user_name_eq(q, "Yeongseon Choe");
+    expect(pycon_users_first(q, arena, &u), SC_OK, "first");
+    pycon_users_query_free(q);
+    u.user_name = "최영선";
+    expect(pycon_users_update(db, &u), SC_OK, "update");
+
+    section("filter(User.user_name == '최영선')");
+    q = users();
+    pycon_users_where_user_name_eq(q, "최영선");
+    show_all(q, 1, "==");
+
+    section("filter(User.user_name != '최영선')");
+    q = users();
+    pycon_users_where_user_name_ne(q, "최영선");
+    show_all(q, 4, "!=");
+
+    section("filter(User.user_name.like('최%'))");
+    q = users();
+    pycon_users_where_user_name_like(q, "최%");
+    show_all(q, 1, "like");
+
+    section("filter(User.user_name.in_(['최영선']))");
+    q = users();
+    pycon_users_where_user_name_in(q, names, 1);
+    show_all(q, 1, "in");
+
+    section("filter(~User.user_name.in_(['최영선']))");
+    q = users();
+    pycon_users_where_user_name_not_in(q, names, 1);
+    show_all(q, 4, "not in");
+
+    section("filter(User.karma == None): karma is the nullable column here");
+    q = users();
+    pycon_users_where_karma_is_null(q);
+    show_all(q, 5, "is null");
+
+    section("filter(User.karma != None)");
+    q = users();
+    pycon_users_where_karma_is_not_null(q);
+    show_all(q, 0, "is not null");
+
+    section("filter(User.user_name.like('%영%')).one()");
+    q = users();
+    pycon_users_where_user_name_like(q, "%영%");
+    expect(pycon_users_one(q, arena, &u), SC_OK, "one");
+    print_user(&u);
+    pycon_users_query_free(q);
+
+    section("filter(User.user_name.like('%준%')).one()");
+    q = users();
+    pycon_users_where_user_name_like(q, "%준%");
+    expect(pycon_users_one(q, arena, &u), SC_MULTIPLE, "one of several");
+    printf("MultipleResultsFound: %s\n", sc_errmsg(db));
+    pycon_users_query_free(q);
+
+    section("filter(User.user_name.like('%성%')).count()");
+    q = users();
+    pycon_users_where_user_name_like(q, "%성%");
+    show_all(q, 2, "like");
+    q = users();
+    pycon_users_where_user_name_like(q, "%성%");
+    expect(pycon_users_count(q, &n), SC_OK, "count");
+    printf("%" PRId64 "\n", n);
+    pycon_users_query_free(q);
+    if (n != 2)
+        expect(SC_ERROR, SC_OK, "count of '%성%'");
 
     section("A unique constraint: a second user named 배준현");
     expect(pycon_users_insert(db, &dup), SC_CONSTRAINT, "duplicate insert");
     printf("refused: %s (table %s, column %s)\n", sc_errmsg(db),
            sc_errtable(db), sc_errcolumn(db));
-
-    section("filter_by(user_name='Yeongseon Choe'): rename back to 최영선");
-    {
-        pycon_user u;
-
-        expect(pycon_users_get(db, arena, 1, &u), SC_OK, "get");
-        u.user_name = "최영선";
-        expect(pycon_users_update(db, &u), SC_OK, "update");
-    }
 }
 
 static void deleting(void)
 {
+    pycon_users_query *q = users();
     pycon_user u;
 
-    section("Deleting objects: session.delete(user)");
-    expect(pycon_users_delete(db, 1), SC_OK, "delete");
-    expect(pycon_users_get(db, arena, 1, &u), SC_NOTFOUND, "get deleted");
-    printf("user 1 is gone\n");
+    section("Deleting: filter(User.user_name == '최영선').first(); delete");
+    pycon_users_where_user_name_eq(q, "최영선");
+    expect(pycon_users_first(q, arena, &u), SC_OK, "first");
+    pycon_users_query_free(q);
+    expect(pycon_users_delete(db, u.user_id), SC_OK, "delete");
+    show_all(users(), 4, "after the delete");
 }
 
 static void programs(void)
@@ -196,7 +305,7 @@ static void enrollments(void)
 {
     pycon_program_enrollment e[3];
     pycon_program_enrollment got;
-    int64_t users[3] = {2, 3, 4};
+    int64_t user_ids[3] = {2, 3, 4};
     int i;
 
     section("Enrollments: ProgramEnrollment(1, 2), (1, 3), (1, 4)");
@@ -205,7 +314,7 @@ static void enrollments(void)
 
         e[i] = init;
         e[i].program_id = 1;
-        e[i].user_id = users[i];
+        e[i].user_id = user_ids[i];
     }
     expect(sc_begin(db), SC_OK, "begin");
     for (i = 0; i < 3; i++)
@@ -217,6 +326,45 @@ static void enrollments(void)
         printf("<ProgramEnrollment('%" PRId64 "', '%" PRId64 "', '%" PRId64
                "')>\n", got.program_enrollment_id, got.program_id,
                got.user_id);
+    }
+
+    section("Joins: query(User).join(ProgramEnrollment)"
+            ".filter(ProgramEnrollment.program_id == 1)");
+    {
+        pycon_users_query *q = users();
+        pycon_program_enrollments_query *j =
+            pycon_users_join_program_enrollments(q);
+        int64_t n;
+
+        pycon_program_enrollments_where_program_id_eq(j, 1);
+        pycon_users_order_by_user_id(q, SC_ASC);
+        show_all(q, 3, "join");
+        q = users();
+        j = pycon_users_join_program_enrollments(q);
+        pycon_program_enrollments_where_program_id_eq(j, 1);
+        expect(pycon_users_count(q, &n), SC_OK, "join count");
+        printf("%" PRId64 "\n", n);
+        pycon_users_query_free(q);
+    }
+
+    section("Navigation: the enrollments of user 3, the user of each");
+    {
+        pycon_user u;
+        pycon_user owner;
+        pycon_program_enrollment_list l;
+        size_t k;
+
+        expect(pycon_users_get(db, arena, 3, &u), SC_OK, "get");
+        expect(pycon_users_get_program_enrollments(db, arena, &u, &l), SC_OK,
+               "enrollments of a user");
+        for (k = 0; k < l.len; k++) {
+            expect(pycon_program_enrollments_get_user(db, arena, &l.items[k],
+                                                      &owner),
+                   SC_OK, "user of an enrollment");
+            printf("enrollment %" PRId64 " in program %" PRId64 " belongs to ",
+                   l.items[k].program_enrollment_id, l.items[k].program_id);
+            print_user(&owner);
+        }
     }
 
     section("A foreign key: enrolling user 99, who does not exist");

@@ -86,6 +86,7 @@ install_schemac() {
                     head -n 1)
     [ -n "$SCHEMAC_PCDIR" ] || fail "no schemac.pc under $_prefix"
     SCHEMAC_PCDIR=$(dirname "$SCHEMAC_PCDIR")
+    # shellcheck disable=SC2034 # for the callers
     SCHEMAC_LIBDIR=$(dirname "$SCHEMAC_PCDIR")
     PKG_CONFIG_PATH=$SCHEMAC_PCDIR${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
     PATH=$_prefix/bin:$PATH

@@ -16,6 +16,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/install/lib.sh
 . "$here/lib.sh"
 
 src=${1:-${SCHEMAC_SOURCE_ROOT:-$here/../..}}
@@ -23,6 +24,7 @@ src=$(cd "$src" && pwd)
 build=${2:-${SCHEMAC_BUILD_ROOT:-}}
 
 need_tool gcc
+tmp=
 make_tmp tmp
 prefix=$tmp/prefix
 install_schemac "$src" "$prefix" "$tmp"
@@ -64,8 +66,9 @@ say "the installed schemac compiles hello.schema"
 gen=$tmp/gen
 mkdir "$gen"
 (cd "$tmp" && schemac generate "$here/hello.schema" -o "$gen")
-[ -s "$gen/hello_db.h" ] && [ -s "$gen/hello_db.c" ] ||
+if [ ! -s "$gen/hello_db.h" ] || [ ! -s "$gen/hello_db.c" ]; then
     fail "schemac generate did not write hello_db.h and hello_db.c"
+fi
 schemac sql "$here/hello.schema" --dialect sqlite >"$tmp/hello.sql"
 grep -qi 'create table' "$tmp/hello.sql" ||
     fail "schemac sql printed no CREATE TABLE"

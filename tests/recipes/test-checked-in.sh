@@ -12,12 +12,14 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/install/lib.sh
 . "$here/../install/lib.sh"
 
 schemac=${1:-${SCHEMAC_BIN:-}}
 [ -n "$schemac" ] || fail "usage: $0 SCHEMAC (or set SCHEMAC_BIN)"
 [ -x "$schemac" ] || fail "$schemac is not an executable"
 
+tmp=
 make_tmp tmp
 cp "$here/make/todo.schema" "$tmp/todo.schema"
 gen=$tmp/gen
@@ -47,8 +49,9 @@ stamp() {
 
 say "generate, then --check on up-to-date files"
 "$schemac" generate "$tmp/todo.schema" -o "$gen"
-[ -s "$gen/todo_db.h" ] && [ -s "$gen/todo_db.c" ] ||
+if [ ! -s "$gen/todo_db.h" ] || [ ! -s "$gen/todo_db.c" ]; then
     fail "generate did not write todo_db.h and todo_db.c"
+fi
 check_status 0 "up-to-date files"
 
 say "generate again: same content, files untouched"
@@ -79,8 +82,10 @@ SCHEMA
 before=$(stamp)
 check_status 1 "stale files"
 [ "$(stamp)" = "$before" ] || fail "--check changed the files"
-cmp -s "$gen/todo_db.h" "$tmp/saved.h" && cmp -s "$gen/todo_db.c" \
-    "$tmp/saved.c" || fail "--check changed the content of the files"
+if ! cmp -s "$gen/todo_db.h" "$tmp/saved.h" ||
+   ! cmp -s "$gen/todo_db.c" "$tmp/saved.c"; then
+    fail "--check changed the content of the files"
+fi
 
 say "generate after a change rewrites, then --check passes"
 "$schemac" generate "$tmp/todo.schema" -o "$gen"
@@ -106,11 +111,10 @@ check_status 1 "a missing directory"
 say "--depfile names the outputs and the schema"
 mkdir "$gen"
 "$schemac" generate "$tmp/todo.schema" -o "$gen" --depfile "$tmp/todo.d"
-grep -q "todo_db.h" "$tmp/todo.d" && grep -q "todo_db.c" "$tmp/todo.d" &&
-    grep -q ": .*todo.schema" "$tmp/todo.d" || {
+if ! grep -q "todo_db\.h .*todo_db\.c: .*todo\.schema" "$tmp/todo.d"; then
     cat "$tmp/todo.d" >&2
-    fail "the depfile does not say outputs: schema"
-}
+    fail "the depfile does not say: outputs: schema"
+fi
 
 say "usage errors exit 2"
 set +e

@@ -11,6 +11,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/install/lib.sh
 . "$here/../install/lib.sh"
 
 src=${1:-${SCHEMAC_SOURCE_ROOT:-$here/../..}}
@@ -18,6 +19,7 @@ src=$(cd "$src" && pwd)
 
 need_tool make
 need_tool cc
+tmp=
 make_tmp tmp
 install_schemac "$src" "$tmp/prefix" "$tmp"
 
@@ -26,6 +28,7 @@ cp -R "$here/make" "$proj"
 # The prefix is not in the loader's path: record it in the program.
 mk() {
     make -C "$proj" --no-print-directory \
+        CFLAGS="-std=c99 -Wall -Wextra -Wpedantic -Werror -O2" \
         LDFLAGS="-Wl,-rpath,$SCHEMAC_LIBDIR" "$@"
 }
 
@@ -68,7 +71,10 @@ sleep 1
 sed 's|^\( *note .*\)$|\1\n    done    bool         not null default false;|' \
     "$here/make/todo.schema" >"$proj/todo.schema"
 grep -q 'done' "$proj/todo.schema" || fail "could not edit the schema copy"
-mk >"$tmp/change.log" 2>&1 || { cat "$tmp/change.log" >&2; fail "make failed"; }
+mk >"$tmp/change.log" 2>&1 || {
+    cat "$tmp/change.log" >&2
+    fail "make failed"
+}
 cat "$tmp/change.log"
 out=$("$proj/todo")
 echo "$out"

@@ -12,11 +12,13 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/install/lib.sh
 . "$here/../install/lib.sh"
 
 src=${1:-${SCHEMAC_SOURCE_ROOT:-$here/../..}}
 src=$(cd "$src" && pwd)
 
+tmp=
 make_tmp tmp
 install_schemac "$src" "$tmp/prefix" "$tmp"
 
@@ -28,7 +30,9 @@ cp -R "$here/meson" "$proj"
 say "configure and build the recipe"
 quietly "$tmp/todo-setup.log" meson setup "$build" "$proj"
 quietly "$tmp/todo-build.log" ninja -C "$build"
-[ -s "$build/todo_db.d" ] || fail "schemac wrote no depfile"
+# Ninja reads the depfile into its own log and deletes it.
+ninja -C "$build" -t deps todo_db.h | grep -q 'todo\.schema' ||
+    fail "ninja recorded no dependencies from schemac's depfile"
 out=$("$build/todo")
 echo "$out"
 case $out in

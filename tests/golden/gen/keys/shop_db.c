@@ -101,6 +101,411 @@ int shop_user_delete(sc_db *db, int32_t id)
     return sc_row_delete(db, &shop_user_table, &key);
 }
 
+shop_user_query *shop_user_select(sc_db *db)
+{
+    return (shop_user_query *)sc_query_new(db, &shop_user_table);
+}
+
+void shop_user_query_free(shop_user_query *q)
+{
+    sc_query_free((sc_query *)q);
+}
+
+void shop_user_or(shop_user_query *q)
+{
+    sc_query_begin_or((sc_query *)q);
+}
+
+void shop_user_and(shop_user_query *q)
+{
+    sc_query_begin_and((sc_query *)q);
+}
+
+void shop_user_not(shop_user_query *q)
+{
+    sc_query_begin_not((sc_query *)q);
+}
+
+void shop_user_end(shop_user_query *q)
+{
+    sc_query_end((sc_query *)q);
+}
+
+void shop_user_limit(shop_user_query *q, int64_t n)
+{
+    sc_query_limit((sc_query *)q, n);
+}
+
+void shop_user_offset(shop_user_query *q, int64_t n)
+{
+    sc_query_offset((sc_query *)q, n);
+}
+
+void shop_user_distinct(shop_user_query *q)
+{
+    sc_query_distinct((sc_query *)q);
+}
+
+int shop_user_all(shop_user_query *q, sc_arena *a, shop_user_list *out)
+{
+    void *rows;
+    size_t n;
+    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+
+    out->items = rc == SC_OK ? rows : NULL;
+    out->len = rc == SC_OK ? n : 0;
+    return rc;
+}
+
+int shop_user_first(shop_user_query *q, sc_arena *a, shop_user *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+
+int shop_user_one(shop_user_query *q, sc_arena *a, shop_user *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+
+int shop_user_count(shop_user_query *q, int64_t *n)
+{
+    return sc_query_count((sc_query *)q, n);
+}
+
+int shop_user_exists(shop_user_query *q, bool *yes)
+{
+    return sc_query_exists((sc_query *)q, yes);
+}
+
+/* Calls the typed callback of shop_user_each() for each untyped row. */
+struct shop_user_each_ctx {
+    shop_user_fn fn;
+    void *ctx;
+};
+
+static int shop_user_each_row(void *ctx, const void *row)
+{
+    struct shop_user_each_ctx *e = ctx;
+
+    return e->fn(e->ctx, row);
+}
+
+int shop_user_each(shop_user_query *q, shop_user_fn fn, void *ctx)
+{
+    struct shop_user_each_ctx e;
+
+    e.fn = fn;
+    e.ctx = ctx;
+    return sc_query_each((sc_query *)q, shop_user_each_row, &e);
+}
+
+int shop_user_update_all(shop_user_query *q, int64_t *changed)
+{
+    return sc_query_update_all((sc_query *)q, changed);
+}
+
+int shop_user_delete_all(shop_user_query *q, int64_t *changed)
+{
+    return sc_query_delete_all((sc_query *)q, changed);
+}
+
+void shop_user_where_id_eq(shop_user_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
+}
+
+void shop_user_where_id_ne(shop_user_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
+}
+
+void shop_user_where_id_lt(shop_user_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
+}
+
+void shop_user_where_id_le(shop_user_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
+}
+
+void shop_user_where_id_gt(shop_user_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
+}
+
+void shop_user_where_id_ge(shop_user_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
+}
+
+void shop_user_where_id_in(shop_user_query *q, const int32_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
+}
+
+void shop_user_where_id_not_in(shop_user_query *q, const int32_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
+}
+
+void shop_user_order_by_id(shop_user_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 0, dir);
+}
+
+void shop_user_where_order_eq(shop_user_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
+}
+
+void shop_user_where_order_ne(shop_user_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
+}
+
+void shop_user_where_order_lt(shop_user_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
+}
+
+void shop_user_where_order_le(shop_user_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
+}
+
+void shop_user_where_order_gt(shop_user_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
+}
+
+void shop_user_where_order_ge(shop_user_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
+}
+
+void shop_user_where_order_in(shop_user_query *q, const int32_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
+}
+
+void shop_user_where_order_not_in(shop_user_query *q, const int32_t *v,
+                                  size_t n)
+{
+    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
+}
+
+void shop_user_where_order_is_null(shop_user_query *q)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_IS_NULL, NULL);
+}
+
+void shop_user_where_order_is_not_null(shop_user_query *q)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void shop_user_order_by_order(shop_user_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 1, dir);
+}
+
+void shop_user_update_set_order(shop_user_query *q, int32_t v)
+{
+    sc_query_set((sc_query *)q, 1, &v);
+}
+
+void shop_user_update_set_order_null(shop_user_query *q)
+{
+    sc_query_set((sc_query *)q, 1, NULL);
+}
+
+void shop_user_where_email_eq(shop_user_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_EQ, &v);
+}
+
+void shop_user_where_email_ne(shop_user_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_NE, &v);
+}
+
+void shop_user_where_email_lt(shop_user_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_LT, &v);
+}
+
+void shop_user_where_email_le(shop_user_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_LE, &v);
+}
+
+void shop_user_where_email_gt(shop_user_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_GT, &v);
+}
+
+void shop_user_where_email_ge(shop_user_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_GE, &v);
+}
+
+void shop_user_where_email_like(shop_user_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_LIKE, &v);
+}
+
+void shop_user_where_email_ilike(shop_user_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_ILIKE, &v);
+}
+
+void shop_user_where_email_starts_with(shop_user_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_STARTS_WITH, &v);
+}
+
+void shop_user_where_email_in(shop_user_query *q, const char *const *v,
+                              size_t n)
+{
+    sc_query_where_in((sc_query *)q, 2, SC_OP_IN, v, n);
+}
+
+void shop_user_where_email_not_in(shop_user_query *q, const char *const *v,
+                                  size_t n)
+{
+    sc_query_where_in((sc_query *)q, 2, SC_OP_NOT_IN, v, n);
+}
+
+void shop_user_order_by_email(shop_user_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 2, dir);
+}
+
+void shop_user_update_set_email(shop_user_query *q, const char *v)
+{
+    sc_query_set((sc_query *)q, 2, &v);
+}
+
+void shop_user_where_default_eq(shop_user_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_EQ, &v);
+}
+
+void shop_user_where_default_ne(shop_user_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_NE, &v);
+}
+
+void shop_user_where_default_lt(shop_user_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_LT, &v);
+}
+
+void shop_user_where_default_le(shop_user_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_LE, &v);
+}
+
+void shop_user_where_default_gt(shop_user_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_GT, &v);
+}
+
+void shop_user_where_default_ge(shop_user_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_GE, &v);
+}
+
+void shop_user_where_default_like(shop_user_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_LIKE, &v);
+}
+
+void shop_user_where_default_ilike(shop_user_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_ILIKE, &v);
+}
+
+void shop_user_where_default_starts_with(shop_user_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_STARTS_WITH, &v);
+}
+
+void shop_user_where_default_in(shop_user_query *q, const char *const *v,
+                                size_t n)
+{
+    sc_query_where_in((sc_query *)q, 3, SC_OP_IN, v, n);
+}
+
+void shop_user_where_default_not_in(shop_user_query *q, const char *const *v,
+                                    size_t n)
+{
+    sc_query_where_in((sc_query *)q, 3, SC_OP_NOT_IN, v, n);
+}
+
+void shop_user_where_default_is_null(shop_user_query *q)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_IS_NULL, NULL);
+}
+
+void shop_user_where_default_is_not_null(shop_user_query *q)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void shop_user_order_by_default(shop_user_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 3, dir);
+}
+
+void shop_user_update_set_default(shop_user_query *q, const char *v)
+{
+    sc_query_set((sc_query *)q, 3, &v);
+}
+
+void shop_user_update_set_default_null(shop_user_query *q)
+{
+    sc_query_set((sc_query *)q, 3, NULL);
+}
+
+shop_order_query *shop_user_join_order(shop_user_query *q)
+{
+    return (shop_order_query *)sc_query_join((sc_query *)q, &shop_order_table,
+                                                   &shop_order_table.fkeys[0], true);
+}
+
+int shop_user_get_order(sc_db *db, sc_arena *a, const shop_user *row,
+                        shop_order_list *out)
+{
+    sc_row_list list;
+    int rc = sc_load_children(db, a, &shop_user_table, row, 1,
+                              &shop_order_table, &shop_order_table.fkeys[0],
+                              &list);
+
+    out->items = rc == SC_OK ? list.rows : NULL;
+    out->len = rc == SC_OK ? list.n : 0;
+    return rc;
+}
+
+int shop_user_load_order(sc_db *db, sc_arena *a, const shop_user *rows,
+                         size_t n, shop_order_list *lists)
+{
+    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    size_t i;
+    int rc;
+
+    if (n && !tmp)
+        return SC_NOMEM;
+    rc = sc_load_children(db, a, &shop_user_table, rows, n, &shop_order_table,
+                          &shop_order_table.fkeys[0], tmp);
+    for (i = 0; i < n; i++) {
+        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
+        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
+    }
+    return rc;
+}
+
 /* Table "categories". */
 static const sc_column_desc shop_categories_columns[] = {
     {
@@ -184,6 +589,353 @@ int shop_categories_delete(sc_db *db, const char *code)
 
     key.code = code;
     return sc_row_delete(db, &shop_categories_table, &key);
+}
+
+shop_categories_query *shop_categories_select(sc_db *db)
+{
+    return (shop_categories_query *)sc_query_new(db, &shop_categories_table);
+}
+
+void shop_categories_query_free(shop_categories_query *q)
+{
+    sc_query_free((sc_query *)q);
+}
+
+void shop_categories_or(shop_categories_query *q)
+{
+    sc_query_begin_or((sc_query *)q);
+}
+
+void shop_categories_and(shop_categories_query *q)
+{
+    sc_query_begin_and((sc_query *)q);
+}
+
+void shop_categories_not(shop_categories_query *q)
+{
+    sc_query_begin_not((sc_query *)q);
+}
+
+void shop_categories_end(shop_categories_query *q)
+{
+    sc_query_end((sc_query *)q);
+}
+
+void shop_categories_limit(shop_categories_query *q, int64_t n)
+{
+    sc_query_limit((sc_query *)q, n);
+}
+
+void shop_categories_offset(shop_categories_query *q, int64_t n)
+{
+    sc_query_offset((sc_query *)q, n);
+}
+
+void shop_categories_distinct(shop_categories_query *q)
+{
+    sc_query_distinct((sc_query *)q);
+}
+
+int shop_categories_all(shop_categories_query *q, sc_arena *a, shop_category_list *out)
+{
+    void *rows;
+    size_t n;
+    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+
+    out->items = rc == SC_OK ? rows : NULL;
+    out->len = rc == SC_OK ? n : 0;
+    return rc;
+}
+
+int shop_categories_first(shop_categories_query *q, sc_arena *a, shop_category *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+
+int shop_categories_one(shop_categories_query *q, sc_arena *a, shop_category *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+
+int shop_categories_count(shop_categories_query *q, int64_t *n)
+{
+    return sc_query_count((sc_query *)q, n);
+}
+
+int shop_categories_exists(shop_categories_query *q, bool *yes)
+{
+    return sc_query_exists((sc_query *)q, yes);
+}
+
+/* Calls the typed callback of shop_categories_each() for each untyped row. */
+struct shop_categories_each_ctx {
+    shop_category_fn fn;
+    void *ctx;
+};
+
+static int shop_categories_each_row(void *ctx, const void *row)
+{
+    struct shop_categories_each_ctx *e = ctx;
+
+    return e->fn(e->ctx, row);
+}
+
+int shop_categories_each(shop_categories_query *q, shop_category_fn fn, void *ctx)
+{
+    struct shop_categories_each_ctx e;
+
+    e.fn = fn;
+    e.ctx = ctx;
+    return sc_query_each((sc_query *)q, shop_categories_each_row, &e);
+}
+
+int shop_categories_update_all(shop_categories_query *q, int64_t *changed)
+{
+    return sc_query_update_all((sc_query *)q, changed);
+}
+
+int shop_categories_delete_all(shop_categories_query *q, int64_t *changed)
+{
+    return sc_query_delete_all((sc_query *)q, changed);
+}
+
+void shop_categories_where_code_eq(shop_categories_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
+}
+
+void shop_categories_where_code_ne(shop_categories_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
+}
+
+void shop_categories_where_code_lt(shop_categories_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
+}
+
+void shop_categories_where_code_le(shop_categories_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
+}
+
+void shop_categories_where_code_gt(shop_categories_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
+}
+
+void shop_categories_where_code_ge(shop_categories_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
+}
+
+void shop_categories_where_code_like(shop_categories_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LIKE, &v);
+}
+
+void shop_categories_where_code_ilike(shop_categories_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_ILIKE, &v);
+}
+
+void shop_categories_where_code_starts_with(shop_categories_query *q,
+                                            const char *v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_STARTS_WITH, &v);
+}
+
+void shop_categories_where_code_in(shop_categories_query *q,
+                                   const char *const *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
+}
+
+void shop_categories_where_code_not_in(shop_categories_query *q,
+                                       const char *const *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
+}
+
+void shop_categories_order_by_code(shop_categories_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 0, dir);
+}
+
+void shop_categories_where_parent_eq(shop_categories_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
+}
+
+void shop_categories_where_parent_ne(shop_categories_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
+}
+
+void shop_categories_where_parent_lt(shop_categories_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
+}
+
+void shop_categories_where_parent_le(shop_categories_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
+}
+
+void shop_categories_where_parent_gt(shop_categories_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
+}
+
+void shop_categories_where_parent_ge(shop_categories_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
+}
+
+void shop_categories_where_parent_like(shop_categories_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_LIKE, &v);
+}
+
+void shop_categories_where_parent_ilike(shop_categories_query *q,
+                                        const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_ILIKE, &v);
+}
+
+void shop_categories_where_parent_starts_with(shop_categories_query *q,
+                                              const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_STARTS_WITH, &v);
+}
+
+void shop_categories_where_parent_in(shop_categories_query *q,
+                                     const char *const *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
+}
+
+void shop_categories_where_parent_not_in(shop_categories_query *q,
+                                         const char *const *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
+}
+
+void shop_categories_where_parent_is_null(shop_categories_query *q)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_IS_NULL, NULL);
+}
+
+void shop_categories_where_parent_is_not_null(shop_categories_query *q)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void shop_categories_order_by_parent(shop_categories_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 1, dir);
+}
+
+void shop_categories_update_set_parent(shop_categories_query *q, const char *v)
+{
+    sc_query_set((sc_query *)q, 1, &v);
+}
+
+void shop_categories_update_set_parent_null(shop_categories_query *q)
+{
+    sc_query_set((sc_query *)q, 1, NULL);
+}
+
+shop_categories_query *shop_categories_join_parent(shop_categories_query *q)
+{
+    return (shop_categories_query *)sc_query_join((sc_query *)q, &shop_categories_table,
+                                                        &shop_categories_table.fkeys[0], false);
+}
+
+shop_categories_query *shop_categories_join_categories_by_parent(shop_categories_query *q)
+{
+    return (shop_categories_query *)sc_query_join((sc_query *)q, &shop_categories_table,
+                                                        &shop_categories_table.fkeys[0], true);
+}
+
+shop_order_lines_query *shop_categories_join_order_lines(shop_categories_query *q)
+{
+    return (shop_order_lines_query *)sc_query_join((sc_query *)q, &shop_order_lines_table,
+                                                         &shop_order_lines_table.fkeys[1], true);
+}
+
+int shop_categories_get_parent(sc_db *db, sc_arena *a,
+                               const shop_category *row, shop_category *out)
+{
+    return sc_load_parent(db, a, &shop_categories_table, row,
+                          &shop_categories_table.fkeys[0], &shop_categories_table, out);
+}
+
+int shop_categories_get_categories_by_parent(sc_db *db, sc_arena *a,
+                                             const shop_category *row,
+                                             shop_category_list *out)
+{
+    sc_row_list list;
+    int rc = sc_load_children(db, a, &shop_categories_table, row, 1,
+                              &shop_categories_table, &shop_categories_table.fkeys[0],
+                              &list);
+
+    out->items = rc == SC_OK ? list.rows : NULL;
+    out->len = rc == SC_OK ? list.n : 0;
+    return rc;
+}
+
+int shop_categories_load_categories_by_parent(sc_db *db, sc_arena *a,
+                                              const shop_category *rows,
+                                              size_t n,
+                                              shop_category_list *lists)
+{
+    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    size_t i;
+    int rc;
+
+    if (n && !tmp)
+        return SC_NOMEM;
+    rc = sc_load_children(db, a, &shop_categories_table, rows, n, &shop_categories_table,
+                          &shop_categories_table.fkeys[0], tmp);
+    for (i = 0; i < n; i++) {
+        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
+        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
+    }
+    return rc;
+}
+
+int shop_categories_get_order_lines(sc_db *db, sc_arena *a,
+                                    const shop_category *row,
+                                    shop_order_line_list *out)
+{
+    sc_row_list list;
+    int rc = sc_load_children(db, a, &shop_categories_table, row, 1,
+                              &shop_order_lines_table, &shop_order_lines_table.fkeys[1],
+                              &list);
+
+    out->items = rc == SC_OK ? list.rows : NULL;
+    out->len = rc == SC_OK ? list.n : 0;
+    return rc;
+}
+
+int shop_categories_load_order_lines(sc_db *db, sc_arena *a,
+                                     const shop_category *rows, size_t n,
+                                     shop_order_line_list *lists)
+{
+    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    size_t i;
+    int rc;
+
+    if (n && !tmp)
+        return SC_NOMEM;
+    rc = sc_load_children(db, a, &shop_categories_table, rows, n, &shop_order_lines_table,
+                          &shop_order_lines_table.fkeys[1], tmp);
+    for (i = 0; i < n; i++) {
+        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
+        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
+    }
+    return rc;
 }
 
 /* Table "order". */
@@ -307,6 +1059,479 @@ int shop_order_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &shop_order_table, &key);
 }
 
+shop_order_query *shop_order_select(sc_db *db)
+{
+    return (shop_order_query *)sc_query_new(db, &shop_order_table);
+}
+
+void shop_order_query_free(shop_order_query *q)
+{
+    sc_query_free((sc_query *)q);
+}
+
+void shop_order_or(shop_order_query *q)
+{
+    sc_query_begin_or((sc_query *)q);
+}
+
+void shop_order_and(shop_order_query *q)
+{
+    sc_query_begin_and((sc_query *)q);
+}
+
+void shop_order_not(shop_order_query *q)
+{
+    sc_query_begin_not((sc_query *)q);
+}
+
+void shop_order_end(shop_order_query *q)
+{
+    sc_query_end((sc_query *)q);
+}
+
+void shop_order_limit(shop_order_query *q, int64_t n)
+{
+    sc_query_limit((sc_query *)q, n);
+}
+
+void shop_order_offset(shop_order_query *q, int64_t n)
+{
+    sc_query_offset((sc_query *)q, n);
+}
+
+void shop_order_distinct(shop_order_query *q)
+{
+    sc_query_distinct((sc_query *)q);
+}
+
+int shop_order_all(shop_order_query *q, sc_arena *a, shop_order_list *out)
+{
+    void *rows;
+    size_t n;
+    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+
+    out->items = rc == SC_OK ? rows : NULL;
+    out->len = rc == SC_OK ? n : 0;
+    return rc;
+}
+
+int shop_order_first(shop_order_query *q, sc_arena *a, shop_order *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+
+int shop_order_one(shop_order_query *q, sc_arena *a, shop_order *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+
+int shop_order_count(shop_order_query *q, int64_t *n)
+{
+    return sc_query_count((sc_query *)q, n);
+}
+
+int shop_order_exists(shop_order_query *q, bool *yes)
+{
+    return sc_query_exists((sc_query *)q, yes);
+}
+
+/* Calls the typed callback of shop_order_each() for each untyped row. */
+struct shop_order_each_ctx {
+    shop_order_fn fn;
+    void *ctx;
+};
+
+static int shop_order_each_row(void *ctx, const void *row)
+{
+    struct shop_order_each_ctx *e = ctx;
+
+    return e->fn(e->ctx, row);
+}
+
+int shop_order_each(shop_order_query *q, shop_order_fn fn, void *ctx)
+{
+    struct shop_order_each_ctx e;
+
+    e.fn = fn;
+    e.ctx = ctx;
+    return sc_query_each((sc_query *)q, shop_order_each_row, &e);
+}
+
+int shop_order_update_all(shop_order_query *q, int64_t *changed)
+{
+    return sc_query_update_all((sc_query *)q, changed);
+}
+
+int shop_order_delete_all(shop_order_query *q, int64_t *changed)
+{
+    return sc_query_delete_all((sc_query *)q, changed);
+}
+
+void shop_order_where_id_eq(shop_order_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
+}
+
+void shop_order_where_id_ne(shop_order_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
+}
+
+void shop_order_where_id_lt(shop_order_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
+}
+
+void shop_order_where_id_le(shop_order_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
+}
+
+void shop_order_where_id_gt(shop_order_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
+}
+
+void shop_order_where_id_ge(shop_order_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
+}
+
+void shop_order_where_id_in(shop_order_query *q, const int64_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
+}
+
+void shop_order_where_id_not_in(shop_order_query *q, const int64_t *v,
+                                size_t n)
+{
+    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
+}
+
+void shop_order_order_by_id(shop_order_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 0, dir);
+}
+
+void shop_order_where_user_id_eq(shop_order_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
+}
+
+void shop_order_where_user_id_ne(shop_order_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
+}
+
+void shop_order_where_user_id_lt(shop_order_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
+}
+
+void shop_order_where_user_id_le(shop_order_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
+}
+
+void shop_order_where_user_id_gt(shop_order_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
+}
+
+void shop_order_where_user_id_ge(shop_order_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
+}
+
+void shop_order_where_user_id_in(shop_order_query *q, const int32_t *v,
+                                 size_t n)
+{
+    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
+}
+
+void shop_order_where_user_id_not_in(shop_order_query *q, const int32_t *v,
+                                     size_t n)
+{
+    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
+}
+
+void shop_order_order_by_user_id(shop_order_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 1, dir);
+}
+
+void shop_order_update_set_user_id(shop_order_query *q, int32_t v)
+{
+    sc_query_set((sc_query *)q, 1, &v);
+}
+
+void shop_order_where_status_eq(shop_order_query *q, shop_status v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_EQ, &v);
+}
+
+void shop_order_where_status_ne(shop_order_query *q, shop_status v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_NE, &v);
+}
+
+void shop_order_where_status_in(shop_order_query *q, const shop_status *v,
+                                size_t n)
+{
+    sc_query_where_in((sc_query *)q, 2, SC_OP_IN, v, n);
+}
+
+void shop_order_where_status_not_in(shop_order_query *q, const shop_status *v,
+                                    size_t n)
+{
+    sc_query_where_in((sc_query *)q, 2, SC_OP_NOT_IN, v, n);
+}
+
+void shop_order_order_by_status(shop_order_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 2, dir);
+}
+
+void shop_order_update_set_status(shop_order_query *q, shop_status v)
+{
+    sc_query_set((sc_query *)q, 2, &v);
+}
+
+void shop_order_where_total_eq(shop_order_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_EQ, &v);
+}
+
+void shop_order_where_total_ne(shop_order_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_NE, &v);
+}
+
+void shop_order_where_total_lt(shop_order_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_LT, &v);
+}
+
+void shop_order_where_total_le(shop_order_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_LE, &v);
+}
+
+void shop_order_where_total_gt(shop_order_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_GT, &v);
+}
+
+void shop_order_where_total_ge(shop_order_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_GE, &v);
+}
+
+void shop_order_where_total_in(shop_order_query *q, const int64_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 3, SC_OP_IN, v, n);
+}
+
+void shop_order_where_total_not_in(shop_order_query *q, const int64_t *v,
+                                   size_t n)
+{
+    sc_query_where_in((sc_query *)q, 3, SC_OP_NOT_IN, v, n);
+}
+
+void shop_order_order_by_total(shop_order_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 3, dir);
+}
+
+void shop_order_update_set_total(shop_order_query *q, int64_t v)
+{
+    sc_query_set((sc_query *)q, 3, &v);
+}
+
+void shop_order_where_placed_eq(shop_order_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_EQ, &v);
+}
+
+void shop_order_where_placed_ne(shop_order_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_NE, &v);
+}
+
+void shop_order_where_placed_lt(shop_order_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_LT, &v);
+}
+
+void shop_order_where_placed_le(shop_order_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_LE, &v);
+}
+
+void shop_order_where_placed_gt(shop_order_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_GT, &v);
+}
+
+void shop_order_where_placed_ge(shop_order_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_GE, &v);
+}
+
+void shop_order_where_placed_in(shop_order_query *q, const int32_t *v,
+                                size_t n)
+{
+    sc_query_where_in((sc_query *)q, 4, SC_OP_IN, v, n);
+}
+
+void shop_order_where_placed_not_in(shop_order_query *q, const int32_t *v,
+                                    size_t n)
+{
+    sc_query_where_in((sc_query *)q, 4, SC_OP_NOT_IN, v, n);
+}
+
+void shop_order_order_by_placed(shop_order_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 4, dir);
+}
+
+void shop_order_update_set_placed(shop_order_query *q, int32_t v)
+{
+    sc_query_set((sc_query *)q, 4, &v);
+}
+
+void shop_order_where_note_eq(shop_order_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_EQ, &v);
+}
+
+void shop_order_where_note_ne(shop_order_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_NE, &v);
+}
+
+void shop_order_where_note_lt(shop_order_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_LT, &v);
+}
+
+void shop_order_where_note_le(shop_order_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_LE, &v);
+}
+
+void shop_order_where_note_gt(shop_order_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_GT, &v);
+}
+
+void shop_order_where_note_ge(shop_order_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_GE, &v);
+}
+
+void shop_order_where_note_like(shop_order_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_LIKE, &v);
+}
+
+void shop_order_where_note_ilike(shop_order_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_ILIKE, &v);
+}
+
+void shop_order_where_note_starts_with(shop_order_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_STARTS_WITH, &v);
+}
+
+void shop_order_where_note_in(shop_order_query *q, const char *const *v,
+                              size_t n)
+{
+    sc_query_where_in((sc_query *)q, 5, SC_OP_IN, v, n);
+}
+
+void shop_order_where_note_not_in(shop_order_query *q, const char *const *v,
+                                  size_t n)
+{
+    sc_query_where_in((sc_query *)q, 5, SC_OP_NOT_IN, v, n);
+}
+
+void shop_order_where_note_is_null(shop_order_query *q)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_IS_NULL, NULL);
+}
+
+void shop_order_where_note_is_not_null(shop_order_query *q)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void shop_order_order_by_note(shop_order_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 5, dir);
+}
+
+void shop_order_update_set_note(shop_order_query *q, const char *v)
+{
+    sc_query_set((sc_query *)q, 5, &v);
+}
+
+void shop_order_update_set_note_null(shop_order_query *q)
+{
+    sc_query_set((sc_query *)q, 5, NULL);
+}
+
+shop_user_query *shop_order_join_user(shop_order_query *q)
+{
+    return (shop_user_query *)sc_query_join((sc_query *)q, &shop_user_table,
+                                                  &shop_order_table.fkeys[0], false);
+}
+
+shop_order_lines_query *shop_order_join_order_lines(shop_order_query *q)
+{
+    return (shop_order_lines_query *)sc_query_join((sc_query *)q, &shop_order_lines_table,
+                                                         &shop_order_lines_table.fkeys[0], true);
+}
+
+int shop_order_get_user(sc_db *db, sc_arena *a, const shop_order *row,
+                        shop_user *out)
+{
+    return sc_load_parent(db, a, &shop_order_table, row,
+                          &shop_order_table.fkeys[0], &shop_user_table, out);
+}
+
+int shop_order_get_order_lines(sc_db *db, sc_arena *a, const shop_order *row,
+                               shop_order_line_list *out)
+{
+    sc_row_list list;
+    int rc = sc_load_children(db, a, &shop_order_table, row, 1,
+                              &shop_order_lines_table, &shop_order_lines_table.fkeys[0],
+                              &list);
+
+    out->items = rc == SC_OK ? list.rows : NULL;
+    out->len = rc == SC_OK ? list.n : 0;
+    return rc;
+}
+
+int shop_order_load_order_lines(sc_db *db, sc_arena *a, const shop_order *rows,
+                                size_t n, shop_order_line_list *lists)
+{
+    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    size_t i;
+    int rc;
+
+    if (n && !tmp)
+        return SC_NOMEM;
+    rc = sc_load_children(db, a, &shop_order_table, rows, n, &shop_order_lines_table,
+                          &shop_order_lines_table.fkeys[0], tmp);
+    for (i = 0; i < n; i++) {
+        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
+        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
+    }
+    return rc;
+}
+
 /* Table "order_lines". */
 static const sc_column_desc shop_order_lines_columns[] = {
     {
@@ -425,6 +1650,366 @@ int shop_order_lines_delete(sc_db *db, int64_t order_id, int16_t line)
     return sc_row_delete(db, &shop_order_lines_table, &key);
 }
 
+shop_order_lines_query *shop_order_lines_select(sc_db *db)
+{
+    return (shop_order_lines_query *)sc_query_new(db, &shop_order_lines_table);
+}
+
+void shop_order_lines_query_free(shop_order_lines_query *q)
+{
+    sc_query_free((sc_query *)q);
+}
+
+void shop_order_lines_or(shop_order_lines_query *q)
+{
+    sc_query_begin_or((sc_query *)q);
+}
+
+void shop_order_lines_and(shop_order_lines_query *q)
+{
+    sc_query_begin_and((sc_query *)q);
+}
+
+void shop_order_lines_not(shop_order_lines_query *q)
+{
+    sc_query_begin_not((sc_query *)q);
+}
+
+void shop_order_lines_end(shop_order_lines_query *q)
+{
+    sc_query_end((sc_query *)q);
+}
+
+void shop_order_lines_limit(shop_order_lines_query *q, int64_t n)
+{
+    sc_query_limit((sc_query *)q, n);
+}
+
+void shop_order_lines_offset(shop_order_lines_query *q, int64_t n)
+{
+    sc_query_offset((sc_query *)q, n);
+}
+
+void shop_order_lines_distinct(shop_order_lines_query *q)
+{
+    sc_query_distinct((sc_query *)q);
+}
+
+int shop_order_lines_all(shop_order_lines_query *q, sc_arena *a, shop_order_line_list *out)
+{
+    void *rows;
+    size_t n;
+    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+
+    out->items = rc == SC_OK ? rows : NULL;
+    out->len = rc == SC_OK ? n : 0;
+    return rc;
+}
+
+int shop_order_lines_first(shop_order_lines_query *q, sc_arena *a, shop_order_line *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+
+int shop_order_lines_one(shop_order_lines_query *q, sc_arena *a, shop_order_line *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+
+int shop_order_lines_count(shop_order_lines_query *q, int64_t *n)
+{
+    return sc_query_count((sc_query *)q, n);
+}
+
+int shop_order_lines_exists(shop_order_lines_query *q, bool *yes)
+{
+    return sc_query_exists((sc_query *)q, yes);
+}
+
+/* Calls the typed callback of shop_order_lines_each() for each untyped row. */
+struct shop_order_lines_each_ctx {
+    shop_order_line_fn fn;
+    void *ctx;
+};
+
+static int shop_order_lines_each_row(void *ctx, const void *row)
+{
+    struct shop_order_lines_each_ctx *e = ctx;
+
+    return e->fn(e->ctx, row);
+}
+
+int shop_order_lines_each(shop_order_lines_query *q, shop_order_line_fn fn, void *ctx)
+{
+    struct shop_order_lines_each_ctx e;
+
+    e.fn = fn;
+    e.ctx = ctx;
+    return sc_query_each((sc_query *)q, shop_order_lines_each_row, &e);
+}
+
+int shop_order_lines_update_all(shop_order_lines_query *q, int64_t *changed)
+{
+    return sc_query_update_all((sc_query *)q, changed);
+}
+
+int shop_order_lines_delete_all(shop_order_lines_query *q, int64_t *changed)
+{
+    return sc_query_delete_all((sc_query *)q, changed);
+}
+
+void shop_order_lines_where_order_id_eq(shop_order_lines_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
+}
+
+void shop_order_lines_where_order_id_ne(shop_order_lines_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
+}
+
+void shop_order_lines_where_order_id_lt(shop_order_lines_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
+}
+
+void shop_order_lines_where_order_id_le(shop_order_lines_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
+}
+
+void shop_order_lines_where_order_id_gt(shop_order_lines_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
+}
+
+void shop_order_lines_where_order_id_ge(shop_order_lines_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
+}
+
+void shop_order_lines_where_order_id_in(shop_order_lines_query *q,
+                                        const int64_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
+}
+
+void shop_order_lines_where_order_id_not_in(shop_order_lines_query *q,
+                                            const int64_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
+}
+
+void shop_order_lines_order_by_order_id(shop_order_lines_query *q,
+                                        sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 0, dir);
+}
+
+void shop_order_lines_where_line_eq(shop_order_lines_query *q, int16_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
+}
+
+void shop_order_lines_where_line_ne(shop_order_lines_query *q, int16_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
+}
+
+void shop_order_lines_where_line_lt(shop_order_lines_query *q, int16_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
+}
+
+void shop_order_lines_where_line_le(shop_order_lines_query *q, int16_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
+}
+
+void shop_order_lines_where_line_gt(shop_order_lines_query *q, int16_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
+}
+
+void shop_order_lines_where_line_ge(shop_order_lines_query *q, int16_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
+}
+
+void shop_order_lines_where_line_in(shop_order_lines_query *q,
+                                    const int16_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
+}
+
+void shop_order_lines_where_line_not_in(shop_order_lines_query *q,
+                                        const int16_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
+}
+
+void shop_order_lines_order_by_line(shop_order_lines_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 1, dir);
+}
+
+void shop_order_lines_where_category_eq(shop_order_lines_query *q,
+                                        const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_EQ, &v);
+}
+
+void shop_order_lines_where_category_ne(shop_order_lines_query *q,
+                                        const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_NE, &v);
+}
+
+void shop_order_lines_where_category_lt(shop_order_lines_query *q,
+                                        const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_LT, &v);
+}
+
+void shop_order_lines_where_category_le(shop_order_lines_query *q,
+                                        const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_LE, &v);
+}
+
+void shop_order_lines_where_category_gt(shop_order_lines_query *q,
+                                        const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_GT, &v);
+}
+
+void shop_order_lines_where_category_ge(shop_order_lines_query *q,
+                                        const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_GE, &v);
+}
+
+void shop_order_lines_where_category_like(shop_order_lines_query *q,
+                                          const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_LIKE, &v);
+}
+
+void shop_order_lines_where_category_ilike(shop_order_lines_query *q,
+                                           const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_ILIKE, &v);
+}
+
+void shop_order_lines_where_category_starts_with(shop_order_lines_query *q,
+                                                 const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_STARTS_WITH, &v);
+}
+
+void shop_order_lines_where_category_in(shop_order_lines_query *q,
+                                        const char *const *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 2, SC_OP_IN, v, n);
+}
+
+void shop_order_lines_where_category_not_in(shop_order_lines_query *q,
+                                            const char *const *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 2, SC_OP_NOT_IN, v, n);
+}
+
+void shop_order_lines_order_by_category(shop_order_lines_query *q,
+                                        sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 2, dir);
+}
+
+void shop_order_lines_update_set_category(shop_order_lines_query *q,
+                                          const char *v)
+{
+    sc_query_set((sc_query *)q, 2, &v);
+}
+
+void shop_order_lines_where_qty_eq(shop_order_lines_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_EQ, &v);
+}
+
+void shop_order_lines_where_qty_ne(shop_order_lines_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_NE, &v);
+}
+
+void shop_order_lines_where_qty_lt(shop_order_lines_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_LT, &v);
+}
+
+void shop_order_lines_where_qty_le(shop_order_lines_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_LE, &v);
+}
+
+void shop_order_lines_where_qty_gt(shop_order_lines_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_GT, &v);
+}
+
+void shop_order_lines_where_qty_ge(shop_order_lines_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_GE, &v);
+}
+
+void shop_order_lines_where_qty_in(shop_order_lines_query *q, const int32_t *v,
+                                   size_t n)
+{
+    sc_query_where_in((sc_query *)q, 3, SC_OP_IN, v, n);
+}
+
+void shop_order_lines_where_qty_not_in(shop_order_lines_query *q,
+                                       const int32_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 3, SC_OP_NOT_IN, v, n);
+}
+
+void shop_order_lines_order_by_qty(shop_order_lines_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 3, dir);
+}
+
+void shop_order_lines_update_set_qty(shop_order_lines_query *q, int32_t v)
+{
+    sc_query_set((sc_query *)q, 3, &v);
+}
+
+shop_order_query *shop_order_lines_join_order(shop_order_lines_query *q)
+{
+    return (shop_order_query *)sc_query_join((sc_query *)q, &shop_order_table,
+                                                   &shop_order_lines_table.fkeys[0], false);
+}
+
+shop_categories_query *shop_order_lines_join_categories(shop_order_lines_query *q)
+{
+    return (shop_categories_query *)sc_query_join((sc_query *)q, &shop_categories_table,
+                                                        &shop_order_lines_table.fkeys[1], false);
+}
+
+int shop_order_lines_get_order(sc_db *db, sc_arena *a,
+                               const shop_order_line *row, shop_order *out)
+{
+    return sc_load_parent(db, a, &shop_order_lines_table, row,
+                          &shop_order_lines_table.fkeys[0], &shop_order_table, out);
+}
+
+int shop_order_lines_get_category(sc_db *db, sc_arena *a,
+                                  const shop_order_line *row,
+                                  shop_category *out)
+{
+    return sc_load_parent(db, a, &shop_order_lines_table, row,
+                          &shop_order_lines_table.fkeys[1], &shop_categories_table, out);
+}
+
 /* Table "boxes". */
 static const sc_column_desc shop_boxes_columns[] = {
     {
@@ -501,6 +2086,250 @@ int shop_boxes_delete(sc_db *db, int64_t a_, int64_t b, int64_t key_)
     key.b = b;
     key.key = key_;
     return sc_row_delete(db, &shop_boxes_table, &key);
+}
+
+shop_boxes_query *shop_boxes_select(sc_db *db)
+{
+    return (shop_boxes_query *)sc_query_new(db, &shop_boxes_table);
+}
+
+void shop_boxes_query_free(shop_boxes_query *q)
+{
+    sc_query_free((sc_query *)q);
+}
+
+void shop_boxes_or(shop_boxes_query *q)
+{
+    sc_query_begin_or((sc_query *)q);
+}
+
+void shop_boxes_and(shop_boxes_query *q)
+{
+    sc_query_begin_and((sc_query *)q);
+}
+
+void shop_boxes_not(shop_boxes_query *q)
+{
+    sc_query_begin_not((sc_query *)q);
+}
+
+void shop_boxes_end(shop_boxes_query *q)
+{
+    sc_query_end((sc_query *)q);
+}
+
+void shop_boxes_limit(shop_boxes_query *q, int64_t n)
+{
+    sc_query_limit((sc_query *)q, n);
+}
+
+void shop_boxes_offset(shop_boxes_query *q, int64_t n)
+{
+    sc_query_offset((sc_query *)q, n);
+}
+
+void shop_boxes_distinct(shop_boxes_query *q)
+{
+    sc_query_distinct((sc_query *)q);
+}
+
+int shop_boxes_all(shop_boxes_query *q, sc_arena *a, shop_box_list *out)
+{
+    void *rows;
+    size_t n;
+    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+
+    out->items = rc == SC_OK ? rows : NULL;
+    out->len = rc == SC_OK ? n : 0;
+    return rc;
+}
+
+int shop_boxes_first(shop_boxes_query *q, sc_arena *a, shop_box *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+
+int shop_boxes_one(shop_boxes_query *q, sc_arena *a, shop_box *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+
+int shop_boxes_count(shop_boxes_query *q, int64_t *n)
+{
+    return sc_query_count((sc_query *)q, n);
+}
+
+int shop_boxes_exists(shop_boxes_query *q, bool *yes)
+{
+    return sc_query_exists((sc_query *)q, yes);
+}
+
+/* Calls the typed callback of shop_boxes_each() for each untyped row. */
+struct shop_boxes_each_ctx {
+    shop_box_fn fn;
+    void *ctx;
+};
+
+static int shop_boxes_each_row(void *ctx, const void *row)
+{
+    struct shop_boxes_each_ctx *e = ctx;
+
+    return e->fn(e->ctx, row);
+}
+
+int shop_boxes_each(shop_boxes_query *q, shop_box_fn fn, void *ctx)
+{
+    struct shop_boxes_each_ctx e;
+
+    e.fn = fn;
+    e.ctx = ctx;
+    return sc_query_each((sc_query *)q, shop_boxes_each_row, &e);
+}
+
+int shop_boxes_update_all(shop_boxes_query *q, int64_t *changed)
+{
+    return sc_query_update_all((sc_query *)q, changed);
+}
+
+int shop_boxes_delete_all(shop_boxes_query *q, int64_t *changed)
+{
+    return sc_query_delete_all((sc_query *)q, changed);
+}
+
+void shop_boxes_where_a_eq(shop_boxes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
+}
+
+void shop_boxes_where_a_ne(shop_boxes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
+}
+
+void shop_boxes_where_a_lt(shop_boxes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
+}
+
+void shop_boxes_where_a_le(shop_boxes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
+}
+
+void shop_boxes_where_a_gt(shop_boxes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
+}
+
+void shop_boxes_where_a_ge(shop_boxes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
+}
+
+void shop_boxes_where_a_in(shop_boxes_query *q, const int64_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
+}
+
+void shop_boxes_where_a_not_in(shop_boxes_query *q, const int64_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
+}
+
+void shop_boxes_order_by_a(shop_boxes_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 0, dir);
+}
+
+void shop_boxes_where_b_eq(shop_boxes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
+}
+
+void shop_boxes_where_b_ne(shop_boxes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
+}
+
+void shop_boxes_where_b_lt(shop_boxes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
+}
+
+void shop_boxes_where_b_le(shop_boxes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
+}
+
+void shop_boxes_where_b_gt(shop_boxes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
+}
+
+void shop_boxes_where_b_ge(shop_boxes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
+}
+
+void shop_boxes_where_b_in(shop_boxes_query *q, const int64_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
+}
+
+void shop_boxes_where_b_not_in(shop_boxes_query *q, const int64_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
+}
+
+void shop_boxes_order_by_b(shop_boxes_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 1, dir);
+}
+
+void shop_boxes_where_key_eq(shop_boxes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_EQ, &v);
+}
+
+void shop_boxes_where_key_ne(shop_boxes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_NE, &v);
+}
+
+void shop_boxes_where_key_lt(shop_boxes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_LT, &v);
+}
+
+void shop_boxes_where_key_le(shop_boxes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_LE, &v);
+}
+
+void shop_boxes_where_key_gt(shop_boxes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_GT, &v);
+}
+
+void shop_boxes_where_key_ge(shop_boxes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_GE, &v);
+}
+
+void shop_boxes_where_key_in(shop_boxes_query *q, const int64_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 2, SC_OP_IN, v, n);
+}
+
+void shop_boxes_where_key_not_in(shop_boxes_query *q, const int64_t *v,
+                                 size_t n)
+{
+    sc_query_where_in((sc_query *)q, 2, SC_OP_NOT_IN, v, n);
+}
+
+void shop_boxes_order_by_key(shop_boxes_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 2, dir);
 }
 
 /* The DDL of the schema for sqlite, one statement per string. */

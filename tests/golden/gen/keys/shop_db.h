@@ -26,6 +26,13 @@
 extern "C" {
 #endif
 
+/* Query handles, one type per table, so that a filter on one table cannot
+ * be given to a query over another. */
+typedef struct shop_user_query shop_user_query;
+typedef struct shop_categories_query shop_categories_query;
+typedef struct shop_order_query shop_order_query;
+typedef struct shop_order_lines_query shop_order_lines_query;
+typedef struct shop_boxes_query shop_boxes_query;
 typedef enum shop_status {
     SHOP_STATUS_OPEN      = 0,
     SHOP_STATUS_PAID      = 1,
@@ -49,6 +56,72 @@ typedef struct shop_user_list {
     shop_user *items;
     size_t len;
 } shop_user_list;
+
+typedef struct shop_category {
+    const char *code;   /* varchar(8), primary key */
+    const char *parent; /* varchar(8), NULL when null, references categories */
+} shop_category;
+
+/* A shop_category with the schema's defaults filled in. */
+#define SHOP_CATEGORY_INIT {0}
+
+/* Rows of table "categories", as returned by queries. */
+typedef struct shop_category_list {
+    shop_category *items;
+    size_t len;
+} shop_category_list;
+
+typedef struct shop_order {
+    int64_t     id;         /* primary key, set by insert */
+    int32_t     user_id;    /* not null, references user */
+    shop_status status;     /* not null */
+    int64_t     total;      /* numeric(10,2), scaled by 10^2, not null */
+    int32_t     placed;     /* days since 1970-01-01, not null */
+    bool        has_placed; /* false: the default (now) */
+    const char *note;       /* NULL when null */
+} shop_order;
+
+/* A shop_order with the schema's defaults filled in. */
+#define SHOP_ORDER_INIT \
+    {.status = SHOP_STATUS_OPEN, \
+     .total = 0}
+
+/* Rows of table "order", as returned by queries. */
+typedef struct shop_order_list {
+    shop_order *items;
+    size_t len;
+} shop_order_list;
+
+typedef struct shop_order_line {
+    int64_t     order_id; /* part of the primary key */
+    int16_t     line;     /* part of the primary key */
+    const char *category; /* varchar(8), not null */
+    int32_t     qty;      /* not null */
+} shop_order_line;
+
+/* A shop_order_line with the schema's defaults filled in. */
+#define SHOP_ORDER_LINE_INIT {.qty = 1}
+
+/* Rows of table "order_lines", as returned by queries. */
+typedef struct shop_order_line_list {
+    shop_order_line *items;
+    size_t len;
+} shop_order_line_list;
+
+typedef struct shop_box {
+    int64_t a;   /* part of the primary key */
+    int64_t b;   /* part of the primary key */
+    int64_t key; /* part of the primary key */
+} shop_box;
+
+/* A shop_box with the schema's defaults filled in. */
+#define SHOP_BOX_INIT {0}
+
+/* Rows of table "boxes", as returned by queries. */
+typedef struct shop_box_list {
+    shop_box *items;
+    size_t len;
+} shop_box_list;
 
 /* Table "user": the descriptor, then the row operations. */
 extern const sc_table_desc shop_user_table;
@@ -76,19 +149,120 @@ int shop_user_update(sc_db *db, const shop_user *row);
  * (still referenced). */
 int shop_user_delete(sc_db *db, int32_t id);
 
-typedef struct shop_category {
-    const char *code;   /* varchar(8), primary key */
-    const char *parent; /* varchar(8), NULL when null, references categories */
-} shop_category;
+/*
+ * Queries over table "user".  shop_user_select() starts one; the
+ * where, order and join functions shape it; a terminal runs it (as often
+ * as wanted); shop_user_query_free() releases it.  Values are copied when
+ * given, and always sent as bound parameters.
+ */
+shop_user_query *shop_user_select(sc_db *db);
+void shop_user_query_free(shop_user_query *q);
 
-/* A shop_category with the schema's defaults filled in. */
-#define SHOP_CATEGORY_INIT {0}
+/* Column id (int32): filters, order, bulk set. */
+void shop_user_where_id_eq(shop_user_query *q, int32_t v);
+void shop_user_where_id_ne(shop_user_query *q, int32_t v);
+void shop_user_where_id_lt(shop_user_query *q, int32_t v);
+void shop_user_where_id_le(shop_user_query *q, int32_t v);
+void shop_user_where_id_gt(shop_user_query *q, int32_t v);
+void shop_user_where_id_ge(shop_user_query *q, int32_t v);
+void shop_user_where_id_in(shop_user_query *q, const int32_t *v, size_t n);
+void shop_user_where_id_not_in(shop_user_query *q, const int32_t *v, size_t n);
+void shop_user_order_by_id(shop_user_query *q, sc_order dir);
 
-/* Rows of table "categories", as returned by queries. */
-typedef struct shop_category_list {
-    shop_category *items;
-    size_t len;
-} shop_category_list;
+/* Column order (int32, nullable): filters, order, bulk set. */
+void shop_user_where_order_eq(shop_user_query *q, int32_t v);
+void shop_user_where_order_ne(shop_user_query *q, int32_t v);
+void shop_user_where_order_lt(shop_user_query *q, int32_t v);
+void shop_user_where_order_le(shop_user_query *q, int32_t v);
+void shop_user_where_order_gt(shop_user_query *q, int32_t v);
+void shop_user_where_order_ge(shop_user_query *q, int32_t v);
+void shop_user_where_order_in(shop_user_query *q, const int32_t *v, size_t n);
+void shop_user_where_order_not_in(shop_user_query *q, const int32_t *v,
+                                  size_t n);
+void shop_user_where_order_is_null(shop_user_query *q);
+void shop_user_where_order_is_not_null(shop_user_query *q);
+void shop_user_order_by_order(shop_user_query *q, sc_order dir);
+void shop_user_update_set_order(shop_user_query *q, int32_t v);
+void shop_user_update_set_order_null(shop_user_query *q);
+
+/* Column email (varchar(254)): filters, order, bulk set. */
+void shop_user_where_email_eq(shop_user_query *q, const char *v);
+void shop_user_where_email_ne(shop_user_query *q, const char *v);
+void shop_user_where_email_lt(shop_user_query *q, const char *v);
+void shop_user_where_email_le(shop_user_query *q, const char *v);
+void shop_user_where_email_gt(shop_user_query *q, const char *v);
+void shop_user_where_email_ge(shop_user_query *q, const char *v);
+void shop_user_where_email_like(shop_user_query *q, const char *v);
+void shop_user_where_email_ilike(shop_user_query *q, const char *v);
+void shop_user_where_email_starts_with(shop_user_query *q, const char *v);
+void shop_user_where_email_in(shop_user_query *q, const char *const *v,
+                              size_t n);
+void shop_user_where_email_not_in(shop_user_query *q, const char *const *v,
+                                  size_t n);
+void shop_user_order_by_email(shop_user_query *q, sc_order dir);
+void shop_user_update_set_email(shop_user_query *q, const char *v);
+
+/* Column default (text, nullable): filters, order, bulk set. */
+void shop_user_where_default_eq(shop_user_query *q, const char *v);
+void shop_user_where_default_ne(shop_user_query *q, const char *v);
+void shop_user_where_default_lt(shop_user_query *q, const char *v);
+void shop_user_where_default_le(shop_user_query *q, const char *v);
+void shop_user_where_default_gt(shop_user_query *q, const char *v);
+void shop_user_where_default_ge(shop_user_query *q, const char *v);
+void shop_user_where_default_like(shop_user_query *q, const char *v);
+void shop_user_where_default_ilike(shop_user_query *q, const char *v);
+void shop_user_where_default_starts_with(shop_user_query *q, const char *v);
+void shop_user_where_default_in(shop_user_query *q, const char *const *v,
+                                size_t n);
+void shop_user_where_default_not_in(shop_user_query *q, const char *const *v,
+                                    size_t n);
+void shop_user_where_default_is_null(shop_user_query *q);
+void shop_user_where_default_is_not_null(shop_user_query *q);
+void shop_user_order_by_default(shop_user_query *q, sc_order dir);
+void shop_user_update_set_default(shop_user_query *q, const char *v);
+void shop_user_update_set_default_null(shop_user_query *q);
+
+/* Groups: filters after _or() combine with OR, after _not() are negated,
+ * up to the matching _end().  Groups nest; the default is AND. */
+void shop_user_or(shop_user_query *q);
+void shop_user_and(shop_user_query *q);
+void shop_user_not(shop_user_query *q);
+void shop_user_end(shop_user_query *q);
+
+/* Shaping. */
+void shop_user_limit(shop_user_query *q, int64_t n);
+void shop_user_offset(shop_user_query *q, int64_t n);
+void shop_user_distinct(shop_user_query *q);
+
+/*
+ * Terminals.  all: every row into out (allocated in a); first: SC_OK or
+ * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
+ * each: calls fn with one row at a time, valid during the call only, in
+ * constant memory (fn returns non-zero to stop).
+ */
+int shop_user_all(shop_user_query *q, sc_arena *a, shop_user_list *out);
+int shop_user_first(shop_user_query *q, sc_arena *a, shop_user *out);
+int shop_user_one(shop_user_query *q, sc_arena *a, shop_user *out);
+int shop_user_count(shop_user_query *q, int64_t *n);
+int shop_user_exists(shop_user_query *q, bool *yes);
+typedef int (*shop_user_fn)(void *ctx, const shop_user *row);
+int shop_user_each(shop_user_query *q, shop_user_fn fn, void *ctx);
+
+/* Bulk changes of the matching rows: set the columns to change, then
+ * update_all; or delete_all.  *changed receives the row count. */
+int shop_user_update_all(shop_user_query *q, int64_t *changed);
+int shop_user_delete_all(shop_user_query *q, int64_t *changed);
+
+/* Joins along foreign keys: the handle returned takes the filters and
+ * order of the joined table; terminals stay on the query. */
+shop_order_query *shop_user_join_order(shop_user_query *q);
+
+/* Navigation along foreign keys.  The _load_ forms fetch the children of
+ * many rows with one query: lists[i] receives those of rows[i]. */
+int shop_user_get_order(sc_db *db, sc_arena *a, const shop_user *row,
+                        shop_order_list *out);
+int shop_user_load_order(sc_db *db, sc_arena *a, const shop_user *rows,
+                         size_t n, shop_order_list *lists);
 
 /* Table "categories": the descriptor, then the row operations. */
 extern const sc_table_desc shop_categories_table;
@@ -116,26 +290,110 @@ int shop_categories_update(sc_db *db, const shop_category *row);
  * (still referenced). */
 int shop_categories_delete(sc_db *db, const char *code);
 
-typedef struct shop_order {
-    int64_t     id;         /* primary key, set by insert */
-    int32_t     user_id;    /* not null, references user */
-    shop_status status;     /* not null */
-    int64_t     total;      /* numeric(10,2), scaled by 10^2, not null */
-    int32_t     placed;     /* days since 1970-01-01, not null */
-    bool        has_placed; /* false: the default (now) */
-    const char *note;       /* NULL when null */
-} shop_order;
+/*
+ * Queries over table "categories".  shop_categories_select() starts one; the
+ * where, order and join functions shape it; a terminal runs it (as often
+ * as wanted); shop_categories_query_free() releases it.  Values are copied when
+ * given, and always sent as bound parameters.
+ */
+shop_categories_query *shop_categories_select(sc_db *db);
+void shop_categories_query_free(shop_categories_query *q);
 
-/* A shop_order with the schema's defaults filled in. */
-#define SHOP_ORDER_INIT \
-    {.status = SHOP_STATUS_OPEN, \
-     .total = 0}
+/* Column code (varchar(8)): filters, order, bulk set. */
+void shop_categories_where_code_eq(shop_categories_query *q, const char *v);
+void shop_categories_where_code_ne(shop_categories_query *q, const char *v);
+void shop_categories_where_code_lt(shop_categories_query *q, const char *v);
+void shop_categories_where_code_le(shop_categories_query *q, const char *v);
+void shop_categories_where_code_gt(shop_categories_query *q, const char *v);
+void shop_categories_where_code_ge(shop_categories_query *q, const char *v);
+void shop_categories_where_code_like(shop_categories_query *q, const char *v);
+void shop_categories_where_code_ilike(shop_categories_query *q, const char *v);
+void shop_categories_where_code_starts_with(shop_categories_query *q,
+                                            const char *v);
+void shop_categories_where_code_in(shop_categories_query *q,
+                                   const char *const *v, size_t n);
+void shop_categories_where_code_not_in(shop_categories_query *q,
+                                       const char *const *v, size_t n);
+void shop_categories_order_by_code(shop_categories_query *q, sc_order dir);
 
-/* Rows of table "order", as returned by queries. */
-typedef struct shop_order_list {
-    shop_order *items;
-    size_t len;
-} shop_order_list;
+/* Column parent (varchar(8), nullable): filters, order, bulk set. */
+void shop_categories_where_parent_eq(shop_categories_query *q, const char *v);
+void shop_categories_where_parent_ne(shop_categories_query *q, const char *v);
+void shop_categories_where_parent_lt(shop_categories_query *q, const char *v);
+void shop_categories_where_parent_le(shop_categories_query *q, const char *v);
+void shop_categories_where_parent_gt(shop_categories_query *q, const char *v);
+void shop_categories_where_parent_ge(shop_categories_query *q, const char *v);
+void shop_categories_where_parent_like(shop_categories_query *q,
+                                       const char *v);
+void shop_categories_where_parent_ilike(shop_categories_query *q,
+                                        const char *v);
+void shop_categories_where_parent_starts_with(shop_categories_query *q,
+                                              const char *v);
+void shop_categories_where_parent_in(shop_categories_query *q,
+                                     const char *const *v, size_t n);
+void shop_categories_where_parent_not_in(shop_categories_query *q,
+                                         const char *const *v, size_t n);
+void shop_categories_where_parent_is_null(shop_categories_query *q);
+void shop_categories_where_parent_is_not_null(shop_categories_query *q);
+void shop_categories_order_by_parent(shop_categories_query *q, sc_order dir);
+void shop_categories_update_set_parent(shop_categories_query *q,
+                                       const char *v);
+void shop_categories_update_set_parent_null(shop_categories_query *q);
+
+/* Groups: filters after _or() combine with OR, after _not() are negated,
+ * up to the matching _end().  Groups nest; the default is AND. */
+void shop_categories_or(shop_categories_query *q);
+void shop_categories_and(shop_categories_query *q);
+void shop_categories_not(shop_categories_query *q);
+void shop_categories_end(shop_categories_query *q);
+
+/* Shaping. */
+void shop_categories_limit(shop_categories_query *q, int64_t n);
+void shop_categories_offset(shop_categories_query *q, int64_t n);
+void shop_categories_distinct(shop_categories_query *q);
+
+/*
+ * Terminals.  all: every row into out (allocated in a); first: SC_OK or
+ * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
+ * each: calls fn with one row at a time, valid during the call only, in
+ * constant memory (fn returns non-zero to stop).
+ */
+int shop_categories_all(shop_categories_query *q, sc_arena *a, shop_category_list *out);
+int shop_categories_first(shop_categories_query *q, sc_arena *a, shop_category *out);
+int shop_categories_one(shop_categories_query *q, sc_arena *a, shop_category *out);
+int shop_categories_count(shop_categories_query *q, int64_t *n);
+int shop_categories_exists(shop_categories_query *q, bool *yes);
+typedef int (*shop_category_fn)(void *ctx, const shop_category *row);
+int shop_categories_each(shop_categories_query *q, shop_category_fn fn, void *ctx);
+
+/* Bulk changes of the matching rows: set the columns to change, then
+ * update_all; or delete_all.  *changed receives the row count. */
+int shop_categories_update_all(shop_categories_query *q, int64_t *changed);
+int shop_categories_delete_all(shop_categories_query *q, int64_t *changed);
+
+/* Joins along foreign keys: the handle returned takes the filters and
+ * order of the joined table; terminals stay on the query. */
+shop_categories_query *shop_categories_join_parent(shop_categories_query *q);
+shop_categories_query *shop_categories_join_categories_by_parent(shop_categories_query *q);
+shop_order_lines_query *shop_categories_join_order_lines(shop_categories_query *q);
+
+/* Navigation along foreign keys.  The _load_ forms fetch the children of
+ * many rows with one query: lists[i] receives those of rows[i]. */
+int shop_categories_get_parent(sc_db *db, sc_arena *a,
+                               const shop_category *row, shop_category *out);
+int shop_categories_get_categories_by_parent(sc_db *db, sc_arena *a,
+                                             const shop_category *row,
+                                             shop_category_list *out);
+int shop_categories_load_categories_by_parent(sc_db *db, sc_arena *a,
+                                              const shop_category *rows,
+                                              size_t n,
+                                              shop_category_list *lists);
+int shop_categories_get_order_lines(sc_db *db, sc_arena *a,
+                                    const shop_category *row,
+                                    shop_order_line_list *out);
+int shop_categories_load_order_lines(sc_db *db, sc_arena *a,
+                                     const shop_category *rows, size_t n,
+                                     shop_order_line_list *lists);
 
 /* Table "order": the descriptor, then the row operations. */
 extern const sc_table_desc shop_order_table;
@@ -163,21 +421,143 @@ int shop_order_update(sc_db *db, const shop_order *row);
  * (still referenced). */
 int shop_order_delete(sc_db *db, int64_t id);
 
-typedef struct shop_order_line {
-    int64_t     order_id; /* part of the primary key */
-    int16_t     line;     /* part of the primary key */
-    const char *category; /* varchar(8), not null */
-    int32_t     qty;      /* not null */
-} shop_order_line;
+/*
+ * Queries over table "order".  shop_order_select() starts one; the
+ * where, order and join functions shape it; a terminal runs it (as often
+ * as wanted); shop_order_query_free() releases it.  Values are copied when
+ * given, and always sent as bound parameters.
+ */
+shop_order_query *shop_order_select(sc_db *db);
+void shop_order_query_free(shop_order_query *q);
 
-/* A shop_order_line with the schema's defaults filled in. */
-#define SHOP_ORDER_LINE_INIT {.qty = 1}
+/* Column id (int64): filters, order, bulk set. */
+void shop_order_where_id_eq(shop_order_query *q, int64_t v);
+void shop_order_where_id_ne(shop_order_query *q, int64_t v);
+void shop_order_where_id_lt(shop_order_query *q, int64_t v);
+void shop_order_where_id_le(shop_order_query *q, int64_t v);
+void shop_order_where_id_gt(shop_order_query *q, int64_t v);
+void shop_order_where_id_ge(shop_order_query *q, int64_t v);
+void shop_order_where_id_in(shop_order_query *q, const int64_t *v, size_t n);
+void shop_order_where_id_not_in(shop_order_query *q, const int64_t *v,
+                                size_t n);
+void shop_order_order_by_id(shop_order_query *q, sc_order dir);
 
-/* Rows of table "order_lines", as returned by queries. */
-typedef struct shop_order_line_list {
-    shop_order_line *items;
-    size_t len;
-} shop_order_line_list;
+/* Column user_id (int32): filters, order, bulk set. */
+void shop_order_where_user_id_eq(shop_order_query *q, int32_t v);
+void shop_order_where_user_id_ne(shop_order_query *q, int32_t v);
+void shop_order_where_user_id_lt(shop_order_query *q, int32_t v);
+void shop_order_where_user_id_le(shop_order_query *q, int32_t v);
+void shop_order_where_user_id_gt(shop_order_query *q, int32_t v);
+void shop_order_where_user_id_ge(shop_order_query *q, int32_t v);
+void shop_order_where_user_id_in(shop_order_query *q, const int32_t *v,
+                                 size_t n);
+void shop_order_where_user_id_not_in(shop_order_query *q, const int32_t *v,
+                                     size_t n);
+void shop_order_order_by_user_id(shop_order_query *q, sc_order dir);
+void shop_order_update_set_user_id(shop_order_query *q, int32_t v);
+
+/* Column status (enum status): filters, order, bulk set. */
+void shop_order_where_status_eq(shop_order_query *q, shop_status v);
+void shop_order_where_status_ne(shop_order_query *q, shop_status v);
+void shop_order_where_status_in(shop_order_query *q, const shop_status *v,
+                                size_t n);
+void shop_order_where_status_not_in(shop_order_query *q, const shop_status *v,
+                                    size_t n);
+void shop_order_order_by_status(shop_order_query *q, sc_order dir);
+void shop_order_update_set_status(shop_order_query *q, shop_status v);
+
+/* Column total (numeric(10,2)): filters, order, bulk set. */
+void shop_order_where_total_eq(shop_order_query *q, int64_t v);
+void shop_order_where_total_ne(shop_order_query *q, int64_t v);
+void shop_order_where_total_lt(shop_order_query *q, int64_t v);
+void shop_order_where_total_le(shop_order_query *q, int64_t v);
+void shop_order_where_total_gt(shop_order_query *q, int64_t v);
+void shop_order_where_total_ge(shop_order_query *q, int64_t v);
+void shop_order_where_total_in(shop_order_query *q, const int64_t *v,
+                               size_t n);
+void shop_order_where_total_not_in(shop_order_query *q, const int64_t *v,
+                                   size_t n);
+void shop_order_order_by_total(shop_order_query *q, sc_order dir);
+void shop_order_update_set_total(shop_order_query *q, int64_t v);
+
+/* Column placed (date): filters, order, bulk set. */
+void shop_order_where_placed_eq(shop_order_query *q, int32_t v);
+void shop_order_where_placed_ne(shop_order_query *q, int32_t v);
+void shop_order_where_placed_lt(shop_order_query *q, int32_t v);
+void shop_order_where_placed_le(shop_order_query *q, int32_t v);
+void shop_order_where_placed_gt(shop_order_query *q, int32_t v);
+void shop_order_where_placed_ge(shop_order_query *q, int32_t v);
+void shop_order_where_placed_in(shop_order_query *q, const int32_t *v,
+                                size_t n);
+void shop_order_where_placed_not_in(shop_order_query *q, const int32_t *v,
+                                    size_t n);
+void shop_order_order_by_placed(shop_order_query *q, sc_order dir);
+void shop_order_update_set_placed(shop_order_query *q, int32_t v);
+
+/* Column note (text, nullable): filters, order, bulk set. */
+void shop_order_where_note_eq(shop_order_query *q, const char *v);
+void shop_order_where_note_ne(shop_order_query *q, const char *v);
+void shop_order_where_note_lt(shop_order_query *q, const char *v);
+void shop_order_where_note_le(shop_order_query *q, const char *v);
+void shop_order_where_note_gt(shop_order_query *q, const char *v);
+void shop_order_where_note_ge(shop_order_query *q, const char *v);
+void shop_order_where_note_like(shop_order_query *q, const char *v);
+void shop_order_where_note_ilike(shop_order_query *q, const char *v);
+void shop_order_where_note_starts_with(shop_order_query *q, const char *v);
+void shop_order_where_note_in(shop_order_query *q, const char *const *v,
+                              size_t n);
+void shop_order_where_note_not_in(shop_order_query *q, const char *const *v,
+                                  size_t n);
+void shop_order_where_note_is_null(shop_order_query *q);
+void shop_order_where_note_is_not_null(shop_order_query *q);
+void shop_order_order_by_note(shop_order_query *q, sc_order dir);
+void shop_order_update_set_note(shop_order_query *q, const char *v);
+void shop_order_update_set_note_null(shop_order_query *q);
+
+/* Groups: filters after _or() combine with OR, after _not() are negated,
+ * up to the matching _end().  Groups nest; the default is AND. */
+void shop_order_or(shop_order_query *q);
+void shop_order_and(shop_order_query *q);
+void shop_order_not(shop_order_query *q);
+void shop_order_end(shop_order_query *q);
+
+/* Shaping. */
+void shop_order_limit(shop_order_query *q, int64_t n);
+void shop_order_offset(shop_order_query *q, int64_t n);
+void shop_order_distinct(shop_order_query *q);
+
+/*
+ * Terminals.  all: every row into out (allocated in a); first: SC_OK or
+ * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
+ * each: calls fn with one row at a time, valid during the call only, in
+ * constant memory (fn returns non-zero to stop).
+ */
+int shop_order_all(shop_order_query *q, sc_arena *a, shop_order_list *out);
+int shop_order_first(shop_order_query *q, sc_arena *a, shop_order *out);
+int shop_order_one(shop_order_query *q, sc_arena *a, shop_order *out);
+int shop_order_count(shop_order_query *q, int64_t *n);
+int shop_order_exists(shop_order_query *q, bool *yes);
+typedef int (*shop_order_fn)(void *ctx, const shop_order *row);
+int shop_order_each(shop_order_query *q, shop_order_fn fn, void *ctx);
+
+/* Bulk changes of the matching rows: set the columns to change, then
+ * update_all; or delete_all.  *changed receives the row count. */
+int shop_order_update_all(shop_order_query *q, int64_t *changed);
+int shop_order_delete_all(shop_order_query *q, int64_t *changed);
+
+/* Joins along foreign keys: the handle returned takes the filters and
+ * order of the joined table; terminals stay on the query. */
+shop_user_query *shop_order_join_user(shop_order_query *q);
+shop_order_lines_query *shop_order_join_order_lines(shop_order_query *q);
+
+/* Navigation along foreign keys.  The _load_ forms fetch the children of
+ * many rows with one query: lists[i] receives those of rows[i]. */
+int shop_order_get_user(sc_db *db, sc_arena *a, const shop_order *row,
+                        shop_user *out);
+int shop_order_get_order_lines(sc_db *db, sc_arena *a, const shop_order *row,
+                               shop_order_line_list *out);
+int shop_order_load_order_lines(sc_db *db, sc_arena *a, const shop_order *rows,
+                                size_t n, shop_order_line_list *lists);
 
 /* Table "order_lines": the descriptor, then the row operations. */
 extern const sc_table_desc shop_order_lines_table;
@@ -205,20 +585,127 @@ int shop_order_lines_update(sc_db *db, const shop_order_line *row);
  * (still referenced). */
 int shop_order_lines_delete(sc_db *db, int64_t order_id, int16_t line);
 
-typedef struct shop_box {
-    int64_t a;   /* part of the primary key */
-    int64_t b;   /* part of the primary key */
-    int64_t key; /* part of the primary key */
-} shop_box;
+/*
+ * Queries over table "order_lines".  shop_order_lines_select() starts one; the
+ * where, order and join functions shape it; a terminal runs it (as often
+ * as wanted); shop_order_lines_query_free() releases it.  Values are copied when
+ * given, and always sent as bound parameters.
+ */
+shop_order_lines_query *shop_order_lines_select(sc_db *db);
+void shop_order_lines_query_free(shop_order_lines_query *q);
 
-/* A shop_box with the schema's defaults filled in. */
-#define SHOP_BOX_INIT {0}
+/* Column order_id (int64): filters, order, bulk set. */
+void shop_order_lines_where_order_id_eq(shop_order_lines_query *q, int64_t v);
+void shop_order_lines_where_order_id_ne(shop_order_lines_query *q, int64_t v);
+void shop_order_lines_where_order_id_lt(shop_order_lines_query *q, int64_t v);
+void shop_order_lines_where_order_id_le(shop_order_lines_query *q, int64_t v);
+void shop_order_lines_where_order_id_gt(shop_order_lines_query *q, int64_t v);
+void shop_order_lines_where_order_id_ge(shop_order_lines_query *q, int64_t v);
+void shop_order_lines_where_order_id_in(shop_order_lines_query *q,
+                                        const int64_t *v, size_t n);
+void shop_order_lines_where_order_id_not_in(shop_order_lines_query *q,
+                                            const int64_t *v, size_t n);
+void shop_order_lines_order_by_order_id(shop_order_lines_query *q,
+                                        sc_order dir);
 
-/* Rows of table "boxes", as returned by queries. */
-typedef struct shop_box_list {
-    shop_box *items;
-    size_t len;
-} shop_box_list;
+/* Column line (int16): filters, order, bulk set. */
+void shop_order_lines_where_line_eq(shop_order_lines_query *q, int16_t v);
+void shop_order_lines_where_line_ne(shop_order_lines_query *q, int16_t v);
+void shop_order_lines_where_line_lt(shop_order_lines_query *q, int16_t v);
+void shop_order_lines_where_line_le(shop_order_lines_query *q, int16_t v);
+void shop_order_lines_where_line_gt(shop_order_lines_query *q, int16_t v);
+void shop_order_lines_where_line_ge(shop_order_lines_query *q, int16_t v);
+void shop_order_lines_where_line_in(shop_order_lines_query *q,
+                                    const int16_t *v, size_t n);
+void shop_order_lines_where_line_not_in(shop_order_lines_query *q,
+                                        const int16_t *v, size_t n);
+void shop_order_lines_order_by_line(shop_order_lines_query *q, sc_order dir);
+
+/* Column category (varchar(8)): filters, order, bulk set. */
+void shop_order_lines_where_category_eq(shop_order_lines_query *q,
+                                        const char *v);
+void shop_order_lines_where_category_ne(shop_order_lines_query *q,
+                                        const char *v);
+void shop_order_lines_where_category_lt(shop_order_lines_query *q,
+                                        const char *v);
+void shop_order_lines_where_category_le(shop_order_lines_query *q,
+                                        const char *v);
+void shop_order_lines_where_category_gt(shop_order_lines_query *q,
+                                        const char *v);
+void shop_order_lines_where_category_ge(shop_order_lines_query *q,
+                                        const char *v);
+void shop_order_lines_where_category_like(shop_order_lines_query *q,
+                                          const char *v);
+void shop_order_lines_where_category_ilike(shop_order_lines_query *q,
+                                           const char *v);
+void shop_order_lines_where_category_starts_with(shop_order_lines_query *q,
+                                                 const char *v);
+void shop_order_lines_where_category_in(shop_order_lines_query *q,
+                                        const char *const *v, size_t n);
+void shop_order_lines_where_category_not_in(shop_order_lines_query *q,
+                                            const char *const *v, size_t n);
+void shop_order_lines_order_by_category(shop_order_lines_query *q,
+                                        sc_order dir);
+void shop_order_lines_update_set_category(shop_order_lines_query *q,
+                                          const char *v);
+
+/* Column qty (int32): filters, order, bulk set. */
+void shop_order_lines_where_qty_eq(shop_order_lines_query *q, int32_t v);
+void shop_order_lines_where_qty_ne(shop_order_lines_query *q, int32_t v);
+void shop_order_lines_where_qty_lt(shop_order_lines_query *q, int32_t v);
+void shop_order_lines_where_qty_le(shop_order_lines_query *q, int32_t v);
+void shop_order_lines_where_qty_gt(shop_order_lines_query *q, int32_t v);
+void shop_order_lines_where_qty_ge(shop_order_lines_query *q, int32_t v);
+void shop_order_lines_where_qty_in(shop_order_lines_query *q, const int32_t *v,
+                                   size_t n);
+void shop_order_lines_where_qty_not_in(shop_order_lines_query *q,
+                                       const int32_t *v, size_t n);
+void shop_order_lines_order_by_qty(shop_order_lines_query *q, sc_order dir);
+void shop_order_lines_update_set_qty(shop_order_lines_query *q, int32_t v);
+
+/* Groups: filters after _or() combine with OR, after _not() are negated,
+ * up to the matching _end().  Groups nest; the default is AND. */
+void shop_order_lines_or(shop_order_lines_query *q);
+void shop_order_lines_and(shop_order_lines_query *q);
+void shop_order_lines_not(shop_order_lines_query *q);
+void shop_order_lines_end(shop_order_lines_query *q);
+
+/* Shaping. */
+void shop_order_lines_limit(shop_order_lines_query *q, int64_t n);
+void shop_order_lines_offset(shop_order_lines_query *q, int64_t n);
+void shop_order_lines_distinct(shop_order_lines_query *q);
+
+/*
+ * Terminals.  all: every row into out (allocated in a); first: SC_OK or
+ * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
+ * each: calls fn with one row at a time, valid during the call only, in
+ * constant memory (fn returns non-zero to stop).
+ */
+int shop_order_lines_all(shop_order_lines_query *q, sc_arena *a, shop_order_line_list *out);
+int shop_order_lines_first(shop_order_lines_query *q, sc_arena *a, shop_order_line *out);
+int shop_order_lines_one(shop_order_lines_query *q, sc_arena *a, shop_order_line *out);
+int shop_order_lines_count(shop_order_lines_query *q, int64_t *n);
+int shop_order_lines_exists(shop_order_lines_query *q, bool *yes);
+typedef int (*shop_order_line_fn)(void *ctx, const shop_order_line *row);
+int shop_order_lines_each(shop_order_lines_query *q, shop_order_line_fn fn, void *ctx);
+
+/* Bulk changes of the matching rows: set the columns to change, then
+ * update_all; or delete_all.  *changed receives the row count. */
+int shop_order_lines_update_all(shop_order_lines_query *q, int64_t *changed);
+int shop_order_lines_delete_all(shop_order_lines_query *q, int64_t *changed);
+
+/* Joins along foreign keys: the handle returned takes the filters and
+ * order of the joined table; terminals stay on the query. */
+shop_order_query *shop_order_lines_join_order(shop_order_lines_query *q);
+shop_categories_query *shop_order_lines_join_categories(shop_order_lines_query *q);
+
+/* Navigation along foreign keys.  The _load_ forms fetch the children of
+ * many rows with one query: lists[i] receives those of rows[i]. */
+int shop_order_lines_get_order(sc_db *db, sc_arena *a,
+                               const shop_order_line *row, shop_order *out);
+int shop_order_lines_get_category(sc_db *db, sc_arena *a,
+                                  const shop_order_line *row,
+                                  shop_category *out);
 
 /* Table "boxes": the descriptor, then the row operations. */
 extern const sc_table_desc shop_boxes_table;
@@ -245,6 +732,82 @@ int shop_boxes_update(sc_db *db, const shop_box *row);
 /* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
  * (still referenced). */
 int shop_boxes_delete(sc_db *db, int64_t a_, int64_t b, int64_t key_);
+
+/*
+ * Queries over table "boxes".  shop_boxes_select() starts one; the
+ * where, order and join functions shape it; a terminal runs it (as often
+ * as wanted); shop_boxes_query_free() releases it.  Values are copied when
+ * given, and always sent as bound parameters.
+ */
+shop_boxes_query *shop_boxes_select(sc_db *db);
+void shop_boxes_query_free(shop_boxes_query *q);
+
+/* Column a (int64): filters, order, bulk set. */
+void shop_boxes_where_a_eq(shop_boxes_query *q, int64_t v);
+void shop_boxes_where_a_ne(shop_boxes_query *q, int64_t v);
+void shop_boxes_where_a_lt(shop_boxes_query *q, int64_t v);
+void shop_boxes_where_a_le(shop_boxes_query *q, int64_t v);
+void shop_boxes_where_a_gt(shop_boxes_query *q, int64_t v);
+void shop_boxes_where_a_ge(shop_boxes_query *q, int64_t v);
+void shop_boxes_where_a_in(shop_boxes_query *q, const int64_t *v, size_t n);
+void shop_boxes_where_a_not_in(shop_boxes_query *q, const int64_t *v,
+                               size_t n);
+void shop_boxes_order_by_a(shop_boxes_query *q, sc_order dir);
+
+/* Column b (int64): filters, order, bulk set. */
+void shop_boxes_where_b_eq(shop_boxes_query *q, int64_t v);
+void shop_boxes_where_b_ne(shop_boxes_query *q, int64_t v);
+void shop_boxes_where_b_lt(shop_boxes_query *q, int64_t v);
+void shop_boxes_where_b_le(shop_boxes_query *q, int64_t v);
+void shop_boxes_where_b_gt(shop_boxes_query *q, int64_t v);
+void shop_boxes_where_b_ge(shop_boxes_query *q, int64_t v);
+void shop_boxes_where_b_in(shop_boxes_query *q, const int64_t *v, size_t n);
+void shop_boxes_where_b_not_in(shop_boxes_query *q, const int64_t *v,
+                               size_t n);
+void shop_boxes_order_by_b(shop_boxes_query *q, sc_order dir);
+
+/* Column key (int64): filters, order, bulk set. */
+void shop_boxes_where_key_eq(shop_boxes_query *q, int64_t v);
+void shop_boxes_where_key_ne(shop_boxes_query *q, int64_t v);
+void shop_boxes_where_key_lt(shop_boxes_query *q, int64_t v);
+void shop_boxes_where_key_le(shop_boxes_query *q, int64_t v);
+void shop_boxes_where_key_gt(shop_boxes_query *q, int64_t v);
+void shop_boxes_where_key_ge(shop_boxes_query *q, int64_t v);
+void shop_boxes_where_key_in(shop_boxes_query *q, const int64_t *v, size_t n);
+void shop_boxes_where_key_not_in(shop_boxes_query *q, const int64_t *v,
+                                 size_t n);
+void shop_boxes_order_by_key(shop_boxes_query *q, sc_order dir);
+
+/* Groups: filters after _or() combine with OR, after _not() are negated,
+ * up to the matching _end().  Groups nest; the default is AND. */
+void shop_boxes_or(shop_boxes_query *q);
+void shop_boxes_and(shop_boxes_query *q);
+void shop_boxes_not(shop_boxes_query *q);
+void shop_boxes_end(shop_boxes_query *q);
+
+/* Shaping. */
+void shop_boxes_limit(shop_boxes_query *q, int64_t n);
+void shop_boxes_offset(shop_boxes_query *q, int64_t n);
+void shop_boxes_distinct(shop_boxes_query *q);
+
+/*
+ * Terminals.  all: every row into out (allocated in a); first: SC_OK or
+ * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
+ * each: calls fn with one row at a time, valid during the call only, in
+ * constant memory (fn returns non-zero to stop).
+ */
+int shop_boxes_all(shop_boxes_query *q, sc_arena *a, shop_box_list *out);
+int shop_boxes_first(shop_boxes_query *q, sc_arena *a, shop_box *out);
+int shop_boxes_one(shop_boxes_query *q, sc_arena *a, shop_box *out);
+int shop_boxes_count(shop_boxes_query *q, int64_t *n);
+int shop_boxes_exists(shop_boxes_query *q, bool *yes);
+typedef int (*shop_box_fn)(void *ctx, const shop_box *row);
+int shop_boxes_each(shop_boxes_query *q, shop_box_fn fn, void *ctx);
+
+/* Bulk changes of the matching rows: set the columns to change, then
+ * update_all; or delete_all.  *changed receives the row count. */
+int shop_boxes_update_all(shop_boxes_query *q, int64_t *changed);
+int shop_boxes_delete_all(shop_boxes_query *q, int64_t *changed);
 
 /* The whole schema, for sc_schema_create_all() and migrations. */
 extern const sc_schema_desc shop_schema;

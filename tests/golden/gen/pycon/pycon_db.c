@@ -113,6 +113,455 @@ int pycon_users_delete(sc_db *db, int64_t user_id)
     return sc_row_delete(db, &pycon_users_table, &key);
 }
 
+pycon_users_query *pycon_users_select(sc_db *db)
+{
+    return (pycon_users_query *)sc_query_new(db, &pycon_users_table);
+}
+
+void pycon_users_query_free(pycon_users_query *q)
+{
+    sc_query_free((sc_query *)q);
+}
+
+void pycon_users_or(pycon_users_query *q)
+{
+    sc_query_begin_or((sc_query *)q);
+}
+
+void pycon_users_and(pycon_users_query *q)
+{
+    sc_query_begin_and((sc_query *)q);
+}
+
+void pycon_users_not(pycon_users_query *q)
+{
+    sc_query_begin_not((sc_query *)q);
+}
+
+void pycon_users_end(pycon_users_query *q)
+{
+    sc_query_end((sc_query *)q);
+}
+
+void pycon_users_limit(pycon_users_query *q, int64_t n)
+{
+    sc_query_limit((sc_query *)q, n);
+}
+
+void pycon_users_offset(pycon_users_query *q, int64_t n)
+{
+    sc_query_offset((sc_query *)q, n);
+}
+
+void pycon_users_distinct(pycon_users_query *q)
+{
+    sc_query_distinct((sc_query *)q);
+}
+
+int pycon_users_all(pycon_users_query *q, sc_arena *a, pycon_user_list *out)
+{
+    void *rows;
+    size_t n;
+    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+
+    out->items = rc == SC_OK ? rows : NULL;
+    out->len = rc == SC_OK ? n : 0;
+    return rc;
+}
+
+int pycon_users_first(pycon_users_query *q, sc_arena *a, pycon_user *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+
+int pycon_users_one(pycon_users_query *q, sc_arena *a, pycon_user *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+
+int pycon_users_count(pycon_users_query *q, int64_t *n)
+{
+    return sc_query_count((sc_query *)q, n);
+}
+
+int pycon_users_exists(pycon_users_query *q, bool *yes)
+{
+    return sc_query_exists((sc_query *)q, yes);
+}
+
+/* Calls the typed callback of pycon_users_each() for each untyped row. */
+struct pycon_users_each_ctx {
+    pycon_user_fn fn;
+    void *ctx;
+};
+
+static int pycon_users_each_row(void *ctx, const void *row)
+{
+    struct pycon_users_each_ctx *e = ctx;
+
+    return e->fn(e->ctx, row);
+}
+
+int pycon_users_each(pycon_users_query *q, pycon_user_fn fn, void *ctx)
+{
+    struct pycon_users_each_ctx e;
+
+    e.fn = fn;
+    e.ctx = ctx;
+    return sc_query_each((sc_query *)q, pycon_users_each_row, &e);
+}
+
+int pycon_users_update_all(pycon_users_query *q, int64_t *changed)
+{
+    return sc_query_update_all((sc_query *)q, changed);
+}
+
+int pycon_users_delete_all(pycon_users_query *q, int64_t *changed)
+{
+    return sc_query_delete_all((sc_query *)q, changed);
+}
+
+void pycon_users_where_user_id_eq(pycon_users_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
+}
+
+void pycon_users_where_user_id_ne(pycon_users_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
+}
+
+void pycon_users_where_user_id_lt(pycon_users_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
+}
+
+void pycon_users_where_user_id_le(pycon_users_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
+}
+
+void pycon_users_where_user_id_gt(pycon_users_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
+}
+
+void pycon_users_where_user_id_ge(pycon_users_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
+}
+
+void pycon_users_where_user_id_in(pycon_users_query *q, const int64_t *v,
+                                  size_t n)
+{
+    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
+}
+
+void pycon_users_where_user_id_not_in(pycon_users_query *q, const int64_t *v,
+                                      size_t n)
+{
+    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
+}
+
+void pycon_users_order_by_user_id(pycon_users_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 0, dir);
+}
+
+void pycon_users_where_user_name_eq(pycon_users_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
+}
+
+void pycon_users_where_user_name_ne(pycon_users_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
+}
+
+void pycon_users_where_user_name_lt(pycon_users_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
+}
+
+void pycon_users_where_user_name_le(pycon_users_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
+}
+
+void pycon_users_where_user_name_gt(pycon_users_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
+}
+
+void pycon_users_where_user_name_ge(pycon_users_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
+}
+
+void pycon_users_where_user_name_like(pycon_users_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_LIKE, &v);
+}
+
+void pycon_users_where_user_name_ilike(pycon_users_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_ILIKE, &v);
+}
+
+void pycon_users_where_user_name_starts_with(pycon_users_query *q,
+                                             const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_STARTS_WITH, &v);
+}
+
+void pycon_users_where_user_name_in(pycon_users_query *q, const char *const *v,
+                                    size_t n)
+{
+    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
+}
+
+void pycon_users_where_user_name_not_in(pycon_users_query *q,
+                                        const char *const *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
+}
+
+void pycon_users_order_by_user_name(pycon_users_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 1, dir);
+}
+
+void pycon_users_update_set_user_name(pycon_users_query *q, const char *v)
+{
+    sc_query_set((sc_query *)q, 1, &v);
+}
+
+void pycon_users_where_user_email_eq(pycon_users_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_EQ, &v);
+}
+
+void pycon_users_where_user_email_ne(pycon_users_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_NE, &v);
+}
+
+void pycon_users_where_user_email_lt(pycon_users_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_LT, &v);
+}
+
+void pycon_users_where_user_email_le(pycon_users_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_LE, &v);
+}
+
+void pycon_users_where_user_email_gt(pycon_users_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_GT, &v);
+}
+
+void pycon_users_where_user_email_ge(pycon_users_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_GE, &v);
+}
+
+void pycon_users_where_user_email_like(pycon_users_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_LIKE, &v);
+}
+
+void pycon_users_where_user_email_ilike(pycon_users_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_ILIKE, &v);
+}
+
+void pycon_users_where_user_email_starts_with(pycon_users_query *q,
+                                              const char *v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_STARTS_WITH, &v);
+}
+
+void pycon_users_where_user_email_in(pycon_users_query *q,
+                                     const char *const *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 2, SC_OP_IN, v, n);
+}
+
+void pycon_users_where_user_email_not_in(pycon_users_query *q,
+                                         const char *const *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 2, SC_OP_NOT_IN, v, n);
+}
+
+void pycon_users_order_by_user_email(pycon_users_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 2, dir);
+}
+
+void pycon_users_update_set_user_email(pycon_users_query *q, const char *v)
+{
+    sc_query_set((sc_query *)q, 2, &v);
+}
+
+void pycon_users_where_karma_eq(pycon_users_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_EQ, &v);
+}
+
+void pycon_users_where_karma_ne(pycon_users_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_NE, &v);
+}
+
+void pycon_users_where_karma_lt(pycon_users_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_LT, &v);
+}
+
+void pycon_users_where_karma_le(pycon_users_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_LE, &v);
+}
+
+void pycon_users_where_karma_gt(pycon_users_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_GT, &v);
+}
+
+void pycon_users_where_karma_ge(pycon_users_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_GE, &v);
+}
+
+void pycon_users_where_karma_in(pycon_users_query *q, const int64_t *v,
+                                size_t n)
+{
+    sc_query_where_in((sc_query *)q, 3, SC_OP_IN, v, n);
+}
+
+void pycon_users_where_karma_not_in(pycon_users_query *q, const int64_t *v,
+                                    size_t n)
+{
+    sc_query_where_in((sc_query *)q, 3, SC_OP_NOT_IN, v, n);
+}
+
+void pycon_users_where_karma_is_null(pycon_users_query *q)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_IS_NULL, NULL);
+}
+
+void pycon_users_where_karma_is_not_null(pycon_users_query *q)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void pycon_users_order_by_karma(pycon_users_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 3, dir);
+}
+
+void pycon_users_update_set_karma(pycon_users_query *q, int64_t v)
+{
+    sc_query_set((sc_query *)q, 3, &v);
+}
+
+void pycon_users_update_set_karma_null(pycon_users_query *q)
+{
+    sc_query_set((sc_query *)q, 3, NULL);
+}
+
+void pycon_users_where_joined_at_eq(pycon_users_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_EQ, &v);
+}
+
+void pycon_users_where_joined_at_ne(pycon_users_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_NE, &v);
+}
+
+void pycon_users_where_joined_at_lt(pycon_users_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_LT, &v);
+}
+
+void pycon_users_where_joined_at_le(pycon_users_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_LE, &v);
+}
+
+void pycon_users_where_joined_at_gt(pycon_users_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_GT, &v);
+}
+
+void pycon_users_where_joined_at_ge(pycon_users_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_GE, &v);
+}
+
+void pycon_users_where_joined_at_in(pycon_users_query *q, const int64_t *v,
+                                    size_t n)
+{
+    sc_query_where_in((sc_query *)q, 4, SC_OP_IN, v, n);
+}
+
+void pycon_users_where_joined_at_not_in(pycon_users_query *q, const int64_t *v,
+                                        size_t n)
+{
+    sc_query_where_in((sc_query *)q, 4, SC_OP_NOT_IN, v, n);
+}
+
+void pycon_users_order_by_joined_at(pycon_users_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 4, dir);
+}
+
+void pycon_users_update_set_joined_at(pycon_users_query *q, int64_t v)
+{
+    sc_query_set((sc_query *)q, 4, &v);
+}
+
+pycon_program_enrollments_query *pycon_users_join_program_enrollments(pycon_users_query *q)
+{
+    return (pycon_program_enrollments_query *)sc_query_join((sc_query *)q, &pycon_program_enrollments_table,
+                                                                  &pycon_program_enrollments_table.fkeys[1], true);
+}
+
+int pycon_users_get_program_enrollments(sc_db *db, sc_arena *a,
+                                        const pycon_user *row,
+                                        pycon_program_enrollment_list *out)
+{
+    sc_row_list list;
+    int rc = sc_load_children(db, a, &pycon_users_table, row, 1,
+                              &pycon_program_enrollments_table, &pycon_program_enrollments_table.fkeys[1],
+                              &list);
+
+    out->items = rc == SC_OK ? list.rows : NULL;
+    out->len = rc == SC_OK ? list.n : 0;
+    return rc;
+}
+
+int pycon_users_load_program_enrollments(sc_db *db, sc_arena *a,
+                                         const pycon_user *rows, size_t n,
+                                         pycon_program_enrollment_list *lists)
+{
+    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    size_t i;
+    int rc;
+
+    if (n && !tmp)
+        return SC_NOMEM;
+    rc = sc_load_children(db, a, &pycon_users_table, rows, n, &pycon_program_enrollments_table,
+                          &pycon_program_enrollments_table.fkeys[1], tmp);
+    for (i = 0; i < n; i++) {
+        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
+        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
+    }
+    return rc;
+}
+
 /* Table "programs". */
 static const sc_column_desc pycon_programs_columns[] = {
     {
@@ -192,6 +641,311 @@ int pycon_programs_delete(sc_db *db, int64_t program_id)
 
     key.program_id = program_id;
     return sc_row_delete(db, &pycon_programs_table, &key);
+}
+
+pycon_programs_query *pycon_programs_select(sc_db *db)
+{
+    return (pycon_programs_query *)sc_query_new(db, &pycon_programs_table);
+}
+
+void pycon_programs_query_free(pycon_programs_query *q)
+{
+    sc_query_free((sc_query *)q);
+}
+
+void pycon_programs_or(pycon_programs_query *q)
+{
+    sc_query_begin_or((sc_query *)q);
+}
+
+void pycon_programs_and(pycon_programs_query *q)
+{
+    sc_query_begin_and((sc_query *)q);
+}
+
+void pycon_programs_not(pycon_programs_query *q)
+{
+    sc_query_begin_not((sc_query *)q);
+}
+
+void pycon_programs_end(pycon_programs_query *q)
+{
+    sc_query_end((sc_query *)q);
+}
+
+void pycon_programs_limit(pycon_programs_query *q, int64_t n)
+{
+    sc_query_limit((sc_query *)q, n);
+}
+
+void pycon_programs_offset(pycon_programs_query *q, int64_t n)
+{
+    sc_query_offset((sc_query *)q, n);
+}
+
+void pycon_programs_distinct(pycon_programs_query *q)
+{
+    sc_query_distinct((sc_query *)q);
+}
+
+int pycon_programs_all(pycon_programs_query *q, sc_arena *a, pycon_program_list *out)
+{
+    void *rows;
+    size_t n;
+    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+
+    out->items = rc == SC_OK ? rows : NULL;
+    out->len = rc == SC_OK ? n : 0;
+    return rc;
+}
+
+int pycon_programs_first(pycon_programs_query *q, sc_arena *a, pycon_program *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+
+int pycon_programs_one(pycon_programs_query *q, sc_arena *a, pycon_program *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+
+int pycon_programs_count(pycon_programs_query *q, int64_t *n)
+{
+    return sc_query_count((sc_query *)q, n);
+}
+
+int pycon_programs_exists(pycon_programs_query *q, bool *yes)
+{
+    return sc_query_exists((sc_query *)q, yes);
+}
+
+/* Calls the typed callback of pycon_programs_each() for each untyped row. */
+struct pycon_programs_each_ctx {
+    pycon_program_fn fn;
+    void *ctx;
+};
+
+static int pycon_programs_each_row(void *ctx, const void *row)
+{
+    struct pycon_programs_each_ctx *e = ctx;
+
+    return e->fn(e->ctx, row);
+}
+
+int pycon_programs_each(pycon_programs_query *q, pycon_program_fn fn, void *ctx)
+{
+    struct pycon_programs_each_ctx e;
+
+    e.fn = fn;
+    e.ctx = ctx;
+    return sc_query_each((sc_query *)q, pycon_programs_each_row, &e);
+}
+
+int pycon_programs_update_all(pycon_programs_query *q, int64_t *changed)
+{
+    return sc_query_update_all((sc_query *)q, changed);
+}
+
+int pycon_programs_delete_all(pycon_programs_query *q, int64_t *changed)
+{
+    return sc_query_delete_all((sc_query *)q, changed);
+}
+
+void pycon_programs_where_program_id_eq(pycon_programs_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
+}
+
+void pycon_programs_where_program_id_ne(pycon_programs_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
+}
+
+void pycon_programs_where_program_id_lt(pycon_programs_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
+}
+
+void pycon_programs_where_program_id_le(pycon_programs_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
+}
+
+void pycon_programs_where_program_id_gt(pycon_programs_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
+}
+
+void pycon_programs_where_program_id_ge(pycon_programs_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
+}
+
+void pycon_programs_where_program_id_in(pycon_programs_query *q,
+                                        const int64_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
+}
+
+void pycon_programs_where_program_id_not_in(pycon_programs_query *q,
+                                            const int64_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
+}
+
+void pycon_programs_order_by_program_id(pycon_programs_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 0, dir);
+}
+
+void pycon_programs_where_program_name_eq(pycon_programs_query *q,
+                                          const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
+}
+
+void pycon_programs_where_program_name_ne(pycon_programs_query *q,
+                                          const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
+}
+
+void pycon_programs_where_program_name_lt(pycon_programs_query *q,
+                                          const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
+}
+
+void pycon_programs_where_program_name_le(pycon_programs_query *q,
+                                          const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
+}
+
+void pycon_programs_where_program_name_gt(pycon_programs_query *q,
+                                          const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
+}
+
+void pycon_programs_where_program_name_ge(pycon_programs_query *q,
+                                          const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
+}
+
+void pycon_programs_where_program_name_like(pycon_programs_query *q,
+                                            const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_LIKE, &v);
+}
+
+void pycon_programs_where_program_name_ilike(pycon_programs_query *q,
+                                             const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_ILIKE, &v);
+}
+
+void pycon_programs_where_program_name_starts_with(pycon_programs_query *q,
+                                                   const char *v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_STARTS_WITH, &v);
+}
+
+void pycon_programs_where_program_name_in(pycon_programs_query *q,
+                                          const char *const *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
+}
+
+void pycon_programs_where_program_name_not_in(pycon_programs_query *q,
+                                              const char *const *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
+}
+
+void pycon_programs_order_by_program_name(pycon_programs_query *q,
+                                          sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 1, dir);
+}
+
+void pycon_programs_update_set_program_name(pycon_programs_query *q,
+                                            const char *v)
+{
+    sc_query_set((sc_query *)q, 1, &v);
+}
+
+void pycon_programs_where_level_eq(pycon_programs_query *q, pycon_level v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_EQ, &v);
+}
+
+void pycon_programs_where_level_ne(pycon_programs_query *q, pycon_level v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_NE, &v);
+}
+
+void pycon_programs_where_level_in(pycon_programs_query *q,
+                                   const pycon_level *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 2, SC_OP_IN, v, n);
+}
+
+void pycon_programs_where_level_not_in(pycon_programs_query *q,
+                                       const pycon_level *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 2, SC_OP_NOT_IN, v, n);
+}
+
+void pycon_programs_order_by_level(pycon_programs_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 2, dir);
+}
+
+void pycon_programs_update_set_level(pycon_programs_query *q, pycon_level v)
+{
+    sc_query_set((sc_query *)q, 2, &v);
+}
+
+pycon_program_enrollments_query *pycon_programs_join_program_enrollments(pycon_programs_query *q)
+{
+    return (pycon_program_enrollments_query *)sc_query_join((sc_query *)q, &pycon_program_enrollments_table,
+                                                                  &pycon_program_enrollments_table.fkeys[0], true);
+}
+
+int pycon_programs_get_program_enrollments(sc_db *db, sc_arena *a,
+                                           const pycon_program *row,
+                                           pycon_program_enrollment_list *out)
+{
+    sc_row_list list;
+    int rc = sc_load_children(db, a, &pycon_programs_table, row, 1,
+                              &pycon_program_enrollments_table, &pycon_program_enrollments_table.fkeys[0],
+                              &list);
+
+    out->items = rc == SC_OK ? list.rows : NULL;
+    out->len = rc == SC_OK ? list.n : 0;
+    return rc;
+}
+
+int pycon_programs_load_program_enrollments(sc_db *db, sc_arena *a,
+                                            const pycon_program *rows,
+                                            size_t n,
+                                            pycon_program_enrollment_list *lists)
+{
+    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    size_t i;
+    int rc;
+
+    if (n && !tmp)
+        return SC_NOMEM;
+    rc = sc_load_children(db, a, &pycon_programs_table, rows, n, &pycon_program_enrollments_table,
+                          &pycon_program_enrollments_table.fkeys[0], tmp);
+    for (i = 0; i < n; i++) {
+        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
+        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
+    }
+    return rc;
 }
 
 /* Table "program_enrollments". */
@@ -294,6 +1048,319 @@ int pycon_program_enrollments_delete(sc_db *db, int64_t program_enrollment_id)
 
     key.program_enrollment_id = program_enrollment_id;
     return sc_row_delete(db, &pycon_program_enrollments_table, &key);
+}
+
+pycon_program_enrollments_query *pycon_program_enrollments_select(sc_db *db)
+{
+    return (pycon_program_enrollments_query *)sc_query_new(db, &pycon_program_enrollments_table);
+}
+
+void pycon_program_enrollments_query_free(pycon_program_enrollments_query *q)
+{
+    sc_query_free((sc_query *)q);
+}
+
+void pycon_program_enrollments_or(pycon_program_enrollments_query *q)
+{
+    sc_query_begin_or((sc_query *)q);
+}
+
+void pycon_program_enrollments_and(pycon_program_enrollments_query *q)
+{
+    sc_query_begin_and((sc_query *)q);
+}
+
+void pycon_program_enrollments_not(pycon_program_enrollments_query *q)
+{
+    sc_query_begin_not((sc_query *)q);
+}
+
+void pycon_program_enrollments_end(pycon_program_enrollments_query *q)
+{
+    sc_query_end((sc_query *)q);
+}
+
+void pycon_program_enrollments_limit(pycon_program_enrollments_query *q, int64_t n)
+{
+    sc_query_limit((sc_query *)q, n);
+}
+
+void pycon_program_enrollments_offset(pycon_program_enrollments_query *q, int64_t n)
+{
+    sc_query_offset((sc_query *)q, n);
+}
+
+void pycon_program_enrollments_distinct(pycon_program_enrollments_query *q)
+{
+    sc_query_distinct((sc_query *)q);
+}
+
+int pycon_program_enrollments_all(pycon_program_enrollments_query *q, sc_arena *a, pycon_program_enrollment_list *out)
+{
+    void *rows;
+    size_t n;
+    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+
+    out->items = rc == SC_OK ? rows : NULL;
+    out->len = rc == SC_OK ? n : 0;
+    return rc;
+}
+
+int pycon_program_enrollments_first(pycon_program_enrollments_query *q, sc_arena *a, pycon_program_enrollment *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+
+int pycon_program_enrollments_one(pycon_program_enrollments_query *q, sc_arena *a, pycon_program_enrollment *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+
+int pycon_program_enrollments_count(pycon_program_enrollments_query *q, int64_t *n)
+{
+    return sc_query_count((sc_query *)q, n);
+}
+
+int pycon_program_enrollments_exists(pycon_program_enrollments_query *q, bool *yes)
+{
+    return sc_query_exists((sc_query *)q, yes);
+}
+
+/* Calls the typed callback of pycon_program_enrollments_each() for each untyped row. */
+struct pycon_program_enrollments_each_ctx {
+    pycon_program_enrollment_fn fn;
+    void *ctx;
+};
+
+static int pycon_program_enrollments_each_row(void *ctx, const void *row)
+{
+    struct pycon_program_enrollments_each_ctx *e = ctx;
+
+    return e->fn(e->ctx, row);
+}
+
+int pycon_program_enrollments_each(pycon_program_enrollments_query *q, pycon_program_enrollment_fn fn, void *ctx)
+{
+    struct pycon_program_enrollments_each_ctx e;
+
+    e.fn = fn;
+    e.ctx = ctx;
+    return sc_query_each((sc_query *)q, pycon_program_enrollments_each_row, &e);
+}
+
+int pycon_program_enrollments_update_all(pycon_program_enrollments_query *q, int64_t *changed)
+{
+    return sc_query_update_all((sc_query *)q, changed);
+}
+
+int pycon_program_enrollments_delete_all(pycon_program_enrollments_query *q, int64_t *changed)
+{
+    return sc_query_delete_all((sc_query *)q, changed);
+}
+
+void pycon_program_enrollments_where_program_enrollment_id_eq(pycon_program_enrollments_query *q,
+                                                              int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
+}
+
+void pycon_program_enrollments_where_program_enrollment_id_ne(pycon_program_enrollments_query *q,
+                                                              int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
+}
+
+void pycon_program_enrollments_where_program_enrollment_id_lt(pycon_program_enrollments_query *q,
+                                                              int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
+}
+
+void pycon_program_enrollments_where_program_enrollment_id_le(pycon_program_enrollments_query *q,
+                                                              int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
+}
+
+void pycon_program_enrollments_where_program_enrollment_id_gt(pycon_program_enrollments_query *q,
+                                                              int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
+}
+
+void pycon_program_enrollments_where_program_enrollment_id_ge(pycon_program_enrollments_query *q,
+                                                              int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
+}
+
+void pycon_program_enrollments_where_program_enrollment_id_in(pycon_program_enrollments_query *q,
+                                                              const int64_t *v,
+                                                              size_t n)
+{
+    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
+}
+
+void pycon_program_enrollments_where_program_enrollment_id_not_in(pycon_program_enrollments_query *q,
+                                                                  const int64_t *v,
+                                                                  size_t n)
+{
+    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
+}
+
+void pycon_program_enrollments_order_by_program_enrollment_id(pycon_program_enrollments_query *q,
+                                                              sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 0, dir);
+}
+
+void pycon_program_enrollments_where_program_id_eq(pycon_program_enrollments_query *q,
+                                                   int64_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
+}
+
+void pycon_program_enrollments_where_program_id_ne(pycon_program_enrollments_query *q,
+                                                   int64_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
+}
+
+void pycon_program_enrollments_where_program_id_lt(pycon_program_enrollments_query *q,
+                                                   int64_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
+}
+
+void pycon_program_enrollments_where_program_id_le(pycon_program_enrollments_query *q,
+                                                   int64_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
+}
+
+void pycon_program_enrollments_where_program_id_gt(pycon_program_enrollments_query *q,
+                                                   int64_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
+}
+
+void pycon_program_enrollments_where_program_id_ge(pycon_program_enrollments_query *q,
+                                                   int64_t v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
+}
+
+void pycon_program_enrollments_where_program_id_in(pycon_program_enrollments_query *q,
+                                                   const int64_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
+}
+
+void pycon_program_enrollments_where_program_id_not_in(pycon_program_enrollments_query *q,
+                                                       const int64_t *v,
+                                                       size_t n)
+{
+    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
+}
+
+void pycon_program_enrollments_order_by_program_id(pycon_program_enrollments_query *q,
+                                                   sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 1, dir);
+}
+
+void pycon_program_enrollments_update_set_program_id(pycon_program_enrollments_query *q,
+                                                     int64_t v)
+{
+    sc_query_set((sc_query *)q, 1, &v);
+}
+
+void pycon_program_enrollments_where_user_id_eq(pycon_program_enrollments_query *q,
+                                                int64_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_EQ, &v);
+}
+
+void pycon_program_enrollments_where_user_id_ne(pycon_program_enrollments_query *q,
+                                                int64_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_NE, &v);
+}
+
+void pycon_program_enrollments_where_user_id_lt(pycon_program_enrollments_query *q,
+                                                int64_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_LT, &v);
+}
+
+void pycon_program_enrollments_where_user_id_le(pycon_program_enrollments_query *q,
+                                                int64_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_LE, &v);
+}
+
+void pycon_program_enrollments_where_user_id_gt(pycon_program_enrollments_query *q,
+                                                int64_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_GT, &v);
+}
+
+void pycon_program_enrollments_where_user_id_ge(pycon_program_enrollments_query *q,
+                                                int64_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_GE, &v);
+}
+
+void pycon_program_enrollments_where_user_id_in(pycon_program_enrollments_query *q,
+                                                const int64_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 2, SC_OP_IN, v, n);
+}
+
+void pycon_program_enrollments_where_user_id_not_in(pycon_program_enrollments_query *q,
+                                                    const int64_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 2, SC_OP_NOT_IN, v, n);
+}
+
+void pycon_program_enrollments_order_by_user_id(pycon_program_enrollments_query *q,
+                                                sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 2, dir);
+}
+
+void pycon_program_enrollments_update_set_user_id(pycon_program_enrollments_query *q,
+                                                  int64_t v)
+{
+    sc_query_set((sc_query *)q, 2, &v);
+}
+
+pycon_programs_query *pycon_program_enrollments_join_programs(pycon_program_enrollments_query *q)
+{
+    return (pycon_programs_query *)sc_query_join((sc_query *)q, &pycon_programs_table,
+                                                       &pycon_program_enrollments_table.fkeys[0], false);
+}
+
+pycon_users_query *pycon_program_enrollments_join_users(pycon_program_enrollments_query *q)
+{
+    return (pycon_users_query *)sc_query_join((sc_query *)q, &pycon_users_table,
+                                                    &pycon_program_enrollments_table.fkeys[1], false);
+}
+
+int pycon_program_enrollments_get_program(sc_db *db, sc_arena *a,
+                                          const pycon_program_enrollment *row,
+                                          pycon_program *out)
+{
+    return sc_load_parent(db, a, &pycon_program_enrollments_table, row,
+                          &pycon_program_enrollments_table.fkeys[0], &pycon_programs_table, out);
+}
+
+int pycon_program_enrollments_get_user(sc_db *db, sc_arena *a,
+                                       const pycon_program_enrollment *row,
+                                       pycon_user *out)
+{
+    return sc_load_parent(db, a, &pycon_program_enrollments_table, row,
+                          &pycon_program_enrollments_table.fkeys[1], &pycon_users_table, out);
 }
 
 /* The DDL of the schema for sqlite, one statement per string. */

@@ -26,6 +26,11 @@
 extern "C" {
 #endif
 
+/* Query handles, one type per table, so that a filter on one table cannot
+ * be given to a query over another. */
+typedef struct pycon_users_query pycon_users_query;
+typedef struct pycon_programs_query pycon_programs_query;
+typedef struct pycon_program_enrollments_query pycon_program_enrollments_query;
 /* How hard a program is. */
 typedef enum pycon_level {
     PYCON_LEVEL_BEGINNER     = 0,
@@ -54,6 +59,38 @@ typedef struct pycon_user_list {
     size_t len;
 } pycon_user_list;
 
+/* The talks and tutorials of the conference. */
+typedef struct pycon_program {
+    int64_t     program_id;   /* primary key, set by insert */
+    const char *program_name; /* varchar(128), not null, unique */
+    pycon_level level;        /* not null */
+} pycon_program;
+
+/* A pycon_program with the schema's defaults filled in. */
+#define PYCON_PROGRAM_INIT {.level = PYCON_LEVEL_BEGINNER}
+
+/* Rows of table "programs", as returned by queries. */
+typedef struct pycon_program_list {
+    pycon_program *items;
+    size_t len;
+} pycon_program_list;
+
+/* Who attends what. */
+typedef struct pycon_program_enrollment {
+    int64_t program_enrollment_id; /* primary key, set by insert */
+    int64_t program_id;            /* not null, references programs */
+    int64_t user_id;               /* not null, references users */
+} pycon_program_enrollment;
+
+/* A pycon_program_enrollment with the schema's defaults filled in. */
+#define PYCON_PROGRAM_ENROLLMENT_INIT {0}
+
+/* Rows of table "program_enrollments", as returned by queries. */
+typedef struct pycon_program_enrollment_list {
+    pycon_program_enrollment *items;
+    size_t len;
+} pycon_program_enrollment_list;
+
 /* Table "users": the descriptor, then the row operations. */
 extern const sc_table_desc pycon_users_table;
 
@@ -80,21 +117,138 @@ int pycon_users_update(sc_db *db, const pycon_user *row);
  * (still referenced). */
 int pycon_users_delete(sc_db *db, int64_t user_id);
 
-/* The talks and tutorials of the conference. */
-typedef struct pycon_program {
-    int64_t     program_id;   /* primary key, set by insert */
-    const char *program_name; /* varchar(128), not null, unique */
-    pycon_level level;        /* not null */
-} pycon_program;
+/*
+ * Queries over table "users".  pycon_users_select() starts one; the
+ * where, order and join functions shape it; a terminal runs it (as often
+ * as wanted); pycon_users_query_free() releases it.  Values are copied when
+ * given, and always sent as bound parameters.
+ */
+pycon_users_query *pycon_users_select(sc_db *db);
+void pycon_users_query_free(pycon_users_query *q);
 
-/* A pycon_program with the schema's defaults filled in. */
-#define PYCON_PROGRAM_INIT {.level = PYCON_LEVEL_BEGINNER}
+/* Column user_id (int64): filters, order, bulk set. */
+void pycon_users_where_user_id_eq(pycon_users_query *q, int64_t v);
+void pycon_users_where_user_id_ne(pycon_users_query *q, int64_t v);
+void pycon_users_where_user_id_lt(pycon_users_query *q, int64_t v);
+void pycon_users_where_user_id_le(pycon_users_query *q, int64_t v);
+void pycon_users_where_user_id_gt(pycon_users_query *q, int64_t v);
+void pycon_users_where_user_id_ge(pycon_users_query *q, int64_t v);
+void pycon_users_where_user_id_in(pycon_users_query *q, const int64_t *v,
+                                  size_t n);
+void pycon_users_where_user_id_not_in(pycon_users_query *q, const int64_t *v,
+                                      size_t n);
+void pycon_users_order_by_user_id(pycon_users_query *q, sc_order dir);
 
-/* Rows of table "programs", as returned by queries. */
-typedef struct pycon_program_list {
-    pycon_program *items;
-    size_t len;
-} pycon_program_list;
+/* Column user_name (varchar(32)): filters, order, bulk set. */
+void pycon_users_where_user_name_eq(pycon_users_query *q, const char *v);
+void pycon_users_where_user_name_ne(pycon_users_query *q, const char *v);
+void pycon_users_where_user_name_lt(pycon_users_query *q, const char *v);
+void pycon_users_where_user_name_le(pycon_users_query *q, const char *v);
+void pycon_users_where_user_name_gt(pycon_users_query *q, const char *v);
+void pycon_users_where_user_name_ge(pycon_users_query *q, const char *v);
+void pycon_users_where_user_name_like(pycon_users_query *q, const char *v);
+void pycon_users_where_user_name_ilike(pycon_users_query *q, const char *v);
+void pycon_users_where_user_name_starts_with(pycon_users_query *q,
+                                             const char *v);
+void pycon_users_where_user_name_in(pycon_users_query *q, const char *const *v,
+                                    size_t n);
+void pycon_users_where_user_name_not_in(pycon_users_query *q,
+                                        const char *const *v, size_t n);
+void pycon_users_order_by_user_name(pycon_users_query *q, sc_order dir);
+void pycon_users_update_set_user_name(pycon_users_query *q, const char *v);
+
+/* Column user_email (varchar(64)): filters, order, bulk set. */
+void pycon_users_where_user_email_eq(pycon_users_query *q, const char *v);
+void pycon_users_where_user_email_ne(pycon_users_query *q, const char *v);
+void pycon_users_where_user_email_lt(pycon_users_query *q, const char *v);
+void pycon_users_where_user_email_le(pycon_users_query *q, const char *v);
+void pycon_users_where_user_email_gt(pycon_users_query *q, const char *v);
+void pycon_users_where_user_email_ge(pycon_users_query *q, const char *v);
+void pycon_users_where_user_email_like(pycon_users_query *q, const char *v);
+void pycon_users_where_user_email_ilike(pycon_users_query *q, const char *v);
+void pycon_users_where_user_email_starts_with(pycon_users_query *q,
+                                              const char *v);
+void pycon_users_where_user_email_in(pycon_users_query *q,
+                                     const char *const *v, size_t n);
+void pycon_users_where_user_email_not_in(pycon_users_query *q,
+                                         const char *const *v, size_t n);
+void pycon_users_order_by_user_email(pycon_users_query *q, sc_order dir);
+void pycon_users_update_set_user_email(pycon_users_query *q, const char *v);
+
+/* Column karma (numeric(10,2), nullable): filters, order, bulk set. */
+void pycon_users_where_karma_eq(pycon_users_query *q, int64_t v);
+void pycon_users_where_karma_ne(pycon_users_query *q, int64_t v);
+void pycon_users_where_karma_lt(pycon_users_query *q, int64_t v);
+void pycon_users_where_karma_le(pycon_users_query *q, int64_t v);
+void pycon_users_where_karma_gt(pycon_users_query *q, int64_t v);
+void pycon_users_where_karma_ge(pycon_users_query *q, int64_t v);
+void pycon_users_where_karma_in(pycon_users_query *q, const int64_t *v,
+                                size_t n);
+void pycon_users_where_karma_not_in(pycon_users_query *q, const int64_t *v,
+                                    size_t n);
+void pycon_users_where_karma_is_null(pycon_users_query *q);
+void pycon_users_where_karma_is_not_null(pycon_users_query *q);
+void pycon_users_order_by_karma(pycon_users_query *q, sc_order dir);
+void pycon_users_update_set_karma(pycon_users_query *q, int64_t v);
+void pycon_users_update_set_karma_null(pycon_users_query *q);
+
+/* Column joined_at (timestamp): filters, order, bulk set. */
+void pycon_users_where_joined_at_eq(pycon_users_query *q, int64_t v);
+void pycon_users_where_joined_at_ne(pycon_users_query *q, int64_t v);
+void pycon_users_where_joined_at_lt(pycon_users_query *q, int64_t v);
+void pycon_users_where_joined_at_le(pycon_users_query *q, int64_t v);
+void pycon_users_where_joined_at_gt(pycon_users_query *q, int64_t v);
+void pycon_users_where_joined_at_ge(pycon_users_query *q, int64_t v);
+void pycon_users_where_joined_at_in(pycon_users_query *q, const int64_t *v,
+                                    size_t n);
+void pycon_users_where_joined_at_not_in(pycon_users_query *q, const int64_t *v,
+                                        size_t n);
+void pycon_users_order_by_joined_at(pycon_users_query *q, sc_order dir);
+void pycon_users_update_set_joined_at(pycon_users_query *q, int64_t v);
+
+/* Groups: filters after _or() combine with OR, after _not() are negated,
+ * up to the matching _end().  Groups nest; the default is AND. */
+void pycon_users_or(pycon_users_query *q);
+void pycon_users_and(pycon_users_query *q);
+void pycon_users_not(pycon_users_query *q);
+void pycon_users_end(pycon_users_query *q);
+
+/* Shaping. */
+void pycon_users_limit(pycon_users_query *q, int64_t n);
+void pycon_users_offset(pycon_users_query *q, int64_t n);
+void pycon_users_distinct(pycon_users_query *q);
+
+/*
+ * Terminals.  all: every row into out (allocated in a); first: SC_OK or
+ * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
+ * each: calls fn with one row at a time, valid during the call only, in
+ * constant memory (fn returns non-zero to stop).
+ */
+int pycon_users_all(pycon_users_query *q, sc_arena *a, pycon_user_list *out);
+int pycon_users_first(pycon_users_query *q, sc_arena *a, pycon_user *out);
+int pycon_users_one(pycon_users_query *q, sc_arena *a, pycon_user *out);
+int pycon_users_count(pycon_users_query *q, int64_t *n);
+int pycon_users_exists(pycon_users_query *q, bool *yes);
+typedef int (*pycon_user_fn)(void *ctx, const pycon_user *row);
+int pycon_users_each(pycon_users_query *q, pycon_user_fn fn, void *ctx);
+
+/* Bulk changes of the matching rows: set the columns to change, then
+ * update_all; or delete_all.  *changed receives the row count. */
+int pycon_users_update_all(pycon_users_query *q, int64_t *changed);
+int pycon_users_delete_all(pycon_users_query *q, int64_t *changed);
+
+/* Joins along foreign keys: the handle returned takes the filters and
+ * order of the joined table; terminals stay on the query. */
+pycon_program_enrollments_query *pycon_users_join_program_enrollments(pycon_users_query *q);
+
+/* Navigation along foreign keys.  The _load_ forms fetch the children of
+ * many rows with one query: lists[i] receives those of rows[i]. */
+int pycon_users_get_program_enrollments(sc_db *db, sc_arena *a,
+                                        const pycon_user *row,
+                                        pycon_program_enrollment_list *out);
+int pycon_users_load_program_enrollments(sc_db *db, sc_arena *a,
+                                         const pycon_user *rows, size_t n,
+                                         pycon_program_enrollment_list *lists);
 
 /* Table "programs": the descriptor, then the row operations. */
 extern const sc_table_desc pycon_programs_table;
@@ -123,21 +277,110 @@ int pycon_programs_update(sc_db *db, const pycon_program *row);
  * (still referenced). */
 int pycon_programs_delete(sc_db *db, int64_t program_id);
 
-/* Who attends what. */
-typedef struct pycon_program_enrollment {
-    int64_t program_enrollment_id; /* primary key, set by insert */
-    int64_t program_id;            /* not null, references programs */
-    int64_t user_id;               /* not null, references users */
-} pycon_program_enrollment;
+/*
+ * Queries over table "programs".  pycon_programs_select() starts one; the
+ * where, order and join functions shape it; a terminal runs it (as often
+ * as wanted); pycon_programs_query_free() releases it.  Values are copied when
+ * given, and always sent as bound parameters.
+ */
+pycon_programs_query *pycon_programs_select(sc_db *db);
+void pycon_programs_query_free(pycon_programs_query *q);
 
-/* A pycon_program_enrollment with the schema's defaults filled in. */
-#define PYCON_PROGRAM_ENROLLMENT_INIT {0}
+/* Column program_id (int64): filters, order, bulk set. */
+void pycon_programs_where_program_id_eq(pycon_programs_query *q, int64_t v);
+void pycon_programs_where_program_id_ne(pycon_programs_query *q, int64_t v);
+void pycon_programs_where_program_id_lt(pycon_programs_query *q, int64_t v);
+void pycon_programs_where_program_id_le(pycon_programs_query *q, int64_t v);
+void pycon_programs_where_program_id_gt(pycon_programs_query *q, int64_t v);
+void pycon_programs_where_program_id_ge(pycon_programs_query *q, int64_t v);
+void pycon_programs_where_program_id_in(pycon_programs_query *q,
+                                        const int64_t *v, size_t n);
+void pycon_programs_where_program_id_not_in(pycon_programs_query *q,
+                                            const int64_t *v, size_t n);
+void pycon_programs_order_by_program_id(pycon_programs_query *q, sc_order dir);
 
-/* Rows of table "program_enrollments", as returned by queries. */
-typedef struct pycon_program_enrollment_list {
-    pycon_program_enrollment *items;
-    size_t len;
-} pycon_program_enrollment_list;
+/* Column program_name (varchar(128)): filters, order, bulk set. */
+void pycon_programs_where_program_name_eq(pycon_programs_query *q,
+                                          const char *v);
+void pycon_programs_where_program_name_ne(pycon_programs_query *q,
+                                          const char *v);
+void pycon_programs_where_program_name_lt(pycon_programs_query *q,
+                                          const char *v);
+void pycon_programs_where_program_name_le(pycon_programs_query *q,
+                                          const char *v);
+void pycon_programs_where_program_name_gt(pycon_programs_query *q,
+                                          const char *v);
+void pycon_programs_where_program_name_ge(pycon_programs_query *q,
+                                          const char *v);
+void pycon_programs_where_program_name_like(pycon_programs_query *q,
+                                            const char *v);
+void pycon_programs_where_program_name_ilike(pycon_programs_query *q,
+                                             const char *v);
+void pycon_programs_where_program_name_starts_with(pycon_programs_query *q,
+                                                   const char *v);
+void pycon_programs_where_program_name_in(pycon_programs_query *q,
+                                          const char *const *v, size_t n);
+void pycon_programs_where_program_name_not_in(pycon_programs_query *q,
+                                              const char *const *v, size_t n);
+void pycon_programs_order_by_program_name(pycon_programs_query *q,
+                                          sc_order dir);
+void pycon_programs_update_set_program_name(pycon_programs_query *q,
+                                            const char *v);
+
+/* Column level (enum level): filters, order, bulk set. */
+void pycon_programs_where_level_eq(pycon_programs_query *q, pycon_level v);
+void pycon_programs_where_level_ne(pycon_programs_query *q, pycon_level v);
+void pycon_programs_where_level_in(pycon_programs_query *q,
+                                   const pycon_level *v, size_t n);
+void pycon_programs_where_level_not_in(pycon_programs_query *q,
+                                       const pycon_level *v, size_t n);
+void pycon_programs_order_by_level(pycon_programs_query *q, sc_order dir);
+void pycon_programs_update_set_level(pycon_programs_query *q, pycon_level v);
+
+/* Groups: filters after _or() combine with OR, after _not() are negated,
+ * up to the matching _end().  Groups nest; the default is AND. */
+void pycon_programs_or(pycon_programs_query *q);
+void pycon_programs_and(pycon_programs_query *q);
+void pycon_programs_not(pycon_programs_query *q);
+void pycon_programs_end(pycon_programs_query *q);
+
+/* Shaping. */
+void pycon_programs_limit(pycon_programs_query *q, int64_t n);
+void pycon_programs_offset(pycon_programs_query *q, int64_t n);
+void pycon_programs_distinct(pycon_programs_query *q);
+
+/*
+ * Terminals.  all: every row into out (allocated in a); first: SC_OK or
+ * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
+ * each: calls fn with one row at a time, valid during the call only, in
+ * constant memory (fn returns non-zero to stop).
+ */
+int pycon_programs_all(pycon_programs_query *q, sc_arena *a, pycon_program_list *out);
+int pycon_programs_first(pycon_programs_query *q, sc_arena *a, pycon_program *out);
+int pycon_programs_one(pycon_programs_query *q, sc_arena *a, pycon_program *out);
+int pycon_programs_count(pycon_programs_query *q, int64_t *n);
+int pycon_programs_exists(pycon_programs_query *q, bool *yes);
+typedef int (*pycon_program_fn)(void *ctx, const pycon_program *row);
+int pycon_programs_each(pycon_programs_query *q, pycon_program_fn fn, void *ctx);
+
+/* Bulk changes of the matching rows: set the columns to change, then
+ * update_all; or delete_all.  *changed receives the row count. */
+int pycon_programs_update_all(pycon_programs_query *q, int64_t *changed);
+int pycon_programs_delete_all(pycon_programs_query *q, int64_t *changed);
+
+/* Joins along foreign keys: the handle returned takes the filters and
+ * order of the joined table; terminals stay on the query. */
+pycon_program_enrollments_query *pycon_programs_join_program_enrollments(pycon_programs_query *q);
+
+/* Navigation along foreign keys.  The _load_ forms fetch the children of
+ * many rows with one query: lists[i] receives those of rows[i]. */
+int pycon_programs_get_program_enrollments(sc_db *db, sc_arena *a,
+                                           const pycon_program *row,
+                                           pycon_program_enrollment_list *out);
+int pycon_programs_load_program_enrollments(sc_db *db, sc_arena *a,
+                                            const pycon_program *rows,
+                                            size_t n,
+                                            pycon_program_enrollment_list *lists);
 
 /* Table "program_enrollments": the descriptor, then the row operations. */
 extern const sc_table_desc pycon_program_enrollments_table;
@@ -169,6 +412,128 @@ int pycon_program_enrollments_update(sc_db *db,
 /* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
  * (still referenced). */
 int pycon_program_enrollments_delete(sc_db *db, int64_t program_enrollment_id);
+
+/*
+ * Queries over table "program_enrollments".  pycon_program_enrollments_select() starts one; the
+ * where, order and join functions shape it; a terminal runs it (as often
+ * as wanted); pycon_program_enrollments_query_free() releases it.  Values are copied when
+ * given, and always sent as bound parameters.
+ */
+pycon_program_enrollments_query *pycon_program_enrollments_select(sc_db *db);
+void pycon_program_enrollments_query_free(pycon_program_enrollments_query *q);
+
+/* Column program_enrollment_id (int64): filters, order, bulk set. */
+void pycon_program_enrollments_where_program_enrollment_id_eq(pycon_program_enrollments_query *q,
+                                                              int64_t v);
+void pycon_program_enrollments_where_program_enrollment_id_ne(pycon_program_enrollments_query *q,
+                                                              int64_t v);
+void pycon_program_enrollments_where_program_enrollment_id_lt(pycon_program_enrollments_query *q,
+                                                              int64_t v);
+void pycon_program_enrollments_where_program_enrollment_id_le(pycon_program_enrollments_query *q,
+                                                              int64_t v);
+void pycon_program_enrollments_where_program_enrollment_id_gt(pycon_program_enrollments_query *q,
+                                                              int64_t v);
+void pycon_program_enrollments_where_program_enrollment_id_ge(pycon_program_enrollments_query *q,
+                                                              int64_t v);
+void pycon_program_enrollments_where_program_enrollment_id_in(pycon_program_enrollments_query *q,
+                                                              const int64_t *v,
+                                                              size_t n);
+void pycon_program_enrollments_where_program_enrollment_id_not_in(pycon_program_enrollments_query *q,
+                                                                  const int64_t *v,
+                                                                  size_t n);
+void pycon_program_enrollments_order_by_program_enrollment_id(pycon_program_enrollments_query *q,
+                                                              sc_order dir);
+
+/* Column program_id (int64): filters, order, bulk set. */
+void pycon_program_enrollments_where_program_id_eq(pycon_program_enrollments_query *q,
+                                                   int64_t v);
+void pycon_program_enrollments_where_program_id_ne(pycon_program_enrollments_query *q,
+                                                   int64_t v);
+void pycon_program_enrollments_where_program_id_lt(pycon_program_enrollments_query *q,
+                                                   int64_t v);
+void pycon_program_enrollments_where_program_id_le(pycon_program_enrollments_query *q,
+                                                   int64_t v);
+void pycon_program_enrollments_where_program_id_gt(pycon_program_enrollments_query *q,
+                                                   int64_t v);
+void pycon_program_enrollments_where_program_id_ge(pycon_program_enrollments_query *q,
+                                                   int64_t v);
+void pycon_program_enrollments_where_program_id_in(pycon_program_enrollments_query *q,
+                                                   const int64_t *v, size_t n);
+void pycon_program_enrollments_where_program_id_not_in(pycon_program_enrollments_query *q,
+                                                       const int64_t *v,
+                                                       size_t n);
+void pycon_program_enrollments_order_by_program_id(pycon_program_enrollments_query *q,
+                                                   sc_order dir);
+void pycon_program_enrollments_update_set_program_id(pycon_program_enrollments_query *q,
+                                                     int64_t v);
+
+/* Column user_id (int64): filters, order, bulk set. */
+void pycon_program_enrollments_where_user_id_eq(pycon_program_enrollments_query *q,
+                                                int64_t v);
+void pycon_program_enrollments_where_user_id_ne(pycon_program_enrollments_query *q,
+                                                int64_t v);
+void pycon_program_enrollments_where_user_id_lt(pycon_program_enrollments_query *q,
+                                                int64_t v);
+void pycon_program_enrollments_where_user_id_le(pycon_program_enrollments_query *q,
+                                                int64_t v);
+void pycon_program_enrollments_where_user_id_gt(pycon_program_enrollments_query *q,
+                                                int64_t v);
+void pycon_program_enrollments_where_user_id_ge(pycon_program_enrollments_query *q,
+                                                int64_t v);
+void pycon_program_enrollments_where_user_id_in(pycon_program_enrollments_query *q,
+                                                const int64_t *v, size_t n);
+void pycon_program_enrollments_where_user_id_not_in(pycon_program_enrollments_query *q,
+                                                    const int64_t *v,
+                                                    size_t n);
+void pycon_program_enrollments_order_by_user_id(pycon_program_enrollments_query *q,
+                                                sc_order dir);
+void pycon_program_enrollments_update_set_user_id(pycon_program_enrollments_query *q,
+                                                  int64_t v);
+
+/* Groups: filters after _or() combine with OR, after _not() are negated,
+ * up to the matching _end().  Groups nest; the default is AND. */
+void pycon_program_enrollments_or(pycon_program_enrollments_query *q);
+void pycon_program_enrollments_and(pycon_program_enrollments_query *q);
+void pycon_program_enrollments_not(pycon_program_enrollments_query *q);
+void pycon_program_enrollments_end(pycon_program_enrollments_query *q);
+
+/* Shaping. */
+void pycon_program_enrollments_limit(pycon_program_enrollments_query *q, int64_t n);
+void pycon_program_enrollments_offset(pycon_program_enrollments_query *q, int64_t n);
+void pycon_program_enrollments_distinct(pycon_program_enrollments_query *q);
+
+/*
+ * Terminals.  all: every row into out (allocated in a); first: SC_OK or
+ * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
+ * each: calls fn with one row at a time, valid during the call only, in
+ * constant memory (fn returns non-zero to stop).
+ */
+int pycon_program_enrollments_all(pycon_program_enrollments_query *q, sc_arena *a, pycon_program_enrollment_list *out);
+int pycon_program_enrollments_first(pycon_program_enrollments_query *q, sc_arena *a, pycon_program_enrollment *out);
+int pycon_program_enrollments_one(pycon_program_enrollments_query *q, sc_arena *a, pycon_program_enrollment *out);
+int pycon_program_enrollments_count(pycon_program_enrollments_query *q, int64_t *n);
+int pycon_program_enrollments_exists(pycon_program_enrollments_query *q, bool *yes);
+typedef int (*pycon_program_enrollment_fn)(void *ctx, const pycon_program_enrollment *row);
+int pycon_program_enrollments_each(pycon_program_enrollments_query *q, pycon_program_enrollment_fn fn, void *ctx);
+
+/* Bulk changes of the matching rows: set the columns to change, then
+ * update_all; or delete_all.  *changed receives the row count. */
+int pycon_program_enrollments_update_all(pycon_program_enrollments_query *q, int64_t *changed);
+int pycon_program_enrollments_delete_all(pycon_program_enrollments_query *q, int64_t *changed);
+
+/* Joins along foreign keys: the handle returned takes the filters and
+ * order of the joined table; terminals stay on the query. */
+pycon_programs_query *pycon_program_enrollments_join_programs(pycon_program_enrollments_query *q);
+pycon_users_query *pycon_program_enrollments_join_users(pycon_program_enrollments_query *q);
+
+/* Navigation along foreign keys.  The _load_ forms fetch the children of
+ * many rows with one query: lists[i] receives those of rows[i]. */
+int pycon_program_enrollments_get_program(sc_db *db, sc_arena *a,
+                                          const pycon_program_enrollment *row,
+                                          pycon_program *out);
+int pycon_program_enrollments_get_user(sc_db *db, sc_arena *a,
+                                       const pycon_program_enrollment *row,
+                                       pycon_user *out);
 
 /* The whole schema, for sc_schema_create_all() and migrations. */
 extern const sc_schema_desc pycon_schema;

@@ -213,6 +213,905 @@ int types_samples_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &types_samples_table, &key);
 }
 
+types_samples_query *types_samples_select(sc_db *db)
+{
+    return (types_samples_query *)sc_query_new(db, &types_samples_table);
+}
+
+void types_samples_query_free(types_samples_query *q)
+{
+    sc_query_free((sc_query *)q);
+}
+
+void types_samples_or(types_samples_query *q)
+{
+    sc_query_begin_or((sc_query *)q);
+}
+
+void types_samples_and(types_samples_query *q)
+{
+    sc_query_begin_and((sc_query *)q);
+}
+
+void types_samples_not(types_samples_query *q)
+{
+    sc_query_begin_not((sc_query *)q);
+}
+
+void types_samples_end(types_samples_query *q)
+{
+    sc_query_end((sc_query *)q);
+}
+
+void types_samples_limit(types_samples_query *q, int64_t n)
+{
+    sc_query_limit((sc_query *)q, n);
+}
+
+void types_samples_offset(types_samples_query *q, int64_t n)
+{
+    sc_query_offset((sc_query *)q, n);
+}
+
+void types_samples_distinct(types_samples_query *q)
+{
+    sc_query_distinct((sc_query *)q);
+}
+
+int types_samples_all(types_samples_query *q, sc_arena *a, types_sample_list *out)
+{
+    void *rows;
+    size_t n;
+    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+
+    out->items = rc == SC_OK ? rows : NULL;
+    out->len = rc == SC_OK ? n : 0;
+    return rc;
+}
+
+int types_samples_first(types_samples_query *q, sc_arena *a, types_sample *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+
+int types_samples_one(types_samples_query *q, sc_arena *a, types_sample *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+
+int types_samples_count(types_samples_query *q, int64_t *n)
+{
+    return sc_query_count((sc_query *)q, n);
+}
+
+int types_samples_exists(types_samples_query *q, bool *yes)
+{
+    return sc_query_exists((sc_query *)q, yes);
+}
+
+/* Calls the typed callback of types_samples_each() for each untyped row. */
+struct types_samples_each_ctx {
+    types_sample_fn fn;
+    void *ctx;
+};
+
+static int types_samples_each_row(void *ctx, const void *row)
+{
+    struct types_samples_each_ctx *e = ctx;
+
+    return e->fn(e->ctx, row);
+}
+
+int types_samples_each(types_samples_query *q, types_sample_fn fn, void *ctx)
+{
+    struct types_samples_each_ctx e;
+
+    e.fn = fn;
+    e.ctx = ctx;
+    return sc_query_each((sc_query *)q, types_samples_each_row, &e);
+}
+
+int types_samples_update_all(types_samples_query *q, int64_t *changed)
+{
+    return sc_query_update_all((sc_query *)q, changed);
+}
+
+int types_samples_delete_all(types_samples_query *q, int64_t *changed)
+{
+    return sc_query_delete_all((sc_query *)q, changed);
+}
+
+void types_samples_where_id_eq(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
+}
+
+void types_samples_where_id_ne(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
+}
+
+void types_samples_where_id_lt(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
+}
+
+void types_samples_where_id_le(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
+}
+
+void types_samples_where_id_gt(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
+}
+
+void types_samples_where_id_ge(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
+}
+
+void types_samples_where_id_in(types_samples_query *q, const int64_t *v,
+                               size_t n)
+{
+    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
+}
+
+void types_samples_where_id_not_in(types_samples_query *q, const int64_t *v,
+                                   size_t n)
+{
+    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
+}
+
+void types_samples_order_by_id(types_samples_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 0, dir);
+}
+
+void types_samples_where_flag_eq(types_samples_query *q, bool v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
+}
+
+void types_samples_where_flag_ne(types_samples_query *q, bool v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
+}
+
+void types_samples_order_by_flag(types_samples_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 1, dir);
+}
+
+void types_samples_update_set_flag(types_samples_query *q, bool v)
+{
+    sc_query_set((sc_query *)q, 1, &v);
+}
+
+void types_samples_where_small_eq(types_samples_query *q, int16_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_EQ, &v);
+}
+
+void types_samples_where_small_ne(types_samples_query *q, int16_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_NE, &v);
+}
+
+void types_samples_where_small_lt(types_samples_query *q, int16_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_LT, &v);
+}
+
+void types_samples_where_small_le(types_samples_query *q, int16_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_LE, &v);
+}
+
+void types_samples_where_small_gt(types_samples_query *q, int16_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_GT, &v);
+}
+
+void types_samples_where_small_ge(types_samples_query *q, int16_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_GE, &v);
+}
+
+void types_samples_where_small_in(types_samples_query *q, const int16_t *v,
+                                  size_t n)
+{
+    sc_query_where_in((sc_query *)q, 2, SC_OP_IN, v, n);
+}
+
+void types_samples_where_small_not_in(types_samples_query *q, const int16_t *v,
+                                      size_t n)
+{
+    sc_query_where_in((sc_query *)q, 2, SC_OP_NOT_IN, v, n);
+}
+
+void types_samples_order_by_small(types_samples_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 2, dir);
+}
+
+void types_samples_update_set_small(types_samples_query *q, int16_t v)
+{
+    sc_query_set((sc_query *)q, 2, &v);
+}
+
+void types_samples_where_medium_eq(types_samples_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_EQ, &v);
+}
+
+void types_samples_where_medium_ne(types_samples_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_NE, &v);
+}
+
+void types_samples_where_medium_lt(types_samples_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_LT, &v);
+}
+
+void types_samples_where_medium_le(types_samples_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_LE, &v);
+}
+
+void types_samples_where_medium_gt(types_samples_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_GT, &v);
+}
+
+void types_samples_where_medium_ge(types_samples_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_GE, &v);
+}
+
+void types_samples_where_medium_in(types_samples_query *q, const int32_t *v,
+                                   size_t n)
+{
+    sc_query_where_in((sc_query *)q, 3, SC_OP_IN, v, n);
+}
+
+void types_samples_where_medium_not_in(types_samples_query *q,
+                                       const int32_t *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 3, SC_OP_NOT_IN, v, n);
+}
+
+void types_samples_order_by_medium(types_samples_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 3, dir);
+}
+
+void types_samples_update_set_medium(types_samples_query *q, int32_t v)
+{
+    sc_query_set((sc_query *)q, 3, &v);
+}
+
+void types_samples_where_big_eq(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_EQ, &v);
+}
+
+void types_samples_where_big_ne(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_NE, &v);
+}
+
+void types_samples_where_big_lt(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_LT, &v);
+}
+
+void types_samples_where_big_le(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_LE, &v);
+}
+
+void types_samples_where_big_gt(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_GT, &v);
+}
+
+void types_samples_where_big_ge(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_GE, &v);
+}
+
+void types_samples_where_big_in(types_samples_query *q, const int64_t *v,
+                                size_t n)
+{
+    sc_query_where_in((sc_query *)q, 4, SC_OP_IN, v, n);
+}
+
+void types_samples_where_big_not_in(types_samples_query *q, const int64_t *v,
+                                    size_t n)
+{
+    sc_query_where_in((sc_query *)q, 4, SC_OP_NOT_IN, v, n);
+}
+
+void types_samples_order_by_big(types_samples_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 4, dir);
+}
+
+void types_samples_update_set_big(types_samples_query *q, int64_t v)
+{
+    sc_query_set((sc_query *)q, 4, &v);
+}
+
+void types_samples_where_ratio_eq(types_samples_query *q, float v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_EQ, &v);
+}
+
+void types_samples_where_ratio_ne(types_samples_query *q, float v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_NE, &v);
+}
+
+void types_samples_where_ratio_lt(types_samples_query *q, float v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_LT, &v);
+}
+
+void types_samples_where_ratio_le(types_samples_query *q, float v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_LE, &v);
+}
+
+void types_samples_where_ratio_gt(types_samples_query *q, float v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_GT, &v);
+}
+
+void types_samples_where_ratio_ge(types_samples_query *q, float v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_GE, &v);
+}
+
+void types_samples_order_by_ratio(types_samples_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 5, dir);
+}
+
+void types_samples_update_set_ratio(types_samples_query *q, float v)
+{
+    sc_query_set((sc_query *)q, 5, &v);
+}
+
+void types_samples_where_precise_eq(types_samples_query *q, double v)
+{
+    sc_query_where((sc_query *)q, 6, SC_OP_EQ, &v);
+}
+
+void types_samples_where_precise_ne(types_samples_query *q, double v)
+{
+    sc_query_where((sc_query *)q, 6, SC_OP_NE, &v);
+}
+
+void types_samples_where_precise_lt(types_samples_query *q, double v)
+{
+    sc_query_where((sc_query *)q, 6, SC_OP_LT, &v);
+}
+
+void types_samples_where_precise_le(types_samples_query *q, double v)
+{
+    sc_query_where((sc_query *)q, 6, SC_OP_LE, &v);
+}
+
+void types_samples_where_precise_gt(types_samples_query *q, double v)
+{
+    sc_query_where((sc_query *)q, 6, SC_OP_GT, &v);
+}
+
+void types_samples_where_precise_ge(types_samples_query *q, double v)
+{
+    sc_query_where((sc_query *)q, 6, SC_OP_GE, &v);
+}
+
+void types_samples_order_by_precise(types_samples_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 6, dir);
+}
+
+void types_samples_update_set_precise(types_samples_query *q, double v)
+{
+    sc_query_set((sc_query *)q, 6, &v);
+}
+
+void types_samples_where_price_eq(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 7, SC_OP_EQ, &v);
+}
+
+void types_samples_where_price_ne(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 7, SC_OP_NE, &v);
+}
+
+void types_samples_where_price_lt(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 7, SC_OP_LT, &v);
+}
+
+void types_samples_where_price_le(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 7, SC_OP_LE, &v);
+}
+
+void types_samples_where_price_gt(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 7, SC_OP_GT, &v);
+}
+
+void types_samples_where_price_ge(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 7, SC_OP_GE, &v);
+}
+
+void types_samples_where_price_in(types_samples_query *q, const int64_t *v,
+                                  size_t n)
+{
+    sc_query_where_in((sc_query *)q, 7, SC_OP_IN, v, n);
+}
+
+void types_samples_where_price_not_in(types_samples_query *q, const int64_t *v,
+                                      size_t n)
+{
+    sc_query_where_in((sc_query *)q, 7, SC_OP_NOT_IN, v, n);
+}
+
+void types_samples_order_by_price(types_samples_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 7, dir);
+}
+
+void types_samples_update_set_price(types_samples_query *q, int64_t v)
+{
+    sc_query_set((sc_query *)q, 7, &v);
+}
+
+void types_samples_order_by_huge(types_samples_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 8, dir);
+}
+
+void types_samples_update_set_huge(types_samples_query *q, const char *v)
+{
+    sc_query_set((sc_query *)q, 8, &v);
+}
+
+void types_samples_where_name_eq(types_samples_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 9, SC_OP_EQ, &v);
+}
+
+void types_samples_where_name_ne(types_samples_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 9, SC_OP_NE, &v);
+}
+
+void types_samples_where_name_lt(types_samples_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 9, SC_OP_LT, &v);
+}
+
+void types_samples_where_name_le(types_samples_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 9, SC_OP_LE, &v);
+}
+
+void types_samples_where_name_gt(types_samples_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 9, SC_OP_GT, &v);
+}
+
+void types_samples_where_name_ge(types_samples_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 9, SC_OP_GE, &v);
+}
+
+void types_samples_where_name_like(types_samples_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 9, SC_OP_LIKE, &v);
+}
+
+void types_samples_where_name_ilike(types_samples_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 9, SC_OP_ILIKE, &v);
+}
+
+void types_samples_where_name_starts_with(types_samples_query *q,
+                                          const char *v)
+{
+    sc_query_where((sc_query *)q, 9, SC_OP_STARTS_WITH, &v);
+}
+
+void types_samples_where_name_in(types_samples_query *q, const char *const *v,
+                                 size_t n)
+{
+    sc_query_where_in((sc_query *)q, 9, SC_OP_IN, v, n);
+}
+
+void types_samples_where_name_not_in(types_samples_query *q,
+                                     const char *const *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 9, SC_OP_NOT_IN, v, n);
+}
+
+void types_samples_order_by_name(types_samples_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 9, dir);
+}
+
+void types_samples_update_set_name(types_samples_query *q, const char *v)
+{
+    sc_query_set((sc_query *)q, 9, &v);
+}
+
+void types_samples_where_body_eq(types_samples_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 10, SC_OP_EQ, &v);
+}
+
+void types_samples_where_body_ne(types_samples_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 10, SC_OP_NE, &v);
+}
+
+void types_samples_where_body_lt(types_samples_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 10, SC_OP_LT, &v);
+}
+
+void types_samples_where_body_le(types_samples_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 10, SC_OP_LE, &v);
+}
+
+void types_samples_where_body_gt(types_samples_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 10, SC_OP_GT, &v);
+}
+
+void types_samples_where_body_ge(types_samples_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 10, SC_OP_GE, &v);
+}
+
+void types_samples_where_body_like(types_samples_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 10, SC_OP_LIKE, &v);
+}
+
+void types_samples_where_body_ilike(types_samples_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 10, SC_OP_ILIKE, &v);
+}
+
+void types_samples_where_body_starts_with(types_samples_query *q,
+                                          const char *v)
+{
+    sc_query_where((sc_query *)q, 10, SC_OP_STARTS_WITH, &v);
+}
+
+void types_samples_where_body_in(types_samples_query *q, const char *const *v,
+                                 size_t n)
+{
+    sc_query_where_in((sc_query *)q, 10, SC_OP_IN, v, n);
+}
+
+void types_samples_where_body_not_in(types_samples_query *q,
+                                     const char *const *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 10, SC_OP_NOT_IN, v, n);
+}
+
+void types_samples_order_by_body(types_samples_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 10, dir);
+}
+
+void types_samples_update_set_body(types_samples_query *q, const char *v)
+{
+    sc_query_set((sc_query *)q, 10, &v);
+}
+
+void types_samples_where_blob_eq(types_samples_query *q, sc_bytes v)
+{
+    sc_query_where((sc_query *)q, 11, SC_OP_EQ, &v);
+}
+
+void types_samples_where_blob_ne(types_samples_query *q, sc_bytes v)
+{
+    sc_query_where((sc_query *)q, 11, SC_OP_NE, &v);
+}
+
+void types_samples_where_blob_lt(types_samples_query *q, sc_bytes v)
+{
+    sc_query_where((sc_query *)q, 11, SC_OP_LT, &v);
+}
+
+void types_samples_where_blob_le(types_samples_query *q, sc_bytes v)
+{
+    sc_query_where((sc_query *)q, 11, SC_OP_LE, &v);
+}
+
+void types_samples_where_blob_gt(types_samples_query *q, sc_bytes v)
+{
+    sc_query_where((sc_query *)q, 11, SC_OP_GT, &v);
+}
+
+void types_samples_where_blob_ge(types_samples_query *q, sc_bytes v)
+{
+    sc_query_where((sc_query *)q, 11, SC_OP_GE, &v);
+}
+
+void types_samples_order_by_blob(types_samples_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 11, dir);
+}
+
+void types_samples_update_set_blob(types_samples_query *q, sc_bytes v)
+{
+    sc_query_set((sc_query *)q, 11, &v);
+}
+
+void types_samples_where_born_eq(types_samples_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 12, SC_OP_EQ, &v);
+}
+
+void types_samples_where_born_ne(types_samples_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 12, SC_OP_NE, &v);
+}
+
+void types_samples_where_born_lt(types_samples_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 12, SC_OP_LT, &v);
+}
+
+void types_samples_where_born_le(types_samples_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 12, SC_OP_LE, &v);
+}
+
+void types_samples_where_born_gt(types_samples_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 12, SC_OP_GT, &v);
+}
+
+void types_samples_where_born_ge(types_samples_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 12, SC_OP_GE, &v);
+}
+
+void types_samples_where_born_in(types_samples_query *q, const int32_t *v,
+                                 size_t n)
+{
+    sc_query_where_in((sc_query *)q, 12, SC_OP_IN, v, n);
+}
+
+void types_samples_where_born_not_in(types_samples_query *q, const int32_t *v,
+                                     size_t n)
+{
+    sc_query_where_in((sc_query *)q, 12, SC_OP_NOT_IN, v, n);
+}
+
+void types_samples_order_by_born(types_samples_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 12, dir);
+}
+
+void types_samples_update_set_born(types_samples_query *q, int32_t v)
+{
+    sc_query_set((sc_query *)q, 12, &v);
+}
+
+void types_samples_where_seen_eq(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 13, SC_OP_EQ, &v);
+}
+
+void types_samples_where_seen_ne(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 13, SC_OP_NE, &v);
+}
+
+void types_samples_where_seen_lt(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 13, SC_OP_LT, &v);
+}
+
+void types_samples_where_seen_le(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 13, SC_OP_LE, &v);
+}
+
+void types_samples_where_seen_gt(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 13, SC_OP_GT, &v);
+}
+
+void types_samples_where_seen_ge(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 13, SC_OP_GE, &v);
+}
+
+void types_samples_where_seen_in(types_samples_query *q, const int64_t *v,
+                                 size_t n)
+{
+    sc_query_where_in((sc_query *)q, 13, SC_OP_IN, v, n);
+}
+
+void types_samples_where_seen_not_in(types_samples_query *q, const int64_t *v,
+                                     size_t n)
+{
+    sc_query_where_in((sc_query *)q, 13, SC_OP_NOT_IN, v, n);
+}
+
+void types_samples_order_by_seen(types_samples_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 13, dir);
+}
+
+void types_samples_update_set_seen(types_samples_query *q, int64_t v)
+{
+    sc_query_set((sc_query *)q, 13, &v);
+}
+
+void types_samples_where_stamp_eq(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 14, SC_OP_EQ, &v);
+}
+
+void types_samples_where_stamp_ne(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 14, SC_OP_NE, &v);
+}
+
+void types_samples_where_stamp_lt(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 14, SC_OP_LT, &v);
+}
+
+void types_samples_where_stamp_le(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 14, SC_OP_LE, &v);
+}
+
+void types_samples_where_stamp_gt(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 14, SC_OP_GT, &v);
+}
+
+void types_samples_where_stamp_ge(types_samples_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 14, SC_OP_GE, &v);
+}
+
+void types_samples_where_stamp_in(types_samples_query *q, const int64_t *v,
+                                  size_t n)
+{
+    sc_query_where_in((sc_query *)q, 14, SC_OP_IN, v, n);
+}
+
+void types_samples_where_stamp_not_in(types_samples_query *q, const int64_t *v,
+                                      size_t n)
+{
+    sc_query_where_in((sc_query *)q, 14, SC_OP_NOT_IN, v, n);
+}
+
+void types_samples_order_by_stamp(types_samples_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 14, dir);
+}
+
+void types_samples_update_set_stamp(types_samples_query *q, int64_t v)
+{
+    sc_query_set((sc_query *)q, 14, &v);
+}
+
+void types_samples_where_ident_eq(types_samples_query *q, sc_uuid v)
+{
+    sc_query_where((sc_query *)q, 15, SC_OP_EQ, &v);
+}
+
+void types_samples_where_ident_ne(types_samples_query *q, sc_uuid v)
+{
+    sc_query_where((sc_query *)q, 15, SC_OP_NE, &v);
+}
+
+void types_samples_where_ident_lt(types_samples_query *q, sc_uuid v)
+{
+    sc_query_where((sc_query *)q, 15, SC_OP_LT, &v);
+}
+
+void types_samples_where_ident_le(types_samples_query *q, sc_uuid v)
+{
+    sc_query_where((sc_query *)q, 15, SC_OP_LE, &v);
+}
+
+void types_samples_where_ident_gt(types_samples_query *q, sc_uuid v)
+{
+    sc_query_where((sc_query *)q, 15, SC_OP_GT, &v);
+}
+
+void types_samples_where_ident_ge(types_samples_query *q, sc_uuid v)
+{
+    sc_query_where((sc_query *)q, 15, SC_OP_GE, &v);
+}
+
+void types_samples_where_ident_in(types_samples_query *q, const sc_uuid *v,
+                                  size_t n)
+{
+    sc_query_where_in((sc_query *)q, 15, SC_OP_IN, v, n);
+}
+
+void types_samples_where_ident_not_in(types_samples_query *q, const sc_uuid *v,
+                                      size_t n)
+{
+    sc_query_where_in((sc_query *)q, 15, SC_OP_NOT_IN, v, n);
+}
+
+void types_samples_order_by_ident(types_samples_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 15, dir);
+}
+
+void types_samples_update_set_ident(types_samples_query *q, sc_uuid v)
+{
+    sc_query_set((sc_query *)q, 15, &v);
+}
+
+void types_samples_order_by_doc(types_samples_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 16, dir);
+}
+
+void types_samples_update_set_doc(types_samples_query *q, const char *v)
+{
+    sc_query_set((sc_query *)q, 16, &v);
+}
+
+void types_samples_where_color_eq(types_samples_query *q, types_color v)
+{
+    sc_query_where((sc_query *)q, 17, SC_OP_EQ, &v);
+}
+
+void types_samples_where_color_ne(types_samples_query *q, types_color v)
+{
+    sc_query_where((sc_query *)q, 17, SC_OP_NE, &v);
+}
+
+void types_samples_where_color_in(types_samples_query *q, const types_color *v,
+                                  size_t n)
+{
+    sc_query_where_in((sc_query *)q, 17, SC_OP_IN, v, n);
+}
+
+void types_samples_where_color_not_in(types_samples_query *q,
+                                      const types_color *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 17, SC_OP_NOT_IN, v, n);
+}
+
+void types_samples_order_by_color(types_samples_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 17, dir);
+}
+
+void types_samples_update_set_color(types_samples_query *q, types_color v)
+{
+    sc_query_set((sc_query *)q, 17, &v);
+}
+
 /* Table "maybes". */
 static const sc_column_desc types_maybes_columns[] = {
     {
@@ -406,6 +1305,1091 @@ int types_maybes_delete(sc_db *db, int64_t id)
 
     key.id = id;
     return sc_row_delete(db, &types_maybes_table, &key);
+}
+
+types_maybes_query *types_maybes_select(sc_db *db)
+{
+    return (types_maybes_query *)sc_query_new(db, &types_maybes_table);
+}
+
+void types_maybes_query_free(types_maybes_query *q)
+{
+    sc_query_free((sc_query *)q);
+}
+
+void types_maybes_or(types_maybes_query *q)
+{
+    sc_query_begin_or((sc_query *)q);
+}
+
+void types_maybes_and(types_maybes_query *q)
+{
+    sc_query_begin_and((sc_query *)q);
+}
+
+void types_maybes_not(types_maybes_query *q)
+{
+    sc_query_begin_not((sc_query *)q);
+}
+
+void types_maybes_end(types_maybes_query *q)
+{
+    sc_query_end((sc_query *)q);
+}
+
+void types_maybes_limit(types_maybes_query *q, int64_t n)
+{
+    sc_query_limit((sc_query *)q, n);
+}
+
+void types_maybes_offset(types_maybes_query *q, int64_t n)
+{
+    sc_query_offset((sc_query *)q, n);
+}
+
+void types_maybes_distinct(types_maybes_query *q)
+{
+    sc_query_distinct((sc_query *)q);
+}
+
+int types_maybes_all(types_maybes_query *q, sc_arena *a, types_maybe_list *out)
+{
+    void *rows;
+    size_t n;
+    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+
+    out->items = rc == SC_OK ? rows : NULL;
+    out->len = rc == SC_OK ? n : 0;
+    return rc;
+}
+
+int types_maybes_first(types_maybes_query *q, sc_arena *a, types_maybe *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+
+int types_maybes_one(types_maybes_query *q, sc_arena *a, types_maybe *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+
+int types_maybes_count(types_maybes_query *q, int64_t *n)
+{
+    return sc_query_count((sc_query *)q, n);
+}
+
+int types_maybes_exists(types_maybes_query *q, bool *yes)
+{
+    return sc_query_exists((sc_query *)q, yes);
+}
+
+/* Calls the typed callback of types_maybes_each() for each untyped row. */
+struct types_maybes_each_ctx {
+    types_maybe_fn fn;
+    void *ctx;
+};
+
+static int types_maybes_each_row(void *ctx, const void *row)
+{
+    struct types_maybes_each_ctx *e = ctx;
+
+    return e->fn(e->ctx, row);
+}
+
+int types_maybes_each(types_maybes_query *q, types_maybe_fn fn, void *ctx)
+{
+    struct types_maybes_each_ctx e;
+
+    e.fn = fn;
+    e.ctx = ctx;
+    return sc_query_each((sc_query *)q, types_maybes_each_row, &e);
+}
+
+int types_maybes_update_all(types_maybes_query *q, int64_t *changed)
+{
+    return sc_query_update_all((sc_query *)q, changed);
+}
+
+int types_maybes_delete_all(types_maybes_query *q, int64_t *changed)
+{
+    return sc_query_delete_all((sc_query *)q, changed);
+}
+
+void types_maybes_where_id_eq(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
+}
+
+void types_maybes_where_id_ne(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
+}
+
+void types_maybes_where_id_lt(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
+}
+
+void types_maybes_where_id_le(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
+}
+
+void types_maybes_where_id_gt(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
+}
+
+void types_maybes_where_id_ge(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
+}
+
+void types_maybes_where_id_in(types_maybes_query *q, const int64_t *v,
+                              size_t n)
+{
+    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
+}
+
+void types_maybes_where_id_not_in(types_maybes_query *q, const int64_t *v,
+                                  size_t n)
+{
+    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
+}
+
+void types_maybes_order_by_id(types_maybes_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 0, dir);
+}
+
+void types_maybes_where_flag_eq(types_maybes_query *q, bool v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
+}
+
+void types_maybes_where_flag_ne(types_maybes_query *q, bool v)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
+}
+
+void types_maybes_where_flag_is_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_IS_NULL, NULL);
+}
+
+void types_maybes_where_flag_is_not_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 1, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void types_maybes_order_by_flag(types_maybes_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 1, dir);
+}
+
+void types_maybes_update_set_flag(types_maybes_query *q, bool v)
+{
+    sc_query_set((sc_query *)q, 1, &v);
+}
+
+void types_maybes_update_set_flag_null(types_maybes_query *q)
+{
+    sc_query_set((sc_query *)q, 1, NULL);
+}
+
+void types_maybes_where_small_eq(types_maybes_query *q, int16_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_EQ, &v);
+}
+
+void types_maybes_where_small_ne(types_maybes_query *q, int16_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_NE, &v);
+}
+
+void types_maybes_where_small_lt(types_maybes_query *q, int16_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_LT, &v);
+}
+
+void types_maybes_where_small_le(types_maybes_query *q, int16_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_LE, &v);
+}
+
+void types_maybes_where_small_gt(types_maybes_query *q, int16_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_GT, &v);
+}
+
+void types_maybes_where_small_ge(types_maybes_query *q, int16_t v)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_GE, &v);
+}
+
+void types_maybes_where_small_in(types_maybes_query *q, const int16_t *v,
+                                 size_t n)
+{
+    sc_query_where_in((sc_query *)q, 2, SC_OP_IN, v, n);
+}
+
+void types_maybes_where_small_not_in(types_maybes_query *q, const int16_t *v,
+                                     size_t n)
+{
+    sc_query_where_in((sc_query *)q, 2, SC_OP_NOT_IN, v, n);
+}
+
+void types_maybes_where_small_is_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_IS_NULL, NULL);
+}
+
+void types_maybes_where_small_is_not_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 2, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void types_maybes_order_by_small(types_maybes_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 2, dir);
+}
+
+void types_maybes_update_set_small(types_maybes_query *q, int16_t v)
+{
+    sc_query_set((sc_query *)q, 2, &v);
+}
+
+void types_maybes_update_set_small_null(types_maybes_query *q)
+{
+    sc_query_set((sc_query *)q, 2, NULL);
+}
+
+void types_maybes_where_medium_eq(types_maybes_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_EQ, &v);
+}
+
+void types_maybes_where_medium_ne(types_maybes_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_NE, &v);
+}
+
+void types_maybes_where_medium_lt(types_maybes_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_LT, &v);
+}
+
+void types_maybes_where_medium_le(types_maybes_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_LE, &v);
+}
+
+void types_maybes_where_medium_gt(types_maybes_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_GT, &v);
+}
+
+void types_maybes_where_medium_ge(types_maybes_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_GE, &v);
+}
+
+void types_maybes_where_medium_in(types_maybes_query *q, const int32_t *v,
+                                  size_t n)
+{
+    sc_query_where_in((sc_query *)q, 3, SC_OP_IN, v, n);
+}
+
+void types_maybes_where_medium_not_in(types_maybes_query *q, const int32_t *v,
+                                      size_t n)
+{
+    sc_query_where_in((sc_query *)q, 3, SC_OP_NOT_IN, v, n);
+}
+
+void types_maybes_where_medium_is_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_IS_NULL, NULL);
+}
+
+void types_maybes_where_medium_is_not_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 3, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void types_maybes_order_by_medium(types_maybes_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 3, dir);
+}
+
+void types_maybes_update_set_medium(types_maybes_query *q, int32_t v)
+{
+    sc_query_set((sc_query *)q, 3, &v);
+}
+
+void types_maybes_update_set_medium_null(types_maybes_query *q)
+{
+    sc_query_set((sc_query *)q, 3, NULL);
+}
+
+void types_maybes_where_big_eq(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_EQ, &v);
+}
+
+void types_maybes_where_big_ne(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_NE, &v);
+}
+
+void types_maybes_where_big_lt(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_LT, &v);
+}
+
+void types_maybes_where_big_le(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_LE, &v);
+}
+
+void types_maybes_where_big_gt(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_GT, &v);
+}
+
+void types_maybes_where_big_ge(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_GE, &v);
+}
+
+void types_maybes_where_big_in(types_maybes_query *q, const int64_t *v,
+                               size_t n)
+{
+    sc_query_where_in((sc_query *)q, 4, SC_OP_IN, v, n);
+}
+
+void types_maybes_where_big_not_in(types_maybes_query *q, const int64_t *v,
+                                   size_t n)
+{
+    sc_query_where_in((sc_query *)q, 4, SC_OP_NOT_IN, v, n);
+}
+
+void types_maybes_where_big_is_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_IS_NULL, NULL);
+}
+
+void types_maybes_where_big_is_not_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 4, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void types_maybes_order_by_big(types_maybes_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 4, dir);
+}
+
+void types_maybes_update_set_big(types_maybes_query *q, int64_t v)
+{
+    sc_query_set((sc_query *)q, 4, &v);
+}
+
+void types_maybes_update_set_big_null(types_maybes_query *q)
+{
+    sc_query_set((sc_query *)q, 4, NULL);
+}
+
+void types_maybes_where_ratio_eq(types_maybes_query *q, float v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_EQ, &v);
+}
+
+void types_maybes_where_ratio_ne(types_maybes_query *q, float v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_NE, &v);
+}
+
+void types_maybes_where_ratio_lt(types_maybes_query *q, float v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_LT, &v);
+}
+
+void types_maybes_where_ratio_le(types_maybes_query *q, float v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_LE, &v);
+}
+
+void types_maybes_where_ratio_gt(types_maybes_query *q, float v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_GT, &v);
+}
+
+void types_maybes_where_ratio_ge(types_maybes_query *q, float v)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_GE, &v);
+}
+
+void types_maybes_where_ratio_is_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_IS_NULL, NULL);
+}
+
+void types_maybes_where_ratio_is_not_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 5, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void types_maybes_order_by_ratio(types_maybes_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 5, dir);
+}
+
+void types_maybes_update_set_ratio(types_maybes_query *q, float v)
+{
+    sc_query_set((sc_query *)q, 5, &v);
+}
+
+void types_maybes_update_set_ratio_null(types_maybes_query *q)
+{
+    sc_query_set((sc_query *)q, 5, NULL);
+}
+
+void types_maybes_where_precise_eq(types_maybes_query *q, double v)
+{
+    sc_query_where((sc_query *)q, 6, SC_OP_EQ, &v);
+}
+
+void types_maybes_where_precise_ne(types_maybes_query *q, double v)
+{
+    sc_query_where((sc_query *)q, 6, SC_OP_NE, &v);
+}
+
+void types_maybes_where_precise_lt(types_maybes_query *q, double v)
+{
+    sc_query_where((sc_query *)q, 6, SC_OP_LT, &v);
+}
+
+void types_maybes_where_precise_le(types_maybes_query *q, double v)
+{
+    sc_query_where((sc_query *)q, 6, SC_OP_LE, &v);
+}
+
+void types_maybes_where_precise_gt(types_maybes_query *q, double v)
+{
+    sc_query_where((sc_query *)q, 6, SC_OP_GT, &v);
+}
+
+void types_maybes_where_precise_ge(types_maybes_query *q, double v)
+{
+    sc_query_where((sc_query *)q, 6, SC_OP_GE, &v);
+}
+
+void types_maybes_where_precise_is_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 6, SC_OP_IS_NULL, NULL);
+}
+
+void types_maybes_where_precise_is_not_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 6, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void types_maybes_order_by_precise(types_maybes_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 6, dir);
+}
+
+void types_maybes_update_set_precise(types_maybes_query *q, double v)
+{
+    sc_query_set((sc_query *)q, 6, &v);
+}
+
+void types_maybes_update_set_precise_null(types_maybes_query *q)
+{
+    sc_query_set((sc_query *)q, 6, NULL);
+}
+
+void types_maybes_where_price_eq(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 7, SC_OP_EQ, &v);
+}
+
+void types_maybes_where_price_ne(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 7, SC_OP_NE, &v);
+}
+
+void types_maybes_where_price_lt(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 7, SC_OP_LT, &v);
+}
+
+void types_maybes_where_price_le(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 7, SC_OP_LE, &v);
+}
+
+void types_maybes_where_price_gt(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 7, SC_OP_GT, &v);
+}
+
+void types_maybes_where_price_ge(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 7, SC_OP_GE, &v);
+}
+
+void types_maybes_where_price_in(types_maybes_query *q, const int64_t *v,
+                                 size_t n)
+{
+    sc_query_where_in((sc_query *)q, 7, SC_OP_IN, v, n);
+}
+
+void types_maybes_where_price_not_in(types_maybes_query *q, const int64_t *v,
+                                     size_t n)
+{
+    sc_query_where_in((sc_query *)q, 7, SC_OP_NOT_IN, v, n);
+}
+
+void types_maybes_where_price_is_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 7, SC_OP_IS_NULL, NULL);
+}
+
+void types_maybes_where_price_is_not_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 7, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void types_maybes_order_by_price(types_maybes_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 7, dir);
+}
+
+void types_maybes_update_set_price(types_maybes_query *q, int64_t v)
+{
+    sc_query_set((sc_query *)q, 7, &v);
+}
+
+void types_maybes_update_set_price_null(types_maybes_query *q)
+{
+    sc_query_set((sc_query *)q, 7, NULL);
+}
+
+void types_maybes_where_huge_is_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 8, SC_OP_IS_NULL, NULL);
+}
+
+void types_maybes_where_huge_is_not_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 8, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void types_maybes_order_by_huge(types_maybes_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 8, dir);
+}
+
+void types_maybes_update_set_huge(types_maybes_query *q, const char *v)
+{
+    sc_query_set((sc_query *)q, 8, &v);
+}
+
+void types_maybes_update_set_huge_null(types_maybes_query *q)
+{
+    sc_query_set((sc_query *)q, 8, NULL);
+}
+
+void types_maybes_where_name_eq(types_maybes_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 9, SC_OP_EQ, &v);
+}
+
+void types_maybes_where_name_ne(types_maybes_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 9, SC_OP_NE, &v);
+}
+
+void types_maybes_where_name_lt(types_maybes_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 9, SC_OP_LT, &v);
+}
+
+void types_maybes_where_name_le(types_maybes_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 9, SC_OP_LE, &v);
+}
+
+void types_maybes_where_name_gt(types_maybes_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 9, SC_OP_GT, &v);
+}
+
+void types_maybes_where_name_ge(types_maybes_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 9, SC_OP_GE, &v);
+}
+
+void types_maybes_where_name_like(types_maybes_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 9, SC_OP_LIKE, &v);
+}
+
+void types_maybes_where_name_ilike(types_maybes_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 9, SC_OP_ILIKE, &v);
+}
+
+void types_maybes_where_name_starts_with(types_maybes_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 9, SC_OP_STARTS_WITH, &v);
+}
+
+void types_maybes_where_name_in(types_maybes_query *q, const char *const *v,
+                                size_t n)
+{
+    sc_query_where_in((sc_query *)q, 9, SC_OP_IN, v, n);
+}
+
+void types_maybes_where_name_not_in(types_maybes_query *q,
+                                    const char *const *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 9, SC_OP_NOT_IN, v, n);
+}
+
+void types_maybes_where_name_is_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 9, SC_OP_IS_NULL, NULL);
+}
+
+void types_maybes_where_name_is_not_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 9, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void types_maybes_order_by_name(types_maybes_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 9, dir);
+}
+
+void types_maybes_update_set_name(types_maybes_query *q, const char *v)
+{
+    sc_query_set((sc_query *)q, 9, &v);
+}
+
+void types_maybes_update_set_name_null(types_maybes_query *q)
+{
+    sc_query_set((sc_query *)q, 9, NULL);
+}
+
+void types_maybes_where_body_eq(types_maybes_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 10, SC_OP_EQ, &v);
+}
+
+void types_maybes_where_body_ne(types_maybes_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 10, SC_OP_NE, &v);
+}
+
+void types_maybes_where_body_lt(types_maybes_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 10, SC_OP_LT, &v);
+}
+
+void types_maybes_where_body_le(types_maybes_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 10, SC_OP_LE, &v);
+}
+
+void types_maybes_where_body_gt(types_maybes_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 10, SC_OP_GT, &v);
+}
+
+void types_maybes_where_body_ge(types_maybes_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 10, SC_OP_GE, &v);
+}
+
+void types_maybes_where_body_like(types_maybes_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 10, SC_OP_LIKE, &v);
+}
+
+void types_maybes_where_body_ilike(types_maybes_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 10, SC_OP_ILIKE, &v);
+}
+
+void types_maybes_where_body_starts_with(types_maybes_query *q, const char *v)
+{
+    sc_query_where((sc_query *)q, 10, SC_OP_STARTS_WITH, &v);
+}
+
+void types_maybes_where_body_in(types_maybes_query *q, const char *const *v,
+                                size_t n)
+{
+    sc_query_where_in((sc_query *)q, 10, SC_OP_IN, v, n);
+}
+
+void types_maybes_where_body_not_in(types_maybes_query *q,
+                                    const char *const *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 10, SC_OP_NOT_IN, v, n);
+}
+
+void types_maybes_where_body_is_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 10, SC_OP_IS_NULL, NULL);
+}
+
+void types_maybes_where_body_is_not_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 10, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void types_maybes_order_by_body(types_maybes_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 10, dir);
+}
+
+void types_maybes_update_set_body(types_maybes_query *q, const char *v)
+{
+    sc_query_set((sc_query *)q, 10, &v);
+}
+
+void types_maybes_update_set_body_null(types_maybes_query *q)
+{
+    sc_query_set((sc_query *)q, 10, NULL);
+}
+
+void types_maybes_where_blob_eq(types_maybes_query *q, sc_bytes v)
+{
+    sc_query_where((sc_query *)q, 11, SC_OP_EQ, &v);
+}
+
+void types_maybes_where_blob_ne(types_maybes_query *q, sc_bytes v)
+{
+    sc_query_where((sc_query *)q, 11, SC_OP_NE, &v);
+}
+
+void types_maybes_where_blob_lt(types_maybes_query *q, sc_bytes v)
+{
+    sc_query_where((sc_query *)q, 11, SC_OP_LT, &v);
+}
+
+void types_maybes_where_blob_le(types_maybes_query *q, sc_bytes v)
+{
+    sc_query_where((sc_query *)q, 11, SC_OP_LE, &v);
+}
+
+void types_maybes_where_blob_gt(types_maybes_query *q, sc_bytes v)
+{
+    sc_query_where((sc_query *)q, 11, SC_OP_GT, &v);
+}
+
+void types_maybes_where_blob_ge(types_maybes_query *q, sc_bytes v)
+{
+    sc_query_where((sc_query *)q, 11, SC_OP_GE, &v);
+}
+
+void types_maybes_where_blob_is_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 11, SC_OP_IS_NULL, NULL);
+}
+
+void types_maybes_where_blob_is_not_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 11, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void types_maybes_order_by_blob(types_maybes_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 11, dir);
+}
+
+void types_maybes_update_set_blob(types_maybes_query *q, sc_bytes v)
+{
+    sc_query_set((sc_query *)q, 11, &v);
+}
+
+void types_maybes_update_set_blob_null(types_maybes_query *q)
+{
+    sc_query_set((sc_query *)q, 11, NULL);
+}
+
+void types_maybes_where_born_eq(types_maybes_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 12, SC_OP_EQ, &v);
+}
+
+void types_maybes_where_born_ne(types_maybes_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 12, SC_OP_NE, &v);
+}
+
+void types_maybes_where_born_lt(types_maybes_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 12, SC_OP_LT, &v);
+}
+
+void types_maybes_where_born_le(types_maybes_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 12, SC_OP_LE, &v);
+}
+
+void types_maybes_where_born_gt(types_maybes_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 12, SC_OP_GT, &v);
+}
+
+void types_maybes_where_born_ge(types_maybes_query *q, int32_t v)
+{
+    sc_query_where((sc_query *)q, 12, SC_OP_GE, &v);
+}
+
+void types_maybes_where_born_in(types_maybes_query *q, const int32_t *v,
+                                size_t n)
+{
+    sc_query_where_in((sc_query *)q, 12, SC_OP_IN, v, n);
+}
+
+void types_maybes_where_born_not_in(types_maybes_query *q, const int32_t *v,
+                                    size_t n)
+{
+    sc_query_where_in((sc_query *)q, 12, SC_OP_NOT_IN, v, n);
+}
+
+void types_maybes_where_born_is_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 12, SC_OP_IS_NULL, NULL);
+}
+
+void types_maybes_where_born_is_not_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 12, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void types_maybes_order_by_born(types_maybes_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 12, dir);
+}
+
+void types_maybes_update_set_born(types_maybes_query *q, int32_t v)
+{
+    sc_query_set((sc_query *)q, 12, &v);
+}
+
+void types_maybes_update_set_born_null(types_maybes_query *q)
+{
+    sc_query_set((sc_query *)q, 12, NULL);
+}
+
+void types_maybes_where_seen_eq(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 13, SC_OP_EQ, &v);
+}
+
+void types_maybes_where_seen_ne(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 13, SC_OP_NE, &v);
+}
+
+void types_maybes_where_seen_lt(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 13, SC_OP_LT, &v);
+}
+
+void types_maybes_where_seen_le(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 13, SC_OP_LE, &v);
+}
+
+void types_maybes_where_seen_gt(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 13, SC_OP_GT, &v);
+}
+
+void types_maybes_where_seen_ge(types_maybes_query *q, int64_t v)
+{
+    sc_query_where((sc_query *)q, 13, SC_OP_GE, &v);
+}
+
+void types_maybes_where_seen_in(types_maybes_query *q, const int64_t *v,
+                                size_t n)
+{
+    sc_query_where_in((sc_query *)q, 13, SC_OP_IN, v, n);
+}
+
+void types_maybes_where_seen_not_in(types_maybes_query *q, const int64_t *v,
+                                    size_t n)
+{
+    sc_query_where_in((sc_query *)q, 13, SC_OP_NOT_IN, v, n);
+}
+
+void types_maybes_where_seen_is_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 13, SC_OP_IS_NULL, NULL);
+}
+
+void types_maybes_where_seen_is_not_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 13, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void types_maybes_order_by_seen(types_maybes_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 13, dir);
+}
+
+void types_maybes_update_set_seen(types_maybes_query *q, int64_t v)
+{
+    sc_query_set((sc_query *)q, 13, &v);
+}
+
+void types_maybes_update_set_seen_null(types_maybes_query *q)
+{
+    sc_query_set((sc_query *)q, 13, NULL);
+}
+
+void types_maybes_where_ident_eq(types_maybes_query *q, sc_uuid v)
+{
+    sc_query_where((sc_query *)q, 14, SC_OP_EQ, &v);
+}
+
+void types_maybes_where_ident_ne(types_maybes_query *q, sc_uuid v)
+{
+    sc_query_where((sc_query *)q, 14, SC_OP_NE, &v);
+}
+
+void types_maybes_where_ident_lt(types_maybes_query *q, sc_uuid v)
+{
+    sc_query_where((sc_query *)q, 14, SC_OP_LT, &v);
+}
+
+void types_maybes_where_ident_le(types_maybes_query *q, sc_uuid v)
+{
+    sc_query_where((sc_query *)q, 14, SC_OP_LE, &v);
+}
+
+void types_maybes_where_ident_gt(types_maybes_query *q, sc_uuid v)
+{
+    sc_query_where((sc_query *)q, 14, SC_OP_GT, &v);
+}
+
+void types_maybes_where_ident_ge(types_maybes_query *q, sc_uuid v)
+{
+    sc_query_where((sc_query *)q, 14, SC_OP_GE, &v);
+}
+
+void types_maybes_where_ident_in(types_maybes_query *q, const sc_uuid *v,
+                                 size_t n)
+{
+    sc_query_where_in((sc_query *)q, 14, SC_OP_IN, v, n);
+}
+
+void types_maybes_where_ident_not_in(types_maybes_query *q, const sc_uuid *v,
+                                     size_t n)
+{
+    sc_query_where_in((sc_query *)q, 14, SC_OP_NOT_IN, v, n);
+}
+
+void types_maybes_where_ident_is_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 14, SC_OP_IS_NULL, NULL);
+}
+
+void types_maybes_where_ident_is_not_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 14, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void types_maybes_order_by_ident(types_maybes_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 14, dir);
+}
+
+void types_maybes_update_set_ident(types_maybes_query *q, sc_uuid v)
+{
+    sc_query_set((sc_query *)q, 14, &v);
+}
+
+void types_maybes_update_set_ident_null(types_maybes_query *q)
+{
+    sc_query_set((sc_query *)q, 14, NULL);
+}
+
+void types_maybes_where_doc_is_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 15, SC_OP_IS_NULL, NULL);
+}
+
+void types_maybes_where_doc_is_not_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 15, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void types_maybes_order_by_doc(types_maybes_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 15, dir);
+}
+
+void types_maybes_update_set_doc(types_maybes_query *q, const char *v)
+{
+    sc_query_set((sc_query *)q, 15, &v);
+}
+
+void types_maybes_update_set_doc_null(types_maybes_query *q)
+{
+    sc_query_set((sc_query *)q, 15, NULL);
+}
+
+void types_maybes_where_color_eq(types_maybes_query *q, types_color v)
+{
+    sc_query_where((sc_query *)q, 16, SC_OP_EQ, &v);
+}
+
+void types_maybes_where_color_ne(types_maybes_query *q, types_color v)
+{
+    sc_query_where((sc_query *)q, 16, SC_OP_NE, &v);
+}
+
+void types_maybes_where_color_in(types_maybes_query *q, const types_color *v,
+                                 size_t n)
+{
+    sc_query_where_in((sc_query *)q, 16, SC_OP_IN, v, n);
+}
+
+void types_maybes_where_color_not_in(types_maybes_query *q,
+                                     const types_color *v, size_t n)
+{
+    sc_query_where_in((sc_query *)q, 16, SC_OP_NOT_IN, v, n);
+}
+
+void types_maybes_where_color_is_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 16, SC_OP_IS_NULL, NULL);
+}
+
+void types_maybes_where_color_is_not_null(types_maybes_query *q)
+{
+    sc_query_where((sc_query *)q, 16, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void types_maybes_order_by_color(types_maybes_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 16, dir);
+}
+
+void types_maybes_update_set_color(types_maybes_query *q, types_color v)
+{
+    sc_query_set((sc_query *)q, 16, &v);
+}
+
+void types_maybes_update_set_color_null(types_maybes_query *q)
+{
+    sc_query_set((sc_query *)q, 16, NULL);
 }
 
 /* The DDL of the schema for sqlite, one statement per string. */

@@ -26,6 +26,10 @@
 extern "C" {
 #endif
 
+/* Query handles, one type per table, so that a filter on one table cannot
+ * be given to a query over another. */
+typedef struct types_samples_query types_samples_query;
+typedef struct types_maybes_query types_maybes_query;
 typedef enum types_color {
     TYPES_COLOR_RED   = 0,
     TYPES_COLOR_GREEN = 1,
@@ -79,32 +83,6 @@ typedef struct types_sample_list {
     size_t len;
 } types_sample_list;
 
-/* Table "samples": the descriptor, then the row operations. */
-extern const sc_table_desc types_samples_table;
-
-/*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
- * The new key is stored in row->id.
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
-int types_samples_insert(sc_db *db, types_sample *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
-int types_samples_insert_many(sc_db *db, types_sample *rows, size_t n);
-
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
-int types_samples_get(sc_db *db, sc_arena *a, int64_t id, types_sample *out);
-
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
-int types_samples_update(sc_db *db, const types_sample *row);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
-int types_samples_delete(sc_db *db, int64_t id);
-
 /* The same types, each nullable. */
 typedef struct types_maybe {
     int64_t     id;          /* primary key */
@@ -150,6 +128,287 @@ typedef struct types_maybe_list {
     size_t len;
 } types_maybe_list;
 
+/* Table "samples": the descriptor, then the row operations. */
+extern const sc_table_desc types_samples_table;
+
+/*
+ * Inserts row.  A column without a value that has a default gets it, in
+ * row too.
+ * The new key is stored in row->id.
+ * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
+ */
+int types_samples_insert(sc_db *db, types_sample *row);
+
+/* Inserts n rows in one transaction: all of them or none. */
+int types_samples_insert_many(sc_db *db, types_sample *rows, size_t n);
+
+/* Reads the row with the given key into out; text and bytes live in a.
+ * SC_OK or SC_NOTFOUND. */
+int types_samples_get(sc_db *db, sc_arena *a, int64_t id, types_sample *out);
+
+/* Writes every column of row to the stored row with the same key.
+ * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+int types_samples_update(sc_db *db, const types_sample *row);
+
+/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
+ * (still referenced). */
+int types_samples_delete(sc_db *db, int64_t id);
+
+/*
+ * Queries over table "samples".  types_samples_select() starts one; the
+ * where, order and join functions shape it; a terminal runs it (as often
+ * as wanted); types_samples_query_free() releases it.  Values are copied when
+ * given, and always sent as bound parameters.
+ */
+types_samples_query *types_samples_select(sc_db *db);
+void types_samples_query_free(types_samples_query *q);
+
+/* Column id (int64): filters, order, bulk set. */
+void types_samples_where_id_eq(types_samples_query *q, int64_t v);
+void types_samples_where_id_ne(types_samples_query *q, int64_t v);
+void types_samples_where_id_lt(types_samples_query *q, int64_t v);
+void types_samples_where_id_le(types_samples_query *q, int64_t v);
+void types_samples_where_id_gt(types_samples_query *q, int64_t v);
+void types_samples_where_id_ge(types_samples_query *q, int64_t v);
+void types_samples_where_id_in(types_samples_query *q, const int64_t *v,
+                               size_t n);
+void types_samples_where_id_not_in(types_samples_query *q, const int64_t *v,
+                                   size_t n);
+void types_samples_order_by_id(types_samples_query *q, sc_order dir);
+
+/* Column flag (bool): filters, order, bulk set. */
+void types_samples_where_flag_eq(types_samples_query *q, bool v);
+void types_samples_where_flag_ne(types_samples_query *q, bool v);
+void types_samples_order_by_flag(types_samples_query *q, sc_order dir);
+void types_samples_update_set_flag(types_samples_query *q, bool v);
+
+/* Column small (int16): filters, order, bulk set. */
+void types_samples_where_small_eq(types_samples_query *q, int16_t v);
+void types_samples_where_small_ne(types_samples_query *q, int16_t v);
+void types_samples_where_small_lt(types_samples_query *q, int16_t v);
+void types_samples_where_small_le(types_samples_query *q, int16_t v);
+void types_samples_where_small_gt(types_samples_query *q, int16_t v);
+void types_samples_where_small_ge(types_samples_query *q, int16_t v);
+void types_samples_where_small_in(types_samples_query *q, const int16_t *v,
+                                  size_t n);
+void types_samples_where_small_not_in(types_samples_query *q, const int16_t *v,
+                                      size_t n);
+void types_samples_order_by_small(types_samples_query *q, sc_order dir);
+void types_samples_update_set_small(types_samples_query *q, int16_t v);
+
+/* Column medium (int32): filters, order, bulk set. */
+void types_samples_where_medium_eq(types_samples_query *q, int32_t v);
+void types_samples_where_medium_ne(types_samples_query *q, int32_t v);
+void types_samples_where_medium_lt(types_samples_query *q, int32_t v);
+void types_samples_where_medium_le(types_samples_query *q, int32_t v);
+void types_samples_where_medium_gt(types_samples_query *q, int32_t v);
+void types_samples_where_medium_ge(types_samples_query *q, int32_t v);
+void types_samples_where_medium_in(types_samples_query *q, const int32_t *v,
+                                   size_t n);
+void types_samples_where_medium_not_in(types_samples_query *q,
+                                       const int32_t *v, size_t n);
+void types_samples_order_by_medium(types_samples_query *q, sc_order dir);
+void types_samples_update_set_medium(types_samples_query *q, int32_t v);
+
+/* Column big (int64): filters, order, bulk set. */
+void types_samples_where_big_eq(types_samples_query *q, int64_t v);
+void types_samples_where_big_ne(types_samples_query *q, int64_t v);
+void types_samples_where_big_lt(types_samples_query *q, int64_t v);
+void types_samples_where_big_le(types_samples_query *q, int64_t v);
+void types_samples_where_big_gt(types_samples_query *q, int64_t v);
+void types_samples_where_big_ge(types_samples_query *q, int64_t v);
+void types_samples_where_big_in(types_samples_query *q, const int64_t *v,
+                                size_t n);
+void types_samples_where_big_not_in(types_samples_query *q, const int64_t *v,
+                                    size_t n);
+void types_samples_order_by_big(types_samples_query *q, sc_order dir);
+void types_samples_update_set_big(types_samples_query *q, int64_t v);
+
+/* Column ratio (float32): filters, order, bulk set. */
+void types_samples_where_ratio_eq(types_samples_query *q, float v);
+void types_samples_where_ratio_ne(types_samples_query *q, float v);
+void types_samples_where_ratio_lt(types_samples_query *q, float v);
+void types_samples_where_ratio_le(types_samples_query *q, float v);
+void types_samples_where_ratio_gt(types_samples_query *q, float v);
+void types_samples_where_ratio_ge(types_samples_query *q, float v);
+void types_samples_order_by_ratio(types_samples_query *q, sc_order dir);
+void types_samples_update_set_ratio(types_samples_query *q, float v);
+
+/* Column precise (float64): filters, order, bulk set. */
+void types_samples_where_precise_eq(types_samples_query *q, double v);
+void types_samples_where_precise_ne(types_samples_query *q, double v);
+void types_samples_where_precise_lt(types_samples_query *q, double v);
+void types_samples_where_precise_le(types_samples_query *q, double v);
+void types_samples_where_precise_gt(types_samples_query *q, double v);
+void types_samples_where_precise_ge(types_samples_query *q, double v);
+void types_samples_order_by_precise(types_samples_query *q, sc_order dir);
+void types_samples_update_set_precise(types_samples_query *q, double v);
+
+/* Column price (numeric(12,2)): filters, order, bulk set. */
+void types_samples_where_price_eq(types_samples_query *q, int64_t v);
+void types_samples_where_price_ne(types_samples_query *q, int64_t v);
+void types_samples_where_price_lt(types_samples_query *q, int64_t v);
+void types_samples_where_price_le(types_samples_query *q, int64_t v);
+void types_samples_where_price_gt(types_samples_query *q, int64_t v);
+void types_samples_where_price_ge(types_samples_query *q, int64_t v);
+void types_samples_where_price_in(types_samples_query *q, const int64_t *v,
+                                  size_t n);
+void types_samples_where_price_not_in(types_samples_query *q, const int64_t *v,
+                                      size_t n);
+void types_samples_order_by_price(types_samples_query *q, sc_order dir);
+void types_samples_update_set_price(types_samples_query *q, int64_t v);
+
+/* Column huge (numeric(30,10)): filters, order, bulk set. */
+void types_samples_order_by_huge(types_samples_query *q, sc_order dir);
+void types_samples_update_set_huge(types_samples_query *q, const char *v);
+
+/* Column name (varchar(16)): filters, order, bulk set. */
+void types_samples_where_name_eq(types_samples_query *q, const char *v);
+void types_samples_where_name_ne(types_samples_query *q, const char *v);
+void types_samples_where_name_lt(types_samples_query *q, const char *v);
+void types_samples_where_name_le(types_samples_query *q, const char *v);
+void types_samples_where_name_gt(types_samples_query *q, const char *v);
+void types_samples_where_name_ge(types_samples_query *q, const char *v);
+void types_samples_where_name_like(types_samples_query *q, const char *v);
+void types_samples_where_name_ilike(types_samples_query *q, const char *v);
+void types_samples_where_name_starts_with(types_samples_query *q,
+                                          const char *v);
+void types_samples_where_name_in(types_samples_query *q, const char *const *v,
+                                 size_t n);
+void types_samples_where_name_not_in(types_samples_query *q,
+                                     const char *const *v, size_t n);
+void types_samples_order_by_name(types_samples_query *q, sc_order dir);
+void types_samples_update_set_name(types_samples_query *q, const char *v);
+
+/* Column body (text): filters, order, bulk set. */
+void types_samples_where_body_eq(types_samples_query *q, const char *v);
+void types_samples_where_body_ne(types_samples_query *q, const char *v);
+void types_samples_where_body_lt(types_samples_query *q, const char *v);
+void types_samples_where_body_le(types_samples_query *q, const char *v);
+void types_samples_where_body_gt(types_samples_query *q, const char *v);
+void types_samples_where_body_ge(types_samples_query *q, const char *v);
+void types_samples_where_body_like(types_samples_query *q, const char *v);
+void types_samples_where_body_ilike(types_samples_query *q, const char *v);
+void types_samples_where_body_starts_with(types_samples_query *q,
+                                          const char *v);
+void types_samples_where_body_in(types_samples_query *q, const char *const *v,
+                                 size_t n);
+void types_samples_where_body_not_in(types_samples_query *q,
+                                     const char *const *v, size_t n);
+void types_samples_order_by_body(types_samples_query *q, sc_order dir);
+void types_samples_update_set_body(types_samples_query *q, const char *v);
+
+/* Column blob (bytes): filters, order, bulk set. */
+void types_samples_where_blob_eq(types_samples_query *q, sc_bytes v);
+void types_samples_where_blob_ne(types_samples_query *q, sc_bytes v);
+void types_samples_where_blob_lt(types_samples_query *q, sc_bytes v);
+void types_samples_where_blob_le(types_samples_query *q, sc_bytes v);
+void types_samples_where_blob_gt(types_samples_query *q, sc_bytes v);
+void types_samples_where_blob_ge(types_samples_query *q, sc_bytes v);
+void types_samples_order_by_blob(types_samples_query *q, sc_order dir);
+void types_samples_update_set_blob(types_samples_query *q, sc_bytes v);
+
+/* Column born (date): filters, order, bulk set. */
+void types_samples_where_born_eq(types_samples_query *q, int32_t v);
+void types_samples_where_born_ne(types_samples_query *q, int32_t v);
+void types_samples_where_born_lt(types_samples_query *q, int32_t v);
+void types_samples_where_born_le(types_samples_query *q, int32_t v);
+void types_samples_where_born_gt(types_samples_query *q, int32_t v);
+void types_samples_where_born_ge(types_samples_query *q, int32_t v);
+void types_samples_where_born_in(types_samples_query *q, const int32_t *v,
+                                 size_t n);
+void types_samples_where_born_not_in(types_samples_query *q, const int32_t *v,
+                                     size_t n);
+void types_samples_order_by_born(types_samples_query *q, sc_order dir);
+void types_samples_update_set_born(types_samples_query *q, int32_t v);
+
+/* Column seen (timestamp): filters, order, bulk set. */
+void types_samples_where_seen_eq(types_samples_query *q, int64_t v);
+void types_samples_where_seen_ne(types_samples_query *q, int64_t v);
+void types_samples_where_seen_lt(types_samples_query *q, int64_t v);
+void types_samples_where_seen_le(types_samples_query *q, int64_t v);
+void types_samples_where_seen_gt(types_samples_query *q, int64_t v);
+void types_samples_where_seen_ge(types_samples_query *q, int64_t v);
+void types_samples_where_seen_in(types_samples_query *q, const int64_t *v,
+                                 size_t n);
+void types_samples_where_seen_not_in(types_samples_query *q, const int64_t *v,
+                                     size_t n);
+void types_samples_order_by_seen(types_samples_query *q, sc_order dir);
+void types_samples_update_set_seen(types_samples_query *q, int64_t v);
+
+/* Column stamp (timestamp): filters, order, bulk set. */
+void types_samples_where_stamp_eq(types_samples_query *q, int64_t v);
+void types_samples_where_stamp_ne(types_samples_query *q, int64_t v);
+void types_samples_where_stamp_lt(types_samples_query *q, int64_t v);
+void types_samples_where_stamp_le(types_samples_query *q, int64_t v);
+void types_samples_where_stamp_gt(types_samples_query *q, int64_t v);
+void types_samples_where_stamp_ge(types_samples_query *q, int64_t v);
+void types_samples_where_stamp_in(types_samples_query *q, const int64_t *v,
+                                  size_t n);
+void types_samples_where_stamp_not_in(types_samples_query *q, const int64_t *v,
+                                      size_t n);
+void types_samples_order_by_stamp(types_samples_query *q, sc_order dir);
+void types_samples_update_set_stamp(types_samples_query *q, int64_t v);
+
+/* Column ident (uuid): filters, order, bulk set. */
+void types_samples_where_ident_eq(types_samples_query *q, sc_uuid v);
+void types_samples_where_ident_ne(types_samples_query *q, sc_uuid v);
+void types_samples_where_ident_lt(types_samples_query *q, sc_uuid v);
+void types_samples_where_ident_le(types_samples_query *q, sc_uuid v);
+void types_samples_where_ident_gt(types_samples_query *q, sc_uuid v);
+void types_samples_where_ident_ge(types_samples_query *q, sc_uuid v);
+void types_samples_where_ident_in(types_samples_query *q, const sc_uuid *v,
+                                  size_t n);
+void types_samples_where_ident_not_in(types_samples_query *q, const sc_uuid *v,
+                                      size_t n);
+void types_samples_order_by_ident(types_samples_query *q, sc_order dir);
+void types_samples_update_set_ident(types_samples_query *q, sc_uuid v);
+
+/* Column doc (json): filters, order, bulk set. */
+void types_samples_order_by_doc(types_samples_query *q, sc_order dir);
+void types_samples_update_set_doc(types_samples_query *q, const char *v);
+
+/* Column color (enum color): filters, order, bulk set. */
+void types_samples_where_color_eq(types_samples_query *q, types_color v);
+void types_samples_where_color_ne(types_samples_query *q, types_color v);
+void types_samples_where_color_in(types_samples_query *q, const types_color *v,
+                                  size_t n);
+void types_samples_where_color_not_in(types_samples_query *q,
+                                      const types_color *v, size_t n);
+void types_samples_order_by_color(types_samples_query *q, sc_order dir);
+void types_samples_update_set_color(types_samples_query *q, types_color v);
+
+/* Groups: filters after _or() combine with OR, after _not() are negated,
+ * up to the matching _end().  Groups nest; the default is AND. */
+void types_samples_or(types_samples_query *q);
+void types_samples_and(types_samples_query *q);
+void types_samples_not(types_samples_query *q);
+void types_samples_end(types_samples_query *q);
+
+/* Shaping. */
+void types_samples_limit(types_samples_query *q, int64_t n);
+void types_samples_offset(types_samples_query *q, int64_t n);
+void types_samples_distinct(types_samples_query *q);
+
+/*
+ * Terminals.  all: every row into out (allocated in a); first: SC_OK or
+ * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
+ * each: calls fn with one row at a time, valid during the call only, in
+ * constant memory (fn returns non-zero to stop).
+ */
+int types_samples_all(types_samples_query *q, sc_arena *a, types_sample_list *out);
+int types_samples_first(types_samples_query *q, sc_arena *a, types_sample *out);
+int types_samples_one(types_samples_query *q, sc_arena *a, types_sample *out);
+int types_samples_count(types_samples_query *q, int64_t *n);
+int types_samples_exists(types_samples_query *q, bool *yes);
+typedef int (*types_sample_fn)(void *ctx, const types_sample *row);
+int types_samples_each(types_samples_query *q, types_sample_fn fn, void *ctx);
+
+/* Bulk changes of the matching rows: set the columns to change, then
+ * update_all; or delete_all.  *changed receives the row count. */
+int types_samples_update_all(types_samples_query *q, int64_t *changed);
+int types_samples_delete_all(types_samples_query *q, int64_t *changed);
+
 /* Table "maybes": the descriptor, then the row operations. */
 extern const sc_table_desc types_maybes_table;
 
@@ -174,6 +433,293 @@ int types_maybes_update(sc_db *db, const types_maybe *row);
 /* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
  * (still referenced). */
 int types_maybes_delete(sc_db *db, int64_t id);
+
+/*
+ * Queries over table "maybes".  types_maybes_select() starts one; the
+ * where, order and join functions shape it; a terminal runs it (as often
+ * as wanted); types_maybes_query_free() releases it.  Values are copied when
+ * given, and always sent as bound parameters.
+ */
+types_maybes_query *types_maybes_select(sc_db *db);
+void types_maybes_query_free(types_maybes_query *q);
+
+/* Column id (int64): filters, order, bulk set. */
+void types_maybes_where_id_eq(types_maybes_query *q, int64_t v);
+void types_maybes_where_id_ne(types_maybes_query *q, int64_t v);
+void types_maybes_where_id_lt(types_maybes_query *q, int64_t v);
+void types_maybes_where_id_le(types_maybes_query *q, int64_t v);
+void types_maybes_where_id_gt(types_maybes_query *q, int64_t v);
+void types_maybes_where_id_ge(types_maybes_query *q, int64_t v);
+void types_maybes_where_id_in(types_maybes_query *q, const int64_t *v,
+                              size_t n);
+void types_maybes_where_id_not_in(types_maybes_query *q, const int64_t *v,
+                                  size_t n);
+void types_maybes_order_by_id(types_maybes_query *q, sc_order dir);
+
+/* Column flag (bool, nullable): filters, order, bulk set. */
+void types_maybes_where_flag_eq(types_maybes_query *q, bool v);
+void types_maybes_where_flag_ne(types_maybes_query *q, bool v);
+void types_maybes_where_flag_is_null(types_maybes_query *q);
+void types_maybes_where_flag_is_not_null(types_maybes_query *q);
+void types_maybes_order_by_flag(types_maybes_query *q, sc_order dir);
+void types_maybes_update_set_flag(types_maybes_query *q, bool v);
+void types_maybes_update_set_flag_null(types_maybes_query *q);
+
+/* Column small (int16, nullable): filters, order, bulk set. */
+void types_maybes_where_small_eq(types_maybes_query *q, int16_t v);
+void types_maybes_where_small_ne(types_maybes_query *q, int16_t v);
+void types_maybes_where_small_lt(types_maybes_query *q, int16_t v);
+void types_maybes_where_small_le(types_maybes_query *q, int16_t v);
+void types_maybes_where_small_gt(types_maybes_query *q, int16_t v);
+void types_maybes_where_small_ge(types_maybes_query *q, int16_t v);
+void types_maybes_where_small_in(types_maybes_query *q, const int16_t *v,
+                                 size_t n);
+void types_maybes_where_small_not_in(types_maybes_query *q, const int16_t *v,
+                                     size_t n);
+void types_maybes_where_small_is_null(types_maybes_query *q);
+void types_maybes_where_small_is_not_null(types_maybes_query *q);
+void types_maybes_order_by_small(types_maybes_query *q, sc_order dir);
+void types_maybes_update_set_small(types_maybes_query *q, int16_t v);
+void types_maybes_update_set_small_null(types_maybes_query *q);
+
+/* Column medium (int32, nullable): filters, order, bulk set. */
+void types_maybes_where_medium_eq(types_maybes_query *q, int32_t v);
+void types_maybes_where_medium_ne(types_maybes_query *q, int32_t v);
+void types_maybes_where_medium_lt(types_maybes_query *q, int32_t v);
+void types_maybes_where_medium_le(types_maybes_query *q, int32_t v);
+void types_maybes_where_medium_gt(types_maybes_query *q, int32_t v);
+void types_maybes_where_medium_ge(types_maybes_query *q, int32_t v);
+void types_maybes_where_medium_in(types_maybes_query *q, const int32_t *v,
+                                  size_t n);
+void types_maybes_where_medium_not_in(types_maybes_query *q, const int32_t *v,
+                                      size_t n);
+void types_maybes_where_medium_is_null(types_maybes_query *q);
+void types_maybes_where_medium_is_not_null(types_maybes_query *q);
+void types_maybes_order_by_medium(types_maybes_query *q, sc_order dir);
+void types_maybes_update_set_medium(types_maybes_query *q, int32_t v);
+void types_maybes_update_set_medium_null(types_maybes_query *q);
+
+/* Column big (int64, nullable): filters, order, bulk set. */
+void types_maybes_where_big_eq(types_maybes_query *q, int64_t v);
+void types_maybes_where_big_ne(types_maybes_query *q, int64_t v);
+void types_maybes_where_big_lt(types_maybes_query *q, int64_t v);
+void types_maybes_where_big_le(types_maybes_query *q, int64_t v);
+void types_maybes_where_big_gt(types_maybes_query *q, int64_t v);
+void types_maybes_where_big_ge(types_maybes_query *q, int64_t v);
+void types_maybes_where_big_in(types_maybes_query *q, const int64_t *v,
+                               size_t n);
+void types_maybes_where_big_not_in(types_maybes_query *q, const int64_t *v,
+                                   size_t n);
+void types_maybes_where_big_is_null(types_maybes_query *q);
+void types_maybes_where_big_is_not_null(types_maybes_query *q);
+void types_maybes_order_by_big(types_maybes_query *q, sc_order dir);
+void types_maybes_update_set_big(types_maybes_query *q, int64_t v);
+void types_maybes_update_set_big_null(types_maybes_query *q);
+
+/* Column ratio (float32, nullable): filters, order, bulk set. */
+void types_maybes_where_ratio_eq(types_maybes_query *q, float v);
+void types_maybes_where_ratio_ne(types_maybes_query *q, float v);
+void types_maybes_where_ratio_lt(types_maybes_query *q, float v);
+void types_maybes_where_ratio_le(types_maybes_query *q, float v);
+void types_maybes_where_ratio_gt(types_maybes_query *q, float v);
+void types_maybes_where_ratio_ge(types_maybes_query *q, float v);
+void types_maybes_where_ratio_is_null(types_maybes_query *q);
+void types_maybes_where_ratio_is_not_null(types_maybes_query *q);
+void types_maybes_order_by_ratio(types_maybes_query *q, sc_order dir);
+void types_maybes_update_set_ratio(types_maybes_query *q, float v);
+void types_maybes_update_set_ratio_null(types_maybes_query *q);
+
+/* Column precise (float64, nullable): filters, order, bulk set. */
+void types_maybes_where_precise_eq(types_maybes_query *q, double v);
+void types_maybes_where_precise_ne(types_maybes_query *q, double v);
+void types_maybes_where_precise_lt(types_maybes_query *q, double v);
+void types_maybes_where_precise_le(types_maybes_query *q, double v);
+void types_maybes_where_precise_gt(types_maybes_query *q, double v);
+void types_maybes_where_precise_ge(types_maybes_query *q, double v);
+void types_maybes_where_precise_is_null(types_maybes_query *q);
+void types_maybes_where_precise_is_not_null(types_maybes_query *q);
+void types_maybes_order_by_precise(types_maybes_query *q, sc_order dir);
+void types_maybes_update_set_precise(types_maybes_query *q, double v);
+void types_maybes_update_set_precise_null(types_maybes_query *q);
+
+/* Column price (numeric(12,2), nullable): filters, order, bulk set. */
+void types_maybes_where_price_eq(types_maybes_query *q, int64_t v);
+void types_maybes_where_price_ne(types_maybes_query *q, int64_t v);
+void types_maybes_where_price_lt(types_maybes_query *q, int64_t v);
+void types_maybes_where_price_le(types_maybes_query *q, int64_t v);
+void types_maybes_where_price_gt(types_maybes_query *q, int64_t v);
+void types_maybes_where_price_ge(types_maybes_query *q, int64_t v);
+void types_maybes_where_price_in(types_maybes_query *q, const int64_t *v,
+                                 size_t n);
+void types_maybes_where_price_not_in(types_maybes_query *q, const int64_t *v,
+                                     size_t n);
+void types_maybes_where_price_is_null(types_maybes_query *q);
+void types_maybes_where_price_is_not_null(types_maybes_query *q);
+void types_maybes_order_by_price(types_maybes_query *q, sc_order dir);
+void types_maybes_update_set_price(types_maybes_query *q, int64_t v);
+void types_maybes_update_set_price_null(types_maybes_query *q);
+
+/* Column huge (numeric(30,10), nullable): filters, order, bulk set. */
+void types_maybes_where_huge_is_null(types_maybes_query *q);
+void types_maybes_where_huge_is_not_null(types_maybes_query *q);
+void types_maybes_order_by_huge(types_maybes_query *q, sc_order dir);
+void types_maybes_update_set_huge(types_maybes_query *q, const char *v);
+void types_maybes_update_set_huge_null(types_maybes_query *q);
+
+/* Column name (varchar(16), nullable): filters, order, bulk set. */
+void types_maybes_where_name_eq(types_maybes_query *q, const char *v);
+void types_maybes_where_name_ne(types_maybes_query *q, const char *v);
+void types_maybes_where_name_lt(types_maybes_query *q, const char *v);
+void types_maybes_where_name_le(types_maybes_query *q, const char *v);
+void types_maybes_where_name_gt(types_maybes_query *q, const char *v);
+void types_maybes_where_name_ge(types_maybes_query *q, const char *v);
+void types_maybes_where_name_like(types_maybes_query *q, const char *v);
+void types_maybes_where_name_ilike(types_maybes_query *q, const char *v);
+void types_maybes_where_name_starts_with(types_maybes_query *q, const char *v);
+void types_maybes_where_name_in(types_maybes_query *q, const char *const *v,
+                                size_t n);
+void types_maybes_where_name_not_in(types_maybes_query *q,
+                                    const char *const *v, size_t n);
+void types_maybes_where_name_is_null(types_maybes_query *q);
+void types_maybes_where_name_is_not_null(types_maybes_query *q);
+void types_maybes_order_by_name(types_maybes_query *q, sc_order dir);
+void types_maybes_update_set_name(types_maybes_query *q, const char *v);
+void types_maybes_update_set_name_null(types_maybes_query *q);
+
+/* Column body (text, nullable): filters, order, bulk set. */
+void types_maybes_where_body_eq(types_maybes_query *q, const char *v);
+void types_maybes_where_body_ne(types_maybes_query *q, const char *v);
+void types_maybes_where_body_lt(types_maybes_query *q, const char *v);
+void types_maybes_where_body_le(types_maybes_query *q, const char *v);
+void types_maybes_where_body_gt(types_maybes_query *q, const char *v);
+void types_maybes_where_body_ge(types_maybes_query *q, const char *v);
+void types_maybes_where_body_like(types_maybes_query *q, const char *v);
+void types_maybes_where_body_ilike(types_maybes_query *q, const char *v);
+void types_maybes_where_body_starts_with(types_maybes_query *q, const char *v);
+void types_maybes_where_body_in(types_maybes_query *q, const char *const *v,
+                                size_t n);
+void types_maybes_where_body_not_in(types_maybes_query *q,
+                                    const char *const *v, size_t n);
+void types_maybes_where_body_is_null(types_maybes_query *q);
+void types_maybes_where_body_is_not_null(types_maybes_query *q);
+void types_maybes_order_by_body(types_maybes_query *q, sc_order dir);
+void types_maybes_update_set_body(types_maybes_query *q, const char *v);
+void types_maybes_update_set_body_null(types_maybes_query *q);
+
+/* Column blob (bytes, nullable): filters, order, bulk set. */
+void types_maybes_where_blob_eq(types_maybes_query *q, sc_bytes v);
+void types_maybes_where_blob_ne(types_maybes_query *q, sc_bytes v);
+void types_maybes_where_blob_lt(types_maybes_query *q, sc_bytes v);
+void types_maybes_where_blob_le(types_maybes_query *q, sc_bytes v);
+void types_maybes_where_blob_gt(types_maybes_query *q, sc_bytes v);
+void types_maybes_where_blob_ge(types_maybes_query *q, sc_bytes v);
+void types_maybes_where_blob_is_null(types_maybes_query *q);
+void types_maybes_where_blob_is_not_null(types_maybes_query *q);
+void types_maybes_order_by_blob(types_maybes_query *q, sc_order dir);
+void types_maybes_update_set_blob(types_maybes_query *q, sc_bytes v);
+void types_maybes_update_set_blob_null(types_maybes_query *q);
+
+/* Column born (date, nullable): filters, order, bulk set. */
+void types_maybes_where_born_eq(types_maybes_query *q, int32_t v);
+void types_maybes_where_born_ne(types_maybes_query *q, int32_t v);
+void types_maybes_where_born_lt(types_maybes_query *q, int32_t v);
+void types_maybes_where_born_le(types_maybes_query *q, int32_t v);
+void types_maybes_where_born_gt(types_maybes_query *q, int32_t v);
+void types_maybes_where_born_ge(types_maybes_query *q, int32_t v);
+void types_maybes_where_born_in(types_maybes_query *q, const int32_t *v,
+                                size_t n);
+void types_maybes_where_born_not_in(types_maybes_query *q, const int32_t *v,
+                                    size_t n);
+void types_maybes_where_born_is_null(types_maybes_query *q);
+void types_maybes_where_born_is_not_null(types_maybes_query *q);
+void types_maybes_order_by_born(types_maybes_query *q, sc_order dir);
+void types_maybes_update_set_born(types_maybes_query *q, int32_t v);
+void types_maybes_update_set_born_null(types_maybes_query *q);
+
+/* Column seen (timestamp, nullable): filters, order, bulk set. */
+void types_maybes_where_seen_eq(types_maybes_query *q, int64_t v);
+void types_maybes_where_seen_ne(types_maybes_query *q, int64_t v);
+void types_maybes_where_seen_lt(types_maybes_query *q, int64_t v);
+void types_maybes_where_seen_le(types_maybes_query *q, int64_t v);
+void types_maybes_where_seen_gt(types_maybes_query *q, int64_t v);
+void types_maybes_where_seen_ge(types_maybes_query *q, int64_t v);
+void types_maybes_where_seen_in(types_maybes_query *q, const int64_t *v,
+                                size_t n);
+void types_maybes_where_seen_not_in(types_maybes_query *q, const int64_t *v,
+                                    size_t n);
+void types_maybes_where_seen_is_null(types_maybes_query *q);
+void types_maybes_where_seen_is_not_null(types_maybes_query *q);
+void types_maybes_order_by_seen(types_maybes_query *q, sc_order dir);
+void types_maybes_update_set_seen(types_maybes_query *q, int64_t v);
+void types_maybes_update_set_seen_null(types_maybes_query *q);
+
+/* Column ident (uuid, nullable): filters, order, bulk set. */
+void types_maybes_where_ident_eq(types_maybes_query *q, sc_uuid v);
+void types_maybes_where_ident_ne(types_maybes_query *q, sc_uuid v);
+void types_maybes_where_ident_lt(types_maybes_query *q, sc_uuid v);
+void types_maybes_where_ident_le(types_maybes_query *q, sc_uuid v);
+void types_maybes_where_ident_gt(types_maybes_query *q, sc_uuid v);
+void types_maybes_where_ident_ge(types_maybes_query *q, sc_uuid v);
+void types_maybes_where_ident_in(types_maybes_query *q, const sc_uuid *v,
+                                 size_t n);
+void types_maybes_where_ident_not_in(types_maybes_query *q, const sc_uuid *v,
+                                     size_t n);
+void types_maybes_where_ident_is_null(types_maybes_query *q);
+void types_maybes_where_ident_is_not_null(types_maybes_query *q);
+void types_maybes_order_by_ident(types_maybes_query *q, sc_order dir);
+void types_maybes_update_set_ident(types_maybes_query *q, sc_uuid v);
+void types_maybes_update_set_ident_null(types_maybes_query *q);
+
+/* Column doc (json, nullable): filters, order, bulk set. */
+void types_maybes_where_doc_is_null(types_maybes_query *q);
+void types_maybes_where_doc_is_not_null(types_maybes_query *q);
+void types_maybes_order_by_doc(types_maybes_query *q, sc_order dir);
+void types_maybes_update_set_doc(types_maybes_query *q, const char *v);
+void types_maybes_update_set_doc_null(types_maybes_query *q);
+
+/* Column color (enum color, nullable): filters, order, bulk set. */
+void types_maybes_where_color_eq(types_maybes_query *q, types_color v);
+void types_maybes_where_color_ne(types_maybes_query *q, types_color v);
+void types_maybes_where_color_in(types_maybes_query *q, const types_color *v,
+                                 size_t n);
+void types_maybes_where_color_not_in(types_maybes_query *q,
+                                     const types_color *v, size_t n);
+void types_maybes_where_color_is_null(types_maybes_query *q);
+void types_maybes_where_color_is_not_null(types_maybes_query *q);
+void types_maybes_order_by_color(types_maybes_query *q, sc_order dir);
+void types_maybes_update_set_color(types_maybes_query *q, types_color v);
+void types_maybes_update_set_color_null(types_maybes_query *q);
+
+/* Groups: filters after _or() combine with OR, after _not() are negated,
+ * up to the matching _end().  Groups nest; the default is AND. */
+void types_maybes_or(types_maybes_query *q);
+void types_maybes_and(types_maybes_query *q);
+void types_maybes_not(types_maybes_query *q);
+void types_maybes_end(types_maybes_query *q);
+
+/* Shaping. */
+void types_maybes_limit(types_maybes_query *q, int64_t n);
+void types_maybes_offset(types_maybes_query *q, int64_t n);
+void types_maybes_distinct(types_maybes_query *q);
+
+/*
+ * Terminals.  all: every row into out (allocated in a); first: SC_OK or
+ * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
+ * each: calls fn with one row at a time, valid during the call only, in
+ * constant memory (fn returns non-zero to stop).
+ */
+int types_maybes_all(types_maybes_query *q, sc_arena *a, types_maybe_list *out);
+int types_maybes_first(types_maybes_query *q, sc_arena *a, types_maybe *out);
+int types_maybes_one(types_maybes_query *q, sc_arena *a, types_maybe *out);
+int types_maybes_count(types_maybes_query *q, int64_t *n);
+int types_maybes_exists(types_maybes_query *q, bool *yes);
+typedef int (*types_maybe_fn)(void *ctx, const types_maybe *row);
+int types_maybes_each(types_maybes_query *q, types_maybe_fn fn, void *ctx);
+
+/* Bulk changes of the matching rows: set the columns to change, then
+ * update_all; or delete_all.  *changed receives the row count. */
+int types_maybes_update_all(types_maybes_query *q, int64_t *changed);
+int types_maybes_delete_all(types_maybes_query *q, int64_t *changed);
 
 /* The whole schema, for sc_schema_create_all() and migrations. */
 extern const sc_schema_desc types_schema;

@@ -1,0 +1,2101 @@
+/*
+ * query.c - the query engine of libschemac: the sc_query_* functions that
+ * generated where/order/join wrappers call, the terminals that run a
+ * query (all, first, one, count, exists, each, bulk update and delete),
+ * and navigation along foreign keys without one query per row
+ * (sc_load_children, sc_load_parent).
+ *
+ * A query records its shape (joined tables, a flat list of conditions and
+ * group markers, order, limit, offset) and copies of its values.  Each
+ * terminal writes SQL text from the shape alone, collecting the values as
+ * parameters in the order their placeholders appear, so the same shape
+ * always gives the same text.  The connection keeps the prepared
+ * statements of query texts in a cache keyed by the text (the "text
+ * cache" below, least recently used out first); running a query again
+ * with new values only binds and steps.
+ *
+ * Values, rows, errors and tracing go through the core (internal.h), so
+ * a query reads and words exactly as the row operations do.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "backend.h"
+#include "internal.h"
+#include "schemac.h"
+
+#define CACHE_MAX     256 /* prepared query statements per connection */
+#define CACHE_BUCKETS 512 /* a power of two, twice CACHE_MAX */
+#define LOAD_BATCH    500 /* parents per statement of sc_load_children() */
+
+/* ---------------------------------------------------------------------
+ * The text cache: query statements by SQL text, per connection.
+ * ------------------------------------------------------------------- */
+
+typedef struct text_entry {
+    char *sql;
+    uint64_t hash;
+    void *stmt;
+    bool busy;                 /* handed out to a running terminal */
+    struct text_entry *chain;  /* the next entry of its bucket */
+    struct text_entry *newer;  /* the list of use, newest first */
+    struct text_entry *older;
+} text_entry;
+
+struct sc__text_cache {
+    text_entry *buckets[CACHE_BUCKETS];
+    text_entry *newest;
+    text_entry *oldest;
+    size_t n;
+};
+
+/* A statement handed to a terminal: from the cache, or private (entry
+ * NULL) when its text is already running further up the stack, as when
+ * an each() callback runs the same query again. */
+typedef struct run {
+    void *stmt;
+    const char *sql;
+    text_entry *entry;
+} run;
+
+static uint64_t hash_text(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
+
+    for (; *s != '\0'; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+    return h;
+}
+
+static text_entry **bucket(struct sc__text_cache *tc, uint64_t hash)
+{
+    return &tc->buckets[hash & (CACHE_BUCKETS - 1)];
+}
+
+static void list_unlink(struct sc__text_cache *tc, text_entry *e)
+{
+    if (e->newer != NULL)
+        e->newer->older = e->older;
+    else
+        tc->newest = e->older;
+    if (e->older != NULL)
+        e->older->newer = e->newer;
+    else
+        tc->oldest = e->newer;
+    e->newer = e->older = NULL;
+}
+
+static void list_push(struct sc__text_cache *tc, text_entry *e)
+{
+    e->older = tc->newest;
+    e->newer = NULL;
+    if (tc->newest != NULL)
+        tc->newest->newer = e;
+    tc->newest = e;
+    if (tc->oldest == NULL)
+        tc->oldest = e;
+}
+
+static void entry_free(sc_db *db, text_entry *e)
+{
+    db->be->finalize(e->stmt);
+    sc__free(e->sql);
+    sc__free(e);
+}
+
+/* Drops the least recently used entry that is not running; false when
+ * every entry is. */
+static bool evict(sc_db *db)
+{
+    struct sc__text_cache *tc = db->texts;
+    text_entry *e = tc->oldest, **p;
+
+    while (e != NULL && e->busy)
+        e = e->newer;
+    if (e == NULL)
+        return false;
+    for (p = bucket(tc, e->hash); *p != e; p = &(*p)->chain)
+        ;
+    *p = e->chain;
+    list_unlink(tc, e);
+    entry_free(db, e);
+    tc->n--;
+    return true;
+}
+
+void sc__text_cache_free(sc_db *db)
+{
+    text_entry *e, *older;
+
+    if (db->texts == NULL)
+        return;
+    for (e = db->texts->newest; e != NULL; e = older) {
+        older = e->older;
+        entry_free(db, e);
+    }
+    sc__free(db->texts);
+    db->texts = NULL;
+}
+
+static text_entry *cache_find(struct sc__text_cache *tc, const char *sql,
+                              uint64_t hash)
+{
+    text_entry *e;
+
+    for (e = *bucket(tc, hash); e != NULL; e = e->chain) {
+        if (e->hash == hash && strcmp(e->sql, sql) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* Keeps stmt, just prepared from sql, in the cache; false when there is
+ * no room or memory, and the statement stays private. */
+static bool cache_add(sc_db *db, const char *sql, uint64_t hash, void *stmt,
+                      run *r)
+{
+    struct sc__text_cache *tc = db->texts;
+    size_t len = strlen(sql);
+    text_entry *e;
+
+    if (tc->n >= CACHE_MAX && !evict(db))
+        return false;
+    e = sc__malloc(sizeof *e);
+    if (e == NULL)
+        return false;
+    e->sql = sc__malloc(len + 1);
+    if (e->sql == NULL) {
+        sc__free(e);
+        return false;
+    }
+    memcpy(e->sql, sql, len + 1);
+    e->hash = hash;
+    e->stmt = stmt;
+    e->busy = true;
+    e->chain = *bucket(tc, hash);
+    *bucket(tc, hash) = e;
+    list_push(tc, e);
+    tc->n++;
+    r->entry = e;
+    r->sql = e->sql;
+    return true;
+}
+
+/*
+ * Hands out a prepared statement for sql, which must stay valid until
+ * stmt_put() when the statement turns out private.  t names the table in
+ * a failure.  Counts a reuse or a prepare in db's stats.
+ */
+static int stmt_get(sc_db *db, const sc_table_desc *t, const char *sql,
+                    run *r)
+{
+    uint64_t hash = hash_text(sql);
+    text_entry *e = NULL;
+    int rc;
+
+    memset(r, 0, sizeof *r);
+    if (db->texts == NULL) {
+        db->texts = sc__malloc(sizeof *db->texts);
+        if (db->texts == NULL)
+            return sc__nomem(db);
+        memset(db->texts, 0, sizeof *db->texts);
+    }
+    e = cache_find(db->texts, sql, hash);
+    if (e != NULL && !e->busy) {
+        db->stats.reuses++;
+        list_unlink(db->texts, e);
+        list_push(db->texts, e);
+        e->busy = true;
+        r->stmt = e->stmt;
+        r->sql = e->sql;
+        r->entry = e;
+        return SC_OK;
+    }
+    rc = db->be->prepare(db->conn, sql, e == NULL, &r->stmt);
+    db->stats.prepares++;
+    if (rc != SC_OK)
+        return sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
+    r->sql = sql;
+    if (e == NULL)
+        cache_add(db, sql, hash, r->stmt, r);
+    return SC_OK;
+}
+
+/* Gives the statement back: reset for its next use, or finalized. */
+static void stmt_put(sc_db *db, run *r)
+{
+    if (r->stmt == NULL)
+        return;
+    db->be->reset(r->stmt);
+    if (r->entry != NULL)
+        r->entry->busy = false;
+    else
+        db->be->finalize(r->stmt);
+    r->stmt = NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * Growable arrays.
+ * ------------------------------------------------------------------- */
+
+typedef struct vec {
+    void *items;
+    size_t n;
+    size_t cap;
+} vec;
+
+/* Appends a zeroed item of size bytes; NULL when out of memory. */
+static void *vec_push(vec *v, size_t size)
+{
+    size_t cap = v->cap ? v->cap * 2 : 8;
+    void *items;
+    char *p;
+
+    if (v->n == v->cap) {
+        if (cap > SIZE_MAX / size)
+            return NULL;
+        items = sc__realloc(v->items, cap * size);
+        if (items == NULL)
+            return NULL;
+        v->items = items;
+        v->cap = cap;
+    }
+    p = (char *)v->items + v->n++ * size;
+    memset(p, 0, size);
+    return p;
+}
+
+static void vec_free(vec *v)
+{
+    sc__free(v->items);
+    memset(v, 0, sizeof *v);
+}
+
+/* ---------------------------------------------------------------------
+ * The query.
+ * ------------------------------------------------------------------- */
+
+/* The entries of the condition list: a condition, the start of a group,
+ * or the end of the innermost open group. */
+typedef enum node_kind { N_COND, N_OR, N_AND, N_NOT, N_END } node_kind;
+
+typedef struct node {
+    node_kind kind;
+    const sc_query *h;   /* the table of a condition */
+    unsigned col;
+    sc_op op;
+    size_t first;        /* its values: root->vals[first .. first + n) */
+    size_t n;
+} node;
+
+typedef struct order_item {
+    const sc_query *h;
+    unsigned col;
+    sc_order dir;
+} order_item;
+
+typedef struct set_item {
+    unsigned col;
+    sc_value v;
+} set_item;
+
+/* A value bound to the statement being run, with the column it is
+ * compared with (NULL for limit and offset), for messages. */
+typedef struct param {
+    sc_value v;
+    const sc_query *h;
+    const sc_column_desc *c;
+} param;
+
+struct sc_query {
+    sc_query *root;
+    const sc_table_desc *t;
+    const char *alias;       /* the name in SQL: t->name or "t_2" */
+    const sc_query *from;    /* joined handles: the handle joined to */
+    const sc_fkey_desc *fk;
+    bool reverse;
+
+    /* The rest is used in the root only. */
+    sc_db *db;
+    sc_arena *store;         /* copies of values; joined handles */
+    vec handles;             /* sc_query *, the root first */
+    vec nodes;               /* node */
+    vec vals;                /* sc_value, text and blobs in store */
+    vec orders;              /* order_item */
+    vec sets;                /* set_item */
+    int64_t limit;
+    int64_t offset;
+    bool has_limit;
+    bool has_offset;
+    bool distinct;
+    int depth;               /* groups open */
+    int rc;                  /* the first error while building */
+    const char *err_column;
+    char err_msg[256];
+    sc__buf sql;             /* the text of the last terminal */
+    vec params;              /* param, in placeholder order */
+    int nph;                 /* placeholders written */
+};
+
+static void keep(sc_query *r, int rc, const char *column, const char *fmt,
+                 ...) SC__PRINTF(4, 5);
+
+/* Keeps the first error met while building, for the next terminal. */
+static void keep(sc_query *r, int rc, const char *column, const char *fmt,
+                 ...)
+{
+    va_list ap;
+
+    if (r->rc != SC_OK)
+        return;
+    r->rc = rc;
+    r->err_column = column;
+    va_start(ap, fmt);
+    vsnprintf(r->err_msg, sizeof r->err_msg, fmt, ap);
+    va_end(ap);
+}
+
+static void *push(sc_query *r, vec *v, size_t size)
+{
+    void *p = vec_push(v, size);
+
+    if (p == NULL)
+        keep(r, SC_NOMEM, NULL, "out of memory");
+    return p;
+}
+
+static const char *table_name(const sc_query *h)
+{
+    return h->t != NULL ? h->t->name : "(no table)";
+}
+
+sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
+{
+    sc_query *q = sc__malloc(sizeof *q);
+    sc_query **self;
+
+    if (q == NULL)
+        return NULL;
+    memset(q, 0, sizeof *q);
+    q->root = q;
+    q->db = db;
+    q->t = t;
+    q->alias = t != NULL ? t->name : NULL;
+    q->store = sc_arena_new();
+    self = vec_push(&q->handles, sizeof *self);
+    if (q->store == NULL || self == NULL) {
+        sc_query_free(q);
+        return NULL;
+    }
+    *self = q;
+    if (db == NULL)
+        keep(q, SC_MISUSE, NULL, "a query on a NULL connection");
+    else if (t == NULL || t->ncols == 0)
+        keep(q, SC_MISUSE, NULL, "a query on a NULL or empty table");
+    return q;
+}
+
+void sc_query_free(sc_query *q)
+{
+    sc_query *r;
+
+    if (q == NULL)
+        return;
+    r = q->root;
+    vec_free(&r->handles);
+    vec_free(&r->nodes);
+    vec_free(&r->vals);
+    vec_free(&r->orders);
+    vec_free(&r->sets);
+    vec_free(&r->params);
+    sc__buf_free(&r->sql);
+    sc_arena_free(r->store);
+    sc__free(r);
+}
+
+/* ---------------------------------------------------------------------
+ * Building: filters and their values.
+ * ------------------------------------------------------------------- */
+
+/* The size of a value of each type's C form, as it sits in an array. */
+static const size_t c_sizes[] = {
+    [SC_TYPE_BOOL] = sizeof(bool),
+    [SC_TYPE_INT16] = sizeof(int16_t),
+    [SC_TYPE_INT32] = sizeof(int32_t),
+    [SC_TYPE_INT64] = sizeof(int64_t),
+    [SC_TYPE_FLOAT32] = sizeof(float),
+    [SC_TYPE_FLOAT64] = sizeof(double),
+    [SC_TYPE_NUMERIC] = sizeof(int64_t),
+    [SC_TYPE_DECIMAL] = sizeof(const char *),
+    [SC_TYPE_TEXT] = sizeof(const char *),
+    [SC_TYPE_BYTES] = sizeof(sc_bytes),
+    [SC_TYPE_DATE] = sizeof(int32_t),
+    [SC_TYPE_TIMESTAMP] = sizeof(int64_t),
+    [SC_TYPE_UUID] = sizeof(sc_uuid),
+    [SC_TYPE_JSON] = sizeof(const char *),
+    [SC_TYPE_ENUM] = sizeof(int),
+};
+
+static size_t c_size(sc_type type)
+{
+    return (unsigned)type < sizeof c_sizes / sizeof c_sizes[0]
+               ? c_sizes[type]
+               : sizeof(int64_t);
+}
+
+/*
+ * Whether op applies to a column of type.  Orderings are refused where
+ * the two databases would order differently (enum labels against enum
+ * positions); decimal and json compare as text on SQLite but as numbers
+ * and documents on PostgreSQL, so they take no value filters at all.
+ */
+static bool op_fits(sc_type type, sc_op op)
+{
+    switch (op) {
+    case SC_OP_IS_NULL:
+    case SC_OP_IS_NOT_NULL:
+        return true;
+    case SC_OP_LIKE:
+    case SC_OP_ILIKE:
+    case SC_OP_STARTS_WITH:
+        return type == SC_TYPE_TEXT;
+    case SC_OP_EQ:
+    case SC_OP_NE:
+    case SC_OP_IN:
+    case SC_OP_NOT_IN:
+        return type != SC_TYPE_DECIMAL && type != SC_TYPE_JSON;
+    case SC_OP_LT:
+    case SC_OP_LE:
+    case SC_OP_GT:
+    case SC_OP_GE:
+        return type != SC_TYPE_DECIMAL && type != SC_TYPE_JSON &&
+               type != SC_TYPE_ENUM;
+    }
+    return false;
+}
+
+static const char *op_name(sc_op op)
+{
+    static const char *const names[] = {
+        "?", "eq", "ne", "lt", "le", "gt", "ge", "like", "ilike",
+        "starts_with", "in", "not in", "is null", "is not null"};
+
+    return (unsigned)op < sizeof names / sizeof names[0] ? names[op] : "?";
+}
+
+/* Checks that handle h takes column col; keeps SC_MISUSE when not. */
+static const sc_column_desc *column_of(const sc_query *h, unsigned col)
+{
+    sc_query *r = h->root;
+
+    if (h->t == NULL)
+        return NULL; /* kept when the query was made */
+    if (col < h->t->ncols)
+        return &h->t->cols[col];
+    keep(r, SC_MISUSE, NULL, "column index %u is out of range for %s (%u "
+         "columns)", col, h->t->name, h->t->ncols);
+    return NULL;
+}
+
+/* Copies the value of c's C type at p into the query's store as *v. */
+static bool copy_value(const sc_query *h, const sc_column_desc *c,
+                       const void *p, sc_value *v)
+{
+    sc_query *r = h->root;
+    sc_column_desc alone = *c;
+    int e;
+
+    if (c->type == SC_TYPE_ENUM) {
+        memcpy(&e, p, sizeof e);
+        if (c->enm == NULL || e < 0 || (unsigned)e >= c->enm->nlabels) {
+            keep(r, SC_RANGE, c->name, "value %d of %s.%s is not a value "
+                 "of enum %s", e, h->t->name, c->name,
+                 c->enm != NULL ? c->enm->name : "(none)");
+            return false;
+        }
+    }
+    alone.offset = 0; /* p is the field of a one-column row */
+    alone.flags &= ~SC_COL_HASFLAG;
+    sc__field_value(r->db, h->t, &alone, p, v);
+    if (v->kind != SC_VAL_TEXT && v->kind != SC_VAL_BLOB)
+        return true;
+    v->p = sc__arena_copy(r->store, v->p, v->len);
+    if (v->p == NULL)
+        keep(r, SC_NOMEM, NULL, "out of memory");
+    return v->p != NULL;
+}
+
+/* Adds value p of column c to the query's values; a NULL is refused: the
+ * caller means IS NULL. */
+static bool add_value(const sc_query *h, const sc_column_desc *c,
+                      const void *p)
+{
+    sc_query *r = h->root;
+    sc_value *v = push(r, &r->vals, sizeof *v);
+
+    if (v == NULL || !copy_value(h, c, p, v))
+        return false;
+    if (v->kind != SC_VAL_NULL)
+        return true;
+    keep(r, SC_MISUSE, c->name, "a NULL value in a filter on %s.%s: use "
+         "SC_OP_IS_NULL or SC_OP_IS_NOT_NULL", h->t->name, c->name);
+    return false;
+}
+
+static bool utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+    size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3
+                                : s[0] >= 0xc2 ? 2 : 0;
+    size_t i;
+
+    if (len == 0 || len != n || s[0] > 0xf4)
+        return false;
+    *cp = len == 1 ? s[0] : s[0] & (0x7f >> len);
+    for (i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return false;
+        *cp = *cp << 6 | (s[i] & 0x3f);
+    }
+    return *cp >= min[len] && *cp <= 0x10ffff &&
+           (*cp < 0xd800 || *cp > 0xdfff);
+}
+
+static size_t utf8_encode(uint32_t cp, unsigned char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (unsigned char)(0xc0 | cp >> 6);
+        out[1] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (unsigned char)(0xe0 | cp >> 12);
+        out[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+        out[2] = (unsigned char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    out[0] = (unsigned char)(0xf0 | cp >> 18);
+    out[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+    out[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+    out[3] = (unsigned char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+/*
+ * The least string above every string that starts with s[0..n), written
+ * to out (room for n + 4 bytes): s with its last code point plus one,
+ * skipping the surrogates.  A last code point U+10FFFF is dropped and the
+ * one before it raised.  Bytes that are not UTF-8 are raised as bytes,
+ * which byte-wise comparison (SQLite's BINARY, PostgreSQL's "C") also
+ * orders right.  Returns the length, 0 when there is no such string.
+ */
+static size_t next_prefix(const unsigned char *s, size_t n,
+                          unsigned char *out)
+{
+    size_t start;
+    uint32_t cp;
+
+    memcpy(out, s, n);
+    while (n > 0) {
+        start = n - 1;
+        while (start > 0 && n - start < 4 && (out[start] & 0xc0) == 0x80)
+            start--;
+        if (utf8_decode(out + start, n - start, &cp)) {
+            cp = cp + 1 == 0xd800 ? 0xe000 : cp + 1;
+            if (cp <= 0x10ffff)
+                return start + utf8_encode(cp, out + start);
+        } else if (out[n - 1] < 0xff) {
+            out[n - 1]++;
+            return n;
+        } else {
+            start = n - 1;
+        }
+        n = start;
+    }
+    return 0;
+}
+
+/* Adds the bounds of starts_with(prefix): none for an empty prefix (the
+ * condition is then IS NOT NULL), else the prefix and, when there is one,
+ * its upper bound.  *n receives their count. */
+static bool add_prefix(const sc_query *h, const sc_column_desc *c,
+                       const void *p, size_t *n)
+{
+    sc_query *r = h->root;
+    const sc_value *low;
+    unsigned char *up;
+    size_t len;
+
+    if (!add_value(h, c, p))
+        return false;
+    low = (sc_value *)r->vals.items + r->vals.n - 1;
+    if (low->len == 0) {
+        r->vals.n--;
+        *n = 0;
+        return true;
+    }
+    up = sc_arena_alloc(r->store, low->len + 4);
+    if (up == NULL) {
+        keep(r, SC_NOMEM, NULL, "out of memory");
+        return false;
+    }
+    len = next_prefix(low->p, low->len, up);
+    *n = len > 0 ? 2 : 1;
+    if (len == 0)
+        return true;
+    up[len] = '\0';
+    return add_value(h, c, &up);
+}
+
+/* Adds "col op values" with n values of the column's C type laid out at
+ * values. */
+static void add_cond(sc_query *h, unsigned col, sc_op op, const void *values,
+                     size_t n)
+{
+    const sc_column_desc *c = column_of(h, col);
+    sc_query *r = h->root;
+    node *nd;
+    size_t i, first = r->vals.n;
+
+    if (c == NULL)
+        return;
+    if (!op_fits(c->type, op)) {
+        keep(r, SC_MISUSE, c->name, "operator %s does not apply to %s.%s",
+             op_name(op), h->t->name, c->name);
+        return;
+    }
+    if (op == SC_OP_STARTS_WITH) {
+        if (!add_prefix(h, c, values, &n))
+            return;
+    } else {
+        for (i = 0; i < n; i++) {
+            if (!add_value(h, c, (const char *)values + i * c_size(c->type)))
+                return;
+        }
+    }
+    nd = push(r, &r->nodes, sizeof *nd);
+    if (nd == NULL)
+        return;
+    nd->kind = N_COND;
+    nd->h = h;
+    nd->col = col;
+    nd->op = op;
+    nd->first = first;
+    nd->n = n;
+}
+
+void sc_query_where(sc_query *q, unsigned col, sc_op op, const void *value)
+{
+    bool none = op == SC_OP_IS_NULL || op == SC_OP_IS_NOT_NULL;
+
+    if (q == NULL)
+        return;
+    if (op < SC_OP_EQ || op > SC_OP_IS_NOT_NULL || op == SC_OP_IN ||
+        op == SC_OP_NOT_IN || (!none && value == NULL)) {
+        keep(q->root, SC_MISUSE, NULL, "sc_query_where() on %s: bad "
+             "operator %d or NULL value (IN takes sc_query_where_in())",
+             table_name(q), (int)op);
+        return;
+    }
+    add_cond(q, col, op, value, none ? 0 : 1);
+}
+
+void sc_query_where_in(sc_query *q, unsigned col, sc_op op,
+                       const void *values, size_t n)
+{
+    if (q == NULL)
+        return;
+    if ((op != SC_OP_IN && op != SC_OP_NOT_IN) || (n > 0 && values == NULL)) {
+        keep(q->root, SC_MISUSE, NULL, "sc_query_where_in() on %s takes "
+             "SC_OP_IN or SC_OP_NOT_IN and n values", table_name(q));
+        return;
+    }
+    add_cond(q, col, op, values, n);
+}
+
+/* ---------------------------------------------------------------------
+ * Building: groups and shaping.
+ * ------------------------------------------------------------------- */
+
+static void begin_group(sc_query *q, node_kind kind)
+{
+    node *nd;
+
+    if (q == NULL)
+        return;
+    nd = push(q->root, &q->root->nodes, sizeof *nd);
+    if (nd == NULL)
+        return;
+    nd->kind = kind;
+    q->root->depth++;
+}
+
+void sc_query_begin_or(sc_query *q)
+{
+    begin_group(q, N_OR);
+}
+
+void sc_query_begin_and(sc_query *q)
+{
+    begin_group(q, N_AND);
+}
+
+void sc_query_begin_not(sc_query *q)
+{
+    begin_group(q, N_NOT);
+}
+
+void sc_query_end(sc_query *q)
+{
+    sc_query *r;
+    node *nd;
+
+    if (q == NULL)
+        return;
+    r = q->root;
+    if (r->depth == 0) {
+        keep(r, SC_MISUSE, NULL, "sc_query_end() on %s without an open "
+             "group", table_name(r));
+        return;
+    }
+    nd = push(r, &r->nodes, sizeof *nd);
+    if (nd == NULL)
+        return;
+    nd->kind = N_END;
+    r->depth--;
+}
+
+void sc_query_order_by(sc_query *q, unsigned col, sc_order dir)
+{
+    order_item *o;
+
+    if (q == NULL || column_of(q, col) == NULL)
+        return;
+    if (dir != SC_ASC && dir != SC_DESC) {
+        keep(q->root, SC_MISUSE, NULL, "bad sort direction %d", (int)dir);
+        return;
+    }
+    o = push(q->root, &q->root->orders, sizeof *o);
+    if (o == NULL)
+        return;
+    o->h = q;
+    o->col = col;
+    o->dir = dir;
+}
+
+/* Sets the limit or the offset (which) of q's root to n >= 0. */
+static void set_bound(sc_query *q, int64_t n, bool offset)
+{
+    sc_query *r;
+
+    if (q == NULL)
+        return;
+    r = q->root;
+    if (n < 0) {
+        keep(r, SC_MISUSE, NULL, "negative %s %" PRId64,
+             offset ? "offset" : "limit", n);
+    } else if (offset) {
+        r->offset = n;
+        r->has_offset = true;
+    } else {
+        r->limit = n;
+        r->has_limit = true;
+    }
+}
+
+void sc_query_limit(sc_query *q, int64_t n)
+{
+    set_bound(q, n, false);
+}
+
+void sc_query_offset(sc_query *q, int64_t n)
+{
+    set_bound(q, n, true);
+}
+
+void sc_query_distinct(sc_query *q)
+{
+    if (q != NULL)
+        q->root->distinct = true;
+}
+
+void sc_query_set(sc_query *q, unsigned col, const void *value)
+{
+    const sc_column_desc *c;
+    set_item *s;
+    size_t i;
+
+    if (q == NULL || (c = column_of(q, col)) == NULL)
+        return;
+    if (q != q->root) {
+        keep(q->root, SC_MISUSE, c->name, "sc_query_set() on joined table "
+             "%s: bulk updates change the root's table %s", q->t->name,
+             table_name(q->root));
+        return;
+    }
+    if (value == NULL && (c->flags & SC_COL_NOTNULL)) {
+        keep(q, SC_MISUSE, c->name, "cannot set %s.%s to NULL: it is not "
+             "null", q->t->name, c->name);
+        return;
+    }
+    for (i = 0; i < q->sets.n; i++) {
+        s = (set_item *)q->sets.items + i;
+        if (s->col == col)
+            break;
+    }
+    s = i < q->sets.n ? (set_item *)q->sets.items + i
+                      : push(q, &q->sets, sizeof *s);
+    if (s == NULL)
+        return;
+    s->col = col;
+    memset(&s->v, 0, sizeof s->v);
+    s->v.type = c->type;
+    if (value != NULL)
+        copy_value(q, c, value, &s->v);
+}
+
+/* ---------------------------------------------------------------------
+ * Joins.
+ * ------------------------------------------------------------------- */
+
+static bool fkey_of(const sc_table_desc *t, const sc_fkey_desc *fk)
+{
+    unsigned i;
+
+    for (i = 0; i < t->nfkeys; i++) {
+        if (&t->fkeys[i] == fk)
+            return true;
+    }
+    return false;
+}
+
+static int find_column(const sc_table_desc *t, const char *name)
+{
+    unsigned i;
+
+    for (i = 0; i < t->ncols; i++) {
+        if (strcmp(t->cols[i].name, name) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* Whether fk, of table owner, can join owner to target: it belongs to
+ * owner, points at target's table, and names columns target has. */
+static bool join_fits(const sc_table_desc *owner, const sc_fkey_desc *fk,
+                      const sc_table_desc *target)
+{
+    unsigned i;
+
+    if (!fkey_of(owner, fk) || strcmp(fk->target, target->name) != 0)
+        return false;
+    for (i = 0; i < fk->ncols; i++) {
+        if (find_column(target, fk->target_cols[i]) < 0)
+            return false;
+    }
+    return true;
+}
+
+/* "t" for the first use of table t in the query, "t_2" for the second. */
+static const char *alias_for(sc_query *r, const sc_table_desc *t)
+{
+    sc_query **hs = r->handles.items;
+    unsigned uses = 1;
+    size_t i, size = strlen(t->name) + 16;
+    char *s;
+
+    for (i = 0; i < r->handles.n; i++)
+        uses += strcmp(hs[i]->t->name, t->name) == 0;
+    if (uses == 1)
+        return t->name;
+    s = sc_arena_alloc(r->store, size);
+    if (s != NULL)
+        snprintf(s, size, "%s_%u", t->name, uses);
+    return s;
+}
+
+sc_query *sc_query_join(sc_query *q, const sc_table_desc *other,
+                        const sc_fkey_desc *fk, bool reverse)
+{
+    sc_query *r, *h, **slot;
+
+    if (q == NULL || q->t == NULL)
+        return NULL;
+    r = q->root;
+    if (other == NULL || fk == NULL ||
+        !(reverse ? join_fits(other, fk, q->t) : join_fits(q->t, fk, other))) {
+        keep(r, SC_MISUSE, NULL, "cannot join %s to %s along that foreign "
+             "key", q->t->name, other != NULL ? other->name : "(null)");
+        return NULL;
+    }
+    h = sc_arena_alloc(r->store, sizeof *h);
+    if (h != NULL) {
+        memset(h, 0, sizeof *h);
+        h->alias = alias_for(r, other);
+    }
+    slot = h != NULL && h->alias != NULL
+               ? push(r, &r->handles, sizeof *slot)
+               : NULL;
+    if (slot == NULL) {
+        keep(r, SC_NOMEM, NULL, "out of memory");
+        return NULL;
+    }
+    h->root = r;
+    h->t = other;
+    h->from = q;
+    h->fk = fk;
+    h->reverse = reverse;
+    *slot = h;
+    return h;
+}
+
+/* ---------------------------------------------------------------------
+ * SQL text.  Every writer appends to b and pushes the parameters of the
+ * placeholders it writes, in order.
+ * ------------------------------------------------------------------- */
+
+static bool is_pg(const sc_query *r)
+{
+    return r->db->be->dialect == SC_DIALECT_POSTGRESQL;
+}
+
+static void put_param(sc_query *r, sc__buf *b, const sc_value *v,
+                      const sc_query *h, const sc_column_desc *c)
+{
+    param *p = push(r, &r->params, sizeof *p);
+
+    if (p == NULL)
+        return;
+    p->v = *v;
+    p->h = h;
+    p->c = c;
+    sc__put_placeholder(r->db, b, &r->nph);
+}
+
+static void put_int_param(sc_query *r, sc__buf *b, int64_t i)
+{
+    sc_value v;
+
+    memset(&v, 0, sizeof v);
+    v.kind = SC_VAL_INT;
+    v.type = SC_TYPE_INT64;
+    v.i = i;
+    put_param(r, b, &v, NULL, NULL);
+}
+
+/* A column of h's table, qualified by its table once the query joins. */
+static void put_column(const sc_query *r, sc__buf *b, const sc_query *h,
+                       const char *name)
+{
+    if (r->handles.n > 1) {
+        sc__buf_ident(b, h->alias);
+        sc__buf_puts(b, ".");
+    }
+    sc__buf_ident(b, name);
+}
+
+static void put_columns(const sc_query *r, sc__buf *b)
+{
+    unsigned i;
+
+    for (i = 0; i < r->t->ncols; i++) {
+        sc__buf_puts(b, i ? ", " : "");
+        put_column(r, b, r, r->t->cols[i].name);
+    }
+}
+
+/* "fk column = target column" for each column of a joined handle's key,
+ * the joined table's side first. */
+static void put_join_on(const sc_query *r, sc__buf *b, const sc_query *h)
+{
+    const sc_fkey_desc *fk = h->fk;
+    const sc_table_desc *owner = h->reverse ? h->t : h->from->t;
+    unsigned i;
+
+    for (i = 0; i < fk->ncols; i++) {
+        const char *own = owner->cols[fk->cols[i]].name;
+        const char *target = fk->target_cols[i];
+
+        sc__buf_puts(b, i ? " AND " : " ON ");
+        put_column(r, b, h, h->reverse ? own : target);
+        sc__buf_puts(b, " = ");
+        put_column(r, b, h->from, h->reverse ? target : own);
+    }
+}
+
+static void put_from(const sc_query *r, sc__buf *b)
+{
+    sc_query *const *hs = r->handles.items;
+    size_t i;
+
+    sc__buf_puts(b, " FROM ");
+    sc__buf_ident(b, r->t->name);
+    for (i = 1; i < r->handles.n; i++) {
+        sc__buf_puts(b, " JOIN ");
+        sc__buf_ident(b, hs[i]->t->name);
+        if (hs[i]->alias != hs[i]->t->name) {
+            sc__buf_puts(b, " AS ");
+            sc__buf_ident(b, hs[i]->alias);
+        }
+        put_join_on(r, b, hs[i]);
+    }
+}
+
+static void put_values(sc_query *r, sc__buf *b, const node *nd,
+                       const sc_column_desc *c, size_t from, size_t n)
+{
+    const sc_value *vals = r->vals.items;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        sc__buf_puts(b, i ? ", " : "");
+        put_param(r, b, &vals[nd->first + from + i], nd->h, c);
+    }
+}
+
+static void put_compare(sc_query *r, sc__buf *b, const node *nd,
+                        const char *op)
+{
+    const sc_column_desc *c = &nd->h->t->cols[nd->col];
+
+    put_column(r, b, nd->h, c->name);
+    sc__buf_puts(b, op);
+    put_values(r, b, nd, c, 0, 1);
+}
+
+static void put_like(sc_query *r, sc__buf *b, const node *nd)
+{
+    const sc_column_desc *c = &nd->h->t->cols[nd->col];
+
+    if (nd->op == SC_OP_LIKE || is_pg(r)) {
+        put_compare(r, b, nd, nd->op == SC_OP_LIKE ? " LIKE " : " ILIKE ");
+    } else { /* SQLite has no ILIKE; lower() folds ASCII only */
+        sc__buf_puts(b, "lower(");
+        put_column(r, b, nd->h, c->name);
+        sc__buf_puts(b, ") LIKE lower(");
+        put_values(r, b, nd, c, 0, 1);
+        sc__buf_puts(b, ")");
+    }
+    sc__buf_puts(b, " ESCAPE '\\'");
+}
+
+/* col >= prefix AND col < upper, which an index on col serves.  The
+ * comparison must be byte-wise: PostgreSQL is told so; SQLite's text
+ * comparison (BINARY) is already. */
+static void put_starts_with(sc_query *r, sc__buf *b, const node *nd)
+{
+    const sc_column_desc *c = &nd->h->t->cols[nd->col];
+    const char *collate = is_pg(r) ? " COLLATE \"C\"" : "";
+
+    if (nd->n == 0) {
+        put_column(r, b, nd->h, c->name);
+        sc__buf_puts(b, " IS NOT NULL");
+        return;
+    }
+    sc__buf_puts(b, nd->n == 2 ? "(" : "");
+    put_compare(r, b, nd, " >= ");
+    sc__buf_puts(b, collate);
+    if (nd->n == 1)
+        return;
+    sc__buf_puts(b, " AND ");
+    put_column(r, b, nd->h, c->name);
+    sc__buf_puts(b, " < ");
+    put_values(r, b, nd, c, 1, 1);
+    sc__buf_puts(b, collate);
+    sc__buf_puts(b, ")");
+}
+
+static void put_in(sc_query *r, sc__buf *b, const node *nd)
+{
+    const sc_column_desc *c = &nd->h->t->cols[nd->col];
+
+    if (nd->n == 0) { /* IN () matches nothing, NOT IN () everything */
+        sc__buf_puts(b, nd->op == SC_OP_IN ? "(1 = 0)" : "(1 = 1)");
+        return;
+    }
+    put_column(r, b, nd->h, c->name);
+    sc__buf_puts(b, nd->op == SC_OP_IN ? " IN (" : " NOT IN (");
+    put_values(r, b, nd, c, 0, nd->n);
+    sc__buf_puts(b, ")");
+}
+
+static void put_cond(sc_query *r, sc__buf *b, const node *nd)
+{
+    static const char *const cmp[] = {"", " = ", " <> ", " < ", " <= ",
+                                      " > ", " >= "};
+    const sc_column_desc *c = &nd->h->t->cols[nd->col];
+
+    switch (nd->op) {
+    case SC_OP_LIKE:
+    case SC_OP_ILIKE:
+        put_like(r, b, nd);
+        break;
+    case SC_OP_STARTS_WITH:
+        put_starts_with(r, b, nd);
+        break;
+    case SC_OP_IN:
+    case SC_OP_NOT_IN:
+        put_in(r, b, nd);
+        break;
+    case SC_OP_IS_NULL:
+    case SC_OP_IS_NOT_NULL:
+        put_column(r, b, nd->h, c->name);
+        sc__buf_puts(b, nd->op == SC_OP_IS_NULL ? " IS NULL"
+                                                : " IS NOT NULL");
+        break;
+    default:
+        put_compare(r, b, nd, cmp[nd->op]);
+        break;
+    }
+}
+
+/*
+ * Writes the members of the group that starts after *i, up to its end,
+ * joined by AND or OR, and leaves *i on the end.  An empty group is its
+ * unit: AND () is true, OR () false, so NOT () is NOT (true): false.
+ */
+static void put_members(sc_query *r, sc__buf *b, size_t *i, node_kind kind)
+{
+    const node *nodes = r->nodes.items;
+    const char *sep = kind == N_OR ? " OR " : " AND ";
+    size_t count = 0;
+    node_kind k;
+
+    for (; *i < r->nodes.n && nodes[*i].kind != N_END; (*i)++, count++) {
+        sc__buf_puts(b, count ? sep : "");
+        k = nodes[*i].kind;
+        if (k == N_COND) {
+            put_cond(r, b, &nodes[*i]);
+            continue;
+        }
+        sc__buf_puts(b, k == N_NOT ? "NOT (" : "(");
+        (*i)++;
+        put_members(r, b, i, k);
+        sc__buf_puts(b, ")");
+    }
+    if (count == 0)
+        sc__buf_puts(b, kind == N_OR ? "1 = 0" : "1 = 1");
+}
+
+static void put_where(sc_query *r, sc__buf *b)
+{
+    size_t i = 0;
+
+    if (r->nodes.n == 0)
+        return;
+    sc__buf_puts(b, " WHERE ");
+    put_members(r, b, &i, N_AND);
+}
+
+/* ORDER BY; PostgreSQL is told to put NULLs where SQLite does: first in
+ * ascending order, last in descending. */
+static void put_order(sc_query *r, sc__buf *b)
+{
+    const order_item *os = r->orders.items;
+    const sc_column_desc *c;
+    size_t i;
+
+    for (i = 0; i < r->orders.n; i++) {
+        c = &os[i].h->t->cols[os[i].col];
+        sc__buf_puts(b, i ? ", " : " ORDER BY ");
+        put_column(r, b, os[i].h, c->name);
+        sc__buf_puts(b, os[i].dir == SC_DESC ? " DESC" : "");
+        if (is_pg(r) && !(c->flags & SC_COL_NOTNULL))
+            sc__buf_puts(b, os[i].dir == SC_DESC ? " NULLS LAST"
+                                                 : " NULLS FIRST");
+    }
+}
+
+/* LIMIT and OFFSET; cap > 0 bounds the limit further (first, one). */
+static void put_limit(sc_query *r, sc__buf *b, int64_t cap)
+{
+    int64_t n = r->limit;
+
+    if (cap > 0 && (!r->has_limit || cap < n))
+        n = cap;
+    if (r->has_limit || cap > 0) {
+        sc__buf_puts(b, " LIMIT ");
+        put_int_param(r, b, n);
+    } else if (r->has_offset && !is_pg(r)) {
+        sc__buf_puts(b, " LIMIT -1"); /* SQLite wants a LIMIT first */
+    }
+    if (r->has_offset) {
+        sc__buf_puts(b, " OFFSET ");
+        put_int_param(r, b, r->offset);
+    }
+}
+
+/* SELECT [DISTINCT] the root's columns ...; cap as for put_limit(). */
+static void put_select(sc_query *r, sc__buf *b, int64_t cap, bool order)
+{
+    sc__buf_puts(b, r->distinct ? "SELECT DISTINCT " : "SELECT ");
+    put_columns(r, b);
+    put_from(r, b);
+    put_where(r, b);
+    if (order)
+        put_order(r, b);
+    put_limit(r, b, cap);
+}
+
+/* A count over the whole result: a subquery when distinct, limit or
+ * offset shape the rows; the order cannot change the count. */
+static void put_count(sc_query *r, sc__buf *b)
+{
+    if (r->distinct || r->has_limit || r->has_offset) {
+        sc__buf_puts(b, "SELECT count(*) FROM (");
+        put_select(r, b, 0, false);
+        sc__buf_puts(b, ") AS q");
+        return;
+    }
+    sc__buf_puts(b, "SELECT count(*)");
+    put_from(r, b);
+    put_where(r, b);
+}
+
+static void put_exists(sc_query *r, sc__buf *b)
+{
+    sc__buf_puts(b, "SELECT EXISTS (SELECT 1");
+    put_from(r, b);
+    put_where(r, b);
+    put_limit(r, b, 0);
+    sc__buf_puts(b, ")");
+}
+
+/* The rows a bulk change touches: its own WHERE when the query is one
+ * table without limit or offset, else its primary keys found by the
+ * whole query. */
+static void put_target(sc_query *r, sc__buf *b)
+{
+    const sc_table_desc *t = r->t;
+    unsigned i;
+
+    if (r->handles.n == 1 && !r->has_limit && !r->has_offset) {
+        put_where(r, b);
+        return;
+    }
+    sc__buf_puts(b, t->npk > 1 ? " WHERE (" : " WHERE ");
+    for (i = 0; i < t->npk; i++) {
+        sc__buf_puts(b, i ? ", " : "");
+        sc__buf_ident(b, t->cols[t->pk[i]].name);
+    }
+    sc__buf_puts(b, t->npk > 1 ? ") IN (SELECT " : " IN (SELECT ");
+    for (i = 0; i < t->npk; i++) {
+        sc__buf_puts(b, i ? ", " : "");
+        put_column(r, b, r, t->cols[t->pk[i]].name);
+    }
+    put_from(r, b);
+    put_where(r, b);
+    put_order(r, b);
+    put_limit(r, b, 0);
+    sc__buf_puts(b, ")");
+}
+
+static void put_update(sc_query *r, sc__buf *b)
+{
+    const set_item *ss = r->sets.items;
+    size_t i;
+
+    sc__buf_puts(b, "UPDATE ");
+    sc__buf_ident(b, r->t->name);
+    for (i = 0; i < r->sets.n; i++) {
+        sc__buf_puts(b, i ? ", " : " SET ");
+        sc__buf_ident(b, r->t->cols[ss[i].col].name);
+        sc__buf_puts(b, " = ");
+        put_param(r, b, &ss[i].v, r, &r->t->cols[ss[i].col]);
+    }
+    put_target(r, b);
+}
+
+static void put_delete(sc_query *r, sc__buf *b)
+{
+    sc__buf_puts(b, "DELETE FROM ");
+    sc__buf_ident(b, r->t->name);
+    put_target(r, b);
+}
+
+/* What a terminal runs. */
+typedef enum shape {
+    SHAPE_ROWS,   /* all, each */
+    SHAPE_FIRST,  /* first: at most one row */
+    SHAPE_ONE,    /* one: at most two rows */
+    SHAPE_COUNT,
+    SHAPE_EXISTS,
+    SHAPE_UPDATE,
+    SHAPE_DELETE
+} shape;
+
+static void put_rows(sc_query *r, sc__buf *b)
+{
+    put_select(r, b, 0, true);
+}
+
+static void put_first(sc_query *r, sc__buf *b)
+{
+    put_select(r, b, 1, true);
+}
+
+/* One row, and a second to tell that there is more than one. */
+static void put_one(sc_query *r, sc__buf *b)
+{
+    put_select(r, b, 2, true);
+}
+
+/* The writer of each shape. */
+static void (*const writers[])(sc_query *r, sc__buf *b) = {
+    [SHAPE_ROWS] = put_rows,     [SHAPE_FIRST] = put_first,
+    [SHAPE_ONE] = put_one,       [SHAPE_COUNT] = put_count,
+    [SHAPE_EXISTS] = put_exists, [SHAPE_UPDATE] = put_update,
+    [SHAPE_DELETE] = put_delete};
+
+/* Writes the text of shape into r->sql and its parameters into
+ * r->params; false when out of memory. */
+static bool build(sc_query *r, shape s)
+{
+    sc__buf *b = &r->sql;
+
+    b->len = 0;
+    b->failed = false;
+    r->params.n = 0;
+    r->nph = 0;
+    writers[s](r, b);
+    return !b->failed && r->params.n == (size_t)r->nph;
+}
+
+const char *sc_query_sql(sc_query *q)
+{
+    if (q == NULL || q->root->db == NULL || q->root->t == NULL ||
+        q->root->db->be == NULL)
+        return NULL;
+    return build(q->root, SHAPE_ROWS) ? q->root->sql.s : NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * Running.
+ * ------------------------------------------------------------------- */
+
+/* Checks that q can run: the root, on an open connection, built without
+ * error, its groups closed.  Clears the connection's error. */
+static int ready(sc_query *q)
+{
+    sc_query *r;
+    int rc;
+
+    if (q == NULL || q->root->db == NULL)
+        return SC_MISUSE;
+    r = q->root;
+    rc = sc__usable(r->db);
+    if (rc != SC_OK)
+        return rc;
+    if (r->rc != SC_OK)
+        return sc__set_error(r->db, r->rc, r->t ? r->t->name : NULL,
+                             r->err_column, "%s", r->err_msg);
+    if (q != r)
+        return sc__set_error(r->db, SC_MISUSE, r->t->name, NULL,
+                             "a terminal takes the query's root (table %s), "
+                             "not the handle of joined table %s",
+                             r->t->name, q->t->name);
+    if (r->depth > 0)
+        return sc__set_error(r->db, SC_MISUSE, r->t->name, NULL,
+                             "%d group(s) of the query on %s still open: "
+                             "close each with sc_query_end()",
+                             r->depth, r->t->name);
+    return SC_OK;
+}
+
+/* ready(), and SC_MISUSE naming what when args_ok is false. */
+static int ready_with(sc_query *q, bool args_ok, const char *what)
+{
+    int rc = ready(q);
+
+    if (rc == SC_OK && !args_ok)
+        rc = sc__set_error(q->db, SC_MISUSE, q->t->name, NULL, "NULL %s",
+                           what);
+    return rc;
+}
+
+/* Binds ps[0..n) to stmt through db->vals, where the trace finds them. */
+static int bind_params(sc_db *db, const sc_table_desc *t, void *stmt,
+                       const param *ps, size_t n)
+{
+    const char *why = NULL;
+    size_t k;
+    int rc = sc__need_vals(db, n);
+
+    for (k = 0; k < n && rc == SC_OK; k++) {
+        db->vals[k] = ps[k].v;
+        rc = db->be->bind(stmt, (int)k + 1, &db->vals[k], &why);
+        if (rc == SC_NOMEM)
+            return sc__nomem(db);
+        if (rc != SC_OK && ps[k].c != NULL)
+            return sc__set_error(db, rc, ps[k].h->t->name, ps[k].c->name,
+                                 "cannot compare %s.%s with that value: %s",
+                                 ps[k].h->t->name, ps[k].c->name,
+                                 why ? why : sc_errstr(rc));
+        if (rc != SC_OK)
+            return sc__set_error(db, rc, t->name, NULL,
+                                 "cannot bind parameter %zu of a query on "
+                                 "%s: %s", k + 1, t->name,
+                                 why ? why : sc_errstr(rc));
+    }
+    return rc;
+}
+
+/*
+ * Builds shape s, gets its statement, binds and takes the first step.
+ * Returns SC__ROW or SC__DONE with the statement in *out (give it back
+ * with stmt_put()), or an error code with the error set and nothing to
+ * give back.
+ */
+static int start(sc_query *r, shape s, int op, run *out)
+{
+    sc_db *db = r->db;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if (!build(r, s))
+        return sc__nomem(db);
+    rc = stmt_get(db, r->t, r->sql.s, out);
+    if (rc != SC_OK)
+        return rc;
+    rc = bind_params(db, r->t, out->stmt, r->params.items, r->params.n);
+    if (rc == SC_OK)
+        rc = sc__step_traced(db, out->stmt, out->sql, r->params.n);
+    if (rc != SC__ROW && rc != SC__DONE) {
+        if (db->err.code == SC_OK)
+            rc = sc__fail_stmt(db, out->stmt, r->t, op, NULL);
+        stmt_put(db, out);
+    }
+    return rc;
+}
+
+/* Takes the next step of a started statement, wording a failure. */
+static int next(sc_query *r, run *x, int op)
+{
+    int rc = r->db->be->step(x->stmt);
+
+    if (rc != SC__ROW && rc != SC__DONE)
+        return sc__fail_stmt(r->db, x->stmt, r->t, op, NULL);
+    return rc;
+}
+
+static int not_found(sc_query *r)
+{
+    return sc__set_error(r->db, SC_NOTFOUND, r->t->name, NULL,
+                         "no row of %s matched", r->t->name);
+}
+
+/* Reads every remaining row, from the current one, into a growing array
+ * of structs (malloc'd: *rows, *n); strings go into a. */
+static int read_rows(sc_query *r, run *x, sc_arena *a, vec *rows)
+{
+    size_t size = r->t->row_size;
+    void *row;
+    int rc = SC__ROW;
+
+    while (rc == SC__ROW) {
+        row = vec_push(rows, size);
+        if (row == NULL)
+            return sc__nomem(r->db);
+        rc = sc__read_row(r->db, r->t, x->stmt, a, row);
+        if (rc == SC_OK)
+            rc = next(r, x, OP_NONE);
+    }
+    return rc == SC__DONE ? SC_OK : rc;
+}
+
+int sc_query_all(sc_query *q, sc_arena *a, void **rows, size_t *n)
+{
+    vec got = {0};
+    run x;
+    int rc = ready_with(q, a && rows && n, "arena or out-parameter");
+
+    if (rows != NULL)
+        *rows = NULL;
+    if (n != NULL)
+        *n = 0;
+    if (rc != SC_OK)
+        return rc;
+    rc = start(q, SHAPE_ROWS, OP_NONE, &x);
+    if (rc != SC__ROW && rc != SC__DONE)
+        return rc;
+    rc = rc == SC__ROW ? read_rows(q, &x, a, &got) : SC_OK;
+    stmt_put(q->db, &x);
+    if (rc == SC_OK && got.n > 0) {
+        *rows = sc__arena_copy(a, got.items, got.n * q->t->row_size);
+        rc = *rows != NULL ? SC_OK : sc__nomem(q->db);
+    }
+    if (rc == SC_OK)
+        *n = got.n;
+    vec_free(&got);
+    return rc;
+}
+
+/* first and one: reads the first row into a private struct, copied to
+ * out only on success, so out is untouched by every failure. */
+static int fetch_one(sc_query *q, sc_arena *a, void *out, bool one)
+{
+    void *row = NULL;
+    run x;
+    int rc = ready_with(q, a != NULL && out != NULL, "arena or out-parameter");
+
+    if (rc != SC_OK)
+        return rc;
+    rc = start(q, one ? SHAPE_ONE : SHAPE_FIRST, OP_NONE, &x);
+    if (rc == SC__DONE)
+        rc = not_found(q);
+    if (rc != SC__ROW)
+        goto cleanup;
+    row = sc__malloc(q->t->row_size);
+    if (row == NULL) {
+        rc = sc__nomem(q->db);
+        goto cleanup;
+    }
+    memset(row, 0, q->t->row_size);
+    rc = sc__read_row(q->db, q->t, x.stmt, a, row);
+    if (rc == SC_OK && one)
+        rc = next(q, &x, OP_NONE);
+    if (rc == SC__ROW)
+        rc = sc__set_error(q->db, SC_MULTIPLE, q->t->name, NULL,
+                           "more than one row of %s matched", q->t->name);
+    if (rc == SC_OK || rc == SC__DONE) {
+        memcpy(out, row, q->t->row_size);
+        rc = SC_OK;
+    }
+cleanup:
+    stmt_put(q->db, &x);
+    sc__free(row);
+    return rc;
+}
+
+int sc_query_first(sc_query *q, sc_arena *a, void *out)
+{
+    return fetch_one(q, a, out, false);
+}
+
+int sc_query_one(sc_query *q, sc_arena *a, void *out)
+{
+    return fetch_one(q, a, out, true);
+}
+
+/* count and exists: one integer in one row. */
+static int fetch_int(sc_query *q, shape s, int64_t *out)
+{
+    sc_value v;
+    run x;
+    int rc = ready_with(q, out != NULL, "out-parameter");
+
+    memset(&v, 0, sizeof v);
+    if (rc != SC_OK)
+        return rc;
+    rc = start(q, s, OP_NONE, &x);
+    if (rc == SC__DONE)
+        rc = sc__set_error(q->db, SC_ERROR, q->t->name, NULL,
+                           "a count over %s returned no row", q->t->name);
+    if (rc == SC__ROW)
+        rc = q->db->be->column(x.stmt, 0, SC_VAL_INT, &v) == SC_OK
+                 ? SC_OK
+                 : sc__nomem(q->db);
+    if (rc == SC_OK)
+        *out = v.i;
+    stmt_put(q->db, &x);
+    return rc;
+}
+
+int sc_query_count(sc_query *q, int64_t *n)
+{
+    return fetch_int(q, SHAPE_COUNT, n);
+}
+
+int sc_query_exists(sc_query *q, bool *yes)
+{
+    int64_t i = 0;
+    int rc = fetch_int(q, SHAPE_EXISTS, yes != NULL ? &i : NULL);
+
+    if (rc == SC_OK)
+        *yes = i != 0;
+    return rc;
+}
+
+int sc_query_each(sc_query *q, sc_row_fn fn, void *ctx)
+{
+    void *row = NULL;
+    run x;
+    int rc = ready_with(q, fn != NULL, "row function");
+
+    if (rc != SC_OK)
+        return rc;
+    rc = start(q, SHAPE_ROWS, OP_NONE, &x);
+    if (rc != SC__ROW)
+        goto cleanup;
+    row = sc__malloc(q->t->row_size);
+    if (row == NULL)
+        rc = sc__nomem(q->db);
+    while (rc == SC__ROW) {
+        memset(row, 0, q->t->row_size);
+        rc = sc__read_row(q->db, q->t, x.stmt, NULL, row);
+        if (rc == SC_OK && fn(ctx, row) != 0)
+            break;
+        if (rc == SC_OK)
+            rc = next(q, &x, OP_NONE);
+    }
+cleanup:
+    stmt_put(q->db, &x);
+    sc__free(row);
+    return rc == SC__DONE ? SC_OK : rc;
+}
+
+/* update_all and delete_all. */
+static int change(sc_query *q, shape s, int op, int64_t *changed)
+{
+    run x;
+    int rc = ready(q);
+
+    if (changed != NULL)
+        *changed = 0;
+    if (rc == SC_OK && q->t->npk == 0 &&
+        (q->handles.n > 1 || q->has_limit || q->has_offset))
+        rc = sc__set_error(q->db, SC_MISUSE, q->t->name, NULL,
+                           "a bulk change with joins, limit or offset "
+                           "needs a primary key on %s", q->t->name);
+    if (rc == SC_OK && s == SHAPE_UPDATE && q->sets.n == 0)
+        rc = sc__set_error(q->db, SC_MISUSE, q->t->name, NULL,
+                           "an update of %s with no column to set: call "
+                           "sc_query_set() first", q->t->name);
+    if (rc != SC_OK)
+        return rc;
+    rc = start(q, s, op, &x);
+    if (rc == SC__DONE || rc == SC__ROW) { /* no RETURNING: no rows */
+        if (changed != NULL)
+            *changed = q->db->be->changes(q->db->conn);
+        rc = SC_OK;
+    }
+    stmt_put(q->db, &x);
+    return rc;
+}
+
+int sc_query_update_all(sc_query *q, int64_t *changed)
+{
+    return change(q, SHAPE_UPDATE, OP_UPDATE, changed);
+}
+
+int sc_query_delete_all(sc_query *q, int64_t *changed)
+{
+    return change(q, SHAPE_DELETE, OP_DELETE, changed);
+}
+
+/* ---------------------------------------------------------------------
+ * Navigation along foreign keys.
+ * ------------------------------------------------------------------- */
+
+/* Checks a navigation's descriptors: fk belongs to child and points at
+ * parent. */
+static int nav_args(sc_db *db, const sc_table_desc *parent,
+                    const sc_table_desc *child, const sc_fkey_desc *fk)
+{
+    int rc = sc__usable(db);
+
+    if (rc != SC_OK)
+        return rc;
+    if (parent == NULL || child == NULL || fk == NULL)
+        return sc__set_error(db, SC_MISUSE, NULL, NULL,
+                             "NULL table or foreign key descriptor");
+    if (!join_fits(child, fk, parent))
+        return sc__set_error(db, SC_MISUSE, child->name, NULL,
+                             "that foreign key of %s does not reference %s",
+                             child->name, parent->name);
+    return SC_OK;
+}
+
+static bool same_value(const sc_value *x, const sc_value *y)
+{
+    if (x->kind != y->kind)
+        return false;
+    switch (x->kind) {
+    case SC_VAL_INT:
+        return x->i == y->i;
+    case SC_VAL_FLOAT:
+        return x->f == y->f;
+    case SC_VAL_TEXT:
+    case SC_VAL_BLOB:
+        return x->len == y->len && memcmp(x->p, y->p, x->len) == 0;
+    default:
+        return false;
+    }
+}
+
+/* A run of children with one key, and the array its parents share. */
+typedef struct kin {
+    size_t start;
+    size_t n;
+    void *rows;
+} kin;
+
+/* The work of sc_load_children(), batch by batch. */
+typedef struct loader {
+    sc_db *db;
+    sc_arena *a;
+    const sc_table_desc *parent;
+    const char *parents;
+    const sc_table_desc *child;
+    const sc_fkey_desc *fk;
+    sc_row_list *lists;
+    vec keyed;   /* size_t: the parents of the batch with a whole key */
+    vec keys;    /* sc_value: their keys, fk->ncols values each */
+    vec params;  /* param */
+    vec rows;    /* the children read, structs of child */
+    vec runs;    /* kin */
+    sc__buf sql;
+} loader;
+
+/* Collects the keys of parents [from, to); a key with a NULL is left out,
+ * as it references nothing. */
+static int collect_keys(loader *l, size_t from, size_t to)
+{
+    const sc_fkey_desc *fk = l->fk;
+    const void *row;
+    sc_value *v;
+    size_t i, *slot;
+    unsigned j;
+    int col;
+
+    l->keyed.n = l->keys.n = 0;
+    for (i = from; i < to; i++) {
+        row = l->parents + i * l->parent->row_size;
+        for (j = 0; j < fk->ncols; j++) {
+            col = find_column(l->parent, fk->target_cols[j]);
+            v = vec_push(&l->keys, sizeof *v);
+            if (v == NULL)
+                return sc__nomem(l->db);
+            if (sc__field_value(l->db, l->parent, &l->parent->cols[col], row,
+                                v) != SC_OK)
+                return l->db->err.code;
+            if (v->kind == SC_VAL_NULL)
+                break;
+        }
+        if (j < fk->ncols) {
+            l->keys.n -= j + 1;
+            continue;
+        }
+        slot = vec_push(&l->keyed, sizeof *slot);
+        if (slot == NULL)
+            return sc__nomem(l->db);
+        *slot = i;
+    }
+    return SC_OK;
+}
+
+/* Pushes key k (fk->ncols values) as parameters. */
+static int key_params(loader *l, size_t k)
+{
+    const sc_value *keys = l->keys.items;
+    param *p;
+    unsigned j;
+
+    for (j = 0; j < l->fk->ncols; j++) {
+        p = vec_push(&l->params, sizeof *p);
+        if (p == NULL)
+            return sc__nomem(l->db);
+        p->v = keys[k * l->fk->ncols + j];
+    }
+    return SC_OK;
+}
+
+/*
+ * SELECT the child's columns WHERE fk IN (the keys) ORDER BY fk, pk.  The
+ * key list is padded to a power of two by repeating the last key, so
+ * that a few texts serve every count of parents.  A two-column key is a
+ * row value: ("a", "b") IN (VALUES (?, ?), ...).
+ */
+static int build_load(loader *l, size_t nkeys)
+{
+    const sc_table_desc *c = l->child;
+    const sc_fkey_desc *fk = l->fk;
+    size_t i, slots = 1;
+    unsigned j;
+    int n = 0;
+
+    while (slots < nkeys)
+        slots *= 2;
+    l->sql.len = 0;
+    l->params.n = 0;
+    sc__buf_puts(&l->sql, "SELECT ");
+    for (j = 0; j < c->ncols; j++) {
+        sc__buf_puts(&l->sql, j ? ", " : "");
+        sc__buf_ident(&l->sql, c->cols[j].name);
+    }
+    sc__buf_puts(&l->sql, " FROM ");
+    sc__buf_ident(&l->sql, c->name);
+    sc__buf_puts(&l->sql, fk->ncols > 1 ? " WHERE (" : " WHERE ");
+    for (j = 0; j < fk->ncols; j++) {
+        sc__buf_puts(&l->sql, j ? ", " : "");
+        sc__buf_ident(&l->sql, c->cols[fk->cols[j]].name);
+    }
+    sc__buf_puts(&l->sql, fk->ncols > 1 ? ") IN (VALUES " : " IN (");
+    for (i = 0; i < slots; i++) {
+        sc__buf_puts(&l->sql, i ? ", " : "");
+        sc__buf_puts(&l->sql, fk->ncols > 1 ? "(" : "");
+        for (j = 0; j < fk->ncols; j++) {
+            sc__buf_puts(&l->sql, j ? ", " : "");
+            sc__put_placeholder(l->db, &l->sql, &n);
+        }
+        sc__buf_puts(&l->sql, fk->ncols > 1 ? ")" : "");
+        if (key_params(l, i < nkeys ? i : nkeys - 1) != SC_OK)
+            return SC_NOMEM;
+    }
+    sc__buf_puts(&l->sql, ") ORDER BY ");
+    for (j = 0; j < fk->ncols + c->npk; j++) {
+        sc__buf_puts(&l->sql, j ? ", " : "");
+        sc__buf_ident(&l->sql, c->cols[j < fk->ncols ? fk->cols[j]
+                                       : c->pk[j - fk->ncols]].name);
+    }
+    return l->sql.failed ? sc__nomem(l->db) : SC_OK;
+}
+
+/* Runs the built statement and reads every child into l->rows. */
+static int read_children(loader *l)
+{
+    void *row;
+    run x;
+    int rc;
+
+    l->rows.n = 0;
+    rc = stmt_get(l->db, l->child, l->sql.s, &x);
+    if (rc != SC_OK)
+        return rc;
+    rc = bind_params(l->db, l->child, x.stmt, l->params.items, l->params.n);
+    if (rc == SC_OK)
+        rc = sc__step_traced(l->db, x.stmt, x.sql, l->params.n);
+    while (rc == SC__ROW) {
+        row = vec_push(&l->rows, l->child->row_size);
+        rc = row != NULL ? sc__read_row(l->db, l->child, x.stmt, l->a, row)
+                         : sc__nomem(l->db);
+        if (rc == SC_OK)
+            rc = l->db->be->step(x.stmt);
+    }
+    if (rc != SC__DONE && rc != SC_OK && l->db->err.code == SC_OK)
+        rc = sc__fail_stmt(l->db, x.stmt, l->child, OP_NONE, NULL);
+    stmt_put(l->db, &x);
+    return rc == SC__DONE ? SC_OK : rc;
+}
+
+/* The value of column j of the foreign key in child row i. */
+static void child_key(loader *l, size_t i, unsigned j, sc_value *v)
+{
+    const char *row = (const char *)l->rows.items + i * l->child->row_size;
+
+    sc__field_value(l->db, l->child, &l->child->cols[l->fk->cols[j]], row,
+                    v);
+}
+
+/* Whether child row i's foreign key equals key k. */
+static bool child_matches(loader *l, size_t i, size_t k)
+{
+    const sc_value *key = (const sc_value *)l->keys.items +
+                          k * l->fk->ncols;
+    sc_value v;
+    unsigned j;
+
+    for (j = 0; j < l->fk->ncols; j++) {
+        child_key(l, i, j, &v);
+        if (!same_value(&v, &key[j]))
+            return false;
+    }
+    return true;
+}
+
+static bool same_child_key(loader *l, size_t i, size_t k)
+{
+    sc_value v, w;
+    unsigned j;
+
+    for (j = 0; j < l->fk->ncols; j++) {
+        child_key(l, i, j, &v);
+        child_key(l, k, j, &w);
+        if (!same_value(&v, &w))
+            return false;
+    }
+    return true;
+}
+
+/* Splits the children, which come ordered by key, into runs of one
+ * key. */
+static int find_runs(loader *l)
+{
+    kin *run = NULL;
+    size_t i;
+
+    l->runs.n = 0;
+    for (i = 0; i < l->rows.n; i++) {
+        if (run != NULL && same_child_key(l, run->start, i)) {
+            run->n++;
+            continue;
+        }
+        run = vec_push(&l->runs, sizeof *run);
+        if (run == NULL)
+            return sc__nomem(l->db);
+        run->start = i;
+        run->n = 1;
+    }
+    return SC_OK;
+}
+
+/* Gives each keyed parent the run of its key; parents with equal keys
+ * share one array in the arena. */
+static int distribute(loader *l)
+{
+    const size_t *keyed = l->keyed.items;
+    size_t size = l->child->row_size, k, i;
+    kin *runs = l->runs.items;
+
+    for (k = 0; k < l->keyed.n; k++) {
+        for (i = 0; i < l->runs.n && !child_matches(l, runs[i].start, k);
+             i++)
+            ;
+        if (i == l->runs.n)
+            continue;
+        if (runs[i].rows == NULL)
+            runs[i].rows = sc__arena_copy(l->a, (char *)l->rows.items +
+                                                    runs[i].start * size,
+                                          runs[i].n * size);
+        if (runs[i].rows == NULL)
+            return sc__nomem(l->db);
+        l->lists[keyed[k]].rows = runs[i].rows;
+        l->lists[keyed[k]].n = runs[i].n;
+    }
+    return SC_OK;
+}
+
+static void loader_free(loader *l)
+{
+    vec *all[] = {&l->keyed, &l->keys, &l->params, &l->rows, &l->runs};
+    size_t i;
+
+    for (i = 0; i < sizeof all / sizeof all[0]; i++)
+        vec_free(all[i]);
+    sc__buf_free(&l->sql);
+}
+
+int sc_load_children(sc_db *db, sc_arena *a, const sc_table_desc *parent,
+                     const void *parents, size_t n,
+                     const sc_table_desc *child, const sc_fkey_desc *fk,
+                     sc_row_list *lists)
+{
+    loader l;
+    size_t from;
+    int rc = nav_args(db, parent, child, fk);
+
+    if (rc == SC_OK && n > 0 && (a == NULL || parents == NULL || !lists))
+        rc = sc__set_error(db, SC_MISUSE, child->name, NULL,
+                           "NULL arena, parents or lists");
+    if (rc != SC_OK || n == 0)
+        return rc;
+    memset(&l, 0, sizeof l);
+    memset(lists, 0, n * sizeof *lists);
+    l.db = db;
+    l.a = a;
+    l.parent = parent;
+    l.parents = parents;
+    l.child = child;
+    l.fk = fk;
+    l.lists = lists;
+    for (from = 0; from < n && rc == SC_OK; from += LOAD_BATCH) {
+        rc = collect_keys(&l, from, n - from > LOAD_BATCH ? from + LOAD_BATCH
+                                                          : n);
+        if (rc != SC_OK || l.keyed.n == 0)
+            continue;
+        rc = build_load(&l, l.keyed.n);
+        if (rc == SC_OK)
+            rc = read_children(&l);
+        if (rc == SC_OK)
+            rc = find_runs(&l);
+        if (rc == SC_OK)
+            rc = distribute(&l);
+    }
+    if (rc != SC_OK)
+        memset(lists, 0, n * sizeof *lists);
+    loader_free(&l);
+    return rc;
+}
+
+/* Names the first column of child's fk that row leaves NULL, or NULL. */
+static const char *null_fk_column(sc_db *db, const sc_table_desc *child,
+                                  const sc_fkey_desc *fk, const void *row)
+{
+    const sc_column_desc *c;
+    sc_value v;
+    unsigned j;
+
+    for (j = 0; j < fk->ncols; j++) {
+        c = &child->cols[fk->cols[j]];
+        sc__field_value(db, child, c, row, &v);
+        if (v.kind == SC_VAL_NULL)
+            return c->name;
+    }
+    return NULL;
+}
+
+int sc_load_parent(sc_db *db, sc_arena *a, const sc_table_desc *child,
+                   const void *row, const sc_fkey_desc *fk,
+                   const sc_table_desc *parent, void *out)
+{
+    const char *null_col;
+    sc_query *q;
+    unsigned j;
+    int rc = nav_args(db, parent, child, fk);
+
+    if (rc == SC_OK && row == NULL)
+        rc = sc__set_error(db, SC_MISUSE, child->name, NULL, "NULL row");
+    if (rc != SC_OK)
+        return rc;
+    null_col = null_fk_column(db, child, fk, row);
+    if (null_col != NULL)
+        return sc__set_error(db, SC_NOTFOUND, child->name, null_col,
+                             "%s.%s is NULL: the row references no %s",
+                             child->name, null_col, parent->name);
+    q = sc_query_new(db, parent);
+    if (q == NULL)
+        return sc__nomem(db);
+    for (j = 0; j < fk->ncols; j++)
+        sc_query_where(q, (unsigned)find_column(parent, fk->target_cols[j]),
+                       SC_OP_EQ,
+                       (const char *)row + child->cols[fk->cols[j]].offset);
+    rc = sc_query_first(q, a, out);
+    if (rc == SC_NOTFOUND)
+        sc__set_error(db, SC_NOTFOUND, parent->name, NULL,
+                      "the row of %s that this row of %s references is "
+                      "missing", parent->name, child->name);
+    sc_query_free(q);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * LIKE patterns.
+ * ------------------------------------------------------------------- */
+
+char *sc_like_escape(sc_arena *a, const char *text)
+{
+    size_t n = 0;
+    const char *s;
+    char *out, *p;
+
+    if (text == NULL)
+        return NULL;
+    for (s = text; *s != '\0'; s++)
+        n += 1 + (*s == '%' || *s == '_' || *s == '\\');
+    out = sc_arena_alloc(a, n + 1);
+    if (out == NULL)
+        return NULL;
+    for (s = text, p = out; *s != '\0'; s++) {
+        if (*s == '%' || *s == '_' || *s == '\\')
+            *p++ = '\\';
+        *p++ = *s;
+    }
+    *p = '\0';
+    return out;
+}

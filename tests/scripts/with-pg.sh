@@ -1,0 +1,85 @@
+#!/bin/bash
+# Runs a command against a PostgreSQL server of its own.
+#
+#     with-pg.sh COMMAND [ARGS...]
+#
+# When SCHEMAC_PG_URL is set, the command runs against that server.
+# Otherwise this script creates a throwaway cluster in a temporary
+# directory (initdb from Debian's postgresql package), starts it on
+# 127.0.0.1 at a free port, runs the command with SCHEMAC_TEST_URL set to
+# a fresh database, and stops and removes the cluster afterwards.  The
+# server runs as the "postgres" user when started by root, as PostgreSQL
+# refuses to run as root.
+#
+# Without a server (no package, no way to start one) the command is
+# skipped (exit 77, Meson's "skipped"), except under CI=true, where that
+# is a failure: CI must test PostgreSQL.
+set -eu
+
+unavailable() {
+    echo "with-pg: $1" >&2
+    if [ "${CI:-}" = true ]; then
+        exit 1
+    fi
+    exit 77
+}
+
+if [ -n "${SCHEMAC_PG_URL:-}" ]; then
+    SCHEMAC_TEST_URL=$SCHEMAC_PG_URL "$@"
+    exit $?
+fi
+
+bindir=
+for d in /usr/lib/postgresql/*/bin; do
+    [ -x "$d/initdb" ] && bindir=$d
+done
+[ -n "$bindir" ] || unavailable "no PostgreSQL server installed (apt-get install postgresql)"
+
+tmp=$(mktemp -d /tmp/schemac-pg.XXXXXX)
+chmod 755 "$tmp"
+as_server() {
+    if [ "$(id -u)" -eq 0 ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+cleanup() {
+    as_server "$bindir/pg_ctl" -D "$tmp/data" -m immediate stop \
+        >/dev/null 2>&1 || true
+    rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$tmp"
+fi
+
+as_server "$bindir/initdb" -D "$tmp/data" -U postgres -A trust \
+    -E UTF8 --locale=C.UTF-8 >"$tmp/initdb.log" 2>&1 ||
+    { cat "$tmp/initdb.log" >&2; unavailable "initdb failed"; }
+
+# Tests run in parallel, each with its own server: take a random port
+# nobody listens on, and try another if the server still cannot bind it.
+started=
+for attempt in 1 2 3 4 5 6 7 8; do
+    port=$((20000 + RANDOM % 40000))
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        continue
+    fi
+    if as_server "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w \
+        -o "-h 127.0.0.1 -p $port -k $tmp -F" start >/dev/null 2>&1; then
+        started=yes
+        break
+    fi
+done
+[ -n "$started" ] ||
+    { cat "$tmp/server.log" >&2; unavailable "the server did not start"; }
+
+db=schemac_test
+as_server "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres "$db"
+
+SCHEMAC_TEST_URL="postgresql://postgres@127.0.0.1:$port/$db"
+export SCHEMAC_TEST_URL
+status=0
+"$@" || status=$?
+exit $status
