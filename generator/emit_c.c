@@ -1320,6 +1320,7 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
             emit_query_source(ctx, out, d->table, &n);
         }
     emit_ddl(ctx, out, SQL_SQLITE);
+    emit_ddl(ctx, out, SQL_POSTGRESQL);
     buf_init(&tables);
     for (d = s->decls; d; d = d->next)
         if (d->table) {
