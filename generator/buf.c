@@ -70,15 +70,21 @@ void buf_putc(buf *b, char c)
 void buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;
+    size_t room = b->cap - b->len;
     int n;
 
+    /* Most texts fit in the room left: format once, straight in. */
     va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, fmt, ap2);
+    n = vsnprintf(b->data + b->len, room, fmt, ap2);
     va_end(ap2);
-    if (n < 0)
+    if (n < 0) {
+        b->data[b->len] = '\0';
         return;
-    grow(b, (size_t)n);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    }
+    if ((size_t)n >= room) {
+        grow(b, (size_t)n);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    }
     b->len += (size_t)n;
 }
 

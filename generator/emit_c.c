@@ -42,6 +42,30 @@ static const char *fmt(ast_ctx *ctx, const char *f, ...)
     return s;
 }
 
+/* Pool-owned concatenation of the NULL-terminated list of strings: the
+ * emitter's most frequent operation, so it avoids printf. */
+static const char *cat(ast_ctx *ctx, ...)
+{
+    va_list ap;
+    const char *p;
+    size_t n = 0;
+    char *s, *d;
+
+    va_start(ap, ctx);
+    while ((p = va_arg(ap, const char *)) != NULL)
+        n += strlen(p);
+    va_end(ap);
+    s = d = ast_alloc(ctx, n + 1);
+    va_start(ap, ctx);
+    while ((p = va_arg(ap, const char *)) != NULL) {
+        n = strlen(p);
+        memcpy(d, p, n);
+        d += n;
+    }
+    va_end(ap);
+    return s;
+}
+
 static const char *base_name(const char *path)
 {
     const char *s = strrchr(path, '/');
@@ -473,7 +497,9 @@ static const char *params_text(ast_ctx *ctx, const char *head,
             buf_putc(&b, ' ');
             col++;
         }
-        buf_printf(&b, "%s%s", params[i], i + 1 < n ? "," : "");
+        buf_puts(&b, params[i]);
+        if (i + 1 < n)
+            buf_putc(&b, ',');
         col += w;
     }
     s = ast_strdup(ctx, b.data);
@@ -552,6 +578,16 @@ static const char *joined_names(ast_ctx *ctx, const ast_name *cols)
     s = ast_strdup(ctx, b.data);
     buf_free(&b);
     return s;
+}
+
+static int count_items(const ast_table *t)
+{
+    const ast_item *it;
+    int k = 0;
+
+    for (it = t->items; it; it = it->next)
+        k++;
+    return k;
 }
 
 /* The foreign keys of t as (local names, ref) pairs, columns first. */
@@ -655,15 +691,15 @@ static const char *list_param(ast_ctx *ctx, const ast_column *c)
     const char *ct = c_type(ctx, c);
 
     if (ct[strlen(ct) - 1] == '*')
-        return fmt(ctx, "%sconst *v", ct);
-    return fmt(ctx, "const %s *v", ct);
+        return cat(ctx, ct, "const *v", NULL);
+    return cat(ctx, "const ", ct, " *v", NULL);
 }
 
 static const char *value_param(ast_ctx *ctx, const ast_column *c)
 {
     const char *ct = c_type(ctx, c);
 
-    return fmt(ctx, "%s%sv", ct, ct[strlen(ct) - 1] == '*' ? "" : " ");
+    return cat(ctx, ct, ct[strlen(ct) - 1] == '*' ? "" : " ", "v", NULL);
 }
 
 static const char *column_what(ast_ctx *ctx, const ast_column *c)
@@ -692,11 +728,11 @@ static const char *column_what(ast_ctx *ctx, const ast_column *c)
 static const char *proto(ast_ctx *ctx, const char *ret, const char *name,
                          const char *const *params, int n, bool decl)
 {
-    const char *head = fmt(ctx, "%s%s%s(", ret,
-                           ret[strlen(ret) - 1] == '*' ? "" : " ", name);
+    const char *head = cat(ctx, ret, ret[strlen(ret) - 1] == '*' ? "" : " ",
+                           name, "(", NULL);
 
-    return fmt(ctx, "%s%s)", head,
-               params_text(ctx, head, decl ? ");" : ")", params, n));
+    return cat(ctx, head, params_text(ctx, head, decl ? ");" : ")", params, n),
+               ")", NULL);
 }
 
 /* Emits the filters, order and set functions of column c, as prototypes
@@ -705,7 +741,7 @@ static void column_query_functions(ast_ctx *ctx, buf *out,
                                    const ast_column *c, const names *n,
                                    bool decl)
 {
-    const char *qp = fmt(ctx, "%s_query *q", n->prefix);
+    const char *qp = cat(ctx, n->prefix, "_query *q", NULL);
     const char *p[3], *name, *text, *index = fmt(ctx, "%d", c->index);
     const char *field = c->name;
     int op;
@@ -716,7 +752,8 @@ static void column_query_functions(ast_ctx *ctx, buf *out,
     for (op = 0; op < NOPS; op++) {
         if (!op_allowed(c, op))
             continue;
-        name = fmt(ctx, "%s_where_%s_%s", n->prefix, field, ops[op].suffix);
+        name = cat(ctx, n->prefix, "_where_", field, "_", ops[op].suffix,
+                   NULL);
         p[0] = qp;
         p[1] = ops[op].shape == OP_LIST ? list_param(ctx, c)
                                         : value_param(ctx, c);
@@ -736,7 +773,7 @@ static void column_query_functions(ast_ctx *ctx, buf *out,
                       "proto", text, "index", index, "OP", ops[op].OP, NULL);
     }
     p[1] = "sc_order dir";
-    text = proto(ctx, "void", fmt(ctx, "%s_order_by_%s", n->prefix, field),
+    text = proto(ctx, "void", cat(ctx, n->prefix, "_order_by_", field, NULL),
                  p, 2, decl);
     if (decl)
         tmpl_emit(out, H, "prototype", "text", text, NULL);
@@ -745,8 +782,8 @@ static void column_query_functions(ast_ctx *ctx, buf *out,
     if (c->is_pk && c->type.kind != AST_T_NAMED)
         return; /* keys are not bulk-updated */
     p[1] = value_param(ctx, c);
-    text = proto(ctx, "void", fmt(ctx, "%s_update_set_%s", n->prefix, field),
-                 p, 2, decl);
+    text = proto(ctx, "void",
+                 cat(ctx, n->prefix, "_update_set_", field, NULL), p, 2, decl);
     if (decl)
         tmpl_emit(out, H, "prototype", "text", text, NULL);
     else
@@ -771,30 +808,45 @@ typedef struct link {
     bool ambiguous;          /* owner has another key to target */
 } link;
 
-/* Every foreign key of the schema, in descriptor order per table. */
-static int all_links(ast_ctx *ctx, link *out, int max)
-{
-    const ast_name *cols[256];
-    const ast_ref *refs[256];
-    const ast_table *t;
-    int k = 0, i, j, nfk;
+/* Every foreign key of the schema, found once per run of emit_c(). */
+typedef struct link_set {
+    link *items;
+    int n;
+} link_set;
 
+static link_set schema_links;
+
+/* Collects every foreign key, in descriptor order per table, into the
+ * context's pool. */
+static void collect_links(ast_ctx *ctx, link_set *ls)
+{
+    const ast_name **cols;
+    const ast_ref **refs;
+    const ast_table *t;
+    int k = 0, cap = 0, i, j, nfk;
+
+    for (t = ctx->schema->tables; t; t = t->next)
+        cap += t->ncolumns + count_items(t);
+    ls->items = ast_alloc(ctx, sizeof *ls->items * (size_t)(cap + 1));
+    cols = ast_alloc(ctx, sizeof *cols * (size_t)(cap + 1));
+    refs = ast_alloc(ctx, sizeof *refs * (size_t)(cap + 1));
     for (t = ctx->schema->tables; t; t = t->next) {
-        nfk = foreign_keys(ctx, t, cols, refs, 256);
-        for (i = 0; i < nfk && k < max; i++, k++) {
-            out[k].owner = t;
-            out[k].fk = i;
-            out[k].cols = cols[i];
-            out[k].target = refs[i]->target;
-            out[k].ambiguous = false;
+        nfk = foreign_keys(ctx, t, cols, refs, cap);
+        for (i = 0; i < nfk; i++, k++) {
+            ls->items[k].owner = t;
+            ls->items[k].fk = i;
+            ls->items[k].cols = cols[i];
+            ls->items[k].target = refs[i]->target;
+            ls->items[k].ambiguous = false;
         }
     }
+    ls->n = k;
+    /* Links of one owner are adjacent: compare within the run only. */
     for (i = 0; i < k; i++)
-        for (j = 0; j < k; j++)
-            if (i != j && out[i].owner == out[j].owner &&
-                out[i].target == out[j].target)
-                out[i].ambiguous = true;
-    return k;
+        for (j = i + 1; j < k && ls->items[j].owner == ls->items[i].owner;
+             j++)
+            if (ls->items[i].target == ls->items[j].target)
+                ls->items[i].ambiguous = ls->items[j].ambiguous = true;
 }
 
 static const char *strip_id(ast_ctx *ctx, const char *name)
@@ -847,8 +899,8 @@ static const char *parent_name(ast_ctx *ctx, const link *l)
 static void emit_joins(ast_ctx *ctx, buf *out, const ast_table *t,
                        const names *n, bool decl)
 {
-    link links[512];
-    int nl = all_links(ctx, links, 512), i, count = 0;
+    const link *links = schema_links.items;
+    int nl = schema_links.n, i, count = 0;
     const char *p[1], *text, *other, *name;
     names on;
 
@@ -889,8 +941,8 @@ static void emit_joins(ast_ctx *ctx, buf *out, const ast_table *t,
 static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
                             const names *n, bool decl)
 {
-    link links[512];
-    int nl = all_links(ctx, links, 512), i, count = 0;
+    const link *links = schema_links.items;
+    int nl = schema_links.n, i, count = 0;
     const char *p[5], *text;
     names on;
 
@@ -1180,9 +1232,10 @@ static int count_names(const ast_name *n)
 static const char *emit_fkeys(ast_ctx *ctx, buf *out, const ast_table *t,
                               const names *n, int *count)
 {
-    const ast_name *cols[256];
-    const ast_ref *refs[256];
-    int k = foreign_keys(ctx, t, cols, refs, 256), i;
+    int cap = t->ncolumns + count_items(t) + 1;
+    const ast_name **cols = ast_alloc(ctx, sizeof *cols * (size_t)cap);
+    const ast_ref **refs = ast_alloc(ctx, sizeof *refs * (size_t)cap);
+    int k = foreign_keys(ctx, t, cols, refs, cap), i;
     const char *base;
 
     *count = k;
@@ -1336,6 +1389,9 @@ void emit_c(ast_ctx *ctx, buf *header, buf *source)
 {
     const char *hname = fmt(ctx, "%s_db.h", ctx->schema->name);
 
+    collect_links(ctx, &schema_links);
     emit_header(ctx, header);
     emit_source(ctx, source, hname);
+    schema_links.items = NULL;
+    schema_links.n = 0;
 }
