@@ -379,6 +379,7 @@ static int hexval(int c)
 static bool parse_uuid(const char *s, size_t n, uint8_t out[16])
 {
     size_t i, k = 0;
+    int hi, lo;
 
     if (n != 36)
         return false;
@@ -388,10 +389,11 @@ static bool parse_uuid(const char *s, size_t n, uint8_t out[16])
                 return false;
             continue;
         }
-        if (hexval((unsigned char)s[i]) < 0 || hexval((unsigned char)s[i + 1]) < 0)
+        hi = hexval((unsigned char)s[i]);
+        lo = hexval((unsigned char)s[i + 1]);
+        if (hi < 0 || lo < 0)
             return false;
-        out[k++] = (uint8_t)(hexval((unsigned char)s[i]) * 16 +
-                             hexval((unsigned char)s[i + 1]));
+        out[k++] = (uint8_t)(hi * 16 + lo);
         i++;
     }
     return k == 16;

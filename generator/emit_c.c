@@ -566,20 +566,6 @@ static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
               NULL);
 }
 
-/* "a_b" for the columns a, b: the tail of a constraint name. */
-static const char *joined_names(ast_ctx *ctx, const ast_name *cols)
-{
-    buf b;
-    const char *s;
-
-    buf_init(&b);
-    for (; cols; cols = cols->next)
-        buf_printf(&b, "%s%s", b.len ? "_" : "", cols->name);
-    s = ast_strdup(ctx, b.data);
-    buf_free(&b);
-    return s;
-}
-
 static int count_items(const ast_table *t)
 {
     const ast_item *it;
@@ -868,7 +854,7 @@ static const char *strip_id(ast_ctx *ctx, const char *name)
  */
 static const char *forward_join_name(ast_ctx *ctx, const link *l)
 {
-    const char *cols = joined_names(ctx, l->cols);
+    const char *cols = emit_sql_joined(ctx, l->cols);
 
     if (l->owner == l->target)
         return strip_id(ctx, cols);
@@ -881,7 +867,7 @@ static const char *reverse_name(ast_ctx *ctx, const link *l)
 {
     if (l->owner == l->target || l->ambiguous)
         return fmt(ctx, "%s_by_%s", l->owner->name,
-                   joined_names(ctx, l->cols));
+                   emit_sql_joined(ctx, l->cols));
     return l->owner->name;
 }
 
@@ -892,7 +878,7 @@ static const char *parent_name(ast_ctx *ctx, const link *l)
     if (!l->cols->next)
         return strip_id(ctx, l->cols->name);
     if (l->ambiguous || l->owner == l->target)
-        return joined_names(ctx, l->cols);
+        return emit_sql_joined(ctx, l->cols);
     return l->target->row_name;
 }
 
@@ -1253,7 +1239,7 @@ static const char *emit_fkeys(ast_ctx *ctx, buf *out, const ast_table *t,
         base = fmt(ctx, "%s_fk%d", n->prefix, i);
         tmpl_emit(out, C, "fkey", "name",
                   emit_sql_constraint_name(ctx, "fk", t->name,
-                                           joined_names(ctx, cols[i])),
+                                           emit_sql_joined(ctx, cols[i])),
                   "cols", fmt(ctx, "%s_cols", base), "ncols",
                   fmt(ctx, "%d", count_names(cols[i])), "target",
                   refs[i]->table, "target_cols",

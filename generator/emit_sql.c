@@ -125,7 +125,7 @@ const char *emit_sql_constraint_name(ast_ctx *ctx, const char *kind,
 }
 
 /* The names of a column list joined by "_", for constraint names. */
-static const char *joined(ast_ctx *ctx, const ast_name *cols)
+const char *emit_sql_joined(ast_ctx *ctx, const ast_name *cols)
 {
     buf b;
     const char *s;
@@ -641,7 +641,7 @@ static void foreign_key(ast_ctx *ctx, sql_constraint_list *l, buf *what,
     action(b, "UPDATE", r->on_update);
     buf_printf(what, "references %s", r->table);
     add(ctx, l, emit_sql_constraint_name(ctx, "fk", t->name,
-                                         joined(ctx, cols)),
+                                         emit_sql_joined(ctx, cols)),
         cols->next ? NULL : cols->name, what, b);
 }
 
@@ -670,6 +670,18 @@ static void type_phrase(buf *w, const ast_column *c)
     }
 }
 
+/* The phrase "check (expr)" into w and the DDL "CHECK (expr)" into b. */
+static void check_texts(ast_ctx *ctx, buf *w, buf *b, sql_dialect d,
+                        const ast_expr *e)
+{
+    buf_puts(w, "check (");
+    expr(ctx, w, d, e, NULL);
+    buf_putc(w, ')');
+    buf_puts(b, "CHECK (");
+    expr(ctx, b, d, e, NULL);
+    buf_putc(b, ')');
+}
+
 static void checks(ast_ctx *ctx, sql_constraint_list *l, buf *w, buf *b,
                    sql_dialect d, const ast_table *t)
 {
@@ -689,12 +701,7 @@ static void checks(ast_ctx *ctx, sql_constraint_list *l, buf *w, buf *b,
         buf_reset(b);
         if (!c->check)
             continue;
-        expr(ctx, b, d, c->check, NULL);
-        buf_printf(w, "check (%s)", b->data);
-        buf_reset(b);
-        buf_puts(b, "CHECK (");
-        expr(ctx, b, d, c->check, NULL);
-        buf_putc(b, ')');
+        check_texts(ctx, w, b, d, c->check);
         snprintf(num, sizeof num, "%s_check", c->name);
         add(ctx, l, emit_sql_constraint_name(ctx, "ck", t->name, num),
             c->name, w, b);
@@ -702,12 +709,7 @@ static void checks(ast_ctx *ctx, sql_constraint_list *l, buf *w, buf *b,
     for (it = t->items; it; it = it->next) {
         if (it->kind != AST_ITEM_CHECK)
             continue;
-        expr(ctx, b, d, it->check, NULL);
-        buf_printf(w, "check (%s)", b->data);
-        buf_reset(b);
-        buf_puts(b, "CHECK (");
-        expr(ctx, b, d, it->check, NULL);
-        buf_putc(b, ')');
+        check_texts(ctx, w, b, d, it->check);
         snprintf(num, sizeof num, "%d", ++n);
         add(ctx, l, emit_sql_constraint_name(ctx, "ck", t->name, num), NULL,
             w, b);
@@ -750,7 +752,7 @@ void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
         name_list(&b, it->cols);
         buf_puts(&w, "unique");
         add(ctx, l, emit_sql_constraint_name(ctx, "uq", t->name,
-                                             joined(ctx, it->cols)),
+                                             emit_sql_joined(ctx, it->cols)),
             it->cols->next ? NULL : it->cols->name, &w, &b);
     }
     checks(ctx, l, &w, &b, d, t);
@@ -843,8 +845,9 @@ static void create_indexes(ast_ctx *ctx, sql_stmts *out, buf *b,
             continue;
         buf_puts(b, "CREATE INDEX IF NOT EXISTS ");
         quote(b, it->name ? it->name
-                          : emit_sql_constraint_name(ctx, "ix", t->name,
-                                                     joined(ctx, it->cols)));
+                          : emit_sql_constraint_name(
+                                ctx, "ix", t->name,
+                                emit_sql_joined(ctx, it->cols)));
         buf_puts(b, " ON ");
         quote(b, t->name);
         buf_putc(b, ' ');

@@ -40,6 +40,9 @@ void emit_sql_script(ast_ctx *ctx, sql_dialect d, buf *out);
 const char *emit_sql_constraint_name(ast_ctx *ctx, const char *kind,
                                      const char *table, const char *rest);
 
+/* "a_b" for the columns (a, b): the tail of constraint and index names. */
+const char *emit_sql_joined(ast_ctx *ctx, const ast_name *cols);
+
 /* A named table constraint: its DDL, and what the runtime says when it
  * fails. */
 typedef struct sql_constraint {
