@@ -1,10 +1,15 @@
 /*
  * backend.h - the interface between the runtime's core and a database
  * driver.  The core (core.c) builds SQL, binds values, reads columns,
- * caches statements and words errors; a backend (sqlite.c, and later
- * postgres.c) only moves values in and out of its driver through the
- * table of function pointers below.  Adding a database means writing one
+ * caches statements and words errors; a backend (sqlite.c, postgres.c)
+ * only moves values in and out of its driver through the table of
+ * function pointers below.  Adding a database means writing one
  * more table and listing it in registry.c; core.c does not change.
+ *
+ * What differs between SQL dialects is said here, not tested by name in
+ * the core: the placeholder text, whether a new key comes back through
+ * RETURNING, how transactions start, and whether executions can be sent
+ * in a batch (the pipeline functions, NULL when the driver has none).
  *
  * Connections and statements are opaque to the core (void *).  Functions
  * return SC_* codes; after a failure the core calls error() on the
@@ -33,9 +38,11 @@ typedef enum sc_value_kind {
 } sc_value_kind;
 
 /*
- * One parameter or column value.  type is the column's schema type, so a
- * backend with typed parameters (PostgreSQL) can choose the wire type; a
- * backend may ignore it.  Text and blob pointers belong to the caller when
+ * One parameter or column value.  type is the column's schema type and col
+ * the column (NULL for values that belong to none, as a LIMIT), so that a
+ * backend with typed parameters (PostgreSQL) can choose the wire form and
+ * find the scale of a numeric; a backend may ignore both.  When reading,
+ * both are left zero.  Text and blob pointers belong to the caller when
  * binding (valid until the statement is reset) and to the backend when
  * reading (valid until the next step or reset).  Text read from a column
  * is followed by a NUL byte, so that a streamed row can point at it.
@@ -43,6 +50,7 @@ typedef enum sc_value_kind {
 typedef struct sc_value {
     sc_value_kind kind;
     sc_type type;
+    const sc_column_desc *col;
     int64_t i;
     double f;
     const void *p;
@@ -63,6 +71,7 @@ typedef struct sc_backend_error {
     char column[128];
     char detail[256];
     char constraint[128];
+    int param;    /* the parameter (from 1) whose value was refused, or 0 */
 } sc_backend_error;
 
 typedef struct sc_backend {
@@ -99,6 +108,22 @@ typedef struct sc_backend {
     void (*error)(void *conn, sc_backend_error *err);
     /* Writes the placeholder text of parameter i (from 1): "?", "$1". */
     void (*placeholder)(int i, char *buf, size_t size);
+
+    /*
+     * Batches, optional (all NULL or none).  pipeline_begin() starts one
+     * on conn; pipeline_send() queues an execution of stmt with the values
+     * bound now (they may change at once); pipeline_sync() sends the batch
+     * and marks its end; pipeline_result() then reads the outcome of each
+     * queued execution in order, like a first step(): SC__ROW (a RETURNING
+     * row, read with column()), SC__DONE, or an error, after which the
+     * executions queued later are not run.  pipeline_end() reads what is
+     * left and ends the batch; it is called after any failure too.
+     */
+    int (*pipeline_begin)(void *conn);
+    int (*pipeline_send)(void *stmt);
+    int (*pipeline_sync)(void *conn);
+    int (*pipeline_result)(void *stmt);
+    void (*pipeline_end)(void *conn);
 } sc_backend;
 
 /*
@@ -111,5 +136,6 @@ int sc__backend_find(const char *url, const sc_backend **be, char *msg,
                      size_t size);
 
 extern const sc_backend sc__sqlite_backend;
+extern const sc_backend sc__postgres_backend;
 
 #endif /* SC_BACKEND_H */

@@ -83,6 +83,7 @@ struct sc_db {
     struct sc__text_cache *texts; /* query statements by text (query.c) */
     sc_value *vals;      /* the values bound to the running statement */
     size_t nvals;
+    size_t nbound;       /* how many of them it took */
     const sc_schema_desc *schema; /* the last one created, for messages */
     sc__buf trace_buf;
     sc__error_state err;

@@ -519,6 +519,7 @@ static bool copy_value(const sc_query *h, const sc_column_desc *c,
     alone.offset = 0; /* p is the field of a one-column row */
     alone.flags &= ~SC_COL_HASFLAG;
     sc__field_value(r->db, h->t, &alone, p, v);
+    v->col = c;
     if (v->kind != SC_VAL_TEXT && v->kind != SC_VAL_BLOB)
         return true;
     v->p = sc__arena_copy(r->store, v->p, v->len);
@@ -1836,7 +1837,14 @@ static int build_load(loader *l, size_t nkeys)
         sc__buf_puts(&l->sql, j ? ", " : "");
         sc__buf_ident(&l->sql, c->cols[fk->cols[j]].name);
     }
-    sc__buf_puts(&l->sql, fk->ncols > 1 ? ") IN (VALUES " : " IN (");
+    /* SQLite takes a list of row values only from a subquery; PostgreSQL
+     * would type the parameters of VALUES as text, so gets the list */
+    if (fk->ncols == 1)
+        sc__buf_puts(&l->sql, " IN (");
+    else
+        sc__buf_puts(&l->sql, l->db->be->dialect == SC_DIALECT_POSTGRESQL
+                                  ? ") IN ("
+                                  : ") IN (VALUES ");
     for (i = 0; i < slots; i++) {
         sc__buf_puts(&l->sql, i ? ", " : "");
         sc__buf_puts(&l->sql, fk->ncols > 1 ? "(" : "");

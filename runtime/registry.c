@@ -3,6 +3,9 @@
  * which URL schemes lead to each.  sc_open() asks here; a new backend is
  * one more row in the table below (under its own build option), with no
  * change to the core.
+ *
+ * libpq's keyword form ("host=db dbname=app") has no scheme: a string
+ * that starts with none and holds an '=' goes to PostgreSQL.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,8 +20,8 @@ typedef struct scheme {
 
 static const scheme schemes[] = {
     {"sqlite:", &sc__sqlite_backend, "sqlite"},
-    {"postgresql://", NULL, "postgresql"},
-    {"postgres://", NULL, "postgresql"},
+    {"postgresql://", &sc__postgres_backend, "postgresql"},
+    {"postgres://", &sc__postgres_backend, "postgresql"},
 };
 
 #define NSCHEMES (sizeof schemes / sizeof schemes[0])
@@ -62,6 +65,10 @@ int sc__backend_find(const char *url, const sc_backend **be, char *msg,
         return SC_OK;
     }
     n = scheme_length(url);
+    if (n == 0 && strchr(url, '=') != NULL) {
+        *be = &sc__postgres_backend;
+        return SC_OK;
+    }
     if (n > 0)
         snprintf(msg, size, "unknown database URL scheme \"%.*s\": ",
                  (int)n, url);
@@ -69,7 +76,8 @@ int sc__backend_find(const char *url, const sc_backend **be, char *msg,
         snprintf(msg, size, "not a database URL: ");
     n = strlen(msg);
     snprintf(msg + n, size > n ? size - n : 0, "%s",
-             "expected sqlite:PATH, sqlite::memory: or "
-             "postgresql://[user[:password]@]host[:port]/dbname");
+             "expected sqlite:PATH, sqlite::memory:, "
+             "postgresql://[user[:password]@]host[:port]/dbname or "
+             "\"host=... dbname=...\"");
     return SC_MISUSE;
 }

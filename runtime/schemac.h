@@ -99,13 +99,27 @@ typedef enum sc_order { SC_ASC = 0, SC_DESC = 1 } sc_order;
  * Opens a connection.  url is one of
  *   sqlite:PATH            a database file, created if missing; WAL mode
  *   sqlite::memory:        a private in-memory database
- * Foreign keys are enforced, a busy timeout of 5 s is set, and LIKE is
- * case-sensitive, as on PostgreSQL.
+ *   postgresql://...       libpq's URL (postgres:// too), with several
+ *                          hosts for failover: "postgresql://h1,h2/db?
+ *                          target_session_attrs=read-write"
+ *   host=... dbname=...    libpq's keyword form: any string that starts
+ *                          with no "scheme:" and holds an '=' is one
+ * On SQLite, foreign keys are enforced, a busy timeout of 5 s is set, and
+ * LIKE is case-sensitive, as on PostgreSQL.  On PostgreSQL, libpq's
+ * environment variables (PGPASSWORD, ...) and ~/.pgpass apply as usual;
+ * no message quotes a password from url.
+ *
+ * On PostgreSQL a failed statement inside a transaction aborts it: every
+ * later statement fails until sc_rollback().  Code that means to go on
+ * after an error opens a savepoint first (sc_begin() inside the
+ * transaction) and rolls back to it, which works on both databases.
+ * sc_query_each() reads the whole result before the first call there.
  *
  * On success *out is a new handle.  On failure *out is still a handle that
  * carries the message for sc_errmsg() and must be passed to sc_close(),
  * unless the failure was SC_NOMEM, when *out is NULL.
- * Returns SC_OK, SC_CANTOPEN, SC_MISUSE (unknown scheme), SC_NOMEM.
+ * Returns SC_OK, SC_CANTOPEN, SC_MISUSE (unknown scheme, malformed
+ * connection string), SC_NOMEM.
  */
 SC_API int sc_open(const char *url, sc_db **out);
 

@@ -21,6 +21,8 @@ packages=(
     sqlite3
     zlib1g-dev          # named by sqlite3.pc for static linking
     check               # the unit test framework
+    libpq-dev           # the PostgreSQL backend of the runtime
+    postgresql          # the server the PostgreSQL tests start for themselves
 )
 
 missing() {

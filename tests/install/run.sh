@@ -79,10 +79,11 @@ fi
 
 cflags=$(pkg-config --cflags schemac)
 libs=$(pkg-config --libs schemac)
-# Static libschemac, shared everything else (libc, sqlite3), with the
-# libraries pkg-config --static lists for a static libschemac.
-static_libs=$(echo " $(pkg-config --static --libs schemac) " |
-              sed 's/ -lschemac / -Wl,-Bstatic -lschemac -Wl,-Bdynamic /')
+# Static libschemac, shared everything else (libc, sqlite3, libpq): the
+# libraries it needs are its private requirements, linked shared, since
+# Debian ships no static libpq with its own dependencies.
+static_libs="$(pkg-config --libs-only-L schemac) -Wl,-Bstatic -lschemac"
+static_libs="$static_libs -Wl,-Bdynamic $(pkg-config --libs sqlite3 libpq)"
 warn="-std=c99 -Wall -Wextra -Wpedantic -Werror"
 
 compilers=gcc

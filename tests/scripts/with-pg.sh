@@ -7,9 +7,10 @@
 # Otherwise this script creates a throwaway cluster in a temporary
 # directory (initdb from Debian's postgresql package), starts it on
 # 127.0.0.1 at a free port, runs the command with SCHEMAC_TEST_URL set to
-# a fresh database, and stops and removes the cluster afterwards.  The
-# server runs as the "postgres" user when started by root, as PostgreSQL
-# refuses to run as root.
+# a fresh database, and stops and removes the cluster afterwards.  It also
+# sets SCHEMAC_TEST_AUTH_URL: the same database as a role that must give
+# the password in that URL.  The server runs as the "postgres" user when
+# started by root, as PostgreSQL refuses to run as root.
 #
 # Without a server (no package, no way to start one) the command is
 # skipped (exit 77, Meson's "skipped"), except under CI=true, where that
@@ -58,6 +59,11 @@ as_server "$bindir/initdb" -D "$tmp/data" -U postgres -A trust \
     -E UTF8 --locale=C.UTF-8 >"$tmp/initdb.log" 2>&1 ||
     { cat "$tmp/initdb.log" >&2; unavailable "initdb failed"; }
 
+# One role must give a password, so that tests can see a wrong one
+# refused (every other connection is trusted).
+sed -i '1i host all schemac_auth 127.0.0.1/32 scram-sha-256' \
+    "$tmp/data/pg_hba.conf"
+
 # Tests run in parallel, each with its own server: take a random port
 # nobody listens on, and try another if the server still cannot bind it.
 started=
@@ -78,8 +84,14 @@ done
 db=schemac_test
 as_server "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres "$db"
 
+auth_password="pw-$RANDOM-$RANDOM"
+as_server "$bindir/psql" -q -h 127.0.0.1 -p "$port" -U postgres -d "$db" \
+    -c "CREATE ROLE schemac_auth LOGIN PASSWORD '$auth_password'" >/dev/null
+
 SCHEMAC_TEST_URL="postgresql://postgres@127.0.0.1:$port/$db"
-export SCHEMAC_TEST_URL
+auth_user="schemac_auth:$auth_password"
+SCHEMAC_TEST_AUTH_URL="postgresql://$auth_user@127.0.0.1:$port/$db"
+export SCHEMAC_TEST_URL SCHEMAC_TEST_AUTH_URL
 status=0
 "$@" || status=$?
 exit $status

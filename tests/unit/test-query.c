@@ -6,8 +6,9 @@
  *
  * Queries are built with the sc_query_* calls and column indexes looked up
  * by name, so the suite does not depend on the typed wrappers.  The
- * database is SCHEMAC_TEST_URL (SQLite in memory by default); tests that
- * are about SQLite itself (query plans, SQL text with '?') skip on others.
+ * database is SCHEMAC_TEST_URL (SQLite in memory by default), emptied
+ * before every test by testdb.c; tests that are about SQLite itself
+ * (query plans, SQL text with '?') skip on others.
  *
  * Covered: every operator on every type that takes it, checked against
  * the same predicate evaluated in C; like, ilike and starts_with on
@@ -31,46 +32,25 @@
 
 #include "query_db.h"
 #include "schemac.h"
+#include "testdb.h"
 
 static sc_db *db;
 static sc_arena *arena;
-
-static const char *test_url(void)
-{
-    const char *url = getenv("SCHEMAC_TEST_URL");
-
-    return url != NULL && *url != '\0' ? url : "sqlite::memory:";
-}
 
 static bool on_sqlite(void)
 {
     return sc_db_dialect(db) == SC_DIALECT_SQLITE;
 }
 
-/* Empties every table, so that a database kept between tests (a server)
- * starts each test as a fresh in-memory one does. */
-static void clear_tables(void)
-{
-    static const char *const tables[] = {
-        "program_enrollments", "programs", "users", "cities", "regions",
-        "categories", "things"};
-    char sql[128];
-    size_t i;
-
-    for (i = 0; i < sizeof tables / sizeof tables[0]; i++) {
-        snprintf(sql, sizeof sql, "DELETE FROM \"%s\"", tables[i]);
-        ck_assert_int_eq(sc_exec(db, sql), SC_OK);
-    }
-}
-
+/* An empty database (see testdb.h: a server's schema is dropped and made
+ * again, so keys start at 1 as on a new in-memory database) with the
+ * schema. */
 static void setup(void)
 {
-    int rc = sc_open(test_url(), &db);
-
-    ck_assert_msg(rc == SC_OK, "%s: %s", test_url(), sc_errmsg(db));
+    db = testdb_open();
     ck_assert_msg(query_create_all(db) == SC_OK, "%s", sc_errmsg(db));
-    clear_tables();
     arena = sc_arena_new();
+    ck_assert_ptr_nonnull(arena);
 }
 
 static void teardown(void)
@@ -1125,7 +1105,10 @@ START_TEST(test_each_streams)
     ck_assert_int_eq(s.id_sum, want);
     ck_assert(s.same_row);                       /* one struct, reused */
     ck_assert_uint_eq(sc_arena_used(arena), 0);
-    ck_assert_uint_lt(s.heap_max - s.heap0, 1024 * 1024); /* not per row */
+    /* not per row; on PostgreSQL each() reads the whole result first, as
+     * schemac.h says, so that fn may run other queries on the connection */
+    if (on_sqlite())
+        ck_assert_uint_lt(s.heap_max - s.heap0, 1024 * 1024);
     sc_query_free(q);
 }
 END_TEST

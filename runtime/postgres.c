@@ -1,0 +1,1387 @@
+/*
+ * postgres.c - the PostgreSQL backend: fills in the function table of
+ * backend.h with calls to libpq.  It opens connections from libpq's URL
+ * and keyword forms (multi-host failover is libpq's own), prepares every
+ * statement once under a name of its own ("sc1", "sc2", ...), sends
+ * values as parameters in the binary format where the server's type
+ * allows it, reads results in the binary format, maps SQLSTATEs onto
+ * SC_* codes with the table, column and constraint PostgreSQL names, and
+ * queues the rows of a batch in libpq's pipeline mode.
+ *
+ * Times and dates cross the wire counted from 2000-01-01 (PostgreSQL's
+ * epoch) and are moved to the project's 1970 epoch here.  numeric values
+ * travel as decimal text, scaled by the column's scale on the way.
+ *
+ * No message this file builds repeats a password: connection strings
+ * are redacted before they are quoted, and libpq's own messages are
+ * scrubbed of the password in case they ever echo it.
+ */
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "backend.h"
+#include "internal.h"
+
+/* Type OIDs of pg_type, fixed since PostgreSQL's early releases. */
+#define OID_BOOL        16
+#define OID_BYTEA       17
+#define OID_NAME        19
+#define OID_INT8        20
+#define OID_INT2        21
+#define OID_INT4        23
+#define OID_TEXT        25
+#define OID_OID         26
+#define OID_JSON        114
+#define OID_FLOAT4      700
+#define OID_FLOAT8      701
+#define OID_BPCHAR      1042
+#define OID_VARCHAR     1043
+#define OID_DATE        1082
+#define OID_TIMESTAMP   1114
+#define OID_TIMESTAMPTZ 1184
+#define OID_NUMERIC     1700
+#define OID_UUID        2950
+#define OID_JSONB       3802
+
+/* 2000-01-01 counted from 1970-01-01, in days and in microseconds. */
+#define PG_EPOCH_DAYS INT64_C(10957)
+#define PG_EPOCH_US   INT64_C(946684800000000)
+
+/* Passwords shorter than this are not scrubbed out of libpq's messages,
+ * which never quote them: replacing every "ab" would only garble. */
+#define SCRUB_MIN 4
+
+#define REDACTED "***"
+
+/* Pipelined executions between two reads of the server's results. */
+#define CONSUME_EVERY 256
+
+typedef struct pg_conn {
+    PGconn *pg;
+    unsigned names;          /* statements prepared so far */
+    int64_t changes;         /* rows of the last INSERT, UPDATE, DELETE */
+    sc_backend_error err;
+    char *password;          /* to scrub messages with; NULL when none */
+    sc__buf dealloc;         /* DEALLOCATE of finalized statements */
+    bool piped;              /* in pipeline mode */
+    bool synced;             /* the pipeline's sync is sent */
+    unsigned queued;         /* executions sent in this pipeline */
+} pg_conn;
+
+/* The storage of one parameter's wire form. */
+typedef struct pg_param {
+    unsigned char fixed[8];  /* binary integers, floats, dates */
+    char *buf;               /* text forms and jsonb */
+    size_t cap;
+} pg_param;
+
+typedef struct pg_stmt {
+    pg_conn *c;
+    char name[24];
+    int nparams;
+    Oid *types;              /* as the server inferred them */
+    const char **values;
+    int *lengths;
+    int *formats;
+    pg_param *params;
+    PGresult *res;           /* NULL until the first step */
+    int row;
+    char **texts;            /* numeric columns as text, per column */
+    size_t *text_caps;
+    int ntexts;
+} pg_stmt;
+
+/* ---------------------------------------------------------------------
+ * Small helpers.
+ * ------------------------------------------------------------------- */
+
+static void *zalloc(size_t n, size_t size)
+{
+    void *p;
+
+    if (n != 0 && size > SIZE_MAX / n)
+        return NULL;
+    p = sc__malloc(n * size);
+    if (p != NULL)
+        memset(p, 0, n * size);
+    return p;
+}
+
+static void copy_str(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src != NULL ? src : "");
+}
+
+/* Makes room for n bytes in a growable buffer. */
+static bool grow(char **buf, size_t *cap, size_t n)
+{
+    char *p;
+
+    if (n <= *cap)
+        return true;
+    p = sc__realloc(*buf, n);
+    if (p == NULL)
+        return false;
+    *buf = p;
+    *cap = n;
+    return true;
+}
+
+static void put_be(unsigned char *p, uint64_t x, int n)
+{
+    int i;
+
+    for (i = n - 1; i >= 0; i--, x >>= 8)
+        p[i] = (unsigned char)(x & 0xff);
+}
+
+static uint64_t get_be(const unsigned char *p, int n)
+{
+    uint64_t x = 0;
+    int i;
+
+    for (i = 0; i < n; i++)
+        x = x << 8 | p[i];
+    return x;
+}
+
+/* Reads an n-byte two's complement big-endian integer. */
+static int64_t get_signed(const unsigned char *p, int n)
+{
+    uint64_t x = get_be(p, n);
+
+    if (n < 8 && (x >> (n * 8 - 1)) != 0)
+        x |= ~UINT64_C(0) << (n * 8);
+    return (int64_t)x;
+}
+
+/* ---------------------------------------------------------------------
+ * Redaction: connection strings as they may appear in messages.
+ * ------------------------------------------------------------------- */
+
+static bool is_url(const char *s)
+{
+    return strncmp(s, "postgresql://", 13) == 0 ||
+           strncmp(s, "postgres://", 11) == 0;
+}
+
+/* Copies the query part of a URL, "?a=b&password=x", hiding passwords. */
+static void redact_query(sc__buf *b, const char *q)
+{
+    const char *amp, *eq;
+    size_t n;
+
+    while (*q != '\0') {
+        amp = strchr(q, '&');
+        n = amp != NULL ? (size_t)(amp - q) : strlen(q);
+        eq = memchr(q, '=', n);
+        if (eq != NULL && (size_t)(eq - q) == 8 &&
+            strncmp(q, "password", 8) == 0) {
+            sc__buf_puts(b, "password=" REDACTED);
+        } else {
+            sc__buf_putn(b, q, n);
+        }
+        q += n;
+        if (*q == '&')
+            sc__buf_putn(b, q++, 1);
+    }
+}
+
+/* postgresql://user:secret@host/db -> postgresql://user:***@host/db */
+static void redact_url(sc__buf *b, const char *url)
+{
+    const char *auth = strstr(url, "://") + 3;
+    size_t n = strcspn(auth, "/?#");
+    const char *at = NULL, *colon, *q;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (auth[i] == '@')
+            at = auth + i;
+    sc__buf_putn(b, url, (size_t)(auth - url));
+    colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    if (colon != NULL) {
+        sc__buf_putn(b, auth, (size_t)(colon - auth) + 1);
+        sc__buf_puts(b, REDACTED);
+        auth = at;
+    }
+    q = strchr(auth, '?');
+    if (q == NULL) {
+        sc__buf_puts(b, auth);
+        return;
+    }
+    sc__buf_putn(b, auth, (size_t)(q - auth) + 1);
+    redact_query(b, q + 1);
+}
+
+/* The end of a keyword form's value starting at v: quoted or bare. */
+static const char *value_end(const char *v)
+{
+    if (*v != '\'')
+        return v + strcspn(v, " \t\n\r\f\v");
+    for (v++; *v != '\0' && *v != '\''; v++)
+        if (*v == '\\' && v[1] != '\0')
+            v++;
+    return *v == '\'' ? v + 1 : v;
+}
+
+/* host=h password='x y' dbname=d -> host=h password=*** dbname=d */
+static void redact_keywords(sc__buf *b, const char *s)
+{
+    const char *key, *end;
+    bool secret;
+
+    while (*s != '\0') {
+        key = s;
+        s += strcspn(s, "= \t\n\r\f\v");
+        secret = s - key == 8 && strncmp(key, "password", 8) == 0;
+        s += strspn(s, " \t\n\r\f\v");
+        if (*s != '=') {
+            sc__buf_putn(b, key, (size_t)(s - key));
+            if (*s != '\0')
+                sc__buf_putn(b, s++, 1);
+            continue;
+        }
+        s += 1 + strspn(s + 1, " \t\n\r\f\v");
+        end = value_end(s);
+        sc__buf_putn(b, key, (size_t)(s - key));
+        if (secret)
+            sc__buf_puts(b, REDACTED);
+        else
+            sc__buf_putn(b, s, (size_t)(end - s));
+        s = end;
+        while (*s != '\0' && strchr(" \t\n\r\f\v", *s) != NULL)
+            sc__buf_putn(b, s++, 1);
+    }
+}
+
+static void redact(sc__buf *b, const char *conninfo)
+{
+    if (is_url(conninfo))
+        redact_url(b, conninfo);
+    else
+        redact_keywords(b, conninfo);
+}
+
+/*
+ * Copies libpq's message into dst: one line ("; " between lines, no
+ * tabs, no trailing newline), with every copy of password replaced.
+ */
+static void tidy_message(char *dst, size_t size, const char *msg,
+                         const char *password)
+{
+    size_t plen = password != NULL ? strlen(password) : 0;
+    size_t n = 0;
+
+    while (*msg != '\0' && n + 1 < size) {
+        if (plen >= SCRUB_MIN && strncmp(msg, password, plen) == 0) {
+            n += (size_t)snprintf(dst + n, size - n, "%s", REDACTED);
+            msg += plen;
+        } else if (*msg == '\n') {
+            msg += 1 + strspn(msg + 1, "\t ");
+            if (*msg != '\0')
+                n += (size_t)snprintf(dst + n, size - n, "; ");
+        } else if (*msg == '\t') {
+            msg++;
+        } else {
+            dst[n++] = *msg++;
+        }
+        if (n >= size)
+            n = size - 1;
+    }
+    dst[n] = '\0';
+}
+
+/* ---------------------------------------------------------------------
+ * Errors.
+ * ------------------------------------------------------------------- */
+
+static void set_error(pg_conn *c, int code, int extended, const char *msg)
+{
+    memset(&c->err, 0, sizeof c->err);
+    c->err.code = code;
+    c->err.extended = extended;
+    tidy_message(c->err.message, sizeof c->err.message, msg, c->password);
+}
+
+/* Whether a unique violation is the primary key's: PostgreSQL calls an
+ * inline key "<table>_pkey"; a named one starts with "pk_". */
+static bool is_primary(const char *constraint, const char *table)
+{
+    size_t n = strlen(table);
+
+    if (strncmp(constraint, "pk_", 3) == 0)
+        return true;
+    return n > 0 && strncmp(constraint, table, n) == 0 &&
+           strcmp(constraint + n, "_pkey") == 0;
+}
+
+static int map_state(const char *state, const char *constraint,
+                     const char *table)
+{
+    static const struct {
+        const char *state;
+        int extended;
+    } states[] = {
+        {"23502", SC_CONSTRAINT_NOTNULL}, {"23503", SC_CONSTRAINT_FOREIGNKEY},
+        {"23514", SC_CONSTRAINT_CHECK},   {"22001", SC_CONSTRAINT_CHECK},
+        {"40001", SC_BUSY},               {"40P01", SC_BUSY},
+        {"55P03", SC_BUSY},               {"53200", SC_NOMEM},
+    };
+    size_t i;
+
+    if (strcmp(state, "23505") == 0)
+        return is_primary(constraint, table) ? SC_CONSTRAINT_PRIMARYKEY
+                                             : SC_CONSTRAINT_UNIQUE;
+    for (i = 0; i < sizeof states / sizeof states[0]; i++)
+        if (strcmp(state, states[i].state) == 0)
+            return states[i].extended;
+    if (strncmp(state, "22", 2) == 0) /* data exceptions: out of range */
+        return SC_RANGE;
+    return SC_ERROR;
+}
+
+/*
+ * The key columns of a unique violation, from PostgreSQL's detail
+ * "Key (a, b)=(1, 2) already exists.", as "t.a, t.b" in detail, and the
+ * column itself when there is one.  The values are not kept.
+ */
+static void key_columns(sc_backend_error *err, const char *detail)
+{
+    const char *p = detail != NULL ? strstr(detail, "Key (") : NULL;
+    const char *end = p != NULL ? strstr(p, ")=(") : NULL;
+    sc__buf b = {0};
+    size_t n;
+
+    if (end == NULL || err->table[0] == '\0')
+        return;
+    for (p += 5; p < end; p += n) {
+        p += strspn(p, ", ");
+        n = strcspn(p, ",)");
+        sc__buf_printf(&b, "%s%s.", b.len ? ", " : "", err->table);
+        sc__buf_putn(&b, *p == '"' ? p + 1 : p,
+                     *p == '"' && n >= 2 ? n - 2 : n);
+    }
+    if (!b.failed && b.s != NULL) {
+        copy_str(err->detail, sizeof err->detail, b.s);
+        if (strchr(b.s, ',') == NULL)
+            copy_str(err->column, sizeof err->column,
+                     b.s + strlen(err->table) + 1);
+    }
+    sc__buf_free(&b);
+}
+
+/* The parameter a value error was about: PostgreSQL says "unnamed
+ * portal parameter $3" in the context of an error in a value it was
+ * sent.  0 when it says none. */
+static int bad_param(const char *context)
+{
+    const char *p = context != NULL ? strstr(context, "parameter $") : NULL;
+    long n = p != NULL ? strtol(p + strlen("parameter $"), NULL, 10) : 0;
+
+    return n > 0 && n <= INT_MAX ? (int)n : 0;
+}
+
+/* Records the error of res (NULL: of the connection) and returns its
+ * primary code. */
+static int result_error(pg_conn *c, const PGresult *res)
+{
+    const char *state, *msg;
+
+    if (res == NULL || PQresultStatus(res) != PGRES_FATAL_ERROR) {
+        msg = PQerrorMessage(c->pg);
+        set_error(c, PQstatus(c->pg) == CONNECTION_BAD ? SC_ERROR : SC_NOMEM,
+                  0, *msg ? msg : "out of memory");
+        c->err.extended = c->err.code;
+        return c->err.code;
+    }
+    state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    set_error(c, SC_ERROR, SC_ERROR, msg != NULL ? msg : "unknown error");
+    copy_str(c->err.table, sizeof c->err.table,
+             PQresultErrorField(res, PG_DIAG_TABLE_NAME));
+    copy_str(c->err.column, sizeof c->err.column,
+             PQresultErrorField(res, PG_DIAG_COLUMN_NAME));
+    copy_str(c->err.constraint, sizeof c->err.constraint,
+             PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME));
+    c->err.extended = state != NULL ? map_state(state, c->err.constraint,
+                                                c->err.table)
+                                    : SC_ERROR;
+    c->err.code = c->err.extended & 0xff;
+    c->err.param = bad_param(PQresultErrorField(res, PG_DIAG_CONTEXT));
+    if (c->err.code == SC_CONSTRAINT && c->err.column[0] == '\0')
+        key_columns(&c->err,
+                    PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL));
+    if (PQstatus(c->pg) == CONNECTION_BAD)
+        c->err.code = c->err.extended = SC_ERROR;
+    return c->err.code;
+}
+
+/* Checks res, which the caller still frees; the rows changed are noted. */
+static int check_result(pg_conn *c, const PGresult *res)
+{
+    const char *n;
+
+    switch (PQresultStatus(res)) {
+    case PGRES_COMMAND_OK:
+    case PGRES_TUPLES_OK:
+    case PGRES_EMPTY_QUERY:
+        n = PQcmdTuples((PGresult *)res);
+        c->changes = *n ? strtoll(n, NULL, 10) : 0;
+        return SC_OK;
+    default:
+        return result_error(c, res);
+    }
+}
+
+/* Runs res through check_result() and frees it. */
+static int finish(pg_conn *c, PGresult *res)
+{
+    int rc = check_result(c, res);
+
+    PQclear(res);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Connections.
+ * ------------------------------------------------------------------- */
+
+static void ignore_notice(void *arg, const char *message)
+{
+    (void)arg; /* "relation already exists, skipping" and the like */
+    (void)message;
+}
+
+/* The password of a connection string, copied, or NULL. */
+static char *find_password(const PQconninfoOption *opts)
+{
+    size_t n;
+    char *s;
+
+    for (; opts != NULL && opts->keyword != NULL; opts++) {
+        if (strcmp(opts->keyword, "password") != 0 || opts->val == NULL)
+            continue;
+        n = strlen(opts->val);
+        s = sc__malloc(n + 1);
+        if (s != NULL)
+            memcpy(s, opts->val, n + 1);
+        return s;
+    }
+    return NULL;
+}
+
+/* Fills err for a failed open: "cannot connect to URL: why". */
+static int open_error(pg_conn *c, const char *url, int code, const char *why,
+                      sc_backend_error *err)
+{
+    sc__buf b = {0};
+
+    sc__buf_puts(&b, "cannot connect to ");
+    redact(&b, url);
+    sc__buf_puts(&b, ": ");
+    memset(err, 0, sizeof *err);
+    err->code = err->extended = code;
+    copy_str(err->message, sizeof err->message,
+             b.failed ? "cannot connect to the database" : b.s);
+    if (!b.failed && b.len < sizeof err->message)
+        tidy_message(err->message + b.len, sizeof err->message - b.len, why,
+                     c->password);
+    sc__buf_free(&b);
+    return code;
+}
+
+static void pg_close(void *conn)
+{
+    pg_conn *c = conn;
+
+    if (c == NULL)
+        return;
+    PQfinish(c->pg);
+    sc__free(c->password);
+    sc__buf_free(&c->dealloc);
+    sc__free(c);
+}
+
+/* Parses url first, so that a malformed one is SC_MISUSE and the
+ * password is known before any message is written. */
+static int parse_url(pg_conn *c, const char *url, sc_backend_error *err)
+{
+    PQconninfoOption *opts;
+    char *why = NULL;
+    int rc;
+
+    opts = PQconninfoParse(url, &why);
+    if (opts == NULL) {
+        rc = open_error(c, url, why ? SC_MISUSE : SC_NOMEM,
+                        why ? why : "out of memory", err);
+        PQfreemem(why);
+        return rc;
+    }
+    c->password = find_password(opts);
+    PQconninfoFree(opts);
+    return SC_OK;
+}
+
+static int pg_open(const char *url, void **conn, sc_backend_error *err)
+{
+    pg_conn *c = zalloc(1, sizeof *c);
+    int rc;
+
+    *conn = NULL;
+    if (c == NULL) {
+        memset(err, 0, sizeof *err);
+        err->code = err->extended = SC_NOMEM;
+        return SC_NOMEM;
+    }
+    rc = parse_url(c, url, err);
+    if (rc != SC_OK)
+        goto cleanup;
+    c->pg = PQconnectdb(url);
+    if (c->pg == NULL)
+        rc = open_error(c, url, SC_NOMEM, "out of memory", err);
+    else if (PQstatus(c->pg) != CONNECTION_OK)
+        rc = open_error(c, url, SC_CANTOPEN, PQerrorMessage(c->pg), err);
+    else if (PQsetClientEncoding(c->pg, "UTF8") != 0)
+        rc = open_error(c, url, SC_CANTOPEN, PQerrorMessage(c->pg), err);
+    if (rc != SC_OK)
+        goto cleanup;
+    PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
+    *conn = c;
+    return SC_OK;
+cleanup:
+    pg_close(c);
+    return rc;
+}
+
+/* PostgreSQL answers COMMIT of a transaction that an error aborted with
+ * "ROLLBACK", not with an error: that is a failure to commit. */
+static int pg_exec(void *conn, const char *sql)
+{
+    pg_conn *c = conn;
+    PGresult *res = PQexec(c->pg, sql);
+    int rc = check_result(c, res);
+
+    if (rc == SC_OK && strcmp(sql, "COMMIT") == 0 &&
+        strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
+        set_error(c, SC_ERROR, SC_ERROR,
+                  "the transaction was rolled back: a statement in it "
+                  "failed");
+        rc = SC_ERROR;
+    }
+    PQclear(res);
+    return rc;
+}
+
+static int64_t pg_changes(void *conn)
+{
+    return ((pg_conn *)conn)->changes;
+}
+
+/* Keys come back through RETURNING: there is no last insert id. */
+static int64_t pg_last_insert_id(void *conn)
+{
+    (void)conn;
+    return 0;
+}
+
+static bool pg_in_transaction(void *conn)
+{
+    switch (PQtransactionStatus(((pg_conn *)conn)->pg)) {
+    case PQTRANS_INTRANS:
+    case PQTRANS_INERROR:
+    case PQTRANS_ACTIVE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void pg_error(void *conn, sc_backend_error *err)
+{
+    *err = ((pg_conn *)conn)->err;
+}
+
+static void pg_placeholder(int i, char *buf, size_t size)
+{
+    snprintf(buf, size, "$%d", i);
+}
+
+/* ---------------------------------------------------------------------
+ * Statements.
+ * ------------------------------------------------------------------- */
+
+/* Drops the statements finalized since the last call, in one round trip
+ * that only happens when there are some.  A failure (an aborted
+ * transaction) keeps them for the next time. */
+static void drop_finalized(pg_conn *c)
+{
+    PGresult *res;
+
+    if (c->dealloc.failed) /* out of memory: they stay till closing */
+        sc__buf_free(&c->dealloc);
+    if (c->dealloc.len == 0)
+        return;
+    res = PQexec(c->pg, c->dealloc.s);
+    if (PQresultStatus(res) == PGRES_COMMAND_OK)
+        c->dealloc.len = 0;
+    PQclear(res);
+}
+
+static void stmt_free(pg_stmt *s)
+{
+    int i;
+
+    PQclear(s->res);
+    for (i = 0; s->params != NULL && i < s->nparams; i++)
+        sc__free(s->params[i].buf);
+    for (i = 0; i < s->ntexts; i++)
+        sc__free(s->texts[i]);
+    sc__free(s->texts);
+    sc__free(s->text_caps);
+    sc__free(s->types);
+    sc__free(s->values);
+    sc__free(s->lengths);
+    sc__free(s->formats);
+    sc__free(s->params);
+    sc__free(s);
+}
+
+/* Sizes the parameter arrays from the description of the prepared
+ * statement. */
+static int take_params(pg_stmt *s, const PGresult *desc)
+{
+    size_t n = (size_t)PQnparams(desc);
+    size_t i;
+
+    s->nparams = (int)n;
+    s->types = zalloc(n, sizeof *s->types);
+    s->values = zalloc(n, sizeof *s->values);
+    s->lengths = zalloc(n, sizeof *s->lengths);
+    s->formats = zalloc(n, sizeof *s->formats);
+    s->params = zalloc(n, sizeof *s->params);
+    if (!s->types || !s->values || !s->lengths || !s->formats || !s->params)
+        return SC_NOMEM;
+    for (i = 0; i < n; i++)
+        s->types[i] = PQparamtype(desc, (int)i);
+    return SC_OK;
+}
+
+/*
+ * Prepares sql under a new name and asks the server the types it
+ * inferred for the parameters, which decide their wire format.  Every
+ * statement is named, so that one running statement (a query whose
+ * each() callback runs another) never replaces another.
+ */
+static int pg_prepare(void *conn, const char *sql, bool persistent,
+                      void **stmt)
+{
+    pg_conn *c = conn;
+    pg_stmt *s = zalloc(1, sizeof *s);
+    PGresult *res;
+    int rc;
+
+    (void)persistent;
+    *stmt = NULL;
+    if (s == NULL)
+        return SC_NOMEM;
+    drop_finalized(c);
+    s->c = c;
+    snprintf(s->name, sizeof s->name, "sc%u", ++c->names);
+    rc = finish(c, PQprepare(c->pg, s->name, sql, 0, NULL));
+    if (rc != SC_OK)
+        goto cleanup;
+    res = PQdescribePrepared(c->pg, s->name);
+    rc = check_result(c, res);
+    if (rc == SC_OK)
+        rc = take_params(s, res);
+    PQclear(res);
+    if (rc == SC_OK) {
+        *stmt = s;
+        return SC_OK;
+    }
+    sc__buf_printf(&c->dealloc, "DEALLOCATE %s;", s->name);
+cleanup:
+    stmt_free(s);
+    return rc;
+}
+
+static void pg_reset(void *stmt)
+{
+    pg_stmt *s = stmt;
+
+    PQclear(s->res);
+    s->res = NULL;
+    s->row = 0;
+}
+
+static void pg_finalize(void *stmt)
+{
+    pg_stmt *s = stmt;
+
+    if (s == NULL)
+        return;
+    sc__buf_printf(&s->c->dealloc, "DEALLOCATE %s;", s->name);
+    stmt_free(s);
+}
+
+/* ---------------------------------------------------------------------
+ * Binding: each value in the wire form of the type the server expects.
+ * ------------------------------------------------------------------- */
+
+static void set_binary(pg_stmt *s, int k, const void *p, size_t len)
+{
+    s->values[k] = p;
+    s->lengths[k] = (int)len;
+    s->formats[k] = 1;
+}
+
+/* Sets parameter k to the text form in its buffer (len bytes, which the
+ * caller wrote there, NUL-terminated). */
+static void set_text(pg_stmt *s, int k)
+{
+    s->values[k] = s->params[k].buf;
+    s->lengths[k] = 0;
+    s->formats[k] = 0;
+}
+
+/* Writes the decimal form of scaled integer i: -1250 at scale 2 is
+ * "-12.50". */
+static void scaled_text(char *out, size_t size, int64_t i, unsigned scale)
+{
+    uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
+    char digits[32];
+    int n = snprintf(digits, sizeof digits, "%0*" PRIu64,
+                     (int)(scale < 20 ? scale + 1 : 20), u);
+    int whole = n - (int)scale;
+
+    if (scale == 0 || whole < 1) {
+        snprintf(out, size, "%s%s", i < 0 ? "-" : "", digits);
+        return;
+    }
+    snprintf(out, size, "%s%.*s.%s", i < 0 ? "-" : "", whole, digits,
+             digits + whole);
+}
+
+/* Parameter k as text: the value's own text, or its number written out. */
+static int bind_as_text(pg_stmt *s, int k, const sc_value *v,
+                        const char **why)
+{
+    pg_param *p = &s->params[k];
+    size_t need = v->kind == SC_VAL_TEXT ? v->len + 1 : 48;
+
+    if (v->kind == SC_VAL_BLOB) {
+        *why = "bytes cannot be given where the database expects another "
+               "type";
+        return SC_MISUSE;
+    }
+    if (!grow(&p->buf, &p->cap, need))
+        return SC_NOMEM;
+    if (v->kind == SC_VAL_TEXT) {
+        memcpy(p->buf, v->p, v->len);
+        p->buf[v->len] = '\0';
+    } else if (v->kind == SC_VAL_FLOAT) {
+        snprintf(p->buf, need, "%.17g", v->f);
+    } else if (v->type == SC_TYPE_NUMERIC && v->col != NULL) {
+        scaled_text(p->buf, need, v->i, v->col->scale);
+    } else {
+        snprintf(p->buf, need, "%" PRId64, v->i);
+    }
+    set_text(s, k);
+    return SC_OK;
+}
+
+static int bind_int(pg_stmt *s, int k, Oid type, const sc_value *v,
+                    const char **why)
+{
+    int width = type == OID_INT2 ? 2 : type == OID_INT8 ? 8 : 4;
+    int64_t lo = width == 2 ? INT16_MIN : width == 4 ? INT32_MIN : INT64_MIN;
+    int64_t hi = width == 2 ? INT16_MAX : width == 4 ? INT32_MAX : INT64_MAX;
+
+    if (type == OID_OID) {
+        lo = 0;
+        hi = UINT32_MAX;
+    }
+    if (v->kind != SC_VAL_INT)
+        return bind_as_text(s, k, v, why);
+    if (v->i < lo || v->i > hi) {
+        *why = "the value does not fit the database column's integer type";
+        return SC_RANGE;
+    }
+    put_be(s->params[k].fixed, (uint64_t)v->i, width);
+    set_binary(s, k, s->params[k].fixed, (size_t)width);
+    return SC_OK;
+}
+
+static int bind_float(pg_stmt *s, int k, Oid type, const sc_value *v,
+                      const char **why)
+{
+    double d = v->kind == SC_VAL_INT ? (double)v->i : v->f;
+    float f = (float)d;
+    uint64_t bits64;
+    uint32_t bits32;
+
+    if (v->kind != SC_VAL_INT && v->kind != SC_VAL_FLOAT)
+        return bind_as_text(s, k, v, why);
+    if (type == OID_FLOAT4) {
+        memcpy(&bits32, &f, sizeof bits32);
+        put_be(s->params[k].fixed, bits32, 4);
+        set_binary(s, k, s->params[k].fixed, 4);
+    } else {
+        memcpy(&bits64, &d, sizeof bits64);
+        put_be(s->params[k].fixed, bits64, 8);
+        set_binary(s, k, s->params[k].fixed, 8);
+    }
+    return SC_OK;
+}
+
+/* date: days and timestamp: microseconds, moved to the 2000 epoch. */
+static int bind_time(pg_stmt *s, int k, Oid type, const sc_value *v,
+                     const char **why)
+{
+    int64_t x;
+
+    if (v->kind != SC_VAL_INT)
+        return bind_as_text(s, k, v, why);
+    if (type == OID_DATE) {
+        x = v->i - PG_EPOCH_DAYS;
+        if (x < INT32_MIN || x > INT32_MAX) {
+            *why = "the date is outside PostgreSQL's range";
+            return SC_RANGE;
+        }
+        put_be(s->params[k].fixed, (uint64_t)x, 4);
+        set_binary(s, k, s->params[k].fixed, 4);
+        return SC_OK;
+    }
+    if (v->i < INT64_MIN + PG_EPOCH_US) {
+        *why = "the timestamp is outside PostgreSQL's range";
+        return SC_RANGE;
+    }
+    put_be(s->params[k].fixed, (uint64_t)(v->i - PG_EPOCH_US), 8);
+    set_binary(s, k, s->params[k].fixed, 8);
+    return SC_OK;
+}
+
+/* bool, bytea and uuid: the value's own bytes. */
+static int bind_bytes(pg_stmt *s, int k, Oid type, const sc_value *v,
+                      const char **why)
+{
+    if (type == OID_BOOL && v->kind == SC_VAL_INT) {
+        s->params[k].fixed[0] = v->i != 0;
+        set_binary(s, k, s->params[k].fixed, 1);
+        return SC_OK;
+    }
+    if (v->kind != SC_VAL_BLOB)
+        return bind_as_text(s, k, v, why);
+    if (type == OID_UUID && v->len != 16) {
+        *why = "a uuid is 16 bytes";
+        return SC_RANGE;
+    }
+    if (v->len > INT_MAX) {
+        *why = "the value is larger than libpq can send";
+        return SC_RANGE;
+    }
+    set_binary(s, k, v->len ? v->p : "", v->len);
+    return SC_OK;
+}
+
+/* Text types take UTF-8 as it is in binary; jsonb wants its version
+ * byte in front. */
+static int bind_textual(pg_stmt *s, int k, Oid type, const sc_value *v,
+                        const char **why)
+{
+    pg_param *p = &s->params[k];
+
+    if (v->kind != SC_VAL_TEXT)
+        return bind_as_text(s, k, v, why);
+    if (v->len >= INT_MAX) {
+        *why = "the text is larger than libpq can send";
+        return SC_RANGE;
+    }
+    if (type != OID_JSONB) {
+        set_binary(s, k, v->len ? v->p : "", v->len);
+        return SC_OK;
+    }
+    if (!grow(&p->buf, &p->cap, v->len + 1))
+        return SC_NOMEM;
+    p->buf[0] = 1;
+    memcpy(p->buf + 1, v->p, v->len);
+    set_binary(s, k, p->buf, v->len + 1);
+    return SC_OK;
+}
+
+static int pg_bind(void *stmt, int i, const sc_value *v, const char **why)
+{
+    pg_stmt *s = stmt;
+    int k = i - 1;
+    Oid type;
+
+    *why = NULL;
+    if (k < 0 || k >= s->nparams) {
+        *why = "the statement has no such parameter";
+        return SC_MISUSE;
+    }
+    type = s->types[k];
+    if (v->kind == SC_VAL_NULL) {
+        s->values[k] = NULL;
+        s->lengths[k] = s->formats[k] = 0;
+        return SC_OK;
+    }
+    switch (type) {
+    case OID_INT2:
+    case OID_INT4:
+    case OID_INT8:
+    case OID_OID:
+        return bind_int(s, k, type, v, why);
+    case OID_FLOAT4:
+    case OID_FLOAT8:
+        return bind_float(s, k, type, v, why);
+    case OID_DATE:
+    case OID_TIMESTAMP:
+    case OID_TIMESTAMPTZ:
+        return bind_time(s, k, type, v, why);
+    case OID_BOOL:
+    case OID_BYTEA:
+    case OID_UUID:
+        return bind_bytes(s, k, type, v, why);
+    case OID_TEXT:
+    case OID_VARCHAR:
+    case OID_BPCHAR:
+    case OID_NAME:
+    case OID_JSON:
+    case OID_JSONB:
+        return bind_textual(s, k, type, v, why);
+    default: /* numeric, enum types, and anything else: as text */
+        return bind_as_text(s, k, v, why);
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * Running.
+ * ------------------------------------------------------------------- */
+
+/* Keeps res as the statement's result: SC__ROW when it holds rows. */
+static int take_result(pg_stmt *s, PGresult *res)
+{
+    int rc = check_result(s->c, res);
+
+    if (rc != SC_OK) {
+        PQclear(res);
+        return rc;
+    }
+    s->res = res;
+    s->row = 0;
+    return PQntuples(res) > 0 ? SC__ROW : SC__DONE;
+}
+
+static int pg_step(void *stmt)
+{
+    pg_stmt *s = stmt;
+
+    if (s->res != NULL) {
+        if (s->row < PQntuples(s->res))
+            s->row++;
+        return s->row < PQntuples(s->res) ? SC__ROW : SC__DONE;
+    }
+    return take_result(s, PQexecPrepared(s->c->pg, s->name, s->nparams,
+                                         s->values, s->lengths, s->formats,
+                                         1));
+}
+
+/* ---------------------------------------------------------------------
+ * Reading columns from binary results.
+ * ------------------------------------------------------------------- */
+
+/* A buffer of n bytes for column i's text, valid until the next row. */
+static char *text_slot(pg_stmt *s, int i, size_t n)
+{
+    int want = PQnfields(s->res);
+    char **texts;
+    size_t *caps;
+
+    if (s->ntexts < want) {
+        texts = zalloc((size_t)want, sizeof *texts);
+        caps = zalloc((size_t)want, sizeof *caps);
+        if (texts == NULL || caps == NULL) {
+            sc__free(texts);
+            sc__free(caps);
+            return NULL;
+        }
+        if (s->ntexts > 0) {
+            memcpy(texts, s->texts, (size_t)s->ntexts * sizeof *texts);
+            memcpy(caps, s->text_caps, (size_t)s->ntexts * sizeof *caps);
+        }
+        sc__free(s->texts);
+        sc__free(s->text_caps);
+        s->texts = texts;
+        s->text_caps = caps;
+        s->ntexts = want;
+    }
+    return grow(&s->texts[i], &s->text_caps[i], n) ? s->texts[i] : NULL;
+}
+
+/* Appends base-10000 digit d as four decimal digits, or fewer at the
+ * front of a number (lead). */
+static size_t put_digit(char *out, unsigned d, bool lead)
+{
+    return (size_t)sprintf(out, lead ? "%u" : "%04u", d);
+}
+
+/*
+ * Writes numeric's binary form (ndigits, weight, sign, dscale, then
+ * base-10000 digits, all 16-bit) as decimal text with dscale fraction
+ * digits, as PostgreSQL prints it.  NULL when out of memory or the data
+ * is malformed.
+ */
+static char *numeric_text(pg_stmt *s, int col, const unsigned char *p,
+                          size_t len)
+{
+    int nd = len >= 8 ? (int)get_be(p, 2) : -1;
+    int weight = (int16_t)get_be(p + 2, 2);
+    unsigned sign = (unsigned)get_be(p + 4, 2);
+    int dscale = (int)get_be(p + 6, 2), k, i;
+    char *out, *o;
+
+    if (nd < 0 || len != 8 + 2 * (size_t)nd)
+        return NULL;
+    out = text_slot(s, col, (size_t)(weight > 0 ? weight : 0) * 4 +
+                                (size_t)dscale + 16);
+    if (out == NULL)
+        return NULL;
+    if (sign == 0xC000 || sign == 0xD000 || sign == 0xF000) {
+        strcpy(out, sign == 0xC000 ? "NaN" : sign == 0xD000 ? "Infinity"
+                                                             : "-Infinity");
+        return out;
+    }
+    o = out;
+    if (sign == 0x4000)
+        *o++ = '-';
+    if (weight < 0)
+        *o++ = '0';
+    for (k = 0; k <= weight; k++)
+        o += put_digit(o, k < nd ? (unsigned)get_be(p + 8 + 2 * k, 2) : 0,
+                       k == 0);
+    if (dscale > 0)
+        *o++ = '.';
+    /* digit k is worth 10000^(weight - k): the first after the point is
+     * weight + 1, before the first digit when weight < -1 */
+    for (i = 0, k = weight + 1; i < dscale; i += 4, k++)
+        o += put_digit(o, k >= 0 && k < nd ? (unsigned)get_be(p + 8 + 2 * k,
+                                                             2)
+                                           : 0,
+                       false);
+    if (dscale > 0)
+        o -= (4 - dscale % 4) % 4; /* the last group's unwanted digits */
+    *o = '\0';
+    return out;
+}
+
+/* The scale of result column i: from its type modifier, numeric(p,s)
+ * being ((p << 16) | s) + 4, or the digits after the point in text. */
+static unsigned column_scale(const pg_stmt *s, int i, const char *text)
+{
+    int mod = PQfmod(s->res, i);
+    const char *dot;
+
+    if (mod >= 4)
+        return (unsigned)((mod - 4) & 0xffff);
+    dot = strchr(text, '.');
+    return dot != NULL ? (unsigned)strlen(dot + 1) : 0;
+}
+
+/* Decimal text to an integer scaled by 10^scale: "-12.5" at scale 2 is
+ * -1250.  Digits beyond the scale are dropped; a value too large for
+ * int64 saturates (numeric(p,s) with p <= 18 always fits). */
+static int64_t parse_scaled(const char *t, unsigned scale)
+{
+    bool neg = *t == '-';
+    uint64_t u = 0, lim = (uint64_t)INT64_MAX + (neg ? 1 : 0);
+    unsigned frac = 0, digit;
+    bool after = false;
+
+    for (t += neg || *t == '+'; *t != '\0'; t++) {
+        if (*t == '.') {
+            after = true;
+            continue;
+        }
+        if (*t < '0' || *t > '9' || (after && frac == scale))
+            break;
+        frac += after;
+        digit = (unsigned)(*t - '0');
+        u = u > (lim - digit) / 10 ? lim : u * 10 + digit;
+    }
+    for (; frac < scale; frac++)
+        u = u > lim / 10 ? lim : u * 10;
+    return neg ? (int64_t)(0 - u) : (int64_t)u;
+}
+
+static void give_int(sc_value *out, sc_value_kind kind, int64_t x)
+{
+    if (kind == SC_VAL_FLOAT)
+        out->f = (double)x;
+    else
+        out->i = x;
+    out->kind = kind == SC_VAL_FLOAT ? SC_VAL_FLOAT : SC_VAL_INT;
+}
+
+/* Text or bytes p, len (NUL-terminated by libpq or by us) as kind. */
+static void give_bytes(sc_value *out, sc_value_kind kind, const char *p,
+                       size_t len)
+{
+    out->kind = kind;
+    if (kind == SC_VAL_INT)
+        out->i = strtoll(p, NULL, 10);
+    else if (kind == SC_VAL_FLOAT)
+        out->f = strtod(p, NULL);
+    out->p = p;
+    out->len = len;
+}
+
+/* float4 or float8, by its length. */
+static double get_float(const unsigned char *p, size_t len)
+{
+    uint64_t bits64;
+    uint32_t bits32;
+    double d;
+    float f;
+
+    if (len == 4) {
+        bits32 = (uint32_t)get_be(p, 4);
+        memcpy(&f, &bits32, sizeof f);
+        return f;
+    }
+    bits64 = get_be(p, 8);
+    memcpy(&d, &bits64, sizeof d);
+    return d;
+}
+
+static int64_t from_pg_timestamp(int64_t x)
+{
+    if (x == INT64_MAX || x == INT64_MIN) /* infinity, -infinity */
+        return x;
+    if (x > INT64_MAX - PG_EPOCH_US)
+        return INT64_MAX;
+    return x + PG_EPOCH_US;
+}
+
+static int read_numeric(pg_stmt *s, int i, sc_value_kind kind,
+                        const unsigned char *p, size_t len, sc_value *out)
+{
+    char *t = numeric_text(s, i, p, len);
+
+    if (t == NULL)
+        return SC_NOMEM;
+    if (kind == SC_VAL_INT)
+        give_int(out, kind, parse_scaled(t, column_scale(s, i, t)));
+    else
+        give_bytes(out, kind, t, strlen(t));
+    return SC_OK;
+}
+
+static int pg_column(void *stmt, int i, sc_value_kind kind, sc_value *out)
+{
+    pg_stmt *s = stmt;
+    const unsigned char *p;
+    size_t len;
+
+    memset(out, 0, sizeof *out);
+    if (s->res == NULL || s->row >= PQntuples(s->res) || i < 0 ||
+        i >= PQnfields(s->res) || PQgetisnull(s->res, s->row, i) ||
+        kind == SC_VAL_NULL)
+        return SC_OK;
+    p = (const unsigned char *)PQgetvalue(s->res, s->row, i);
+    len = (size_t)PQgetlength(s->res, s->row, i);
+    switch (PQftype(s->res, i)) {
+    case OID_BOOL:
+        give_int(out, kind, len > 0 && p[0] != 0);
+        break;
+    case OID_INT2:
+    case OID_INT4:
+    case OID_INT8:
+        give_int(out, kind, get_signed(p, (int)len));
+        break;
+    case OID_OID:
+        give_int(out, kind, (int64_t)get_be(p, 4));
+        break;
+    case OID_FLOAT4:
+    case OID_FLOAT8:
+        out->kind = SC_VAL_FLOAT;
+        out->f = get_float(p, len);
+        break;
+    case OID_DATE:
+        give_int(out, kind, get_signed(p, 4) + PG_EPOCH_DAYS);
+        break;
+    case OID_TIMESTAMP:
+    case OID_TIMESTAMPTZ:
+        give_int(out, kind, from_pg_timestamp(get_signed(p, 8)));
+        break;
+    case OID_NUMERIC:
+        return read_numeric(s, i, kind, p, len, out);
+    case OID_JSONB: /* a version byte, then the text */
+        give_bytes(out, kind, (const char *)p + (len > 0),
+                   len > 0 ? len - 1 : 0);
+        break;
+    default: /* text, varchar, json, bytea, uuid, enum labels */
+        give_bytes(out, kind, (const char *)p, len);
+        break;
+    }
+    return SC_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Pipelines: many executions of prepared statements sent at once, their
+ * results read back in order after one sync.
+ *
+ * While queueing, the connection is non-blocking: when the socket will
+ * take no more, the server may be blocked writing results nobody reads,
+ * so they are read into libpq's buffer before writing goes on.  Blocking
+ * there could deadlock both sides.
+ * ------------------------------------------------------------------- */
+
+/* Sends what libpq holds, reading whatever arrives meanwhile. */
+static int flush_all(pg_conn *c)
+{
+    struct pollfd pfd;
+    int rc;
+
+    while ((rc = PQflush(c->pg)) == 1) {
+        pfd.fd = PQsocket(c->pg);
+        pfd.events = POLLIN | POLLOUT;
+        pfd.revents = 0;
+        if (poll(&pfd, 1, -1) < 0)
+            continue; /* interrupted: try again */
+        if ((pfd.revents & POLLIN) && !PQconsumeInput(c->pg))
+            return result_error(c, NULL);
+    }
+    return rc == 0 ? SC_OK : result_error(c, NULL);
+}
+
+static int pg_pipeline_begin(void *conn)
+{
+    pg_conn *c = conn;
+
+    if (!PQenterPipelineMode(c->pg) || PQsetnonblocking(c->pg, 1) != 0)
+        return result_error(c, NULL);
+    c->piped = true;
+    c->synced = false;
+    c->queued = 0;
+    return SC_OK;
+}
+
+static int pg_pipeline_send(void *stmt)
+{
+    pg_stmt *s = stmt;
+    pg_conn *c = s->c;
+
+    if (!PQsendQueryPrepared(c->pg, s->name, s->nparams, s->values,
+                             s->lengths, s->formats, 1))
+        return result_error(c, NULL);
+    /* libpq writes as its buffer fills; reading now and then lets the
+     * server write its results meanwhile instead of waiting on us */
+    if (++c->queued % CONSUME_EVERY == 0 && !PQconsumeInput(c->pg))
+        return result_error(c, NULL);
+    return SC_OK;
+}
+
+static int pg_pipeline_sync(void *conn)
+{
+    pg_conn *c = conn;
+    int rc;
+
+    if (!PQpipelineSync(c->pg))
+        return result_error(c, NULL);
+    c->synced = true;
+    rc = flush_all(c);
+    if (PQsetnonblocking(c->pg, 0) != 0 && rc == SC_OK)
+        rc = result_error(c, NULL);
+    return rc;
+}
+
+/* The outcome of the next queued execution, which was of stmt. */
+static int pg_pipeline_result(void *stmt)
+{
+    pg_stmt *s = stmt;
+    PGresult *res, *end;
+    int rc;
+
+    pg_reset(s);
+    res = PQgetResult(s->c->pg);
+    if (res == NULL)
+        return result_error(s->c, NULL);
+    if (PQresultStatus(res) == PGRES_PIPELINE_ABORTED) {
+        PQclear(res);
+        set_error(s->c, SC_ERROR, SC_ERROR,
+                  "not run: an earlier statement of the batch failed");
+        rc = SC_ERROR;
+    } else {
+        rc = take_result(s, res);
+    }
+    end = PQgetResult(s->c->pg); /* the NULL that closes each result */
+    PQclear(end);
+    return rc;
+}
+
+/* Reads the results left, up to the sync, and leaves pipeline mode. */
+static void pg_pipeline_end(void *conn)
+{
+    pg_conn *c = conn;
+    PGresult *res;
+    int nulls = 0;
+
+    if (!c->piped)
+        return;
+    if (!c->synced) {
+        if (PQpipelineSync(c->pg))
+            flush_all(c);
+        PQsetnonblocking(c->pg, 0);
+    }
+    while (nulls < 2 && PQstatus(c->pg) == CONNECTION_OK) {
+        res = PQgetResult(c->pg);
+        if (res == NULL) {
+            nulls++;
+            continue;
+        }
+        nulls = 0;
+        if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
+            PQclear(res);
+            break;
+        }
+        PQclear(res);
+    }
+    PQexitPipelineMode(c->pg);
+    c->piped = false;
+}
+
+const sc_backend sc__postgres_backend = {
+    .name = "postgresql",
+    .dialect = SC_DIALECT_POSTGRESQL,
+    .begin_sql = "BEGIN",
+    .begin_write_sql = "BEGIN",
+    .insert_returning = true,
+    .open = pg_open,
+    .close = pg_close,
+    .exec = pg_exec,
+    .prepare = pg_prepare,
+    .bind = pg_bind,
+    .step = pg_step,
+    .column = pg_column,
+    .reset = pg_reset,
+    .finalize = pg_finalize,
+    .changes = pg_changes,
+    .last_insert_id = pg_last_insert_id,
+    .in_transaction = pg_in_transaction,
+    .error = pg_error,
+    .placeholder = pg_placeholder,
+    .pipeline_begin = pg_pipeline_begin,
+    .pipeline_send = pg_pipeline_send,
+    .pipeline_sync = pg_pipeline_sync,
+    .pipeline_result = pg_pipeline_result,
+    .pipeline_end = pg_pipeline_end,
+};

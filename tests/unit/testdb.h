@@ -1,0 +1,43 @@
+/*
+ * testdb.h - the database under test, shared by the suites that run
+ * against SQLite and PostgreSQL from the same sources (test-runtime.c,
+ * test-query.c).
+ *
+ * The database is named by the environment variable SCHEMAC_TEST_URL
+ * (tests/scripts/with-pg.sh sets it to a private server), SQLite in
+ * memory when unset.  testdb_open() hands every test an empty database:
+ * a new in-memory SQLite database is empty by itself, while a server
+ * keeps its tables between tests, so there the public schema is dropped
+ * and created again.
+ */
+#ifndef TESTDB_H
+#define TESTDB_H
+
+#include <stdbool.h>
+
+#include "schemac.h"
+
+/* SCHEMAC_TEST_URL, or "sqlite::memory:" when unset or empty. */
+const char *testdb_url(void);
+
+/* The dialect the test URL names, known before anything is opened. */
+sc_dialect testdb_dialect(void);
+
+/* Opens the database under test and empties it; fails the test when
+ * either cannot be done.  Close the handle with sc_close(). */
+sc_db *testdb_open(void);
+
+/*
+ * A URL that several connections of one test reach together: a database
+ * file in a new temporary directory on SQLite, the test URL elsewhere.
+ * Valid until testdb_shared_done(), which removes the file and directory.
+ */
+const char *testdb_shared_url(void);
+void testdb_shared_done(void);
+
+/* The string for the dialect of the database under test: on_sqlite when
+ * it is SQLite, on_postgresql otherwise.  For messages and SQL text that
+ * the two databases word differently. */
+const char *testdb_pick(const char *on_sqlite, const char *on_postgresql);
+
+#endif /* TESTDB_H */
