@@ -69,7 +69,7 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-static void quote(buf *b, const char *name)
+void emit_sql_quote(buf *b, const char *name)
 {
     buf_putc(b, '"');
     for (; *name; name++) {
@@ -142,7 +142,7 @@ static void name_list(buf *b, const ast_name *cols)
 {
     buf_putc(b, '(');
     for (; cols; cols = cols->next) {
-        quote(b, cols->name);
+        emit_sql_quote(b, cols->name);
         if (cols->next)
             buf_puts(b, ", ");
     }
@@ -153,7 +153,7 @@ static void name_list(buf *b, const ast_name *cols)
  * Types and literals
  * ------------------------------------------------------------------- */
 
-static void column_type(buf *b, sql_dialect d, const ast_column *c)
+void emit_sql_column_type(buf *b, sql_dialect d, const ast_column *c)
 {
     const ast_type *t = &c->type;
 
@@ -199,7 +199,7 @@ static void column_type(buf *b, sql_dialect d, const ast_column *c)
     case AST_T_TIMESTAMP: buf_puts(b, "timestamptz"); return;
     case AST_T_UUID: buf_puts(b, "uuid"); return;
     case AST_T_JSON: buf_puts(b, "jsonb"); return;
-    case AST_T_NAMED: quote(b, t->name); return;
+    case AST_T_NAMED: emit_sql_quote(b, t->name); return;
     }
 }
 
@@ -344,8 +344,8 @@ static void value_literal(buf *b, sql_dialect d, const ast_column *c,
     }
 }
 
-static void default_clause(ast_ctx *ctx, buf *b, sql_dialect d,
-                           const ast_column *c)
+void emit_sql_default(ast_ctx *ctx, buf *b, sql_dialect d,
+                      const ast_column *c)
 {
     model_default v;
     const char *why;
@@ -479,7 +479,7 @@ static void expr(ast_ctx *ctx, buf *b, sql_dialect d, const ast_expr *e,
         literal(ctx, b, d, e->lit, col);
         return;
     case AST_E_COLUMN:
-        quote(b, e->name);
+        emit_sql_quote(b, e->name);
         return;
     case AST_E_PAREN:
         buf_putc(b, '(');
@@ -534,47 +534,47 @@ static bool type_check(buf *b, const ast_column *c)
 
     switch (c->type.kind) {
     case AST_T_BOOL:
-        quote(b, c->name);
+        emit_sql_quote(b, c->name);
         buf_puts(b, " IN (0, 1)");
         return true;
     case AST_T_INT16:
-        quote(b, c->name);
+        emit_sql_quote(b, c->name);
         buf_puts(b, " BETWEEN -32768 AND 32767");
         return true;
     case AST_T_INT32:
-        quote(b, c->name);
+        emit_sql_quote(b, c->name);
         buf_puts(b, " BETWEEN -2147483648 AND 2147483647");
         return true;
     case AST_T_NUMERIC:
         if (!model_is_scaled(&c->type))
             return false;
-        quote(b, c->name);
+        emit_sql_quote(b, c->name);
         buf_printf(b, " BETWEEN -%lld AND %lld",
                    (long long)max_scaled(c->type.a),
                    (long long)max_scaled(c->type.a));
         return true;
     case AST_T_VARCHAR:
         buf_puts(b, "length(");
-        quote(b, c->name);
+        emit_sql_quote(b, c->name);
         buf_printf(b, ") <= %lld", (long long)c->type.a);
         return true;
     case AST_T_JSON:
         /* json_valid(NULL) is 0, not NULL, in SQLite before 3.45. */
         if (c->nullable) {
-            quote(b, c->name);
+            emit_sql_quote(b, c->name);
             buf_puts(b, " IS NULL OR ");
         }
         buf_puts(b, "json_valid(");
-        quote(b, c->name);
+        emit_sql_quote(b, c->name);
         buf_putc(b, ')');
         return true;
     case AST_T_UUID:
         buf_puts(b, "length(");
-        quote(b, c->name);
+        emit_sql_quote(b, c->name);
         buf_puts(b, ") = 16");
         return true;
     case AST_T_NAMED:
-        quote(b, c->name);
+        emit_sql_quote(b, c->name);
         buf_puts(b, " IN (");
         for (v = c->type.enm->values; v; v = v->next) {
             quote_string(b, v->name, strlen(v->name));
@@ -634,7 +634,7 @@ static void foreign_key(ast_ctx *ctx, sql_constraint_list *l, buf *what,
     buf_puts(b, "FOREIGN KEY ");
     name_list(b, cols);
     buf_puts(b, " REFERENCES ");
-    quote(b, r->table);
+    emit_sql_quote(b, r->table);
     buf_putc(b, ' ');
     name_list(b, r->cols);
     action(b, "DELETE", r->on_delete);
@@ -739,7 +739,7 @@ void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
         if (c->unique.first_line == 0)
             continue;
         buf_puts(&b, "UNIQUE (");
-        quote(&b, c->name);
+        emit_sql_quote(&b, c->name);
         buf_putc(&b, ')');
         buf_puts(&w, "unique");
         add(ctx, l, emit_sql_constraint_name(ctx, "uq", t->name, c->name),
@@ -786,53 +786,72 @@ static void table_constraints(ast_ctx *ctx, buf *b, sql_dialect d,
     emit_sql_constraints(ctx, d, t, &l);
     for (i = 0; i < l.n; i++) {
         buf_puts(b, ",\n    CONSTRAINT ");
-        quote(b, l.items[i].name);
+        emit_sql_quote(b, l.items[i].name);
         buf_printf(b, "\n        %s", l.items[i].sql);
     }
     sql_constraint_list_free(&l);
 }
 
-static void column_def(ast_ctx *ctx, buf *b, sql_dialect d,
-                       const ast_table *t, const ast_column *c)
+void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
+                         const ast_table *t, const ast_column *c)
 {
     const ast_column *pk[2];
     bool sole_pk = model_primary_key(t, pk, 2) == 1 && pk[0] == c;
 
     buf_puts(b, "    ");
-    quote(b, c->name);
+    emit_sql_quote(b, c->name);
     buf_putc(b, ' ');
     if (d == SQL_SQLITE && c == t->autoinc) {
         buf_puts(b, "INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT");
         return;
     }
     if (d == SQL_POSTGRESQL && c == t->autoinc) {
-        column_type(b, d, c);
+        emit_sql_column_type(b, d, c);
         buf_puts(b, " GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY");
         return;
     }
-    column_type(b, d, c);
+    emit_sql_column_type(b, d, c);
     if (!c->nullable)
         buf_puts(b, " NOT NULL");
     if (sole_pk)
         buf_puts(b, " PRIMARY KEY");
-    default_clause(ctx, b, d, c);
+    emit_sql_default(ctx, b, d, c);
 }
 
-static void create_table(ast_ctx *ctx, buf *b, sql_dialect d,
-                         const ast_table *t)
+void emit_sql_create_table(ast_ctx *ctx, buf *b, sql_dialect d,
+                           const ast_table *t, const char *as_name)
 {
     const ast_column *c;
 
-    buf_puts(b, "CREATE TABLE IF NOT EXISTS ");
-    quote(b, t->name);
+    buf_puts(b, as_name ? "CREATE TABLE " : "CREATE TABLE IF NOT EXISTS ");
+    emit_sql_quote(b, as_name ? as_name : t->name);
     buf_puts(b, " (\n");
     for (c = t->columns; c; c = c->next) {
-        column_def(ctx, b, d, t, c);
+        emit_sql_column_def(ctx, b, d, t, c);
         if (c->next)
             buf_puts(b, ",\n");
     }
     table_constraints(ctx, b, d, t);
     buf_puts(b, d == SQL_SQLITE ? "\n) STRICT" : "\n)");
+}
+
+const char *emit_sql_index_name(ast_ctx *ctx, const ast_table *t,
+                                const ast_item *it)
+{
+    return it->name ? it->name
+                    : emit_sql_constraint_name(ctx, "ix", t->name,
+                                               emit_sql_joined(ctx, it->cols));
+}
+
+void emit_sql_create_index(ast_ctx *ctx, buf *b, const ast_table *t,
+                           const ast_item *it)
+{
+    buf_puts(b, "CREATE INDEX IF NOT EXISTS ");
+    emit_sql_quote(b, emit_sql_index_name(ctx, t, it));
+    buf_puts(b, " ON ");
+    emit_sql_quote(b, t->name);
+    buf_putc(b, ' ');
+    name_list(b, it->cols);
 }
 
 static void create_indexes(ast_ctx *ctx, sql_stmts *out, buf *b,
@@ -843,27 +862,19 @@ static void create_indexes(ast_ctx *ctx, sql_stmts *out, buf *b,
     for (it = t->items; it; it = it->next) {
         if (it->kind != AST_ITEM_INDEX)
             continue;
-        buf_puts(b, "CREATE INDEX IF NOT EXISTS ");
-        quote(b, it->name ? it->name
-                          : emit_sql_constraint_name(
-                                ctx, "ix", t->name,
-                                emit_sql_joined(ctx, it->cols)));
-        buf_puts(b, " ON ");
-        quote(b, t->name);
-        buf_putc(b, ' ');
-        name_list(b, it->cols);
+        emit_sql_create_index(ctx, b, t, it);
         push(out, b);
     }
 }
 
 /* PostgreSQL has no CREATE TYPE IF NOT EXISTS; a DO block makes it safe to
  * run twice, like the tables. */
-static void create_enum(buf *b, const ast_enum *e)
+void emit_sql_create_enum(buf *b, const ast_enum *e)
 {
     const ast_enum_value *v;
 
     buf_puts(b, "DO $$ BEGIN\n    CREATE TYPE ");
-    quote(b, e->name);
+    emit_sql_quote(b, e->name);
     buf_puts(b, " AS ENUM (");
     for (v = e->values; v; v = v->next) {
         quote_string(b, v->name, strlen(v->name));
@@ -882,13 +893,13 @@ void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out)
     if (d == SQL_POSTGRESQL)
         for (decl = ctx->schema->decls; decl; decl = decl->next)
             if (decl->enm) {
-                create_enum(&b, decl->enm);
+                emit_sql_create_enum(&b, decl->enm);
                 push(out, &b);
             }
     for (decl = ctx->schema->decls; decl; decl = decl->next) {
         if (!decl->table)
             continue;
-        create_table(ctx, &b, d, decl->table);
+        emit_sql_create_table(ctx, &b, d, decl->table, NULL);
         push(out, &b);
         create_indexes(ctx, out, &b, decl->table);
     }

@@ -64,4 +64,24 @@ void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
                           sql_constraint_list *l);
 void sql_constraint_list_free(sql_constraint_list *l);
 
+/* Pieces of the DDL, for the migration writer. */
+void emit_sql_quote(buf *b, const char *name);
+void emit_sql_column_type(buf *b, sql_dialect d, const ast_column *c);
+/* " DEFAULT x" for a column with a default, nothing otherwise. */
+void emit_sql_default(ast_ctx *ctx, buf *b, sql_dialect d,
+                      const ast_column *c);
+/* "name" TYPE [NOT NULL] [PRIMARY KEY] [DEFAULT x], as in CREATE TABLE. */
+void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
+                         const ast_table *t, const ast_column *c);
+/* CREATE TABLE for t; named as_name (and without IF NOT EXISTS) when
+ * as_name is not NULL: the new copy of a table being rebuilt. */
+void emit_sql_create_table(ast_ctx *ctx, buf *b, sql_dialect d,
+                           const ast_table *t, const char *as_name);
+const char *emit_sql_index_name(ast_ctx *ctx, const ast_table *t,
+                                const ast_item *it);
+void emit_sql_create_index(ast_ctx *ctx, buf *b, const ast_table *t,
+                           const ast_item *it);
+/* PostgreSQL's CREATE TYPE ... AS ENUM, safe to run twice. */
+void emit_sql_create_enum(buf *b, const ast_enum *e);
+
 #endif /* SCHEMAC_EMIT_SQL_H */

@@ -14,6 +14,8 @@
 #include "emit_c.h"
 #include "emit_sql.h"
 #include "fsutil.h"
+#include "migrun.h"
+#include "migwrite.h"
 #include "schemac.h"
 
 #include <errno.h>
@@ -32,6 +34,8 @@ static const char usage_main[] =
     "commands:\n"
     "  generate FILE.schema -o DIR   write DIR/NAME_db.h and DIR/NAME_db.c\n"
     "  sql FILE.schema               print the DDL for a dialect\n"
+    "  migrate init|diff|up|down|status|history\n"
+    "                                versioned migrations\n"
     "  help COMMAND                  describe a command\n"
     "\n"
     "options:\n"
@@ -270,6 +274,33 @@ static int cmd_sql(int argc, char **argv)
     return rc;
 }
 
+static const char usage_migrate[] =
+    "usage: schemac migrate init FILE.schema [--dir DIR]\n"
+    "       schemac migrate diff FILE.schema --name NAME [--dir DIR]\n"
+    "       schemac migrate up [--to V] --db URL [--dir DIR]\n"
+    "       schemac migrate down [N] --db URL [--dir DIR]\n"
+    "       schemac migrate status|history --db URL [--dir DIR]\n"
+    "\n"
+    "Versioned migrations in DIR (default: migrations); see\n"
+    "schemac migrate diff --help and docs/MIGRATIONS.md.\n";
+
+static int cmd_migrate(int argc, char **argv)
+{
+    if (argc == 0) {
+        fputs(usage_migrate, stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[0], "init") == 0)
+        return migwrite_main(true, argc - 1, argv + 1);
+    if (strcmp(argv[0], "diff") == 0)
+        return migwrite_main(false, argc - 1, argv + 1);
+    if (strcmp(argv[0], "up") == 0 || strcmp(argv[0], "down") == 0 ||
+        strcmp(argv[0], "status") == 0 || strcmp(argv[0], "history") == 0)
+        return migrun_main(argc, argv);
+    return usage_error(usage_migrate, "unknown migrate command '%s'",
+                       argv[0]);
+}
+
 static int cmd_help(int argc, char **argv)
 {
     if (argc == 0) {
@@ -278,6 +309,8 @@ static int cmd_help(int argc, char **argv)
     }
     if (strcmp(argv[0], "generate") == 0)
         fputs(usage_generate, stdout);
+    else if (strcmp(argv[0], "migrate") == 0)
+        fputs(usage_migrate, stdout);
     else if (strcmp(argv[0], "sql") == 0)
         fputs(usage_sql, stdout);
     else
@@ -304,6 +337,8 @@ int main(int argc, char **argv)
         return cmd_generate(argc - 2, argv + 2);
     if (strcmp(cmd, "sql") == 0)
         return cmd_sql(argc - 2, argv + 2);
+    if (strcmp(cmd, "migrate") == 0)
+        return cmd_migrate(argc - 2, argv + 2);
     if (strcmp(cmd, "help") == 0)
         return cmd_help(argc - 2, argv + 2);
     return usage_error(usage_main, "unknown command '%s'", cmd);

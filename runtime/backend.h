@@ -110,6 +110,22 @@ typedef struct sc_backend {
     void (*placeholder)(int i, char *buf, size_t size);
 
     /*
+     * Streams, optional: NULL when step() already reads one row at a time
+     * and lets other statements run on the connection between two steps
+     * (SQLite).  stream() starts stmt, bound as for step(), so that its
+     * rows arrive in batches of bounded size while other statements may
+     * run between two steps; it returns what a first step() would.  Later
+     * rows come from step(), and reset() ends the stream.  sql is the
+     * text stmt was prepared from.  The core calls it inside a
+     * transaction, opening one for the stream when none is open.
+     */
+    int (*stream)(void *stmt, const char *sql);
+    /* Whether a failed statement aborted the open transaction, which then
+     * refuses every statement until it is rolled back; NULL when the
+     * database never does that. */
+    bool (*txn_aborted)(void *conn);
+
+    /*
      * Batches, optional (all NULL or none).  pipeline_begin() starts one
      * on conn; pipeline_send() queues an execution of stmt with the values
      * bound now (they may change at once); pipeline_sync() sends the batch

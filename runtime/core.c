@@ -637,21 +637,9 @@ static bool too_many_digits(int64_t i, unsigned p)
     return u >= limit;
 }
 
-/* The digits before the point of decimal text s, leading zeros aside. */
-static unsigned whole_digits(const char *s)
-{
-    unsigned n = 0;
-
-    s += *s == '-' || *s == '+';
-    while (*s == '0')
-        s++;
-    for (; *s >= '0' && *s <= '9'; s++)
-        n++;
-    return n;
-}
-
 /* Whether v does not fit its column's declared size: a varchar(n) value
- * of more than n characters, a numeric(p,s) of more than p digits. */
+ * of more than n characters, a numeric(p,s) of more than p digits.  (A
+ * decimal that does not fit never gets this far: see check_decimal().) */
 static bool value_unfit(const sc_value *v)
 {
     const sc_column_desc *c = v->col;
@@ -663,11 +651,152 @@ static bool value_unfit(const sc_value *v)
         return v->kind == SC_VAL_TEXT && utf8_chars(v->p, v->len) > c->length;
     case SC_TYPE_NUMERIC:
         return v->kind == SC_VAL_INT && too_many_digits(v->i, c->length);
-    case SC_TYPE_DECIMAL:
-        return v->kind == SC_VAL_TEXT && c->length >= c->scale &&
-               whole_digits(v->p) > c->length - c->scale;
     default:
         return false;
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * Values checked before they are sent, so that both databases refuse the
+ * same ones: SQLite would store text that is not UTF-8 and decimal text
+ * of any form, where PostgreSQL refuses the one and rounds the other.
+ * These run for every text value bound: one pass, no allocation.
+ * ------------------------------------------------------------------- */
+
+#define ASCII_MASK UINT64_C(0x8080808080808080)
+
+/* The length of the UTF-8 sequence that starts at s[0..n), or 0 when it
+ * is not one as RFC 3629 has it: overlong forms, surrogates (U+D800 to
+ * U+DFFF), code points past U+10FFFF and truncated sequences are not. */
+static size_t utf8_sequence(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0], lo = 0x80, hi = 0xbf;
+    size_t len, i;
+
+    if (c < 0xc2 || c > 0xf4) /* a continuation byte, C0, C1, F5 on */
+        return 0;
+    len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+    if (c == 0xe0)
+        lo = 0xa0; /* below: overlong */
+    else if (c == 0xed)
+        hi = 0x9f; /* above: surrogates */
+    else if (c == 0xf0)
+        lo = 0x90; /* below: overlong */
+    else if (c == 0xf4)
+        hi = 0x8f; /* above: past U+10FFFF */
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (i = 2; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    }
+    return len;
+}
+
+/* Whether s[0..n) is UTF-8; ASCII goes eight bytes at a time. */
+static bool utf8_valid(const unsigned char *s, size_t n)
+{
+    uint64_t word;
+    size_t i = 0, len;
+
+    while (i < n) {
+        if (n - i >= 8) {
+            memcpy(&word, s + i, sizeof word);
+            if ((word & ASCII_MASK) == 0) {
+                i += 8;
+                continue;
+            }
+        }
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        len = utf8_sequence(s + i, n - i);
+        if (len == 0)
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+/* The digits of decimal text: before the point without leading zeros,
+ * after it without trailing zeros. */
+typedef struct decimal_shape {
+    size_t whole;
+    size_t frac;
+} decimal_shape;
+
+/* Whether s[0..n) is an optional sign, digits, and optionally a point
+ * and digits; *d receives its significant digits. */
+static bool decimal_form(const char *s, size_t n, decimal_shape *d)
+{
+    size_t i = n > 0 && (s[0] == '-' || s[0] == '+'), first, start;
+
+    for (first = i; i < n && s[i] == '0'; i++)
+        ;
+    for (start = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+        ;
+    d->whole = i - start;
+    d->frac = 0;
+    if (i == first) /* no digit before the point */
+        return false;
+    if (i == n)
+        return true;
+    if (s[i] != '.' || ++i == n)
+        return false;
+    for (start = i; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+        if (s[i] != '0')
+            d->frac = i - start + 1;
+    }
+    return i == n;
+}
+
+/* A decimal for numeric(p,s) column c: its form, at most p - s digits
+ * before the point, and nothing but zeros past s digits after it, where
+ * PostgreSQL would round.  Too many digits is SC_CONSTRAINT_CHECK, the
+ * code of a numeric too large (see report_unfit()). */
+static int check_decimal(sc_db *db, const sc_table_desc *t,
+                         const sc_column_desc *c, const sc_value *v)
+{
+    decimal_shape d;
+
+    if (!decimal_form(v->p, v->len, &d))
+        return sc__set_error(db, SC_RANGE, t->name, c->name,
+                             "cannot store %s.%s: not a decimal number "
+                             "(digits with an optional sign and point)",
+                             t->name, c->name);
+    if (c->length == 0 || c->length < c->scale)
+        return SC_OK; /* no declared size to hold it to */
+    if (d.whole > c->length - c->scale)
+        return sc__set_error(db, SC_CONSTRAINT_CHECK, t->name, c->name,
+                             "check constraint failed on %s.%s: at most %u "
+                             "digits before the point", t->name, c->name,
+                             c->length - c->scale);
+    if (d.frac > c->scale)
+        return sc__set_error(db, SC_CONSTRAINT_CHECK, t->name, c->name,
+                             "check constraint failed on %s.%s: at most %u "
+                             "digits after the point", t->name, c->name,
+                             c->scale);
+    return SC_OK;
+}
+
+int sc__check_value(sc_db *db, const sc_table_desc *t, const sc_value *v)
+{
+    const sc_column_desc *c = v->col;
+
+    if (v->kind != SC_VAL_TEXT || c == NULL)
+        return SC_OK;
+    switch (c->type) {
+    case SC_TYPE_TEXT:
+    case SC_TYPE_JSON:
+        if (utf8_valid(v->p, v->len))
+            return SC_OK;
+        return sc__set_error(db, SC_RANGE, t->name, c->name,
+                             "invalid UTF-8 in %s.%s", t->name, c->name);
+    case SC_TYPE_DECIMAL: /* its form admits ASCII only */
+        return check_decimal(db, t, c, v);
+    default:
+        return SC_OK;
     }
 }
 
@@ -803,18 +932,31 @@ static int exec_traced(sc_db *db, const char *sql)
     return SC_OK;
 }
 
-/* Steps stmt for the first time, with its n values in db->vals. */
-int sc__step_traced(sc_db *db, void *stmt, const char *sql, size_t n)
+/* Steps stmt for the first time, with its n values in db->vals; as a
+ * stream when stream is true and the backend has them. */
+static int first_step(sc_db *db, void *stmt, const char *sql, size_t n,
+                      bool stream)
 {
     /* read the clock only for a trace: two reads cost about 1% of a get */
     double t0 = db->trace_fn != NULL ? clock_ms() : 0;
-    int rc = db->be->step(stmt);
+    int rc = stream && db->be->stream != NULL ? db->be->stream(stmt, sql)
+                                               : db->be->step(stmt);
 
     db->stats.executions++;
     db->nbound = n;
     if (db->trace_fn != NULL)
         trace(db, sql, n, clock_ms() - t0, rc);
     return rc;
+}
+
+int sc__step_traced(sc_db *db, void *stmt, const char *sql, size_t n)
+{
+    return first_step(db, stmt, sql, n, false);
+}
+
+int sc__stream_traced(sc_db *db, void *stmt, const char *sql, size_t n)
+{
+    return first_step(db, stmt, sql, n, true);
 }
 
 int sc_exec(sc_db *db, const char *sql)
@@ -1462,13 +1604,16 @@ static int read_column(sc_db *db, const sc_table_desc *t, unsigned i,
     return read_bytes(db, t, c, &v, a, row);
 }
 
-/* Binds db->vals[k] to parameter k + 1 of stmt. */
+/* Checks db->vals[k] and binds it to parameter k + 1 of stmt. */
 static int bind_value(sc_db *db, const sc_table_desc *t,
                       const sc_column_desc *c, void *stmt, size_t k)
 {
     const char *why = NULL;
-    int rc = db->be->bind(stmt, (int)k + 1, &db->vals[k], &why);
+    int rc = sc__check_value(db, t, &db->vals[k]);
 
+    if (rc != SC_OK)
+        return rc;
+    rc = db->be->bind(stmt, (int)k + 1, &db->vals[k], &why);
     if (rc == SC_OK)
         return SC_OK;
     if (rc == SC_NOMEM)
@@ -1512,15 +1657,22 @@ static int savepoint(sc_db *db, const char *verb, int level)
     return exec_traced(db, sql);
 }
 
+/* Whether the next level to open is a transaction, not a savepoint:
+ * inside a stream's transaction, the levels are savepoints in it. */
+static bool outermost(const sc_db *db)
+{
+    return db->depth == 0 && !db->stream_txn;
+}
+
 /* Opens one more level: a transaction or a savepoint. */
 static int level_open(sc_db *db, bool write)
 {
     int rc;
 
-    if (db->depth == 0 && db->be->in_transaction(db->conn))
+    if (outermost(db) && db->be->in_transaction(db->conn))
         return sc__set_error(db, SC_MISUSE, NULL, NULL,
                              "a transaction was opened outside sc_begin()");
-    if (db->depth == 0)
+    if (outermost(db))
         rc = exec_traced(db, write ? db->be->begin_write_sql
                                    : db->be->begin_sql);
     else
@@ -1552,7 +1704,7 @@ static int level_commit(sc_db *db)
         return sc__set_error(db, SC_ERROR, NULL, NULL,
                              "the database already rolled the transaction "
                              "back after an error");
-    if (db->depth == 1)
+    if (db->depth == 1 && !db->stream_txn)
         rc = exec_traced(db, "COMMIT");
     else
         rc = savepoint(db, "RELEASE", db->depth);
@@ -1572,7 +1724,7 @@ static int level_rollback(sc_db *db)
                              "rollback without an open transaction");
     if (levels_lost(db))
         return SC_OK;
-    if (db->depth == 1)
+    if (db->depth == 1 && !db->stream_txn)
         rc = exec_traced(db, "ROLLBACK");
     else
         rc = savepoint(db, "ROLLBACK TO", db->depth);
@@ -1627,6 +1779,48 @@ int sc_rollback(sc_db *db)
 int sc_txn_depth(const sc_db *db)
 {
     return db == NULL ? 0 : db->depth;
+}
+
+/*
+ * A stream's transaction (see sc_query_each() in schemac.h) stays out of
+ * the count of levels: inside it, depth 0 behaves as outside any
+ * transaction, except that sc_begin() opens a savepoint, so that the row
+ * function's work can be rolled back without ending the stream.
+ */
+int sc__stream_begin(sc_db *db, bool *opened)
+{
+    int rc;
+
+    *opened = false;
+    if (db->be->stream == NULL || db->be->in_transaction(db->conn))
+        return SC_OK;
+    rc = exec_traced(db, db->be->begin_sql);
+    if (rc != SC_OK)
+        return rc;
+    db->stream_txn = true;
+    *opened = true;
+    return SC_OK;
+}
+
+int sc__stream_end(sc_db *db, bool opened, int rc)
+{
+    sc__error_state saved;
+
+    if (!opened)
+        return rc;
+    db->stream_txn = false;
+    if (rc == SC_OK && db->depth != 0)
+        rc = sc__set_error(db, SC_MISUSE, NULL, NULL,
+                           "the row function of sc_query_each() left %d "
+                           "transaction level(s) open", db->depth);
+    db->depth = 0;
+    if (rc == SC_OK)
+        return exec_traced(db, "COMMIT");
+    saved = db->err;
+    if (db->be->in_transaction(db->conn))
+        exec_traced(db, "ROLLBACK");
+    db->err = saved;
+    return rc;
 }
 
 /* ---------------------------------------------------------------------

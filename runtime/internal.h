@@ -74,6 +74,8 @@ struct sc_db {
     const sc_backend *be;
     void *conn;          /* NULL when sc_open() failed */
     int depth;           /* transaction nesting, see sc_txn_depth() */
+    bool stream_txn;     /* in the transaction sc__stream_begin() opened,
+                            where depth 0 opens savepoints */
     sc_trace_fn trace_fn;
     void *trace_ctx;
     sc_stats stats;
@@ -111,6 +113,23 @@ int sc__field_value(sc_db *db, const sc_table_desc *t,
 /* Steps stmt for the first time, counted and traced with the n values in
  * db->vals.  Returns what the backend's step() returns. */
 int sc__step_traced(sc_db *db, void *stmt, const char *sql, size_t n);
+
+/* Checks value v for t before it is sent (v->col says the column): UTF-8
+ * in text and json, the form and size of a decimal.  Returns SC_OK, or
+ * SC_RANGE or SC_CONSTRAINT_CHECK with the error set naming t.column. */
+int sc__check_value(sc_db *db, const sc_table_desc *t, const sc_value *v);
+
+/*
+ * Streams (see backend.h).  sc__stream_begin() opens the transaction a
+ * backend's stream() needs when none is open, *opened saying whether it
+ * did; sc__stream_traced() starts stmt as sc__step_traced() does, as a
+ * stream where the backend has them; sc__stream_end() commits what
+ * sc__stream_begin() opened when rc is SC_OK, else rolls it back, and
+ * returns the outcome.  The statement must be reset before the end.
+ */
+int sc__stream_begin(sc_db *db, bool *opened);
+int sc__stream_traced(sc_db *db, void *stmt, const char *sql, size_t n);
+int sc__stream_end(sc_db *db, bool opened, int rc);
 
 /* Copies n bytes into a, NUL-terminated; NULL only when out of memory. */
 void *sc__arena_copy(sc_arena *a, const void *p, size_t n);

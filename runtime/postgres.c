@@ -15,6 +15,11 @@
  * No message this file builds repeats a password: connection strings
  * are redacted before they are quoted, and libpq's own messages are
  * scrubbed of the password in case they ever echo it.
+ *
+ * A streamed statement (sc_query_each()) runs through a cursor of its
+ * own, DECLAREd with the statement's text and values and read FETCH_ROWS
+ * rows at a time, so that a result of any size takes constant memory and
+ * the connection stays free for other statements between two batches.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -63,9 +68,13 @@
 /* Pipelined executions between two reads of the server's results. */
 #define CONSUME_EVERY 256
 
+/* Rows of a stream's cursor per FETCH: few round trips, little memory. */
+#define FETCH_ROWS 256
+
 typedef struct pg_conn {
     PGconn *pg;
     unsigned names;          /* statements prepared so far */
+    unsigned cursors;        /* cursors declared so far */
     int64_t changes;         /* rows of the last INSERT, UPDATE, DELETE */
     sc_backend_error err;
     char *password;          /* to scrub messages with; NULL when none */
@@ -93,6 +102,8 @@ typedef struct pg_stmt {
     pg_param *params;
     PGresult *res;           /* NULL until the first step */
     int row;
+    char cursor[24];         /* the open cursor of a stream, or "" */
+    bool more;               /* the cursor may hold more rows */
     char **texts;            /* numeric columns as text, per column */
     size_t *text_caps;
     int ntexts;
@@ -592,6 +603,12 @@ static int64_t pg_last_insert_id(void *conn)
     return 0;
 }
 
+/* A transaction that a failed statement aborted refuses the rest. */
+static bool pg_txn_aborted(void *conn)
+{
+    return PQtransactionStatus(((pg_conn *)conn)->pg) == PQTRANS_INERROR;
+}
+
 static bool pg_in_transaction(void *conn)
 {
     switch (PQtransactionStatus(((pg_conn *)conn)->pg)) {
@@ -713,6 +730,23 @@ cleanup:
     return rc;
 }
 
+/* Closes the cursor of a stream.  Its outcome is of no interest: in an
+ * aborted transaction the cursor is already unusable, and it goes when
+ * the transaction ends anyway. */
+static void close_cursor(pg_stmt *s)
+{
+    char sql[48];
+
+    if (s->cursor[0] == '\0')
+        return;
+    if (!pg_txn_aborted(s->c)) {
+        snprintf(sql, sizeof sql, "CLOSE %s", s->cursor);
+        PQclear(PQexec(s->c->pg, sql));
+    }
+    s->cursor[0] = '\0';
+    s->more = false;
+}
+
 static void pg_reset(void *stmt)
 {
     pg_stmt *s = stmt;
@@ -720,6 +754,7 @@ static void pg_reset(void *stmt)
     PQclear(s->res);
     s->res = NULL;
     s->row = 0;
+    close_cursor(s);
 }
 
 static void pg_finalize(void *stmt)
@@ -981,18 +1016,71 @@ static int take_result(pg_stmt *s, PGresult *res)
     return PQntuples(res) > 0 ? SC__ROW : SC__DONE;
 }
 
+/* Reads the next batch of a stream's cursor, in the binary format
+ * whatever the cursor was declared with. */
+static int fetch(pg_stmt *s)
+{
+    char sql[64];
+    int rc;
+
+    PQclear(s->res);
+    s->res = NULL;
+    snprintf(sql, sizeof sql, "FETCH %d FROM %s", FETCH_ROWS, s->cursor);
+    rc = take_result(s, PQexecParams(s->c->pg, sql, 0, NULL, NULL, NULL,
+                                     NULL, 1));
+    s->more = rc == SC__ROW && PQntuples(s->res) == FETCH_ROWS;
+    return rc;
+}
+
 static int pg_step(void *stmt)
 {
     pg_stmt *s = stmt;
 
+    if (s->res != NULL && s->row + 1 < PQntuples(s->res)) {
+        s->row++;
+        return SC__ROW;
+    }
+    if (s->cursor[0] != '\0')
+        return s->more ? fetch(s) : SC__DONE;
     if (s->res != NULL) {
-        if (s->row < PQntuples(s->res))
-            s->row++;
-        return s->row < PQntuples(s->res) ? SC__ROW : SC__DONE;
+        s->row = PQntuples(s->res);
+        return SC__DONE;
     }
     return take_result(s, PQexecPrepared(s->c->pg, s->name, s->nparams,
                                          s->values, s->lengths, s->formats,
                                          1));
+}
+
+/*
+ * Starts stmt as a stream: a cursor declared for its text with the
+ * values bound to it (a prepared statement cannot be a cursor's query),
+ * then its first batch.  The cursor's name is new for every stream, so
+ * that streams nested in a row function never meet.
+ */
+static int pg_stream(void *stmt, const char *sql)
+{
+    pg_stmt *s = stmt;
+    sc__buf b = {0};
+    int rc;
+
+    pg_reset(s);
+    snprintf(s->cursor, sizeof s->cursor, "sc_cur_%u", ++s->c->cursors);
+    sc__buf_printf(&b, "DECLARE %s NO SCROLL CURSOR FOR %s", s->cursor,
+                   sql);
+    if (b.failed) {
+        rc = SC_NOMEM;
+        set_error(s->c, rc, rc, "out of memory");
+    } else {
+        rc = finish(s->c, PQexecParams(s->c->pg, b.s, s->nparams, s->types,
+                                       s->values, s->lengths, s->formats,
+                                       1));
+    }
+    sc__buf_free(&b);
+    if (rc != SC_OK) {
+        s->cursor[0] = '\0';
+        return rc;
+    }
+    return fetch(s);
 }
 
 /* ---------------------------------------------------------------------
@@ -1379,6 +1467,8 @@ const sc_backend sc__postgres_backend = {
     .in_transaction = pg_in_transaction,
     .error = pg_error,
     .placeholder = pg_placeholder,
+    .stream = pg_stream,
+    .txn_aborted = pg_txn_aborted,
     .pipeline_begin = pg_pipeline_begin,
     .pipeline_send = pg_pipeline_send,
     .pipeline_sync = pg_pipeline_sync,

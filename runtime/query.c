@@ -1420,7 +1420,8 @@ static int ready_with(sc_query *q, bool args_ok, const char *what)
     return rc;
 }
 
-/* Binds ps[0..n) to stmt through db->vals, where the trace finds them. */
+/* Checks ps[0..n) and binds them to stmt through db->vals, where the
+ * trace finds them. */
 static int bind_params(sc_db *db, const sc_table_desc *t, void *stmt,
                        const param *ps, size_t n)
 {
@@ -1430,6 +1431,9 @@ static int bind_params(sc_db *db, const sc_table_desc *t, void *stmt,
 
     for (k = 0; k < n && rc == SC_OK; k++) {
         db->vals[k] = ps[k].v;
+        if (ps[k].c != NULL &&
+            (rc = sc__check_value(db, ps[k].h->t, &db->vals[k])) != SC_OK)
+            return rc;
         rc = db->be->bind(stmt, (int)k + 1, &db->vals[k], &why);
         if (rc == SC_NOMEM)
             return sc__nomem(db);
@@ -1448,12 +1452,12 @@ static int bind_params(sc_db *db, const sc_table_desc *t, void *stmt,
 }
 
 /*
- * Builds shape s, gets its statement, binds and takes the first step.
- * Returns SC__ROW or SC__DONE with the statement in *out (give it back
- * with stmt_put()), or an error code with the error set and nothing to
- * give back.
+ * Builds shape s, gets its statement, binds and takes the first step, as
+ * a stream (see backend.h) when stream is true.  Returns SC__ROW or
+ * SC__DONE with the statement in *out (give it back with stmt_put()), or
+ * an error code with the error set and nothing to give back.
  */
-static int start(sc_query *r, shape s, int op, run *out)
+static int start_as(sc_query *r, shape s, int op, bool stream, run *out)
 {
     sc_db *db = r->db;
     int rc;
@@ -1465,7 +1469,9 @@ static int start(sc_query *r, shape s, int op, run *out)
     if (rc != SC_OK)
         return rc;
     rc = bind_params(db, r->t, out->stmt, r->params.items, r->params.n);
-    if (rc == SC_OK)
+    if (rc == SC_OK && stream)
+        rc = sc__stream_traced(db, out->stmt, out->sql, r->params.n);
+    else if (rc == SC_OK)
         rc = sc__step_traced(db, out->stmt, out->sql, r->params.n);
     if (rc != SC__ROW && rc != SC__DONE) {
         if (db->err.code == SC_OK)
@@ -1473,6 +1479,11 @@ static int start(sc_query *r, shape s, int op, run *out)
         stmt_put(db, out);
     }
     return rc;
+}
+
+static int start(sc_query *r, shape s, int op, run *out)
+{
+    return start_as(r, s, op, false, out);
 }
 
 /* Takes the next step of a started statement, wording a failure. */
@@ -1623,32 +1634,67 @@ int sc_query_exists(sc_query *q, bool *yes)
     return rc;
 }
 
+/*
+ * After each row: a statement of the row function that failed outside a
+ * savepoint has aborted the transaction the stream runs in (PostgreSQL),
+ * and the stream cannot go on.  That failure, which the row function
+ * was told of, becomes each()'s, so that it is never lost.
+ */
+static int stream_alive(sc_query *q)
+{
+    sc_db *db = q->db;
+    sc__error_state e = db->err;
+
+    if (db->be->txn_aborted == NULL || !db->be->txn_aborted(db->conn))
+        return SC_OK;
+    if (e.code == SC_OK)
+        return sc__set_error(db, SC_ERROR, q->t->name, NULL,
+                             "each over %s stopped: the row function "
+                             "aborted the transaction", q->t->name);
+    return sc__set_error(db, e.extended, e.table, e.column,
+                         "each over %s stopped: a statement of the row "
+                         "function failed and aborted the transaction: %s",
+                         q->t->name, e.msg);
+}
+
+/* Streams the rows of a started statement to fn. */
+static int each_row(sc_query *q, run *x, sc_row_fn fn, void *ctx)
+{
+    void *row = sc__malloc(q->t->row_size);
+    int rc = row != NULL ? SC__ROW : sc__nomem(q->db);
+    bool stop = false;
+
+    while (rc == SC__ROW) {
+        memset(row, 0, q->t->row_size);
+        rc = sc__read_row(q->db, q->t, x->stmt, NULL, row);
+        if (rc == SC_OK) {
+            stop = fn(ctx, row) != 0;
+            rc = stream_alive(q);
+        }
+        if (rc == SC_OK)
+            rc = stop ? SC__DONE : next(q, x, OP_NONE);
+    }
+    sc__free(row);
+    return rc == SC__DONE ? SC_OK : rc;
+}
+
 int sc_query_each(sc_query *q, sc_row_fn fn, void *ctx)
 {
-    void *row = NULL;
+    bool opened = false;
     run x;
     int rc = ready_with(q, fn != NULL, "row function");
 
+    if (rc == SC_OK)
+        rc = sc__stream_begin(q->db, &opened);
     if (rc != SC_OK)
         return rc;
-    rc = start(q, SHAPE_ROWS, OP_NONE, &x);
-    if (rc != SC__ROW)
-        goto cleanup;
-    row = sc__malloc(q->t->row_size);
-    if (row == NULL)
-        rc = sc__nomem(q->db);
-    while (rc == SC__ROW) {
-        memset(row, 0, q->t->row_size);
-        rc = sc__read_row(q->db, q->t, x.stmt, NULL, row);
-        if (rc == SC_OK && fn(ctx, row) != 0)
-            break;
-        if (rc == SC_OK)
-            rc = next(q, &x, OP_NONE);
-    }
-cleanup:
+    rc = start_as(q, SHAPE_ROWS, OP_NONE, true, &x);
+    if (rc == SC__ROW)
+        rc = each_row(q, &x, fn, ctx);
+    if (rc == SC__ROW || rc == SC__DONE)
+        rc = SC_OK;
     stmt_put(q->db, &x);
-    sc__free(row);
-    return rc == SC__DONE ? SC_OK : rc;
+    return sc__stream_end(q->db, opened, rc);
 }
 
 /* update_all and delete_all. */

@@ -113,7 +113,7 @@ typedef enum sc_order { SC_ASC = 0, SC_DESC = 1 } sc_order;
  * later statement fails until sc_rollback().  Code that means to go on
  * after an error opens a savepoint first (sc_begin() inside the
  * transaction) and rolls back to it, which works on both databases.
- * sc_query_each() reads the whole result before the first call there.
+ * sc_query_each() says how this touches a row function's statements.
  *
  * On success *out is a new handle.  On failure *out is still a handle that
  * carries the message for sc_errmsg() and must be passed to sc_close(),
@@ -214,6 +214,113 @@ SC_API int64_t sc_now_us(void);
 SC_API int32_t sc_date_from_ymd(int year, int month, int day);
 SC_API void sc_date_to_ymd(int32_t days, int *year, int *month, int *day);
 
+/* ---------------------------------------------------------------------
+ * Migrations (docs/MIGRATIONS.md).  A migration is data: its version,
+ * name and checksum, and for each dialect an up script, a down script
+ * and guards.  Generated code embeds the migrations of a directory and
+ * NAME_migrate(db) passes them here; the schemac command line reads the
+ * directory and does the same.
+ *
+ * The database records the versions it has applied in the table
+ * schemac_migrations (version, name, checksum, applied_at), created on
+ * the first migration.  Before anything runs, every recorded version is
+ * compared with the migration given for it: an edited (other checksum),
+ * renamed, or missing one (the database is ahead of the migrations given)
+ * stops the runner with SC_ERROR and a message naming it.
+ *
+ * Each migration runs in a transaction of its own (BEGIN IMMEDIATE on
+ * SQLite; on PostgreSQL one holding an advisory lock), which reads the
+ * version again first: two runners on one database never both apply a
+ * step, the second finds it done and goes on.  Inside, the guards run
+ * first, then the script, then the version row is written; any failure
+ * rolls the step back, so the database stays at the version before it.
+ * Errors name the migration ("migration 0002 add_karma: ...") and keep
+ * the database's message, codes, table and column.
+ *
+ * The runner needs the connection outside any transaction: called inside
+ * one, every function that changes the database returns SC_MISUSE.
+ * ------------------------------------------------------------------- */
+
+/* The target of sc_migrate() that means the last migration given. */
+#define SC_MIGRATE_HEAD (~0u)
+
+/*
+ * A check that must count no rows before the migration changes anything:
+ * sql is one query returning one integer, the number of rows in the way.
+ * A non-zero count stops the migration with SC_CONSTRAINT (extended
+ * SC_CONSTRAINT_CHECK), sc_errtable() and sc_errcolumn() set, and the
+ * message "migration 0002 add_karma stopped: users.email: 3 rows: NULL
+ * values, which not null refuses".
+ */
+typedef struct sc_migration_guard {
+    const char *table;
+    const char *column; /* "*" when the check is about whole rows */
+    const char *reason; /* what the rows would break */
+    const char *sql;
+} sc_migration_guard;
+
+/* What a migration runs on one dialect. */
+typedef struct sc_migration_script {
+    const char *up;    /* one or several statements */
+    const char *down;  /* undoes up; NULL when it cannot be undone */
+    const sc_migration_guard *guards; /* run before up, in order */
+    unsigned nguards;
+    /* SQLite: turn foreign keys off around the transaction and run
+     * PRAGMA foreign_key_check before committing (a table rebuild);
+     * ignored on PostgreSQL. */
+    bool foreign_keys_off;
+} sc_migration_script;
+
+typedef struct sc_migration {
+    unsigned version;     /* 1, 2, ...: the array is in this order */
+    const char *name;     /* "add_karma" */
+    const char *checksum; /* hex SHA-256 of the two .sql files */
+    sc_migration_script sqlite;
+    sc_migration_script postgresql;
+} sc_migration;
+
+/* A row of schemac_migrations. */
+typedef struct sc_migration_record {
+    unsigned version;
+    const char *name;
+    const char *checksum;
+    const char *applied_at; /* ISO 8601 UTC: "2024-05-17T09:30:00Z" */
+} sc_migration_record;
+
+/*
+ * Applies the migrations of m (n of them, versions 1..n) that the
+ * database lacks, up to version target (SC_MIGRATE_HEAD: n), one
+ * transaction each.  Returns SC_OK (also when there was nothing to do),
+ * SC_ERROR (an edited or missing migration, a database past target, a
+ * failing statement), SC_CONSTRAINT (a guard or the foreign key check
+ * stopped a migration), SC_BUSY, SC_MISUSE (inside a transaction, target
+ * beyond n, versions out of order, no script for db's dialect).  After a
+ * failure the database is at the version of the last migration that
+ * succeeded.
+ */
+SC_API int sc_migrate(sc_db *db, const sc_migration *m, unsigned n,
+                      unsigned target);
+
+/* Undoes the last steps applied migrations (fewer when the database holds
+ * fewer), newest first, running their down scripts, one transaction each.
+ * Verifies the history first as sc_migrate() does; SC_ERROR before
+ * anything runs when one of them has no down script. */
+SC_API int sc_migrate_down(sc_db *db, const sc_migration *m, unsigned n,
+                           unsigned steps);
+
+/* Verifies the applied history against m without changing anything:
+ * SC_OK, or SC_ERROR naming the edited or missing migration. */
+SC_API int sc_migrate_check(sc_db *db, const sc_migration *m, unsigned n);
+
+/* The last version applied, 0 for a database never migrated (the version
+ * table is not created).  Returns SC_OK or the database's error. */
+SC_API int sc_migrate_current(sc_db *db, unsigned *version);
+
+/* The rows of the version table in version order, allocated in a (*rows
+ * NULL and *n 0 when there are none).  Creates nothing. */
+SC_API int sc_migrate_history(sc_db *db, sc_arena *a,
+                              sc_migration_record **rows, size_t *n);
+
 /* =====================================================================
  * For generated code.  Application code does not need what follows.
  * ===================================================================== */
@@ -235,6 +342,27 @@ typedef enum sc_type {
     SC_TYPE_JSON,       /* const char * JSON text */
     SC_TYPE_ENUM        /* a C enum, stored as its label */
 } sc_type;
+
+/*
+ * Text values are checked before they are sent, the same way on both
+ * databases, so that both refuse the same ones:
+ *   - text, varchar and json must be UTF-8 as RFC 3629 has it (no overlong
+ *     forms, surrogates, code points past U+10FFFF or cut sequences), else
+ *     SC_RANGE, "invalid UTF-8 in users.user_name";
+ *   - a decimal is an optional sign, digits, and optionally a point and
+ *     digits: no blanks, exponents, NaN or infinities (SC_RANGE).  For
+ *     numeric(p,s), more than p - s digits before the point, or a digit
+ *     other than 0 past s digits after it (PostgreSQL would round it), is
+ *     SC_CONSTRAINT_CHECK, as a numeric too large is.
+ * Decimals read back as PostgreSQL prints a numeric(p,s), on both: exactly
+ * s digits after the point, no leading zeros, no sign on zero ("007" and
+ * "-0.5" in a numeric(30,10) read back "7.0000000000", "-0.5000000000").
+ *
+ * JSON: SQLite keeps the text byte for byte, PostgreSQL (jsonb) the value,
+ * which it prints in its own way (spaces, key order, the last of duplicate
+ * keys).  A json value reads back equal as JSON, not as text, across the
+ * two databases.
+ */
 
 /* sc_column_desc.flags */
 #define SC_COL_NOTNULL  0x01u
@@ -340,7 +468,8 @@ SC_API int sc_schema_create_all(sc_db *db, const sc_schema_desc *s);
  * defaults written back point at the descriptor's static string; a "now"
  * default is the same instant for every column of one row.  The struct is
  * changed only when the insert succeeds.  SC_RANGE: an enum value outside
- * its labels, or a float the database cannot store (NaN on SQLite).
+ * its labels, a float the database cannot store (NaN on SQLite), text
+ * that is not UTF-8 or a decimal that is not a number (see sc_type).
  *
  * Descriptors must outlive the connection: prepared statements are cached
  * per connection under the descriptor's address.
@@ -496,7 +625,28 @@ SC_API sc_query *sc_query_join(sc_query *q, const sc_table_desc *other,
  * each:   calls fn for every row, one at a time, in constant memory: the
  *         row (and its strings) is valid only during the call; fn returns
  *         0 to go on, anything else to stop (each then returns SC_OK).
- *         fn may run other queries, this one included.
+ *         fn may run other queries, this one included, and each inside
+ *         each.  See below for PostgreSQL.
+ *
+ * each on PostgreSQL reads through a cursor, 256 rows per round trip, so
+ * its memory stays constant there too.  A cursor lives in a transaction:
+ * the caller's, or one each opens for the stream and commits at its end
+ * (rolls back when each fails).  That transaction does not count as a
+ * level: sc_txn_depth() in fn is what it was before each, as on SQLite.
+ * Inside it, fn's statements are not committed one by one: they become
+ * visible to others, and durable, when each returns (on SQLite, at once),
+ * and an sc_begin() in fn opens a savepoint, which fn must close before
+ * it returns (SC_MISUSE otherwise, and the stream's work is rolled back).
+ *
+ * A statement of fn that fails aborts that transaction on PostgreSQL (see
+ * sc_open()), and the stream cannot go on: after fn returns, each stops
+ * and returns that statement's error, its message starting "each over
+ * TABLE stopped: ", after rolling back the transaction it opened, with
+ * what fn had written in it; the caller's transaction is left to
+ * sc_rollback().  SQLite goes on with the next row.  A row function that
+ * means to go on after an error does its work in a savepoint, sc_begin()
+ * ... sc_commit(), or sc_rollback() after a failure: then the stream goes
+ * on, on both databases.
  */
 SC_API int sc_query_all(sc_query *q, sc_arena *a, void **rows, size_t *n);
 SC_API int sc_query_first(sc_query *q, sc_arena *a, void *out);

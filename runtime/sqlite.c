@@ -5,7 +5,9 @@
  * SC_* codes, and reads the table, column or constraint name out of
  * SQLite's constraint messages so that the core can word its own.
  *
- * LIKE is made case-sensitive, as it is on PostgreSQL.
+ * LIKE is made case-sensitive, as it is on PostgreSQL, and decimal text
+ * is stored as PostgreSQL prints a numeric(p,s), so that both read back
+ * the same text.
  *
  * A connection is the sqlite3 handle itself and a statement the
  * sqlite3_stmt, both passed to the core as void pointers.
@@ -20,6 +22,10 @@
 
 #define BUSY_TIMEOUT_MS 5000
 #define URL_PREFIX      "sqlite:"
+
+/* Room for the text of any numeric(p,s): p is at most 1000 digits, plus
+ * a sign, a point, a leading zero and a NUL. */
+#define DECIMAL_MAX 1008
 
 static int map_code(int rc)
 {
@@ -217,6 +223,69 @@ static int sqlite_prepare(void *conn, const char *sql, bool persistent,
     return map_code(rc);
 }
 
+/* Copies the digits of p[0..n) to out as they are, ORing into *any
+ * whether one is not zero.  Returns n. */
+static size_t put_digits(char *out, const char *p, size_t n, bool *any)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        out[i] = p[i];
+        *any |= p[i] != '0';
+    }
+    return n;
+}
+
+/*
+ * Writes decimal text p[0..len) as PostgreSQL prints a numeric of scale
+ * scale: no leading zeros but one before the point, exactly scale digits
+ * after it, no sign on zero.  The core has checked the form and that any
+ * digit past the scale is a zero.  Returns the length written, or 0 when
+ * out (of size bytes) is too small.
+ */
+static size_t decimal_text(const char *p, size_t len, unsigned scale,
+                           char *out, size_t size)
+{
+    const char *end = p + len, *dot;
+    bool neg = len > 0 && *p == '-', any = false;
+    size_t n = 1, frac;
+
+    p += len > 0 && (*p == '-' || *p == '+');
+    while (end - p > 1 && *p == '0' && p[1] != '.')
+        p++;
+    dot = memchr(p, '.', (size_t)(end - p));
+    dot = dot != NULL ? dot : end;
+    if ((size_t)(dot - p) + scale + 3 > size)
+        return 0;
+    out[0] = '-';
+    n += put_digits(out + n, p, (size_t)(dot - p), &any);
+    if (scale > 0)
+        out[n++] = '.';
+    frac = dot < end ? (size_t)(end - dot - 1) : 0;
+    frac = frac < scale ? frac : scale;
+    if (frac > 0)
+        n += put_digits(out + n, dot + 1, frac, &any);
+    memset(out + n, '0', scale - frac);
+    n += scale - frac;
+    if (neg && any)
+        return n;
+    memmove(out, out + 1, n - 1);
+    return n - 1;
+}
+
+/* Binds decimal text in its canonical form for column v->col; SQLite
+ * copies it when it differs from the value as given. */
+static int bind_decimal(sqlite3_stmt *st, int i, const sc_value *v)
+{
+    char buf[DECIMAL_MAX];
+    size_t n = decimal_text(v->p, v->len, v->col->scale, buf, sizeof buf);
+
+    if (n == 0 || (n == v->len && memcmp(buf, v->p, n) == 0))
+        return sqlite3_bind_text64(st, i, v->p, v->len, SQLITE_STATIC,
+                                   SQLITE_UTF8);
+    return sqlite3_bind_text64(st, i, buf, n, SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
 static int sqlite_bind(void *stmt, int i, const sc_value *v, const char **why)
 {
     int rc = SQLITE_MISUSE;
@@ -237,8 +306,11 @@ static int sqlite_bind(void *stmt, int i, const sc_value *v, const char **why)
         rc = sqlite3_bind_double(stmt, i, v->f);
         break;
     case SC_VAL_TEXT:
-        rc = sqlite3_bind_text64(stmt, i, v->p, v->len, SQLITE_STATIC,
-                                 SQLITE_UTF8);
+        if (v->type == SC_TYPE_DECIMAL && v->col != NULL)
+            rc = bind_decimal(stmt, i, v);
+        else
+            rc = sqlite3_bind_text64(stmt, i, v->p, v->len, SQLITE_STATIC,
+                                     SQLITE_UTF8);
         break;
     case SC_VAL_BLOB:
         rc = sqlite3_bind_blob64(stmt, i, v->p ? v->p : "", v->len,

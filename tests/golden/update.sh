@@ -24,5 +24,12 @@ for dir in "$here"/gen/*/; do
     "$schemac" sql "$case.schema" --dialect postgresql \
         -o "$case.postgresql.sql"
 done
+# The migration cases are refreshed by the golden test itself.
+build=$(dirname "$(dirname "$schemac")")
+if [ -x "$build/tests/unit/test-golden" ]; then
+    SCHEMAC_UPDATE_GOLDEN=1 CK_RUN_CASE=migrate "$build/tests/unit/test-golden" \
+        >/dev/null || true
+fi
+
 echo "update.sh: refreshed $(ls "$here"/errors/*.err | wc -l) error cases" \
      "and $(ls -d "$here"/gen/*/ | wc -l) generated cases"

@@ -14,6 +14,9 @@
 # meson test) or to the tree this script is in.  Set SCHEMAC_KEEP_TMP=1 to
 # keep the temporary directory.
 set -eu
+# Meson points LD_LIBRARY_PATH at the build tree's libraries for tests
+# whose programs link them; this test is about the installed copy.
+unset LD_LIBRARY_PATH
 
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/install/lib.sh

@@ -3,8 +3,10 @@
  *
  *   errors/NAME.schema -> errors/NAME.err: the diagnostics, exactly as
  *       schemac prints them (file name as given, line, column, caret).
- *   gen/CASE/*.schema  -> gen/CASE/SCHEMA_db.h, SCHEMA_db.c and
+ *   gen/CASE/CASE.schema -> gen/CASE/SCHEMA_db.h, SCHEMA_db.c and
  *       CASE.sqlite.sql, CASE.postgresql.sql: the generated code and DDL.
+ *   migrate/CASE/old.schema and new.schema -> migrate/CASE/expected.txt:
+ *       the migration between them (or the refusal), for both dialects.
  *
  * The cases are found by listing the directories, so adding a case is
  * adding files.  On a mismatch the actual output is written next to the
@@ -22,6 +24,7 @@
 #include "ast.h"
 #include "buf.h"
 #include "checker.h"
+#include "diff.h"
 #include "emit_c.h"
 #include "emit_sql.h"
 #include "fsutil.h"
@@ -32,6 +35,8 @@ static char *error_cases[MAX_CASES];
 static int n_error_cases;
 static char *gen_cases[MAX_CASES];
 static int n_gen_cases;
+static char *migrate_cases[MAX_CASES];
+static int n_migrate_cases;
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -251,6 +256,86 @@ START_TEST(test_gen_case)
 }
 END_TEST
 
+static bool has_flag(const char *options, const char *flag)
+{
+    return options && strstr(options, flag) != NULL;
+}
+
+/* The whole result of diffing old.schema into new.schema as one text:
+ * the summary and both migration files, the refusals, or "no changes". */
+static void migrate_text(const char *dir, buf *out)
+{
+    char *old_path = path_of(dir, "old.schema", "");
+    char *new_path = path_of(dir, "new.schema", "");
+    char *opt_path = path_of(dir, "options", "");
+    char *old_src, *new_src, *options = NULL, *printed = NULL;
+    size_t len, olen, plen;
+    ast_ctx *old, *new;
+    diff_options o;
+    diff_result r;
+    FILE *mem;
+
+    ck_assert_int_eq(fs_read(old_path, &old_src, &olen), 0);
+    ck_assert_int_eq(fs_read(new_path, &new_src, &len), 0);
+    if (fs_read(opt_path, &options, &plen) != 0)
+        options = NULL;
+    memset(&o, 0, sizeof o);
+    o.allow_drop_table = has_flag(options, "--allow-drop-table");
+    o.allow_drop_column = has_flag(options, "--allow-drop-column");
+    o.allow_narrowing = has_flag(options, "--allow-narrowing");
+    old = compile("old.schema", old_src, olen);
+    new = compile("new.schema", new_src, len);
+    diff_result_init(&r);
+    if (old->nerrors == 0 && new->nerrors == 0 &&
+        diff_schemas(old, new, &o, &r) == 0) {
+        if (r.nchanges == 0) {
+            buf_puts(out, "== no changes\n");
+        } else {
+            buf_printf(out, "== summary\n%s== sqlite\n", r.summary.data);
+            diff_sql_file(out, 2, "change", SQL_SQLITE, &r.sqlite);
+            buf_puts(out, "== postgresql\n");
+            diff_sql_file(out, 2, "change", SQL_POSTGRESQL, &r.postgresql);
+        }
+    } else {
+        mem = open_memstream(&printed, &plen);
+        ast_print_diags(old, mem);
+        ast_print_diags(new, mem);
+        fclose(mem);
+        buf_printf(out, "== refused\n%s", printed);
+        free(printed);
+    }
+    diff_result_free(&r);
+    ast_ctx_free(old);
+    ast_ctx_free(new);
+    free(old_src);
+    free(new_src);
+    free(options);
+    free(old_path);
+    free(new_path);
+    free(opt_path);
+}
+
+START_TEST(test_migrate_case)
+{
+    const char *name = migrate_cases[_i];
+    char *dir = path_of(SOURCE_ROOT, "tests/golden/migrate/", name);
+    char *expected = path_of(dir, "expected.txt", "");
+    char *save = cat(name, ".migrate.txt");
+    buf actual;
+
+    buf_init(&actual);
+    migrate_text(dir, &actual);
+    /* tests/golden/update.sh sets this to refresh the expected texts. */
+    if (getenv("SCHEMAC_UPDATE_GOLDEN"))
+        fs_write_if_changed(expected, actual.data, actual.len, NULL);
+    expect_file(expected, save, &actual);
+    buf_free(&actual);
+    free(save);
+    free(expected);
+    free(dir);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("golden");
@@ -269,6 +354,12 @@ Suite *make_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("generated");
     tcase_add_loop_test(tc, test_gen_case, 0, n_gen_cases);
+    suite_add_tcase(s, tc);
+    dir = path_of(SOURCE_ROOT, "tests/golden/migrate", "");
+    n_migrate_cases = list_cases(dir, NULL, migrate_cases);
+    free(dir);
+    tc = tcase_create("migrate");
+    tcase_add_loop_test(tc, test_migrate_case, 0, n_migrate_cases);
     suite_add_tcase(s, tc);
     return s;
 }

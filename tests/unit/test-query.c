@@ -1105,10 +1105,189 @@ START_TEST(test_each_streams)
     ck_assert_int_eq(s.id_sum, want);
     ck_assert(s.same_row);                       /* one struct, reused */
     ck_assert_uint_eq(sc_arena_used(arena), 0);
-    /* not per row; on PostgreSQL each() reads the whole result first, as
-     * schemac.h says, so that fn may run other queries on the connection */
-    if (on_sqlite())
-        ck_assert_uint_lt(s.heap_max - s.heap0, 1024 * 1024);
+    /* not per row, on either database: the whole result would take
+     * several megabytes */
+    ck_assert_uint_lt(s.heap_max - s.heap0, 1024 * 1024);
+    ck_assert_int_eq(sc_txn_depth(db), 0);
+    sc_query_free(q);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * A row function that writes, and fails, while the stream runs.  On
+ * PostgreSQL the stream runs in a transaction (the caller's, or its own);
+ * on SQLite, outside one, each statement of the row function commits by
+ * itself.  See sc_query_each() in schemac.h.
+ * ------------------------------------------------------------------- */
+
+typedef struct writer {
+    int seen;
+    int depth_seen;      /* sc_txn_depth() inside the row function */
+    int rc;              /* of the last write */
+    bool savepoint;      /* write inside sc_begin() ... */
+    bool fail;           /* ... a name that is taken, rolled back */
+} writer;
+
+/* Adds a user per row; with fail, the name of the first user again. */
+static int write_row(void *ctx, const void *row)
+{
+    writer *w = ctx;
+    char name[32], email[32];
+    query_user u = {0};
+
+    (void)row;
+    w->depth_seen = sc_txn_depth(db);
+    snprintf(name, sizeof name, "writer %d", w->seen);
+    snprintf(email, sizeof email, "w%d@example.org", w->seen++);
+    u.user_name = w->fail ? users[0].user_name : name;
+    u.user_email = email;
+    if (w->savepoint)
+        ck_assert_int_eq(sc_begin(db), SC_OK);
+    w->rc = query_users_insert(db, &u);
+    if (w->savepoint && w->rc == SC_OK)
+        ck_assert_int_eq(sc_commit(db), SC_OK);
+    else if (w->savepoint)
+        ck_assert_int_eq(sc_rollback(db), SC_OK);
+    return 0;
+}
+
+static int64_t count_users(void)
+{
+    sc_query *q = sc_query_new(db, &query_users_table);
+    int64_t n = -1;
+
+    ck_assert_int_eq(sc_query_count(q, &n), SC_OK);
+    sc_query_free(q);
+    return n;
+}
+
+/* Writes from the row function count, and the depth it sees is the
+ * caller's, on both databases; so do writes in a savepoint of its own. */
+START_TEST(test_each_writes)
+{
+    sc_query *q = sc_query_new(db, &query_things_table);
+    writer w = {0};
+
+    add_talk_data();
+    add_things();
+    ck_assert_int_eq(sc_query_each(q, write_row, &w), SC_OK);
+    ck_assert_int_eq(w.seen, NTHINGS);
+    ck_assert_int_eq(w.depth_seen, 0);
+    ck_assert_int_eq(sc_txn_depth(db), 0);
+    ck_assert_int_eq(count_users(), 5 + NTHINGS);
+
+    memset(&w, 0, sizeof w);
+    w.savepoint = true;
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    ck_assert_int_eq(sc_query_each(q, write_row, &w), SC_OK);
+    ck_assert_int_eq(w.depth_seen, 1);
+    ck_assert_int_eq(sc_txn_depth(db), 1);
+    ck_assert_int_eq(sc_rollback(db), SC_OK); /* the stream's writes too */
+    ck_assert_int_eq(count_users(), 5 + NTHINGS);
+    sc_query_free(q);
+}
+END_TEST
+
+/* A failing write inside a savepoint of the row function is rolled back
+ * to it and the stream goes on, on both databases. */
+START_TEST(test_each_error_in_savepoint)
+{
+    sc_query *q = sc_query_new(db, &query_things_table);
+    writer w = {0};
+
+    add_talk_data();
+    add_things();
+    w.savepoint = w.fail = true;
+    ck_assert_int_eq(sc_query_each(q, write_row, &w), SC_OK);
+    ck_assert_int_eq(w.seen, NTHINGS);
+    ck_assert_int_eq(w.rc, SC_CONSTRAINT);
+    ck_assert_int_eq(sc_txn_depth(db), 0);
+    ck_assert_int_eq(count_users(), 5);
+    ck_assert_int_eq(sc_begin(db), SC_OK); /* no transaction left over */
+    ck_assert_int_eq(sc_rollback(db), SC_OK);
+    sc_query_free(q);
+}
+END_TEST
+
+/*
+ * A failing write outside a savepoint: SQLite goes on.  PostgreSQL has
+ * aborted the transaction the stream runs in: each() stops at once with
+ * that error instead of going on with a dead transaction, and rolls back
+ * the transaction it opened (the rows written before go with it); inside
+ * the caller's transaction, that one is left to roll back.
+ */
+START_TEST(test_each_error_aborts)
+{
+    sc_query *q = sc_query_new(db, &query_things_table);
+    writer w = {0};
+    int rc;
+
+    add_talk_data();
+    add_things();
+    w.fail = true;
+    rc = sc_query_each(q, write_row, &w);
+    ck_assert_int_eq(w.rc, SC_CONSTRAINT);
+    ck_assert_int_eq(sc_txn_depth(db), 0);
+    if (on_sqlite()) {
+        ck_assert_int_eq(rc, SC_OK);
+        ck_assert_int_eq(w.seen, NTHINGS);
+    } else {
+        ck_assert_int_eq(rc, SC_CONSTRAINT);
+        ck_assert_int_eq(sc_extended_errcode(db), SC_CONSTRAINT_UNIQUE);
+        ck_assert_str_eq(sc_errtable(db), "users");
+        ck_assert_str_eq(sc_errcolumn(db), "user_name");
+        ck_assert_ptr_nonnull(strstr(sc_errmsg(db),
+                                     "each over things stopped: a statement "
+                                     "of the row function failed"));
+        ck_assert_ptr_nonnull(strstr(sc_errmsg(db), "unique constraint "
+                                     "failed on users.user_name"));
+        ck_assert_int_eq(w.seen, 1);
+    }
+    ck_assert_int_eq(count_users(), 5); /* the connection goes on */
+
+    /* inside the caller's transaction */
+    memset(&w, 0, sizeof w);
+    w.fail = true;
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    rc = sc_query_each(q, write_row, &w);
+    ck_assert_int_eq(rc, on_sqlite() ? SC_OK : SC_CONSTRAINT);
+    ck_assert_int_eq(w.seen, on_sqlite() ? NTHINGS : 1);
+    ck_assert_int_eq(sc_rollback(db), SC_OK);
+    ck_assert_int_eq(count_users(), 5);
+    sc_query_free(q);
+}
+END_TEST
+
+/* A stream stopped early closes its cursor and ends the transaction it
+ * opened; many streams nested in one another each have their own. */
+static int nest(void *ctx, const void *row)
+{
+    sc_query *q = ctx;
+    int n = 0, depth = 0;
+
+    (void)row;
+    ck_assert_int_eq(sc_query_each(q, count_rows, &n), SC_OK);
+    ck_assert_int_eq(n, NTHINGS);
+    ck_assert_int_eq(sc_query_each(q, stop_after_three, &depth), SC_OK);
+    ck_assert_int_eq(depth, 3);
+    return 0;
+}
+
+START_TEST(test_each_nested_stops)
+{
+    sc_query *q = sc_query_new(db, &query_things_table);
+    int seen = 0;
+
+    add_things();
+    ck_assert_int_eq(sc_query_each(q, nest, q), SC_OK);
+    ck_assert_int_eq(sc_query_each(q, stop_after_three, &seen), SC_OK);
+    ck_assert_int_eq(seen, 3);
+    ck_assert_int_eq(sc_txn_depth(db), 0);
+    ck_assert_int_eq(sc_begin(db), SC_OK); /* no transaction left over */
+    seen = 0;
+    ck_assert_int_eq(sc_query_each(q, stop_after_three, &seen), SC_OK);
+    ck_assert_int_eq(sc_query_each(q, nest, q), SC_OK);
+    ck_assert_int_eq(sc_commit(db), SC_OK);
     sc_query_free(q);
 }
 END_TEST
@@ -1682,6 +1861,10 @@ Suite *make_suite(void)
         {"terminals", test_each_stops, 0},
         {"terminals", test_each_reentrant, 0},
         {"terminals", test_each_streams, 0},
+        {"terminals", test_each_writes, 0},
+        {"terminals", test_each_error_in_savepoint, 0},
+        {"terminals", test_each_error_aborts, 0},
+        {"terminals", test_each_nested_stops, 0},
         {"joins", test_join_reverse, 0},
         {"joins", test_join_forward, 0},
         {"joins", test_join_self, 0},

@@ -151,7 +151,8 @@ static const struct {
      {.b = false,
       .i16 = INT16_MIN, .i32 = INT32_MIN, .i64 = INT64_MIN,
       .f32 = -FLT_MAX, .f64 = -DBL_MAX,
-      .num = -9999999999, .dec = "0", .txt = "", .by = BYTES(""),
+      .num = -9999999999, .dec = "0.0000000000", .txt = "",
+      .by = BYTES(""),
       .d = -25567, /* 1900-01-01 */
       .ts = -1,    /* 1969-12-31 23:59:59.999999 */
       .u = {{0}}, .js = "[]", .lv = RT_LEVEL_BEGINNER}},
@@ -160,7 +161,7 @@ static const struct {
       .f32 = INFINITY, .has_nf32 = true, .nf32 = -INFINITY,
       .f64 = -INFINITY, .has_nf64 = true, .nf64 = -0.0,
       .num = -1, .has_nnum = true, .nnum = 0,
-      .dec = "-98765432109876543210.0000000001", .ndec = "0.5",
+      .dec = "-98765432109876543210.0000000001", .ndec = "0.5000000000",
       .txt = "\xF0\x9F\x98\x80 it's \"q\" \\ \xC3\xA9",
       .ntxt = "",
       .by = BYTES("\0"),
@@ -249,26 +250,6 @@ static rt_all_type round_trip_row(int i)
     return row;
 }
 
-/* Decimal text without trailing fractional zeros: PostgreSQL pads a
- * numeric(30,10) to 10 decimals ("0.5000000000"), SQLite keeps the text
- * as written; both are the same number. */
-static const char *decimal_norm(const char *s, char *buf, size_t size)
-{
-    size_t n;
-
-    snprintf(buf, size, "%s", s);
-    if (strchr(buf, '.') == NULL)
-        return buf;
-    n = strlen(buf);
-    while (n > 0 && buf[n - 1] == '0')
-        buf[--n] = '\0';
-    if (n > 0 && buf[n - 1] == '.')
-        buf[--n] = '\0';
-    if (strcmp(buf, "-0") == 0)
-        strcpy(buf, "0");
-    return buf;
-}
-
 /* JSON text without the blanks outside strings: PostgreSQL's jsonb prints
  * {"a": [1, 2]} for {"a":[1,2]}. */
 static const char *json_norm(const char *s, char *buf, size_t size)
@@ -290,8 +271,8 @@ static const char *json_norm(const char *s, char *buf, size_t size)
     return buf;
 }
 
-/* SQLite keeps decimal and JSON text byte for byte; PostgreSQL keeps the
- * value, in its own spelling. */
+/* SQLite keeps JSON text byte for byte; PostgreSQL keeps the value, in
+ * its own spelling (schemac.h: json compares as values, not as text). */
 static void assert_text_value(const char *got, const char *want,
                               const char *(*norm)(const char *, char *,
                                                   size_t))
@@ -345,8 +326,8 @@ static void assert_same_scalars(const rt_all_type *g, const rt_all_type *w)
 static void assert_same_row(const rt_all_type *g, const rt_all_type *w)
 {
     assert_same_scalars(g, w);
-    assert_text_value(g->dec, w->dec, decimal_norm);
-    assert_text_value(g->ndec, w->ndec, decimal_norm);
+    assert_str_or_null(g->dec, w->dec);
+    assert_str_or_null(g->ndec, w->ndec);
     assert_str_or_null(g->txt, w->txt);
     assert_str_or_null(g->ntxt, w->ntxt);
     assert_bytes(g->by, w->by);
@@ -497,6 +478,216 @@ START_TEST(test_large_bytes)
     free(big);
 }
 END_TEST
+
+/* ---------------------------------------------------------------------
+ * Values checked before they are sent, the same on both databases:
+ * decimal text in PostgreSQL's spelling, UTF-8 in text and json.
+ * ------------------------------------------------------------------- */
+
+/* numeric(30,10): as given, and as both databases read it back. */
+static const struct {
+    const char *in;
+    const char *out;
+} decimals[] = {
+    {"-0.5", "-0.5000000000"},
+    {"007", "7.0000000000"},
+    {"-0", "0.0000000000"},
+    {"-0.000", "0.0000000000"},
+    {"+12.25", "12.2500000000"},
+    {"0.50000000000000", "0.5000000000"}, /* zeros past the scale */
+    {"-000.0000000001", "-0.0000000001"},
+    {"00000000000000000000000001.5", "1.5000000000"},
+    {"99999999999999999999.9999999999",
+     "99999999999999999999.9999999999"},
+    {"-99999999999999999999", "-99999999999999999999.0000000000"},
+};
+
+#define NDECIMALS (int)(sizeof decimals / sizeof decimals[0])
+
+START_TEST(test_decimal_spelling)
+{
+    rt_all_types_query *q;
+    rt_all_type row = round_trip_row(1), got;
+
+    row.dec = decimals[_i].in;
+    ck_assert_msg(rt_all_types_insert(db, &row) == SC_OK, "%s: %s",
+                  decimals[_i].in, sc_errmsg(db));
+    ck_assert_int_eq(rt_all_types_get(db, arena, row.id, &got), SC_OK);
+    ck_assert_str_eq(got.dec, decimals[_i].out);
+
+    /* by update and by a bulk set too */
+    row.dec = "1";
+    row.ndec = decimals[_i].in;
+    ck_assert_int_eq(rt_all_types_update(db, &row), SC_OK);
+    ck_assert_int_eq(rt_all_types_get(db, arena, row.id, &got), SC_OK);
+    ck_assert_str_eq(got.ndec, decimals[_i].out);
+    q = rt_all_types_select(db);
+    rt_all_types_update_set_dec(q, decimals[_i].in);
+    ck_assert_int_eq(rt_all_types_update_all(q, NULL), SC_OK);
+    rt_all_types_query_free(q);
+    ck_assert_int_eq(rt_all_types_get(db, arena, row.id, &got), SC_OK);
+    ck_assert_str_eq(got.dec, decimals[_i].out);
+}
+END_TEST
+
+/* Refused before anything is sent: not a number, or more digits than
+ * numeric(30,10) holds, where PostgreSQL would round the fraction. */
+static const struct {
+    const char *in;
+    int ext;
+    const char *msg;
+} bad_decimals[] = {
+    {"", SC_RANGE, "cannot store all_types.dec: not a decimal number"},
+    {"abc", SC_RANGE, "not a decimal number"},
+    {"-", SC_RANGE, "not a decimal number"},
+    {"1.", SC_RANGE, "not a decimal number"},
+    {".5", SC_RANGE, "not a decimal number"},
+    {"1.2.3", SC_RANGE, "not a decimal number"},
+    {"--1", SC_RANGE, "not a decimal number"},
+    {" 1", SC_RANGE, "not a decimal number"},
+    {"1 ", SC_RANGE, "not a decimal number"},
+    {"1e5", SC_RANGE, "not a decimal number"},
+    {"0x10", SC_RANGE, "not a decimal number"},
+    {"1,5", SC_RANGE, "not a decimal number"},
+    {"NaN", SC_RANGE, "not a decimal number"},
+    {"Infinity", SC_RANGE, "not a decimal number"},
+    {"\xd9\xa1", SC_RANGE, "not a decimal number"}, /* Arabic-Indic 1 */
+    {"\xc0\xb1", SC_RANGE, "not a decimal number"}, /* overlong '1' */
+    {"123456789012345678901", SC_CONSTRAINT_CHECK,
+     "check constraint failed on all_types.dec: at most 20 digits before "
+     "the point"},
+    {"-100000000000000000000.5", SC_CONSTRAINT_CHECK,
+     "at most 20 digits before the point"},
+    {"0.00000000001", SC_CONSTRAINT_CHECK,
+     "check constraint failed on all_types.dec: at most 10 digits after "
+     "the point"},
+    {"1.00000000005", SC_CONSTRAINT_CHECK,
+     "at most 10 digits after the point"},
+};
+
+START_TEST(test_decimal_refused)
+{
+    rt_all_type row = round_trip_row(1);
+    sc_stats before, after;
+
+    row.dec = bad_decimals[_i].in;
+    ck_assert_int_eq(sc_db_stats(db, &before), SC_OK);
+    assert_error(rt_all_types_insert(db, &row), bad_decimals[_i].ext & 0xff,
+                 bad_decimals[_i].ext, "all_types", "dec",
+                 bad_decimals[_i].msg);
+    ck_assert_int_eq(sc_db_stats(db, &after), SC_OK);
+    ck_assert_uint_eq(after.executions, before.executions);
+    ck_assert_int_eq(row.id, 0);
+}
+END_TEST
+
+/* Not UTF-8: refused in text, varchar and json, before anything is sent.
+ * The ASCII in front of some reaches past the eight bytes read at once. */
+static const char *const bad_utf8[] = {
+    "\xc0\xaf",                   /* overlong '/' in two bytes */
+    "\xc1\xbf",                   /* overlong in two bytes */
+    "\xe0\x80\xaf",               /* overlong '/' in three bytes */
+    "\xe0\x9f\xbf",               /* overlong U+07FF */
+    "\xf0\x80\x80\xaf",           /* overlong '/' in four bytes */
+    "\xf0\x8f\xbf\xbf",           /* overlong U+FFFF */
+    "\x80",                       /* a lone continuation byte */
+    "abc\xbf",                    /* ... after ASCII */
+    "0123456789abcdef\x80xyz",    /* ... past a run of ASCII */
+    "\xed\xa0\x80",               /* U+D800, a surrogate */
+    "\xed\xbf\xbf",               /* U+DFFF */
+    "\xed\xa0\xbd\xed\xb8\x80",   /* a surrogate pair, CESU-8 */
+    "\xf4\x90\x80\x80",           /* U+110000, past the last */
+    "\xf5\x80\x80\x80",           /* a lead byte past F4 */
+    "\xff",
+    "\xfe",
+    "\xc3",                       /* truncated at the end */
+    "abcdefgh\xe2\x82",
+    "\xf0\x9f\x98",
+    "\xe2\x82x",                  /* cut short by ASCII */
+    "\xf0\x9f\x98\x80\xf0\x9f\x98", /* a good one, then a cut one */
+};
+
+#define NBAD_UTF8 (int)(sizeof bad_utf8 / sizeof bad_utf8[0])
+
+START_TEST(test_utf8_refused)
+{
+    rt_all_type row = round_trip_row(1);
+    rt_user u = make_user(bad_utf8[_i], "x@example.org");
+    sc_stats before, after;
+    char json[64];
+
+    ck_assert_int_eq(sc_db_stats(db, &before), SC_OK);
+    assert_error(rt_user_insert(db, &u), SC_RANGE, SC_RANGE, "user",
+                 "user_name", "invalid UTF-8 in user.user_name");
+    row.txt = bad_utf8[_i];
+    assert_error(rt_all_types_insert(db, &row), SC_RANGE, SC_RANGE,
+                 "all_types", "txt", "invalid UTF-8 in all_types.txt");
+    row.txt = "";
+    snprintf(json, sizeof json, "\"%s\"", bad_utf8[_i]);
+    row.njs = json;
+    assert_error(rt_all_types_insert(db, &row), SC_RANGE, SC_RANGE,
+                 "all_types", "njs", "invalid UTF-8 in all_types.njs");
+    ck_assert_int_eq(sc_db_stats(db, &after), SC_OK);
+    ck_assert_uint_eq(after.executions, before.executions);
+}
+END_TEST
+
+/* Also in an update, a bulk set and a filter. */
+START_TEST(test_utf8_refused_elsewhere)
+{
+    rt_user u = make_user("valid", "v@example.org");
+    rt_user_query *q;
+    int64_t n = 0;
+
+    ck_assert_int_eq(rt_user_insert(db, &u), SC_OK);
+    u.user_name = "\xed\xa0\x80";
+    assert_error(rt_user_update(db, &u), SC_RANGE, SC_RANGE, "user",
+                 "user_name", "invalid UTF-8 in user.user_name");
+    q = rt_user_select(db);
+    rt_user_update_set_user_name(q, "\xf4\x90\x80\x80");
+    assert_error(rt_user_update_all(q, NULL), SC_RANGE, SC_RANGE, "user",
+                 "user_name", "invalid UTF-8 in user.user_name");
+    rt_user_query_free(q);
+    q = rt_user_select(db);
+    rt_user_where_user_name_eq(q, "\xc0\xaf");
+    assert_error(rt_user_count(q, &n), SC_RANGE, SC_RANGE, "user",
+                 "user_name", "invalid UTF-8 in user.user_name");
+    rt_user_query_free(q);
+}
+END_TEST
+
+/* The edges of UTF-8 that are valid, stored and read back as given. */
+static const char *const good_utf8[] = {
+    "\xf0\x9f\x98\x80",                 /* U+1F600, four bytes */
+    "\xf0\x90\x80\x80",                 /* U+10000, the first of four */
+    "\xf4\x8f\xbf\xbf",                 /* U+10FFFF, the last */
+    "\xed\x9f\xbf",                     /* U+D7FF, below the surrogates */
+    "\xee\x80\x80",                     /* U+E000, above them */
+    "\xef\xbf\xbf",                     /* U+FFFF */
+    "\xe0\xa0\x80",                     /* U+0800, the first of three */
+    "\xc2\x80",                         /* U+0080, the first of two */
+    "\xdf\xbf",                         /* U+07FF, the last of two */
+    "\x7f",
+    "0123456789abcdef\xf0\x9f\x98\x80", /* after a run of ASCII */
+    "\xf0\x9f\x98\x80" "0123456789abcdef",
+};
+
+START_TEST(test_utf8_accepted)
+{
+    rt_all_type row = round_trip_row(1), got;
+    char json[64];
+
+    row.txt = good_utf8[_i];
+    snprintf(json, sizeof json, "\"%s\"", good_utf8[_i]);
+    row.njs = json;
+    ck_assert_msg(rt_all_types_insert(db, &row) == SC_OK, "%s",
+                  sc_errmsg(db));
+    ck_assert_int_eq(rt_all_types_get(db, arena, row.id, &got), SC_OK);
+    ck_assert_str_eq(got.txt, good_utf8[_i]);
+    ck_assert_str_eq(got.njs, json);
+}
+END_TEST
+
 
 /* ---------------------------------------------------------------------
  * Defaults, keys and the NOTFOUND cases.
@@ -1799,6 +1990,13 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_negative_zero);
     tcase_add_test(tc, test_null_versus_empty);
     tcase_add_test(tc, test_large_bytes);
+    tcase_add_loop_test(tc, test_decimal_spelling, 0, NDECIMALS);
+    tcase_add_loop_test(tc, test_decimal_refused, 0,
+                        sizeof bad_decimals / sizeof bad_decimals[0]);
+    tcase_add_loop_test(tc, test_utf8_refused, 0, NBAD_UTF8);
+    tcase_add_test(tc, test_utf8_refused_elsewhere);
+    tcase_add_loop_test(tc, test_utf8_accepted, 0,
+                        sizeof good_utf8 / sizeof good_utf8[0]);
     if (!on_sqlite()) {
         tcase_add_test(tc, test_nan);
         tcase_add_loop_test(tc, test_date_out_of_range, 0,

@@ -1,0 +1,1372 @@
+/*
+ * diff.c - writes the migration from one schema to the next.
+ *
+ * The work has two halves.  Pairing decides what became of each table,
+ * column and enum of the old schema: kept (same name), renamed (a
+ * "renamed from" hint in the new schema), dropped, or added.  Emitting
+ * then walks the pairs once per dialect and direction (up reads the pairs
+ * from old to new, down from new to old) and writes the statements, and
+ * before them the guards that stop a change the data cannot take.
+ *
+ * PostgreSQL alters tables in place.  SQLite's ALTER TABLE can only
+ * rename and add plain columns, so any other change to a table rebuilds
+ * it by SQLite's documented procedure: create the new table under a
+ * temporary name, copy the rows, drop the old table, rename the new one,
+ * create the indexes again, all with foreign key enforcement off (so
+ * dropping a parent does not cascade into its children) and a
+ * foreign_key_check before the commit (see docs/MIGRATIONS.md).
+ */
+#include "diff.h"
+
+#include "checker.h"
+#include "emit_sql.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "schemac.h" /* SC_DEFAULT_* */
+
+typedef struct colpair {
+    const ast_column *a, *b; /* old and new; NULL: added or dropped */
+} colpair;
+
+typedef struct tabpair {
+    const ast_table *a, *b;
+    colpair *cols;
+    int ncols;
+} tabpair;
+
+typedef struct plan {
+    ast_ctx *ca, *cb;
+    tabpair *tabs;
+    int ntabs;
+} plan;
+
+/* One direction of one dialect being written. */
+typedef struct dir {
+    const plan *p;
+    ast_ctx *fc, *tc;  /* the contexts of the from and to schemas */
+    bool rev;          /* down: read every pair from b to a */
+    sql_dialect d;
+    buf *sql, *guards;
+    bool *fk_off;
+} dir;
+
+static bool given(const ast_loc *l)
+{
+    return l->first_line != 0;
+}
+
+static const ast_table *t_from(const dir *x, const tabpair *t)
+{
+    return x->rev ? t->b : t->a;
+}
+
+static const ast_table *t_to(const dir *x, const tabpair *t)
+{
+    return x->rev ? t->a : t->b;
+}
+
+static const ast_column *c_from(const dir *x, const colpair *c)
+{
+    return x->rev ? c->b : c->a;
+}
+
+static const ast_column *c_to(const dir *x, const colpair *c)
+{
+    return x->rev ? c->a : c->b;
+}
+
+/* ---------------------------------------------------------------------
+ * Pairing
+ * ------------------------------------------------------------------- */
+
+static const ast_table *table_named(const ast_ctx *ctx, const char *name)
+{
+    const ast_table *t;
+
+    if (!ctx->schema)
+        return NULL;
+    for (t = ctx->schema->tables; t; t = t->next)
+        if (strcmp(t->name, name) == 0)
+            return t;
+    return NULL;
+}
+
+static const ast_column *column_named(const ast_table *t, const char *name)
+{
+    const ast_column *c;
+
+    for (c = t->columns; c; c = c->next)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+/* The old column that new column c continues: same name, or the one its
+ * hint names when no column of the new table has that name any more. */
+static const ast_column *old_column(const ast_table *a, const ast_table *b,
+                                    const ast_column *c)
+{
+    const ast_column *o = column_named(a, c->name);
+
+    if (o)
+        return o;
+    if (c->renamed_from && !column_named(b, c->renamed_from))
+        return column_named(a, c->renamed_from);
+    return NULL;
+}
+
+static void pair_columns(ast_ctx *ctx, tabpair *tp)
+{
+    const ast_column *c, *o;
+    int n = 0, k = 0;
+
+    for (c = tp->a ? tp->a->columns : NULL; c; c = c->next)
+        n++;
+    for (c = tp->b ? tp->b->columns : NULL; c; c = c->next)
+        n++;
+    tp->cols = ast_alloc(ctx, sizeof *tp->cols * (size_t)(n + 1));
+    if (!tp->a || !tp->b)
+        return;
+    for (c = tp->b->columns; c; c = c->next) {
+        tp->cols[k].a = old_column(tp->a, tp->b, c);
+        tp->cols[k++].b = c;
+    }
+    for (c = tp->a->columns; c; c = c->next) {
+        bool kept = false;
+        int i;
+
+        for (i = 0; i < k; i++)
+            kept |= tp->cols[i].a == c;
+        if (!kept) {
+            tp->cols[k].a = c;
+            tp->cols[k++].b = NULL;
+        }
+    }
+    tp->ncols = k;
+    (void)o;
+}
+
+static void pair_tables(plan *p)
+{
+    const ast_table *t, *o;
+    int n = 0, k = 0, i;
+    bool kept;
+
+    for (t = p->ca->schema ? p->ca->schema->tables : NULL; t; t = t->next)
+        n++;
+    for (t = p->cb->schema->tables; t; t = t->next)
+        n++;
+    p->tabs = ast_alloc(p->cb, sizeof *p->tabs * (size_t)(n + 1));
+    for (t = p->cb->schema->tables; t; t = t->next) {
+        o = table_named(p->ca, t->name);
+        if (!o && t->renamed_from && !table_named(p->cb, t->renamed_from))
+            o = table_named(p->ca, t->renamed_from);
+        p->tabs[k].a = o;
+        p->tabs[k++].b = t;
+    }
+    for (t = p->ca->schema ? p->ca->schema->tables : NULL; t; t = t->next) {
+        kept = false;
+        for (i = 0; i < k; i++)
+            kept |= p->tabs[i].a == t;
+        if (!kept) {
+            p->tabs[k].a = t;
+            p->tabs[k++].b = NULL;
+        }
+    }
+    p->ntabs = k;
+    for (i = 0; i < k; i++)
+        pair_columns(p->cb, &p->tabs[i]);
+}
+
+/* ---------------------------------------------------------------------
+ * Comparing columns
+ * ------------------------------------------------------------------- */
+
+static const char *type_text(ast_ctx *ctx, const ast_type *t)
+{
+    buf b;
+    const char *s;
+
+    buf_init(&b);
+    switch (t->kind) {
+    case AST_T_VARCHAR:
+        buf_printf(&b, "varchar(%lld)", (long long)t->a);
+        break;
+    case AST_T_NUMERIC:
+        buf_printf(&b, "numeric(%lld,%lld)", (long long)t->a,
+                   (long long)t->b);
+        break;
+    case AST_T_NAMED:
+        buf_puts(&b, t->name);
+        break;
+    default:
+        buf_puts(&b, ast_type_name(t->kind));
+        break;
+    }
+    s = ast_strdup(ctx, b.data);
+    buf_free(&b);
+    return s;
+}
+
+static bool same_type(const ast_type *a, const ast_type *b)
+{
+    if (a->kind != b->kind)
+        return false;
+    if (a->kind == AST_T_VARCHAR)
+        return a->a == b->a;
+    if (a->kind == AST_T_NUMERIC)
+        return a->a == b->a && a->b == b->b;
+    if (a->kind == AST_T_NAMED)
+        return strcmp(a->name, b->name) == 0;
+    return true;
+}
+
+static int int_width(ast_type_kind k)
+{
+    return k == AST_T_INT16 ? 16 : k == AST_T_INT32 ? 32
+                                 : k == AST_T_INT64 ? 64 : 0;
+}
+
+typedef enum conv { CONV_SAME, CONV_WIDEN, CONV_NARROW, CONV_NONE } conv;
+
+/* How a value of type a becomes one of type b. */
+static conv conversion(const ast_type *a, const ast_type *b)
+{
+    bool text_a = a->kind == AST_T_TEXT || a->kind == AST_T_VARCHAR;
+    bool text_b = b->kind == AST_T_TEXT || b->kind == AST_T_VARCHAR;
+
+    if (same_type(a, b))
+        return CONV_SAME;
+    if (int_width(a->kind) && int_width(b->kind))
+        return int_width(b->kind) > int_width(a->kind) ? CONV_WIDEN
+                                                        : CONV_NARROW;
+    if (text_a && text_b) {
+        if (b->kind == AST_T_TEXT)
+            return CONV_WIDEN;
+        return a->kind == AST_T_VARCHAR && b->a >= a->a ? CONV_WIDEN
+                                                        : CONV_NARROW;
+    }
+    if (a->kind == AST_T_FLOAT32 && b->kind == AST_T_FLOAT64)
+        return CONV_WIDEN;
+    if (a->kind == AST_T_FLOAT64 && b->kind == AST_T_FLOAT32)
+        return CONV_NARROW;
+    if (a->kind == AST_T_NUMERIC && b->kind == AST_T_NUMERIC &&
+        model_is_scaled(a) == model_is_scaled(b))
+        return b->b >= a->b && b->a - b->b >= a->a - a->b ? CONV_WIDEN
+                                                          : CONV_NARROW;
+    return CONV_NONE;
+}
+
+/* The default as SQL text in dialect d ("'x'", "0", "(CAST(...))"), or
+ * NULL when the column has none. */
+static const char *default_sql(ast_ctx *ctx, sql_dialect d,
+                               const ast_column *c)
+{
+    buf b;
+    const char *s;
+
+    if (!c->dflt)
+        return NULL;
+    buf_init(&b);
+    emit_sql_default(ctx, &b, d, c);
+    s = b.len > 9 ? ast_strdup(ctx, b.data + 9) : NULL; /* " DEFAULT " */
+    buf_free(&b);
+    return s;
+}
+
+static bool same_default(ast_ctx *ca, ast_ctx *cb, const ast_column *a,
+                         const ast_column *b)
+{
+    const char *x = default_sql(ca, SQL_POSTGRESQL, a);
+    const char *y = default_sql(cb, SQL_POSTGRESQL, b);
+
+    if (!x || !y)
+        return x == y;
+    return strcmp(x, y) == 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Refusals
+ * ------------------------------------------------------------------- */
+
+static int refuse(plan *p, const diff_options *o)
+{
+    const tabpair *t;
+    const colpair *c;
+    int i, j, n = 0;
+
+    for (i = 0; i < p->ntabs; i++) {
+        t = &p->tabs[i];
+        if (!t->b && !o->allow_drop_table) {
+            ast_error(p->ca, &t->a->name_loc,
+                      "table \"%s\" is no longer in the schema: dropping it "
+                      "loses its rows (--allow-drop-table allows it)",
+                      t->a->name);
+            n++;
+        }
+        for (j = 0; j < t->ncols; j++) {
+            c = &t->cols[j];
+            if (!c->b && !o->allow_drop_column) {
+                ast_error(p->ca, &c->a->name_loc,
+                          "column \"%s\" of table \"%s\" is no longer in "
+                          "the schema: dropping it loses its values "
+                          "(--allow-drop-column allows it; a rename needs "
+                          "\"renamed from\")", c->a->name, t->a->name);
+                n++;
+            }
+            if (!c->a || !c->b)
+                continue;
+            switch (conversion(&c->a->type, &c->b->type)) {
+            case CONV_NARROW:
+                if (o->allow_narrowing)
+                    break;
+                ast_error(p->cb, &c->b->type.loc,
+                          "changing column \"%s\" from %s to %s narrows "
+                          "it and may lose data (--allow-narrowing allows "
+                          "it, with a check in the migration)", c->b->name,
+                          type_text(p->cb, &c->a->type),
+                          type_text(p->cb, &c->b->type));
+                n++;
+                break;
+            case CONV_NONE:
+                ast_error(p->cb, &c->b->type.loc,
+                          "migrate diff cannot change column \"%s\" from %s "
+                          "to %s; add a new column and copy the values in a "
+                          "migration written by hand", c->b->name,
+                          type_text(p->cb, &c->a->type),
+                          type_text(p->cb, &c->b->type));
+                n++;
+                break;
+            default:
+                break;
+            }
+            if (c->a->is_pk != c->b->is_pk) {
+                ast_error(p->cb, &c->b->name_loc,
+                          "migrate diff cannot change the primary key of "
+                          "table \"%s\"", t->b->name);
+                n++;
+            }
+        }
+    }
+    return n;
+}
+
+/* ---------------------------------------------------------------------
+ * Writing statements and guards
+ * ------------------------------------------------------------------- */
+
+static void stmt_end(buf *b)
+{
+    buf_puts(b, ";\n");
+}
+
+static void guard(dir *x, const char *table, const char *column,
+                  const char *reason, const char *query)
+{
+    buf_printf(x->guards, "-- +guard %s.%s \"%s\"\n%s;\n", table,
+               column ? column : "*", reason, query);
+}
+
+static const char *quoted(ast_ctx *ctx, const char *name)
+{
+    buf b;
+    const char *s;
+
+    buf_init(&b);
+    emit_sql_quote(&b, name);
+    s = ast_strdup(ctx, b.data);
+    buf_free(&b);
+    return s;
+}
+
+/* "SELECT count(*) FROM "t" WHERE <cond>" */
+static const char *count_where(ast_ctx *ctx, const char *table,
+                               const char *cond)
+{
+    buf b;
+    const char *s;
+
+    buf_init(&b);
+    buf_printf(&b, "SELECT count(*) FROM %s%s%s", quoted(ctx, table),
+               cond ? " WHERE " : "", cond ? cond : "");
+    s = ast_strdup(ctx, b.data);
+    buf_free(&b);
+    return s;
+}
+
+/* Largest absolute value of numeric(p, s) as SQL text, in the stored
+ * form of dialect d (scaled integer on SQLite when p <= 18). */
+static void numeric_limit(buf *b, const ast_type *t, sql_dialect d)
+{
+    int64_t i;
+
+    if (d == SQL_SQLITE && model_is_scaled(t)) {
+        buf_putc(b, '9');
+        for (i = 1; i < t->a; i++)
+            buf_putc(b, '9');
+        return;
+    }
+    buf_putc(b, '1');
+    for (i = 0; i < t->a - t->b; i++)
+        buf_putc(b, '0');
+}
+
+/* The guard for a narrowing change of column c (old type a, new type b),
+ * counting the rows whose value the new type cannot hold. */
+static void narrowing_guard(dir *x, const char *table, const char *col,
+                            const ast_type *a, const ast_type *b)
+{
+    buf cond;
+    const char *qc = quoted(x->tc, col);
+
+    buf_init(&cond);
+    if (int_width(b->kind) == 16)
+        buf_printf(&cond, "%s NOT BETWEEN -32768 AND 32767", qc);
+    else if (int_width(b->kind) == 32)
+        buf_printf(&cond, "%s NOT BETWEEN -2147483648 AND 2147483647", qc);
+    else if (b->kind == AST_T_VARCHAR)
+        buf_printf(&cond, "length(%s) > %lld", qc, (long long)b->a);
+    else if (b->kind == AST_T_NUMERIC) {
+        buf_printf(&cond, "abs(%s) >%s ", qc,
+                   x->d == SQL_SQLITE && model_is_scaled(a) ? "" : "=");
+        numeric_limit(&cond, b, x->d);
+        if (x->d == SQL_SQLITE && model_is_scaled(a) && b->b < a->b) {
+            buf_printf(&cond, " OR %s %% 1", qc);
+            for (int64_t i = b->b; i < a->b; i++)
+                buf_putc(&cond, '0');
+            buf_puts(&cond, " <> 0");
+        } else if (x->d == SQL_POSTGRESQL && b->b < a->b)
+            buf_printf(&cond, " OR %s <> round(%s, %lld)", qc, qc,
+                       (long long)b->b);
+    } else {
+        buf_free(&cond);
+        return; /* float64 to float32: rounding, no row is refused */
+    }
+    guard(x, table, col, "values the new type cannot hold",
+          count_where(x->tc, table, cond.data));
+    buf_free(&cond);
+}
+
+/* ---------------------------------------------------------------------
+ * Constraints and indexes of a table, by name
+ * ------------------------------------------------------------------- */
+
+static const sql_constraint *find_constraint(const sql_constraint_list *l,
+                                             const sql_constraint *c)
+{
+    int i;
+
+    for (i = 0; i < l->n; i++)
+        if (strcmp(l->items[i].name, c->name) == 0 &&
+            strcmp(l->items[i].sql, c->sql) == 0)
+            return &l->items[i];
+    return NULL;
+}
+
+/* sql with every quoted column name that t's pairs rename replaced:
+ * from the to-side names to the from-side ones (back) or the other way. */
+static const char *renamed_sql(dir *x, const tabpair *t, const char *sql,
+                               bool back)
+{
+    buf b, q;
+    const char *p = sql;
+    int i;
+
+    buf_init(&b);
+    buf_init(&q);
+    while (*p) {
+        bool hit = false;
+
+        for (i = 0; i < t->ncols && *p == '"'; i++) {
+            const ast_column *f = c_from(x, &t->cols[i]);
+            const ast_column *g = c_to(x, &t->cols[i]);
+            const ast_column *src = back ? g : f, *dst = back ? f : g;
+
+            if (!f || !g || strcmp(f->name, g->name) == 0)
+                continue;
+            buf_reset(&q);
+            emit_sql_quote(&q, src->name);
+            if (strncmp(p, q.data, q.len) != 0)
+                continue;
+            emit_sql_quote(&b, dst->name);
+            p += q.len;
+            hit = true;
+            break;
+        }
+        if (!hit)
+            buf_putc(&b, *p++);
+    }
+    p = ast_strdup(x->tc, b.data);
+    buf_free(&b);
+    buf_free(&q);
+    return p;
+}
+
+/* The constraint of the from table that c (of the to table) continues:
+ * the same definition once renamed columns are followed, whatever its
+ * name. */
+static const sql_constraint *same_constraint(dir *x, const tabpair *t,
+                                             const sql_constraint_list *lf,
+                                             const sql_constraint *c)
+{
+    const char *want = renamed_sql(x, t, c->sql, true);
+    int i;
+
+    for (i = 0; i < lf->n; i++)
+        if (strcmp(lf->items[i].sql, want) == 0)
+            return &lf->items[i];
+    return NULL;
+}
+
+static bool has_index(ast_ctx *ctx, const ast_table *t, const char *name,
+                      const char **sql)
+{
+    const ast_item *it;
+    buf b;
+
+    for (it = t->items; it; it = it->next) {
+        if (it->kind != AST_ITEM_INDEX)
+            continue;
+        if (strcmp(emit_sql_index_name(ctx, t, it), name) != 0)
+            continue;
+        buf_init(&b);
+        emit_sql_create_index(ctx, &b, t, it);
+        *sql = ast_strdup(ctx, b.data);
+        buf_free(&b);
+        return true;
+    }
+    return false;
+}
+
+/* Drops the indexes of from that to lacks (or has otherwise) and creates
+ * those of to that from lacks. */
+static void diff_indexes(dir *x, const ast_table *from, const ast_table *to,
+                         bool create_all)
+{
+    const ast_item *it;
+    const char *name, *sql_from, *sql_to;
+
+    for (it = from->items; it && !create_all; it = it->next) {
+        if (it->kind != AST_ITEM_INDEX)
+            continue;
+        name = emit_sql_index_name(x->fc, from, it);
+        has_index(x->fc, from, name, &sql_from);
+        if (has_index(x->tc, to, name, &sql_to) &&
+            strcmp(sql_to, sql_from) == 0)
+            continue;
+        buf_printf(x->sql, "DROP INDEX IF EXISTS %s", quoted(x->tc, name));
+        stmt_end(x->sql);
+    }
+    for (it = to->items; it; it = it->next) {
+        if (it->kind != AST_ITEM_INDEX)
+            continue;
+        name = emit_sql_index_name(x->tc, to, it);
+        has_index(x->tc, to, name, &sql_to);
+        if (!create_all && has_index(x->fc, from, name, &sql_from) &&
+            strcmp(sql_to, sql_from) == 0)
+            continue;
+        buf_puts(x->sql, sql_to);
+        stmt_end(x->sql);
+    }
+}
+
+/* Guards for the constraints that to adds: duplicates under a new unique,
+ * orphans under a new foreign key, rows failing a new check.  The queries
+ * run against the from table, whose columns keep their names here when
+ * they are not renamed. */
+static void constraint_guards(dir *x, const tabpair *t,
+                              const sql_constraint_list *lf,
+                              const sql_constraint_list *lt)
+{
+    const ast_table *from = t_from(x, t);
+    const sql_constraint *c;
+    const char *sql;
+    buf q;
+    int i;
+
+    buf_init(&q);
+    for (i = 0; i < lt->n; i++) {
+        c = &lt->items[i];
+        if (same_constraint(x, t, lf, c))
+            continue;
+        /* The guard runs before the change: in the from table's names. */
+        sql = renamed_sql(x, t, c->sql, true);
+        buf_reset(&q);
+        if (strncmp(sql, "UNIQUE ", 7) == 0) {
+            buf_printf(&q, "SELECT count(*) FROM (SELECT 1 FROM %s GROUP "
+                           "BY %s HAVING count(*) > 1) AS d",
+                       quoted(x->tc, from->name), sql + 7);
+            guard(x, from->name, c->column, "duplicates under a new unique",
+                  q.data);
+        } else if (strncmp(sql, "CHECK ", 6) == 0) {
+            buf_printf(&q, "NOT %s", sql + 6);
+            guard(x, from->name, c->column, c->what,
+                  count_where(x->tc, from->name, q.data));
+        }
+    }
+    buf_free(&q);
+}
+
+/* Foreign keys that to adds: rows of from whose key has no parent. */
+static void fk_guards(dir *x, const ast_table *from, const ast_table *to)
+{
+    const ast_column *c, *old;
+
+    for (c = to->columns; c; c = c->next) {
+        const ast_table *parent;
+
+        if (!c->ref || c->ref->cols->next)
+            continue;
+        old = column_named(from, c->name);
+        if (!old || (old->ref && strcmp(old->ref->table, c->ref->table) == 0))
+            continue;
+        parent = table_named(x->fc, c->ref->table);
+        if (!parent)
+            continue;
+        buf q;
+        buf_init(&q);
+        buf_printf(&q, "SELECT count(*) FROM %s AS c WHERE c.%s IS NOT NULL "
+                       "AND NOT EXISTS (SELECT 1 FROM %s AS p WHERE p.%s = "
+                       "c.%s)", quoted(x->tc, from->name),
+                   quoted(x->tc, c->name), quoted(x->tc, parent->name),
+                   quoted(x->tc, c->ref->cols->name), quoted(x->tc, c->name));
+        guard(x, from->name, c->name, "rows whose parent does not exist",
+              q.data);
+        buf_free(&q);
+    }
+}
+
+/* The column as CREATE TABLE has it, less its indent, and the end. */
+static void add_column_def(dir *x, const ast_table *t, const ast_column *c)
+{
+    buf b;
+
+    buf_init(&b);
+    emit_sql_column_def(x->tc, &b, x->d, t, c);
+    buf_puts(x->sql, b.data + strspn(b.data, " "));
+    buf_free(&b);
+    stmt_end(x->sql);
+}
+
+/* ---------------------------------------------------------------------
+ * SQLite: rename, add plain columns, or rebuild
+ * ------------------------------------------------------------------- */
+
+/* A column SQLite's ADD COLUMN can add as it stands in CREATE TABLE:
+ * nullable, with no default other than a constant and no constraint. */
+static bool plain_column(const ast_column *c)
+{
+    return c->nullable && !given(&c->unique) && !c->ref && !c->check &&
+           (!c->dflt || c->dflt->kind != AST_LIT_NOW) &&
+           (c->type.kind == AST_T_TEXT || c->type.kind == AST_T_INT64 ||
+            c->type.kind == AST_T_FLOAT64 || c->type.kind == AST_T_FLOAT32 ||
+            c->type.kind == AST_T_BYTES || c->type.kind == AST_T_DATE ||
+            c->type.kind == AST_T_TIMESTAMP ||
+            (c->type.kind == AST_T_NUMERIC && !model_is_scaled(&c->type)));
+}
+
+static bool needs_rebuild(dir *x, const tabpair *t,
+                          const sql_constraint_list *lf,
+                          const sql_constraint_list *lt)
+{
+    const ast_table *from = t_from(x, t), *to = t_to(x, t);
+    const colpair *c;
+    int i;
+
+    if (strcmp(from->name, to->name) != 0 || lf->n != lt->n)
+        return true;
+    for (i = 0; i < lt->n; i++)
+        if (!find_constraint(lf, &lt->items[i]))
+            return true;
+    for (i = 0; i < t->ncols; i++) {
+        c = &t->cols[i];
+        if (!c_to(x, c))
+            return true;
+        if (!c_from(x, c)) {
+            if (!plain_column(c_to(x, c)))
+                return true;
+            continue;
+        }
+        if (!same_type(&c_from(x, c)->type, &c_to(x, c)->type) ||
+            c_from(x, c)->nullable != c_to(x, c)->nullable ||
+            !same_default(x->fc, x->tc, c_from(x, c), c_to(x, c)))
+            return true;
+    }
+    return false;
+}
+
+/* The value of column to in the rebuilt table, from the old row. */
+static void copy_expr(dir *x, buf *b, const ast_column *from,
+                      const ast_column *to)
+{
+    const char *dflt;
+    int64_t i;
+
+    if (!from) {
+        dflt = default_sql(x->tc, SQL_SQLITE, to);
+        buf_puts(b, dflt ? dflt : "NULL");
+        return;
+    }
+    if (from->type.kind == AST_T_NUMERIC && to->type.kind == AST_T_NUMERIC &&
+        model_is_scaled(&from->type) && from->type.b != to->type.b) {
+        emit_sql_quote(b, from->name);
+        buf_puts(b, from->type.b < to->type.b ? " * 1" : " / 1");
+        for (i = 0; i < llabs(to->type.b - from->type.b); i++)
+            buf_putc(b, '0');
+        return;
+    }
+    emit_sql_quote(b, from->name);
+}
+
+static void sqlite_rebuild(dir *x, const tabpair *t)
+{
+    const ast_table *from = t_from(x, t), *to = t_to(x, t);
+    const char *tmp;
+    bool first = true;
+    int i;
+
+    tmp = ast_strdup(x->tc, to->name);
+    {
+        buf n;
+        buf_init(&n);
+        buf_printf(&n, "%s__new", to->name);
+        tmp = ast_strdup(x->tc, n.data);
+        buf_free(&n);
+    }
+    emit_sql_create_table(x->tc, x->sql, SQL_SQLITE, to, tmp);
+    stmt_end(x->sql);
+    buf_printf(x->sql, "INSERT INTO %s (", quoted(x->tc, tmp));
+    for (i = 0; i < t->ncols; i++) {
+        if (!c_to(x, &t->cols[i]))
+            continue;
+        buf_printf(x->sql, "%s%s", first ? "" : ", ",
+                   quoted(x->tc, c_to(x, &t->cols[i])->name));
+        first = false;
+    }
+    buf_puts(x->sql, ")\n    SELECT ");
+    first = true;
+    for (i = 0; i < t->ncols; i++) {
+        if (!c_to(x, &t->cols[i]))
+            continue;
+        if (!first)
+            buf_puts(x->sql, ", ");
+        copy_expr(x, x->sql, c_from(x, &t->cols[i]), c_to(x, &t->cols[i]));
+        first = false;
+    }
+    buf_printf(x->sql, " FROM %s", quoted(x->tc, from->name));
+    stmt_end(x->sql);
+    buf_printf(x->sql, "DROP TABLE %s", quoted(x->tc, from->name));
+    stmt_end(x->sql);
+    buf_printf(x->sql, "ALTER TABLE %s RENAME TO %s", quoted(x->tc, tmp),
+               quoted(x->tc, to->name));
+    stmt_end(x->sql);
+    diff_indexes(x, from, to, true);
+    *x->fk_off = true;
+}
+
+static void sqlite_alter(dir *x, const tabpair *t,
+                         const sql_constraint_list *lf,
+                         const sql_constraint_list *lt)
+{
+    const ast_table *from = t_from(x, t), *to = t_to(x, t);
+    const colpair *c;
+    int i;
+
+    if (needs_rebuild(x, t, lf, lt)) {
+        sqlite_rebuild(x, t);
+        return;
+    }
+    for (i = 0; i < t->ncols; i++) {
+        c = &t->cols[i];
+        if (c_from(x, c) && strcmp(c_from(x, c)->name, c_to(x, c)->name)) {
+            buf_printf(x->sql, "ALTER TABLE %s RENAME COLUMN %s TO %s",
+                       quoted(x->tc, to->name),
+                       quoted(x->tc, c_from(x, c)->name),
+                       quoted(x->tc, c_to(x, c)->name));
+            stmt_end(x->sql);
+        }
+        if (!c_from(x, c)) {
+            buf_printf(x->sql, "ALTER TABLE %s ADD COLUMN ",
+                       quoted(x->tc, to->name));
+            add_column_def(x, to, c_to(x, c));
+        }
+    }
+    diff_indexes(x, from, to, false);
+}
+
+/* ---------------------------------------------------------------------
+ * PostgreSQL: ALTER TABLE in place
+ * ------------------------------------------------------------------- */
+
+static void pg_column_changes(dir *x, const ast_table *to,
+                              const ast_column *a, const ast_column *b)
+{
+    const char *qt = quoted(x->tc, to->name), *qc = quoted(x->tc, b->name);
+    const char *dflt;
+
+    if (!same_type(&a->type, &b->type)) {
+        buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
+        emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
+        buf_printf(x->sql, " USING %s%s::", qc,
+                   b->type.kind == AST_T_NAMED ? "::text" : "");
+        emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
+        stmt_end(x->sql);
+    }
+    if (a->nullable != b->nullable) {
+        buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s %s NOT NULL", qt,
+                   qc, b->nullable ? "DROP" : "SET");
+        stmt_end(x->sql);
+    }
+    if (!same_default(x->fc, x->tc, a, b)) {
+        dflt = default_sql(x->tc, SQL_POSTGRESQL, b);
+        if (dflt)
+            buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s",
+                       qt, qc, dflt);
+        else
+            buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT",
+                       qt, qc);
+        stmt_end(x->sql);
+    }
+}
+
+static bool t_single_pk(const ast_table *t)
+{
+    const ast_column *pk[2];
+
+    return model_primary_key(t, pk, 2) == 1;
+}
+
+/* Whether from-constraint c lives on in the to table under some name. */
+static bool continued(dir *x, const tabpair *t, const sql_constraint_list *lt,
+                      const sql_constraint *c)
+{
+    const char *want = renamed_sql(x, t, c->sql, false);
+    int i;
+
+    for (i = 0; i < lt->n; i++)
+        if (strcmp(lt->items[i].sql, want) == 0)
+            return true;
+    return false;
+}
+
+static void pg_alter(dir *x, const tabpair *t, const sql_constraint_list *lf,
+                     const sql_constraint_list *lt)
+{
+    const ast_table *from = t_from(x, t), *to = t_to(x, t);
+    const char *qt = quoted(x->tc, to->name);
+    const colpair *c;
+    int i;
+
+    if (strcmp(from->name, to->name) != 0) {
+        buf_printf(x->sql, "ALTER TABLE %s RENAME TO %s",
+                   quoted(x->tc, from->name), qt);
+        stmt_end(x->sql);
+        /* A one-column key is the server's "<table>_pkey": follow the
+         * table, so the database matches a fresh create_all. */
+        if (t_single_pk(from)) {
+            buf_printf(x->sql, "ALTER TABLE %s RENAME CONSTRAINT \"%s_pkey\" "
+                               "TO \"%s_pkey\"", qt, from->name, to->name);
+            stmt_end(x->sql);
+        }
+    }
+    for (i = 0; i < lf->n; i++)
+        if (!find_constraint(lt, &lf->items[i]) &&
+            !continued(x, t, lt, &lf->items[i])) {
+            buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s",
+                       qt, quoted(x->tc, lf->items[i].name));
+            stmt_end(x->sql);
+        }
+    for (i = 0; i < t->ncols; i++) {
+        c = &t->cols[i];
+        if (!c_to(x, c)) {
+            buf_printf(x->sql, "ALTER TABLE %s DROP COLUMN %s", qt,
+                       quoted(x->tc, c_from(x, c)->name));
+            stmt_end(x->sql);
+        } else if (!c_from(x, c)) {
+            buf_printf(x->sql, "ALTER TABLE %s ADD COLUMN ", qt);
+            add_column_def(x, to, c_to(x, c));
+        } else {
+            if (strcmp(c_from(x, c)->name, c_to(x, c)->name) != 0) {
+                buf_printf(x->sql, "ALTER TABLE %s RENAME COLUMN %s TO %s",
+                           qt, quoted(x->tc, c_from(x, c)->name),
+                           quoted(x->tc, c_to(x, c)->name));
+                stmt_end(x->sql);
+            }
+            pg_column_changes(x, to, c_from(x, c), c_to(x, c));
+        }
+    }
+    for (i = 0; i < lt->n; i++) {
+        const sql_constraint *old = same_constraint(x, t, lf, &lt->items[i]);
+
+        if (old && strcmp(old->name, lt->items[i].name) == 0)
+            continue;
+        if (old)
+            buf_printf(x->sql, "ALTER TABLE %s RENAME CONSTRAINT %s TO %s",
+                       qt, quoted(x->tc, old->name),
+                       quoted(x->tc, lt->items[i].name));
+        else
+            buf_printf(x->sql, "ALTER TABLE %s ADD CONSTRAINT %s %s", qt,
+                       quoted(x->tc, lt->items[i].name), lt->items[i].sql);
+        stmt_end(x->sql);
+    }
+    diff_indexes(x, from, to, false);
+}
+
+/* ---------------------------------------------------------------------
+ * Tables
+ * ------------------------------------------------------------------- */
+
+/* Guards for the columns of a kept table: NOT NULL over NULLs, a new
+ * NOT NULL column without default over existing rows, narrowing. */
+static void column_guards(dir *x, const tabpair *t)
+{
+    const ast_table *from = t_from(x, t);
+    const ast_column *a, *b;
+    buf cond;
+    int i;
+
+    buf_init(&cond);
+    for (i = 0; i < t->ncols; i++) {
+        a = c_from(x, &t->cols[i]);
+        b = c_to(x, &t->cols[i]);
+        if (!b)
+            continue;
+        if (!a && !b->nullable && !b->dflt && b != t_to(x, t)->autoinc)
+            guard(x, from->name, b->name,
+                  "rows exist, and the new not null column has no default",
+                  count_where(x->tc, from->name, NULL));
+        if (!a)
+            continue;
+        if (a->nullable && !b->nullable) {
+            buf_reset(&cond);
+            buf_printf(&cond, "%s IS NULL", quoted(x->tc, a->name));
+            guard(x, from->name, a->name,
+                  "NULL values, which not null refuses",
+                  count_where(x->tc, from->name, cond.data));
+        }
+        if (conversion(&a->type, &b->type) == CONV_NARROW)
+            narrowing_guard(x, from->name, a->name, &a->type, &b->type);
+    }
+    buf_free(&cond);
+}
+
+static void alter_table(dir *x, const tabpair *t)
+{
+    sql_constraint_list lf = {0}, lt = {0};
+
+    emit_sql_constraints(x->fc, x->d, t_from(x, t), &lf);
+    emit_sql_constraints(x->tc, x->d, t_to(x, t), &lt);
+    column_guards(x, t);
+    constraint_guards(x, t, &lf, &lt);
+    fk_guards(x, t_from(x, t), t_to(x, t));
+    if (x->d == SQL_SQLITE)
+        sqlite_alter(x, t, &lf, &lt);
+    else
+        pg_alter(x, t, &lf, &lt);
+    sql_constraint_list_free(&lf);
+    sql_constraint_list_free(&lt);
+}
+
+static void create_table(dir *x, const ast_table *t)
+{
+    const ast_item *it;
+
+    emit_sql_create_table(x->tc, x->sql, x->d, t, NULL);
+    stmt_end(x->sql);
+    for (it = t->items; it; it = it->next)
+        if (it->kind == AST_ITEM_INDEX) {
+            emit_sql_create_index(x->tc, x->sql, t, it);
+            stmt_end(x->sql);
+        }
+}
+
+/* Whether pair t changes anything in this direction. */
+static bool table_changed(dir *x, const tabpair *t)
+{
+    sql_constraint_list lf = {0}, lt = {0};
+    bool changed;
+
+    if (!t_from(x, t) || !t_to(x, t))
+        return true;
+    emit_sql_constraints(x->fc, SQL_SQLITE, t_from(x, t), &lf);
+    emit_sql_constraints(x->tc, SQL_SQLITE, t_to(x, t), &lt);
+    changed = needs_rebuild(x, t, &lf, &lt);
+    sql_constraint_list_free(&lf);
+    sql_constraint_list_free(&lt);
+    if (!changed) {
+        dir y = *x;
+        buf probe;
+
+        buf_init(&probe);
+        y.sql = &probe;
+        diff_indexes(&y, t_from(x, t), t_to(x, t), false);
+        for (int i = 0; i < t->ncols && !changed; i++)
+            changed = !c_from(x, &t->cols[i]) ||
+                      strcmp(c_from(x, &t->cols[i])->name,
+                             c_to(x, &t->cols[i])->name) != 0;
+        changed |= probe.len > 0;
+        buf_free(&probe);
+    }
+    return changed;
+}
+
+/* ---------------------------------------------------------------------
+ * Enums (PostgreSQL types; on SQLite their CHECKs change with the tables)
+ * ------------------------------------------------------------------- */
+
+static const ast_enum *enum_named(const ast_ctx *ctx, const char *name)
+{
+    const ast_enum *e;
+
+    if (!ctx->schema)
+        return NULL;
+    for (e = ctx->schema->enums; e; e = e->next)
+        if (strcmp(e->name, name) == 0)
+            return e;
+    return NULL;
+}
+
+static bool has_value(const ast_enum *e, const char *v)
+{
+    const ast_enum_value *x;
+
+    for (x = e->values; x; x = x->next)
+        if (strcmp(x->name, v) == 0)
+            return true;
+    return false;
+}
+
+/* Rows of from-schema tables that hold a value to drops from enum e. */
+static void enum_removal_guards(dir *x, const ast_enum *from,
+                                const ast_enum *to)
+{
+    const ast_table *t;
+    const ast_column *c;
+    const ast_enum_value *v;
+    buf cond;
+
+    buf_init(&cond);
+    for (t = x->fc->schema->tables; t; t = t->next)
+        for (c = t->columns; c; c = c->next) {
+            if (c->type.kind != AST_T_NAMED ||
+                strcmp(c->type.name, from->name) != 0)
+                continue;
+            buf_reset(&cond);
+            buf_printf(&cond, "%s IN (", quoted(x->tc, c->name));
+            for (v = from->values; v; v = v->next)
+                if (!has_value(to, v->name))
+                    buf_printf(&cond, "%s'%s'", cond.data[cond.len - 1] ==
+                                                        '(' ? "" : ", ",
+                               v->name);
+            buf_putc(&cond, ')');
+            guard(x, t->name, c->name,
+                  "values the enum no longer has",
+                  count_where(x->tc, t->name, cond.data));
+        }
+    buf_free(&cond);
+}
+
+/* PostgreSQL cannot drop an enum value: the type is made again and the
+ * columns that use it converted through text. */
+static void pg_recreate_enum(dir *x, const ast_enum *from, const ast_enum *to)
+{
+    const ast_table *t;
+    const ast_column *c;
+    buf old;
+
+    buf_init(&old);
+    buf_printf(&old, "%s__old", to->name);
+    buf_printf(x->sql, "ALTER TYPE %s RENAME TO %s",
+               quoted(x->tc, from->name), quoted(x->tc, old.data));
+    stmt_end(x->sql);
+    emit_sql_create_enum(x->sql, to);
+    stmt_end(x->sql);
+    for (t = x->fc->schema->tables; t; t = t->next)
+        for (c = t->columns; c; c = c->next) {
+            if (c->type.kind != AST_T_NAMED ||
+                strcmp(c->type.name, from->name) != 0)
+                continue;
+            if (c->dflt) {
+                buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s DROP "
+                                   "DEFAULT", quoted(x->tc, t->name),
+                           quoted(x->tc, c->name));
+                stmt_end(x->sql);
+            }
+            buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE %s USING "
+                               "%s::text::%s", quoted(x->tc, t->name),
+                       quoted(x->tc, c->name), quoted(x->tc, to->name),
+                       quoted(x->tc, c->name), quoted(x->tc, to->name));
+            stmt_end(x->sql);
+            if (c->dflt) {
+                buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s SET "
+                                   "DEFAULT %s", quoted(x->tc, t->name),
+                           quoted(x->tc, c->name),
+                           default_sql(x->fc, SQL_POSTGRESQL, c));
+                stmt_end(x->sql);
+            }
+        }
+    buf_printf(x->sql, "DROP TYPE %s", quoted(x->tc, old.data));
+    stmt_end(x->sql);
+    buf_free(&old);
+}
+
+static bool enum_removes(const ast_enum *from, const ast_enum *to)
+{
+    const ast_enum_value *v;
+
+    for (v = from->values; v; v = v->next)
+        if (!has_value(to, v->name))
+            return true;
+    return false;
+}
+
+static void enums_before(dir *x, int *changes)
+{
+    const ast_enum *to, *from;
+    const ast_enum_value *v;
+
+    if (!x->tc->schema)
+        return;
+    for (to = x->tc->schema->enums; to; to = to->next) {
+        from = enum_named(x->fc, to->name);
+        if (!from) {
+            (*changes)++;
+            if (x->d == SQL_POSTGRESQL) {
+                emit_sql_create_enum(x->sql, to);
+                stmt_end(x->sql);
+            }
+            continue;
+        }
+        if (enum_removes(from, to)) {
+            (*changes)++;
+            enum_removal_guards(x, from, to);
+            if (x->d == SQL_POSTGRESQL)
+                pg_recreate_enum(x, from, to);
+            continue;
+        }
+        for (v = to->values; v; v = v->next) {
+            if (has_value(from, v->name))
+                continue;
+            (*changes)++;
+            if (x->d == SQL_POSTGRESQL) {
+                buf_printf(x->sql, "ALTER TYPE %s ADD VALUE IF NOT EXISTS '%s'",
+                           quoted(x->tc, to->name), v->name);
+                stmt_end(x->sql);
+            }
+        }
+    }
+}
+
+static void enums_after(dir *x, int *changes)
+{
+    const ast_enum *from;
+
+    for (from = x->fc->schema ? x->fc->schema->enums : NULL; from;
+         from = from->next) {
+        if (enum_named(x->tc, from->name))
+            continue;
+        (*changes)++;
+        if (x->d == SQL_POSTGRESQL) {
+            buf_printf(x->sql, "DROP TYPE IF EXISTS %s",
+                       quoted(x->tc, from->name));
+            stmt_end(x->sql);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * One direction of one dialect
+ * ------------------------------------------------------------------- */
+
+static int write_direction(dir *x)
+{
+    const plan *p = x->p;
+    const tabpair *t;
+    int i, changes = 0;
+
+    enums_before(x, &changes);
+    for (i = 0; i < p->ntabs; i++) {
+        t = &p->tabs[i];
+        if (!t_to(x, t))
+            continue;
+        if (!t_from(x, t)) {
+            create_table(x, t_to(x, t));
+            changes++;
+        } else if (table_changed(x, t)) {
+            alter_table(x, t);
+            changes++;
+        }
+    }
+    /* Dropped tables last, children before their parents. */
+    for (i = p->ntabs - 1; i >= 0; i--) {
+        t = &p->tabs[i];
+        if (t_to(x, t) || !t_from(x, t))
+            continue;
+        buf_printf(x->sql, "DROP TABLE %s", quoted(x->tc,
+                                                    t_from(x, t)->name));
+        stmt_end(x->sql);
+        changes++;
+    }
+    enums_after(x, &changes);
+    return changes;
+}
+
+static void describe_enums(const plan *p, buf *out)
+{
+    const ast_enum *a, *b;
+    const ast_enum_value *v;
+
+    for (b = p->cb->schema->enums; b; b = b->next) {
+        a = enum_named(p->ca, b->name);
+        if (!a) {
+            buf_printf(out, "add enum %s\n", b->name);
+            continue;
+        }
+        for (v = b->values; v; v = v->next)
+            if (!has_value(a, v->name))
+                buf_printf(out, "add value %s to enum %s\n", v->name,
+                           b->name);
+        for (v = a->values; v; v = v->next)
+            if (!has_value(b, v->name))
+                buf_printf(out, "remove value %s from enum %s\n", v->name,
+                           b->name);
+    }
+    for (a = p->ca->schema ? p->ca->schema->enums : NULL; a; a = a->next)
+        if (!enum_named(p->cb, a->name))
+            buf_printf(out, "drop enum %s\n", a->name);
+}
+
+static void describe(const plan *p, buf *out)
+{
+    const tabpair *t;
+    const colpair *c;
+    int i, j;
+
+    for (i = 0; i < p->ntabs; i++) {
+        t = &p->tabs[i];
+        if (!t->a) {
+            buf_printf(out, "add table %s\n", t->b->name);
+            continue;
+        }
+        if (!t->b) {
+            buf_printf(out, "drop table %s\n", t->a->name);
+            continue;
+        }
+        if (strcmp(t->a->name, t->b->name) != 0)
+            buf_printf(out, "rename table %s to %s\n", t->a->name,
+                       t->b->name);
+        for (j = 0; j < t->ncols; j++) {
+            c = &t->cols[j];
+            if (!c->a)
+                buf_printf(out, "add column %s.%s\n", t->b->name,
+                           c->b->name);
+            else if (!c->b)
+                buf_printf(out, "drop column %s.%s\n", t->a->name,
+                           c->a->name);
+            else {
+                if (strcmp(c->a->name, c->b->name) != 0)
+                    buf_printf(out, "rename column %s.%s to %s\n",
+                               t->b->name, c->a->name, c->b->name);
+                if (!same_type(&c->a->type, &c->b->type))
+                    buf_printf(out, "change column %s.%s from %s to %s\n",
+                               t->b->name, c->b->name,
+                               type_text(p->cb, &c->a->type),
+                               type_text(p->cb, &c->b->type));
+                if (c->a->nullable != c->b->nullable)
+                    buf_printf(out, "make column %s.%s %s\n", t->b->name,
+                               c->b->name,
+                               c->b->nullable ? "nullable" : "not null");
+                if (!same_default(p->ca, p->cb, c->a, c->b))
+                    buf_printf(out, "change the default of column %s.%s\n",
+                               t->b->name, c->b->name);
+            }
+        }
+    }
+    describe_enums(p, out);
+}
+
+static void script_init(diff_script *s)
+{
+    buf_init(&s->up);
+    buf_init(&s->down);
+    buf_init(&s->up_guards);
+    buf_init(&s->down_guards);
+    s->up_fk_off = s->down_fk_off = false;
+}
+
+static void script_free(diff_script *s)
+{
+    buf_free(&s->up);
+    buf_free(&s->down);
+    buf_free(&s->up_guards);
+    buf_free(&s->down_guards);
+}
+
+void diff_result_init(diff_result *r)
+{
+    script_init(&r->sqlite);
+    script_init(&r->postgresql);
+    buf_init(&r->summary);
+    r->nchanges = 0;
+}
+
+void diff_result_free(diff_result *r)
+{
+    script_free(&r->sqlite);
+    script_free(&r->postgresql);
+    buf_free(&r->summary);
+}
+
+static int write_script(plan *p, sql_dialect d, diff_script *s)
+{
+    dir up = {p, p->ca, p->cb, false, d, &s->up, &s->up_guards,
+              &s->up_fk_off};
+    dir down = {p, p->cb, p->ca, true, d, &s->down, &s->down_guards,
+                &s->down_fk_off};
+    int n = write_direction(&up);
+
+    write_direction(&down);
+    if (d == SQL_POSTGRESQL)
+        s->up_fk_off = s->down_fk_off = false;
+    return n;
+}
+
+int diff_schemas(ast_ctx *old, ast_ctx *new, const diff_options *o,
+                 diff_result *r)
+{
+    plan p;
+    int refused;
+
+    memset(&p, 0, sizeof p);
+    p.ca = old;
+    p.cb = new;
+    pair_tables(&p);
+    refused = refuse(&p, o);
+    if (refused)
+        return refused;
+    r->nchanges = write_script(&p, SQL_SQLITE, &r->sqlite);
+    write_script(&p, SQL_POSTGRESQL, &r->postgresql);
+    describe(&p, &r->summary);
+    return 0;
+}
+
+void diff_sql_file(buf *out, unsigned version, const char *name,
+                   sql_dialect d, const diff_script *s)
+{
+    buf_printf(out, "-- schemac migration %04u %s (%s)\n", version, name,
+               emit_sql_dialect_name(d));
+    buf_printf(out, "-- generated by schemac %s; review before "
+                    "committing\n", SC_VERSION);
+    if (s->up_fk_off)
+        buf_puts(out, "-- +foreign-keys off\n");
+    buf_puts(out, s->up_guards.data);
+    buf_puts(out, "-- +up\n");
+    buf_puts(out, s->up.data);
+    buf_puts(out, "-- +down\n");
+    if (s->down_fk_off)
+        buf_puts(out, "-- +foreign-keys off\n");
+    buf_puts(out, s->down_guards.data);
+    buf_puts(out, s->down.data);
+}

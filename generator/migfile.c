@@ -1,0 +1,817 @@
+/*
+ * migfile.c - reads a migrations directory into the sc_migration array
+ * that libschemac's runner takes, and writes its schemac.sum.  The format
+ * is docs/MIGRATIONS.md's; see migfile.h for the three entry points.
+ *
+ * Reading is strict on purpose: a gap between versions, a migration
+ * without all three files, a file that differs from schemac.sum or a
+ * .sql file the parser does not understand stops everything with a
+ * message naming the file, since running a half-understood migration
+ * against a database is worse than running none.
+ */
+#include "migfile.h"
+
+#include "fsutil.h"
+#include "sha256.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SUM_FILE "schemac.sum"
+
+/* The three files of a migration, in the order their names sort. */
+enum { KIND_POSTGRESQL, KIND_SCHEMA, KIND_SQLITE, NKINDS };
+
+static const char *const suffixes[NKINDS] = {
+    ".postgresql.sql", ".schema", ".sqlite.sql",
+};
+
+/* Everything the strings of a migfile_set point into. */
+struct migfile_store {
+    void **ptrs;
+    size_t n, cap;
+};
+
+/* The migration files of a directory, sorted by name. */
+typedef struct listing {
+    char **files;
+    size_t nfiles;
+    unsigned n;   /* versions: 1..n */
+} listing;
+
+/* ---------------------------------------------------------------------
+ * Memory: the generator is a short-lived process, out of memory aborts.
+ * ------------------------------------------------------------------- */
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+
+    if (p == NULL) {
+        fputs("schemac: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+static char *xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+/* Hands p to the store, which frees it with the set. */
+static void *keep(struct migfile_store *s, void *p)
+{
+    if (s->n == s->cap) {
+        void **q;
+
+        s->cap = s->cap ? s->cap * 2 : 32;
+        q = realloc(s->ptrs, s->cap * sizeof *q);
+        if (q == NULL) {
+            fputs("schemac: out of memory\n", stderr);
+            abort();
+        }
+        s->ptrs = q;
+    }
+    s->ptrs[s->n++] = p;
+    return p;
+}
+
+static char *path_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir);
+    char *p = xmalloc(n + strlen(name) + 2);
+
+    sprintf(p, "%s%s%s", dir, n > 0 && dir[n - 1] != '/' ? "/" : "", name);
+    return p;
+}
+
+/* ---------------------------------------------------------------------
+ * Listing: which files are migrations, and are they complete.
+ * ------------------------------------------------------------------- */
+
+static bool is_digits(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    }
+    return true;
+}
+
+/*
+ * Classifies a file name: 1 for NNNN_NAME plus a known suffix (setting
+ * *version, *namelen and *kind), 0 for a file that is no migration, -1
+ * for one that starts like a migration but is not one.
+ */
+static int classify(const char *file, unsigned *version, size_t *namelen,
+                    int *kind)
+{
+    size_t len = strlen(file), sl, i;
+    int k;
+
+    if (len < 6 || !is_digits(file, 4) || file[4] != '_')
+        return 0;
+    for (k = 0; k < NKINDS; k++) {
+        sl = strlen(suffixes[k]);
+        if (len > 5 + sl && strcmp(file + len - sl, suffixes[k]) == 0)
+            break;
+    }
+    if (k == NKINDS)
+        return -1;
+    *namelen = len - 5 - sl;
+    for (i = 5; i < 5 + *namelen; i++) {
+        char c = file[i];
+
+        if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9')))
+            return -1;
+    }
+    *version = (unsigned)atoi(file);
+    *kind = k;
+    return *version > 0 ? 1 : -1;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void listing_free(listing *l)
+{
+    size_t i;
+
+    for (i = 0; i < l->nfiles; i++)
+        free(l->files[i]);
+    free(l->files);
+    memset(l, 0, sizeof *l);
+}
+
+/* Adds the migration files of the open directory d to l. */
+static int read_entries(const char *dir, DIR *d, listing *l, buf *err)
+{
+    struct dirent *e;
+    size_t cap = 0, namelen;
+    unsigned version;
+    int kind;
+
+    while ((e = readdir(d)) != NULL) {
+        int c = classify(e->d_name, &version, &namelen, &kind);
+
+        if (c < 0) {
+            buf_printf(err, "%s: unexpected file %s: migration files are "
+                            "NNNN_NAME.schema, .sqlite.sql, .postgresql.sql",
+                       dir, e->d_name);
+            return -1;
+        }
+        if (c == 0)
+            continue;
+        if (l->nfiles == cap) {
+            char **q;
+
+            cap = cap ? cap * 2 : 16;
+            q = realloc(l->files, cap * sizeof *q);
+            if (q == NULL) {
+                fputs("schemac: out of memory\n", stderr);
+                abort();
+            }
+            l->files = q;
+        }
+        l->files[l->nfiles++] = xstrndup(e->d_name, strlen(e->d_name));
+    }
+    return 0;
+}
+
+/* Checks that the versions of l count 1, 2, ... and that each has its
+ * three files under one name; sets l->n. */
+static int check_versions(const char *dir, listing *l, buf *err)
+{
+    unsigned version, mask = 0, cur = 0;
+    size_t i, namelen, curlen = 0;
+    const char *curname = NULL;
+    int kind, k;
+
+    for (i = 0; i <= l->nfiles; i++) {
+        if (i < l->nfiles)
+            classify(l->files[i], &version, &namelen, &kind);
+        if (i < l->nfiles && version == cur) {
+            if (namelen != curlen || memcmp(l->files[i] + 5, curname + 5,
+                                            namelen) != 0) {
+                buf_printf(err, "%s: %s and %s both claim version %04u",
+                           dir, curname, l->files[i], cur);
+                return -1;
+            }
+            mask |= 1u << kind;
+            continue;
+        }
+        for (k = 0; cur > 0 && k < NKINDS; k++) {
+            if (!(mask & (1u << k))) {
+                buf_printf(err, "%s: migration %04u %.*s has no file "
+                                "%.*s%s", dir, cur, (int)curlen,
+                           curname + 5, (int)(curlen + 5), curname,
+                           suffixes[k]);
+                return -1;
+            }
+        }
+        if (i == l->nfiles)
+            break;
+        if (version != cur + 1) {
+            buf_printf(err, "%s: migration %04u is missing: the versions "
+                            "go from %04u to %04u", dir, cur + 1, cur,
+                       version);
+            return -1;
+        }
+        cur = version;
+        curname = l->files[i];
+        curlen = namelen;
+        mask = 1u << kind;
+    }
+    l->n = cur;
+    return 0;
+}
+
+/* Lists dir's migration files.  Returns 0, 1 when dir does not exist,
+ * or -1 with a message in err. */
+static int list_dir(const char *dir, listing *l, buf *err)
+{
+    DIR *d = opendir(dir);
+    int rc;
+
+    memset(l, 0, sizeof *l);
+    if (d == NULL && errno == ENOENT)
+        return 1;
+    if (d == NULL) {
+        buf_printf(err, "cannot read %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    rc = read_entries(dir, d, l, err);
+    closedir(d);
+    if (rc == 0) {
+        qsort(l->files, l->nfiles, sizeof l->files[0], by_name);
+        rc = check_versions(dir, l, err);
+    }
+    if (rc != 0)
+        listing_free(l);
+    return rc;
+}
+
+/* The file of version v (from 1) and kind k in a checked listing. */
+static const char *file_of(const listing *l, unsigned v, int k)
+{
+    return l->files[(v - 1) * NKINDS + (unsigned)k];
+}
+
+/* ---------------------------------------------------------------------
+ * schemac.sum: "HEX  FILE" per file, sorted, then "HEX  *" over the
+ * lines before it.
+ * ------------------------------------------------------------------- */
+
+/* The hex SHA-256 of dir/file; -1 with a message when it is unreadable. */
+static int hash_file(const char *dir, const char *file,
+                     char hex[SHA256_HEX_SIZE], buf *err)
+{
+    char *path = path_join(dir, file), *data;
+    size_t len;
+    int rc = 0;
+
+    if (fs_read(path, &data, &len) != 0) {
+        buf_printf(err, "cannot read %s: %s", path, strerror(errno));
+        rc = -1;
+    } else {
+        sha256_hex(data, len, hex);
+        free(data);
+    }
+    free(path);
+    return rc;
+}
+
+/* The text schemac.sum should hold for listing l. */
+static int sum_text(const char *dir, const listing *l, buf *out, buf *err)
+{
+    char hex[SHA256_HEX_SIZE];
+    size_t i;
+
+    for (i = 0; i < l->nfiles; i++) {
+        if (hash_file(dir, l->files[i], hex, err) != 0)
+            return -1;
+        buf_printf(out, "%s  %s\n", hex, l->files[i]);
+    }
+    sha256_hex(out->data, out->len, hex);
+    buf_printf(out, "%s  *\n", hex);
+    return 0;
+}
+
+static int write_sum(const char *dir, buf *err)
+{
+    listing l;
+    buf text;
+    char *path;
+    int rc = list_dir(dir, &l, err);
+
+    if (rc != 0) {
+        if (rc > 0)
+            buf_printf(err, "%s: no such directory", dir);
+        return -1;
+    }
+    buf_init(&text);
+    path = path_join(dir, SUM_FILE);
+    rc = sum_text(dir, &l, &text, err);
+    if (rc == 0 && fs_write_if_changed(path, text.data, text.len, NULL)) {
+        buf_printf(err, "cannot write %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    free(path);
+    buf_free(&text);
+    listing_free(&l);
+    return rc;
+}
+
+int migfile_write_sum(const char *dir)
+{
+    buf err;
+    int rc;
+
+    buf_init(&err);
+    rc = write_sum(dir, &err);
+    if (rc != 0)
+        fprintf(stderr, "schemac: %s\n", err.data);
+    buf_free(&err);
+    return rc;
+}
+
+/* Whether file appears in the sum text: the first line naming it, or
+ * NULL. */
+static const char *sum_line(const char *sum, const char *file)
+{
+    size_t n = strlen(file);
+    const char *p = sum;
+
+    while (p != NULL && *p != '\0') {
+        if (strlen(p) > 66 + n && strncmp(p + 66, file, n) == 0 &&
+            p[66 + n] == '\n')
+            return p;
+        p = strchr(p, '\n');
+        p = p != NULL ? p + 1 : NULL;
+    }
+    return NULL;
+}
+
+/* Explains how the file's recorded sum and the actual one disagree. */
+static int explain_mismatch(const char *dir, const char *file,
+                            const char *want, buf *err)
+{
+    char hex[SHA256_HEX_SIZE];
+    char *path = path_join(dir, file);
+    const char *line = sum_line(want, file);
+
+    if (hash_file(dir, file, hex, err) != 0) {
+        free(path);
+        return -1;
+    }
+    if (line == NULL)
+        buf_printf(err, "%s is not in %s: migration files are written by "
+                        "schemac migrate diff", path, SUM_FILE);
+    else if (strncmp(line, hex, 64) != 0)
+        buf_printf(err, "%s was edited after %s was written (its SHA-256 "
+                        "is %.12s, not %.12s)", path, SUM_FILE, hex, line);
+    free(path);
+    return line == NULL || strncmp(line, hex, 64) != 0 ? -1 : 0;
+}
+
+/* A file listed in the sum that the directory lacks, or NULL. */
+static const char *missing_file(const listing *l, const char *sum,
+                                buf *name)
+{
+    const char *p, *end;
+    size_t i;
+
+    for (p = sum; *p != '\0'; p = *end != '\0' ? end + 1 : end) {
+        end = strchr(p, '\n');
+        if (end == NULL)
+            end = p + strlen(p);
+        if (end - p <= 66)
+            continue;
+        buf_reset(name);
+        buf_put(name, p + 66, (size_t)(end - p - 66));
+        if (strcmp(name->data, "*") == 0)
+            continue;
+        for (i = 0; i < l->nfiles && strcmp(l->files[i], name->data); i++)
+            ;
+        if (i == l->nfiles)
+            return name->data;
+    }
+    return NULL;
+}
+
+/* Compares dir/schemac.sum with the files of l; -1 with a message naming
+ * the first file that differs. */
+static int verify_sum(const char *dir, const listing *l, buf *err)
+{
+    buf want, name;
+    char *path = path_join(dir, SUM_FILE), *have = NULL;
+    const char *gone;
+    size_t len, i;
+    int rc = 0;
+
+    buf_init(&want);
+    buf_init(&name);
+    if (fs_read(path, &have, &len) != 0) {
+        if (l->nfiles > 0)
+            buf_printf(err, "cannot read %s: %s", path, strerror(errno));
+        rc = l->nfiles > 0 ? -1 : 0;
+        goto cleanup;
+    }
+    if (sum_text(dir, l, &want, err) != 0) {
+        rc = -1;
+        goto cleanup;
+    }
+    if (len == want.len && memcmp(have, want.data, len) == 0)
+        goto cleanup;
+    rc = -1;
+    if ((gone = missing_file(l, have, &name)) != NULL) {
+        buf_printf(err, "%s/%s is missing: %s lists it", dir, gone,
+                   SUM_FILE);
+        goto cleanup;
+    }
+    for (i = 0; i < l->nfiles; i++) {
+        if (explain_mismatch(dir, l->files[i], have, err) != 0)
+            goto cleanup;
+    }
+    buf_printf(err, "%s was edited by hand: write it again with schemac "
+                    "migrate diff", path);
+cleanup:
+    free(path);
+    free(have);
+    buf_free(&want);
+    buf_free(&name);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * A .sql file: directives (-- +foreign-keys off, -- +guard, -- +up,
+ * -- +down), comments, and the SQL of guards and scripts.
+ * ------------------------------------------------------------------- */
+
+enum { IN_HEAD, IN_GUARD, IN_UP, IN_DOWN };
+
+typedef struct parser {
+    const char *path;
+    struct migfile_store *store;
+    sc_migration_script *out;
+    buf *err;
+    int state;
+    unsigned line;        /* of the line being read, from 1 */
+    unsigned guard_line;  /* where the open guard started */
+    buf text;             /* the guard or script being collected */
+    sc_migration_guard *guards;
+    unsigned cap;
+} parser;
+
+static bool blank_or_comment(const char *s, size_t n)
+{
+    while (n > 0 && (*s == ' ' || *s == '\t' || *s == '\r')) {
+        s++;
+        n--;
+    }
+    return n == 0 || (n >= 2 && s[0] == '-' && s[1] == '-');
+}
+
+/* Whether text holds SQL, not just blank and comment lines. */
+static bool has_sql(const char *text, size_t len)
+{
+    const char *p = text, *end = text + len, *nl;
+
+    while (p < end) {
+        nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl == NULL)
+            nl = end;
+        if (!blank_or_comment(p, (size_t)(nl - p)))
+            return true;
+        p = nl + 1;
+    }
+    return false;
+}
+
+static int fail(parser *p, unsigned line, const char *what)
+{
+    buf_printf(p->err, "%s:%u: %s", p->path, line, what);
+    return -1;
+}
+
+/* Ends the up or down section being collected. */
+static void end_script(parser *p)
+{
+    const char **slot = p->state == IN_UP ? &p->out->up : &p->out->down;
+
+    if (p->state != IN_UP && p->state != IN_DOWN)
+        return;
+    if (has_sql(p->text.data, p->text.len))
+        *slot = keep(p->store, xstrndup(p->text.data, p->text.len));
+    else
+        *slot = "";
+    buf_reset(&p->text);
+}
+
+static bool only_space(const char *s, const char *end)
+{
+    for (; s < end; s++) {
+        if (*s != ' ' && *s != '\t' && *s != '\r')
+            return false;
+    }
+    return true;
+}
+
+/* Reads a quoted reason ("...", with \" and \\) at s; NULL when s is
+ * not one, or something follows it. */
+static char *parse_reason(const char *s, const char *end)
+{
+    buf r;
+
+    if (s >= end || *s != '"')
+        return NULL;
+    buf_init(&r);
+    for (s++; s < end && *s != '"'; s++) {
+        if (*s == '\\' && s + 1 < end)
+            s++;
+        buf_putc(&r, *s);
+    }
+    if (s >= end || !only_space(s + 1, end)) {
+        buf_free(&r);
+        return NULL;
+    }
+    return buf_steal(&r);
+}
+
+/* "-- +guard TABLE.COLUMN "REASON"": opens a guard. */
+static int start_guard(parser *p, const char *s, const char *end)
+{
+    sc_migration_guard *g;
+    const char *dot, *sp;
+    char *reason;
+
+    s += strspn(s, " \t");
+    dot = memchr(s, '.', (size_t)(end - s));
+    sp = dot != NULL ? dot + strcspn(dot, " \t\n") : NULL;
+    reason = sp != NULL && sp < end && dot > s && sp > dot + 1
+                 ? parse_reason(sp + strspn(sp, " \t"), end)
+                 : NULL;
+    if (reason == NULL)
+        return fail(p, p->line, "expected -- +guard TABLE.COLUMN \"REASON\"");
+    if (p->out->nguards == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 4;
+        g = xmalloc(p->cap * sizeof *g);
+        if (p->out->nguards > 0)
+            memcpy(g, p->guards, p->out->nguards * sizeof *g);
+        free(p->guards);
+        p->guards = g;
+    }
+    g = &p->guards[p->out->nguards++];
+    g->table = keep(p->store, xstrndup(s, (size_t)(dot - s)));
+    g->column = keep(p->store, xstrndup(dot + 1, (size_t)(sp - dot - 1)));
+    g->reason = keep(p->store, reason);
+    g->sql = NULL;
+    p->guard_line = p->line;
+    p->state = IN_GUARD;
+    return 0;
+}
+
+/* Adds a line of a guard's query; the line ending with ';' ends it (the
+ * ';' is dropped: the runner prepares the query as one statement). */
+static void guard_line(parser *p, const char *s, size_t n)
+{
+    size_t t = n;
+    sc_migration_guard *g = &p->guards[p->out->nguards - 1];
+
+    while (t > 0 && (s[t - 1] == ' ' || s[t - 1] == '\t' ||
+                     s[t - 1] == '\r'))
+        t--;
+    if (t == 0 || s[t - 1] != ';') {
+        buf_put(&p->text, s, n);
+        buf_putc(&p->text, '\n');
+        return;
+    }
+    buf_put(&p->text, s, t - 1);
+    g->sql = keep(p->store, xstrndup(p->text.data, p->text.len));
+    buf_reset(&p->text);
+    p->state = IN_HEAD;
+}
+
+/* Does the directive at s (after "-- +"). */
+static int directive(parser *p, const char *s, const char *end)
+{
+    size_t n = strcspn(s, " \t\r\n");
+    const char *rest = s + n;
+
+    if (p->state == IN_GUARD)
+        return fail(p, p->guard_line, "the guard's query does not end "
+                                      "with ';' before the next directive");
+    if (n == 12 && memcmp(s, "foreign-keys", n) == 0) {
+        rest += strspn(rest, " \t");
+        if (p->state != IN_HEAD)
+            return fail(p, p->line, "-- +foreign-keys must come before "
+                                    "-- +up");
+        if (end - rest < 3 || memcmp(rest, "off", 3) != 0 ||
+            !only_space(rest + 3, end))
+            return fail(p, p->line, "expected -- +foreign-keys off");
+        p->out->foreign_keys_off = true;
+        return 0;
+    }
+    if (n == 5 && memcmp(s, "guard", n) == 0)
+        return p->state == IN_HEAD
+                   ? start_guard(p, rest, end)
+                   : fail(p, p->line, "-- +guard must come before -- +up");
+    if (!only_space(rest, end))
+        return fail(p, p->line, "unexpected text after the directive");
+    if (n == 2 && memcmp(s, "up", n) == 0 && p->state == IN_HEAD) {
+        p->state = IN_UP;
+        return 0;
+    }
+    if (n == 4 && memcmp(s, "down", n) == 0 && p->state == IN_UP) {
+        end_script(p);
+        p->state = IN_DOWN;
+        return 0;
+    }
+    if ((n == 2 && memcmp(s, "up", n) == 0) ||
+        (n == 4 && memcmp(s, "down", n) == 0))
+        return fail(p, p->line, p->state == IN_HEAD
+                                    ? "-- +down before -- +up"
+                                    : "a second -- +up or -- +down");
+    buf_printf(p->err, "%s:%u: unknown directive '-- +%.*s'", p->path,
+               p->line, (int)n, s);
+    return -1;
+}
+
+/* One line of the file, without its '\n'. */
+static int parse_line(parser *p, const char *s, size_t n)
+{
+    if (n >= 4 && memcmp(s, "-- +", 4) == 0)
+        return directive(p, s + 4, s + n);
+    switch (p->state) {
+    case IN_GUARD:
+        guard_line(p, s, n);
+        return 0;
+    case IN_HEAD:
+        return blank_or_comment(s, n)
+                   ? 0
+                   : fail(p, p->line, "SQL before -- +up: only directives "
+                                      "and comments may come first");
+    default:
+        buf_put(&p->text, s, n);
+        buf_putc(&p->text, '\n');
+        return 0;
+    }
+}
+
+/* Parses the .sql file at path (its text, len bytes) into *out. */
+static int parse_sql(const char *path, const char *text, size_t len,
+                     sc_migration_script *out, struct migfile_store *store,
+                     buf *err)
+{
+    parser p;
+    const char *s = text, *end = text + len, *nl;
+    int rc = 0;
+
+    memset(&p, 0, sizeof p);
+    memset(out, 0, sizeof *out);
+    p.path = path;
+    p.store = store;
+    p.out = out;
+    p.err = err;
+    buf_init(&p.text);
+    for (p.line = 1; rc == 0 && s < end; p.line++, s = nl + 1) {
+        nl = memchr(s, '\n', (size_t)(end - s));
+        if (nl == NULL)
+            nl = end;
+        rc = parse_line(&p, s, (size_t)(nl - s));
+    }
+    if (rc == 0 && p.state == IN_GUARD)
+        rc = fail(&p, p.guard_line, "the guard's query does not end with "
+                                    "';'");
+    if (rc == 0 && p.state == IN_HEAD) {
+        buf_printf(err, "%s: no -- +up line", path);
+        rc = -1;
+    }
+    end_script(&p);
+    buf_free(&p.text);
+    if (p.guards != NULL)
+        out->guards = keep(store, p.guards);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Loading a directory.
+ * ------------------------------------------------------------------- */
+
+/* Reads dir/file, keeping its text in the store. */
+static char *read_kept(const char *dir, const char *file, size_t *len,
+                       struct migfile_store *store, buf *err)
+{
+    char *path = path_join(dir, file), *data = NULL;
+
+    if (fs_read(path, &data, len) != 0)
+        buf_printf(err, "cannot read %s: %s", path, strerror(errno));
+    free(path);
+    return data != NULL ? keep(store, data) : NULL;
+}
+
+/* Fills migration v (from 1) of listing l in dir. */
+static int load_one(const char *dir, const listing *l, unsigned v,
+                    sc_migration *m, struct migfile_store *store, buf *err)
+{
+    const char *lite = file_of(l, v, KIND_SQLITE);
+    const char *pg = file_of(l, v, KIND_POSTGRESQL);
+    char hex[SHA256_HEX_SIZE], *path;
+    char *lt, *pt;
+    size_t ll, pl;
+    sha256_ctx c;
+    int rc;
+
+    lt = read_kept(dir, lite, &ll, store, err);
+    pt = lt != NULL ? read_kept(dir, pg, &pl, store, err) : NULL;
+    if (pt == NULL)
+        return -1;
+    m->version = v;
+    m->name = keep(store, xstrndup(lite + 5, strlen(lite) - 5 -
+                                                 strlen(suffixes[KIND_SQLITE])));
+    sha256_init(&c);
+    sha256_update(&c, lt, ll);
+    sha256_update(&c, pt, pl);
+    sha256_final_hex(&c, hex);
+    m->checksum = keep(store, xstrndup(hex, 64));
+    path = keep(store, path_join(dir, lite));
+    rc = parse_sql(path, lt, ll, &m->sqlite, store, err);
+    path = keep(store, path_join(dir, pg));
+    if (rc == 0)
+        rc = parse_sql(path, pt, pl, &m->postgresql, store, err);
+    return rc;
+}
+
+int migfile_load(const char *dir, migfile_set *out, buf *err)
+{
+    listing l;
+    unsigned v;
+    int rc = list_dir(dir, &l, err);
+
+    memset(out, 0, sizeof *out);
+    if (rc > 0)
+        buf_printf(err, "%s: no such directory", dir);
+    if (rc != 0)
+        return -1;
+    out->store = xmalloc(sizeof *out->store);
+    memset(out->store, 0, sizeof *out->store);
+    rc = verify_sum(dir, &l, err);
+    if (rc == 0) {
+        out->migs = keep(out->store, xmalloc(l.n * sizeof *out->migs));
+        memset(out->migs, 0, l.n * sizeof *out->migs);
+        out->n = l.n;
+    }
+    for (v = 1; rc == 0 && v <= l.n; v++)
+        rc = load_one(dir, &l, v, &out->migs[v - 1], out->store, err);
+    listing_free(&l);
+    if (rc != 0) {
+        migfile_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+void migfile_free(migfile_set *s)
+{
+    size_t i;
+
+    if (s->store != NULL) {
+        for (i = 0; i < s->store->n; i++)
+            free(s->store->ptrs[i]);
+        free(s->store->ptrs);
+        free(s->store);
+    }
+    memset(s, 0, sizeof *s);
+}
+
+int migfile_head(const char *dir, char **snapshot, unsigned *next, buf *err)
+{
+    listing l;
+    int rc = list_dir(dir, &l, err);
+
+    *snapshot = NULL;
+    *next = 1;
+    if (rc > 0)
+        return 0;
+    if (rc < 0)
+        return -1;
+    if (l.n > 0)
+        *snapshot = path_join(dir, file_of(&l, l.n, KIND_SCHEMA));
+    *next = l.n + 1;
+    listing_free(&l);
+    return 0;
+}

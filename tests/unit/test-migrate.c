@@ -1,0 +1,660 @@
+/*
+ * test-migrate.c - the migration runner (sc_migrate() and friends) over
+ * the hand-written directories in tests/data/migrations/, read with
+ * migfile_load() as the schemac command line reads them.
+ *
+ * The same sources run on SQLite and on PostgreSQL (SCHEMAC_TEST_URL; see
+ * testdb.h), every test on an empty database.  The state of a database is
+ * read back through a temporary view over one text value (probe()), so
+ * that the suite needs nothing but the public API: the list of tables
+ * with their columns and indexes, and row counts.
+ *
+ * Covered: applying from empty to head and to a version, status and
+ * history, up/down/up converging, a migration failing at its third
+ * statement, a guard stopping one, an edited and a missing migration
+ * found before anything runs, two runners at once, a SQLite table
+ * rebuild that keeps every row of cascading children (and what happens
+ * without foreign keys off), the foreign key check, and misuse.
+ */
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migfile.h"
+#include "schemac.h"
+#include "testdb.h"
+
+#define MIGRATIONS SOURCE_ROOT "/tests/data/migrations/"
+
+static sc_db *db;
+static sc_arena *arena;
+
+static bool on_sqlite(void)
+{
+    return testdb_dialect() == SC_DIALECT_SQLITE;
+}
+
+static void setup(void)
+{
+    db = testdb_open();
+    arena = sc_arena_new();
+    ck_assert_ptr_nonnull(arena);
+}
+
+static void teardown(void)
+{
+    sc_close(db);
+    sc_arena_free(arena);
+    db = NULL;
+}
+
+/* Loads tests/data/migrations/NAME; fails the test when it cannot. */
+static void load(const char *name, migfile_set *set)
+{
+    char dir[512];
+    buf err;
+
+    snprintf(dir, sizeof dir, "%s%s", MIGRATIONS, name);
+    buf_init(&err);
+    ck_assert_msg(migfile_load(dir, set, &err) == 0, "%s", err.data);
+    buf_free(&err);
+}
+
+static void exec_ok(const char *sql)
+{
+    ck_assert_msg(sc_exec(db, sql) == SC_OK, "%s: %s", sql, sc_errmsg(db));
+}
+
+/* ---------------------------------------------------------------------
+ * Reading the database back: the text value of one query, through a
+ * temporary view and the query API.
+ * ------------------------------------------------------------------- */
+
+typedef struct probe_row {
+    const char *v;
+} probe_row;
+
+static const sc_column_desc probe_cols[] = {
+    {"v", SC_TYPE_TEXT, 0, 0, 0, offsetof(probe_row, v), 0, NULL,
+     {SC_DEFAULT_NONE, 0, 0, NULL, 0}},
+};
+
+static const sc_table_desc probe_table = {
+    "sc_test_probe_0", sizeof(probe_row), probe_cols, 1, NULL, 0, -1,
+    NULL, 0, NULL, 0,
+};
+
+/* The text of the one value sql returns ("" for NULL), in arena.  Each
+ * probe has a view of its own name: PostgreSQL refuses to reuse a cached
+ * statement over a view that was dropped and created again. */
+static const char *probe(const char *sql)
+{
+    static unsigned serial;
+    char view[2048], name[64];
+    sc_table_desc t = probe_table;
+    probe_row row = {NULL};
+    sc_query *q;
+    int rc;
+
+    snprintf(name, sizeof name, "sc_test_probe_%u", ++serial);
+    t.name = name;
+    snprintf(view, sizeof view, "CREATE TEMP VIEW %s AS SELECT "
+             "CAST((%s) AS TEXT) AS v", name, sql);
+    exec_ok(view);
+    q = sc_query_new(db, &t);
+    rc = sc_query_first(q, arena, &row);
+    ck_assert_msg(rc == SC_OK, "%s: %s", sql, sc_errmsg(db));
+    sc_query_free(q);
+    snprintf(view, sizeof view, "DROP VIEW %s", name);
+    exec_ok(view);
+    return row.v != NULL ? row.v : "";
+}
+
+static long probe_int(const char *sql)
+{
+    return atol(probe(sql));
+}
+
+static long count_rows(const char *table)
+{
+    char sql[256];
+
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", table);
+    return probe_int(sql);
+}
+
+/* The tables, columns and indexes of the database, the version table
+ * aside, as one line of text. */
+static const char *shape(void)
+{
+    return probe(testdb_pick(
+        "SELECT group_concat(type || ' ' || name || ': ' || "
+        "coalesce(sql, ''), '; ') FROM (SELECT * FROM sqlite_master "
+        "WHERE name NOT LIKE 'sqlite_%' AND name <> 'schemac_migrations' "
+        "ORDER BY type, name)",
+        "SELECT coalesce((SELECT string_agg(table_name || '.' || "
+        "column_name || ' ' || data_type || ' ' || is_nullable, ', ' "
+        "ORDER BY table_name, ordinal_position) FROM "
+        "information_schema.columns WHERE table_schema = current_schema() "
+        "AND table_name <> 'schemac_migrations'), '') || ' / ' || "
+        "coalesce((SELECT string_agg(indexdef, ', ' ORDER BY indexname) "
+        "FROM pg_indexes WHERE schemaname = current_schema() AND "
+        "tablename <> 'schemac_migrations'), '')"));
+}
+
+static unsigned current(void)
+{
+    unsigned v = 99;
+
+    ck_assert_msg(sc_migrate_current(db, &v) == SC_OK, "%s", sc_errmsg(db));
+    return v;
+}
+
+static void migrate_ok(const migfile_set *set, unsigned target)
+{
+    int rc = sc_migrate(db, set->migs, set->n, target);
+
+    ck_assert_msg(rc == SC_OK, "%s", sc_errmsg(db));
+}
+
+static void add_users(int n, bool with_email)
+{
+    char sql[256];
+    int i;
+
+    for (i = 0; i < n; i++) {
+        snprintf(sql, sizeof sql, "INSERT INTO users (name, email) VALUES "
+                 "('user %d %s', %s)", i, with_email ? "e" : "n",
+                 with_email ? "'x@example.org'" : "NULL");
+        exec_ok(sql);
+    }
+}
+
+/* ---------------------------------------------------------------------
+ * Applying, status and history.
+ * ------------------------------------------------------------------- */
+
+START_TEST(test_fresh_database)
+{
+    sc_migration_record *rows;
+    size_t n = 7;
+
+    ck_assert_uint_eq(current(), 0);
+    ck_assert_int_eq(sc_migrate_history(db, arena, &rows, &n), SC_OK);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_ptr_null(rows);
+    /* reading the version creates nothing */
+    ck_assert_str_eq(shape(), on_sqlite() ? "" : " / ");
+    ck_assert_int_eq(probe_int(testdb_pick(
+                         "SELECT count(*) FROM sqlite_master",
+                         "SELECT count(*) FROM pg_tables WHERE "
+                         "schemaname = current_schema()")), 0);
+}
+END_TEST
+
+START_TEST(test_up_from_empty)
+{
+    migfile_set set;
+    sc_migration_record *rows;
+    size_t n;
+    unsigned i;
+
+    load("basic", &set);
+    ck_assert_uint_eq(set.n, 3);
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    ck_assert_uint_eq(current(), 3);
+    ck_assert_int_eq(count_rows("tags"), 0);
+    exec_ok("INSERT INTO users (name) VALUES ('ann')");
+    ck_assert_int_eq(probe_int("SELECT karma FROM users"), 0);
+
+    ck_assert_int_eq(sc_migrate_history(db, arena, &rows, &n), SC_OK);
+    ck_assert_uint_eq(n, 3);
+    for (i = 0; i < 3; i++) {
+        ck_assert_uint_eq(rows[i].version, i + 1);
+        ck_assert_str_eq(rows[i].name, set.migs[i].name);
+        ck_assert_str_eq(rows[i].checksum, set.migs[i].checksum);
+        ck_assert_uint_eq(strlen(rows[i].applied_at), 20);
+        ck_assert_int_eq(rows[i].applied_at[10], 'T');
+        ck_assert_int_eq(rows[i].applied_at[19], 'Z');
+    }
+    /* at head, again: nothing to do, nothing changes */
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    ck_assert_int_eq(count_rows("schemac_migrations"), 3);
+    ck_assert_int_eq(sc_migrate_check(db, set.migs, set.n), SC_OK);
+    migfile_free(&set);
+}
+END_TEST
+
+START_TEST(test_up_to_version)
+{
+    migfile_set set;
+
+    load("basic", &set);
+    migrate_ok(&set, 1);
+    ck_assert_uint_eq(current(), 1);
+    migrate_ok(&set, 1);
+    ck_assert_uint_eq(current(), 1);
+    migrate_ok(&set, 3);
+    ck_assert_uint_eq(current(), 3);
+    ck_assert_int_eq(sc_migrate(db, set.migs, set.n, 2), SC_ERROR);
+    ck_assert_str_eq(sc_errmsg(db), "the database is at version 0003, past "
+                                    "0002: migrate down instead");
+    ck_assert_int_eq(sc_migrate(db, set.migs, set.n, 4), SC_MISUSE);
+    ck_assert_uint_eq(current(), 3);
+    migfile_free(&set);
+}
+END_TEST
+
+/* up, down, up: every step lands on the same tables and rows. */
+START_TEST(test_up_down_up)
+{
+    migfile_set set;
+    char *at1, *at2, *at3;
+
+    load("basic", &set);
+    migrate_ok(&set, 1);
+    at1 = strdup(shape());
+    migrate_ok(&set, 2);
+    add_users(3, true);
+    exec_ok("INSERT INTO posts (user_id, title) SELECT id, 'hello' FROM "
+            "users");
+    at2 = strdup(shape());
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    at3 = strdup(shape());
+
+    ck_assert_int_eq(sc_migrate_down(db, set.migs, set.n, 1), SC_OK);
+    ck_assert_uint_eq(current(), 2);
+    ck_assert_str_eq(shape(), at2);
+    ck_assert_int_eq(count_rows("users"), 3);
+    ck_assert_int_eq(count_rows("posts"), 3);
+    ck_assert_int_eq(sc_migrate_down(db, set.migs, set.n, 1), SC_OK);
+    ck_assert_str_eq(shape(), at1);
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    ck_assert_str_eq(shape(), at3);
+    ck_assert_int_eq(count_rows("posts"), 3);
+
+    ck_assert_int_eq(sc_migrate_down(db, set.migs, set.n, 10), SC_OK);
+    ck_assert_uint_eq(current(), 0);
+    ck_assert_int_eq(count_rows("schemac_migrations"), 0);
+    ck_assert_str_eq(shape(), on_sqlite() ? "" : " / ");
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    ck_assert_str_eq(shape(), at3);
+    ck_assert_int_eq(sc_migrate_down(db, set.migs, set.n, 0), SC_OK);
+    ck_assert_uint_eq(current(), 3);
+    free(at1);
+    free(at2);
+    free(at3);
+    migfile_free(&set);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * Failures leave the database at the version before.
+ * ------------------------------------------------------------------- */
+
+START_TEST(test_failing_third_statement)
+{
+    migfile_set set;
+    char *before;
+
+    load("failing", &set);
+    migrate_ok(&set, 1);
+    add_users(2, true);
+    before = strdup(shape());
+    ck_assert_int_eq(sc_migrate(db, set.migs, set.n, SC_MIGRATE_HEAD),
+                     SC_ERROR);
+    ck_assert_msg(strncmp(sc_errmsg(db), "migration 0002 add_bio: ", 24) ==
+                      0 && strstr(sc_errmsg(db), "no_such_table") != NULL,
+                  "%s", sc_errmsg(db));
+    ck_assert_uint_eq(current(), 1);
+    ck_assert_str_eq(shape(), before);
+    ck_assert_int_eq(count_rows("users"), 2);
+    ck_assert_int_eq(count_rows("schemac_migrations"), 1);
+    ck_assert_int_eq(sc_txn_depth(db), 0);
+    free(before);
+    migfile_free(&set);
+}
+END_TEST
+
+START_TEST(test_guard_stops)
+{
+    migfile_set set;
+    char *before;
+
+    load("guard", &set);
+    migrate_ok(&set, 1);
+    add_users(3, false);
+    add_users(1, true);
+    exec_ok("INSERT INTO posts (user_id, title) SELECT id, 'p' FROM users");
+    before = strdup(shape());
+    ck_assert_int_eq(sc_migrate(db, set.migs, set.n, SC_MIGRATE_HEAD),
+                     SC_CONSTRAINT);
+    ck_assert_int_eq(sc_extended_errcode(db), SC_CONSTRAINT_CHECK);
+    ck_assert_str_eq(sc_errtable(db), "users");
+    ck_assert_str_eq(sc_errcolumn(db), "email");
+    ck_assert_str_eq(sc_errmsg(db),
+                     "migration 0002 require_email stopped: users.email: "
+                     "3 rows: NULL values, which not null refuses");
+    ck_assert_uint_eq(current(), 1);
+    ck_assert_str_eq(shape(), before);
+    /* foreign keys are enforced again after the stopped rebuild */
+    ck_assert_int_eq(sc_exec(db, "INSERT INTO posts (user_id, title) "
+                                 "VALUES (999, 'orphan')"),
+                     SC_CONSTRAINT);
+
+    exec_ok("UPDATE users SET email = 'fixed@example.org' WHERE email IS "
+            "NULL");
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    ck_assert_uint_eq(current(), 2);
+    ck_assert_int_eq(count_rows("posts"), 4);
+    ck_assert_int_eq(sc_exec(db, "INSERT INTO users (name) VALUES ('x')"),
+                     SC_CONSTRAINT);
+    free(before);
+    migfile_free(&set);
+}
+END_TEST
+
+/* Records the statements run, to show that none ran. */
+static void count_writes(void *ctx, const sc_trace_event *ev)
+{
+    static const char *const verbs[] = {"BEGIN", "CREATE", "ALTER",
+                                        "INSERT", "DROP", "PRAGMA"};
+    size_t i;
+
+    for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+        if (strncmp(ev->sql, verbs[i], strlen(verbs[i])) == 0)
+            (*(int *)ctx)++;
+    }
+}
+
+START_TEST(test_edited_migration)
+{
+    migfile_set set;
+    sc_migration edited[3];
+    int writes = 0;
+
+    load("basic", &set);
+    migrate_ok(&set, 2);
+    memcpy(edited, set.migs, sizeof edited);
+    edited[1].checksum = "00000000000000000000000000000000"
+                         "00000000000000000000000000000000";
+    sc_trace(db, count_writes, &writes);
+    ck_assert_int_eq(sc_migrate(db, edited, 3, SC_MIGRATE_HEAD), SC_ERROR);
+    ck_assert_msg(strncmp(sc_errmsg(db),
+                          "migration 0002 add_karma was edited after it "
+                          "was applied (checksum ", 63) == 0,
+                  "%s", sc_errmsg(db));
+    ck_assert_int_eq(sc_migrate_down(db, edited, 3, 1), SC_ERROR);
+    ck_assert_int_eq(sc_migrate_check(db, edited, 3), SC_ERROR);
+    sc_trace(db, NULL, NULL);
+    ck_assert_int_eq(writes, 0);
+    ck_assert_uint_eq(current(), 2);
+    ck_assert_int_eq(count_rows("schemac_migrations"), 2);
+
+    edited[1] = set.migs[1];
+    edited[1].name = "add_points";
+    ck_assert_int_eq(sc_migrate(db, edited, 3, SC_MIGRATE_HEAD), SC_ERROR);
+    ck_assert_str_eq(sc_errmsg(db), "migration 0002 add_karma was renamed "
+                                    "to add_points after it was applied");
+    ck_assert_uint_eq(current(), 2);
+    migfile_free(&set);
+}
+END_TEST
+
+START_TEST(test_missing_migration)
+{
+    migfile_set set;
+    int writes = 0;
+
+    load("basic", &set);
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    sc_trace(db, count_writes, &writes);
+    ck_assert_int_eq(sc_migrate(db, set.migs, 2, SC_MIGRATE_HEAD), SC_ERROR);
+    ck_assert_str_eq(sc_errmsg(db), "migration 0003 add_tags was applied to "
+                                    "the database but is missing from the "
+                                    "migrations given (head 0002)");
+    ck_assert_int_eq(sc_migrate_down(db, set.migs, 2, 1), SC_ERROR);
+    ck_assert_int_eq(sc_migrate_check(db, set.migs, 2), SC_ERROR);
+    sc_trace(db, NULL, NULL);
+    ck_assert_int_eq(writes, 0);
+    ck_assert_uint_eq(current(), 3);
+    migfile_free(&set);
+}
+END_TEST
+
+START_TEST(test_misuse)
+{
+    migfile_set set;
+    sc_migration wrong[2];
+
+    load("basic", &set);
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    ck_assert_int_eq(sc_migrate(db, set.migs, set.n, SC_MIGRATE_HEAD),
+                     SC_MISUSE);
+    ck_assert_int_eq(sc_migrate_down(db, set.migs, set.n, 1), SC_MISUSE);
+    ck_assert_int_eq(sc_rollback(db), SC_OK);
+    ck_assert_uint_eq(current(), 0);
+
+    wrong[0] = set.migs[1];
+    wrong[1] = set.migs[0];
+    ck_assert_int_eq(sc_migrate(db, wrong, 2, SC_MIGRATE_HEAD), SC_MISUSE);
+    ck_assert_int_eq(sc_migrate(db, NULL, 1, SC_MIGRATE_HEAD), SC_MISUSE);
+    ck_assert_int_eq(sc_migrate(NULL, set.migs, 1, SC_MIGRATE_HEAD),
+                     SC_MISUSE);
+    ck_assert_int_eq(sc_migrate(db, NULL, 0, SC_MIGRATE_HEAD), SC_OK);
+
+    /* no down script: refused before anything runs */
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    memcpy(wrong, set.migs, sizeof wrong);
+    wrong[1].sqlite.down = wrong[1].postgresql.down = NULL;
+    ck_assert_int_eq(sc_migrate_down(db, set.migs, set.n, 1), SC_OK);
+    ck_assert_int_eq(sc_migrate_down(db, wrong, 2, 2), SC_ERROR);
+    ck_assert_str_eq(sc_errmsg(db), "migration 0002 add_karma has no down "
+                                    "script: it cannot be undone");
+    ck_assert_uint_eq(current(), 2);
+    migfile_free(&set);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * Two runners at once: each step is applied exactly once.  0001 creates
+ * its tables without IF NOT EXISTS, so applying it twice would fail.
+ * ------------------------------------------------------------------- */
+
+typedef struct runner {
+    const char *url;
+    const migfile_set *set;
+    pthread_barrier_t *start;
+    int rc;
+    char msg[512];
+} runner;
+
+static void *run_migrate(void *arg)
+{
+    runner *r = arg;
+    sc_db *mine = NULL;
+
+    r->rc = sc_open(r->url, &mine);
+    pthread_barrier_wait(r->start);
+    if (r->rc == SC_OK)
+        r->rc = sc_migrate(mine, r->set->migs, r->set->n, SC_MIGRATE_HEAD);
+    snprintf(r->msg, sizeof r->msg, "%s", sc_errmsg(mine));
+    sc_close(mine);
+    return NULL;
+}
+
+START_TEST(test_two_runners)
+{
+    migfile_set set;
+    pthread_barrier_t start;
+    pthread_t threads[2];
+    runner runners[2];
+    const char *url;
+    int round, i;
+
+    load("basic", &set);
+    sc_close(db);
+    url = testdb_shared_url();
+    ck_assert_int_eq(sc_open(url, &db), SC_OK);
+    for (round = 0; round < 4; round++) {
+        pthread_barrier_init(&start, NULL, 2);
+        for (i = 0; i < 2; i++) {
+            runners[i] = (runner){url, &set, &start, -1, ""};
+            ck_assert_int_eq(pthread_create(&threads[i], NULL, run_migrate,
+                                            &runners[i]), 0);
+        }
+        for (i = 0; i < 2; i++)
+            pthread_join(threads[i], NULL);
+        pthread_barrier_destroy(&start);
+        for (i = 0; i < 2; i++)
+            ck_assert_msg(runners[i].rc == SC_OK, "runner %d: %s", i,
+                          runners[i].msg);
+        ck_assert_uint_eq(current(), 3);
+        ck_assert_int_eq(count_rows("schemac_migrations"), 3);
+        ck_assert_int_eq(probe_int("SELECT count(DISTINCT version) FROM "
+                                   "schemac_migrations"), 3);
+        ck_assert_int_eq(sc_migrate_down(db, set.migs, set.n, 3), SC_OK);
+    }
+    sc_close(db);
+    db = NULL;
+    testdb_shared_done();
+    migfile_free(&set);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * Rebuilding a parent table on SQLite (foreign keys off, new table, copy,
+ * drop, rename, indexes, foreign_key_check) keeps every child row.
+ * ------------------------------------------------------------------- */
+
+static void library_rows(void)
+{
+    exec_ok("INSERT INTO authors (name) VALUES ('Le Guin'), ('Lem')");
+    exec_ok("INSERT INTO books (author_id, title) VALUES (1, 'Earthsea'), "
+            "(1, 'The Dispossessed'), (1, 'Lathe'), (2, 'Solaris'), "
+            "(2, 'Fiasco')");
+}
+
+START_TEST(test_rebuild_keeps_children)
+{
+    migfile_set set;
+
+    load("rebuild", &set);
+    ck_assert(set.migs[1].sqlite.foreign_keys_off);
+    migrate_ok(&set, 1);
+    library_rows();
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    ck_assert_int_eq(count_rows("books"), 5);
+    ck_assert_int_eq(count_rows("authors"), 2);
+    ck_assert_int_eq(sc_exec(db, "INSERT INTO authors (name) VALUES ('')"),
+                     SC_CONSTRAINT);
+    ck_assert_int_eq(sc_exec(db, "INSERT INTO books (author_id, title) "
+                                 "VALUES (9, 'orphan')"),
+                     SC_CONSTRAINT);
+    exec_ok("DELETE FROM authors WHERE id = 2");
+    ck_assert_int_eq(count_rows("books"), 3); /* the cascade still works */
+    ck_assert_int_eq(sc_migrate_down(db, set.migs, set.n, 1), SC_OK);
+    ck_assert_int_eq(count_rows("books"), 3);
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    ck_assert_int_eq(count_rows("books"), 3);
+    if (on_sqlite())
+        ck_assert_int_eq(probe_int("SELECT count(*) FROM sqlite_master "
+                                   "WHERE name = 'authors_name_idx'"), 1);
+    migfile_free(&set);
+}
+END_TEST
+
+/* Why the directive exists: with foreign keys on, DROP TABLE authors
+ * deletes from authors first, and the cascade takes every book. */
+START_TEST(test_rebuild_trap)
+{
+    migfile_set set;
+    sc_migration m[2];
+
+    load("rebuild", &set);
+    migrate_ok(&set, 1);
+    library_rows();
+    memcpy(m, set.migs, sizeof m);
+    m[1].sqlite.foreign_keys_off = false;
+    migrate_ok(&(migfile_set){m, 2, NULL}, SC_MIGRATE_HEAD);
+    ck_assert_int_eq(count_rows("authors"), 2);
+    ck_assert_int_eq(count_rows("books"), 0);
+    migfile_free(&set);
+}
+END_TEST
+
+START_TEST(test_foreign_key_check)
+{
+    migfile_set set;
+    sc_migration m[2];
+    char up[2048];
+
+    load("rebuild", &set);
+    migrate_ok(&set, 1);
+    library_rows();
+    /* the same rebuild, losing an author that books reference */
+    snprintf(up, sizeof up, "%s\nDELETE FROM authors WHERE id = 2;\n",
+             set.migs[1].sqlite.up);
+    memcpy(m, set.migs, sizeof m);
+    m[1].sqlite.up = up;
+    ck_assert_int_eq(sc_migrate(db, m, 2, SC_MIGRATE_HEAD), SC_CONSTRAINT);
+    ck_assert_int_eq(sc_extended_errcode(db), SC_CONSTRAINT_FOREIGNKEY);
+    ck_assert_str_eq(sc_errtable(db), "books");
+    ck_assert_str_eq(sc_errmsg(db), "migration 0002 check_author_name "
+                                    "stopped: foreign key check failed: a "
+                                    "row of books references authors, which "
+                                    "has no matching row");
+    ck_assert_uint_eq(current(), 1);
+    ck_assert_int_eq(count_rows("authors"), 2);
+    ck_assert_int_eq(count_rows("books"), 5);
+    ck_assert_int_eq(sc_exec(db, "INSERT INTO books (author_id, title) "
+                                 "VALUES (9, 'orphan')"),
+                     SC_CONSTRAINT);
+    migfile_free(&set);
+}
+END_TEST
+
+static TCase *fixture_case(const char *name)
+{
+    TCase *tc = tcase_create(name);
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    return tc;
+}
+
+Suite *make_suite(void)
+{
+    Suite *s = suite_create("migrate");
+    TCase *tc;
+
+    tc = fixture_case("apply");
+    tcase_add_test(tc, test_fresh_database);
+    tcase_add_test(tc, test_up_from_empty);
+    tcase_add_test(tc, test_up_to_version);
+    tcase_add_test(tc, test_up_down_up);
+    suite_add_tcase(s, tc);
+
+    tc = fixture_case("failures");
+    tcase_add_test(tc, test_failing_third_statement);
+    tcase_add_test(tc, test_guard_stops);
+    tcase_add_test(tc, test_edited_migration);
+    tcase_add_test(tc, test_missing_migration);
+    tcase_add_test(tc, test_misuse);
+    suite_add_tcase(s, tc);
+
+    tc = fixture_case("concurrency");
+    tcase_add_test(tc, test_two_runners);
+    suite_add_tcase(s, tc);
+
+    tc = fixture_case("rebuild");
+    tcase_add_test(tc, test_rebuild_keeps_children);
+    if (on_sqlite()) {
+        tcase_add_test(tc, test_rebuild_trap);
+        tcase_add_test(tc, test_foreign_key_check);
+    }
+    suite_add_tcase(s, tc);
+    return s;
+}
