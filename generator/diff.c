@@ -973,7 +973,9 @@ static void create_table(dir *x, const ast_table *t)
 {
     const ast_item *it;
 
-    emit_sql_create_table(x->tc, x->sql, x->d, t, NULL);
+    /* No IF NOT EXISTS: a migration that finds the table there already
+     * is applied to the wrong database and must stop. */
+    emit_sql_create_table(x->tc, x->sql, x->d, t, t->name);
     stmt_end(x->sql);
     for (it = t->items; it; it = it->next)
         if (it->kind == AST_ITEM_INDEX) {

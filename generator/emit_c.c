@@ -1040,7 +1040,8 @@ static void emit_enum(ast_ctx *ctx, buf *out, const ast_enum *e)
     tmpl_emit(out, H, "enum_end", "type", type, NULL);
 }
 
-static void emit_header(ast_ctx *ctx, buf *out)
+static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
+                        unsigned nmigs)
 {
     const ast_schema *s = ctx->schema;
     const ast_decl *d;
@@ -1080,6 +1081,12 @@ static void emit_header(ast_ctx *ctx, buf *out)
         emit_query_api(ctx, out, d->table, &n);
     }
     tmpl_emit(out, H, "schema_api", "schema", s->name, NULL);
+    if (head)
+        tmpl_emit(out, H, "migrate_api", "schema", s->name, "COUNT_NAME",
+                  names_upper(ctx, s->name, "MIGRATIONS"), "count",
+                  fmt(ctx, "%u", nmigs), "head", fmt(ctx, "%04u",
+                                                     head->version),
+                  "head_name", head->name, NULL);
     tmpl_emit(out, H, "footer", "GUARD", names_upper(ctx, s->name, "DB_H"),
               NULL);
 }
@@ -1371,13 +1378,133 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
     buf_free(&tables);
 }
 
-void emit_c(ast_ctx *ctx, buf *header, buf *source)
+/* ---------------------------------------------------------------------
+ * Embedded migrations
+ * ------------------------------------------------------------------- */
+
+/* A C string literal for s, or NULL. */
+static const char *c_text(ast_ctx *ctx, const char *s)
+{
+    return s ? c_string(ctx, s, strlen(s)) : "NULL";
+}
+
+/*
+ * Script text as an array of pieces the runner joins: each piece a few
+ * lines, at most about 2000 bytes, one C string a line of SQL, so that no
+ * literal passes what C99 compilers must accept.
+ */
+static const char *emit_text(ast_ctx *ctx, buf *out, const char *name,
+                             const char *text)
+{
+    const char *p = text, *e;
+    size_t piece = 0;
+
+    if (!text)
+        return "NULL";
+    (void)ctx;
+    tmpl_emit(out, C, "migration_text_begin", "name", name, NULL);
+    while (*p) {
+        e = strchr(p, '\n');
+        e = e ? e + 1 : p + strlen(p);
+        if ((size_t)(e - p) > 2000)
+            e = p + 2000;
+        if (piece == 0)
+            buf_puts(out, "    ");
+        else if (piece + (size_t)(e - p) > 2000) {
+            buf_puts(out, ",\n    ");
+            piece = 0;
+        } else
+            buf_puts(out, "\n    ");
+        buf_putc(out, '"');
+        buf_put_c_escaped(out, p, (size_t)(e - p));
+        buf_putc(out, '"');
+        piece += (size_t)(e - p);
+        p = e;
+    }
+    buf_puts(out, ",\n");
+    tmpl_emit(out, C, "migration_text_end", NULL);
+    return name;
+}
+
+static const char *emit_guards(ast_ctx *ctx, buf *out, const char *name,
+                               const sc_migration_guard *g, unsigned n)
+{
+    unsigned i;
+
+    if (n == 0)
+        return "NULL";
+    tmpl_emit(out, C, "migration_guards_begin", "name", name, NULL);
+    for (i = 0; i < n; i++)
+        tmpl_emit(out, C, "migration_guard", "table",
+                  c_text(ctx, g[i].table), "column", c_text(ctx, g[i].column),
+                  "reason", c_text(ctx, g[i].reason), "sql",
+                  fmt(ctx, "     %s", c_text(ctx, g[i].sql)), NULL);
+    tmpl_emit(out, C, "array_end", NULL);
+    buf_putc(out, '\n');
+    return name;
+}
+
+static const char *emit_script(ast_ctx *ctx, buf *out, const char *base,
+                               const sc_migration_script *sc)
+{
+    const char *up, *down, *guards, *dguards;
+
+    up = emit_text(ctx, out, fmt(ctx, "%s_up", base), sc->up);
+    down = emit_text(ctx, out, fmt(ctx, "%s_down", base), sc->down);
+    guards = emit_guards(ctx, out, fmt(ctx, "%s_guards", base), sc->guards,
+                         sc->nguards);
+    dguards = emit_guards(ctx, out, fmt(ctx, "%s_down_guards", base),
+                          sc->down_guards, sc->ndown_guards);
+    return fmt(ctx, "\n            .up_parts = %s,\n"
+                    "            .down_parts = %s,\n"
+                    "            .guards = %s,\n"
+                    "            .nguards = %u,\n"
+                    "            .foreign_keys_off = %s,\n"
+                    "            .down_guards = %s,\n"
+                    "            .ndown_guards = %u,\n"
+                    "            .down_foreign_keys_off = %s,\n        ",
+               up, down, guards, sc->nguards,
+               sc->foreign_keys_off ? "true" : "false", dguards,
+               sc->ndown_guards, sc->down_foreign_keys_off ? "true" : "false");
+}
+
+static void emit_migrations(ast_ctx *ctx, buf *out, const sc_migration *m,
+                            unsigned n)
+{
+    const char *schema = ctx->schema->name;
+    const char **lite = ast_alloc(ctx, sizeof *lite * n);
+    const char **pg = ast_alloc(ctx, sizeof *pg * n);
+    unsigned i;
+
+    for (i = 0; i < n; i++) {
+        lite[i] = emit_script(ctx, out,
+                              fmt(ctx, "%s_m%04u_sqlite", schema,
+                                  m[i].version), &m[i].sqlite);
+        pg[i] = emit_script(ctx, out,
+                            fmt(ctx, "%s_m%04u_postgresql", schema,
+                                m[i].version), &m[i].postgresql);
+    }
+    tmpl_emit(out, C, "migrations_begin", "schema", schema, "COUNT_NAME",
+              names_upper(ctx, schema, "MIGRATIONS"), NULL);
+    for (i = 0; i < n; i++)
+        tmpl_emit(out, C, "migration", "version",
+                  fmt(ctx, "%u", m[i].version), "name",
+                  c_text(ctx, m[i].name), "checksum", m[i].checksum,
+                  "sqlite", lite[i], "postgresql", pg[i], NULL);
+    tmpl_emit(out, C, "migrations_end", "schema", schema, "COUNT_NAME",
+              names_upper(ctx, schema, "MIGRATIONS"), NULL);
+}
+
+void emit_c(ast_ctx *ctx, buf *header, buf *source, const sc_migration *migs,
+            unsigned nmigs)
 {
     const char *hname = fmt(ctx, "%s_db.h", ctx->schema->name);
 
     collect_links(ctx, &schema_links);
-    emit_header(ctx, header);
+    emit_header(ctx, header, nmigs ? &migs[nmigs - 1] : NULL, nmigs);
     emit_source(ctx, source, hname);
+    if (nmigs)
+        emit_migrations(ctx, source, migs, nmigs);
     schema_links.items = NULL;
     schema_links.n = 0;
 }

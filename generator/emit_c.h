@@ -6,9 +6,12 @@
 
 #include "ast.h"
 #include "buf.h"
+#include "schemac.h"
 
 /* Appends the header and the source for ctx->schema to the two buffers.
- * The source includes the header as "SCHEMA_db.h". */
-void emit_c(ast_ctx *ctx, buf *header, buf *source);
+ * The source includes the header as "SCHEMA_db.h".  With nmigs > 0 the
+ * migrations are embedded too, with SCHEMA_migrate(). */
+void emit_c(ast_ctx *ctx, buf *header, buf *source, const sc_migration *migs,
+            unsigned nmigs);
 
 #endif /* SCHEMAC_EMIT_C_H */

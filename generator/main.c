@@ -14,10 +14,12 @@
 #include "emit_c.h"
 #include "emit_sql.h"
 #include "fsutil.h"
+#include "migfile.h"
 #include "migrun.h"
 #include "migwrite.h"
 #include "schemac.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +46,7 @@ static const char usage_main[] =
 
 static const char usage_generate[] =
     "usage: schemac generate FILE.schema -o DIR [--depfile FILE] [--check]\n"
+    "                        [--migrations DIR]\n"
     "\n"
     "Writes DIR/NAME_db.h and DIR/NAME_db.c, where NAME is the schema's\n"
     "name.  Files are replaced atomically and only when their content\n"
@@ -51,6 +54,7 @@ static const char usage_generate[] =
     "\n"
     "  -o, --output DIR   the directory to write to (required)\n"
     "  --depfile FILE     also write a Make-style dependency file\n"
+    "  --migrations DIR   embed the migrations of DIR: NAME_migrate(db)\n"
     "  --check            write nothing; exit 1 if the files in DIR are\n"
     "                     missing or differ from what would be written\n";
 
@@ -67,6 +71,7 @@ typedef struct options {
     const char *output;
     const char *depfile;
     const char *dialect;
+    const char *migrations;
     bool check;
 } options;
 
@@ -95,6 +100,8 @@ static int parse_options(int argc, char **argv, const char *usage,
             slot = &o->depfile;
         else if (strcmp(a, "--dialect") == 0)
             slot = &o->dialect;
+        else if (strcmp(a, "--migrations") == 0)
+            slot = &o->migrations;
         else if (strcmp(a, "--check") == 0)
             o->check = true;
         else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -163,6 +170,11 @@ static char *join_path(const char *dir, const char *name)
     return p;
 }
 
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* A Make rule "OUT OUT: IN", spaces escaped as Make wants them. */
 static void depfile_escaped(buf *b, const char *path)
 {
@@ -173,6 +185,37 @@ static void depfile_escaped(buf *b, const char *path)
             buf_putc(b, '$');
         buf_putc(b, *path);
     }
+}
+
+/* Every file of the migrations directory, for the depfile: adding or
+ * editing a migration regenerates the code that embeds them. */
+static void depend_on_migrations(buf *dep, const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char **names = NULL;
+    size_t n = 0, i;
+
+    if (!d)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        names = realloc(names, (n + 1) * sizeof *names);
+        if (!names)
+            break;
+        names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, compare_names);
+    for (i = 0; i < n; i++) {
+        buf_putc(dep, ' ');
+        depfile_escaped(dep, dir);
+        buf_putc(dep, '/');
+        depfile_escaped(dep, names[i]);
+        free(names[i]);
+    }
+    free(names);
 }
 
 static int write_output(const char *path, const buf *b)
@@ -189,6 +232,7 @@ static int cmd_generate(int argc, char **argv)
 {
     options o;
     ast_ctx *ctx;
+    migfile_set migs;
     buf h, c, dep;
     char *hpath = NULL, *cpath = NULL, name[512];
     int rc = parse_options(argc, argv, usage_generate, &o);
@@ -203,7 +247,20 @@ static int cmd_generate(int argc, char **argv)
     buf_init(&h);
     buf_init(&c);
     buf_init(&dep);
-    emit_c(ctx, &h, &c);
+    memset(&migs, 0, sizeof migs);
+    if (o.migrations) {
+        buf err;
+
+        buf_init(&err);
+        if (migfile_load(o.migrations, &migs, &err) != 0) {
+            fprintf(stderr, "schemac: %s\n", err.data);
+            buf_free(&err);
+            rc = EXIT_USER;
+            goto done;
+        }
+        buf_free(&err);
+    }
+    emit_c(ctx, &h, &c, migs.migs, migs.n);
     snprintf(name, sizeof name, "%s_db.h", ctx->schema->name);
     hpath = join_path(o.output, name);
     snprintf(name, sizeof name, "%s_db.c", ctx->schema->name);
@@ -232,10 +289,13 @@ static int cmd_generate(int argc, char **argv)
         depfile_escaped(&dep, cpath);
         buf_puts(&dep, ": ");
         depfile_escaped(&dep, o.input);
+        if (o.migrations)
+            depend_on_migrations(&dep, o.migrations);
         buf_putc(&dep, '\n');
         rc = write_output(o.depfile, &dep);
     }
 done:
+    migfile_free(&migs);
     free(hpath);
     free(cpath);
     buf_free(&h);

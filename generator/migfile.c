@@ -256,10 +256,10 @@ static int list_dir(const char *dir, listing *l, buf *err)
     }
     rc = read_entries(dir, d, l, err);
     closedir(d);
-    if (rc == 0) {
+    if (rc == 0 && l->nfiles > 0)
         qsort(l->files, l->nfiles, sizeof l->files[0], by_name);
+    if (rc == 0)
         rc = check_versions(dir, l, err);
-    }
     if (rc != 0)
         listing_free(l);
     return rc;
@@ -462,7 +462,9 @@ cleanup:
  * -- +down), comments, and the SQL of guards and scripts.
  * ------------------------------------------------------------------- */
 
-enum { IN_HEAD, IN_GUARD, IN_UP, IN_DOWN };
+/* IN_DOWN_HEAD: after "-- +down", where directives of the down script
+ * may still come, up to its first statement. */
+enum { IN_HEAD, IN_GUARD, IN_UP, IN_DOWN_HEAD, IN_DOWN };
 
 typedef struct parser {
     const char *path;
@@ -473,8 +475,11 @@ typedef struct parser {
     unsigned line;        /* of the line being read, from 1 */
     unsigned guard_line;  /* where the open guard started */
     buf text;             /* the guard or script being collected */
-    sc_migration_guard *guards;
+    sc_migration_guard *guards;  /* of the up script */
     unsigned cap;
+    sc_migration_guard *dguards; /* of the down script */
+    unsigned dcap;
+    int guard_return;            /* the state a guard's query ends in */
 } parser;
 
 static bool blank_or_comment(const char *s, size_t n)
@@ -513,7 +518,8 @@ static void end_script(parser *p)
 {
     const char **slot = p->state == IN_UP ? &p->out->up : &p->out->down;
 
-    if (p->state != IN_UP && p->state != IN_DOWN)
+    if (p->state != IN_UP && p->state != IN_DOWN &&
+        p->state != IN_DOWN_HEAD)
         return;
     if (has_sql(p->text.data, p->text.len))
         *slot = keep(p->store, xstrndup(p->text.data, p->text.len));
@@ -552,6 +558,25 @@ static char *parse_reason(const char *s, const char *end)
     return buf_steal(&r);
 }
 
+/* A new guard at the end of the up or the down script's list. */
+static sc_migration_guard *push_guard(parser *p, bool down)
+{
+    sc_migration_guard **list = down ? &p->dguards : &p->guards;
+    unsigned *n = down ? &p->out->ndown_guards : &p->out->nguards;
+    unsigned *cap = down ? &p->dcap : &p->cap;
+    sc_migration_guard *g;
+
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 4;
+        g = xmalloc(*cap * sizeof *g);
+        if (*n > 0)
+            memcpy(g, *list, *n * sizeof *g);
+        free(*list);
+        *list = g;
+    }
+    return &(*list)[(*n)++];
+}
+
 /* "-- +guard TABLE.COLUMN "REASON"": opens a guard. */
 static int start_guard(parser *p, const char *s, const char *end)
 {
@@ -567,20 +592,13 @@ static int start_guard(parser *p, const char *s, const char *end)
                  : NULL;
     if (reason == NULL)
         return fail(p, p->line, "expected -- +guard TABLE.COLUMN \"REASON\"");
-    if (p->out->nguards == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 4;
-        g = xmalloc(p->cap * sizeof *g);
-        if (p->out->nguards > 0)
-            memcpy(g, p->guards, p->out->nguards * sizeof *g);
-        free(p->guards);
-        p->guards = g;
-    }
-    g = &p->guards[p->out->nguards++];
+    g = push_guard(p, p->state == IN_DOWN_HEAD);
     g->table = keep(p->store, xstrndup(s, (size_t)(dot - s)));
     g->column = keep(p->store, xstrndup(dot + 1, (size_t)(sp - dot - 1)));
     g->reason = keep(p->store, reason);
     g->sql = NULL;
     p->guard_line = p->line;
+    p->guard_return = p->state;
     p->state = IN_GUARD;
     return 0;
 }
@@ -590,7 +608,9 @@ static int start_guard(parser *p, const char *s, const char *end)
 static void guard_line(parser *p, const char *s, size_t n)
 {
     size_t t = n;
-    sc_migration_guard *g = &p->guards[p->out->nguards - 1];
+    sc_migration_guard *g = p->guard_return == IN_DOWN_HEAD
+                                ? &p->dguards[p->out->ndown_guards - 1]
+                                : &p->guards[p->out->nguards - 1];
 
     while (t > 0 && (s[t - 1] == ' ' || s[t - 1] == '\t' ||
                      s[t - 1] == '\r'))
@@ -603,7 +623,7 @@ static void guard_line(parser *p, const char *s, size_t n)
     buf_put(&p->text, s, t - 1);
     g->sql = keep(p->store, xstrndup(p->text.data, p->text.len));
     buf_reset(&p->text);
-    p->state = IN_HEAD;
+    p->state = p->guard_return;
 }
 
 /* Does the directive at s (after "-- +"). */
@@ -617,19 +637,23 @@ static int directive(parser *p, const char *s, const char *end)
                                       "with ';' before the next directive");
     if (n == 12 && memcmp(s, "foreign-keys", n) == 0) {
         rest += strspn(rest, " \t");
-        if (p->state != IN_HEAD)
+        if (p->state != IN_HEAD && p->state != IN_DOWN_HEAD)
             return fail(p, p->line, "-- +foreign-keys must come before "
-                                    "-- +up");
+                                    "the statements of its script");
         if (end - rest < 3 || memcmp(rest, "off", 3) != 0 ||
             !only_space(rest + 3, end))
             return fail(p, p->line, "expected -- +foreign-keys off");
-        p->out->foreign_keys_off = true;
+        if (p->state == IN_DOWN_HEAD)
+            p->out->down_foreign_keys_off = true;
+        else
+            p->out->foreign_keys_off = true;
         return 0;
     }
     if (n == 5 && memcmp(s, "guard", n) == 0)
-        return p->state == IN_HEAD
+        return p->state == IN_HEAD || p->state == IN_DOWN_HEAD
                    ? start_guard(p, rest, end)
-                   : fail(p, p->line, "-- +guard must come before -- +up");
+                   : fail(p, p->line, "-- +guard must come before the "
+                                      "statements of its script");
     if (!only_space(rest, end))
         return fail(p, p->line, "unexpected text after the directive");
     if (n == 2 && memcmp(s, "up", n) == 0 && p->state == IN_HEAD) {
@@ -638,7 +662,7 @@ static int directive(parser *p, const char *s, const char *end)
     }
     if (n == 4 && memcmp(s, "down", n) == 0 && p->state == IN_UP) {
         end_script(p);
-        p->state = IN_DOWN;
+        p->state = IN_DOWN_HEAD;
         return 0;
     }
     if ((n == 2 && memcmp(s, "up", n) == 0) ||
@@ -665,6 +689,12 @@ static int parse_line(parser *p, const char *s, size_t n)
                    ? 0
                    : fail(p, p->line, "SQL before -- +up: only directives "
                                       "and comments may come first");
+    case IN_DOWN_HEAD:
+        if (!blank_or_comment(s, n))
+            p->state = IN_DOWN;
+        buf_put(&p->text, s, n);
+        buf_putc(&p->text, '\n');
+        return 0;
     default:
         buf_put(&p->text, s, n);
         buf_putc(&p->text, '\n');
@@ -705,6 +735,8 @@ static int parse_sql(const char *path, const char *text, size_t len,
     buf_free(&p.text);
     if (p.guards != NULL)
         out->guards = keep(store, p.guards);
+    if (p.dguards != NULL)
+        out->down_guards = keep(store, p.dguards);
     return rc;
 }
 
@@ -732,7 +764,7 @@ static int load_one(const char *dir, const listing *l, unsigned v,
     const char *pg = file_of(l, v, KIND_POSTGRESQL);
     char hex[SHA256_HEX_SIZE], *path;
     char *lt, *pt;
-    size_t ll, pl;
+    size_t ll, pl, namelen;
     sha256_ctx c;
     int rc;
 
@@ -741,8 +773,8 @@ static int load_one(const char *dir, const listing *l, unsigned v,
     if (pt == NULL)
         return -1;
     m->version = v;
-    m->name = keep(store, xstrndup(lite + 5, strlen(lite) - 5 -
-                                                 strlen(suffixes[KIND_SQLITE])));
+    namelen = strlen(lite) - 5 - strlen(suffixes[KIND_SQLITE]);
+    m->name = keep(store, xstrndup(lite + 5, namelen));
     sha256_init(&c);
     sha256_update(&c, lt, ll);
     sha256_update(&c, pt, pl);

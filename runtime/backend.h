@@ -101,6 +101,10 @@ typedef struct sc_backend {
     int (*column)(void *stmt, int i, sc_value_kind kind, sc_value *out);
     void (*reset)(void *stmt);
     void (*finalize)(void *stmt);
+    /* The number of result columns of stmt, known once a step has
+     * returned SC__ROW (for statements whose shape the core did not
+     * build itself: sc_query_sql_each()). */
+    int (*column_count)(void *stmt);
     /* Rows changed by the last finished INSERT, UPDATE or DELETE. */
     int64_t (*changes)(void *conn);
     int64_t (*last_insert_id)(void *conn);

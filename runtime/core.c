@@ -970,6 +970,75 @@ int sc_exec(sc_db *db, const char *sql)
     return exec_traced(db, sql);
 }
 
+/* Space for the text of one row of n columns, numbers printed in nums. */
+typedef struct text_row {
+    int n;
+    const char **texts;
+    char (*nums)[32];
+} text_row;
+
+/* Reads the current row of stmt into r, sizing r at the first row. */
+static int text_row_read(sc_db *db, void *stmt, text_row *r)
+{
+    sc_value v;
+    int i;
+
+    if (r->texts == NULL) {
+        r->n = db->be->column_count(stmt);
+        r->texts = sc__malloc(sizeof *r->texts * (size_t)r->n);
+        r->nums = sc__malloc(sizeof *r->nums * (size_t)r->n);
+        if (r->texts == NULL || r->nums == NULL)
+            return sc__nomem(db);
+    }
+    for (i = 0; i < r->n; i++) {
+        if (db->be->column(stmt, i, SC_VAL_TEXT, &v) != SC_OK)
+            return sc__nomem(db);
+        /* a backend may hand back a number where its wire form is
+         * binary (PostgreSQL): print it as the database would */
+        if (v.kind == SC_VAL_INT)
+            snprintf(r->nums[i], sizeof r->nums[i], "%" PRId64, v.i);
+        else if (v.kind == SC_VAL_FLOAT)
+            snprintf(r->nums[i], sizeof r->nums[i], "%.17g", v.f);
+        if (v.kind == SC_VAL_INT || v.kind == SC_VAL_FLOAT)
+            r->texts[i] = r->nums[i];
+        else
+            r->texts[i] = v.kind == SC_VAL_NULL ? NULL : v.p;
+    }
+    return SC_OK;
+}
+
+int sc_query_sql_each(sc_db *db, const char *sql, sc_text_row_fn fn,
+                      void *ctx)
+{
+    text_row r = {0, NULL, NULL};
+    void *stmt = NULL;
+    int rc = sc__usable(db);
+
+    if (rc != SC_OK)
+        return rc;
+    if (sql == NULL || fn == NULL)
+        return sc__set_error(db, SC_MISUSE, NULL, NULL,
+                             "no SQL text or no row function given");
+    if (db->be->prepare(db->conn, sql, false, &stmt) != SC_OK)
+        return sc__fail_stmt(db, NULL, NULL, OP_NONE, NULL);
+    rc = sc__step_traced(db, stmt, sql, 0);
+    while (rc == SC__ROW) {
+        rc = text_row_read(db, stmt, &r);
+        if (rc != SC_OK)
+            goto cleanup;
+        if (fn(ctx, r.n, r.texts) != 0)
+            goto cleanup; /* rc is SC_OK: stopping is not a failure */
+        rc = db->be->step(stmt);
+    }
+    rc = rc == SC__DONE ? SC_OK
+                        : sc__fail_stmt(db, stmt, NULL, OP_NONE, NULL);
+cleanup:
+    sc__free(r.texts);
+    sc__free(r.nums);
+    db->be->finalize(stmt);
+    return rc;
+}
+
 /* ---------------------------------------------------------------------
  * The statement cache: one prepared statement per (table, operation) and
  * connection, in an open-addressing hash table keyed by the descriptor's

@@ -330,9 +330,11 @@ static int write_row(sc_db *db, const sc_migration *mg, bool up)
  * both read it and both go on.
  * ------------------------------------------------------------------- */
 
-static bool sqlite_fk_off(const sc_db *db, const sc_migration_script *s)
+static bool sqlite_fk_off(const sc_db *db, const sc_migration_script *s,
+                          bool up)
 {
-    return db->be->dialect == SC_DIALECT_SQLITE && s->foreign_keys_off;
+    return db->be->dialect == SC_DIALECT_SQLITE &&
+           (up ? s->foreign_keys_off : s->down_foreign_keys_off);
 }
 
 /* Opens a write transaction, with foreign keys off first when fk_off
@@ -389,14 +391,15 @@ static const sc_migration_script *script_of(const sc_db *db,
 
 /* Runs the guards of s; the first that counts rows stops the step. */
 static int run_guards(sc_db *db, const sc_migration *mg,
-                      const sc_migration_script *s)
+                      const sc_migration_script *s, bool up)
 {
-    unsigned i;
+    const sc_migration_guard *list = up ? s->guards : s->down_guards;
+    unsigned i, n = up ? s->nguards : s->ndown_guards;
     int64_t rows;
     int rc;
 
-    for (i = 0; i < s->nguards; i++) {
-        const sc_migration_guard *g = &s->guards[i];
+    for (i = 0; i < n; i++) {
+        const sc_migration_guard *g = &list[i];
         bool whole = strcmp(g->column, "*") == 0;
 
         rc = query_int(db, g->sql, &rows);
@@ -444,15 +447,37 @@ static int fk_check(sc_db *db, const sc_migration *mg)
     return rc;
 }
 
-/* Runs a script (several statements; NULL or empty: nothing). */
-static int run_script(sc_db *db, const sc_migration *mg, const char *sql)
+/* Runs a script (several statements; NULL or empty: nothing), given
+ * whole or as pieces to join. */
+static int run_script(sc_db *db, const sc_migration *mg, const char *sql,
+                      const char *const *parts)
 {
+    sc__buf joined;
     int rc;
 
+    if (parts != NULL) {
+        memset(&joined, 0, sizeof joined);
+        for (; *parts; parts++)
+            sc__buf_puts(&joined, *parts);
+        if (joined.failed) {
+            sc__buf_free(&joined);
+            return name_error(db, mg, SC_NOMEM);
+        }
+        rc = joined.len ? sc_exec(db, joined.s) : SC_OK;
+        sc__buf_free(&joined);
+        return rc == SC_OK ? SC_OK : name_error(db, mg, rc);
+    }
     if (sql == NULL || sql[0] == '\0')
         return SC_OK;
     rc = sc_exec(db, sql);
     return rc == SC_OK ? SC_OK : name_error(db, mg, rc);
+}
+
+/* Whether s has an up (or down) script at all. */
+static bool has_script(const sc_migration_script *s, bool up)
+{
+    return up ? s->up != NULL || s->up_parts != NULL
+              : s->down != NULL || s->down_parts != NULL;
 }
 
 /* The body of a step, inside its transaction: guards and script, the
@@ -460,11 +485,12 @@ static int run_script(sc_db *db, const sc_migration *mg, const char *sql)
 static int step_body(sc_db *db, const sc_migration *mg, bool up)
 {
     const sc_migration_script *s = script_of(db, mg);
-    int rc = up ? run_guards(db, mg, s) : SC_OK;
+    int rc = run_guards(db, mg, s, up);
 
     if (rc == SC_OK)
-        rc = run_script(db, mg, up ? s->up : s->down);
-    if (rc == SC_OK && sqlite_fk_off(db, s))
+        rc = up ? run_script(db, mg, s->up, s->up_parts)
+                : run_script(db, mg, s->down, s->down_parts);
+    if (rc == SC_OK && sqlite_fk_off(db, s, up))
         rc = fk_check(db, mg);
     if (rc == SC_OK) {
         rc = write_row(db, mg, up);
@@ -484,7 +510,7 @@ static int step(sc_db *db, const sc_migration *m, unsigned n,
                 unsigned *current, bool up)
 {
     const sc_migration *mg = &m[up ? *current : *current - 1];
-    bool fk_off = sqlite_fk_off(db, script_of(db, mg));
+    bool fk_off = sqlite_fk_off(db, script_of(db, mg), up);
     unsigned seen = *current;
     int rc = txn_begin(db, fk_off);
 
@@ -524,7 +550,7 @@ static int check_args(sc_db *db, const sc_migration *m, unsigned n)
                                  "must count 1, 2, ... in order", i + 1,
                                  m[i].version);
         if (m[i].name == NULL || m[i].checksum == NULL ||
-            script_of(db, &m[i])->up == NULL)
+            !has_script(script_of(db, &m[i]), true))
             return sc__set_error(db, SC_MISUSE, NULL, NULL,
                                  "migration %04u lacks a name, a checksum "
                                  "or a script for %s", i + 1, db->be->name);
@@ -580,7 +606,7 @@ int sc_migrate_down(sc_db *db, const sc_migration *m, unsigned n,
         return rc;
     target = steps < current ? current - steps : 0;
     for (v = current; v > target; v--) {
-        if (script_of(db, &m[v - 1])->down == NULL)
+        if (!has_script(script_of(db, &m[v - 1]), false))
             return sc__set_error(db, SC_ERROR, NULL, NULL,
                                  "migration %04u %s has no down script: it "
                                  "cannot be undone", v, m[v - 1].name);

@@ -767,6 +767,13 @@ static void pg_finalize(void *stmt)
     stmt_free(s);
 }
 
+static int pg_column_count(void *stmt)
+{
+    pg_stmt *s = stmt;
+
+    return s->res != NULL ? PQnfields(s->res) : 0;
+}
+
 /* ---------------------------------------------------------------------
  * Binding: each value in the wire form of the type the server expects.
  * ------------------------------------------------------------------- */
@@ -1462,6 +1469,7 @@ const sc_backend sc__postgres_backend = {
     .column = pg_column,
     .reset = pg_reset,
     .finalize = pg_finalize,
+    .column_count = pg_column_count,
     .changes = pg_changes,
     .last_insert_id = pg_last_insert_id,
     .in_transaction = pg_in_transaction,

@@ -147,6 +147,27 @@ SC_API const char *sc_errstr(int rc);
  * keep count of the nesting.  Returns SC_OK or the statement's error. */
 SC_API int sc_exec(sc_db *db, const char *sql);
 
+/*
+ * A row of sc_query_sql_each(): ncols values, each NUL-terminated text or
+ * NULL for SQL NULL, valid only during the call.  Return 0 to go on,
+ * anything else to stop.
+ */
+typedef int (*sc_text_row_fn)(void *ctx, int ncols,
+                              const char *const *texts);
+
+/*
+ * Runs one statement with no parameters (a SELECT, a PRAGMA) and calls fn
+ * with each row it returns, every value as text: integers in decimal,
+ * floats as "%.17g", booleans as 1 and 0, anything else as the database
+ * prints it (cast in the SQL when another form is wanted).  For tools
+ * that read what generated code does not describe, as the catalog;
+ * nothing is cached, and PostgreSQL reads the whole result at once.
+ * Returns SC_OK (also when fn stopped early), SC_MISUSE (sql or fn NULL),
+ * SC_NOMEM, or the statement's error.
+ */
+SC_API int sc_query_sql_each(sc_db *db, const char *sql, sc_text_row_fn fn,
+                             void *ctx);
+
 /* Counters of the work a connection has done since it was opened. */
 typedef struct sc_stats {
     uint64_t prepares;   /* statements compiled by the database */
@@ -238,7 +259,8 @@ SC_API void sc_date_to_ymd(int32_t days, int *year, int *month, int *day);
  * the database's message, codes, table and column.
  *
  * The runner needs the connection outside any transaction: called inside
- * one, every function that changes the database returns SC_MISUSE.
+ * one, sc_migrate(), sc_migrate_down() and sc_migrate_check() return
+ * SC_MISUSE.
  * ------------------------------------------------------------------- */
 
 /* The target of sc_migrate() that means the last migration given. */
@@ -269,6 +291,16 @@ typedef struct sc_migration_script {
      * PRAGMA foreign_key_check before committing (a table rebuild);
      * ignored on PostgreSQL. */
     bool foreign_keys_off;
+    /* The same for the down script, which can need a rebuild (and its
+     * own guards) too. */
+    const sc_migration_guard *down_guards;
+    unsigned ndown_guards;
+    bool down_foreign_keys_off;
+    /* Generated code gives the scripts as NULL-terminated lists of pieces
+     * to be joined (so that no string literal grows too long); when set,
+     * these take the place of up and down. */
+    const char *const *up_parts;
+    const char *const *down_parts;
 } sc_migration_script;
 
 typedef struct sc_migration {
@@ -633,10 +665,11 @@ SC_API sc_query *sc_query_join(sc_query *q, const sc_table_desc *other,
  * the caller's, or one each opens for the stream and commits at its end
  * (rolls back when each fails).  That transaction does not count as a
  * level: sc_txn_depth() in fn is what it was before each, as on SQLite.
- * Inside it, fn's statements are not committed one by one: they become
- * visible to others, and durable, when each returns (on SQLite, at once),
- * and an sc_begin() in fn opens a savepoint, which fn must close before
- * it returns (SC_MISUSE otherwise, and the stream's work is rolled back).
+ * Inside one each opened, fn's statements are not committed one by one:
+ * they become visible to others, and durable, when each returns (on
+ * SQLite, at once); sc_begin() in fn opens a savepoint in it, and a level
+ * fn leaves open when the stream ends makes each return SC_MISUSE and
+ * roll the stream's transaction back (SQLite leaves it open).
  *
  * A statement of fn that fails aborts that transaction on PostgreSQL (see
  * sc_open()), and the stream cannot go on: after fn returns, each stops

@@ -386,6 +386,11 @@ static void sqlite_finalize(void *stmt)
     sqlite3_finalize(stmt);
 }
 
+static int sqlite_column_count(void *stmt)
+{
+    return sqlite3_column_count(stmt);
+}
+
 static int64_t sqlite_changes(void *conn)
 {
     return sqlite3_changes64(conn);
@@ -422,6 +427,7 @@ const sc_backend sc__sqlite_backend = {
     .column = sqlite_column,
     .reset = sqlite_reset,
     .finalize = sqlite_finalize,
+    .column_count = sqlite_column_count,
     .changes = sqlite_changes,
     .last_insert_id = sqlite_last_insert_id,
     .in_transaction = sqlite_in_transaction,

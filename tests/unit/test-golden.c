@@ -190,7 +190,7 @@ static void generate(const char *dir, const char *schema_file, outputs *o)
     buf_init(&o->source);
     buf_init(&o->sqlite);
     buf_init(&o->postgresql);
-    emit_c(ctx, &o->header, &o->source);
+    emit_c(ctx, &o->header, &o->source, NULL, 0);
     emit_sql_script(ctx, SQL_SQLITE, &o->sqlite);
     emit_sql_script(ctx, SQL_POSTGRESQL, &o->postgresql);
     o->schema_name = strdup(ctx->schema->name);

@@ -1,3 +1,483 @@
+/*
+ * test-migfile.c - SHA-256 against the FIPS 180-4 examples, and the
+ * migrations directory reader: a good directory read into sc_migration
+ * entries, malformed .sql files reported as FILE:LINE, and edited,
+ * missing and unlisted files caught through schemac.sum.
+ *
+ * Directory cases run on a copy of tests/data/migrations/basic in a
+ * temporary directory, changed one way per test.
+ */
 #include <check.h>
-Suite *make_suite(void);
-Suite *make_suite(void) { return suite_create("migfile"); }
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "migfile.h"
+#include "sha256.h"
+
+#define BASIC SOURCE_ROOT "/tests/data/migrations/basic"
+
+/* ---------------------------------------------------------------------
+ * SHA-256.
+ * ------------------------------------------------------------------- */
+
+static const struct {
+    const char *in;
+    const char *hex;
+} vectors[] = {
+    {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+    {"abc",
+     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+    {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+     "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+    {"abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
+     "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+     "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"},
+};
+
+START_TEST(test_sha256_vectors)
+{
+    char hex[SHA256_HEX_SIZE];
+
+    sha256_hex(vectors[_i].in, strlen(vectors[_i].in), hex);
+    ck_assert_str_eq(hex, vectors[_i].hex);
+}
+END_TEST
+
+START_TEST(test_sha256_million_a)
+{
+    char block[1000], hex[SHA256_HEX_SIZE];
+    sha256_ctx c;
+    int i;
+
+    memset(block, 'a', sizeof block);
+    sha256_init(&c);
+    for (i = 0; i < 1000; i++)
+        sha256_update(&c, block, sizeof block);
+    sha256_final_hex(&c, hex);
+    ck_assert_str_eq(hex, "cdc76e5c9914fb9281a1c7e284d73e67"
+                          "f1809a48a497200e046d39ccc7112cd0");
+}
+END_TEST
+
+/* Every length around the padding boundaries hashes the same whole and
+ * fed in pieces of every size. */
+START_TEST(test_sha256_pieces)
+{
+    char data[200], whole[SHA256_HEX_SIZE], pieces[SHA256_HEX_SIZE];
+    size_t len, step, at;
+    sha256_ctx c;
+
+    for (len = 0; len < sizeof data; len++)
+        data[len] = (char)(len * 7 + 1);
+    for (len = 50; len < 140; len++) {
+        sha256_hex(data, len, whole);
+        for (step = 1; step < 70; step += 3) {
+            sha256_init(&c);
+            for (at = 0; at < len; at += step)
+                sha256_update(&c, data + at,
+                              len - at < step ? len - at : step);
+            sha256_final_hex(&c, pieces);
+            ck_assert_str_eq(pieces, whole);
+        }
+    }
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * A temporary copy of a migrations directory.
+ * ------------------------------------------------------------------- */
+
+static char tmp[64];
+
+static char *file_in(const char *dir, const char *name)
+{
+    static char path[4][512];
+    static int next;
+    char *p = path[next++ % 4];
+
+    snprintf(p, sizeof path[0], "%s/%s", dir, name);
+    return p;
+}
+
+static void put_file(const char *name, const char *text)
+{
+    ck_assert_int_eq(fs_write_if_changed(file_in(tmp, name), text,
+                                         strlen(text), NULL), 0);
+}
+
+static void copy_basic(void)
+{
+    DIR *d = opendir(BASIC);
+    struct dirent *e;
+    char *data;
+    size_t len;
+
+    ck_assert_ptr_nonnull(d);
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        ck_assert_int_eq(fs_read(file_in(BASIC, e->d_name), &data, &len), 0);
+        ck_assert_int_eq(fs_write_if_changed(file_in(tmp, e->d_name), data,
+                                             len, NULL), 0);
+        free(data);
+    }
+    closedir(d);
+}
+
+static void make_tmp(void)
+{
+    snprintf(tmp, sizeof tmp, "/tmp/sc-migfile-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmp));
+}
+
+static void remove_tmp(void)
+{
+    DIR *d = opendir(tmp);
+    struct dirent *e;
+
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            remove(file_in(tmp, e->d_name));
+    }
+    if (d != NULL)
+        closedir(d);
+    rmdir(tmp);
+}
+
+/* Loads tmp, expecting failure with a message containing want. */
+static void load_fails(const char *want)
+{
+    migfile_set set;
+    buf err;
+
+    buf_init(&err);
+    ck_assert_int_eq(migfile_load(tmp, &set, &err), -1);
+    ck_assert_ptr_null(set.migs);
+    ck_assert_msg(err.data != NULL && strstr(err.data, want) != NULL,
+                  "\"%s\" lacks \"%s\"", err.data ? err.data : "", want);
+    buf_free(&err);
+}
+
+/* ---------------------------------------------------------------------
+ * Reading a good directory.
+ * ------------------------------------------------------------------- */
+
+START_TEST(test_load_basic)
+{
+    migfile_set set;
+    char *a, *b, hex[SHA256_HEX_SIZE];
+    size_t al, bl;
+    sha256_ctx c;
+    const sc_migration *m;
+    buf err;
+
+    buf_init(&err);
+    ck_assert_int_eq(migfile_load(BASIC, &set, &err), 0);
+    ck_assert_uint_eq(set.n, 3);
+    ck_assert_str_eq(set.migs[0].name, "init");
+    ck_assert_str_eq(set.migs[2].name, "add_tags");
+    m = &set.migs[1];
+    ck_assert_uint_eq(m->version, 2);
+    ck_assert_str_eq(m->name, "add_karma");
+    ck_assert_uint_eq(m->sqlite.nguards, 1);
+    ck_assert_str_eq(m->sqlite.guards[0].table, "users");
+    ck_assert_str_eq(m->sqlite.guards[0].column, "name");
+    ck_assert_str_eq(m->sqlite.guards[0].reason,
+                     "NULL values, which not null refuses");
+    ck_assert_str_eq(m->sqlite.guards[0].sql,
+                     "SELECT count(*) FROM \"users\"\nWHERE \"name\" IS NULL");
+    ck_assert_str_eq(m->sqlite.up, "ALTER TABLE \"users\" ADD COLUMN "
+                                   "\"karma\" INTEGER NOT NULL DEFAULT 0;\n");
+    ck_assert_str_eq(m->sqlite.down,
+                     "ALTER TABLE \"users\" DROP COLUMN \"karma\";\n");
+    ck_assert(!m->sqlite.foreign_keys_off);
+    ck_assert_str_eq(m->postgresql.up, "ALTER TABLE \"users\" ADD COLUMN "
+                                       "\"karma\" integer NOT NULL DEFAULT "
+                                       "0;\n");
+
+    /* the checksum covers the sqlite file, then the postgresql file */
+    ck_assert_int_eq(fs_read(BASIC "/0002_add_karma.sqlite.sql", &a, &al), 0);
+    ck_assert_int_eq(fs_read(BASIC "/0002_add_karma.postgresql.sql", &b,
+                             &bl), 0);
+    sha256_init(&c);
+    sha256_update(&c, a, al);
+    sha256_update(&c, b, bl);
+    sha256_final_hex(&c, hex);
+    ck_assert_str_eq(m->checksum, hex);
+    free(a);
+    free(b);
+    migfile_free(&set);
+    migfile_free(&set); /* twice is harmless */
+    buf_free(&err);
+}
+END_TEST
+
+START_TEST(test_rebuild_directive)
+{
+    migfile_set set;
+    buf err;
+
+    buf_init(&err);
+    ck_assert_int_eq(migfile_load(SOURCE_ROOT "/tests/data/migrations/"
+                                  "rebuild", &set, &err), 0);
+    ck_assert(set.migs[1].sqlite.foreign_keys_off);
+    ck_assert(!set.migs[1].postgresql.foreign_keys_off);
+    ck_assert_uint_eq(set.migs[1].postgresql.nguards, 0);
+    migfile_free(&set);
+    buf_free(&err);
+}
+END_TEST
+
+START_TEST(test_head)
+{
+    char *snap;
+    unsigned next;
+    buf err;
+
+    buf_init(&err);
+    ck_assert_int_eq(migfile_head(BASIC, &snap, &next, &err), 0);
+    ck_assert_str_eq(snap, BASIC "/0003_add_tags.schema");
+    ck_assert_uint_eq(next, 4);
+    free(snap);
+    ck_assert_int_eq(migfile_head("/nonexistent/migrations", &snap, &next,
+                                  &err), 0);
+    ck_assert_ptr_null(snap);
+    ck_assert_uint_eq(next, 1);
+    buf_free(&err);
+}
+END_TEST
+
+/* Writing the sum of an unchanged copy gives the checked-in bytes. */
+START_TEST(test_write_sum)
+{
+    char *want, *got;
+    size_t wl, gl;
+
+    make_tmp();
+    copy_basic();
+    remove(file_in(tmp, "schemac.sum"));
+    load_fails("schemac.sum");
+    ck_assert_int_eq(migfile_write_sum(tmp), 0);
+    ck_assert_int_eq(fs_read(BASIC "/schemac.sum", &want, &wl), 0);
+    ck_assert_int_eq(fs_read(file_in(tmp, "schemac.sum"), &got, &gl), 0);
+    ck_assert_str_eq(got, want);
+    free(want);
+    free(got);
+    remove_tmp();
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * Malformed .sql files: each replaces 0003_add_tags.sqlite.sql, the sum
+ * is written again, and loading must fail with the message.
+ * ------------------------------------------------------------------- */
+
+static const struct {
+    const char *text;
+    const char *error;
+} bad_sql[] = {
+    {"-- nothing\n", "0003_add_tags.sqlite.sql: no -- +up line"},
+    {"-- +up\n-- +down\n-- +up\n",
+     "0003_add_tags.sqlite.sql:3: a second -- +up or -- +down"},
+    {"-- comment\nCREATE TABLE t (a int);\n-- +up\n",
+     "0003_add_tags.sqlite.sql:2: SQL before -- +up"},
+    {"-- +upp\n", "0003_add_tags.sqlite.sql:1: unknown directive '-- +upp'"},
+    {"-- +down\n", "0003_add_tags.sqlite.sql:1: -- +down before -- +up"},
+    {"-- +foreign-keys on\n-- +up\n",
+     "0003_add_tags.sqlite.sql:1: expected -- +foreign-keys off"},
+    {"-- +up\n-- +foreign-keys off\n",
+     "0003_add_tags.sqlite.sql:2: -- +foreign-keys must come before the statements of its script"},
+    {"-- +guard users \"x\"\nSELECT 0;\n-- +up\n",
+     "0003_add_tags.sqlite.sql:1: expected -- +guard TABLE.COLUMN"},
+    {"-- +guard users.name x\nSELECT 0;\n-- +up\n",
+     "0003_add_tags.sqlite.sql:1: expected -- +guard TABLE.COLUMN"},
+    {"\n-- +guard users.name \"r\"\nSELECT 0\n-- +up\n",
+     "0003_add_tags.sqlite.sql:2: the guard's query does not end with ';'"},
+    {"-- +guard users.name \"r\"\nSELECT 0\n",
+     "0003_add_tags.sqlite.sql:1: the guard's query does not end with ';'"},
+    {"-- +up\n-- +guard users.name \"r\"\nSELECT 0;\n",
+     "0003_add_tags.sqlite.sql:2: -- +guard must come before the statements of its script"},
+    {"-- +up x\n", "0003_add_tags.sqlite.sql:1: unexpected text after"},
+};
+
+START_TEST(test_bad_sql)
+{
+    make_tmp();
+    copy_basic();
+    put_file("0003_add_tags.sqlite.sql", bad_sql[_i].text);
+    ck_assert_int_eq(migfile_write_sum(tmp), 0);
+    load_fails(bad_sql[_i].error);
+    remove_tmp();
+}
+END_TEST
+
+/* A guard on a whole table, a reason with escapes, no down script. */
+START_TEST(test_guard_forms)
+{
+    migfile_set set;
+    const sc_migration_script *s;
+    buf err;
+
+    make_tmp();
+    copy_basic();
+    put_file("0003_add_tags.sqlite.sql",
+             "-- +guard users.* \"say \\\"no\\\"\"   \n"
+             "SELECT 1 ;  \n-- +up\n-- only a comment\n\n");
+    ck_assert_int_eq(migfile_write_sum(tmp), 0);
+    buf_init(&err);
+    ck_assert_msg(migfile_load(tmp, &set, &err) == 0, "%s", err.data);
+    s = &set.migs[2].sqlite;
+    ck_assert_str_eq(s->guards[0].column, "*");
+    ck_assert_str_eq(s->guards[0].reason, "say \"no\"");
+    ck_assert_str_eq(s->guards[0].sql, "SELECT 1 ");
+    ck_assert_str_eq(s->up, "");
+    ck_assert_ptr_null(s->down);
+    migfile_free(&set);
+    buf_free(&err);
+    remove_tmp();
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * Edited, missing and unlisted files.
+ * ------------------------------------------------------------------- */
+
+START_TEST(test_edited_file)
+{
+    make_tmp();
+    copy_basic();
+    put_file("0002_add_karma.sqlite.sql", "-- +up\nSELECT 1;\n");
+    load_fails("0002_add_karma.sqlite.sql was edited after schemac.sum was "
+               "written");
+    remove_tmp();
+}
+END_TEST
+
+START_TEST(test_edited_snapshot)
+{
+    make_tmp();
+    copy_basic();
+    put_file("0001_init.schema", "schema blog;\n");
+    load_fails("0001_init.schema was edited after schemac.sum");
+    remove_tmp();
+}
+END_TEST
+
+START_TEST(test_missing_file)
+{
+    make_tmp();
+    copy_basic();
+    remove(file_in(tmp, "0003_add_tags.postgresql.sql"));
+    load_fails("migration 0003 add_tags has no file "
+               "0003_add_tags.postgresql.sql");
+    remove_tmp();
+}
+END_TEST
+
+START_TEST(test_missing_version)
+{
+    make_tmp();
+    copy_basic();
+    remove(file_in(tmp, "0002_add_karma.postgresql.sql"));
+    remove(file_in(tmp, "0002_add_karma.sqlite.sql"));
+    remove(file_in(tmp, "0002_add_karma.schema"));
+    load_fails("migration 0002 is missing: the versions go from 0001 to "
+               "0003");
+    remove_tmp();
+}
+END_TEST
+
+/* The newest migration gone whole: only the sum knows it was there. */
+START_TEST(test_missing_last)
+{
+    make_tmp();
+    copy_basic();
+    remove(file_in(tmp, "0003_add_tags.postgresql.sql"));
+    remove(file_in(tmp, "0003_add_tags.sqlite.sql"));
+    remove(file_in(tmp, "0003_add_tags.schema"));
+    load_fails("0003_add_tags.postgresql.sql is missing: schemac.sum lists "
+               "it");
+    remove_tmp();
+}
+END_TEST
+
+START_TEST(test_unlisted_file)
+{
+    make_tmp();
+    copy_basic();
+    put_file("0004_more.schema", "schema blog;\n");
+    put_file("0004_more.sqlite.sql", "-- +up\n");
+    put_file("0004_more.postgresql.sql", "-- +up\n");
+    load_fails("0004_more.postgresql.sql is not in schemac.sum");
+    remove_tmp();
+}
+END_TEST
+
+START_TEST(test_bad_names)
+{
+    make_tmp();
+    copy_basic();
+    put_file("0002_other.schema", "schema blog;\n");
+    load_fails("0002_add_karma.postgresql.sql and 0002_other.schema both "
+               "claim version 0002");
+    remove(file_in(tmp, "0002_other.schema"));
+    put_file("0004_more.txt", "");
+    load_fails("unexpected file 0004_more.txt");
+    remove_tmp();
+    load_fails("no such directory");
+}
+END_TEST
+
+START_TEST(test_empty_directory)
+{
+    migfile_set set;
+    buf err;
+
+    make_tmp();
+    buf_init(&err);
+    ck_assert_int_eq(migfile_load(tmp, &set, &err), 0);
+    ck_assert_uint_eq(set.n, 0);
+    migfile_free(&set);
+    buf_free(&err);
+    remove_tmp();
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+    Suite *s = suite_create("migfile");
+    TCase *tc;
+
+    tc = tcase_create("sha256");
+    tcase_add_loop_test(tc, test_sha256_vectors, 0,
+                        sizeof vectors / sizeof vectors[0]);
+    tcase_add_test(tc, test_sha256_million_a);
+    tcase_add_test(tc, test_sha256_pieces);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("read");
+    tcase_add_test(tc, test_load_basic);
+    tcase_add_test(tc, test_rebuild_directive);
+    tcase_add_test(tc, test_head);
+    tcase_add_test(tc, test_write_sum);
+    tcase_add_loop_test(tc, test_bad_sql, 0,
+                        sizeof bad_sql / sizeof bad_sql[0]);
+    tcase_add_test(tc, test_guard_forms);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("sum");
+    tcase_add_test(tc, test_edited_file);
+    tcase_add_test(tc, test_edited_snapshot);
+    tcase_add_test(tc, test_missing_file);
+    tcase_add_test(tc, test_missing_version);
+    tcase_add_test(tc, test_missing_last);
+    tcase_add_test(tc, test_unlisted_file);
+    tcase_add_test(tc, test_bad_names);
+    tcase_add_test(tc, test_empty_directory);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -14,7 +14,8 @@
  * the same predicate evaluated in C; like, ilike and starts_with on
  * ASCII, Korean and 4-byte UTF-8; in / not in with 0, 1 and many values;
  * groups; order, limit, offset, distinct; every terminal on 0, 1 and many
- * rows; streaming 200 000 rows in constant memory; joins both ways and a
+ * rows; streaming 200 000 rows in constant memory on both databases, a
+ * row function that writes, fails, or streams again; joins both ways and a
  * self join; bulk update and delete; load_children and load_parent;
  * hostile strings; the statement cache; misuse and constraint errors.
  */
@@ -1258,6 +1259,40 @@ START_TEST(test_each_error_aborts)
 }
 END_TEST
 
+static int leave_open(void *ctx, const void *row)
+{
+    (void)row;
+    if (++*(int *)ctx == 1)
+        ck_assert_int_eq(sc_begin(db), SC_OK);
+    return 0;
+}
+
+/* A level the row function leaves open: SQLite keeps it for the caller;
+ * on PostgreSQL it is a savepoint in the stream's own transaction, which
+ * cannot outlive each(), so each() refuses it and rolls everything back. */
+START_TEST(test_each_leaves_level_open)
+{
+    sc_query *q = sc_query_new(db, &query_things_table);
+    int seen = 0;
+
+    add_things();
+    if (on_sqlite()) {
+        ck_assert_int_eq(sc_query_each(q, leave_open, &seen), SC_OK);
+        ck_assert_int_eq(sc_txn_depth(db), 1);
+        ck_assert_int_eq(sc_rollback(db), SC_OK);
+    } else {
+        ck_assert_int_eq(sc_query_each(q, leave_open, &seen), SC_MISUSE);
+        ck_assert_ptr_nonnull(strstr(sc_errmsg(db), "left 1 transaction "
+                                     "level(s) open"));
+        ck_assert_int_eq(sc_txn_depth(db), 0);
+    }
+    ck_assert_int_eq(seen, NTHINGS);
+    ck_assert_int_eq(sc_begin(db), SC_OK); /* no transaction left over */
+    ck_assert_int_eq(sc_commit(db), SC_OK);
+    sc_query_free(q);
+}
+END_TEST
+
 /* A stream stopped early closes its cursor and ends the transaction it
  * opened; many streams nested in one another each have their own. */
 static int nest(void *ctx, const void *row)
@@ -1865,6 +1900,7 @@ Suite *make_suite(void)
         {"terminals", test_each_error_in_savepoint, 0},
         {"terminals", test_each_error_aborts, 0},
         {"terminals", test_each_nested_stops, 0},
+        {"terminals", test_each_leaves_level_open, 0},
         {"joins", test_join_reverse, 0},
         {"joins", test_join_forward, 0},
         {"joins", test_join_self, 0},

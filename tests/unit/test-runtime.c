@@ -19,7 +19,8 @@
  * constraint violations told apart and worded with table and column,
  * transactions and savepoints, insert_many all-or-nothing, the statement
  * cache, the trace hook, arenas, date helpers, sc_open() failures, WAL on
- * a file database, and create_all.
+ * a file database, and create_all; decimals read back in one spelling and
+ * text that is not UTF-8 refused, alike on both databases.
  */
 #include <check.h>
 #include <ctype.h>
@@ -669,7 +670,7 @@ static const char *const good_utf8[] = {
     "\xdf\xbf",                         /* U+07FF, the last of two */
     "\x7f",
     "0123456789abcdef\xf0\x9f\x98\x80", /* after a run of ASCII */
-    "\xf0\x9f\x98\x80" "0123456789abcdef",
+    "\xf0\x9f\x98\x80ghijklmnopqrstuvw",
 };
 
 START_TEST(test_utf8_accepted)

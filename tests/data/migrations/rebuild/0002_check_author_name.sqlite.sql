@@ -14,6 +14,7 @@ DROP TABLE "authors";
 ALTER TABLE "authors_new" RENAME TO "authors";
 CREATE INDEX "authors_name_idx" ON "authors" ("name");
 -- +down
+-- +foreign-keys off
 CREATE TABLE "authors_new" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT,
     "name" TEXT NOT NULL

@@ -1,0 +1,194 @@
+#!/bin/bash
+# check-drift.sh - schemac check against a live database.
+#
+#     check-drift.sh SOURCE_ROOT SCHEMAC
+#
+# Runs on SQLite (a file in a temporary directory), or on PostgreSQL when
+# SCHEMAC_TEST_URL names a server (tests/scripts/with-pg.sh sets it).  For
+# each case it creates a database with the DDL `schemac sql` prints, piped
+# into sqlite3 or psql, so that the structure check reads is the one the
+# emitter wrote; a schema's own DDL must then show no drift (the DDL
+# round-trips through the catalog), and each change made by raw SQL must
+# be reported by its own line with exit status 1.
+set -u
+
+src=$1
+schemac=$2
+pycon=$src/examples/pycon/pycon.schema
+fails=0
+passes=0
+
+tmp=$(mktemp -d /tmp/schemac-drift.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+case ${SCHEMAC_TEST_URL:-} in
+postgres*) dialect=postgresql ;;
+*) dialect=sqlite ;;
+esac
+if [ $dialect = sqlite ] && ! command -v sqlite3 >/dev/null; then
+    echo "check-drift: no sqlite3 program" >&2
+    exit 77
+fi
+export PGOPTIONS='-c client_min_messages=warning'
+
+# run SQL: runs SQL text (from stdin with "-") on the database under test.
+run() {
+    if [ $dialect = sqlite ]; then
+        if [ "$1" = - ]; then
+            sqlite3 -bail "$tmp/db.sqlite"
+        else
+            sqlite3 -bail "$tmp/db.sqlite" "$1"
+        fi
+    elif [ "$1" = - ]; then
+        psql -q -X -v ON_ERROR_STOP=1 "$SCHEMAC_TEST_URL" >/dev/null
+    else
+        psql -q -X -v ON_ERROR_STOP=1 "$SCHEMAC_TEST_URL" -c "$1" >/dev/null
+    fi
+}
+
+# fresh FILE [SED]: an empty database, then the DDL of FILE (edited by the
+# sed script SED when given); sets url.
+fresh() {
+    if [ $dialect = sqlite ]; then
+        rm -f "$tmp/db.sqlite"
+        url=sqlite:$tmp/db.sqlite
+    else
+        run 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' || exit 1
+        url=$SCHEMAC_TEST_URL
+    fi
+    "$schemac" sql "$1" --dialect $dialect | sed -e "${2:-}" | run - ||
+        { echo "check-drift: the DDL of $1 failed" >&2; exit 1; }
+}
+
+ok() {
+    passes=$((passes + 1))
+}
+
+fail() {
+    echo "FAIL ($dialect): $1" >&2
+    sed 's/^/    /' "$tmp/out" >&2
+    fails=$((fails + 1))
+}
+
+# clean FILE: check says the database holds exactly FILE.
+clean() {
+    local rc=0
+
+    "$schemac" check "$1" --db "$url" >"$tmp/out" 2>&1 || rc=$?
+    if [ $rc -eq 0 ] &&
+        grep -Fxq "no drift: the database matches $1" "$tmp/out"; then
+        ok
+    else
+        fail "$(basename "$1"): expected no drift, got exit $rc"
+    fi
+}
+
+# drifted FILE LINE: check exits 1 and prints LINE and a count.
+drifted() {
+    local rc=0
+
+    "$schemac" check "$1" --db "$url" >"$tmp/out" 2>&1 || rc=$?
+    if [ $rc -eq 1 ] && grep -Fxq -- "$2" "$tmp/out" &&
+        grep -Eq "^[0-9]+ differences? between the database and " \
+            "$tmp/out"; then
+        ok
+    else
+        fail "expected exit 1 and: $2 (exit $rc)"
+    fi
+}
+
+# case SQL LINE: the pycon schema, changed by SQL, drifts with LINE.
+case_sql() {
+    fresh "$pycon"
+    run "$1" || { fail "SQL failed: $1"; return; }
+    drifted "$pycon" "$2"
+}
+
+# case_ddl SED LINE: the pycon DDL edited by SED drifts with LINE.
+case_ddl() {
+    fresh "$pycon" "$1"
+    drifted "$pycon" "$2"
+}
+
+# --- no drift: the DDL of each schema round-trips --------------------
+for f in "$pycon" "$src/tests/golden/gen/types/types.schema" \
+    "$src/tests/golden/gen/keys/keys.schema"; do
+    fresh "$f"
+    clean "$f"
+done
+
+# the migration runner's own table is not drift
+fresh "$pycon"
+run 'CREATE TABLE schemac_migrations (version integer)'
+clean "$pycon"
+
+# --- drift common to both databases -----------------------------------
+case_sql 'ALTER TABLE programs ADD COLUMN description text' \
+    'drift: table "programs": column "description" is in the database but not in the schema'
+case_sql 'DROP INDEX ix_program_enrollments_user_id' \
+    'drift: index "ix_program_enrollments_user_id" is missing'
+case_sql 'CREATE INDEX ix_users_karma ON users (karma)' \
+    'drift: index "ix_users_karma" on table "users" is in the database but not in the schema'
+case_sql 'CREATE TABLE notes (id integer)' \
+    'drift: table "notes" is in the database but not in the schema'
+case_sql 'DROP TABLE program_enrollments' \
+    'drift: table "program_enrollments" is missing'
+
+# --- per database -----------------------------------------------------
+if [ $dialect = sqlite ]; then
+    # SQLite drops a constraint by rebuilding the table: create it so
+    case_ddl '/CONSTRAINT "uq_users_user_email"/,+1d' \
+        'drift: table "users": constraint "uq_users_user_email" is missing'
+    case_ddl 's/length("user_name") <= 32/length("user_name") <= 40/' \
+        'drift: table "users": constraint "ck_users_user_name": the schema has CHECK (length("user_name") <= 32), the database has CHECK (length("user_name") <= 40)'
+    case_ddl "s/'intermediate', 'advanced'/'intermediate', 'advanced', 'expert'/" \
+        "drift: table \"programs\": constraint \"ck_programs_level\": the schema has CHECK (\"level\" IN ('beginner', 'intermediate', 'advanced')), the database has CHECK (\"level\" IN ('beginner', 'intermediate', 'advanced', 'expert'))"
+    case_ddl 's/) STRICT;/);/' \
+        'drift: table "users": the schema makes it STRICT, the database does not'
+    case_ddl 's/"karma" INTEGER,/"karma" INTEGER NOT NULL,/' \
+        'drift: table "users": column "karma": the schema allows NULL, the database says NOT NULL'
+    case_ddl 's/"program_name" TEXT NOT NULL,/"program_name" TEXT,/' \
+        'drift: table "programs": column "program_name": the schema says NOT NULL, the database allows NULL'
+    case_ddl 's/"karma" INTEGER,/"karma" REAL,/' \
+        'drift: table "users": column "karma": the schema says type INTEGER, the database has REAL'
+    case_ddl 's/ AUTOINCREMENT//' \
+        'drift: table "users": column "user_id": the schema says autoincrement, the database does not'
+else
+    case_sql 'ALTER TABLE users DROP CONSTRAINT uq_users_user_email' \
+        'drift: table "users": constraint "uq_users_user_email" is missing'
+    case_sql 'ALTER TABLE users ADD CONSTRAINT ck_users_karma CHECK (karma >= 0)' \
+        'drift: table "users": constraint "ck_users_karma" is in the database but not in the schema'
+    case_sql 'ALTER TABLE users ALTER COLUMN karma SET NOT NULL' \
+        'drift: table "users": column "karma": the schema allows NULL, the database says NOT NULL'
+    case_sql 'ALTER TABLE programs ALTER COLUMN program_name DROP NOT NULL' \
+        'drift: table "programs": column "program_name": the schema says NOT NULL, the database allows NULL'
+    case_sql "ALTER TYPE level ADD VALUE 'expert'" \
+        'drift: enum "level": the database has values beginner, intermediate, advanced, expert; the schema has beginner, intermediate, advanced'
+    case_sql 'ALTER TABLE users ALTER COLUMN user_name TYPE varchar(40)' \
+        'drift: table "users": column "user_name": the schema says type character varying(32), the database has character varying(40)'
+    case_sql 'ALTER TABLE users ALTER COLUMN joined_at DROP DEFAULT' \
+        'drift: table "users": column "joined_at": the schema has a default, the database has none'
+    case_sql 'ALTER TABLE users DROP COLUMN karma' \
+        'drift: table "users": column "karma" is missing'
+    case_sql 'ALTER TABLE program_enrollments DROP CONSTRAINT fk_program_enrollments_user_id, ADD CONSTRAINT fk_program_enrollments_user_id FOREIGN KEY (user_id) REFERENCES users (user_id)' \
+        'drift: table "program_enrollments": constraint "fk_program_enrollments_user_id": the schema has FOREIGN KEY ("user_id") REFERENCES "users" ("user_id") ON DELETE CASCADE, the database has FOREIGN KEY (user_id) REFERENCES users(user_id)'
+    case_sql "CREATE TYPE mood AS ENUM ('ok')" \
+        'drift: enum "mood" is in the database but not in the schema'
+fi
+
+# --- errors -----------------------------------------------------------
+rc=0
+"$schemac" check "$pycon" >"$tmp/out" 2>&1 || rc=$?
+[ $rc -eq 2 ] && ok || fail "no --db: expected exit 2, got $rc"
+rc=0
+"$schemac" check "$pycon" --db 'postgresql://u:sekrit@127.0.0.1:1/none' \
+    >"$tmp/out" 2>&1 || rc=$?
+if [ $rc -eq 1 ] && grep -q 'cannot open the database' "$tmp/out" &&
+    ! grep -q sekrit "$tmp/out"; then
+    ok
+else
+    fail "an unreachable server: expected exit 1 and no password"
+fi
+
+echo "check-drift ($dialect): $passes passed, $fails failed"
+[ $fails -eq 0 ]
