@@ -31,6 +31,12 @@ if [ $dialect = sqlite ] && ! command -v sqlite3 >/dev/null; then
 fi
 export PGOPTIONS='-c client_min_messages=warning'
 
+# Until the command line dispatches "check", there is nothing to test.
+if "$schemac" check --help 2>&1 | grep -q "unknown command"; then
+    echo "check-drift: $schemac has no check command" >&2
+    exit 77
+fi
+
 # run SQL: runs SQL text (from stdin with "-") on the database under test.
 run() {
     if [ $dialect = sqlite ]; then
