@@ -365,8 +365,14 @@ static void stmt_end(buf *b)
 static void guard(dir *x, const char *table, const char *column,
                   const char *reason, const char *query)
 {
-    buf_printf(x->guards, "-- +guard %s.%s \"%s\"\n%s;\n", table,
-               column ? column : "*", reason, query);
+    buf_printf(x->guards, "-- +guard %s.%s \"", table,
+               column ? column : "*");
+    for (; *reason; reason++) {
+        if (*reason == '"' || *reason == '\\')
+            buf_putc(x->guards, '\\');
+        buf_putc(x->guards, *reason);
+    }
+    buf_printf(x->guards, "\"\n%s;\n", query);
 }
 
 static const char *quoted(ast_ctx *ctx, const char *name)
@@ -576,6 +582,24 @@ static void diff_indexes(dir *x, const ast_table *from, const ast_table *to,
  * orphans under a new foreign key, rows failing a new check.  The queries
  * run against the from table, whose columns keep their names here when
  * they are not renamed. */
+static bool names_added_column(dir *x, const tabpair *t, const char *sql)
+{
+    buf q;
+    bool found = false;
+    int i;
+
+    buf_init(&q);
+    for (i = 0; i < t->ncols && !found; i++) {
+        if (c_from(x, &t->cols[i]) || !c_to(x, &t->cols[i]))
+            continue;
+        buf_reset(&q);
+        emit_sql_quote(&q, c_to(x, &t->cols[i])->name);
+        found = strstr(sql, q.data) != NULL;
+    }
+    buf_free(&q);
+    return found;
+}
+
 static void constraint_guards(dir *x, const tabpair *t,
                               const sql_constraint_list *lf,
                               const sql_constraint_list *lt)
@@ -591,7 +615,11 @@ static void constraint_guards(dir *x, const tabpair *t,
         c = &lt->items[i];
         if (same_constraint(x, t, lf, c))
             continue;
-        /* The guard runs before the change: in the from table's names. */
+        /* The guard runs before the change: in the from table's names,
+         * which a column the change adds does not have yet (the
+         * statement itself then fails, and the step rolls back). */
+        if (names_added_column(x, t, c->sql))
+            continue;
         sql = renamed_sql(x, t, c->sql, true);
         buf_reset(&q);
         if (strncmp(sql, "UNIQUE ", 7) == 0) {
@@ -1186,17 +1214,25 @@ static int write_direction(dir *x)
 {
     const plan *p = x->p;
     const tabpair *t;
+    const ast_table *to;
     int i, changes = 0;
 
     enums_before(x, &changes);
+    /* New tables first, in the order of their schema (parents before the
+     * children that reference them), then the kept ones change, so a
+     * foreign key added to a kept table finds its new parent. */
+    for (to = x->tc->schema ? x->tc->schema->tables : NULL; to;
+         to = to->next)
+        for (i = 0; i < p->ntabs; i++) {
+            t = &p->tabs[i];
+            if (t_to(x, t) == to && !t_from(x, t)) {
+                create_table(x, to);
+                changes++;
+            }
+        }
     for (i = 0; i < p->ntabs; i++) {
         t = &p->tabs[i];
-        if (!t_to(x, t))
-            continue;
-        if (!t_from(x, t)) {
-            create_table(x, t_to(x, t));
-            changes++;
-        } else if (table_changed(x, t)) {
+        if (t_to(x, t) && t_from(x, t) && table_changed(x, t)) {
             alter_table(x, t);
             changes++;
         }

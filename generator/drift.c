@@ -111,7 +111,7 @@ static void out_of_memory(void)
     exit(EXIT_USER);
 }
 
-static const char *dup(live_db *L, const char *s)
+static const char *pool_dup(live_db *L, const char *s)
 {
     return s ? ast_strdup(L->ctx, s) : NULL;
 }
@@ -549,7 +549,7 @@ static int on_table(void *ctx, int n, const char *const *v)
     live_db *L = ctx;
     live_table *t = ast_alloc(L->ctx, sizeof *t);
 
-    t->name = dup(L, v[0]);
+    t->name = pool_dup(L, v[0]);
     t->cols_end = &t->cols;
     t->cons_end = &t->cons;
     *L->tables_end = t;
@@ -569,8 +569,8 @@ static int on_column(void *ctx, int n, const char *const *v)
     if (!t || n < 6)
         return 0; /* a table the first query filtered out */
     c = ast_alloc(L->ctx, sizeof *c);
-    c->name = dup(L, v[1]);
-    c->type = dup(L, v[2] ? v[2] : "");
+    c->name = pool_dup(L, v[1]);
+    c->type = pool_dup(L, v[2] ? v[2] : "");
     c->notnull = truthy(v[3]);
     c->has_default = truthy(v[4]);
     c->pk = v[5] ? atoi(v[5]) : 0;
@@ -590,8 +590,8 @@ static int on_constraint(void *ctx, int n, const char *const *v)
     live_table *t = find_table(L, v[0]);
 
     if (t && n >= 4 && v[3])
-        add_constraint(L, t, dup(L, v[1]), v[2] ? v[2][0] : '?',
-                       dup(L, v[3]), sql_norm(L, v[3]));
+        add_constraint(L, t, pool_dup(L, v[1]), v[2] ? v[2][0] : '?',
+                       pool_dup(L, v[3]), sql_norm(L, v[3]));
     return 0;
 }
 
@@ -599,14 +599,15 @@ static int on_constraint(void *ctx, int n, const char *const *v)
 static int on_index(void *ctx, int n, const char *const *v)
 {
     live_db *L = ctx;
-    live_index *x = ast_alloc(L->ctx, sizeof *x);
+    live_index *x;
 
     if (n < 4)
         return 0;
-    x->table = dup(L, v[0]);
-    x->name = dup(L, v[1]);
+    x = ast_alloc(L->ctx, sizeof *x);
+    x->table = pool_dup(L, v[0]);
+    x->name = pool_dup(L, v[1]);
     x->unique = truthy(v[2]);
-    x->cols = dup(L, v[3] ? v[3] : "");
+    x->cols = pool_dup(L, v[3] ? v[3] : "");
     *L->indexes_end = x;
     L->indexes_end = &x->next;
     return 0;
@@ -625,7 +626,7 @@ static int on_enum_label(void *ctx, int n, const char *const *v)
         e = e->next;
     if (!e || strcmp(e->name, v[0]) != 0) {
         e = ast_alloc(L->ctx, sizeof *e);
-        e->name = dup(L, v[0]);
+        e->name = pool_dup(L, v[0]);
         *L->enums_end = e;
         L->enums_end = &e->next;
     }

@@ -1,0 +1,178 @@
+#!/bin/bash
+# Every migration case of tests/golden/migrate, written by `migrate diff`
+# and applied by `migrate up` to a database that holds rows, with the
+# universal checks:
+#   - the step applies, or a guard stops it (cases with a file "stops"),
+#     leaving the database at the previous version with every row;
+#   - after it, `schemac check` finds no drift from the new schema and a
+#     second diff finds nothing to do;
+#   - the rows that survive are unchanged, and foreign keys check clean;
+#   - down, then up again, converges (no drift at each end);
+#   - applying every migration to an empty database equals create_all
+#     (no drift).
+#
+#     migrate-scenarios.sh SOURCE_ROOT SCHEMAC [URL]
+#
+# URL: a PostgreSQL database to use (emptied before each case); without
+# it, SQLite files in a temporary directory.
+set -euo pipefail
+
+src=$1
+schemac=$(realpath "$2")
+pg_url=${3:-}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+
+fail() {
+    echo "migrate-scenarios: $case: $*" >&2
+    exit 1
+}
+
+sql() {
+    if [ -n "$pg_url" ]; then
+        psql -qAt -v ON_ERROR_STOP=1 "$url" -c "$1"
+    else
+        sqlite3 -bail "${url#sqlite:}" "$1"
+    fi
+}
+
+fresh_db() {
+    if [ -n "$pg_url" ]; then
+        url=$pg_url
+        sql "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" \
+            >/dev/null 2>&1
+    else
+        url="sqlite:$tmp/$case-$1.db"
+        rm -f "${url#sqlite:}"
+    fi
+}
+
+# The rows of the talk, in every table of the base schema.
+fill() {
+    sql "INSERT INTO users (user_name, user_email) VALUES
+         ('최영선', 'a@pycon.kr'), ('배준현', 'b@pycon.kr'),
+         ('김준기', 'c@pycon.kr');
+         INSERT INTO programs (program_name) VALUES ('SQLAlchemy'),
+         ('Alembic');
+         INSERT INTO program_enrollments (program_id, user_id) VALUES
+         (1, 1), (1, 2), (2, 3);"
+}
+
+# What survives every case: names and links, by key, each line led by
+# its table ("programs" and "talks" are one table under two names).
+survivors() {
+    local t
+    for t in "users:user_id, user_name" "programs:program_id, program_name" \
+             "talks:program_id, program_name" \
+             "program_enrollments:program_enrollment_id, program_id"; do
+        sql "SELECT ${t#*:} FROM ${t%%:*} ORDER BY 1" 2>/dev/null |
+            sed "s/^/${t%%:*}|/; s/^talks|/programs|/" || true
+    done
+}
+
+# The rows of before.txt in the tables that still exist are all there,
+# unchanged; a table the case drops may be gone.
+same_survivors() {
+    local now t
+    now=$(survivors)
+    for t in $(cut -d'|' -f1 "$tmp/before.txt" | sort -u); do
+        if grep -q "^$t|" <<<"$now"; then
+            diff <(grep "^$t|" "$tmp/before.txt") <(grep "^$t|" <<<"$now") \
+                >&2 || return 1
+        elif ! grep -q -- --allow-drop-table <<<"$options"; then
+            echo "table $t is gone" >&2
+            return 1
+        fi
+    done
+}
+
+no_drift() {
+    if [ -x "$tmp/has-check" ]; then
+        "$schemac" check "$1" --db "$url" >"$tmp/check.log" 2>&1 ||
+            { cat "$tmp/check.log" >&2; fail "drift from $(basename "$1")"; }
+    fi
+}
+
+fk_clean() {
+    if [ -z "$pg_url" ] && [ -n "$(sql 'PRAGMA foreign_key_check')" ]; then
+        fail "foreign_key_check reports rows"
+    fi
+}
+
+version() {
+    "$schemac" migrate status --dir "$dir" --db "$url" |
+        sed -n 's/^current  \([0-9]*\).*/\1/p'
+}
+
+down_up() {
+    "$schemac" migrate down 1 --dir "$dir" --db "$url" >/dev/null ||
+        fail "migrate down failed"
+    no_drift "$cdir/old.schema"
+    fk_clean
+    "$schemac" migrate up --dir "$dir" --db "$url" >/dev/null ||
+        fail "migrate up after down failed"
+    no_drift "$cdir/new.schema"
+}
+
+if "$schemac" help check >/dev/null 2>&1; then
+    touch "$tmp/has-check"
+    chmod +x "$tmp/has-check"
+fi
+
+for cdir in "$src"/tests/golden/migrate/*/; do
+    case=$(basename "$cdir")
+    grep -q '^== summary' "$cdir/expected.txt" || continue
+    options=$(cat "$cdir/options" 2>/dev/null || true)
+    dir=$tmp/$case/migrations
+    mkdir -p "$tmp/$case"
+    cp "$cdir/old.schema" "$tmp/$case/app.schema"
+    "$schemac" migrate init "$tmp/$case/app.schema" --dir "$dir" >/dev/null
+    cp "$cdir/new.schema" "$tmp/$case/app.schema"
+    # shellcheck disable=SC2086
+    "$schemac" migrate diff "$tmp/$case/app.schema" --dir "$dir" \
+        --name change $options >/dev/null
+
+    # On a database that holds rows.
+    fresh_db rows
+    "$schemac" migrate up --to 1 --dir "$dir" --db "$url" >/dev/null
+    fill
+    survivors > "$tmp/before.txt"
+    if [ -f "$cdir/stops" ]; then
+        if "$schemac" migrate up --dir "$dir" --db "$url" \
+            >"$tmp/up.log" 2>&1; then
+            fail "the migration applied, but the data should stop it"
+        fi
+        [ "$(version)" = 0001 ] || fail "not left at version 0001"
+        same_survivors || fail "rows changed"
+        no_drift "$cdir/old.schema"
+        fk_clean
+        n=$((n + 1))
+        continue
+    fi
+    "$schemac" migrate up --dir "$dir" --db "$url" >/dev/null ||
+        fail "migrate up failed"
+    [ "$(version)" = 0002 ] || fail "not at version 0002"
+    no_drift "$cdir/new.schema"
+    fk_clean
+    same_survivors || fail "surviving rows changed"
+    "$schemac" migrate diff "$tmp/$case/app.schema" --dir "$dir" \
+        --name again | grep -q '^no changes' || fail "a second diff wrote"
+
+    # Down and up again converge: on the rows, unless the case drops
+    # something (its down cannot bring the values back: its guards stop
+    # it), then on the empty database below.
+    if ! grep -q -- --allow-drop <<<"$options"; then
+        down_up
+    fi
+
+    # From empty, every migration equals create_all.
+    fresh_db empty
+    "$schemac" migrate up --dir "$dir" --db "$url" >/dev/null ||
+        fail "migrate up from empty failed"
+    no_drift "$cdir/new.schema"
+    down_up
+    n=$((n + 1))
+done
+echo "migrate-scenarios: $n cases applied with rows" \
+     "($([ -n "$pg_url" ] && echo postgresql || echo sqlite))"
