@@ -342,10 +342,11 @@ static int refuse(plan *p, const diff_options *o)
             default:
                 break;
             }
-            if (c->a->is_pk != c->b->is_pk) {
+            if ((c->a == t->a->autoinc) != (c->b == t->b->autoinc)) {
                 ast_error(p->cb, &c->b->name_loc,
-                          "migrate diff cannot change the primary key of "
-                          "table \"%s\"", t->b->name);
+                          "migrate diff cannot add or remove autoincrement "
+                          "on column \"%s\" of table \"%s\"; write that "
+                          "migration by hand", c->b->name, t->b->name);
                 n++;
             }
         }
@@ -719,6 +720,7 @@ static bool needs_rebuild(dir *x, const tabpair *t,
         }
         if (!same_type(&c_from(x, c)->type, &c_to(x, c)->type) ||
             c_from(x, c)->nullable != c_to(x, c)->nullable ||
+            c_from(x, c)->is_pk != c_to(x, c)->is_pk ||
             !same_default(x->fc, x->tc, c_from(x, c), c_to(x, c)))
             return true;
     }
@@ -866,6 +868,52 @@ static bool t_single_pk(const ast_table *t)
     return model_primary_key(t, pk, 2) == 1;
 }
 
+/* The one column of a one-column primary key, or NULL. */
+static const ast_column *single_pk(const ast_table *t)
+{
+    const ast_column *pk[2];
+
+    return model_primary_key(t, pk, 2) == 1 ? pk[0] : NULL;
+}
+
+/* Whether the one-column keys of the pair differ (by the column they
+ * continue), so PostgreSQL's "<table>_pkey" must go or come. */
+static bool single_pk_changed(dir *x, const tabpair *t)
+{
+    const ast_column *a = single_pk(t_from(x, t));
+    const ast_column *b = single_pk(t_to(x, t));
+    int i;
+
+    if (!a || !b)
+        return a != b;
+    for (i = 0; i < t->ncols; i++)
+        if (c_to(x, &t->cols[i]) == b)
+            return c_from(x, &t->cols[i]) != a;
+    return true;
+}
+
+/* A one-column key is the inline PRIMARY KEY PostgreSQL names
+ * "<table>_pkey" (a composite one is pk_<table>, in the constraints). */
+static void pg_drop_single_pk(dir *x, const tabpair *t)
+{
+    if (!single_pk(t_from(x, t)) || !single_pk_changed(x, t))
+        return;
+    buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT \"%s_pkey\"",
+               quoted(x->tc, t_to(x, t)->name), t_to(x, t)->name);
+    stmt_end(x->sql);
+}
+
+static void pg_add_single_pk(dir *x, const tabpair *t)
+{
+    const ast_column *b = single_pk(t_to(x, t));
+
+    if (!b || !single_pk_changed(x, t))
+        return;
+    buf_printf(x->sql, "ALTER TABLE %s ADD PRIMARY KEY (%s)",
+               quoted(x->tc, t_to(x, t)->name), quoted(x->tc, b->name));
+    stmt_end(x->sql);
+}
+
 /* Whether from-constraint c lives on in the to table under some name. */
 static bool continued(dir *x, const tabpair *t, const sql_constraint_list *lt,
                       const sql_constraint *c)
@@ -906,6 +954,7 @@ static void pg_alter(dir *x, const tabpair *t, const sql_constraint_list *lf,
                        qt, quoted(x->tc, lf->items[i].name));
             stmt_end(x->sql);
         }
+    pg_drop_single_pk(x, t);
     for (i = 0; i < t->ncols; i++) {
         c = &t->cols[i];
         if (!c_to(x, c)) {
@@ -925,6 +974,7 @@ static void pg_alter(dir *x, const tabpair *t, const sql_constraint_list *lf,
             pg_column_changes(x, to, c_from(x, c), c_to(x, c));
         }
     }
+    pg_add_single_pk(x, t);
     for (i = 0; i < lt->n; i++) {
         const sql_constraint *old = same_constraint(x, t, lf, &lt->items[i]);
 
@@ -1152,6 +1202,23 @@ static bool enum_removes(const ast_enum *from, const ast_enum *to)
     return false;
 }
 
+/* ADD VALUE in its place: before the first later value the type has
+ * already, so the order (which PostgreSQL compares by) is the schema's. */
+static void pg_add_value(dir *x, const ast_enum *from, const ast_enum *to,
+                         const ast_enum_value *v)
+{
+    const ast_enum_value *w;
+
+    buf_printf(x->sql, "ALTER TYPE %s ADD VALUE IF NOT EXISTS '%s'",
+               quoted(x->tc, to->name), v->name);
+    for (w = v->next; w; w = w->next)
+        if (has_value(from, w->name)) {
+            buf_printf(x->sql, " BEFORE '%s'", w->name);
+            break;
+        }
+    stmt_end(x->sql);
+}
+
 static void enums_before(dir *x, int *changes)
 {
     const ast_enum *to, *from;
@@ -1180,11 +1247,8 @@ static void enums_before(dir *x, int *changes)
             if (has_value(from, v->name))
                 continue;
             (*changes)++;
-            if (x->d == SQL_POSTGRESQL) {
-                buf_printf(x->sql, "ALTER TYPE %s ADD VALUE IF NOT EXISTS '%s'",
-                           quoted(x->tc, to->name), v->name);
-                stmt_end(x->sql);
-            }
+            if (x->d == SQL_POSTGRESQL)
+                pg_add_value(x, from, to, v);
         }
     }
 }

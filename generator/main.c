@@ -11,6 +11,7 @@
 #include "ast.h"
 #include "buf.h"
 #include "checker.h"
+#include "drift.h"
 #include "emit_c.h"
 #include "emit_sql.h"
 #include "fsutil.h"
@@ -38,6 +39,8 @@ static const char usage_main[] =
     "  sql FILE.schema               print the DDL for a dialect\n"
     "  migrate init|diff|up|down|status|history\n"
     "                                versioned migrations\n"
+    "  check FILE.schema --db URL    report drift between a database and\n"
+    "                                the schema\n"
     "  help COMMAND                  describe a command\n"
     "\n"
     "options:\n"
@@ -371,6 +374,11 @@ static int cmd_help(int argc, char **argv)
         fputs(usage_generate, stdout);
     else if (strcmp(argv[0], "migrate") == 0)
         fputs(usage_migrate, stdout);
+    else if (strcmp(argv[0], "check") == 0) {
+        char *args[] = {(char *)"--help", NULL};
+
+        return drift_main(1, args);
+    }
     else if (strcmp(argv[0], "sql") == 0)
         fputs(usage_sql, stdout);
     else
@@ -399,6 +407,8 @@ int main(int argc, char **argv)
         return cmd_sql(argc - 2, argv + 2);
     if (strcmp(cmd, "migrate") == 0)
         return cmd_migrate(argc - 2, argv + 2);
+    if (strcmp(cmd, "check") == 0)
+        return drift_main(argc - 2, argv + 2);
     if (strcmp(cmd, "help") == 0)
         return cmd_help(argc - 2, argv + 2);
     return usage_error(usage_main, "unknown command '%s'", cmd);
