@@ -65,18 +65,15 @@ def migrate_diff(schemac, tmp, big, changed, runs):
         print('| migrate diff | n/a | n/a | `schemac migrate` does not '
               'exist yet |')
         return
-    mig = os.path.join(tmp, 'migrations')
-    subprocess.run([schemac, 'migrate', 'diff', big, '--dir', mig,
-                    '--name', 'init'], check=True,
-                   stdout=subprocess.DEVNULL)
     times = []
     for k in range(runs):
+        # A fresh directory holding only the first migration each run.
+        mig = os.path.join(tmp, 'migrations%d' % k)
+        subprocess.run([schemac, 'migrate', 'init', big, '--dir', mig],
+                       check=True, stdout=subprocess.DEVNULL)
         cmd = [schemac, 'migrate', 'diff', changed, '--dir', mig,
-               '--name', 'change%d' % k]
+               '--name', 'change']
         times.append(timed(cmd))
-        for name in os.listdir(mig):  # keep the base migration only
-            if 'change' in name:
-                os.unlink(os.path.join(mig, name))
     row('migrate diff (100 changed tables)',
         statistics.median(t[0] for t in times), max(t[1] for t in times))
 
