@@ -25,6 +25,8 @@
  */
 #include "drift.h"
 
+#include "frontend.h"
+
 #include "ast.h"
 #include "buf.h"
 #include "checker.h"
@@ -1036,33 +1038,6 @@ static int parse_args(int argc, char **argv, const char **input,
     return 0;
 }
 
-/* Reads, parses and checks the schema; prints diagnostics.  NULL on
- * error. */
-static ast_ctx *load(const char *path)
-{
-    char *src;
-    size_t len;
-    ast_ctx *ctx;
-
-    if (fs_read(path, &src, &len) != 0) {
-        fprintf(stderr, "schemac: cannot read %s: %s\n", path,
-                strerror(errno));
-        return NULL;
-    }
-    ctx = ast_ctx_new(path, src, len);
-    free(src);
-    if (!ctx)
-        out_of_memory();
-    if (ast_parse(ctx) == 0)
-        check_schema(ctx);
-    if (ctx->nerrors > 0) {
-        ast_print_diags(ctx, stderr);
-        ast_ctx_free(ctx);
-        return NULL;
-    }
-    return ctx;
-}
-
 /* Opens url; the message of a failure comes from the runtime, which never
  * repeats a password. */
 static sc_db *open_db(const char *url)
@@ -1091,7 +1066,7 @@ int drift_main(int argc, char **argv)
     L.tables_end = &L.tables;
     L.indexes_end = &L.indexes;
     L.enums_end = &L.enums;
-    L.ctx = load(input);
+    L.ctx = frontend_load(input, NULL, NULL);
     if (!L.ctx)
         return EXIT_USER;
     db = open_db(url);

@@ -14,6 +14,7 @@
 #include "drift.h"
 #include "emit_c.h"
 #include "emit_sql.h"
+#include "frontend.h"
 #include "fsutil.h"
 #include "migfile.h"
 #include "migrun.h"
@@ -127,38 +128,6 @@ static int parse_options(int argc, char **argv, const char *usage,
     return 0;
 }
 
-/* Reads, parses and checks the input; prints diagnostics.  NULL on error
- * (the caller exits 1). */
-static ast_ctx *load(const char *path)
-{
-    char *src;
-    size_t len;
-    ast_ctx *ctx;
-
-    if (fs_read(path, &src, &len) != 0) {
-        fprintf(stderr, "schemac: cannot read %s: %s\n", path,
-                strerror(errno));
-        return NULL;
-    }
-    ctx = ast_ctx_new(path, src, len);
-    free(src);
-    if (!ctx) {
-        fprintf(stderr, "schemac: out of memory\n");
-        return NULL;
-    }
-    if (ast_parse(ctx) == 0 && ctx->schema)
-        check_schema(ctx);
-    if (ctx->nerrors == 0 && !ctx->schema) /* an empty file */
-        check_schema(ctx);
-    if (ctx->nerrors > 0) {
-        ast_print_diags(ctx, stderr);
-        ast_ctx_free(ctx);
-        return NULL;
-    }
-    ast_attach_comments(ctx);
-    return ctx;
-}
-
 static char *join_path(const char *dir, const char *name)
 {
     size_t n = strlen(dir) + strlen(name) + 2;
@@ -244,7 +213,7 @@ static int cmd_generate(int argc, char **argv)
         return rc < 0 ? 0 : rc;
     if (!o.output)
         return usage_error(usage_generate, "%s", "-o DIR is required");
-    ctx = load(o.input);
+    ctx = frontend_load(o.input, NULL, NULL);
     if (!ctx)
         return EXIT_USER;
     buf_init(&h);
@@ -322,7 +291,7 @@ static int cmd_sql(int argc, char **argv)
         return usage_error(usage_sql,
                            "unknown dialect '%s' (sqlite, postgresql)",
                            o.dialect);
-    ctx = load(o.input);
+    ctx = frontend_load(o.input, NULL, NULL);
     if (!ctx)
         return EXIT_USER;
     buf_init(&out);

@@ -13,6 +13,7 @@
 
 #include "checker.h"
 #include "diff.h"
+#include "frontend.h"
 #include "fsutil.h"
 #include "migfile.h"
 #include "schemac.h"
@@ -93,31 +94,6 @@ static bool valid_name(const char *s)
               *s == '_'))
             return false;
     return true;
-}
-
-/* Parses and checks a schema file; prints diagnostics.  NULL on error. */
-static ast_ctx *load(const char *path, char **text, size_t *len)
-{
-    ast_ctx *ctx;
-
-    if (fs_read(path, text, len) != 0) {
-        fprintf(stderr, "schemac: cannot read %s: %s\n", path,
-                strerror(errno));
-        return NULL;
-    }
-    ctx = ast_ctx_new(path, *text, *len);
-    if (!ctx) {
-        fprintf(stderr, "schemac: out of memory\n");
-        return NULL;
-    }
-    if (ast_parse(ctx) == 0)
-        check_schema(ctx);
-    if (ctx->nerrors) {
-        ast_print_diags(ctx, stderr);
-        ast_ctx_free(ctx);
-        return NULL;
-    }
-    return ctx;
 }
 
 static int write_file(const char *dir, const char *file, const buf *b)
@@ -207,11 +183,11 @@ int migwrite_main(bool init, int argc, char **argv)
     }
     diff_result_init(&r);
     rc = EXIT_USER;
-    cur = load(o.input, &text, &len);
+    cur = frontend_load(o.input, &text, &len);
     if (!cur)
         goto done;
     if (snapshot)
-        prev = load(snapshot, &prev_text, &prev_len);
+        prev = frontend_load(snapshot, &prev_text, &prev_len);
     else
         prev = ast_ctx_new("(empty)", "", 0);
     if (!prev)

@@ -1,0 +1,49 @@
+/*
+ * frontend.c - reading, parsing and checking one schema file.
+ */
+#include "frontend.h"
+
+#include "checker.h"
+#include "fsutil.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+ast_ctx *frontend_load(const char *path, char **text, size_t *len)
+{
+    char *src;
+    size_t n;
+    ast_ctx *ctx;
+
+    if (fs_read(path, &src, &n) != 0) {
+        fprintf(stderr, "schemac: cannot read %s: %s\n", path,
+                strerror(errno));
+        return NULL;
+    }
+    ctx = ast_ctx_new(path, src, n);
+    if (!ctx) {
+        fprintf(stderr, "schemac: out of memory\n");
+        free(src);
+        return NULL;
+    }
+    /* The parser reports a missing schema line; the checker everything
+     * else, once the tree is whole. */
+    if (ast_parse(ctx) == 0)
+        check_schema(ctx);
+    if (ctx->nerrors > 0) {
+        ast_print_diags(ctx, stderr);
+        ast_ctx_free(ctx);
+        free(src);
+        return NULL;
+    }
+    ast_attach_comments(ctx);
+    if (text) {
+        *text = src;
+        *len = n;
+    } else {
+        free(src);
+    }
+    return ctx;
+}

@@ -1,0 +1,24 @@
+/*
+ * frontend.h - a schema file in, a checked tree out.
+ *
+ * Every command that takes a .schema file (generate, sql, migrate init
+ * and diff, check) starts the same way: read the file, parse it, check
+ * it, print every diagnostic.  This is that start.
+ */
+#ifndef SCHEMAC_FRONTEND_H
+#define SCHEMAC_FRONTEND_H
+
+#include <stddef.h>
+
+#include "ast.h"
+
+/*
+ * Reads, parses and checks the schema at path and attaches its comments.
+ * On any error prints the diagnostics (or the reason the file cannot be
+ * read) to stderr and returns NULL.  When text is not NULL, *text and
+ * *len receive the file's bytes (the caller frees *text, on success
+ * only).
+ */
+ast_ctx *frontend_load(const char *path, char **text, size_t *len);
+
+#endif /* SCHEMAC_FRONTEND_H */
