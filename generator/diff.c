@@ -119,7 +119,7 @@ static const ast_column *old_column(const ast_table *a, const ast_table *b,
 
 static void pair_columns(ast_ctx *ctx, tabpair *tp)
 {
-    const ast_column *c, *o;
+    const ast_column *c;
     int n = 0, k = 0;
 
     for (c = tp->a ? tp->a->columns : NULL; c; c = c->next)
@@ -145,7 +145,6 @@ static void pair_columns(ast_ctx *ctx, tabpair *tp)
         }
     }
     tp->ncols = k;
-    (void)o;
 }
 
 static void pair_tables(plan *p)
@@ -642,6 +641,7 @@ static void constraint_guards(dir *x, const tabpair *t,
 static void fk_guards(dir *x, const ast_table *from, const ast_table *to)
 {
     const ast_column *c, *old;
+    buf q;
 
     for (c = to->columns; c; c = c->next) {
         const ast_table *parent;
@@ -654,7 +654,6 @@ static void fk_guards(dir *x, const ast_table *from, const ast_table *to)
         parent = table_named(x->fc, c->ref->table);
         if (!parent)
             continue;
-        buf q;
         buf_init(&q);
         buf_printf(&q, "SELECT count(*) FROM %s AS c WHERE c.%s IS NOT NULL "
                        "AND NOT EXISTS (SELECT 1 FROM %s AS p WHERE p.%s = "
@@ -755,16 +754,13 @@ static void sqlite_rebuild(dir *x, const tabpair *t)
     const ast_table *from = t_from(x, t), *to = t_to(x, t);
     const char *tmp;
     bool first = true;
+    buf n;
     int i;
 
-    tmp = ast_strdup(x->tc, to->name);
-    {
-        buf n;
-        buf_init(&n);
-        buf_printf(&n, "%s__new", to->name);
-        tmp = ast_strdup(x->tc, n.data);
-        buf_free(&n);
-    }
+    buf_init(&n);
+    buf_printf(&n, "%s__new", to->name);
+    tmp = ast_strdup(x->tc, n.data);
+    buf_free(&n);
     emit_sql_create_table(x->tc, x->sql, SQL_SQLITE, to, tmp);
     stmt_end(x->sql);
     buf_printf(x->sql, "INSERT INTO %s (", quoted(x->tc, tmp));

@@ -507,9 +507,9 @@ static const char *params_text(ast_ctx *ctx, const char *head,
     return s;
 }
 
-/* The parameter lists of the five row functions, for header and source. */
+/* The parameter lists of the six row functions, for header and source. */
 typedef struct signatures {
-    const char *insert, *insert_many, *get, *update, *remove;
+    const char *insert, *insert_many, *get, *update, *update_cols, *remove;
     const char *assign;
 } signatures;
 
@@ -532,6 +532,9 @@ static void table_signatures(ast_ctx *ctx, const ast_table *t,
     p[1] = fmt(ctx, "const %s *row", n->row);
     head = fmt(ctx, "int %s_update(", n->prefix);
     sig->update = params_text(ctx, head, tail, p, 2);
+    p[2] = "uint64_t cols";
+    head = fmt(ctx, "int %s_update_cols(", n->prefix);
+    sig->update_cols = params_text(ctx, head, tail, p, 3);
     k = key_texts(ctx, t, p + 1, &sig->assign);
     head = fmt(ctx, "int %s_delete(", n->prefix);
     sig->remove = params_text(ctx, head, tail, p, k + 1);
@@ -550,16 +553,46 @@ static const char *spaces(ast_ctx *ctx, size_t n)
     return s;
 }
 
+/* One constant per column for the masks of _update_cols(), aligned; the
+ * runtime's masks hold 64 columns, so later ones get none. */
+static void emit_column_bits(ast_ctx *ctx, buf *out, const ast_table *t,
+                             const names *n)
+{
+    const ast_column *c;
+    const char *name;
+    size_t w = 0;
+
+    for (c = t->columns; c && c->index < 64; c = c->next)
+        if (strlen(names_upper(ctx, n->prefix, c->name)) > w)
+            w = strlen(names_upper(ctx, n->prefix, c->name));
+    tmpl_emit(out, H, "column_bits_begin", "table", t->name, "prefix",
+              n->prefix, "limit_note",
+              t->ncolumns > 64 ? fmt(ctx, "\n * Columns past the 64th have "
+                                     "none: write them with %s_update().",
+                                     n->prefix)
+                               : "",
+              NULL);
+    for (c = t->columns; c && c->index < 64; c = c->next) {
+        name = names_upper(ctx, n->prefix, c->name);
+        tmpl_emit(out, H, "column_bit", "NAME", name, "pad",
+                  spaces(ctx, w + 1 - strlen(name)), "index",
+                  fmt(ctx, "%d", c->index), NULL);
+    }
+    tmpl_emit(out, H, "column_bits_end", NULL);
+}
+
 static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
                            const names *n)
 {
     signatures sig;
 
     table_signatures(ctx, t, n, ");", &sig);
+    emit_column_bits(ctx, out, t, n);
     tmpl_emit(out, H, "table_api", "table", t->name, "prefix", n->prefix,
               "insert_params", sig.insert, "insert_many_params",
               sig.insert_many, "get_params", sig.get, "update_params",
-              sig.update, "delete_params", sig.remove, "autoinc_note",
+              sig.update, "update_cols_params", sig.update_cols,
+              "delete_params", sig.remove, "autoinc_note",
               t->autoinc ? fmt(ctx, "\n * The new key is stored in row->%s.",
                                names_field(ctx, t->autoinc->name))
                          : "",
@@ -1316,7 +1349,8 @@ static void emit_table_source(ast_ctx *ctx, buf *out, const ast_table *t)
               "INIT", n.INIT, "key_assign", sig.assign, "insert_params",
               sig.insert, "insert_many_params", sig.insert_many,
               "get_params", sig.get, "update_params", sig.update,
-              "delete_params", sig.remove, NULL);
+              "update_cols_params", sig.update_cols, "delete_params",
+              sig.remove, NULL);
 }
 
 /* One DDL statement as a C string literal, a line of SQL a line of C. */

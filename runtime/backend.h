@@ -97,7 +97,8 @@ typedef struct sc_backend {
     /* SC__ROW, SC__DONE, or an error code. */
     int (*step)(void *stmt);
     /* Reads column i (from 0) of the current row as kind: out->kind is
-     * kind, or SC_VAL_NULL.  Returns SC_OK or SC_NOMEM. */
+     * kind, or SC_VAL_NULL.  Only the fields of kind need be set (zero
+     * for NULL), and type and col.  Returns SC_OK or SC_NOMEM. */
     int (*column)(void *stmt, int i, sc_value_kind kind, sc_value *out);
     void (*reset)(void *stmt);
     void (*finalize)(void *stmt);

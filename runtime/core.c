@@ -126,11 +126,12 @@ void sc__buf_free(sc__buf *b)
  * The connection.
  * ------------------------------------------------------------------- */
 
-/* The statements of row operations, cached per (table, operation); the
- * connection itself (struct sc_db) is in internal.h. */
+/* The statements of row operations, cached per (table, operation, column
+ * mask); the connection itself (struct sc_db) is in internal.h. */
 typedef struct stmt_entry {
     const void *key; /* the table descriptor; NULL marks a free slot */
     int op;
+    uint64_t mask;   /* the columns of sc_row_update_cols(), else 0 */
     char *sql;
     void *stmt;
 } stmt_entry;
@@ -1040,29 +1041,39 @@ cleanup:
 }
 
 /* ---------------------------------------------------------------------
- * The statement cache: one prepared statement per (table, operation) and
- * connection, in an open-addressing hash table keyed by the descriptor's
- * address.
+ * The statement cache: one prepared statement per (table, operation,
+ * column mask) and connection, in an open-addressing hash table keyed by
+ * the descriptor's address.  A program may use many masks: at most
+ * MASKED_MAX masked updates stay cached, and the next one evicts them all,
+ * which keeps memory bounded while any working set below the bound
+ * prepares each statement once.
  * ------------------------------------------------------------------- */
 
-static size_t cache_slot(const sc_db *db, const void *key, int op)
+#define MASKED_MAX 64
+
+static size_t cache_slot(const sc_db *db, const void *key, int op,
+                         uint64_t mask)
 {
     uint64_t h = (uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15u;
 
     h ^= (h >> 29) + (uint64_t)op * 0xbf58476d1ce4e5b9u;
+    h ^= mask * 0x94d049bb133111ebu;
     return (size_t)(h ^ (h >> 32)) & (db->cache_size - 1);
 }
 
-static stmt_entry *cache_find(const sc_db *db, const void *key, int op)
+static stmt_entry *cache_find(const sc_db *db, const void *key, int op,
+                              uint64_t mask)
 {
+    stmt_entry *e;
     size_t i;
 
     if (db->cache_size == 0)
         return NULL;
-    i = cache_slot(db, key, op);
+    i = cache_slot(db, key, op, mask);
     for (; db->cache[i].key != NULL; i = (i + 1) & (db->cache_size - 1)) {
-        if (db->cache[i].key == key && db->cache[i].op == op)
-            return &db->cache[i];
+        e = &db->cache[i];
+        if (e->key == key && e->op == op && e->mask == mask)
+            return e;
     }
     return NULL;
 }
@@ -1070,7 +1081,7 @@ static stmt_entry *cache_find(const sc_db *db, const void *key, int op)
 /* Places e in a table known to have a free slot. */
 static stmt_entry *cache_place(sc_db *db, const stmt_entry *e)
 {
-    size_t i = cache_slot(db, e->key, e->op);
+    size_t i = cache_slot(db, e->key, e->op, e->mask);
 
     while (db->cache[i].key != NULL)
         i = (i + 1) & (db->cache_size - 1);
@@ -1078,27 +1089,53 @@ static stmt_entry *cache_place(sc_db *db, const stmt_entry *e)
     return &db->cache[i];
 }
 
-/* Doubles the table when it is half full. */
-static int cache_grow(sc_db *db)
+static void entry_free(sc_db *db, stmt_entry *e)
+{
+    db->be->finalize(e->stmt);
+    sc__free(e->sql);
+}
+
+/* Moves the entries into a new table of size slots, dropping the masked
+ * updates when drop_masked (open addressing cannot delete in place). */
+static int cache_rehash(sc_db *db, size_t size, bool drop_masked)
 {
     stmt_entry *old = db->cache;
     size_t i, n = db->cache_size;
 
-    if ((db->cache_used + 1) * 2 <= db->cache_size)
-        return SC_OK;
-    db->cache = sc__malloc((n ? n * 2 : 16) * sizeof *db->cache);
+    db->cache = sc__malloc(size * sizeof *db->cache);
     if (db->cache == NULL) {
         db->cache = old;
         return sc__nomem(db);
     }
-    db->cache_size = n ? n * 2 : 16;
-    memset(db->cache, 0, db->cache_size * sizeof *db->cache);
+    db->cache_size = size;
+    memset(db->cache, 0, size * sizeof *db->cache);
     for (i = 0; i < n; i++) {
-        if (old[i].key != NULL)
+        if (old[i].key == NULL)
+            continue;
+        if (drop_masked && old[i].mask != 0) {
+            entry_free(db, &old[i]);
+            db->cache_used--;
+            db->cache_masked--;
+        } else {
             cache_place(db, &old[i]);
+        }
     }
     sc__free(old);
     return SC_OK;
+}
+
+/* Makes room for one more entry, masked or not: doubles the table when
+ * it is half full, evicts the masked updates when they reach the bound. */
+static int cache_grow(sc_db *db, bool masked)
+{
+    size_t n = db->cache_size;
+
+    if (masked && db->cache_masked >= MASKED_MAX &&
+        cache_rehash(db, n, true) != SC_OK)
+        return SC_NOMEM;
+    if ((db->cache_used + 1) * 2 <= db->cache_size)
+        return SC_OK;
+    return cache_rehash(db, n ? n * 2 : 16, false);
 }
 
 static void cache_clear(sc_db *db)
@@ -1106,14 +1143,12 @@ static void cache_clear(sc_db *db)
     size_t i;
 
     for (i = 0; i < db->cache_size; i++) {
-        if (db->cache[i].key == NULL)
-            continue;
-        db->be->finalize(db->cache[i].stmt);
-        sc__free(db->cache[i].sql);
+        if (db->cache[i].key != NULL)
+            entry_free(db, &db->cache[i]);
     }
     sc__free(db->cache);
     db->cache = NULL;
-    db->cache_size = db->cache_used = 0;
+    db->cache_size = db->cache_used = db->cache_masked = 0;
 }
 
 /* ---------------------------------------------------------------------
@@ -1184,9 +1219,20 @@ static void build_get(const sc_db *db, sc__buf *b, const sc_table_desc *t)
     put_where_pk(db, b, t, &n);
 }
 
-/* UPDATE "t" SET "a" = ?, ... WHERE pk.  A table of key columns only
- * sets its first key to itself, so that a missing row is still noticed. */
-static void build_update(const sc_db *db, sc__buf *b, const sc_table_desc *t)
+/* Whether an update with mask writes column i: every non-key column when
+ * mask is 0 (sc_row_update()), else the non-key columns of the mask. */
+static bool updates(const sc_table_desc *t, unsigned i, uint64_t mask)
+{
+    if (t->cols[i].flags & SC_COL_PK)
+        return false;
+    return mask == 0 || (i < 64 && (mask >> i & 1u));
+}
+
+/* UPDATE "t" SET "a" = ?, ... WHERE pk, over the columns of mask (see
+ * updates()).  A table of key columns only sets its first key to itself,
+ * so that a missing row is still noticed. */
+static void build_update(const sc_db *db, sc__buf *b, const sc_table_desc *t,
+                         uint64_t mask)
 {
     unsigned i, k = 0;
     int n = 0;
@@ -1194,7 +1240,7 @@ static void build_update(const sc_db *db, sc__buf *b, const sc_table_desc *t)
     sc__buf_puts(b, "UPDATE ");
     sc__buf_ident(b, t->name);
     for (i = 0; i < t->ncols; i++) {
-        if (t->cols[i].flags & SC_COL_PK)
+        if (!updates(t, i, mask))
             continue;
         sc__buf_puts(b, k++ ? ", " : " SET ");
         sc__buf_ident(b, t->cols[i].name);
@@ -1219,7 +1265,8 @@ static void build_delete(const sc_db *db, sc__buf *b, const sc_table_desc *t)
     put_where_pk(db, b, t, &n);
 }
 
-static char *build_sql(const sc_db *db, const sc_table_desc *t, int op)
+static char *build_sql(const sc_db *db, const sc_table_desc *t, int op,
+                       uint64_t mask)
 {
     sc__buf b = {0};
 
@@ -1231,7 +1278,7 @@ static char *build_sql(const sc_db *db, const sc_table_desc *t, int op)
         build_get(db, &b, t);
         break;
     case OP_UPDATE:
-        build_update(db, &b, t);
+        build_update(db, &b, t, mask);
         break;
     default:
         build_delete(db, &b, t);
@@ -1242,21 +1289,22 @@ static char *build_sql(const sc_db *db, const sc_table_desc *t, int op)
     return b.s;
 }
 
-/* Finds or prepares the statement for op on t. */
+/* Finds or prepares the statement for op on t; mask is 0 but for the
+ * updates of sc_row_update_cols(). */
 static int prepare_cached(sc_db *db, const sc_table_desc *t, int op,
-                          stmt_entry **out)
+                          uint64_t mask, stmt_entry **out)
 {
-    stmt_entry e = {t, op, NULL, NULL};
+    stmt_entry e = {t, op, mask, NULL, NULL};
     int rc;
 
-    *out = cache_find(db, t, op);
+    *out = cache_find(db, t, op, mask);
     if (*out != NULL) {
         db->stats.reuses++;
         return SC_OK;
     }
-    if (cache_grow(db) != SC_OK)
+    if (cache_grow(db, mask != 0) != SC_OK)
         return SC_NOMEM;
-    e.sql = build_sql(db, t, op);
+    e.sql = build_sql(db, t, op, mask);
     if (e.sql == NULL)
         return sc__nomem(db);
     rc = db->be->prepare(db->conn, e.sql, true, &e.stmt);
@@ -1267,6 +1315,7 @@ static int prepare_cached(sc_db *db, const sc_table_desc *t, int op,
     }
     *out = cache_place(db, &e);
     db->cache_used++;
+    db->cache_masked += mask != 0;
     return SC_OK;
 }
 
@@ -1642,35 +1691,56 @@ static int read_bytes(sc_db *db, const sc_table_desc *t,
     return SC_OK;
 }
 
-/* Reads result column i of stmt into the field of column c. */
-static int read_column(sc_db *db, const sc_table_desc *t, unsigned i,
-                       void *stmt, sc_arena *a, void *row)
+/* Stores v when it needs no range check and no copy: a 64-bit integer,
+ * or text left in the statement's memory (a NULL).  Streaming reads every
+ * value, so the common ones take this short way. */
+static bool store_plain(const sc_column_desc *c, const sc_value *v,
+                        const sc_arena *a, void *row)
 {
-    const sc_column_desc *c = &t->cols[i];
-    float f32;
-    sc_value v;
+    switch (c->type) {
+    case SC_TYPE_INT64:
+    case SC_TYPE_NUMERIC:
+    case SC_TYPE_TIMESTAMP:
+        if (v->kind != SC_VAL_INT)
+            return false;
+        memcpy(field_w(c, row), &v->i, sizeof v->i);
+        return true;
+    case SC_TYPE_TEXT:
+    case SC_TYPE_JSON:
+    case SC_TYPE_DECIMAL:
+        if (a != NULL || v->kind != SC_VAL_TEXT)
+            return false;
+        memcpy(field_w(c, row), &v->p, sizeof v->p);
+        return true;
+    default:
+        return false;
+    }
+}
 
-    if (db->be->column(stmt, (int)i, kind_of(c->type), &v) != SC_OK)
-        return sc__nomem(db);
-    if (v.kind == SC_VAL_NULL)
-        return SC_OK; /* the field and its has_ flag are zero already */
-    set_has(c, row, true);
+/* Stores the value v, not NULL, of column c that store_plain() left:
+ * converts floats, checks ranges and labels, copies text and bytes. */
+static int store_value(sc_db *db, const sc_table_desc *t,
+                       const sc_column_desc *c, const sc_value *v,
+                       sc_arena *a, void *row)
+{
+    float f32;
+
     switch (c->type) {
     case SC_TYPE_FLOAT32:
-        f32 = (float)v.f;
+        f32 = (float)v->f;
         memcpy(field_w(c, row), &f32, sizeof f32);
         return SC_OK;
     case SC_TYPE_FLOAT64:
-        memcpy(field_w(c, row), &v.f, sizeof v.f);
+        memcpy(field_w(c, row), &v->f, sizeof v->f);
         return SC_OK;
     case SC_TYPE_ENUM:
-        return read_enum(db, t, c, &v, row);
+        return read_enum(db, t, c, v, row);
     default:
         break;
     }
-    if (v.kind == SC_VAL_INT)
-        return read_int(db, t, c, v.i, row);
-    return read_bytes(db, t, c, &v, a, row);
+    if (v->kind == SC_VAL_INT)
+        return read_int(db, t, c, v->i, row);
+    return read_bytes(db, t, c, v, a, row);
 }
 
 /* Checks db->vals[k] and binds it to parameter k + 1 of stmt. */
@@ -2074,7 +2144,7 @@ int sc_row_insert(sc_db *db, const sc_table_desc *t, void *row)
     int rc = row_args(db, t, row, false);
 
     if (rc == SC_OK)
-        rc = prepare_cached(db, t, OP_INSERT, &e);
+        rc = prepare_cached(db, t, OP_INSERT, 0, &e);
     if (rc == SC_OK)
         rc = insert_one(db, t, e, row);
     return rc;
@@ -2184,7 +2254,7 @@ int sc_row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
 
     if (rc != SC_OK || n == 0)
         return rc;
-    rc = prepare_cached(db, t, OP_INSERT, &e);
+    rc = prepare_cached(db, t, OP_INSERT, 0, &e);
     if (rc == SC_OK)
         rc = level_open(db, true);
     if (rc != SC_OK)
@@ -2197,15 +2267,27 @@ int sc_row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
     return level_close(db, level, rc);
 }
 
-/* Reads the current row of stmt into out. */
+/* Reads the current row of stmt into out.  Streaming runs this loop for
+ * every row, so the common values are stored in it (store_plain()), with
+ * one call into the backend per column. */
 int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
                  sc_arena *a, void *out)
 {
+    const sc_column_desc *c;
+    sc_value v;
     unsigned i;
     int rc = SC_OK;
 
-    for (i = 0; i < t->ncols && rc == SC_OK; i++)
-        rc = read_column(db, t, i, stmt, a, out);
+    for (i = 0; i < t->ncols && rc == SC_OK; i++) {
+        c = &t->cols[i];
+        if (db->be->column(stmt, (int)i, kind_of(c->type), &v) != SC_OK)
+            return sc__nomem(db);
+        if (v.kind == SC_VAL_NULL)
+            continue; /* the field and its has_ flag are zero already */
+        set_has(c, out, true);
+        if (!store_plain(c, &v, a, out))
+            rc = store_value(db, t, c, &v, a, out);
+    }
     return rc;
 }
 
@@ -2219,7 +2301,7 @@ int sc_row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
     if (rc == SC_OK && (a == NULL || out == NULL))
         rc = sc__set_error(db, SC_MISUSE, t->name, NULL, "NULL arena or out");
     if (rc == SC_OK)
-        rc = prepare_cached(db, t, OP_GET, &e);
+        rc = prepare_cached(db, t, OP_GET, 0, &e);
     if (rc == SC_OK)
         rc = bind_pk(db, t, key, e->stmt, &n);
     if (rc != SC_OK)
@@ -2256,19 +2338,19 @@ static int step_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     return SC_OK;
 }
 
-int sc_row_update(sc_db *db, const sc_table_desc *t, const void *row)
+/* Writes the columns of mask (see updates()) to the row with row's key. */
+static int update_row(sc_db *db, const sc_table_desc *t, const void *row,
+                      uint64_t mask)
 {
     const sc_column_desc *c;
     stmt_entry *e = NULL;
     size_t n = 0;
     unsigned i;
-    int rc = row_args(db, t, row, true);
+    int rc = prepare_cached(db, t, OP_UPDATE, mask, &e);
 
-    if (rc == SC_OK)
-        rc = prepare_cached(db, t, OP_UPDATE, &e);
     for (i = 0; rc == SC_OK && i < t->ncols; i++) {
         c = &t->cols[i];
-        if (c->flags & SC_COL_PK)
+        if (!updates(t, i, mask))
             continue;
         rc = sc__field_value(db, t, c, row, &db->vals[n]);
         if (rc == SC_OK)
@@ -2283,6 +2365,49 @@ int sc_row_update(sc_db *db, const sc_table_desc *t, const void *row)
     return rc;
 }
 
+int sc_row_update(sc_db *db, const sc_table_desc *t, const void *row)
+{
+    int rc = row_args(db, t, row, true);
+
+    return rc == SC_OK ? update_row(db, t, row, 0) : rc;
+}
+
+/* The non-key columns of t, as a mask of its first 64 columns. */
+static uint64_t value_columns(const sc_table_desc *t)
+{
+    uint64_t m = 0;
+    unsigned i;
+
+    for (i = 0; i < t->ncols && i < 64; i++) {
+        if (!(t->cols[i].flags & SC_COL_PK))
+            m |= UINT64_C(1) << i;
+    }
+    return m;
+}
+
+int sc_row_update_cols(sc_db *db, const sc_table_desc *t, const void *row,
+                       uint64_t cols)
+{
+    uint64_t all;
+    int rc = row_args(db, t, row, true);
+
+    if (rc != SC_OK)
+        return rc;
+    all = t->ncols < 64 ? (UINT64_C(1) << t->ncols) - 1 : ~UINT64_C(0);
+    if (cols & ~all)
+        return sc__set_error(db, SC_MISUSE, t->name, NULL,
+                             "column mask 0x%" PRIx64 " names no column "
+                             "of %s", cols & ~all, t->name);
+    /* Key bits are dropped before the cache sees the mask, so that masks
+     * differing in them share one statement. */
+    cols &= value_columns(t);
+    if (cols == 0)
+        return sc__set_error(db, SC_MISUSE, t->name, NULL,
+                             "column mask names no non-key column of %s",
+                             t->name);
+    return update_row(db, t, row, cols);
+}
+
 int sc_row_delete(sc_db *db, const sc_table_desc *t, const void *key)
 {
     stmt_entry *e = NULL;
@@ -2290,7 +2415,7 @@ int sc_row_delete(sc_db *db, const sc_table_desc *t, const void *key)
     int rc = row_args(db, t, key, true);
 
     if (rc == SC_OK)
-        rc = prepare_cached(db, t, OP_DELETE, &e);
+        rc = prepare_cached(db, t, OP_DELETE, 0, &e);
     if (rc == SC_OK)
         rc = bind_pk(db, t, key, e->stmt, &n);
     if (rc == SC_OK)

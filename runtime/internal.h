@@ -82,6 +82,7 @@ struct sc_db {
     struct stmt_entry *cache; /* open addressing, a power of two of slots */
     size_t cache_size;
     size_t cache_used;
+    size_t cache_masked; /* entries of sc_row_update_cols() among them */
     struct sc__text_cache *texts; /* query statements by text (query.c) */
     sc_value *vals;      /* the values bound to the running statement */
     size_t nvals;

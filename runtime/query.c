@@ -1643,10 +1643,12 @@ int sc_query_exists(sc_query *q, bool *yes)
 static int stream_alive(sc_query *q)
 {
     sc_db *db = q->db;
-    sc__error_state e = db->err;
+    sc__error_state e;
 
+    /* Runs once per row: the error state is copied only when needed. */
     if (db->be->txn_aborted == NULL || !db->be->txn_aborted(db->conn))
         return SC_OK;
+    e = db->err;
     if (e.code == SC_OK)
         return sc__set_error(db, SC_ERROR, q->t->name, NULL,
                              "each over %s stopped: the row function "

@@ -535,6 +535,19 @@ SC_API int sc_row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
  * Returns SC_OK, SC_NOTFOUND (no such row), SC_CONSTRAINT, ... */
 SC_API int sc_row_update(sc_db *db, const sc_table_desc *t, const void *row);
 
+/*
+ * Writes the columns of cols, a mask of t's columns (bit i: t->cols[i]),
+ * to the row with row's primary key, leaving the others as stored.  Each
+ * mask's statement is prepared once per connection, for up to 64 masks
+ * (past that the cached ones are dropped together).  Key columns in cols
+ * are ignored.  Only the first 64 columns of a table can be named: write
+ * the others with sc_row_update().  Returns SC_OK, SC_NOTFOUND (no such row),
+ * SC_CONSTRAINT, SC_MISUSE (cols names no non-key column, or a bit past
+ * the table's columns), ...
+ */
+SC_API int sc_row_update_cols(sc_db *db, const sc_table_desc *t,
+                              const void *row, uint64_t cols);
+
 /* Deletes the row whose primary key equals the key columns of key.
  * Returns SC_OK, SC_NOTFOUND, SC_CONSTRAINT (still referenced), ... */
 SC_API int sc_row_delete(sc_db *db, const sc_table_desc *t, const void *key);

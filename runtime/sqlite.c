@@ -334,8 +334,10 @@ static int sqlite_step(void *stmt)
 }
 
 /* Reads text or a blob: the pointer first, then its length, as SQLite
- * asks.  A zero-length value gets a non-NULL pointer. */
-static int read_bytes(sqlite3_stmt *st, int i, sc_value *out)
+ * asks.  Only a NULL pointer needs the value's type: it comes for NULL, an
+ * empty blob, or a failed conversion to text (out of memory).  Returns
+ * whether the value is NULL; *rc is SC_NOMEM when the text was lost. */
+static bool read_bytes(sqlite3_stmt *st, int i, sc_value *out, int *rc)
 {
     const void *p;
 
@@ -343,36 +345,56 @@ static int read_bytes(sqlite3_stmt *st, int i, sc_value *out)
         p = sqlite3_column_text(st, i);
     else
         p = sqlite3_column_blob(st, i);
-    out->len = (size_t)sqlite3_column_bytes(st, i);
-    if (p == NULL && out->len > 0)
-        return SC_NOMEM;
-    out->p = p != NULL ? p : "";
-    return SC_OK;
+    out->p = p;
+    if (p != NULL) {
+        out->len = (size_t)sqlite3_column_bytes(st, i);
+        return false;
+    }
+    out->len = 0;
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        return true;
+    if (sqlite3_column_bytes(st, i) > 0)
+        *rc = SC_NOMEM;
+    out->p = "";
+    return false;
 }
 
+/*
+ * Reads the value first and asks for its type only when the value read
+ * could stand for NULL (0, 0.0, a NULL pointer): streaming calls this for
+ * every column of every row, and each call into SQLite costs about as much
+ * as the read itself.  Only the fields of kind are set.
+ */
 static int sqlite_column(void *stmt, int i, sc_value_kind kind,
                          sc_value *out)
 {
     sqlite3_stmt *st = stmt;
+    bool maybe_null = true;
+    int rc = SC_OK;
 
-    memset(out, 0, sizeof *out);
-    if (sqlite3_column_type(st, i) == SQLITE_NULL)
-        return SC_OK;
     out->kind = kind;
+    out->type = 0;
+    out->col = NULL;
     switch (kind) {
     case SC_VAL_INT:
         out->i = sqlite3_column_int64(st, i);
-        return SC_OK;
+        maybe_null = out->i == 0;
+        break;
     case SC_VAL_FLOAT:
         out->f = sqlite3_column_double(st, i);
-        return SC_OK;
+        maybe_null = !(out->f < 0 || out->f > 0);
+        break;
     case SC_VAL_TEXT:
     case SC_VAL_BLOB:
-        return read_bytes(st, i, out);
+        if (!read_bytes(st, i, out, &rc))
+            return rc;
+        out->kind = SC_VAL_NULL;
+        return SC_OK;
     case SC_VAL_NULL:
         break;
     }
-    out->kind = SC_VAL_NULL;
+    if (maybe_null && sqlite3_column_type(st, i) == SQLITE_NULL)
+        out->kind = SC_VAL_NULL;
     return SC_OK;
 }
 

@@ -8,6 +8,8 @@
 #     build       the normal build
 #     build-san   with AddressSanitizer and UndefinedBehaviorSanitizer
 # and runs "meson test" in each (the second with --setup=sanitize).
+# Under CI=true, or when SCHEMAC_FUZZ_SECONDS is set, it then fuzzes
+# each target of fuzz/ for a minute (or that many seconds).
 # Exits non-zero when anything fails.  Under CI=true a skipped test is a
 # failure too.  Run from anywhere; the build directories are made at the
 # root of the source tree and reused by later runs.
@@ -76,6 +78,15 @@ for log in "$log_normal" "$log_san"; do
     skipped=$((skipped + $(count "$log" SKIP)))
 done
 echo "tests: $passed passed, $failed failed, $skipped skipped"
+
+# A bounded fuzzing run (fuzz/run.sh) in CI, or on request: a minute a
+# target unless SCHEMAC_FUZZ_SECONDS says otherwise.
+if [ "${CI:-}" = true ] || [ -n "${SCHEMAC_FUZZ_SECONDS:-}" ]; then
+    "$root/fuzz/run.sh" "${SCHEMAC_FUZZ_SECONDS:-60}" || {
+        echo "test.sh: fuzzing found a crash" >&2
+        status=1
+    }
+fi
 if [ "$status" -ne 0 ]; then
     echo "test.sh: FAILED" >&2
 else

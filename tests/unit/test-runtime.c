@@ -825,6 +825,112 @@ START_TEST(test_update_and_delete)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------
+ * Column-mask updates.  Every case starts from ann (a karma, nick
+ * "anon"), tries to write a changed copy of her through one mask, and
+ * checks the code, the column an error names, and that exactly the masked
+ * columns changed (none when the update failed).
+ * ------------------------------------------------------------------- */
+
+static const struct mask_case {
+    const char *name;
+    uint64_t cols;
+    const char *email;  /* the new user_email */
+    bool missing;       /* use a key that matches no row */
+    int rc;
+    const char *column; /* named by the error, or NULL */
+} mask_cases[] = {
+    {"one column", RT_USER_USER_EMAIL, "anne@x", false, SC_OK, NULL},
+    {"two columns", RT_USER_USER_NAME | RT_USER_USER_EMAIL, "anne@x",
+     false, SC_OK, NULL},
+    {"nullable to NULL", RT_USER_KARMA | RT_USER_NICK, "anne@x", false,
+     SC_OK, NULL},
+    {"key bits ignored", RT_USER_USER_ID | RT_USER_LEVEL, "anne@x", false,
+     SC_OK, NULL},
+    {"key only", RT_USER_USER_ID, "anne@x", false, SC_MISUSE, NULL},
+    {"no column", 0, "anne@x", false, SC_MISUSE, NULL},
+    {"past the columns", UINT64_C(1) << 63, "anne@x", false, SC_MISUSE,
+     NULL},
+    {"missing row", RT_USER_USER_EMAIL, "anne@x", true, SC_NOTFOUND, NULL},
+    {"unique violation", RT_USER_USER_NAME | RT_USER_USER_EMAIL, "bob@x",
+     false, SC_CONSTRAINT, "user_email"},
+};
+
+#define NMASK_CASES (int)(sizeof mask_cases / sizeof mask_cases[0])
+
+/* Whether case m wrote column bit. */
+static bool mask_wrote(const struct mask_case *m, uint64_t bit)
+{
+    return m->rc == SC_OK && (m->cols & bit) != 0;
+}
+
+START_TEST(test_update_cols)
+{
+    const struct mask_case *m = &mask_cases[_i];
+    rt_user u = make_user("ann", "ann@x"), got;
+
+    u.has_karma = true;
+    u.karma = 10000;
+    ck_assert_int_eq(rt_user_insert(db, &u), SC_OK);
+    add_user("bob", "bob@x");
+    u.user_id += m->missing ? 1000 : 0;
+    u.user_name = "anne";
+    u.user_email = m->email;
+    u.has_karma = false;
+    u.nick = NULL;
+    u.level = RT_LEVEL_ADVANCED;
+    ck_assert_int_eq(rt_user_update_cols(db, &u, m->cols), m->rc);
+    ck_assert_int_eq(sc_errcode(db), m->rc);
+    if (m->column != NULL)
+        ck_assert_str_eq(sc_errcolumn(db), m->column);
+    u.user_id -= m->missing ? 1000 : 0;
+    ck_assert_int_eq(rt_user_get(db, arena, u.user_id, &got), SC_OK);
+    ck_assert_str_eq(got.user_name,
+                     mask_wrote(m, RT_USER_USER_NAME) ? "anne" : "ann");
+    ck_assert_str_eq(got.user_email,
+                     mask_wrote(m, RT_USER_USER_EMAIL) ? m->email : "ann@x");
+    ck_assert(got.has_karma == !mask_wrote(m, RT_USER_KARMA));
+    ck_assert(mask_wrote(m, RT_USER_NICK) ? got.nick == NULL
+                                           : strcmp(got.nick, "anon") == 0);
+    ck_assert_int_eq(got.level, mask_wrote(m, RT_USER_LEVEL)
+                                    ? RT_LEVEL_ADVANCED
+                                    : RT_LEVEL_INTERMEDIATE);
+}
+END_TEST
+
+/* One statement per mask, prepared once; key bits do not make another;
+ * past 64 masks the cached ones are dropped and prepared again. */
+START_TEST(test_update_cols_cached)
+{
+    rt_user u = make_user("ann", "ann@x");
+    sc_stats st0, st1;
+    uint64_t m;
+
+    ck_assert_int_eq(rt_user_insert(db, &u), SC_OK);
+    ck_assert_int_eq(rt_user_update_cols(db, &u, RT_USER_NICK), SC_OK);
+    ck_assert_int_eq(sc_db_stats(db, &st0), SC_OK);
+    ck_assert_int_eq(rt_user_update_cols(db, &u, RT_USER_NICK), SC_OK);
+    ck_assert_int_eq(rt_user_update_cols(db, &u,
+                                         RT_USER_NICK | RT_USER_USER_ID),
+                     SC_OK);
+    ck_assert_int_eq(sc_db_stats(db, &st1), SC_OK);
+    ck_assert_uint_eq(st1.prepares, st0.prepares);
+    ck_assert_uint_eq(st1.reuses, st0.reuses + 2);
+    /* 63 more masks fill the cache (64 << 1 is RT_USER_NICK); the 65th
+     * evicts them all, so RT_USER_NICK is prepared again */
+    for (m = 1; m <= 63; m++)
+        ck_assert_int_eq(rt_user_update_cols(db, &u, m << 1), SC_OK);
+    ck_assert_int_eq(sc_db_stats(db, &st0), SC_OK);
+    ck_assert_uint_eq(st0.prepares, st1.prepares + 63);
+    for (m = 0; m < 2; m++)
+        ck_assert_int_eq(rt_user_update_cols(db, &u, UINT64_C(65) << 1),
+                         SC_OK);
+    ck_assert_int_eq(rt_user_update_cols(db, &u, RT_USER_NICK), SC_OK);
+    ck_assert_int_eq(sc_db_stats(db, &st1), SC_OK);
+    ck_assert_uint_eq(st1.prepares, st0.prepares + 2);
+}
+END_TEST
+
 START_TEST(test_composite_key)
 {
     rt_pair p = {.a = 7, .b = "x", .score = 2.5, .kind = RT_LEVEL_ADVANCED};
@@ -2012,6 +2118,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_autoincrement);
     tcase_add_test(tc, test_not_found);
     tcase_add_test(tc, test_update_and_delete);
+    tcase_add_loop_test(tc, test_update_cols, 0, NMASK_CASES);
+    tcase_add_test(tc, test_update_cols_cached);
     tcase_add_test(tc, test_composite_key);
     suite_add_tcase(s, tc);
 

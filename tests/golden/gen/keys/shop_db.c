@@ -93,6 +93,11 @@ int shop_user_update(sc_db *db, const shop_user *row)
     return sc_row_update(db, &shop_user_table, row);
 }
 
+int shop_user_update_cols(sc_db *db, const shop_user *row, uint64_t cols)
+{
+    return sc_row_update_cols(db, &shop_user_table, row, cols);
+}
+
 int shop_user_delete(sc_db *db, int32_t id)
 {
     shop_user key = SHOP_USER_INIT;
@@ -583,6 +588,12 @@ int shop_categories_update(sc_db *db, const shop_category *row)
     return sc_row_update(db, &shop_categories_table, row);
 }
 
+int shop_categories_update_cols(sc_db *db, const shop_category *row,
+                                uint64_t cols)
+{
+    return sc_row_update_cols(db, &shop_categories_table, row, cols);
+}
+
 int shop_categories_delete(sc_db *db, const char *code)
 {
     shop_category key = SHOP_CATEGORY_INIT;
@@ -1049,6 +1060,11 @@ int shop_order_get(sc_db *db, sc_arena *a, int64_t id, shop_order *out)
 int shop_order_update(sc_db *db, const shop_order *row)
 {
     return sc_row_update(db, &shop_order_table, row);
+}
+
+int shop_order_update_cols(sc_db *db, const shop_order *row, uint64_t cols)
+{
+    return sc_row_update_cols(db, &shop_order_table, row, cols);
 }
 
 int shop_order_delete(sc_db *db, int64_t id)
@@ -1641,6 +1657,12 @@ int shop_order_lines_update(sc_db *db, const shop_order_line *row)
     return sc_row_update(db, &shop_order_lines_table, row);
 }
 
+int shop_order_lines_update_cols(sc_db *db, const shop_order_line *row,
+                                 uint64_t cols)
+{
+    return sc_row_update_cols(db, &shop_order_lines_table, row, cols);
+}
+
 int shop_order_lines_delete(sc_db *db, int64_t order_id, int16_t line)
 {
     shop_order_line key = SHOP_ORDER_LINE_INIT;
@@ -2076,6 +2098,11 @@ int shop_boxes_get(sc_db *db, sc_arena *a, int64_t a_, int64_t b, int64_t key_,
 int shop_boxes_update(sc_db *db, const shop_box *row)
 {
     return sc_row_update(db, &shop_boxes_table, row);
+}
+
+int shop_boxes_update_cols(sc_db *db, const shop_box *row, uint64_t cols)
+{
+    return sc_row_update_cols(db, &shop_boxes_table, row, cols);
 }
 
 int shop_boxes_delete(sc_db *db, int64_t a_, int64_t b, int64_t key_)

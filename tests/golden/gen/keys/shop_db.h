@@ -123,6 +123,13 @@ typedef struct shop_box_list {
     size_t len;
 } shop_box_list;
 
+/* Column bits of table "user", or-ed into the cols of
+ * shop_user_update_cols(); those of key columns are ignored. */
+#define SHOP_USER_ID      (UINT64_C(1) << 0)
+#define SHOP_USER_ORDER   (UINT64_C(1) << 1)
+#define SHOP_USER_EMAIL   (UINT64_C(1) << 2)
+#define SHOP_USER_DEFAULT (UINT64_C(1) << 3)
+
 /* Table "user": the descriptor, then the row operations. */
 extern const sc_table_desc shop_user_table;
 
@@ -144,6 +151,11 @@ int shop_user_get(sc_db *db, sc_arena *a, int32_t id, shop_user *out);
 /* Writes every column of row to the stored row with the same key.
  * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_user_update(sc_db *db, const shop_user *row);
+
+/* Writes the columns of cols (bits above, or-ed) to the stored row with
+ * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
+ * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
+int shop_user_update_cols(sc_db *db, const shop_user *row, uint64_t cols);
 
 /* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
  * (still referenced). */
@@ -264,6 +276,11 @@ int shop_user_get_order(sc_db *db, sc_arena *a, const shop_user *row,
 int shop_user_load_order(sc_db *db, sc_arena *a, const shop_user *rows,
                          size_t n, shop_order_list *lists);
 
+/* Column bits of table "categories", or-ed into the cols of
+ * shop_categories_update_cols(); those of key columns are ignored. */
+#define SHOP_CATEGORIES_CODE   (UINT64_C(1) << 0)
+#define SHOP_CATEGORIES_PARENT (UINT64_C(1) << 1)
+
 /* Table "categories": the descriptor, then the row operations. */
 extern const sc_table_desc shop_categories_table;
 
@@ -285,6 +302,12 @@ int shop_categories_get(sc_db *db, sc_arena *a, const char *code,
 /* Writes every column of row to the stored row with the same key.
  * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_categories_update(sc_db *db, const shop_category *row);
+
+/* Writes the columns of cols (bits above, or-ed) to the stored row with
+ * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
+ * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
+int shop_categories_update_cols(sc_db *db, const shop_category *row,
+                                uint64_t cols);
 
 /* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
  * (still referenced). */
@@ -395,6 +418,15 @@ int shop_categories_load_order_lines(sc_db *db, sc_arena *a,
                                      const shop_category *rows, size_t n,
                                      shop_order_line_list *lists);
 
+/* Column bits of table "order", or-ed into the cols of
+ * shop_order_update_cols(); those of key columns are ignored. */
+#define SHOP_ORDER_ID      (UINT64_C(1) << 0)
+#define SHOP_ORDER_USER_ID (UINT64_C(1) << 1)
+#define SHOP_ORDER_STATUS  (UINT64_C(1) << 2)
+#define SHOP_ORDER_TOTAL   (UINT64_C(1) << 3)
+#define SHOP_ORDER_PLACED  (UINT64_C(1) << 4)
+#define SHOP_ORDER_NOTE    (UINT64_C(1) << 5)
+
 /* Table "order": the descriptor, then the row operations. */
 extern const sc_table_desc shop_order_table;
 
@@ -416,6 +448,11 @@ int shop_order_get(sc_db *db, sc_arena *a, int64_t id, shop_order *out);
 /* Writes every column of row to the stored row with the same key.
  * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_order_update(sc_db *db, const shop_order *row);
+
+/* Writes the columns of cols (bits above, or-ed) to the stored row with
+ * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
+ * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
+int shop_order_update_cols(sc_db *db, const shop_order *row, uint64_t cols);
 
 /* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
  * (still referenced). */
@@ -559,6 +596,13 @@ int shop_order_get_order_lines(sc_db *db, sc_arena *a, const shop_order *row,
 int shop_order_load_order_lines(sc_db *db, sc_arena *a, const shop_order *rows,
                                 size_t n, shop_order_line_list *lists);
 
+/* Column bits of table "order_lines", or-ed into the cols of
+ * shop_order_lines_update_cols(); those of key columns are ignored. */
+#define SHOP_ORDER_LINES_ORDER_ID (UINT64_C(1) << 0)
+#define SHOP_ORDER_LINES_LINE     (UINT64_C(1) << 1)
+#define SHOP_ORDER_LINES_CATEGORY (UINT64_C(1) << 2)
+#define SHOP_ORDER_LINES_QTY      (UINT64_C(1) << 3)
+
 /* Table "order_lines": the descriptor, then the row operations. */
 extern const sc_table_desc shop_order_lines_table;
 
@@ -580,6 +624,12 @@ int shop_order_lines_get(sc_db *db, sc_arena *a, int64_t order_id,
 /* Writes every column of row to the stored row with the same key.
  * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_order_lines_update(sc_db *db, const shop_order_line *row);
+
+/* Writes the columns of cols (bits above, or-ed) to the stored row with
+ * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
+ * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
+int shop_order_lines_update_cols(sc_db *db, const shop_order_line *row,
+                                 uint64_t cols);
 
 /* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
  * (still referenced). */
@@ -707,6 +757,12 @@ int shop_order_lines_get_category(sc_db *db, sc_arena *a,
                                   const shop_order_line *row,
                                   shop_category *out);
 
+/* Column bits of table "boxes", or-ed into the cols of
+ * shop_boxes_update_cols(); those of key columns are ignored. */
+#define SHOP_BOXES_A   (UINT64_C(1) << 0)
+#define SHOP_BOXES_B   (UINT64_C(1) << 1)
+#define SHOP_BOXES_KEY (UINT64_C(1) << 2)
+
 /* Table "boxes": the descriptor, then the row operations. */
 extern const sc_table_desc shop_boxes_table;
 
@@ -728,6 +784,11 @@ int shop_boxes_get(sc_db *db, sc_arena *a, int64_t a_, int64_t b, int64_t key_,
 /* Writes every column of row to the stored row with the same key.
  * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_boxes_update(sc_db *db, const shop_box *row);
+
+/* Writes the columns of cols (bits above, or-ed) to the stored row with
+ * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
+ * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
+int shop_boxes_update_cols(sc_db *db, const shop_box *row, uint64_t cols);
 
 /* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
  * (still referenced). */

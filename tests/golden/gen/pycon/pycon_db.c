@@ -105,6 +105,11 @@ int pycon_users_update(sc_db *db, const pycon_user *row)
     return sc_row_update(db, &pycon_users_table, row);
 }
 
+int pycon_users_update_cols(sc_db *db, const pycon_user *row, uint64_t cols)
+{
+    return sc_row_update_cols(db, &pycon_users_table, row, cols);
+}
+
 int pycon_users_delete(sc_db *db, int64_t user_id)
 {
     pycon_user key = PYCON_USER_INIT;
@@ -635,6 +640,12 @@ int pycon_programs_update(sc_db *db, const pycon_program *row)
     return sc_row_update(db, &pycon_programs_table, row);
 }
 
+int pycon_programs_update_cols(sc_db *db, const pycon_program *row,
+                               uint64_t cols)
+{
+    return sc_row_update_cols(db, &pycon_programs_table, row, cols);
+}
+
 int pycon_programs_delete(sc_db *db, int64_t program_id)
 {
     pycon_program key = PYCON_PROGRAM_INIT;
@@ -1040,6 +1051,13 @@ int pycon_program_enrollments_update(sc_db *db,
                                      const pycon_program_enrollment *row)
 {
     return sc_row_update(db, &pycon_program_enrollments_table, row);
+}
+
+int pycon_program_enrollments_update_cols(sc_db *db,
+                                          const pycon_program_enrollment *row,
+                                          uint64_t cols)
+{
+    return sc_row_update_cols(db, &pycon_program_enrollments_table, row, cols);
 }
 
 int pycon_program_enrollments_delete(sc_db *db, int64_t program_enrollment_id)

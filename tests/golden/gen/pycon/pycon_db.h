@@ -91,6 +91,14 @@ typedef struct pycon_program_enrollment_list {
     size_t len;
 } pycon_program_enrollment_list;
 
+/* Column bits of table "users", or-ed into the cols of
+ * pycon_users_update_cols(); those of key columns are ignored. */
+#define PYCON_USERS_USER_ID    (UINT64_C(1) << 0)
+#define PYCON_USERS_USER_NAME  (UINT64_C(1) << 1)
+#define PYCON_USERS_USER_EMAIL (UINT64_C(1) << 2)
+#define PYCON_USERS_KARMA      (UINT64_C(1) << 3)
+#define PYCON_USERS_JOINED_AT  (UINT64_C(1) << 4)
+
 /* Table "users": the descriptor, then the row operations. */
 extern const sc_table_desc pycon_users_table;
 
@@ -112,6 +120,11 @@ int pycon_users_get(sc_db *db, sc_arena *a, int64_t user_id, pycon_user *out);
 /* Writes every column of row to the stored row with the same key.
  * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int pycon_users_update(sc_db *db, const pycon_user *row);
+
+/* Writes the columns of cols (bits above, or-ed) to the stored row with
+ * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
+ * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
+int pycon_users_update_cols(sc_db *db, const pycon_user *row, uint64_t cols);
 
 /* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
  * (still referenced). */
@@ -250,6 +263,12 @@ int pycon_users_load_program_enrollments(sc_db *db, sc_arena *a,
                                          const pycon_user *rows, size_t n,
                                          pycon_program_enrollment_list *lists);
 
+/* Column bits of table "programs", or-ed into the cols of
+ * pycon_programs_update_cols(); those of key columns are ignored. */
+#define PYCON_PROGRAMS_PROGRAM_ID   (UINT64_C(1) << 0)
+#define PYCON_PROGRAMS_PROGRAM_NAME (UINT64_C(1) << 1)
+#define PYCON_PROGRAMS_LEVEL        (UINT64_C(1) << 2)
+
 /* Table "programs": the descriptor, then the row operations. */
 extern const sc_table_desc pycon_programs_table;
 
@@ -272,6 +291,12 @@ int pycon_programs_get(sc_db *db, sc_arena *a, int64_t program_id,
 /* Writes every column of row to the stored row with the same key.
  * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int pycon_programs_update(sc_db *db, const pycon_program *row);
+
+/* Writes the columns of cols (bits above, or-ed) to the stored row with
+ * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
+ * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
+int pycon_programs_update_cols(sc_db *db, const pycon_program *row,
+                               uint64_t cols);
 
 /* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
  * (still referenced). */
@@ -382,6 +407,12 @@ int pycon_programs_load_program_enrollments(sc_db *db, sc_arena *a,
                                             size_t n,
                                             pycon_program_enrollment_list *lists);
 
+/* Column bits of table "program_enrollments", or-ed into the cols of
+ * pycon_program_enrollments_update_cols(); those of key columns are ignored. */
+#define PYCON_PROGRAM_ENROLLMENTS_PROGRAM_ENROLLMENT_ID (UINT64_C(1) << 0)
+#define PYCON_PROGRAM_ENROLLMENTS_PROGRAM_ID            (UINT64_C(1) << 1)
+#define PYCON_PROGRAM_ENROLLMENTS_USER_ID               (UINT64_C(1) << 2)
+
 /* Table "program_enrollments": the descriptor, then the row operations. */
 extern const sc_table_desc pycon_program_enrollments_table;
 
@@ -408,6 +439,13 @@ int pycon_program_enrollments_get(sc_db *db, sc_arena *a,
  * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int pycon_program_enrollments_update(sc_db *db,
                                      const pycon_program_enrollment *row);
+
+/* Writes the columns of cols (bits above, or-ed) to the stored row with
+ * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
+ * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
+int pycon_program_enrollments_update_cols(sc_db *db,
+                                          const pycon_program_enrollment *row,
+                                          uint64_t cols);
 
 /* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
  * (still referenced). */

@@ -205,6 +205,12 @@ int types_samples_update(sc_db *db, const types_sample *row)
     return sc_row_update(db, &types_samples_table, row);
 }
 
+int types_samples_update_cols(sc_db *db, const types_sample *row,
+                              uint64_t cols)
+{
+    return sc_row_update_cols(db, &types_samples_table, row, cols);
+}
+
 int types_samples_delete(sc_db *db, int64_t id)
 {
     types_sample key = TYPES_SAMPLE_INIT;
@@ -1297,6 +1303,11 @@ int types_maybes_get(sc_db *db, sc_arena *a, int64_t id, types_maybe *out)
 int types_maybes_update(sc_db *db, const types_maybe *row)
 {
     return sc_row_update(db, &types_maybes_table, row);
+}
+
+int types_maybes_update_cols(sc_db *db, const types_maybe *row, uint64_t cols)
+{
+    return sc_row_update_cols(db, &types_maybes_table, row, cols);
 }
 
 int types_maybes_delete(sc_db *db, int64_t id)

@@ -128,6 +128,27 @@ typedef struct types_maybe_list {
     size_t len;
 } types_maybe_list;
 
+/* Column bits of table "samples", or-ed into the cols of
+ * types_samples_update_cols(); those of key columns are ignored. */
+#define TYPES_SAMPLES_ID      (UINT64_C(1) << 0)
+#define TYPES_SAMPLES_FLAG    (UINT64_C(1) << 1)
+#define TYPES_SAMPLES_SMALL   (UINT64_C(1) << 2)
+#define TYPES_SAMPLES_MEDIUM  (UINT64_C(1) << 3)
+#define TYPES_SAMPLES_BIG     (UINT64_C(1) << 4)
+#define TYPES_SAMPLES_RATIO   (UINT64_C(1) << 5)
+#define TYPES_SAMPLES_PRECISE (UINT64_C(1) << 6)
+#define TYPES_SAMPLES_PRICE   (UINT64_C(1) << 7)
+#define TYPES_SAMPLES_HUGE    (UINT64_C(1) << 8)
+#define TYPES_SAMPLES_NAME    (UINT64_C(1) << 9)
+#define TYPES_SAMPLES_BODY    (UINT64_C(1) << 10)
+#define TYPES_SAMPLES_BLOB    (UINT64_C(1) << 11)
+#define TYPES_SAMPLES_BORN    (UINT64_C(1) << 12)
+#define TYPES_SAMPLES_SEEN    (UINT64_C(1) << 13)
+#define TYPES_SAMPLES_STAMP   (UINT64_C(1) << 14)
+#define TYPES_SAMPLES_IDENT   (UINT64_C(1) << 15)
+#define TYPES_SAMPLES_DOC     (UINT64_C(1) << 16)
+#define TYPES_SAMPLES_COLOR   (UINT64_C(1) << 17)
+
 /* Table "samples": the descriptor, then the row operations. */
 extern const sc_table_desc types_samples_table;
 
@@ -149,6 +170,12 @@ int types_samples_get(sc_db *db, sc_arena *a, int64_t id, types_sample *out);
 /* Writes every column of row to the stored row with the same key.
  * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int types_samples_update(sc_db *db, const types_sample *row);
+
+/* Writes the columns of cols (bits above, or-ed) to the stored row with
+ * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
+ * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
+int types_samples_update_cols(sc_db *db, const types_sample *row,
+                              uint64_t cols);
 
 /* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
  * (still referenced). */
@@ -409,6 +436,26 @@ int types_samples_each(types_samples_query *q, types_sample_fn fn, void *ctx);
 int types_samples_update_all(types_samples_query *q, int64_t *changed);
 int types_samples_delete_all(types_samples_query *q, int64_t *changed);
 
+/* Column bits of table "maybes", or-ed into the cols of
+ * types_maybes_update_cols(); those of key columns are ignored. */
+#define TYPES_MAYBES_ID      (UINT64_C(1) << 0)
+#define TYPES_MAYBES_FLAG    (UINT64_C(1) << 1)
+#define TYPES_MAYBES_SMALL   (UINT64_C(1) << 2)
+#define TYPES_MAYBES_MEDIUM  (UINT64_C(1) << 3)
+#define TYPES_MAYBES_BIG     (UINT64_C(1) << 4)
+#define TYPES_MAYBES_RATIO   (UINT64_C(1) << 5)
+#define TYPES_MAYBES_PRECISE (UINT64_C(1) << 6)
+#define TYPES_MAYBES_PRICE   (UINT64_C(1) << 7)
+#define TYPES_MAYBES_HUGE    (UINT64_C(1) << 8)
+#define TYPES_MAYBES_NAME    (UINT64_C(1) << 9)
+#define TYPES_MAYBES_BODY    (UINT64_C(1) << 10)
+#define TYPES_MAYBES_BLOB    (UINT64_C(1) << 11)
+#define TYPES_MAYBES_BORN    (UINT64_C(1) << 12)
+#define TYPES_MAYBES_SEEN    (UINT64_C(1) << 13)
+#define TYPES_MAYBES_IDENT   (UINT64_C(1) << 14)
+#define TYPES_MAYBES_DOC     (UINT64_C(1) << 15)
+#define TYPES_MAYBES_COLOR   (UINT64_C(1) << 16)
+
 /* Table "maybes": the descriptor, then the row operations. */
 extern const sc_table_desc types_maybes_table;
 
@@ -429,6 +476,11 @@ int types_maybes_get(sc_db *db, sc_arena *a, int64_t id, types_maybe *out);
 /* Writes every column of row to the stored row with the same key.
  * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int types_maybes_update(sc_db *db, const types_maybe *row);
+
+/* Writes the columns of cols (bits above, or-ed) to the stored row with
+ * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
+ * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
+int types_maybes_update_cols(sc_db *db, const types_maybe *row, uint64_t cols);
 
 /* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
  * (still referenced). */
