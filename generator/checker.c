@@ -1129,6 +1129,90 @@ static void check_renames(ast_ctx *ctx, ast_schema *s, ast_table *t)
 }
 
 /* ---------------------------------------------------------------------
+ * Upper-case C names: macros the generated header defines
+ * ------------------------------------------------------------------- */
+
+typedef struct macro_name {
+    const char *name;  /* PYCON_USERS_USER_EMAIL */
+    const char *what;  /* "column \"user_email\" of table \"users\"" */
+    const ast_loc *loc;
+    int order;         /* declaration order, to report the later one */
+} macro_name;
+
+static int by_macro(const void *a, const void *b)
+{
+    const macro_name *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+
+    return c ? c : x->order - y->order;
+}
+
+static char *what_text(ast_ctx *ctx, const char *kind, const char *name,
+                       const char *table)
+{
+    char tmp[256];
+
+    snprintf(tmp, sizeof tmp, table ? "%s \"%.60s\" of table \"%.60s\""
+                                    : "%s \"%.60s\"", kind, name, table);
+    return ast_strdup(ctx, tmp);
+}
+
+/*
+ * The header defines upper-case names built from several schema names:
+ * a bit per column (SCHEMA_TABLE_COLUMN), an initializer per row type
+ * (SCHEMA_ROW_INIT), a constant per enum value (SCHEMA_ENUM_VALUE).  Two
+ * different things may spell the same one (table "order" column
+ * "line_id", table "order_line" column "id"); C would reject the header,
+ * so the schema is refused here, with both named.
+ */
+static void check_macro_names(ast_ctx *ctx, ast_schema *s)
+{
+    const ast_table *t;
+    const ast_column *c;
+    const ast_enum *e;
+    const ast_enum_value *v;
+    macro_name *m;
+    char *prefix;
+    size_t n = 1, k = 0, i;
+
+    for (t = s->tables; t; t = t->next)
+        n += (size_t)t->ncolumns + 1;
+    for (e = s->enums; e; e = e->next)
+        n += (size_t)e->nvalues;
+    m = ast_alloc(ctx, sizeof *m * n);
+    for (t = s->tables; t; t = t->next) {
+        prefix = (char *)names_upper(ctx, s->name, t->row_name);
+        m[k].name = names_upper(ctx, prefix, "INIT");
+        m[k].what = what_text(ctx, "the row type of table", t->name, NULL);
+        m[k].loc = &t->name_loc;
+        m[k].order = (int)k;
+        k++;
+        prefix = (char *)names_upper(ctx, s->name, t->name);
+        for (c = t->columns; c; c = c->next, k++) {
+            m[k].name = names_upper(ctx, prefix, c->name);
+            m[k].what = what_text(ctx, "column", c->name, t->name);
+            m[k].loc = &c->name_loc;
+            m[k].order = (int)k;
+        }
+    }
+    for (e = s->enums; e; e = e->next) {
+        prefix = (char *)names_upper(ctx, s->name, e->name);
+        for (v = e->values; v; v = v->next, k++) {
+            m[k].name = names_upper(ctx, prefix, v->name);
+            m[k].what = what_text(ctx, "value", v->name, NULL);
+            m[k].loc = &v->loc;
+            m[k].order = (int)k;
+        }
+    }
+    qsort(m, k, sizeof *m, by_macro);
+    for (i = 1; i < k; i++)
+        if (strcmp(m[i].name, m[i - 1].name) == 0)
+            ast_error(ctx, m[i].loc,
+                      "the generated name %s of %s is also that of %s",
+                      m[i].name, m[i].what, m[i - 1].what);
+}
+
+/* ---------------------------------------------------------------------
  * Entry point
  * ------------------------------------------------------------------- */
 
@@ -1170,5 +1254,7 @@ int check_schema(ast_ctx *ctx)
         for (c = t->columns; c; c = c->next)
             check_default(ctx, c);
     }
+    if (ctx->nerrors == 0)
+        check_macro_names(ctx, s);
     return ctx->nerrors;
 }
