@@ -538,8 +538,9 @@ static void table_signatures(ast_ctx *ctx, const ast_table *t,
     k = key_texts(ctx, t, p + 1, &sig->assign);
     head = fmt(ctx, "int %s_delete(", n->prefix);
     sig->remove = params_text(ctx, head, tail, p, k + 1);
+    /* get: the same key parameters, after the arena. */
+    memmove(p + 2, p + 1, sizeof *p * (size_t)k);
     p[1] = "sc_arena *a";
-    key_texts(ctx, t, p + 2, &sig->assign);
     p[k + 2] = fmt(ctx, "%s *out", n->row);
     head = fmt(ctx, "int %s_get(", n->prefix);
     sig->get = params_text(ctx, head, tail, p, k + 3);
