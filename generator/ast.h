@@ -265,6 +265,8 @@ typedef struct ast_decl {
 /* A comment seen by the scanner, kept to be attached to declarations. */
 typedef struct ast_comment {
     const char *text;  /* without the markers, trimmed */
+    const char *raw;   /* as written, markers included */
+    size_t rawlen;
     int line;          /* line of the comment's start */
     int end_line;
     bool trailing;     /* code precedes it on its first line */

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "checker.h"
 #include "drift.h"
+#include "fmt.h"
 #include "emit_c.h"
 #include "emit_sql.h"
 #include "frontend.h"
@@ -42,6 +43,7 @@ static const char usage_main[] =
     "                                versioned migrations\n"
     "  check FILE.schema --db URL    report drift between a database and\n"
     "                                the schema\n"
+    "  fmt FILE.schema [--check]     rewrite the file in the one layout\n"
     "  help COMMAND                  describe a command\n"
     "\n"
     "options:\n"
@@ -350,6 +352,11 @@ static int cmd_help(int argc, char **argv)
     }
     else if (strcmp(argv[0], "sql") == 0)
         fputs(usage_sql, stdout);
+    else if (strcmp(argv[0], "fmt") == 0) {
+        char *args[] = {(char *)"--help", NULL};
+
+        return fmt_main(1, args);
+    }
     else
         return usage_error(usage_main, "unknown command '%s'", argv[0]);
     return 0;
@@ -378,6 +385,8 @@ int main(int argc, char **argv)
         return cmd_migrate(argc - 2, argv + 2);
     if (strcmp(cmd, "check") == 0)
         return drift_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "fmt") == 0)
+        return fmt_main(argc - 2, argv + 2);
     if (strcmp(cmd, "help") == 0)
         return cmd_help(argc - 2, argv + 2);
     return usage_error(usage_main, "unknown command '%s'", cmd);

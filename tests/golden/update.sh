@@ -24,6 +24,9 @@ for dir in "$here"/gen/*/; do
     "$schemac" sql "$case.schema" --dialect postgresql \
         -o "$case.postgresql.sql"
 done
+for dir in "$here"/fmt/*/; do
+    "$schemac" fmt --stdout "$dir/input.schema" >"$dir/expected.schema"
+done
 # The migration cases are refreshed by the golden test itself.
 build=$(dirname "$(dirname "$schemac")")
 if [ -x "$build/tests/unit/test-golden" ]; then
@@ -31,5 +34,6 @@ if [ -x "$build/tests/unit/test-golden" ]; then
         >/dev/null || true
 fi
 
-echo "update.sh: refreshed $(ls "$here"/errors/*.err | wc -l) error cases" \
-     "and $(ls -d "$here"/gen/*/ | wc -l) generated cases"
+echo "update.sh: refreshed $(ls "$here"/errors/*.err | wc -l) error cases," \
+     "$(ls -d "$here"/gen/*/ | wc -l) generated cases" \
+     "and $(ls -d "$here"/fmt/*/ | wc -l) fmt cases"
