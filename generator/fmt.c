@@ -426,24 +426,56 @@ static size_t type_len(const ast_type *t)
     return n;
 }
 
+/* Display width: UTF-8 code points. */
+static size_t width(const char *s, size_t n)
+{
+    size_t w = 0, i;
+
+    for (i = 0; i < n; i++)
+        w += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return w;
+}
+
+/* The width of the last line of b, which starts at column start. */
+static size_t last_width(const buf *b, size_t start)
+{
+    size_t i = b->len;
+
+    while (i > 0 && b->data[i - 1] != '\n')
+        i--;
+    return (i > 0 ? 0 : start) + width(b->data + i, b->len - i);
+}
+
+/* A column at INDENT: the modifiers that would pass the 80th column go on
+ * lines of their own, indented once more. */
 static void column_text(buf *b, const ast_column *c, size_t namew, size_t typew)
 {
     modifier m[NMODS];
     int n = collect_modifiers(c, m), k;
     size_t at;
+    buf mod;
 
+    buf_init(&mod);
     buf_puts(b, c->name);
     buf_pad(b, namew - strlen(c->name) + 1);
     at = b->len;
     put_type(b, &c->type);
     if (n > 0)
-        buf_pad(b, typew - (b->len - at) + 1);
+        buf_pad(b, typew - (b->len - at));
     for (k = 0; k < n; k++) {
-        put_modifier(b, c, m[k].kind);
-        if (k + 1 < n)
+        buf_reset(&mod);
+        put_modifier(&mod, c, m[k].kind);
+        if (last_width(b, INDENT) + 1 + width(mod.data, mod.len) + 1 > WIDTH &&
+            k > 0) {
+            buf_putc(b, '\n');
+            buf_pad(b, 2 * INDENT);
+        } else {
             buf_putc(b, ' ');
+        }
+        buf_put(b, mod.data, mod.len);
     }
     buf_putc(b, ';');
+    buf_free(&mod);
 }
 
 static void item_text(buf *b, const ast_item *it)
@@ -588,16 +620,6 @@ static void fmt_enum(fmt *f, const ast_enum *e, buf *b)
 
 /* ---- printing -------------------------------------------------------- */
 
-/* Display width: UTF-8 code points. */
-static size_t width(const char *s)
-{
-    size_t n = 0;
-
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 /* A comment as written, less the blanks at the ends of its lines. */
 static void put_comment(buf *b, const ast_comment *c)
 {
@@ -618,6 +640,16 @@ static void put_comment(buf *b, const ast_comment *c)
     }
 }
 
+/* Where the code of l ends: the width of its last line. */
+static size_t text_width(const fline *l)
+{
+    const char *nl = strrchr(l->text, '\n');
+
+    if (nl)
+        return width(nl + 1, strlen(nl + 1));
+    return (size_t)l->indent + width(l->text, strlen(l->text));
+}
+
 /* The column where the trailing comments of the run from l start. */
 static size_t trail_column(const fline *l)
 {
@@ -625,7 +657,7 @@ static size_t trail_column(const fline *l)
     int indent = l->indent;
 
     for (; l && l->text && l->trail && l->indent == indent; l = l->next) {
-        size_t lw = (size_t)l->indent + width(l->text);
+        size_t lw = text_width(l);
 
         if (lw > w)
             w = lw;
@@ -657,7 +689,7 @@ static void print_lines(const fmt *f, buf *out)
                 col = trail_column(l);
             in_run = true;
             run_indent = l->indent;
-            buf_pad(out, col - (size_t)l->indent - width(l->text));
+            buf_pad(out, col - text_width(l));
             put_comment(out, l->trail);
         } else {
             in_run = false;

@@ -10,7 +10,8 @@
 # the expected text; rewriting a copy gives the expected text, and a
 # second run leaves the file alone (same inode, same time).  Then every
 # .schema under the tree that `schemac sql` accepts: fmt succeeds, is
-# idempotent, and the formatted file gives the same DDL in both dialects.  A file with errors and the usage errors are
+# idempotent, and the formatted file gives the same DDL in both dialects.
+# The examples are formatted.  A file with errors and the usage errors are
 # refused with the right status, the file untouched.
 set -euo pipefail
 
@@ -95,6 +96,13 @@ while IFS= read -r f; do
 done < <(find "$root/examples" "$root/tests" "$root/bench" -name '*.schema' |
          LC_ALL=C sort)
 [ "$n" -ge 50 ] || fail "only $n schemas of the tree compiled"
+
+# The examples are kept formatted.
+for f in "$root"/examples/*/*.schema; do
+    if "$schemac" fmt --check "$f"; then ok; else
+        fail "${f#"$root"/}: not formatted"
+    fi
+done
 
 # A schema with an error: reported with a caret, the file untouched.
 printf 'schema s;\ntable t { id int64 primary key; x nosuch; }\n' \
