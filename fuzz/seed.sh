@@ -7,7 +7,8 @@
 #
 #     corpus/parse/     every schema: the example, the generate cases and
 #                       the error cases
-#     corpus/generate/  the schemas that compile clean
+#     corpus/generate/  the schemas that compile clean, the untidy
+#                       inputs of the fmt cases among them
 #     corpus/diff/      each migrate case as old.schema, NUL, new.schema
 #                       (the format fuzz_diff.c splits), and each clean
 #                       schema after an empty old part (migrate init)
@@ -33,6 +34,11 @@ for f in "$root"/examples/*/*.schema "$golden"/gen/*/*.schema; do
     cp "$f" "$corpus/parse/$name.schema"
     cp "$f" "$corpus/generate/$name.schema"
     { printf '\0'; cat "$f"; } >"$corpus/diff/init-$name"
+done
+for dir in "$golden"/fmt/*/; do
+    name=fmt-$(basename "$dir")
+    cp "$dir/input.schema" "$corpus/parse/$name.schema"
+    cp "$dir/input.schema" "$corpus/generate/$name.schema"
 done
 for f in "$golden"/errors/*.schema; do
     cp "$f" "$corpus/parse/error-$(basename "$f")"

@@ -27,6 +27,7 @@
 #include "fmt.h"
 
 #include "emit_c.h"
+#include "emit_sql.h"
 #include "frontend.h"
 #include "fsutil.h"
 
@@ -754,50 +755,70 @@ static ast_ctx *reload(const char *path, const char *text, size_t len)
     return ctx;
 }
 
-/* The comments of ctx as they are printed, one after another. */
-static void all_comments(const ast_ctx *ctx, buf *b)
+/* What one part of a schema's output is made of. */
+typedef enum part { P_COMMENTS, P_DDL, P_CODE } part;
+
+static void render(ast_ctx *ctx, part p, buf *out)
 {
     const ast_comment *c;
+    buf tmp;
 
-    for (c = ctx->comments; c; c = c->next) {
-        put_comment(b, c);
-        buf_putc(b, '\n');
+    if (p == P_COMMENTS) {
+        for (c = ctx->comments; c; c = c->next) {
+            put_comment(out, c);
+            buf_putc(out, '\n');
+        }
+    } else if (p == P_DDL) {
+        emit_sql_script(ctx, SQL_SQLITE, out);
+        emit_sql_script(ctx, SQL_POSTGRESQL, out);
+    } else {
+        buf_init(&tmp);
+        emit_c(ctx, out, &tmp, NULL, 0);
+        buf_put(out, tmp.data, tmp.len);
+        buf_free(&tmp);
     }
 }
 
-static bool same_bufs(const buf *a, const buf *b)
+static bool same_part(ast_ctx *a, ast_ctx *b, part p)
 {
-    return a->len == b->len &&
-           (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+    buf x, y;
+    bool same;
+
+    buf_init(&x);
+    buf_init(&y);
+    render(a, p, &x);
+    render(b, p, &y);
+    same = x.len == y.len && (x.len == 0 || memcmp(x.data, y.data, x.len) == 0);
+    buf_free(&x);
+    buf_free(&y);
+    return same;
 }
 
-/* NULL when a and b generate the same code and hold the same comments,
- * else what differs. */
-static const char *difference(ast_ctx *a, ast_ctx *b)
+fmt_result fmt_proved(ast_ctx *ctx, buf *out)
 {
-    buf x[3], y[3];
-    const char *what = NULL;
-    int i;
+    ast_ctx *again;
+    fmt_result r = FMT_OK;
 
-    for (i = 0; i < 3; i++) {
-        buf_init(&x[i]);
-        buf_init(&y[i]);
-    }
-    all_comments(a, &x[0]);
-    all_comments(b, &y[0]);
-    emit_c(a, &x[1], &x[2], NULL, 0);
-    emit_c(b, &y[1], &y[2], NULL, 0);
-    if (!same_bufs(&x[0], &y[0]))
-        what = "its comments";
-    else if (!same_bufs(&x[1], &y[1]) || !same_bufs(&x[2], &y[2]))
-        what = "the generated code (a comment would document another "
-               "declaration)";
-    for (i = 0; i < 3; i++) {
-        buf_free(&x[i]);
-        buf_free(&y[i]);
-    }
-    return what;
+    fmt_schema(ctx, out);
+    again = reload(ctx->filename, out->data ? out->data : "", out->len);
+    if (!again)
+        return FMT_BROKEN;
+    if (!same_part(ctx, again, P_COMMENTS))
+        r = FMT_COMMENTS_CHANGED;
+    else if (!same_part(ctx, again, P_DDL))
+        r = FMT_BROKEN;
+    else if (!same_part(ctx, again, P_CODE))
+        r = FMT_COMMENT_MOVED;
+    ast_ctx_free(again);
+    return r;
 }
+
+static const char *const refusals[] = {
+    [FMT_COMMENTS_CHANGED] = "its comments",
+    [FMT_COMMENT_MOVED] = "the generated code (a comment would document "
+                          "another declaration)",
+    [FMT_BROKEN] = "its meaning",
+};
 
 static int emit_result(const char *path, enum fmt_mode mode, const buf *out,
                        const char *src, size_t len)
@@ -832,29 +853,24 @@ static int fmt_file(const char *path, enum fmt_mode mode)
 {
     char *src;
     size_t len;
-    ast_ctx *ctx = frontend_load(path, &src, &len), *again = NULL;
-    const char *what;
+    ast_ctx *ctx = frontend_load(path, &src, &len);
+    fmt_result r;
     buf out;
     int rc;
 
     if (!ctx)
         return EXIT_USER;
     buf_init(&out);
-    fmt_schema(ctx, &out);
-    again = reload(path, out.data, out.len);
-    what = again ? difference(ctx, again)
-                 : "its meaning (it would not "
-                   "compile)";
-    if (what) {
+    r = fmt_proved(ctx, &out);
+    if (r != FMT_OK) {
         fprintf(stderr,
-                "schemac: %s: formatting would change %s; the "
-                "file is left as it was\n",
-                path, what);
+                "schemac: %s: formatting would change %s; the file is left "
+                "as it was\n",
+                path, refusals[r]);
         rc = EXIT_USER;
     } else {
         rc = emit_result(path, mode, &out, src, len);
     }
-    ast_ctx_free(again);
     ast_ctx_free(ctx);
     buf_free(&out);
     free(src);
