@@ -13,6 +13,7 @@
 #include "checker.h"
 #include "drift.h"
 #include "fmt.h"
+#include "pull.h"
 #include "emit_c.h"
 #include "emit_sql.h"
 #include "frontend.h"
@@ -44,6 +45,7 @@ static const char usage_main[] =
     "  check FILE.schema --db URL    report drift between a database and\n"
     "                                the schema\n"
     "  fmt FILE.schema [--check]     rewrite the file in the one layout\n"
+    "  pull --db URL                 write a .schema from a database\n"
     "  help COMMAND                  describe a command\n"
     "\n"
     "options:\n"
@@ -356,6 +358,10 @@ static int cmd_help(int argc, char **argv)
         char *args[] = {(char *)"--help", NULL};
 
         return fmt_main(1, args);
+    } else if (strcmp(argv[0], "pull") == 0) {
+        char *args[] = {(char *)"--help", NULL};
+
+        return pull_main(1, args);
     }
     else
         return usage_error(usage_main, "unknown command '%s'", argv[0]);
@@ -387,6 +393,8 @@ int main(int argc, char **argv)
         return drift_main(argc - 2, argv + 2);
     if (strcmp(cmd, "fmt") == 0)
         return fmt_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "pull") == 0)
+        return pull_main(argc - 2, argv + 2);
     if (strcmp(cmd, "help") == 0)
         return cmd_help(argc - 2, argv + 2);
     return usage_error(usage_main, "unknown command '%s'", cmd);
