@@ -29,11 +29,9 @@
 #include "emit_c.h"
 #include "emit_sql.h"
 #include "frontend.h"
-#include "fsutil.h"
 
 #include "checker.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -825,15 +823,8 @@ static int emit_result(const char *path, enum fmt_mode mode, const buf *out,
 {
     bool same = out->len == len && memcmp(out->data, src, len) == 0;
 
-    if (mode == FMT_STDOUT) {
-        if (fwrite(out->data, 1, out->len, stdout) != out->len ||
-            fflush(stdout) != 0) {
-            fprintf(stderr, "schemac: cannot write the output: %s\n",
-                    strerror(errno));
-            return EXIT_USER;
-        }
-        return 0;
-    }
+    if (mode == FMT_STDOUT)
+        return frontend_write(NULL, out->data, out->len);
     if (mode == FMT_CHECK) {
         if (same)
             return 0;
@@ -841,12 +832,7 @@ static int emit_result(const char *path, enum fmt_mode mode, const buf *out,
                 path, path);
         return EXIT_USER;
     }
-    if (!same && fs_write_if_changed(path, out->data, out->len, NULL) != 0) {
-        fprintf(stderr, "schemac: cannot write %s: %s\n", path,
-                strerror(errno));
-        return EXIT_USER;
-    }
-    return 0;
+    return same ? 0 : frontend_write(path, out->data, out->len);
 }
 
 static int fmt_file(const char *path, enum fmt_mode mode)

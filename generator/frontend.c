@@ -47,3 +47,20 @@ ast_ctx *frontend_load(const char *path, char **text, size_t *len)
     }
     return ctx;
 }
+
+int frontend_write(const char *path, const char *data, size_t len)
+{
+    if (path) {
+        if (fs_write_if_changed(path, data, len, NULL) == 0)
+            return 0;
+        fprintf(stderr, "schemac: cannot write %s: %s\n", path,
+                strerror(errno));
+        return 1;
+    }
+    if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+        fprintf(stderr, "schemac: cannot write the output: %s\n",
+                strerror(errno));
+        return 1;
+    }
+    return 0;
+}

@@ -3,7 +3,8 @@
  *
  * Every command that takes a .schema file (generate, sql, migrate init
  * and diff, check) starts the same way: read the file, parse it, check
- * it, print every diagnostic.  This is that start.
+ * it, print every diagnostic.  This is that start, and the common end,
+ * the output written.
  */
 #ifndef SCHEMAC_FRONTEND_H
 #define SCHEMAC_FRONTEND_H
@@ -20,5 +21,13 @@
  * only).
  */
 ast_ctx *frontend_load(const char *path, char **text, size_t *len);
+
+/*
+ * The other end: writes len bytes of data to path (atomically, untouched
+ * when the same, see fs_write_if_changed()) or to the standard output
+ * when path is NULL.  Returns 0, or 1 (a user error's exit status) after
+ * printing why it could not.
+ */
+int frontend_write(const char *path, const char *data, size_t len);
 
 #endif /* SCHEMAC_FRONTEND_H */

@@ -24,11 +24,10 @@
 #include "checker.h"
 #include "emit_sql.h"
 #include "fmt.h"
-#include "fsutil.h"
+#include "frontend.h"
 #include "schemac.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1080,24 +1079,6 @@ static int finish(const char *file, const buf *text, buf *out)
     return rc;
 }
 
-static int put_out(const char *output, const buf *out)
-{
-    if (output) {
-        if (fs_write_if_changed(output, out->data, out->len, NULL) == 0)
-            return 0;
-        fprintf(stderr, "schemac: cannot write %s: %s\n", output,
-                strerror(errno));
-        return EXIT_USER;
-    }
-    if (fwrite(out->data, 1, out->len, stdout) != out->len ||
-        fflush(stdout) != 0) {
-        fprintf(stderr, "schemac: cannot write the output: %s\n",
-                strerror(errno));
-        return EXIT_USER;
-    }
-    return 0;
-}
-
 int pull_main(int argc, char **argv)
 {
     pull_args a;
@@ -1135,7 +1116,7 @@ int pull_main(int argc, char **argv)
     if (p.nbad > 0)
         goto cleanup;
     rc = finish(a.output ? a.output : "pulled.schema", &text, &out);
-    wrc = put_out(a.output, &out);
+    wrc = frontend_write(a.output, out.data, out.len);
     rc = rc ? rc : wrc;
 cleanup:
     for (e = p.enums; e; e = e->next)
