@@ -16,7 +16,11 @@
  *   - every exported name starts with sc_ or SC_.
  *
  * Threads: an sc_db belongs to one thread at a time.  Open one connection
- * per thread; connections to one database may be used concurrently.
+ * per thread; connections to one database may be used concurrently, from
+ * threads and processes alike.  A connection must not cross a fork():
+ * open it in the process that uses it.  Writers wait for one another as
+ * "Transactions" below says; SC_BUSY tells when a transaction must run
+ * again.
  */
 #ifndef SCHEMAC_H
 #define SCHEMAC_H
