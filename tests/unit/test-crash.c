@@ -13,8 +13,10 @@
  * place every time:
  *   - on SQLite, at the start of the Nth statement the connection runs
  *     (sqlite3_trace_v2, installed through sqlite3_auto_extension on the
- *     connection sc_open() makes), and inside each commit (the commit
- *     hook, before the transaction is durable);
+ *     connection sc_open() makes), inside each commit (the commit hook,
+ *     before the transaction is durable), and before or after each write
+ *     to the database and WAL files (a VFS over the default one): between
+ *     the frames of a commit and the pages of the checkpoint at the close;
  *   - on PostgreSQL, after the Nth statement the runtime traces
  *     (sc_trace), and with the server itself in the middle of the step:
  *     the migration scripts and a trigger on book wait for an advisory
@@ -61,7 +63,7 @@
 #define WAIT_MS      30000 /* the longest wait for a child or a server */
 /* The points tried on a long step, at most: fewer on PostgreSQL, where
  * building the state before each costs more. */
-#define MAX_POINTS_SQLITE 40
+#define MAX_POINTS_SQLITE 32
 #define MAX_POINTS_PG     16
 
 /* ---------------------------------------------------------------------
@@ -516,7 +518,9 @@ static const char *first_difference(const char *a, const char *b)
             start = i + 1;
         i++;
     }
-    snprintf(where, sizeof where, "%.80s / %.80s", a + start, b + start);
+    snprintf(where, sizeof where, "\"%.*s\" where \"%.*s\" was expected",
+             (int)strcspn(a + start, "\n") % 80, a + start,
+             (int)strcspn(b + start, "\n") % 80, b + start);
     return where;
 }
 
@@ -563,6 +567,9 @@ typedef enum kill_kind {
     KILL_STMT,   /* SQLite: at the start of statement N; PostgreSQL:
                     after traced statement N */
     KILL_COMMIT, /* SQLite: inside the Nth commit (commit hook) */
+    KILL_WRITE,  /* SQLite: before (N = 2i - 1) or after (N = 2i) the
+                    ith write to the database or WAL file, inside a
+                    commit or the checkpoint at the close */
     KILL_SERVER  /* PostgreSQL: while the server waits for PAUSE_KEY */
 } kill_kind;
 
@@ -573,6 +580,7 @@ typedef struct report {
     int stmts;      /* 'D': statements counted */
     int commit_at;  /* 'D': the number of the last COMMIT statement */
     int commits;    /* 'D': commits seen by the commit hook */
+    int writes;     /* 'D': writes to the files */
     int rc;         /* 'D': what the step returned */
 } report;
 
@@ -581,7 +589,7 @@ static struct {
     kill_kind kind;
     int point;
     bool armed;
-    int stmts, commit_at, commits;
+    int stmts, commit_at, commits, writes;
 } child;
 
 static void send_report(const report *r)
@@ -631,6 +639,165 @@ static int on_sqlite_commit(void *ctx)
     return 0;
 }
 
+/*
+ * A VFS over SQLite's default one that counts the writes to the database
+ * and WAL files, so that a kill can fall between two frames of a commit
+ * or two pages of a checkpoint.  Each file is the shim's header followed
+ * by the file of the default VFS, to which every call goes on.
+ */
+typedef struct shim_file {
+    sqlite3_file base;
+    sqlite3_file *real;
+    void *pad; /* keeps the real file aligned for any type */
+} shim_file;
+
+static sqlite3_vfs *real_vfs;
+static sqlite3_vfs shim_vfs;
+
+#define REAL(f) (((shim_file *)(f))->real)
+#define RM(f)   (REAL(f)->pMethods)
+
+static int shim_close(sqlite3_file *f)
+{
+    return RM(f)->xClose(REAL(f));
+}
+
+static int shim_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
+{
+    return RM(f)->xRead(REAL(f), buf, n, off);
+}
+
+static int shim_write(sqlite3_file *f, const void *buf, int n,
+                      sqlite3_int64 off)
+{
+    int rc;
+
+    if (child.armed) {
+        child.writes++;
+        if (child.kind == KILL_WRITE && 2 * child.writes - 1 == child.point)
+            stop_here();
+    }
+    rc = RM(f)->xWrite(REAL(f), buf, n, off);
+    if (child.armed && child.kind == KILL_WRITE &&
+        2 * child.writes == child.point)
+        stop_here();
+    return rc;
+}
+
+static int shim_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+    return RM(f)->xTruncate(REAL(f), size);
+}
+
+static int shim_sync(sqlite3_file *f, int flags)
+{
+    return RM(f)->xSync(REAL(f), flags);
+}
+
+static int shim_file_size(sqlite3_file *f, sqlite3_int64 *size)
+{
+    return RM(f)->xFileSize(REAL(f), size);
+}
+
+static int shim_lock(sqlite3_file *f, int lock)
+{
+    return RM(f)->xLock(REAL(f), lock);
+}
+
+static int shim_unlock(sqlite3_file *f, int lock)
+{
+    return RM(f)->xUnlock(REAL(f), lock);
+}
+
+static int shim_check_lock(sqlite3_file *f, int *out)
+{
+    return RM(f)->xCheckReservedLock(REAL(f), out);
+}
+
+static int shim_control(sqlite3_file *f, int op, void *arg)
+{
+    return RM(f)->xFileControl(REAL(f), op, arg);
+}
+
+static int shim_sector(sqlite3_file *f)
+{
+    return RM(f)->xSectorSize(REAL(f));
+}
+
+static int shim_device(sqlite3_file *f)
+{
+    return RM(f)->xDeviceCharacteristics(REAL(f));
+}
+
+static int shim_shm_map(sqlite3_file *f, int pg, int size, int extend,
+                        void volatile **out)
+{
+    return RM(f)->xShmMap(REAL(f), pg, size, extend, out);
+}
+
+static int shim_shm_lock(sqlite3_file *f, int off, int n, int flags)
+{
+    return RM(f)->xShmLock(REAL(f), off, n, flags);
+}
+
+static void shim_shm_barrier(sqlite3_file *f)
+{
+    RM(f)->xShmBarrier(REAL(f));
+}
+
+static int shim_shm_unmap(sqlite3_file *f, int del)
+{
+    return RM(f)->xShmUnmap(REAL(f), del);
+}
+
+static int shim_fetch(sqlite3_file *f, sqlite3_int64 off, int n, void **p)
+{
+    return RM(f)->xFetch(REAL(f), off, n, p);
+}
+
+static int shim_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
+{
+    return RM(f)->xUnfetch(REAL(f), off, p);
+}
+
+static const sqlite3_io_methods shim_io = {
+    3,
+    shim_close, shim_read, shim_write, shim_truncate, shim_sync,
+    shim_file_size, shim_lock, shim_unlock, shim_check_lock, shim_control,
+    shim_sector, shim_device, shim_shm_map, shim_shm_lock, shim_shm_barrier,
+    shim_shm_unmap, shim_fetch, shim_unfetch,
+};
+
+static int shim_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f,
+                     int flags, int *out_flags)
+{
+    shim_file *sf = (shim_file *)f;
+    int rc;
+
+    (void)vfs;
+    sf->real = (sqlite3_file *)(sf + 1);
+    rc = real_vfs->xOpen(real_vfs, name, sf->real, flags, out_flags);
+    /* the shim's methods need those of the real file, version 3 */
+    f->pMethods = rc == SQLITE_OK ? &shim_io : NULL;
+    if (rc == SQLITE_OK && sf->real->pMethods->iVersion < 3) {
+        sf->real->pMethods->xClose(sf->real);
+        f->pMethods = NULL;
+        rc = SQLITE_CANTOPEN;
+    }
+    return rc;
+}
+
+/* Makes the shim the default VFS of the process. */
+static void install_shim(void)
+{
+    real_vfs = sqlite3_vfs_find(NULL);
+    shim_vfs = *real_vfs;
+    shim_vfs.zName = "crash-shim";
+    shim_vfs.szOsFile = (int)sizeof(shim_file) + real_vfs->szOsFile;
+    shim_vfs.xOpen = shim_open;
+    sqlite3_vfs_register(&shim_vfs, 1);
+}
+
 /* Called by SQLite for every connection the child opens. */
 static int hook_connection(sqlite3 *db, const char **err,
                            const struct sqlite3_api_routines *api)
@@ -663,8 +830,10 @@ static void run_child(const scenario *s, int fd, kill_kind kind, int point)
     child.fd = fd;
     child.kind = kind;
     child.point = point;
-    if (on_sqlite())
+    if (on_sqlite()) {
+        install_shim();
         sqlite3_auto_extension((void (*)(void))hook_connection);
+    }
     if (sc_open(url, &db) != SC_OK)
         _exit(4);
     if (!on_sqlite()) {
@@ -676,12 +845,13 @@ static void run_child(const scenario *s, int fd, kill_kind kind, int point)
     send_report(&r);
     child.armed = true;
     r.rc = run_step(db, s);
+    sc_close(db); /* the last connection: it checkpoints the WAL */
     child.armed = false;
     r.type = 'D';
     r.stmts = child.stmts;
     r.commit_at = child.commit_at;
     r.commits = child.commits;
-    sc_close(db);
+    r.writes = child.writes;
     send_report(&r);
     _exit(0);
 }
@@ -826,7 +996,7 @@ typedef struct figures {
 
 /* Kills the step at one point and checks the state and the next run. */
 static void try_point(const scenario *s, kill_kind kind, int point,
-                      bool want_after, const char *before,
+                      int want_after, const char *before,
                       const char *after, figures *f)
 {
     outcome o;
@@ -846,7 +1016,7 @@ static void try_point(const scenario *s, kill_kind kind, int point,
                   "%s, killed at %d (kind %d): neither before nor after: "
                   "%s", s->name, point, kind,
                   first_difference(state, before));
-    ck_assert_msg(is_after == want_after,
+    ck_assert_msg(want_after < 0 || is_after == want_after,
                   "%s, killed at %d (kind %d): %s, expected %s", s->name,
                   point, kind, is_after ? "after" : "before",
                   want_after ? "after" : "before");
@@ -919,14 +1089,22 @@ START_TEST(test_kill)
     }
     for (i = 1; i <= o.done.commits; i++)
         try_point(s, KILL_COMMIT, i, false, before, after, &f);
+    /* inside a commit or the checkpoint at the close, a kill leaves
+     * either state, depending on whether the commit frame was written:
+     * only "never between" is checked there */
+    for (i = 1; i <= 2 * o.done.writes; i++) {
+        if (chosen(i, 2 * o.done.writes))
+            try_point(s, KILL_WRITE, i, -1, before, after, &f);
+    }
     if (!on_sqlite())
         try_point(s, KILL_SERVER, 0, false, before, after, &f);
     f.ms = now_ms() - t0;
-    printf("crash %s (%s): %d statements, %d commits; %d kill points "
+    printf("crash %s (%s): %d statements, %d commits, %d file writes; "
+           "%d kill points "
            "(%d left the state before, %d after); %.0f ms; "
            "dumps of %.*s and %.*s; slowest server exit %.1f ms\n",
            s->name, on_sqlite() ? "sqlite" : "postgresql", o.done.stmts,
-           o.done.commits, f.points, f.before, f.after, f.ms,
+           o.done.commits, o.done.writes, f.points, f.before, f.after, f.ms,
            (int)strcspn(before, "\n"), before, (int)strcspn(after, "\n"),
            after, f.server_gone_ms);
     fflush(stdout);
