@@ -23,8 +23,8 @@
  *     lock the parent holds, and the client is killed while the server
  *     waits.
  * A first uninterrupted run in a child counts the points and gives the
- * state after the step.  Every point is then tried (on the long
- * insert_many runs, the first and last few and a spread between).
+ * state after the step.  Every point is then tried, or on long steps the
+ * first and last few and a spread between (MAX_POINTS_*).
  *
  * After each kill the parent checks, on a connection of its own: the
  * full dump (schema and every row, sorted) equals the dump before or the
