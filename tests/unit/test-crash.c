@@ -63,8 +63,8 @@
 #define WAIT_MS      30000 /* the longest wait for a child or a server */
 /* The points tried on a long step, at most: fewer on PostgreSQL, where
  * building the state before each costs more. */
-#define MAX_POINTS_SQLITE 32
-#define MAX_POINTS_PG     16
+#define MAX_POINTS_SQLITE 24
+#define MAX_POINTS_PG     12
 
 /* ---------------------------------------------------------------------
  * The steps: migrations 2 and 3, and an insert_many.
@@ -361,20 +361,21 @@ static struct {
     size_t len;
 } snapshot;
 
+#define CHUNK 65536
+
 static void save_snapshot(const char *path)
 {
     FILE *f = fopen(path, "rb");
     char wal[256];
+    size_t n = CHUNK;
 
     ck_assert_ptr_nonnull(f);
     snapshot.bytes = NULL;
     snapshot.len = 0;
-    for (;;) {
-        snapshot.bytes = need(realloc(snapshot.bytes, snapshot.len + 65536));
-        size_t n = fread(snapshot.bytes + snapshot.len, 1, 65536, f);
+    while (n == CHUNK) {
+        snapshot.bytes = need(realloc(snapshot.bytes, snapshot.len + CHUNK));
+        n = fread(snapshot.bytes + snapshot.len, 1, CHUNK, f);
         snapshot.len += n;
-        if (n < 65536)
-            break;
     }
     fclose(f);
     snprintf(wal, sizeof wal, "%s-wal", path);
@@ -524,7 +525,7 @@ static const char *first_difference(const char *a, const char *b)
     return where;
 }
 
-/* Fills *v with the one integer sql returns. */
+/* The one integer sql returns. */
 static int64_t query_int(sc_db *db, const char *sql)
 {
     lines l = {0};
