@@ -1901,6 +1901,13 @@ int sc_begin(sc_db *db)
     return rc != SC_OK ? rc : level_open(db, false);
 }
 
+int sc_begin_write(sc_db *db)
+{
+    int rc = sc__usable(db);
+
+    return rc != SC_OK ? rc : level_open(db, true);
+}
+
 int sc_commit(sc_db *db)
 {
     int rc = sc__usable(db);
@@ -2463,7 +2470,11 @@ int sc_schema_create_all(sc_db *db, const sc_schema_desc *s)
     if (rc != SC_OK)
         return rc;
     level = db->depth;
-    rc = level_close(db, level, exec_all(db, ddl));
+    if (db->be->schema_lock_sql != NULL)
+        rc = exec_traced(db, db->be->schema_lock_sql);
+    if (rc == SC_OK)
+        rc = exec_all(db, ddl);
+    rc = level_close(db, level, rc);
     if (rc == SC_OK)
         db->schema = s;
     return rc;

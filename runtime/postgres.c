@@ -1459,6 +1459,9 @@ const sc_backend sc__postgres_backend = {
     .dialect = SC_DIALECT_POSTGRESQL,
     .begin_sql = "BEGIN",
     .begin_write_sql = "BEGIN",
+    /* the lock of the migration runner (migrate.c): creating a schema
+     * and migrating one take turns too */
+    .schema_lock_sql = "SELECT pg_advisory_xact_lock(8315162400540467489)",
     .insert_returning = true,
     .open = pg_open,
     .close = pg_close,

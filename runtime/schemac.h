@@ -16,7 +16,11 @@
  *   - every exported name starts with sc_ or SC_.
  *
  * Threads: an sc_db belongs to one thread at a time.  Open one connection
- * per thread; connections to one database may be used concurrently.
+ * per thread; connections to one database may be used concurrently, from
+ * threads and processes alike.  A connection must not cross a fork():
+ * open it in the process that uses it.  Writers wait for one another as
+ * "Transactions" below says; SC_BUSY tells when a transaction must run
+ * again.
  */
 #ifndef SCHEMAC_H
 #define SCHEMAC_H
@@ -185,13 +189,31 @@ SC_API int sc_db_stats(const sc_db *db, sc_stats *out);
  * sc_commit() and sc_rollback() close the innermost level.  Closing a
  * level that is not open returns SC_MISUSE.
  *
- * On SQLite, sc_begin() starts a deferred transaction: it takes the write
- * lock at its first write.  A transaction that reads and then writes while
- * another connection writes may then get SC_BUSY at once; roll back and
- * retry it.  sc_row_insert_many() and sc_schema_create_all() take the
- * write lock at the start (BEGIN IMMEDIATE) and wait up to the timeout.
+ * SC_BUSY on SQLite.  A connection that wants the write lock while
+ * another holds it waits up to the busy timeout (5 s) and then fails with
+ * SC_BUSY: that is how autocommit statements, sc_begin_write(),
+ * sc_row_insert_many(), sc_schema_create_all() and the migration runner
+ * behave.  sc_begin() instead starts a deferred transaction, which reads
+ * a snapshot of the database and takes the write lock only at its first
+ * write; if another connection has written since the snapshot, or holds
+ * the write lock then, waiting cannot help and that write fails with
+ * SC_BUSY at once (the message says "roll it back and retry").  Such a
+ * transaction must be rolled back and run again from its start, reads
+ * included; under a steady stream of writers it may lose several times
+ * in a row.  A transaction that will write should therefore begin with
+ * sc_begin_write(), which takes the write lock first and so never gets
+ * SC_BUSY for having read.  Readers never wait for writers (WAL).
+ *
+ * On PostgreSQL, SC_BUSY reports a deadlock (SQLSTATE 40P01), a
+ * serialization failure (40001) or a lock not available (55P03): the
+ * transaction is lost; roll it back and run it again.
  * ------------------------------------------------------------------- */
 SC_API int sc_begin(sc_db *db);
+/* As sc_begin(), for a transaction that will write: on SQLite it takes
+ * the write lock at once (BEGIN IMMEDIATE), waiting up to the busy
+ * timeout.  Inside a transaction it opens a savepoint, as sc_begin()
+ * does, and takes no lock of its own.  On PostgreSQL it is sc_begin(). */
+SC_API int sc_begin_write(sc_db *db);
 SC_API int sc_commit(sc_db *db);
 SC_API int sc_rollback(sc_db *db);
 /* 0 outside a transaction, 1 in one, 2 and more in savepoints. */
@@ -482,9 +504,11 @@ typedef struct sc_schema_desc {
 } sc_schema_desc;
 
 /* Creates every table, index (and type) of the schema that does not exist
- * yet, in one transaction (a savepoint inside an open one).  The schema is
- * remembered so that errors of later raw statements can name the table and
- * column of a failed check.  Returns SC_OK, SC_MISUSE (abi_version is not
+ * yet, in one transaction (a savepoint inside an open one).  Connections
+ * doing so at once take turns (on PostgreSQL through the advisory lock of
+ * the migration runner), so that each finds the others' tables.  The
+ * schema is remembered so that errors of later raw statements can name the
+ * table and column of a failed check.  Returns SC_OK, SC_MISUSE (abi_version is not
  * SC_ABI_VERSION, or no DDL for this dialect), or the error of the DDL. */
 SC_API int sc_schema_create_all(sc_db *db, const sc_schema_desc *s);
 

@@ -115,6 +115,28 @@ static void parse_constraint(sc_backend_error *err, int ext, const char *msg)
         split_columns(err, p);
 }
 
+/*
+ * SQLite says "database is locked" for two failures that call for
+ * different responses (see schemac.h): the busy timeout ran out, or a
+ * deferred transaction that had read could not take the write lock, which
+ * no wait would help.  The second shows as a failure inside an open
+ * transaction; the message tells it apart.
+ */
+static void busy_message(sqlite3 *db, int ext, sc_backend_error *err)
+{
+    if (sqlite3_get_autocommit(db) == 0 || ext == SQLITE_BUSY_SNAPSHOT)
+        snprintf(err->message, sizeof err->message,
+                 "database is locked: this transaction read before its "
+                 "first write, and another connection has written since "
+                 "or holds the write lock; roll it back and retry it, or "
+                 "begin it with sc_begin_write()");
+    else
+        snprintf(err->message, sizeof err->message,
+                 "database is locked: another connection held the lock "
+                 "for longer than the busy timeout (%d ms)",
+                 BUSY_TIMEOUT_MS);
+}
+
 static void sqlite_error(void *conn, sc_backend_error *err)
 {
     sqlite3 *db = conn;
@@ -129,6 +151,8 @@ static void sqlite_error(void *conn, sc_backend_error *err)
     err->code = map_code(ext);
     err->extended = map_extended(ext);
     copy_n(err->message, sizeof err->message, msg, strlen(msg));
+    if ((ext & 0xff) == SQLITE_BUSY)
+        busy_message(db, ext, err);
     if ((ext & 0xff) == SQLITE_CONSTRAINT)
         parse_constraint(err, ext, msg);
 }
