@@ -134,6 +134,9 @@ typedef struct sc_backend {
      * refuses every statement until it is rolled back; NULL when the
      * database never does that. */
     bool (*txn_aborted)(void *conn);
+    /* Whether the connection no longer reaches its server; NULL when it
+     * cannot be lost (an embedded database). */
+    bool (*lost)(void *conn);
 
     /*
      * Batches, optional (all NULL or none).  pipeline_begin() starts one

@@ -609,6 +609,12 @@ static bool pg_txn_aborted(void *conn)
     return PQtransactionStatus(((pg_conn *)conn)->pg) == PQTRANS_INERROR;
 }
 
+/* libpq marks a connection whose server went away CONNECTION_BAD. */
+static bool pg_lost(void *conn)
+{
+    return PQstatus(((pg_conn *)conn)->pg) != CONNECTION_OK;
+}
+
 static bool pg_in_transaction(void *conn)
 {
     switch (PQtransactionStatus(((pg_conn *)conn)->pg)) {
@@ -1480,6 +1486,7 @@ const sc_backend sc__postgres_backend = {
     .placeholder = pg_placeholder,
     .stream = pg_stream,
     .txn_aborted = pg_txn_aborted,
+    .lost = pg_lost,
     .pipeline_begin = pg_pipeline_begin,
     .pipeline_send = pg_pipeline_send,
     .pipeline_sync = pg_pipeline_sync,

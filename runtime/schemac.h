@@ -220,6 +220,45 @@ SC_API int sc_rollback(sc_db *db);
 SC_API int sc_txn_depth(const sc_db *db);
 
 /* ---------------------------------------------------------------------
+ * A pool of connections, for servers.  An sc_db is used by one thread at
+ * a time; a pool lets many threads share a few connections: each thread
+ * acquires one, uses it alone, and releases it.  The pool itself may be
+ * used from any number of threads at once.
+ * ------------------------------------------------------------------- */
+typedef struct sc_pool sc_pool;
+
+/* A pool of at most max connections to url (sc_open()'s forms), opened
+ * as threads need them.  Opens nothing yet, so a bad url shows at the
+ * first sc_pool_acquire().  Returns SC_OK, SC_MISUSE (url NULL, max < 1),
+ * SC_NOMEM. */
+SC_API int sc_pool_new(const char *url, int max, sc_pool **out);
+
+/*
+ * Takes a connection: an idle one, else a new one while fewer than max
+ * are open, else waits for one to be released, up to timeout_ms
+ * milliseconds (0: no wait; negative: as long as it takes).  Returns
+ * SC_OK with *out the connection, SC_BUSY when the time ran out (*out
+ * NULL), or what sc_open() returned: then, as from sc_open(), *out may be
+ * a handle carrying the message for sc_errmsg(), to be given to
+ * sc_pool_release().
+ */
+SC_API int sc_pool_acquire(sc_pool *pool, int timeout_ms, sc_db **out);
+
+/* Gives db back to the pool.  An open transaction is rolled back and the
+ * trace hook removed; a connection that never opened, cannot roll back,
+ * or has lost its server is closed instead, which frees its place for a
+ * new one.  NULL is a no-op. */
+SC_API void sc_pool_release(sc_pool *pool, sc_db *db);
+
+/* How many connections are open (idle or in use); *idle, when not NULL,
+ * receives how many of them are idle. */
+SC_API int sc_pool_open_count(sc_pool *pool, int *idle);
+
+/* Closes the idle connections and frees the pool.  Every connection must
+ * have been released first.  NULL is a no-op. */
+SC_API void sc_pool_free(sc_pool *pool);
+
+/* ---------------------------------------------------------------------
  * Tracing: the echo of every statement with its values and its time.
  * ------------------------------------------------------------------- */
 typedef struct sc_trace_event {
