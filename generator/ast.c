@@ -390,13 +390,15 @@ static ast_schema *schema_of(ast_ctx *ctx, ast_schema *s)
 
 static void add_decl(ast_ctx *ctx, ast_schema *s, ast_table *t, ast_enum *e)
 {
-    ast_decl *d = ast_alloc(ctx, sizeof *d), **pp = &s->decls;
+    ast_decl *d = ast_alloc(ctx, sizeof *d);
+    ast_decl **pp = s->decls_end ? s->decls_end : &s->decls;
 
     d->table = t;
     d->enm = e;
     while (*pp != NULL)
         pp = &(*pp)->next;
     *pp = d;
+    s->decls_end = &d->next;
 }
 
 void ast_schema_add_table(ast_ctx *ctx, ast_schema *s, ast_table *t)
@@ -404,9 +406,11 @@ void ast_schema_add_table(ast_ctx *ctx, ast_schema *s, ast_table *t)
     ast_table **pp;
 
     s = schema_of(ctx, s);
-    for (pp = &s->tables; *pp != NULL; pp = &(*pp)->next)
+    for (pp = s->tables_end ? s->tables_end : &s->tables; *pp != NULL;
+         pp = &(*pp)->next)
         ;
     *pp = t;
+    s->tables_end = &t->next;
     add_decl(ctx, s, t, NULL);
 }
 
@@ -415,9 +419,11 @@ void ast_schema_add_enum(ast_ctx *ctx, ast_schema *s, ast_enum *e)
     ast_enum **pp;
 
     s = schema_of(ctx, s);
-    for (pp = &s->enums; *pp != NULL; pp = &(*pp)->next)
+    for (pp = s->enums_end ? s->enums_end : &s->enums; *pp != NULL;
+         pp = &(*pp)->next)
         ;
     *pp = e;
+    s->enums_end = &e->next;
     add_decl(ctx, s, NULL, e);
 }
 
@@ -490,18 +496,22 @@ void ast_table_add_column(ast_table *t, ast_column *c)
 {
     ast_column **pp;
 
-    for (pp = &t->columns; *pp != NULL; pp = &(*pp)->next)
+    for (pp = t->columns_end ? t->columns_end : &t->columns; *pp != NULL;
+         pp = &(*pp)->next)
         ;
     *pp = c;
+    t->columns_end = &c->next;
 }
 
 void ast_table_add_item(ast_table *t, ast_item *it)
 {
     ast_item **pp;
 
-    for (pp = &t->items; *pp != NULL; pp = &(*pp)->next)
+    for (pp = t->items_end ? t->items_end : &t->items; *pp != NULL;
+         pp = &(*pp)->next)
         ;
     *pp = it;
+    t->items_end = &it->next;
 }
 
 ast_type ast_type_make(ast_type_kind kind, const ast_loc *loc)
@@ -952,16 +962,35 @@ static const char *join_comments(ast_ctx *ctx, comment_set *cs, int first,
     return text;
 }
 
+/* The index of the first comment whose end line (by_end) or start line
+ * is at least line.  The scanner records comments in source order, so
+ * both lines only grow along the array: a binary search keeps attaching
+ * linear in the size of the file. */
+static int first_at(const comment_set *cs, int line, bool by_end)
+{
+    int lo = 0, hi = cs->n, mid, v;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        v = by_end ? cs->c[mid]->end_line : cs->c[mid]->line;
+        if (v < line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* The run of own-line comments ending on the line just above `line`. */
 static const char *leading_comment(ast_ctx *ctx, comment_set *cs, int line)
 {
     int i, first;
 
-    for (i = 0; i < cs->n; i++)
-        if (cs->c[i]->end_line == line - 1 && !cs->c[i]->trailing &&
-            !cs->used[i])
+    for (i = first_at(cs, line - 1, true);
+         i < cs->n && cs->c[i]->end_line == line - 1; i++)
+        if (!cs->c[i]->trailing && !cs->used[i])
             break;
-    if (i == cs->n)
+    if (i == cs->n || cs->c[i]->end_line != line - 1)
         return NULL;
     first = i;
     while (first > 0 && !cs->c[first - 1]->trailing && !cs->used[first - 1] &&
@@ -975,8 +1004,9 @@ static const char *trailing_comment(ast_ctx *ctx, comment_set *cs, int line)
 {
     int i;
 
-    for (i = 0; i < cs->n; i++)
-        if (cs->c[i]->trailing && cs->c[i]->line == line && !cs->used[i])
+    for (i = first_at(cs, line, false); i < cs->n && cs->c[i]->line == line;
+         i++)
+        if (cs->c[i]->trailing && !cs->used[i])
             return join_comments(ctx, cs, i, i);
     return NULL;
 }

@@ -235,6 +235,8 @@ typedef struct ast_table {
     const char *row_name;    /* the singular used for the row type */
     ast_column *autoinc;     /* the autoincrement column, or NULL */
 
+    ast_column **columns_end; /* where the next column goes, or NULL */
+    ast_item **items_end;     /* where the next item goes, or NULL */
     struct ast_table *next;
 } ast_table;
 
@@ -278,6 +280,11 @@ typedef struct ast_schema {
     ast_table *tables;
     ast_enum *enums;
     int ntables, nenums; /* set by the checker */
+    /* Where the parser's next table, enum and declaration go, so that
+     * appending stays constant-time however long the file. */
+    ast_table **tables_end;
+    ast_enum **enums_end;
+    ast_decl **decls_end;
 } ast_schema;
 
 typedef struct ast_diag {
