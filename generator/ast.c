@@ -1362,7 +1362,8 @@ static bool in_list(const char *const *list, size_t n, const char *name,
                     bool fold)
 {
     char low[32];
-    size_t i;
+    size_t i, lo, hi;
+    int c;
 
     for (i = 0; name[i] != '\0'; i++) {
         if (i + 1 >= sizeof low)
@@ -1372,9 +1373,19 @@ static bool in_list(const char *const *list, size_t n, const char *name,
                      : name[i];
     }
     low[i] = '\0';
-    for (i = 0; i < n; i++)
-        if (strcmp(list[i], low) == 0)
+    /* The lists are sorted in strcmp order: search by halves. */
+    lo = 0;
+    hi = n;
+    while (lo < hi) {
+        i = lo + (hi - lo) / 2;
+        c = strcmp(list[i], low);
+        if (c == 0)
             return true;
+        if (c < 0)
+            lo = i + 1;
+        else
+            hi = i;
+    }
     return false;
 }
 
@@ -1384,8 +1395,10 @@ bool ast_is_sql_keyword(const char *name)
                    true);
 }
 
-/* C11 keywords, the C23 ones, and names <stdbool.h> and <stddef.h> take. */
+/* C11 keywords, the C23 ones, and names <stdbool.h> and <stddef.h> take;
+ * in strcmp order, like sql_words, for the binary search of in_list. */
 static const char *const c_words[] = {
+    "NULL",
     "_Alignas",
     "_Alignof",
     "_Atomic",
@@ -1445,7 +1458,6 @@ static const char *const c_words[] = {
     "void",
     "volatile",
     "while",
-    "NULL",
 };
 
 bool ast_is_c_keyword(const char *name)

@@ -49,6 +49,11 @@ void buf_reset(buf *b)
         b->data[0] = '\0';
 }
 
+void buf_reserve(buf *b, size_t n)
+{
+    grow(b, n);
+}
+
 void buf_put(buf *b, const char *s, size_t n)
 {
     grow(b, n);
@@ -64,7 +69,10 @@ void buf_puts(buf *b, const char *s)
 
 void buf_putc(buf *b, char c)
 {
-    buf_put(b, &c, 1);
+    if (b->len + 2 > b->cap)
+        grow(b, 1);
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
 }
 
 void buf_vprintf(buf *b, const char *fmt, va_list ap)
@@ -105,6 +113,12 @@ void buf_pad(buf *b, size_t n)
     b->data[b->len] = '\0';
 }
 
+/* A byte that a C string literal holds as itself. */
+static int plain(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '?';
+}
+
 /*
  * Escapes for a C string literal.  Bytes outside printable ASCII become
  * three-digit octal escapes, which (unlike \x) cannot swallow a following
@@ -112,15 +126,24 @@ void buf_pad(buf *b, size_t n)
  */
 void buf_put_c_escaped(buf *b, const char *s, size_t n)
 {
-    size_t i;
+    size_t i, run;
 
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
 
-        if (c == '"' || c == '\\')
-            buf_printf(b, "\\%c", c);
-        else if (c == '\n')
-            buf_puts(b, "\\n");
+        /* Runs of bytes that stand for themselves go in one copy. */
+        for (run = i; run < n && plain((unsigned char)s[run]); run++)
+            ;
+        if (run > i) {
+            buf_put(b, s + i, run - i);
+            i = run - 1;
+            continue;
+        }
+        if (c == '"' || c == '\\') {
+            buf_putc(b, '\\');
+            buf_putc(b, (char)c);
+        } else if (c == '\n')
+            buf_put(b, "\\n", 2);
         else if (c == '\t')
             buf_puts(b, "\\t");
         else if (c < 0x20 || c >= 0x7f)

@@ -21,6 +21,8 @@ void buf_init(buf *b);
 void buf_free(buf *b);
 void buf_reset(buf *b);
 void buf_put(buf *b, const char *s, size_t n);
+/* Makes room for n more bytes (and the NUL) without adding any. */
+void buf_reserve(buf *b, size_t n);
 void buf_puts(buf *b, const char *s);
 void buf_putc(buf *b, char c);
 void buf_printf(buf *b, const char *fmt, ...)

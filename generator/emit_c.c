@@ -29,16 +29,23 @@ static const char *fmt(ast_ctx *ctx, const char *f, ...)
 
 static const char *fmt(ast_ctx *ctx, const char *f, ...)
 {
-    buf b;
+    char small[256];
     va_list ap;
+    int n;
     char *s;
 
-    buf_init(&b);
+    /* Most texts are short: format on the stack, copy to the pool. */
     va_start(ap, f);
-    buf_vprintf(&b, f, ap);
+    n = vsnprintf(small, sizeof small, f, ap);
     va_end(ap);
-    s = ast_strdup(ctx, b.data);
-    buf_free(&b);
+    if (n < 0)
+        return "";
+    if ((size_t)n < sizeof small)
+        return ast_strndup(ctx, small, (size_t)n);
+    s = ast_alloc(ctx, (size_t)n + 1);
+    va_start(ap, f);
+    vsnprintf(s, (size_t)n + 1, f, ap);
+    va_end(ap);
     return s;
 }
 
@@ -477,34 +484,46 @@ static int key_texts(ast_ctx *ctx, const ast_table *t, const char **params,
  * ("int pycon_users_get(") and whose list ends with tail (");" or ")"):
  * filled line by line, wrapped under the parenthesis past 79 columns.
  */
+static void params_into(buf *b, size_t indent, const char *tail,
+                        const char *const *params, int n)
+{
+    size_t col = indent, w, len;
+    int i;
+
+    for (i = 0; i < n; i++) {
+        len = strlen(params[i]);
+        w = len + (i + 1 < n ? 1 : strlen(tail));
+        if (i > 0 && col + 1 + w > 79) {
+            buf_putc(b, '\n');
+            buf_pad(b, indent);
+            col = indent;
+        } else if (i > 0) {
+            buf_putc(b, ' ');
+            col++;
+        }
+        buf_put(b, params[i], len);
+        if (i + 1 < n)
+            buf_putc(b, ',');
+        col += w;
+    }
+}
+
+/* Text built by the emitters and copied to the pool when done; one buffer
+ * reused saves an allocation per piece of text. */
+static buf scratch;
+
+static const char *scratch_text(ast_ctx *ctx)
+{
+    return scratch.len ? ast_strndup(ctx, scratch.data, scratch.len) : "";
+}
+
 static const char *params_text(ast_ctx *ctx, const char *head,
                                const char *tail, const char *const *params,
                                int n)
 {
-    size_t indent = strlen(head), col = indent, w;
-    buf b;
-    const char *s;
-    int i;
-
-    buf_init(&b);
-    for (i = 0; i < n; i++) {
-        w = strlen(params[i]) + (i + 1 < n ? 1 : strlen(tail));
-        if (i > 0 && col + 1 + w > 79) {
-            buf_putc(&b, '\n');
-            buf_pad(&b, indent);
-            col = indent;
-        } else if (i > 0) {
-            buf_putc(&b, ' ');
-            col++;
-        }
-        buf_puts(&b, params[i]);
-        if (i + 1 < n)
-            buf_putc(&b, ',');
-        col += w;
-    }
-    s = ast_strdup(ctx, b.data);
-    buf_free(&b);
-    return s;
+    buf_reset(&scratch);
+    params_into(&scratch, strlen(head), tail, params, n);
+    return scratch_text(ctx);
 }
 
 /* The parameter lists of the six row functions, for header and source. */
@@ -748,11 +767,17 @@ static const char *column_what(ast_ctx *ctx, const ast_column *c)
 static const char *proto(ast_ctx *ctx, const char *ret, const char *name,
                          const char *const *params, int n, bool decl)
 {
-    const char *head = cat(ctx, ret, ret[strlen(ret) - 1] == '*' ? "" : " ",
-                           name, "(", NULL);
+    size_t r = strlen(ret);
 
-    return cat(ctx, head, params_text(ctx, head, decl ? ");" : ")", params, n),
-               ")", NULL);
+    buf_reset(&scratch);
+    buf_put(&scratch, ret, r);
+    if (ret[r - 1] != '*')
+        buf_putc(&scratch, ' ');
+    buf_puts(&scratch, name);
+    buf_putc(&scratch, '(');
+    params_into(&scratch, scratch.len, decl ? ");" : ")", params, n);
+    buf_putc(&scratch, ')');
+    return scratch_text(ctx);
 }
 
 /* Emits the filters, order and set functions of column c, as prototypes
@@ -764,6 +789,7 @@ static void column_query_functions(ast_ctx *ctx, buf *out,
     const char *qp = cat(ctx, n->prefix, "_query *q", NULL);
     const char *p[3], *name, *text, *index = fmt(ctx, "%d", c->index);
     const char *field = c->name;
+    const char *value = value_param(ctx, c), *list = NULL;
     int op;
 
     if (decl)
@@ -775,8 +801,9 @@ static void column_query_functions(ast_ctx *ctx, buf *out,
         name = cat(ctx, n->prefix, "_where_", field, "_", ops[op].suffix,
                    NULL);
         p[0] = qp;
-        p[1] = ops[op].shape == OP_LIST ? list_param(ctx, c)
-                                        : value_param(ctx, c);
+        if (ops[op].shape == OP_LIST && !list)
+            list = list_param(ctx, c);
+        p[1] = ops[op].shape == OP_LIST ? list : value;
         p[2] = "size_t n";
         text = proto(ctx, "void", name, p,
                      ops[op].shape == OP_NONE   ? 1
@@ -801,7 +828,7 @@ static void column_query_functions(ast_ctx *ctx, buf *out,
         tmpl_emit(out, C, "order_by", "proto", text, "index", index, NULL);
     if (c->is_pk && c->type.kind != AST_T_NAMED)
         return; /* keys are not bulk-updated */
-    p[1] = value_param(ctx, c);
+    p[1] = value;
     text = proto(ctx, "void",
                  cat(ctx, n->prefix, "_update_set_", field, NULL), p, 2, decl);
     if (decl)
@@ -1542,4 +1569,5 @@ void emit_c(ast_ctx *ctx, buf *header, buf *source, const sc_migration *migs,
         emit_migrations(ctx, source, migs, nmigs);
     schema_links.items = NULL;
     schema_links.n = 0;
+    buf_free(&scratch);
 }

@@ -1024,6 +1024,19 @@ START_TEST(test_names)
     ck_assert(ast_is_c_keyword("_Bool"));
     ck_assert(!ast_is_c_keyword("INT"));
     ck_assert(!ast_is_c_keyword("order"));
+    /* The word lists are searched by halves: their ends and neighbours
+     * of the ends must be found, and words between entries must not. */
+    ck_assert(ast_is_sql_keyword("abort"));
+    ck_assert(ast_is_sql_keyword("without"));
+    ck_assert(ast_is_sql_keyword("WITH"));
+    ck_assert(!ast_is_sql_keyword("aaa"));
+    ck_assert(!ast_is_sql_keyword("zzz"));
+    ck_assert(ast_is_c_keyword("NULL"));
+    ck_assert(ast_is_c_keyword("_Alignas"));
+    ck_assert(ast_is_c_keyword("alignas"));
+    ck_assert(ast_is_c_keyword("while"));
+    ck_assert(!ast_is_c_keyword("null"));
+    ck_assert(!ast_is_c_keyword("zzz"));
     ck_assert_uint_eq(ast_utf8_len("\xF0\x9F\x98\x80", 4), 4);
     ck_assert_uint_eq(ast_utf8_len("\xF0\x9F\x98", 3), 0);
     ck_assert_uint_eq(ast_utf8_len("\xC0\xAF", 2), 0);     /* overlong */
