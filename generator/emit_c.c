@@ -27,14 +27,59 @@
 static const char *fmt(ast_ctx *ctx, const char *f, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Whether every directive of f is %s, %d or %u. */
+static bool simple_format(const char *f)
+{
+    for (f = strchr(f, '%'); f; f = strchr(f + 2, '%'))
+        if (f[1] != 's' && f[1] != 'd' && f[1] != 'u')
+            return false;
+    return true;
+}
+
+/* Appends the decimal digits of v. */
+static void put_int(buf *b, long long v)
+{
+    char digits[24];
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+                                  : (unsigned long long)v;
+    int i = (int)sizeof digits;
+
+    do
+        digits[--i] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        digits[--i] = '-';
+    buf_put(b, digits + i, sizeof digits - (size_t)i);
+}
+
 static const char *fmt(ast_ctx *ctx, const char *f, ...)
 {
+    static buf out;
     char small[256];
+    const char *p, *d;
     va_list ap;
     int n;
     char *s;
 
-    /* Most texts are short: format on the stack, copy to the pool. */
+    /* The emitter's formats are mostly names and numbers glued together:
+     * those are done here, printf does the rest. */
+    if (simple_format(f)) {
+        buf_reset(&out);
+        va_start(ap, f);
+        for (p = f; (d = strchr(p, '%')) != NULL; p = d + 2) {
+            buf_put(&out, p, (size_t)(d - p));
+            if (d[1] == 's')
+                buf_puts(&out, va_arg(ap, const char *));
+            else if (d[1] == 'd')
+                put_int(&out, va_arg(ap, int));
+            else
+                put_int(&out, va_arg(ap, unsigned));
+        }
+        va_end(ap);
+        buf_puts(&out, p);
+        return ast_strndup(ctx, out.data, out.len);
+    }
+    /* Otherwise format on the stack and copy to the pool. */
     va_start(ap, f);
     n = vsnprintf(small, sizeof small, f, ap);
     va_end(ap);
@@ -91,12 +136,25 @@ typedef struct names {
     const char *INIT;    /* PYCON_USER_INIT */
 } names;
 
+/* The names of each table by its index, made on first use: the joins
+ * and navigation of every table ask for their neighbours' names. */
+static names *names_cache;
+
 static void table_names(ast_ctx *ctx, const ast_table *t, names *n)
 {
-    n->schema = ctx->schema->name;
-    n->row = fmt(ctx, "%s_%s", n->schema, t->row_name);
-    n->prefix = fmt(ctx, "%s_%s", n->schema, t->name);
-    n->INIT = names_upper(ctx, n->row, "INIT");
+    names *c;
+
+    if (!names_cache)
+        names_cache = ast_alloc(ctx, sizeof *names_cache *
+                                         (size_t)(ctx->schema->ntables + 1));
+    c = &names_cache[t->index];
+    if (!c->schema) {
+        c->schema = ctx->schema->name;
+        c->row = fmt(ctx, "%s_%s", c->schema, t->row_name);
+        c->prefix = fmt(ctx, "%s_%s", c->schema, t->name);
+        c->INIT = names_upper(ctx, c->row, "INIT");
+    }
+    *n = *c;
 }
 
 static const char *enum_type(ast_ctx *ctx, const ast_enum *e)
@@ -855,13 +913,45 @@ typedef struct link {
     bool ambiguous;          /* owner has another key to target */
 } link;
 
-/* Every foreign key of the schema, found once per run of emit_c(). */
+/* Every foreign key of the schema, found once per run of emit_c(), and
+ * for each table the numbers of the links it owns or is the target of,
+ * in order: by_table[t->index] ends with -1. */
 typedef struct link_set {
     link *items;
     int n;
+    int **by_table;
 } link_set;
 
 static link_set schema_links;
+
+/* Fills ls->by_table, so that a table's joins and navigation need not
+ * look at every key of the schema. */
+static void index_links(ast_ctx *ctx, link_set *ls)
+{
+    int nt = ctx->schema->ntables, *count, i, a, b;
+
+    count = ast_alloc(ctx, sizeof *count * (size_t)(nt + 1));
+    ls->by_table = ast_alloc(ctx, sizeof *ls->by_table * (size_t)(nt + 1));
+    for (i = 0; i < ls->n; i++) {
+        count[ls->items[i].owner->index]++;
+        if (ls->items[i].target && ls->items[i].target != ls->items[i].owner)
+            count[ls->items[i].target->index]++;
+    }
+    for (i = 0; i < nt; i++) {
+        ls->by_table[i] = ast_alloc(ctx, sizeof **ls->by_table *
+                                             (size_t)(count[i] + 1));
+        ls->by_table[i][count[i]] = -1;
+        count[i] = 0;
+    }
+    for (i = 0; i < ls->n; i++) {
+        a = ls->items[i].owner->index;
+        ls->by_table[a][count[a]++] = i;
+        if (!ls->items[i].target || ls->items[i].target == ls->items[i].owner)
+            continue;
+        b = ls->items[i].target->index;
+        ls->by_table[b][count[b]++] = i;
+    }
+}
 
 /* Collects every foreign key, in descriptor order per table, into the
  * context's pool. */
@@ -888,6 +978,7 @@ static void collect_links(ast_ctx *ctx, link_set *ls)
         }
     }
     ls->n = k;
+    index_links(ctx, ls);
     /* Links of one owner are adjacent: compare within the run only. */
     for (i = 0; i < k; i++)
         for (j = i + 1; j < k && ls->items[j].owner == ls->items[i].owner;
@@ -947,13 +1038,14 @@ static void emit_joins(ast_ctx *ctx, buf *out, const ast_table *t,
                        const names *n, bool decl)
 {
     const link *links = schema_links.items;
-    int nl = schema_links.n, i, count = 0;
+    const int *mine = schema_links.by_table[t->index];
+    int count = 0;
     const char *p[1], *text, *other, *name;
     names on;
 
     p[0] = fmt(ctx, "%s_query *q", n->prefix);
-    for (i = 0; i < nl; i++) {
-        const link *l = &links[i];
+    for (; *mine >= 0; mine++) {
+        const link *l = &links[*mine];
         bool forward = l->owner == t;
 
         if (l->owner != t && l->target != t)
@@ -989,14 +1081,15 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
                             const names *n, bool decl)
 {
     const link *links = schema_links.items;
-    int nl = schema_links.n, i, count = 0;
+    const int *mine = schema_links.by_table[t->index];
+    int count = 0;
     const char *p[5], *text;
     names on;
 
     p[0] = "sc_db *db";
     p[1] = "sc_arena *a";
-    for (i = 0; i < nl; i++) {
-        const link *l = &links[i];
+    for (; *mine >= 0; mine++) {
+        const link *l = &links[*mine];
 
         if (l->owner == t) { /* the parent of a row */
             table_names(ctx, l->target, &on);
@@ -1569,5 +1662,7 @@ void emit_c(ast_ctx *ctx, buf *header, buf *source, const sc_migration *migs,
         emit_migrations(ctx, source, migs, nmigs);
     schema_links.items = NULL;
     schema_links.n = 0;
+    schema_links.by_table = NULL;
+    names_cache = NULL;
     buf_free(&scratch);
 }
