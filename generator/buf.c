@@ -105,6 +105,21 @@ void buf_printf(buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+void buf_put_int(buf *b, long long v)
+{
+    char digits[24];
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+                                  : (unsigned long long)v;
+    size_t i = sizeof digits;
+
+    do
+        digits[--i] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        digits[--i] = '-';
+    buf_put(b, digits + i, sizeof digits - i);
+}
+
 void buf_pad(buf *b, size_t n)
 {
     grow(b, n);

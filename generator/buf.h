@@ -28,6 +28,8 @@ void buf_putc(buf *b, char c);
 void buf_printf(buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf *b, const char *fmt, va_list ap);
+/* Appends the decimal digits of v, as printf's %lld would. */
+void buf_put_int(buf *b, long long v);
 /* Appends n spaces. */
 void buf_pad(buf *b, size_t n);
 /* Appends s as the body of a C string literal (no quotes added). */

@@ -1177,9 +1177,14 @@ static void check_renames(ast_ctx *ctx, ast_schema *s, ast_table *t)
 
 typedef struct macro_name {
     const char *name;  /* PYCON_USERS_USER_EMAIL */
-    const char *what;  /* "column \"user_email\" of table \"users\"" */
+    /* What spells it, put into words only for a message: kind "column",
+     * what "user_email", table "users" (or NULL). */
+    const char *kind, *what, *table;
     const ast_loc *loc;
 } macro_name;
+
+static char *what_text(ast_ctx *ctx, const char *kind, const char *name,
+                       const char *table);
 
 /*
  * Reports each name of m[0..k) that an earlier one already spells, with
@@ -1189,8 +1194,8 @@ typedef struct macro_name {
 static void report_macro_clashes(ast_ctx *ctx, const macro_name *m, size_t k)
 {
     symtab seen;
-    size_t *last = ast_alloc(ctx, sizeof *last * (k + 1)), i;
-    const macro_name *first;
+    size_t *last = ast_alloc(ctx, sizeof *last * (k + 1)), i, f;
+    const macro_name *first, *prev;
 
     symtab_init(&seen, false);
     for (i = 0; i < k; i++) {
@@ -1199,10 +1204,13 @@ static void report_macro_clashes(ast_ctx *ctx, const macro_name *m, size_t k)
             last[i] = i;
             continue;
         }
+        f = (size_t)(first - m);
+        prev = &m[last[f]];
         ast_error(ctx, m[i].loc,
                   "the generated name %s of %s is also that of %s",
-                  m[i].name, m[i].what, m[last[first - m]].what);
-        last[first - m] = i;
+                  m[i].name, what_text(ctx, m[i].kind, m[i].what, m[i].table),
+                  what_text(ctx, prev->kind, prev->what, prev->table));
+        last[f] = i;
     }
     symtab_free(&seen);
 }
@@ -1243,13 +1251,17 @@ static void check_macro_names(ast_ctx *ctx, ast_schema *s)
     for (t = s->tables; t; t = t->next) {
         prefix = (char *)names_upper(ctx, s->name, t->row_name);
         m[k].name = names_upper(ctx, prefix, "INIT");
-        m[k].what = what_text(ctx, "the row type of table", t->name, NULL);
+        m[k].kind = "the row type of table";
+        m[k].what = t->name;
+        m[k].table = NULL;
         m[k].loc = &t->name_loc;
         k++;
         prefix = (char *)names_upper(ctx, s->name, t->name);
         for (c = t->columns; c; c = c->next, k++) {
             m[k].name = names_upper(ctx, prefix, c->name);
-            m[k].what = what_text(ctx, "column", c->name, t->name);
+            m[k].kind = "column";
+            m[k].what = c->name;
+            m[k].table = t->name;
             m[k].loc = &c->name_loc;
         }
     }
@@ -1257,7 +1269,9 @@ static void check_macro_names(ast_ctx *ctx, ast_schema *s)
         prefix = (char *)names_upper(ctx, s->name, e->name);
         for (v = e->values; v; v = v->next, k++) {
             m[k].name = names_upper(ctx, prefix, v->name);
-            m[k].what = what_text(ctx, "value", v->name, NULL);
+            m[k].kind = "value";
+            m[k].what = v->name;
+            m[k].table = NULL;
             m[k].loc = &v->loc;
         }
     }
