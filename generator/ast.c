@@ -18,8 +18,11 @@
 struct ast_pool {
     struct ast_pool *next;
     size_t used, cap;
+    unsigned long long seq; /* order of creation, for ast_pool_release */
     max_align_t data[];
 };
+
+static unsigned long long pool_seq;
 
 #define POOL_CHUNK 65536
 
@@ -43,7 +46,36 @@ static struct ast_pool *pool_chunk(size_t cap, struct ast_pool *next)
     p->next = next;
     p->used = 0;
     p->cap = cap;
+    p->seq = ++pool_seq;
     return p;
+}
+
+ast_mark ast_pool_mark(ast_ctx *ctx)
+{
+    ast_mark m;
+
+    m.chunk = ctx->pool;
+    m.used = ctx->pool ? ctx->pool->used : 0;
+    m.seq = pool_seq;
+    return m;
+}
+
+void ast_pool_release(ast_ctx *ctx, ast_mark m)
+{
+    struct ast_pool **pp = &ctx->pool, *p;
+
+    /* Chunks made since the mark go; the one in front then is back to
+     * where it was. */
+    while ((p = *pp) != NULL) {
+        if (p->seq > m.seq) {
+            *pp = p->next;
+            free(p);
+        } else {
+            pp = &p->next;
+        }
+    }
+    if (m.chunk)
+        m.chunk->used = m.used;
 }
 
 void *ast_alloc(ast_ctx *ctx, size_t size)

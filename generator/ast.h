@@ -316,6 +316,19 @@ void ast_ctx_free(ast_ctx *ctx);
  * message on exhaustion (the generator is a short-lived process). */
 void *ast_alloc(ast_ctx *ctx, size_t size);
 char *ast_strdup(ast_ctx *ctx, const char *s);
+
+/* A point in the pool's history.  ast_pool_release frees everything
+ * allocated after the mark was taken (which must not be used again), so
+ * that an emitter can drop the text it made for one table before the
+ * next. */
+typedef struct ast_mark {
+    struct ast_pool *chunk;
+    size_t used;
+    unsigned long long seq;
+} ast_mark;
+
+ast_mark ast_pool_mark(ast_ctx *ctx);
+void ast_pool_release(ast_ctx *ctx, ast_mark m);
 char *ast_strndup(ast_ctx *ctx, const char *s, size_t n);
 
 /* Diagnostics: recorded on the context, printed sorted by position.  After

@@ -1199,6 +1199,7 @@ static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
 {
     const ast_schema *s = ctx->schema;
     const ast_decl *d;
+    ast_mark mark;
     names n;
 
     tmpl_emit(out, H, "banner", "version", SC_VERSION, "file",
@@ -1221,18 +1222,22 @@ static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
     for (d = s->decls; d; d = d->next) {
         if (!d->table)
             continue;
+        mark = ast_pool_mark(ctx);
         table_names(ctx, d->table, &n);
         emit_struct(ctx, out, d->table, &n);
         emit_init(ctx, out, d->table, &n);
         tmpl_emit(out, H, "list", "table", d->table->name, "type", n.row,
                   NULL);
+        ast_pool_release(ctx, mark);
     }
     for (d = s->decls; d; d = d->next) {
         if (!d->table)
             continue;
+        mark = ast_pool_mark(ctx);
         table_names(ctx, d->table, &n);
         emit_table_api(ctx, out, d->table, &n);
         emit_query_api(ctx, out, d->table, &n);
+        ast_pool_release(ctx, mark);
     }
     tmpl_emit(out, H, "schema_api", "schema", s->name, NULL);
     if (head)
@@ -1506,6 +1511,7 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
 {
     const ast_schema *s = ctx->schema;
     const ast_decl *d;
+    ast_mark mark;
     buf tables;
     names n;
 
@@ -1516,12 +1522,16 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
             emit_enum_desc(ctx, out, d->enm);
     for (d = s->decls; d; d = d->next)
         if (d->table) {
+            mark = ast_pool_mark(ctx);
             emit_table_source(ctx, out, d->table);
             table_names(ctx, d->table, &n);
             emit_query_source(ctx, out, d->table, &n);
+            ast_pool_release(ctx, mark);
         }
+    mark = ast_pool_mark(ctx);
     emit_ddl(ctx, out, SQL_SQLITE);
     emit_ddl(ctx, out, SQL_POSTGRESQL);
+    ast_pool_release(ctx, mark);
     buf_init(&tables);
     for (d = s->decls; d; d = d->next)
         if (d->table) {
@@ -1654,8 +1664,14 @@ void emit_c(ast_ctx *ctx, buf *header, buf *source, const sc_migration *migs,
             unsigned nmigs)
 {
     const char *hname = fmt(ctx, "%s_db.h", ctx->schema->name);
+    const ast_table *t;
+    names n;
 
     collect_links(ctx, &schema_links);
+    /* Every table's names now, before the emitters start dropping what
+     * they made for one table (ast_pool_release) before the next. */
+    for (t = ctx->schema->tables; t; t = t->next)
+        table_names(ctx, t, &n);
     emit_header(ctx, header, nmigs ? &migs[nmigs - 1] : NULL, nmigs);
     emit_source(ctx, source, hname);
     if (nmigs)
