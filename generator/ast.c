@@ -78,7 +78,8 @@ void ast_pool_release(ast_ctx *ctx, ast_mark m)
         m.chunk->used = m.used;
 }
 
-void *ast_alloc(ast_ctx *ctx, size_t size)
+/* size bytes of the pool, not cleared. */
+static char *pool_take(ast_ctx *ctx, size_t size)
 {
     const size_t align = sizeof(max_align_t);
     struct ast_pool *p = ctx->pool;
@@ -99,13 +100,21 @@ void *ast_alloc(ast_ctx *ctx, size_t size)
     }
     mem = (char *)p->data + p->used;
     p->used += size;
-    memset(mem, 0, size);
+    return mem;
+}
+
+void *ast_alloc(ast_ctx *ctx, size_t size)
+{
+    char *mem = pool_take(ctx, size);
+
+    memset(mem, 0, size ? size : 1);
     return mem;
 }
 
 char *ast_strndup(ast_ctx *ctx, const char *s, size_t n)
 {
-    char *d = ast_alloc(ctx, n + 1);
+    /* Every byte is written below: no need to clear them first. */
+    char *d = pool_take(ctx, n + 1);
 
     memcpy(d, s, n);
     d[n] = '\0';

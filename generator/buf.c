@@ -128,46 +128,49 @@ void buf_pad(buf *b, size_t n)
     b->data[b->len] = '\0';
 }
 
-/* A byte that a C string literal holds as itself. */
-static int plain(unsigned char c)
-{
-    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '?';
-}
-
 /*
  * Escapes for a C string literal.  Bytes outside printable ASCII become
  * three-digit octal escapes, which (unlike \x) cannot swallow a following
- * hex digit; UTF-8 text therefore survives any source encoding.
+ * hex digit; UTF-8 text therefore survives any source encoding.  Room for
+ * the worst case (four bytes out per byte in) is made once, and the bytes
+ * are written in place.
  */
 void buf_put_c_escaped(buf *b, const char *s, size_t n)
 {
-    size_t i, run;
+    static const char hex[] = "01234567";
+    size_t i;
+    char *d;
 
+    grow(b, 4 * n);
+    d = b->data + b->len;
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
 
-        /* Runs of bytes that stand for themselves go in one copy. */
-        for (run = i; run < n && plain((unsigned char)s[run]); run++)
-            ;
-        if (run > i) {
-            buf_put(b, s + i, run - i);
-            i = run - 1;
-            continue;
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '?') {
+            *d++ = (char)c;
+        } else if (c == '"' || c == '\\') {
+            *d++ = '\\';
+            *d++ = (char)c;
+        } else if (c == '\n') {
+            *d++ = '\\';
+            *d++ = 'n';
+        } else if (c == '\t') {
+            *d++ = '\\';
+            *d++ = 't';
+        } else if (c < 0x20 || c >= 0x7f) {
+            *d++ = '\\';
+            *d++ = hex[c >> 6];
+            *d++ = hex[(c >> 3) & 7];
+            *d++ = hex[c & 7];
+        } else if (c == '?' && i + 1 < n && s[i + 1] == '?') {
+            *d++ = '?'; /* no trigraphs */
+            *d++ = '\\';
+        } else {
+            *d++ = (char)c;
         }
-        if (c == '"' || c == '\\') {
-            buf_putc(b, '\\');
-            buf_putc(b, (char)c);
-        } else if (c == '\n')
-            buf_put(b, "\\n", 2);
-        else if (c == '\t')
-            buf_puts(b, "\\t");
-        else if (c < 0x20 || c >= 0x7f)
-            buf_printf(b, "\\%03o", c);
-        else if (c == '?' && i + 1 < n && s[i + 1] == '?')
-            buf_puts(b, "?\\"); /* no trigraphs */
-        else
-            buf_putc(b, (char)c);
     }
+    b->len = (size_t)(d - b->data);
+    b->data[b->len] = '\0';
 }
 
 char *buf_steal(buf *b)

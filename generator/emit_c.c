@@ -99,22 +99,22 @@ static const char *fmt(ast_ctx *ctx, const char *f, ...)
 static const char *cat(ast_ctx *ctx, ...)
 {
     va_list ap;
-    const char *p;
-    size_t n = 0;
+    const char *p, *parts[16];
+    size_t lens[16], n = 0;
+    int k = 0, i;
     char *s, *d;
 
     va_start(ap, ctx);
-    while ((p = va_arg(ap, const char *)) != NULL)
-        n += strlen(p);
-    va_end(ap);
-    s = d = ast_alloc(ctx, n + 1);
-    va_start(ap, ctx);
-    while ((p = va_arg(ap, const char *)) != NULL) {
-        n = strlen(p);
-        memcpy(d, p, n);
-        d += n;
+    while ((p = va_arg(ap, const char *)) != NULL && k < 16) {
+        parts[k] = p;
+        n += lens[k++] = strlen(p);
     }
     va_end(ap);
+    s = d = ast_alloc(ctx, n + 1);
+    for (i = 0; i < k; i++) {
+        memcpy(d, parts[i], lens[i]);
+        d += lens[i];
+    }
     return s;
 }
 
@@ -749,15 +749,37 @@ static const op_info ops[] = {
  * ordered by declaration on PostgreSQL, nor for big numerics, stored as
  * text on SQLite); pattern matching only on text; json only tests NULL.
  */
+enum { OP_EQUALITY = 1, OP_ORDER = 2, OP_PATTERN = 4 };
+
+/* The class of ops[op], from its suffix; worked out once per operator. */
+static int op_class(int op)
+{
+    static int cls[NOPS];
+    static bool known;
+    const char *sfx;
+    int i;
+
+    for (i = 0; !known && i < NOPS; i++) {
+        sfx = ops[i].suffix;
+        if (strcmp(sfx, "eq") == 0 || strcmp(sfx, "ne") == 0)
+            cls[i] = OP_EQUALITY;
+        else if (strcmp(sfx, "lt") == 0 || strcmp(sfx, "le") == 0 ||
+                 strcmp(sfx, "gt") == 0 || strcmp(sfx, "ge") == 0)
+            cls[i] = OP_ORDER;
+        else if (strcmp(sfx, "like") == 0 || strcmp(sfx, "ilike") == 0 ||
+                 strcmp(sfx, "starts_with") == 0)
+            cls[i] = OP_PATTERN;
+    }
+    known = true;
+    return cls[op];
+}
+
 static bool op_allowed(const ast_column *c, int op)
 {
-    const char *sfx = ops[op].suffix;
     bool text = c->type.kind == AST_T_VARCHAR || c->type.kind == AST_T_TEXT;
-    bool eq = strcmp(sfx, "eq") == 0 || strcmp(sfx, "ne") == 0;
-    bool order = strcmp(sfx, "lt") == 0 || strcmp(sfx, "le") == 0 ||
-                 strcmp(sfx, "gt") == 0 || strcmp(sfx, "ge") == 0;
-    bool pattern = strcmp(sfx, "like") == 0 || strcmp(sfx, "ilike") == 0 ||
-                   strcmp(sfx, "starts_with") == 0;
+    bool eq = op_class(op) == OP_EQUALITY;
+    bool order = op_class(op) == OP_ORDER;
+    bool pattern = op_class(op) == OP_PATTERN;
 
     if (ops[op].shape == OP_NONE)
         return c->nullable;
@@ -821,9 +843,11 @@ static const char *column_what(ast_ctx *ctx, const ast_column *c)
     return fmt(ctx, "%s%s", ty, c->nullable ? ", nullable" : "");
 }
 
-/* A prototype "void NAME(PARAMS)" wrapped at 80 columns, without ';'. */
-static const char *proto(ast_ctx *ctx, const char *ret, const char *name,
-                         const char *const *params, int n, bool decl)
+/* A prototype "void NAME(PARAMS)" wrapped at 80 columns, without ';',
+ * its name joined from the NULL-terminated parts.  The text stays in the
+ * scratch buffer only until the next one is made: emit it at once. */
+static const char *proto_of(const char *ret, const char *const *name,
+                            const char *const *params, int n, bool decl)
 {
     size_t r = strlen(ret);
 
@@ -831,11 +855,23 @@ static const char *proto(ast_ctx *ctx, const char *ret, const char *name,
     buf_put(&scratch, ret, r);
     if (ret[r - 1] != '*')
         buf_putc(&scratch, ' ');
-    buf_puts(&scratch, name);
+    for (; *name; name++)
+        buf_puts(&scratch, *name);
     buf_putc(&scratch, '(');
     params_into(&scratch, scratch.len, decl ? ");" : ")", params, n);
     buf_putc(&scratch, ')');
-    return scratch_text(ctx);
+    return scratch.data;
+}
+
+static const char *proto(ast_ctx *ctx, const char *ret, const char *name,
+                         const char *const *params, int n, bool decl)
+{
+    const char *parts[2];
+
+    (void)ctx;
+    parts[0] = name;
+    parts[1] = NULL;
+    return proto_of(ret, parts, params, n, decl);
 }
 
 /* Emits the filters, order and set functions of column c, as prototypes
@@ -845,9 +881,10 @@ static void column_query_functions(ast_ctx *ctx, buf *out,
                                    bool decl)
 {
     const char *qp = cat(ctx, n->prefix, "_query *q", NULL);
-    const char *p[3], *name, *text, *index = fmt(ctx, "%d", c->index);
+    const char *p[3], *text, *index = fmt(ctx, "%d", c->index);
     const char *field = c->name;
     const char *value = value_param(ctx, c), *list = NULL;
+    const char *name[6] = {n->prefix, "_where_", field, "_", NULL, NULL};
     int op;
 
     if (decl)
@@ -856,18 +893,17 @@ static void column_query_functions(ast_ctx *ctx, buf *out,
     for (op = 0; op < NOPS; op++) {
         if (!op_allowed(c, op))
             continue;
-        name = cat(ctx, n->prefix, "_where_", field, "_", ops[op].suffix,
-                   NULL);
+        name[4] = ops[op].suffix;
         p[0] = qp;
         if (ops[op].shape == OP_LIST && !list)
             list = list_param(ctx, c);
         p[1] = ops[op].shape == OP_LIST ? list : value;
         p[2] = "size_t n";
-        text = proto(ctx, "void", name, p,
-                     ops[op].shape == OP_NONE   ? 1
-                     : ops[op].shape == OP_LIST ? 3
-                                                : 2,
-                     decl);
+        text = proto_of("void", name, p,
+                        ops[op].shape == OP_NONE   ? 1
+                        : ops[op].shape == OP_LIST ? 3
+                                                   : 2,
+                        decl);
         if (decl)
             tmpl_emit(out, H, "prototype", "text", text, NULL);
         else
@@ -878,8 +914,9 @@ static void column_query_functions(ast_ctx *ctx, buf *out,
                       "proto", text, "index", index, "OP", ops[op].OP, NULL);
     }
     p[1] = "sc_order dir";
-    text = proto(ctx, "void", cat(ctx, n->prefix, "_order_by_", field, NULL),
-                 p, 2, decl);
+    name[1] = "_order_by_";
+    name[3] = NULL;
+    text = proto_of("void", name, p, 2, decl);
     if (decl)
         tmpl_emit(out, H, "prototype", "text", text, NULL);
     else
@@ -887,17 +924,17 @@ static void column_query_functions(ast_ctx *ctx, buf *out,
     if (c->is_pk && c->type.kind != AST_T_NAMED)
         return; /* keys are not bulk-updated */
     p[1] = value;
-    text = proto(ctx, "void",
-                 cat(ctx, n->prefix, "_update_set_", field, NULL), p, 2, decl);
+    name[1] = "_update_set_";
+    text = proto_of("void", name, p, 2, decl);
     if (decl)
         tmpl_emit(out, H, "prototype", "text", text, NULL);
     else
         tmpl_emit(out, C, "set_value", "proto", text, "index", index, NULL);
     if (!c->nullable)
         return;
-    text = proto(ctx, "void",
-                 fmt(ctx, "%s_update_set_%s_null", n->prefix, field), p, 1,
-                 decl);
+    name[3] = "_null";
+    name[4] = NULL;
+    text = proto_of("void", name, p, 1, decl);
     if (decl)
         tmpl_emit(out, H, "prototype", "text", text, NULL);
     else
