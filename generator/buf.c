@@ -54,27 +54,6 @@ void buf_reserve(buf *b, size_t n)
     grow(b, n);
 }
 
-void buf_put(buf *b, const char *s, size_t n)
-{
-    grow(b, n);
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-void buf_puts(buf *b, const char *s)
-{
-    buf_put(b, s, strlen(s));
-}
-
-void buf_putc(buf *b, char c)
-{
-    if (b->len + 2 > b->cap)
-        grow(b, 1);
-    b->data[b->len++] = c;
-    b->data[b->len] = '\0';
-}
-
 void buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;

@@ -759,7 +759,9 @@ static int op_class(int op)
     const char *sfx;
     int i;
 
-    for (i = 0; !known && i < NOPS; i++) {
+    if (known)
+        return cls[op];
+    for (i = 0; i < NOPS; i++) {
         sfx = ops[i].suffix;
         if (strcmp(sfx, "eq") == 0 || strcmp(sfx, "ne") == 0)
             cls[i] = OP_EQUALITY;
@@ -776,10 +778,11 @@ static int op_class(int op)
 
 static bool op_allowed(const ast_column *c, int op)
 {
+    int cls = op_class(op);
     bool text = c->type.kind == AST_T_VARCHAR || c->type.kind == AST_T_TEXT;
-    bool eq = op_class(op) == OP_EQUALITY;
-    bool order = op_class(op) == OP_ORDER;
-    bool pattern = op_class(op) == OP_PATTERN;
+    bool eq = cls == OP_EQUALITY;
+    bool order = cls == OP_ORDER;
+    bool pattern = cls == OP_PATTERN;
 
     if (ops[op].shape == OP_NONE)
         return c->nullable;
