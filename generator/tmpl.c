@@ -77,7 +77,9 @@ typedef struct compiled {
      * the same string constants every time, so a pointer comparison
      * usually settles the match. */
     const char *seen[MAX_VARS];
+    int uses[MAX_VARS]; /* how many pieces name each variable */
     int nnames;
+    size_t literal;     /* the bytes of literal text in all */
 } compiled;
 
 static void *xrealloc(void *p, size_t n)
@@ -97,10 +99,15 @@ static void add_piece(compiled *c, const char *text, size_t len)
     /* Adjacent literal text joins the piece before it. */
     if (text && last && last->text && last->text + last->len == text) {
         last->len += len;
+        c->literal += len;
         return;
     }
     if (text && len == 0)
         return;
+    if (text)
+        c->literal += len;
+    else
+        c->uses[len]++;
     if (c->npieces == c->cap) {
         c->cap = c->cap ? 2 * c->cap : 16;
         c->pieces = xrealloc(c->pieces, sizeof *c->pieces * (size_t)c->cap);
@@ -226,7 +233,7 @@ void tmpl_emit(buf *out, const char *file, const char *frag, ...)
 {
     compiled *c = fragment_at(file, frag);
     const char *vals[MAX_VARS], *name, *value;
-    size_t lens[MAX_VARS], total = 0;
+    size_t lens[MAX_VARS], total;
     const piece *p, *end = c->pieces + c->npieces;
     char *dst;
     va_list ap;
@@ -253,19 +260,16 @@ void tmpl_emit(buf *out, const char *file, const char *frag, ...)
         }
     }
     va_end(ap);
-    for (p = c->pieces; p < end; p++) {
-        if (p->text) {
-            total += p->len;
-            continue;
-        }
-        if (!vals[p->len]) {
+    total = c->literal;
+    for (i = 0; i < c->nnames; i++) {
+        if (!vals[i]) {
             char missing[64];
 
-            snprintf(missing, sizeof missing, "%.*s",
-                     (int)c->namelens[p->len], c->names[p->len]);
+            snprintf(missing, sizeof missing, "%.*s", (int)c->namelens[i],
+                     c->names[i]);
             die("no value for template variable", missing);
         }
-        total += lens[p->len];
+        total += lens[i] * (size_t)c->uses[i];
     }
     buf_reserve(out, total);
     dst = out->data + out->len;
