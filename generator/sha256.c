@@ -57,13 +57,14 @@ static void schedule(const uint8_t *block, uint32_t w[64])
 }
 
 /* One round t with the working words named a..h: where the standard
- * shifts them down one place, the next round names them one place up. */
+ * shifts them down one place, the next round names them one place up.
+ * Ch and Maj are written in equivalent forms with fewer operations. */
 #define ROUND(a, b, c, d, e, f, g, h, t)                                     \
     do {                                                                     \
         uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) +         \
-                      ((e & f) ^ (~e & g)) + k[t] + w[t];                    \
+                      (g ^ (e & (f ^ g))) + k[t] + w[t];                     \
         uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) +             \
-                      ((a & b) ^ (a & c) ^ (b & c));                         \
+                      ((a & b) | (c & (a | b)));                             \
         d += t1;                                                             \
         h = t1 + t2;                                                         \
     } while (0)
