@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ast.h"
+#include "symtab.h"
 
 /* ---- helpers -------------------------------------------------------- */
 
@@ -1044,6 +1045,39 @@ START_TEST(test_names)
 }
 END_TEST
 
+/* The name tables behind the checker's lookups: the first value put
+ * under a name stays, a folding table ignores ASCII case, and names stay
+ * found as the table grows. */
+START_TEST(test_symtab)
+{
+    symtab exact, fold;
+    char names[3000][16];
+    int vals[3000], i;
+
+    symtab_init(&exact, false);
+    symtab_init(&fold, true);
+    ck_assert_ptr_null(symtab_get(&exact, "users"));
+    for (i = 0; i < 3000; i++) {
+        snprintf(names[i], sizeof names[i], "Table_%d", i);
+        vals[i] = i;
+        ck_assert_ptr_null(symtab_put(&exact, names[i], &vals[i]));
+        ck_assert_ptr_null(symtab_put(&fold, names[i], &vals[i]));
+    }
+    for (i = 0; i < 3000; i++)
+        ck_assert_ptr_eq(symtab_get(&exact, names[i]), &vals[i]);
+    ck_assert_ptr_eq(symtab_put(&exact, "Table_7", &vals[8]), &vals[7]);
+    ck_assert_ptr_eq(symtab_get(&exact, "Table_7"), &vals[7]);
+    ck_assert_ptr_null(symtab_get(&exact, "table_7"));
+    ck_assert_ptr_eq(symtab_get(&fold, "TABLE_2999"), &vals[2999]);
+    ck_assert_ptr_eq(symtab_put(&fold, "table_5", &vals[9]), &vals[5]);
+    ck_assert_ptr_null(symtab_get(&fold, "Table_3000"));
+    ck_assert_ptr_null(symtab_get(&fold, "Table_"));
+    symtab_free(&exact);
+    symtab_free(&fold);
+    ck_assert_ptr_null(symtab_get(&exact, "Table_1"));
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("parse");
@@ -1068,6 +1102,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_error_cap);
     tcase_add_test(tc, test_recovery);
     tcase_add_test(tc, test_names);
+    tcase_add_test(tc, test_symtab);
 #undef N
     suite_add_tcase(s, tc);
     return s;
