@@ -18,8 +18,11 @@
 struct ast_pool {
     struct ast_pool *next;
     size_t used, cap;
+    unsigned long long seq; /* order of creation, for ast_pool_release */
     max_align_t data[];
 };
+
+static unsigned long long pool_seq;
 
 #define POOL_CHUNK 65536
 
@@ -43,10 +46,40 @@ static struct ast_pool *pool_chunk(size_t cap, struct ast_pool *next)
     p->next = next;
     p->used = 0;
     p->cap = cap;
+    p->seq = ++pool_seq;
     return p;
 }
 
-void *ast_alloc(ast_ctx *ctx, size_t size)
+ast_mark ast_pool_mark(ast_ctx *ctx)
+{
+    ast_mark m;
+
+    m.chunk = ctx->pool;
+    m.used = ctx->pool ? ctx->pool->used : 0;
+    m.seq = pool_seq;
+    return m;
+}
+
+void ast_pool_release(ast_ctx *ctx, ast_mark m)
+{
+    struct ast_pool **pp = &ctx->pool, *p;
+
+    /* Chunks made since the mark go; the one in front then is back to
+     * where it was. */
+    while ((p = *pp) != NULL) {
+        if (p->seq > m.seq) {
+            *pp = p->next;
+            free(p);
+        } else {
+            pp = &p->next;
+        }
+    }
+    if (m.chunk)
+        m.chunk->used = m.used;
+}
+
+/* size bytes of the pool, not cleared. */
+static char *pool_take(ast_ctx *ctx, size_t size)
 {
     const size_t align = sizeof(max_align_t);
     struct ast_pool *p = ctx->pool;
@@ -67,13 +100,21 @@ void *ast_alloc(ast_ctx *ctx, size_t size)
     }
     mem = (char *)p->data + p->used;
     p->used += size;
-    memset(mem, 0, size);
+    return mem;
+}
+
+void *ast_alloc(ast_ctx *ctx, size_t size)
+{
+    char *mem = pool_take(ctx, size);
+
+    memset(mem, 0, size ? size : 1);
     return mem;
 }
 
 char *ast_strndup(ast_ctx *ctx, const char *s, size_t n)
 {
-    char *d = ast_alloc(ctx, n + 1);
+    /* Every byte is written below: no need to clear them first. */
+    char *d = pool_take(ctx, n + 1);
 
     memcpy(d, s, n);
     d[n] = '\0';
@@ -390,13 +431,15 @@ static ast_schema *schema_of(ast_ctx *ctx, ast_schema *s)
 
 static void add_decl(ast_ctx *ctx, ast_schema *s, ast_table *t, ast_enum *e)
 {
-    ast_decl *d = ast_alloc(ctx, sizeof *d), **pp = &s->decls;
+    ast_decl *d = ast_alloc(ctx, sizeof *d);
+    ast_decl **pp = s->decls_end ? s->decls_end : &s->decls;
 
     d->table = t;
     d->enm = e;
     while (*pp != NULL)
         pp = &(*pp)->next;
     *pp = d;
+    s->decls_end = &d->next;
 }
 
 void ast_schema_add_table(ast_ctx *ctx, ast_schema *s, ast_table *t)
@@ -404,9 +447,11 @@ void ast_schema_add_table(ast_ctx *ctx, ast_schema *s, ast_table *t)
     ast_table **pp;
 
     s = schema_of(ctx, s);
-    for (pp = &s->tables; *pp != NULL; pp = &(*pp)->next)
+    for (pp = s->tables_end ? s->tables_end : &s->tables; *pp != NULL;
+         pp = &(*pp)->next)
         ;
     *pp = t;
+    s->tables_end = &t->next;
     add_decl(ctx, s, t, NULL);
 }
 
@@ -415,9 +460,11 @@ void ast_schema_add_enum(ast_ctx *ctx, ast_schema *s, ast_enum *e)
     ast_enum **pp;
 
     s = schema_of(ctx, s);
-    for (pp = &s->enums; *pp != NULL; pp = &(*pp)->next)
+    for (pp = s->enums_end ? s->enums_end : &s->enums; *pp != NULL;
+         pp = &(*pp)->next)
         ;
     *pp = e;
+    s->enums_end = &e->next;
     add_decl(ctx, s, NULL, e);
 }
 
@@ -490,18 +537,22 @@ void ast_table_add_column(ast_table *t, ast_column *c)
 {
     ast_column **pp;
 
-    for (pp = &t->columns; *pp != NULL; pp = &(*pp)->next)
+    for (pp = t->columns_end ? t->columns_end : &t->columns; *pp != NULL;
+         pp = &(*pp)->next)
         ;
     *pp = c;
+    t->columns_end = &c->next;
 }
 
 void ast_table_add_item(ast_table *t, ast_item *it)
 {
     ast_item **pp;
 
-    for (pp = &t->items; *pp != NULL; pp = &(*pp)->next)
+    for (pp = t->items_end ? t->items_end : &t->items; *pp != NULL;
+         pp = &(*pp)->next)
         ;
     *pp = it;
+    t->items_end = &it->next;
 }
 
 ast_type ast_type_make(ast_type_kind kind, const ast_loc *loc)
@@ -952,16 +1003,35 @@ static const char *join_comments(ast_ctx *ctx, comment_set *cs, int first,
     return text;
 }
 
+/* The index of the first comment whose end line (by_end) or start line
+ * is at least line.  The scanner records comments in source order, so
+ * both lines only grow along the array: a binary search keeps attaching
+ * linear in the size of the file. */
+static int first_at(const comment_set *cs, int line, bool by_end)
+{
+    int lo = 0, hi = cs->n, mid, v;
+
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        v = by_end ? cs->c[mid]->end_line : cs->c[mid]->line;
+        if (v < line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* The run of own-line comments ending on the line just above `line`. */
 static const char *leading_comment(ast_ctx *ctx, comment_set *cs, int line)
 {
     int i, first;
 
-    for (i = 0; i < cs->n; i++)
-        if (cs->c[i]->end_line == line - 1 && !cs->c[i]->trailing &&
-            !cs->used[i])
+    for (i = first_at(cs, line - 1, true);
+         i < cs->n && cs->c[i]->end_line == line - 1; i++)
+        if (!cs->c[i]->trailing && !cs->used[i])
             break;
-    if (i == cs->n)
+    if (i == cs->n || cs->c[i]->end_line != line - 1)
         return NULL;
     first = i;
     while (first > 0 && !cs->c[first - 1]->trailing && !cs->used[first - 1] &&
@@ -975,8 +1045,9 @@ static const char *trailing_comment(ast_ctx *ctx, comment_set *cs, int line)
 {
     int i;
 
-    for (i = 0; i < cs->n; i++)
-        if (cs->c[i]->trailing && cs->c[i]->line == line && !cs->used[i])
+    for (i = first_at(cs, line, false); i < cs->n && cs->c[i]->line == line;
+         i++)
+        if (cs->c[i]->trailing && !cs->used[i])
             return join_comments(ctx, cs, i, i);
     return NULL;
 }
@@ -1332,7 +1403,8 @@ static bool in_list(const char *const *list, size_t n, const char *name,
                     bool fold)
 {
     char low[32];
-    size_t i;
+    size_t i, lo, hi;
+    int c;
 
     for (i = 0; name[i] != '\0'; i++) {
         if (i + 1 >= sizeof low)
@@ -1342,9 +1414,19 @@ static bool in_list(const char *const *list, size_t n, const char *name,
                      : name[i];
     }
     low[i] = '\0';
-    for (i = 0; i < n; i++)
-        if (strcmp(list[i], low) == 0)
+    /* The lists are sorted in strcmp order: search by halves. */
+    lo = 0;
+    hi = n;
+    while (lo < hi) {
+        i = lo + (hi - lo) / 2;
+        c = strcmp(list[i], low);
+        if (c == 0)
             return true;
+        if (c < 0)
+            lo = i + 1;
+        else
+            hi = i;
+    }
     return false;
 }
 
@@ -1354,8 +1436,10 @@ bool ast_is_sql_keyword(const char *name)
                    true);
 }
 
-/* C11 keywords, the C23 ones, and names <stdbool.h> and <stddef.h> take. */
+/* C11 keywords, the C23 ones, and names <stdbool.h> and <stddef.h> take;
+ * in strcmp order, like sql_words, for the binary search of in_list. */
 static const char *const c_words[] = {
+    "NULL",
     "_Alignas",
     "_Alignof",
     "_Atomic",
@@ -1415,7 +1499,6 @@ static const char *const c_words[] = {
     "void",
     "volatile",
     "while",
-    "NULL",
 };
 
 bool ast_is_c_keyword(const char *name)

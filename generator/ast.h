@@ -235,6 +235,8 @@ typedef struct ast_table {
     const char *row_name;    /* the singular used for the row type */
     ast_column *autoinc;     /* the autoincrement column, or NULL */
 
+    ast_column **columns_end; /* where the next column goes, or NULL */
+    ast_item **items_end;     /* where the next item goes, or NULL */
     struct ast_table *next;
 } ast_table;
 
@@ -280,6 +282,11 @@ typedef struct ast_schema {
     ast_table *tables;
     ast_enum *enums;
     int ntables, nenums; /* set by the checker */
+    /* Where the parser's next table, enum and declaration go, so that
+     * appending stays constant-time however long the file. */
+    ast_table **tables_end;
+    ast_enum **enums_end;
+    ast_decl **decls_end;
 } ast_schema;
 
 typedef struct ast_diag {
@@ -311,6 +318,19 @@ void ast_ctx_free(ast_ctx *ctx);
  * message on exhaustion (the generator is a short-lived process). */
 void *ast_alloc(ast_ctx *ctx, size_t size);
 char *ast_strdup(ast_ctx *ctx, const char *s);
+
+/* A point in the pool's history.  ast_pool_release frees everything
+ * allocated after the mark was taken (which must not be used again), so
+ * that an emitter can drop the text it made for one table before the
+ * next. */
+typedef struct ast_mark {
+    struct ast_pool *chunk;
+    size_t used;
+    unsigned long long seq;
+} ast_mark;
+
+ast_mark ast_pool_mark(ast_ctx *ctx);
+void ast_pool_release(ast_ctx *ctx, ast_mark m);
 char *ast_strndup(ast_ctx *ctx, const char *s, size_t n);
 
 /* Diagnostics: recorded on the context, printed sorted by position.  After

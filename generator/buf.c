@@ -49,22 +49,9 @@ void buf_reset(buf *b)
         b->data[0] = '\0';
 }
 
-void buf_put(buf *b, const char *s, size_t n)
+void buf_reserve(buf *b, size_t n)
 {
     grow(b, n);
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-void buf_puts(buf *b, const char *s)
-{
-    buf_put(b, s, strlen(s));
-}
-
-void buf_putc(buf *b, char c)
-{
-    buf_put(b, &c, 1);
 }
 
 void buf_vprintf(buf *b, const char *fmt, va_list ap)
@@ -97,6 +84,21 @@ void buf_printf(buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+void buf_put_int(buf *b, long long v)
+{
+    char digits[24];
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+                                  : (unsigned long long)v;
+    size_t i = sizeof digits;
+
+    do
+        digits[--i] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        digits[--i] = '-';
+    buf_put(b, digits + i, sizeof digits - i);
+}
+
 void buf_pad(buf *b, size_t n)
 {
     grow(b, n);
@@ -108,28 +110,46 @@ void buf_pad(buf *b, size_t n)
 /*
  * Escapes for a C string literal.  Bytes outside printable ASCII become
  * three-digit octal escapes, which (unlike \x) cannot swallow a following
- * hex digit; UTF-8 text therefore survives any source encoding.
+ * hex digit; UTF-8 text therefore survives any source encoding.  Room for
+ * the worst case (four bytes out per byte in) is made once, and the bytes
+ * are written in place.
  */
 void buf_put_c_escaped(buf *b, const char *s, size_t n)
 {
+    static const char hex[] = "01234567";
     size_t i;
+    char *d;
 
+    grow(b, 4 * n);
+    d = b->data + b->len;
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
 
-        if (c == '"' || c == '\\')
-            buf_printf(b, "\\%c", c);
-        else if (c == '\n')
-            buf_puts(b, "\\n");
-        else if (c == '\t')
-            buf_puts(b, "\\t");
-        else if (c < 0x20 || c >= 0x7f)
-            buf_printf(b, "\\%03o", c);
-        else if (c == '?' && i + 1 < n && s[i + 1] == '?')
-            buf_puts(b, "?\\"); /* no trigraphs */
-        else
-            buf_putc(b, (char)c);
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '?') {
+            *d++ = (char)c;
+        } else if (c == '"' || c == '\\') {
+            *d++ = '\\';
+            *d++ = (char)c;
+        } else if (c == '\n') {
+            *d++ = '\\';
+            *d++ = 'n';
+        } else if (c == '\t') {
+            *d++ = '\\';
+            *d++ = 't';
+        } else if (c < 0x20 || c >= 0x7f) {
+            *d++ = '\\';
+            *d++ = hex[c >> 6];
+            *d++ = hex[(c >> 3) & 7];
+            *d++ = hex[c & 7];
+        } else if (c == '?' && i + 1 < n && s[i + 1] == '?') {
+            *d++ = '?'; /* no trigraphs */
+            *d++ = '\\';
+        } else {
+            *d++ = (char)c;
+        }
     }
+    b->len = (size_t)(d - b->data);
+    b->data[b->len] = '\0';
 }
 
 char *buf_steal(buf *b)

@@ -11,6 +11,7 @@
 #include "checker.h"
 
 #include "names.h"
+#include "symtab.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -96,24 +97,49 @@ int model_primary_key(const ast_table *t, const ast_column **cols, int max)
  * Lookups
  * ------------------------------------------------------------------- */
 
-static ast_table *find_table(const ast_schema *s, const char *name)
+/*
+ * The tables and enums by name, built once by check_schema: a schema of
+ * many tables would otherwise cost a scan of them all per reference.
+ * Each maps a name to its first declaration.
+ */
+static struct lookups {
+    const ast_schema *s;
+    symtab tables, enums;
+} lk;
+
+static void lookups_build(const ast_schema *s)
 {
     ast_table *t;
+    ast_enum *e;
 
+    lk.s = s;
+    symtab_init(&lk.tables, false);
+    symtab_init(&lk.enums, false);
     for (t = s->tables; t; t = t->next)
-        if (strcmp(t->name, name) == 0)
-            return t;
-    return NULL;
+        if (t->name)
+            symtab_put(&lk.tables, t->name, t);
+    for (e = s->enums; e; e = e->next)
+        if (e->name)
+            symtab_put(&lk.enums, e->name, e);
+}
+
+static void lookups_free(void)
+{
+    symtab_free(&lk.tables);
+    symtab_free(&lk.enums);
+    lk.s = NULL;
+}
+
+static ast_table *find_table(const ast_schema *s, const char *name)
+{
+    (void)s;
+    return name ? symtab_get(&lk.tables, name) : NULL;
 }
 
 static ast_enum *find_enum(const ast_schema *s, const char *name)
 {
-    ast_enum *e;
-
-    for (e = s->enums; e; e = e->next)
-        if (strcmp(e->name, name) == 0)
-            return e;
-    return NULL;
+    (void)s;
+    return name ? symtab_get(&lk.enums, name) : NULL;
 }
 
 static ast_column *find_column(const ast_table *t, const char *name)
@@ -160,80 +186,99 @@ static void check_name_length(ast_ctx *ctx, const char *what,
  * SQLite folds the case of table names and PostgreSQL does not, so two
  * names that differ only in case would mean different things on the two.
  */
+/* Of the earlier tables a, b, c (each possibly NULL), the first
+ * declared; on a tie the earlier argument. */
+static const ast_table *first_of(const ast_table *a, const ast_table *b,
+                                 const ast_table *c)
+{
+    const ast_table *m = a;
+
+    if (b && (!m || b->index < m->index))
+        m = b;
+    if (c && (!m || c->index < m->index))
+        m = c;
+    return m;
+}
+
+/* The first earlier table u (if any) with the same name, the same name
+ * but for case, or the same row type decides the one message for t. */
 static void check_table_names(ast_ctx *ctx, ast_schema *s)
 {
-    ast_table *t, *u;
+    ast_table *t;
+    const ast_table *same, *folded, *row, *u;
     ast_enum *e;
+    symtab by_name, by_fold, by_row;
 
+    symtab_init(&by_name, false);
+    symtab_init(&by_fold, true);
+    symtab_init(&by_row, false);
     for (t = s->tables; t; t = t->next) {
         check_name_length(ctx, "table", t->name, &t->name_loc);
-        for (u = s->tables; u != t; u = u->next) {
-            if (strcmp(t->name, u->name) == 0) {
-                ast_error(ctx, &t->name_loc, "duplicate table \"%s\"",
-                          t->name);
-                ast_note(ctx, &u->name_loc, "previous definition is here");
-                break;
-            }
-            if (strcasecmp_ascii(t->name, u->name) == 0) {
-                ast_error(ctx, &t->name_loc,
-                          "table \"%s\" differs from table \"%s\" only in "
-                          "case", t->name, u->name);
-                break;
-            }
-            if (strcmp(t->row_name, u->row_name) == 0) {
-                ast_error(ctx, &t->name_loc,
-                          "tables \"%s\" and \"%s\" would both have the row "
-                          "type %s_%s", u->name, t->name, s->name,
-                          t->row_name);
-                break;
-            }
+        same = symtab_put(&by_name, t->name, t);
+        folded = symtab_put(&by_fold, t->name, t);
+        row = symtab_put(&by_row, t->row_name, t);
+        u = first_of(same, folded, row);
+        if (u && u == same) {
+            ast_error(ctx, &t->name_loc, "duplicate table \"%s\"",
+                      t->name);
+            ast_note(ctx, &u->name_loc, "previous definition is here");
+        } else if (u && u == folded) {
+            ast_error(ctx, &t->name_loc,
+                      "table \"%s\" differs from table \"%s\" only in "
+                      "case", t->name, u->name);
+        } else if (u) {
+            ast_error(ctx, &t->name_loc,
+                      "tables \"%s\" and \"%s\" would both have the row "
+                      "type %s_%s", u->name, t->name, s->name, t->row_name);
         }
-        for (e = s->enums; e; e = e->next)
+        /* Every enum of that name, from the first on. */
+        for (e = find_enum(s, t->row_name); e; e = e->next)
             if (strcmp(e->name, t->row_name) == 0)
                 ast_error(ctx, &t->name_loc,
                           "the row type of table \"%s\" would be %s_%s, the "
                           "name of enum \"%s\"", t->name, s->name,
                           t->row_name, e->name);
     }
+    symtab_free(&by_name);
+    symtab_free(&by_fold);
+    symtab_free(&by_row);
 }
 
 static void check_enums(ast_ctx *ctx, ast_schema *s)
 {
     ast_enum *e, *f;
     ast_enum_value *v, *w;
+    symtab values;
 
     for (e = s->enums; e; e = e->next) {
         check_name_length(ctx, "enum", e->name, &e->name_loc);
-        for (f = s->enums; f != e; f = f->next)
-            if (strcmp(e->name, f->name) == 0) {
-                ast_error(ctx, &e->name_loc, "duplicate enum \"%s\"",
-                          e->name);
-                ast_note(ctx, &f->name_loc, "previous definition is here");
-                break;
-            }
+        f = find_enum(s, e->name);
+        if (f && f != e) {
+            ast_error(ctx, &e->name_loc, "duplicate enum \"%s\"", e->name);
+            ast_note(ctx, &f->name_loc, "previous definition is here");
+        }
         if (find_table(s, e->name))
             ast_error(ctx, &e->name_loc,
                       "enum \"%s\" has the name of a table", e->name);
         e->nvalues = 0;
+        /* The first earlier value equal but for case decides. */
+        symtab_init(&values, true);
         for (v = e->values; v; v = v->next) {
             e->nvalues++;
             check_name_length(ctx, "enum value", v->name, &v->loc);
-            for (w = e->values; w != v; w = w->next) {
-                if (strcmp(v->name, w->name) == 0) {
-                    ast_error(ctx, &v->loc,
-                              "duplicate value \"%s\" in enum \"%s\"",
-                              v->name, e->name);
-                    ast_note(ctx, &w->loc, "previous definition is here");
-                    break;
-                }
-                if (strcasecmp_ascii(v->name, w->name) == 0) {
-                    ast_error(ctx, &v->loc,
-                              "enum values \"%s\" and \"%s\" would have the "
-                              "same C name", w->name, v->name);
-                    break;
-                }
+            w = symtab_put(&values, v->name, v);
+            if (w && strcmp(v->name, w->name) == 0) {
+                ast_error(ctx, &v->loc,
+                          "duplicate value \"%s\" in enum \"%s\"", v->name,
+                          e->name);
+                ast_note(ctx, &w->loc, "previous definition is here");
+            } else if (w) {
+                ast_error(ctx, &v->loc,
+                          "enum values \"%s\" and \"%s\" would have the "
+                          "same C name", w->name, v->name);
             }
         }
+        symtab_free(&values);
         if (e->nvalues == 0)
             ast_error(ctx, &e->name_loc, "enum \"%s\" has no values",
                       e->name);
@@ -982,10 +1027,12 @@ static void check_refs(ast_ctx *ctx, ast_schema *s, ast_table *t)
  * Table items: uniques, indexes
  * ------------------------------------------------------------------- */
 
+/* Index names seen so far, across tables in declaration order. */
+static symtab index_names;
+
 static void check_items(ast_ctx *ctx, ast_schema *s, ast_table *t)
 {
     ast_item *it, *jt;
-    ast_table *u;
 
     for (it = t->items; it; it = it->next) {
         if (it->kind == AST_ITEM_UNIQUE)
@@ -1001,17 +1048,12 @@ static void check_items(ast_ctx *ctx, ast_schema *s, ast_table *t)
             ast_error(ctx, &it->name_loc,
                       "index \"%s\" has the name of a table", it->name);
         /* Compare with the index names declared before this one. */
-        for (u = s->tables; u != t->next; u = u->next)
-            for (jt = u->items; jt && jt != it; jt = jt->next)
-                if (jt->kind == AST_ITEM_INDEX && jt->name &&
-                    strcmp(jt->name, it->name) == 0) {
-                    ast_error(ctx, &it->name_loc, "duplicate index \"%s\"",
-                              it->name);
-                    ast_note(ctx, &jt->name_loc,
-                             "previous definition is here");
-                    goto next;
-                }
-    next:;
+        jt = symtab_put(&index_names, it->name, it);
+        if (jt) {
+            ast_error(ctx, &it->name_loc, "duplicate index \"%s\"",
+                      it->name);
+            ast_note(ctx, &jt->name_loc, "previous definition is here");
+        }
     }
 }
 
@@ -1121,7 +1163,8 @@ static void check_renames(ast_ctx *ctx, ast_schema *s, ast_table *t)
     }
     if (!t->renamed_from)
         return;
-    for (u = s->tables; u; u = u->next)
+    /* Every table of that name, from the first on. */
+    for (u = find_table(s, t->renamed_from); u; u = u->next)
         if (strcmp(u->name, t->renamed_from) == 0)
             ast_error(ctx, &t->renamed_loc,
                       "table \"%s\" is renamed from \"%s\", which is still a "
@@ -1134,17 +1177,42 @@ static void check_renames(ast_ctx *ctx, ast_schema *s, ast_table *t)
 
 typedef struct macro_name {
     const char *name;  /* PYCON_USERS_USER_EMAIL */
-    const char *what;  /* "column \"user_email\" of table \"users\"" */
+    /* What spells it, put into words only for a message: kind "column",
+     * what "user_email", table "users" (or NULL). */
+    const char *kind, *what, *table;
     const ast_loc *loc;
-    int order;         /* declaration order, to report the later one */
 } macro_name;
 
-static int by_macro(const void *a, const void *b)
-{
-    const macro_name *x = a, *y = b;
-    int c = strcmp(x->name, y->name);
+static char *what_text(ast_ctx *ctx, const char *kind, const char *name,
+                       const char *table);
 
-    return c ? c : x->order - y->order;
+/*
+ * Reports each name of m[0..k) that an earlier one already spells, with
+ * the latest earlier one.  A hash of the names finds them in one pass;
+ * the report order does not matter, diagnostics print sorted by place.
+ */
+static void report_macro_clashes(ast_ctx *ctx, const macro_name *m, size_t k)
+{
+    symtab seen;
+    size_t *last = ast_alloc(ctx, sizeof *last * (k + 1)), i, f;
+    const macro_name *first, *prev;
+
+    symtab_init(&seen, false);
+    for (i = 0; i < k; i++) {
+        first = symtab_put(&seen, m[i].name, (void *)&m[i]);
+        if (first == NULL) {
+            last[i] = i;
+            continue;
+        }
+        f = (size_t)(first - m);
+        prev = &m[last[f]];
+        ast_error(ctx, m[i].loc,
+                  "the generated name %s of %s is also that of %s",
+                  m[i].name, what_text(ctx, m[i].kind, m[i].what, m[i].table),
+                  what_text(ctx, prev->kind, prev->what, prev->table));
+        last[f] = i;
+    }
+    symtab_free(&seen);
 }
 
 static char *what_text(ast_ctx *ctx, const char *kind, const char *name,
@@ -1173,7 +1241,7 @@ static void check_macro_names(ast_ctx *ctx, ast_schema *s)
     const ast_enum_value *v;
     macro_name *m;
     char *prefix;
-    size_t n = 1, k = 0, i;
+    size_t n = 1, k = 0;
 
     for (t = s->tables; t; t = t->next)
         n += (size_t)t->ncolumns + 1;
@@ -1183,33 +1251,31 @@ static void check_macro_names(ast_ctx *ctx, ast_schema *s)
     for (t = s->tables; t; t = t->next) {
         prefix = (char *)names_upper(ctx, s->name, t->row_name);
         m[k].name = names_upper(ctx, prefix, "INIT");
-        m[k].what = what_text(ctx, "the row type of table", t->name, NULL);
+        m[k].kind = "the row type of table";
+        m[k].what = t->name;
+        m[k].table = NULL;
         m[k].loc = &t->name_loc;
-        m[k].order = (int)k;
         k++;
         prefix = (char *)names_upper(ctx, s->name, t->name);
         for (c = t->columns; c; c = c->next, k++) {
             m[k].name = names_upper(ctx, prefix, c->name);
-            m[k].what = what_text(ctx, "column", c->name, t->name);
+            m[k].kind = "column";
+            m[k].what = c->name;
+            m[k].table = t->name;
             m[k].loc = &c->name_loc;
-            m[k].order = (int)k;
         }
     }
     for (e = s->enums; e; e = e->next) {
         prefix = (char *)names_upper(ctx, s->name, e->name);
         for (v = e->values; v; v = v->next, k++) {
             m[k].name = names_upper(ctx, prefix, v->name);
-            m[k].what = what_text(ctx, "value", v->name, NULL);
+            m[k].kind = "value";
+            m[k].what = v->name;
+            m[k].table = NULL;
             m[k].loc = &v->loc;
-            m[k].order = (int)k;
         }
     }
-    qsort(m, k, sizeof *m, by_macro);
-    for (i = 1; i < k; i++)
-        if (strcmp(m[i].name, m[i - 1].name) == 0)
-            ast_error(ctx, m[i].loc,
-                      "the generated name %s of %s is also that of %s",
-                      m[i].name, m[i].what, m[i - 1].what);
+    report_macro_clashes(ctx, m, k);
 }
 
 /* ---------------------------------------------------------------------
@@ -1239,8 +1305,10 @@ int check_schema(ast_ctx *ctx)
     }
     for (ast_enum *e = s->enums; e; e = e->next)
         s->nenums++;
+    lookups_build(s);
     check_enums(ctx, s);
     check_table_names(ctx, s);
+    symtab_init(&index_names, false);
     for (t = s->tables; t; t = t->next) {
         check_columns(ctx, s, t);
         check_primary_key(ctx, t);
@@ -1248,12 +1316,14 @@ int check_schema(ast_ctx *ctx)
         check_checks(ctx, t);
         check_renames(ctx, s, t);
     }
+    symtab_free(&index_names);
     /* References need every table's keys resolved first. */
     for (t = s->tables; t; t = t->next) {
         check_refs(ctx, s, t);
         for (c = t->columns; c; c = c->next)
             check_default(ctx, c);
     }
+    lookups_free();
     if (ctx->nerrors == 0)
         check_macro_names(ctx, s);
     return ctx->nerrors;

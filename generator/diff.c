@@ -20,6 +20,7 @@
 
 #include "checker.h"
 #include "emit_sql.h"
+#include "symtab.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,9 @@ typedef struct tabpair {
     const ast_table *a, *b;
     colpair *cols;
     int ncols;
+    /* The SQLite constraints of a and b, made on first use: every
+     * direction and dialect compares them (table_changed). */
+    const sql_constraint_list *lite[2];
 } tabpair;
 
 typedef struct plan {
@@ -147,29 +151,45 @@ static void pair_columns(ast_ctx *ctx, tabpair *tp)
     tp->ncols = k;
 }
 
+/* The first table of ctx's schema by each name, for the pairing. */
+static void index_tables(const ast_ctx *ctx, symtab *names)
+{
+    const ast_table *t;
+
+    symtab_init(names, false);
+    for (t = ctx->schema ? ctx->schema->tables : NULL; t; t = t->next)
+        symtab_put(names, t->name, (void *)t);
+}
+
 static void pair_tables(plan *p)
 {
     const ast_table *t, *o;
-    int n = 0, k = 0, i;
-    bool kept;
+    int n = 0, na = 0, k = 0, i;
+    symtab in_a, in_b;
+    bool *kept; /* by index of a's tables: paired with one of b's */
 
     for (t = p->ca->schema ? p->ca->schema->tables : NULL; t; t = t->next)
-        n++;
+        na++;
     for (t = p->cb->schema->tables; t; t = t->next)
         n++;
+    n += na;
     p->tabs = ast_alloc(p->cb, sizeof *p->tabs * (size_t)(n + 1));
+    kept = ast_alloc(p->cb, sizeof *kept * (size_t)(na + 1));
+    index_tables(p->ca, &in_a);
+    index_tables(p->cb, &in_b);
     for (t = p->cb->schema->tables; t; t = t->next) {
-        o = table_named(p->ca, t->name);
-        if (!o && t->renamed_from && !table_named(p->cb, t->renamed_from))
-            o = table_named(p->ca, t->renamed_from);
+        o = symtab_get(&in_a, t->name);
+        if (!o && t->renamed_from && !symtab_get(&in_b, t->renamed_from))
+            o = symtab_get(&in_a, t->renamed_from);
+        if (o)
+            kept[o->index] = true;
         p->tabs[k].a = o;
         p->tabs[k++].b = t;
     }
+    symtab_free(&in_a);
+    symtab_free(&in_b);
     for (t = p->ca->schema ? p->ca->schema->tables : NULL; t; t = t->next) {
-        kept = false;
-        for (i = 0; i < k; i++)
-            kept |= p->tabs[i].a == t;
-        if (!kept) {
+        if (!kept[t->index]) {
             p->tabs[k].a = t;
             p->tabs[k++].b = NULL;
         }
@@ -1058,19 +1078,38 @@ static void create_table(dir *x, const ast_table *t)
         }
 }
 
+/* The SQLite constraints of side b (or a) of pair t, kept in the pool of
+ * that side's context. */
+static const sql_constraint_list *lite_constraints(const dir *x,
+                                                   const tabpair *t, bool b)
+{
+    tabpair *m = (tabpair *)t; /* the cache is not part of the pair */
+    ast_ctx *ctx = b ? x->p->cb : x->p->ca;
+    sql_constraint_list l = {0}, *kept;
+
+    if (m->lite[b])
+        return m->lite[b];
+    emit_sql_constraints(ctx, SQL_SQLITE, b ? t->b : t->a, &l);
+    kept = ast_alloc(ctx, sizeof *kept);
+    kept->n = kept->cap = l.n;
+    kept->items = ast_alloc(ctx, sizeof *kept->items * (size_t)(l.n + 1));
+    if (l.n)
+        memcpy(kept->items, l.items, sizeof *l.items * (size_t)l.n);
+    sql_constraint_list_free(&l);
+    return m->lite[b] = kept;
+}
+
 /* Whether pair t changes anything in this direction. */
 static bool table_changed(dir *x, const tabpair *t)
 {
-    sql_constraint_list lf = {0}, lt = {0};
+    const sql_constraint_list *lf, *lt;
     bool changed;
 
     if (!t_from(x, t) || !t_to(x, t))
         return true;
-    emit_sql_constraints(x->fc, SQL_SQLITE, t_from(x, t), &lf);
-    emit_sql_constraints(x->tc, SQL_SQLITE, t_to(x, t), &lt);
-    changed = needs_rebuild(x, t, &lf, &lt);
-    sql_constraint_list_free(&lf);
-    sql_constraint_list_free(&lt);
+    lf = lite_constraints(x, t, x->rev);
+    lt = lite_constraints(x, t, !x->rev);
+    changed = needs_rebuild(x, t, lf, lt);
     if (!changed) {
         dir y = *x;
         buf probe;
@@ -1270,26 +1309,47 @@ static void enums_after(dir *x, int *changes)
  * One direction of one dialect
  * ------------------------------------------------------------------- */
 
+/* The tables this direction creates, in the order of the target schema
+ * (each as many times as pairs create it); *n is set to their count. */
+static const ast_table **new_tables(dir *x, int *n)
+{
+    const plan *p = x->p;
+    const ast_table *to, **out;
+    int nt = 0, i, k = 0, *count;
+
+    for (to = x->tc->schema ? x->tc->schema->tables : NULL; to; to = to->next)
+        nt++;
+    count = ast_alloc(x->tc, sizeof *count * (size_t)(nt + 1));
+    for (i = 0; i < p->ntabs; i++)
+        if (t_to(x, &p->tabs[i]) && !t_from(x, &p->tabs[i])) {
+            count[t_to(x, &p->tabs[i])->index]++;
+            k++;
+        }
+    out = ast_alloc(x->tc, sizeof *out * (size_t)(k + 1));
+    *n = k;
+    k = 0;
+    for (to = x->tc->schema ? x->tc->schema->tables : NULL; to; to = to->next)
+        for (i = 0; i < count[to->index]; i++)
+            out[k++] = to;
+    return out;
+}
+
 static int write_direction(dir *x)
 {
     const plan *p = x->p;
     const tabpair *t;
-    const ast_table *to;
-    int i, changes = 0;
+    const ast_table **created;
+    int i, changes = 0, ncreated;
 
     enums_before(x, &changes);
     /* New tables first, in the order of their schema (parents before the
      * children that reference them), then the kept ones change, so a
      * foreign key added to a kept table finds its new parent. */
-    for (to = x->tc->schema ? x->tc->schema->tables : NULL; to;
-         to = to->next)
-        for (i = 0; i < p->ntabs; i++) {
-            t = &p->tabs[i];
-            if (t_to(x, t) == to && !t_from(x, t)) {
-                create_table(x, to);
-                changes++;
-            }
-        }
+    created = new_tables(x, &ncreated);
+    for (i = 0; i < ncreated; i++) {
+        create_table(x, created[i]);
+        changes++;
+    }
     for (i = 0; i < p->ntabs; i++) {
         t = &p->tabs[i];
         if (t_to(x, t) && t_from(x, t) && table_changed(x, t)) {

@@ -27,18 +27,70 @@
 static const char *fmt(ast_ctx *ctx, const char *f, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Whether every directive of f is %s, %d or %u. */
+static bool simple_format(const char *f)
+{
+    for (f = strchr(f, '%'); f; f = strchr(f + 2, '%'))
+        if (f[1] != 's' && f[1] != 'd' && f[1] != 'u')
+            return false;
+    return true;
+}
+
+/* Appends the decimal digits of v. */
+static void put_int(buf *b, long long v)
+{
+    char digits[24];
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+                                  : (unsigned long long)v;
+    int i = (int)sizeof digits;
+
+    do
+        digits[--i] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        digits[--i] = '-';
+    buf_put(b, digits + i, sizeof digits - (size_t)i);
+}
+
 static const char *fmt(ast_ctx *ctx, const char *f, ...)
 {
-    buf b;
+    static buf out;
+    char small[256];
+    const char *p, *d;
     va_list ap;
+    int n;
     char *s;
 
-    buf_init(&b);
+    /* The emitter's formats are mostly names and numbers glued together:
+     * those are done here, printf does the rest. */
+    if (simple_format(f)) {
+        buf_reset(&out);
+        va_start(ap, f);
+        for (p = f; (d = strchr(p, '%')) != NULL; p = d + 2) {
+            buf_put(&out, p, (size_t)(d - p));
+            if (d[1] == 's')
+                buf_puts(&out, va_arg(ap, const char *));
+            else if (d[1] == 'd')
+                put_int(&out, va_arg(ap, int));
+            else
+                put_int(&out, va_arg(ap, unsigned));
+        }
+        va_end(ap);
+        buf_puts(&out, p);
+        return ast_strndup(ctx, out.data, out.len);
+    }
+    /* Otherwise format on the stack and copy to the pool. */
     va_start(ap, f);
-    buf_vprintf(&b, f, ap);
+    n = vsnprintf(small, sizeof small, f, ap);
     va_end(ap);
-    s = ast_strdup(ctx, b.data);
-    buf_free(&b);
+    if (n < 0)
+        return "";
+    if ((size_t)n < sizeof small)
+        return ast_strndup(ctx, small, (size_t)n);
+    s = ast_alloc(ctx, (size_t)n + 1);
+    va_start(ap, f);
+    vsnprintf(s, (size_t)n + 1, f, ap);
+    va_end(ap);
     return s;
 }
 
@@ -47,22 +99,22 @@ static const char *fmt(ast_ctx *ctx, const char *f, ...)
 static const char *cat(ast_ctx *ctx, ...)
 {
     va_list ap;
-    const char *p;
-    size_t n = 0;
+    const char *p, *parts[16];
+    size_t lens[16], n = 0;
+    int k = 0, i;
     char *s, *d;
 
     va_start(ap, ctx);
-    while ((p = va_arg(ap, const char *)) != NULL)
-        n += strlen(p);
-    va_end(ap);
-    s = d = ast_alloc(ctx, n + 1);
-    va_start(ap, ctx);
-    while ((p = va_arg(ap, const char *)) != NULL) {
-        n = strlen(p);
-        memcpy(d, p, n);
-        d += n;
+    while ((p = va_arg(ap, const char *)) != NULL && k < 16) {
+        parts[k] = p;
+        n += lens[k++] = strlen(p);
     }
     va_end(ap);
+    s = d = ast_alloc(ctx, n + 1);
+    for (i = 0; i < k; i++) {
+        memcpy(d, parts[i], lens[i]);
+        d += lens[i];
+    }
     return s;
 }
 
@@ -84,12 +136,25 @@ typedef struct names {
     const char *INIT;    /* PYCON_USER_INIT */
 } names;
 
+/* The names of each table by its index, made on first use: the joins
+ * and navigation of every table ask for their neighbours' names. */
+static names *names_cache;
+
 static void table_names(ast_ctx *ctx, const ast_table *t, names *n)
 {
-    n->schema = ctx->schema->name;
-    n->row = fmt(ctx, "%s_%s", n->schema, t->row_name);
-    n->prefix = fmt(ctx, "%s_%s", n->schema, t->name);
-    n->INIT = names_upper(ctx, n->row, "INIT");
+    names *c;
+
+    if (!names_cache)
+        names_cache = ast_alloc(ctx, sizeof *names_cache *
+                                         (size_t)(ctx->schema->ntables + 1));
+    c = &names_cache[t->index];
+    if (!c->schema) {
+        c->schema = ctx->schema->name;
+        c->row = fmt(ctx, "%s_%s", c->schema, t->row_name);
+        c->prefix = fmt(ctx, "%s_%s", c->schema, t->name);
+        c->INIT = names_upper(ctx, c->row, "INIT");
+    }
+    *n = *c;
 }
 
 static const char *enum_type(ast_ctx *ctx, const ast_enum *e)
@@ -477,34 +542,46 @@ static int key_texts(ast_ctx *ctx, const ast_table *t, const char **params,
  * ("int pycon_users_get(") and whose list ends with tail (");" or ")"):
  * filled line by line, wrapped under the parenthesis past 79 columns.
  */
+static void params_into(buf *b, size_t indent, const char *tail,
+                        const char *const *params, int n)
+{
+    size_t col = indent, w, len;
+    int i;
+
+    for (i = 0; i < n; i++) {
+        len = strlen(params[i]);
+        w = len + (i + 1 < n ? 1 : strlen(tail));
+        if (i > 0 && col + 1 + w > 79) {
+            buf_putc(b, '\n');
+            buf_pad(b, indent);
+            col = indent;
+        } else if (i > 0) {
+            buf_putc(b, ' ');
+            col++;
+        }
+        buf_put(b, params[i], len);
+        if (i + 1 < n)
+            buf_putc(b, ',');
+        col += w;
+    }
+}
+
+/* Text built by the emitters and copied to the pool when done; one buffer
+ * reused saves an allocation per piece of text. */
+static buf scratch;
+
+static const char *scratch_text(ast_ctx *ctx)
+{
+    return scratch.len ? ast_strndup(ctx, scratch.data, scratch.len) : "";
+}
+
 static const char *params_text(ast_ctx *ctx, const char *head,
                                const char *tail, const char *const *params,
                                int n)
 {
-    size_t indent = strlen(head), col = indent, w;
-    buf b;
-    const char *s;
-    int i;
-
-    buf_init(&b);
-    for (i = 0; i < n; i++) {
-        w = strlen(params[i]) + (i + 1 < n ? 1 : strlen(tail));
-        if (i > 0 && col + 1 + w > 79) {
-            buf_putc(&b, '\n');
-            buf_pad(&b, indent);
-            col = indent;
-        } else if (i > 0) {
-            buf_putc(&b, ' ');
-            col++;
-        }
-        buf_puts(&b, params[i]);
-        if (i + 1 < n)
-            buf_putc(&b, ',');
-        col += w;
-    }
-    s = ast_strdup(ctx, b.data);
-    buf_free(&b);
-    return s;
+    buf_reset(&scratch);
+    params_into(&scratch, strlen(head), tail, params, n);
+    return scratch_text(ctx);
 }
 
 /* The parameter lists of the six row functions, for header and source. */
@@ -672,15 +749,40 @@ static const op_info ops[] = {
  * ordered by declaration on PostgreSQL, nor for big numerics, stored as
  * text on SQLite); pattern matching only on text; json only tests NULL.
  */
+enum { OP_EQUALITY = 1, OP_ORDER = 2, OP_PATTERN = 4 };
+
+/* The class of ops[op], from its suffix; worked out once per operator. */
+static int op_class(int op)
+{
+    static int cls[NOPS];
+    static bool known;
+    const char *sfx;
+    int i;
+
+    if (known)
+        return cls[op];
+    for (i = 0; i < NOPS; i++) {
+        sfx = ops[i].suffix;
+        if (strcmp(sfx, "eq") == 0 || strcmp(sfx, "ne") == 0)
+            cls[i] = OP_EQUALITY;
+        else if (strcmp(sfx, "lt") == 0 || strcmp(sfx, "le") == 0 ||
+                 strcmp(sfx, "gt") == 0 || strcmp(sfx, "ge") == 0)
+            cls[i] = OP_ORDER;
+        else if (strcmp(sfx, "like") == 0 || strcmp(sfx, "ilike") == 0 ||
+                 strcmp(sfx, "starts_with") == 0)
+            cls[i] = OP_PATTERN;
+    }
+    known = true;
+    return cls[op];
+}
+
 static bool op_allowed(const ast_column *c, int op)
 {
-    const char *sfx = ops[op].suffix;
+    int cls = op_class(op);
     bool text = c->type.kind == AST_T_VARCHAR || c->type.kind == AST_T_TEXT;
-    bool eq = strcmp(sfx, "eq") == 0 || strcmp(sfx, "ne") == 0;
-    bool order = strcmp(sfx, "lt") == 0 || strcmp(sfx, "le") == 0 ||
-                 strcmp(sfx, "gt") == 0 || strcmp(sfx, "ge") == 0;
-    bool pattern = strcmp(sfx, "like") == 0 || strcmp(sfx, "ilike") == 0 ||
-                   strcmp(sfx, "starts_with") == 0;
+    bool eq = cls == OP_EQUALITY;
+    bool order = cls == OP_ORDER;
+    bool pattern = cls == OP_PATTERN;
 
     if (ops[op].shape == OP_NONE)
         return c->nullable;
@@ -744,15 +846,35 @@ static const char *column_what(ast_ctx *ctx, const ast_column *c)
     return fmt(ctx, "%s%s", ty, c->nullable ? ", nullable" : "");
 }
 
-/* A prototype "void NAME(PARAMS)" wrapped at 80 columns, without ';'. */
+/* A prototype "void NAME(PARAMS)" wrapped at 80 columns, without ';',
+ * its name joined from the NULL-terminated parts.  The text stays in the
+ * scratch buffer only until the next one is made: emit it at once. */
+static const char *proto_of(const char *ret, const char *const *name,
+                            const char *const *params, int n, bool decl)
+{
+    size_t r = strlen(ret);
+
+    buf_reset(&scratch);
+    buf_put(&scratch, ret, r);
+    if (ret[r - 1] != '*')
+        buf_putc(&scratch, ' ');
+    for (; *name; name++)
+        buf_puts(&scratch, *name);
+    buf_putc(&scratch, '(');
+    params_into(&scratch, scratch.len, decl ? ");" : ")", params, n);
+    buf_putc(&scratch, ')');
+    return scratch.data;
+}
+
 static const char *proto(ast_ctx *ctx, const char *ret, const char *name,
                          const char *const *params, int n, bool decl)
 {
-    const char *head = cat(ctx, ret, ret[strlen(ret) - 1] == '*' ? "" : " ",
-                           name, "(", NULL);
+    const char *parts[2];
 
-    return cat(ctx, head, params_text(ctx, head, decl ? ");" : ")", params, n),
-               ")", NULL);
+    (void)ctx;
+    parts[0] = name;
+    parts[1] = NULL;
+    return proto_of(ret, parts, params, n, decl);
 }
 
 /* Emits the filters, order and set functions of column c, as prototypes
@@ -762,8 +884,10 @@ static void column_query_functions(ast_ctx *ctx, buf *out,
                                    bool decl)
 {
     const char *qp = cat(ctx, n->prefix, "_query *q", NULL);
-    const char *p[3], *name, *text, *index = fmt(ctx, "%d", c->index);
+    const char *p[3], *text, *index = fmt(ctx, "%d", c->index);
     const char *field = c->name;
+    const char *value = value_param(ctx, c), *list = NULL;
+    const char *name[6] = {n->prefix, "_where_", field, "_", NULL, NULL};
     int op;
 
     if (decl)
@@ -772,17 +896,17 @@ static void column_query_functions(ast_ctx *ctx, buf *out,
     for (op = 0; op < NOPS; op++) {
         if (!op_allowed(c, op))
             continue;
-        name = cat(ctx, n->prefix, "_where_", field, "_", ops[op].suffix,
-                   NULL);
+        name[4] = ops[op].suffix;
         p[0] = qp;
-        p[1] = ops[op].shape == OP_LIST ? list_param(ctx, c)
-                                        : value_param(ctx, c);
+        if (ops[op].shape == OP_LIST && !list)
+            list = list_param(ctx, c);
+        p[1] = ops[op].shape == OP_LIST ? list : value;
         p[2] = "size_t n";
-        text = proto(ctx, "void", name, p,
-                     ops[op].shape == OP_NONE   ? 1
-                     : ops[op].shape == OP_LIST ? 3
-                                                : 2,
-                     decl);
+        text = proto_of("void", name, p,
+                        ops[op].shape == OP_NONE   ? 1
+                        : ops[op].shape == OP_LIST ? 3
+                                                   : 2,
+                        decl);
         if (decl)
             tmpl_emit(out, H, "prototype", "text", text, NULL);
         else
@@ -793,26 +917,27 @@ static void column_query_functions(ast_ctx *ctx, buf *out,
                       "proto", text, "index", index, "OP", ops[op].OP, NULL);
     }
     p[1] = "sc_order dir";
-    text = proto(ctx, "void", cat(ctx, n->prefix, "_order_by_", field, NULL),
-                 p, 2, decl);
+    name[1] = "_order_by_";
+    name[3] = NULL;
+    text = proto_of("void", name, p, 2, decl);
     if (decl)
         tmpl_emit(out, H, "prototype", "text", text, NULL);
     else
         tmpl_emit(out, C, "order_by", "proto", text, "index", index, NULL);
     if (c->is_pk && c->type.kind != AST_T_NAMED)
         return; /* keys are not bulk-updated */
-    p[1] = value_param(ctx, c);
-    text = proto(ctx, "void",
-                 cat(ctx, n->prefix, "_update_set_", field, NULL), p, 2, decl);
+    p[1] = value;
+    name[1] = "_update_set_";
+    text = proto_of("void", name, p, 2, decl);
     if (decl)
         tmpl_emit(out, H, "prototype", "text", text, NULL);
     else
         tmpl_emit(out, C, "set_value", "proto", text, "index", index, NULL);
     if (!c->nullable)
         return;
-    text = proto(ctx, "void",
-                 fmt(ctx, "%s_update_set_%s_null", n->prefix, field), p, 1,
-                 decl);
+    name[3] = "_null";
+    name[4] = NULL;
+    text = proto_of("void", name, p, 1, decl);
     if (decl)
         tmpl_emit(out, H, "prototype", "text", text, NULL);
     else
@@ -828,13 +953,45 @@ typedef struct link {
     bool ambiguous;          /* owner has another key to target */
 } link;
 
-/* Every foreign key of the schema, found once per run of emit_c(). */
+/* Every foreign key of the schema, found once per run of emit_c(), and
+ * for each table the numbers of the links it owns or is the target of,
+ * in order: by_table[t->index] ends with -1. */
 typedef struct link_set {
     link *items;
     int n;
+    int **by_table;
 } link_set;
 
 static link_set schema_links;
+
+/* Fills ls->by_table, so that a table's joins and navigation need not
+ * look at every key of the schema. */
+static void index_links(ast_ctx *ctx, link_set *ls)
+{
+    int nt = ctx->schema->ntables, *count, i, a, b;
+
+    count = ast_alloc(ctx, sizeof *count * (size_t)(nt + 1));
+    ls->by_table = ast_alloc(ctx, sizeof *ls->by_table * (size_t)(nt + 1));
+    for (i = 0; i < ls->n; i++) {
+        count[ls->items[i].owner->index]++;
+        if (ls->items[i].target && ls->items[i].target != ls->items[i].owner)
+            count[ls->items[i].target->index]++;
+    }
+    for (i = 0; i < nt; i++) {
+        ls->by_table[i] = ast_alloc(ctx, sizeof **ls->by_table *
+                                             (size_t)(count[i] + 1));
+        ls->by_table[i][count[i]] = -1;
+        count[i] = 0;
+    }
+    for (i = 0; i < ls->n; i++) {
+        a = ls->items[i].owner->index;
+        ls->by_table[a][count[a]++] = i;
+        if (!ls->items[i].target || ls->items[i].target == ls->items[i].owner)
+            continue;
+        b = ls->items[i].target->index;
+        ls->by_table[b][count[b]++] = i;
+    }
+}
 
 /* Collects every foreign key, in descriptor order per table, into the
  * context's pool. */
@@ -861,6 +1018,7 @@ static void collect_links(ast_ctx *ctx, link_set *ls)
         }
     }
     ls->n = k;
+    index_links(ctx, ls);
     /* Links of one owner are adjacent: compare within the run only. */
     for (i = 0; i < k; i++)
         for (j = i + 1; j < k && ls->items[j].owner == ls->items[i].owner;
@@ -920,13 +1078,14 @@ static void emit_joins(ast_ctx *ctx, buf *out, const ast_table *t,
                        const names *n, bool decl)
 {
     const link *links = schema_links.items;
-    int nl = schema_links.n, i, count = 0;
+    const int *mine = schema_links.by_table[t->index];
+    int count = 0;
     const char *p[1], *text, *other, *name;
     names on;
 
     p[0] = fmt(ctx, "%s_query *q", n->prefix);
-    for (i = 0; i < nl; i++) {
-        const link *l = &links[i];
+    for (; *mine >= 0; mine++) {
+        const link *l = &links[*mine];
         bool forward = l->owner == t;
 
         if (l->owner != t && l->target != t)
@@ -962,14 +1121,15 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
                             const names *n, bool decl)
 {
     const link *links = schema_links.items;
-    int nl = schema_links.n, i, count = 0;
+    const int *mine = schema_links.by_table[t->index];
+    int count = 0;
     const char *p[5], *text;
     names on;
 
     p[0] = "sc_db *db";
     p[1] = "sc_arena *a";
-    for (i = 0; i < nl; i++) {
-        const link *l = &links[i];
+    for (; *mine >= 0; mine++) {
+        const link *l = &links[*mine];
 
         if (l->owner == t) { /* the parent of a row */
             table_names(ctx, l->target, &on);
@@ -1079,6 +1239,7 @@ static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
 {
     const ast_schema *s = ctx->schema;
     const ast_decl *d;
+    ast_mark mark;
     names n;
 
     tmpl_emit(out, H, "banner", "version", SC_VERSION, "file",
@@ -1101,18 +1262,22 @@ static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
     for (d = s->decls; d; d = d->next) {
         if (!d->table)
             continue;
+        mark = ast_pool_mark(ctx);
         table_names(ctx, d->table, &n);
         emit_struct(ctx, out, d->table, &n);
         emit_init(ctx, out, d->table, &n);
         tmpl_emit(out, H, "list", "table", d->table->name, "type", n.row,
                   NULL);
+        ast_pool_release(ctx, mark);
     }
     for (d = s->decls; d; d = d->next) {
         if (!d->table)
             continue;
+        mark = ast_pool_mark(ctx);
         table_names(ctx, d->table, &n);
         emit_table_api(ctx, out, d->table, &n);
         emit_query_api(ctx, out, d->table, &n);
+        ast_pool_release(ctx, mark);
     }
     tmpl_emit(out, H, "schema_api", "schema", s->name, NULL);
     if (head)
@@ -1386,6 +1551,7 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
 {
     const ast_schema *s = ctx->schema;
     const ast_decl *d;
+    ast_mark mark;
     buf tables;
     names n;
 
@@ -1396,12 +1562,16 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
             emit_enum_desc(ctx, out, d->enm);
     for (d = s->decls; d; d = d->next)
         if (d->table) {
+            mark = ast_pool_mark(ctx);
             emit_table_source(ctx, out, d->table);
             table_names(ctx, d->table, &n);
             emit_query_source(ctx, out, d->table, &n);
+            ast_pool_release(ctx, mark);
         }
+    mark = ast_pool_mark(ctx);
     emit_ddl(ctx, out, SQL_SQLITE);
     emit_ddl(ctx, out, SQL_POSTGRESQL);
+    ast_pool_release(ctx, mark);
     buf_init(&tables);
     for (d = s->decls; d; d = d->next)
         if (d->table) {
@@ -1534,12 +1704,21 @@ void emit_c(ast_ctx *ctx, buf *header, buf *source, const sc_migration *migs,
             unsigned nmigs)
 {
     const char *hname = fmt(ctx, "%s_db.h", ctx->schema->name);
+    const ast_table *t;
+    names n;
 
     collect_links(ctx, &schema_links);
+    /* Every table's names now, before the emitters start dropping what
+     * they made for one table (ast_pool_release) before the next. */
+    for (t = ctx->schema->tables; t; t = t->next)
+        table_names(ctx, t, &n);
     emit_header(ctx, header, nmigs ? &migs[nmigs - 1] : NULL, nmigs);
     emit_source(ctx, source, hname);
     if (nmigs)
         emit_migrations(ctx, source, migs, nmigs);
     schema_links.items = NULL;
     schema_links.n = 0;
+    schema_links.by_table = NULL;
+    names_cache = NULL;
+    buf_free(&scratch);
 }

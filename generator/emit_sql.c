@@ -71,12 +71,16 @@ static const char *base_name(const char *path)
 
 void emit_sql_quote(buf *b, const char *name)
 {
+    const char *q;
+
     buf_putc(b, '"');
-    for (; *name; name++) {
-        if (*name == '"')
-            buf_putc(b, '"');
-        buf_putc(b, *name);
+    /* Copy up to and including each quote, which is then doubled. */
+    while ((q = strchr(name, '"')) != NULL) {
+        buf_put(b, name, (size_t)(q - name + 1));
+        buf_putc(b, '"');
+        name = q + 1;
     }
+    buf_puts(b, name);
     buf_putc(b, '"');
 }
 
@@ -102,40 +106,46 @@ static uint32_t fnv1a(const char *s)
     return h;
 }
 
+/* Names are built in one buffer reused: the differ asks for the names of
+ * every constraint of every table, several times. */
+static buf name_buf;
+
 const char *emit_sql_constraint_name(ast_ctx *ctx, const char *kind,
                                      const char *table, const char *rest)
 {
-    buf b;
-    char *name;
+    buf *b = &name_buf;
 
-    buf_init(&b);
-    buf_printf(&b, "%s_%s%s%s", kind, table, rest ? "_" : "",
-               rest ? rest : "");
-    if (b.len > 63) {
+    buf_reset(b);
+    buf_puts(b, kind);
+    buf_putc(b, '_');
+    buf_puts(b, table);
+    if (rest) {
+        buf_putc(b, '_');
+        buf_puts(b, rest);
+    }
+    if (b->len > 63) {
         char tail[16];
 
-        snprintf(tail, sizeof tail, "_%08x", (unsigned)fnv1a(b.data));
-        b.len = 63 - strlen(tail);
-        b.data[b.len] = '\0';
-        buf_puts(&b, tail);
+        snprintf(tail, sizeof tail, "_%08x", (unsigned)fnv1a(b->data));
+        b->len = 63 - strlen(tail);
+        b->data[b->len] = '\0';
+        buf_puts(b, tail);
     }
-    name = ast_strdup(ctx, b.data);
-    buf_free(&b);
-    return name;
+    return ast_strndup(ctx, b->data, b->len);
 }
 
 /* The names of a column list joined by "_", for constraint names. */
 const char *emit_sql_joined(ast_ctx *ctx, const ast_name *cols)
 {
-    buf b;
-    const char *s;
+    buf *b = &name_buf;
 
-    buf_init(&b);
-    for (; cols; cols = cols->next)
-        buf_printf(&b, "%s%s", b.len ? "_" : "", cols->name);
-    s = ast_strdup(ctx, b.data);
-    buf_free(&b);
-    return s;
+    buf_reset(b);
+    for (; cols; cols = cols->next) {
+        if (b->len)
+            buf_putc(b, '_');
+        buf_puts(b, cols->name);
+    }
+    return b->len ? ast_strndup(ctx, b->data, b->len) : "";
 }
 
 static void name_list(buf *b, const ast_name *cols)
@@ -189,10 +199,17 @@ void emit_sql_column_type(buf *b, sql_dialect d, const ast_column *c)
     case AST_T_FLOAT32: buf_puts(b, "real"); return;
     case AST_T_FLOAT64: buf_puts(b, "double precision"); return;
     case AST_T_NUMERIC:
-        buf_printf(b, "numeric(%lld,%lld)", (long long)t->a,
-                   (long long)t->b);
+        buf_puts(b, "numeric(");
+        buf_put_int(b, t->a);
+        buf_putc(b, ',');
+        buf_put_int(b, t->b);
+        buf_putc(b, ')');
         return;
-    case AST_T_VARCHAR: buf_printf(b, "varchar(%lld)", (long long)t->a); return;
+    case AST_T_VARCHAR:
+        buf_puts(b, "varchar(");
+        buf_put_int(b, t->a);
+        buf_putc(b, ')');
+        return;
     case AST_T_TEXT: buf_puts(b, "text"); return;
     case AST_T_BYTES: buf_puts(b, "bytea"); return;
     case AST_T_DATE: buf_puts(b, "date"); return;
@@ -285,7 +302,7 @@ static void value_literal(buf *b, sql_dialect d, const ast_column *c,
     switch (c->type.kind) {
     case AST_T_BOOL:
         if (d == SQL_SQLITE)
-            buf_printf(b, "%d", (int)v->i);
+            buf_put_int(b, (int)v->i);
         else
             buf_puts(b, v->i ? "true" : "false");
         return;
@@ -295,14 +312,14 @@ static void value_literal(buf *b, sql_dialect d, const ast_column *c,
         return;
     case AST_T_NUMERIC:
         if (model_is_scaled(&c->type) && d == SQL_SQLITE)
-            buf_printf(b, "%lld", (long long)v->i);
+            buf_put_int(b, v->i);
         else if (model_is_scaled(&c->type)) {
             /* Back to a decimal literal for a numeric column. */
             int64_t p = 1, s;
             for (s = 0; s < c->type.b; s++)
                 p *= 10;
             if (c->type.b == 0)
-                buf_printf(b, "%lld", (long long)v->i);
+                buf_put_int(b, v->i);
             else
                 buf_printf(b, "%s%lld.%0*lld", v->i < 0 ? "-" : "",
                            (long long)llabs(v->i / p), (int)c->type.b,
@@ -329,7 +346,7 @@ static void value_literal(buf *b, sql_dialect d, const ast_column *c,
     case AST_T_DATE:
     case AST_T_TIMESTAMP:
         if (d == SQL_SQLITE)
-            buf_printf(b, "%lld", (long long)v->i);
+            buf_put_int(b, v->i);
         else
             pg_time_literal(b, c, v->i);
         return;
@@ -339,7 +356,7 @@ static void value_literal(buf *b, sql_dialect d, const ast_column *c,
         quote_string(b, ev->name, strlen(ev->name));
         return;
     default:
-        buf_printf(b, "%lld", (long long)v->i);
+        buf_put_int(b, v->i);
         return;
     }
 }
@@ -549,14 +566,16 @@ static bool type_check(buf *b, const ast_column *c)
         if (!model_is_scaled(&c->type))
             return false;
         emit_sql_quote(b, c->name);
-        buf_printf(b, " BETWEEN -%lld AND %lld",
-                   (long long)max_scaled(c->type.a),
-                   (long long)max_scaled(c->type.a));
+        buf_puts(b, " BETWEEN -");
+        buf_put_int(b, max_scaled(c->type.a));
+        buf_puts(b, " AND ");
+        buf_put_int(b, max_scaled(c->type.a));
         return true;
     case AST_T_VARCHAR:
         buf_puts(b, "length(");
         emit_sql_quote(b, c->name);
-        buf_printf(b, ") <= %lld", (long long)c->type.a);
+        buf_puts(b, ") <= ");
+        buf_put_int(b, c->type.a);
         return true;
     case AST_T_JSON:
         /* json_valid(NULL) is 0, not NULL, in SQLite before 3.45. */
@@ -598,19 +617,10 @@ static void action(buf *b, const char *when, ast_action a)
         buf_printf(b, " ON %s %s", when, text[a]);
 }
 
-static char *text_of(buf *b)
-{
-    char *s = buf_steal(b);
-
-    buf_init(b);
-    return s;
-}
-
 static void add(ast_ctx *ctx, sql_constraint_list *l, const char *name,
                 const char *column, buf *what, buf *body)
 {
     sql_constraint *c;
-    char *w = text_of(what), *s = text_of(body);
 
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 8;
@@ -621,10 +631,10 @@ static void add(ast_ctx *ctx, sql_constraint_list *l, const char *name,
     c = &l->items[l->n++];
     c->name = name;
     c->column = column;
-    c->what = ast_strdup(ctx, w);
-    c->sql = ast_strdup(ctx, s);
-    free(w);
-    free(s);
+    c->what = ast_strndup(ctx, what->data, what->len);
+    c->sql = ast_strndup(ctx, body->data, body->len);
+    buf_reset(what);
+    buf_reset(body);
 }
 
 static void foreign_key(ast_ctx *ctx, sql_constraint_list *l, buf *what,
@@ -639,7 +649,8 @@ static void foreign_key(ast_ctx *ctx, sql_constraint_list *l, buf *what,
     name_list(b, r->cols);
     action(b, "DELETE", r->on_delete);
     action(b, "UPDATE", r->on_update);
-    buf_printf(what, "references %s", r->table);
+    buf_puts(what, "references ");
+    buf_puts(what, r->table);
     add(ctx, l, emit_sql_constraint_name(ctx, "fk", t->name,
                                          emit_sql_joined(ctx, cols)),
         cols->next ? NULL : cols->name, what, b);
@@ -654,10 +665,14 @@ static void type_phrase(buf *w, const ast_column *c)
     case AST_T_INT16: buf_puts(w, "a 16-bit integer"); return;
     case AST_T_INT32: buf_puts(w, "a 32-bit integer"); return;
     case AST_T_NUMERIC:
-        buf_printf(w, "at most %lld digits", (long long)c->type.a);
+        buf_puts(w, "at most ");
+        buf_put_int(w, c->type.a);
+        buf_puts(w, " digits");
         return;
     case AST_T_VARCHAR:
-        buf_printf(w, "at most %lld characters", (long long)c->type.a);
+        buf_puts(w, "at most ");
+        buf_put_int(w, c->type.a);
+        buf_puts(w, " characters");
         return;
     case AST_T_JSON: buf_puts(w, "valid JSON"); return;
     case AST_T_UUID: buf_puts(w, "16 bytes"); return;
@@ -787,7 +802,8 @@ static void table_constraints(ast_ctx *ctx, buf *b, sql_dialect d,
     for (i = 0; i < l.n; i++) {
         buf_puts(b, ",\n    CONSTRAINT ");
         emit_sql_quote(b, l.items[i].name);
-        buf_printf(b, "\n        %s", l.items[i].sql);
+        buf_puts(b, "\n        ");
+        buf_puts(b, l.items[i].sql);
     }
     sql_constraint_list_free(&l);
 }

@@ -15,14 +15,19 @@ int fs_read(const char *path, char **data, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     char *p = NULL, *q;
-    size_t n = 0, cap = 0, got;
+    size_t n = 0, cap = 0, got, want = 0;
+    struct stat st;
     int saved;
 
     if (!f)
         return -1;
+    /* A regular file's size is known: one allocation, with room to see
+     * the end (or a file that grew meanwhile). */
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        want = (size_t)st.st_size + 4096;
     for (;;) {
         if (cap - n < 4096) {
-            cap = cap ? cap * 2 : 8192;
+            cap = cap ? cap * 2 : want ? want : 8192;
             q = realloc(p, cap + 1);
             if (!q) {
                 errno = ENOMEM;
@@ -50,16 +55,39 @@ fail:
     return -1;
 }
 
+/*
+ * Compares the file with data a piece at a time: a file of another size
+ * is not read at all, and a large generated file costs no more memory
+ * than one piece.
+ */
 bool fs_same(const char *path, const char *data, size_t len)
 {
-    char *old;
-    size_t n;
-    bool same;
+    char piece[65536];
+    struct stat st;
+    size_t off = 0;
+    ssize_t got;
+    bool same = false;
+    int fd = open(path, O_RDONLY);
 
-    if (fs_read(path, &old, &n) != 0)
+    if (fd < 0)
         return false;
-    same = n == len && memcmp(old, data, len) == 0;
-    free(old);
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        (unsigned long long)st.st_size != (unsigned long long)len)
+        goto done;
+    for (;;) {
+        got = read(fd, piece, sizeof piece);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        if ((size_t)got > len - off ||
+            memcmp(piece, data + off, (size_t)got) != 0)
+            goto done;
+        off += (size_t)got;
+    }
+    same = got == 0 && off == len;
+done:
+    close(fd);
     return same;
 }
 

@@ -4,17 +4,12 @@
 #include "tmpl.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_VARS 32
-
-typedef struct var {
-    const char *name;
-    size_t len;
-    const char *value;
-} var;
 
 static void die(const char *what, const char *name)
 {
@@ -62,19 +57,83 @@ static const char *find_fragment(const char *text, const char *name,
     return start;
 }
 
-static const char *lookup(const var *vars, int nvars, const char *name,
-                          size_t len)
+/*
+ * A fragment compiled once: pieces of literal text and references to its
+ * variables, which are numbered in order of first use.  Emitting it then
+ * costs one pass over the pieces, with no scanning of the text.
+ */
+typedef struct piece {
+    const char *text; /* literal text, or NULL for a variable */
+    size_t len;       /* literal: its length; variable: its number */
+} piece;
+
+typedef struct compiled {
+    const char *file, *frag;
+    piece *pieces;
+    int npieces, cap;
+    const char *names[MAX_VARS]; /* the variables, as written */
+    size_t namelens[MAX_VARS];
+    /* The argument name last matched to each variable: the emitters pass
+     * the same string constants every time, so a pointer comparison
+     * usually settles the match. */
+    const char *seen[MAX_VARS];
+    int uses[MAX_VARS]; /* how many pieces name each variable */
+    int nnames;
+    size_t literal;     /* the bytes of literal text in all */
+} compiled;
+
+static void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n);
+    if (!p) {
+        fputs("schemac: out of memory\n", stderr);
+        exit(1);
+    }
+    return p;
+}
+
+static void add_piece(compiled *c, const char *text, size_t len)
+{
+    piece *last = c->npieces ? &c->pieces[c->npieces - 1] : NULL;
+
+    /* Adjacent literal text joins the piece before it. */
+    if (text && last && last->text && last->text + last->len == text) {
+        last->len += len;
+        c->literal += len;
+        return;
+    }
+    if (text && len == 0)
+        return;
+    if (text)
+        c->literal += len;
+    else
+        c->uses[len]++;
+    if (c->npieces == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 16;
+        c->pieces = xrealloc(c->pieces, sizeof *c->pieces * (size_t)c->cap);
+    }
+    c->pieces[c->npieces].text = text;
+    c->pieces[c->npieces++].len = len;
+}
+
+/* The number of variable name (n bytes), added when new. */
+static size_t var_number(compiled *c, const char *name, size_t n)
 {
     int i;
 
-    for (i = 0; i < nvars; i++)
-        if (vars[i].len == len && memcmp(vars[i].name, name, len) == 0)
-            return vars[i].value;
-    return NULL;
+    for (i = 0; i < c->nnames; i++)
+        if (c->namelens[i] == n && memcmp(c->names[i], name, n) == 0)
+            return (size_t)i;
+    if (c->nnames == MAX_VARS)
+        die("too many template variables in", c->frag);
+    c->names[c->nnames] = name;
+    c->namelens[c->nnames] = n;
+    return (size_t)c->nnames++;
 }
 
-static void substitute(buf *out, const char *s, size_t n, const var *vars,
-                       int nvars)
+/* Splits the fragment text s (n bytes) into c's pieces: "@#" lines are
+ * dropped, $$ is a dollar, $name$ a variable. */
+static void compile(compiled *c, const char *s, size_t n)
 {
     const char *end = s + n, *d, *v;
 
@@ -88,84 +147,141 @@ static void substitute(buf *out, const char *s, size_t n, const var *vars,
         if (!d) {
             d = memchr(s, '\n', (size_t)(end - s));
             d = d ? d + 1 : end;
-            buf_put(out, s, (size_t)(d - s));
+            add_piece(c, s, (size_t)(d - s));
             s = d;
             continue;
         }
         /* Copy up to the dollar, but stop at a newline to honor @#. */
         v = memchr(s, '\n', (size_t)(d - s));
         if (v) {
-            buf_put(out, s, (size_t)(v + 1 - s));
+            add_piece(c, s, (size_t)(v + 1 - s));
             s = v + 1;
             continue;
         }
-        buf_put(out, s, (size_t)(d - s));
+        add_piece(c, s, (size_t)(d - s));
         s = d + 1;
         d = memchr(s, '$', (size_t)(end - s));
         if (!d)
             die("unclosed $ in template near", s);
-        if (d == s) {
-            buf_putc(out, '$');
-        } else {
-            v = lookup(vars, nvars, s, (size_t)(d - s));
-            if (!v) {
-                char name[64];
-                snprintf(name, sizeof name, "%.*s", (int)(d - s), s);
-                die("no value for template variable", name);
-            }
-            buf_puts(out, v);
-        }
+        if (d == s)
+            add_piece(c, "$", 1);
+        else
+            add_piece(c, NULL, var_number(c, s, (size_t)(d - s)));
         s = d + 1;
     }
 }
 
-/* Fragments found so far: the emitters ask for the same few thousands of
- * times, and a lookup scans the template text. */
-typedef struct cached {
-    const char *file, *frag;
-    const char *text;
-    size_t len;
-} cached;
+/* Fragments compiled so far, by file and name: the emitters ask for the
+ * same few thousands of times.  Open addressing, never more than half
+ * full; fragments are never freed (the process is short-lived). */
+#define NSLOTS 512
 
-static const char *fragment(const char *file, const char *frag, size_t *len)
+static size_t slot_hash(const char *file, const char *frag)
 {
-    static cached cache[256];
-    static int ncache;
-    int i;
+    size_t h = 5381;
 
-    for (i = 0; i < ncache; i++)
-        if (strcmp(cache[i].frag, frag) == 0 &&
-            strcmp(cache[i].file, file) == 0) {
-            *len = cache[i].len;
-            return cache[i].text;
-        }
-    if (ncache == 256)
-        return find_fragment(find_file(file), frag, len);
-    cache[ncache].file = file;
-    cache[ncache].frag = frag;
-    cache[ncache].text = find_fragment(find_file(file), frag, len);
-    cache[ncache].len = *len;
-    return cache[ncache++].text;
+    for (; *frag; frag++)
+        h = h * 33 + (unsigned char)*frag;
+    for (; *file; file++)
+        h = h * 33 + (unsigned char)*file;
+    return h;
+}
+
+static compiled *fragment(const char *file, const char *frag)
+{
+    static compiled *slots[NSLOTS];
+    static int nused;
+    size_t i = slot_hash(file, frag) & (NSLOTS - 1), len;
+    compiled *c;
+    const char *text;
+
+    for (; slots[i]; i = (i + 1) & (NSLOTS - 1))
+        if (strcmp(slots[i]->frag, frag) == 0 &&
+            strcmp(slots[i]->file, file) == 0)
+            return slots[i];
+    if (2 * (nused + 1) > NSLOTS)
+        die("too many template fragments, at", frag);
+    text = find_fragment(find_file(file), frag, &len);
+    c = xrealloc(NULL, sizeof *c);
+    memset(c, 0, sizeof *c);
+    c->file = file;
+    c->frag = frag;
+    compile(c, text, len);
+    nused++;
+    return slots[i] = c;
+}
+
+/* The fragment for the constants file and frag: a direct-mapped cache by
+ * address in front of the search by name. */
+static compiled *fragment_at(const char *file, const char *frag)
+{
+    static struct {
+        const char *file, *frag;
+        compiled *c;
+    } recent[256];
+    size_t i = ((uintptr_t)frag >> 3 ^ (uintptr_t)frag >> 11) & 255;
+
+    if (recent[i].frag != frag || recent[i].file != file) {
+        recent[i].file = file;
+        recent[i].frag = frag;
+        recent[i].c = fragment(file, frag);
+    }
+    return recent[i].c;
 }
 
 void tmpl_emit(buf *out, const char *file, const char *frag, ...)
 {
-    var vars[MAX_VARS];
-    int nvars = 0;
-    const char *text, *name;
-    size_t len;
+    compiled *c = fragment_at(file, frag);
+    const char *vals[MAX_VARS], *name, *value;
+    size_t lens[MAX_VARS], total;
+    const piece *p, *end = c->pieces + c->npieces;
+    char *dst;
     va_list ap;
+    int i;
 
+    for (i = 0; i < c->nnames; i++)
+        vals[i] = NULL;
     va_start(ap, frag);
     while ((name = va_arg(ap, const char *)) != NULL) {
-        if (nvars == MAX_VARS)
-            die("too many template variables for", frag);
-        vars[nvars].name = name;
-        vars[nvars].len = strlen(name);
-        vars[nvars].value = va_arg(ap, const char *);
-        nvars++;
+        value = va_arg(ap, const char *);
+        for (i = 0; i < c->nnames && c->seen[i] != name; i++)
+            ;
+        if (i == c->nnames) {
+            for (i = 0; i < c->nnames; i++)
+                if (strncmp(c->names[i], name, c->namelens[i]) == 0 &&
+                    name[c->namelens[i]] == '\0')
+                    break;
+            if (i < c->nnames)
+                c->seen[i] = name;
+        }
+        if (i < c->nnames && !vals[i]) {
+            vals[i] = value;
+            lens[i] = strlen(value);
+        }
     }
     va_end(ap);
-    text = fragment(file, frag, &len);
-    substitute(out, text, len, vars, nvars);
+    total = c->literal;
+    for (i = 0; i < c->nnames; i++) {
+        if (!vals[i]) {
+            char missing[64];
+
+            snprintf(missing, sizeof missing, "%.*s", (int)c->namelens[i],
+                     c->names[i]);
+            die("no value for template variable", missing);
+        }
+        total += lens[i] * (size_t)c->uses[i];
+    }
+    buf_reserve(out, total);
+    dst = out->data + out->len;
+    for (p = c->pieces; p < end; p++) {
+        if (p->text) {
+            memcpy(dst, p->text, p->len);
+            dst += p->len;
+        } else {
+            memcpy(dst, vals[p->len], lens[p->len]);
+            dst += lens[p->len];
+        }
+    }
+    out->len += total;
+    out->data[out->len] = '\0';
 }

@@ -25,7 +25,9 @@ extern const tmpl_file tmpl_files[];
 /*
  * Appends fragment `frag` of template file `file` to out, substituting the
  * variables given as NULL-terminated name, value pairs.  A missing fragment
- * or variable is a bug in the generator and aborts with a message.
+ * or variable is a bug in the generator and aborts with a message.  file,
+ * frag and the variable names must be string constants: the fragment is
+ * compiled once and remembers them.
  */
 void tmpl_emit(buf *out, const char *file, const char *frag, ...);
 

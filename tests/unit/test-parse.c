@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ast.h"
+#include "symtab.h"
 
 /* ---- helpers -------------------------------------------------------- */
 
@@ -1024,10 +1025,56 @@ START_TEST(test_names)
     ck_assert(ast_is_c_keyword("_Bool"));
     ck_assert(!ast_is_c_keyword("INT"));
     ck_assert(!ast_is_c_keyword("order"));
+    /* The word lists are searched by halves: their ends and neighbours
+     * of the ends must be found, and words between entries must not. */
+    ck_assert(ast_is_sql_keyword("abort"));
+    ck_assert(ast_is_sql_keyword("without"));
+    ck_assert(ast_is_sql_keyword("WITH"));
+    ck_assert(!ast_is_sql_keyword("aaa"));
+    ck_assert(!ast_is_sql_keyword("zzz"));
+    ck_assert(ast_is_c_keyword("NULL"));
+    ck_assert(ast_is_c_keyword("_Alignas"));
+    ck_assert(ast_is_c_keyword("alignas"));
+    ck_assert(ast_is_c_keyword("while"));
+    ck_assert(!ast_is_c_keyword("null"));
+    ck_assert(!ast_is_c_keyword("zzz"));
     ck_assert_uint_eq(ast_utf8_len("\xF0\x9F\x98\x80", 4), 4);
     ck_assert_uint_eq(ast_utf8_len("\xF0\x9F\x98", 3), 0);
     ck_assert_uint_eq(ast_utf8_len("\xC0\xAF", 2), 0);     /* overlong */
     ck_assert_uint_eq(ast_utf8_len("\xED\xA0\x80", 3), 0); /* surrogate */
+}
+END_TEST
+
+/* The name tables behind the checker's lookups: the first value put
+ * under a name stays, a folding table ignores ASCII case, and names stay
+ * found as the table grows. */
+START_TEST(test_symtab)
+{
+    symtab exact, fold;
+    char names[3000][16];
+    int vals[3000], i;
+
+    symtab_init(&exact, false);
+    symtab_init(&fold, true);
+    ck_assert_ptr_null(symtab_get(&exact, "users"));
+    for (i = 0; i < 3000; i++) {
+        snprintf(names[i], sizeof names[i], "Table_%d", i);
+        vals[i] = i;
+        ck_assert_ptr_null(symtab_put(&exact, names[i], &vals[i]));
+        ck_assert_ptr_null(symtab_put(&fold, names[i], &vals[i]));
+    }
+    for (i = 0; i < 3000; i++)
+        ck_assert_ptr_eq(symtab_get(&exact, names[i]), &vals[i]);
+    ck_assert_ptr_eq(symtab_put(&exact, "Table_7", &vals[8]), &vals[7]);
+    ck_assert_ptr_eq(symtab_get(&exact, "Table_7"), &vals[7]);
+    ck_assert_ptr_null(symtab_get(&exact, "table_7"));
+    ck_assert_ptr_eq(symtab_get(&fold, "TABLE_2999"), &vals[2999]);
+    ck_assert_ptr_eq(symtab_put(&fold, "table_5", &vals[9]), &vals[5]);
+    ck_assert_ptr_null(symtab_get(&fold, "Table_3000"));
+    ck_assert_ptr_null(symtab_get(&fold, "Table_"));
+    symtab_free(&exact);
+    symtab_free(&fold);
+    ck_assert_ptr_null(symtab_get(&exact, "Table_1"));
 }
 END_TEST
 
@@ -1055,6 +1102,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_error_cap);
     tcase_add_test(tc, test_recovery);
     tcase_add_test(tc, test_names);
+    tcase_add_test(tc, test_symtab);
 #undef N
     suite_add_tcase(s, tc);
     return s;
