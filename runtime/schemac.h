@@ -188,8 +188,9 @@ SC_API int sc_db_stats(const sc_db *db, sc_stats *out);
  * On SQLite, sc_begin() starts a deferred transaction: it takes the write
  * lock at its first write.  A transaction that reads and then writes while
  * another connection writes may then get SC_BUSY at once; roll back and
- * retry it.  sc_row_insert_many() and sc_schema_create_all() take the
- * write lock at the start (BEGIN IMMEDIATE) and wait up to the timeout.
+ * retry it.  The batches (sc_row_insert_many(), sc_row_update_many(),
+ * sc_row_delete_many()) and sc_schema_create_all() take the write lock at
+ * the start (BEGIN IMMEDIATE) and wait up to the timeout.
  * ------------------------------------------------------------------- */
 SC_API int sc_begin(sc_db *db);
 SC_API int sc_commit(sc_db *db);
@@ -551,6 +552,28 @@ SC_API int sc_row_update_cols(sc_db *db, const sc_table_desc *t,
 /* Deletes the row whose primary key equals the key columns of key.
  * Returns SC_OK, SC_NOTFOUND, SC_CONSTRAINT (still referenced), ... */
 SC_API int sc_row_delete(sc_db *db, const sc_table_desc *t, const void *key);
+
+/*
+ * Batches, the executemany of the runtime: sc_row_update_many() writes
+ * each of n rows (an array of structs of table t) to the stored row with
+ * its key, the columns of cols as sc_row_update_cols() takes them, or
+ * every non-key column when cols is 0; sc_row_delete_many() deletes the
+ * stored row with the key of each of n rows (only their key fields are
+ * read).  One prepared statement, one transaction (a savepoint inside an
+ * open one): all rows or none.  On PostgreSQL the statements go in one
+ * pipeline, sent before the first outcome is read, so that a batch costs
+ * about one round trip instead of n.
+ *
+ * Every key must match a stored row: when one matches none (it is absent,
+ * or deleted earlier in the same batch), the call returns SC_NOTFOUND and
+ * nothing of the batch stays.  Returns SC_OK (all n rows changed),
+ * SC_NOTFOUND, SC_CONSTRAINT, SC_MISUSE (as sc_row_update_cols()), ...;
+ * on failure the message starts with "row I: " (I counting from 0).
+ */
+SC_API int sc_row_update_many(sc_db *db, const sc_table_desc *t,
+                              const void *rows, size_t n, uint64_t cols);
+SC_API int sc_row_delete_many(sc_db *db, const sc_table_desc *t,
+                              const void *rows, size_t n);
 
 
 /* ---------------------------------------------------------------------
