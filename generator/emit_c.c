@@ -584,9 +584,10 @@ static const char *params_text(ast_ctx *ctx, const char *head,
     return scratch_text(ctx);
 }
 
-/* The parameter lists of the six row functions, for header and source. */
+/* The parameter lists of the row functions, for header and source. */
 typedef struct signatures {
     const char *insert, *insert_many, *get, *update, *update_cols, *remove;
+    const char *update_many, *delete_many;
     const char *assign;
 } signatures;
 
@@ -612,6 +613,13 @@ static void table_signatures(ast_ctx *ctx, const ast_table *t,
     p[2] = "uint64_t cols";
     head = fmt(ctx, "int %s_update_cols(", n->prefix);
     sig->update_cols = params_text(ctx, head, tail, p, 3);
+    p[1] = fmt(ctx, "const %s *rows", n->row);
+    p[2] = "size_t n";
+    head = fmt(ctx, "int %s_delete_many(", n->prefix);
+    sig->delete_many = params_text(ctx, head, tail, p, 3);
+    p[3] = "uint64_t cols";
+    head = fmt(ctx, "int %s_update_many(", n->prefix);
+    sig->update_many = params_text(ctx, head, tail, p, 4);
     k = key_texts(ctx, t, p + 1, &sig->assign);
     head = fmt(ctx, "int %s_delete(", n->prefix);
     sig->remove = params_text(ctx, head, tail, p, k + 1);
@@ -670,7 +678,9 @@ static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
               "insert_params", sig.insert, "insert_many_params",
               sig.insert_many, "get_params", sig.get, "update_params",
               sig.update, "update_cols_params", sig.update_cols,
-              "delete_params", sig.remove, "autoinc_note",
+              "delete_params", sig.remove, "update_many_params",
+              sig.update_many, "delete_many_params", sig.delete_many,
+              "autoinc_note",
               t->autoinc ? fmt(ctx, "\n * The new key is stored in row->%s.",
                                names_field(ctx, t->autoinc->name))
                          : "",
@@ -1516,7 +1526,8 @@ static void emit_table_source(ast_ctx *ctx, buf *out, const ast_table *t)
               sig.insert, "insert_many_params", sig.insert_many,
               "get_params", sig.get, "update_params", sig.update,
               "update_cols_params", sig.update_cols, "delete_params",
-              sig.remove, NULL);
+              sig.remove, "update_many_params", sig.update_many,
+              "delete_many_params", sig.delete_many, NULL);
 }
 
 /* One DDL statement as a C string literal, a line of SQL a line of C. */

@@ -2392,27 +2392,33 @@ static uint64_t value_columns(const sc_table_desc *t)
     return m;
 }
 
-int sc_row_update_cols(sc_db *db, const sc_table_desc *t, const void *row,
-                       uint64_t cols)
+/* Checks the column mask of an update and drops its key bits, so that
+ * masks differing in them share one cached statement. */
+static int update_mask(sc_db *db, const sc_table_desc *t, uint64_t *cols)
 {
     uint64_t all;
-    int rc = row_args(db, t, row, true);
 
-    if (rc != SC_OK)
-        return rc;
     all = t->ncols < 64 ? (UINT64_C(1) << t->ncols) - 1 : ~UINT64_C(0);
-    if (cols & ~all)
+    if (*cols & ~all)
         return sc__set_error(db, SC_MISUSE, t->name, NULL,
                              "column mask 0x%" PRIx64 " names no column "
-                             "of %s", cols & ~all, t->name);
-    /* Key bits are dropped before the cache sees the mask, so that masks
-     * differing in them share one statement. */
-    cols &= value_columns(t);
-    if (cols == 0)
+                             "of %s", *cols & ~all, t->name);
+    *cols &= value_columns(t);
+    if (*cols == 0)
         return sc__set_error(db, SC_MISUSE, t->name, NULL,
                              "column mask names no non-key column of %s",
                              t->name);
-    return update_row(db, t, row, cols);
+    return SC_OK;
+}
+
+int sc_row_update_cols(sc_db *db, const sc_table_desc *t, const void *row,
+                       uint64_t cols)
+{
+    int rc = row_args(db, t, row, true);
+
+    if (rc == SC_OK)
+        rc = update_mask(db, t, &cols);
+    return rc == SC_OK ? update_row(db, t, row, cols) : rc;
 }
 
 int sc_row_delete(sc_db *db, const sc_table_desc *t, const void *key)
@@ -2430,6 +2436,183 @@ int sc_row_delete(sc_db *db, const sc_table_desc *t, const void *key)
     if (e != NULL)
         db->be->reset(e->stmt);
     return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Batches of updates and deletes (sc_row_update_many(),
+ * sc_row_delete_many()): one prepared statement, one transaction level,
+ * and on a backend with pipelines every statement sent before the first
+ * outcome is read, as sc_row_insert_many() does.
+ * ------------------------------------------------------------------- */
+
+/* Puts the values of the update (op OP_UPDATE, columns of mask as in
+ * updates()) or delete of row into db->vals, the key last; *n receives
+ * their count. */
+static int change_values(sc_db *db, const sc_table_desc *t, int op,
+                         const void *row, uint64_t mask, size_t *n)
+{
+    unsigned i;
+    int rc = SC_OK;
+
+    *n = 0;
+    for (i = 0; op == OP_UPDATE && rc == SC_OK && i < t->ncols; i++) {
+        if (updates(t, i, mask))
+            rc = sc__field_value(db, t, &t->cols[i], row, &db->vals[(*n)++]);
+    }
+    for (i = 0; rc == SC_OK && i < t->npk; i++)
+        rc = sc__field_value(db, t, &t->cols[t->pk[i]], row,
+                             &db->vals[(*n)++]);
+    db->nbound = *n;
+    return rc;
+}
+
+/* Binds the values change_values() put in db->vals to stmt. */
+static int bind_change(sc_db *db, const sc_table_desc *t, void *stmt,
+                       int op, const void *row, uint64_t mask, size_t *n)
+{
+    size_t k;
+    int rc = change_values(db, t, op, row, mask, n);
+
+    for (k = 0; rc == SC_OK && k < *n; k++)
+        rc = bind_value(db, t, db->vals[k].col, stmt, k);
+    return rc;
+}
+
+/* The batch one statement at a time. */
+static int change_each(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                       int op, const char *rows, size_t n, uint64_t mask)
+{
+    const char *row;
+    size_t i, k;
+    int rc = SC_OK;
+
+    for (i = 0; i < n && rc == SC_OK; i++) {
+        row = rows + i * t->row_size;
+        rc = bind_change(db, t, e->stmt, op, row, mask, &k);
+        if (rc == SC_OK)
+            rc = step_change(db, t, e, k, op, row);
+        db->be->reset(e->stmt);
+        if (rc != SC_OK)
+            prefix_row(db, i);
+    }
+    return rc;
+}
+
+/* Queues the statements of rows[0..n); *sent receives how many went. */
+static int queue_changes(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                         int op, const char *rows, size_t n, uint64_t mask,
+                         size_t *sent)
+{
+    size_t i, k;
+    int rc;
+
+    for (i = 0; i < n; i++) {
+        rc = bind_change(db, t, e->stmt, op, rows + i * t->row_size, mask,
+                         &k);
+        if (rc == SC_OK && (rc = db->be->pipeline_send(e->stmt)) != SC_OK)
+            rc = rc == SC_NOMEM ? sc__nomem(db)
+                                : sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
+        if (rc != SC_OK) {
+            prefix_row(db, i);
+            return rc;
+        }
+        db->stats.executions++;
+        (*sent)++;
+    }
+    return SC_OK;
+}
+
+/* Reads the outcome of the queued statement of row.  Its values are
+ * computed again, as sent, only for a trace or a failure's message; *t0
+ * is when the previous outcome arrived (see collect_row()). */
+static int collect_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                          int op, const void *row, uint64_t mask, double *t0)
+{
+    int rc = db->be->pipeline_result(e->stmt);
+    int64_t changed = rc == SC__DONE ? db->be->changes(db->conn) : 0;
+    double t1;
+    size_t k;
+
+    if (db->trace_fn != NULL || rc != SC__DONE)
+        change_values(db, t, op, row, mask, &k);
+    if (db->trace_fn != NULL) {
+        t1 = clock_ms();
+        trace(db, e->sql, k, t1 - *t0, rc);
+        *t0 = t1;
+    }
+    if (rc != SC__DONE)
+        return rc == SC_NOMEM ? sc__nomem(db)
+                              : sc__fail_stmt(db, NULL, t, op, row);
+    if (changed == 0)
+        return sc__set_error(db, SC_NOTFOUND, t->name, NULL,
+                             "no row of %s has that primary key", t->name);
+    return SC_OK;
+}
+
+/* The batch in the backend's pipeline: every statement sent, one wait
+ * for the server, then the outcomes read in order. */
+static int change_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                        int op, const char *rows, size_t n, uint64_t mask)
+{
+    double t0 = db->trace_fn != NULL ? clock_ms() : 0;
+    size_t i, sent = 0;
+    int rc = db->be->pipeline_begin(db->conn);
+
+    if (rc != SC_OK)
+        return sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
+    rc = queue_changes(db, t, e, op, rows, n, mask, &sent);
+    if (rc == SC_OK && db->be->pipeline_sync(db->conn) != SC_OK)
+        rc = sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
+    for (i = 0; rc == SC_OK && i < sent; i++) {
+        rc = collect_change(db, t, e, op, rows + i * t->row_size, mask,
+                            &t0);
+        if (rc != SC_OK)
+            prefix_row(db, i);
+    }
+    db->be->pipeline_end(db->conn);
+    db->be->reset(e->stmt);
+    return rc;
+}
+
+/* Runs op over rows[0..n) in one transaction level: all or nothing. */
+static int change_many(sc_db *db, const sc_table_desc *t, int op,
+                       const void *rows, size_t n, uint64_t mask)
+{
+    stmt_entry *e;
+    int level, rc;
+
+    if (n == 0)
+        return SC_OK;
+    rc = prepare_cached(db, t, op, mask, &e);
+    if (rc == SC_OK)
+        rc = level_open(db, true);
+    if (rc != SC_OK)
+        return rc;
+    level = db->depth;
+    if (db->be->pipeline_begin != NULL)
+        rc = change_batch(db, t, e, op, rows, n, mask);
+    else
+        rc = change_each(db, t, e, op, rows, n, mask);
+    return level_close(db, level, rc);
+}
+
+int sc_row_update_many(sc_db *db, const sc_table_desc *t, const void *rows,
+                       size_t n, uint64_t cols)
+{
+    int rc = row_args(db, t, rows, true);
+
+    /* cols 0: every non-key column, as sc_row_update() writes */
+    if (rc == SC_OK && cols != 0)
+        rc = update_mask(db, t, &cols);
+    return rc == SC_OK ? change_many(db, t, OP_UPDATE, rows, n, cols) : rc;
+}
+
+int sc_row_delete_many(sc_db *db, const sc_table_desc *t, const void *rows,
+                       size_t n)
+{
+    int rc = row_args(db, t, rows, true);
+
+    return rc == SC_OK ? change_many(db, t, OP_DELETE, rows, n, 0) : rc;
 }
 
 /* ---------------------------------------------------------------------

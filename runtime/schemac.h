@@ -191,8 +191,9 @@ SC_API int sc_db_stats(const sc_db *db, sc_stats *out);
  *
  * SC_BUSY on SQLite.  A connection that wants the write lock while
  * another holds it waits up to the busy timeout (5 s) and then fails with
- * SC_BUSY: that is how autocommit statements, sc_begin_write(),
- * sc_row_insert_many(), sc_schema_create_all() and the migration runner
+ * SC_BUSY: that is how autocommit statements, sc_begin_write(), the
+ * batches (sc_row_insert_many(), sc_row_update_many(),
+ * sc_row_delete_many()), sc_schema_create_all() and the migration runner
  * behave.  sc_begin() instead starts a deferred transaction, which reads
  * a snapshot of the database and takes the write lock only at its first
  * write; if another connection has written since the snapshot, or holds
@@ -614,6 +615,28 @@ SC_API int sc_row_update_cols(sc_db *db, const sc_table_desc *t,
 /* Deletes the row whose primary key equals the key columns of key.
  * Returns SC_OK, SC_NOTFOUND, SC_CONSTRAINT (still referenced), ... */
 SC_API int sc_row_delete(sc_db *db, const sc_table_desc *t, const void *key);
+
+/*
+ * Batches, the executemany of the runtime: sc_row_update_many() writes
+ * each of n rows (an array of structs of table t) to the stored row with
+ * its key, the columns of cols as sc_row_update_cols() takes them, or
+ * every non-key column when cols is 0; sc_row_delete_many() deletes the
+ * stored row with the key of each of n rows (only their key fields are
+ * read).  One prepared statement, one transaction (a savepoint inside an
+ * open one): all rows or none.  On PostgreSQL the statements go in one
+ * pipeline, sent before the first outcome is read, so that a batch costs
+ * about one round trip instead of n.
+ *
+ * Every key must match a stored row: when one matches none (it is absent,
+ * or deleted earlier in the same batch), the call returns SC_NOTFOUND and
+ * nothing of the batch stays.  Returns SC_OK (all n rows changed),
+ * SC_NOTFOUND, SC_CONSTRAINT, SC_MISUSE (as sc_row_update_cols()), ...;
+ * on failure the message starts with "row I: " (I counting from 0).
+ */
+SC_API int sc_row_update_many(sc_db *db, const sc_table_desc *t,
+                              const void *rows, size_t n, uint64_t cols);
+SC_API int sc_row_delete_many(sc_db *db, const sc_table_desc *t,
+                              const void *rows, size_t n);
 
 
 /* ---------------------------------------------------------------------

@@ -1047,6 +1047,78 @@ START_TEST(test_each_reentrant)
 }
 END_TEST
 
+/* A long stream (on PostgreSQL several batches, the next one asked for
+ * while the row function runs) whose row function runs statements of
+ * its own: counts, a nested stream, writes in savepoints; then one that
+ * stops in the middle, after which the connection serves another query. */
+#define NLONG 1000
+
+typedef struct long_walk {
+    int seen;
+    int64_t id_sum;
+    int stop_at; /* 0: never */
+} long_walk;
+
+static int long_row(void *ctx, const void *row)
+{
+    const query_category *c = row;
+    long_walk *n = ctx;
+    query_user u = {0};
+    char name[32];
+    int64_t k = -1;
+    sc_query *q;
+
+    n->id_sum += c->id;
+    n->seen++;
+    if (n->seen % 97 == 0) {
+        q = sc_query_new(db, &query_users_table);
+        ck_assert_int_eq(sc_query_count(q, &k), SC_OK);
+        ck_assert_int_eq(sc_query_each(q, count_rows, &(int){0}), SC_OK);
+        sc_query_free(q);
+        ck_assert_int_ge(k, 0);
+        snprintf(name, sizeof name, "nested %d of %d", n->seen, n->stop_at);
+        u.user_name = u.user_email = name;
+        ck_assert_int_eq(sc_begin(db), SC_OK);
+        ck_assert_msg(query_users_insert(db, &u) == SC_OK, "%s",
+                      sc_errmsg(db));
+        ck_assert_int_eq(sc_commit(db), SC_OK);
+    }
+    return n->seen == n->stop_at;
+}
+
+START_TEST(test_each_long_nested)
+{
+    query_category *rows = calloc(NLONG, sizeof *rows);
+    sc_query *q = sc_query_new(db, &query_categories_table);
+    long_walk n = {0};
+    int64_t want = 0, users = -1;
+    sc_query *uq;
+    int i;
+
+    ck_assert_ptr_nonnull(rows);
+    for (i = 0; i < NLONG; i++)
+        rows[i].name = "c";
+    ck_assert_int_eq(query_categories_insert_many(db, rows, NLONG), SC_OK);
+    for (i = 0; i < NLONG; i++)
+        want += rows[i].id;
+    free(rows);
+    ck_assert_msg(sc_query_each(q, long_row, &n) == SC_OK, "%s",
+                  sc_errmsg(db));
+    ck_assert_int_eq(n.seen, NLONG);
+    ck_assert_int_eq(n.id_sum, want);
+    memset(&n, 0, sizeof n);
+    n.stop_at = 300;
+    ck_assert_int_eq(sc_query_each(q, long_row, &n), SC_OK);
+    ck_assert_int_eq(n.seen, 300);
+    uq = sc_query_new(db, &query_users_table);
+    ck_assert_int_eq(sc_query_count(uq, &users), SC_OK);
+    ck_assert_int_eq(users, NLONG / 97 + 300 / 97);
+    sc_query_free(uq);
+    ck_assert_int_eq(sc_txn_depth(db), 0);
+    sc_query_free(q);
+}
+END_TEST
+
 #define NSTREAM 200000
 
 typedef struct stream {
@@ -1896,6 +1968,7 @@ Suite *make_suite(void)
         {"terminals", test_each_stops, 0},
         {"terminals", test_each_reentrant, 0},
         {"terminals", test_each_streams, 0},
+        {"terminals", test_each_long_nested, 0},
         {"terminals", test_each_writes, 0},
         {"terminals", test_each_error_in_savepoint, 0},
         {"terminals", test_each_error_aborts, 0},

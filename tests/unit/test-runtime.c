@@ -17,10 +17,11 @@
  * Covered: round trips of every column type at its edges and as NULL,
  * defaults and autoincrement keys written back, the NOTFOUND cases,
  * constraint violations told apart and worded with table and column,
- * transactions and savepoints, insert_many all-or-nothing, the statement
- * cache, the trace hook, arenas, date helpers, sc_open() failures, WAL on
- * a file database, and create_all; decimals read back in one spelling and
- * text that is not UTF-8 refused, alike on both databases.
+ * transactions and savepoints, insert_many, update_many and delete_many
+ * all or nothing, the statement cache, the trace hook, arenas, date
+ * helpers, sc_open() failures, WAL on a file database, and create_all;
+ * decimals read back in one spelling and text that is not UTF-8 refused,
+ * alike on both databases.
  */
 #include <check.h>
 #include <ctype.h>
@@ -1508,6 +1509,162 @@ START_TEST(test_insert_many_all_or_nothing)
 END_TEST
 
 /* ---------------------------------------------------------------------
+ * update_many and delete_many: batches, all or nothing.
+ * ------------------------------------------------------------------- */
+
+/* Users a, b, c (keys 1, 2, 3) in rows. */
+static void three_users(rt_user rows[3])
+{
+    rows[0] = make_user("a", "a@x");
+    rows[1] = make_user("b", "b@x");
+    rows[2] = make_user("c", "c@x");
+    ck_assert_int_eq(rt_user_insert_many(db, rows, 3), SC_OK);
+}
+
+static const char *email_of(int64_t id)
+{
+    static rt_user got;
+
+    ck_assert_int_eq(rt_user_get(db, arena, id, &got), SC_OK);
+    return got.user_email;
+}
+
+START_TEST(test_update_many)
+{
+    rt_user rows[3], got;
+    sc_stats before, after;
+
+    three_users(rows);
+    rows[0].user_email = "a2@x";
+    rows[1].user_email = "b2@x";
+    rows[2].user_email = "c2@x";
+    rows[2].user_name = "not written";
+    ck_assert_int_eq(sc_db_stats(db, &before), SC_OK);
+    ck_assert_int_eq(rt_user_update_many(db, rows, 3, RT_USER_USER_EMAIL),
+                     SC_OK);
+    ck_assert_int_eq(sc_db_stats(db, &after), SC_OK);
+    /* BEGIN, three updates, COMMIT; one statement prepared */
+    ck_assert_uint_eq(after.executions, before.executions + 5);
+    ck_assert_uint_eq(after.prepares, before.prepares + 1);
+    ck_assert_str_eq(email_of(rows[0].user_id), "a2@x");
+    ck_assert_str_eq(email_of(rows[2].user_id), "c2@x");
+    ck_assert_int_eq(rt_user_get(db, arena, rows[2].user_id, &got), SC_OK);
+    ck_assert_str_eq(got.user_name, "c");
+    /* cols 0: every column, as rt_user_update() */
+    rows[1].has_karma = true;
+    rows[1].karma = 250;
+    ck_assert_int_eq(rt_user_update_many(db, rows + 1, 2, 0), SC_OK);
+    ck_assert_int_eq(rt_user_get(db, arena, rows[2].user_id, &got), SC_OK);
+    ck_assert_str_eq(got.user_name, "not written");
+    ck_assert_int_eq(rt_user_get(db, arena, rows[1].user_id, &got), SC_OK);
+    ck_assert(got.has_karma && got.karma == 250);
+    ck_assert_int_eq(sc_txn_depth(db), 0);
+    ck_assert_int_eq(rt_user_update_many(db, rows, 0, 0), SC_OK);
+    assert_error(rt_user_update_many(db, rows, 3, RT_USER_USER_ID),
+                 SC_MISUSE, SC_MISUSE, "user", NULL, "no non-key column");
+}
+END_TEST
+
+/* A failing row of a batch leaves no row of it changed: 0, a key that
+ * matches no row; 1, a unique violation; 2 and 3, the same inside a
+ * transaction, whose earlier work survives. */
+START_TEST(test_update_many_all_or_nothing)
+{
+    rt_user rows[3];
+    int64_t outer = 0;
+
+    three_users(rows);
+    if (_i >= 2) {
+        ck_assert_int_eq(sc_begin(db), SC_OK);
+        outer = add_user("d", "d@x");
+    }
+    rows[0].user_email = "a2@x";
+    rows[1].user_email = "b2@x";
+    if (_i % 2 == 0) {
+        rows[2].user_id += 1000;
+        assert_error(rt_user_update_many(db, rows, 3, RT_USER_USER_EMAIL),
+                     SC_NOTFOUND, SC_NOTFOUND, "user", NULL,
+                     "row 2: no row of user has that primary key");
+    } else {
+        rows[2].user_email = "a2@x"; /* as row 0's new email */
+        ck_assert_int_eq(
+            rt_user_update_many(db, rows, 3, RT_USER_USER_EMAIL),
+            SC_CONSTRAINT);
+        ck_assert_str_eq(sc_errcolumn(db), "user_email");
+        ck_assert_int_eq(strncmp(sc_errmsg(db), "row 2: ", 7), 0);
+    }
+    ck_assert_int_eq(sc_txn_depth(db), _i >= 2 ? 1 : 0);
+    if (_i >= 2)
+        ck_assert_int_eq(sc_commit(db), SC_OK);
+    ck_assert_str_eq(email_of(1), "a@x");
+    ck_assert_str_eq(email_of(2), "b@x");
+    if (_i >= 2)
+        ck_assert_str_eq(email_of(outer), "d@x");
+}
+END_TEST
+
+START_TEST(test_delete_many)
+{
+    rt_user rows[3];
+    rt_pair pairs[3] = {
+        {.a = 1, .b = "one", .kind = RT_LEVEL_BEGINNER},
+        {.a = 1, .b = "two", .kind = RT_LEVEL_BEGINNER},
+        {.a = 2, .b = "one", .kind = RT_LEVEL_BEGINNER},
+    };
+    rt_pair got;
+
+    three_users(rows);
+    rows[0].user_email = NULL; /* only the key is read */
+    ck_assert_int_eq(rt_user_delete_many(db, rows, 2), SC_OK);
+    ck_assert(!user_exists(rows[0].user_id));
+    ck_assert(!user_exists(rows[1].user_id));
+    ck_assert(user_exists(rows[2].user_id));
+    ck_assert_int_eq(sc_txn_depth(db), 0);
+    ck_assert_int_eq(rt_user_delete_many(db, rows, 0), SC_OK);
+
+    /* a two-column key */
+    ck_assert_int_eq(rt_pair_insert_many(db, pairs, 3), SC_OK);
+    ck_assert_int_eq(rt_pair_delete_many(db, pairs + 1, 2), SC_OK);
+    ck_assert_int_eq(rt_pair_get(db, arena, 1, "one", &got), SC_OK);
+    ck_assert_int_eq(rt_pair_get(db, arena, 1, "two", &got), SC_NOTFOUND);
+    ck_assert_int_eq(rt_pair_get(db, arena, 2, "one", &got), SC_NOTFOUND);
+}
+END_TEST
+
+/* 0: a key that matches no row; 1: a key given twice, whose second
+ * delete finds nothing; 2: a user a ticket still refers to.  Nothing of
+ * the batch is deleted. */
+START_TEST(test_delete_many_all_or_nothing)
+{
+    rt_ticket ticket = RT_TICKET_INIT;
+    rt_user rows[3];
+    int i;
+
+    three_users(rows);
+    if (_i == 0) {
+        rows[1].user_id = 1000;
+    } else if (_i == 1) {
+        rows[2].user_id = rows[0].user_id;
+    } else {
+        ticket.user_id = rows[2].user_id;
+        ck_assert_int_eq(rt_ticket_insert(db, &ticket), SC_OK);
+    }
+    if (_i < 2) {
+        assert_error(rt_user_delete_many(db, rows, 3), SC_NOTFOUND,
+                     SC_NOTFOUND, "user", NULL,
+                     _i == 0 ? "row 1: no row of user"
+                             : "row 2: no row of user");
+    } else {
+        ck_assert_int_eq(rt_user_delete_many(db, rows, 3), SC_CONSTRAINT);
+        ck_assert_int_eq(strncmp(sc_errmsg(db), "row 2: ", 7), 0);
+    }
+    ck_assert_int_eq(sc_txn_depth(db), 0);
+    for (i = 1; i <= 3; i++)
+        ck_assert(user_exists(i));
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
  * The statement cache.
  * ------------------------------------------------------------------- */
 
@@ -2138,6 +2295,10 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_busy);
     tcase_add_test(tc, test_insert_many);
     tcase_add_test(tc, test_insert_many_all_or_nothing);
+    tcase_add_test(tc, test_update_many);
+    tcase_add_loop_test(tc, test_update_many_all_or_nothing, 0, 4);
+    tcase_add_test(tc, test_delete_many);
+    tcase_add_loop_test(tc, test_delete_many_all_or_nothing, 0, 3);
     suite_add_tcase(s, tc);
 
     tc = fixture_case("statements");

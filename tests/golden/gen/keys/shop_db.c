@@ -106,6 +106,17 @@ int shop_user_delete(sc_db *db, int32_t id)
     return sc_row_delete(db, &shop_user_table, &key);
 }
 
+int shop_user_update_many(sc_db *db, const shop_user *rows, size_t n,
+                          uint64_t cols)
+{
+    return sc_row_update_many(db, &shop_user_table, rows, n, cols);
+}
+
+int shop_user_delete_many(sc_db *db, const shop_user *rows, size_t n)
+{
+    return sc_row_delete_many(db, &shop_user_table, rows, n);
+}
+
 shop_user_query *shop_user_select(sc_db *db)
 {
     return (shop_user_query *)sc_query_new(db, &shop_user_table);
@@ -602,6 +613,17 @@ int shop_categories_delete(sc_db *db, const char *code)
     return sc_row_delete(db, &shop_categories_table, &key);
 }
 
+int shop_categories_update_many(sc_db *db, const shop_category *rows, size_t n,
+                                uint64_t cols)
+{
+    return sc_row_update_many(db, &shop_categories_table, rows, n, cols);
+}
+
+int shop_categories_delete_many(sc_db *db, const shop_category *rows, size_t n)
+{
+    return sc_row_delete_many(db, &shop_categories_table, rows, n);
+}
+
 shop_categories_query *shop_categories_select(sc_db *db)
 {
     return (shop_categories_query *)sc_query_new(db, &shop_categories_table);
@@ -1073,6 +1095,17 @@ int shop_order_delete(sc_db *db, int64_t id)
 
     key.id = id;
     return sc_row_delete(db, &shop_order_table, &key);
+}
+
+int shop_order_update_many(sc_db *db, const shop_order *rows, size_t n,
+                           uint64_t cols)
+{
+    return sc_row_update_many(db, &shop_order_table, rows, n, cols);
+}
+
+int shop_order_delete_many(sc_db *db, const shop_order *rows, size_t n)
+{
+    return sc_row_delete_many(db, &shop_order_table, rows, n);
 }
 
 shop_order_query *shop_order_select(sc_db *db)
@@ -1672,6 +1705,18 @@ int shop_order_lines_delete(sc_db *db, int64_t order_id, int16_t line)
     return sc_row_delete(db, &shop_order_lines_table, &key);
 }
 
+int shop_order_lines_update_many(sc_db *db, const shop_order_line *rows,
+                                 size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &shop_order_lines_table, rows, n, cols);
+}
+
+int shop_order_lines_delete_many(sc_db *db, const shop_order_line *rows,
+                                 size_t n)
+{
+    return sc_row_delete_many(db, &shop_order_lines_table, rows, n);
+}
+
 shop_order_lines_query *shop_order_lines_select(sc_db *db)
 {
     return (shop_order_lines_query *)sc_query_new(db, &shop_order_lines_table);
@@ -2113,6 +2158,17 @@ int shop_boxes_delete(sc_db *db, int64_t a_, int64_t b, int64_t key_)
     key.b = b;
     key.key = key_;
     return sc_row_delete(db, &shop_boxes_table, &key);
+}
+
+int shop_boxes_update_many(sc_db *db, const shop_box *rows, size_t n,
+                           uint64_t cols)
+{
+    return sc_row_update_many(db, &shop_boxes_table, rows, n, cols);
+}
+
+int shop_boxes_delete_many(sc_db *db, const shop_box *rows, size_t n)
+{
+    return sc_row_delete_many(db, &shop_boxes_table, rows, n);
 }
 
 shop_boxes_query *shop_boxes_select(sc_db *db)

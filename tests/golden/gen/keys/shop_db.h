@@ -161,6 +161,18 @@ int shop_user_update_cols(sc_db *db, const shop_user *row, uint64_t cols);
  * (still referenced). */
 int shop_user_delete(sc_db *db, int32_t id);
 
+/* Writes each of n rows to the stored row with its key, in one
+ * transaction: all of them or none.  cols as for shop_user_update_cols(),
+ * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
+ * nothing is written), SC_CONSTRAINT. */
+int shop_user_update_many(sc_db *db, const shop_user *rows, size_t n,
+                          uint64_t cols);
+
+/* Deletes the stored row with the key of each of n rows (their other
+ * fields are not read), in one transaction: all of them or none.  SC_OK,
+ * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
+int shop_user_delete_many(sc_db *db, const shop_user *rows, size_t n);
+
 /*
  * Queries over table "user".  shop_user_select() starts one; the
  * where, order and join functions shape it; a terminal runs it (as often
@@ -313,6 +325,19 @@ int shop_categories_update_cols(sc_db *db, const shop_category *row,
  * (still referenced). */
 int shop_categories_delete(sc_db *db, const char *code);
 
+/* Writes each of n rows to the stored row with its key, in one
+ * transaction: all of them or none.  cols as for shop_categories_update_cols(),
+ * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
+ * nothing is written), SC_CONSTRAINT. */
+int shop_categories_update_many(sc_db *db, const shop_category *rows, size_t n,
+                                uint64_t cols);
+
+/* Deletes the stored row with the key of each of n rows (their other
+ * fields are not read), in one transaction: all of them or none.  SC_OK,
+ * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
+int shop_categories_delete_many(sc_db *db, const shop_category *rows,
+                                size_t n);
+
 /*
  * Queries over table "categories".  shop_categories_select() starts one; the
  * where, order and join functions shape it; a terminal runs it (as often
@@ -457,6 +482,18 @@ int shop_order_update_cols(sc_db *db, const shop_order *row, uint64_t cols);
 /* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
  * (still referenced). */
 int shop_order_delete(sc_db *db, int64_t id);
+
+/* Writes each of n rows to the stored row with its key, in one
+ * transaction: all of them or none.  cols as for shop_order_update_cols(),
+ * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
+ * nothing is written), SC_CONSTRAINT. */
+int shop_order_update_many(sc_db *db, const shop_order *rows, size_t n,
+                           uint64_t cols);
+
+/* Deletes the stored row with the key of each of n rows (their other
+ * fields are not read), in one transaction: all of them or none.  SC_OK,
+ * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
+int shop_order_delete_many(sc_db *db, const shop_order *rows, size_t n);
 
 /*
  * Queries over table "order".  shop_order_select() starts one; the
@@ -635,6 +672,19 @@ int shop_order_lines_update_cols(sc_db *db, const shop_order_line *row,
  * (still referenced). */
 int shop_order_lines_delete(sc_db *db, int64_t order_id, int16_t line);
 
+/* Writes each of n rows to the stored row with its key, in one
+ * transaction: all of them or none.  cols as for shop_order_lines_update_cols(),
+ * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
+ * nothing is written), SC_CONSTRAINT. */
+int shop_order_lines_update_many(sc_db *db, const shop_order_line *rows,
+                                 size_t n, uint64_t cols);
+
+/* Deletes the stored row with the key of each of n rows (their other
+ * fields are not read), in one transaction: all of them or none.  SC_OK,
+ * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
+int shop_order_lines_delete_many(sc_db *db, const shop_order_line *rows,
+                                 size_t n);
+
 /*
  * Queries over table "order_lines".  shop_order_lines_select() starts one; the
  * where, order and join functions shape it; a terminal runs it (as often
@@ -793,6 +843,18 @@ int shop_boxes_update_cols(sc_db *db, const shop_box *row, uint64_t cols);
 /* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
  * (still referenced). */
 int shop_boxes_delete(sc_db *db, int64_t a_, int64_t b, int64_t key_);
+
+/* Writes each of n rows to the stored row with its key, in one
+ * transaction: all of them or none.  cols as for shop_boxes_update_cols(),
+ * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
+ * nothing is written), SC_CONSTRAINT. */
+int shop_boxes_update_many(sc_db *db, const shop_box *rows, size_t n,
+                           uint64_t cols);
+
+/* Deletes the stored row with the key of each of n rows (their other
+ * fields are not read), in one transaction: all of them or none.  SC_OK,
+ * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
+int shop_boxes_delete_many(sc_db *db, const shop_box *rows, size_t n);
 
 /*
  * Queries over table "boxes".  shop_boxes_select() starts one; the

@@ -118,6 +118,17 @@ int pycon_users_delete(sc_db *db, int64_t user_id)
     return sc_row_delete(db, &pycon_users_table, &key);
 }
 
+int pycon_users_update_many(sc_db *db, const pycon_user *rows, size_t n,
+                            uint64_t cols)
+{
+    return sc_row_update_many(db, &pycon_users_table, rows, n, cols);
+}
+
+int pycon_users_delete_many(sc_db *db, const pycon_user *rows, size_t n)
+{
+    return sc_row_delete_many(db, &pycon_users_table, rows, n);
+}
+
 pycon_users_query *pycon_users_select(sc_db *db)
 {
     return (pycon_users_query *)sc_query_new(db, &pycon_users_table);
@@ -654,6 +665,17 @@ int pycon_programs_delete(sc_db *db, int64_t program_id)
     return sc_row_delete(db, &pycon_programs_table, &key);
 }
 
+int pycon_programs_update_many(sc_db *db, const pycon_program *rows, size_t n,
+                               uint64_t cols)
+{
+    return sc_row_update_many(db, &pycon_programs_table, rows, n, cols);
+}
+
+int pycon_programs_delete_many(sc_db *db, const pycon_program *rows, size_t n)
+{
+    return sc_row_delete_many(db, &pycon_programs_table, rows, n);
+}
+
 pycon_programs_query *pycon_programs_select(sc_db *db)
 {
     return (pycon_programs_query *)sc_query_new(db, &pycon_programs_table);
@@ -1066,6 +1088,20 @@ int pycon_program_enrollments_delete(sc_db *db, int64_t program_enrollment_id)
 
     key.program_enrollment_id = program_enrollment_id;
     return sc_row_delete(db, &pycon_program_enrollments_table, &key);
+}
+
+int pycon_program_enrollments_update_many(sc_db *db,
+                                          const pycon_program_enrollment *rows,
+                                          size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &pycon_program_enrollments_table, rows, n, cols);
+}
+
+int pycon_program_enrollments_delete_many(sc_db *db,
+                                          const pycon_program_enrollment *rows,
+                                          size_t n)
+{
+    return sc_row_delete_many(db, &pycon_program_enrollments_table, rows, n);
 }
 
 pycon_program_enrollments_query *pycon_program_enrollments_select(sc_db *db)

@@ -130,6 +130,18 @@ int pycon_users_update_cols(sc_db *db, const pycon_user *row, uint64_t cols);
  * (still referenced). */
 int pycon_users_delete(sc_db *db, int64_t user_id);
 
+/* Writes each of n rows to the stored row with its key, in one
+ * transaction: all of them or none.  cols as for pycon_users_update_cols(),
+ * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
+ * nothing is written), SC_CONSTRAINT. */
+int pycon_users_update_many(sc_db *db, const pycon_user *rows, size_t n,
+                            uint64_t cols);
+
+/* Deletes the stored row with the key of each of n rows (their other
+ * fields are not read), in one transaction: all of them or none.  SC_OK,
+ * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
+int pycon_users_delete_many(sc_db *db, const pycon_user *rows, size_t n);
+
 /*
  * Queries over table "users".  pycon_users_select() starts one; the
  * where, order and join functions shape it; a terminal runs it (as often
@@ -302,6 +314,18 @@ int pycon_programs_update_cols(sc_db *db, const pycon_program *row,
  * (still referenced). */
 int pycon_programs_delete(sc_db *db, int64_t program_id);
 
+/* Writes each of n rows to the stored row with its key, in one
+ * transaction: all of them or none.  cols as for pycon_programs_update_cols(),
+ * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
+ * nothing is written), SC_CONSTRAINT. */
+int pycon_programs_update_many(sc_db *db, const pycon_program *rows, size_t n,
+                               uint64_t cols);
+
+/* Deletes the stored row with the key of each of n rows (their other
+ * fields are not read), in one transaction: all of them or none.  SC_OK,
+ * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
+int pycon_programs_delete_many(sc_db *db, const pycon_program *rows, size_t n);
+
 /*
  * Queries over table "programs".  pycon_programs_select() starts one; the
  * where, order and join functions shape it; a terminal runs it (as often
@@ -450,6 +474,21 @@ int pycon_program_enrollments_update_cols(sc_db *db,
 /* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
  * (still referenced). */
 int pycon_program_enrollments_delete(sc_db *db, int64_t program_enrollment_id);
+
+/* Writes each of n rows to the stored row with its key, in one
+ * transaction: all of them or none.  cols as for pycon_program_enrollments_update_cols(),
+ * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
+ * nothing is written), SC_CONSTRAINT. */
+int pycon_program_enrollments_update_many(sc_db *db,
+                                          const pycon_program_enrollment *rows,
+                                          size_t n, uint64_t cols);
+
+/* Deletes the stored row with the key of each of n rows (their other
+ * fields are not read), in one transaction: all of them or none.  SC_OK,
+ * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
+int pycon_program_enrollments_delete_many(sc_db *db,
+                                          const pycon_program_enrollment *rows,
+                                          size_t n);
 
 /*
  * Queries over table "program_enrollments".  pycon_program_enrollments_select() starts one; the

@@ -219,6 +219,17 @@ int types_samples_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &types_samples_table, &key);
 }
 
+int types_samples_update_many(sc_db *db, const types_sample *rows, size_t n,
+                              uint64_t cols)
+{
+    return sc_row_update_many(db, &types_samples_table, rows, n, cols);
+}
+
+int types_samples_delete_many(sc_db *db, const types_sample *rows, size_t n)
+{
+    return sc_row_delete_many(db, &types_samples_table, rows, n);
+}
+
 types_samples_query *types_samples_select(sc_db *db)
 {
     return (types_samples_query *)sc_query_new(db, &types_samples_table);
@@ -1316,6 +1327,17 @@ int types_maybes_delete(sc_db *db, int64_t id)
 
     key.id = id;
     return sc_row_delete(db, &types_maybes_table, &key);
+}
+
+int types_maybes_update_many(sc_db *db, const types_maybe *rows, size_t n,
+                             uint64_t cols)
+{
+    return sc_row_update_many(db, &types_maybes_table, rows, n, cols);
+}
+
+int types_maybes_delete_many(sc_db *db, const types_maybe *rows, size_t n)
+{
+    return sc_row_delete_many(db, &types_maybes_table, rows, n);
 }
 
 types_maybes_query *types_maybes_select(sc_db *db)

@@ -181,6 +181,18 @@ int types_samples_update_cols(sc_db *db, const types_sample *row,
  * (still referenced). */
 int types_samples_delete(sc_db *db, int64_t id);
 
+/* Writes each of n rows to the stored row with its key, in one
+ * transaction: all of them or none.  cols as for types_samples_update_cols(),
+ * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
+ * nothing is written), SC_CONSTRAINT. */
+int types_samples_update_many(sc_db *db, const types_sample *rows, size_t n,
+                              uint64_t cols);
+
+/* Deletes the stored row with the key of each of n rows (their other
+ * fields are not read), in one transaction: all of them or none.  SC_OK,
+ * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
+int types_samples_delete_many(sc_db *db, const types_sample *rows, size_t n);
+
 /*
  * Queries over table "samples".  types_samples_select() starts one; the
  * where, order and join functions shape it; a terminal runs it (as often
@@ -485,6 +497,18 @@ int types_maybes_update_cols(sc_db *db, const types_maybe *row, uint64_t cols);
 /* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
  * (still referenced). */
 int types_maybes_delete(sc_db *db, int64_t id);
+
+/* Writes each of n rows to the stored row with its key, in one
+ * transaction: all of them or none.  cols as for types_maybes_update_cols(),
+ * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
+ * nothing is written), SC_CONSTRAINT. */
+int types_maybes_update_many(sc_db *db, const types_maybe *rows, size_t n,
+                             uint64_t cols);
+
+/* Deletes the stored row with the key of each of n rows (their other
+ * fields are not read), in one transaction: all of them or none.  SC_OK,
+ * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
+int types_maybes_delete_many(sc_db *db, const types_maybe *rows, size_t n);
 
 /*
  * Queries over table "maybes".  types_maybes_select() starts one; the
