@@ -808,6 +808,33 @@ ast_expr *ast_expr_new(ast_ctx *ctx, const ast_loc *loc, ast_expr_kind kind)
 
     e->kind = kind;
     e->loc = *loc;
+    e->depth = 1;
+    return e;
+}
+
+static void widen(int *depth, int *nesting, const ast_expr *child)
+{
+    if (child == NULL)
+        return;
+    if (child->depth > *depth)
+        *depth = child->depth;
+    if (child->nesting > *nesting)
+        *nesting = child->nesting;
+}
+
+/* Sets e's depth and nesting from its children's, once they are all in
+ * place; `nests` says whether e itself opens a level of nesting. */
+static ast_expr *measure(ast_expr *e, bool nests)
+{
+    const ast_exprlist *a;
+    int depth = 0, nesting = 0;
+
+    widen(&depth, &nesting, e->lhs);
+    widen(&depth, &nesting, e->rhs);
+    for (a = e->args; a != NULL; a = a->next)
+        widen(&depth, &nesting, a->expr);
+    e->depth = depth + 1;
+    e->nesting = nesting + (nests ? 1 : 0);
     return e;
 }
 
@@ -834,7 +861,7 @@ ast_expr *ast_expr_unary(ast_ctx *ctx, const ast_loc *loc, ast_op op,
 
     e->op = op;
     e->lhs = operand;
-    return e;
+    return measure(e, true);
 }
 
 ast_expr *ast_expr_binary(ast_ctx *ctx, const ast_loc *loc, ast_op op,
@@ -845,7 +872,7 @@ ast_expr *ast_expr_binary(ast_ctx *ctx, const ast_loc *loc, ast_op op,
     e->op = op;
     e->lhs = lhs;
     e->rhs = rhs;
-    return e;
+    return measure(e, false);
 }
 
 ast_expr *ast_expr_call(ast_ctx *ctx, const ast_loc *loc, const char *name,
@@ -855,7 +882,7 @@ ast_expr *ast_expr_call(ast_ctx *ctx, const ast_loc *loc, const char *name,
 
     e->name = name;
     e->args = args;
-    return e;
+    return measure(e, true);
 }
 
 ast_expr *ast_expr_in(ast_ctx *ctx, const ast_loc *loc, ast_expr *lhs,
@@ -866,7 +893,7 @@ ast_expr *ast_expr_in(ast_ctx *ctx, const ast_loc *loc, ast_expr *lhs,
     e->lhs = lhs;
     e->negated = negated;
     e->args = list;
-    return e;
+    return measure(e, true);
 }
 
 ast_expr *ast_expr_isnull(ast_ctx *ctx, const ast_loc *loc, ast_expr *lhs,
@@ -876,7 +903,7 @@ ast_expr *ast_expr_isnull(ast_ctx *ctx, const ast_loc *loc, ast_expr *lhs,
 
     e->lhs = lhs;
     e->negated = negated;
-    return e;
+    return measure(e, false);
 }
 
 ast_expr *ast_expr_between(ast_ctx *ctx, const ast_loc *loc, ast_expr *lhs,
@@ -888,7 +915,7 @@ ast_expr *ast_expr_between(ast_ctx *ctx, const ast_loc *loc, ast_expr *lhs,
     e->negated = negated;
     e->args = ast_exprlist_append(ctx, NULL, lo);
     ast_exprlist_append(ctx, e->args, hi);
-    return e;
+    return measure(e, false);
 }
 
 ast_expr *ast_expr_like(ast_ctx *ctx, const ast_loc *loc, ast_expr *lhs,
@@ -904,7 +931,7 @@ ast_expr *ast_expr_paren(ast_ctx *ctx, const ast_loc *loc, ast_expr *inner)
     ast_expr *e = ast_expr_new(ctx, loc, AST_E_PAREN);
 
     e->lhs = inner;
-    return e;
+    return measure(e, true);
 }
 
 ast_exprlist *ast_exprlist_append(ast_ctx *ctx, ast_exprlist *list, ast_expr *e)

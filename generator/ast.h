@@ -126,6 +126,12 @@ typedef struct ast_expr {
     const char *name;            /* column or function name */
     struct ast_exprlist *args;
     struct ast_column *column;   /* AST_E_COLUMN: set by the checker */
+    /* The shape, measured by the constructors so that the checker can
+     * bound it before anything walks the tree recursively: depth counts
+     * the nodes on the longest path down from here, nesting the
+     * parentheses, calls, in-lists, not and unary minus on that path. */
+    int depth;
+    int nesting;
 } ast_expr;
 
 typedef struct ast_exprlist {
