@@ -723,11 +723,14 @@ ast_name *ast_name_append(ast_ctx *ctx, ast_name *list, const ast_loc *loc,
 {
     ast_name *n = ast_name_new(ctx, loc, name), *p;
 
+    /* The head keeps the tail, so that a long list is built in linear
+     * time (the walk covers lists linked by other means). */
     if (list == NULL)
         return n;
-    for (p = list; p->next != NULL; p = p->next)
+    for (p = list->last ? list->last : list; p->next != NULL; p = p->next)
         ;
     p->next = n;
+    list->last = n;
     return list;
 }
 
@@ -941,9 +944,10 @@ ast_exprlist *ast_exprlist_append(ast_ctx *ctx, ast_exprlist *list, ast_expr *e)
     n->expr = e;
     if (list == NULL)
         return n;
-    for (p = list; p->next != NULL; p = p->next)
+    for (p = list->last ? list->last : list; p->next != NULL; p = p->next)
         ;
     p->next = n;
+    list->last = n;
     return list;
 }
 

@@ -137,6 +137,7 @@ typedef struct ast_expr {
 typedef struct ast_exprlist {
     ast_expr *expr;
     struct ast_exprlist *next;
+    struct ast_exprlist *last; /* on the first element: the last one */
 } ast_exprlist;
 
 /* A parenthesized list of names: (a, b). */
@@ -145,6 +146,7 @@ typedef struct ast_name {
     ast_loc loc;
     struct ast_column *column; /* set by the checker */
     struct ast_name *next;
+    struct ast_name *last; /* on the first element: the last one */
 } ast_name;
 
 typedef enum ast_action {
