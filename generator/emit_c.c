@@ -769,12 +769,12 @@ static void column_query_functions(ast_ctx *ctx, buf *out,
     if (decl)
         tmpl_emit(out, H, "column_filters", "column", c->name, "what",
                   column_what(ctx, c), NULL);
+    p[0] = qp; /* also for order_by when no filter applies (json) */
     for (op = 0; op < NOPS; op++) {
         if (!op_allowed(c, op))
             continue;
         name = cat(ctx, n->prefix, "_where_", field, "_", ops[op].suffix,
                    NULL);
-        p[0] = qp;
         p[1] = ops[op].shape == OP_LIST ? list_param(ctx, c)
                                         : value_param(ctx, c);
         p[2] = "size_t n";
