@@ -113,9 +113,9 @@ typedef enum sc_order { SC_ASC = 0, SC_DESC = 1 } sc_order;
  * LIKE is case-sensitive, as on PostgreSQL.  A file that is not a
  * database fails here or at the first statement (SC_CANTOPEN or
  * SC_ERROR), and errors about the file (locked, read-only, damaged) name
- * it in the message.  On PostgreSQL, libpq's
- * environment variables (PGPASSWORD, ...) and ~/.pgpass apply as usual;
- * no message quotes a password from url.
+ * it in the message.  On PostgreSQL, libpq's environment variables
+ * (PGPASSWORD, ...) and ~/.pgpass apply as usual; no message quotes a
+ * password from url, even one libpq could not parse.
  *
  * On PostgreSQL a failed statement inside a transaction aborts it: every
  * later statement fails until sc_rollback().  Code that means to go on
