@@ -774,11 +774,14 @@ ast_name *ast_name_append(ast_ctx *ctx, ast_name *list, const ast_loc *loc,
 {
     ast_name *n = ast_name_new(ctx, loc, name), *p;
 
+    /* The head keeps the tail, so that a long list is built in linear
+     * time (the walk covers lists linked by other means). */
     if (list == NULL)
         return n;
-    for (p = list; p->next != NULL; p = p->next)
+    for (p = list->last ? list->last : list; p->next != NULL; p = p->next)
         ;
     p->next = n;
+    list->last = n;
     return list;
 }
 
@@ -859,6 +862,33 @@ ast_expr *ast_expr_new(ast_ctx *ctx, const ast_loc *loc, ast_expr_kind kind)
 
     e->kind = kind;
     e->loc = *loc;
+    e->depth = 1;
+    return e;
+}
+
+static void widen(int *depth, int *nesting, const ast_expr *child)
+{
+    if (child == NULL)
+        return;
+    if (child->depth > *depth)
+        *depth = child->depth;
+    if (child->nesting > *nesting)
+        *nesting = child->nesting;
+}
+
+/* Sets e's depth and nesting from its children's, once they are all in
+ * place; `nests` says whether e itself opens a level of nesting. */
+static ast_expr *measure(ast_expr *e, bool nests)
+{
+    const ast_exprlist *a;
+    int depth = 0, nesting = 0;
+
+    widen(&depth, &nesting, e->lhs);
+    widen(&depth, &nesting, e->rhs);
+    for (a = e->args; a != NULL; a = a->next)
+        widen(&depth, &nesting, a->expr);
+    e->depth = depth + 1;
+    e->nesting = nesting + (nests ? 1 : 0);
     return e;
 }
 
@@ -885,7 +915,7 @@ ast_expr *ast_expr_unary(ast_ctx *ctx, const ast_loc *loc, ast_op op,
 
     e->op = op;
     e->lhs = operand;
-    return e;
+    return measure(e, true);
 }
 
 ast_expr *ast_expr_binary(ast_ctx *ctx, const ast_loc *loc, ast_op op,
@@ -896,7 +926,7 @@ ast_expr *ast_expr_binary(ast_ctx *ctx, const ast_loc *loc, ast_op op,
     e->op = op;
     e->lhs = lhs;
     e->rhs = rhs;
-    return e;
+    return measure(e, false);
 }
 
 ast_expr *ast_expr_call(ast_ctx *ctx, const ast_loc *loc, const char *name,
@@ -906,7 +936,7 @@ ast_expr *ast_expr_call(ast_ctx *ctx, const ast_loc *loc, const char *name,
 
     e->name = name;
     e->args = args;
-    return e;
+    return measure(e, true);
 }
 
 ast_expr *ast_expr_in(ast_ctx *ctx, const ast_loc *loc, ast_expr *lhs,
@@ -917,7 +947,7 @@ ast_expr *ast_expr_in(ast_ctx *ctx, const ast_loc *loc, ast_expr *lhs,
     e->lhs = lhs;
     e->negated = negated;
     e->args = list;
-    return e;
+    return measure(e, true);
 }
 
 ast_expr *ast_expr_isnull(ast_ctx *ctx, const ast_loc *loc, ast_expr *lhs,
@@ -927,7 +957,7 @@ ast_expr *ast_expr_isnull(ast_ctx *ctx, const ast_loc *loc, ast_expr *lhs,
 
     e->lhs = lhs;
     e->negated = negated;
-    return e;
+    return measure(e, false);
 }
 
 ast_expr *ast_expr_between(ast_ctx *ctx, const ast_loc *loc, ast_expr *lhs,
@@ -939,7 +969,7 @@ ast_expr *ast_expr_between(ast_ctx *ctx, const ast_loc *loc, ast_expr *lhs,
     e->negated = negated;
     e->args = ast_exprlist_append(ctx, NULL, lo);
     ast_exprlist_append(ctx, e->args, hi);
-    return e;
+    return measure(e, false);
 }
 
 ast_expr *ast_expr_like(ast_ctx *ctx, const ast_loc *loc, ast_expr *lhs,
@@ -955,7 +985,7 @@ ast_expr *ast_expr_paren(ast_ctx *ctx, const ast_loc *loc, ast_expr *inner)
     ast_expr *e = ast_expr_new(ctx, loc, AST_E_PAREN);
 
     e->lhs = inner;
-    return e;
+    return measure(e, true);
 }
 
 ast_exprlist *ast_exprlist_append(ast_ctx *ctx, ast_exprlist *list, ast_expr *e)
@@ -965,9 +995,10 @@ ast_exprlist *ast_exprlist_append(ast_ctx *ctx, ast_exprlist *list, ast_expr *e)
     n->expr = e;
     if (list == NULL)
         return n;
-    for (p = list; p->next != NULL; p = p->next)
+    for (p = list->last ? list->last : list; p->next != NULL; p = p->next)
         ;
     p->next = n;
+    list->last = n;
     return list;
 }
 

@@ -126,11 +126,18 @@ typedef struct ast_expr {
     const char *name;            /* column or function name */
     struct ast_exprlist *args;
     struct ast_column *column;   /* AST_E_COLUMN: set by the checker */
+    /* The shape, measured by the constructors so that the checker can
+     * bound it before anything walks the tree recursively: depth counts
+     * the nodes on the longest path down from here, nesting the
+     * parentheses, calls, in-lists, not and unary minus on that path. */
+    int depth;
+    int nesting;
 } ast_expr;
 
 typedef struct ast_exprlist {
     ast_expr *expr;
     struct ast_exprlist *next;
+    struct ast_exprlist *last; /* on the first element: the last one */
 } ast_exprlist;
 
 /* A parenthesized list of names: (a, b). */
@@ -139,6 +146,7 @@ typedef struct ast_name {
     ast_loc loc;
     struct ast_column *column; /* set by the checker */
     struct ast_name *next;
+    struct ast_name *last; /* on the first element: the last one */
 } ast_name;
 
 typedef enum ast_action {

@@ -26,6 +26,11 @@
 #define MAX_NAME_LEN 63
 #define MAX_VARCHAR 10485760
 #define MAX_NUMERIC 1000
+/* A check expression's shape: SQLite's parser gives up near 100 nested
+ * parentheses or nots, and refuses trees deeper than 1000; the checker
+ * and emitters recurse once per level. */
+#define MAX_EXPR_NESTING 64
+#define MAX_EXPR_DEPTH 1000
 
 static bool given(const ast_loc *loc)
 {
@@ -1124,16 +1129,81 @@ static void check_expr(ast_ctx *ctx, ast_table *t, ast_column *own,
         check_expr(ctx, t, own, a->expr);
 }
 
+static bool opens_level(const ast_expr *e)
+{
+    return e->kind == AST_E_PAREN || e->kind == AST_E_CALL ||
+           e->kind == AST_E_IN || e->kind == AST_E_UNARY;
+}
+
+static const ast_expr *deeper(const ast_expr *a, const ast_expr *b,
+                              bool by_nesting)
+{
+    if (a == NULL || b == NULL)
+        return a ? a : b;
+    if (by_nesting)
+        return b->nesting > a->nesting ? b : a;
+    return b->depth > a->depth ? b : a;
+}
+
+/* The child of e on its deepest path, by nesting or by depth. */
+static const ast_expr *deepest_child(const ast_expr *e, bool by_nesting)
+{
+    const ast_expr *best = deeper(e->lhs, e->rhs, by_nesting);
+    const ast_exprlist *a;
+
+    for (a = e->args; a; a = a->next)
+        best = deeper(best, a->expr, by_nesting);
+    return best;
+}
+
+/*
+ * Refuses an expression too deep for the databases, pointing at the first
+ * level past the limit.  It walks down without recursing, since the tree
+ * may be as deep as the file is long.
+ */
+static bool check_expr_shape(ast_ctx *ctx, const ast_expr *e)
+{
+    bool by_nesting = e->nesting > MAX_EXPR_NESTING;
+    int level = 0, limit = by_nesting ? MAX_EXPR_NESTING : MAX_EXPR_DEPTH;
+    const ast_expr *at;
+
+    if (!by_nesting && e->depth <= MAX_EXPR_DEPTH)
+        return true;
+    for (at = e; at != NULL; at = deepest_child(at, by_nesting)) {
+        if (!by_nesting || opens_level(at))
+            level++;
+        if (level > limit)
+            break;
+    }
+    if (at == NULL)
+        at = e;
+    if (by_nesting)
+        ast_error(ctx, &at->loc, "check expression nested too deeply: more "
+                  "than %d levels of parentheses, calls, not and minus",
+                  MAX_EXPR_NESTING);
+    else
+        ast_error(ctx, &at->loc, "check expression too deep: more than %d "
+                  "levels of operators", MAX_EXPR_DEPTH);
+    return false;
+}
+
+static void check_one_check(ast_ctx *ctx, ast_table *t, ast_column *own,
+                            ast_expr *e)
+{
+    if (e != NULL && check_expr_shape(ctx, e))
+        check_expr(ctx, t, own, e);
+}
+
 static void check_checks(ast_ctx *ctx, ast_table *t)
 {
     ast_column *c;
     ast_item *it;
 
     for (c = t->columns; c; c = c->next)
-        check_expr(ctx, t, c, c->check);
+        check_one_check(ctx, t, c, c->check);
     for (it = t->items; it; it = it->next)
         if (it->kind == AST_ITEM_CHECK)
-            check_expr(ctx, t, NULL, it->check);
+            check_one_check(ctx, t, NULL, it->check);
 }
 
 /* ---------------------------------------------------------------------

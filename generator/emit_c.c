@@ -399,6 +399,26 @@ static const char *c_string(ast_ctx *ctx, const char *s, size_t n)
     return r;
 }
 
+/* The longest string literal a C99 compiler must accept. */
+#define C_MAX_LITERAL 4095
+/* The longest phrase kept for a constraint's messages. */
+#define MAX_PHRASE 1000
+
+/* A constraint's phrase as a C string, cut with "..." at a character
+ * boundary when longer than MAX_PHRASE bytes (a check over a long
+ * in-list): it only words messages. */
+static const char *short_phrase(ast_ctx *ctx, const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n <= MAX_PHRASE)
+        return c_string(ctx, s, n);
+    n = MAX_PHRASE;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return c_string(ctx, fmt(ctx, "%.*s...", (int)n, s), n + 3);
+}
+
 static const char *c_uuid_init(ast_ctx *ctx, const char *u)
 {
     buf b;
@@ -903,6 +923,7 @@ static void column_query_functions(ast_ctx *ctx, buf *out,
     if (decl)
         tmpl_emit(out, H, "column_filters", "column", c->name, "what",
                   column_what(ctx, c), NULL);
+    p[0] = qp; /* also for order_by when no filter applies (json) */
     for (op = 0; op < NOPS; op++) {
         if (!op_allowed(c, op))
             continue;
@@ -1483,8 +1504,7 @@ static const char *emit_constraints(ast_ctx *ctx, buf *out,
                       ? c_string(ctx, l.items[i].column,
                                  strlen(l.items[i].column))
                       : "NULL",
-                  "what", c_string(ctx, l.items[i].what,
-                                   strlen(l.items[i].what)) ,
+                  "what", short_phrase(ctx, l.items[i].what),
                   NULL);
     tmpl_emit(out, C, "array_end", NULL);
     sql_constraint_list_free(&l);
@@ -1530,20 +1550,71 @@ static void emit_table_source(ast_ctx *ctx, buf *out, const ast_table *t)
               "delete_many_params", sig.delete_many, NULL);
 }
 
-/* One DDL statement as a C string literal, a line of SQL a line of C. */
+
+/* A character constant for c: 'a', '\'', '\n', '\x..'. */
+static void put_char_const(buf *b, char c)
+{
+    if (c == '\'' || c == '\\')
+        buf_printf(b, "'\\%c'", c);
+    else if (c == '\n')
+        buf_puts(b, "'\\n'");
+    else if (c == '\t')
+        buf_puts(b, "'\\t'");
+    else if ((unsigned char)c < 0x20 || (unsigned char)c >= 0x7f)
+        buf_printf(b, "'\\x%02x'", (unsigned char)c);
+    else
+        buf_printf(b, "'%c'", c);
+}
+
+/*
+ * A statement too long for a string literal, as a char array named
+ * NAME_N, twelve characters a line.  Returns the array's name.
+ */
+static const char *emit_ddl_chars(ast_ctx *ctx, buf *out, sql_dialect d,
+                                  const char *stmt, int i)
+{
+    const char *name = fmt(ctx, "%s_ddl_%s_%d", ctx->schema->name,
+                           emit_sql_dialect_name(d), i);
+    size_t k;
+
+    tmpl_emit(out, C, "ddl_chars_begin", "dialect",
+              emit_sql_dialect_name(d), "name", name, NULL);
+    for (k = 0; stmt[k]; k++) {
+        buf_puts(out, k % 12 == 0 ? "    " : " ");
+        put_char_const(out, stmt[k]);
+        buf_puts(out, k % 12 == 11 ? ",\n" : ",");
+    }
+    if (k % 12 != 0)
+        buf_putc(out, '\n');
+    tmpl_emit(out, C, "ddl_chars_end", NULL);
+    return name;
+}
+
+/* One DDL statement as a C string literal, a line of SQL a line of C;
+ * one too long for a literal as an array of characters before it. */
 static void emit_ddl(ast_ctx *ctx, buf *out, sql_dialect d)
 {
     sql_stmts s = {0};
     const char *p, *e;
+    const char **names;
     buf lit;
     int i;
 
     emit_sql_ddl(ctx, d, &s);
+    names = ast_alloc(ctx, (size_t)(s.n + 1) * sizeof *names);
+    for (i = 0; i < s.n; i++)
+        if (strlen(s.items[i]) > C_MAX_LITERAL)
+            names[i] = emit_ddl_chars(ctx, out, d, s.items[i], i);
     tmpl_emit(out, C, "ddl_begin", "schema", ctx->schema->name, "dialect",
               emit_sql_dialect_name(d), NULL);
     buf_init(&lit);
     for (i = 0; i < s.n; i++) {
         buf_reset(&lit);
+        if (names[i] != NULL) {
+            buf_printf(&lit, "    %s", names[i]);
+            tmpl_emit(out, C, "ddl_statement", "text", lit.data, NULL);
+            continue;
+        }
         for (p = s.items[i]; *p; p = e) {
             e = strchr(p, '\n');
             e = e ? e + 1 : p + strlen(p);

@@ -486,6 +486,23 @@ static void expr_list(ast_ctx *ctx, buf *b, sql_dialect d,
     }
 }
 
+/*
+ * -operand.  The operand keeps the column the minus is compared with, so
+ * that -0.5 against a scaled numeric becomes -50; and a space separates
+ * two minus signs, since "--" would start an SQL comment.
+ */
+static void negate(ast_ctx *ctx, buf *b, sql_dialect d, const ast_expr *e,
+                   const ast_column *col)
+{
+    buf operand;
+
+    buf_init(&operand);
+    expr(ctx, &operand, d, e, col);
+    buf_puts(b, operand.len > 0 && operand.data[0] == '-' ? "- " : "-");
+    buf_put(b, operand.data, operand.len);
+    buf_free(&operand);
+}
+
 static void expr(ast_ctx *ctx, buf *b, sql_dialect d, const ast_expr *e,
                  const ast_column *col)
 {
@@ -504,8 +521,12 @@ static void expr(ast_ctx *ctx, buf *b, sql_dialect d, const ast_expr *e,
         buf_putc(b, ')');
         return;
     case AST_E_UNARY:
-        buf_puts(b, e->op == AST_OP_NOT ? "NOT " : "-");
-        expr(ctx, b, d, e->lhs, NULL);
+        if (e->op == AST_OP_NOT) {
+            buf_puts(b, "NOT ");
+            expr(ctx, b, d, e->lhs, NULL);
+            return;
+        }
+        negate(ctx, b, d, e->lhs, col);
         return;
     case AST_E_BINARY:
         lc = column_of(e->lhs) ? column_of(e->lhs) : column_of(e->rhs);

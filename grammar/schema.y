@@ -870,7 +870,7 @@ static void yyerror(const YYLTYPE *loc, ast_ctx *ctx, yyscan_t scanner,
 {
     (void)scanner;
     if (strcmp(msg, "memory exhausted") == 0)
-        msg = "nested too deeply";
+        msg = "check expression nested too deeply";
     ast_error(ctx, loc, "%s", msg);
 }
 

@@ -521,6 +521,37 @@ static void pg_close(void *conn)
     sc__free(c);
 }
 
+/*
+ * The password as written in a string libpq could not parse: after the
+ * user in a URL's user:password@, or the value of password= (in a URL's
+ * query or a keyword string).  libpq's message about the string may quote
+ * it, percent-encoding and all.  NULL when there is none.
+ */
+static char *written_password(const char *url)
+{
+    const char *p = strstr(url, "://"), *at, *end;
+    char *s;
+    size_t n = 0;
+
+    at = p != NULL ? strpbrk(p + 3, "@/?") : NULL;
+    if (at != NULL && *at == '@') {
+        p = memchr(p + 3, ':', (size_t)(at - p - 3));
+        if (p != NULL) {
+            p++;
+            n = (size_t)(at - p);
+        }
+    } else if ((p = strstr(url, "password=")) != NULL) {
+        p += strlen("password=");
+        end = p + strcspn(p, "& \t");
+        n = (size_t)(end - p);
+    }
+    if (p == NULL || n == 0 || (s = sc__malloc(n + 1)) == NULL)
+        return NULL;
+    memcpy(s, p, n);
+    s[n] = '\0';
+    return s;
+}
+
 /* Parses url first, so that a malformed one is SC_MISUSE and the
  * password is known before any message is written. */
 static int parse_url(pg_conn *c, const char *url, sc_backend_error *err)
@@ -531,6 +562,7 @@ static int parse_url(pg_conn *c, const char *url, sc_backend_error *err)
 
     opts = PQconninfoParse(url, &why);
     if (opts == NULL) {
+        c->password = written_password(url);
         rc = open_error(c, url, why ? SC_MISUSE : SC_NOMEM,
                         why ? why : "out of memory", err);
         PQfreemem(why);

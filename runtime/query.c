@@ -485,6 +485,24 @@ static const char *op_name(sc_op op)
     return (unsigned)op < sizeof names / sizeof names[0] ? names[op] : "?";
 }
 
+/* SQLite refuses LIKE patterns longer than this (its default
+ * SQLITE_MAX_LIKE_PATTERN_LENGTH); both databases refuse them alike. */
+#define MAX_LIKE_PATTERN 50000
+
+/* Whether the pattern just added for a like on c is short enough; keeps
+ * SC_RANGE when not. */
+static bool pattern_fits(const sc_query *h, const sc_column_desc *c)
+{
+    sc_query *r = h->root;
+    const sc_value *v = (sc_value *)r->vals.items + r->vals.n - 1;
+
+    if (v->kind != SC_VAL_TEXT || v->len <= MAX_LIKE_PATTERN)
+        return true;
+    keep(r, SC_RANGE, c->name, "a like pattern of %zu bytes on %s.%s: the "
+         "most is %d", v->len, h->t->name, c->name, MAX_LIKE_PATTERN);
+    return false;
+}
+
 /* Checks that handle h takes column col; keeps SC_MISUSE when not. */
 static const sc_column_desc *column_of(const sc_query *h, unsigned col)
 {
@@ -680,6 +698,8 @@ static void add_cond(sc_query *h, unsigned col, sc_op op, const void *values,
                 return;
         }
     }
+    if ((op == SC_OP_LIKE || op == SC_OP_ILIKE) && !pattern_fits(h, c))
+        return;
     nd = push(r, &r->nodes, sizeof *nd);
     if (nd == NULL)
         return;

@@ -101,7 +101,12 @@ typedef enum sc_order { SC_ASC = 0, SC_DESC = 1 } sc_order;
 
 /*
  * Opens a connection.  url is one of
- *   sqlite:PATH            a database file, created if missing; WAL mode
+ *   sqlite:PATH            a database file, created if missing; WAL mode.
+ *                          PATH is taken as it is: no percent-decoding,
+ *                          and '?' and '#' are part of the file name.  An
+ *                          empty file is a new database.
+ *   sqlite:file:PATH?...   SQLite's URI form, e.g. "?mode=ro" to open a
+ *                          database read-only (writes fail with SC_ERROR)
  *   sqlite::memory:        a private in-memory database
  *   postgresql://...       libpq's URL (postgres:// too), with several
  *                          hosts for failover: "postgresql://h1,h2/db?
@@ -109,9 +114,12 @@ typedef enum sc_order { SC_ASC = 0, SC_DESC = 1 } sc_order;
  *   host=... dbname=...    libpq's keyword form: any string that starts
  *                          with no "scheme:" and holds an '=' is one
  * On SQLite, foreign keys are enforced, a busy timeout of 5 s is set, and
- * LIKE is case-sensitive, as on PostgreSQL.  On PostgreSQL, libpq's
- * environment variables (PGPASSWORD, ...) and ~/.pgpass apply as usual;
- * no message quotes a password from url.
+ * LIKE is case-sensitive, as on PostgreSQL.  A file that is not a
+ * database fails here or at the first statement (SC_CANTOPEN or
+ * SC_ERROR), and errors about the file (locked, read-only, damaged) name
+ * it in the message.  On PostgreSQL, libpq's environment variables
+ * (PGPASSWORD, ...) and ~/.pgpass apply as usual; no message quotes a
+ * password from url, even one libpq could not parse.
  *
  * On PostgreSQL a failed statement inside a transaction aborts it: every
  * later statement fails until sc_rollback().  Code that means to go on

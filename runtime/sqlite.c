@@ -137,6 +137,38 @@ static void busy_message(sqlite3 *db, int ext, sc_backend_error *err)
                  BUSY_TIMEOUT_MS);
 }
 
+/* Errors about the database file rather than the statement: a locked,
+ * read-only, damaged or unreadable file, a full disk. */
+static bool about_file(int ext)
+{
+    switch (ext & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_READONLY:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Appends the file's name to the message: "database is locked" alone
+ * does not say which. */
+static void name_file(sc_backend_error *err, sqlite3 *db)
+{
+    const char *file = sqlite3_db_filename(db, "main");
+    size_t n = strlen(err->message);
+
+    if (file != NULL && *file != '\0' && n < sizeof err->message)
+        snprintf(err->message + n, sizeof err->message - n,
+                 " (database \"%s\")", file);
+}
+
 static void sqlite_error(void *conn, sc_backend_error *err)
 {
     sqlite3 *db = conn;
@@ -155,6 +187,8 @@ static void sqlite_error(void *conn, sc_backend_error *err)
         busy_message(db, ext, err);
     if ((ext & 0xff) == SQLITE_CONSTRAINT)
         parse_constraint(err, ext, msg);
+    else if (about_file(ext))
+        name_file(err, db);
 }
 
 /* Runs a pragma and steps it to the end. */
@@ -202,6 +236,9 @@ static int sqlite_open(const char *url, void **conn, sc_backend_error *err)
                  "sqlite::memory:");
         return SC_MISUSE;
     }
+    /* sqlite:file:PATH?mode=ro and the like: SQLite's URI form */
+    if (strncmp(path, "file:", 5) == 0)
+        flags |= SQLITE_OPEN_URI;
     rc = sqlite3_open_v2(path, &db, flags, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_extended_result_codes(db, 1);

@@ -23,6 +23,7 @@ packages=(
     check               # the unit test framework
     libpq-dev           # the PostgreSQL backend of the runtime
     postgresql          # the server the PostgreSQL tests start for themselves
+    valgrind            # the valgrind test setup (meson test --setup=valgrind)
 )
 
 missing() {

@@ -8,6 +8,8 @@
 #     build       the normal build
 #     build-san   with AddressSanitizer and UndefinedBehaviorSanitizer
 # and runs "meson test" in each (the second with --setup=sanitize).
+# Under CI=true, or when SCHEMAC_VALGRIND is set, it runs the tests of
+# the suite "valgrind" once more under valgrind (--setup=valgrind).
 # Under CI=true, or when SCHEMAC_FUZZ_SECONDS is set, it then fuzzes
 # each target of fuzz/ for a minute (or that many seconds).
 # Exits non-zero when anything fails.  Under CI=true a skipped test is a
@@ -69,6 +71,16 @@ no_skips "$log_normal" || status=1
 meson test -C build-san --setup=sanitize --print-errorlogs || status=1
 no_skips "$log_san" || status=1
 
+# Under CI=true (or SCHEMAC_VALGRIND=1), memcheck over the tests of the
+# suite "valgrind" in the normal build: a few minutes on two cores.
+log_valgrind=build/meson-logs/testlog-valgrind.json
+rm -f "$log_valgrind"
+if [ "${CI:-}" = true ] || [ -n "${SCHEMAC_VALGRIND:-}" ]; then
+    meson test -C build --setup=valgrind --suite valgrind \
+        --print-errorlogs || status=1
+    no_skips "$log_valgrind" || status=1
+fi
+
 # A bounded fuzzing run (fuzz/run.sh) in CI, or on request: a minute a
 # target unless SCHEMAC_FUZZ_SECONDS says otherwise.  It counts as one
 # more test in the closing line.
@@ -86,7 +98,7 @@ fi
 passed=0
 failed=0
 skipped=0
-for log in "$log_normal" "$log_san"; do
+for log in "$log_normal" "$log_san" "$log_valgrind"; do
     passed=$((passed + $(count "$log" OK EXPECTEDFAIL)))
     failed=$((failed + $(count "$log" FAIL TIMEOUT ERROR UNEXPECTEDPASS)))
     skipped=$((skipped + $(count "$log" SKIP)))

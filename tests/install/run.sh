@@ -59,11 +59,8 @@ pkg-config --static --libs schemac | grep -q -- -lsqlite3 ||
     fail "pkg-config --static --libs schemac does not bring in sqlite3"
 
 say "the shared library exports only sc_ names"
-if command -v nm >/dev/null 2>&1; then
-    bad=$(nm -D --defined-only "$libdir/libschemac.so" |
-          awk '$2 ~ /^[TDBRVW]$/ && $3 !~ /^sc_/ { print $3 }')
-    [ -z "$bad" ] || fail "libschemac.so exports: $bad"
-fi
+bash "$here/../scripts/symbols.sh" "$libdir/libschemac.so" ||
+    fail "libschemac.so exports names without the sc_ prefix"
 
 say "the installed schemac compiles hello.schema"
 gen=$tmp/gen
