@@ -767,7 +767,7 @@ SC_API sc_query *sc_query_join(sc_query *q, const sc_table_desc *other,
  *         fn may run other queries, this one included, and each inside
  *         each.  See below for PostgreSQL.
  *
- * each on PostgreSQL reads through a cursor, 256 rows per round trip, so
+ * each on PostgreSQL reads through a cursor, 512 rows per round trip, so
  * its memory stays constant there too.  A cursor lives in a transaction:
  * the caller's, or one each opens for the stream and commits at its end
  * (rolls back when each fails).  That transaction does not count as a
