@@ -2,6 +2,7 @@
  * fsutil.c - whole-file reads and atomic, change-only writes.
  */
 #include "fsutil.h"
+#include "mem.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,38 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/*
+ * What fs_discard() removes when a run ends half-way: the temporary file
+ * being written, and the files this run created (not those it replaced,
+ * whose old content is gone).  Plain globals: a run writes one file at a
+ * time, and fs_discard() is called from mem_fail() with no context.
+ */
+static char *pending;
+static char **created;
+static size_t ncreated;
+
+void fs_discard(void)
+{
+    size_t i;
+
+    if (pending != NULL)
+        unlink(pending);
+    for (i = ncreated; i > 0; i--)
+        unlink(created[i - 1]);
+    fs_keep();
+}
+
+void fs_keep(void)
+{
+    size_t i;
+
+    for (i = 0; i < ncreated; i++)
+        free(created[i]);
+    free(created);
+    created = NULL;
+    ncreated = 0;
+}
 
 int fs_read(const char *path, char **data, size_t *len)
 {
@@ -23,7 +56,7 @@ int fs_read(const char *path, char **data, size_t *len)
     for (;;) {
         if (cap - n < 4096) {
             cap = cap ? cap * 2 : 8192;
-            q = realloc(p, cap + 1);
+            q = mem_realloc(p, cap + 1);
             if (!q) {
                 errno = ENOMEM;
                 goto fail;
@@ -83,24 +116,28 @@ static int write_all(int fd, const char *data, size_t len)
 int fs_write_if_changed(const char *path, const char *data, size_t len,
                         bool *changed)
 {
-    char *tmp;
+    char *tmp, *copy = NULL;
     size_t n = strlen(path);
     int fd, saved;
     mode_t mask;
+    struct stat st;
 
     if (changed)
         *changed = false;
     if (fs_same(path, data, len))
         return 0;
-    tmp = malloc(n + 16);
-    if (!tmp) {
-        errno = ENOMEM;
-        return -1;
+    /* Every allocation before the rename, so that running out of memory
+     * cannot come between a file's rename and its record. */
+    if (stat(path, &st) != 0) {
+        copy = mem_strdup(path);
+        created = mem_realloc(created, (ncreated + 1) * sizeof *created);
     }
+    tmp = mem_alloc(n + 16);
     snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
     fd = mkstemp(tmp);
     if (fd < 0)
         goto fail;
+    pending = tmp;
     /* mkstemp makes 0600; generated sources are ordinary files. */
     mask = umask(0);
     umask(mask);
@@ -118,20 +155,25 @@ int fs_write_if_changed(const char *path, const char *data, size_t len,
         errno = saved;
         goto fail;
     }
+    pending = NULL;
     free(tmp);
+    if (copy != NULL)
+        created[ncreated++] = copy;
     if (changed)
         *changed = true;
     return 0;
 fail:
     saved = errno;
+    pending = NULL;
     free(tmp);
+    free(copy);
     errno = saved;
     return -1;
 }
 
 int fs_mkdirs(const char *dir)
 {
-    char *p = strdup(dir), *s;
+    char *p = mem_strdup(dir), *s;
     struct stat st;
     int rc = 0;
 

@@ -27,6 +27,15 @@ bool fs_same(const char *path, const char *data, size_t len);
 int fs_write_if_changed(const char *path, const char *data, size_t len,
                         bool *changed);
 
+/*
+ * When a run cannot finish (out of memory: mem_fail() calls it), removes
+ * the temporary file being written and every file this run's
+ * fs_write_if_changed() created, newest first.  fs_keep() forgets them
+ * instead, when the run is done.
+ */
+void fs_discard(void);
+void fs_keep(void);
+
 /* Creates dir and its missing parents (mode 0777 less the umask).
  * Returns 0, or -1 with errno set. */
 int fs_mkdirs(const char *dir);

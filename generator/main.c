@@ -9,6 +9,7 @@
  * file, stale files under --check), 2 a usage error.
  */
 #include "ast.h"
+#include "mem.h"
 #include "buf.h"
 #include "checker.h"
 #include "drift.h"
@@ -131,12 +132,8 @@ static int parse_options(int argc, char **argv, const char *usage,
 static char *join_path(const char *dir, const char *name)
 {
     size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
+    char *p = mem_alloc(n);
 
-    if (!p) {
-        fputs("schemac: out of memory\n", stderr);
-        exit(EXIT_USER);
-    }
     snprintf(p, n, "%s%s%s", dir,
              dir[0] && dir[strlen(dir) - 1] != '/' ? "/" : "", name);
     return p;
@@ -173,10 +170,8 @@ static void depend_on_migrations(buf *dep, const char *dir)
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
-        names = realloc(names, (n + 1) * sizeof *names);
-        if (!names)
-            break;
-        names[n++] = strdup(e->d_name);
+        names = mem_realloc(names, (n + 1) * sizeof *names);
+        names[n++] = mem_strdup(e->d_name);
     }
     closedir(d);
     qsort(names, n, sizeof *names, compare_names);
@@ -355,7 +350,7 @@ static int cmd_help(int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     const char *cmd;
 
@@ -382,3 +377,26 @@ int main(int argc, char **argv)
         return cmd_help(argc - 2, argv + 2);
     return usage_error(usage_main, "unknown command '%s'", cmd);
 }
+
+/* The whole command line: main() calls it, and so does the allocation-
+ * failure test (tests/unit/test-nomemgen.c), which builds this file with
+ * SCHEMAC_NO_MAIN and runs it once per allocation in a child process. */
+int schemac_main(int argc, char **argv);
+
+int schemac_main(int argc, char **argv)
+{
+    int rc;
+
+    mem_fail_from_env();
+    mem_on_failure(fs_discard);
+    rc = run(argc, argv);
+    fs_keep();
+    return rc;
+}
+
+#ifndef SCHEMAC_NO_MAIN
+int main(int argc, char **argv)
+{
+    return schemac_main(argc, argv);
+}
+#endif
