@@ -13,21 +13,40 @@
 #include <unistd.h>
 
 /*
- * What fs_discard() removes when a run ends half-way: the temporary file
- * being written, and the files this run created (not those it replaced,
- * whose old content is gone).  Plain globals: a run writes one file at a
- * time, and fs_discard() is called from mem_fail() with no context.
+ * The files of the run: those staged (written to a temporary file, not
+ * yet renamed) and those this run created (not those it replaced, whose
+ * old content is gone), for fs_discard() to remove when the run cannot
+ * finish.  Plain globals: fs_discard() is called from mem_fail(), which
+ * has no context to pass.
  */
-static char *pending;
+typedef struct staged {
+    char *tmp;
+    char *path; /* a copy, kept in created[] when the file is new */
+    bool is_new;
+} staged;
+
+static staged *pending;
+static size_t npending;
 static char **created;
 static size_t ncreated;
+
+static void forget_pending(size_t from)
+{
+    size_t i;
+
+    for (i = from; i < npending; i++) {
+        unlink(pending[i].tmp);
+        free(pending[i].tmp);
+        free(pending[i].path);
+    }
+    npending = from;
+}
 
 void fs_discard(void)
 {
     size_t i;
 
-    if (pending != NULL)
-        unlink(pending);
+    forget_pending(0);
     for (i = ncreated; i > 0; i--)
         unlink(created[i - 1]);
     fs_keep();
@@ -37,6 +56,9 @@ void fs_keep(void)
 {
     size_t i;
 
+    forget_pending(0);
+    free(pending);
+    pending = NULL;
     for (i = 0; i < ncreated; i++)
         free(created[i]);
     free(created);
@@ -113,62 +135,87 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
-int fs_write_if_changed(const char *path, const char *data, size_t len,
-                        bool *changed)
+int fs_stage(const char *path, const char *data, size_t len)
 {
-    char *tmp, *copy = NULL;
     size_t n = strlen(path);
-    int fd, saved;
-    mode_t mask;
+    staged *sf;
     struct stat st;
+    mode_t mask;
+    int fd, saved;
 
-    if (changed)
-        *changed = false;
     if (fs_same(path, data, len))
         return 0;
-    /* Every allocation before the rename, so that running out of memory
-     * cannot come between a file's rename and its record. */
-    if (stat(path, &st) != 0) {
-        copy = mem_strdup(path);
-        created = mem_realloc(created, (ncreated + 1) * sizeof *created);
+    /* Every allocation here, so that fs_commit() needs none. */
+    pending = mem_realloc(pending, (npending + 1) * sizeof *pending);
+    sf = &pending[npending];
+    sf->is_new = stat(path, &st) != 0;
+    if (sf->is_new)
+        created = mem_realloc(created, (ncreated + npending + 1) *
+                                           sizeof *created);
+    sf->tmp = NULL;
+    sf->path = mem_strdup(path);
+    sf->tmp = mem_alloc(n + 16);
+    snprintf(sf->tmp, n + 16, "%s.tmp.XXXXXX", path);
+    fd = mkstemp(sf->tmp);
+    if (fd < 0) {
+        saved = errno;
+        free(sf->tmp);
+        free(sf->path);
+        errno = saved;
+        return -1;
     }
-    tmp = mem_alloc(n + 16);
-    snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
-    fd = mkstemp(tmp);
-    if (fd < 0)
-        goto fail;
-    pending = tmp;
+    npending++;
     /* mkstemp makes 0600; generated sources are ordinary files. */
     mask = umask(0);
     umask(mask);
     if (fchmod(fd, 0666 & ~mask) != 0 || write_all(fd, data, len) != 0 ||
-        fsync(fd) != 0) {
+        fsync(fd) != 0 || close(fd) != 0) {
         saved = errno;
         close(fd);
-        unlink(tmp);
+        forget_pending(npending - 1);
         errno = saved;
-        goto fail;
+        return -1;
     }
-    if (close(fd) != 0 || rename(tmp, path) != 0) {
-        saved = errno;
-        unlink(tmp);
-        errno = saved;
-        goto fail;
+    return 1;
+}
+
+int fs_commit(const char **failed)
+{
+    static char failed_path[4096];
+    size_t i;
+    int saved;
+
+    for (i = 0; i < npending; i++) {
+        if (rename(pending[i].tmp, pending[i].path) != 0) {
+            saved = errno;
+            snprintf(failed_path, sizeof failed_path, "%s",
+                     pending[i].path);
+            *failed = failed_path;
+            forget_pending(i);
+            errno = saved;
+            return -1;
+        }
+        free(pending[i].tmp);
+        if (pending[i].is_new)
+            created[ncreated++] = pending[i].path;
+        else
+            free(pending[i].path);
     }
-    pending = NULL;
-    free(tmp);
-    if (copy != NULL)
-        created[ncreated++] = copy;
-    if (changed)
-        *changed = true;
+    npending = 0;
     return 0;
-fail:
-    saved = errno;
-    pending = NULL;
-    free(tmp);
-    free(copy);
-    errno = saved;
-    return -1;
+}
+
+int fs_write_if_changed(const char *path, const char *data, size_t len,
+                        bool *changed)
+{
+    const char *failed;
+    int rc = fs_stage(path, data, len);
+
+    if (changed)
+        *changed = rc > 0;
+    if (rc <= 0)
+        return rc;
+    return fs_commit(&failed);
 }
 
 int fs_mkdirs(const char *dir)

@@ -195,6 +195,29 @@ static int write_output(const char *path, const buf *b)
     return 0;
 }
 
+static int stage_output(const char *path, const buf *b)
+{
+    if (fs_stage(path, b->data, b->len) < 0) {
+        fprintf(stderr, "schemac: cannot write %s: %s\n", path,
+                strerror(errno));
+        fs_discard();
+        return EXIT_USER;
+    }
+    return 0;
+}
+
+static int commit_outputs(void)
+{
+    const char *failed;
+
+    if (fs_commit(&failed) != 0) {
+        fprintf(stderr, "schemac: cannot write %s: %s\n", failed,
+                strerror(errno));
+        return EXIT_USER;
+    }
+    return 0;
+}
+
 static int cmd_generate(int argc, char **argv)
 {
     options o;
@@ -247,10 +270,7 @@ static int cmd_generate(int argc, char **argv)
         rc = EXIT_USER;
         goto done;
     }
-    rc = write_output(hpath, &h);
-    if (!rc)
-        rc = write_output(cpath, &c);
-    if (!rc && o.depfile) {
+    if (o.depfile) {
         depfile_escaped(&dep, hpath);
         buf_putc(&dep, ' ');
         depfile_escaped(&dep, cpath);
@@ -259,8 +279,16 @@ static int cmd_generate(int argc, char **argv)
         if (o.migrations)
             depend_on_migrations(&dep, o.migrations);
         buf_putc(&dep, '\n');
-        rc = write_output(o.depfile, &dep);
     }
+    /* All three or none: a header that does not match its source would
+     * compile and mislead. */
+    rc = stage_output(hpath, &h);
+    if (!rc)
+        rc = stage_output(cpath, &c);
+    if (!rc && o.depfile)
+        rc = stage_output(o.depfile, &dep);
+    if (!rc)
+        rc = commit_outputs();
 done:
     migfile_free(&migs);
     free(hpath);

@@ -1,21 +1,25 @@
 /*
  * test-nomemgen.c - the generator under allocation failure.
  *
- * Each command of a representative run (generate with a depfile, generate
- * with embedded migrations, sql, migrate init, migrate diff, over
- * examples/pycon and tests/data/migrations/basic) runs once with
+ * Each command of a representative run (generate with a depfile and sql
+ * over examples/pycon, migrate diff over a copy of
+ * tests/data/migrations/basic) runs once with
  * SCHEMAC_FAIL_ALLOC=0 to count its allocations (mem.h), then once for
  * every N up to that count with allocation N failing.  Every such run must
  * exit with status 1 and say exactly "schemac: out of memory" (a crash, a
  * sanitizer report or any other word fails), and leave its output
- * directory as it found it: no temporary file, no half of a set of files.
+ * directory as it found it: no temporary file, no half of a set of files
+ * (generate starts from outdated outputs, which it must replace all or
+ * none).
  * One run past the count must succeed and write what the counting run
  * wrote.
  *
  * The commands run in a child process forked from this one (main.c is
  * built in with SCHEMAC_NO_MAIN), which costs far less than starting the
- * program a few thousand times; the sanitize setup checks each child for
- * leaks when it exits.
+ * program over a thousand times; the sanitize setup checks each child for
+ * leaks when it exits.  A failing run exits from inside the funnel with
+ * everything it holds still referenced, so what the leak checker would
+ * find there is memory lost before the failure.
  */
 #include <check.h>
 #include <dirent.h>
@@ -39,23 +43,19 @@ typedef struct command {
     const char *what;
     const char *argv[10];
     bool migrations; /* the output directory starts as a copy of BASIC */
+    bool stale;      /* it starts with outdated outputs, to be replaced */
 } command;
 
 static const command commands[] = {
     {"generate",
      {"generate", PYCON, "-o", "@", "--depfile", "@/pycon_db.d", NULL},
-     false},
-    {"generate --migrations",
-     {"generate", BASIC "/0003_add_tags.schema", "-o", "@", "--migrations",
-      BASIC, NULL},
-     false},
+     false, true},
     {"sql", {"sql", PYCON, "--dialect", "postgresql", "-o", "@/p.sql", NULL},
-     false},
-    {"migrate init", {"migrate", "init", PYCON, "--dir", "@", NULL}, false},
+     false, false},
     {"migrate diff",
      {"migrate", "diff", "@/../likes.schema", "--name", "likes", "--dir",
       "@", NULL},
-     true},
+     true, false},
 };
 
 static char top[96];
@@ -114,6 +114,20 @@ static void fresh(const command *c, const char *name)
     path(dir, sizeof dir, name);
     if (mkdir(dir, 0777) != 0)
         empty_dir(dir);
+    if (c->stale) {
+        static const char *const outputs[] = {"pycon_db.h", "pycon_db.c",
+                                              "pycon_db.d"};
+        size_t i;
+        FILE *f;
+
+        for (i = 0; i < 3; i++) {
+            snprintf(to, sizeof to, "%s/%s", dir, outputs[i]);
+            f = fopen(to, "w");
+            ck_assert_ptr_nonnull(f);
+            fputs("/* outdated */\n", f);
+            ck_assert_int_eq(fclose(f), 0);
+        }
+    }
     if (!c->migrations)
         return;
     d = opendir(BASIC);
