@@ -150,8 +150,8 @@ int fs_stage(const char *path, const char *data, size_t len)
     sf = &pending[npending];
     sf->is_new = stat(path, &st) != 0;
     if (sf->is_new)
-        created = mem_realloc(created, (ncreated + npending + 1) *
-                                           sizeof *created);
+        created =
+            mem_realloc(created, (ncreated + npending + 1) * sizeof *created);
     sf->tmp = NULL;
     sf->path = mem_strdup(path);
     sf->tmp = mem_alloc(n + 16);
@@ -188,8 +188,7 @@ int fs_commit(const char **failed)
     for (i = 0; i < npending; i++) {
         if (rename(pending[i].tmp, pending[i].path) != 0) {
             saved = errno;
-            snprintf(failed_path, sizeof failed_path, "%s",
-                     pending[i].path);
+            snprintf(failed_path, sizeof failed_path, "%s", pending[i].path);
             *failed = failed_path;
             forget_pending(i);
             errno = saved;

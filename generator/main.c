@@ -9,7 +9,6 @@
  * file, stale files under --check), 2 a usage error.
  */
 #include "ast.h"
-#include "mem.h"
 #include "buf.h"
 #include "checker.h"
 #include "drift.h"
@@ -17,6 +16,7 @@
 #include "emit_sql.h"
 #include "frontend.h"
 #include "fsutil.h"
+#include "mem.h"
 #include "migfile.h"
 #include "migrun.h"
 #include "migwrite.h"

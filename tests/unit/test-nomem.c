@@ -85,7 +85,7 @@ static void mem_shutdown(void *unused)
 }
 
 static const sqlite3_mem_methods counted_mem = {
-    mem_malloc, mem_free,  mem_realloc,  mem_size,
+    mem_malloc,  mem_free, mem_realloc,  mem_size,
     mem_roundup, mem_init, mem_shutdown, NULL,
 };
 
@@ -99,7 +99,7 @@ typedef struct outcome {
     int line;
     bool on_db;
     bool opened;
-    int db_code;    /* sc_errcode() and sc_errmsg() right after it */
+    int db_code; /* sc_errcode() and sc_errmsg() right after it */
     char msg[512];
 } outcome;
 
@@ -111,21 +111,21 @@ static void failed_on(sc_db *db, outcome *out, int line)
     snprintf(out->msg, sizeof out->msg, "%s", sc_errmsg(db));
 }
 
-#define STEP(db, call)                                                     \
-    do {                                                                   \
-        if ((out->rc = (call)) != SC_OK) {                                 \
-            failed_on(db, out, __LINE__);                                  \
-            goto done;                                                     \
-        }                                                                  \
+#define STEP(db, call)                                                         \
+    do {                                                                       \
+        if ((out->rc = (call)) != SC_OK) {                                     \
+            failed_on(db, out, __LINE__);                                      \
+            goto done;                                                         \
+        }                                                                      \
     } while (0)
 
-#define NEED(ptr)                                                          \
-    do {                                                                   \
-        if ((ptr) == NULL) {                                               \
-            out->rc = SC_NOMEM;                                            \
-            failed_on(NULL, out, __LINE__);                                \
-            goto done;                                                     \
-        }                                                                  \
+#define NEED(ptr)                                                              \
+    do {                                                                       \
+        if ((ptr) == NULL) {                                                   \
+            out->rc = SC_NOMEM;                                                \
+            failed_on(NULL, out, __LINE__);                                    \
+            goto done;                                                         \
+        }                                                                      \
     } while (0)
 
 static int count_row(void *ctx, const blog_post *row)
@@ -200,8 +200,7 @@ static void use_rows(sc_db *db, sc_arena *a, outcome *out)
 done:
     /* As a user would: the transaction of ours ends whatever failed. */
     if (txn)
-        ck_assert_msg(sc_rollback(db) == SC_OK, "rollback: %s",
-                      sc_errmsg(db));
+        ck_assert_msg(sc_rollback(db) == SC_OK, "rollback: %s", sc_errmsg(db));
     blog_posts_query_free(q);
     blog_users_query_free(uq);
 }
@@ -223,8 +222,7 @@ done:
 }
 
 /* Runs the workload on url, opening *db; the caller closes it. */
-static void workload(const char *url, bool migrations, sc_db **db,
-                     outcome *out)
+static void workload(const char *url, bool migrations, sc_db **db, outcome *out)
 {
     sc_arena *a = NULL;
 
@@ -281,8 +279,7 @@ static void reset(void)
     }
     sc__alloc_fail_at(-1);
     ck_assert_int_eq(sc_open(url, &db), SC_OK);
-    ck_assert_int_eq(sc_exec(db, "SET client_min_messages TO warning"),
-                     SC_OK);
+    ck_assert_int_eq(sc_exec(db, "SET client_min_messages TO warning"), SC_OK);
     ck_assert_int_eq(sc_exec(db, "DROP SCHEMA IF EXISTS public CASCADE"),
                      SC_OK);
     ck_assert_int_eq(sc_exec(db, "CREATE SCHEMA public"), SC_OK);
@@ -301,18 +298,21 @@ static void judge(long n, sc_db *db, const outcome *out)
                   "allocation %ld: line %d returned %s: %s", n, out->line,
                   sc_errstr(out->rc), out->msg);
     if (out->rc == SC_NOMEM && out->on_db) {
-        ck_assert_msg(out->db_code == SC_NOMEM, "allocation %ld: line "
-                      "%d: the connection says %s: %s", n, out->line,
-                      sc_errstr(out->db_code), out->msg);
+        ck_assert_msg(out->db_code == SC_NOMEM,
+                      "allocation %ld: line "
+                      "%d: the connection says %s: %s",
+                      n, out->line, sc_errstr(out->db_code), out->msg);
         ck_assert_msg(strstr(out->msg, "out of memory") != NULL,
-                      "allocation %ld: line %d: message \"%s\"", n,
-                      out->line, out->msg);
+                      "allocation %ld: line %d: message \"%s\"", n, out->line,
+                      out->msg);
     }
     if (out->opened) {
         /* The connection still works: no transaction left open, and a
          * query runs (a table may be missing if the failure came early). */
-        ck_assert_msg(sc_txn_depth(db) == 0, "allocation %ld: line %d: "
-                      "a transaction was left open", n, out->line);
+        ck_assert_msg(sc_txn_depth(db) == 0,
+                      "allocation %ld: line %d: "
+                      "a transaction was left open",
+                      n, out->line);
         ck_assert_msg(sc_exec(db, "SELECT 1") == SC_OK,
                       "allocation %ld: line %d: %s", n, out->line,
                       sc_errmsg(db));
@@ -354,7 +354,8 @@ static void test_every_allocation(const target *t)
     run(t, total + 1, &out);
     ck_assert_int_eq(out.rc, SC_OK);
     printf("nomem %s %s: allocations 1..%ld failed in turn, %ld runs "
-           "stopped with SC_NOMEM\n", url, t->what, total, failed);
+           "stopped with SC_NOMEM\n",
+           url, t->what, total, failed);
     ck_assert_int_gt(failed, 0);
 }
 

@@ -49,13 +49,17 @@ typedef struct command {
 static const command commands[] = {
     {"generate",
      {"generate", PYCON, "-o", "@", "--depfile", "@/pycon_db.d", NULL},
-     false, true},
-    {"sql", {"sql", PYCON, "--dialect", "postgresql", "-o", "@/p.sql", NULL},
-     false, false},
+     false,
+     true},
+    {"sql",
+     {"sql", PYCON, "--dialect", "postgresql", "-o", "@/p.sql", NULL},
+     false,
+     false},
     {"migrate diff",
-     {"migrate", "diff", "@/../likes.schema", "--name", "likes", "--dir",
-      "@", NULL},
-     true, false},
+     {"migrate", "diff", "@/../likes.schema", "--name", "likes", "--dir", "@",
+      NULL},
+     true,
+     false},
 };
 
 static char top[96];
@@ -249,8 +253,8 @@ START_TEST(test_every_allocation)
     path(out, sizeof out, "out");
     /* Counted in "out" and kept as "first": a depfile names its path. */
     status = run(c, 0, "out", err, sizeof err);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                  "%s: %s", c->what, err);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s: %s",
+                  c->what, err);
     ck_assert_msg(sscanf(err, "schemac: %ld allocations", &total) == 1,
                   "%s: %s", c->what, err);
     ck_assert_int_gt(total, 0);
@@ -259,8 +263,8 @@ START_TEST(test_every_allocation)
         fresh(c, "out");
         status = run(c, n, "out", err, sizeof err);
         ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 1,
-                      "%s, allocation %ld: status %#x: %s", c->what, n,
-                      status, err);
+                      "%s, allocation %ld: status %#x: %s", c->what, n, status,
+                      err);
         ck_assert_msg(strcmp(err, "schemac: out of memory\n") == 0,
                       "%s, allocation %ld: %s", c->what, n, err);
         ck_assert_msg(same_dirs(out, before),
@@ -271,10 +275,8 @@ START_TEST(test_every_allocation)
     status = run(c, total + 1, "out", err, sizeof err);
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
                   "%s, past the count: %s", c->what, err);
-    ck_assert_msg(same_dirs(out, first), "%s: the output differs",
-                  c->what);
-    printf("nomemgen %s: allocations 1..%ld failed in turn\n", c->what,
-           total);
+    ck_assert_msg(same_dirs(out, first), "%s: the output differs", c->what);
+    printf("nomemgen %s: allocations 1..%ld failed in turn\n", c->what, total);
 }
 END_TEST
 
@@ -295,7 +297,8 @@ static void setup(void)
     fputs("\ntable likes {\n"
           "    id      int64 primary key autoincrement;\n"
           "    post_id int64 not null references posts(id);\n"
-          "}\n", f);
+          "}\n",
+          f);
     fclose(f);
 }
 
