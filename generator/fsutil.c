@@ -35,7 +35,8 @@ static void forget_pending(size_t from)
     size_t i;
 
     for (i = from; i < npending; i++) {
-        unlink(pending[i].tmp);
+        if (pending[i].tmp != NULL)
+            unlink(pending[i].tmp);
         free(pending[i].tmp);
         free(pending[i].path);
     }
@@ -138,6 +139,7 @@ static int write_all(int fd, const char *data, size_t len)
 int fs_stage(const char *path, const char *data, size_t len)
 {
     size_t n = strlen(path);
+    char *tmp;
     staged *sf;
     struct stat st;
     mode_t mask;
@@ -145,26 +147,27 @@ int fs_stage(const char *path, const char *data, size_t len)
 
     if (fs_same(path, data, len))
         return 0;
-    /* Every allocation here, so that fs_commit() needs none. */
+    /* Every allocation here, so that fs_commit() needs none; the entry
+     * counts from the start, so that mem_fail() frees what it holds. */
     pending = mem_realloc(pending, (npending + 1) * sizeof *pending);
-    sf = &pending[npending];
+    sf = &pending[npending++];
+    sf->tmp = NULL;
+    sf->path = NULL;
     sf->is_new = stat(path, &st) != 0;
     if (sf->is_new)
-        created =
-            mem_realloc(created, (ncreated + npending + 1) * sizeof *created);
-    sf->tmp = NULL;
+        created = mem_realloc(created, (ncreated + npending) * sizeof *created);
     sf->path = mem_strdup(path);
-    sf->tmp = mem_alloc(n + 16);
-    snprintf(sf->tmp, n + 16, "%s.tmp.XXXXXX", path);
-    fd = mkstemp(sf->tmp);
+    tmp = mem_alloc(n + 16);
+    snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
+    fd = mkstemp(tmp);
     if (fd < 0) {
         saved = errno;
-        free(sf->tmp);
-        free(sf->path);
+        free(tmp);
+        forget_pending(npending - 1);
         errno = saved;
         return -1;
     }
-    npending++;
+    sf->tmp = tmp;
     /* mkstemp makes 0600; generated sources are ordinary files. */
     mask = umask(0);
     umask(mask);
