@@ -9,6 +9,7 @@
  * source line and a caret under the column.
  */
 #include "ast.h"
+#include "mem.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -28,20 +29,9 @@ static unsigned long long pool_seq;
 
 /* ---- memory ---------------------------------------------------------- */
 
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n);
-
-    if (p == NULL) {
-        fputs("schemac: out of memory\n", stderr);
-        abort();
-    }
-    return p;
-}
-
 static struct ast_pool *pool_chunk(size_t cap, struct ast_pool *next)
 {
-    struct ast_pool *p = xmalloc(sizeof *p + cap);
+    struct ast_pool *p = mem_alloc(sizeof *p + cap);
 
     p->next = next;
     p->used = 0;
@@ -128,16 +118,9 @@ char *ast_strdup(ast_ctx *ctx, const char *s)
 
 ast_ctx *ast_ctx_new(const char *filename, const char *src, size_t len)
 {
-    ast_ctx *ctx = calloc(1, sizeof *ctx);
-    char *copy;
+    ast_ctx *ctx = mem_calloc(1, sizeof *ctx);
+    char *copy = mem_alloc(len + 1);
 
-    if (ctx == NULL)
-        return NULL;
-    copy = malloc(len + 1);
-    if (copy == NULL) {
-        free(ctx);
-        return NULL;
-    }
     if (len > 0)
         memcpy(copy, src, len);
     copy[len] = '\0';
@@ -178,12 +161,8 @@ static void add_diag(ast_ctx *ctx, const ast_loc *loc, bool is_note,
 
     if (ctx->ndiags == ctx->capdiags) {
         int cap = ctx->capdiags ? ctx->capdiags * 2 : 16;
-        ast_diag *nd = realloc(ctx->diags, (size_t)cap * sizeof *nd);
+        ast_diag *nd = mem_realloc(ctx->diags, (size_t)cap * sizeof *nd);
 
-        if (nd == NULL) {
-            fputs("schemac: out of memory\n", stderr);
-            abort();
-        }
         ctx->diags = nd;
         ctx->capdiags = cap;
     }
@@ -383,7 +362,7 @@ int ast_print_diags(const ast_ctx *ctx, FILE *out)
 
     if (ctx->ndiags == 0)
         return ctx->nerrors;
-    keys = xmalloc((size_t)ctx->ndiags * sizeof *keys);
+    keys = mem_alloc((size_t)ctx->ndiags * sizeof *keys);
     for (i = 0; i < ctx->ndiags; i++) {
         const ast_diag *d = &ctx->diags[i];
 
@@ -1117,11 +1096,7 @@ static void doc_add(doc_list *l, const char **comment, const ast_loc *loc,
 {
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 64;
-        l->v = realloc(l->v, (size_t)l->cap * sizeof *l->v);
-        if (l->v == NULL) {
-            fputs("schemac: out of memory\n", stderr);
-            abort();
-        }
+        l->v = mem_realloc(l->v, (size_t)l->cap * sizeof *l->v);
     }
     l->v[l->n].comment = comment;
     l->v[l->n].loc = loc;
@@ -1160,12 +1135,8 @@ static bool comment_set_init(ast_ctx *ctx, comment_set *cs)
         cs->n++;
     if (cs->n == 0)
         return false;
-    cs->c = xmalloc((size_t)cs->n * sizeof *cs->c);
-    cs->used = calloc((size_t)cs->n, sizeof *cs->used);
-    if (cs->used == NULL) {
-        fputs("schemac: out of memory\n", stderr);
-        abort();
-    }
+    cs->c = mem_alloc((size_t)cs->n * sizeof *cs->c);
+    cs->used = mem_calloc((size_t)cs->n, sizeof *cs->used);
     for (c = ctx->comments; c != NULL; c = c->next)
         cs->c[i++] = c;
     return true;

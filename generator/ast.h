@@ -318,7 +318,7 @@ typedef struct ast_ctx {
     struct ast_pool *pool;
 } ast_ctx;
 
-/* Creates a context over src (which it copies).  NULL when out of memory. */
+/* Creates a context over src (which it copies). */
 ast_ctx *ast_ctx_new(const char *filename, const char *src, size_t len);
 void ast_ctx_free(ast_ctx *ctx);
 

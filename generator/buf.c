@@ -2,6 +2,7 @@
  * buf.c - the growable byte buffer behind every piece of emitted text.
  */
 #include "buf.h"
+#include "mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +18,7 @@ static void grow(buf *b, size_t extra)
         return;
     while (cap < need)
         cap *= 2;
-    p = realloc(b->data, cap);
-    if (!p) {
-        fputs("schemac: out of memory\n", stderr);
-        abort();
-    }
+    p = mem_realloc(b->data, cap);
     b->data = p;
     b->cap = cap;
 }

@@ -2,8 +2,8 @@
  * buf.h - a growable byte buffer, the one way the generator builds text.
  *
  * Emitters append to a buf and hand the finished text to fsutil, which
- * decides whether the file on disk needs rewriting.  Out of memory aborts:
- * the generator is a short-lived process with nothing to save.
+ * decides whether the file on disk needs rewriting.  Out of memory ends the
+ * run (mem.h): the generator is a short-lived process with nothing to save.
  */
 #ifndef SCHEMAC_BUF_H
 #define SCHEMAC_BUF_H

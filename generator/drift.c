@@ -24,6 +24,7 @@
  * The migration runner's table and SQLite's internal tables are ignored.
  */
 #include "drift.h"
+#include "mem.h"
 
 #include "frontend.h"
 
@@ -107,12 +108,6 @@ typedef struct live_db {
     int ndrift;
 } live_db;
 
-static void out_of_memory(void)
-{
-    fputs("schemac: out of memory\n", stderr);
-    exit(EXIT_USER);
-}
-
 static const char *pool_dup(live_db *L, const char *s)
 {
     return s ? ast_strdup(L->ctx, s) : NULL;
@@ -159,9 +154,7 @@ static void tok_push(tokens *tk, tok_kind kind, const char *s, size_t n)
 
     if (tk->n == tk->cap) {
         tk->cap = tk->cap ? tk->cap * 2 : 64;
-        v = realloc(tk->v, tk->cap * sizeof *v);
-        if (!v)
-            out_of_memory();
+        v = mem_realloc(tk->v, tk->cap * sizeof *v);
         tk->v = v;
     }
     tk->v[tk->n].kind = kind;

@@ -10,6 +10,7 @@
  * the table and column it is about.
  */
 #include "emit_sql.h"
+#include "mem.h"
 
 #include "checker.h"
 #include "schemac.h"
@@ -33,9 +34,7 @@ static void push(sql_stmts *s, buf *b)
 {
     if (s->n == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 16;
-        s->items = realloc(s->items, (size_t)s->cap * sizeof *s->items);
-        if (!s->items)
-            abort();
+        s->items = mem_realloc(s->items, (size_t)s->cap * sizeof *s->items);
     }
     s->items[s->n++] = buf_steal(b);
     buf_init(b);
@@ -645,9 +644,7 @@ static void add(ast_ctx *ctx, sql_constraint_list *l, const char *name,
 
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 8;
-        l->items = realloc(l->items, (size_t)l->cap * sizeof *l->items);
-        if (!l->items)
-            abort();
+        l->items = mem_realloc(l->items, (size_t)l->cap * sizeof *l->items);
     }
     c = &l->items[l->n++];
     c->name = name;

@@ -23,11 +23,6 @@ ast_ctx *frontend_load(const char *path, char **text, size_t *len)
         return NULL;
     }
     ctx = ast_ctx_new(path, src, n);
-    if (!ctx) {
-        fprintf(stderr, "schemac: out of memory\n");
-        free(src);
-        return NULL;
-    }
     /* The parser reports a missing schema line; the checker everything
      * else, once the tree is whole. */
     if (ast_parse(ctx) == 0)

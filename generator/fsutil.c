@@ -2,6 +2,7 @@
  * fsutil.c - whole-file reads and atomic, change-only writes.
  */
 #include "fsutil.h"
+#include "mem.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,61 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/*
+ * The files of the run: those staged (written to a temporary file, not
+ * yet renamed) and those this run created (not those it replaced, whose
+ * old content is gone), for fs_discard() to remove when the run cannot
+ * finish.  Plain globals: fs_discard() is called from mem_fail(), which
+ * has no context to pass.
+ */
+typedef struct staged {
+    char *tmp;
+    char *path; /* a copy, kept in created[] when the file is new */
+    bool is_new;
+} staged;
+
+static staged *pending;
+static size_t npending;
+static char **created;
+static size_t ncreated;
+
+static void forget_pending(size_t from)
+{
+    size_t i;
+
+    for (i = from; i < npending; i++) {
+        if (pending[i].tmp != NULL)
+            unlink(pending[i].tmp);
+        free(pending[i].tmp);
+        free(pending[i].path);
+    }
+    npending = from;
+}
+
+void fs_discard(void)
+{
+    size_t i;
+
+    forget_pending(0);
+    for (i = ncreated; i > 0; i--)
+        unlink(created[i - 1]);
+    fs_keep();
+}
+
+void fs_keep(void)
+{
+    size_t i;
+
+    forget_pending(0);
+    free(pending);
+    pending = NULL;
+    for (i = 0; i < ncreated; i++)
+        free(created[i]);
+    free(created);
+    created = NULL;
+    ncreated = 0;
+}
 
 int fs_read(const char *path, char **data, size_t *len)
 {
@@ -28,7 +84,7 @@ int fs_read(const char *path, char **data, size_t *len)
     for (;;) {
         if (cap - n < 4096) {
             cap = cap ? cap * 2 : want ? want : 8192;
-            q = realloc(p, cap + 1);
+            q = mem_realloc(p, cap + 1);
             if (!q) {
                 errno = ENOMEM;
                 goto fail;
@@ -108,58 +164,93 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
-int fs_write_if_changed(const char *path, const char *data, size_t len,
-                        bool *changed)
+int fs_stage(const char *path, const char *data, size_t len)
 {
-    char *tmp;
     size_t n = strlen(path);
-    int fd, saved;
+    char *tmp;
+    staged *sf;
+    struct stat st;
     mode_t mask;
+    int fd, saved;
 
-    if (changed)
-        *changed = false;
     if (fs_same(path, data, len))
         return 0;
-    tmp = malloc(n + 16);
-    if (!tmp) {
-        errno = ENOMEM;
-        return -1;
-    }
+    /* Every allocation here, so that fs_commit() needs none; the entry
+     * counts from the start, so that mem_fail() frees what it holds. */
+    pending = mem_realloc(pending, (npending + 1) * sizeof *pending);
+    sf = &pending[npending++];
+    sf->tmp = NULL;
+    sf->path = NULL;
+    sf->is_new = stat(path, &st) != 0;
+    if (sf->is_new)
+        created = mem_realloc(created, (ncreated + npending) * sizeof *created);
+    sf->path = mem_strdup(path);
+    tmp = mem_alloc(n + 16);
     snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
     fd = mkstemp(tmp);
-    if (fd < 0)
-        goto fail;
+    if (fd < 0) {
+        saved = errno;
+        free(tmp);
+        forget_pending(npending - 1);
+        errno = saved;
+        return -1;
+    }
+    sf->tmp = tmp;
     /* mkstemp makes 0600; generated sources are ordinary files. */
     mask = umask(0);
     umask(mask);
     if (fchmod(fd, 0666 & ~mask) != 0 || write_all(fd, data, len) != 0 ||
-        fsync(fd) != 0) {
+        fsync(fd) != 0 || close(fd) != 0) {
         saved = errno;
         close(fd);
-        unlink(tmp);
+        forget_pending(npending - 1);
         errno = saved;
-        goto fail;
+        return -1;
     }
-    if (close(fd) != 0 || rename(tmp, path) != 0) {
-        saved = errno;
-        unlink(tmp);
-        errno = saved;
-        goto fail;
+    return 1;
+}
+
+int fs_commit(const char **failed)
+{
+    static char failed_path[4096];
+    size_t i;
+    int saved;
+
+    for (i = 0; i < npending; i++) {
+        if (rename(pending[i].tmp, pending[i].path) != 0) {
+            saved = errno;
+            snprintf(failed_path, sizeof failed_path, "%s", pending[i].path);
+            *failed = failed_path;
+            forget_pending(i);
+            errno = saved;
+            return -1;
+        }
+        free(pending[i].tmp);
+        if (pending[i].is_new)
+            created[ncreated++] = pending[i].path;
+        else
+            free(pending[i].path);
     }
-    free(tmp);
-    if (changed)
-        *changed = true;
+    npending = 0;
     return 0;
-fail:
-    saved = errno;
-    free(tmp);
-    errno = saved;
-    return -1;
+}
+
+int fs_write_if_changed(const char *path, const char *data, size_t len,
+                        bool *changed)
+{
+    const char *failed;
+    int rc = fs_stage(path, data, len);
+
+    if (changed)
+        *changed = rc > 0;
+    if (rc <= 0)
+        return rc;
+    return fs_commit(&failed);
 }
 
 int fs_mkdirs(const char *dir)
 {
-    char *p = strdup(dir), *s;
+    char *p = mem_strdup(dir), *s;
     struct stat st;
     int rc = 0;
 

@@ -27,6 +27,25 @@ bool fs_same(const char *path, const char *data, size_t len);
 int fs_write_if_changed(const char *path, const char *data, size_t len,
                         bool *changed);
 
+/*
+ * Writing a set of files, all or none: fs_stage() writes data to a
+ * temporary file beside path unless path already holds it (returns 1, 0
+ * when unchanged, -1 with errno set), and fs_commit() renames every staged
+ * file over its target, in order, without allocating (returns 0, or -1
+ * with errno set, *failed naming the file, and the rest unstaged).
+ * fs_write_if_changed() is the set of one file.
+ */
+int fs_stage(const char *path, const char *data, size_t len);
+int fs_commit(const char **failed);
+
+/*
+ * When a run cannot finish (out of memory: mem_fail() calls it), removes
+ * the staged temporary files and every file this run created, newest
+ * first.  fs_keep() forgets them instead, when the run is done.
+ */
+void fs_discard(void);
+void fs_keep(void);
+
 /* Creates dir and its missing parents (mode 0777 less the umask).
  * Returns 0, or -1 with errno set. */
 int fs_mkdirs(const char *dir);

@@ -18,6 +18,7 @@
 #include "emit_sql.h"
 #include "frontend.h"
 #include "fsutil.h"
+#include "mem.h"
 #include "migfile.h"
 #include "migrun.h"
 #include "migwrite.h"
@@ -135,12 +136,8 @@ static int parse_options(int argc, char **argv, const char *usage,
 static char *join_path(const char *dir, const char *name)
 {
     size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
+    char *p = mem_alloc(n);
 
-    if (!p) {
-        fputs("schemac: out of memory\n", stderr);
-        exit(EXIT_USER);
-    }
     snprintf(p, n, "%s%s%s", dir,
              dir[0] && dir[strlen(dir) - 1] != '/' ? "/" : "", name);
     return p;
@@ -177,10 +174,8 @@ static void depend_on_migrations(buf *dep, const char *dir)
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
-        names = realloc(names, (n + 1) * sizeof *names);
-        if (!names)
-            break;
-        names[n++] = strdup(e->d_name);
+        names = mem_realloc(names, (n + 1) * sizeof *names);
+        names[n++] = mem_strdup(e->d_name);
     }
     closedir(d);
     qsort(names, n, sizeof *names, compare_names);
@@ -198,6 +193,29 @@ static int write_output(const char *path, const buf *b)
 {
     if (fs_write_if_changed(path, b->data, b->len, NULL) != 0) {
         fprintf(stderr, "schemac: cannot write %s: %s\n", path,
+                strerror(errno));
+        return EXIT_USER;
+    }
+    return 0;
+}
+
+static int stage_output(const char *path, const buf *b)
+{
+    if (fs_stage(path, b->data, b->len) < 0) {
+        fprintf(stderr, "schemac: cannot write %s: %s\n", path,
+                strerror(errno));
+        fs_discard();
+        return EXIT_USER;
+    }
+    return 0;
+}
+
+static int commit_outputs(void)
+{
+    const char *failed;
+
+    if (fs_commit(&failed) != 0) {
+        fprintf(stderr, "schemac: cannot write %s: %s\n", failed,
                 strerror(errno));
         return EXIT_USER;
     }
@@ -256,10 +274,7 @@ static int cmd_generate(int argc, char **argv)
         rc = EXIT_USER;
         goto done;
     }
-    rc = write_output(hpath, &h);
-    if (!rc)
-        rc = write_output(cpath, &c);
-    if (!rc && o.depfile) {
+    if (o.depfile) {
         depfile_escaped(&dep, hpath);
         buf_putc(&dep, ' ');
         depfile_escaped(&dep, cpath);
@@ -268,8 +283,16 @@ static int cmd_generate(int argc, char **argv)
         if (o.migrations)
             depend_on_migrations(&dep, o.migrations);
         buf_putc(&dep, '\n');
-        rc = write_output(o.depfile, &dep);
     }
+    /* All three or none: a header that does not match its source would
+     * compile and mislead. */
+    rc = stage_output(hpath, &h);
+    if (!rc)
+        rc = stage_output(cpath, &c);
+    if (!rc && o.depfile)
+        rc = stage_output(o.depfile, &dep);
+    if (!rc)
+        rc = commit_outputs();
 done:
     migfile_free(&migs);
     free(hpath);
@@ -368,7 +391,7 @@ static int cmd_help(int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     const char *cmd;
 
@@ -399,3 +422,26 @@ int main(int argc, char **argv)
         return cmd_help(argc - 2, argv + 2);
     return usage_error(usage_main, "unknown command '%s'", cmd);
 }
+
+/* The whole command line: main() calls it, and so does the allocation-
+ * failure test (tests/unit/test-nomemgen.c), which builds this file with
+ * SCHEMAC_NO_MAIN and runs it once per allocation in a child process. */
+int schemac_main(int argc, char **argv);
+
+int schemac_main(int argc, char **argv)
+{
+    int rc;
+
+    mem_fail_from_env();
+    mem_on_failure(fs_discard);
+    rc = run(argc, argv);
+    fs_keep();
+    return rc;
+}
+
+#ifndef SCHEMAC_NO_MAIN
+int main(int argc, char **argv)
+{
+    return schemac_main(argc, argv);
+}
+#endif

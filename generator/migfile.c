@@ -12,6 +12,7 @@
 #include "migfile.h"
 
 #include "fsutil.h"
+#include "mem.h"
 #include "sha256.h"
 
 #include <dirent.h>
@@ -44,19 +45,11 @@ typedef struct listing {
 } listing;
 
 /* ---------------------------------------------------------------------
- * Memory: the generator is a short-lived process, out of memory aborts.
+ * Memory: the generator's funnel, which ends the run when memory runs out
+ * (mem.h).
  * ------------------------------------------------------------------- */
 
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-
-    if (p == NULL) {
-        fputs("schemac: out of memory\n", stderr);
-        abort();
-    }
-    return p;
-}
+#define xmalloc mem_alloc
 
 static char *xstrndup(const char *s, size_t n)
 {
@@ -74,11 +67,7 @@ static void *keep(struct migfile_store *s, void *p)
         void **q;
 
         s->cap = s->cap ? s->cap * 2 : 32;
-        q = realloc(s->ptrs, s->cap * sizeof *q);
-        if (q == NULL) {
-            fputs("schemac: out of memory\n", stderr);
-            abort();
-        }
+        q = mem_realloc(s->ptrs, s->cap * sizeof *q);
         s->ptrs = q;
     }
     s->ptrs[s->n++] = p;
@@ -180,11 +169,7 @@ static int read_entries(const char *dir, DIR *d, listing *l, buf *err)
             char **q;
 
             cap = cap ? cap * 2 : 16;
-            q = realloc(l->files, cap * sizeof *q);
-            if (q == NULL) {
-                fputs("schemac: out of memory\n", stderr);
-                abort();
-            }
+            q = mem_realloc(l->files, cap * sizeof *q);
             l->files = q;
         }
         l->files[l->nfiles++] = xstrndup(e->d_name, strlen(e->d_name));

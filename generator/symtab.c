@@ -4,6 +4,8 @@
  */
 #include "symtab.h"
 
+#include "mem.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,17 +34,6 @@ static bool same(const char *a, const char *b, bool fold)
     while (*a && lower((unsigned char)*a) == lower((unsigned char)*b))
         a++, b++;
     return lower((unsigned char)*a) == lower((unsigned char)*b);
-}
-
-static void *xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n, size);
-
-    if (p == NULL) {
-        fputs("schemac: out of memory\n", stderr);
-        exit(1);
-    }
-    return p;
 }
 
 void symtab_init(symtab *t, bool fold)
@@ -74,8 +65,8 @@ static void grow(symtab *t)
     size_t i, j;
 
     t->cap = old.cap ? old.cap * 2 : 64;
-    t->keys = xcalloc(t->cap, sizeof *t->keys);
-    t->vals = xcalloc(t->cap, sizeof *t->vals);
+    t->keys = mem_calloc(t->cap, sizeof *t->keys);
+    t->vals = mem_calloc(t->cap, sizeof *t->vals);
     for (i = 0; i < old.cap; i++) {
         if (old.keys[i] == NULL)
             continue;

@@ -3,6 +3,8 @@
  */
 #include "tmpl.h"
 
+#include "mem.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -82,16 +84,6 @@ typedef struct compiled {
     size_t literal;     /* the bytes of literal text in all */
 } compiled;
 
-static void *xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n);
-    if (!p) {
-        fputs("schemac: out of memory\n", stderr);
-        exit(1);
-    }
-    return p;
-}
-
 static void add_piece(compiled *c, const char *text, size_t len)
 {
     piece *last = c->npieces ? &c->pieces[c->npieces - 1] : NULL;
@@ -110,7 +102,7 @@ static void add_piece(compiled *c, const char *text, size_t len)
         c->uses[len]++;
     if (c->npieces == c->cap) {
         c->cap = c->cap ? 2 * c->cap : 16;
-        c->pieces = xrealloc(c->pieces, sizeof *c->pieces * (size_t)c->cap);
+        c->pieces = mem_realloc(c->pieces, sizeof *c->pieces * (size_t)c->cap);
     }
     c->pieces[c->npieces].text = text;
     c->pieces[c->npieces++].len = len;
@@ -202,7 +194,7 @@ static compiled *fragment(const char *file, const char *frag)
     if (2 * (nused + 1) > NSLOTS)
         die("too many template fragments, at", frag);
     text = find_fragment(find_file(file), frag, &len);
-    c = xrealloc(NULL, sizeof *c);
+    c = mem_realloc(NULL, sizeof *c);
     memset(c, 0, sizeof *c);
     c->file = file;
     c->frag = frag;

@@ -88,7 +88,14 @@ int schema_scan(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
 
 %code {
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "mem.h"
+
+/* A parser stack deeper than its first block comes from the funnel. */
+#define YYMALLOC mem_alloc
+#define YYFREE free
 
 static int yylex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
 static void yyerror(const YYLTYPE *loc, ast_ctx *ctx, yyscan_t scanner,

@@ -26,13 +26,45 @@
  * Allocation: the one place the runtime gets memory from.
  * ------------------------------------------------------------------- */
 
+/*
+ * Fault injection for the allocation-failure test (tests/unit/
+ * test-nomem.c): sc__alloc_fail_at(n) makes the nth allocation from then
+ * on fail, once; n = 0 only counts, n < 0 turns it off (the default, one
+ * test of a static per allocation).  Not thread-safe, and not meant to be:
+ * the test runs one connection on one thread.
+ */
+static long alloc_fail_at = -1;
+static long alloc_count;
+
+void sc__alloc_fail_at(long n)
+{
+    alloc_fail_at = n;
+    alloc_count = 0;
+}
+
+long sc__alloc_count(void)
+{
+    return alloc_count;
+}
+
+bool sc__alloc_fails(void)
+{
+    if (alloc_fail_at < 0)
+        return false;
+    return ++alloc_count == alloc_fail_at;
+}
+
 void *sc__malloc(size_t n)
 {
+    if (alloc_fail_at >= 0 && sc__alloc_fails())
+        return NULL;
     return malloc(n == 0 ? 1 : n);
 }
 
 void *sc__realloc(void *p, size_t n)
 {
+    if (alloc_fail_at >= 0 && sc__alloc_fails())
+        return NULL;
     return realloc(p, n == 0 ? 1 : n);
 }
 
@@ -1863,10 +1895,16 @@ static int level_rollback(sc_db *db)
                              "rollback without an open transaction");
     if (levels_lost(db))
         return SC_OK;
-    if (db->depth == 1 && !db->stream_txn)
+    if (db->depth == 1 && !db->stream_txn) {
         rc = exec_traced(db, "ROLLBACK");
-    else
+        /* Once more when memory ran out: the failed attempt gave back
+         * what it took, and a rollback that does not happen leaves the
+         * connection in a transaction nobody wants. */
+        if (rc == SC_NOMEM && db->be->in_transaction(db->conn))
+            rc = exec_traced(db, "ROLLBACK");
+    } else {
         rc = savepoint(db, "ROLLBACK TO", db->depth);
+    }
     if (rc == SC_OK)
         db->depth--;
     else

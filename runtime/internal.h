@@ -31,6 +31,15 @@ void *sc__malloc(size_t n);
 void *sc__realloc(void *p, size_t n);
 void sc__free(void *p);
 
+/* The allocation-failure test's hook (core.c): from sc__alloc_fail_at(n)
+ * on, sc__alloc_fails() counts allocations and is true for the nth
+ * (n > 0), the one sc__malloc() or sc__realloc() then refuses; n = 0
+ * counts only, n < 0 turns counting off.  The test's SQLite allocator
+ * asks sc__alloc_fails() too, so both share one count. */
+void sc__alloc_fail_at(long n);
+long sc__alloc_count(void);
+bool sc__alloc_fails(void);
+
 /* ---------------------------------------------------------------------
  * A growable string.  A failed allocation sets failed and makes every
  * later append a no-op, so builders check once at the end.  A zeroed

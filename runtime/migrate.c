@@ -461,7 +461,7 @@ static int run_script(sc_db *db, const sc_migration *mg, const char *sql,
             sc__buf_puts(&joined, *parts);
         if (joined.failed) {
             sc__buf_free(&joined);
-            return name_error(db, mg, SC_NOMEM);
+            return name_error(db, mg, sc__nomem(db));
         }
         rc = joined.len ? sc_exec(db, joined.s) : SC_OK;
         sc__buf_free(&joined);

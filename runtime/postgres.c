@@ -748,8 +748,10 @@ static int pg_prepare(void *conn, const char *sql, bool persistent,
 
     (void)persistent;
     *stmt = NULL;
-    if (s == NULL)
+    if (s == NULL) {
+        set_error(c, SC_NOMEM, SC_NOMEM, "out of memory");
         return SC_NOMEM;
+    }
     drop_finalized(c);
     s->c = c;
     snprintf(s->name, sizeof s->name, "sc%u", ++c->names);
@@ -758,8 +760,8 @@ static int pg_prepare(void *conn, const char *sql, bool persistent,
         goto cleanup;
     res = PQdescribePrepared(c->pg, s->name);
     rc = check_result(c, res);
-    if (rc == SC_OK)
-        rc = take_params(s, res);
+    if (rc == SC_OK && (rc = take_params(s, res)) != SC_OK)
+        set_error(c, rc, rc, "out of memory");
     PQclear(res);
     if (rc == SC_OK) {
         *stmt = s;

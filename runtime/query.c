@@ -989,10 +989,14 @@ static bool is_pg(const sc_query *r)
 static void put_param(sc_query *r, sc__buf *b, const sc_value *v,
                       const sc_query *h, const sc_column_desc *c)
 {
-    param *p = push(r, &r->params, sizeof *p);
+    param *p = vec_push(&r->params, sizeof *p);
 
-    if (p == NULL)
+    /* Failing the text, not the query (push() would keep the error for
+     * good): build() reports it and the next terminal builds again. */
+    if (p == NULL) {
+        b->failed = true;
         return;
+    }
     p->v = *v;
     p->h = h;
     p->c = c;

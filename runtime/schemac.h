@@ -62,7 +62,8 @@ extern "C" {
 #define SC_MULTIPLE   3  /* more than one row matched where one was wanted */
 #define SC_CONSTRAINT 4  /* a constraint was violated */
 #define SC_BUSY       5  /* the database is locked by another connection */
-#define SC_NOMEM      6  /* an allocation failed */
+#define SC_NOMEM      6  /* an allocation failed; the connection stays
+                             usable: the call may be tried again */
 #define SC_MISUSE     7  /* the API was used wrongly (NULL handle, ...) */
 #define SC_RANGE      8  /* a value does not fit its column (length, range) */
 #define SC_CANTOPEN   9  /* the database could not be opened */
