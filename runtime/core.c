@@ -2210,16 +2210,32 @@ static int insert_each(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     return rc;
 }
 
-/* Queues the inserts of rows[0..n) in the backend's batch; *sent
+static int bind_change(sc_db *db, const sc_table_desc *t, void *stmt,
+                       int op, const void *row, uint64_t mask, size_t *n);
+
+/* The values of one row of a batch: an insert's (now for its "default
+ * now" columns) or an update's or delete's (mask: the columns set). */
+typedef struct batch_op {
+    int op;
+    uint64_t mask;
+    int64_t now;
+} batch_op;
+
+/* Queues the statements of rows[0..n) in the backend's batch; *sent
  * receives how many went. */
-static int queue_rows(sc_db *db, const sc_table_desc *t, stmt_entry *e,
-                      char *rows, size_t n, int64_t now, size_t *sent)
+static int queue_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                       const batch_op *b, const char *rows, size_t n,
+                       size_t *sent)
 {
+    const char *row;
     size_t i, k;
     int rc;
 
     for (i = 0; i < n; i++) {
-        rc = bind_insert(db, t, e->stmt, rows + i * t->row_size, now, &k);
+        row = rows + i * t->row_size;
+        rc = b->op == OP_INSERT
+                 ? bind_insert(db, t, e->stmt, row, b->now, &k)
+                 : bind_change(db, t, e->stmt, b->op, row, b->mask, &k);
         if (rc == SC_OK && (rc = db->be->pipeline_send(e->stmt)) != SC_OK)
             rc = rc == SC_NOMEM ? sc__nomem(db)
                                 : sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
@@ -2272,13 +2288,14 @@ static int insert_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
                         char *rows, size_t n)
 {
     int64_t now = sc_now_us();
+    batch_op b = {OP_INSERT, 0, now};
     double t0 = clock_ms();
     size_t i, sent = 0;
     int rc = db->be->pipeline_begin(db->conn);
 
     if (rc != SC_OK)
         return sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
-    rc = queue_rows(db, t, e, rows, n, now, &sent);
+    rc = queue_batch(db, t, e, &b, rows, n, &sent);
     if (rc == SC_OK && db->be->pipeline_sync(db->conn) != SC_OK)
         rc = sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
     for (i = 0; rc == SC_OK && i < sent; i++) {
@@ -2536,30 +2553,6 @@ static int change_each(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     return rc;
 }
 
-/* Queues the statements of rows[0..n); *sent receives how many went. */
-static int queue_changes(sc_db *db, const sc_table_desc *t, stmt_entry *e,
-                         int op, const char *rows, size_t n, uint64_t mask,
-                         size_t *sent)
-{
-    size_t i, k;
-    int rc;
-
-    for (i = 0; i < n; i++) {
-        rc = bind_change(db, t, e->stmt, op, rows + i * t->row_size, mask,
-                         &k);
-        if (rc == SC_OK && (rc = db->be->pipeline_send(e->stmt)) != SC_OK)
-            rc = rc == SC_NOMEM ? sc__nomem(db)
-                                : sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
-        if (rc != SC_OK) {
-            prefix_row(db, i);
-            return rc;
-        }
-        db->stats.executions++;
-        (*sent)++;
-    }
-    return SC_OK;
-}
-
 /* Reads the outcome of the queued statement of row.  Its values are
  * computed again, as sent, only for a trace or a failure's message; *t0
  * is when the previous outcome arrived (see collect_row()). */
@@ -2592,13 +2585,14 @@ static int collect_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
 static int change_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
                         int op, const char *rows, size_t n, uint64_t mask)
 {
+    batch_op b = {op, mask, 0};
     double t0 = db->trace_fn != NULL ? clock_ms() : 0;
     size_t i, sent = 0;
     int rc = db->be->pipeline_begin(db->conn);
 
     if (rc != SC_OK)
         return sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
-    rc = queue_changes(db, t, e, op, rows, n, mask, &sent);
+    rc = queue_batch(db, t, e, &b, rows, n, &sent);
     if (rc == SC_OK && db->be->pipeline_sync(db->conn) != SC_OK)
         rc = sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
     for (i = 0; rc == SC_OK && i < sent; i++) {
