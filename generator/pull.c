@@ -454,8 +454,10 @@ static const char *pull_default(pull *p, pcol *c, const char *expr)
         c->autoinc = true;
         return NULL;
     }
-    if (strstr(up, "NOW") || strstr(up, "CURRENT_TIMESTAMP") ||
-        strstr(up, "CURRENT_DATE") || strstr(up, "TRANSACTION_TIMESTAMP")) {
+    if (up[strspn(up, "(")] != '\'' &&
+        (strstr(up, "NOW") || strstr(up, "CURRENT_TIMESTAMP") ||
+         strstr(up, "CURRENT_DATE") || strstr(up, "TRANSACTION_TIMESTAMP"))) {
+        /* an expression, not a string such as 'unknown' */
         /* On SQLite, schemac's own now counts microseconds or days. */
         if (strcmp(c->type, "int64") == 0)
             c->type = strstr(expr, "86400000000") || !strstr(up, "JULIANDAY")

@@ -4,6 +4,7 @@ CREATE TABLE authors (
     id      INTEGER PRIMARY KEY AUTOINCREMENT,
     name    VARCHAR(80) NOT NULL UNIQUE,
     email   TEXT,
+    status  TEXT NOT NULL DEFAULT 'unknown',
     active  BOOLEAN NOT NULL DEFAULT 1,
     joined  DATETIME DEFAULT CURRENT_TIMESTAMP
 );
