@@ -57,6 +57,7 @@ typedef struct fmt {
     const ast_comment *next; /* the first comment not yet placed */
     int last_line;           /* the last source line placed; 0: none */
     fline *head, *tail;
+    fline *prev; /* the line before tail */
 } fmt;
 
 /* ---- lines ----------------------------------------------------------- */
@@ -75,6 +76,7 @@ static fline *add_line(fmt *f, int indent, const char *text,
         f->tail->next = l;
     else
         f->head = l;
+    f->prev = f->tail;
     f->tail = l;
     return l;
 }
@@ -87,17 +89,14 @@ static void add_blank(fmt *f)
         add_line(f, 0, NULL, NULL);
 }
 
-/* Drops a blank line at the end: nothing is blank before a '}'. */
+/* Drops a blank line at the end: nothing is blank before a '}'.  A blank
+ * line never follows another or starts the output, so prev is a line. */
 static void drop_blank(fmt *f)
 {
-    fline *l;
-
     if (!f->tail || f->tail->text || f->tail->comment)
         return;
-    for (l = f->head; l->next != f->tail; l = l->next)
-        ;
-    l->next = NULL;
-    f->tail = l;
+    f->tail = f->prev;
+    f->tail->next = NULL;
 }
 
 /* A blank line when the source had one before line. */
@@ -699,7 +698,7 @@ static void print_lines(const fmt *f, buf *out)
 
 void fmt_schema(ast_ctx *ctx, buf *out)
 {
-    fmt f = {ctx, ctx->comments, 0, NULL, NULL};
+    fmt f = {ctx, ctx->comments, 0, NULL, NULL, NULL};
     const ast_schema *s = ctx->schema;
     const ast_decl *d;
     buf b;
