@@ -2282,24 +2282,30 @@ static int collect_row(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     return SC_OK;
 }
 
-/* insert_many as one batch: every row sent, one wait for the server,
- * then the outcomes read in order.  The rows share one "now". */
-static int insert_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
-                        char *rows, size_t n)
+static int collect_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                          int op, const void *row, uint64_t mask, double *t0);
+
+/* A batch in the backend's pipeline: every row's statement sent, one wait
+ * for the server, then the outcomes read in order.  The rows of an
+ * insert share one "now" and are filled in from their outcomes; rows are
+ * written only then. */
+static int run_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                     const batch_op *b, char *rows, size_t n)
 {
-    int64_t now = sc_now_us();
-    batch_op b = {OP_INSERT, 0, now};
     double t0 = clock_ms();
     size_t i, sent = 0;
     int rc = db->be->pipeline_begin(db->conn);
 
     if (rc != SC_OK)
         return sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
-    rc = queue_batch(db, t, e, &b, rows, n, &sent);
+    rc = queue_batch(db, t, e, b, rows, n, &sent);
     if (rc == SC_OK && db->be->pipeline_sync(db->conn) != SC_OK)
         rc = sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
     for (i = 0; rc == SC_OK && i < sent; i++) {
-        rc = collect_row(db, t, e, rows + i * t->row_size, now, &t0);
+        rc = b->op == OP_INSERT
+                 ? collect_row(db, t, e, rows + i * t->row_size, b->now, &t0)
+                 : collect_change(db, t, e, b->op, rows + i * t->row_size,
+                                  b->mask, &t0);
         if (rc != SC_OK)
             prefix_row(db, i);
     }
@@ -2323,7 +2329,8 @@ int sc_row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
         return rc;
     level = db->depth;
     if (db->be->pipeline_begin != NULL)
-        rc = insert_batch(db, t, e, rows, n);
+        rc = run_batch(db, t, e, &(batch_op){OP_INSERT, 0, sc_now_us()},
+                       rows, n);
     else
         rc = insert_each(db, t, e, rows, n);
     return level_close(db, level, rc);
@@ -2580,32 +2587,6 @@ static int collect_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     return SC_OK;
 }
 
-/* The batch in the backend's pipeline: every statement sent, one wait
- * for the server, then the outcomes read in order. */
-static int change_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
-                        int op, const char *rows, size_t n, uint64_t mask)
-{
-    batch_op b = {op, mask, 0};
-    double t0 = db->trace_fn != NULL ? clock_ms() : 0;
-    size_t i, sent = 0;
-    int rc = db->be->pipeline_begin(db->conn);
-
-    if (rc != SC_OK)
-        return sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
-    rc = queue_batch(db, t, e, &b, rows, n, &sent);
-    if (rc == SC_OK && db->be->pipeline_sync(db->conn) != SC_OK)
-        rc = sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
-    for (i = 0; rc == SC_OK && i < sent; i++) {
-        rc = collect_change(db, t, e, op, rows + i * t->row_size, mask,
-                            &t0);
-        if (rc != SC_OK)
-            prefix_row(db, i);
-    }
-    db->be->pipeline_end(db->conn);
-    db->be->reset(e->stmt);
-    return rc;
-}
-
 /* Runs op over rows[0..n) in one transaction level: all or nothing. */
 static int change_many(sc_db *db, const sc_table_desc *t, int op,
                        const void *rows, size_t n, uint64_t mask)
@@ -2622,7 +2603,8 @@ static int change_many(sc_db *db, const sc_table_desc *t, int op,
         return rc;
     level = db->depth;
     if (db->be->pipeline_begin != NULL)
-        rc = change_batch(db, t, e, op, rows, n, mask);
+        /* only an insert writes to its rows: these stay as they are */
+        rc = run_batch(db, t, e, &(batch_op){op, mask, 0}, (char *)rows, n);
     else
         rc = change_each(db, t, e, op, rows, n, mask);
     return level_close(db, level, rc);
