@@ -55,6 +55,9 @@ struct ast_enum;
 typedef struct ast_type {
     ast_type_kind kind;
     ast_loc loc;
+    /* timestamp without time zone: a wall-clock reading with no zone
+     * (PostgreSQL's timestamp), read and written without any shift. */
+    bool local;
     /* numeric(p,s): p in a, s in b; varchar(n): n in a.  The raw digits are
      * kept so the checker can report an out-of-range size. */
     int64_t a, b;
@@ -114,6 +117,24 @@ typedef enum ast_op {
     AST_OP_NEG
 } ast_op;
 
+/* The dialects, as indexes of the per-dialect arrays of the tree. */
+#define AST_D_SQLITE     0
+#define AST_D_POSTGRESQL 1
+#define AST_NDIALECTS    2
+
+/* stored as FORMAT: how a value of the column's type is kept, when not in
+ * the form schemac chooses for the type (SPEC section 2, "Storage"). */
+typedef enum ast_format {
+    AST_FMT_NATIVE = 0, /* schemac's own storage for the type */
+    AST_FMT_TEXT,    /* date 'YYYY-MM-DD', timestamp 'YYYY-MM-DD HH:MM:SS'
+                        [.ffffff], numeric as decimal text, uuid with
+                        dashes (36 characters) */
+    AST_FMT_REAL,    /* numeric as a binary float (SQLite REAL, PostgreSQL
+                        double precision) */
+    AST_FMT_INTEGER, /* timestamp as whole seconds since 1970 (Unix time) */
+    AST_FMT_HEX      /* uuid as 32 hex digits, no dashes */
+} ast_format;
+
 struct ast_column;
 
 typedef struct ast_expr {
@@ -168,6 +189,12 @@ typedef struct ast_ref {
     ast_name *cols;
     ast_action on_delete, on_update;
     ast_loc dup_loc;  /* a second "on delete" or "on update"; line 0: none */
+    ast_loc deferrable;         /* "deferrable"; line 0: not given */
+    ast_loc initially_deferred; /* "deferrable initially deferred" */
+    /* Set by the checker: this foreign key closes a cycle of references
+     * (or points at its own table), so on PostgreSQL it is added by ALTER
+     * TABLE once every table exists. */
+    bool after_tables;
     struct ast_table *target; /* set by the checker */
 } ast_ref;
 
@@ -190,6 +217,12 @@ typedef struct ast_column {
     ast_loc check_loc;
     const char *renamed_from;
     ast_loc renamed_loc;
+    /* stored as FORMAT [sqlite 'TYPE'] [postgresql 'TYPE']: the format,
+     * and per dialect (AST_D_*) the column's type as the database
+     * declares it, verbatim, or NULL for the one schemac chooses. */
+    ast_format format;
+    const char *sql_type[AST_NDIALECTS];
+    ast_loc stored_loc;
 
     const char *comment; /* attached by ast_attach_comments, or NULL */
 
@@ -200,6 +233,8 @@ typedef struct ast_column {
     const char *dup_name;  /* its spelling: "not null", "default", ... */
 
     /* Set by the checker. */
+    const char *cname; /* the C name: name itself when it is a C
+                          identifier, else one derived from it */
     bool is_pk;       /* in the primary key, by modifier or table item */
     bool nullable;    /* neither not null nor primary key */
     int index;        /* position in the table, from 0 */
@@ -215,14 +250,36 @@ typedef enum ast_item_kind {
     AST_ITEM_CHECK        /* check (expr) */
 } ast_item_kind;
 
+/* An element of an index: a column or an expression, and an operator
+ * class.  Used only by an index that has an expression or an operator
+ * class; a plain index lists its columns in ast_item.cols. */
+typedef struct ast_ielem {
+    ast_loc loc;
+    const char *column;  /* a column name, or NULL for an expression */
+    ast_expr *expr;      /* (expr), when column is NULL */
+    const char *opclass; /* "varchar_pattern_ops", or NULL */
+    struct ast_column *col; /* set by the checker for a column */
+    struct ast_ielem *next;
+    struct ast_ielem *last; /* on the first element: the last one */
+} ast_ielem;
+
 typedef struct ast_item {
     ast_item_kind kind;
     ast_loc loc;
-    const char *name;  /* index name, NULL when not given */
+    /* The constraint's or index's name as the database knows it, NULL
+     * when not given (schemac's own name is used: SPEC section 2). */
+    const char *name;
     ast_loc name_loc;
-    ast_name *cols;
+    ast_name *cols;    /* NULL for an index with elems */
     ast_ref *ref;      /* AST_ITEM_FOREIGN_KEY */
     ast_expr *check;   /* AST_ITEM_CHECK */
+    /* AST_ITEM_INDEX and AST_ITEM_UNIQUE: "unique index" (an index that
+     * is unique, not a constraint), using METHOD, elements with
+     * expressions or operator classes, where (expr). */
+    bool unique_index;
+    const char *method; /* "gist", NULL: the database's default */
+    ast_ielem *elems;
+    ast_expr *where;    /* a partial index's predicate, or NULL */
     const char *comment;
     struct ast_item *next;
 } ast_item;
@@ -236,8 +293,19 @@ typedef struct ast_table {
     const char *comment;
     const char *renamed_from; /* table t renamed from old { ... } */
     ast_loc renamed_loc;
+    /* table t not strict { ... }: on SQLite, a table without STRICT, whose
+     * columns may hold values of any storage class (the runtime checks
+     * each value it reads). */
+    ast_loc not_strict;
 
     /* Set by the checker. */
+    const char *cname;       /* the C name, as for columns */
+    /* The key of get, update and delete: the primary key, else the first
+     * unique over not null columns; NULL (nkey 0) when the table has
+     * neither, and then those operations are not generated. */
+    struct ast_column **key;
+    int nkey;
+    bool key_is_pk;
     int ncolumns;
     int index;               /* position in the schema, from 0 */
     const char *row_name;    /* the singular used for the row type */
@@ -249,8 +317,9 @@ typedef struct ast_table {
 } ast_table;
 
 typedef struct ast_enum_value {
-    const char *name;
+    const char *name;   /* the label, as stored: "PG-13" */
     ast_loc loc;
+    const char *cname;  /* set by the checker: the C part, "PG_13" */
     const char *comment;
     struct ast_enum_value *next;
 } ast_enum_value;
@@ -262,13 +331,26 @@ typedef struct ast_enum {
     ast_enum_value *values;
     const char *comment;
     int nvalues; /* set by the checker */
+    const char *cname; /* set by the checker, as for columns */
     struct ast_enum *next;
 } ast_enum;
 
+/* sql DIALECT $$ ... $$: an object the language cannot express (a view,
+ * a trigger, a function, a partitioning), carried verbatim for one
+ * dialect: created after the tables, compared by check, kept by migrate. */
+typedef struct ast_sqlblock {
+    ast_loc loc;
+    int dialect;        /* AST_D_* */
+    const char *text;   /* the SQL between the $$, verbatim */
+    const char *comment;
+    struct ast_sqlblock *next;
+} ast_sqlblock;
+
 /* A top-level declaration, to keep enums and tables in source order. */
 typedef struct ast_decl {
-    ast_table *table; /* exactly one of table, enm */
+    ast_table *table; /* exactly one of table, enm, sql */
     ast_enum *enm;
+    ast_sqlblock *sql;
     struct ast_decl *next;
 } ast_decl;
 
@@ -289,7 +371,12 @@ typedef struct ast_schema {
     ast_decl *decls;
     ast_table *tables;
     ast_enum *enums;
+    ast_sqlblock *sqlblocks;
     int ntables, nenums; /* set by the checker */
+    /* Set by the checker: the tables in an order where each comes after
+     * the tables its foreign keys reference (declaration order among
+     * equals); a cycle is broken at the foreign keys marked below. */
+    ast_table **creation_order;
     /* Where the parser's next table, enum and declaration go, so that
      * appending stays constant-time however long the file. */
     ast_table **tables_end;

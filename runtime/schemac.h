@@ -52,7 +52,7 @@ extern "C" {
  * The layout of the descriptor structs below.  Generated code records the
  * value it was written for and refuses to compile against another.
  */
-#define SC_ABI_VERSION 1
+#define SC_ABI_VERSION 2
 
 /* Result codes.  Functions return the primary code; sc_extended_errcode()
  * tells the kinds of SC_CONSTRAINT apart. */
@@ -473,6 +473,31 @@ typedef enum sc_type {
 #define SC_COL_AUTOINC  0x04u /* filled by the database on insert */
 #define SC_COL_UNIQUE   0x08u
 #define SC_COL_HASFLAG  0x10u /* the struct has a bool has_<col> */
+#define SC_COL_NOZONE   0x20u /* timestamp without time zone: read and
+                                 written as the wall-clock reading */
+
+/*
+ * sc_column_desc.format: how the database keeps the value, when not in
+ * the form schemac would choose ("stored as" in the schema).  The
+ * runtime reads and writes exactly that form; a stored value that is not
+ * in it fails the call with SC_RANGE naming the table, the column and
+ * the row's key, never converted silently.
+ */
+#define SC_FMT_NATIVE  0 /* schemac's own (the table of SPEC section 2) */
+#define SC_FMT_TEXT    1 /* date 'YYYY-MM-DD'; timestamp 'YYYY-MM-DD
+                            HH:MM:SS' with '.ffffff' when the fraction is
+                            not zero; numeric as decimal text; uuid as 36
+                            characters with dashes */
+#define SC_FMT_REAL    2 /* numeric as a binary float, exact at its scale */
+#define SC_FMT_INTEGER 3 /* timestamp as whole seconds since 1970 */
+#define SC_FMT_HEX     4 /* uuid as 32 lowercase hex digits */
+
+/* sc_table_desc.flags */
+#define SC_TABLE_LOOSE 0x01u /* SQLite without STRICT: each value read is
+                                checked for its storage class */
+#define SC_TABLE_NOPK  0x02u /* no primary key: pk lists a unique key over
+                                not null columns, or npk is 0 and rows
+                                cannot be addressed one by one */
 
 /* sc_default.kind */
 #define SC_DEFAULT_NONE    0
@@ -509,6 +534,13 @@ typedef struct sc_column_desc {
     size_t has_offset;      /* offsetof(row, has_field), if SC_COL_HASFLAG */
     const sc_enum_desc *enm; /* for SC_TYPE_ENUM */
     sc_default dflt;
+    unsigned format;        /* SC_FMT_* */
+    /* PostgreSQL: the column's type when it is not the one schemac
+     * chooses (a domain, inet, text[], tsvector), else NULL.  Such a
+     * column is read through a cast to the C type's own type (::text for
+     * text), and text values are bound untyped, so the server parses
+     * them as the column's type. */
+    const char *pg_type;
 } sc_column_desc;
 
 typedef struct sc_fkey_desc {
@@ -538,6 +570,7 @@ typedef struct sc_table_desc {
     unsigned nfkeys;
     const sc_constraint_desc *constraints;
     unsigned nconstraints;
+    unsigned flags;         /* SC_TABLE_* */
 } sc_table_desc;
 
 typedef struct sc_schema_desc {
