@@ -11,6 +11,7 @@
 #include "checker.h"
 
 #include "names.h"
+#include "order.h"
 #include "symtab.h"
 
 #include <ctype.h>
@@ -1396,5 +1397,6 @@ int check_schema(ast_ctx *ctx)
     lookups_free();
     if (ctx->nerrors == 0)
         check_macro_names(ctx, s);
+    order_tables(ctx);
     return ctx->nerrors;
 }

@@ -20,6 +20,7 @@
 
 #include "checker.h"
 #include "emit_sql.h"
+#include "order.h"
 #include "symtab.h"
 
 #include <stdlib.h>
@@ -1309,16 +1310,16 @@ static void enums_after(dir *x, int *changes)
  * One direction of one dialect
  * ------------------------------------------------------------------- */
 
-/* The tables this direction creates, in the order of the target schema
- * (each as many times as pairs create it); *n is set to their count. */
+/* The tables this direction creates, in the creation order of the target
+ * schema (each as many times as pairs create it); *n is set to their
+ * count. */
 static const ast_table **new_tables(dir *x, int *n)
 {
     const plan *p = x->p;
-    const ast_table *to, **out;
-    int nt = 0, i, k = 0, *count;
+    const ast_schema *s = x->tc->schema;
+    const ast_table **out;
+    int nt = s ? s->ntables : 0, i, j, k = 0, *count;
 
-    for (to = x->tc->schema ? x->tc->schema->tables : NULL; to; to = to->next)
-        nt++;
     count = ast_alloc(x->tc, sizeof *count * (size_t)(nt + 1));
     for (i = 0; i < p->ntabs; i++)
         if (t_to(x, &p->tabs[i]) && !t_from(x, &p->tabs[i])) {
@@ -1328,10 +1329,117 @@ static const ast_table **new_tables(dir *x, int *n)
     out = ast_alloc(x->tc, sizeof *out * (size_t)(k + 1));
     *n = k;
     k = 0;
-    for (to = x->tc->schema ? x->tc->schema->tables : NULL; to; to = to->next)
-        for (i = 0; i < count[to->index]; i++)
-            out[k++] = to;
+    for (i = 0; i < nt; i++)
+        for (j = 0; j < count[s->creation_order[i]->index]; j++)
+            out[k++] = s->creation_order[i];
     return out;
+}
+
+/* PostgreSQL: the foreign keys of a created table that close a cycle,
+ * once every created table exists. */
+static void add_after_tables(dir *x, const ast_table *t)
+{
+    sql_constraint_list l = {0};
+    int i;
+
+    if (x->d != SQL_POSTGRESQL || !order_has_after_tables(t))
+        return;
+    emit_sql_constraints(x->tc, x->d, t, &l);
+    for (i = 0; i < l.n; i++)
+        if (l.items[i].after_tables) {
+            emit_sql_add_constraint(x->sql, t, &l.items[i]);
+            stmt_end(x->sql);
+        }
+    sql_constraint_list_free(&l);
+}
+
+/* The tables this direction drops, by index in the from schema. */
+static bool *dropped_tables(dir *x)
+{
+    const plan *p = x->p;
+    int nt = x->fc->schema ? x->fc->schema->ntables : 0, i;
+    bool *out = ast_alloc(x->tc, sizeof *out * (size_t)(nt + 1));
+
+    for (i = 0; i < p->ntabs; i++)
+        if (t_from(x, &p->tabs[i]) && !t_to(x, &p->tabs[i]))
+            out[t_from(x, &p->tabs[i])->index] = true;
+    return out;
+}
+
+/* Whether t closes a cycle with another table that is dropped too. */
+static bool cycle_dropped(const ast_table *t, const bool *dropped)
+{
+    const ast_column *c;
+    const ast_item *it;
+    const ast_ref *r;
+
+    for (c = t->columns, it = t->items; c || it;) {
+        if (c) {
+            r = c->ref;
+            c = c->next;
+        } else {
+            r = it->kind == AST_ITEM_FOREIGN_KEY ? it->ref : NULL;
+            it = it->next;
+        }
+        if (r && r->after_tables && r->target && r->target != t &&
+            dropped[r->target->index])
+            return true;
+    }
+    return false;
+}
+
+/* Before dropping tables that reference each other: on PostgreSQL the
+ * foreign keys that close their cycle go first, so that each table can
+ * be dropped in the reverse of the creation order; SQLite, whose DROP
+ * TABLE deletes the rows first, drops them with enforcement off. */
+static void drop_cycles(dir *x, const bool *dropped)
+{
+    const ast_schema *s = x->fc->schema;
+    sql_constraint_list l = {0};
+    const ast_table *t;
+    int i, j;
+
+    for (i = 0; i < s->ntables; i++) {
+        t = s->creation_order[i];
+        if (!dropped[t->index] || !cycle_dropped(t, dropped))
+            continue;
+        if (x->d == SQL_SQLITE) {
+            *x->fk_off = true;
+            continue;
+        }
+        emit_sql_constraints(x->fc, x->d, t, &l);
+        for (j = 0; j < l.n; j++)
+            if (l.items[j].after_tables) {
+                buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
+                           quoted(x->tc, t->name),
+                           quoted(x->tc, l.items[j].name));
+                stmt_end(x->sql);
+            }
+        sql_constraint_list_free(&l);
+    }
+}
+
+/* Dropped tables, children before their parents. */
+static int drop_tables(dir *x)
+{
+    const ast_schema *s = x->fc->schema;
+    const bool *dropped;
+    const ast_table *t;
+    int i, changes = 0;
+
+    if (!s)
+        return 0;
+    dropped = dropped_tables(x);
+    drop_cycles(x, dropped);
+    for (i = s->ntables - 1; i >= 0; i--) {
+        t = s->creation_order[i];
+        if (!dropped[t->index])
+            continue;
+        buf_printf(x->sql, "DROP TABLE %s", quoted(x->tc, t->name));
+        stmt_end(x->sql);
+        changes++;
+    }
+    return changes;
 }
 
 static int write_direction(dir *x)
@@ -1350,6 +1458,8 @@ static int write_direction(dir *x)
         create_table(x, created[i]);
         changes++;
     }
+    for (i = 0; i < ncreated; i++)
+        add_after_tables(x, created[i]);
     for (i = 0; i < p->ntabs; i++) {
         t = &p->tabs[i];
         if (t_to(x, t) && t_from(x, t) && table_changed(x, t)) {
@@ -1357,16 +1467,7 @@ static int write_direction(dir *x)
             changes++;
         }
     }
-    /* Dropped tables last, children before their parents. */
-    for (i = p->ntabs - 1; i >= 0; i--) {
-        t = &p->tabs[i];
-        if (t_to(x, t) || !t_from(x, t))
-            continue;
-        buf_printf(x->sql, "DROP TABLE %s", quoted(x->tc,
-                                                    t_from(x, t)->name));
-        stmt_end(x->sql);
-        changes++;
-    }
+    changes += drop_tables(x);
     enums_after(x, &changes);
     return changes;
 }

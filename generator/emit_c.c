@@ -1056,6 +1056,19 @@ static void collect_links(ast_ctx *ctx, link_set *ls)
              j++)
             if (ls->items[i].target == ls->items[j].target)
                 ls->items[i].ambiguous = ls->items[j].ambiguous = true;
+    /* Two tables that reference each other: each has a forward and a
+     * reverse join to the other, which the columns tell apart. */
+    for (i = 0; i < k; i++) {
+        const link *l = &ls->items[i];
+        const int *m;
+
+        if (!l->target || l->target == l->owner)
+            continue;
+        for (m = ls->by_table[l->owner->index]; *m >= 0; m++)
+            if (ls->items[*m].owner == l->target &&
+                ls->items[*m].target == l->owner)
+                ls->items[i].ambiguous = ls->items[*m].ambiguous = true;
+    }
 }
 
 static const char *strip_id(ast_ctx *ctx, const char *name)

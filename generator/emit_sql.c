@@ -13,6 +13,7 @@
 #include "mem.h"
 
 #include "checker.h"
+#include "order.h"
 #include "schemac.h"
 
 #include <stdint.h>
@@ -651,6 +652,7 @@ static void add(ast_ctx *ctx, sql_constraint_list *l, const char *name,
     c->column = column;
     c->what = ast_strndup(ctx, what->data, what->len);
     c->sql = ast_strndup(ctx, body->data, body->len);
+    c->after_tables = false;
     buf_reset(what);
     buf_reset(body);
 }
@@ -672,6 +674,7 @@ static void foreign_key(ast_ctx *ctx, sql_constraint_list *l, buf *what,
     add(ctx, l, emit_sql_constraint_name(ctx, "fk", t->name,
                                          emit_sql_joined(ctx, cols)),
         cols->next ? NULL : cols->name, what, b);
+    l->items[l->n - 1].after_tables = r->after_tables;
 }
 
 static void type_phrase(buf *w, const ast_column *c)
@@ -818,6 +821,8 @@ static void table_constraints(ast_ctx *ctx, buf *b, sql_dialect d,
 
     emit_sql_constraints(ctx, d, t, &l);
     for (i = 0; i < l.n; i++) {
+        if (d == SQL_POSTGRESQL && l.items[i].after_tables)
+            continue;
         buf_puts(b, ",\n    CONSTRAINT ");
         emit_sql_quote(b, l.items[i].name);
         buf_puts(b, "\n        ");
@@ -888,6 +893,39 @@ void emit_sql_create_index(ast_ctx *ctx, buf *b, const ast_table *t,
     name_list(b, it->cols);
 }
 
+void emit_sql_add_constraint(buf *b, const ast_table *t,
+                             const sql_constraint *c)
+{
+    buf_puts(b, "ALTER TABLE ");
+    emit_sql_quote(b, t->name);
+    buf_puts(b, " ADD CONSTRAINT ");
+    emit_sql_quote(b, c->name);
+    buf_putc(b, ' ');
+    buf_puts(b, c->sql);
+}
+
+/* The foreign keys of t that close a cycle, for PostgreSQL, each in a
+ * block that lets it run on a database that has it already, as CREATE
+ * TABLE IF NOT EXISTS does. */
+static void add_after_tables(ast_ctx *ctx, sql_stmts *out, buf *b,
+                             const ast_table *t)
+{
+    sql_constraint_list l = {0};
+    int i;
+
+    emit_sql_constraints(ctx, SQL_POSTGRESQL, t, &l);
+    for (i = 0; i < l.n; i++) {
+        if (!l.items[i].after_tables)
+            continue;
+        buf_puts(b, "DO $$ BEGIN\n    ");
+        emit_sql_add_constraint(b, t, &l.items[i]);
+        buf_puts(b, ";\nEXCEPTION WHEN duplicate_object THEN NULL;\n"
+                    "END $$");
+        push(out, b);
+    }
+    sql_constraint_list_free(&l);
+}
+
 static void create_indexes(ast_ctx *ctx, sql_stmts *out, buf *b,
                            const ast_table *t)
 {
@@ -920,8 +958,10 @@ void emit_sql_create_enum(buf *b, const ast_enum *e)
 
 void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out)
 {
+    const ast_schema *s = ctx->schema;
     const ast_decl *decl;
     buf b;
+    int i;
 
     buf_init(&b);
     if (d == SQL_POSTGRESQL)
@@ -930,13 +970,15 @@ void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out)
                 emit_sql_create_enum(&b, decl->enm);
                 push(out, &b);
             }
-    for (decl = ctx->schema->decls; decl; decl = decl->next) {
-        if (!decl->table)
-            continue;
-        emit_sql_create_table(ctx, &b, d, decl->table, NULL);
+    for (i = 0; i < s->ntables; i++) {
+        emit_sql_create_table(ctx, &b, d, s->creation_order[i], NULL);
         push(out, &b);
-        create_indexes(ctx, out, &b, decl->table);
+        create_indexes(ctx, out, &b, s->creation_order[i]);
     }
+    if (d == SQL_POSTGRESQL)
+        for (i = 0; i < s->ntables; i++)
+            if (order_has_after_tables(s->creation_order[i]))
+                add_after_tables(ctx, out, &b, s->creation_order[i]);
     buf_free(&b);
 }
 

@@ -28,7 +28,10 @@ void sql_stmts_free(sql_stmts *s);
 bool emit_sql_dialect(const char *name, sql_dialect *out);
 const char *emit_sql_dialect_name(sql_dialect d);
 
-/* The CREATE statements (types, tables, indexes) of ctx->schema. */
+/* The CREATE statements of ctx->schema: on PostgreSQL the enum types;
+ * the tables, each with its indexes, in creation order (order.h); on
+ * PostgreSQL the foreign keys that close a cycle, each safe to run twice;
+ * the sql blocks of the dialect. */
 void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out);
 
 /* The same as one script: a banner comment, then the statements, each
@@ -50,6 +53,10 @@ typedef struct sql_constraint {
     const char *column; /* the one column it is about, or NULL */
     const char *what;   /* "at most 32 characters", "unique", ... */
     const char *sql;    /* "CHECK (...)", "UNIQUE (...)", ... */
+    /* A foreign key that closes a cycle (ast_ref.after_tables): on
+     * PostgreSQL it is left out of CREATE TABLE and added by ALTER TABLE
+     * once every table exists. */
+    bool after_tables;
 } sql_constraint;
 
 typedef struct sql_constraint_list {
@@ -74,13 +81,17 @@ void emit_sql_default(ast_ctx *ctx, buf *b, sql_dialect d,
 void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
                          const ast_table *t, const ast_column *c);
 /* CREATE TABLE for t; named as_name (and without IF NOT EXISTS) when
- * as_name is not NULL: the new copy of a table being rebuilt. */
+ * as_name is not NULL: the new copy of a table being rebuilt.  On
+ * PostgreSQL the foreign keys marked after_tables are left out. */
 void emit_sql_create_table(ast_ctx *ctx, buf *b, sql_dialect d,
                            const ast_table *t, const char *as_name);
 const char *emit_sql_index_name(ast_ctx *ctx, const ast_table *t,
                                 const ast_item *it);
 void emit_sql_create_index(ast_ctx *ctx, buf *b, const ast_table *t,
                            const ast_item *it);
+/* ALTER TABLE "t" ADD CONSTRAINT "name" ..., for constraint c of t. */
+void emit_sql_add_constraint(buf *b, const ast_table *t,
+                             const sql_constraint *c);
 /* PostgreSQL's CREATE TYPE ... AS ENUM, safe to run twice. */
 void emit_sql_create_enum(buf *b, const ast_enum *e);
 
