@@ -653,6 +653,7 @@ static void add(ast_ctx *ctx, sql_constraint_list *l, const char *name,
     c->what = ast_strndup(ctx, what->data, what->len);
     c->sql = ast_strndup(ctx, body->data, body->len);
     c->after_tables = false;
+    c->is_fk = false;
     buf_reset(what);
     buf_reset(body);
 }
@@ -675,6 +676,7 @@ static void foreign_key(ast_ctx *ctx, sql_constraint_list *l, buf *what,
                                          emit_sql_joined(ctx, cols)),
         cols->next ? NULL : cols->name, what, b);
     l->items[l->n - 1].after_tables = r->after_tables;
+    l->items[l->n - 1].is_fk = true;
 }
 
 static void type_phrase(buf *w, const ast_column *c)

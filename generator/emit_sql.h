@@ -57,6 +57,7 @@ typedef struct sql_constraint {
      * PostgreSQL it is left out of CREATE TABLE and added by ALTER TABLE
      * once every table exists. */
     bool after_tables;
+    bool is_fk;         /* a foreign key */
 } sql_constraint;
 
 typedef struct sql_constraint_list {
