@@ -547,19 +547,19 @@ static const sql_constraint *same_constraint(dir *x, const tabpair *t,
     return NULL;
 }
 
-static bool has_index(ast_ctx *ctx, const ast_table *t, const char *name,
-                      const char **sql)
+static bool has_index(ast_ctx *ctx, sql_dialect d, const ast_table *t,
+                      const char *name, const char **sql)
 {
     const ast_item *it;
     buf b;
 
     for (it = t->items; it; it = it->next) {
-        if (it->kind != AST_ITEM_INDEX)
+        if (!emit_sql_is_index(it))
             continue;
         if (strcmp(emit_sql_index_name(ctx, t, it), name) != 0)
             continue;
         buf_init(&b);
-        emit_sql_create_index(ctx, &b, t, it);
+        emit_sql_create_index(ctx, &b, d, t, it);
         *sql = ast_strdup(ctx, b.data);
         buf_free(&b);
         return true;
@@ -576,22 +576,22 @@ static void diff_indexes(dir *x, const ast_table *from, const ast_table *to,
     const char *name, *sql_from, *sql_to;
 
     for (it = from->items; it && !create_all; it = it->next) {
-        if (it->kind != AST_ITEM_INDEX)
+        if (!emit_sql_is_index(it))
             continue;
         name = emit_sql_index_name(x->fc, from, it);
-        has_index(x->fc, from, name, &sql_from);
-        if (has_index(x->tc, to, name, &sql_to) &&
+        has_index(x->fc, x->d, from, name, &sql_from);
+        if (has_index(x->tc, x->d, to, name, &sql_to) &&
             strcmp(sql_to, sql_from) == 0)
             continue;
         buf_printf(x->sql, "DROP INDEX IF EXISTS %s", quoted(x->tc, name));
         stmt_end(x->sql);
     }
     for (it = to->items; it; it = it->next) {
-        if (it->kind != AST_ITEM_INDEX)
+        if (!emit_sql_is_index(it))
             continue;
         name = emit_sql_index_name(x->tc, to, it);
-        has_index(x->tc, to, name, &sql_to);
-        if (!create_all && has_index(x->fc, from, name, &sql_from) &&
+        has_index(x->tc, x->d, to, name, &sql_to);
+        if (!create_all && has_index(x->fc, x->d, from, name, &sql_from) &&
             strcmp(sql_to, sql_from) == 0)
             continue;
         buf_puts(x->sql, sql_to);
@@ -893,8 +893,27 @@ static const ast_column *single_pk(const ast_table *t)
     return model_primary_key(t, pk, 2) == 1 ? pk[0] : NULL;
 }
 
+/* The name the schema gives t's primary key, or NULL. */
+static const char *pk_given_name(const ast_table *t)
+{
+    const ast_item *it;
+
+    for (it = t->items; it; it = it->next)
+        if (it->kind == AST_ITEM_PRIMARY_KEY)
+            return it->name;
+    return NULL;
+}
+
+/* The name of t's one-column key once its table is called as: the
+ * schema's, else the server's "<as>_pkey". */
+static const char *pg_pk_name(ast_ctx *ctx, const ast_table *t,
+                              const ast_table *as)
+{
+    return pk_given_name(t) ? pk_given_name(t) : emit_sql_pk_name(ctx, as);
+}
+
 /* Whether the one-column keys of the pair differ (by the column they
- * continue), so PostgreSQL's "<table>_pkey" must go or come. */
+ * continue, or by name), so PostgreSQL's constraint must go or come. */
 static bool single_pk_changed(dir *x, const tabpair *t)
 {
     const ast_column *a = single_pk(t_from(x, t));
@@ -903,6 +922,9 @@ static bool single_pk_changed(dir *x, const tabpair *t)
 
     if (!a || !b)
         return a != b;
+    if (strcmp(pg_pk_name(x->fc, t_from(x, t), t_to(x, t)),
+               pg_pk_name(x->tc, t_to(x, t), t_to(x, t))) != 0)
+        return true;
     for (i = 0; i < t->ncols; i++)
         if (c_to(x, &t->cols[i]) == b)
             return c_from(x, &t->cols[i]) != a;
@@ -910,24 +932,29 @@ static bool single_pk_changed(dir *x, const tabpair *t)
 }
 
 /* A one-column key is the inline PRIMARY KEY PostgreSQL names
- * "<table>_pkey" (a composite one is pk_<table>, in the constraints). */
+ * "<table>_pkey" unless the schema names it (a composite one is
+ * pk_<table>, in the constraints). */
 static void pg_drop_single_pk(dir *x, const tabpair *t)
 {
     if (!single_pk(t_from(x, t)) || !single_pk_changed(x, t))
         return;
-    buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT \"%s_pkey\"",
-               quoted(x->tc, t_to(x, t)->name), t_to(x, t)->name);
+    buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
+               quoted(x->tc, t_to(x, t)->name),
+               quoted(x->tc, pg_pk_name(x->fc, t_from(x, t), t_to(x, t))));
     stmt_end(x->sql);
 }
 
 static void pg_add_single_pk(dir *x, const tabpair *t)
 {
     const ast_column *b = single_pk(t_to(x, t));
+    const char *name = pk_given_name(t_to(x, t));
 
     if (!b || !single_pk_changed(x, t))
         return;
-    buf_printf(x->sql, "ALTER TABLE %s ADD PRIMARY KEY (%s)",
-               quoted(x->tc, t_to(x, t)->name), quoted(x->tc, b->name));
+    buf_printf(x->sql, "ALTER TABLE %s ADD ", quoted(x->tc, t_to(x, t)->name));
+    if (name)
+        buf_printf(x->sql, "CONSTRAINT %s ", quoted(x->tc, name));
+    buf_printf(x->sql, "PRIMARY KEY (%s)", quoted(x->tc, b->name));
     stmt_end(x->sql);
 }
 
@@ -958,7 +985,7 @@ static void pg_alter(dir *x, const tabpair *t, const sql_constraint_list *lf,
         stmt_end(x->sql);
         /* A one-column key is the server's "<table>_pkey": follow the
          * table, so the database matches a fresh create_all. */
-        if (t_single_pk(from)) {
+        if (t_single_pk(from) && !pk_given_name(from)) {
             buf_printf(x->sql, "ALTER TABLE %s RENAME CONSTRAINT \"%s_pkey\" "
                                "TO \"%s_pkey\"", qt, from->name, to->name);
             stmt_end(x->sql);
@@ -1073,8 +1100,8 @@ static void create_table(dir *x, const ast_table *t)
     emit_sql_create_table(x->tc, x->sql, x->d, t, t->name);
     stmt_end(x->sql);
     for (it = t->items; it; it = it->next)
-        if (it->kind == AST_ITEM_INDEX) {
-            emit_sql_create_index(x->tc, x->sql, t, it);
+        if (emit_sql_is_index(it)) {
+            emit_sql_create_index(x->tc, x->sql, x->d, t, it);
             stmt_end(x->sql);
         }
 }
