@@ -671,7 +671,8 @@ bool model_column_default(ast_ctx *ctx, const ast_column *c,
         e = c->type.enm;
         if (!e)
             return true; /* unknown type, reported already */
-        if (l->kind != AST_LIT_IDENT ||
+        /* A label that is not a name is written as a string. */
+        if ((l->kind != AST_LIT_IDENT && l->kind != AST_LIT_STRING) ||
             (out->i = enum_value_index(e, l->text)) < 0) {
             *why = "expected a value of the enum";
             return false;
@@ -694,10 +695,18 @@ static void check_default(ast_ctx *ctx, ast_column *c)
         return;
     }
     if (!model_column_default(ctx, c, &d, &why)) {
-        if (c->dflt->kind == AST_LIT_IDENT && c->type.enm)
+        if ((c->dflt->kind == AST_LIT_IDENT ||
+             c->dflt->kind == AST_LIT_STRING) && c->type.enm)
             ast_error(ctx, &c->dflt->loc,
                       "default \"%s\" is not a value of enum \"%s\"",
                       c->dflt->text, c->type.enm->name);
+        else if (c->dflt->kind == AST_LIT_IDENT && model_is_pointer(c) &&
+                 c->type.kind != AST_T_BYTES)
+            ast_error(ctx, &c->dflt->loc,
+                      "default for column \"%s\" of type %s: expected a "
+                      "string, not the name \"%s\" (strings are written in "
+                      "single quotes)", c->name, type_text(ctx, &c->type),
+                      c->dflt->text);
         else
             ast_error(ctx, &c->dflt->loc,
                       "default for column \"%s\" of type %s: %s", c->name,
@@ -831,9 +840,6 @@ static void check_primary_key(ast_ctx *ctx, ast_table *t)
                               n->name);
             }
     }
-    if (!first)
-        ast_error(ctx, &t->name_loc, "table \"%s\" has no primary key",
-                  t->name);
 
     for (c = t->columns; c; c = c->next) {
         c->nullable = !given(&c->not_null) && !c->is_pk;
@@ -857,6 +863,73 @@ static void check_primary_key(ast_ctx *ctx, ast_table *t)
             ast_error(ctx, &c->autoincrement,
                       "autoincrement column \"%s\" must be the table's only "
                       "primary key column", c->name);
+    }
+}
+
+/* Is every column of the list resolved and not null? */
+static bool all_not_null(const ast_name *n)
+{
+    for (; n; n = n->next)
+        if (!n->column || n->column->nullable)
+            return false;
+    return true;
+}
+
+static bool loc_before(const ast_loc *a, const ast_loc *b)
+{
+    return a->first_line < b->first_line ||
+           (a->first_line == b->first_line &&
+            a->first_column < b->first_column);
+}
+
+/*
+ * The key of get, update and delete: the primary key, else the first
+ * unique, in source order, column or table level, whose columns are all
+ * not null; none when there is neither.  Runs once the names of the
+ * table's items are resolved.
+ */
+static void set_key(ast_ctx *ctx, ast_table *t)
+{
+    const ast_column *pk[64];
+    const ast_loc *best = NULL;
+    const ast_item *it, *best_item = NULL;
+    ast_column *c, *best_col = NULL;
+    const ast_name *n;
+    int k = model_primary_key(t, pk, 64);
+
+    t->key = NULL;
+    t->nkey = 0;
+    t->key_is_pk = k > 0;
+    if (k > 0) {
+        t->key = ast_alloc(ctx, sizeof *t->key * (size_t)k);
+        memcpy(t->key, pk, sizeof *t->key * (size_t)k);
+        t->nkey = k;
+        return;
+    }
+    for (c = t->columns; c; c = c->next)
+        if (given(&c->unique) && !c->nullable) {
+            best = &c->unique;
+            best_col = c;
+            break;
+        }
+    for (it = t->items; it; it = it->next)
+        if (it->kind == AST_ITEM_UNIQUE && all_not_null(it->cols)) {
+            if (!best || loc_before(&it->loc, best)) {
+                best_item = it;
+                best_col = NULL;
+            }
+            break;
+        }
+    if (best_col) {
+        t->key = ast_alloc(ctx, sizeof *t->key);
+        t->key[0] = best_col;
+        t->nkey = 1;
+    } else if (best_item) {
+        for (n = best_item->cols; n; n = n->next)
+            k++;
+        t->key = ast_alloc(ctx, sizeof *t->key * (size_t)k);
+        for (n = best_item->cols; n; n = n->next)
+            t->key[t->nkey++] = n->column;
     }
 }
 
@@ -1383,6 +1456,7 @@ int check_schema(ast_ctx *ctx)
         check_columns(ctx, s, t);
         check_primary_key(ctx, t);
         check_items(ctx, s, t);
+        set_key(ctx, t);
         check_checks(ctx, t);
         check_renames(ctx, s, t);
     }
