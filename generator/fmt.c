@@ -616,6 +616,14 @@ static void fmt_enum(fmt *f, const ast_enum *e, buf *b)
     place_close(f, 0, e->loc.last_line);
 }
 
+/* sql DIALECT $$...$$: the text as written, on as many lines as it has. */
+static void fmt_sql(fmt *f, const ast_sqlblock *q, buf *b)
+{
+    buf_printf(b, "sql %s $$%s$$",
+               q->dialect == AST_D_SQLITE ? "sqlite" : "postgresql", q->text);
+    place(f, 0, take_text(f, b), q->loc.first_line, q->loc.last_line);
+}
+
 /* ---- printing -------------------------------------------------------- */
 
 /* A comment as written, less the blanks at the ends of its lines. */
@@ -710,8 +718,10 @@ void fmt_schema(ast_ctx *ctx, buf *out)
         add_blank(&f);
         if (d->table)
             fmt_table(&f, d->table, &b);
-        else
+        else if (d->enm)
             fmt_enum(&f, d->enm, &b);
+        else
+            fmt_sql(&f, d->sql, &b);
     }
     if (f.next)
         add_blank(&f);
