@@ -1334,6 +1334,104 @@ static void enums_after(dir *x, int *changes)
 }
 
 /* ---------------------------------------------------------------------
+ * sql blocks: kept while their text is the same, else dropped (by the
+ * object their CREATE names) and created
+ * ------------------------------------------------------------------- */
+
+/* Whether ctx's schema has a block of dialect d with the text of b. */
+static bool has_block(ast_ctx *ctx, sql_dialect d, ast_ctx *bctx,
+                      const ast_sqlblock *b)
+{
+    const ast_decl *at = NULL;
+    const ast_sqlblock *x;
+    buf mine, other;
+    bool found = false;
+
+    if (!ctx->schema)
+        return false;
+    buf_init(&mine);
+    buf_init(&other);
+    emit_sql_block(bctx, &mine, d, b, false);
+    while (!found && (x = emit_sql_next_block(ctx->schema, &at, d)) != NULL) {
+        buf_reset(&other);
+        emit_sql_block(ctx, &other, d, x, false);
+        found = strcmp(mine.data, other.data) == 0;
+    }
+    buf_free(&mine);
+    buf_free(&other);
+    return found;
+}
+
+/* SQLite: whether this direction rebuilds a table, which its views and
+ * triggers must not see half done. */
+static bool rebuilds(dir *x)
+{
+    const tabpair *t;
+    int i;
+
+    if (x->d != SQL_SQLITE)
+        return false;
+    for (i = 0; i < x->p->ntabs; i++) {
+        t = &x->p->tabs[i];
+        if (t_from(x, t) && t_to(x, t) &&
+            needs_rebuild(x, t, lite_constraints(x, t, x->rev),
+                          lite_constraints(x, t, !x->rev)))
+            return true;
+    }
+    return false;
+}
+
+/* Drops the blocks of the from schema that the to schema lacks (all of
+ * them when *again is set: they come back after a rebuild), last first. */
+static void drop_blocks(dir *x, bool again, int *changes)
+{
+    const ast_sqlblock **list;
+    const ast_decl *at = NULL;
+    const ast_sqlblock *b;
+    int n = 0, i;
+    bool kept;
+
+    if (!x->fc->schema)
+        return;
+    while (emit_sql_next_block(x->fc->schema, &at, x->d))
+        n++;
+    list = ast_alloc(x->tc, sizeof *list * (size_t)(n + 1));
+    n = 0;
+    while ((b = emit_sql_next_block(x->fc->schema, &at, x->d)) != NULL)
+        list[n++] = b;
+    for (i = n - 1; i >= 0; i--) {
+        kept = has_block(x->tc, x->d, x->fc, list[i]);
+        if (kept && !again)
+            continue;
+        if (emit_sql_drop_block(x->fc, x->sql, x->d, list[i]))
+            stmt_end(x->sql);
+        if (!kept)
+            (*changes)++;
+    }
+}
+
+/* Creates the blocks of the to schema that the from schema lacks (or
+ * all of them after a rebuild), in declaration order. */
+static void create_blocks(dir *x, bool again, int *changes)
+{
+    const ast_decl *at = NULL;
+    const ast_sqlblock *b;
+    bool kept;
+
+    if (!x->tc->schema)
+        return;
+    while ((b = emit_sql_next_block(x->tc->schema, &at, x->d)) != NULL) {
+        kept = has_block(x->fc, x->d, x->tc, b);
+        if (kept && !again)
+            continue;
+        emit_sql_block(x->tc, x->sql, x->d, b, false);
+        stmt_end(x->sql);
+        if (!kept)
+            (*changes)++;
+    }
+}
+
+/* ---------------------------------------------------------------------
  * One direction of one dialect
  * ------------------------------------------------------------------- */
 
@@ -1475,7 +1573,10 @@ static int write_direction(dir *x)
     const tabpair *t;
     const ast_table **created;
     int i, changes = 0, ncreated;
+    bool again = rebuilds(x);
 
+    /* Views and triggers that go, or that a rebuild would break, first. */
+    drop_blocks(x, again, &changes);
     enums_before(x, &changes);
     /* New tables first, in the order of their schema (parents before the
      * children that reference them), then the kept ones change, so a
@@ -1495,6 +1596,7 @@ static int write_direction(dir *x)
         }
     }
     changes += drop_tables(x);
+    create_blocks(x, again, &changes);
     enums_after(x, &changes);
     return changes;
 }
@@ -1522,6 +1624,57 @@ static void describe_enums(const plan *p, buf *out)
     for (a = p->ca->schema ? p->ca->schema->enums : NULL; a; a = a->next)
         if (!enum_named(p->cb, a->name))
             buf_printf(out, "drop enum %s\n", a->name);
+}
+
+/* The blocks of a (or b) that the other side lacks, one line each. */
+static void describe_blocks(const plan *p, buf *out, bool added)
+{
+    static const sql_dialect ds[] = {SQL_SQLITE, SQL_POSTGRESQL};
+    ast_ctx *from = added ? p->cb : p->ca, *other = added ? p->ca : p->cb;
+    const ast_decl *at;
+    const ast_sqlblock *b;
+    sql_object o;
+    int i;
+
+    if (!from->schema)
+        return;
+    for (i = 0; i < 2; i++)
+        for (at = NULL;
+             (b = emit_sql_next_block(from->schema, &at, ds[i])) != NULL;) {
+            if (has_block(other, ds[i], from, b))
+                continue;
+            buf_printf(out, "%s sql block (%s)", added ? "add" : "drop",
+                       emit_sql_dialect_name(ds[i]));
+            if (emit_sql_block_object(from, b->text, &o))
+                buf_printf(out, ": %s %s", o.kind, o.name);
+            buf_putc(out, '\n');
+        }
+}
+
+/* A block that goes must say what it made, so that it can be dropped. */
+static int refuse_blocks(plan *p)
+{
+    static const sql_dialect ds[] = {SQL_SQLITE, SQL_POSTGRESQL};
+    const ast_decl *at;
+    const ast_sqlblock *b;
+    sql_object o;
+    int i, n = 0;
+
+    if (!p->ca->schema)
+        return 0;
+    for (i = 0; i < 2; i++)
+        for (at = NULL;
+             (b = emit_sql_next_block(p->ca->schema, &at, ds[i])) != NULL;) {
+            if (has_block(p->cb, ds[i], p->ca, b) ||
+                emit_sql_block_object(p->ca, b->text, &o))
+                continue;
+            ast_error(p->ca, &b->loc,
+                      "this sql block is no longer in the schema, but its "
+                      "text does not start with a CREATE that names what "
+                      "it made: drop that in a migration written by hand");
+            n++;
+        }
+    return n;
 }
 
 static void describe(const plan *p, buf *out)
@@ -1571,6 +1724,8 @@ static void describe(const plan *p, buf *out)
         }
     }
     describe_enums(p, out);
+    describe_blocks(p, out, true);
+    describe_blocks(p, out, false);
 }
 
 static void script_init(diff_script *s)
@@ -1629,11 +1784,12 @@ int diff_schemas(ast_ctx *old, ast_ctx *new, const diff_options *o,
     p.ca = old;
     p.cb = new;
     pair_tables(&p);
-    refused = refuse(&p, o);
+    refused = refuse(&p, o) + refuse_blocks(&p);
     if (refused)
         return refused;
+    /* A change may concern one dialect only (its sql blocks). */
     r->nchanges = write_script(&p, SQL_SQLITE, &r->sqlite);
-    write_script(&p, SQL_POSTGRESQL, &r->postgresql);
+    r->nchanges += write_script(&p, SQL_POSTGRESQL, &r->postgresql);
     describe(&p, &r->summary);
     return 0;
 }

@@ -355,6 +355,17 @@ static const char *sc_type_const(const ast_column *c)
     return "0";
 }
 
+static const char *format_word(ast_format f)
+{
+    switch (f) {
+    case AST_FMT_TEXT: return "text";
+    case AST_FMT_REAL: return "real";
+    case AST_FMT_INTEGER: return "integer";
+    case AST_FMT_HEX: return "hex";
+    default: return "native";
+    }
+}
+
 /* What a reader of the struct needs to know about the field. */
 static const char *field_note(ast_ctx *ctx, const ast_table *t,
                               const ast_column *c)
@@ -363,6 +374,7 @@ static const char *field_note(ast_ctx *ctx, const ast_table *t,
     const char *s;
     const ast_column *pk[64];
     int npk = model_primary_key(t, pk, 64);
+    bool stored = c->format != AST_FMT_NATIVE;
 
     buf_init(&b);
     switch (c->type.kind) {
@@ -370,7 +382,10 @@ static const char *field_note(ast_ctx *ctx, const ast_table *t,
         buf_printf(&b, "varchar(%lld)", (long long)c->type.a);
         break;
     case AST_T_NUMERIC:
-        if (model_is_scaled(&c->type) && c->type.b > 0)
+        if (model_is_scaled(&c->type) && c->type.b > 0 && stored)
+            buf_printf(&b, "numeric(%lld,%lld), scaled", (long long)c->type.a,
+                       (long long)c->type.b);
+        else if (model_is_scaled(&c->type) && c->type.b > 0)
             buf_printf(&b, "numeric(%lld,%lld), scaled by 10^%lld",
                        (long long)c->type.a, (long long)c->type.b,
                        (long long)c->type.b);
@@ -382,7 +397,13 @@ static const char *field_note(ast_ctx *ctx, const ast_table *t,
         buf_puts(&b, "days since 1970-01-01");
         break;
     case AST_T_TIMESTAMP:
-        buf_puts(&b, "microseconds since 1970-01-01 UTC");
+        if (stored)
+            buf_puts(&b, c->type.local ? "microseconds, wall clock"
+                                       : "microseconds (UTC)");
+        else
+            buf_puts(&b, c->type.local ? "microseconds since 1970-01-01, "
+                                         "wall clock"
+                                       : "microseconds since 1970-01-01 UTC");
         break;
     case AST_T_JSON:
         buf_puts(&b, "json");
@@ -390,6 +411,9 @@ static const char *field_note(ast_ctx *ctx, const ast_table *t,
     default:
         break;
     }
+    if (c->format != AST_FMT_NATIVE)
+        buf_printf(&b, "%sstored as %s", b.len ? ", " : "",
+                   format_word(c->format));
     if (c->is_pk)
         buf_printf(&b, "%s%s", b.len ? ", " : "",
                    npk > 1 ? "part of the primary key" : "primary key");

@@ -1366,14 +1366,18 @@ static const char *block_text(ast_ctx *ctx, const ast_sqlblock *s)
     return ast_strndup(ctx, p, (size_t)(e - p));
 }
 
-/* A dollar-quote tag that text does not hold. */
-static const char *dollar_tag(ast_ctx *ctx, const char *text)
+/* A dollar-quote tag $BASE$ (or $BASEn$) that text does not hold. */
+static const char *dollar_tag(ast_ctx *ctx, const char *text,
+                              const char *base)
 {
-    char tag[32];
+    char tag[48];
     int i;
 
     for (i = 0;; i++) {
-        snprintf(tag, sizeof tag, i ? "$schemac%d$" : "$schemac$", i);
+        if (i)
+            snprintf(tag, sizeof tag, "$%s%d$", base, i);
+        else
+            snprintf(tag, sizeof tag, "$%s$", base);
         if (!strstr(text, tag))
             return ast_strdup(ctx, tag);
     }
@@ -1382,7 +1386,7 @@ static const char *dollar_tag(ast_ctx *ctx, const char *text)
 void emit_sql_block(ast_ctx *ctx, buf *b, sql_dialect d,
                     const ast_sqlblock *s, bool again)
 {
-    const char *text = block_text(ctx, s), *tag;
+    const char *text = block_text(ctx, s), *tag, *outer;
     sql_object o;
     bool known = emit_sql_block_object(ctx, text, &o);
 
@@ -1403,11 +1407,14 @@ void emit_sql_block(ast_ctx *ctx, buf *b, sql_dialect d,
             buf_puts(b, text);
         return;
     }
-    tag = dollar_tag(ctx, text);
-    buf_printf(b, "DO $$ BEGIN\n    EXECUTE %s", tag);
+    /* The block's own text may end with a dollar quote: the body of the
+     * DO gets a tag of its own, not $$, which "$body$$x$" would end. */
+    tag = dollar_tag(ctx, text, "schemac");
+    outer = dollar_tag(ctx, text, "schemac_do");
+    buf_printf(b, "DO %s BEGIN\n    EXECUTE %s", outer, tag);
     buf_puts(b, text);
     buf_printf(b, "%s;\nEXCEPTION WHEN duplicate_table OR duplicate_object "
-                  "OR duplicate_function THEN NULL;\nEND $$", tag);
+                  "OR duplicate_function THEN NULL;\nEND %s", tag, outer);
 }
 
 bool emit_sql_drop_block(ast_ctx *ctx, buf *b, sql_dialect d,
