@@ -243,6 +243,23 @@ static bool same_type(const ast_type *a, const ast_type *b)
     return true;
 }
 
+static bool same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Whether a and b are declared alike in dialect d: the type schemac
+ * chooses, or the one given verbatim (stored as DIALECT 'TYPE'), and on
+ * PostgreSQL with or without a time zone. */
+static bool same_decl(const ast_column *a, const ast_column *b, sql_dialect d)
+{
+    int k = d == SQL_SQLITE ? AST_D_SQLITE : AST_D_POSTGRESQL;
+
+    if (!same_text(a->sql_type[k], b->sql_type[k]))
+        return false;
+    return d == SQL_SQLITE || a->type.local == b->type.local;
+}
+
 static int int_width(ast_type_kind k)
 {
     return k == AST_T_INT16 ? 16 : k == AST_T_INT32 ? 32
@@ -326,8 +343,29 @@ static int refuse(plan *p, const diff_options *o)
                       t->a->name);
             n++;
         }
+        if (t->a && t->b &&
+            (t->a->not_strict.first_line != 0) !=
+                (t->b->not_strict.first_line != 0)) {
+            ast_error(p->cb, &t->b->name_loc,
+                      "migrate diff cannot make table \"%s\" %s: on "
+                      "SQLite that rebuilds it, and values of another "
+                      "storage class may not fit; write that migration by "
+                      "hand", t->b->name,
+                      given(&t->b->not_strict) ? "not strict" : "strict");
+            n++;
+        }
         for (j = 0; j < t->ncols; j++) {
             c = &t->cols[j];
+            if (c->a && c->b && c->a->format != c->b->format) {
+                ast_error(p->cb, given(&c->b->stored_loc)
+                                     ? &c->b->stored_loc
+                                     : &c->b->name_loc,
+                          "migrate diff cannot change the form column "
+                          "\"%s\" of table \"%s\" is stored in: every "
+                          "stored value would have to be converted; write "
+                          "that migration by hand", c->b->name, t->b->name);
+                n++;
+            }
             if (!c->b && !o->allow_drop_column) {
                 ast_error(p->ca, &c->a->name_loc,
                           "column \"%s\" of table \"%s\" is no longer in "
@@ -739,6 +777,7 @@ static bool needs_rebuild(dir *x, const tabpair *t,
             continue;
         }
         if (!same_type(&c_from(x, c)->type, &c_to(x, c)->type) ||
+            !same_decl(c_from(x, c), c_to(x, c), SQL_SQLITE) ||
             c_from(x, c)->nullable != c_to(x, c)->nullable ||
             c_from(x, c)->is_pk != c_to(x, c)->is_pk ||
             !same_default(x->fc, x->tc, c_from(x, c), c_to(x, c)))
@@ -853,7 +892,15 @@ static void pg_column_changes(dir *x, const ast_table *to,
     const char *qt = quoted(x->tc, to->name), *qc = quoted(x->tc, b->name);
     const char *dflt;
 
-    if (!same_type(&a->type, &b->type)) {
+    if (same_type(&a->type, &b->type) && a->type.local != b->type.local &&
+        same_decl(a, b, SQL_SQLITE) && !b->sql_type[AST_D_POSTGRESQL]) {
+        /* The same instant as a UTC reading, or the other way. */
+        buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
+        emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
+        buf_printf(x->sql, " USING %s AT TIME ZONE 'UTC'", qc);
+        stmt_end(x->sql);
+    } else if (!same_type(&a->type, &b->type) ||
+               !same_decl(a, b, SQL_POSTGRESQL)) {
         buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
         emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
         buf_printf(x->sql, " USING %s%s::", qc,
@@ -1148,7 +1195,9 @@ static bool table_changed(dir *x, const tabpair *t)
         for (int i = 0; i < t->ncols && !changed; i++)
             changed = !c_from(x, &t->cols[i]) ||
                       strcmp(c_from(x, &t->cols[i])->name,
-                             c_to(x, &t->cols[i])->name) != 0;
+                             c_to(x, &t->cols[i])->name) != 0 ||
+                      !same_decl(c_from(x, &t->cols[i]), c_to(x, &t->cols[i]),
+                                 SQL_POSTGRESQL);
         changed |= probe.len > 0;
         buf_free(&probe);
     }
@@ -1713,6 +1762,10 @@ static void describe(const plan *p, buf *out)
                                t->b->name, c->b->name,
                                type_text(p->cb, &c->a->type),
                                type_text(p->cb, &c->b->type));
+                if (!same_decl(c->a, c->b, SQL_SQLITE) ||
+                    !same_decl(c->a, c->b, SQL_POSTGRESQL))
+                    buf_printf(out, "change the declared type of column "
+                                    "%s.%s\n", t->b->name, c->b->name);
                 if (c->a->nullable != c->b->nullable)
                     buf_printf(out, "make column %s.%s %s\n", t->b->name,
                                c->b->name,
