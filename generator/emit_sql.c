@@ -563,6 +563,13 @@ static void expr(ast_ctx *ctx, buf *b, sql_dialect d, const ast_expr *e,
  * 12.5 against a numeric(10,2) stored scaled on SQLite becomes 1250, and
  * '2020-01-01' against a date becomes its day number.
  */
+/* A numeric kept as decimal text, which expressions compare as a
+ * number: text would order '10' before '9'. */
+static bool numeric_text(const ast_column *c)
+{
+    return c && c->type.kind == AST_T_NUMERIC && c->format == AST_FMT_TEXT;
+}
+
 static void literal(ast_ctx *ctx, buf *b, sql_dialect d,
                     const ast_literal *l, const ast_column *col)
 {
@@ -576,7 +583,10 @@ static void literal(ast_ctx *ctx, buf *b, sql_dialect d,
         tmp.nullable = true;
         if (model_column_default(ctx, &tmp, &v, &why) &&
             v.kind == SC_DEFAULT_VALUE) {
-            value_literal(b, d, col, &v);
+            /* Against CAST(col AS numeric): the number itself. */
+            if (numeric_text(col))
+                tmp.format = AST_FMT_REAL;
+            value_literal(b, d, &tmp, &v);
             return;
         }
     }
@@ -648,6 +658,12 @@ static void expr(ast_ctx *ctx, buf *b, sql_dialect d, const ast_expr *e,
         literal(ctx, b, d, e->lit, col);
         return;
     case AST_E_COLUMN:
+        if (numeric_text(e->column)) {
+            buf_puts(b, "CAST(");
+            emit_sql_quote(b, e->name);
+            buf_puts(b, " AS numeric)");
+            return;
+        }
         emit_sql_quote(b, e->name);
         return;
     case AST_E_PAREN:

@@ -111,6 +111,14 @@ run "INSERT INTO films (film_id, title, added, code)
          VALUES (3, 'Three', '2021-01-31', '00112233445566778899aabbccddeeff')" \
     >"$tmp/out" 2>&1 && fail "a duplicate code went in"
 
+# The check of a numeric kept as text compares numbers.
+run "INSERT INTO films (film_id, title, added, price)
+         VALUES (4, 'Four', '2021-01-31', '-1.00')" >"$tmp/out" 2>&1 &&
+    fail "a negative price went in"
+run "INSERT INTO films (film_id, title, added, price)
+         VALUES (5, 'Five', '2021-01-31', '10.50')" >"$tmp/out" 2>&1 ||
+    fail "a price of 10.50 was refused"
+
 # 2. create_all from the generated code, twice, and rows by its functions.
 "$schemac" generate "$schema" -o "$tmp/gen" || fail "generate"
 cat >"$tmp/main.c" <<'CEOF'
@@ -189,7 +197,7 @@ cc -std=c99 -Wall -Wextra -Werror -I "$src/runtime" -I "$tmp/gen" \
     -lsqlite3 -lpq -lpthread -lm -o "$tmp/main" >"$tmp/out" 2>&1 ||
     fail "compiling the program"
 "$tmp/main" "$url" >"$tmp/out" 2>&1 || fail "create_all and the rows"
-is "SELECT count(*) FROM film_log" 2
+is "SELECT count(*) FROM film_log" 3
 
 # 3. migrate init, up, down.
 empty

@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS "films" (
     "tags" TEXT,
     "made_on" DATE,
     CONSTRAINT "ck_films_price"
-        CHECK ("price" >= '0.00'),
+        CHECK (CAST("price" AS numeric) >= 0.00),
     CONSTRAINT "fk_films_star"
         FOREIGN KEY ("star") REFERENCES "Film Stars" ("Star Id") ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED
 );

@@ -635,7 +635,7 @@ static const sc_fkey_desc adopt_films_fkeys[] = {
 };
 static const sc_constraint_desc adopt_films_constraints[] = {
     {"ck_films_price", NULL,
-     "check (\"price\" >= '0.00')"},
+     "check (CAST(\"price\" AS numeric) >= 0.00)"},
     {"fk_films_star", "star",
      "references Film Stars"},
 };
@@ -2496,7 +2496,7 @@ static const char *const adopt_ddl_sqlite[] = {
     "    \"tags\" TEXT,\n"
     "    \"made_on\" DATE,\n"
     "    CONSTRAINT \"ck_films_price\"\n"
-    "        CHECK (\"price\" >= '0.00'),\n"
+    "        CHECK (CAST(\"price\" AS numeric) >= 0.00),\n"
     "    CONSTRAINT \"fk_films_star\"\n"
     "        FOREIGN KEY (\"star\") REFERENCES \"Film Stars\" (\"Star Id\") ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED\n"
     ")",
@@ -2561,7 +2561,7 @@ static const char *const adopt_ddl_postgresql[] = {
     "    \"tags\" text[],\n"
     "    \"made_on\" date,\n"
     "    CONSTRAINT \"ck_films_price\"\n"
-    "        CHECK (\"price\" >= '0.00'),\n"
+    "        CHECK (CAST(\"price\" AS numeric) >= 0.00),\n"
     "    CONSTRAINT \"fk_films_star\"\n"
     "        FOREIGN KEY (\"star\") REFERENCES \"Film Stars\" (\"Star Id\") ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED\n"
     ")",
