@@ -1092,21 +1092,43 @@ bool emit_sql_is_index(const ast_item *it)
            (it->kind == AST_ITEM_UNIQUE && it->unique_index);
 }
 
-/* The tail of an index's own name: its columns, "expr" for an
- * expression. */
-static const char *elems_joined(ast_ctx *ctx, const ast_ielem *e)
+static void index_elems(ast_ctx *ctx, buf *b, sql_dialect d,
+                        const ast_ielem *e);
+static void paren_expr(ast_ctx *ctx, buf *b, sql_dialect d,
+                       const ast_expr *e);
+
+/*
+ * The tail of an index's own name: its columns, "expr" for an
+ * expression, and when it has an expression or a predicate a hash of
+ * them, so that two such indexes over the same columns differ.
+ */
+static const char *index_tail_name(ast_ctx *ctx, const ast_item *it)
 {
-    buf b;
+    const ast_ielem *e;
+    buf b, text;
     const char *s;
+    bool hashed = it->where != NULL;
 
     buf_init(&b);
-    for (; e; e = e->next) {
+    buf_init(&text);
+    if (it->cols)
+        buf_puts(&b, emit_sql_joined(ctx, it->cols));
+    for (e = it->elems; e; e = e->next) {
         if (b.len)
             buf_putc(&b, '_');
         buf_puts(&b, e->column ? e->column : "expr");
+        hashed |= e->column == NULL;
+    }
+    if (hashed) {
+        if (it->elems)
+            index_elems(ctx, &text, SQL_SQLITE, it->elems);
+        if (it->where)
+            paren_expr(ctx, &text, SQL_SQLITE, it->where);
+        buf_printf(&b, "_%08x", (unsigned)fnv1a(text.data ? text.data : ""));
     }
     s = ast_strndup(ctx, b.data, b.len);
     buf_free(&b);
+    buf_free(&text);
     return s;
 }
 
@@ -1117,9 +1139,7 @@ const char *emit_sql_index_name(ast_ctx *ctx, const ast_table *t,
         return it->name;
     return emit_sql_constraint_name(ctx, it->kind == AST_ITEM_UNIQUE ? "uq"
                                                                      : "ix",
-                                    t->name,
-                                    it->cols ? emit_sql_joined(ctx, it->cols)
-                                             : elems_joined(ctx, it->elems));
+                                    t->name, index_tail_name(ctx, it));
 }
 
 /* (expr) once: an expression given in parentheses keeps its own. */
