@@ -843,9 +843,12 @@ static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
     signatures sig;
 
     const ast_column *key[1];
+    bool keyed = table_key(t, key, 1) > 0;
 
     table_signatures(ctx, t, n, ");", &sig);
-    emit_column_bits(ctx, out, t, n);
+    /* The bits serve update_cols and update_many, which need a key. */
+    if (keyed)
+        emit_column_bits(ctx, out, t, n);
     tmpl_emit(out, H, "table_api", "table", c_note(ctx, t->name), "prefix",
               n->prefix, "insert_params", sig.insert, "insert_many_params",
               sig.insert_many, "autoinc_note",
@@ -853,7 +856,7 @@ static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
                                field_of(ctx, t->autoinc))
                          : "",
               NULL);
-    if (table_key(t, key, 1) == 0)
+    if (!keyed)
         return;
     tmpl_emit(out, H, "table_key_api", "prefix", n->prefix, "get_params",
               sig.get, "update_params", sig.update, "update_cols_params",

@@ -637,12 +637,6 @@ int adopt_films_load_sequels_by_sequel(sc_db *db, sc_arena *a,
                                        const adopt_film *rows, size_t n,
                                        adopt_sequel_list *lists);
 
-/* Column bits of table "film_log", or-ed into the cols of
- * adopt_film_log_update_cols(); those of key columns are ignored. */
-#define ADOPT_FILM_LOG_FILM_ID (UINT64_C(1) << 0)
-#define ADOPT_FILM_LOG_NOTE    (UINT64_C(1) << 1)
-#define ADOPT_FILM_LOG_AT      (UINT64_C(1) << 2)
-
 /* Table "film_log": the descriptor, then the row operations. */
 extern const sc_table_desc adopt_film_log_table;
 
