@@ -1328,16 +1328,24 @@ static const char *name_end(const char *p)
     }
 }
 
-static const char *const object_kinds[] = {
-    "MATERIALIZED VIEW", "VIRTUAL TABLE", "VIEW", "TRIGGER", "FUNCTION",
-    "PROCEDURE", "INDEX", "TABLE", "SEQUENCE", "TYPE", "DOMAIN", "RULE",
-    "POLICY", "AGGREGATE", "EXTENSION", NULL,
+/* The kinds of object a block may create: their one or two words. */
+static const struct {
+    const char *first, *second, *kind;
+} object_kinds[] = {
+    {"MATERIALIZED", "VIEW", "MATERIALIZED VIEW"},
+    {"VIRTUAL", "TABLE", "VIRTUAL TABLE"},
+    {"VIEW", NULL, "VIEW"}, {"TRIGGER", NULL, "TRIGGER"},
+    {"FUNCTION", NULL, "FUNCTION"}, {"PROCEDURE", NULL, "PROCEDURE"},
+    {"INDEX", NULL, "INDEX"}, {"TABLE", NULL, "TABLE"},
+    {"SEQUENCE", NULL, "SEQUENCE"}, {"TYPE", NULL, "TYPE"},
+    {"DOMAIN", NULL, "DOMAIN"}, {"RULE", NULL, "RULE"},
+    {"POLICY", NULL, "POLICY"}, {"AGGREGATE", NULL, "AGGREGATE"},
+    {"EXTENSION", NULL, "EXTENSION"}, {NULL, NULL, NULL},
 };
 
 bool emit_sql_block_object(ast_ctx *ctx, const char *text, sql_object *o)
 {
-    const char *p = skip_blank(text), *q, *kw;
-    char first[32];
+    const char *p = skip_blank(text), *q;
     int i;
 
     memset(o, 0, sizeof o[0]);
@@ -1349,21 +1357,14 @@ bool emit_sql_block_object(ast_ctx *ctx, const char *text, sql_object *o)
         p = q;
     if (word_is(p, "unique", &q))
         p = q;
-    for (i = 0; object_kinds[i]; i++) {
-        kw = object_kinds[i];
-        q = p;
-        snprintf(first, sizeof first, "%s", kw);
-        if (strchr(first, ' ')) {
-            *strchr(first, ' ') = '\0';
-            if (word_is(q, first, &q) &&
-                word_is(q, strchr(kw, ' ') + 1, &q))
-                break;
-        } else if (word_is(q, kw, &q))
+    for (i = 0; object_kinds[i].first; i++)
+        if (word_is(p, object_kinds[i].first, &q) &&
+            (!object_kinds[i].second ||
+             word_is(q, object_kinds[i].second, &q)))
             break;
-    }
-    if (!object_kinds[i])
+    if (!object_kinds[i].first)
         return false;
-    o->kind = object_kinds[i];
+    o->kind = object_kinds[i].kind;
     o->name_at = (size_t)(q - text);
     if (word_is(q, "if", &p) && word_is(p, "not", &p) &&
         word_is(p, "exists", &p)) {
