@@ -1431,7 +1431,7 @@ static bool rebuilds(dir *x)
 }
 
 /* Drops the blocks of the from schema that the to schema lacks (all of
- * them when *again is set: they come back after a rebuild), last first. */
+ * them when again is set: they come back after a rebuild), last first. */
 static void drop_blocks(dir *x, bool again, int *changes)
 {
     const ast_sqlblock **list;
@@ -1726,6 +1726,64 @@ static int refuse_blocks(plan *p)
     return n;
 }
 
+/* The constraints and indexes a kept table gains, loses or renames, as
+ * PostgreSQL has them (SQLite adds the CHECKs of types, which follow the
+ * columns). */
+static void describe_constraints(const plan *p, const tabpair *t, buf *out)
+{
+    sql_constraint_list la = {0}, lb = {0};
+    const sql_constraint *x, *old;
+    const ast_item *it;
+    const char *name, *sa, *sb;
+    dir up = {p, p->ca, p->cb, false, SQL_POSTGRESQL, NULL, NULL, NULL};
+    int i, j;
+
+    emit_sql_constraints(p->ca, SQL_POSTGRESQL, t->a, &la);
+    emit_sql_constraints(p->cb, SQL_POSTGRESQL, t->b, &lb);
+    for (i = 0; i < lb.n; i++) {
+        x = &lb.items[i];
+        if (find_constraint(&la, x))
+            continue;
+        old = same_constraint(&up, t, &la, x);
+        for (j = 0; j < la.n && strcmp(la.items[j].name, x->name) != 0; j++)
+            ;
+        if (old && strcmp(old->name, x->name) != 0)
+            buf_printf(out, "rename constraint %s.%s to %s\n", t->b->name,
+                       old->name, x->name);
+        else if (!old && j < la.n)
+            buf_printf(out, "change constraint %s.%s\n", t->b->name,
+                       x->name);
+        else if (!old)
+            buf_printf(out, "add constraint %s.%s\n", t->b->name, x->name);
+    }
+    for (i = 0; i < la.n; i++) {
+        x = &la.items[i];
+        for (j = 0; j < lb.n && strcmp(lb.items[j].name, x->name) != 0; j++)
+            ;
+        if (j == lb.n && !continued(&up, t, &lb, x))
+            buf_printf(out, "drop constraint %s.%s\n", t->a->name, x->name);
+    }
+    sql_constraint_list_free(&la);
+    sql_constraint_list_free(&lb);
+    for (it = t->b->items; it; it = it->next) {
+        if (!emit_sql_is_index(it))
+            continue;
+        name = emit_sql_index_name(p->cb, t->b, it);
+        has_index(p->cb, SQL_POSTGRESQL, t->b, name, &sb);
+        if (!has_index(p->ca, SQL_POSTGRESQL, t->a, name, &sa))
+            buf_printf(out, "add index %s.%s\n", t->b->name, name);
+        else if (strcmp(sa, sb) != 0)
+            buf_printf(out, "change index %s.%s\n", t->b->name, name);
+    }
+    for (it = t->a->items; it; it = it->next) {
+        if (!emit_sql_is_index(it))
+            continue;
+        name = emit_sql_index_name(p->ca, t->a, it);
+        if (!has_index(p->cb, SQL_POSTGRESQL, t->b, name, &sb))
+            buf_printf(out, "drop index %s.%s\n", t->a->name, name);
+    }
+}
+
 static void describe(const plan *p, buf *out)
 {
     const tabpair *t;
@@ -1775,6 +1833,7 @@ static void describe(const plan *p, buf *out)
                                t->b->name, c->b->name);
             }
         }
+        describe_constraints(p, t, out);
     }
     describe_enums(p, out);
     describe_blocks(p, out, true);
