@@ -737,6 +737,7 @@ static void describe_kind(char *buf, size_t size, yysymbol_kind_t k)
     case YYSYMBOL_T_NUMBER: snprintf(buf, size, "a number"); break;
     case YYSYMBOL_T_DECIMAL: snprintf(buf, size, "a decimal number"); break;
     case YYSYMBOL_T_STRING: snprintf(buf, size, "a string"); break;
+    case YYSYMBOL_T_SQLTEXT: snprintf(buf, size, "a $$ block"); break;
     default: snprintf(buf, size, "'%s'", yysymbol_name(k)); break;
     }
 }
@@ -950,6 +951,13 @@ static bool special_error(ast_ctx *ctx, const struct lex_state *st,
         return true;
     }
     o = innermost(st, T_LBRACE, 0);
+    /* "sql DIALECT $$": the start of a block, read as a column because
+     * the brace before it was never closed. */
+    if (o != NULL && la == YYSYMBOL_T_SQLTEXT && st->stmt_kind == T_SQL) {
+        describe_opener(what, sizeof what, o);
+        ast_error(ctx, &st->stmt_loc, "expected '}' to close %s", what);
+        return true;
+    }
     if (o != NULL && (la == YYSYMBOL_T_LBRACE ||
                       (w->on[YYSYMBOL_T_RBRACE] &&
                        (la == YYSYMBOL_YYEOF || la == YYSYMBOL_T_TABLE ||

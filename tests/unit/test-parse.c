@@ -1366,6 +1366,15 @@ static const struct {
      "t.schema:2:12: error: unterminated $$ block: no closing $$\n"
      "sql sqlite $$ CREATE VIEW v\n"
      "           ^\n"},
+    {S("schema s;\ntable t {\n    a int32;\nsql sqlite $$ x $$\n"),
+     "t.schema:4:1: error: expected '}' to close table \"t\" opened at "
+     "2:1\n"
+     "sql sqlite $$ x $$\n"
+     "^\n"},
+    {S("schema s;\nsql sqlite;\n"),
+     "t.schema:2:11: error: unexpected ';', expected a $$ block\n"
+     "sql sqlite;\n"
+     "          ^\n"},
     {S("schema s;\nsql mysql $$ x $$\n"),
      "t.schema:2:5: error: unexpected name \"mysql\", expected 'sqlite' or "
      "'postgresql'\n"
