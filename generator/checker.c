@@ -737,6 +737,12 @@ static void check_default(ast_ctx *ctx, ast_column *c)
             ast_error(ctx, &c->dflt->loc,
                       "default for column \"%s\" of type %s: %s", c->name,
                       type_text(ctx, &c->type), why);
+    } else if (c->format == AST_FMT_INTEGER && d.kind == SC_DEFAULT_VALUE &&
+               d.i % 1000000 != 0) {
+        /* Unix time holds whole seconds; the runtime refuses the rest. */
+        ast_error(ctx, &c->dflt->loc,
+                  "default for column \"%s\" stored as integer: whole "
+                  "seconds only, not a fraction", c->name);
     }
 }
 

@@ -514,18 +514,6 @@ static void put_modifier(ast_ctx *ctx, buf *b, const ast_column *c, int kind)
     }
 }
 
-static size_t type_len(ast_ctx *ctx, const ast_type *t)
-{
-    buf b;
-    size_t n;
-
-    buf_init(&b);
-    put_type(ctx, &b, t);
-    n = b.len;
-    buf_free(&b);
-    return n;
-}
-
 /* Display width: UTF-8 code points. */
 static size_t width(const char *s, size_t n)
 {
@@ -534,6 +522,18 @@ static size_t width(const char *s, size_t n)
     for (i = 0; i < n; i++)
         w += ((unsigned char)s[i] & 0xC0) != 0x80;
     return w;
+}
+
+static size_t type_len(ast_ctx *ctx, const ast_type *t)
+{
+    buf b;
+    size_t n;
+
+    buf_init(&b);
+    put_type(ctx, &b, t);
+    n = width(b.data, b.len);
+    buf_free(&b);
+    return n;
 }
 
 /* The width of the last line of b, which starts at column start. */
@@ -563,7 +563,7 @@ static void column_text(ast_ctx *ctx, buf *b, const ast_column *c,
     at = b->len;
     put_type(ctx, b, &c->type);
     if (n > 0)
-        buf_pad(b, typew - (b->len - at));
+        buf_pad(b, typew - width(b->data + at, b->len - at));
     for (k = 0; k < n; k++) {
         buf_reset(&mod);
         put_modifier(ctx, &mod, c, m[k].kind);

@@ -418,6 +418,10 @@ static const struct {
     {"table a { x text; index ix (y text_ops); }", 1},
     {"table a { x text; index ix ((f(x))); }", 1},
     {"table t not strict { x int64; }", 0},
+    {"table a { t timestamp stored as integer "
+     "default '2021-01-31 13:45:00'; }", 0},
+    {"table a { t timestamp stored as integer "
+     "default '2021-01-31 13:45:00.5'; }", 1},
 };
 
 START_TEST(test_accepts)
