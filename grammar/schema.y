@@ -6,22 +6,29 @@
  * yyreport_syntax_error, from the tokens the parser expected, so that
  * messages read in the language's words ("expected ';' or a column
  * modifier") and closing errors name their opener.  Error recovery resumes
- * at the next ';' or '}' inside a table or enum, and at the next table or
- * enum at top level, so one run reports every error of a file.
+ * at the next ';' or '}' inside a table or enum, and at the next table,
+ * enum or sql block at top level, so one run reports every error of a
+ * file.
  *
- * Every keyword is also a name.  Where a keyword could begin both a name and
+ * Every keyword is also a name, and a quoted name ("Unit Price", "not")
+ * is a name that is never a keyword.  Where a keyword could begin both a name and
  * a construct (a column named "primary" against the item "primary key
  * (...)", a column named "index" against "index name (...)"), the rules are
  * written flat so the parser decides on the token after, never before.
  * The limits that remain, all forced by the language itself:
  *   - a column's type, when it names an enum, cannot be one of the words
  *     that begin a column modifier (primary, autoincrement, not, null,
- *     unique, default, references, check, renamed): "x not null" must stay
- *     a column whose type is missing;
+ *     unique, default, references, check, renamed, stored): "x not null"
+ *     must stay a column whose type is missing;
  *   - after "default", true, false, null and now are literals, never enum
  *     values of those names;
  *   - inside check (...), the words of expressions (not, null, true, false,
- *     now, and, or, in, is, like, between) cannot name columns.
+ *     now, and, or, in, is, like, between) cannot name columns;
+ *   - the name of a constraint or unique index cannot be one of those
+ *     modifier words, nor index, numeric or varchar ("primary key unique"
+ *     is a column "primary" of type "key"), and an index method is no
+ *     keyword at all ("index using unique" is a column of type "using").
+ * Each of these names may still be written quoted.
  */
 
 %code requires {
