@@ -681,6 +681,10 @@ static const yysymbol_kind_t operator_syms[] = {
     YYSYMBOL_T_IN, YYSYMBOL_T_IS, YYSYMBOL_T_BETWEEN, YYSYMBOL_T_NOT,
 };
 
+static const yysymbol_kind_t format_syms[] = {
+    YYSYMBOL_T_TEXT, YYSYMBOL_T_REAL, YYSYMBOL_T_INTEGER, YYSYMBOL_T_HEX,
+};
+
 static const yysymbol_kind_t action_syms[] = {
     YYSYMBOL_T_CASCADE, YYSYMBOL_T_SET, YYSYMBOL_T_RESTRICT, YYSYMBOL_T_NO,
 };
@@ -860,6 +864,11 @@ static void summarize(const want_set *in, const struct lex_state *st,
     if (want_all(&w, modifier_syms, COUNT(modifier_syms))) {
         phrase(&cat, "a column modifier");
         want_clear(&w, modifier_syms, COUNT(modifier_syms));
+    }
+    if (want_all(&w, format_syms, COUNT(format_syms)) &&
+        !w.on[YYSYMBOL_T_IDENT]) {
+        phrase(&cat, "a format (text, real, integer or hex)");
+        want_clear(&w, format_syms, COUNT(format_syms));
     }
     if (want_all(&w, action_syms, COUNT(action_syms))) {
         phrase(&cat, "cascade, restrict, set null, set default or no action");

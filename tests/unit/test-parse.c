@@ -1381,8 +1381,8 @@ static const struct {
      "sql mysql $$ x $$\n"
      "    ^\n"},
     {S("schema s;\ntable t {\n    a date stored as blob;\n}\n"),
-     "t.schema:3:22: error: unexpected name \"blob\", expected 'real', "
-     "'integer', 'hex', 'sqlite', 'postgresql' or 'text'\n"
+     "t.schema:3:22: error: unexpected name \"blob\", expected 'sqlite', "
+     "'postgresql' or a format (text, real, integer or hex)\n"
      "    a date stored as blob;\n"
      "                     ^\n"},
 #undef S
