@@ -189,8 +189,11 @@ typedef struct ast_ref {
     ast_name *cols;
     ast_action on_delete, on_update;
     ast_loc dup_loc;  /* a second "on delete" or "on update"; line 0: none */
-    ast_loc deferrable;         /* "deferrable"; line 0: not given */
-    ast_loc initially_deferred; /* "deferrable initially deferred" */
+    /* "deferrable", and "deferrable initially deferred" (both locs then
+     * hold the whole phrase); line 0: not given.  A second deferrable is
+     * a repeat, in dup_loc. */
+    ast_loc deferrable;
+    ast_loc initially_deferred;
     /* Set by the checker: this foreign key closes a cycle of references
      * (or points at its own table), so on PostgreSQL it is added by ALTER
      * TABLE once every table exists. */
@@ -233,8 +236,11 @@ typedef struct ast_column {
     const char *dup_name;  /* its spelling: "not null", "default", ... */
 
     /* Set by the checker. */
-    const char *cname; /* the C name: name itself when it is a C
-                          identifier, else one derived from it */
+    /* The C name: name itself when it is a plain identifier, else one
+     * derived from it (names_c_ident: "Unit Price" is Unit_Price).  The
+     * C keyword rule is not applied here: names_field(cname) gives the
+     * struct field (default_), names_upper(...) the macros. */
+    const char *cname;
     bool is_pk;       /* in the primary key, by modifier or table item */
     bool nullable;    /* neither not null nor primary key */
     int index;        /* position in the table, from 0 */
@@ -301,7 +307,8 @@ typedef struct ast_table {
     ast_loc not_strict;
 
     /* Set by the checker. */
-    const char *cname;       /* the C name, as for columns */
+    const char *cname;       /* the C name, as for columns; row_name is
+                                its singular */
     /* The key of get, update and delete: the primary key, else the first
      * unique over not null columns; NULL (nkey 0) when the table has
      * neither, and then those operations are not generated. */
@@ -321,7 +328,8 @@ typedef struct ast_table {
 typedef struct ast_enum_value {
     const char *name;   /* the label, as stored: "PG-13" */
     ast_loc loc;
-    const char *cname;  /* set by the checker: the C part, "PG_13" */
+    const char *cname;  /* set by the checker: the C part, "PG_13" (the
+                           constant upper-cases it: FILMS_RATING_PG_13) */
     const char *comment;
     struct ast_enum_value *next;
 } ast_enum_value;
@@ -339,7 +347,9 @@ typedef struct ast_enum {
 
 /* sql DIALECT $$ ... $$: an object the language cannot express (a view,
  * a trigger, a function, a partitioning), carried verbatim for one
- * dialect: created after the tables, compared by check, kept by migrate. */
+ * dialect: created after the tables, compared by check, kept by migrate.
+ * The text holds no "$$", no NUL byte, and is valid UTF-8; loc runs from
+ * "sql" to the closing "$$" (or the optional ';'). */
 typedef struct ast_sqlblock {
     ast_loc loc;
     int dialect;        /* AST_D_* */

@@ -738,6 +738,12 @@ static void check_default(ast_ctx *ctx, ast_column *c)
             ast_error(ctx, &c->dflt->loc,
                       "default for column \"%s\" of type %s: %s", c->name,
                       type_text(ctx, &c->type), why);
+    } else if (c->format == AST_FMT_INTEGER && d.kind == SC_DEFAULT_VALUE &&
+               d.i % 1000000 != 0) {
+        /* Unix time holds whole seconds; the runtime refuses the rest. */
+        ast_error(ctx, &c->dflt->loc,
+                  "default for column \"%s\" stored as integer: whole "
+                  "seconds only, not a fraction", c->name);
     }
 }
 
@@ -822,7 +828,7 @@ static void check_storage(ast_ctx *ctx, ast_column *c)
         if (takes)
             ast_error(ctx, &c->stored_loc,
                       "column \"%s\" of type %s cannot be stored as %s: %s "
-                      "is stored as %s", c->name, type_text(ctx, &c->type),
+                      "takes %s", c->name, type_text(ctx, &c->type),
                       format_words[c->format], ast_type_name(c->type.kind),
                       takes);
         else
@@ -833,7 +839,10 @@ static void check_storage(ast_ctx *ctx, ast_column *c)
                       format_words[c->format]);
     }
     for (d = 0; d < AST_NDIALECTS; d++)
-        if (c->sql_type[d] && !valid_sql_type(c->sql_type[d]))
+        if (c->sql_type[d] && c->sql_type[d][0] == '\0')
+            ast_error(ctx, &c->stored_loc, "the %s type of column \"%s\" is "
+                      "empty", dialects[d], c->name);
+        else if (c->sql_type[d] && !valid_sql_type(c->sql_type[d]))
             ast_error(ctx, &c->stored_loc,
                       "the %s type '%s' of column \"%s\" is not a type name: "
                       "it may hold letters, digits, blanks and _ ( ) , . [ ] "
@@ -1199,10 +1208,15 @@ static void check_ref(ast_ctx *ctx, ast_schema *s, ast_table *t,
                       type_text(ctx, &m->column->type));
         else if (n->column->format != m->column->format)
             ast_error(ctx, &m->loc,
-                      "foreign key column \"%s\" is stored as %s but %s.%s "
-                      "as %s", n->column->name,
-                      format_words[n->column->format], r->table,
-                      m->column->name, format_words[m->column->format]);
+                      "foreign key column \"%s\" is stored %s%s but %s.%s "
+                      "%s%s", n->column->name,
+                      n->column->format ? "as " : "in schemac's form",
+                      n->column->format ? format_words[n->column->format]
+                                        : "",
+                      r->table, m->column->name,
+                      m->column->format ? "as " : "in schemac's form",
+                      m->column->format ? format_words[m->column->format]
+                                        : "");
         if (r->on_delete == AST_ACT_SET_NULL && !n->column->nullable)
             ast_error(ctx, &r->loc,
                       "on delete set null, but column \"%s\" is not null",

@@ -6,22 +6,29 @@
  * yyreport_syntax_error, from the tokens the parser expected, so that
  * messages read in the language's words ("expected ';' or a column
  * modifier") and closing errors name their opener.  Error recovery resumes
- * at the next ';' or '}' inside a table or enum, and at the next table or
- * enum at top level, so one run reports every error of a file.
+ * at the next ';' or '}' inside a table or enum, and at the next table,
+ * enum or sql block at top level, so one run reports every error of a
+ * file.
  *
- * Every keyword is also a name.  Where a keyword could begin both a name and
+ * Every keyword is also a name, and a quoted name ("Unit Price", "not")
+ * is a name that is never a keyword.  Where a keyword could begin both a name and
  * a construct (a column named "primary" against the item "primary key
  * (...)", a column named "index" against "index name (...)"), the rules are
  * written flat so the parser decides on the token after, never before.
  * The limits that remain, all forced by the language itself:
  *   - a column's type, when it names an enum, cannot be one of the words
  *     that begin a column modifier (primary, autoincrement, not, null,
- *     unique, default, references, check, renamed): "x not null" must stay
- *     a column whose type is missing;
+ *     unique, default, references, check, renamed, stored): "x not null"
+ *     must stay a column whose type is missing;
  *   - after "default", true, false, null and now are literals, never enum
  *     values of those names;
  *   - inside check (...), the words of expressions (not, null, true, false,
- *     now, and, or, in, is, like, between) cannot name columns.
+ *     now, and, or, in, is, like, between) cannot name columns;
+ *   - the name of a constraint or unique index cannot be one of those
+ *     modifier words, nor index, numeric or varchar ("primary key unique"
+ *     is a column "primary" of type "key"), and an index method is no
+ *     keyword at all ("index using unique" is a column of type "using").
+ * Each of these names may still be written quoted.
  */
 
 %code requires {
@@ -674,6 +681,10 @@ static const yysymbol_kind_t operator_syms[] = {
     YYSYMBOL_T_IN, YYSYMBOL_T_IS, YYSYMBOL_T_BETWEEN, YYSYMBOL_T_NOT,
 };
 
+static const yysymbol_kind_t format_syms[] = {
+    YYSYMBOL_T_TEXT, YYSYMBOL_T_REAL, YYSYMBOL_T_INTEGER, YYSYMBOL_T_HEX,
+};
+
 static const yysymbol_kind_t action_syms[] = {
     YYSYMBOL_T_CASCADE, YYSYMBOL_T_SET, YYSYMBOL_T_RESTRICT, YYSYMBOL_T_NO,
 };
@@ -737,6 +748,7 @@ static void describe_kind(char *buf, size_t size, yysymbol_kind_t k)
     case YYSYMBOL_T_NUMBER: snprintf(buf, size, "a number"); break;
     case YYSYMBOL_T_DECIMAL: snprintf(buf, size, "a decimal number"); break;
     case YYSYMBOL_T_STRING: snprintf(buf, size, "a string"); break;
+    case YYSYMBOL_T_SQLTEXT: snprintf(buf, size, "a $$ block"); break;
     default: snprintf(buf, size, "'%s'", yysymbol_name(k)); break;
     }
 }
@@ -853,6 +865,11 @@ static void summarize(const want_set *in, const struct lex_state *st,
         phrase(&cat, "a column modifier");
         want_clear(&w, modifier_syms, COUNT(modifier_syms));
     }
+    if (want_all(&w, format_syms, COUNT(format_syms)) &&
+        !w.on[YYSYMBOL_T_IDENT]) {
+        phrase(&cat, "a format (text, real, integer or hex)");
+        want_clear(&w, format_syms, COUNT(format_syms));
+    }
     if (want_all(&w, action_syms, COUNT(action_syms))) {
         phrase(&cat, "cascade, restrict, set null, set default or no action");
         want_clear(&w, action_syms, COUNT(action_syms));
@@ -950,6 +967,13 @@ static bool special_error(ast_ctx *ctx, const struct lex_state *st,
         return true;
     }
     o = innermost(st, T_LBRACE, 0);
+    /* "sql DIALECT $$": the start of a block, read as a column because
+     * the brace before it was never closed. */
+    if (o != NULL && la == YYSYMBOL_T_SQLTEXT && st->stmt_kind == T_SQL) {
+        describe_opener(what, sizeof what, o);
+        ast_error(ctx, &st->stmt_loc, "expected '}' to close %s", what);
+        return true;
+    }
     if (o != NULL && (la == YYSYMBOL_T_LBRACE ||
                       (w->on[YYSYMBOL_T_RBRACE] &&
                        (la == YYSYMBOL_YYEOF || la == YYSYMBOL_T_TABLE ||
