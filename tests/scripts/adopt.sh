@@ -106,9 +106,10 @@ run "INSERT INTO \"Film Stars\" (\"Name\", born, height)
                  NULL)" >"$tmp/out" 2>&1 || fail "rows by raw SQL"
 is "SELECT count(*) FROM film_log" 2
 is "SELECT title FROM rated_films" One
-# The unique index is partial: two NULL codes are fine, two equal are not.
+# The unique index holds for codes (films 2 and 5 below share NULL).
 run "INSERT INTO films (film_id, title, added, code)
-         VALUES (3, 'Three', '2021-01-31', '00112233445566778899aabbccddeeff')" \
+         VALUES (3, 'Three', '2021-01-31',
+                 '00112233445566778899aabbccddeeff')" \
     >"$tmp/out" 2>&1 && fail "a duplicate code went in"
 
 # The check of a numeric kept as text compares numbers.
