@@ -1411,27 +1411,61 @@ static bool has_block(ast_ctx *ctx, sql_dialect d, ast_ctx *bctx,
     return found;
 }
 
-/* SQLite: whether this direction rebuilds a table, which its views and
- * triggers must not see half done. */
-static bool rebuilds(dir *x)
+/* PostgreSQL: whether a kept table of pair t loses a column or changes
+ * a column's type, which the server refuses under a view. */
+static bool pg_reshapes(dir *x, const tabpair *t)
 {
-    const tabpair *t;
+    const ast_column *a, *b;
     int i;
 
-    if (x->d != SQL_SQLITE)
-        return false;
-    for (i = 0; i < x->p->ntabs; i++) {
-        t = &x->p->tabs[i];
-        if (t_from(x, t) && t_to(x, t) &&
-            needs_rebuild(x, t, lite_constraints(x, t, x->rev),
-                          lite_constraints(x, t, !x->rev)))
+    for (i = 0; i < t->ncols; i++) {
+        a = c_from(x, &t->cols[i]);
+        b = c_to(x, &t->cols[i]);
+        if (a && (!b || !same_type(&a->type, &b->type) ||
+                  !same_decl(a, b, SQL_POSTGRESQL)))
             return true;
     }
     return false;
 }
 
-/* Drops the blocks of the from schema that the to schema lacks (all of
- * them when again is set: they come back after a rebuild), last first. */
+/* Whether this direction changes a table under its blocks: on SQLite a
+ * rebuild, which its views and triggers must not see half done; on
+ * PostgreSQL a column dropped or retyped, which a view forbids.  The
+ * blocks concerned are then dropped first and made again last. */
+static bool reshapes(dir *x)
+{
+    const tabpair *t;
+    int i;
+
+    for (i = 0; i < x->p->ntabs; i++) {
+        t = &x->p->tabs[i];
+        if (!t_from(x, t) || !t_to(x, t))
+            continue;
+        if (x->d == SQL_SQLITE
+                ? needs_rebuild(x, t, lite_constraints(x, t, x->rev),
+                                lite_constraints(x, t, !x->rev))
+                : pg_reshapes(x, t))
+            return true;
+    }
+    return false;
+}
+
+/* Whether a kept block is made again around such a change: every one on
+ * SQLite, the views on PostgreSQL. */
+static bool made_again(dir *x, ast_ctx *ctx, const ast_sqlblock *b)
+{
+    sql_object o;
+
+    if (x->d == SQL_SQLITE)
+        return true;
+    return emit_sql_block_object(ctx, b->text, &o) &&
+           (strcmp(o.kind, "VIEW") == 0 ||
+            strcmp(o.kind, "MATERIALIZED VIEW") == 0);
+}
+
+/* Drops the blocks of the from schema that the to schema lacks (and when
+ * again is set those made again: they come back at the end), last
+ * first. */
 static void drop_blocks(dir *x, bool again, int *changes)
 {
     const ast_sqlblock **list;
@@ -1450,7 +1484,7 @@ static void drop_blocks(dir *x, bool again, int *changes)
         list[n++] = b;
     for (i = n - 1; i >= 0; i--) {
         kept = has_block(x->tc, x->d, x->fc, list[i]);
-        if (kept && !again)
+        if (kept && !(again && made_again(x, x->fc, list[i])))
             continue;
         if (emit_sql_drop_block(x->fc, x->sql, x->d, list[i]))
             stmt_end(x->sql);
@@ -1459,8 +1493,8 @@ static void drop_blocks(dir *x, bool again, int *changes)
     }
 }
 
-/* Creates the blocks of the to schema that the from schema lacks (or
- * all of them after a rebuild), in declaration order. */
+/* Creates the blocks of the to schema that the from schema lacks (and
+ * when again is set those made again), in declaration order. */
 static void create_blocks(dir *x, bool again, int *changes)
 {
     const ast_decl *at = NULL;
@@ -1471,7 +1505,7 @@ static void create_blocks(dir *x, bool again, int *changes)
         return;
     while ((b = emit_sql_next_block(x->tc->schema, &at, x->d)) != NULL) {
         kept = has_block(x->fc, x->d, x->tc, b);
-        if (kept && !again)
+        if (kept && !(again && made_again(x, x->tc, b)))
             continue;
         emit_sql_block(x->tc, x->sql, x->d, b, false);
         stmt_end(x->sql);
@@ -1622,7 +1656,7 @@ static int write_direction(dir *x)
     const tabpair *t;
     const ast_table **created;
     int i, changes = 0, ncreated;
-    bool again = rebuilds(x);
+    bool again = reshapes(x);
 
     /* Views and triggers that go, or that a rebuild would break, first. */
     drop_blocks(x, again, &changes);
