@@ -1690,9 +1690,16 @@ static const char *emit_constraints(ast_ctx *ctx, buf *out,
     sql_constraint_list l = {0};
     int i;
 
+    const ast_item *it;
+    const char *col;
+    int nunique = 0;
+
     emit_sql_constraints(ctx, SQL_SQLITE, t, &l);
-    *count = l.n;
-    if (l.n == 0)
+    /* A unique index fails like a unique constraint, under its name. */
+    for (it = t->items; it; it = it->next)
+        nunique += it->unique_index;
+    *count = l.n + nunique;
+    if (*count == 0)
         return "NULL";
     tmpl_emit(out, C, "constraints_begin", "prefix", n->prefix, NULL);
     for (i = 0; i < l.n; i++)
@@ -1704,6 +1711,15 @@ static const char *emit_constraints(ast_ctx *ctx, buf *out,
                       : "NULL",
                   "what", short_phrase(ctx, l.items[i].what),
                   NULL);
+    for (it = t->items; it; it = it->next) {
+        if (!it->unique_index)
+            continue;
+        col = it->cols && !it->cols->next ? it->cols->name : NULL;
+        tmpl_emit(out, C, "constraint", "name",
+                  c_esc(ctx, emit_sql_index_name(ctx, t, it)), "column",
+                  col ? c_string(ctx, col, strlen(col)) : "NULL", "what",
+                  "\"unique\"", NULL);
+    }
     tmpl_emit(out, C, "array_end", NULL);
     sql_constraint_list_free(&l);
     return fmt(ctx, "%s_constraints", n->prefix);

@@ -638,6 +638,8 @@ static const sc_constraint_desc adopt_films_constraints[] = {
      "check (CAST(\"price\" AS numeric) >= 0.00)"},
     {"fk_films_star", "star",
      "references Film Stars"},
+    {"ix_films_code", "code",
+     "unique"},
 };
 
 const sc_table_desc adopt_films_table = {
@@ -651,7 +653,7 @@ const sc_table_desc adopt_films_table = {
     .fkeys = adopt_films_fkeys,
     .nfkeys = 1,
     .constraints = adopt_films_constraints,
-    .nconstraints = 2,
+    .nconstraints = 3,
     .flags = SC_TABLE_LOOSE,
 };
 
