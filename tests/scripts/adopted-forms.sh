@@ -1,8 +1,8 @@
 #!/bin/bash
-# adopt.sh - the DDL of the forms for databases schemac did not make, on a
+# adopted-forms.sh - the DDL of the forms for databases schemac did not make, on a
 # live database.
 #
-#     adopt.sh SOURCE_ROOT SCHEMAC BUILD_ROOT
+#     adopted-forms.sh SOURCE_ROOT SCHEMAC BUILD_ROOT
 #
 # tests/golden/gen/adopt/adopt.schema holds every such form: quoted names,
 # string labels, stored-as formats and verbatim types, timestamp without
@@ -31,7 +31,7 @@ postgres*) dialect=postgresql url=$SCHEMAC_TEST_URL ;;
 *) dialect=sqlite url=sqlite:$tmp/db.sqlite ;;
 esac
 if [ $dialect = sqlite ] && ! command -v sqlite3 >/dev/null; then
-    echo "adopt: no sqlite3 program" >&2
+    echo "adopted-forms: no sqlite3 program" >&2
     exit 77
 fi
 export PGOPTIONS='-c client_min_messages=warning'
