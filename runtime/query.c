@@ -186,10 +186,12 @@ static bool cache_add(sc_db *db, const char *sql, uint64_t hash, void *stmt,
 /*
  * Hands out a prepared statement for sql, which must stay valid until
  * stmt_put() when the statement turns out private.  t names the table in
- * a failure.  Counts a reuse or a prepare in db's stats.
+ * a failure.  rows, when not NULL, is the table whose rows the statement
+ * selects: a new statement's result types are checked against it, once.
+ * Counts a reuse or a prepare in db's stats.
  */
 static int stmt_get(sc_db *db, const sc_table_desc *t, const char *sql,
-                    run *r)
+                    const sc_table_desc *rows, run *r)
 {
     uint64_t hash = hash_text(sql);
     text_entry *e = NULL;
@@ -217,6 +219,11 @@ static int stmt_get(sc_db *db, const sc_table_desc *t, const char *sql,
     db->stats.prepares++;
     if (rc != SC_OK)
         return sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
+    if (rows != NULL && (rc = sc__check_columns(db, rows, r->stmt)) != SC_OK) {
+        db->be->finalize(r->stmt);
+        r->stmt = NULL;
+        return rc;
+    }
     r->sql = sql;
     if (e == NULL)
         cache_add(db, sql, hash, r->stmt, r);
@@ -1025,13 +1032,16 @@ static void put_column(const sc_query *r, sc__buf *b, const sc_query *h,
     sc__buf_ident(b, name);
 }
 
+/* The root's columns, each as the select list reads it (see
+ * sc__put_select_column()). */
 static void put_columns(const sc_query *r, sc__buf *b)
 {
+    const char *qualifier = r->handles.n > 1 ? r->alias : NULL;
     unsigned i;
 
     for (i = 0; i < r->t->ncols; i++) {
         sc__buf_puts(b, i ? ", " : "");
-        put_column(r, b, r, r->t->cols[i].name);
+        sc__put_select_column(r->db, b, qualifier, &r->t->cols[i]);
     }
 }
 
@@ -1489,7 +1499,10 @@ static int start_as(sc_query *r, shape s, int op, bool stream, run *out)
     memset(out, 0, sizeof *out);
     if (!build(r, s))
         return sc__nomem(db);
-    rc = stmt_get(db, r->t, r->sql.s, out);
+    rc = stmt_get(db, r->t, r->sql.s,
+                  s == SHAPE_ROWS || s == SHAPE_FIRST || s == SHAPE_ONE ? r->t
+                                                                         : NULL,
+                  out);
     if (rc != SC_OK)
         return rc;
     rc = bind_params(db, r->t, out->stmt, r->params.items, r->params.n);
@@ -1879,6 +1892,23 @@ static int key_params(loader *l, size_t k)
     return SC_OK;
 }
 
+/* A child without a key is ordered by every column of its select list
+ * (by position, so that a cast column orders as it reads), NULLs first on
+ * both databases: equal rows are alike, so the order is the same from
+ * run to run. */
+static void put_order_all(loader *l)
+{
+    const sc_table_desc *c = l->child;
+    bool pg = l->db->be->dialect == SC_DIALECT_POSTGRESQL;
+    unsigned j;
+
+    for (j = 0; j < c->ncols; j++) {
+        sc__buf_printf(&l->sql, ", %u", j + 1);
+        if (pg && !(c->cols[j].flags & SC_COL_NOTNULL))
+            sc__buf_puts(&l->sql, " NULLS FIRST");
+    }
+}
+
 /*
  * SELECT the child's columns WHERE fk IN (the keys) ORDER BY fk, pk.  The
  * key list is padded to a power of two by repeating the last key, so
@@ -1900,7 +1930,7 @@ static int build_load(loader *l, size_t nkeys)
     sc__buf_puts(&l->sql, "SELECT ");
     for (j = 0; j < c->ncols; j++) {
         sc__buf_puts(&l->sql, j ? ", " : "");
-        sc__buf_ident(&l->sql, c->cols[j].name);
+        sc__put_select_column(l->db, &l->sql, NULL, &c->cols[j]);
     }
     sc__buf_puts(&l->sql, " FROM ");
     sc__buf_ident(&l->sql, c->name);
@@ -1934,6 +1964,8 @@ static int build_load(loader *l, size_t nkeys)
         sc__buf_ident(&l->sql, c->cols[j < fk->ncols ? fk->cols[j]
                                        : c->pk[j - fk->ncols]].name);
     }
+    if (c->npk == 0)
+        put_order_all(l);
     return l->sql.failed ? sc__nomem(l->db) : SC_OK;
 }
 
@@ -1945,7 +1977,7 @@ static int read_children(loader *l)
     int rc;
 
     l->rows.n = 0;
-    rc = stmt_get(l->db, l->child, l->sql.s, &x);
+    rc = stmt_get(l->db, l->child, l->sql.s, l->child, &x);
     if (rc != SC_OK)
         return rc;
     rc = bind_params(l->db, l->child, x.stmt, l->params.items, l->params.n);
