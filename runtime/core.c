@@ -2,9 +2,10 @@
  * core.c - the database-independent half of libschemac.  It turns the
  * descriptor tables of generated code into SQL (once per table and
  * operation), keeps those statements prepared per connection, moves
- * values between C structs and the backend, runs transactions and
- * savepoints, words errors so that they name the table and column, and
- * echoes every statement to the trace hook.
+ * values between C structs and the backend (in the storage format a
+ * column is kept in, refusing stored values not in it), runs
+ * transactions and savepoints, words errors so that they name the table
+ * and column, and echoes every statement to the trace hook.
  *
  * It talks to the database only through the function table of backend.h,
  * chosen by URL scheme in registry.c.  Every allocation of the runtime
@@ -2924,9 +2925,11 @@ static int refuse_class(sc_db *db, const sc_table_desc *t,
     return refuse_value(db, t, c, stmt, &b);
 }
 
-/* A value v of the right class that is not in c's format. */
+/* A value v of the right class that is not in c's format, or not what
+ * (when not NULL). */
 static int refuse_form(sc_db *db, const sc_table_desc *t,
-                       const sc_column_desc *c, void *stmt, sc_value v)
+                       const sc_column_desc *c, void *stmt, sc_value v,
+                       const char *what)
 {
     sc__buf b = {0};
 
@@ -2935,7 +2938,10 @@ static int refuse_form(sc_db *db, const sc_table_desc *t,
     sc__buf_printf(&b, "%s.%s: stored value ", t->name, c->name);
     format_value(&b, &v);
     sc__buf_puts(&b, " is not ");
-    put_format_name(&b, c);
+    if (what != NULL)
+        sc__buf_puts(&b, what);
+    else
+        put_format_name(&b, c);
     return refuse_value(db, t, c, stmt, &b);
 }
 
@@ -2955,8 +2961,12 @@ static int read_stored(sc_db *db, const sc_table_desc *t, void *stmt,
         return SC_OK;
     set_has(c, out, true);
     if (sc__format(c) != SC_FMT_NATIVE && c->type != SC_TYPE_DECIMAL)
-        return decode_stored(c, &v, out) ? SC_OK
-                                         : refuse_form(db, t, c, stmt, v);
+        return decode_stored(c, &v, out)
+                   ? SC_OK
+                   : refuse_form(db, t, c, stmt, v, NULL);
+    if (c->type == SC_TYPE_BOOL && v.kind == SC_VAL_INT && v.i != 0 &&
+        v.i != 1)
+        return refuse_form(db, t, c, stmt, v, "a bool (0 or 1)");
     if (v.kind == SC_VAL_INT &&
         (c->type == SC_TYPE_FLOAT32 || c->type == SC_TYPE_FLOAT64)) {
         if (v.i <= -exact || v.i >= exact)

@@ -8,6 +8,11 @@
  * SC_* codes with the table, column and constraint PostgreSQL names, and
  * queues the rows of a batch in libpq's pipeline mode.
  *
+ * The types of a prepared statement's result columns are kept, so that
+ * the core checks them against the descriptor once; a column of a type
+ * the runtime does not read (a domain, inet, text[]) is cast in the
+ * select list and takes its values as text.
+ *
  * Times and dates cross the wire counted from 2000-01-01 (PostgreSQL's
  * epoch) and are moved to the project's 1970 epoch here.  numeric values
  * travel as decimal text, scaled by the column's scale on the way.

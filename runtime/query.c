@@ -1493,16 +1493,16 @@ static int bind_params(sc_db *db, const sc_table_desc *t, void *stmt,
  */
 static int start_as(sc_query *r, shape s, int op, bool stream, run *out)
 {
+    const sc_table_desc *rows; /* the table whose rows s reads, if any */
     sc_db *db = r->db;
     int rc;
 
     memset(out, 0, sizeof *out);
     if (!build(r, s))
         return sc__nomem(db);
-    rc = stmt_get(db, r->t, r->sql.s,
-                  s == SHAPE_ROWS || s == SHAPE_FIRST || s == SHAPE_ONE ? r->t
-                                                                         : NULL,
-                  out);
+    rows = s == SHAPE_ROWS || s == SHAPE_FIRST || s == SHAPE_ONE ? r->t
+                                                                  : NULL;
+    rc = stmt_get(db, r->t, r->sql.s, rows, out);
     if (rc != SC_OK)
         return rc;
     rc = bind_params(db, r->t, out->stmt, r->params.items, r->params.n);

@@ -7,7 +7,9 @@
  *
  * LIKE is made case-sensitive, as it is on PostgreSQL, and decimal text
  * is stored as PostgreSQL prints a numeric(p,s), so that both read back
- * the same text.
+ * the same text.  Values of formatted columns are bound in their stored
+ * form, and the storage class of a value is told to the core for tables
+ * without STRICT.
  *
  * A connection is the sqlite3 handle itself and a statement the
  * sqlite3_stmt, both passed to the core as void pointers.

@@ -539,7 +539,8 @@ static const struct {
      "users.score: stored value is text, not real (user_id = 3)"},
     {"1, 'x', 1.5, 'yes'", "active",
      "users.active: stored value is text, not integer (user_id = 3)"},
-    {"1, 'x', 1.5, 2", "active", "value 2 of users.active does not fit"},
+    {"1, 'x', 1.5, 2", "active",
+     "users.active: stored value 2 is not a bool (0 or 1) (user_id = 3)"},
 };
 
 static void make_users(void)
@@ -751,6 +752,8 @@ START_TEST(test_pg_read_types)
     ck_assert_str_eq(rows[0].span, "1 day 02:00:00");
     ck_assert_str_eq(rows[0].code, "ab");
     ck_assert_str_eq(rows[1].doc, "");
+    ck_assert_str_eq(rows[1].addr, "192.168.1.5/32"); /* inet::text */
+    ck_assert_str_eq(rows[1].code, "abcde");
     for (i = 0; i < n; i++)
         event_text(&rows[i], mine + strlen(mine), sizeof mine - strlen(mine));
     /* the NULL domain value prints as 0 in mine */
