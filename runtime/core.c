@@ -2197,6 +2197,12 @@ int sc__stored_form(const sc_value *v, sc_value *out, char *buf,
         out->i = v->i / US_PER_SEC;
         return SC_OK;
     case SC_TYPE_NUMERIC:
+        /* the owner's column may have no check of its own: a value that
+         * would not read back is not written */
+        if (c->length > 0 && too_many_digits(v->i, c->length)) {
+            *why = "more digits than the column's numeric(p,s) holds";
+            return SC_RANGE;
+        }
         if (fmt == SC_FMT_REAL) {
             out->kind = SC_VAL_FLOAT;
             out->f = scaled_double(v->i, c->scale);
@@ -2213,7 +2219,8 @@ int sc__stored_form(const sc_value *v, sc_value *out, char *buf,
         break;
     }
     if (n == 0) {
-        *why = "a date kept as text must fall in the years 0000 to 9999";
+        *why = "a date or timestamp kept as text must fall in the years "
+               "0000 to 9999";
         return SC_RANGE;
     }
     out->kind = SC_VAL_TEXT;
@@ -3053,8 +3060,9 @@ static int check_column(sc_db *db, const sc_table_desc *t,
         return SC_OK;
     return sc__set_error(db, SC_RANGE, t->name, c->name,
                          "%s.%s: stored values are %s, which the "
-                         "descriptor does not read as %s", t->name, c->name,
-                         found, type_name(c->type));
+                         "descriptor does not read as %s%s", t->name,
+                         c->name, found, type_name(c->type),
+                         c->flags & SC_COL_NOZONE ? " without time zone" : "");
 }
 
 int sc__check_columns(sc_db *db, const sc_table_desc *t, void *stmt)

@@ -1523,8 +1523,9 @@ static const char *type_name(Oid t)
         {OID_JSON, "json"},        {OID_FLOAT4, "real"},
         {OID_FLOAT8, "double precision"},
         {OID_BPCHAR, "character"}, {OID_VARCHAR, "character varying"},
-        {OID_DATE, "date"},        {OID_TIMESTAMP, "timestamp"},
-        {OID_TIMESTAMPTZ, "timestamptz"},
+        {OID_DATE, "date"},
+        {OID_TIMESTAMP, "timestamp without time zone"},
+        {OID_TIMESTAMPTZ, "timestamp with time zone"},
         {OID_NUMERIC, "numeric"},  {OID_UUID, "uuid"},
         {OID_JSONB, "jsonb"},
     };

@@ -373,6 +373,23 @@ START_TEST(test_write_owner_format)
     ck_assert_msg(strstr(sc_errmsg(db), "fraction of a second") != NULL,
                   "%s", sc_errmsg(db));
     ck_assert_str_eq(db_text("SELECT count(*) FROM item"), "2;");
+
+    /* nor a value the form cannot hold, or that would not read back */
+    it.has_seen = false;
+    it.created = utc_us(10000, 1, 1, 0, 0, 0, 0);
+    ck_assert_int_eq(sc_row_insert(db, &item_table, &it), SC_RANGE);
+    ck_assert_str_eq(sc_errcolumn(db), "created");
+    it.created = 0;
+    it.price = INT64_C(10000000000); /* 100000000.00: 11 digits */
+    ck_assert_int_eq(sc_row_insert(db, &item_table, &it), SC_RANGE);
+    ck_assert_str_eq(sc_errcolumn(db), "price");
+    ck_assert_msg(strstr(sc_errmsg(db), "more digits") != NULL, "%s",
+                  sc_errmsg(db));
+    it.price = 1;
+    it.amount = INT64_C(1000000000000); /* 12 digits before the point */
+    ck_assert_int_eq(sc_row_insert(db, &item_table, &it), SC_RANGE);
+    ck_assert_str_eq(sc_errcolumn(db), "amount");
+    ck_assert_str_eq(db_text("SELECT count(*) FROM item"), "2;");
 }
 END_TEST
 
@@ -831,6 +848,8 @@ typedef struct acct {
     const char *karma; /* wrong: an integer column */
     int64_t name;      /* wrong: a text column */
     const char *n;     /* wrong: a domain over integer */
+    int64_t at;        /* wrong: a timestamptz read without a zone */
+    int64_t wall;      /* wrong: a timestamp read as an instant */
 } acct;
 
 static const sc_column_desc acct_text_karma[] = {
@@ -848,6 +867,18 @@ static const sc_column_desc acct_text_domain[] = {
      .offset = offsetof(acct, id)},
     {.name = "n", .type = SC_TYPE_TEXT, .offset = offsetof(acct, n)},
 };
+static const sc_column_desc acct_nozone_at[] = {
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_PK,
+     .offset = offsetof(acct, id)},
+    {.name = "at", .type = SC_TYPE_TIMESTAMP, .flags = SC_COL_NOZONE,
+     .offset = offsetof(acct, at)},
+};
+static const sc_column_desc acct_zone_wall[] = {
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_PK,
+     .offset = offsetof(acct, id)},
+    {.name = "wall", .type = SC_TYPE_TIMESTAMP,
+     .offset = offsetof(acct, wall)},
+};
 static const unsigned acct_pk[] = {0};
 
 static const sc_table_desc acct_tables[] = {
@@ -856,6 +887,10 @@ static const sc_table_desc acct_tables[] = {
     {.name = "acct", .row_size = sizeof(acct), .cols = acct_int_name,
      .ncols = 2, .pk = acct_pk, .npk = 1, .autoinc = -1},
     {.name = "acct", .row_size = sizeof(acct), .cols = acct_text_domain,
+     .ncols = 2, .pk = acct_pk, .npk = 1, .autoinc = -1},
+    {.name = "acct", .row_size = sizeof(acct), .cols = acct_nozone_at,
+     .ncols = 2, .pk = acct_pk, .npk = 1, .autoinc = -1},
+    {.name = "acct", .row_size = sizeof(acct), .cols = acct_zone_wall,
      .ncols = 2, .pk = acct_pk, .npk = 1, .autoinc = -1},
 };
 
@@ -866,6 +901,10 @@ static const char *const acct_messages[] = {
     "as int64",
     "acct.n: stored values are integer, which the descriptor does not read "
     "as text",
+    "acct.at: stored values are timestamp with time zone, which the "
+    "descriptor does not read as timestamp without time zone",
+    "acct.wall: stored values are timestamp without time zone, which the "
+    "descriptor does not read as timestamp",
 };
 
 START_TEST(test_pg_wrong_type)
@@ -883,8 +922,8 @@ START_TEST(test_pg_wrong_type)
         return;
     exec_ok("CREATE DOMAIN posint AS integer CHECK (VALUE > 0)");
     exec_ok("CREATE TABLE acct (id bigint PRIMARY KEY, karma integer, name "
-            "text, n posint)");
-    exec_ok("INSERT INTO acct VALUES (3, 42, 'ann', 5)");
+            "text, n posint, at timestamptz, wall timestamp)");
+    exec_ok("INSERT INTO acct VALUES (3, 42, 'ann', 5, now(), now())");
     a.id = 3;
     assert_refused(sc_row_get(db, t, arena, &a, &a), "acct", column,
                    acct_messages[_i], NULL);
@@ -1110,7 +1149,8 @@ Suite *make_suite(void)
     tcase_add_loop_test(tc, test_loose_wrong_class, 0, nclass);
     tcase_add_test(tc, test_pg_read_types);
     tcase_add_test(tc, test_pg_write_types);
-    tcase_add_loop_test(tc, test_pg_wrong_type, 0, 3);
+    tcase_add_loop_test(tc, test_pg_wrong_type, 0,
+                        (int)(sizeof acct_tables / sizeof acct_tables[0]));
     tcase_add_test(tc, test_nopk_no_key);
     tcase_add_test(tc, test_nopk_children_in_order);
     tcase_add_test(tc, test_nopk_unique_key);
