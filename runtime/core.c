@@ -1900,10 +1900,7 @@ static size_t timestamp_text(int64_t us, char *buf)
     return n;
 }
 
-/* Scaled integer i as decimal text with exactly scale digits after the
- * point, as PostgreSQL prints a numeric(p,s): -1250 at scale 2 is
- * "-12.50". */
-static size_t scaled_text(int64_t i, unsigned scale, char *buf)
+size_t sc__scaled_text(int64_t i, unsigned scale, char *buf)
 {
     uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
     char digits[24];
@@ -1927,7 +1924,7 @@ static double scaled_double(int64_t i, unsigned scale)
 
     if (i > -exact && i < exact)
         return (double)i / (double)tens[scale];
-    scaled_text(i, scale, text);
+    sc__scaled_text(i, scale, text);
     return strtod(text, NULL);
 }
 
@@ -2208,7 +2205,7 @@ int sc__stored_form(const sc_value *v, sc_value *out, char *buf,
             out->f = scaled_double(v->i, c->scale);
             return SC_OK;
         }
-        n = scaled_text(v->i, c->scale, buf);
+        n = sc__scaled_text(v->i, c->scale, buf);
         break;
     default: /* uuid */
         if (v->kind != SC_VAL_BLOB || v->len != sizeof(sc_uuid)) {

@@ -150,6 +150,11 @@ int sc__stream_end(sc_db *db, bool opened, int rc);
  * with dashes, a scaled numeric. */
 #define SC__FORM_MAX 48
 
+/* Scaled integer i as decimal text with exactly scale digits after the
+ * point, as PostgreSQL prints a numeric(p,s), in buf (SC__FORM_MAX
+ * bytes): -1250 at scale 2 is "-12.50".  Returns its length. */
+size_t sc__scaled_text(int64_t i, unsigned scale, char *buf);
+
 /* The format column c is really kept in: c->format where it applies to
  * c's type, else SC_FMT_NATIVE. */
 unsigned sc__format(const sc_column_desc *c);

@@ -854,30 +854,12 @@ static void set_text(pg_stmt *s, int k)
     s->formats[k] = 0;
 }
 
-/* Writes the decimal form of scaled integer i: -1250 at scale 2 is
- * "-12.50". */
-static void scaled_text(char *out, size_t size, int64_t i, unsigned scale)
-{
-    uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
-    char digits[32];
-    int n = snprintf(digits, sizeof digits, "%0*" PRIu64,
-                     (int)(scale < 20 ? scale + 1 : 20), u);
-    int whole = n - (int)scale;
-
-    if (scale == 0 || whole < 1) {
-        snprintf(out, size, "%s%s", i < 0 ? "-" : "", digits);
-        return;
-    }
-    snprintf(out, size, "%s%.*s.%s", i < 0 ? "-" : "", whole, digits,
-             digits + whole);
-}
-
 /* Parameter k as text: the value's own text, or its number written out. */
 static int bind_as_text(pg_stmt *s, int k, const sc_value *v,
                         const char **why)
 {
     pg_param *p = &s->params[k];
-    size_t need = v->kind == SC_VAL_TEXT ? v->len + 1 : 48;
+    size_t need = v->kind == SC_VAL_TEXT ? v->len + 1 : SC__FORM_MAX;
 
     if (v->kind == SC_VAL_BLOB) {
         *why = "bytes cannot be given where the database expects another "
@@ -892,7 +874,7 @@ static int bind_as_text(pg_stmt *s, int k, const sc_value *v,
     } else if (v->kind == SC_VAL_FLOAT) {
         snprintf(p->buf, need, "%.17g", v->f);
     } else if (v->type == SC_TYPE_NUMERIC && v->col != NULL) {
-        scaled_text(p->buf, need, v->i, v->col->scale);
+        sc__scaled_text(v->i, v->col->scale, p->buf);
     } else {
         snprintf(p->buf, need, "%" PRId64, v->i);
     }

@@ -393,6 +393,71 @@ START_TEST(test_write_owner_format)
 }
 END_TEST
 
+/* A table whose text timestamp takes "default now". */
+typedef struct stamp {
+    int64_t id;
+    int64_t at;
+    bool has_at;
+} stamp;
+
+static const sc_column_desc stamp_cols[] = {
+    {.name = "id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_PK | SC_COL_NOTNULL, .offset = offsetof(stamp, id)},
+    {.name = "at", .type = SC_TYPE_TIMESTAMP,
+     .flags = SC_COL_NOTNULL | SC_COL_HASFLAG, .offset = offsetof(stamp, at),
+     .has_offset = offsetof(stamp, has_at), .format = SC_FMT_TEXT,
+     .dflt = {.kind = SC_DEFAULT_NOW}},
+};
+static const unsigned stamp_pk[] = {0};
+static const sc_table_desc stamps_table = {
+    .name = "stamps", .row_size = sizeof(stamp), .cols = stamp_cols,
+    .ncols = 2, .pk = stamp_pk, .npk = 1, .autoinc = -1,
+    .flags = SC_TABLE_LOOSE};
+
+static void keep_params(void *ctx, const sc_trace_event *ev)
+{
+    snprintf(ctx, 256, "%s", ev->params);
+}
+
+/* Writes the text a timestamp is kept as, with the fraction. */
+static void stamp_text(int64_t us, char *out, size_t size)
+{
+    int64_t day = INT64_C(86400000000), in_day = us % day;
+    int y, mo, d;
+
+    sc_date_to_ymd((int32_t)(us / day), &y, &mo, &d);
+    snprintf(out, size, "%04d-%02d-%02d %02d:%02d:%02d.%06d", y, mo, d,
+             (int)(in_day / 3600000000), (int)(in_day / 60000000 % 60),
+             (int)(in_day / 1000000 % 60), (int)(in_day % 1000000));
+}
+
+START_TEST(test_default_now_as_text)
+{
+    stamp st = {1, 0, false};
+    char params[256] = "", want[64], trace_want[128];
+    int64_t before = sc_now_us();
+
+    exec_ok(on_sqlite() ? "CREATE TABLE stamps (id integer PRIMARY KEY, at "
+                          "datetime NOT NULL)"
+                        : "CREATE TABLE stamps (id bigint PRIMARY KEY, at "
+                          "text NOT NULL)");
+    sc_trace(db, keep_params, params);
+    ck_assert_msg(sc_row_insert(db, &stamps_table, &st) == SC_OK, "%s",
+                  sc_errmsg(db));
+    sc_trace(db, NULL, NULL);
+    ck_assert(st.has_at);
+    ck_assert(st.at >= before && st.at <= sc_now_us());
+    if (st.at % 1000000 == 0) /* a whole second is written without one */
+        return;
+    stamp_text(st.at, want, sizeof want);
+    snprintf(trace_want, sizeof trace_want, "(1, '%s')", want);
+    /* the trace shows the value as it is sent, in the stored form */
+    ck_assert_str_eq(params, trace_want);
+    strcat(want, ";");
+    ck_assert_str_eq(db_text("SELECT at FROM stamps"), want);
+}
+END_TEST
+
 /* Values the owner's column does not hold in its form: one per case. */
 static const struct {
     const char *column;
@@ -1144,6 +1209,7 @@ Suite *make_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_read_owner_rows);
     tcase_add_test(tc, test_write_owner_format);
+    tcase_add_test(tc, test_default_now_as_text);
     tcase_add_loop_test(tc, test_refuse_bad_forms, 0, nbad);
     tcase_add_test(tc, test_loose_good_rows);
     tcase_add_loop_test(tc, test_loose_wrong_class, 0, nclass);
