@@ -1010,6 +1010,97 @@ START_TEST(test_pg_wrong_type)
 }
 END_TEST
 
+/* A key the database fills that is not what the descriptor says: the
+ * insert's read-back of it fails before any row is written. */
+typedef struct token {
+    int64_t id;
+    int64_t v;
+} token;
+
+static const sc_column_desc token_cols[] = {
+    {.name = "id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_PK | SC_COL_AUTOINC | SC_COL_NOTNULL,
+     .offset = offsetof(token, id)},
+    {.name = "v", .type = SC_TYPE_INT64, .offset = offsetof(token, v)},
+};
+static const unsigned token_pk[] = {0};
+static const sc_table_desc tokens_table = {
+    .name = "tokens", .row_size = sizeof(token), .cols = token_cols,
+    .ncols = 2, .pk = token_pk, .npk = 1, .autoinc = 0};
+
+/* Children read through casts: a pet's tags are text[]. */
+typedef struct pet {
+    int64_t id;
+    int64_t owner_id;
+    const char *tags;
+} pet;
+
+static const sc_column_desc pet_cols[] = {
+    {.name = "id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_PK | SC_COL_NOTNULL, .offset = offsetof(pet, id)},
+    {.name = "owner_id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(pet, owner_id)},
+    {.name = "tags", .type = SC_TYPE_TEXT, .offset = offsetof(pet, tags),
+     .pg_type = "text[]"},
+};
+static const unsigned pet_pk[] = {0};
+static const unsigned pet_fk_cols[] = {1};
+static const char *const pet_fk_target[] = {"id"};
+static const sc_fkey_desc pet_fks[] = {
+    {"pets_owner_id_fkey", pet_fk_cols, 1, "owners", pet_fk_target}};
+static const sc_table_desc pets_table = {
+    .name = "pets", .row_size = sizeof(pet), .cols = pet_cols, .ncols = 3,
+    .pk = pet_pk, .npk = 1, .autoinc = -1, .fkeys = pet_fks, .nfkeys = 1};
+
+typedef struct owner {
+    int64_t id;
+} owner;
+
+static const sc_column_desc owner_cols[] = {
+    {.name = "id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_PK | SC_COL_NOTNULL, .offset = offsetof(owner, id)},
+};
+static const unsigned owner_pk[] = {0};
+static const sc_table_desc owners_table = {
+    .name = "owners", .row_size = sizeof(owner), .cols = owner_cols,
+    .ncols = 1, .pk = owner_pk, .npk = 1, .autoinc = -1};
+
+START_TEST(test_pg_read_back_and_children)
+{
+    token t = {0, 5};
+    owner o[2] = {{1}, {2}};
+    sc_row_list lists[2];
+    const pet *p;
+
+    if (on_sqlite())
+        return;
+    exec_ok("CREATE TABLE tokens (id text PRIMARY KEY DEFAULT 'tok', v "
+            "bigint)");
+    assert_refused(sc_row_insert(db, &tokens_table, &t), "tokens", "id",
+                   "tokens.id: stored values are text, which the descriptor "
+                   "does not read as int64",
+                   NULL);
+    ck_assert_str_eq(db_text("SELECT count(*) FROM tokens"), "0;");
+
+    exec_ok("CREATE TABLE owners (id bigint PRIMARY KEY)");
+    exec_ok("CREATE TABLE pets (id bigint PRIMARY KEY, owner_id bigint NOT "
+            "NULL REFERENCES owners(id), tags text[])");
+    exec_ok("INSERT INTO owners VALUES (1), (2)");
+    exec_ok("INSERT INTO pets VALUES (3, 2, '{old,\"grey cat\"}'), "
+            "(1, 2, NULL), (2, 1, '{}')");
+    ck_assert_msg(sc_load_children(db, arena, &owners_table, o, 2,
+                                   &pets_table, &pet_fks[0], lists) == SC_OK,
+                  "%s", sc_errmsg(db));
+    ck_assert_uint_eq(lists[0].n, 1);
+    ck_assert_uint_eq(lists[1].n, 2);
+    p = lists[0].rows;
+    ck_assert_str_eq(p[0].tags, "{}");
+    p = lists[1].rows;
+    ck_assert_ptr_null(p[0].tags);
+    ck_assert_str_eq(p[1].tags, "{old,\"grey cat\"}");
+}
+END_TEST
+
 /* ---------------------------------------------------------------------
  * Tables without a primary key.
  * ------------------------------------------------------------------- */
@@ -1217,6 +1308,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_pg_write_types);
     tcase_add_loop_test(tc, test_pg_wrong_type, 0,
                         (int)(sizeof acct_tables / sizeof acct_tables[0]));
+    tcase_add_test(tc, test_pg_read_back_and_children);
     tcase_add_test(tc, test_nopk_no_key);
     tcase_add_test(tc, test_nopk_children_in_order);
     tcase_add_test(tc, test_nopk_unique_key);
