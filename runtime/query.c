@@ -39,6 +39,9 @@ typedef struct text_entry {
     uint64_t hash;
     void *stmt;
     bool busy;                 /* handed out to a running terminal */
+    /* the descriptor whose columns the result's types were checked
+     * against (sc__check_columns()), or NULL */
+    const sc_table_desc *checked;
     struct text_entry *chain;  /* the next entry of its bucket */
     struct text_entry *newer;  /* the list of use, newest first */
     struct text_entry *older;
@@ -154,7 +157,7 @@ static text_entry *cache_find(struct sc__text_cache *tc, const char *sql,
 /* Keeps stmt, just prepared from sql, in the cache; false when there is
  * no room or memory, and the statement stays private. */
 static bool cache_add(sc_db *db, const char *sql, uint64_t hash, void *stmt,
-                      run *r)
+                      const sc_table_desc *checked, run *r)
 {
     struct sc__text_cache *tc = db->texts;
     size_t len = strlen(sql);
@@ -174,6 +177,7 @@ static bool cache_add(sc_db *db, const char *sql, uint64_t hash, void *stmt,
     e->hash = hash;
     e->stmt = stmt;
     e->busy = true;
+    e->checked = checked;
     e->chain = *bucket(tc, hash);
     *bucket(tc, hash) = e;
     list_push(tc, e);
@@ -205,6 +209,14 @@ static int stmt_get(sc_db *db, const sc_table_desc *t, const char *sql,
         memset(db->texts, 0, sizeof *db->texts);
     }
     e = cache_find(db->texts, sql, hash);
+    /* one text may serve descriptors that differ in their types: each
+     * is checked once */
+    if (e != NULL && !e->busy && rows != NULL && e->checked != rows) {
+        rc = sc__check_columns(db, rows, e->stmt);
+        if (rc != SC_OK)
+            return rc;
+        e->checked = rows;
+    }
     if (e != NULL && !e->busy) {
         db->stats.reuses++;
         list_unlink(db->texts, e);
@@ -226,7 +238,7 @@ static int stmt_get(sc_db *db, const sc_table_desc *t, const char *sql,
     }
     r->sql = sql;
     if (e == NULL)
-        cache_add(db, sql, hash, r->stmt, r);
+        cache_add(db, sql, hash, r->stmt, rows, r);
     return SC_OK;
 }
 

@@ -1010,6 +1010,60 @@ START_TEST(test_pg_wrong_type)
 }
 END_TEST
 
+/* The right reading of acct's karma, whose query text is the same as
+ * that of acct_text_karma. */
+typedef struct acct_ok {
+    int64_t id;
+    int32_t karma;
+    bool has_karma;
+} acct_ok;
+
+static const sc_column_desc acct_int_karma[] = {
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_PK,
+     .offset = offsetof(acct_ok, id)},
+    {.name = "karma", .type = SC_TYPE_INT32, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(acct_ok, karma),
+     .has_offset = offsetof(acct_ok, has_karma)},
+};
+static const sc_table_desc acct_right = {
+    .name = "acct", .row_size = sizeof(acct_ok), .cols = acct_int_karma,
+    .ncols = 2, .pk = acct_pk, .npk = 1, .autoinc = -1};
+
+/* One statement text, cached once, read by two descriptors: each is
+ * checked before its first read. */
+START_TEST(test_pg_shared_text)
+{
+    const sc_table_desc *order[] = {&acct_right, &acct_tables[0],
+                                    &acct_right, &acct_tables[0]};
+    sc_stats before, after;
+    void *rows;
+    size_t n, i;
+
+    if (on_sqlite())
+        return;
+    exec_ok("CREATE TABLE acct (id bigint PRIMARY KEY, karma integer)");
+    exec_ok("INSERT INTO acct VALUES (3, 42)");
+    for (i = 0; i < 4; i++) {
+        sc_query *q = sc_query_new(db, order[i]);
+
+        sc_db_stats(db, &before);
+        if (i % 2 == 0) {
+            ck_assert_msg(sc_query_all(q, arena, &rows, &n) == SC_OK, "%s",
+                          sc_errmsg(db));
+            ck_assert_uint_eq(n, 1);
+            ck_assert_int_eq(((acct_ok *)rows)->karma, 42);
+        } else {
+            assert_refused(sc_query_all(q, arena, &rows, &n), "acct",
+                           "karma", acct_messages[0], NULL);
+        }
+        sc_db_stats(db, &after);
+        /* the text is prepared once */
+        ck_assert_uint_eq(after.prepares - before.prepares, i == 0);
+        sc_query_free(q);
+    }
+}
+END_TEST
+
 /* A key the database fills that is not what the descriptor says: the
  * insert's read-back of it fails before any row is written. */
 typedef struct token {
@@ -1308,6 +1362,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_pg_write_types);
     tcase_add_loop_test(tc, test_pg_wrong_type, 0,
                         (int)(sizeof acct_tables / sizeof acct_tables[0]));
+    tcase_add_test(tc, test_pg_shared_text);
     tcase_add_test(tc, test_pg_read_back_and_children);
     tcase_add_test(tc, test_nopk_no_key);
     tcase_add_test(tc, test_nopk_children_in_order);
