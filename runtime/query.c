@@ -1106,12 +1106,25 @@ static void put_values(sc_query *r, sc__buf *b, const node *nd,
     }
 }
 
+/* Column c of h where a text operator takes it: a column of a type the
+ * runtime reads through a cast (pg_type) is matched in that text, so that
+ * like and starts_with work on inet, arrays, domains over text alike. */
+static void put_text_column(const sc_query *r, sc__buf *b, const sc_query *h,
+                            const sc_column_desc *c)
+{
+    sc__put_select_column(r->db, b, r->handles.n > 1 ? h->alias : NULL, c);
+}
+
 static void put_compare(sc_query *r, sc__buf *b, const node *nd,
                         const char *op)
 {
     const sc_column_desc *c = &nd->h->t->cols[nd->col];
 
-    put_column(r, b, nd->h, c->name);
+    if (nd->op == SC_OP_LIKE || nd->op == SC_OP_ILIKE ||
+        nd->op == SC_OP_STARTS_WITH)
+        put_text_column(r, b, nd->h, c);
+    else
+        put_column(r, b, nd->h, c->name);
     sc__buf_puts(b, op);
     put_values(r, b, nd, c, 0, 1);
 }
@@ -1124,7 +1137,7 @@ static void put_like(sc_query *r, sc__buf *b, const node *nd)
         put_compare(r, b, nd, nd->op == SC_OP_LIKE ? " LIKE " : " ILIKE ");
     } else { /* SQLite has no ILIKE; lower() folds ASCII only */
         sc__buf_puts(b, "lower(");
-        put_column(r, b, nd->h, c->name);
+        put_text_column(r, b, nd->h, c);
         sc__buf_puts(b, ") LIKE lower(");
         put_values(r, b, nd, c, 0, 1);
         sc__buf_puts(b, ")");
@@ -1151,7 +1164,7 @@ static void put_starts_with(sc_query *r, sc__buf *b, const node *nd)
     if (nd->n == 1)
         return;
     sc__buf_puts(b, " AND ");
-    put_column(r, b, nd->h, c->name);
+    put_text_column(r, b, nd->h, c);
     sc__buf_puts(b, " < ");
     put_values(r, b, nd, c, 1, 1);
     sc__buf_puts(b, collate);

@@ -575,7 +575,9 @@ typedef struct sc_column_desc {
      * column is read through a cast to the C type's own type (::text for
      * text, ::integer for int32, the stored form's type when formatted),
      * and text values are bound untyped, so the server parses them as the
-     * column's type.  The cast is PostgreSQL's: inet::text shows the
+     * column's type (eq, in and orderings compare as that type; like,
+     * ilike and starts_with match the text read).  The cast is
+     * PostgreSQL's: inet::text shows the
      * netmask of a host ("10.0.0.1/32"), char(n)::text drops the
      * padding. */
     const char *pg_type;

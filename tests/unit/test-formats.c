@@ -892,6 +892,14 @@ START_TEST(test_pg_write_types)
     ck_assert_int_eq(sc_query_count(q, &count), SC_OK);
     ck_assert_int_eq(count, 1);
     sc_query_free(q);
+    /* text operators match the text the column reads as */
+    q = sc_query_new(db, &events_table);
+    sc_query_where(q, EV_ADDR, SC_OP_LIKE, &(const char *){"10.%/8"});
+    sc_query_where(q, EV_TAGS, SC_OP_STARTS_WITH, &(const char *){"{x,"});
+    sc_query_where(q, EV_DOC, SC_OP_ILIKE, &(const char *){"%'A'%"});
+    ck_assert_msg(sc_query_count(q, &count) == SC_OK, "%s", sc_errmsg(db));
+    ck_assert_int_eq(count, 1);
+    sc_query_free(q);
     got.addr = "::1";
     got.span = "3 days";
     ck_assert_msg(sc_row_update(db, &events_table, &got) == SC_OK, "%s",
