@@ -630,8 +630,9 @@ typedef struct sc_schema_desc {
  * doing so at once take turns (on PostgreSQL through the advisory lock of
  * the migration runner), so that each finds the others' tables.  The
  * schema is remembered so that errors of later raw statements can name the
- * table and column of a failed check.  Returns SC_OK, SC_MISUSE (abi_version is not
- * SC_ABI_VERSION, or no DDL for this dialect), or the error of the DDL. */
+ * table and column of a failed check.  Returns SC_OK, SC_MISUSE
+ * (abi_version is not SC_ABI_VERSION, or no DDL for this dialect), or the
+ * error of the DDL. */
 SC_API int sc_schema_create_all(sc_db *db, const sc_schema_desc *s);
 
 /*
