@@ -923,6 +923,7 @@ typedef struct acct {
     const char *n;     /* wrong: a domain over integer */
     int64_t at;        /* wrong: a timestamptz read without a zone */
     int64_t wall;      /* wrong: a timestamp read as an instant */
+    const char *tags;  /* wrong: text[] read as text without a cast */
 } acct;
 
 static const sc_column_desc acct_text_karma[] = {
@@ -952,6 +953,11 @@ static const sc_column_desc acct_zone_wall[] = {
     {.name = "wall", .type = SC_TYPE_TIMESTAMP,
      .offset = offsetof(acct, wall)},
 };
+static const sc_column_desc acct_uncast_tags[] = {
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_PK,
+     .offset = offsetof(acct, id)},
+    {.name = "tags", .type = SC_TYPE_TEXT, .offset = offsetof(acct, tags)},
+};
 static const unsigned acct_pk[] = {0};
 
 static const sc_table_desc acct_tables[] = {
@@ -964,6 +970,8 @@ static const sc_table_desc acct_tables[] = {
     {.name = "acct", .row_size = sizeof(acct), .cols = acct_nozone_at,
      .ncols = 2, .pk = acct_pk, .npk = 1, .autoinc = -1},
     {.name = "acct", .row_size = sizeof(acct), .cols = acct_zone_wall,
+     .ncols = 2, .pk = acct_pk, .npk = 1, .autoinc = -1},
+    {.name = "acct", .row_size = sizeof(acct), .cols = acct_uncast_tags,
      .ncols = 2, .pk = acct_pk, .npk = 1, .autoinc = -1},
 };
 
@@ -978,6 +986,8 @@ static const char *const acct_messages[] = {
     "descriptor does not read as timestamp without time zone",
     "acct.wall: stored values are timestamp without time zone, which the "
     "descriptor does not read as timestamp",
+    "acct.tags: stored values are of type OID 1009, which the descriptor "
+    "does not read as text",
 };
 
 START_TEST(test_pg_wrong_type)
@@ -995,8 +1005,9 @@ START_TEST(test_pg_wrong_type)
         return;
     exec_ok("CREATE DOMAIN posint AS integer CHECK (VALUE > 0)");
     exec_ok("CREATE TABLE acct (id bigint PRIMARY KEY, karma integer, name "
-            "text, n posint, at timestamptz, wall timestamp)");
-    exec_ok("INSERT INTO acct VALUES (3, 42, 'ann', 5, now(), now())");
+            "text, n posint, at timestamptz, wall timestamp, tags text[])");
+    exec_ok("INSERT INTO acct VALUES (3, 42, 'ann', 5, now(), now(), "
+            "'{a}')");
     a.id = 3;
     assert_refused(sc_row_get(db, t, arena, &a, &a), "acct", column,
                    acct_messages[_i], NULL);
