@@ -13,6 +13,7 @@
  */
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,6 +217,62 @@ int sc__usable(sc_db *db)
     return SC_OK;
 }
 
+/* ---------------------------------------------------------------------
+ * The owner check (see internal.h).  A thread is named by its
+ * pthread_self(), an integer or a pointer on every POSIX system this
+ * builds on.  The refusal of a call is kept per thread, because writing
+ * it into the connection would race with the thread inside.
+ * ------------------------------------------------------------------- */
+
+static _Thread_local struct {
+    const sc_db *db; /* the connection this thread was refused, or NULL */
+    char msg[256];
+} refused;
+
+static uintptr_t self(void)
+{
+    return (uintptr_t)pthread_self();
+}
+
+int sc__enter(sc_db *db, const char *call)
+{
+    uintptr_t owner = 0, me;
+
+    if (db == NULL)
+        return SC_OK; /* nothing to own: the call refuses it itself */
+    me = self();
+    if (atomic_compare_exchange_strong_explicit(&db->owner, &owner, me,
+                                                memory_order_acquire,
+                                                memory_order_relaxed)) {
+        db->entered = 1;
+    } else if (owner == me) {
+        db->entered++;
+    } else {
+        refused.db = db;
+        snprintf(refused.msg, sizeof refused.msg,
+                 "%s: another thread is inside a call on this connection; "
+                 "a connection is used by one thread at a time",
+                 call);
+        return SC_MISUSE;
+    }
+    if (refused.db == db)
+        refused.db = NULL;
+    return SC_OK;
+}
+
+void sc__leave(sc_db *db)
+{
+    if (db != NULL && --db->entered == 0)
+        atomic_store_explicit(&db->owner, 0, memory_order_release);
+}
+
+/* Whether the last call of this thread on db was refused by the owner
+ * check, and the thread has not been let in since. */
+static bool refused_here(const sc_db *db)
+{
+    return db != NULL && refused.db == db;
+}
+
 /* Makes room for n bound values. */
 int sc__need_vals(sc_db *db, size_t n)
 {
@@ -235,6 +292,8 @@ const char *sc_errmsg(const sc_db *db)
 {
     if (db == NULL)
         return "out of memory";
+    if (refused_here(db))
+        return refused.msg;
     if (db->err.code == SC_OK)
         return "not an error";
     return db->err.msg[0] ? db->err.msg : sc_errstr(db->err.code);
@@ -242,21 +301,29 @@ const char *sc_errmsg(const sc_db *db)
 
 int sc_errcode(const sc_db *db)
 {
+    if (refused_here(db))
+        return SC_MISUSE;
     return db == NULL ? SC_NOMEM : db->err.code;
 }
 
 int sc_extended_errcode(const sc_db *db)
 {
+    if (refused_here(db))
+        return SC_MISUSE;
     return db == NULL ? SC_NOMEM : db->err.extended;
 }
 
 const char *sc_errtable(const sc_db *db)
 {
+    if (refused_here(db))
+        return NULL;
     return db != NULL && db->err.table[0] ? db->err.table : NULL;
 }
 
 const char *sc_errcolumn(const sc_db *db)
 {
+    if (refused_here(db))
+        return NULL;
     return db != NULL && db->err.column[0] ? db->err.column : NULL;
 }
 
@@ -433,10 +500,11 @@ static void trace(sc_db *db, const char *sql, size_t n, double ms, int rc)
 
 void sc_trace(sc_db *db, sc_trace_fn fn, void *ctx)
 {
-    if (db == NULL)
+    if (db == NULL || sc__enter(db, "sc_trace") != SC_OK)
         return;
     db->trace_fn = fn;
     db->trace_ctx = ctx;
+    sc__leave(db);
 }
 
 void sc_trace_stderr(void *ctx, const sc_trace_event *ev)
@@ -1002,7 +1070,7 @@ int sc__stream_traced(sc_db *db, void *stmt, const char *sql, size_t n)
     return first_step(db, stmt, sql, n, true);
 }
 
-int sc_exec(sc_db *db, const char *sql)
+static int exec_sql(sc_db *db, const char *sql)
 {
     int rc = sc__usable(db);
 
@@ -1050,8 +1118,8 @@ static int text_row_read(sc_db *db, void *stmt, text_row *r)
     return SC_OK;
 }
 
-int sc_query_sql_each(sc_db *db, const char *sql, sc_text_row_fn fn,
-                      void *ctx)
+static int query_sql_each(sc_db *db, const char *sql, sc_text_row_fn fn,
+                          void *ctx)
 {
     text_row r = {0, NULL, NULL};
     void *stmt = NULL;
@@ -2454,28 +2522,28 @@ static int level_close(sc_db *db, int level, int rc)
     return rc;
 }
 
-int sc_begin(sc_db *db)
+static int begin(sc_db *db)
 {
     int rc = sc__usable(db);
 
     return rc != SC_OK ? rc : level_open(db, false);
 }
 
-int sc_begin_write(sc_db *db)
+static int begin_write(sc_db *db)
 {
     int rc = sc__usable(db);
 
     return rc != SC_OK ? rc : level_open(db, true);
 }
 
-int sc_commit(sc_db *db)
+static int commit(sc_db *db)
 {
     int rc = sc__usable(db);
 
     return rc != SC_OK ? rc : level_commit(db);
 }
 
-int sc_rollback(sc_db *db)
+static int rollback(sc_db *db)
 {
     int rc = sc__usable(db);
 
@@ -2546,6 +2614,9 @@ int sc_open(const char *url, sc_db **out)
         return SC_NOMEM;
     memset(db, 0, sizeof *db);
     clear_error(db);
+    atomic_init(&db->owner, 0);
+    if (refused.db == db)
+        refused.db = NULL; /* a closed connection's refusal */
     if (url == NULL)
         return sc__set_error(db, SC_MISUSE, NULL, NULL, "no URL given");
     rc = sc__backend_find(url, &db->be, e.message, sizeof e.message);
@@ -2562,9 +2633,11 @@ int sc_open(const char *url, sc_db **out)
     return SC_OK;
 }
 
+/* A connection another thread is inside a call on is left open: closing
+ * it under that thread would free what it is using. */
 void sc_close(sc_db *db)
 {
-    if (db == NULL)
+    if (db == NULL || sc__enter(db, "sc_close") != SC_OK)
         return;
     if (db->conn != NULL) {
         if (db->depth > 0 && db->be->in_transaction(db->conn))
@@ -2705,7 +2778,7 @@ cleanup:
     return rc;
 }
 
-int sc_row_insert(sc_db *db, const sc_table_desc *t, void *row)
+static int row_insert(sc_db *db, const sc_table_desc *t, void *row)
 {
     stmt_entry *e;
     int rc = row_args(db, t, row, false);
@@ -2836,8 +2909,8 @@ static int run_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     return rc;
 }
 
-int sc_row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
-                       size_t n)
+static int row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
+                           size_t n)
 {
     stmt_entry *e;
     int level, rc = row_args(db, t, rows, false);
@@ -3104,8 +3177,8 @@ bool sc__is_key(const sc_table_desc *t, unsigned i)
     return false;
 }
 
-int sc_row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
-               const void *key, void *out)
+static int row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
+                   const void *key, void *out)
 {
     stmt_entry *e = NULL;
     size_t n = 0;
@@ -3178,7 +3251,7 @@ static int update_row(sc_db *db, const sc_table_desc *t, const void *row,
     return rc;
 }
 
-int sc_row_update(sc_db *db, const sc_table_desc *t, const void *row)
+static int row_update(sc_db *db, const sc_table_desc *t, const void *row)
 {
     int rc = row_args(db, t, row, true);
 
@@ -3217,8 +3290,8 @@ static int update_mask(sc_db *db, const sc_table_desc *t, uint64_t *cols)
     return SC_OK;
 }
 
-int sc_row_update_cols(sc_db *db, const sc_table_desc *t, const void *row,
-                       uint64_t cols)
+static int row_update_cols(sc_db *db, const sc_table_desc *t, const void *row,
+                           uint64_t cols)
 {
     int rc = row_args(db, t, row, true);
 
@@ -3227,7 +3300,7 @@ int sc_row_update_cols(sc_db *db, const sc_table_desc *t, const void *row,
     return rc == SC_OK ? update_row(db, t, row, cols) : rc;
 }
 
-int sc_row_delete(sc_db *db, const sc_table_desc *t, const void *key)
+static int row_delete(sc_db *db, const sc_table_desc *t, const void *key)
 {
     stmt_entry *e = NULL;
     size_t n = 0;
@@ -3354,8 +3427,8 @@ static int change_many(sc_db *db, const sc_table_desc *t, int op,
     return level_close(db, level, rc);
 }
 
-int sc_row_update_many(sc_db *db, const sc_table_desc *t, const void *rows,
-                       size_t n, uint64_t cols)
+static int row_update_many(sc_db *db, const sc_table_desc *t, const void *rows,
+                           size_t n, uint64_t cols)
 {
     int rc = row_args(db, t, rows, true);
 
@@ -3365,8 +3438,8 @@ int sc_row_update_many(sc_db *db, const sc_table_desc *t, const void *rows,
     return rc == SC_OK ? change_many(db, t, OP_UPDATE, rows, n, cols) : rc;
 }
 
-int sc_row_delete_many(sc_db *db, const sc_table_desc *t, const void *rows,
-                       size_t n)
+static int row_delete_many(sc_db *db, const sc_table_desc *t, const void *rows,
+                           size_t n)
 {
     int rc = row_args(db, t, rows, true);
 
@@ -3387,7 +3460,7 @@ static int exec_all(sc_db *db, const char *const *ddl)
     return rc;
 }
 
-int sc_schema_create_all(sc_db *db, const sc_schema_desc *s)
+static int schema_create_all(sc_db *db, const sc_schema_desc *s)
 {
     const char *const *ddl;
     int level, rc = sc__usable(db);
@@ -3418,6 +3491,182 @@ int sc_schema_create_all(sc_db *db, const sc_schema_desc *s)
     rc = level_close(db, level, rc);
     if (rc == SC_OK)
         db->schema = s;
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * The public calls that reach the database, each under the owner check
+ * (sc__enter(), below).
+ * ------------------------------------------------------------------- */
+
+int sc_exec(sc_db *db, const char *sql)
+{
+    int rc = sc__enter(db, "sc_exec");
+
+    if (rc == SC_OK) {
+        rc = exec_sql(db, sql);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_query_sql_each(sc_db *db, const char *sql, sc_text_row_fn fn,
+                      void *ctx)
+{
+    int rc = sc__enter(db, "sc_query_sql_each");
+
+    if (rc == SC_OK) {
+        rc = query_sql_each(db, sql, fn, ctx);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_begin(sc_db *db)
+{
+    int rc = sc__enter(db, "sc_begin");
+
+    if (rc == SC_OK) {
+        rc = begin(db);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_begin_write(sc_db *db)
+{
+    int rc = sc__enter(db, "sc_begin_write");
+
+    if (rc == SC_OK) {
+        rc = begin_write(db);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_commit(sc_db *db)
+{
+    int rc = sc__enter(db, "sc_commit");
+
+    if (rc == SC_OK) {
+        rc = commit(db);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_rollback(sc_db *db)
+{
+    int rc = sc__enter(db, "sc_rollback");
+
+    if (rc == SC_OK) {
+        rc = rollback(db);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_insert(sc_db *db, const sc_table_desc *t, void *row)
+{
+    int rc = sc__enter(db, "sc_row_insert");
+
+    if (rc == SC_OK) {
+        rc = row_insert(db, t, row);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
+                       size_t n)
+{
+    int rc = sc__enter(db, "sc_row_insert_many");
+
+    if (rc == SC_OK) {
+        rc = row_insert_many(db, t, rows, n);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
+               const void *key, void *out)
+{
+    int rc = sc__enter(db, "sc_row_get");
+
+    if (rc == SC_OK) {
+        rc = row_get(db, t, a, key, out);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_update(sc_db *db, const sc_table_desc *t, const void *row)
+{
+    int rc = sc__enter(db, "sc_row_update");
+
+    if (rc == SC_OK) {
+        rc = row_update(db, t, row);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_update_cols(sc_db *db, const sc_table_desc *t, const void *row,
+                       uint64_t cols)
+{
+    int rc = sc__enter(db, "sc_row_update_cols");
+
+    if (rc == SC_OK) {
+        rc = row_update_cols(db, t, row, cols);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_delete(sc_db *db, const sc_table_desc *t, const void *key)
+{
+    int rc = sc__enter(db, "sc_row_delete");
+
+    if (rc == SC_OK) {
+        rc = row_delete(db, t, key);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_update_many(sc_db *db, const sc_table_desc *t, const void *rows,
+                       size_t n, uint64_t cols)
+{
+    int rc = sc__enter(db, "sc_row_update_many");
+
+    if (rc == SC_OK) {
+        rc = row_update_many(db, t, rows, n, cols);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_delete_many(sc_db *db, const sc_table_desc *t, const void *rows,
+                       size_t n)
+{
+    int rc = sc__enter(db, "sc_row_delete_many");
+
+    if (rc == SC_OK) {
+        rc = row_delete_many(db, t, rows, n);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_schema_create_all(sc_db *db, const sc_schema_desc *s)
+{
+    int rc = sc__enter(db, "sc_schema_create_all");
+
+    if (rc == SC_OK) {
+        rc = schema_create_all(db, s);
+        sc__leave(db);
+    }
     return rc;
 }
 

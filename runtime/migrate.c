@@ -568,8 +568,8 @@ static int ensure_table(sc_db *db)
     return txn_end(db, rc, false);
 }
 
-int sc_migrate(sc_db *db, const sc_migration *m, unsigned n,
-               unsigned target)
+static int migrate(sc_db *db, const sc_migration *m, unsigned n,
+                   unsigned target)
 {
     unsigned current;
     int rc = check_args(db, m, n);
@@ -594,8 +594,8 @@ int sc_migrate(sc_db *db, const sc_migration *m, unsigned n,
     return rc;
 }
 
-int sc_migrate_down(sc_db *db, const sc_migration *m, unsigned n,
-                    unsigned steps)
+static int migrate_down(sc_db *db, const sc_migration *m, unsigned n,
+                        unsigned steps)
 {
     unsigned current, target, v;
     int rc = check_args(db, m, n);
@@ -616,7 +616,7 @@ int sc_migrate_down(sc_db *db, const sc_migration *m, unsigned n,
     return rc;
 }
 
-int sc_migrate_check(sc_db *db, const sc_migration *m, unsigned n)
+static int migrate_check(sc_db *db, const sc_migration *m, unsigned n)
 {
     unsigned current;
     int rc = check_args(db, m, n);
@@ -624,7 +624,7 @@ int sc_migrate_check(sc_db *db, const sc_migration *m, unsigned n)
     return rc != SC_OK ? rc : verify(db, m, n, &current);
 }
 
-int sc_migrate_current(sc_db *db, unsigned *version)
+static int migrate_current(sc_db *db, unsigned *version)
 {
     int64_t v = 0;
     bool exists = false;
@@ -642,8 +642,8 @@ int sc_migrate_current(sc_db *db, unsigned *version)
     return rc;
 }
 
-int sc_migrate_history(sc_db *db, sc_arena *a, sc_migration_record **rows,
-                       size_t *n)
+static int migrate_history(sc_db *db, sc_arena *a, sc_migration_record **rows,
+                           size_t *n)
 {
     int rc = sc__usable(db);
 
@@ -656,6 +656,68 @@ int sc_migrate_history(sc_db *db, sc_arena *a, sc_migration_record **rows,
     if (rc != SC_OK) {
         *rows = NULL;
         *n = 0;
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * The public calls, each under the owner check (sc__enter(), internal.h).
+ * ------------------------------------------------------------------- */
+
+int sc_migrate(sc_db *db, const sc_migration *m, unsigned n,
+               unsigned target)
+{
+    int rc = sc__enter(db, "sc_migrate");
+
+    if (rc == SC_OK) {
+        rc = migrate(db, m, n, target);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_migrate_down(sc_db *db, const sc_migration *m, unsigned n,
+                    unsigned steps)
+{
+    int rc = sc__enter(db, "sc_migrate_down");
+
+    if (rc == SC_OK) {
+        rc = migrate_down(db, m, n, steps);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_migrate_check(sc_db *db, const sc_migration *m, unsigned n)
+{
+    int rc = sc__enter(db, "sc_migrate_check");
+
+    if (rc == SC_OK) {
+        rc = migrate_check(db, m, n);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_migrate_current(sc_db *db, unsigned *version)
+{
+    int rc = sc__enter(db, "sc_migrate_current");
+
+    if (rc == SC_OK) {
+        rc = migrate_current(db, version);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_migrate_history(sc_db *db, sc_arena *a, sc_migration_record **rows,
+                       size_t *n)
+{
+    int rc = sc__enter(db, "sc_migrate_history");
+
+    if (rc == SC_OK) {
+        rc = migrate_history(db, a, rows, n);
+        sc__leave(db);
     }
     return rc;
 }
