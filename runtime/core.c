@@ -507,10 +507,20 @@ void sc_trace(sc_db *db, sc_trace_fn fn, void *ctx)
     sc__leave(db);
 }
 
+/* Three lines per statement: the text, the values, and the time (with
+ * the outcome when it failed).  The time is printed from an integer
+ * count of microseconds, so that no locale puts a comma in it. */
 void sc_trace_stderr(void *ctx, const sc_trace_event *ev)
 {
+    double ms = ev->elapsed_ms > 0 ? ev->elapsed_ms : 0;
+    long long us = (long long)(ms * 1e3 + 0.5);
+
     (void)ctx;
-    fprintf(stderr, "[sql] %s\n[sql] %s\n", ev->sql, ev->params);
+    fprintf(stderr, "[sql] %s\n[sql] %s\n[sql] %lld.%03lld ms", ev->sql,
+            ev->params, us / 1000, us % 1000);
+    if (ev->rc != SC_OK)
+        fprintf(stderr, ", failed: %s", sc_errstr(ev->rc));
+    fputc('\n', stderr);
 }
 
 /* ---------------------------------------------------------------------
@@ -2384,6 +2394,19 @@ static int bind_value(sc_db *db, const sc_table_desc *t,
 }
 
 /* Binds the primary key of key from parameter *k + 1 on. */
+/* The value of key column c of t in row, which NULL cannot be: no key
+ * matches it, and a NULL text pointer is a mistake, not a key. */
+static int key_value(sc_db *db, const sc_table_desc *t,
+                     const sc_column_desc *c, const void *row, sc_value *v)
+{
+    int rc = sc__field_value(db, t, c, row, v);
+
+    if (rc == SC_OK && v->kind == SC_VAL_NULL)
+        return sc__set_error(db, SC_MISUSE, t->name, c->name,
+                             "the key %s.%s is NULL", t->name, c->name);
+    return rc;
+}
+
 static int bind_pk(sc_db *db, const sc_table_desc *t, const void *key,
                    void *stmt, size_t *k)
 {
@@ -2393,7 +2416,7 @@ static int bind_pk(sc_db *db, const sc_table_desc *t, const void *key,
 
     for (i = 0; i < t->npk; i++, (*k)++) {
         c = &t->cols[t->pk[i]];
-        rc = sc__field_value(db, t, c, key, &db->vals[*k]);
+        rc = key_value(db, t, c, key, &db->vals[*k]);
         if (rc == SC_OK)
             rc = bind_value(db, t, c, stmt, *k);
         if (rc != SC_OK)
@@ -3339,8 +3362,7 @@ static int change_values(sc_db *db, const sc_table_desc *t, int op,
             rc = sc__field_value(db, t, &t->cols[i], row, &db->vals[(*n)++]);
     }
     for (i = 0; rc == SC_OK && i < t->npk; i++)
-        rc = sc__field_value(db, t, &t->cols[t->pk[i]], row,
-                             &db->vals[(*n)++]);
+        rc = key_value(db, t, &t->cols[t->pk[i]], row, &db->vals[(*n)++]);
     db->nbound = *n;
     return rc;
 }

@@ -117,8 +117,8 @@ struct sc_db {
  * without touching db, and the refused thread reads the message, which
  * names call, from sc_errmsg(db) (it is kept per thread, not in db).
  * A NULL db passes (the call refuses it itself).  sc__leave() ends a
- * call sc__enter() let in.  So two threads never reach one driver connection at once,
- * whatever the program does.
+ * call sc__enter() let in.  So two threads never reach one driver
+ * connection at once, whatever the program does.
  */
 int sc__enter(sc_db *db, const char *call);
 void sc__leave(sc_db *db);

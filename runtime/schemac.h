@@ -257,7 +257,9 @@ SC_API int sc_pool_acquire(sc_pool *pool, int timeout_ms, sc_db **out);
 /* Gives db back to the pool.  An open transaction is rolled back and the
  * trace hook removed; a connection that never opened, cannot roll back,
  * or has lost its server is closed instead, which frees its place for a
- * new one.  NULL is a no-op. */
+ * new one.  NULL is a no-op, and so is a db this pool did not hand out
+ * or that was given back already (it is not even read): a connection is
+ * never kept twice, nor handed to two threads. */
 SC_API void sc_pool_release(sc_pool *pool, sc_db *db);
 
 /* How many connections are open (idle or in use); *idle, when not NULL,
@@ -282,7 +284,10 @@ typedef void (*sc_trace_fn)(void *ctx, const sc_trace_event *ev);
 
 /* Installs fn (NULL to stop tracing).  Passwords never reach a trace. */
 SC_API void sc_trace(sc_db *db, sc_trace_fn fn, void *ctx);
-/* A ready-made sc_trace_fn printing to stderr (ctx is ignored). */
+/* A ready-made sc_trace_fn printing to stderr (ctx is ignored), three
+ * lines per statement: "[sql] " and the text, the values, and the time
+ * in milliseconds ("[sql] 0.125 ms"), followed by ", failed: " and
+ * sc_errstr() of the outcome when the statement failed. */
 SC_API void sc_trace_stderr(void *ctx, const sc_trace_event *ev);
 
 /* ---------------------------------------------------------------------
