@@ -205,6 +205,17 @@ int sc__nomem(sc_db *db)
     return sc__set_error(db, SC_NOMEM, NULL, NULL, "out of memory");
 }
 
+/* The connection's server went away, and with it any transaction: no
+ * level stays open, and the message says what to do. */
+static int lost(sc_db *db)
+{
+    db->depth = 0;
+    db->stream_txn = false;
+    return sc__set_error(db, SC_ERROR, NULL, NULL,
+                         "%s: close this connection and open a new one",
+                         SC__LOST);
+}
+
 /* Checks that db can run statements, setting SC_MISUSE when not. */
 int sc__usable(sc_db *db)
 {
@@ -214,6 +225,8 @@ int sc__usable(sc_db *db)
     if (db->conn == NULL)
         return sc__set_error(db, SC_MISUSE, NULL, NULL,
                              "the connection is not open");
+    if (db->be->lost != NULL && db->be->lost(db->conn))
+        return lost(db);
     return SC_OK;
 }
 
@@ -1003,6 +1016,8 @@ static int report(sc_db *db, const sc_backend_error *e,
     default:
         break;
     }
+    if (e->code == SC_OK && db->be->lost != NULL && db->be->lost(db->conn))
+        return lost(db);
     if (e->code == SC_OK) /* the backend lost the details */
         return sc__set_error(db, SC_ERROR, table, NULL, "unknown error");
     return sc__set_error(db, e->extended, table, e->column, "%s", e->message);

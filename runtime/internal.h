@@ -123,12 +123,19 @@ struct sc_db {
 int sc__enter(sc_db *db, const char *call);
 void sc__leave(sc_db *db);
 
+/* How every failure of a connection whose server went away begins
+ * (SC_ERROR): in the backend's message of the failure itself, and from
+ * sc__usable() for every call after it. */
+#define SC__LOST "connection to the server was lost"
+
 /* Records an error on db and returns its primary code. */
 int sc__set_error(sc_db *db, int extended, const char *table,
                   const char *column, const char *fmt, ...)
     SC__PRINTF(5, 6);
 int sc__nomem(sc_db *db);
-/* Clears db's error; SC_MISUSE when db is NULL or not open. */
+/* Clears db's error; SC_MISUSE when db is NULL or not open, SC_ERROR
+ * (SC__LOST) when its server went away, which also forgets the levels
+ * of the transaction the server then rolled back. */
 int sc__usable(sc_db *db);
 /* Makes room for n values in db->vals. */
 int sc__need_vals(sc_db *db, size_t n);
