@@ -395,6 +395,45 @@ START_TEST(test_null_text_key)
 END_TEST
 
 /* ---------------------------------------------------------------------
+ * Too many savepoints.
+ * ------------------------------------------------------------------- */
+
+#define SAVEPOINTS 20000
+
+/* A savepoint per row, 20000 deep: PostgreSQL runs out of its lock
+ * table, which is the server's error (SC_ERROR, its message and hint),
+ * not SC_NOMEM; SQLite takes them all.  Either way everything rolls
+ * back and the connection goes on. */
+START_TEST(test_many_savepoints)
+{
+    char name[32];
+    rt_user u;
+    int i, rc = SC_OK;
+
+    for (i = 0; i < SAVEPOINTS && rc == SC_OK; i++) {
+        rc = sc_begin(db);
+        snprintf(name, sizeof name, "s%d", i);
+        u = new_user(name, name);
+        if (rc == SC_OK)
+            rc = rt_user_insert(db, &u);
+    }
+    if (sc_db_dialect(db) == SC_DIALECT_SQLITE) {
+        ck_assert_msg(rc == SC_OK, "%d: %s", rc, sc_errmsg(db));
+    } else {
+        ck_assert_msg(rc == SC_ERROR, "%d: %s", rc, sc_errmsg(db));
+        ck_assert_msg(strstr(sc_errmsg(db), "out of shared memory") &&
+                          strstr(sc_errmsg(db), "max_locks_per_transaction"),
+                      "%s", sc_errmsg(db));
+    }
+    while (sc_txn_depth(db) > 0)
+        ck_assert_int_eq(sc_rollback(db), SC_OK);
+    ck_assert_int_eq(count_users(db), 0);
+    u = new_user("after", "after@x");
+    ck_assert_int_eq(rt_user_insert(db, &u), SC_OK);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
  * Opening, and the trace.
  * ------------------------------------------------------------------- */
 
@@ -496,6 +535,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_pool_release_foreign);
     tcase_add_test(tc, test_null_out_parameters);
     tcase_add_test(tc, test_null_text_key);
+    tcase_add_test(tc, test_many_savepoints);
     tcase_add_test(tc, test_processes_open_new_file);
     tcase_add_test(tc, test_trace_stderr_time);
     suite_add_tcase(s, tc);
