@@ -402,15 +402,17 @@ END_TEST
 
 /* A savepoint per row, 20000 deep: PostgreSQL runs out of its lock
  * table, which is the server's error (SC_ERROR, its message and hint),
- * not SC_NOMEM; SQLite takes them all.  Either way everything rolls
- * back and the connection goes on. */
+ * not SC_NOMEM.  SQLite takes them (a thousand here: each level of a
+ * file database costs it more than the last).  Either way everything
+ * rolls back and the connection goes on. */
 START_TEST(test_many_savepoints)
 {
+    int n = testdb_dialect() == SC_DIALECT_SQLITE ? 1000 : SAVEPOINTS;
+    int i, rc = SC_OK;
     char name[32];
     rt_user u;
-    int i, rc = SC_OK;
 
-    for (i = 0; i < SAVEPOINTS && rc == SC_OK; i++) {
+    for (i = 0; i < n && rc == SC_OK; i++) {
         rc = sc_begin(db);
         snprintf(name, sizeof name, "s%d", i);
         u = new_user(name, name);
