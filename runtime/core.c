@@ -2854,17 +2854,17 @@ typedef struct batch_op {
     int64_t now;
 } batch_op;
 
-/* Queues the statements of rows[0..n) in the backend's batch; *sent
- * receives how many went. */
+/* Queues the statements of rows[from..to) in the backend's batch; *sent
+ * counts those that went. */
 static int queue_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
-                       const batch_op *b, const char *rows, size_t n,
-                       size_t *sent)
+                       const batch_op *b, const char *rows, size_t from,
+                       size_t to, size_t *sent)
 {
     const char *row;
     size_t i, k;
     int rc;
 
-    for (i = 0; i < n; i++) {
+    for (i = from; i < to; i++) {
         row = rows + i * t->row_size;
         rc = b->op == OP_INSERT
                  ? bind_insert(db, t, e->stmt, row, b->now, &k)
@@ -2918,30 +2918,58 @@ static int collect_row(sc_db *db, const sc_table_desc *t, stmt_entry *e,
 static int collect_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
                           int op, const void *row, uint64_t mask, double *t0);
 
-/* A batch in the backend's pipeline: every row's statement sent, one wait
- * for the server, then the outcomes read in order.  The rows of an
- * insert share one "now" and are filled in from their outcomes; rows are
- * written only then. */
+/* Rows of a batch sent to the server between two reads of outcomes. */
+#define BATCH_CHUNK 1024
+
+/* Reads the outcomes of the rows from *done up to upto, in order. */
+static int collect_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                         const batch_op *b, char *rows, size_t *done,
+                         size_t upto, double *t0)
+{
+    char *row;
+    int rc = SC_OK;
+
+    for (; rc == SC_OK && *done < upto; (*done)++) {
+        row = rows + *done * t->row_size;
+        rc = b->op == OP_INSERT
+                 ? collect_row(db, t, e, row, b->now, t0)
+                 : collect_change(db, t, e, b->op, row, b->mask, t0);
+        if (rc != SC_OK)
+            prefix_row(db, *done);
+    }
+    return rc;
+}
+
+/*
+ * A batch in the backend's pipeline, in chunks of BATCH_CHUNK rows: each
+ * chunk is sent with a request for the outcomes so far (the last one
+ * with the batch's end), and the outcomes of the chunk before it are
+ * read while the server works on it.  So the round trips stay few, and
+ * libpq's buffers hold about two chunks, whatever the batch's size.  The
+ * rows of an insert share one "now" and are filled in from their
+ * outcomes; rows are written only then.
+ */
 static int run_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
                      const batch_op *b, char *rows, size_t n)
 {
     double t0 = clock_ms();
-    size_t i, sent = 0;
+    size_t from, to, done = 0, sent = 0;
     int rc = db->be->pipeline_begin(db->conn);
 
     if (rc != SC_OK)
         return sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
-    rc = queue_batch(db, t, e, b, rows, n, &sent);
-    if (rc == SC_OK && db->be->pipeline_sync(db->conn) != SC_OK)
-        rc = sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
-    for (i = 0; rc == SC_OK && i < sent; i++) {
-        rc = b->op == OP_INSERT
-                 ? collect_row(db, t, e, rows + i * t->row_size, b->now, &t0)
-                 : collect_change(db, t, e, b->op, rows + i * t->row_size,
-                                  b->mask, &t0);
-        if (rc != SC_OK)
-            prefix_row(db, i);
+    for (from = 0; rc == SC_OK && from < n; from = to) {
+        to = n - from > BATCH_CHUNK ? from + BATCH_CHUNK : n;
+        rc = queue_batch(db, t, e, b, rows, from, to, &sent);
+        if (rc == SC_OK && (to == n ? db->be->pipeline_sync(db->conn)
+                                    : db->be->pipeline_flush(db->conn)) !=
+                               SC_OK)
+            rc = sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
+        if (rc == SC_OK)
+            rc = collect_batch(db, t, e, b, rows, &done, from, &t0);
     }
+    if (rc == SC_OK)
+        rc = collect_batch(db, t, e, b, rows, &done, sent, &t0);
     db->be->pipeline_end(db->conn);
     db->be->reset(e->stmt);
     return rc;

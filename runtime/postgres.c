@@ -1686,6 +1686,17 @@ static int pg_pipeline_send(void *stmt)
     return SC_OK;
 }
 
+/* Sends the executions queued so far with a flush request, which makes
+ * the server send their outcomes at once rather than at the sync. */
+static int pg_pipeline_flush(void *conn)
+{
+    pg_conn *c = conn;
+
+    if (!PQsendFlushRequest(c->pg))
+        return result_error(c, NULL);
+    return flush_all(c);
+}
+
 static int pg_pipeline_sync(void *conn)
 {
     pg_conn *c = conn;
@@ -1786,6 +1797,7 @@ const sc_backend sc__postgres_backend = {
     .lost = pg_lost,
     .pipeline_begin = pg_pipeline_begin,
     .pipeline_send = pg_pipeline_send,
+    .pipeline_flush = pg_pipeline_flush,
     .pipeline_sync = pg_pipeline_sync,
     .pipeline_result = pg_pipeline_result,
     .pipeline_end = pg_pipeline_end,

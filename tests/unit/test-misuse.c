@@ -436,6 +436,61 @@ START_TEST(test_many_savepoints)
 END_TEST
 
 /* ---------------------------------------------------------------------
+ * A big batch in bounded memory.
+ * ------------------------------------------------------------------- */
+
+#define BIG_BATCH 200000
+
+/* The peak resident size of this process so far, in kB (VmHWM). */
+static long peak_kb(void)
+{
+    char line[128];
+    long kb = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+
+    if (f == NULL)
+        return -1;
+    while (fgets(line, sizeof line, f) != NULL)
+        if (strncmp(line, "VmHWM:", 6) == 0)
+            kb = atol(line + 6);
+    fclose(f);
+    return kb;
+}
+
+/* insert_many streams its rows to PostgreSQL in bounded chunks: the
+ * peak memory of 200 000 rows grows by a few MB, not by the 36 MB that
+ * a batch held whole in libpq's buffers took.  (SQLite runs a batch one
+ * row at a time, in no buffer.) */
+START_TEST(test_big_batch_bounded)
+{
+    rt_user *rows = calloc(BIG_BATCH, sizeof *rows);
+    char (*names)[16] = calloc(BIG_BATCH, sizeof *names);
+    long before, after;
+    int i;
+
+    ck_assert_ptr_nonnull(rows);
+    ck_assert_ptr_nonnull(names);
+    for (i = 0; i < BIG_BATCH; i++) {
+        snprintf(names[i], sizeof names[i], "n%d", i);
+        rows[i] = new_user(names[i], names[i]);
+    }
+    before = peak_kb();
+    ck_assert_msg(rt_user_insert_many(db, rows, BIG_BATCH) == SC_OK, "%s",
+                  sc_errmsg(db));
+    after = peak_kb();
+    ck_assert_int_eq(rows[BIG_BATCH - 1].user_id, BIG_BATCH);
+    ck_assert_int_eq(count_users(db), BIG_BATCH);
+    fprintf(stderr, "insert_many of %d rows: peak %ld kB -> %ld kB\n",
+            BIG_BATCH, before, after);
+    if (before > 0)
+        ck_assert_msg(after - before < 8 * 1024,
+                      "peak grew by %ld kB", after - before);
+    free(rows);
+    free(names);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
  * Opening, and the trace.
  * ------------------------------------------------------------------- */
 
@@ -538,6 +593,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_null_out_parameters);
     tcase_add_test(tc, test_null_text_key);
     tcase_add_test(tc, test_many_savepoints);
+    tcase_add_test(tc, test_big_batch_bounded);
     tcase_add_test(tc, test_processes_open_new_file);
     tcase_add_test(tc, test_trace_stderr_time);
     suite_add_tcase(s, tc);
