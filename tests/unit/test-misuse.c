@@ -124,6 +124,12 @@ static void *hold_each(void *arg)
     return NULL;
 }
 
+static void count_trace(void *ctx, const sc_trace_event *ev)
+{
+    (void)ev;
+    ++*(int *)ctx;
+}
+
 /* While one thread is inside a call, another thread's call is refused
  * at once, naming the call; the first one's call and error state are
  * untouched, and the connection serves the second thread afterwards. */
@@ -132,6 +138,9 @@ START_TEST(test_second_thread_refused)
     struct holder h = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
                        false, false, -1};
     rt_user u = new_user("ann", "ann@x"), got;
+    uint64_t executions;
+    int traced = 0;
+    sc_stats st;
     pthread_t t;
     int rc;
 
@@ -151,6 +160,10 @@ START_TEST(test_second_thread_refused)
     ck_assert_ptr_nonnull(strstr(sc_errmsg(db), "sc_exec: "));
     ck_assert_int_eq(sc_begin(db), SC_MISUSE);
     ck_assert_int_eq(sc_txn_depth(db), 0);
+    /* neither is done under the thread inside: the hook stays off and
+     * the connection open */
+    sc_trace(db, count_trace, &traced);
+    sc_close(db);
 
     pthread_mutex_lock(&h.lock);
     h.tried = true;
@@ -158,12 +171,17 @@ START_TEST(test_second_thread_refused)
     pthread_mutex_unlock(&h.lock);
     pthread_join(t, NULL);
     ck_assert_int_eq(h.rc, SC_OK);
+    ck_assert_int_eq(sc_db_stats(db, &st), SC_OK);
+    executions = st.executions;
 
     /* the connection is free again: this thread's calls run, and its
      * refusal is forgotten */
     ck_assert_int_eq(rt_user_get(db, arena, u.user_id, &got), SC_OK);
     ck_assert_int_eq(sc_errcode(db), SC_OK);
     ck_assert_str_eq(got.user_name, "ann");
+    ck_assert_int_eq(sc_db_stats(db, &st), SC_OK);
+    ck_assert_uint_eq(st.executions, executions + 1); /* the get's */
+    ck_assert_int_eq(traced, 0);
 }
 END_TEST
 
