@@ -1046,42 +1046,53 @@ static sc_db *open_db(const char *url)
     return NULL;
 }
 
-int drift_main(int argc, char **argv)
+int drift_compare(ast_ctx *ctx, sc_db *db)
 {
-    const char *input, *url;
     live_db L;
-    sc_db *db = NULL;
-    int rc = parse_args(argc, argv, &input, &url);
 
-    if (rc)
-        return rc < 0 ? 0 : rc;
     memset(&L, 0, sizeof L);
+    L.ctx = ctx;
     L.tables_end = &L.tables;
     L.indexes_end = &L.indexes;
     L.enums_end = &L.enums;
-    L.ctx = frontend_load(input, NULL, NULL);
-    if (!L.ctx)
-        return EXIT_USER;
-    db = open_db(url);
-    rc = EXIT_USER;
-    if (!db)
-        goto cleanup;
     L.d = sc_db_dialect(db) == SC_DIALECT_POSTGRESQL ? SQL_POSTGRESQL
                                                       : SQL_SQLITE;
     if (read_catalog(&L, db) != SC_OK) {
         fprintf(stderr, "schemac: cannot read the database's structure: "
                         "%s\n", sc_errmsg(db));
-        goto cleanup;
+        return -1;
     }
     compare(&L);
-    if (L.ndrift)
-        printf("%d difference%s between the database and %s\n", L.ndrift,
-               L.ndrift == 1 ? "" : "s", input);
+    return L.ndrift;
+}
+
+int drift_main(int argc, char **argv)
+{
+    const char *input, *url;
+    ast_ctx *ctx;
+    sc_db *db = NULL;
+    int rc = parse_args(argc, argv, &input, &url), n;
+
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    ctx = frontend_load(input, NULL, NULL);
+    if (!ctx)
+        return EXIT_USER;
+    db = open_db(url);
+    rc = EXIT_USER;
+    if (!db)
+        goto cleanup;
+    n = drift_compare(ctx, db);
+    if (n < 0)
+        goto cleanup;
+    if (n)
+        printf("%d difference%s between the database and %s\n", n,
+               n == 1 ? "" : "s", input);
     else
         printf("no drift: the database matches %s\n", input);
-    rc = L.ndrift ? EXIT_USER : 0;
+    rc = n ? EXIT_USER : 0;
 cleanup:
     sc_close(db);
-    ast_ctx_free(L.ctx);
+    ast_ctx_free(ctx);
     return rc;
 }

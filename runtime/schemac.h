@@ -415,6 +415,21 @@ SC_API int sc_migrate_down(sc_db *db, const sc_migration *m, unsigned n,
  * SC_OK, or SC_ERROR naming the edited or missing migration. */
 SC_API int sc_migrate_check(sc_db *db, const sc_migration *m, unsigned n);
 
+/*
+ * Records migrations 1..version of m as applied without running them, in
+ * one transaction: the baseline of a database whose structure already is
+ * that of version (one made by another tool, adopted with schemac pull).
+ * The versions the database already records are verified first, as
+ * sc_migrate() does; those are kept and only the missing ones are added.
+ * Returns SC_OK (also when the database is already at version), SC_ERROR
+ * (an edited or missing migration, a database past version), SC_BUSY,
+ * SC_MISUSE (inside a transaction, version 0 or beyond n).  Proving that
+ * the structure matches is the caller's part (schemac migrate stamp runs
+ * schemac check first).
+ */
+SC_API int sc_migrate_stamp(sc_db *db, const sc_migration *m, unsigned n,
+                            unsigned version);
+
 /* The last version applied, 0 for a database never migrated (the version
  * table is not created).  Returns SC_OK or the database's error. */
 SC_API int sc_migrate_current(sc_db *db, unsigned *version);
