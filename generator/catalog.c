@@ -599,8 +599,35 @@ static const char *parse_create(reader *r, cat_table *t, const char *sql)
     return autoinc_col;
 }
 
-/* The elements and predicate of a stored CREATE INDEX text. */
-static void parse_index(reader *r, cat_index *x, const char *sql)
+/* One element of an index, tokens from..to: a column or an expression,
+ * then an operator class, COLLATE, ASC or DESC. */
+static cat_ielem *parse_elem(const cat_db *c, const tokens *tk, size_t from,
+                             size_t to)
+{
+    cat_ielem *e = ast_alloc(c->pool, sizeof *e);
+    size_t stop = to;
+
+    while (stop > from + 1 && (is_word(&tk->v[stop - 1], "ASC") ||
+                               is_word(&tk->v[stop - 1], "DESC")))
+        stop--;
+    if (stop > from + 2 && is_word(&tk->v[stop - 2], "COLLATE"))
+        stop -= 2;
+    if (stop > from + 1 && tk->v[stop - 1].kind == TK_WORD &&
+        (is_punct(&tk->v[stop - 2], ')') ||
+         (stop == from + 2 && (tk->v[from].kind == TK_WORD ||
+                               tk->v[from].kind == TK_IDENT)))) {
+        e->opclass = tok_name(c, &tk->v[stop - 1]);
+        stop--;
+    }
+    if (stop == from + 1 && (tk->v[from].kind == TK_WORD ||
+                             tk->v[from].kind == TK_IDENT))
+        e->column = tok_name(c, &tk->v[from]);
+    e->expr = tok_text(c, tk, from, stop);
+    return e;
+}
+
+/* The uniqueness, method, elements and predicate of a CREATE INDEX. */
+static void parse_index(const cat_db *c, cat_index *x, const char *sql)
 {
     tokens tk = {NULL, 0, 0};
     size_t i, end, start;
@@ -608,36 +635,59 @@ static void parse_index(reader *r, cat_index *x, const char *sql)
     int depth = 0;
 
     tokenize(sql, &tk);
+    x->unique = tk.n > 1 && is_word(&tk.v[1], "UNIQUE");
     for (i = 0; i < tk.n && !is_punct(&tk.v[i], '('); i++)
-        ;
+        if (is_word(&tk.v[i], "USING") && i + 1 < tk.n)
+            x->method = tok_name(c, &tk.v[i + 1]);
     end = close_paren(&tk, i, tk.n);
     for (start = ++i; i <= end && i < tk.n; i++) {
-        if (is_punct(&tk.v[i], '('))
+        if (is_punct(&tk.v[i], '(') && i < end) {
             depth++;
-        else if (is_punct(&tk.v[i], ')') && i < end)
+        } else if (is_punct(&tk.v[i], ')') && i < end) {
             depth--;
-        else if (i == end || (depth == 0 && is_punct(&tk.v[i], ','))) {
-            cat_ielem *e = ast_alloc(r->c->pool, sizeof *e);
-            size_t stop = i;
-
-            while (stop > start + 1 && (is_word(&tk.v[stop - 1], "ASC") ||
-                                        is_word(&tk.v[stop - 1], "DESC")))
-                stop--;
-            if (stop == start + 1 && (tk.v[start].kind == TK_WORD ||
-                                      tk.v[start].kind == TK_IDENT))
-                e->column = tok_name(r->c, &tk.v[start]);
-            e->expr = tok_text(r->c, &tk, start, stop);
-            *tail = e;
-            tail = &e->next;
+        } else if (i == end || (depth == 0 && is_punct(&tk.v[i], ','))) {
+            *tail = parse_elem(c, &tk, start, i);
+            tail = &(*tail)->next;
             start = i + 1;
         }
     }
     for (i = end + 1; i < tk.n; i++)
         if (is_word(&tk.v[i], "WHERE")) {
-            x->where = tok_text(r->c, &tk, i + 1, tk.n);
+            x->where = tok_text(c, &tk, i + 1, tk.n);
             break;
         }
     free(tk.v);
+}
+
+cat_index *cat_parse_index(ast_ctx *pool, const char *sql)
+{
+    cat_db c;
+    cat_index *x = ast_alloc(pool, sizeof *x);
+
+    memset(&c, 0, sizeof c);
+    c.pool = pool;
+    parse_index(&c, x, sql);
+    return x;
+}
+
+cat_constraint *cat_parse_constraint(ast_ctx *pool, const char *name,
+                                     const char *sql)
+{
+    tokens tk = {NULL, 0, 0};
+    cat_db c;
+    cat_table t;
+    reader r;
+
+    memset(&c, 0, sizeof c);
+    memset(&t, 0, sizeof t);
+    memset(&r, 0, sizeof r);
+    c.pool = pool;
+    r.c = &c;
+    tokenize(sql, &tk);
+    add_parsed(&r, &t, name ? ast_strdup(pool, name) : NULL, NULL, &tk, 0,
+               tk.n);
+    free(tk.v);
+    return t.cons && t.cons->kind != '?' ? t.cons : NULL;
 }
 
 /* ---------------------------------------------------------------------
@@ -739,9 +789,9 @@ static int on_sqlite_index(void *ctx, int n, const char *const *v)
     x = ast_alloc(r->c->pool, sizeof *x);
     x->table = dup(r->c, v[0]);
     x->name = dup(r->c, v[1]);
-    x->unique = truthy(v[2]);
     x->def = dup(r->c, v[3]);
-    parse_index(r, x, v[3]);
+    parse_index(r->c, x, v[3]);
+    x->unique = truthy(v[2]);
     *r->indexes_end = x;
     r->indexes_end = &x->next;
     return 0;

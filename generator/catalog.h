@@ -134,6 +134,14 @@ cat_table *cat_find_table(const cat_db *c, const char *name);
 cat_column *cat_find_column(const cat_table *t, const char *name);
 bool cat_is_partitioned(const cat_db *c, const char *table);
 
+/* A constraint's SQL ("CHECK (...)", "FOREIGN KEY (a) REFERENCES ...")
+ * and a CREATE INDEX, read as the catalog reads SQLite's, so that a
+ * schema's DDL and the database's meet in one form.  NULL when sql says
+ * nothing the reader knows. */
+cat_constraint *cat_parse_constraint(ast_ctx *pool, const char *name,
+                                     const char *sql);
+cat_index *cat_parse_index(ast_ctx *pool, const char *sql);
+
 /*
  * SQL text in a comparable form: words and names upper-cased and
  * unquoted, strings as written, one space between tokens, foreign key
