@@ -1003,18 +1003,26 @@ static const char pg_functions[] =
     "  AND d.deptype = 'e')"
     " ORDER BY p.oid";
 
-/* Views and materialized views, and the indexes of the latter. */
+/* Views and materialized views. */
 static const char pg_views[] =
     "SELECT CASE t.relkind WHEN 'v' THEN 'view'"
     " ELSE 'materialized view' END, t.relname,"
     " CASE t.relkind WHEN 'v' THEN 'CREATE VIEW ' ELSE"
-    " 'CREATE MATERIALIZED VIEW ' END || quote_ident(t.relname) || ' AS '"
-    " || rtrim(pg_get_viewdef(t.oid, true), ';')"
-    " || coalesce((SELECT string_agg(';' || chr(10)"
-    "  || pg_get_indexdef(x.indexrelid), '' ORDER BY x.indexrelid)"
-    "  FROM pg_index AS x WHERE x.indrelid = t.oid), '')"
+    " 'CREATE MATERIALIZED VIEW ' END || quote_ident(t.relname) || ' AS'"
+    " || chr(10) || rtrim(pg_get_viewdef(t.oid, true), ';')"
     " FROM pg_class AS t" PG_IN_SCHEMA("t") " AND t.relkind IN ('v', 'm')"
     " ORDER BY t.oid";
+
+/* The indexes of materialized views and of partitioned tables, which
+ * are not tables of the schema. */
+static const char pg_other_indexes[] =
+    "SELECT i.relname, pg_get_indexdef(x.indexrelid)"
+    " FROM pg_index AS x JOIN pg_class AS i ON i.oid = x.indexrelid"
+    " JOIN pg_class AS t ON t.oid = x.indrelid" PG_IN_SCHEMA("t")
+    " AND t.relkind IN ('m', 'p') AND NOT t.relispartition"
+    " AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c"
+    "  WHERE c.conindid = x.indexrelid)"
+    " ORDER BY i.oid";
 
 static const char pg_triggers[] =
     "SELECT g.tgname, pg_get_triggerdef(g.oid, true)"
@@ -1022,8 +1030,8 @@ static const char pg_triggers[] =
     PG_IN_SCHEMA("t") " AND NOT g.tgisinternal AND g.tgparentid = 0"
     " ORDER BY g.oid";
 
-/* Partitioned tables: name, the whole partitioning (its CREATE TABLE,
- * each partition's, the indexes and constraints of the parent). */
+/* A partitioned table: its CREATE TABLE with its columns, its own
+ * constraints and the partitioning key. */
 static const char pg_partitionings[] =
     "SELECT t.relname, 'CREATE TABLE ' || quote_ident(t.relname) || ' ('"
     " || (SELECT string_agg(chr(10) || '    ' || quote_ident(a.attname)"
@@ -1040,19 +1048,17 @@ static const char pg_partitionings[] =
     "  FROM pg_constraint AS c WHERE c.conrelid = t.oid"
     "  AND c.contype IN ('p', 'u', 'c', 'f') AND c.conparentid = 0), '')"
     " || chr(10) || ') PARTITION BY ' || pg_get_partkeydef(t.oid)"
-    " || coalesce((SELECT string_agg(';' || chr(10) || 'CREATE TABLE '"
-    "   || quote_ident(p.relname) || ' PARTITION OF '"
-    "   || quote_ident(t.relname) || ' '"
-    "   || pg_get_expr(p.relpartbound, p.oid), '' ORDER BY p.relname)"
-    "  FROM pg_inherits AS h JOIN pg_class AS p ON p.oid = h.inhrelid"
-    "  WHERE h.inhparent = t.oid), '')"
-    " || coalesce((SELECT string_agg(';' || chr(10)"
-    "   || pg_get_indexdef(x.indexrelid), '' ORDER BY x.indexrelid)"
-    "  FROM pg_index AS x WHERE x.indrelid = t.oid AND NOT EXISTS"
-    "  (SELECT 1 FROM pg_constraint AS c WHERE c.conindid = x.indexrelid)),"
-    "  '')"
     " FROM pg_class AS t" PG_IN_SCHEMA("t") " AND t.relkind = 'p'"
     " AND NOT t.relispartition ORDER BY t.oid";
+
+/* Each partition, after its parent. */
+static const char pg_partitions[] =
+    "SELECT p.relname, 'CREATE TABLE ' || quote_ident(p.relname)"
+    " || ' PARTITION OF ' || quote_ident(t.relname) || ' '"
+    " || pg_get_expr(p.relpartbound, p.oid)"
+    " FROM pg_inherits AS h JOIN pg_class AS p ON p.oid = h.inhrelid"
+    " JOIN pg_class AS t ON t.oid = h.inhparent" PG_IN_SCHEMA("t")
+    " AND p.relispartition ORDER BY p.oid";
 
 /* The tables a partitioning holds: the partitioned ones and partitions. */
 static const char pg_partitioned[] =
@@ -1283,9 +1289,13 @@ static int read_pg(reader *r)
     if (rc == SC_OK)
         rc = pg_objects(r, pg_partitionings, "partitioned table", false);
     if (rc == SC_OK)
+        rc = pg_objects(r, pg_partitions, "partition", false);
+    if (rc == SC_OK)
         rc = sc_query_sql_each(r->db, pg_partitioned, on_pg_partitioned, r);
     if (rc == SC_OK)
         rc = pg_objects(r, pg_views, NULL, false);
+    if (rc == SC_OK)
+        rc = pg_objects(r, pg_other_indexes, "index", false);
     if (rc == SC_OK)
         rc = pg_objects(r, pg_triggers, "trigger", false);
     return rc;

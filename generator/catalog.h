@@ -97,12 +97,15 @@ typedef struct cat_enum {
     struct cat_enum *next;
 } cat_enum;
 
-/* An object the language cannot express, with its SQL in the database's
- * own text: a view, a trigger, a function, a domain, a partitioning (the
- * partitioned table, its partitions and their indexes together), an
- * index on a view.  Domains come before the tables that use them. */
+/* An object the language cannot express, one CREATE each in the
+ * database's own text: a view, a materialized view, a trigger, a
+ * function, a domain, a partitioned table and each of its partitions, an
+ * index of a materialized view or a partitioned table, SQLite's virtual
+ * tables.  Domains come before the tables that use them. */
 typedef struct cat_object {
-    const char *kind;   /* "view", "materialized view", "trigger", ... */
+    const char *kind;   /* "view", "materialized view", "trigger",
+                           "function", "domain", "partitioned table",
+                           "partition", "index", "virtual table" */
     const char *name;
     const char *sql;
     bool before_tables; /* a domain: the tables' columns need it */

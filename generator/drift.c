@@ -303,6 +303,9 @@ static void compare_primary_key(live_db *L, const ast_table *t,
     for (lc = lt->cons; lc && lc->kind != 'p'; lc = lc->next)
         ;
     have_name = lc ? lc->name : NULL;
+    /* SQLite's unnamed key is the one a schema that names none has */
+    if (L->d == SQL_SQLITE && !have_name && !(it && it->name))
+        want_name = NULL;
     if (n > 0 && have.len && !same(want_name, have_name))
         drift(L, "table \"%s\": the primary key is named %s%s%s in the "
                  "schema, %s%s%s in the database", t->name,
@@ -615,6 +618,43 @@ static bool same_kind(const char *block_kind, const char *cat_kind)
            strcasecmp(block_kind, "PROCEDURE") == 0;
 }
 
+/* A block that creates an index of a table of the schema: the index is
+ * in the catalog's indexes, and claimed by the block (the language could
+ * not say its expression). */
+static const cat_index *block_index(live_db *L, const ast_sqlblock *s,
+                                    int *at)
+{
+    sql_object o;
+    const cat_index *x;
+    const char *name;
+    int j;
+
+    if (!emit_sql_block_object(L->ctx, s->text, &o) ||
+        strcasecmp(o.kind, "INDEX") != 0)
+        return NULL;
+    name = bare_name(L, o.name);
+    for (x = L->cat.indexes, j = 0; x; x = x->next, j++)
+        if (strcmp(x->name, name) == 0) {
+            *at = j;
+            return x;
+        }
+    return NULL;
+}
+
+static bool index_block(live_db *L, const ast_sqlblock *s, const char *name)
+{
+    int j;
+    const cat_index *x = block_index(L, s, &j);
+
+    if (!x)
+        return false;
+    if (strcmp(block_norm(L, s->text, true), block_norm(L, x->def, true)) !=
+        0)
+        drift(L, "INDEX \"%s\" (sql block at line %d): the database has "
+                 "another definition: %s", name, s->loc.first_line, x->def);
+    return true;
+}
+
 static void compare_block(live_db *L, const ast_sqlblock *s)
 {
     sql_object o;
@@ -628,6 +668,8 @@ static void compare_block(live_db *L, const ast_sqlblock *s)
         return;
     }
     name = bare_name(L, o.name);
+    if (strcasecmp(o.kind, "INDEX") == 0 && index_block(L, s, name))
+        return;
     for (x = L->cat.objects, j = 0; x; x = x->next, j++)
         if (!L->objects_seen[j] && same_kind(o.kind, x->kind) &&
             strcmp(x->name, name) == 0)
@@ -668,6 +710,9 @@ static void compare(live_db *L)
     if (L->d == SQL_POSTGRESQL)
         for (e = s ? s->enums : NULL; e; e = e->next)
             compare_enum(L, e);
+    for (b = s ? s->sqlblocks : NULL; b; b = b->next)
+        if (b->dialect == L->di && block_index(L, b, &j))
+            L->indexes_seen[j] = true;
     for (t = s ? s->tables : NULL; t; t = t->next)
         compare_table(L, t);
     for (b = s ? s->sqlblocks : NULL; b; b = b->next)
