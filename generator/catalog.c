@@ -1014,9 +1014,13 @@ static const char pg_views[] =
     " ORDER BY t.oid";
 
 /* The indexes of materialized views and of partitioned tables, which
- * are not tables of the schema. */
+ * are not tables of the schema.  A partitioned table's index is printed
+ * ON ONLY the parent, as pg_dump makes it before attaching the
+ * partitions' own; made again from the text it must reach them. */
 static const char pg_other_indexes[] =
-    "SELECT i.relname, pg_get_indexdef(x.indexrelid)"
+    "SELECT i.relname, CASE t.relkind WHEN 'p' THEN"
+    " regexp_replace(pg_get_indexdef(x.indexrelid), ' ON ONLY ', ' ON ')"
+    " ELSE pg_get_indexdef(x.indexrelid) END"
     " FROM pg_index AS x JOIN pg_class AS i ON i.oid = x.indexrelid"
     " JOIN pg_class AS t ON t.oid = x.indrelid" PG_IN_SCHEMA("t")
     " AND t.relkind IN ('m', 'p') AND NOT t.relispartition"

@@ -607,6 +607,28 @@ static const char *block_norm(live_db *L, const char *text, bool loose)
     return s;
 }
 
+/* SQL text on one line: each run of blanks and line ends one space. */
+static const char *one_line(live_db *L, const char *sql)
+{
+    buf b;
+    const char *s;
+
+    buf_init(&b);
+    for (s = sql; *s; s++) {
+        if (isspace((unsigned char)*s)) {
+            while (isspace((unsigned char)s[1]))
+                s++;
+            if (b.len && s[1])
+                buf_putc(&b, ' ');
+        } else {
+            buf_putc(&b, *s);
+        }
+    }
+    s = ast_strndup(L->ctx, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return s;
+}
+
 static bool same_kind(const char *block_kind, const char *cat_kind)
 {
     if (strcasecmp(block_kind, cat_kind) == 0)
@@ -651,7 +673,8 @@ static bool index_block(live_db *L, const ast_sqlblock *s, const char *name)
     if (strcmp(block_norm(L, s->text, true), block_norm(L, x->def, true)) !=
         0)
         drift(L, "INDEX \"%s\" (sql block at line %d): the database has "
-                 "another definition: %s", name, s->loc.first_line, x->def);
+                 "another definition: %s", name, s->loc.first_line,
+              one_line(L, x->def));
     return true;
 }
 
@@ -686,7 +709,7 @@ static void compare_block(live_db *L, const ast_sqlblock *s)
             != 0)
         drift(L, "%s \"%s\" (sql block at line %d): the database has "
                  "another definition: %s", o.kind, name, s->loc.first_line,
-              x->sql);
+              one_line(L, x->sql));
 }
 
 /* Everything, in a stable order: enums, the schema's tables in

@@ -76,6 +76,7 @@ typedef struct pline {
     bool hidden;          /* written only once alt of another is used */
     struct pline *alt;    /* shown when this one falls back */
     int first, last;      /* its lines in the text last compiled */
+    int round;            /* the round that put the fallback in */
     struct pline *next;
 } pline;
 
@@ -934,9 +935,45 @@ static bool write_column(pull *p, const cat_table *t, const cat_column *k,
     return c.lost;
 }
 
+/* Past the type of a PostgreSQL cast (s is after the "::"):
+ * "character varying(20)[]", "double precision", "date". */
+static const char *skip_cast(const char *s)
+{
+    static const char *const more[] = {" varying", " precision",
+                                       " with time zone",
+                                       " without time zone"};
+    size_t i;
+    bool again = true;
+
+    if (*s == '"')
+        for (s++; *s && *s != '"'; s++)
+            ;
+    if (*s == '"')
+        s++;
+    while (isalnum((unsigned char)*s) || *s == '_' || *s == '.')
+        s++;
+    while (again) {
+        again = false;
+        for (i = 0; i < sizeof more / sizeof more[0]; i++)
+            if (strncmp(s, more[i], strlen(more[i])) == 0) {
+                s += strlen(more[i]);
+                again = true;
+            }
+        if (*s == '(' && strchr(s, ')')) {
+            s = strchr(s, ')') + 1;
+            again = true;
+        }
+        if (s[0] == '[' && s[1] == ']') {
+            s += 2;
+            again = true;
+        }
+    }
+    return s;
+}
+
 /* An SQL expression in the language's words: its keywords and function
- * names in lower case (the language's keywords are), the rest as
- * written. */
+ * names in lower case (the language's keywords are), PostgreSQL's casts
+ * dropped (a literal takes the column's type), the rest as written. */
 static const char *lang_expr(pull *p, const char *sql)
 {
     static const char *const words[] = {"AND", "OR", "NOT", "IN", "IS",
@@ -958,6 +995,10 @@ static const char *lang_expr(pull *p, const char *sql)
             if (*s)
                 s++;
             buf_put(&b, start, (size_t)(s - start));
+            continue;
+        }
+        if (s[0] == ':' && s[1] == ':') {
+            s = skip_cast(s + 2);
             continue;
         }
         if (!(isalpha((unsigned char)*s) || *s == '_')) {
@@ -1270,7 +1311,7 @@ static void assemble(pull *p, buf *out)
 
 /* Puts the fallback of each line the compiler refused in its place;
  * false when one has none left. */
-static bool fall_back(pull *p, const ast_ctx *ctx)
+static bool fall_back(pull *p, const ast_ctx *ctx, int round)
 {
     pline *l;
     int i, line_no;
@@ -1282,9 +1323,12 @@ static bool fall_back(pull *p, const ast_ctx *ctx)
         for (l = p->lines; l; l = l->next)
             if (!l->hidden && line_no >= l->first && line_no <= l->last)
                 break;
+        if (l && l->use_fallback && l->round == round)
+            continue; /* a second error on a line already replaced */
         if (!l || l->use_fallback || !l->fallback)
             return false;
         l->use_fallback = true;
+        l->round = round;
         if (l->alt)
             l->alt->hidden = false;
     }
@@ -1309,7 +1353,7 @@ static int finish(pull *p, const char *file, buf *out, bool *lost)
         ctx = ast_ctx_new(file, text.data, text.len);
         if (ast_parse(ctx) == 0)
             check_schema(ctx);
-        if (ctx->nerrors == 0 || !fall_back(p, ctx))
+        if (ctx->nerrors == 0 || !fall_back(p, ctx, round))
             break;
     }
     if (ctx->nerrors > 0) {

@@ -150,7 +150,7 @@ fi
 # --- a database that is not the snapshot: refused, nothing recorded ----
 fresh
 load <"$adopt"
-first=$(sed -n 's/^CREATE TABLE \([A-Za-z_]*\).*/\1/p' "$adopt" | head -n 1)
+first=$(sed -n 's/^CREATE TABLE "\{0,1\}\([A-Za-z_]*\).*/\1/p' "$adopt" | head -n 1)
 printf 'ALTER TABLE %s ADD COLUMN by_hand integer;\n' "$first" | load
 if run 1 migrate stamp 1 --db "$url" --dir "$tmp/mig" &&
     has "drift: table \"$first\": column \"by_hand\" is in the database but not in the schema" &&
