@@ -253,12 +253,23 @@ static const char *tok_text(const cat_db *c, const tokens *tk, size_t from,
 
 static void put_norm(buf *b, const token *t)
 {
+    size_t tag;
+
     if (b->len)
         buf_putc(b, ' ');
-    if (t->kind == TK_WORD || t->kind == TK_IDENT)
+    if (t->kind == TK_WORD || t->kind == TK_IDENT) {
         put_name(b, t, true);
-    else
+    } else if (t->s[0] == '$' && t->kind == TK_STRING) {
+        /* a dollar-quoted body: the same whatever its tag */
+        for (tag = 1; tag < t->n && t->s[tag] != '$'; tag++)
+            ;
+        buf_puts(b, "$$");
+        if (t->n >= 2 * (tag + 1))
+            buf_put(b, t->s + tag + 1, t->n - 2 * (tag + 1));
+        buf_puts(b, "$$");
+    } else {
         buf_put(b, t->s, t->n);
+    }
 }
 
 /* The length of "ON DELETE|UPDATE ACTION" at i, or 0. */
@@ -298,7 +309,10 @@ static size_t loose_skip(const tokens *tk, size_t i, size_t to)
             k += 2;
         return k - i;
     }
-    if (is_word(t, "public") && i + 1 < to && is_punct(&tk->v[i + 1], '.'))
+    /* a qualifier: public.t, t.column (PostgreSQL prints them in views) */
+    if ((t->kind == TK_WORD || t->kind == TK_IDENT) && i + 2 < to &&
+        is_punct(&tk->v[i + 1], '.') &&
+        (tk->v[i + 2].kind == TK_WORD || tk->v[i + 2].kind == TK_IDENT))
         return 2;
     return 0;
 }

@@ -149,9 +149,10 @@ cat_index *cat_parse_index(ast_ctx *pool, const char *sql);
  * SQL text in a comparable form: words and names upper-cased and
  * unquoted, strings as written, one space between tokens, foreign key
  * actions last (ON DELETE before ON UPDATE, without NO ACTION), final
- * semicolons dropped.  loose also drops every parenthesis, PostgreSQL's
- * casts (::type) and a "public." qualifier, for expressions the
- * databases print in words of their own.
+ * semicolons dropped, a dollar-quoted body without its tag.  loose also
+ * drops every parenthesis, PostgreSQL's casts (::type) and qualifiers
+ * (public.t, t.col), for expressions and views the databases print in
+ * words of their own.
  */
 const char *cat_norm(ast_ctx *pool, const char *sql, bool loose);
 

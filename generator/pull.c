@@ -207,6 +207,17 @@ static bool default_name(pull *p, const char *have, const char *kind,
                                                  rest)) == 0;
 }
 
+/* True when s holds w, in any case. */
+static bool holds(const char *s, const char *w)
+{
+    size_t n = strlen(w);
+
+    for (; s && *s; s++)
+        if (strncasecmp(s, w, n) == 0)
+            return true;
+    return false;
+}
+
 /* A quoted TYPE is pasted into DDL: only these characters may be in it. */
 static bool pasteable(const char *s)
 {
@@ -723,6 +734,17 @@ static const char *pull_default(pull *p, pcol *c, const char *expr)
          strstr(up, "CURRENT_DATE") || strstr(up, "TRANSACTION_TIMESTAMP"))) {
         /* an expression, not a string such as 'unknown' */
         /* On SQLite, schemac's own now counts microseconds or days. */
+        /* and as text, schemac's own strftime() of 'now' */
+        if (c->kind == AST_T_TEXT && c->format == AST_FMT_NATIVE &&
+            !c->sql_type &&
+            (holds(expr, "strftime(") || holds(expr, "to_char("))) {
+            set_type(p, c,
+                     holds(expr, "%H") || holds(expr, "HH24")
+                         ? AST_T_TIMESTAMP
+                         : AST_T_DATE,
+                     0, 0);
+            c->format = AST_FMT_TEXT;
+        }
         if (c->kind == AST_T_INT64 && c->format == AST_FMT_NATIVE)
             set_type(p, c,
                      strstr(expr, "86400000000") || !strstr(up, "JULIANDAY")
