@@ -957,6 +957,33 @@ static bool write_column(pull *p, const cat_table *t, const cat_column *k,
     return c.lost;
 }
 
+/* sql less the parentheses that enclose all of it: the language writes
+ * its own around a check, an index element and a predicate. */
+static const char *unwrapped(pull *p, const char *sql)
+{
+    size_t n = strlen(sql), i;
+    int depth;
+    bool quoted;
+
+    while (n >= 2 && sql[0] == '(' && sql[n - 1] == ')') {
+        depth = 0;
+        quoted = false;
+        for (i = 0; i < n; i++) {
+            if (sql[i] == '\'')
+                quoted = !quoted;
+            else if (!quoted && sql[i] == '(')
+                depth++;
+            else if (!quoted && sql[i] == ')' && --depth == 0)
+                break;
+        }
+        if (i != n - 1)
+            break;
+        sql++;
+        n -= 2;
+    }
+    return ast_strndup(p->pool, sql, n);
+}
+
 /* Past the type of a PostgreSQL cast (s is after the "::"):
  * "character varying(20)[]", "double precision", "date". */
 static const char *skip_cast(const char *s)
@@ -1082,7 +1109,7 @@ static void write_constraint(pull *p, const cat_table *t,
         break;
     case 'c':
         l = line(p, fmtd(p, "    check%s (%s);\n", name,
-                         lang_expr(p, k->expr)));
+                         lang_expr(p, unwrapped(p, k->expr))));
         break;
     default:
         lost_line(p, what);
@@ -1148,13 +1175,13 @@ static void write_index(pull *p, const cat_table *t, const cat_index *x)
         if (e->column)
             buf_puts(&b, nm(p, e->column));
         else
-            buf_printf(&b, "(%s)", lang_expr(p, e->expr));
+            buf_printf(&b, "(%s)", lang_expr(p, unwrapped(p, e->expr)));
         if (e->opclass)
             buf_printf(&b, " %s", nm(p, e->opclass));
     }
     buf_putc(&b, ')');
     if (x->where)
-        buf_printf(&b, " where (%s)", lang_expr(p, x->where));
+        buf_printf(&b, " where (%s)", lang_expr(p, unwrapped(p, x->where)));
     buf_puts(&b, ";\n");
     l = line(p, b.data);
     buf_free(&b);
