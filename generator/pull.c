@@ -1070,6 +1070,55 @@ static const char *lang_expr(pull *p, const char *sql)
     return out;
 }
 
+/* PostgreSQL's spelling of an IN list, x = ANY (ARRAY['a', 'b']) (and
+ * of NOT IN, <> ALL (...)), with the parentheses its casts leave around
+ * the array, as the language writes it: x in ('a', 'b').  Casts are
+ * gone already (lang_expr). */
+static const char *in_lists(pull *p, const char *expr)
+{
+    static const struct {
+        const char *pg, *lang;
+    } forms[] = {{" = ANY ", " in ("}, {" <> ALL ", " not in ("}};
+    buf b;
+    const char *s = expr, *at, *q, *end;
+    const char *out;
+    size_t i, best = 0;
+    int open;
+
+    buf_init(&b);
+    for (;;) {
+        at = NULL;
+        for (i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+            const char *f = strstr(s, forms[i].pg);
+
+            if (f && (!at || f < at)) {
+                at = f;
+                best = i;
+            }
+        }
+        if (!at)
+            break;
+        q = at + strlen(forms[best].pg);
+        for (open = 0; *q == '(' || *q == ' '; q++)
+            open += *q == '(';
+        if (strncmp(q, "ARRAY[", 6) != 0 || !(end = strchr(q, ']'))) {
+            buf_put(&b, s, (size_t)(q - s));
+            s = q;
+            continue;
+        }
+        buf_put(&b, s, (size_t)(at - s));
+        buf_puts(&b, forms[best].lang);
+        buf_put(&b, q + 6, (size_t)(end - q - 6));
+        buf_putc(&b, ')');
+        for (s = end + 1; open > 0 && (*s == ')' || *s == ' '); s++)
+            open -= *s == ')';
+    }
+    buf_puts(&b, s);
+    out = ast_strndup(p->pool, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return out;
+}
+
 /* ---- table items ------------------------------------------------------ */
 
 static pline *lost_line(pull *p, const char *what)
@@ -1109,7 +1158,7 @@ static void write_constraint(pull *p, const cat_table *t,
         break;
     case 'c':
         l = line(p, fmtd(p, "    check%s (%s);\n", name,
-                         lang_expr(p, unwrapped(p, k->expr))));
+                         in_lists(p, lang_expr(p, unwrapped(p, k->expr)))));
         break;
     default:
         lost_line(p, what);

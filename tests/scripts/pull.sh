@@ -13,7 +13,8 @@
 #     against the same database finds no drift, but for what the pulled
 #     file names as not carried over; then each change of
 #     DIALECT.changes (an SQL statement, a tab, the drift line check must
-#     print) made to that database is reported; and the database that
+#     print, "line N" for the line of an sql block) made to that database
+#     is reported; and the database that
 #     `schemac sql` of the pulled schema makes checks clean too
 #     (SCHEMAC_UPDATE_GOLDEN=1 rewrites the expected files instead);
 #   - the databases schemac makes from the pycon and types schemas pull to
@@ -145,7 +146,9 @@ for dir in "$src"/tests/golden/pull/*/; do
         rc=0
         "$schemac" check "$tmp/got.schema" --db "$url" >"$tmp/drift" \
             2>&1 || rc=$?
-        if [ $rc = 1 ] && grep -Fxq -- "$line" "$tmp/drift"; then pass
+        # the line of an sql block moves with what is above it
+        if [ $rc = 1 ] && sed 's/sql block at line [0-9]*/sql block at line N/' \
+            "$tmp/drift" | grep -Fxq -- "$line"; then pass
         else
             fail "$case: after $sql: expected exit 1 and: $line (exit $rc)"
             sed 's/^/    /' "$tmp/drift" >&2
@@ -191,8 +194,7 @@ if [ $dialect = sqlite ]; then
     printf 'CREATE TABLE a (x INTEGER CHECK (typeof(x) = %s));\n' \
         "'integer'" | load
 else
-    printf 'CREATE TABLE a (x integer CHECK (x = ANY (ARRAY[1, 2])));\n' |
-        load
+    printf 'CREATE TABLE a (x integer CHECK (x < power(2, 10)));\n' | load
 fi
 status=0
 "$schemac" pull --db "$url" -o "$tmp/lost.schema" 2>"$tmp/err" || status=$?

@@ -16,7 +16,9 @@ CREATE TABLE films (
     copies   positive_int,
     code     char(8),
     name     varchar,
-    addr     inet
+    addr     inet,
+    format   text CHECK (format IN ('dvd', 'blu-ray')),
+    region   varchar(8) CHECK (region NOT IN ('xx', 'zz'))
 );
 CREATE TABLE "Order Lines" (
     film_id      integer NOT NULL,
