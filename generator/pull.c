@@ -794,21 +794,17 @@ static const char *pull_default(pull *p, pcol *c, const char *expr)
 
 /* ---- columns ---------------------------------------------------------- */
 
-static const char *action_words(const cat_constraint *k)
+/* " on delete cascade deferrable", as the language writes it. */
+static const char *action_words(pull *p, const cat_constraint *k)
 {
-    static char out[96];
-
-    out[0] = '\0';
-    if (k->on_delete)
-        snprintf(out, sizeof out, " on delete %s", k->on_delete);
-    if (k->on_update)
-        snprintf(out + strlen(out), sizeof out - strlen(out),
-                 " on update %s", k->on_update);
-    if (k->deferrable)
-        snprintf(out + strlen(out), sizeof out - strlen(out), "%s",
-                 k->deferred ? " deferrable initially deferred"
-                             : " deferrable");
-    return out;
+    return fmtd(p, "%s%s%s%s%s",
+                k->on_delete ? " on delete " : "",
+                k->on_delete ? k->on_delete : "",
+                k->on_update ? " on update " : "",
+                k->on_update ? k->on_update : "",
+                !k->deferrable ? ""
+                : k->deferred  ? " deferrable initially deferred"
+                               : " deferrable");
 }
 
 /* The columns a foreign key references: those it names, or the target's
@@ -842,7 +838,7 @@ static const char *key_cols(const cat_constraint *k)
 static const char *references(pull *p, const cat_constraint *k)
 {
     return fmtd(p, "references %s(%s)%s", nm(p, k->ref_table),
-                nm_list(p, target_cols(p, k)), action_words(k));
+                nm_list(p, target_cols(p, k)), action_words(p, k));
 }
 
 /* Whether constraint k of t goes on its column as a modifier: one
