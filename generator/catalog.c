@@ -711,12 +711,16 @@ cat_constraint *cat_parse_constraint(ast_ctx *pool, const char *name,
 static const char sqlite_tables[] =
     "SELECT name, sql FROM sqlite_schema WHERE type = 'table'"
     " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-    " AND name <> 'schemac_migrations' ORDER BY rowid";
+    " AND name <> 'schemac_migrations'"
+    " AND name NOT IN (SELECT name FROM pragma_table_list"
+    "  WHERE type = 'shadow')"
+    " ORDER BY rowid";
 
-/* table, column, type, not null, default, pk position */
+/* table, column, type, not null, default, pk position, generated */
 static const char sqlite_columns[] =
-    "SELECT m.name, c.name, c.type, c.\"notnull\", c.dflt_value, c.pk"
-    " FROM sqlite_schema AS m JOIN pragma_table_info(m.name) AS c"
+    "SELECT m.name, c.name, c.type, c.\"notnull\", c.dflt_value, c.pk,"
+    " c.hidden IN (2, 3)"
+    " FROM sqlite_schema AS m JOIN pragma_table_xinfo(m.name) AS c"
     " WHERE m.type = 'table' ORDER BY m.rowid, c.cid";
 
 /* table, index, unique, CREATE INDEX text */
@@ -774,6 +778,7 @@ static int on_sqlite_column(void *ctx, int n, const char *const *v)
     k->notnull = truthy(v[3]);
     k->dflt = v[4] && strcasecmp(v[4], "NULL") != 0 ? dup(r->c, v[4]) : NULL;
     k->pk = v[5] ? atoi(v[5]) : 0;
+    k->generated = n > 6 && truthy(v[6]);
     add_column(t, k);
     return 0;
 }
@@ -926,7 +931,7 @@ static const char pg_tables[] =
     "SELECT t.relname FROM pg_class AS t" PG_TABLES " ORDER BY t.oid";
 
 /* table, column, type, not null, default, pk position, identity, enum,
- * domain */
+ * domain, generated */
 static const char pg_columns[] =
     "SELECT t.relname, a.attname,"
     " CASE WHEN y.typtype = 'e' THEN y.typname::text"
@@ -936,7 +941,8 @@ static const char pg_columns[] =
     " coalesce(array_position((SELECT k.conkey FROM pg_constraint AS k"
     "  WHERE k.conrelid = t.oid AND k.contype = 'p'), a.attnum), 0),"
     " (a.attidentity <> '')::int, (y.typtype = 'e')::int,"
-    " CASE WHEN y.typtype = 'd' THEN y.typname::text END"
+    " CASE WHEN y.typtype = 'd' THEN y.typname::text END,"
+    " (a.attgenerated <> '')::int"
     " FROM pg_attribute AS a JOIN pg_class AS t ON t.oid = a.attrelid"
     " JOIN pg_type AS y ON y.oid = a.atttypid"
     " LEFT JOIN pg_attrdef AS d ON d.adrelid = a.attrelid"
@@ -1119,6 +1125,9 @@ static int on_pg_column(void *ctx, int n, const char *const *v)
         k->autoinc = CAT_AUTO_SERIAL;
     k->is_enum = truthy(v[7]);
     k->domain = dup(r->c, v[8]);
+    k->generated = n > 9 && truthy(v[9]);
+    if (k->generated)
+        k->autoinc = CAT_AUTO_NONE;
     add_column(t, k);
     return 0;
 }

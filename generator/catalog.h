@@ -36,6 +36,9 @@ typedef struct cat_column {
     bool notnull;
     int pk;             /* position in the primary key from 1, or 0 */
     cat_autoinc autoinc;
+    /* GENERATED ALWAYS AS (...): computed by the database; dflt then
+     * holds the expression on PostgreSQL. */
+    bool generated;
     /* SQLite: how many rows hold each storage class, and how many of the
      * texts are 32 hex digits (a uuid as Django keeps it). */
     long long n_int, n_real, n_text, n_blob, n_hex32;

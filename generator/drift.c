@@ -531,6 +531,9 @@ static void compare_table(live_db *L, const ast_table *t)
     if (L->d == SQL_SQLITE && t->not_strict.first_line == 0 && !lt->strict)
         drift(L, "table \"%s\": the schema makes it STRICT, the database "
                  "does not", t->name);
+    if (L->d == SQL_SQLITE && !lt->rowid)
+        drift(L, "table \"%s\": the database makes it WITHOUT ROWID, which "
+                 "the schema cannot say", t->name);
     if (L->d == SQL_SQLITE && t->not_strict.first_line != 0 && lt->strict)
         drift(L, "table \"%s\": the schema says not strict, the database "
                  "makes it STRICT", t->name);

@@ -1250,10 +1250,18 @@ static void write_table(pull *p, const cat_table *t)
                  p->d == AST_D_SQLITE && !t->strict ? " not strict" : ""));
     buf_init(&b);
     buf_init(&fb);
+    if (p->d == AST_D_SQLITE && !t->rowid)
+        lost_line(p, "WITHOUT ROWID");
     for (k = t->cols; k; k = k->next) {
         pline *l;
         bool lost;
 
+        if (k->generated) {
+            lost_line(p, fmtd(p, "the generated column \"%s\" %s%s%s",
+                              k->name, k->type, k->dflt ? " AS " : "",
+                              k->dflt ? k->dflt : ""));
+            continue;
+        }
         buf_reset(&b);
         buf_reset(&fb);
         lost = write_column(p, t, k, pkname, &b, &fb);
