@@ -964,7 +964,7 @@ static const char pg_constraints[] =
     " c.condeferrable::int, c.condeferred::int"
     " FROM pg_constraint AS c JOIN pg_class AS t ON t.oid = c.conrelid"
     " LEFT JOIN pg_class AS f ON f.oid = c.confrelid" PG_TABLES
-    " AND c.contype IN ('p', 'u', 'c', 'f') ORDER BY t.oid, c.oid";
+    " AND c.contype IN ('p', 'u', 'c', 'f', 'x') ORDER BY t.oid, c.oid";
 
 /* Indexes that back a constraint are the constraint's.  table, index,
  * unique, method, predicate, definition */
@@ -1013,6 +1013,12 @@ static const char pg_domains[] =
     " FROM pg_type AS y JOIN pg_namespace AS n ON n.oid = y.typnamespace"
     " WHERE n.nspname = current_schema() AND y.typtype = 'd'"
     " ORDER BY y.oid";
+
+/* Extensions but the one every database has. */
+static const char pg_extensions[] =
+    "SELECT x.extname, 'CREATE EXTENSION IF NOT EXISTS '"
+    " || quote_ident(x.extname) FROM pg_extension AS x"
+    " WHERE x.extname <> 'plpgsql' ORDER BY x.oid";
 
 /* Functions and procedures not from an extension. */
 static const char pg_functions[] =
@@ -1309,6 +1315,8 @@ static int read_pg(reader *r)
         rc = sc_query_sql_each(r->db, pg_indexes, on_pg_index, r);
     if (rc == SC_OK)
         rc = sc_query_sql_each(r->db, pg_index_elems, on_pg_index_elem, r);
+    if (rc == SC_OK)
+        rc = pg_objects(r, pg_extensions, "extension", true);
     if (rc == SC_OK)
         rc = pg_objects(r, pg_domains, "domain", true);
     if (rc == SC_OK)

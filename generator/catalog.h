@@ -48,7 +48,7 @@ typedef struct cat_column {
 typedef struct cat_constraint {
     const char *name;   /* NULL: unnamed (SQLite) */
     char kind;          /* 'p' primary key, 'u' unique, 'c' check,
-                           'f' foreign key */
+                           'f' foreign key, 'x' exclusion (PostgreSQL) */
     const char *def;    /* as the database prints it: pg_get_constraintdef,
                            SQLite the text in CREATE TABLE */
     const char *column; /* SQLite: written in this column's definition */
@@ -102,13 +102,15 @@ typedef struct cat_enum {
 
 /* An object the language cannot express, one CREATE each in the
  * database's own text: a view, a materialized view, a trigger, a
- * function, a domain, a partitioned table and each of its partitions, an
- * index of a materialized view or a partitioned table, SQLite's virtual
- * tables.  Domains come before the tables that use them. */
+ * function, a domain, an extension, a partitioned table and each of its
+ * partitions, an index of a materialized view or a partitioned table,
+ * SQLite's virtual tables.  Extensions and domains come before the
+ * tables that use them. */
 typedef struct cat_object {
     const char *kind;   /* "view", "materialized view", "trigger",
-                           "function", "domain", "partitioned table",
-                           "partition", "index", "virtual table" */
+                           "function", "domain", "extension",
+                           "partitioned table", "partition", "index",
+                           "virtual table" */
     const char *name;
     const char *sql;
     bool before_tables; /* a domain: the tables' columns need it */
