@@ -52,8 +52,9 @@ static const char usage_check[] =
     "\n"
     "Reads the structure of the database at URL and prints, one line each,\n"
     "every difference from what FILE.schema creates there: tables,\n"
-    "columns, keys, constraints, indexes and enum types.  Exits 0 when\n"
-    "there is none, 1 when there is drift or the database cannot be read.\n"
+    "columns, declared types, keys, constraints, indexes, enum types and\n"
+    "the objects of its sql blocks.  Exits 0 when there is none, 1 when\n"
+    "there is drift or the database cannot be read.\n"
     "\n"
     "  --db URL   the database: sqlite:PATH or postgresql://... (required)\n";
 
