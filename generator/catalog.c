@@ -539,12 +539,17 @@ static void parse_column(reader *r, cat_table *t, const tokens *tk,
                          const char **autoinc_col)
 {
     const char *col = tok_name(r->c, &tk->v[from]), *name;
+    cat_column *k;
     size_t i, end, at;
     char kind;
 
     for (i = from + 1; i < to; i++) {
         if (is_word(&tk->v[i], "AUTOINCREMENT"))
             *autoinc_col = col;
+        if (is_word(&tk->v[i], "COLLATE") && i + 1 < to &&
+            !is_word(&tk->v[i + 1], "BINARY") &&
+            (k = cat_find_column(t, col)) != NULL)
+            k->collation = tok_name(r->c, &tk->v[i + 1]);
         name = NULL;
         at = i;
         if (is_word(&tk->v[i], "CONSTRAINT") && i + 2 < to) {
@@ -931,7 +936,7 @@ static const char pg_tables[] =
     "SELECT t.relname FROM pg_class AS t" PG_TABLES " ORDER BY t.oid";
 
 /* table, column, type, not null, default, pk position, identity, enum,
- * domain, generated */
+ * domain, generated, collation when not the type's */
 static const char pg_columns[] =
     "SELECT t.relname, a.attname,"
     " CASE WHEN y.typtype = 'e' THEN y.typname::text"
@@ -942,7 +947,9 @@ static const char pg_columns[] =
     "  WHERE k.conrelid = t.oid AND k.contype = 'p'), a.attnum), 0),"
     " (a.attidentity <> '')::int, (y.typtype = 'e')::int,"
     " CASE WHEN y.typtype = 'd' THEN y.typname::text END,"
-    " (a.attgenerated <> '')::int"
+    " (a.attgenerated <> '')::int,"
+    " (SELECT l.collname::text FROM pg_collation AS l"
+    "  WHERE l.oid = a.attcollation AND a.attcollation <> y.typcollation)"
     " FROM pg_attribute AS a JOIN pg_class AS t ON t.oid = a.attrelid"
     " JOIN pg_type AS y ON y.oid = a.atttypid"
     " LEFT JOIN pg_attrdef AS d ON d.adrelid = a.attrelid"
@@ -1132,6 +1139,7 @@ static int on_pg_column(void *ctx, int n, const char *const *v)
     k->is_enum = truthy(v[7]);
     k->domain = dup(r->c, v[8]);
     k->generated = n > 9 && truthy(v[9]);
+    k->collation = n > 10 ? dup(r->c, v[10]) : NULL;
     if (k->generated)
         k->autoinc = CAT_AUTO_NONE;
     add_column(t, k);

@@ -39,6 +39,7 @@ typedef struct cat_column {
     /* GENERATED ALWAYS AS (...): computed by the database; dflt then
      * holds the expression on PostgreSQL. */
     bool generated;
+    const char *collation; /* COLLATE, when not the default, or NULL */
     /* SQLite: how many rows hold each storage class, and how many of the
      * texts are 32 hex digits (a uuid as Django keeps it). */
     long long n_int, n_real, n_text, n_blob, n_hex32;

@@ -228,6 +228,10 @@ static void compare_column(live_db *L, const ast_table *t,
         drift(L, "table \"%s\": column \"%s\": the %s has a default, the %s "
                  "has none", t->name, c->name,
               dflt ? "schema" : "database", dflt ? "database" : "schema");
+    if (k->collation)
+        drift(L, "table \"%s\": column \"%s\": the database collates it "
+                 "as %s, which the schema cannot say", t->name, c->name,
+              k->collation);
     if (autoinc != (k->autoinc != CAT_AUTO_NONE))
         drift(L, "table \"%s\": column \"%s\": the %s says autoincrement, "
                  "the %s does not", t->name, c->name,

@@ -226,14 +226,15 @@ if [ $dialect = sqlite ]; then
     fi
 fi
 
-# SQLite's own forms: generated columns and WITHOUT ROWID are comments
-# (exit 1) that check reports; a virtual table is an sql block, and its
+# SQLite's own forms: generated columns, WITHOUT ROWID and a collation
+# are comments (exit 1) that check reports; a virtual table is an sql block, and its
 # shadow tables are not tables of the schema.
 if [ $dialect = sqlite ]; then
     fresh
     printf '%s\n' 'CREATE VIRTUAL TABLE docs USING fts5(body);' \
         'CREATE TABLE g (a INTEGER, b INTEGER AS (a * 2));' \
-        'CREATE TABLE w (k TEXT PRIMARY KEY, v INTEGER) WITHOUT ROWID;' |
+        'CREATE TABLE w (k TEXT PRIMARY KEY, v INTEGER) WITHOUT ROWID;' \
+        'CREATE TABLE e (id INTEGER PRIMARY KEY, m TEXT COLLATE NOCASE);' |
         load
     status=0
     "$schemac" pull --db "$url" -o "$tmp/own.schema" 2>"$tmp/err" ||
@@ -245,7 +246,9 @@ if [ $dialect = sqlite ]; then
         grep -q 'not carried over: WITHOUT ROWID' "$tmp/own.schema" &&
         grep -q 'CREATE VIRTUAL TABLE docs' "$tmp/own.schema" &&
         ! grep -q 'docs_' "$tmp/own.schema" &&
-        [ "$(grep -c '^drift:' "$tmp/drift")" = 2 ] &&
+        grep -q '^ *m *text; // collated NOCASE' "$tmp/own.schema" &&
+        [ "$(grep -c '^drift:' "$tmp/drift")" = 3 ] &&
+        grep -q '"m": the database collates it as NOCASE' "$tmp/drift" &&
         grep -q 'column "b" is in the database' "$tmp/drift" &&
         grep -q '"w": the database makes it WITHOUT ROWID' "$tmp/drift"; then
         pass
