@@ -408,7 +408,8 @@ static ast_schema *schema_of(ast_ctx *ctx, ast_schema *s)
     return ctx->schema;
 }
 
-static void add_decl(ast_ctx *ctx, ast_schema *s, ast_table *t, ast_enum *e)
+static ast_decl *add_decl(ast_ctx *ctx, ast_schema *s, ast_table *t,
+                          ast_enum *e)
 {
     ast_decl *d = ast_alloc(ctx, sizeof *d);
     ast_decl **pp = s->decls_end ? s->decls_end : &s->decls;
@@ -419,6 +420,7 @@ static void add_decl(ast_ctx *ctx, ast_schema *s, ast_table *t, ast_enum *e)
         pp = &(*pp)->next;
     *pp = d;
     s->decls_end = &d->next;
+    return d;
 }
 
 void ast_schema_add_table(ast_ctx *ctx, ast_schema *s, ast_table *t)
@@ -486,6 +488,23 @@ void ast_enum_end(ast_ctx *ctx, ast_enum *e, const ast_loc *loc)
     ast_schema_add_enum(ctx, ctx->schema, e);
 }
 
+ast_sqlblock *ast_sqlblock_end(ast_ctx *ctx, const ast_loc *loc, int dialect,
+                               const char *text)
+{
+    ast_sqlblock *b = ast_alloc(ctx, sizeof *b), **pp;
+    ast_schema *s = schema_of(ctx, ctx->schema);
+
+    b->loc = *loc;
+    b->dialect = dialect;
+    b->text = text;
+    /* Few blocks per file: the walk to the end costs nothing. */
+    for (pp = &s->sqlblocks; *pp != NULL; pp = &(*pp)->next)
+        ;
+    *pp = b;
+    add_decl(ctx, s, NULL, NULL)->sql = b;
+    return b;
+}
+
 ast_table *ast_table_new(ast_ctx *ctx, const ast_loc *loc, const char *name,
                          const ast_loc *name_loc)
 {
@@ -503,6 +522,14 @@ ast_table *ast_table_renamed(ast_ctx *ctx, ast_table *t, const char *old,
     (void)ctx;
     t->renamed_from = old;
     t->renamed_loc = *old_loc;
+    return t;
+}
+
+ast_table *ast_table_not_strict(ast_ctx *ctx, ast_table *t,
+                                const ast_loc *loc)
+{
+    (void)ctx;
+    t->not_strict = *loc;
     return t;
 }
 
@@ -570,6 +597,14 @@ ast_type ast_type_sized(ast_type_kind kind, const ast_loc *loc,
     return t;
 }
 
+ast_type ast_type_local(const ast_loc *loc)
+{
+    ast_type t = ast_type_make(AST_T_TIMESTAMP, loc);
+
+    t.local = true;
+    return t;
+}
+
 ast_type ast_type_named(ast_ctx *ctx, const ast_loc *loc, const char *name)
 {
     ast_type t = ast_type_make(AST_T_NAMED, loc);
@@ -633,6 +668,26 @@ ast_modifier ast_mod_renamed(const ast_loc *loc, const char *old)
     return m;
 }
 
+ast_storage ast_storage_make(ast_format format, const ast_literal *sqlite,
+                             const ast_literal *postgresql)
+{
+    ast_storage st;
+
+    memset(&st, 0, sizeof st);
+    st.format = format;
+    st.sql_type[AST_D_SQLITE] = sqlite ? sqlite->text : NULL;
+    st.sql_type[AST_D_POSTGRESQL] = postgresql ? postgresql->text : NULL;
+    return st;
+}
+
+ast_modifier ast_mod_stored(const ast_loc *loc, const ast_storage *st)
+{
+    ast_modifier m = ast_mod_flag(AST_MOD_STORED, loc);
+
+    m.storage = *st;
+    return m;
+}
+
 static const char *const mod_names[] = {
     [AST_MOD_PRIMARY_KEY] = "primary key",
     [AST_MOD_AUTOINCREMENT] = "autoincrement",
@@ -643,6 +698,7 @@ static const char *const mod_names[] = {
     [AST_MOD_REFERENCES] = "references",
     [AST_MOD_CHECK] = "check",
     [AST_MOD_RENAMED] = "renamed from",
+    [AST_MOD_STORED] = "stored as",
 };
 
 /* The location slot of modifier kind k on c: given when first_line != 0. */
@@ -665,6 +721,8 @@ static ast_loc *mod_slot(ast_column *c, ast_mod_kind k)
         return &c->check_loc;
     case AST_MOD_RENAMED:
         return &c->renamed_loc;
+    case AST_MOD_STORED:
+        return &c->stored_loc;
     case AST_MOD_REFERENCES:
         break;
     }
@@ -707,6 +765,12 @@ ast_column *ast_column_add_modifier(ast_ctx *ctx, ast_column *c,
         break;
     case AST_MOD_RENAMED:
         c->renamed_from = m->name;
+        break;
+    case AST_MOD_STORED:
+        c->format = m->storage.format;
+        c->sql_type[AST_D_SQLITE] = m->storage.sql_type[AST_D_SQLITE];
+        c->sql_type[AST_D_POSTGRESQL] =
+            m->storage.sql_type[AST_D_POSTGRESQL];
         break;
     default:
         break;
@@ -795,6 +859,22 @@ ast_ref *ast_ref_action(ast_ref *r, const ast_loc *from, const ast_loc *to,
     return r;
 }
 
+/* A second deferrable counts as a repeated clause, like an action. */
+ast_ref *ast_ref_deferrable(ast_ref *r, const ast_loc *loc, bool initially)
+{
+    r->loc.last_line = loc->last_line;
+    r->loc.last_column = loc->last_column;
+    if (r->deferrable.first_line != 0) {
+        if (r->dup_loc.first_line == 0)
+            r->dup_loc = *loc;
+        return r;
+    }
+    r->deferrable = *loc;
+    if (initially)
+        r->initially_deferred = *loc;
+    return r;
+}
+
 ast_item *ast_item_new(ast_ctx *ctx, const ast_loc *loc, ast_item_kind kind)
 {
     ast_item *it = ast_alloc(ctx, sizeof *it);
@@ -833,6 +913,72 @@ ast_item *ast_item_check(ast_ctx *ctx, const ast_loc *loc, ast_expr *e)
 
     it->check = e;
     return it;
+}
+
+ast_item *ast_item_named(ast_item *it, const char *name,
+                         const ast_loc *name_loc)
+{
+    it->name = name;
+    it->name_loc = *name_loc;
+    return it;
+}
+
+ast_item *ast_index_tail(ast_ctx *ctx, const ast_loc *loc, ast_ielem *elems,
+                         ast_expr *where)
+{
+    ast_item *it = ast_item_new(ctx, loc, AST_ITEM_INDEX);
+
+    it->elems = elems;
+    it->where = where;
+    return it;
+}
+
+ast_item *ast_item_index(ast_ctx *ctx, ast_item *tail, const ast_loc *loc,
+                         bool unique, const char *name,
+                         const ast_loc *name_loc, const char *method)
+{
+    ast_ielem *e;
+    bool plain = true;
+
+    tail->loc = *loc;
+    tail->unique_index = unique;
+    tail->name = name;
+    if (name_loc != NULL)
+        tail->name_loc = *name_loc;
+    tail->method = method;
+    for (e = tail->elems; e != NULL && plain; e = e->next)
+        plain = e->column != NULL && e->opclass == NULL;
+    if (!plain)
+        return tail;
+    for (e = tail->elems; e != NULL; e = e->next)
+        tail->cols = ast_name_append(ctx, tail->cols, &e->loc, e->column);
+    tail->elems = NULL;
+    return tail;
+}
+
+ast_ielem *ast_ielem_new(ast_ctx *ctx, const ast_loc *loc, const char *column,
+                         ast_expr *expr, const char *opclass)
+{
+    ast_ielem *e = ast_alloc(ctx, sizeof *e);
+
+    e->loc = *loc;
+    e->column = column;
+    e->expr = expr;
+    e->opclass = opclass;
+    return e;
+}
+
+ast_ielem *ast_ielem_append(ast_ielem *list, ast_ielem *e)
+{
+    ast_ielem *p;
+
+    if (list == NULL)
+        return e;
+    for (p = list->last ? list->last : list; p->next != NULL; p = p->next)
+        ;
+    p->next = e;
+    list->last = e;
+    return list;
 }
 
 ast_expr *ast_expr_new(ast_ctx *ctx, const ast_loc *loc, ast_expr_kind kind)
@@ -1154,8 +1300,10 @@ void ast_attach_comments(ast_ctx *ctx)
     for (d = ctx->schema->decls; d != NULL; d = d->next) {
         if (d->table != NULL)
             collect_table(&l, d->table);
-        else
+        else if (d->enm != NULL)
             collect_enum(&l, d->enm);
+        else
+            doc_add(&l, &d->sql->comment, &d->sql->loc, false);
     }
     for (i = 0; i < l.n; i++)
         *l.v[i].comment = leading_comment(ctx, &cs, l.v[i].loc->first_line);
@@ -1285,6 +1433,7 @@ static const char *const sql_words[] = {
     "group",
     "groups",
     "having",
+    "hex",
     "if",
     "ignore",
     "ilike",
@@ -1299,6 +1448,7 @@ static const char *const sql_words[] = {
     "int16",
     "int32",
     "int64",
+    "integer",
     "intersect",
     "into",
     "is",
@@ -1338,12 +1488,14 @@ static const char *const sql_words[] = {
     "partition",
     "placing",
     "plan",
+    "postgresql",
     "pragma",
     "preceding",
     "primary",
     "query",
     "raise",
     "range",
+    "real",
     "recursive",
     "references",
     "regexp",
@@ -1365,6 +1517,10 @@ static const char *const sql_words[] = {
     "set",
     "similar",
     "some",
+    "sql",
+    "sqlite",
+    "stored",
+    "strict",
     "symmetric",
     "system_user",
     "table",
@@ -1506,4 +1662,75 @@ static const char *const c_words[] = {
 bool ast_is_c_keyword(const char *name)
 {
     return in_list(c_words, sizeof c_words / sizeof c_words[0], name, false);
+}
+
+/* The words of the schema language, as the scanner knows them; in
+ * strcmp order for in_list. */
+static const char *const lang_words[] = {
+    "action",  "and",        "as",         "autoincrement", "between",
+    "bool",    "bytes",      "cascade",    "check",         "date",
+    "default", "deferrable", "deferred",   "delete",        "enum",
+    "false",   "float32",    "float64",    "foreign",       "from",
+    "hex",     "in",         "index",      "initially",     "int16",
+    "int32",   "int64",      "integer",    "is",            "json",
+    "key",     "like",       "no",         "not",           "now",
+    "null",    "numeric",    "on",         "or",            "postgresql",
+    "primary", "real",       "references", "renamed",       "restrict",
+    "schema",  "set",        "sql",        "sqlite",        "stored",
+    "strict",  "table",      "text",       "timestamp",     "true",
+    "unique",  "update",     "using",      "uuid",          "varchar",
+    "where",
+};
+
+bool ast_is_keyword(const char *name)
+{
+    return in_list(lang_words, sizeof lang_words / sizeof lang_words[0],
+                   name, false);
+}
+
+bool ast_is_plain_name(const char *name)
+{
+    const char *p = name;
+
+    if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_'))
+        return false;
+    for (p++; *p != '\0'; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+              (*p >= '0' && *p <= '9') || *p == '_'))
+            return false;
+    return true;
+}
+
+/* text between two q quotes, each q in it doubled. */
+static const char *quoted(ast_ctx *ctx, const char *text, char q)
+{
+    size_t n = 2, i = 0;
+    const char *p;
+    char *out;
+
+    for (p = text; *p != '\0'; p++)
+        n += *p == q ? 2 : 1;
+    out = ast_alloc(ctx, n + 1);
+    out[i++] = q;
+    for (p = text; *p != '\0'; p++) {
+        if (*p == q)
+            out[i++] = q;
+        out[i++] = *p;
+    }
+    out[i++] = q;
+    out[i] = '\0';
+    return out;
+}
+
+const char *ast_name_spelling(ast_ctx *ctx, const char *name,
+                              bool no_keyword)
+{
+    if (ast_is_plain_name(name) && !(no_keyword && ast_is_keyword(name)))
+        return name;
+    return quoted(ctx, name, '"');
+}
+
+const char *ast_label_spelling(ast_ctx *ctx, const char *label)
+{
+    return ast_is_plain_name(label) ? label : quoted(ctx, label, '\'');
 }

@@ -189,8 +189,11 @@ typedef struct ast_ref {
     ast_name *cols;
     ast_action on_delete, on_update;
     ast_loc dup_loc;  /* a second "on delete" or "on update"; line 0: none */
-    ast_loc deferrable;         /* "deferrable"; line 0: not given */
-    ast_loc initially_deferred; /* "deferrable initially deferred" */
+    /* "deferrable", and "deferrable initially deferred" (both locs then
+     * hold the whole phrase); line 0: not given.  A second deferrable is
+     * a repeat, in dup_loc. */
+    ast_loc deferrable;
+    ast_loc initially_deferred;
     /* Set by the checker: this foreign key closes a cycle of references
      * (or points at its own table), so on PostgreSQL it is added by ALTER
      * TABLE once every table exists. */
@@ -233,8 +236,11 @@ typedef struct ast_column {
     const char *dup_name;  /* its spelling: "not null", "default", ... */
 
     /* Set by the checker. */
-    const char *cname; /* the C name: name itself when it is a C
-                          identifier, else one derived from it */
+    /* The C name: name itself when it is a plain identifier, else one
+     * derived from it (names_c_ident: "Unit Price" is Unit_Price).  The
+     * C keyword rule is not applied here: names_field(cname) gives the
+     * struct field (default_), names_upper(...) the macros. */
+    const char *cname;
     bool is_pk;       /* in the primary key, by modifier or table item */
     bool nullable;    /* neither not null nor primary key */
     int index;        /* position in the table, from 0 */
@@ -243,9 +249,9 @@ typedef struct ast_column {
 } ast_column;
 
 typedef enum ast_item_kind {
-    AST_ITEM_PRIMARY_KEY, /* primary key (cols) */
-    AST_ITEM_UNIQUE,      /* unique (cols) */
-    AST_ITEM_INDEX,       /* index [name] (cols) */
+    AST_ITEM_PRIMARY_KEY, /* primary key [name] (cols) */
+    AST_ITEM_UNIQUE,      /* unique [name] (cols) */
+    AST_ITEM_INDEX,       /* [unique] index [name] [using m] (elems) ... */
     AST_ITEM_FOREIGN_KEY, /* foreign key (cols) references ... */
     AST_ITEM_CHECK        /* check (expr) */
 } ast_item_kind;
@@ -273,9 +279,11 @@ typedef struct ast_item {
     ast_name *cols;    /* NULL for an index with elems */
     ast_ref *ref;      /* AST_ITEM_FOREIGN_KEY */
     ast_expr *check;   /* AST_ITEM_CHECK */
-    /* AST_ITEM_INDEX and AST_ITEM_UNIQUE: "unique index" (an index that
-     * is unique, not a constraint), using METHOD, elements with
-     * expressions or operator classes, where (expr). */
+    /* AST_ITEM_INDEX: "unique index" (an index that is unique, not a
+     * constraint: its kind stays AST_ITEM_INDEX, so it is never a key
+     * nor the target of a foreign key), using METHOD, elements with
+     * expressions or operator classes, where (expr).  An index whose
+     * elements are all plain columns has cols and no elems. */
     bool unique_index;
     const char *method; /* "gist", NULL: the database's default */
     ast_ielem *elems;
@@ -299,7 +307,8 @@ typedef struct ast_table {
     ast_loc not_strict;
 
     /* Set by the checker. */
-    const char *cname;       /* the C name, as for columns */
+    const char *cname;       /* the C name, as for columns; row_name is
+                                its singular */
     /* The key of get, update and delete: the primary key, else the first
      * unique over not null columns; NULL (nkey 0) when the table has
      * neither, and then those operations are not generated. */
@@ -319,7 +328,8 @@ typedef struct ast_table {
 typedef struct ast_enum_value {
     const char *name;   /* the label, as stored: "PG-13" */
     ast_loc loc;
-    const char *cname;  /* set by the checker: the C part, "PG_13" */
+    const char *cname;  /* set by the checker: the C part, "PG_13" (the
+                           constant upper-cases it: FILMS_RATING_PG_13) */
     const char *comment;
     struct ast_enum_value *next;
 } ast_enum_value;
@@ -337,7 +347,9 @@ typedef struct ast_enum {
 
 /* sql DIALECT $$ ... $$: an object the language cannot express (a view,
  * a trigger, a function, a partitioning), carried verbatim for one
- * dialect: created after the tables, compared by check, kept by migrate. */
+ * dialect: created after the tables, compared by check, kept by migrate.
+ * The text holds no "$$", no NUL byte, and is valid UTF-8; loc runs from
+ * "sql" to the closing "$$" (or the optional ';'). */
 typedef struct ast_sqlblock {
     ast_loc loc;
     int dialect;        /* AST_D_* */
@@ -466,8 +478,15 @@ typedef enum ast_mod_kind {
     AST_MOD_DEFAULT,
     AST_MOD_REFERENCES,
     AST_MOD_CHECK,
-    AST_MOD_RENAMED
+    AST_MOD_RENAMED,
+    AST_MOD_STORED
 } ast_mod_kind;
+
+/* stored as ...: the format and the declared types, as parsed. */
+typedef struct ast_storage {
+    ast_format format;
+    const char *sql_type[AST_NDIALECTS];
+} ast_storage;
 
 typedef struct ast_modifier {
     ast_mod_kind kind;
@@ -476,6 +495,7 @@ typedef struct ast_modifier {
     ast_ref *ref;      /* AST_MOD_REFERENCES */
     ast_expr *expr;    /* AST_MOD_CHECK */
     const char *name;  /* AST_MOD_RENAMED: the old name */
+    ast_storage storage; /* AST_MOD_STORED */
 } ast_modifier;
 
 /* Constructors, one per grammar action. */
@@ -539,6 +559,33 @@ ast_item *ast_item_cols(ast_ctx *ctx, const ast_loc *loc, ast_item_kind kind,
 ast_item *ast_item_fk(ast_ctx *ctx, const ast_loc *loc, ast_name *cols,
                       ast_ref *ref);
 ast_item *ast_item_check(ast_ctx *ctx, const ast_loc *loc, ast_expr *e);
+/* Gives a constraint its name: check NAME (...), foreign key NAME (...). */
+ast_item *ast_item_named(ast_item *it, const char *name,
+                         const ast_loc *name_loc);
+/* (elems) [where (expr)]: an index's tail, completed by ast_item_index. */
+ast_item *ast_index_tail(ast_ctx *ctx, const ast_loc *loc, ast_ielem *elems,
+                         ast_expr *where);
+/* [unique] index [name] [using method] TAIL: fills the tail's item in,
+ * moving plain elements to cols. */
+ast_item *ast_item_index(ast_ctx *ctx, ast_item *tail, const ast_loc *loc,
+                         bool unique, const char *name,
+                         const ast_loc *name_loc, const char *method);
+ast_ielem *ast_ielem_new(ast_ctx *ctx, const ast_loc *loc, const char *column,
+                         ast_expr *expr, const char *opclass);
+ast_ielem *ast_ielem_append(ast_ielem *list, ast_ielem *e);
+/* timestamp without time zone */
+ast_type ast_type_local(const ast_loc *loc);
+ast_table *ast_table_not_strict(ast_ctx *ctx, ast_table *t,
+                                const ast_loc *loc);
+/* stored as: sqlite and postgresql are the quoted types, or NULL. */
+ast_storage ast_storage_make(ast_format format, const ast_literal *sqlite,
+                             const ast_literal *postgresql);
+ast_modifier ast_mod_stored(const ast_loc *loc, const ast_storage *st);
+/* deferrable [initially deferred], written at loc. */
+ast_ref *ast_ref_deferrable(ast_ref *r, const ast_loc *loc, bool initially);
+/* sql DIALECT $$text$$: appends the block to ctx->schema, in decls too. */
+ast_sqlblock *ast_sqlblock_end(ast_ctx *ctx, const ast_loc *loc, int dialect,
+                               const char *text);
 ast_expr *ast_expr_lit(ast_ctx *ctx, const ast_loc *loc, ast_literal *lit);
 ast_expr *ast_expr_column(ast_ctx *ctx, const ast_loc *loc, const char *name);
 /* op is AST_OP_NEG or AST_OP_NOT. */
@@ -568,6 +615,19 @@ const char *ast_type_name(ast_type_kind k);
  * is for messages and for C names that collide with C keywords.) */
 bool ast_is_sql_keyword(const char *name);
 bool ast_is_c_keyword(const char *name);
+/* True when name is a word of the schema language (table, stored...). */
+bool ast_is_keyword(const char *name);
+/* True when name is written without quotes in a .schema: an ASCII
+ * identifier [A-Za-z_][A-Za-z0-9_]*. */
+bool ast_is_plain_name(const char *name);
+/* How a name is written in a .schema: as it is when plain (and, with
+ * no_keyword, not a word of the language), else in double quotes with
+ * "" for a quote.  Returns name itself or a string in the pool. */
+const char *ast_name_spelling(ast_ctx *ctx, const char *name,
+                              bool no_keyword);
+/* How an enum label is written: as it is when plain, else as a string
+ * literal, 'PG-13', with '' for a quote. */
+const char *ast_label_spelling(ast_ctx *ctx, const char *label);
 /* The length in bytes of the well-formed UTF-8 sequence at s (at most n
  * bytes available), or 0 when the bytes there are not valid UTF-8. */
 size_t ast_utf8_len(const char *s, size_t n);

@@ -11,6 +11,7 @@
 #include "checker.h"
 
 #include "names.h"
+#include "order.h"
 #include "symtab.h"
 
 #include <ctype.h>
@@ -206,23 +207,29 @@ static const ast_table *first_of(const ast_table *a, const ast_table *b,
 }
 
 /* The first earlier table u (if any) with the same name, the same name
- * but for case, or the same row type decides the one message for t. */
+ * but for case, the same C name or the same row type decides the one
+ * message for t. */
 static void check_table_names(ast_ctx *ctx, ast_schema *s)
 {
     ast_table *t;
-    const ast_table *same, *folded, *row, *u;
+    const ast_table *same, *folded, *row, *cn, *u;
     ast_enum *e;
-    symtab by_name, by_fold, by_row;
+    symtab by_name, by_fold, by_row, by_cname, enum_cnames;
 
     symtab_init(&by_name, false);
     symtab_init(&by_fold, true);
     symtab_init(&by_row, false);
+    symtab_init(&by_cname, false);
+    symtab_init(&enum_cnames, false);
+    for (e = s->enums; e; e = e->next)
+        symtab_put(&enum_cnames, e->cname, e);
     for (t = s->tables; t; t = t->next) {
         check_name_length(ctx, "table", t->name, &t->name_loc);
         same = symtab_put(&by_name, t->name, t);
         folded = symtab_put(&by_fold, t->name, t);
+        cn = symtab_put(&by_cname, t->cname, t);
         row = symtab_put(&by_row, t->row_name, t);
-        u = first_of(same, folded, row);
+        u = first_of(same, folded, first_of(cn, row, NULL));
         if (u && u == same) {
             ast_error(ctx, &t->name_loc, "duplicate table \"%s\"",
                       t->name);
@@ -231,14 +238,18 @@ static void check_table_names(ast_ctx *ctx, ast_schema *s)
             ast_error(ctx, &t->name_loc,
                       "table \"%s\" differs from table \"%s\" only in "
                       "case", t->name, u->name);
+        } else if (u && u == cn) {
+            ast_error(ctx, &t->name_loc,
+                      "tables \"%s\" and \"%s\" would both have the C name "
+                      "%s", u->name, t->name, t->cname);
         } else if (u) {
             ast_error(ctx, &t->name_loc,
                       "tables \"%s\" and \"%s\" would both have the row "
                       "type %s_%s", u->name, t->name, s->name, t->row_name);
         }
-        /* Every enum of that name, from the first on. */
-        for (e = find_enum(s, t->row_name); e; e = e->next)
-            if (strcmp(e->name, t->row_name) == 0)
+        /* Every enum of that C name, from the first on. */
+        for (e = symtab_get(&enum_cnames, t->row_name); e; e = e->next)
+            if (strcmp(e->cname, t->row_name) == 0)
                 ast_error(ctx, &t->name_loc,
                           "the row type of table \"%s\" would be %s_%s, the "
                           "name of enum \"%s\"", t->name, s->name,
@@ -247,47 +258,63 @@ static void check_table_names(ast_ctx *ctx, ast_schema *s)
     symtab_free(&by_name);
     symtab_free(&by_fold);
     symtab_free(&by_row);
+    symtab_free(&by_cname);
+    symtab_free(&enum_cnames);
 }
 
 static void check_enums(ast_ctx *ctx, ast_schema *s)
 {
     ast_enum *e, *f;
     ast_enum_value *v, *w;
-    symtab values;
+    symtab values, cvalues, cnames;
 
+    symtab_init(&cnames, false);
     for (e = s->enums; e; e = e->next) {
         check_name_length(ctx, "enum", e->name, &e->name_loc);
         f = find_enum(s, e->name);
         if (f && f != e) {
             ast_error(ctx, &e->name_loc, "duplicate enum \"%s\"", e->name);
             ast_note(ctx, &f->name_loc, "previous definition is here");
+        } else if ((f = symtab_put(&cnames, e->cname, e)) != NULL) {
+            ast_error(ctx, &e->name_loc,
+                      "enums \"%s\" and \"%s\" would both have the C name "
+                      "%s", f->name, e->name, e->cname);
         }
         if (find_table(s, e->name))
             ast_error(ctx, &e->name_loc,
                       "enum \"%s\" has the name of a table", e->name);
         e->nvalues = 0;
-        /* The first earlier value equal but for case decides. */
-        symtab_init(&values, true);
+        /* The constants are upper case: the first earlier value whose C
+         * part is equal but for case decides. */
+        symtab_init(&values, false);
+        symtab_init(&cvalues, true);
         for (v = e->values; v; v = v->next) {
             e->nvalues++;
+            v->cname = names_c_ident(ctx, v->name);
+            if (v->name[0] == '\0')
+                ast_error(ctx, &v->loc, "empty label in enum \"%s\"",
+                          e->name);
             check_name_length(ctx, "enum value", v->name, &v->loc);
             w = symtab_put(&values, v->name, v);
-            if (w && strcmp(v->name, w->name) == 0) {
+            if (w) {
                 ast_error(ctx, &v->loc,
                           "duplicate value \"%s\" in enum \"%s\"", v->name,
                           e->name);
                 ast_note(ctx, &w->loc, "previous definition is here");
-            } else if (w) {
+            } else if (v->name[0] != '\0' &&
+                       (w = symtab_put(&cvalues, v->cname, v)) != NULL) {
                 ast_error(ctx, &v->loc,
                           "enum values \"%s\" and \"%s\" would have the "
                           "same C name", w->name, v->name);
             }
         }
         symtab_free(&values);
+        symtab_free(&cvalues);
         if (e->nvalues == 0)
             ast_error(ctx, &e->name_loc, "enum \"%s\" has no values",
                       e->name);
     }
+    symtab_free(&cnames);
 }
 
 /* ---------------------------------------------------------------------
@@ -671,7 +698,8 @@ bool model_column_default(ast_ctx *ctx, const ast_column *c,
         e = c->type.enm;
         if (!e)
             return true; /* unknown type, reported already */
-        if (l->kind != AST_LIT_IDENT ||
+        /* A label that is not a name is written as a string. */
+        if ((l->kind != AST_LIT_IDENT && l->kind != AST_LIT_STRING) ||
             (out->i = enum_value_index(e, l->text)) < 0) {
             *why = "expected a value of the enum";
             return false;
@@ -694,15 +722,131 @@ static void check_default(ast_ctx *ctx, ast_column *c)
         return;
     }
     if (!model_column_default(ctx, c, &d, &why)) {
-        if (c->dflt->kind == AST_LIT_IDENT && c->type.enm)
+        if ((c->dflt->kind == AST_LIT_IDENT ||
+             c->dflt->kind == AST_LIT_STRING) && c->type.enm)
             ast_error(ctx, &c->dflt->loc,
                       "default \"%s\" is not a value of enum \"%s\"",
                       c->dflt->text, c->type.enm->name);
+        else if (c->dflt->kind == AST_LIT_IDENT && model_is_pointer(c) &&
+                 c->type.kind != AST_T_BYTES)
+            ast_error(ctx, &c->dflt->loc,
+                      "default for column \"%s\" of type %s: expected a "
+                      "string, not the name \"%s\" (strings are written in "
+                      "single quotes)", c->name, type_text(ctx, &c->type),
+                      c->dflt->text);
         else
             ast_error(ctx, &c->dflt->loc,
                       "default for column \"%s\" of type %s: %s", c->name,
                       type_text(ctx, &c->type), why);
+    } else if (c->format == AST_FMT_INTEGER && d.kind == SC_DEFAULT_VALUE &&
+               d.i % 1000000 != 0) {
+        /* Unix time holds whole seconds; the runtime refuses the rest. */
+        ast_error(ctx, &c->dflt->loc,
+                  "default for column \"%s\" stored as integer: whole "
+                  "seconds only, not a fraction", c->name);
     }
+}
+
+/* ---------------------------------------------------------------------
+ * Storage: stored as FORMAT [sqlite 'T'] [postgresql 'T']
+ * ------------------------------------------------------------------- */
+
+static const char *const format_words[] = {
+    [AST_FMT_NATIVE] = "native", [AST_FMT_TEXT] = "text",
+    [AST_FMT_REAL] = "real",     [AST_FMT_INTEGER] = "integer",
+    [AST_FMT_HEX] = "hex",
+};
+
+/* The formats a type may be stored in, as words for a message; NULL when
+ * it takes none. */
+static const char *formats_of(ast_type_kind k)
+{
+    switch (k) {
+    case AST_T_DATE:
+        return "text";
+    case AST_T_TIMESTAMP:
+        return "text or integer";
+    case AST_T_NUMERIC:
+        return "text or real";
+    case AST_T_UUID:
+        return "text or hex";
+    default:
+        return NULL;
+    }
+}
+
+static bool format_suits(ast_type_kind k, ast_format f)
+{
+    switch (f) {
+    case AST_FMT_NATIVE:
+        return true;
+    case AST_FMT_TEXT:
+        return formats_of(k) != NULL;
+    case AST_FMT_REAL:
+        return k == AST_T_NUMERIC;
+    case AST_FMT_INTEGER:
+        return k == AST_T_TIMESTAMP;
+    case AST_FMT_HEX:
+        return k == AST_T_UUID;
+    }
+    return false;
+}
+
+/* A declared type is pasted into DDL: letters, digits, blanks and the
+ * punctuation of type names (numeric(10, 2), text[], "char", a.b). */
+static bool valid_sql_type(const char *t)
+{
+    const char *p;
+
+    if (*t == '\0')
+        return false;
+    for (p = t; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr(" \t_(),.[]\"", *p))
+            return false;
+    return true;
+}
+
+/* A clause of references given twice: the parser keeps the first. */
+static void check_ref_clauses(ast_ctx *ctx, const ast_ref *r)
+{
+    if (given(&r->dup_loc))
+        ast_error(ctx, &r->dup_loc, "%s is given twice in references %s(...)",
+                  given(&r->deferrable) ? "an action or deferrable"
+                                        : "an action", r->table);
+}
+
+static void check_storage(ast_ctx *ctx, ast_column *c)
+{
+    static const char *const dialects[] = {"sqlite", "postgresql"};
+    const char *takes;
+    int d;
+
+    if (!given(&c->stored_loc))
+        return;
+    if (!format_suits(c->type.kind, c->format)) {
+        takes = formats_of(c->type.kind);
+        if (takes)
+            ast_error(ctx, &c->stored_loc,
+                      "column \"%s\" of type %s cannot be stored as %s: %s "
+                      "takes %s", c->name, type_text(ctx, &c->type),
+                      format_words[c->format], ast_type_name(c->type.kind),
+                      takes);
+        else
+            ast_error(ctx, &c->stored_loc,
+                      "column \"%s\" of type %s cannot be stored as %s: "
+                      "only date, timestamp, numeric and uuid take a format",
+                      c->name, type_text(ctx, &c->type),
+                      format_words[c->format]);
+    }
+    for (d = 0; d < AST_NDIALECTS; d++)
+        if (c->sql_type[d] && c->sql_type[d][0] == '\0')
+            ast_error(ctx, &c->stored_loc, "the %s type of column \"%s\" is "
+                      "empty", dialects[d], c->name);
+        else if (c->sql_type[d] && !valid_sql_type(c->sql_type[d]))
+            ast_error(ctx, &c->stored_loc,
+                      "the %s type '%s' of column \"%s\" is not a type name: "
+                      "it may hold letters, digits, blanks and _ ( ) , . [ ] "
+                      "\"", dialects[d], c->sql_type[d], c->name);
 }
 
 /* ---------------------------------------------------------------------
@@ -717,6 +861,7 @@ static void check_columns(ast_ctx *ctx, ast_schema *s, ast_table *t)
 
     for (c = t->columns; c; c = c->next) {
         c->index = i++;
+        c->cname = names_c_ident(ctx, c->name);
         check_name_length(ctx, "column", c->name, &c->name_loc);
         for (d = t->columns; d != c; d = d->next) {
             if (strcmp(c->name, d->name) == 0) {
@@ -732,16 +877,22 @@ static void check_columns(ast_ctx *ctx, ast_schema *s, ast_table *t)
                           "case", c->name, d->name);
                 break;
             }
+            if (strcmp(c->cname, d->cname) == 0) {
+                ast_error(ctx, &c->name_loc,
+                          "columns \"%s\" and \"%s\" of table \"%s\" would "
+                          "both have the C name %s", d->name, c->name,
+                          t->name, c->cname);
+                break;
+            }
         }
+        check_storage(ctx, c);
         check_type(ctx, s, c);
         if (c->dup_modifiers > 0)
             ast_error(ctx, &c->dup_loc,
                       "\"%s\" is given twice for column \"%s\"",
                       c->dup_name, c->name);
-        if (c->ref && given(&c->ref->dup_loc))
-            ast_error(ctx, &c->ref->dup_loc,
-                      "an action is given twice in references %s(...)",
-                      c->ref->table);
+        if (c->ref)
+            check_ref_clauses(ctx, c->ref);
         if (given(&c->not_null) && given(&c->null_))
             ast_error(ctx, &c->null_,
                       "column \"%s\" is declared both null and not null",
@@ -757,16 +908,16 @@ static void check_columns(ast_ctx *ctx, ast_schema *s, ast_table *t)
 
     /* A field has_x must not collide with a column named has_x. */
     for (c = t->columns; c; c = c->next) {
-        field = names_field(ctx, c->name);
+        field = names_field(ctx, c->cname);
         for (d = t->columns; d; d = d->next) {
             if (d == c || !model_has_flag(d))
                 continue;
-            other = d->name;
+            other = d->cname;
             if (strncmp(field, "has_", 4) == 0 &&
                 strcmp(field + 4, other) == 0)
                 ast_error(ctx, &c->name_loc,
                           "column \"%s\" collides with the null flag of "
-                          "column \"%s\"", c->name, other);
+                          "column \"%s\"", c->name, d->name);
         }
     }
 }
@@ -831,9 +982,6 @@ static void check_primary_key(ast_ctx *ctx, ast_table *t)
                               n->name);
             }
     }
-    if (!first)
-        ast_error(ctx, &t->name_loc, "table \"%s\" has no primary key",
-                  t->name);
 
     for (c = t->columns; c; c = c->next) {
         c->nullable = !given(&c->not_null) && !c->is_pk;
@@ -860,13 +1008,89 @@ static void check_primary_key(ast_ctx *ctx, ast_table *t)
     }
 }
 
+/* Is every column of the list resolved and not null? */
+static bool all_not_null(const ast_name *n)
+{
+    for (; n; n = n->next)
+        if (!n->column || n->column->nullable)
+            return false;
+    return true;
+}
+
+static bool loc_before(const ast_loc *a, const ast_loc *b)
+{
+    return a->first_line < b->first_line ||
+           (a->first_line == b->first_line &&
+            a->first_column < b->first_column);
+}
+
+/*
+ * The key of get, update and delete: the primary key, else the first
+ * unique, in source order, column or table level, whose columns are all
+ * not null; none when there is neither.  Runs once the names of the
+ * table's items are resolved.
+ */
+static void set_key(ast_ctx *ctx, ast_table *t)
+{
+    const ast_column *pk[64];
+    const ast_loc *best = NULL;
+    const ast_item *it, *best_item = NULL;
+    ast_column *c, *best_col = NULL;
+    const ast_name *n;
+    int k = model_primary_key(t, pk, 64);
+
+    t->key = NULL;
+    t->nkey = 0;
+    t->key_is_pk = k > 0;
+    if (k > 0) {
+        t->key = ast_alloc(ctx, sizeof *t->key * (size_t)k);
+        memcpy(t->key, pk, sizeof *t->key * (size_t)k);
+        t->nkey = k;
+        return;
+    }
+    for (c = t->columns; c; c = c->next)
+        if (given(&c->unique) && !c->nullable) {
+            best = &c->unique;
+            best_col = c;
+            break;
+        }
+    for (it = t->items; it; it = it->next)
+        if (it->kind == AST_ITEM_UNIQUE && all_not_null(it->cols)) {
+            if (!best || loc_before(&it->loc, best)) {
+                best_item = it;
+                best_col = NULL;
+            }
+            break;
+        }
+    if (best_col) {
+        t->key = ast_alloc(ctx, sizeof *t->key);
+        t->key[0] = best_col;
+        t->nkey = 1;
+    } else if (best_item) {
+        for (n = best_item->cols; n; n = n->next)
+            k++;
+        t->key = ast_alloc(ctx, sizeof *t->key * (size_t)k);
+        for (n = best_item->cols; n; n = n->next)
+            t->key[t->nkey++] = n->column;
+    }
+}
+
 /* ---------------------------------------------------------------------
  * References
  * ------------------------------------------------------------------- */
 
+static bool is_text_kind(ast_type_kind k)
+{
+    return k == AST_T_TEXT || k == AST_T_VARCHAR;
+}
+
+/* Types a foreign key may join: the same, or text and varchar(n), which
+ * share their C type. */
 static bool same_type(const ast_type *a, const ast_type *b)
 {
-    if (a->kind != b->kind)
+    if (is_text_kind(a->kind) && is_text_kind(b->kind))
+        return true;
+    if (a->kind != b->kind || a->local != b->local)
         return false;
     if (a->kind == AST_T_NUMERIC)
         return a->a == b->a && a->b == b->b;
@@ -889,6 +1113,8 @@ static const char *type_text(ast_ctx *ctx, const ast_type *t)
         return ast_strdup(ctx, tmp);
     case AST_T_NAMED:
         return t->name;
+    case AST_T_TIMESTAMP:
+        return t->local ? "timestamp without time zone" : "timestamp";
     default:
         return ast_type_name(t->kind);
     }
@@ -980,6 +1206,17 @@ static void check_ref(ast_ctx *ctx, ast_schema *s, ast_table *t,
                       n->column->name, type_text(ctx, &n->column->type),
                       r->table, m->column->name,
                       type_text(ctx, &m->column->type));
+        else if (n->column->format != m->column->format)
+            ast_error(ctx, &m->loc,
+                      "foreign key column \"%s\" is stored %s%s but %s.%s "
+                      "%s%s", n->column->name,
+                      n->column->format ? "as " : "in schemac's form",
+                      n->column->format ? format_words[n->column->format]
+                                        : "",
+                      r->table, m->column->name,
+                      m->column->format ? "as " : "in schemac's form",
+                      m->column->format ? format_words[m->column->format]
+                                        : "");
         if (r->on_delete == AST_ACT_SET_NULL && !n->column->nullable)
             ast_error(ctx, &r->loc,
                       "on delete set null, but column \"%s\" is not null",
@@ -1020,10 +1257,7 @@ static void check_refs(ast_ctx *ctx, ast_schema *s, ast_table *t)
         if (it->kind != AST_ITEM_FOREIGN_KEY)
             continue;
         check_name_list(ctx, t, it->cols, "the foreign key");
-        if (given(&it->ref->dup_loc))
-            ast_error(ctx, &it->ref->dup_loc,
-                      "an action is given twice in references %s(...)",
-                      it->ref->table);
+        check_ref_clauses(ctx, it->ref);
         check_ref(ctx, s, t, it->cols, it->ref);
     }
 }
@@ -1032,33 +1266,86 @@ static void check_refs(ast_ctx *ctx, ast_schema *s, ast_table *t)
  * Table items: uniques, indexes
  * ------------------------------------------------------------------- */
 
-/* Index names seen so far, across tables in declaration order. */
+/* Constraint and index names seen so far, across tables in declaration
+ * order: PostgreSQL keeps the names of indexes (and of the unique and
+ * primary key constraints, which are indexes) in one namespace with the
+ * tables, and the runtime maps a failing constraint back by its name. */
 static symtab index_names;
+
+static void check_expr(ast_ctx *ctx, ast_table *t, ast_column *own,
+                       ast_expr *e, const char *what);
+static bool check_expr_shape(ast_ctx *ctx, const ast_expr *e,
+                             const char *what);
+
+static const char *item_word(const ast_item *it)
+{
+    static const char *const words[] = {
+        [AST_ITEM_PRIMARY_KEY] = "primary key", [AST_ITEM_UNIQUE] = "unique",
+        [AST_ITEM_INDEX] = "index", [AST_ITEM_FOREIGN_KEY] = "foreign key",
+        [AST_ITEM_CHECK] = "check",
+    };
+
+    return words[it->kind];
+}
+
+static void check_item_name(ast_ctx *ctx, ast_schema *s, ast_item *it)
+{
+    const ast_item *jt;
+    bool both_index;
+
+    check_name_length(ctx, it->kind == AST_ITEM_INDEX ? "index"
+                                                       : "constraint",
+                      it->name, &it->name_loc);
+    if (find_table(s, it->name))
+        ast_error(ctx, &it->name_loc, "%s \"%s\" has the name of a table",
+                  it->kind == AST_ITEM_INDEX ? "index" : "constraint",
+                  it->name);
+    /* Compare with the names declared before this one. */
+    jt = symtab_put(&index_names, it->name, it);
+    if (!jt)
+        return;
+    both_index = it->kind == AST_ITEM_INDEX && jt->kind == AST_ITEM_INDEX;
+    if (both_index)
+        ast_error(ctx, &it->name_loc, "duplicate index \"%s\"", it->name);
+    else
+        ast_error(ctx, &it->name_loc, "duplicate constraint name \"%s\": "
+                  "it also names a %s", it->name, item_word(jt));
+    ast_note(ctx, &jt->name_loc, "previous definition is here");
+}
+
+/* The elements of an index with expressions or operator classes, and
+ * the predicate of a partial index, resolved like checks. */
+static void check_index_parts(ast_ctx *ctx, ast_table *t, ast_item *it)
+{
+    ast_ielem *e;
+
+    for (e = it->elems; e; e = e->next) {
+        if (e->column) {
+            e->col = find_column(t, e->column);
+            if (!e->col)
+                ast_error(ctx, &e->loc, "unknown column \"%s\" in index of "
+                          "table \"%s\"", e->column, t->name);
+        } else if (check_expr_shape(ctx, e->expr, "index expression")) {
+            check_expr(ctx, t, NULL, e->expr, "index");
+        }
+    }
+    if (it->where && check_expr_shape(ctx, it->where, "index predicate"))
+        check_expr(ctx, t, NULL, it->where, "the where of an index");
+}
 
 static void check_items(ast_ctx *ctx, ast_schema *s, ast_table *t)
 {
-    ast_item *it, *jt;
+    ast_item *it;
 
     for (it = t->items; it; it = it->next) {
         if (it->kind == AST_ITEM_UNIQUE)
             check_name_list(ctx, t, it->cols, "unique");
-        if (it->kind != AST_ITEM_INDEX)
-            continue;
-        check_name_list(ctx, t, it->cols, "index");
-        if (!it->name)
-            continue;
-        check_name_length(ctx, "index", it->name, &it->name_loc);
-        /* Index names share one namespace with tables in SQL. */
-        if (find_table(s, it->name))
-            ast_error(ctx, &it->name_loc,
-                      "index \"%s\" has the name of a table", it->name);
-        /* Compare with the index names declared before this one. */
-        jt = symtab_put(&index_names, it->name, it);
-        if (jt) {
-            ast_error(ctx, &it->name_loc, "duplicate index \"%s\"",
-                      it->name);
-            ast_note(ctx, &jt->name_loc, "previous definition is here");
+        if (it->kind == AST_ITEM_INDEX) {
+            check_name_list(ctx, t, it->cols, "index");
+            check_index_parts(ctx, t, it);
         }
+        if (it->name)
+            check_item_name(ctx, s, it);
     }
 }
 
@@ -1084,7 +1371,7 @@ static bool known_function(const char *name, int nargs)
 }
 
 static void check_expr(ast_ctx *ctx, ast_table *t, ast_column *own,
-                       ast_expr *e)
+                       ast_expr *e, const char *what)
 {
     ast_exprlist *a;
     int n = 0;
@@ -1096,8 +1383,8 @@ static void check_expr(ast_ctx *ctx, ast_table *t, ast_column *own,
         e->column = find_column(t, e->name);
         if (!e->column)
             ast_error(ctx, &e->loc,
-                      "unknown column \"%s\" in check of table \"%s\"",
-                      e->name, t->name);
+                      "unknown column \"%s\" in %s of table \"%s\"",
+                      e->name, what, t->name);
         else if (own && e->column != own)
             ast_error(ctx, &e->loc,
                       "the check of column \"%s\" refers to column \"%s\"; "
@@ -1106,27 +1393,28 @@ static void check_expr(ast_ctx *ctx, ast_table *t, ast_column *own,
         return;
     case AST_E_LITERAL:
         if (e->lit->kind == AST_LIT_NOW)
-            ast_error(ctx, &e->loc, "now cannot be used in a check");
+            ast_error(ctx, &e->loc, "now cannot be used in %s%s",
+                      strcmp(what, "check") == 0 ? "a " : "", what);
         else if (e->lit->kind == AST_LIT_IDENT)
-            ast_error(ctx, &e->loc, "unknown column \"%s\" in check",
-                      e->lit->text);
+            ast_error(ctx, &e->loc, "unknown column \"%s\" in %s",
+                      e->lit->text, what);
         return;
     case AST_E_CALL:
         for (a = e->args; a; a = a->next)
             n++;
         if (!known_function(e->name, n))
             ast_error(ctx, &e->loc,
-                      "unknown function %s with %d argument%s in check "
+                      "unknown function %s with %d argument%s in %s "
                       "(known: length, lower, upper, abs, trim, coalesce)",
-                      e->name, n, n == 1 ? "" : "s");
+                      e->name, n, n == 1 ? "" : "s", what);
         break;
     default:
         break;
     }
-    check_expr(ctx, t, own, e->lhs);
-    check_expr(ctx, t, own, e->rhs);
+    check_expr(ctx, t, own, e->lhs, what);
+    check_expr(ctx, t, own, e->rhs, what);
     for (a = e->args; a; a = a->next)
-        check_expr(ctx, t, own, a->expr);
+        check_expr(ctx, t, own, a->expr, what);
 }
 
 static bool opens_level(const ast_expr *e)
@@ -1161,7 +1449,8 @@ static const ast_expr *deepest_child(const ast_expr *e, bool by_nesting)
  * level past the limit.  It walks down without recursing, since the tree
  * may be as deep as the file is long.
  */
-static bool check_expr_shape(ast_ctx *ctx, const ast_expr *e)
+static bool check_expr_shape(ast_ctx *ctx, const ast_expr *e,
+                             const char *what)
 {
     bool by_nesting = e->nesting > MAX_EXPR_NESTING;
     int level = 0, limit = by_nesting ? MAX_EXPR_NESTING : MAX_EXPR_DEPTH;
@@ -1178,20 +1467,20 @@ static bool check_expr_shape(ast_ctx *ctx, const ast_expr *e)
     if (at == NULL)
         at = e;
     if (by_nesting)
-        ast_error(ctx, &at->loc, "check expression nested too deeply: more "
+        ast_error(ctx, &at->loc, "%s nested too deeply: more "
                   "than %d levels of parentheses, calls, not and minus",
-                  MAX_EXPR_NESTING);
+                  what, MAX_EXPR_NESTING);
     else
-        ast_error(ctx, &at->loc, "check expression too deep: more than %d "
-                  "levels of operators", MAX_EXPR_DEPTH);
+        ast_error(ctx, &at->loc, "%s too deep: more than %d "
+                  "levels of operators", what, MAX_EXPR_DEPTH);
     return false;
 }
 
 static void check_one_check(ast_ctx *ctx, ast_table *t, ast_column *own,
                             ast_expr *e)
 {
-    if (e != NULL && check_expr_shape(ctx, e))
-        check_expr(ctx, t, own, e);
+    if (e != NULL && check_expr_shape(ctx, e, "check expression"))
+        check_expr(ctx, t, own, e, "check");
 }
 
 static void check_checks(ast_ctx *ctx, ast_table *t)
@@ -1326,9 +1615,9 @@ static void check_macro_names(ast_ctx *ctx, ast_schema *s)
         m[k].table = NULL;
         m[k].loc = &t->name_loc;
         k++;
-        prefix = (char *)names_upper(ctx, s->name, t->name);
+        prefix = (char *)names_upper(ctx, s->name, t->cname);
         for (c = t->columns; c; c = c->next, k++) {
-            m[k].name = names_upper(ctx, prefix, c->name);
+            m[k].name = names_upper(ctx, prefix, c->cname);
             m[k].kind = "column";
             m[k].what = c->name;
             m[k].table = t->name;
@@ -1336,9 +1625,9 @@ static void check_macro_names(ast_ctx *ctx, ast_schema *s)
         }
     }
     for (e = s->enums; e; e = e->next) {
-        prefix = (char *)names_upper(ctx, s->name, e->name);
+        prefix = (char *)names_upper(ctx, s->name, e->cname);
         for (v = e->values; v; v = v->next, k++) {
-            m[k].name = names_upper(ctx, prefix, v->name);
+            m[k].name = names_upper(ctx, prefix, v->cname);
             m[k].kind = "value";
             m[k].what = v->name;
             m[k].table = NULL;
@@ -1368,13 +1657,20 @@ int check_schema(ast_ctx *ctx)
     check_name_length(ctx, "schema", s->name, &s->loc);
     s->ntables = 0;
     s->nenums = 0;
+    if (s->name && !ast_is_plain_name(s->name))
+        ast_error(ctx, &s->loc, "schema name \"%s\" is the C prefix of "
+                  "everything generated: it must be a C identifier, not a "
+                  "quoted name", s->name);
     for (t = s->tables; t; t = t->next) {
         t->index = i++;
-        t->row_name = names_singular(ctx, t->name);
+        t->cname = names_c_ident(ctx, t->name);
+        t->row_name = names_singular(ctx, t->cname);
         s->ntables++;
     }
-    for (ast_enum *e = s->enums; e; e = e->next)
+    for (ast_enum *e = s->enums; e; e = e->next) {
+        e->cname = names_c_ident(ctx, e->name);
         s->nenums++;
+    }
     lookups_build(s);
     check_enums(ctx, s);
     check_table_names(ctx, s);
@@ -1383,6 +1679,7 @@ int check_schema(ast_ctx *ctx)
         check_columns(ctx, s, t);
         check_primary_key(ctx, t);
         check_items(ctx, s, t);
+        set_key(ctx, t);
         check_checks(ctx, t);
         check_renames(ctx, s, t);
     }
@@ -1396,5 +1693,6 @@ int check_schema(ast_ctx *ctx)
     lookups_free();
     if (ctx->nerrors == 0)
         check_macro_names(ctx, s);
+    order_tables(ctx);
     return ctx->nerrors;
 }

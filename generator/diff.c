@@ -20,6 +20,7 @@
 
 #include "checker.h"
 #include "emit_sql.h"
+#include "order.h"
 #include "symtab.h"
 
 #include <stdlib.h>
@@ -242,6 +243,23 @@ static bool same_type(const ast_type *a, const ast_type *b)
     return true;
 }
 
+static bool same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Whether a and b are declared alike in dialect d: the type schemac
+ * chooses, or the one given verbatim (stored as DIALECT 'TYPE'), and on
+ * PostgreSQL with or without a time zone. */
+static bool same_decl(const ast_column *a, const ast_column *b, sql_dialect d)
+{
+    int k = d == SQL_SQLITE ? AST_D_SQLITE : AST_D_POSTGRESQL;
+
+    if (!same_text(a->sql_type[k], b->sql_type[k]))
+        return false;
+    return d == SQL_SQLITE || a->type.local == b->type.local;
+}
+
 static int int_width(ast_type_kind k)
 {
     return k == AST_T_INT16 ? 16 : k == AST_T_INT32 ? 32
@@ -325,8 +343,29 @@ static int refuse(plan *p, const diff_options *o)
                       t->a->name);
             n++;
         }
+        if (t->a && t->b &&
+            (t->a->not_strict.first_line != 0) !=
+                (t->b->not_strict.first_line != 0)) {
+            ast_error(p->cb, &t->b->name_loc,
+                      "migrate diff cannot make table \"%s\" %s: on "
+                      "SQLite that rebuilds it, and values of another "
+                      "storage class may not fit; write that migration by "
+                      "hand", t->b->name,
+                      given(&t->b->not_strict) ? "not strict" : "strict");
+            n++;
+        }
         for (j = 0; j < t->ncols; j++) {
             c = &t->cols[j];
+            if (c->a && c->b && c->a->format != c->b->format) {
+                ast_error(p->cb, given(&c->b->stored_loc)
+                                     ? &c->b->stored_loc
+                                     : &c->b->name_loc,
+                          "migrate diff cannot change the form column "
+                          "\"%s\" of table \"%s\" is stored in: every "
+                          "stored value would have to be converted; write "
+                          "that migration by hand", c->b->name, t->b->name);
+                n++;
+            }
             if (!c->b && !o->allow_drop_column) {
                 ast_error(p->ca, &c->a->name_loc,
                           "column \"%s\" of table \"%s\" is no longer in "
@@ -546,19 +585,19 @@ static const sql_constraint *same_constraint(dir *x, const tabpair *t,
     return NULL;
 }
 
-static bool has_index(ast_ctx *ctx, const ast_table *t, const char *name,
-                      const char **sql)
+static bool has_index(ast_ctx *ctx, sql_dialect d, const ast_table *t,
+                      const char *name, const char **sql)
 {
     const ast_item *it;
     buf b;
 
     for (it = t->items; it; it = it->next) {
-        if (it->kind != AST_ITEM_INDEX)
+        if (!emit_sql_is_index(it))
             continue;
         if (strcmp(emit_sql_index_name(ctx, t, it), name) != 0)
             continue;
         buf_init(&b);
-        emit_sql_create_index(ctx, &b, t, it);
+        emit_sql_create_index(ctx, &b, d, t, it);
         *sql = ast_strdup(ctx, b.data);
         buf_free(&b);
         return true;
@@ -575,22 +614,22 @@ static void diff_indexes(dir *x, const ast_table *from, const ast_table *to,
     const char *name, *sql_from, *sql_to;
 
     for (it = from->items; it && !create_all; it = it->next) {
-        if (it->kind != AST_ITEM_INDEX)
+        if (!emit_sql_is_index(it))
             continue;
         name = emit_sql_index_name(x->fc, from, it);
-        has_index(x->fc, from, name, &sql_from);
-        if (has_index(x->tc, to, name, &sql_to) &&
+        has_index(x->fc, x->d, from, name, &sql_from);
+        if (has_index(x->tc, x->d, to, name, &sql_to) &&
             strcmp(sql_to, sql_from) == 0)
             continue;
         buf_printf(x->sql, "DROP INDEX IF EXISTS %s", quoted(x->tc, name));
         stmt_end(x->sql);
     }
     for (it = to->items; it; it = it->next) {
-        if (it->kind != AST_ITEM_INDEX)
+        if (!emit_sql_is_index(it))
             continue;
         name = emit_sql_index_name(x->tc, to, it);
-        has_index(x->tc, to, name, &sql_to);
-        if (!create_all && has_index(x->fc, from, name, &sql_from) &&
+        has_index(x->tc, x->d, to, name, &sql_to);
+        if (!create_all && has_index(x->fc, x->d, from, name, &sql_from) &&
             strcmp(sql_to, sql_from) == 0)
             continue;
         buf_puts(x->sql, sql_to);
@@ -738,6 +777,7 @@ static bool needs_rebuild(dir *x, const tabpair *t,
             continue;
         }
         if (!same_type(&c_from(x, c)->type, &c_to(x, c)->type) ||
+            !same_decl(c_from(x, c), c_to(x, c), SQL_SQLITE) ||
             c_from(x, c)->nullable != c_to(x, c)->nullable ||
             c_from(x, c)->is_pk != c_to(x, c)->is_pk ||
             !same_default(x->fc, x->tc, c_from(x, c), c_to(x, c)))
@@ -852,7 +892,15 @@ static void pg_column_changes(dir *x, const ast_table *to,
     const char *qt = quoted(x->tc, to->name), *qc = quoted(x->tc, b->name);
     const char *dflt;
 
-    if (!same_type(&a->type, &b->type)) {
+    if (same_type(&a->type, &b->type) && a->type.local != b->type.local &&
+        same_decl(a, b, SQL_SQLITE) && !b->sql_type[AST_D_POSTGRESQL]) {
+        /* The same instant as a UTC reading, or the other way. */
+        buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
+        emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
+        buf_printf(x->sql, " USING %s AT TIME ZONE 'UTC'", qc);
+        stmt_end(x->sql);
+    } else if (!same_type(&a->type, &b->type) ||
+               !same_decl(a, b, SQL_POSTGRESQL)) {
         buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
         emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
         buf_printf(x->sql, " USING %s%s::", qc,
@@ -892,8 +940,27 @@ static const ast_column *single_pk(const ast_table *t)
     return model_primary_key(t, pk, 2) == 1 ? pk[0] : NULL;
 }
 
+/* The name the schema gives t's primary key, or NULL. */
+static const char *pk_given_name(const ast_table *t)
+{
+    const ast_item *it;
+
+    for (it = t->items; it; it = it->next)
+        if (it->kind == AST_ITEM_PRIMARY_KEY)
+            return it->name;
+    return NULL;
+}
+
+/* The name of t's one-column key once its table is called as: the
+ * schema's, else the server's "<as>_pkey". */
+static const char *pg_pk_name(ast_ctx *ctx, const ast_table *t,
+                              const ast_table *as)
+{
+    return pk_given_name(t) ? pk_given_name(t) : emit_sql_pk_name(ctx, as);
+}
+
 /* Whether the one-column keys of the pair differ (by the column they
- * continue), so PostgreSQL's "<table>_pkey" must go or come. */
+ * continue, or by name), so PostgreSQL's constraint must go or come. */
 static bool single_pk_changed(dir *x, const tabpair *t)
 {
     const ast_column *a = single_pk(t_from(x, t));
@@ -902,6 +969,9 @@ static bool single_pk_changed(dir *x, const tabpair *t)
 
     if (!a || !b)
         return a != b;
+    if (strcmp(pg_pk_name(x->fc, t_from(x, t), t_to(x, t)),
+               pg_pk_name(x->tc, t_to(x, t), t_to(x, t))) != 0)
+        return true;
     for (i = 0; i < t->ncols; i++)
         if (c_to(x, &t->cols[i]) == b)
             return c_from(x, &t->cols[i]) != a;
@@ -909,24 +979,29 @@ static bool single_pk_changed(dir *x, const tabpair *t)
 }
 
 /* A one-column key is the inline PRIMARY KEY PostgreSQL names
- * "<table>_pkey" (a composite one is pk_<table>, in the constraints). */
+ * "<table>_pkey" unless the schema names it (a composite one is
+ * pk_<table>, in the constraints). */
 static void pg_drop_single_pk(dir *x, const tabpair *t)
 {
     if (!single_pk(t_from(x, t)) || !single_pk_changed(x, t))
         return;
-    buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT \"%s_pkey\"",
-               quoted(x->tc, t_to(x, t)->name), t_to(x, t)->name);
+    buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
+               quoted(x->tc, t_to(x, t)->name),
+               quoted(x->tc, pg_pk_name(x->fc, t_from(x, t), t_to(x, t))));
     stmt_end(x->sql);
 }
 
 static void pg_add_single_pk(dir *x, const tabpair *t)
 {
     const ast_column *b = single_pk(t_to(x, t));
+    const char *name = pk_given_name(t_to(x, t));
 
     if (!b || !single_pk_changed(x, t))
         return;
-    buf_printf(x->sql, "ALTER TABLE %s ADD PRIMARY KEY (%s)",
-               quoted(x->tc, t_to(x, t)->name), quoted(x->tc, b->name));
+    buf_printf(x->sql, "ALTER TABLE %s ADD ", quoted(x->tc, t_to(x, t)->name));
+    if (name)
+        buf_printf(x->sql, "CONSTRAINT %s ", quoted(x->tc, name));
+    buf_printf(x->sql, "PRIMARY KEY (%s)", quoted(x->tc, b->name));
     stmt_end(x->sql);
 }
 
@@ -957,7 +1032,7 @@ static void pg_alter(dir *x, const tabpair *t, const sql_constraint_list *lf,
         stmt_end(x->sql);
         /* A one-column key is the server's "<table>_pkey": follow the
          * table, so the database matches a fresh create_all. */
-        if (t_single_pk(from)) {
+        if (t_single_pk(from) && !pk_given_name(from)) {
             buf_printf(x->sql, "ALTER TABLE %s RENAME CONSTRAINT \"%s_pkey\" "
                                "TO \"%s_pkey\"", qt, from->name, to->name);
             stmt_end(x->sql);
@@ -1072,8 +1147,8 @@ static void create_table(dir *x, const ast_table *t)
     emit_sql_create_table(x->tc, x->sql, x->d, t, t->name);
     stmt_end(x->sql);
     for (it = t->items; it; it = it->next)
-        if (it->kind == AST_ITEM_INDEX) {
-            emit_sql_create_index(x->tc, x->sql, t, it);
+        if (emit_sql_is_index(it)) {
+            emit_sql_create_index(x->tc, x->sql, x->d, t, it);
             stmt_end(x->sql);
         }
 }
@@ -1120,7 +1195,9 @@ static bool table_changed(dir *x, const tabpair *t)
         for (int i = 0; i < t->ncols && !changed; i++)
             changed = !c_from(x, &t->cols[i]) ||
                       strcmp(c_from(x, &t->cols[i])->name,
-                             c_to(x, &t->cols[i])->name) != 0;
+                             c_to(x, &t->cols[i])->name) != 0 ||
+                      !same_decl(c_from(x, &t->cols[i]), c_to(x, &t->cols[i]),
+                                 SQL_POSTGRESQL);
         changed |= probe.len > 0;
         buf_free(&probe);
     }
@@ -1306,19 +1383,151 @@ static void enums_after(dir *x, int *changes)
 }
 
 /* ---------------------------------------------------------------------
+ * sql blocks: kept while their text is the same, else dropped (by the
+ * object their CREATE names) and created
+ * ------------------------------------------------------------------- */
+
+/* Whether ctx's schema has a block of dialect d with the text of b. */
+static bool has_block(ast_ctx *ctx, sql_dialect d, ast_ctx *bctx,
+                      const ast_sqlblock *b)
+{
+    const ast_decl *at = NULL;
+    const ast_sqlblock *x;
+    buf mine, other;
+    bool found = false;
+
+    if (!ctx->schema)
+        return false;
+    buf_init(&mine);
+    buf_init(&other);
+    emit_sql_block(bctx, &mine, d, b, false);
+    while (!found && (x = emit_sql_next_block(ctx->schema, &at, d)) != NULL) {
+        buf_reset(&other);
+        emit_sql_block(ctx, &other, d, x, false);
+        found = strcmp(mine.data, other.data) == 0;
+    }
+    buf_free(&mine);
+    buf_free(&other);
+    return found;
+}
+
+/* PostgreSQL: whether a kept table of pair t loses a column or changes
+ * a column's type, which the server refuses under a view. */
+static bool pg_reshapes(dir *x, const tabpair *t)
+{
+    const ast_column *a, *b;
+    int i;
+
+    for (i = 0; i < t->ncols; i++) {
+        a = c_from(x, &t->cols[i]);
+        b = c_to(x, &t->cols[i]);
+        if (a && (!b || !same_type(&a->type, &b->type) ||
+                  !same_decl(a, b, SQL_POSTGRESQL)))
+            return true;
+    }
+    return false;
+}
+
+/* Whether this direction changes a table under its blocks: on SQLite a
+ * rebuild, which its views and triggers must not see half done; on
+ * PostgreSQL a column dropped or retyped, which a view forbids.  The
+ * blocks concerned are then dropped first and made again last. */
+static bool reshapes(dir *x)
+{
+    const tabpair *t;
+    int i;
+
+    for (i = 0; i < x->p->ntabs; i++) {
+        t = &x->p->tabs[i];
+        if (!t_from(x, t) || !t_to(x, t))
+            continue;
+        if (x->d == SQL_SQLITE
+                ? needs_rebuild(x, t, lite_constraints(x, t, x->rev),
+                                lite_constraints(x, t, !x->rev))
+                : pg_reshapes(x, t))
+            return true;
+    }
+    return false;
+}
+
+/* Whether a kept block is made again around such a change: every one on
+ * SQLite, the views on PostgreSQL. */
+static bool made_again(dir *x, ast_ctx *ctx, const ast_sqlblock *b)
+{
+    sql_object o;
+
+    if (x->d == SQL_SQLITE)
+        return true;
+    return emit_sql_block_object(ctx, b->text, &o) &&
+           (strcmp(o.kind, "VIEW") == 0 ||
+            strcmp(o.kind, "MATERIALIZED VIEW") == 0);
+}
+
+/* Drops the blocks of the from schema that the to schema lacks (and when
+ * again is set those made again: they come back at the end), last
+ * first. */
+static void drop_blocks(dir *x, bool again, int *changes)
+{
+    const ast_sqlblock **list;
+    const ast_decl *at = NULL;
+    const ast_sqlblock *b;
+    int n = 0, i;
+    bool kept;
+
+    if (!x->fc->schema)
+        return;
+    while (emit_sql_next_block(x->fc->schema, &at, x->d))
+        n++;
+    list = ast_alloc(x->tc, sizeof *list * (size_t)(n + 1));
+    n = 0;
+    while ((b = emit_sql_next_block(x->fc->schema, &at, x->d)) != NULL)
+        list[n++] = b;
+    for (i = n - 1; i >= 0; i--) {
+        kept = has_block(x->tc, x->d, x->fc, list[i]);
+        if (kept && !(again && made_again(x, x->fc, list[i])))
+            continue;
+        if (emit_sql_drop_block(x->fc, x->sql, x->d, list[i]))
+            stmt_end(x->sql);
+        if (!kept)
+            (*changes)++;
+    }
+}
+
+/* Creates the blocks of the to schema that the from schema lacks (and
+ * when again is set those made again), in declaration order. */
+static void create_blocks(dir *x, bool again, int *changes)
+{
+    const ast_decl *at = NULL;
+    const ast_sqlblock *b;
+    bool kept;
+
+    if (!x->tc->schema)
+        return;
+    while ((b = emit_sql_next_block(x->tc->schema, &at, x->d)) != NULL) {
+        kept = has_block(x->fc, x->d, x->tc, b);
+        if (kept && !(again && made_again(x, x->tc, b)))
+            continue;
+        emit_sql_block(x->tc, x->sql, x->d, b, false);
+        stmt_end(x->sql);
+        if (!kept)
+            (*changes)++;
+    }
+}
+
+/* ---------------------------------------------------------------------
  * One direction of one dialect
  * ------------------------------------------------------------------- */
 
-/* The tables this direction creates, in the order of the target schema
- * (each as many times as pairs create it); *n is set to their count. */
+/* The tables this direction creates, in the creation order of the target
+ * schema (each as many times as pairs create it); *n is set to their
+ * count. */
 static const ast_table **new_tables(dir *x, int *n)
 {
     const plan *p = x->p;
-    const ast_table *to, **out;
-    int nt = 0, i, k = 0, *count;
+    const ast_schema *s = x->tc->schema;
+    const ast_table **out;
+    int nt = s ? s->ntables : 0, i, j, k = 0, *count;
 
-    for (to = x->tc->schema ? x->tc->schema->tables : NULL; to; to = to->next)
-        nt++;
     count = ast_alloc(x->tc, sizeof *count * (size_t)(nt + 1));
     for (i = 0; i < p->ntabs; i++)
         if (t_to(x, &p->tabs[i]) && !t_from(x, &p->tabs[i])) {
@@ -1328,10 +1537,117 @@ static const ast_table **new_tables(dir *x, int *n)
     out = ast_alloc(x->tc, sizeof *out * (size_t)(k + 1));
     *n = k;
     k = 0;
-    for (to = x->tc->schema ? x->tc->schema->tables : NULL; to; to = to->next)
-        for (i = 0; i < count[to->index]; i++)
-            out[k++] = to;
+    for (i = 0; i < nt; i++)
+        for (j = 0; j < count[s->creation_order[i]->index]; j++)
+            out[k++] = s->creation_order[i];
     return out;
+}
+
+/* PostgreSQL: the foreign keys of a created table that close a cycle,
+ * once every created table exists. */
+static void add_after_tables(dir *x, const ast_table *t)
+{
+    sql_constraint_list l = {0};
+    int i;
+
+    if (x->d != SQL_POSTGRESQL || !order_has_after_tables(t))
+        return;
+    emit_sql_constraints(x->tc, x->d, t, &l);
+    for (i = 0; i < l.n; i++)
+        if (l.items[i].after_tables) {
+            emit_sql_add_constraint(x->sql, t, &l.items[i]);
+            stmt_end(x->sql);
+        }
+    sql_constraint_list_free(&l);
+}
+
+/* The tables this direction drops, by index in the from schema. */
+static bool *dropped_tables(dir *x)
+{
+    const plan *p = x->p;
+    int nt = x->fc->schema ? x->fc->schema->ntables : 0, i;
+    bool *out = ast_alloc(x->tc, sizeof *out * (size_t)(nt + 1));
+
+    for (i = 0; i < p->ntabs; i++)
+        if (t_from(x, &p->tabs[i]) && !t_to(x, &p->tabs[i]))
+            out[t_from(x, &p->tabs[i])->index] = true;
+    return out;
+}
+
+/* Whether t closes a cycle with another table that is dropped too. */
+static bool cycle_dropped(const ast_table *t, const bool *dropped)
+{
+    const ast_column *c;
+    const ast_item *it;
+    const ast_ref *r;
+
+    for (c = t->columns, it = t->items; c || it;) {
+        if (c) {
+            r = c->ref;
+            c = c->next;
+        } else {
+            r = it->kind == AST_ITEM_FOREIGN_KEY ? it->ref : NULL;
+            it = it->next;
+        }
+        if (r && r->after_tables && r->target && r->target != t &&
+            dropped[r->target->index])
+            return true;
+    }
+    return false;
+}
+
+/* Before dropping tables that reference each other: on PostgreSQL the
+ * foreign keys that close their cycle go first, so that each table can
+ * be dropped in the reverse of the creation order; SQLite, whose DROP
+ * TABLE deletes the rows first, drops them with enforcement off. */
+static void drop_cycles(dir *x, const bool *dropped)
+{
+    const ast_schema *s = x->fc->schema;
+    sql_constraint_list l = {0};
+    const ast_table *t;
+    int i, j;
+
+    for (i = 0; i < s->ntables; i++) {
+        t = s->creation_order[i];
+        if (!dropped[t->index] || !cycle_dropped(t, dropped))
+            continue;
+        if (x->d == SQL_SQLITE) {
+            *x->fk_off = true;
+            continue;
+        }
+        emit_sql_constraints(x->fc, x->d, t, &l);
+        for (j = 0; j < l.n; j++)
+            if (l.items[j].after_tables) {
+                buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
+                           quoted(x->tc, t->name),
+                           quoted(x->tc, l.items[j].name));
+                stmt_end(x->sql);
+            }
+        sql_constraint_list_free(&l);
+    }
+}
+
+/* Dropped tables, children before their parents. */
+static int drop_tables(dir *x)
+{
+    const ast_schema *s = x->fc->schema;
+    const bool *dropped;
+    const ast_table *t;
+    int i, changes = 0;
+
+    if (!s)
+        return 0;
+    dropped = dropped_tables(x);
+    drop_cycles(x, dropped);
+    for (i = s->ntables - 1; i >= 0; i--) {
+        t = s->creation_order[i];
+        if (!dropped[t->index])
+            continue;
+        buf_printf(x->sql, "DROP TABLE %s", quoted(x->tc, t->name));
+        stmt_end(x->sql);
+        changes++;
+    }
+    return changes;
 }
 
 static int write_direction(dir *x)
@@ -1340,7 +1656,10 @@ static int write_direction(dir *x)
     const tabpair *t;
     const ast_table **created;
     int i, changes = 0, ncreated;
+    bool again = reshapes(x);
 
+    /* Views and triggers that go, or that a rebuild would break, first. */
+    drop_blocks(x, again, &changes);
     enums_before(x, &changes);
     /* New tables first, in the order of their schema (parents before the
      * children that reference them), then the kept ones change, so a
@@ -1350,6 +1669,8 @@ static int write_direction(dir *x)
         create_table(x, created[i]);
         changes++;
     }
+    for (i = 0; i < ncreated; i++)
+        add_after_tables(x, created[i]);
     for (i = 0; i < p->ntabs; i++) {
         t = &p->tabs[i];
         if (t_to(x, t) && t_from(x, t) && table_changed(x, t)) {
@@ -1357,16 +1678,8 @@ static int write_direction(dir *x)
             changes++;
         }
     }
-    /* Dropped tables last, children before their parents. */
-    for (i = p->ntabs - 1; i >= 0; i--) {
-        t = &p->tabs[i];
-        if (t_to(x, t) || !t_from(x, t))
-            continue;
-        buf_printf(x->sql, "DROP TABLE %s", quoted(x->tc,
-                                                    t_from(x, t)->name));
-        stmt_end(x->sql);
-        changes++;
-    }
+    changes += drop_tables(x);
+    create_blocks(x, again, &changes);
     enums_after(x, &changes);
     return changes;
 }
@@ -1394,6 +1707,115 @@ static void describe_enums(const plan *p, buf *out)
     for (a = p->ca->schema ? p->ca->schema->enums : NULL; a; a = a->next)
         if (!enum_named(p->cb, a->name))
             buf_printf(out, "drop enum %s\n", a->name);
+}
+
+/* The blocks of a (or b) that the other side lacks, one line each. */
+static void describe_blocks(const plan *p, buf *out, bool added)
+{
+    static const sql_dialect ds[] = {SQL_SQLITE, SQL_POSTGRESQL};
+    ast_ctx *from = added ? p->cb : p->ca, *other = added ? p->ca : p->cb;
+    const ast_decl *at;
+    const ast_sqlblock *b;
+    sql_object o;
+    int i;
+
+    if (!from->schema)
+        return;
+    for (i = 0; i < 2; i++)
+        for (at = NULL;
+             (b = emit_sql_next_block(from->schema, &at, ds[i])) != NULL;) {
+            if (has_block(other, ds[i], from, b))
+                continue;
+            buf_printf(out, "%s sql block (%s)", added ? "add" : "drop",
+                       emit_sql_dialect_name(ds[i]));
+            if (emit_sql_block_object(from, b->text, &o))
+                buf_printf(out, ": %s %s", o.kind, o.name);
+            buf_putc(out, '\n');
+        }
+}
+
+/* A block that goes must say what it made, so that it can be dropped. */
+static int refuse_blocks(plan *p)
+{
+    static const sql_dialect ds[] = {SQL_SQLITE, SQL_POSTGRESQL};
+    const ast_decl *at;
+    const ast_sqlblock *b;
+    sql_object o;
+    int i, n = 0;
+
+    if (!p->ca->schema)
+        return 0;
+    for (i = 0; i < 2; i++)
+        for (at = NULL;
+             (b = emit_sql_next_block(p->ca->schema, &at, ds[i])) != NULL;) {
+            if (has_block(p->cb, ds[i], p->ca, b) ||
+                emit_sql_block_object(p->ca, b->text, &o))
+                continue;
+            ast_error(p->ca, &b->loc,
+                      "this sql block is no longer in the schema, but its "
+                      "text does not start with a CREATE that names what "
+                      "it made: drop that in a migration written by hand");
+            n++;
+        }
+    return n;
+}
+
+/* The constraints and indexes a kept table gains, loses or renames, as
+ * PostgreSQL has them (SQLite adds the CHECKs of types, which follow the
+ * columns). */
+static void describe_constraints(const plan *p, const tabpair *t, buf *out)
+{
+    sql_constraint_list la = {0}, lb = {0};
+    const sql_constraint *x, *old;
+    const ast_item *it;
+    const char *name, *sa, *sb;
+    dir up = {p, p->ca, p->cb, false, SQL_POSTGRESQL, NULL, NULL, NULL};
+    int i, j;
+
+    emit_sql_constraints(p->ca, SQL_POSTGRESQL, t->a, &la);
+    emit_sql_constraints(p->cb, SQL_POSTGRESQL, t->b, &lb);
+    for (i = 0; i < lb.n; i++) {
+        x = &lb.items[i];
+        if (find_constraint(&la, x))
+            continue;
+        old = same_constraint(&up, t, &la, x);
+        for (j = 0; j < la.n && strcmp(la.items[j].name, x->name) != 0; j++)
+            ;
+        if (old && strcmp(old->name, x->name) != 0)
+            buf_printf(out, "rename constraint %s.%s to %s\n", t->b->name,
+                       old->name, x->name);
+        else if (!old && j < la.n)
+            buf_printf(out, "change constraint %s.%s\n", t->b->name,
+                       x->name);
+        else if (!old)
+            buf_printf(out, "add constraint %s.%s\n", t->b->name, x->name);
+    }
+    for (i = 0; i < la.n; i++) {
+        x = &la.items[i];
+        for (j = 0; j < lb.n && strcmp(lb.items[j].name, x->name) != 0; j++)
+            ;
+        if (j == lb.n && !continued(&up, t, &lb, x))
+            buf_printf(out, "drop constraint %s.%s\n", t->a->name, x->name);
+    }
+    sql_constraint_list_free(&la);
+    sql_constraint_list_free(&lb);
+    for (it = t->b->items; it; it = it->next) {
+        if (!emit_sql_is_index(it))
+            continue;
+        name = emit_sql_index_name(p->cb, t->b, it);
+        has_index(p->cb, SQL_POSTGRESQL, t->b, name, &sb);
+        if (!has_index(p->ca, SQL_POSTGRESQL, t->a, name, &sa))
+            buf_printf(out, "add index %s.%s\n", t->b->name, name);
+        else if (strcmp(sa, sb) != 0)
+            buf_printf(out, "change index %s.%s\n", t->b->name, name);
+    }
+    for (it = t->a->items; it; it = it->next) {
+        if (!emit_sql_is_index(it))
+            continue;
+        name = emit_sql_index_name(p->ca, t->a, it);
+        if (!has_index(p->cb, SQL_POSTGRESQL, t->b, name, &sb))
+            buf_printf(out, "drop index %s.%s\n", t->a->name, name);
+    }
 }
 
 static void describe(const plan *p, buf *out)
@@ -1432,6 +1854,10 @@ static void describe(const plan *p, buf *out)
                                t->b->name, c->b->name,
                                type_text(p->cb, &c->a->type),
                                type_text(p->cb, &c->b->type));
+                if (!same_decl(c->a, c->b, SQL_SQLITE) ||
+                    !same_decl(c->a, c->b, SQL_POSTGRESQL))
+                    buf_printf(out, "change the declared type of column "
+                                    "%s.%s\n", t->b->name, c->b->name);
                 if (c->a->nullable != c->b->nullable)
                     buf_printf(out, "make column %s.%s %s\n", t->b->name,
                                c->b->name,
@@ -1441,8 +1867,11 @@ static void describe(const plan *p, buf *out)
                                t->b->name, c->b->name);
             }
         }
+        describe_constraints(p, t, out);
     }
     describe_enums(p, out);
+    describe_blocks(p, out, true);
+    describe_blocks(p, out, false);
 }
 
 static void script_init(diff_script *s)
@@ -1501,11 +1930,12 @@ int diff_schemas(ast_ctx *old, ast_ctx *new, const diff_options *o,
     p.ca = old;
     p.cb = new;
     pair_tables(&p);
-    refused = refuse(&p, o);
+    refused = refuse(&p, o) + refuse_blocks(&p);
     if (refused)
         return refused;
+    /* A change may concern one dialect only (its sql blocks). */
     r->nchanges = write_script(&p, SQL_SQLITE, &r->sqlite);
-    write_script(&p, SQL_POSTGRESQL, &r->postgresql);
+    r->nchanges += write_script(&p, SQL_POSTGRESQL, &r->postgresql);
     describe(&p, &r->summary);
     return 0;
 }

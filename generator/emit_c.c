@@ -129,6 +129,109 @@ static const char *base_name(const char *path)
  * Names of generated things
  * ------------------------------------------------------------------- */
 
+/* Whether s is a plain C identifier: [A-Za-z_][A-Za-z0-9_]*. */
+static bool is_c_ident(const char *s)
+{
+    const char *p;
+
+    if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+        return false;
+    for (p = s + 1; *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+              (*p >= '0' && *p <= '9') || *p == '_'))
+            return false;
+    return true;
+}
+
+/*
+ * The C form of a schema name: the name itself when it is a plain
+ * identifier (so such names give the C they always gave, keywords taken
+ * care of where they become whole identifiers), else the checker's cname
+ * derived from a quoted one ("Unit Price": Unit_Price).
+ */
+static const char *c_name(const char *name, const char *cname)
+{
+    return !cname || is_c_ident(name) ? name : cname;
+}
+
+static const char *col_c(const ast_column *c)
+{
+    return c_name(c->name, c->cname);
+}
+
+static const char *tab_c(const ast_table *t)
+{
+    return c_name(t->name, t->cname);
+}
+
+/* The struct field of column c: its C name, or NAME_ for a C keyword. */
+static const char *field_of(ast_ctx *ctx, const ast_column *c)
+{
+    return names_field(ctx, col_c(c));
+}
+
+/* The singular of a table, for its row type. */
+static const char *row_c(ast_ctx *ctx, const ast_table *t)
+{
+    if (t->row_name && is_c_ident(t->row_name))
+        return t->row_name;
+    return names_singular(ctx, tab_c(t));
+}
+
+/* A name as the inside of a C string literal (between the quotes). */
+static const char *c_esc(ast_ctx *ctx, const char *s)
+{
+    buf b;
+    const char *r;
+
+    if (is_c_ident(s))
+        return s;
+    buf_init(&b);
+    buf_put_c_escaped(&b, s, strlen(s));
+    r = ast_strndup(ctx, b.data, b.len);
+    buf_free(&b);
+    return r;
+}
+
+/* A name as it may stand inside a C comment: no comment end, one line. */
+static const char *c_note(ast_ctx *ctx, const char *s)
+{
+    buf b;
+    const char *r;
+
+    if (is_c_ident(s))
+        return s;
+    buf_init(&b);
+    for (; *s; s++) {
+        if (*s == '\n' || *s == '\r')
+            buf_putc(&b, ' ');
+        else
+            buf_putc(&b, *s);
+        if (*s == '*' && s[1] == '/')
+            buf_putc(&b, ' ');
+    }
+    r = ast_strndup(ctx, b.data, b.len);
+    buf_free(&b);
+    return r;
+}
+
+/* "a_b" for the C names of the columns (a, b), for names along keys. */
+static const char *c_joined(ast_ctx *ctx, const ast_name *cols)
+{
+    buf b;
+    const char *r;
+
+    buf_init(&b);
+    for (; cols; cols = cols->next) {
+        if (b.len)
+            buf_putc(&b, '_');
+        buf_puts(&b, cols->column ? col_c(cols->column) : cols->name);
+    }
+    r = ast_strndup(ctx, b.data, b.len);
+    buf_free(&b);
+    return r;
+}
+
 typedef struct names {
     const char *schema;  /* pycon */
     const char *row;     /* pycon_user */
@@ -150,8 +253,8 @@ static void table_names(ast_ctx *ctx, const ast_table *t, names *n)
     c = &names_cache[t->index];
     if (!c->schema) {
         c->schema = ctx->schema->name;
-        c->row = fmt(ctx, "%s_%s", c->schema, t->row_name);
-        c->prefix = fmt(ctx, "%s_%s", c->schema, t->name);
+        c->row = fmt(ctx, "%s_%s", c->schema, row_c(ctx, t));
+        c->prefix = fmt(ctx, "%s_%s", c->schema, tab_c(t));
         c->INIT = names_upper(ctx, c->row, "INIT");
     }
     *n = *c;
@@ -159,7 +262,7 @@ static void table_names(ast_ctx *ctx, const ast_table *t, names *n)
 
 static const char *enum_type(ast_ctx *ctx, const ast_enum *e)
 {
-    return fmt(ctx, "%s_%s", ctx->schema->name, e->name);
+    return fmt(ctx, "%s_%s", ctx->schema->name, c_name(e->name, e->cname));
 }
 
 /* ---------------------------------------------------------------------
@@ -252,6 +355,17 @@ static const char *sc_type_const(const ast_column *c)
     return "0";
 }
 
+static const char *format_word(ast_format f)
+{
+    switch (f) {
+    case AST_FMT_TEXT: return "text";
+    case AST_FMT_REAL: return "real";
+    case AST_FMT_INTEGER: return "integer";
+    case AST_FMT_HEX: return "hex";
+    default: return "native";
+    }
+}
+
 /* What a reader of the struct needs to know about the field. */
 static const char *field_note(ast_ctx *ctx, const ast_table *t,
                               const ast_column *c)
@@ -260,6 +374,7 @@ static const char *field_note(ast_ctx *ctx, const ast_table *t,
     const char *s;
     const ast_column *pk[64];
     int npk = model_primary_key(t, pk, 64);
+    bool stored = c->format != AST_FMT_NATIVE;
 
     buf_init(&b);
     switch (c->type.kind) {
@@ -267,7 +382,10 @@ static const char *field_note(ast_ctx *ctx, const ast_table *t,
         buf_printf(&b, "varchar(%lld)", (long long)c->type.a);
         break;
     case AST_T_NUMERIC:
-        if (model_is_scaled(&c->type) && c->type.b > 0)
+        if (model_is_scaled(&c->type) && c->type.b > 0 && stored)
+            buf_printf(&b, "numeric(%lld,%lld), scaled", (long long)c->type.a,
+                       (long long)c->type.b);
+        else if (model_is_scaled(&c->type) && c->type.b > 0)
             buf_printf(&b, "numeric(%lld,%lld), scaled by 10^%lld",
                        (long long)c->type.a, (long long)c->type.b,
                        (long long)c->type.b);
@@ -279,7 +397,13 @@ static const char *field_note(ast_ctx *ctx, const ast_table *t,
         buf_puts(&b, "days since 1970-01-01");
         break;
     case AST_T_TIMESTAMP:
-        buf_puts(&b, "microseconds since 1970-01-01 UTC");
+        if (stored)
+            buf_puts(&b, c->type.local ? "microseconds, wall clock"
+                                       : "microseconds (UTC)");
+        else
+            buf_puts(&b, c->type.local ? "microseconds since 1970-01-01, "
+                                         "wall clock"
+                                       : "microseconds since 1970-01-01 UTC");
         break;
     case AST_T_JSON:
         buf_puts(&b, "json");
@@ -287,6 +411,9 @@ static const char *field_note(ast_ctx *ctx, const ast_table *t,
     default:
         break;
     }
+    if (c->format != AST_FMT_NATIVE)
+        buf_printf(&b, "%sstored as %s", b.len ? ", " : "",
+                   format_word(c->format));
     if (c->is_pk)
         buf_printf(&b, "%s%s", b.len ? ", " : "",
                    npk > 1 ? "part of the primary key" : "primary key");
@@ -299,7 +426,8 @@ static const char *field_note(ast_ctx *ctx, const ast_table *t,
     if (c->unique.first_line)
         buf_printf(&b, "%sunique", b.len ? ", " : "");
     if (c->ref)
-        buf_printf(&b, "%sreferences %s", b.len ? ", " : "", c->ref->table);
+        buf_printf(&b, "%sreferences %s", b.len ? ", " : "",
+                   c_note(ctx, c->ref->table));
     s = b.len ? fmt(ctx, "/* %s */", b.data) : "";
     buf_free(&b);
     return s;
@@ -324,13 +452,13 @@ static void emit_struct(ast_ctx *ctx, buf *out, const ast_table *t,
 
     for (k = 0, c = t->columns; c; c = c->next) {
         lines[k].ctype = c_type(ctx, c);
-        lines[k].field = names_field(ctx, c->name);
+        lines[k].field = field_of(ctx, c);
         lines[k].note = field_note(ctx, t, c);
         lines[k++].comment = c_comment(ctx, c->comment, "    ");
         if (!model_has_flag(c))
             continue;
         lines[k].ctype = "bool";
-        lines[k].field = fmt(ctx, "has_%s", c->name);
+        lines[k].field = fmt(ctx, "has_%s", col_c(c));
         lines[k].note = c->nullable ? "/* false: NULL */"
                                     : "/* false: the default (now) */";
         lines[k++].comment = "";
@@ -435,6 +563,12 @@ static const char *c_uuid_init(ast_ctx *ctx, const char *u)
     return r;
 }
 
+/* The C part of an enum value's constant: PG_13 for 'PG-13'. */
+static const char *value_c(const ast_enum_value *v)
+{
+    return c_name(v->name, v->cname);
+}
+
 /* The C value of a default for the INIT macro, or NULL for none. */
 static const char *c_default(ast_ctx *ctx, const ast_column *c,
                              const model_default *d)
@@ -466,7 +600,7 @@ static const char *c_default(ast_ctx *ctx, const ast_column *c,
     case AST_T_NAMED:
         for (v = c->type.enm->values, i = 0; v && i < d->i; i++)
             v = v->next;
-        return names_upper(ctx, enum_type(ctx, c->type.enm), v->name);
+        return names_upper(ctx, enum_type(ctx, c->type.enm), value_c(v));
     default:
         return c_int64(ctx, d->i);
     }
@@ -489,9 +623,9 @@ static void emit_init(ast_ctx *ctx, buf *out, const ast_table *t,
         if (!v)
             continue;
         buf_printf(&items, "%s.%s = %s", count++ ? ",\n" : "",
-                   names_field(ctx, c->name), v);
+                   field_of(ctx, c), v);
         if (model_has_flag(c))
-            buf_printf(&items, ",\n.has_%s = true", c->name);
+            buf_printf(&items, ",\n.has_%s = true", col_c(c));
     }
     buf_init(&macro);
     if (count == 0) {
@@ -518,13 +652,28 @@ static void emit_init(ast_ctx *ctx, buf *out, const ast_table *t,
  * Keys
  * ------------------------------------------------------------------- */
 
+/* The key of get, update and delete: the checker's (the primary key, or
+ * a unique over not null columns), else the primary key; 0 when the
+ * table has neither, and those functions are not generated. */
+static int table_key(const ast_table *t, const ast_column **cols, int max)
+{
+    int i;
+
+    if (t->nkey > 0 && t->key) {
+        for (i = 0; i < t->nkey && i < max; i++)
+            cols[i] = t->key[i];
+        return i;
+    }
+    return model_primary_key(t, cols, max);
+}
+
 /* A parameter name for a key column that cannot shadow the function's
  * other parameters. */
 static const char *key_param(ast_ctx *ctx, const ast_column *c)
 {
     static const char *const taken[] = {"db", "a", "out", "key", "row",
                                         "rows", "n", NULL};
-    const char *f = names_field(ctx, c->name);
+    const char *f = field_of(ctx, c);
     int i;
 
     for (i = 0; taken[i]; i++)
@@ -539,7 +688,7 @@ static int key_texts(ast_ctx *ctx, const ast_table *t, const char **params,
                      const char **assign)
 {
     const ast_column *pk[64];
-    int npk = model_primary_key(t, pk, 64), i;
+    int npk = table_key(t, pk, 64), i;
     buf a;
     const char *ct;
 
@@ -549,7 +698,7 @@ static int key_texts(ast_ctx *ctx, const ast_table *t, const char **params,
         params[i] = fmt(ctx, "%s%s%s", ct,
                         ct[strlen(ct) - 1] == '*' ? "" : " ",
                         key_param(ctx, pk[i]));
-        tmpl_emit(&a, C, "key_assign", "field", names_field(ctx, pk[i]->name),
+        tmpl_emit(&a, C, "key_assign", "field", field_of(ctx, pk[i]),
                   "param", key_param(ctx, pk[i]), NULL);
     }
     *assign = ast_strdup(ctx, a.data);
@@ -669,9 +818,10 @@ static void emit_column_bits(ast_ctx *ctx, buf *out, const ast_table *t,
     size_t w = 0;
 
     for (c = t->columns; c && c->index < 64; c = c->next)
-        if (strlen(names_upper(ctx, n->prefix, c->name)) > w)
-            w = strlen(names_upper(ctx, n->prefix, c->name));
-    tmpl_emit(out, H, "column_bits_begin", "table", t->name, "prefix",
+        if (strlen(names_upper(ctx, n->prefix, col_c(c))) > w)
+            w = strlen(names_upper(ctx, n->prefix, col_c(c)));
+    tmpl_emit(out, H, "column_bits_begin", "table", c_note(ctx, t->name),
+              "prefix",
               n->prefix, "limit_note",
               t->ncolumns > 64 ? fmt(ctx, "\n * Columns past the 64th have "
                                      "none: write them with %s_update().",
@@ -679,7 +829,7 @@ static void emit_column_bits(ast_ctx *ctx, buf *out, const ast_table *t,
                                : "",
               NULL);
     for (c = t->columns; c && c->index < 64; c = c->next) {
-        name = names_upper(ctx, n->prefix, c->name);
+        name = names_upper(ctx, n->prefix, col_c(c));
         tmpl_emit(out, H, "column_bit", "NAME", name, "pad",
                   spaces(ctx, w + 1 - strlen(name)), "index",
                   fmt(ctx, "%d", c->index), NULL);
@@ -692,19 +842,27 @@ static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
 {
     signatures sig;
 
+    const ast_column *key[1];
+    bool keyed = table_key(t, key, 1) > 0;
+
     table_signatures(ctx, t, n, ");", &sig);
-    emit_column_bits(ctx, out, t, n);
-    tmpl_emit(out, H, "table_api", "table", t->name, "prefix", n->prefix,
-              "insert_params", sig.insert, "insert_many_params",
-              sig.insert_many, "get_params", sig.get, "update_params",
-              sig.update, "update_cols_params", sig.update_cols,
-              "delete_params", sig.remove, "update_many_params",
-              sig.update_many, "delete_many_params", sig.delete_many,
-              "autoinc_note",
+    /* The bits serve update_cols and update_many, which need a key. */
+    if (keyed)
+        emit_column_bits(ctx, out, t, n);
+    tmpl_emit(out, H, "table_api", "table", c_note(ctx, t->name), "prefix",
+              n->prefix, "insert_params", sig.insert, "insert_many_params",
+              sig.insert_many, "autoinc_note",
               t->autoinc ? fmt(ctx, "\n * The new key is stored in row->%s.",
-                               names_field(ctx, t->autoinc->name))
+                               field_of(ctx, t->autoinc))
                          : "",
               NULL);
+    if (!keyed)
+        return;
+    tmpl_emit(out, H, "table_key_api", "prefix", n->prefix, "get_params",
+              sig.get, "update_params", sig.update, "update_cols_params",
+              sig.update_cols, "delete_params", sig.remove,
+              "update_many_params", sig.update_many, "delete_many_params",
+              sig.delete_many, NULL);
 }
 
 static int count_items(const ast_table *t)
@@ -867,7 +1025,7 @@ static const char *column_what(ast_ctx *ctx, const ast_column *c)
         ty = fmt(ctx, "numeric(%lld,%lld)", (long long)t->a, (long long)t->b);
         break;
     case AST_T_NAMED:
-        ty = fmt(ctx, "enum %s", t->name);
+        ty = fmt(ctx, "enum %s", c_note(ctx, t->name));
         break;
     default:
         ty = ast_type_name(t->kind);
@@ -915,13 +1073,14 @@ static void column_query_functions(ast_ctx *ctx, buf *out,
 {
     const char *qp = cat(ctx, n->prefix, "_query *q", NULL);
     const char *p[3], *text, *index = fmt(ctx, "%d", c->index);
-    const char *field = c->name;
+    const char *field = col_c(c);
     const char *value = value_param(ctx, c), *list = NULL;
     const char *name[6] = {n->prefix, "_where_", field, "_", NULL, NULL};
     int op;
 
     if (decl)
-        tmpl_emit(out, H, "column_filters", "column", c->name, "what",
+        tmpl_emit(out, H, "column_filters", "column", c_note(ctx, c->name),
+                  "what",
                   column_what(ctx, c), NULL);
     p[0] = qp; /* also for order_by when no filter applies (json) */
     for (op = 0; op < NOPS; op++) {
@@ -1056,6 +1215,19 @@ static void collect_links(ast_ctx *ctx, link_set *ls)
              j++)
             if (ls->items[i].target == ls->items[j].target)
                 ls->items[i].ambiguous = ls->items[j].ambiguous = true;
+    /* Two tables that reference each other: each has a forward and a
+     * reverse join to the other, which the columns tell apart. */
+    for (i = 0; i < k; i++) {
+        const link *l = &ls->items[i];
+        const int *m;
+
+        if (!l->target || l->target == l->owner)
+            continue;
+        for (m = ls->by_table[l->owner->index]; *m >= 0; m++)
+            if (ls->items[*m].owner == l->target &&
+                ls->items[*m].target == l->owner)
+                ls->items[i].ambiguous = ls->items[*m].ambiguous = true;
+    }
 }
 
 static const char *strip_id(ast_ctx *ctx, const char *name)
@@ -1077,21 +1249,20 @@ static const char *strip_id(ast_ctx *ctx, const char *name)
  */
 static const char *forward_join_name(ast_ctx *ctx, const link *l)
 {
-    const char *cols = emit_sql_joined(ctx, l->cols);
+    const char *cols = c_joined(ctx, l->cols);
 
     if (l->owner == l->target)
         return strip_id(ctx, cols);
     if (l->ambiguous)
-        return fmt(ctx, "%s_by_%s", l->target->name, cols);
-    return l->target->name;
+        return fmt(ctx, "%s_by_%s", tab_c(l->target), cols);
+    return tab_c(l->target);
 }
 
 static const char *reverse_name(ast_ctx *ctx, const link *l)
 {
     if (l->owner == l->target || l->ambiguous)
-        return fmt(ctx, "%s_by_%s", l->owner->name,
-                   emit_sql_joined(ctx, l->cols));
-    return l->owner->name;
+        return fmt(ctx, "%s_by_%s", tab_c(l->owner), c_joined(ctx, l->cols));
+    return tab_c(l->owner);
 }
 
 /* The parent of a row is named after its one key column, less "_id"
@@ -1099,10 +1270,10 @@ static const char *reverse_name(ast_ctx *ctx, const link *l)
 static const char *parent_name(ast_ctx *ctx, const link *l)
 {
     if (!l->cols->next)
-        return strip_id(ctx, l->cols->name);
+        return strip_id(ctx, c_joined(ctx, l->cols));
     if (l->ambiguous || l->owner == l->target)
-        return emit_sql_joined(ctx, l->cols);
-    return l->target->row_name;
+        return c_joined(ctx, l->cols);
+    return row_c(ctx, l->target);
 }
 
 static void emit_joins(ast_ctx *ctx, buf *out, const ast_table *t,
@@ -1217,7 +1388,8 @@ static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
 {
     const ast_column *c;
 
-    tmpl_emit(out, H, "query_api_begin", "table", t->name, "prefix",
+    tmpl_emit(out, H, "query_api_begin", "table", c_note(ctx, t->name),
+              "prefix",
               n->prefix, NULL);
     for (c = t->columns; c; c = c->next)
         column_query_functions(ctx, out, c, n, true);
@@ -1252,15 +1424,15 @@ static void emit_enum(ast_ctx *ctx, buf *out, const ast_enum *e)
     int i = 0;
 
     for (v = e->values; v; v = v->next)
-        if (strlen(v->name) > width)
-            width = strlen(v->name);
+        if (strlen(value_c(v)) > width)
+            width = strlen(value_c(v));
     tmpl_emit(out, H, "enum_begin", "comment", c_comment(ctx, e->comment, ""),
               "type", type, NULL);
     for (v = e->values; v; v = v->next, i++)
         tmpl_emit(out, H, "enum_value", "comment",
                   c_comment(ctx, v->comment, "    "), "CONST",
-                  names_upper(ctx, type, v->name), "pad",
-                  spaces(ctx, width - strlen(v->name) + 1), "value",
+                  names_upper(ctx, type, value_c(v)), "pad",
+                  spaces(ctx, width - strlen(value_c(v)) + 1), "value",
                   fmt(ctx, "%d", i), "comma", v->next ? "," : "", NULL);
     tmpl_emit(out, H, "enum_end", "type", type, NULL);
 }
@@ -1297,7 +1469,8 @@ static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
         table_names(ctx, d->table, &n);
         emit_struct(ctx, out, d->table, &n);
         emit_init(ctx, out, d->table, &n);
-        tmpl_emit(out, H, "list", "table", d->table->name, "type", n.row,
+        tmpl_emit(out, H, "list", "table", c_note(ctx, d->table->name),
+                  "type", n.row,
                   NULL);
         ast_pool_release(ctx, mark);
     }
@@ -1335,7 +1508,7 @@ static void emit_enum_desc(ast_ctx *ctx, buf *out, const ast_enum *e)
         buf_printf(&labels, "    %s,\n", c_string(ctx, v->name,
                                                    strlen(v->name)));
     tmpl_emit(out, C, "enum_labels", "name", enum_type(ctx, e), "sqlname",
-              e->name, "labels", labels.data, "count",
+              c_esc(ctx, e->name), "labels", labels.data, "count",
               fmt(ctx, "%d", e->nvalues), NULL);
     buf_free(&labels);
 }
@@ -1357,6 +1530,8 @@ static const char *col_flags(ast_ctx *ctx, const ast_table *t,
         buf_puts(&b, " | SC_COL_UNIQUE");
     if (model_has_flag(c))
         buf_puts(&b, " | SC_COL_HASFLAG");
+    if (c->type.kind == AST_T_TIMESTAMP && c->type.local)
+        buf_puts(&b, " | SC_COL_NOZONE");
     s = b.len ? ast_strdup(ctx, b.data + 3) : "0";
     buf_free(&b);
     return s;
@@ -1399,6 +1574,17 @@ static const char *dflt_init(ast_ctx *ctx, const ast_column *c)
     return fmt(ctx, "{.kind = SC_DEFAULT_VALUE, .i = %s}", c_int64(ctx, d.i));
 }
 
+static const char *format_const(ast_format f)
+{
+    switch (f) {
+    case AST_FMT_TEXT: return "SC_FMT_TEXT";
+    case AST_FMT_REAL: return "SC_FMT_REAL";
+    case AST_FMT_INTEGER: return "SC_FMT_INTEGER";
+    case AST_FMT_HEX: return "SC_FMT_HEX";
+    default: return "SC_FMT_NATIVE";
+    }
+}
+
 static void emit_column_desc(ast_ctx *ctx, buf *out, const ast_table *t,
                              const ast_column *c, const names *n)
 {
@@ -1412,16 +1598,22 @@ static void emit_column_desc(ast_ctx *ctx, buf *out, const ast_table *t,
         buf_printf(&extra, "        .scale = %lld,\n", (long long)c->type.b);
     if (model_has_flag(c))
         buf_printf(&extra, "        .has_offset = offsetof(%s, has_%s),\n",
-                   n->row, c->name);
+                   n->row, col_c(c));
     if (c->type.kind == AST_T_NAMED)
         buf_printf(&extra, "        .enm = &%s_enum,\n",
                    enum_type(ctx, c->type.enm));
     d = dflt_init(ctx, c);
     if (d)
         buf_printf(&extra, "        .dflt = %s,\n", d);
-    tmpl_emit(out, C, "column", "name", c->name, "sctype", sc_type_const(c),
-              "flags", col_flags(ctx, t, c), "extra", extra.data, "type",
-              n->row, "field", names_field(ctx, c->name), NULL);
+    if (c->format != AST_FMT_NATIVE)
+        buf_printf(&extra, "        .format = %s,\n", format_const(c->format));
+    if (c->sql_type[AST_D_POSTGRESQL])
+        buf_printf(&extra, "        .pg_type = %s,\n",
+                   c_string(ctx, c->sql_type[AST_D_POSTGRESQL],
+                            strlen(c->sql_type[AST_D_POSTGRESQL])));
+    tmpl_emit(out, C, "column", "name", c_esc(ctx, c->name), "sctype",
+              sc_type_const(c), "flags", col_flags(ctx, t, c), "extra",
+              extra.data, "type", n->row, "field", field_of(ctx, c), NULL);
     buf_free(&extra);
 }
 
@@ -1434,7 +1626,8 @@ static const char *index_list(ast_ctx *ctx, const ast_name *cols,
     buf_init(&b);
     for (; cols; cols = cols->next) {
         if (names_not_indexes)
-            buf_printf(&b, "%s\"%s\"", b.len ? ", " : "", cols->name);
+            buf_printf(&b, "%s\"%s\"", b.len ? ", " : "",
+                       c_esc(ctx, cols->name));
         else
             buf_printf(&b, "%s%d", b.len ? ", " : "", cols->column->index);
     }
@@ -1458,12 +1651,15 @@ static const char *emit_fkeys(ast_ctx *ctx, buf *out, const ast_table *t,
     int cap = t->ncolumns + count_items(t) + 1;
     const ast_name **cols = ast_alloc(ctx, sizeof *cols * (size_t)cap);
     const ast_ref **refs = ast_alloc(ctx, sizeof *refs * (size_t)cap);
-    int k = foreign_keys(ctx, t, cols, refs, cap), i;
+    int k = foreign_keys(ctx, t, cols, refs, cap), i, j = 0;
     const char *base;
+    sql_constraint_list l = {0};
 
     *count = k;
     if (k == 0)
         return "NULL";
+    /* The names the DDL gives them, in the same order. */
+    emit_sql_constraints(ctx, SQL_SQLITE, t, &l);
     for (i = 0; i < k; i++) {
         base = fmt(ctx, "%s_fk%d", n->prefix, i);
         tmpl_emit(out, C, "index_array", "name", fmt(ctx, "%s_cols", base),
@@ -1474,15 +1670,16 @@ static const char *emit_fkeys(ast_ctx *ctx, buf *out, const ast_table *t,
     tmpl_emit(out, C, "fkeys_begin", "prefix", n->prefix, NULL);
     for (i = 0; i < k; i++) {
         base = fmt(ctx, "%s_fk%d", n->prefix, i);
-        tmpl_emit(out, C, "fkey", "name",
-                  emit_sql_constraint_name(ctx, "fk", t->name,
-                                           emit_sql_joined(ctx, cols[i])),
+        while (j < l.n && !l.items[j].is_fk)
+            j++;
+        tmpl_emit(out, C, "fkey", "name", c_esc(ctx, l.items[j++].name),
                   "cols", fmt(ctx, "%s_cols", base), "ncols",
                   fmt(ctx, "%d", count_names(cols[i])), "target",
-                  refs[i]->table, "target_cols",
+                  c_esc(ctx, refs[i]->table), "target_cols",
                   fmt(ctx, "%s_target", base), NULL);
     }
     tmpl_emit(out, C, "array_end", NULL);
+    sql_constraint_list_free(&l);
     return fmt(ctx, "%s_fkeys", n->prefix);
 }
 
@@ -1493,61 +1690,100 @@ static const char *emit_constraints(ast_ctx *ctx, buf *out,
     sql_constraint_list l = {0};
     int i;
 
+    const ast_item *it;
+    const char *col;
+    int nunique = 0;
+
     emit_sql_constraints(ctx, SQL_SQLITE, t, &l);
-    *count = l.n;
-    if (l.n == 0)
+    /* A unique index fails like a unique constraint, under its name. */
+    for (it = t->items; it; it = it->next)
+        nunique += it->unique_index;
+    *count = l.n + nunique;
+    if (*count == 0)
         return "NULL";
     tmpl_emit(out, C, "constraints_begin", "prefix", n->prefix, NULL);
     for (i = 0; i < l.n; i++)
-        tmpl_emit(out, C, "constraint", "name", l.items[i].name, "column",
+        tmpl_emit(out, C, "constraint", "name", c_esc(ctx, l.items[i].name),
+                  "column",
                   l.items[i].column
                       ? c_string(ctx, l.items[i].column,
                                  strlen(l.items[i].column))
                       : "NULL",
                   "what", short_phrase(ctx, l.items[i].what),
                   NULL);
+    for (it = t->items; it; it = it->next) {
+        if (!it->unique_index)
+            continue;
+        col = it->cols && !it->cols->next ? it->cols->name : NULL;
+        tmpl_emit(out, C, "constraint", "name",
+                  c_esc(ctx, emit_sql_index_name(ctx, t, it)), "column",
+                  col ? c_string(ctx, col, strlen(col)) : "NULL", "what",
+                  "\"unique\"", NULL);
+    }
     tmpl_emit(out, C, "array_end", NULL);
     sql_constraint_list_free(&l);
     return fmt(ctx, "%s_constraints", n->prefix);
 }
 
+/* The ".flags = ..." line of a table's descriptor, or nothing. */
+static const char *table_flags(ast_ctx *ctx, const ast_table *t)
+{
+    const ast_column *pk[1];
+    bool loose = t->not_strict.first_line != 0;
+    bool nopk = model_primary_key(t, pk, 1) == 0;
+
+    if (!loose && !nopk)
+        return "";
+    return fmt(ctx, "    .flags = %s%s%s,\n", loose ? "SC_TABLE_LOOSE" : "",
+               loose && nopk ? " | " : "", nopk ? "SC_TABLE_NOPK" : "");
+}
+
 static void emit_table_source(ast_ctx *ctx, buf *out, const ast_table *t)
 {
     const ast_column *c, *pk[64];
-    const char *fk, *cons;
-    int npk = model_primary_key(t, pk, 64), nfk, ncons, i;
+    const char *fk, *cons, *pkname = "NULL";
+    int npk = table_key(t, pk, 64), nfk, ncons, i;
     signatures sig;
     names n;
     buf pkv;
 
     table_names(ctx, t, &n);
-    tmpl_emit(out, C, "columns_begin", "table", t->name, "prefix", n.prefix,
-              NULL);
+    tmpl_emit(out, C, "columns_begin", "table", c_note(ctx, t->name),
+              "prefix", n.prefix, NULL);
     for (c = t->columns; c; c = c->next)
         emit_column_desc(ctx, out, t, c, &n);
     tmpl_emit(out, C, "columns_end", NULL);
     buf_init(&pkv);
     for (i = 0; i < npk; i++)
         buf_printf(&pkv, "%s%d", i ? ", " : "", pk[i]->index);
-    tmpl_emit(out, C, "index_array", "name", fmt(ctx, "%s_pk", n.prefix),
-              "values", pkv.data, NULL);
+    if (npk > 0) {
+        pkname = fmt(ctx, "%s_pk", n.prefix);
+        tmpl_emit(out, C, "index_array", "name", pkname, "values", pkv.data,
+                  NULL);
+    }
     buf_free(&pkv);
     fk = emit_fkeys(ctx, out, t, &n, &nfk);
     cons = emit_constraints(ctx, out, t, &n, &ncons);
-    tmpl_emit(out, C, "table_desc", "prefix", n.prefix, "table", t->name,
-              "type", n.row, "ncols", fmt(ctx, "%d", t->ncolumns), "npk",
+    tmpl_emit(out, C, "table_desc", "prefix", n.prefix, "table",
+              c_esc(ctx, t->name), "type", n.row, "ncols",
+              fmt(ctx, "%d", t->ncolumns), "pk", pkname, "npk",
               fmt(ctx, "%d", npk), "autoinc",
               fmt(ctx, "%d", t->autoinc ? t->autoinc->index : -1), "fkeys",
               fk, "nfkeys", fmt(ctx, "%d", nfk), "constraints", cons,
-              "nconstraints", fmt(ctx, "%d", ncons), NULL);
+              "nconstraints", fmt(ctx, "%d", ncons), "flags",
+              table_flags(ctx, t), NULL);
     table_signatures(ctx, t, &n, ")", &sig);
-    tmpl_emit(out, C, "table_functions", "prefix", n.prefix, "type", n.row,
-              "INIT", n.INIT, "key_assign", sig.assign, "insert_params",
-              sig.insert, "insert_many_params", sig.insert_many,
-              "get_params", sig.get, "update_params", sig.update,
-              "update_cols_params", sig.update_cols, "delete_params",
-              sig.remove, "update_many_params", sig.update_many,
-              "delete_many_params", sig.delete_many, NULL);
+    tmpl_emit(out, C, "table_functions", "prefix", n.prefix,
+              "insert_params", sig.insert, "insert_many_params",
+              sig.insert_many, NULL);
+    if (npk == 0)
+        return;
+    tmpl_emit(out, C, "table_key_functions", "prefix", n.prefix, "type",
+              n.row, "INIT", n.INIT, "key_assign", sig.assign, "get_params",
+              sig.get, "update_params", sig.update, "update_cols_params",
+              sig.update_cols, "delete_params", sig.remove,
+              "update_many_params", sig.update_many, "delete_many_params",
+              sig.delete_many, NULL);
 }
 
 

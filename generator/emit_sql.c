@@ -13,6 +13,7 @@
 #include "mem.h"
 
 #include "checker.h"
+#include "order.h"
 #include "schemac.h"
 
 #include <stdint.h>
@@ -162,10 +163,39 @@ static void name_list(buf *b, const ast_name *cols)
  * Types and literals
  * ------------------------------------------------------------------- */
 
+/* The storage of a stored-as format: SQLite's type, PostgreSQL's. */
+static const char *format_type(ast_format f, sql_dialect d)
+{
+    switch (f) {
+    case AST_FMT_TEXT:
+    case AST_FMT_HEX:
+        return d == SQL_SQLITE ? "TEXT" : "text";
+    case AST_FMT_REAL:
+        return d == SQL_SQLITE ? "REAL" : "double precision";
+    case AST_FMT_INTEGER:
+        return d == SQL_SQLITE ? "INTEGER" : "bigint";
+    default:
+        return NULL;
+    }
+}
+
+static int dialect_index(sql_dialect d)
+{
+    return d == SQL_SQLITE ? AST_D_SQLITE : AST_D_POSTGRESQL;
+}
+
 void emit_sql_column_type(buf *b, sql_dialect d, const ast_column *c)
 {
     const ast_type *t = &c->type;
 
+    if (c->sql_type[dialect_index(d)]) {
+        buf_puts(b, c->sql_type[dialect_index(d)]);
+        return;
+    }
+    if (format_type(c->format, d)) {
+        buf_puts(b, format_type(c->format, d));
+        return;
+    }
     if (d == SQL_SQLITE) {
         switch (t->kind) {
         case AST_T_FLOAT32:
@@ -212,7 +242,9 @@ void emit_sql_column_type(buf *b, sql_dialect d, const ast_column *c)
     case AST_T_TEXT: buf_puts(b, "text"); return;
     case AST_T_BYTES: buf_puts(b, "bytea"); return;
     case AST_T_DATE: buf_puts(b, "date"); return;
-    case AST_T_TIMESTAMP: buf_puts(b, "timestamptz"); return;
+    case AST_T_TIMESTAMP:
+        buf_puts(b, t->local ? "timestamp" : "timestamptz");
+        return;
     case AST_T_UUID: buf_puts(b, "uuid"); return;
     case AST_T_JSON: buf_puts(b, "jsonb"); return;
     case AST_T_NAMED: emit_sql_quote(b, t->name); return;
@@ -267,6 +299,90 @@ static void civil(int64_t days, int64_t *y, int *m, int *d)
     *y = yoe + era * 400 + (*m <= 2);
 }
 
+/* v, scaled by 10^scale, as a decimal: 1250 at scale 2 is 12.50. */
+static void scaled_decimal(buf *b, int64_t v, int64_t scale)
+{
+    int64_t p = 1, s;
+
+    for (s = 0; s < scale; s++)
+        p *= 10;
+    if (scale == 0)
+        buf_put_int(b, v);
+    else
+        buf_printf(b, "%s%lld.%0*lld", v < 0 ? "-" : "",
+                   (long long)llabs(v / p), (int)scale,
+                   (long long)llabs(v % p));
+}
+
+/* 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS[.ffffff]' of a date or timestamp
+ * kept as text. */
+static void text_time_literal(buf *b, const ast_column *c, int64_t v)
+{
+    int64_t y, days = v, us = 0;
+    int m, d;
+
+    if (c->type.kind == AST_T_TIMESTAMP) {
+        days = v / 86400000000LL;
+        us = v % 86400000000LL;
+        if (us < 0)
+            us += 86400000000LL, days--;
+    }
+    civil(days, &y, &m, &d);
+    buf_printf(b, "'%04lld-%02d-%02d", (long long)y, m, d);
+    if (c->type.kind == AST_T_TIMESTAMP) {
+        buf_printf(b, " %02d:%02d:%02d", (int)(us / 3600000000LL),
+                   (int)(us / 60000000 % 60), (int)(us / 1000000 % 60));
+        if (us % 1000000)
+            buf_printf(b, ".%06d", (int)(us % 1000000));
+    }
+    buf_putc(b, '\'');
+}
+
+/* A value in the stored form of a column with a stored-as format;
+ * false when the column keeps schemac's own form. */
+static bool format_literal(buf *b, const ast_column *c,
+                           const model_default *v)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)v->s;
+    int i;
+
+    switch (c->format) {
+    case AST_FMT_TEXT:
+        if (c->type.kind == AST_T_DATE || c->type.kind == AST_T_TIMESTAMP)
+            text_time_literal(b, c, v->i);
+        else if (c->type.kind == AST_T_UUID)
+            format_uuid(b, u);
+        else if (model_is_scaled(&c->type)) {
+            buf_putc(b, '\'');
+            scaled_decimal(b, v->i, c->type.b);
+            buf_putc(b, '\'');
+        } else
+            quote_string(b, v->s, v->len);
+        return true;
+    case AST_FMT_REAL:
+        if (model_is_scaled(&c->type))
+            scaled_decimal(b, v->i, c->type.b);
+        else
+            buf_puts(b, v->s);
+        return true;
+    case AST_FMT_INTEGER:
+        buf_put_int(b, v->i >= 0 ? v->i / 1000000
+                                 : -((-v->i + 999999) / 1000000));
+        return true;
+    case AST_FMT_HEX:
+        buf_putc(b, '\'');
+        for (i = 0; i < 16; i++) {
+            buf_putc(b, hex[u[i] >> 4]);
+            buf_putc(b, hex[u[i] & 15]);
+        }
+        buf_putc(b, '\'');
+        return true;
+    default:
+        return false;
+    }
+}
+
 static void pg_time_literal(buf *b, const ast_column *c, int64_t v)
 {
     int64_t y, days = v, us = 0;
@@ -281,9 +397,9 @@ static void pg_time_literal(buf *b, const ast_column *c, int64_t v)
     civil(days, &y, &m, &d);
     buf_printf(b, "'%04lld-%02d-%02d", (long long)y, m, d);
     if (c->type.kind == AST_T_TIMESTAMP)
-        buf_printf(b, " %02d:%02d:%02d.%06d+00", (int)(us / 3600000000LL),
+        buf_printf(b, " %02d:%02d:%02d.%06d%s", (int)(us / 3600000000LL),
                    (int)(us / 60000000 % 60), (int)(us / 1000000 % 60),
-                   (int)(us % 1000000));
+                   (int)(us % 1000000), c->type.local ? "" : "+00");
     buf_putc(b, '\'');
 }
 
@@ -298,6 +414,8 @@ static void value_literal(buf *b, sql_dialect d, const ast_column *c,
         buf_puts(b, "NULL");
         return;
     }
+    if (format_literal(b, c, v))
+        return;
     switch (c->type.kind) {
     case AST_T_BOOL:
         if (d == SQL_SQLITE)
@@ -312,18 +430,9 @@ static void value_literal(buf *b, sql_dialect d, const ast_column *c,
     case AST_T_NUMERIC:
         if (model_is_scaled(&c->type) && d == SQL_SQLITE)
             buf_put_int(b, v->i);
-        else if (model_is_scaled(&c->type)) {
-            /* Back to a decimal literal for a numeric column. */
-            int64_t p = 1, s;
-            for (s = 0; s < c->type.b; s++)
-                p *= 10;
-            if (c->type.b == 0)
-                buf_put_int(b, v->i);
-            else
-                buf_printf(b, "%s%lld.%0*lld", v->i < 0 ? "-" : "",
-                           (long long)llabs(v->i / p), (int)c->type.b,
-                           (long long)llabs(v->i % p));
-        } else if (d == SQL_SQLITE)
+        else if (model_is_scaled(&c->type))
+            scaled_decimal(b, v->i, c->type.b); /* back to a decimal */
+        else if (d == SQL_SQLITE)
             quote_string(b, v->s, v->len);
         else
             buf_puts(b, v->s);
@@ -360,6 +469,28 @@ static void value_literal(buf *b, sql_dialect d, const ast_column *c,
     }
 }
 
+/* default now for a date or timestamp kept in a stored-as format: the
+ * UTC reading in that form; false for schemac's own. */
+static bool now_in_format(buf *b, sql_dialect d, const ast_column *c)
+{
+    bool lite = d == SQL_SQLITE;
+
+    if (c->format == AST_FMT_TEXT && c->type.kind == AST_T_DATE)
+        buf_puts(b, lite ? "(date('now'))"
+                         : "(to_char(CURRENT_DATE, 'YYYY-MM-DD'))");
+    else if (c->format == AST_FMT_TEXT)
+        buf_puts(b, lite ? "(strftime('%Y-%m-%d %H:%M:%f', 'now'))"
+                         : "(to_char(now() at time zone 'utc', "
+                           "'YYYY-MM-DD HH24:MI:SS.US'))");
+    else if (c->format == AST_FMT_INTEGER)
+        buf_puts(b, lite ? "(CAST(strftime('%s', 'now') AS INTEGER))"
+                         : "(CAST(floor(extract(epoch FROM now())) AS "
+                           "bigint))");
+    else
+        return false;
+    return true;
+}
+
 void emit_sql_default(ast_ctx *ctx, buf *b, sql_dialect d,
                       const ast_column *c)
 {
@@ -384,7 +515,12 @@ void emit_sql_default(ast_ctx *ctx, buf *b, sql_dialect d,
         value_literal(b, d, c, &v);
         return;
     }
-    if (d == SQL_POSTGRESQL)
+    if (now_in_format(b, d, c))
+        return;
+    if (d == SQL_POSTGRESQL && c->type.kind == AST_T_TIMESTAMP &&
+        c->type.local)
+        buf_puts(b, "(now() at time zone 'utc')");
+    else if (d == SQL_POSTGRESQL)
         buf_puts(b, c->type.kind == AST_T_DATE ? "CURRENT_DATE" : "now()");
     else if (c->type.kind == AST_T_DATE)
         buf_puts(b, "(CAST(julianday('now') - 2440587.5 AS INTEGER))");
@@ -427,6 +563,13 @@ static void expr(ast_ctx *ctx, buf *b, sql_dialect d, const ast_expr *e,
  * 12.5 against a numeric(10,2) stored scaled on SQLite becomes 1250, and
  * '2020-01-01' against a date becomes its day number.
  */
+/* A numeric kept as decimal text, which expressions compare as a
+ * number: text would order '10' before '9'. */
+static bool numeric_text(const ast_column *c)
+{
+    return c && c->type.kind == AST_T_NUMERIC && c->format == AST_FMT_TEXT;
+}
+
 static void literal(ast_ctx *ctx, buf *b, sql_dialect d,
                     const ast_literal *l, const ast_column *col)
 {
@@ -440,7 +583,10 @@ static void literal(ast_ctx *ctx, buf *b, sql_dialect d,
         tmp.nullable = true;
         if (model_column_default(ctx, &tmp, &v, &why) &&
             v.kind == SC_DEFAULT_VALUE) {
-            value_literal(b, d, col, &v);
+            /* Against CAST(col AS numeric): the number itself. */
+            if (numeric_text(col))
+                tmp.format = AST_FMT_REAL;
+            value_literal(b, d, &tmp, &v);
             return;
         }
     }
@@ -512,6 +658,12 @@ static void expr(ast_ctx *ctx, buf *b, sql_dialect d, const ast_expr *e,
         literal(ctx, b, d, e->lit, col);
         return;
     case AST_E_COLUMN:
+        if (numeric_text(e->column)) {
+            buf_puts(b, "CAST(");
+            emit_sql_quote(b, e->name);
+            buf_puts(b, " AS numeric)");
+            return;
+        }
         emit_sql_quote(b, e->name);
         return;
     case AST_E_PAREN:
@@ -651,13 +803,15 @@ static void add(ast_ctx *ctx, sql_constraint_list *l, const char *name,
     c->column = column;
     c->what = ast_strndup(ctx, what->data, what->len);
     c->sql = ast_strndup(ctx, body->data, body->len);
+    c->after_tables = false;
+    c->is_fk = false;
     buf_reset(what);
     buf_reset(body);
 }
 
 static void foreign_key(ast_ctx *ctx, sql_constraint_list *l, buf *what,
-                        buf *b, const ast_table *t, const ast_name *cols,
-                        const ast_ref *r)
+                        buf *b, const ast_table *t, const char *name,
+                        const ast_name *cols, const ast_ref *r)
 {
     buf_puts(b, "FOREIGN KEY ");
     name_list(b, cols);
@@ -667,11 +821,18 @@ static void foreign_key(ast_ctx *ctx, sql_constraint_list *l, buf *what,
     name_list(b, r->cols);
     action(b, "DELETE", r->on_delete);
     action(b, "UPDATE", r->on_update);
+    if (r->initially_deferred.first_line)
+        buf_puts(b, " DEFERRABLE INITIALLY DEFERRED");
+    else if (r->deferrable.first_line)
+        buf_puts(b, " DEFERRABLE");
     buf_puts(what, "references ");
     buf_puts(what, r->table);
-    add(ctx, l, emit_sql_constraint_name(ctx, "fk", t->name,
-                                         emit_sql_joined(ctx, cols)),
+    add(ctx, l, name ? name : emit_sql_constraint_name(ctx, "fk", t->name,
+                                                       emit_sql_joined(ctx,
+                                                                       cols)),
         cols->next ? NULL : cols->name, what, b);
+    l->items[l->n - 1].after_tables = r->after_tables;
+    l->items[l->n - 1].is_fk = true;
 }
 
 static void type_phrase(buf *w, const ast_column *c)
@@ -715,6 +876,15 @@ static void check_texts(ast_ctx *ctx, buf *w, buf *b, sql_dialect d,
     buf_putc(b, ')');
 }
 
+/* Whether SQLite gets schemac's CHECK enforcing the type of c: not in a
+ * not strict table, nor for a column kept in another form (stored as),
+ * whose values another program writes. */
+static bool enforces_type(const ast_table *t, const ast_column *c)
+{
+    return t->not_strict.first_line == 0 && c->format == AST_FMT_NATIVE &&
+           !c->sql_type[AST_D_SQLITE];
+}
+
 static void checks(ast_ctx *ctx, sql_constraint_list *l, buf *w, buf *b,
                    sql_dialect d, const ast_table *t)
 {
@@ -725,7 +895,7 @@ static void checks(ast_ctx *ctx, sql_constraint_list *l, buf *w, buf *b,
 
     for (c = t->columns; c; c = c->next) {
         buf_puts(b, "CHECK (");
-        if (d == SQL_SQLITE && type_check(b, c)) {
+        if (d == SQL_SQLITE && enforces_type(t, c) && type_check(b, c)) {
             buf_putc(b, ')');
             type_phrase(w, c);
             add(ctx, l, emit_sql_constraint_name(ctx, "ck", t->name,
@@ -744,8 +914,10 @@ static void checks(ast_ctx *ctx, sql_constraint_list *l, buf *w, buf *b,
             continue;
         check_texts(ctx, w, b, d, it->check);
         snprintf(num, sizeof num, "%d", ++n);
-        add(ctx, l, emit_sql_constraint_name(ctx, "ck", t->name, num), NULL,
-            w, b);
+        add(ctx, l, it->name ? it->name
+                             : emit_sql_constraint_name(ctx, "ck", t->name,
+                                                        num),
+            NULL, w, b);
     }
 }
 
@@ -765,7 +937,9 @@ void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
             buf_puts(&b, "PRIMARY KEY ");
             name_list(&b, it->cols);
             buf_puts(&w, "primary key");
-            add(ctx, l, emit_sql_constraint_name(ctx, "pk", t->name, NULL),
+            add(ctx, l, it->name ? it->name
+                                 : emit_sql_constraint_name(ctx, "pk",
+                                                            t->name, NULL),
                 NULL, &w, &b);
         }
     for (c = t->columns; c; c = c->next) {
@@ -779,13 +953,15 @@ void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
             c->name, &w, &b);
     }
     for (it = t->items; it; it = it->next) {
-        if (it->kind != AST_ITEM_UNIQUE)
+        if (it->kind != AST_ITEM_UNIQUE || emit_sql_is_index(it))
             continue;
         buf_puts(&b, "UNIQUE ");
         name_list(&b, it->cols);
         buf_puts(&w, "unique");
-        add(ctx, l, emit_sql_constraint_name(ctx, "uq", t->name,
-                                             emit_sql_joined(ctx, it->cols)),
+        add(ctx, l, it->name ? it->name
+                             : emit_sql_constraint_name(ctx, "uq", t->name,
+                                                        emit_sql_joined(
+                                                            ctx, it->cols)),
             it->cols->next ? NULL : it->cols->name, &w, &b);
     }
     checks(ctx, l, &w, &b, d, t);
@@ -794,11 +970,11 @@ void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
             continue;
         memset(&self, 0, sizeof self);
         self.name = c->name;
-        foreign_key(ctx, l, &w, &b, t, &self, c->ref);
+        foreign_key(ctx, l, &w, &b, t, NULL, &self, c->ref);
     }
     for (it = t->items; it; it = it->next)
         if (it->kind == AST_ITEM_FOREIGN_KEY)
-            foreign_key(ctx, l, &w, &b, t, it->cols, it->ref);
+            foreign_key(ctx, l, &w, &b, t, it->name, it->cols, it->ref);
     buf_free(&w);
     buf_free(&b);
 }
@@ -818,12 +994,48 @@ static void table_constraints(ast_ctx *ctx, buf *b, sql_dialect d,
 
     emit_sql_constraints(ctx, d, t, &l);
     for (i = 0; i < l.n; i++) {
+        if (d == SQL_POSTGRESQL && l.items[i].after_tables)
+            continue;
         buf_puts(b, ",\n    CONSTRAINT ");
         emit_sql_quote(b, l.items[i].name);
         buf_puts(b, "\n        ");
         buf_puts(b, l.items[i].sql);
     }
     sql_constraint_list_free(&l);
+}
+
+/* The primary key item of t, or NULL. */
+static const ast_item *pk_item(const ast_table *t)
+{
+    const ast_item *it;
+
+    for (it = t->items; it; it = it->next)
+        if (it->kind == AST_ITEM_PRIMARY_KEY)
+            return it;
+    return NULL;
+}
+
+/* " PRIMARY KEY", named when the schema names a one-column key. */
+static void inline_pk(buf *b, const ast_table *t)
+{
+    const ast_item *it = pk_item(t);
+
+    if (it && it->name) {
+        buf_puts(b, " CONSTRAINT ");
+        emit_sql_quote(b, it->name);
+    }
+    buf_puts(b, " PRIMARY KEY");
+}
+
+const char *emit_sql_pk_name(ast_ctx *ctx, const ast_table *t)
+{
+    const ast_item *it = pk_item(t);
+
+    if (it && it->name)
+        return it->name;
+    buf_reset(&name_buf);
+    buf_printf(&name_buf, "%s_pkey", t->name);
+    return ast_strndup(ctx, name_buf.data, name_buf.len);
 }
 
 void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
@@ -836,19 +1048,22 @@ void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
     emit_sql_quote(b, c->name);
     buf_putc(b, ' ');
     if (d == SQL_SQLITE && c == t->autoinc) {
-        buf_puts(b, "INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT");
+        buf_puts(b, "INTEGER NOT NULL");
+        inline_pk(b, t);
+        buf_puts(b, " AUTOINCREMENT");
         return;
     }
     if (d == SQL_POSTGRESQL && c == t->autoinc) {
         emit_sql_column_type(b, d, c);
-        buf_puts(b, " GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY");
+        buf_puts(b, " GENERATED BY DEFAULT AS IDENTITY");
+        inline_pk(b, t);
         return;
     }
     emit_sql_column_type(b, d, c);
     if (!c->nullable)
         buf_puts(b, " NOT NULL");
     if (sole_pk)
-        buf_puts(b, " PRIMARY KEY");
+        inline_pk(b, t);
     emit_sql_default(ctx, b, d, c);
 }
 
@@ -866,37 +1081,164 @@ void emit_sql_create_table(ast_ctx *ctx, buf *b, sql_dialect d,
             buf_puts(b, ",\n");
     }
     table_constraints(ctx, b, d, t);
-    buf_puts(b, d == SQL_SQLITE ? "\n) STRICT" : "\n)");
+    buf_puts(b, d == SQL_SQLITE && t->not_strict.first_line == 0
+                    ? "\n) STRICT"
+                    : "\n)");
+}
+
+bool emit_sql_is_index(const ast_item *it)
+{
+    return it->kind == AST_ITEM_INDEX ||
+           (it->kind == AST_ITEM_UNIQUE && it->unique_index);
+}
+
+static void index_elems(ast_ctx *ctx, buf *b, sql_dialect d,
+                        const ast_ielem *e);
+static void paren_expr(ast_ctx *ctx, buf *b, sql_dialect d,
+                       const ast_expr *e);
+
+/*
+ * The tail of an index's own name: its columns, "expr" for an
+ * expression, and when it has an expression or a predicate a hash of
+ * them, so that two such indexes over the same columns differ.
+ */
+static const char *index_tail_name(ast_ctx *ctx, const ast_item *it)
+{
+    const ast_ielem *e;
+    buf b, text;
+    const char *s;
+    bool hashed = it->where != NULL;
+
+    buf_init(&b);
+    buf_init(&text);
+    if (it->cols)
+        buf_puts(&b, emit_sql_joined(ctx, it->cols));
+    for (e = it->elems; e; e = e->next) {
+        if (b.len)
+            buf_putc(&b, '_');
+        buf_puts(&b, e->column ? e->column : "expr");
+        hashed |= e->column == NULL;
+    }
+    if (hashed) {
+        if (it->elems)
+            index_elems(ctx, &text, SQL_SQLITE, it->elems);
+        if (it->where)
+            paren_expr(ctx, &text, SQL_SQLITE, it->where);
+        buf_printf(&b, "_%08x", (unsigned)fnv1a(text.data ? text.data : ""));
+    }
+    s = ast_strndup(ctx, b.data, b.len);
+    buf_free(&b);
+    buf_free(&text);
+    return s;
 }
 
 const char *emit_sql_index_name(ast_ctx *ctx, const ast_table *t,
                                 const ast_item *it)
 {
-    return it->name ? it->name
-                    : emit_sql_constraint_name(ctx, "ix", t->name,
-                                               emit_sql_joined(ctx, it->cols));
+    if (it->name)
+        return it->name;
+    return emit_sql_constraint_name(ctx, it->kind == AST_ITEM_UNIQUE ? "uq"
+                                                                     : "ix",
+                                    t->name, index_tail_name(ctx, it));
 }
 
-void emit_sql_create_index(ast_ctx *ctx, buf *b, const ast_table *t,
-                           const ast_item *it)
+/* (expr) once: an expression given in parentheses keeps its own. */
+static void paren_expr(ast_ctx *ctx, buf *b, sql_dialect d,
+                       const ast_expr *e)
 {
-    buf_puts(b, "CREATE INDEX IF NOT EXISTS ");
+    if (e->kind != AST_E_PAREN)
+        buf_putc(b, '(');
+    expr(ctx, b, d, e, NULL);
+    if (e->kind != AST_E_PAREN)
+        buf_putc(b, ')');
+}
+
+/* An index's elements: columns and expressions, each with its operator
+ * class on PostgreSQL (SQLite has none). */
+static void index_elems(ast_ctx *ctx, buf *b, sql_dialect d,
+                        const ast_ielem *e)
+{
+    buf_putc(b, '(');
+    for (; e; e = e->next) {
+        if (e->column)
+            emit_sql_quote(b, e->column);
+        else
+            paren_expr(ctx, b, d, e->expr);
+        if (e->opclass && d == SQL_POSTGRESQL) {
+            buf_putc(b, ' ');
+            buf_puts(b, e->opclass);
+        }
+        if (e->next)
+            buf_puts(b, ", ");
+    }
+    buf_putc(b, ')');
+}
+
+void emit_sql_create_index(ast_ctx *ctx, buf *b, sql_dialect d,
+                           const ast_table *t, const ast_item *it)
+{
+    buf_puts(b, it->kind == AST_ITEM_UNIQUE || it->unique_index
+                    ? "CREATE UNIQUE INDEX IF NOT EXISTS "
+                    : "CREATE INDEX IF NOT EXISTS ");
     emit_sql_quote(b, emit_sql_index_name(ctx, t, it));
     buf_puts(b, " ON ");
     emit_sql_quote(b, t->name);
     buf_putc(b, ' ');
-    name_list(b, it->cols);
+    /* SQLite knows one method, its b-tree. */
+    if (it->method && d == SQL_POSTGRESQL)
+        buf_printf(b, "USING %s ", it->method);
+    if (it->elems)
+        index_elems(ctx, b, d, it->elems);
+    else
+        name_list(b, it->cols);
+    if (it->where) {
+        buf_puts(b, " WHERE ");
+        paren_expr(ctx, b, d, it->where);
+    }
+}
+
+void emit_sql_add_constraint(buf *b, const ast_table *t,
+                             const sql_constraint *c)
+{
+    buf_puts(b, "ALTER TABLE ");
+    emit_sql_quote(b, t->name);
+    buf_puts(b, " ADD CONSTRAINT ");
+    emit_sql_quote(b, c->name);
+    buf_putc(b, ' ');
+    buf_puts(b, c->sql);
+}
+
+/* The foreign keys of t that close a cycle, for PostgreSQL, each in a
+ * block that lets it run on a database that has it already, as CREATE
+ * TABLE IF NOT EXISTS does. */
+static void add_after_tables(ast_ctx *ctx, sql_stmts *out, buf *b,
+                             const ast_table *t)
+{
+    sql_constraint_list l = {0};
+    int i;
+
+    emit_sql_constraints(ctx, SQL_POSTGRESQL, t, &l);
+    for (i = 0; i < l.n; i++) {
+        if (!l.items[i].after_tables)
+            continue;
+        buf_puts(b, "DO $$ BEGIN\n    ");
+        emit_sql_add_constraint(b, t, &l.items[i]);
+        buf_puts(b, ";\nEXCEPTION WHEN duplicate_object THEN NULL;\n"
+                    "END $$");
+        push(out, b);
+    }
+    sql_constraint_list_free(&l);
 }
 
 static void create_indexes(ast_ctx *ctx, sql_stmts *out, buf *b,
-                           const ast_table *t)
+                           sql_dialect d, const ast_table *t)
 {
     const ast_item *it;
 
     for (it = t->items; it; it = it->next) {
-        if (it->kind != AST_ITEM_INDEX)
+        if (!emit_sql_is_index(it))
             continue;
-        emit_sql_create_index(ctx, b, t, it);
+        emit_sql_create_index(ctx, b, d, t, it);
         push(out, b);
     }
 }
@@ -918,10 +1260,238 @@ void emit_sql_create_enum(buf *b, const ast_enum *e)
     buf_puts(b, ");\nEXCEPTION WHEN duplicate_object THEN NULL;\nEND $$");
 }
 
+/* ---------------------------------------------------------------------
+ * sql blocks
+ * ------------------------------------------------------------------- */
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+           c == '\v';
+}
+
+/* Skips blanks and SQL comments. */
+static const char *skip_blank(const char *p)
+{
+    for (;;) {
+        while (is_space(*p))
+            p++;
+        if (p[0] == '-' && p[1] == '-') {
+            while (*p && *p != '\n')
+                p++;
+        } else if (p[0] == '/' && p[1] == '*') {
+            const char *e = strstr(p + 2, "*/");
+            p = e ? e + 2 : p + strlen(p);
+        } else
+            return p;
+    }
+}
+
+static bool word_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+           (c >= '0' && c <= '9') || c == '_' || c == '$';
+}
+
+/* Whether the word at p is w (any case); *next is set past it. */
+static bool word_is(const char *p, const char *w, const char **next)
+{
+    size_t n = strlen(w), i;
+
+    for (i = 0; i < n; i++)
+        if (!p[i] || (p[i] | 0x20) != (w[i] | 0x20))
+            return false;
+    if (word_char(p[n]))
+        return false;
+    *next = skip_blank(p + n);
+    return true;
+}
+
+/* The end of the (possibly quoted, possibly qualified) name at p. */
+static const char *name_end(const char *p)
+{
+    for (;;) {
+        if (*p == '"') {
+            for (p++; *p; p++)
+                if (*p == '"' && *++p != '"')
+                    break;
+        } else if (*p == '`' || *p == '[') {
+            char close = *p == '`' ? '`' : ']';
+            const char *e = strchr(p + 1, close);
+            p = e ? e + 1 : p + strlen(p);
+        } else
+            while (word_char(*p))
+                p++;
+        if (*p != '.')
+            return p;
+        p++;
+    }
+}
+
+/* The kinds of object a block may create: their one or two words. */
+static const struct {
+    const char *first, *second, *kind;
+} object_kinds[] = {
+    {"MATERIALIZED", "VIEW", "MATERIALIZED VIEW"},
+    {"VIRTUAL", "TABLE", "VIRTUAL TABLE"},
+    {"VIEW", NULL, "VIEW"}, {"TRIGGER", NULL, "TRIGGER"},
+    {"FUNCTION", NULL, "FUNCTION"}, {"PROCEDURE", NULL, "PROCEDURE"},
+    {"INDEX", NULL, "INDEX"}, {"TABLE", NULL, "TABLE"},
+    {"SEQUENCE", NULL, "SEQUENCE"}, {"TYPE", NULL, "TYPE"},
+    {"DOMAIN", NULL, "DOMAIN"}, {"RULE", NULL, "RULE"},
+    {"POLICY", NULL, "POLICY"}, {"AGGREGATE", NULL, "AGGREGATE"},
+    {"EXTENSION", NULL, "EXTENSION"}, {NULL, NULL, NULL},
+};
+
+bool emit_sql_block_object(ast_ctx *ctx, const char *text, sql_object *o)
+{
+    const char *p = skip_blank(text), *q;
+    int i;
+
+    memset(o, 0, sizeof o[0]);
+    if (!word_is(p, "create", &p))
+        return false;
+    if (word_is(p, "or", &q) && word_is(q, "replace", &p))
+        o->or_replace = true;
+    if (word_is(p, "temporary", &q) || word_is(p, "temp", &q))
+        p = q;
+    if (word_is(p, "unique", &q))
+        p = q;
+    for (i = 0; object_kinds[i].first; i++)
+        if (word_is(p, object_kinds[i].first, &q) &&
+            (!object_kinds[i].second ||
+             word_is(q, object_kinds[i].second, &q)))
+            break;
+    if (!object_kinds[i].first)
+        return false;
+    o->kind = object_kinds[i].kind;
+    o->name_at = (size_t)(q - text);
+    if (word_is(q, "if", &p) && word_is(p, "not", &p) &&
+        word_is(p, "exists", &p)) {
+        o->if_not_exists = true;
+        q = p;
+    }
+    p = name_end(q);
+    if (p == q)
+        return false;
+    o->name = ast_strndup(ctx, q, (size_t)(p - q));
+    if (strcmp(o->kind, "TRIGGER") == 0 || strcmp(o->kind, "POLICY") == 0 ||
+        strcmp(o->kind, "RULE") == 0) {
+        /* ... ON table: what PostgreSQL's DROP TRIGGER needs. */
+        for (p = skip_blank(p); *p; p = skip_blank(p)) {
+            if (word_is(p, "on", &q)) {
+                p = name_end(q);
+                o->on = ast_strndup(ctx, q, (size_t)(p - q));
+                break;
+            }
+            p = word_char(*p) ? name_end(p) : p + 1;
+        }
+    }
+    return true;
+}
+
+/* The text of block s without blanks around it and its final ";". */
+static const char *block_text(ast_ctx *ctx, const ast_sqlblock *s)
+{
+    const char *p = s->text, *e;
+
+    while (is_space(*p))
+        p++;
+    e = p + strlen(p);
+    while (e > p && (is_space(e[-1]) || e[-1] == ';'))
+        e--;
+    return ast_strndup(ctx, p, (size_t)(e - p));
+}
+
+/* A dollar-quote tag $BASE$ (or $BASEn$) that text does not hold. */
+static const char *dollar_tag(ast_ctx *ctx, const char *text,
+                              const char *base)
+{
+    char tag[48];
+    int i;
+
+    for (i = 0;; i++) {
+        if (i)
+            snprintf(tag, sizeof tag, "$%s%d$", base, i);
+        else
+            snprintf(tag, sizeof tag, "$%s$", base);
+        if (!strstr(text, tag))
+            return ast_strdup(ctx, tag);
+    }
+}
+
+void emit_sql_block(ast_ctx *ctx, buf *b, sql_dialect d,
+                    const ast_sqlblock *s, bool again)
+{
+    const char *text = block_text(ctx, s), *tag, *outer;
+    sql_object o;
+    bool known = emit_sql_block_object(ctx, text, &o);
+
+    if (!again) {
+        buf_puts(b, text);
+        return;
+    }
+    if (d == SQL_SQLITE) {
+        /* SQLite's own IF NOT EXISTS, for the kinds that have it. */
+        if (known && !o.if_not_exists &&
+            (strcmp(o.kind, "VIEW") == 0 || strcmp(o.kind, "TRIGGER") == 0 ||
+             strcmp(o.kind, "INDEX") == 0 || strcmp(o.kind, "TABLE") == 0 ||
+             strcmp(o.kind, "VIRTUAL TABLE") == 0)) {
+            buf_put(b, text, o.name_at);
+            buf_puts(b, "IF NOT EXISTS ");
+            buf_puts(b, text + o.name_at);
+        } else
+            buf_puts(b, text);
+        return;
+    }
+    /* The block's own text may end with a dollar quote: the body of the
+     * DO gets a tag of its own, not $$, which "$body$$x$" would end. */
+    tag = dollar_tag(ctx, text, "schemac");
+    outer = dollar_tag(ctx, text, "schemac_do");
+    buf_printf(b, "DO %s BEGIN\n    EXECUTE %s", outer, tag);
+    buf_puts(b, text);
+    buf_printf(b, "%s;\nEXCEPTION WHEN duplicate_table OR duplicate_object "
+                  "OR duplicate_function THEN NULL;\nEND %s", tag, outer);
+}
+
+bool emit_sql_drop_block(ast_ctx *ctx, buf *b, sql_dialect d,
+                         const ast_sqlblock *s)
+{
+    sql_object o;
+
+    if (!emit_sql_block_object(ctx, block_text(ctx, s), &o))
+        return false;
+    if (strcmp(o.kind, "VIRTUAL TABLE") == 0)
+        buf_puts(b, "DROP TABLE IF EXISTS ");
+    else
+        buf_printf(b, "DROP %s IF EXISTS ", o.kind);
+    buf_puts(b, o.name);
+    if (o.on && d == SQL_POSTGRESQL)
+        buf_printf(b, " ON %s", o.on);
+    return true;
+}
+
+const ast_sqlblock *emit_sql_next_block(const ast_schema *s,
+                                        const ast_decl **at, sql_dialect d)
+{
+    const ast_decl *x = *at ? (*at)->next : s->decls;
+
+    for (; x; x = x->next)
+        if (x->sql && x->sql->dialect == dialect_index(d)) {
+            *at = x;
+            return x->sql;
+        }
+    *at = NULL;
+    return NULL;
+}
+
 void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out)
 {
+    const ast_schema *s = ctx->schema;
     const ast_decl *decl;
+    const ast_sqlblock *sql;
     buf b;
+    int i;
 
     buf_init(&b);
     if (d == SQL_POSTGRESQL)
@@ -930,12 +1500,19 @@ void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out)
                 emit_sql_create_enum(&b, decl->enm);
                 push(out, &b);
             }
-    for (decl = ctx->schema->decls; decl; decl = decl->next) {
-        if (!decl->table)
-            continue;
-        emit_sql_create_table(ctx, &b, d, decl->table, NULL);
+    for (i = 0; i < s->ntables; i++) {
+        emit_sql_create_table(ctx, &b, d, s->creation_order[i], NULL);
         push(out, &b);
-        create_indexes(ctx, out, &b, decl->table);
+        create_indexes(ctx, out, &b, d, s->creation_order[i]);
+    }
+    if (d == SQL_POSTGRESQL)
+        for (i = 0; i < s->ntables; i++)
+            if (order_has_after_tables(s->creation_order[i]))
+                add_after_tables(ctx, out, &b, s->creation_order[i]);
+    decl = NULL;
+    while ((sql = emit_sql_next_block(s, &decl, d)) != NULL) {
+        emit_sql_block(ctx, &b, d, sql, true);
+        push(out, &b);
     }
     buf_free(&b);
 }

@@ -28,7 +28,10 @@ void sql_stmts_free(sql_stmts *s);
 bool emit_sql_dialect(const char *name, sql_dialect *out);
 const char *emit_sql_dialect_name(sql_dialect d);
 
-/* The CREATE statements (types, tables, indexes) of ctx->schema. */
+/* The CREATE statements of ctx->schema: on PostgreSQL the enum types;
+ * the tables, each with its indexes, in creation order (order.h); on
+ * PostgreSQL the foreign keys that close a cycle, each safe to run twice;
+ * the sql blocks of the dialect. */
 void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out);
 
 /* The same as one script: a banner comment, then the statements, each
@@ -50,6 +53,11 @@ typedef struct sql_constraint {
     const char *column; /* the one column it is about, or NULL */
     const char *what;   /* "at most 32 characters", "unique", ... */
     const char *sql;    /* "CHECK (...)", "UNIQUE (...)", ... */
+    /* A foreign key that closes a cycle (ast_ref.after_tables): on
+     * PostgreSQL it is left out of CREATE TABLE and added by ALTER TABLE
+     * once every table exists. */
+    bool after_tables;
+    bool is_fk;         /* a foreign key */
 } sql_constraint;
 
 typedef struct sql_constraint_list {
@@ -74,14 +82,53 @@ void emit_sql_default(ast_ctx *ctx, buf *b, sql_dialect d,
 void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
                          const ast_table *t, const ast_column *c);
 /* CREATE TABLE for t; named as_name (and without IF NOT EXISTS) when
- * as_name is not NULL: the new copy of a table being rebuilt. */
+ * as_name is not NULL: the new copy of a table being rebuilt.  On
+ * PostgreSQL the foreign keys marked after_tables are left out. */
 void emit_sql_create_table(ast_ctx *ctx, buf *b, sql_dialect d,
                            const ast_table *t, const char *as_name);
+/* The name PostgreSQL knows a one-column primary key by: the schema's
+ * (primary key NAME (col)), else the server's "<table>_pkey". */
+const char *emit_sql_pk_name(ast_ctx *ctx, const ast_table *t);
+/* Whether item it is an index (index, or unique index), not a
+ * constraint. */
+bool emit_sql_is_index(const ast_item *it);
 const char *emit_sql_index_name(ast_ctx *ctx, const ast_table *t,
                                 const ast_item *it);
-void emit_sql_create_index(ast_ctx *ctx, buf *b, const ast_table *t,
-                           const ast_item *it);
+/* CREATE [UNIQUE] INDEX IF NOT EXISTS ... [USING m] (elements) [WHERE
+ * (expr)]; the method and operator classes on PostgreSQL only. */
+void emit_sql_create_index(ast_ctx *ctx, buf *b, sql_dialect d,
+                           const ast_table *t, const ast_item *it);
+/* ALTER TABLE "t" ADD CONSTRAINT "name" ..., for constraint c of t. */
+void emit_sql_add_constraint(buf *b, const ast_table *t,
+                             const sql_constraint *c);
 /* PostgreSQL's CREATE TYPE ... AS ENUM, safe to run twice. */
 void emit_sql_create_enum(buf *b, const ast_enum *e);
+
+/* What the CREATE statement of an sql block makes. */
+typedef struct sql_object {
+    const char *kind;   /* "VIEW", "TRIGGER", "MATERIALIZED VIEW", ... */
+    const char *name;   /* as written: "v", "\"My View\"", public.v */
+    const char *on;     /* a trigger's (policy's, rule's) table, or NULL */
+    size_t name_at;     /* the offset of the name in the text */
+    bool or_replace, if_not_exists;
+} sql_object;
+
+/* Reads text's leading CREATE [OR REPLACE] [TEMP] [UNIQUE] KIND [IF NOT
+ * EXISTS] NAME [... ON TABLE]; false when it is not one. */
+bool emit_sql_block_object(ast_ctx *ctx, const char *text, sql_object *o);
+/* The statement of block s (trimmed, no final ";"): verbatim, or when
+ * again is set, safe to run on a database that has the object already
+ * (SQLite: IF NOT EXISTS added where the kind has it; PostgreSQL: run by
+ * EXECUTE in a block that ignores a duplicate). */
+void emit_sql_block(ast_ctx *ctx, buf *b, sql_dialect d,
+                    const ast_sqlblock *s, bool again);
+/* DROP KIND IF EXISTS NAME [ON TABLE] for the object block s creates;
+ * false (nothing written) when its text is not a CREATE schemac reads. */
+bool emit_sql_drop_block(ast_ctx *ctx, buf *b, sql_dialect d,
+                         const ast_sqlblock *s);
+/* The sql blocks of dialect d in declaration order: *at starts NULL and
+ * follows the declarations; NULL at the end. */
+const ast_sqlblock *emit_sql_next_block(const ast_schema *s,
+                                        const ast_decl **at, sql_dialect d);
 
 #endif /* SCHEMAC_EMIT_SQL_H */

@@ -165,10 +165,63 @@ static void place_close(fmt *f, int indent, int line)
 
 /* ---- text of the pieces ---------------------------------------------- */
 
-static void put_literal(buf *b, const ast_literal *l)
+/*
+ * Names: in quotes when they are not plain identifiers, and where the
+ * grammar takes only some of the language's words as names, also when
+ * they are one of the others (a type named "text" is no enum, a column
+ * named "and" no operand).  Each list holds the words a place refuses.
+ */
+static const char *const no_words[] = {NULL};
+static const char *const type_words_refused[] = {
+    "autoincrement", "bool",    "bytes",      "check",   "date",
+    "default",       "float32", "float64",    "int16",   "int32",
+    "int64",         "json",    "not",        "null",    "numeric",
+    "primary",       "references", "renamed", "stored",  "text",
+    "timestamp",     "unique",  "uuid",       "varchar", NULL,
+};
+static const char *const colref_words_refused[] = {
+    "and", "between", "false", "in",   "is",   "like",
+    "not", "now",     "null",  "or",   "true", NULL,
+};
+static const char *const value_words_refused[] = {
+    "false", "now", "null", "true", NULL,
+};
+static const char *const cons_words_refused[] = {
+    "autoincrement", "check",   "default", "index",      "not",
+    "null",          "numeric", "primary", "references", "renamed",
+    "stored",        "unique",  "varchar", NULL,
+};
+
+static bool refused(const char *const *words, const char *name)
+{
+    for (; *words; words++)
+        if (strcmp(*words, name) == 0)
+            return true;
+    return false;
+}
+
+static const char *spell(ast_ctx *ctx, const char *name,
+                         const char *const *words)
+{
+    return ast_name_spelling(ctx, name, false) != name || !refused(words, name)
+               ? ast_name_spelling(ctx, name, false)
+               : ast_name_spelling(ctx, name, true);
+}
+
+static void put_name(ast_ctx *ctx, buf *b, const char *name,
+                     const char *const *words)
+{
+    buf_puts(b, spell(ctx, name, words));
+}
+
+static void put_literal(ast_ctx *ctx, buf *b, const ast_literal *l)
 {
     size_t i;
 
+    if (l->kind == AST_LIT_IDENT) {
+        put_name(ctx, b, l->text, value_words_refused);
+        return;
+    }
     if (l->kind != AST_LIT_STRING) {
         buf_put(b, l->text, l->len);
         return;
@@ -193,18 +246,18 @@ static const char *op_text(ast_op op)
     return op_words[op - AST_OP_OR];
 }
 
-static void put_expr(buf *b, const ast_expr *e);
+static void put_expr(ast_ctx *ctx, buf *b, const ast_expr *e);
 
-static void put_exprs(buf *b, const ast_exprlist *l)
+static void put_exprs(ast_ctx *ctx, buf *b, const ast_exprlist *l)
 {
     for (; l; l = l->next) {
-        put_expr(b, l->expr);
+        put_expr(ctx, b, l->expr);
         if (l->next)
             buf_puts(b, ", ");
     }
 }
 
-static void put_unary(buf *b, const ast_expr *e)
+static void put_unary(ast_ctx *ctx, buf *b, const ast_expr *e)
 {
     const ast_expr *x = e->lhs;
     buf t;
@@ -212,79 +265,83 @@ static void put_unary(buf *b, const ast_expr *e)
     if (e->op == AST_OP_NOT && x->kind == AST_E_BINARY &&
         x->op == AST_OP_LIKE && memcmp(&x->loc, &e->loc, sizeof e->loc) == 0) {
         /* "a not like b": the parser's not around the like */
-        put_expr(b, x->lhs);
+        put_expr(ctx, b, x->lhs);
         buf_puts(b, " not like ");
-        put_expr(b, x->rhs);
+        put_expr(ctx, b, x->rhs);
         return;
     }
     if (e->op == AST_OP_NOT) {
         buf_puts(b, "not ");
-        put_expr(b, x);
+        put_expr(ctx, b, x);
         return;
     }
     buf_init(&t);
-    put_expr(&t, x);
+    put_expr(ctx, &t, x);
     /* "- -1", not "--1": two minus signs stay two tokens */
     buf_puts(b, t.len > 0 && t.data[0] == '-' ? "- " : "-");
     buf_put(b, t.data, t.len);
     buf_free(&t);
 }
 
-static void put_expr(buf *b, const ast_expr *e)
+static void put_expr(ast_ctx *ctx, buf *b, const ast_expr *e)
 {
     const ast_exprlist *a;
 
     switch (e->kind) {
     case AST_E_LITERAL:
-        put_literal(b, e->lit);
+        put_literal(ctx, b, e->lit);
         break;
     case AST_E_COLUMN:
-        buf_puts(b, e->name);
+        put_name(ctx, b, e->name, colref_words_refused);
         break;
     case AST_E_UNARY:
-        put_unary(b, e);
+        put_unary(ctx, b, e);
         break;
     case AST_E_BINARY:
-        put_expr(b, e->lhs);
+        put_expr(ctx, b, e->lhs);
         buf_printf(b, " %s ", op_text(e->op));
-        put_expr(b, e->rhs);
+        put_expr(ctx, b, e->rhs);
         break;
     case AST_E_CALL:
-        buf_printf(b, "%s(", e->name);
-        put_exprs(b, e->args);
+        put_name(ctx, b, e->name, colref_words_refused);
+        buf_putc(b, '(');
+        put_exprs(ctx, b, e->args);
         buf_putc(b, ')');
         break;
     case AST_E_IN:
-        put_expr(b, e->lhs);
+        put_expr(ctx, b, e->lhs);
         buf_puts(b, e->negated ? " not in (" : " in (");
-        put_exprs(b, e->args);
+        put_exprs(ctx, b, e->args);
         buf_putc(b, ')');
         break;
     case AST_E_ISNULL:
-        put_expr(b, e->lhs);
+        put_expr(ctx, b, e->lhs);
         buf_puts(b, e->negated ? " is not null" : " is null");
         break;
     case AST_E_BETWEEN:
         a = e->args;
-        put_expr(b, e->lhs);
+        put_expr(ctx, b, e->lhs);
         buf_puts(b, e->negated ? " not between " : " between ");
-        put_expr(b, a->expr);
+        put_expr(ctx, b, a->expr);
         buf_puts(b, " and ");
-        put_expr(b, a->next->expr);
+        put_expr(ctx, b, a->next->expr);
         break;
     case AST_E_PAREN:
         buf_putc(b, '(');
-        put_expr(b, e->lhs);
+        put_expr(ctx, b, e->lhs);
         buf_putc(b, ')');
         break;
     }
 }
 
-static void put_names(buf *b, const ast_name *n)
+static void put_names(ast_ctx *ctx, buf *b, const ast_name *n)
 {
     buf_putc(b, '(');
-    for (; n; n = n->next)
-        buf_printf(b, "%s%s", n->name, n->next ? ", " : "");
+    for (; n; n = n->next) {
+        put_name(ctx, b, n->name, no_words);
+        if (n->next)
+            buf_puts(b, ", ");
+    }
     buf_putc(b, ')');
 }
 
@@ -294,14 +351,19 @@ static const char *const action_words[] = {
     [AST_ACT_SET_DEFAULT] = "set default",
 };
 
-static void put_ref(buf *b, const ast_ref *r)
+static void put_ref(ast_ctx *ctx, buf *b, const ast_ref *r)
 {
-    buf_printf(b, "references %s", r->table);
-    put_names(b, r->cols);
+    buf_puts(b, "references ");
+    put_name(ctx, b, r->table, no_words);
+    put_names(ctx, b, r->cols);
     if (r->on_delete != AST_ACT_NONE)
         buf_printf(b, " on delete %s", action_words[r->on_delete]);
     if (r->on_update != AST_ACT_NONE)
         buf_printf(b, " on update %s", action_words[r->on_update]);
+    if (r->initially_deferred.first_line != 0)
+        buf_puts(b, " deferrable initially deferred");
+    else if (r->deferrable.first_line != 0)
+        buf_puts(b, " deferrable");
 }
 
 static const char *const type_words[] = {
@@ -313,7 +375,7 @@ static const char *const type_words[] = {
     [AST_T_UUID] = "uuid",       [AST_T_JSON] = "json",
 };
 
-static void put_type(buf *b, const ast_type *t)
+static void put_type(ast_ctx *ctx, buf *b, const ast_type *t)
 {
     if (t->kind == AST_T_NUMERIC && t->has_b)
         buf_printf(b, "numeric(%lld,%lld)", (long long)t->a, (long long)t->b);
@@ -322,7 +384,9 @@ static void put_type(buf *b, const ast_type *t)
     else if (t->kind == AST_T_VARCHAR)
         buf_printf(b, "varchar(%lld)", (long long)t->a);
     else if (t->kind == AST_T_NAMED)
-        buf_puts(b, t->name);
+        put_name(ctx, b, t->name, type_words_refused);
+    else if (t->kind == AST_T_TIMESTAMP && t->local)
+        buf_puts(b, "timestamp without time zone");
     else
         buf_puts(b, type_words[t->kind]);
 }
@@ -345,6 +409,7 @@ enum {
     M_REF,
     M_CHECK,
     M_RENAMED,
+    M_STORED,
     NMODS
 };
 
@@ -373,6 +438,7 @@ static int collect_modifiers(const ast_column *c, modifier *m)
     locs[M_REF] = c->ref ? &c->ref->loc : NULL;
     locs[M_CHECK] = c->check ? &c->check_loc : NULL;
     locs[M_RENAMED] = c->renamed_from ? &c->renamed_loc : NULL;
+    locs[M_STORED] = &c->stored_loc;
     for (k = 0; k < NMODS; k++) {
         if (locs[k] && locs[k]->first_line > 0) {
             m[n].loc = locs[k];
@@ -383,7 +449,39 @@ static int collect_modifiers(const ast_column *c, modifier *m)
     return n;
 }
 
-static void put_modifier(buf *b, const ast_column *c, int kind)
+/* A string literal of the language: 'it''s'. */
+static void put_string(buf *b, const char *s)
+{
+    buf_putc(b, '\'');
+    for (; *s; s++) {
+        if (*s == '\'')
+            buf_putc(b, '\'');
+        buf_putc(b, *s);
+    }
+    buf_putc(b, '\'');
+}
+
+static void put_stored(buf *b, const ast_column *c)
+{
+    static const char *const formats[] = {
+        [AST_FMT_TEXT] = "text", [AST_FMT_REAL] = "real",
+        [AST_FMT_INTEGER] = "integer", [AST_FMT_HEX] = "hex",
+    };
+
+    buf_puts(b, "stored as");
+    if (c->format != AST_FMT_NATIVE)
+        buf_printf(b, " %s", formats[c->format]);
+    if (c->sql_type[AST_D_SQLITE]) {
+        buf_puts(b, " sqlite ");
+        put_string(b, c->sql_type[AST_D_SQLITE]);
+    }
+    if (c->sql_type[AST_D_POSTGRESQL]) {
+        buf_puts(b, " postgresql ");
+        put_string(b, c->sql_type[AST_D_POSTGRESQL]);
+    }
+}
+
+static void put_modifier(ast_ctx *ctx, buf *b, const ast_column *c, int kind)
 {
     static const char *const words[] = {
         [M_PK] = "primary key",    [M_AUTOINC] = "autoincrement",
@@ -394,34 +492,26 @@ static void put_modifier(buf *b, const ast_column *c, int kind)
     switch (kind) {
     case M_DEFAULT:
         buf_puts(b, "default ");
-        put_literal(b, c->dflt);
+        put_literal(ctx, b, c->dflt);
         break;
     case M_REF:
-        put_ref(b, c->ref);
+        put_ref(ctx, b, c->ref);
         break;
     case M_CHECK:
         buf_puts(b, "check (");
-        put_expr(b, c->check);
+        put_expr(ctx, b, c->check);
         buf_putc(b, ')');
         break;
     case M_RENAMED:
-        buf_printf(b, "renamed from %s", c->renamed_from);
+        buf_puts(b, "renamed from ");
+        put_name(ctx, b, c->renamed_from, no_words);
+        break;
+    case M_STORED:
+        put_stored(b, c);
         break;
     default:
         buf_puts(b, words[kind]);
     }
-}
-
-static size_t type_len(const ast_type *t)
-{
-    buf b;
-    size_t n;
-
-    buf_init(&b);
-    put_type(&b, t);
-    n = b.len;
-    buf_free(&b);
-    return n;
 }
 
 /* Display width: UTF-8 code points. */
@@ -432,6 +522,18 @@ static size_t width(const char *s, size_t n)
     for (i = 0; i < n; i++)
         w += ((unsigned char)s[i] & 0xC0) != 0x80;
     return w;
+}
+
+static size_t type_len(ast_ctx *ctx, const ast_type *t)
+{
+    buf b;
+    size_t n;
+
+    buf_init(&b);
+    put_type(ctx, &b, t);
+    n = width(b.data, b.len);
+    buf_free(&b);
+    return n;
 }
 
 /* The width of the last line of b, which starts at column start. */
@@ -446,23 +548,25 @@ static size_t last_width(const buf *b, size_t start)
 
 /* A column at INDENT: the modifiers that would pass the 80th column go on
  * lines of their own, indented once more. */
-static void column_text(buf *b, const ast_column *c, size_t namew, size_t typew)
+static void column_text(ast_ctx *ctx, buf *b, const ast_column *c,
+                        size_t namew, size_t typew)
 {
     modifier m[NMODS];
     int n = collect_modifiers(c, m), k;
+    const char *name = spell(ctx, c->name, no_words);
     size_t at;
     buf mod;
 
     buf_init(&mod);
-    buf_puts(b, c->name);
-    buf_pad(b, namew - strlen(c->name) + 1);
+    buf_puts(b, name);
+    buf_pad(b, namew - width(name, strlen(name)) + 1);
     at = b->len;
-    put_type(b, &c->type);
+    put_type(ctx, b, &c->type);
     if (n > 0)
-        buf_pad(b, typew - (b->len - at));
+        buf_pad(b, typew - width(b->data + at, b->len - at));
     for (k = 0; k < n; k++) {
         buf_reset(&mod);
-        put_modifier(&mod, c, m[k].kind);
+        put_modifier(ctx, &mod, c, m[k].kind);
         if (last_width(b, INDENT) + 1 + width(mod.data, mod.len) + 1 > WIDTH &&
             k > 0) {
             buf_putc(b, '\n');
@@ -476,31 +580,83 @@ static void column_text(buf *b, const ast_column *c, size_t namew, size_t typew)
     buf_free(&mod);
 }
 
-static void item_text(buf *b, const ast_item *it)
+/* The name of a constraint, then a blank: "unique uq_a ". */
+static void put_cons_name(ast_ctx *ctx, buf *b, const ast_item *it)
+{
+    if (!it->name)
+        return;
+    put_name(ctx, b, it->name, it->kind == AST_ITEM_INDEX && !it->unique_index
+                                   ? no_words
+                                   : cons_words_refused);
+    buf_putc(b, ' ');
+}
+
+static void put_elems(ast_ctx *ctx, buf *b, const ast_ielem *e)
+{
+    buf_putc(b, '(');
+    for (; e; e = e->next) {
+        if (e->column) {
+            put_name(ctx, b, e->column, no_words);
+        } else {
+            buf_putc(b, '(');
+            put_expr(ctx, b, e->expr);
+            buf_putc(b, ')');
+        }
+        if (e->opclass) {
+            buf_putc(b, ' ');
+            put_name(ctx, b, e->opclass, no_words);
+        }
+        if (e->next)
+            buf_puts(b, ", ");
+    }
+    buf_putc(b, ')');
+}
+
+static void index_text(ast_ctx *ctx, buf *b, const ast_item *it)
+{
+    buf_puts(b, it->unique_index ? "unique index " : "index ");
+    put_cons_name(ctx, b, it);
+    if (it->method)
+        buf_printf(b, "using %s ", ast_name_spelling(ctx, it->method, true));
+    if (it->elems)
+        put_elems(ctx, b, it->elems);
+    else
+        put_names(ctx, b, it->cols);
+    if (it->where) {
+        buf_puts(b, " where (");
+        put_expr(ctx, b, it->where);
+        buf_putc(b, ')');
+    }
+}
+
+static void item_text(ast_ctx *ctx, buf *b, const ast_item *it)
 {
     switch (it->kind) {
     case AST_ITEM_PRIMARY_KEY:
         buf_puts(b, "primary key ");
-        put_names(b, it->cols);
+        put_cons_name(ctx, b, it);
+        put_names(ctx, b, it->cols);
         break;
     case AST_ITEM_UNIQUE:
         buf_puts(b, "unique ");
-        put_names(b, it->cols);
+        put_cons_name(ctx, b, it);
+        put_names(ctx, b, it->cols);
         break;
     case AST_ITEM_INDEX:
-        buf_printf(b, "index %s%s", it->name ? it->name : "",
-                   it->name ? " " : "");
-        put_names(b, it->cols);
+        index_text(ctx, b, it);
         break;
     case AST_ITEM_FOREIGN_KEY:
         buf_puts(b, "foreign key ");
-        put_names(b, it->cols);
+        put_cons_name(ctx, b, it);
+        put_names(ctx, b, it->cols);
         buf_putc(b, ' ');
-        put_ref(b, it->ref);
+        put_ref(ctx, b, it->ref);
         break;
     case AST_ITEM_CHECK:
-        buf_puts(b, "check (");
-        put_expr(b, it->check);
+        buf_puts(b, "check ");
+        put_cons_name(ctx, b, it);
+        buf_putc(b, '(');
+        put_expr(ctx, b, it->check);
         buf_putc(b, ')');
         break;
     }
@@ -546,18 +702,25 @@ static void fmt_table(fmt *f, const ast_table *t, buf *b)
 
     for (c = t->columns; c; c = c->next) {
         modifier mods[NMODS];
+        const char *name = spell(f->ctx, c->name, no_words);
 
-        if (strlen(c->name) > namew)
-            namew = strlen(c->name);
-        if (collect_modifiers(c, mods) > 0 && type_len(&c->type) > typew)
-            typew = type_len(&c->type);
+        if (width(name, strlen(name)) > namew)
+            namew = width(name, strlen(name));
+        if (collect_modifiers(c, mods) > 0 &&
+            type_len(f->ctx, &c->type) > typew)
+            typew = type_len(f->ctx, &c->type);
     }
-    buf_printf(b, "table %s", t->name);
+    buf_printf(b, "table %s", spell(f->ctx, t->name, no_words));
     if (t->renamed_from)
-        buf_printf(b, " renamed from %s", t->renamed_from);
+        buf_printf(b, " renamed from %s",
+                   spell(f->ctx, t->renamed_from, no_words));
+    if (t->not_strict.first_line != 0)
+        buf_puts(b, " not strict");
     buf_puts(b, " {");
     head_last =
         t->renamed_from ? t->renamed_loc.last_line : t->name_loc.last_line;
+    if (t->not_strict.last_line > head_last)
+        head_last = t->not_strict.last_line;
     m = next_member(c = t->columns, it);
     if (m.col || m.item)
         head_last = head_end(head_last, m.col ? m.col->loc.first_line
@@ -566,12 +729,12 @@ static void fmt_table(fmt *f, const ast_table *t, buf *b)
     for (; c || it;) {
         m = next_member(c, it);
         if (m.col) {
-            column_text(b, c, namew, typew);
+            column_text(f->ctx, b, c, namew, typew);
             place(f, INDENT, take_text(f, b), c->loc.first_line,
                   c->loc.last_line);
             c = c->next;
         } else {
-            item_text(b, it);
+            item_text(f->ctx, b, it);
             place(f, INDENT, take_text(f, b), it->loc.first_line,
                   it->loc.last_line);
             it = it->next;
@@ -596,24 +759,33 @@ static void fmt_enum(fmt *f, const ast_enum *e, buf *b)
 {
     const ast_enum_value *v;
 
-    buf_printf(b, "enum %s {", e->name);
+    buf_printf(b, "enum %s {", spell(f->ctx, e->name, no_words));
     for (v = e->values; v; v = v->next)
-        buf_printf(b, " %s%s", v->name, v->next ? "," : "");
+        buf_printf(b, " %s%s", ast_label_spelling(f->ctx, v->name),
+                   v->next ? "," : "");
     buf_puts(b, " }");
     if (b->len <= WIDTH && !enum_has_comment(f, e)) {
         place(f, 0, take_text(f, b), e->loc.first_line, e->loc.last_line);
         return;
     }
     buf_reset(b);
-    buf_printf(b, "enum %s {", e->name);
+    buf_printf(b, "enum %s {", spell(f->ctx, e->name, no_words));
     place(f, 0, take_text(f, b), e->loc.first_line,
           head_end(e->name_loc.last_line,
                    e->values ? e->values->loc.first_line : 0));
     for (v = e->values; v; v = v->next) {
-        buf_printf(b, "%s,", v->name);
+        buf_printf(b, "%s,", ast_label_spelling(f->ctx, v->name));
         place(f, INDENT, take_text(f, b), v->loc.first_line, v->loc.last_line);
     }
     place_close(f, 0, e->loc.last_line);
+}
+
+/* sql DIALECT $$...$$: the text as written, on as many lines as it has. */
+static void fmt_sql(fmt *f, const ast_sqlblock *q, buf *b)
+{
+    buf_printf(b, "sql %s $$%s$$",
+               q->dialect == AST_D_SQLITE ? "sqlite" : "postgresql", q->text);
+    place(f, 0, take_text(f, b), q->loc.first_line, q->loc.last_line);
 }
 
 /* ---- printing -------------------------------------------------------- */
@@ -704,14 +876,16 @@ void fmt_schema(ast_ctx *ctx, buf *out)
     buf b;
 
     buf_init(&b);
-    buf_printf(&b, "schema %s;", s->name);
+    buf_printf(&b, "schema %s;", spell(ctx, s->name, no_words));
     place(&f, 0, take_text(&f, &b), s->loc.first_line, s->loc.last_line);
     for (d = s->decls; d; d = d->next) {
         add_blank(&f);
         if (d->table)
             fmt_table(&f, d->table, &b);
-        else
+        else if (d->enm)
             fmt_enum(&f, d->enm, &b);
+        else
+            fmt_sql(&f, d->sql, &b);
     }
     if (f.next)
         add_blank(&f);

@@ -1,5 +1,6 @@
 /*
- * names.c - schema names to C names: singular row types, safe fields.
+ * names.c - schema names to C names: identifiers from quoted names,
+ * singular row types, safe fields.
  */
 #include "names.h"
 
@@ -50,6 +51,32 @@ const char *names_singular(ast_ctx *ctx, const char *name)
         ends_with(name, n, "zzes"))
         return respell(ctx, name, n, 2, "");
     return respell(ctx, name, n, 1, "");
+}
+
+static bool is_ident_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+           (c >= '0' && c <= '9') || c == '_';
+}
+
+const char *names_c_ident(ast_ctx *ctx, const char *name)
+{
+    size_t n = strlen(name), i, k = 0;
+    char *p;
+
+    if (ast_is_plain_name(name))
+        return name;
+    p = ast_alloc(ctx, n + 2);
+    if (name[0] >= '0' && name[0] <= '9')
+        p[k++] = '_';
+    for (i = 0; i < n; i++) {
+        if (is_ident_char(name[i]))
+            p[k++] = name[i];
+        else if (k == 0 || p[k - 1] != '_' || is_ident_char(name[i - 1]))
+            p[k++] = '_'; /* one '_' for the whole run */
+    }
+    p[k] = '\0';
+    return p;
 }
 
 const char *names_field(ast_ctx *ctx, const char *name)

@@ -6,22 +6,29 @@
  * yyreport_syntax_error, from the tokens the parser expected, so that
  * messages read in the language's words ("expected ';' or a column
  * modifier") and closing errors name their opener.  Error recovery resumes
- * at the next ';' or '}' inside a table or enum, and at the next table or
- * enum at top level, so one run reports every error of a file.
+ * at the next ';' or '}' inside a table or enum, and at the next table,
+ * enum or sql block at top level, so one run reports every error of a
+ * file.
  *
- * Every keyword is also a name.  Where a keyword could begin both a name and
+ * Every keyword is also a name, and a quoted name ("Unit Price", "not")
+ * is a name that is never a keyword.  Where a keyword could begin both a name and
  * a construct (a column named "primary" against the item "primary key
  * (...)", a column named "index" against "index name (...)"), the rules are
  * written flat so the parser decides on the token after, never before.
  * The limits that remain, all forced by the language itself:
  *   - a column's type, when it names an enum, cannot be one of the words
  *     that begin a column modifier (primary, autoincrement, not, null,
- *     unique, default, references, check, renamed): "x not null" must stay
- *     a column whose type is missing;
+ *     unique, default, references, check, renamed, stored): "x not null"
+ *     must stay a column whose type is missing;
  *   - after "default", true, false, null and now are literals, never enum
  *     values of those names;
  *   - inside check (...), the words of expressions (not, null, true, false,
- *     now, and, or, in, is, like, between) cannot name columns.
+ *     now, and, or, in, is, like, between) cannot name columns;
+ *   - the name of a constraint or unique index cannot be one of those
+ *     modifier words, nor index, numeric or varchar ("primary key unique"
+ *     is a column "primary" of type "key"), and an index method is no
+ *     keyword at all ("index using unique" is a column of type "using").
+ * Each of these names may still be written quoted.
  */
 
 %code requires {
@@ -127,6 +134,11 @@ static void yyerror(const YYLTYPE *loc, ast_ctx *ctx, yyscan_t scanner,
     ast_exprlist *exprs;
     ast_action act;
     ast_op op;
+    ast_format fmt;
+    ast_storage storage;
+    ast_ielem *elems;
+    int num;
+    bool flag;
 }
 
 %token <str> T_IDENT "identifier"
@@ -142,24 +154,36 @@ static void yyerror(const YYLTYPE *loc, ast_ctx *ctx, yyscan_t scanner,
     T_INDEX "index" T_FOREIGN "foreign" T_RENAMED "renamed" T_FROM "from"
     T_AUTOINCREMENT "autoincrement" T_TRUE "true" T_FALSE "false"
     T_NOW "now" T_AND "and" T_OR "or" T_IN "in" T_IS "is" T_LIKE "like"
-    T_BETWEEN "between"
+    T_BETWEEN "between" T_STORED "stored" T_AS "as" T_REAL "real"
+    T_INTEGER "integer" T_HEX "hex" T_SQLITE "sqlite"
+    T_POSTGRESQL "postgresql" T_STRICT "strict" T_DEFERRABLE "deferrable"
+    T_INITIALLY "initially" T_DEFERRED "deferred" T_USING "using"
+    T_WHERE "where" T_SQL "sql"
     T_BOOL "bool" T_INT16 "int16" T_INT32 "int32" T_INT64 "int64"
     T_FLOAT32 "float32" T_FLOAT64 "float64" T_NUMERIC "numeric"
     T_VARCHAR "varchar" T_TEXT "text" T_BYTES "bytes" T_DATE "date"
-    T_TIMESTAMP "timestamp" T_UUID "uuid" T_JSON "json"
+    T_TIMESTAMP "timestamp" T_TIMESTAMP_LOCAL "timestamp without time zone"
+    T_UUID "uuid" T_JSON "json"
+%token <str> T_SQLTEXT "$$ block"
 
 %token T_SEMI ";" T_COMMA "," T_LPAREN "(" T_RPAREN ")" T_LBRACE "{"
        T_RBRACE "}" T_EQ "=" T_NE "!=" T_LT "<" T_LE "<=" T_GT ">"
        T_GE ">=" T_PLUS "+" T_MINUS "-" T_STAR "*" T_SLASH "/"
        T_PERCENT "%" T_CONCAT "||"
 
-%type <str> ident col_name index_name tname colref lit_ident
-%type <str> kw_mod kw_lit kw_op kw_other kw_type
+%type <str> ident col_name index_name tname colref lit_ident cons_name
+%type <str> kw_mod kw_lit kw_op kw_other kw_type label method
 %type <lit> literal value_lit
 %type <type> type
 %type <mod> modifier
 %type <col> column column_head
-%type <item> item
+%type <item> item index_tail
+%type <fmt> format
+%type <storage> storage
+%type <elems> ielems ielem
+%type <expr> opt_where
+%type <num> dialect
+%type <flag> deferrable
 %type <table> table_start table_head table_body
 %type <enm> enum_head enum_values
 %type <ref> ref
@@ -184,7 +208,20 @@ decls
     : %empty
     | decls table
     | decls enum
+    | decls sqlblock
     | decls error
+    ;
+
+/* ---- verbatim SQL --------------------------------------------------- */
+
+sqlblock
+    : "sql" dialect T_SQLTEXT opt_semi
+                        { ast_sqlblock_end(ctx, &@$, $2, $3); }
+    ;
+
+dialect
+    : "sqlite"                  { $$ = AST_D_SQLITE; }
+    | "postgresql"              { $$ = AST_D_POSTGRESQL; }
     ;
 
 /* ---- enums ---------------------------------------------------------- */
@@ -200,8 +237,14 @@ enum_head
     ;
 
 enum_values
-    : enum_head ident           { $$ = ast_enum_add_value(ctx, $1, &@2, $2); }
-    | enum_values "," ident     { $$ = ast_enum_add_value(ctx, $1, &@3, $3); }
+    : enum_head label           { $$ = ast_enum_add_value(ctx, $1, &@2, $2); }
+    | enum_values "," label     { $$ = ast_enum_add_value(ctx, $1, &@3, $3); }
+    ;
+
+/* A label is a name or, when it is not one, a string: 'PG-13'. */
+label
+    : ident
+    | T_STRING                  { $$ = $1->text; }
     ;
 
 opt_comma
@@ -227,8 +270,20 @@ table_start
 
 table_head
     : table_start "{"
+    | table_start not_strict "{"
+                                { $$ = ast_table_not_strict(ctx, $1, &@2); }
     | table_start "renamed" "from" ident "{"
                                 { $$ = ast_table_renamed(ctx, $1, $4, &@4); }
+    | table_start "renamed" "from" ident not_strict "{"
+        { $$ = ast_table_not_strict(ctx, ast_table_renamed(ctx, $1, $4, &@4),
+                                    &@5); }
+    | table_start not_strict "renamed" "from" ident "{"
+        { $$ = ast_table_renamed(ctx, ast_table_not_strict(ctx, $1, &@2),
+                                 $5, &@5); }
+    ;
+
+not_strict
+    : "not" "strict"
     ;
 
 table_body
@@ -243,13 +298,16 @@ column
     | column modifier           { $$ = ast_column_add_modifier(ctx, $1, &$2); }
     ;
 
-/* "primary", "foreign" and "index" also begin table items: their columns
- * are spelled out so the type (or a '(') settles which one it is. */
+/* "primary", "foreign", "index", "unique" and "check" also begin table
+ * items: their columns are spelled out so the type (or a '(', or a
+ * constraint's name and its '(') settles which one it is. */
 column_head
     : col_name type             { $$ = ast_column_new(ctx, &@$, $1, &@1, &$2); }
     | "primary" type            { $$ = ast_column_new(ctx, &@$, $1, &@1, &$2); }
     | "foreign" type            { $$ = ast_column_new(ctx, &@$, $1, &@1, &$2); }
     | "index" type              { $$ = ast_column_new(ctx, &@$, $1, &@1, &$2); }
+    | "unique" type             { $$ = ast_column_new(ctx, &@$, $1, &@1, &$2); }
+    | "check" type              { $$ = ast_column_new(ctx, &@$, $1, &@1, &$2); }
     ;
 
 type
@@ -263,6 +321,7 @@ type
     | "bytes"                   { $$ = ast_type_make(AST_T_BYTES, &@$); }
     | "date"                    { $$ = ast_type_make(AST_T_DATE, &@$); }
     | "timestamp"               { $$ = ast_type_make(AST_T_TIMESTAMP, &@$); }
+    | T_TIMESTAMP_LOCAL         { $$ = ast_type_local(&@$); }
     | "uuid"                    { $$ = ast_type_make(AST_T_UUID, &@$); }
     | "json"                    { $$ = ast_type_make(AST_T_JSON, &@$); }
     | "numeric" "(" T_NUMBER ")"
@@ -284,6 +343,30 @@ modifier
     | ref               { $$ = ast_mod_ref(&@$, $1); }
     | "check" "(" expr ")"      { $$ = ast_mod_check(&@$, $3); }
     | "renamed" "from" ident    { $$ = ast_mod_renamed(&@$, $3); }
+    | "stored" "as" storage     { $$ = ast_mod_stored(&@$, &$3); }
+    ;
+
+/* stored as FORMAT [sqlite 'T'] [postgresql 'T'], or the types alone. */
+storage
+    : format            { $$ = ast_storage_make($1, NULL, NULL); }
+    | format "sqlite" T_STRING
+                        { $$ = ast_storage_make($1, $3, NULL); }
+    | format "postgresql" T_STRING
+                        { $$ = ast_storage_make($1, NULL, $3); }
+    | format "sqlite" T_STRING "postgresql" T_STRING
+                        { $$ = ast_storage_make($1, $3, $5); }
+    | "sqlite" T_STRING { $$ = ast_storage_make(AST_FMT_NATIVE, $2, NULL); }
+    | "sqlite" T_STRING "postgresql" T_STRING
+                        { $$ = ast_storage_make(AST_FMT_NATIVE, $2, $4); }
+    | "postgresql" T_STRING
+                        { $$ = ast_storage_make(AST_FMT_NATIVE, NULL, $2); }
+    ;
+
+format
+    : "text"                    { $$ = AST_FMT_TEXT; }
+    | "real"                    { $$ = AST_FMT_REAL; }
+    | "integer"                 { $$ = AST_FMT_INTEGER; }
+    | "hex"                     { $$ = AST_FMT_HEX; }
     ;
 
 ref
@@ -293,6 +376,12 @@ ref
                         { $$ = ast_ref_action($1, &@2, &@4, false, $4); }
     | ref "on" "update" action
                         { $$ = ast_ref_action($1, &@2, &@4, true, $4); }
+    | ref deferrable    { $$ = ast_ref_deferrable($1, &@2, $2); }
+    ;
+
+deferrable
+    : "deferrable"                          { $$ = false; }
+    | "deferrable" "initially" "deferred"   { $$ = true; }
     ;
 
 action
@@ -321,25 +410,83 @@ value_lit
     | "now"     { $$ = ast_literal_new(ctx, &@$, AST_LIT_NOW, "now", 3); }
     ;
 
-/* Items: "index numeric (...)" and "index varchar (...)" are spelled out
- * because after "index numeric (" a number means a column's type. */
+/* Items.  A constraint's name (cons_name) cannot be a word that begins
+ * a column modifier, since "primary key unique" is a column "primary" of
+ * type "key" that is unique; "index numeric (...)" and "index varchar
+ * (...)" are spelled out because after "index numeric (" a number means
+ * a column's type. */
 item
     : "primary" "key" "(" names ")"
         { $$ = ast_item_cols(ctx, &@$, AST_ITEM_PRIMARY_KEY, NULL, NULL, $4); }
+    | "primary" "key" cons_name "(" names ")"
+        { $$ = ast_item_cols(ctx, &@$, AST_ITEM_PRIMARY_KEY, $3, &@3, $5); }
     | "unique" "(" names ")"
         { $$ = ast_item_cols(ctx, &@$, AST_ITEM_UNIQUE, NULL, NULL, $3); }
-    | "index" "(" names ")"
-        { $$ = ast_item_cols(ctx, &@$, AST_ITEM_INDEX, NULL, NULL, $3); }
-    | "index" index_name "(" names ")"
-        { $$ = ast_item_cols(ctx, &@$, AST_ITEM_INDEX, $2, &@2, $4); }
-    | "index" "numeric" "(" names ")"
-        { $$ = ast_item_cols(ctx, &@$, AST_ITEM_INDEX, $2, &@2, $4); }
-    | "index" "varchar" "(" names ")"
-        { $$ = ast_item_cols(ctx, &@$, AST_ITEM_INDEX, $2, &@2, $4); }
+    | "unique" cons_name "(" names ")"
+        { $$ = ast_item_cols(ctx, &@$, AST_ITEM_UNIQUE, $2, &@2, $4); }
     | "foreign" "key" "(" names ")" ref
         { $$ = ast_item_fk(ctx, &@$, $4, $6); }
+    | "foreign" "key" cons_name "(" names ")" ref
+        { $$ = ast_item_named(ast_item_fk(ctx, &@$, $5, $7), $3, &@3); }
     | "check" "(" expr ")"
         { $$ = ast_item_check(ctx, &@$, $3); }
+    | "check" cons_name "(" expr ")"
+        { $$ = ast_item_named(ast_item_check(ctx, &@$, $4), $2, &@2); }
+    | "index" index_tail
+        { $$ = ast_item_index(ctx, $2, &@$, false, NULL, NULL, NULL); }
+    | "index" "using" method index_tail
+        { $$ = ast_item_index(ctx, $4, &@$, false, NULL, NULL, $3); }
+    | "index" index_name index_tail
+        { $$ = ast_item_index(ctx, $3, &@$, false, $2, &@2, NULL); }
+    | "index" index_name "using" method index_tail
+        { $$ = ast_item_index(ctx, $5, &@$, false, $2, &@2, $4); }
+    | "index" "numeric" index_tail
+        { $$ = ast_item_index(ctx, $3, &@$, false, $2, &@2, NULL); }
+    | "index" "numeric" "using" method index_tail
+        { $$ = ast_item_index(ctx, $5, &@$, false, $2, &@2, $4); }
+    | "index" "varchar" index_tail
+        { $$ = ast_item_index(ctx, $3, &@$, false, $2, &@2, NULL); }
+    | "index" "varchar" "using" method index_tail
+        { $$ = ast_item_index(ctx, $5, &@$, false, $2, &@2, $4); }
+    | "unique" "index" index_tail
+        { $$ = ast_item_index(ctx, $3, &@$, true, NULL, NULL, NULL); }
+    | "unique" "index" "using" method index_tail
+        { $$ = ast_item_index(ctx, $5, &@$, true, NULL, NULL, $4); }
+    | "unique" "index" cons_name index_tail
+        { $$ = ast_item_index(ctx, $4, &@$, true, $3, &@3, NULL); }
+    | "unique" "index" cons_name "using" method index_tail
+        { $$ = ast_item_index(ctx, $6, &@$, true, $3, &@3, $5); }
+    ;
+
+/* btree, hash, gist, gin...: no keyword is one ("index using unique;"
+ * is a column "index" of type "using"). */
+method
+    : T_IDENT
+    ;
+
+/* (elements) [where (expr)]: the part every index form ends with. */
+index_tail
+    : "(" ielems ")" opt_where
+                        { $$ = ast_index_tail(ctx, &@$, $2, $4); }
+    ;
+
+ielems
+    : ielem
+    | ielems "," ielem          { $$ = ast_ielem_append($1, $3); }
+    ;
+
+/* A column or a parenthesized expression, and an operator class. */
+ielem
+    : ident             { $$ = ast_ielem_new(ctx, &@$, $1, NULL, NULL); }
+    | ident ident       { $$ = ast_ielem_new(ctx, &@$, $1, NULL, $2); }
+    | "(" expr ")"      { $$ = ast_ielem_new(ctx, &@$, NULL, $2, NULL); }
+    | "(" expr ")" ident
+                        { $$ = ast_ielem_new(ctx, &@$, NULL, $2, $4); }
+    ;
+
+opt_where
+    : %empty                    { $$ = NULL; }
+    | "where" "(" expr ")"      { $$ = $3; }
     ;
 
 names
@@ -435,7 +582,7 @@ exprs
 
 kw_mod
     : "autoincrement" | "unique" | "default" | "references" | "check"
-    | "renamed"
+    | "renamed" | "stored"
     ;
 
 kw_lit
@@ -448,7 +595,9 @@ kw_op
 
 kw_other
     : "schema" | "table" | "enum" | "key" | "on" | "delete" | "update"
-    | "cascade" | "set" | "restrict" | "no" | "action" | "from"
+    | "cascade" | "set" | "restrict" | "no" | "action" | "from" | "as"
+    | "real" | "integer" | "hex" | "sqlite" | "postgresql" | "strict"
+    | "deferrable" | "initially" | "deferred" | "using" | "where" | "sql"
     ;
 
 /* The types, less numeric and varchar (which take a '('). */
@@ -464,8 +613,14 @@ ident
 
 /* A column's name where it opens a table element: see column_head. */
 col_name
-    : T_IDENT | kw_mod | kw_lit | kw_op | kw_other | kw_type | "numeric"
-    | "varchar" | "not" | "null"
+    : T_IDENT | "autoincrement" | "default" | "references" | "renamed"
+    | "stored" | kw_lit | kw_op | kw_other | kw_type | "numeric" | "varchar"
+    | "not" | "null"
+    ;
+
+/* The name of a constraint, or of a unique index: see item. */
+cons_name
+    : T_IDENT | kw_lit | kw_op | kw_other | kw_type | "foreign"
     ;
 
 index_name
@@ -507,13 +662,15 @@ static const yysymbol_kind_t modifier_syms[] = {
     YYSYMBOL_T_PRIMARY, YYSYMBOL_T_AUTOINCREMENT, YYSYMBOL_T_NOT,
     YYSYMBOL_T_NULL, YYSYMBOL_T_UNIQUE, YYSYMBOL_T_DEFAULT,
     YYSYMBOL_T_REFERENCES, YYSYMBOL_T_CHECK, YYSYMBOL_T_RENAMED,
+    YYSYMBOL_T_STORED,
 };
 
 static const yysymbol_kind_t type_syms[] = {
     YYSYMBOL_T_BOOL, YYSYMBOL_T_INT16, YYSYMBOL_T_INT32, YYSYMBOL_T_INT64,
     YYSYMBOL_T_FLOAT32, YYSYMBOL_T_FLOAT64, YYSYMBOL_T_NUMERIC,
     YYSYMBOL_T_VARCHAR, YYSYMBOL_T_TEXT, YYSYMBOL_T_BYTES, YYSYMBOL_T_DATE,
-    YYSYMBOL_T_TIMESTAMP, YYSYMBOL_T_UUID, YYSYMBOL_T_JSON,
+    YYSYMBOL_T_TIMESTAMP, YYSYMBOL_T_TIMESTAMP_LOCAL, YYSYMBOL_T_UUID,
+    YYSYMBOL_T_JSON,
 };
 
 static const yysymbol_kind_t operator_syms[] = {
@@ -522,6 +679,10 @@ static const yysymbol_kind_t operator_syms[] = {
     YYSYMBOL_T_STAR, YYSYMBOL_T_SLASH, YYSYMBOL_T_PERCENT,
     YYSYMBOL_T_CONCAT, YYSYMBOL_T_AND, YYSYMBOL_T_OR, YYSYMBOL_T_LIKE,
     YYSYMBOL_T_IN, YYSYMBOL_T_IS, YYSYMBOL_T_BETWEEN, YYSYMBOL_T_NOT,
+};
+
+static const yysymbol_kind_t format_syms[] = {
+    YYSYMBOL_T_TEXT, YYSYMBOL_T_REAL, YYSYMBOL_T_INTEGER, YYSYMBOL_T_HEX,
 };
 
 static const yysymbol_kind_t action_syms[] = {
@@ -587,6 +748,7 @@ static void describe_kind(char *buf, size_t size, yysymbol_kind_t k)
     case YYSYMBOL_T_NUMBER: snprintf(buf, size, "a number"); break;
     case YYSYMBOL_T_DECIMAL: snprintf(buf, size, "a decimal number"); break;
     case YYSYMBOL_T_STRING: snprintf(buf, size, "a string"); break;
+    case YYSYMBOL_T_SQLTEXT: snprintf(buf, size, "a $$ block"); break;
     default: snprintf(buf, size, "'%s'", yysymbol_name(k)); break;
     }
 }
@@ -692,6 +854,8 @@ static void summarize(const want_set *in, const struct lex_state *st,
         cats_first = strchr(what, ',') != NULL;
         phrase(&cat, what);
         want_clear_words(&w);
+        if (strcmp(what, "an enum value") == 0)
+            w.on[YYSYMBOL_T_STRING] = false; /* a label may be a string */
     }
     if (is_type_context(&w)) {
         phrase(&cat, "a type");
@@ -700,6 +864,11 @@ static void summarize(const want_set *in, const struct lex_state *st,
     if (want_all(&w, modifier_syms, COUNT(modifier_syms))) {
         phrase(&cat, "a column modifier");
         want_clear(&w, modifier_syms, COUNT(modifier_syms));
+    }
+    if (want_all(&w, format_syms, COUNT(format_syms)) &&
+        !w.on[YYSYMBOL_T_IDENT]) {
+        phrase(&cat, "a format (text, real, integer or hex)");
+        want_clear(&w, format_syms, COUNT(format_syms));
     }
     if (want_all(&w, action_syms, COUNT(action_syms))) {
         phrase(&cat, "cascade, restrict, set null, set default or no action");
@@ -798,6 +967,13 @@ static bool special_error(ast_ctx *ctx, const struct lex_state *st,
         return true;
     }
     o = innermost(st, T_LBRACE, 0);
+    /* "sql DIALECT $$": the start of a block, read as a column because
+     * the brace before it was never closed. */
+    if (o != NULL && la == YYSYMBOL_T_SQLTEXT && st->stmt_kind == T_SQL) {
+        describe_opener(what, sizeof what, o);
+        ast_error(ctx, &st->stmt_loc, "expected '}' to close %s", what);
+        return true;
+    }
     if (o != NULL && (la == YYSYMBOL_T_LBRACE ||
                       (w->on[YYSYMBOL_T_RBRACE] &&
                        (la == YYSYMBOL_YYEOF || la == YYSYMBOL_T_TABLE ||

@@ -174,6 +174,62 @@ START_TEST(test_c_names)
 }
 END_TEST
 
+/* Quoted names to C identifiers: a plain name is returned as it is. */
+static const struct {
+    const char *name, *c;
+} c_idents[] = {
+    {"users", "users"},
+    {"Unit Price", "Unit_Price"},
+    {"PG-13", "PG_13"},
+    {"a  -  b", "a_b"},
+    {"a_ b", "a__b"},
+    {"1st", "_1st"},
+    {"-x-", "_x_"},
+    {"Größe", "Gr_e"},
+    {"€", "_"},
+    {"default", "default"},
+    {"say \"hi\"", "say_hi_"},
+};
+
+START_TEST(test_c_ident)
+{
+    ast_ctx *ctx = ast_ctx_new("t.schema", "", 0);
+    const char *got = names_c_ident(ctx, c_idents[_i].name);
+
+    ck_assert_str_eq(got, c_idents[_i].c);
+    if (strcmp(c_idents[_i].name, c_idents[_i].c) == 0)
+        ck_assert_ptr_eq(got, c_idents[_i].name);
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+/* How fmt and pull write names and labels back. */
+START_TEST(test_spelling)
+{
+    ast_ctx *ctx = ast_ctx_new("t.schema", "", 0);
+
+    ck_assert_str_eq(ast_name_spelling(ctx, "users", false), "users");
+    ck_assert_str_eq(ast_name_spelling(ctx, "table", false), "table");
+    ck_assert_str_eq(ast_name_spelling(ctx, "table", true), "\"table\"");
+    ck_assert_str_eq(ast_name_spelling(ctx, "Unit Price", false),
+                     "\"Unit Price\"");
+    ck_assert_str_eq(ast_name_spelling(ctx, "a\"b", false), "\"a\"\"b\"");
+    ck_assert_str_eq(ast_name_spelling(ctx, "1st", false), "\"1st\"");
+    ck_assert_str_eq(ast_label_spelling(ctx, "PG"), "PG");
+    ck_assert_str_eq(ast_label_spelling(ctx, "PG-13"), "'PG-13'");
+    ck_assert_str_eq(ast_label_spelling(ctx, "it's"), "'it''s'");
+    ck_assert(ast_is_keyword("stored"));
+    ck_assert(ast_is_keyword("action"));
+    ck_assert(ast_is_keyword("where"));
+    ck_assert(!ast_is_keyword("without"));
+    ck_assert(!ast_is_keyword("order"));
+    ck_assert(ast_is_plain_name("_a1"));
+    ck_assert(!ast_is_plain_name("a b"));
+    ck_assert(!ast_is_plain_name(""));
+    ast_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(test_long_constraint_name)
 {
     ast_ctx *ctx = ast_ctx_new("t.schema", "", 0);
@@ -245,6 +301,143 @@ START_TEST(test_filled_in)
 }
 END_TEST
 
+/* The C names of quoted names, and labels written as strings. */
+START_TEST(test_quoted_filled_in)
+{
+    ast_ctx *ctx = compile("schema films;\n"
+                           "enum \"Film Rating\" { G, 'PG-13', 'NC-17' }\n"
+                           "table \"Order Lines\" {\n"
+                           "  \"Unit Price\" int64 primary key;\n"
+                           "  rating \"Film Rating\" not null "
+                           "default 'PG-13';\n"
+                           "  plain text;\n"
+                           "}\n");
+    ast_table *t;
+    ast_enum *e;
+
+    ck_assert_int_eq(ctx->nerrors, 0);
+    t = ctx->schema->tables;
+    e = ctx->schema->enums;
+    ck_assert_str_eq(t->cname, "Order_Lines");
+    ck_assert_str_eq(t->row_name, "Order_Line");
+    ck_assert_str_eq(t->columns->cname, "Unit_Price");
+    ck_assert_ptr_eq(t->columns->next->next->cname,
+                     t->columns->next->next->name);
+    ck_assert_str_eq(e->cname, "Film_Rating");
+    ck_assert_str_eq(e->values->cname, "G");
+    ck_assert_str_eq(e->values->next->cname, "PG_13");
+    ck_assert_str_eq(e->values->next->next->cname, "NC_17");
+    ck_assert_ptr_eq(t->columns->next->type.enm, e);
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+/* The key of get, update and delete, for every table. */
+static const struct {
+    const char *body, *key;
+    bool is_pk;
+} keys[] = {
+    {"a int64 primary key; b int64 not null unique;", "a", true},
+    {"a int64; b int64; primary key (b, a);", "b,a", true},
+    {"a int64 unique; b int64 not null unique;", "b", false},
+    {"a int64 not null; b int64 not null; c int64 not null unique; "
+     "unique (a, b);",
+     "c", false},
+    {"a int64 not null; b int64 not null; unique (a, b); "
+     "c int64 not null unique;",
+     "a,b", false},
+    {"a int64 not null; b int64; unique (a, b); unique (a);", "a", false},
+    {"a int64 not null; unique index ux (a);", "", false},
+    {"a int64; b text;", "", false},
+};
+
+START_TEST(test_keys)
+{
+    char src[512], got[128] = "";
+    ast_ctx *ctx;
+    ast_table *t;
+    int i;
+
+    snprintf(src, sizeof src, "schema s;\ntable t { %s }\n", keys[_i].body);
+    ctx = compile(src);
+    ck_assert_int_eq(ctx->nerrors, 0);
+    t = ctx->schema->tables;
+    for (i = 0; i < t->nkey; i++) {
+        strcat(got, t->key[i]->name);
+        if (i + 1 < t->nkey)
+            strcat(got, ",");
+    }
+    ck_assert_str_eq(got, keys[_i].key);
+    ck_assert_int_eq(t->nkey == 0, t->key == NULL);
+    ck_assert_int_eq(t->key_is_pk, keys[_i].is_pk);
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+/* What compiles, and what does not, among the new forms (the messages
+ * are in tests/golden/errors). */
+static const struct {
+    const char *src;
+    int errors;
+} accepts[] = {
+    {"table a { id text primary key; }\n"
+     "table b { x varchar(10) references a(id); }", 0},
+    {"table a { id varchar(5) primary key; }\n"
+     "table b { x text references a(id); }", 0},
+    {"table a { id int32 primary key; }\n"
+     "table b { x int64 references a(id); }", 1},
+    {"table a { id timestamp primary key; }\n"
+     "table b { x timestamp without time zone references a(id); }", 1},
+    {"table a { id uuid primary key stored as hex; }\n"
+     "table b { x uuid references a(id); }", 1},
+    {"table a { d date stored as text; t timestamp stored as integer; "
+     "n numeric(4,2) stored as real; u uuid stored as hex; "
+     "v uuid stored as text; w timestamp without time zone stored as text; "
+     "x text stored as postgresql 'inet'; "
+     "y text stored as sqlite 'VARCHAR(3)' postgresql 'character varying(3)';"
+     " z text stored as postgresql 'text[]'; "
+     "q text stored as postgresql '\"char\"'; }", 0},
+    {"table a { d date stored as integer; }", 1},
+    {"table a { b bool stored as text; }", 1},
+    {"table a { u uuid stored as real; }", 1},
+    {"table a { x text stored as postgresql 'text; drop table a'; }", 1},
+    {"table a { x text stored as sqlite ''; }", 1},
+    {"table a { x int64 stored as sqlite 'INT' stored as sqlite 'INT'; }", 1},
+    {"enum e { a, 'b c', '' } table a { x e; }", 1},
+    {"enum e { 'b-c', b_c } table a { x e; }", 1},
+    {"enum e { a, 'b c' } table a { x e default 'b c'; y e default 'd'; }",
+     1},
+    {"table \"a b\" { x int64; }\ntable a_b { x int64; }", 1},
+    {"table a { \"x y\" int64; x_y int64; }", 1},
+    {"table a { x int64 not null; unique ux (x); check ux (x > 0); }", 1},
+    {"table a { x int64 not null; unique ux (x); }\n"
+     "table b { y int64; index ux (y); }", 1},
+    {"table a { x int64; index ix ((lower(y))) where (z > 0); }", 2},
+    {"table a { x text; index ix ((lower(x)) text_ops) where (x > 'a'); }",
+     0},
+    {"table a { x text; index ix (y text_ops); }", 1},
+    {"table a { x text; index ix ((f(x))); }", 1},
+    {"table t not strict { x int64; }", 0},
+    {"table a { t timestamp stored as integer "
+     "default '2021-01-31 13:45:00'; }", 0},
+    {"table a { t timestamp stored as integer "
+     "default '2021-01-31 13:45:00.5'; }", 1},
+};
+
+START_TEST(test_accepts)
+{
+    char src[1024];
+    ast_ctx *ctx;
+
+    snprintf(src, sizeof src, "schema s;\n%s\n", accepts[_i].src);
+    ctx = compile(src);
+    ck_assert_msg(ctx->nerrors == accepts[_i].errors,
+                  "%d errors, not %d, for:\n%s", ctx->nerrors,
+                  accepts[_i].errors, src);
+    ast_ctx_free(ctx);
+}
+END_TEST
+
 /* An empty file has no schema declaration: one error, no crash. */
 START_TEST(test_empty_file)
 {
@@ -269,10 +462,17 @@ Suite *make_suite(void)
     tcase_add_loop_test(tc, test_singular, 0,
                         (int)(sizeof singulars / sizeof singulars[0]));
     tcase_add_test(tc, test_c_names);
+    tcase_add_loop_test(tc, test_c_ident, 0,
+                        (int)(sizeof c_idents / sizeof c_idents[0]));
+    tcase_add_test(tc, test_spelling);
     tcase_add_test(tc, test_long_constraint_name);
     suite_add_tcase(s, tc);
     tc = tcase_create("model");
     tcase_add_test(tc, test_filled_in);
+    tcase_add_test(tc, test_quoted_filled_in);
+    tcase_add_loop_test(tc, test_keys, 0, (int)(sizeof keys / sizeof keys[0]));
+    tcase_add_loop_test(tc, test_accepts, 0,
+                        (int)(sizeof accepts / sizeof accepts[0]));
     tcase_add_test(tc, test_empty_file);
     suite_add_tcase(s, tc);
     return s;

@@ -594,7 +594,10 @@ static const char *const keywords[] = {
     "is",     "like",    "between",   "bool",       "int16",   "int32",
     "int64",  "float32", "float64",   "numeric",    "varchar", "text",
     "bytes",  "date",    "timestamp", "uuid",       "json",    "order",
-    "user",   "group",   "select",
+    "user",   "group",   "select",    "stored",     "as",      "real",
+    "integer", "hex",    "sqlite",    "postgresql", "strict",  "deferrable",
+    "initially", "deferred", "using", "where",      "sql",     "without",
+    "time",   "zone",
 };
 
 #define NKEYWORDS (int)(sizeof keywords / sizeof keywords[0])
@@ -695,6 +698,431 @@ START_TEST(test_item_words_as_columns)
     ck_assert_int_eq(c->check->kind, AST_E_COLUMN);
     ck_assert_ptr_null(c->next);
     ck_assert_int_eq(ctx->schema->tables->items->kind, AST_ITEM_PRIMARY_KEY);
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+/* ---- the forms for databases schemac did not make -------------------- */
+
+/* Quoted names are ordinary names wherever a name goes; "" is a quote. */
+START_TEST(test_quoted_names)
+{
+    ast_ctx *ctx = parse_ok(
+        "schema \"s\";\n"
+        "enum \"Film Rating\" { \"x y\", plain }\n"
+        "table \"Order Lines\" renamed from \"old one\" {\n"
+        "    \"Unit Price\" int64 not null;\n"
+        "    \"say \"\"hi\"\"\" text references \"Order Lines\"(\"Unit Price\");\n"
+        "    r \"Film Rating\" renamed from \"r 0\";\n"
+        "    \"table\" int32 check (\"Unit Price\" > 0);\n"
+        "    index \"ix 1\" (\"Unit Price\", \"table\");\n"
+        "    primary key (\"Unit Price\");\n"
+        "}\n");
+    ast_schema *s = ctx->schema;
+    ast_table *t = s->tables;
+    ast_column *c = t->columns;
+
+    ck_assert_str_eq(s->name, "s");
+    ck_assert_str_eq(s->enums->name, "Film Rating");
+    ck_assert_str_eq(s->enums->values->name, "x y");
+    ck_assert_str_eq(t->name, "Order Lines");
+    ck_assert_int_eq(t->name_loc.first_column, 7);
+    ck_assert_int_eq(t->name_loc.last_column, 20);
+    ck_assert_str_eq(t->renamed_from, "old one");
+    ck_assert_str_eq(c->name, "Unit Price");
+    c = c->next;
+    ck_assert_str_eq(c->name, "say \"hi\"");
+    ck_assert_str_eq(c->ref->table, "Order Lines");
+    ck_assert_str_eq(c->ref->cols->name, "Unit Price");
+    c = c->next;
+    ck_assert_str_eq(c->type.name, "Film Rating");
+    ck_assert_str_eq(c->renamed_from, "r 0");
+    c = c->next;
+    ck_assert_str_eq(c->name, "table");
+    ck_assert_int_eq(c->type.kind, AST_T_INT32);
+    ck_assert_str_eq(c->check->lhs->name, "Unit Price");
+    ck_assert_str_eq(t->items->name, "ix 1");
+    ck_assert_str_eq(t->items->cols->next->name, "table");
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+/* A quoted name is never a keyword: "text" names an enum, "not" a
+ * column in a check. */
+START_TEST(test_quoted_keywords)
+{
+    ast_ctx *ctx = parse_ok("schema s;\n"
+                            "table t {\n"
+                            "    x \"text\" not null;\n"
+                            "}\n");
+    ast_column *c = ctx->schema->tables->columns;
+
+    ck_assert_int_eq(c->type.kind, AST_T_NAMED);
+    ck_assert_str_eq(c->type.name, "text");
+    ck_assert(given(c->not_null));
+    ast_ctx_free(ctx);
+    /* Quoted, the words of a modifier are names, not the modifier. */
+    ctx = parse("schema s;\ntable t { x \"text\" \"not\" \"null\"; }\n");
+    ck_assert_int_gt(ctx->nerrors, 0);
+    ast_ctx_free(ctx);
+    ctx = parse_ok("schema s;\ntable t {\n    \"not\" int32 check (\"not\" > 0);\n"
+                   "    y e default \"null\";\n}\n");
+    c = ctx->schema->tables->columns;
+    ck_assert_str_eq(c->check->lhs->name, "not");
+    ck_assert_int_eq(c->check->lhs->kind, AST_E_COLUMN);
+    ck_assert_int_eq(c->next->dflt->kind, AST_LIT_IDENT);
+    ck_assert_str_eq(c->next->dflt->text, "null");
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(test_string_labels)
+{
+    ast_ctx *ctx = parse_ok("schema s;\n"
+                            "enum rating { G, 'PG-13', 'it''s', R, }\n"
+                            "table t { r rating default 'PG-13'; }\n");
+    ast_enum_value *v = ctx->schema->enums->values;
+
+    ck_assert_str_eq(v->name, "G");
+    ck_assert_str_eq(v->next->name, "PG-13");
+    ck_assert_int_eq(v->next->loc.first_column, 18);
+    ck_assert_str_eq(v->next->next->name, "it's");
+    ck_assert_str_eq(v->next->next->next->name, "R");
+    ck_assert_int_eq(ctx->schema->tables->columns->dflt->kind,
+                     AST_LIT_STRING);
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+static const struct {
+    const char *type;
+    ast_type_kind kind;
+    bool local;
+    int last_line;
+} local_cases[] = {
+    {"timestamp without time zone", AST_T_TIMESTAMP, true, 3},
+    {"timestamp  without\ttime   zone", AST_T_TIMESTAMP, true, 3},
+    {"timestamp without\n    time zone", AST_T_TIMESTAMP, true, 4},
+    {"timestamp", AST_T_TIMESTAMP, false, 3},
+    {"without", AST_T_NAMED, false, 3},
+    {"zone", AST_T_NAMED, false, 3},
+};
+
+START_TEST(test_timestamp_local)
+{
+    char column[128];
+    ast_ctx *ctx;
+    ast_column *c;
+
+    snprintf(column, sizeof column, "x %s not null", local_cases[_i].type);
+    c = one_column(&ctx, column);
+    ck_assert_int_eq(c->type.kind, local_cases[_i].kind);
+    ck_assert_int_eq(c->type.local, local_cases[_i].local);
+    ck_assert_int_eq(c->type.loc.last_line, local_cases[_i].last_line);
+    ck_assert(given(c->not_null));
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+static const struct {
+    const char *column;
+    ast_format format;
+    const char *sqlite, *postgresql;
+    int dups;
+} storage_cases[] = {
+    {"x date stored as text", AST_FMT_TEXT, NULL, NULL, 0},
+    {"x timestamp not null stored as integer", AST_FMT_INTEGER, NULL, NULL,
+     0},
+    {"x numeric(10,2) stored as real postgresql 'double precision'",
+     AST_FMT_REAL, NULL, "double precision", 0},
+    {"x uuid stored as hex sqlite 'CHAR(32)'", AST_FMT_HEX, "CHAR(32)", NULL,
+     0},
+    {"x timestamp stored as text sqlite 'DATETIME' postgresql 'timestamp'",
+     AST_FMT_TEXT, "DATETIME", "timestamp", 0},
+    {"x text stored as sqlite 'VARCHAR(10)'", AST_FMT_NATIVE, "VARCHAR(10)",
+     NULL, 0},
+    {"x text stored as sqlite 'TEXT' postgresql 'inet'", AST_FMT_NATIVE,
+     "TEXT", "inet", 0},
+    {"x text stored as postgresql 'text[]' not null", AST_FMT_NATIVE, NULL,
+     "text[]", 0},
+    {"x text stored as postgresql 'a' stored as sqlite 'b'", AST_FMT_NATIVE,
+     NULL, "a", 1},
+};
+
+START_TEST(test_storage)
+{
+    ast_ctx *ctx;
+    ast_column *c = one_column(&ctx, storage_cases[_i].column);
+
+    ck_assert(given(c->stored_loc));
+    ck_assert_int_eq(c->format, storage_cases[_i].format);
+    if (storage_cases[_i].sqlite)
+        ck_assert_str_eq(c->sql_type[AST_D_SQLITE], storage_cases[_i].sqlite);
+    else
+        ck_assert_ptr_null(c->sql_type[AST_D_SQLITE]);
+    if (storage_cases[_i].postgresql)
+        ck_assert_str_eq(c->sql_type[AST_D_POSTGRESQL],
+                         storage_cases[_i].postgresql);
+    else
+        ck_assert_ptr_null(c->sql_type[AST_D_POSTGRESQL]);
+    ck_assert_int_eq(c->dup_modifiers, storage_cases[_i].dups);
+    if (storage_cases[_i].dups)
+        ck_assert_str_eq(c->dup_name, "stored as");
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(test_not_strict)
+{
+    static const char *const heads[] = {
+        "table t not strict {", "table t renamed from u not strict {",
+        "table t not strict renamed from u {", "table not not strict {",
+    };
+    char src[256];
+    ast_ctx *ctx;
+    ast_table *t;
+    size_t i;
+
+    for (i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+        snprintf(src, sizeof src, "schema s;\n%s\n    a int32;\n}\n",
+                 heads[i]);
+        ctx = parse_ok(src);
+        t = ctx->schema->tables;
+        ck_assert(given(t->not_strict));
+        ck_assert_int_eq(t->renamed_from != NULL, i == 1 || i == 2);
+        ck_assert_str_eq(t->name, i == 3 ? "not" : "t");
+        ast_ctx_free(ctx);
+    }
+    ctx = parse_ok("schema s;\ntable t { a int32; }\n");
+    ck_assert(!given(ctx->schema->tables->not_strict));
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+/* Named constraints and the new index forms; elems is printed as
+ * "column/opclass" or "(expr)/opclass" per element. */
+static const struct {
+    const char *item;
+    ast_item_kind kind;
+    const char *name, *cols;
+    bool unique_index;
+    const char *method, *elems, *where;
+} named_cases[] = {
+    {"primary key pk_t (a)", AST_ITEM_PRIMARY_KEY, "pk_t", "a", false, NULL,
+     "", NULL},
+    {"unique uq_a (a, b)", AST_ITEM_UNIQUE, "uq_a", "a,b", false, NULL, "",
+     NULL},
+    {"unique text (a)", AST_ITEM_UNIQUE, "text", "a", false, NULL, "", NULL},
+    {"foreign key fk_a (a) references u(x)", AST_ITEM_FOREIGN_KEY, "fk_a",
+     "a", false, NULL, "", NULL},
+    {"check ck_a (a > 0)", AST_ITEM_CHECK, "ck_a", "", false, NULL, "",
+     NULL},
+    {"check \"numeric\" (a > 0)", AST_ITEM_CHECK, "numeric", "", false, NULL,
+     "", NULL},
+    {"unique index ux_a (a)", AST_ITEM_INDEX, "ux_a", "a", true, NULL, "",
+     NULL},
+    {"unique index (a)", AST_ITEM_INDEX, NULL, "a", true, NULL, "", NULL},
+    {"index ix using gin (a)", AST_ITEM_INDEX, "ix", "a", false, "gin", "",
+     NULL},
+    {"index using hash (a)", AST_ITEM_INDEX, NULL, "a", false, "hash", "",
+     NULL},
+    {"index using (a)", AST_ITEM_INDEX, "using", "a", false, NULL, "", NULL},
+    {"index using using gist (a)", AST_ITEM_INDEX, "using", "a", false,
+     "gist", "", NULL},
+    {"index numeric using btree (a)", AST_ITEM_INDEX, "numeric", "a", false,
+     "btree", "", NULL},
+    {"index ix (name varchar_pattern_ops)", AST_ITEM_INDEX, "ix", "", false,
+     NULL, "name/varchar_pattern_ops", NULL},
+    {"index ix ((lower(email)))", AST_ITEM_INDEX, "ix", "", false, NULL,
+     "(lower(email))", NULL},
+    {"index numeric ((a + 1), b text_ops)", AST_ITEM_INDEX, "numeric", "",
+     false, NULL, "((a + int:1)),b/text_ops", NULL},
+    {"unique index ux using btree ((lower(a)) text_pattern_ops, b) where "
+     "(b is not null)",
+     AST_ITEM_INDEX, "ux", "", true, "btree",
+     "(lower(a))/text_pattern_ops,b", "(b is not null)"},
+    {"index ix (a) where (a > 0 and a < 10)", AST_ITEM_INDEX, "ix", "a",
+     false, NULL, "", "((a > int:0) and (a < int:10))"},
+};
+
+START_TEST(test_named_items)
+{
+    char src[512], buf[256] = "";
+    const ast_ielem *e;
+    ast_ctx *ctx;
+    ast_item *it;
+
+    snprintf(src, sizeof src,
+             "schema s;\ntable t {\n    a int32;\n    %s;\n}\n",
+             named_cases[_i].item);
+    ctx = parse_ok(src);
+    it = ctx->schema->tables->items;
+    ck_assert_int_eq(it->kind, named_cases[_i].kind);
+    if (named_cases[_i].name) {
+        ck_assert_str_eq(it->name, named_cases[_i].name);
+        ck_assert(given(it->name_loc));
+    } else {
+        ck_assert_ptr_null(it->name);
+    }
+    names_text(it->cols, buf, sizeof buf);
+    ck_assert_str_eq(buf, named_cases[_i].cols);
+    ck_assert_int_eq(it->unique_index, named_cases[_i].unique_index);
+    if (named_cases[_i].method)
+        ck_assert_str_eq(it->method, named_cases[_i].method);
+    else
+        ck_assert_ptr_null(it->method);
+    buf[0] = '\0';
+    for (e = it->elems; e; e = e->next) {
+        if (e->column) {
+            put(buf, sizeof buf, e->column);
+        } else {
+            put(buf, sizeof buf, "(");
+            expr_text(e->expr, buf, sizeof buf);
+            put(buf, sizeof buf, ")");
+        }
+        if (e->opclass) {
+            put(buf, sizeof buf, "/");
+            put(buf, sizeof buf, e->opclass);
+        }
+        if (e->next)
+            put(buf, sizeof buf, ",");
+    }
+    ck_assert_str_eq(buf, named_cases[_i].elems);
+    if (named_cases[_i].where) {
+        buf[0] = '\0';
+        expr_text(it->where, buf, sizeof buf);
+        ck_assert_str_eq(buf, named_cases[_i].where);
+    } else {
+        ck_assert_ptr_null(it->where);
+    }
+    ck_assert_ptr_null(it->next);
+    ck_assert_int_eq(it->loc.first_column, 5);
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+/* Columns named like the words that open the new items, and a type
+ * named like one of them: the token after settles it. */
+START_TEST(test_new_words_as_columns)
+{
+    ast_ctx *ctx = parse_ok("schema s;\n"
+                            "table t {\n"
+                            "    unique index;\n"
+                            "    unique level not null;\n"
+                            "    check level check (check > 0);\n"
+                            "    stored int32 stored as sqlite 'INT';\n"
+                            "    index using unique;\n"
+                            "    where int32;\n"
+                            "    sql text;\n"
+                            "    deferrable int64 references t(sql) "
+                            "deferrable;\n"
+                            "}\n");
+    ast_column *c = ctx->schema->tables->columns;
+
+    ck_assert_str_eq(c->name, "unique");
+    ck_assert_str_eq(c->type.name, "index");
+    c = c->next;
+    ck_assert_str_eq(c->type.name, "level");
+    ck_assert(given(c->not_null));
+    c = c->next;
+    ck_assert_str_eq(c->name, "check");
+    ck_assert_ptr_nonnull(c->check);
+    c = c->next;
+    ck_assert_str_eq(c->name, "stored");
+    ck_assert_str_eq(c->sql_type[AST_D_SQLITE], "INT");
+    c = c->next;
+    ck_assert_str_eq(c->name, "index");
+    ck_assert_str_eq(c->type.name, "using");
+    ck_assert(given(c->unique));
+    c = c->next;
+    ck_assert_str_eq(c->name, "where");
+    c = c->next;
+    ck_assert_str_eq(c->name, "sql");
+    c = c->next;
+    ck_assert(given(c->ref->deferrable));
+    ck_assert_ptr_null(ctx->schema->tables->items);
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+static const struct {
+    const char *ref;
+    bool deferrable, initially;
+    ast_action on_delete, on_update;
+    bool dup;
+} defer_cases[] = {
+    {"references u(x) deferrable", true, false, 0, 0, false},
+    {"references u(x) deferrable initially deferred", true, true, 0, 0,
+     false},
+    {"references u(x) on delete cascade deferrable", true, false,
+     AST_ACT_CASCADE, 0, false},
+    {"references u(x) deferrable initially deferred on update set null",
+     true, true, 0, AST_ACT_SET_NULL, false},
+    {"references u(x) on update restrict deferrable on delete cascade", true,
+     false, AST_ACT_CASCADE, AST_ACT_RESTRICT, false},
+    {"references u(x) deferrable deferrable", true, false, 0, 0, true},
+    {"references u(x)", false, false, 0, 0, false},
+};
+
+START_TEST(test_deferrable)
+{
+    char src[256];
+    ast_ctx *ctx;
+    ast_ref *r[2];
+    int k;
+
+    snprintf(src, sizeof src,
+             "schema s;\ntable t {\n    a int64 %s;\n"
+             "    foreign key (a) %s;\n}\n",
+             defer_cases[_i].ref, defer_cases[_i].ref);
+    ctx = parse_ok(src);
+    r[0] = ctx->schema->tables->columns->ref;
+    r[1] = ctx->schema->tables->items->ref;
+    for (k = 0; k < 2; k++) {
+        ck_assert_int_eq(given(r[k]->deferrable), defer_cases[_i].deferrable);
+        ck_assert_int_eq(given(r[k]->initially_deferred),
+                         defer_cases[_i].initially);
+        ck_assert_int_eq(r[k]->on_delete, defer_cases[_i].on_delete);
+        ck_assert_int_eq(r[k]->on_update, defer_cases[_i].on_update);
+        ck_assert_int_eq(given(r[k]->dup_loc), defer_cases[_i].dup);
+    }
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(test_sql_blocks)
+{
+    ast_ctx *ctx = parse_ok("schema s;\n"
+                            "// the view\n"
+                            "sql postgresql $$ CREATE VIEW v AS SELECT '$', "
+                            "1 $$;\n"
+                            "table t { a int32; }\n"
+                            "sql sqlite $$\n"
+                            "CREATE TRIGGER x AFTER INSERT ON t BEGIN\n"
+                            "  SELECT 1; -- $ not the end\n"
+                            "END;\n"
+                            "$$\n"
+                            "enum e { a }\n");
+    ast_schema *s = ctx->schema;
+    ast_sqlblock *b = s->sqlblocks;
+    ast_decl *d = s->decls;
+
+    ck_assert_ptr_nonnull(b);
+    ck_assert_int_eq(b->dialect, AST_D_POSTGRESQL);
+    ck_assert_str_eq(b->text, " CREATE VIEW v AS SELECT '$', 1 ");
+    ck_assert_str_eq(b->comment, "the view");
+    ck_assert_int_eq(b->loc.first_line, 3);
+    b = b->next;
+    ck_assert_int_eq(b->dialect, AST_D_SQLITE);
+    ck_assert_str_eq(b->text, "\nCREATE TRIGGER x AFTER INSERT ON t BEGIN\n"
+                              "  SELECT 1; -- $ not the end\nEND;\n");
+    ck_assert_int_eq(b->loc.first_line, 5);
+    ck_assert_int_eq(b->loc.last_line, 9);
+    ck_assert_ptr_null(b->next);
+    ck_assert_ptr_eq(d->sql, s->sqlblocks);
+    ck_assert_ptr_eq(d->next->table, s->tables);
+    ck_assert_ptr_eq(d->next->next->sql, b);
+    ck_assert_ptr_eq(d->next->next->next->enm, s->enums);
     ast_ctx_free(ctx);
 }
 END_TEST
@@ -912,6 +1340,51 @@ static const struct {
     {S(""),
      "t.schema:1:1: error: missing schema declaration: the file must begin "
      "with \"schema NAME;\"\n"},
+    {S("schema s;\ntable \"\" { a int32; }\n"),
+     "t.schema:2:7: error: empty quoted name\n"
+     "table \"\" { a int32; }\n"
+     "      ^\n"},
+    {S("schema s;\ntable \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+       "aaaaaaaaaaaaaa\" { a int32; }\n"),
+     "t.schema:2:7: error: quoted name of 64 bytes is longer than 63 bytes\n"
+     "table \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+     "\" { a int32; }\n"
+     "      ^\n"},
+    {S("schema s;\ntable t {\n    \"a b int32;\n}\n"),
+     "t.schema:3:5: error: unterminated quoted name\n"
+     "    \"a b int32;\n"
+     "    ^\n"},
+    {S("schema s;\ntable t { \"a\x00" "b\" int32; }\n"),
+     "t.schema:2:13: error: NUL byte in a quoted name\n"
+     "table t { \"a?b\" int32; }\n"
+     "            ^\n"},
+    {S("schema s;\ntable t { \"a\xff" "b\" int32; }\n"),
+     "t.schema:2:13: error: invalid UTF-8 byte 0xff in a quoted name\n"
+     "table t { \"a?b\" int32; }\n"
+     "            ^\n"},
+    {S("schema s;\nsql sqlite $$ CREATE VIEW v\n  AS SELECT 1 $\n"),
+     "t.schema:2:12: error: unterminated $$ block: no closing $$\n"
+     "sql sqlite $$ CREATE VIEW v\n"
+     "           ^\n"},
+    {S("schema s;\ntable t {\n    a int32;\nsql sqlite $$ x $$\n"),
+     "t.schema:4:1: error: expected '}' to close table \"t\" opened at "
+     "2:1\n"
+     "sql sqlite $$ x $$\n"
+     "^\n"},
+    {S("schema s;\nsql sqlite;\n"),
+     "t.schema:2:11: error: unexpected ';', expected a $$ block\n"
+     "sql sqlite;\n"
+     "          ^\n"},
+    {S("schema s;\nsql mysql $$ x $$\n"),
+     "t.schema:2:5: error: unexpected name \"mysql\", expected 'sqlite' or "
+     "'postgresql'\n"
+     "sql mysql $$ x $$\n"
+     "    ^\n"},
+    {S("schema s;\ntable t {\n    a date stored as blob;\n}\n"),
+     "t.schema:3:22: error: unexpected name \"blob\", expected 'sqlite', "
+     "'postgresql' or a format (text, real, integer or hex)\n"
+     "    a date stored as blob;\n"
+     "                     ^\n"},
 #undef S
 };
 
@@ -1099,6 +1572,16 @@ Suite *make_suite(void)
     tcase_add_loop_test(tc, test_enums, 0, N(enum_cases));
     tcase_add_loop_test(tc, test_keyword_names, 0, NKEYWORDS);
     tcase_add_test(tc, test_item_words_as_columns);
+    tcase_add_test(tc, test_quoted_names);
+    tcase_add_test(tc, test_quoted_keywords);
+    tcase_add_test(tc, test_string_labels);
+    tcase_add_loop_test(tc, test_timestamp_local, 0, N(local_cases));
+    tcase_add_loop_test(tc, test_storage, 0, N(storage_cases));
+    tcase_add_test(tc, test_not_strict);
+    tcase_add_loop_test(tc, test_named_items, 0, N(named_cases));
+    tcase_add_test(tc, test_new_words_as_columns);
+    tcase_add_loop_test(tc, test_deferrable, 0, N(defer_cases));
+    tcase_add_test(tc, test_sql_blocks);
     tcase_add_test(tc, test_declarations_in_order);
     tcase_add_test(tc, test_table_rename);
     tcase_add_loop_test(tc, test_locations, 0, N(loc_cases));

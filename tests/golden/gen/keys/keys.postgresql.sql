@@ -16,9 +16,7 @@ CREATE TABLE IF NOT EXISTS "user" (
 
 CREATE TABLE IF NOT EXISTS "categories" (
     "code" varchar(8) NOT NULL PRIMARY KEY,
-    "parent" varchar(8),
-    CONSTRAINT "fk_categories_parent"
-        FOREIGN KEY ("parent") REFERENCES "categories" ("code") ON DELETE SET NULL
+    "parent" varchar(8)
 );
 
 CREATE TABLE IF NOT EXISTS "order" (
@@ -66,3 +64,8 @@ CREATE TABLE IF NOT EXISTS "boxes" (
     CONSTRAINT "pk_boxes"
         PRIMARY KEY ("a", "b", "key")
 );
+
+DO $$ BEGIN
+    ALTER TABLE "categories" ADD CONSTRAINT "fk_categories_parent" FOREIGN KEY ("parent") REFERENCES "categories" ("code") ON DELETE SET NULL;
+EXCEPTION WHEN duplicate_object THEN NULL;
+END $$;

@@ -1,0 +1,218 @@
+#!/bin/bash
+# adopted-forms.sh - the DDL of the forms for databases schemac did not make, on a
+# live database.
+#
+#     adopted-forms.sh SOURCE_ROOT SCHEMAC BUILD_ROOT
+#
+# tests/golden/gen/adopt/adopt.schema holds every such form: quoted names,
+# string labels, stored-as formats and verbatim types, timestamp without
+# time zone, a not strict table, named constraints and indexes, a
+# deferrable key, index methods, expressions, operator classes and a
+# predicate, tables without a primary key, and sql blocks (a view, a
+# trigger, a function).  On SQLite (a file), or on PostgreSQL when
+# SCHEMAC_TEST_URL names a server (tests/scripts/with-pg.sh sets it):
+# the script `schemac sql` prints runs twice; the view and the trigger
+# work on rows written by raw SQL; create_all of the generated code runs
+# twice and the tables without a primary key take rows through it, the
+# one with a unique key by that key; `migrate init`, up and down leave
+# the objects there, then gone.
+set -u
+src=$1
+schemac=$2
+build=$3
+schema=$src/tests/golden/gen/adopt/adopt.schema
+fails=0
+
+tmp=$(mktemp -d /tmp/schemac-adopt.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+case ${SCHEMAC_TEST_URL:-} in
+postgres*) dialect=postgresql url=$SCHEMAC_TEST_URL ;;
+*) dialect=sqlite url=sqlite:$tmp/db.sqlite ;;
+esac
+if [ $dialect = sqlite ] && ! command -v sqlite3 >/dev/null; then
+    echo "adopted-forms: no sqlite3 program" >&2
+    exit 77
+fi
+export PGOPTIONS='-c client_min_messages=warning'
+
+fail() {
+    echo "FAIL ($dialect): $1" >&2
+    [ -f "$tmp/out" ] && sed 's/^/    /' "$tmp/out" >&2
+    fails=$((fails + 1))
+}
+
+# run SQL: runs SQL text (from stdin with "-") on the database under test,
+# printing rows one a line, columns separated by "|".
+run() {
+    if [ $dialect = sqlite ]; then
+        if [ "$1" = - ]; then
+            sqlite3 -bail "$tmp/db.sqlite"
+        else
+            sqlite3 -bail "$tmp/db.sqlite" "$1"
+        fi
+    elif [ "$1" = - ]; then
+        psql -q -X -v ON_ERROR_STOP=1 "$SCHEMAC_TEST_URL"
+    else
+        psql -q -X -t -A -v ON_ERROR_STOP=1 "$SCHEMAC_TEST_URL" -c "$1"
+    fi
+}
+
+empty() {
+    if [ $dialect = sqlite ]; then
+        rm -f "$tmp/db.sqlite"
+    else
+        run 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null
+    fi
+}
+
+# objects: the user's tables, views and triggers, sorted, on one line.
+objects() {
+    if [ $dialect = sqlite ]; then
+        run "SELECT name FROM sqlite_master WHERE type IN ('table', 'view',
+             'trigger') AND name NOT LIKE 'sqlite_%' AND
+             name NOT LIKE 'schemac_%' ORDER BY name"
+    else
+        run "SELECT c.relname FROM pg_class c WHERE c.relkind IN ('r', 'v')
+             AND c.relnamespace = 'public'::regnamespace AND
+             c.relname NOT LIKE 'schemac_%'
+             UNION ALL SELECT tgname FROM pg_trigger WHERE NOT tgisinternal
+             ORDER BY 1"
+    fi | tr '\n' ' '
+}
+
+all="Film Stars film_log films films_log rated_films sequels "
+
+# is QUERY EXPECTED: the query's output is EXPECTED.
+is() {
+    local got
+    got=$(run "$1" 2>&1)
+    [ "$got" = "$2" ] || { echo "$got" >"$tmp/out"; fail "$1: not $2"; }
+}
+
+# 1. The script, twice; the view and the trigger at work.
+empty
+for i in 1 2; do
+    "$schemac" sql "$schema" --dialect $dialect | run - >"$tmp/out" 2>&1 ||
+        fail "schemac sql output, run $i"
+done
+[ "$(objects)" = "$all" ] || fail "schemac sql made: $(objects)"
+run "INSERT INTO \"Film Stars\" (\"Name\", born, height)
+         VALUES ('Ada', '1815-12-10', 1.65);
+     INSERT INTO films (film_id, title, rating, star, added, code, tags)
+         VALUES (1, 'One', 'PG-13', 1, '2021-01-31 13:45:00',
+                 '00112233445566778899aabbccddeeff', NULL),
+                (2, 'Two', 'NC-17', NULL, '2021-01-31 13:45:00', NULL,
+                 NULL)" >"$tmp/out" 2>&1 || fail "rows by raw SQL"
+is "SELECT count(*) FROM film_log" 2
+is "SELECT title FROM rated_films" One
+# The unique index holds for codes (films 2 and 5 below share NULL).
+run "INSERT INTO films (film_id, title, added, code)
+         VALUES (3, 'Three', '2021-01-31',
+                 '00112233445566778899aabbccddeeff')" \
+    >"$tmp/out" 2>&1 && fail "a duplicate code went in"
+
+# The check of a numeric kept as text compares numbers.
+run "INSERT INTO films (film_id, title, added, price)
+         VALUES (4, 'Four', '2021-01-31', '-1.00')" >"$tmp/out" 2>&1 &&
+    fail "a negative price went in"
+run "INSERT INTO films (film_id, title, added, price)
+         VALUES (5, 'Five', '2021-01-31', '10.50')" >"$tmp/out" 2>&1 ||
+    fail "a price of 10.50 was refused"
+
+# 2. create_all from the generated code, twice, and rows by its functions.
+"$schemac" generate "$schema" -o "$tmp/gen" || fail "generate"
+cat >"$tmp/main.c" <<'CEOF'
+#include "adopt_db.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define CHECK(call, want)                                                 \
+    do {                                                                  \
+        int rc_ = (call);                                                 \
+        if (rc_ != (want)) {                                              \
+            fprintf(stderr, "%s: %d, not %d: %s\n", #call, rc_, (want),    \
+                    sc_errmsg(db));                                       \
+            return 1;                                                     \
+        }                                                                 \
+    } while (0)
+
+int main(int argc, char **argv)
+{
+    sc_db *db;
+    sc_arena *a = sc_arena_new();
+    adopt_film_log log = ADOPT_FILM_LOG_INIT;
+    adopt_sequel s = ADOPT_SEQUEL_INIT, got;
+    adopt_film_log_query *q;
+    int64_t n;
+
+    (void)argc;
+    if (sc_open(argv[1], &db) != SC_OK) {
+        fprintf(stderr, "open: %s\n", sc_errmsg(db));
+        return 1;
+    }
+    CHECK(adopt_create_all(db), SC_OK);
+    CHECK(adopt_create_all(db), SC_OK);
+    /* No key at all: insert and the queries. */
+    log.film_id = 1;
+    log.note = "by hand";
+    CHECK(adopt_film_log_insert(db, &log), SC_OK);
+    CHECK(adopt_film_log_insert(db, &log), SC_OK);
+    q = adopt_film_log_select(db);
+    adopt_film_log_where_note_eq(q, "by hand");
+    CHECK(adopt_film_log_count(q, &n), SC_OK);
+    if (n != 2) {
+        fprintf(stderr, "%lld rows by hand\n", (long long)n);
+        return 1;
+    }
+    CHECK(adopt_film_log_delete_all(q, &n), SC_OK);
+    adopt_film_log_query_free(q);
+    /* A unique key instead of a primary key. */
+    s.original = 1;
+    s.sequel = 2;
+    s.position = 1;
+    CHECK(adopt_sequels_insert(db, &s), SC_OK);
+    CHECK(adopt_sequels_insert(db, &s), SC_CONSTRAINT);
+    CHECK(adopt_sequels_get(db, a, 1, 1, &got), SC_OK);
+    if (got.sequel != 2) {
+        fprintf(stderr, "sequel %lld\n", (long long)got.sequel);
+        return 1;
+    }
+    s.sequel = 1;
+    CHECK(adopt_sequels_update(db, &s), SC_OK);
+    CHECK(adopt_sequels_get(db, a, 1, 1, &got), SC_OK);
+    if (got.sequel != 1) {
+        fprintf(stderr, "sequel %lld after update\n", (long long)got.sequel);
+        return 1;
+    }
+    CHECK(adopt_sequels_delete(db, 1, 1), SC_OK);
+    CHECK(adopt_sequels_get(db, a, 1, 1, &got), SC_NOTFOUND);
+    sc_arena_free(a);
+    sc_close(db);
+    return 0;
+}
+CEOF
+cc -std=c99 -Wall -Wextra -Werror -I "$src/runtime" -I "$tmp/gen" \
+    "$tmp/main.c" "$tmp/gen/adopt_db.c" "$build/runtime/libschemac.a" \
+    -lsqlite3 -lpq -lpthread -lm -o "$tmp/main" >"$tmp/out" 2>&1 ||
+    fail "compiling the program"
+"$tmp/main" "$url" >"$tmp/out" 2>&1 || fail "create_all and the rows"
+is "SELECT count(*) FROM film_log" 3
+
+# 3. migrate init, up, down.
+empty
+"$schemac" migrate init "$schema" --dir "$tmp/mig" >"$tmp/out" 2>&1 ||
+    fail "migrate init"
+"$schemac" migrate up --db "$url" --dir "$tmp/mig" >"$tmp/out" 2>&1 ||
+    fail "migrate up"
+[ "$(objects)" = "$all" ] || fail "migrate up made: $(objects)"
+"$schemac" migrate down --db "$url" --dir "$tmp/mig" >"$tmp/out" 2>&1 ||
+    fail "migrate down"
+[ -z "$(objects)" ] || fail "migrate down left: $(objects)"
+
+if [ $fails -gt 0 ]; then
+    echo "adopt ($dialect): $fails failed" >&2
+    exit 1
+fi
+echo "adopt ($dialect): passed"
