@@ -37,6 +37,9 @@
 #   migrate   migrate init with the pulled schema, migrate stamp 1, a
 #             nullable column added to the first table, migrate diff,
 #             migrate up, and check of the new schema: no drift.
+# With SCHEMAC_ADOPT_GOLDEN=1 the steps after pull take the golden
+# schema instead of what pull wrote, so that they can be tried on their
+# own.
 # The last line is "adopt: N passed, M failed", N and M counting steps;
 # the exit status is 0 when none failed.  A missing program (sqlite3,
 # psql, cc, python3 with Django or SQLAlchemy) skips what needs it, and
@@ -182,6 +185,9 @@ pull_step() {
         [ -f "$w/pull.detail" ] || cp "$w/pull.err" "$w/pull.detail"
         step "$name" pull fail "$why" "$w/pull.detail"
     fi
+    if [ "${SCHEMAC_ADOPT_GOLDEN:-}" = 1 ] && [ -f "$golden" ]; then
+        cp "$golden" "$w/pulled.schema"
+    fi
 }
 
 # generate_step NAME: sets dumper when the program was built.
@@ -250,10 +256,10 @@ read_step() {
             [ -n "$t" ] || continue
             printf '%s\n' "$t" >>"$w/failed-tables"
             if ! grep -qF -- "dump: $t: " "$w/got.err"; then
-                why="the read of $t did not fail"
+                why="${why:+$why; }the read of $t did not fail"
             elif ! grep -F -- "dump: $t: " "$w/got.err" | grep -qF -- "$text"
             then
-                why="the failure of $t does not say: $text"
+                why="${why:+$why; }the failure of $t does not say: $text"
                 grep -F -- "dump: $t: " "$w/got.err" >>"$w/read.detail"
             fi
         done <"$dir/read.$dialect.fails"
@@ -262,7 +268,7 @@ read_step() {
         t=${line#dump: }
         t=${t%%: *}
         if ! grep -qxF -- "$t" "$w/failed-tables"; then
-            why="unexpected failure"
+            why="${why:+$why; }unexpected failure"
             printf '%s\n' "$line" >>"$w/read.detail"
         fi
     done <"$w/got.err"
@@ -273,13 +279,13 @@ read_step() {
     awk -F'\t' 'NR == FNR { bad[$0] = 1; next } !($1 in bad)' \
         "$w/failed-tables" "$w/want" >"$w/want.ok"
     if ! diff -u "$w/want.ok" "$w/got.ok" >>"$w/read.detail"; then
-        why=${why:-"values differ (- the database, + the generated code)"}
+        why="${why:+$why; }values differ (- the database, + the generated code)"
     fi
     awk -F'\t' 'NR == FNR { bad[$0] = 1; next } ($1 in bad)' \
         "$w/failed-tables" "$w/got" >"$w/got.bad"
     if [ -s "$w/got.bad" ] &&
         LC_ALL=C comm -23 "$w/got.bad" "$w/want" | grep -q .; then
-        why="a wrong value read before an expected failure"
+        why="${why:+$why; }a wrong value read before an expected failure"
         LC_ALL=C comm -23 "$w/got.bad" "$w/want" >>"$w/read.detail"
     fi
     if [ -z "$why" ]; then
