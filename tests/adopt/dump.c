@@ -377,13 +377,29 @@ static void vary_text(sc_arena *a, const sc_column_desc *c, void *row)
 }
 
 /* The columns a copy may change so that uniques do not refuse it: plain
- * text that is neither key nor foreign key. */
+ * text and uuids that are neither key nor foreign key. */
 static bool may_vary(const sc_table_desc *t, unsigned i)
 {
     const sc_column_desc *c = &t->cols[i];
 
-    return c->type == SC_TYPE_TEXT && c->pg_type == NULL &&
-           !(c->flags & SC_COL_PK) && !in_fkey(t, i);
+    if (c->flags & SC_COL_PK || in_fkey(t, i))
+        return false;
+    return (c->type == SC_TYPE_TEXT && c->pg_type == NULL) ||
+           c->type == SC_TYPE_UUID;
+}
+
+/* Changes the column for the copy: text as vary_text() does, a uuid in
+ * its last byte. */
+static void vary(sc_arena *a, const sc_column_desc *c, void *row)
+{
+    sc_uuid *u;
+
+    if (c->type != SC_TYPE_UUID) {
+        vary_text(a, c, row);
+        return;
+    }
+    u = (sc_uuid *)((char *)row + c->offset);
+    u->b[15] ^= 0x5a;
 }
 
 /* The column a copy gets a new value of: the autoincrement key, else a
@@ -464,7 +480,7 @@ static int copy_first(sc_db *db, sc_arena *a, const sc_table_desc *t,
     if (rc != SC_OK && sc_extended_errcode(db) == SC_CONSTRAINT_UNIQUE) {
         for (i = 0; i < t->ncols; i++)
             if (may_vary(t, i)) {
-                vary_text(a, &t->cols[i], row);
+                vary(a, &t->cols[i], row);
                 varied = true;
             }
         if (!varied) {
