@@ -102,6 +102,16 @@ else
 fi
 runtime+=(-lsqlite3 -lpq -lpthread -lm)
 
+# limited COMMAND...: runs the command with at most 2 GB of address space
+# and a minute, so that a program that loops or grows without end
+# fails its step instead of taking the machine (status 124 on time out).
+limited() {
+    (
+        ulimit -v 2000000 2>/dev/null
+        exec timeout 60 "$@"
+    )
+}
+
 # step NAME STEP ok|fail [DETAIL FILE]: reports one step.
 step() {
     if [ "$3" = ok ]; then
@@ -158,7 +168,7 @@ make_db() {
 pull_step() {
     local name=$1 dir=$2 status=0 want=0 golden=$2/pulled.$dialect.schema
     local why=
-    "$schemac" pull --db "$url" --name "$name" -o "$w/pulled.schema" \
+    limited "$schemac" pull --db "$url" --name "$name" -o "$w/pulled.schema" \
         >"$w/pull.out" 2>"$w/pull.err" || status=$?
     [ -f "$dir/pull.$dialect.status" ] && want=$(cat "$dir/pull.$dialect.status")
     if [ "${SCHEMAC_UPDATE_GOLDEN:-}" = 1 ] && [ -f "$w/pulled.schema" ]; then
@@ -198,7 +208,7 @@ generate_step() {
         step "$name" generate fail "no pulled schema"
         return
     fi
-    if ! "$schemac" generate "$w/pulled.schema" -o "$w/gen" \
+    if ! limited "$schemac" generate "$w/pulled.schema" -o "$w/gen" \
         >"$w/gen.err" 2>&1; then
         step "$name" generate fail "schemac generate failed" "$w/gen.err"
         return
@@ -222,7 +232,7 @@ check_step() {
         step "$name" "$label" fail "no pulled schema"
         return
     fi
-    "$schemac" check "$schema" --db "$url" >"$w/check.out" 2>&1 || status=$?
+    limited "$schemac" check "$schema" --db "$url" >"$w/check.out" 2>&1 || status=$?
     if [ $status = 0 ] && ! grep -q '^drift:' "$w/check.out"; then
         step "$name" "$label" ok
     else
@@ -237,8 +247,12 @@ read_step() {
         step "$name" read fail "no dumper"
         return
     fi
+    local status=0
     "$dumper" --describe >"$w/describe"
-    "$dumper" "$url" >"$w/got.raw" 2>"$w/got.err"
+    limited "$dumper" "$url" >"$w/got.raw" 2>"$w/got.err" || status=$?
+    if [ $status -gt 1 ]; then
+        why="dump exits $status"
+    fi
     if ! "$python" "$src/tests/adopt/dbtext.py" rows $dialect "$target" \
         "$w/describe" >"$w/want.raw" 2>"$w/want.err"; then
         step "$name" read fail "the database's text could not be read" \
@@ -247,7 +261,7 @@ read_step() {
     fi
     LC_ALL=C sort "$w/got.raw" >"$w/got"
     LC_ALL=C sort "$w/want.raw" >"$w/want"
-    : >"$w/read.detail"
+    cp "$w/got.err" "$w/read.detail"
     # The failures expected, then those that happened.  The first line of
     # failed-tables names no table, so that awk's NR == FNR sees it.
     printf '%s\n' '-' >"$w/failed-tables"
@@ -269,7 +283,6 @@ read_step() {
         t=${t%%: *}
         if ! grep -qxF -- "$t" "$w/failed-tables"; then
             why="${why:+$why; }unexpected failure"
-            printf '%s\n' "$line" >>"$w/read.detail"
         fi
     done <"$w/got.err"
     # Tables that failed as expected: what was read must be in the
@@ -302,8 +315,13 @@ write_step() {
         step "$name" write fail "no dumper"
         return
     fi
-    "$dumper" --copy "$url" >"$w/copies" 2>>"$w/copies"
-    if "$python" "$src/tests/adopt/dbtext.py" copies $dialect "$target" \
+    local status=0
+    limited "$dumper" --copy "$url" >"$w/copies" 2>"$w/copy.err" ||
+        status=$?
+    if [ $status -gt 1 ] || [ -s "$w/copy.err" ]; then
+        echo "dump --copy exits $status" | cat - "$w/copy.err" >"$w/write.detail"
+        step "$name" write fail "dump --copy exits $status" "$w/write.detail"
+    elif "$python" "$src/tests/adopt/dbtext.py" copies $dialect "$target" \
         "$w/describe" "$w/copies" >"$w/write.detail" 2>&1; then
         step "$name" write ok "$(grep -c 'stored alike' "$w/write.detail") tables"
     else
@@ -322,16 +340,16 @@ migrate_step() {
     : >"$w/migrate.log"
     awk 'done != 1 && /^table .*\{$/ { print; print "    adopt_note text;";
              done = 1; next } { print }' "$w/pulled.schema" >"$w/v2.schema"
-    if ! "$schemac" migrate init "$w/pulled.schema" --dir "$m" \
+    if ! limited "$schemac" migrate init "$w/pulled.schema" --dir "$m" \
         >>"$w/migrate.log" 2>&1; then
         why="migrate init failed"
-    elif ! "$schemac" migrate stamp 1 --db "$url" --dir "$m" \
+    elif ! limited "$schemac" migrate stamp 1 --db "$url" --dir "$m" \
         >>"$w/migrate.log" 2>&1; then
         why="migrate stamp 1 failed"
-    elif ! "$schemac" migrate diff "$w/v2.schema" --name adopt_note \
+    elif ! limited "$schemac" migrate diff "$w/v2.schema" --name adopt_note \
         --dir "$m" >>"$w/migrate.log" 2>&1; then
         why="migrate diff failed"
-    elif ! "$schemac" migrate up --db "$url" --dir "$m" \
+    elif ! limited "$schemac" migrate up --db "$url" --dir "$m" \
         >>"$w/migrate.log" 2>&1; then
         why="migrate up failed"
     fi
