@@ -388,6 +388,17 @@ static bool may_vary(const sc_table_desc *t, unsigned i)
            c->type == SC_TYPE_UUID;
 }
 
+/* The index of the column of t named name, or -1. */
+static int column_index(const sc_table_desc *t, const char *name)
+{
+    unsigned i;
+
+    for (i = 0; name != NULL && i < t->ncols; i++)
+        if (strcmp(t->cols[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
 /* Changes the column for the copy: text as vary_text() does, a uuid in
  * its last byte. */
 static void vary(sc_arena *a, const sc_column_desc *c, void *row)
@@ -449,18 +460,73 @@ static int end_row(sc_db *db, sc_arena *a, const sc_table_desc *t,
     return rc;
 }
 
+/* Tries column i of row: varied, then inserted.  Keeps the change when
+ * the insert succeeds or only a unique still refuses it; otherwise (a
+ * check refuses the varied value) puts the value back. */
+static int try_varied(sc_db *db, sc_arena *a, const sc_table_desc *t,
+                      void *row, unsigned i, bool *changed)
+{
+    const sc_column_desc *c = &t->cols[i];
+    char *p = (char *)row + c->offset;
+    unsigned char saved[sizeof(sc_uuid) + sizeof(char *)];
+    size_t size = c->type == SC_TYPE_UUID ? sizeof(sc_uuid) : sizeof(char *);
+    int rc;
+
+    memcpy(saved, p, size);
+    vary(a, c, row);
+    rc = sc_row_insert(db, t, row);
+    if (rc == SC_OK || sc_extended_errcode(db) == SC_CONSTRAINT_UNIQUE)
+        changed[i] = true;
+    else
+        memcpy(p, saved, size);
+    return rc;
+}
+
+/*
+ * Inserts the copy in row.  When a unique refuses it, the columns that
+ * may vary are varied one by one, the one the error names first, until
+ * the insert succeeds.  Returns the insert's code, or -1 when no change
+ * got past the unique (its message is then in why).
+ */
+static int insert_copy(sc_db *db, sc_arena *a, const sc_table_desc *t,
+                       void *row, bool *changed, char *why, size_t size)
+{
+    int rc = sc_row_insert(db, t, row);
+    int named;
+    unsigned i;
+
+    if (rc == SC_OK || sc_extended_errcode(db) != SC_CONSTRAINT_UNIQUE)
+        return rc;
+    snprintf(why, size, "%s", sc_errmsg(db));
+    named = column_index(t, sc_errcolumn(db));
+    if (named >= 0 && may_vary(t, (unsigned)named)) {
+        rc = try_varied(db, a, t, row, (unsigned)named, changed);
+        if (rc == SC_OK)
+            return rc;
+    }
+    for (i = 0; i < t->ncols; i++) {
+        if (!may_vary(t, i) || changed[i])
+            continue;
+        rc = try_varied(db, a, t, row, i, changed);
+        if (rc == SC_OK)
+            return rc;
+    }
+    return -1;
+}
+
 static int copy_first(sc_db *db, sc_arena *a, const sc_table_desc *t,
                       unsigned k)
 {
     const sc_column_desc *key = &t->cols[k];
     void *row = sc_arena_alloc(a, t->row_size);
     void *last = sc_arena_alloc(a, t->row_size);
+    bool *changed = sc_arena_alloc(a, t->ncols * sizeof *changed + 1);
+    char why[256];
     int64_t first;
     unsigned i;
-    bool varied = false;
     int rc;
 
-    if (row == NULL || last == NULL) {
+    if (row == NULL || last == NULL || changed == NULL) {
         printf("%s\terror\tout of memory\n", t->name);
         return 1;
     }
@@ -473,28 +539,21 @@ static int copy_first(sc_db *db, sc_arena *a, const sc_table_desc *t,
         rc = end_row(db, a, t, k, true, last);
     if (rc != SC_OK)
         goto failed;
+    memset(changed, 0, t->ncols * sizeof *changed);
     first = read_int(key, row);
     if (t->autoinc < 0)
         write_int(key, row, read_int(key, last) + 1);
-    rc = sc_row_insert(db, t, row);
-    if (rc != SC_OK && sc_extended_errcode(db) == SC_CONSTRAINT_UNIQUE) {
-        for (i = 0; i < t->ncols; i++)
-            if (may_vary(t, i)) {
-                vary(a, &t->cols[i], row);
-                varied = true;
-            }
-        if (!varied) {
-            printf("%s\tskip\tunique: %s\n", t->name, sc_errmsg(db));
-            return 0;
-        }
-        rc = sc_row_insert(db, t, row);
+    rc = insert_copy(db, a, t, row, changed, why, sizeof why);
+    if (rc == -1) {
+        printf("%s\tskip\tunique: %s\n", t->name, why);
+        return 0;
     }
     if (rc != SC_OK)
         goto failed;
     printf("%s\t%s\t%" PRId64 "\t%" PRId64 "\t", t->name, key->name, first,
            read_int(key, row));
     for (i = 0; i < t->ncols; i++)
-        if (varied && may_vary(t, i))
+        if (changed[i])
             printf("%s,", t->cols[i].name);
     printf("-\n");
     return 0;
