@@ -170,7 +170,9 @@ pull_step() {
     local why=
     limited "$schemac" pull --db "$url" --name "$name" -o "$w/pulled.schema" \
         >"$w/pull.out" 2>"$w/pull.err" || status=$?
-    [ -f "$dir/pull.$dialect.status" ] && want=$(cat "$dir/pull.$dialect.status")
+    if [ -f "$dir/pull.$dialect.status" ]; then
+        want=$(cat "$dir/pull.$dialect.status")
+    fi
     if [ "${SCHEMAC_UPDATE_GOLDEN:-}" = 1 ] && [ -f "$w/pulled.schema" ]; then
         cp "$w/pulled.schema" "$golden"
     fi
@@ -232,7 +234,8 @@ check_step() {
         step "$name" "$label" fail "no pulled schema"
         return
     fi
-    limited "$schemac" check "$schema" --db "$url" >"$w/check.out" 2>&1 || status=$?
+    limited "$schemac" check "$schema" --db "$url" >"$w/check.out" 2>&1 ||
+        status=$?
     if [ $status = 0 ] && ! grep -q '^drift:' "$w/check.out"; then
         step "$name" "$label" ok
     else
@@ -319,11 +322,13 @@ write_step() {
     limited "$dumper" --copy "$url" >"$w/copies" 2>"$w/copy.err" ||
         status=$?
     if [ $status -gt 1 ] || [ -s "$w/copy.err" ]; then
-        echo "dump --copy exits $status" | cat - "$w/copy.err" >"$w/write.detail"
+        echo "dump --copy exits $status" | cat - "$w/copy.err" \
+            >"$w/write.detail"
         step "$name" write fail "dump --copy exits $status" "$w/write.detail"
     elif "$python" "$src/tests/adopt/dbtext.py" copies $dialect "$target" \
         "$w/describe" "$w/copies" >"$w/write.detail" 2>&1; then
-        step "$name" write ok "$(grep -c 'stored alike' "$w/write.detail") tables"
+        step "$name" write ok \
+            "$(grep -c 'stored alike' "$w/write.detail") tables"
     else
         step "$name" write fail "a copy is not stored as the owner stores" \
             "$w/write.detail"
@@ -380,10 +385,11 @@ for name in "${names[@]}"; do
     if [ -f "$dir/build.py" ] && [ -f "$dir/requires" ] &&
         ! "$python" -c "import $(paste -sd, "$dir/requires")" 2>/dev/null
     then
+        lacks="python3 lacks $(paste -sd' ' "$dir/requires")"
         if [ "${CI:-}" = true ]; then
-            step "$name" build fail "python3 lacks $(paste -sd' ' "$dir/requires")"
+            step "$name" build fail "$lacks"
         else
-            echo "adopt: $dialect $name: skipped, python3 lacks $(paste -sd' ' "$dir/requires")"
+            echo "adopt: $dialect $name: skipped, $lacks"
             skips=$((skips + 1))
         fi
         continue
@@ -402,8 +408,8 @@ for name in "${names[@]}"; do
     write_step "$name"
     migrate_step "$name"
     if [ $dialect = postgresql ]; then
-        psql_at "$SCHEMAC_TEST_URL" -c "DROP DATABASE IF EXISTS \"adopt_$name\"" \
-            >/dev/null 2>&1
+        psql_at "$SCHEMAC_TEST_URL" \
+            -c "DROP DATABASE IF EXISTS \"adopt_$name\"" >/dev/null 2>&1
     fi
 done
 

@@ -92,10 +92,12 @@ def main(dialect, target):
     utc = datetime.timezone.utc
     ada = Author.objects.create(name="Ada", born=datetime.date(1815, 12, 10))
     bob = Author.objects.create(name="Bob", born=None, active=False)
-    cyd = Author.objects.create(name="Cýd O'Neil", born=datetime.date(2000, 2, 29))
+    cyd = Author.objects.create(name="Cýd O'Neil",
+                                born=datetime.date(2000, 2, 29))
     tags = [Tag.objects.create(label=s) for s in ("math", "poetry", "c-lang")]
     books = [
-        (ada, "Notes", "12.50", datetime.datetime(1843, 9, 1, 12, 0, tzinfo=utc),
+        (ada, "Notes", "12.50",
+         datetime.datetime(1843, 9, 1, 12, 0, tzinfo=utc),
          datetime.date(2021, 1, 31), {"pages": 65, "lang": "en"}),
         (ada, "Letters", "10.00", None, datetime.date(2021, 2, 1), {}),
         (bob, "Notes", "0.99",
