@@ -42,8 +42,8 @@
 # own.
 # The last line is "adopt: N passed, M failed", N and M counting steps;
 # the exit status is 0 when none failed.  A missing program (sqlite3,
-# psql, cc, python3 with Django or SQLAlchemy) skips what needs it, and
-# is a failure under CI=true.
+# psql, cc, python3 with the modules of NAME/requires, and psycopg2 on
+# PostgreSQL) skips what needs it, and is a failure under CI=true.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -382,10 +382,14 @@ for name in "${names[@]}"; do
         continue
     fi
     [ -f "$dir/$dialect.sql" ] || [ -f "$dir/build.py" ] || continue
-    if [ -f "$dir/build.py" ] && [ -f "$dir/requires" ] &&
-        ! "$python" -c "import $(paste -sd, "$dir/requires")" 2>/dev/null
+    modules=
+    if [ -f "$dir/build.py" ] && [ -f "$dir/requires" ]; then
+        modules=$(paste -sd, "$dir/requires")
+        [ $dialect = postgresql ] && modules=$modules,psycopg2
+    fi
+    if [ -n "$modules" ] && ! "$python" -c "import $modules" 2>/dev/null
     then
-        lacks="python3 lacks $(paste -sd' ' "$dir/requires")"
+        lacks="python3 lacks one of $modules"
         if [ "${CI:-}" = true ]; then
             step "$name" build fail "$lacks"
         else
