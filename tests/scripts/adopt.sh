@@ -30,10 +30,14 @@
 #             tables whose read must fail ("TABLE<tab>TEXT": the message
 #             holds TEXT); the rows read before the failure must still be
 #             rows of the database, never a wrong value;
-#   write     for each table with an autoincrement key, a copy of its
-#             first row inserted through the descriptors (dump --copy) is
-#             stored in the owner's form: the same text and storage class
-#             as the original in every column but the key and text;
+#   write     for each table with an autoincrement key (or a key of one
+#             integer column, as a SQLite rowid), a copy of its first row
+#             inserted through the descriptors (dump --copy, which varies
+#             a text or uuid that a unique refuses) is stored in the
+#             owner's form: the same text and storage class as the
+#             original in every column but the key, and the same storage
+#             class in text columns; a table whose uniques no change gets
+#             past is skipped, and said so;
 #   migrate   migrate init with the pulled schema, migrate stamp 1, a
 #             nullable column added to the first table, migrate diff,
 #             migrate up, and check of the new schema: no drift.
