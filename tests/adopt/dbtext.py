@@ -7,6 +7,8 @@ tests/adopt/dump.c prints for what the generated code read.
     dbtext.py copies DIALECT TARGET DESCRIBE COPIES
         for each line of COPIES (dump --copy's output), compares the row
         the copy wrote with its original as the database stores them
+    dbtext.py selftest
+        the normalisation below, over values of known canonical text
 
 TARGET is the SQLite file or the PostgreSQL URL; DESCRIBE is the output
 of dump --describe (the columns, their types and formats).
@@ -306,7 +308,58 @@ def copies(dialect, target, describe, copies_file):
     return failures
 
 
+# normalise() on values as each database prints them: (dialect, type,
+# format, scale, raw text, canonical text).
+CASES = [
+    ("sqlite", "numeric", "real", 2, "real:1.9799999999999999", "1.98"),
+    ("sqlite", "numeric", "real", 2, "integer:2", "2.00"),
+    ("sqlite", "numeric", "native", 2, "integer:-150", "-1.50"),
+    ("sqlite", "numeric", "text", 2, "text:0.5", "0.50"),
+    ("sqlite", "numeric", "real", 2, "text:1.98", "?text:1.98"),
+    ("postgresql", "numeric", "native", 2, "-0.00", "0.00"),
+    ("sqlite", "timestamp", "text", 0, "text:2021-01-31T13:45:00.5Z",
+     "2021-01-31 13:45:00.500000"),
+    ("sqlite", "timestamp", "text", 0, "text:2021-01-31 13:45:00.000000",
+     "2021-01-31 13:45:00"),
+    ("sqlite", "timestamp", "text", 0, "integer:2021", "?integer:2021"),
+    ("sqlite", "timestamp", "integer", 0, "integer:86401",
+     "1970-01-02 00:00:01"),
+    ("sqlite", "timestamp", "native", 0, "integer:-1",
+     "1969-12-31 23:59:59.999999"),
+    ("postgresql", "timestamp", "native", 0, "2023-07-02 06:15:00+00",
+     "2023-07-02 06:15:00"),
+    ("sqlite", "date", "native", 0, "integer:-1", "1969-12-31"),
+    ("sqlite", "uuid", "hex", 0, "text:0123456789ABCDEF0123456789abcdef",
+     "01234567-89ab-cdef-0123-456789abcdef"),
+    ("sqlite", "uuid", "native", 0, "x0123456789abcdef0123456789abcdef",
+     "01234567-89ab-cdef-0123-456789abcdef"),
+    ("sqlite", "bool", "native", 0, "integer:1", "t"),
+    ("sqlite", "bool", "native", 0, "integer:2", "?integer:2"),
+    ("sqlite", "int64", "native", 0, "text:n/a", "?text:n/a"),
+    ("sqlite", "float64", "native", 0, "integer:2", "2"),
+    ("postgresql", "float32", "native", 0, "0.1", "0.100000001"),
+    ("postgresql", "bytes", "native", 0, "\\\\x00ff", "x00ff"),
+    ("sqlite", "text", "native", 0, "text:a\\tb", "a\\tb"),
+    ("sqlite", "text", "native", 0, "\\N", "\\N"),
+]
+
+
+def selftest():
+    """Runs normalise() over CASES; prints each miss, returns their count."""
+    misses = 0
+    for dialect, ty, fmt, scale, raw, want in CASES:
+        c = {"type": ty, "format": fmt, "scale": scale}
+        got = normalise(dialect, c, raw)
+        if got != want:
+            print("dbtext: %s %s %s %r gives %r, not %r" %
+                  (dialect, ty, fmt, raw, got, want))
+            misses += 1
+    return misses
+
+
 def main(argv):
+    if len(argv) == 2 and argv[1] == "selftest":
+        return 1 if selftest() else 0
     if len(argv) == 5 and argv[1] == "rows":
         rows(argv[2], argv[3], argv[4])
         return 0

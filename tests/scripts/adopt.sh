@@ -369,6 +369,14 @@ migrate_step() {
     fi
 }
 
+# The normalisation first: a harness that misreads values proves nothing.
+if ! "$python" "$src/tests/adopt/dbtext.py" selftest >"$tmp/selftest" 2>&1
+then
+    echo "adopt: dbtext.py selftest: FAIL"
+    sed 's/^/    /' "$tmp/selftest"
+    fails=$((fails + 1))
+fi
+
 if [ $# -eq 0 ]; then
     names=()
     for dir in "$data"/*/; do
