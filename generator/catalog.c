@@ -370,6 +370,36 @@ const char *cat_norm(ast_ctx *pool, const char *sql, bool loose)
     return s;
 }
 
+const char *cat_json_check(ast_ctx *pool, const cat_constraint *k)
+{
+    tokens tk = {NULL, 0, 0};
+    cat_db c;
+    const char *col = NULL;
+    size_t i = 0, n;
+
+    if (k->kind != 'c' || !k->expr)
+        return NULL;
+    memset(&c, 0, sizeof c);
+    c.pool = pool;
+    tokenize(k->expr, &tk);
+    /* the parentheses aside: JSON_VALID ( c ) [OR c IS NULL] */
+    for (n = 0; n < tk.n; n++)
+        if (!is_punct(&tk.v[n], '(') && !is_punct(&tk.v[n], ')'))
+            tk.v[i++] = tk.v[n];
+    n = i;
+    if (n >= 2 && is_word(&tk.v[0], "json_valid") &&
+        tk.v[1].kind != TK_STRING && tk.v[1].kind != TK_PUNCT) {
+        col = tok_name(&c, &tk.v[1]);
+        if (!(n == 2 ||
+              (n == 6 && is_word(&tk.v[2], "OR") &&
+               strcmp(tok_name(&c, &tk.v[3]), col) == 0 &&
+               is_word(&tk.v[4], "IS") && is_word(&tk.v[5], "NULL"))))
+            col = NULL;
+    }
+    free(tk.v);
+    return col;
+}
+
 /* ---------------------------------------------------------------------
  * SQLite's CREATE TABLE text.
  * ------------------------------------------------------------------- */
@@ -962,7 +992,8 @@ static const char pg_columns[] =
     " JOIN pg_attribute AS a ON a.attrelid = " rel " AND a.attnum = k.num)"
 
 /* table, name, kind, definition, columns, target, target columns,
- * on update, on delete, deferrable, deferred */
+ * on update, on delete, deferrable, deferred; in the order of the
+ * columns they are about, as a CREATE TABLE would declare them */
 static const char pg_constraints[] =
     "SELECT t.relname, c.conname, c.contype::text,"
     " pg_get_constraintdef(c.oid), " PG_NAMES("c.conrelid", "c.conkey")
@@ -971,7 +1002,8 @@ static const char pg_constraints[] =
     " c.condeferrable::int, c.condeferred::int"
     " FROM pg_constraint AS c JOIN pg_class AS t ON t.oid = c.conrelid"
     " LEFT JOIN pg_class AS f ON f.oid = c.confrelid" PG_TABLES
-    " AND c.contype IN ('p', 'u', 'c', 'f', 'x') ORDER BY t.oid, c.oid";
+    " AND c.contype IN ('p', 'u', 'c', 'f', 'x')"
+    " ORDER BY t.oid, c.conkey[1] NULLS LAST, c.oid";
 
 /* Indexes that back a constraint are the constraint's.  table, index,
  * unique, method, predicate, definition */

@@ -151,6 +151,12 @@ cat_constraint *cat_parse_constraint(ast_ctx *pool, const char *name,
                                      const char *sql);
 cat_index *cat_parse_index(ast_ctx *pool, const char *sql);
 
+/* The column a CHECK (json_valid(c) [OR c IS NULL]) is about (Django's
+ * check of a JSON column on SQLite), or NULL for any other constraint:
+ * such a check says no more than the type json, so pull reads it as the
+ * type and check lets it be. */
+const char *cat_json_check(ast_ctx *pool, const cat_constraint *k);
+
 /*
  * SQL text in a comparable form: words and names upper-cased and
  * unquoted, strings as written, one space between tokens, foreign key

@@ -381,6 +381,22 @@ static bool same_constraint(live_db *L, const cat_constraint *want,
     }
 }
 
+/* A CHECK (json_valid(c) ...) on SQLite over a column the schema types
+ * json: no more than the type says, whether the database has it or not
+ * (Django writes it, schemac does not). */
+static bool json_type_check(live_db *L, const ast_table *t,
+                            const cat_constraint *k)
+{
+    const char *col;
+    const ast_column *c;
+
+    if (L->d != SQL_SQLITE || !(col = cat_json_check(L->ctx, k)))
+        return false;
+    for (c = t->columns; c && strcmp(c->name, col) != 0; c = c->next)
+        ;
+    return c && c->type.kind == AST_T_JSON;
+}
+
 static void compare_constraints(live_db *L, const ast_table *t,
                                 cat_table *lt)
 {
@@ -416,7 +432,7 @@ static void compare_constraints(live_db *L, const ast_table *t,
                   list.items[i].sql, lc->def);
     }
     for (lc = lt->cons, j = 0; lc; lc = lc->next, j++) {
-        if (seen[j] || lc->kind == 'p')
+        if (seen[j] || lc->kind == 'p' || json_type_check(L, t, lc))
             continue;
         if (lc->name)
             drift(L, "table \"%s\": constraint \"%s\" is in the database "

@@ -499,6 +499,22 @@ static void refine(pull *p, const cat_table *t, pcol *c, const char *col)
     }
 }
 
+/* Whether a CHECK (json_valid(col) ...) of t, which says no more than the
+ * type json, is about col; it is then taken for the type (and noted, so
+ * that write_table() leaves the check out). */
+static bool json_checked(pull *p, const cat_table *t, const char *col)
+{
+    const cat_constraint *k;
+    const char *c;
+
+    for (k = t->cons; k; k = k->next)
+        if ((c = cat_json_check(p->pool, k)) != NULL && strcmp(c, col) == 0) {
+            consume(p, fmtd(p, "json %s.%s", t->name, col));
+            return true;
+        }
+    return false;
+}
+
 /* Whether the storage classes the rows of k hold are all in c's form. */
 static bool covered(const pcol *c, const cat_column *k)
 {
@@ -626,6 +642,8 @@ static void sqlite_column_type(pull *p, pcol *c, const cat_table *t,
     }
     if (t->strict)
         refine(p, t, c, k->name);
+    else if (c->kind == AST_T_TEXT && json_checked(p, t, k->name))
+        set_type(p, c, AST_T_JSON, 0, 0);
 }
 
 static void sqlite_declared(pull *p, pcol *c, const cat_table *t,
@@ -1297,6 +1315,10 @@ static void write_table(pull *p, const cat_table *t)
             continue;
         if (x->kind == 'c' && consumed(p, x->name))
             continue; /* the check schemac writes for a column's type */
+        if (cat_json_check(p->pool, x) &&
+            consumed(p, fmtd(p, "json %s.%s", t->name,
+                             cat_json_check(p->pool, x))))
+            continue; /* the check that made a column json */
         write_constraint(p, t, x);
     }
     for (ix = p->cat.indexes; ix; ix = ix->next)
