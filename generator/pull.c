@@ -77,6 +77,7 @@ typedef struct pline {
     struct pline *alt;    /* shown when this one falls back */
     int first, last;      /* its lines in the text last compiled */
     int round;            /* the round that put the fallback in */
+    const char *where;    /* "table" or "table.column", for messages */
     struct pline *next;
 } pline;
 
@@ -109,6 +110,7 @@ typedef struct pull {
     pline *lines, **lines_end;
     pline *blocks, **blocks_end; /* sql blocks that go after the tables */
     penum *enums, **enums_end;
+    const char *where;     /* the table being written, or NULL */
     const char **consumed; /* the checks that gave a column its type */
     int nconsumed, capconsumed;
     const char *dbname;
@@ -149,7 +151,10 @@ static pline *add_line(pull *p, pline ***end, const char *text)
 
 static pline *line(pull *p, const char *text)
 {
-    return add_line(p, &p->lines_end, text);
+    pline *l = add_line(p, &p->lines_end, text);
+
+    l->where = p->where;
+    return l;
 }
 
 /* A name as the language writes it. */
@@ -1271,8 +1276,10 @@ static void write_table(pull *p, const cat_table *t)
     buf b, fb;
     int pos;
 
+    p->where = NULL;
     line(p, fmtd(p, "\ntable %s%s {\n", nm(p, t->name),
                  p->d == AST_D_SQLITE && !t->strict ? " not strict" : ""));
+    p->where = t->name;
     buf_init(&b);
     buf_init(&fb);
     if (p->d == AST_D_SQLITE && !t->rowid)
@@ -1291,6 +1298,7 @@ static void write_table(pull *p, const cat_table *t)
         buf_reset(&fb);
         lost = write_column(p, t, k, pkname, &b, &fb);
         l = line(p, b.data);
+        l->where = fmtd(p, "%s.%s", t->name, k->name);
         l->lost = lost;
         l->fallback = dup(p, fb.data);
         l->fallback_lost = true;
@@ -1324,6 +1332,7 @@ static void write_table(pull *p, const cat_table *t)
     for (ix = p->cat.indexes; ix; ix = ix->next)
         if (strcmp(ix->table, t->name) == 0)
             write_index(p, t, ix);
+    p->where = NULL;
     line(p, "}\n");
     buf_free(&b);
 }
@@ -1466,6 +1475,21 @@ static bool fall_back(pull *p, const ast_ctx *ctx, int round)
     return ctx->ndiags > 0;
 }
 
+/* Names on the standard error what line l keeps only as a comment: its
+ * comment, after the table or column it is about. */
+static void say_lost(const pline *l, const char *text)
+{
+    const char *c = strstr(text, "// ");
+    size_t n;
+
+    if (!c)
+        return;
+    c += 3;
+    n = strcspn(c, "\n");
+    fprintf(stderr, "schemac: pull: %s%s%.*s\n", l->where ? l->where : "",
+            l->where ? ": " : "", (int)n, c);
+}
+
 /* Compiles the text, falling back line by line until it compiles, and
  * prints it formatted into out; when it cannot be made to compile, out
  * holds the plain text and the errors are printed.  *lost says whether
@@ -1499,8 +1523,10 @@ static int finish(pull *p, const char *file, buf *out, bool *lost)
     }
     *lost = false;
     for (l = p->lines; l; l = l->next)
-        if (!l->hidden && (l->use_fallback ? l->fallback_lost : l->lost))
+        if (!l->hidden && (l->use_fallback ? l->fallback_lost : l->lost)) {
+            say_lost(l, l->use_fallback ? l->fallback : l->text);
             *lost = true;
+        }
     ast_ctx_free(ctx);
     buf_free(&text);
     return rc;

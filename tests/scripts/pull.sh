@@ -211,7 +211,7 @@ else
 fi
 
 # Rows that mix storage classes no form covers: the best type, a comment
-# naming the classes, exit 1.
+# naming the classes, said on the standard error too, exit 1.
 if [ $dialect = sqlite ]; then
     fresh
     printf '%s\n' 'CREATE TABLE m (id INTEGER PRIMARY KEY, n INTEGER);' \
@@ -221,7 +221,9 @@ if [ $dialect = sqlite ]; then
         status=$?
     if [ $status = 1 ] &&
         grep -q '^ *n *int64;.*mix storage classes (1 integer, 0 real, 1 text' \
-            "$tmp/mixed.schema"; then pass; else
+            "$tmp/mixed.schema" &&
+        grep -q '^schemac: pull: m\.n: its rows mix storage classes' \
+            "$tmp/err"; then pass; else
         fail "mixed storage classes: status $status, $(cat "$tmp/err")"
     fi
 fi
