@@ -9,14 +9,15 @@
 #   - tests/golden/pull/CASE/DIALECT.sql, a database made by hand, pulls
 #     to DIALECT.expected.schema byte for byte, with the exit status in
 #     DIALECT.expected.status (0 when there is none: 1 says something was
-#     kept only as a comment), and `schemac check` of the pulled schema
-#     against the same database finds no drift, but for what the pulled
-#     file names as not carried over; then each change of
+#     kept only as a comment) (SCHEMAC_UPDATE_GOLDEN=1 rewrites the
+#     expected files instead); the pulled schema generates C that
+#     compiles with -std=c99 -Wall -Wextra -Wpedantic -Werror; `schemac
+#     check` of it against the same database finds no drift, but for what
+#     the pulled file names as not carried over; the database `schemac
+#     sql` of it makes checks clean too; and each change of
 #     DIALECT.changes (an SQL statement, a tab, the drift line check must
-#     print, "line N" for the line of an sql block) made to that database
-#     is reported; and the database that
-#     `schemac sql` of the pulled schema makes checks clean too
-#     (SCHEMAC_UPDATE_GOLDEN=1 rewrites the expected files instead);
+#     print, "line N" for the line of an sql block) made to the database
+#     is reported;
 #   - the databases schemac makes from the pycon and types schemas pull to
 #     a schema that compiles and that check finds no drift against; on
 #     PostgreSQL the pulled pycon gives the very DDL of the original;
@@ -127,6 +128,15 @@ for dir in "$src"/tests/golden/pull/*/; do
         diff -u "$expected" "$tmp/got.schema" >&2
     fi
     explained "$tmp/got.schema" && pass
+    # the pulled schema generates C that compiles as the project demands
+    rm -rf "$tmp/gen"
+    if "$schemac" generate "$tmp/got.schema" -o "$tmp/gen" >/dev/null &&
+        ${CC:-cc} -std=c99 -Wall -Wextra -Wpedantic -Werror -c \
+            -I "$src/runtime" -I "$tmp/gen" "$tmp"/gen/*.c \
+            -o "$tmp/gen/got.o"; then pass
+    else
+        fail "$case: the pulled schema's generated code does not compile"
+    fi
     # the pulled schema makes a new database that check finds equal (but
     # for a domain, whose block schemac runs after the tables that use it)
     if ! grep -q 'CREATE DOMAIN' "$tmp/got.schema"; then
