@@ -962,8 +962,13 @@ static int read_sqlite(reader *r, bool want_sample)
     PG_IN_SCHEMA("t") " AND t.relkind = 'r' AND NOT t.relispartition"      \
     " AND t.relname <> 'schemac_migrations'"
 
+/* name, unlogged, the tables it inherits from (not a partition's) */
 static const char pg_tables[] =
-    "SELECT t.relname FROM pg_class AS t" PG_TABLES " ORDER BY t.oid";
+    "SELECT t.relname, (t.relpersistence = 'u')::int,"
+    " (SELECT string_agg(quote_ident(p.relname), ', ' ORDER BY h.inhseqno)"
+    "  FROM pg_inherits AS h JOIN pg_class AS p ON p.oid = h.inhparent"
+    "  WHERE h.inhrelid = t.oid)"
+    " FROM pg_class AS t" PG_TABLES " ORDER BY t.oid";
 
 /* table, column, type, not null, default, pk position, identity, enum,
  * domain, generated, collation when not the type's */
@@ -1145,6 +1150,8 @@ static int on_pg_table(void *ctx, int n, const char *const *v)
     t->name = dup(r->c, v[0]);
     t->strict = true;
     t->rowid = true;
+    t->unlogged = n > 1 && truthy(v[1]);
+    t->inherits = n > 2 ? dup(r->c, v[2]) : NULL;
     *r->tables_end = t;
     r->tables_end = &t->next;
     return 0;

@@ -84,6 +84,8 @@ typedef struct cat_table {
     const char *sql;    /* SQLite: the CREATE TABLE text */
     bool strict;        /* SQLite: STRICT */
     bool rowid;         /* SQLite: not WITHOUT ROWID */
+    bool unlogged;      /* PostgreSQL: UNLOGGED */
+    const char *inherits; /* PostgreSQL: INHERITS (these), or NULL */
     cat_column *cols;
     cat_constraint *cons;
     int npk;

@@ -555,6 +555,12 @@ static void compare_table(live_db *L, const ast_table *t)
     if (L->d == SQL_SQLITE && !lt->rowid)
         drift(L, "table \"%s\": the database makes it WITHOUT ROWID, which "
                  "the schema cannot say", t->name);
+    if (lt->unlogged)
+        drift(L, "table \"%s\": the database makes it UNLOGGED, which the "
+                 "schema cannot say", t->name);
+    if (lt->inherits)
+        drift(L, "table \"%s\": the database has it inherit from %s, which "
+                 "the schema cannot say", t->name, lt->inherits);
     if (L->d == SQL_SQLITE && t->not_strict.first_line != 0 && lt->strict)
         drift(L, "table \"%s\": the schema says not strict, the database "
                  "makes it STRICT", t->name);

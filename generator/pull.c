@@ -1284,6 +1284,11 @@ static void write_table(pull *p, const cat_table *t)
     buf_init(&fb);
     if (p->d == AST_D_SQLITE && !t->rowid)
         lost_line(p, "WITHOUT ROWID");
+    if (t->unlogged)
+        lost_line(p, "UNLOGGED");
+    if (t->inherits)
+        lost_line(p, fmtd(p, "INHERITS (%s), whose columns are written "
+                             "here as its own", t->inherits));
     for (k = t->cols; k; k = k->next) {
         pline *l;
         bool lost;
