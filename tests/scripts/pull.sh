@@ -270,6 +270,38 @@ if [ $dialect = sqlite ]; then
     fi
 fi
 
+# PostgreSQL's own forms: UNLOGGED, INHERITS, a generated column and a
+# collation are comments (exit 1), named on standard error, that check
+# reports.
+if [ $dialect = postgresql ]; then
+    fresh
+    printf '%s\n' 'CREATE UNLOGGED TABLE cache (k text PRIMARY KEY);' \
+        'CREATE TABLE base (id integer);' \
+        'CREATE TABLE child (extra text) INHERITS (base);' \
+        'CREATE TABLE g (a integer, b integer GENERATED ALWAYS AS (a * 2) STORED);' \
+        'CREATE TABLE e (id integer PRIMARY KEY, m text COLLATE "C");' | load
+    status=0
+    "$schemac" pull --db "$url" -o "$tmp/own.schema" 2>"$tmp/err" ||
+        status=$?
+    "$schemac" check "$tmp/own.schema" --db "$url" >"$tmp/drift" 2>&1
+    if [ $status = 1 ] &&
+        grep -q '^schemac: pull: cache: .*UNLOGGED' "$tmp/err" &&
+        grep -q '^schemac: pull: child: .*INHERITS (base)' "$tmp/err" &&
+        grep -q '^schemac: pull: g: .*generated column "b"' "$tmp/err" &&
+        grep -q '^schemac: pull: e\.m: collated C' "$tmp/err" &&
+        [ "$(grep -c '^drift:' "$tmp/drift")" = 4 ] &&
+        grep -q '"cache": the database makes it UNLOGGED' "$tmp/drift" &&
+        grep -q '"child": the database has it inherit from base' \
+            "$tmp/drift" &&
+        grep -q '"g": column "b" is in the database' "$tmp/drift" &&
+        grep -q '"m": the database collates it as C' "$tmp/drift"; then
+        pass
+    else
+        fail "UNLOGGED, INHERITS, generated, collated: status $status," \
+            "$(cat "$tmp/err" "$tmp/drift")"
+    fi
+fi
+
 # A name that is not an identifier comes back quoted, and checks clean.
 fresh
 printf 'CREATE TABLE "my table" ("Unit Price" integer PRIMARY KEY);\n' | load
