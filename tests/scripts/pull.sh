@@ -239,8 +239,8 @@ if [ $dialect = sqlite ]; then
 fi
 
 # SQLite's own forms: generated columns, WITHOUT ROWID and a collation
-# are comments (exit 1) that check reports; a virtual table is an sql block, and its
-# shadow tables are not tables of the schema.
+# are comments (exit 1) that check reports; a virtual table is an sql
+# block, and its shadow tables are not tables of the schema.
 if [ $dialect = sqlite ]; then
     fresh
     printf '%s\n' 'CREATE VIRTUAL TABLE docs USING fts5(body);' \
@@ -278,7 +278,8 @@ if [ $dialect = postgresql ]; then
     printf '%s\n' 'CREATE UNLOGGED TABLE cache (k text PRIMARY KEY);' \
         'CREATE TABLE base (id integer);' \
         'CREATE TABLE child (extra text) INHERITS (base);' \
-        'CREATE TABLE g (a integer, b integer GENERATED ALWAYS AS (a * 2) STORED);' \
+        'CREATE TABLE g (a integer,' \
+        '    b integer GENERATED ALWAYS AS (a * 2) STORED);' \
         'CREATE TABLE e (id integer PRIMARY KEY, m text COLLATE "C");' | load
     status=0
     "$schemac" pull --db "$url" -o "$tmp/own.schema" 2>"$tmp/err" ||
