@@ -962,16 +962,18 @@ static int read_sqlite(reader *r, bool want_sample)
     PG_IN_SCHEMA("t") " AND t.relkind = 'r' AND NOT t.relispartition"      \
     " AND t.relname <> 'schemac_migrations'"
 
-/* name, unlogged, the tables it inherits from (not a partition's) */
+/* name, unlogged, the tables it inherits from (not a partition's), its
+ * COMMENT */
 static const char pg_tables[] =
     "SELECT t.relname, (t.relpersistence = 'u')::int,"
     " (SELECT string_agg(quote_ident(p.relname), ', ' ORDER BY h.inhseqno)"
     "  FROM pg_inherits AS h JOIN pg_class AS p ON p.oid = h.inhparent"
-    "  WHERE h.inhrelid = t.oid)"
+    "  WHERE h.inhrelid = t.oid),"
+    " obj_description(t.oid, 'pg_class')"
     " FROM pg_class AS t" PG_TABLES " ORDER BY t.oid";
 
 /* table, column, type, not null, default, pk position, identity, enum,
- * domain, generated, collation when not the type's */
+ * domain, generated, collation when not the type's, COMMENT */
 static const char pg_columns[] =
     "SELECT t.relname, a.attname,"
     " CASE WHEN y.typtype = 'e' THEN y.typname::text"
@@ -984,7 +986,8 @@ static const char pg_columns[] =
     " CASE WHEN y.typtype = 'd' THEN y.typname::text END,"
     " (a.attgenerated <> '')::int,"
     " (SELECT l.collname::text FROM pg_collation AS l"
-    "  WHERE l.oid = a.attcollation AND a.attcollation <> y.typcollation)"
+    "  WHERE l.oid = a.attcollation AND a.attcollation <> y.typcollation),"
+    " col_description(t.oid, a.attnum)"
     " FROM pg_attribute AS a JOIN pg_class AS t ON t.oid = a.attrelid"
     " JOIN pg_type AS y ON y.oid = a.atttypid"
     " LEFT JOIN pg_attrdef AS d ON d.adrelid = a.attrelid"
@@ -1152,6 +1155,7 @@ static int on_pg_table(void *ctx, int n, const char *const *v)
     t->rowid = true;
     t->unlogged = n > 1 && truthy(v[1]);
     t->inherits = n > 2 ? dup(r->c, v[2]) : NULL;
+    t->comment = n > 3 ? dup(r->c, v[3]) : NULL;
     *r->tables_end = t;
     r->tables_end = &t->next;
     return 0;
@@ -1179,6 +1183,7 @@ static int on_pg_column(void *ctx, int n, const char *const *v)
     k->domain = dup(r->c, v[8]);
     k->generated = n > 9 && truthy(v[9]);
     k->collation = n > 10 ? dup(r->c, v[10]) : NULL;
+    k->comment = n > 11 ? dup(r->c, v[11]) : NULL;
     if (k->generated)
         k->autoinc = CAT_AUTO_NONE;
     add_column(t, k);

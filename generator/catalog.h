@@ -40,6 +40,7 @@ typedef struct cat_column {
      * holds the expression on PostgreSQL. */
     bool generated;
     const char *collation; /* COLLATE, when not the default, or NULL */
+    const char *comment;   /* PostgreSQL's COMMENT ON COLUMN, or NULL */
     /* SQLite: how many rows hold each storage class, and how many of the
      * texts are 32 hex digits (a uuid as Django keeps it). */
     long long n_int, n_real, n_text, n_blob, n_hex32;
@@ -86,6 +87,7 @@ typedef struct cat_table {
     bool rowid;         /* SQLite: not WITHOUT ROWID */
     bool unlogged;      /* PostgreSQL: UNLOGGED */
     const char *inherits; /* PostgreSQL: INHERITS (these), or NULL */
+    const char *comment;  /* PostgreSQL's COMMENT ON TABLE, or NULL */
     cat_column *cols;
     cat_constraint *cons;
     int npk;

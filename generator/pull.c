@@ -1267,6 +1267,29 @@ static void write_index(pull *p, const cat_table *t, const cat_index *x)
     l->alt->hidden = true;
 }
 
+/* A COMMENT ON of the database as comment lines of the schema, indented
+ * by indent, each line of it one line (empty when there is none). */
+static const char *doc_lines(pull *p, const char *comment,
+                             const char *indent)
+{
+    buf b;
+    const char *s, *out;
+    size_t n;
+
+    if (!comment || !*comment)
+        return "";
+    buf_init(&b);
+    for (s = comment; *s; s += n + (s[n] != '\0')) {
+        n = strcspn(s, "\r\n");
+        buf_printf(&b, "%s//%s%.*s\n", indent, n ? " " : "", (int)n, s);
+        if (s[n] == '\r' && s[n + 1] == '\n')
+            s++;
+    }
+    out = ast_strndup(p->pool, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return out;
+}
+
 static void write_table(pull *p, const cat_table *t)
 {
     const cat_column *k;
@@ -1277,7 +1300,8 @@ static void write_table(pull *p, const cat_table *t)
     int pos;
 
     p->where = NULL;
-    line(p, fmtd(p, "\ntable %s%s {\n", nm(p, t->name),
+    line(p, fmtd(p, "\n%stable %s%s {\n", doc_lines(p, t->comment, ""),
+                 nm(p, t->name),
                  p->d == AST_D_SQLITE && !t->strict ? " not strict" : ""));
     p->where = t->name;
     buf_init(&b);
@@ -1301,6 +1325,8 @@ static void write_table(pull *p, const cat_table *t)
         }
         buf_reset(&b);
         buf_reset(&fb);
+        buf_puts(&b, doc_lines(p, k->comment, "    "));
+        buf_puts(&fb, doc_lines(p, k->comment, "    "));
         lost = write_column(p, t, k, pkname, &b, &fb);
         l = line(p, b.data);
         l->where = fmtd(p, "%s.%s", t->name, k->name);
@@ -1480,12 +1506,19 @@ static bool fall_back(pull *p, const ast_ctx *ctx, int round)
     return ctx->ndiags > 0;
 }
 
-/* Names on the standard error what line l keeps only as a comment: its
- * comment, after the table or column it is about. */
+/* Names on the standard error what line l keeps only as a comment: the
+ * comment of its last line, after the table or column it is about. */
 static void say_lost(const pline *l, const char *text)
 {
-    const char *c = strstr(text, "// ");
-    size_t n;
+    size_t end = strlen(text), n;
+    const char *c;
+
+    /* the comment of its last line: a column's documentation is above */
+    if (end > 0 && text[end - 1] == '\n')
+        end--;
+    while (end > 0 && text[end - 1] != '\n')
+        end--;
+    c = strstr(text + end, "// ");
 
     if (!c)
         return;

@@ -2,7 +2,8 @@
 -- labels that are not names, domains, types the language lacks, its own
 -- constraint and index names, a deferred reference, index methods,
 -- operator classes, partial and expression indexes, views, a
--- materialized view, a function and a trigger, and a partitioned table.
+-- materialized view, a function and a trigger, a partitioned table, and
+-- comments on a table and a column.
 CREATE TYPE rating AS ENUM ('G', 'PG', 'PG-13', 'R', 'NC-17');
 CREATE DOMAIN positive_int AS integer CHECK (VALUE > 0);
 CREATE TABLE films (
@@ -56,3 +57,5 @@ CREATE TABLE measurements_2024 PARTITION OF measurements
 CREATE INDEX measurements_city ON measurements (city_id);
 INSERT INTO films (title, rating, tags, addr)
     VALUES ('Alien', 'R', '{space,horror}', '10.0.0.1');
+COMMENT ON TABLE films IS 'Every film the shop rents out.';
+COMMENT ON COLUMN films.code IS 'The distributor''s code.';
