@@ -616,6 +616,45 @@ static int migrate_down(sc_db *db, const sc_migration *m, unsigned n,
     return rc;
 }
 
+/* The body of a stamp, inside its transaction: verifies the history
+ * again (another runner may have moved it) and records current+1..version. */
+static int stamp_body(sc_db *db, const sc_migration *m, unsigned n,
+                      unsigned version)
+{
+    unsigned current, v;
+    int rc = sc_exec(db, TABLE_SQL);
+
+    if (rc == SC_OK)
+        rc = verify(db, m, n, &current);
+    if (rc == SC_OK && current > version)
+        return sc__set_error(db, SC_ERROR, NULL, NULL,
+                             "the database is at version %04u, past %04u: "
+                             "nothing to stamp", current, version);
+    for (v = current + 1; rc == SC_OK && v <= version; v++) {
+        rc = write_row(db, &m[v - 1], true);
+        if (rc != SC_OK)
+            rc = name_error(db, &m[v - 1], rc);
+    }
+    return rc;
+}
+
+static int migrate_stamp(sc_db *db, const sc_migration *m, unsigned n,
+                         unsigned version)
+{
+    int rc = check_args(db, m, n);
+
+    if (rc != SC_OK)
+        return rc;
+    if (version == 0 || version > n)
+        return sc__set_error(db, SC_MISUSE, NULL, NULL,
+                             "no migration %04u to stamp: the versions "
+                             "are 0001 to %04u", version, n);
+    rc = txn_begin(db, false);
+    if (rc == SC_OK)
+        rc = stamp_body(db, m, n, version);
+    return txn_end(db, rc, false);
+}
+
 static int migrate_check(sc_db *db, const sc_migration *m, unsigned n)
 {
     unsigned current;
@@ -683,6 +722,18 @@ int sc_migrate_down(sc_db *db, const sc_migration *m, unsigned n,
 
     if (rc == SC_OK) {
         rc = migrate_down(db, m, n, steps);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_migrate_stamp(sc_db *db, const sc_migration *m, unsigned n,
+                     unsigned version)
+{
+    int rc = sc__enter(db, "sc_migrate_stamp");
+
+    if (rc == SC_OK) {
+        rc = migrate_stamp(db, m, n, version);
         sc__leave(db);
     }
     return rc;

@@ -433,6 +433,21 @@ SC_API int sc_migrate_down(sc_db *db, const sc_migration *m, unsigned n,
  * SC_OK, or SC_ERROR naming the edited or missing migration. */
 SC_API int sc_migrate_check(sc_db *db, const sc_migration *m, unsigned n);
 
+/*
+ * Records migrations 1..version of m as applied without running them, in
+ * one transaction: the baseline of a database whose structure already is
+ * that of version (one made by another tool, adopted with schemac pull).
+ * The versions the database already records are verified first, as
+ * sc_migrate() does; those are kept and only the missing ones are added.
+ * Returns SC_OK (also when the database is already at version), SC_ERROR
+ * (an edited or missing migration, a database past version), SC_BUSY,
+ * SC_MISUSE (inside a transaction, version 0 or beyond n).  Proving that
+ * the structure matches is the caller's part (schemac migrate stamp runs
+ * schemac check first).
+ */
+SC_API int sc_migrate_stamp(sc_db *db, const sc_migration *m, unsigned n,
+                            unsigned version);
+
 /* The last version applied, 0 for a database never migrated (the version
  * table is not created).  Returns SC_OK or the database's error. */
 SC_API int sc_migrate_current(sc_db *db, unsigned *version);
@@ -590,14 +605,15 @@ typedef struct sc_column_desc {
     unsigned format;        /* SC_FMT_* */
     /* PostgreSQL: the column's type when it is not the one schemac
      * chooses (a domain, inet, text[], tsvector), else NULL.  Such a
-     * column is read through a cast to the C type's own type (::text for
-     * text, ::integer for int32, the stored form's type when formatted),
+     * column is read through a cast to the C type's own type (text in
+     * the type's own output form, as psql prints it; ::integer for
+     * int32, the stored form's type when formatted),
      * and text values are bound untyped, so the server parses them as the
      * column's type (eq, in and orderings compare as that type; like,
-     * ilike and starts_with match the text read).  The cast is
-     * PostgreSQL's: inet::text shows the
-     * netmask of a host ("10.0.0.1/32"), char(n)::text drops the
-     * padding. */
+     * ilike and starts_with match the text read).  That text is the
+     * output function's, not the text cast's, which differs for some
+     * types: a host inet reads "10.0.0.1" (not "10.0.0.1/32"), a char(n)
+     * keeps its padding. */
     const char *pg_type;
 } sc_column_desc;
 
