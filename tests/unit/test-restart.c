@@ -167,6 +167,15 @@ START_TEST(test_stream)
 }
 END_TEST
 
+/* One migration, written out here: a table of notes. */
+static const sc_migration notes[] = {{
+    .version = 1,
+    .name = "notes",
+    .checksum = "0123456789abcdef",
+    .sqlite = {.up = "CREATE TABLE notes (id integer PRIMARY KEY)"},
+    .postgresql = {.up = "CREATE TABLE notes (id bigint PRIMARY KEY)"},
+}};
+
 START_TEST(test_migration)
 {
     unsigned version = 99;
@@ -174,6 +183,7 @@ START_TEST(test_migration)
     if (!can_restart())
         return;
     restart_server();
+    assert_lost(sc_migrate(db, notes, 1, SC_MIGRATE_HEAD), "sc_migrate");
     assert_lost(sc_migrate_current(db, &version), "sc_migrate_current");
     assert_lost(rt_create_all(db), "create_all");
     assert_stays_lost();
