@@ -872,7 +872,7 @@ static int bind_as_text(pg_stmt *s, int k, const sc_value *v,
         memcpy(p->buf, v->p, v->len);
         p->buf[v->len] = '\0';
     } else if (v->kind == SC_VAL_FLOAT) {
-        snprintf(p->buf, need, "%.17g", v->f);
+        sc__float_text(v->f, 17, p->buf, need);
     } else if (v->type == SC_TYPE_NUMERIC && v->col != NULL) {
         sc__scaled_text(v->i, v->col->scale, p->buf);
     } else {
@@ -1290,7 +1290,7 @@ static void give_bytes(sc_value *out, sc_value_kind kind, const char *p,
     if (kind == SC_VAL_INT)
         out->i = strtoll(p, NULL, 10);
     else if (kind == SC_VAL_FLOAT)
-        out->f = strtod(p, NULL);
+        out->f = sc__float_parse(p, NULL);
     out->p = p;
     out->len = len;
 }
