@@ -24,6 +24,7 @@ packages=(
     libpq-dev           # the PostgreSQL backend of the runtime
     postgresql          # the server the PostgreSQL tests start for themselves
     valgrind            # the valgrind test setup (meson test --setup=valgrind)
+    locales             # de_DE and tr_TR for tests/xdb (localedef)
 )
 
 missing() {
