@@ -747,16 +747,17 @@ static void put_element(sc__buf *b, const char *s, size_t n)
 
 /* Appends value v of column c as the server reads it in text: its
  * stored form where c has a format, dates, timestamps (in UTC) and
- * uuids as text, bytes in hex, floats in the C locale. */
-static void put_element_value(sc__buf *b, const sc_column_desc *c,
-                              const sc_value *v)
+ * uuids as text, bytes in hex, floats in the C locale.  Returns SC_OK,
+ * or SC_RANGE with *why when v has no such form (see sc__stored_form()),
+ * as when it is bound alone. */
+static int put_element_value(sc__buf *b, const sc_column_desc *c,
+                             const sc_value *v, const char **why)
 {
     static const char hex[] = "0123456789abcdef";
     char form[SC__FORM_MAX], num[40];
     sc_column_desc text_form = *c;
     sc_value stored, w = *v;
     const unsigned char *p;
-    const char *why;
     size_t i;
 
     if (sc__format(c) == SC_FMT_NATIVE &&
@@ -765,8 +766,8 @@ static void put_element_value(sc__buf *b, const sc_column_desc *c,
         text_form.format = SC_FMT_TEXT;
         w.col = &text_form;
     }
-    if (sc__stored_form(&w, &stored, form, &why) != SC_OK)
-        stored = *v; /* refused again, and worded, when bound alone */
+    if (sc__stored_form(&w, &stored, form, why) != SC_OK)
+        return SC_RANGE;
     switch (stored.kind) {
     case SC_VAL_TEXT:
         if (c->type != SC_TYPE_TIMESTAMP || (c->flags & SC_COL_NOZONE) ||
@@ -798,6 +799,7 @@ static void put_element_value(sc__buf *b, const sc_column_desc *c,
         put_element(b, form, strlen(form));
         break;
     }
+    return SC_OK;
 }
 
 /* Writes the values of in-list nd as one array parameter, in the
@@ -806,13 +808,20 @@ static void make_array(const sc_query *h, const sc_column_desc *c, node *nd)
 {
     sc_query *r = h->root;
     const sc_value *vals = (const sc_value *)r->vals.items + nd->first;
+    const char *why = NULL;
     sc__buf b = {0};
     size_t i;
 
     sc__buf_puts(&b, "{");
     for (i = 0; i < nd->n; i++) {
         sc__buf_puts(&b, i ? "," : "");
-        put_element_value(&b, c, &vals[i]);
+        if (put_element_value(&b, c, &vals[i], &why) != SC_OK) {
+            sc__buf_free(&b);
+            keep(r, SC_RANGE, c->name, "cannot compare %s.%s with that "
+                 "value: %s", h->t->name, c->name,
+                 why != NULL ? why : "it has no text form");
+            return;
+        }
     }
     sc__buf_puts(&b, "}");
     nd->array.p = b.failed ? NULL : sc__arena_copy(r->store, b.s, b.len);

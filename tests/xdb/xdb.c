@@ -15,6 +15,7 @@
  * PostgreSQL's planner about it.
  */
 #include <locale.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,10 @@ static void case_like(void)
     xdb_items_where_name_like(q, "\\_%");
     show("like escaped underscore prefix", q);
     q = xdb_items_select(db);
+    xdb_items_where_name_like(q, "\\a%");
+    xdb_items_order_by_name(q, SC_ASC);
+    show("like escaping a letter", q);
+    q = xdb_items_select(db);
     xdb_items_where_name_ilike(q, "BAN%");
     show("ilike ascii", q);
     q = xdb_items_select(db);
@@ -348,6 +353,85 @@ static void print_day(const char *label, const char *name, long before)
     xdb_items_query_free(q);
 }
 
+/* Sets row r of three to values of its own in every column. */
+static void kind_row(xdb_kind *k, int r)
+{
+    static const char *const texts[] = {"x\"y", "a\\b", "plain"};
+    static const uint8_t blob[] = {0, 1, 2};
+
+    memset(k, 0, sizeof *k);
+    k->d = r == 0 ? -1000 : 19000 + r;
+    k->ts = r == 0 ? INT64_C(-86400000001) : INT64_C(1700000000123456) + r;
+    memset(&k->u, 0x11 * (r + 1), sizeof k->u);
+    k->by.data = blob;
+    k->by.len = sizeof blob;
+    k->m = (xdb_mood)r;
+    k->n = r == 0 ? -1250 : 99999 + r;
+    k->f = r;
+    k->t = texts[r];
+    k->tt = INT64_C(1600000000500000) + r;
+    k->tl = INT64_C(1600000000000000) - r;
+    k->ti = INT64_C(1500000000000000) + r * INT64_C(1000000);
+    memset(&k->uh, 0xa0 + r, sizeof k->uh);
+}
+
+/* An in-list of N values of one column of kinds: rows 0 and 1's values,
+ * then values no row holds (row 2's is left out). */
+#define KIND_IN(label, col, type, other)                                   \
+    do {                                                                   \
+        type *vals = calloc(N, sizeof *vals);                              \
+        xdb_kinds_query *q;                                                \
+        int64_t n_in = -1, n_out = -1;                                     \
+        int i, rc;                                                         \
+                                                                           \
+        if (vals == NULL)                                                  \
+            must(SC_NOMEM, label);                                         \
+        for (i = 0; i < N; i++)                                            \
+            vals[i] = i < 2 ? rows[i].col : (other);                       \
+        q = xdb_kinds_select(db);                                          \
+        xdb_kinds_where_##col##_in(q, vals, N);                            \
+        rc = xdb_kinds_count(q, &n_in);                                    \
+        xdb_kinds_query_free(q);                                           \
+        q = xdb_kinds_select(db);                                          \
+        xdb_kinds_where_##col##_not_in(q, vals, N);                        \
+        if (rc == SC_OK)                                                   \
+            rc = xdb_kinds_count(q, &n_out);                               \
+        xdb_kinds_query_free(q);                                           \
+        if (rc == SC_OK)                                                   \
+            printf("%s in: %lld, not in: %lld\n", label,                   \
+                   (long long)n_in, (long long)n_out);                     \
+        else                                                               \
+            print_rc(label, rc);                                           \
+        free(vals);                                                        \
+    } while (0)
+
+/* In-lists of 1500 values of every type that takes one. */
+static void case_large_kinds(void)
+{
+    enum { N = 1500 };
+    xdb_kind rows[3];
+    sc_uuid other_u;
+    int r;
+
+    memset(&other_u, 0xee, sizeof other_u);
+    for (r = 0; r < 3; r++) {
+        kind_row(&rows[r], r);
+        must(xdb_kinds_insert(db, &rows[r]), "insert kind");
+    }
+    KIND_IN("date", d, int32_t, 30000 + i);
+    KIND_IN("timestamp", ts, int64_t, INT64_C(1800000000000000) + i);
+    KIND_IN("uuid", u, sc_uuid, other_u);
+    KIND_IN("enum", m, xdb_mood, XDB_MOOD_ZEBRA);
+    KIND_IN("numeric", n, int64_t, 500 + i);
+    KIND_IN("varchar", t, const char *, "none");
+    KIND_IN("timestamp as text", tt, int64_t, i);
+    KIND_IN("timestamp without time zone", tl, int64_t, i);
+    KIND_IN("timestamp as integer", ti, int64_t, i * INT64_C(1000000));
+    KIND_IN("uuid as hex", uh, sc_uuid, other_u);
+    /* a value refused in a long list as in a short one */
+    KIND_IN("timestamp as integer, a fraction", ti, int64_t, 1);
+}
+
 /* default now on a date: the UTC day, whatever the time zone, from an
  * insert of the runtime and from the database's own DEFAULT (as a
  * migration adding the column fills the rows there). */
@@ -425,6 +509,7 @@ static const struct {
     {"distinct_join", case_distinct_join},
     {"large", case_large},
     {"large_text", case_large_text},
+    {"large_kinds", case_large_kinds},
     {"date_default", case_date_default},
     {"floats", case_floats},
 };
