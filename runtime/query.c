@@ -1505,11 +1505,20 @@ static void put_literal(sc__buf *b, const char *s)
     sc__buf_puts(b, "'");
 }
 
+/* Whether c is a numeric that both databases keep as decimal text
+ * (stored as text). */
+static bool decimal_text(const sc_column_desc *c)
+{
+    return (c->type == SC_TYPE_NUMERIC || c->type == SC_TYPE_DECIMAL) &&
+           sc__format(c) == SC_FMT_TEXT;
+}
+
 /* A key that orders column c of h alike on both databases: an enum in
  * declaration order (PostgreSQL's own enum order; on SQLite, which keeps
  * the label, a CASE over the labels), a wide decimal as a number (SQLite
- * keeps its text: a collation of the runtime's own), text in byte order
- * (COLLATE "C" on PostgreSQL). */
+ * keeps its text: a collation of the runtime's own), a numeric stored as
+ * text too (cast to numeric on PostgreSQL), text in byte order (COLLATE
+ * "C" on PostgreSQL). */
 static void put_order_key(const sc_query *r, sc__buf *b, const sc_query *h,
                           const sc_column_desc *c)
 {
@@ -1527,9 +1536,15 @@ static void put_order_key(const sc_query *r, sc__buf *b, const sc_query *h,
         sc__buf_puts(b, " END");
         return;
     }
+    if (is_pg(r) && decimal_text(c) && c->pg_type == NULL) {
+        sc__buf_puts(b, "CAST(");
+        put_column(r, b, h, c->name);
+        sc__buf_puts(b, " AS numeric)");
+        return;
+    }
     put_column(r, b, h, c->name);
-    if (c->type == SC_TYPE_DECIMAL && !is_pg(r) &&
-        sc__format(c) == SC_FMT_NATIVE)
+    if (!is_pg(r) && (decimal_text(c) || (c->type == SC_TYPE_DECIMAL &&
+                                          sc__format(c) == SC_FMT_NATIVE)))
         sc__buf_puts(b, " COLLATE " SC__DECIMAL_COLLATION);
     else if (collated(r, c))
         sc__buf_puts(b, " COLLATE \"C\"");

@@ -147,6 +147,29 @@ static void case_decimal_order(void)
     show("decimal order desc", q);
 }
 
+/* A numeric stored as text orders as a number on both databases. */
+static void case_decimal_text_order(void)
+{
+    static const int64_t amounts[] = {1000, -250, 99, 10000, -5, 0};
+    xdb_price p = XDB_PRICE_INIT;
+    xdb_prices_query *q;
+    xdb_price_list l;
+    size_t i;
+
+    for (i = 0; i < sizeof amounts / sizeof amounts[0]; i++) {
+        p.amount = amounts[i];
+        must(xdb_prices_insert(db, &p), "insert price");
+    }
+    q = xdb_prices_select(db);
+    xdb_prices_order_by_amount(q, SC_DESC);
+    must(xdb_prices_all(q, arena, &l), "prices");
+    printf("decimal text order desc:");
+    for (i = 0; i < l.len; i++)
+        printf(" %lld", (long long)l.items[i].amount);
+    printf("\n");
+    xdb_prices_query_free(q);
+}
+
 /* Text compares and orders in byte order: "B" < "Z" < "_" < "a" < "É". */
 static void case_text_order(void)
 {
@@ -503,6 +526,7 @@ static const struct {
 } cases[] = {
     {"enum_order", case_enum_order},
     {"decimal_order", case_decimal_order},
+    {"decimal_text_order", case_decimal_text_order},
     {"text_order", case_text_order},
     {"like", case_like},
     {"starts_with", case_starts_with},
