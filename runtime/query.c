@@ -1276,17 +1276,19 @@ static void put_compare(sc_query *r, sc__buf *b, const node *nd,
                         const char *op)
 {
     const sc_column_desc *c = &nd->h->t->cols[nd->col];
+    bool ordering = nd->op >= SC_OP_LT && nd->op <= SC_OP_GE;
     /* PostgreSQL's ILIKE folds only ASCII under COLLATE "C", as SQLite's
-     * lower() does */
-    bool ordering = (nd->op >= SC_OP_LT && nd->op <= SC_OP_GE) ||
-                    nd->op == SC_OP_LIKE || nd->op == SC_OP_ILIKE;
+     * lower() does; a column of another pg_type is matched in the text it
+     * is cast to, which takes a collation too */
+    bool like = nd->op == SC_OP_LIKE || nd->op == SC_OP_ILIKE;
 
     if (nd->op == SC_OP_LIKE || nd->op == SC_OP_ILIKE ||
         nd->op == SC_OP_STARTS_WITH)
         put_text_column(r, b, nd->h, c);
     else
         put_column(r, b, nd->h, c->name);
-    if (ordering && collated(r, c))
+    if ((ordering && collated(r, c)) ||
+        (like && is_pg(r) && c->type == SC_TYPE_TEXT))
         sc__buf_puts(b, " COLLATE \"C\"");
     sc__buf_puts(b, op);
     put_values(r, b, nd, c, 0, 1);
