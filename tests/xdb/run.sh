@@ -71,7 +71,8 @@ done
 # The ICU database must really order as en-US does, or it tests nothing.
 order=$(psql_on xdb_icu -At -c "SELECT string_agg(x, ' ' ORDER BY x)
                                 FROM (VALUES ('a'), ('B'), ('_')) v(x)")
-[ "$order" = "_ a B" ] || { echo "xdb: xdb_icu orders as '$order'" >&2; exit 1; }
+[ "$order" = "_ a B" ] ||
+    { echo "xdb: xdb_icu orders as '$order'" >&2; exit 1; }
 
 failed_cases=
 runs=0
