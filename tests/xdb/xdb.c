@@ -286,6 +286,98 @@ static void case_distinct_join(void)
     show("distinct joined order by own", q);
 }
 
+/* Shapes around order: NULLs first ascending and last descending,
+ * distinct with limit, offset, first and one, count over distinct. */
+static void case_shapes(void)
+{
+    xdb_items_query *q = xdb_items_select(db);
+    xdb_tags_query *t;
+    xdb_item got;
+    int rc;
+
+    xdb_items_order_by_big(q, SC_ASC);
+    xdb_items_limit(q, 3);
+    show("nulls first", q);
+    q = xdb_items_select(db);
+    xdb_items_order_by_big(q, SC_DESC);
+    xdb_items_offset(q, 6);
+    show("nulls last", q);
+    q = xdb_items_select(db);
+    xdb_items_distinct(q);
+    t = xdb_items_join_tags(q);
+    xdb_tags_where_label_ne(t, "none");
+    show_count("count distinct joined", q);
+    q = xdb_items_select(db);
+    xdb_items_distinct(q);
+    xdb_items_order_by_name(q, SC_DESC);
+    xdb_items_limit(q, 2);
+    xdb_items_offset(q, 1);
+    show("distinct limit offset", q);
+    q = xdb_items_select(db);
+    xdb_items_distinct(q);
+    xdb_items_order_by_mood(q, SC_DESC);
+    xdb_items_order_by_name(q, SC_ASC);
+    rc = xdb_items_first(q, arena, &got);
+    if (rc == SC_OK)
+        printf("distinct first: %s\n", got.name);
+    else
+        print_rc("distinct first", rc);
+    rc = xdb_items_one(q, arena, &got);
+    print_rc("distinct one", rc);
+    xdb_items_query_free(q);
+}
+
+/* Children in key order, text keys and values alike. */
+static void case_children(void)
+{
+    xdb_items_query *q = xdb_items_select(db);
+    xdb_item_list l;
+    xdb_tag_list *lists;
+    size_t i, j;
+
+    xdb_items_order_by_id(q, SC_ASC);
+    must(xdb_items_all(q, arena, &l), "items");
+    lists = sc_arena_alloc(arena, l.len * sizeof *lists);
+    if (lists == NULL)
+        must(SC_NOMEM, "children");
+    must(xdb_items_load_tags(db, arena, l.items, l.len, lists), "children");
+    printf("children:");
+    for (i = 0; i < l.len; i++) {
+        for (j = 0; j < lists[i].len; j++)
+            printf(" %s/%s", l.items[i].name, lists[i].items[j].label);
+    }
+    printf("\n");
+    xdb_items_query_free(q);
+}
+
+/* Values each database would take or refuse in its own way, refused
+ * alike: a pattern too long, text that is not UTF-8, an enum value out
+ * of range. */
+static void case_refusals(void)
+{
+    char *long_pattern = calloc(50002, 1);
+    xdb_items_query *q;
+    xdb_mood bad = (xdb_mood)7;
+
+    if (long_pattern == NULL)
+        must(SC_NOMEM, "refusals");
+    memset(long_pattern, 'a', 50001);
+    q = xdb_items_select(db);
+    xdb_items_where_name_like(q, long_pattern);
+    show_count("like of 50001 bytes", q);
+    long_pattern[50000] = '\0';
+    q = xdb_items_select(db);
+    xdb_items_where_name_like(q, long_pattern);
+    show_count("like of 50000 bytes", q);
+    q = xdb_items_select(db);
+    xdb_items_where_name_eq(q, "\xff\xfe");
+    show_count("text not UTF-8", q);
+    q = xdb_items_select(db);
+    xdb_items_where_mood_eq(q, bad);
+    show_count("enum out of range", q);
+    free(long_pattern);
+}
+
 /* A set of composite keys as an or of 1200 and-groups; an in-list of
  * 70000 values and a not-in of as many. */
 static void case_large(void)
@@ -531,6 +623,9 @@ static const struct {
     {"like", case_like},
     {"starts_with", case_starts_with},
     {"distinct_join", case_distinct_join},
+    {"shapes", case_shapes},
+    {"children", case_children},
+    {"refusals", case_refusals},
     {"large", case_large},
     {"large_text", case_large_text},
     {"large_kinds", case_large_kinds},
