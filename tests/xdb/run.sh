@@ -49,12 +49,19 @@ done
 tmp=$(mktemp -d /tmp/schemac-xdb.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-# psql against the server's maintenance database, and against one of ours.
-server=${url%/*}
+# psql against the server's maintenance database, and against one of
+# ours: the URL with another database name, its parameters kept.
+server=${url%%\?*}
+server=${server%/*}
+params=
+case $url in *\?*) params="?${url#*\?}" ;; esac
+db_url() {
+    echo "$server/$1$params"
+}
 psql_on() {
     local db=$1
     shift
-    psql -X -q -v ON_ERROR_STOP=1 -d "$server/$db" "$@"
+    psql -X -q -v ON_ERROR_STOP=1 -d "$(db_url "$db")" "$@"
 }
 
 psql_on postgres -c "DROP DATABASE IF EXISTS xdb_c" \
@@ -121,7 +128,7 @@ for tz in UTC America/Los_Angeles Asia/Kolkata; do
         run_one "sqlite/$tz/$loc" "$tz" "$loc" "sqlite:$tmp/xdb$n.db"
         for db in xdb_c xdb_icu; do
             set_zone "$db" "$tz" || exit 1
-            run_one "$db/$tz/$loc" "$tz" "$loc" "$server/$db"
+            run_one "$db/$tz/$loc" "$tz" "$loc" "$(db_url "$db")"
         done
     done
 done
@@ -133,7 +140,7 @@ for tz in Pacific/Kiritimati Etc/GMT+12; do
     run_one "sqlite/$tz" "$tz" de_DE.UTF-8 "sqlite:$tmp/xdb$n.db" date_default
     for db in xdb_c xdb_icu; do
         set_zone "$db" "$tz" || exit 1
-        run_one "$db/$tz" "$tz" de_DE.UTF-8 "$server/$db" date_default
+        run_one "$db/$tz" "$tz" de_DE.UTF-8 "$(db_url "$db")" date_default
     done
 done
 
