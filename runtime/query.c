@@ -873,6 +873,7 @@ static void add_cond(sc_query *h, unsigned col, sc_op op, const void *values,
     nd->first = first;
     nd->n = n;
     if ((op == SC_OP_IN || op == SC_OP_NOT_IN) && n > PG_ARRAY_MIN &&
+        r->db != NULL && r->db->be != NULL &&
         r->db->be->dialect == SC_DIALECT_POSTGRESQL)
         make_array(h, c, nd);
 }
