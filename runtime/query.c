@@ -721,15 +721,24 @@ static bool add_prefix(const sc_query *h, const sc_column_desc *c,
 }
 
 /* ---------------------------------------------------------------------
- * PostgreSQL arrays.  A statement takes at most 65535 parameters (the
- * protocol counts them in 16 bits), where SQLite takes a list of 100 000
- * values and more: an in-list longer than PG_ARRAY_MIN goes to
- * PostgreSQL as one array, "col = ANY ($1)", written in the array's text
- * form, which the server parses as an array of the column's type.
+ * Long in-lists as one parameter.  A PostgreSQL statement takes at most
+ * 65535 parameters (the protocol counts them in 16 bits), a SQLite one
+ * 32766 unless SQLite was built for more: an in-list longer than
+ * LIST_MIN goes to PostgreSQL as one array, "col = ANY ($1)", written in
+ * the array's text form, which the server parses as an array of the
+ * column's type, and to SQLite as one JSON array, "col IN (SELECT value
+ * FROM json_each(?))", when its values are integers and text (floats and
+ * blobs have no exact JSON form there, and stay a list).  Either way one
+ * text serves every count.
  * ------------------------------------------------------------------- */
 
-#define PG_ARRAY_MIN      1000
-#define PG_MAX_PARAMS     65535
+#define LIST_MIN      1000
+#define PG_MAX_PARAMS 65535
+
+static bool is_pg(const sc_query *r)
+{
+    return r->db->be->dialect == SC_DIALECT_POSTGRESQL;
+}
 
 /* Appends s[0..n) as a quoted element of an array's text. */
 static void put_element(sc__buf *b, const char *s, size_t n)
@@ -802,28 +811,65 @@ static int put_element_value(sc__buf *b, const sc_column_desc *c,
     return SC_OK;
 }
 
+/* Appends value v (of v->col) to a JSON array, in the form SQLite keeps
+ * (see sc__stored_form()): SC_OK, SC_RANGE with *why when it has no such
+ * form, or SC_MISUSE when the form has no exact JSON (a float, a blob). */
+static int put_json_value(sc__buf *b, const sc_value *v, const char **why)
+{
+    char form[SC__FORM_MAX];
+    const unsigned char *p;
+    sc_value stored;
+    size_t i;
+
+    if (sc__stored_form(v, &stored, form, why) != SC_OK)
+        return SC_RANGE;
+    if (stored.kind == SC_VAL_INT) {
+        sc__buf_printf(b, "%" PRId64, stored.i);
+        return SC_OK;
+    }
+    if (stored.kind != SC_VAL_TEXT)
+        return SC_MISUSE;
+    sc__buf_puts(b, "\"");
+    for (p = stored.p, i = 0; i < stored.len; i++) {
+        if (p[i] == '"' || p[i] == '\\')
+            sc__buf_printf(b, "\\%c", p[i]);
+        else if (p[i] < 0x20)
+            sc__buf_printf(b, "\\u%04x", p[i]);
+        else
+            sc__buf_putn(b, (const char *)p + i, 1);
+    }
+    sc__buf_puts(b, "\"");
+    return SC_OK;
+}
+
 /* Writes the values of in-list nd as one array parameter, in the
- * query's store. */
+ * query's store: a PostgreSQL array or a JSON one.  A list with a value
+ * JSON cannot hold exactly is left a list. */
 static void make_array(const sc_query *h, const sc_column_desc *c, node *nd)
 {
     sc_query *r = h->root;
     const sc_value *vals = (const sc_value *)r->vals.items + nd->first;
+    bool pg = is_pg(r);
     const char *why = NULL;
     sc__buf b = {0};
     size_t i;
+    int rc = SC_OK;
 
-    sc__buf_puts(&b, "{");
-    for (i = 0; i < nd->n; i++) {
+    sc__buf_puts(&b, pg ? "{" : "[");
+    for (i = 0; i < nd->n && rc == SC_OK; i++) {
         sc__buf_puts(&b, i ? "," : "");
-        if (put_element_value(&b, c, &vals[i], &why) != SC_OK) {
-            sc__buf_free(&b);
+        rc = pg ? put_element_value(&b, c, &vals[i], &why)
+                : put_json_value(&b, &vals[i], &why);
+    }
+    if (rc != SC_OK) {
+        sc__buf_free(&b);
+        if (rc == SC_RANGE)
             keep(r, SC_RANGE, c->name, "cannot compare %s.%s with that "
                  "value: %s", h->t->name, c->name,
                  why != NULL ? why : "it has no text form");
-            return;
-        }
+        return;
     }
-    sc__buf_puts(&b, "}");
+    sc__buf_puts(&b, pg ? "}" : "]");
     nd->array.p = b.failed ? NULL : sc__arena_copy(r->store, b.s, b.len);
     nd->array.len = b.len;
     sc__buf_free(&b);
@@ -872,9 +918,8 @@ static void add_cond(sc_query *h, unsigned col, sc_op op, const void *values,
     nd->op = op;
     nd->first = first;
     nd->n = n;
-    if ((op == SC_OP_IN || op == SC_OP_NOT_IN) && n > PG_ARRAY_MIN &&
-        r->db != NULL && r->db->be != NULL &&
-        r->db->be->dialect == SC_DIALECT_POSTGRESQL)
+    if ((op == SC_OP_IN || op == SC_OP_NOT_IN) && n > LIST_MIN &&
+        r->db != NULL && r->db->be != NULL)
         make_array(h, c, nd);
 }
 
@@ -1148,11 +1193,6 @@ sc_query *sc_query_join(sc_query *q, const sc_table_desc *other,
  * placeholders it writes, in order.
  * ------------------------------------------------------------------- */
 
-static bool is_pg(const sc_query *r)
-{
-    return r->db->be->dialect == SC_DIALECT_POSTGRESQL;
-}
-
 static void put_param(sc_query *r, sc__buf *b, const sc_value *v,
                       const sc_query *h, const sc_column_desc *c)
 {
@@ -1348,9 +1388,14 @@ static void put_in(sc_query *r, sc__buf *b, const node *nd)
     }
     if (nd->array.kind == SC_VAL_TEXT) {
         put_column(r, b, nd->h, c->name);
-        sc__buf_puts(b, nd->op == SC_OP_IN ? " = ANY (" : " <> ALL (");
+        if (is_pg(r))
+            sc__buf_puts(b, nd->op == SC_OP_IN ? " = ANY (" : " <> ALL (");
+        else
+            sc__buf_puts(b, nd->op == SC_OP_IN
+                                ? " IN (SELECT value FROM json_each("
+                                : " NOT IN (SELECT value FROM json_each(");
         put_param(r, b, &nd->array, nd->h, NULL);
-        sc__buf_puts(b, ")");
+        sc__buf_puts(b, is_pg(r) ? ")" : "))");
         p = (param *)r->params.items + r->params.n - 1;
         if (!b->failed) {
             p->elems = (const sc_value *)r->vals.items + nd->first;
@@ -1870,7 +1915,7 @@ static int start_as(sc_query *r, shape s, int op, bool stream, run *out)
                              "a query on %s with %zu values: PostgreSQL "
                              "takes at most %d in one statement (an in-list "
                              "longer than %d counts as one)", r->t->name,
-                             r->params.n, PG_MAX_PARAMS, PG_ARRAY_MIN);
+                             r->params.n, PG_MAX_PARAMS, LIST_MIN);
     rows = s == SHAPE_ROWS || s == SHAPE_FIRST || s == SHAPE_ONE ? r->t
                                                                   : NULL;
     rc = stmt_get(db, r->t, r->sql.s, rows, out);
