@@ -67,7 +67,7 @@ psql_on() {
 psql_on postgres -c "DROP DATABASE IF EXISTS xdb_c" \
     -c "DROP DATABASE IF EXISTS xdb_icu" \
     -c "CREATE DATABASE xdb_c TEMPLATE template0 ENCODING 'UTF8'
-            LOCALE 'C.UTF-8'" \
+            LOCALE 'C'" \
     -c "CREATE DATABASE xdb_icu TEMPLATE template0 ENCODING 'UTF8'
             LOCALE 'C.UTF-8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US'" ||
     skip "cannot create the databases (no ICU in this server?)"
