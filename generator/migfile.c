@@ -465,6 +465,12 @@ typedef struct parser {
     sc_migration_guard *dguards; /* of the down script */
     unsigned dcap;
     int guard_return;            /* the state a guard's query ends in */
+    /* Parts of the script being read (docs/MIGRATIONS.md "Parts"). */
+    bool split;                  /* a part directive came */
+    bool part_tx;                /* the part being collected */
+    unsigned part_line;          /* the line its text starts on */
+    sc_migration_part *parts;
+    unsigned nparts, pcap;
 } parser;
 
 static bool blank_or_comment(const char *s, size_t n)
@@ -498,19 +504,268 @@ static int fail(parser *p, unsigned line, const char *what)
     return -1;
 }
 
-/* Ends the up or down section being collected. */
-static void end_script(parser *p)
+/* ---------------------------------------------------------------------
+ * Statements.  The runner hands a script to the database whole, but two
+ * things need its statements one by one: a part outside a transaction
+ * runs them one at a time, and a statement that ends or starts a
+ * transaction (COMMIT; BEGIN;) is refused, since it would commit half a
+ * migration that the runner then believes it can roll back.  The scanner
+ * skips quoted text ('...', "...", $tag$...$tag$) and comments, and
+ * keeps a trigger's BEGIN ... END (and the CASE ... END in it) whole.
+ * ------------------------------------------------------------------- */
+
+static bool word_char(char c)
 {
-    const char **slot = p->state == IN_UP ? &p->out->up : &p->out->down;
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9');
+}
+
+static bool is_word(const char *s, size_t n, const char *w)
+{
+    size_t i, wl = strlen(w);
+
+    if (n != wl)
+        return false;
+    for (i = 0; i < n; i++) {
+        char c = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 32) : s[i];
+
+        if (c != w[i])
+            return false;
+    }
+    return true;
+}
+
+/* Skips a comment or quoted text at s (returns s when there is none). */
+static const char *skip_quoted(const char *s, const char *end)
+{
+    const char *q, *t;
+
+    if (end - s >= 2 && s[0] == '-' && s[1] == '-') {
+        q = memchr(s, '\n', (size_t)(end - s));
+        return q != NULL ? q : end;
+    }
+    if (end - s >= 2 && s[0] == '/' && s[1] == '*') {
+        for (q = s + 2; q + 1 < end && !(q[0] == '*' && q[1] == '/'); q++)
+            ;
+        return q + 1 < end ? q + 2 : end;
+    }
+    if (*s == '\'' || *s == '"') {
+        for (q = s + 1; q < end && *q != *s; q++)
+            ;
+        return q < end ? q + 1 : end;
+    }
+    if (*s == '$') {
+        for (t = s + 1; t < end && word_char(*t) && !(*t >= '0' &&
+                                                       *t <= '9'); t++)
+            ;
+        if (t < end && *t == '$') {
+            size_t tl = (size_t)(t - s + 1);
+
+            for (q = t + 1; q + tl <= end; q++) {
+                if (memcmp(q, s, tl) == 0)
+                    return q + tl;
+            }
+            return end;
+        }
+    }
+    return s;
+}
+
+/* The length of the first statement of s (through its ';'), and its
+ * first word in *w, *wn (none: *wn is 0). */
+static size_t stmt_len(const char *s, const char *end, const char **w,
+                       size_t *wn)
+{
+    const char *p = s, *q;
+    bool create = false, first = true;
+    int depth = 0;
+
+    *w = NULL;
+    *wn = 0;
+    while (p < end) {
+        q = skip_quoted(p, end);
+        if (q != p) {
+            p = q;
+            continue;
+        }
+        if (*p == ';' && depth <= 0)
+            return (size_t)(p + 1 - s);
+        if (!word_char(*p)) {
+            p++;
+            continue;
+        }
+        for (q = p; q < end && word_char(*q); q++)
+            ;
+        if (first) {
+            *w = p;
+            *wn = (size_t)(q - p);
+            create = is_word(p, *wn, "CREATE");
+            first = false;
+        } else if (create && (is_word(p, (size_t)(q - p), "BEGIN") ||
+                              (depth > 0 &&
+                               is_word(p, (size_t)(q - p), "CASE")))) {
+            depth++;
+        } else if (create && is_word(p, (size_t)(q - p), "END")) {
+            depth--;
+        }
+        p = q;
+    }
+    return (size_t)(end - s);
+}
+
+/* Whether a statement starting with word w (and then rest) ends or
+ * starts a transaction. */
+static bool is_txn_control(const char *w, size_t n, const char *rest,
+                           const char *end)
+{
+    const char *q;
+    size_t m;
+
+    if (is_word(w, n, "BEGIN") || is_word(w, n, "COMMIT") ||
+        is_word(w, n, "END") || is_word(w, n, "ABORT"))
+        return true;
+    for (q = rest; q < end && !word_char(*q) && *q != ';'; q++)
+        ;
+    for (m = 0; q + m < end && word_char(q[m]); m++)
+        ;
+    if (is_word(w, n, "START"))
+        return is_word(q, m, "TRANSACTION");
+    if (is_word(w, n, "ROLLBACK"))
+        return !is_word(q, m, "TO");
+    return false;
+}
+
+/* Refuses a transaction control statement in text, which starts on line
+ * `line` of the file. */
+static int check_statements(parser *p, const char *text, size_t len,
+                            unsigned line)
+{
+    const char *s = text, *end = text + len, *w, *c;
+    size_t n, wn;
+
+    while (s < end) {
+        n = stmt_len(s, end, &w, &wn);
+        if (wn > 0 && is_txn_control(w, wn, w + wn, s + n)) {
+            for (c = text; c < w; c++)
+                line += *c == '\n';
+            buf_printf(p->err, "%s:%u: %.*s in a script: the runner runs "
+                               "each part of a migration in a "
+                               "transaction of its own; split the script "
+                               "with -- +transaction or -- +no-transaction "
+                               "instead (docs/MIGRATIONS.md, Parts)",
+                       p->path, line, (int)wn, w);
+            return -1;
+        }
+        s += n;
+    }
+    return 0;
+}
+
+/* The statements of text as a NULL-terminated list, kept in the store. */
+static const char *const *statement_list(parser *p, const char *text,
+                                         size_t len)
+{
+    const char *s = text, *end = text + len, *w;
+    const char **list;
+    size_t n, wn, k = 0, cap = 1;
+
+    for (n = 0; n < len; n++)
+        cap += text[n] == ';';
+    list = keep(p->store, xmalloc((cap + 1) * sizeof *list));
+    while (s < end && k < cap) {
+        n = stmt_len(s, end, &w, &wn);
+        if (wn > 0)
+            list[k++] = keep(p->store, xstrndup(w, (size_t)(s + n - w)));
+        s += n;
+    }
+    list[k] = NULL;
+    return list;
+}
+
+/* Ends the part being collected (dropped when it holds no SQL). */
+static int end_part(parser *p)
+{
+    const char **one;
+    sc_migration_part *part;
+
+    if (!has_sql(p->text.data, p->text.len)) {
+        buf_reset(&p->text);
+        return 0;
+    }
+    if (check_statements(p, p->text.data, p->text.len, p->part_line) != 0)
+        return -1;
+    if (p->nparts == p->pcap) {
+        p->pcap = p->pcap ? p->pcap * 2 : 4;
+        p->parts = mem_realloc(p->parts, p->pcap * sizeof *p->parts);
+    }
+    part = &p->parts[p->nparts++];
+    part->transactional = p->part_tx;
+    if (p->part_tx) {
+        one = keep(p->store, xmalloc(2 * sizeof *one));
+        one[0] = keep(p->store, xstrndup(p->text.data, p->text.len));
+        one[1] = NULL;
+        part->sql = one;
+    } else {
+        part->sql = statement_list(p, p->text.data, p->text.len);
+    }
+    buf_reset(&p->text);
+    return 0;
+}
+
+/* Ends the up or down section being collected. */
+static int end_script(parser *p)
+{
+    bool up = p->state == IN_UP;
+    const char **slot = up ? &p->out->up : &p->out->down;
 
     if (p->state != IN_UP && p->state != IN_DOWN &&
         p->state != IN_DOWN_HEAD)
-        return;
+        return 0;
+    if (p->split) {
+        if (end_part(p) != 0)
+            return -1;
+        *slot = NULL;
+        if (up) {
+            p->out->ups = p->nparts ? keep(p->store, p->parts) : NULL;
+            p->out->nup = p->nparts;
+        } else {
+            p->out->downs = p->nparts ? keep(p->store, p->parts) : NULL;
+            p->out->ndown = p->nparts;
+        }
+        if (p->nparts == 0) {
+            free(p->parts);
+            *slot = "";
+        }
+        p->parts = NULL;
+        p->nparts = p->pcap = 0;
+        p->split = false;
+        return 0;
+    }
+    if (check_statements(p, p->text.data, p->text.len, p->part_line) != 0)
+        return -1;
     if (has_sql(p->text.data, p->text.len))
         *slot = keep(p->store, xstrndup(p->text.data, p->text.len));
     else
         *slot = "";
     buf_reset(&p->text);
+    return 0;
+}
+
+/* "-- +transaction" or "-- +no-transaction": ends a part, starts one. */
+static int start_part(parser *p, bool tx)
+{
+    if (p->state != IN_UP && p->state != IN_DOWN &&
+        p->state != IN_DOWN_HEAD)
+        return fail(p, p->line, "-- +transaction and -- +no-transaction "
+                                "come after -- +up or -- +down");
+    p->split = true;
+    if (end_part(p) != 0)
+        return -1;
+    if (p->state == IN_DOWN_HEAD)
+        p->state = IN_DOWN;
+    p->part_tx = tx;
+    p->part_line = p->line + 1;
+    return 0;
 }
 
 static bool only_space(const char *s, const char *end)
@@ -641,13 +896,22 @@ static int directive(parser *p, const char *s, const char *end)
                                       "statements of its script");
     if (!only_space(rest, end))
         return fail(p, p->line, "unexpected text after the directive");
+    if (n == 11 && memcmp(s, "transaction", n) == 0)
+        return start_part(p, true);
+    if (n == 14 && memcmp(s, "no-transaction", n) == 0)
+        return start_part(p, false);
     if (n == 2 && memcmp(s, "up", n) == 0 && p->state == IN_HEAD) {
         p->state = IN_UP;
+        p->part_tx = true;
+        p->part_line = p->line + 1;
         return 0;
     }
     if (n == 4 && memcmp(s, "down", n) == 0 && p->state == IN_UP) {
-        end_script(p);
+        if (end_script(p) != 0)
+            return -1;
         p->state = IN_DOWN_HEAD;
+        p->part_tx = true;
+        p->part_line = p->line + 1;
         return 0;
     }
     if ((n == 2 && memcmp(s, "up", n) == 0) ||
@@ -716,7 +980,9 @@ static int parse_sql(const char *path, const char *text, size_t len,
         buf_printf(err, "%s: no -- +up line", path);
         rc = -1;
     }
-    end_script(&p);
+    if (rc == 0)
+        rc = end_script(&p);
+    free(p.parts);
     buf_free(&p.text);
     if (p.guards != NULL)
         out->guards = keep(store, p.guards);

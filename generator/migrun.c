@@ -17,6 +17,7 @@
 #include "migfile.h"
 #include "schemac.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,25 +128,59 @@ static int fail(sc_db *db, const char *cmd)
     return fail_with(sc_errmsg(db), cmd);
 }
 
+/* What the runner's hook keeps between events: how many steps this run
+ * made, for "nothing to apply". */
+typedef struct run_state {
+    unsigned made;
+} run_state;
+
+/* The runner's events, as lines: only the steps this run made are
+ * "applied" or "undid" (another runner may make the others). */
+static void on_event(void *ctx, const sc_migrate_event *e)
+{
+    run_state *st = ctx;
+
+    switch (e->kind) {
+    case SC_MIGRATE_APPLIED:
+    case SC_MIGRATE_UNDONE:
+        printf("%s %04u %s\n", e->kind == SC_MIGRATE_APPLIED ? "applied "
+                                                             : "undid   ",
+               e->version, e->name);
+        st->made++;
+        break;
+    case SC_MIGRATE_RETRY:
+        printf("retry    %04u %s: lock timeout, try %u of %u\n",
+               e->version, e->name, e->part, e->nparts);
+        break;
+    default:
+        break;
+    }
+    fflush(stdout);
+}
+
+static void run_options(sc_migrate_options *mo, run_state *st)
+{
+    sc_migrate_options init = SC_MIGRATE_OPTIONS_INIT;
+
+    *mo = init;
+    mo->hook = on_event;
+    mo->hook_ctx = st;
+}
+
 static int cmd_up(sc_db *db, const migfile_set *s, const migrun_opts *o)
 {
-    unsigned before = 0, after = 0, target = SC_MIGRATE_HEAD, v;
-    char msg[512];
-    int rc;
+    unsigned after = 0, target = SC_MIGRATE_HEAD;
+    sc_migrate_options mo;
+    run_state st = {0};
 
     if (o->count && parse_count(o->count, &target) != 0)
         return usage_error("--to takes a version number, not", o->count);
-    if (sc_migrate_current(db, &before) != SC_OK)
+    run_options(&mo, &st);
+    if (sc_migrate_with(db, s->migs, s->n, target, &mo) != SC_OK)
         return fail(db, "up");
-    rc = sc_migrate(db, s->migs, s->n, target);
-    snprintf(msg, sizeof msg, "%s", sc_errmsg(db));
-    if (sc_migrate_current(db, &after) != SC_OK && rc == SC_OK)
+    if (sc_migrate_current(db, &after) != SC_OK)
         return fail(db, "up");
-    for (v = before + 1; v <= after && v <= s->n; v++)
-        printf("applied  %04u %s\n", v, s->migs[v - 1].name);
-    if (rc != SC_OK)
-        return fail_with(msg, "up");
-    if (after == before)
+    if (st.made == 0)
         printf("nothing to apply\n");
     print_version("now at", s, after);
     return 0;
@@ -153,24 +188,19 @@ static int cmd_up(sc_db *db, const migfile_set *s, const migrun_opts *o)
 
 static int cmd_down(sc_db *db, const migfile_set *s, const migrun_opts *o)
 {
-    unsigned before = 0, after = 0, steps = 1, v;
-    char msg[512];
-    int rc;
+    unsigned after = 0, steps = 1;
+    sc_migrate_options mo;
+    run_state st = {0};
 
     if (o->count && parse_count(o->count, &steps) != 0)
         return usage_error("down takes a number of migrations, not",
                            o->count);
-    if (sc_migrate_current(db, &before) != SC_OK)
+    run_options(&mo, &st);
+    if (sc_migrate_down_with(db, s->migs, s->n, steps, &mo) != SC_OK)
         return fail(db, "down");
-    rc = sc_migrate_down(db, s->migs, s->n, steps);
-    snprintf(msg, sizeof msg, "%s", sc_errmsg(db));
-    if (sc_migrate_current(db, &after) != SC_OK && rc == SC_OK)
+    if (sc_migrate_current(db, &after) != SC_OK)
         return fail(db, "down");
-    for (v = before; v > after && v >= 1 && v <= s->n; v--)
-        printf("undid    %04u %s\n", v, s->migs[v - 1].name);
-    if (rc != SC_OK)
-        return fail_with(msg, "down");
-    if (after == before)
+    if (st.made == 0)
         printf("nothing to undo\n");
     print_version("now at", s, after);
     return 0;
@@ -178,7 +208,8 @@ static int cmd_down(sc_db *db, const migfile_set *s, const migrun_opts *o)
 
 static int cmd_status(sc_db *db, const migfile_set *s)
 {
-    unsigned current, v;
+    unsigned current, v, part, nparts;
+    bool up;
 
     if (sc_migrate_current(db, &current) != SC_OK)
         return fail(db, "status");
@@ -189,6 +220,13 @@ static int cmd_status(sc_db *db, const migfile_set *s)
     printf("pending  %u\n", current < s->n ? s->n - current : 0);
     for (v = current + 1; v <= s->n; v++)
         printf("  %04u %s\n", v, s->migs[v - 1].name);
+    if (sc_migrate_pending_part(db, s->migs, s->n, &v, &up, &part,
+                                &nparts) != SC_OK)
+        return fail(db, "status");
+    if (v > 0)
+        printf("half done  %04u %s: part %u of %u failed; %s resumes "
+               "there\n", v, s->migs[v - 1].name, part, nparts,
+               up ? "up" : "down");
     return 0;
 }
 

@@ -78,12 +78,12 @@ typedef struct probe_row {
 
 static const sc_column_desc probe_cols[] = {
     {"v", SC_TYPE_TEXT, 0, 0, 0, offsetof(probe_row, v), 0, NULL,
-     {SC_DEFAULT_NONE, 0, 0, NULL, 0}},
+     {SC_DEFAULT_NONE, 0, 0, NULL, 0}, 0, NULL},
 };
 
 static const sc_table_desc probe_table = {
     "sc_test_probe_0", sizeof(probe_row), probe_cols, 1, NULL, 0, -1,
-    NULL, 0, NULL, 0,
+    NULL, 0, NULL, 0, 0,
 };
 
 /* The text of the one value sql returns ("" for NULL), in arena.  Each
@@ -469,17 +469,28 @@ typedef struct runner {
     pthread_barrier_t *start;
     int rc;
     char msg[512];
+    unsigned applied; /* the steps this runner heard it made */
 } runner;
+
+static void count_applied(void *ctx, const sc_migrate_event *e)
+{
+    if (e->kind == SC_MIGRATE_APPLIED)
+        (*(unsigned *)ctx)++;
+}
 
 static void *run_migrate(void *arg)
 {
     runner *r = arg;
     sc_db *mine = NULL;
+    sc_migrate_options o = SC_MIGRATE_OPTIONS_INIT;
 
+    o.hook = count_applied;
+    o.hook_ctx = &r->applied;
     r->rc = sc_open(r->url, &mine);
     pthread_barrier_wait(r->start);
     if (r->rc == SC_OK)
-        r->rc = sc_migrate(mine, r->set->migs, r->set->n, SC_MIGRATE_HEAD);
+        r->rc = sc_migrate_with(mine, r->set->migs, r->set->n,
+                                SC_MIGRATE_HEAD, &o);
     snprintf(r->msg, sizeof r->msg, "%s", sc_errmsg(mine));
     sc_close(mine);
     return NULL;
@@ -501,7 +512,7 @@ START_TEST(test_two_runners)
     for (round = 0; round < 4; round++) {
         pthread_barrier_init(&start, NULL, 2);
         for (i = 0; i < 2; i++) {
-            runners[i] = (runner){url, &set, &start, -1, ""};
+            runners[i] = (runner){url, &set, &start, -1, "", 0};
             ck_assert_int_eq(pthread_create(&threads[i], NULL, run_migrate,
                                             &runners[i]), 0);
         }
@@ -512,6 +523,8 @@ START_TEST(test_two_runners)
             ck_assert_msg(runners[i].rc == SC_OK, "runner %d: %s", i,
                           runners[i].msg);
         ck_assert_uint_eq(current(), 3);
+        /* each step is told as applied by the one runner that made it */
+        ck_assert_uint_eq(runners[0].applied + runners[1].applied, 3);
         ck_assert_int_eq(count_rows("schemac_migrations"), 3);
         ck_assert_int_eq(probe_int("SELECT count(DISTINCT version) FROM "
                                    "schemac_migrations"), 3);
@@ -616,6 +629,146 @@ START_TEST(test_foreign_key_check)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------
+ * Parts (tests/data/migrations/parts): 0002 adds a column (part 1), a
+ * unique index outside a transaction, concurrently on PostgreSQL (part
+ * 2), and fills the column (part 3).
+ * ------------------------------------------------------------------- */
+
+static long invalid_indexes(void)
+{
+    return on_sqlite() ? 0
+                       : probe_int("SELECT count(*) FROM pg_index WHERE "
+                                   "NOT indisvalid");
+}
+
+static bool has_karma(void)
+{
+    return probe_int(testdb_pick(
+               "SELECT count(*) FROM pragma_table_info('users') WHERE "
+               "name = 'karma'",
+               "SELECT count(*) FROM information_schema.columns WHERE "
+               "table_name = 'users' AND column_name = 'karma'")) == 1;
+}
+
+START_TEST(test_parts_resume)
+{
+    migfile_set set;
+    unsigned v, part, nparts;
+    bool up;
+
+    load("parts", &set);
+    ck_assert_uint_eq(set.migs[1].sqlite.nup, 3);
+    ck_assert_uint_eq(set.migs[1].postgresql.ndown, 2);
+    migrate_ok(&set, 1);
+    add_users(2, true); /* two users, one email: the unique index fails */
+    ck_assert_int_eq(sc_migrate(db, set.migs, set.n, SC_MIGRATE_HEAD),
+                     SC_CONSTRAINT);
+    ck_assert_msg(strncmp(sc_errmsg(db), "migration 0002 add_karma: part 2 "
+                          "of 3 failed: ", 38) == 0, "%s", sc_errmsg(db));
+    ck_assert_uint_eq(current(), 1);
+    ck_assert(has_karma());            /* part 1 stayed */
+    ck_assert_int_eq(invalid_indexes(), 0); /* the failed build is gone */
+    ck_assert_int_eq(sc_migrate_pending_part(db, set.migs, set.n, &v, &up,
+                                             &part, &nparts), SC_OK);
+    ck_assert_uint_eq(v, 2);
+    ck_assert(up);
+    ck_assert_uint_eq(part, 2);
+    ck_assert_uint_eq(nparts, 3);
+    /* down refuses to step over the half applied migration */
+    ck_assert_int_eq(sc_migrate_down(db, set.migs, set.n, 1), SC_ERROR);
+    ck_assert_msg(strstr(sc_errmsg(db), "part 2 of 3 failed going up; "
+                         "migrate up resumes there") != NULL, "%s",
+                  sc_errmsg(db));
+
+    /* resumed at part 2: part 1 (ADD COLUMN) would fail if run again */
+    exec_ok("UPDATE users SET email = 'other@example.org' WHERE name LIKE "
+            "'user 1 %'");
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    ck_assert_uint_eq(current(), 2);
+    ck_assert_int_eq(count_rows("schemac_migration_parts"), 0);
+    ck_assert_int_eq(probe_int("SELECT count(*) FROM users WHERE karma = "
+                               "length(name)"), 2);
+    ck_assert_int_eq(sc_migrate_pending_part(db, set.migs, set.n, &v, &up,
+                                             &part, &nparts), SC_OK);
+    ck_assert_uint_eq(v, 0);
+    ck_assert_int_eq(sc_exec(db, "INSERT INTO users (name, email) VALUES "
+                                 "('dup', 'x@example.org')"),
+                     SC_CONSTRAINT);
+
+    /* down runs its two parts; up again from there */
+    ck_assert_int_eq(sc_migrate_down(db, set.migs, set.n, 1), SC_OK);
+    ck_assert_uint_eq(current(), 1);
+    ck_assert(!has_karma());
+    ck_assert_int_eq(count_rows("users"), 2);
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    ck_assert_uint_eq(current(), 2);
+    migfile_free(&set);
+}
+END_TEST
+
+START_TEST(test_parts_guard)
+{
+    migfile_set set;
+
+    load("parts", &set);
+    migrate_ok(&set, 1);
+    exec_ok("INSERT INTO users (name) VALUES ('')");
+    ck_assert_int_eq(sc_migrate(db, set.migs, set.n, SC_MIGRATE_HEAD),
+                     SC_CONSTRAINT);
+    ck_assert_str_eq(sc_errmsg(db), "migration 0002 add_karma stopped: "
+                                    "users.name: 1 row: names that are "
+                                    "empty");
+    ck_assert_uint_eq(current(), 1);
+    ck_assert(!has_karma());
+    ck_assert_int_eq(count_rows("schemac_migration_parts"), 0);
+    exec_ok("UPDATE users SET name = 'named'");
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    ck_assert_uint_eq(current(), 2);
+    migfile_free(&set);
+}
+END_TEST
+
+/* Hook events of a run, as letters: P a part, S a statement outside a
+ * transaction, A applied, U undone. */
+static void trace_events(void *ctx, const sc_migrate_event *e)
+{
+    static const char letters[] = "PSRAU";
+    char *s = ctx;
+    size_t n = strlen(s);
+
+    if (n + 1 < 64) {
+        s[n] = letters[e->kind];
+        s[n + 1] = '\0';
+    }
+}
+
+START_TEST(test_parts_events)
+{
+    migfile_set set;
+    sc_migrate_options o = SC_MIGRATE_OPTIONS_INIT;
+    char events[64] = "";
+
+    load("parts", &set);
+    o.hook = trace_events;
+    o.hook_ctx = events;
+    ck_assert_int_eq(sc_migrate_with(db, set.migs, set.n, SC_MIGRATE_HEAD,
+                                     &o), SC_OK);
+    ck_assert_str_eq(events, "PAPSSPA");
+    events[0] = '\0';
+    ck_assert_int_eq(sc_migrate_down_with(db, set.migs, set.n, 2, &o),
+                     SC_OK);
+    ck_assert_str_eq(events, "SSPUPU");
+    events[0] = '\0';
+    ck_assert_int_eq(sc_migrate_with(db, set.migs, set.n, SC_MIGRATE_HEAD,
+                                     &o), SC_OK);
+    ck_assert_int_eq(sc_migrate_with(db, set.migs, set.n, SC_MIGRATE_HEAD,
+                                     &o), SC_OK);
+    ck_assert_str_eq(events, "PAPSSPA");
+    migfile_free(&set);
+}
+END_TEST
+
 static TCase *fixture_case(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -643,6 +796,12 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_edited_migration);
     tcase_add_test(tc, test_missing_migration);
     tcase_add_test(tc, test_misuse);
+    suite_add_tcase(s, tc);
+
+    tc = fixture_case("parts");
+    tcase_add_test(tc, test_parts_resume);
+    tcase_add_test(tc, test_parts_guard);
+    tcase_add_test(tc, test_parts_events);
     suite_add_tcase(s, tc);
 
     tc = fixture_case("concurrency");
