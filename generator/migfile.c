@@ -42,6 +42,10 @@ typedef struct listing {
     char **files;
     size_t nfiles;
     unsigned n;   /* versions: 1..n */
+    /* The files of an unfinished newest migration (some of its three
+     * files, none in schemac.sum), left out of files. */
+    char **stray;
+    size_t nstray;
 } listing;
 
 /* ---------------------------------------------------------------------
@@ -98,6 +102,16 @@ static bool is_digits(const char *s, size_t n)
     return true;
 }
 
+/* Whether file is a temporary file of an unfinished write
+ * ("0004_x.schema.tmp.XXXXXX", fsutil.c's fs_stage()), which readers
+ * ignore and migrate diff removes. */
+static bool is_staged(const char *file)
+{
+    const char *t = strstr(file, ".tmp.");
+
+    return t != NULL && strlen(t) == 11;
+}
+
 /*
  * Classifies a file name: 1 for NNNN_NAME plus a known suffix (setting
  * *version, *namelen and *kind), 0 for a file that is no migration, -1
@@ -110,6 +124,8 @@ static int classify(const char *file, unsigned *version, size_t *namelen,
     int k;
 
     if (len < 6 || !is_digits(file, 4) || file[4] != '_')
+        return 0;
+    if (is_staged(file))
         return 0;
     for (k = 0; k < NKINDS; k++) {
         sl = strlen(suffixes[k]);
@@ -143,7 +159,54 @@ static void listing_free(listing *l)
     for (i = 0; i < l->nfiles; i++)
         free(l->files[i]);
     free(l->files);
+    for (i = 0; i < l->nstray; i++)
+        free(l->stray[i]);
+    free(l->stray);
     memset(l, 0, sizeof *l);
+}
+
+static const char *sum_line(const char *sum, const char *file);
+
+/*
+ * Leaves out an unfinished newest migration: one that lacks some of its
+ * three files, none of them in schemac.sum, as an interrupted or
+ * disk-full migrate diff of an older schemac left behind.  (A complete
+ * migration missing from the sum is no accident of writing: the readers
+ * report it.)
+ */
+static void drop_unfinished(const char *dir, listing *l)
+{
+    unsigned version, last;
+    size_t namelen, i, first;
+    char *path, *sum = NULL;
+    size_t len;
+    int kind;
+
+    if (l->nfiles == 0)
+        return;
+    classify(l->files[l->nfiles - 1], &last, &namelen, &kind);
+    for (first = l->nfiles; first > 0; first--) {
+        classify(l->files[first - 1], &version, &namelen, &kind);
+        if (version != last)
+            break;
+    }
+    if (l->nfiles - first >= NKINDS)
+        return;
+    path = path_join(dir, SUM_FILE);
+    if (fs_read(path, &sum, &len) != 0)
+        sum = NULL;
+    free(path);
+    for (i = first; sum != NULL && i < l->nfiles; i++) {
+        if (sum_line(sum, l->files[i]) != NULL) {
+            free(sum);
+            return;
+        }
+    }
+    free(sum);
+    l->stray = xmalloc((l->nfiles - first) * sizeof *l->stray);
+    for (i = first; i < l->nfiles; i++)
+        l->stray[l->nstray++] = l->files[i];
+    l->nfiles = first;
 }
 
 /* Adds the migration files of the open directory d to l. */
@@ -244,6 +307,8 @@ static int list_dir(const char *dir, listing *l, buf *err)
     if (rc == 0 && l->nfiles > 0)
         qsort(l->files, l->nfiles, sizeof l->files[0], by_name);
     if (rc == 0)
+        drop_unfinished(dir, l);
+    if (rc == 0)
         rc = check_versions(dir, l, err);
     if (rc != 0)
         listing_free(l);
@@ -280,20 +345,132 @@ static int hash_file(const char *dir, const char *file,
     return rc;
 }
 
-/* The text schemac.sum should hold for listing l. */
-static int sum_text(const char *dir, const listing *l, buf *out, buf *err)
+/* The text schemac.sum should hold for listing l, with the files of
+ * extra (none when NULL) as they will be once written. */
+static int sum_text_with(const char *dir, const listing *l,
+                         const migfile_new *extra, buf *out, buf *err)
 {
     char hex[SHA256_HEX_SIZE];
-    size_t i;
+    size_t i = 0, k = 0;
+    int c;
 
-    for (i = 0; i < l->nfiles; i++) {
-        if (hash_file(dir, l->files[i], hex, err) != 0)
-            return -1;
-        buf_printf(out, "%s  %s\n", hex, l->files[i]);
+    while (i < l->nfiles || (extra != NULL && k < MIGFILE_NFILES)) {
+        c = i == l->nfiles ? 1
+            : extra == NULL || k == MIGFILE_NFILES
+                ? -1
+                : strcmp(l->files[i], extra->names[k]);
+        if (c < 0 || (c == 0 && extra == NULL)) {
+            if (hash_file(dir, l->files[i], hex, err) != 0)
+                return -1;
+            buf_printf(out, "%s  %s\n", hex, l->files[i++]);
+            continue;
+        }
+        sha256_hex(extra->data[k].data, extra->data[k].len, hex);
+        buf_printf(out, "%s  %s\n", hex, extra->names[k++]);
+        i += c == 0;
     }
     sha256_hex(out->data, out->len, hex);
     buf_printf(out, "%s  *\n", hex);
     return 0;
+}
+
+static int sum_text(const char *dir, const listing *l, buf *out, buf *err)
+{
+    return sum_text_with(dir, l, NULL, out, err);
+}
+
+/* Whether file is what fs_stage() leaves when a run stops before its
+ * rename: a migration file's or schemac.sum's temporary file. */
+static bool is_leftover(const char *file)
+{
+    unsigned v;
+    size_t n;
+    int k;
+
+    if (strncmp(file, SUM_FILE ".tmp.", strlen(SUM_FILE) + 5) == 0)
+        return strlen(file) == strlen(SUM_FILE) + 11;
+    char name[512];
+    size_t len = strlen(file);
+
+    if (!is_staged(file) || len <= 11 || len - 11 >= sizeof name)
+        return false;
+    memcpy(name, file, len - 11);
+    name[len - 11] = '\0';
+    return classify(name, &v, &n, &k) == 1;
+}
+
+int migfile_clean(const char *dir, buf *note)
+{
+    DIR *d;
+    struct dirent *e;
+    listing l;
+    buf err;
+    size_t i;
+    char *path;
+    int n = 0;
+
+    buf_init(&err);
+    if (list_dir(dir, &l, &err) == 0) {
+        for (i = 0; i < l.nstray; i++, n++) {
+            path = path_join(dir, l.stray[i]);
+            if (remove(path) == 0)
+                buf_printf(note, "removed %s: an unfinished migration, "
+                                 "not in %s\n", path, SUM_FILE);
+            free(path);
+        }
+        listing_free(&l);
+    }
+    buf_free(&err);
+    if ((d = opendir(dir)) == NULL)
+        return n;
+    while ((e = readdir(d)) != NULL) {
+        if (!is_leftover(e->d_name))
+            continue;
+        path = path_join(dir, e->d_name);
+        if (remove(path) == 0) {
+            buf_printf(note, "removed %s: the temporary file of an "
+                             "unfinished write\n", path);
+            n++;
+        }
+        free(path);
+    }
+    closedir(d);
+    return n;
+}
+
+int migfile_write_new(const char *dir, const migfile_new *m, buf *err)
+{
+    listing l;
+    buf sum;
+    char *path;
+    const char *failed;
+    int rc = list_dir(dir, &l, err), k;
+
+    if (rc > 0)
+        memset(&l, 0, sizeof l);
+    if (rc < 0)
+        return -1;
+    buf_init(&sum);
+    rc = sum_text_with(dir, &l, m, &sum, err);
+    for (k = 0; rc == 0 && k <= MIGFILE_NFILES; k++) {
+        const buf *b = k < MIGFILE_NFILES ? &m->data[k] : &sum;
+
+        path = path_join(dir, k < MIGFILE_NFILES ? m->names[k] : SUM_FILE);
+        if (fs_stage(path, b->data ? b->data : "", b->len) < 0) {
+            buf_printf(err, "cannot write %s: %s", path, strerror(errno));
+            rc = -1;
+        }
+        free(path);
+    }
+    if (rc == 0 && fs_commit(&failed) != 0) {
+        buf_printf(err, "cannot write %s: %s", failed, strerror(errno));
+        rc = -1;
+    }
+    if (rc != 0)
+        fs_discard();
+    buf_free(&sum);
+    listing_free(&l);
+    return rc;
 }
 
 static int write_sum(const char *dir, buf *err)
@@ -365,7 +542,8 @@ static int explain_mismatch(const char *dir, const char *file,
     }
     if (line == NULL)
         buf_printf(err, "%s is not in %s: migration files are written by "
-                        "schemac migrate diff", path, SUM_FILE);
+                        "schemac migrate diff or new; seal a reviewed one "
+                        "with schemac migrate hash", path, SUM_FILE);
     else if (strncmp(line, hex, 64) != 0)
         buf_printf(err, "%s was edited after %s was written (its SHA-256 "
                         "is %.12s, not %.12s)", path, SUM_FILE, hex, line);

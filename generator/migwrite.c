@@ -5,9 +5,9 @@
  * directory (none for init) and write the next migration: the snapshot
  * NNNN_NAME.schema, one NNNN_NAME.DIALECT.sql per dialect with its guards,
  * up and down parts, and a fresh schemac.sum (docs/MIGRATIONS.md).  When
- * nothing changed they write nothing and say so.  Every file is written
- * atomically; the sum file last, so an interrupted run leaves a directory
- * whose sum does not match and is refused by the runner.
+ * nothing changed they write nothing and say so.  The four files appear
+ * together or not at all (migfile_write_new()); what an interrupted run
+ * of an older schemac left is removed first (migfile_clean()).
  */
 #include "migwrite.h"
 
@@ -96,47 +96,41 @@ static bool valid_name(const char *s)
     return true;
 }
 
-static int write_file(const char *dir, const char *file, const buf *b)
-{
-    char path[4096];
-
-    snprintf(path, sizeof path, "%s/%s", dir, file);
-    if (fs_write_if_changed(path, b->data, b->len, NULL) != 0) {
-        fprintf(stderr, "schemac: cannot write %s: %s\n", path,
-                strerror(errno));
-        return EXIT_USER;
-    }
-    return 0;
-}
-
+/* Writes migration version NAME, its three files and the new sum, all
+ * or none (migfile_write_new()). */
 static int write_migration(const options *o, unsigned version,
                            const char *name, const char *schema_text,
                            size_t schema_len, const diff_result *r)
 {
-    char file[512];
-    buf b;
-    int rc;
+    static const char *const ext[MIGFILE_NFILES] = {
+        "postgresql.sql", "schema", "sqlite.sql"};
+    char files[MIGFILE_NFILES][512];
+    migfile_new m;
+    buf err;
+    int k, rc = 0;
 
     if (fs_mkdirs(o->dir) != 0) {
         fprintf(stderr, "schemac: cannot create %s: %s\n", o->dir,
                 strerror(errno));
         return EXIT_USER;
     }
-    buf_init(&b);
-    buf_put(&b, schema_text, schema_len);
-    snprintf(file, sizeof file, "%04u_%s.schema", version, name);
-    rc = write_file(o->dir, file, &b);
-    buf_reset(&b);
-    diff_sql_file(&b, version, name, SQL_SQLITE, &r->sqlite);
-    snprintf(file, sizeof file, "%04u_%s.sqlite.sql", version, name);
-    rc = rc ? rc : write_file(o->dir, file, &b);
-    buf_reset(&b);
-    diff_sql_file(&b, version, name, SQL_POSTGRESQL, &r->postgresql);
-    snprintf(file, sizeof file, "%04u_%s.postgresql.sql", version, name);
-    rc = rc ? rc : write_file(o->dir, file, &b);
-    buf_free(&b);
-    if (!rc && migfile_write_sum(o->dir) != 0)
+    for (k = 0; k < MIGFILE_NFILES; k++) {
+        snprintf(files[k], sizeof files[k], "%04u_%s.%s", version, name,
+                 ext[k]);
+        m.names[k] = files[k];
+        buf_init(&m.data[k]);
+    }
+    diff_sql_file(&m.data[0], version, name, SQL_POSTGRESQL, &r->postgresql);
+    buf_put(&m.data[1], schema_text, schema_len);
+    diff_sql_file(&m.data[2], version, name, SQL_SQLITE, &r->sqlite);
+    buf_init(&err);
+    if (migfile_write_new(o->dir, &m, &err) != 0) {
+        fprintf(stderr, "schemac: %s\n", err.data);
         rc = EXIT_USER;
+    }
+    buf_free(&err);
+    for (k = 0; k < MIGFILE_NFILES; k++)
+        buf_free(&m.data[k]);
     if (!rc)
         printf("wrote %s/%04u_%s.{schema,sqlite.sql,postgresql.sql}\n%s",
                o->dir, version, name, r->summary.data);
@@ -164,6 +158,9 @@ int migwrite_main(bool init, int argc, char **argv)
         return usage_error("the name '%s' must be lowercase letters, "
                            "digits and _", o.name);
     buf_init(&err);
+    if (migfile_clean(o.dir, &err) > 0)
+        fputs(err.data, stderr);
+    buf_reset(&err);
     if (migfile_head(o.dir, &snapshot, &next, &err) != 0) {
         fprintf(stderr, "schemac: %s\n", err.data);
         buf_free(&err);

@@ -488,6 +488,41 @@ START_TEST(test_unlisted_file)
 }
 END_TEST
 
+/* What an unfinished write leaves: readers skip it, migfile_clean()
+ * removes it; a migration listed in the sum is never skipped. */
+START_TEST(test_unfinished)
+{
+    migfile_set set;
+    buf err, note;
+
+    make_tmp();
+    copy_basic();
+    put_file("0004_more.schema", "schema blog;\n");
+    put_file("0004_more.sqlite.sql", "-- +up\n");
+    put_file("0004_more.postgresql.sql.tmp.x1Y2z3", "-- +u");
+    put_file("schemac.sum.tmp.q9W8e7", "");
+    buf_init(&err);
+    buf_init(&note);
+    ck_assert_msg(migfile_load(tmp, &set, &err) == 0, "%s", err.data);
+    ck_assert_uint_eq(set.n, 3);
+    migfile_free(&set);
+    ck_assert_int_eq(migfile_clean(tmp, &note), 4);
+    ck_assert_ptr_nonnull(strstr(note.data, "0004_more.schema: an "
+                                            "unfinished migration"));
+    ck_assert_int_eq(access(file_in(tmp, "0004_more.sqlite.sql"), F_OK), -1);
+    ck_assert_int_eq(access(file_in(tmp, "schemac.sum.tmp.q9W8e7"), F_OK),
+                     -1);
+    ck_assert_int_eq(access(file_in(tmp, "0003_add_tags.schema"), F_OK), 0);
+    ck_assert_int_eq(migfile_clean(tmp, &note), 0);
+    /* the newest migration, sealed, with a file gone, is an error */
+    remove(file_in(tmp, "0003_add_tags.sqlite.sql"));
+    load_fails("migration 0003 add_tags has no file 0003_add_tags.sqlite.sql");
+    buf_free(&err);
+    buf_free(&note);
+    remove_tmp();
+}
+END_TEST
+
 START_TEST(test_bad_names)
 {
     make_tmp();
@@ -548,6 +583,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_missing_version);
     tcase_add_test(tc, test_missing_last);
     tcase_add_test(tc, test_unlisted_file);
+    tcase_add_test(tc, test_unfinished);
     tcase_add_test(tc, test_bad_names);
     tcase_add_test(tc, test_empty_directory);
     suite_add_tcase(s, tc);
