@@ -472,7 +472,8 @@ static void parse_create(live_db *L, live_table *t, const char *sql)
 static const char sqlite_tables[] =
     "SELECT name, sql FROM sqlite_schema WHERE type = 'table'"
     " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-    " AND name <> 'schemac_migrations' ORDER BY name";
+    " AND name NOT IN ('schemac_migrations', 'schemac_migration_parts')"
+    " ORDER BY name";
 
 static const char sqlite_columns[] =
     "SELECT m.name, p.name, p.type, p.\"notnull\","
@@ -495,7 +496,8 @@ static const char sqlite_indexes[] =
 
 static const char pg_tables[] =
     "SELECT t.relname FROM pg_class AS t" PG_TABLES
-    " AND t.relname <> 'schemac_migrations' ORDER BY t.relname";
+    " AND t.relname NOT IN ('schemac_migrations',"
+    " 'schemac_migration_parts') ORDER BY t.relname";
 
 static const char pg_columns[] =
     "SELECT t.relname, a.attname,"

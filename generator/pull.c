@@ -503,7 +503,8 @@ static const char *pull_default(pull *p, pcol *c, const char *expr)
 static const char sqlite_tables[] =
     "SELECT name, sql FROM sqlite_schema WHERE type = 'table'"
     " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-    " AND name <> 'schemac_migrations' ORDER BY rowid";
+    " AND name NOT IN ('schemac_migrations', 'schemac_migration_parts')"
+    " ORDER BY rowid";
 
 /* table, column, type, not null, default, pk position */
 static const char sqlite_columns[] =
@@ -530,7 +531,7 @@ static const char sqlite_indexes[] =
 #define PG_TABLES                                                              \
     " JOIN pg_namespace AS n ON n.oid = t.relnamespace"                        \
     " WHERE n.nspname = current_schema() AND t.relkind IN ('r', 'p')"          \
-    " AND t.relname <> 'schemac_migrations'"
+    " AND t.relname NOT IN ('schemac_migrations', 'schemac_migration_parts')"
 
 static const char pg_tables[] =
     "SELECT t.relname, NULL FROM pg_class AS t" PG_TABLES " ORDER BY t.oid";

@@ -95,6 +95,11 @@ has "applied  0002 add_karma"
     fail "the parts table keeps a finished migration"
 mig 0 status --db "$url" --dir "$parts"
 grep -q 'half done' "$tmp/out" && fail "status after up: half done"
+# the parts table is the runner's, like the version table
+"$schemac" pull --db "$url" >"$tmp/out" 2>&1 || fail "pull"
+grep -q schemac_migration "$tmp/out" && fail "pull shows the runner's tables"
+"$schemac" check "$parts/0001_init.schema" --db "$url" >"$tmp/out" 2>&1
+grep -q schemac_migration "$tmp/out" && fail "check shows the runner's tables"
 mig 0 down --db "$url" --dir "$parts"
 has "undid    0002 add_karma"
 mig 0 up --db "$url" --dir "$parts"
