@@ -32,6 +32,16 @@ typedef struct migfile_set {
 int migfile_load(const char *dir, migfile_set *out, buf *err);
 void migfile_free(migfile_set *s);
 
+/* migfile_load() without comparing the files with schemac.sum: for
+ * migrate hash, which seals a reviewed edit. */
+int migfile_load_unsealed(const char *dir, migfile_set *out, buf *err);
+
+/* The path of the file of version v with suffix (".schema",
+ * ".sqlite.sql", ".postgresql.sql") in dir, for the caller to free; NULL
+ * with a message in err when there is none. */
+char *migfile_file(const char *dir, unsigned v, const char *suffix,
+                   buf *err);
+
 /*
  * (Re)writes dir/schemac.sum over the migration files of dir.  Returns 0,
  * or -1 after printing "schemac: ..." to stderr.

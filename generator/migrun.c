@@ -17,19 +17,25 @@
 #include "migfile.h"
 #include "schemac.h"
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #define EXIT_USER 1
 #define EXIT_USAGE 2
 
 static const char usage[] =
-    "usage: schemac migrate up [--to V] --db URL [--dir DIR]\n"
-    "       schemac migrate down [N] --db URL [--dir DIR]\n"
+    "usage: schemac migrate up [--to V] --db URL [--dir DIR] [OPTIONS]\n"
+    "       schemac migrate down [N] --db URL [--dir DIR] [OPTIONS]\n"
+    "       schemac migrate up|down ... --sql (--db URL | --dialect D\n"
+    "                                          [--from V])\n"
     "       schemac migrate status --db URL [--dir DIR]\n"
     "       schemac migrate history --db URL [--dir DIR]\n"
+    "       schemac migrate hash [--db URL] [--dir DIR]\n"
     "\n"
     "Applies the migrations of DIR to a database, one transaction each.\n"
     "\n"
@@ -37,16 +43,31 @@ static const char usage[] =
     "  down        undo the last N applied migrations (default 1)\n"
     "  status      show the current and head versions and what is pending\n"
     "  history     list the migrations the database has applied\n"
+    "  hash        seal schemac.sum again after a reviewed edit; with --db,\n"
+    "              refused while that database applied other text\n"
     "\n"
-    "  --db URL    the database: sqlite:PATH or postgresql://... (required)\n"
+    "  --db URL    the database: sqlite:PATH or postgresql://...\n"
     "  --dir DIR   the migrations directory (default: migrations)\n"
-    "  --to V      with up: stop at version V\n";
+    "  --to V      with up: stop at version V\n"
+    "  --sql       print the script instead of running it, version table\n"
+    "              statements included, for the database's dialect (or\n"
+    "              --dialect sqlite|postgresql, from version --from V,\n"
+    "              default 0 for up and the head for down)\n"
+    "  --lock-timeout MS  PostgreSQL: the longest a statement waits for a\n"
+    "              lock (default 5000; 0: no limit)\n"
+    "  --retries N a step that timed out on a lock runs again, at most N\n"
+    "              more times (default 3)\n";
 
 typedef struct migrun_opts {
     const char *cmd;
     const char *dir;
     const char *db;
     const char *count; /* --to V for up, N for down */
+    const char *dialect;
+    const char *from;
+    const char *lock_timeout;
+    const char *retries;
+    bool sql;
 } migrun_opts;
 
 static int usage_error(const char *what, const char *arg)
@@ -88,10 +109,23 @@ static int parse_args(int argc, char **argv, migrun_opts *o)
             fputs(usage, stdout);
             return -1;
         }
+        bool moving = strcmp(o->cmd, "up") == 0 ||
+                      strcmp(o->cmd, "down") == 0;
+
         if (strcmp(a, "--dir") == 0)
             slot = &o->dir;
         else if (strcmp(a, "--db") == 0)
             slot = &o->db;
+        else if (strcmp(a, "--sql") == 0 && moving)
+            o->sql = true;
+        else if (strcmp(a, "--dialect") == 0 && moving)
+            slot = &o->dialect;
+        else if (strcmp(a, "--from") == 0 && moving)
+            slot = &o->from;
+        else if (strcmp(a, "--lock-timeout") == 0 && moving)
+            slot = &o->lock_timeout;
+        else if (strcmp(a, "--retries") == 0 && moving)
+            slot = &o->retries;
         else if (strcmp(a, "--to") == 0 && strcmp(o->cmd, "up") == 0)
             slot = &o->count;
         else if (a[0] != '-' && strcmp(o->cmd, "down") == 0 && !o->count)
@@ -103,8 +137,17 @@ static int parse_args(int argc, char **argv, migrun_opts *o)
         if (slot != NULL)
             *slot = argv[++i];
     }
-    if (o->db == NULL)
+    if ((o->dialect || o->from) && !o->sql)
+        return usage_error("--dialect and --from go with --sql", NULL);
+    if (o->dialect && strcmp(o->dialect, "sqlite") &&
+        strcmp(o->dialect, "postgresql"))
+        return usage_error("--dialect is sqlite or postgresql, not",
+                           o->dialect);
+    if (o->db == NULL && !(o->sql && o->dialect) &&
+        strcmp(o->cmd, "hash") != 0)
         return usage_error("--db URL is required", NULL);
+    if (o->db != NULL && o->dialect)
+        return usage_error("--db and --dialect: choose one", NULL);
     return 0;
 }
 
@@ -129,55 +172,268 @@ static int fail(sc_db *db, const char *cmd)
 }
 
 /* What the runner's hook keeps between events: how many steps this run
- * made, for "nothing to apply". */
+ * made, for "nothing to apply", and the time the step began. */
 typedef struct run_state {
     unsigned made;
+    sc_db *db;
+    bool tty;            /* stdout is a terminal: one progress line */
+    bool line_open;      /* a progress line waits to be overwritten */
+    unsigned version;    /* of the step being timed */
+    struct timespec began;
 } run_state;
 
-/* The runner's events, as lines: only the steps this run made are
- * "applied" or "undid" (another runner may make the others). */
+static double since(const struct timespec *t)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) +
+           (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static int one_value(void *ctx, int ncols, const char *const *texts)
+{
+    char *out = ctx;
+
+    if (ncols > 0 && texts[0] != NULL)
+        snprintf(out, 32, "%s", texts[0]);
+    return 1;
+}
+
+/* The table a statement works on (after ALTER TABLE, ON, UPDATE, INSERT
+ * INTO, DELETE FROM), unquoted, in out; false when none is found. */
+static bool table_of(const char *sql, char *out, size_t size)
+{
+    static const char *const keys[] = {"ALTER TABLE ", " ON ", "UPDATE ",
+                                       "INSERT INTO ", "DELETE FROM "};
+    const char *p = NULL, *q;
+    size_t i, n = 0;
+
+    for (i = 0; p == NULL && i < sizeof keys / sizeof keys[0]; i++)
+        p = strstr(sql, keys[i]) ? strstr(sql, keys[i]) + strlen(keys[i])
+                                 : NULL;
+    if (p == NULL)
+        return false;
+    if (strncmp(p, "ONLY ", 5) == 0)
+        p += 5;
+    if (*p == '"') {
+        for (q = p + 1; *q && *q != '"' && n + 1 < size; q++)
+            out[n++] = *q;
+    } else {
+        for (q = p; (isalnum((unsigned char)*q) || *q == '_') &&
+                    n + 1 < size; q++)
+            out[n++] = *q;
+    }
+    out[n] = '\0';
+    return n > 0;
+}
+
+/* " (users: 1000 rows)" for the table sql works on, or "": the count on
+ * SQLite, the planner's estimate on PostgreSQL, which costs nothing.
+ * Nothing here may fail the step's transaction. */
+static void rows_note(sc_db *db, const char *sql, char *out, size_t size)
+{
+    char table[128], q[400], value[32] = "";
+
+    out[0] = '\0';
+    if (sql == NULL || !table_of(sql, table, sizeof table) ||
+        strchr(table, '\'') != NULL)
+        return;
+    if (sc_db_dialect(db) == SC_DIALECT_POSTGRESQL) {
+        snprintf(q, sizeof q, "SELECT coalesce((SELECT reltuples::bigint "
+                 "FROM pg_class WHERE oid = to_regclass('\"%s\"')), -2)",
+                 table);
+    } else {
+        snprintf(q, sizeof q, "SELECT count(*) FROM sqlite_master WHERE "
+                 "type = 'table' AND name = '%s'", table);
+        if (sc_query_sql_each(db, q, one_value, value) != SC_OK ||
+            strcmp(value, "1") != 0)
+            return;
+        snprintf(q, sizeof q, "SELECT count(*) FROM \"%s\"", table);
+    }
+    value[0] = '\0';
+    if (sc_query_sql_each(db, q, one_value, value) != SC_OK ||
+        value[0] == '\0' || strcmp(value, "-2") == 0)
+        return;
+    if (strcmp(value, "-1") == 0)
+        snprintf(out, size, " (%s: rows not counted yet)", table);
+    else
+        snprintf(out, size, " (%s: %s%s rows)", table,
+                 sc_db_dialect(db) == SC_DIALECT_POSTGRESQL ? "about " : "",
+                 value);
+}
+
+/* The first line of sql, cut to fit a line. */
+static void first_line(const char *sql, char *out, size_t size)
+{
+    size_t n = 0;
+
+    while (sql != NULL && (*sql == '\n' || *sql == ' ' ||
+                           (sql[0] == '-' && sql[1] == '-'))) {
+        if (*sql == '-')
+            sql = strchr(sql, '\n') ? strchr(sql, '\n') : "";
+        else
+            sql++;
+    }
+    while (sql != NULL && sql[n] && sql[n] != '\n' && n + 1 < size)
+        n++;
+    if (sql != NULL)
+        memcpy(out, sql, n);
+    out[n] = '\0';
+    if (sql != NULL && n + 1 == size && size > 4)
+        memcpy(out + size - 4, "...", 4);
+}
+
+/* A line of progress: on a terminal it replaces the one before. */
+static void progress_line(run_state *st, const char *text)
+{
+    if (st->tty) {
+        printf("\r\033[K%s", text);
+        st->line_open = true;
+    } else {
+        printf("%s\n", text);
+    }
+}
+
+/* The runner's events, as lines: what runs, with its table's rows; only
+ * the steps this run made are "applied" or "undid" (another runner may
+ * make the others), with the time they took when it is a second or
+ * more. */
 static void on_event(void *ctx, const sc_migrate_event *e)
 {
     run_state *st = ctx;
+    char line[600], what[100], rows[200], parts[40] = "";
+    double t;
 
+    if (e->version != st->version) {
+        st->version = e->version;
+        clock_gettime(CLOCK_MONOTONIC, &st->began);
+    }
     switch (e->kind) {
+    case SC_MIGRATE_PART:
+    case SC_MIGRATE_STATEMENT:
+        first_line(e->sql, what, sizeof what);
+        if (what[0] == '\0')
+            break;
+        rows_note(st->db, e->sql, rows, sizeof rows);
+        if (e->nparts > 1)
+            snprintf(parts, sizeof parts, " part %u of %u", e->part,
+                     e->nparts);
+        snprintf(line, sizeof line, "running  %04u %s%s: %s%s", e->version,
+                 e->name, parts, what, rows);
+        progress_line(st, line);
+        break;
     case SC_MIGRATE_APPLIED:
     case SC_MIGRATE_UNDONE:
-        printf("%s %04u %s\n", e->kind == SC_MIGRATE_APPLIED ? "applied "
-                                                             : "undid   ",
+        if (st->line_open)
+            printf("\r\033[K");
+        st->line_open = false;
+        t = since(&st->began);
+        printf("%s %04u %s", e->kind == SC_MIGRATE_APPLIED ? "applied "
+                                                          : "undid   ",
                e->version, e->name);
+        if (t >= 1.0)
+            printf(" (%.1f s)", t);
+        printf("\n");
         st->made++;
+        st->version = 0;
         break;
     case SC_MIGRATE_RETRY:
-        printf("retry    %04u %s: lock timeout, try %u of %u\n",
-               e->version, e->name, e->part, e->nparts);
-        break;
-    default:
+        if (st->line_open)
+            printf("\n");
+        st->line_open = false;
+        printf("retry    %04u %s: a lock was not free in time, try %u of "
+               "%u more\n", e->version, e->name, e->part, e->nparts);
         break;
     }
     fflush(stdout);
 }
 
-static void run_options(sc_migrate_options *mo, run_state *st)
+/* The runner's options from the command line; -1 after a usage error. */
+static int run_options(const migrun_opts *o, sc_db *db,
+                       sc_migrate_options *mo, run_state *st)
 {
     sc_migrate_options init = SC_MIGRATE_OPTIONS_INIT;
 
     *mo = init;
+    memset(st, 0, sizeof *st);
+    st->db = db;
+    st->tty = isatty(fileno(stdout));
     mo->hook = on_event;
     mo->hook_ctx = st;
+    if (o->lock_timeout && parse_count(o->lock_timeout,
+                                       &mo->lock_timeout_ms) != 0)
+        return usage_error("--lock-timeout takes milliseconds, not",
+                           o->lock_timeout);
+    if (o->retries && parse_count(o->retries, &mo->lock_retries) != 0)
+        return usage_error("--retries takes a number, not", o->retries);
+    return 0;
+}
+
+/* On a failure, ends the open progress line first. */
+static int fail_step(run_state *st, sc_db *db, const char *cmd)
+{
+    if (st->line_open)
+        printf("\n");
+    fflush(stdout);
+    return fail(db, cmd);
+}
+
+/* migrate up|down --sql: the script from the database's version (or
+ * --from) to the target, printed. */
+static int cmd_sql(sc_db *db, const migfile_set *s, const migrun_opts *o,
+                   bool up, unsigned arg)
+{
+    sc_dialect d;
+    unsigned from = up ? 0 : s->n, to;
+    sc_arena *a;
+    const char *text;
+    int rc;
+
+    if (db != NULL) {
+        d = sc_db_dialect(db);
+        if (sc_migrate_check(db, s->migs, s->n) != SC_OK ||
+            sc_migrate_current(db, &from) != SC_OK)
+            return fail(db, o->cmd);
+    } else {
+        d = strcmp(o->dialect, "sqlite") == 0 ? SC_DIALECT_SQLITE
+                                              : SC_DIALECT_POSTGRESQL;
+        if (o->from && (parse_count(o->from, &from) != 0 || from > s->n))
+            return usage_error("--from takes a version of DIR, not",
+                               o->from);
+    }
+    if (up)
+        to = arg == SC_MIGRATE_HEAD ? s->n : arg;
+    else
+        to = arg < from ? from - arg : 0;
+    if (up && (to > s->n || to < from))
+        return fail_with("the target is not ahead of the version to start "
+                         "from", o->cmd);
+    if ((a = sc_arena_new()) == NULL)
+        return fail_with("out of memory", o->cmd);
+    rc = sc_migrate_sql(d, s->migs, s->n, from, to, a, &text);
+    if (rc == SC_OK)
+        fputs(text, stdout);
+    sc_arena_free(a);
+    if (rc == SC_ERROR)
+        return fail_with("a migration to undo has no down script", o->cmd);
+    return rc == SC_OK ? 0 : fail_with(sc_errstr(rc), o->cmd);
 }
 
 static int cmd_up(sc_db *db, const migfile_set *s, const migrun_opts *o)
 {
     unsigned after = 0, target = SC_MIGRATE_HEAD;
     sc_migrate_options mo;
-    run_state st = {0};
+    run_state st;
 
     if (o->count && parse_count(o->count, &target) != 0)
         return usage_error("--to takes a version number, not", o->count);
-    run_options(&mo, &st);
+    if (o->sql)
+        return cmd_sql(db, s, o, true, target);
+    if (run_options(o, db, &mo, &st) != 0)
+        return EXIT_USAGE;
     if (sc_migrate_with(db, s->migs, s->n, target, &mo) != SC_OK)
-        return fail(db, "up");
+        return fail_step(&st, db, "up");
     if (sc_migrate_current(db, &after) != SC_OK)
         return fail(db, "up");
     if (st.made == 0)
@@ -190,19 +446,47 @@ static int cmd_down(sc_db *db, const migfile_set *s, const migrun_opts *o)
 {
     unsigned after = 0, steps = 1;
     sc_migrate_options mo;
-    run_state st = {0};
+    run_state st;
 
     if (o->count && parse_count(o->count, &steps) != 0)
         return usage_error("down takes a number of migrations, not",
                            o->count);
-    run_options(&mo, &st);
+    if (o->sql)
+        return cmd_sql(db, s, o, false, steps);
+    if (run_options(o, db, &mo, &st) != 0)
+        return EXIT_USAGE;
     if (sc_migrate_down_with(db, s->migs, s->n, steps, &mo) != SC_OK)
-        return fail(db, "down");
+        return fail_step(&st, db, "down");
     if (sc_migrate_current(db, &after) != SC_OK)
         return fail(db, "down");
     if (st.made == 0)
         printf("nothing to undo\n");
     print_version("now at", s, after);
+    return 0;
+}
+
+/* migrate hash: seals schemac.sum over the files as they are, after the
+ * reviewed edit; with a database, refuses while it applied (or began)
+ * a migration whose text is now other. */
+static int cmd_hash(sc_db *db, const migfile_set *s, const migrun_opts *o)
+{
+    unsigned v, part, nparts;
+    bool up;
+
+    if (db != NULL && (sc_migrate_check(db, s->migs, s->n) != SC_OK ||
+                       sc_migrate_pending_part(db, s->migs, s->n, &v, &up,
+                                               &part, &nparts) != SC_OK)) {
+        fprintf(stderr, "schemac: migrate hash: refused: %s; the database "
+                        "runs what it applied, so sealing the new text "
+                        "would hide the difference: undo it there first "
+                        "(migrate down with the old text), or put the "
+                        "applied text back\n", sc_errmsg(db));
+        return EXIT_USER;
+    }
+    if (migfile_write_sum(o->dir) != 0)
+        return EXIT_USER;
+    printf("sealed   %s/schemac.sum over %u migration%s\n", o->dir, s->n,
+           s->n == 1 ? "" : "s");
     return 0;
 }
 
@@ -267,6 +551,8 @@ static int dispatch(sc_db *db, const migfile_set *s, const migrun_opts *o)
         return cmd_down(db, s, o);
     if (strcmp(o->cmd, "status") == 0)
         return cmd_status(db, s);
+    if (strcmp(o->cmd, "hash") == 0)
+        return cmd_hash(db, s, o);
     return cmd_history(db);
 }
 
@@ -281,15 +567,17 @@ int migrun_main(int argc, char **argv)
     if (rc != 0)
         return rc < 0 ? 0 : rc;
     if (strcmp(o.cmd, "up") && strcmp(o.cmd, "down") &&
-        strcmp(o.cmd, "status") && strcmp(o.cmd, "history"))
+        strcmp(o.cmd, "status") && strcmp(o.cmd, "history") &&
+        strcmp(o.cmd, "hash"))
         return usage_error("unknown subcommand", o.cmd);
     buf_init(&err);
-    if (migfile_load(o.dir, &set, &err) != 0) {
+    if ((strcmp(o.cmd, "hash") == 0 ? migfile_load_unsealed
+                                    : migfile_load)(o.dir, &set, &err) != 0) {
         fprintf(stderr, "schemac: %s\n", err.data);
         rc = EXIT_USER;
         goto cleanup;
     }
-    if (sc_open(o.db, &db) != SC_OK) {
+    if (o.db != NULL && sc_open(o.db, &db) != SC_OK) {
         fprintf(stderr, "schemac: cannot open the database: %s\n",
                 db ? sc_errmsg(db) : "out of memory");
         rc = EXIT_USER;

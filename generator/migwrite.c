@@ -209,3 +209,389 @@ done:
     free(snapshot);
     return rc;
 }
+
+/* ---------------------------------------------------------------------
+ * migrate new, show and rebase: a migration by hand, one described, and
+ * one moved after another that took its version.
+ * ------------------------------------------------------------------- */
+
+static const char usage_verbs[] =
+    "usage: schemac migrate new NAME [--dir DIR]\n"
+    "       schemac migrate show V [--dir DIR]\n"
+    "       schemac migrate rebase FILE.schema --name NAME [--dir DIR]\n"
+    "\n"
+    "  new      write an empty migration to fill in by hand (data\n"
+    "           migrations): up and down SQL per dialect, the schema\n"
+    "           unchanged; seal it after editing with migrate hash\n"
+    "  show     describe migration V: files, checksum, parts, changes\n"
+    "  rebase   after merging two branches that each added migration\n"
+    "           NNNN, drop the one named NAME and write it again after\n"
+    "           the newest, diffed from that snapshot to FILE.schema\n";
+
+static int verb_usage(const char *what, const char *arg)
+{
+    fprintf(stderr, "schemac: migrate: %s%s%s\n%s", what, arg ? " " : "",
+            arg ? arg : "", usage_verbs);
+    return EXIT_USAGE;
+}
+
+/* The text of a .sql file of a migration written by migrate new. */
+static void new_sql(buf *b, unsigned v, const char *name, const char *d,
+                    unsigned prev)
+{
+    buf_printf(b, "-- schemac migration %04u %s (%s)\n", v, name, d);
+    buf_printf(b, "-- written by schemac migrate new: a migration by hand; "
+                  "the schema is\n-- %04u's.  Write the statements of "
+                  "each script below, then seal the\n-- edit with "
+                  "schemac migrate hash.\n", prev);
+    buf_puts(b, "-- +up\n-- +down\n");
+}
+
+static int cmd_new(const char *dir, const char *name)
+{
+    char *snapshot = NULL, *text = NULL;
+    size_t len = 0;
+    unsigned next;
+    migfile_new m;
+    buf err;
+    int k, rc = EXIT_USER;
+
+    if (!valid_name(name))
+        return verb_usage("the name must be lowercase letters, digits and "
+                          "_, not", name);
+    buf_init(&err);
+    if (migfile_clean(dir, &err) > 0)
+        fputs(err.data, stderr);
+    buf_reset(&err);
+    for (k = 0; k < MIGFILE_NFILES; k++)
+        buf_init(&m.data[k]);
+    if (migfile_head(dir, &snapshot, &next, &err) != 0)
+        goto done;
+    if (snapshot == NULL) {
+        buf_printf(&err, "%s holds no migration; start with migrate init",
+                   dir);
+        goto done;
+    }
+    if (fs_read(snapshot, &text, &len) != 0) {
+        buf_printf(&err, "cannot read %s: %s", snapshot, strerror(errno));
+        goto done;
+    }
+    new_sql(&m.data[0], next, name, "postgresql", next - 1);
+    buf_put(&m.data[1], text, len);
+    new_sql(&m.data[2], next, name, "sqlite", next - 1);
+    {
+        char files[MIGFILE_NFILES][512];
+        static const char *const ext[MIGFILE_NFILES] = {
+            "postgresql.sql", "schema", "sqlite.sql"};
+
+        for (k = 0; k < MIGFILE_NFILES; k++) {
+            snprintf(files[k], sizeof files[k], "%04u_%s.%s", next, name,
+                     ext[k]);
+            m.names[k] = files[k];
+        }
+        if (migfile_write_new(dir, &m, &err) != 0)
+            goto done;
+    }
+    printf("wrote %s/%04u_%s.{schema,sqlite.sql,postgresql.sql}\n"
+           "write its SQL in the two .sql files, then: schemac migrate "
+           "hash --dir %s\n", dir, next, name, dir);
+    rc = 0;
+done:
+    if (rc != 0)
+        fprintf(stderr, "schemac: %s\n", err.data);
+    for (k = 0; k < MIGFILE_NFILES; k++)
+        buf_free(&m.data[k]);
+    buf_free(&err);
+    free(snapshot);
+    free(text);
+    return rc;
+}
+
+/* "1 part, 2 guards, foreign keys off" for one direction of a script. */
+static void describe_script(const sc_migration_script *s, bool up)
+{
+    unsigned parts = up ? s->nup : s->ndown, k, loose = 0;
+    unsigned guards = up ? s->nguards : s->ndown_guards;
+    const sc_migration_part *p = up ? s->ups : s->downs;
+    bool any = up ? s->up != NULL || parts : s->down != NULL || parts;
+
+    if (!any) {
+        printf("none (cannot be undone)");
+        return;
+    }
+    for (k = 0; k < parts; k++)
+        loose += !p[k].transactional;
+    parts = parts ? parts : 1;
+    printf("%u part%s", parts, parts == 1 ? "" : "s");
+    if (loose)
+        printf(" (%u outside a transaction)", loose);
+    if (guards)
+        printf(", %u guard%s", guards, guards == 1 ? "" : "s");
+    if (up ? s->foreign_keys_off : s->down_foreign_keys_off)
+        printf(", foreign keys off");
+}
+
+/* The changes from the snapshot of v - 1 (none for v 1) to v's. */
+static int show_changes(const char *dir, unsigned v)
+{
+    diff_options all = {true, true, true};
+    ast_ctx *prev = NULL, *cur = NULL;
+    const char *line, *nl;
+    char *pp = NULL, *cp, *pt = NULL, *ct = NULL;
+    size_t pl, cl;
+    diff_result r;
+    buf err;
+    int rc = EXIT_USER;
+
+    buf_init(&err);
+    diff_result_init(&r);
+    cp = migfile_file(dir, v, ".schema", &err);
+    if (v > 1)
+        pp = migfile_file(dir, v - 1, ".schema", &err);
+    if (cp == NULL || (v > 1 && pp == NULL))
+        goto done;
+    cur = frontend_load(cp, &ct, &cl);
+    prev = v > 1 ? frontend_load(pp, &pt, &pl)
+                 : ast_ctx_new("(empty)", "", 0);
+    if (cur == NULL || prev == NULL)
+        goto done;
+    if (diff_schemas(prev, cur, &all, &r) != 0) {
+        ast_print_diags(prev, stderr);
+        ast_print_diags(cur, stderr);
+        goto done;
+    }
+    if (r.nchanges == 0)
+        printf("changes    none to the schema (a migration by hand)\n");
+    else
+        printf("changes    from %s:\n", v > 1 ? "the snapshot before"
+                                              : "an empty database");
+    for (line = r.summary.data; r.nchanges && line && *line; line = nl) {
+        nl = strchr(line, '\n');
+        nl = nl ? nl + 1 : line + strlen(line);
+        printf("  %.*s", (int)(nl - line), line);
+    }
+    rc = 0;
+done:
+    if (err.len)
+        fprintf(stderr, "schemac: %s\n", err.data);
+    diff_result_free(&r);
+    ast_ctx_free(cur);
+    ast_ctx_free(prev);
+    free(pp);
+    free(cp);
+    free(pt);
+    free(ct);
+    buf_free(&err);
+    return rc;
+}
+
+static int cmd_show(const char *dir, const char *version)
+{
+    migfile_set set;
+    const sc_migration *mg;
+    unsigned long v;
+    char *end;
+    buf err;
+    int rc;
+
+    v = strtoul(version, &end, 10);
+    if (*version < '0' || *version > '9' || *end != '\0')
+        return verb_usage("show takes a version number, not", version);
+    buf_init(&err);
+    if (migfile_load(dir, &set, &err) != 0) {
+        fprintf(stderr, "schemac: %s\n", err.data);
+        buf_free(&err);
+        return EXIT_USER;
+    }
+    buf_free(&err);
+    if (v == 0 || v > set.n) {
+        fprintf(stderr, "schemac: %s: no migration %04lu (the last is "
+                        "%04u)\n", dir, v, set.n);
+        migfile_free(&set);
+        return EXIT_USER;
+    }
+    mg = &set.migs[v - 1];
+    printf("migration  %04u %s\n", mg->version, mg->name);
+    printf("files      %s/%04u_%s.{schema,sqlite.sql,postgresql.sql}\n",
+           dir, mg->version, mg->name);
+    printf("checksum   %s\n", mg->checksum);
+    printf("before     %s\n", v > 1 ? set.migs[v - 2].name : "(empty)");
+    printf("sqlite     up: ");
+    describe_script(&mg->sqlite, true);
+    printf("; down: ");
+    describe_script(&mg->sqlite, false);
+    printf("\npostgresql up: ");
+    describe_script(&mg->postgresql, true);
+    printf("; down: ");
+    describe_script(&mg->postgresql, false);
+    printf("\n");
+    rc = show_changes(dir, (unsigned)v);
+    migfile_free(&set);
+    return rc;
+}
+
+/* The files of a migration that rebase moves, kept in memory so that a
+ * failed diff can put them back. */
+typedef struct moved {
+    char *path[8];
+    char *data[8];
+    size_t len[8];
+    unsigned n;
+} moved;
+
+/* Reads (and with remove_them, removes) the files NNNN_NAME.* of dir. */
+static int take_files(const char *dir, unsigned v, const char *name,
+                      moved *m)
+{
+    char prefix[128], path[4096];
+    struct dirent *e;
+    DIR *d = opendir(dir);
+    size_t n;
+    int rc = 0;
+
+    memset(m, 0, sizeof *m);
+    if (d == NULL)
+        return -1;
+    n = (size_t)snprintf(prefix, sizeof prefix, "%04u_%s.", v, name);
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, prefix, n) != 0 || m->n == 8)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (fs_read(path, &m->data[m->n], &m->len[m->n]) != 0) {
+            rc = -1;
+            break;
+        }
+        m->path[m->n++] = strdup(path);
+    }
+    closedir(d);
+    return rc;
+}
+
+static void moved_free(moved *m)
+{
+    unsigned i;
+
+    for (i = 0; i < m->n; i++) {
+        free(m->path[i]);
+        free(m->data[i]);
+    }
+    memset(m, 0, sizeof *m);
+}
+
+/* The version of the migration named name in dir (0: none, or more
+ * than one) and whether another migration has that version. */
+static unsigned version_named(const char *dir, const char *name,
+                              bool *other)
+{
+    struct dirent *e;
+    DIR *d = opendir(dir);
+    unsigned v = 0, found = 0;
+    size_t n = strlen(name);
+
+    *other = false;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        const char *f = e->d_name;
+
+        if (strlen(f) > 5 + n && f[4] == '_' &&
+            strncmp(f + 5, name, n) == 0 && f[5 + n] == '.' &&
+            strstr(f, ".tmp.") == NULL) {
+            unsigned this = (unsigned)atoi(f);
+
+            found = found && this != v ? 2 : found ? found : 1;
+            v = this;
+        }
+    }
+    if (d != NULL)
+        rewinddir(d);
+    while (found == 1 && d != NULL && (e = readdir(d)) != NULL) {
+        const char *f = e->d_name;
+
+        if (strlen(f) > 5 && f[4] == '_' && (unsigned)atoi(f) == v &&
+            !(strncmp(f + 5, name, n) == 0 && f[5 + n] == '.') &&
+            strstr(f, ".tmp.") == NULL)
+            *other = true;
+    }
+    if (d != NULL)
+        closedir(d);
+    return found == 1 ? v : 0;
+}
+
+/*
+ * migrate rebase FILE --name NAME: two branches each added migration
+ * NNNN; after the merge, NAME's files go, and NAME is written again as
+ * the next migration, diffed from the newest snapshot left (the other
+ * branch's) to FILE, the merged schema.  If that diff fails, NAME's files
+ * are put back.
+ */
+static int cmd_rebase(int argc, char **argv, const options *o)
+{
+    unsigned v, i;
+    bool other;
+    moved m;
+    int rc;
+
+    if (!o->name)
+        return verb_usage("rebase needs --name NAME, the migration to move",
+                          NULL);
+    v = version_named(o->dir, o->name, &other);
+    if (v == 0 || !other) {
+        fprintf(stderr, "schemac: %s: %s\n", o->dir,
+                v == 0 ? "no migration of that name, or one with two "
+                         "versions"
+                       : "no other migration has its version: rebase moves "
+                         "one of two that took the same version");
+        return EXIT_USER;
+    }
+    if (take_files(o->dir, v, o->name, &m) != 0) {
+        fprintf(stderr, "schemac: cannot read %s/%04u_%s.*: %s\n", o->dir,
+                v, o->name, strerror(errno));
+        moved_free(&m);
+        return EXIT_USER;
+    }
+    for (i = 0; i < m.n; i++)
+        remove(m.path[i]);
+    printf("moved    %04u %s after the newest migration\n", v, o->name);
+    rc = migwrite_main(false, argc, argv);
+    if (rc != 0) {
+        for (i = 0; i < m.n; i++)
+            fs_write_if_changed(m.path[i], m.data[i], m.len[i], NULL);
+        fprintf(stderr, "schemac: rebase: %04u %s is back as it was\n", v,
+                o->name);
+    }
+    moved_free(&m);
+    return rc;
+}
+
+int migwrite_verb(int argc, char **argv)
+{
+    options o;
+    const char *verb = argv[0];
+    int rc;
+
+    if (strcmp(verb, "new") == 0 || strcmp(verb, "show") == 0) {
+        const char *arg = NULL, *dir = "migrations";
+        int i;
+
+        for (i = 1; i < argc; i++) {
+            if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
+                dir = argv[++i];
+            else if (strcmp(argv[i], "--help") == 0) {
+                fputs(usage_verbs, stdout);
+                return 0;
+            } else if (argv[i][0] != '-' && arg == NULL)
+                arg = argv[i];
+            else
+                return verb_usage("unexpected argument", argv[i]);
+        }
+        if (arg == NULL)
+            return verb_usage(strcmp(verb, "new") == 0 ? "new needs a NAME"
+                                                       : "show needs a V",
+                              NULL);
+        return strcmp(verb, "new") == 0 ? cmd_new(dir, arg)
+                                        : cmd_show(dir, arg);
+    }
+    rc = parse_args(argc - 1, argv + 1, &o);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    return cmd_rebase(argc - 1, argv + 1, &o);
+}

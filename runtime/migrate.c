@@ -615,6 +615,16 @@ static int step_body(sc_db *db, const sc_migration *mg, bool up)
     return rc;
 }
 
+/* The start of a whole script, for the hook: its text or first piece. */
+static const char *first_text(const sc_migration_script *s, bool up)
+{
+    const char *const *pieces = up ? s->up_parts : s->down_parts;
+
+    if (pieces != NULL)
+        return pieces[0];
+    return up ? s->up : s->down;
+}
+
 static void emit(const sc_migrate_options *o, sc_migrate_event_kind kind,
                  const sc_migration *mg, bool up, unsigned part,
                  unsigned nparts, const char *sql)
@@ -707,7 +717,8 @@ static int step_whole(sc_db *db, const sc_migration *m, unsigned n,
     if (rc == SC_OK)
         rc = verify(db, m, n, current);
     if (rc == SC_OK && *current == seen) {
-        emit(o, SC_MIGRATE_PART, mg, up, 1, 1, NULL);
+        emit(o, SC_MIGRATE_PART, mg, up, 1, 1, first_text(script_of(db,
+                                                                mg), up));
         rc = step_body(db, mg, up);
         if (rc == SC_OK) {
             *current = up ? seen + 1 : seen - 1;
@@ -1026,7 +1037,8 @@ static int run_tx_part(sc_db *db, const sc_migration *m, unsigned n,
 
     *moved = rc == SC_OK && !same;
     if (rc == SC_OK && same) {
-        emit(o, SC_MIGRATE_PART, mg, up, pr->part + 1, np, NULL);
+        emit(o, SC_MIGRATE_PART, mg, up, pr->part + 1, np,
+             parts[pr->part].sql[0]);
         if (first)
             rc = run_guards(db, mg, s, up);
         if (rc == SC_OK)
@@ -1363,4 +1375,173 @@ int sc_migrate_history(sc_db *db, sc_arena *a, sc_migration_record **rows,
         *n = 0;
     }
     return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * The script for a person (sc_migrate_sql()): what the runner would run,
+ * written out, version table statements included.
+ * ------------------------------------------------------------------- */
+
+/* The text of a part's list: pieces joined, or statements one a line. */
+static void put_list(sc__buf *b, const char *const *sql, bool joined)
+{
+    size_t len;
+
+    for (; sql != NULL && *sql != NULL; sql++) {
+        sc__buf_puts(b, *sql);
+        len = strlen(*sql);
+        if (!joined && len > 0 && (*sql)[len - 1] != '\n')
+            sc__buf_puts(b, "\n");
+    }
+}
+
+/* A literal for s: quotes doubled. */
+static void put_literal(sc__buf *b, const char *s)
+{
+    sc__buf_puts(b, "'");
+    for (; *s != '\0'; s++)
+        sc__buf_putn(b, s, *s == '\'' ? 2 : 1);
+    sc__buf_puts(b, "'");
+}
+
+/* The guards of a script, as checks: on PostgreSQL a block that raises
+ * when a guard counts rows, on SQLite the queries, to be read. */
+static void put_guards(sc__buf *b, sc_dialect d, const sc_migration *mg,
+                       const sc_migration_script *s, bool up)
+{
+    const sc_migration_guard *g = up ? s->guards : s->down_guards;
+    unsigned i, n = up ? s->nguards : s->ndown_guards;
+    char msg[600];
+
+    for (i = 0; i < n; i++) {
+        sc__buf_printf(b, "-- guard %s.%s: %s\n", g[i].table, g[i].column,
+                       g[i].reason);
+        if (d == SC_DIALECT_SQLITE) {
+            sc__buf_printf(b, "-- must count 0 rows before going on:\n"
+                              "%s;\n", g[i].sql);
+            continue;
+        }
+        snprintf(msg, sizeof msg, "migration %04u %s stopped: %s.%s: %s",
+                 mg->version, mg->name, g[i].table, g[i].column,
+                 g[i].reason);
+        sc__buf_printf(b, "DO $schemac$ BEGIN IF (%s) <> 0 THEN RAISE "
+                          "EXCEPTION USING MESSAGE = ", g[i].sql);
+        put_literal(b, msg);
+        sc__buf_puts(b, "; END IF; END $schemac$;\n");
+    }
+}
+
+/* The version row of mg: written (up) or deleted (down). */
+static void put_version_row(sc__buf *b, sc_dialect d, const sc_migration *mg,
+                            bool up)
+{
+    if (!up) {
+        sc__buf_printf(b, "DELETE FROM schemac_migrations WHERE version = "
+                          "%u;\n", mg->version);
+        return;
+    }
+    sc__buf_printf(b, "INSERT INTO schemac_migrations (version, name, "
+                      "checksum, applied_at) VALUES (%u, ", mg->version);
+    put_literal(b, mg->name);
+    sc__buf_puts(b, ", ");
+    put_literal(b, mg->checksum);
+    sc__buf_puts(b, d == SC_DIALECT_SQLITE
+                        ? ", strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));\n"
+                        : ", to_char(now() AT TIME ZONE 'UTC', "
+                          "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'));\n");
+}
+
+/* One migration's step, up or down, as a script. */
+static void put_step(sc__buf *b, sc_dialect d, const sc_migration *mg,
+                     bool up)
+{
+    const sc_migration_script *s =
+        d == SC_DIALECT_SQLITE ? &mg->sqlite : &mg->postgresql;
+    bool fk_off = d == SC_DIALECT_SQLITE &&
+                  (up ? s->foreign_keys_off : s->down_foreign_keys_off);
+    sc_migration_part one;
+    const char *text[2];
+    unsigned k, np, first;
+    const sc_migration_part *parts = parts_of(s, up, &one, text, &np);
+
+    first = first_tx_part(parts, np);
+    sc__buf_printf(b, "\n-- %s %04u %s\n", up ? "up" : "down", mg->version,
+                   mg->name);
+    for (k = 0; k < np; k++) {
+        bool last = k + 1 == np;
+
+        if (np > 1)
+            sc__buf_printf(b, "-- part %u of %u%s\n", k + 1, np,
+                           parts[k].transactional
+                               ? ""
+                               : ", outside a transaction");
+        if (!parts[k].transactional) {
+            put_list(b, parts[k].sql, false);
+            if (last) {
+                sc__buf_printf(b, "%s;\n", d == SC_DIALECT_SQLITE
+                                               ? "BEGIN IMMEDIATE"
+                                               : "BEGIN");
+                put_version_row(b, d, mg, up);
+                sc__buf_puts(b, "COMMIT;\n");
+            }
+            continue;
+        }
+        if (k == first && fk_off)
+            sc__buf_puts(b, "PRAGMA foreign_keys = OFF;\n");
+        sc__buf_puts(b, d == SC_DIALECT_SQLITE ? "BEGIN IMMEDIATE;\n"
+                                               : "BEGIN;\n" LOCK_SQL ";\n");
+        if (k == first)
+            put_guards(b, d, mg, s, up);
+        put_list(b, parts[k].sql, true);
+        if (k == first && fk_off)
+            sc__buf_puts(b, "-- must list no row before COMMIT:\n"
+                            "PRAGMA foreign_key_check;\n");
+        if (last)
+            put_version_row(b, d, mg, up);
+        sc__buf_puts(b, "COMMIT;\n");
+        if (k == first && fk_off)
+            sc__buf_puts(b, "PRAGMA foreign_keys = ON;\n");
+    }
+    if (np == 0) {
+        sc__buf_puts(b, d == SC_DIALECT_SQLITE ? "BEGIN IMMEDIATE;\n"
+                                               : "BEGIN;\n");
+        put_version_row(b, d, mg, up);
+        sc__buf_puts(b, "COMMIT;\n");
+    }
+}
+
+int sc_migrate_sql(sc_dialect d, const sc_migration *m, unsigned n,
+                   unsigned from, unsigned to, sc_arena *a, const char **out)
+{
+    sc__buf b = {0};
+    unsigned v;
+
+    if (out == NULL || a == NULL || (m == NULL && n > 0) || from > n ||
+        to > n)
+        return SC_MISUSE;
+    *out = NULL;
+    sc__buf_printf(&b, "-- schemac: migrations %04u to %04u (%s), as the "
+                       "runner runs them\n", from, to,
+                   d == SC_DIALECT_SQLITE ? "sqlite" : "postgresql");
+    if (from < to) {
+        sc__buf_puts(&b, TABLE_SQL ";\n");
+        for (v = from + 1; v <= to; v++)
+            put_step(&b, d, &m[v - 1], true);
+    }
+    for (v = from; v > to; v--) {
+        if (!has_script(d == SC_DIALECT_SQLITE ? &m[v - 1].sqlite
+                                               : &m[v - 1].postgresql,
+                        false)) {
+            sc__buf_free(&b);
+            return SC_ERROR;
+        }
+        put_step(&b, d, &m[v - 1], false);
+    }
+    if (b.failed) {
+        sc__buf_free(&b);
+        return SC_NOMEM;
+    }
+    *out = sc__arena_copy(a, b.s, b.len + 1);
+    sc__buf_free(&b);
+    return *out != NULL ? SC_OK : SC_NOMEM;
 }

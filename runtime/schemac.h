@@ -425,13 +425,15 @@ SC_API int sc_migrate(sc_db *db, const sc_migration *m, unsigned n,
 
 /*
  * What the runner tells a hook while it works (sc_migrate_with()): a
- * part starts (SC_MIGRATE_PART; part and nparts count from 1), a
- * statement of a part outside a transaction starts (SC_MIGRATE_STATEMENT,
- * sql), a step failed on a lock it could not get within lock_timeout and
+ * part starts (SC_MIGRATE_PART; part and nparts count from 1, sql the
+ * start of its text, maybe NULL), a statement of a part outside a
+ * transaction starts (SC_MIGRATE_STATEMENT, sql), a step failed on a lock it could not get within lock_timeout and
  * runs again (SC_MIGRATE_RETRY; part is the try, nparts the most, sql
  * the error), and this runner applied or undid a migration
  * (SC_MIGRATE_APPLIED, SC_MIGRATE_UNDONE: only the runner that made the
- * step hears it, not one that found it made by another).
+ * step hears it, not one that found it made by another).  The hook runs
+ * on db's thread, inside the step's transaction when there is one: it
+ * may read (a row count) but must not fail the transaction.
  */
 typedef enum sc_migrate_event_kind {
     SC_MIGRATE_PART,
@@ -494,6 +496,21 @@ SC_API int sc_migrate_down_with(sc_db *db, const sc_migration *m,
 SC_API int sc_migrate_pending_part(sc_db *db, const sc_migration *m,
                                    unsigned n, unsigned *version, bool *up,
                                    unsigned *part, unsigned *nparts);
+
+/*
+ * The script that takes a database of dialect d from version from to
+ * version to (down when to < from), as the runner would run it, for a
+ * person to review and run by hand: the version table's CREATE, each
+ * part in its transaction with the runner's lock, the guards (on
+ * PostgreSQL as blocks that raise; on SQLite as queries to read), the
+ * foreign key pragmas, and the version rows.  Progress rows of parts are
+ * not written: run such a script whole.  *out is in a.  Returns SC_OK,
+ * SC_MISUSE (a version beyond n), SC_ERROR (a migration to undo has no
+ * down script), SC_NOMEM.
+ */
+SC_API int sc_migrate_sql(sc_dialect d, const sc_migration *m, unsigned n,
+                          unsigned from, unsigned to, sc_arena *a,
+                          const char **out);
 
 /* Verifies the applied history against m without changing anything:
  * SC_OK, or SC_ERROR naming the edited or missing migration. */

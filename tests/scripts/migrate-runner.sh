@@ -183,6 +183,107 @@ sql "DROP TABLE schemac_migrations"
 mig 1 status --db "$url" --dir "$parts"
 has "schemac_migrations is missing but schemac_migration_parts"
 
+# 5. A team's verbs.  new: an empty migration by hand, the schema
+# unchanged; filled in, it is sealed again by hash, which refuses while a
+# database applied the old text; show describes it.
+empty
+team=$tmp/team
+cp -r "$basic" "$team"
+mig 0 up --db "$url" --dir "$team"
+mig 0 new backfill_karma --dir "$team"
+has "wrote $team/0004_backfill_karma.{schema,sqlite.sql,postgresql.sql}"
+cmp -s "$team/0004_backfill_karma.schema" "$team/0003_add_tags.schema" ||
+    fail "new: the snapshot is not 0003's"
+mig 0 show 4 --dir "$team"
+has "changes    none to the schema (a migration by hand)"
+mig 0 up --db "$url" --dir "$team"
+has "applied  0004 backfill_karma"
+sql "INSERT INTO users (name) VALUES ('ann'), ('bob')"
+cp -r "$team" "$tmp/team.applied"
+for d in sqlite postgresql; do
+    sed -i 's/^-- +up$/&\nUPDATE users SET karma = length(name);/' \
+        "$team/0004_backfill_karma.$d.sql"
+    echo "UPDATE users SET karma = 0;" >>"$team/0004_backfill_karma.$d.sql"
+done
+mig 1 status --db "$url" --dir "$team"
+has "0004_backfill_karma.postgresql.sql was edited after schemac.sum"
+mig 1 hash --db "$url" --dir "$team"
+has "refused: migration 0004 backfill_karma was edited after it was applied"
+# undone with the text it applied, the edit can be sealed
+mig 0 down --db "$url" --dir "$tmp/team.applied"
+mig 0 hash --db "$url" --dir "$team"
+has "sealed   $team/schemac.sum over 4 migrations"
+mig 0 up --db "$url" --dir "$team"
+has "applied  0004 backfill_karma"
+[ "$(sql "SELECT sum(karma) FROM users")" = 6 ] || fail "the backfill"
+mig 0 show 2 --dir "$team"
+has "sqlite     up: 1 part, 1 guard; down: 1 part"
+has "  add column users.karma"
+mig 1 show 9 --dir "$team"
+has "no migration 0009 (the last is 0004)"
+
+# up --sql and down --sql: the scripts run by hand leave the database as
+# the runner would, version rows included.
+empty
+"$schemac" migrate up --sql --dialect $dialect --dir "$parts" \
+    >"$tmp/up.sql" 2>"$tmp/out" || fail "up --sql"
+if [ $dialect = sqlite ]; then
+    sqlite3 -bail "$tmp/db.sqlite" <"$tmp/up.sql" >/dev/null 2>"$tmp/out" ||
+        fail "the up script"
+else
+    psql -q -X -v ON_ERROR_STOP=1 "$url" -f "$tmp/up.sql" >/dev/null \
+        2>"$tmp/out" || fail "the up script"
+fi
+mig 0 status --db "$url" --dir "$parts"
+has "current  0002 add_karma"
+has "pending  0"
+"$schemac" migrate down 2 --sql --db "$url" --dir "$parts" \
+    >"$tmp/down.sql" 2>"$tmp/out" || fail "down --sql"
+grep -q "DELETE FROM schemac_migrations WHERE version = 1;" "$tmp/down.sql" ||
+    fail "down --sql: no version row"
+if [ $dialect = sqlite ]; then
+    sqlite3 -bail "$tmp/db.sqlite" <"$tmp/down.sql" >/dev/null 2>"$tmp/out" ||
+        fail "the down script"
+else
+    psql -q -X -v ON_ERROR_STOP=1 "$url" -f "$tmp/down.sql" >/dev/null \
+        2>"$tmp/out" || fail "the down script"
+fi
+mig 0 status --db "$url" --dir "$parts"
+has "current  0000 (no migration)"
+mig 2 up --sql --dir "$parts"
+has "--db URL is required"
+
+# rebase: two branches each added a 0004; after the merge the second is
+# moved after the first and diffed from its snapshot to the merged schema.
+empty
+base=$basic/0003_add_tags.schema
+for b in a b; do
+    cp -r "$basic" "$tmp/br_$b"
+    sed "s/^    label   varchar(32) not null;/&\n    col_$b   int32;/" "$base" \
+        >"$tmp/br_$b.schema"
+    mig 0 diff "$tmp/br_$b.schema" --dir "$tmp/br_$b" --name add_col_$b
+done
+sed "s/^    label   varchar(32) not null;/&\n    col_a   int32;\n/" "$base" |
+    sed "s/^    col_a   int32;/&\n    col_b   int32;/" >"$tmp/merged.schema"
+cp "$tmp/br_b"/0004_add_col_b.* "$tmp/br_a/"
+mig 1 status --db "$url" --dir "$tmp/br_a"
+has "both claim version 0004"
+mig 0 rebase "$tmp/merged.schema" --name add_col_b --dir "$tmp/br_a"
+has "moved    0004 add_col_b after the newest migration"
+has "wrote $tmp/br_a/0005_add_col_b."
+mig 0 diff "$tmp/merged.schema" --dir "$tmp/br_a" --name again
+has "no changes"
+mig 0 up --db "$url" --dir "$tmp/br_a"
+has "applied  0005 add_col_b"
+sql "INSERT INTO users (name) VALUES ('u')" >/dev/null
+sql "INSERT INTO posts (user_id, title) VALUES (1, 't')" >/dev/null
+sql "INSERT INTO tags (post_id, label, col_a, col_b) VALUES (1, 'l', 1, 2)" \
+    >/dev/null || fail "rebase: the merged columns"
+mig 0 down 2 --db "$url" --dir "$tmp/br_a"
+mig 0 up --db "$url" --dir "$tmp/br_a"
+mig 1 rebase "$tmp/merged.schema" --name add_col_a --dir "$tmp/br_a"
+has "no other migration has its version"
+
 if [ $fails -gt 0 ]; then
     echo "migrate-runner ($dialect): $fails failures" >&2
     exit 1
