@@ -89,6 +89,14 @@ has "part 2 of 3 failed going up; migrate up resumes there"
 sql "UPDATE users SET email = 'b@x' WHERE name = 'bob'"
 mig 0 up --db "$url" --dir "$parts"
 has "applied  0002 add_karma"
+# progress, as plain lines off a terminal: what runs and the table's rows
+has "running  0002 add_karma part 2 of 3: CREATE UNIQUE INDEX"
+if [ $dialect = sqlite ]; then
+    has "running  0002 add_karma part 3 of 3: UPDATE \"users\" SET \"karma\" \
+= length(\"name\"); (users: 2 rows)"
+else
+    has "(users: "
+fi
 [ "$(sql "SELECT name || '=' || karma FROM users ORDER BY id" |
      tr '\n' ' ')" = "ann=3 bob=3 " ] || fail "part 3 did not fill karma"
 [ "$(sql "SELECT count(*) FROM schemac_migration_parts")" = 0 ] ||
@@ -183,7 +191,27 @@ sql "DROP TABLE schemac_migrations"
 mig 1 status --db "$url" --dir "$parts"
 has "schemac_migrations is missing but schemac_migration_parts"
 
-# 5. A team's verbs.  new: an empty migration by hand, the schema
+# 5. PostgreSQL: a step waits for a lock at most --lock-timeout, and is
+# run again at most --retries more times.
+if [ $dialect = postgresql ]; then
+    empty
+    mig 0 up --to 1 --db "$url" --dir "$basic"
+    psql -q -X "$url" -c "BEGIN; LOCK TABLE users; SELECT pg_sleep(4);
+        COMMIT;" >/dev/null 2>&1 &
+    sleep 0.5
+    mig 1 up --db "$url" --dir "$basic" --lock-timeout 100 --retries 2
+    has "retry    0002 add_karma: a lock was not free in time, try 2 of 2"
+    has "lock timeout"
+    mig 0 status --db "$url" --dir "$basic"
+    has "current  0001 init"
+    mig 0 up --db "$url" --dir "$basic" --lock-timeout 200 --retries 100
+    has "retry    0002 add_karma"
+    has "applied  0002 add_karma"
+    wait
+    mig 2 up --db "$url" --dir "$basic" --lock-timeout soon
+fi
+
+# 6. A team's verbs.  new: an empty migration by hand, the schema
 # unchanged; filled in, it is sealed again by hash, which refuses while a
 # database applied the old text; show describes it.
 empty
