@@ -343,6 +343,7 @@ static const char usage_migrate[] =
     "       schemac migrate new NAME | show V [--dir DIR]\n"
     "       schemac migrate hash [--db URL] [--dir DIR]\n"
     "       schemac migrate rebase FILE.schema --name NAME [--dir DIR]\n"
+    "       schemac migrate squash --to V [--dir DIR]\n"
     "\n"
     "Versioned migrations in DIR (default: migrations); see\n"
     "schemac migrate diff --help and docs/MIGRATIONS.md.\n";
@@ -362,7 +363,7 @@ static int cmd_migrate(int argc, char **argv)
         strcmp(argv[0], "hash") == 0)
         return migrun_main(argc, argv);
     if (strcmp(argv[0], "new") == 0 || strcmp(argv[0], "show") == 0 ||
-        strcmp(argv[0], "rebase") == 0)
+        strcmp(argv[0], "rebase") == 0 || strcmp(argv[0], "squash") == 0)
         return migwrite_verb(argc, argv);
     return usage_error(usage_migrate, "unknown migrate command '%s'",
                        argv[0]);

@@ -14,6 +14,7 @@
 #include "migrun.h"
 
 #include "buf.h"
+#include "fsutil.h"
 #include "migfile.h"
 #include "schemac.h"
 
@@ -420,11 +421,64 @@ static int cmd_sql(sc_db *db, const migfile_set *s, const migrun_opts *o,
     return rc == SC_OK ? 0 : fail_with(sc_errstr(rc), o->cmd);
 }
 
+/*
+ * The squash of DIR (DIR/squashed/0001_to_VVVV.*, written by migrate
+ * squash), if any: 0 with *to 0 when there is none, 0 with the squash in
+ * *sq (its version set to VVVV) when it matches DIR, else an exit status
+ * after a message.
+ */
+static int load_squash(const migrun_opts *o, const migfile_set *s,
+                       migfile_set *sq, unsigned *to)
+{
+    char path[4096], *a = NULL, *b = NULL, *snap;
+    size_t al, bl;
+    buf err;
+    bool same;
+
+    *to = 0;
+    memset(sq, 0, sizeof *sq);
+    snprintf(path, sizeof path, "%s/squashed", o->dir);
+    if (access(path, F_OK) != 0)
+        return 0;
+    buf_init(&err);
+    if (migfile_load(path, sq, &err) != 0 || sq->n != 1 ||
+        strncmp(sq->migs[0].name, "to_", 3) != 0 ||
+        parse_count(sq->migs[0].name + 3, to) != 0 || *to == 0 ||
+        *to > s->n) {
+        fprintf(stderr, "schemac: %s: %s\n", path,
+                err.len ? err.data : "not a squash of this directory: "
+                                     "write it again with migrate squash");
+        buf_free(&err);
+        return EXIT_USER;
+    }
+    /* the squash must have been made from this directory's snapshot */
+    snap = migfile_file(o->dir, *to, ".schema", &err);
+    snprintf(path, sizeof path, "%s/squashed/0001_%s.schema", o->dir,
+             sq->migs[0].name);
+    same = snap != NULL && fs_read(snap, &a, &al) == 0 &&
+           fs_read(path, &b, &bl) == 0 && al == bl &&
+           memcmp(a, b, al) == 0;
+    free(snap);
+    free(a);
+    free(b);
+    buf_free(&err);
+    if (!same) {
+        fprintf(stderr, "schemac: %s differs from the snapshot of %04u: "
+                        "write the squash again with migrate squash --to "
+                        "%u\n", path, *to, *to);
+        return EXIT_USER;
+    }
+    sq->migs[0].version = *to;
+    return 0;
+}
+
 static int cmd_up(sc_db *db, const migfile_set *s, const migrun_opts *o)
 {
-    unsigned after = 0, target = SC_MIGRATE_HEAD;
+    unsigned after = 0, target = SC_MIGRATE_HEAD, to;
     sc_migrate_options mo;
+    migfile_set sq;
     run_state st;
+    int rc;
 
     if (o->count && parse_count(o->count, &target) != 0)
         return usage_error("--to takes a version number, not", o->count);
@@ -432,7 +486,13 @@ static int cmd_up(sc_db *db, const migfile_set *s, const migrun_opts *o)
         return cmd_sql(db, s, o, true, target);
     if (run_options(o, db, &mo, &st) != 0)
         return EXIT_USAGE;
-    if (sc_migrate_with(db, s->migs, s->n, target, &mo) != SC_OK)
+    if ((rc = load_squash(o, s, &sq, &to)) != 0)
+        return rc;
+    rc = to > 0 ? sc_migrate_squashed(db, s->migs, s->n, &sq.migs[0], to,
+                                      target, &mo)
+                : sc_migrate_with(db, s->migs, s->n, target, &mo);
+    migfile_free(&sq);
+    if (rc != SC_OK)
         return fail_step(&st, db, "up");
     if (sc_migrate_current(db, &after) != SC_OK)
         return fail(db, "up");

@@ -219,6 +219,7 @@ static const char usage_verbs[] =
     "usage: schemac migrate new NAME [--dir DIR]\n"
     "       schemac migrate show V [--dir DIR]\n"
     "       schemac migrate rebase FILE.schema --name NAME [--dir DIR]\n"
+    "       schemac migrate squash --to V [--dir DIR]\n"
     "\n"
     "  new      write an empty migration to fill in by hand (data\n"
     "           migrations): up and down SQL per dialect, the schema\n"
@@ -226,7 +227,9 @@ static const char usage_verbs[] =
     "  show     describe migration V: files, checksum, parts, changes\n"
     "  rebase   after merging two branches that each added migration\n"
     "           NNNN, drop the one named NAME and write it again after\n"
-    "           the newest, diffed from that snapshot to FILE.schema\n";
+    "           the newest, diffed from that snapshot to FILE.schema\n"
+    "  squash   write DIR/squashed: one migration from an empty database\n"
+    "           to version V, which up uses on an empty database\n";
 
 static int verb_usage(const char *what, const char *arg)
 {
@@ -562,6 +565,102 @@ static int cmd_rebase(int argc, char **argv, const options *o)
     return rc;
 }
 
+/* Removes the files of dir (a squash directory: plain files only). */
+static void empty_dir(const char *dir)
+{
+    char path[4096 + 512];
+    struct dirent *e;
+    DIR *d = opendir(dir);
+
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        remove(path);
+    }
+    if (d != NULL)
+        closedir(d);
+}
+
+/*
+ * migrate squash --to V: DIR/squashed/0001_to_VVVV.* is one migration
+ * from an empty database to version V's snapshot (docs/MIGRATIONS.md
+ * "Squash"), replacing any squash before it; the migrations themselves
+ * stay, for the databases that have applied some of them.
+ */
+static int cmd_squash(const char *dir, const char *to)
+{
+    static const char *const ext[MIGFILE_NFILES] = {
+        "postgresql.sql", "schema", "sqlite.sql"};
+    diff_options all = {true, true, true};
+    char sqdir[4096], files[MIGFILE_NFILES][64], name[32];
+    ast_ctx *cur = NULL, *empty = NULL;
+    char *snapshot = NULL, *text = NULL, *end;
+    size_t len;
+    unsigned long v = strtoul(to, &end, 10);
+    migfile_set set;
+    migfile_new m;
+    diff_result r;
+    buf err;
+    int k, rc = EXIT_USER;
+
+    if (*to < '0' || *to > '9' || *end != '\0' || v == 0 || v > 9999)
+        return verb_usage("squash --to takes a version, not", to);
+    buf_init(&err);
+    diff_result_init(&r);
+    for (k = 0; k < MIGFILE_NFILES; k++)
+        buf_init(&m.data[k]);
+    memset(&set, 0, sizeof set);
+    if (migfile_load(dir, &set, &err) != 0)
+        goto done;
+    if (v > set.n) {
+        buf_printf(&err, "%s: no migration %04lu (the last is %04u)", dir, v,
+                   set.n);
+        goto done;
+    }
+    snapshot = migfile_file(dir, (unsigned)v, ".schema", &err);
+    if (snapshot == NULL || (cur = frontend_load(snapshot, &text, &len)) ==
+                                NULL)
+        goto done;
+    empty = ast_ctx_new("(empty)", "", 0);
+    if (diff_schemas(empty, cur, &all, &r) != 0) {
+        ast_print_diags(cur, stderr);
+        goto done;
+    }
+    snprintf(name, sizeof name, "to_%04lu", v);
+    diff_sql_file(&m.data[0], 1, name, SQL_POSTGRESQL, &r.postgresql);
+    buf_put(&m.data[1], text, len);
+    diff_sql_file(&m.data[2], 1, name, SQL_SQLITE, &r.sqlite);
+    for (k = 0; k < MIGFILE_NFILES; k++) {
+        snprintf(files[k], sizeof files[k], "0001_%s.%s", name, ext[k]);
+        m.names[k] = files[k];
+    }
+    snprintf(sqdir, sizeof sqdir, "%s/squashed", dir);
+    if (fs_mkdirs(sqdir) != 0) {
+        buf_printf(&err, "cannot create %s: %s", sqdir, strerror(errno));
+        goto done;
+    }
+    empty_dir(sqdir);
+    if (migfile_write_new(sqdir, &m, &err) != 0)
+        goto done;
+    printf("wrote %s/0001_%s.{schema,sqlite.sql,postgresql.sql}: an empty "
+           "database goes to %04lu at once\n", sqdir, name, v);
+    rc = 0;
+done:
+    if (rc != 0 && err.len)
+        fprintf(stderr, "schemac: %s\n", err.data);
+    for (k = 0; k < MIGFILE_NFILES; k++)
+        buf_free(&m.data[k]);
+    diff_result_free(&r);
+    ast_ctx_free(cur);
+    ast_ctx_free(empty);
+    migfile_free(&set);
+    free(snapshot);
+    free(text);
+    buf_free(&err);
+    return rc;
+}
+
 int migwrite_verb(int argc, char **argv)
 {
     options o;
@@ -589,6 +688,21 @@ int migwrite_verb(int argc, char **argv)
                               NULL);
         return strcmp(verb, "new") == 0 ? cmd_new(dir, arg)
                                         : cmd_show(dir, arg);
+    }
+    if (strcmp(verb, "squash") == 0) {
+        const char *to = NULL, *dir = "migrations";
+        int i;
+
+        for (i = 1; i < argc; i++) {
+            if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
+                dir = argv[++i];
+            else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
+                to = argv[++i];
+            else
+                return verb_usage("unexpected argument", argv[i]);
+        }
+        return to ? cmd_squash(dir, to) : verb_usage("squash needs --to V",
+                                                     NULL);
     }
     rc = parse_args(argc - 1, argv + 1, &o);
     if (rc)

@@ -1251,6 +1251,67 @@ int sc_migrate_with(sc_db *db, const sc_migration *m, unsigned n,
     return rc;
 }
 
+/* The squash's step, in one transaction: its script, then the rows of
+ * versions 1..to as if each had run (*did false when another runner
+ * moved the database first). */
+static int squash_step(sc_db *db, const sc_migration *m, unsigned n,
+                       const sc_migration *sq, unsigned to,
+                       const sc_migrate_options *o, bool *did)
+{
+    const sc_migration_script *s = script_of(db, sq);
+    bool fk_off = sqlite_fk_off(db, s, true);
+    unsigned current, v;
+    int rc = txn_begin(db, fk_off);
+
+    *did = false;
+    if (rc == SC_OK)
+        rc = set_lock_timeout(db, o, true);
+    if (rc == SC_OK)
+        rc = verify(db, m, n, &current);
+    if (rc != SC_OK || current != 0)
+        return txn_end(db, rc, fk_off);
+    emit(o, SC_MIGRATE_PART, sq, true, 1, 1, first_text(s, true));
+    rc = run_guards(db, sq, s, true);
+    if (rc == SC_OK)
+        rc = run_script(db, sq, s->up, s->up_parts);
+    if (rc == SC_OK && fk_off)
+        rc = fk_check(db, sq);
+    for (v = 1; rc == SC_OK && v <= to; v++)
+        rc = write_row(db, &m[v - 1], true);
+    *did = rc == SC_OK;
+    return txn_end(db, rc, fk_off);
+}
+
+int sc_migrate_squashed(sc_db *db, const sc_migration *m, unsigned n,
+                        const sc_migration *squash, unsigned to,
+                        unsigned target, const sc_migrate_options *o)
+{
+    unsigned current;
+    bool did = false;
+    int rc = check_args(db, m, n);
+
+    if (rc != SC_OK)
+        return rc;
+    if (o == NULL)
+        o = &default_options;
+    if (squash == NULL || to == 0 || to > n || squash->name == NULL ||
+        !has_script(script_of(db, squash), true) ||
+        script_of(db, squash)->nup > 0)
+        return sc__set_error(db, SC_MISUSE, NULL, NULL,
+                             "the squash is not one of versions 1 to "
+                             "%04u in one part", n);
+    rc = verify(db, m, n, &current);
+    if (rc == SC_OK && current == 0 &&
+        (target == SC_MIGRATE_HEAD ? n : target) >= to) {
+        rc = ensure_table(db);
+        if (rc == SC_OK)
+            rc = squash_step(db, m, n, squash, to, o, &did);
+        if (rc == SC_OK && did)
+            emit(o, SC_MIGRATE_APPLIED, squash, true, 0, 0, NULL);
+    }
+    return rc == SC_OK ? sc_migrate_with(db, m, n, target, o) : rc;
+}
+
 int sc_migrate(sc_db *db, const sc_migration *m, unsigned n,
                unsigned target)
 {

@@ -474,6 +474,21 @@ typedef struct sc_migrate_options {
 SC_API int sc_migrate_with(sc_db *db, const sc_migration *m, unsigned n,
                            unsigned target, const sc_migrate_options *o);
 
+/*
+ * sc_migrate_with() for a directory that holds a squash (schemac
+ * migrate squash --to TO): one migration that takes an empty database
+ * to version TO at once.  On a database at version 0, when target is TO
+ * or beyond, the squash runs in one transaction that also writes the
+ * rows of versions 1..TO, each with its own migration's name and
+ * checksum, so the history is the same as after running them one by
+ * one (and down undoes them one by one).  The migrations after TO then
+ * run as usual.  On any other database the squash is not used.  The
+ * hook hears SC_MIGRATE_APPLIED once for the squash.
+ */
+SC_API int sc_migrate_squashed(sc_db *db, const sc_migration *m, unsigned n,
+                               const sc_migration *squash, unsigned to,
+                               unsigned target, const sc_migrate_options *o);
+
 /* Undoes the last steps applied migrations (fewer when the database holds
  * fewer), newest first, running their down scripts, one transaction each.
  * Verifies the history first as sc_migrate() does; SC_ERROR before

@@ -312,6 +312,38 @@ mig 0 up --db "$url" --dir "$tmp/br_a"
 mig 1 rebase "$tmp/merged.schema" --name add_col_a --dir "$tmp/br_a"
 has "no other migration has its version"
 
+# squash --to 3: an empty database goes to 0003 in one step, with the
+# same history and schema as one that ran 0001..0003; one already past
+# 0000 runs the migrations themselves.
+empty
+mig 0 init "$basic/0001_init.schema" --dir "$tmp/sq"
+mig 0 diff "$basic/0002_add_karma.schema" --dir "$tmp/sq" --name add_karma
+mig 0 diff "$basic/0003_add_tags.schema" --dir "$tmp/sq" --name add_tags
+mig 0 squash --to 3 --dir "$tmp/sq"
+has "wrote $tmp/sq/squashed/0001_to_0003.{schema,sqlite.sql,postgresql.sql}"
+mig 0 status --db "$url" --dir "$tmp/sq"
+mig 0 up --db "$url" --dir "$tmp/sq"
+has "applied  0003 to_0003"
+[ "$(grep -c '^applied' "$tmp/out")" = 1 ] || fail "squash: not one step"
+"$schemac" check "$basic/0003_add_tags.schema" --db "$url" >"$tmp/out" 2>&1 ||
+    fail "squash: drift from 0003"
+mig 0 history --db "$url" --dir "$tmp/sq"
+[ "$(grep -c '^000[123] ' "$tmp/out")" = 3 ] || fail "squash: 3 rows"
+mig 0 down 3 --db "$url" --dir "$tmp/sq"
+has "undid    0001 init"
+mig 0 up --to 1 --db "$url" --dir "$tmp/sq"
+has "applied  0001 init"
+mig 0 up --db "$url" --dir "$tmp/sq"
+has "applied  0002 add_karma"
+has "applied  0003 add_tags"
+"$schemac" check "$basic/0003_add_tags.schema" --db "$url" >"$tmp/out" 2>&1 ||
+    fail "the steps after a squash: drift from 0003"
+echo "-- edited" >>"$tmp/sq/0003_add_tags.schema"
+"$schemac" migrate hash --dir "$tmp/sq" >/dev/null 2>&1
+empty
+mig 1 up --db "$url" --dir "$tmp/sq"
+has "differs from the snapshot of 0003"
+
 if [ $fails -gt 0 ]; then
     echo "migrate-runner ($dialect): $fails failures" >&2
     exit 1
