@@ -944,6 +944,36 @@ static void drop_invalid_index(sc_db *db, const char *sql)
     db->err = saved;
 }
 
+/*
+ * Before a CREATE INDEX CONCURRENTLY of a migration that was begun
+ * before: a killed runner's server process may have gone on and built
+ * the index (it was valid: the statement is done, *skip) or left it
+ * invalid (dropped, so the statement runs clean).
+ */
+static int concurrent_leftover(sc_db *db, const char *sql, bool *skip)
+{
+    char name[300], q[500];
+    int64_t state;
+    int rc;
+
+    *skip = false;
+    if (db->be->dialect != SC_DIALECT_POSTGRESQL ||
+        !concurrent_index(sql, name, sizeof name) ||
+        strchr(name, '\'') != NULL)
+        return SC_OK;
+    snprintf(q, sizeof q, "SELECT coalesce((SELECT CASE WHEN indisvalid "
+             "THEN 2 ELSE 1 END FROM pg_index WHERE indexrelid = "
+             "to_regclass('%s')), 0)", name);
+    rc = query_int(db, q, &state);
+    if (rc == SC_OK && state == 2)
+        *skip = true;
+    if (rc == SC_OK && state == 1) {
+        snprintf(q, sizeof q, "DROP INDEX CONCURRENTLY IF EXISTS %s", name);
+        rc = sc_exec(db, q);
+    }
+    return rc;
+}
+
 /* Opens a part's transaction and checks that the migration still stands
  * where this runner saw it (*same false when another runner moved it). */
 static int part_begin(sc_db *db, const sc_migration *m, unsigned n,
@@ -982,10 +1012,14 @@ static int run_loose_part(sc_db *db, const sc_migration *m, unsigned n,
 
     while (rc == SC_OK && pr->done < total) {
         const char *sql = p->sql[pr->done];
+        bool skip = false;
 
         emit(o, SC_MIGRATE_STATEMENT, mg, up, pr->part + 1, np, sql);
-        rc = set_lock_timeout(db, o, false);
+        if (pr->any)
+            rc = concurrent_leftover(db, sql, &skip);
         if (rc == SC_OK)
+            rc = set_lock_timeout(db, o, false);
+        if (rc == SC_OK && !skip)
             rc = sc_exec(db, sql);
         reset_lock_timeout(db, o);
         if (rc != SC_OK) {
