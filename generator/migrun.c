@@ -6,9 +6,13 @@
  *
  *     schemac migrate up [--to V] --db URL [--dir DIR]
  *     schemac migrate down [N] --db URL [--dir DIR]
+ *     schemac migrate up|down ... --sql (--db URL | --dialect D)
  *     schemac migrate status --db URL [--dir DIR]
  *     schemac migrate history --db URL [--dir DIR]
+ *     schemac migrate hash [--db URL] [--dir DIR]
  *
+ * up uses the directory's squash (DIR/squashed, migrate squash) on an
+ * empty database.
  * The URL is never printed: it may hold a password.
  */
 #include "migrun.h"

@@ -326,6 +326,10 @@ SC_API void sc_date_to_ymd(int32_t days, int *year, int *month, int *day);
  * step, the second finds it done and goes on.  Inside, the guards run
  * first, then the script, then the version row is written; any failure
  * rolls the step back, so the database stays at the version before it.
+ * A script split into parts (sc_migration_part) runs each part in its
+ * own transaction or statement by statement outside one, recording its
+ * progress in schemac_migration_parts: a failure leaves the database
+ * after the last finished part, and the next run resumes there.
  * Errors name the migration ("migration 0002 add_karma: ...") and keep
  * the database's message, codes, table and column.
  *

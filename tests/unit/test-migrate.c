@@ -14,7 +14,11 @@
  * statement, a guard stopping one, an edited and a missing migration
  * found before anything runs, two runners at once, a SQLite table
  * rebuild that keeps every row of cascading children (and what happens
- * without foreign keys off), the foreign key check, and misuse.
+ * without foreign keys off), the foreign key check, and misuse; a
+ * migration in parts that fails at its second part, is named, refused
+ * by down and resumed by up, its guard, and the events a hook hears;
+ * version tables of another shape, holding a version past 32 bits, or
+ * dropped by hand.
  */
 #include <check.h>
 #include <pthread.h>
@@ -769,6 +773,68 @@ START_TEST(test_parts_events)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------
+ * Version tables the runner did not make, or that were changed by hand.
+ * ------------------------------------------------------------------- */
+
+START_TEST(test_version_table_shape)
+{
+    migfile_set set;
+    unsigned v = 7;
+
+    load("basic", &set);
+    exec_ok("CREATE TABLE schemac_migrations (id integer, state text)");
+    ck_assert_int_eq(sc_migrate_current(db, &v), SC_ERROR);
+    ck_assert_str_eq(sc_errmsg(db), "the table schemac_migrations is not "
+                                    "schemac's version table: it has the "
+                                    "columns (id, state), not (applied_at, "
+                                    "checksum, name, version); rename it, "
+                                    "or drop it if it is a leftover");
+    ck_assert_str_eq(sc_errtable(db), "schemac_migrations");
+    ck_assert_int_eq(sc_migrate(db, set.migs, set.n, SC_MIGRATE_HEAD),
+                     SC_ERROR);
+    ck_assert_ptr_nonnull(strstr(sc_errmsg(db), "not schemac's version"));
+    ck_assert_int_eq(count_rows("schemac_migrations"), 0);
+    migfile_free(&set);
+}
+END_TEST
+
+START_TEST(test_version_too_big)
+{
+    migfile_set set;
+    unsigned v = 7;
+
+    load("basic", &set);
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    exec_ok("UPDATE schemac_migrations SET version = 4294967299 WHERE "
+            "version = 3");
+    ck_assert_int_eq(sc_migrate_current(db, &v), SC_ERROR);
+    ck_assert_msg(strstr(sc_errmsg(db), "the version table holds version "
+                         "4294967299, which no migration can have") != NULL,
+                  "%s", sc_errmsg(db));
+    ck_assert_int_eq(sc_migrate_check(db, set.migs, set.n), SC_ERROR);
+    ck_assert_ptr_nonnull(strstr(sc_errmsg(db), "4294967299"));
+    migfile_free(&set);
+}
+END_TEST
+
+START_TEST(test_version_table_dropped)
+{
+    migfile_set set;
+
+    load("basic", &set);
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    exec_ok("DROP TABLE schemac_migrations");
+    ck_assert_uint_eq(current(), 0);
+    ck_assert_int_ne(sc_migrate(db, set.migs, set.n, SC_MIGRATE_HEAD),
+                     SC_OK);
+    ck_assert_msg(strstr(sc_errmsg(db), "the database holds tables but no "
+                         "version table schemac_migrations") != NULL, "%s",
+                  sc_errmsg(db));
+    migfile_free(&set);
+}
+END_TEST
+
 static TCase *fixture_case(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -796,6 +862,13 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_edited_migration);
     tcase_add_test(tc, test_missing_migration);
     tcase_add_test(tc, test_misuse);
+    suite_add_tcase(s, tc);
+
+    tc = fixture_case("version table");
+    tcase_add_test(tc, test_version_table_shape);
+    if (on_sqlite()) /* PostgreSQL's integer column holds no such value */
+        tcase_add_test(tc, test_version_too_big);
+    tcase_add_test(tc, test_version_table_dropped);
     suite_add_tcase(s, tc);
 
     tc = fixture_case("parts");
