@@ -106,4 +106,14 @@ has "the temporary file of an unfinished write"
 has "wrote $tmp/full/0004_add_body."
 run 0 up --db "sqlite:$tmp/full.db" --dir "$tmp/full"
 has "applied  0004 add_body"
+
+# On a terminal the running line is one line, rewritten (script(1) gives
+# the command a terminal); the applied lines stay.
+if command -v script >/dev/null; then
+    script -qec "'$schemac' migrate up --db 'sqlite:$tmp/tty.db' \
+        --dir '$dir'" /dev/null >"$tmp/out" 2>&1 ||
+        fail "up on a terminal"
+    grep -q "$(printf '\r\033\\[Kapplied  0003 add_tags')" "$tmp/out" ||
+        { od -c "$tmp/out" | head >&2; fail "no progress line"; }
+fi
 echo "migrate-cli: ok"
