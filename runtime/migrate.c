@@ -729,8 +729,8 @@ static int step_whole(sc_db *db, const sc_migration *m, unsigned n,
 }
 
 /* ---------------------------------------------------------------------
- * Parts (docs/MIGRATIONS.md "Parts").  The table schemac_migration_parts
- * holds the progress of a migration whose script is split: a row per
+ * Parts (docs/MIGRATIONS.md "Parts").  The table schemac_migration_parts,
+ * made with the version table, holds the progress of a migration whose script is split: a row per
  * part begun, (version, direction 'up' or 'down', part from 1,
  * statements of it done, the migration's checksum, finished_at).  A
  * transactional part is recorded, as one statement done, in its own
@@ -1114,7 +1114,11 @@ static int step_split(sc_db *db, const sc_migration *m, unsigned n,
     unsigned np = up ? s->nup : s->ndown, seen = *current;
     bool pg = db->be->dialect == SC_DIALECT_POSTGRESQL, moved = false;
     progress pr;
-    int rc = ensure_parts_table(db), rc2;
+    bool exists;
+    int rc = table_exists(db, "schemac_migration_parts", &exists), rc2;
+
+    if (rc == SC_OK && !exists)
+        rc = ensure_parts_table(db);
 
     if (rc == SC_OK && pg)
         rc = sc_exec(db, SESSION_LOCK_SQL);
@@ -1208,13 +1212,17 @@ static int check_args(sc_db *db, const sc_migration *m, unsigned n)
     return SC_OK;
 }
 
-/* Creates the version table when missing, under the runners' lock. */
+/* Creates the version table and the parts table when missing, under
+ * the runners' lock (a database whose version table an older runtime
+ * made gets the parts table with its first migration in parts). */
 static int ensure_table(sc_db *db)
 {
     int rc = txn_begin(db, false);
 
     if (rc == SC_OK)
         rc = sc_exec(db, TABLE_SQL);
+    if (rc == SC_OK)
+        rc = sc_exec(db, PARTS_TABLE_SQL);
     return txn_end(db, rc, false);
 }
 

@@ -129,23 +129,23 @@ static long count_rows(const char *table)
     return probe_int(sql);
 }
 
-/* The tables, columns and indexes of the database, the version table
+/* The tables, columns and indexes of the database, the runner's tables
  * aside, as one line of text. */
 static const char *shape(void)
 {
     return probe(testdb_pick(
         "SELECT group_concat(type || ' ' || name || ': ' || "
         "coalesce(sql, ''), '; ') FROM (SELECT * FROM sqlite_master "
-        "WHERE name NOT LIKE 'sqlite_%' AND name <> 'schemac_migrations' "
-        "ORDER BY type, name)",
+        "WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE 'schemac_%' "
+        "AND tbl_name NOT LIKE 'schemac_%' ORDER BY type, name)",
         "SELECT coalesce((SELECT string_agg(table_name || '.' || "
         "column_name || ' ' || data_type || ' ' || is_nullable, ', ' "
         "ORDER BY table_name, ordinal_position) FROM "
         "information_schema.columns WHERE table_schema = current_schema() "
-        "AND table_name <> 'schemac_migrations'), '') || ' / ' || "
+        "AND table_name NOT LIKE 'schemac_%'), '') || ' / ' || "
         "coalesce((SELECT string_agg(indexdef, ', ' ORDER BY indexname) "
         "FROM pg_indexes WHERE schemaname = current_schema() AND "
-        "tablename <> 'schemac_migrations'), '')"));
+        "tablename NOT LIKE 'schemac_%'), '')"));
 }
 
 static unsigned current(void)
@@ -822,9 +822,23 @@ START_TEST(test_version_table_dropped)
 {
     migfile_set set;
 
+    unsigned v = 7;
+
     load("basic", &set);
     migrate_ok(&set, SC_MIGRATE_HEAD);
     exec_ok("DROP TABLE schemac_migrations");
+    /* the parts table, made with it, tells */
+    ck_assert_int_eq(sc_migrate_current(db, &v), SC_ERROR);
+    ck_assert_msg(strncmp(sc_errmsg(db), "the version table "
+                          "schemac_migrations is missing but "
+                          "schemac_migration_parts, made with it, is "
+                          "there: it was dropped by hand", 123) == 0, "%s",
+                  sc_errmsg(db));
+    ck_assert_int_eq(sc_migrate(db, set.migs, set.n, SC_MIGRATE_HEAD),
+                     SC_ERROR);
+    ck_assert_int_eq(count_rows("users"), 0);
+    /* without it, the failure of 0001 over the tables says so */
+    exec_ok("DROP TABLE schemac_migration_parts");
     ck_assert_uint_eq(current(), 0);
     ck_assert_int_ne(sc_migrate(db, set.migs, set.n, SC_MIGRATE_HEAD),
                      SC_OK);
