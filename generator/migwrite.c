@@ -15,6 +15,7 @@
 #include "diff.h"
 #include "frontend.h"
 #include "fsutil.h"
+#include "mem.h"
 #include "migfile.h"
 #include "schemac.h"
 
@@ -464,7 +465,7 @@ static int take_files(const char *dir, unsigned v, const char *name,
             rc = -1;
             break;
         }
-        m->path[m->n++] = strdup(path);
+        m->path[m->n++] = mem_strdup(path);
     }
     closedir(d);
     return rc;

@@ -830,43 +830,39 @@ static int read_progress(sc_db *db, const sc_migration *mg, bool up,
 static int record_part(sc_db *db, const sc_migration *mg, bool up,
                        unsigned k, unsigned statements, bool last)
 {
-    char sql[200], when[32];
-    time_t now = time(NULL);
     const char *dir = up ? "up" : "down";
+    char when[32];
+    time_t now = time(NULL);
     struct tm tm;
+    sc__buf b = {0};
     void *stmt = NULL;
     bool row;
     int i = 0, rc;
 
-    snprintf(sql, sizeof sql, "DELETE FROM schemac_migration_parts WHERE "
-             "version = %u AND direction = '%s'%s", mg->version, dir,
-             last ? "" : " AND part = ");
+    sc__buf_printf(&b, "DELETE FROM schemac_migration_parts WHERE "
+                       "version = %u AND direction = '%s'", mg->version,
+                   dir);
     if (!last)
-        snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "%u", k + 1);
-    rc = sc_exec(db, sql);
-    if (rc == SC_OK && last)
-        return write_row(db, mg, up);
-    if (rc == SC_OK)
-        rc = sc__need_vals(db, 1);
+        sc__buf_printf(&b, " AND part = %u", k + 1);
+    rc = b.failed ? sc__nomem(db) : sc_exec(db, b.s);
+    sc__buf_free(&b);
+    if (rc != SC_OK || last)
+        return rc != SC_OK ? rc : write_row(db, mg, up);
+    rc = sc__need_vals(db, 1);
     if (rc != SC_OK)
         return rc;
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     text_param(&db->vals[0], mg->checksum);
-    snprintf(sql, sizeof sql, "INSERT INTO schemac_migration_parts "
-             "(version, direction, part, statements, checksum, finished_at) "
-             "VALUES (%u, '%s', %u, %u, ", mg->version, dir, k + 1,
-             statements);
-    {
-        sc__buf b = {0};
-
-        sc__buf_puts(&b, sql);
-        sc__put_placeholder(db, &b, &i);
-        sc__buf_printf(&b, ", '%s')", when);
-        rc = b.failed ? sc__nomem(db) : run_stmt(db, b.s, 1, &stmt, &row);
-        sc__buf_free(&b);
-    }
+    sc__buf_printf(&b, "INSERT INTO schemac_migration_parts (version, "
+                       "direction, part, statements, checksum, "
+                       "finished_at) VALUES (%u, '%s', %u, %u, ",
+                   mg->version, dir, k + 1, statements);
+    sc__put_placeholder(db, &b, &i);
+    sc__buf_printf(&b, ", '%s')", when);
+    rc = b.failed ? sc__nomem(db) : run_stmt(db, b.s, 1, &stmt, &row);
     stmt_done(db, stmt);
+    sc__buf_free(&b);
     return rc;
 }
 
