@@ -524,8 +524,9 @@ static unsigned version_named(const char *dir, const char *name,
  * migrate rebase FILE --name NAME: two branches each added migration
  * NNNN; after the merge, NAME's files go, and NAME is written again as
  * the next migration, diffed from the newest snapshot left (the other
- * branch's) to FILE, the merged schema.  If that diff fails, NAME's files
- * are put back.
+ * branch's) to FILE, the merged schema (nothing, when the other branch
+ * made the same change), and schemac.sum is written again over the
+ * directory.  If that fails, NAME's files are put back.
  */
 static int cmd_rebase(int argc, char **argv, const options *o)
 {
@@ -556,6 +557,10 @@ static int cmd_rebase(int argc, char **argv, const options *o)
         remove(m.path[i]);
     printf("moved    %04u %s after the newest migration\n", v, o->name);
     rc = migwrite_main(false, argc, argv);
+    /* the sum a merge left (conflicted, or listing the files just
+     * removed) is written again over what the directory now holds */
+    if (rc == 0 && migfile_write_sum(o->dir) != 0)
+        rc = EXIT_USER;
     if (rc != 0) {
         for (i = 0; i < m.n; i++)
             fs_write_if_changed(m.path[i], m.data[i], m.len[i], NULL);

@@ -316,6 +316,10 @@ done
 sed "s/^    label   varchar(32) not null;/&\n    col_a   int32;\n/" "$base" |
     sed "s/^    col_a   int32;/&\n    col_b   int32;/" >"$tmp/merged.schema"
 cp "$tmp/br_b"/0004_add_col_b.* "$tmp/br_a/"
+# the sum, as a merge leaves it: conflicted
+{ echo "<<<<<<< HEAD"; cat "$tmp/br_a/schemac.sum"; echo "======="
+  cat "$tmp/br_b/schemac.sum"; echo ">>>>>>> b"; } >"$tmp/sum"
+mv "$tmp/sum" "$tmp/br_a/schemac.sum"
 mig 1 status --db "$url" --dir "$tmp/br_a"
 has "both claim version 0004"
 mig 0 rebase "$tmp/merged.schema" --name add_col_b --dir "$tmp/br_a"
