@@ -269,6 +269,9 @@ has "applied  0004 backfill_karma"
 mig 0 show 2 --dir "$team"
 has "sqlite     up: 1 part, 1 guard; down: 1 part"
 has "  add column users.karma"
+mig 0 show 2 --dir "$parts"
+has "postgresql up: 3 parts (1 outside a transaction), 1 guard; down: 2 \
+parts (1 outside a transaction)"
 mig 1 show 9 --dir "$team"
 has "no migration 0009 (the last is 0004)"
 
