@@ -554,9 +554,11 @@ static int cmd_hash(sc_db *db, const migfile_set *s, const migrun_opts *o)
     return 0;
 }
 
-static int cmd_status(sc_db *db, const migfile_set *s)
+static int cmd_status(sc_db *db, const migfile_set *s,
+                      const migrun_opts *o)
 {
-    unsigned current, v, part, nparts;
+    unsigned current, v, part, nparts, to;
+    migfile_set sq;
     bool up;
 
     if (sc_migrate_current(db, &current) != SC_OK)
@@ -575,6 +577,12 @@ static int cmd_status(sc_db *db, const migfile_set *s)
         printf("half done  %04u %s: part %u of %u failed; %s resumes "
                "there\n", v, s->migs[v - 1].name, part, nparts,
                up ? "up" : "down");
+    if (load_squash(o, s, &sq, &to) != 0)
+        return EXIT_USER;
+    if (to > 0)
+        printf("squash   0001..%04u, which up runs at once on an empty "
+               "database\n", to);
+    migfile_free(&sq);
     return 0;
 }
 
@@ -614,7 +622,7 @@ static int dispatch(sc_db *db, const migfile_set *s, const migrun_opts *o)
     if (strcmp(o->cmd, "down") == 0)
         return cmd_down(db, s, o);
     if (strcmp(o->cmd, "status") == 0)
-        return cmd_status(db, s);
+        return cmd_status(db, s, o);
     if (strcmp(o->cmd, "hash") == 0)
         return cmd_hash(db, s, o);
     return cmd_history(db);

@@ -351,6 +351,7 @@ mig 0 diff "$basic/0003_add_tags.schema" --dir "$tmp/sq" --name add_tags
 mig 0 squash --to 3 --dir "$tmp/sq"
 has "wrote $tmp/sq/squashed/0001_to_0003.{schema,sqlite.sql,postgresql.sql}"
 mig 0 status --db "$url" --dir "$tmp/sq"
+has "squash   0001..0003, which up runs at once on an empty database"
 mig 0 up --db "$url" --dir "$tmp/sq"
 has "applied  0003 to_0003"
 [ "$(grep -c '^applied' "$tmp/out")" = 1 ] || fail "squash: not one step"
