@@ -1123,6 +1123,16 @@ static int step_split(sc_db *db, const sc_migration *m, unsigned n,
     rc = verify(db, m, n, current);
     if (rc == SC_OK && *current == seen)
         rc = read_progress(db, mg, up, parts, np, &pr);
+    /* guards with no transactional part to run them: checked first, on
+     * their own */
+    if (rc == SC_OK && *current == seen && !pr.any &&
+        first_tx_part(parts, np) == np &&
+        (up ? s->nguards : s->ndown_guards) > 0) {
+        rc = txn_begin(db, false);
+        if (rc == SC_OK)
+            rc = run_guards(db, mg, s, up);
+        rc = txn_end(db, rc, false);
+    }
     while (rc == SC_OK && *current == seen && !moved && pr.part < np) {
         if (parts[pr.part].transactional)
             rc = run_tx_part(db, m, n, seen, parts, np, up, &pr, o, &moved);
@@ -1566,6 +1576,8 @@ static void put_step(sc__buf *b, sc_dialect d, const sc_migration *mg,
     first = first_tx_part(parts, np);
     sc__buf_printf(b, "\n-- %s %04u %s\n", up ? "up" : "down", mg->version,
                    mg->name);
+    if (first == np)
+        put_guards(b, d, mg, s, up);
     for (k = 0; k < np; k++) {
         bool last = k + 1 == np;
 

@@ -733,6 +733,43 @@ START_TEST(test_parts_guard)
 }
 END_TEST
 
+/* A migration whose only part runs outside a transaction still runs its
+ * guard first, on its own. */
+START_TEST(test_parts_loose_guard)
+{
+    static const char *const stmts[] = {
+        "CREATE INDEX ix_users_email ON users (email);", NULL};
+    static const sc_migration_part loose[] = {{false, stmts}};
+    static const sc_migration_guard guard[] = {
+        {"users", "email", "emails still missing",
+         "SELECT count(*) FROM users WHERE email IS NULL"}};
+    migfile_set set;
+    sc_migration m[2];
+
+    load("parts", &set);
+    m[0] = set.migs[0];
+    memset(&m[1], 0, sizeof m[1]);
+    m[1].version = 2;
+    m[1].name = "index_email";
+    m[1].checksum = "loose";
+    m[1].sqlite.ups = m[1].postgresql.ups = loose;
+    m[1].sqlite.nup = m[1].postgresql.nup = 1;
+    m[1].sqlite.guards = m[1].postgresql.guards = guard;
+    m[1].sqlite.nguards = m[1].postgresql.nguards = 1;
+    ck_assert_int_eq(sc_migrate(db, m, 2, 1), SC_OK);
+    add_users(1, false);
+    ck_assert_int_eq(sc_migrate(db, m, 2, 2), SC_CONSTRAINT);
+    ck_assert_str_eq(sc_errmsg(db), "migration 0002 index_email stopped: "
+                                    "users.email: 1 row: emails still "
+                                    "missing");
+    ck_assert_uint_eq(current(), 1);
+    exec_ok("UPDATE users SET email = 'e@example.org'");
+    ck_assert_int_eq(sc_migrate(db, m, 2, 2), SC_OK);
+    ck_assert_uint_eq(current(), 2);
+    migfile_free(&set);
+}
+END_TEST
+
 /* Hook events of a run, as letters: P a part, S a statement outside a
  * transaction, A applied, U undone. */
 static void trace_events(void *ctx, const sc_migrate_event *e)
@@ -889,6 +926,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_parts_resume);
     tcase_add_test(tc, test_parts_guard);
     tcase_add_test(tc, test_parts_events);
+    tcase_add_test(tc, test_parts_loose_guard);
     suite_add_tcase(s, tc);
 
     tc = fixture_case("concurrency");
