@@ -993,12 +993,40 @@ static int part_begin(sc_db *db, const sc_migration *m, unsigned n,
     return rc;
 }
 
+/* On SQLite, whose statements all run in transactions, a statement of
+ * a part "outside a transaction" runs in a write transaction of its own
+ * with its progress row: no runner can run it a second time meanwhile,
+ * as PostgreSQL's session lock ensures there.  *moved when another
+ * runner got there first. */
+static int run_locked_statement(sc_db *db, const sc_migration *m,
+                                unsigned n, unsigned seen,
+                                const sc_migration_part *parts, unsigned np,
+                                bool up, const progress *pr, bool last,
+                                const sc_migrate_options *o, bool *moved)
+{
+    const sc_migration *mg = &m[up ? seen : seen - 1];
+    const char *sql = parts[pr->part].sql[pr->done];
+    bool same;
+    int rc = part_begin(db, m, n, seen, parts, np, up, false, pr, o, &same);
+
+    *moved = rc == SC_OK && !same;
+    if (rc == SC_OK && same) {
+        emit(o, SC_MIGRATE_STATEMENT, mg, up, pr->part + 1, np, sql);
+        rc = sc_exec(db, sql);
+        if (rc != SC_OK)
+            part_error(db, mg, pr->part, np, name_error(db, mg, rc));
+        else
+            rc = record_part(db, mg, up, pr->part, pr->done + 1, last);
+    }
+    return txn_end(db, rc, false);
+}
+
 /* Runs part k of a split step outside any transaction, from statement
  * pr->done, recording each statement; the last records the part. */
 static int run_loose_part(sc_db *db, const sc_migration *m, unsigned n,
                           unsigned seen, const sc_migration_part *parts,
                           unsigned np, bool up, progress *pr,
-                          const sc_migrate_options *o)
+                          const sc_migrate_options *o, bool *moved)
 {
     const sc_migration *mg = &m[up ? seen : seen - 1];
     const sc_migration_part *p = &parts[pr->part];
@@ -1006,10 +1034,18 @@ static int run_loose_part(sc_db *db, const sc_migration *m, unsigned n,
     bool same, last;
     int rc = SC_OK;
 
-    while (rc == SC_OK && pr->done < total) {
+    while (rc == SC_OK && pr->done < total && !*moved) {
         const char *sql = p->sql[pr->done];
         bool skip = false;
 
+        last = pr->part + 1 == np && pr->done + 1 == total;
+        if (db->be->dialect == SC_DIALECT_SQLITE) {
+            rc = run_locked_statement(db, m, n, seen, parts, np, up, pr,
+                                      last, o, moved);
+            if (rc == SC_OK && !*moved)
+                pr->done++;
+            continue;
+        }
         emit(o, SC_MIGRATE_STATEMENT, mg, up, pr->part + 1, np, sql);
         if (pr->any)
             rc = concurrent_leftover(db, sql, &skip);
@@ -1022,7 +1058,6 @@ static int run_loose_part(sc_db *db, const sc_migration *m, unsigned n,
             drop_invalid_index(db, sql);
             return part_error(db, mg, pr->part, np, name_error(db, mg, rc));
         }
-        last = pr->part + 1 == np && pr->done + 1 == total;
         rc = part_begin(db, m, n, seen, parts, np, up, false, pr, o, &same);
         if (rc == SC_OK && !same)
             rc = sc__set_error(db, SC_ERROR, NULL, NULL,
@@ -1035,7 +1070,7 @@ static int run_loose_part(sc_db *db, const sc_migration *m, unsigned n,
         if (rc == SC_OK)
             pr->done++;
     }
-    if (rc == SC_OK) {
+    if (rc == SC_OK && !*moved) {
         pr->part++;
         pr->done = 0;
     }
@@ -1137,7 +1172,8 @@ static int step_split(sc_db *db, const sc_migration *m, unsigned n,
         if (parts[pr.part].transactional)
             rc = run_tx_part(db, m, n, seen, parts, np, up, &pr, o, &moved);
         else
-            rc = run_loose_part(db, m, n, seen, parts, np, up, &pr, o);
+            rc = run_loose_part(db, m, n, seen, parts, np, up, &pr, o,
+                                &moved);
     }
     if (rc == SC_OK && *current == seen && !moved) {
         *current = up ? seen + 1 : seen - 1;

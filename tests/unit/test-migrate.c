@@ -500,7 +500,9 @@ static void *run_migrate(void *arg)
     return NULL;
 }
 
-START_TEST(test_two_runners)
+/* Two runners on one database at once, four rounds: each step is
+ * applied once, and told as applied by the one runner that made it. */
+static void two_runners(const char *dir, unsigned head)
 {
     migfile_set set;
     pthread_barrier_t start;
@@ -509,7 +511,7 @@ START_TEST(test_two_runners)
     const char *url;
     int round, i;
 
-    load("basic", &set);
+    load(dir, &set);
     sc_close(db);
     url = testdb_shared_url();
     ck_assert_int_eq(sc_open(url, &db), SC_OK);
@@ -524,20 +526,33 @@ START_TEST(test_two_runners)
             pthread_join(threads[i], NULL);
         pthread_barrier_destroy(&start);
         for (i = 0; i < 2; i++)
-            ck_assert_msg(runners[i].rc == SC_OK, "runner %d: %s", i,
-                          runners[i].msg);
-        ck_assert_uint_eq(current(), 3);
-        /* each step is told as applied by the one runner that made it */
-        ck_assert_uint_eq(runners[0].applied + runners[1].applied, 3);
-        ck_assert_int_eq(count_rows("schemac_migrations"), 3);
+            ck_assert_msg(runners[i].rc == SC_OK, "%s, runner %d: %s", dir,
+                          i, runners[i].msg);
+        ck_assert_uint_eq(current(), head);
+        ck_assert_uint_eq(runners[0].applied + runners[1].applied, head);
+        ck_assert_int_eq(count_rows("schemac_migrations"), (long)head);
         ck_assert_int_eq(probe_int("SELECT count(DISTINCT version) FROM "
-                                   "schemac_migrations"), 3);
-        ck_assert_int_eq(sc_migrate_down(db, set.migs, set.n, 3), SC_OK);
+                                   "schemac_migrations"), (long)head);
+        ck_assert_int_eq(count_rows("schemac_migration_parts"), 0);
+        ck_assert_int_eq(sc_migrate_down(db, set.migs, set.n, head), SC_OK);
     }
     sc_close(db);
     db = NULL;
     testdb_shared_done();
     migfile_free(&set);
+}
+
+START_TEST(test_two_runners)
+{
+    two_runners("basic", 3);
+}
+END_TEST
+
+/* The same over a migration in parts, one of them outside a
+ * transaction. */
+START_TEST(test_two_runners_parts)
+{
+    two_runners("parts", 2);
 }
 END_TEST
 
@@ -931,6 +946,7 @@ Suite *make_suite(void)
 
     tc = fixture_case("concurrency");
     tcase_add_test(tc, test_two_runners);
+    tcase_add_test(tc, test_two_runners_parts);
     suite_add_tcase(s, tc);
 
     tc = fixture_case("rebuild");
