@@ -2015,7 +2015,7 @@ static const char *emit_parts(ast_ctx *ctx, buf *out, const char *name,
     tmpl_emit(out, C, "migration_parts_begin", "name", name, NULL);
     for (i = 0; i < n; i++)
         tmpl_emit(out, C, "migration_part", "transactional",
-                  parts[i].transactional ? "true " : "false", "sql",
+                  parts[i].transactional ? "true, " : "false,", "sql",
                   lists[i], NULL);
     tmpl_emit(out, C, "array_end", NULL);
     buf_putc(out, '\n');
