@@ -14,6 +14,14 @@
  * may have moved it while this one waited, and only then runs the guards,
  * the script and the change to the version table.  Any failure rolls the
  * step back, so the database stays at the version before it.
+ *
+ * A script split into parts runs part by part, each recorded in
+ * schemac_migration_parts, so that a failed run is resumed where it
+ * stopped.  On PostgreSQL every statement runs under a lock_timeout and
+ * a step that times out is run again (sc_migrate_options).  The file
+ * also writes the runner's work out as a script for a person
+ * (sc_migrate_sql()) and applies a squash to an empty database
+ * (sc_migrate_squashed()).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -730,13 +738,14 @@ static int step_whole(sc_db *db, const sc_migration *m, unsigned n,
 
 /* ---------------------------------------------------------------------
  * Parts (docs/MIGRATIONS.md "Parts").  The table schemac_migration_parts,
- * made with the version table, holds the progress of a migration whose script is split: a row per
- * part begun, (version, direction 'up' or 'down', part from 1,
- * statements of it done, the migration's checksum, finished_at).  A
- * transactional part is recorded, as one statement done, in its own
- * transaction; a part outside a transaction after each statement.  The
- * last part writes (or deletes) the version row and deletes the rows of
- * its migration, so the table holds only unfinished migrations.
+ * made with the version table, holds the progress of a migration whose
+ * script is split: a row per part begun, (version, direction 'up' or
+ * 'down', part from 1, statements of it done, the migration's checksum,
+ * finished_at).  A transactional part is recorded, as one statement
+ * done, in its own transaction; a part outside a transaction after each
+ * statement.  The last part writes (or deletes) the version row and
+ * deletes the rows of its migration, so the table holds only unfinished
+ * migrations.
  * ------------------------------------------------------------------- */
 
 #define PARTS_TABLE_SQL                                                     \

@@ -431,9 +431,10 @@ SC_API int sc_migrate(sc_db *db, const sc_migration *m, unsigned n,
  * What the runner tells a hook while it works (sc_migrate_with()): a
  * part starts (SC_MIGRATE_PART; part and nparts count from 1, sql the
  * start of its text, maybe NULL), a statement of a part outside a
- * transaction starts (SC_MIGRATE_STATEMENT, sql), a step failed on a lock it could not get within lock_timeout and
- * runs again (SC_MIGRATE_RETRY; part is the try, nparts the most, sql
- * the error), and this runner applied or undid a migration
+ * transaction starts (SC_MIGRATE_STATEMENT, sql), a step failed on a
+ * lock it could not get within lock_timeout and runs again
+ * (SC_MIGRATE_RETRY; part is the try, nparts the most, sql the error),
+ * and this runner applied or undid a migration
  * (SC_MIGRATE_APPLIED, SC_MIGRATE_UNDONE: only the runner that made the
  * step hears it, not one that found it made by another).  The hook runs
  * on db's thread, inside the step's transaction when there is one: it
