@@ -35,7 +35,8 @@
 
 /* The advisory lock every runner on a PostgreSQL database takes: the
  * bytes "schemac!" read as a big-endian 64-bit integer. */
-#define LOCK_SQL "SELECT pg_advisory_xact_lock(8315162400540467489)"
+#define LOCK_KEY "8315162400540467489"
+#define LOCK_SQL "SELECT pg_advisory_xact_lock(" LOCK_KEY ")"
 
 #define TABLE_SQL                                                           \
     "CREATE TABLE IF NOT EXISTS schemac_migrations ("                       \
@@ -755,10 +756,6 @@ static int step_whole(sc_db *db, const sc_migration *m, unsigned n,
     "checksum text NOT NULL, finished_at text NOT NULL, "                   \
     "PRIMARY KEY (version, direction, part))"
 
-/* A session-wide lock on PostgreSQL, held over the parts of a step that
- * run outside transactions (reentrant with the transactions' own). */
-#define SESSION_LOCK_SQL "SELECT pg_advisory_lock(8315162400540467489)"
-#define SESSION_UNLOCK_SQL "SELECT pg_advisory_unlock(8315162400540467489)"
 
 /* Where a split migration stands: the next part to run (from 0) and the
  * statements of it already done. */
@@ -1152,16 +1149,12 @@ static int step_split(sc_db *db, const sc_migration *m, unsigned n,
     const sc_migration_script *s = script_of(db, mg);
     const sc_migration_part *parts = up ? s->ups : s->downs;
     unsigned np = up ? s->nup : s->ndown, seen = *current;
-    bool pg = db->be->dialect == SC_DIALECT_POSTGRESQL, moved = false;
+    bool moved = false, exists;
     progress pr;
-    bool exists;
-    int rc = table_exists(db, "schemac_migration_parts", &exists), rc2;
+    int rc = table_exists(db, "schemac_migration_parts", &exists);
 
     if (rc == SC_OK && !exists)
         rc = ensure_parts_table(db);
-
-    if (rc == SC_OK && pg)
-        rc = sc_exec(db, SESSION_LOCK_SQL);
     if (rc != SC_OK)
         return rc;
     rc = verify(db, m, n, current);
@@ -1189,15 +1182,6 @@ static int step_split(sc_db *db, const sc_migration *m, unsigned n,
         *did = true;
     } else if (rc == SC_OK && moved) {
         rc = verify(db, m, n, current);
-    }
-    if (pg) {
-        sc__error_state saved = db->err;
-
-        rc2 = sc_exec(db, SESSION_UNLOCK_SQL);
-        if (rc == SC_OK)
-            rc = rc2;
-        else
-            db->err = saved;
     }
     return rc;
 }
@@ -1308,6 +1292,48 @@ static int refuse_half_done(sc_db *db, const sc_migration *m, unsigned n,
 
 static const sc_migrate_options default_options = SC_MIGRATE_OPTIONS_INIT;
 
+/*
+ * On PostgreSQL a run holds the runners' advisory lock for the session,
+ * from its first step to its last (the transactions take it again, which
+ * costs nothing).  It is asked for with pg_try_advisory_lock, again and
+ * again, and never waited for inside a statement: a runner waiting in a
+ * statement holds a snapshot, and the CREATE INDEX CONCURRENTLY of the
+ * runner holding the lock would wait for that snapshot, a deadlock.
+ */
+static int session_lock(sc_db *db)
+{
+    struct timespec pause = {0, 20 * 1000 * 1000};
+    int64_t got = 0;
+    int rc = SC_OK;
+
+    if (db->be->dialect != SC_DIALECT_POSTGRESQL)
+        return SC_OK;
+    while (rc == SC_OK) {
+        rc = query_int(db, "SELECT pg_try_advisory_lock(" LOCK_KEY ")::int",
+                       &got);
+        if (rc != SC_OK || got == 1)
+            break;
+        nanosleep(&pause, NULL);
+        if (pause.tv_nsec < 200 * 1000 * 1000)
+            pause.tv_nsec *= 2;
+    }
+    return rc;
+}
+
+/* Lets the session lock go, keeping rc and the error it goes with. */
+static int session_unlock(sc_db *db, int rc)
+{
+    sc__error_state saved = db->err;
+    int64_t done;
+
+    if (db->be->dialect != SC_DIALECT_POSTGRESQL)
+        return rc;
+    query_int(db, "SELECT pg_advisory_unlock(" LOCK_KEY ")::int", &done);
+    if (rc != SC_OK)
+        db->err = saved;
+    return rc;
+}
+
 int sc_migrate_with(sc_db *db, const sc_migration *m, unsigned n,
                     unsigned target, const sc_migrate_options *o)
 {
@@ -1330,18 +1356,22 @@ int sc_migrate_with(sc_db *db, const sc_migration *m, unsigned n,
         return sc__set_error(db, SC_ERROR, NULL, NULL,
                              "the database is at version %04u, past %04u: "
                              "migrate down instead", current, target);
-    if (rc == SC_OK && current < target)
-        rc = refuse_half_done(db, m, n, current, false);
-    if (rc == SC_OK && current < target)
+    if (rc != SC_OK || current >= target)
+        return rc;
+    rc = session_lock(db);
+    if (rc != SC_OK)
+        return rc;
+    rc = refuse_half_done(db, m, n, current, false);
+    if (rc == SC_OK)
         rc = table_exists(db, "schemac_migrations", &had_table);
-    if (rc == SC_OK && current < target)
+    if (rc == SC_OK)
         rc = ensure_table(db);
     while (rc == SC_OK && current < target) {
         rc = step(db, m, n, &current, true, o);
         if (rc != SC_OK && current == 0 && !had_table)
             rc = hint_unrecorded(db, rc);
     }
-    return rc;
+    return session_unlock(db, rc);
 }
 
 /* The squash's step, in one transaction: its script, then the rows of
@@ -1396,11 +1426,15 @@ int sc_migrate_squashed(sc_db *db, const sc_migration *m, unsigned n,
     rc = verify(db, m, n, &current);
     if (rc == SC_OK && current == 0 &&
         (target == SC_MIGRATE_HEAD ? n : target) >= to) {
+        rc = session_lock(db);
+        if (rc != SC_OK)
+            return rc;
         rc = ensure_table(db);
         if (rc == SC_OK)
             rc = squash_step(db, m, n, squash, to, o, &did);
         if (rc == SC_OK && did)
             emit(o, SC_MIGRATE_APPLIED, squash, true, 0, 0, NULL);
+        rc = session_unlock(db, rc);
     }
     return rc == SC_OK ? sc_migrate_with(db, m, n, target, o) : rc;
 }
@@ -1430,11 +1464,15 @@ int sc_migrate_down_with(sc_db *db, const sc_migration *m, unsigned n,
                                  "migration %04u %s has no down script: it "
                                  "cannot be undone", v, m[v - 1].name);
     }
-    if (current > target)
-        rc = refuse_half_done(db, m, n, current + 1, true);
+    if (current <= target)
+        return SC_OK;
+    rc = session_lock(db);
+    if (rc != SC_OK)
+        return rc;
+    rc = refuse_half_done(db, m, n, current + 1, true);
     while (rc == SC_OK && current > target)
         rc = step(db, m, n, &current, false, o);
-    return rc;
+    return session_unlock(db, rc);
 }
 
 int sc_migrate_down(sc_db *db, const sc_migration *m, unsigned n,
