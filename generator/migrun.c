@@ -347,8 +347,8 @@ static void on_event(void *ctx, const sc_migrate_event *e)
         if (st->line_open)
             printf("\n");
         st->line_open = false;
-        printf("retry    %04u %s: a lock was not free in time, try %u of "
-               "%u more\n", e->version, e->name, e->part, e->nparts);
+        printf("retry    %04u %s: a lock was not free in time, retry %u "
+               "of %u\n", e->version, e->name, e->part, e->nparts);
         break;
     }
     fflush(stdout);

@@ -222,7 +222,7 @@ if [ $dialect = postgresql ]; then
         COMMIT;" >/dev/null 2>&1 &
     sleep 0.5
     mig 1 up --db "$url" --dir "$basic" --lock-timeout 100 --retries 2
-    has "retry    0002 add_karma: a lock was not free in time, try 2 of 2"
+    has "retry    0002 add_karma: a lock was not free in time, retry 2 of 2"
     has "lock timeout"
     mig 0 status --db "$url" --dir "$basic"
     has "current  0001 init"
