@@ -396,10 +396,23 @@ static int cmd_sql(sc_db *db, const migfile_set *s, const migrun_opts *o,
     int rc;
 
     if (db != NULL) {
+        unsigned v, part, nparts;
+        bool half_up;
+
         d = sc_db_dialect(db);
         if (sc_migrate_check(db, s->migs, s->n) != SC_OK ||
-            sc_migrate_current(db, &from) != SC_OK)
+            sc_migrate_current(db, &from) != SC_OK ||
+            sc_migrate_pending_part(db, s->migs, s->n, &v, &half_up, &part,
+                                    &nparts) != SC_OK)
             return fail(db, o->cmd);
+        if (v > 0) {
+            fprintf(stderr, "schemac: migrate %s --sql: migration %04u %s "
+                            "is half done (part %u of %u next): finish it "
+                            "with migrate %s first\n", o->cmd, v,
+                    s->migs[v - 1].name, part, nparts,
+                    half_up ? "up" : "down");
+            return EXIT_USER;
+        }
     } else {
         d = strcmp(o->dialect, "sqlite") == 0 ? SC_DIALECT_SQLITE
                                               : SC_DIALECT_POSTGRESQL;

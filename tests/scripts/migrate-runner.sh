@@ -86,6 +86,9 @@ if [ $dialect = postgresql ]; then
 fi
 mig 1 down --db "$url" --dir "$parts"
 has "part 2 of 3 failed going up; migrate up resumes there"
+mig 1 up --sql --db "$url" --dir "$parts"
+has "migration 0002 add_karma is half done (part 2 of 3 next): finish it \
+with migrate up first"
 sql "UPDATE users SET email = 'b@x' WHERE name = 'bob'"
 # a runner killed (SIGKILL) while part 2 waits for a lock another session
 # holds leaves the state after part 1, whatever its server process does
