@@ -438,6 +438,8 @@ int migfile_clean(const char *dir, buf *note)
     return n;
 }
 
+static int verify_sum(const char *dir, const listing *l, buf *err);
+
 int migfile_write_new(const char *dir, const migfile_new *m, buf *err)
 {
     listing l;
@@ -451,7 +453,14 @@ int migfile_write_new(const char *dir, const migfile_new *m, buf *err)
     if (rc < 0)
         return -1;
     buf_init(&sum);
-    rc = sum_text_with(dir, &l, m, &sum, err);
+    /* the files there must be the ones sealed: a new sum would seal an
+     * edit nobody reviewed */
+    rc = l.nfiles > 0 ? verify_sum(dir, &l, err) : 0;
+    if (rc != 0)
+        buf_printf(err, "; seal a reviewed edit with schemac migrate hash "
+                        "before writing a new migration");
+    if (rc == 0)
+        rc = sum_text_with(dir, &l, m, &sum, err);
     for (k = 0; rc == 0 && k <= MIGFILE_NFILES; k++) {
         const buf *b = k < MIGFILE_NFILES ? &m->data[k] : &sum;
 

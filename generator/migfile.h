@@ -59,8 +59,9 @@ typedef struct migfile_new {
 /*
  * Writes the files of a new migration and the schemac.sum that seals
  * them, all or none: each goes to a temporary file first, and only when
- * all four are on disk are they renamed into place, the sum last.
- * Returns 0, or -1 with a message in err and nothing changed.
+ * all four are on disk are they renamed into place, the sum last.  The
+ * files already there must match schemac.sum.  Returns 0, or -1 with a
+ * message in err and nothing changed.
  */
 int migfile_write_new(const char *dir, const migfile_new *m, buf *err);
 

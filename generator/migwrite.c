@@ -443,7 +443,7 @@ typedef struct moved {
     unsigned n;
 } moved;
 
-/* Reads (and with remove_them, removes) the files NNNN_NAME.* of dir. */
+/* Reads the files NNNN_NAME.* of dir, and its schemac.sum. */
 static int take_files(const char *dir, unsigned v, const char *name,
                       moved *m)
 {
@@ -458,7 +458,9 @@ static int take_files(const char *dir, unsigned v, const char *name,
         return -1;
     n = (size_t)snprintf(prefix, sizeof prefix, "%04u_%s.", v, name);
     while (rc == 0 && (e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, prefix, n) != 0 || m->n == 8)
+        if ((strncmp(e->d_name, prefix, n) != 0 &&
+             strcmp(e->d_name, "schemac.sum") != 0) ||
+            m->n == 8)
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         if (fs_read(path, &m->data[m->n], &m->len[m->n]) != 0) {
@@ -553,14 +555,16 @@ static int cmd_rebase(int argc, char **argv, const options *o)
         moved_free(&m);
         return EXIT_USER;
     }
-    for (i = 0; i < m.n; i++)
-        remove(m.path[i]);
+    for (i = 0; i < m.n; i++) {
+        if (strstr(m.path[i], "/schemac.sum") == NULL)
+            remove(m.path[i]);
+    }
     printf("moved    %04u %s after the newest migration\n", v, o->name);
-    rc = migwrite_main(false, argc, argv);
     /* the sum a merge left (conflicted, or listing the files just
      * removed) is written again over what the directory now holds */
-    if (rc == 0 && migfile_write_sum(o->dir) != 0)
-        rc = EXIT_USER;
+    rc = migfile_write_sum(o->dir) != 0 ? EXIT_USER : 0;
+    if (rc == 0)
+        rc = migwrite_main(false, argc, argv);
     if (rc != 0) {
         for (i = 0; i < m.n; i++)
             fs_write_if_changed(m.path[i], m.data[i], m.len[i], NULL);

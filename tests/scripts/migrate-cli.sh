@@ -72,6 +72,10 @@ cp -r "$dir" "$tmp/edited"
 echo "-- an afterthought" >>"$tmp/edited/0002_add_karma.sqlite.sql"
 run 1 status --db "$db" --dir "$tmp/edited"
 has "0002_add_karma.sqlite.sql was edited after schemac.sum was written"
+# a new migration would seal the edit with it: refused until hash
+run 1 new more --dir "$tmp/edited"
+has "seal a reviewed edit with schemac migrate hash before writing a new"
+[ ! -e "$tmp/edited/0004_more.schema" ] || fail "new wrote over an edit"
 # another directory whose 0002 differs from the applied one
 run 1 up --db "$db" --dir "$src/tests/data/migrations/failing"
 has "migration 0002 add_karma was renamed to add_bio after it was applied"
