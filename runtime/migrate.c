@@ -1718,7 +1718,7 @@ int sc_migrate_sql(sc_dialect d, const sc_migration *m, unsigned n,
                        "runner runs them\n", from, to,
                    d == SC_DIALECT_SQLITE ? "sqlite" : "postgresql");
     if (from < to) {
-        sc__buf_puts(&b, TABLE_SQL ";\n");
+        sc__buf_puts(&b, TABLE_SQL ";\n" PARTS_TABLE_SQL ";\n");
         for (v = from + 1; v <= to; v++)
             put_step(&b, d, &m[v - 1], true);
     }
