@@ -234,8 +234,9 @@ static bool table_of(const char *sql, char *out, size_t size)
 }
 
 /* " (users: 1000 rows)" for the table sql works on, or "": the count on
- * SQLite, the planner's estimate on PostgreSQL, which costs nothing.
- * Nothing here may fail the step's transaction. */
+ * SQLite, the planner's estimate on PostgreSQL, which costs nothing and
+ * takes no lock on the table (a count could wait for one, time out and
+ * fail the step's transaction, which nothing here may do). */
 static void rows_note(sc_db *db, const char *sql, char *out, size_t size)
 {
     char table[128], q[400], value[32] = "";
