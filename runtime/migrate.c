@@ -228,13 +228,24 @@ static int check_shape(sc_db *db)
     return rc;
 }
 
-/* Whether the version table is missing while the parts table, made with
- * it, is there: the version table was dropped by hand. */
-static int check_dropped(sc_db *db)
+/*
+ * Whether the version table exists (*exists), checked for its shape when
+ * it does.  Missing while the parts table, made with it, is there, it was
+ * dropped by hand, an error.  The version table is asked for again after
+ * the parts table: another runner may have made both between the two
+ * first questions.
+ */
+static int version_table(sc_db *db, bool *exists)
 {
-    bool parts;
-    int rc = table_exists(db, "schemac_migration_parts", &parts);
+    bool parts = false;
+    int rc = table_exists(db, "schemac_migrations", exists);
 
+    if (rc == SC_OK && !*exists)
+        rc = table_exists(db, "schemac_migration_parts", &parts);
+    if (rc == SC_OK && parts)
+        rc = table_exists(db, "schemac_migrations", exists);
+    if (rc == SC_OK && *exists)
+        return check_shape(db);
     if (rc == SC_OK && parts)
         rc = sc__set_error(db, SC_ERROR, "schemac_migrations", NULL,
                            "the version table schemac_migrations is "
@@ -273,12 +284,8 @@ static int read_history(sc_db *db, sc_arena *a, sc_migration_record **rows,
 
     *rows = NULL;
     *n = 0;
-    rc = table_exists(db, "schemac_migrations", &exists);
-    if (rc == SC_OK && !exists)
-        return check_dropped(db);
-    if (rc == SC_OK)
-        rc = check_shape(db);
-    if (rc != SC_OK)
+    rc = version_table(db, &exists);
+    if (rc != SC_OK || !exists)
         return rc;
     rc = query_int(db, "SELECT count(*) FROM schemac_migrations", &count);
     if (rc != SC_OK || count <= 0)
@@ -1538,14 +1545,10 @@ int sc_migrate_current(sc_db *db, unsigned *version)
     if (version == NULL)
         return sc__set_error(db, SC_MISUSE, NULL, NULL, "version is NULL");
     *version = 0;
-    rc = table_exists(db, "schemac_migrations", &exists);
-    if (rc == SC_OK && !exists)
-        return check_dropped(db);
-    if (rc == SC_OK)
-        rc = check_shape(db);
-    if (rc == SC_OK)
-        rc = query_int(db, "SELECT max(version) FROM schemac_migrations",
-                       &v);
+    rc = version_table(db, &exists);
+    if (rc != SC_OK || !exists)
+        return rc;
+    rc = query_int(db, "SELECT max(version) FROM schemac_migrations", &v);
     if (rc == SC_OK)
         rc = version_of(db, v, version);
     return rc;
