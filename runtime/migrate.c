@@ -1341,8 +1341,8 @@ static int session_unlock(sc_db *db, int rc)
     return rc;
 }
 
-int sc_migrate_with(sc_db *db, const sc_migration *m, unsigned n,
-                    unsigned target, const sc_migrate_options *o)
+static int migrate_with(sc_db *db, const sc_migration *m, unsigned n,
+                        unsigned target, const sc_migrate_options *o)
 {
     unsigned current;
     bool had_table = true;
@@ -1412,9 +1412,10 @@ static int squash_step(sc_db *db, const sc_migration *m, unsigned n,
     return txn_end(db, rc, fk_off);
 }
 
-int sc_migrate_squashed(sc_db *db, const sc_migration *m, unsigned n,
-                        const sc_migration *squash, unsigned to,
-                        unsigned target, const sc_migrate_options *o)
+static int migrate_squashed(sc_db *db, const sc_migration *m, unsigned n,
+                            const sc_migration *squash, unsigned to,
+                            unsigned target,
+                            const sc_migrate_options *o)
 {
     unsigned current;
     bool did = false;
@@ -1443,17 +1444,11 @@ int sc_migrate_squashed(sc_db *db, const sc_migration *m, unsigned n,
             emit(o, SC_MIGRATE_APPLIED, squash, true, 0, 0, NULL);
         rc = session_unlock(db, rc);
     }
-    return rc == SC_OK ? sc_migrate_with(db, m, n, target, o) : rc;
+    return rc == SC_OK ? migrate_with(db, m, n, target, o) : rc;
 }
 
-int sc_migrate(sc_db *db, const sc_migration *m, unsigned n,
-               unsigned target)
-{
-    return sc_migrate_with(db, m, n, target, NULL);
-}
-
-int sc_migrate_down_with(sc_db *db, const sc_migration *m, unsigned n,
-                         unsigned steps, const sc_migrate_options *o)
+static int migrate_down_with(sc_db *db, const sc_migration *m, unsigned n,
+                             unsigned steps, const sc_migrate_options *o)
 {
     unsigned current, target, v;
     int rc = check_args(db, m, n);
@@ -1482,15 +1477,9 @@ int sc_migrate_down_with(sc_db *db, const sc_migration *m, unsigned n,
     return session_unlock(db, rc);
 }
 
-int sc_migrate_down(sc_db *db, const sc_migration *m, unsigned n,
-                    unsigned steps)
-{
-    return sc_migrate_down_with(db, m, n, steps, NULL);
-}
-
-int sc_migrate_pending_part(sc_db *db, const sc_migration *m, unsigned n,
-                            unsigned *version, bool *up, unsigned *part,
-                            unsigned *nparts)
+static int migrate_pending_part(sc_db *db, const sc_migration *m,
+                                unsigned n, unsigned *version, bool *up,
+                                unsigned *part, unsigned *nparts)
 {
     unsigned current, v;
     int rc = check_args(db, m, n), d;
@@ -1526,7 +1515,48 @@ int sc_migrate_pending_part(sc_db *db, const sc_migration *m, unsigned n,
     return rc;
 }
 
-int sc_migrate_check(sc_db *db, const sc_migration *m, unsigned n)
+/* The body of a stamp, inside its transaction: verifies the history
+ * again (another runner may have moved it) and records current+1..version. */
+static int stamp_body(sc_db *db, const sc_migration *m, unsigned n,
+                      unsigned version)
+{
+    unsigned current, v;
+    int rc = sc_exec(db, TABLE_SQL);
+
+    if (rc == SC_OK)
+        rc = sc_exec(db, PARTS_TABLE_SQL);
+    if (rc == SC_OK)
+        rc = verify(db, m, n, &current);
+    if (rc == SC_OK && current > version)
+        return sc__set_error(db, SC_ERROR, NULL, NULL,
+                             "the database is at version %04u, past %04u: "
+                             "nothing to stamp", current, version);
+    for (v = current + 1; rc == SC_OK && v <= version; v++) {
+        rc = write_row(db, &m[v - 1], true);
+        if (rc != SC_OK)
+            rc = name_error(db, &m[v - 1], rc);
+    }
+    return rc;
+}
+
+static int migrate_stamp(sc_db *db, const sc_migration *m, unsigned n,
+                         unsigned version)
+{
+    int rc = check_args(db, m, n);
+
+    if (rc != SC_OK)
+        return rc;
+    if (version == 0 || version > n)
+        return sc__set_error(db, SC_MISUSE, NULL, NULL,
+                             "no migration %04u to stamp: the versions "
+                             "are 0001 to %04u", version, n);
+    rc = txn_begin(db, false);
+    if (rc == SC_OK)
+        rc = stamp_body(db, m, n, version);
+    return txn_end(db, rc, false);
+}
+
+static int migrate_check(sc_db *db, const sc_migration *m, unsigned n)
 {
     unsigned current;
     int rc = check_args(db, m, n);
@@ -1534,7 +1564,7 @@ int sc_migrate_check(sc_db *db, const sc_migration *m, unsigned n)
     return rc != SC_OK ? rc : verify(db, m, n, &current);
 }
 
-int sc_migrate_current(sc_db *db, unsigned *version)
+static int migrate_current(sc_db *db, unsigned *version)
 {
     int64_t v = 0;
     bool exists = false;
@@ -1554,8 +1584,8 @@ int sc_migrate_current(sc_db *db, unsigned *version)
     return rc;
 }
 
-int sc_migrate_history(sc_db *db, sc_arena *a, sc_migration_record **rows,
-                       size_t *n)
+static int migrate_history(sc_db *db, sc_arena *a,
+                           sc_migration_record **rows, size_t *n)
 {
     int rc = sc__usable(db);
 
@@ -1568,6 +1598,130 @@ int sc_migrate_history(sc_db *db, sc_arena *a, sc_migration_record **rows,
     if (rc != SC_OK) {
         *rows = NULL;
         *n = 0;
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * The public calls, each under the owner check (sc__enter(), internal.h).
+ * ------------------------------------------------------------------- */
+
+int sc_migrate_with(sc_db *db, const sc_migration *m, unsigned n,
+                    unsigned target, const sc_migrate_options *o)
+{
+    int rc = sc__enter(db, "sc_migrate_with");
+
+    if (rc == SC_OK) {
+        rc = migrate_with(db, m, n, target, o);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_migrate(sc_db *db, const sc_migration *m, unsigned n,
+               unsigned target)
+{
+    int rc = sc__enter(db, "sc_migrate");
+
+    if (rc == SC_OK) {
+        rc = migrate_with(db, m, n, target, NULL);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_migrate_squashed(sc_db *db, const sc_migration *m, unsigned n,
+                        const sc_migration *squash, unsigned to,
+                        unsigned target, const sc_migrate_options *o)
+{
+    int rc = sc__enter(db, "sc_migrate_squashed");
+
+    if (rc == SC_OK) {
+        rc = migrate_squashed(db, m, n, squash, to, target, o);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_migrate_down_with(sc_db *db, const sc_migration *m, unsigned n,
+                         unsigned steps, const sc_migrate_options *o)
+{
+    int rc = sc__enter(db, "sc_migrate_down_with");
+
+    if (rc == SC_OK) {
+        rc = migrate_down_with(db, m, n, steps, o);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_migrate_down(sc_db *db, const sc_migration *m, unsigned n,
+                    unsigned steps)
+{
+    int rc = sc__enter(db, "sc_migrate_down");
+
+    if (rc == SC_OK) {
+        rc = migrate_down_with(db, m, n, steps, NULL);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_migrate_stamp(sc_db *db, const sc_migration *m, unsigned n,
+                     unsigned version)
+{
+    int rc = sc__enter(db, "sc_migrate_stamp");
+
+    if (rc == SC_OK) {
+        rc = migrate_stamp(db, m, n, version);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_migrate_pending_part(sc_db *db, const sc_migration *m, unsigned n,
+                            unsigned *version, bool *up, unsigned *part,
+                            unsigned *nparts)
+{
+    int rc = sc__enter(db, "sc_migrate_pending_part");
+
+    if (rc == SC_OK) {
+        rc = migrate_pending_part(db, m, n, version, up, part, nparts);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_migrate_check(sc_db *db, const sc_migration *m, unsigned n)
+{
+    int rc = sc__enter(db, "sc_migrate_check");
+
+    if (rc == SC_OK) {
+        rc = migrate_check(db, m, n);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_migrate_current(sc_db *db, unsigned *version)
+{
+    int rc = sc__enter(db, "sc_migrate_current");
+
+    if (rc == SC_OK) {
+        rc = migrate_current(db, version);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_migrate_history(sc_db *db, sc_arena *a, sc_migration_record **rows,
+                       size_t *n)
+{
+    int rc = sc__enter(db, "sc_migrate_history");
+
+    if (rc == SC_OK) {
+        rc = migrate_history(db, a, rows, n);
+        sc__leave(db);
     }
     return rc;
 }
