@@ -23,6 +23,7 @@
 #include "order.h"
 #include "symtab.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,9 +46,12 @@ typedef struct plan {
     ast_ctx *ca, *cb;
     tabpair *tabs;
     int ntabs;
+    const diff_options *o;
 } plan;
 
-/* One direction of one dialect being written. */
+/* One direction of one dialect being written.  The statements go to sql,
+ * the migration's first transactional part, unless they belong to one of
+ * the parts around it (PostgreSQL only; docs/MIGRATIONS.md, "Parts"). */
 typedef struct dir {
     const plan *p;
     ast_ctx *fc, *tc;  /* the contexts of the from and to schemas */
@@ -55,6 +59,13 @@ typedef struct dir {
     sql_dialect d;
     buf *sql, *guards;
     bool *fk_off;
+    buf *first;        /* ADD VALUE, a part of its own before sql when the
+                          migration uses the value */
+    buf *validate;     /* VALIDATE CONSTRAINT, a part of its own */
+    buf *after;        /* SET NOT NULL over a validated check, then the
+                          check dropped */
+    buf *concurrent;   /* CREATE and DROP INDEX CONCURRENTLY */
+    buf *lints;        /* NULL: none wanted (the down, a probe) */
 } dir;
 
 static bool given(const ast_loc *l)
@@ -389,10 +400,12 @@ static int refuse(plan *p, const diff_options *o)
                 n++;
                 break;
             case CONV_NONE:
+                if (c->b->using_)
+                    break;
                 ast_error(p->cb, &c->b->type.loc,
                           "migrate diff cannot change column \"%s\" from %s "
-                          "to %s; add a new column and copy the values in a "
-                          "migration written by hand", c->b->name,
+                          "to %s; say how a value becomes one of the new "
+                          "type with using (expr)", c->b->name,
                           type_text(p->cb, &c->a->type),
                           type_text(p->cb, &c->b->type));
                 n++;
@@ -441,6 +454,51 @@ static const char *quoted(ast_ctx *ctx, const char *name)
 
     buf_init(&b);
     emit_sql_quote(&b, name);
+    s = ast_strdup(ctx, b.data);
+    buf_free(&b);
+    return s;
+}
+
+/* A step that holds a table for long on PostgreSQL, named in the
+ * migration's header and on stderr, with the table's rows when the
+ * database is known. */
+static void lint(dir *x, const char *table, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void lint(dir *x, const char *table, const char *fmt, ...)
+{
+    const diff_options *o = x->p->o;
+    long long rows = -1;
+    va_list ap;
+
+    if (!x->lints || x->d != SQL_POSTGRESQL)
+        return;
+    if (o && o->row_count)
+        rows = o->row_count(o->row_count_arg, table);
+    buf_printf(x->lints, "%s", table);
+    if (rows >= 0)
+        buf_printf(x->lints, " (%lld row%s)", rows, rows == 1 ? "" : "s");
+    buf_puts(x->lints, ": ");
+    va_start(ap, fmt);
+    buf_vprintf(x->lints, fmt, ap);
+    va_end(ap);
+    buf_putc(x->lints, '\n');
+}
+
+/* 'text' as an SQL string literal. */
+static const char *sql_string(ast_ctx *ctx, const char *text)
+{
+    buf b;
+    const char *s;
+
+    buf_init(&b);
+    buf_putc(&b, '\'');
+    for (; *text; text++) {
+        if (*text == '\'')
+            buf_putc(&b, '\'');
+        buf_putc(&b, *text);
+    }
+    buf_putc(&b, '\'');
     s = ast_strdup(ctx, b.data);
     buf_free(&b);
     return s;
@@ -605,6 +663,37 @@ static bool has_index(ast_ctx *ctx, sql_dialect d, const ast_table *t,
     return false;
 }
 
+/* Whether an index of a table that exists already is built and dropped
+ * CONCURRENTLY, outside the transaction, so that the table's writers
+ * are not stopped while it is (PostgreSQL). */
+static bool concurrently(const dir *x)
+{
+    return x->d == SQL_POSTGRESQL && x->concurrent &&
+           !(x->p->o && x->p->o->no_concurrently);
+}
+
+/* CREATE INDEX sql (as emit_sql_create_index writes it) on an existing
+ * table: CONCURRENTLY in a part of its own, which takes no IF NOT EXISTS
+ * (the runner drops what a failed build leaves), or in the transaction
+ * with a lint. */
+static void create_index(dir *x, const ast_table *to, const char *sql)
+{
+    const char *at = strstr(sql, "INDEX IF NOT EXISTS ");
+
+    if (!concurrently(x) || !at) {
+        buf_puts(x->sql, sql);
+        stmt_end(x->sql);
+        if (x->d == SQL_POSTGRESQL)
+            lint(x, to->name, "CREATE INDEX without CONCURRENTLY stops the "
+                 "table's writers while it builds; without "
+                 "--no-concurrently diff builds it CONCURRENTLY");
+        return;
+    }
+    buf_printf(x->concurrent, "%.*sINDEX CONCURRENTLY %s", (int)(at - sql),
+               sql, at + 20);
+    stmt_end(x->concurrent);
+}
+
 /* Drops the indexes of from that to lacks (or has otherwise) and creates
  * those of to that from lacks. */
 static void diff_indexes(dir *x, const ast_table *from, const ast_table *to,
@@ -621,8 +710,15 @@ static void diff_indexes(dir *x, const ast_table *from, const ast_table *to,
         if (has_index(x->tc, x->d, to, name, &sql_to) &&
             strcmp(sql_to, sql_from) == 0)
             continue;
-        buf_printf(x->sql, "DROP INDEX IF EXISTS %s", quoted(x->tc, name));
-        stmt_end(x->sql);
+        if (concurrently(x)) {
+            buf_printf(x->concurrent, "DROP INDEX CONCURRENTLY IF EXISTS %s",
+                       quoted(x->tc, name));
+            stmt_end(x->concurrent);
+        } else {
+            buf_printf(x->sql, "DROP INDEX IF EXISTS %s",
+                       quoted(x->tc, name));
+            stmt_end(x->sql);
+        }
     }
     for (it = to->items; it; it = it->next) {
         if (!emit_sql_is_index(it))
@@ -632,8 +728,12 @@ static void diff_indexes(dir *x, const ast_table *from, const ast_table *to,
         if (!create_all && has_index(x->fc, x->d, from, name, &sql_from) &&
             strcmp(sql_to, sql_from) == 0)
             continue;
-        buf_puts(x->sql, sql_to);
-        stmt_end(x->sql);
+        if (create_all) {
+            buf_puts(x->sql, sql_to);
+            stmt_end(x->sql);
+        } else {
+            create_index(x, to, sql_to);
+        }
     }
 }
 
@@ -659,6 +759,33 @@ static bool names_added_column(dir *x, const tabpair *t, const char *sql)
     return found;
 }
 
+/* The rows that a new UNIQUE over cols ("(\"a\", \"b\")") would find
+ * twice: grouped by the columns themselves (SQLite has no row values in
+ * GROUP BY), leaving out the rows with a NULL in any of them, which
+ * UNIQUE accepts on both databases. */
+static void unique_guard_query(buf *q, const char *table, const char *cols)
+{
+    const char *p = cols + 1, *start;
+    buf cond;
+
+    buf_init(&cond);
+    while (*p == '"') {
+        start = p++;
+        while (*p && !(p[0] == '"' && p[1] != '"'))
+            p += p[0] == '"' ? 2 : 1;
+        if (*p)
+            p++;
+        buf_printf(&cond, "%s%.*s IS NOT NULL", cond.len ? " AND " : "",
+                   (int)(p - start), start);
+        while (*p == ',' || *p == ' ')
+            p++;
+    }
+    buf_printf(q, "SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s GROUP BY "
+                  "%.*s HAVING count(*) > 1) AS d", table, cond.data,
+               (int)(strlen(cols) - 2), cols + 1);
+    buf_free(&cond);
+}
+
 static void constraint_guards(dir *x, const tabpair *t,
                               const sql_constraint_list *lf,
                               const sql_constraint_list *lt)
@@ -682,9 +809,7 @@ static void constraint_guards(dir *x, const tabpair *t,
         sql = renamed_sql(x, t, c->sql, true);
         buf_reset(&q);
         if (strncmp(sql, "UNIQUE ", 7) == 0) {
-            buf_printf(&q, "SELECT count(*) FROM (SELECT 1 FROM %s GROUP "
-                           "BY %s HAVING count(*) > 1) AS d",
-                       quoted(x->tc, from->name), sql + 7);
+            unique_guard_query(&q, quoted(x->tc, from->name), sql + 7);
             guard(x, from->name, c->column, "duplicates under a new unique",
                   q.data);
         } else if (strncmp(sql, "CHECK ", 6) == 0) {
@@ -786,16 +911,62 @@ static bool needs_rebuild(dir *x, const tabpair *t,
     return false;
 }
 
+/* Expression e of column col (a backfill or a using) as SQL, in the
+ * names of the to schema, or with from_names in those of the from table
+ * (which the rows of a rebuild are read from). */
+static const char *migration_expr(dir *x, const tabpair *t,
+                                  const ast_expr *e, const ast_column *col,
+                                  bool from_names)
+{
+    buf b;
+    const char *s;
+
+    buf_init(&b);
+    emit_sql_expr(x->tc, &b, x->d, e, col);
+    s = from_names ? renamed_sql(x, t, b.data, true)
+                   : ast_strdup(x->tc, b.data);
+    buf_free(&b);
+    return s;
+}
+
+/* Whether this direction fills column to (from before it, NULL when it
+ * is new) by its backfill: a column new or newly not null. */
+static bool backfills(const ast_column *from, const ast_column *to)
+{
+    return to->backfill && !to->nullable && (!from || from->nullable);
+}
+
+/* Whether this direction converts column from into to by to's using:
+ * up only, since the expression reads the row as it was. */
+static bool converts(const dir *x, const ast_column *from,
+                     const ast_column *to)
+{
+    return !x->rev && from && to->using_ && !same_type(&from->type, &to->type);
+}
+
 /* The value of column to in the rebuilt table, from the old row. */
-static void copy_expr(dir *x, buf *b, const ast_column *from,
-                      const ast_column *to)
+static void copy_expr(dir *x, const tabpair *t, buf *b,
+                      const ast_column *from, const ast_column *to)
 {
     const char *dflt;
     int64_t i;
 
     if (!from) {
         dflt = default_sql(x->tc, SQL_SQLITE, to);
-        buf_puts(b, dflt ? dflt : "NULL");
+        if (backfills(from, to))
+            buf_puts(b, migration_expr(x, t, to->backfill, to, true));
+        else
+            buf_puts(b, dflt ? dflt : "NULL");
+        return;
+    }
+    if (converts(x, from, to)) {
+        buf_puts(b, migration_expr(x, t, to->using_, to, true));
+        return;
+    }
+    if (backfills(from, to)) {
+        buf_puts(b, "coalesce(");
+        emit_sql_quote(b, from->name);
+        buf_printf(b, ", %s)", migration_expr(x, t, to->backfill, to, true));
         return;
     }
     if (from->type.kind == AST_T_NUMERIC && to->type.kind == AST_T_NUMERIC &&
@@ -807,6 +978,36 @@ static void copy_expr(dir *x, buf *b, const ast_column *from,
         return;
     }
     emit_sql_quote(b, from->name);
+}
+
+/* UPDATE t SET c = (backfill) WHERE c IS NULL, in the to schema's
+ * names (the table and its columns are renamed already). */
+static void fill(dir *x, const tabpair *t, const ast_column *c)
+{
+    const char *qc = quoted(x->tc, c->name);
+
+    buf_printf(x->sql, "UPDATE %s SET %s = %s WHERE %s IS NULL",
+               quoted(x->tc, t_to(x, t)->name), qc,
+               migration_expr(x, t, c->backfill, c, false), qc);
+    stmt_end(x->sql);
+    lint(x, t_to(x, t)->name, "UPDATE of every row, filling \"%s\", locks "
+         "the rows it writes until the migration commits; for a large table "
+         "leave out the backfill and fill it in batches in a migration of "
+         "its own", c->name);
+}
+
+/* AUTOINCREMENT: the new copy takes over the old table's counter, so an
+ * id deleted before the rebuild is not handed out again (the copy's own
+ * counter only knows the ids it holds).  RENAME TO carries it over. */
+static void keep_sequence(dir *x, const char *old, const char *tmp)
+{
+    const char *qo = sql_string(x->tc, old), *qt = sql_string(x->tc, tmp);
+
+    buf_printf(x->sql, "DELETE FROM sqlite_sequence WHERE name = %s", qt);
+    stmt_end(x->sql);
+    buf_printf(x->sql, "INSERT INTO sqlite_sequence (name, seq)\n    SELECT "
+                       "%s, seq FROM sqlite_sequence WHERE name = %s", qt, qo);
+    stmt_end(x->sql);
 }
 
 static void sqlite_rebuild(dir *x, const tabpair *t)
@@ -838,11 +1039,14 @@ static void sqlite_rebuild(dir *x, const tabpair *t)
             continue;
         if (!first)
             buf_puts(x->sql, ", ");
-        copy_expr(x, x->sql, c_from(x, &t->cols[i]), c_to(x, &t->cols[i]));
+        copy_expr(x, t, x->sql, c_from(x, &t->cols[i]),
+                  c_to(x, &t->cols[i]));
         first = false;
     }
     buf_printf(x->sql, " FROM %s", quoted(x->tc, from->name));
     stmt_end(x->sql);
+    if (to->autoinc)
+        keep_sequence(x, from->name, tmp);
     buf_printf(x->sql, "DROP TABLE %s", quoted(x->tc, from->name));
     stmt_end(x->sql);
     buf_printf(x->sql, "ALTER TABLE %s RENAME TO %s", quoted(x->tc, tmp),
@@ -877,6 +1081,8 @@ static void sqlite_alter(dir *x, const tabpair *t,
             buf_printf(x->sql, "ALTER TABLE %s ADD COLUMN ",
                        quoted(x->tc, to->name));
             add_column_def(x, to, c_to(x, c));
+            if (c_to(x, c)->backfill)
+                fill(x, t, c_to(x, c));
         }
     }
     diff_indexes(x, from, to, false);
@@ -886,9 +1092,60 @@ static void sqlite_alter(dir *x, const tabpair *t,
  * PostgreSQL: ALTER TABLE in place
  * ------------------------------------------------------------------- */
 
-static void pg_column_changes(dir *x, const ast_table *to,
-                              const ast_column *a, const ast_column *b)
+/* Whether a change of type from a to b keeps every stored value as it
+ * is, so PostgreSQL neither rewrites the table nor scans it: varchar
+ * made longer, or text. */
+static bool pg_relabels(const ast_column *a, const ast_column *b)
 {
+    return conversion(&a->type, &b->type) == CONV_WIDEN &&
+           (b->type.kind == AST_T_TEXT || b->type.kind == AST_T_VARCHAR) &&
+           !b->sql_type[AST_D_POSTGRESQL];
+}
+
+static bool volatile_default(const char *sql)
+{
+    static const char *const fns[] = {"random(", "clock_timestamp(",
+                                      "gen_random_uuid(", "nextval("};
+    size_t i;
+
+    for (i = 0; sql && i < sizeof fns / sizeof fns[0]; i++)
+        if (strstr(sql, fns[i]))
+            return true;
+    return false;
+}
+
+/* SET NOT NULL without holding the table while it is scanned: a check
+ * (col IS NOT NULL) added NOT VALID, validated in a part of its own
+ * (which locks out no reader or writer), then SET NOT NULL, which finds
+ * the validated check and does not scan, and the check dropped. */
+static void pg_set_not_null(dir *x, const ast_table *to, const ast_column *c)
+{
+    const char *qt = quoted(x->tc, to->name), *qc = quoted(x->tc, c->name);
+    buf rest;
+    const char *name;
+
+    buf_init(&rest);
+    buf_printf(&rest, "%s_not_null", c->name);
+    name = quoted(x->tc, emit_sql_constraint_name(x->tc, "ck", to->name,
+                                                  rest.data));
+    buf_free(&rest);
+    buf_printf(x->sql, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT "
+                       "NULL) NOT VALID", qt, name, qc);
+    stmt_end(x->sql);
+    buf_printf(x->validate, "ALTER TABLE %s VALIDATE CONSTRAINT %s", qt,
+               name);
+    stmt_end(x->validate);
+    buf_printf(x->after, "ALTER TABLE %s ALTER COLUMN %s SET NOT NULL", qt,
+               qc);
+    stmt_end(x->after);
+    buf_printf(x->after, "ALTER TABLE %s DROP CONSTRAINT %s", qt, name);
+    stmt_end(x->after);
+}
+
+static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
+                              const ast_column *b)
+{
+    const ast_table *to = t_to(x, t);
     const char *qt = quoted(x->tc, to->name), *qc = quoted(x->tc, b->name);
     const char *dflt;
 
@@ -899,19 +1156,41 @@ static void pg_column_changes(dir *x, const ast_table *to,
         emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
         buf_printf(x->sql, " USING %s AT TIME ZONE 'UTC'", qc);
         stmt_end(x->sql);
+        lint(x, to->name, "ALTER COLUMN \"%s\" TYPE rewrites the table "
+             "under an ACCESS EXCLUSIVE lock, which stops its readers and "
+             "writers; for a large table add a column of the new type, fill "
+             "it in batches and switch over in migrations of their own",
+             b->name);
     } else if (!same_type(&a->type, &b->type) ||
                !same_decl(a, b, SQL_POSTGRESQL)) {
         buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
         emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
-        buf_printf(x->sql, " USING %s%s::", qc,
-                   b->type.kind == AST_T_NAMED ? "::text" : "");
-        emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
+        if (converts(x, a, b)) {
+            buf_printf(x->sql, " USING %s",
+                       migration_expr(x, t, b->using_, b, false));
+        } else {
+            buf_printf(x->sql, " USING %s%s::", qc,
+                       b->type.kind == AST_T_NAMED ? "::text" : "");
+            emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
+        }
         stmt_end(x->sql);
+        if (!pg_relabels(a, b))
+            lint(x, to->name, "ALTER COLUMN \"%s\" TYPE rewrites the "
+                 "table and its indexes under an ACCESS EXCLUSIVE lock, "
+                 "which stops its readers and writers; for a large table add "
+                 "a column of the new type, fill it in batches and switch "
+                 "over in migrations of their own", b->name);
     }
+    if (backfills(a, b))
+        fill(x, t, b);
     if (a->nullable != b->nullable) {
-        buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s %s NOT NULL", qt,
-                   qc, b->nullable ? "DROP" : "SET");
-        stmt_end(x->sql);
+        if (b->nullable) {
+            buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL",
+                       qt, qc);
+            stmt_end(x->sql);
+        } else {
+            pg_set_not_null(x, to, b);
+        }
     }
     if (!same_default(x->fc, x->tc, a, b)) {
         dflt = default_sql(x->tc, SQL_POSTGRESQL, b);
@@ -923,6 +1202,31 @@ static void pg_column_changes(dir *x, const ast_table *to,
                        qt, qc);
         stmt_end(x->sql);
     }
+}
+
+/* A new column: as CREATE TABLE has it, unless a backfill fills it, which
+ * needs it nullable until then. */
+static void pg_add_column(dir *x, const tabpair *t, const ast_column *c)
+{
+    const ast_table *to = t_to(x, t);
+    ast_column open;
+    const char *dflt = default_sql(x->tc, SQL_POSTGRESQL, c);
+
+    buf_printf(x->sql, "ALTER TABLE %s ADD COLUMN ", quoted(x->tc, to->name));
+    if (!backfills(NULL, c)) {
+        add_column_def(x, to, c);
+    } else {
+        open = *c;
+        open.nullable = true;
+        add_column_def(x, to, &open);
+        fill(x, t, c);
+        pg_set_not_null(x, to, c);
+    }
+    if (volatile_default(dflt))
+        lint(x, to->name, "ADD COLUMN \"%s\" with the volatile default %s "
+             "rewrites the table under an ACCESS EXCLUSIVE lock; add it "
+             "without a default, set the default, then fill the rows in "
+             "batches", c->name, dflt);
 }
 
 static bool t_single_pk(const ast_table *t)
@@ -1018,34 +1322,157 @@ static bool continued(dir *x, const tabpair *t, const sql_constraint_list *lt,
     return false;
 }
 
-static void pg_alter(dir *x, const tabpair *t, const sql_constraint_list *lf,
-                     const sql_constraint_list *lt)
+/* PostgreSQL alters every kept table in steps taken across all of them:
+ * first the foreign keys go, then the keys they may need, then the
+ * columns change, then the keys come back, then the foreign keys, so
+ * that a composite key a composite foreign key references can change
+ * under it, up and down. */
+typedef struct pgtab {
+    const tabpair *t;
+    sql_constraint_list lf, lt;
+    bool changed;
+} pgtab;
+
+static void pg_rename_table(dir *x, const tabpair *t)
 {
     const ast_table *from = t_from(x, t), *to = t_to(x, t);
     const char *qt = quoted(x->tc, to->name);
+
+    if (strcmp(from->name, to->name) == 0)
+        return;
+    buf_printf(x->sql, "ALTER TABLE %s RENAME TO %s",
+               quoted(x->tc, from->name), qt);
+    stmt_end(x->sql);
+    /* A one-column key is the server's "<table>_pkey": follow the
+     * table, so the database matches a fresh create_all. */
+    if (t_single_pk(from) && !pk_given_name(from)) {
+        buf_printf(x->sql, "ALTER TABLE %s RENAME CONSTRAINT \"%s_pkey\" "
+                           "TO \"%s_pkey\"", qt, from->name, to->name);
+        stmt_end(x->sql);
+    }
+}
+
+/* Whether from-constraint c goes: neither kept nor continued. */
+static bool pg_goes(dir *x, const pgtab *g, const sql_constraint *c)
+{
+    return !find_constraint(&g->lt, c) && !continued(x, g->t, &g->lt, c);
+}
+
+/* The column list "(\"a\", \"b\")" at the first '(' of sql, as
+ * long as it runs (quoted names hold no ')' unquoted). */
+static size_t col_list_len(const char *l)
+{
+    const char *p = l;
+    bool in = false;
+
+    for (; *p && (in || *p != ')'); p++)
+        if (*p == '"')
+            in = !in;
+    return (size_t)(p - l) + (*p == ')');
+}
+
+/* Whether the pair drops the key (primary or unique) over the columns
+ * cols ("(\"a\", \"b\")"), which a foreign key references. */
+static bool pg_drops_key(dir *x, const pgtab *g, const char *cols,
+                         size_t len)
+{
+    const sql_constraint *c;
+    const ast_column *pk = single_pk(t_from(x, g->t));
+    const char *l;
+    buf one;
+    bool hit;
+    int i;
+
+    for (i = 0; i < g->lf.n; i++) {
+        c = &g->lf.items[i];
+        if (c->is_fk || strncmp(c->sql, "CHECK", 5) == 0 || !pg_goes(x, g, c))
+            continue;
+        l = strchr(c->sql, '(');
+        if (l && col_list_len(l) == len && strncmp(l, cols, len) == 0)
+            return true;
+    }
+    if (!pk || !single_pk_changed(x, g->t))
+        return false;
+    buf_init(&one);
+    buf_putc(&one, '(');
+    emit_sql_quote(&one, pk->name);
+    buf_putc(&one, ')');
+    hit = one.len == len && strncmp(one.data, cols, len) == 0;
+    buf_free(&one);
+    return hit;
+}
+
+/* Whether foreign key c references the table called table; *cols is
+ * set to the list of columns it references. */
+static bool references(ast_ctx *ctx, const sql_constraint *c,
+                       const char *table, const char **cols)
+{
+    const char *r = strstr(c->sql, " REFERENCES ");
+    const char *q = quoted(ctx, table);
+
+    if (!r || strncmp(r + 12, q, strlen(q)) != 0 || r[12 + strlen(q)] != ' ')
+        return false;
+    *cols = r + 13 + strlen(q);
+    return true;
+}
+
+/* ADD CONSTRAINT on a table that has rows: a foreign key or a check is
+ * added NOT VALID, which holds the table only for a moment, and
+ * validated in a part of its own, which stops no reader or writer. */
+static void pg_add_constraint(dir *x, const ast_table *to,
+                              const sql_constraint *c)
+{
+    const char *qt = quoted(x->tc, to->name), *qn = quoted(x->tc, c->name);
+    bool later = c->is_fk || strncmp(c->sql, "CHECK", 5) == 0;
+
+    buf_printf(x->sql, "ALTER TABLE %s ADD CONSTRAINT %s %s%s", qt, qn,
+               c->sql, later ? " NOT VALID" : "");
+    stmt_end(x->sql);
+    if (later) {
+        buf_printf(x->validate, "ALTER TABLE %s VALIDATE CONSTRAINT %s", qt,
+                   qn);
+        stmt_end(x->validate);
+    } else {
+        lint(x, to->name, "ADD CONSTRAINT \"%s\" %s builds its index "
+             "under an ACCESS EXCLUSIVE lock, which stops readers and "
+             "writers; safer: CREATE UNIQUE INDEX CONCURRENTLY in a "
+             "migration of its own, then ADD CONSTRAINT ... USING INDEX",
+             c->name, strncmp(c->sql, "UNIQUE", 6) == 0 ? "UNIQUE"
+                                                        : "PRIMARY KEY");
+    }
+}
+
+static void pg_drop_constraints(dir *x, const pgtab *g, bool fks)
+{
+    const char *qt = quoted(x->tc, t_to(x, g->t)->name);
+    int i;
+
+    for (i = 0; i < g->lf.n; i++)
+        if (g->lf.items[i].is_fk == fks && pg_goes(x, g, &g->lf.items[i])) {
+            buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s",
+                       qt, quoted(x->tc, g->lf.items[i].name));
+            stmt_end(x->sql);
+        }
+}
+
+static void pg_columns(dir *x, const tabpair *t)
+{
+    const char *qt = quoted(x->tc, t_to(x, t)->name);
     const colpair *c;
     int i;
 
-    if (strcmp(from->name, to->name) != 0) {
-        buf_printf(x->sql, "ALTER TABLE %s RENAME TO %s",
-                   quoted(x->tc, from->name), qt);
-        stmt_end(x->sql);
-        /* A one-column key is the server's "<table>_pkey": follow the
-         * table, so the database matches a fresh create_all. */
-        if (t_single_pk(from) && !pk_given_name(from)) {
-            buf_printf(x->sql, "ALTER TABLE %s RENAME CONSTRAINT \"%s_pkey\" "
-                               "TO \"%s_pkey\"", qt, from->name, to->name);
+    /* Renames first, so every later statement (a using, a backfill)
+     * reads the columns by the names of the to schema. */
+    for (i = 0; i < t->ncols; i++) {
+        c = &t->cols[i];
+        if (c_from(x, c) && c_to(x, c) &&
+            strcmp(c_from(x, c)->name, c_to(x, c)->name) != 0) {
+            buf_printf(x->sql, "ALTER TABLE %s RENAME COLUMN %s TO %s", qt,
+                       quoted(x->tc, c_from(x, c)->name),
+                       quoted(x->tc, c_to(x, c)->name));
             stmt_end(x->sql);
         }
     }
-    for (i = 0; i < lf->n; i++)
-        if (!find_constraint(lt, &lf->items[i]) &&
-            !continued(x, t, lt, &lf->items[i])) {
-            buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s",
-                       qt, quoted(x->tc, lf->items[i].name));
-            stmt_end(x->sql);
-        }
-    pg_drop_single_pk(x, t);
     for (i = 0; i < t->ncols; i++) {
         c = &t->cols[i];
         if (!c_to(x, c)) {
@@ -1053,34 +1480,67 @@ static void pg_alter(dir *x, const tabpair *t, const sql_constraint_list *lf,
                        quoted(x->tc, c_from(x, c)->name));
             stmt_end(x->sql);
         } else if (!c_from(x, c)) {
-            buf_printf(x->sql, "ALTER TABLE %s ADD COLUMN ", qt);
-            add_column_def(x, to, c_to(x, c));
+            pg_add_column(x, t, c_to(x, c));
         } else {
-            if (strcmp(c_from(x, c)->name, c_to(x, c)->name) != 0) {
-                buf_printf(x->sql, "ALTER TABLE %s RENAME COLUMN %s TO %s",
-                           qt, quoted(x->tc, c_from(x, c)->name),
-                           quoted(x->tc, c_to(x, c)->name));
-                stmt_end(x->sql);
-            }
-            pg_column_changes(x, to, c_from(x, c), c_to(x, c));
+            pg_column_changes(x, t, c_from(x, c), c_to(x, c));
         }
     }
-    pg_add_single_pk(x, t);
-    for (i = 0; i < lt->n; i++) {
-        const sql_constraint *old = same_constraint(x, t, lf, &lt->items[i]);
+}
 
-        if (old && strcmp(old->name, lt->items[i].name) == 0)
+static void pg_add_constraints(dir *x, const pgtab *g, bool fks)
+{
+    const ast_table *to = t_to(x, g->t);
+    const char *qt = quoted(x->tc, to->name);
+    const sql_constraint *old, *c;
+    int i;
+
+    for (i = 0; i < g->lt.n; i++) {
+        c = &g->lt.items[i];
+        if (c->is_fk != fks)
             continue;
-        if (old)
+        old = same_constraint(x, g->t, &g->lf, c);
+        if (old && strcmp(old->name, c->name) == 0)
+            continue;
+        if (old) {
             buf_printf(x->sql, "ALTER TABLE %s RENAME CONSTRAINT %s TO %s",
-                       qt, quoted(x->tc, old->name),
-                       quoted(x->tc, lt->items[i].name));
-        else
-            buf_printf(x->sql, "ALTER TABLE %s ADD CONSTRAINT %s %s", qt,
-                       quoted(x->tc, lt->items[i].name), lt->items[i].sql);
-        stmt_end(x->sql);
+                       qt, quoted(x->tc, old->name), quoted(x->tc, c->name));
+            stmt_end(x->sql);
+        } else {
+            pg_add_constraint(x, to, c);
+        }
     }
-    diff_indexes(x, from, to, false);
+}
+
+/* The foreign keys that stay as they are but reference a key that is
+ * dropped and made again: dropped before it (drop set), added back
+ * after (drop false). */
+static void pg_around(dir *x, pgtab *g, int n, bool drop)
+{
+    const sql_constraint *c;
+    const char *cols;
+    int i, j, k;
+
+    for (i = 0; i < n; i++)
+        for (k = 0; k < g[i].lf.n; k++) {
+            c = &g[i].lf.items[k];
+            if (!c->is_fk || !find_constraint(&g[i].lt, c))
+                continue;
+            for (j = 0; j < n; j++)
+                if (g[j].changed &&
+                    references(x->fc, c, t_from(x, g[j].t)->name, &cols) &&
+                    pg_drops_key(x, &g[j], cols, col_list_len(cols)))
+                    break;
+            if (j == n)
+                continue;
+            if (drop) {
+                buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
+                           quoted(x->tc, t_to(x, g[i].t)->name),
+                           quoted(x->tc, c->name));
+                stmt_end(x->sql);
+            } else {
+                pg_add_constraint(x, t_to(x, g[i].t), c);
+            }
+        }
 }
 
 /* ---------------------------------------------------------------------
@@ -1102,13 +1562,14 @@ static void column_guards(dir *x, const tabpair *t)
         b = c_to(x, &t->cols[i]);
         if (!b)
             continue;
-        if (!a && !b->nullable && !b->dflt && b != t_to(x, t)->autoinc)
+        if (!a && !b->nullable && !b->dflt && !b->backfill &&
+            b != t_to(x, t)->autoinc)
             guard(x, from->name, b->name,
                   "rows exist, and the new not null column has no default",
                   count_where(x->tc, from->name, NULL));
         if (!a)
             continue;
-        if (a->nullable && !b->nullable) {
+        if (a->nullable && !b->nullable && !b->backfill) {
             buf_reset(&cond);
             buf_printf(&cond, "%s IS NULL", quoted(x->tc, a->name));
             guard(x, from->name, a->name,
@@ -1121,21 +1582,82 @@ static void column_guards(dir *x, const tabpair *t)
     buf_free(&cond);
 }
 
+static void table_guards(dir *x, const tabpair *t,
+                         const sql_constraint_list *lf,
+                         const sql_constraint_list *lt)
+{
+    column_guards(x, t);
+    constraint_guards(x, t, lf, lt);
+    fk_guards(x, t_from(x, t), t_to(x, t));
+}
+
 static void alter_table(dir *x, const tabpair *t)
 {
     sql_constraint_list lf = {0}, lt = {0};
 
     emit_sql_constraints(x->fc, x->d, t_from(x, t), &lf);
     emit_sql_constraints(x->tc, x->d, t_to(x, t), &lt);
-    column_guards(x, t);
-    constraint_guards(x, t, &lf, &lt);
-    fk_guards(x, t_from(x, t), t_to(x, t));
-    if (x->d == SQL_SQLITE)
-        sqlite_alter(x, t, &lf, &lt);
-    else
-        pg_alter(x, t, &lf, &lt);
+    table_guards(x, t, &lf, &lt);
+    sqlite_alter(x, t, &lf, &lt);
     sql_constraint_list_free(&lf);
     sql_constraint_list_free(&lt);
+}
+
+static bool table_changed(dir *x, const tabpair *t);
+
+/* The kept tables on PostgreSQL, in the steps of pgtab; returns the
+ * number that change. */
+static int pg_alter_tables(dir *x)
+{
+    const plan *p = x->p;
+    pgtab *g = ast_alloc(x->tc, sizeof *g * (size_t)(p->ntabs + 1));
+    int i, n = 0, changes = 0;
+
+    for (i = 0; i < p->ntabs; i++) {
+        const tabpair *t = &p->tabs[i];
+
+        if (!t_from(x, t) || !t_to(x, t))
+            continue;
+        g[n].t = t;
+        emit_sql_constraints(x->fc, x->d, t_from(x, t), &g[n].lf);
+        emit_sql_constraints(x->tc, x->d, t_to(x, t), &g[n].lt);
+        g[n].changed = table_changed(x, t);
+        changes += g[n].changed;
+        n++;
+    }
+    for (i = 0; i < n; i++)
+        if (g[i].changed) {
+            table_guards(x, g[i].t, &g[i].lf, &g[i].lt);
+            pg_rename_table(x, g[i].t);
+        }
+    pg_around(x, g, n, true);
+    for (i = 0; i < n; i++)
+        if (g[i].changed)
+            pg_drop_constraints(x, &g[i], true);
+    for (i = 0; i < n; i++)
+        if (g[i].changed) {
+            pg_drop_constraints(x, &g[i], false);
+            pg_drop_single_pk(x, g[i].t);
+        }
+    for (i = 0; i < n; i++)
+        if (g[i].changed)
+            pg_columns(x, g[i].t);
+    for (i = 0; i < n; i++)
+        if (g[i].changed) {
+            pg_add_single_pk(x, g[i].t);
+            pg_add_constraints(x, &g[i], false);
+        }
+    for (i = 0; i < n; i++)
+        if (g[i].changed) {
+            pg_add_constraints(x, &g[i], true);
+            diff_indexes(x, t_from(x, g[i].t), t_to(x, g[i].t), false);
+        }
+    pg_around(x, g, n, false);
+    for (i = 0; i < n; i++) {
+        sql_constraint_list_free(&g[i].lf);
+        sql_constraint_list_free(&g[i].lt);
+    }
+    return changes;
 }
 
 static void create_table(dir *x, const ast_table *t)
@@ -1190,7 +1712,8 @@ static bool table_changed(dir *x, const tabpair *t)
         buf probe;
 
         buf_init(&probe);
-        y.sql = &probe;
+        y.sql = y.concurrent = &probe;
+        y.lints = NULL;
         diff_indexes(&y, t_from(x, t), t_to(x, t), false);
         for (int i = 0; i < t->ncols && !changed; i++)
             changed = !c_from(x, &t->cols[i]) ||
@@ -1291,6 +1814,10 @@ static void pg_recreate_enum(dir *x, const ast_enum *from, const ast_enum *to)
                        quoted(x->tc, c->name), quoted(x->tc, to->name),
                        quoted(x->tc, c->name), quoted(x->tc, to->name));
             stmt_end(x->sql);
+            lint(x, t->name, "ALTER COLUMN \"%s\" TYPE (the enum made "
+                 "again without a value) rewrites the table under an ACCESS "
+                 "EXCLUSIVE lock, which stops its readers and writers",
+                 c->name);
             if (c->dflt) {
                 buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s SET "
                                    "DEFAULT %s", quoted(x->tc, t->name),
@@ -1321,14 +1848,14 @@ static void pg_add_value(dir *x, const ast_enum *from, const ast_enum *to,
 {
     const ast_enum_value *w;
 
-    buf_printf(x->sql, "ALTER TYPE %s ADD VALUE IF NOT EXISTS '%s'",
-               quoted(x->tc, to->name), v->name);
+    buf_printf(x->first, "ALTER TYPE %s ADD VALUE IF NOT EXISTS %s",
+               quoted(x->tc, to->name), sql_string(x->tc, v->name));
     for (w = v->next; w; w = w->next)
         if (has_value(from, w->name)) {
-            buf_printf(x->sql, " BEFORE '%s'", w->name);
+            buf_printf(x->first, " BEFORE %s", sql_string(x->tc, w->name));
             break;
         }
-    stmt_end(x->sql);
+    stmt_end(x->first);
 }
 
 static void enums_before(dir *x, int *changes)
@@ -1671,7 +2198,9 @@ static int write_direction(dir *x)
     }
     for (i = 0; i < ncreated; i++)
         add_after_tables(x, created[i]);
-    for (i = 0; i < p->ntabs; i++) {
+    if (x->d == SQL_POSTGRESQL)
+        changes += pg_alter_tables(x);
+    for (i = 0; i < p->ntabs && x->d == SQL_SQLITE; i++) {
         t = &p->tabs[i];
         if (t_to(x, t) && t_from(x, t) && table_changed(x, t)) {
             alter_table(x, t);
@@ -1769,7 +2298,8 @@ static void describe_constraints(const plan *p, const tabpair *t, buf *out)
     const sql_constraint *x, *old;
     const ast_item *it;
     const char *name, *sa, *sb;
-    dir up = {p, p->ca, p->cb, false, SQL_POSTGRESQL, NULL, NULL, NULL};
+    dir up = {p, p->ca, p->cb, false, SQL_POSTGRESQL, NULL, NULL, NULL,
+              NULL, NULL, NULL, NULL, NULL};
     int i, j;
 
     emit_sql_constraints(p->ca, SQL_POSTGRESQL, t->a, &la);
@@ -1880,6 +2410,7 @@ static void script_init(diff_script *s)
     buf_init(&s->down);
     buf_init(&s->up_guards);
     buf_init(&s->down_guards);
+    buf_init(&s->lints);
     s->up_fk_off = s->down_fk_off = false;
 }
 
@@ -1889,6 +2420,7 @@ static void script_free(diff_script *s)
     buf_free(&s->down);
     buf_free(&s->up_guards);
     buf_free(&s->down_guards);
+    buf_free(&s->lints);
 }
 
 void diff_result_init(diff_result *r)
@@ -1906,15 +2438,92 @@ void diff_result_free(diff_result *r)
     buf_free(&r->summary);
 }
 
+/* The parts of one direction besides its main one. */
+typedef struct parts {
+    buf first, validate, after, concurrent;
+} parts;
+
+/* Whether the statements in b use a value that first adds to an enum:
+ * its quoted label, which nothing else in a migration writes. */
+static bool uses_added_value(const buf *first, const buf *b)
+{
+    const char *p = first->data, *e;
+    bool used = false;
+    buf label;
+
+    buf_init(&label);
+    while (!used && (p = strstr(p, " ADD VALUE IF NOT EXISTS ")) != NULL) {
+        p += 25;
+        for (e = p + 1; *e && !(e[0] == '\'' && e[1] != '\''); )
+            e += e[0] == '\'' ? 2 : 1;
+        buf_reset(&label);
+        buf_put(&label, p, (size_t)(e - p + (*e != '\0')));
+        used = strstr(b->data, label.data) != NULL;
+        p = e;
+    }
+    buf_free(&label);
+    return used;
+}
+
+/* One direction: the main part in out (its statements written there),
+ * and around it the others (docs/MIGRATIONS.md, "Parts").  An added enum
+ * value the migration uses is added in a first part outside any
+ * transaction (PostgreSQL refuses a new value before its commit), so
+ * that the guards, which run at the start of the first transactional
+ * part, already see it. */
+static int write_parts(dir *x, buf *out)
+{
+    parts pt;
+    buf main, rest;
+    int n;
+
+    buf_init(&pt.first);
+    buf_init(&pt.validate);
+    buf_init(&pt.after);
+    buf_init(&pt.concurrent);
+    buf_init(&main);
+    buf_init(&rest);
+    x->sql = &main;
+    x->first = &pt.first;
+    x->validate = &pt.validate;
+    x->after = &pt.after;
+    x->concurrent = &pt.concurrent;
+    n = write_direction(x);
+    buf_puts(&rest, main.data);
+    buf_puts(&rest, pt.validate.data);
+    buf_puts(&rest, pt.after.data);
+    buf_puts(&rest, x->guards->data);
+    if (pt.first.len && uses_added_value(&pt.first, &rest)) {
+        buf_printf(out, "-- +no-transaction\n%s-- +transaction\n",
+                   pt.first.data);
+    } else {
+        buf_puts(out, pt.first.data);
+    }
+    buf_puts(out, main.data);
+    if (pt.validate.len)
+        buf_printf(out, "-- +transaction\n%s", pt.validate.data);
+    if (pt.after.len)
+        buf_printf(out, "-- +transaction\n%s", pt.after.data);
+    if (pt.concurrent.len)
+        buf_printf(out, "-- +no-transaction\n%s", pt.concurrent.data);
+    buf_free(&pt.first);
+    buf_free(&pt.validate);
+    buf_free(&pt.after);
+    buf_free(&pt.concurrent);
+    buf_free(&main);
+    buf_free(&rest);
+    return n;
+}
+
 static int write_script(plan *p, sql_dialect d, diff_script *s)
 {
-    dir up = {p, p->ca, p->cb, false, d, &s->up, &s->up_guards,
-              &s->up_fk_off};
-    dir down = {p, p->cb, p->ca, true, d, &s->down, &s->down_guards,
-                &s->down_fk_off};
-    int n = write_direction(&up);
+    dir up = {p, p->ca, p->cb, false, d, NULL, &s->up_guards,
+              &s->up_fk_off, NULL, NULL, NULL, NULL, &s->lints};
+    dir down = {p, p->cb, p->ca, true, d, NULL, &s->down_guards,
+                &s->down_fk_off, NULL, NULL, NULL, NULL, NULL};
+    int n = write_parts(&up, &s->up);
 
-    write_direction(&down);
+    write_parts(&down, &s->down);
     if (d == SQL_POSTGRESQL)
         s->up_fk_off = s->down_fk_off = false;
     return n;
@@ -1929,6 +2538,7 @@ int diff_schemas(ast_ctx *old, ast_ctx *new, const diff_options *o,
     memset(&p, 0, sizeof p);
     p.ca = old;
     p.cb = new;
+    p.o = o;
     pair_tables(&p);
     refused = refuse(&p, o) + refuse_blocks(&p);
     if (refused)
@@ -1943,10 +2553,16 @@ int diff_schemas(ast_ctx *old, ast_ctx *new, const diff_options *o,
 void diff_sql_file(buf *out, unsigned version, const char *name,
                    sql_dialect d, const diff_script *s)
 {
+    const char *p, *e;
+
     buf_printf(out, "-- schemac migration %04u %s (%s)\n", version, name,
                emit_sql_dialect_name(d));
     buf_printf(out, "-- generated by schemac %s; review before "
                     "committing\n", SC_VERSION);
+    for (p = s->lints.data; s->lints.len && *p; p = e + 1) {
+        e = strchr(p, '\n');
+        buf_printf(out, "-- lint: %.*s\n", (int)(e - p), p);
+    }
     if (s->up_fk_off)
         buf_puts(out, "-- +foreign-keys off\n");
     buf_puts(out, s->up_guards.data);
