@@ -66,6 +66,8 @@ typedef struct dir {
                           check dropped */
     buf *concurrent;   /* CREATE and DROP INDEX CONCURRENTLY */
     buf *lints;        /* NULL: none wanted (the down, a probe) */
+    buf *readd;        /* checks dropped around an enum made again, added
+                          back once the tables changed */
 } dir;
 
 static bool given(const ast_loc *l)
@@ -741,6 +743,12 @@ static void diff_indexes(dir *x, const ast_table *from, const ast_table *to,
  * orphans under a new foreign key, rows failing a new check.  The queries
  * run against the from table, whose columns keep their names here when
  * they are not renamed. */
+static bool converts(const dir *x, const ast_column *from,
+                     const ast_column *to);
+
+/* Whether sql names a column that the change adds, or (converted set)
+ * one that it converts by a using, whose old values say nothing of the
+ * new ones. */
 static bool names_added_column(dir *x, const tabpair *t, const char *sql)
 {
     buf q;
@@ -749,7 +757,9 @@ static bool names_added_column(dir *x, const tabpair *t, const char *sql)
 
     buf_init(&q);
     for (i = 0; i < t->ncols && !found; i++) {
-        if (c_from(x, &t->cols[i]) || !c_to(x, &t->cols[i]))
+        if (!c_to(x, &t->cols[i]) ||
+            (c_from(x, &t->cols[i]) &&
+             !converts(x, c_from(x, &t->cols[i]), c_to(x, &t->cols[i]))))
             continue;
         buf_reset(&q);
         emit_sql_quote(&q, c_to(x, &t->cols[i])->name);
@@ -1753,6 +1763,70 @@ static bool has_value(const ast_enum *e, const char *v)
     return false;
 }
 
+/* The column of the to schema that column c of from-table t becomes, or
+ * NULL when this direction drops it (or its table). */
+static const ast_column *to_column(const dir *x, const ast_table *t,
+                                   const ast_column *c)
+{
+    const tabpair *tp;
+    int i, j;
+
+    for (i = 0; i < x->p->ntabs; i++) {
+        tp = &x->p->tabs[i];
+        if (t_from(x, tp) != t || !t_to(x, tp))
+            continue;
+        for (j = 0; j < tp->ncols; j++)
+            if (c_from(x, &tp->cols[j]) == c)
+                return c_to(x, &tp->cols[j]);
+    }
+    return NULL;
+}
+
+static const ast_table *to_table(const dir *x, const ast_table *t)
+{
+    int i;
+
+    for (i = 0; i < x->p->ntabs; i++)
+        if (t_from(x, &x->p->tabs[i]) == t)
+            return t_to(x, &x->p->tabs[i]);
+    return NULL;
+}
+
+static void pg_add_constraint(dir *x, const ast_table *to,
+                              const sql_constraint *c);
+
+/* The checks of t that name column c hold the enum's old type in their
+ * constants, which the column's new type cannot compare with: they go
+ * before the column is converted, and those the to table keeps come
+ * back after every table changed. */
+static void pg_checks_around(dir *x, const ast_table *t, const ast_column *c)
+{
+    sql_constraint_list lf = {0}, lt = {0};
+    const ast_table *to = to_table(x, t);
+    const char *qc = quoted(x->tc, c->name);
+    buf *main = x->sql;
+    int i;
+
+    emit_sql_constraints(x->fc, SQL_POSTGRESQL, t, &lf);
+    if (to)
+        emit_sql_constraints(x->tc, SQL_POSTGRESQL, to, &lt);
+    for (i = 0; i < lf.n; i++) {
+        if (strncmp(lf.items[i].sql, "CHECK", 5) != 0 ||
+            !strstr(lf.items[i].sql, qc))
+            continue;
+        buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s",
+                   quoted(x->tc, t->name), quoted(x->tc, lf.items[i].name));
+        stmt_end(x->sql);
+        if (to && find_constraint(&lt, &lf.items[i])) {
+            x->sql = x->readd;
+            pg_add_constraint(x, to, &lf.items[i]);
+            x->sql = main;
+        }
+    }
+    sql_constraint_list_free(&lf);
+    sql_constraint_list_free(&lt);
+}
+
 /* Rows of from-schema tables that hold a value to drops from enum e. */
 static void enum_removal_guards(dir *x, const ast_enum *from,
                                 const ast_enum *to)
@@ -1766,7 +1840,8 @@ static void enum_removal_guards(dir *x, const ast_enum *from,
     for (t = x->fc->schema->tables; t; t = t->next)
         for (c = t->columns; c; c = c->next) {
             if (c->type.kind != AST_T_NAMED ||
-                strcmp(c->type.name, from->name) != 0)
+                strcmp(c->type.name, from->name) != 0 ||
+                !to_column(x, t, c))
                 continue;
             buf_reset(&cond);
             buf_printf(&cond, "%s IN (", quoted(x->tc, c->name));
@@ -1800,9 +1875,13 @@ static void pg_recreate_enum(dir *x, const ast_enum *from, const ast_enum *to)
     stmt_end(x->sql);
     for (t = x->fc->schema->tables; t; t = t->next)
         for (c = t->columns; c; c = c->next) {
+            /* A column this direction drops keeps the old type until it
+             * goes; the old type is dropped after the tables changed. */
             if (c->type.kind != AST_T_NAMED ||
-                strcmp(c->type.name, from->name) != 0)
+                strcmp(c->type.name, from->name) != 0 ||
+                !to_column(x, t, c))
                 continue;
+            pg_checks_around(x, t, c);
             if (c->dflt) {
                 buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s DROP "
                                    "DEFAULT", quoted(x->tc, t->name),
@@ -1818,7 +1897,9 @@ static void pg_recreate_enum(dir *x, const ast_enum *from, const ast_enum *to)
                  "again without a value) rewrites the table under an ACCESS "
                  "EXCLUSIVE lock, which stops its readers and writers",
                  c->name);
-            if (c->dflt) {
+            /* The old default again, when the type still has it (else
+             * the column's own change sets the new one). */
+            if (c->dflt && has_value(to, c->dflt->text)) {
                 buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s SET "
                                    "DEFAULT %s", quoted(x->tc, t->name),
                            quoted(x->tc, c->name),
@@ -1826,8 +1907,6 @@ static void pg_recreate_enum(dir *x, const ast_enum *from, const ast_enum *to)
                 stmt_end(x->sql);
             }
         }
-    buf_printf(x->sql, "DROP TYPE %s", quoted(x->tc, old.data));
-    stmt_end(x->sql);
     buf_free(&old);
 }
 
@@ -1894,8 +1973,21 @@ static void enums_before(dir *x, int *changes)
 
 static void enums_after(dir *x, int *changes)
 {
-    const ast_enum *from;
+    const ast_enum *from, *to;
 
+    for (to = x->tc->schema ? x->tc->schema->enums : NULL;
+         to && x->d == SQL_POSTGRESQL; to = to->next) {
+        from = enum_named(x->fc, to->name);
+        if (from && enum_removes(from, to)) {
+            buf old;
+
+            buf_init(&old);
+            buf_printf(&old, "%s__old", to->name);
+            buf_printf(x->sql, "DROP TYPE %s", quoted(x->tc, old.data));
+            stmt_end(x->sql);
+            buf_free(&old);
+        }
+    }
     for (from = x->fc->schema ? x->fc->schema->enums : NULL; from;
          from = from->next) {
         if (enum_named(x->tc, from->name))
@@ -2198,8 +2290,10 @@ static int write_direction(dir *x)
     }
     for (i = 0; i < ncreated; i++)
         add_after_tables(x, created[i]);
-    if (x->d == SQL_POSTGRESQL)
+    if (x->d == SQL_POSTGRESQL) {
         changes += pg_alter_tables(x);
+        buf_puts(x->sql, x->readd->data);
+    }
     for (i = 0; i < p->ntabs && x->d == SQL_SQLITE; i++) {
         t = &p->tabs[i];
         if (t_to(x, t) && t_from(x, t) && table_changed(x, t)) {
@@ -2299,7 +2393,7 @@ static void describe_constraints(const plan *p, const tabpair *t, buf *out)
     const ast_item *it;
     const char *name, *sa, *sb;
     dir up = {p, p->ca, p->cb, false, SQL_POSTGRESQL, NULL, NULL, NULL,
-              NULL, NULL, NULL, NULL, NULL};
+              NULL, NULL, NULL, NULL, NULL, NULL};
     int i, j;
 
     emit_sql_constraints(p->ca, SQL_POSTGRESQL, t->a, &la);
@@ -2440,7 +2534,7 @@ void diff_result_free(diff_result *r)
 
 /* The parts of one direction besides its main one. */
 typedef struct parts {
-    buf first, validate, after, concurrent;
+    buf first, validate, after, concurrent, readd;
 } parts;
 
 /* Whether the statements in b use a value that first adds to an enum:
@@ -2481,6 +2575,7 @@ static int write_parts(dir *x, buf *out)
     buf_init(&pt.validate);
     buf_init(&pt.after);
     buf_init(&pt.concurrent);
+    buf_init(&pt.readd);
     buf_init(&main);
     buf_init(&rest);
     x->sql = &main;
@@ -2488,6 +2583,7 @@ static int write_parts(dir *x, buf *out)
     x->validate = &pt.validate;
     x->after = &pt.after;
     x->concurrent = &pt.concurrent;
+    x->readd = &pt.readd;
     n = write_direction(x);
     buf_puts(&rest, main.data);
     buf_puts(&rest, pt.validate.data);
@@ -2510,6 +2606,7 @@ static int write_parts(dir *x, buf *out)
     buf_free(&pt.validate);
     buf_free(&pt.after);
     buf_free(&pt.concurrent);
+    buf_free(&pt.readd);
     buf_free(&main);
     buf_free(&rest);
     return n;
@@ -2518,9 +2615,9 @@ static int write_parts(dir *x, buf *out)
 static int write_script(plan *p, sql_dialect d, diff_script *s)
 {
     dir up = {p, p->ca, p->cb, false, d, NULL, &s->up_guards,
-              &s->up_fk_off, NULL, NULL, NULL, NULL, &s->lints};
+              &s->up_fk_off, NULL, NULL, NULL, NULL, &s->lints, NULL};
     dir down = {p, p->cb, p->ca, true, d, NULL, &s->down_guards,
-                &s->down_fk_off, NULL, NULL, NULL, NULL, NULL};
+                &s->down_fk_off, NULL, NULL, NULL, NULL, NULL, NULL};
     int n = write_parts(&up, &s->up);
 
     write_parts(&down, &s->down);
