@@ -1317,6 +1317,10 @@ static void pg_add_single_pk(dir *x, const tabpair *t)
         buf_printf(x->sql, "CONSTRAINT %s ", quoted(x->tc, name));
     buf_printf(x->sql, "PRIMARY KEY (%s)", quoted(x->tc, b->name));
     stmt_end(x->sql);
+    lint(x, t_to(x, t)->name, "ADD PRIMARY KEY builds its index under an "
+         "ACCESS EXCLUSIVE lock, which stops readers and writers; safer: "
+         "CREATE UNIQUE INDEX CONCURRENTLY in a migration of its own, then "
+         "ADD PRIMARY KEY USING INDEX");
 }
 
 /* Whether from-constraint c lives on in the to table under some name. */
