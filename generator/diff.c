@@ -943,7 +943,7 @@ static const char *migration_expr(dir *x, const tabpair *t,
  * is new) by its backfill: a column new or newly not null. */
 static bool backfills(const ast_column *from, const ast_column *to)
 {
-    return to->backfill && !to->nullable && (!from || from->nullable);
+    return to->backfill && (!from || (from->nullable && !to->nullable));
 }
 
 /* Whether this direction converts column from into to by to's using:
@@ -1091,7 +1091,7 @@ static void sqlite_alter(dir *x, const tabpair *t,
             buf_printf(x->sql, "ALTER TABLE %s ADD COLUMN ",
                        quoted(x->tc, to->name));
             add_column_def(x, to, c_to(x, c));
-            if (c_to(x, c)->backfill)
+            if (backfills(NULL, c_to(x, c)))
                 fill(x, t, c_to(x, c));
         }
     }
@@ -1230,7 +1230,8 @@ static void pg_add_column(dir *x, const tabpair *t, const ast_column *c)
         open.nullable = true;
         add_column_def(x, to, &open);
         fill(x, t, c);
-        pg_set_not_null(x, to, c);
+        if (!c->nullable)
+            pg_set_not_null(x, to, c);
     }
     if (volatile_default(dflt))
         lint(x, to->name, "ADD COLUMN \"%s\" with the volatile default %s "
