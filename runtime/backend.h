@@ -97,7 +97,9 @@ typedef struct sc_backend {
     int (*prepare)(void *conn, const char *sql, bool persistent,
                    void **stmt);
     /* Binds v to parameter i (from 1).  On failure *why is a static
-     * phrase saying what is wrong with the value. */
+     * phrase saying what is wrong with the value.  v is the value of its
+     * C type; a column kept in another form (v->col->format) is bound in
+     * that form, which sc__stored_form() (internal.h) writes. */
     int (*bind)(void *stmt, int i, const sc_value *v, const char **why);
     /* SC__ROW, SC__DONE, or an error code. */
     int (*step)(void *stmt);
@@ -105,6 +107,23 @@ typedef struct sc_backend {
      * kind, or SC_VAL_NULL.  Only the fields of kind need be set (zero
      * for NULL), and type and col.  Returns SC_OK or SC_NOMEM. */
     int (*column)(void *stmt, int i, sc_value_kind kind, sc_value *out);
+    /* The storage class of column i of the current row, for tables that
+     * do not hold one class per column (SC_TABLE_LOOSE): SC_VAL_NULL,
+     * _INT, _FLOAT, _TEXT or _BLOB.  NULL when the database types every
+     * column (PostgreSQL): column_fits() is asked instead. */
+    sc_value_kind (*column_class)(void *stmt, int i);
+    /* Whether result column i of stmt, as prepared, has a type whose
+     * values column c reads; when not, found receives the name of that
+     * type.  Asked once per prepared statement, not per row.  NULL when
+     * a column's type says nothing (SQLite). */
+    bool (*column_fits)(void *stmt, int i, const sc_column_desc *c,
+                        char *found, size_t size);
+    /* The type that a select list casts column c to, so that a column of
+     * a type the runtime does not read (c->pg_type) arrives in the form
+     * of c's C type: "text", "integer", ...; NULL for no cast.  buf (of
+     * size bytes) may hold the text.  NULL when nothing is ever cast. */
+    const char *(*read_cast)(const sc_column_desc *c, char *buf,
+                             size_t size);
     void (*reset)(void *stmt);
     void (*finalize)(void *stmt);
     /* The number of result columns of stmt, known once a step has

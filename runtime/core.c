@@ -2,9 +2,10 @@
  * core.c - the database-independent half of libschemac.  It turns the
  * descriptor tables of generated code into SQL (once per table and
  * operation), keeps those statements prepared per connection, moves
- * values between C structs and the backend, runs transactions and
- * savepoints, words errors so that they name the table and column, and
- * echoes every statement to the trace hook.
+ * values between C structs and the backend (in the storage format a
+ * column is kept in, refusing stored values not in it), runs
+ * transactions and savepoints, words errors so that they name the table
+ * and column, and echoes every statement to the trace hook.
  *
  * It talks to the database only through the function table of backend.h,
  * chosen by URL scheme in registry.c.  Every allocation of the runtime
@@ -364,8 +365,17 @@ static void format_blob(sc__buf *b, const unsigned char *p, size_t n)
     sc__buf_puts(b, n > TRACE_BLOB_MAX ? "...'" : "'");
 }
 
+/* Prints v as the database receives it: a formatted column's value in
+ * its stored form. */
 static void format_value(sc__buf *b, const sc_value *v)
 {
+    char form[SC__FORM_MAX];
+    const char *why;
+    sc_value stored;
+
+    if (v->col != NULL && v->col->format != SC_FMT_NATIVE &&
+        sc__stored_form(v, &stored, form, &why) == SC_OK)
+        v = &stored;
     switch (v->kind) {
     case SC_VAL_NULL:
         sc__buf_puts(b, "None");
@@ -1232,7 +1242,7 @@ static void build_insert(const sc_db *db, sc__buf *b, const sc_table_desc *t)
     sc__buf_puts(b, k ? ")" : "");
     if (db->be->insert_returning && t->autoinc >= 0) {
         sc__buf_puts(b, " RETURNING ");
-        sc__buf_ident(b, t->cols[t->autoinc].name);
+        sc__put_select_column(db, b, NULL, &t->cols[t->autoinc]);
     }
 }
 
@@ -1244,7 +1254,7 @@ static void build_get(const sc_db *db, sc__buf *b, const sc_table_desc *t)
     sc__buf_puts(b, "SELECT ");
     for (i = 0; i < t->ncols; i++) {
         sc__buf_puts(b, i ? ", " : "");
-        sc__buf_ident(b, t->cols[i].name);
+        sc__put_select_column(db, b, NULL, &t->cols[i]);
     }
     sc__buf_puts(b, " FROM ");
     sc__buf_ident(b, t->name);
@@ -1255,7 +1265,7 @@ static void build_get(const sc_db *db, sc__buf *b, const sc_table_desc *t)
  * mask is 0 (sc_row_update()), else the non-key columns of the mask. */
 static bool updates(const sc_table_desc *t, unsigned i, uint64_t mask)
 {
-    if (t->cols[i].flags & SC_COL_PK)
+    if (sc__is_key(t, i))
         return false;
     return mask == 0 || (i < 64 && (mask >> i & 1u));
 }
@@ -1321,6 +1331,21 @@ static char *build_sql(const sc_db *db, const sc_table_desc *t, int op,
     return b.s;
 }
 
+static int check_column(sc_db *db, const sc_table_desc *t,
+                        const sc_column_desc *c, void *stmt, int i);
+
+/* Checks the columns a new statement for op on t returns: a get's row,
+ * an insert's new key. */
+static int check_results(sc_db *db, const sc_table_desc *t, int op,
+                         void *stmt)
+{
+    if (op == OP_GET)
+        return sc__check_columns(db, t, stmt);
+    if (op == OP_INSERT && db->be->insert_returning && t->autoinc >= 0)
+        return check_column(db, t, &t->cols[t->autoinc], stmt, 0);
+    return SC_OK;
+}
+
 /* Finds or prepares the statement for op on t; mask is 0 but for the
  * updates of sc_row_update_cols(). */
 static int prepare_cached(sc_db *db, const sc_table_desc *t, int op,
@@ -1344,6 +1369,11 @@ static int prepare_cached(sc_db *db, const sc_table_desc *t, int op,
     if (rc != SC_OK) {
         sc__free(e.sql);
         return sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
+    }
+    rc = check_results(db, t, op, e.stmt);
+    if (rc != SC_OK) {
+        entry_free(db, &e);
+        return rc;
     }
     *out = cache_place(db, &e);
     db->cache_used++;
@@ -1665,6 +1695,10 @@ static int read_int(sc_db *db, const sc_table_desc *t,
         lo = INT32_MIN;
         hi = INT32_MAX;
     }
+    if (c->type == SC_TYPE_BOOL) { /* a loose table may hold any */
+        lo = 0;
+        hi = 1;
+    }
     if (i < lo || i > hi)
         return sc__set_error(db, SC_RANGE, t->name, c->name,
                              "value %" PRId64 " of %s.%s does not fit its type",
@@ -1773,6 +1807,494 @@ static int store_value(sc_db *db, const sc_table_desc *t,
     if (v->kind == SC_VAL_INT)
         return read_int(db, t, c, v->i, row);
     return read_bytes(db, t, c, v, a, row);
+}
+
+/* ---------------------------------------------------------------------
+ * Storage formats (sc_column_desc.format).  A database another tool made
+ * may keep a date as text, a timestamp as Unix seconds, a numeric as a
+ * binary float, a uuid as hex.  These functions are the one place that
+ * writes and reads those forms: exactly, refusing anything else rather
+ * than guessing, so that the owner's application reads what we write.
+ * ------------------------------------------------------------------- */
+
+#define US_PER_SEC INT64_C(1000000)
+#define US_PER_DAY INT64_C(86400000000)
+
+static const int64_t tens[] = {
+    INT64_C(1), INT64_C(10), INT64_C(100), INT64_C(1000), INT64_C(10000),
+    INT64_C(100000), INT64_C(1000000), INT64_C(10000000),
+    INT64_C(100000000), INT64_C(1000000000), INT64_C(10000000000),
+    INT64_C(100000000000), INT64_C(1000000000000),
+    INT64_C(10000000000000), INT64_C(100000000000000),
+    INT64_C(1000000000000000), INT64_C(10000000000000000),
+    INT64_C(100000000000000000), INT64_C(1000000000000000000)};
+
+#define TENS_MAX 18u
+
+unsigned sc__format(const sc_column_desc *c)
+{
+    switch (c->format) {
+    case SC_FMT_TEXT:
+        return c->type == SC_TYPE_DATE || c->type == SC_TYPE_TIMESTAMP ||
+                       c->type == SC_TYPE_NUMERIC ||
+                       c->type == SC_TYPE_DECIMAL || c->type == SC_TYPE_UUID
+                   ? SC_FMT_TEXT
+                   : SC_FMT_NATIVE;
+    case SC_FMT_REAL:
+        return c->type == SC_TYPE_NUMERIC && c->scale <= TENS_MAX
+                   ? SC_FMT_REAL
+                   : SC_FMT_NATIVE;
+    case SC_FMT_INTEGER:
+        return c->type == SC_TYPE_TIMESTAMP ? SC_FMT_INTEGER : SC_FMT_NATIVE;
+    case SC_FMT_HEX:
+        return c->type == SC_TYPE_UUID ? SC_FMT_HEX : SC_FMT_NATIVE;
+    default:
+        return SC_FMT_NATIVE;
+    }
+}
+
+sc_value_kind sc__stored_kind(const sc_column_desc *c)
+{
+    switch (sc__format(c)) {
+    case SC_FMT_TEXT:
+    case SC_FMT_HEX:
+        return SC_VAL_TEXT;
+    case SC_FMT_REAL:
+        return SC_VAL_FLOAT;
+    case SC_FMT_INTEGER:
+        return SC_VAL_INT;
+    default:
+        return kind_of(c->type);
+    }
+}
+
+/* Writes days as YYYY-MM-DD (11 bytes with the NUL); 0 outside the years
+ * 0000 to 9999, which text of this form cannot hold in order. */
+static size_t date_text(int64_t days, char *buf)
+{
+    int y, m, d;
+
+    if (days < INT32_MIN || days > INT32_MAX)
+        return 0;
+    sc_date_to_ymd((int32_t)days, &y, &m, &d);
+    if (y < 0 || y > 9999)
+        return 0;
+    return (size_t)snprintf(buf, 11, "%04d-%02d-%02d", y, m, d);
+}
+
+/* 'YYYY-MM-DD HH:MM:SS', and '.ffffff' when the fraction is not zero. */
+static size_t timestamp_text(int64_t us, char *buf)
+{
+    int64_t days = days_of_us(us), rem = us - days * US_PER_DAY;
+    int64_t secs = rem / US_PER_SEC, frac = rem % US_PER_SEC;
+    size_t n = date_text(days, buf);
+
+    if (n == 0)
+        return 0;
+    n += (size_t)snprintf(buf + n, SC__FORM_MAX - n, " %02d:%02d:%02d",
+                          (int)(secs / 3600), (int)(secs / 60 % 60),
+                          (int)(secs % 60));
+    if (frac != 0)
+        n += (size_t)snprintf(buf + n, SC__FORM_MAX - n, ".%06d",
+                              (int)frac);
+    return n;
+}
+
+size_t sc__scaled_text(int64_t i, unsigned scale, char *buf)
+{
+    uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
+    char digits[24];
+    int n = snprintf(digits, sizeof digits, "%0*" PRIu64,
+                     (int)(scale < 20 ? scale + 1 : 20), u);
+    int whole = n - (int)scale;
+
+    if (scale == 0)
+        return (size_t)snprintf(buf, SC__FORM_MAX, "%s%s",
+                                i < 0 ? "-" : "", digits);
+    return (size_t)snprintf(buf, SC__FORM_MAX, "%s%.*s.%s",
+                            i < 0 ? "-" : "", whole, digits, digits + whole);
+}
+
+/* The double nearest to i / 10^scale.  Below 2^53 both operands are
+ * exact and IEEE division rounds correctly; past it, strtod() does. */
+static double scaled_double(int64_t i, unsigned scale)
+{
+    const int64_t exact = INT64_C(1) << 53;
+    char text[SC__FORM_MAX];
+
+    if (i > -exact && i < exact)
+        return (double)i / (double)tens[scale];
+    sc__scaled_text(i, scale, text);
+    return strtod(text, NULL);
+}
+
+/* The scaled integer whose nearest double at scale is d, if d is one:
+ * 1.98 at scale 2 is 198, while 1.985 (stored as 1.98499999...) is
+ * none, and is refused rather than rounded. */
+static bool double_scaled(double d, unsigned scale, int64_t *out)
+{
+    double x;
+    int64_t i;
+
+    if (!isfinite(d))
+        return false;
+    x = d * (double)tens[scale];
+    if (!(x > -9.2e18 && x < 9.2e18))
+        return false;
+    i = (int64_t)(x < 0 ? x - 0.5 : x + 0.5); /* a candidate, checked */
+    if (scaled_double(i, scale) != d)
+        return false;
+    *out = i;
+    return true;
+}
+
+/* An integer stored where a numeric(p,s) is kept as a float (SQLite's
+ * NUMERIC affinity stores 2.0 as 2), scaled. */
+static bool int_scaled(int64_t k, unsigned scale, int64_t *out)
+{
+    if (k > INT64_MAX / tens[scale] || k < INT64_MIN / tens[scale])
+        return false;
+    *out = k * tens[scale];
+    return true;
+}
+
+static const char hex_digits[] = "0123456789abcdef";
+
+/* A uuid as 32 lowercase hex digits, with dashes after the 4th, 6th, 8th
+ * and 10th byte when dashes. */
+static size_t uuid_text(const uint8_t *b, bool dashes, char *buf)
+{
+    size_t n = 0;
+    int i;
+
+    for (i = 0; i < 16; i++) {
+        if (dashes && (i == 4 || i == 6 || i == 8 || i == 10))
+            buf[n++] = '-';
+        buf[n++] = hex_digits[b[i] >> 4];
+        buf[n++] = hex_digits[b[i] & 15];
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+static int hex_value(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/* The inverse of uuid_text(), either case. */
+static bool parse_uuid(const char *s, size_t len, bool dashes, uint8_t *b)
+{
+    size_t i = 0;
+    int k, hi, lo;
+
+    if (len != (dashes ? 36u : 32u))
+        return false;
+    for (k = 0; k < 16; k++) {
+        if (dashes && (k == 4 || k == 6 || k == 8 || k == 10) &&
+            s[i++] != '-')
+            return false;
+        hi = hex_value(s[i]);
+        lo = hex_value(s[i + 1]);
+        if (hi < 0 || lo < 0)
+            return false;
+        b[k] = (uint8_t)(hi << 4 | lo);
+        i += 2;
+    }
+    return true;
+}
+
+/* Reads n digits at s[*i], moving *i past them. */
+static bool get_digits(const char *s, size_t len, size_t *i, int n, int *out)
+{
+    int k, x = 0;
+
+    if (len < *i + (size_t)n)
+        return false;
+    for (k = 0; k < n; k++) {
+        if (s[*i + (size_t)k] < '0' || s[*i + (size_t)k] > '9')
+            return false;
+        x = x * 10 + (s[*i + (size_t)k] - '0');
+    }
+    *i += (size_t)n;
+    *out = x;
+    return true;
+}
+
+/* Whether s[*i] is ch, moving *i past it. */
+static bool get_char(const char *s, size_t len, size_t *i, char ch)
+{
+    if (*i >= len || s[*i] != ch)
+        return false;
+    (*i)++;
+    return true;
+}
+
+static int month_days(int y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30,
+                               31, 31, 30, 31, 30, 31};
+
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return days[m - 1];
+}
+
+/* YYYY-MM-DD at s[*i], a day that exists. */
+static bool parse_date(const char *s, size_t len, size_t *i, int64_t *days)
+{
+    int y, m, d;
+
+    if (!get_digits(s, len, i, 4, &y) || !get_char(s, len, i, '-') ||
+        !get_digits(s, len, i, 2, &m) || !get_char(s, len, i, '-') ||
+        !get_digits(s, len, i, 2, &d))
+        return false;
+    if (m < 1 || m > 12 || d < 1 || d > month_days(y, m))
+        return false;
+    *days = sc_date_from_ymd(y, m, d);
+    return true;
+}
+
+/* The seconds and fraction after HH:MM, when there are: ':SS' and
+ * optionally '.' with 1 to 6 digits. */
+static bool parse_seconds(const char *s, size_t len, size_t *i, int *secs,
+                          int *us)
+{
+    int k;
+
+    *secs = *us = 0;
+    if (!get_char(s, len, i, ':'))
+        return true;
+    if (!get_digits(s, len, i, 2, secs))
+        return false;
+    if (!get_char(s, len, i, '.'))
+        return true;
+    for (k = 0; *i < len && s[*i] >= '0' && s[*i] <= '9'; k++, (*i)++) {
+        if (k == 6)
+            return false; /* finer than a microsecond: not ours to cut */
+        *us = *us * 10 + (s[*i] - '0');
+    }
+    for (; k > 0 && k < 6; k++)
+        *us *= 10;
+    return *i > 0 && s[*i - 1] != '.';
+}
+
+/* A zone suffix: 'Z', '+HH:MM' or '-HH:MM', as seconds east of UTC. */
+static bool parse_zone(const char *s, size_t len, size_t *i, int *east)
+{
+    int sign, h, m;
+
+    *east = 0;
+    if (*i == len || get_char(s, len, i, 'Z'))
+        return true;
+    if (s[*i] != '+' && s[*i] != '-')
+        return false;
+    sign = s[(*i)++] == '-' ? -1 : 1;
+    if (!get_digits(s, len, i, 2, &h) || !get_char(s, len, i, ':') ||
+        !get_digits(s, len, i, 2, &m) || h > 23 || m > 59)
+        return false;
+    *east = sign * (h * 3600 + m * 60);
+    return true;
+}
+
+/* 'YYYY-MM-DD HH:MM[:SS[.f...]]' with ' ' or 'T' between, and an optional
+ * zone, which is applied. */
+static bool parse_timestamp(const char *s, size_t len, int64_t *out)
+{
+    size_t i = 0;
+    int64_t days;
+    int h, m, secs, us, east;
+
+    if (!parse_date(s, len, &i, &days) ||
+        (!get_char(s, len, &i, ' ') && !get_char(s, len, &i, 'T')) ||
+        !get_digits(s, len, &i, 2, &h) || !get_char(s, len, &i, ':') ||
+        !get_digits(s, len, &i, 2, &m) ||
+        !parse_seconds(s, len, &i, &secs, &us) ||
+        !parse_zone(s, len, &i, &east) || i != len)
+        return false;
+    if (h > 23 || m > 59 || secs > 59)
+        return false;
+    *out = days * US_PER_DAY +
+           ((int64_t)h * 3600 + m * 60 + secs - east) * US_PER_SEC + us;
+    return true;
+}
+
+/* Decimal text at scale: a sign, digits, and optionally a point and
+ * digits, none but zeros past scale; fits an int64 once scaled. */
+static bool parse_scaled(const char *s, size_t len, unsigned scale,
+                         int64_t *out)
+{
+    uint64_t u = 0, lim;
+    size_t i = len > 0 && (s[0] == '-' || s[0] == '+');
+    bool neg = len > 0 && s[0] == '-', point = false;
+    unsigned frac = 0, digits = 0;
+
+    lim = (uint64_t)INT64_MAX + neg;
+    for (; i < len; i++) {
+        if (s[i] == '.' && !point && digits > 0 && i + 1 < len) {
+            point = true;
+            continue;
+        }
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        digits++;
+        if (point && frac == scale) {
+            if (s[i] != '0')
+                return false;
+            continue;
+        }
+        frac += point;
+        if (u > (lim - (uint64_t)(s[i] - '0')) / 10)
+            return false;
+        u = u * 10 + (uint64_t)(s[i] - '0');
+    }
+    for (; digits > 0 && frac < scale; frac++) {
+        if (u > lim / 10)
+            return false;
+        u *= 10;
+    }
+    if (digits == 0)
+        return false;
+    *out = neg ? (int64_t)(0 - u) : (int64_t)u;
+    return true;
+}
+
+int sc__stored_form(const sc_value *v, sc_value *out, char *buf,
+                    const char **why)
+{
+    const sc_column_desc *c = v->col;
+    unsigned fmt = c != NULL ? sc__format(c) : SC_FMT_NATIVE;
+    size_t n;
+
+    *out = *v;
+    *why = NULL;
+    if (fmt == SC_FMT_NATIVE || v->kind == SC_VAL_NULL ||
+        c->type == SC_TYPE_DECIMAL)
+        return SC_OK;
+    switch (c->type) {
+    case SC_TYPE_DATE:
+        n = date_text(v->i, buf);
+        break;
+    case SC_TYPE_TIMESTAMP:
+        if (fmt == SC_FMT_TEXT) {
+            n = timestamp_text(v->i, buf);
+            break;
+        }
+        if (v->i % US_PER_SEC != 0) {
+            *why = "a timestamp kept as whole seconds cannot hold a "
+                   "fraction of a second";
+            return SC_RANGE;
+        }
+        out->i = v->i / US_PER_SEC;
+        return SC_OK;
+    case SC_TYPE_NUMERIC:
+        /* the owner's column may have no check of its own: a value that
+         * would not read back is not written */
+        if (c->length > 0 && too_many_digits(v->i, c->length)) {
+            *why = "more digits than the column's numeric(p,s) holds";
+            return SC_RANGE;
+        }
+        if (fmt == SC_FMT_REAL) {
+            out->kind = SC_VAL_FLOAT;
+            out->f = scaled_double(v->i, c->scale);
+            return SC_OK;
+        }
+        n = sc__scaled_text(v->i, c->scale, buf);
+        break;
+    default: /* uuid */
+        if (v->kind != SC_VAL_BLOB || v->len != sizeof(sc_uuid)) {
+            *why = "a uuid is 16 bytes";
+            return SC_RANGE;
+        }
+        n = uuid_text(v->p, fmt == SC_FMT_TEXT, buf);
+        break;
+    }
+    if (n == 0) {
+        *why = "a date or timestamp kept as text must fall in the years "
+               "0000 to 9999";
+        return SC_RANGE;
+    }
+    out->kind = SC_VAL_TEXT;
+    out->p = buf;
+    out->len = n;
+    return SC_OK;
+}
+
+/* Stores v, the value of formatted column c as the database holds it,
+ * in the field of c's C type; false when v is not in c's format. */
+static bool decode_stored(const sc_column_desc *c, const sc_value *v,
+                          void *row)
+{
+    unsigned fmt = sc__format(c);
+    bool text = v->kind == SC_VAL_TEXT, ok = false;
+    size_t at = 0;
+    int64_t i = 0;
+    sc_uuid u;
+
+    switch (c->type) {
+    case SC_TYPE_DATE:
+        ok = text && parse_date(v->p, v->len, &at, &i) && at == v->len &&
+             i >= INT32_MIN && i <= INT32_MAX;
+        break;
+    case SC_TYPE_TIMESTAMP:
+        if (fmt == SC_FMT_TEXT)
+            ok = text && parse_timestamp(v->p, v->len, &i);
+        else
+            ok = v->kind == SC_VAL_INT && int_scaled(v->i, 6, &i);
+        break;
+    case SC_TYPE_NUMERIC:
+        if (fmt == SC_FMT_REAL && v->kind == SC_VAL_FLOAT)
+            ok = double_scaled(v->f, c->scale, &i);
+        else if (fmt == SC_FMT_REAL && v->kind == SC_VAL_INT)
+            ok = int_scaled(v->i, c->scale, &i);
+        else if (fmt == SC_FMT_TEXT && text)
+            ok = parse_scaled(v->p, v->len, c->scale, &i);
+        ok = ok && !(c->length > 0 && too_many_digits(i, c->length));
+        break;
+    case SC_TYPE_UUID:
+        ok = text && parse_uuid(v->p, v->len, fmt == SC_FMT_TEXT, u.b);
+        if (ok)
+            memcpy(field_w(c, row), &u, sizeof u);
+        return ok;
+    default:
+        return false;
+    }
+    if (ok)
+        set_int_field(c, row, i);
+    return ok;
+}
+
+/* What a value of c's format looks like, for messages. */
+static void put_format_name(sc__buf *b, const sc_column_desc *c)
+{
+    unsigned fmt = sc__format(c);
+
+    switch (c->type) {
+    case SC_TYPE_DATE:
+        sc__buf_puts(b, "a date as YYYY-MM-DD");
+        break;
+    case SC_TYPE_TIMESTAMP:
+        sc__buf_puts(b, fmt == SC_FMT_TEXT
+                            ? "a timestamp as YYYY-MM-DD HH:MM:SS.ffffff"
+                            : "a timestamp in whole seconds since 1970");
+        break;
+    case SC_TYPE_NUMERIC:
+        sc__buf_printf(b, "%s numeric(%u,%u)%s",
+                       fmt == SC_FMT_REAL ? "exactly a" : "a", c->length,
+                       c->scale, fmt == SC_FMT_REAL ? "" : " as decimal text");
+        break;
+    default:
+        sc__buf_puts(b, fmt == SC_FMT_TEXT
+                            ? "a uuid as 36 characters with dashes"
+                            : "a uuid as 32 hex digits");
+        break;
+    }
 }
 
 /* Checks db->vals[k] and binds it to parameter k + 1 of stmt. */
@@ -2336,9 +2858,156 @@ int sc_row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
     return level_close(db, level, rc);
 }
 
+/* ---------------------------------------------------------------------
+ * Reading rows, and refusing values that are not what the descriptor
+ * says: a storage class a loose SQLite table should not hold there, a
+ * value not in its column's format.  Such a value fails the call with
+ * SC_RANGE naming the table, the column and the row's key; it never
+ * reaches the struct converted.
+ * ------------------------------------------------------------------- */
+
+static const char *kind_name(sc_value_kind k)
+{
+    static const char *const names[] = {"null", "integer", "real", "text",
+                                        "blob"};
+
+    return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
+}
+
+/* Appends " (k = v, ...)", the key of the current row of stmt, which
+ * selected t's columns in order; nothing for a table without a key. */
+static void put_row_key(sc_db *db, const sc_table_desc *t, void *stmt,
+                        sc__buf *b)
+{
+    const sc_column_desc *c;
+    sc_value_kind kind;
+    sc_value v;
+    unsigned j;
+
+    for (j = 0; j < t->npk; j++) {
+        c = &t->cols[t->pk[j]];
+        kind = db->be->column_class != NULL
+                   ? db->be->column_class(stmt, (int)t->pk[j])
+                   : sc__stored_kind(c);
+        if (db->be->column(stmt, (int)t->pk[j], kind, &v) != SC_OK)
+            break;
+        sc__buf_printf(b, "%s%s = ", j ? ", " : " (", c->name);
+        if (v.kind == SC_VAL_NULL)
+            sc__buf_puts(b, "NULL");
+        else
+            format_value(b, &v);
+    }
+    sc__buf_puts(b, j > 0 ? ")" : "");
+}
+
+/* Fails the read of column c: "t.c: " what b says, then the row's key. */
+static int refuse_value(sc_db *db, const sc_table_desc *t,
+                        const sc_column_desc *c, void *stmt, sc__buf *b)
+{
+    int rc;
+
+    put_row_key(db, t, stmt, b);
+    if (b->failed)
+        rc = sc__set_error(db, SC_RANGE, t->name, c->name,
+                           "%s.%s: stored value is not in the column's "
+                           "format", t->name, c->name);
+    else
+        rc = sc__set_error(db, SC_RANGE, t->name, c->name, "%s", b->s);
+    sc__buf_free(b);
+    return rc;
+}
+
+/* A value of storage class got where c holds want. */
+static int refuse_class(sc_db *db, const sc_table_desc *t,
+                        const sc_column_desc *c, void *stmt,
+                        sc_value_kind got, sc_value_kind want)
+{
+    sc__buf b = {0};
+
+    sc__buf_printf(&b, "%s.%s: stored value is %s, not %s", t->name,
+                   c->name, kind_name(got), kind_name(want));
+    return refuse_value(db, t, c, stmt, &b);
+}
+
+/* A value v of the right class that is not in c's format, or not what
+ * (when not NULL). */
+static int refuse_form(sc_db *db, const sc_table_desc *t,
+                       const sc_column_desc *c, void *stmt, sc_value v,
+                       const char *what)
+{
+    sc__buf b = {0};
+
+    if (v.kind == SC_VAL_TEXT && v.len > 64)
+        v.len = 64; /* enough to recognize it */
+    sc__buf_printf(&b, "%s.%s: stored value ", t->name, c->name);
+    format_value(&b, &v);
+    sc__buf_puts(&b, " is not ");
+    if (what != NULL)
+        sc__buf_puts(&b, what);
+    else
+        put_format_name(&b, c);
+    return refuse_value(db, t, c, stmt, &b);
+}
+
+/* Reads column i of the current row as kind, the careful way: any
+ * format, an integer in a float column (exact below 2^53). */
+static int read_stored(sc_db *db, const sc_table_desc *t, void *stmt,
+                       unsigned i, sc_value_kind kind, sc_arena *a,
+                       void *out)
+{
+    const sc_column_desc *c = &t->cols[i];
+    const int64_t exact = INT64_C(1) << 53;
+    sc_value v;
+
+    if (db->be->column(stmt, (int)i, kind, &v) != SC_OK)
+        return sc__nomem(db);
+    if (v.kind == SC_VAL_NULL)
+        return SC_OK;
+    set_has(c, out, true);
+    if (sc__format(c) != SC_FMT_NATIVE && c->type != SC_TYPE_DECIMAL)
+        return decode_stored(c, &v, out)
+                   ? SC_OK
+                   : refuse_form(db, t, c, stmt, v, NULL);
+    if (c->type == SC_TYPE_BOOL && v.kind == SC_VAL_INT && v.i != 0 &&
+        v.i != 1)
+        return refuse_form(db, t, c, stmt, v, "a bool (0 or 1)");
+    if (v.kind == SC_VAL_INT &&
+        (c->type == SC_TYPE_FLOAT32 || c->type == SC_TYPE_FLOAT64)) {
+        if (v.i <= -exact || v.i >= exact)
+            return refuse_class(db, t, c, stmt, SC_VAL_INT, SC_VAL_FLOAT);
+        v.kind = SC_VAL_FLOAT;
+        v.f = (double)v.i;
+    }
+    if (store_plain(c, &v, a, out))
+        return SC_OK;
+    return store_value(db, t, c, &v, a, out);
+}
+
+/* A table whose columns may hold any storage class (SQLite without
+ * STRICT): every value's class is checked before it is read. */
+static int read_row_loose(sc_db *db, const sc_table_desc *t, void *stmt,
+                          sc_arena *a, void *out)
+{
+    sc_value_kind got, want;
+    unsigned i;
+    int rc = SC_OK;
+
+    for (i = 0; i < t->ncols && rc == SC_OK; i++) {
+        got = db->be->column_class(stmt, (int)i);
+        if (got == SC_VAL_NULL)
+            continue;
+        want = sc__stored_kind(&t->cols[i]);
+        if (got != want && !(want == SC_VAL_FLOAT && got == SC_VAL_INT))
+            return refuse_class(db, t, &t->cols[i], stmt, got, want);
+        rc = read_stored(db, t, stmt, i, got, a, out);
+    }
+    return rc;
+}
+
 /* Reads the current row of stmt into out.  Streaming runs this loop for
  * every row, so the common values are stored in it (store_plain()), with
- * one call into the backend per column. */
+ * one call into the backend per column; formatted columns and loose
+ * tables take the careful way. */
 int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
                  sc_arena *a, void *out)
 {
@@ -2347,8 +3016,14 @@ int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
     unsigned i;
     int rc = SC_OK;
 
+    if ((t->flags & SC_TABLE_LOOSE) && db->be->column_class != NULL)
+        return read_row_loose(db, t, stmt, a, out);
     for (i = 0; i < t->ncols && rc == SC_OK; i++) {
         c = &t->cols[i];
+        if (c->format != SC_FMT_NATIVE) {
+            rc = read_stored(db, t, stmt, i, sc__stored_kind(c), a, out);
+            continue;
+        }
         if (db->be->column(stmt, (int)i, kind_of(c->type), &v) != SC_OK)
             return sc__nomem(db);
         if (v.kind == SC_VAL_NULL)
@@ -2358,6 +3033,75 @@ int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
             rc = store_value(db, t, c, &v, a, out);
     }
     return rc;
+}
+
+static const char *type_name(sc_type type)
+{
+    static const char *const names[] = {
+        "?", "bool", "int16", "int32", "int64", "float32", "float64",
+        "numeric", "decimal", "text", "bytes", "date", "timestamp", "uuid",
+        "json", "enum"};
+
+    return (unsigned)type < sizeof names / sizeof names[0] ? names[type]
+                                                            : "?";
+}
+
+/* Checks result column i of stmt against column c (backend column_fits). */
+static int check_column(sc_db *db, const sc_table_desc *t,
+                        const sc_column_desc *c, void *stmt, int i)
+{
+    char found[64];
+
+    if (db->be->column_fits == NULL ||
+        db->be->column_fits(stmt, i, c, found, sizeof found))
+        return SC_OK;
+    return sc__set_error(db, SC_RANGE, t->name, c->name,
+                         "%s.%s: stored values are %s, which the "
+                         "descriptor does not read as %s%s", t->name,
+                         c->name, found, type_name(c->type),
+                         c->flags & SC_COL_NOZONE ? " without time zone" : "");
+}
+
+int sc__check_columns(sc_db *db, const sc_table_desc *t, void *stmt)
+{
+    unsigned i;
+    int rc = SC_OK;
+
+    for (i = 0; i < t->ncols && rc == SC_OK; i++)
+        rc = check_column(db, t, &t->cols[i], stmt, (int)i);
+    return rc;
+}
+
+void sc__put_select_column(const sc_db *db, sc__buf *b,
+                           const char *qualifier, const sc_column_desc *c)
+{
+    char buf[64];
+    const char *cast = db->be->read_cast != NULL
+                           ? db->be->read_cast(c, buf, sizeof buf)
+                           : NULL;
+
+    if (cast != NULL)
+        sc__buf_puts(b, "CAST(");
+    if (qualifier != NULL) {
+        sc__buf_ident(b, qualifier);
+        sc__buf_puts(b, ".");
+    }
+    sc__buf_ident(b, c->name);
+    if (cast != NULL)
+        sc__buf_printf(b, " AS %s)", cast);
+}
+
+bool sc__is_key(const sc_table_desc *t, unsigned i)
+{
+    unsigned k;
+
+    if (!(t->flags & SC_TABLE_NOPK))
+        return (t->cols[i].flags & SC_COL_PK) != 0;
+    for (k = 0; k < t->npk; k++) {
+        if (t->pk[k] == i)
+            return true;
+    }
+    return false;
 }
 
 int sc_row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
@@ -2448,7 +3192,7 @@ static uint64_t value_columns(const sc_table_desc *t)
     unsigned i;
 
     for (i = 0; i < t->ncols && i < 64; i++) {
-        if (!(t->cols[i].flags & SC_COL_PK))
+        if (!sc__is_key(t, i))
             m |= UINT64_C(1) << i;
     }
     return m;

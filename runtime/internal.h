@@ -141,6 +141,52 @@ int sc__stream_begin(sc_db *db, bool *opened);
 int sc__stream_traced(sc_db *db, void *stmt, const char *sql, size_t n);
 int sc__stream_end(sc_db *db, bool opened, int rc);
 
+/* ---------------------------------------------------------------------
+ * Storage formats (sc_column_desc.format): the one place that says how a
+ * value of a C type looks in the form another tool chose.
+ * ------------------------------------------------------------------- */
+
+/* Room for the stored text of any formatted value: a timestamp, a uuid
+ * with dashes, a scaled numeric. */
+#define SC__FORM_MAX 48
+
+/* Scaled integer i as decimal text with exactly scale digits after the
+ * point, as PostgreSQL prints a numeric(p,s), in buf (SC__FORM_MAX
+ * bytes): -1250 at scale 2 is "-12.50".  Returns its length. */
+size_t sc__scaled_text(int64_t i, unsigned scale, char *buf);
+
+/* The format column c is really kept in: c->format where it applies to
+ * c's type, else SC_FMT_NATIVE. */
+unsigned sc__format(const sc_column_desc *c);
+
+/* The kind of value the database holds for column c: kind_of() of its
+ * type, or the kind of its format. */
+sc_value_kind sc__stored_kind(const sc_column_desc *c);
+
+/*
+ * Writes v (a value of its column's C type, v->col formatted) into *out
+ * as the database keeps it, text in buf (of SC__FORM_MAX bytes).  A value
+ * of no format, or NULL, is copied as it is.  Returns SC_OK, or SC_RANGE
+ * with *why a static phrase: a timestamp with a fraction of a second
+ * kept as whole seconds, a year that text cannot hold.
+ */
+int sc__stored_form(const sc_value *v, sc_value *out, char *buf,
+                    const char **why);
+
+/* Appends column name (after "qualifier." when qualifier is not NULL) as
+ * a select list reads c: cast as the backend's read_cast() says. */
+void sc__put_select_column(const sc_db *db, sc__buf *b,
+                           const char *qualifier, const sc_column_desc *c);
+
+/* Checks, once for a prepared statement, that its result columns from
+ * 0 on have the types t's columns read (backend column_fits()).  Returns
+ * SC_OK, or SC_RANGE naming the table and column. */
+int sc__check_columns(sc_db *db, const sc_table_desc *t, void *stmt);
+
+/* Whether column i of t is one of t->pk (its primary key, or for a
+ * table without one, the unique key the descriptor names). */
+bool sc__is_key(const sc_table_desc *t, unsigned i);
+
 /* Copies n bytes into a, NUL-terminated; NULL only when out of memory. */
 void *sc__arena_copy(sc_arena *a, const void *p, size_t n);
 

@@ -8,6 +8,11 @@
  * SC_* codes with the table, column and constraint PostgreSQL names, and
  * queues the rows of a batch in libpq's pipeline mode.
  *
+ * The types of a prepared statement's result columns are kept, so that
+ * the core checks them against the descriptor once; a column of a type
+ * the runtime does not read (a domain, inet, text[]) is cast in the
+ * select list and takes its values as text.
+ *
  * Times and dates cross the wire counted from 2000-01-01 (PostgreSQL's
  * epoch) and are moved to the project's 1970 epoch here.  numeric values
  * travel as decimal text, scaled by the column's scale on the way.
@@ -55,6 +60,9 @@
 #define OID_UUID        2950
 #define OID_JSONB       3802
 
+/* The first OID of objects made after initdb: enum types among them. */
+#define OID_FIRST_USER  16384
+
 /* 2000-01-01 counted from 1970-01-01, in days and in microseconds. */
 #define PG_EPOCH_DAYS INT64_C(10957)
 #define PG_EPOCH_US   INT64_C(946684800000000)
@@ -99,6 +107,8 @@ typedef struct pg_stmt {
     char name[24];
     int nparams;
     Oid *types;              /* as the server inferred them */
+    int nfields;
+    Oid *ftypes;             /* the result columns' types, as prepared */
     const char **values;
     int *lengths;
     int *formats;
@@ -705,6 +715,7 @@ static void stmt_free(pg_stmt *s)
     sc__free(s->texts);
     sc__free(s->text_caps);
     sc__free(s->types);
+    sc__free(s->ftypes);
     sc__free(s->values);
     sc__free(s->lengths);
     sc__free(s->formats);
@@ -729,6 +740,12 @@ static int take_params(pg_stmt *s, const PGresult *desc)
         return SC_NOMEM;
     for (i = 0; i < n; i++)
         s->types[i] = PQparamtype(desc, (int)i);
+    s->nfields = PQnfields(desc);
+    s->ftypes = zalloc((size_t)s->nfields, sizeof *s->ftypes);
+    if (s->ftypes == NULL)
+        return SC_NOMEM;
+    for (i = 0; i < (size_t)s->nfields; i++)
+        s->ftypes[i] = PQftype(desc, (int)i);
     return SC_OK;
 }
 
@@ -837,30 +854,12 @@ static void set_text(pg_stmt *s, int k)
     s->formats[k] = 0;
 }
 
-/* Writes the decimal form of scaled integer i: -1250 at scale 2 is
- * "-12.50". */
-static void scaled_text(char *out, size_t size, int64_t i, unsigned scale)
-{
-    uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
-    char digits[32];
-    int n = snprintf(digits, sizeof digits, "%0*" PRIu64,
-                     (int)(scale < 20 ? scale + 1 : 20), u);
-    int whole = n - (int)scale;
-
-    if (scale == 0 || whole < 1) {
-        snprintf(out, size, "%s%s", i < 0 ? "-" : "", digits);
-        return;
-    }
-    snprintf(out, size, "%s%.*s.%s", i < 0 ? "-" : "", whole, digits,
-             digits + whole);
-}
-
 /* Parameter k as text: the value's own text, or its number written out. */
 static int bind_as_text(pg_stmt *s, int k, const sc_value *v,
                         const char **why)
 {
     pg_param *p = &s->params[k];
-    size_t need = v->kind == SC_VAL_TEXT ? v->len + 1 : 48;
+    size_t need = v->kind == SC_VAL_TEXT ? v->len + 1 : SC__FORM_MAX;
 
     if (v->kind == SC_VAL_BLOB) {
         *why = "bytes cannot be given where the database expects another "
@@ -875,7 +874,7 @@ static int bind_as_text(pg_stmt *s, int k, const sc_value *v,
     } else if (v->kind == SC_VAL_FLOAT) {
         snprintf(p->buf, need, "%.17g", v->f);
     } else if (v->type == SC_TYPE_NUMERIC && v->col != NULL) {
-        scaled_text(p->buf, need, v->i, v->col->scale);
+        sc__scaled_text(v->i, v->col->scale, p->buf);
     } else {
         snprintf(p->buf, need, "%" PRId64, v->i);
     }
@@ -1004,8 +1003,10 @@ static int bind_textual(pg_stmt *s, int k, Oid type, const sc_value *v,
 
 static int pg_bind(void *stmt, int i, const sc_value *v, const char **why)
 {
+    char form[SC__FORM_MAX];
+    sc_value stored;
     pg_stmt *s = stmt;
-    int k = i - 1;
+    int k = i - 1, rc;
     Oid type;
 
     *why = NULL;
@@ -1019,6 +1020,18 @@ static int pg_bind(void *stmt, int i, const sc_value *v, const char **why)
         s->lengths[k] = s->formats[k] = 0;
         return SC_OK;
     }
+    if (v->col != NULL && v->col->format != SC_FMT_NATIVE) {
+        rc = sc__stored_form(v, &stored, form, why);
+        if (rc != SC_OK)
+            return rc;
+        v = &stored; /* text in form is copied by bind_as_text() */
+        if (v->kind == SC_VAL_TEXT)
+            return bind_as_text(s, k, v, why);
+    }
+    /* a column of a type the runtime does not know (inet, text[], a
+     * domain) takes text, which the server parses as that type */
+    if (v->col != NULL && v->col->pg_type != NULL && v->kind == SC_VAL_TEXT)
+        return bind_as_text(s, k, v, why);
     switch (type) {
     case OID_INT2:
     case OID_INT4:
@@ -1418,6 +1431,159 @@ static int pg_column(void *stmt, int i, sc_value_kind kind, sc_value *out)
 }
 
 /* ---------------------------------------------------------------------
+ * Result types: what a column of each C type reads, checked once per
+ * prepared statement, and the casts that bring other types to those.
+ * ------------------------------------------------------------------- */
+
+static bool is_text_type(Oid t)
+{
+    return t == OID_TEXT || t == OID_VARCHAR || t == OID_BPCHAR ||
+           t == OID_NAME;
+}
+
+static bool is_int_type(Oid t)
+{
+    return t == OID_INT2 || t == OID_INT4 || t == OID_INT8;
+}
+
+/* Whether values of type t read as column c's (pg_column() reads them
+ * by their type, so this is what keeps a wrong one out of a field). */
+static bool type_fits(const sc_column_desc *c, Oid t)
+{
+    switch (sc__format(c)) {
+    case SC_FMT_NATIVE:
+        break;
+    case SC_FMT_REAL:
+        return t == OID_FLOAT4 || t == OID_FLOAT8;
+    case SC_FMT_INTEGER:
+        return is_int_type(t);
+    default:
+        return is_text_type(t);
+    }
+    switch (c->type) {
+    case SC_TYPE_BOOL:
+        return t == OID_BOOL;
+    case SC_TYPE_INT16:
+    case SC_TYPE_INT32:
+    case SC_TYPE_INT64:
+        return is_int_type(t);
+    case SC_TYPE_FLOAT32:
+    case SC_TYPE_FLOAT64:
+        return t == OID_FLOAT4 || t == OID_FLOAT8;
+    case SC_TYPE_NUMERIC:
+    case SC_TYPE_DECIMAL:
+        return t == OID_NUMERIC;
+    case SC_TYPE_TEXT:
+        return is_text_type(t);
+    case SC_TYPE_JSON:
+        return is_text_type(t) || t == OID_JSON || t == OID_JSONB;
+    case SC_TYPE_BYTES:
+        return t == OID_BYTEA;
+    case SC_TYPE_DATE:
+        return t == OID_DATE;
+    case SC_TYPE_TIMESTAMP:
+        return t == (c->flags & SC_COL_NOZONE ? OID_TIMESTAMP
+                                               : OID_TIMESTAMPTZ);
+    case SC_TYPE_UUID:
+        return t == OID_UUID;
+    case SC_TYPE_ENUM: /* its own type, made after initdb */
+        return is_text_type(t) || t >= OID_FIRST_USER;
+    }
+    return false;
+}
+
+static const char *type_name(Oid t)
+{
+    static const struct {
+        Oid oid;
+        const char *name;
+    } names[] = {
+        {OID_BOOL, "boolean"},     {OID_BYTEA, "bytea"},
+        {OID_NAME, "name"},        {OID_INT8, "bigint"},
+        {OID_INT2, "smallint"},    {OID_INT4, "integer"},
+        {OID_TEXT, "text"},        {OID_OID, "oid"},
+        {OID_JSON, "json"},        {OID_FLOAT4, "real"},
+        {OID_FLOAT8, "double precision"},
+        {OID_BPCHAR, "character"}, {OID_VARCHAR, "character varying"},
+        {OID_DATE, "date"},
+        {OID_TIMESTAMP, "timestamp without time zone"},
+        {OID_TIMESTAMPTZ, "timestamp with time zone"},
+        {OID_NUMERIC, "numeric"},  {OID_UUID, "uuid"},
+        {OID_JSONB, "jsonb"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].oid == t)
+            return names[i].name;
+    return NULL;
+}
+
+static bool pg_column_fits(void *stmt, int i, const sc_column_desc *c,
+                           char *found, size_t size)
+{
+    pg_stmt *s = stmt;
+    const char *name;
+
+    if (i < 0 || i >= s->nfields) {
+        snprintf(found, size, "missing from the result");
+        return false;
+    }
+    if (type_fits(c, s->ftypes[i]))
+        return true;
+    name = type_name(s->ftypes[i]);
+    if (name != NULL)
+        snprintf(found, size, "%s", name);
+    else
+        snprintf(found, size, "of type OID %u", (unsigned)s->ftypes[i]);
+    return false;
+}
+
+/* The type that reads column c in its C type's form: its stored form's
+ * when formatted, else the C type's own. */
+static const char *pg_read_cast(const sc_column_desc *c, char *buf,
+                                size_t size)
+{
+    bool decimal = c->type == SC_TYPE_DECIMAL &&
+                   sc__format(c) == SC_FMT_NATIVE;
+
+    if (c->pg_type == NULL)
+        return NULL;
+    switch (decimal ? SC_VAL_INT : sc__stored_kind(c)) {
+    case SC_VAL_TEXT:
+        return "text";
+    case SC_VAL_FLOAT:
+        return c->type == SC_TYPE_FLOAT32 ? "real" : "double precision";
+    case SC_VAL_BLOB:
+        return c->type == SC_TYPE_UUID ? "uuid" : "bytea";
+    default:
+        break;
+    }
+    switch (c->type) {
+    case SC_TYPE_BOOL:
+        return "boolean";
+    case SC_TYPE_INT16:
+        return "smallint";
+    case SC_TYPE_INT32:
+        return "integer";
+    case SC_TYPE_NUMERIC:
+    case SC_TYPE_DECIMAL:
+        if (c->length == 0)
+            return "numeric";
+        snprintf(buf, size, "numeric(%u,%u)", c->length, c->scale);
+        return buf;
+    case SC_TYPE_DATE:
+        return "date";
+    case SC_TYPE_TIMESTAMP:
+        if (sc__format(c) != SC_FMT_NATIVE)
+            return "bigint";
+        return c->flags & SC_COL_NOZONE ? "timestamp" : "timestamptz";
+    default:
+        return "bigint";
+    }
+}
+
+/* ---------------------------------------------------------------------
  * Pipelines: many executions of prepared statements sent at once, their
  * results read back in order after one sync.
  *
@@ -1557,6 +1723,8 @@ const sc_backend sc__postgres_backend = {
     .bind = pg_bind,
     .step = pg_step,
     .column = pg_column,
+    .column_fits = pg_column_fits,
+    .read_cast = pg_read_cast,
     .reset = pg_reset,
     .finalize = pg_finalize,
     .column_count = pg_column_count,

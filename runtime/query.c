@@ -39,6 +39,9 @@ typedef struct text_entry {
     uint64_t hash;
     void *stmt;
     bool busy;                 /* handed out to a running terminal */
+    /* the descriptor whose columns the result's types were checked
+     * against (sc__check_columns()), or NULL */
+    const sc_table_desc *checked;
     struct text_entry *chain;  /* the next entry of its bucket */
     struct text_entry *newer;  /* the list of use, newest first */
     struct text_entry *older;
@@ -154,7 +157,7 @@ static text_entry *cache_find(struct sc__text_cache *tc, const char *sql,
 /* Keeps stmt, just prepared from sql, in the cache; false when there is
  * no room or memory, and the statement stays private. */
 static bool cache_add(sc_db *db, const char *sql, uint64_t hash, void *stmt,
-                      run *r)
+                      const sc_table_desc *checked, run *r)
 {
     struct sc__text_cache *tc = db->texts;
     size_t len = strlen(sql);
@@ -174,6 +177,7 @@ static bool cache_add(sc_db *db, const char *sql, uint64_t hash, void *stmt,
     e->hash = hash;
     e->stmt = stmt;
     e->busy = true;
+    e->checked = checked;
     e->chain = *bucket(tc, hash);
     *bucket(tc, hash) = e;
     list_push(tc, e);
@@ -186,10 +190,12 @@ static bool cache_add(sc_db *db, const char *sql, uint64_t hash, void *stmt,
 /*
  * Hands out a prepared statement for sql, which must stay valid until
  * stmt_put() when the statement turns out private.  t names the table in
- * a failure.  Counts a reuse or a prepare in db's stats.
+ * a failure.  rows, when not NULL, is the table whose rows the statement
+ * selects: a new statement's result types are checked against it, once.
+ * Counts a reuse or a prepare in db's stats.
  */
 static int stmt_get(sc_db *db, const sc_table_desc *t, const char *sql,
-                    run *r)
+                    const sc_table_desc *rows, run *r)
 {
     uint64_t hash = hash_text(sql);
     text_entry *e = NULL;
@@ -203,6 +209,14 @@ static int stmt_get(sc_db *db, const sc_table_desc *t, const char *sql,
         memset(db->texts, 0, sizeof *db->texts);
     }
     e = cache_find(db->texts, sql, hash);
+    /* one text may serve descriptors that differ in their types: each
+     * is checked once */
+    if (e != NULL && !e->busy && rows != NULL && e->checked != rows) {
+        rc = sc__check_columns(db, rows, e->stmt);
+        if (rc != SC_OK)
+            return rc;
+        e->checked = rows;
+    }
     if (e != NULL && !e->busy) {
         db->stats.reuses++;
         list_unlink(db->texts, e);
@@ -217,9 +231,14 @@ static int stmt_get(sc_db *db, const sc_table_desc *t, const char *sql,
     db->stats.prepares++;
     if (rc != SC_OK)
         return sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
+    if (rows != NULL && (rc = sc__check_columns(db, rows, r->stmt)) != SC_OK) {
+        db->be->finalize(r->stmt);
+        r->stmt = NULL;
+        return rc;
+    }
     r->sql = sql;
     if (e == NULL)
-        cache_add(db, sql, hash, r->stmt, r);
+        cache_add(db, sql, hash, r->stmt, rows, r);
     return SC_OK;
 }
 
@@ -1025,13 +1044,16 @@ static void put_column(const sc_query *r, sc__buf *b, const sc_query *h,
     sc__buf_ident(b, name);
 }
 
+/* The root's columns, each as the select list reads it (see
+ * sc__put_select_column()). */
 static void put_columns(const sc_query *r, sc__buf *b)
 {
+    const char *qualifier = r->handles.n > 1 ? r->alias : NULL;
     unsigned i;
 
     for (i = 0; i < r->t->ncols; i++) {
         sc__buf_puts(b, i ? ", " : "");
-        put_column(r, b, r, r->t->cols[i].name);
+        sc__put_select_column(r->db, b, qualifier, &r->t->cols[i]);
     }
 }
 
@@ -1084,12 +1106,25 @@ static void put_values(sc_query *r, sc__buf *b, const node *nd,
     }
 }
 
+/* Column c of h where a text operator takes it: a column of a type the
+ * runtime reads through a cast (pg_type) is matched in that text, so that
+ * like and starts_with work on inet, arrays, domains over text alike. */
+static void put_text_column(const sc_query *r, sc__buf *b, const sc_query *h,
+                            const sc_column_desc *c)
+{
+    sc__put_select_column(r->db, b, r->handles.n > 1 ? h->alias : NULL, c);
+}
+
 static void put_compare(sc_query *r, sc__buf *b, const node *nd,
                         const char *op)
 {
     const sc_column_desc *c = &nd->h->t->cols[nd->col];
 
-    put_column(r, b, nd->h, c->name);
+    if (nd->op == SC_OP_LIKE || nd->op == SC_OP_ILIKE ||
+        nd->op == SC_OP_STARTS_WITH)
+        put_text_column(r, b, nd->h, c);
+    else
+        put_column(r, b, nd->h, c->name);
     sc__buf_puts(b, op);
     put_values(r, b, nd, c, 0, 1);
 }
@@ -1102,7 +1137,7 @@ static void put_like(sc_query *r, sc__buf *b, const node *nd)
         put_compare(r, b, nd, nd->op == SC_OP_LIKE ? " LIKE " : " ILIKE ");
     } else { /* SQLite has no ILIKE; lower() folds ASCII only */
         sc__buf_puts(b, "lower(");
-        put_column(r, b, nd->h, c->name);
+        put_text_column(r, b, nd->h, c);
         sc__buf_puts(b, ") LIKE lower(");
         put_values(r, b, nd, c, 0, 1);
         sc__buf_puts(b, ")");
@@ -1129,7 +1164,7 @@ static void put_starts_with(sc_query *r, sc__buf *b, const node *nd)
     if (nd->n == 1)
         return;
     sc__buf_puts(b, " AND ");
-    put_column(r, b, nd->h, c->name);
+    put_text_column(r, b, nd->h, c);
     sc__buf_puts(b, " < ");
     put_values(r, b, nd, c, 1, 1);
     sc__buf_puts(b, collate);
@@ -1483,13 +1518,16 @@ static int bind_params(sc_db *db, const sc_table_desc *t, void *stmt,
  */
 static int start_as(sc_query *r, shape s, int op, bool stream, run *out)
 {
+    const sc_table_desc *rows; /* the table whose rows s reads, if any */
     sc_db *db = r->db;
     int rc;
 
     memset(out, 0, sizeof *out);
     if (!build(r, s))
         return sc__nomem(db);
-    rc = stmt_get(db, r->t, r->sql.s, out);
+    rows = s == SHAPE_ROWS || s == SHAPE_FIRST || s == SHAPE_ONE ? r->t
+                                                                  : NULL;
+    rc = stmt_get(db, r->t, r->sql.s, rows, out);
     if (rc != SC_OK)
         return rc;
     rc = bind_params(db, r->t, out->stmt, r->params.items, r->params.n);
@@ -1879,6 +1917,23 @@ static int key_params(loader *l, size_t k)
     return SC_OK;
 }
 
+/* A child without a key is ordered by every column of its select list
+ * (by position, so that a cast column orders as it reads), NULLs first on
+ * both databases: equal rows are alike, so the order is the same from
+ * run to run. */
+static void put_order_all(loader *l)
+{
+    const sc_table_desc *c = l->child;
+    bool pg = l->db->be->dialect == SC_DIALECT_POSTGRESQL;
+    unsigned j;
+
+    for (j = 0; j < c->ncols; j++) {
+        sc__buf_printf(&l->sql, ", %u", j + 1);
+        if (pg && !(c->cols[j].flags & SC_COL_NOTNULL))
+            sc__buf_puts(&l->sql, " NULLS FIRST");
+    }
+}
+
 /*
  * SELECT the child's columns WHERE fk IN (the keys) ORDER BY fk, pk.  The
  * key list is padded to a power of two by repeating the last key, so
@@ -1900,7 +1955,7 @@ static int build_load(loader *l, size_t nkeys)
     sc__buf_puts(&l->sql, "SELECT ");
     for (j = 0; j < c->ncols; j++) {
         sc__buf_puts(&l->sql, j ? ", " : "");
-        sc__buf_ident(&l->sql, c->cols[j].name);
+        sc__put_select_column(l->db, &l->sql, NULL, &c->cols[j]);
     }
     sc__buf_puts(&l->sql, " FROM ");
     sc__buf_ident(&l->sql, c->name);
@@ -1934,6 +1989,8 @@ static int build_load(loader *l, size_t nkeys)
         sc__buf_ident(&l->sql, c->cols[j < fk->ncols ? fk->cols[j]
                                        : c->pk[j - fk->ncols]].name);
     }
+    if (c->npk == 0)
+        put_order_all(l);
     return l->sql.failed ? sc__nomem(l->db) : SC_OK;
 }
 
@@ -1945,7 +2002,7 @@ static int read_children(loader *l)
     int rc;
 
     l->rows.n = 0;
-    rc = stmt_get(l->db, l->child, l->sql.s, &x);
+    rc = stmt_get(l->db, l->child, l->sql.s, l->child, &x);
     if (rc != SC_OK)
         return rc;
     rc = bind_params(l->db, l->child, x.stmt, l->params.items, l->params.n);

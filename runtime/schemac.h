@@ -474,30 +474,65 @@ typedef enum sc_type {
 #define SC_COL_UNIQUE   0x08u
 #define SC_COL_HASFLAG  0x10u /* the struct has a bool has_<col> */
 #define SC_COL_NOZONE   0x20u /* timestamp without time zone: read and
-                                 written as the wall-clock reading */
+                                 written as the wall-clock reading, with
+                                 no shift; PostgreSQL's timestamp (not
+                                 timestamptz); "default now" is the UTC
+                                 reading */
 
 /*
  * sc_column_desc.format: how the database keeps the value, when not in
  * the form schemac would choose ("stored as" in the schema).  The
  * runtime reads and writes exactly that form; a stored value that is not
  * in it fails the call with SC_RANGE naming the table, the column and
- * the row's key, never converted silently.
+ * the row's key, never converted silently:
+ *   "item.created: stored value '2021-13-01' is not a timestamp as
+ *   YYYY-MM-DD HH:MM:SS.ffffff (id = 7)".
+ * On PostgreSQL the column is then text, double precision or bigint (or
+ * the pg_type given).  A format that does not apply to the column's type
+ * is ignored.  Filters compare the stored form: an ordering (lt, gt) on
+ * text timestamps or dates holds only while every stored value has the
+ * same spelling and zone.
  */
 #define SC_FMT_NATIVE  0 /* schemac's own (the table of SPEC section 2) */
-#define SC_FMT_TEXT    1 /* date 'YYYY-MM-DD'; timestamp 'YYYY-MM-DD
-                            HH:MM:SS' with '.ffffff' when the fraction is
-                            not zero; numeric as decimal text; uuid as 36
-                            characters with dashes */
-#define SC_FMT_REAL    2 /* numeric as a binary float, exact at its scale */
-#define SC_FMT_INTEGER 3 /* timestamp as whole seconds since 1970 */
-#define SC_FMT_HEX     4 /* uuid as 32 lowercase hex digits */
+#define SC_FMT_TEXT    1 /* date 'YYYY-MM-DD' (years 0000 to 9999);
+                            timestamp 'YYYY-MM-DD HH:MM:SS' with '.ffffff'
+                            when the fraction is not zero, read also with
+                            'T' between, 'HH:MM' alone, 1 to 6 fraction
+                            digits, and 'Z' or '+HH:MM' after (applied);
+                            a 7th fraction digit, or anything else, is
+                            refused; numeric(p,s) as decimal text, written
+                            with s digits after the point, read with no
+                            digit but 0 past s; decimal as it is; uuid as
+                            36 characters with dashes, written lowercase,
+                            read in either case */
+#define SC_FMT_REAL    2 /* numeric(p,s) as a binary float: written as
+                            the double nearest to the decimal, read when
+                            it is the nearest double of a decimal of s
+                            digits (1.98 is 198 at scale 2; 1.985, which
+                            is 1.98499..., is refused, not rounded), or an
+                            integer (SQLite's NUMERIC affinity stores 2.0
+                            as 2) */
+#define SC_FMT_INTEGER 3 /* timestamp as whole seconds since 1970; a value
+                            with a fraction of a second is refused on
+                            write (SC_RANGE) */
+#define SC_FMT_HEX     4 /* uuid as 32 hex digits, written lowercase */
 
 /* sc_table_desc.flags */
 #define SC_TABLE_LOOSE 0x01u /* SQLite without STRICT: each value read is
-                                checked for its storage class */
+                                checked for its storage class ("users.karma:
+                                stored value is text, not integer (user_id =
+                                3)"); an integer reads where a float is kept
+                                when it is exact; ignored on PostgreSQL,
+                                where each result column's type is checked
+                                once per prepared statement instead */
 #define SC_TABLE_NOPK  0x02u /* no primary key: pk lists a unique key over
-                                not null columns, or npk is 0 and rows
-                                cannot be addressed one by one */
+                                not null columns, which get, update and
+                                delete address rows by, or npk is 0 and
+                                rows cannot be addressed one by one: those
+                                calls return SC_MISUSE, while insert,
+                                queries, streams and the bulk changes work;
+                                load_children orders such children by
+                                every column */
 
 /* sc_default.kind */
 #define SC_DEFAULT_NONE    0
@@ -538,8 +573,13 @@ typedef struct sc_column_desc {
     /* PostgreSQL: the column's type when it is not the one schemac
      * chooses (a domain, inet, text[], tsvector), else NULL.  Such a
      * column is read through a cast to the C type's own type (::text for
-     * text), and text values are bound untyped, so the server parses
-     * them as the column's type. */
+     * text, ::integer for int32, the stored form's type when formatted),
+     * and text values are bound untyped, so the server parses them as the
+     * column's type (eq, in and orderings compare as that type; like,
+     * ilike and starts_with match the text read).  The cast is
+     * PostgreSQL's: inet::text shows the
+     * netmask of a host ("10.0.0.1/32"), char(n)::text drops the
+     * padding. */
     const char *pg_type;
 } sc_column_desc;
 
@@ -590,8 +630,9 @@ typedef struct sc_schema_desc {
  * doing so at once take turns (on PostgreSQL through the advisory lock of
  * the migration runner), so that each finds the others' tables.  The
  * schema is remembered so that errors of later raw statements can name the
- * table and column of a failed check.  Returns SC_OK, SC_MISUSE (abi_version is not
- * SC_ABI_VERSION, or no DDL for this dialect), or the error of the DDL. */
+ * table and column of a failed check.  Returns SC_OK, SC_MISUSE
+ * (abi_version is not SC_ABI_VERSION, or no DDL for this dialect), or the
+ * error of the DDL. */
 SC_API int sc_schema_create_all(sc_db *db, const sc_schema_desc *s);
 
 /*
@@ -631,7 +672,10 @@ SC_API int sc_row_insert_many(sc_db *db, const sc_table_desc *t,
  * again on failure.  A NULL column leaves its has_ flag false, a NULL
  * pointer, or bytes with data == NULL; an empty string or empty bytes
  * read back non-NULL.  On SQLite a float -0.0 reads back as 0.0.  SC_RANGE:
- * a stored integer does not fit the field; SC_ERROR: an enum label or a
+ * a stored integer does not fit the field, a stored value is not in the
+ * column's format or storage class (see SC_FMT_TEXT, SC_TABLE_LOOSE), or
+ * on PostgreSQL a column's type is not the descriptor's, as for every call
+ * that reads rows; SC_ERROR: an enum label or a
  * uuid length the descriptor does not know.
  */
 SC_API int sc_row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,

@@ -7,7 +7,9 @@
  *
  * LIKE is made case-sensitive, as it is on PostgreSQL, and decimal text
  * is stored as PostgreSQL prints a numeric(p,s), so that both read back
- * the same text.
+ * the same text.  Values of formatted columns are bound in their stored
+ * form, and the storage class of a value is told to the core for tables
+ * without STRICT.
  *
  * A connection is the sqlite3 handle itself and a statement the
  * sqlite3_stmt, both passed to the core as void pointers.
@@ -19,6 +21,7 @@
 #include <sqlite3.h>
 
 #include "backend.h"
+#include "internal.h"
 
 #define BUSY_TIMEOUT_MS 5000
 #define URL_PREFIX      "sqlite:"
@@ -347,11 +350,11 @@ static int bind_decimal(sqlite3_stmt *st, int i, const sc_value *v)
     return sqlite3_bind_text64(st, i, buf, n, SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
-static int sqlite_bind(void *stmt, int i, const sc_value *v, const char **why)
+static int bind_plain(sqlite3_stmt *stmt, int i, const sc_value *v,
+                      const char **why)
 {
     int rc = SQLITE_MISUSE;
 
-    *why = NULL;
     switch (v->kind) {
     case SC_VAL_NULL:
         rc = sqlite3_bind_null(stmt, i);
@@ -381,6 +384,26 @@ static int sqlite_bind(void *stmt, int i, const sc_value *v, const char **why)
     if (rc == SQLITE_TOOBIG)
         *why = "the value is larger than SQLite allows";
     return map_code(rc);
+}
+
+/* Binds v in the form its column keeps (see sc__stored_form()); text
+ * written here is copied by SQLite. */
+static int sqlite_bind(void *stmt, int i, const sc_value *v, const char **why)
+{
+    char form[SC__FORM_MAX];
+    sc_value stored;
+    int rc;
+
+    *why = NULL;
+    if (v->col == NULL || v->col->format == SC_FMT_NATIVE)
+        return bind_plain(stmt, i, v, why);
+    rc = sc__stored_form(v, &stored, form, why);
+    if (rc != SC_OK)
+        return rc;
+    if (stored.kind == SC_VAL_TEXT && stored.p == form)
+        return map_code(sqlite3_bind_text(stmt, i, form, (int)stored.len,
+                                          SQLITE_TRANSIENT));
+    return bind_plain(stmt, i, &stored, why);
 }
 
 static int sqlite_step(void *stmt)
@@ -459,6 +482,23 @@ static int sqlite_column(void *stmt, int i, sc_value_kind kind,
     return SC_OK;
 }
 
+/* The storage class of a value of a table without STRICT. */
+static sc_value_kind sqlite_column_class(void *stmt, int i)
+{
+    switch (sqlite3_column_type(stmt, i)) {
+    case SQLITE_INTEGER:
+        return SC_VAL_INT;
+    case SQLITE_FLOAT:
+        return SC_VAL_FLOAT;
+    case SQLITE_TEXT:
+        return SC_VAL_TEXT;
+    case SQLITE_BLOB:
+        return SC_VAL_BLOB;
+    default:
+        return SC_VAL_NULL;
+    }
+}
+
 static void sqlite_reset(void *stmt)
 {
     sqlite3_reset(stmt);
@@ -508,6 +548,7 @@ const sc_backend sc__sqlite_backend = {
     .bind = sqlite_bind,
     .step = sqlite_step,
     .column = sqlite_column,
+    .column_class = sqlite_column_class,
     .reset = sqlite_reset,
     .finalize = sqlite_finalize,
     .column_count = sqlite_column_count,

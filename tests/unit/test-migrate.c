@@ -78,12 +78,12 @@ typedef struct probe_row {
 
 static const sc_column_desc probe_cols[] = {
     {"v", SC_TYPE_TEXT, 0, 0, 0, offsetof(probe_row, v), 0, NULL,
-     {SC_DEFAULT_NONE, 0, 0, NULL, 0}},
+     {SC_DEFAULT_NONE, 0, 0, NULL, 0}, SC_FMT_NATIVE, NULL},
 };
 
 static const sc_table_desc probe_table = {
     "sc_test_probe_0", sizeof(probe_row), probe_cols, 1, NULL, 0, -1,
-    NULL, 0, NULL, 0,
+    NULL, 0, NULL, 0, SC_TABLE_NOPK,
 };
 
 /* The text of the one value sql returns ("" for NULL), in arena.  Each

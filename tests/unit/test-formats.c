@@ -1,0 +1,1391 @@
+/*
+ * test-formats.c - databases that schemac did not make: values kept in
+ * the forms other tools choose (sc_column_desc.format), tables without
+ * STRICT whose columns hold any storage class (SC_TABLE_LOOSE), columns
+ * of types the runtime reads through a cast (sc_column_desc.pg_type),
+ * timestamps without a time zone, and tables without a primary key
+ * (SC_TABLE_NOPK).
+ *
+ * The tables are made by hand SQL in the shapes other tools write (a
+ * Django-like SQLite table: a "created" datetime holding text, a "price"
+ * decimal holding REAL and INTEGER values, a "uid" char(32) holding hex),
+ * and described by hand-written descriptors, as generated code would
+ * describe them.  Every row read through the runtime is compared with
+ * the database's own text of it (sc_query_sql_each()), every row written
+ * is read back as text in the owner's form, and every value that is not
+ * in its column's form fails the call, naming table, column and key.
+ *
+ * Runs on SQLite, and on PostgreSQL through with-pg.sh; the tests of
+ * storage classes run on SQLite only, those of PostgreSQL's types (a
+ * domain, text[], tsvector, inet, interval, char(n), timestamp without
+ * time zone, a descriptor of the wrong type) on PostgreSQL only.
+ */
+#include <check.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schemac.h"
+#include "testdb.h"
+
+static sc_db *db;
+static sc_arena *arena;
+
+static bool on_sqlite(void)
+{
+    return testdb_dialect() == SC_DIALECT_SQLITE;
+}
+
+static void exec_ok(const char *sql)
+{
+    ck_assert_msg(sc_exec(db, sql) == SC_OK, "%s: %s", sql, sc_errmsg(db));
+}
+
+/* The rows of a query as the database prints them: "a|b|NULL;" each. */
+typedef struct seen {
+    char text[4096];
+    int rows;
+} seen;
+
+static int collect(void *ctx, int ncols, const char *const *texts)
+{
+    seen *s = ctx;
+    size_t len = strlen(s->text);
+    int i;
+
+    for (i = 0; i < ncols; i++)
+        len += (size_t)snprintf(s->text + len, sizeof s->text - len, "%s%s",
+                                i ? "|" : "", texts[i] ? texts[i] : "NULL");
+    snprintf(s->text + len, sizeof s->text - len, ";");
+    s->rows++;
+    return 0;
+}
+
+/* The database's text of sql's rows. */
+static const char *db_text(const char *sql)
+{
+    static seen s;
+
+    memset(&s, 0, sizeof s);
+    ck_assert_msg(sc_query_sql_each(db, sql, collect, &s) == SC_OK, "%s: %s",
+                  sql, sc_errmsg(db));
+    return s.text;
+}
+
+/* Asserts a refused read: SC_RANGE naming table and column, a message
+ * starting with start and holding part (when not NULL). */
+static void assert_refused(int rc, const char *table, const char *column,
+                           const char *start, const char *part)
+{
+    ck_assert_msg(rc == SC_RANGE, "rc %d: %s", rc, sc_errmsg(db));
+    ck_assert_str_eq(sc_errtable(db), table);
+    ck_assert_str_eq(sc_errcolumn(db), column);
+    ck_assert_msg(strncmp(sc_errmsg(db), start, strlen(start)) == 0,
+                  "message \"%s\" does not start with \"%s\"", sc_errmsg(db),
+                  start);
+    if (part != NULL)
+        ck_assert_msg(strstr(sc_errmsg(db), part) != NULL,
+                      "message \"%s\" lacks \"%s\"", sc_errmsg(db), part);
+}
+
+static int64_t utc_us(int y, int mo, int d, int h, int mi, int s, int us)
+{
+    return (int64_t)sc_date_from_ymd(y, mo, d) * INT64_C(86400000000) +
+           ((int64_t)h * 3600 + mi * 60 + s) * INT64_C(1000000) + us;
+}
+
+static sc_uuid uuid_of(const char *hex)
+{
+    sc_uuid u;
+    unsigned x;
+    int i;
+
+    for (i = 0; i < 16; i++) {
+        sscanf(hex + 2 * i, "%2x", &x);
+        u.b[i] = (uint8_t)x;
+    }
+    return u;
+}
+
+/* ---------------------------------------------------------------------
+ * The Django-like table: every format on both databases.
+ * ------------------------------------------------------------------- */
+
+typedef struct item {
+    int64_t id;
+    int64_t created;  /* timestamp as text */
+    int64_t price;    /* numeric(10,2) as a float */
+    sc_uuid uid;      /* uuid as 32 hex digits */
+    int32_t day;      /* date as text */
+    bool has_day;
+    int64_t seen;     /* timestamp as Unix seconds */
+    bool has_seen;
+    sc_uuid ref;      /* uuid as 36 characters */
+    bool has_ref;
+    int64_t amount;   /* numeric(12,3) as decimal text */
+    bool has_amount;
+} item;
+
+enum { ITEM_ID, ITEM_CREATED, ITEM_PRICE, ITEM_UID, ITEM_DAY, ITEM_SEEN,
+       ITEM_REF, ITEM_AMOUNT };
+
+static const sc_column_desc item_cols[] = {
+    {.name = "id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_PK | SC_COL_AUTOINC | SC_COL_NOTNULL,
+     .offset = offsetof(item, id)},
+    {.name = "created", .type = SC_TYPE_TIMESTAMP, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(item, created), .format = SC_FMT_TEXT},
+    {.name = "price", .type = SC_TYPE_NUMERIC, .flags = SC_COL_NOTNULL,
+     .length = 10, .scale = 2, .offset = offsetof(item, price),
+     .format = SC_FMT_REAL},
+    {.name = "uid", .type = SC_TYPE_UUID, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(item, uid), .format = SC_FMT_HEX,
+     .pg_type = "char(32)"},
+    {.name = "day", .type = SC_TYPE_DATE, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(item, day), .has_offset = offsetof(item, has_day),
+     .format = SC_FMT_TEXT},
+    {.name = "seen", .type = SC_TYPE_TIMESTAMP, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(item, seen), .has_offset = offsetof(item, has_seen),
+     .format = SC_FMT_INTEGER},
+    {.name = "ref", .type = SC_TYPE_UUID, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(item, ref), .has_offset = offsetof(item, has_ref),
+     .format = SC_FMT_TEXT},
+    {.name = "amount", .type = SC_TYPE_NUMERIC, .flags = SC_COL_HASFLAG,
+     .length = 12, .scale = 3, .offset = offsetof(item, amount),
+     .has_offset = offsetof(item, has_amount), .format = SC_FMT_TEXT},
+};
+
+static const unsigned item_pk[] = {ITEM_ID};
+
+static const sc_table_desc item_table = {
+    .name = "item",
+    .row_size = sizeof(item),
+    .cols = item_cols,
+    .ncols = sizeof item_cols / sizeof item_cols[0],
+    .pk = item_pk,
+    .npk = 1,
+    .autoinc = ITEM_ID,
+    .flags = SC_TABLE_LOOSE,
+};
+
+/* As Django makes it on SQLite (not STRICT, declared types that give
+ * NUMERIC affinity), and as another tool would on PostgreSQL. */
+static const char item_sqlite[] =
+    "CREATE TABLE \"item\" (\"id\" integer NOT NULL PRIMARY KEY "
+    "AUTOINCREMENT, \"created\" datetime NOT NULL, \"price\" decimal NOT "
+    "NULL, \"uid\" char(32) NOT NULL, \"day\" date NULL, \"seen\" integer "
+    "NULL, \"ref\" char(36) NULL, \"amount\" varchar(20) NULL)";
+static const char item_postgresql[] =
+    "CREATE TABLE item (id bigserial PRIMARY KEY, created text NOT NULL, "
+    "price double precision NOT NULL, uid char(32) NOT NULL, day text, "
+    "seen bigint, ref varchar(36), amount text)";
+
+static void setup(void)
+{
+    db = testdb_open();
+    arena = sc_arena_new();
+    ck_assert_ptr_nonnull(arena);
+    exec_ok(on_sqlite() ? item_sqlite : item_postgresql);
+}
+
+static void teardown(void)
+{
+    sc_close(db);
+    db = NULL;
+    sc_arena_free(arena);
+    arena = NULL;
+}
+
+/* Rows as the owner's application wrote them, each form a reader must
+ * take, and what they mean. */
+static const struct {
+    const char *created;
+    int64_t created_us;
+    const char *price; /* SQL literal */
+    int64_t cents;
+    const char *uid;
+} owner_rows[] = {
+    {"2021-01-01 00:00:00", 0, "1.98", 198,
+     "00112233445566778899aabbccddeeff"},
+    {"2021-01-31T13:45:00.5", 1, "2.0", 200,
+     "00112233445566778899AABBCCDDEEFF"},
+    {"2021-01-31 13:45", 2, "0.25", 25, "ffffffffffffffffffffffffffffffff"},
+    {"2021-01-31 13:45:00.123456Z", 3, "-3.5", -350,
+     "0123456789abcdef0123456789ABCDEF"},
+    {"2021-01-31 15:45:00+02:00", 4, "12345678.99", 1234567899,
+     "00000000000000000000000000000000"},
+    {"1969-12-31 23:59:59.999999", 5, "0", 0,
+     "a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0"},
+};
+
+static int64_t owner_created(int k)
+{
+    switch (k) {
+    case 0:
+        return utc_us(2021, 1, 1, 0, 0, 0, 0);
+    case 1:
+        return utc_us(2021, 1, 31, 13, 45, 0, 500000);
+    case 2:
+    case 4:
+        return utc_us(2021, 1, 31, 13, 45, 0, 0);
+    case 3:
+        return utc_us(2021, 1, 31, 13, 45, 0, 123456);
+    default:
+        return -1;
+    }
+}
+
+static void insert_owner_rows(void)
+{
+    char sql[512];
+    size_t i;
+
+    for (i = 0; i < sizeof owner_rows / sizeof owner_rows[0]; i++) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO item (created, price, uid, day, seen, ref, "
+                 "amount) VALUES ('%s', %s, '%s', %s, %s, %s, %s)",
+                 owner_rows[i].created, owner_rows[i].price, owner_rows[i].uid,
+                 i == 0 ? "'2021-01-31'" : i == 1 ? "'1969-12-31'" : "NULL",
+                 i == 0 ? "1612101600" : i == 1 ? "-1" : "NULL",
+                 i == 0 ? "'6BA7B810-9DAD-11D1-80B4-00C04FD430C8'" : "NULL",
+                 i == 0 ? "'12.5'" : i == 1 ? "'-0.001'" : i == 2 ? "'7'"
+                                                                   : "NULL");
+        exec_ok(sql);
+    }
+}
+
+START_TEST(test_read_owner_rows)
+{
+    sc_query *q = sc_query_new(db, &item_table);
+    item *rows = NULL;
+    size_t n = 0, i;
+    char want[1024];
+
+    insert_owner_rows();
+    /* the database keeps the values verbatim; SQLite's NUMERIC affinity
+     * turned 2.0 into the integer 2 */
+    if (on_sqlite())
+        ck_assert_str_eq(db_text("SELECT typeof(price) FROM item WHERE id "
+                                 "IN (1, 2) ORDER BY id"),
+                         "real;integer;");
+    sc_query_order_by(q, ITEM_ID, SC_ASC);
+    ck_assert_msg(sc_query_all(q, arena, (void **)&rows, &n) == SC_OK, "%s",
+                  sc_errmsg(db));
+    ck_assert_uint_eq(n, sizeof owner_rows / sizeof owner_rows[0]);
+    for (i = 0; i < n; i++) {
+        sc_uuid u = uuid_of(owner_rows[i].uid);
+
+        ck_assert_int_eq(rows[i].created, owner_created((int)i));
+        ck_assert_int_eq(rows[i].price, owner_rows[i].cents);
+        ck_assert_mem_eq(rows[i].uid.b, u.b, 16);
+        snprintf(want, sizeof want, "SELECT created, uid FROM item WHERE "
+                 "id = %zu", i + 1);
+        snprintf(want + 512, 512, "%s|%s;", owner_rows[i].created,
+                 owner_rows[i].uid);
+        ck_assert_str_eq(db_text(want), want + 512);
+    }
+    ck_assert(rows[0].has_day && rows[0].day == sc_date_from_ymd(2021, 1,
+                                                                 31));
+    ck_assert(rows[1].has_day && rows[1].day == -1);
+    ck_assert(!rows[2].has_day);
+    ck_assert(rows[0].has_seen &&
+              rows[0].seen == INT64_C(1612101600) * 1000000);
+    ck_assert(rows[1].has_seen && rows[1].seen == -1000000);
+    ck_assert(rows[0].has_ref);
+    ck_assert_mem_eq(rows[0].ref.b,
+                     uuid_of("6ba7b8109dad11d180b400c04fd430c8").b, 16);
+    ck_assert(rows[0].has_amount && rows[0].amount == 12500);
+    ck_assert(rows[1].has_amount && rows[1].amount == -1);
+    ck_assert(rows[2].has_amount && rows[2].amount == 7000);
+    ck_assert(!rows[3].has_amount);
+    ck_assert_str_eq(db_text("SELECT price FROM item ORDER BY id"),
+                     "1.98;2;0.25;-3.5;12345678.99;0;");
+    sc_query_free(q);
+}
+END_TEST
+
+START_TEST(test_write_owner_format)
+{
+    item it = {0}, got;
+    const char *text;
+
+    it.created = utc_us(2021, 1, 31, 13, 45, 0, 250000);
+    it.price = 198;
+    it.uid = uuid_of("00112233445566778899AABBCCDDEEFF");
+    it.day = sc_date_from_ymd(2021, 1, 31);
+    it.has_day = true;
+    it.seen = INT64_C(1612101600) * 1000000;
+    it.has_seen = true;
+    it.ref = uuid_of("6ba7b8109dad11d180b400c04fd430c8");
+    it.has_ref = true;
+    it.amount = 12500;
+    it.has_amount = true;
+    ck_assert_msg(sc_row_insert(db, &item_table, &it) == SC_OK, "%s",
+                  sc_errmsg(db));
+    it.created = utc_us(1999, 12, 31, 23, 59, 59, 0);
+    it.price = 200;
+    it.has_day = it.has_seen = it.has_ref = false;
+    it.amount = -1;
+    ck_assert_msg(sc_row_insert(db, &item_table, &it) == SC_OK, "%s",
+                  sc_errmsg(db));
+    text = db_text("SELECT id, created, price, uid, day, seen, ref, amount "
+                   "FROM item ORDER BY id");
+    ck_assert_str_eq(text,
+                     "1|2021-01-31 13:45:00.250000|1.98|"
+                     "00112233445566778899aabbccddeeff|2021-01-31|1612101600|"
+                     "6ba7b810-9dad-11d1-80b4-00c04fd430c8|12.500;"
+                     "2|1999-12-31 23:59:59|2|"
+                     "00112233445566778899aabbccddeeff|NULL|NULL|NULL|-0.001;");
+    if (on_sqlite())
+        ck_assert_str_eq(db_text("SELECT typeof(created), typeof(price), "
+                                 "typeof(uid), typeof(seen) FROM item "
+                                 "WHERE id = 1"),
+                         "text|real|text|integer;");
+
+    /* and reads back as written */
+    memset(&got, 0, sizeof got);
+    got.id = 1;
+    ck_assert_msg(sc_row_get(db, &item_table, arena, &got, &got) == SC_OK,
+                  "%s", sc_errmsg(db));
+    ck_assert_int_eq(got.created, utc_us(2021, 1, 31, 13, 45, 0, 250000));
+    ck_assert_int_eq(got.price, 198);
+    ck_assert_int_eq(got.amount, 12500);
+
+    /* filters compare in the stored form */
+    {
+        sc_query *q = sc_query_new(db, &item_table);
+        int64_t when = utc_us(1999, 12, 31, 23, 59, 59, 0), count = 0;
+        sc_uuid u = uuid_of("00112233445566778899aabbccddeeff");
+
+        sc_query_where(q, ITEM_CREATED, SC_OP_EQ, &when);
+        sc_query_where(q, ITEM_UID, SC_OP_EQ, &u);
+        ck_assert_int_eq(sc_query_count(q, &count), SC_OK);
+        ck_assert_int_eq(count, 1);
+        sc_query_free(q);
+    }
+
+    /* whole seconds cannot hold a fraction */
+    it.seen = INT64_C(1612101600) * 1000000 + 1;
+    it.has_seen = true;
+    ck_assert_int_eq(sc_row_insert(db, &item_table, &it), SC_RANGE);
+    ck_assert_str_eq(sc_errcolumn(db), "seen");
+    ck_assert_msg(strstr(sc_errmsg(db), "fraction of a second") != NULL,
+                  "%s", sc_errmsg(db));
+    ck_assert_str_eq(db_text("SELECT count(*) FROM item"), "2;");
+
+    /* nor a value the form cannot hold, or that would not read back */
+    it.has_seen = false;
+    it.created = utc_us(10000, 1, 1, 0, 0, 0, 0);
+    ck_assert_int_eq(sc_row_insert(db, &item_table, &it), SC_RANGE);
+    ck_assert_str_eq(sc_errcolumn(db), "created");
+    it.created = 0;
+    it.price = INT64_C(10000000000); /* 100000000.00: 11 digits */
+    ck_assert_int_eq(sc_row_insert(db, &item_table, &it), SC_RANGE);
+    ck_assert_str_eq(sc_errcolumn(db), "price");
+    ck_assert_msg(strstr(sc_errmsg(db), "more digits") != NULL, "%s",
+                  sc_errmsg(db));
+    it.price = 1;
+    it.amount = INT64_C(1000000000000); /* 12 digits before the point */
+    ck_assert_int_eq(sc_row_insert(db, &item_table, &it), SC_RANGE);
+    ck_assert_str_eq(sc_errcolumn(db), "amount");
+    ck_assert_str_eq(db_text("SELECT count(*) FROM item"), "2;");
+}
+END_TEST
+
+/* A table whose text timestamp takes "default now". */
+typedef struct stamp {
+    int64_t id;
+    int64_t at;
+    bool has_at;
+} stamp;
+
+static const sc_column_desc stamp_cols[] = {
+    {.name = "id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_PK | SC_COL_NOTNULL, .offset = offsetof(stamp, id)},
+    {.name = "at", .type = SC_TYPE_TIMESTAMP,
+     .flags = SC_COL_NOTNULL | SC_COL_HASFLAG, .offset = offsetof(stamp, at),
+     .has_offset = offsetof(stamp, has_at), .format = SC_FMT_TEXT,
+     .dflt = {.kind = SC_DEFAULT_NOW}},
+};
+static const unsigned stamp_pk[] = {0};
+static const sc_table_desc stamps_table = {
+    .name = "stamps", .row_size = sizeof(stamp), .cols = stamp_cols,
+    .ncols = 2, .pk = stamp_pk, .npk = 1, .autoinc = -1,
+    .flags = SC_TABLE_LOOSE};
+
+static void keep_params(void *ctx, const sc_trace_event *ev)
+{
+    snprintf(ctx, 256, "%s", ev->params);
+}
+
+/* Writes the text a timestamp is kept as, with the fraction. */
+static void stamp_text(int64_t us, char *out, size_t size)
+{
+    int64_t day = INT64_C(86400000000), in_day = us % day;
+    int y, mo, d;
+
+    sc_date_to_ymd((int32_t)(us / day), &y, &mo, &d);
+    snprintf(out, size, "%04d-%02d-%02d %02d:%02d:%02d.%06d", y, mo, d,
+             (int)(in_day / 3600000000), (int)(in_day / 60000000 % 60),
+             (int)(in_day / 1000000 % 60), (int)(in_day % 1000000));
+}
+
+START_TEST(test_default_now_as_text)
+{
+    stamp st = {1, 0, false};
+    char params[256] = "", want[64], trace_want[128];
+    int64_t before = sc_now_us();
+
+    exec_ok(on_sqlite() ? "CREATE TABLE stamps (id integer PRIMARY KEY, at "
+                          "datetime NOT NULL)"
+                        : "CREATE TABLE stamps (id bigint PRIMARY KEY, at "
+                          "text NOT NULL)");
+    sc_trace(db, keep_params, params);
+    ck_assert_msg(sc_row_insert(db, &stamps_table, &st) == SC_OK, "%s",
+                  sc_errmsg(db));
+    sc_trace(db, NULL, NULL);
+    ck_assert(st.has_at);
+    ck_assert(st.at >= before && st.at <= sc_now_us());
+    if (st.at % 1000000 == 0) /* a whole second is written without one */
+        return;
+    stamp_text(st.at, want, sizeof want);
+    snprintf(trace_want, sizeof trace_want, "(1, '%s')", want);
+    /* the trace shows the value as it is sent, in the stored form */
+    ck_assert_str_eq(params, trace_want);
+    strcat(want, ";");
+    ck_assert_str_eq(db_text("SELECT at FROM stamps"), want);
+}
+END_TEST
+
+/* Values the owner's column does not hold in its form: one per case. */
+static const struct {
+    const char *column;
+    const char *literal;
+} bad_values[] = {
+    {"created", "'2021-13-01 00:00:00'"},
+    {"created", "'2021-01-01 00:00:00.1234567'"},
+    {"created", "'2021-01-01'"},
+    {"created", "'2021-02-29 00:00:00'"},
+    {"created", "'2021-01-01 00:00:00+0200'"},
+    {"created", "'2021-01-01 24:00:00'"},
+    {"price", "1.985"},
+    {"price", "0.001"},
+    {"uid", "'not-a-uuid'"},
+    {"uid", "'g0112233445566778899aabbccddeeff'"},
+    {"day", "'2021-1-31'"},
+    {"ref", "'6ba7b8109dad11d180b400c04fd430c8'"},
+    {"amount", "'1.2345'"},
+    {"amount", "'1e3'"},
+    {"amount", "'12345678901.5'"},
+};
+
+static int count_rows(void *ctx, const void *row)
+{
+    (void)row;
+    ++*(int *)ctx;
+    return 0;
+}
+
+START_TEST(test_refuse_bad_forms)
+{
+    const char *column = bad_values[_i].column;
+    char sql[512], start[64];
+    item key = {0}, out;
+    sc_query *q;
+    void *rows;
+    size_t n;
+    int calls = 0;
+
+    snprintf(sql, sizeof sql,
+             "INSERT INTO item (id, created, price, uid, day, ref, amount) "
+             "VALUES (7, %s, %s, %s, %s, %s, %s)",
+             strcmp(column, "created") == 0 ? bad_values[_i].literal
+                                            : "'2021-01-01 00:00:00'",
+             strcmp(column, "price") == 0 ? bad_values[_i].literal : "1.5",
+             strcmp(column, "uid") == 0 ? bad_values[_i].literal
+                                        : "'00112233445566778899aabbccddeeff'",
+             strcmp(column, "day") == 0 ? bad_values[_i].literal : "NULL",
+             strcmp(column, "ref") == 0 ? bad_values[_i].literal : "NULL",
+             strcmp(column, "amount") == 0 ? bad_values[_i].literal : "NULL");
+    exec_ok(sql);
+    snprintf(start, sizeof start, "item.%s: stored value ", column);
+
+    key.id = 7;
+    assert_refused(sc_row_get(db, &item_table, arena, &key, &out), "item",
+                   column, start, "(id = 7)");
+    q = sc_query_new(db, &item_table);
+    assert_refused(sc_query_all(q, arena, &rows, &n), "item", column, start,
+                   "(id = 7)");
+    assert_refused(sc_query_first(q, arena, &out), "item", column, start,
+                   NULL);
+    assert_refused(sc_query_each(q, count_rows, &calls), "item", column,
+                   start, NULL);
+    ck_assert_int_eq(calls, 0);
+    sc_query_free(q);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * SQLite: a loose table holding storage classes its columns should not.
+ * ------------------------------------------------------------------- */
+
+typedef struct user {
+    int64_t user_id;
+    int64_t karma;
+    bool has_karma;
+    const char *name;
+    double score;
+    bool has_score;
+    bool active;
+    bool has_active;
+} user;
+
+enum { USER_ID, USER_KARMA, USER_NAME, USER_SCORE, USER_ACTIVE };
+
+static const sc_column_desc user_cols[] = {
+    {.name = "user_id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_PK | SC_COL_NOTNULL, .offset = offsetof(user, user_id)},
+    {.name = "karma", .type = SC_TYPE_INT64, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(user, karma), .has_offset = offsetof(user, has_karma)},
+    {.name = "name", .type = SC_TYPE_TEXT, .offset = offsetof(user, name)},
+    {.name = "score", .type = SC_TYPE_FLOAT64, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(user, score), .has_offset = offsetof(user, has_score)},
+    {.name = "active", .type = SC_TYPE_BOOL, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(user, active),
+     .has_offset = offsetof(user, has_active)},
+};
+
+static const unsigned user_pk[] = {USER_ID};
+
+static const sc_table_desc users_table = {
+    .name = "users",
+    .row_size = sizeof(user),
+    .cols = user_cols,
+    .ncols = sizeof user_cols / sizeof user_cols[0],
+    .pk = user_pk,
+    .npk = 1,
+    .autoinc = -1,
+    .flags = SC_TABLE_LOOSE,
+};
+
+/* A post of a user, to load as children. */
+typedef struct post {
+    int64_t post_id;
+    int64_t user_id;
+    int64_t likes;
+} post;
+
+static const sc_column_desc post_cols[] = {
+    {.name = "post_id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_PK | SC_COL_NOTNULL, .offset = offsetof(post, post_id)},
+    {.name = "user_id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(post, user_id)},
+    {.name = "likes", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(post, likes)},
+};
+
+static const unsigned post_pk[] = {0};
+static const unsigned post_fk_cols[] = {1};
+static const char *const post_fk_target[] = {"user_id"};
+static const sc_fkey_desc post_fks[] = {
+    {"fk_posts_user_id", post_fk_cols, 1, "users", post_fk_target}};
+
+static const sc_table_desc posts_table = {
+    .name = "posts",
+    .row_size = sizeof(post),
+    .cols = post_cols,
+    .ncols = 3,
+    .pk = post_pk,
+    .npk = 1,
+    .autoinc = -1,
+    .fkeys = post_fks,
+    .nfkeys = 1,
+    .flags = SC_TABLE_LOOSE,
+};
+
+static const struct {
+    const char *values; /* karma, name, score, active */
+    const char *column;
+    const char *message;
+} bad_classes[] = {
+    {"'abc', 'x', 1.5, 1", "karma",
+     "users.karma: stored value is text, not integer (user_id = 3)"},
+    {"2.5, 'x', 1.5, 1", "karma",
+     "users.karma: stored value is real, not integer (user_id = 3)"},
+    {"1, 42, 1.5, 1", "name",
+     "users.name: stored value is integer, not text (user_id = 3)"},
+    {"1, x'00ff', 1.5, 1", "name",
+     "users.name: stored value is blob, not text (user_id = 3)"},
+    {"1, 'x', 'high', 1", "score",
+     "users.score: stored value is text, not real (user_id = 3)"},
+    {"1, 'x', 1.5, 'yes'", "active",
+     "users.active: stored value is text, not integer (user_id = 3)"},
+    {"1, 'x', 1.5, 2", "active",
+     "users.active: stored value 2 is not a bool (0 or 1) (user_id = 3)"},
+};
+
+static void make_users(void)
+{
+    /* declared types as another tool might write them: "name" has none,
+     * so it keeps integers and blobs as they are */
+    exec_ok("CREATE TABLE users (user_id integer PRIMARY KEY, karma integer, "
+            "name, score real, active boolean)");
+    exec_ok("CREATE TABLE posts (post_id integer PRIMARY KEY, user_id "
+            "integer NOT NULL REFERENCES users(user_id), likes integer NOT "
+            "NULL)");
+    exec_ok("INSERT INTO users VALUES (1, 10, 'ann', 2, 1), "
+            "(2, NULL, NULL, NULL, NULL)");
+}
+
+START_TEST(test_loose_good_rows)
+{
+    user u = {0};
+
+    if (!on_sqlite())
+        return;
+    make_users();
+    u.user_id = 1;
+    ck_assert_msg(sc_row_get(db, &users_table, arena, &u, &u) == SC_OK, "%s",
+                  sc_errmsg(db));
+    ck_assert(u.has_karma && u.karma == 10);
+    ck_assert_str_eq(u.name, "ann");
+    /* REAL affinity keeps 2 as a real; an integer would read too */
+    ck_assert(u.has_score && u.score == 2.0);
+    ck_assert(u.has_active && u.active);
+    u.user_id = 2;
+    ck_assert_int_eq(sc_row_get(db, &users_table, arena, &u, &u), SC_OK);
+    ck_assert(!u.has_karma && u.name == NULL && !u.has_score);
+    u.user_id = 4;
+    u.karma = 7;
+    u.has_karma = true;
+    u.name = "bo";
+    u.score = 0.5;
+    u.has_score = true;
+    ck_assert_int_eq(sc_row_insert(db, &users_table, &u), SC_OK);
+    ck_assert_str_eq(db_text("SELECT typeof(karma), typeof(name), "
+                             "typeof(score) FROM users WHERE user_id = 4"),
+                     "integer|text|real;");
+}
+END_TEST
+
+START_TEST(test_loose_wrong_class)
+{
+    char sql[256];
+    user u = {0};
+    sc_query *q;
+    void *rows;
+    size_t n;
+    int calls = 0;
+    sc_row_list lists[1];
+    post p = {10, 3, 1}, got;
+
+    if (!on_sqlite())
+        return;
+    make_users();
+    snprintf(sql, sizeof sql, "INSERT INTO users VALUES (3, %s)",
+             bad_classes[_i].values);
+    exec_ok(sql);
+    u.user_id = 3;
+    assert_refused(sc_row_get(db, &users_table, arena, &u, &u), "users",
+                   bad_classes[_i].column, bad_classes[_i].message, NULL);
+    q = sc_query_new(db, &users_table);
+    assert_refused(sc_query_all(q, arena, &rows, &n), "users",
+                   bad_classes[_i].column, bad_classes[_i].message, NULL);
+    assert_refused(sc_query_each(q, count_rows, &calls), "users",
+                   bad_classes[_i].column, bad_classes[_i].message, NULL);
+    ck_assert_int_eq(calls, 2); /* the good rows before it */
+    sc_query_where(q, USER_ID, SC_OP_EQ, &(int64_t){3});
+    assert_refused(sc_query_one(q, arena, &u), "users",
+                   bad_classes[_i].column, bad_classes[_i].message, NULL);
+    sc_query_free(q);
+    ck_assert_int_eq(sc_row_insert(db, &posts_table, &p), SC_OK);
+    assert_refused(sc_load_parent(db, arena, &posts_table, &p, &post_fks[0],
+                                  &users_table, &u),
+                   "users", bad_classes[_i].column, bad_classes[_i].message,
+                   NULL);
+
+    /* the child side: a text where likes are counted */
+    exec_ok("INSERT INTO posts VALUES (11, 1, 'many')");
+    u.user_id = 1;
+    assert_refused(sc_load_children(db, arena, &users_table, &u, 1,
+                                    &posts_table, &post_fks[0], lists),
+                   "posts", "likes",
+                   "posts.likes: stored value is text, not integer "
+                   "(post_id = 11)",
+                   NULL);
+    ck_assert_ptr_null(lists[0].rows);
+    (void)got;
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * PostgreSQL: types the runtime reads through a cast, timestamps without
+ * a zone, and descriptors of the wrong type.
+ * ------------------------------------------------------------------- */
+
+typedef struct event {
+    int64_t id;
+    int64_t ts;         /* timestamp without time zone */
+    int32_t n;          /* a domain over integer */
+    bool has_n;
+    const char *tags;   /* text[] */
+    const char *doc;    /* tsvector */
+    const char *addr;   /* inet */
+    const char *span;   /* interval */
+    const char *code;   /* char(5) */
+    int64_t made;       /* timestamp without time zone default now */
+    bool has_made;
+} event;
+
+enum { EV_ID, EV_TS, EV_N, EV_TAGS, EV_DOC, EV_ADDR, EV_SPAN, EV_CODE,
+       EV_MADE };
+
+static const sc_column_desc event_cols[] = {
+    {.name = "id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_PK | SC_COL_NOTNULL, .offset = offsetof(event, id)},
+    {.name = "ts", .type = SC_TYPE_TIMESTAMP,
+     .flags = SC_COL_NOTNULL | SC_COL_NOZONE, .offset = offsetof(event, ts)},
+    {.name = "n", .type = SC_TYPE_INT32, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(event, n), .has_offset = offsetof(event, has_n),
+     .pg_type = "posint"},
+    {.name = "tags", .type = SC_TYPE_TEXT, .offset = offsetof(event, tags),
+     .pg_type = "text[]"},
+    {.name = "doc", .type = SC_TYPE_TEXT, .offset = offsetof(event, doc),
+     .pg_type = "tsvector"},
+    {.name = "addr", .type = SC_TYPE_TEXT, .offset = offsetof(event, addr),
+     .pg_type = "inet"},
+    {.name = "span", .type = SC_TYPE_TEXT, .offset = offsetof(event, span),
+     .pg_type = "interval"},
+    {.name = "code", .type = SC_TYPE_TEXT, .offset = offsetof(event, code),
+     .pg_type = "char(5)"},
+    {.name = "made", .type = SC_TYPE_TIMESTAMP,
+     .flags = SC_COL_NOTNULL | SC_COL_NOZONE | SC_COL_HASFLAG,
+     .offset = offsetof(event, made), .has_offset = offsetof(event, has_made),
+     .dflt = {.kind = SC_DEFAULT_NOW}},
+};
+
+static const unsigned event_pk[] = {EV_ID};
+
+static const sc_table_desc events_table = {
+    .name = "events",
+    .row_size = sizeof(event),
+    .cols = event_cols,
+    .ncols = sizeof event_cols / sizeof event_cols[0],
+    .pk = event_pk,
+    .npk = 1,
+    .autoinc = -1,
+};
+
+static void make_events(void)
+{
+    exec_ok("CREATE DOMAIN posint AS integer CHECK (VALUE > 0)");
+    exec_ok("CREATE TABLE events (id bigint PRIMARY KEY, ts timestamp NOT "
+            "NULL, n posint, tags text[], doc tsvector, addr inet, span "
+            "interval, code char(5), made timestamp NOT NULL DEFAULT "
+            "(now() AT TIME ZONE 'UTC'))");
+    /* a zone far from UTC: timestamps without one must not move */
+    exec_ok("SET TIME ZONE 'Asia/Tokyo'");
+}
+
+/* The runtime's text of event e, as "ts|n|tags|doc|addr|span|code;". */
+static void event_text(const event *e, char *out, size_t size)
+{
+    int y, mo, d;
+    int64_t us = e->ts % INT64_C(86400000000);
+
+    sc_date_to_ymd((int32_t)(e->ts / INT64_C(86400000000)), &y, &mo, &d);
+    snprintf(out, size, "%04d-%02d-%02d %02d:%02d:%02d|%d|%s|%s|%s|%s|%s;",
+             y, mo, d, (int)(us / 3600000000), (int)(us / 60000000 % 60),
+             (int)(us / 1000000 % 60), e->n, e->tags, e->doc, e->addr,
+             e->span, e->code);
+}
+
+static const char events_as_text[] =
+    "SELECT ts::text, n, tags::text, doc::text, addr::text, span::text, "
+    "code::text FROM events ORDER BY id";
+
+START_TEST(test_pg_read_types)
+{
+    sc_query *q;
+    event *rows = NULL;
+    size_t n = 0, i;
+    char mine[2048] = "";
+
+    if (on_sqlite())
+        return;
+    make_events();
+    exec_ok("INSERT INTO events VALUES (1, '2021-01-01 12:00:00', 5, "
+            "'{a,\"b c\"}', 'cat:1 dog:2', '10.1.0.0/16', '1 day 02:00:00', "
+            "'ab', '2020-06-01 00:00:00'), (2, '1999-12-31 23:59:59', NULL, "
+            "'{}', '', '192.168.1.5', '-00:00:01', 'abcde', "
+            "'2020-06-01 00:00:00')");
+    q = sc_query_new(db, &events_table);
+    sc_query_order_by(q, EV_ID, SC_ASC);
+    ck_assert_msg(sc_query_all(q, arena, (void **)&rows, &n) == SC_OK, "%s",
+                  sc_errmsg(db));
+    ck_assert_uint_eq(n, 2);
+    ck_assert_int_eq(rows[0].ts, utc_us(2021, 1, 1, 12, 0, 0, 0));
+    ck_assert_int_eq(rows[1].ts, utc_us(1999, 12, 31, 23, 59, 59, 0));
+    ck_assert(rows[0].has_n && !rows[1].has_n);
+    ck_assert_str_eq(rows[0].tags, "{a,\"b c\"}");
+    ck_assert_str_eq(rows[0].doc, "'cat':1 'dog':2");
+    ck_assert_str_eq(rows[0].addr, "10.1.0.0/16");
+    ck_assert_str_eq(rows[0].span, "1 day 02:00:00");
+    ck_assert_str_eq(rows[0].code, "ab");
+    ck_assert_str_eq(rows[1].doc, "");
+    ck_assert_str_eq(rows[1].addr, "192.168.1.5/32"); /* inet::text */
+    ck_assert_str_eq(rows[1].code, "abcde");
+    for (i = 0; i < n; i++)
+        event_text(&rows[i], mine + strlen(mine), sizeof mine - strlen(mine));
+    /* the NULL domain value prints as 0 in mine */
+    ck_assert_str_eq(db_text("SELECT ts::text, coalesce(n, 0), tags::text, "
+                             "doc::text, addr::text, span::text, code::text "
+                             "FROM events ORDER BY id"),
+                     mine);
+    ck_assert_int_eq(rows[0].made, utc_us(2020, 6, 1, 0, 0, 0, 0));
+    sc_query_free(q);
+}
+END_TEST
+
+START_TEST(test_pg_write_types)
+{
+    event e = {0}, got;
+    sc_query *q;
+    int64_t count = 0;
+    const char *tags = "{x,\"y z\"}";
+
+    if (on_sqlite())
+        return;
+    make_events();
+    e.id = 2;
+    e.ts = utc_us(2022, 2, 2, 3, 4, 5, 0);
+    e.n = 7;
+    e.has_n = true;
+    e.tags = tags;
+    e.doc = "'a' 'b'";
+    e.addr = "10.0.0.0/8";
+    e.span = "01:30:00";
+    e.code = "xyz";
+    ck_assert_msg(sc_row_insert(db, &events_table, &e) == SC_OK, "%s",
+                  sc_errmsg(db));
+    ck_assert(e.has_made); /* the default now, the UTC reading */
+    ck_assert_str_eq(db_text("SELECT ts::text, n, tags::text, doc::text, "
+                             "addr::text, span::text, code FROM events"),
+                     "2022-02-02 03:04:05|7|{x,\"y z\"}|'a' 'b'|10.0.0.0/8|"
+                     "01:30:00|xyz  ;");
+    ck_assert_str_eq(db_text("SELECT abs(extract(epoch FROM made - (now() AT "
+                             "TIME ZONE 'UTC'))) < 60 FROM events"),
+                     "1;");
+    memset(&got, 0, sizeof got);
+    got.id = 2;
+    ck_assert_msg(sc_row_get(db, &events_table, arena, &got, &got) == SC_OK,
+                  "%s", sc_errmsg(db));
+    ck_assert_int_eq(got.ts, e.ts);
+    ck_assert_int_eq(got.made, e.made);
+    ck_assert_str_eq(got.code, "xyz");
+
+    /* values in filters and updates are parsed as the column's type */
+    q = sc_query_new(db, &events_table);
+    sc_query_where(q, EV_TAGS, SC_OP_EQ, &tags);
+    sc_query_where(q, EV_TS, SC_OP_EQ, &e.ts);
+    ck_assert_int_eq(sc_query_count(q, &count), SC_OK);
+    ck_assert_int_eq(count, 1);
+    sc_query_free(q);
+    /* text operators match the text the column reads as */
+    q = sc_query_new(db, &events_table);
+    sc_query_where(q, EV_ADDR, SC_OP_LIKE, &(const char *){"10.%/8"});
+    sc_query_where(q, EV_TAGS, SC_OP_STARTS_WITH, &(const char *){"{x,"});
+    sc_query_where(q, EV_DOC, SC_OP_ILIKE, &(const char *){"%'A'%"});
+    ck_assert_msg(sc_query_count(q, &count) == SC_OK, "%s", sc_errmsg(db));
+    ck_assert_int_eq(count, 1);
+    sc_query_free(q);
+    got.addr = "::1";
+    got.span = "3 days";
+    ck_assert_msg(sc_row_update(db, &events_table, &got) == SC_OK, "%s",
+                  sc_errmsg(db));
+    ck_assert_str_eq(db_text("SELECT addr::text, span::text FROM events"),
+                     "::1/128|3 days;");
+    /* the domain's check still holds */
+    got.n = -1;
+    ck_assert_int_eq(sc_row_update(db, &events_table, &got), SC_CONSTRAINT);
+    ck_assert_str_eq(db_text(events_as_text),
+                     "2022-02-02 03:04:05|7|{x,\"y z\"}|'a' 'b'|::1/128|"
+                     "3 days|xyz;");
+}
+END_TEST
+
+/* The same accounts table read through descriptors that are wrong. */
+typedef struct acct {
+    int64_t id;
+    const char *karma; /* wrong: an integer column */
+    int64_t name;      /* wrong: a text column */
+    const char *n;     /* wrong: a domain over integer */
+    int64_t at;        /* wrong: a timestamptz read without a zone */
+    int64_t wall;      /* wrong: a timestamp read as an instant */
+    const char *tags;  /* wrong: text[] read as text without a cast */
+} acct;
+
+static const sc_column_desc acct_text_karma[] = {
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_PK,
+     .offset = offsetof(acct, id)},
+    {.name = "karma", .type = SC_TYPE_TEXT, .offset = offsetof(acct, karma)},
+};
+static const sc_column_desc acct_int_name[] = {
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_PK,
+     .offset = offsetof(acct, id)},
+    {.name = "name", .type = SC_TYPE_INT64, .offset = offsetof(acct, name)},
+};
+static const sc_column_desc acct_text_domain[] = {
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_PK,
+     .offset = offsetof(acct, id)},
+    {.name = "n", .type = SC_TYPE_TEXT, .offset = offsetof(acct, n)},
+};
+static const sc_column_desc acct_nozone_at[] = {
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_PK,
+     .offset = offsetof(acct, id)},
+    {.name = "at", .type = SC_TYPE_TIMESTAMP, .flags = SC_COL_NOZONE,
+     .offset = offsetof(acct, at)},
+};
+static const sc_column_desc acct_zone_wall[] = {
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_PK,
+     .offset = offsetof(acct, id)},
+    {.name = "wall", .type = SC_TYPE_TIMESTAMP,
+     .offset = offsetof(acct, wall)},
+};
+static const sc_column_desc acct_uncast_tags[] = {
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_PK,
+     .offset = offsetof(acct, id)},
+    {.name = "tags", .type = SC_TYPE_TEXT, .offset = offsetof(acct, tags)},
+};
+static const unsigned acct_pk[] = {0};
+
+static const sc_table_desc acct_tables[] = {
+    {.name = "acct", .row_size = sizeof(acct), .cols = acct_text_karma,
+     .ncols = 2, .pk = acct_pk, .npk = 1, .autoinc = -1},
+    {.name = "acct", .row_size = sizeof(acct), .cols = acct_int_name,
+     .ncols = 2, .pk = acct_pk, .npk = 1, .autoinc = -1},
+    {.name = "acct", .row_size = sizeof(acct), .cols = acct_text_domain,
+     .ncols = 2, .pk = acct_pk, .npk = 1, .autoinc = -1},
+    {.name = "acct", .row_size = sizeof(acct), .cols = acct_nozone_at,
+     .ncols = 2, .pk = acct_pk, .npk = 1, .autoinc = -1},
+    {.name = "acct", .row_size = sizeof(acct), .cols = acct_zone_wall,
+     .ncols = 2, .pk = acct_pk, .npk = 1, .autoinc = -1},
+    {.name = "acct", .row_size = sizeof(acct), .cols = acct_uncast_tags,
+     .ncols = 2, .pk = acct_pk, .npk = 1, .autoinc = -1},
+};
+
+static const char *const acct_messages[] = {
+    "acct.karma: stored values are integer, which the descriptor does not "
+    "read as text",
+    "acct.name: stored values are text, which the descriptor does not read "
+    "as int64",
+    "acct.n: stored values are integer, which the descriptor does not read "
+    "as text",
+    "acct.at: stored values are timestamp with time zone, which the "
+    "descriptor does not read as timestamp without time zone",
+    "acct.wall: stored values are timestamp without time zone, which the "
+    "descriptor does not read as timestamp",
+    "acct.tags: stored values are of type OID 1009, which the descriptor "
+    "does not read as text",
+};
+
+START_TEST(test_pg_wrong_type)
+{
+    const sc_table_desc *t = &acct_tables[_i];
+    const char *column = t->cols[1].name;
+    acct a = {0};
+    sc_query *q;
+    void *rows;
+    size_t n;
+    int calls = 0;
+    sc_stats before, after;
+
+    if (on_sqlite())
+        return;
+    exec_ok("CREATE DOMAIN posint AS integer CHECK (VALUE > 0)");
+    exec_ok("CREATE TABLE acct (id bigint PRIMARY KEY, karma integer, name "
+            "text, n posint, at timestamptz, wall timestamp, tags text[])");
+    exec_ok("INSERT INTO acct VALUES (3, 42, 'ann', 5, now(), now(), "
+            "'{a}')");
+    a.id = 3;
+    assert_refused(sc_row_get(db, t, arena, &a, &a), "acct", column,
+                   acct_messages[_i], NULL);
+    q = sc_query_new(db, t);
+    assert_refused(sc_query_all(q, arena, &rows, &n), "acct", column,
+                   acct_messages[_i], NULL);
+    assert_refused(sc_query_each(q, count_rows, &calls), "acct", column,
+                   acct_messages[_i], NULL);
+    ck_assert_int_eq(calls, 0);
+    /* the check is made when a statement is prepared, not per row */
+    sc_db_stats(db, &before);
+    assert_refused(sc_query_first(q, arena, &a), "acct", column,
+                   acct_messages[_i], NULL);
+    sc_db_stats(db, &after);
+    ck_assert_uint_eq(after.executions, before.executions);
+    sc_query_free(q);
+    /* statements that read no row of it still run */
+    ck_assert_int_eq(sc_row_delete(db, t, &a), SC_OK);
+}
+END_TEST
+
+/* The right reading of acct's karma, whose query text is the same as
+ * that of acct_text_karma. */
+typedef struct acct_ok {
+    int64_t id;
+    int32_t karma;
+    bool has_karma;
+} acct_ok;
+
+static const sc_column_desc acct_int_karma[] = {
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_PK,
+     .offset = offsetof(acct_ok, id)},
+    {.name = "karma", .type = SC_TYPE_INT32, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(acct_ok, karma),
+     .has_offset = offsetof(acct_ok, has_karma)},
+};
+static const sc_table_desc acct_right = {
+    .name = "acct", .row_size = sizeof(acct_ok), .cols = acct_int_karma,
+    .ncols = 2, .pk = acct_pk, .npk = 1, .autoinc = -1};
+
+/* One statement text, cached once, read by two descriptors: each is
+ * checked before its first read. */
+START_TEST(test_pg_shared_text)
+{
+    const sc_table_desc *order[] = {&acct_right, &acct_tables[0],
+                                    &acct_right, &acct_tables[0]};
+    sc_stats before, after;
+    void *rows;
+    size_t n, i;
+
+    if (on_sqlite())
+        return;
+    exec_ok("CREATE TABLE acct (id bigint PRIMARY KEY, karma integer)");
+    exec_ok("INSERT INTO acct VALUES (3, 42)");
+    for (i = 0; i < 4; i++) {
+        sc_query *q = sc_query_new(db, order[i]);
+
+        sc_db_stats(db, &before);
+        if (i % 2 == 0) {
+            ck_assert_msg(sc_query_all(q, arena, &rows, &n) == SC_OK, "%s",
+                          sc_errmsg(db));
+            ck_assert_uint_eq(n, 1);
+            ck_assert_int_eq(((acct_ok *)rows)->karma, 42);
+        } else {
+            assert_refused(sc_query_all(q, arena, &rows, &n), "acct",
+                           "karma", acct_messages[0], NULL);
+        }
+        sc_db_stats(db, &after);
+        /* the text is prepared once */
+        ck_assert_uint_eq(after.prepares - before.prepares, i == 0);
+        sc_query_free(q);
+    }
+}
+END_TEST
+
+/* A key the database fills that is not what the descriptor says: the
+ * insert's read-back of it fails before any row is written. */
+typedef struct token {
+    int64_t id;
+    int64_t v;
+} token;
+
+static const sc_column_desc token_cols[] = {
+    {.name = "id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_PK | SC_COL_AUTOINC | SC_COL_NOTNULL,
+     .offset = offsetof(token, id)},
+    {.name = "v", .type = SC_TYPE_INT64, .offset = offsetof(token, v)},
+};
+static const unsigned token_pk[] = {0};
+static const sc_table_desc tokens_table = {
+    .name = "tokens", .row_size = sizeof(token), .cols = token_cols,
+    .ncols = 2, .pk = token_pk, .npk = 1, .autoinc = 0};
+
+/* Children read through casts: a pet's tags are text[]. */
+typedef struct pet {
+    int64_t id;
+    int64_t owner_id;
+    const char *tags;
+} pet;
+
+static const sc_column_desc pet_cols[] = {
+    {.name = "id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_PK | SC_COL_NOTNULL, .offset = offsetof(pet, id)},
+    {.name = "owner_id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(pet, owner_id)},
+    {.name = "tags", .type = SC_TYPE_TEXT, .offset = offsetof(pet, tags),
+     .pg_type = "text[]"},
+};
+static const unsigned pet_pk[] = {0};
+static const unsigned pet_fk_cols[] = {1};
+static const char *const pet_fk_target[] = {"id"};
+static const sc_fkey_desc pet_fks[] = {
+    {"pets_owner_id_fkey", pet_fk_cols, 1, "owners", pet_fk_target}};
+static const sc_table_desc pets_table = {
+    .name = "pets", .row_size = sizeof(pet), .cols = pet_cols, .ncols = 3,
+    .pk = pet_pk, .npk = 1, .autoinc = -1, .fkeys = pet_fks, .nfkeys = 1};
+
+typedef struct owner {
+    int64_t id;
+} owner;
+
+static const sc_column_desc owner_cols[] = {
+    {.name = "id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_PK | SC_COL_NOTNULL, .offset = offsetof(owner, id)},
+};
+static const unsigned owner_pk[] = {0};
+static const sc_table_desc owners_table = {
+    .name = "owners", .row_size = sizeof(owner), .cols = owner_cols,
+    .ncols = 1, .pk = owner_pk, .npk = 1, .autoinc = -1};
+
+START_TEST(test_pg_read_back_and_children)
+{
+    token t = {0, 5};
+    owner o[2] = {{1}, {2}};
+    sc_row_list lists[2];
+    const pet *p;
+
+    if (on_sqlite())
+        return;
+    exec_ok("CREATE TABLE tokens (id text PRIMARY KEY DEFAULT 'tok', v "
+            "bigint)");
+    assert_refused(sc_row_insert(db, &tokens_table, &t), "tokens", "id",
+                   "tokens.id: stored values are text, which the descriptor "
+                   "does not read as int64",
+                   NULL);
+    ck_assert_str_eq(db_text("SELECT count(*) FROM tokens"), "0;");
+
+    exec_ok("CREATE TABLE owners (id bigint PRIMARY KEY)");
+    exec_ok("CREATE TABLE pets (id bigint PRIMARY KEY, owner_id bigint NOT "
+            "NULL REFERENCES owners(id), tags text[])");
+    exec_ok("INSERT INTO owners VALUES (1), (2)");
+    exec_ok("INSERT INTO pets VALUES (3, 2, '{old,\"grey cat\"}'), "
+            "(1, 2, NULL), (2, 1, '{}')");
+    ck_assert_msg(sc_load_children(db, arena, &owners_table, o, 2,
+                                   &pets_table, &pet_fks[0], lists) == SC_OK,
+                  "%s", sc_errmsg(db));
+    ck_assert_uint_eq(lists[0].n, 1);
+    ck_assert_uint_eq(lists[1].n, 2);
+    p = lists[0].rows;
+    ck_assert_str_eq(p[0].tags, "{}");
+    p = lists[1].rows;
+    ck_assert_ptr_null(p[0].tags);
+    ck_assert_str_eq(p[1].tags, "{old,\"grey cat\"}");
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * Tables without a primary key.
+ * ------------------------------------------------------------------- */
+
+typedef struct entry {
+    int64_t box_id;
+    const char *kind;
+    int64_t at;
+    const char *note;
+} entry;
+
+static const sc_column_desc entry_cols[] = {
+    {.name = "box_id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(entry, box_id)},
+    {.name = "kind", .type = SC_TYPE_TEXT, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(entry, kind)},
+    {.name = "at", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(entry, at)},
+    {.name = "note", .type = SC_TYPE_TEXT, .offset = offsetof(entry, note)},
+};
+
+static const unsigned entry_fk_cols[] = {0};
+static const char *const entry_fk_target[] = {"id"};
+static const sc_fkey_desc entry_fks[] = {
+    {"fk_entries_box_id", entry_fk_cols, 1, "boxes", entry_fk_target}};
+
+static const sc_table_desc entries_table = {
+    .name = "entries",
+    .row_size = sizeof(entry),
+    .cols = entry_cols,
+    .ncols = 4,
+    .npk = 0,
+    .autoinc = -1,
+    .fkeys = entry_fks,
+    .nfkeys = 1,
+    .flags = SC_TABLE_NOPK | SC_TABLE_LOOSE,
+};
+
+typedef struct box {
+    int64_t id;
+} box;
+
+static const sc_column_desc box_cols[] = {
+    {.name = "id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_PK | SC_COL_NOTNULL, .offset = offsetof(box, id)},
+};
+static const unsigned box_pk[] = {0};
+static const sc_table_desc boxes_table = {
+    .name = "boxes", .row_size = sizeof(box), .cols = box_cols, .ncols = 1,
+    .pk = box_pk, .npk = 1, .autoinc = -1};
+
+/* A table whose rows are addressed by a unique key, not a primary one. */
+typedef struct tag {
+    const char *name;
+    int64_t uses;
+    int64_t rank;
+} tag;
+
+static const sc_column_desc tag_cols[] = {
+    {.name = "name", .type = SC_TYPE_TEXT,
+     .flags = SC_COL_NOTNULL | SC_COL_UNIQUE, .offset = offsetof(tag, name)},
+    {.name = "uses", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(tag, uses)},
+    {.name = "rank", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(tag, rank)},
+};
+static const unsigned tag_key[] = {0};
+static const sc_table_desc tags_table = {
+    .name = "tags", .row_size = sizeof(tag), .cols = tag_cols, .ncols = 3,
+    .pk = tag_key, .npk = 1, .autoinc = -1, .flags = SC_TABLE_NOPK};
+
+static void make_nopk(void)
+{
+    exec_ok("CREATE TABLE boxes (id bigint PRIMARY KEY)");
+    exec_ok("CREATE TABLE entries (box_id bigint NOT NULL REFERENCES "
+            "boxes(id), kind text NOT NULL, at bigint NOT NULL, note text)");
+    exec_ok("CREATE TABLE tags (name text NOT NULL UNIQUE, uses bigint NOT "
+            "NULL, rank bigint NOT NULL)");
+    exec_ok("INSERT INTO boxes VALUES (1), (2), (3)");
+}
+
+START_TEST(test_nopk_no_key)
+{
+    entry e = {1, "b", 2, NULL}, rows[2] = {{1, "x", 1, NULL},
+                                             {2, "x", 1, NULL}};
+    sc_query *q;
+    int64_t changed = 0, count = 0, at = 2;
+    int calls = 0;
+
+    make_nopk();
+    ck_assert_msg(sc_row_insert(db, &entries_table, &e) == SC_OK, "%s",
+                  sc_errmsg(db));
+    ck_assert_int_eq(sc_row_insert_many(db, &entries_table, rows, 2), SC_OK);
+    ck_assert_int_eq(sc_row_get(db, &entries_table, arena, &e, &e),
+                     SC_MISUSE);
+    ck_assert_int_eq(sc_row_update(db, &entries_table, &e), SC_MISUSE);
+    ck_assert_int_eq(sc_row_update_cols(db, &entries_table, &e, 4),
+                     SC_MISUSE);
+    ck_assert_int_eq(sc_row_delete(db, &entries_table, &e), SC_MISUSE);
+    ck_assert_int_eq(sc_row_update_many(db, &entries_table, rows, 2, 0),
+                     SC_MISUSE);
+    ck_assert_int_eq(sc_row_delete_many(db, &entries_table, rows, 2),
+                     SC_MISUSE);
+    ck_assert_str_eq(sc_errtable(db), "entries");
+    q = sc_query_new(db, &entries_table);
+    ck_assert_int_eq(sc_query_each(q, count_rows, &calls), SC_OK);
+    ck_assert_int_eq(calls, 3);
+    sc_query_set(q, 3, &(const char *){"seen"});
+    sc_query_where(q, 1, SC_OP_EQ, &(const char *){"x"});
+    ck_assert_int_eq(sc_query_update_all(q, &changed), SC_OK);
+    ck_assert_int_eq(changed, 2);
+    sc_query_free(q);
+    q = sc_query_new(db, &entries_table);
+    sc_query_where(q, 2, SC_OP_EQ, &at);
+    ck_assert_int_eq(sc_query_delete_all(q, &changed), SC_OK);
+    ck_assert_int_eq(changed, 1);
+    sc_query_free(q);
+    q = sc_query_new(db, &entries_table);
+    ck_assert_int_eq(sc_query_count(q, &count), SC_OK);
+    ck_assert_int_eq(count, 2);
+    sc_query_free(q);
+    ck_assert_str_eq(db_text("SELECT box_id, kind, at, note FROM entries "
+                             "ORDER BY box_id"),
+                     "1|x|1|seen;2|x|1|seen;");
+}
+END_TEST
+
+START_TEST(test_nopk_children_in_order)
+{
+    box parents[3] = {{2}, {1}, {3}};
+    sc_row_list lists[3];
+    const entry *c;
+
+    make_nopk();
+    exec_ok("INSERT INTO entries VALUES (1, 'b', 2, NULL), (2, 'a', 1, 'z'),"
+            " (1, 'a', 5, 'n'), (1, 'a', 3, NULL), (1, 'a', 3, 'm')");
+    ck_assert_msg(sc_load_children(db, arena, &boxes_table, parents, 3,
+                                   &entries_table, &entry_fks[0], lists) ==
+                      SC_OK,
+                  "%s", sc_errmsg(db));
+    ck_assert_uint_eq(lists[0].n, 1);
+    ck_assert_uint_eq(lists[1].n, 4);
+    ck_assert_uint_eq(lists[2].n, 0);
+    c = lists[1].rows;
+    /* by every column, NULLs first: a 3 NULL, a 3 m, a 5 n, b 2 NULL */
+    ck_assert(strcmp(c[0].kind, "a") == 0 && c[0].at == 3 &&
+              c[0].note == NULL);
+    ck_assert(strcmp(c[1].kind, "a") == 0 && c[1].at == 3 &&
+              strcmp(c[1].note, "m") == 0);
+    ck_assert(strcmp(c[2].kind, "a") == 0 && c[2].at == 5);
+    ck_assert(strcmp(c[3].kind, "b") == 0 && c[3].at == 2);
+}
+END_TEST
+
+START_TEST(test_nopk_unique_key)
+{
+    tag t = {"red", 1, 9}, many[2] = {{"red", 5, 1}, {"blue", 6, 2}};
+    tag got = {"red", 0, 0};
+
+    make_nopk();
+    ck_assert_int_eq(sc_row_insert(db, &tags_table, &t), SC_OK);
+    t.name = "blue";
+    ck_assert_int_eq(sc_row_insert(db, &tags_table, &t), SC_OK);
+    ck_assert_msg(sc_row_get(db, &tags_table, arena, &got, &got) == SC_OK,
+                  "%s", sc_errmsg(db));
+    ck_assert_int_eq(got.rank, 9);
+    got.uses = 2;
+    got.rank = 8;
+    ck_assert_int_eq(sc_row_update(db, &tags_table, &got), SC_OK);
+    got.uses = 3;
+    got.rank = 0;
+    /* the key's bit is ignored, as a primary key's is */
+    ck_assert_int_eq(sc_row_update_cols(db, &tags_table, &got, 1u | 2u),
+                     SC_OK);
+    ck_assert_str_eq(db_text("SELECT name, uses, rank FROM tags ORDER BY "
+                             "name"),
+                     "blue|1|9;red|3|8;");
+    ck_assert_int_eq(sc_row_update_many(db, &tags_table, many, 2, 0), SC_OK);
+    ck_assert_str_eq(db_text("SELECT name, uses, rank FROM tags ORDER BY "
+                             "name"),
+                     "blue|6|2;red|5|1;");
+    ck_assert_int_eq(sc_row_delete(db, &tags_table, &got), SC_OK);
+    ck_assert_int_eq(sc_row_delete(db, &tags_table, &got), SC_NOTFOUND);
+    ck_assert_int_eq(sc_row_delete_many(db, &tags_table, &many[1], 1),
+                     SC_OK);
+    ck_assert_str_eq(db_text("SELECT count(*) FROM tags"), "0;");
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+    Suite *s = suite_create("formats");
+    TCase *tc = tcase_create("formats");
+    int nbad = (int)(sizeof bad_values / sizeof bad_values[0]);
+    int nclass = (int)(sizeof bad_classes / sizeof bad_classes[0]);
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_read_owner_rows);
+    tcase_add_test(tc, test_write_owner_format);
+    tcase_add_test(tc, test_default_now_as_text);
+    tcase_add_loop_test(tc, test_refuse_bad_forms, 0, nbad);
+    tcase_add_test(tc, test_loose_good_rows);
+    tcase_add_loop_test(tc, test_loose_wrong_class, 0, nclass);
+    tcase_add_test(tc, test_pg_read_types);
+    tcase_add_test(tc, test_pg_write_types);
+    tcase_add_loop_test(tc, test_pg_wrong_type, 0,
+                        (int)(sizeof acct_tables / sizeof acct_tables[0]));
+    tcase_add_test(tc, test_pg_shared_text);
+    tcase_add_test(tc, test_pg_read_back_and_children);
+    tcase_add_test(tc, test_nopk_no_key);
+    tcase_add_test(tc, test_nopk_children_in_order);
+    tcase_add_test(tc, test_nopk_unique_key);
+    suite_add_tcase(s, tc);
+    return s;
+}
