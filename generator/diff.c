@@ -1591,7 +1591,7 @@ static void column_guards(dir *x, const tabpair *t)
                   "NULL values, which not null refuses",
                   count_where(x->tc, from->name, cond.data));
         }
-        if (conversion(&a->type, &b->type) == CONV_NARROW)
+        if (conversion(&a->type, &b->type) == CONV_NARROW && !converts(x, a, b))
             narrowing_guard(x, from->name, a->name, &a->type, &b->type);
     }
     buf_free(&cond);

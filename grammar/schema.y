@@ -624,7 +624,8 @@ ident
 /* A column's name where it opens a table element: see column_head. */
 col_name
     : T_IDENT | "autoincrement" | "default" | "references" | "renamed"
-    | "stored" | "backfill" | kw_lit | kw_op | kw_other | kw_type | "numeric" | "varchar"
+    | "stored" | "backfill" | kw_lit | kw_op | kw_other | kw_type | "numeric"
+    | "varchar"
     | "not" | "null"
     ;
 
@@ -639,7 +640,8 @@ ref_table
     ;
 
 index_name
-    : T_USING_EXPR | T_IDENT | kw_mod | kw_lit | kw_op | kw_other | kw_type | "primary"
+    : T_USING_EXPR | T_IDENT | kw_mod | kw_lit | kw_op | kw_other | kw_type
+    | "primary"
     | "not" | "null" | "index" | "foreign"
     ;
 
