@@ -1346,6 +1346,7 @@ typedef struct pgtab {
     const tabpair *t;
     sql_constraint_list lf, lt;
     bool changed;
+    bool gone; /* a table this direction drops (after the others) */
 } pgtab;
 
 static void pg_rename_table(dir *x, const tabpair *t)
@@ -1528,7 +1529,7 @@ static void pg_add_constraints(dir *x, const pgtab *g, bool fks)
 
 /* The foreign keys that stay as they are but reference a key that is
  * dropped and made again: dropped before it (drop set), added back
- * after (drop false). */
+ * after (drop false); those of a table that goes are dropped only. */
 static void pg_around(dir *x, pgtab *g, int n, bool drop)
 {
     const sql_constraint *c;
@@ -1538,7 +1539,8 @@ static void pg_around(dir *x, pgtab *g, int n, bool drop)
     for (i = 0; i < n; i++)
         for (k = 0; k < g[i].lf.n; k++) {
             c = &g[i].lf.items[k];
-            if (!c->is_fk || !find_constraint(&g[i].lt, c))
+            if (!c->is_fk || (!g[i].gone && !find_constraint(&g[i].lt, c)) ||
+                (g[i].gone && !drop))
                 continue;
             for (j = 0; j < n; j++)
                 if (g[j].changed &&
@@ -1549,7 +1551,8 @@ static void pg_around(dir *x, pgtab *g, int n, bool drop)
                 continue;
             if (drop) {
                 buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
-                           quoted(x->tc, t_to(x, g[i].t)->name),
+                           quoted(x->tc, g[i].gone ? t_from(x, g[i].t)->name
+                                                   : t_to(x, g[i].t)->name),
                            quoted(x->tc, c->name));
                 stmt_end(x->sql);
             } else {
@@ -1631,12 +1634,14 @@ static int pg_alter_tables(dir *x)
     for (i = 0; i < p->ntabs; i++) {
         const tabpair *t = &p->tabs[i];
 
-        if (!t_from(x, t) || !t_to(x, t))
+        if (!t_from(x, t))
             continue;
         g[n].t = t;
+        g[n].gone = !t_to(x, t);
         emit_sql_constraints(x->fc, x->d, t_from(x, t), &g[n].lf);
-        emit_sql_constraints(x->tc, x->d, t_to(x, t), &g[n].lt);
-        g[n].changed = table_changed(x, t);
+        if (!g[n].gone)
+            emit_sql_constraints(x->tc, x->d, t_to(x, t), &g[n].lt);
+        g[n].changed = !g[n].gone && table_changed(x, t);
         changes += g[n].changed;
         n++;
     }
@@ -2274,13 +2279,126 @@ static int drop_tables(dir *x)
     return changes;
 }
 
+/* The table named name on the to side of a kept pair, or NULL. */
+static const tabpair *kept_pair(const dir *x, const char *name)
+{
+    int i;
+
+    for (i = 0; i < x->p->ntabs; i++)
+        if (t_from(x, &x->p->tabs[i]) && t_to(x, &x->p->tabs[i]) &&
+            strcmp(t_to(x, &x->p->tabs[i])->name, name) == 0)
+            return &x->p->tabs[i];
+    return NULL;
+}
+
+/* Whether the key over r's columns of the kept table r references is
+ * made by this direction (it is not there before the table changes). */
+static bool pg_key_comes(dir *x, const ast_ref *r)
+{
+    const tabpair *tp = kept_pair(x, r->table);
+    sql_constraint_list lf = {0}, lt = {0};
+    const ast_column *pk;
+    const ast_name *n;
+    const char *l;
+    bool comes = false;
+    buf cols;
+    int i;
+
+    if (!tp || !table_changed(x, tp))
+        return false;
+    buf_init(&cols);
+    buf_putc(&cols, '(');
+    for (n = r->cols; n; n = n->next) {
+        emit_sql_quote(&cols, n->name);
+        buf_puts(&cols, n->next ? ", " : ")");
+    }
+    emit_sql_constraints(x->fc, SQL_POSTGRESQL, t_from(x, tp), &lf);
+    emit_sql_constraints(x->tc, SQL_POSTGRESQL, t_to(x, tp), &lt);
+    for (i = 0; i < lt.n && !comes; i++) {
+        l = strchr(lt.items[i].sql, '(');
+        comes = !lt.items[i].is_fk &&
+                strncmp(lt.items[i].sql, "CHECK", 5) != 0 && l &&
+                col_list_len(l) == cols.len &&
+                strncmp(l, cols.data, cols.len) == 0 &&
+                !same_constraint(x, tp, &lf, &lt.items[i]);
+    }
+    pk = single_pk(t_to(x, tp));
+    if (!comes && pk && !r->cols->next && single_pk_changed(x, tp))
+        comes = strcmp(pk->name, r->cols->name) == 0;
+    sql_constraint_list_free(&lf);
+    sql_constraint_list_free(&lt);
+    buf_free(&cols);
+    return comes;
+}
+
+/* Whether table t has a foreign key for which pred holds of the table it
+ * references. */
+static bool any_ref(dir *x, const ast_table *t,
+                    bool (*pred)(dir *, const ast_ref *))
+{
+    const ast_column *c;
+    const ast_item *it;
+
+    for (c = t->columns; c; c = c->next)
+        if (c->ref && pred(x, c->ref))
+            return true;
+    for (it = t->items; it; it = it->next)
+        if (it->kind == AST_ITEM_FOREIGN_KEY && pred(x, it->ref))
+            return true;
+    return false;
+}
+
+static bool refs_created(dir *x, const ast_ref *r)
+{
+    int i;
+
+    for (i = 0; i < x->p->ntabs; i++)
+        if (!t_from(x, &x->p->tabs[i]) && t_to(x, &x->p->tabs[i]) &&
+            strcmp(t_to(x, &x->p->tabs[i])->name, r->table) == 0)
+            return true;
+    return false;
+}
+
+/* PostgreSQL: whether the tables this direction creates wait for the
+ * kept ones, because one of them references a key that the change of a
+ * kept table makes (the down of a composite key changed, its child
+ * dropped), and no kept table references a created one. */
+static bool pg_create_last(dir *x, const ast_table **created, int n)
+{
+    bool waits = false;
+    int i;
+
+    if (x->d != SQL_POSTGRESQL)
+        return false;
+    for (i = 0; i < n && !waits; i++)
+        waits = any_ref(x, created[i], pg_key_comes);
+    for (i = 0; i < x->p->ntabs && waits; i++)
+        if (t_from(x, &x->p->tabs[i]) && t_to(x, &x->p->tabs[i]) &&
+            any_ref(x, t_to(x, &x->p->tabs[i]), refs_created))
+            return false;
+    return waits;
+}
+
+static void create_tables(dir *x, const ast_table **created, int n,
+                          int *changes)
+{
+    int i;
+
+    for (i = 0; i < n; i++) {
+        create_table(x, created[i]);
+        (*changes)++;
+    }
+    for (i = 0; i < n; i++)
+        add_after_tables(x, created[i]);
+}
+
 static int write_direction(dir *x)
 {
     const plan *p = x->p;
     const tabpair *t;
     const ast_table **created;
     int i, changes = 0, ncreated;
-    bool again = reshapes(x);
+    bool again = reshapes(x), last;
 
     /* Views and triggers that go, or that a rebuild would break, first. */
     drop_blocks(x, again, &changes);
@@ -2289,16 +2407,15 @@ static int write_direction(dir *x)
      * children that reference them), then the kept ones change, so a
      * foreign key added to a kept table finds its new parent. */
     created = new_tables(x, &ncreated);
-    for (i = 0; i < ncreated; i++) {
-        create_table(x, created[i]);
-        changes++;
-    }
-    for (i = 0; i < ncreated; i++)
-        add_after_tables(x, created[i]);
+    last = pg_create_last(x, created, ncreated);
+    if (!last)
+        create_tables(x, created, ncreated, &changes);
     if (x->d == SQL_POSTGRESQL) {
         changes += pg_alter_tables(x);
         buf_puts(x->sql, x->readd->data);
     }
+    if (last)
+        create_tables(x, created, ncreated, &changes);
     for (i = 0; i < p->ntabs && x->d == SQL_SQLITE; i++) {
         t = &p->tabs[i];
         if (t_to(x, t) && t_from(x, t) && table_changed(x, t)) {
