@@ -2586,8 +2586,10 @@ static void describe(const plan *p, buf *out)
         for (j = 0; j < t->ncols; j++) {
             c = &t->cols[j];
             if (!c->a)
-                buf_printf(out, "add column %s.%s\n", t->b->name,
-                           c->b->name);
+                buf_printf(out, "add column %s.%s%s\n", t->b->name,
+                           c->b->name,
+                           backfills(NULL, c->b) ? ", filled by its backfill"
+                                                 : "");
             else if (!c->b)
                 buf_printf(out, "drop column %s.%s\n", t->a->name,
                            c->a->name);
@@ -2596,18 +2598,21 @@ static void describe(const plan *p, buf *out)
                     buf_printf(out, "rename column %s.%s to %s\n",
                                t->b->name, c->a->name, c->b->name);
                 if (!same_type(&c->a->type, &c->b->type))
-                    buf_printf(out, "change column %s.%s from %s to %s\n",
+                    buf_printf(out, "change column %s.%s from %s to %s%s\n",
                                t->b->name, c->b->name,
                                type_text(p->cb, &c->a->type),
-                               type_text(p->cb, &c->b->type));
+                               type_text(p->cb, &c->b->type),
+                               c->b->using_ ? " by its using" : "");
                 if (!same_decl(c->a, c->b, SQL_SQLITE) ||
                     !same_decl(c->a, c->b, SQL_POSTGRESQL))
                     buf_printf(out, "change the declared type of column "
                                     "%s.%s\n", t->b->name, c->b->name);
                 if (c->a->nullable != c->b->nullable)
-                    buf_printf(out, "make column %s.%s %s\n", t->b->name,
+                    buf_printf(out, "make column %s.%s %s%s\n", t->b->name,
                                c->b->name,
-                               c->b->nullable ? "nullable" : "not null");
+                               c->b->nullable ? "nullable" : "not null",
+                               backfills(c->a, c->b)
+                                   ? ", filled by its backfill" : "");
                 if (!same_default(p->ca, p->cb, c->a, c->b))
                     buf_printf(out, "change the default of column %s.%s\n",
                                t->b->name, c->b->name);
