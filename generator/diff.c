@@ -2686,6 +2686,17 @@ static bool uses_added_value(const buf *first, const buf *b)
     return used;
 }
 
+/* Appends part b to script out unless it is empty, after the directive
+ * that starts it (none for a transactional part that opens the script). */
+static void put_part(buf *out, const buf *b, bool tx)
+{
+    if (!b->len)
+        return;
+    if (out->len || !tx)
+        buf_puts(out, tx ? "-- +transaction\n" : "-- +no-transaction\n");
+    buf_puts(out, b->data);
+}
+
 /* One direction: the main part in out (its statements written there),
  * and around it the others (docs/MIGRATIONS.md, "Parts").  An added enum
  * value the migration uses is added in a first part outside any
@@ -2717,18 +2728,16 @@ static int write_parts(dir *x, buf *out)
     buf_puts(&rest, pt.after.data);
     buf_puts(&rest, x->guards->data);
     if (pt.first.len && uses_added_value(&pt.first, &rest)) {
-        buf_printf(out, "-- +no-transaction\n%s-- +transaction\n",
-                   pt.first.data);
+        put_part(out, &pt.first, false);
     } else {
-        buf_puts(out, pt.first.data);
+        buf_puts(&pt.first, main.data);
+        buf_reset(&main);
+        buf_puts(&main, pt.first.data);
     }
-    buf_puts(out, main.data);
-    if (pt.validate.len)
-        buf_printf(out, "-- +transaction\n%s", pt.validate.data);
-    if (pt.after.len)
-        buf_printf(out, "-- +transaction\n%s", pt.after.data);
-    if (pt.concurrent.len)
-        buf_printf(out, "-- +no-transaction\n%s", pt.concurrent.data);
+    put_part(out, &main, true);
+    put_part(out, &pt.validate, true);
+    put_part(out, &pt.after, true);
+    put_part(out, &pt.concurrent, false);
     buf_free(&pt.first);
     buf_free(&pt.validate);
     buf_free(&pt.after);
