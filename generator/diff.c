@@ -47,6 +47,7 @@ typedef struct plan {
     tabpair *tabs;
     int ntabs;
     const diff_options *o;
+    symtab rows; /* table name -> long long: the counts asked for once */
 } plan;
 
 /* One direction of one dialect being written.  The statements go to sql,
@@ -470,13 +471,21 @@ static void lint(dir *x, const char *table, const char *fmt, ...)
 static void lint(dir *x, const char *table, const char *fmt, ...)
 {
     const diff_options *o = x->p->o;
-    long long rows = -1;
+    symtab *cache = (symtab *)&x->p->rows; /* not part of the plan */
+    long long rows = -1, *kept;
     va_list ap;
 
     if (!x->lints || x->d != SQL_POSTGRESQL)
         return;
-    if (o && o->row_count)
-        rows = o->row_count(o->row_count_arg, table);
+    if (o && o->row_count) {
+        kept = symtab_get(cache, table);
+        if (!kept) {
+            kept = ast_alloc(x->tc, sizeof *kept);
+            *kept = o->row_count(o->row_count_arg, table);
+            symtab_put(cache, ast_strdup(x->tc, table), kept);
+        }
+        rows = *kept;
+    }
     buf_printf(x->lints, "%s", table);
     if (rows >= 0)
         buf_printf(x->lints, " (%lld row%s)", rows, rows == 1 ? "" : "s");
@@ -2772,15 +2781,17 @@ int diff_schemas(ast_ctx *old, ast_ctx *new, const diff_options *o,
     p.ca = old;
     p.cb = new;
     p.o = o;
+    symtab_init(&p.rows, false);
     pair_tables(&p);
     refused = refuse(&p, o) + refuse_blocks(&p);
-    if (refused)
-        return refused;
-    /* A change may concern one dialect only (its sql blocks). */
-    r->nchanges = write_script(&p, SQL_SQLITE, &r->sqlite);
-    r->nchanges += write_script(&p, SQL_POSTGRESQL, &r->postgresql);
-    describe(&p, &r->summary);
-    return 0;
+    if (!refused) {
+        /* A change may concern one dialect only (its sql blocks). */
+        r->nchanges = write_script(&p, SQL_SQLITE, &r->sqlite);
+        r->nchanges += write_script(&p, SQL_POSTGRESQL, &r->postgresql);
+        describe(&p, &r->summary);
+    }
+    symtab_free(&p.rows);
+    return refused;
 }
 
 void diff_sql_file(buf *out, unsigned version, const char *name,
