@@ -597,7 +597,7 @@ static const char *const keywords[] = {
     "user",   "group",   "select",    "stored",     "as",      "real",
     "integer", "hex",    "sqlite",    "postgresql", "strict",  "deferrable",
     "initially", "deferred", "using", "where",      "sql",     "without",
-    "time",   "zone",
+    "time",   "zone",    "backfill",
 };
 
 #define NKEYWORDS (int)(sizeof keywords / sizeof keywords[0])
