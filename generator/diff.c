@@ -840,10 +840,65 @@ static void constraint_guards(dir *x, const tabpair *t,
     buf_free(&q);
 }
 
+static bool same_names(const ast_name *a, const ast_name *b)
+{
+    for (; a && b; a = a->next, b = b->next)
+        if (strcmp(a->name, b->name) != 0)
+            return false;
+    return a == b;
+}
+
+/* Whether from has the composite foreign key it already. */
+static bool has_fk_item(const ast_table *from, const ast_item *it)
+{
+    const ast_item *o;
+
+    for (o = from->items; o; o = o->next)
+        if (o->kind == AST_ITEM_FOREIGN_KEY && same_names(o->cols, it->cols) &&
+            strcmp(o->ref->table, it->ref->table) == 0 &&
+            same_names(o->ref->cols, it->ref->cols))
+            return true;
+    return false;
+}
+
+/* A new composite foreign key: the rows of from with every column of the
+ * key set and no parent (a row with a NULL in it is not checked), when
+ * both tables have the columns before the change. */
+static void fk_item_guard(dir *x, const ast_table *from, const ast_item *it)
+{
+    const ast_table *parent = table_named(x->fc, it->ref->table);
+    const ast_name *n, *m;
+    buf set, match, q;
+
+    if (!parent)
+        return;
+    for (n = it->cols, m = it->ref->cols; n && m; n = n->next, m = m->next)
+        if (!column_named(from, n->name) || !column_named(parent, m->name))
+            return;
+    buf_init(&set);
+    buf_init(&match);
+    buf_init(&q);
+    for (n = it->cols, m = it->ref->cols; n && m; n = n->next, m = m->next) {
+        const char *qn = quoted(x->tc, n->name);
+
+        buf_printf(&set, "c.%s IS NOT NULL AND ", qn);
+        buf_printf(&match, "%sp.%s = c.%s", match.len ? " AND " : "",
+                   quoted(x->tc, m->name), qn);
+    }
+    buf_printf(&q, "SELECT count(*) FROM %s AS c WHERE %sNOT EXISTS (SELECT "
+                   "1 FROM %s AS p WHERE %s)", quoted(x->tc, from->name),
+               set.data, quoted(x->tc, parent->name), match.data);
+    guard(x, from->name, NULL, "rows whose parent does not exist", q.data);
+    buf_free(&set);
+    buf_free(&match);
+    buf_free(&q);
+}
+
 /* Foreign keys that to adds: rows of from whose key has no parent. */
 static void fk_guards(dir *x, const ast_table *from, const ast_table *to)
 {
     const ast_column *c, *old;
+    const ast_item *it;
     buf q;
 
     for (c = to->columns; c; c = c->next) {
@@ -867,6 +922,10 @@ static void fk_guards(dir *x, const ast_table *from, const ast_table *to)
               q.data);
         buf_free(&q);
     }
+    for (it = to->items; it; it = it->next)
+        if (it->kind == AST_ITEM_FOREIGN_KEY && it->cols->next &&
+            !has_fk_item(from, it))
+            fk_item_guard(x, from, it);
 }
 
 /* The column as CREATE TABLE has it, less its indent, and the end. */
