@@ -831,6 +831,10 @@ static void constraint_guards(dir *x, const tabpair *t,
             unique_guard_query(&q, quoted(x->tc, from->name), sql + 7);
             guard(x, from->name, c->column, "duplicates under a new unique",
                   q.data);
+        } else if (strncmp(sql, "PRIMARY KEY ", 12) == 0) {
+            unique_guard_query(&q, quoted(x->tc, from->name), sql + 12);
+            guard(x, from->name, c->column,
+                  "duplicates under a new primary key", q.data);
         } else if (strncmp(sql, "CHECK ", 6) == 0) {
             buf_printf(&q, "NOT %s", sql + 6);
             guard(x, from->name, c->column, c->what,
