@@ -24,6 +24,9 @@ packages=(
     libpq-dev           # the PostgreSQL backend of the runtime
     postgresql          # the server the PostgreSQL tests start for themselves
     valgrind            # the valgrind test setup (meson test --setup=valgrind)
+    python3-django      # tests/data/adopt: databases made by Django's migrate
+    python3-sqlalchemy  # ... and by SQLAlchemy's create_all
+    python3-psycopg2    # both of them on PostgreSQL
 )
 
 missing() {
