@@ -66,6 +66,8 @@ typedef struct dir {
     buf *after;        /* SET NOT NULL over a validated check, then the
                           check dropped */
     buf *concurrent;   /* CREATE and DROP INDEX CONCURRENTLY */
+    buf *attach;       /* ADD CONSTRAINT ... USING INDEX, once the index
+                          is built concurrently */
     buf *lints;        /* NULL: none wanted (the down, a probe) */
     buf *readd;        /* checks dropped around an enum made again, added
                           back once the tables changed */
@@ -1504,15 +1506,65 @@ static bool references(ast_ctx *ctx, const sql_constraint *c,
     return true;
 }
 
+/* Whether a foreign key of the to schema references the columns cols
+ * ("(...)") of table t, which a unique it needs must then be over before
+ * the foreign keys are added. */
+static bool key_referenced(dir *x, const ast_table *t, const char *cols)
+{
+    sql_constraint_list l = {0};
+    const ast_table *o;
+    const char *r;
+    bool hit = false;
+    int i;
+
+    for (o = x->tc->schema->tables; o && !hit; o = o->next) {
+        emit_sql_constraints(x->tc, SQL_POSTGRESQL, o, &l);
+        for (i = 0; i < l.n && !hit; i++)
+            hit = l.items[i].is_fk &&
+                  references(x->tc, &l.items[i], t->name, &r) &&
+                  col_list_len(r) == col_list_len(cols) &&
+                  strncmp(r, cols, col_list_len(cols)) == 0;
+        sql_constraint_list_free(&l);
+    }
+    return hit;
+}
+
+/* A UNIQUE on a table that has rows, when no foreign key needs it in the
+ * meantime: its index built CONCURRENTLY, then made the constraint by
+ * ADD CONSTRAINT ... USING INDEX in a part after, which holds the table
+ * only for a moment. */
+static bool pg_unique_concurrently(dir *x, const ast_table *to,
+                                   const sql_constraint *c)
+{
+    const char *qt = quoted(x->tc, to->name), *qn = quoted(x->tc, c->name);
+
+    if (strncmp(c->sql, "UNIQUE (", 8) != 0 || !concurrently(x) ||
+        !x->attach || key_referenced(x, to, c->sql + 7))
+        return false;
+    buf_printf(x->concurrent, "CREATE UNIQUE INDEX CONCURRENTLY %s ON %s %s",
+               qn, qt, c->sql + 7);
+    stmt_end(x->concurrent);
+    buf_printf(x->attach, "ALTER TABLE %s ADD CONSTRAINT %s UNIQUE USING "
+                          "INDEX %s", qt, qn, qn);
+    stmt_end(x->attach);
+    return true;
+}
+
 /* ADD CONSTRAINT on a table that has rows: a foreign key or a check is
  * added NOT VALID, which holds the table only for a moment, and
  * validated in a part of its own, which stops no reader or writer. */
-static void pg_add_constraint(dir *x, const ast_table *to,
+static void pg_add_constraint(dir *x, const tabpair *t, const ast_table *to,
                               const sql_constraint *c)
 {
     const char *qt = quoted(x->tc, to->name), *qn = quoted(x->tc, c->name);
     bool later = c->is_fk || strncmp(c->sql, "CHECK", 5) == 0;
 
+    /* Only over columns the table had, whose duplicates a guard counts
+     * before anything changes: a part that fails after others committed
+     * leaves the database between the two. */
+    if (t && !names_added_column(x, t, c->sql) &&
+        pg_unique_concurrently(x, to, c))
+        return;
     buf_printf(x->sql, "ALTER TABLE %s ADD CONSTRAINT %s %s%s", qt, qn,
                c->sql, later ? " NOT VALID" : "");
     stmt_end(x->sql);
@@ -1594,7 +1646,7 @@ static void pg_add_constraints(dir *x, const pgtab *g, bool fks)
                        qt, quoted(x->tc, old->name), quoted(x->tc, c->name));
             stmt_end(x->sql);
         } else {
-            pg_add_constraint(x, to, c);
+            pg_add_constraint(x, g->t, to, c);
         }
     }
 }
@@ -1628,7 +1680,7 @@ static void pg_around(dir *x, pgtab *g, int n, bool drop)
                            quoted(x->tc, c->name));
                 stmt_end(x->sql);
             } else {
-                pg_add_constraint(x, t_to(x, g[i].t), c);
+                pg_add_constraint(x, g[i].t, t_to(x, g[i].t), c);
             }
         }
 }
@@ -1874,7 +1926,7 @@ static const ast_table *to_table(const dir *x, const ast_table *t)
     return NULL;
 }
 
-static void pg_add_constraint(dir *x, const ast_table *to,
+static void pg_add_constraint(dir *x, const tabpair *t, const ast_table *to,
                               const sql_constraint *c);
 
 /* The checks of t that name column c hold the enum's old type in their
@@ -1901,7 +1953,7 @@ static void pg_checks_around(dir *x, const ast_table *t, const ast_column *c)
         stmt_end(x->sql);
         if (to && find_constraint(&lt, &lf.items[i])) {
             x->sql = x->readd;
-            pg_add_constraint(x, to, &lf.items[i]);
+            pg_add_constraint(x, NULL, to, &lf.items[i]);
             x->sql = main;
         }
     }
@@ -2587,7 +2639,7 @@ static void describe_constraints(const plan *p, const tabpair *t, buf *out)
     const ast_item *it;
     const char *name, *sa, *sb;
     dir up = {p, p->ca, p->cb, false, SQL_POSTGRESQL, NULL, NULL, NULL,
-              NULL, NULL, NULL, NULL, NULL, NULL};
+              NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     int i, j;
 
     emit_sql_constraints(p->ca, SQL_POSTGRESQL, t->a, &la);
@@ -2733,7 +2785,7 @@ void diff_result_free(diff_result *r)
 
 /* The parts of one direction besides its main one. */
 typedef struct parts {
-    buf first, validate, after, concurrent, readd;
+    buf first, validate, after, concurrent, readd, attach;
 } parts;
 
 /* Whether the statements in b use a value that first adds to an enum:
@@ -2786,6 +2838,7 @@ static int write_parts(dir *x, buf *out)
     buf_init(&pt.after);
     buf_init(&pt.concurrent);
     buf_init(&pt.readd);
+    buf_init(&pt.attach);
     buf_init(&main);
     buf_init(&rest);
     x->sql = &main;
@@ -2794,10 +2847,12 @@ static int write_parts(dir *x, buf *out)
     x->after = &pt.after;
     x->concurrent = &pt.concurrent;
     x->readd = &pt.readd;
+    x->attach = &pt.attach;
     n = write_direction(x);
     buf_puts(&rest, main.data);
     buf_puts(&rest, pt.validate.data);
     buf_puts(&rest, pt.after.data);
+    buf_puts(&rest, pt.attach.data);
     buf_puts(&rest, x->guards->data);
     if (pt.first.len && uses_added_value(&pt.first, &rest)) {
         put_part(out, &pt.first, false);
@@ -2810,11 +2865,13 @@ static int write_parts(dir *x, buf *out)
     put_part(out, &pt.validate, true);
     put_part(out, &pt.after, true);
     put_part(out, &pt.concurrent, false);
+    put_part(out, &pt.attach, true);
     buf_free(&pt.first);
     buf_free(&pt.validate);
     buf_free(&pt.after);
     buf_free(&pt.concurrent);
     buf_free(&pt.readd);
+    buf_free(&pt.attach);
     buf_free(&main);
     buf_free(&rest);
     return n;
@@ -2823,9 +2880,9 @@ static int write_parts(dir *x, buf *out)
 static int write_script(plan *p, sql_dialect d, diff_script *s)
 {
     dir up = {p, p->ca, p->cb, false, d, NULL, &s->up_guards,
-              &s->up_fk_off, NULL, NULL, NULL, NULL, &s->lints, NULL};
+              &s->up_fk_off, NULL, NULL, NULL, NULL, NULL, &s->lints, NULL};
     dir down = {p, p->cb, p->ca, true, d, NULL, &s->down_guards,
-                &s->down_fk_off, NULL, NULL, NULL, NULL, NULL, NULL};
+                &s->down_fk_off, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     int n = write_parts(&up, &s->up);
 
     write_parts(&down, &s->down);
