@@ -24,6 +24,8 @@
 
 #include "schemac.h"
 
+struct sc__buf; /* internal.h */
+
 /* What step() returns besides an error code. */
 #define SC__ROW  100 /* a row is ready to read */
 #define SC__DONE 101 /* the statement has finished */
@@ -118,12 +120,14 @@ typedef struct sc_backend {
      * a column's type says nothing (SQLite). */
     bool (*column_fits)(void *stmt, int i, const sc_column_desc *c,
                         char *found, size_t size);
-    /* The type that a select list casts column c to, so that a column of
-     * a type the runtime does not read (c->pg_type) arrives in the form
-     * of c's C type: "text", "integer", ...; NULL for no cast.  buf (of
-     * size bytes) may hold the text.  NULL when nothing is ever cast. */
-    const char *(*read_cast)(const sc_column_desc *c, char *buf,
-                             size_t size);
+    /* Writes to b how a select list reads column c (qualifier.name, the
+     * qualifier NULL for none) when c's type is one the runtime does not
+     * read (c->pg_type): an expression that gives the value in the form
+     * of c's C type, text in the type's own output form.  Returns false,
+     * writing nothing, when the plain column will do.  NULL when nothing
+     * is ever read that way. */
+    bool (*put_read)(struct sc__buf *b, const char *qualifier,
+                     const sc_column_desc *c);
     void (*reset)(void *stmt);
     void (*finalize)(void *stmt);
     /* The number of result columns of stmt, known once a step has

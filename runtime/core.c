@@ -3075,20 +3075,13 @@ int sc__check_columns(sc_db *db, const sc_table_desc *t, void *stmt)
 void sc__put_select_column(const sc_db *db, sc__buf *b,
                            const char *qualifier, const sc_column_desc *c)
 {
-    char buf[64];
-    const char *cast = db->be->read_cast != NULL
-                           ? db->be->read_cast(c, buf, sizeof buf)
-                           : NULL;
-
-    if (cast != NULL)
-        sc__buf_puts(b, "CAST(");
+    if (db->be->put_read != NULL && db->be->put_read(b, qualifier, c))
+        return;
     if (qualifier != NULL) {
         sc__buf_ident(b, qualifier);
         sc__buf_puts(b, ".");
     }
     sc__buf_ident(b, c->name);
-    if (cast != NULL)
-        sc__buf_printf(b, " AS %s)", cast);
 }
 
 bool sc__is_key(const sc_table_desc *t, unsigned i)

@@ -386,9 +386,15 @@ static void key_columns(sc_backend_error *err, const char *detail)
 
     if (end == NULL || err->table[0] == '\0')
         return;
+    /* An index over expressions names them: "Key (lower(email))=(...)".
+     * No column to name then. */
+    if (memchr(p + 5, '(', (size_t)(end - (p + 5))) != NULL)
+        return;
     for (p += 5; p < end; p += n) {
         p += strspn(p, ", ");
         n = strcspn(p, ",)");
+        if (n == 0)
+            break;
         sc__buf_printf(&b, "%s%s.", b.len ? ", " : "", err->table);
         sc__buf_putn(&b, *p == '"' ? p + 1 : p,
                      *p == '"' && n >= 2 ? n - 2 : n);
@@ -1540,8 +1546,8 @@ static bool pg_column_fits(void *stmt, int i, const sc_column_desc *c,
 }
 
 /* The type that reads column c in its C type's form: its stored form's
- * when formatted, else the C type's own. */
-static const char *pg_read_cast(const sc_column_desc *c, char *buf,
+ * when formatted, else the C type's own; "text" for text. */
+static const char *read_cast(const sc_column_desc *c, char *buf,
                                 size_t size)
 {
     bool decimal = c->type == SC_TYPE_DECIMAL &&
@@ -1707,6 +1713,43 @@ static void pg_pipeline_end(void *conn)
     c->piped = false;
 }
 
+/* qualifier.name, or name alone. */
+static void put_column(sc__buf *b, const char *qualifier, const char *name)
+{
+    if (qualifier != NULL) {
+        sc__buf_ident(b, qualifier);
+        sc__buf_puts(b, ".");
+    }
+    sc__buf_ident(b, name);
+}
+
+/* A column of a type the runtime does not read, cast to its C type's.
+ * Text goes through the type's output function (format's %s), which
+ * prints it as the database does: a cast to text can differ (inet gains
+ * "/32", char(n) loses its padding).  format() makes NULL an empty
+ * string, so NULL is kept apart first. */
+static bool pg_put_read(sc__buf *b, const char *qualifier,
+                        const sc_column_desc *c)
+{
+    char buf[64];
+    const char *cast = read_cast(c, buf, sizeof buf);
+
+    if (cast == NULL)
+        return false;
+    if (strcmp(cast, "text") == 0) {
+        sc__buf_puts(b, "CASE WHEN ");
+        put_column(b, qualifier, c->name);
+        sc__buf_puts(b, " IS NULL THEN NULL ELSE format('%s', ");
+        put_column(b, qualifier, c->name);
+        sc__buf_puts(b, ") END");
+        return true;
+    }
+    sc__buf_puts(b, "CAST(");
+    put_column(b, qualifier, c->name);
+    sc__buf_printf(b, " AS %s)", cast);
+    return true;
+}
+
 const sc_backend sc__postgres_backend = {
     .name = "postgresql",
     .dialect = SC_DIALECT_POSTGRESQL,
@@ -1724,7 +1767,7 @@ const sc_backend sc__postgres_backend = {
     .step = pg_step,
     .column = pg_column,
     .column_fits = pg_column_fits,
-    .read_cast = pg_read_cast,
+    .put_read = pg_put_read,
     .reset = pg_reset,
     .finalize = pg_finalize,
     .column_count = pg_column_count,

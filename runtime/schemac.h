@@ -572,14 +572,15 @@ typedef struct sc_column_desc {
     unsigned format;        /* SC_FMT_* */
     /* PostgreSQL: the column's type when it is not the one schemac
      * chooses (a domain, inet, text[], tsvector), else NULL.  Such a
-     * column is read through a cast to the C type's own type (::text for
-     * text, ::integer for int32, the stored form's type when formatted),
+     * column is read through a cast to the C type's own type (text in
+     * the type's own output form, as psql prints it; ::integer for
+     * int32, the stored form's type when formatted),
      * and text values are bound untyped, so the server parses them as the
      * column's type (eq, in and orderings compare as that type; like,
-     * ilike and starts_with match the text read).  The cast is
-     * PostgreSQL's: inet::text shows the
-     * netmask of a host ("10.0.0.1/32"), char(n)::text drops the
-     * padding. */
+     * ilike and starts_with match the text read).  That text is the
+     * output function's, not the text cast's, which differs for some
+     * types: a host inet reads "10.0.0.1" (not "10.0.0.1/32"), a char(n)
+     * keeps its padding. */
     const char *pg_type;
 } sc_column_desc;
 
