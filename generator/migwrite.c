@@ -32,18 +32,50 @@ static const char usage[] =
     "usage: schemac migrate init FILE.schema [--dir DIR]\n"
     "       schemac migrate diff FILE.schema [--dir DIR] --name NAME\n"
     "                            [--allow-drop-table] [--allow-drop-column]\n"
-    "                            [--allow-narrowing]\n"
+    "                            [--allow-narrowing] [--no-concurrently]\n"
+    "                            [--db URL]\n"
     "\n"
     "Writes the next migration into DIR (default: migrations): the SQL\n"
     "that brings a database from the newest migration's schema to\n"
     "FILE.schema, up and down, for SQLite and PostgreSQL.  Changes that\n"
     "lose data are refused unless an --allow option names them; changes\n"
-    "that depend on the data carry a check that stops the migration.\n";
+    "that depend on the data carry a check that stops the migration.\n"
+    "On PostgreSQL the steps that hold a table for long are named (lint:\n"
+    "lines on stderr and in the file), with the rows of each table when\n"
+    "--db gives the database; --no-concurrently builds the indexes of\n"
+    "existing tables inside the transaction.\n";
 
 typedef struct options {
-    const char *input, *dir, *name;
+    const char *input, *dir, *name, *db;
     diff_options diff;
 } options;
+
+/* diff_options.row_count over an open database: -1 when unknown. */
+static int count_row(void *ctx, int ncols, const char *const *texts)
+{
+    *(long long *)ctx = ncols == 1 && texts[0] ? atoll(texts[0]) : -1;
+    return 0;
+}
+
+static long long row_count(void *arg, const char *table)
+{
+    buf q;
+    long long n = -1;
+    const char *p;
+
+    buf_init(&q);
+    buf_puts(&q, "SELECT count(*) FROM \"");
+    for (p = table; *p; p++) {
+        if (*p == '"')
+            buf_putc(&q, '"');
+        buf_putc(&q, *p);
+    }
+    buf_puts(&q, "\"");
+    if (sc_query_sql_each(arg, q.data, count_row, &n) != SC_OK)
+        n = -1;
+    buf_free(&q);
+    return n;
+}
 
 static int usage_error(const char *what, const char *arg)
 {
@@ -70,6 +102,10 @@ static int parse_args(int argc, char **argv, options *o)
             o->diff.allow_drop_column = true;
         else if (strcmp(argv[i], "--allow-narrowing") == 0)
             o->diff.allow_narrowing = true;
+        else if (strcmp(argv[i], "--no-concurrently") == 0)
+            o->diff.no_concurrently = true;
+        else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            o->db = argv[++i];
         else if (strcmp(argv[i], "--help") == 0) {
             fputs(usage, stdout);
             return -1;
@@ -147,6 +183,8 @@ int migwrite_main(bool init, int argc, char **argv)
     unsigned next;
     diff_result r;
     buf err;
+    sc_db *db = NULL;
+    const char *lint, *end;
     int rc = parse_args(argc, argv, &o);
 
     if (rc)
@@ -190,6 +228,15 @@ int migwrite_main(bool init, int argc, char **argv)
         prev = ast_ctx_new("(empty)", "", 0);
     if (!prev)
         goto done;
+    if (o.db) {
+        if (sc_open(o.db, &db) != SC_OK) {
+            fprintf(stderr, "schemac: cannot open the database: %s\n",
+                    db ? sc_errmsg(db) : "out of memory");
+            goto done;
+        }
+        o.diff.row_count = row_count;
+        o.diff.row_count_arg = db;
+    }
     if (diff_schemas(prev, cur, &o.diff, &r) != 0) {
         ast_print_diags(prev, stderr);
         ast_print_diags(cur, stderr);
@@ -201,7 +248,14 @@ int migwrite_main(bool init, int argc, char **argv)
         goto done;
     }
     rc = write_migration(&o, next, o.name, text, len, &r);
+    for (lint = r.postgresql.lints.data; !rc && r.postgresql.lints.len &&
+                                         *lint; lint = end + 1) {
+        end = strchr(lint, '\n');
+        fprintf(stderr, "schemac: lint (postgresql): %.*s\n",
+                (int)(end - lint), lint);
+    }
 done:
+    sc_close(db);
     diff_result_free(&r);
     ast_ctx_free(cur);
     ast_ctx_free(prev);
