@@ -392,7 +392,7 @@ static void describe_script(const sc_migration_script *s, bool up)
 /* The changes from the snapshot of v - 1 (none for v 1) to v's. */
 static int show_changes(const char *dir, unsigned v)
 {
-    diff_options all = {true, true, true};
+    diff_options all = {true, true, true, false, NULL, NULL};
     ast_ctx *prev = NULL, *cur = NULL;
     const char *line, *nl;
     char *pp = NULL, *cp, *pt = NULL, *ct = NULL;
@@ -656,7 +656,7 @@ static int cmd_squash(const char *dir, const char *to)
 {
     static const char *const ext[MIGFILE_NFILES] = {
         "postgresql.sql", "schema", "sqlite.sql"};
-    diff_options all = {true, true, true};
+    diff_options all = {true, true, true, false, NULL, NULL};
     char sqdir[4096], files[MIGFILE_NFILES][64], name[32];
     ast_ctx *cur = NULL, *empty = NULL;
     char *snapshot = NULL, *text = NULL, *end;
