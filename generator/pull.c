@@ -94,6 +94,7 @@ typedef struct pcol {
     int64_t a, b;
     bool local;
     ast_format format;
+    int frac;             /* stored as text(N): N, from 1; 0 without */
     const char *sql_type; /* the declared type, when not schemac's */
     bool enum_type;
     bool autoinc;
@@ -579,6 +580,15 @@ static void sqlite_time(pull *p, pcol *c, const cat_table *t,
         c->format = AST_FMT_INTEGER;
     else if (k->n_text > 0 || !k->n_int)
         c->format = AST_FMT_TEXT;
+    /* Every text with the same count of fraction digits: the owner
+     * writes that many (SQLAlchemy six), and so must schemac.  None is
+     * how plain text writes a whole second too, and takes a fraction
+     * instead of refusing it (Django writes one when it is not zero). */
+    if (kind == AST_T_TIMESTAMP && c->format == AST_FMT_TEXT &&
+        k->n_text > 0 && k->n_stamp == k->n_text &&
+        k->frac_min == k->frac_max && k->frac_min >= 1 &&
+        k->frac_max <= 6)
+        c->frac = k->frac_min;
 }
 
 /* The language's type for a SQLite declared type, by SQLite's rules of
@@ -945,6 +955,8 @@ static bool write_column(pull *p, const cat_table *t, const cat_column *k,
     if (c.format != AST_FMT_NATIVE || c.sql_type) {
         buf_printf(b, " stored as%s%s", c.format ? " " : "",
                    formats[c.format]);
+        if (c.frac > 0)
+            buf_printf(b, "(%d)", c.frac);
         if (c.sql_type)
             buf_printf(b, " %s '%s'", p->dname, c.sql_type);
     }
