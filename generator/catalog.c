@@ -1160,12 +1160,24 @@ static const char pg_triggers[] =
     " ORDER BY g.oid";
 
 /* A partitioned table: its CREATE TABLE with its columns, its own
- * constraints and the partitioning key. */
+ * constraints and the partitioning key.  A column whose default takes
+ * the next value of the sequence serial made for it, and which it owns,
+ * is serial again (smallserial, bigserial), so that the text makes its
+ * sequence on a new database. */
 static const char pg_partitionings[] =
     "SELECT t.relname, 'CREATE TABLE ' || quote_ident(t.relname) || ' ('"
     " || (SELECT string_agg(chr(10) || '    ' || quote_ident(a.attname)"
-    "   || ' ' || format_type(a.atttypid, a.atttypmod)"
+    "   || ' ' || CASE WHEN a.atttypid IN (20, 21, 23)"
+    "     AND pg_get_serial_sequence(t.oid::regclass::text, a.attname)"
+    "       IS NOT NULL"
+    "     AND pg_get_expr(d.adbin, d.adrelid) = 'nextval('"
+    "       || quote_literal(quote_ident(t.relname || '_' || a.attname"
+    "       || '_seq')) || '::regclass)'"
+    "   THEN CASE a.atttypid WHEN 21 THEN 'smallserial' WHEN 23"
+    "     THEN 'serial' ELSE 'bigserial' END"
+    "   ELSE format_type(a.atttypid, a.atttypmod)"
     "   || coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '')"
+    "   END"
     "   || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END, ','"
     "   ORDER BY a.attnum)"
     "  FROM pg_attribute AS a LEFT JOIN pg_attrdef AS d"
