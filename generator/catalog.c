@@ -894,6 +894,7 @@ static int on_sample(void *ctx, int n, const char *const *v)
         s->k->n_stamp += atoll(v[3]);
         s->k->frac_min = frac_digits(atoi(v[4]));
         s->k->frac_max = frac_digits(atoi(v[5]));
+        s->k->n_zero_frac += n >= 7 && v[6] ? atoll(v[6]) : 0;
     }
     return 0;
 }
@@ -932,7 +933,8 @@ static void stamp_test(buf *q, const char *name)
 }
 
 /* The count of texts of column name that are timestamps as stamp_test()
- * says, and their fewest and most characters. */
+ * says, their fewest and most characters, and how many have a fraction
+ * of zeros only. */
 static void stamp_sample(buf *q, const char *name)
 {
     int i;
@@ -948,6 +950,13 @@ static void stamp_sample(buf *q, const char *name)
         quote_into(q, name);
         buf_puts(q, ") END)");
     }
+    buf_puts(q, ", sum(");
+    stamp_test(q, name);
+    buf_puts(q, " AND length(");
+    quote_into(q, name);
+    buf_puts(q, ") > 20 AND substr(");
+    quote_into(q, name);
+    buf_puts(q, ", 21) NOT GLOB '*[^0]*')");
 }
 
 /* The storage classes the rows of t hold, column by column. */

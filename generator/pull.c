@@ -583,11 +583,13 @@ static void sqlite_time(pull *p, pcol *c, const cat_table *t,
     /* Every text with the same count of fraction digits: the owner
      * writes that many (SQLAlchemy six), and so must schemac.  None is
      * how plain text writes a whole second too, and takes a fraction
-     * instead of refusing it (Django writes one when it is not zero). */
+     * instead of refusing it.  Six is how plain text writes a fraction
+     * that is not zero (Django writes none when it is): only a fraction
+     * of zeros, '.000000', tells a writer of always six. */
     if (kind == AST_T_TIMESTAMP && c->format == AST_FMT_TEXT &&
         k->n_text > 0 && k->n_stamp == k->n_text &&
         k->frac_min == k->frac_max && k->frac_min >= 1 &&
-        k->frac_max <= 6)
+        k->frac_max <= 6 && (k->frac_max < 6 || k->n_zero_frac > 0))
         c->frac = k->frac_min;
 }
 
@@ -642,9 +644,15 @@ static void sqlite_column_type(pull *p, pcol *c, const cat_table *t,
     } else if (strstr(up, "BLOB")) {
         set_type(p, c, AST_T_BYTES, 0, 0);
     } else if (strstr(up, "REAL") || strstr(up, "FLOA") ||
-               strstr(up, "DOUB") || strstr(up, "NUMERIC") ||
-               strstr(up, "DECIMAL")) {
+               strstr(up, "DOUB")) {
         set_type(p, c, AST_T_FLOAT64, 0, 0);
+    } else if (strstr(up, "NUMERIC") || strstr(up, "DECIMAL")) {
+        /* Django's decimal: the scale is the application's, not the
+         * database's, which holds binary floats (and integers when
+         * exact); read and written as they are. */
+        set_type(p, c, AST_T_FLOAT64, 0, 0);
+        c->note = "no precision or scale on the database: the binary "
+                  "floats it holds, as they are";
     } else {
         /* no type, or ANY: a column of any storage class */
         set_type(p, c, k->n_int && !k->n_real && !k->n_text && !k->n_blob
