@@ -17,7 +17,16 @@
  *
  * Threads: an sc_db belongs to one thread at a time.  Open one connection
  * per thread; connections to one database may be used concurrently, from
- * threads and processes alike.  A connection must not cross a fork():
+ * threads and processes alike.  Every call that reaches the database
+ * checks, with one atomic operation, that no other thread is inside a
+ * call on the same connection; when one is, the call returns SC_MISUSE
+ * at once, touching nothing, and sc_errmsg() in the refused thread names
+ * the call ("sc_row_get: another thread is inside a call on this
+ * connection; ...").  So misuse never corrupts a database, but calls
+ * still fail: serialize them, or use a pool.  A row function or trace
+ * hook may call back into its own connection.  sc_close() while another
+ * thread is inside a call leaves the connection open.  A connection
+ * must not cross a fork():
  * open it in the process that uses it.  Writers wait for one another as
  * "Transactions" below says; SC_BUSY tells when a transaction must run
  * again.
@@ -57,13 +66,17 @@ extern "C" {
 /* Result codes.  Functions return the primary code; sc_extended_errcode()
  * tells the kinds of SC_CONSTRAINT apart. */
 #define SC_OK         0  /* success */
-#define SC_ERROR      1  /* generic error: see sc_errmsg() */
+#define SC_ERROR      1  /* generic error: see sc_errmsg(); also a lost
+                             server ("connection to the server was lost",
+                             from then on on every call: reopen) */
 #define SC_NOTFOUND   2  /* no row matched */
 #define SC_MULTIPLE   3  /* more than one row matched where one was wanted */
 #define SC_CONSTRAINT 4  /* a constraint was violated */
 #define SC_BUSY       5  /* the database is locked by another connection */
-#define SC_NOMEM      6  /* an allocation failed; the connection stays
-                             usable: the call may be tried again */
+#define SC_NOMEM      6  /* an allocation of this process failed; the
+                             connection stays usable: the call may be
+                             tried again (a server out of a resource is
+                             SC_ERROR, its transaction aborted) */
 #define SC_MISUSE     7  /* the API was used wrongly (NULL handle, ...) */
 #define SC_RANGE      8  /* a value does not fit its column (length, range) */
 #define SC_CANTOPEN   9  /* the database could not be opened */
@@ -137,7 +150,7 @@ typedef enum sc_order { SC_ASC = 0, SC_DESC = 1 } sc_order;
 SC_API int sc_open(const char *url, sc_db **out);
 
 /* Closes the connection, rolling back an open transaction.  NULL is a
- * no-op. */
+ * no-op, and so is a connection another thread is inside a call on. */
 SC_API void sc_close(sc_db *db);
 
 SC_API sc_dialect sc_db_dialect(const sc_db *db);
@@ -257,7 +270,9 @@ SC_API int sc_pool_acquire(sc_pool *pool, int timeout_ms, sc_db **out);
 /* Gives db back to the pool.  An open transaction is rolled back and the
  * trace hook removed; a connection that never opened, cannot roll back,
  * or has lost its server is closed instead, which frees its place for a
- * new one.  NULL is a no-op. */
+ * new one.  NULL is a no-op, and so is a db this pool did not hand out
+ * or that was given back already (it is not even read): a connection is
+ * never kept twice, nor handed to two threads. */
 SC_API void sc_pool_release(sc_pool *pool, sc_db *db);
 
 /* How many connections are open (idle or in use); *idle, when not NULL,
@@ -282,7 +297,10 @@ typedef void (*sc_trace_fn)(void *ctx, const sc_trace_event *ev);
 
 /* Installs fn (NULL to stop tracing).  Passwords never reach a trace. */
 SC_API void sc_trace(sc_db *db, sc_trace_fn fn, void *ctx);
-/* A ready-made sc_trace_fn printing to stderr (ctx is ignored). */
+/* A ready-made sc_trace_fn printing to stderr (ctx is ignored), three
+ * lines per statement: "[sql] " and the text, the values, and the time
+ * in milliseconds ("[sql] 0.125 ms"), followed by ", failed: " and
+ * sc_errstr() of the outcome when the statement failed. */
 SC_API void sc_trace_stderr(void *ctx, const sc_trace_event *ev);
 
 /* ---------------------------------------------------------------------
@@ -326,6 +344,10 @@ SC_API void sc_date_to_ymd(int32_t days, int *year, int *month, int *day);
  * step, the second finds it done and goes on.  Inside, the guards run
  * first, then the script, then the version row is written; any failure
  * rolls the step back, so the database stays at the version before it.
+ * A script split into parts (sc_migration_part) runs each part in its
+ * own transaction or statement by statement outside one, recording its
+ * progress in schemac_migration_parts: a failure leaves the database
+ * after the last finished part, and the next run resumes there.
  * Errors name the migration ("migration 0002 add_karma: ...") and keep
  * the database's message, codes, table and column.
  *
@@ -372,7 +394,26 @@ typedef struct sc_migration_script {
      * these take the place of up and down. */
     const char *const *up_parts;
     const char *const *down_parts;
+    /* A script split into parts (docs/MIGRATIONS.md "Parts"): when nup
+     * (ndown) is not 0, these take the place of up and up_parts (down and
+     * down_parts).  The guards and foreign_keys_off belong to the first
+     * transactional part. */
+    const struct sc_migration_part *ups;
+    unsigned nup;
+    const struct sc_migration_part *downs;
+    unsigned ndown;
 } sc_migration_script;
+
+/*
+ * One part of a script.  A transactional part runs in a transaction of
+ * its own: sql is a NULL-terminated list of pieces joined into one
+ * script.  Any other part runs outside a transaction, one statement at a
+ * time: sql is a NULL-terminated list of statements, each run alone.
+ */
+typedef struct sc_migration_part {
+    bool transactional;
+    const char *const *sql;
+} sc_migration_part;
 
 typedef struct sc_migration {
     unsigned version;     /* 1, 2, ...: the array is in this order */
@@ -404,12 +445,110 @@ typedef struct sc_migration_record {
 SC_API int sc_migrate(sc_db *db, const sc_migration *m, unsigned n,
                       unsigned target);
 
+/*
+ * What the runner tells a hook while it works (sc_migrate_with()): a
+ * part starts (SC_MIGRATE_PART; part and nparts count from 1, sql the
+ * start of its text, maybe NULL), a statement of a part outside a
+ * transaction starts (SC_MIGRATE_STATEMENT, sql), a step failed on a
+ * lock it could not get within lock_timeout and runs again
+ * (SC_MIGRATE_RETRY; part is the try, nparts the most, sql the error),
+ * and this runner applied or undid a migration
+ * (SC_MIGRATE_APPLIED, SC_MIGRATE_UNDONE: only the runner that made the
+ * step hears it, not one that found it made by another).  The hook runs
+ * on db's thread, inside the step's transaction when there is one: it
+ * may read (a row count) but must not fail the transaction.
+ */
+typedef enum sc_migrate_event_kind {
+    SC_MIGRATE_PART,
+    SC_MIGRATE_STATEMENT,
+    SC_MIGRATE_RETRY,
+    SC_MIGRATE_APPLIED,
+    SC_MIGRATE_UNDONE
+} sc_migrate_event_kind;
+
+typedef struct sc_migrate_event {
+    sc_migrate_event_kind kind;
+    unsigned version;
+    const char *name;
+    bool up;
+    unsigned part, nparts;
+    const char *sql;
+} sc_migrate_event;
+
+/*
+ * How sc_migrate_with() and sc_migrate_down_with() run.  lock_timeout_ms
+ * (PostgreSQL): every statement of a migration waits at most this long
+ * for a lock (0: as long as it takes); a step that times out is rolled
+ * back and run again, at most lock_retries more times, then fails with
+ * SC_BUSY.  hook (may be NULL) hears the events above.
+ * SC_MIGRATE_OPTIONS_INIT: 5 seconds, 3 retries, no hook, which is what
+ * sc_migrate() and sc_migrate_down() use.
+ */
+typedef struct sc_migrate_options {
+    unsigned lock_timeout_ms;
+    unsigned lock_retries;
+    void (*hook)(void *ctx, const sc_migrate_event *e);
+    void *hook_ctx;
+} sc_migrate_options;
+
+#define SC_MIGRATE_OPTIONS_INIT {5000, 3, NULL, NULL}
+
+/* sc_migrate() with options (NULL: SC_MIGRATE_OPTIONS_INIT). */
+SC_API int sc_migrate_with(sc_db *db, const sc_migration *m, unsigned n,
+                           unsigned target, const sc_migrate_options *o);
+
+/*
+ * sc_migrate_with() for a directory that holds a squash (schemac
+ * migrate squash --to TO): one migration that takes an empty database
+ * to version TO at once.  On a database at version 0, when target is TO
+ * or beyond, the squash runs in one transaction that also writes the
+ * rows of versions 1..TO, each with its own migration's name and
+ * checksum, so the history is the same as after running them one by
+ * one (and down undoes them one by one).  The migrations after TO then
+ * run as usual.  On any other database the squash is not used.  The
+ * hook hears SC_MIGRATE_APPLIED once for the squash.
+ */
+SC_API int sc_migrate_squashed(sc_db *db, const sc_migration *m, unsigned n,
+                               const sc_migration *squash, unsigned to,
+                               unsigned target, const sc_migrate_options *o);
+
 /* Undoes the last steps applied migrations (fewer when the database holds
  * fewer), newest first, running their down scripts, one transaction each.
  * Verifies the history first as sc_migrate() does; SC_ERROR before
  * anything runs when one of them has no down script. */
 SC_API int sc_migrate_down(sc_db *db, const sc_migration *m, unsigned n,
                            unsigned steps);
+
+/* sc_migrate_down() with options (NULL: SC_MIGRATE_OPTIONS_INIT). */
+SC_API int sc_migrate_down_with(sc_db *db, const sc_migration *m,
+                                unsigned n, unsigned steps,
+                                const sc_migrate_options *o);
+
+/*
+ * A migration split into parts that a run left half done: *version (0
+ * when there is none), the direction it was going (*up), the part that
+ * runs next (*part, from 1) of *nparts.  sc_migrate() resumes a half
+ * applied one at that part; sc_migrate_down() one half undone.  Verifies
+ * the history as sc_migrate_check() does.
+ */
+SC_API int sc_migrate_pending_part(sc_db *db, const sc_migration *m,
+                                   unsigned n, unsigned *version, bool *up,
+                                   unsigned *part, unsigned *nparts);
+
+/*
+ * The script that takes a database of dialect d from version from to
+ * version to (down when to < from), as the runner would run it, for a
+ * person to review and run by hand: the version table's CREATE, each
+ * part in its transaction with the runner's lock, the guards (on
+ * PostgreSQL as blocks that raise; on SQLite as queries to read), the
+ * foreign key pragmas, and the version rows.  Progress rows of parts are
+ * not written: run such a script whole.  *out is in a.  Returns SC_OK,
+ * SC_MISUSE (a version beyond n), SC_ERROR (a migration to undo has no
+ * down script), SC_NOMEM.
+ */
+SC_API int sc_migrate_sql(sc_dialect d, const sc_migration *m, unsigned n,
+                          unsigned from, unsigned to, sc_arena *a,
+                          const char **out);
 
 /* Verifies the applied history against m without changing anything:
  * SC_OK, or SC_ERROR naming the edited or missing migration. */
@@ -687,7 +826,10 @@ SC_API int sc_row_insert_many(sc_db *db, const sc_table_desc *t,
 /*
  * Reads the row whose primary key equals the key columns of key (a struct
  * of table t with only the key fields used) into out.  Strings and bytes
- * are allocated in a.  Returns SC_OK, SC_NOTFOUND, or an error.
+ * are allocated in a.  Returns SC_OK, SC_NOTFOUND, or an error: SC_MISUSE
+ * for a NULL a or out, or a key column that is NULL (a NULL text
+ * pointer), here and in every call that takes a key (update, delete and
+ * their _many and _cols forms) with the message "the key T.C is NULL".
  *
  * key and out may be the same struct.  out is cleared first, and cleared
  * again on failure.  A NULL column leaves its has_ flag false, a NULL
@@ -731,8 +873,9 @@ SC_API int sc_row_delete(sc_db *db, const sc_table_desc *t, const void *key);
  * stored row with the key of each of n rows (only their key fields are
  * read).  One prepared statement, one transaction (a savepoint inside an
  * open one): all rows or none.  On PostgreSQL the statements go in one
- * pipeline, sent before the first outcome is read, so that a batch costs
- * about one round trip instead of n.
+ * pipeline, in chunks of 1024 rows, each sent while the outcomes of the
+ * one before are read, so that a batch costs about one round trip per
+ * chunk instead of n, in memory that does not grow with n.
  *
  * Every key must match a stored row: when one matches none (it is absent,
  * or deleted earlier in the same batch), the call returns SC_NOTFOUND and
@@ -769,7 +912,9 @@ SC_API int sc_row_delete_many(sc_db *db, const sc_table_desc *t,
  * the two databases would compare them differently.  A NULL value (a NULL
  * text pointer, bytes with data == NULL) in a filter is SC_MISUSE too: use
  * SC_OP_IS_NULL.  With order_by, NULLs sort first ascending and last
- * descending on both databases.
+ * descending on both databases.  Text compares and orders in byte order
+ * (COLLATE "C" on PostgreSQL, whatever the database's collation), an enum
+ * in declaration order, a decimal as a number, alike on both.
  * ------------------------------------------------------------------- */
 
 /*
@@ -788,7 +933,8 @@ typedef enum sc_op {
     SC_OP_GT,
     SC_OP_GE,
     SC_OP_LIKE,       /* LIKE pattern ESCAPE '\', case-sensitive on both
-                         databases */
+                         databases; a pattern ending in a '\' that
+                         escapes nothing is SC_RANGE */
     SC_OP_ILIKE,      /* case-insensitive LIKE (ASCII on SQLite) */
     SC_OP_STARTS_WITH,/* col >= prefix AND col < next(prefix): uses an
                          index where LIKE 'abc%' would scan; an empty
@@ -829,7 +975,9 @@ SC_API void sc_query_begin_and(sc_query *q);
 SC_API void sc_query_begin_not(sc_query *q);
 SC_API void sc_query_end(sc_query *q);
 
-/* Shaping.  order_by may be given several times, applied in order. */
+/* Shaping.  order_by may be given several times, applied in order.  A
+ * distinct query ordered by a column of a joined table is SC_MISUSE: a
+ * row may join several rows, and none of their values is the row's. */
 SC_API void sc_query_order_by(sc_query *q, unsigned col, sc_order dir);
 SC_API void sc_query_limit(sc_query *q, int64_t n);
 SC_API void sc_query_offset(sc_query *q, int64_t n);

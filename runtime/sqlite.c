@@ -30,6 +30,89 @@
  * a sign, a point, a leading zero and a NUL. */
 #define DECIMAL_MAX 1008
 
+/* ---------------------------------------------------------------------
+ * Decimal text in numeric order.  A numeric too wide for a scaled
+ * integer is TEXT on SQLite and numeric on PostgreSQL; ordered by this
+ * collation, SQLite sorts it as PostgreSQL does ("-2" < "-1.5" < "9" <
+ * "10").  Text that is not a decimal sorts after every decimal, bytewise.
+ * ------------------------------------------------------------------- */
+
+/* The parts of decimal text: its sign, its whole digits without leading
+ * zeros, its fraction without trailing zeros; false when it is not one. */
+typedef struct decimal_parts {
+    bool neg;
+    const char *whole;
+    int nwhole;
+    const char *frac;
+    int nfrac;
+} decimal_parts;
+
+static bool decimal_split(const char *s, int n, decimal_parts *d)
+{
+    int i = 0, start;
+
+    memset(d, 0, sizeof *d);
+    if (i < n && (s[i] == '-' || s[i] == '+'))
+        d->neg = s[i++] == '-';
+    start = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    d->whole = s + start;
+    d->nwhole = i - start;
+    if (i < n && s[i] == '.') {
+        d->frac = s + ++i;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+        d->nfrac = (int)(s + i - d->frac);
+    }
+    if (i != n || d->nwhole + d->nfrac == 0)
+        return false;
+    while (d->nwhole > 0 && d->whole[0] == '0') {
+        d->whole++;
+        d->nwhole--;
+    }
+    while (d->nfrac > 0 && d->frac[d->nfrac - 1] == '0')
+        d->nfrac--;
+    if (d->nwhole == 0 && d->nfrac == 0)
+        d->neg = false; /* -0 is 0 */
+    return true;
+}
+
+/* Compares the magnitudes of x and y. */
+static int decimal_magnitude(const decimal_parts *x, const decimal_parts *y)
+{
+    int n = x->nfrac < y->nfrac ? x->nfrac : y->nfrac, c;
+
+    if (x->nwhole != y->nwhole)
+        return x->nwhole < y->nwhole ? -1 : 1;
+    c = memcmp(x->whole, y->whole, (size_t)x->nwhole);
+    if (c == 0 && n > 0)
+        c = memcmp(x->frac, y->frac, (size_t)n);
+    if (c == 0)
+        c = x->nfrac - y->nfrac;
+    return c;
+}
+
+static int decimal_compare(void *ctx, int nx, const void *px, int ny,
+                           const void *py)
+{
+    decimal_parts x, y;
+    bool okx = decimal_split(px, nx, &x), oky = decimal_split(py, ny, &y);
+    int c;
+
+    (void)ctx;
+    if (!okx || !oky) {
+        if (okx != oky)
+            return okx ? -1 : 1;
+        c = memcmp(px, py, (size_t)(nx < ny ? nx : ny));
+        return c != 0 ? c : nx - ny;
+    }
+    if (x.neg != y.neg)
+        return x.neg ? -1 : 1;
+    c = decimal_magnitude(&x, &y);
+    return x.neg ? -c : c;
+}
+
 static int map_code(int rc)
 {
     switch (rc & 0xff) {
@@ -206,6 +289,29 @@ static int run_pragma(sqlite3 *db, const char *sql)
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/*
+ * Puts the file in WAL mode.  Changing the journal mode of a new file
+ * takes its exclusive lock, and SQLite answers SQLITE_BUSY at once,
+ * without its busy handler, when another connection is doing the same:
+ * processes opening one new file together would fail.  The pragma is
+ * tried again, with growing pauses, for as long as the busy timeout, as
+ * any other lock is waited for.
+ */
+static int set_wal(sqlite3 *db)
+{
+    int rc, waited = 0, pause = 1;
+
+    for (;;) {
+        rc = run_pragma(db, "PRAGMA journal_mode = WAL");
+        if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) ||
+            waited >= BUSY_TIMEOUT_MS)
+            return rc;
+        sqlite3_sleep(pause);
+        waited += pause;
+        pause = pause < 32 ? pause * 2 : pause;
+    }
+}
+
 /* Describes why path could not be opened: the message names the path
  * (an SQLite path holds no password). */
 static int open_failed(sqlite3 *db, const char *path, int rc,
@@ -224,6 +330,8 @@ static int open_failed(sqlite3 *db, const char *path, int rc,
 static int sqlite_open(const char *url, void **conn, sc_backend_error *err)
 {
     const char *path = url + strlen(URL_PREFIX);
+    /* no mutex of SQLite's: the core's owner check (sc__enter()) lets
+     * one thread at a time reach a connection */
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                 SQLITE_OPEN_NOMUTEX;
     bool memory = strcmp(path, ":memory:") == 0;
@@ -253,8 +361,11 @@ static int sqlite_open(const char *url, void **conn, sc_backend_error *err)
      * rows on both (and a case-sensitive LIKE 'abc%' can use an index) */
     if (rc == SQLITE_OK)
         rc = run_pragma(db, "PRAGMA case_sensitive_like = ON");
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_collation(db, SC__DECIMAL_COLLATION, SQLITE_UTF8,
+                                      NULL, decimal_compare);
     if (rc == SQLITE_OK && !memory)
-        rc = run_pragma(db, "PRAGMA journal_mode = WAL");
+        rc = set_wal(db);
     if (rc != SQLITE_OK) {
         rc = open_failed(db, path, rc, err);
         sqlite3_close(db);
