@@ -709,6 +709,17 @@ bool model_column_default(ast_ctx *ctx, const ast_column *c,
     return false;
 }
 
+/* "text" or "text(N)", for a message about a column stored as text. */
+static const char *text_form(ast_ctx *ctx, const ast_column *c)
+{
+    char b[32];
+
+    if (!c->fixed_frac)
+        return "text";
+    snprintf(b, sizeof b, "text(%lld)", (long long)c->frac);
+    return ast_strdup(ctx, b);
+}
+
 /* The microseconds of the last digit of text(N), N from 0 to 5. */
 static const int64_t frac_unit[] = {1000000, 100000, 10000, 1000, 100, 10};
 
@@ -1238,6 +1249,12 @@ static void check_ref(ast_ctx *ctx, ast_schema *s, ast_table *t,
                       m->column->format ? "as " : "in schemac's form",
                       m->column->format ? format_words[m->column->format]
                                         : "");
+        else if (n->column->fixed_frac != m->column->fixed_frac ||
+                 n->column->frac != m->column->frac)
+            ast_error(ctx, &m->loc,
+                      "foreign key column \"%s\" is stored as %s but %s.%s "
+                      "as %s", n->column->name, text_form(ctx, n->column),
+                      r->table, m->column->name, text_form(ctx, m->column));
         if (r->on_delete == AST_ACT_SET_NULL && !n->column->nullable)
             ast_error(ctx, &r->loc,
                       "on delete set null, but column \"%s\" is not null",
