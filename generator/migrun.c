@@ -482,6 +482,7 @@ static int load_squash(const migrun_opts *o, const migfile_set *s,
                 err.len ? err.data : "not a squash of this directory: "
                                      "write it again with migrate squash");
         buf_free(&err);
+        migfile_free(sq);
         return EXIT_USER;
     }
     /* the squash must have been made from this directory's snapshot */
@@ -499,6 +500,7 @@ static int load_squash(const migrun_opts *o, const migfile_set *s,
         fprintf(stderr, "schemac: %s differs from the snapshot of %04u: "
                         "write the squash again with migrate squash --to "
                         "%u\n", path, *to, *to);
+        migfile_free(sq);
         return EXIT_USER;
     }
     sq->migs[0].version = *to;

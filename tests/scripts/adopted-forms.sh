@@ -193,7 +193,7 @@ int main(int argc, char **argv)
     return 0;
 }
 CEOF
-cc -std=c99 -Wall -Wextra -Werror -I "$src/runtime" -I "$tmp/gen" \
+cc ${SCHEMAC_TEST_CFLAGS:-} -std=c99 -Wall -Wextra -Werror -I "$src/runtime" -I "$tmp/gen" \
     "$tmp/main.c" "$tmp/gen/adopt_db.c" "$build/runtime/libschemac.a" \
     -lsqlite3 -lpq -lpthread -lm -o "$tmp/main" >"$tmp/out" 2>&1 ||
     fail "compiling the program"

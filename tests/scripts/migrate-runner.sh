@@ -166,10 +166,10 @@ int main(int argc, char **argv)
     return 0;
 }
 CEOF
-cc -std=c99 -Wall -Wextra -Wpedantic -Werror -I "$src/runtime" \
+cc ${SCHEMAC_TEST_CFLAGS:-} -std=c99 -Wall -Wextra -Wpedantic -Werror -I "$src/runtime" \
     -I "$build/runtime" -c "$tmp/gen/blog_db.c" -o "$tmp/blog_db.o" \
     >"$tmp/out" 2>&1 || fail "the embedded parts do not compile cleanly"
-cc -std=c99 -Wall -Wextra -Werror -I "$src/runtime" -I "$build/runtime" \
+cc ${SCHEMAC_TEST_CFLAGS:-} -std=c99 -Wall -Wextra -Werror -I "$src/runtime" -I "$build/runtime" \
     -I "$tmp/gen" "$tmp/main.c" "$tmp/blog_db.o" \
     "$build/runtime/libschemac.a" -lsqlite3 -lpq -lpthread -lm \
     -o "$tmp/main" >"$tmp/out" 2>&1 || fail "compiling the program"
