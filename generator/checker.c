@@ -9,6 +9,7 @@
  * fixing a schema wants the whole list.
  */
 #include "checker.h"
+#include "emit_c.h"
 
 #include "names.h"
 #include "order.h"
@@ -856,7 +857,6 @@ static void check_storage(ast_ctx *ctx, ast_column *c)
 static void check_columns(ast_ctx *ctx, ast_schema *s, ast_table *t)
 {
     ast_column *c, *d;
-    const char *field, *other;
     int i = 0;
 
     for (c = t->columns; c; c = c->next) {
@@ -905,8 +905,15 @@ static void check_columns(ast_ctx *ctx, ast_schema *s, ast_table *t)
                       "column \"%s\" is renamed from itself", c->name);
     }
     t->ncolumns = i;
+}
 
-    /* A field has_x must not collide with a column named has_x. */
+/* A field has_x must not collide with a column named has_x.  Run once
+ * the key is known: a column is nullable only when it is not in it. */
+static void check_flag_fields(ast_ctx *ctx, ast_table *t)
+{
+    ast_column *c, *d;
+    const char *field, *other;
+
     for (c = t->columns; c; c = c->next) {
         field = names_field(ctx, c->cname);
         for (d = t->columns; d; d = d->next) {
@@ -1678,6 +1685,7 @@ int check_schema(ast_ctx *ctx)
     for (t = s->tables; t; t = t->next) {
         check_columns(ctx, s, t);
         check_primary_key(ctx, t);
+        check_flag_fields(ctx, t);
         check_items(ctx, s, t);
         set_key(ctx, t);
         check_checks(ctx, t);
@@ -1694,5 +1702,9 @@ int check_schema(ast_ctx *ctx)
     if (ctx->nerrors == 0)
         check_macro_names(ctx, s);
     order_tables(ctx);
+    /* Last, the names the C files would declare, which only the C
+     * emitter knows how to make. */
+    if (ctx->nerrors == 0)
+        emit_c_check_names(ctx);
     return ctx->nerrors;
 }

@@ -12,6 +12,7 @@
 
 #include "checker.h"
 #include "emit_sql.h"
+#include "mem.h"
 #include "names.h"
 #include "schemac.h"
 #include "tmpl.h"
@@ -232,11 +233,172 @@ static const char *c_joined(ast_ctx *ctx, const ast_name *cols)
     return r;
 }
 
+/* ---------------------------------------------------------------------
+ * The names the two files declare at file scope
+ *
+ * Every type, function, macro and static array the files declare is made
+ * here, from the schema's names glued together, and two different things
+ * may glue to one name (table "search" has the query type
+ * app_search_query, table "search_query" the row type app_search_query).
+ * In checking mode the emitters note each such name with what it is and
+ * where it comes from, and emit_c_check_names() reports the clashes, so
+ * that the rule lives beside the one code that makes the names.
+ * ------------------------------------------------------------------- */
+
+/* A name noted: the offsets of its text and of its origin's in the
+ * arena, and what it is there. */
+typedef struct declared_name {
+    size_t name;        /* app_search_query */
+    size_t origin;      /* table "search" */
+    const char *what;   /* the query type */
+    const ast_loc *loc; /* of the origin */
+} declared_name;
+
+static struct {
+    bool on;
+    buf text;          /* names and origins, each ending with NUL */
+    declared_name *v;
+    size_t n, cap;
+    uint32_t *slots;   /* open addressing: an index into v, plus one */
+    size_t nslots;
+    /* What the names now declared come from: an offset into text; what a
+     * prototype declares (NULL: a function). */
+    size_t origin;
+    const ast_loc *loc;
+    const char *function;
+} declared;
+
+static size_t arena_put(const char *s)
+{
+    size_t at = declared.text.len;
+
+    buf_put(&declared.text, s, strlen(s) + 1);
+    return at;
+}
+
+/* The origin of the names declared from now on, as KIND "NAME" or, with
+ * table, KIND "NAME" of table "TABLE". */
+static void declare_origin(const char *kind, const char *name,
+                           const char *table, const ast_loc *loc)
+{
+    char text[256];
+
+    if (!declared.on)
+        return;
+    if (table)
+        snprintf(text, sizeof text, "%s \"%.60s\" of table \"%.60s\"", kind,
+                 name, table);
+    else
+        snprintf(text, sizeof text, "%s \"%.60s\"", kind, name);
+    declared.origin = arena_put(text);
+    declared.loc = loc;
+}
+
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    /* Names differ in a digit or two: mix them into every bit, or
+     * linear probing finds long runs. */
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    return h ^ (h >> 16);
+}
+
+/* The slot of name: the one holding it, or the empty one it would go
+ * into. */
+static size_t name_slot(const char *name)
+{
+    size_t mask = declared.nslots - 1, i = name_hash(name) & mask;
+    uint32_t k;
+
+    while ((k = declared.slots[i]) != 0 &&
+           strcmp(declared.text.data + declared.v[k - 1].name, name) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static void grow_slots(void)
+{
+    size_t i;
+
+    free(declared.slots);
+    declared.nslots = declared.nslots ? 2 * declared.nslots : 1024;
+    declared.slots = mem_calloc(declared.nslots, sizeof *declared.slots);
+    /* The first of each name goes back in; later ones are only
+     * reported, never looked up. */
+    for (i = 0; i < declared.n; i++) {
+        const char *name = declared.text.data + declared.v[i].name;
+        size_t slot = name_slot(name);
+
+        if (declared.slots[slot] == 0)
+            declared.slots[slot] = (uint32_t)(i + 1);
+    }
+}
+
+/* Notes name, `what` of the current origin ("the row type"). */
+static void declare(const char *name, const char *what)
+{
+    declared_name *d;
+    size_t slot;
+
+    if (!declared.on)
+        return;
+    if (declared.n == declared.cap) {
+        declared.cap = declared.cap ? 2 * declared.cap : 1024;
+        declared.v = mem_realloc(declared.v, sizeof *d * declared.cap);
+    }
+    if (2 * (declared.n + 1) > declared.nslots)
+        grow_slots();
+    d = &declared.v[declared.n];
+    d->name = arena_put(name);
+    d->origin = declared.origin;
+    d->what = what;
+    d->loc = declared.loc;
+    slot = name_slot(name);
+    if (declared.slots[slot] == 0)
+        declared.slots[slot] = (uint32_t)(declared.n + 1);
+    declared.n++;
+}
+
+/* What the templates append to the schema's name and to a table's prefix
+ * (c_header.tmpl, c_source.tmpl). */
+static const char *const schema_functions[] = {
+    "create_all", "migrate", NULL,
+};
+static const char *const table_functions[] = {
+    "table", "insert", "insert_many", NULL,
+};
+static const char *const key_functions[] = {
+    "get", "update", "update_cols", "delete", "update_many", "delete_many",
+    NULL,
+};
+static const char *const query_functions[] = {
+    "select", "query_free", "or", "and", "not", "end", "limit", "offset",
+    "distinct", "all", "first", "one", "count", "exists", "each",
+    "update_all", "delete_all", NULL,
+};
+
+/* Notes PREFIX_SUFFIX for each suffix of the NULL-ended list. */
+static void declare_each(ast_ctx *ctx, const char *prefix,
+                         const char *const *suffix, const char *what)
+{
+    if (!declared.on)
+        return;
+    for (; *suffix; suffix++)
+        declare(fmt(ctx, "%s_%s", prefix, *suffix), what);
+}
+
 typedef struct names {
     const char *schema;  /* pycon */
     const char *row;     /* pycon_user */
     const char *prefix;  /* pycon_users */
     const char *INIT;    /* PYCON_USER_INIT */
+    const ast_table *table;
 } names;
 
 /* The names of each table by its index, made on first use: the joins
@@ -256,6 +418,7 @@ static void table_names(ast_ctx *ctx, const ast_table *t, names *n)
         c->row = fmt(ctx, "%s_%s", c->schema, row_c(ctx, t));
         c->prefix = fmt(ctx, "%s_%s", c->schema, tab_c(t));
         c->INIT = names_upper(ctx, c->row, "INIT");
+        c->table = t;
     }
     *n = *c;
 }
@@ -830,6 +993,8 @@ static void emit_column_bits(ast_ctx *ctx, buf *out, const ast_table *t,
               NULL);
     for (c = t->columns; c && c->index < 64; c = c->next) {
         name = names_upper(ctx, n->prefix, col_c(c));
+        declare_origin("column", c->name, t->name, &c->name_loc);
+        declare(name, "the column bit");
         tmpl_emit(out, H, "column_bit", "NAME", name, "pad",
                   spaces(ctx, w + 1 - strlen(name)), "index",
                   fmt(ctx, "%d", c->index), NULL);
@@ -846,6 +1011,10 @@ static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
     bool keyed = table_key(t, key, 1) > 0;
 
     table_signatures(ctx, t, n, ");", &sig);
+    declare_origin("table", t->name, NULL, &t->name_loc);
+    declare_each(ctx, n->prefix, table_functions, "a function");
+    if (keyed)
+        declare_each(ctx, n->prefix, key_functions, "a function");
     /* The bits serve update_cols and update_many, which need a key. */
     if (keyed)
         emit_column_bits(ctx, out, t, n);
@@ -858,6 +1027,7 @@ static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
               NULL);
     if (!keyed)
         return;
+    declare_origin("table", t->name, NULL, &t->name_loc);
     tmpl_emit(out, H, "table_key_api", "prefix", n->prefix, "get_params",
               sig.get, "update_params", sig.update, "update_cols_params",
               sig.update_cols, "delete_params", sig.remove,
@@ -1042,12 +1212,21 @@ static const char *proto_of(const char *ret, const char *const *name,
 {
     size_t r = strlen(ret);
 
+    size_t start;
+
     buf_reset(&scratch);
     buf_put(&scratch, ret, r);
     if (ret[r - 1] != '*')
         buf_putc(&scratch, ' ');
+    start = scratch.len;
     for (; *name; name++)
         buf_puts(&scratch, *name);
+    if (decl && declared.on) {
+        buf_putc(&scratch, '\0');
+        declare(scratch.data + start,
+                declared.function ? declared.function : "a function");
+        scratch.len--;
+    }
     buf_putc(&scratch, '(');
     params_into(&scratch, scratch.len, decl ? ");" : ")", params, n);
     buf_putc(&scratch, ')');
@@ -1078,6 +1257,8 @@ static void column_query_functions(ast_ctx *ctx, buf *out,
     const char *name[6] = {n->prefix, "_where_", field, "_", NULL, NULL};
     int op;
 
+    if (decl)
+        declare_origin("column", c->name, n->table->name, &c->name_loc);
     if (decl)
         tmpl_emit(out, H, "column_filters", "column", c_note(ctx, c->name),
                   "what",
@@ -1141,7 +1322,18 @@ typedef struct link {
     const ast_name *cols;    /* the owner's columns */
     const ast_table *target; /* the referenced table */
     bool ambiguous;          /* owner has another key to target */
+    /* How many earlier keys of owner have the same columns and target
+     * (a database made elsewhere may repeat one): their names get _2, _3
+     * so that they stay apart. */
+    int twin;
 } link;
+
+/* Where foreign key l is written. */
+static const ast_loc *link_loc(const link *l);
+
+/* The origin of the prototypes from now on: foreign key l, whose
+ * prototypes declare `what` (NULL: a function). */
+static void declare_link(ast_ctx *ctx, const link *l, const char *what);
 
 /* Every foreign key of the schema, found once per run of emit_c(), and
  * for each table the numbers of the links it owns or is the target of,
@@ -1205,6 +1397,7 @@ static void collect_links(ast_ctx *ctx, link_set *ls)
             ls->items[k].cols = cols[i];
             ls->items[k].target = refs[i]->target;
             ls->items[k].ambiguous = false;
+            ls->items[k].twin = 0;
         }
     }
     ls->n = k;
@@ -1213,8 +1406,12 @@ static void collect_links(ast_ctx *ctx, link_set *ls)
     for (i = 0; i < k; i++)
         for (j = i + 1; j < k && ls->items[j].owner == ls->items[i].owner;
              j++)
-            if (ls->items[i].target == ls->items[j].target)
+            if (ls->items[i].target == ls->items[j].target) {
                 ls->items[i].ambiguous = ls->items[j].ambiguous = true;
+                if (strcmp(c_joined(ctx, ls->items[i].cols),
+                           c_joined(ctx, ls->items[j].cols)) == 0)
+                    ls->items[j].twin++;
+            }
     /* Two tables that reference each other: each has a forward and a
      * reverse join to the other, which the columns tell apart. */
     for (i = 0; i < k; i++) {
@@ -1247,21 +1444,28 @@ static const char *strip_id(ast_ctx *ctx, const char *name)
  * A second key between the same tables, or a key to its own table, adds
  * the columns: join_categories_by_parent.
  */
+static const char *twin_name(ast_ctx *ctx, const link *l, const char *name)
+{
+    return l->twin ? fmt(ctx, "%s_%d", name, l->twin + 1) : name;
+}
+
 static const char *forward_join_name(ast_ctx *ctx, const link *l)
 {
     const char *cols = c_joined(ctx, l->cols);
 
     if (l->owner == l->target)
-        return strip_id(ctx, cols);
+        return twin_name(ctx, l, strip_id(ctx, cols));
     if (l->ambiguous)
-        return fmt(ctx, "%s_by_%s", tab_c(l->target), cols);
+        return twin_name(ctx, l,
+                         fmt(ctx, "%s_by_%s", tab_c(l->target), cols));
     return tab_c(l->target);
 }
 
 static const char *reverse_name(ast_ctx *ctx, const link *l)
 {
     if (l->owner == l->target || l->ambiguous)
-        return fmt(ctx, "%s_by_%s", tab_c(l->owner), c_joined(ctx, l->cols));
+        return twin_name(ctx, l, fmt(ctx, "%s_by_%s", tab_c(l->owner),
+                                     c_joined(ctx, l->cols)));
     return tab_c(l->owner);
 }
 
@@ -1270,9 +1474,9 @@ static const char *reverse_name(ast_ctx *ctx, const link *l)
 static const char *parent_name(ast_ctx *ctx, const link *l)
 {
     if (!l->cols->next)
-        return strip_id(ctx, c_joined(ctx, l->cols));
+        return twin_name(ctx, l, strip_id(ctx, c_joined(ctx, l->cols)));
     if (l->ambiguous || l->owner == l->target)
-        return c_joined(ctx, l->cols);
+        return twin_name(ctx, l, c_joined(ctx, l->cols));
     return row_c(ctx, l->target);
 }
 
@@ -1300,6 +1504,9 @@ static void emit_joins(ast_ctx *ctx, buf *out, const ast_table *t,
             table_names(ctx, forward ? l->target : l->owner, &on);
             other = on.prefix;
             name = forward ? forward_join_name(ctx, l) : reverse_name(ctx, l);
+            if (decl)
+                declare_link(ctx, l, forward ? "the join to the parent"
+                                             : "the join to the children");
             text = proto(ctx, fmt(ctx, "%s_query *", other),
                          fmt(ctx, "%s_join_%s", n->prefix, name), p, 1, decl);
             if (decl && count++ == 0)
@@ -1317,6 +1524,7 @@ static void emit_joins(ast_ctx *ctx, buf *out, const ast_table *t,
     }
     if (decl && count)
         buf_putc(out, '\n');
+    declared.function = NULL;
 }
 
 static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
@@ -1337,6 +1545,8 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
             table_names(ctx, l->target, &on);
             p[2] = fmt(ctx, "const %s *row", n->row);
             p[3] = fmt(ctx, "%s *out", on.row);
+            if (decl)
+                declare_link(ctx, l, "the navigation to the parent");
             text = proto(ctx, "int",
                          fmt(ctx, "%s_get_%s", n->prefix,
                              parent_name(ctx, l)),
@@ -1356,6 +1566,8 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
         table_names(ctx, l->owner, &on);
         p[2] = fmt(ctx, "const %s *row", n->row);
         p[3] = fmt(ctx, "%s_list *out", on.row);
+        if (decl)
+            declare_link(ctx, l, "the navigation to the children");
         text = proto(ctx, "int",
                      fmt(ctx, "%s_get_%s", n->prefix, reverse_name(ctx, l)),
                      p, 4, decl);
@@ -1369,6 +1581,9 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
         p[2] = fmt(ctx, "const %s *rows", n->row);
         p[3] = "size_t n";
         p[4] = fmt(ctx, "%s_list *lists", on.row);
+        if (decl)
+            declare_link(ctx, l, "the navigation to the children of many "
+                                 "rows");
         text = proto(ctx, "int",
                      fmt(ctx, "%s_load_%s", n->prefix, reverse_name(ctx, l)),
                      p, 5, decl);
@@ -1381,6 +1596,21 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
     }
     if (decl && count)
         buf_putc(out, '\n');
+    declared.function = NULL;
+}
+
+static const ast_loc *link_loc(const link *l)
+{
+    return l->cols->column ? &l->cols->column->name_loc : &l->cols->loc;
+}
+
+static void declare_link(ast_ctx *ctx, const link *l, const char *what)
+{
+    if (!declared.on)
+        return;
+    declare_origin("foreign key", c_joined(ctx, l->cols), l->owner->name,
+                   link_loc(l));
+    declared.function = what;
 }
 
 static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
@@ -1388,6 +1618,8 @@ static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
 {
     const ast_column *c;
 
+    declare_origin("table", t->name, NULL, &t->name_loc);
+    declare_each(ctx, n->prefix, query_functions, "a function");
     tmpl_emit(out, H, "query_api_begin", "table", c_note(ctx, t->name),
               "prefix",
               n->prefix, NULL);
@@ -1395,6 +1627,7 @@ static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
         column_query_functions(ctx, out, c, n, true);
     tmpl_emit(out, H, "query_api_end", "prefix", n->prefix, "row", n->row,
               NULL);
+    declare_origin("table", t->name, NULL, &t->name_loc);
     emit_joins(ctx, out, t, n, true);
     emit_navigation(ctx, out, t, n, true);
 }
@@ -1404,6 +1637,8 @@ static void emit_query_source(ast_ctx *ctx, buf *out, const ast_table *t,
 {
     const ast_column *c;
 
+    declare_origin("table", t->name, NULL, &t->name_loc);
+    declare(fmt(ctx, "%s_each_row", n->prefix), "a function");
     tmpl_emit(out, C, "query_functions", "prefix", n->prefix, "row", n->row,
               NULL);
     for (c = t->columns; c; c = c->next)
@@ -1426,6 +1661,10 @@ static void emit_enum(ast_ctx *ctx, buf *out, const ast_enum *e)
     for (v = e->values; v; v = v->next)
         if (strlen(value_c(v)) > width)
             width = strlen(value_c(v));
+    declare_origin("enum", e->name, NULL, &e->name_loc);
+    declare(type, "the type");
+    for (v = e->values; v; v = v->next)
+        declare(names_upper(ctx, type, value_c(v)), "a constant");
     tmpl_emit(out, H, "enum_begin", "comment", c_comment(ctx, e->comment, ""),
               "type", type, NULL);
     for (v = e->values; v; v = v->next, i++)
@@ -1451,10 +1690,20 @@ static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
               fmt(ctx, "%d", SC_ABI_VERSION), "min_version",
               fmt(ctx, "%d", SC_VERSION_NUMBER), "max_version",
               fmt(ctx, "%d", (SC_VERSION_MAJOR + 1) * 10000), NULL);
+    declare_origin("schema", s->name, NULL, &s->loc);
+    declare(names_upper(ctx, s->name, "DB_H"), "the include guard");
+    declare_each(ctx, s->name, schema_functions, "a function");
+    declare(fmt(ctx, "%s_schema", s->name), "the descriptor");
+    declare(fmt(ctx, "%s_tables", s->name), "the table list");
+    declare(fmt(ctx, "%s_migrations", s->name), "the migrations");
+    declare(names_upper(ctx, s->name, "MIGRATIONS"), "the migration count");
     tmpl_emit(out, H, "query_types", NULL);
     for (d = s->decls; d; d = d->next)
         if (d->table) {
             table_names(ctx, d->table, &n);
+            declare_origin("table", d->table->name, NULL,
+                           &d->table->name_loc);
+            declare(fmt(ctx, "%s_query", n.prefix), "the query type");
             tmpl_emit(out, H, "query_type", "prefix", n.prefix, NULL);
         }
     /* Types first (enums, then rows and lists, each in schema order), so
@@ -1467,12 +1716,19 @@ static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
             continue;
         mark = ast_pool_mark(ctx);
         table_names(ctx, d->table, &n);
+        declare_origin("table", d->table->name, NULL, &d->table->name_loc);
+        declare(n.row, "the row type");
+        declare(n.INIT, "the _INIT macro");
+        declare(fmt(ctx, "%s_list", n.row), "the list type");
+        declare(fmt(ctx, "%s_fn", n.row), "the callback type");
         emit_struct(ctx, out, d->table, &n);
         emit_init(ctx, out, d->table, &n);
         tmpl_emit(out, H, "list", "table", c_note(ctx, d->table->name),
                   "type", n.row,
                   NULL);
         ast_pool_release(ctx, mark);
+        if (declared.on)
+            buf_reset(out); /* only the names are wanted */
     }
     for (d = s->decls; d; d = d->next) {
         if (!d->table)
@@ -1482,6 +1738,8 @@ static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
         emit_table_api(ctx, out, d->table, &n);
         emit_query_api(ctx, out, d->table, &n);
         ast_pool_release(ctx, mark);
+        if (declared.on)
+            buf_reset(out);
     }
     tmpl_emit(out, H, "schema_api", "schema", s->name, NULL);
     if (head)
@@ -1503,6 +1761,9 @@ static void emit_enum_desc(ast_ctx *ctx, buf *out, const ast_enum *e)
     const ast_enum_value *v;
     buf labels;
 
+    declare_origin("enum", e->name, NULL, &e->name_loc);
+    declare(fmt(ctx, "%s_labels", enum_type(ctx, e)), "the labels");
+    declare(fmt(ctx, "%s_enum", enum_type(ctx, e)), "the descriptor");
     buf_init(&labels);
     for (v = e->values; v; v = v->next)
         buf_printf(&labels, "    %s,\n", c_string(ctx, v->name,
@@ -1660,8 +1921,11 @@ static const char *emit_fkeys(ast_ctx *ctx, buf *out, const ast_table *t,
         return "NULL";
     /* The names the DDL gives them, in the same order. */
     emit_sql_constraints(ctx, SQL_SQLITE, t, &l);
+    declare(fmt(ctx, "%s_fkeys", n->prefix), "the foreign keys");
     for (i = 0; i < k; i++) {
         base = fmt(ctx, "%s_fk%d", n->prefix, i);
+        declare(fmt(ctx, "%s_cols", base), "a foreign key's columns");
+        declare(fmt(ctx, "%s_target", base), "a foreign key's targets");
         tmpl_emit(out, C, "index_array", "name", fmt(ctx, "%s_cols", base),
                   "values", index_list(ctx, cols[i], false), NULL);
         tmpl_emit(out, C, "name_array", "name", fmt(ctx, "%s_target", base),
@@ -1701,6 +1965,7 @@ static const char *emit_constraints(ast_ctx *ctx, buf *out,
     *count = l.n + nunique;
     if (*count == 0)
         return "NULL";
+    declare(fmt(ctx, "%s_constraints", n->prefix), "the constraints");
     tmpl_emit(out, C, "constraints_begin", "prefix", n->prefix, NULL);
     for (i = 0; i < l.n; i++)
         tmpl_emit(out, C, "constraint", "name", c_esc(ctx, l.items[i].name),
@@ -1748,6 +2013,8 @@ static void emit_table_source(ast_ctx *ctx, buf *out, const ast_table *t)
     buf pkv;
 
     table_names(ctx, t, &n);
+    declare_origin("table", t->name, NULL, &t->name_loc);
+    declare(fmt(ctx, "%s_columns", n.prefix), "the column descriptors");
     tmpl_emit(out, C, "columns_begin", "table", c_note(ctx, t->name),
               "prefix", n.prefix, NULL);
     for (c = t->columns; c; c = c->next)
@@ -1758,6 +2025,7 @@ static void emit_table_source(ast_ctx *ctx, buf *out, const ast_table *t)
         buf_printf(&pkv, "%s%d", i ? ", " : "", pk[i]->index);
     if (npk > 0) {
         pkname = fmt(ctx, "%s_pk", n.prefix);
+        declare(pkname, "the key columns");
         tmpl_emit(out, C, "index_array", "name", pkname, "values", pkv.data,
                   NULL);
     }
@@ -1813,6 +2081,7 @@ static const char *emit_ddl_chars(ast_ctx *ctx, buf *out, sql_dialect d,
                            emit_sql_dialect_name(d), i);
     size_t k;
 
+    declare(name, "a statement of the DDL");
     tmpl_emit(out, C, "ddl_chars_begin", "dialect",
               emit_sql_dialect_name(d), "name", name, NULL);
     for (k = 0; stmt[k]; k++) {
@@ -1841,6 +2110,8 @@ static void emit_ddl(ast_ctx *ctx, buf *out, sql_dialect d)
     for (i = 0; i < s.n; i++)
         if (strlen(s.items[i]) > C_MAX_LITERAL)
             names[i] = emit_ddl_chars(ctx, out, d, s.items[i], i);
+    declare(fmt(ctx, "%s_ddl_%s", ctx->schema->name,
+                emit_sql_dialect_name(d)), "the DDL");
     tmpl_emit(out, C, "ddl_begin", "schema", ctx->schema->name, "dialect",
               emit_sql_dialect_name(d), NULL);
     buf_init(&lit);
@@ -1885,11 +2156,18 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
             table_names(ctx, d->table, &n);
             emit_query_source(ctx, out, d->table, &n);
             ast_pool_release(ctx, mark);
+            if (declared.on)
+                buf_reset(out);
         }
     mark = ast_pool_mark(ctx);
+    declare_origin("schema", s->name, NULL, &s->loc);
     emit_ddl(ctx, out, SQL_SQLITE);
+    if (declared.on)
+        buf_reset(out);
     emit_ddl(ctx, out, SQL_POSTGRESQL);
     ast_pool_release(ctx, mark);
+    if (declared.on)
+        buf_reset(out);
     buf_init(&tables);
     for (d = s->decls; d; d = d->next)
         if (d->table) {
@@ -2016,6 +2294,47 @@ static void emit_migrations(ast_ctx *ctx, buf *out, const sc_migration *m,
                   "sqlite", lite[i], "postgresql", pg[i], NULL);
     tmpl_emit(out, C, "migrations_end", "schema", schema, "COUNT_NAME",
               names_upper(ctx, schema, "MIGRATIONS"), NULL);
+}
+
+/* Of two places, the later in the file (the first on a tie). */
+static const ast_loc *later(const ast_loc *a, const ast_loc *b)
+{
+    if (b->first_line != a->first_line)
+        return b->first_line > a->first_line ? b : a;
+    return b->first_column > a->first_column ? b : a;
+}
+
+int emit_c_check_names(ast_ctx *ctx)
+{
+    int before = ctx->nerrors;
+    const char *t;
+    const declared_name *first, *d;
+    buf h, c;
+    size_t i;
+
+    buf_init(&h);
+    buf_init(&c);
+    buf_init(&declared.text);
+    declared.on = true;
+    emit_c(ctx, &h, &c, NULL, 0);
+    declared.on = false;
+    buf_free(&h);
+    buf_free(&c);
+    t = declared.text.data;
+    for (i = 0; i < declared.n; i++) {
+        d = &declared.v[i];
+        first = &declared.v[declared.slots[name_slot(t + d->name)] - 1];
+        if (first != d)
+            ast_error(ctx, later(first->loc, d->loc),
+                      "the generated name %s, %s of %s, is also %s of %s",
+                      t + d->name, d->what, t + d->origin, first->what,
+                      t + first->origin);
+    }
+    buf_free(&declared.text);
+    free(declared.v);
+    free(declared.slots);
+    memset(&declared, 0, sizeof declared);
+    return ctx->nerrors - before;
 }
 
 void emit_c(ast_ctx *ctx, buf *header, buf *source, const sc_migration *migs,
