@@ -769,46 +769,73 @@ static const char *c_default(ast_ctx *ctx, const ast_column *c,
     }
 }
 
+/* The body of macro INIT from items, one initializer a line: on the
+ * macro's line when short, else one a line continued with backslashes;
+ * empty when there are none. */
+static void init_body(buf *macro, const char *INIT, const buf *items,
+                      const char *empty)
+{
+    const char *p = items->data, *s;
+
+    if (items->len == 0) {
+        buf_puts(macro, empty);
+    } else if (!strchr(items->data, '\n') &&
+               strlen(INIT) + items->len + 14 <= 79) {
+        buf_printf(macro, "{%s}", items->data);
+    } else {
+        buf_puts(macro, "\\\n    {");
+        for (; (s = strchr(p, '\n')) != NULL; p = s + 1)
+            buf_printf(macro, "%.*s \\\n     ", (int)(s - p), p);
+        buf_printf(macro, "%s}", p);
+    }
+}
+
+/*
+ * The initializer of a row: in C, a designator per default; in C++,
+ * which has designated initializers only from C++20, every field in
+ * order, {} (zero) where there is no default, so that g++ -Wextra finds
+ * no field missing.
+ */
 static void emit_init(ast_ctx *ctx, buf *out, const ast_table *t,
                       const names *n)
 {
     const ast_column *c;
     model_default d;
     const char *why, *v;
-    buf items, macro;
-    int count = 0;
+    buf items, cxx, macro, cxx_macro;
+    bool any = false;
 
     buf_init(&items);
+    buf_init(&cxx);
     for (c = t->columns; c; c = c->next) {
-        if (!model_column_default(ctx, c, &d, &why))
-            continue;
-        v = c_default(ctx, c, &d);
+        v = NULL;
+        if (model_column_default(ctx, c, &d, &why))
+            v = c_default(ctx, c, &d);
+        buf_printf(&cxx, "%s%s /* %s */", c == t->columns ? "" : ",\n",
+                   v ? v : "{}", field_of(ctx, c));
+        if (model_has_flag(c))
+            buf_printf(&cxx, ",\n%s /* has_%s */", v ? "true" : "{}",
+                       col_c(c));
         if (!v)
             continue;
-        buf_printf(&items, "%s.%s = %s", count++ ? ",\n" : "",
+        any = true;
+        buf_printf(&items, "%s.%s = %s", items.len ? ",\n" : "",
                    field_of(ctx, c), v);
         if (model_has_flag(c))
             buf_printf(&items, ",\n.has_%s = true", col_c(c));
     }
     buf_init(&macro);
-    if (count == 0) {
-        buf_puts(&macro, "{0}");
-    } else if (!strchr(items.data, '\n') &&
-               strlen(n->INIT) + items.len + 14 <= 79) {
-        buf_printf(&macro, "{%s}", items.data);
-    } else {
-        /* One designator a line, continued with backslashes. */
-        const char *p = items.data, *s;
-
-        buf_puts(&macro, "\\\n    {");
-        for (; (s = strchr(p, '\n')) != NULL; p = s + 1)
-            buf_printf(&macro, "%.*s \\\n     ", (int)(s - p), p);
-        buf_printf(&macro, "%s}", p);
-    }
+    buf_init(&cxx_macro);
+    init_body(&macro, n->INIT, &items, "{0}");
+    if (!any)
+        buf_reset(&cxx);
+    init_body(&cxx_macro, n->INIT, &cxx, "{}");
     tmpl_emit(out, H, "init", "type", n->row, "INIT", n->INIT, "value",
-              macro.data, NULL);
+              macro.data, "cxx_value", cxx_macro.data, NULL);
     buf_free(&items);
+    buf_free(&cxx);
     buf_free(&macro);
+    buf_free(&cxx_macro);
 }
 
 /* ---------------------------------------------------------------------

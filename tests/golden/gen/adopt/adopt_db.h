@@ -49,8 +49,13 @@ typedef struct adopt_Film_Star {
     bool        has_height; /* false: NULL */
 } adopt_Film_Star;
 
-/* A adopt_Film_Star with the schema's defaults filled in. */
+/* A adopt_Film_Star with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define ADOPT_FILM_STAR_INIT {}
+#else
 #define ADOPT_FILM_STAR_INIT {0}
+#endif
 
 /* Rows of table "Film Stars", as returned by queries. */
 typedef struct adopt_Film_Star_list {
@@ -82,11 +87,37 @@ typedef struct adopt_film {
     bool         has_made_on;  /* false: NULL */
 } adopt_film;
 
-/* A adopt_film with the schema's defaults filled in. */
+/* A adopt_film with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define ADOPT_FILM_INIT \
+    {{} /* film_id */, \
+     {} /* title */, \
+     ADOPT_RATING_G /* rating */, \
+     {} /* star */, \
+     {} /* has_star */, \
+     {} /* released */, \
+     {} /* has_released */, \
+     {} /* shot_at */, \
+     {} /* has_shot_at */, \
+     {} /* added */, \
+     {} /* has_added */, \
+     {} /* code */, \
+     {} /* has_code */, \
+     {} /* ref */, \
+     {} /* has_ref */, \
+     999 /* price */, \
+     true /* has_price */, \
+     {} /* address */, \
+     {} /* tags */, \
+     {} /* made_on */, \
+     {} /* has_made_on */}
+#else
 #define ADOPT_FILM_INIT \
     {.rating = ADOPT_RATING_G, \
      .price = 999, \
      .has_price = true}
+#endif
 
 /* Rows of table "films", as returned by queries. */
 typedef struct adopt_film_list {
@@ -102,8 +133,13 @@ typedef struct adopt_film_log {
     bool        has_at;  /* false: the default (now) */
 } adopt_film_log;
 
-/* A adopt_film_log with the schema's defaults filled in. */
+/* A adopt_film_log with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define ADOPT_FILM_LOG_INIT {}
+#else
 #define ADOPT_FILM_LOG_INIT {0}
+#endif
 
 /* Rows of table "film_log", as returned by queries. */
 typedef struct adopt_film_log_list {
@@ -118,8 +154,13 @@ typedef struct adopt_sequel {
     int32_t position; /* not null */
 } adopt_sequel;
 
-/* A adopt_sequel with the schema's defaults filled in. */
+/* A adopt_sequel with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define ADOPT_SEQUEL_INIT {}
+#else
 #define ADOPT_SEQUEL_INIT {0}
+#endif
 
 /* Rows of table "sequels", as returned by queries. */
 typedef struct adopt_sequel_list {

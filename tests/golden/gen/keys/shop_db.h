@@ -48,8 +48,13 @@ typedef struct shop_user {
     const char *default_;  /* NULL when null */
 } shop_user;
 
-/* A shop_user with the schema's defaults filled in. */
+/* A shop_user with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define SHOP_USER_INIT {}
+#else
 #define SHOP_USER_INIT {0}
+#endif
 
 /* Rows of table "user", as returned by queries. */
 typedef struct shop_user_list {
@@ -62,8 +67,13 @@ typedef struct shop_category {
     const char *parent; /* varchar(8), NULL when null, references categories */
 } shop_category;
 
-/* A shop_category with the schema's defaults filled in. */
+/* A shop_category with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define SHOP_CATEGORY_INIT {}
+#else
 #define SHOP_CATEGORY_INIT {0}
+#endif
 
 /* Rows of table "categories", as returned by queries. */
 typedef struct shop_category_list {
@@ -81,10 +91,22 @@ typedef struct shop_order {
     const char *note;       /* NULL when null */
 } shop_order;
 
-/* A shop_order with the schema's defaults filled in. */
+/* A shop_order with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define SHOP_ORDER_INIT \
+    {{} /* id */, \
+     {} /* user_id */, \
+     SHOP_STATUS_OPEN /* status */, \
+     0 /* total */, \
+     {} /* placed */, \
+     {} /* has_placed */, \
+     {} /* note */}
+#else
 #define SHOP_ORDER_INIT \
     {.status = SHOP_STATUS_OPEN, \
      .total = 0}
+#endif
 
 /* Rows of table "order", as returned by queries. */
 typedef struct shop_order_list {
@@ -99,8 +121,17 @@ typedef struct shop_order_line {
     int32_t     qty;      /* not null */
 } shop_order_line;
 
-/* A shop_order_line with the schema's defaults filled in. */
+/* A shop_order_line with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define SHOP_ORDER_LINE_INIT \
+    {{} /* order_id */, \
+     {} /* line */, \
+     {} /* category */, \
+     1 /* qty */}
+#else
 #define SHOP_ORDER_LINE_INIT {.qty = 1}
+#endif
 
 /* Rows of table "order_lines", as returned by queries. */
 typedef struct shop_order_line_list {
@@ -114,8 +145,13 @@ typedef struct shop_box {
     int64_t key; /* part of the primary key */
 } shop_box;
 
-/* A shop_box with the schema's defaults filled in. */
+/* A shop_box with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define SHOP_BOX_INIT {}
+#else
 #define SHOP_BOX_INIT {0}
+#endif
 
 /* Rows of table "boxes", as returned by queries. */
 typedef struct shop_box_list {

@@ -53,8 +53,13 @@ typedef struct near_search {
     int64_t id; /* primary key */
 } near_search;
 
-/* A near_search with the schema's defaults filled in. */
+/* A near_search with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define NEAR_SEARCH_INIT {}
+#else
 #define NEAR_SEARCH_INIT {0}
+#endif
 
 /* Rows of table "search", as returned by queries. */
 typedef struct near_search_list {
@@ -68,8 +73,13 @@ typedef struct near_search_result {
     bool    has_search_id; /* false: NULL */
 } near_search_result;
 
-/* A near_search_result with the schema's defaults filled in. */
+/* A near_search_result with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define NEAR_SEARCH_RESULT_INIT {}
+#else
 #define NEAR_SEARCH_RESULT_INIT {0}
+#endif
 
 /* Rows of table "search_results", as returned by queries. */
 typedef struct near_search_result_list {
@@ -82,8 +92,13 @@ typedef struct near_todo {
     int64_t id; /* primary key */
 } near_todo;
 
-/* A near_todo with the schema's defaults filled in. */
+/* A near_todo with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define NEAR_TODO_INIT {}
+#else
 #define NEAR_TODO_INIT {0}
+#endif
 
 /* Rows of table "todo", as returned by queries. */
 typedef struct near_todo_list {
@@ -95,8 +110,13 @@ typedef struct near_todo_listing {
     int64_t id; /* primary key */
 } near_todo_listing;
 
-/* A near_todo_listing with the schema's defaults filled in. */
+/* A near_todo_listing with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define NEAR_TODO_LISTING_INIT {}
+#else
 #define NEAR_TODO_LISTING_INIT {0}
+#endif
 
 /* Rows of table "todo_listing", as returned by queries. */
 typedef struct near_todo_listing_list {
@@ -109,8 +129,13 @@ typedef struct near_note {
     int64_t id; /* primary key */
 } near_note;
 
-/* A near_note with the schema's defaults filled in. */
+/* A near_note with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define NEAR_NOTE_INIT {}
+#else
 #define NEAR_NOTE_INIT {0}
+#endif
 
 /* Rows of table "note", as returned by queries. */
 typedef struct near_note_list {
@@ -122,8 +147,13 @@ typedef struct near_note_fun {
     int64_t id; /* primary key */
 } near_note_fun;
 
-/* A near_note_fun with the schema's defaults filled in. */
+/* A near_note_fun with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define NEAR_NOTE_FUN_INIT {}
+#else
 #define NEAR_NOTE_FUN_INIT {0}
+#endif
 
 /* Rows of table "note_fun", as returned by queries. */
 typedef struct near_note_fun_list {
@@ -153,8 +183,28 @@ typedef struct near_point {
     near_schema_kind kind;          /* not null */
 } near_point;
 
-/* A near_point with the schema's defaults filled in. */
+/* A near_point with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define NEAR_POINT_INIT \
+    {{} /* id */, \
+     {} /* x */, \
+     {} /* has_x */, \
+     {} /* x_in */, \
+     {} /* has_x_in */, \
+     {} /* x_note */, \
+     {} /* has_x_note */, \
+     {} /* y */, \
+     {} /* has_y */, \
+     {} /* y_is */, \
+     {} /* has_y_is */, \
+     {} /* total */, \
+     {} /* has_total */, \
+     {} /* has_has_total */, \
+     NEAR_SCHEMA_KIND_PLAIN /* kind */}
+#else
 #define NEAR_POINT_INIT {.kind = NEAR_SCHEMA_KIND_PLAIN}
+#endif
 
 /* Rows of table "points", as returned by queries. */
 typedef struct near_point_list {
@@ -167,8 +217,13 @@ typedef struct near_user {
     int64_t id; /* primary key */
 } near_user;
 
-/* A near_user with the schema's defaults filled in. */
+/* A near_user with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define NEAR_USER_INIT {}
+#else
 #define NEAR_USER_INIT {0}
+#endif
 
 /* Rows of table "users", as returned by queries. */
 typedef struct near_user_list {
@@ -180,8 +235,13 @@ typedef struct near_users_pkey {
     int64_t id; /* primary key */
 } near_users_pkey;
 
-/* A near_users_pkey with the schema's defaults filled in. */
+/* A near_users_pkey with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define NEAR_USERS_PKEY_INIT {}
+#else
 #define NEAR_USERS_PKEY_INIT {0}
+#endif
 
 /* Rows of table "users_pkey", as returned by queries. */
 typedef struct near_users_pkey_list {
@@ -197,8 +257,13 @@ typedef struct near_product {
     int64_t id; /* primary key */
 } near_product;
 
-/* A near_product with the schema's defaults filled in. */
+/* A near_product with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define NEAR_PRODUCT_INIT {}
+#else
 #define NEAR_PRODUCT_INIT {0}
+#endif
 
 /* Rows of table "products", as returned by queries. */
 typedef struct near_product_list {
@@ -212,8 +277,13 @@ typedef struct near_cart {
     bool    has_item_id; /* false: NULL */
 } near_cart;
 
-/* A near_cart with the schema's defaults filled in. */
+/* A near_cart with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define NEAR_CART_INIT {}
+#else
 #define NEAR_CART_INIT {0}
+#endif
 
 /* Rows of table "carts", as returned by queries. */
 typedef struct near_cart_list {
@@ -227,8 +297,13 @@ typedef struct near_item {
     bool    has_cart_id; /* false: NULL */
 } near_item;
 
-/* A near_item with the schema's defaults filled in. */
+/* A near_item with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define NEAR_ITEM_INIT {}
+#else
 #define NEAR_ITEM_INIT {0}
+#endif
 
 /* Rows of table "items", as returned by queries. */
 typedef struct near_item_list {
@@ -244,8 +319,13 @@ typedef struct near_film {
     int64_t id; /* primary key */
 } near_film;
 
-/* A near_film with the schema's defaults filled in. */
+/* A near_film with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define NEAR_FILM_INIT {}
+#else
 #define NEAR_FILM_INIT {0}
+#endif
 
 /* Rows of table "films", as returned by queries. */
 typedef struct near_film_list {
@@ -259,8 +339,13 @@ typedef struct near_film_cast {
     bool    has_film; /* false: NULL */
 } near_film_cast;
 
-/* A near_film_cast with the schema's defaults filled in. */
+/* A near_film_cast with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define NEAR_FILM_CAST_INIT {}
+#else
 #define NEAR_FILM_CAST_INIT {0}
+#endif
 
 /* Rows of table "film_cast", as returned by queries. */
 typedef struct near_film_cast_list {

@@ -40,8 +40,13 @@ typedef struct ord_comment {
     const char *body;          /* not null */
 } ord_comment;
 
-/* A ord_comment with the schema's defaults filled in. */
+/* A ord_comment with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define ORD_COMMENT_INIT {}
+#else
 #define ORD_COMMENT_INIT {0}
+#endif
 
 /* Rows of table "comments", as returned by queries. */
 typedef struct ord_comment_list {
@@ -55,8 +60,13 @@ typedef struct ord_post {
     const char *title;     /* varchar(80), not null */
 } ord_post;
 
-/* A ord_post with the schema's defaults filled in. */
+/* A ord_post with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define ORD_POST_INIT {}
+#else
 #define ORD_POST_INIT {0}
+#endif
 
 /* Rows of table "posts", as returned by queries. */
 typedef struct ord_post_list {
@@ -72,8 +82,13 @@ typedef struct ord_author {
     bool        has_favorite_id; /* false: NULL */
 } ord_author;
 
-/* A ord_author with the schema's defaults filled in. */
+/* A ord_author with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define ORD_AUTHOR_INIT {}
+#else
 #define ORD_AUTHOR_INIT {0}
+#endif
 
 /* Rows of table "authors", as returned by queries. */
 typedef struct ord_author_list {

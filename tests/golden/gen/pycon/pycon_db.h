@@ -50,8 +50,13 @@ typedef struct pycon_user {
     bool        has_joined_at; /* false: the default (now) */
 } pycon_user;
 
-/* A pycon_user with the schema's defaults filled in. */
+/* A pycon_user with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define PYCON_USER_INIT {}
+#else
 #define PYCON_USER_INIT {0}
+#endif
 
 /* Rows of table "users", as returned by queries. */
 typedef struct pycon_user_list {
@@ -66,8 +71,16 @@ typedef struct pycon_program {
     pycon_level level;        /* not null */
 } pycon_program;
 
-/* A pycon_program with the schema's defaults filled in. */
+/* A pycon_program with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define PYCON_PROGRAM_INIT \
+    {{} /* program_id */, \
+     {} /* program_name */, \
+     PYCON_LEVEL_BEGINNER /* level */}
+#else
 #define PYCON_PROGRAM_INIT {.level = PYCON_LEVEL_BEGINNER}
+#endif
 
 /* Rows of table "programs", as returned by queries. */
 typedef struct pycon_program_list {
@@ -82,8 +95,13 @@ typedef struct pycon_program_enrollment {
     int64_t user_id;               /* not null, references users */
 } pycon_program_enrollment;
 
-/* A pycon_program_enrollment with the schema's defaults filled in. */
+/* A pycon_program_enrollment with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define PYCON_PROGRAM_ENROLLMENT_INIT {}
+#else
 #define PYCON_PROGRAM_ENROLLMENT_INIT {0}
+#endif
 
 /* Rows of table "program_enrollments", as returned by queries. */
 typedef struct pycon_program_enrollment_list {

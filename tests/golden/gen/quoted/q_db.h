@@ -43,8 +43,17 @@ typedef struct q_Odd_Quote_Table {
     const char *back_slash; /* NULL when null */
 } q_Odd_Quote_Table;
 
-/* A q_Odd_Quote_Table with the schema's defaults filled in. */
+/* A q_Odd_Quote_Table with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define Q_ODD_QUOTE_TABLE_INIT \
+    {{} /* Id_ */, \
+     {} /* select */, \
+     Q_MOOD_KIND_IT_S /* _2nd */, \
+     {} /* back_slash */}
+#else
 #define Q_ODD_QUOTE_TABLE_INIT {._2nd = Q_MOOD_KIND_IT_S}
+#endif
 
 /* Rows of table "Odd "Quote" * / Table", as returned by queries. */
 typedef struct q_Odd_Quote_Table_list {
@@ -58,8 +67,13 @@ typedef struct q_kid {
     bool    has_parent; /* false: NULL */
 } q_kid;
 
-/* A q_kid with the schema's defaults filled in. */
+/* A q_kid with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define Q_KID_INIT {}
+#else
 #define Q_KID_INIT {0}
+#endif
 
 /* Rows of table "kids", as returned by queries. */
 typedef struct q_kid_list {

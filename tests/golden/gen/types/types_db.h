@@ -59,7 +59,30 @@ typedef struct types_sample {
     types_color color;    /* not null */
 } types_sample;
 
-/* A types_sample with the schema's defaults filled in. */
+/* A types_sample with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define TYPES_SAMPLE_INIT \
+    {{} /* id */, \
+     true /* flag */, \
+     -32768 /* small */, \
+     2147483647 /* medium */, \
+     INT64_MIN /* big */, \
+     0.5 /* ratio */, \
+     -1.25 /* precise */, \
+     1999 /* price */, \
+     "12345678901234567890.5" /* huge */, \
+     "it's" /* name */, \
+     "" /* body */, \
+     {} /* blob */, \
+     -165 /* born */, \
+     {} /* seen */, \
+     {} /* has_seen */, \
+     1 /* stamp */, \
+     {{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff}} /* ident */, \
+     "{\"a\": [1, 2]}" /* doc */, \
+     TYPES_COLOR_GREEN /* color */}
+#else
 #define TYPES_SAMPLE_INIT \
     {.flag = true, \
      .small = -32768, \
@@ -76,6 +99,7 @@ typedef struct types_sample {
      .ident = {{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff}}, \
      .doc = "{\"a\": [1, 2]}", \
      .color = TYPES_COLOR_GREEN}
+#endif
 
 /* Rows of table "samples", as returned by queries. */
 typedef struct types_sample_list {
@@ -115,12 +139,45 @@ typedef struct types_maybe {
     bool        has_color;   /* false: NULL */
 } types_maybe;
 
-/* A types_maybe with the schema's defaults filled in. */
+/* A types_maybe with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define TYPES_MAYBE_INIT \
+    {{} /* id */, \
+     {} /* flag */, \
+     {} /* has_flag */, \
+     {} /* small */, \
+     {} /* has_small */, \
+     {} /* medium */, \
+     {} /* has_medium */, \
+     7 /* big */, \
+     true /* has_big */, \
+     {} /* ratio */, \
+     {} /* has_ratio */, \
+     {} /* precise */, \
+     {} /* has_precise */, \
+     {} /* price */, \
+     {} /* has_price */, \
+     {} /* huge */, \
+     {} /* name */, \
+     {} /* body */, \
+     {} /* blob */, \
+     {} /* born */, \
+     {} /* has_born */, \
+     {} /* seen */, \
+     {} /* has_seen */, \
+     {} /* ident */, \
+     {} /* has_ident */, \
+     {} /* doc */, \
+     TYPES_COLOR_BLUE /* color */, \
+     true /* has_color */}
+#else
 #define TYPES_MAYBE_INIT \
     {.big = 7, \
      .has_big = true, \
      .color = TYPES_COLOR_BLUE, \
      .has_color = true}
+#endif
 
 /* Rows of table "maybes", as returned by queries. */
 typedef struct types_maybe_list {
