@@ -7,37 +7,38 @@
  *
  * The expected structure is not described a second time here: it comes
  * from the DDL emitter (column types, constraint and index names, the
- * constraints' SQL for the dialect), so that check and create_all cannot
- * disagree.  The live structure comes from the catalog, read through
- * sc_query_sql_each(): on SQLite sqlite_schema and the table-valued
- * pragmas, plus the stored CREATE TABLE text for what no pragma tells
- * (constraint names, CHECKs, AUTOINCREMENT, STRICT); on PostgreSQL
- * pg_catalog in the current schema.
+ * constraints' and indexes' SQL for the dialect, read back by the
+ * catalog's own parser), so that check and create_all cannot disagree.
+ * The live structure comes from catalog.c, the reader pull uses too, so
+ * that check right after pull finds nothing.
  *
- * Compared: tables; columns (storage type for the dialect, NOT NULL, the
- * presence of a default, autoincrement); primary key columns; named
- * constraints by name, kind and definition (CHECK expressions only on
- * SQLite, where the stored text is ours: PostgreSQL rewrites them); indexes
- * by name, table, columns and uniqueness; STRICT on SQLite; enum types and
- * their values in order on PostgreSQL.  Default values are compared by
- * presence only: the databases store them as expressions of their own.
- * The migration runner's table and SQLite's internal tables are ignored.
+ * Compared: tables; columns (the declared type, the quoted one or
+ * schemac's choice; NOT NULL; the presence of a default; autoincrement,
+ * as SQLite's AUTOINCREMENT, a serial or an identity); primary keys and
+ * their names; constraints by name, or an unnamed one of SQLite by what
+ * it says (CHECK expressions only on SQLite: PostgreSQL rewrites them);
+ * indexes by name, table, elements, operator classes, uniqueness, method
+ * and predicate, kept apart from unique constraints; STRICT on SQLite for
+ * the tables without `not strict`; enum types and their labels in order
+ * on PostgreSQL; sql blocks against the database's own text of the
+ * object each creates, whitespace, case and quoting aside.  Default
+ * values are compared by presence only: the databases store them as
+ * expressions of their own.  The migration runner's table and SQLite's
+ * internal tables are ignored.
  */
 #include "drift.h"
-#include "mem.h"
-
-#include "frontend.h"
 
 #include "ast.h"
 #include "buf.h"
+#include "catalog.h"
 #include "checker.h"
 #include "emit_sql.h"
-#include "fsutil.h"
+#include "frontend.h"
 #include "schemac.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,615 +52,25 @@ static const char usage_check[] =
     "\n"
     "Reads the structure of the database at URL and prints, one line each,\n"
     "every difference from what FILE.schema creates there: tables,\n"
-    "columns, keys, constraints, indexes and enum types.  Exits 0 when\n"
-    "there is none, 1 when there is drift or the database cannot be read.\n"
+    "columns, declared types, keys, constraints, indexes, enum types and\n"
+    "the objects of its sql blocks.  Exits 0 when there is none, 1 when\n"
+    "there is drift or the database cannot be read.\n"
     "\n"
     "  --db URL   the database: sqlite:PATH or postgresql://... (required)\n";
 
 /* ---------------------------------------------------------------------
- * The live structure, allocated in the schema's pool.
+ * The state of one comparison.
  * ------------------------------------------------------------------- */
-
-typedef struct live_column {
-    const char *name;
-    const char *type;
-    bool notnull, has_default, autoinc;
-    int pk;                        /* position in the primary key, or 0 */
-    struct live_column *next;
-} live_column;
-
-typedef struct live_constraint {
-    const char *name;              /* NULL: unnamed (SQLite) */
-    char kind;                     /* 'p', 'u', 'c', 'f', '?' */
-    const char *def;               /* as the database prints it */
-    const char *norm;              /* def in the form sql_norm() gives */
-    bool seen;                     /* the schema has it */
-    struct live_constraint *next;
-} live_constraint;
-
-typedef struct live_table {
-    const char *name;
-    bool strict, seen;
-    const char *autoinc_col;       /* SQLite: from the CREATE text */
-    live_column *cols, **cols_end;
-    live_constraint *cons, **cons_end;
-    struct live_table *next;
-} live_table;
-
-typedef struct live_index {
-    const char *table, *name, *cols;
-    bool unique, seen;
-    struct live_index *next;
-} live_index;
-
-typedef struct live_enum {
-    const char *name;
-    const char *values;            /* "a, b, c" */
-    bool seen;
-    struct live_enum *next;
-} live_enum;
 
 typedef struct live_db {
-    ast_ctx *ctx;                  /* the pool, and the schema */
+    ast_ctx *ctx;      /* the pool, and the schema */
     sql_dialect d;
-    live_table *tables, **tables_end;
-    live_index *indexes, **indexes_end;
-    live_enum *enums, **enums_end;
+    int di;            /* AST_D_* */
+    cat_db cat;
+    /* what the schema accounts for, in the catalog's order */
+    bool *tables_seen, *indexes_seen, *objects_seen, *enums_seen;
     int ndrift;
 } live_db;
-
-static const char *pool_dup(live_db *L, const char *s)
-{
-    return s ? ast_strdup(L->ctx, s) : NULL;
-}
-
-/* A boolean column of a catalog query: "1" (or "t") is true. */
-static bool truthy(const char *s)
-{
-    return s && (strcmp(s, "1") == 0 || strcmp(s, "t") == 0);
-}
-
-static live_table *find_table(live_db *L, const char *name)
-{
-    live_table *t;
-
-    for (t = L->tables; t; t = t->next)
-        if (strcmp(t->name, name) == 0)
-            return t;
-    return NULL;
-}
-
-/* ---------------------------------------------------------------------
- * SQL text: a tokenizer just good enough to split a stored CREATE TABLE
- * into columns and constraints, and to compare two definitions without
- * minding spacing, keyword case or identifier quoting.
- * ------------------------------------------------------------------- */
-
-typedef enum tok_kind { TK_WORD, TK_IDENT, TK_STRING, TK_PUNCT } tok_kind;
-
-typedef struct token {
-    tok_kind kind;
-    const char *s;
-    size_t n;
-} token;
-
-typedef struct tokens {
-    token *v;
-    size_t n, cap;
-} tokens;
-
-static void tok_push(tokens *tk, tok_kind kind, const char *s, size_t n)
-{
-    token *v;
-
-    if (tk->n == tk->cap) {
-        tk->cap = tk->cap ? tk->cap * 2 : 64;
-        v = mem_realloc(tk->v, tk->cap * sizeof *v);
-        tk->v = v;
-    }
-    tk->v[tk->n].kind = kind;
-    tk->v[tk->n].s = s;
-    tk->v[tk->n++].n = n;
-}
-
-/* Blanks and comments at p. */
-static size_t blank_len(const char *p)
-{
-    const char *s = p, *e;
-
-    for (;;) {
-        if (isspace((unsigned char)*p)) {
-            p++;
-        } else if (p[0] == '-' && p[1] == '-') {
-            while (*p && *p != '\n')
-                p++;
-        } else if (p[0] == '/' && p[1] == '*') {
-            e = strstr(p + 2, "*/");
-            p = e ? e + 2 : p + strlen(p);
-        } else {
-            return (size_t)(p - s);
-        }
-    }
-}
-
-/* A quoted token at p, quotes included; a doubled closing quote is one
- * character of the text (not inside [brackets]). */
-static size_t quoted_len(const char *p, char close)
-{
-    size_t i = 1;
-
-    while (p[i]) {
-        if (p[i] == close && close != ']' && p[i + 1] == close)
-            i += 2;
-        else if (p[i++] == close)
-            break;
-    }
-    return i;
-}
-
-static bool word_char(char c)
-{
-    return isalnum((unsigned char)c) || c == '_' || c == '$' ||
-           (unsigned char)c >= 0x80;
-}
-
-static void tokenize(const char *sql, tokens *tk)
-{
-    const char *p = sql;
-    tok_kind kind;
-    size_t n;
-
-    for (p += blank_len(p); *p; p += n + blank_len(p + n)) {
-        if (*p == '"' || *p == '`' || *p == '[') {
-            kind = TK_IDENT;
-            n = quoted_len(p, *p == '[' ? ']' : *p);
-        } else if (*p == '\'') {
-            kind = TK_STRING;
-            n = quoted_len(p, '\'');
-        } else if (word_char(*p)) {
-            kind = TK_WORD;
-            for (n = 1; word_char(p[n]); n++)
-                ;
-        } else {
-            kind = TK_PUNCT;
-            n = 1;
-        }
-        tok_push(tk, kind, p, n);
-    }
-}
-
-static bool is_word(const token *t, const char *w)
-{
-    return t->kind == TK_WORD && t->n == strlen(w) &&
-           strncasecmp(t->s, w, t->n) == 0;
-}
-
-static bool is_punct(const token *t, char c)
-{
-    return t->kind == TK_PUNCT && t->s[0] == c;
-}
-
-/* Appends the name t stands for: unquoted, upper-cased when upper. */
-static void put_name(buf *b, const token *t, bool upper)
-{
-    char close = t->s[0] == '[' ? ']' : t->s[0];
-    size_t i = 0, end = t->n;
-
-    if (t->kind == TK_IDENT) {
-        i = 1;
-        end = t->n > 1 && t->s[t->n - 1] == close ? t->n - 1 : t->n;
-    }
-    for (; i < end; i++) {
-        buf_putc(b, upper ? (char)toupper((unsigned char)t->s[i])
-                          : t->s[i]);
-        if (t->kind == TK_IDENT && t->s[i] == close && close != ']')
-            i++; /* the second of a doubled quote */
-    }
-}
-
-static const char *tok_name(live_db *L, const token *t)
-{
-    buf b;
-    const char *s;
-
-    buf_init(&b);
-    put_name(&b, t, false);
-    s = ast_strndup(L->ctx, b.data, b.len);
-    buf_free(&b);
-    return s;
-}
-
-/* Appends token t as tok_norm() spells it. */
-static void put_norm(buf *b, const token *t)
-{
-    if (b->len)
-        buf_putc(b, ' ');
-    if (t->kind == TK_WORD || t->kind == TK_IDENT)
-        put_name(b, t, true);
-    else
-        buf_put(b, t->s, t->n);
-}
-
-/* The length of "ON DELETE|UPDATE ACTION" at i, or 0. */
-static size_t action_len(const tokens *tk, size_t i, size_t to)
-{
-    size_t n;
-
-    if (i + 3 > to || !is_word(&tk->v[i], "ON") ||
-        !(is_word(&tk->v[i + 1], "DELETE") ||
-          is_word(&tk->v[i + 1], "UPDATE")))
-        return 0;
-    n = is_word(&tk->v[i + 2], "SET") || is_word(&tk->v[i + 2], "NO") ? 4
-                                                                        : 3;
-    return i + n <= to ? n : 0;
-}
-
-/* Tokens from..to as one comparable string: words and names upper-cased
- * and unquoted, strings as written, one space between tokens.  Foreign
- * key actions go last, ON DELETE before ON UPDATE, without the default
- * NO ACTION: PostgreSQL prints them in an order of its own. */
-static const char *tok_norm(live_db *L, const tokens *tk, size_t from,
-                            size_t to)
-{
-    buf b, act[2];
-    const char *s;
-    size_t i, k, n;
-    int which;
-
-    buf_init(&b);
-    buf_init(&act[0]);
-    buf_init(&act[1]);
-    for (i = from; i < to; i++) {
-        n = action_len(tk, i, to);
-        if (!n) {
-            put_norm(&b, &tk->v[i]);
-            continue;
-        }
-        which = is_word(&tk->v[i + 1], "UPDATE");
-        if (!is_word(&tk->v[i + 2], "NO"))
-            for (k = i; k < i + n; k++)
-                put_norm(&act[which], &tk->v[k]);
-        i += n - 1;
-    }
-    for (which = 0; which < 2; which++)
-        if (act[which].len)
-            buf_printf(&b, "%s%s", b.len ? " " : "", act[which].data);
-    s = ast_strndup(L->ctx, b.data ? b.data : "", b.len);
-    buf_free(&b);
-    buf_free(&act[0]);
-    buf_free(&act[1]);
-    return s;
-}
-
-static const char *sql_norm(live_db *L, const char *sql)
-{
-    tokens tk = {NULL, 0, 0};
-    const char *s;
-
-    tokenize(sql, &tk);
-    s = tok_norm(L, &tk, 0, tk.n);
-    free(tk.v);
-    return s;
-}
-
-/* The kind of a constraint from the keyword that starts it. */
-static char constraint_kind(const token *t)
-{
-    if (is_word(t, "PRIMARY"))
-        return 'p';
-    if (is_word(t, "UNIQUE"))
-        return 'u';
-    if (is_word(t, "CHECK"))
-        return 'c';
-    if (is_word(t, "FOREIGN") || is_word(t, "REFERENCES"))
-        return 'f';
-    return '?';
-}
-
-static void add_constraint(live_db *L, live_table *t, const char *name,
-                           char kind, const char *def, const char *norm)
-{
-    live_constraint *c = ast_alloc(L->ctx, sizeof *c);
-
-    c->name = name;
-    c->kind = kind;
-    c->def = def;
-    c->norm = norm;
-    *t->cons_end = c;
-    t->cons_end = &c->next;
-}
-
-/* Adds the constraint whose definition is tokens from..to (from at its
- * keyword), named name (NULL when unnamed). */
-static void add_parsed(live_db *L, live_table *t, const char *name,
-                       const tokens *tk, size_t from, size_t to)
-{
-    const token *a = &tk->v[from], *z = &tk->v[to - 1];
-
-    if (from >= to)
-        return;
-    add_constraint(L, t, name, constraint_kind(a),
-                   ast_strndup(L->ctx, a->s, (size_t)(z->s + z->n - a->s)),
-                   tok_norm(L, tk, from, to));
-}
-
-/* Where a named column constraint starting at from ends: at the next
- * keyword that starts another clause of the column. */
-static size_t column_clause_end(const tokens *tk, size_t from, size_t to)
-{
-    static const char *const starts[] = {
-        "CONSTRAINT", "NOT", "NULL", "DEFAULT", "PRIMARY", "UNIQUE",
-        "CHECK", "REFERENCES", "COLLATE", "GENERATED", "AS"};
-    size_t i, k;
-    int depth = 0;
-
-    for (i = from + 1; i < to; i++) {
-        if (is_punct(&tk->v[i], '('))
-            depth++;
-        else if (is_punct(&tk->v[i], ')'))
-            depth--;
-        for (k = 0; depth == 0 && k < sizeof starts / sizeof *starts; k++)
-            if (is_word(&tk->v[i], starts[k]))
-                return i;
-    }
-    return to;
-}
-
-/* A column definition: its AUTOINCREMENT and its named constraints. */
-static void parse_column(live_db *L, live_table *t, const tokens *tk,
-                         size_t from, size_t to)
-{
-    size_t i, end;
-
-    for (i = from + 1; i < to; i++) {
-        if (is_word(&tk->v[i], "AUTOINCREMENT"))
-            t->autoinc_col = tok_name(L, &tk->v[from]);
-        if (is_word(&tk->v[i], "CONSTRAINT") && i + 2 < to) {
-            end = column_clause_end(tk, i + 2, to);
-            add_parsed(L, t, tok_name(L, &tk->v[i + 1]), tk, i + 2, end);
-            i = end - 1;
-        }
-    }
-}
-
-/* One item of the table body, tokens from..to. */
-static void parse_item(live_db *L, live_table *t, const tokens *tk,
-                       size_t from, size_t to)
-{
-    if (from >= to)
-        return;
-    if (is_word(&tk->v[from], "CONSTRAINT") && from + 2 < to)
-        add_parsed(L, t, tok_name(L, &tk->v[from + 1]), tk, from + 2, to);
-    else if (constraint_kind(&tk->v[from]) != '?')
-        add_parsed(L, t, NULL, tk, from, to);
-    else
-        parse_column(L, t, tk, from, to);
-}
-
-/* Splits the body of a stored CREATE TABLE at its top-level commas. */
-static void parse_create(live_db *L, live_table *t, const char *sql)
-{
-    tokens tk = {NULL, 0, 0};
-    size_t i, start;
-    int depth = 0;
-
-    tokenize(sql, &tk);
-    for (i = 0; i < tk.n && !is_punct(&tk.v[i], '('); i++)
-        ;
-    for (start = ++i; i < tk.n; i++) {
-        if (is_punct(&tk.v[i], '(')) {
-            depth++;
-        } else if (is_punct(&tk.v[i], ')') && depth > 0) {
-            depth--;
-        } else if (depth == 0 &&
-                   (is_punct(&tk.v[i], ',') || is_punct(&tk.v[i], ')'))) {
-            parse_item(L, t, &tk, start, i);
-            start = i + 1;
-            if (is_punct(&tk.v[i], ')'))
-                break;
-        }
-    }
-    for (; i < tk.n; i++)
-        if (is_word(&tk.v[i], "STRICT"))
-            t->strict = true;
-    free(tk.v);
-}
-
-/* ---------------------------------------------------------------------
- * Reading the catalog.
- * ------------------------------------------------------------------- */
-
-static const char sqlite_tables[] =
-    "SELECT name, sql FROM sqlite_schema WHERE type = 'table'"
-    " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-    " AND name <> 'schemac_migrations' ORDER BY name";
-
-static const char sqlite_columns[] =
-    "SELECT m.name, p.name, p.type, p.\"notnull\","
-    " p.dflt_value IS NOT NULL AND upper(p.dflt_value) <> 'NULL', p.pk"
-    " FROM sqlite_schema AS m JOIN pragma_table_info(m.name) AS p"
-    " WHERE m.type = 'table' ORDER BY m.name, p.cid";
-
-static const char sqlite_indexes[] =
-    "SELECT m.tbl_name, m.name, l.\"unique\","
-    " (SELECT group_concat(name, ', ') FROM"
-    "  (SELECT name FROM pragma_index_info(m.name) ORDER BY seqno))"
-    " FROM sqlite_schema AS m JOIN pragma_index_list(m.tbl_name) AS l"
-    " ON l.name = m.name"
-    " WHERE m.type = 'index' AND m.sql IS NOT NULL ORDER BY m.name";
-
-/* The tables of the current schema (relkind r: plain, p: partitioned). */
-#define PG_TABLES                                                         \
-    " JOIN pg_namespace AS n ON n.oid = t.relnamespace"                    \
-    " WHERE n.nspname = current_schema() AND t.relkind IN ('r', 'p')"
-
-static const char pg_tables[] =
-    "SELECT t.relname FROM pg_class AS t" PG_TABLES
-    " AND t.relname <> 'schemac_migrations' ORDER BY t.relname";
-
-static const char pg_columns[] =
-    "SELECT t.relname, a.attname,"
-    " CASE WHEN y.typtype = 'e' THEN y.typname::text"
-    " ELSE format_type(a.atttypid, a.atttypmod) END,"
-    " a.attnotnull::int, a.atthasdef::int,"
-    " coalesce(array_position((SELECT k.conkey FROM pg_constraint AS k"
-    "  WHERE k.conrelid = t.oid AND k.contype = 'p'), a.attnum), 0),"
-    " (a.attidentity <> '')::int"
-    " FROM pg_attribute AS a JOIN pg_class AS t ON t.oid = a.attrelid"
-    " JOIN pg_type AS y ON y.oid = a.atttypid" PG_TABLES
-    " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY t.relname, a.attnum";
-
-static const char pg_constraints[] =
-    "SELECT t.relname, c.conname, c.contype::text,"
-    " pg_get_constraintdef(c.oid)"
-    " FROM pg_constraint AS c JOIN pg_class AS t ON t.oid = c.conrelid"
-    PG_TABLES " AND c.contype IN ('p', 'u', 'c', 'f')"
-    " ORDER BY t.relname, c.conname";
-
-/* Indexes that back a primary key or unique constraint are the
- * constraint's business, not an index of the schema. */
-static const char pg_indexes[] =
-    "SELECT t.relname, i.relname, x.indisunique::int,"
-    " (SELECT string_agg(a.attname, ', ' ORDER BY k.n)"
-    "  FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(num, n)"
-    "  JOIN pg_attribute AS a ON a.attrelid = x.indrelid"
-    "  AND a.attnum = k.num)"
-    " FROM pg_index AS x JOIN pg_class AS i ON i.oid = x.indexrelid"
-    " JOIN pg_class AS t ON t.oid = x.indrelid" PG_TABLES
-    " AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c"
-    "  WHERE c.conindid = x.indexrelid AND c.conrelid = x.indrelid"
-    "  AND c.contype IN ('p', 'u', 'x'))"
-    " ORDER BY i.relname";
-
-static const char pg_enums[] =
-    "SELECT y.typname, e.enumlabel FROM pg_type AS y"
-    " JOIN pg_enum AS e ON e.enumtypid = y.oid"
-    " JOIN pg_namespace AS n ON n.oid = y.typnamespace"
-    " WHERE n.nspname = current_schema()"
-    " ORDER BY y.typname, e.enumsortorder";
-
-/* name [, CREATE TABLE text] */
-static int on_table(void *ctx, int n, const char *const *v)
-{
-    live_db *L = ctx;
-    live_table *t = ast_alloc(L->ctx, sizeof *t);
-
-    t->name = pool_dup(L, v[0]);
-    t->cols_end = &t->cols;
-    t->cons_end = &t->cons;
-    *L->tables_end = t;
-    L->tables_end = &t->next;
-    if (n > 1 && v[1])
-        parse_create(L, t, v[1]);
-    return 0;
-}
-
-/* table, name, type, notnull, has default, pk position [, autoinc] */
-static int on_column(void *ctx, int n, const char *const *v)
-{
-    live_db *L = ctx;
-    live_table *t = find_table(L, v[0]);
-    live_column *c;
-
-    if (!t || n < 6)
-        return 0; /* a table the first query filtered out */
-    c = ast_alloc(L->ctx, sizeof *c);
-    c->name = pool_dup(L, v[1]);
-    c->type = pool_dup(L, v[2] ? v[2] : "");
-    c->notnull = truthy(v[3]);
-    c->has_default = truthy(v[4]);
-    c->pk = v[5] ? atoi(v[5]) : 0;
-    if (n > 6)
-        c->autoinc = truthy(v[6]);
-    else
-        c->autoinc = t->autoinc_col && strcmp(t->autoinc_col, c->name) == 0;
-    *t->cols_end = c;
-    t->cols_end = &c->next;
-    return 0;
-}
-
-/* table, name, kind, definition */
-static int on_constraint(void *ctx, int n, const char *const *v)
-{
-    live_db *L = ctx;
-    live_table *t = find_table(L, v[0]);
-
-    if (t && n >= 4 && v[3])
-        add_constraint(L, t, pool_dup(L, v[1]), v[2] ? v[2][0] : '?',
-                       pool_dup(L, v[3]), sql_norm(L, v[3]));
-    return 0;
-}
-
-/* table, name, unique, columns */
-static int on_index(void *ctx, int n, const char *const *v)
-{
-    live_db *L = ctx;
-    live_index *x;
-
-    if (n < 4)
-        return 0;
-    x = ast_alloc(L->ctx, sizeof *x);
-    x->table = pool_dup(L, v[0]);
-    x->name = pool_dup(L, v[1]);
-    x->unique = truthy(v[2]);
-    x->cols = pool_dup(L, v[3] ? v[3] : "");
-    *L->indexes_end = x;
-    L->indexes_end = &x->next;
-    return 0;
-}
-
-/* enum name, label: one row per label, in order */
-static int on_enum_label(void *ctx, int n, const char *const *v)
-{
-    live_db *L = ctx;
-    live_enum *e = L->enums;
-    buf b;
-
-    if (n < 2 || !v[0] || !v[1])
-        return 0;
-    while (e && e->next)
-        e = e->next;
-    if (!e || strcmp(e->name, v[0]) != 0) {
-        e = ast_alloc(L->ctx, sizeof *e);
-        e->name = pool_dup(L, v[0]);
-        *L->enums_end = e;
-        L->enums_end = &e->next;
-    }
-    buf_init(&b);
-    buf_printf(&b, "%s%s%s", e->values ? e->values : "",
-               e->values ? ", " : "", v[1]);
-    e->values = ast_strndup(L->ctx, b.data, b.len);
-    buf_free(&b);
-    return 0;
-}
-
-static int read_catalog(live_db *L, sc_db *db)
-{
-    int rc;
-
-    if (L->d == SQL_SQLITE) {
-        rc = sc_query_sql_each(db, sqlite_tables, on_table, L);
-        if (rc == SC_OK)
-            rc = sc_query_sql_each(db, sqlite_columns, on_column, L);
-        if (rc == SC_OK)
-            rc = sc_query_sql_each(db, sqlite_indexes, on_index, L);
-        return rc;
-    }
-    rc = sc_query_sql_each(db, pg_tables, on_table, L);
-    if (rc == SC_OK)
-        rc = sc_query_sql_each(db, pg_columns, on_column, L);
-    if (rc == SC_OK)
-        rc = sc_query_sql_each(db, pg_constraints, on_constraint, L);
-    if (rc == SC_OK)
-        rc = sc_query_sql_each(db, pg_indexes, on_index, L);
-    if (rc == SC_OK)
-        rc = sc_query_sql_each(db, pg_enums, on_enum_label, L);
-    return rc;
-}
-
-/* ---------------------------------------------------------------------
- * Comparing.
- * ------------------------------------------------------------------- */
 
 static void drift(live_db *L, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -676,104 +87,203 @@ static void drift(live_db *L, const char *fmt, ...)
     L->ndrift++;
 }
 
-/* The column's type as the catalog spells it: the declared type on
- * SQLite, format_type() on PostgreSQL (an enum by its name). */
-static void expected_type(live_db *L, const ast_column *c, buf *b)
+static int count_list(const void *first, size_t next_off)
 {
-    const ast_type *t = &c->type;
+    const char *p = first;
+    int n = 0;
 
-    if (L->d == SQL_SQLITE) {
-        emit_sql_column_type(b, SQL_SQLITE, c);
-        return;
-    }
-    switch (t->kind) {
-    case AST_T_NUMERIC:
-        buf_printf(b, "numeric(%lld,%lld)", (long long)t->a,
-                   (long long)t->b);
-        return;
-    case AST_T_VARCHAR:
-        buf_printf(b, "character varying(%lld)", (long long)t->a);
-        return;
-    case AST_T_TIMESTAMP:
-        buf_puts(b, "timestamp with time zone");
-        return;
-    case AST_T_NAMED:
-        buf_puts(b, t->name);
-        return;
-    default:
-        emit_sql_column_type(b, SQL_POSTGRESQL, c);
-        return;
-    }
+    for (; p; p = *(const char *const *)(p + next_off))
+        n++;
+    return n;
 }
 
-static void compare_type(live_db *L, const ast_table *t, const ast_column *c,
-                         const live_column *lc)
-{
-    buf want;
+#define COUNT(first, type) count_list((first), offsetof(type, next))
 
-    buf_init(&want);
-    expected_type(L, c, &want);
-    if (strcasecmp(want.data, lc->type) != 0)
-        drift(L, "table \"%s\": column \"%s\": the schema says type %s, "
-                 "the database has %s",
-              t->name, c->name, want.data, lc->type[0] ? lc->type : "none");
-    buf_free(&want);
+static bool *seen_flags(live_db *L, int n)
+{
+    return ast_alloc(L->ctx, (size_t)(n > 0 ? n : 1) * sizeof(bool));
 }
+
+static bool same(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Types.
+ * ------------------------------------------------------------------- */
+
+/* A PostgreSQL type name in format_type()'s spelling, so that the
+ * schema's 'varchar(20)' and the catalog's "character varying(20)" meet:
+ * the common aliases spelled out, quotes dropped, lower case. */
+static const char *pg_canon(live_db *L, const char *type)
+{
+    static const char *const alias[][2] = {
+        {"varchar", "character varying"}, {"char", "character"},
+        {"bpchar", "character"},          {"int", "integer"},
+        {"int4", "integer"},              {"int8", "bigint"},
+        {"int2", "smallint"},             {"bool", "boolean"},
+        {"float8", "double precision"},   {"float4", "real"},
+        {"decimal", "numeric"},
+        {"timestamptz", "timestamp with time zone"},
+        {"timestamp", "timestamp without time zone"},
+        {"timetz", "time with time zone"},
+        {"time", "time without time zone"},
+    };
+    buf b, head;
+    const char *s, *rest, *out;
+    size_t i;
+
+    buf_init(&b);
+    for (s = type; *s; s++)
+        if (*s != '"')
+            buf_putc(&b, (char)tolower((unsigned char)*s));
+    if (!b.len) {
+        buf_free(&b);
+        return "";
+    }
+    rest = b.data + strcspn(b.data, "([");
+    buf_init(&head);
+    buf_put(&head, b.data, (size_t)(rest - b.data));
+    for (i = 0; i < sizeof alias / sizeof alias[0]; i++)
+        if (strcmp(head.data ? head.data : "", alias[i][0]) == 0) {
+            buf_reset(&head);
+            buf_puts(&head, alias[i][1]);
+            if (strncmp(alias[i][1], "time", 4) == 0 && *rest == '(') {
+                /* timestamp(3) with time zone: the precision goes after
+                 * the first word */
+                const char *close = strchr(rest, ')');
+                size_t word = strcspn(alias[i][1], " ");
+
+                buf_reset(&head);
+                buf_put(&head, alias[i][1], word);
+                if (close) {
+                    buf_put(&head, rest, (size_t)(close - rest + 1));
+                    rest = close + 1;
+                }
+                buf_puts(&head, alias[i][1] + word);
+            }
+            break;
+        }
+    buf_puts(&head, rest);
+    out = ast_strndup(L->ctx, head.data, head.len);
+    buf_free(&b);
+    buf_free(&head);
+    return out;
+}
+
+/* The type the schema gives column c, as the catalog spells it. */
+static const char *want_type(live_db *L, const ast_table *t,
+                             const ast_column *c)
+{
+    buf b;
+    const char *s;
+
+    buf_init(&b);
+    if (L->d == SQL_SQLITE && c == t->autoinc)
+        buf_puts(&b, "INTEGER");
+    else
+        emit_sql_column_type(&b, L->d, c);
+    s = ast_strndup(L->ctx, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return L->d == SQL_POSTGRESQL ? pg_canon(L, s) : s;
+}
+
+static const char *have_type(live_db *L, const cat_column *k)
+{
+    if (L->d == SQL_SQLITE)
+        return k->type;
+    return pg_canon(L, k->domain ? k->domain : k->type);
+}
+
+/* ---------------------------------------------------------------------
+ * Columns and keys.
+ * ------------------------------------------------------------------- */
 
 static void compare_column(live_db *L, const ast_table *t,
-                           const ast_column *c, const live_column *lc)
+                           const ast_column *c, const cat_column *k)
 {
     bool dflt = c->dflt && c->dflt->kind != AST_LIT_NULL;
     bool autoinc = c == t->autoinc;
+    bool has_dflt = k->dflt && k->autoinc != CAT_AUTO_SERIAL;
+    const char *want = want_type(L, t, c), *have = have_type(L, k);
 
-    compare_type(L, t, c, lc);
-    if (!c->nullable && !lc->notnull)
-        drift(L, "table \"%s\": column \"%s\": the schema says NOT NULL, "
-                 "the database allows NULL", t->name, c->name);
-    else if (c->nullable && lc->notnull)
-        drift(L, "table \"%s\": column \"%s\": the schema allows NULL, "
-                 "the database says NOT NULL", t->name, c->name);
-    if (dflt != lc->has_default)
+    if (strcasecmp(want, have) != 0)
+        drift(L, "table \"%s\": column \"%s\": the schema says type %s, "
+                 "the database has %s", t->name, c->name, want,
+              have[0] ? have : "none");
+    /* SQLite lets a primary key column of a rowid table that is not the
+     * rowid hold NULL unless NOT NULL is written, which the language,
+     * where a key is never NULL, has no word for */
+    if (!(L->d == SQL_SQLITE && c->is_pk && !k->notnull &&
+          t->not_strict.first_line)) {
+        if (!c->nullable && !k->notnull)
+            drift(L, "table \"%s\": column \"%s\": the schema says NOT "
+                     "NULL, the database allows NULL", t->name, c->name);
+        else if (c->nullable && k->notnull)
+            drift(L, "table \"%s\": column \"%s\": the schema allows NULL, "
+                     "the database says NOT NULL", t->name, c->name);
+    }
+    if (dflt != has_dflt)
         drift(L, "table \"%s\": column \"%s\": the %s has a default, the %s "
                  "has none", t->name, c->name,
               dflt ? "schema" : "database", dflt ? "database" : "schema");
-    if (autoinc != lc->autoinc)
+    if (k->collation)
+        drift(L, "table \"%s\": column \"%s\": the database collates it "
+                 "as %s, which the schema cannot say", t->name, c->name,
+              k->collation);
+    if (autoinc != (k->autoinc != CAT_AUTO_NONE))
         drift(L, "table \"%s\": column \"%s\": the %s says autoincrement, "
                  "the %s does not", t->name, c->name,
               autoinc ? "schema" : "database",
               autoinc ? "database" : "schema");
 }
 
-static void compare_columns(live_db *L, const ast_table *t, live_table *lt)
+static void compare_columns(live_db *L, const ast_table *t,
+                            const cat_table *lt)
 {
     const ast_column *c;
-    live_column *lc;
+    const cat_column *k;
 
     for (c = t->columns; c; c = c->next) {
-        for (lc = lt->cols; lc && strcmp(lc->name, c->name) != 0;
-             lc = lc->next)
-            ;
-        if (lc)
-            compare_column(L, t, c, lc);
+        k = cat_find_column(lt, c->name);
+        if (k)
+            compare_column(L, t, c, k);
         else
             drift(L, "table \"%s\": column \"%s\" is missing", t->name,
                   c->name);
     }
-    for (lc = lt->cols; lc; lc = lc->next) {
-        for (c = t->columns; c && strcmp(lc->name, c->name) != 0;
+    for (k = lt->cols; k; k = k->next) {
+        for (c = t->columns; c && strcmp(k->name, c->name) != 0;
              c = c->next)
             ;
         if (!c)
             drift(L, "table \"%s\": column \"%s\" is in the database but "
-                     "not in the schema", t->name, lc->name);
+                     "not in the schema", t->name, k->name);
     }
 }
 
+static const ast_item *pk_item(const ast_table *t)
+{
+    const ast_item *it;
+
+    for (it = t->items; it; it = it->next)
+        if (it->kind == AST_ITEM_PRIMARY_KEY)
+            return it;
+    return NULL;
+}
+
+/* The primary key's columns, and its name: PostgreSQL names every key
+ * (the schema's name, else TABLE_pkey); SQLite knows only a name the
+ * CREATE TABLE gives (schemac gives a composite key pk_TABLE). */
 static void compare_primary_key(live_db *L, const ast_table *t,
-                                const live_table *lt)
+                                cat_table *lt)
 {
     const ast_column *pk[64];
-    const live_column *lc;
+    const cat_column *k;
+    const cat_constraint *lc;
+    const ast_item *it = pk_item(t);
+    const char *want_name = NULL, *have_name = NULL;
     buf want, have;
     int i, n = model_primary_key(t, pk, 64), pos;
 
@@ -781,79 +291,148 @@ static void compare_primary_key(live_db *L, const ast_table *t,
     buf_init(&have);
     for (i = 0; i < n; i++)
         buf_printf(&want, "%s%s", i ? ", " : "", pk[i]->name);
-    for (pos = 1; pos <= 64; pos++)
-        for (lc = lt->cols; lc; lc = lc->next)
-            if (lc->pk == pos)
-                buf_printf(&have, "%s%s", have.len ? ", " : "", lc->name);
-    if (strcmp(want.len ? want.data : "", have.len ? have.data : "") != 0)
+    for (pos = 1; pos <= lt->npk; pos++)
+        for (k = lt->cols; k; k = k->next)
+            if (k->pk == pos)
+                buf_printf(&have, "%s%s", have.len ? ", " : "", k->name);
+    if (!same(want.data, have.data))
         drift(L, "table \"%s\": the schema's primary key is (%s), the "
                  "database's is (%s)", t->name, want.len ? want.data : "",
               have.len ? have.data : "");
+    if (n == 1 && L->d == SQL_POSTGRESQL)
+        want_name = emit_sql_pk_name(L->ctx, t);
+    else if (it && it->name)
+        want_name = it->name;
+    else if (n > 1)
+        want_name = emit_sql_constraint_name(L->ctx, "pk", t->name, NULL);
+    for (lc = lt->cons; lc && lc->kind != 'p'; lc = lc->next)
+        ;
+    have_name = lc ? lc->name : NULL;
+    /* SQLite's unnamed key is the one a schema that names none has */
+    if (L->d == SQL_SQLITE && !have_name && !(it && it->name))
+        want_name = NULL;
+    if (n > 0 && have.len && !same(want_name, have_name))
+        drift(L, "table \"%s\": the primary key is named %s%s%s in the "
+                 "schema, %s%s%s in the database", t->name,
+              want_name ? "\"" : "", want_name ? want_name : "not",
+              want_name ? "\"" : "", have_name ? "\"" : "",
+              have_name ? have_name : "not", have_name ? "\"" : "");
     buf_free(&want);
     buf_free(&have);
 }
 
-static live_constraint *find_constraint(live_table *lt, const char *name)
-{
-    live_constraint *c;
+/* ---------------------------------------------------------------------
+ * Constraints, compared by what they say: the schema's come from the DDL
+ * emitter and are read back by the catalog's parser, so both sides have
+ * the same form.
+ * ------------------------------------------------------------------- */
 
-    for (c = lt->cons; c; c = c->next)
-        if (c->name && strcmp(c->name, name) == 0)
-            return c;
-    return NULL;
+/* The key columns of the table a foreign key references, for one that
+ * names none. */
+static const char *ref_cols(live_db *L, const cat_constraint *k)
+{
+    const cat_table *t;
+    const cat_column *c;
+    buf b;
+    const char *s;
+    int pos;
+
+    if (k->ref_cols || !k->ref_table)
+        return k->ref_cols;
+    t = cat_find_table(&L->cat, k->ref_table);
+    buf_init(&b);
+    for (pos = 1; t && pos <= t->npk; pos++)
+        for (c = t->cols; c; c = c->next)
+            if (c->pk == pos)
+                buf_printf(&b, "%s%s", b.len ? ", " : "", c->name);
+    s = ast_strndup(L->ctx, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return s;
 }
 
-/* PostgreSQL prints a CHECK in its own words (casts, parentheses), so
- * there only its presence is compared. */
-static void compare_constraint(live_db *L, const ast_table *t,
-                               const sql_constraint *want, char kind,
-                               live_constraint *lc)
+static const char *key_cols(const cat_constraint *k)
 {
-    bool same = lc->kind == kind;
-
-    lc->seen = true;
-    if (same && !(kind == 'c' && L->d == SQL_POSTGRESQL))
-        same = strcmp(sql_norm(L, want->sql), lc->norm) == 0;
-    if (!same)
-        drift(L, "table \"%s\": constraint \"%s\": the schema has %s, the "
-                 "database has %s", t->name, want->name, want->sql, lc->def);
+    return k->cols ? k->cols : k->column;
 }
 
-/* The kind of the constraint whose SQL is sql. */
-static char sql_kind(const char *sql)
+/* Whether the database's constraint have says what want says. */
+static bool same_constraint(live_db *L, const cat_constraint *want,
+                            const cat_constraint *have)
 {
-    tokens tk = {NULL, 0, 0};
-    char kind;
+    if (want->kind != have->kind)
+        return false;
+    switch (want->kind) {
+    case 'c':
+        /* PostgreSQL prints a CHECK in words of its own (casts, ANY
+         * (ARRAY[...])): there only its presence is compared */
+        return L->d == SQL_POSTGRESQL ||
+               strcmp(cat_norm(L->ctx, want->expr, true),
+                      cat_norm(L->ctx, have->expr, true)) == 0;
+    case 'f':
+        return same(key_cols(want), key_cols(have)) &&
+               same(want->ref_table, have->ref_table) &&
+               same(ref_cols(L, want), ref_cols(L, have)) &&
+               same(want->on_delete, have->on_delete) &&
+               same(want->on_update, have->on_update) &&
+               want->deferrable == have->deferrable &&
+               want->deferred == have->deferred;
+    default:
+        return same(key_cols(want), key_cols(have));
+    }
+}
 
-    tokenize(sql, &tk);
-    kind = tk.n ? constraint_kind(&tk.v[0]) : '?';
-    free(tk.v);
-    return kind;
+/* A CHECK (json_valid(c) ...) on SQLite over a column the schema types
+ * json: no more than the type says, whether the database has it or not
+ * (Django writes it, schemac does not). */
+static bool json_type_check(live_db *L, const ast_table *t,
+                            const cat_constraint *k)
+{
+    const char *col;
+    const ast_column *c;
+
+    if (L->d != SQL_SQLITE || !(col = cat_json_check(L->ctx, k)))
+        return false;
+    for (c = t->columns; c && strcmp(c->name, col) != 0; c = c->next)
+        ;
+    return c && c->type.kind == AST_T_JSON;
 }
 
 static void compare_constraints(live_db *L, const ast_table *t,
-                                live_table *lt)
+                                cat_table *lt)
 {
-    sql_constraint_list list = {NULL, 0, 0};
-    live_constraint *lc;
-    bool named_pk = false;
-    char kind;
-    int i;
+    sql_constraint_list list = {NULL, 0, 0, };
+    cat_constraint *lc, *want;
+    bool *seen = seen_flags(L, COUNT(lt->cons, cat_constraint));
+    int i, j;
 
     emit_sql_constraints(L->ctx, L->d, t, &list);
     for (i = 0; i < list.n; i++) {
-        kind = sql_kind(list.items[i].sql);
-        named_pk = named_pk || kind == 'p';
-        lc = find_constraint(lt, list.items[i].name);
-        if (lc)
-            compare_constraint(L, t, &list.items[i], kind, lc);
-        else
+        want = cat_parse_constraint(L->ctx, list.items[i].name,
+                                    list.items[i].sql);
+        if (!want || want->kind == 'p')
+            continue; /* compare_primary_key()'s */
+        for (lc = lt->cons, j = 0; lc; lc = lc->next, j++)
+            if (!seen[j] && lc->name && strcmp(lc->name, want->name) == 0)
+                break;
+        /* an unnamed constraint of SQLite stands for the schema's when
+         * it says the same */
+        if (!lc)
+            for (lc = lt->cons, j = 0; lc; lc = lc->next, j++)
+                if (!seen[j] && !lc->name && same_constraint(L, want, lc))
+                    break;
+        if (!lc) {
             drift(L, "table \"%s\": constraint \"%s\" is missing", t->name,
-                  list.items[i].name);
+                  want->name);
+            continue;
+        }
+        seen[j] = true;
+        if (!same_constraint(L, want, lc))
+            drift(L, "table \"%s\": constraint \"%s\": the schema has %s, "
+                     "the database has %s", t->name, want->name,
+                  list.items[i].sql, lc->def);
     }
-    /* an unnamed primary key is the one compare_primary_key() checked */
-    for (lc = lt->cons; lc; lc = lc->next) {
-        if (lc->seen || (lc->kind == 'p' && !named_pk))
+    for (lc = lt->cons, j = 0; lc; lc = lc->next, j++) {
+        if (seen[j] || lc->kind == 'p' || json_type_check(L, t, lc))
             continue;
         if (lc->name)
             drift(L, "table \"%s\": constraint \"%s\" is in the database "
@@ -865,75 +444,126 @@ static void compare_constraints(live_db *L, const ast_table *t,
     sql_constraint_list_free(&list);
 }
 
-static live_index *find_index(live_db *L, const char *name)
-{
-    live_index *x;
+/* ---------------------------------------------------------------------
+ * Indexes.
+ * ------------------------------------------------------------------- */
 
-    for (x = L->indexes; x; x = x->next)
-        if (strcmp(x->name, name) == 0)
-            return x;
-    return NULL;
+/* The elements of an index, one comparable line. */
+static void put_elems(live_db *L, const cat_index *x, buf *b)
+{
+    const cat_ielem *e;
+
+    for (e = x->elems; e; e = e->next) {
+        if (b->len)
+            buf_puts(b, ", ");
+        if (e->column)
+            buf_puts(b, e->column);
+        else
+            buf_printf(b, "(%s)", cat_norm(L->ctx, e->expr, true));
+        if (e->opclass && L->d == SQL_POSTGRESQL)
+            buf_printf(b, " %s", e->opclass);
+    }
 }
 
 static void compare_index(live_db *L, const ast_table *t,
                           const ast_item *it, const char *name,
-                          live_index *x)
+                          const cat_index *x)
 {
-    const ast_name *n;
-    buf want;
+    const cat_index *w;
+    const char *ww, *hw;
+    buf want, have, sql;
 
-    x->seen = true;
     if (strcmp(x->table, t->name) != 0) {
         drift(L, "index \"%s\": the schema puts it on table \"%s\", the "
                  "database on \"%s\"", name, t->name, x->table);
         return;
     }
+    buf_init(&sql);
+    emit_sql_create_index(L->ctx, &sql, L->d, t, it);
+    w = cat_parse_index(L->ctx, sql.data ? sql.data : "");
+    buf_free(&sql);
+    ww = w->where ? cat_norm(L->ctx, w->where, true) : NULL;
+    hw = x->where ? cat_norm(L->ctx, x->where, true) : NULL;
     buf_init(&want);
-    for (n = it->cols; n; n = n->next)
-        buf_printf(&want, "%s%s", n == it->cols ? "" : ", ", n->name);
-    if (strcmp(want.data, x->cols) != 0)
-        drift(L, "index \"%s\": the schema has columns (%s), the database "
-                 "has (%s)", name, want.data, x->cols);
-    if (x->unique)
-        drift(L, "index \"%s\": the database has a UNIQUE index, the "
-                 "schema a plain one", name);
+    buf_init(&have);
+    put_elems(L, w, &want);
+    put_elems(L, x, &have);
+    if (!same(want.data, have.data))
+        drift(L, "index \"%s\": the schema has (%s), the database has (%s)",
+              name, want.len ? want.data : "", have.len ? have.data : "");
+    if (x->unique != w->unique)
+        drift(L, "index \"%s\": the %s has a unique index, the %s a plain "
+                 "one", name, x->unique ? "database" : "schema",
+              x->unique ? "schema" : "database");
+    if (L->d == SQL_POSTGRESQL && x->method &&
+        strcmp(it->method ? it->method : "btree", x->method) != 0)
+        drift(L, "index \"%s\": the schema says using %s, the database %s",
+              name, it->method ? it->method : "btree", x->method);
+    if (!same(ww, hw))
+        drift(L, "index \"%s\": the schema has %s%s, the database %s%s",
+              name, ww ? "where " : "no predicate", ww ? ww : "",
+              hw ? "where " : "no predicate", hw ? hw : "");
     buf_free(&want);
+    buf_free(&have);
 }
 
 static void compare_indexes(live_db *L, const ast_table *t)
 {
     const ast_item *it;
     const char *name;
-    live_index *x;
+    const cat_index *x;
+    int j;
 
     for (it = t->items; it; it = it->next) {
-        if (it->kind != AST_ITEM_INDEX)
+        if (!emit_sql_is_index(it))
             continue;
         name = emit_sql_index_name(L->ctx, t, it);
-        x = find_index(L, name);
-        if (x)
-            compare_index(L, t, it, name, x);
-        else
+        for (x = L->cat.indexes, j = 0; x; x = x->next, j++)
+            if (strcmp(x->name, name) == 0)
+                break;
+        if (!x) {
             drift(L, "index \"%s\" is missing", name);
+            continue;
+        }
+        L->indexes_seen[j] = true;
+        compare_index(L, t, it, name, x);
     }
-    for (x = L->indexes; x; x = x->next)
-        if (!x->seen && strcmp(x->table, t->name) == 0)
+    for (x = L->cat.indexes, j = 0; x; x = x->next, j++)
+        if (!L->indexes_seen[j] && strcmp(x->table, t->name) == 0) {
+            L->indexes_seen[j] = true;
             drift(L, "index \"%s\" on table \"%s\" is in the database but "
                      "not in the schema", x->name, t->name);
+        }
 }
 
 static void compare_table(live_db *L, const ast_table *t)
 {
-    live_table *lt = find_table(L, t->name);
+    cat_table *lt;
+    int j;
 
+    for (lt = L->cat.tables, j = 0; lt; lt = lt->next, j++)
+        if (strcmp(lt->name, t->name) == 0)
+            break;
     if (!lt) {
         drift(L, "table \"%s\" is missing", t->name);
         return;
     }
-    lt->seen = true;
-    if (L->d == SQL_SQLITE && !lt->strict)
+    L->tables_seen[j] = true;
+    if (L->d == SQL_SQLITE && t->not_strict.first_line == 0 && !lt->strict)
         drift(L, "table \"%s\": the schema makes it STRICT, the database "
                  "does not", t->name);
+    if (L->d == SQL_SQLITE && !lt->rowid)
+        drift(L, "table \"%s\": the database makes it WITHOUT ROWID, which "
+                 "the schema cannot say", t->name);
+    if (lt->unlogged)
+        drift(L, "table \"%s\": the database makes it UNLOGGED, which the "
+                 "schema cannot say", t->name);
+    if (lt->inherits)
+        drift(L, "table \"%s\": the database has it inherit from %s, which "
+                 "the schema cannot say", t->name, lt->inherits);
+    if (L->d == SQL_SQLITE && t->not_strict.first_line != 0 && lt->strict)
+        drift(L, "table \"%s\": the schema says not strict, the database "
+                 "makes it STRICT", t->name);
     compare_columns(L, t, lt);
     compare_primary_key(L, t, lt);
     compare_constraints(L, t, lt);
@@ -943,49 +573,220 @@ static void compare_table(live_db *L, const ast_table *t)
 static void compare_enum(live_db *L, const ast_enum *e)
 {
     const ast_enum_value *v;
-    live_enum *le;
-    buf want;
+    const cat_enum *le;
+    const cat_label *l;
+    buf want, have;
+    int j;
 
-    for (le = L->enums; le && strcmp(le->name, e->name) != 0; le = le->next)
-        ;
+    for (le = L->cat.enums, j = 0; le; le = le->next, j++)
+        if (strcmp(le->name, e->name) == 0)
+            break;
     if (!le) {
         drift(L, "enum \"%s\" is missing", e->name);
         return;
     }
-    le->seen = true;
+    L->enums_seen[j] = true;
     buf_init(&want);
+    buf_init(&have);
     for (v = e->values; v; v = v->next)
         buf_printf(&want, "%s%s", v == e->values ? "" : ", ", v->name);
-    if (strcmp(want.len ? want.data : "", le->values) != 0)
+    for (l = le->labels; l; l = l->next)
+        buf_printf(&have, "%s%s", l == le->labels ? "" : ", ", l->label);
+    if (!same(want.data, have.data))
         drift(L, "enum \"%s\": the database has values %s; the schema has "
-                 "%s", e->name, le->values, want.len ? want.data : "none");
+                 "%s", e->name, have.data, want.len ? want.data : "none");
     buf_free(&want);
+    buf_free(&have);
 }
 
-/* Everything, in a stable order: enums, then the schema's tables in
- * declaration order, then what only the database has, by name. */
+/* ---------------------------------------------------------------------
+ * sql blocks, against the database's own text of the object each
+ * creates.
+ * ------------------------------------------------------------------- */
+
+/* A name as sql_object gives it ("public"."v", touch()), bare: v, touch. */
+static const char *bare_name(live_db *L, const char *name)
+{
+    const char *s = name, *dot;
+    buf b;
+
+    while ((dot = strchr(s, '.')) != NULL && strchr(s, '(') > dot)
+        s = dot + 1;
+    if ((dot = strchr(s, '.')) != NULL && !strchr(s, '('))
+        s = dot + 1;
+    buf_init(&b);
+    for (; *s && *s != '('; s++)
+        if (*s != '"' || s[1] == '"')
+            buf_putc(&b, *s == '"' ? *s++ : *s);
+    s = ast_strndup(L->ctx, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return s;
+}
+
+/* Text in the form blocks are compared in: normalized, without the
+ * OR REPLACE and IF NOT EXISTS that change how, not what, it creates. */
+static const char *block_norm(live_db *L, const char *text, bool loose)
+{
+    static const char *const drop[] = {" OR REPLACE", " IF NOT EXISTS"};
+    char *s = (char *)cat_norm(L->ctx, text, loose), *at;
+    size_t i;
+
+    for (i = 0; i < sizeof drop / sizeof drop[0]; i++)
+        if ((at = strstr(s, drop[i])) != NULL && at - s < 40)
+            memmove(at, at + strlen(drop[i]), strlen(at + strlen(drop[i])) + 1);
+    return s;
+}
+
+/* SQL text on one line: each run of blanks and line ends one space. */
+static const char *one_line(live_db *L, const char *sql)
+{
+    buf b;
+    const char *s;
+
+    buf_init(&b);
+    for (s = sql; *s; s++) {
+        if (isspace((unsigned char)*s)) {
+            while (isspace((unsigned char)s[1]))
+                s++;
+            if (b.len && s[1])
+                buf_putc(&b, ' ');
+        } else {
+            buf_putc(&b, *s);
+        }
+    }
+    s = ast_strndup(L->ctx, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return s;
+}
+
+static bool same_kind(const char *block_kind, const char *cat_kind)
+{
+    if (strcasecmp(block_kind, cat_kind) == 0)
+        return true;
+    if (strcasecmp(cat_kind, "partitioned table") == 0 ||
+        strcasecmp(cat_kind, "partition") == 0)
+        return strcasecmp(block_kind, "TABLE") == 0;
+    return strcasecmp(cat_kind, "function") == 0 &&
+           strcasecmp(block_kind, "PROCEDURE") == 0;
+}
+
+/* A block that creates an index of a table of the schema: the index is
+ * in the catalog's indexes, and claimed by the block (the language could
+ * not say its expression). */
+static const cat_index *block_index(live_db *L, const ast_sqlblock *s,
+                                    int *at)
+{
+    sql_object o;
+    const cat_index *x;
+    const char *name;
+    int j;
+
+    if (!emit_sql_block_object(L->ctx, s->text, &o) ||
+        strcasecmp(o.kind, "INDEX") != 0)
+        return NULL;
+    name = bare_name(L, o.name);
+    for (x = L->cat.indexes, j = 0; x; x = x->next, j++)
+        if (strcmp(x->name, name) == 0) {
+            *at = j;
+            return x;
+        }
+    return NULL;
+}
+
+static bool index_block(live_db *L, const ast_sqlblock *s, const char *name)
+{
+    int j;
+    const cat_index *x = block_index(L, s, &j);
+
+    if (!x)
+        return false;
+    if (strcmp(block_norm(L, s->text, true), block_norm(L, x->def, true)) !=
+        0)
+        drift(L, "INDEX \"%s\" (sql block at line %d): the database has "
+                 "another definition: %s", name, s->loc.first_line,
+              one_line(L, x->def));
+    return true;
+}
+
+static void compare_block(live_db *L, const ast_sqlblock *s)
+{
+    sql_object o;
+    const cat_object *x;
+    const char *name;
+    int j;
+
+    if (!emit_sql_block_object(L->ctx, s->text, &o)) {
+        drift(L, "sql block at line %d: not a CREATE that check can find "
+                 "in the database", s->loc.first_line);
+        return;
+    }
+    name = bare_name(L, o.name);
+    if (strcasecmp(o.kind, "INDEX") == 0 && index_block(L, s, name))
+        return;
+    for (x = L->cat.objects, j = 0; x; x = x->next, j++)
+        if (!L->objects_seen[j] && same_kind(o.kind, x->kind) &&
+            strcmp(x->name, name) == 0)
+            break;
+    if (!x) {
+        drift(L, "%s \"%s\" (sql block at line %d) is missing", o.kind,
+              name, s->loc.first_line);
+        return;
+    }
+    L->objects_seen[j] = true;
+    if (strcmp(block_norm(L, s->text, false), block_norm(L, x->sql, false))
+            != 0 &&
+        strcmp(block_norm(L, s->text, true), block_norm(L, x->sql, true))
+            != 0)
+        drift(L, "%s \"%s\" (sql block at line %d): the database has "
+                 "another definition: %s", o.kind, name, s->loc.first_line,
+              one_line(L, x->sql));
+}
+
+/* Everything, in a stable order: enums, the schema's tables in
+ * declaration order, its sql blocks, then what only the database has. */
 static void compare(live_db *L)
 {
     const ast_schema *s = L->ctx->schema;
     const ast_enum *e;
     const ast_table *t;
-    live_enum *le;
-    live_table *lt;
+    const ast_sqlblock *b;
+    const cat_enum *le;
+    const cat_table *lt;
+    const cat_index *x;
+    const cat_object *o;
+    int j;
 
-    if (L->d == SQL_POSTGRESQL) {
+    L->tables_seen = seen_flags(L, COUNT(L->cat.tables, cat_table));
+    L->indexes_seen = seen_flags(L, COUNT(L->cat.indexes, cat_index));
+    L->objects_seen = seen_flags(L, COUNT(L->cat.objects, cat_object));
+    L->enums_seen = seen_flags(L, COUNT(L->cat.enums, cat_enum));
+    if (L->d == SQL_POSTGRESQL)
         for (e = s ? s->enums : NULL; e; e = e->next)
             compare_enum(L, e);
-        for (le = L->enums; le; le = le->next)
-            if (!le->seen)
-                drift(L, "enum \"%s\" is in the database but not in the "
-                         "schema", le->name);
-    }
+    for (b = s ? s->sqlblocks : NULL; b; b = b->next)
+        if (b->dialect == L->di && block_index(L, b, &j))
+            L->indexes_seen[j] = true;
     for (t = s ? s->tables : NULL; t; t = t->next)
         compare_table(L, t);
-    for (lt = L->tables; lt; lt = lt->next)
-        if (!lt->seen)
+    for (b = s ? s->sqlblocks : NULL; b; b = b->next)
+        if (b->dialect == L->di)
+            compare_block(L, b);
+    for (le = L->cat.enums, j = 0; le; le = le->next, j++)
+        if (!L->enums_seen[j])
+            drift(L, "enum \"%s\" is in the database but not in the schema",
+                  le->name);
+    for (lt = L->cat.tables, j = 0; lt; lt = lt->next, j++)
+        if (!L->tables_seen[j])
             drift(L, "table \"%s\" is in the database but not in the schema",
                   lt->name);
+    for (x = L->cat.indexes, j = 0; x; x = x->next, j++)
+        if (!L->indexes_seen[j])
+            drift(L, "index \"%s\" on table \"%s\" is in the database but "
+                     "not in the schema", x->name, x->table);
+    for (o = L->cat.objects, j = 0; o; o = o->next, j++)
+        if (!L->objects_seen[j])
+            drift(L, "%s \"%s\" is in the database but not in the schema",
+                  o->kind, o->name);
 }
 
 /* ---------------------------------------------------------------------
@@ -1046,42 +847,50 @@ static sc_db *open_db(const char *url)
     return NULL;
 }
 
+int drift_compare(ast_ctx *ctx, sc_db *db)
+{
+    live_db L;
+
+    memset(&L, 0, sizeof L);
+    L.ctx = ctx;
+    if (cat_read(db, ctx, false, &L.cat) != SC_OK) {
+        fprintf(stderr, "schemac: cannot read the database's structure: "
+                        "%s\n", sc_errmsg(db));
+        return -1;
+    }
+    L.di = L.cat.dialect;
+    L.d = L.di == AST_D_POSTGRESQL ? SQL_POSTGRESQL : SQL_SQLITE;
+    compare(&L);
+    return L.ndrift;
+}
+
 int drift_main(int argc, char **argv)
 {
     const char *input, *url;
-    live_db L;
+    ast_ctx *ctx;
     sc_db *db = NULL;
-    int rc = parse_args(argc, argv, &input, &url);
+    int rc = parse_args(argc, argv, &input, &url), n;
 
     if (rc)
         return rc < 0 ? 0 : rc;
-    memset(&L, 0, sizeof L);
-    L.tables_end = &L.tables;
-    L.indexes_end = &L.indexes;
-    L.enums_end = &L.enums;
-    L.ctx = frontend_load(input, NULL, NULL);
-    if (!L.ctx)
+    ctx = frontend_load(input, NULL, NULL);
+    if (!ctx)
         return EXIT_USER;
     db = open_db(url);
     rc = EXIT_USER;
     if (!db)
         goto cleanup;
-    L.d = sc_db_dialect(db) == SC_DIALECT_POSTGRESQL ? SQL_POSTGRESQL
-                                                      : SQL_SQLITE;
-    if (read_catalog(&L, db) != SC_OK) {
-        fprintf(stderr, "schemac: cannot read the database's structure: "
-                        "%s\n", sc_errmsg(db));
+    n = drift_compare(ctx, db);
+    if (n < 0)
         goto cleanup;
-    }
-    compare(&L);
-    if (L.ndrift)
-        printf("%d difference%s between the database and %s\n", L.ndrift,
-               L.ndrift == 1 ? "" : "s", input);
+    if (n)
+        printf("%d difference%s between the database and %s\n", n,
+               n == 1 ? "" : "s", input);
     else
         printf("no drift: the database matches %s\n", input);
-    rc = L.ndrift ? EXIT_USER : 0;
+    rc = n ? EXIT_USER : 0;
 cleanup:
     sc_close(db);
-    ast_ctx_free(L.ctx);
+    ast_ctx_free(ctx);
     return rc;
 }

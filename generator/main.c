@@ -41,7 +41,7 @@ static const char usage_main[] =
     "commands:\n"
     "  generate FILE.schema -o DIR   write DIR/NAME_db.h and DIR/NAME_db.c\n"
     "  sql FILE.schema               print the DDL for a dialect\n"
-    "  migrate init|diff|up|down|status|history\n"
+    "  migrate init|diff|up|down|status|history|stamp\n"
     "                                versioned migrations\n"
     "  check FILE.schema --db URL    report drift between a database and\n"
     "                                the schema\n"
@@ -339,6 +339,7 @@ static const char usage_migrate[] =
     "       schemac migrate up [--to V] --db URL [--dir DIR]\n"
     "       schemac migrate down [N] --db URL [--dir DIR]\n"
     "       schemac migrate status|history --db URL [--dir DIR]\n"
+    "       schemac migrate stamp V --db URL [--dir DIR]\n"
     "\n"
     "Versioned migrations in DIR (default: migrations); see\n"
     "schemac migrate diff --help and docs/MIGRATIONS.md.\n";
@@ -354,7 +355,8 @@ static int cmd_migrate(int argc, char **argv)
     if (strcmp(argv[0], "diff") == 0)
         return migwrite_main(false, argc - 1, argv + 1);
     if (strcmp(argv[0], "up") == 0 || strcmp(argv[0], "down") == 0 ||
-        strcmp(argv[0], "status") == 0 || strcmp(argv[0], "history") == 0)
+        strcmp(argv[0], "status") == 0 || strcmp(argv[0], "history") == 0 ||
+        strcmp(argv[0], "stamp") == 0)
         return migrun_main(argc, argv);
     return usage_error(usage_migrate, "unknown migrate command '%s'",
                        argv[0]);

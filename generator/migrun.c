@@ -8,12 +8,19 @@
  *     schemac migrate down [N] --db URL [--dir DIR]
  *     schemac migrate status --db URL [--dir DIR]
  *     schemac migrate history --db URL [--dir DIR]
+ *     schemac migrate stamp V --db URL [--dir DIR]
+ *
+ * stamp is the baseline of a database another tool made: it proves with
+ * schemac check that the database is snapshot V of the directory, and
+ * only then records versions 1..V as applied, without running them.
  *
  * The URL is never printed: it may hold a password.
  */
 #include "migrun.h"
 
 #include "buf.h"
+#include "drift.h"
+#include "frontend.h"
 #include "migfile.h"
 #include "schemac.h"
 
@@ -29,6 +36,7 @@ static const char usage[] =
     "       schemac migrate down [N] --db URL [--dir DIR]\n"
     "       schemac migrate status --db URL [--dir DIR]\n"
     "       schemac migrate history --db URL [--dir DIR]\n"
+    "       schemac migrate stamp V --db URL [--dir DIR]\n"
     "\n"
     "Applies the migrations of DIR to a database, one transaction each.\n"
     "\n"
@@ -36,6 +44,9 @@ static const char usage[] =
     "  down        undo the last N applied migrations (default 1)\n"
     "  status      show the current and head versions and what is pending\n"
     "  history     list the migrations the database has applied\n"
+    "  stamp       record versions 1..V as applied without running them,\n"
+    "              once schemac check finds the database equal to the\n"
+    "              snapshot of version V (a database adopted with pull)\n"
     "\n"
     "  --db URL    the database: sqlite:PATH or postgresql://... (required)\n"
     "  --dir DIR   the migrations directory (default: migrations)\n"
@@ -45,7 +56,7 @@ typedef struct migrun_opts {
     const char *cmd;
     const char *dir;
     const char *db;
-    const char *count; /* --to V for up, N for down */
+    const char *count; /* --to V for up, N for down, V for stamp */
 } migrun_opts;
 
 static int usage_error(const char *what, const char *arg)
@@ -93,7 +104,9 @@ static int parse_args(int argc, char **argv, migrun_opts *o)
             slot = &o->db;
         else if (strcmp(a, "--to") == 0 && strcmp(o->cmd, "up") == 0)
             slot = &o->count;
-        else if (a[0] != '-' && strcmp(o->cmd, "down") == 0 && !o->count)
+        else if (a[0] != '-' && !o->count &&
+                 (strcmp(o->cmd, "down") == 0 ||
+                  strcmp(o->cmd, "stamp") == 0))
             o->count = a;
         else
             return usage_error("unexpected argument", a);
@@ -104,6 +117,8 @@ static int parse_args(int argc, char **argv, migrun_opts *o)
     }
     if (o->db == NULL)
         return usage_error("--db URL is required", NULL);
+    if (strcmp(o->cmd, "stamp") == 0 && o->count == NULL)
+        return usage_error("stamp needs the version to record", NULL);
     return 0;
 }
 
@@ -220,6 +235,68 @@ cleanup:
     return rc;
 }
 
+/* Compares db with the snapshot of version v, printing each difference;
+ * returns their number, or -1 when the snapshot or the catalog cannot be
+ * read. */
+static int stamp_drift(sc_db *db, const migfile_set *s, const char *dir,
+                       unsigned v)
+{
+    buf path;
+    ast_ctx *ctx;
+    int n = -1;
+
+    buf_init(&path);
+    buf_printf(&path, "%s/%04u_%s.schema", dir, v, s->migs[v - 1].name);
+    ctx = frontend_load(path.data, NULL, NULL);
+    if (ctx != NULL)
+        n = drift_compare(ctx, db);
+    if (n > 0)
+        fprintf(stderr,
+                "schemac: migrate stamp: the database differs from %s in "
+                "%d way%s (above): nothing recorded\n",
+                path.data, n, n == 1 ? "" : "s");
+    ast_ctx_free(ctx);
+    buf_free(&path);
+    return n;
+}
+
+static int cmd_stamp(sc_db *db, const migfile_set *s, const migrun_opts *o)
+{
+    unsigned target, before = 0, v;
+
+    if (parse_count(o->count, &target) != 0 || target == 0 ||
+        target > s->n) {
+        fprintf(stderr,
+                "schemac: migrate stamp: no version %s in %s (the "
+                "versions are 0001 to %04u)\n",
+                o->count, o->dir, s->n);
+        return EXIT_USER;
+    }
+    if (sc_migrate_check(db, s->migs, s->n) != SC_OK ||
+        sc_migrate_current(db, &before) != SC_OK)
+        return fail(db, "stamp");
+    if (before > target) {
+        fprintf(stderr,
+                "schemac: migrate stamp: the database is at version "
+                "%04u, past %04u: nothing recorded\n",
+                before, target);
+        return EXIT_USER;
+    }
+    if (before == target) {
+        printf("nothing to stamp\n");
+        print_version("now at", s, target);
+        return 0;
+    }
+    if (stamp_drift(db, s, o->dir, target) != 0)
+        return EXIT_USER;
+    if (sc_migrate_stamp(db, s->migs, s->n, target) != SC_OK)
+        return fail(db, "stamp");
+    for (v = before + 1; v <= target; v++)
+        printf("stamped  %04u %s\n", v, s->migs[v - 1].name);
+    print_version("now at", s, target);
+    return 0;
+}
+
 /* Runs the parsed command on the open database db. */
 static int dispatch(sc_db *db, const migfile_set *s, const migrun_opts *o)
 {
@@ -229,6 +306,8 @@ static int dispatch(sc_db *db, const migfile_set *s, const migrun_opts *o)
         return cmd_down(db, s, o);
     if (strcmp(o->cmd, "status") == 0)
         return cmd_status(db, s);
+    if (strcmp(o->cmd, "stamp") == 0)
+        return cmd_stamp(db, s, o);
     return cmd_history(db);
 }
 
@@ -243,7 +322,8 @@ int migrun_main(int argc, char **argv)
     if (rc != 0)
         return rc < 0 ? 0 : rc;
     if (strcmp(o.cmd, "up") && strcmp(o.cmd, "down") &&
-        strcmp(o.cmd, "status") && strcmp(o.cmd, "history"))
+        strcmp(o.cmd, "status") && strcmp(o.cmd, "history") &&
+        strcmp(o.cmd, "stamp"))
         return usage_error("unknown subcommand", o.cmd);
     buf_init(&err);
     if (migfile_load(o.dir, &set, &err) != 0) {

@@ -1,26 +1,37 @@
 /*
  * pull.c - schemac pull --db URL: writes a .schema from the structure of
- * an existing database, for a project that adopts schemac on a database it
- * already has.
+ * an existing database, for a project that adopts schemac on a database
+ * another tool made, saying how that database really keeps its data.
  *
- * The catalog is read through sc_query_sql_each(): on PostgreSQL from
- * pg_catalog in the current schema (tables, columns with format_type(),
- * defaults, identity, constraints, plain indexes, enum types), on SQLite
- * from sqlite_schema and the table-valued pragmas.  Each column's type is
- * mapped onto the language's (PostgreSQL's types map one to one; SQLite's
- * declared types by their names, refined by the CHECKs schemac itself
- * writes, so that a database schemac made comes back with its bool,
- * int16, int32, varchar(n), uuid, json and enum columns).  What the
- * language cannot say (a CHECK's SQL, a default that is an expression, a
- * type with no counterpart) is kept as a comment beside its table or
- * column, never dropped silently.
+ * The structure comes from catalog.c, the reader schemac check uses too,
+ * so that check of the pulled schema against the same database finds
+ * nothing.  Each column's type is the language's for the declared one,
+ * with the forms of SPEC section 2, "Databases schemac did not make": on
+ * SQLite by affinity and by the storage classes the rows hold (a DATETIME
+ * of texts is a timestamp stored as text, a DECIMAL(10,2) a numeric
+ * stored as real, a CHAR(32) of hex digits a uuid stored as hex), the
+ * declared type kept as sqlite 'TYPE' wherever schemac would write
+ * another, `not strict` for a table without STRICT; on PostgreSQL by
+ * format_type(), anything the language lacks (inet, arrays, a domain) as
+ * text or its base type stored as postgresql 'TYPE'.  Names of
+ * constraints and indexes are kept where they differ from schemac's own;
+ * views, triggers, functions, domains and partitionings become sql
+ * blocks in the database's own text.  A database schemac made comes back
+ * with its bool, int16, int32, varchar(n), uuid, json and enum columns,
+ * which its CHECKs tell.
  *
  * The text is written in a plain form, then compiled and printed by fmt,
- * so the result is in the project's layout and is known to compile.
+ * so the result is in the project's layout and is known to compile.  A
+ * line the compiler refuses (a check calling a function the language
+ * does not have, an index over an expression it cannot say) is replaced
+ * by its fallback (a comment, or an sql block with the database's text)
+ * and the text compiled again.  Whatever ends as a comment only is lost
+ * to the schema, and pull then exits 1, the schema written all the same.
  */
 #include "pull.h"
 
 #include "buf.h"
+#include "catalog.h"
 #include "checker.h"
 #include "emit_sql.h"
 #include "fmt.h"
@@ -35,44 +46,40 @@
 
 #define EXIT_USER  1
 #define EXIT_USAGE 2
+#define MAX_ROUNDS 64
 
 static const char usage_pull[] =
     "usage: schemac pull --db URL [--name NAME] [-o FILE]\n"
     "\n"
-    "Reads the tables, columns, keys, indexes and enum types of the\n"
-    "database at URL and writes them as a .schema (to FILE, or to the\n"
-    "standard output).  What the language cannot express is kept as a\n"
-    "comment.  Exits 1 when the database cannot be read or the result does\n"
-    "not compile (it is written all the same, for editing).\n"
+    "Reads the structure of the database at URL (tables, columns, keys,\n"
+    "constraints, indexes, enum types, and as sql blocks its views,\n"
+    "triggers, functions, domains and partitionings) and writes it as a\n"
+    "schema (to FILE, or to the standard output) that says how the\n"
+    "database keeps its data.  Exits 1 when the database cannot be read,\n"
+    "or when something could only be kept as a comment (the schema is\n"
+    "written all the same, for editing).\n"
     "\n"
     "  --db URL     the database: sqlite:PATH or postgresql://... (required)\n"
     "  --name NAME  the schema's name (default: the database's)\n"
     "  -o FILE      write FILE instead of the standard output\n";
 
-/* ---- what the catalog says ------------------------------------------- */
+/* ---- the text being written ------------------------------------------ */
 
-typedef struct pcol {
-    const char *name, *type, *dflt;
-    bool notnull, autoinc, unique, enum_type;
-    bool typed_by_check; /* SQLite: its ck_TABLE_COLUMN gave the type */
-    int pk;              /* position in the primary key, or 0 */
-    const char *ref;     /* "references t(c) on delete ...", or NULL */
-    const char *note;    /* a comment at the end of the column's line */
-    struct pcol *next;
-} pcol;
-
-typedef struct pline { /* a table item, or a comment line */
+/* A piece of the plain text (one or more whole lines), and what replaces
+ * it when the compiler refuses it. */
+typedef struct pline {
     const char *text;
+    const char *fallback; /* NULL: nothing better, the pull fails */
+    bool fallback_lost;   /* the fallback keeps only a comment */
+    bool lost;            /* the text itself is only a comment */
+    bool use_fallback;
+    bool hidden;          /* written only once alt of another is used */
+    struct pline *alt;    /* shown when this one falls back */
+    int first, last;      /* its lines in the text last compiled */
+    int round;            /* the round that put the fallback in */
+    const char *where;    /* "table" or "table.column", for messages */
     struct pline *next;
 } pline;
-
-typedef struct ptable {
-    const char *name, *sql;
-    pcol *cols, **cols_end;
-    pline *items, **items_end;
-    int npk;
-    struct ptable *next;
-} ptable;
 
 typedef struct penum {
     const char *name;
@@ -80,13 +87,33 @@ typedef struct penum {
     struct penum *next;
 } penum;
 
+/* A column while its line is written. */
+typedef struct pcol {
+    const char *type;     /* the language's, as written */
+    ast_type_kind kind;
+    int64_t a, b;
+    bool local;
+    ast_format format;
+    const char *sql_type; /* the declared type, when not schemac's */
+    bool enum_type;
+    bool autoinc;
+    bool typed_by_check;  /* SQLite: its ck_TABLE_COLUMN gave the type */
+    const char *note;     /* a comment at the end of its line */
+    bool lost;            /* the note says something is not carried */
+} pcol;
+
 typedef struct pull {
-    ast_ctx *pool; /* owns every string and node */
-    sc_dialect d;
-    ptable *tables, **tables_end;
+    ast_ctx *pool;
+    cat_db cat;
+    int d;                /* AST_D_* */
+    const char *dname;    /* "sqlite", "postgresql" */
+    pline *lines, **lines_end;
+    pline *blocks, **blocks_end; /* sql blocks that go after the tables */
     penum *enums, **enums_end;
-    int nbad;           /* names the language cannot spell */
-    const char *dbname; /* PostgreSQL's current database */
+    const char *where;     /* the table being written, or NULL */
+    const char **consumed; /* the checks that gave a column its type */
+    int nconsumed, capconsumed;
+    const char *dbname;
 } pull;
 
 static const char *dup(pull *p, const char *s)
@@ -94,35 +121,95 @@ static const char *dup(pull *p, const char *s)
     return ast_strdup(p->pool, s ? s : "");
 }
 
-static ptable *find_table(pull *p, const char *name)
-{
-    ptable *t;
+static const char *fmtd(pull *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
-    for (t = p->tables; t; t = t->next) {
-        if (strcmp(t->name, name) == 0)
-            return t;
-    }
-    return NULL;
+static const char *fmtd(pull *p, const char *fmt, ...)
+{
+    va_list ap;
+    buf b;
+    const char *s;
+
+    buf_init(&b);
+    va_start(ap, fmt);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    s = ast_strndup(p->pool, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return s;
 }
 
-static pcol *find_col(ptable *t, const char *name)
-{
-    pcol *c;
-
-    for (c = t ? t->cols : NULL; c; c = c->next) {
-        if (strcmp(c->name, name) == 0)
-            return c;
-    }
-    return NULL;
-}
-
-static void add_item(pull *p, ptable *t, const char *text)
+static pline *add_line(pull *p, pline ***end, const char *text)
 {
     pline *l = ast_alloc(p->pool, sizeof *l);
 
     l->text = dup(p, text);
-    *t->items_end = l;
-    t->items_end = &l->next;
+    **end = l;
+    *end = &l->next;
+    return l;
+}
+
+static pline *line(pull *p, const char *text)
+{
+    pline *l = add_line(p, &p->lines_end, text);
+
+    l->where = p->where;
+    return l;
+}
+
+/* A name as the language writes it. */
+static const char *nm(pull *p, const char *name)
+{
+    return ast_name_spelling(p->pool, name, true);
+}
+
+/* "a, b" of catalog names, each as the language writes it. */
+static const char *nm_list(pull *p, const char *cols)
+{
+    buf b;
+    const char *s = cols, *comma, *out;
+
+    buf_init(&b);
+    while (s && *s) {
+        comma = strstr(s, ", ");
+        if (b.len)
+            buf_puts(&b, ", ");
+        buf_puts(&b, nm(p, ast_strndup(p->pool, s, comma ? (size_t)(comma - s)
+                                                          : strlen(s))));
+        s = comma ? comma + 2 : NULL;
+    }
+    out = ast_strndup(p->pool, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return out;
+}
+
+/* "a_b" from "a, b": the tail of schemac's constraint names. */
+static const char *joined(pull *p, const char *cols)
+{
+    buf b;
+    const char *s, *out;
+
+    buf_init(&b);
+    for (s = cols ? cols : ""; *s; s++) {
+        if (s[0] == ',' && s[1] == ' ')
+            buf_putc(&b, '_'), s++;
+        else
+            buf_putc(&b, *s);
+    }
+    out = ast_strndup(p->pool, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return out;
+}
+
+/* Whether a name the database gives is the one schemac would: on SQLite
+ * no name at all stands for schemac's too. */
+static bool default_name(pull *p, const char *have, const char *kind,
+                         const char *table, const char *rest)
+{
+    if (!have)
+        return true;
+    return strcmp(have, emit_sql_constraint_name(p->pool, kind, table,
+                                                 rest)) == 0;
 }
 
 /* True when s holds w, in any case. */
@@ -130,141 +217,197 @@ static bool holds(const char *s, const char *w)
 {
     size_t n = strlen(w);
 
-    for (; s && *s; s++) {
+    for (; s && *s; s++)
         if (strncasecmp(s, w, n) == 0)
             return true;
-    }
     return false;
 }
 
-static bool truthy(const char *s)
+/* A quoted TYPE is pasted into DDL: only these characters may be in it. */
+static bool pasteable(const char *s)
 {
-    return s && (strcmp(s, "1") == 0 || strcmp(s, "t") == 0 ||
-                 strcmp(s, "true") == 0);
-}
-
-/* True when s can be written as a name of the language. */
-static bool is_name(const char *s)
-{
-    if (!s || !(isalpha((unsigned char)*s) || *s == '_'))
+    if (!s || !*s)
         return false;
-    for (; *s; s++) {
-        if (!isalnum((unsigned char)*s) && *s != '_')
+    for (; *s; s++)
+        if (!(isalnum((unsigned char)*s) || strchr(" _(),.[]\"", *s)))
             return false;
-    }
     return true;
 }
 
 /* ---- types ----------------------------------------------------------- */
 
-/* The language's type for a PostgreSQL format_type() text, or NULL. */
-static const char *pg_type(pull *p, const char *t, const char **note)
+static void set_type(pull *p, pcol *c, ast_type_kind kind, int64_t a,
+                     int64_t b)
 {
-    static const char *const same[][2] = {
-        {"smallint", "int16"}, {"integer", "int32"},
-        {"bigint", "int64"},   {"boolean", "bool"},
-        {"real", "float32"},   {"double precision", "float64"},
-        {"text", "text"},      {"bytea", "bytes"},
-        {"date", "date"},      {"timestamp with time zone", "timestamp"},
-        {"uuid", "uuid"},      {"jsonb", "json"},
-        {"json", "json"},      {"character varying", "text"},
+    c->kind = kind;
+    c->a = a;
+    c->b = b;
+    if (kind == AST_T_NUMERIC)
+        c->type = fmtd(p, "numeric(%lld,%lld)", (long long)a, (long long)b);
+    else if (kind == AST_T_VARCHAR)
+        c->type = fmtd(p, "varchar(%lld)", (long long)a);
+    else if (kind == AST_T_TIMESTAMP && c->local)
+        c->type = "timestamp without time zone";
+    else
+        c->type = ast_type_name(kind);
+}
+
+/* The declared type schemac writes for c's type and format. */
+static const char *schemac_decl(pull *p, const pcol *c)
+{
+    ast_column col;
+    buf b;
+    const char *s;
+
+    memset(&col, 0, sizeof col);
+    col.type.kind = c->enum_type ? AST_T_NAMED : c->kind;
+    col.type.a = c->a;
+    col.type.b = c->b;
+    col.type.has_b = true;
+    col.type.local = c->local;
+    col.type.name = c->type;
+    col.format = c->format;
+    buf_init(&b);
+    emit_sql_column_type(&b, p->d == AST_D_SQLITE ? SQL_SQLITE
+                                                   : SQL_POSTGRESQL, &col);
+    s = ast_strndup(p->pool, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return s;
+}
+
+/* PostgreSQL's spelling of schemac's type names (format_type's). */
+static bool pg_same_type(const char *schemac, const char *db)
+{
+    static const char *const spelled[][2] = {
+        {"timestamptz", "timestamp with time zone"},
+        {"timestamp", "timestamp without time zone"},
+    };
+    size_t i;
+    long n;
+
+    if (strcmp(schemac, db) == 0)
+        return true;
+    for (i = 0; i < sizeof spelled / sizeof spelled[0]; i++)
+        if (strcmp(schemac, spelled[i][0]) == 0)
+            return strcmp(db, spelled[i][1]) == 0;
+    if (sscanf(schemac, "varchar(%ld)", &n) == 1) {
+        char want[64];
+
+        snprintf(want, sizeof want, "character varying(%ld)", n);
+        return strcmp(want, db) == 0;
+    }
+    return schemac[0] == '"' && strlen(schemac) == strlen(db) + 2 &&
+           strncmp(schemac + 1, db, strlen(db)) == 0;
+}
+
+/* The language's type for a format_type() text; false when none. */
+static bool pg_map(pull *p, pcol *c, const char *t)
+{
+    static const struct {
+        const char *pg;
+        ast_type_kind kind;
+    } same[] = {
+        {"smallint", AST_T_INT16},   {"integer", AST_T_INT32},
+        {"bigint", AST_T_INT64},     {"boolean", AST_T_BOOL},
+        {"real", AST_T_FLOAT32},     {"double precision", AST_T_FLOAT64},
+        {"text", AST_T_TEXT},        {"bytea", AST_T_BYTES},
+        {"date", AST_T_DATE},        {"timestamp with time zone",
+                                      AST_T_TIMESTAMP},
+        {"uuid", AST_T_UUID},        {"jsonb", AST_T_JSON},
     };
     size_t i;
     long a, b;
-    char tmp[64];
+    char tail;
 
-    for (i = 0; i < sizeof same / sizeof same[0]; i++) {
-        if (strcmp(t, same[i][0]) == 0)
-            return same[i][1];
+    for (i = 0; i < sizeof same / sizeof same[0]; i++)
+        if (strcmp(t, same[i].pg) == 0) {
+            set_type(p, c, same[i].kind, 0, 0);
+            return true;
+        }
+    if (sscanf(t, "numeric(%ld,%ld%c", &a, &b, &tail) == 3 && tail == ')' &&
+        a >= 1 && a <= 1000 && b >= 0 && b <= a) {
+        set_type(p, c, AST_T_NUMERIC, a, b);
+        return true;
     }
-    if (sscanf(t, "numeric(%ld,%ld)", &a, &b) == 2) {
-        snprintf(tmp, sizeof tmp, "numeric(%ld,%ld)", a, b);
-        return dup(p, tmp);
-    }
-    if (sscanf(t, "character varying(%ld)", &a) == 1) {
-        snprintf(tmp, sizeof tmp, "varchar(%ld)", a);
-        return dup(p, tmp);
+    if (sscanf(t, "character varying(%ld%c", &a, &tail) == 2 &&
+        tail == ')' && a >= 1) {
+        set_type(p, c, AST_T_VARCHAR, a, 0);
+        return true;
     }
     if (strcmp(t, "timestamp without time zone") == 0) {
-        *note = "timestamp without time zone on the database";
-        return "timestamp";
+        c->local = true;
+        set_type(p, c, AST_T_TIMESTAMP, 0, 0);
+        return true;
     }
-    return NULL;
+    return false;
 }
 
-/* The language's type for a SQLite declared type, by SQLite's own rules
- * of affinity and the common spellings. */
-static const char *sqlite_type(pull *p, const char *decl, const char **note)
+static void pg_column_type(pull *p, pcol *c, const cat_column *k)
 {
-    char up[128];
-    size_t i;
-    long a, b;
-    char tmp[64];
+    const char *declared = k->domain ? k->domain : k->type;
 
-    for (i = 0; decl[i] && i + 1 < sizeof up; i++)
-        up[i] = (char)toupper((unsigned char)decl[i]);
-    up[i] = '\0';
-    if (sscanf(up, "VARCHAR(%ld)", &a) == 1 ||
-        sscanf(up, "CHARACTER VARYING(%ld)", &a) == 1 ||
-        sscanf(up, "NVARCHAR(%ld)", &a) == 1) {
-        snprintf(tmp, sizeof tmp, "varchar(%ld)", a);
-        return dup(p, tmp);
+    if (k->is_enum) {
+        c->enum_type = true;
+        c->kind = AST_T_NAMED;
+        c->type = nm(p, k->type);
+        return;
     }
-    if (sscanf(up, "NUMERIC(%ld,%ld)", &a, &b) == 2 ||
-        sscanf(up, "DECIMAL(%ld,%ld)", &a, &b) == 2) {
-        snprintf(tmp, sizeof tmp, "numeric(%ld,%ld)", a, b);
-        *note = "SQLite stores it as it was given; schemac scales it";
-        return dup(p, tmp);
+    if (!pg_map(p, c, k->type))
+        set_type(p, c, AST_T_TEXT, 0, 0);
+    if (k->domain || !pg_same_type(schemac_decl(p, c), k->type)) {
+        if (pasteable(declared)) {
+            c->sql_type = declared;
+        } else {
+            c->note = fmtd(p, "the database's type %s cannot be named here",
+                           declared);
+            c->lost = true;
+        }
     }
-    if (strstr(up, "BOOL"))
-        return "bool";
-    if (strcmp(up, "SMALLINT") == 0 || strcmp(up, "INT2") == 0)
-        return "int16";
-    if (strstr(up, "INT"))
-        return "int64";
-    if (strcmp(up, "DATE") == 0 || strstr(up, "TIME")) {
-        *note = "SQLite stores any value; schemac counts from 1970";
-        return strcmp(up, "DATE") == 0 ? "date" : "timestamp";
+}
+
+/* ---- SQLite types ----------------------------------------------------- */
+
+static void consume(pull *p, const char *name)
+{
+    const char **grown;
+
+    if (p->nconsumed == p->capconsumed) {
+        p->capconsumed = p->capconsumed ? 2 * p->capconsumed : 16;
+        grown = ast_alloc(p->pool, (size_t)p->capconsumed * sizeof *grown);
+        if (p->nconsumed)
+            memcpy(grown, p->consumed, (size_t)p->nconsumed * sizeof *grown);
+        p->consumed = grown;
     }
-    if (strstr(up, "JSON"))
-        return "json";
-    if (strstr(up, "UUID"))
-        return "uuid";
-    if (strstr(up, "CHAR") || strstr(up, "CLOB") || strstr(up, "TEXT"))
-        return "text";
-    if (strstr(up, "BLOB") || up[0] == '\0')
-        return "bytes";
-    if (strstr(up, "REAL") || strstr(up, "FLOA") || strstr(up, "DOUB"))
-        return "float64";
-    return NULL;
+    p->consumed[p->nconsumed++] = name;
+}
+
+static bool consumed(const pull *p, const char *name)
+{
+    int i;
+
+    for (i = 0; name && i < p->nconsumed; i++)
+        if (strcmp(p->consumed[i], name) == 0)
+            return true;
+    return false;
 }
 
 /* The text between "CHECK (" and its closing parenthesis, for the check
  * schemac names ck_TABLE_COLUMN, or NULL. */
-static const char *type_check(pull *p, const ptable *t, const pcol *c)
+static const char *type_check(pull *p, const cat_table *t, const char *col)
 {
-    buf b;
-    const char *s, *q;
-    int depth = 1;
+    const cat_constraint *k;
+    const char *name = emit_sql_constraint_name(p->pool, "ck", t->name, col);
 
-    if (!t->sql)
-        return NULL;
-    buf_init(&b);
-    buf_printf(&b, "CONSTRAINT \"ck_%s_%s\"", t->name, c->name);
-    s = strstr(t->sql, b.data);
-    buf_free(&b);
-    if (!s || !(s = strstr(s, "CHECK (")))
-        return NULL;
-    s += 7;
-    for (q = s; *q && depth > 0; q++)
-        depth += (*q == '(') - (*q == ')');
-    return depth == 0 ? ast_strndup(p->pool, s, (size_t)(q - 1 - s)) : NULL;
+    for (k = t->cons; k; k = k->next)
+        if (k->kind == 'c' && k->name && strcmp(k->name, name) == 0)
+            return k->expr;
+    return NULL;
 }
 
 /* The enum a check ("c" IN ('a', 'b')) stands for: declared once per set
  * of values, named after the column (or TABLE_COLUMN when taken). */
-static const char *enum_from_check(pull *p, const ptable *t, const pcol *c,
-                                   const char *in)
+static const char *enum_from_check(pull *p, const cat_table *t,
+                                   const char *col, const char *in)
 {
     penum *e;
     buf values, name;
@@ -272,23 +415,33 @@ static const char *enum_from_check(pull *p, const ptable *t, const pcol *c,
 
     buf_init(&values);
     while ((s = strchr(s, '\'')) != NULL) {
-        const char *end = strchr(s + 1, '\'');
+        const char *end = s + 1;
+        buf label;
 
-        if (!end)
+        buf_init(&label);
+        for (; *end && !(end[0] == '\'' && end[1] != '\''); end++) {
+            buf_putc(&label, *end);
+            if (end[0] == '\'')
+                end++;
+        }
+        if (!*end) {
+            buf_free(&label);
             break;
-        buf_printf(&values, "%s%.*s", values.len ? ", " : "",
-                   (int)(end - s - 1), s + 1);
+        }
+        buf_printf(&values, "%s%s", values.len ? ", " : "",
+                   ast_label_spelling(p->pool, label.data ? label.data : ""));
+        buf_free(&label);
         s = end + 1;
     }
     buf_init(&name);
-    buf_puts(&name, c->name);
+    buf_puts(&name, col);
     for (e = p->enums; e; e = e->next) {
         if (strcmp(e->name, name.data) == 0 &&
             strcmp(e->values.data, values.data) == 0)
             break;
         if (strcmp(e->name, name.data) == 0) {
             buf_reset(&name);
-            buf_printf(&name, "%s_%s", t->name, c->name);
+            buf_printf(&name, "%s_%s", t->name, col);
         }
     }
     if (!e) {
@@ -301,72 +454,217 @@ static const char *enum_from_check(pull *p, const ptable *t, const pcol *c,
         buf_free(&values);
     }
     buf_free(&name);
-    return e->name;
+    return nm(p, e->name);
 }
 
-/* The type a CHECK schemac writes for a column stands for, or NULL. */
-static const char *type_of_check(pull *p, const ptable *t, pcol *c,
-                                 const char *k)
+/* A column of a STRICT table schemac made: its CHECK tells the type. */
+static void refine(pull *p, const cat_table *t, pcol *c, const char *col)
 {
-    static const char *const fixed[][2] = {
-        {"IN (0, 1)", "bool"},
-        {"BETWEEN -32768 AND 32767", "int16"},
-        {"BETWEEN -2147483648 AND 2147483647", "int32"},
-        {"json_valid(", "json"},
-        {") = 16", "uuid"},
+    static const struct {
+        const char *says;
+        ast_type_kind kind;
+    } fixed[] = {
+        {"IN (0, 1)", AST_T_BOOL},
+        {"BETWEEN -32768 AND 32767", AST_T_INT16},
+        {"BETWEEN -2147483648 AND 2147483647", AST_T_INT32},
+        {"json_valid(", AST_T_JSON},
+        {") = 16", AST_T_UUID},
     };
-    const char *len = strstr(k, "length(");
-    char tmp[64];
+    const char *k = type_check(p, t, col), *len;
     size_t i;
     long n;
 
-    for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
-        if (strstr(k, fixed[i][0]))
-            return fixed[i][1];
-    }
+    if (!k)
+        return;
+    c->typed_by_check = true;
+    consume(p, emit_sql_constraint_name(p->pool, "ck", t->name, col));
+    for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (strstr(k, fixed[i].says)) {
+            set_type(p, c, fixed[i].kind, 0, 0);
+            return;
+        }
+    len = strstr(k, "length(");
     if (len && strstr(len, ") <= ") &&
         sscanf(strstr(len, ") <= ") + 5, "%ld", &n) == 1) {
-        snprintf(tmp, sizeof tmp, "varchar(%ld)", n);
-        return dup(p, tmp);
+        set_type(p, c, AST_T_VARCHAR, n, 0);
+        return;
     }
     if (strstr(k, " IN ('")) {
         c->enum_type = true;
-        return enum_from_check(p, t, c, strstr(k, " IN ('"));
+        c->kind = AST_T_NAMED;
+        c->type = enum_from_check(p, t, col, strstr(k, " IN ('"));
+        return;
     }
-    return NULL;
-}
-
-/* A column of a table schemac made: its CHECK tells the type. */
-static const char *refine(pull *p, const ptable *t, pcol *c, const char *ty)
-{
-    const char *k = type_check(p, t, c), *r;
-
-    if (!k)
-        return ty;
-    r = type_of_check(p, t, c, k);
-    c->typed_by_check = r != NULL;
-    if (!r && strstr(k, " BETWEEN "))
+    c->typed_by_check = false;
+    p->nconsumed--; /* not a check of schemac's after all */
+    if (strstr(k, " BETWEEN ")) {
         c->note = "a scaled numeric on the database: numeric(p,s) with a "
                   "scale it does not record";
-    return r ? r : ty;
+        c->lost = true;
+    }
 }
 
-/* True when the check called name gave a column of t its type. */
-static bool consumed_check(pull *p, const ptable *t, const char *name)
+/* Whether a CHECK (json_valid(col) ...) of t, which says no more than the
+ * type json, is about col; it is then taken for the type (and noted, so
+ * that write_table() leaves the check out). */
+static bool json_checked(pull *p, const cat_table *t, const char *col)
 {
-    const pcol *c;
-    buf b;
-    bool found = false;
+    const cat_constraint *k;
+    const char *c;
 
-    buf_init(&b);
-    for (c = t->cols; c && !found; c = c->next) {
-        buf_reset(&b);
-        buf_printf(&b, "ck_%s_%s", t->name, c->name);
-        found = c->typed_by_check && strcmp(b.data, name) == 0;
+    for (k = t->cons; k; k = k->next)
+        if ((c = cat_json_check(p->pool, k)) != NULL && strcmp(c, col) == 0) {
+            consume(p, fmtd(p, "json %s.%s", t->name, col));
+            return true;
+        }
+    return false;
+}
+
+/* Whether the storage classes the rows of k hold are all in c's form. */
+static bool covered(const pcol *c, const cat_column *k)
+{
+    bool i = false, r = false, t = false, b = false;
+
+    switch (c->kind) {
+    case AST_T_FLOAT32:
+    case AST_T_FLOAT64:
+        i = r = true;
+        break;
+    case AST_T_NUMERIC:
+        i = r = c->format == AST_FMT_REAL;
+        t = c->format == AST_FMT_TEXT;
+        break;
+    case AST_T_TEXT:
+    case AST_T_VARCHAR:
+    case AST_T_JSON:
+    case AST_T_NAMED:
+        t = true;
+        break;
+    case AST_T_BYTES:
+        b = true;
+        break;
+    case AST_T_DATE:
+    case AST_T_TIMESTAMP:
+        t = c->format == AST_FMT_TEXT;
+        i = !t;
+        break;
+    case AST_T_UUID:
+        t = c->format == AST_FMT_TEXT ||
+            (c->format == AST_FMT_HEX && k->n_hex32 == k->n_text);
+        b = c->format == AST_FMT_NATIVE;
+        break;
+    default:
+        i = true;
+        break;
     }
-    buf_free(&b);
-    (void)p;
-    return found;
+    return (i || !k->n_int) && (r || !k->n_real) && (t || !k->n_text) &&
+           (b || !k->n_blob);
+}
+
+static const char *classes(pull *p, const cat_column *k)
+{
+    return fmtd(p, "%lld integer, %lld real, %lld text, %lld blob", k->n_int,
+                k->n_real, k->n_text, k->n_blob);
+}
+
+/* A date or timestamp of a table another program made: in the form its
+ * rows hold (text when there are none, SQLite's convention). */
+static void sqlite_time(pull *p, pcol *c, const cat_table *t,
+                        const cat_column *k, ast_type_kind kind)
+{
+    set_type(p, c, kind, 0, 0);
+    if (t->strict)
+        return;
+    if (kind == AST_T_TIMESTAMP && k->n_int > 0 && !k->n_text)
+        c->format = AST_FMT_INTEGER;
+    else if (k->n_text > 0 || !k->n_int)
+        c->format = AST_FMT_TEXT;
+}
+
+/* The language's type for a SQLite declared type, by SQLite's rules of
+ * affinity, the common spellings, and the rows. */
+static void sqlite_column_type(pull *p, pcol *c, const cat_table *t,
+                               const cat_column *k)
+{
+    char up[128];
+    size_t i;
+    long a, b;
+
+    for (i = 0; k->type[i] && i + 1 < sizeof up; i++)
+        up[i] = (char)toupper((unsigned char)k->type[i]);
+    up[i] = '\0';
+    if ((sscanf(up, "CHAR(%ld", &a) == 1 || sscanf(up, "VARCHAR(%ld", &a) ==
+         1) && a == 32 && !t->strict && k->n_text > 0 &&
+        k->n_hex32 == k->n_text && !k->n_int && !k->n_real && !k->n_blob) {
+        set_type(p, c, AST_T_UUID, 0, 0);
+        c->format = AST_FMT_HEX;
+    } else if (sscanf(up, "VARCHAR(%ld)", &a) == 1 ||
+               sscanf(up, "CHARACTER VARYING(%ld)", &a) == 1 ||
+               sscanf(up, "NVARCHAR(%ld)", &a) == 1 ||
+               sscanf(up, "CHAR(%ld)", &a) == 1 ||
+               sscanf(up, "CHARACTER(%ld)", &a) == 1) {
+        set_type(p, c, AST_T_VARCHAR, a, 0);
+    } else if (sscanf(up, "NUMERIC(%ld,%ld)", &a, &b) == 2 ||
+               sscanf(up, "DECIMAL(%ld,%ld)", &a, &b) == 2) {
+        set_type(p, c, AST_T_NUMERIC, a, b);
+        c->format = t->strict ? AST_FMT_NATIVE : AST_FMT_REAL;
+    } else if (strstr(up, "BOOL")) {
+        set_type(p, c, AST_T_BOOL, 0, 0);
+    } else if (strcmp(up, "SMALLINT") == 0 || strcmp(up, "INT2") == 0) {
+        set_type(p, c, AST_T_INT16, 0, 0);
+    } else if (strstr(up, "INT")) {
+        set_type(p, c, AST_T_INT64, 0, 0);
+    } else if (strcmp(up, "DATE") == 0) {
+        sqlite_time(p, c, t, k, AST_T_DATE);
+    } else if (strstr(up, "DATETIME") || strstr(up, "TIMESTAMP")) {
+        sqlite_time(p, c, t, k, AST_T_TIMESTAMP);
+    } else if (strstr(up, "JSON")) {
+        set_type(p, c, AST_T_JSON, 0, 0);
+    } else if (strstr(up, "UUID")) {
+        set_type(p, c, AST_T_UUID, 0, 0);
+        if (k->n_text > 0 && k->n_hex32 == k->n_text)
+            c->format = AST_FMT_HEX;
+        else if (k->n_text > 0)
+            c->format = AST_FMT_TEXT;
+    } else if (strstr(up, "CHAR") || strstr(up, "CLOB") ||
+               strstr(up, "TEXT")) {
+        set_type(p, c, AST_T_TEXT, 0, 0);
+    } else if (strstr(up, "BLOB")) {
+        set_type(p, c, AST_T_BYTES, 0, 0);
+    } else if (strstr(up, "REAL") || strstr(up, "FLOA") ||
+               strstr(up, "DOUB") || strstr(up, "NUMERIC") ||
+               strstr(up, "DECIMAL")) {
+        set_type(p, c, AST_T_FLOAT64, 0, 0);
+    } else {
+        /* no type, or ANY: a column of any storage class */
+        set_type(p, c, k->n_int && !k->n_real && !k->n_text && !k->n_blob
+                           ? AST_T_INT64
+                       : k->n_real && !k->n_text && !k->n_blob
+                           ? AST_T_FLOAT64
+                       : k->n_blob && !k->n_text ? AST_T_BYTES
+                                                 : AST_T_TEXT,
+                 0, 0);
+    }
+    if (t->strict)
+        refine(p, t, c, k->name);
+    else if (c->kind == AST_T_TEXT && json_checked(p, t, k->name))
+        set_type(p, c, AST_T_JSON, 0, 0);
+}
+
+static void sqlite_declared(pull *p, pcol *c, const cat_table *t,
+                            const cat_column *k)
+{
+    if (c->autoinc || c->typed_by_check)
+        return;
+    if (strcasecmp(schemac_decl(p, c), k->type) == 0)
+        return;
+    if (pasteable(k->type)) {
+        c->sql_type = k->type;
+    } else if (!t->strict || k->type[0]) {
+        c->note = fmtd(p, "declared on the database as '%s', which "
+                          "cannot be given here", k->type);
+        c->lost = true;
+    }
 }
 
 /* ---- defaults -------------------------------------------------------- */
@@ -459,10 +757,23 @@ static const char *pull_default(pull *p, pcol *c, const char *expr)
          strstr(up, "CURRENT_DATE") || strstr(up, "TRANSACTION_TIMESTAMP"))) {
         /* an expression, not a string such as 'unknown' */
         /* On SQLite, schemac's own now counts microseconds or days. */
-        if (strcmp(c->type, "int64") == 0)
-            c->type = strstr(expr, "86400000000") || !strstr(up, "JULIANDAY")
-                          ? "timestamp"
-                          : "date";
+        /* and as text, schemac's own strftime() of 'now' */
+        if (c->kind == AST_T_TEXT && c->format == AST_FMT_NATIVE &&
+            !c->sql_type &&
+            (holds(expr, "strftime(") || holds(expr, "to_char("))) {
+            set_type(p, c,
+                     holds(expr, "%H") || holds(expr, "HH24")
+                         ? AST_T_TIMESTAMP
+                         : AST_T_DATE,
+                     0, 0);
+            c->format = AST_FMT_TEXT;
+        }
+        if (c->kind == AST_T_INT64 && c->format == AST_FMT_NATIVE)
+            set_type(p, c,
+                     strstr(expr, "86400000000") || !strstr(up, "JULIANDAY")
+                         ? AST_T_TIMESTAMP
+                         : AST_T_DATE,
+                     0, 0);
         return "now";
     }
     if (strcmp(c->type, "uuid") == 0 && strlen(expr) == 35 &&
@@ -480,7 +791,9 @@ static const char *pull_default(pull *p, pcol *c, const char *expr)
     if (s[0] == '\'' && s[strlen(s) - 1] == '\'' && strlen(s) >= 2) {
         char *inner = ast_strndup(p->pool, s + 1, strlen(s) - 2);
 
-        if (c->enum_type || (is_number(inner) && numeric_type(c->type)))
+        if (c->enum_type)
+            return ast_label_spelling(p->pool, inner);
+        if (is_number(inner) && numeric_type(c->type))
             return inner;
         if (strcmp(c->type, "timestamp") == 0 && strlen(s) > 4 &&
             strcmp(s + strlen(s) - 4, "+00'") == 0) {
@@ -492,487 +805,769 @@ static const char *pull_default(pull *p, pcol *c, const char *expr)
         return s;
     }
     buf_init(&b);
+    if (c->note)
+        buf_printf(&b, "%s; ", c->note);
     buf_printf(&b, "default on the database: %s", expr);
     c->note = dup(p, b.data);
+    c->lost = true;
     buf_free(&b);
     return NULL;
 }
 
-/* ---- reading the catalog --------------------------------------------- */
 
-static const char sqlite_tables[] =
-    "SELECT name, sql FROM sqlite_schema WHERE type = 'table'"
-    " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-    " AND name <> 'schemac_migrations' ORDER BY rowid";
+/* ---- columns ---------------------------------------------------------- */
 
-/* table, column, type, not null, default, pk position */
-static const char sqlite_columns[] =
-    "SELECT m.name, c.name, c.type, c.\"notnull\", c.dflt_value, c.pk"
-    " FROM sqlite_schema AS m JOIN pragma_table_info(m.name) AS c"
-    " WHERE m.type = 'table' ORDER BY m.rowid, c.cid";
-
-/* table, id, target table, from, to, on update, on delete */
-static const char sqlite_fks[] =
-    "SELECT m.name, f.id, f.\"table\", group_concat(f.\"from\", ', '),"
-    " group_concat(f.\"to\", ', '), f.on_update, f.on_delete"
-    " FROM sqlite_schema AS m JOIN pragma_foreign_key_list(m.name) AS f"
-    " WHERE m.type = 'table' GROUP BY m.name, f.id ORDER BY m.rowid, f.id";
-
-/* table, index, unique, origin, columns */
-static const char sqlite_indexes[] =
-    "SELECT m.name, l.name, l.\"unique\", l.origin,"
-    " (SELECT group_concat(name, ', ') FROM"
-    "  (SELECT name FROM pragma_index_info(l.name) ORDER BY seqno))"
-    " FROM sqlite_schema AS m JOIN pragma_index_list(m.name) AS l"
-    " WHERE m.type = 'table' AND l.origin <> 'pk'"
-    " ORDER BY m.rowid, l.seq DESC";
-
-#define PG_TABLES                                                              \
-    " JOIN pg_namespace AS n ON n.oid = t.relnamespace"                        \
-    " WHERE n.nspname = current_schema() AND t.relkind IN ('r', 'p')"          \
-    " AND t.relname <> 'schemac_migrations'"
-
-static const char pg_tables[] =
-    "SELECT t.relname, NULL FROM pg_class AS t" PG_TABLES " ORDER BY t.oid";
-
-/* table, column, type, not null, default, pk position, identity, enum */
-static const char pg_columns[] =
-    "SELECT t.relname, a.attname,"
-    " CASE WHEN y.typtype = 'e' THEN y.typname::text"
-    " ELSE format_type(a.atttypid, a.atttypmod) END,"
-    " a.attnotnull::int, pg_get_expr(d.adbin, d.adrelid),"
-    " coalesce(array_position((SELECT k.conkey FROM pg_constraint AS k"
-    "  WHERE k.conrelid = t.oid AND k.contype = 'p'), a.attnum), 0),"
-    " (a.attidentity <> '')::int, (y.typtype = 'e')::int"
-    " FROM pg_attribute AS a JOIN pg_class AS t ON t.oid = a.attrelid"
-    " JOIN pg_type AS y ON y.oid = a.atttypid"
-    " LEFT JOIN pg_attrdef AS d ON d.adrelid = a.attrelid"
-    " AND d.adnum = a.attnum" PG_TABLES
-    " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY t.oid, a.attnum";
-
-/* The names of columns cols of table rel, in the order of cols. */
-#define PG_NAMES(rel, cols)                                                    \
-    "(SELECT string_agg(a.attname, ', ' ORDER BY k.n)"                         \
-    " FROM unnest(" cols ") WITH ORDINALITY AS k(num, n)"                      \
-    " JOIN pg_attribute AS a ON a.attrelid = " rel " AND a.attnum = k.num)"
-
-/* table, kind, columns, definition, target, target columns, on update,
- * on delete, name */
-#define PG_KEY_NAMES PG_NAMES("c.conrelid", "c.conkey")
-#define PG_REF_NAMES PG_NAMES("c.confrelid", "c.confkey")
-
-static const char pg_constraints[] =
-    "SELECT t.relname, c.contype::text, " PG_KEY_NAMES
-    ", pg_get_constraintdef(c.oid), f.relname, " PG_REF_NAMES
-    ", c.confupdtype::text, c.confdeltype::text, c.conname"
-    " FROM pg_constraint AS c JOIN pg_class AS t ON t.oid = c.conrelid"
-    " LEFT JOIN pg_class AS f ON f.oid = c.confrelid" PG_TABLES
-    " AND c.contype IN ('u', 'c', 'f') ORDER BY t.oid, c.oid";
-
-/* table, index, unique, origin, columns (0 in indkey: an expression) */
-#define PG_INDEX_NAMES PG_NAMES("x.indrelid", "x.indkey::int2[]")
-
-static const char pg_indexes[] =
-    "SELECT t.relname, i.relname, x.indisunique::int, 'c',"
-    " CASE WHEN 0 = ANY (x.indkey::int2[]) OR x.indpred IS NOT NULL"
-    " THEN NULL ELSE " PG_INDEX_NAMES " END"
-    " FROM pg_index AS x JOIN pg_class AS i ON i.oid = x.indexrelid"
-    " JOIN pg_class AS t ON t.oid = x.indrelid" PG_TABLES
-    " AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c"
-    "  WHERE c.conindid = x.indexrelid AND c.conrelid = x.indrelid)"
-    " ORDER BY t.oid, i.oid";
-
-static const char pg_enums[] =
-    "SELECT y.typname, e.enumlabel FROM pg_type AS y"
-    " JOIN pg_enum AS e ON e.enumtypid = y.oid"
-    " JOIN pg_namespace AS n ON n.oid = y.typnamespace"
-    " WHERE n.nspname = current_schema()"
-    " ORDER BY y.oid, e.enumsortorder";
-
-static int on_table(void *ctx, int n, const char *const *v)
+/* " on delete cascade deferrable", as the language writes it. */
+static const char *action_words(pull *p, const cat_constraint *k)
 {
-    pull *p = ctx;
-    ptable *t = ast_alloc(p->pool, sizeof *t);
-
-    t->name = dup(p, v[0]);
-    t->sql = n > 1 && v[1] ? dup(p, v[1]) : NULL;
-    t->cols_end = &t->cols;
-    t->items_end = &t->items;
-    *p->tables_end = t;
-    p->tables_end = &t->next;
-    return 0;
+    return fmtd(p, "%s%s%s%s%s",
+                k->on_delete ? " on delete " : "",
+                k->on_delete ? k->on_delete : "",
+                k->on_update ? " on update " : "",
+                k->on_update ? k->on_update : "",
+                !k->deferrable ? ""
+                : k->deferred  ? " deferrable initially deferred"
+                               : " deferrable");
 }
 
-static int on_column(void *ctx, int n, const char *const *v)
+/* The columns a foreign key references: those it names, or the target's
+ * primary key. */
+static const char *target_cols(pull *p, const cat_constraint *k)
 {
-    pull *p = ctx;
-    ptable *t = find_table(p, v[0]);
-    const char *note = NULL;
-    pcol *c;
+    const cat_table *t;
+    const cat_column *c;
+    buf b;
+    const char *s;
+    int pos;
 
-    if (!t || n < 6)
-        return 0;
-    c = ast_alloc(p->pool, sizeof *c);
-    c->name = dup(p, v[1]);
-    c->notnull = truthy(v[3]);
-    c->pk = v[5] ? atoi(v[5]) : 0;
-    c->autoinc = n > 6 && truthy(v[6]);
-    c->enum_type = n > 7 && truthy(v[7]);
-    if (c->enum_type)
-        c->type = dup(p, v[2]);
-    else if (p->d == SC_DIALECT_POSTGRESQL)
-        c->type = pg_type(p, v[2] ? v[2] : "", &note);
+    if (k->ref_cols && *k->ref_cols)
+        return k->ref_cols;
+    t = cat_find_table(&p->cat, k->ref_table);
+    buf_init(&b);
+    for (pos = 1; t && pos <= t->npk; pos++)
+        for (c = t->cols; c; c = c->next)
+            if (c->pk == pos)
+                buf_printf(&b, "%s%s", b.len ? ", " : "", c->name);
+    s = ast_strndup(p->pool, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return s;
+}
+
+static const char *key_cols(const cat_constraint *k)
+{
+    return k->cols ? k->cols : k->column;
+}
+
+static const char *references(pull *p, const cat_constraint *k)
+{
+    return fmtd(p, "references %s(%s)%s", nm(p, k->ref_table),
+                nm_list(p, target_cols(p, k)), action_words(p, k));
+}
+
+/* Whether constraint k of t goes on its column as a modifier: one
+ * column, and the name schemac gives it. */
+static bool on_column(pull *p, const cat_table *t, const cat_constraint *k)
+{
+    const char *cols = key_cols(k);
+
+    if (!cols || strchr(cols, ','))
+        return false;
+    if (k->kind == 'u')
+        return default_name(p, k->name, "uq", t->name, cols);
+    if (k->kind == 'f')
+        return default_name(p, k->name, "fk", t->name, cols);
+    return false;
+}
+
+/* The primary key's name, when the language must say it. */
+static const char *pk_name(pull *p, const cat_table *t)
+{
+    const cat_constraint *k;
+
+    for (k = t->cons; k && k->kind != 'p'; k = k->next)
+        ;
+    if (!k || !k->name)
+        return NULL;
+    if (p->d == AST_D_POSTGRESQL && t->npk == 1 &&
+        strcmp(k->name, fmtd(p, "%s_pkey", t->name)) == 0)
+        return NULL;
+    if (t->npk > 1 && default_name(p, k->name, "pk", t->name, NULL))
+        return NULL;
+    return k->name;
+}
+
+/* Writes the line of column k into b, and into fb the line without the
+ * parts the compiler may refuse (default, references), which it names in
+ * a comment.  Returns whether the line keeps something only as a
+ * comment. */
+static bool write_column(pull *p, const cat_table *t, const cat_column *k,
+                         const char *pkname, buf *b, buf *fb)
+{
+    static const char *const formats[] = {"", "text", "real", "integer",
+                                          "hex"};
+    pcol c;
+    const cat_constraint *x;
+    const char *dflt;
+    bool sole_pk = k->pk && t->npk == 1 && !pkname;
+    buf extra;
+
+    memset(&c, 0, sizeof c);
+    c.autoinc = k->autoinc != CAT_AUTO_NONE;
+    if (p->d == AST_D_POSTGRESQL)
+        pg_column_type(p, &c, k);
     else
-        c->type = refine(p, t, c, sqlite_type(p, v[2] ? v[2] : "", &note));
-    if (p->d == SC_DIALECT_SQLITE && c->pk && holds(t->sql, "AUTOINCREMENT"))
-        c->autoinc = true;
-    if (!c->type) {
-        buf b;
-
-        buf_init(&b);
-        buf_printf(&b, "%s on the database: no type of the language holds it",
-                   v[2] ? v[2] : "");
-        note = dup(p, b.data);
-        buf_free(&b);
-        c->type = "text";
+        sqlite_column_type(p, &c, t, k);
+    dflt = k->autoinc == CAT_AUTO_SERIAL ? NULL
+                                         : pull_default(p, &c, k->dflt);
+    if (p->d == AST_D_SQLITE)
+        sqlite_declared(p, &c, t, k);
+    if (p->d == AST_D_SQLITE && !t->strict && !covered(&c, k)) {
+        c.note = fmtd(p, "%s%sits rows mix storage classes (%s) that no "
+                         "form of %s holds",
+                      c.note ? c.note : "", c.note ? "; " : "",
+                      classes(p, k), c.type);
+        c.lost = true;
     }
-    if (!c->note)
-        c->note = note;
-    c->dflt = pull_default(p, c, v[4]);
-    if (c->pk > t->npk)
-        t->npk = c->pk;
-    *t->cols_end = c;
-    t->cols_end = &c->next;
-    return 0;
-}
-
-static const char *action(const char *a)
-{
-    static const char *const names[][2] = {
-        {"c", "cascade"},     {"CASCADE", "cascade"},
-        {"n", "set null"},    {"SET NULL", "set null"},
-        {"d", "set default"}, {"SET DEFAULT", "set default"},
-        {"r", "restrict"},    {"RESTRICT", "restrict"},
-    };
-    size_t i;
-
-    for (i = 0; a && i < sizeof names / sizeof names[0]; i++) {
-        if (strcmp(a, names[i][0]) == 0)
-            return names[i][1];
+    if (k->collation) {
+        c.note = fmtd(p, "%s%scollated %s on the database, which the schema "
+                         "cannot say",
+                      c.note ? c.note : "", c.note ? "; " : "",
+                      k->collation);
+        c.lost = true;
     }
-    return NULL; /* no action: the default */
-}
-
-/* A foreign key: on its column when it has one, else a table item. */
-static void add_fk(pull *p, ptable *t, const char *cols, const char *target,
-                   const char *tcols, const char *upd, const char *del)
-{
-    buf b;
-    pcol *c = strchr(cols, ',') ? NULL : find_col(t, cols);
-
-    buf_init(&b);
-    if (!c)
-        buf_printf(&b, "foreign key (%s) ", cols);
-    buf_printf(&b, "references %s(%s)", target, tcols);
-    if (action(del))
-        buf_printf(&b, " on delete %s", action(del));
-    if (action(upd))
-        buf_printf(&b, " on update %s", action(upd));
-    if (c) {
-        c->ref = dup(p, b.data);
-    } else {
-        buf_putc(&b, ';');
-        add_item(p, t, b.data);
+    if (c.autoinc && !sole_pk) {
+        c.note = fmtd(p, "%s%sgenerated by the database: autoincrement is "
+                         "for a primary key of one column",
+                      c.note ? c.note : "", c.note ? "; " : "");
+        c.lost = true;
     }
-    buf_free(&b);
-}
-
-static void add_unique(pull *p, ptable *t, const char *cols)
-{
-    pcol *c = strchr(cols, ',') ? NULL : find_col(t, cols);
-    buf b;
-
-    if (c) {
-        c->unique = true;
-        return;
+    buf_printf(b, "    %s %s", nm(p, k->name), c.type);
+    if (c.format != AST_FMT_NATIVE || c.sql_type) {
+        buf_printf(b, " stored as%s%s", c.format ? " " : "",
+                   formats[c.format]);
+        if (c.sql_type)
+            buf_printf(b, " %s '%s'", p->dname, c.sql_type);
     }
-    buf_init(&b);
-    buf_printf(&b, "unique (%s);", cols);
-    add_item(p, t, b.data);
-    buf_free(&b);
-}
-
-static int on_fk(void *ctx, int n, const char *const *v)
-{
-    pull *p = ctx;
-    ptable *t = find_table(p, v[0]);
-
-    if (t && n >= 7 && v[2] && v[3] && v[4])
-        add_fk(p, t, v[3], v[2], v[4], v[5], v[6]);
-    return 0;
-}
-
-static int on_constraint(void *ctx, int n, const char *const *v)
-{
-    pull *p = ctx;
-    ptable *t = find_table(p, v[0]);
-    buf b;
-
-    if (!t || n < 9 || !v[1])
-        return 0;
-    if (v[1][0] == 'u' && v[2])
-        add_unique(p, t, v[2]);
-    else if (v[1][0] == 'f' && v[2] && v[4] && v[5])
-        add_fk(p, t, v[2], v[4], v[5], v[6], v[7]);
-    else if (v[1][0] == 'c' && v[3]) {
-        buf_init(&b);
-        buf_printf(&b,
-                   "// on the database, not carried over: "
-                   "CONSTRAINT \"%s\" %s",
-                   n > 8 && v[8] ? v[8] : "", v[3]);
-        add_item(p, t, b.data);
-        buf_free(&b);
+    if (sole_pk)
+        buf_puts(b, " primary key");
+    if (c.autoinc && sole_pk)
+        buf_puts(b, " autoincrement");
+    if (k->notnull && !sole_pk)
+        buf_puts(b, " not null");
+    for (x = t->cons; x; x = x->next)
+        if (x->kind == 'u' && on_column(p, t, x) &&
+            strcmp(key_cols(x), k->name) == 0)
+            buf_puts(b, " unique");
+    buf_put(fb, b->data, b->len);
+    buf_init(&extra);
+    if (dflt) {
+        buf_printf(b, " default %s", dflt);
+        buf_printf(&extra, "DEFAULT %s", k->dflt);
     }
-    return 0;
+    for (x = t->cons; x; x = x->next)
+        if (x->kind == 'f' && on_column(p, t, x) &&
+            strcmp(key_cols(x), k->name) == 0) {
+            buf_printf(b, " %s", references(p, x));
+            buf_printf(&extra, "%s%s", extra.len ? " " : "", x->def);
+        }
+    buf_putc(b, ';');
+    buf_putc(fb, ';');
+    if (c.note)
+        buf_printf(b, " // %s", c.note);
+    buf_printf(fb, " // on the database, not carried over: %s%s%s",
+               extra.len ? extra.data : "the column as written",
+               c.note ? "; " : "", c.note ? c.note : "");
+    buf_putc(b, '\n');
+    buf_putc(fb, '\n');
+    buf_free(&extra);
+    return c.lost;
 }
 
-/* The name schemac gives an unnamed index over cols ("a, b"). */
-static const char *default_index_name(pull *p, const ptable *t,
-                                      const char *cols)
+/* sql less the parentheses that enclose all of it: the language writes
+ * its own around a check, an index element and a predicate. */
+static const char *unwrapped(pull *p, const char *sql)
 {
-    buf b;
-    const char *s, *name;
-
-    buf_init(&b);
-    for (s = cols; *s; s++) {
-        if (*s == ',')
-            buf_putc(&b, '_');
-        else if (*s != ' ')
-            buf_putc(&b, *s);
-    }
-    name = emit_sql_constraint_name(p->pool, "ix", t->name, b.data);
-    buf_free(&b);
-    return name;
-}
-
-/* The name in CONSTRAINT NAME (quoted or not) just before sql + at,
- * written into b; empty when the check has none. */
-static void check_name_before(const char *sql, size_t at, buf *b)
-{
-    size_t end, start;
+    size_t n = strlen(sql), i;
+    int depth;
     bool quoted;
 
-    buf_reset(b);
-    while (at > 0 && isspace((unsigned char)sql[at - 1]))
-        at--;
-    quoted = at > 0 && sql[at - 1] == '"';
-    end = quoted ? at - 1 : at;
-    for (start = end; start > 0; start--) {
-        char ch = sql[start - 1];
-
-        if (quoted ? ch == '"' : !(isalnum((unsigned char)ch) || ch == '_'))
-            break;
-    }
-    if (start == end || (quoted && start == 0))
-        return;
-    at = quoted ? start - 1 : start;
-    while (at > 0 && isspace((unsigned char)sql[at - 1]))
-        at--;
-    if (at >= 10 && strncasecmp(sql + at - 10, "CONSTRAINT", 10) == 0)
-        buf_put(b, sql + start, end - start);
-}
-
-/* The CHECKs of a SQLite table, named or not, that did not give a column
- * its type: comments, since the language cannot take SQL. */
-static void sqlite_checks(pull *p, ptable *t)
-{
-    const char *sql = t->sql, *s, *q;
-    int depth;
-    buf name, b;
-
-    buf_init(&name);
-    buf_init(&b);
-    for (s = sql; s && *s; s++) {
-        if (strncasecmp(s, "CHECK", 5) != 0 ||
-            (s > sql && (isalnum((unsigned char)s[-1]) || s[-1] == '_')))
-            continue;
-        for (q = s + 5; isspace((unsigned char)*q); q++)
-            ;
-        if (*q != '(')
-            continue;
-        depth = 1;
-        for (q++; *q && depth > 0; q++)
-            depth += (*q == '(') - (*q == ')');
-        check_name_before(sql, (size_t)(s - sql), &name);
-        if (name.len == 0 || !consumed_check(p, t, name.data)) {
-            buf_reset(&b);
-            buf_puts(&b, "// on the database, not carried over: ");
-            if (name.len)
-                buf_printf(&b, "CONSTRAINT \"%s\" ", name.data);
-            buf_put(&b, s, (size_t)(q - s));
-            add_item(p, t, b.data);
+    while (n >= 2 && sql[0] == '(' && sql[n - 1] == ')') {
+        depth = 0;
+        quoted = false;
+        for (i = 0; i < n; i++) {
+            if (sql[i] == '\'')
+                quoted = !quoted;
+            else if (!quoted && sql[i] == '(')
+                depth++;
+            else if (!quoted && sql[i] == ')' && --depth == 0)
+                break;
         }
-        s = q - 1;
+        if (i != n - 1)
+            break;
+        sql++;
+        n -= 2;
     }
-    buf_free(&name);
-    buf_free(&b);
+    return ast_strndup(p->pool, sql, n);
 }
 
-static int on_index(void *ctx, int n, const char *const *v)
+/* Past the type of a PostgreSQL cast (s is after the "::"):
+ * "character varying(20)[]", "double precision", "date". */
+static const char *skip_cast(const char *s)
 {
-    pull *p = ctx;
-    ptable *t = find_table(p, v[0]);
+    static const char *const more[] = {" varying", " precision",
+                                       " with time zone",
+                                       " without time zone"};
+    size_t i;
+    bool again = true;
+
+    if (*s == '"')
+        for (s++; *s && *s != '"'; s++)
+            ;
+    if (*s == '"')
+        s++;
+    while (isalnum((unsigned char)*s) || *s == '_' || *s == '.')
+        s++;
+    while (again) {
+        again = false;
+        for (i = 0; i < sizeof more / sizeof more[0]; i++)
+            if (strncmp(s, more[i], strlen(more[i])) == 0) {
+                s += strlen(more[i]);
+                again = true;
+            }
+        if (*s == '(' && strchr(s, ')')) {
+            s = strchr(s, ')') + 1;
+            again = true;
+        }
+        if (s[0] == '[' && s[1] == ']') {
+            s += 2;
+            again = true;
+        }
+    }
+    return s;
+}
+
+/* An SQL expression in the language's words: its keywords and function
+ * names in lower case (the language's keywords are), PostgreSQL's casts
+ * dropped (a literal takes the column's type), the rest as written. */
+static const char *lang_expr(pull *p, const char *sql)
+{
+    static const char *const words[] = {"AND", "OR", "NOT", "IN", "IS",
+                                        "NULL", "BETWEEN", "LIKE", "TRUE",
+                                        "FALSE"};
+    buf b;
+    const char *s = sql, *start, *out;
+    size_t n, i;
+    bool lower;
+
+    buf_init(&b);
+    while (*s) {
+        if (*s == '\'' || *s == '"') {
+            char q = *s;
+
+            start = s++;
+            while (*s && !(*s == q && s[1] != q))
+                s += *s == q ? 2 : 1;
+            if (*s)
+                s++;
+            buf_put(&b, start, (size_t)(s - start));
+            continue;
+        }
+        if (s[0] == ':' && s[1] == ':') {
+            s = skip_cast(s + 2);
+            continue;
+        }
+        if (!(isalpha((unsigned char)*s) || *s == '_')) {
+            buf_putc(&b, *s++);
+            continue;
+        }
+        for (start = s; isalnum((unsigned char)*s) || *s == '_'; s++)
+            ;
+        n = (size_t)(s - start);
+        lower = *s == '(';
+        for (i = 0; !lower && i < sizeof words / sizeof words[0]; i++)
+            lower = strlen(words[i]) == n &&
+                    strncasecmp(words[i], start, n) == 0;
+        for (i = 0; i < n; i++)
+            buf_putc(&b, lower ? (char)tolower((unsigned char)start[i])
+                               : start[i]);
+    }
+    out = ast_strndup(p->pool, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return out;
+}
+
+/* PostgreSQL's spelling of an IN list, x = ANY (ARRAY['a', 'b']) (and
+ * of NOT IN, <> ALL (...)), with the parentheses its casts leave around
+ * the array, as the language writes it: x in ('a', 'b').  Casts are
+ * gone already (lang_expr). */
+static const char *in_lists(pull *p, const char *expr)
+{
+    static const struct {
+        const char *pg, *lang;
+    } forms[] = {{" = ANY ", " in ("}, {" <> ALL ", " not in ("}};
+    buf b;
+    const char *s = expr, *at, *q, *end;
+    const char *out;
+    size_t i, best = 0;
+    int open;
+
+    buf_init(&b);
+    for (;;) {
+        at = NULL;
+        for (i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+            const char *f = strstr(s, forms[i].pg);
+
+            if (f && (!at || f < at)) {
+                at = f;
+                best = i;
+            }
+        }
+        if (!at)
+            break;
+        q = at + strlen(forms[best].pg);
+        for (open = 0; *q == '(' || *q == ' '; q++)
+            open += *q == '(';
+        if (strncmp(q, "ARRAY[", 6) != 0 || !(end = strchr(q, ']'))) {
+            buf_put(&b, s, (size_t)(q - s));
+            s = q;
+            continue;
+        }
+        buf_put(&b, s, (size_t)(at - s));
+        buf_puts(&b, forms[best].lang);
+        buf_put(&b, q + 6, (size_t)(end - q - 6));
+        buf_putc(&b, ')');
+        for (s = end + 1; open > 0 && (*s == ')' || *s == ' '); s++)
+            open -= *s == ')';
+    }
+    buf_puts(&b, s);
+    out = ast_strndup(p->pool, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return out;
+}
+
+/* ---- table items ------------------------------------------------------ */
+
+static pline *lost_line(pull *p, const char *what)
+{
+    pline *l = line(p, fmtd(p, "    // on the database, not carried "
+                               "over: %s\n", what));
+
+    l->lost = true;
+    return l;
+}
+
+static void write_constraint(pull *p, const cat_table *t,
+                             const cat_constraint *k)
+{
+    const char *name = k->name ? fmtd(p, " %s", nm(p, k->name)) : "";
+    const char *what = k->name ? fmtd(p, "CONSTRAINT \"%s\" %s", k->name,
+                                      k->def)
+                               : k->def;
+    pline *l;
+
+    switch (k->kind) {
+    case 'u':
+        l = line(p, fmtd(p, "    unique%s (%s);\n",
+                         default_name(p, k->name, "uq", t->name,
+                                      joined(p, key_cols(k)))
+                             ? ""
+                             : name,
+                         nm_list(p, key_cols(k))));
+        break;
+    case 'f':
+        l = line(p, fmtd(p, "    foreign key%s (%s) %s;\n",
+                         default_name(p, k->name, "fk", t->name,
+                                      joined(p, key_cols(k)))
+                             ? ""
+                             : name,
+                         nm_list(p, key_cols(k)), references(p, k)));
+        break;
+    case 'c':
+        l = line(p, fmtd(p, "    check%s (%s);\n", name,
+                         in_lists(p, lang_expr(p, unwrapped(p, k->expr)))));
+        break;
+    default:
+        lost_line(p, what);
+        return;
+    }
+    l->fallback = fmtd(p, "    // on the database, not carried over: %s\n",
+                       what);
+    l->fallback_lost = true;
+}
+
+/* An index as an sql block, the database's text: for what the language
+ * cannot say of it. */
+static pline *index_block(pull *p, const cat_index *x)
+{
+    pline *l = add_line(p, &p->blocks_end,
+                        fmtd(p, "\nsql %s $$\n%s\n$$\n", p->dname, x->def));
+
+    l->fallback = fmtd(p, "\n// on the database, not carried over: %s\n",
+                       x->def);
+    l->fallback_lost = true;
+    return l;
+}
+
+/* Whether the index is the one schemac would name itself (plain columns
+ * only: an expression's name holds a hash of the text). */
+static bool default_index(pull *p, const cat_table *t, const cat_index *x)
+{
+    buf cols;
+    const cat_ielem *e;
+    bool same;
+
+    buf_init(&cols);
+    for (e = x->elems; e; e = e->next) {
+        if (!e->column || e->opclass || x->where) {
+            buf_free(&cols);
+            return false;
+        }
+        buf_printf(&cols, "%s%s", cols.len ? "_" : "", e->column);
+    }
+    same = strcmp(x->name, emit_sql_constraint_name(p->pool, "ix", t->name,
+                                                    cols.data ? cols.data
+                                                              : "")) == 0;
+    buf_free(&cols);
+    return same;
+}
+
+static void write_index(pull *p, const cat_table *t, const cat_index *x)
+{
+    const cat_ielem *e;
+    pline *l;
     buf b;
 
-    if (!t || n < 5)
-        return 0;
     buf_init(&b);
-    if (!v[4])
-        buf_printf(&b,
-                   "// index %s on the database, over expressions or "
-                   "rows the language cannot name",
-                   v[1]);
-    else if (truthy(v[2]) && v[3] && strcmp(v[3], "c") != 0)
-        add_unique(p, t, v[4]); /* a UNIQUE in the table's definition */
-    else if (truthy(v[2]))
-        buf_printf(&b, "unique (%s);", v[4]);
-    else if (strcmp(v[1], default_index_name(p, t, v[4])) == 0)
-        buf_printf(&b, "index (%s);", v[4]);
-    else
-        buf_printf(&b, "index %s (%s);", v[1], v[4]);
-    if (b.len)
-        add_item(p, t, b.data);
+    buf_printf(&b, "    %sindex", x->unique ? "unique " : "");
+    if (!default_index(p, t, x) || x->unique)
+        buf_printf(&b, " %s", nm(p, x->name));
+    if (x->method && strcmp(x->method, "btree") != 0)
+        buf_printf(&b, " using %s", nm(p, x->method));
+    buf_puts(&b, " (");
+    for (e = x->elems; e; e = e->next) {
+        if (e != x->elems)
+            buf_puts(&b, ", ");
+        if (e->column)
+            buf_puts(&b, nm(p, e->column));
+        else
+            buf_printf(&b, "(%s)", lang_expr(p, unwrapped(p, e->expr)));
+        if (e->opclass)
+            buf_printf(&b, " %s", nm(p, e->opclass));
+    }
+    buf_putc(&b, ')');
+    if (x->where)
+        buf_printf(&b, " where (%s)", lang_expr(p, unwrapped(p, x->where)));
+    buf_puts(&b, ";\n");
+    l = line(p, b.data);
     buf_free(&b);
-    return 0;
+    /* what the language cannot say of it: the index in the database's
+     * own words, after the tables */
+    l->fallback = "";
+    l->alt = index_block(p, x);
+    l->alt->hidden = true;
 }
 
-static int on_enum_label(void *ctx, int n, const char *const *v)
+/* A COMMENT ON of the database as comment lines of the schema, indented
+ * by indent, each line of it one line (empty when there is none). */
+static const char *doc_lines(pull *p, const char *comment,
+                             const char *indent)
 {
-    pull *p = ctx;
-    penum *e;
+    buf b;
+    const char *s, *out;
+    size_t n;
 
-    if (n < 2 || !v[0] || !v[1])
-        return 0;
-    for (e = p->enums; e && strcmp(e->name, v[0]) != 0; e = e->next)
-        ;
-    if (!e) {
-        e = ast_alloc(p->pool, sizeof *e);
-        e->name = dup(p, v[0]);
-        buf_init(&e->values);
-        *p->enums_end = e;
-        p->enums_end = &e->next;
+    if (!comment || !*comment)
+        return "";
+    buf_init(&b);
+    for (s = comment; *s; s += n + (s[n] != '\0')) {
+        n = strcspn(s, "\r\n");
+        buf_printf(&b, "%s//%s%.*s\n", indent, n ? " " : "", (int)n, s);
+        if (s[n] == '\r' && s[n + 1] == '\n')
+            s++;
     }
-    buf_printf(&e->values, "%s%s", e->values.len ? ", " : "", v[1]);
-    return 0;
+    out = ast_strndup(p->pool, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return out;
 }
 
-static int read_catalog(pull *p, sc_db *db)
+static void write_table(pull *p, const cat_table *t)
 {
-    ptable *t;
-    int rc;
+    const cat_column *k;
+    const cat_constraint *x;
+    const cat_index *ix;
+    const char *pkname = pk_name(p, t);
+    buf b, fb;
+    int pos;
 
-    if (p->d == SC_DIALECT_POSTGRESQL) {
-        rc = sc_query_sql_each(db, pg_enums, on_enum_label, p);
-        if (rc == SC_OK)
-            rc = sc_query_sql_each(db, pg_tables, on_table, p);
-        if (rc == SC_OK)
-            rc = sc_query_sql_each(db, pg_columns, on_column, p);
-        if (rc == SC_OK)
-            rc = sc_query_sql_each(db, pg_constraints, on_constraint, p);
-        if (rc == SC_OK)
-            rc = sc_query_sql_each(db, pg_indexes, on_index, p);
-        return rc;
-    }
-    rc = sc_query_sql_each(db, sqlite_tables, on_table, p);
-    if (rc == SC_OK)
-        rc = sc_query_sql_each(db, sqlite_columns, on_column, p);
-    if (rc == SC_OK)
-        rc = sc_query_sql_each(db, sqlite_fks, on_fk, p);
-    if (rc == SC_OK)
-        rc = sc_query_sql_each(db, sqlite_indexes, on_index, p);
-    for (t = p->tables; rc == SC_OK && t; t = t->next)
-        sqlite_checks(p, t);
-    return rc;
-}
+    p->where = NULL;
+    line(p, fmtd(p, "\n%stable %s%s {\n", doc_lines(p, t->comment, ""),
+                 nm(p, t->name),
+                 p->d == AST_D_SQLITE && !t->strict ? " not strict" : ""));
+    p->where = t->name;
+    buf_init(&b);
+    buf_init(&fb);
+    if (p->d == AST_D_SQLITE && !t->rowid)
+        lost_line(p, "WITHOUT ROWID");
+    if (t->unlogged)
+        lost_line(p, "UNLOGGED");
+    if (t->inherits)
+        lost_line(p, fmtd(p, "INHERITS (%s), whose columns are written "
+                             "here as its own", t->inherits));
+    for (k = t->cols; k; k = k->next) {
+        pline *l;
+        bool lost;
 
-/* ---- writing --------------------------------------------------------- */
-
-static void check_name(pull *p, const char *what, const char *name)
-{
-    if (is_name(name))
-        return;
-    fprintf(stderr,
-            "schemac: %s \"%s\": not a name the schema language can "
-            "spell ([A-Za-z_][A-Za-z0-9_]*)\n",
-            what, name);
-    p->nbad++;
-}
-
-static void write_column(pull *p, const ptable *t, const pcol *c, buf *b)
-{
-    check_name(p, "column", c->name);
-    buf_printf(b, "    %s %s", c->name, c->type);
-    if (c->pk && t->npk == 1)
-        buf_puts(b, " primary key");
-    if (c->autoinc && c->pk && t->npk == 1)
-        buf_puts(b, " autoincrement");
-    if (c->notnull && !(c->pk && t->npk == 1))
-        buf_puts(b, " not null");
-    if (c->unique)
-        buf_puts(b, " unique");
-    if (c->dflt)
-        buf_printf(b, " default %s", c->dflt);
-    if (c->ref)
-        buf_printf(b, " %s", c->ref);
-    buf_putc(b, ';');
-    if (c->note)
-        buf_printf(b, " // %s", c->note);
-    else if (c->autoinc && !(c->pk && t->npk == 1))
-        buf_puts(b, " // generated by the database: autoincrement is for "
-                    "a primary key of one column");
-    buf_putc(b, '\n');
-}
-
-static void write_table(pull *p, const ptable *t, buf *b)
-{
-    const pcol *c;
-    const pline *l;
-    int k;
-
-    check_name(p, "table", t->name);
-    buf_printf(b, "\ntable %s {\n", t->name);
-    for (c = t->cols; c; c = c->next)
-        write_column(p, t, c, b);
-    if (t->npk > 1) {
-        buf_puts(b, "    primary key (");
-        for (k = 1; k <= t->npk; k++) {
-            for (c = t->cols; c && c->pk != k; c = c->next)
-                ;
-            if (c)
-                buf_printf(b, "%s%s", k > 1 ? ", " : "", c->name);
+        if (k->generated) {
+            lost_line(p, fmtd(p, "the generated column \"%s\" %s%s%s",
+                              k->name, k->type, k->dflt ? " AS " : "",
+                              k->dflt ? k->dflt : ""));
+            continue;
         }
-        buf_puts(b, ");\n");
+        buf_reset(&b);
+        buf_reset(&fb);
+        buf_puts(&b, doc_lines(p, k->comment, "    "));
+        buf_puts(&fb, doc_lines(p, k->comment, "    "));
+        lost = write_column(p, t, k, pkname, &b, &fb);
+        l = line(p, b.data);
+        l->where = fmtd(p, "%s.%s", t->name, k->name);
+        l->lost = lost;
+        l->fallback = dup(p, fb.data);
+        l->fallback_lost = true;
     }
-    for (l = t->items; l; l = l->next)
-        buf_printf(b, "    %s\n", l->text);
-    buf_puts(b, "}\n");
+    buf_free(&fb);
+    if (t->npk > 1 || pkname) {
+        buf_reset(&b);
+        buf_puts(&b, "    primary key");
+        if (pkname)
+            buf_printf(&b, " %s", nm(p, pkname));
+        buf_puts(&b, " (");
+        for (pos = 1; pos <= t->npk; pos++)
+            for (k = t->cols; k; k = k->next)
+                if (k->pk == pos)
+                    buf_printf(&b, "%s%s", pos > 1 ? ", " : "",
+                               nm(p, k->name));
+        buf_puts(&b, ");\n");
+        line(p, b.data);
+    }
+    for (x = t->cons; x; x = x->next) {
+        if (x->kind == 'p' || on_column(p, t, x))
+            continue;
+        if (x->kind == 'c' && consumed(p, x->name))
+            continue; /* the check schemac writes for a column's type */
+        if (cat_json_check(p->pool, x) &&
+            consumed(p, fmtd(p, "json %s.%s", t->name,
+                             cat_json_check(p->pool, x))))
+            continue; /* the check that made a column json */
+        write_constraint(p, t, x);
+    }
+    for (ix = p->cat.indexes; ix; ix = ix->next)
+        if (strcmp(ix->table, t->name) == 0)
+            write_index(p, t, ix);
+    p->where = NULL;
+    line(p, "}\n");
+    buf_free(&b);
 }
 
-static void write_schema(pull *p, const char *name, buf *b)
-{
-    const penum *e;
-    const ptable *t;
+/* ---- objects only SQL can say ----------------------------------------- */
 
-    buf_printf(b,
-               "// The structure of a database, read by schemac pull.\n"
-               "schema %s;\n",
-               name);
-    for (e = p->enums; e; e = e->next) {
-        check_name(p, "enum type", e->name);
-        buf_printf(b, "\nenum %s { %s }\n", e->name, e->values.data);
+static void write_object(pull *p, const cat_object *o)
+{
+    pline ***end = o->before_tables ? &p->lines_end : &p->blocks_end;
+    const char *sql = o->sql;
+    size_t n = strlen(sql);
+    pline *l;
+
+    while (n > 0 && (isspace((unsigned char)sql[n - 1]) || sql[n - 1] == ';'))
+        n--;
+    sql = ast_strndup(p->pool, sql, n);
+    if (strstr(sql, "$$")) {
+        l = add_line(p, end, fmtd(p, "\n// on the database, not carried "
+                                     "over (its text holds $$): %s %s\n",
+                                  o->kind, o->name));
+        l->lost = true;
+        return;
     }
-    for (t = p->tables; t; t = t->next)
-        write_table(p, t, b);
+    l = add_line(p, end, fmtd(p, "\n// %s %s\nsql %s $$\n%s\n$$\n", o->kind,
+                              o->name, p->dname, sql));
+    l->fallback = fmtd(p, "\n// on the database, not carried over: %s %s\n",
+                       o->kind, o->name);
+    l->fallback_lost = true;
+}
+
+/* ---- the whole text ----------------------------------------------------- */
+
+/* Puts a line at *at, before what is there, and moves *at past it. */
+static void insert_line(pull *p, pline ***at, const char *text)
+{
+    pline *l = ast_alloc(p->pool, sizeof *l);
+
+    l->text = dup(p, text);
+    l->next = **at;
+    if (p->lines_end == *at)
+        p->lines_end = &l->next;
+    **at = l;
+    *at = &l->next;
+}
+
+static void write_schema(pull *p, const char *name)
+{
+    const cat_enum *ce;
+    const cat_label *l;
+    const cat_table *t;
+    const cat_object *o;
+    pline **enums_at;
+    penum *e;
+    buf b;
+
+    line(p, fmtd(p, "// The structure of a database, read by schemac pull.\n"
+                    "schema %s;\n", name));
+    for (o = p->cat.objects; o; o = o->next)
+        if (o->before_tables)
+            write_object(p, o);
+    enums_at = p->lines_end;
+    for (t = p->cat.tables; t; t = t->next)
+        write_table(p, t);
+    for (o = p->cat.objects; o; o = o->next)
+        if (!o->before_tables)
+            write_object(p, o);
+    /* the enums: PostgreSQL's types, and SQLite's that the tables' CHECKs
+     * told, before the tables */
+    buf_init(&b);
+    for (ce = p->cat.enums; ce; ce = ce->next) {
+        buf_reset(&b);
+        buf_printf(&b, "\nenum %s {", nm(p, ce->name));
+        for (l = ce->labels; l; l = l->next)
+            buf_printf(&b, "%s %s", l == ce->labels ? "" : ",",
+                       ast_label_spelling(p->pool, l->label));
+        buf_puts(&b, " }\n");
+        insert_line(p, &enums_at, b.data);
+    }
+    for (e = p->enums; e; e = e->next) {
+        buf_reset(&b);
+        buf_printf(&b, "\nenum %s { %s }\n", nm(p, e->name), e->values.data);
+        insert_line(p, &enums_at, b.data);
+    }
+    buf_free(&b);
+    *p->lines_end = p->blocks;
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* The plain text of the lines as they now stand, each one's place
+ * recorded. */
+static void assemble(pull *p, buf *out)
+{
+    pline *l;
+    int at = 1;
+    const char *s;
+
+    buf_reset(out);
+    for (l = p->lines; l; l = l->next) {
+        if (l->hidden)
+            continue;
+        s = l->use_fallback ? l->fallback : l->text;
+        l->first = at;
+        at += count_lines(s);
+        l->last = at - 1;
+        buf_puts(out, s);
+    }
+}
+
+/* Puts the fallback of each line the compiler refused in its place;
+ * false when one has none left. */
+static bool fall_back(pull *p, const ast_ctx *ctx, int round)
+{
+    pline *l;
+    int i, line_no;
+
+    for (i = 0; i < ctx->ndiags; i++) {
+        if (ctx->diags[i].is_note)
+            continue;
+        line_no = ctx->diags[i].loc.first_line;
+        for (l = p->lines; l; l = l->next)
+            if (!l->hidden && line_no >= l->first && line_no <= l->last)
+                break;
+        if (l && l->use_fallback && l->round == round)
+            continue; /* a second error on a line already replaced */
+        if (!l || l->use_fallback || !l->fallback)
+            return false;
+        l->use_fallback = true;
+        l->round = round;
+        if (l->alt)
+            l->alt->hidden = false;
+    }
+    return ctx->ndiags > 0;
+}
+
+/* Names on the standard error what line l keeps only as a comment: the
+ * comment of its last line, after the table or column it is about. */
+static void say_lost(const pline *l, const char *text)
+{
+    size_t end = strlen(text), n;
+    const char *c;
+
+    /* the comment of its last line: a column's documentation is above */
+    if (end > 0 && text[end - 1] == '\n')
+        end--;
+    while (end > 0 && text[end - 1] != '\n')
+        end--;
+    c = strstr(text + end, "// ");
+
+    if (!c)
+        return;
+    c += 3;
+    n = strcspn(c, "\n");
+    fprintf(stderr, "schemac: pull: %s%s%.*s\n", l->where ? l->where : "",
+            l->where ? ": " : "", (int)n, c);
+}
+
+/* Compiles the text, falling back line by line until it compiles, and
+ * prints it formatted into out; when it cannot be made to compile, out
+ * holds the plain text and the errors are printed.  *lost says whether
+ * something is kept only as a comment. */
+static int finish(pull *p, const char *file, buf *out, bool *lost)
+{
+    ast_ctx *ctx = NULL;
+    buf text;
+    int round, rc = 0;
+    const pline *l;
+
+    buf_init(&text);
+    for (round = 0; round < MAX_ROUNDS; round++) {
+        assemble(p, &text);
+        ast_ctx_free(ctx);
+        ctx = ast_ctx_new(file, text.data, text.len);
+        if (ast_parse(ctx) == 0)
+            check_schema(ctx);
+        if (ctx->nerrors == 0 || !fall_back(p, ctx, round))
+            break;
+    }
+    if (ctx->nerrors > 0) {
+        fprintf(stderr, "schemac: the schema read from the database does "
+                        "not compile; written as read:\n");
+        ast_print_diags(ctx, stderr);
+        buf_put(out, text.data, text.len);
+        rc = EXIT_USER;
+    } else {
+        ast_attach_comments(ctx);
+        fmt_schema(ctx, out);
+    }
+    *lost = false;
+    for (l = p->lines; l; l = l->next)
+        if (!l->hidden && (l->use_fallback ? l->fallback_lost : l->lost)) {
+            say_lost(l, l->use_fallback ? l->fallback : l->text);
+            *lost = true;
+        }
+    ast_ctx_free(ctx);
+    buf_free(&text);
+    return rc;
 }
 
 /* ---- the command ----------------------------------------------------- */
@@ -1015,7 +1610,7 @@ static int parse_args(int argc, char **argv, pull_args *a)
     }
     if (!a->url)
         return usage_error("%s", "--db URL is required");
-    if (a->name && !is_name(a->name))
+    if (a->name && !ast_is_plain_name(a->name))
         return usage_error("--name '%s' is not a name", a->name);
     return 0;
 }
@@ -1032,13 +1627,13 @@ static int on_dbname(void *ctx, int n, const char *const *v)
 /* The schema's name when none is given: the database's (PostgreSQL's
  * current database, the SQLite file's name less its extension), with
  * every character a name cannot hold made '_'. */
-static const char *default_name(pull *p, sc_db *db, const char *url)
+static const char *schema_name(pull *p, sc_db *db, const char *url)
 {
     const char *base = url, *s;
     buf b;
     const char *name;
 
-    if (p->d == SC_DIALECT_POSTGRESQL &&
+    if (p->d == AST_D_POSTGRESQL &&
         sc_query_sql_each(db, "SELECT current_database()", on_dbname, p) ==
             SC_OK &&
         p->dbname)
@@ -1050,35 +1645,9 @@ static const char *default_name(pull *p, sc_db *db, const char *url)
         buf_putc(&b, '_');
     for (s = base; *s && *s != '.' && *s != '?'; s++)
         buf_putc(&b, isalnum((unsigned char)*s) ? *s : '_');
-    name = dup(p, *base && is_name(b.data) ? b.data : "database");
+    name = dup(p, *base && ast_is_plain_name(b.data) ? b.data : "database");
     buf_free(&b);
     return name;
-}
-
-/* Compiles the plain text and prints it formatted into out; when it does
- * not compile, out holds the plain text and the errors are printed. */
-static int finish(const char *file, const buf *text, buf *out)
-{
-    ast_ctx *ctx = ast_ctx_new(file, text->data, text->len);
-    int rc = 0;
-
-    if (!ctx) {
-        fputs("schemac: out of memory\n", stderr);
-        return EXIT_USER;
-    }
-    if (ast_parse(ctx) == 0)
-        check_schema(ctx);
-    if (ctx->nerrors > 0) {
-        fprintf(stderr, "schemac: the schema read from the database does "
-                        "not compile; written as read:\n");
-        ast_print_diags(ctx, stderr);
-        buf_put(out, text->data, text->len);
-        rc = EXIT_USER;
-    } else {
-        fmt_schema(ctx, out);
-    }
-    ast_ctx_free(ctx);
-    return rc;
 }
 
 int pull_main(int argc, char **argv)
@@ -1086,17 +1655,18 @@ int pull_main(int argc, char **argv)
     pull_args a;
     pull p;
     sc_db *db = NULL;
-    buf text, out;
+    buf out;
     int rc = parse_args(argc, argv, &a), wrc;
+    bool lost = false;
     const penum *e;
 
     if (rc)
         return rc < 0 ? 0 : rc;
     memset(&p, 0, sizeof p);
-    p.tables_end = &p.tables;
+    p.lines_end = &p.lines;
+    p.blocks_end = &p.blocks;
     p.enums_end = &p.enums;
     p.pool = ast_ctx_new("pull", "", 0);
-    buf_init(&text);
     buf_init(&out);
     rc = EXIT_USER;
     if (!p.pool)
@@ -1106,24 +1676,23 @@ int pull_main(int argc, char **argv)
                 db ? sc_errmsg(db) : "out of memory");
         goto cleanup;
     }
-    p.d = sc_db_dialect(db);
-    if (read_catalog(&p, db) != SC_OK) {
-        fprintf(stderr,
-                "schemac: cannot read the database's structure: "
-                "%s\n",
-                sc_errmsg(db));
+    if (cat_read(db, p.pool, true, &p.cat) != SC_OK) {
+        fprintf(stderr, "schemac: cannot read the database's structure: "
+                        "%s\n", sc_errmsg(db));
         goto cleanup;
     }
-    write_schema(&p, a.name ? a.name : default_name(&p, db, a.url), &text);
-    if (p.nbad > 0)
-        goto cleanup;
-    rc = finish(a.output ? a.output : "pulled.schema", &text, &out);
+    p.d = p.cat.dialect;
+    p.dname = p.d == AST_D_SQLITE ? "sqlite" : "postgresql";
+    write_schema(&p, a.name ? a.name : schema_name(&p, db, a.url));
+    rc = finish(&p, a.output ? a.output : "pulled.schema", &out, &lost);
     wrc = frontend_write(a.output, out.data, out.len);
-    rc = rc ? rc : wrc;
+    if (rc == 0 && lost)
+        fprintf(stderr, "schemac: pull: some of the database's structure "
+                        "is kept only as comments in the schema\n");
+    rc = rc ? rc : wrc ? wrc : lost ? EXIT_USER : 0;
 cleanup:
     for (e = p.enums; e; e = e->next)
         buf_free((buf *)&e->values);
-    buf_free(&text);
     buf_free(&out);
     sc_close(db);
     ast_ctx_free(p.pool);

@@ -168,11 +168,16 @@ typedef struct sc_backend {
      * and marks its end; pipeline_result() then reads the outcome of each
      * queued execution in order, like a first step(): SC__ROW (a RETURNING
      * row, read with column()), SC__DONE, or an error, after which the
-     * executions queued later are not run.  pipeline_end() reads what is
-     * left and ends the batch; it is called after any failure too.
+     * executions queued later are not run.  pipeline_flush() sends what
+     * is queued without ending the batch and asks for the outcomes so
+     * far, so that pipeline_result() can read them while more is queued
+     * (the core sends a big batch in chunks this way, in bounded memory).
+     * pipeline_end() reads what is left and ends the batch; it is called
+     * after any failure too.
      */
     int (*pipeline_begin)(void *conn);
     int (*pipeline_send)(void *stmt);
+    int (*pipeline_flush)(void *conn);
     int (*pipeline_sync)(void *conn);
     int (*pipeline_result)(void *stmt);
     void (*pipeline_end)(void *conn);

@@ -13,6 +13,7 @@
  */
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,6 +205,17 @@ int sc__nomem(sc_db *db)
     return sc__set_error(db, SC_NOMEM, NULL, NULL, "out of memory");
 }
 
+/* The connection's server went away, and with it any transaction: no
+ * level stays open, and the message says what to do. */
+static int lost(sc_db *db)
+{
+    db->depth = 0;
+    db->stream_txn = false;
+    return sc__set_error(db, SC_ERROR, NULL, NULL,
+                         "%s: close this connection and open a new one",
+                         SC__LOST);
+}
+
 /* Checks that db can run statements, setting SC_MISUSE when not. */
 int sc__usable(sc_db *db)
 {
@@ -213,7 +225,65 @@ int sc__usable(sc_db *db)
     if (db->conn == NULL)
         return sc__set_error(db, SC_MISUSE, NULL, NULL,
                              "the connection is not open");
+    if (db->be->lost != NULL && db->be->lost(db->conn))
+        return lost(db);
     return SC_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * The owner check (see internal.h).  A thread is named by its
+ * pthread_self(), an integer or a pointer on every POSIX system this
+ * builds on.  The refusal of a call is kept per thread, because writing
+ * it into the connection would race with the thread inside.
+ * ------------------------------------------------------------------- */
+
+static _Thread_local struct {
+    const sc_db *db; /* the connection this thread was refused, or NULL */
+    char msg[256];
+} refused;
+
+static uintptr_t self(void)
+{
+    return (uintptr_t)pthread_self();
+}
+
+int sc__enter(sc_db *db, const char *call)
+{
+    uintptr_t owner = 0, me;
+
+    if (db == NULL)
+        return SC_OK; /* nothing to own: the call refuses it itself */
+    me = self();
+    if (atomic_compare_exchange_strong_explicit(&db->owner, &owner, me,
+                                                memory_order_acquire,
+                                                memory_order_relaxed)) {
+        db->entered = 1;
+    } else if (owner == me) {
+        db->entered++;
+    } else {
+        refused.db = db;
+        snprintf(refused.msg, sizeof refused.msg,
+                 "%s: another thread is inside a call on this connection; "
+                 "a connection is used by one thread at a time",
+                 call);
+        return SC_MISUSE;
+    }
+    if (refused.db == db)
+        refused.db = NULL;
+    return SC_OK;
+}
+
+void sc__leave(sc_db *db)
+{
+    if (db != NULL && --db->entered == 0)
+        atomic_store_explicit(&db->owner, 0, memory_order_release);
+}
+
+/* Whether the last call of this thread on db was refused by the owner
+ * check, and the thread has not been let in since. */
+static bool refused_here(const sc_db *db)
+{
+    return db != NULL && refused.db == db;
 }
 
 /* Makes room for n bound values. */
@@ -235,6 +305,8 @@ const char *sc_errmsg(const sc_db *db)
 {
     if (db == NULL)
         return "out of memory";
+    if (refused_here(db))
+        return refused.msg;
     if (db->err.code == SC_OK)
         return "not an error";
     return db->err.msg[0] ? db->err.msg : sc_errstr(db->err.code);
@@ -242,21 +314,29 @@ const char *sc_errmsg(const sc_db *db)
 
 int sc_errcode(const sc_db *db)
 {
+    if (refused_here(db))
+        return SC_MISUSE;
     return db == NULL ? SC_NOMEM : db->err.code;
 }
 
 int sc_extended_errcode(const sc_db *db)
 {
+    if (refused_here(db))
+        return SC_MISUSE;
     return db == NULL ? SC_NOMEM : db->err.extended;
 }
 
 const char *sc_errtable(const sc_db *db)
 {
+    if (refused_here(db))
+        return NULL;
     return db != NULL && db->err.table[0] ? db->err.table : NULL;
 }
 
 const char *sc_errcolumn(const sc_db *db)
 {
+    if (refused_here(db))
+        return NULL;
     return db != NULL && db->err.column[0] ? db->err.column : NULL;
 }
 
@@ -433,16 +513,27 @@ static void trace(sc_db *db, const char *sql, size_t n, double ms, int rc)
 
 void sc_trace(sc_db *db, sc_trace_fn fn, void *ctx)
 {
-    if (db == NULL)
+    if (db == NULL || sc__enter(db, "sc_trace") != SC_OK)
         return;
     db->trace_fn = fn;
     db->trace_ctx = ctx;
+    sc__leave(db);
 }
 
+/* Three lines per statement: the text, the values, and the time (with
+ * the outcome when it failed).  The time is printed from an integer
+ * count of microseconds, so that no locale puts a comma in it. */
 void sc_trace_stderr(void *ctx, const sc_trace_event *ev)
 {
+    double ms = ev->elapsed_ms > 0 ? ev->elapsed_ms : 0;
+    long long us = (long long)(ms * 1e3 + 0.5);
+
     (void)ctx;
-    fprintf(stderr, "[sql] %s\n[sql] %s\n", ev->sql, ev->params);
+    fprintf(stderr, "[sql] %s\n[sql] %s\n[sql] %lld.%03lld ms", ev->sql,
+            ev->params, us / 1000, us % 1000);
+    if (ev->rc != SC_OK)
+        fprintf(stderr, ", failed: %s", sc_errstr(ev->rc));
+    fputc('\n', stderr);
 }
 
 /* ---------------------------------------------------------------------
@@ -925,6 +1016,8 @@ static int report(sc_db *db, const sc_backend_error *e,
     default:
         break;
     }
+    if (e->code == SC_OK && db->be->lost != NULL && db->be->lost(db->conn))
+        return lost(db);
     if (e->code == SC_OK) /* the backend lost the details */
         return sc__set_error(db, SC_ERROR, table, NULL, "unknown error");
     return sc__set_error(db, e->extended, table, e->column, "%s", e->message);
@@ -1002,7 +1095,7 @@ int sc__stream_traced(sc_db *db, void *stmt, const char *sql, size_t n)
     return first_step(db, stmt, sql, n, true);
 }
 
-int sc_exec(sc_db *db, const char *sql)
+static int exec_sql(sc_db *db, const char *sql)
 {
     int rc = sc__usable(db);
 
@@ -1050,8 +1143,8 @@ static int text_row_read(sc_db *db, void *stmt, text_row *r)
     return SC_OK;
 }
 
-int sc_query_sql_each(sc_db *db, const char *sql, sc_text_row_fn fn,
-                      void *ctx)
+static int query_sql_each(sc_db *db, const char *sql, sc_text_row_fn fn,
+                          void *ctx)
 {
     text_row r = {0, NULL, NULL};
     void *stmt = NULL;
@@ -2316,6 +2409,19 @@ static int bind_value(sc_db *db, const sc_table_desc *t,
 }
 
 /* Binds the primary key of key from parameter *k + 1 on. */
+/* The value of key column c of t in row, which NULL cannot be: no key
+ * matches it, and a NULL text pointer is a mistake, not a key. */
+static int key_value(sc_db *db, const sc_table_desc *t,
+                     const sc_column_desc *c, const void *row, sc_value *v)
+{
+    int rc = sc__field_value(db, t, c, row, v);
+
+    if (rc == SC_OK && v->kind == SC_VAL_NULL)
+        return sc__set_error(db, SC_MISUSE, t->name, c->name,
+                             "the key %s.%s is NULL", t->name, c->name);
+    return rc;
+}
+
 static int bind_pk(sc_db *db, const sc_table_desc *t, const void *key,
                    void *stmt, size_t *k)
 {
@@ -2325,7 +2431,7 @@ static int bind_pk(sc_db *db, const sc_table_desc *t, const void *key,
 
     for (i = 0; i < t->npk; i++, (*k)++) {
         c = &t->cols[t->pk[i]];
-        rc = sc__field_value(db, t, c, key, &db->vals[*k]);
+        rc = key_value(db, t, c, key, &db->vals[*k]);
         if (rc == SC_OK)
             rc = bind_value(db, t, c, stmt, *k);
         if (rc != SC_OK)
@@ -2454,28 +2560,28 @@ static int level_close(sc_db *db, int level, int rc)
     return rc;
 }
 
-int sc_begin(sc_db *db)
+static int begin(sc_db *db)
 {
     int rc = sc__usable(db);
 
     return rc != SC_OK ? rc : level_open(db, false);
 }
 
-int sc_begin_write(sc_db *db)
+static int begin_write(sc_db *db)
 {
     int rc = sc__usable(db);
 
     return rc != SC_OK ? rc : level_open(db, true);
 }
 
-int sc_commit(sc_db *db)
+static int commit(sc_db *db)
 {
     int rc = sc__usable(db);
 
     return rc != SC_OK ? rc : level_commit(db);
 }
 
-int sc_rollback(sc_db *db)
+static int rollback(sc_db *db)
 {
     int rc = sc__usable(db);
 
@@ -2546,6 +2652,9 @@ int sc_open(const char *url, sc_db **out)
         return SC_NOMEM;
     memset(db, 0, sizeof *db);
     clear_error(db);
+    atomic_init(&db->owner, 0);
+    if (refused.db == db)
+        refused.db = NULL; /* a closed connection's refusal */
     if (url == NULL)
         return sc__set_error(db, SC_MISUSE, NULL, NULL, "no URL given");
     rc = sc__backend_find(url, &db->be, e.message, sizeof e.message);
@@ -2562,9 +2671,11 @@ int sc_open(const char *url, sc_db **out)
     return SC_OK;
 }
 
+/* A connection another thread is inside a call on is left open: closing
+ * it under that thread would free what it is using. */
 void sc_close(sc_db *db)
 {
-    if (db == NULL)
+    if (db == NULL || sc__enter(db, "sc_close") != SC_OK)
         return;
     if (db->conn != NULL) {
         if (db->depth > 0 && db->be->in_transaction(db->conn))
@@ -2705,7 +2816,7 @@ cleanup:
     return rc;
 }
 
-int sc_row_insert(sc_db *db, const sc_table_desc *t, void *row)
+static int row_insert(sc_db *db, const sc_table_desc *t, void *row)
 {
     stmt_entry *e;
     int rc = row_args(db, t, row, false);
@@ -2743,17 +2854,17 @@ typedef struct batch_op {
     int64_t now;
 } batch_op;
 
-/* Queues the statements of rows[0..n) in the backend's batch; *sent
- * receives how many went. */
+/* Queues the statements of rows[from..to) in the backend's batch; *sent
+ * counts those that went. */
 static int queue_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
-                       const batch_op *b, const char *rows, size_t n,
-                       size_t *sent)
+                       const batch_op *b, const char *rows, size_t from,
+                       size_t to, size_t *sent)
 {
     const char *row;
     size_t i, k;
     int rc;
 
-    for (i = 0; i < n; i++) {
+    for (i = from; i < to; i++) {
         row = rows + i * t->row_size;
         rc = b->op == OP_INSERT
                  ? bind_insert(db, t, e->stmt, row, b->now, &k)
@@ -2807,37 +2918,65 @@ static int collect_row(sc_db *db, const sc_table_desc *t, stmt_entry *e,
 static int collect_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
                           int op, const void *row, uint64_t mask, double *t0);
 
-/* A batch in the backend's pipeline: every row's statement sent, one wait
- * for the server, then the outcomes read in order.  The rows of an
- * insert share one "now" and are filled in from their outcomes; rows are
- * written only then. */
+/* Rows of a batch sent to the server between two reads of outcomes. */
+#define BATCH_CHUNK 1024
+
+/* Reads the outcomes of the rows from *done up to upto, in order. */
+static int collect_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                         const batch_op *b, char *rows, size_t *done,
+                         size_t upto, double *t0)
+{
+    char *row;
+    int rc = SC_OK;
+
+    for (; rc == SC_OK && *done < upto; (*done)++) {
+        row = rows + *done * t->row_size;
+        rc = b->op == OP_INSERT
+                 ? collect_row(db, t, e, row, b->now, t0)
+                 : collect_change(db, t, e, b->op, row, b->mask, t0);
+        if (rc != SC_OK)
+            prefix_row(db, *done);
+    }
+    return rc;
+}
+
+/*
+ * A batch in the backend's pipeline, in chunks of BATCH_CHUNK rows: each
+ * chunk is sent with a request for the outcomes so far (the last one
+ * with the batch's end), and the outcomes of the chunk before it are
+ * read while the server works on it.  So the round trips stay few, and
+ * libpq's buffers hold about two chunks, whatever the batch's size.  The
+ * rows of an insert share one "now" and are filled in from their
+ * outcomes; rows are written only then.
+ */
 static int run_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
                      const batch_op *b, char *rows, size_t n)
 {
     double t0 = clock_ms();
-    size_t i, sent = 0;
+    size_t from, to, done = 0, sent = 0;
     int rc = db->be->pipeline_begin(db->conn);
 
     if (rc != SC_OK)
         return sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
-    rc = queue_batch(db, t, e, b, rows, n, &sent);
-    if (rc == SC_OK && db->be->pipeline_sync(db->conn) != SC_OK)
-        rc = sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
-    for (i = 0; rc == SC_OK && i < sent; i++) {
-        rc = b->op == OP_INSERT
-                 ? collect_row(db, t, e, rows + i * t->row_size, b->now, &t0)
-                 : collect_change(db, t, e, b->op, rows + i * t->row_size,
-                                  b->mask, &t0);
-        if (rc != SC_OK)
-            prefix_row(db, i);
+    for (from = 0; rc == SC_OK && from < n; from = to) {
+        to = n - from > BATCH_CHUNK ? from + BATCH_CHUNK : n;
+        rc = queue_batch(db, t, e, b, rows, from, to, &sent);
+        if (rc == SC_OK && (to == n ? db->be->pipeline_sync(db->conn)
+                                    : db->be->pipeline_flush(db->conn)) !=
+                               SC_OK)
+            rc = sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
+        if (rc == SC_OK)
+            rc = collect_batch(db, t, e, b, rows, &done, from, &t0);
     }
+    if (rc == SC_OK)
+        rc = collect_batch(db, t, e, b, rows, &done, sent, &t0);
     db->be->pipeline_end(db->conn);
     db->be->reset(e->stmt);
     return rc;
 }
 
-int sc_row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
-                       size_t n)
+static int row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
+                           size_t n)
 {
     stmt_entry *e;
     int level, rc = row_args(db, t, rows, false);
@@ -3097,8 +3236,8 @@ bool sc__is_key(const sc_table_desc *t, unsigned i)
     return false;
 }
 
-int sc_row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
-               const void *key, void *out)
+static int row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
+                   const void *key, void *out)
 {
     stmt_entry *e = NULL;
     size_t n = 0;
@@ -3171,7 +3310,7 @@ static int update_row(sc_db *db, const sc_table_desc *t, const void *row,
     return rc;
 }
 
-int sc_row_update(sc_db *db, const sc_table_desc *t, const void *row)
+static int row_update(sc_db *db, const sc_table_desc *t, const void *row)
 {
     int rc = row_args(db, t, row, true);
 
@@ -3210,8 +3349,8 @@ static int update_mask(sc_db *db, const sc_table_desc *t, uint64_t *cols)
     return SC_OK;
 }
 
-int sc_row_update_cols(sc_db *db, const sc_table_desc *t, const void *row,
-                       uint64_t cols)
+static int row_update_cols(sc_db *db, const sc_table_desc *t, const void *row,
+                           uint64_t cols)
 {
     int rc = row_args(db, t, row, true);
 
@@ -3220,7 +3359,7 @@ int sc_row_update_cols(sc_db *db, const sc_table_desc *t, const void *row,
     return rc == SC_OK ? update_row(db, t, row, cols) : rc;
 }
 
-int sc_row_delete(sc_db *db, const sc_table_desc *t, const void *key)
+static int row_delete(sc_db *db, const sc_table_desc *t, const void *key)
 {
     stmt_entry *e = NULL;
     size_t n = 0;
@@ -3259,8 +3398,7 @@ static int change_values(sc_db *db, const sc_table_desc *t, int op,
             rc = sc__field_value(db, t, &t->cols[i], row, &db->vals[(*n)++]);
     }
     for (i = 0; rc == SC_OK && i < t->npk; i++)
-        rc = sc__field_value(db, t, &t->cols[t->pk[i]], row,
-                             &db->vals[(*n)++]);
+        rc = key_value(db, t, &t->cols[t->pk[i]], row, &db->vals[(*n)++]);
     db->nbound = *n;
     return rc;
 }
@@ -3347,8 +3485,8 @@ static int change_many(sc_db *db, const sc_table_desc *t, int op,
     return level_close(db, level, rc);
 }
 
-int sc_row_update_many(sc_db *db, const sc_table_desc *t, const void *rows,
-                       size_t n, uint64_t cols)
+static int row_update_many(sc_db *db, const sc_table_desc *t, const void *rows,
+                           size_t n, uint64_t cols)
 {
     int rc = row_args(db, t, rows, true);
 
@@ -3358,8 +3496,8 @@ int sc_row_update_many(sc_db *db, const sc_table_desc *t, const void *rows,
     return rc == SC_OK ? change_many(db, t, OP_UPDATE, rows, n, cols) : rc;
 }
 
-int sc_row_delete_many(sc_db *db, const sc_table_desc *t, const void *rows,
-                       size_t n)
+static int row_delete_many(sc_db *db, const sc_table_desc *t, const void *rows,
+                           size_t n)
 {
     int rc = row_args(db, t, rows, true);
 
@@ -3380,7 +3518,7 @@ static int exec_all(sc_db *db, const char *const *ddl)
     return rc;
 }
 
-int sc_schema_create_all(sc_db *db, const sc_schema_desc *s)
+static int schema_create_all(sc_db *db, const sc_schema_desc *s)
 {
     const char *const *ddl;
     int level, rc = sc__usable(db);
@@ -3411,6 +3549,182 @@ int sc_schema_create_all(sc_db *db, const sc_schema_desc *s)
     rc = level_close(db, level, rc);
     if (rc == SC_OK)
         db->schema = s;
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * The public calls that reach the database, each under the owner check
+ * (sc__enter(), below).
+ * ------------------------------------------------------------------- */
+
+int sc_exec(sc_db *db, const char *sql)
+{
+    int rc = sc__enter(db, "sc_exec");
+
+    if (rc == SC_OK) {
+        rc = exec_sql(db, sql);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_query_sql_each(sc_db *db, const char *sql, sc_text_row_fn fn,
+                      void *ctx)
+{
+    int rc = sc__enter(db, "sc_query_sql_each");
+
+    if (rc == SC_OK) {
+        rc = query_sql_each(db, sql, fn, ctx);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_begin(sc_db *db)
+{
+    int rc = sc__enter(db, "sc_begin");
+
+    if (rc == SC_OK) {
+        rc = begin(db);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_begin_write(sc_db *db)
+{
+    int rc = sc__enter(db, "sc_begin_write");
+
+    if (rc == SC_OK) {
+        rc = begin_write(db);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_commit(sc_db *db)
+{
+    int rc = sc__enter(db, "sc_commit");
+
+    if (rc == SC_OK) {
+        rc = commit(db);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_rollback(sc_db *db)
+{
+    int rc = sc__enter(db, "sc_rollback");
+
+    if (rc == SC_OK) {
+        rc = rollback(db);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_insert(sc_db *db, const sc_table_desc *t, void *row)
+{
+    int rc = sc__enter(db, "sc_row_insert");
+
+    if (rc == SC_OK) {
+        rc = row_insert(db, t, row);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
+                       size_t n)
+{
+    int rc = sc__enter(db, "sc_row_insert_many");
+
+    if (rc == SC_OK) {
+        rc = row_insert_many(db, t, rows, n);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
+               const void *key, void *out)
+{
+    int rc = sc__enter(db, "sc_row_get");
+
+    if (rc == SC_OK) {
+        rc = row_get(db, t, a, key, out);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_update(sc_db *db, const sc_table_desc *t, const void *row)
+{
+    int rc = sc__enter(db, "sc_row_update");
+
+    if (rc == SC_OK) {
+        rc = row_update(db, t, row);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_update_cols(sc_db *db, const sc_table_desc *t, const void *row,
+                       uint64_t cols)
+{
+    int rc = sc__enter(db, "sc_row_update_cols");
+
+    if (rc == SC_OK) {
+        rc = row_update_cols(db, t, row, cols);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_delete(sc_db *db, const sc_table_desc *t, const void *key)
+{
+    int rc = sc__enter(db, "sc_row_delete");
+
+    if (rc == SC_OK) {
+        rc = row_delete(db, t, key);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_update_many(sc_db *db, const sc_table_desc *t, const void *rows,
+                       size_t n, uint64_t cols)
+{
+    int rc = sc__enter(db, "sc_row_update_many");
+
+    if (rc == SC_OK) {
+        rc = row_update_many(db, t, rows, n, cols);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_delete_many(sc_db *db, const sc_table_desc *t, const void *rows,
+                       size_t n)
+{
+    int rc = sc__enter(db, "sc_row_delete_many");
+
+    if (rc == SC_OK) {
+        rc = row_delete_many(db, t, rows, n);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_schema_create_all(sc_db *db, const sc_schema_desc *s)
+{
+    int rc = sc__enter(db, "sc_schema_create_all");
+
+    if (rc == SC_OK) {
+        rc = schema_create_all(db, s);
+        sc__leave(db);
+    }
     return rc;
 }
 

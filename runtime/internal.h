@@ -12,8 +12,10 @@
 #ifndef SC_INTERNAL_H
 #define SC_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "backend.h"
 #include "schemac.h"
@@ -99,14 +101,41 @@ struct sc_db {
     const sc_schema_desc *schema; /* the last one created, for messages */
     sc__buf trace_buf;
     sc__error_state err;
+    /* The thread inside a public call on this connection (the address of
+     * a thread-local of the thread), 0 when none is; entered counts that
+     * thread's nested calls.  See sc__enter(). */
+    _Atomic uintptr_t owner;
+    int entered;
 };
+
+/*
+ * The owner check.  Every public call that reaches the database runs
+ * between sc__enter() and sc__leave().  sc__enter() makes the calling
+ * thread db's owner for the call, with one atomic compare-and-swap, or
+ * finds that it is already (a row function or trace hook calling back
+ * in); when another thread is inside a call on db it returns SC_MISUSE
+ * without touching db, and the refused thread reads the message, which
+ * names call, from sc_errmsg(db) (it is kept per thread, not in db).
+ * A NULL db passes (the call refuses it itself).  sc__leave() ends a
+ * call sc__enter() let in.  So two threads never reach one driver
+ * connection at once, whatever the program does.
+ */
+int sc__enter(sc_db *db, const char *call);
+void sc__leave(sc_db *db);
+
+/* How every failure of a connection whose server went away begins
+ * (SC_ERROR): in the backend's message of the failure itself, and from
+ * sc__usable() for every call after it. */
+#define SC__LOST "connection to the server was lost"
 
 /* Records an error on db and returns its primary code. */
 int sc__set_error(sc_db *db, int extended, const char *table,
                   const char *column, const char *fmt, ...)
     SC__PRINTF(5, 6);
 int sc__nomem(sc_db *db);
-/* Clears db's error; SC_MISUSE when db is NULL or not open. */
+/* Clears db's error; SC_MISUSE when db is NULL or not open, SC_ERROR
+ * (SC__LOST) when its server went away, which also forgets the levels
+ * of the transaction the server then rolled back. */
 int sc__usable(sc_db *db);
 /* Makes room for n values in db->vals. */
 int sc__need_vals(sc_db *db, size_t n);

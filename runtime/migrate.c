@@ -568,8 +568,8 @@ static int ensure_table(sc_db *db)
     return txn_end(db, rc, false);
 }
 
-int sc_migrate(sc_db *db, const sc_migration *m, unsigned n,
-               unsigned target)
+static int migrate(sc_db *db, const sc_migration *m, unsigned n,
+                   unsigned target)
 {
     unsigned current;
     int rc = check_args(db, m, n);
@@ -594,8 +594,8 @@ int sc_migrate(sc_db *db, const sc_migration *m, unsigned n,
     return rc;
 }
 
-int sc_migrate_down(sc_db *db, const sc_migration *m, unsigned n,
-                    unsigned steps)
+static int migrate_down(sc_db *db, const sc_migration *m, unsigned n,
+                        unsigned steps)
 {
     unsigned current, target, v;
     int rc = check_args(db, m, n);
@@ -616,7 +616,46 @@ int sc_migrate_down(sc_db *db, const sc_migration *m, unsigned n,
     return rc;
 }
 
-int sc_migrate_check(sc_db *db, const sc_migration *m, unsigned n)
+/* The body of a stamp, inside its transaction: verifies the history
+ * again (another runner may have moved it) and records current+1..version. */
+static int stamp_body(sc_db *db, const sc_migration *m, unsigned n,
+                      unsigned version)
+{
+    unsigned current, v;
+    int rc = sc_exec(db, TABLE_SQL);
+
+    if (rc == SC_OK)
+        rc = verify(db, m, n, &current);
+    if (rc == SC_OK && current > version)
+        return sc__set_error(db, SC_ERROR, NULL, NULL,
+                             "the database is at version %04u, past %04u: "
+                             "nothing to stamp", current, version);
+    for (v = current + 1; rc == SC_OK && v <= version; v++) {
+        rc = write_row(db, &m[v - 1], true);
+        if (rc != SC_OK)
+            rc = name_error(db, &m[v - 1], rc);
+    }
+    return rc;
+}
+
+static int migrate_stamp(sc_db *db, const sc_migration *m, unsigned n,
+                         unsigned version)
+{
+    int rc = check_args(db, m, n);
+
+    if (rc != SC_OK)
+        return rc;
+    if (version == 0 || version > n)
+        return sc__set_error(db, SC_MISUSE, NULL, NULL,
+                             "no migration %04u to stamp: the versions "
+                             "are 0001 to %04u", version, n);
+    rc = txn_begin(db, false);
+    if (rc == SC_OK)
+        rc = stamp_body(db, m, n, version);
+    return txn_end(db, rc, false);
+}
+
+static int migrate_check(sc_db *db, const sc_migration *m, unsigned n)
 {
     unsigned current;
     int rc = check_args(db, m, n);
@@ -624,7 +663,7 @@ int sc_migrate_check(sc_db *db, const sc_migration *m, unsigned n)
     return rc != SC_OK ? rc : verify(db, m, n, &current);
 }
 
-int sc_migrate_current(sc_db *db, unsigned *version)
+static int migrate_current(sc_db *db, unsigned *version)
 {
     int64_t v = 0;
     bool exists = false;
@@ -642,8 +681,8 @@ int sc_migrate_current(sc_db *db, unsigned *version)
     return rc;
 }
 
-int sc_migrate_history(sc_db *db, sc_arena *a, sc_migration_record **rows,
-                       size_t *n)
+static int migrate_history(sc_db *db, sc_arena *a, sc_migration_record **rows,
+                           size_t *n)
 {
     int rc = sc__usable(db);
 
@@ -656,6 +695,80 @@ int sc_migrate_history(sc_db *db, sc_arena *a, sc_migration_record **rows,
     if (rc != SC_OK) {
         *rows = NULL;
         *n = 0;
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * The public calls, each under the owner check (sc__enter(), internal.h).
+ * ------------------------------------------------------------------- */
+
+int sc_migrate(sc_db *db, const sc_migration *m, unsigned n,
+               unsigned target)
+{
+    int rc = sc__enter(db, "sc_migrate");
+
+    if (rc == SC_OK) {
+        rc = migrate(db, m, n, target);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_migrate_down(sc_db *db, const sc_migration *m, unsigned n,
+                    unsigned steps)
+{
+    int rc = sc__enter(db, "sc_migrate_down");
+
+    if (rc == SC_OK) {
+        rc = migrate_down(db, m, n, steps);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_migrate_stamp(sc_db *db, const sc_migration *m, unsigned n,
+                     unsigned version)
+{
+    int rc = sc__enter(db, "sc_migrate_stamp");
+
+    if (rc == SC_OK) {
+        rc = migrate_stamp(db, m, n, version);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_migrate_check(sc_db *db, const sc_migration *m, unsigned n)
+{
+    int rc = sc__enter(db, "sc_migrate_check");
+
+    if (rc == SC_OK) {
+        rc = migrate_check(db, m, n);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_migrate_current(sc_db *db, unsigned *version)
+{
+    int rc = sc__enter(db, "sc_migrate_current");
+
+    if (rc == SC_OK) {
+        rc = migrate_current(db, version);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_migrate_history(sc_db *db, sc_arena *a, sc_migration_record **rows,
+                       size_t *n)
+{
+    int rc = sc__enter(db, "sc_migrate_history");
+
+    if (rc == SC_OK) {
+        rc = migrate_history(db, a, rows, n);
+        sc__leave(db);
     }
     return rc;
 }

@@ -13,6 +13,11 @@
  * The pool's own state is guarded by one mutex; connections are opened
  * and closed outside it, so a slow server delays only the thread that
  * waits for it.
+ *
+ * The pool keeps the handles it gave out, and sc_pool_release() looks a
+ * handle up there, under the mutex, before it touches it: a connection
+ * given back twice, or to a pool that did not give it, is ignored, and
+ * is never kept twice or handed to two threads.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -31,6 +36,8 @@ struct sc_pool {
     int open; /* connections open: idle, handed out, or being opened */
     int nidle;
     sc_db **idle;
+    int nheld;
+    sc_db **held; /* the connections handed out, not yet given back */
 };
 
 int sc_pool_new(const char *url, int max, sc_pool **out)
@@ -51,9 +58,11 @@ int sc_pool_new(const char *url, int max, sc_pool **out)
     n = strlen(url) + 1;
     p->url = sc__malloc(n);
     p->idle = sc__malloc((size_t)max * sizeof *p->idle);
-    if (p->url == NULL || p->idle == NULL) {
+    p->held = sc__malloc((size_t)max * sizeof *p->held);
+    if (p->url == NULL || p->idle == NULL || p->held == NULL) {
         sc__free(p->url);
         sc__free(p->idle);
+        sc__free(p->held);
         sc__free(p);
         return SC_NOMEM;
     }
@@ -112,6 +121,27 @@ static void free_place(sc_pool *p)
     pthread_mutex_unlock(&p->lock);
 }
 
+/* With the lock held: db is handed out. */
+static void hold(sc_pool *p, sc_db *db)
+{
+    p->held[p->nheld++] = db;
+}
+
+/* With the lock held: takes db off the handed-out list.  False when the
+ * pool did not hand it out (given back already, or another pool's). */
+static bool unhold(sc_pool *p, const sc_db *db)
+{
+    int i;
+
+    for (i = 0; i < p->nheld; i++) {
+        if (p->held[i] == db) {
+            p->held[i] = p->held[--p->nheld];
+            return true;
+        }
+    }
+    return false;
+}
+
 int sc_pool_acquire(sc_pool *p, int timeout_ms, sc_db **out)
 {
     int rc;
@@ -128,14 +158,20 @@ int sc_pool_acquire(sc_pool *p, int timeout_ms, sc_db **out)
     }
     if (p->nidle > 0) {
         *out = p->idle[--p->nidle];
+        hold(p, *out);
         pthread_mutex_unlock(&p->lock);
         return SC_OK;
     }
     p->open++; /* the place is taken while the connection opens */
     pthread_mutex_unlock(&p->lock);
     rc = sc_open(p->url, out);
-    if (rc != SC_OK && *out == NULL)
+    if (rc != SC_OK && *out == NULL) {
         free_place(p); /* SC_NOMEM: no handle comes back to release */
+        return rc;
+    }
+    pthread_mutex_lock(&p->lock);
+    hold(p, *out);
+    pthread_mutex_unlock(&p->lock);
     return rc;
 }
 
@@ -145,6 +181,11 @@ void sc_pool_release(sc_pool *p, sc_db *db)
 
     if (p == NULL || db == NULL)
         return;
+    pthread_mutex_lock(&p->lock);
+    keep = unhold(p, db);
+    pthread_mutex_unlock(&p->lock);
+    if (!keep)
+        return; /* not handed out by p: db is not even looked at */
     keep = db->conn != NULL;
     while (keep && sc_txn_depth(db) > 0)
         keep = sc_rollback(db) == SC_OK;
@@ -187,6 +228,7 @@ void sc_pool_free(sc_pool *p)
     pthread_cond_destroy(&p->back);
     pthread_mutex_destroy(&p->lock);
     sc__free(p->idle);
+    sc__free(p->held);
     sc__free(p->url);
     sc__free(p);
 }

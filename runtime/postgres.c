@@ -357,7 +357,7 @@ static int map_state(const char *state, const char *constraint,
         {"23502", SC_CONSTRAINT_NOTNULL}, {"23503", SC_CONSTRAINT_FOREIGNKEY},
         {"23514", SC_CONSTRAINT_CHECK},   {"22001", SC_CONSTRAINT_CHECK},
         {"40001", SC_BUSY},               {"40P01", SC_BUSY},
-        {"55P03", SC_BUSY},               {"53200", SC_NOMEM},
+        {"55P03", SC_BUSY},
     };
     size_t i;
 
@@ -419,22 +419,72 @@ static int bad_param(const char *context)
     return n > 0 && n <= INT_MAX ? (int)n : 0;
 }
 
+/*
+ * Whether the failure just seen (state: its SQLSTATE, or NULL) means the
+ * server is gone: libpq marked the connection bad, or the server said it
+ * is shutting down or ending the session (class 57P, admin shutdown, and
+ * class 08, connection exceptions).
+ */
+static bool lost_now(const pg_conn *c, const char *state)
+{
+    if (PQstatus(c->pg) == CONNECTION_BAD)
+        return true;
+    return state != NULL && (strncmp(state, "57P", 3) == 0 ||
+                             strncmp(state, "08", 2) == 0);
+}
+
+/* Records the lost connection, with what libpq or the server said. */
+static int lost_error(pg_conn *c, const char *why)
+{
+    char msg[sizeof c->err.message];
+
+    snprintf(msg, sizeof msg, "%s%s%s", SC__LOST, why && *why ? ": " : "",
+             why ? why : "");
+    set_error(c, SC_ERROR, SC_ERROR, msg);
+    return SC_ERROR;
+}
+
+/* The message of res, or when it has none (libpq made it, not the
+ * server), libpq's text of it or of the connection. */
+static const char *result_message(const pg_conn *c, const PGresult *res)
+{
+    const char *msg = res != NULL ? PQresultErrorField(res,
+                                          PG_DIAG_MESSAGE_PRIMARY)
+                                  : NULL;
+
+    if (msg == NULL && res != NULL && *PQresultErrorMessage(res) != '\0')
+        msg = PQresultErrorMessage(res);
+    if (msg == NULL && *PQerrorMessage(c->pg) != '\0')
+        msg = PQerrorMessage(c->pg);
+    return msg;
+}
+
 /* Records the error of res (NULL: of the connection) and returns its
  * primary code. */
 static int result_error(pg_conn *c, const PGresult *res)
 {
-    const char *state, *msg;
+    const char *state, *msg, *hint;
 
+    state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    if (lost_now(c, state))
+        return lost_error(c, result_message(c, res));
     if (res == NULL || PQresultStatus(res) != PGRES_FATAL_ERROR) {
+        /* libpq's own failure: out of memory, or a refusal it words */
         msg = PQerrorMessage(c->pg);
-        set_error(c, PQstatus(c->pg) == CONNECTION_BAD ? SC_ERROR : SC_NOMEM,
+        set_error(c, *msg && !strstr(msg, "out of memory") ? SC_ERROR
+                                                           : SC_NOMEM,
                   0, *msg ? msg : "out of memory");
         c->err.extended = c->err.code;
         return c->err.code;
     }
-    state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-    msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    msg = result_message(c, res);
+    hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
     set_error(c, SC_ERROR, SC_ERROR, msg != NULL ? msg : "unknown error");
+    /* out of a server resource (class 53): the hint says which */
+    if (state != NULL && strncmp(state, "53", 2) == 0 && hint != NULL)
+        snprintf(c->err.message + strlen(c->err.message),
+                 sizeof c->err.message - strlen(c->err.message), " (%s)",
+                 hint);
     copy_str(c->err.table, sizeof c->err.table,
              PQresultErrorField(res, PG_DIAG_TABLE_NAME));
     copy_str(c->err.column, sizeof c->err.column,
@@ -449,8 +499,6 @@ static int result_error(pg_conn *c, const PGresult *res)
     if (c->err.code == SC_CONSTRAINT && c->err.column[0] == '\0')
         key_columns(&c->err,
                     PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL));
-    if (PQstatus(c->pg) == CONNECTION_BAD)
-        c->err.code = c->err.extended = SC_ERROR;
     return c->err.code;
 }
 
@@ -1644,6 +1692,17 @@ static int pg_pipeline_send(void *stmt)
     return SC_OK;
 }
 
+/* Sends the executions queued so far with a flush request, which makes
+ * the server send their outcomes at once rather than at the sync. */
+static int pg_pipeline_flush(void *conn)
+{
+    pg_conn *c = conn;
+
+    if (!PQsendFlushRequest(c->pg))
+        return result_error(c, NULL);
+    return flush_all(c);
+}
+
 static int pg_pipeline_sync(void *conn)
 {
     pg_conn *c = conn;
@@ -1781,6 +1840,7 @@ const sc_backend sc__postgres_backend = {
     .lost = pg_lost,
     .pipeline_begin = pg_pipeline_begin,
     .pipeline_send = pg_pipeline_send,
+    .pipeline_flush = pg_pipeline_flush,
     .pipeline_sync = pg_pipeline_sync,
     .pipeline_result = pg_pipeline_result,
     .pipeline_end = pg_pipeline_end,

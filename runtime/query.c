@@ -1583,7 +1583,7 @@ static int read_rows(sc_query *r, run *x, sc_arena *a, vec *rows)
     return rc == SC__DONE ? SC_OK : rc;
 }
 
-int sc_query_all(sc_query *q, sc_arena *a, void **rows, size_t *n)
+static int query_all(sc_query *q, sc_arena *a, void **rows, size_t *n)
 {
     vec got = {0};
     run x;
@@ -1647,12 +1647,12 @@ cleanup:
     return rc;
 }
 
-int sc_query_first(sc_query *q, sc_arena *a, void *out)
+static int query_first(sc_query *q, sc_arena *a, void *out)
 {
     return fetch_one(q, a, out, false);
 }
 
-int sc_query_one(sc_query *q, sc_arena *a, void *out)
+static int query_one(sc_query *q, sc_arena *a, void *out)
 {
     return fetch_one(q, a, out, true);
 }
@@ -1681,12 +1681,12 @@ static int fetch_int(sc_query *q, shape s, int64_t *out)
     return rc;
 }
 
-int sc_query_count(sc_query *q, int64_t *n)
+static int query_count(sc_query *q, int64_t *n)
 {
     return fetch_int(q, SHAPE_COUNT, n);
 }
 
-int sc_query_exists(sc_query *q, bool *yes)
+static int query_exists(sc_query *q, bool *yes)
 {
     int64_t i = 0;
     int rc = fetch_int(q, SHAPE_EXISTS, yes != NULL ? &i : NULL);
@@ -1742,7 +1742,7 @@ static int each_row(sc_query *q, run *x, sc_row_fn fn, void *ctx)
     return rc == SC__DONE ? SC_OK : rc;
 }
 
-int sc_query_each(sc_query *q, sc_row_fn fn, void *ctx)
+static int query_each(sc_query *q, sc_row_fn fn, void *ctx)
 {
     bool opened = false;
     run x;
@@ -1790,12 +1790,12 @@ static int change(sc_query *q, shape s, int op, int64_t *changed)
     return rc;
 }
 
-int sc_query_update_all(sc_query *q, int64_t *changed)
+static int query_update_all(sc_query *q, int64_t *changed)
 {
     return change(q, SHAPE_UPDATE, OP_UPDATE, changed);
 }
 
-int sc_query_delete_all(sc_query *q, int64_t *changed)
+static int query_delete_all(sc_query *q, int64_t *changed)
 {
     return change(q, SHAPE_DELETE, OP_DELETE, changed);
 }
@@ -2118,10 +2118,10 @@ static void loader_free(loader *l)
     sc__buf_free(&l->sql);
 }
 
-int sc_load_children(sc_db *db, sc_arena *a, const sc_table_desc *parent,
-                     const void *parents, size_t n,
-                     const sc_table_desc *child, const sc_fkey_desc *fk,
-                     sc_row_list *lists)
+static int load_children(sc_db *db, sc_arena *a, const sc_table_desc *parent,
+                         const void *parents, size_t n,
+                         const sc_table_desc *child, const sc_fkey_desc *fk,
+                         sc_row_list *lists)
 {
     loader l;
     size_t from;
@@ -2177,9 +2177,9 @@ static const char *null_fk_column(sc_db *db, const sc_table_desc *child,
     return NULL;
 }
 
-int sc_load_parent(sc_db *db, sc_arena *a, const sc_table_desc *child,
-                   const void *row, const sc_fkey_desc *fk,
-                   const sc_table_desc *parent, void *out)
+static int load_parent(sc_db *db, sc_arena *a, const sc_table_desc *child,
+                       const void *row, const sc_fkey_desc *fk,
+                       const sc_table_desc *parent, void *out)
 {
     const char *null_col;
     sc_query *q;
@@ -2235,4 +2235,137 @@ char *sc_like_escape(sc_arena *a, const char *text)
     }
     *p = '\0';
     return out;
+}
+
+/* ---------------------------------------------------------------------
+ * The public calls, each under the owner check (sc__enter(), internal.h).
+ * ------------------------------------------------------------------- */
+
+/* The connection q runs on, or NULL. */
+static sc_db *query_db(const sc_query *q)
+{
+    return q != NULL ? q->root->db : NULL;
+}
+
+int sc_query_all(sc_query *q, sc_arena *a, void **rows, size_t *n)
+{
+    sc_db *db = query_db(q);
+    int rc = sc__enter(db, "sc_query_all");
+
+    if (rc == SC_OK) {
+        rc = query_all(q, a, rows, n);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_query_first(sc_query *q, sc_arena *a, void *out)
+{
+    sc_db *db = query_db(q);
+    int rc = sc__enter(db, "sc_query_first");
+
+    if (rc == SC_OK) {
+        rc = query_first(q, a, out);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_query_one(sc_query *q, sc_arena *a, void *out)
+{
+    sc_db *db = query_db(q);
+    int rc = sc__enter(db, "sc_query_one");
+
+    if (rc == SC_OK) {
+        rc = query_one(q, a, out);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_query_count(sc_query *q, int64_t *n)
+{
+    sc_db *db = query_db(q);
+    int rc = sc__enter(db, "sc_query_count");
+
+    if (rc == SC_OK) {
+        rc = query_count(q, n);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_query_exists(sc_query *q, bool *yes)
+{
+    sc_db *db = query_db(q);
+    int rc = sc__enter(db, "sc_query_exists");
+
+    if (rc == SC_OK) {
+        rc = query_exists(q, yes);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_query_each(sc_query *q, sc_row_fn fn, void *ctx)
+{
+    sc_db *db = query_db(q);
+    int rc = sc__enter(db, "sc_query_each");
+
+    if (rc == SC_OK) {
+        rc = query_each(q, fn, ctx);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_query_update_all(sc_query *q, int64_t *changed)
+{
+    sc_db *db = query_db(q);
+    int rc = sc__enter(db, "sc_query_update_all");
+
+    if (rc == SC_OK) {
+        rc = query_update_all(q, changed);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_query_delete_all(sc_query *q, int64_t *changed)
+{
+    sc_db *db = query_db(q);
+    int rc = sc__enter(db, "sc_query_delete_all");
+
+    if (rc == SC_OK) {
+        rc = query_delete_all(q, changed);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_load_children(sc_db *db, sc_arena *a, const sc_table_desc *parent,
+                     const void *parents, size_t n,
+                     const sc_table_desc *child, const sc_fkey_desc *fk,
+                     sc_row_list *lists)
+{
+    int rc = sc__enter(db, "sc_load_children");
+
+    if (rc == SC_OK) {
+        rc = load_children(db, a, parent, parents, n, child, fk, lists);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_load_parent(sc_db *db, sc_arena *a, const sc_table_desc *child,
+                   const void *row, const sc_fkey_desc *fk,
+                   const sc_table_desc *parent, void *out)
+{
+    int rc = sc__enter(db, "sc_load_parent");
+
+    if (rc == SC_OK) {
+        rc = load_parent(db, a, child, row, fk, parent, out);
+        sc__leave(db);
+    }
+    return rc;
 }

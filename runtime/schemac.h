@@ -17,7 +17,16 @@
  *
  * Threads: an sc_db belongs to one thread at a time.  Open one connection
  * per thread; connections to one database may be used concurrently, from
- * threads and processes alike.  A connection must not cross a fork():
+ * threads and processes alike.  Every call that reaches the database
+ * checks, with one atomic operation, that no other thread is inside a
+ * call on the same connection; when one is, the call returns SC_MISUSE
+ * at once, touching nothing, and sc_errmsg() in the refused thread names
+ * the call ("sc_row_get: another thread is inside a call on this
+ * connection; ...").  So misuse never corrupts a database, but calls
+ * still fail: serialize them, or use a pool.  A row function or trace
+ * hook may call back into its own connection.  sc_close() while another
+ * thread is inside a call leaves the connection open.  A connection
+ * must not cross a fork():
  * open it in the process that uses it.  Writers wait for one another as
  * "Transactions" below says; SC_BUSY tells when a transaction must run
  * again.
@@ -57,13 +66,17 @@ extern "C" {
 /* Result codes.  Functions return the primary code; sc_extended_errcode()
  * tells the kinds of SC_CONSTRAINT apart. */
 #define SC_OK         0  /* success */
-#define SC_ERROR      1  /* generic error: see sc_errmsg() */
+#define SC_ERROR      1  /* generic error: see sc_errmsg(); also a lost
+                             server ("connection to the server was lost",
+                             from then on on every call: reopen) */
 #define SC_NOTFOUND   2  /* no row matched */
 #define SC_MULTIPLE   3  /* more than one row matched where one was wanted */
 #define SC_CONSTRAINT 4  /* a constraint was violated */
 #define SC_BUSY       5  /* the database is locked by another connection */
-#define SC_NOMEM      6  /* an allocation failed; the connection stays
-                             usable: the call may be tried again */
+#define SC_NOMEM      6  /* an allocation of this process failed; the
+                             connection stays usable: the call may be
+                             tried again (a server out of a resource is
+                             SC_ERROR, its transaction aborted) */
 #define SC_MISUSE     7  /* the API was used wrongly (NULL handle, ...) */
 #define SC_RANGE      8  /* a value does not fit its column (length, range) */
 #define SC_CANTOPEN   9  /* the database could not be opened */
@@ -137,7 +150,7 @@ typedef enum sc_order { SC_ASC = 0, SC_DESC = 1 } sc_order;
 SC_API int sc_open(const char *url, sc_db **out);
 
 /* Closes the connection, rolling back an open transaction.  NULL is a
- * no-op. */
+ * no-op, and so is a connection another thread is inside a call on. */
 SC_API void sc_close(sc_db *db);
 
 SC_API sc_dialect sc_db_dialect(const sc_db *db);
@@ -257,7 +270,9 @@ SC_API int sc_pool_acquire(sc_pool *pool, int timeout_ms, sc_db **out);
 /* Gives db back to the pool.  An open transaction is rolled back and the
  * trace hook removed; a connection that never opened, cannot roll back,
  * or has lost its server is closed instead, which frees its place for a
- * new one.  NULL is a no-op. */
+ * new one.  NULL is a no-op, and so is a db this pool did not hand out
+ * or that was given back already (it is not even read): a connection is
+ * never kept twice, nor handed to two threads. */
 SC_API void sc_pool_release(sc_pool *pool, sc_db *db);
 
 /* How many connections are open (idle or in use); *idle, when not NULL,
@@ -282,7 +297,10 @@ typedef void (*sc_trace_fn)(void *ctx, const sc_trace_event *ev);
 
 /* Installs fn (NULL to stop tracing).  Passwords never reach a trace. */
 SC_API void sc_trace(sc_db *db, sc_trace_fn fn, void *ctx);
-/* A ready-made sc_trace_fn printing to stderr (ctx is ignored). */
+/* A ready-made sc_trace_fn printing to stderr (ctx is ignored), three
+ * lines per statement: "[sql] " and the text, the values, and the time
+ * in milliseconds ("[sql] 0.125 ms"), followed by ", failed: " and
+ * sc_errstr() of the outcome when the statement failed. */
 SC_API void sc_trace_stderr(void *ctx, const sc_trace_event *ev);
 
 /* ---------------------------------------------------------------------
@@ -414,6 +432,21 @@ SC_API int sc_migrate_down(sc_db *db, const sc_migration *m, unsigned n,
 /* Verifies the applied history against m without changing anything:
  * SC_OK, or SC_ERROR naming the edited or missing migration. */
 SC_API int sc_migrate_check(sc_db *db, const sc_migration *m, unsigned n);
+
+/*
+ * Records migrations 1..version of m as applied without running them, in
+ * one transaction: the baseline of a database whose structure already is
+ * that of version (one made by another tool, adopted with schemac pull).
+ * The versions the database already records are verified first, as
+ * sc_migrate() does; those are kept and only the missing ones are added.
+ * Returns SC_OK (also when the database is already at version), SC_ERROR
+ * (an edited or missing migration, a database past version), SC_BUSY,
+ * SC_MISUSE (inside a transaction, version 0 or beyond n).  Proving that
+ * the structure matches is the caller's part (schemac migrate stamp runs
+ * schemac check first).
+ */
+SC_API int sc_migrate_stamp(sc_db *db, const sc_migration *m, unsigned n,
+                            unsigned version);
 
 /* The last version applied, 0 for a database never migrated (the version
  * table is not created).  Returns SC_OK or the database's error. */
@@ -667,7 +700,10 @@ SC_API int sc_row_insert_many(sc_db *db, const sc_table_desc *t,
 /*
  * Reads the row whose primary key equals the key columns of key (a struct
  * of table t with only the key fields used) into out.  Strings and bytes
- * are allocated in a.  Returns SC_OK, SC_NOTFOUND, or an error.
+ * are allocated in a.  Returns SC_OK, SC_NOTFOUND, or an error: SC_MISUSE
+ * for a NULL a or out, or a key column that is NULL (a NULL text
+ * pointer), here and in every call that takes a key (update, delete and
+ * their _many and _cols forms) with the message "the key T.C is NULL".
  *
  * key and out may be the same struct.  out is cleared first, and cleared
  * again on failure.  A NULL column leaves its has_ flag false, a NULL
@@ -711,8 +747,9 @@ SC_API int sc_row_delete(sc_db *db, const sc_table_desc *t, const void *key);
  * stored row with the key of each of n rows (only their key fields are
  * read).  One prepared statement, one transaction (a savepoint inside an
  * open one): all rows or none.  On PostgreSQL the statements go in one
- * pipeline, sent before the first outcome is read, so that a batch costs
- * about one round trip instead of n.
+ * pipeline, in chunks of 1024 rows, each sent while the outcomes of the
+ * one before are read, so that a batch costs about one round trip per
+ * chunk instead of n, in memory that does not grow with n.
  *
  * Every key must match a stored row: when one matches none (it is absent,
  * or deleted earlier in the same batch), the call returns SC_NOTFOUND and

@@ -206,6 +206,29 @@ static int run_pragma(sqlite3 *db, const char *sql)
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/*
+ * Puts the file in WAL mode.  Changing the journal mode of a new file
+ * takes its exclusive lock, and SQLite answers SQLITE_BUSY at once,
+ * without its busy handler, when another connection is doing the same:
+ * processes opening one new file together would fail.  The pragma is
+ * tried again, with growing pauses, for as long as the busy timeout, as
+ * any other lock is waited for.
+ */
+static int set_wal(sqlite3 *db)
+{
+    int rc, waited = 0, pause = 1;
+
+    for (;;) {
+        rc = run_pragma(db, "PRAGMA journal_mode = WAL");
+        if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) ||
+            waited >= BUSY_TIMEOUT_MS)
+            return rc;
+        sqlite3_sleep(pause);
+        waited += pause;
+        pause = pause < 32 ? pause * 2 : pause;
+    }
+}
+
 /* Describes why path could not be opened: the message names the path
  * (an SQLite path holds no password). */
 static int open_failed(sqlite3 *db, const char *path, int rc,
@@ -224,6 +247,8 @@ static int open_failed(sqlite3 *db, const char *path, int rc,
 static int sqlite_open(const char *url, void **conn, sc_backend_error *err)
 {
     const char *path = url + strlen(URL_PREFIX);
+    /* no mutex of SQLite's: the core's owner check (sc__enter()) lets
+     * one thread at a time reach a connection */
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                 SQLITE_OPEN_NOMUTEX;
     bool memory = strcmp(path, ":memory:") == 0;
@@ -254,7 +279,7 @@ static int sqlite_open(const char *url, void **conn, sc_backend_error *err)
     if (rc == SQLITE_OK)
         rc = run_pragma(db, "PRAGMA case_sensitive_like = ON");
     if (rc == SQLITE_OK && !memory)
-        rc = run_pragma(db, "PRAGMA journal_mode = WAL");
+        rc = set_wal(db);
     if (rc != SQLITE_OK) {
         rc = open_failed(db, path, rc, err);
         sqlite3_close(db);

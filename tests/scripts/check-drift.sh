@@ -118,7 +118,9 @@ case_ddl() {
 
 # --- no drift: the DDL of each schema round-trips --------------------
 for f in "$pycon" "$src/tests/golden/gen/types/types.schema" \
-    "$src/tests/golden/gen/keys/keys.schema"; do
+    "$src/tests/golden/gen/keys/keys.schema" \
+    "$src/tests/golden/gen/adopt/adopt.schema" \
+    "$src/tests/golden/gen/quoted/quoted.schema"; do
     fresh "$f"
     clean "$f"
 done

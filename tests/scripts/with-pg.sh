@@ -88,6 +88,26 @@ auth_password="pw-$RANDOM-$RANDOM"
 as_server "$bindir/psql" -q -h 127.0.0.1 -p "$port" -U postgres -d "$db" \
     -c "CREATE ROLE schemac_auth LOGIN PASSWORD '$auth_password'" >/dev/null
 
+# For tests that lose their server on purpose: SCHEMAC_TEST_PG_SERVER
+# names a script that stops ("stop", a fast shutdown) or starts
+# ("start") this server again, on the same port.
+run_as=
+if [ "$(id -u)" -eq 0 ]; then
+    run_as="runuser -u postgres --"
+fi
+cat >"$tmp/server.sh" <<EOF
+#!/bin/sh
+case "\$1" in
+stop) exec $run_as "$bindir/pg_ctl" -D "$tmp/data" -m fast -w stop ;;
+start) exec $run_as "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" \\
+    -w -o "-h 127.0.0.1 -p $port -k $tmp -F" start ;;
+esac
+exit 2
+EOF
+chmod 755 "$tmp/server.sh"
+SCHEMAC_TEST_PG_SERVER=$tmp/server.sh
+export SCHEMAC_TEST_PG_SERVER
+
 SCHEMAC_TEST_URL="postgresql://postgres@127.0.0.1:$port/$db"
 auth_user="schemac_auth:$auth_password"
 SCHEMAC_TEST_AUTH_URL="postgresql://$auth_user@127.0.0.1:$port/$db"

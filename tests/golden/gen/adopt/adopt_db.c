@@ -166,10 +166,13 @@ void adopt_Film_Stars_distinct(adopt_Film_Stars_query *q)
 
 int adopt_Film_Stars_all(adopt_Film_Stars_query *q, sc_arena *a, adopt_Film_Star_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -214,7 +217,7 @@ int adopt_Film_Stars_each(adopt_Film_Stars_query *q, adopt_Film_Star_fn fn, void
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, adopt_Film_Stars_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? adopt_Film_Stars_each_row : NULL, &e);
 }
 
 int adopt_Film_Stars_update_all(adopt_Film_Stars_query *q, int64_t *changed)
@@ -490,10 +493,12 @@ int adopt_Film_Stars_get_films(sc_db *db, sc_arena *a,
     sc_row_list list;
     int rc = sc_load_children(db, a, &adopt_Film_Stars_table, row, 1,
                               &adopt_films_table, &adopt_films_table.fkeys[0],
-                              &list);
+                              out ? &list : NULL);
 
-    out->items = rc == SC_OK ? list.rows : NULL;
-    out->len = rc == SC_OK ? list.n : 0;
+    if (out != NULL) {
+        out->items = rc == SC_OK ? list.rows : NULL;
+        out->len = rc == SC_OK ? list.n : 0;
+    }
     return rc;
 }
 
@@ -501,15 +506,16 @@ int adopt_Film_Stars_load_films(sc_db *db, sc_arena *a,
                                 const adopt_Film_Star *rows, size_t n,
                                 adopt_film_list *lists)
 {
-    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    bool args = n && a && lists; /* else the runtime refuses or does nothing */
+    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
     size_t i;
     int rc;
 
-    if (n && !tmp)
+    if (args && !tmp)
         return SC_NOMEM;
     rc = sc_load_children(db, a, &adopt_Film_Stars_table, rows, n, &adopt_films_table,
                           &adopt_films_table.fkeys[0], tmp);
-    for (i = 0; i < n; i++) {
+    for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
     }
@@ -751,10 +757,13 @@ void adopt_films_distinct(adopt_films_query *q)
 
 int adopt_films_all(adopt_films_query *q, sc_arena *a, adopt_film_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -799,7 +808,7 @@ int adopt_films_each(adopt_films_query *q, adopt_film_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, adopt_films_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? adopt_films_each_row : NULL, &e);
 }
 
 int adopt_films_update_all(adopt_films_query *q, int64_t *changed)
@@ -1674,10 +1683,12 @@ int adopt_films_get_sequels_by_original(sc_db *db, sc_arena *a,
     sc_row_list list;
     int rc = sc_load_children(db, a, &adopt_films_table, row, 1,
                               &adopt_sequels_table, &adopt_sequels_table.fkeys[0],
-                              &list);
+                              out ? &list : NULL);
 
-    out->items = rc == SC_OK ? list.rows : NULL;
-    out->len = rc == SC_OK ? list.n : 0;
+    if (out != NULL) {
+        out->items = rc == SC_OK ? list.rows : NULL;
+        out->len = rc == SC_OK ? list.n : 0;
+    }
     return rc;
 }
 
@@ -1685,15 +1696,16 @@ int adopt_films_load_sequels_by_original(sc_db *db, sc_arena *a,
                                          const adopt_film *rows, size_t n,
                                          adopt_sequel_list *lists)
 {
-    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    bool args = n && a && lists; /* else the runtime refuses or does nothing */
+    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
     size_t i;
     int rc;
 
-    if (n && !tmp)
+    if (args && !tmp)
         return SC_NOMEM;
     rc = sc_load_children(db, a, &adopt_films_table, rows, n, &adopt_sequels_table,
                           &adopt_sequels_table.fkeys[0], tmp);
-    for (i = 0; i < n; i++) {
+    for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
     }
@@ -1707,10 +1719,12 @@ int adopt_films_get_sequels_by_sequel(sc_db *db, sc_arena *a,
     sc_row_list list;
     int rc = sc_load_children(db, a, &adopt_films_table, row, 1,
                               &adopt_sequels_table, &adopt_sequels_table.fkeys[1],
-                              &list);
+                              out ? &list : NULL);
 
-    out->items = rc == SC_OK ? list.rows : NULL;
-    out->len = rc == SC_OK ? list.n : 0;
+    if (out != NULL) {
+        out->items = rc == SC_OK ? list.rows : NULL;
+        out->len = rc == SC_OK ? list.n : 0;
+    }
     return rc;
 }
 
@@ -1718,15 +1732,16 @@ int adopt_films_load_sequels_by_sequel(sc_db *db, sc_arena *a,
                                        const adopt_film *rows, size_t n,
                                        adopt_sequel_list *lists)
 {
-    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    bool args = n && a && lists; /* else the runtime refuses or does nothing */
+    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
     size_t i;
     int rc;
 
-    if (n && !tmp)
+    if (args && !tmp)
         return SC_NOMEM;
     rc = sc_load_children(db, a, &adopt_films_table, rows, n, &adopt_sequels_table,
                           &adopt_sequels_table.fkeys[1], tmp);
-    for (i = 0; i < n; i++) {
+    for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
     }
@@ -1830,10 +1845,13 @@ void adopt_film_log_distinct(adopt_film_log_query *q)
 
 int adopt_film_log_all(adopt_film_log_query *q, sc_arena *a, adopt_film_log_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -1878,7 +1896,7 @@ int adopt_film_log_each(adopt_film_log_query *q, adopt_film_log_fn fn, void *ctx
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, adopt_film_log_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? adopt_film_log_each_row : NULL, &e);
 }
 
 int adopt_film_log_update_all(adopt_film_log_query *q, int64_t *changed)
@@ -2230,10 +2248,13 @@ void adopt_sequels_distinct(adopt_sequels_query *q)
 
 int adopt_sequels_all(adopt_sequels_query *q, sc_arena *a, adopt_sequel_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -2278,7 +2299,7 @@ int adopt_sequels_each(adopt_sequels_query *q, adopt_sequel_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, adopt_sequels_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? adopt_sequels_each_row : NULL, &e);
 }
 
 int adopt_sequels_update_all(adopt_sequels_query *q, int64_t *changed)

@@ -315,7 +315,8 @@ void adopt_Film_Stars_distinct(adopt_Film_Stars_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int adopt_Film_Stars_all(adopt_Film_Stars_query *q, sc_arena *a, adopt_Film_Star_list *out);
 int adopt_Film_Stars_first(adopt_Film_Stars_query *q, sc_arena *a, adopt_Film_Star *out);
@@ -335,7 +336,8 @@ int adopt_Film_Stars_delete_all(adopt_Film_Stars_query *q, int64_t *changed);
 adopt_films_query *adopt_Film_Stars_join_films(adopt_Film_Stars_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int adopt_Film_Stars_get_films(sc_db *db, sc_arena *a,
                                const adopt_Film_Star *row,
                                adopt_film_list *out);
@@ -640,7 +642,8 @@ void adopt_films_distinct(adopt_films_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int adopt_films_all(adopt_films_query *q, sc_arena *a, adopt_film_list *out);
 int adopt_films_first(adopt_films_query *q, sc_arena *a, adopt_film *out);
@@ -662,7 +665,8 @@ adopt_sequels_query *adopt_films_join_sequels_by_original(adopt_films_query *q);
 adopt_sequels_query *adopt_films_join_sequels_by_sequel(adopt_films_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int adopt_films_get_star(sc_db *db, sc_arena *a, const adopt_film *row,
                          adopt_Film_Star *out);
 int adopt_films_get_sequels_by_original(sc_db *db, sc_arena *a,
@@ -762,7 +766,8 @@ void adopt_film_log_distinct(adopt_film_log_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int adopt_film_log_all(adopt_film_log_query *q, sc_arena *a, adopt_film_log_list *out);
 int adopt_film_log_first(adopt_film_log_query *q, sc_arena *a, adopt_film_log *out);
@@ -894,7 +899,8 @@ void adopt_sequels_distinct(adopt_sequels_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int adopt_sequels_all(adopt_sequels_query *q, sc_arena *a, adopt_sequel_list *out);
 int adopt_sequels_first(adopt_sequels_query *q, sc_arena *a, adopt_sequel *out);
@@ -915,7 +921,8 @@ adopt_films_query *adopt_sequels_join_films_by_original(adopt_sequels_query *q);
 adopt_films_query *adopt_sequels_join_films_by_sequel(adopt_sequels_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int adopt_sequels_get_original(sc_db *db, sc_arena *a, const adopt_sequel *row,
                                adopt_film *out);
 int adopt_sequels_get_sequel(sc_db *db, sc_arena *a, const adopt_sequel *row,

@@ -164,10 +164,13 @@ void shop_user_distinct(shop_user_query *q)
 
 int shop_user_all(shop_user_query *q, sc_arena *a, shop_user_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -212,7 +215,7 @@ int shop_user_each(shop_user_query *q, shop_user_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, shop_user_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? shop_user_each_row : NULL, &e);
 }
 
 int shop_user_update_all(shop_user_query *q, int64_t *changed)
@@ -497,25 +500,28 @@ int shop_user_get_order(sc_db *db, sc_arena *a, const shop_user *row,
     sc_row_list list;
     int rc = sc_load_children(db, a, &shop_user_table, row, 1,
                               &shop_order_table, &shop_order_table.fkeys[0],
-                              &list);
+                              out ? &list : NULL);
 
-    out->items = rc == SC_OK ? list.rows : NULL;
-    out->len = rc == SC_OK ? list.n : 0;
+    if (out != NULL) {
+        out->items = rc == SC_OK ? list.rows : NULL;
+        out->len = rc == SC_OK ? list.n : 0;
+    }
     return rc;
 }
 
 int shop_user_load_order(sc_db *db, sc_arena *a, const shop_user *rows,
                          size_t n, shop_order_list *lists)
 {
-    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    bool args = n && a && lists; /* else the runtime refuses or does nothing */
+    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
     size_t i;
     int rc;
 
-    if (n && !tmp)
+    if (args && !tmp)
         return SC_NOMEM;
     rc = sc_load_children(db, a, &shop_user_table, rows, n, &shop_order_table,
                           &shop_order_table.fkeys[0], tmp);
-    for (i = 0; i < n; i++) {
+    for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
     }
@@ -671,10 +677,13 @@ void shop_categories_distinct(shop_categories_query *q)
 
 int shop_categories_all(shop_categories_query *q, sc_arena *a, shop_category_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -719,7 +728,7 @@ int shop_categories_each(shop_categories_query *q, shop_category_fn fn, void *ct
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, shop_categories_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? shop_categories_each_row : NULL, &e);
 }
 
 int shop_categories_update_all(shop_categories_query *q, int64_t *changed)
@@ -911,10 +920,12 @@ int shop_categories_get_categories_by_parent(sc_db *db, sc_arena *a,
     sc_row_list list;
     int rc = sc_load_children(db, a, &shop_categories_table, row, 1,
                               &shop_categories_table, &shop_categories_table.fkeys[0],
-                              &list);
+                              out ? &list : NULL);
 
-    out->items = rc == SC_OK ? list.rows : NULL;
-    out->len = rc == SC_OK ? list.n : 0;
+    if (out != NULL) {
+        out->items = rc == SC_OK ? list.rows : NULL;
+        out->len = rc == SC_OK ? list.n : 0;
+    }
     return rc;
 }
 
@@ -923,15 +934,16 @@ int shop_categories_load_categories_by_parent(sc_db *db, sc_arena *a,
                                               size_t n,
                                               shop_category_list *lists)
 {
-    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    bool args = n && a && lists; /* else the runtime refuses or does nothing */
+    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
     size_t i;
     int rc;
 
-    if (n && !tmp)
+    if (args && !tmp)
         return SC_NOMEM;
     rc = sc_load_children(db, a, &shop_categories_table, rows, n, &shop_categories_table,
                           &shop_categories_table.fkeys[0], tmp);
-    for (i = 0; i < n; i++) {
+    for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
     }
@@ -945,10 +957,12 @@ int shop_categories_get_order_lines(sc_db *db, sc_arena *a,
     sc_row_list list;
     int rc = sc_load_children(db, a, &shop_categories_table, row, 1,
                               &shop_order_lines_table, &shop_order_lines_table.fkeys[1],
-                              &list);
+                              out ? &list : NULL);
 
-    out->items = rc == SC_OK ? list.rows : NULL;
-    out->len = rc == SC_OK ? list.n : 0;
+    if (out != NULL) {
+        out->items = rc == SC_OK ? list.rows : NULL;
+        out->len = rc == SC_OK ? list.n : 0;
+    }
     return rc;
 }
 
@@ -956,15 +970,16 @@ int shop_categories_load_order_lines(sc_db *db, sc_arena *a,
                                      const shop_category *rows, size_t n,
                                      shop_order_line_list *lists)
 {
-    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    bool args = n && a && lists; /* else the runtime refuses or does nothing */
+    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
     size_t i;
     int rc;
 
-    if (n && !tmp)
+    if (args && !tmp)
         return SC_NOMEM;
     rc = sc_load_children(db, a, &shop_categories_table, rows, n, &shop_order_lines_table,
                           &shop_order_lines_table.fkeys[1], tmp);
-    for (i = 0; i < n; i++) {
+    for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
     }
@@ -1155,10 +1170,13 @@ void shop_order_distinct(shop_order_query *q)
 
 int shop_order_all(shop_order_query *q, sc_arena *a, shop_order_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -1203,7 +1221,7 @@ int shop_order_each(shop_order_query *q, shop_order_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, shop_order_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? shop_order_each_row : NULL, &e);
 }
 
 int shop_order_update_all(shop_order_query *q, int64_t *changed)
@@ -1556,25 +1574,28 @@ int shop_order_get_order_lines(sc_db *db, sc_arena *a, const shop_order *row,
     sc_row_list list;
     int rc = sc_load_children(db, a, &shop_order_table, row, 1,
                               &shop_order_lines_table, &shop_order_lines_table.fkeys[0],
-                              &list);
+                              out ? &list : NULL);
 
-    out->items = rc == SC_OK ? list.rows : NULL;
-    out->len = rc == SC_OK ? list.n : 0;
+    if (out != NULL) {
+        out->items = rc == SC_OK ? list.rows : NULL;
+        out->len = rc == SC_OK ? list.n : 0;
+    }
     return rc;
 }
 
 int shop_order_load_order_lines(sc_db *db, sc_arena *a, const shop_order *rows,
                                 size_t n, shop_order_line_list *lists)
 {
-    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    bool args = n && a && lists; /* else the runtime refuses or does nothing */
+    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
     size_t i;
     int rc;
 
-    if (n && !tmp)
+    if (args && !tmp)
         return SC_NOMEM;
     rc = sc_load_children(db, a, &shop_order_table, rows, n, &shop_order_lines_table,
                           &shop_order_lines_table.fkeys[0], tmp);
-    for (i = 0; i < n; i++) {
+    for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
     }
@@ -1764,10 +1785,13 @@ void shop_order_lines_distinct(shop_order_lines_query *q)
 
 int shop_order_lines_all(shop_order_lines_query *q, sc_arena *a, shop_order_line_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -1812,7 +1836,7 @@ int shop_order_lines_each(shop_order_lines_query *q, shop_order_line_fn fn, void
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, shop_order_lines_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? shop_order_lines_each_row : NULL, &e);
 }
 
 int shop_order_lines_update_all(shop_order_lines_query *q, int64_t *changed)
@@ -2218,10 +2242,13 @@ void shop_boxes_distinct(shop_boxes_query *q)
 
 int shop_boxes_all(shop_boxes_query *q, sc_arena *a, shop_box_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -2266,7 +2293,7 @@ int shop_boxes_each(shop_boxes_query *q, shop_box_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, shop_boxes_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? shop_boxes_each_row : NULL, &e);
 }
 
 int shop_boxes_update_all(shop_boxes_query *q, int64_t *changed)

@@ -298,7 +298,8 @@ void shop_user_distinct(shop_user_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int shop_user_all(shop_user_query *q, sc_arena *a, shop_user_list *out);
 int shop_user_first(shop_user_query *q, sc_arena *a, shop_user *out);
@@ -318,7 +319,8 @@ int shop_user_delete_all(shop_user_query *q, int64_t *changed);
 shop_order_query *shop_user_join_order(shop_user_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int shop_user_get_order(sc_db *db, sc_arena *a, const shop_user *row,
                         shop_order_list *out);
 int shop_user_load_order(sc_db *db, sc_arena *a, const shop_user *rows,
@@ -440,7 +442,8 @@ void shop_categories_distinct(shop_categories_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int shop_categories_all(shop_categories_query *q, sc_arena *a, shop_category_list *out);
 int shop_categories_first(shop_categories_query *q, sc_arena *a, shop_category *out);
@@ -462,7 +465,8 @@ shop_categories_query *shop_categories_join_categories_by_parent(shop_categories
 shop_order_lines_query *shop_categories_join_order_lines(shop_categories_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int shop_categories_get_parent(sc_db *db, sc_arena *a,
                                const shop_category *row, shop_category *out);
 int shop_categories_get_categories_by_parent(sc_db *db, sc_arena *a,
@@ -640,7 +644,8 @@ void shop_order_distinct(shop_order_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int shop_order_all(shop_order_query *q, sc_arena *a, shop_order_list *out);
 int shop_order_first(shop_order_query *q, sc_arena *a, shop_order *out);
@@ -661,7 +666,8 @@ shop_user_query *shop_order_join_user(shop_order_query *q);
 shop_order_lines_query *shop_order_join_order_lines(shop_order_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int shop_order_get_user(sc_db *db, sc_arena *a, const shop_order *row,
                         shop_user *out);
 int shop_order_get_order_lines(sc_db *db, sc_arena *a, const shop_order *row,
@@ -815,7 +821,8 @@ void shop_order_lines_distinct(shop_order_lines_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int shop_order_lines_all(shop_order_lines_query *q, sc_arena *a, shop_order_line_list *out);
 int shop_order_lines_first(shop_order_lines_query *q, sc_arena *a, shop_order_line *out);
@@ -836,7 +843,8 @@ shop_order_query *shop_order_lines_join_order(shop_order_lines_query *q);
 shop_categories_query *shop_order_lines_join_categories(shop_order_lines_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int shop_order_lines_get_order(sc_db *db, sc_arena *a,
                                const shop_order_line *row, shop_order *out);
 int shop_order_lines_get_category(sc_db *db, sc_arena *a,
@@ -953,7 +961,8 @@ void shop_boxes_distinct(shop_boxes_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int shop_boxes_all(shop_boxes_query *q, sc_arena *a, shop_box_list *out);
 int shop_boxes_first(shop_boxes_query *q, sc_arena *a, shop_box *out);

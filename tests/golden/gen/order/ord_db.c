@@ -171,10 +171,13 @@ void ord_comments_distinct(ord_comments_query *q)
 
 int ord_comments_all(ord_comments_query *q, sc_arena *a, ord_comment_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -219,7 +222,7 @@ int ord_comments_each(ord_comments_query *q, ord_comment_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, ord_comments_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? ord_comments_each_row : NULL, &e);
 }
 
 int ord_comments_update_all(ord_comments_query *q, int64_t *changed)
@@ -504,10 +507,12 @@ int ord_comments_get_comments_by_parent_id(sc_db *db, sc_arena *a,
     sc_row_list list;
     int rc = sc_load_children(db, a, &ord_comments_table, row, 1,
                               &ord_comments_table, &ord_comments_table.fkeys[1],
-                              &list);
+                              out ? &list : NULL);
 
-    out->items = rc == SC_OK ? list.rows : NULL;
-    out->len = rc == SC_OK ? list.n : 0;
+    if (out != NULL) {
+        out->items = rc == SC_OK ? list.rows : NULL;
+        out->len = rc == SC_OK ? list.n : 0;
+    }
     return rc;
 }
 
@@ -515,15 +520,16 @@ int ord_comments_load_comments_by_parent_id(sc_db *db, sc_arena *a,
                                             const ord_comment *rows, size_t n,
                                             ord_comment_list *lists)
 {
-    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    bool args = n && a && lists; /* else the runtime refuses or does nothing */
+    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
     size_t i;
     int rc;
 
-    if (n && !tmp)
+    if (args && !tmp)
         return SC_NOMEM;
     rc = sc_load_children(db, a, &ord_comments_table, rows, n, &ord_comments_table,
                           &ord_comments_table.fkeys[1], tmp);
-    for (i = 0; i < n; i++) {
+    for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
     }
@@ -680,10 +686,13 @@ void ord_posts_distinct(ord_posts_query *q)
 
 int ord_posts_all(ord_posts_query *q, sc_arena *a, ord_post_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -728,7 +737,7 @@ int ord_posts_each(ord_posts_query *q, ord_post_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, ord_posts_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? ord_posts_each_row : NULL, &e);
 }
 
 int ord_posts_update_all(ord_posts_query *q, int64_t *changed)
@@ -930,25 +939,28 @@ int ord_posts_get_comments(sc_db *db, sc_arena *a, const ord_post *row,
     sc_row_list list;
     int rc = sc_load_children(db, a, &ord_posts_table, row, 1,
                               &ord_comments_table, &ord_comments_table.fkeys[0],
-                              &list);
+                              out ? &list : NULL);
 
-    out->items = rc == SC_OK ? list.rows : NULL;
-    out->len = rc == SC_OK ? list.n : 0;
+    if (out != NULL) {
+        out->items = rc == SC_OK ? list.rows : NULL;
+        out->len = rc == SC_OK ? list.n : 0;
+    }
     return rc;
 }
 
 int ord_posts_load_comments(sc_db *db, sc_arena *a, const ord_post *rows,
                             size_t n, ord_comment_list *lists)
 {
-    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    bool args = n && a && lists; /* else the runtime refuses or does nothing */
+    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
     size_t i;
     int rc;
 
-    if (n && !tmp)
+    if (args && !tmp)
         return SC_NOMEM;
     rc = sc_load_children(db, a, &ord_posts_table, rows, n, &ord_comments_table,
                           &ord_comments_table.fkeys[0], tmp);
-    for (i = 0; i < n; i++) {
+    for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
     }
@@ -969,10 +981,12 @@ int ord_posts_get_authors_by_favorite_id(sc_db *db, sc_arena *a,
     sc_row_list list;
     int rc = sc_load_children(db, a, &ord_posts_table, row, 1,
                               &ord_authors_table, &ord_authors_table.fkeys[0],
-                              &list);
+                              out ? &list : NULL);
 
-    out->items = rc == SC_OK ? list.rows : NULL;
-    out->len = rc == SC_OK ? list.n : 0;
+    if (out != NULL) {
+        out->items = rc == SC_OK ? list.rows : NULL;
+        out->len = rc == SC_OK ? list.n : 0;
+    }
     return rc;
 }
 
@@ -980,15 +994,16 @@ int ord_posts_load_authors_by_favorite_id(sc_db *db, sc_arena *a,
                                           const ord_post *rows, size_t n,
                                           ord_author_list *lists)
 {
-    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    bool args = n && a && lists; /* else the runtime refuses or does nothing */
+    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
     size_t i;
     int rc;
 
-    if (n && !tmp)
+    if (args && !tmp)
         return SC_NOMEM;
     rc = sc_load_children(db, a, &ord_posts_table, rows, n, &ord_authors_table,
                           &ord_authors_table.fkeys[0], tmp);
-    for (i = 0; i < n; i++) {
+    for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
     }
@@ -1145,10 +1160,13 @@ void ord_authors_distinct(ord_authors_query *q)
 
 int ord_authors_all(ord_authors_query *q, sc_arena *a, ord_author_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -1193,7 +1211,7 @@ int ord_authors_each(ord_authors_query *q, ord_author_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, ord_authors_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? ord_authors_each_row : NULL, &e);
 }
 
 int ord_authors_update_all(ord_authors_query *q, int64_t *changed)
@@ -1406,10 +1424,12 @@ int ord_authors_get_posts_by_author_id(sc_db *db, sc_arena *a,
     sc_row_list list;
     int rc = sc_load_children(db, a, &ord_authors_table, row, 1,
                               &ord_posts_table, &ord_posts_table.fkeys[0],
-                              &list);
+                              out ? &list : NULL);
 
-    out->items = rc == SC_OK ? list.rows : NULL;
-    out->len = rc == SC_OK ? list.n : 0;
+    if (out != NULL) {
+        out->items = rc == SC_OK ? list.rows : NULL;
+        out->len = rc == SC_OK ? list.n : 0;
+    }
     return rc;
 }
 
@@ -1417,15 +1437,16 @@ int ord_authors_load_posts_by_author_id(sc_db *db, sc_arena *a,
                                         const ord_author *rows, size_t n,
                                         ord_post_list *lists)
 {
-    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    bool args = n && a && lists; /* else the runtime refuses or does nothing */
+    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
     size_t i;
     int rc;
 
-    if (n && !tmp)
+    if (args && !tmp)
         return SC_NOMEM;
     rc = sc_load_children(db, a, &ord_authors_table, rows, n, &ord_posts_table,
                           &ord_posts_table.fkeys[0], tmp);
-    for (i = 0; i < n; i++) {
+    for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
     }

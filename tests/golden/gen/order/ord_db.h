@@ -233,7 +233,8 @@ void ord_comments_distinct(ord_comments_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int ord_comments_all(ord_comments_query *q, sc_arena *a, ord_comment_list *out);
 int ord_comments_first(ord_comments_query *q, sc_arena *a, ord_comment *out);
@@ -255,7 +256,8 @@ ord_comments_query *ord_comments_join_parent(ord_comments_query *q);
 ord_comments_query *ord_comments_join_comments_by_parent_id(ord_comments_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int ord_comments_get_post(sc_db *db, sc_arena *a, const ord_comment *row,
                           ord_post *out);
 int ord_comments_get_parent(sc_db *db, sc_arena *a, const ord_comment *row,
@@ -385,7 +387,8 @@ void ord_posts_distinct(ord_posts_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int ord_posts_all(ord_posts_query *q, sc_arena *a, ord_post_list *out);
 int ord_posts_first(ord_posts_query *q, sc_arena *a, ord_post *out);
@@ -407,7 +410,8 @@ ord_authors_query *ord_posts_join_authors_by_author_id(ord_posts_query *q);
 ord_authors_query *ord_posts_join_authors_by_favorite_id(ord_posts_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int ord_posts_get_comments(sc_db *db, sc_arena *a, const ord_post *row,
                            ord_comment_list *out);
 int ord_posts_load_comments(sc_db *db, sc_arena *a, const ord_post *rows,
@@ -543,7 +547,8 @@ void ord_authors_distinct(ord_authors_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int ord_authors_all(ord_authors_query *q, sc_arena *a, ord_author_list *out);
 int ord_authors_first(ord_authors_query *q, sc_arena *a, ord_author *out);
@@ -564,7 +569,8 @@ ord_posts_query *ord_authors_join_posts_by_author_id(ord_authors_query *q);
 ord_posts_query *ord_authors_join_posts_by_favorite_id(ord_authors_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int ord_authors_get_posts_by_author_id(sc_db *db, sc_arena *a,
                                        const ord_author *row,
                                        ord_post_list *out);

@@ -176,10 +176,13 @@ void pycon_users_distinct(pycon_users_query *q)
 
 int pycon_users_all(pycon_users_query *q, sc_arena *a, pycon_user_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -224,7 +227,7 @@ int pycon_users_each(pycon_users_query *q, pycon_user_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, pycon_users_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? pycon_users_each_row : NULL, &e);
 }
 
 int pycon_users_update_all(pycon_users_query *q, int64_t *changed)
@@ -552,10 +555,12 @@ int pycon_users_get_program_enrollments(sc_db *db, sc_arena *a,
     sc_row_list list;
     int rc = sc_load_children(db, a, &pycon_users_table, row, 1,
                               &pycon_program_enrollments_table, &pycon_program_enrollments_table.fkeys[1],
-                              &list);
+                              out ? &list : NULL);
 
-    out->items = rc == SC_OK ? list.rows : NULL;
-    out->len = rc == SC_OK ? list.n : 0;
+    if (out != NULL) {
+        out->items = rc == SC_OK ? list.rows : NULL;
+        out->len = rc == SC_OK ? list.n : 0;
+    }
     return rc;
 }
 
@@ -563,15 +568,16 @@ int pycon_users_load_program_enrollments(sc_db *db, sc_arena *a,
                                          const pycon_user *rows, size_t n,
                                          pycon_program_enrollment_list *lists)
 {
-    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    bool args = n && a && lists; /* else the runtime refuses or does nothing */
+    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
     size_t i;
     int rc;
 
-    if (n && !tmp)
+    if (args && !tmp)
         return SC_NOMEM;
     rc = sc_load_children(db, a, &pycon_users_table, rows, n, &pycon_program_enrollments_table,
                           &pycon_program_enrollments_table.fkeys[1], tmp);
-    for (i = 0; i < n; i++) {
+    for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
     }
@@ -723,10 +729,13 @@ void pycon_programs_distinct(pycon_programs_query *q)
 
 int pycon_programs_all(pycon_programs_query *q, sc_arena *a, pycon_program_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -771,7 +780,7 @@ int pycon_programs_each(pycon_programs_query *q, pycon_program_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, pycon_programs_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? pycon_programs_each_row : NULL, &e);
 }
 
 int pycon_programs_update_all(pycon_programs_query *q, int64_t *changed)
@@ -954,10 +963,12 @@ int pycon_programs_get_program_enrollments(sc_db *db, sc_arena *a,
     sc_row_list list;
     int rc = sc_load_children(db, a, &pycon_programs_table, row, 1,
                               &pycon_program_enrollments_table, &pycon_program_enrollments_table.fkeys[0],
-                              &list);
+                              out ? &list : NULL);
 
-    out->items = rc == SC_OK ? list.rows : NULL;
-    out->len = rc == SC_OK ? list.n : 0;
+    if (out != NULL) {
+        out->items = rc == SC_OK ? list.rows : NULL;
+        out->len = rc == SC_OK ? list.n : 0;
+    }
     return rc;
 }
 
@@ -966,15 +977,16 @@ int pycon_programs_load_program_enrollments(sc_db *db, sc_arena *a,
                                             size_t n,
                                             pycon_program_enrollment_list *lists)
 {
-    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    bool args = n && a && lists; /* else the runtime refuses or does nothing */
+    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
     size_t i;
     int rc;
 
-    if (n && !tmp)
+    if (args && !tmp)
         return SC_NOMEM;
     rc = sc_load_children(db, a, &pycon_programs_table, rows, n, &pycon_program_enrollments_table,
                           &pycon_program_enrollments_table.fkeys[0], tmp);
-    for (i = 0; i < n; i++) {
+    for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
     }
@@ -1151,10 +1163,13 @@ void pycon_program_enrollments_distinct(pycon_program_enrollments_query *q)
 
 int pycon_program_enrollments_all(pycon_program_enrollments_query *q, sc_arena *a, pycon_program_enrollment_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -1199,7 +1214,7 @@ int pycon_program_enrollments_each(pycon_program_enrollments_query *q, pycon_pro
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, pycon_program_enrollments_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? pycon_program_enrollments_each_row : NULL, &e);
 }
 
 int pycon_program_enrollments_update_all(pycon_program_enrollments_query *q, int64_t *changed)

@@ -265,7 +265,8 @@ void pycon_users_distinct(pycon_users_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int pycon_users_all(pycon_users_query *q, sc_arena *a, pycon_user_list *out);
 int pycon_users_first(pycon_users_query *q, sc_arena *a, pycon_user *out);
@@ -285,7 +286,8 @@ int pycon_users_delete_all(pycon_users_query *q, int64_t *changed);
 pycon_program_enrollments_query *pycon_users_join_program_enrollments(pycon_users_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int pycon_users_get_program_enrollments(sc_db *db, sc_arena *a,
                                         const pycon_user *row,
                                         pycon_program_enrollment_list *out);
@@ -420,7 +422,8 @@ void pycon_programs_distinct(pycon_programs_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int pycon_programs_all(pycon_programs_query *q, sc_arena *a, pycon_program_list *out);
 int pycon_programs_first(pycon_programs_query *q, sc_arena *a, pycon_program *out);
@@ -440,7 +443,8 @@ int pycon_programs_delete_all(pycon_programs_query *q, int64_t *changed);
 pycon_program_enrollments_query *pycon_programs_join_program_enrollments(pycon_programs_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int pycon_programs_get_program_enrollments(sc_db *db, sc_arena *a,
                                            const pycon_program *row,
                                            pycon_program_enrollment_list *out);
@@ -601,7 +605,8 @@ void pycon_program_enrollments_distinct(pycon_program_enrollments_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int pycon_program_enrollments_all(pycon_program_enrollments_query *q, sc_arena *a, pycon_program_enrollment_list *out);
 int pycon_program_enrollments_first(pycon_program_enrollments_query *q, sc_arena *a, pycon_program_enrollment *out);
@@ -622,7 +627,8 @@ pycon_programs_query *pycon_program_enrollments_join_programs(pycon_program_enro
 pycon_users_query *pycon_program_enrollments_join_users(pycon_program_enrollments_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int pycon_program_enrollments_get_program(sc_db *db, sc_arena *a,
                                           const pycon_program_enrollment *row,
                                           pycon_program *out);

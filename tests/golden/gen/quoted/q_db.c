@@ -162,10 +162,13 @@ void q_Odd_Quote_Table_distinct(q_Odd_Quote_Table_query *q)
 
 int q_Odd_Quote_Table_all(q_Odd_Quote_Table_query *q, sc_arena *a, q_Odd_Quote_Table_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -210,7 +213,7 @@ int q_Odd_Quote_Table_each(q_Odd_Quote_Table_query *q, q_Odd_Quote_Table_fn fn, 
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, q_Odd_Quote_Table_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? q_Odd_Quote_Table_each_row : NULL, &e);
 }
 
 int q_Odd_Quote_Table_update_all(q_Odd_Quote_Table_query *q, int64_t *changed)
@@ -486,10 +489,12 @@ int q_Odd_Quote_Table_get_kids(sc_db *db, sc_arena *a,
     sc_row_list list;
     int rc = sc_load_children(db, a, &q_Odd_Quote_Table_table, row, 1,
                               &q_kids_table, &q_kids_table.fkeys[0],
-                              &list);
+                              out ? &list : NULL);
 
-    out->items = rc == SC_OK ? list.rows : NULL;
-    out->len = rc == SC_OK ? list.n : 0;
+    if (out != NULL) {
+        out->items = rc == SC_OK ? list.rows : NULL;
+        out->len = rc == SC_OK ? list.n : 0;
+    }
     return rc;
 }
 
@@ -497,15 +502,16 @@ int q_Odd_Quote_Table_load_kids(sc_db *db, sc_arena *a,
                                 const q_Odd_Quote_Table *rows, size_t n,
                                 q_kid_list *lists)
 {
-    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    bool args = n && a && lists; /* else the runtime refuses or does nothing */
+    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
     size_t i;
     int rc;
 
-    if (n && !tmp)
+    if (args && !tmp)
         return SC_NOMEM;
     rc = sc_load_children(db, a, &q_Odd_Quote_Table_table, rows, n, &q_kids_table,
                           &q_kids_table.fkeys[0], tmp);
-    for (i = 0; i < n; i++) {
+    for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
     }
@@ -653,10 +659,13 @@ void q_kids_distinct(q_kids_query *q)
 
 int q_kids_all(q_kids_query *q, sc_arena *a, q_kid_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -701,7 +710,7 @@ int q_kids_each(q_kids_query *q, q_kid_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, q_kids_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? q_kids_each_row : NULL, &e);
 }
 
 int q_kids_update_all(q_kids_query *q, int64_t *changed)

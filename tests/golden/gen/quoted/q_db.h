@@ -245,7 +245,8 @@ void q_Odd_Quote_Table_distinct(q_Odd_Quote_Table_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int q_Odd_Quote_Table_all(q_Odd_Quote_Table_query *q, sc_arena *a, q_Odd_Quote_Table_list *out);
 int q_Odd_Quote_Table_first(q_Odd_Quote_Table_query *q, sc_arena *a, q_Odd_Quote_Table *out);
@@ -265,7 +266,8 @@ int q_Odd_Quote_Table_delete_all(q_Odd_Quote_Table_query *q, int64_t *changed);
 q_kids_query *q_Odd_Quote_Table_join_kids(q_Odd_Quote_Table_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int q_Odd_Quote_Table_get_kids(sc_db *db, sc_arena *a,
                                const q_Odd_Quote_Table *row, q_kid_list *out);
 int q_Odd_Quote_Table_load_kids(sc_db *db, sc_arena *a,
@@ -369,7 +371,8 @@ void q_kids_distinct(q_kids_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int q_kids_all(q_kids_query *q, sc_arena *a, q_kid_list *out);
 int q_kids_first(q_kids_query *q, sc_arena *a, q_kid *out);
@@ -389,7 +392,8 @@ int q_kids_delete_all(q_kids_query *q, int64_t *changed);
 q_Odd_Quote_Table_query *q_kids_join_Odd_Quote_Table(q_kids_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int q_kids_get_parent(sc_db *db, sc_arena *a, const q_kid *row,
                       q_Odd_Quote_Table *out);
 

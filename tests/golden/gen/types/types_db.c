@@ -277,10 +277,13 @@ void types_samples_distinct(types_samples_query *q)
 
 int types_samples_all(types_samples_query *q, sc_arena *a, types_sample_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -325,7 +328,7 @@ int types_samples_each(types_samples_query *q, types_sample_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, types_samples_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? types_samples_each_row : NULL, &e);
 }
 
 int types_samples_update_all(types_samples_query *q, int64_t *changed)
@@ -1387,10 +1390,13 @@ void types_maybes_distinct(types_maybes_query *q)
 
 int types_maybes_all(types_maybes_query *q, sc_arena *a, types_maybe_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -1435,7 +1441,7 @@ int types_maybes_each(types_maybes_query *q, types_maybe_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, types_maybes_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? types_maybes_each_row : NULL, &e);
 }
 
 int types_maybes_update_all(types_maybes_query *q, int64_t *changed)

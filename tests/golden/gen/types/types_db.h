@@ -490,7 +490,8 @@ void types_samples_distinct(types_samples_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int types_samples_all(types_samples_query *q, sc_arena *a, types_sample_list *out);
 int types_samples_first(types_samples_query *q, sc_arena *a, types_sample *out);
@@ -839,7 +840,8 @@ void types_maybes_distinct(types_maybes_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int types_maybes_all(types_maybes_query *q, sc_arena *a, types_maybe_list *out);
 int types_maybes_first(types_maybes_query *q, sc_arena *a, types_maybe *out);
