@@ -132,10 +132,13 @@ void near_search_distinct(near_search_query *q)
 
 int near_search_all(near_search_query *q, sc_arena *a, near_search_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -180,7 +183,7 @@ int near_search_each(near_search_query *q, near_search_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, near_search_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? near_search_each_row : NULL, &e);
 }
 
 int near_search_update_all(near_search_query *q, int64_t *changed)
@@ -252,10 +255,12 @@ int near_search_get_search_results(sc_db *db, sc_arena *a,
     sc_row_list list;
     int rc = sc_load_children(db, a, &near_search_table, row, 1,
                               &near_search_results_table, &near_search_results_table.fkeys[0],
-                              &list);
+                              out ? &list : NULL);
 
-    out->items = rc == SC_OK ? list.rows : NULL;
-    out->len = rc == SC_OK ? list.n : 0;
+    if (out != NULL) {
+        out->items = rc == SC_OK ? list.rows : NULL;
+        out->len = rc == SC_OK ? list.n : 0;
+    }
     return rc;
 }
 
@@ -263,15 +268,16 @@ int near_search_load_search_results(sc_db *db, sc_arena *a,
                                     const near_search *rows, size_t n,
                                     near_search_result_list *lists)
 {
-    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    bool args = n && a && lists; /* else the runtime refuses or does nothing */
+    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
     size_t i;
     int rc;
 
-    if (n && !tmp)
+    if (args && !tmp)
         return SC_NOMEM;
     rc = sc_load_children(db, a, &near_search_table, rows, n, &near_search_results_table,
                           &near_search_results_table.fkeys[0], tmp);
-    for (i = 0; i < n; i++) {
+    for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
     }
@@ -424,10 +430,13 @@ void near_search_results_distinct(near_search_results_query *q)
 
 int near_search_results_all(near_search_results_query *q, sc_arena *a, near_search_result_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -472,7 +481,7 @@ int near_search_results_each(near_search_results_query *q, near_search_result_fn
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, near_search_results_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? near_search_results_each_row : NULL, &e);
 }
 
 int near_search_results_update_all(near_search_results_query *q, int64_t *changed)
@@ -742,10 +751,13 @@ void near_todo_distinct(near_todo_query *q)
 
 int near_todo_all(near_todo_query *q, sc_arena *a, near_todo_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -790,7 +802,7 @@ int near_todo_each(near_todo_query *q, near_todo_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, near_todo_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? near_todo_each_row : NULL, &e);
 }
 
 int near_todo_update_all(near_todo_query *q, int64_t *changed)
@@ -971,10 +983,13 @@ void near_todo_listing_distinct(near_todo_listing_query *q)
 
 int near_todo_listing_all(near_todo_listing_query *q, sc_arena *a, near_todo_listing_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -1019,7 +1034,7 @@ int near_todo_listing_each(near_todo_listing_query *q, near_todo_listing_fn fn, 
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, near_todo_listing_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? near_todo_listing_each_row : NULL, &e);
 }
 
 int near_todo_listing_update_all(near_todo_listing_query *q, int64_t *changed)
@@ -1199,10 +1214,13 @@ void near_note_distinct(near_note_query *q)
 
 int near_note_all(near_note_query *q, sc_arena *a, near_note_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -1247,7 +1265,7 @@ int near_note_each(near_note_query *q, near_note_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, near_note_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? near_note_each_row : NULL, &e);
 }
 
 int near_note_update_all(near_note_query *q, int64_t *changed)
@@ -1426,10 +1444,13 @@ void near_note_fun_distinct(near_note_fun_query *q)
 
 int near_note_fun_all(near_note_fun_query *q, sc_arena *a, near_note_fun_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -1474,7 +1495,7 @@ int near_note_fun_each(near_note_fun_query *q, near_note_fun_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, near_note_fun_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? near_note_fun_each_row : NULL, &e);
 }
 
 int near_note_fun_update_all(near_note_fun_query *q, int64_t *changed)
@@ -1726,10 +1747,13 @@ void near_points_distinct(near_points_query *q)
 
 int near_points_all(near_points_query *q, sc_arena *a, near_point_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -1774,7 +1798,7 @@ int near_points_each(near_points_query *q, near_point_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, near_points_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? near_points_each_row : NULL, &e);
 }
 
 int near_points_update_all(near_points_query *q, int64_t *changed)
@@ -2405,10 +2429,13 @@ void near_users_distinct(near_users_query *q)
 
 int near_users_all(near_users_query *q, sc_arena *a, near_user_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -2453,7 +2480,7 @@ int near_users_each(near_users_query *q, near_user_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, near_users_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? near_users_each_row : NULL, &e);
 }
 
 int near_users_update_all(near_users_query *q, int64_t *changed)
@@ -2635,10 +2662,13 @@ void near_users_pkey_distinct(near_users_pkey_query *q)
 
 int near_users_pkey_all(near_users_pkey_query *q, sc_arena *a, near_users_pkey_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -2683,7 +2713,7 @@ int near_users_pkey_each(near_users_pkey_query *q, near_users_pkey_fn fn, void *
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, near_users_pkey_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? near_users_pkey_each_row : NULL, &e);
 }
 
 int near_users_pkey_update_all(near_users_pkey_query *q, int64_t *changed)
@@ -2864,10 +2894,13 @@ void near_products_distinct(near_products_query *q)
 
 int near_products_all(near_products_query *q, sc_arena *a, near_product_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -2912,7 +2945,7 @@ int near_products_each(near_products_query *q, near_product_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, near_products_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? near_products_each_row : NULL, &e);
 }
 
 int near_products_update_all(near_products_query *q, int64_t *changed)
@@ -2984,25 +3017,28 @@ int near_products_get_carts(sc_db *db, sc_arena *a, const near_product *row,
     sc_row_list list;
     int rc = sc_load_children(db, a, &near_products_table, row, 1,
                               &near_carts_table, &near_carts_table.fkeys[0],
-                              &list);
+                              out ? &list : NULL);
 
-    out->items = rc == SC_OK ? list.rows : NULL;
-    out->len = rc == SC_OK ? list.n : 0;
+    if (out != NULL) {
+        out->items = rc == SC_OK ? list.rows : NULL;
+        out->len = rc == SC_OK ? list.n : 0;
+    }
     return rc;
 }
 
 int near_products_load_carts(sc_db *db, sc_arena *a, const near_product *rows,
                              size_t n, near_cart_list *lists)
 {
-    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    bool args = n && a && lists; /* else the runtime refuses or does nothing */
+    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
     size_t i;
     int rc;
 
-    if (n && !tmp)
+    if (args && !tmp)
         return SC_NOMEM;
     rc = sc_load_children(db, a, &near_products_table, rows, n, &near_carts_table,
                           &near_carts_table.fkeys[0], tmp);
-    for (i = 0; i < n; i++) {
+    for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
     }
@@ -3151,10 +3187,13 @@ void near_carts_distinct(near_carts_query *q)
 
 int near_carts_all(near_carts_query *q, sc_arena *a, near_cart_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -3199,7 +3238,7 @@ int near_carts_each(near_carts_query *q, near_cart_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, near_carts_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? near_carts_each_row : NULL, &e);
 }
 
 int near_carts_update_all(near_carts_query *q, int64_t *changed)
@@ -3350,25 +3389,28 @@ int near_carts_get_items(sc_db *db, sc_arena *a, const near_cart *row,
     sc_row_list list;
     int rc = sc_load_children(db, a, &near_carts_table, row, 1,
                               &near_items_table, &near_items_table.fkeys[0],
-                              &list);
+                              out ? &list : NULL);
 
-    out->items = rc == SC_OK ? list.rows : NULL;
-    out->len = rc == SC_OK ? list.n : 0;
+    if (out != NULL) {
+        out->items = rc == SC_OK ? list.rows : NULL;
+        out->len = rc == SC_OK ? list.n : 0;
+    }
     return rc;
 }
 
 int near_carts_load_items(sc_db *db, sc_arena *a, const near_cart *rows,
                           size_t n, near_item_list *lists)
 {
-    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    bool args = n && a && lists; /* else the runtime refuses or does nothing */
+    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
     size_t i;
     int rc;
 
-    if (n && !tmp)
+    if (args && !tmp)
         return SC_NOMEM;
     rc = sc_load_children(db, a, &near_carts_table, rows, n, &near_items_table,
                           &near_items_table.fkeys[0], tmp);
-    for (i = 0; i < n; i++) {
+    for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
     }
@@ -3517,10 +3559,13 @@ void near_items_distinct(near_items_query *q)
 
 int near_items_all(near_items_query *q, sc_arena *a, near_item_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -3565,7 +3610,7 @@ int near_items_each(near_items_query *q, near_item_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, near_items_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? near_items_each_row : NULL, &e);
 }
 
 int near_items_update_all(near_items_query *q, int64_t *changed)
@@ -3824,10 +3869,13 @@ void near_films_distinct(near_films_query *q)
 
 int near_films_all(near_films_query *q, sc_arena *a, near_film_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -3872,7 +3920,7 @@ int near_films_each(near_films_query *q, near_film_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, near_films_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? near_films_each_row : NULL, &e);
 }
 
 int near_films_update_all(near_films_query *q, int64_t *changed)
@@ -3950,10 +3998,12 @@ int near_films_get_film_cast_by_film(sc_db *db, sc_arena *a,
     sc_row_list list;
     int rc = sc_load_children(db, a, &near_films_table, row, 1,
                               &near_film_cast_table, &near_film_cast_table.fkeys[0],
-                              &list);
+                              out ? &list : NULL);
 
-    out->items = rc == SC_OK ? list.rows : NULL;
-    out->len = rc == SC_OK ? list.n : 0;
+    if (out != NULL) {
+        out->items = rc == SC_OK ? list.rows : NULL;
+        out->len = rc == SC_OK ? list.n : 0;
+    }
     return rc;
 }
 
@@ -3961,15 +4011,16 @@ int near_films_load_film_cast_by_film(sc_db *db, sc_arena *a,
                                       const near_film *rows, size_t n,
                                       near_film_cast_list *lists)
 {
-    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    bool args = n && a && lists; /* else the runtime refuses or does nothing */
+    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
     size_t i;
     int rc;
 
-    if (n && !tmp)
+    if (args && !tmp)
         return SC_NOMEM;
     rc = sc_load_children(db, a, &near_films_table, rows, n, &near_film_cast_table,
                           &near_film_cast_table.fkeys[0], tmp);
-    for (i = 0; i < n; i++) {
+    for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
     }
@@ -3983,10 +4034,12 @@ int near_films_get_film_cast_by_film_2(sc_db *db, sc_arena *a,
     sc_row_list list;
     int rc = sc_load_children(db, a, &near_films_table, row, 1,
                               &near_film_cast_table, &near_film_cast_table.fkeys[1],
-                              &list);
+                              out ? &list : NULL);
 
-    out->items = rc == SC_OK ? list.rows : NULL;
-    out->len = rc == SC_OK ? list.n : 0;
+    if (out != NULL) {
+        out->items = rc == SC_OK ? list.rows : NULL;
+        out->len = rc == SC_OK ? list.n : 0;
+    }
     return rc;
 }
 
@@ -3994,15 +4047,16 @@ int near_films_load_film_cast_by_film_2(sc_db *db, sc_arena *a,
                                         const near_film *rows, size_t n,
                                         near_film_cast_list *lists)
 {
-    sc_row_list *tmp = n ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
+    bool args = n && a && lists; /* else the runtime refuses or does nothing */
+    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
     size_t i;
     int rc;
 
-    if (n && !tmp)
+    if (args && !tmp)
         return SC_NOMEM;
     rc = sc_load_children(db, a, &near_films_table, rows, n, &near_film_cast_table,
                           &near_film_cast_table.fkeys[1], tmp);
-    for (i = 0; i < n; i++) {
+    for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
     }
@@ -4163,10 +4217,13 @@ void near_film_cast_distinct(near_film_cast_query *q)
 
 int near_film_cast_all(near_film_cast_query *q, sc_arena *a, near_film_cast_list *out)
 {
-    void *rows;
-    size_t n;
-    int rc = sc_query_all((sc_query *)q, a, &rows, &n);
+    void *rows = NULL;
+    size_t n = 0;
+    int rc;
 
+    if (out == NULL) /* the runtime refuses it, naming the call */
+        return sc_query_all((sc_query *)q, a, NULL, NULL);
+    rc = sc_query_all((sc_query *)q, a, &rows, &n);
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
@@ -4211,7 +4268,7 @@ int near_film_cast_each(near_film_cast_query *q, near_film_cast_fn fn, void *ctx
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, near_film_cast_each_row, &e);
+    return sc_query_each((sc_query *)q, fn ? near_film_cast_each_row : NULL, &e);
 }
 
 int near_film_cast_update_all(near_film_cast_query *q, int64_t *changed)

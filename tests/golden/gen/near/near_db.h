@@ -436,7 +436,8 @@ void near_search_distinct(near_search_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int near_search_all(near_search_query *q, sc_arena *a, near_search_list *out);
 int near_search_first(near_search_query *q, sc_arena *a, near_search *out);
@@ -456,7 +457,8 @@ int near_search_delete_all(near_search_query *q, int64_t *changed);
 near_search_results_query *near_search_join_search_results(near_search_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int near_search_get_search_results(sc_db *db, sc_arena *a,
                                    const near_search *row,
                                    near_search_result_list *out);
@@ -579,7 +581,8 @@ void near_search_results_distinct(near_search_results_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int near_search_results_all(near_search_results_query *q, sc_arena *a, near_search_result_list *out);
 int near_search_results_first(near_search_results_query *q, sc_arena *a, near_search_result *out);
@@ -599,7 +602,8 @@ int near_search_results_delete_all(near_search_results_query *q, int64_t *change
 near_search_query *near_search_results_join_search(near_search_results_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int near_search_results_get_search(sc_db *db, sc_arena *a,
                                    const near_search_result *row,
                                    near_search *out);
@@ -686,7 +690,8 @@ void near_todo_distinct(near_todo_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int near_todo_all(near_todo_query *q, sc_arena *a, near_todo_list *out);
 int near_todo_first(near_todo_query *q, sc_arena *a, near_todo *out);
@@ -789,7 +794,8 @@ void near_todo_listing_distinct(near_todo_listing_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int near_todo_listing_all(near_todo_listing_query *q, sc_arena *a, near_todo_listing_list *out);
 int near_todo_listing_first(near_todo_listing_query *q, sc_arena *a, near_todo_listing *out);
@@ -886,7 +892,8 @@ void near_note_distinct(near_note_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int near_note_all(near_note_query *q, sc_arena *a, near_note_list *out);
 int near_note_first(near_note_query *q, sc_arena *a, near_note *out);
@@ -986,7 +993,8 @@ void near_note_fun_distinct(near_note_fun_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int near_note_fun_all(near_note_fun_query *q, sc_arena *a, near_note_fun_list *out);
 int near_note_fun_first(near_note_fun_query *q, sc_arena *a, near_note_fun *out);
@@ -1208,7 +1216,8 @@ void near_points_distinct(near_points_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int near_points_all(near_points_query *q, sc_arena *a, near_point_list *out);
 int near_points_first(near_points_query *q, sc_arena *a, near_point *out);
@@ -1306,7 +1315,8 @@ void near_users_distinct(near_users_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int near_users_all(near_users_query *q, sc_arena *a, near_user_list *out);
 int near_users_first(near_users_query *q, sc_arena *a, near_user *out);
@@ -1408,7 +1418,8 @@ void near_users_pkey_distinct(near_users_pkey_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int near_users_pkey_all(near_users_pkey_query *q, sc_arena *a, near_users_pkey_list *out);
 int near_users_pkey_first(near_users_pkey_query *q, sc_arena *a, near_users_pkey *out);
@@ -1508,7 +1519,8 @@ void near_products_distinct(near_products_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int near_products_all(near_products_query *q, sc_arena *a, near_product_list *out);
 int near_products_first(near_products_query *q, sc_arena *a, near_product *out);
@@ -1528,7 +1540,8 @@ int near_products_delete_all(near_products_query *q, int64_t *changed);
 near_carts_query *near_products_join_carts(near_products_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int near_products_get_carts(sc_db *db, sc_arena *a, const near_product *row,
                             near_cart_list *out);
 int near_products_load_carts(sc_db *db, sc_arena *a, const near_product *rows,
@@ -1635,7 +1648,8 @@ void near_carts_distinct(near_carts_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int near_carts_all(near_carts_query *q, sc_arena *a, near_cart_list *out);
 int near_carts_first(near_carts_query *q, sc_arena *a, near_cart *out);
@@ -1656,7 +1670,8 @@ near_products_query *near_carts_join_products(near_carts_query *q);
 near_items_query *near_carts_join_items(near_carts_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int near_carts_get_item(sc_db *db, sc_arena *a, const near_cart *row,
                         near_product *out);
 int near_carts_get_items(sc_db *db, sc_arena *a, const near_cart *row,
@@ -1765,7 +1780,8 @@ void near_items_distinct(near_items_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int near_items_all(near_items_query *q, sc_arena *a, near_item_list *out);
 int near_items_first(near_items_query *q, sc_arena *a, near_item *out);
@@ -1785,7 +1801,8 @@ int near_items_delete_all(near_items_query *q, int64_t *changed);
 near_carts_query *near_items_join_carts(near_items_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int near_items_get_cart(sc_db *db, sc_arena *a, const near_item *row,
                         near_cart *out);
 
@@ -1872,7 +1889,8 @@ void near_films_distinct(near_films_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int near_films_all(near_films_query *q, sc_arena *a, near_film_list *out);
 int near_films_first(near_films_query *q, sc_arena *a, near_film *out);
@@ -1893,7 +1911,8 @@ near_film_cast_query *near_films_join_film_cast_by_film(near_films_query *q);
 near_film_cast_query *near_films_join_film_cast_by_film_2(near_films_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int near_films_get_film_cast_by_film(sc_db *db, sc_arena *a,
                                      const near_film *row,
                                      near_film_cast_list *out);
@@ -2012,7 +2031,8 @@ void near_film_cast_distinct(near_film_cast_query *q);
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
  * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
  * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.
  */
 int near_film_cast_all(near_film_cast_query *q, sc_arena *a, near_film_cast_list *out);
 int near_film_cast_first(near_film_cast_query *q, sc_arena *a, near_film_cast *out);
@@ -2033,7 +2053,8 @@ near_films_query *near_film_cast_join_films_by_film(near_film_cast_query *q);
 near_films_query *near_film_cast_join_films_by_film_2(near_film_cast_query *q);
 
 /* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i]. */
+ * many rows with one query: lists[i] receives those of rows[i].  A NULL
+ * arena, out or lists is SC_MISUSE. */
 int near_film_cast_get_film(sc_db *db, sc_arena *a, const near_film_cast *row,
                             near_film *out);
 int near_film_cast_get_film_2(sc_db *db, sc_arena *a,
