@@ -426,8 +426,8 @@ static void format_float(sc__buf *b, double f)
         return;
     }
     for (prec = 1; prec <= 17; prec++) {
-        snprintf(s, sizeof s, "%.*g", prec, f);
-        if (strtod(s, NULL) == f)
+        sc__float_text(f, prec, s, sizeof s);
+        if (sc__float_parse(s, NULL) == f)
             break;
     }
     sc__buf_puts(b, s);
@@ -1134,7 +1134,7 @@ static int text_row_read(sc_db *db, void *stmt, text_row *r)
         if (v.kind == SC_VAL_INT)
             snprintf(r->nums[i], sizeof r->nums[i], "%" PRId64, v.i);
         else if (v.kind == SC_VAL_FLOAT)
-            snprintf(r->nums[i], sizeof r->nums[i], "%.17g", v.f);
+            sc__float_text(v.f, 17, r->nums[i], sizeof r->nums[i]);
         if (v.kind == SC_VAL_INT || v.kind == SC_VAL_FLOAT)
             r->texts[i] = r->nums[i];
         else
@@ -2018,7 +2018,7 @@ static double scaled_double(int64_t i, unsigned scale)
     if (i > -exact && i < exact)
         return (double)i / (double)tens[scale];
     sc__scaled_text(i, scale, text);
-    return strtod(text, NULL);
+    return sc__float_parse(text, NULL);
 }
 
 /* The scaled integer whose nearest double at scale is d, if d is one:

@@ -170,6 +170,20 @@ int sc__stream_begin(sc_db *db, bool *opened);
 int sc__stream_traced(sc_db *db, void *stmt, const char *sql, size_t n);
 int sc__stream_end(sc_db *db, bool opened, int rc);
 
+/* The SQLite collation (sqlite.c) that orders decimal text as numbers,
+ * for SC_TYPE_DECIMAL columns, which SQLite keeps as TEXT. */
+#define SC__DECIMAL_COLLATION "sc_decimal"
+
+/* ---------------------------------------------------------------------
+ * Floats as text in the "C" locale whatever setlocale() chose, so that
+ * 1.5 is "1.5" under de_DE too (numtext.c).
+ * ------------------------------------------------------------------- */
+
+/* snprintf(buf, size, "%.*g", prec, f); returns the length it wanted. */
+size_t sc__float_text(double f, int prec, char *buf, size_t size);
+/* strtod(s, end). */
+double sc__float_parse(const char *s, char **end);
+
 /* ---------------------------------------------------------------------
  * Storage formats (sc_column_desc.format): the one place that says how a
  * value of a C type looks in the form another tool chose.

@@ -640,6 +640,32 @@ static int parse_url(pg_conn *c, const char *url, sc_backend_error *err)
     return SC_OK;
 }
 
+/*
+ * The settings every connection runs under, whatever the server's or the
+ * role's defaults, so that a program gets the answers it gets on SQLite:
+ * string literals as the SQL standard reads them (the runtime's ESCAPE
+ * '\' of like and ilike would otherwise open an escape), and the UTC
+ * clock, so that a date column's default now is the UTC day, as
+ * timestamps already are.  Comparisons and order of text take byte order
+ * by COLLATE "C" in the statements themselves (query.c).
+ */
+#define SESSION_SQL                                                    \
+    "SET standard_conforming_strings = on; SET TimeZone = 'UTC'"
+
+static int set_session(pg_conn *c, const char *url, sc_backend_error *err)
+{
+    PGresult *res = PQexec(c->pg, SESSION_SQL);
+    int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? SC_OK : SC_CANTOPEN;
+
+    if (rc != SC_OK)
+        rc = open_error(c, url, res == NULL ? SC_NOMEM : SC_CANTOPEN,
+                        res == NULL ? "out of memory"
+                                    : PQresultErrorMessage(res),
+                        err);
+    PQclear(res);
+    return rc;
+}
+
 static int pg_open(const char *url, void **conn, sc_backend_error *err)
 {
     pg_conn *c = zalloc(1, sizeof *c);
@@ -661,6 +687,8 @@ static int pg_open(const char *url, void **conn, sc_backend_error *err)
         rc = open_error(c, url, SC_CANTOPEN, PQerrorMessage(c->pg), err);
     else if (PQsetClientEncoding(c->pg, "UTF8") != 0)
         rc = open_error(c, url, SC_CANTOPEN, PQerrorMessage(c->pg), err);
+    else
+        rc = set_session(c, url, err);
     if (rc != SC_OK)
         goto cleanup;
     PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
@@ -926,7 +954,7 @@ static int bind_as_text(pg_stmt *s, int k, const sc_value *v,
         memcpy(p->buf, v->p, v->len);
         p->buf[v->len] = '\0';
     } else if (v->kind == SC_VAL_FLOAT) {
-        snprintf(p->buf, need, "%.17g", v->f);
+        sc__float_text(v->f, 17, p->buf, need);
     } else if (v->type == SC_TYPE_NUMERIC && v->col != NULL) {
         sc__scaled_text(v->i, v->col->scale, p->buf);
     } else {
@@ -1344,7 +1372,7 @@ static void give_bytes(sc_value *out, sc_value_kind kind, const char *p,
     if (kind == SC_VAL_INT)
         out->i = strtoll(p, NULL, 10);
     else if (kind == SC_VAL_FLOAT)
-        out->f = strtod(p, NULL);
+        out->f = sc__float_parse(p, NULL);
     out->p = p;
     out->len = len;
 }

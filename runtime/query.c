@@ -307,6 +307,8 @@ typedef struct node {
     sc_op op;
     size_t first;        /* its values: root->vals[first .. first + n) */
     size_t n;
+    sc_value array;      /* a long in-list on PostgreSQL: its values as
+                            one array parameter (text kind), or zero */
 } node;
 
 typedef struct order_item {
@@ -326,6 +328,8 @@ typedef struct param {
     sc_value v;
     const sc_query *h;
     const sc_column_desc *c;
+    const sc_value *elems; /* an array parameter's values, each checked */
+    size_t nelems;
 } param;
 
 struct sc_query {
@@ -356,6 +360,8 @@ struct sc_query {
     sc__buf sql;             /* the text of the last terminal */
     vec params;              /* param, in placeholder order */
     int nph;                 /* placeholders written */
+    bool bare;               /* columns written without their table, as
+                                an outer query names its subquery's */
 };
 
 static void keep(sc_query *r, int rc, const char *column, const char *fmt,
@@ -508,17 +514,40 @@ static const char *op_name(sc_op op)
  * SQLITE_MAX_LIKE_PATTERN_LENGTH); both databases refuse them alike. */
 #define MAX_LIKE_PATTERN 50000
 
-/* Whether the pattern just added for a like on c is short enough; keeps
- * SC_RANGE when not. */
+/* Whether pattern p[0..n) ends in the escape character '\' that escapes
+ * nothing.  SQLite would match no row, PostgreSQL fail or not by the
+ * data: both refuse it before anything is sent. */
+static bool ends_in_escape(const char *p, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (p[i] == '\\' && ++i == n)
+            return true;
+    }
+    return false;
+}
+
+/* Whether the pattern just added for a like on c is short enough and
+ * well formed; keeps SC_RANGE when not. */
 static bool pattern_fits(const sc_query *h, const sc_column_desc *c)
 {
     sc_query *r = h->root;
     const sc_value *v = (sc_value *)r->vals.items + r->vals.n - 1;
 
-    if (v->kind != SC_VAL_TEXT || v->len <= MAX_LIKE_PATTERN)
+    if (v->kind != SC_VAL_TEXT)
         return true;
-    keep(r, SC_RANGE, c->name, "a like pattern of %zu bytes on %s.%s: the "
-         "most is %d", v->len, h->t->name, c->name, MAX_LIKE_PATTERN);
+    if (v->len > MAX_LIKE_PATTERN) {
+        keep(r, SC_RANGE, c->name, "a like pattern of %zu bytes on %s.%s: "
+             "the most is %d", v->len, h->t->name, c->name,
+             MAX_LIKE_PATTERN);
+        return false;
+    }
+    if (!ends_in_escape(v->p, v->len))
+        return true;
+    keep(r, SC_RANGE, c->name, "a like pattern on %s.%s ends in the escape "
+         "character '\\': write '\\\\' for a backslash (sc_like_escape())",
+         h->t->name, c->name);
     return false;
 }
 
@@ -691,6 +720,167 @@ static bool add_prefix(const sc_query *h, const sc_column_desc *c,
     return add_value(h, c, &up);
 }
 
+/* ---------------------------------------------------------------------
+ * Long in-lists as one parameter.  A PostgreSQL statement takes at most
+ * 65535 parameters (the protocol counts them in 16 bits), a SQLite one
+ * 32766 unless SQLite was built for more: an in-list longer than
+ * LIST_MIN goes to PostgreSQL as one array, "col = ANY ($1)", written in
+ * the array's text form, which the server parses as an array of the
+ * column's type, and to SQLite as one JSON array, "col IN (SELECT value
+ * FROM json_each(?))", when its values are integers and text (floats and
+ * blobs have no exact JSON form there, and stay a list).  Either way one
+ * text serves every count.
+ * ------------------------------------------------------------------- */
+
+#define LIST_MIN      1000
+#define PG_MAX_PARAMS 65535
+
+static bool is_pg(const sc_query *r)
+{
+    return r->db->be->dialect == SC_DIALECT_POSTGRESQL;
+}
+
+/* Appends s[0..n) as a quoted element of an array's text. */
+static void put_element(sc__buf *b, const char *s, size_t n)
+{
+    size_t i;
+
+    sc__buf_puts(b, "\"");
+    for (i = 0; i < n; i++) {
+        if (s[i] == '"' || s[i] == '\\')
+            sc__buf_puts(b, "\\");
+        sc__buf_putn(b, s + i, 1);
+    }
+    sc__buf_puts(b, "\"");
+}
+
+/* Appends value v of column c as the server reads it in text: its
+ * stored form where c has a format, dates, timestamps (in UTC) and
+ * uuids as text, bytes in hex, floats in the C locale.  Returns SC_OK,
+ * or SC_RANGE with *why when v has no such form (see sc__stored_form()),
+ * as when it is bound alone. */
+static int put_element_value(sc__buf *b, const sc_column_desc *c,
+                             const sc_value *v, const char **why)
+{
+    static const char hex[] = "0123456789abcdef";
+    char form[SC__FORM_MAX], num[40];
+    sc_column_desc text_form = *c;
+    sc_value stored, w = *v;
+    const unsigned char *p;
+    size_t i;
+
+    if (sc__format(c) == SC_FMT_NATIVE &&
+        (c->type == SC_TYPE_DATE || c->type == SC_TYPE_TIMESTAMP ||
+         c->type == SC_TYPE_UUID)) {
+        text_form.format = SC_FMT_TEXT;
+        w.col = &text_form;
+    }
+    if (sc__stored_form(&w, &stored, form, why) != SC_OK)
+        return SC_RANGE;
+    switch (stored.kind) {
+    case SC_VAL_TEXT:
+        if (c->type != SC_TYPE_TIMESTAMP || (c->flags & SC_COL_NOZONE) ||
+            sc__format(c) != SC_FMT_NATIVE) {
+            put_element(b, stored.p, stored.len);
+            break;
+        }
+        snprintf(num, sizeof num, "%.*s+00", (int)stored.len,
+                 (const char *)stored.p);
+        put_element(b, num, strlen(num));
+        break;
+    case SC_VAL_BLOB:
+        sc__buf_puts(b, "\"\\\\x");
+        for (p = stored.p, i = 0; i < stored.len; i++) {
+            sc__buf_putn(b, &hex[p[i] >> 4], 1);
+            sc__buf_putn(b, &hex[p[i] & 15], 1);
+        }
+        sc__buf_puts(b, "\"");
+        break;
+    case SC_VAL_FLOAT:
+        sc__float_text(stored.f, 17, num, sizeof num);
+        put_element(b, num, strlen(num));
+        break;
+    default:
+        if (c->type == SC_TYPE_NUMERIC && sc__format(c) == SC_FMT_NATIVE)
+            sc__scaled_text(stored.i, c->scale, form);
+        else
+            snprintf(form, sizeof form, "%" PRId64, stored.i);
+        put_element(b, form, strlen(form));
+        break;
+    }
+    return SC_OK;
+}
+
+/* Appends value v (of v->col) to a JSON array, in the form SQLite keeps
+ * (see sc__stored_form()): SC_OK, SC_RANGE with *why when it has no such
+ * form, or SC_MISUSE when the form has no exact JSON (a float, a blob). */
+static int put_json_value(sc__buf *b, const sc_value *v, const char **why)
+{
+    char form[SC__FORM_MAX];
+    const unsigned char *p;
+    sc_value stored;
+    size_t i;
+
+    if (sc__stored_form(v, &stored, form, why) != SC_OK)
+        return SC_RANGE;
+    if (stored.kind == SC_VAL_INT) {
+        sc__buf_printf(b, "%" PRId64, stored.i);
+        return SC_OK;
+    }
+    if (stored.kind != SC_VAL_TEXT)
+        return SC_MISUSE;
+    sc__buf_puts(b, "\"");
+    for (p = stored.p, i = 0; i < stored.len; i++) {
+        if (p[i] == '"' || p[i] == '\\')
+            sc__buf_printf(b, "\\%c", p[i]);
+        else if (p[i] < 0x20)
+            sc__buf_printf(b, "\\u%04x", p[i]);
+        else
+            sc__buf_putn(b, (const char *)p + i, 1);
+    }
+    sc__buf_puts(b, "\"");
+    return SC_OK;
+}
+
+/* Writes the values of in-list nd as one array parameter, in the
+ * query's store: a PostgreSQL array or a JSON one.  A list with a value
+ * JSON cannot hold exactly is left a list. */
+static void make_array(const sc_query *h, const sc_column_desc *c, node *nd)
+{
+    sc_query *r = h->root;
+    const sc_value *vals = (const sc_value *)r->vals.items + nd->first;
+    bool pg = is_pg(r);
+    const char *why = NULL;
+    sc__buf b = {0};
+    size_t i;
+    int rc = SC_OK;
+
+    sc__buf_puts(&b, pg ? "{" : "[");
+    for (i = 0; i < nd->n && rc == SC_OK; i++) {
+        sc__buf_puts(&b, i ? "," : "");
+        rc = pg ? put_element_value(&b, c, &vals[i], &why)
+                : put_json_value(&b, &vals[i], &why);
+    }
+    if (rc != SC_OK) {
+        sc__buf_free(&b);
+        if (rc == SC_RANGE)
+            keep(r, SC_RANGE, c->name, "cannot compare %s.%s with that "
+                 "value: %s", h->t->name, c->name,
+                 why != NULL ? why : "it has no text form");
+        return;
+    }
+    sc__buf_puts(&b, pg ? "}" : "]");
+    nd->array.p = b.failed ? NULL : sc__arena_copy(r->store, b.s, b.len);
+    nd->array.len = b.len;
+    sc__buf_free(&b);
+    if (nd->array.p == NULL) {
+        keep(r, SC_NOMEM, NULL, "out of memory");
+        return;
+    }
+    nd->array.kind = SC_VAL_TEXT;
+    nd->array.type = SC_TYPE_TEXT;
+}
+
 /* Adds "col op values" with n values of the column's C type laid out at
  * values. */
 static void add_cond(sc_query *h, unsigned col, sc_op op, const void *values,
@@ -728,6 +918,9 @@ static void add_cond(sc_query *h, unsigned col, sc_op op, const void *values,
     nd->op = op;
     nd->first = first;
     nd->n = n;
+    if ((op == SC_OP_IN || op == SC_OP_NOT_IN) && n > LIST_MIN &&
+        r->db != NULL && r->db->be != NULL)
+        make_array(h, c, nd);
 }
 
 void sc_query_where(sc_query *q, unsigned col, sc_op op, const void *value)
@@ -1000,11 +1193,6 @@ sc_query *sc_query_join(sc_query *q, const sc_table_desc *other,
  * placeholders it writes, in order.
  * ------------------------------------------------------------------- */
 
-static bool is_pg(const sc_query *r)
-{
-    return r->db->be->dialect == SC_DIALECT_POSTGRESQL;
-}
-
 static void put_param(sc_query *r, sc__buf *b, const sc_value *v,
                       const sc_query *h, const sc_column_desc *c)
 {
@@ -1037,7 +1225,7 @@ static void put_int_param(sc_query *r, sc__buf *b, int64_t i)
 static void put_column(const sc_query *r, sc__buf *b, const sc_query *h,
                        const char *name)
 {
-    if (r->handles.n > 1) {
+    if (r->handles.n > 1 && !r->bare) {
         sc__buf_ident(b, h->alias);
         sc__buf_puts(b, ".");
     }
@@ -1115,16 +1303,34 @@ static void put_text_column(const sc_query *r, sc__buf *b, const sc_query *h,
     sc__put_select_column(r->db, b, r->handles.n > 1 ? h->alias : NULL, c);
 }
 
+/* Whether text column c compares and orders by its collation on
+ * PostgreSQL, which the runtime overrides with COLLATE "C": byte order,
+ * SQLite's BINARY, whatever the database's locale (an ICU en-US database
+ * puts "a" before "B").  A column of another pg_type compares as that
+ * type and takes no collation. */
+static bool collated(const sc_query *r, const sc_column_desc *c)
+{
+    return is_pg(r) && c->type == SC_TYPE_TEXT && c->pg_type == NULL;
+}
+
 static void put_compare(sc_query *r, sc__buf *b, const node *nd,
                         const char *op)
 {
     const sc_column_desc *c = &nd->h->t->cols[nd->col];
+    bool ordering = nd->op >= SC_OP_LT && nd->op <= SC_OP_GE;
+    /* PostgreSQL's ILIKE folds only ASCII under COLLATE "C", as SQLite's
+     * lower() does; a column of another pg_type is matched in the text it
+     * is cast to, which takes a collation too */
+    bool like = nd->op == SC_OP_LIKE || nd->op == SC_OP_ILIKE;
 
     if (nd->op == SC_OP_LIKE || nd->op == SC_OP_ILIKE ||
         nd->op == SC_OP_STARTS_WITH)
         put_text_column(r, b, nd->h, c);
     else
         put_column(r, b, nd->h, c->name);
+    if ((ordering && collated(r, c)) ||
+        (like && is_pg(r) && c->type == SC_TYPE_TEXT))
+        sc__buf_puts(b, " COLLATE \"C\"");
     sc__buf_puts(b, op);
     put_values(r, b, nd, c, 0, 1);
 }
@@ -1133,7 +1339,7 @@ static void put_like(sc_query *r, sc__buf *b, const node *nd)
 {
     const sc_column_desc *c = &nd->h->t->cols[nd->col];
 
-    if (nd->op == SC_OP_LIKE || is_pg(r)) {
+    if (nd->op == SC_OP_LIKE || is_pg(r)) { /* COLLATE "C": see below */
         put_compare(r, b, nd, nd->op == SC_OP_LIKE ? " LIKE " : " ILIKE ");
     } else { /* SQLite has no ILIKE; lower() folds ASCII only */
         sc__buf_puts(b, "lower(");
@@ -1174,9 +1380,27 @@ static void put_starts_with(sc_query *r, sc__buf *b, const node *nd)
 static void put_in(sc_query *r, sc__buf *b, const node *nd)
 {
     const sc_column_desc *c = &nd->h->t->cols[nd->col];
+    param *p;
 
     if (nd->n == 0) { /* IN () matches nothing, NOT IN () everything */
         sc__buf_puts(b, nd->op == SC_OP_IN ? "(1 = 0)" : "(1 = 1)");
+        return;
+    }
+    if (nd->array.kind == SC_VAL_TEXT) {
+        put_column(r, b, nd->h, c->name);
+        if (is_pg(r))
+            sc__buf_puts(b, nd->op == SC_OP_IN ? " = ANY (" : " <> ALL (");
+        else
+            sc__buf_puts(b, nd->op == SC_OP_IN
+                                ? " IN (SELECT value FROM json_each("
+                                : " NOT IN (SELECT value FROM json_each(");
+        put_param(r, b, &nd->array, nd->h, NULL);
+        sc__buf_puts(b, is_pg(r) ? ")" : "))");
+        p = (param *)r->params.items + r->params.n - 1;
+        if (!b->failed) {
+            p->elems = (const sc_value *)r->vals.items + nd->first;
+            p->nelems = nd->n;
+        }
         return;
     }
     put_column(r, b, nd->h, c->name);
@@ -1215,6 +1439,69 @@ static void put_cond(sc_query *r, sc__buf *b, const node *nd)
     }
 }
 
+/* Members of a group written in one flat run "a OR b OR ...": SQLite
+ * parses a run into a tree as deep as it is long, and refuses a tree
+ * deeper than 1000 ("expression tree is too large"). */
+#define FLAT_MEMBERS 64
+
+static void put_members(sc_query *r, sc__buf *b, size_t *i, node_kind kind);
+
+/* The index of the node after the member that starts at i. */
+static size_t member_end(const sc_query *r, size_t i)
+{
+    const node *nodes = r->nodes.items;
+    size_t depth = 0;
+
+    do {
+        if (nodes[i].kind == N_END)
+            depth--;
+        else if (nodes[i].kind != N_COND)
+            depth++;
+        i++;
+    } while (depth > 0 && i < r->nodes.n);
+    return i;
+}
+
+/* Writes the member that starts at node i. */
+static void put_member(sc_query *r, sc__buf *b, size_t i)
+{
+    const node *nd = (const node *)r->nodes.items + i;
+
+    if (nd->kind == N_COND) {
+        put_cond(r, b, nd);
+        return;
+    }
+    sc__buf_puts(b, nd->kind == N_NOT ? "NOT (" : "(");
+    i++;
+    put_members(r, b, &i, nd->kind);
+    sc__buf_puts(b, ")");
+}
+
+/* Writes members [lo, hi) of starts, joined by sep: in one run when
+ * they are few, else as two parenthesized halves, so that the depth of
+ * the tree grows with the logarithm of the count. */
+static void put_run(sc_query *r, sc__buf *b, const size_t *starts,
+                    size_t lo, size_t hi, const char *sep)
+{
+    size_t mid, i;
+
+    if (hi - lo <= FLAT_MEMBERS) {
+        for (i = lo; i < hi; i++) {
+            sc__buf_puts(b, i > lo ? sep : "");
+            put_member(r, b, starts[i]);
+        }
+        return;
+    }
+    mid = lo + (hi - lo) / 2;
+    sc__buf_puts(b, "(");
+    put_run(r, b, starts, lo, mid, sep);
+    sc__buf_puts(b, ")");
+    sc__buf_puts(b, sep);
+    sc__buf_puts(b, "(");
+    put_run(r, b, starts, mid, hi, sep);
+    sc__buf_puts(b, ")");
+}
+
 /*
  * Writes the members of the group that starts after *i, up to its end,
  * joined by AND or OR, and leaves *i on the end.  An empty group is its
@@ -1224,23 +1511,23 @@ static void put_members(sc_query *r, sc__buf *b, size_t *i, node_kind kind)
 {
     const node *nodes = r->nodes.items;
     const char *sep = kind == N_OR ? " OR " : " AND ";
-    size_t count = 0;
-    node_kind k;
+    vec starts = {0};
+    size_t *slot;
 
-    for (; *i < r->nodes.n && nodes[*i].kind != N_END; (*i)++, count++) {
-        sc__buf_puts(b, count ? sep : "");
-        k = nodes[*i].kind;
-        if (k == N_COND) {
-            put_cond(r, b, &nodes[*i]);
-            continue;
+    for (; *i < r->nodes.n && nodes[*i].kind != N_END;
+         *i = member_end(r, *i)) {
+        slot = vec_push(&starts, sizeof *slot);
+        if (slot == NULL) {
+            b->failed = true;
+            break;
         }
-        sc__buf_puts(b, k == N_NOT ? "NOT (" : "(");
-        (*i)++;
-        put_members(r, b, i, k);
-        sc__buf_puts(b, ")");
+        *slot = *i;
     }
-    if (count == 0)
+    if (starts.n == 0)
         sc__buf_puts(b, kind == N_OR ? "1 = 0" : "1 = 1");
+    else
+        put_run(r, b, starts.items, 0, starts.n, sep);
+    vec_free(&starts);
 }
 
 static void put_where(sc_query *r, sc__buf *b)
@@ -1251,6 +1538,64 @@ static void put_where(sc_query *r, sc__buf *b)
         return;
     sc__buf_puts(b, " WHERE ");
     put_members(r, b, &i, N_AND);
+}
+
+/* Appends s as an SQL string literal. */
+static void put_literal(sc__buf *b, const char *s)
+{
+    sc__buf_puts(b, "'");
+    for (; *s != '\0'; s++) {
+        if (*s == '\'')
+            sc__buf_puts(b, "''");
+        else
+            sc__buf_putn(b, s, 1);
+    }
+    sc__buf_puts(b, "'");
+}
+
+/* Whether c is a numeric that both databases keep as decimal text
+ * (stored as text). */
+static bool decimal_text(const sc_column_desc *c)
+{
+    return (c->type == SC_TYPE_NUMERIC || c->type == SC_TYPE_DECIMAL) &&
+           sc__format(c) == SC_FMT_TEXT;
+}
+
+/* A key that orders column c of h alike on both databases: an enum in
+ * declaration order (PostgreSQL's own enum order; on SQLite, which keeps
+ * the label, a CASE over the labels), a wide decimal as a number (SQLite
+ * keeps its text: a collation of the runtime's own), a numeric stored as
+ * text too (cast to numeric on PostgreSQL), text in byte order (COLLATE
+ * "C" on PostgreSQL). */
+static void put_order_key(const sc_query *r, sc__buf *b, const sc_query *h,
+                          const sc_column_desc *c)
+{
+    unsigned i;
+
+    if (c->type == SC_TYPE_ENUM && c->enm != NULL &&
+        (!is_pg(r) || c->pg_type != NULL)) {
+        sc__buf_puts(b, "CASE ");
+        put_column(r, b, h, c->name);
+        for (i = 0; i < c->enm->nlabels; i++) {
+            sc__buf_puts(b, " WHEN ");
+            put_literal(b, c->enm->labels[i]);
+            sc__buf_printf(b, " THEN %u", i);
+        }
+        sc__buf_puts(b, " END");
+        return;
+    }
+    if (is_pg(r) && decimal_text(c) && c->pg_type == NULL) {
+        sc__buf_puts(b, "CAST(");
+        put_column(r, b, h, c->name);
+        sc__buf_puts(b, " AS numeric)");
+        return;
+    }
+    put_column(r, b, h, c->name);
+    if (!is_pg(r) && (decimal_text(c) || (c->type == SC_TYPE_DECIMAL &&
+                                          sc__format(c) == SC_FMT_NATIVE)))
+        sc__buf_puts(b, " COLLATE " SC__DECIMAL_COLLATION);
+    else if (collated(r, c))
+        sc__buf_puts(b, " COLLATE \"C\"");
 }
 
 /* ORDER BY; PostgreSQL is told to put NULLs where SQLite does: first in
@@ -1264,7 +1609,7 @@ static void put_order(sc_query *r, sc__buf *b)
     for (i = 0; i < r->orders.n; i++) {
         c = &os[i].h->t->cols[os[i].col];
         sc__buf_puts(b, i ? ", " : " ORDER BY ");
-        put_column(r, b, os[i].h, c->name);
+        put_order_key(r, b, os[i].h, c);
         sc__buf_puts(b, os[i].dir == SC_DESC ? " DESC" : "");
         if (is_pg(r) && !(c->flags & SC_COL_NOTNULL))
             sc__buf_puts(b, os[i].dir == SC_DESC ? " NULLS LAST"
@@ -1291,15 +1636,26 @@ static void put_limit(sc_query *r, sc__buf *b, int64_t cap)
     }
 }
 
-/* SELECT [DISTINCT] the root's columns ...; cap as for put_limit(). */
+/* SELECT [DISTINCT] the root's columns ...; cap as for put_limit().  A
+ * distinct result is ordered outside: PostgreSQL orders one only by the
+ * very expressions of its select list, and the keys of put_order_key()
+ * are not those. */
 static void put_select(sc_query *r, sc__buf *b, int64_t cap, bool order)
 {
+    bool outside = order && r->distinct && r->orders.n > 0;
+
+    sc__buf_puts(b, outside ? "SELECT * FROM (" : "");
     sc__buf_puts(b, r->distinct ? "SELECT DISTINCT " : "SELECT ");
     put_columns(r, b);
     put_from(r, b);
     put_where(r, b);
+    if (outside) {
+        sc__buf_puts(b, ") AS q");
+        r->bare = true;
+    }
     if (order)
         put_order(r, b);
+    r->bare = false;
     put_limit(r, b, cap);
 }
 
@@ -1439,6 +1795,27 @@ const char *sc_query_sql(sc_query *q)
  * Running.
  * ------------------------------------------------------------------- */
 
+/* A distinct query orders only by its own table's columns: a row may
+ * join several rows of another table, and no one of their values is the
+ * row's.  Both databases refuse it alike. */
+static int distinct_order_fits(sc_query *r)
+{
+    const order_item *os = r->orders.items;
+    size_t i;
+
+    for (i = 0; r->distinct && i < r->orders.n; i++) {
+        if (os[i].h != r)
+            return sc__set_error(r->db, SC_MISUSE, r->t->name, NULL,
+                                 "a distinct query on %s ordered by "
+                                 "joined table %s's %s: a row of %s may "
+                                 "join several, so order by a column of %s",
+                                 r->t->name, os[i].h->t->name,
+                                 os[i].h->t->cols[os[i].col].name,
+                                 r->t->name, r->t->name);
+    }
+    return SC_OK;
+}
+
 /* Checks that q can run: the root, on an open connection, built without
  * error, its groups closed.  Clears the connection's error. */
 static int ready(sc_query *q)
@@ -1460,6 +1837,9 @@ static int ready(sc_query *q)
                              "a terminal takes the query's root (table %s), "
                              "not the handle of joined table %s",
                              r->t->name, q->t->name);
+    rc = distinct_order_fits(r);
+    if (rc != SC_OK)
+        return rc;
     if (r->depth > 0)
         return sc__set_error(r->db, SC_MISUSE, r->t->name, NULL,
                              "%d group(s) of the query on %s still open: "
@@ -1485,10 +1865,15 @@ static int bind_params(sc_db *db, const sc_table_desc *t, void *stmt,
                        const param *ps, size_t n)
 {
     const char *why = NULL;
-    size_t k;
+    size_t k, j;
     int rc = sc__need_vals(db, n);
 
     for (k = 0; k < n && rc == SC_OK; k++) {
+        for (j = 0; j < ps[k].nelems; j++) {
+            rc = sc__check_value(db, ps[k].h->t, &ps[k].elems[j]);
+            if (rc != SC_OK)
+                return rc;
+        }
         db->vals[k] = ps[k].v;
         if (ps[k].c != NULL &&
             (rc = sc__check_value(db, ps[k].h->t, &db->vals[k])) != SC_OK)
@@ -1525,6 +1910,12 @@ static int start_as(sc_query *r, shape s, int op, bool stream, run *out)
     memset(out, 0, sizeof *out);
     if (!build(r, s))
         return sc__nomem(db);
+    if (is_pg(r) && r->params.n > PG_MAX_PARAMS)
+        return sc__set_error(db, SC_RANGE, r->t->name, NULL,
+                             "a query on %s with %zu values: PostgreSQL "
+                             "takes at most %d in one statement (an in-list "
+                             "longer than %d counts as one)", r->t->name,
+                             r->params.n, PG_MAX_PARAMS, LIST_MIN);
     rows = s == SHAPE_ROWS || s == SHAPE_FIRST || s == SHAPE_ONE ? r->t
                                                                   : NULL;
     rc = stmt_get(db, r->t, r->sql.s, rows, out);
@@ -1917,6 +2308,16 @@ static int key_params(loader *l, size_t k)
     return SC_OK;
 }
 
+/* A column of the child's order: text in byte order on PostgreSQL, as
+ * put_order_key() orders it. */
+static void put_load_key(loader *l, const sc_column_desc *c)
+{
+    sc__buf_ident(&l->sql, c->name);
+    if (l->db->be->dialect == SC_DIALECT_POSTGRESQL &&
+        c->type == SC_TYPE_TEXT && c->pg_type == NULL)
+        sc__buf_puts(&l->sql, " COLLATE \"C\"");
+}
+
 /* A child without a key is ordered by every column of its select list
  * (by position, so that a cast column orders as it reads), NULLs first on
  * both databases: equal rows are alike, so the order is the same from
@@ -1928,7 +2329,13 @@ static void put_order_all(loader *l)
     unsigned j;
 
     for (j = 0; j < c->ncols; j++) {
-        sc__buf_printf(&l->sql, ", %u", j + 1);
+        if (pg && c->cols[j].type == SC_TYPE_TEXT &&
+            c->cols[j].pg_type == NULL) {
+            sc__buf_puts(&l->sql, ", ");
+            put_load_key(l, &c->cols[j]);
+        } else {
+            sc__buf_printf(&l->sql, ", %u", j + 1);
+        }
         if (pg && !(c->cols[j].flags & SC_COL_NOTNULL))
             sc__buf_puts(&l->sql, " NULLS FIRST");
     }
@@ -1986,8 +2393,8 @@ static int build_load(loader *l, size_t nkeys)
     sc__buf_puts(&l->sql, ") ORDER BY ");
     for (j = 0; j < fk->ncols + c->npk; j++) {
         sc__buf_puts(&l->sql, j ? ", " : "");
-        sc__buf_ident(&l->sql, c->cols[j < fk->ncols ? fk->cols[j]
-                                       : c->pk[j - fk->ncols]].name);
+        put_load_key(l, &c->cols[j < fk->ncols ? fk->cols[j]
+                                               : c->pk[j - fk->ncols]]);
     }
     if (c->npk == 0)
         put_order_all(l);

@@ -786,7 +786,9 @@ SC_API int sc_row_delete_many(sc_db *db, const sc_table_desc *t,
  * the two databases would compare them differently.  A NULL value (a NULL
  * text pointer, bytes with data == NULL) in a filter is SC_MISUSE too: use
  * SC_OP_IS_NULL.  With order_by, NULLs sort first ascending and last
- * descending on both databases.
+ * descending on both databases.  Text compares and orders in byte order
+ * (COLLATE "C" on PostgreSQL, whatever the database's collation), an enum
+ * in declaration order, a decimal as a number, alike on both.
  * ------------------------------------------------------------------- */
 
 /*
@@ -805,7 +807,8 @@ typedef enum sc_op {
     SC_OP_GT,
     SC_OP_GE,
     SC_OP_LIKE,       /* LIKE pattern ESCAPE '\', case-sensitive on both
-                         databases */
+                         databases; a pattern ending in a '\' that
+                         escapes nothing is SC_RANGE */
     SC_OP_ILIKE,      /* case-insensitive LIKE (ASCII on SQLite) */
     SC_OP_STARTS_WITH,/* col >= prefix AND col < next(prefix): uses an
                          index where LIKE 'abc%' would scan; an empty
@@ -846,7 +849,9 @@ SC_API void sc_query_begin_and(sc_query *q);
 SC_API void sc_query_begin_not(sc_query *q);
 SC_API void sc_query_end(sc_query *q);
 
-/* Shaping.  order_by may be given several times, applied in order. */
+/* Shaping.  order_by may be given several times, applied in order.  A
+ * distinct query ordered by a column of a joined table is SC_MISUSE: a
+ * row may join several rows, and none of their values is the row's. */
 SC_API void sc_query_order_by(sc_query *q, unsigned col, sc_order dir);
 SC_API void sc_query_limit(sc_query *q, int64_t n);
 SC_API void sc_query_offset(sc_query *q, int64_t n);

@@ -30,6 +30,89 @@
  * a sign, a point, a leading zero and a NUL. */
 #define DECIMAL_MAX 1008
 
+/* ---------------------------------------------------------------------
+ * Decimal text in numeric order.  A numeric too wide for a scaled
+ * integer is TEXT on SQLite and numeric on PostgreSQL; ordered by this
+ * collation, SQLite sorts it as PostgreSQL does ("-2" < "-1.5" < "9" <
+ * "10").  Text that is not a decimal sorts after every decimal, bytewise.
+ * ------------------------------------------------------------------- */
+
+/* The parts of decimal text: its sign, its whole digits without leading
+ * zeros, its fraction without trailing zeros; false when it is not one. */
+typedef struct decimal_parts {
+    bool neg;
+    const char *whole;
+    int nwhole;
+    const char *frac;
+    int nfrac;
+} decimal_parts;
+
+static bool decimal_split(const char *s, int n, decimal_parts *d)
+{
+    int i = 0, start;
+
+    memset(d, 0, sizeof *d);
+    if (i < n && (s[i] == '-' || s[i] == '+'))
+        d->neg = s[i++] == '-';
+    start = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    d->whole = s + start;
+    d->nwhole = i - start;
+    if (i < n && s[i] == '.') {
+        d->frac = s + ++i;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+        d->nfrac = (int)(s + i - d->frac);
+    }
+    if (i != n || d->nwhole + d->nfrac == 0)
+        return false;
+    while (d->nwhole > 0 && d->whole[0] == '0') {
+        d->whole++;
+        d->nwhole--;
+    }
+    while (d->nfrac > 0 && d->frac[d->nfrac - 1] == '0')
+        d->nfrac--;
+    if (d->nwhole == 0 && d->nfrac == 0)
+        d->neg = false; /* -0 is 0 */
+    return true;
+}
+
+/* Compares the magnitudes of x and y. */
+static int decimal_magnitude(const decimal_parts *x, const decimal_parts *y)
+{
+    int n = x->nfrac < y->nfrac ? x->nfrac : y->nfrac, c;
+
+    if (x->nwhole != y->nwhole)
+        return x->nwhole < y->nwhole ? -1 : 1;
+    c = memcmp(x->whole, y->whole, (size_t)x->nwhole);
+    if (c == 0 && n > 0)
+        c = memcmp(x->frac, y->frac, (size_t)n);
+    if (c == 0)
+        c = x->nfrac - y->nfrac;
+    return c;
+}
+
+static int decimal_compare(void *ctx, int nx, const void *px, int ny,
+                           const void *py)
+{
+    decimal_parts x, y;
+    bool okx = decimal_split(px, nx, &x), oky = decimal_split(py, ny, &y);
+    int c;
+
+    (void)ctx;
+    if (!okx || !oky) {
+        if (okx != oky)
+            return okx ? -1 : 1;
+        c = memcmp(px, py, (size_t)(nx < ny ? nx : ny));
+        return c != 0 ? c : nx - ny;
+    }
+    if (x.neg != y.neg)
+        return x.neg ? -1 : 1;
+    c = decimal_magnitude(&x, &y);
+    return x.neg ? -c : c;
+}
+
 static int map_code(int rc)
 {
     switch (rc & 0xff) {
@@ -278,6 +361,9 @@ static int sqlite_open(const char *url, void **conn, sc_backend_error *err)
      * rows on both (and a case-sensitive LIKE 'abc%' can use an index) */
     if (rc == SQLITE_OK)
         rc = run_pragma(db, "PRAGMA case_sensitive_like = ON");
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_collation(db, SC__DECIMAL_COLLATION, SQLITE_UTF8,
+                                      NULL, decimal_compare);
     if (rc == SQLITE_OK && !memory)
         rc = set_wal(db);
     if (rc != SQLITE_OK) {

@@ -27,6 +27,7 @@ packages=(
     python3-django      # tests/data/adopt: databases made by Django's migrate
     python3-sqlalchemy  # ... and by SQLAlchemy's create_all
     python3-psycopg2    # both of them on PostgreSQL
+    locales             # de_DE and tr_TR for tests/xdb (localedef)
 )
 
 missing() {

@@ -1,0 +1,674 @@
+/*
+ * xdb.c - one program of the cross-database suite: it runs the same calls
+ * over tests/xdb/xdb.schema on whatever database URL it is given and
+ * prints what it observes, one "case: ..." line at a time (orders, counts,
+ * values, result codes).  run.sh runs it on SQLite and on PostgreSQL
+ * databases of other collations, time zones and locales, and compares
+ * every line with tests/xdb/expected.txt, which holds the one answer both
+ * databases must give.
+ *
+ *     xdb URL [CASE]
+ *
+ * The locale of LC_ALL (or LANG) is taken with setlocale(), as a program
+ * under a German or Turkish locale would.  With XDB_SQL=FILE set, the SQL
+ * text of the starts_with query is written to FILE, for run.sh to ask
+ * PostgreSQL's planner about it.
+ */
+#include <locale.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "xdb_db.h"
+
+static sc_db *db;
+static sc_arena *arena;
+
+/* Stops the program when a call that must work fails: a failure here is
+ * a broken set-up, not an observation. */
+static void must(int rc, const char *what)
+{
+    if (rc == SC_OK)
+        return;
+    fprintf(stderr, "xdb: %s: %s (%s)\n", what, sc_errstr(rc), sc_errmsg(db));
+    exit(1);
+}
+
+/* The code of a call that may fail, by name, and for a failure the
+ * table and column the error names: the same on both databases. */
+static void print_rc(const char *label, int rc)
+{
+    const char *table = sc_errtable(db), *column = sc_errcolumn(db);
+
+    if (rc == SC_OK) {
+        printf("%s: ok\n", label);
+        return;
+    }
+    printf("%s: %s %s.%s\n", label, sc_errstr(rc), table ? table : "-",
+           column ? column : "-");
+}
+
+static void print_names(const char *label, const xdb_item_list *l)
+{
+    size_t i;
+
+    printf("%s:", label);
+    for (i = 0; i < l->len; i++)
+        printf(" %s", l->items[i].name);
+    printf("\n");
+}
+
+static void add_item(const char *name, xdb_mood mood, const char *big)
+{
+    xdb_item it = XDB_ITEM_INIT;
+
+    it.name = name;
+    it.mood = mood;
+    it.big = big;
+    must(xdb_items_insert(db, &it), "insert item");
+}
+
+/* Runs q (freed here) and prints the names of its rows, or its code. */
+static void show(const char *label, xdb_items_query *q)
+{
+    xdb_item_list l;
+    int rc = xdb_items_all(q, arena, &l);
+
+    if (rc == SC_OK)
+        print_names(label, &l);
+    else
+        print_rc(label, rc);
+    xdb_items_query_free(q);
+}
+
+static void show_count(const char *label, xdb_items_query *q)
+{
+    int64_t n = -1;
+    int rc = xdb_items_count(q, &n);
+
+    if (rc == SC_OK)
+        printf("%s: %lld\n", label, (long long)n);
+    else
+        print_rc(label, rc);
+    xdb_items_query_free(q);
+}
+
+static void fill_items(void)
+{
+    add_item("apple", XDB_MOOD_MANGO, "10");
+    add_item("Banana", XDB_MOOD_ZEBRA, "-2.5");
+    add_item("cherry", XDB_MOOD_APPLE, "9.99");
+    add_item("\xc3\x89" "clair", XDB_MOOD_ZEBRA, "123456789012345678901234.5");
+    add_item("date", XDB_MOOD_APPLE, "-100");
+    add_item("_under", XDB_MOOD_MANGO, NULL);
+    add_item("a\\b%c", XDB_MOOD_APPLE, "0.0001");
+    add_item("Zed", XDB_MOOD_MANGO, "-0.5");
+}
+
+/* order_by an enum: declaration order (zebra, apple, mango), not by
+ * label; ties broken by name. */
+static void case_enum_order(void)
+{
+    xdb_items_query *q = xdb_items_select(db);
+
+    xdb_items_order_by_mood(q, SC_ASC);
+    xdb_items_order_by_name(q, SC_ASC);
+    show("enum order asc", q);
+    q = xdb_items_select(db);
+    xdb_items_order_by_mood(q, SC_DESC);
+    xdb_items_order_by_name(q, SC_ASC);
+    show("enum order desc", q);
+    q = xdb_items_select(db);
+    xdb_items_distinct(q);
+    xdb_items_order_by_mood(q, SC_ASC);
+    xdb_items_order_by_name(q, SC_DESC);
+    show("enum order distinct", q);
+}
+
+/* order_by a wide numeric: as numbers (SQLite keeps it as text). */
+static void case_decimal_order(void)
+{
+    xdb_items_query *q = xdb_items_select(db);
+    xdb_item_list l;
+    size_t i;
+
+    xdb_items_where_big_is_not_null(q);
+    xdb_items_order_by_big(q, SC_ASC);
+    must(xdb_items_all(q, arena, &l), "decimal order");
+    printf("decimal order asc:");
+    for (i = 0; i < l.len; i++)
+        printf(" %s", l.items[i].big);
+    printf("\n");
+    xdb_items_query_free(q);
+    q = xdb_items_select(db);
+    xdb_items_order_by_big(q, SC_DESC);
+    show("decimal order desc", q);
+}
+
+/* A numeric stored as text orders as a number on both databases. */
+static void case_decimal_text_order(void)
+{
+    static const int64_t amounts[] = {1000, -250, 99, 10000, -5, 0};
+    xdb_price p = XDB_PRICE_INIT;
+    xdb_prices_query *q;
+    xdb_price_list l;
+    size_t i;
+
+    for (i = 0; i < sizeof amounts / sizeof amounts[0]; i++) {
+        p.amount = amounts[i];
+        must(xdb_prices_insert(db, &p), "insert price");
+    }
+    q = xdb_prices_select(db);
+    xdb_prices_order_by_amount(q, SC_DESC);
+    must(xdb_prices_all(q, arena, &l), "prices");
+    printf("decimal text order desc:");
+    for (i = 0; i < l.len; i++)
+        printf(" %lld", (long long)l.items[i].amount);
+    printf("\n");
+    xdb_prices_query_free(q);
+}
+
+/* Text compares and orders in byte order: "B" < "Z" < "_" < "a" < "É". */
+static void case_text_order(void)
+{
+    xdb_items_query *q = xdb_items_select(db);
+
+    xdb_items_order_by_name(q, SC_ASC);
+    show("text order asc", q);
+    q = xdb_items_select(db);
+    xdb_items_order_by_name(q, SC_DESC);
+    show("text order desc", q);
+    q = xdb_items_select(db);
+    xdb_items_where_name_lt(q, "a");
+    xdb_items_order_by_id(q, SC_ASC);
+    show("text lt a", q);
+    q = xdb_items_select(db);
+    xdb_items_where_name_ge(q, "b");
+    xdb_items_order_by_id(q, SC_ASC);
+    show("text ge b", q);
+    q = xdb_items_select(db);
+    xdb_items_distinct(q);
+    xdb_items_order_by_name(q, SC_ASC);
+    show("text order distinct", q);
+}
+
+/* like and ilike: an escaped backslash and percent, a pattern ending in
+ * the escape (refused before it is sent), ilike folding ASCII only. */
+static void case_like(void)
+{
+    xdb_items_query *q = xdb_items_select(db);
+    char *pat;
+
+    xdb_items_where_name_like(q, "a\\\\b\\%c");
+    show("like escaped", q);
+    q = xdb_items_select(db);
+    xdb_items_where_name_like(q, "a\\\\b\\");
+    show("like ending in escape", q);
+    q = xdb_items_select(db);
+    xdb_items_where_name_like(q, "\\");
+    show_count("like only escape", q);
+    q = xdb_items_select(db);
+    xdb_items_where_name_like(q, "_%");
+    show_count("like any", q);
+    q = xdb_items_select(db);
+    pat = sc_like_escape(arena, "_u");
+    xdb_items_where_name_like(q, pat);
+    show_count("like escaped underscore", q);
+    q = xdb_items_select(db);
+    xdb_items_where_name_like(q, "\\_%");
+    show("like escaped underscore prefix", q);
+    q = xdb_items_select(db);
+    xdb_items_where_name_like(q, "\\a%");
+    xdb_items_order_by_name(q, SC_ASC);
+    show("like escaping a letter", q);
+    q = xdb_items_select(db);
+    xdb_items_where_name_ilike(q, "BAN%");
+    show("ilike ascii", q);
+    q = xdb_items_select(db);
+    xdb_items_where_name_ilike(q, "\xc3\xa9%");
+    show("ilike non-ascii", q);
+    q = xdb_items_select(db);
+    xdb_items_where_name_like(q, "%e%");
+    xdb_items_order_by_name(q, SC_ASC);
+    show("like contains", q);
+}
+
+/* starts_with: a byte range, on every prefix. */
+static void case_starts_with(void)
+{
+    xdb_items_query *q = xdb_items_select(db);
+    const char *out = getenv("XDB_SQL");
+    const char *sql;
+    FILE *f;
+
+    xdb_items_where_name_starts_with(q, "a");
+    xdb_items_order_by_name(q, SC_ASC);
+    sql = sc_query_sql((sc_query *)q);
+    if (out != NULL && sql != NULL && (f = fopen(out, "w")) != NULL) {
+        fprintf(f, "%s\n", sql);
+        fclose(f);
+    }
+    show("starts_with a", q);
+    q = xdb_items_select(db);
+    xdb_items_where_name_starts_with(q, "\xc3");
+    show("starts_with a byte", q);
+    q = xdb_items_select(db);
+    xdb_items_where_name_starts_with(q, "Z");
+    show("starts_with Z", q);
+}
+
+/* distinct, ordered by a column of a joined table: refused alike. */
+static void case_distinct_join(void)
+{
+    xdb_items_query *q = xdb_items_select(db);
+    xdb_tags_query *t;
+    xdb_tag tag = XDB_TAG_INIT;
+
+    tag.item_id = 1;
+    tag.label = "red";
+    must(xdb_tags_insert(db, &tag), "insert tag");
+    tag.label = "blue";
+    must(xdb_tags_insert(db, &tag), "insert tag");
+    tag.item_id = 3;
+    tag.label = "green";
+    must(xdb_tags_insert(db, &tag), "insert tag");
+    xdb_items_distinct(q);
+    t = xdb_items_join_tags(q);
+    xdb_tags_order_by_label(t, SC_ASC);
+    show("distinct order by joined", q);
+    q = xdb_items_select(db);
+    xdb_items_distinct(q);
+    t = xdb_items_join_tags(q);
+    xdb_tags_where_label_ne(t, "none");
+    xdb_items_order_by_name(q, SC_DESC);
+    show("distinct joined order by own", q);
+}
+
+/* Shapes around order: NULLs first ascending and last descending,
+ * distinct with limit, offset, first and one, count over distinct. */
+static void case_shapes(void)
+{
+    xdb_items_query *q = xdb_items_select(db);
+    xdb_tags_query *t;
+    xdb_item got;
+    int rc;
+
+    xdb_items_order_by_big(q, SC_ASC);
+    xdb_items_limit(q, 3);
+    show("nulls first", q);
+    q = xdb_items_select(db);
+    xdb_items_order_by_big(q, SC_DESC);
+    xdb_items_offset(q, 6);
+    show("nulls last", q);
+    q = xdb_items_select(db);
+    xdb_items_distinct(q);
+    t = xdb_items_join_tags(q);
+    xdb_tags_where_label_ne(t, "none");
+    show_count("count distinct joined", q);
+    q = xdb_items_select(db);
+    xdb_items_distinct(q);
+    xdb_items_order_by_name(q, SC_DESC);
+    xdb_items_limit(q, 2);
+    xdb_items_offset(q, 1);
+    show("distinct limit offset", q);
+    q = xdb_items_select(db);
+    xdb_items_distinct(q);
+    xdb_items_order_by_mood(q, SC_DESC);
+    xdb_items_order_by_name(q, SC_ASC);
+    rc = xdb_items_first(q, arena, &got);
+    if (rc == SC_OK)
+        printf("distinct first: %s\n", got.name);
+    else
+        print_rc("distinct first", rc);
+    rc = xdb_items_one(q, arena, &got);
+    print_rc("distinct one", rc);
+    xdb_items_query_free(q);
+}
+
+/* Children in key order, text keys and values alike. */
+static void case_children(void)
+{
+    xdb_items_query *q = xdb_items_select(db);
+    xdb_item_list l;
+    xdb_tag_list *lists;
+    size_t i, j;
+
+    xdb_items_order_by_id(q, SC_ASC);
+    must(xdb_items_all(q, arena, &l), "items");
+    lists = sc_arena_alloc(arena, l.len * sizeof *lists);
+    if (lists == NULL)
+        must(SC_NOMEM, "children");
+    must(xdb_items_load_tags(db, arena, l.items, l.len, lists), "children");
+    printf("children:");
+    for (i = 0; i < l.len; i++) {
+        for (j = 0; j < lists[i].len; j++)
+            printf(" %s/%s", l.items[i].name, lists[i].items[j].label);
+    }
+    printf("\n");
+    xdb_items_query_free(q);
+}
+
+/* Values each database would take or refuse in its own way, refused
+ * alike: a pattern too long, text that is not UTF-8, an enum value out
+ * of range. */
+static void case_refusals(void)
+{
+    char *long_pattern = calloc(50002, 1);
+    xdb_items_query *q;
+    xdb_mood bad = (xdb_mood)7;
+
+    if (long_pattern == NULL)
+        must(SC_NOMEM, "refusals");
+    memset(long_pattern, 'a', 50001);
+    q = xdb_items_select(db);
+    xdb_items_where_name_like(q, long_pattern);
+    show_count("like of 50001 bytes", q);
+    long_pattern[50000] = '\0';
+    q = xdb_items_select(db);
+    xdb_items_where_name_like(q, long_pattern);
+    show_count("like of 50000 bytes", q);
+    q = xdb_items_select(db);
+    xdb_items_where_name_eq(q, "\xff\xfe");
+    show_count("text not UTF-8", q);
+    q = xdb_items_select(db);
+    xdb_items_where_mood_eq(q, bad);
+    show_count("enum out of range", q);
+    free(long_pattern);
+}
+
+/* A set of composite keys as an or of 1200 and-groups; an in-list of
+ * 300000 values (more than SQLite takes parameters) and a not-in of as
+ * many. */
+static void case_large(void)
+{
+    enum { PAIRS = 1200, IDS = 300000 };
+    xdb_pair *rows = calloc(PAIRS, sizeof *rows);
+    int64_t *ids = calloc(IDS, sizeof *ids), n = -1;
+    xdb_pairs_query *q;
+    xdb_items_query *iq;
+    int i, rc;
+
+    if (rows == NULL || ids == NULL)
+        must(SC_NOMEM, "large");
+    for (i = 0; i < PAIRS; i++) {
+        rows[i].a = i / 10;
+        rows[i].b = i % 10;
+    }
+    must(xdb_pairs_insert_many(db, rows, PAIRS), "insert pairs");
+    q = xdb_pairs_select(db);
+    xdb_pairs_or(q);
+    for (i = 0; i < PAIRS; i++) {
+        xdb_pairs_and(q);
+        xdb_pairs_where_a_eq(q, i % 2 == 0 ? i / 10 : -1);
+        xdb_pairs_where_b_eq(q, i % 10);
+        xdb_pairs_end(q);
+    }
+    xdb_pairs_end(q);
+    rc = xdb_pairs_count(q, &n);
+    if (rc == SC_OK)
+        printf("or of %d groups: %lld\n", PAIRS, (long long)n);
+    else
+        print_rc("or of groups", rc);
+    xdb_pairs_query_free(q);
+    for (i = 0; i < IDS; i++)
+        ids[i] = i % 2 == 0 ? i / 2 : -i;
+    iq = xdb_items_select(db);
+    xdb_items_where_id_in(iq, ids, IDS);
+    show_count("in of 300000", iq);
+    iq = xdb_items_select(db);
+    xdb_items_where_id_not_in(iq, ids, IDS);
+    show_count("not in of 300000", iq);
+    iq = xdb_items_select(db);
+    xdb_items_where_id_in(iq, ids, 2000);
+    xdb_items_order_by_id(iq, SC_DESC);
+    show("in of 2000", iq);
+    free(rows);
+    free(ids);
+}
+
+/* A long in-list of text, with quotes and backslashes in its values. */
+static void case_large_text(void)
+{
+    enum { N = 1500 };
+    const char **names = calloc(N, sizeof *names);
+    xdb_items_query *q;
+    int i;
+
+    if (names == NULL)
+        must(SC_NOMEM, "large text");
+    for (i = 0; i < N; i++)
+        names[i] = i == 7 ? "a\\b%c" : i == 8 ? "\"q\"" : "Zed";
+    names[0] = "\xc3\x89" "clair";
+    q = xdb_items_select(db);
+    xdb_items_where_name_in(q, names, N);
+    xdb_items_order_by_name(q, SC_ASC);
+    show("text in of 1500", q);
+    q = xdb_items_select(db);
+    xdb_items_where_name_not_in(q, names, N);
+    xdb_items_order_by_name(q, SC_ASC);
+    show("text not in of 1500", q);
+    free((void *)names);
+}
+
+/* Prints whether the day of item name is the UTC day (of now, or of
+ * before, when the day has just turned). */
+static void print_day(const char *label, const char *name, long before)
+{
+    xdb_items_query *q = xdb_items_select(db);
+    long after;
+    xdb_item got;
+
+    xdb_items_where_name_eq(q, name);
+    must(xdb_items_first(q, arena, &got), "date default");
+    after = (long)(time(NULL) / 86400);
+    printf("%s: %s\n", label, got.day == before || got.day == after
+                                  ? "the UTC day"
+                                  : "another day");
+    xdb_items_query_free(q);
+}
+
+/* Sets row r of three to values of its own in every column. */
+static void kind_row(xdb_kind *k, int r)
+{
+    static const char *const texts[] = {"x\"y", "a\\b", "plain"};
+    static const uint8_t blob[] = {0, 1, 2};
+
+    memset(k, 0, sizeof *k);
+    k->d = r == 0 ? -1000 : 19000 + r;
+    k->ts = r == 0 ? INT64_C(-86400000001) : INT64_C(1700000000123456) + r;
+    memset(&k->u, 0x11 * (r + 1), sizeof k->u);
+    k->by.data = blob;
+    k->by.len = sizeof blob;
+    k->m = (xdb_mood)r;
+    k->n = r == 0 ? -1250 : 99999 + r;
+    k->f = r;
+    k->t = texts[r];
+    k->tt = INT64_C(1600000000500000) + r;
+    k->tl = INT64_C(1600000000000000) - r;
+    k->ti = INT64_C(1500000000000000) + r * INT64_C(1000000);
+    memset(&k->uh, 0xa0 + r, sizeof k->uh);
+}
+
+/* An in-list of N values of one column of kinds: rows 0 and 1's values,
+ * then values no row holds (row 2's is left out). */
+#define KIND_IN(label, col, type, other)                                   \
+    do {                                                                   \
+        type *vals = calloc(N, sizeof *vals);                              \
+        xdb_kinds_query *q;                                                \
+        int64_t n_in = -1, n_out = -1;                                     \
+        int i, rc;                                                         \
+                                                                           \
+        if (vals == NULL)                                                  \
+            must(SC_NOMEM, label);                                         \
+        for (i = 0; i < N; i++)                                            \
+            vals[i] = i < 2 ? rows[i].col : (other);                       \
+        q = xdb_kinds_select(db);                                          \
+        xdb_kinds_where_##col##_in(q, vals, N);                            \
+        rc = xdb_kinds_count(q, &n_in);                                    \
+        xdb_kinds_query_free(q);                                           \
+        q = xdb_kinds_select(db);                                          \
+        xdb_kinds_where_##col##_not_in(q, vals, N);                        \
+        if (rc == SC_OK)                                                   \
+            rc = xdb_kinds_count(q, &n_out);                               \
+        xdb_kinds_query_free(q);                                           \
+        if (rc == SC_OK)                                                   \
+            printf("%s in: %lld, not in: %lld\n", label,                   \
+                   (long long)n_in, (long long)n_out);                     \
+        else                                                               \
+            print_rc(label, rc);                                           \
+        free(vals);                                                        \
+    } while (0)
+
+/* In-lists of 1500 values of every type that takes one. */
+static void case_large_kinds(void)
+{
+    enum { N = 1500 };
+    xdb_kind rows[3];
+    sc_uuid other_u;
+    int r;
+
+    memset(&other_u, 0xee, sizeof other_u);
+    for (r = 0; r < 3; r++) {
+        kind_row(&rows[r], r);
+        must(xdb_kinds_insert(db, &rows[r]), "insert kind");
+    }
+    KIND_IN("date", d, int32_t, 30000 + i);
+    KIND_IN("timestamp", ts, int64_t, INT64_C(1800000000000000) + i);
+    KIND_IN("uuid", u, sc_uuid, other_u);
+    KIND_IN("enum", m, xdb_mood, XDB_MOOD_ZEBRA);
+    KIND_IN("numeric", n, int64_t, 500 + i);
+    KIND_IN("varchar", t, const char *, "none");
+    KIND_IN("timestamp as text", tt, int64_t, i);
+    KIND_IN("timestamp without time zone", tl, int64_t, i);
+    KIND_IN("timestamp as integer", ti, int64_t, i * INT64_C(1000000));
+    KIND_IN("uuid as hex", uh, sc_uuid, other_u);
+    /* a value refused in a long list as in a short one */
+    KIND_IN("timestamp as integer, a fraction", ti, int64_t, 1);
+}
+
+/* default now on a date: the UTC day, whatever the time zone, from an
+ * insert of the runtime and from the database's own DEFAULT (as a
+ * migration adding the column fills the rows there). */
+static void case_date_default(void)
+{
+    long before = (long)(time(NULL) / 86400);
+
+    print_day("date default", "apple", before);
+    must(sc_exec(db, "INSERT INTO items (name, mood) VALUES ('raw', "
+                     "'apple')"),
+         "insert by SQL");
+    print_day("date default of the database", "raw", before);
+}
+
+/* What the trace shows of a statement: the last one's values. */
+static char traced[512];
+
+static void keep_trace(void *ctx, const sc_trace_event *ev)
+{
+    (void)ctx;
+    snprintf(traced, sizeof traced, "%s", ev->params);
+}
+
+static int print_texts(void *ctx, int ncols, const char *const *texts)
+{
+    int i;
+
+    (void)ctx;
+    printf("floats as text:");
+    for (i = 0; i < ncols; i++)
+        printf(" %s", texts[i] ? texts[i] : "NULL");
+    printf("\n");
+    return 0;
+}
+
+/* Floats with a decimal point under any locale: in the trace, sent and
+ * read as text (a numeric column on PostgreSQL), printed as text. */
+static void case_floats(void)
+{
+    xdb_reading r = XDB_READING_INIT;
+    xdb_reading_list l;
+    xdb_readings_query *q;
+
+    r.value = 2.5;
+    r.ratio = -0.125f;
+    r.exact = 1234.75;
+    sc_trace(db, keep_trace, NULL);
+    must(xdb_readings_insert(db, &r), "insert reading");
+    sc_trace(db, NULL, NULL);
+    printf("float trace: %s\n", traced);
+    q = xdb_readings_select(db);
+    xdb_readings_where_exact_gt(q, 1234.5);
+    xdb_readings_where_value_lt(q, 2.75);
+    must(xdb_readings_all(q, arena, &l), "readings");
+    printf("floats read: %zu", l.len);
+    if (l.len == 1)
+        printf(" %.3f %.3f %.3f", l.items[0].value, (double)l.items[0].ratio,
+               l.items[0].exact);
+    printf(" (%.1f in this locale)\n", 0.5);
+    xdb_readings_query_free(q);
+    must(sc_query_sql_each(db, "SELECT value, ratio FROM readings",
+                           print_texts, NULL),
+         "floats as text");
+}
+
+static const struct {
+    const char *name;
+    void (*run)(void);
+} cases[] = {
+    {"enum_order", case_enum_order},
+    {"decimal_order", case_decimal_order},
+    {"decimal_text_order", case_decimal_text_order},
+    {"text_order", case_text_order},
+    {"like", case_like},
+    {"starts_with", case_starts_with},
+    {"distinct_join", case_distinct_join},
+    {"shapes", case_shapes},
+    {"children", case_children},
+    {"refusals", case_refusals},
+    {"large", case_large},
+    {"large_text", case_large_text},
+    {"large_kinds", case_large_kinds},
+    {"date_default", case_date_default},
+    {"floats", case_floats},
+};
+
+/* Leaves a PostgreSQL database as createdb made it. */
+static void empty_database(const char *url)
+{
+    if (strncmp(url, "sqlite:", 7) == 0)
+        return;
+    must(sc_exec(db, "SET client_min_messages TO warning"), "quiet");
+    must(sc_exec(db, "DROP SCHEMA IF EXISTS public CASCADE"), "drop");
+    must(sc_exec(db, "CREATE SCHEMA public"), "create schema");
+}
+
+int main(int argc, char **argv)
+{
+    const char *only = argc > 2 ? argv[2] : NULL;
+    size_t i;
+
+    if (argc < 2 || argc > 3) {
+        fprintf(stderr, "usage: xdb URL [CASE]\n");
+        return 2;
+    }
+    if (setlocale(LC_ALL, "") == NULL) {
+        fprintf(stderr, "xdb: the locale of the environment is missing\n");
+        return 1;
+    }
+    arena = sc_arena_new();
+    must(sc_open(argv[1], &db), "open");
+    empty_database(argv[1]);
+    must(xdb_create_all(db), "create_all");
+    fill_items();
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (only == NULL || strcmp(only, cases[i].name) == 0) {
+            printf("== %s\n", cases[i].name);
+            cases[i].run();
+        }
+    }
+    sc_close(db);
+    sc_arena_free(arena);
+    return 0;
+}
