@@ -1497,8 +1497,25 @@ static const char *reverse_name(ast_ctx *ctx, const link *l)
     return tab_c(l->owner);
 }
 
-/* The parent of a row is named after its one key column, less "_id"
- * (user_id: get_user, author: get_author), or after the table. */
+/*
+ * Navigation is named like the joins, after tables: get_<row> for the
+ * one parent (the target's row type: get_user, get_category), and
+ * list_<table> for the children (list_program_enrollments), with
+ * _by_<columns> where a join has it.  get_ returns one row, list_ and
+ * load_ lists.
+ */
+static const char *parent_nav_name(ast_ctx *ctx, const link *l)
+{
+    if (l->owner == l->target || l->ambiguous)
+        return twin_name(ctx, l, fmt(ctx, "%s_by_%s", row_c(ctx, l->target),
+                                     c_joined(ctx, l->cols)));
+    return row_c(ctx, l->target);
+}
+
+/* The names of earlier versions, kept as macros for the source that
+ * calls them: the parent was named after its one key column less "_id"
+ * (user_id: get_user, author: get_author), or after the table; the
+ * children were get_<table>. */
 static const char *parent_name(ast_ctx *ctx, const link *l)
 {
     if (!l->cols->next)
@@ -1555,6 +1572,58 @@ static void emit_joins(ast_ctx *ctx, buf *out, const ast_table *t,
     declared.function = NULL;
 }
 
+/* Former names of one table's navigation: old[i] is a macro for new[i]. */
+typedef struct aliases {
+    const char **old, **new_;
+    int n, cap;
+} aliases;
+
+static void note_alias(ast_ctx *ctx, aliases *al, const char *old,
+                       const char *new_)
+{
+    const char **o, **w;
+
+    if (strcmp(old, new_) == 0)
+        return;
+    if (al->n == al->cap) {
+        al->cap = al->cap ? 2 * al->cap : 8;
+        o = ast_alloc(ctx, sizeof *o * (size_t)al->cap);
+        w = ast_alloc(ctx, sizeof *w * (size_t)al->cap);
+        if (al->n) {
+            memcpy(o, al->old, sizeof *o * (size_t)al->n);
+            memcpy(w, al->new_, sizeof *w * (size_t)al->n);
+        }
+        al->old = o;
+        al->new_ = w;
+    }
+    al->old[al->n] = old;
+    al->new_[al->n++] = new_;
+}
+
+/* The macros for the former names, but for one that is also a new name
+ * of the table or that two former names share (it stands for neither). */
+static void emit_aliases(buf *out, const aliases *al)
+{
+    int i, j, count = 0;
+    bool skip;
+
+    for (i = 0; i < al->n; i++) {
+        skip = false;
+        for (j = 0; j < al->n && !skip; j++)
+            skip = strcmp(al->old[i], al->new_[j]) == 0 ||
+                   (j != i && strcmp(al->old[i], al->old[j]) == 0);
+        if (skip)
+            continue;
+        if (count++ == 0)
+            tmpl_emit(out, H, "aliases_begin", NULL);
+        declare(al->old[i], "the former name of a navigation");
+        tmpl_emit(out, H, "alias", "old", al->old[i], "new", al->new_[i],
+                  NULL);
+    }
+    if (count)
+        tmpl_emit(out, H, "aliases_end", NULL);
+}
+
 static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
                             const names *n, bool decl)
 {
@@ -1563,6 +1632,7 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
     int count = 0;
     const char *p[5], *text;
     names on;
+    aliases aliases = {0};
 
     p[0] = "sc_db *db";
     p[1] = "sc_arena *a";
@@ -1577,8 +1647,14 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
                 declare_link(ctx, l, "the navigation to the parent");
             text = proto(ctx, "int",
                          fmt(ctx, "%s_get_%s", n->prefix,
-                             parent_name(ctx, l)),
+                             parent_nav_name(ctx, l)),
                          p, 4, decl);
+            if (decl)
+                note_alias(ctx, &aliases,
+                           fmt(ctx, "%s_get_%s", n->prefix,
+                               parent_name(ctx, l)),
+                           fmt(ctx, "%s_get_%s", n->prefix,
+                               parent_nav_name(ctx, l)));
             if (decl && count++ == 0)
                 tmpl_emit(out, H, "navigation_begin", NULL);
             if (decl)
@@ -1597,8 +1673,13 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
         if (decl)
             declare_link(ctx, l, "the navigation to the children");
         text = proto(ctx, "int",
-                     fmt(ctx, "%s_get_%s", n->prefix, reverse_name(ctx, l)),
+                     fmt(ctx, "%s_list_%s", n->prefix, reverse_name(ctx, l)),
                      p, 4, decl);
+        if (decl)
+            note_alias(ctx, &aliases,
+                       fmt(ctx, "%s_get_%s", n->prefix, reverse_name(ctx, l)),
+                       fmt(ctx, "%s_list_%s", n->prefix,
+                           reverse_name(ctx, l)));
         if (decl && count++ == 0)
             tmpl_emit(out, H, "navigation_begin", NULL);
         if (decl)
@@ -1625,6 +1706,10 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
     if (decl && count)
         buf_putc(out, '\n');
     declared.function = NULL;
+    if (decl && aliases.n) {
+        declare_origin("table", t->name, NULL, &t->name_loc);
+        emit_aliases(out, &aliases);
+    }
 }
 
 static const ast_loc *link_loc(const link *l)

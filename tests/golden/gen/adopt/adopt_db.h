@@ -335,15 +335,20 @@ int adopt_Film_Stars_delete_all(adopt_Film_Stars_query *q, int64_t *changed);
  * order of the joined table; terminals stay on the query. */
 adopt_films_query *adopt_Film_Stars_join_films(adopt_Film_Stars_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int adopt_Film_Stars_get_films(sc_db *db, sc_arena *a,
-                               const adopt_Film_Star *row,
-                               adopt_film_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int adopt_Film_Stars_list_films(sc_db *db, sc_arena *a,
+                                const adopt_Film_Star *row,
+                                adopt_film_list *out);
 int adopt_Film_Stars_load_films(sc_db *db, sc_arena *a,
                                 const adopt_Film_Star *rows, size_t n,
                                 adopt_film_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define adopt_Film_Stars_get_films adopt_Film_Stars_list_films
 
 /* Column bits of table "films", or-ed into the cols of
  * adopt_films_update_cols(); those of key columns are ignored. */
@@ -664,23 +669,30 @@ adopt_Film_Stars_query *adopt_films_join_Film_Stars(adopt_films_query *q);
 adopt_sequels_query *adopt_films_join_sequels_by_original(adopt_films_query *q);
 adopt_sequels_query *adopt_films_join_sequels_by_sequel(adopt_films_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int adopt_films_get_star(sc_db *db, sc_arena *a, const adopt_film *row,
-                         adopt_Film_Star *out);
-int adopt_films_get_sequels_by_original(sc_db *db, sc_arena *a,
-                                        const adopt_film *row,
-                                        adopt_sequel_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int adopt_films_get_Film_Star(sc_db *db, sc_arena *a, const adopt_film *row,
+                              adopt_Film_Star *out);
+int adopt_films_list_sequels_by_original(sc_db *db, sc_arena *a,
+                                         const adopt_film *row,
+                                         adopt_sequel_list *out);
 int adopt_films_load_sequels_by_original(sc_db *db, sc_arena *a,
                                          const adopt_film *rows, size_t n,
                                          adopt_sequel_list *lists);
-int adopt_films_get_sequels_by_sequel(sc_db *db, sc_arena *a,
-                                      const adopt_film *row,
-                                      adopt_sequel_list *out);
+int adopt_films_list_sequels_by_sequel(sc_db *db, sc_arena *a,
+                                       const adopt_film *row,
+                                       adopt_sequel_list *out);
 int adopt_films_load_sequels_by_sequel(sc_db *db, sc_arena *a,
                                        const adopt_film *rows, size_t n,
                                        adopt_sequel_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define adopt_films_get_star adopt_films_get_Film_Star
+#define adopt_films_get_sequels_by_original adopt_films_list_sequels_by_original
+#define adopt_films_get_sequels_by_sequel adopt_films_list_sequels_by_sequel
 
 /* Table "film_log": the descriptor, then the row operations. */
 extern const sc_table_desc adopt_film_log_table;
@@ -920,13 +932,20 @@ int adopt_sequels_delete_all(adopt_sequels_query *q, int64_t *changed);
 adopt_films_query *adopt_sequels_join_films_by_original(adopt_sequels_query *q);
 adopt_films_query *adopt_sequels_join_films_by_sequel(adopt_sequels_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int adopt_sequels_get_original(sc_db *db, sc_arena *a, const adopt_sequel *row,
-                               adopt_film *out);
-int adopt_sequels_get_sequel(sc_db *db, sc_arena *a, const adopt_sequel *row,
-                             adopt_film *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int adopt_sequels_get_film_by_original(sc_db *db, sc_arena *a,
+                                       const adopt_sequel *row,
+                                       adopt_film *out);
+int adopt_sequels_get_film_by_sequel(sc_db *db, sc_arena *a,
+                                     const adopt_sequel *row, adopt_film *out);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define adopt_sequels_get_original adopt_sequels_get_film_by_original
+#define adopt_sequels_get_sequel adopt_sequels_get_film_by_sequel
 
 /* The whole schema, for sc_schema_create_all() and migrations. */
 extern const sc_schema_desc adopt_schema;

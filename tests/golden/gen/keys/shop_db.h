@@ -318,13 +318,18 @@ int shop_user_delete_all(shop_user_query *q, int64_t *changed);
  * order of the joined table; terminals stay on the query. */
 shop_order_query *shop_user_join_order(shop_user_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int shop_user_get_order(sc_db *db, sc_arena *a, const shop_user *row,
-                        shop_order_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int shop_user_list_order(sc_db *db, sc_arena *a, const shop_user *row,
+                         shop_order_list *out);
 int shop_user_load_order(sc_db *db, sc_arena *a, const shop_user *rows,
                          size_t n, shop_order_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define shop_user_get_order shop_user_list_order
 
 /* Column bits of table "categories", or-ed into the cols of
  * shop_categories_update_cols(); those of key columns are ignored. */
@@ -464,24 +469,32 @@ shop_categories_query *shop_categories_join_parent(shop_categories_query *q);
 shop_categories_query *shop_categories_join_categories_by_parent(shop_categories_query *q);
 shop_order_lines_query *shop_categories_join_order_lines(shop_categories_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int shop_categories_get_parent(sc_db *db, sc_arena *a,
-                               const shop_category *row, shop_category *out);
-int shop_categories_get_categories_by_parent(sc_db *db, sc_arena *a,
-                                             const shop_category *row,
-                                             shop_category_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int shop_categories_get_category_by_parent(sc_db *db, sc_arena *a,
+                                           const shop_category *row,
+                                           shop_category *out);
+int shop_categories_list_categories_by_parent(sc_db *db, sc_arena *a,
+                                              const shop_category *row,
+                                              shop_category_list *out);
 int shop_categories_load_categories_by_parent(sc_db *db, sc_arena *a,
                                               const shop_category *rows,
                                               size_t n,
                                               shop_category_list *lists);
-int shop_categories_get_order_lines(sc_db *db, sc_arena *a,
-                                    const shop_category *row,
-                                    shop_order_line_list *out);
+int shop_categories_list_order_lines(sc_db *db, sc_arena *a,
+                                     const shop_category *row,
+                                     shop_order_line_list *out);
 int shop_categories_load_order_lines(sc_db *db, sc_arena *a,
                                      const shop_category *rows, size_t n,
                                      shop_order_line_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define shop_categories_get_parent shop_categories_get_category_by_parent
+#define shop_categories_get_categories_by_parent shop_categories_list_categories_by_parent
+#define shop_categories_get_order_lines shop_categories_list_order_lines
 
 /* Column bits of table "order", or-ed into the cols of
  * shop_order_update_cols(); those of key columns are ignored. */
@@ -665,15 +678,20 @@ int shop_order_delete_all(shop_order_query *q, int64_t *changed);
 shop_user_query *shop_order_join_user(shop_order_query *q);
 shop_order_lines_query *shop_order_join_order_lines(shop_order_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
 int shop_order_get_user(sc_db *db, sc_arena *a, const shop_order *row,
                         shop_user *out);
-int shop_order_get_order_lines(sc_db *db, sc_arena *a, const shop_order *row,
-                               shop_order_line_list *out);
+int shop_order_list_order_lines(sc_db *db, sc_arena *a, const shop_order *row,
+                                shop_order_line_list *out);
 int shop_order_load_order_lines(sc_db *db, sc_arena *a, const shop_order *rows,
                                 size_t n, shop_order_line_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define shop_order_get_order_lines shop_order_list_order_lines
 
 /* Column bits of table "order_lines", or-ed into the cols of
  * shop_order_lines_update_cols(); those of key columns are ignored. */
@@ -842,9 +860,10 @@ int shop_order_lines_delete_all(shop_order_lines_query *q, int64_t *changed);
 shop_order_query *shop_order_lines_join_order(shop_order_lines_query *q);
 shop_categories_query *shop_order_lines_join_categories(shop_order_lines_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
 int shop_order_lines_get_order(sc_db *db, sc_arena *a,
                                const shop_order_line *row, shop_order *out);
 int shop_order_lines_get_category(sc_db *db, sc_arena *a,

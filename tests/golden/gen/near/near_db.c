@@ -248,9 +248,9 @@ near_search_results_query *near_search_join_search_results(near_search_query *q)
                                                             &near_search_results_table.fkeys[0], true);
 }
 
-int near_search_get_search_results(sc_db *db, sc_arena *a,
-                                   const near_search *row,
-                                   near_search_result_list *out)
+int near_search_list_search_results(sc_db *db, sc_arena *a,
+                                    const near_search *row,
+                                    near_search_result_list *out)
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &near_search_table, row, 1,
@@ -3011,8 +3011,8 @@ near_carts_query *near_products_join_carts(near_products_query *q)
                                                    &near_carts_table.fkeys[0], true);
 }
 
-int near_products_get_carts(sc_db *db, sc_arena *a, const near_product *row,
-                            near_cart_list *out)
+int near_products_list_carts(sc_db *db, sc_arena *a, const near_product *row,
+                             near_cart_list *out)
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &near_products_table, row, 1,
@@ -3376,15 +3376,15 @@ near_items_query *near_carts_join_items(near_carts_query *q)
                                                    &near_items_table.fkeys[0], true);
 }
 
-int near_carts_get_item(sc_db *db, sc_arena *a, const near_cart *row,
-                        near_product *out)
+int near_carts_get_product(sc_db *db, sc_arena *a, const near_cart *row,
+                           near_product *out)
 {
     return sc_load_parent(db, a, &near_carts_table, row,
                           &near_carts_table.fkeys[0], &near_products_table, out);
 }
 
-int near_carts_get_items(sc_db *db, sc_arena *a, const near_cart *row,
-                         near_item_list *out)
+int near_carts_list_items(sc_db *db, sc_arena *a, const near_cart *row,
+                          near_item_list *out)
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &near_carts_table, row, 1,
@@ -3991,9 +3991,9 @@ near_film_cast_query *near_films_join_film_cast_by_film_2(near_films_query *q)
                                                        &near_film_cast_table.fkeys[1], true);
 }
 
-int near_films_get_film_cast_by_film(sc_db *db, sc_arena *a,
-                                     const near_film *row,
-                                     near_film_cast_list *out)
+int near_films_list_film_cast_by_film(sc_db *db, sc_arena *a,
+                                      const near_film *row,
+                                      near_film_cast_list *out)
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &near_films_table, row, 1,
@@ -4027,9 +4027,9 @@ int near_films_load_film_cast_by_film(sc_db *db, sc_arena *a,
     return rc;
 }
 
-int near_films_get_film_cast_by_film_2(sc_db *db, sc_arena *a,
-                                       const near_film *row,
-                                       near_film_cast_list *out)
+int near_films_list_film_cast_by_film_2(sc_db *db, sc_arena *a,
+                                        const near_film *row,
+                                        near_film_cast_list *out)
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &near_films_table, row, 1,
@@ -4407,15 +4407,16 @@ near_films_query *near_film_cast_join_films_by_film_2(near_film_cast_query *q)
                                                    &near_film_cast_table.fkeys[1], false);
 }
 
-int near_film_cast_get_film(sc_db *db, sc_arena *a, const near_film_cast *row,
-                            near_film *out)
+int near_film_cast_get_film_by_film(sc_db *db, sc_arena *a,
+                                    const near_film_cast *row, near_film *out)
 {
     return sc_load_parent(db, a, &near_film_cast_table, row,
                           &near_film_cast_table.fkeys[0], &near_films_table, out);
 }
 
-int near_film_cast_get_film_2(sc_db *db, sc_arena *a,
-                              const near_film_cast *row, near_film *out)
+int near_film_cast_get_film_by_film_2(sc_db *db, sc_arena *a,
+                                      const near_film_cast *row,
+                                      near_film *out)
 {
     return sc_load_parent(db, a, &near_film_cast_table, row,
                           &near_film_cast_table.fkeys[1], &near_films_table, out);

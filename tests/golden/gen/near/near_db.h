@@ -250,8 +250,8 @@ typedef struct near_users_pkey_list {
 } near_users_pkey_list;
 
 /*
- * The parent through item_id is get_item; the children in items are
- * get_items.
+ * The parent through item_id is get_product (get_item before, kept as a
+ * macro); the children in items are list_items (get_items before).
 */
 typedef struct near_product {
     int64_t id; /* primary key */
@@ -456,15 +456,20 @@ int near_search_delete_all(near_search_query *q, int64_t *changed);
  * order of the joined table; terminals stay on the query. */
 near_search_results_query *near_search_join_search_results(near_search_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int near_search_get_search_results(sc_db *db, sc_arena *a,
-                                   const near_search *row,
-                                   near_search_result_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int near_search_list_search_results(sc_db *db, sc_arena *a,
+                                    const near_search *row,
+                                    near_search_result_list *out);
 int near_search_load_search_results(sc_db *db, sc_arena *a,
                                     const near_search *rows, size_t n,
                                     near_search_result_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define near_search_get_search_results near_search_list_search_results
 
 /* Column bits of table "search_results", or-ed into the cols of
  * near_search_results_update_cols(); those of key columns are ignored. */
@@ -601,9 +606,10 @@ int near_search_results_delete_all(near_search_results_query *q, int64_t *change
  * order of the joined table; terminals stay on the query. */
 near_search_query *near_search_results_join_search(near_search_results_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
 int near_search_results_get_search(sc_db *db, sc_arena *a,
                                    const near_search_result *row,
                                    near_search *out);
@@ -1539,13 +1545,18 @@ int near_products_delete_all(near_products_query *q, int64_t *changed);
  * order of the joined table; terminals stay on the query. */
 near_carts_query *near_products_join_carts(near_products_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int near_products_get_carts(sc_db *db, sc_arena *a, const near_product *row,
-                            near_cart_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int near_products_list_carts(sc_db *db, sc_arena *a, const near_product *row,
+                             near_cart_list *out);
 int near_products_load_carts(sc_db *db, sc_arena *a, const near_product *rows,
                              size_t n, near_cart_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define near_products_get_carts near_products_list_carts
 
 /* Column bits of table "carts", or-ed into the cols of
  * near_carts_update_cols(); those of key columns are ignored. */
@@ -1669,15 +1680,21 @@ int near_carts_delete_all(near_carts_query *q, int64_t *changed);
 near_products_query *near_carts_join_products(near_carts_query *q);
 near_items_query *near_carts_join_items(near_carts_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int near_carts_get_item(sc_db *db, sc_arena *a, const near_cart *row,
-                        near_product *out);
-int near_carts_get_items(sc_db *db, sc_arena *a, const near_cart *row,
-                         near_item_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int near_carts_get_product(sc_db *db, sc_arena *a, const near_cart *row,
+                           near_product *out);
+int near_carts_list_items(sc_db *db, sc_arena *a, const near_cart *row,
+                          near_item_list *out);
 int near_carts_load_items(sc_db *db, sc_arena *a, const near_cart *rows,
                           size_t n, near_item_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define near_carts_get_item near_carts_get_product
+#define near_carts_get_items near_carts_list_items
 
 /* Column bits of table "items", or-ed into the cols of
  * near_items_update_cols(); those of key columns are ignored. */
@@ -1800,9 +1817,10 @@ int near_items_delete_all(near_items_query *q, int64_t *changed);
  * order of the joined table; terminals stay on the query. */
 near_carts_query *near_items_join_carts(near_items_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
 int near_items_get_cart(sc_db *db, sc_arena *a, const near_item *row,
                         near_cart *out);
 
@@ -1910,21 +1928,27 @@ int near_films_delete_all(near_films_query *q, int64_t *changed);
 near_film_cast_query *near_films_join_film_cast_by_film(near_films_query *q);
 near_film_cast_query *near_films_join_film_cast_by_film_2(near_films_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int near_films_get_film_cast_by_film(sc_db *db, sc_arena *a,
-                                     const near_film *row,
-                                     near_film_cast_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int near_films_list_film_cast_by_film(sc_db *db, sc_arena *a,
+                                      const near_film *row,
+                                      near_film_cast_list *out);
 int near_films_load_film_cast_by_film(sc_db *db, sc_arena *a,
                                       const near_film *rows, size_t n,
                                       near_film_cast_list *lists);
-int near_films_get_film_cast_by_film_2(sc_db *db, sc_arena *a,
-                                       const near_film *row,
-                                       near_film_cast_list *out);
+int near_films_list_film_cast_by_film_2(sc_db *db, sc_arena *a,
+                                        const near_film *row,
+                                        near_film_cast_list *out);
 int near_films_load_film_cast_by_film_2(sc_db *db, sc_arena *a,
                                         const near_film *rows, size_t n,
                                         near_film_cast_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define near_films_get_film_cast_by_film near_films_list_film_cast_by_film
+#define near_films_get_film_cast_by_film_2 near_films_list_film_cast_by_film_2
 
 /* Column bits of table "film_cast", or-ed into the cols of
  * near_film_cast_update_cols(); those of key columns are ignored. */
@@ -2052,13 +2076,20 @@ int near_film_cast_delete_all(near_film_cast_query *q, int64_t *changed);
 near_films_query *near_film_cast_join_films_by_film(near_film_cast_query *q);
 near_films_query *near_film_cast_join_films_by_film_2(near_film_cast_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int near_film_cast_get_film(sc_db *db, sc_arena *a, const near_film_cast *row,
-                            near_film *out);
-int near_film_cast_get_film_2(sc_db *db, sc_arena *a,
-                              const near_film_cast *row, near_film *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int near_film_cast_get_film_by_film(sc_db *db, sc_arena *a,
+                                    const near_film_cast *row, near_film *out);
+int near_film_cast_get_film_by_film_2(sc_db *db, sc_arena *a,
+                                      const near_film_cast *row,
+                                      near_film *out);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define near_film_cast_get_film near_film_cast_get_film_by_film
+#define near_film_cast_get_film_2 near_film_cast_get_film_by_film_2
 
 /* The whole schema, for sc_schema_create_all() and migrations. */
 extern const sc_schema_desc near_schema;

@@ -255,19 +255,26 @@ ord_posts_query *ord_comments_join_posts(ord_comments_query *q);
 ord_comments_query *ord_comments_join_parent(ord_comments_query *q);
 ord_comments_query *ord_comments_join_comments_by_parent_id(ord_comments_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
 int ord_comments_get_post(sc_db *db, sc_arena *a, const ord_comment *row,
                           ord_post *out);
-int ord_comments_get_parent(sc_db *db, sc_arena *a, const ord_comment *row,
-                            ord_comment *out);
-int ord_comments_get_comments_by_parent_id(sc_db *db, sc_arena *a,
-                                           const ord_comment *row,
-                                           ord_comment_list *out);
+int ord_comments_get_comment_by_parent_id(sc_db *db, sc_arena *a,
+                                          const ord_comment *row,
+                                          ord_comment *out);
+int ord_comments_list_comments_by_parent_id(sc_db *db, sc_arena *a,
+                                            const ord_comment *row,
+                                            ord_comment_list *out);
 int ord_comments_load_comments_by_parent_id(sc_db *db, sc_arena *a,
                                             const ord_comment *rows, size_t n,
                                             ord_comment_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define ord_comments_get_parent ord_comments_get_comment_by_parent_id
+#define ord_comments_get_comments_by_parent_id ord_comments_list_comments_by_parent_id
 
 /* Column bits of table "posts", or-ed into the cols of
  * ord_posts_update_cols(); those of key columns are ignored. */
@@ -409,21 +416,28 @@ ord_comments_query *ord_posts_join_comments(ord_posts_query *q);
 ord_authors_query *ord_posts_join_authors_by_author_id(ord_posts_query *q);
 ord_authors_query *ord_posts_join_authors_by_favorite_id(ord_posts_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int ord_posts_get_comments(sc_db *db, sc_arena *a, const ord_post *row,
-                           ord_comment_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int ord_posts_list_comments(sc_db *db, sc_arena *a, const ord_post *row,
+                            ord_comment_list *out);
 int ord_posts_load_comments(sc_db *db, sc_arena *a, const ord_post *rows,
                             size_t n, ord_comment_list *lists);
-int ord_posts_get_author(sc_db *db, sc_arena *a, const ord_post *row,
-                         ord_author *out);
-int ord_posts_get_authors_by_favorite_id(sc_db *db, sc_arena *a,
-                                         const ord_post *row,
-                                         ord_author_list *out);
+int ord_posts_get_author_by_author_id(sc_db *db, sc_arena *a,
+                                      const ord_post *row, ord_author *out);
+int ord_posts_list_authors_by_favorite_id(sc_db *db, sc_arena *a,
+                                          const ord_post *row,
+                                          ord_author_list *out);
 int ord_posts_load_authors_by_favorite_id(sc_db *db, sc_arena *a,
                                           const ord_post *rows, size_t n,
                                           ord_author_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define ord_posts_get_comments ord_posts_list_comments
+#define ord_posts_get_author ord_posts_get_author_by_author_id
+#define ord_posts_get_authors_by_favorite_id ord_posts_list_authors_by_favorite_id
 
 /* Column bits of table "authors", or-ed into the cols of
  * ord_authors_update_cols(); those of key columns are ignored. */
@@ -568,17 +582,23 @@ int ord_authors_delete_all(ord_authors_query *q, int64_t *changed);
 ord_posts_query *ord_authors_join_posts_by_author_id(ord_authors_query *q);
 ord_posts_query *ord_authors_join_posts_by_favorite_id(ord_authors_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int ord_authors_get_posts_by_author_id(sc_db *db, sc_arena *a,
-                                       const ord_author *row,
-                                       ord_post_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int ord_authors_list_posts_by_author_id(sc_db *db, sc_arena *a,
+                                        const ord_author *row,
+                                        ord_post_list *out);
 int ord_authors_load_posts_by_author_id(sc_db *db, sc_arena *a,
                                         const ord_author *rows, size_t n,
                                         ord_post_list *lists);
-int ord_authors_get_favorite(sc_db *db, sc_arena *a, const ord_author *row,
-                             ord_post *out);
+int ord_authors_get_post_by_favorite_id(sc_db *db, sc_arena *a,
+                                        const ord_author *row, ord_post *out);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define ord_authors_get_posts_by_author_id ord_authors_list_posts_by_author_id
+#define ord_authors_get_favorite ord_authors_get_post_by_favorite_id
 
 /* The whole schema, for sc_schema_create_all() and migrations. */
 extern const sc_schema_desc ord_schema;

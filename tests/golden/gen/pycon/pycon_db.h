@@ -285,15 +285,20 @@ int pycon_users_delete_all(pycon_users_query *q, int64_t *changed);
  * order of the joined table; terminals stay on the query. */
 pycon_program_enrollments_query *pycon_users_join_program_enrollments(pycon_users_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int pycon_users_get_program_enrollments(sc_db *db, sc_arena *a,
-                                        const pycon_user *row,
-                                        pycon_program_enrollment_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int pycon_users_list_program_enrollments(sc_db *db, sc_arena *a,
+                                         const pycon_user *row,
+                                         pycon_program_enrollment_list *out);
 int pycon_users_load_program_enrollments(sc_db *db, sc_arena *a,
                                          const pycon_user *rows, size_t n,
                                          pycon_program_enrollment_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define pycon_users_get_program_enrollments pycon_users_list_program_enrollments
 
 /* Column bits of table "programs", or-ed into the cols of
  * pycon_programs_update_cols(); those of key columns are ignored. */
@@ -442,16 +447,21 @@ int pycon_programs_delete_all(pycon_programs_query *q, int64_t *changed);
  * order of the joined table; terminals stay on the query. */
 pycon_program_enrollments_query *pycon_programs_join_program_enrollments(pycon_programs_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int pycon_programs_get_program_enrollments(sc_db *db, sc_arena *a,
-                                           const pycon_program *row,
-                                           pycon_program_enrollment_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int pycon_programs_list_program_enrollments(sc_db *db, sc_arena *a,
+                                            const pycon_program *row,
+                                            pycon_program_enrollment_list *out);
 int pycon_programs_load_program_enrollments(sc_db *db, sc_arena *a,
                                             const pycon_program *rows,
                                             size_t n,
                                             pycon_program_enrollment_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define pycon_programs_get_program_enrollments pycon_programs_list_program_enrollments
 
 /* Column bits of table "program_enrollments", or-ed into the cols of
  * pycon_program_enrollments_update_cols(); those of key columns are ignored. */
@@ -626,9 +636,10 @@ int pycon_program_enrollments_delete_all(pycon_program_enrollments_query *q, int
 pycon_programs_query *pycon_program_enrollments_join_programs(pycon_program_enrollments_query *q);
 pycon_users_query *pycon_program_enrollments_join_users(pycon_program_enrollments_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
 int pycon_program_enrollments_get_program(sc_db *db, sc_arena *a,
                                           const pycon_program_enrollment *row,
                                           pycon_program *out);

@@ -265,14 +265,19 @@ int q_Odd_Quote_Table_delete_all(q_Odd_Quote_Table_query *q, int64_t *changed);
  * order of the joined table; terminals stay on the query. */
 q_kids_query *q_Odd_Quote_Table_join_kids(q_Odd_Quote_Table_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int q_Odd_Quote_Table_get_kids(sc_db *db, sc_arena *a,
-                               const q_Odd_Quote_Table *row, q_kid_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int q_Odd_Quote_Table_list_kids(sc_db *db, sc_arena *a,
+                                const q_Odd_Quote_Table *row, q_kid_list *out);
 int q_Odd_Quote_Table_load_kids(sc_db *db, sc_arena *a,
                                 const q_Odd_Quote_Table *rows, size_t n,
                                 q_kid_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define q_Odd_Quote_Table_get_kids q_Odd_Quote_Table_list_kids
 
 /* Column bits of table "kids", or-ed into the cols of
  * q_kids_update_cols(); those of key columns are ignored. */
@@ -391,11 +396,16 @@ int q_kids_delete_all(q_kids_query *q, int64_t *changed);
  * order of the joined table; terminals stay on the query. */
 q_Odd_Quote_Table_query *q_kids_join_Odd_Quote_Table(q_kids_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int q_kids_get_parent(sc_db *db, sc_arena *a, const q_kid *row,
-                      q_Odd_Quote_Table *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int q_kids_get_Odd_Quote_Table(sc_db *db, sc_arena *a, const q_kid *row,
+                               q_Odd_Quote_Table *out);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define q_kids_get_parent q_kids_get_Odd_Quote_Table
 
 /* The whole schema, for sc_schema_create_all() and migrations. */
 extern const sc_schema_desc q_schema;
