@@ -664,6 +664,15 @@ ast_modifier ast_mod_check(const ast_loc *loc, ast_expr *expr)
     return m;
 }
 
+ast_modifier ast_mod_expr(ast_mod_kind kind, const ast_loc *loc,
+                          ast_expr *expr)
+{
+    ast_modifier m = ast_mod_flag(kind, loc);
+
+    m.expr = expr;
+    return m;
+}
+
 ast_modifier ast_mod_renamed(const ast_loc *loc, const char *old)
 {
     ast_modifier m = ast_mod_flag(AST_MOD_RENAMED, loc);
@@ -703,6 +712,8 @@ static const char *const mod_names[] = {
     [AST_MOD_CHECK] = "check",
     [AST_MOD_RENAMED] = "renamed from",
     [AST_MOD_STORED] = "stored as",
+    [AST_MOD_BACKFILL] = "backfill",
+    [AST_MOD_USING] = "using",
 };
 
 /* The location slot of modifier kind k on c: given when first_line != 0. */
@@ -727,6 +738,10 @@ static ast_loc *mod_slot(ast_column *c, ast_mod_kind k)
         return &c->renamed_loc;
     case AST_MOD_STORED:
         return &c->stored_loc;
+    case AST_MOD_BACKFILL:
+        return &c->backfill_loc;
+    case AST_MOD_USING:
+        return &c->using_loc;
     case AST_MOD_REFERENCES:
         break;
     }
@@ -766,6 +781,12 @@ ast_column *ast_column_add_modifier(ast_ctx *ctx, ast_column *c,
         break;
     case AST_MOD_CHECK:
         c->check = m->expr;
+        break;
+    case AST_MOD_BACKFILL:
+        c->backfill = m->expr;
+        break;
+    case AST_MOD_USING:
+        c->using_ = m->expr;
         break;
     case AST_MOD_RENAMED:
         c->renamed_from = m->name;
@@ -1671,7 +1692,8 @@ bool ast_is_c_keyword(const char *name)
 /* The words of the schema language, as the scanner knows them; in
  * strcmp order for in_list. */
 static const char *const lang_words[] = {
-    "action",  "and",        "as",         "autoincrement", "between",
+    "action",  "and",        "as",         "autoincrement", "backfill",
+    "between",
     "bool",    "bytes",      "cascade",    "check",         "date",
     "default", "deferrable", "deferred",   "delete",        "enum",
     "false",   "float32",    "float64",    "foreign",       "from",

@@ -226,6 +226,15 @@ typedef struct ast_column {
     ast_format format;
     const char *sql_type[AST_NDIALECTS];
     ast_loc stored_loc;
+    /* backfill (expr): the value migrate diff gives the rows a new or
+     * newly not null column finds (where it is NULL); using (expr): the
+     * value of the column after a change of its type, computed from the
+     * row as it was.  Both are checked like a table's check; they mean
+     * nothing once the change is made (a later snapshot keeps them). */
+    ast_expr *backfill;
+    ast_loc backfill_loc;
+    ast_expr *using_;
+    ast_loc using_loc;
 
     const char *comment; /* attached by ast_attach_comments, or NULL */
 
@@ -479,7 +488,9 @@ typedef enum ast_mod_kind {
     AST_MOD_REFERENCES,
     AST_MOD_CHECK,
     AST_MOD_RENAMED,
-    AST_MOD_STORED
+    AST_MOD_STORED,
+    AST_MOD_BACKFILL,
+    AST_MOD_USING
 } ast_mod_kind;
 
 /* stored as ...: the format and the declared types, as parsed. */
@@ -493,7 +504,7 @@ typedef struct ast_modifier {
     ast_loc loc;
     ast_literal *lit;  /* AST_MOD_DEFAULT */
     ast_ref *ref;      /* AST_MOD_REFERENCES */
-    ast_expr *expr;    /* AST_MOD_CHECK */
+    ast_expr *expr;    /* AST_MOD_CHECK, AST_MOD_BACKFILL, AST_MOD_USING */
     const char *name;  /* AST_MOD_RENAMED: the old name */
     ast_storage storage; /* AST_MOD_STORED */
 } ast_modifier;
@@ -544,6 +555,9 @@ ast_modifier ast_mod_default(const ast_loc *loc, ast_literal *lit);
 ast_modifier ast_mod_ref(const ast_loc *loc, ast_ref *ref);
 ast_modifier ast_mod_check(const ast_loc *loc, ast_expr *expr);
 ast_modifier ast_mod_renamed(const ast_loc *loc, const char *old);
+/* backfill (expr), using (expr): kind is AST_MOD_BACKFILL or _USING. */
+ast_modifier ast_mod_expr(ast_mod_kind kind, const ast_loc *loc,
+                          ast_expr *expr);
 /* -5 from 5: a new literal whose text carries the sign. */
 ast_literal *ast_literal_negate(ast_ctx *ctx, const ast_loc *loc,
                                 const ast_literal *lit);

@@ -746,7 +746,7 @@ cat_constraint *cat_parse_constraint(ast_ctx *pool, const char *name,
 static const char sqlite_tables[] =
     "SELECT name, sql FROM sqlite_schema WHERE type = 'table'"
     " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-    " AND name <> 'schemac_migrations'"
+    " AND name NOT IN ('schemac_migrations', 'schemac_migration_parts')"
     " AND name NOT IN (SELECT name FROM pragma_table_list"
     "  WHERE type = 'shadow')"
     " ORDER BY rowid";
@@ -960,7 +960,8 @@ static int read_sqlite(reader *r, bool want_sample)
 /* Plain tables; a partitioned table and its partitions are one object. */
 #define PG_TABLES                                                          \
     PG_IN_SCHEMA("t") " AND t.relkind = 'r' AND NOT t.relispartition"      \
-    " AND t.relname <> 'schemac_migrations'"
+    " AND t.relname NOT IN ('schemac_migrations',"                          \
+    " 'schemac_migration_parts')"
 
 /* name, unlogged, the tables it inherits from (not a partition's), its
  * COMMENT */

@@ -1588,13 +1588,28 @@ static void check_one_check(ast_ctx *ctx, ast_table *t, ast_column *own,
         check_expr(ctx, t, own, e, "check");
 }
 
+/* backfill (expr) and using (expr): checked as a table's check is, so
+ * they may name any column of the table (using reads the row as it was
+ * before the change, under the names of this schema). */
+static void check_migration_exprs(ast_ctx *ctx, ast_table *t,
+                                  ast_column *c)
+{
+    if (c->backfill &&
+        check_expr_shape(ctx, c->backfill, "backfill expression"))
+        check_expr(ctx, t, NULL, c->backfill, "backfill");
+    if (c->using_ && check_expr_shape(ctx, c->using_, "using expression"))
+        check_expr(ctx, t, NULL, c->using_, "using");
+}
+
 static void check_checks(ast_ctx *ctx, ast_table *t)
 {
     ast_column *c;
     ast_item *it;
 
-    for (c = t->columns; c; c = c->next)
+    for (c = t->columns; c; c = c->next) {
         check_one_check(ctx, t, c, c->check);
+        check_migration_exprs(ctx, t, c);
+    }
     for (it = t->items; it; it = it->next)
         if (it->kind == AST_ITEM_CHECK)
             check_one_check(ctx, t, NULL, it->check);

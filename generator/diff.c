@@ -23,6 +23,7 @@
 #include "order.h"
 #include "symtab.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,9 +46,13 @@ typedef struct plan {
     ast_ctx *ca, *cb;
     tabpair *tabs;
     int ntabs;
+    const diff_options *o;
+    symtab rows; /* table name -> long long: the counts asked for once */
 } plan;
 
-/* One direction of one dialect being written. */
+/* One direction of one dialect being written.  The statements go to sql,
+ * the migration's first transactional part, unless they belong to one of
+ * the parts around it (PostgreSQL only; docs/MIGRATIONS.md, "Parts"). */
 typedef struct dir {
     const plan *p;
     ast_ctx *fc, *tc;  /* the contexts of the from and to schemas */
@@ -55,6 +60,17 @@ typedef struct dir {
     sql_dialect d;
     buf *sql, *guards;
     bool *fk_off;
+    buf *first;        /* ADD VALUE, a part of its own before sql when the
+                          migration uses the value */
+    buf *validate;     /* VALIDATE CONSTRAINT, a part of its own */
+    buf *after;        /* SET NOT NULL over a validated check, then the
+                          check dropped */
+    buf *concurrent;   /* CREATE and DROP INDEX CONCURRENTLY */
+    buf *attach;       /* ADD CONSTRAINT ... USING INDEX, once the index
+                          is built concurrently */
+    buf *lints;        /* NULL: none wanted (the down, a probe) */
+    buf *readd;        /* checks dropped around an enum made again, added
+                          back once the tables changed */
 } dir;
 
 static bool given(const ast_loc *l)
@@ -389,10 +405,12 @@ static int refuse(plan *p, const diff_options *o)
                 n++;
                 break;
             case CONV_NONE:
+                if (c->b->using_)
+                    break;
                 ast_error(p->cb, &c->b->type.loc,
                           "migrate diff cannot change column \"%s\" from %s "
-                          "to %s; add a new column and copy the values in a "
-                          "migration written by hand", c->b->name,
+                          "to %s; say how a value becomes one of the new "
+                          "type with using (expr)", c->b->name,
                           type_text(p->cb, &c->a->type),
                           type_text(p->cb, &c->b->type));
                 n++;
@@ -441,6 +459,59 @@ static const char *quoted(ast_ctx *ctx, const char *name)
 
     buf_init(&b);
     emit_sql_quote(&b, name);
+    s = ast_strdup(ctx, b.data);
+    buf_free(&b);
+    return s;
+}
+
+/* A step that holds a table for long on PostgreSQL, named in the
+ * migration's header and on stderr, with the table's rows when the
+ * database is known. */
+static void lint(dir *x, const char *table, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void lint(dir *x, const char *table, const char *fmt, ...)
+{
+    const diff_options *o = x->p->o;
+    symtab *cache = (symtab *)&x->p->rows; /* not part of the plan */
+    long long rows = -1, *kept;
+    va_list ap;
+
+    if (!x->lints || x->d != SQL_POSTGRESQL)
+        return;
+    if (o && o->row_count) {
+        kept = symtab_get(cache, table);
+        if (!kept) {
+            kept = ast_alloc(x->tc, sizeof *kept);
+            *kept = o->row_count(o->row_count_arg, table);
+            symtab_put(cache, ast_strdup(x->tc, table), kept);
+        }
+        rows = *kept;
+    }
+    buf_printf(x->lints, "%s", table);
+    if (rows >= 0)
+        buf_printf(x->lints, " (%lld row%s)", rows, rows == 1 ? "" : "s");
+    buf_puts(x->lints, ": ");
+    va_start(ap, fmt);
+    buf_vprintf(x->lints, fmt, ap);
+    va_end(ap);
+    buf_putc(x->lints, '\n');
+}
+
+/* 'text' as an SQL string literal. */
+static const char *sql_string(ast_ctx *ctx, const char *text)
+{
+    buf b;
+    const char *s;
+
+    buf_init(&b);
+    buf_putc(&b, '\'');
+    for (; *text; text++) {
+        if (*text == '\'')
+            buf_putc(&b, '\'');
+        buf_putc(&b, *text);
+    }
+    buf_putc(&b, '\'');
     s = ast_strdup(ctx, b.data);
     buf_free(&b);
     return s;
@@ -605,6 +676,37 @@ static bool has_index(ast_ctx *ctx, sql_dialect d, const ast_table *t,
     return false;
 }
 
+/* Whether an index of a table that exists already is built and dropped
+ * CONCURRENTLY, outside the transaction, so that the table's writers
+ * are not stopped while it is (PostgreSQL). */
+static bool concurrently(const dir *x)
+{
+    return x->d == SQL_POSTGRESQL && x->concurrent &&
+           !(x->p->o && x->p->o->no_concurrently);
+}
+
+/* CREATE INDEX sql (as emit_sql_create_index writes it) on an existing
+ * table: CONCURRENTLY in a part of its own, which takes no IF NOT EXISTS
+ * (the runner drops what a failed build leaves), or in the transaction
+ * with a lint. */
+static void create_index(dir *x, const ast_table *to, const char *sql)
+{
+    const char *at = strstr(sql, "INDEX IF NOT EXISTS ");
+
+    if (!concurrently(x) || !at) {
+        buf_puts(x->sql, sql);
+        stmt_end(x->sql);
+        if (x->d == SQL_POSTGRESQL)
+            lint(x, to->name, "CREATE INDEX without CONCURRENTLY stops the "
+                 "table's writers while it builds; without "
+                 "--no-concurrently diff builds it CONCURRENTLY");
+        return;
+    }
+    buf_printf(x->concurrent, "%.*sINDEX CONCURRENTLY %s", (int)(at - sql),
+               sql, at + 20);
+    stmt_end(x->concurrent);
+}
+
 /* Drops the indexes of from that to lacks (or has otherwise) and creates
  * those of to that from lacks. */
 static void diff_indexes(dir *x, const ast_table *from, const ast_table *to,
@@ -621,8 +723,15 @@ static void diff_indexes(dir *x, const ast_table *from, const ast_table *to,
         if (has_index(x->tc, x->d, to, name, &sql_to) &&
             strcmp(sql_to, sql_from) == 0)
             continue;
-        buf_printf(x->sql, "DROP INDEX IF EXISTS %s", quoted(x->tc, name));
-        stmt_end(x->sql);
+        if (concurrently(x)) {
+            buf_printf(x->concurrent, "DROP INDEX CONCURRENTLY IF EXISTS %s",
+                       quoted(x->tc, name));
+            stmt_end(x->concurrent);
+        } else {
+            buf_printf(x->sql, "DROP INDEX IF EXISTS %s",
+                       quoted(x->tc, name));
+            stmt_end(x->sql);
+        }
     }
     for (it = to->items; it; it = it->next) {
         if (!emit_sql_is_index(it))
@@ -632,8 +741,12 @@ static void diff_indexes(dir *x, const ast_table *from, const ast_table *to,
         if (!create_all && has_index(x->fc, x->d, from, name, &sql_from) &&
             strcmp(sql_to, sql_from) == 0)
             continue;
-        buf_puts(x->sql, sql_to);
-        stmt_end(x->sql);
+        if (create_all) {
+            buf_puts(x->sql, sql_to);
+            stmt_end(x->sql);
+        } else {
+            create_index(x, to, sql_to);
+        }
     }
 }
 
@@ -641,6 +754,12 @@ static void diff_indexes(dir *x, const ast_table *from, const ast_table *to,
  * orphans under a new foreign key, rows failing a new check.  The queries
  * run against the from table, whose columns keep their names here when
  * they are not renamed. */
+static bool converts(const dir *x, const ast_column *from,
+                     const ast_column *to);
+
+/* Whether sql names a column that the change adds, or (converted set)
+ * one that it converts by a using, whose old values say nothing of the
+ * new ones. */
 static bool names_added_column(dir *x, const tabpair *t, const char *sql)
 {
     buf q;
@@ -649,7 +768,9 @@ static bool names_added_column(dir *x, const tabpair *t, const char *sql)
 
     buf_init(&q);
     for (i = 0; i < t->ncols && !found; i++) {
-        if (c_from(x, &t->cols[i]) || !c_to(x, &t->cols[i]))
+        if (!c_to(x, &t->cols[i]) ||
+            (c_from(x, &t->cols[i]) &&
+             !converts(x, c_from(x, &t->cols[i]), c_to(x, &t->cols[i]))))
             continue;
         buf_reset(&q);
         emit_sql_quote(&q, c_to(x, &t->cols[i])->name);
@@ -657,6 +778,33 @@ static bool names_added_column(dir *x, const tabpair *t, const char *sql)
     }
     buf_free(&q);
     return found;
+}
+
+/* The rows that a new UNIQUE over cols ("(\"a\", \"b\")") would find
+ * twice: grouped by the columns themselves (SQLite has no row values in
+ * GROUP BY), leaving out the rows with a NULL in any of them, which
+ * UNIQUE accepts on both databases. */
+static void unique_guard_query(buf *q, const char *table, const char *cols)
+{
+    const char *p = cols + 1, *start;
+    buf cond;
+
+    buf_init(&cond);
+    while (*p == '"') {
+        start = p++;
+        while (*p && !(p[0] == '"' && p[1] != '"'))
+            p += p[0] == '"' ? 2 : 1;
+        if (*p)
+            p++;
+        buf_printf(&cond, "%s%.*s IS NOT NULL", cond.len ? " AND " : "",
+                   (int)(p - start), start);
+        while (*p == ',' || *p == ' ')
+            p++;
+    }
+    buf_printf(q, "SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s GROUP BY "
+                  "%.*s HAVING count(*) > 1) AS d", table, cond.data,
+               (int)(strlen(cols) - 2), cols + 1);
+    buf_free(&cond);
 }
 
 static void constraint_guards(dir *x, const tabpair *t,
@@ -682,11 +830,13 @@ static void constraint_guards(dir *x, const tabpair *t,
         sql = renamed_sql(x, t, c->sql, true);
         buf_reset(&q);
         if (strncmp(sql, "UNIQUE ", 7) == 0) {
-            buf_printf(&q, "SELECT count(*) FROM (SELECT 1 FROM %s GROUP "
-                           "BY %s HAVING count(*) > 1) AS d",
-                       quoted(x->tc, from->name), sql + 7);
+            unique_guard_query(&q, quoted(x->tc, from->name), sql + 7);
             guard(x, from->name, c->column, "duplicates under a new unique",
                   q.data);
+        } else if (strncmp(sql, "PRIMARY KEY ", 12) == 0) {
+            unique_guard_query(&q, quoted(x->tc, from->name), sql + 12);
+            guard(x, from->name, c->column,
+                  "duplicates under a new primary key", q.data);
         } else if (strncmp(sql, "CHECK ", 6) == 0) {
             buf_printf(&q, "NOT %s", sql + 6);
             guard(x, from->name, c->column, c->what,
@@ -696,10 +846,65 @@ static void constraint_guards(dir *x, const tabpair *t,
     buf_free(&q);
 }
 
+static bool same_names(const ast_name *a, const ast_name *b)
+{
+    for (; a && b; a = a->next, b = b->next)
+        if (strcmp(a->name, b->name) != 0)
+            return false;
+    return a == b;
+}
+
+/* Whether from has the composite foreign key it already. */
+static bool has_fk_item(const ast_table *from, const ast_item *it)
+{
+    const ast_item *o;
+
+    for (o = from->items; o; o = o->next)
+        if (o->kind == AST_ITEM_FOREIGN_KEY && same_names(o->cols, it->cols) &&
+            strcmp(o->ref->table, it->ref->table) == 0 &&
+            same_names(o->ref->cols, it->ref->cols))
+            return true;
+    return false;
+}
+
+/* A new composite foreign key: the rows of from with every column of the
+ * key set and no parent (a row with a NULL in it is not checked), when
+ * both tables have the columns before the change. */
+static void fk_item_guard(dir *x, const ast_table *from, const ast_item *it)
+{
+    const ast_table *parent = table_named(x->fc, it->ref->table);
+    const ast_name *n, *m;
+    buf set, match, q;
+
+    if (!parent)
+        return;
+    for (n = it->cols, m = it->ref->cols; n && m; n = n->next, m = m->next)
+        if (!column_named(from, n->name) || !column_named(parent, m->name))
+            return;
+    buf_init(&set);
+    buf_init(&match);
+    buf_init(&q);
+    for (n = it->cols, m = it->ref->cols; n && m; n = n->next, m = m->next) {
+        const char *qn = quoted(x->tc, n->name);
+
+        buf_printf(&set, "c.%s IS NOT NULL AND ", qn);
+        buf_printf(&match, "%sp.%s = c.%s", match.len ? " AND " : "",
+                   quoted(x->tc, m->name), qn);
+    }
+    buf_printf(&q, "SELECT count(*) FROM %s AS c WHERE %sNOT EXISTS (SELECT "
+                   "1 FROM %s AS p WHERE %s)", quoted(x->tc, from->name),
+               set.data, quoted(x->tc, parent->name), match.data);
+    guard(x, from->name, NULL, "rows whose parent does not exist", q.data);
+    buf_free(&set);
+    buf_free(&match);
+    buf_free(&q);
+}
+
 /* Foreign keys that to adds: rows of from whose key has no parent. */
 static void fk_guards(dir *x, const ast_table *from, const ast_table *to)
 {
     const ast_column *c, *old;
+    const ast_item *it;
     buf q;
 
     for (c = to->columns; c; c = c->next) {
@@ -723,6 +928,10 @@ static void fk_guards(dir *x, const ast_table *from, const ast_table *to)
               q.data);
         buf_free(&q);
     }
+    for (it = to->items; it; it = it->next)
+        if (it->kind == AST_ITEM_FOREIGN_KEY && it->cols->next &&
+            !has_fk_item(from, it))
+            fk_item_guard(x, from, it);
 }
 
 /* The column as CREATE TABLE has it, less its indent, and the end. */
@@ -786,16 +995,62 @@ static bool needs_rebuild(dir *x, const tabpair *t,
     return false;
 }
 
+/* Expression e of column col (a backfill or a using) as SQL, in the
+ * names of the to schema, or with from_names in those of the from table
+ * (which the rows of a rebuild are read from). */
+static const char *migration_expr(dir *x, const tabpair *t,
+                                  const ast_expr *e, const ast_column *col,
+                                  bool from_names)
+{
+    buf b;
+    const char *s;
+
+    buf_init(&b);
+    emit_sql_expr(x->tc, &b, x->d, e, col);
+    s = from_names ? renamed_sql(x, t, b.data, true)
+                   : ast_strdup(x->tc, b.data);
+    buf_free(&b);
+    return s;
+}
+
+/* Whether this direction fills column to (from before it, NULL when it
+ * is new) by its backfill: a column new or newly not null. */
+static bool backfills(const ast_column *from, const ast_column *to)
+{
+    return to->backfill && (!from || (from->nullable && !to->nullable));
+}
+
+/* Whether this direction converts column from into to by to's using:
+ * up only, since the expression reads the row as it was. */
+static bool converts(const dir *x, const ast_column *from,
+                     const ast_column *to)
+{
+    return !x->rev && from && to->using_ && !same_type(&from->type, &to->type);
+}
+
 /* The value of column to in the rebuilt table, from the old row. */
-static void copy_expr(dir *x, buf *b, const ast_column *from,
-                      const ast_column *to)
+static void copy_expr(dir *x, const tabpair *t, buf *b,
+                      const ast_column *from, const ast_column *to)
 {
     const char *dflt;
     int64_t i;
 
     if (!from) {
         dflt = default_sql(x->tc, SQL_SQLITE, to);
-        buf_puts(b, dflt ? dflt : "NULL");
+        if (backfills(from, to))
+            buf_puts(b, migration_expr(x, t, to->backfill, to, true));
+        else
+            buf_puts(b, dflt ? dflt : "NULL");
+        return;
+    }
+    if (converts(x, from, to)) {
+        buf_puts(b, migration_expr(x, t, to->using_, to, true));
+        return;
+    }
+    if (backfills(from, to)) {
+        buf_puts(b, "coalesce(");
+        emit_sql_quote(b, from->name);
+        buf_printf(b, ", %s)", migration_expr(x, t, to->backfill, to, true));
         return;
     }
     if (from->type.kind == AST_T_NUMERIC && to->type.kind == AST_T_NUMERIC &&
@@ -807,6 +1062,36 @@ static void copy_expr(dir *x, buf *b, const ast_column *from,
         return;
     }
     emit_sql_quote(b, from->name);
+}
+
+/* UPDATE t SET c = (backfill) WHERE c IS NULL, in the to schema's
+ * names (the table and its columns are renamed already). */
+static void fill(dir *x, const tabpair *t, const ast_column *c)
+{
+    const char *qc = quoted(x->tc, c->name);
+
+    buf_printf(x->sql, "UPDATE %s SET %s = %s WHERE %s IS NULL",
+               quoted(x->tc, t_to(x, t)->name), qc,
+               migration_expr(x, t, c->backfill, c, false), qc);
+    stmt_end(x->sql);
+    lint(x, t_to(x, t)->name, "UPDATE of every row, filling \"%s\", locks "
+         "the rows it writes until the migration commits; for a large table "
+         "leave out the backfill and fill it in batches in a migration of "
+         "its own", c->name);
+}
+
+/* AUTOINCREMENT: the new copy takes over the old table's counter, so an
+ * id deleted before the rebuild is not handed out again (the copy's own
+ * counter only knows the ids it holds).  RENAME TO carries it over. */
+static void keep_sequence(dir *x, const char *old, const char *tmp)
+{
+    const char *qo = sql_string(x->tc, old), *qt = sql_string(x->tc, tmp);
+
+    buf_printf(x->sql, "DELETE FROM sqlite_sequence WHERE name = %s", qt);
+    stmt_end(x->sql);
+    buf_printf(x->sql, "INSERT INTO sqlite_sequence (name, seq)\n    SELECT "
+                       "%s, seq FROM sqlite_sequence WHERE name = %s", qt, qo);
+    stmt_end(x->sql);
 }
 
 static void sqlite_rebuild(dir *x, const tabpair *t)
@@ -838,11 +1123,14 @@ static void sqlite_rebuild(dir *x, const tabpair *t)
             continue;
         if (!first)
             buf_puts(x->sql, ", ");
-        copy_expr(x, x->sql, c_from(x, &t->cols[i]), c_to(x, &t->cols[i]));
+        copy_expr(x, t, x->sql, c_from(x, &t->cols[i]),
+                  c_to(x, &t->cols[i]));
         first = false;
     }
     buf_printf(x->sql, " FROM %s", quoted(x->tc, from->name));
     stmt_end(x->sql);
+    if (to->autoinc)
+        keep_sequence(x, from->name, tmp);
     buf_printf(x->sql, "DROP TABLE %s", quoted(x->tc, from->name));
     stmt_end(x->sql);
     buf_printf(x->sql, "ALTER TABLE %s RENAME TO %s", quoted(x->tc, tmp),
@@ -877,6 +1165,8 @@ static void sqlite_alter(dir *x, const tabpair *t,
             buf_printf(x->sql, "ALTER TABLE %s ADD COLUMN ",
                        quoted(x->tc, to->name));
             add_column_def(x, to, c_to(x, c));
+            if (backfills(NULL, c_to(x, c)))
+                fill(x, t, c_to(x, c));
         }
     }
     diff_indexes(x, from, to, false);
@@ -886,9 +1176,60 @@ static void sqlite_alter(dir *x, const tabpair *t,
  * PostgreSQL: ALTER TABLE in place
  * ------------------------------------------------------------------- */
 
-static void pg_column_changes(dir *x, const ast_table *to,
-                              const ast_column *a, const ast_column *b)
+/* Whether a change of type from a to b keeps every stored value as it
+ * is, so PostgreSQL neither rewrites the table nor scans it: varchar
+ * made longer, or text. */
+static bool pg_relabels(const ast_column *a, const ast_column *b)
 {
+    return conversion(&a->type, &b->type) == CONV_WIDEN &&
+           (b->type.kind == AST_T_TEXT || b->type.kind == AST_T_VARCHAR) &&
+           !b->sql_type[AST_D_POSTGRESQL];
+}
+
+static bool volatile_default(const char *sql)
+{
+    static const char *const fns[] = {"random(", "clock_timestamp(",
+                                      "gen_random_uuid(", "nextval("};
+    size_t i;
+
+    for (i = 0; sql && i < sizeof fns / sizeof fns[0]; i++)
+        if (strstr(sql, fns[i]))
+            return true;
+    return false;
+}
+
+/* SET NOT NULL without holding the table while it is scanned: a check
+ * (col IS NOT NULL) added NOT VALID, validated in a part of its own
+ * (which locks out no reader or writer), then SET NOT NULL, which finds
+ * the validated check and does not scan, and the check dropped. */
+static void pg_set_not_null(dir *x, const ast_table *to, const ast_column *c)
+{
+    const char *qt = quoted(x->tc, to->name), *qc = quoted(x->tc, c->name);
+    buf rest;
+    const char *name;
+
+    buf_init(&rest);
+    buf_printf(&rest, "%s_not_null", c->name);
+    name = quoted(x->tc, emit_sql_constraint_name(x->tc, "ck", to->name,
+                                                  rest.data));
+    buf_free(&rest);
+    buf_printf(x->sql, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT "
+                       "NULL) NOT VALID", qt, name, qc);
+    stmt_end(x->sql);
+    buf_printf(x->validate, "ALTER TABLE %s VALIDATE CONSTRAINT %s", qt,
+               name);
+    stmt_end(x->validate);
+    buf_printf(x->after, "ALTER TABLE %s ALTER COLUMN %s SET NOT NULL", qt,
+               qc);
+    stmt_end(x->after);
+    buf_printf(x->after, "ALTER TABLE %s DROP CONSTRAINT %s", qt, name);
+    stmt_end(x->after);
+}
+
+static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
+                              const ast_column *b)
+{
+    const ast_table *to = t_to(x, t);
     const char *qt = quoted(x->tc, to->name), *qc = quoted(x->tc, b->name);
     const char *dflt;
 
@@ -899,19 +1240,41 @@ static void pg_column_changes(dir *x, const ast_table *to,
         emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
         buf_printf(x->sql, " USING %s AT TIME ZONE 'UTC'", qc);
         stmt_end(x->sql);
+        lint(x, to->name, "ALTER COLUMN \"%s\" TYPE rewrites the table "
+             "under an ACCESS EXCLUSIVE lock, which stops its readers and "
+             "writers; for a large table add a column of the new type, fill "
+             "it in batches and switch over in migrations of their own",
+             b->name);
     } else if (!same_type(&a->type, &b->type) ||
                !same_decl(a, b, SQL_POSTGRESQL)) {
         buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
         emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
-        buf_printf(x->sql, " USING %s%s::", qc,
-                   b->type.kind == AST_T_NAMED ? "::text" : "");
-        emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
+        if (converts(x, a, b)) {
+            buf_printf(x->sql, " USING %s",
+                       migration_expr(x, t, b->using_, b, false));
+        } else {
+            buf_printf(x->sql, " USING %s%s::", qc,
+                       b->type.kind == AST_T_NAMED ? "::text" : "");
+            emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
+        }
         stmt_end(x->sql);
+        if (!pg_relabels(a, b))
+            lint(x, to->name, "ALTER COLUMN \"%s\" TYPE rewrites the "
+                 "table and its indexes under an ACCESS EXCLUSIVE lock, "
+                 "which stops its readers and writers; for a large table add "
+                 "a column of the new type, fill it in batches and switch "
+                 "over in migrations of their own", b->name);
     }
+    if (backfills(a, b))
+        fill(x, t, b);
     if (a->nullable != b->nullable) {
-        buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s %s NOT NULL", qt,
-                   qc, b->nullable ? "DROP" : "SET");
-        stmt_end(x->sql);
+        if (b->nullable) {
+            buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL",
+                       qt, qc);
+            stmt_end(x->sql);
+        } else {
+            pg_set_not_null(x, to, b);
+        }
     }
     if (!same_default(x->fc, x->tc, a, b)) {
         dflt = default_sql(x->tc, SQL_POSTGRESQL, b);
@@ -923,6 +1286,32 @@ static void pg_column_changes(dir *x, const ast_table *to,
                        qt, qc);
         stmt_end(x->sql);
     }
+}
+
+/* A new column: as CREATE TABLE has it, unless a backfill fills it, which
+ * needs it nullable until then. */
+static void pg_add_column(dir *x, const tabpair *t, const ast_column *c)
+{
+    const ast_table *to = t_to(x, t);
+    ast_column open;
+    const char *dflt = default_sql(x->tc, SQL_POSTGRESQL, c);
+
+    buf_printf(x->sql, "ALTER TABLE %s ADD COLUMN ", quoted(x->tc, to->name));
+    if (!backfills(NULL, c)) {
+        add_column_def(x, to, c);
+    } else {
+        open = *c;
+        open.nullable = true;
+        add_column_def(x, to, &open);
+        fill(x, t, c);
+        if (!c->nullable)
+            pg_set_not_null(x, to, c);
+    }
+    if (volatile_default(dflt))
+        lint(x, to->name, "ADD COLUMN \"%s\" with the volatile default %s "
+             "rewrites the table under an ACCESS EXCLUSIVE lock; add it "
+             "without a default, set the default, then fill the rows in "
+             "batches", c->name, dflt);
 }
 
 static bool t_single_pk(const ast_table *t)
@@ -1003,6 +1392,10 @@ static void pg_add_single_pk(dir *x, const tabpair *t)
         buf_printf(x->sql, "CONSTRAINT %s ", quoted(x->tc, name));
     buf_printf(x->sql, "PRIMARY KEY (%s)", quoted(x->tc, b->name));
     stmt_end(x->sql);
+    lint(x, t_to(x, t)->name, "ADD PRIMARY KEY builds its index under an "
+         "ACCESS EXCLUSIVE lock, which stops readers and writers; safer: "
+         "CREATE UNIQUE INDEX CONCURRENTLY in a migration of its own, then "
+         "ADD PRIMARY KEY USING INDEX");
 }
 
 /* Whether from-constraint c lives on in the to table under some name. */
@@ -1018,34 +1411,208 @@ static bool continued(dir *x, const tabpair *t, const sql_constraint_list *lt,
     return false;
 }
 
-static void pg_alter(dir *x, const tabpair *t, const sql_constraint_list *lf,
-                     const sql_constraint_list *lt)
+/* PostgreSQL alters every kept table in steps taken across all of them:
+ * first the foreign keys go, then the keys they may need, then the
+ * columns change, then the keys come back, then the foreign keys, so
+ * that a composite key a composite foreign key references can change
+ * under it, up and down. */
+typedef struct pgtab {
+    const tabpair *t;
+    sql_constraint_list lf, lt;
+    bool changed;
+    bool gone; /* a table this direction drops (after the others) */
+} pgtab;
+
+static void pg_rename_table(dir *x, const tabpair *t)
 {
     const ast_table *from = t_from(x, t), *to = t_to(x, t);
     const char *qt = quoted(x->tc, to->name);
+
+    if (strcmp(from->name, to->name) == 0)
+        return;
+    buf_printf(x->sql, "ALTER TABLE %s RENAME TO %s",
+               quoted(x->tc, from->name), qt);
+    stmt_end(x->sql);
+    /* A one-column key is the server's "<table>_pkey": follow the
+     * table, so the database matches a fresh create_all. */
+    if (t_single_pk(from) && !pk_given_name(from)) {
+        buf_printf(x->sql, "ALTER TABLE %s RENAME CONSTRAINT \"%s_pkey\" "
+                           "TO \"%s_pkey\"", qt, from->name, to->name);
+        stmt_end(x->sql);
+    }
+}
+
+/* Whether from-constraint c goes: neither kept nor continued. */
+static bool pg_goes(dir *x, const pgtab *g, const sql_constraint *c)
+{
+    return !find_constraint(&g->lt, c) && !continued(x, g->t, &g->lt, c);
+}
+
+/* The column list "(\"a\", \"b\")" at the first '(' of sql, as
+ * long as it runs (quoted names hold no ')' unquoted). */
+static size_t col_list_len(const char *l)
+{
+    const char *p = l;
+    bool in = false;
+
+    for (; *p && (in || *p != ')'); p++)
+        if (*p == '"')
+            in = !in;
+    return (size_t)(p - l) + (*p == ')');
+}
+
+/* Whether the pair drops the key (primary or unique) over the columns
+ * cols ("(\"a\", \"b\")"), which a foreign key references. */
+static bool pg_drops_key(dir *x, const pgtab *g, const char *cols,
+                         size_t len)
+{
+    const sql_constraint *c;
+    const ast_column *pk = single_pk(t_from(x, g->t));
+    const char *l;
+    buf one;
+    bool hit;
+    int i;
+
+    for (i = 0; i < g->lf.n; i++) {
+        c = &g->lf.items[i];
+        if (c->is_fk || strncmp(c->sql, "CHECK", 5) == 0 || !pg_goes(x, g, c))
+            continue;
+        l = strchr(c->sql, '(');
+        if (l && col_list_len(l) == len && strncmp(l, cols, len) == 0)
+            return true;
+    }
+    if (!pk || !single_pk_changed(x, g->t))
+        return false;
+    buf_init(&one);
+    buf_putc(&one, '(');
+    emit_sql_quote(&one, pk->name);
+    buf_putc(&one, ')');
+    hit = one.len == len && strncmp(one.data, cols, len) == 0;
+    buf_free(&one);
+    return hit;
+}
+
+/* Whether foreign key c references the table called table; *cols is
+ * set to the list of columns it references. */
+static bool references(ast_ctx *ctx, const sql_constraint *c,
+                       const char *table, const char **cols)
+{
+    const char *r = strstr(c->sql, " REFERENCES ");
+    const char *q = quoted(ctx, table);
+
+    if (!r || strncmp(r + 12, q, strlen(q)) != 0 || r[12 + strlen(q)] != ' ')
+        return false;
+    *cols = r + 13 + strlen(q);
+    return true;
+}
+
+/* Whether a foreign key of the to schema references the columns cols
+ * ("(...)") of table t, which a unique it needs must then be over before
+ * the foreign keys are added. */
+static bool key_referenced(dir *x, const ast_table *t, const char *cols)
+{
+    sql_constraint_list l = {0};
+    const ast_table *o;
+    const char *r;
+    bool hit = false;
+    int i;
+
+    for (o = x->tc->schema->tables; o && !hit; o = o->next) {
+        emit_sql_constraints(x->tc, SQL_POSTGRESQL, o, &l);
+        for (i = 0; i < l.n && !hit; i++)
+            hit = l.items[i].is_fk &&
+                  references(x->tc, &l.items[i], t->name, &r) &&
+                  col_list_len(r) == col_list_len(cols) &&
+                  strncmp(r, cols, col_list_len(cols)) == 0;
+        sql_constraint_list_free(&l);
+    }
+    return hit;
+}
+
+/* A UNIQUE on a table that has rows, when no foreign key needs it in the
+ * meantime: its index built CONCURRENTLY, then made the constraint by
+ * ADD CONSTRAINT ... USING INDEX in a part after, which holds the table
+ * only for a moment. */
+static bool pg_unique_concurrently(dir *x, const ast_table *to,
+                                   const sql_constraint *c)
+{
+    const char *qt = quoted(x->tc, to->name), *qn = quoted(x->tc, c->name);
+
+    if (strncmp(c->sql, "UNIQUE (", 8) != 0 || !concurrently(x) ||
+        !x->attach || key_referenced(x, to, c->sql + 7))
+        return false;
+    buf_printf(x->concurrent, "CREATE UNIQUE INDEX CONCURRENTLY %s ON %s %s",
+               qn, qt, c->sql + 7);
+    stmt_end(x->concurrent);
+    buf_printf(x->attach, "ALTER TABLE %s ADD CONSTRAINT %s UNIQUE USING "
+                          "INDEX %s", qt, qn, qn);
+    stmt_end(x->attach);
+    return true;
+}
+
+/* ADD CONSTRAINT on a table that has rows: a foreign key or a check is
+ * added NOT VALID, which holds the table only for a moment, and
+ * validated in a part of its own, which stops no reader or writer. */
+static void pg_add_constraint(dir *x, const tabpair *t, const ast_table *to,
+                              const sql_constraint *c)
+{
+    const char *qt = quoted(x->tc, to->name), *qn = quoted(x->tc, c->name);
+    bool later = c->is_fk || strncmp(c->sql, "CHECK", 5) == 0;
+
+    /* Only over columns the table had, whose duplicates a guard counts
+     * before anything changes: a part that fails after others committed
+     * leaves the database between the two. */
+    if (t && !names_added_column(x, t, c->sql) &&
+        pg_unique_concurrently(x, to, c))
+        return;
+    buf_printf(x->sql, "ALTER TABLE %s ADD CONSTRAINT %s %s%s", qt, qn,
+               c->sql, later ? " NOT VALID" : "");
+    stmt_end(x->sql);
+    if (later) {
+        buf_printf(x->validate, "ALTER TABLE %s VALIDATE CONSTRAINT %s", qt,
+                   qn);
+        stmt_end(x->validate);
+    } else {
+        lint(x, to->name, "ADD CONSTRAINT \"%s\" %s builds its index "
+             "under an ACCESS EXCLUSIVE lock, which stops readers and "
+             "writers; safer: CREATE UNIQUE INDEX CONCURRENTLY in a "
+             "migration of its own, then ADD CONSTRAINT ... USING INDEX",
+             c->name, strncmp(c->sql, "UNIQUE", 6) == 0 ? "UNIQUE"
+                                                        : "PRIMARY KEY");
+    }
+}
+
+static void pg_drop_constraints(dir *x, const pgtab *g, bool fks)
+{
+    const char *qt = quoted(x->tc, t_to(x, g->t)->name);
+    int i;
+
+    for (i = 0; i < g->lf.n; i++)
+        if (g->lf.items[i].is_fk == fks && pg_goes(x, g, &g->lf.items[i])) {
+            buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s",
+                       qt, quoted(x->tc, g->lf.items[i].name));
+            stmt_end(x->sql);
+        }
+}
+
+static void pg_columns(dir *x, const tabpair *t)
+{
+    const char *qt = quoted(x->tc, t_to(x, t)->name);
     const colpair *c;
     int i;
 
-    if (strcmp(from->name, to->name) != 0) {
-        buf_printf(x->sql, "ALTER TABLE %s RENAME TO %s",
-                   quoted(x->tc, from->name), qt);
-        stmt_end(x->sql);
-        /* A one-column key is the server's "<table>_pkey": follow the
-         * table, so the database matches a fresh create_all. */
-        if (t_single_pk(from) && !pk_given_name(from)) {
-            buf_printf(x->sql, "ALTER TABLE %s RENAME CONSTRAINT \"%s_pkey\" "
-                               "TO \"%s_pkey\"", qt, from->name, to->name);
+    /* Renames first, so every later statement (a using, a backfill)
+     * reads the columns by the names of the to schema. */
+    for (i = 0; i < t->ncols; i++) {
+        c = &t->cols[i];
+        if (c_from(x, c) && c_to(x, c) &&
+            strcmp(c_from(x, c)->name, c_to(x, c)->name) != 0) {
+            buf_printf(x->sql, "ALTER TABLE %s RENAME COLUMN %s TO %s", qt,
+                       quoted(x->tc, c_from(x, c)->name),
+                       quoted(x->tc, c_to(x, c)->name));
             stmt_end(x->sql);
         }
     }
-    for (i = 0; i < lf->n; i++)
-        if (!find_constraint(lt, &lf->items[i]) &&
-            !continued(x, t, lt, &lf->items[i])) {
-            buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s",
-                       qt, quoted(x->tc, lf->items[i].name));
-            stmt_end(x->sql);
-        }
-    pg_drop_single_pk(x, t);
     for (i = 0; i < t->ncols; i++) {
         c = &t->cols[i];
         if (!c_to(x, c)) {
@@ -1053,34 +1620,69 @@ static void pg_alter(dir *x, const tabpair *t, const sql_constraint_list *lf,
                        quoted(x->tc, c_from(x, c)->name));
             stmt_end(x->sql);
         } else if (!c_from(x, c)) {
-            buf_printf(x->sql, "ALTER TABLE %s ADD COLUMN ", qt);
-            add_column_def(x, to, c_to(x, c));
+            pg_add_column(x, t, c_to(x, c));
         } else {
-            if (strcmp(c_from(x, c)->name, c_to(x, c)->name) != 0) {
-                buf_printf(x->sql, "ALTER TABLE %s RENAME COLUMN %s TO %s",
-                           qt, quoted(x->tc, c_from(x, c)->name),
-                           quoted(x->tc, c_to(x, c)->name));
-                stmt_end(x->sql);
-            }
-            pg_column_changes(x, to, c_from(x, c), c_to(x, c));
+            pg_column_changes(x, t, c_from(x, c), c_to(x, c));
         }
     }
-    pg_add_single_pk(x, t);
-    for (i = 0; i < lt->n; i++) {
-        const sql_constraint *old = same_constraint(x, t, lf, &lt->items[i]);
+}
 
-        if (old && strcmp(old->name, lt->items[i].name) == 0)
+static void pg_add_constraints(dir *x, const pgtab *g, bool fks)
+{
+    const ast_table *to = t_to(x, g->t);
+    const char *qt = quoted(x->tc, to->name);
+    const sql_constraint *old, *c;
+    int i;
+
+    for (i = 0; i < g->lt.n; i++) {
+        c = &g->lt.items[i];
+        if (c->is_fk != fks)
             continue;
-        if (old)
+        old = same_constraint(x, g->t, &g->lf, c);
+        if (old && strcmp(old->name, c->name) == 0)
+            continue;
+        if (old) {
             buf_printf(x->sql, "ALTER TABLE %s RENAME CONSTRAINT %s TO %s",
-                       qt, quoted(x->tc, old->name),
-                       quoted(x->tc, lt->items[i].name));
-        else
-            buf_printf(x->sql, "ALTER TABLE %s ADD CONSTRAINT %s %s", qt,
-                       quoted(x->tc, lt->items[i].name), lt->items[i].sql);
-        stmt_end(x->sql);
+                       qt, quoted(x->tc, old->name), quoted(x->tc, c->name));
+            stmt_end(x->sql);
+        } else {
+            pg_add_constraint(x, g->t, to, c);
+        }
     }
-    diff_indexes(x, from, to, false);
+}
+
+/* The foreign keys that stay as they are but reference a key that is
+ * dropped and made again: dropped before it (drop set), added back
+ * after (drop false); those of a table that goes are dropped only. */
+static void pg_around(dir *x, pgtab *g, int n, bool drop)
+{
+    const sql_constraint *c;
+    const char *cols;
+    int i, j, k;
+
+    for (i = 0; i < n; i++)
+        for (k = 0; k < g[i].lf.n; k++) {
+            c = &g[i].lf.items[k];
+            if (!c->is_fk || (!g[i].gone && !find_constraint(&g[i].lt, c)) ||
+                (g[i].gone && !drop))
+                continue;
+            for (j = 0; j < n; j++)
+                if (g[j].changed &&
+                    references(x->fc, c, t_from(x, g[j].t)->name, &cols) &&
+                    pg_drops_key(x, &g[j], cols, col_list_len(cols)))
+                    break;
+            if (j == n)
+                continue;
+            if (drop) {
+                buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
+                           quoted(x->tc, g[i].gone ? t_from(x, g[i].t)->name
+                                                   : t_to(x, g[i].t)->name),
+                           quoted(x->tc, c->name));
+                stmt_end(x->sql);
+            } else {
+                pg_add_constraint(x, g[i].t, t_to(x, g[i].t), c);
+            }
+        }
 }
 
 /* ---------------------------------------------------------------------
@@ -1102,23 +1704,33 @@ static void column_guards(dir *x, const tabpair *t)
         b = c_to(x, &t->cols[i]);
         if (!b)
             continue;
-        if (!a && !b->nullable && !b->dflt && b != t_to(x, t)->autoinc)
+        if (!a && !b->nullable && !b->dflt && !b->backfill &&
+            b != t_to(x, t)->autoinc)
             guard(x, from->name, b->name,
                   "rows exist, and the new not null column has no default",
                   count_where(x->tc, from->name, NULL));
         if (!a)
             continue;
-        if (a->nullable && !b->nullable) {
+        if (a->nullable && !b->nullable && !b->backfill) {
             buf_reset(&cond);
             buf_printf(&cond, "%s IS NULL", quoted(x->tc, a->name));
             guard(x, from->name, a->name,
                   "NULL values, which not null refuses",
                   count_where(x->tc, from->name, cond.data));
         }
-        if (conversion(&a->type, &b->type) == CONV_NARROW)
+        if (conversion(&a->type, &b->type) == CONV_NARROW && !converts(x, a, b))
             narrowing_guard(x, from->name, a->name, &a->type, &b->type);
     }
     buf_free(&cond);
+}
+
+static void table_guards(dir *x, const tabpair *t,
+                         const sql_constraint_list *lf,
+                         const sql_constraint_list *lt)
+{
+    column_guards(x, t);
+    constraint_guards(x, t, lf, lt);
+    fk_guards(x, t_from(x, t), t_to(x, t));
 }
 
 static void alter_table(dir *x, const tabpair *t)
@@ -1127,15 +1739,69 @@ static void alter_table(dir *x, const tabpair *t)
 
     emit_sql_constraints(x->fc, x->d, t_from(x, t), &lf);
     emit_sql_constraints(x->tc, x->d, t_to(x, t), &lt);
-    column_guards(x, t);
-    constraint_guards(x, t, &lf, &lt);
-    fk_guards(x, t_from(x, t), t_to(x, t));
-    if (x->d == SQL_SQLITE)
-        sqlite_alter(x, t, &lf, &lt);
-    else
-        pg_alter(x, t, &lf, &lt);
+    table_guards(x, t, &lf, &lt);
+    sqlite_alter(x, t, &lf, &lt);
     sql_constraint_list_free(&lf);
     sql_constraint_list_free(&lt);
+}
+
+static bool table_changed(dir *x, const tabpair *t);
+
+/* The kept tables on PostgreSQL, in the steps of pgtab; returns the
+ * number that change. */
+static int pg_alter_tables(dir *x)
+{
+    const plan *p = x->p;
+    pgtab *g = ast_alloc(x->tc, sizeof *g * (size_t)(p->ntabs + 1));
+    int i, n = 0, changes = 0;
+
+    for (i = 0; i < p->ntabs; i++) {
+        const tabpair *t = &p->tabs[i];
+
+        if (!t_from(x, t))
+            continue;
+        g[n].t = t;
+        g[n].gone = !t_to(x, t);
+        emit_sql_constraints(x->fc, x->d, t_from(x, t), &g[n].lf);
+        if (!g[n].gone)
+            emit_sql_constraints(x->tc, x->d, t_to(x, t), &g[n].lt);
+        g[n].changed = !g[n].gone && table_changed(x, t);
+        changes += g[n].changed;
+        n++;
+    }
+    for (i = 0; i < n; i++)
+        if (g[i].changed) {
+            table_guards(x, g[i].t, &g[i].lf, &g[i].lt);
+            pg_rename_table(x, g[i].t);
+        }
+    pg_around(x, g, n, true);
+    for (i = 0; i < n; i++)
+        if (g[i].changed)
+            pg_drop_constraints(x, &g[i], true);
+    for (i = 0; i < n; i++)
+        if (g[i].changed) {
+            pg_drop_constraints(x, &g[i], false);
+            pg_drop_single_pk(x, g[i].t);
+        }
+    for (i = 0; i < n; i++)
+        if (g[i].changed)
+            pg_columns(x, g[i].t);
+    for (i = 0; i < n; i++)
+        if (g[i].changed) {
+            pg_add_single_pk(x, g[i].t);
+            pg_add_constraints(x, &g[i], false);
+        }
+    for (i = 0; i < n; i++)
+        if (g[i].changed) {
+            pg_add_constraints(x, &g[i], true);
+            diff_indexes(x, t_from(x, g[i].t), t_to(x, g[i].t), false);
+        }
+    pg_around(x, g, n, false);
+    for (i = 0; i < n; i++) {
+        sql_constraint_list_free(&g[i].lf);
+        sql_constraint_list_free(&g[i].lt);
+    }
+    return changes;
 }
 
 static void create_table(dir *x, const ast_table *t)
@@ -1190,7 +1856,8 @@ static bool table_changed(dir *x, const tabpair *t)
         buf probe;
 
         buf_init(&probe);
-        y.sql = &probe;
+        y.sql = y.concurrent = &probe;
+        y.lints = NULL;
         diff_indexes(&y, t_from(x, t), t_to(x, t), false);
         for (int i = 0; i < t->ncols && !changed; i++)
             changed = !c_from(x, &t->cols[i]) ||
@@ -1230,6 +1897,70 @@ static bool has_value(const ast_enum *e, const char *v)
     return false;
 }
 
+/* The column of the to schema that column c of from-table t becomes, or
+ * NULL when this direction drops it (or its table). */
+static const ast_column *to_column(const dir *x, const ast_table *t,
+                                   const ast_column *c)
+{
+    const tabpair *tp;
+    int i, j;
+
+    for (i = 0; i < x->p->ntabs; i++) {
+        tp = &x->p->tabs[i];
+        if (t_from(x, tp) != t || !t_to(x, tp))
+            continue;
+        for (j = 0; j < tp->ncols; j++)
+            if (c_from(x, &tp->cols[j]) == c)
+                return c_to(x, &tp->cols[j]);
+    }
+    return NULL;
+}
+
+static const ast_table *to_table(const dir *x, const ast_table *t)
+{
+    int i;
+
+    for (i = 0; i < x->p->ntabs; i++)
+        if (t_from(x, &x->p->tabs[i]) == t)
+            return t_to(x, &x->p->tabs[i]);
+    return NULL;
+}
+
+static void pg_add_constraint(dir *x, const tabpair *t, const ast_table *to,
+                              const sql_constraint *c);
+
+/* The checks of t that name column c hold the enum's old type in their
+ * constants, which the column's new type cannot compare with: they go
+ * before the column is converted, and those the to table keeps come
+ * back after every table changed. */
+static void pg_checks_around(dir *x, const ast_table *t, const ast_column *c)
+{
+    sql_constraint_list lf = {0}, lt = {0};
+    const ast_table *to = to_table(x, t);
+    const char *qc = quoted(x->tc, c->name);
+    buf *main = x->sql;
+    int i;
+
+    emit_sql_constraints(x->fc, SQL_POSTGRESQL, t, &lf);
+    if (to)
+        emit_sql_constraints(x->tc, SQL_POSTGRESQL, to, &lt);
+    for (i = 0; i < lf.n; i++) {
+        if (strncmp(lf.items[i].sql, "CHECK", 5) != 0 ||
+            !strstr(lf.items[i].sql, qc))
+            continue;
+        buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s",
+                   quoted(x->tc, t->name), quoted(x->tc, lf.items[i].name));
+        stmt_end(x->sql);
+        if (to && find_constraint(&lt, &lf.items[i])) {
+            x->sql = x->readd;
+            pg_add_constraint(x, NULL, to, &lf.items[i]);
+            x->sql = main;
+        }
+    }
+    sql_constraint_list_free(&lf);
+    sql_constraint_list_free(&lt);
+}
+
 /* Rows of from-schema tables that hold a value to drops from enum e. */
 static void enum_removal_guards(dir *x, const ast_enum *from,
                                 const ast_enum *to)
@@ -1243,7 +1974,8 @@ static void enum_removal_guards(dir *x, const ast_enum *from,
     for (t = x->fc->schema->tables; t; t = t->next)
         for (c = t->columns; c; c = c->next) {
             if (c->type.kind != AST_T_NAMED ||
-                strcmp(c->type.name, from->name) != 0)
+                strcmp(c->type.name, from->name) != 0 ||
+                !to_column(x, t, c))
                 continue;
             buf_reset(&cond);
             buf_printf(&cond, "%s IN (", quoted(x->tc, c->name));
@@ -1277,9 +2009,13 @@ static void pg_recreate_enum(dir *x, const ast_enum *from, const ast_enum *to)
     stmt_end(x->sql);
     for (t = x->fc->schema->tables; t; t = t->next)
         for (c = t->columns; c; c = c->next) {
+            /* A column this direction drops keeps the old type until it
+             * goes; the old type is dropped after the tables changed. */
             if (c->type.kind != AST_T_NAMED ||
-                strcmp(c->type.name, from->name) != 0)
+                strcmp(c->type.name, from->name) != 0 ||
+                !to_column(x, t, c))
                 continue;
+            pg_checks_around(x, t, c);
             if (c->dflt) {
                 buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s DROP "
                                    "DEFAULT", quoted(x->tc, t->name),
@@ -1291,7 +2027,13 @@ static void pg_recreate_enum(dir *x, const ast_enum *from, const ast_enum *to)
                        quoted(x->tc, c->name), quoted(x->tc, to->name),
                        quoted(x->tc, c->name), quoted(x->tc, to->name));
             stmt_end(x->sql);
-            if (c->dflt) {
+            lint(x, t->name, "ALTER COLUMN \"%s\" TYPE (the enum made "
+                 "again without a value) rewrites the table under an ACCESS "
+                 "EXCLUSIVE lock, which stops its readers and writers",
+                 c->name);
+            /* The old default again, when the type still has it (else
+             * the column's own change sets the new one). */
+            if (c->dflt && has_value(to, c->dflt->text)) {
                 buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s SET "
                                    "DEFAULT %s", quoted(x->tc, t->name),
                            quoted(x->tc, c->name),
@@ -1299,8 +2041,6 @@ static void pg_recreate_enum(dir *x, const ast_enum *from, const ast_enum *to)
                 stmt_end(x->sql);
             }
         }
-    buf_printf(x->sql, "DROP TYPE %s", quoted(x->tc, old.data));
-    stmt_end(x->sql);
     buf_free(&old);
 }
 
@@ -1321,14 +2061,14 @@ static void pg_add_value(dir *x, const ast_enum *from, const ast_enum *to,
 {
     const ast_enum_value *w;
 
-    buf_printf(x->sql, "ALTER TYPE %s ADD VALUE IF NOT EXISTS '%s'",
-               quoted(x->tc, to->name), v->name);
+    buf_printf(x->first, "ALTER TYPE %s ADD VALUE IF NOT EXISTS %s",
+               quoted(x->tc, to->name), sql_string(x->tc, v->name));
     for (w = v->next; w; w = w->next)
         if (has_value(from, w->name)) {
-            buf_printf(x->sql, " BEFORE '%s'", w->name);
+            buf_printf(x->first, " BEFORE %s", sql_string(x->tc, w->name));
             break;
         }
-    stmt_end(x->sql);
+    stmt_end(x->first);
 }
 
 static void enums_before(dir *x, int *changes)
@@ -1367,8 +2107,21 @@ static void enums_before(dir *x, int *changes)
 
 static void enums_after(dir *x, int *changes)
 {
-    const ast_enum *from;
+    const ast_enum *from, *to;
 
+    for (to = x->tc->schema ? x->tc->schema->enums : NULL;
+         to && x->d == SQL_POSTGRESQL; to = to->next) {
+        from = enum_named(x->fc, to->name);
+        if (from && enum_removes(from, to)) {
+            buf old;
+
+            buf_init(&old);
+            buf_printf(&old, "%s__old", to->name);
+            buf_printf(x->sql, "DROP TYPE %s", quoted(x->tc, old.data));
+            stmt_end(x->sql);
+            buf_free(&old);
+        }
+    }
     for (from = x->fc->schema ? x->fc->schema->enums : NULL; from;
          from = from->next) {
         if (enum_named(x->tc, from->name))
@@ -1650,13 +2403,126 @@ static int drop_tables(dir *x)
     return changes;
 }
 
+/* The table named name on the to side of a kept pair, or NULL. */
+static const tabpair *kept_pair(const dir *x, const char *name)
+{
+    int i;
+
+    for (i = 0; i < x->p->ntabs; i++)
+        if (t_from(x, &x->p->tabs[i]) && t_to(x, &x->p->tabs[i]) &&
+            strcmp(t_to(x, &x->p->tabs[i])->name, name) == 0)
+            return &x->p->tabs[i];
+    return NULL;
+}
+
+/* Whether the key over r's columns of the kept table r references is
+ * made by this direction (it is not there before the table changes). */
+static bool pg_key_comes(dir *x, const ast_ref *r)
+{
+    const tabpair *tp = kept_pair(x, r->table);
+    sql_constraint_list lf = {0}, lt = {0};
+    const ast_column *pk;
+    const ast_name *n;
+    const char *l;
+    bool comes = false;
+    buf cols;
+    int i;
+
+    if (!tp || !table_changed(x, tp))
+        return false;
+    buf_init(&cols);
+    buf_putc(&cols, '(');
+    for (n = r->cols; n; n = n->next) {
+        emit_sql_quote(&cols, n->name);
+        buf_puts(&cols, n->next ? ", " : ")");
+    }
+    emit_sql_constraints(x->fc, SQL_POSTGRESQL, t_from(x, tp), &lf);
+    emit_sql_constraints(x->tc, SQL_POSTGRESQL, t_to(x, tp), &lt);
+    for (i = 0; i < lt.n && !comes; i++) {
+        l = strchr(lt.items[i].sql, '(');
+        comes = !lt.items[i].is_fk &&
+                strncmp(lt.items[i].sql, "CHECK", 5) != 0 && l &&
+                col_list_len(l) == cols.len &&
+                strncmp(l, cols.data, cols.len) == 0 &&
+                !same_constraint(x, tp, &lf, &lt.items[i]);
+    }
+    pk = single_pk(t_to(x, tp));
+    if (!comes && pk && !r->cols->next && single_pk_changed(x, tp))
+        comes = strcmp(pk->name, r->cols->name) == 0;
+    sql_constraint_list_free(&lf);
+    sql_constraint_list_free(&lt);
+    buf_free(&cols);
+    return comes;
+}
+
+/* Whether table t has a foreign key for which pred holds of the table it
+ * references. */
+static bool any_ref(dir *x, const ast_table *t,
+                    bool (*pred)(dir *, const ast_ref *))
+{
+    const ast_column *c;
+    const ast_item *it;
+
+    for (c = t->columns; c; c = c->next)
+        if (c->ref && pred(x, c->ref))
+            return true;
+    for (it = t->items; it; it = it->next)
+        if (it->kind == AST_ITEM_FOREIGN_KEY && pred(x, it->ref))
+            return true;
+    return false;
+}
+
+static bool refs_created(dir *x, const ast_ref *r)
+{
+    int i;
+
+    for (i = 0; i < x->p->ntabs; i++)
+        if (!t_from(x, &x->p->tabs[i]) && t_to(x, &x->p->tabs[i]) &&
+            strcmp(t_to(x, &x->p->tabs[i])->name, r->table) == 0)
+            return true;
+    return false;
+}
+
+/* PostgreSQL: whether the tables this direction creates wait for the
+ * kept ones, because one of them references a key that the change of a
+ * kept table makes (the down of a composite key changed, its child
+ * dropped), and no kept table references a created one. */
+static bool pg_create_last(dir *x, const ast_table **created, int n)
+{
+    bool waits = false;
+    int i;
+
+    if (x->d != SQL_POSTGRESQL)
+        return false;
+    for (i = 0; i < n && !waits; i++)
+        waits = any_ref(x, created[i], pg_key_comes);
+    for (i = 0; i < x->p->ntabs && waits; i++)
+        if (t_from(x, &x->p->tabs[i]) && t_to(x, &x->p->tabs[i]) &&
+            any_ref(x, t_to(x, &x->p->tabs[i]), refs_created))
+            return false;
+    return waits;
+}
+
+static void create_tables(dir *x, const ast_table **created, int n,
+                          int *changes)
+{
+    int i;
+
+    for (i = 0; i < n; i++) {
+        create_table(x, created[i]);
+        (*changes)++;
+    }
+    for (i = 0; i < n; i++)
+        add_after_tables(x, created[i]);
+}
+
 static int write_direction(dir *x)
 {
     const plan *p = x->p;
     const tabpair *t;
     const ast_table **created;
     int i, changes = 0, ncreated;
-    bool again = reshapes(x);
+    bool again = reshapes(x), last;
 
     /* Views and triggers that go, or that a rebuild would break, first. */
     drop_blocks(x, again, &changes);
@@ -1665,13 +2531,16 @@ static int write_direction(dir *x)
      * children that reference them), then the kept ones change, so a
      * foreign key added to a kept table finds its new parent. */
     created = new_tables(x, &ncreated);
-    for (i = 0; i < ncreated; i++) {
-        create_table(x, created[i]);
-        changes++;
+    last = pg_create_last(x, created, ncreated);
+    if (!last)
+        create_tables(x, created, ncreated, &changes);
+    if (x->d == SQL_POSTGRESQL) {
+        changes += pg_alter_tables(x);
+        buf_puts(x->sql, x->readd->data);
     }
-    for (i = 0; i < ncreated; i++)
-        add_after_tables(x, created[i]);
-    for (i = 0; i < p->ntabs; i++) {
+    if (last)
+        create_tables(x, created, ncreated, &changes);
+    for (i = 0; i < p->ntabs && x->d == SQL_SQLITE; i++) {
         t = &p->tabs[i];
         if (t_to(x, t) && t_from(x, t) && table_changed(x, t)) {
             alter_table(x, t);
@@ -1769,7 +2638,8 @@ static void describe_constraints(const plan *p, const tabpair *t, buf *out)
     const sql_constraint *x, *old;
     const ast_item *it;
     const char *name, *sa, *sb;
-    dir up = {p, p->ca, p->cb, false, SQL_POSTGRESQL, NULL, NULL, NULL};
+    dir up = {p, p->ca, p->cb, false, SQL_POSTGRESQL, NULL, NULL, NULL,
+              NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     int i, j;
 
     emit_sql_constraints(p->ca, SQL_POSTGRESQL, t->a, &la);
@@ -1840,8 +2710,10 @@ static void describe(const plan *p, buf *out)
         for (j = 0; j < t->ncols; j++) {
             c = &t->cols[j];
             if (!c->a)
-                buf_printf(out, "add column %s.%s\n", t->b->name,
-                           c->b->name);
+                buf_printf(out, "add column %s.%s%s\n", t->b->name,
+                           c->b->name,
+                           backfills(NULL, c->b) ? ", filled by its backfill"
+                                                 : "");
             else if (!c->b)
                 buf_printf(out, "drop column %s.%s\n", t->a->name,
                            c->a->name);
@@ -1850,18 +2722,21 @@ static void describe(const plan *p, buf *out)
                     buf_printf(out, "rename column %s.%s to %s\n",
                                t->b->name, c->a->name, c->b->name);
                 if (!same_type(&c->a->type, &c->b->type))
-                    buf_printf(out, "change column %s.%s from %s to %s\n",
+                    buf_printf(out, "change column %s.%s from %s to %s%s\n",
                                t->b->name, c->b->name,
                                type_text(p->cb, &c->a->type),
-                               type_text(p->cb, &c->b->type));
+                               type_text(p->cb, &c->b->type),
+                               c->b->using_ ? " by its using" : "");
                 if (!same_decl(c->a, c->b, SQL_SQLITE) ||
                     !same_decl(c->a, c->b, SQL_POSTGRESQL))
                     buf_printf(out, "change the declared type of column "
                                     "%s.%s\n", t->b->name, c->b->name);
                 if (c->a->nullable != c->b->nullable)
-                    buf_printf(out, "make column %s.%s %s\n", t->b->name,
+                    buf_printf(out, "make column %s.%s %s%s\n", t->b->name,
                                c->b->name,
-                               c->b->nullable ? "nullable" : "not null");
+                               c->b->nullable ? "nullable" : "not null",
+                               backfills(c->a, c->b)
+                                   ? ", filled by its backfill" : "");
                 if (!same_default(p->ca, p->cb, c->a, c->b))
                     buf_printf(out, "change the default of column %s.%s\n",
                                t->b->name, c->b->name);
@@ -1880,6 +2755,7 @@ static void script_init(diff_script *s)
     buf_init(&s->down);
     buf_init(&s->up_guards);
     buf_init(&s->down_guards);
+    buf_init(&s->lints);
     s->up_fk_off = s->down_fk_off = false;
 }
 
@@ -1889,6 +2765,7 @@ static void script_free(diff_script *s)
     buf_free(&s->down);
     buf_free(&s->up_guards);
     buf_free(&s->down_guards);
+    buf_free(&s->lints);
 }
 
 void diff_result_init(diff_result *r)
@@ -1906,15 +2783,109 @@ void diff_result_free(diff_result *r)
     buf_free(&r->summary);
 }
 
+/* The parts of one direction besides its main one. */
+typedef struct parts {
+    buf first, validate, after, concurrent, readd, attach;
+} parts;
+
+/* Whether the statements in b use a value that first adds to an enum:
+ * its quoted label, which nothing else in a migration writes. */
+static bool uses_added_value(const buf *first, const buf *b)
+{
+    const char *p = first->data, *e;
+    bool used = false;
+    buf label;
+
+    buf_init(&label);
+    while (!used && (p = strstr(p, " ADD VALUE IF NOT EXISTS ")) != NULL) {
+        p += 25;
+        for (e = p + 1; *e && !(e[0] == '\'' && e[1] != '\''); )
+            e += e[0] == '\'' ? 2 : 1;
+        buf_reset(&label);
+        buf_put(&label, p, (size_t)(e - p + (*e != '\0')));
+        used = strstr(b->data, label.data) != NULL;
+        p = e;
+    }
+    buf_free(&label);
+    return used;
+}
+
+/* Appends part b to script out unless it is empty, after the directive
+ * that starts it (none for a transactional part that opens the script). */
+static void put_part(buf *out, const buf *b, bool tx)
+{
+    if (!b->len)
+        return;
+    if (out->len || !tx)
+        buf_puts(out, tx ? "-- +transaction\n" : "-- +no-transaction\n");
+    buf_puts(out, b->data);
+}
+
+/* One direction: the main part in out (its statements written there),
+ * and around it the others (docs/MIGRATIONS.md, "Parts").  An added enum
+ * value the migration uses is added in a first part outside any
+ * transaction (PostgreSQL refuses a new value before its commit), so
+ * that the guards, which run at the start of the first transactional
+ * part, already see it. */
+static int write_parts(dir *x, buf *out)
+{
+    parts pt;
+    buf main, rest;
+    int n;
+
+    buf_init(&pt.first);
+    buf_init(&pt.validate);
+    buf_init(&pt.after);
+    buf_init(&pt.concurrent);
+    buf_init(&pt.readd);
+    buf_init(&pt.attach);
+    buf_init(&main);
+    buf_init(&rest);
+    x->sql = &main;
+    x->first = &pt.first;
+    x->validate = &pt.validate;
+    x->after = &pt.after;
+    x->concurrent = &pt.concurrent;
+    x->readd = &pt.readd;
+    x->attach = &pt.attach;
+    n = write_direction(x);
+    buf_puts(&rest, main.data);
+    buf_puts(&rest, pt.validate.data);
+    buf_puts(&rest, pt.after.data);
+    buf_puts(&rest, pt.attach.data);
+    buf_puts(&rest, x->guards->data);
+    if (pt.first.len && uses_added_value(&pt.first, &rest)) {
+        put_part(out, &pt.first, false);
+    } else {
+        buf_puts(&pt.first, main.data);
+        buf_reset(&main);
+        buf_puts(&main, pt.first.data);
+    }
+    put_part(out, &main, true);
+    put_part(out, &pt.validate, true);
+    put_part(out, &pt.after, true);
+    put_part(out, &pt.concurrent, false);
+    put_part(out, &pt.attach, true);
+    buf_free(&pt.first);
+    buf_free(&pt.validate);
+    buf_free(&pt.after);
+    buf_free(&pt.concurrent);
+    buf_free(&pt.readd);
+    buf_free(&pt.attach);
+    buf_free(&main);
+    buf_free(&rest);
+    return n;
+}
+
 static int write_script(plan *p, sql_dialect d, diff_script *s)
 {
-    dir up = {p, p->ca, p->cb, false, d, &s->up, &s->up_guards,
-              &s->up_fk_off};
-    dir down = {p, p->cb, p->ca, true, d, &s->down, &s->down_guards,
-                &s->down_fk_off};
-    int n = write_direction(&up);
+    dir up = {p, p->ca, p->cb, false, d, NULL, &s->up_guards,
+              &s->up_fk_off, NULL, NULL, NULL, NULL, NULL, &s->lints, NULL};
+    dir down = {p, p->cb, p->ca, true, d, NULL, &s->down_guards,
+                &s->down_fk_off, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    int n = write_parts(&up, &s->up);
 
-    write_direction(&down);
+    write_parts(&down, &s->down);
     if (d == SQL_POSTGRESQL)
         s->up_fk_off = s->down_fk_off = false;
     return n;
@@ -1929,24 +2900,33 @@ int diff_schemas(ast_ctx *old, ast_ctx *new, const diff_options *o,
     memset(&p, 0, sizeof p);
     p.ca = old;
     p.cb = new;
+    p.o = o;
+    symtab_init(&p.rows, false);
     pair_tables(&p);
     refused = refuse(&p, o) + refuse_blocks(&p);
-    if (refused)
-        return refused;
-    /* A change may concern one dialect only (its sql blocks). */
-    r->nchanges = write_script(&p, SQL_SQLITE, &r->sqlite);
-    r->nchanges += write_script(&p, SQL_POSTGRESQL, &r->postgresql);
-    describe(&p, &r->summary);
-    return 0;
+    if (!refused) {
+        /* A change may concern one dialect only (its sql blocks). */
+        r->nchanges = write_script(&p, SQL_SQLITE, &r->sqlite);
+        r->nchanges += write_script(&p, SQL_POSTGRESQL, &r->postgresql);
+        describe(&p, &r->summary);
+    }
+    symtab_free(&p.rows);
+    return refused;
 }
 
 void diff_sql_file(buf *out, unsigned version, const char *name,
                    sql_dialect d, const diff_script *s)
 {
+    const char *p, *e;
+
     buf_printf(out, "-- schemac migration %04u %s (%s)\n", version, name,
                emit_sql_dialect_name(d));
     buf_printf(out, "-- generated by schemac %s; review before "
                     "committing\n", SC_VERSION);
+    for (p = s->lints.data; s->lints.len && *p; p = e + 1) {
+        e = strchr(p, '\n');
+        buf_printf(out, "-- lint: %.*s\n", (int)(e - p), p);
+    }
     if (s->up_fk_off)
         buf_puts(out, "-- +foreign-keys off\n");
     buf_puts(out, s->up_guards.data);

@@ -21,15 +21,31 @@ typedef struct diff_options {
     bool allow_drop_table;
     bool allow_drop_column;
     bool allow_narrowing;
+    /* PostgreSQL: indexes of existing tables made and dropped by plain
+     * CREATE and DROP INDEX, in the migration's transaction, instead of
+     * CONCURRENTLY in a part of their own. */
+    bool no_concurrently;
+    /* The rows of a table in the database the migration is meant for,
+     * for the lints, or -1 when unknown; row_count NULL: no database. */
+    long long (*row_count)(void *arg, const char *table);
+    void *row_count_arg;
 } diff_options;
 
 /* The migration for one dialect. */
 typedef struct diff_script {
-    buf up, down;           /* statements, each ending with ";\n" */
+    /* Statements, each ending with ";\n", in parts separated by the
+     * directives "-- +transaction" and "-- +no-transaction" (a script
+     * whose first line is "-- +no-transaction" starts with such a part;
+     * docs/MIGRATIONS.md, "Parts"). */
+    buf up, down;
     buf up_guards;          /* "-- +guard" directives with their queries */
     buf down_guards;
     bool up_fk_off;         /* SQLite: the up script rebuilds a table */
     bool down_fk_off;
+    /* PostgreSQL, up: the steps that rewrite a table or hold a lock that
+     * stops its readers or writers for long, one line each, with the
+     * safer way where diff does not take it itself. */
+    buf lints;
 } diff_script;
 
 typedef struct diff_result {

@@ -2407,11 +2407,77 @@ static const char *emit_guards(ast_ctx *ctx, buf *out, const char *name,
     return name;
 }
 
+/* One statement of a part outside a transaction: a single literal, made
+ * of one C string a line of SQL. */
+static void emit_statement(buf *out, const char *sql)
+{
+    const char *p = sql, *e;
+
+    while (*p) {
+        e = strchr(p, '\n');
+        e = e ? e + 1 : p + strlen(p);
+        buf_puts(out, p == sql ? "    \"" : "\n    \"");
+        buf_put_c_escaped(out, p, (size_t)(e - p));
+        buf_putc(out, '"');
+        p = e;
+    }
+    buf_puts(out, ",\n");
+}
+
+/*
+ * The parts of a split script (docs/MIGRATIONS.md "Parts"): for each, the
+ * list the runner takes (pieces of one script, or one statement each),
+ * then the array of parts.  Returns the array's name, or NULL when the
+ * script is not split.
+ */
+static const char *emit_parts(ast_ctx *ctx, buf *out, const char *name,
+                              const sc_migration_part *parts, unsigned n)
+{
+    const char **lists;
+    unsigned i, k;
+
+    if (n == 0)
+        return NULL;
+    lists = ast_alloc(ctx, sizeof *lists * n);
+    for (i = 0; i < n; i++) {
+        const char *list = fmt(ctx, "%s_%u", name, i + 1);
+
+        if (parts[i].transactional) {
+            lists[i] = emit_text(ctx, out, list, parts[i].sql[0]);
+            continue;
+        }
+        tmpl_emit(out, C, "migration_text_begin", "name", list, NULL);
+        for (k = 0; parts[i].sql[k]; k++)
+            emit_statement(out, parts[i].sql[k]);
+        tmpl_emit(out, C, "migration_text_end", NULL);
+        lists[i] = list;
+    }
+    tmpl_emit(out, C, "migration_parts_begin", "name", name, NULL);
+    for (i = 0; i < n; i++)
+        tmpl_emit(out, C, "migration_part", "transactional",
+                  parts[i].transactional ? "true, " : "false,", "sql",
+                  lists[i], NULL);
+    tmpl_emit(out, C, "array_end", NULL);
+    buf_putc(out, '\n');
+    return name;
+}
+
 static const char *emit_script(ast_ctx *ctx, buf *out, const char *base,
                                const sc_migration_script *sc)
 {
-    const char *up, *down, *guards, *dguards;
+    const char *up, *down, *guards, *dguards, *ups, *downs, *split = "";
 
+    ups = emit_parts(ctx, out, fmt(ctx, "%s_up_parts", base), sc->ups,
+                     sc->nup);
+    downs = emit_parts(ctx, out, fmt(ctx, "%s_down_parts", base), sc->downs,
+                       sc->ndown);
+    if (ups || downs)
+        split = fmt(ctx, "            .ups = %s,\n"
+                         "            .nup = %u,\n"
+                         "            .downs = %s,\n"
+                         "            .ndown = %u,\n",
+                    ups ? ups : "NULL", sc->nup, downs ? downs : "NULL",
+                    sc->ndown);
     up = emit_text(ctx, out, fmt(ctx, "%s_up", base), sc->up);
     down = emit_text(ctx, out, fmt(ctx, "%s_down", base), sc->down);
     guards = emit_guards(ctx, out, fmt(ctx, "%s_guards", base), sc->guards,
@@ -2425,10 +2491,11 @@ static const char *emit_script(ast_ctx *ctx, buf *out, const char *base,
                     "            .foreign_keys_off = %s,\n"
                     "            .down_guards = %s,\n"
                     "            .ndown_guards = %u,\n"
-                    "            .down_foreign_keys_off = %s,\n        ",
+                    "            .down_foreign_keys_off = %s,\n%s        ",
                up, down, guards, sc->nguards,
                sc->foreign_keys_off ? "true" : "false", dguards,
-               sc->ndown_guards, sc->down_foreign_keys_off ? "true" : "false");
+               sc->ndown_guards, sc->down_foreign_keys_off ? "true" : "false",
+               split);
 }
 
 static void emit_migrations(ast_ctx *ctx, buf *out, const sc_migration *m,

@@ -1153,6 +1153,16 @@ static void paren_expr(ast_ctx *ctx, buf *b, sql_dialect d,
         buf_putc(b, ')');
 }
 
+void emit_sql_expr(ast_ctx *ctx, buf *b, sql_dialect d, const ast_expr *e,
+                   const ast_column *col)
+{
+    buf_putc(b, '(');
+    if (e->kind == AST_E_PAREN)
+        e = e->lhs;
+    expr(ctx, b, d, e, col);
+    buf_putc(b, ')');
+}
+
 /* An index's elements: columns and expressions, each with its operator
  * class on PostgreSQL (SQLite has none). */
 static void index_elems(ast_ctx *ctx, buf *b, sql_dialect d,

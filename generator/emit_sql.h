@@ -81,6 +81,12 @@ void emit_sql_default(ast_ctx *ctx, buf *b, sql_dialect d,
 /* "name" TYPE [NOT NULL] [PRIMARY KEY] [DEFAULT x], as in CREATE TABLE. */
 void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
                          const ast_table *t, const ast_column *c);
+/* (e), an expression of the language of checks as SQL: a literal that
+ * stands alone is in the stored form of column col (which may be NULL),
+ * as one compared with a column is (backfill (0.5) of a scaled numeric
+ * is 50). */
+void emit_sql_expr(ast_ctx *ctx, buf *b, sql_dialect d, const ast_expr *e,
+                   const ast_column *col);
 /* CREATE TABLE for t; named as_name (and without IF NOT EXISTS) when
  * as_name is not NULL: the new copy of a table being rebuilt.  On
  * PostgreSQL the foreign keys marked after_tables are left out. */

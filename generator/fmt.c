@@ -173,7 +173,7 @@ static void place_close(fmt *f, int indent, int line)
  */
 static const char *const no_words[] = {NULL};
 static const char *const type_words_refused[] = {
-    "autoincrement", "bool",    "bytes",      "check",   "date",
+    "autoincrement", "backfill", "bool",  "bytes",      "check",   "date",
     "default",       "float32", "float64",    "int16",   "int32",
     "int64",         "json",    "not",        "null",    "numeric",
     "primary",       "references", "renamed", "stored",  "text",
@@ -187,10 +187,12 @@ static const char *const value_words_refused[] = {
     "false", "now", "null", "true", NULL,
 };
 static const char *const cons_words_refused[] = {
-    "autoincrement", "check",   "default", "index",      "not",
+    "autoincrement", "backfill", "check",  "default", "index",  "not",
     "null",          "numeric", "primary", "references", "renamed",
-    "stored",        "unique",  "varchar", NULL,
+    "stored",        "unique",  "using",   "varchar", NULL,
 };
+/* A plain index's name: "using" before its '(' is the modifier. */
+static const char *const index_words_refused[] = {"using", NULL};
 
 static bool refused(const char *const *words, const char *name)
 {
@@ -410,6 +412,8 @@ enum {
     M_CHECK,
     M_RENAMED,
     M_STORED,
+    M_BACKFILL,
+    M_USING,
     NMODS
 };
 
@@ -439,6 +443,8 @@ static int collect_modifiers(const ast_column *c, modifier *m)
     locs[M_CHECK] = c->check ? &c->check_loc : NULL;
     locs[M_RENAMED] = c->renamed_from ? &c->renamed_loc : NULL;
     locs[M_STORED] = &c->stored_loc;
+    locs[M_BACKFILL] = c->backfill ? &c->backfill_loc : NULL;
+    locs[M_USING] = c->using_ ? &c->using_loc : NULL;
     for (k = 0; k < NMODS; k++) {
         if (locs[k] && locs[k]->first_line > 0) {
             m[n].loc = locs[k];
@@ -508,6 +514,16 @@ static void put_modifier(ast_ctx *ctx, buf *b, const ast_column *c, int kind)
         break;
     case M_STORED:
         put_stored(b, c);
+        break;
+    case M_BACKFILL:
+        buf_puts(b, "backfill (");
+        put_expr(ctx, b, c->backfill);
+        buf_putc(b, ')');
+        break;
+    case M_USING:
+        buf_puts(b, "using (");
+        put_expr(ctx, b, c->using_);
+        buf_putc(b, ')');
         break;
     default:
         buf_puts(b, words[kind]);
@@ -586,7 +602,7 @@ static void put_cons_name(ast_ctx *ctx, buf *b, const ast_item *it)
     if (!it->name)
         return;
     put_name(ctx, b, it->name, it->kind == AST_ITEM_INDEX && !it->unique_index
-                                   ? no_words
+                                   ? index_words_refused
                                    : cons_words_refused);
     buf_putc(b, ' ');
 }

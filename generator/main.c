@@ -340,6 +340,11 @@ static const char usage_migrate[] =
     "       schemac migrate down [N] --db URL [--dir DIR]\n"
     "       schemac migrate status|history --db URL [--dir DIR]\n"
     "       schemac migrate stamp V --db URL [--dir DIR]\n"
+    "       schemac migrate up|down ... --sql [--dialect D] [--from V]\n"
+    "       schemac migrate new NAME | show V [--dir DIR]\n"
+    "       schemac migrate hash [--db URL] [--dir DIR]\n"
+    "       schemac migrate rebase FILE.schema --name NAME [--dir DIR]\n"
+    "       schemac migrate squash --to V [--dir DIR]\n"
     "\n"
     "Versioned migrations in DIR (default: migrations); see\n"
     "schemac migrate diff --help and docs/MIGRATIONS.md.\n";
@@ -356,8 +361,11 @@ static int cmd_migrate(int argc, char **argv)
         return migwrite_main(false, argc - 1, argv + 1);
     if (strcmp(argv[0], "up") == 0 || strcmp(argv[0], "down") == 0 ||
         strcmp(argv[0], "status") == 0 || strcmp(argv[0], "history") == 0 ||
-        strcmp(argv[0], "stamp") == 0)
+        strcmp(argv[0], "hash") == 0 || strcmp(argv[0], "stamp") == 0)
         return migrun_main(argc, argv);
+    if (strcmp(argv[0], "new") == 0 || strcmp(argv[0], "show") == 0 ||
+        strcmp(argv[0], "rebase") == 0 || strcmp(argv[0], "squash") == 0)
+        return migwrite_verb(argc, argv);
     return usage_error(usage_migrate, "unknown migrate command '%s'",
                        argv[0]);
 }

@@ -32,11 +32,46 @@ typedef struct migfile_set {
 int migfile_load(const char *dir, migfile_set *out, buf *err);
 void migfile_free(migfile_set *s);
 
+/* migfile_load() without comparing the files with schemac.sum: for
+ * migrate hash, which seals a reviewed edit. */
+int migfile_load_unsealed(const char *dir, migfile_set *out, buf *err);
+
+/* The path of the file of version v with suffix (".schema",
+ * ".sqlite.sql", ".postgresql.sql") in dir, for the caller to free; NULL
+ * with a message in err when there is none. */
+char *migfile_file(const char *dir, unsigned v, const char *suffix,
+                   buf *err);
+
 /*
  * (Re)writes dir/schemac.sum over the migration files of dir.  Returns 0,
  * or -1 after printing "schemac: ..." to stderr.
  */
 int migfile_write_sum(const char *dir);
+
+/* A migration about to be written: its three file names, in the order
+ * they sort (.postgresql.sql, .schema, .sqlite.sql), and their text. */
+#define MIGFILE_NFILES 3
+typedef struct migfile_new {
+    const char *names[MIGFILE_NFILES];
+    buf data[MIGFILE_NFILES];
+} migfile_new;
+
+/*
+ * Writes the files of a new migration and the schemac.sum that seals
+ * them, all or none: each goes to a temporary file first, and only when
+ * all four are on disk are they renamed into place, the sum last.  The
+ * files already there must match schemac.sum.  Returns 0, or -1 with a
+ * message in err and nothing changed.
+ */
+int migfile_write_new(const char *dir, const migfile_new *m, buf *err);
+
+/*
+ * Removes what an unfinished write left in dir: temporary files, and a
+ * newest migration that lacks some of its files, none of them in
+ * schemac.sum (migfile_load() and migfile_head() leave such a migration
+ * out).  Appends a line per removed file to note; returns their number.
+ */
+int migfile_clean(const char *dir, buf *note);
 
 /*
  * Where the next diff starts: *snapshot receives the path of the newest

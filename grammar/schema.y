@@ -18,7 +18,8 @@
  * The limits that remain, all forced by the language itself:
  *   - a column's type, when it names an enum, cannot be one of the words
  *     that begin a column modifier (primary, autoincrement, not, null,
- *     unique, default, references, check, renamed, stored): "x not null"
+ *     unique, default, references, check, renamed, stored, backfill):
+ *     "x not null"
  *     must stay a column whose type is missing;
  *   - after "default", true, false, null and now are literals, never enum
  *     values of those names;
@@ -27,7 +28,11 @@
  *   - the name of a constraint or unique index cannot be one of those
  *     modifier words, nor index, numeric or varchar ("primary key unique"
  *     is a column "primary" of type "key"), and an index method is no
- *     keyword at all ("index using unique" is a column of type "using").
+ *     keyword at all ("index using unique" is a column of type "using");
+ *   - "using" before a '(' is the column modifier using (expr) (the
+ *     scanner tells it by the '(' that follows), so it names no
+ *     constraint there: "primary key using (a)" is refused (a plain
+ *     index and a referenced table may still be called "using").
  * Each of these names may still be written quoted.
  */
 
@@ -158,7 +163,8 @@ static void yyerror(const YYLTYPE *loc, ast_ctx *ctx, yyscan_t scanner,
     T_INTEGER "integer" T_HEX "hex" T_SQLITE "sqlite"
     T_POSTGRESQL "postgresql" T_STRICT "strict" T_DEFERRABLE "deferrable"
     T_INITIALLY "initially" T_DEFERRED "deferred" T_USING "using"
-    T_WHERE "where" T_SQL "sql"
+    T_WHERE "where" T_SQL "sql" T_BACKFILL "backfill"
+    T_USING_EXPR "using ("
     T_BOOL "bool" T_INT16 "int16" T_INT32 "int32" T_INT64 "int64"
     T_FLOAT32 "float32" T_FLOAT64 "float64" T_NUMERIC "numeric"
     T_VARCHAR "varchar" T_TEXT "text" T_BYTES "bytes" T_DATE "date"
@@ -171,7 +177,7 @@ static void yyerror(const YYLTYPE *loc, ast_ctx *ctx, yyscan_t scanner,
        T_GE ">=" T_PLUS "+" T_MINUS "-" T_STAR "*" T_SLASH "/"
        T_PERCENT "%" T_CONCAT "||"
 
-%type <str> ident col_name index_name tname colref lit_ident cons_name
+%type <str> ident ref_table col_name index_name tname colref lit_ident cons_name
 %type <str> kw_mod kw_lit kw_op kw_other kw_type label method
 %type <lit> literal value_lit
 %type <type> type
@@ -344,6 +350,10 @@ modifier
     | "check" "(" expr ")"      { $$ = ast_mod_check(&@$, $3); }
     | "renamed" "from" ident    { $$ = ast_mod_renamed(&@$, $3); }
     | "stored" "as" storage     { $$ = ast_mod_stored(&@$, &$3); }
+    | "backfill" "(" expr ")"
+                        { $$ = ast_mod_expr(AST_MOD_BACKFILL, &@$, $3); }
+    | T_USING_EXPR "(" expr ")"
+                        { $$ = ast_mod_expr(AST_MOD_USING, &@$, $3); }
     ;
 
 /* stored as FORMAT [sqlite 'T'] [postgresql 'T'], or the types alone. */
@@ -370,7 +380,7 @@ format
     ;
 
 ref
-    : "references" ident "(" names ")"
+    : "references" ref_table "(" names ")"
                         { $$ = ast_ref_new(ctx, &@$, $2, &@2, $4); }
     | ref "on" "delete" action
                         { $$ = ast_ref_action($1, &@2, &@4, false, $4); }
@@ -582,7 +592,7 @@ exprs
 
 kw_mod
     : "autoincrement" | "unique" | "default" | "references" | "check"
-    | "renamed" | "stored"
+    | "renamed" | "stored" | "backfill"
     ;
 
 kw_lit
@@ -614,7 +624,8 @@ ident
 /* A column's name where it opens a table element: see column_head. */
 col_name
     : T_IDENT | "autoincrement" | "default" | "references" | "renamed"
-    | "stored" | kw_lit | kw_op | kw_other | kw_type | "numeric" | "varchar"
+    | "stored" | "backfill" | kw_lit | kw_op | kw_other | kw_type | "numeric"
+    | "varchar"
     | "not" | "null"
     ;
 
@@ -623,8 +634,14 @@ cons_name
     : T_IDENT | kw_lit | kw_op | kw_other | kw_type | "foreign"
     ;
 
+/* The table of a reference: "using" before its '(' is a name here. */
+ref_table
+    : ident | T_USING_EXPR
+    ;
+
 index_name
-    : T_IDENT | kw_mod | kw_lit | kw_op | kw_other | kw_type | "primary"
+    : T_USING_EXPR | T_IDENT | kw_mod | kw_lit | kw_op | kw_other | kw_type
+    | "primary"
     | "not" | "null" | "index" | "foreign"
     ;
 
@@ -662,7 +679,7 @@ static const yysymbol_kind_t modifier_syms[] = {
     YYSYMBOL_T_PRIMARY, YYSYMBOL_T_AUTOINCREMENT, YYSYMBOL_T_NOT,
     YYSYMBOL_T_NULL, YYSYMBOL_T_UNIQUE, YYSYMBOL_T_DEFAULT,
     YYSYMBOL_T_REFERENCES, YYSYMBOL_T_CHECK, YYSYMBOL_T_RENAMED,
-    YYSYMBOL_T_STORED,
+    YYSYMBOL_T_STORED, YYSYMBOL_T_BACKFILL, YYSYMBOL_T_USING_EXPR,
 };
 
 static const yysymbol_kind_t type_syms[] = {

@@ -344,6 +344,10 @@ SC_API void sc_date_to_ymd(int32_t days, int *year, int *month, int *day);
  * step, the second finds it done and goes on.  Inside, the guards run
  * first, then the script, then the version row is written; any failure
  * rolls the step back, so the database stays at the version before it.
+ * A script split into parts (sc_migration_part) runs each part in its
+ * own transaction or statement by statement outside one, recording its
+ * progress in schemac_migration_parts: a failure leaves the database
+ * after the last finished part, and the next run resumes there.
  * Errors name the migration ("migration 0002 add_karma: ...") and keep
  * the database's message, codes, table and column.
  *
@@ -390,7 +394,26 @@ typedef struct sc_migration_script {
      * these take the place of up and down. */
     const char *const *up_parts;
     const char *const *down_parts;
+    /* A script split into parts (docs/MIGRATIONS.md "Parts"): when nup
+     * (ndown) is not 0, these take the place of up and up_parts (down and
+     * down_parts).  The guards and foreign_keys_off belong to the first
+     * transactional part. */
+    const struct sc_migration_part *ups;
+    unsigned nup;
+    const struct sc_migration_part *downs;
+    unsigned ndown;
 } sc_migration_script;
+
+/*
+ * One part of a script.  A transactional part runs in a transaction of
+ * its own: sql is a NULL-terminated list of pieces joined into one
+ * script.  Any other part runs outside a transaction, one statement at a
+ * time: sql is a NULL-terminated list of statements, each run alone.
+ */
+typedef struct sc_migration_part {
+    bool transactional;
+    const char *const *sql;
+} sc_migration_part;
 
 typedef struct sc_migration {
     unsigned version;     /* 1, 2, ...: the array is in this order */
@@ -422,12 +445,110 @@ typedef struct sc_migration_record {
 SC_API int sc_migrate(sc_db *db, const sc_migration *m, unsigned n,
                       unsigned target);
 
+/*
+ * What the runner tells a hook while it works (sc_migrate_with()): a
+ * part starts (SC_MIGRATE_PART; part and nparts count from 1, sql the
+ * start of its text, maybe NULL), a statement of a part outside a
+ * transaction starts (SC_MIGRATE_STATEMENT, sql), a step failed on a
+ * lock it could not get within lock_timeout and runs again
+ * (SC_MIGRATE_RETRY; part is the try, nparts the most, sql the error),
+ * and this runner applied or undid a migration
+ * (SC_MIGRATE_APPLIED, SC_MIGRATE_UNDONE: only the runner that made the
+ * step hears it, not one that found it made by another).  The hook runs
+ * on db's thread, inside the step's transaction when there is one: it
+ * may read (a row count) but must not fail the transaction.
+ */
+typedef enum sc_migrate_event_kind {
+    SC_MIGRATE_PART,
+    SC_MIGRATE_STATEMENT,
+    SC_MIGRATE_RETRY,
+    SC_MIGRATE_APPLIED,
+    SC_MIGRATE_UNDONE
+} sc_migrate_event_kind;
+
+typedef struct sc_migrate_event {
+    sc_migrate_event_kind kind;
+    unsigned version;
+    const char *name;
+    bool up;
+    unsigned part, nparts;
+    const char *sql;
+} sc_migrate_event;
+
+/*
+ * How sc_migrate_with() and sc_migrate_down_with() run.  lock_timeout_ms
+ * (PostgreSQL): every statement of a migration waits at most this long
+ * for a lock (0: as long as it takes); a step that times out is rolled
+ * back and run again, at most lock_retries more times, then fails with
+ * SC_BUSY.  hook (may be NULL) hears the events above.
+ * SC_MIGRATE_OPTIONS_INIT: 5 seconds, 3 retries, no hook, which is what
+ * sc_migrate() and sc_migrate_down() use.
+ */
+typedef struct sc_migrate_options {
+    unsigned lock_timeout_ms;
+    unsigned lock_retries;
+    void (*hook)(void *ctx, const sc_migrate_event *e);
+    void *hook_ctx;
+} sc_migrate_options;
+
+#define SC_MIGRATE_OPTIONS_INIT {5000, 3, NULL, NULL}
+
+/* sc_migrate() with options (NULL: SC_MIGRATE_OPTIONS_INIT). */
+SC_API int sc_migrate_with(sc_db *db, const sc_migration *m, unsigned n,
+                           unsigned target, const sc_migrate_options *o);
+
+/*
+ * sc_migrate_with() for a directory that holds a squash (schemac
+ * migrate squash --to TO): one migration that takes an empty database
+ * to version TO at once.  On a database at version 0, when target is TO
+ * or beyond, the squash runs in one transaction that also writes the
+ * rows of versions 1..TO, each with its own migration's name and
+ * checksum, so the history is the same as after running them one by
+ * one (and down undoes them one by one).  The migrations after TO then
+ * run as usual.  On any other database the squash is not used.  The
+ * hook hears SC_MIGRATE_APPLIED once for the squash.
+ */
+SC_API int sc_migrate_squashed(sc_db *db, const sc_migration *m, unsigned n,
+                               const sc_migration *squash, unsigned to,
+                               unsigned target, const sc_migrate_options *o);
+
 /* Undoes the last steps applied migrations (fewer when the database holds
  * fewer), newest first, running their down scripts, one transaction each.
  * Verifies the history first as sc_migrate() does; SC_ERROR before
  * anything runs when one of them has no down script. */
 SC_API int sc_migrate_down(sc_db *db, const sc_migration *m, unsigned n,
                            unsigned steps);
+
+/* sc_migrate_down() with options (NULL: SC_MIGRATE_OPTIONS_INIT). */
+SC_API int sc_migrate_down_with(sc_db *db, const sc_migration *m,
+                                unsigned n, unsigned steps,
+                                const sc_migrate_options *o);
+
+/*
+ * A migration split into parts that a run left half done: *version (0
+ * when there is none), the direction it was going (*up), the part that
+ * runs next (*part, from 1) of *nparts.  sc_migrate() resumes a half
+ * applied one at that part; sc_migrate_down() one half undone.  Verifies
+ * the history as sc_migrate_check() does.
+ */
+SC_API int sc_migrate_pending_part(sc_db *db, const sc_migration *m,
+                                   unsigned n, unsigned *version, bool *up,
+                                   unsigned *part, unsigned *nparts);
+
+/*
+ * The script that takes a database of dialect d from version from to
+ * version to (down when to < from), as the runner would run it, for a
+ * person to review and run by hand: the version table's CREATE, each
+ * part in its transaction with the runner's lock, the guards (on
+ * PostgreSQL as blocks that raise; on SQLite as queries to read), the
+ * foreign key pragmas, and the version rows.  Progress rows of parts are
+ * not written: run such a script whole.  *out is in a.  Returns SC_OK,
+ * SC_MISUSE (a version beyond n), SC_ERROR (a migration to undo has no
+ * down script), SC_NOMEM.
+ */
+SC_API int sc_migrate_sql(sc_dialect d, const sc_migration *m, unsigned n,
+                          unsigned from, unsigned to, sc_arena *a,
+                          const char **out);
 
 /* Verifies the applied history against m without changing anything:
  * SC_OK, or SC_ERROR naming the edited or missing migration. */

@@ -9,7 +9,14 @@
 #   - the rows that survive are unchanged, and foreign keys check clean;
 #   - down, then up again, converges (no drift at each end);
 #   - applying every migration to an empty database equals create_all
-#     (no drift).
+#     (no drift);
+#   - on PostgreSQL, a diff given the database (--db) names the rows of
+#     each table in its lints.
+#
+# A case of its own schema brings its rows: rows.sql (run instead of the
+# talk's rows, on both databases), survivors (lines TABLE:COLUMNS, the
+# rows compared before and after instead of the talk's tables), and
+# probe.sql with probe.expected (run after up: its output must be that).
 #
 #     migrate-scenarios.sh SOURCE_ROOT SCHEMAC [URL]
 #
@@ -48,8 +55,12 @@ fresh_db() {
     fi
 }
 
-# The rows of the talk, in every table of the base schema.
+# The rows of the talk, in every table of the base schema, or the case's.
 fill() {
+    if [ -f "$cdir/rows.sql" ]; then
+        sql "$(cat "$cdir/rows.sql")" >/dev/null
+        return
+    fi
     sql "INSERT INTO users (user_name, user_email) VALUES
          ('최영선', 'a@pycon.kr'), ('배준현', 'b@pycon.kr'),
          ('김준기', 'c@pycon.kr');
@@ -62,10 +73,15 @@ fill() {
 # What survives every case: names and links, by key, each line led by
 # its table ("programs" and "talks" are one table under two names).
 survivors() {
-    local t
-    for t in "users:user_id, user_name" "programs:program_id, program_name" \
-             "talks:program_id, program_name" \
-             "program_enrollments:program_enrollment_id, program_id"; do
+    local t tables
+    if [ -f "$cdir/survivors" ]; then
+        mapfile -t tables <"$cdir/survivors"
+    else
+        tables=("users:user_id, user_name" "programs:program_id, program_name"
+                "talks:program_id, program_name"
+                "program_enrollments:program_enrollment_id, program_id")
+    fi
+    for t in "${tables[@]}"; do
         sql "SELECT ${t#*:} FROM ${t%%:*} ORDER BY 1" 2>/dev/null |
             sed "s/^/${t%%:*}|/; s/^talks|/programs|/" || true
     done
@@ -138,6 +154,19 @@ for cdir in "$src"/tests/golden/migrate/*/; do
     "$schemac" migrate up --to 1 --dir "$dir" --db "$url" >/dev/null
     fill
     survivors > "$tmp/before.txt"
+    if [ -n "$pg_url" ] && grep -q '^-- lint: ' "$dir"/0002_*.postgresql.sql
+    then
+        rm -rf "$tmp/lint"
+        "$schemac" migrate init "$cdir/old.schema" --dir "$tmp/lint" \
+            >/dev/null
+        # shellcheck disable=SC2086
+        "$schemac" migrate diff "$tmp/$case/app.schema" --dir "$tmp/lint" \
+            --name change --db "$url" $options 2>"$tmp/lint.log" >/dev/null ||
+            fail "diff --db failed"
+        grep -q '^schemac: lint (postgresql): [^ ]* ([0-9]* rows\?):' \
+            "$tmp/lint.log" || { cat "$tmp/lint.log" >&2;
+                                 fail "no row counts in the lints"; }
+    fi
     if [ -f "$cdir/stops" ]; then
         if "$schemac" migrate up --dir "$dir" --db "$url" \
             >"$tmp/up.log" 2>&1; then
@@ -156,6 +185,12 @@ for cdir in "$src"/tests/golden/migrate/*/; do
     no_drift "$cdir/new.schema"
     fk_clean
     same_survivors || fail "surviving rows changed"
+    if [ -f "$cdir/probe.sql" ]; then
+        sql "$(cat "$cdir/probe.sql")" >"$tmp/probe.txt" ||
+            fail "the probe failed"
+        diff "$cdir/probe.expected" "$tmp/probe.txt" >&2 ||
+            fail "the probe found other rows"
+    fi
     "$schemac" migrate diff "$tmp/$case/app.schema" --dir "$dir" \
         --name again | grep -q '^no changes' || fail "a second diff wrote"
 

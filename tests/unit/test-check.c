@@ -422,6 +422,16 @@ static const struct {
      "default '2021-01-31 13:45:00'; }", 0},
     {"table a { t timestamp stored as integer "
      "default '2021-01-31 13:45:00.5'; }", 1},
+    /* backfill and using name any column of their table, like a table's
+     * check, with the same functions; now is refused. */
+    {"table a { x int64; y int64 not null backfill (coalesce(x, 0) + 1); }",
+     0},
+    {"table a { x text; y int32 not null using (length(x)); }", 0},
+    {"table a { y int64 not null backfill (z); }", 1},
+    {"table a { y text using (f(y)); }", 1},
+    {"table a { y timestamp not null backfill (now); }", 1},
+    {"table a { y int64 backfill (0) backfill (1); }", 1},
+    {"table a { y int64 using (y) using (y); }", 1},
     /* Generated C names that clash, and their near misses. */
     {"table search { id int64 primary key; }\n"
      "table search_query { id int64 primary key; }", 1},

@@ -7,7 +7,10 @@
  *
  * Each case forks a child that opens its own connection and runs one
  * step: a migration of many statements, a SQLite table rebuild with
- * foreign keys off, or an insert_many of 300 rows.  The child stops at a
+ * foreign keys off, an insert_many of 300 rows, or a migration in two
+ * parts, which may also stop between its parts: then the state is the
+ * one after its first part (built once by making the second fail), and
+ * the next run resumes at the second.  The child stops at a
  * kill point, tells the parent through a pipe and waits; the parent sends
  * SIGKILL.  The points are counted, so the same run stops at the same
  * place every time:
@@ -83,13 +86,23 @@ static const scenario scenarios[] = {
     {"migration of many statements", STEP_MIGRATE, 1, 2},
     {"table rebuild with foreign keys off", STEP_MIGRATE, 2, 3},
     {"insert_many", STEP_INSERT, 1, 1},
+    {"migration in two parts", STEP_MIGRATE, 3, 4},
 };
+
+#define NMIGRATIONS 4
 
 #define NSCENARIOS (sizeof scenarios / sizeof scenarios[0])
 
 static char *url;
-static sc_migration migrations[3];
+static sc_migration migrations[NMIGRATIONS];
 static char *scripts[6];
+/* Migration 4 in parts, per dialect; its second part made to fail, for
+ * the state between the parts (mid_state()). */
+static const char *part_sql[2][2][2];
+static sc_migration_part parts4[2][2];
+static sc_migration_part failing4[2][2];
+static const char *const failing_sql[] = {"SELECT no_such_function();",
+                                          NULL};
 static crash_book new_books[NEW_BOOKS];
 static char new_titles[NEW_BOOKS][32];
 
@@ -194,14 +207,48 @@ static char *rebuild_postgresql(void)
     return s;
 }
 
+/* Migration 4, in two transactional parts: a column and its values,
+ * then an index and a change to every author (on PostgreSQL the server
+ * waits for PAUSE_KEY in the second part). */
+static void make_parts(void)
+{
+    static const char part1[] =
+        "ALTER TABLE book ADD COLUMN note text;\n"
+        "UPDATE book SET note = 'note ' || id;\n";
+    static const char part2_sqlite[] =
+        "CREATE INDEX book_note_idx ON book (note);\n"
+        "UPDATE author SET name = name || ' (4)';\n";
+    static const char part2_pg[] =
+        "CREATE INDEX book_note_idx ON book (note);\n"
+        "SELECT pg_advisory_xact_lock(4242);\n"
+        "UPDATE author SET name = name || ' (4)';\n";
+    int d, k;
+
+    for (d = 0; d < 2; d++) {
+        part_sql[d][0][0] = part1;
+        part_sql[d][1][0] = d == 0 ? part2_sqlite : part2_pg;
+        for (k = 0; k < 2; k++) {
+            parts4[d][k].transactional = true;
+            parts4[d][k].sql = part_sql[d][k];
+            failing4[d][k] = parts4[d][k];
+        }
+        failing4[d][1].sql = failing_sql;
+    }
+    migrations[3].sqlite.ups = parts4[0];
+    migrations[3].sqlite.nup = 2;
+    migrations[3].postgresql.ups = parts4[1];
+    migrations[3].postgresql.nup = 2;
+}
+
 static void make_migrations(void)
 {
     static const char *const names[] = {"init", "many_statements",
-                                        "rebuild"};
+                                        "rebuild", "parts"};
     static const char *const sums[] = {
         "0000000000000000000000000000000000000000000000000000000000000001",
         "0000000000000000000000000000000000000000000000000000000000000002",
         "0000000000000000000000000000000000000000000000000000000000000003",
+        "0000000000000000000000000000000000000000000000000000000000000004",
     };
     unsigned i;
 
@@ -212,15 +259,18 @@ static void make_migrations(void)
     scripts[4] = NULL;
     scripts[5] = rebuild_postgresql();
     memset(migrations, 0, sizeof migrations);
-    for (i = 0; i < 3; i++) {
+    for (i = 0; i < NMIGRATIONS; i++) {
         migrations[i].version = i + 1;
         migrations[i].name = names[i];
         migrations[i].checksum = sums[i];
-        migrations[i].sqlite.up = scripts[2 * i];
-        migrations[i].postgresql.up = scripts[2 * i + 1];
+        if (i < 3) {
+            migrations[i].sqlite.up = scripts[2 * i];
+            migrations[i].postgresql.up = scripts[2 * i + 1];
+        }
     }
     migrations[2].sqlite.up = rebuild_sqlite;
     migrations[2].sqlite.foreign_keys_off = true;
+    make_parts();
 }
 
 static void make_rows(void)
@@ -242,7 +292,7 @@ static void make_rows(void)
 static int run_step(sc_db *db, const scenario *s)
 {
     if (s->kind == STEP_MIGRATE)
-        return sc_migrate(db, migrations, 3, s->target);
+        return sc_migrate(db, migrations, NMIGRATIONS, s->target);
     return crash_book_insert_many(db, new_books, NEW_BOOKS);
 }
 
@@ -331,8 +381,8 @@ static void build_base(const scenario *s)
     sc_db *db = db_get();
     int i;
 
-    ck_assert_msg(sc_migrate(db, migrations, 3, 1) == SC_OK, "%s",
-                  sc_errmsg(db));
+    ck_assert_msg(sc_migrate(db, migrations, NMIGRATIONS, 1) == SC_OK,
+                  "%s", sc_errmsg(db));
     for (i = 0; i < AUTHORS; i++) {
         snprintf(names[i], sizeof names[i], "author %d", i + 1);
         authors[i] = (crash_author){.id = i + 1, .name = names[i]};
@@ -346,8 +396,9 @@ static void build_base(const scenario *s)
     ck_assert_int_eq(crash_author_insert_many(db, authors, AUTHORS), SC_OK);
     ck_assert_int_eq(crash_book_insert_many(db, books, BOOKS), SC_OK);
     if (s->base_version > 1)
-        ck_assert_msg(sc_migrate(db, migrations, 3, s->base_version) ==
-                          SC_OK, "%s", sc_errmsg(db));
+        ck_assert_msg(sc_migrate(db, migrations, NMIGRATIONS,
+                                 s->base_version) == SC_OK,
+                      "%s", sc_errmsg(db));
     if (!on_sqlite() && s->kind == STEP_INSERT)
         exec_ok(db, pause_trigger);
     db_put(db);
@@ -463,7 +514,8 @@ static const char *const pg_catalog[] = {
 };
 
 /* The whole state of the database as one text: its catalog and every
- * row of every table, sorted (applied_at, a time, left out). */
+ * row of every table, sorted (applied_at and finished_at, times, left
+ * out). */
 static char *dump(sc_db *db)
 {
     const char *const *cat = on_sqlite() ? sqlite_catalog : pg_catalog;
@@ -484,6 +536,9 @@ static char *dump(sc_db *db)
         if (strcmp(name, "schemac_migrations") == 0)
             snprintf(sql, sizeof sql, "SELECT version, name, checksum "
                                       "FROM schemac_migrations");
+        else if (strcmp(name, "schemac_migration_parts") == 0)
+            snprintf(sql, sizeof sql, "SELECT version, direction, part, "
+                     "statements, checksum FROM schemac_migration_parts");
         else
             snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", name);
         query_lines(db, &all, name, sql);
@@ -991,14 +1046,14 @@ static outcome run_point(const scenario *s, kill_kind kind, int point)
 
 /* The figures of one scenario, printed at its end. */
 typedef struct figures {
-    int points, before, after;
+    int points, before, after, mid;
     double ms, server_gone_ms;
 } figures;
 
 /* Kills the step at one point and checks the state and the next run. */
 static void try_point(const scenario *s, kill_kind kind, int point,
                       int want_after, const char *before,
-                      const char *after, figures *f)
+                      const char *after, const char *mid, figures *f)
 {
     outcome o;
     unsigned version;
@@ -1013,10 +1068,13 @@ static void try_point(const scenario *s, kill_kind kind, int point,
     db = db_get();
     state = dump(db);
     is_after = strcmp(state, after) == 0;
-    ck_assert_msg(is_after || strcmp(state, before) == 0,
+    /* a migration in parts may also stop after its first part */
+    ck_assert_msg(is_after || strcmp(state, before) == 0 ||
+                      (mid != NULL && strcmp(state, mid) == 0),
                   "%s, killed at %d (kind %d): neither before nor after: "
                   "%s", s->name, point, kind,
                   first_difference(state, before));
+    f->mid += mid != NULL && strcmp(state, mid) == 0;
     ck_assert_msg(want_after < 0 || is_after == want_after,
                   "%s, killed at %d (kind %d): %s, expected %s", s->name,
                   point, kind, is_after ? "after" : "before",
@@ -1057,15 +1115,37 @@ static bool chosen(int i, int n)
     return n <= max || i <= 4 || i > n - 4 || i % step == 0;
 }
 
+/* The state after the first part of migration 4 only: its second part
+ * fails, leaving the first and its progress row. */
+static char *mid_state(const scenario *s)
+{
+    sc_migration m[NMIGRATIONS];
+    sc_db *db;
+    char *state;
+
+    memcpy(m, migrations, sizeof m);
+    m[3].sqlite.ups = failing4[0];
+    m[3].postgresql.ups = failing4[1];
+    make_base(s);
+    db = db_get();
+    ck_assert_int_eq(sc_migrate(db, m, NMIGRATIONS, 4), SC_ERROR);
+    state = dump(db);
+    db_put(db);
+    return state;
+}
+
 START_TEST(test_kill)
 {
     const scenario *s = &scenarios[_i];
     double t0 = now_ms();
-    char *before, *after;
+    char *before, *after, *mid = NULL;
     figures f = {0};
     outcome o;
     sc_db *db;
     int i;
+
+    if (s->target == 4)
+        mid = mid_state(s);
 
     /* the uninterrupted run: the points, and the state after */
     make_base(s);
@@ -1086,31 +1166,34 @@ START_TEST(test_kill)
             try_point(s, KILL_STMT, i,
                       on_sqlite() ? i > o.done.commit_at
                                   : i >= o.done.commit_at,
-                      before, after, &f);
+                      before, after, mid, &f);
     }
     for (i = 1; i <= o.done.commits; i++)
-        try_point(s, KILL_COMMIT, i, false, before, after, &f);
+        try_point(s, KILL_COMMIT, i, false, before, after, mid, &f);
     /* inside a commit or the checkpoint at the close, a kill leaves
      * either state, depending on whether the commit frame was written:
      * only "never between" is checked there */
     for (i = 1; i <= 2 * o.done.writes; i++) {
         if (chosen(i, 2 * o.done.writes))
-            try_point(s, KILL_WRITE, i, -1, before, after, &f);
+            try_point(s, KILL_WRITE, i, -1, before, after, mid, &f);
     }
     if (!on_sqlite())
-        try_point(s, KILL_SERVER, 0, false, before, after, &f);
+        try_point(s, KILL_SERVER, 0, false, before, after, mid, &f);
     f.ms = now_ms() - t0;
     printf("crash %s (%s): %d statements, %d commits, %d file writes; "
            "%d kill points "
-           "(%d left the state before, %d after); %.0f ms; "
+           "(%d left the state before, %d between parts, %d after); "
+           "%.0f ms; "
            "dumps of %.*s and %.*s; slowest server exit %.1f ms\n",
            s->name, on_sqlite() ? "sqlite" : "postgresql", o.done.stmts,
-           o.done.commits, o.done.writes, f.points, f.before, f.after, f.ms,
+           o.done.commits, o.done.writes, f.points, f.before - f.mid, f.mid,
+           f.after, f.ms,
            (int)strcspn(before, "\n"), before, (int)strcspn(after, "\n"),
            after, f.server_gone_ms);
     fflush(stdout);
     free(before);
     free(after);
+    free(mid);
 }
 END_TEST
 
@@ -1143,7 +1226,7 @@ static void teardown(void)
 Suite *make_suite(void)
 {
     static const char *const cases[] = {"statements", "rebuild",
-                                        "insert_many"};
+                                        "insert_many", "parts"};
     Suite *s = suite_create("crash");
     size_t i;
 

@@ -283,6 +283,7 @@ static void migrate_text(const char *dir, buf *out)
     o.allow_drop_table = has_flag(options, "--allow-drop-table");
     o.allow_drop_column = has_flag(options, "--allow-drop-column");
     o.allow_narrowing = has_flag(options, "--allow-narrowing");
+    o.no_concurrently = has_flag(options, "--no-concurrently");
     old = compile("old.schema", old_src, olen);
     new = compile("new.schema", new_src, len);
     diff_result_init(&r);

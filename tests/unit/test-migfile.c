@@ -302,6 +302,24 @@ static const struct {
     {"-- +up\n-- +guard users.name \"r\"\nSELECT 0;\n",
      "0003_add_tags.sqlite.sql:2: -- +guard must come before the statements of its script"},
     {"-- +up x\n", "0003_add_tags.sqlite.sql:1: unexpected text after"},
+    /* transaction control would commit half a migration */
+    {"-- +up\nCREATE TABLE a (x int);\nCOMMIT;\nBEGIN;\nSELECT 1;\n",
+     "0003_add_tags.sqlite.sql:3: COMMIT in a script: the runner runs each "
+     "part of a migration in a transaction of its own; split the script "
+     "with -- +transaction or -- +no-transaction instead"},
+    {"-- +up\nSELECT 1; begin\n;\n",
+     "0003_add_tags.sqlite.sql:2: begin in a script"},
+    {"-- +up\n-- +down\nDROP TABLE a;\n  /* c */ END TRANSACTION;\n",
+     "0003_add_tags.sqlite.sql:4: END in a script"},
+    {"-- +up\n-- +no-transaction\nSELECT 1;\nSTART TRANSACTION;\n",
+     "0003_add_tags.sqlite.sql:4: START in a script"},
+    {"-- +up\nSELECT 1;\n-- +transaction\nROLLBACK;\n",
+     "0003_add_tags.sqlite.sql:4: ROLLBACK in a script"},
+    {"-- +transaction\n-- +up\n",
+     "0003_add_tags.sqlite.sql:1: -- +transaction and -- +no-transaction "
+     "come after -- +up or -- +down"},
+    {"-- +up\n-- +no-transaction\n-- +guard users.name \"r\"\nSELECT 0;\n",
+     "0003_add_tags.sqlite.sql:3: -- +guard must come before"},
 };
 
 START_TEST(test_bad_sql)
@@ -336,6 +354,59 @@ START_TEST(test_guard_forms)
     ck_assert_str_eq(s->guards[0].sql, "SELECT 1 ");
     ck_assert_str_eq(s->up, "");
     ck_assert_ptr_null(s->down);
+    migfile_free(&set);
+    buf_free(&err);
+    remove_tmp();
+}
+END_TEST
+
+/* Parts: where they start, which run in a transaction, the statements
+ * of one that does not (quotes, comments and a trigger kept whole), and
+ * what is not transaction control. */
+START_TEST(test_parts)
+{
+    migfile_set set;
+    const sc_migration_script *s;
+    buf err;
+
+    make_tmp();
+    copy_basic();
+    put_file("0003_add_tags.sqlite.sql",
+             "-- +up\n-- +no-transaction\n"
+             "CREATE INDEX a ON t (x); CREATE INDEX \"b;\" ON t (y);\n"
+             "-- a comment; with a semicolon\n"
+             "CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n"
+             "  UPDATE t SET x = CASE WHEN 1 THEN 'end;' END;\n"
+             "END;\n"
+             "-- +transaction\n"
+             "SAVEPOINT s; ROLLBACK TO s; RELEASE s;\n"
+             "SELECT $q$ COMMIT; $q$;\n"
+             "-- +transaction\n-- only a comment\n"
+             "-- +down\n"
+             "DROP INDEX a;\n");
+    ck_assert_int_eq(migfile_write_sum(tmp), 0);
+    buf_init(&err);
+    ck_assert_msg(migfile_load(tmp, &set, &err) == 0, "%s", err.data);
+    s = &set.migs[2].sqlite;
+    ck_assert_ptr_null(s->up);
+    ck_assert_uint_eq(s->nup, 2);
+    ck_assert(!s->ups[0].transactional);
+    ck_assert_str_eq(s->ups[0].sql[0], "CREATE INDEX a ON t (x);");
+    ck_assert_str_eq(s->ups[0].sql[1], "CREATE INDEX \"b;\" ON t (y);");
+    ck_assert_str_eq(s->ups[0].sql[2],
+                     "CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n"
+                     "  UPDATE t SET x = CASE WHEN 1 THEN 'end;' END;\n"
+                     "END;");
+    ck_assert_ptr_null(s->ups[0].sql[3]);
+    ck_assert(s->ups[1].transactional);
+    ck_assert_str_eq(s->ups[1].sql[0], "SAVEPOINT s; ROLLBACK TO s; "
+                                       "RELEASE s;\nSELECT $q$ COMMIT; "
+                                       "$q$;\n");
+    ck_assert_ptr_null(s->ups[1].sql[1]);
+    /* a script without part directives is one part, as before */
+    ck_assert_uint_eq(s->ndown, 0);
+    ck_assert_str_eq(s->down, "DROP INDEX a;\n");
+    ck_assert_uint_eq(set.migs[2].postgresql.nup, 0);
     migfile_free(&set);
     buf_free(&err);
     remove_tmp();
@@ -417,6 +488,41 @@ START_TEST(test_unlisted_file)
 }
 END_TEST
 
+/* What an unfinished write leaves: readers skip it, migfile_clean()
+ * removes it; a migration listed in the sum is never skipped. */
+START_TEST(test_unfinished)
+{
+    migfile_set set;
+    buf err, note;
+
+    make_tmp();
+    copy_basic();
+    put_file("0004_more.schema", "schema blog;\n");
+    put_file("0004_more.sqlite.sql", "-- +up\n");
+    put_file("0004_more.postgresql.sql.tmp.x1Y2z3", "-- +u");
+    put_file("schemac.sum.tmp.q9W8e7", "");
+    buf_init(&err);
+    buf_init(&note);
+    ck_assert_msg(migfile_load(tmp, &set, &err) == 0, "%s", err.data);
+    ck_assert_uint_eq(set.n, 3);
+    migfile_free(&set);
+    ck_assert_int_eq(migfile_clean(tmp, &note), 4);
+    ck_assert_ptr_nonnull(strstr(note.data, "0004_more.schema: an "
+                                            "unfinished migration"));
+    ck_assert_int_eq(access(file_in(tmp, "0004_more.sqlite.sql"), F_OK), -1);
+    ck_assert_int_eq(access(file_in(tmp, "schemac.sum.tmp.q9W8e7"), F_OK),
+                     -1);
+    ck_assert_int_eq(access(file_in(tmp, "0003_add_tags.schema"), F_OK), 0);
+    ck_assert_int_eq(migfile_clean(tmp, &note), 0);
+    /* the newest migration, sealed, with a file gone, is an error */
+    remove(file_in(tmp, "0003_add_tags.sqlite.sql"));
+    load_fails("migration 0003 add_tags has no file 0003_add_tags.sqlite.sql");
+    buf_free(&err);
+    buf_free(&note);
+    remove_tmp();
+}
+END_TEST
+
 START_TEST(test_bad_names)
 {
     make_tmp();
@@ -467,6 +573,7 @@ Suite *make_suite(void)
     tcase_add_loop_test(tc, test_bad_sql, 0,
                         sizeof bad_sql / sizeof bad_sql[0]);
     tcase_add_test(tc, test_guard_forms);
+    tcase_add_test(tc, test_parts);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("sum");
@@ -476,6 +583,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_missing_version);
     tcase_add_test(tc, test_missing_last);
     tcase_add_test(tc, test_unlisted_file);
+    tcase_add_test(tc, test_unfinished);
     tcase_add_test(tc, test_bad_names);
     tcase_add_test(tc, test_empty_directory);
     suite_add_tcase(s, tc);

@@ -14,7 +14,11 @@
  * statement, a guard stopping one, an edited and a missing migration
  * found before anything runs, two runners at once, a SQLite table
  * rebuild that keeps every row of cascading children (and what happens
- * without foreign keys off), the foreign key check, and misuse.
+ * without foreign keys off), the foreign key check, and misuse; a
+ * migration in parts that fails at its second part, is named, refused
+ * by down and resumed by up, its guard, and the events a hook hears;
+ * version tables of another shape, holding a version past 32 bits, or
+ * dropped by hand.
  */
 #include <check.h>
 #include <pthread.h>
@@ -125,23 +129,23 @@ static long count_rows(const char *table)
     return probe_int(sql);
 }
 
-/* The tables, columns and indexes of the database, the version table
+/* The tables, columns and indexes of the database, the runner's tables
  * aside, as one line of text. */
 static const char *shape(void)
 {
     return probe(testdb_pick(
         "SELECT group_concat(type || ' ' || name || ': ' || "
         "coalesce(sql, ''), '; ') FROM (SELECT * FROM sqlite_master "
-        "WHERE name NOT LIKE 'sqlite_%' AND name <> 'schemac_migrations' "
-        "ORDER BY type, name)",
+        "WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE 'schemac_%' "
+        "AND tbl_name NOT LIKE 'schemac_%' ORDER BY type, name)",
         "SELECT coalesce((SELECT string_agg(table_name || '.' || "
         "column_name || ' ' || data_type || ' ' || is_nullable, ', ' "
         "ORDER BY table_name, ordinal_position) FROM "
         "information_schema.columns WHERE table_schema = current_schema() "
-        "AND table_name <> 'schemac_migrations'), '') || ' / ' || "
+        "AND table_name NOT LIKE 'schemac_%'), '') || ' / ' || "
         "coalesce((SELECT string_agg(indexdef, ', ' ORDER BY indexname) "
         "FROM pg_indexes WHERE schemaname = current_schema() AND "
-        "tablename <> 'schemac_migrations'), '')"));
+        "tablename NOT LIKE 'schemac_%'), '')"));
 }
 
 static unsigned current(void)
@@ -469,23 +473,36 @@ typedef struct runner {
     pthread_barrier_t *start;
     int rc;
     char msg[512];
+    unsigned applied; /* the steps this runner heard it made */
 } runner;
+
+static void count_applied(void *ctx, const sc_migrate_event *e)
+{
+    if (e->kind == SC_MIGRATE_APPLIED)
+        (*(unsigned *)ctx)++;
+}
 
 static void *run_migrate(void *arg)
 {
     runner *r = arg;
     sc_db *mine = NULL;
+    sc_migrate_options o = SC_MIGRATE_OPTIONS_INIT;
 
+    o.hook = count_applied;
+    o.hook_ctx = &r->applied;
     r->rc = sc_open(r->url, &mine);
     pthread_barrier_wait(r->start);
     if (r->rc == SC_OK)
-        r->rc = sc_migrate(mine, r->set->migs, r->set->n, SC_MIGRATE_HEAD);
+        r->rc = sc_migrate_with(mine, r->set->migs, r->set->n,
+                                SC_MIGRATE_HEAD, &o);
     snprintf(r->msg, sizeof r->msg, "%s", sc_errmsg(mine));
     sc_close(mine);
     return NULL;
 }
 
-START_TEST(test_two_runners)
+/* Two runners on one database at once, four rounds: each step is
+ * applied once, and told as applied by the one runner that made it. */
+static void two_runners(const char *dir, unsigned head)
 {
     migfile_set set;
     pthread_barrier_t start;
@@ -494,14 +511,14 @@ START_TEST(test_two_runners)
     const char *url;
     int round, i;
 
-    load("basic", &set);
+    load(dir, &set);
     sc_close(db);
     url = testdb_shared_url();
     ck_assert_int_eq(sc_open(url, &db), SC_OK);
     for (round = 0; round < 4; round++) {
         pthread_barrier_init(&start, NULL, 2);
         for (i = 0; i < 2; i++) {
-            runners[i] = (runner){url, &set, &start, -1, ""};
+            runners[i] = (runner){url, &set, &start, -1, "", 0};
             ck_assert_int_eq(pthread_create(&threads[i], NULL, run_migrate,
                                             &runners[i]), 0);
         }
@@ -509,18 +526,33 @@ START_TEST(test_two_runners)
             pthread_join(threads[i], NULL);
         pthread_barrier_destroy(&start);
         for (i = 0; i < 2; i++)
-            ck_assert_msg(runners[i].rc == SC_OK, "runner %d: %s", i,
-                          runners[i].msg);
-        ck_assert_uint_eq(current(), 3);
-        ck_assert_int_eq(count_rows("schemac_migrations"), 3);
+            ck_assert_msg(runners[i].rc == SC_OK, "%s, runner %d: %s", dir,
+                          i, runners[i].msg);
+        ck_assert_uint_eq(current(), head);
+        ck_assert_uint_eq(runners[0].applied + runners[1].applied, head);
+        ck_assert_int_eq(count_rows("schemac_migrations"), (long)head);
         ck_assert_int_eq(probe_int("SELECT count(DISTINCT version) FROM "
-                                   "schemac_migrations"), 3);
-        ck_assert_int_eq(sc_migrate_down(db, set.migs, set.n, 3), SC_OK);
+                                   "schemac_migrations"), (long)head);
+        ck_assert_int_eq(count_rows("schemac_migration_parts"), 0);
+        ck_assert_int_eq(sc_migrate_down(db, set.migs, set.n, head), SC_OK);
     }
     sc_close(db);
     db = NULL;
     testdb_shared_done();
     migfile_free(&set);
+}
+
+START_TEST(test_two_runners)
+{
+    two_runners("basic", 3);
+}
+END_TEST
+
+/* The same over a migration in parts, one of them outside a
+ * transaction. */
+START_TEST(test_two_runners_parts)
+{
+    two_runners("parts", 2);
 }
 END_TEST
 
@@ -616,6 +648,259 @@ START_TEST(test_foreign_key_check)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------
+ * Parts (tests/data/migrations/parts): 0002 adds a column (part 1), a
+ * unique index outside a transaction, concurrently on PostgreSQL (part
+ * 2), and fills the column (part 3).
+ * ------------------------------------------------------------------- */
+
+static long invalid_indexes(void)
+{
+    return on_sqlite() ? 0
+                       : probe_int("SELECT count(*) FROM pg_index WHERE "
+                                   "NOT indisvalid");
+}
+
+static bool has_karma(void)
+{
+    return probe_int(testdb_pick(
+               "SELECT count(*) FROM pragma_table_info('users') WHERE "
+               "name = 'karma'",
+               "SELECT count(*) FROM information_schema.columns WHERE "
+               "table_name = 'users' AND column_name = 'karma'")) == 1;
+}
+
+START_TEST(test_parts_resume)
+{
+    migfile_set set;
+    unsigned v, part, nparts;
+    bool up;
+
+    load("parts", &set);
+    ck_assert_uint_eq(set.migs[1].sqlite.nup, 3);
+    ck_assert_uint_eq(set.migs[1].postgresql.ndown, 2);
+    migrate_ok(&set, 1);
+    add_users(2, true); /* two users, one email: the unique index fails */
+    ck_assert_int_eq(sc_migrate(db, set.migs, set.n, SC_MIGRATE_HEAD),
+                     SC_CONSTRAINT);
+    ck_assert_msg(strncmp(sc_errmsg(db), "migration 0002 add_karma: part 2 "
+                          "of 3 failed: ", 38) == 0, "%s", sc_errmsg(db));
+    ck_assert_uint_eq(current(), 1);
+    ck_assert(has_karma());            /* part 1 stayed */
+    ck_assert_int_eq(invalid_indexes(), 0); /* the failed build is gone */
+    ck_assert_int_eq(sc_migrate_pending_part(db, set.migs, set.n, &v, &up,
+                                             &part, &nparts), SC_OK);
+    ck_assert_uint_eq(v, 2);
+    ck_assert(up);
+    ck_assert_uint_eq(part, 2);
+    ck_assert_uint_eq(nparts, 3);
+    /* down refuses to step over the half applied migration */
+    ck_assert_int_eq(sc_migrate_down(db, set.migs, set.n, 1), SC_ERROR);
+    ck_assert_msg(strstr(sc_errmsg(db), "part 2 of 3 failed going up; "
+                         "migrate up resumes there") != NULL, "%s",
+                  sc_errmsg(db));
+
+    /* resumed at part 2: part 1 (ADD COLUMN) would fail if run again */
+    exec_ok("UPDATE users SET email = 'other@example.org' WHERE name LIKE "
+            "'user 1 %'");
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    ck_assert_uint_eq(current(), 2);
+    ck_assert_int_eq(count_rows("schemac_migration_parts"), 0);
+    ck_assert_int_eq(probe_int("SELECT count(*) FROM users WHERE karma = "
+                               "length(name)"), 2);
+    ck_assert_int_eq(sc_migrate_pending_part(db, set.migs, set.n, &v, &up,
+                                             &part, &nparts), SC_OK);
+    ck_assert_uint_eq(v, 0);
+    ck_assert_int_eq(sc_exec(db, "INSERT INTO users (name, email) VALUES "
+                                 "('dup', 'x@example.org')"),
+                     SC_CONSTRAINT);
+
+    /* down runs its two parts; up again from there */
+    ck_assert_int_eq(sc_migrate_down(db, set.migs, set.n, 1), SC_OK);
+    ck_assert_uint_eq(current(), 1);
+    ck_assert(!has_karma());
+    ck_assert_int_eq(count_rows("users"), 2);
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    ck_assert_uint_eq(current(), 2);
+    migfile_free(&set);
+}
+END_TEST
+
+START_TEST(test_parts_guard)
+{
+    migfile_set set;
+
+    load("parts", &set);
+    migrate_ok(&set, 1);
+    exec_ok("INSERT INTO users (name) VALUES ('')");
+    ck_assert_int_eq(sc_migrate(db, set.migs, set.n, SC_MIGRATE_HEAD),
+                     SC_CONSTRAINT);
+    ck_assert_str_eq(sc_errmsg(db), "migration 0002 add_karma stopped: "
+                                    "users.name: 1 row: names that are "
+                                    "empty");
+    ck_assert_uint_eq(current(), 1);
+    ck_assert(!has_karma());
+    ck_assert_int_eq(count_rows("schemac_migration_parts"), 0);
+    exec_ok("UPDATE users SET name = 'named'");
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    ck_assert_uint_eq(current(), 2);
+    migfile_free(&set);
+}
+END_TEST
+
+/* A migration whose only part runs outside a transaction still runs its
+ * guard first, on its own. */
+START_TEST(test_parts_loose_guard)
+{
+    static const char *const stmts[] = {
+        "CREATE INDEX ix_users_email ON users (email);", NULL};
+    static const sc_migration_part loose[] = {{false, stmts}};
+    static const sc_migration_guard guard[] = {
+        {"users", "email", "emails still missing",
+         "SELECT count(*) FROM users WHERE email IS NULL"}};
+    migfile_set set;
+    sc_migration m[2];
+
+    load("parts", &set);
+    m[0] = set.migs[0];
+    memset(&m[1], 0, sizeof m[1]);
+    m[1].version = 2;
+    m[1].name = "index_email";
+    m[1].checksum = "loose";
+    m[1].sqlite.ups = m[1].postgresql.ups = loose;
+    m[1].sqlite.nup = m[1].postgresql.nup = 1;
+    m[1].sqlite.guards = m[1].postgresql.guards = guard;
+    m[1].sqlite.nguards = m[1].postgresql.nguards = 1;
+    ck_assert_int_eq(sc_migrate(db, m, 2, 1), SC_OK);
+    add_users(1, false);
+    ck_assert_int_eq(sc_migrate(db, m, 2, 2), SC_CONSTRAINT);
+    ck_assert_str_eq(sc_errmsg(db), "migration 0002 index_email stopped: "
+                                    "users.email: 1 row: emails still "
+                                    "missing");
+    ck_assert_uint_eq(current(), 1);
+    exec_ok("UPDATE users SET email = 'e@example.org'");
+    ck_assert_int_eq(sc_migrate(db, m, 2, 2), SC_OK);
+    ck_assert_uint_eq(current(), 2);
+    migfile_free(&set);
+}
+END_TEST
+
+/* Hook events of a run, as letters: P a part, S a statement outside a
+ * transaction, A applied, U undone. */
+static void trace_events(void *ctx, const sc_migrate_event *e)
+{
+    static const char letters[] = "PSRAU";
+    char *s = ctx;
+    size_t n = strlen(s);
+
+    if (n + 1 < 64) {
+        s[n] = letters[e->kind];
+        s[n + 1] = '\0';
+    }
+}
+
+START_TEST(test_parts_events)
+{
+    migfile_set set;
+    sc_migrate_options o = SC_MIGRATE_OPTIONS_INIT;
+    char events[64] = "";
+
+    load("parts", &set);
+    o.hook = trace_events;
+    o.hook_ctx = events;
+    ck_assert_int_eq(sc_migrate_with(db, set.migs, set.n, SC_MIGRATE_HEAD,
+                                     &o), SC_OK);
+    ck_assert_str_eq(events, "PAPSSPA");
+    events[0] = '\0';
+    ck_assert_int_eq(sc_migrate_down_with(db, set.migs, set.n, 2, &o),
+                     SC_OK);
+    ck_assert_str_eq(events, "SSPUPU");
+    events[0] = '\0';
+    ck_assert_int_eq(sc_migrate_with(db, set.migs, set.n, SC_MIGRATE_HEAD,
+                                     &o), SC_OK);
+    ck_assert_int_eq(sc_migrate_with(db, set.migs, set.n, SC_MIGRATE_HEAD,
+                                     &o), SC_OK);
+    ck_assert_str_eq(events, "PAPSSPA");
+    migfile_free(&set);
+}
+END_TEST
+
+/* ---------------------------------------------------------------------
+ * Version tables the runner did not make, or that were changed by hand.
+ * ------------------------------------------------------------------- */
+
+START_TEST(test_version_table_shape)
+{
+    migfile_set set;
+    unsigned v = 7;
+
+    load("basic", &set);
+    exec_ok("CREATE TABLE schemac_migrations (id integer, state text)");
+    ck_assert_int_eq(sc_migrate_current(db, &v), SC_ERROR);
+    ck_assert_str_eq(sc_errmsg(db), "the table schemac_migrations is not "
+                                    "schemac's version table: it has the "
+                                    "columns (id, state), not (applied_at, "
+                                    "checksum, name, version); rename it, "
+                                    "or drop it if it is a leftover");
+    ck_assert_str_eq(sc_errtable(db), "schemac_migrations");
+    ck_assert_int_eq(sc_migrate(db, set.migs, set.n, SC_MIGRATE_HEAD),
+                     SC_ERROR);
+    ck_assert_ptr_nonnull(strstr(sc_errmsg(db), "not schemac's version"));
+    ck_assert_int_eq(count_rows("schemac_migrations"), 0);
+    migfile_free(&set);
+}
+END_TEST
+
+START_TEST(test_version_too_big)
+{
+    migfile_set set;
+    unsigned v = 7;
+
+    load("basic", &set);
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    exec_ok("UPDATE schemac_migrations SET version = 4294967299 WHERE "
+            "version = 3");
+    ck_assert_int_eq(sc_migrate_current(db, &v), SC_ERROR);
+    ck_assert_msg(strstr(sc_errmsg(db), "the version table holds version "
+                         "4294967299, which no migration can have") != NULL,
+                  "%s", sc_errmsg(db));
+    ck_assert_int_eq(sc_migrate_check(db, set.migs, set.n), SC_ERROR);
+    ck_assert_ptr_nonnull(strstr(sc_errmsg(db), "4294967299"));
+    migfile_free(&set);
+}
+END_TEST
+
+START_TEST(test_version_table_dropped)
+{
+    migfile_set set;
+
+    unsigned v = 7;
+
+    load("basic", &set);
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    exec_ok("DROP TABLE schemac_migrations");
+    /* the parts table, made with it, tells */
+    ck_assert_int_eq(sc_migrate_current(db, &v), SC_ERROR);
+    ck_assert_msg(strncmp(sc_errmsg(db), "the version table "
+                          "schemac_migrations is missing but "
+                          "schemac_migration_parts, made with it, is "
+                          "there: it was dropped by hand", 123) == 0, "%s",
+                  sc_errmsg(db));
+    ck_assert_int_eq(sc_migrate(db, set.migs, set.n, SC_MIGRATE_HEAD),
+                     SC_ERROR);
+    ck_assert_int_eq(count_rows("users"), 0);
+    /* without it, the failure of 0001 over the tables says so */
+    exec_ok("DROP TABLE schemac_migration_parts");
+    ck_assert_uint_eq(current(), 0);
+    ck_assert_int_ne(sc_migrate(db, set.migs, set.n, SC_MIGRATE_HEAD),
+                     SC_OK);
+    ck_assert_msg(strstr(sc_errmsg(db), "the database holds tables but no "
+                         "version table schemac_migrations") != NULL, "%s",
+                  sc_errmsg(db));
+    migfile_free(&set);
+}
+END_TEST
+
 static TCase *fixture_case(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -645,8 +930,23 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_misuse);
     suite_add_tcase(s, tc);
 
+    tc = fixture_case("version table");
+    tcase_add_test(tc, test_version_table_shape);
+    if (on_sqlite()) /* PostgreSQL's integer column holds no such value */
+        tcase_add_test(tc, test_version_too_big);
+    tcase_add_test(tc, test_version_table_dropped);
+    suite_add_tcase(s, tc);
+
+    tc = fixture_case("parts");
+    tcase_add_test(tc, test_parts_resume);
+    tcase_add_test(tc, test_parts_guard);
+    tcase_add_test(tc, test_parts_events);
+    tcase_add_test(tc, test_parts_loose_guard);
+    suite_add_tcase(s, tc);
+
     tc = fixture_case("concurrency");
     tcase_add_test(tc, test_two_runners);
+    tcase_add_test(tc, test_two_runners_parts);
     suite_add_tcase(s, tc);
 
     tc = fixture_case("rebuild");

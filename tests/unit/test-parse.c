@@ -597,7 +597,7 @@ static const char *const keywords[] = {
     "user",   "group",   "select",    "stored",     "as",      "real",
     "integer", "hex",    "sqlite",    "postgresql", "strict",  "deferrable",
     "initially", "deferred", "using", "where",      "sql",     "without",
-    "time",   "zone",
+    "time",   "zone",    "backfill",
 };
 
 #define NKEYWORDS (int)(sizeof keywords / sizeof keywords[0])
@@ -648,6 +648,47 @@ START_TEST(test_keyword_names)
     ck_assert_int_eq(it->next->next->kind, AST_ITEM_PRIMARY_KEY);
     ck_assert_int_eq(it->next->next->next->kind, AST_ITEM_FOREIGN_KEY);
     ck_assert_str_eq(it->next->next->next->ref->table, k);
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+/* backfill (expr) and using (expr) land on their column, in any order
+ * with the other modifiers; "using" stays a name where no '(' follows
+ * it, and names a plain index or a referenced table before one. */
+START_TEST(test_migration_modifiers)
+{
+    ast_ctx *ctx = parse_ok(
+        "schema s;\n"
+        "table using {\n"
+        "    id int64 primary key;\n"
+        "    karma int64 not null backfill (0) default 1;\n"
+        "    stars int32 using (length(name)) not null;\n"
+        "    using int64 references using (id);\n"
+        "    backfill text;\n"
+        "    index using (karma);\n"
+        "}\n");
+    ast_column *c = ctx->schema->tables->columns->next;
+
+    ck_assert_str_eq(c->name, "karma");
+    ck_assert_ptr_nonnull(c->backfill);
+    ck_assert_int_eq(c->backfill->kind, AST_E_LITERAL);
+    ck_assert_str_eq(c->backfill->lit->text, "0");
+    ck_assert(given(c->not_null));
+    ck_assert_ptr_nonnull(c->dflt);
+    ck_assert_ptr_null(c->using_);
+    c = c->next;
+    ck_assert_ptr_nonnull(c->using_);
+    ck_assert_int_eq(c->using_->kind, AST_E_CALL);
+    ck_assert_str_eq(c->using_->name, "length");
+    ck_assert(given(c->not_null));
+    c = c->next;
+    ck_assert_str_eq(c->name, "using");
+    ck_assert_str_eq(c->ref->table, "using");
+    ck_assert_str_eq(c->next->name, "backfill");
+    ck_assert_str_eq(ctx->schema->tables->items->name, "using");
+    ast_ctx_free(ctx);
+    ctx = parse("schema s;\ntable t { x int64 backfill 0; }\n");
+    ck_assert_int_eq(ctx->nerrors, 1);
     ast_ctx_free(ctx);
 }
 END_TEST
@@ -1572,6 +1613,7 @@ Suite *make_suite(void)
     tcase_add_loop_test(tc, test_enums, 0, N(enum_cases));
     tcase_add_loop_test(tc, test_keyword_names, 0, NKEYWORDS);
     tcase_add_test(tc, test_item_words_as_columns);
+    tcase_add_test(tc, test_migration_modifiers);
     tcase_add_test(tc, test_quoted_names);
     tcase_add_test(tc, test_quoted_keywords);
     tcase_add_test(tc, test_string_labels);
