@@ -179,8 +179,9 @@ typedef struct adopt_sequel_list {
 extern const sc_table_desc adopt_Film_Stars_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->Star_Id.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -194,8 +195,9 @@ int adopt_Film_Stars_insert_many(sc_db *db, adopt_Film_Star *rows, size_t n);
 int adopt_Film_Stars_get(sc_db *db, sc_arena *a, int64_t Star_Id,
                          adopt_Film_Star *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int adopt_Film_Stars_update(sc_db *db, const adopt_Film_Star *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -370,8 +372,9 @@ int adopt_Film_Stars_load_films(sc_db *db, sc_arena *a,
 extern const sc_table_desc adopt_films_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int adopt_films_insert(sc_db *db, adopt_film *row);
@@ -383,8 +386,9 @@ int adopt_films_insert_many(sc_db *db, adopt_film *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int adopt_films_get(sc_db *db, sc_arena *a, int64_t film_id, adopt_film *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int adopt_films_update(sc_db *db, const adopt_film *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -698,8 +702,9 @@ int adopt_films_load_sequels_by_sequel(sc_db *db, sc_arena *a,
 extern const sc_table_desc adopt_film_log_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int adopt_film_log_insert(sc_db *db, adopt_film_log *row);
@@ -804,8 +809,9 @@ int adopt_film_log_delete_all(adopt_film_log_query *q, int64_t *changed);
 extern const sc_table_desc adopt_sequels_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int adopt_sequels_insert(sc_db *db, adopt_sequel *row);
@@ -818,8 +824,9 @@ int adopt_sequels_insert_many(sc_db *db, adopt_sequel *rows, size_t n);
 int adopt_sequels_get(sc_db *db, sc_arena *a, int64_t original,
                       int32_t position, adopt_sequel *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int adopt_sequels_update(sc_db *db, const adopt_sequel *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with

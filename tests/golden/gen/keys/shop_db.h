@@ -170,8 +170,9 @@ typedef struct shop_box_list {
 extern const sc_table_desc shop_user_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->id.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -184,8 +185,9 @@ int shop_user_insert_many(sc_db *db, shop_user *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int shop_user_get(sc_db *db, sc_arena *a, int32_t id, shop_user *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_user_update(sc_db *db, const shop_user *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -340,8 +342,9 @@ int shop_user_load_order(sc_db *db, sc_arena *a, const shop_user *rows,
 extern const sc_table_desc shop_categories_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int shop_categories_insert(sc_db *db, shop_category *row);
@@ -354,8 +357,9 @@ int shop_categories_insert_many(sc_db *db, shop_category *rows, size_t n);
 int shop_categories_get(sc_db *db, sc_arena *a, const char *code,
                         shop_category *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_categories_update(sc_db *db, const shop_category *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -509,8 +513,9 @@ int shop_categories_load_order_lines(sc_db *db, sc_arena *a,
 extern const sc_table_desc shop_order_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->id.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -523,8 +528,9 @@ int shop_order_insert_many(sc_db *db, shop_order *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int shop_order_get(sc_db *db, sc_arena *a, int64_t id, shop_order *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_order_update(sc_db *db, const shop_order *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -704,8 +710,9 @@ int shop_order_load_order_lines(sc_db *db, sc_arena *a, const shop_order *rows,
 extern const sc_table_desc shop_order_lines_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int shop_order_lines_insert(sc_db *db, shop_order_line *row);
@@ -718,8 +725,9 @@ int shop_order_lines_insert_many(sc_db *db, shop_order_line *rows, size_t n);
 int shop_order_lines_get(sc_db *db, sc_arena *a, int64_t order_id,
                          int16_t line, shop_order_line *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_order_lines_update(sc_db *db, const shop_order_line *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -880,8 +888,9 @@ int shop_order_lines_get_category(sc_db *db, sc_arena *a,
 extern const sc_table_desc shop_boxes_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int shop_boxes_insert(sc_db *db, shop_box *row);
@@ -894,8 +903,9 @@ int shop_boxes_insert_many(sc_db *db, shop_box *rows, size_t n);
 int shop_boxes_get(sc_db *db, sc_arena *a, int64_t a_, int64_t b, int64_t key_,
                    shop_box *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_boxes_update(sc_db *db, const shop_box *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with

@@ -361,8 +361,9 @@ typedef struct near_film_cast_list {
 extern const sc_table_desc near_search_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int near_search_insert(sc_db *db, near_search *row);
@@ -374,8 +375,9 @@ int near_search_insert_many(sc_db *db, near_search *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int near_search_get(sc_db *db, sc_arena *a, int64_t id, near_search *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_search_update(sc_db *db, const near_search *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -480,8 +482,9 @@ int near_search_load_search_results(sc_db *db, sc_arena *a,
 extern const sc_table_desc near_search_results_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int near_search_results_insert(sc_db *db, near_search_result *row);
@@ -495,8 +498,9 @@ int near_search_results_insert_many(sc_db *db, near_search_result *rows,
 int near_search_results_get(sc_db *db, sc_arena *a, int64_t id,
                             near_search_result *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_search_results_update(sc_db *db, const near_search_result *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -622,8 +626,9 @@ int near_search_results_get_search(sc_db *db, sc_arena *a,
 extern const sc_table_desc near_todo_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int near_todo_insert(sc_db *db, near_todo *row);
@@ -635,8 +640,9 @@ int near_todo_insert_many(sc_db *db, near_todo *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int near_todo_get(sc_db *db, sc_arena *a, int64_t id, near_todo *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_todo_update(sc_db *db, const near_todo *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -720,8 +726,9 @@ int near_todo_delete_all(near_todo_query *q, int64_t *changed);
 extern const sc_table_desc near_todo_listing_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int near_todo_listing_insert(sc_db *db, near_todo_listing *row);
@@ -735,8 +742,9 @@ int near_todo_listing_insert_many(sc_db *db, near_todo_listing *rows,
 int near_todo_listing_get(sc_db *db, sc_arena *a, int64_t id,
                           near_todo_listing *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_todo_listing_update(sc_db *db, const near_todo_listing *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -824,8 +832,9 @@ int near_todo_listing_delete_all(near_todo_listing_query *q, int64_t *changed);
 extern const sc_table_desc near_note_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int near_note_insert(sc_db *db, near_note *row);
@@ -837,8 +846,9 @@ int near_note_insert_many(sc_db *db, near_note *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int near_note_get(sc_db *db, sc_arena *a, int64_t id, near_note *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_note_update(sc_db *db, const near_note *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -922,8 +932,9 @@ int near_note_delete_all(near_note_query *q, int64_t *changed);
 extern const sc_table_desc near_note_fun_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int near_note_fun_insert(sc_db *db, near_note_fun *row);
@@ -935,8 +946,9 @@ int near_note_fun_insert_many(sc_db *db, near_note_fun *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int near_note_fun_get(sc_db *db, sc_arena *a, int64_t id, near_note_fun *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_note_fun_update(sc_db *db, const near_note_fun *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1031,8 +1043,9 @@ int near_note_fun_delete_all(near_note_fun_query *q, int64_t *changed);
 extern const sc_table_desc near_points_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int near_points_insert(sc_db *db, near_point *row);
@@ -1044,8 +1057,9 @@ int near_points_insert_many(sc_db *db, near_point *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int near_points_get(sc_db *db, sc_arena *a, int64_t id, near_point *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_points_update(sc_db *db, const near_point *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1246,8 +1260,9 @@ int near_points_delete_all(near_points_query *q, int64_t *changed);
 extern const sc_table_desc near_users_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int near_users_insert(sc_db *db, near_user *row);
@@ -1259,8 +1274,9 @@ int near_users_insert_many(sc_db *db, near_user *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int near_users_get(sc_db *db, sc_arena *a, int64_t id, near_user *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_users_update(sc_db *db, const near_user *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1345,8 +1361,9 @@ int near_users_delete_all(near_users_query *q, int64_t *changed);
 extern const sc_table_desc near_users_pkey_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int near_users_pkey_insert(sc_db *db, near_users_pkey *row);
@@ -1359,8 +1376,9 @@ int near_users_pkey_insert_many(sc_db *db, near_users_pkey *rows, size_t n);
 int near_users_pkey_get(sc_db *db, sc_arena *a, int64_t id,
                         near_users_pkey *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_users_pkey_update(sc_db *db, const near_users_pkey *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1448,8 +1466,9 @@ int near_users_pkey_delete_all(near_users_pkey_query *q, int64_t *changed);
 extern const sc_table_desc near_products_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int near_products_insert(sc_db *db, near_product *row);
@@ -1461,8 +1480,9 @@ int near_products_insert_many(sc_db *db, near_product *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int near_products_get(sc_db *db, sc_arena *a, int64_t id, near_product *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_products_update(sc_db *db, const near_product *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1567,8 +1587,9 @@ int near_products_load_carts(sc_db *db, sc_arena *a, const near_product *rows,
 extern const sc_table_desc near_carts_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int near_carts_insert(sc_db *db, near_cart *row);
@@ -1580,8 +1601,9 @@ int near_carts_insert_many(sc_db *db, near_cart *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int near_carts_get(sc_db *db, sc_arena *a, int64_t id, near_cart *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_carts_update(sc_db *db, const near_cart *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1705,8 +1727,9 @@ int near_carts_load_items(sc_db *db, sc_arena *a, const near_cart *rows,
 extern const sc_table_desc near_items_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int near_items_insert(sc_db *db, near_item *row);
@@ -1718,8 +1741,9 @@ int near_items_insert_many(sc_db *db, near_item *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int near_items_get(sc_db *db, sc_arena *a, int64_t id, near_item *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_items_update(sc_db *db, const near_item *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1832,8 +1856,9 @@ int near_items_get_cart(sc_db *db, sc_arena *a, const near_item *row,
 extern const sc_table_desc near_films_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int near_films_insert(sc_db *db, near_film *row);
@@ -1845,8 +1870,9 @@ int near_films_insert_many(sc_db *db, near_film *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int near_films_get(sc_db *db, sc_arena *a, int64_t id, near_film *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_films_update(sc_db *db, const near_film *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1959,8 +1985,9 @@ int near_films_load_film_cast_by_film_2(sc_db *db, sc_arena *a,
 extern const sc_table_desc near_film_cast_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int near_film_cast_insert(sc_db *db, near_film_cast *row);
@@ -1973,8 +2000,9 @@ int near_film_cast_insert_many(sc_db *db, near_film_cast *rows, size_t n);
 int near_film_cast_get(sc_db *db, sc_arena *a, int64_t id,
                        near_film_cast *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_film_cast_update(sc_db *db, const near_film_cast *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with

@@ -107,8 +107,9 @@ typedef struct ord_author_list {
 extern const sc_table_desc ord_comments_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->comment_id.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -122,8 +123,9 @@ int ord_comments_insert_many(sc_db *db, ord_comment *rows, size_t n);
 int ord_comments_get(sc_db *db, sc_arena *a, int64_t comment_id,
                      ord_comment *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int ord_comments_update(sc_db *db, const ord_comment *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -286,8 +288,9 @@ int ord_comments_load_comments_by_parent_id(sc_db *db, sc_arena *a,
 extern const sc_table_desc ord_posts_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->post_id.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -300,8 +303,9 @@ int ord_posts_insert_many(sc_db *db, ord_post *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int ord_posts_get(sc_db *db, sc_arena *a, int64_t post_id, ord_post *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int ord_posts_update(sc_db *db, const ord_post *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -449,8 +453,9 @@ int ord_posts_load_authors_by_favorite_id(sc_db *db, sc_arena *a,
 extern const sc_table_desc ord_authors_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->author_id.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -464,8 +469,9 @@ int ord_authors_insert_many(sc_db *db, ord_author *rows, size_t n);
 int ord_authors_get(sc_db *db, sc_arena *a, int64_t author_id,
                     ord_author *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int ord_authors_update(sc_db *db, const ord_author *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with

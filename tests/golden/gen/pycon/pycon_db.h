@@ -121,8 +121,9 @@ typedef struct pycon_program_enrollment_list {
 extern const sc_table_desc pycon_users_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->user_id.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -135,8 +136,9 @@ int pycon_users_insert_many(sc_db *db, pycon_user *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int pycon_users_get(sc_db *db, sc_arena *a, int64_t user_id, pycon_user *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int pycon_users_update(sc_db *db, const pycon_user *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -310,8 +312,9 @@ int pycon_users_load_program_enrollments(sc_db *db, sc_arena *a,
 extern const sc_table_desc pycon_programs_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->program_id.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -325,8 +328,9 @@ int pycon_programs_insert_many(sc_db *db, pycon_program *rows, size_t n);
 int pycon_programs_get(sc_db *db, sc_arena *a, int64_t program_id,
                        pycon_program *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int pycon_programs_update(sc_db *db, const pycon_program *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -473,8 +477,9 @@ int pycon_programs_load_program_enrollments(sc_db *db, sc_arena *a,
 extern const sc_table_desc pycon_program_enrollments_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->program_enrollment_id.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -491,8 +496,9 @@ int pycon_program_enrollments_get(sc_db *db, sc_arena *a,
                                   int64_t program_enrollment_id,
                                   pycon_program_enrollment *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int pycon_program_enrollments_update(sc_db *db,
                                      const pycon_program_enrollment *row);
 

@@ -92,8 +92,9 @@ typedef struct q_kid_list {
 extern const sc_table_desc q_Odd_Quote_Table_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->Id_.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -108,8 +109,9 @@ int q_Odd_Quote_Table_insert_many(sc_db *db, q_Odd_Quote_Table *rows,
 int q_Odd_Quote_Table_get(sc_db *db, sc_arena *a, int64_t Id_,
                           q_Odd_Quote_Table *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int q_Odd_Quote_Table_update(sc_db *db, const q_Odd_Quote_Table *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -288,8 +290,9 @@ int q_Odd_Quote_Table_load_kids(sc_db *db, sc_arena *a,
 extern const sc_table_desc q_kids_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int q_kids_insert(sc_db *db, q_kid *row);
@@ -301,8 +304,9 @@ int q_kids_insert_many(sc_db *db, q_kid *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int q_kids_get(sc_db *db, sc_arena *a, int64_t id, q_kid *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int q_kids_update(sc_db *db, const q_kid *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with

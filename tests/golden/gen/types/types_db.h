@@ -210,8 +210,9 @@ typedef struct types_maybe_list {
 extern const sc_table_desc types_samples_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->id.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -224,8 +225,9 @@ int types_samples_insert_many(sc_db *db, types_sample *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int types_samples_get(sc_db *db, sc_arena *a, int64_t id, types_sample *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int types_samples_update(sc_db *db, const types_sample *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -530,8 +532,9 @@ int types_samples_delete_all(types_samples_query *q, int64_t *changed);
 extern const sc_table_desc types_maybes_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int types_maybes_insert(sc_db *db, types_maybe *row);
@@ -543,8 +546,9 @@ int types_maybes_insert_many(sc_db *db, types_maybe *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int types_maybes_get(sc_db *db, sc_arena *a, int64_t id, types_maybe *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int types_maybes_update(sc_db *db, const types_maybe *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
