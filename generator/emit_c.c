@@ -15,6 +15,7 @@
 #include "mem.h"
 #include "names.h"
 #include "schemac.h"
+#include "symtab.h"
 #include "tmpl.h"
 
 #include <inttypes.h>
@@ -245,35 +246,57 @@ static const char *c_joined(ast_ctx *ctx, const ast_name *cols)
  * that the rule lives beside the one code that makes the names.
  * ------------------------------------------------------------------- */
 
-/* A name noted: the offsets of its text and of its origin's in the
- * arena, and what it is there. */
+/* A name noted, what it is and where it comes from.  The text lives in
+ * chunks that never move, so that a schema of many tables needs no copy
+ * of it all at once. */
 typedef struct declared_name {
-    size_t name;        /* app_search_query */
-    size_t origin;      /* table "search" */
+    const char *name;   /* app_search_query */
     const char *what;   /* the query type */
-    const ast_loc *loc; /* of the origin */
+    uint32_t origin;    /* its index in declared.origins */
 } declared_name;
+
+typedef struct declared_origin {
+    const char *text;   /* table "search" */
+    const ast_loc *loc;
+} declared_origin;
+
+#define NAME_BLOCK 65536 /* names a block of declared.blocks */
+#define TEXT_CHUNK (1u << 20)
 
 static struct {
     bool on;
-    buf text;          /* names and origins, each ending with NUL */
-    declared_name *v;
-    size_t n, cap;
-    uint32_t *slots;   /* open addressing: an index into v, plus one */
+    char **chunks;     /* the text, TEXT_CHUNK bytes each (or one name) */
+    size_t nchunks, chunk_used;
+    declared_name **blocks;
+    size_t n;
+    declared_origin *origins;
+    size_t norigins, origins_cap;
+    uint32_t *slots;   /* open addressing: an index of a name, plus one */
     size_t nslots;
-    /* What the names now declared come from: an offset into text; what a
-     * prototype declares (NULL: a function). */
-    size_t origin;
-    const ast_loc *loc;
-    const char *function;
+    const char *function; /* what a prototype declares (NULL: a function) */
 } declared;
 
-static size_t arena_put(const char *s)
+static declared_name *name_at(size_t i)
 {
-    size_t at = declared.text.len;
+    return &declared.blocks[i / NAME_BLOCK][i % NAME_BLOCK];
+}
 
-    buf_put(&declared.text, s, strlen(s) + 1);
-    return at;
+static const char *arena_put(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p;
+
+    if (declared.nchunks == 0 || declared.chunk_used + n > TEXT_CHUNK) {
+        declared.chunks = mem_realloc(declared.chunks,
+                                      sizeof *declared.chunks *
+                                          (declared.nchunks + 1));
+        declared.chunks[declared.nchunks++] =
+            mem_alloc(n > TEXT_CHUNK ? n : TEXT_CHUNK);
+        declared.chunk_used = 0;
+    }
+    p = declared.chunks[declared.nchunks - 1] + declared.chunk_used;
+    declared.chunk_used += n;
+    return memcpy(p, s, n);
 }
 
 /* The origin of the names declared from now on, as KIND "NAME" or, with
@@ -282,6 +305,7 @@ static void declare_origin(const char *kind, const char *name,
                            const char *table, const ast_loc *loc)
 {
     char text[256];
+    declared_origin *o;
 
     if (!declared.on)
         return;
@@ -290,8 +314,15 @@ static void declare_origin(const char *kind, const char *name,
                  name, table);
     else
         snprintf(text, sizeof text, "%s \"%.60s\"", kind, name);
-    declared.origin = arena_put(text);
-    declared.loc = loc;
+    if (declared.norigins == declared.origins_cap) {
+        declared.origins_cap =
+            declared.origins_cap ? 2 * declared.origins_cap : 256;
+        declared.origins = mem_realloc(declared.origins,
+                                       sizeof *o * declared.origins_cap);
+    }
+    o = &declared.origins[declared.norigins++];
+    o->text = arena_put(text);
+    o->loc = loc;
 }
 
 static uint32_t name_hash(const char *s)
@@ -317,14 +348,14 @@ static size_t name_slot(const char *name)
     uint32_t k;
 
     while ((k = declared.slots[i]) != 0 &&
-           strcmp(declared.text.data + declared.v[k - 1].name, name) != 0)
+           strcmp(name_at(k - 1)->name, name) != 0)
         i = (i + 1) & mask;
     return i;
 }
 
 static void grow_slots(void)
 {
-    size_t i;
+    size_t i, slot;
 
     free(declared.slots);
     declared.nslots = declared.nslots ? 2 * declared.nslots : 1024;
@@ -332,9 +363,7 @@ static void grow_slots(void)
     /* The first of each name goes back in; later ones are only
      * reported, never looked up. */
     for (i = 0; i < declared.n; i++) {
-        const char *name = declared.text.data + declared.v[i].name;
-        size_t slot = name_slot(name);
-
+        slot = name_slot(name_at(i)->name);
         if (declared.slots[slot] == 0)
             declared.slots[slot] = (uint32_t)(i + 1);
     }
@@ -346,19 +375,21 @@ static void declare(const char *name, const char *what)
     declared_name *d;
     size_t slot;
 
-    if (!declared.on)
+    if (!declared.on || declared.norigins == 0)
         return;
-    if (declared.n == declared.cap) {
-        declared.cap = declared.cap ? 2 * declared.cap : 1024;
-        declared.v = mem_realloc(declared.v, sizeof *d * declared.cap);
+    if (declared.n % NAME_BLOCK == 0) {
+        declared.blocks = mem_realloc(declared.blocks,
+                                      sizeof *declared.blocks *
+                                          (declared.n / NAME_BLOCK + 1));
+        declared.blocks[declared.n / NAME_BLOCK] =
+            mem_alloc(sizeof *d * NAME_BLOCK);
     }
     if (2 * (declared.n + 1) > declared.nslots)
         grow_slots();
-    d = &declared.v[declared.n];
+    d = name_at(declared.n);
     d->name = arena_put(name);
-    d->origin = declared.origin;
     d->what = what;
-    d->loc = declared.loc;
+    d->origin = (uint32_t)(declared.norigins - 1);
     slot = name_slot(name);
     if (declared.slots[slot] == 0)
         declared.slots[slot] = (uint32_t)(declared.n + 1);
@@ -2298,6 +2329,19 @@ static void emit_ddl(ast_ctx *ctx, buf *out, sql_dialect d)
     sql_stmts_free(&s);
 }
 
+/* The enums some column has, by name. */
+static void used_enums(const ast_schema *s, symtab *used)
+{
+    const ast_table *t;
+    const ast_column *c;
+
+    symtab_init(used, false);
+    for (t = s->tables; t; t = t->next)
+        for (c = t->columns; c; c = c->next)
+            if (model_enum(c))
+                symtab_put(used, model_enum(c)->name, (void *)model_enum(c));
+}
+
 static void emit_source(ast_ctx *ctx, buf *out, const char *header)
 {
     const ast_schema *s = ctx->schema;
@@ -2305,12 +2349,17 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
     ast_mark mark;
     buf tables;
     names n;
+    symtab used;
 
     tmpl_emit(out, C, "banner", "version", SC_VERSION, "file",
               base_name(ctx->filename), "header", header, NULL);
+    /* Only the descriptors of enums some column has: an unused static
+     * would fail -Werror. */
+    used_enums(s, &used);
     for (d = s->decls; d; d = d->next)
-        if (d->enm)
+        if (d->enm && symtab_get(&used, d->enm->name))
             emit_enum_desc(ctx, out, d->enm);
+    symtab_free(&used);
     for (d = s->decls; d; d = d->next)
         if (d->table) {
             mark = ast_pool_mark(ctx);
@@ -2536,31 +2585,36 @@ static const ast_loc *later(const ast_loc *a, const ast_loc *b)
 int emit_c_check_names(ast_ctx *ctx)
 {
     int before = ctx->nerrors;
-    const char *t;
     const declared_name *first, *d;
+    const declared_origin *fo, *o;
     buf h, c;
     size_t i;
 
     buf_init(&h);
     buf_init(&c);
-    buf_init(&declared.text);
     declared.on = true;
     emit_c(ctx, &h, &c, NULL, 0);
     declared.on = false;
     buf_free(&h);
     buf_free(&c);
-    t = declared.text.data;
     for (i = 0; i < declared.n; i++) {
-        d = &declared.v[i];
-        first = &declared.v[declared.slots[name_slot(t + d->name)] - 1];
-        if (first != d)
-            ast_error(ctx, later(first->loc, d->loc),
-                      "the generated name %s, %s of %s, is also %s of %s",
-                      t + d->name, d->what, t + d->origin, first->what,
-                      t + first->origin);
+        d = name_at(i);
+        first = name_at(declared.slots[name_slot(d->name)] - 1);
+        if (first == d)
+            continue;
+        o = &declared.origins[d->origin];
+        fo = &declared.origins[first->origin];
+        ast_error(ctx, later(fo->loc, o->loc),
+                  "the generated name %s, %s of %s, is also %s of %s",
+                  d->name, d->what, o->text, first->what, fo->text);
     }
-    buf_free(&declared.text);
-    free(declared.v);
+    for (i = 0; i < declared.nchunks; i++)
+        free(declared.chunks[i]);
+    for (i = 0; i * NAME_BLOCK < declared.n; i++)
+        free(declared.blocks[i]);
+    free(declared.chunks);
+    free(declared.blocks);
+    free(declared.origins);
     free(declared.slots);
     memset(&declared, 0, sizeof declared);
     return ctx->nerrors - before;

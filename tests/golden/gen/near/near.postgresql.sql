@@ -5,6 +5,11 @@ DO $$ BEGIN
 EXCEPTION WHEN duplicate_object THEN NULL;
 END $$;
 
+DO $$ BEGIN
+    CREATE TYPE "spare" AS ENUM ('one', 'two');
+EXCEPTION WHEN duplicate_object THEN NULL;
+END $$;
+
 CREATE TABLE IF NOT EXISTS "search" (
     "id" bigint NOT NULL PRIMARY KEY
 );

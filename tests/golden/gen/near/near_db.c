@@ -4511,6 +4511,10 @@ static const char *const near_ddl_postgresql[] = {
     "    CREATE TYPE \"schema_kind\" AS ENUM ('plain', 'wide');\n"
     "EXCEPTION WHEN duplicate_object THEN NULL;\n"
     "END $$",
+    "DO $$ BEGIN\n"
+    "    CREATE TYPE \"spare\" AS ENUM ('one', 'two');\n"
+    "EXCEPTION WHEN duplicate_object THEN NULL;\n"
+    "END $$",
     "CREATE TABLE IF NOT EXISTS \"search\" (\n"
     "    \"id\" bigint NOT NULL PRIMARY KEY\n"
     ")",

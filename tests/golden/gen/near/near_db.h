@@ -48,6 +48,12 @@ typedef enum near_schema_kind {
     NEAR_SCHEMA_KIND_WIDE  = 1
 } near_schema_kind;
 
+/* An enum no column has: its type is declared, its descriptor left out. */
+typedef enum near_spare {
+    NEAR_SPARE_ONE = 0,
+    NEAR_SPARE_TWO = 1
+} near_spare;
+
 /* search_query would be the query type of search: search_results is not. */
 typedef struct near_search {
     int64_t id; /* primary key */
