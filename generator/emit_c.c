@@ -2582,6 +2582,21 @@ static const ast_loc *later(const ast_loc *a, const ast_loc *b)
     return b->first_column > a->first_column ? b : a;
 }
 
+/* Room for about as many names as the schema gives (some twenty per
+ * column, forty per table), so that the table rarely grows. */
+static void presize_slots(const ast_schema *s)
+{
+    const ast_table *t;
+    size_t want = 64;
+
+    for (t = s->tables; t; t = t->next)
+        want += 40 + 20 * (size_t)t->ncolumns;
+    declared.nslots = 1024;
+    while (declared.nslots < 2 * want)
+        declared.nslots *= 2;
+    declared.slots = mem_calloc(declared.nslots, sizeof *declared.slots);
+}
+
 int emit_c_check_names(ast_ctx *ctx)
 {
     int before = ctx->nerrors;
@@ -2593,6 +2608,7 @@ int emit_c_check_names(ast_ctx *ctx)
     buf_init(&h);
     buf_init(&c);
     declared.on = true;
+    presize_slots(ctx->schema);
     emit_c(ctx, &h, &c, NULL, 0);
     declared.on = false;
     buf_free(&h);
