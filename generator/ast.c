@@ -681,13 +681,29 @@ ast_modifier ast_mod_renamed(const ast_loc *loc, const char *old)
     return m;
 }
 
-ast_storage ast_storage_make(ast_format format, const ast_literal *sqlite,
-                             const ast_literal *postgresql)
+ast_storage ast_storage_make(ast_format format, const ast_literal *frac)
 {
     ast_storage st;
 
     memset(&st, 0, sizeof st);
     st.format = format;
+    if (frac != NULL) {
+        st.fixed_frac = true;
+        st.frac = digits_value(frac->text);
+    }
+    return st;
+}
+
+ast_storage ast_storage_types(const ast_storage *format,
+                              const ast_literal *sqlite,
+                              const ast_literal *postgresql)
+{
+    ast_storage st;
+
+    if (format != NULL)
+        st = *format;
+    else
+        st = ast_storage_make(AST_FMT_NATIVE, NULL);
     st.sql_type[AST_D_SQLITE] = sqlite ? sqlite->text : NULL;
     st.sql_type[AST_D_POSTGRESQL] = postgresql ? postgresql->text : NULL;
     return st;
@@ -793,6 +809,8 @@ ast_column *ast_column_add_modifier(ast_ctx *ctx, ast_column *c,
         break;
     case AST_MOD_STORED:
         c->format = m->storage.format;
+        c->fixed_frac = m->storage.fixed_frac;
+        c->frac = m->storage.frac;
         c->sql_type[AST_D_SQLITE] = m->storage.sql_type[AST_D_SQLITE];
         c->sql_type[AST_D_POSTGRESQL] =
             m->storage.sql_type[AST_D_POSTGRESQL];

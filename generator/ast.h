@@ -226,6 +226,11 @@ typedef struct ast_column {
     ast_format format;
     const char *sql_type[AST_NDIALECTS];
     ast_loc stored_loc;
+    /* stored as text(N): a timestamp written with always N fraction
+     * digits (0 to 6), the owner's spelling; the writer's business only,
+     * the DDL is that of stored as text. */
+    bool fixed_frac;
+    int64_t frac;
     /* backfill (expr): the value migrate diff gives the rows a new or
      * newly not null column finds (where it is NULL); using (expr): the
      * value of the column after a change of its type, computed from the
@@ -496,6 +501,8 @@ typedef enum ast_mod_kind {
 /* stored as ...: the format and the declared types, as parsed. */
 typedef struct ast_storage {
     ast_format format;
+    bool fixed_frac;  /* text(N) */
+    int64_t frac;     /* N, when fixed_frac */
     const char *sql_type[AST_NDIALECTS];
 } ast_storage;
 
@@ -591,9 +598,13 @@ ast_ielem *ast_ielem_append(ast_ielem *list, ast_ielem *e);
 ast_type ast_type_local(const ast_loc *loc);
 ast_table *ast_table_not_strict(ast_ctx *ctx, ast_table *t,
                                 const ast_loc *loc);
-/* stored as: sqlite and postgresql are the quoted types, or NULL. */
-ast_storage ast_storage_make(ast_format format, const ast_literal *sqlite,
-                             const ast_literal *postgresql);
+/* stored as FORMAT, or text(frac) when frac is not NULL. */
+ast_storage ast_storage_make(ast_format format, const ast_literal *frac);
+/* stored as: the format (NULL: schemac's own) and the quoted types,
+ * sqlite and postgresql, or NULL. */
+ast_storage ast_storage_types(const ast_storage *format,
+                              const ast_literal *sqlite,
+                              const ast_literal *postgresql);
 ast_modifier ast_mod_stored(const ast_loc *loc, const ast_storage *st);
 /* deferrable [initially deferred], written at loc. */
 ast_ref *ast_ref_deferrable(ast_ref *r, const ast_loc *loc, bool initially);

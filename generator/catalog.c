@@ -867,6 +867,12 @@ typedef struct sample {
     cat_column *k;
 } sample;
 
+/* The fraction digits of a timestamp text of len characters. */
+static int frac_digits(int len)
+{
+    return len > 20 ? len - 20 : 0;
+}
+
 static int on_sample(void *ctx, int n, const char *const *v)
 {
     sample *s = ctx;
@@ -884,6 +890,12 @@ static int on_sample(void *ctx, int n, const char *const *v)
         s->k->n_blob += count;
     if (v[2])
         s->k->n_hex32 += atoll(v[2]);
+    if (n >= 6 && v[3] && v[4] && v[5] && atoll(v[3]) > 0) {
+        s->k->n_stamp += atoll(v[3]);
+        s->k->frac_min = frac_digits(atoi(v[4]));
+        s->k->frac_max = frac_digits(atoi(v[5]));
+        s->k->n_zero_frac += n >= 7 && v[6] ? atoll(v[6]) : 0;
+    }
     return 0;
 }
 
@@ -898,6 +910,53 @@ static void quote_into(buf *b, const char *name)
         buf_putc(b, *s);
     }
     buf_putc(b, '"');
+}
+
+/* Whether the value of column name is a text timestamp 'YYYY-MM-DD
+ * HH:MM:SS', with or without '.' and fraction digits. */
+static void stamp_test(buf *q, const char *name)
+{
+    buf_puts(q, "(typeof(");
+    quote_into(q, name);
+    buf_puts(q, ") = 'text' AND substr(");
+    quote_into(q, name);
+    buf_puts(q, ", 1, 19) GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] "
+                "[0-9][0-9]:[0-9][0-9]:[0-9][0-9]' AND (length(");
+    quote_into(q, name);
+    buf_puts(q, ") = 19 OR (length(");
+    quote_into(q, name);
+    buf_puts(q, ") > 20 AND substr(");
+    quote_into(q, name);
+    buf_puts(q, ", 20, 1) = '.' AND substr(");
+    quote_into(q, name);
+    buf_puts(q, ", 21) NOT GLOB '*[^0-9]*')))");
+}
+
+/* The count of texts of column name that are timestamps as stamp_test()
+ * says, their fewest and most characters, and how many have a fraction
+ * of zeros only. */
+static void stamp_sample(buf *q, const char *name)
+{
+    int i;
+
+    buf_puts(q, ", sum(");
+    stamp_test(q, name);
+    buf_puts(q, ")");
+    for (i = 0; i < 2; i++) {
+        buf_puts(q, i ? ", max" : ", min");
+        buf_puts(q, "(CASE WHEN ");
+        stamp_test(q, name);
+        buf_puts(q, " THEN length(");
+        quote_into(q, name);
+        buf_puts(q, ") END)");
+    }
+    buf_puts(q, ", sum(");
+    stamp_test(q, name);
+    buf_puts(q, " AND length(");
+    quote_into(q, name);
+    buf_puts(q, ") > 20 AND substr(");
+    quote_into(q, name);
+    buf_puts(q, ", 21) NOT GLOB '*[^0]*')");
 }
 
 /* The storage classes the rows of t hold, column by column. */
@@ -920,7 +979,9 @@ static int sqlite_sample(reader *r, cat_table *t)
         quote_into(&q, k->name);
         buf_puts(&q, ") = 32 AND ");
         quote_into(&q, k->name);
-        buf_puts(&q, " NOT GLOB '*[^0-9a-fA-F]*') FROM ");
+        buf_puts(&q, " NOT GLOB '*[^0-9a-fA-F]*')");
+        stamp_sample(&q, k->name);
+        buf_puts(&q, " FROM ");
         quote_into(&q, t->name);
         buf_puts(&q, " GROUP BY 1");
         s.k = k;
@@ -1109,12 +1170,24 @@ static const char pg_triggers[] =
     " ORDER BY g.oid";
 
 /* A partitioned table: its CREATE TABLE with its columns, its own
- * constraints and the partitioning key. */
+ * constraints and the partitioning key.  A column whose default takes
+ * the next value of the sequence serial made for it, and which it owns,
+ * is serial again (smallserial, bigserial), so that the text makes its
+ * sequence on a new database. */
 static const char pg_partitionings[] =
     "SELECT t.relname, 'CREATE TABLE ' || quote_ident(t.relname) || ' ('"
     " || (SELECT string_agg(chr(10) || '    ' || quote_ident(a.attname)"
-    "   || ' ' || format_type(a.atttypid, a.atttypmod)"
+    "   || ' ' || CASE WHEN a.atttypid IN (20, 21, 23)"
+    "     AND pg_get_serial_sequence(t.oid::regclass::text, a.attname)"
+    "       IS NOT NULL"
+    "     AND pg_get_expr(d.adbin, d.adrelid) = 'nextval('"
+    "       || quote_literal(quote_ident(t.relname || '_' || a.attname"
+    "       || '_seq')) || '::regclass)'"
+    "   THEN CASE a.atttypid WHEN 21 THEN 'smallserial' WHEN 23"
+    "     THEN 'serial' ELSE 'bigserial' END"
+    "   ELSE format_type(a.atttypid, a.atttypmod)"
     "   || coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '')"
+    "   END"
     "   || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END, ','"
     "   ORDER BY a.attnum)"
     "  FROM pg_attribute AS a LEFT JOIN pg_attrdef AS d"

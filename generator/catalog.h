@@ -44,6 +44,12 @@ typedef struct cat_column {
     /* SQLite: how many rows hold each storage class, and how many of the
      * texts are 32 hex digits (a uuid as Django keeps it). */
     long long n_int, n_real, n_text, n_blob, n_hex32;
+    /* SQLite: how many texts are timestamps 'YYYY-MM-DD HH:MM:SS' with
+     * or without '.' and fraction digits, and the fewest and the most
+     * fraction digits among them (when n_stamp > 0), and how many have
+     * a fraction of zeros only ('.000000'). */
+    long long n_stamp, n_zero_frac;
+    int frac_min, frac_max;
     struct cat_column *next;
 } cat_column;
 

@@ -801,6 +801,20 @@ bool model_column_default(ast_ctx *ctx, const ast_column *c,
     return false;
 }
 
+/* "text" or "text(N)", for a message about a column stored as text. */
+static const char *text_form(ast_ctx *ctx, const ast_column *c)
+{
+    char b[32];
+
+    if (!c->fixed_frac)
+        return "text";
+    snprintf(b, sizeof b, "text(%lld)", (long long)c->frac);
+    return ast_strdup(ctx, b);
+}
+
+/* The microseconds of the last digit of text(N), N from 0 to 5. */
+static const int64_t frac_unit[] = {1000000, 100000, 10000, 1000, 100, 10};
+
 static void check_default(ast_ctx *ctx, ast_column *c)
 {
     model_default d;
@@ -836,6 +850,16 @@ static void check_default(ast_ctx *ctx, ast_column *c)
         ast_error(ctx, &c->dflt->loc,
                   "default for column \"%s\" stored as integer: whole "
                   "seconds only, not a fraction", c->name);
+    } else if (c->fixed_frac && c->frac >= 0 && c->frac < 6 &&
+               d.kind == SC_DEFAULT_VALUE &&
+               d.i % frac_unit[c->frac] != 0) {
+        /* text(N) is written with N digits; the runtime refuses more. */
+        ast_error(ctx, &c->dflt->loc,
+                  c->frac ? "default for column \"%s\" stored as "
+                            "text(%lld): at most %lld fraction digits"
+                          : "default for column \"%s\" stored as "
+                            "text(%lld): whole seconds only, not a fraction",
+                  c->name, (long long)c->frac, (long long)c->frac);
     }
 }
 
@@ -929,6 +953,14 @@ static void check_storage(ast_ctx *ctx, ast_column *c)
                       "only date, timestamp, numeric and uuid take a format",
                       c->name, type_text(ctx, &c->type),
                       format_words[c->format]);
+    } else if (c->fixed_frac && (c->type.kind != AST_T_TIMESTAMP ||
+                                 c->frac > 6)) {
+        ast_error(ctx, &c->stored_loc,
+                  "column \"%s\" of type %s cannot be stored as text(%lld): "
+                  "%s", c->name, type_text(ctx, &c->type), (long long)c->frac,
+                  c->type.kind != AST_T_TIMESTAMP
+                      ? "only a timestamp takes a count of fraction digits"
+                      : "a timestamp keeps 0 to 6 fraction digits");
     }
     for (d = 0; d < AST_NDIALECTS; d++)
         if (c->sql_type[d] && c->sql_type[d][0] == '\0')
@@ -1320,6 +1352,12 @@ static void check_ref(ast_ctx *ctx, ast_schema *s, ast_table *t,
                       m->column->format ? "as " : "in schemac's form",
                       m->column->format ? format_words[m->column->format]
                                         : "");
+        else if (n->column->fixed_frac != m->column->fixed_frac ||
+                 n->column->frac != m->column->frac)
+            ast_error(ctx, &m->loc,
+                      "foreign key column \"%s\" is stored as %s but %s.%s "
+                      "as %s", n->column->name, text_form(ctx, n->column),
+                      r->table, m->column->name, text_form(ctx, m->column));
         if (r->on_delete == AST_ACT_SET_NULL && !n->column->nullable)
             ast_error(ctx, &r->loc,
                       "on delete set null, but column \"%s\" is not null",

@@ -2216,16 +2216,37 @@ static bool made_again(dir *x, ast_ctx *ctx, const ast_sqlblock *b)
             strcmp(o.kind, "MATERIALIZED VIEW") == 0);
 }
 
+/* Whether ctx's schema has a block of dialect d that makes the object
+ * (kind and name) block b of bctx makes: b changed, not removed. */
+static bool makes_object(ast_ctx *ctx, sql_dialect d, ast_ctx *bctx,
+                         const ast_sqlblock *b)
+{
+    const ast_decl *at = NULL;
+    const ast_sqlblock *x;
+    sql_object o, other;
+
+    if (!ctx->schema || !emit_sql_block_object(bctx, b->text, &o))
+        return false;
+    while ((x = emit_sql_next_block(ctx->schema, &at, d)) != NULL)
+        if (emit_sql_block_object(ctx, x->text, &other) &&
+            strcmp(o.kind, other.kind) == 0 && strcmp(o.name, other.name) == 0)
+            return true;
+    return false;
+}
+
 /* Drops the blocks of the from schema that the to schema lacks (and when
  * again is set those made again: they come back at the end), last
- * first. */
-static void drop_blocks(dir *x, bool again, int *changes)
+ * first.  Before the tables change (after is false): the blocks made
+ * after the tables, and those made before them that change; once the
+ * tables changed (after): those made before them that go, which a
+ * table may have used until then. */
+static void drop_blocks(dir *x, bool again, bool after, int *changes)
 {
     const ast_sqlblock **list;
     const ast_decl *at = NULL;
     const ast_sqlblock *b;
     int n = 0, i;
-    bool kept;
+    bool kept, late;
 
     if (!x->fc->schema)
         return;
@@ -2239,6 +2260,10 @@ static void drop_blocks(dir *x, bool again, int *changes)
         kept = has_block(x->tc, x->d, x->fc, list[i]);
         if (kept && !(again && made_again(x, x->fc, list[i])))
             continue;
+        late = !emit_sql_block_first(x->fc, x->fc->schema, list[i]) ||
+               kept || makes_object(x->tc, x->d, x->fc, list[i]);
+        if (late == after)
+            continue;
         if (emit_sql_drop_block(x->fc, x->sql, x->d, list[i]))
             stmt_end(x->sql);
         if (!kept)
@@ -2247,8 +2272,9 @@ static void drop_blocks(dir *x, bool again, int *changes)
 }
 
 /* Creates the blocks of the to schema that the from schema lacks (and
- * when again is set those made again), in declaration order. */
-static void create_blocks(dir *x, bool again, int *changes)
+ * when again is set those made again), in declaration order: those
+ * that go before the tables when first is set, else the others. */
+static void create_blocks(dir *x, bool again, bool first, int *changes)
 {
     const ast_decl *at = NULL;
     const ast_sqlblock *b;
@@ -2257,6 +2283,8 @@ static void create_blocks(dir *x, bool again, int *changes)
     if (!x->tc->schema)
         return;
     while ((b = emit_sql_next_block(x->tc->schema, &at, x->d)) != NULL) {
+        if (emit_sql_block_first(x->tc, x->tc->schema, b) != first)
+            continue;
         kept = has_block(x->fc, x->d, x->tc, b);
         if (kept && !(again && made_again(x, x->tc, b)))
             continue;
@@ -2525,8 +2553,10 @@ static int write_direction(dir *x)
     bool again = reshapes(x), last;
 
     /* Views and triggers that go, or that a rebuild would break, first. */
-    drop_blocks(x, again, &changes);
+    drop_blocks(x, again, false, &changes);
     enums_before(x, &changes);
+    /* The domains, types and extensions that new columns may use. */
+    create_blocks(x, again, true, &changes);
     /* New tables first, in the order of their schema (parents before the
      * children that reference them), then the kept ones change, so a
      * foreign key added to a kept table finds its new parent. */
@@ -2548,7 +2578,8 @@ static int write_direction(dir *x)
         }
     }
     changes += drop_tables(x);
-    create_blocks(x, again, &changes);
+    drop_blocks(x, again, true, &changes);
+    create_blocks(x, again, false, &changes);
     enums_after(x, &changes);
     return changes;
 }

@@ -1937,6 +1937,8 @@ static const char *col_flags(ast_ctx *ctx, const ast_table *t,
         buf_puts(&b, " | SC_COL_HASFLAG");
     if (c->type.kind == AST_T_TIMESTAMP && c->type.local)
         buf_puts(&b, " | SC_COL_NOZONE");
+    if (c->fixed_frac)
+        buf_puts(&b, " | SC_COL_FIXEDFRAC");
     s = b.len ? ast_strdup(ctx, b.data + 3) : "0";
     buf_free(&b);
     return s;
@@ -2003,6 +2005,8 @@ static void emit_column_desc(ast_ctx *ctx, buf *out, const ast_table *t,
         buf_printf(&extra, "        .length = %lld,\n", (long long)c->type.a);
     if (c->type.kind == AST_T_NUMERIC && c->type.b)
         buf_printf(&extra, "        .scale = %lld,\n", (long long)c->type.b);
+    if (c->fixed_frac && c->frac > 0)
+        buf_printf(&extra, "        .scale = %lld,\n", (long long)c->frac);
     if (model_has_flag(c))
         buf_printf(&extra, "        .has_offset = offsetof(%s, has_%s),\n",
                    n->row, col_c(c));

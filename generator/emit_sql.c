@@ -1350,7 +1350,8 @@ static const struct {
     {"SEQUENCE", NULL, "SEQUENCE"}, {"TYPE", NULL, "TYPE"},
     {"DOMAIN", NULL, "DOMAIN"}, {"RULE", NULL, "RULE"},
     {"POLICY", NULL, "POLICY"}, {"AGGREGATE", NULL, "AGGREGATE"},
-    {"EXTENSION", NULL, "EXTENSION"}, {NULL, NULL, NULL},
+    {"EXTENSION", NULL, "EXTENSION"}, {"COLLATION", NULL, "COLLATION"},
+    {"SCHEMA", NULL, "SCHEMA"}, {NULL, NULL, NULL},
 };
 
 bool emit_sql_block_object(ast_ctx *ctx, const char *text, sql_object *o)
@@ -1398,6 +1399,57 @@ bool emit_sql_block_object(ast_ctx *ctx, const char *text, sql_object *o)
         }
     }
     return true;
+}
+
+/* The kinds of object a table may use (a column's type, a collation, a
+ * schema): made before the tables, dropped after them. */
+static bool kind_first(const char *kind)
+{
+    return strcmp(kind, "DOMAIN") == 0 || strcmp(kind, "TYPE") == 0 ||
+           strcmp(kind, "EXTENSION") == 0 || strcmp(kind, "COLLATION") == 0 ||
+           strcmp(kind, "SCHEMA") == 0;
+}
+
+/* Whether text calls the function named name (its last part, unquoted):
+ * the name, not inside another word, then "(". */
+static bool calls(const char *text, const char *name)
+{
+    const char *dot = strrchr(name, '.'), *p, *q;
+    size_t n;
+
+    name = dot ? dot + 1 : name;
+    n = strlen(name);
+    if (n == 0 || name[0] == '"')
+        return false;
+    for (p = text; (p = strstr(p, name)) != NULL; p += n) {
+        if (p > text && word_char(p[-1]))
+            continue;
+        q = skip_blank(p + n);
+        if (*q == '(')
+            return true;
+    }
+    return false;
+}
+
+bool emit_sql_block_first(ast_ctx *ctx, const ast_schema *s,
+                          const ast_sqlblock *b)
+{
+    const ast_sqlblock *x;
+    sql_object o, other;
+
+    if (!emit_sql_block_object(ctx, b->text, &o))
+        return false;
+    if (kind_first(o.kind))
+        return true;
+    if (strcmp(o.kind, "FUNCTION") != 0)
+        return false;
+    /* a function that a domain's check calls goes before the domain */
+    for (x = s->sqlblocks; x; x = x->next)
+        if (x != b && x->dialect == b->dialect &&
+            emit_sql_block_object(ctx, x->text, &other) &&
+            kind_first(other.kind) && calls(x->text, o.name))
+            return true;
+    return false;
 }
 
 /* The text of block s without blanks around it and its final ";". */
@@ -1461,7 +1513,8 @@ void emit_sql_block(ast_ctx *ctx, buf *b, sql_dialect d,
     buf_printf(b, "DO %s BEGIN\n    EXECUTE %s", outer, tag);
     buf_puts(b, text);
     buf_printf(b, "%s;\nEXCEPTION WHEN duplicate_table OR duplicate_object "
-                  "OR duplicate_function THEN NULL;\nEND %s", tag, outer);
+                  "OR duplicate_function OR duplicate_schema THEN NULL;\n"
+                  "END %s", tag, outer);
 }
 
 bool emit_sql_drop_block(ast_ctx *ctx, buf *b, sql_dialect d,
@@ -1510,6 +1563,13 @@ void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out)
                 emit_sql_create_enum(&b, decl->enm);
                 push(out, &b);
             }
+    /* the domains, types, extensions ... that tables use, before them */
+    decl = NULL;
+    while ((sql = emit_sql_next_block(s, &decl, d)) != NULL)
+        if (emit_sql_block_first(ctx, s, sql)) {
+            emit_sql_block(ctx, &b, d, sql, true);
+            push(out, &b);
+        }
     for (i = 0; i < s->ntables; i++) {
         emit_sql_create_table(ctx, &b, d, s->creation_order[i], NULL);
         push(out, &b);
@@ -1520,10 +1580,11 @@ void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out)
             if (order_has_after_tables(s->creation_order[i]))
                 add_after_tables(ctx, out, &b, s->creation_order[i]);
     decl = NULL;
-    while ((sql = emit_sql_next_block(s, &decl, d)) != NULL) {
-        emit_sql_block(ctx, &b, d, sql, true);
-        push(out, &b);
-    }
+    while ((sql = emit_sql_next_block(s, &decl, d)) != NULL)
+        if (!emit_sql_block_first(ctx, s, sql)) {
+            emit_sql_block(ctx, &b, d, sql, true);
+            push(out, &b);
+        }
     buf_free(&b);
 }
 

@@ -132,6 +132,11 @@ void emit_sql_block(ast_ctx *ctx, buf *b, sql_dialect d,
  * false (nothing written) when its text is not a CREATE schemac reads. */
 bool emit_sql_drop_block(ast_ctx *ctx, buf *b, sql_dialect d,
                          const ast_sqlblock *s);
+/* Whether block b of schema s goes before the tables (and is dropped
+ * after them): its CREATE makes a domain, type, extension, collation or
+ * schema, or a function that such a block calls. */
+bool emit_sql_block_first(ast_ctx *ctx, const ast_schema *s,
+                          const ast_sqlblock *b);
 /* The sql blocks of dialect d in declaration order: *at starts NULL and
  * follows the declarations; NULL at the end. */
 const ast_sqlblock *emit_sql_next_block(const ast_schema *s,

@@ -477,6 +477,8 @@ static void put_stored(buf *b, const ast_column *c)
     buf_puts(b, "stored as");
     if (c->format != AST_FMT_NATIVE)
         buf_printf(b, " %s", formats[c->format]);
+    if (c->fixed_frac)
+        buf_printf(b, "(%lld)", (long long)c->frac);
     if (c->sql_type[AST_D_SQLITE]) {
         buf_puts(b, " sqlite ");
         put_string(b, c->sql_type[AST_D_SQLITE]);

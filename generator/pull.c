@@ -94,6 +94,7 @@ typedef struct pcol {
     int64_t a, b;
     bool local;
     ast_format format;
+    int frac;             /* stored as text(N): N, from 1; 0 without */
     const char *sql_type; /* the declared type, when not schemac's */
     bool enum_type;
     bool autoinc;
@@ -579,6 +580,17 @@ static void sqlite_time(pull *p, pcol *c, const cat_table *t,
         c->format = AST_FMT_INTEGER;
     else if (k->n_text > 0 || !k->n_int)
         c->format = AST_FMT_TEXT;
+    /* Every text with the same count of fraction digits: the owner
+     * writes that many (SQLAlchemy six), and so must schemac.  None is
+     * how plain text writes a whole second too, and takes a fraction
+     * instead of refusing it.  Six is how plain text writes a fraction
+     * that is not zero (Django writes none when it is): only a fraction
+     * of zeros, '.000000', tells a writer of always six. */
+    if (kind == AST_T_TIMESTAMP && c->format == AST_FMT_TEXT &&
+        k->n_text > 0 && k->n_stamp == k->n_text &&
+        k->frac_min == k->frac_max && k->frac_min >= 1 &&
+        k->frac_max <= 6 && (k->frac_max < 6 || k->n_zero_frac > 0))
+        c->frac = k->frac_min;
 }
 
 /* The language's type for a SQLite declared type, by SQLite's rules of
@@ -632,9 +644,15 @@ static void sqlite_column_type(pull *p, pcol *c, const cat_table *t,
     } else if (strstr(up, "BLOB")) {
         set_type(p, c, AST_T_BYTES, 0, 0);
     } else if (strstr(up, "REAL") || strstr(up, "FLOA") ||
-               strstr(up, "DOUB") || strstr(up, "NUMERIC") ||
-               strstr(up, "DECIMAL")) {
+               strstr(up, "DOUB")) {
         set_type(p, c, AST_T_FLOAT64, 0, 0);
+    } else if (strstr(up, "NUMERIC") || strstr(up, "DECIMAL")) {
+        /* Django's decimal: the scale is the application's, not the
+         * database's, which holds binary floats (and integers when
+         * exact); read and written as they are. */
+        set_type(p, c, AST_T_FLOAT64, 0, 0);
+        c->note = "no precision or scale on the database: the binary "
+                  "floats it holds, as they are";
     } else {
         /* no type, or ANY: a column of any storage class */
         set_type(p, c, k->n_int && !k->n_real && !k->n_text && !k->n_blob
@@ -945,6 +963,8 @@ static bool write_column(pull *p, const cat_table *t, const cat_column *k,
     if (c.format != AST_FMT_NATIVE || c.sql_type) {
         buf_printf(b, " stored as%s%s", c.format ? " " : "",
                    formats[c.format]);
+        if (c.frac > 0)
+            buf_printf(b, "(%d)", c.frac);
         if (c.sql_type)
             buf_printf(b, " %s '%s'", p->dname, c.sql_type);
     }

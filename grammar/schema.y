@@ -185,7 +185,7 @@ static void yyerror(const YYLTYPE *loc, ast_ctx *ctx, yyscan_t scanner,
 %type <col> column column_head
 %type <item> item index_tail
 %type <fmt> format
-%type <storage> storage
+%type <storage> storage fspec
 %type <elems> ielems ielem
 %type <expr> opt_where
 %type <num> dialect
@@ -358,18 +358,25 @@ modifier
 
 /* stored as FORMAT [sqlite 'T'] [postgresql 'T'], or the types alone. */
 storage
-    : format            { $$ = ast_storage_make($1, NULL, NULL); }
-    | format "sqlite" T_STRING
-                        { $$ = ast_storage_make($1, $3, NULL); }
-    | format "postgresql" T_STRING
-                        { $$ = ast_storage_make($1, NULL, $3); }
-    | format "sqlite" T_STRING "postgresql" T_STRING
-                        { $$ = ast_storage_make($1, $3, $5); }
-    | "sqlite" T_STRING { $$ = ast_storage_make(AST_FMT_NATIVE, $2, NULL); }
+    : fspec             { $$ = ast_storage_types(&$1, NULL, NULL); }
+    | fspec "sqlite" T_STRING
+                        { $$ = ast_storage_types(&$1, $3, NULL); }
+    | fspec "postgresql" T_STRING
+                        { $$ = ast_storage_types(&$1, NULL, $3); }
+    | fspec "sqlite" T_STRING "postgresql" T_STRING
+                        { $$ = ast_storage_types(&$1, $3, $5); }
+    | "sqlite" T_STRING { $$ = ast_storage_types(NULL, $2, NULL); }
     | "sqlite" T_STRING "postgresql" T_STRING
-                        { $$ = ast_storage_make(AST_FMT_NATIVE, $2, $4); }
+                        { $$ = ast_storage_types(NULL, $2, $4); }
     | "postgresql" T_STRING
-                        { $$ = ast_storage_make(AST_FMT_NATIVE, NULL, $2); }
+                        { $$ = ast_storage_types(NULL, NULL, $2); }
+    ;
+
+/* FORMAT, and text(N): a timestamp with always N fraction digits. */
+fspec
+    : format            { $$ = ast_storage_make($1, NULL); }
+    | "text" "(" T_NUMBER ")"
+                        { $$ = ast_storage_make(AST_FMT_TEXT, $3); }
     ;
 
 format

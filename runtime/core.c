@@ -1647,6 +1647,8 @@ static int default_value(sc_db *db, const sc_table_desc *t,
                          const sc_column_desc *c, int64_t now, sc_value *v)
 {
     const sc_default *d = &c->dflt;
+    int64_t unit = 1;
+    unsigned k;
 
     memset(v, 0, sizeof *v);
     v->type = c->type;
@@ -1658,6 +1660,13 @@ static int default_value(sc_db *db, const sc_table_desc *t,
                                  "or timestamp", t->name, c->name);
         v->kind = SC_VAL_INT;
         v->i = c->type == SC_TYPE_DATE ? days_of_us(now) : now;
+        /* a form with fewer fraction digits keeps now cut to them */
+        for (k = (c->flags & SC_COL_FIXEDFRAC) ? c->scale : 6; k < 6; k++)
+            unit *= 10;
+        if (c->type == SC_TYPE_TIMESTAMP && sc__format(c) == SC_FMT_INTEGER)
+            unit = 1000000;
+        if (c->type == SC_TYPE_TIMESTAMP)
+            v->i -= (v->i % unit + unit) % unit;
         return SC_OK;
     }
     if (d->kind != SC_DEFAULT_VALUE)
@@ -1975,8 +1984,9 @@ static size_t date_text(int64_t days, char *buf)
     return (size_t)snprintf(buf, 11, "%04d-%02d-%02d", y, m, d);
 }
 
-/* 'YYYY-MM-DD HH:MM:SS', and '.ffffff' when the fraction is not zero. */
-static size_t timestamp_text(int64_t us, char *buf)
+/* 'YYYY-MM-DD HH:MM:SS', and '.ffffff' when the fraction is not zero;
+ * with digits 0 to 6 (text(N)), always that many fraction digits. */
+static size_t timestamp_text(int64_t us, int digits, char *buf)
 {
     int64_t days = days_of_us(us), rem = us - days * US_PER_DAY;
     int64_t secs = rem / US_PER_SEC, frac = rem % US_PER_SEC;
@@ -1987,7 +1997,10 @@ static size_t timestamp_text(int64_t us, char *buf)
     n += (size_t)snprintf(buf + n, SC__FORM_MAX - n, " %02d:%02d:%02d",
                           (int)(secs / 3600), (int)(secs / 60 % 60),
                           (int)(secs % 60));
-    if (frac != 0)
+    if (digits > 0)
+        n += (size_t)snprintf(buf + n, SC__FORM_MAX - n, ".%0*d", digits,
+                              (int)(frac / tens[6 - digits]));
+    else if (frac != 0 && digits < 0)
         n += (size_t)snprintf(buf + n, SC__FORM_MAX - n, ".%06d",
                               (int)frac);
     return n;
@@ -2275,8 +2288,14 @@ int sc__stored_form(const sc_value *v, sc_value *out, char *buf,
         n = date_text(v->i, buf);
         break;
     case SC_TYPE_TIMESTAMP:
+        if (fmt == SC_FMT_TEXT && (c->flags & SC_COL_FIXEDFRAC) &&
+            (c->scale > 6 || v->i % tens[6 - c->scale] != 0)) {
+            *why = "a finer fraction of a second than the column keeps";
+            return SC_RANGE;
+        }
         if (fmt == SC_FMT_TEXT) {
-            n = timestamp_text(v->i, buf);
+            n = timestamp_text(v->i, (c->flags & SC_COL_FIXEDFRAC)
+                                         ? (int)c->scale : -1, buf);
             break;
         }
         if (v->i % US_PER_SEC != 0) {

@@ -632,6 +632,11 @@ typedef enum sc_type {
                                  no shift; PostgreSQL's timestamp (not
                                  timestamptz); "default now" is the UTC
                                  reading */
+#define SC_COL_FIXEDFRAC 0x40u /* timestamp stored as text(N): written
+                                  with always N = scale fraction digits
+                                  (0 to 6), the owner's spelling; a value
+                                  with a finer fraction is refused on
+                                  write (SC_RANGE) */
 
 /*
  * sc_column_desc.format: how the database keeps the value, when not in
@@ -718,7 +723,7 @@ typedef struct sc_column_desc {
     sc_type type;
     unsigned flags;         /* SC_COL_* */
     unsigned length;        /* varchar(n): n; numeric(p,s): p */
-    unsigned scale;         /* numeric(p,s): s */
+    unsigned scale;         /* numeric(p,s): s; text(N) timestamp: N */
     size_t offset;          /* offsetof(row, field) */
     size_t has_offset;      /* offsetof(row, has_field), if SC_COL_HASFLAG */
     const sc_enum_desc *enm; /* for SC_TYPE_ENUM */

@@ -22,6 +22,12 @@
 #             cc -std=c99 -Wall -Wextra -Wpedantic -Werror together with
 #             tests/adopt/dump.c, which walks the schema's descriptors;
 #   check     schemac check of the pulled schema: no drift;
+#   fresh-sql a new empty database made by schemac sql of the pulled
+#             schema (its domains, types and extensions before the
+#             tables), and check of the schema against it: no drift;
+#   fresh-up  the same made by migrate init and up, then down to no
+#             version and up again (every object dropped, domains after
+#             the tables), and check: no drift;
 #   read      every row read through the generated code (dump URL) equals
 #             the database's own text of it (tests/adopt/dbtext.py says
 #             how both are normalised: numerics as numbers at their
@@ -247,6 +253,62 @@ check_step() {
     fi
 }
 
+# fresh_step NAME sql|up: the pulled schema makes a new database that
+# check finds equal to it: by its DDL (schemac sql), or by migrate init
+# and up, then down to nothing and up again (so every object went).
+fresh_step() {
+    local name=$1 how=$2 owner_url=$url db=adopt_${1}_fresh why=
+    local m=$w/fresh-migrations
+    local -a load
+    if [ ! -f "$w/pulled.schema" ]; then
+        step "$name" "fresh-$how" fail "no pulled schema"
+        return
+    fi
+    if [ $dialect = sqlite ]; then
+        rm -f "$w/fresh.sqlite"
+        url=sqlite:$w/fresh.sqlite
+        load=(sqlite3 -bail "$w/fresh.sqlite")
+    else
+        psql_at "$SCHEMAC_TEST_URL" -c "DROP DATABASE IF EXISTS \"$db\"" \
+            -c "CREATE DATABASE \"$db\"" >/dev/null 2>&1
+        url=$(printf '%s\n' "$SCHEMAC_TEST_URL" |
+            sed -E "s#^([a-z]+://[^/]*)/[^?]*#\\1/$db#")
+        load=(psql_at "$url")
+    fi
+    : >"$w/fresh.err"
+    rm -rf "$m"
+    if [ $how = sql ]; then
+        if ! limited "$schemac" sql "$w/pulled.schema" --dialect $dialect \
+            >"$w/fresh.sql" 2>"$w/fresh.err"; then
+            why="schemac sql failed"
+        elif ! "${load[@]}" <"$w/fresh.sql" >>"$w/fresh.err" 2>&1; then
+            why="the DDL of the pulled schema fails on a new database"
+        fi
+    elif ! limited "$schemac" migrate init "$w/pulled.schema" --dir "$m" \
+        >>"$w/fresh.err" 2>&1; then
+        why="migrate init failed"
+    elif ! limited "$schemac" migrate up --db "$url" --dir "$m" \
+        >>"$w/fresh.err" 2>&1; then
+        why="migrate up on a new database failed"
+    elif ! limited "$schemac" migrate down 1 --db "$url" --dir "$m" \
+        >>"$w/fresh.err" 2>&1; then
+        why="migrate down failed"
+    elif ! limited "$schemac" migrate up --db "$url" --dir "$m" \
+        >>"$w/fresh.err" 2>&1; then
+        why="migrate up after down failed"
+    fi
+    if [ -n "$why" ]; then
+        step "$name" "fresh-$how" fail "$why" "$w/fresh.err"
+    else
+        check_step "$name" "$w/pulled.schema" "fresh-$how"
+    fi
+    if [ $dialect = postgresql ]; then
+        psql_at "$SCHEMAC_TEST_URL" -c "DROP DATABASE IF EXISTS \"$db\"" \
+            >/dev/null 2>&1
+    fi
+    url=$owner_url
+}
+
 # read_step NAME DIR
 read_step() {
     local name=$1 dir=$2 why= t text
@@ -420,6 +482,8 @@ for name in "${names[@]}"; do
     pull_step "$name" "$dir"
     generate_step "$name"
     check_step "$name" "$w/pulled.schema" check
+    fresh_step "$name" sql
+    fresh_step "$name" up
     read_step "$name" "$dir"
     write_step "$name"
     migrate_step "$name"

@@ -458,6 +458,88 @@ START_TEST(test_default_now_as_text)
 }
 END_TEST
 
+/* Timestamps as text with a fixed count of fraction digits, as
+ * SQLAlchemy writes them on SQLite (always six) and as a text(3) or a
+ * text(0) column of another tool keeps them. */
+typedef struct fixed {
+    int64_t id;
+    int64_t six;
+    int64_t three;
+    int64_t whole; /* default now */
+    bool has_whole;
+} fixed;
+
+static const sc_column_desc fixed_cols[] = {
+    {.name = "id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_PK | SC_COL_NOTNULL, .offset = offsetof(fixed, id)},
+    {.name = "six", .type = SC_TYPE_TIMESTAMP,
+     .flags = SC_COL_NOTNULL | SC_COL_FIXEDFRAC, .scale = 6,
+     .offset = offsetof(fixed, six), .format = SC_FMT_TEXT},
+    {.name = "three", .type = SC_TYPE_TIMESTAMP,
+     .flags = SC_COL_NOTNULL | SC_COL_FIXEDFRAC, .scale = 3,
+     .offset = offsetof(fixed, three), .format = SC_FMT_TEXT},
+    {.name = "whole", .type = SC_TYPE_TIMESTAMP,
+     .flags = SC_COL_NOTNULL | SC_COL_HASFLAG | SC_COL_FIXEDFRAC,
+     .offset = offsetof(fixed, whole), .has_offset = offsetof(fixed, has_whole),
+     .format = SC_FMT_TEXT, .dflt = {.kind = SC_DEFAULT_NOW}},
+};
+static const unsigned fixed_pk[] = {0};
+static const sc_table_desc fixed_table = {
+    .name = "fixed", .row_size = sizeof(fixed), .cols = fixed_cols,
+    .ncols = 4, .pk = fixed_pk, .npk = 1, .autoinc = -1,
+    .flags = SC_TABLE_LOOSE};
+
+START_TEST(test_write_fixed_fraction)
+{
+    fixed f = {1, 0, 0, 0, false}, got;
+    int64_t t0 = utc_us(2021, 1, 31, 13, 45, 0, 0), count = 0;
+    sc_query *q;
+    char want[128];
+
+    exec_ok(on_sqlite() ? "CREATE TABLE fixed (id integer PRIMARY KEY, six "
+                          "datetime NOT NULL, three datetime NOT NULL, whole "
+                          "datetime NOT NULL)"
+                        : "CREATE TABLE fixed (id bigint PRIMARY KEY, six "
+                          "text NOT NULL, three text NOT NULL, whole text "
+                          "NOT NULL)");
+    f.six = t0;
+    f.three = t0 + 250000;
+    ck_assert_msg(sc_row_insert(db, &fixed_table, &f) == SC_OK, "%s",
+                  sc_errmsg(db));
+    /* now is cut to whole seconds, in the struct as in the database */
+    ck_assert(f.has_whole && f.whole % 1000000 == 0);
+    stamp_text(f.whole, want, sizeof want);
+    want[19] = '\0';
+    ck_assert_str_eq(db_text("SELECT whole FROM fixed"), strcat(want, ";"));
+    ck_assert_str_eq(db_text("SELECT six, three FROM fixed"),
+                     "2021-01-31 13:45:00.000000|2021-01-31 13:45:00.250;");
+
+    /* an equality filter matches the owner's spelling */
+    q = sc_query_new(db, &fixed_table);
+    sc_query_where(q, 1, SC_OP_EQ, &t0);
+    ck_assert_int_eq(sc_query_count(q, &count), SC_OK);
+    ck_assert_int_eq(count, 1);
+    sc_query_free(q);
+
+    /* read back as written */
+    memset(&got, 0, sizeof got);
+    got.id = 1;
+    ck_assert_msg(sc_row_get(db, &fixed_table, arena, &got, &got) == SC_OK,
+                  "%s", sc_errmsg(db));
+    ck_assert_int_eq(got.six, t0);
+    ck_assert_int_eq(got.three, t0 + 250000);
+
+    /* a finer fraction than the column keeps is refused, not rounded */
+    f.id = 2;
+    f.three = t0 + 250100;
+    ck_assert_int_eq(sc_row_insert(db, &fixed_table, &f), SC_RANGE);
+    ck_assert_str_eq(sc_errcolumn(db), "three");
+    ck_assert_msg(strstr(sc_errmsg(db), "finer fraction") != NULL, "%s",
+                  sc_errmsg(db));
+    ck_assert_str_eq(db_text("SELECT count(*) FROM fixed"), "1;");
+}
+END_TEST
+
 /* Values the owner's column does not hold in its form: one per case. */
 static const struct {
     const char *column;
@@ -1393,6 +1475,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_read_owner_rows);
     tcase_add_test(tc, test_write_owner_format);
     tcase_add_test(tc, test_default_now_as_text);
+    tcase_add_test(tc, test_write_fixed_fraction);
     tcase_add_loop_test(tc, test_refuse_bad_forms, 0, nbad);
     tcase_add_test(tc, test_loose_good_rows);
     tcase_add_loop_test(tc, test_loose_wrong_class, 0, nclass);

@@ -870,24 +870,31 @@ static const struct {
     ast_format format;
     const char *sqlite, *postgresql;
     int dups;
+    int frac; /* text(N): N; -1 without */
 } storage_cases[] = {
-    {"x date stored as text", AST_FMT_TEXT, NULL, NULL, 0},
+    {"x date stored as text", AST_FMT_TEXT, NULL, NULL, 0, -1},
     {"x timestamp not null stored as integer", AST_FMT_INTEGER, NULL, NULL,
-     0},
+     0, -1},
     {"x numeric(10,2) stored as real postgresql 'double precision'",
-     AST_FMT_REAL, NULL, "double precision", 0},
+     AST_FMT_REAL, NULL, "double precision", 0, -1},
     {"x uuid stored as hex sqlite 'CHAR(32)'", AST_FMT_HEX, "CHAR(32)", NULL,
-     0},
+     0, -1},
     {"x timestamp stored as text sqlite 'DATETIME' postgresql 'timestamp'",
-     AST_FMT_TEXT, "DATETIME", "timestamp", 0},
+     AST_FMT_TEXT, "DATETIME", "timestamp", 0, -1},
     {"x text stored as sqlite 'VARCHAR(10)'", AST_FMT_NATIVE, "VARCHAR(10)",
-     NULL, 0},
+     NULL, 0, -1},
     {"x text stored as sqlite 'TEXT' postgresql 'inet'", AST_FMT_NATIVE,
-     "TEXT", "inet", 0},
+     "TEXT", "inet", 0, -1},
     {"x text stored as postgresql 'text[]' not null", AST_FMT_NATIVE, NULL,
-     "text[]", 0},
+     "text[]", 0, -1},
     {"x text stored as postgresql 'a' stored as sqlite 'b'", AST_FMT_NATIVE,
-     NULL, "a", 1},
+     NULL, "a", 1, -1},
+    {"x timestamp stored as text(6) sqlite 'DATETIME'", AST_FMT_TEXT,
+     "DATETIME", NULL, 0, 6},
+    {"x timestamp not null stored as text(0)", AST_FMT_TEXT, NULL, NULL, 0,
+     0},
+    {"x timestamp stored as text ( 3 ) postgresql 'text' not null",
+     AST_FMT_TEXT, NULL, "text", 0, 3},
 };
 
 START_TEST(test_storage)
@@ -907,6 +914,9 @@ START_TEST(test_storage)
     else
         ck_assert_ptr_null(c->sql_type[AST_D_POSTGRESQL]);
     ck_assert_int_eq(c->dup_modifiers, storage_cases[_i].dups);
+    ck_assert_int_eq(c->fixed_frac, storage_cases[_i].frac >= 0);
+    if (storage_cases[_i].frac >= 0)
+        ck_assert_int_eq(c->frac, storage_cases[_i].frac);
     if (storage_cases[_i].dups)
         ck_assert_str_eq(c->dup_name, "stored as");
     ast_ctx_free(ctx);

@@ -63,7 +63,7 @@ CREATE TABLE IF NOT EXISTS "sequels" (
 DO $schemac_do$ BEGIN
     EXECUTE $schemac$CREATE VIEW rated_films AS
     SELECT film_id, title FROM films WHERE rating <> 'NC-17'$schemac$;
-EXCEPTION WHEN duplicate_table OR duplicate_object OR duplicate_function THEN NULL;
+EXCEPTION WHEN duplicate_table OR duplicate_object OR duplicate_function OR duplicate_schema THEN NULL;
 END $schemac_do$;
 
 DO $schemac_do$ BEGIN
@@ -73,11 +73,11 @@ BEGIN
     RETURN NEW;
 END
 $body$$schemac$;
-EXCEPTION WHEN duplicate_table OR duplicate_object OR duplicate_function THEN NULL;
+EXCEPTION WHEN duplicate_table OR duplicate_object OR duplicate_function OR duplicate_schema THEN NULL;
 END $schemac_do$;
 
 DO $schemac_do$ BEGIN
     EXECUTE $schemac$CREATE TRIGGER films_log AFTER INSERT ON films
     FOR EACH ROW EXECUTE FUNCTION films_log()$schemac$;
-EXCEPTION WHEN duplicate_table OR duplicate_object OR duplicate_function THEN NULL;
+EXCEPTION WHEN duplicate_table OR duplicate_object OR duplicate_function OR duplicate_schema THEN NULL;
 END $schemac_do$;

@@ -2619,7 +2619,7 @@ static const char *const adopt_ddl_postgresql[] = {
     "DO $schemac_do$ BEGIN\n"
     "    EXECUTE $schemac$CREATE VIEW rated_films AS\n"
     "    SELECT film_id, title FROM films WHERE rating <> 'NC-17'$schemac$;\n"
-    "EXCEPTION WHEN duplicate_table OR duplicate_object OR duplicate_function THEN NULL;\n"
+    "EXCEPTION WHEN duplicate_table OR duplicate_object OR duplicate_function OR duplicate_schema THEN NULL;\n"
     "END $schemac_do$",
     "DO $schemac_do$ BEGIN\n"
     "    EXECUTE $schemac$CREATE FUNCTION films_log() RETURNS trigger LANGUAGE plpgsql AS $body$\n"
@@ -2628,12 +2628,12 @@ static const char *const adopt_ddl_postgresql[] = {
     "    RETURN NEW;\n"
     "END\n"
     "$body$$schemac$;\n"
-    "EXCEPTION WHEN duplicate_table OR duplicate_object OR duplicate_function THEN NULL;\n"
+    "EXCEPTION WHEN duplicate_table OR duplicate_object OR duplicate_function OR duplicate_schema THEN NULL;\n"
     "END $schemac_do$",
     "DO $schemac_do$ BEGIN\n"
     "    EXECUTE $schemac$CREATE TRIGGER films_log AFTER INSERT ON films\n"
     "    FOR EACH ROW EXECUTE FUNCTION films_log()$schemac$;\n"
-    "EXCEPTION WHEN duplicate_table OR duplicate_object OR duplicate_function THEN NULL;\n"
+    "EXCEPTION WHEN duplicate_table OR duplicate_object OR duplicate_function OR duplicate_schema THEN NULL;\n"
     "END $schemac_do$",
     NULL
 };

@@ -15,6 +15,9 @@ CREATE TABLE "shop_order" (
     "note" text NULL
 );
 CREATE INDEX "shop_order_customer_id_a1b2c3d4" ON "shop_order" ("customer_id");
+-- Django writes a fraction of a second only when it is not zero.
 INSERT INTO shop_customer VALUES (1, 'ada@example.org', 'Ada', 1,
     '2021-03-04 05:06:07.123456');
+INSERT INTO shop_customer VALUES (2, 'bob@example.org', 'Bob', 1,
+    '2021-03-04 06:00:00');
 INSERT INTO shop_order VALUES (1, 1, '2021-03-05 10:00:00', NULL);
