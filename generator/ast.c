@@ -53,10 +53,14 @@ ast_mark ast_pool_mark(ast_ctx *ctx)
 void ast_pool_release(ast_ctx *ctx, ast_mark m)
 {
     struct ast_pool **pp = &ctx->pool, *p;
+    /* A new chunk goes first or second (pool_take), so those made since
+     * the mark are all among the first of them plus two: no need to walk
+     * the whole list, which grows with the schema. */
+    unsigned long long left = pool_seq - m.seq + 2;
 
     /* Chunks made since the mark go; the one in front then is back to
      * where it was. */
-    while ((p = *pp) != NULL) {
+    while ((p = *pp) != NULL && left-- > 0) {
         if (p->seq > m.seq) {
             *pp = p->next;
             free(p);

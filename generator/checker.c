@@ -9,6 +9,7 @@
  * fixing a schema wants the whole list.
  */
 #include "checker.h"
+#include "emit_c.h"
 
 #include "names.h"
 #include "order.h"
@@ -177,6 +178,91 @@ static int strcasecmp_ascii(const char *a, const char *b)
 }
 
 /* ---------------------------------------------------------------------
+ * Names a database keeps for itself
+ * ------------------------------------------------------------------- */
+
+/*
+ * The types of PostgreSQL's pg_catalog, which every search path puts
+ * first (read from PostgreSQL 15's pg_type; the array types are these
+ * with a leading '_', and the row types of the catalogs begin with
+ * "pg_").  An enum of one of these names would be created in the
+ * database's schema, and every column of that type would still get the
+ * built-in one.  Sorted, for bsearch().
+ */
+static const char *const pg_catalog_types[] = {
+    "aclitem", "any", "anyarray", "anycompatible", "anycompatiblearray",
+    "anycompatiblemultirange", "anycompatiblenonarray", "anycompatiblerange",
+    "anyelement", "anyenum", "anymultirange", "anynonarray", "anyrange",
+    "bit", "bool", "box", "bpchar", "bytea", "char", "cid", "cidr", "circle",
+    "cstring", "date", "datemultirange", "daterange", "event_trigger",
+    "fdw_handler", "float4", "float8", "gtsvector", "index_am_handler",
+    "inet", "int2", "int2vector", "int4", "int4multirange", "int4range",
+    "int8", "int8multirange", "int8range", "internal", "interval", "json",
+    "jsonb", "jsonpath", "language_handler", "line", "lseg", "macaddr",
+    "macaddr8", "money", "name", "numeric", "nummultirange", "numrange",
+    "oid", "oidvector", "path", "point", "polygon", "record", "refcursor",
+    "regclass", "regcollation", "regconfig", "regdictionary", "regnamespace",
+    "regoper", "regoperator", "regproc", "regprocedure", "regrole", "regtype",
+    "table_am_handler", "text", "tid", "time", "timestamp", "timestamptz",
+    "timetz", "trigger", "tsm_handler", "tsmultirange", "tsquery", "tsrange",
+    "tstzmultirange", "tstzrange", "tsvector", "txid_snapshot", "unknown",
+    "uuid", "varbit", "varchar", "void", "xid", "xid8", "xml",
+};
+
+static int compare_name(const void *key, const void *elem)
+{
+    return strcmp(key, *(const char *const *)elem);
+}
+
+static bool is_pg_catalog_type(const char *name)
+{
+    size_t n = sizeof pg_catalog_types / sizeof pg_catalog_types[0];
+
+    if (name[0] == '_')
+        name++; /* an array type */
+    if (strncmp(name, "pg_", 3) == 0)
+        return true;
+    return bsearch(name, pg_catalog_types, n, sizeof pg_catalog_types[0],
+                   compare_name) != NULL;
+}
+
+/* PostgreSQL's system columns, which every table has already. */
+static bool is_pg_system_column(const char *name)
+{
+    static const char *const system[] = {
+        "tableoid", "xmin", "cmin", "xmax", "cmax", "ctid", NULL,
+    };
+    int i;
+
+    for (i = 0; system[i]; i++)
+        if (strcmp(name, system[i]) == 0)
+            return true;
+    return false;
+}
+
+/* SQLite refuses a table or index whose name begins with "sqlite_", in
+ * any case. */
+static bool is_sqlite_reserved(const char *name)
+{
+    static const char prefix[] = "sqlite_";
+    size_t i;
+
+    for (i = 0; prefix[i]; i++)
+        if (tolower((unsigned char)name[i]) != prefix[i])
+            return false;
+    return true;
+}
+
+static void check_sqlite_name(ast_ctx *ctx, const char *what,
+                              const char *name, const ast_loc *loc)
+{
+    if (name && is_sqlite_reserved(name))
+        ast_error(ctx, loc, "%s name \"%s\" is reserved by SQLite, which "
+                  "keeps names beginning with \"sqlite_\" for itself", what,
+                  name);
+}
+
+/* ---------------------------------------------------------------------
  * Names
  * ------------------------------------------------------------------- */
 
@@ -225,6 +311,7 @@ static void check_table_names(ast_ctx *ctx, ast_schema *s)
         symtab_put(&enum_cnames, e->cname, e);
     for (t = s->tables; t; t = t->next) {
         check_name_length(ctx, "table", t->name, &t->name_loc);
+        check_sqlite_name(ctx, "table", t->name, &t->name_loc);
         same = symtab_put(&by_name, t->name, t);
         folded = symtab_put(&by_fold, t->name, t);
         cn = symtab_put(&by_cname, t->cname, t);
@@ -271,6 +358,11 @@ static void check_enums(ast_ctx *ctx, ast_schema *s)
     symtab_init(&cnames, false);
     for (e = s->enums; e; e = e->next) {
         check_name_length(ctx, "enum", e->name, &e->name_loc);
+        if (is_pg_catalog_type(e->name))
+            ast_error(ctx, &e->name_loc,
+                      "enum name \"%s\" is reserved by PostgreSQL: a "
+                      "column of the enum would get pg_catalog's type %s "
+                      "in its place", e->name, e->name);
         f = find_enum(s, e->name);
         if (f && f != e) {
             ast_error(ctx, &e->name_loc, "duplicate enum \"%s\"", e->name);
@@ -888,13 +980,17 @@ static void check_storage(ast_ctx *ctx, ast_column *c)
 static void check_columns(ast_ctx *ctx, ast_schema *s, ast_table *t)
 {
     ast_column *c, *d;
-    const char *field, *other;
     int i = 0;
 
     for (c = t->columns; c; c = c->next) {
         c->index = i++;
         c->cname = names_c_ident(ctx, c->name);
         check_name_length(ctx, "column", c->name, &c->name_loc);
+        if (is_pg_system_column(c->name))
+            ast_error(ctx, &c->name_loc,
+                      "column name \"%s\" is reserved by PostgreSQL, whose "
+                      "tables all have a system column of that name",
+                      c->name);
         for (d = t->columns; d != c; d = d->next) {
             if (strcmp(c->name, d->name) == 0) {
                 ast_error(ctx, &c->name_loc,
@@ -937,8 +1033,15 @@ static void check_columns(ast_ctx *ctx, ast_schema *s, ast_table *t)
                       "column \"%s\" is renamed from itself", c->name);
     }
     t->ncolumns = i;
+}
 
-    /* A field has_x must not collide with a column named has_x. */
+/* A field has_x must not collide with a column named has_x.  Run once
+ * the key is known: a column is nullable only when it is not in it. */
+static void check_flag_fields(ast_ctx *ctx, ast_table *t)
+{
+    ast_column *c, *d;
+    const char *field, *other;
+
     for (c = t->columns; c; c = c->next) {
         field = names_field(ctx, c->cname);
         for (d = t->columns; d; d = d->next) {
@@ -1334,6 +1437,8 @@ static void check_item_name(ast_ctx *ctx, ast_schema *s, ast_item *it)
     check_name_length(ctx, it->kind == AST_ITEM_INDEX ? "index"
                                                        : "constraint",
                       it->name, &it->name_loc);
+    if (it->kind == AST_ITEM_INDEX)
+        check_sqlite_name(ctx, "index", it->name, &it->name_loc);
     if (find_table(s, it->name))
         ast_error(ctx, &it->name_loc, "%s \"%s\" has the name of a table",
                   it->kind == AST_ITEM_INDEX ? "index" : "constraint",
@@ -1731,6 +1836,7 @@ int check_schema(ast_ctx *ctx)
     for (t = s->tables; t; t = t->next) {
         check_columns(ctx, s, t);
         check_primary_key(ctx, t);
+        check_flag_fields(ctx, t);
         check_items(ctx, s, t);
         set_key(ctx, t);
         check_checks(ctx, t);
@@ -1747,5 +1853,9 @@ int check_schema(ast_ctx *ctx)
     if (ctx->nerrors == 0)
         check_macro_names(ctx, s);
     order_tables(ctx);
+    /* Last, the names the C files would declare, which only the C
+     * emitter knows how to make. */
+    if (ctx->nerrors == 0)
+        emit_c_check_names(ctx);
     return ctx->nerrors;
 }

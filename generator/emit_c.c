@@ -12,8 +12,10 @@
 
 #include "checker.h"
 #include "emit_sql.h"
+#include "mem.h"
 #include "names.h"
 #include "schemac.h"
+#include "symtab.h"
 #include "tmpl.h"
 
 #include <inttypes.h>
@@ -232,11 +234,202 @@ static const char *c_joined(ast_ctx *ctx, const ast_name *cols)
     return r;
 }
 
+/* ---------------------------------------------------------------------
+ * The names the two files declare at file scope
+ *
+ * Every type, function, macro and static array the files declare is made
+ * here, from the schema's names glued together, and two different things
+ * may glue to one name (table "search" has the query type
+ * app_search_query, table "search_query" the row type app_search_query).
+ * In checking mode the emitters note each such name with what it is and
+ * where it comes from, and emit_c_check_names() reports the clashes, so
+ * that the rule lives beside the one code that makes the names.
+ * ------------------------------------------------------------------- */
+
+/* A name noted, what it is and where it comes from.  The text lives in
+ * chunks that never move, so that a schema of many tables needs no copy
+ * of it all at once. */
+typedef struct declared_name {
+    const char *name;   /* app_search_query */
+    const char *what;   /* the query type */
+    uint32_t origin;    /* its index in declared.origins */
+} declared_name;
+
+typedef struct declared_origin {
+    const char *text;   /* table "search" */
+    const ast_loc *loc;
+} declared_origin;
+
+#define NAME_BLOCK 65536 /* names a block of declared.blocks */
+#define TEXT_CHUNK (1u << 20)
+
+static struct {
+    bool on;
+    char **chunks;     /* the text, TEXT_CHUNK bytes each (or one name) */
+    size_t nchunks, chunk_used;
+    declared_name **blocks;
+    size_t n;
+    declared_origin *origins;
+    size_t norigins, origins_cap;
+    uint32_t *slots;   /* open addressing: an index of a name, plus one */
+    size_t nslots;
+    const char *function; /* what a prototype declares (NULL: a function) */
+} declared;
+
+static declared_name *name_at(size_t i)
+{
+    return &declared.blocks[i / NAME_BLOCK][i % NAME_BLOCK];
+}
+
+static const char *arena_put(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p;
+
+    if (declared.nchunks == 0 || declared.chunk_used + n > TEXT_CHUNK) {
+        declared.chunks = mem_realloc(declared.chunks,
+                                      sizeof *declared.chunks *
+                                          (declared.nchunks + 1));
+        declared.chunks[declared.nchunks++] =
+            mem_alloc(n > TEXT_CHUNK ? n : TEXT_CHUNK);
+        declared.chunk_used = 0;
+    }
+    p = declared.chunks[declared.nchunks - 1] + declared.chunk_used;
+    declared.chunk_used += n;
+    return memcpy(p, s, n);
+}
+
+/* The origin of the names declared from now on, as KIND "NAME" or, with
+ * table, KIND "NAME" of table "TABLE". */
+static void declare_origin(const char *kind, const char *name,
+                           const char *table, const ast_loc *loc)
+{
+    char text[256];
+    declared_origin *o;
+
+    if (!declared.on)
+        return;
+    if (table)
+        snprintf(text, sizeof text, "%s \"%.60s\" of table \"%.60s\"", kind,
+                 name, table);
+    else
+        snprintf(text, sizeof text, "%s \"%.60s\"", kind, name);
+    if (declared.norigins == declared.origins_cap) {
+        declared.origins_cap =
+            declared.origins_cap ? 2 * declared.origins_cap : 256;
+        declared.origins = mem_realloc(declared.origins,
+                                       sizeof *o * declared.origins_cap);
+    }
+    o = &declared.origins[declared.norigins++];
+    o->text = arena_put(text);
+    o->loc = loc;
+}
+
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    /* Names differ in a digit or two: mix them into every bit, or
+     * linear probing finds long runs. */
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    return h ^ (h >> 16);
+}
+
+/* The slot of name: the one holding it, or the empty one it would go
+ * into. */
+static size_t name_slot(const char *name)
+{
+    size_t mask = declared.nslots - 1, i = name_hash(name) & mask;
+    uint32_t k;
+
+    while ((k = declared.slots[i]) != 0 &&
+           strcmp(name_at(k - 1)->name, name) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static void grow_slots(void)
+{
+    size_t i, slot;
+
+    free(declared.slots);
+    declared.nslots = declared.nslots ? 2 * declared.nslots : 1024;
+    declared.slots = mem_calloc(declared.nslots, sizeof *declared.slots);
+    /* The first of each name goes back in; later ones are only
+     * reported, never looked up. */
+    for (i = 0; i < declared.n; i++) {
+        slot = name_slot(name_at(i)->name);
+        if (declared.slots[slot] == 0)
+            declared.slots[slot] = (uint32_t)(i + 1);
+    }
+}
+
+/* Notes name, `what` of the current origin ("the row type"). */
+static void declare(const char *name, const char *what)
+{
+    declared_name *d;
+    size_t slot;
+
+    if (!declared.on || declared.norigins == 0)
+        return;
+    if (declared.n % NAME_BLOCK == 0) {
+        declared.blocks = mem_realloc(declared.blocks,
+                                      sizeof *declared.blocks *
+                                          (declared.n / NAME_BLOCK + 1));
+        declared.blocks[declared.n / NAME_BLOCK] =
+            mem_alloc(sizeof *d * NAME_BLOCK);
+    }
+    if (2 * (declared.n + 1) > declared.nslots)
+        grow_slots();
+    d = name_at(declared.n);
+    d->name = arena_put(name);
+    d->what = what;
+    d->origin = (uint32_t)(declared.norigins - 1);
+    slot = name_slot(name);
+    if (declared.slots[slot] == 0)
+        declared.slots[slot] = (uint32_t)(declared.n + 1);
+    declared.n++;
+}
+
+/* What the templates append to the schema's name and to a table's prefix
+ * (c_header.tmpl, c_source.tmpl). */
+static const char *const schema_functions[] = {
+    "create_all", "migrate", NULL,
+};
+static const char *const table_functions[] = {
+    "table", "insert", "insert_many", NULL,
+};
+static const char *const key_functions[] = {
+    "get", "update", "update_cols", "delete", "update_many", "delete_many",
+    NULL,
+};
+static const char *const query_functions[] = {
+    "select", "query_free", "or", "and", "not", "end", "limit", "offset",
+    "distinct", "all", "first", "one", "count", "exists", "each",
+    "update_all", "delete_all", NULL,
+};
+
+/* Notes PREFIX_SUFFIX for each suffix of the NULL-ended list. */
+static void declare_each(ast_ctx *ctx, const char *prefix,
+                         const char *const *suffix, const char *what)
+{
+    if (!declared.on)
+        return;
+    for (; *suffix; suffix++)
+        declare(fmt(ctx, "%s_%s", prefix, *suffix), what);
+}
+
 typedef struct names {
     const char *schema;  /* pycon */
     const char *row;     /* pycon_user */
     const char *prefix;  /* pycon_users */
     const char *INIT;    /* PYCON_USER_INIT */
+    const ast_table *table;
 } names;
 
 /* The names of each table by its index, made on first use: the joins
@@ -256,6 +449,7 @@ static void table_names(ast_ctx *ctx, const ast_table *t, names *n)
         c->row = fmt(ctx, "%s_%s", c->schema, row_c(ctx, t));
         c->prefix = fmt(ctx, "%s_%s", c->schema, tab_c(t));
         c->INIT = names_upper(ctx, c->row, "INIT");
+        c->table = t;
     }
     *n = *c;
 }
@@ -606,46 +800,73 @@ static const char *c_default(ast_ctx *ctx, const ast_column *c,
     }
 }
 
+/* The body of macro INIT from items, one initializer a line: on the
+ * macro's line when short, else one a line continued with backslashes;
+ * empty when there are none. */
+static void init_body(buf *macro, const char *INIT, const buf *items,
+                      const char *empty)
+{
+    const char *p = items->data, *s;
+
+    if (items->len == 0) {
+        buf_puts(macro, empty);
+    } else if (!strchr(items->data, '\n') &&
+               strlen(INIT) + items->len + 14 <= 79) {
+        buf_printf(macro, "{%s}", items->data);
+    } else {
+        buf_puts(macro, "\\\n    {");
+        for (; (s = strchr(p, '\n')) != NULL; p = s + 1)
+            buf_printf(macro, "%.*s \\\n     ", (int)(s - p), p);
+        buf_printf(macro, "%s}", p);
+    }
+}
+
+/*
+ * The initializer of a row: in C, a designator per default; in C++,
+ * which has designated initializers only from C++20, every field in
+ * order, {} (zero) where there is no default, so that g++ -Wextra finds
+ * no field missing.
+ */
 static void emit_init(ast_ctx *ctx, buf *out, const ast_table *t,
                       const names *n)
 {
     const ast_column *c;
     model_default d;
     const char *why, *v;
-    buf items, macro;
-    int count = 0;
+    buf items, cxx, macro, cxx_macro;
+    bool any = false;
 
     buf_init(&items);
+    buf_init(&cxx);
     for (c = t->columns; c; c = c->next) {
-        if (!model_column_default(ctx, c, &d, &why))
-            continue;
-        v = c_default(ctx, c, &d);
+        v = NULL;
+        if (model_column_default(ctx, c, &d, &why))
+            v = c_default(ctx, c, &d);
+        buf_printf(&cxx, "%s%s /* %s */", c == t->columns ? "" : ",\n",
+                   v ? v : "{}", field_of(ctx, c));
+        if (model_has_flag(c))
+            buf_printf(&cxx, ",\n%s /* has_%s */", v ? "true" : "{}",
+                       col_c(c));
         if (!v)
             continue;
-        buf_printf(&items, "%s.%s = %s", count++ ? ",\n" : "",
+        any = true;
+        buf_printf(&items, "%s.%s = %s", items.len ? ",\n" : "",
                    field_of(ctx, c), v);
         if (model_has_flag(c))
             buf_printf(&items, ",\n.has_%s = true", col_c(c));
     }
     buf_init(&macro);
-    if (count == 0) {
-        buf_puts(&macro, "{0}");
-    } else if (!strchr(items.data, '\n') &&
-               strlen(n->INIT) + items.len + 14 <= 79) {
-        buf_printf(&macro, "{%s}", items.data);
-    } else {
-        /* One designator a line, continued with backslashes. */
-        const char *p = items.data, *s;
-
-        buf_puts(&macro, "\\\n    {");
-        for (; (s = strchr(p, '\n')) != NULL; p = s + 1)
-            buf_printf(&macro, "%.*s \\\n     ", (int)(s - p), p);
-        buf_printf(&macro, "%s}", p);
-    }
+    buf_init(&cxx_macro);
+    init_body(&macro, n->INIT, &items, "{0}");
+    if (!any)
+        buf_reset(&cxx);
+    init_body(&cxx_macro, n->INIT, &cxx, "{}");
     tmpl_emit(out, H, "init", "type", n->row, "INIT", n->INIT, "value",
-              macro.data, NULL);
+              macro.data, "cxx_value", cxx_macro.data, NULL);
     buf_free(&items);
+    buf_free(&cxx);
     buf_free(&macro);
+    buf_free(&cxx_macro);
 }
 
 /* ---------------------------------------------------------------------
@@ -758,6 +979,7 @@ typedef struct signatures {
     const char *insert, *insert_many, *get, *update, *update_cols, *remove;
     const char *update_many, *delete_many;
     const char *assign;
+    const char *update_body; /* the statements of _update() */
 } signatures;
 
 static void table_signatures(ast_ctx *ctx, const ast_table *t,
@@ -830,6 +1052,8 @@ static void emit_column_bits(ast_ctx *ctx, buf *out, const ast_table *t,
               NULL);
     for (c = t->columns; c && c->index < 64; c = c->next) {
         name = names_upper(ctx, n->prefix, col_c(c));
+        declare_origin("column", c->name, t->name, &c->name_loc);
+        declare(name, "the column bit");
         tmpl_emit(out, H, "column_bit", "NAME", name, "pad",
                   spaces(ctx, w + 1 - strlen(name)), "index",
                   fmt(ctx, "%d", c->index), NULL);
@@ -846,6 +1070,10 @@ static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
     bool keyed = table_key(t, key, 1) > 0;
 
     table_signatures(ctx, t, n, ");", &sig);
+    declare_origin("table", t->name, NULL, &t->name_loc);
+    declare_each(ctx, n->prefix, table_functions, "a function");
+    if (keyed)
+        declare_each(ctx, n->prefix, key_functions, "a function");
     /* The bits serve update_cols and update_many, which need a key. */
     if (keyed)
         emit_column_bits(ctx, out, t, n);
@@ -858,6 +1086,7 @@ static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
               NULL);
     if (!keyed)
         return;
+    declare_origin("table", t->name, NULL, &t->name_loc);
     tmpl_emit(out, H, "table_key_api", "prefix", n->prefix, "get_params",
               sig.get, "update_params", sig.update, "update_cols_params",
               sig.update_cols, "delete_params", sig.remove,
@@ -1042,12 +1271,21 @@ static const char *proto_of(const char *ret, const char *const *name,
 {
     size_t r = strlen(ret);
 
+    size_t start;
+
     buf_reset(&scratch);
     buf_put(&scratch, ret, r);
     if (ret[r - 1] != '*')
         buf_putc(&scratch, ' ');
+    start = scratch.len;
     for (; *name; name++)
         buf_puts(&scratch, *name);
+    if (decl && declared.on) {
+        buf_putc(&scratch, '\0');
+        declare(scratch.data + start,
+                declared.function ? declared.function : "a function");
+        scratch.len--;
+    }
     buf_putc(&scratch, '(');
     params_into(&scratch, scratch.len, decl ? ");" : ")", params, n);
     buf_putc(&scratch, ')');
@@ -1078,6 +1316,8 @@ static void column_query_functions(ast_ctx *ctx, buf *out,
     const char *name[6] = {n->prefix, "_where_", field, "_", NULL, NULL};
     int op;
 
+    if (decl)
+        declare_origin("column", c->name, n->table->name, &c->name_loc);
     if (decl)
         tmpl_emit(out, H, "column_filters", "column", c_note(ctx, c->name),
                   "what",
@@ -1141,7 +1381,18 @@ typedef struct link {
     const ast_name *cols;    /* the owner's columns */
     const ast_table *target; /* the referenced table */
     bool ambiguous;          /* owner has another key to target */
+    /* How many earlier keys of owner have the same columns and target
+     * (a database made elsewhere may repeat one): their names get _2, _3
+     * so that they stay apart. */
+    int twin;
 } link;
+
+/* Where foreign key l is written. */
+static const ast_loc *link_loc(const link *l);
+
+/* The origin of the prototypes from now on: foreign key l, whose
+ * prototypes declare `what` (NULL: a function). */
+static void declare_link(ast_ctx *ctx, const link *l, const char *what);
 
 /* Every foreign key of the schema, found once per run of emit_c(), and
  * for each table the numbers of the links it owns or is the target of,
@@ -1205,6 +1456,7 @@ static void collect_links(ast_ctx *ctx, link_set *ls)
             ls->items[k].cols = cols[i];
             ls->items[k].target = refs[i]->target;
             ls->items[k].ambiguous = false;
+            ls->items[k].twin = 0;
         }
     }
     ls->n = k;
@@ -1213,8 +1465,12 @@ static void collect_links(ast_ctx *ctx, link_set *ls)
     for (i = 0; i < k; i++)
         for (j = i + 1; j < k && ls->items[j].owner == ls->items[i].owner;
              j++)
-            if (ls->items[i].target == ls->items[j].target)
+            if (ls->items[i].target == ls->items[j].target) {
                 ls->items[i].ambiguous = ls->items[j].ambiguous = true;
+                if (strcmp(c_joined(ctx, ls->items[i].cols),
+                           c_joined(ctx, ls->items[j].cols)) == 0)
+                    ls->items[j].twin++;
+            }
     /* Two tables that reference each other: each has a forward and a
      * reverse join to the other, which the columns tell apart. */
     for (i = 0; i < k; i++) {
@@ -1247,32 +1503,56 @@ static const char *strip_id(ast_ctx *ctx, const char *name)
  * A second key between the same tables, or a key to its own table, adds
  * the columns: join_categories_by_parent.
  */
+static const char *twin_name(ast_ctx *ctx, const link *l, const char *name)
+{
+    return l->twin ? fmt(ctx, "%s_%d", name, l->twin + 1) : name;
+}
+
 static const char *forward_join_name(ast_ctx *ctx, const link *l)
 {
     const char *cols = c_joined(ctx, l->cols);
 
     if (l->owner == l->target)
-        return strip_id(ctx, cols);
+        return twin_name(ctx, l, strip_id(ctx, cols));
     if (l->ambiguous)
-        return fmt(ctx, "%s_by_%s", tab_c(l->target), cols);
+        return twin_name(ctx, l,
+                         fmt(ctx, "%s_by_%s", tab_c(l->target), cols));
     return tab_c(l->target);
 }
 
 static const char *reverse_name(ast_ctx *ctx, const link *l)
 {
     if (l->owner == l->target || l->ambiguous)
-        return fmt(ctx, "%s_by_%s", tab_c(l->owner), c_joined(ctx, l->cols));
+        return twin_name(ctx, l, fmt(ctx, "%s_by_%s", tab_c(l->owner),
+                                     c_joined(ctx, l->cols)));
     return tab_c(l->owner);
 }
 
-/* The parent of a row is named after its one key column, less "_id"
- * (user_id: get_user, author: get_author), or after the table. */
+/*
+ * Navigation is named like the joins, after tables: get_<row> for the
+ * one parent (the target's row type: get_user, get_category), and
+ * list_<table> for the children (list_program_enrollments), with
+ * _by_<columns> where a join has it.  get_ returns one row, list_ and
+ * load_ lists.
+ */
+static const char *parent_nav_name(ast_ctx *ctx, const link *l)
+{
+    if (l->owner == l->target || l->ambiguous)
+        return twin_name(ctx, l, fmt(ctx, "%s_by_%s", row_c(ctx, l->target),
+                                     c_joined(ctx, l->cols)));
+    return row_c(ctx, l->target);
+}
+
+/* The names of earlier versions, kept as macros for the source that
+ * calls them: the parent was named after its one key column less "_id"
+ * (user_id: get_user, author: get_author), or after the table; the
+ * children were get_<table>. */
 static const char *parent_name(ast_ctx *ctx, const link *l)
 {
     if (!l->cols->next)
-        return strip_id(ctx, c_joined(ctx, l->cols));
+        return twin_name(ctx, l, strip_id(ctx, c_joined(ctx, l->cols)));
     if (l->ambiguous || l->owner == l->target)
-        return c_joined(ctx, l->cols);
+        return twin_name(ctx, l, c_joined(ctx, l->cols));
     return row_c(ctx, l->target);
 }
 
@@ -1300,6 +1580,9 @@ static void emit_joins(ast_ctx *ctx, buf *out, const ast_table *t,
             table_names(ctx, forward ? l->target : l->owner, &on);
             other = on.prefix;
             name = forward ? forward_join_name(ctx, l) : reverse_name(ctx, l);
+            if (decl)
+                declare_link(ctx, l, forward ? "the join to the parent"
+                                             : "the join to the children");
             text = proto(ctx, fmt(ctx, "%s_query *", other),
                          fmt(ctx, "%s_join_%s", n->prefix, name), p, 1, decl);
             if (decl && count++ == 0)
@@ -1317,6 +1600,59 @@ static void emit_joins(ast_ctx *ctx, buf *out, const ast_table *t,
     }
     if (decl && count)
         buf_putc(out, '\n');
+    declared.function = NULL;
+}
+
+/* Former names of one table's navigation: old[i] is a macro for new[i]. */
+typedef struct aliases {
+    const char **old, **new_;
+    int n, cap;
+} aliases;
+
+static void note_alias(ast_ctx *ctx, aliases *al, const char *old,
+                       const char *new_)
+{
+    const char **o, **w;
+
+    if (strcmp(old, new_) == 0)
+        return;
+    if (al->n == al->cap) {
+        al->cap = al->cap ? 2 * al->cap : 8;
+        o = ast_alloc(ctx, sizeof *o * (size_t)al->cap);
+        w = ast_alloc(ctx, sizeof *w * (size_t)al->cap);
+        if (al->n) {
+            memcpy(o, al->old, sizeof *o * (size_t)al->n);
+            memcpy(w, al->new_, sizeof *w * (size_t)al->n);
+        }
+        al->old = o;
+        al->new_ = w;
+    }
+    al->old[al->n] = old;
+    al->new_[al->n++] = new_;
+}
+
+/* The macros for the former names, but for one that is also a new name
+ * of the table or that two former names share (it stands for neither). */
+static void emit_aliases(buf *out, const aliases *al)
+{
+    int i, j, count = 0;
+    bool skip;
+
+    for (i = 0; i < al->n; i++) {
+        skip = false;
+        for (j = 0; j < al->n && !skip; j++)
+            skip = strcmp(al->old[i], al->new_[j]) == 0 ||
+                   (j != i && strcmp(al->old[i], al->old[j]) == 0);
+        if (skip)
+            continue;
+        if (count++ == 0)
+            tmpl_emit(out, H, "aliases_begin", NULL);
+        declare(al->old[i], "the former name of a navigation");
+        tmpl_emit(out, H, "alias", "old", al->old[i], "new", al->new_[i],
+                  NULL);
+    }
+    if (count)
+        tmpl_emit(out, H, "aliases_end", NULL);
 }
 
 static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
@@ -1327,6 +1663,7 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
     int count = 0;
     const char *p[5], *text;
     names on;
+    aliases aliases = {0};
 
     p[0] = "sc_db *db";
     p[1] = "sc_arena *a";
@@ -1337,10 +1674,18 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
             table_names(ctx, l->target, &on);
             p[2] = fmt(ctx, "const %s *row", n->row);
             p[3] = fmt(ctx, "%s *out", on.row);
+            if (decl)
+                declare_link(ctx, l, "the navigation to the parent");
             text = proto(ctx, "int",
                          fmt(ctx, "%s_get_%s", n->prefix,
-                             parent_name(ctx, l)),
+                             parent_nav_name(ctx, l)),
                          p, 4, decl);
+            if (decl)
+                note_alias(ctx, &aliases,
+                           fmt(ctx, "%s_get_%s", n->prefix,
+                               parent_name(ctx, l)),
+                           fmt(ctx, "%s_get_%s", n->prefix,
+                               parent_nav_name(ctx, l)));
             if (decl && count++ == 0)
                 tmpl_emit(out, H, "navigation_begin", NULL);
             if (decl)
@@ -1356,9 +1701,16 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
         table_names(ctx, l->owner, &on);
         p[2] = fmt(ctx, "const %s *row", n->row);
         p[3] = fmt(ctx, "%s_list *out", on.row);
+        if (decl)
+            declare_link(ctx, l, "the navigation to the children");
         text = proto(ctx, "int",
-                     fmt(ctx, "%s_get_%s", n->prefix, reverse_name(ctx, l)),
+                     fmt(ctx, "%s_list_%s", n->prefix, reverse_name(ctx, l)),
                      p, 4, decl);
+        if (decl)
+            note_alias(ctx, &aliases,
+                       fmt(ctx, "%s_get_%s", n->prefix, reverse_name(ctx, l)),
+                       fmt(ctx, "%s_list_%s", n->prefix,
+                           reverse_name(ctx, l)));
         if (decl && count++ == 0)
             tmpl_emit(out, H, "navigation_begin", NULL);
         if (decl)
@@ -1369,6 +1721,9 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
         p[2] = fmt(ctx, "const %s *rows", n->row);
         p[3] = "size_t n";
         p[4] = fmt(ctx, "%s_list *lists", on.row);
+        if (decl)
+            declare_link(ctx, l, "the navigation to the children of many "
+                                 "rows");
         text = proto(ctx, "int",
                      fmt(ctx, "%s_load_%s", n->prefix, reverse_name(ctx, l)),
                      p, 5, decl);
@@ -1381,6 +1736,25 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
     }
     if (decl && count)
         buf_putc(out, '\n');
+    declared.function = NULL;
+    if (decl && aliases.n) {
+        declare_origin("table", t->name, NULL, &t->name_loc);
+        emit_aliases(out, &aliases);
+    }
+}
+
+static const ast_loc *link_loc(const link *l)
+{
+    return l->cols->column ? &l->cols->column->name_loc : &l->cols->loc;
+}
+
+static void declare_link(ast_ctx *ctx, const link *l, const char *what)
+{
+    if (!declared.on)
+        return;
+    declare_origin("foreign key", c_joined(ctx, l->cols), l->owner->name,
+                   link_loc(l));
+    declared.function = what;
 }
 
 static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
@@ -1388,6 +1762,8 @@ static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
 {
     const ast_column *c;
 
+    declare_origin("table", t->name, NULL, &t->name_loc);
+    declare_each(ctx, n->prefix, query_functions, "a function");
     tmpl_emit(out, H, "query_api_begin", "table", c_note(ctx, t->name),
               "prefix",
               n->prefix, NULL);
@@ -1395,6 +1771,7 @@ static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
         column_query_functions(ctx, out, c, n, true);
     tmpl_emit(out, H, "query_api_end", "prefix", n->prefix, "row", n->row,
               NULL);
+    declare_origin("table", t->name, NULL, &t->name_loc);
     emit_joins(ctx, out, t, n, true);
     emit_navigation(ctx, out, t, n, true);
 }
@@ -1404,6 +1781,8 @@ static void emit_query_source(ast_ctx *ctx, buf *out, const ast_table *t,
 {
     const ast_column *c;
 
+    declare_origin("table", t->name, NULL, &t->name_loc);
+    declare(fmt(ctx, "%s_each_row", n->prefix), "a function");
     tmpl_emit(out, C, "query_functions", "prefix", n->prefix, "row", n->row,
               NULL);
     for (c = t->columns; c; c = c->next)
@@ -1426,6 +1805,10 @@ static void emit_enum(ast_ctx *ctx, buf *out, const ast_enum *e)
     for (v = e->values; v; v = v->next)
         if (strlen(value_c(v)) > width)
             width = strlen(value_c(v));
+    declare_origin("enum", e->name, NULL, &e->name_loc);
+    declare(type, "the type");
+    for (v = e->values; v; v = v->next)
+        declare(names_upper(ctx, type, value_c(v)), "a constant");
     tmpl_emit(out, H, "enum_begin", "comment", c_comment(ctx, e->comment, ""),
               "type", type, NULL);
     for (v = e->values; v; v = v->next, i++)
@@ -1451,10 +1834,20 @@ static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
               fmt(ctx, "%d", SC_ABI_VERSION), "min_version",
               fmt(ctx, "%d", SC_VERSION_NUMBER), "max_version",
               fmt(ctx, "%d", (SC_VERSION_MAJOR + 1) * 10000), NULL);
+    declare_origin("schema", s->name, NULL, &s->loc);
+    declare(names_upper(ctx, s->name, "DB_H"), "the include guard");
+    declare_each(ctx, s->name, schema_functions, "a function");
+    declare(fmt(ctx, "%s_schema", s->name), "the descriptor");
+    declare(fmt(ctx, "%s_tables", s->name), "the table list");
+    declare(fmt(ctx, "%s_migrations", s->name), "the migrations");
+    declare(names_upper(ctx, s->name, "MIGRATIONS"), "the migration count");
     tmpl_emit(out, H, "query_types", NULL);
     for (d = s->decls; d; d = d->next)
         if (d->table) {
             table_names(ctx, d->table, &n);
+            declare_origin("table", d->table->name, NULL,
+                           &d->table->name_loc);
+            declare(fmt(ctx, "%s_query", n.prefix), "the query type");
             tmpl_emit(out, H, "query_type", "prefix", n.prefix, NULL);
         }
     /* Types first (enums, then rows and lists, each in schema order), so
@@ -1467,12 +1860,19 @@ static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
             continue;
         mark = ast_pool_mark(ctx);
         table_names(ctx, d->table, &n);
+        declare_origin("table", d->table->name, NULL, &d->table->name_loc);
+        declare(n.row, "the row type");
+        declare(n.INIT, "the _INIT macro");
+        declare(fmt(ctx, "%s_list", n.row), "the list type");
+        declare(fmt(ctx, "%s_fn", n.row), "the callback type");
         emit_struct(ctx, out, d->table, &n);
         emit_init(ctx, out, d->table, &n);
         tmpl_emit(out, H, "list", "table", c_note(ctx, d->table->name),
                   "type", n.row,
                   NULL);
         ast_pool_release(ctx, mark);
+        if (declared.on)
+            buf_reset(out); /* only the names are wanted */
     }
     for (d = s->decls; d; d = d->next) {
         if (!d->table)
@@ -1482,6 +1882,8 @@ static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
         emit_table_api(ctx, out, d->table, &n);
         emit_query_api(ctx, out, d->table, &n);
         ast_pool_release(ctx, mark);
+        if (declared.on)
+            buf_reset(out);
     }
     tmpl_emit(out, H, "schema_api", "schema", s->name, NULL);
     if (head)
@@ -1503,6 +1905,9 @@ static void emit_enum_desc(ast_ctx *ctx, buf *out, const ast_enum *e)
     const ast_enum_value *v;
     buf labels;
 
+    declare_origin("enum", e->name, NULL, &e->name_loc);
+    declare(fmt(ctx, "%s_labels", enum_type(ctx, e)), "the labels");
+    declare(fmt(ctx, "%s_enum", enum_type(ctx, e)), "the descriptor");
     buf_init(&labels);
     for (v = e->values; v; v = v->next)
         buf_printf(&labels, "    %s,\n", c_string(ctx, v->name,
@@ -1545,6 +1950,8 @@ static const char *dflt_init(ast_ctx *ctx, const ast_column *c)
     const char *why;
 
     if (!c->dflt || !model_column_default(ctx, c, &d, &why))
+        return NULL;
+    if (c->nullable && d.kind != SC_DEFAULT_NOW)
         return NULL;
     switch (d.kind) {
     case SC_DEFAULT_NOW:
@@ -1664,8 +2071,11 @@ static const char *emit_fkeys(ast_ctx *ctx, buf *out, const ast_table *t,
         return "NULL";
     /* The names the DDL gives them, in the same order. */
     emit_sql_constraints(ctx, SQL_SQLITE, t, &l);
+    declare(fmt(ctx, "%s_fkeys", n->prefix), "the foreign keys");
     for (i = 0; i < k; i++) {
         base = fmt(ctx, "%s_fk%d", n->prefix, i);
+        declare(fmt(ctx, "%s_cols", base), "a foreign key's columns");
+        declare(fmt(ctx, "%s_target", base), "a foreign key's targets");
         tmpl_emit(out, C, "index_array", "name", fmt(ctx, "%s_cols", base),
                   "values", index_list(ctx, cols[i], false), NULL);
         tmpl_emit(out, C, "name_array", "name", fmt(ctx, "%s_target", base),
@@ -1705,6 +2115,7 @@ static const char *emit_constraints(ast_ctx *ctx, buf *out,
     *count = l.n + nunique;
     if (*count == 0)
         return "NULL";
+    declare(fmt(ctx, "%s_constraints", n->prefix), "the constraints");
     tmpl_emit(out, C, "constraints_begin", "prefix", n->prefix, NULL);
     for (i = 0; i < l.n; i++)
         tmpl_emit(out, C, "constraint", "name", c_esc(ctx, l.items[i].name),
@@ -1742,6 +2153,51 @@ static const char *table_flags(ast_ctx *ctx, const ast_table *t)
                loose && nopk ? " | " : "", nopk ? "SC_TABLE_NOPK" : "");
 }
 
+/*
+ * The body of _update().  A NOT NULL column with default now has a flag
+ * that is false in a row made from _INIT: there, update keeps the value
+ * stored instead of writing NULL, by writing the other columns only.
+ * Not for a table past 64 columns (the mask's), nor when no other column
+ * is left to write.
+ */
+static const char *update_body(ast_ctx *ctx, const ast_table *t,
+                               const names *n)
+{
+    const char *plain = fmt(ctx, "    return sc_row_update(db, &%s_table, "
+                                 "row);\n", n->prefix);
+    const ast_column *c;
+    uint64_t all = 0;
+    buf b;
+    const char *r;
+    int kept = 0;
+
+    if (t->ncolumns > 64)
+        return plain;
+    for (c = t->columns; c; c = c->next)
+        if (!c->is_pk)
+            all |= UINT64_C(1) << c->index;
+    buf_init(&b);
+    buf_puts(&b, "    uint64_t keep = 0;\n\n"
+                 "    /* A default-now column without a value keeps the "
+                 "one stored. */\n");
+    for (c = t->columns; c; c = c->next) {
+        if (c->is_pk || c->nullable || !model_has_flag(c))
+            continue;
+        kept++;
+        buf_printf(&b, "    if (!row->has_%s)\n        keep |= %s;\n",
+                   col_c(c), names_upper(ctx, n->prefix, col_c(c)));
+    }
+    buf_printf(&b, "    if (keep != 0 && (UINT64_C(0x%" PRIx64 ") & ~keep) "
+                   "!= 0)\n"
+                   "        return sc_row_update_cols(db, &%s_table, row,\n"
+                   "                                  UINT64_C(0x%" PRIx64
+                   ") & ~keep);\n%s",
+               all, n->prefix, all, plain);
+    r = kept ? ast_strndup(ctx, b.data, b.len) : plain;
+    buf_free(&b);
+    return r;
+}
+
 static void emit_table_source(ast_ctx *ctx, buf *out, const ast_table *t)
 {
     const ast_column *c, *pk[64];
@@ -1752,6 +2208,8 @@ static void emit_table_source(ast_ctx *ctx, buf *out, const ast_table *t)
     buf pkv;
 
     table_names(ctx, t, &n);
+    declare_origin("table", t->name, NULL, &t->name_loc);
+    declare(fmt(ctx, "%s_columns", n.prefix), "the column descriptors");
     tmpl_emit(out, C, "columns_begin", "table", c_note(ctx, t->name),
               "prefix", n.prefix, NULL);
     for (c = t->columns; c; c = c->next)
@@ -1762,6 +2220,7 @@ static void emit_table_source(ast_ctx *ctx, buf *out, const ast_table *t)
         buf_printf(&pkv, "%s%d", i ? ", " : "", pk[i]->index);
     if (npk > 0) {
         pkname = fmt(ctx, "%s_pk", n.prefix);
+        declare(pkname, "the key columns");
         tmpl_emit(out, C, "index_array", "name", pkname, "values", pkv.data,
                   NULL);
     }
@@ -1777,13 +2236,15 @@ static void emit_table_source(ast_ctx *ctx, buf *out, const ast_table *t)
               "nconstraints", fmt(ctx, "%d", ncons), "flags",
               table_flags(ctx, t), NULL);
     table_signatures(ctx, t, &n, ")", &sig);
+    sig.update_body = update_body(ctx, t, &n);
     tmpl_emit(out, C, "table_functions", "prefix", n.prefix,
               "insert_params", sig.insert, "insert_many_params",
               sig.insert_many, NULL);
     if (npk == 0)
         return;
     tmpl_emit(out, C, "table_key_functions", "prefix", n.prefix, "type",
-              n.row, "INIT", n.INIT, "key_assign", sig.assign, "get_params",
+              n.row, "INIT", n.INIT, "update_body", sig.update_body,
+              "key_assign", sig.assign, "get_params",
               sig.get, "update_params", sig.update, "update_cols_params",
               sig.update_cols, "delete_params", sig.remove,
               "update_many_params", sig.update_many, "delete_many_params",
@@ -1817,6 +2278,7 @@ static const char *emit_ddl_chars(ast_ctx *ctx, buf *out, sql_dialect d,
                            emit_sql_dialect_name(d), i);
     size_t k;
 
+    declare(name, "a statement of the DDL");
     tmpl_emit(out, C, "ddl_chars_begin", "dialect",
               emit_sql_dialect_name(d), "name", name, NULL);
     for (k = 0; stmt[k]; k++) {
@@ -1845,6 +2307,8 @@ static void emit_ddl(ast_ctx *ctx, buf *out, sql_dialect d)
     for (i = 0; i < s.n; i++)
         if (strlen(s.items[i]) > C_MAX_LITERAL)
             names[i] = emit_ddl_chars(ctx, out, d, s.items[i], i);
+    declare(fmt(ctx, "%s_ddl_%s", ctx->schema->name,
+                emit_sql_dialect_name(d)), "the DDL");
     tmpl_emit(out, C, "ddl_begin", "schema", ctx->schema->name, "dialect",
               emit_sql_dialect_name(d), NULL);
     buf_init(&lit);
@@ -1869,6 +2333,19 @@ static void emit_ddl(ast_ctx *ctx, buf *out, sql_dialect d)
     sql_stmts_free(&s);
 }
 
+/* The enums some column has, by name. */
+static void used_enums(const ast_schema *s, symtab *used)
+{
+    const ast_table *t;
+    const ast_column *c;
+
+    symtab_init(used, false);
+    for (t = s->tables; t; t = t->next)
+        for (c = t->columns; c; c = c->next)
+            if (model_enum(c))
+                symtab_put(used, model_enum(c)->name, (void *)model_enum(c));
+}
+
 static void emit_source(ast_ctx *ctx, buf *out, const char *header)
 {
     const ast_schema *s = ctx->schema;
@@ -1876,12 +2353,17 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
     ast_mark mark;
     buf tables;
     names n;
+    symtab used;
 
     tmpl_emit(out, C, "banner", "version", SC_VERSION, "file",
               base_name(ctx->filename), "header", header, NULL);
+    /* Only the descriptors of enums some column has: an unused static
+     * would fail -Werror. */
+    used_enums(s, &used);
     for (d = s->decls; d; d = d->next)
-        if (d->enm)
+        if (d->enm && symtab_get(&used, d->enm->name))
             emit_enum_desc(ctx, out, d->enm);
+    symtab_free(&used);
     for (d = s->decls; d; d = d->next)
         if (d->table) {
             mark = ast_pool_mark(ctx);
@@ -1889,11 +2371,18 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
             table_names(ctx, d->table, &n);
             emit_query_source(ctx, out, d->table, &n);
             ast_pool_release(ctx, mark);
+            if (declared.on)
+                buf_reset(out);
         }
     mark = ast_pool_mark(ctx);
+    declare_origin("schema", s->name, NULL, &s->loc);
     emit_ddl(ctx, out, SQL_SQLITE);
+    if (declared.on)
+        buf_reset(out);
     emit_ddl(ctx, out, SQL_POSTGRESQL);
     ast_pool_release(ctx, mark);
+    if (declared.on)
+        buf_reset(out);
     buf_init(&tables);
     for (d = s->decls; d; d = d->next)
         if (d->table) {
@@ -2087,6 +2576,68 @@ static void emit_migrations(ast_ctx *ctx, buf *out, const sc_migration *m,
                   "sqlite", lite[i], "postgresql", pg[i], NULL);
     tmpl_emit(out, C, "migrations_end", "schema", schema, "COUNT_NAME",
               names_upper(ctx, schema, "MIGRATIONS"), NULL);
+}
+
+/* Of two places, the later in the file (the first on a tie). */
+static const ast_loc *later(const ast_loc *a, const ast_loc *b)
+{
+    if (b->first_line != a->first_line)
+        return b->first_line > a->first_line ? b : a;
+    return b->first_column > a->first_column ? b : a;
+}
+
+/* Room for about as many names as the schema gives (some twenty per
+ * column, forty per table), so that the table rarely grows. */
+static void presize_slots(const ast_schema *s)
+{
+    const ast_table *t;
+    size_t want = 64;
+
+    for (t = s->tables; t; t = t->next)
+        want += 40 + 20 * (size_t)t->ncolumns;
+    declared.nslots = 1024;
+    while (declared.nslots < 2 * want)
+        declared.nslots *= 2;
+    declared.slots = mem_calloc(declared.nslots, sizeof *declared.slots);
+}
+
+int emit_c_check_names(ast_ctx *ctx)
+{
+    int before = ctx->nerrors;
+    const declared_name *first, *d;
+    const declared_origin *fo, *o;
+    buf h, c;
+    size_t i;
+
+    buf_init(&h);
+    buf_init(&c);
+    declared.on = true;
+    presize_slots(ctx->schema);
+    emit_c(ctx, &h, &c, NULL, 0);
+    declared.on = false;
+    buf_free(&h);
+    buf_free(&c);
+    for (i = 0; i < declared.n; i++) {
+        d = name_at(i);
+        first = name_at(declared.slots[name_slot(d->name)] - 1);
+        if (first == d)
+            continue;
+        o = &declared.origins[d->origin];
+        fo = &declared.origins[first->origin];
+        ast_error(ctx, later(fo->loc, o->loc),
+                  "the generated name %s, %s of %s, is also %s of %s",
+                  d->name, d->what, o->text, first->what, fo->text);
+    }
+    for (i = 0; i < declared.nchunks; i++)
+        free(declared.chunks[i]);
+    for (i = 0; i * NAME_BLOCK < declared.n; i++)
+        free(declared.blocks[i]);
+    free(declared.chunks);
+    free(declared.blocks);
+    free(declared.origins);
+    free(declared.slots);
+    memset(&declared, 0, sizeof declared);
+    return ctx->nerrors - before;
 }
 
 void emit_c(ast_ctx *ctx, buf *header, buf *source, const sc_migration *migs,

@@ -14,4 +14,10 @@
 void emit_c(ast_ctx *ctx, buf *header, buf *source, const sc_migration *migs,
             unsigned nmigs);
 
+/* Reports, as errors on ctx, every name the two files would declare
+ * twice at file scope (a type, function, macro or static array), naming
+ * both things it would stand for; returns how many.  The checker calls
+ * it last, on a schema without other errors. */
+int emit_c_check_names(ast_ctx *ctx);
+
 #endif /* SCHEMAC_EMIT_C_H */

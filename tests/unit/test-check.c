@@ -432,6 +432,33 @@ static const struct {
     {"table a { y timestamp not null backfill (now); }", 1},
     {"table a { y int64 backfill (0) backfill (1); }", 1},
     {"table a { y int64 using (y) using (y); }", 1},
+    /* Generated C names that clash, and their near misses. */
+    {"table search { id int64 primary key; }\n"
+     "table search_query { id int64 primary key; }", 1},
+    {"table search { id int64 primary key; }\n"
+     "table search_queries { id int64 primary key; }", 1},
+    {"table search { id int64 primary key; }\n"
+     "table search_results { id int64 primary key; }", 0},
+    {"table todo { id int64 primary key; }\n"
+     "table todo_list { id int64 primary key; }", 1},
+    {"table a { id int64 primary key; d int32; has_d bool; }", 1},
+    {"table a { id int64 primary key; d int32 not null; has_d bool; }", 0},
+    {"table a { id int64 primary key; x int32; x_not int32; }", 1},
+    {"table a { id int64 primary key; x int32; x_in int32; }", 0},
+    {"table a { id int64 primary key; }\n"
+     "table a_pks { id int64 primary key; }", 1},
+    {"table schemas { id int64 primary key; }", 1},
+    /* Names a database keeps. */
+    {"enum money { a } table t { x money; }", 1},
+    {"enum \"time\" { a } table t { x \"time\"; }", 1},
+    {"enum Money { a } table t { x Money; }", 0},
+    {"enum pg_thing { a } table t { x pg_thing; }", 1},
+    {"table t { xmin int64; ctid text; }", 2},
+    {"table t { \"xmin\" int64; XMax int64; }", 1},
+    {"table sqlite_t { x int64; }", 1},
+    {"table \"SQLITE_T\" { x int64; }", 1},
+    {"table t { x int64; index sqlite_ix (x); }", 1},
+    {"table t { x int64; index ix_sqlite (x); }", 0},
 };
 
 START_TEST(test_accepts)

@@ -696,8 +696,8 @@ END_TEST
  * ------------------------------------------------------------------- */
 
 /* Defaults of every kind: now for a timestamp and a date (has_ flags
- * false), an enum value from RT_USER_INIT, and text from the descriptor
- * when the pointer is NULL. */
+ * false), an enum value from RT_USER_INIT; a nullable text whose pointer
+ * is NULL is NULL, its default being in RT_USER_INIT only. */
 START_TEST(test_defaults_filled)
 {
     rt_user u = make_user("choe", "choe@example.org"), got;
@@ -717,14 +717,14 @@ START_TEST(test_defaults_filled)
     ck_assert_int_eq(u.signup_day, today);
     ck_assert_int_eq(u.level, RT_LEVEL_INTERMEDIATE);
     ck_assert_str_eq(rt_user_table.cols[7].name, "nick");
-    ck_assert_ptr_eq(u.nick, rt_user_table.cols[7].dflt.s); /* static */
+    ck_assert_ptr_null(u.nick); /* nullable: its default is in _INIT */
     ck_assert(!u.has_karma);
 
     ck_assert_int_eq(rt_user_get(db, arena, 1, &got), SC_OK);
     ck_assert(got.joined_at == u.joined_at);
     ck_assert_int_eq(got.signup_day, today);
     ck_assert_int_eq(got.level, RT_LEVEL_INTERMEDIATE);
-    ck_assert_str_eq(got.nick, "anon");
+    ck_assert_ptr_null(got.nick);
     ck_assert(!got.has_karma);
 }
 END_TEST
@@ -1456,7 +1456,7 @@ START_TEST(test_insert_many)
     int i;
 
     rows[0] = make_user("a", "a@x");
-    rows[0].nick = NULL; /* the default from the descriptor */
+    rows[0].nick = NULL; /* NULL: the default is in _INIT only */
     rows[1] = make_user("b", "b@x");
     rows[2] = make_user("c", "c@x");
     rows[2].level = RT_LEVEL_ADVANCED;
@@ -1464,7 +1464,10 @@ START_TEST(test_insert_many)
     for (i = 0; i < 3; i++) {
         ck_assert_int_eq(rows[i].user_id, i + 1);
         ck_assert(rows[i].has_joined_at);
-        ck_assert_str_eq(rows[i].nick, "anon");
+        if (i == 0)
+            ck_assert_ptr_null(rows[i].nick);
+        else
+            ck_assert_str_eq(rows[i].nick, "anon");
         ck_assert(user_exists(i + 1));
     }
     ck_assert_int_eq(rows[1].level, RT_LEVEL_INTERMEDIATE);

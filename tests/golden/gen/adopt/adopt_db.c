@@ -486,9 +486,9 @@ adopt_films_query *adopt_Film_Stars_join_films(adopt_Film_Stars_query *q)
                                                     &adopt_films_table.fkeys[0], true);
 }
 
-int adopt_Film_Stars_get_films(sc_db *db, sc_arena *a,
-                               const adopt_Film_Star *row,
-                               adopt_film_list *out)
+int adopt_Film_Stars_list_films(sc_db *db, sc_arena *a,
+                                const adopt_Film_Star *row,
+                                adopt_film_list *out)
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &adopt_Film_Stars_table, row, 1,
@@ -601,7 +601,6 @@ static const sc_column_desc adopt_films_columns[] = {
         .length = 8,
         .scale = 2,
         .has_offset = offsetof(adopt_film, has_price),
-        .dflt = {.kind = SC_DEFAULT_VALUE, .i = 999},
         .format = SC_FMT_TEXT,
     },
     {
@@ -683,6 +682,14 @@ int adopt_films_get(sc_db *db, sc_arena *a, int64_t film_id, adopt_film *out)
 
 int adopt_films_update(sc_db *db, const adopt_film *row)
 {
+    uint64_t keep = 0;
+
+    /* A default-now column without a value keeps the one stored. */
+    if (!row->has_added)
+        keep |= ADOPT_FILMS_ADDED;
+    if (keep != 0 && (UINT64_C(0x1ffe) & ~keep) != 0)
+        return sc_row_update_cols(db, &adopt_films_table, row,
+                                  UINT64_C(0x1ffe) & ~keep);
     return sc_row_update(db, &adopt_films_table, row);
 }
 
@@ -1669,16 +1676,16 @@ adopt_sequels_query *adopt_films_join_sequels_by_sequel(adopt_films_query *q)
                                                       &adopt_sequels_table.fkeys[1], true);
 }
 
-int adopt_films_get_star(sc_db *db, sc_arena *a, const adopt_film *row,
-                         adopt_Film_Star *out)
+int adopt_films_get_Film_Star(sc_db *db, sc_arena *a, const adopt_film *row,
+                              adopt_Film_Star *out)
 {
     return sc_load_parent(db, a, &adopt_films_table, row,
                           &adopt_films_table.fkeys[0], &adopt_Film_Stars_table, out);
 }
 
-int adopt_films_get_sequels_by_original(sc_db *db, sc_arena *a,
-                                        const adopt_film *row,
-                                        adopt_sequel_list *out)
+int adopt_films_list_sequels_by_original(sc_db *db, sc_arena *a,
+                                         const adopt_film *row,
+                                         adopt_sequel_list *out)
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &adopt_films_table, row, 1,
@@ -1712,9 +1719,9 @@ int adopt_films_load_sequels_by_original(sc_db *db, sc_arena *a,
     return rc;
 }
 
-int adopt_films_get_sequels_by_sequel(sc_db *db, sc_arena *a,
-                                      const adopt_film *row,
-                                      adopt_sequel_list *out)
+int adopt_films_list_sequels_by_sequel(sc_db *db, sc_arena *a,
+                                       const adopt_film *row,
+                                       adopt_sequel_list *out)
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &adopt_films_table, row, 1,
@@ -2480,15 +2487,16 @@ adopt_films_query *adopt_sequels_join_films_by_sequel(adopt_sequels_query *q)
                                                     &adopt_sequels_table.fkeys[1], false);
 }
 
-int adopt_sequels_get_original(sc_db *db, sc_arena *a, const adopt_sequel *row,
-                               adopt_film *out)
+int adopt_sequels_get_film_by_original(sc_db *db, sc_arena *a,
+                                       const adopt_sequel *row,
+                                       adopt_film *out)
 {
     return sc_load_parent(db, a, &adopt_sequels_table, row,
                           &adopt_sequels_table.fkeys[0], &adopt_films_table, out);
 }
 
-int adopt_sequels_get_sequel(sc_db *db, sc_arena *a, const adopt_sequel *row,
-                             adopt_film *out)
+int adopt_sequels_get_film_by_sequel(sc_db *db, sc_arena *a,
+                                     const adopt_sequel *row, adopt_film *out)
 {
     return sc_load_parent(db, a, &adopt_sequels_table, row,
                           &adopt_sequels_table.fkeys[1], &adopt_films_table, out);

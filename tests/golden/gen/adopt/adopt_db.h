@@ -49,8 +49,13 @@ typedef struct adopt_Film_Star {
     bool        has_height; /* false: NULL */
 } adopt_Film_Star;
 
-/* A adopt_Film_Star with the schema's defaults filled in. */
+/* A adopt_Film_Star with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define ADOPT_FILM_STAR_INIT {}
+#else
 #define ADOPT_FILM_STAR_INIT {0}
+#endif
 
 /* Rows of table "Film Stars", as returned by queries. */
 typedef struct adopt_Film_Star_list {
@@ -82,11 +87,37 @@ typedef struct adopt_film {
     bool         has_made_on;  /* false: NULL */
 } adopt_film;
 
-/* A adopt_film with the schema's defaults filled in. */
+/* A adopt_film with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define ADOPT_FILM_INIT \
+    {{} /* film_id */, \
+     {} /* title */, \
+     ADOPT_RATING_G /* rating */, \
+     {} /* star */, \
+     {} /* has_star */, \
+     {} /* released */, \
+     {} /* has_released */, \
+     {} /* shot_at */, \
+     {} /* has_shot_at */, \
+     {} /* added */, \
+     {} /* has_added */, \
+     {} /* code */, \
+     {} /* has_code */, \
+     {} /* ref */, \
+     {} /* has_ref */, \
+     999 /* price */, \
+     true /* has_price */, \
+     {} /* address */, \
+     {} /* tags */, \
+     {} /* made_on */, \
+     {} /* has_made_on */}
+#else
 #define ADOPT_FILM_INIT \
     {.rating = ADOPT_RATING_G, \
      .price = 999, \
      .has_price = true}
+#endif
 
 /* Rows of table "films", as returned by queries. */
 typedef struct adopt_film_list {
@@ -102,8 +133,13 @@ typedef struct adopt_film_log {
     bool        has_at;  /* false: the default (now) */
 } adopt_film_log;
 
-/* A adopt_film_log with the schema's defaults filled in. */
+/* A adopt_film_log with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define ADOPT_FILM_LOG_INIT {}
+#else
 #define ADOPT_FILM_LOG_INIT {0}
+#endif
 
 /* Rows of table "film_log", as returned by queries. */
 typedef struct adopt_film_log_list {
@@ -118,8 +154,13 @@ typedef struct adopt_sequel {
     int32_t position; /* not null */
 } adopt_sequel;
 
-/* A adopt_sequel with the schema's defaults filled in. */
+/* A adopt_sequel with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define ADOPT_SEQUEL_INIT {}
+#else
 #define ADOPT_SEQUEL_INIT {0}
+#endif
 
 /* Rows of table "sequels", as returned by queries. */
 typedef struct adopt_sequel_list {
@@ -138,8 +179,9 @@ typedef struct adopt_sequel_list {
 extern const sc_table_desc adopt_Film_Stars_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->Star_Id.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -153,8 +195,9 @@ int adopt_Film_Stars_insert_many(sc_db *db, adopt_Film_Star *rows, size_t n);
 int adopt_Film_Stars_get(sc_db *db, sc_arena *a, int64_t Star_Id,
                          adopt_Film_Star *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int adopt_Film_Stars_update(sc_db *db, const adopt_Film_Star *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -294,15 +337,20 @@ int adopt_Film_Stars_delete_all(adopt_Film_Stars_query *q, int64_t *changed);
  * order of the joined table; terminals stay on the query. */
 adopt_films_query *adopt_Film_Stars_join_films(adopt_Film_Stars_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int adopt_Film_Stars_get_films(sc_db *db, sc_arena *a,
-                               const adopt_Film_Star *row,
-                               adopt_film_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int adopt_Film_Stars_list_films(sc_db *db, sc_arena *a,
+                                const adopt_Film_Star *row,
+                                adopt_film_list *out);
 int adopt_Film_Stars_load_films(sc_db *db, sc_arena *a,
                                 const adopt_Film_Star *rows, size_t n,
                                 adopt_film_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define adopt_Film_Stars_get_films adopt_Film_Stars_list_films
 
 /* Column bits of table "films", or-ed into the cols of
  * adopt_films_update_cols(); those of key columns are ignored. */
@@ -324,8 +372,9 @@ int adopt_Film_Stars_load_films(sc_db *db, sc_arena *a,
 extern const sc_table_desc adopt_films_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int adopt_films_insert(sc_db *db, adopt_film *row);
@@ -337,8 +386,9 @@ int adopt_films_insert_many(sc_db *db, adopt_film *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int adopt_films_get(sc_db *db, sc_arena *a, int64_t film_id, adopt_film *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int adopt_films_update(sc_db *db, const adopt_film *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -623,30 +673,38 @@ adopt_Film_Stars_query *adopt_films_join_Film_Stars(adopt_films_query *q);
 adopt_sequels_query *adopt_films_join_sequels_by_original(adopt_films_query *q);
 adopt_sequels_query *adopt_films_join_sequels_by_sequel(adopt_films_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int adopt_films_get_star(sc_db *db, sc_arena *a, const adopt_film *row,
-                         adopt_Film_Star *out);
-int adopt_films_get_sequels_by_original(sc_db *db, sc_arena *a,
-                                        const adopt_film *row,
-                                        adopt_sequel_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int adopt_films_get_Film_Star(sc_db *db, sc_arena *a, const adopt_film *row,
+                              adopt_Film_Star *out);
+int adopt_films_list_sequels_by_original(sc_db *db, sc_arena *a,
+                                         const adopt_film *row,
+                                         adopt_sequel_list *out);
 int adopt_films_load_sequels_by_original(sc_db *db, sc_arena *a,
                                          const adopt_film *rows, size_t n,
                                          adopt_sequel_list *lists);
-int adopt_films_get_sequels_by_sequel(sc_db *db, sc_arena *a,
-                                      const adopt_film *row,
-                                      adopt_sequel_list *out);
+int adopt_films_list_sequels_by_sequel(sc_db *db, sc_arena *a,
+                                       const adopt_film *row,
+                                       adopt_sequel_list *out);
 int adopt_films_load_sequels_by_sequel(sc_db *db, sc_arena *a,
                                        const adopt_film *rows, size_t n,
                                        adopt_sequel_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define adopt_films_get_star adopt_films_get_Film_Star
+#define adopt_films_get_sequels_by_original adopt_films_list_sequels_by_original
+#define adopt_films_get_sequels_by_sequel adopt_films_list_sequels_by_sequel
 
 /* Table "film_log": the descriptor, then the row operations. */
 extern const sc_table_desc adopt_film_log_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int adopt_film_log_insert(sc_db *db, adopt_film_log *row);
@@ -751,8 +809,9 @@ int adopt_film_log_delete_all(adopt_film_log_query *q, int64_t *changed);
 extern const sc_table_desc adopt_sequels_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int adopt_sequels_insert(sc_db *db, adopt_sequel *row);
@@ -765,8 +824,9 @@ int adopt_sequels_insert_many(sc_db *db, adopt_sequel *rows, size_t n);
 int adopt_sequels_get(sc_db *db, sc_arena *a, int64_t original,
                       int32_t position, adopt_sequel *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int adopt_sequels_update(sc_db *db, const adopt_sequel *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -879,13 +939,20 @@ int adopt_sequels_delete_all(adopt_sequels_query *q, int64_t *changed);
 adopt_films_query *adopt_sequels_join_films_by_original(adopt_sequels_query *q);
 adopt_films_query *adopt_sequels_join_films_by_sequel(adopt_sequels_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int adopt_sequels_get_original(sc_db *db, sc_arena *a, const adopt_sequel *row,
-                               adopt_film *out);
-int adopt_sequels_get_sequel(sc_db *db, sc_arena *a, const adopt_sequel *row,
-                             adopt_film *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int adopt_sequels_get_film_by_original(sc_db *db, sc_arena *a,
+                                       const adopt_sequel *row,
+                                       adopt_film *out);
+int adopt_sequels_get_film_by_sequel(sc_db *db, sc_arena *a,
+                                     const adopt_sequel *row, adopt_film *out);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define adopt_sequels_get_original adopt_sequels_get_film_by_original
+#define adopt_sequels_get_sequel adopt_sequels_get_film_by_sequel
 
 /* The whole schema, for sc_schema_create_all() and migrations. */
 extern const sc_schema_desc adopt_schema;

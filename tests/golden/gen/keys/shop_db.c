@@ -494,8 +494,8 @@ shop_order_query *shop_user_join_order(shop_user_query *q)
                                                    &shop_order_table.fkeys[0], true);
 }
 
-int shop_user_get_order(sc_db *db, sc_arena *a, const shop_user *row,
-                        shop_order_list *out)
+int shop_user_list_order(sc_db *db, sc_arena *a, const shop_user *row,
+                         shop_order_list *out)
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &shop_user_table, row, 1,
@@ -906,16 +906,17 @@ shop_order_lines_query *shop_categories_join_order_lines(shop_categories_query *
                                                          &shop_order_lines_table.fkeys[1], true);
 }
 
-int shop_categories_get_parent(sc_db *db, sc_arena *a,
-                               const shop_category *row, shop_category *out)
+int shop_categories_get_category_by_parent(sc_db *db, sc_arena *a,
+                                           const shop_category *row,
+                                           shop_category *out)
 {
     return sc_load_parent(db, a, &shop_categories_table, row,
                           &shop_categories_table.fkeys[0], &shop_categories_table, out);
 }
 
-int shop_categories_get_categories_by_parent(sc_db *db, sc_arena *a,
-                                             const shop_category *row,
-                                             shop_category_list *out)
+int shop_categories_list_categories_by_parent(sc_db *db, sc_arena *a,
+                                              const shop_category *row,
+                                              shop_category_list *out)
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &shop_categories_table, row, 1,
@@ -950,9 +951,9 @@ int shop_categories_load_categories_by_parent(sc_db *db, sc_arena *a,
     return rc;
 }
 
-int shop_categories_get_order_lines(sc_db *db, sc_arena *a,
-                                    const shop_category *row,
-                                    shop_order_line_list *out)
+int shop_categories_list_order_lines(sc_db *db, sc_arena *a,
+                                     const shop_category *row,
+                                     shop_order_line_list *out)
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &shop_categories_table, row, 1,
@@ -1096,6 +1097,14 @@ int shop_order_get(sc_db *db, sc_arena *a, int64_t id, shop_order *out)
 
 int shop_order_update(sc_db *db, const shop_order *row)
 {
+    uint64_t keep = 0;
+
+    /* A default-now column without a value keeps the one stored. */
+    if (!row->has_placed)
+        keep |= SHOP_ORDER_PLACED;
+    if (keep != 0 && (UINT64_C(0x3e) & ~keep) != 0)
+        return sc_row_update_cols(db, &shop_order_table, row,
+                                  UINT64_C(0x3e) & ~keep);
     return sc_row_update(db, &shop_order_table, row);
 }
 
@@ -1568,8 +1577,8 @@ int shop_order_get_user(sc_db *db, sc_arena *a, const shop_order *row,
                           &shop_order_table.fkeys[0], &shop_user_table, out);
 }
 
-int shop_order_get_order_lines(sc_db *db, sc_arena *a, const shop_order *row,
-                               shop_order_line_list *out)
+int shop_order_list_order_lines(sc_db *db, sc_arena *a, const shop_order *row,
+                                shop_order_line_list *out)
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &shop_order_table, row, 1,

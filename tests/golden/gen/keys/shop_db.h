@@ -48,8 +48,13 @@ typedef struct shop_user {
     const char *default_;  /* NULL when null */
 } shop_user;
 
-/* A shop_user with the schema's defaults filled in. */
+/* A shop_user with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define SHOP_USER_INIT {}
+#else
 #define SHOP_USER_INIT {0}
+#endif
 
 /* Rows of table "user", as returned by queries. */
 typedef struct shop_user_list {
@@ -62,8 +67,13 @@ typedef struct shop_category {
     const char *parent; /* varchar(8), NULL when null, references categories */
 } shop_category;
 
-/* A shop_category with the schema's defaults filled in. */
+/* A shop_category with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define SHOP_CATEGORY_INIT {}
+#else
 #define SHOP_CATEGORY_INIT {0}
+#endif
 
 /* Rows of table "categories", as returned by queries. */
 typedef struct shop_category_list {
@@ -81,10 +91,22 @@ typedef struct shop_order {
     const char *note;       /* NULL when null */
 } shop_order;
 
-/* A shop_order with the schema's defaults filled in. */
+/* A shop_order with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define SHOP_ORDER_INIT \
+    {{} /* id */, \
+     {} /* user_id */, \
+     SHOP_STATUS_OPEN /* status */, \
+     0 /* total */, \
+     {} /* placed */, \
+     {} /* has_placed */, \
+     {} /* note */}
+#else
 #define SHOP_ORDER_INIT \
     {.status = SHOP_STATUS_OPEN, \
      .total = 0}
+#endif
 
 /* Rows of table "order", as returned by queries. */
 typedef struct shop_order_list {
@@ -99,8 +121,17 @@ typedef struct shop_order_line {
     int32_t     qty;      /* not null */
 } shop_order_line;
 
-/* A shop_order_line with the schema's defaults filled in. */
+/* A shop_order_line with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define SHOP_ORDER_LINE_INIT \
+    {{} /* order_id */, \
+     {} /* line */, \
+     {} /* category */, \
+     1 /* qty */}
+#else
 #define SHOP_ORDER_LINE_INIT {.qty = 1}
+#endif
 
 /* Rows of table "order_lines", as returned by queries. */
 typedef struct shop_order_line_list {
@@ -114,8 +145,13 @@ typedef struct shop_box {
     int64_t key; /* part of the primary key */
 } shop_box;
 
-/* A shop_box with the schema's defaults filled in. */
+/* A shop_box with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define SHOP_BOX_INIT {}
+#else
 #define SHOP_BOX_INIT {0}
+#endif
 
 /* Rows of table "boxes", as returned by queries. */
 typedef struct shop_box_list {
@@ -134,8 +170,9 @@ typedef struct shop_box_list {
 extern const sc_table_desc shop_user_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->id.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -148,8 +185,9 @@ int shop_user_insert_many(sc_db *db, shop_user *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int shop_user_get(sc_db *db, sc_arena *a, int32_t id, shop_user *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_user_update(sc_db *db, const shop_user *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -282,13 +320,18 @@ int shop_user_delete_all(shop_user_query *q, int64_t *changed);
  * order of the joined table; terminals stay on the query. */
 shop_order_query *shop_user_join_order(shop_user_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int shop_user_get_order(sc_db *db, sc_arena *a, const shop_user *row,
-                        shop_order_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int shop_user_list_order(sc_db *db, sc_arena *a, const shop_user *row,
+                         shop_order_list *out);
 int shop_user_load_order(sc_db *db, sc_arena *a, const shop_user *rows,
                          size_t n, shop_order_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define shop_user_get_order shop_user_list_order
 
 /* Column bits of table "categories", or-ed into the cols of
  * shop_categories_update_cols(); those of key columns are ignored. */
@@ -299,8 +342,9 @@ int shop_user_load_order(sc_db *db, sc_arena *a, const shop_user *rows,
 extern const sc_table_desc shop_categories_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int shop_categories_insert(sc_db *db, shop_category *row);
@@ -313,8 +357,9 @@ int shop_categories_insert_many(sc_db *db, shop_category *rows, size_t n);
 int shop_categories_get(sc_db *db, sc_arena *a, const char *code,
                         shop_category *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_categories_update(sc_db *db, const shop_category *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -428,24 +473,32 @@ shop_categories_query *shop_categories_join_parent(shop_categories_query *q);
 shop_categories_query *shop_categories_join_categories_by_parent(shop_categories_query *q);
 shop_order_lines_query *shop_categories_join_order_lines(shop_categories_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int shop_categories_get_parent(sc_db *db, sc_arena *a,
-                               const shop_category *row, shop_category *out);
-int shop_categories_get_categories_by_parent(sc_db *db, sc_arena *a,
-                                             const shop_category *row,
-                                             shop_category_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int shop_categories_get_category_by_parent(sc_db *db, sc_arena *a,
+                                           const shop_category *row,
+                                           shop_category *out);
+int shop_categories_list_categories_by_parent(sc_db *db, sc_arena *a,
+                                              const shop_category *row,
+                                              shop_category_list *out);
 int shop_categories_load_categories_by_parent(sc_db *db, sc_arena *a,
                                               const shop_category *rows,
                                               size_t n,
                                               shop_category_list *lists);
-int shop_categories_get_order_lines(sc_db *db, sc_arena *a,
-                                    const shop_category *row,
-                                    shop_order_line_list *out);
+int shop_categories_list_order_lines(sc_db *db, sc_arena *a,
+                                     const shop_category *row,
+                                     shop_order_line_list *out);
 int shop_categories_load_order_lines(sc_db *db, sc_arena *a,
                                      const shop_category *rows, size_t n,
                                      shop_order_line_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define shop_categories_get_parent shop_categories_get_category_by_parent
+#define shop_categories_get_categories_by_parent shop_categories_list_categories_by_parent
+#define shop_categories_get_order_lines shop_categories_list_order_lines
 
 /* Column bits of table "order", or-ed into the cols of
  * shop_order_update_cols(); those of key columns are ignored. */
@@ -460,8 +513,9 @@ int shop_categories_load_order_lines(sc_db *db, sc_arena *a,
 extern const sc_table_desc shop_order_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->id.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -474,8 +528,9 @@ int shop_order_insert_many(sc_db *db, shop_order *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int shop_order_get(sc_db *db, sc_arena *a, int64_t id, shop_order *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_order_update(sc_db *db, const shop_order *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -629,15 +684,20 @@ int shop_order_delete_all(shop_order_query *q, int64_t *changed);
 shop_user_query *shop_order_join_user(shop_order_query *q);
 shop_order_lines_query *shop_order_join_order_lines(shop_order_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
 int shop_order_get_user(sc_db *db, sc_arena *a, const shop_order *row,
                         shop_user *out);
-int shop_order_get_order_lines(sc_db *db, sc_arena *a, const shop_order *row,
-                               shop_order_line_list *out);
+int shop_order_list_order_lines(sc_db *db, sc_arena *a, const shop_order *row,
+                                shop_order_line_list *out);
 int shop_order_load_order_lines(sc_db *db, sc_arena *a, const shop_order *rows,
                                 size_t n, shop_order_line_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define shop_order_get_order_lines shop_order_list_order_lines
 
 /* Column bits of table "order_lines", or-ed into the cols of
  * shop_order_lines_update_cols(); those of key columns are ignored. */
@@ -650,8 +710,9 @@ int shop_order_load_order_lines(sc_db *db, sc_arena *a, const shop_order *rows,
 extern const sc_table_desc shop_order_lines_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int shop_order_lines_insert(sc_db *db, shop_order_line *row);
@@ -664,8 +725,9 @@ int shop_order_lines_insert_many(sc_db *db, shop_order_line *rows, size_t n);
 int shop_order_lines_get(sc_db *db, sc_arena *a, int64_t order_id,
                          int16_t line, shop_order_line *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_order_lines_update(sc_db *db, const shop_order_line *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -806,9 +868,10 @@ int shop_order_lines_delete_all(shop_order_lines_query *q, int64_t *changed);
 shop_order_query *shop_order_lines_join_order(shop_order_lines_query *q);
 shop_categories_query *shop_order_lines_join_categories(shop_order_lines_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
 int shop_order_lines_get_order(sc_db *db, sc_arena *a,
                                const shop_order_line *row, shop_order *out);
 int shop_order_lines_get_category(sc_db *db, sc_arena *a,
@@ -825,8 +888,9 @@ int shop_order_lines_get_category(sc_db *db, sc_arena *a,
 extern const sc_table_desc shop_boxes_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int shop_boxes_insert(sc_db *db, shop_box *row);
@@ -839,8 +903,9 @@ int shop_boxes_insert_many(sc_db *db, shop_box *rows, size_t n);
 int shop_boxes_get(sc_db *db, sc_arena *a, int64_t a_, int64_t b, int64_t key_,
                    shop_box *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_boxes_update(sc_db *db, const shop_box *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with

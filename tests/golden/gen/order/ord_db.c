@@ -493,16 +493,17 @@ int ord_comments_get_post(sc_db *db, sc_arena *a, const ord_comment *row,
                           &ord_comments_table.fkeys[0], &ord_posts_table, out);
 }
 
-int ord_comments_get_parent(sc_db *db, sc_arena *a, const ord_comment *row,
-                            ord_comment *out)
+int ord_comments_get_comment_by_parent_id(sc_db *db, sc_arena *a,
+                                          const ord_comment *row,
+                                          ord_comment *out)
 {
     return sc_load_parent(db, a, &ord_comments_table, row,
                           &ord_comments_table.fkeys[1], &ord_comments_table, out);
 }
 
-int ord_comments_get_comments_by_parent_id(sc_db *db, sc_arena *a,
-                                           const ord_comment *row,
-                                           ord_comment_list *out)
+int ord_comments_list_comments_by_parent_id(sc_db *db, sc_arena *a,
+                                            const ord_comment *row,
+                                            ord_comment_list *out)
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &ord_comments_table, row, 1,
@@ -933,8 +934,8 @@ ord_authors_query *ord_posts_join_authors_by_favorite_id(ord_posts_query *q)
                                                     &ord_authors_table.fkeys[0], true);
 }
 
-int ord_posts_get_comments(sc_db *db, sc_arena *a, const ord_post *row,
-                           ord_comment_list *out)
+int ord_posts_list_comments(sc_db *db, sc_arena *a, const ord_post *row,
+                            ord_comment_list *out)
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &ord_posts_table, row, 1,
@@ -967,16 +968,16 @@ int ord_posts_load_comments(sc_db *db, sc_arena *a, const ord_post *rows,
     return rc;
 }
 
-int ord_posts_get_author(sc_db *db, sc_arena *a, const ord_post *row,
-                         ord_author *out)
+int ord_posts_get_author_by_author_id(sc_db *db, sc_arena *a,
+                                      const ord_post *row, ord_author *out)
 {
     return sc_load_parent(db, a, &ord_posts_table, row,
                           &ord_posts_table.fkeys[0], &ord_authors_table, out);
 }
 
-int ord_posts_get_authors_by_favorite_id(sc_db *db, sc_arena *a,
-                                         const ord_post *row,
-                                         ord_author_list *out)
+int ord_posts_list_authors_by_favorite_id(sc_db *db, sc_arena *a,
+                                          const ord_post *row,
+                                          ord_author_list *out)
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &ord_posts_table, row, 1,
@@ -1417,9 +1418,9 @@ ord_posts_query *ord_authors_join_posts_by_favorite_id(ord_authors_query *q)
                                                   &ord_authors_table.fkeys[0], false);
 }
 
-int ord_authors_get_posts_by_author_id(sc_db *db, sc_arena *a,
-                                       const ord_author *row,
-                                       ord_post_list *out)
+int ord_authors_list_posts_by_author_id(sc_db *db, sc_arena *a,
+                                        const ord_author *row,
+                                        ord_post_list *out)
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &ord_authors_table, row, 1,
@@ -1453,8 +1454,8 @@ int ord_authors_load_posts_by_author_id(sc_db *db, sc_arena *a,
     return rc;
 }
 
-int ord_authors_get_favorite(sc_db *db, sc_arena *a, const ord_author *row,
-                             ord_post *out)
+int ord_authors_get_post_by_favorite_id(sc_db *db, sc_arena *a,
+                                        const ord_author *row, ord_post *out)
 {
     return sc_load_parent(db, a, &ord_authors_table, row,
                           &ord_authors_table.fkeys[0], &ord_posts_table, out);

@@ -40,8 +40,13 @@ typedef struct ord_comment {
     const char *body;          /* not null */
 } ord_comment;
 
-/* A ord_comment with the schema's defaults filled in. */
+/* A ord_comment with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define ORD_COMMENT_INIT {}
+#else
 #define ORD_COMMENT_INIT {0}
+#endif
 
 /* Rows of table "comments", as returned by queries. */
 typedef struct ord_comment_list {
@@ -55,8 +60,13 @@ typedef struct ord_post {
     const char *title;     /* varchar(80), not null */
 } ord_post;
 
-/* A ord_post with the schema's defaults filled in. */
+/* A ord_post with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define ORD_POST_INIT {}
+#else
 #define ORD_POST_INIT {0}
+#endif
 
 /* Rows of table "posts", as returned by queries. */
 typedef struct ord_post_list {
@@ -72,8 +82,13 @@ typedef struct ord_author {
     bool        has_favorite_id; /* false: NULL */
 } ord_author;
 
-/* A ord_author with the schema's defaults filled in. */
+/* A ord_author with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define ORD_AUTHOR_INIT {}
+#else
 #define ORD_AUTHOR_INIT {0}
+#endif
 
 /* Rows of table "authors", as returned by queries. */
 typedef struct ord_author_list {
@@ -92,8 +107,9 @@ typedef struct ord_author_list {
 extern const sc_table_desc ord_comments_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->comment_id.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -107,8 +123,9 @@ int ord_comments_insert_many(sc_db *db, ord_comment *rows, size_t n);
 int ord_comments_get(sc_db *db, sc_arena *a, int64_t comment_id,
                      ord_comment *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int ord_comments_update(sc_db *db, const ord_comment *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -240,19 +257,26 @@ ord_posts_query *ord_comments_join_posts(ord_comments_query *q);
 ord_comments_query *ord_comments_join_parent(ord_comments_query *q);
 ord_comments_query *ord_comments_join_comments_by_parent_id(ord_comments_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
 int ord_comments_get_post(sc_db *db, sc_arena *a, const ord_comment *row,
                           ord_post *out);
-int ord_comments_get_parent(sc_db *db, sc_arena *a, const ord_comment *row,
-                            ord_comment *out);
-int ord_comments_get_comments_by_parent_id(sc_db *db, sc_arena *a,
-                                           const ord_comment *row,
-                                           ord_comment_list *out);
+int ord_comments_get_comment_by_parent_id(sc_db *db, sc_arena *a,
+                                          const ord_comment *row,
+                                          ord_comment *out);
+int ord_comments_list_comments_by_parent_id(sc_db *db, sc_arena *a,
+                                            const ord_comment *row,
+                                            ord_comment_list *out);
 int ord_comments_load_comments_by_parent_id(sc_db *db, sc_arena *a,
                                             const ord_comment *rows, size_t n,
                                             ord_comment_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define ord_comments_get_parent ord_comments_get_comment_by_parent_id
+#define ord_comments_get_comments_by_parent_id ord_comments_list_comments_by_parent_id
 
 /* Column bits of table "posts", or-ed into the cols of
  * ord_posts_update_cols(); those of key columns are ignored. */
@@ -264,8 +288,9 @@ int ord_comments_load_comments_by_parent_id(sc_db *db, sc_arena *a,
 extern const sc_table_desc ord_posts_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->post_id.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -278,8 +303,9 @@ int ord_posts_insert_many(sc_db *db, ord_post *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int ord_posts_get(sc_db *db, sc_arena *a, int64_t post_id, ord_post *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int ord_posts_update(sc_db *db, const ord_post *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -394,21 +420,28 @@ ord_comments_query *ord_posts_join_comments(ord_posts_query *q);
 ord_authors_query *ord_posts_join_authors_by_author_id(ord_posts_query *q);
 ord_authors_query *ord_posts_join_authors_by_favorite_id(ord_posts_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int ord_posts_get_comments(sc_db *db, sc_arena *a, const ord_post *row,
-                           ord_comment_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int ord_posts_list_comments(sc_db *db, sc_arena *a, const ord_post *row,
+                            ord_comment_list *out);
 int ord_posts_load_comments(sc_db *db, sc_arena *a, const ord_post *rows,
                             size_t n, ord_comment_list *lists);
-int ord_posts_get_author(sc_db *db, sc_arena *a, const ord_post *row,
-                         ord_author *out);
-int ord_posts_get_authors_by_favorite_id(sc_db *db, sc_arena *a,
-                                         const ord_post *row,
-                                         ord_author_list *out);
+int ord_posts_get_author_by_author_id(sc_db *db, sc_arena *a,
+                                      const ord_post *row, ord_author *out);
+int ord_posts_list_authors_by_favorite_id(sc_db *db, sc_arena *a,
+                                          const ord_post *row,
+                                          ord_author_list *out);
 int ord_posts_load_authors_by_favorite_id(sc_db *db, sc_arena *a,
                                           const ord_post *rows, size_t n,
                                           ord_author_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define ord_posts_get_comments ord_posts_list_comments
+#define ord_posts_get_author ord_posts_get_author_by_author_id
+#define ord_posts_get_authors_by_favorite_id ord_posts_list_authors_by_favorite_id
 
 /* Column bits of table "authors", or-ed into the cols of
  * ord_authors_update_cols(); those of key columns are ignored. */
@@ -420,8 +453,9 @@ int ord_posts_load_authors_by_favorite_id(sc_db *db, sc_arena *a,
 extern const sc_table_desc ord_authors_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->author_id.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -435,8 +469,9 @@ int ord_authors_insert_many(sc_db *db, ord_author *rows, size_t n);
 int ord_authors_get(sc_db *db, sc_arena *a, int64_t author_id,
                     ord_author *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int ord_authors_update(sc_db *db, const ord_author *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -553,17 +588,23 @@ int ord_authors_delete_all(ord_authors_query *q, int64_t *changed);
 ord_posts_query *ord_authors_join_posts_by_author_id(ord_authors_query *q);
 ord_posts_query *ord_authors_join_posts_by_favorite_id(ord_authors_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int ord_authors_get_posts_by_author_id(sc_db *db, sc_arena *a,
-                                       const ord_author *row,
-                                       ord_post_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int ord_authors_list_posts_by_author_id(sc_db *db, sc_arena *a,
+                                        const ord_author *row,
+                                        ord_post_list *out);
 int ord_authors_load_posts_by_author_id(sc_db *db, sc_arena *a,
                                         const ord_author *rows, size_t n,
                                         ord_post_list *lists);
-int ord_authors_get_favorite(sc_db *db, sc_arena *a, const ord_author *row,
-                             ord_post *out);
+int ord_authors_get_post_by_favorite_id(sc_db *db, sc_arena *a,
+                                        const ord_author *row, ord_post *out);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define ord_authors_get_posts_by_author_id ord_authors_list_posts_by_author_id
+#define ord_authors_get_favorite ord_authors_get_post_by_favorite_id
 
 /* The whole schema, for sc_schema_create_all() and migrations. */
 extern const sc_schema_desc ord_schema;

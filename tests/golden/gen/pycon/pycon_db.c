@@ -102,6 +102,14 @@ int pycon_users_get(sc_db *db, sc_arena *a, int64_t user_id, pycon_user *out)
 
 int pycon_users_update(sc_db *db, const pycon_user *row)
 {
+    uint64_t keep = 0;
+
+    /* A default-now column without a value keeps the one stored. */
+    if (!row->has_joined_at)
+        keep |= PYCON_USERS_JOINED_AT;
+    if (keep != 0 && (UINT64_C(0x1e) & ~keep) != 0)
+        return sc_row_update_cols(db, &pycon_users_table, row,
+                                  UINT64_C(0x1e) & ~keep);
     return sc_row_update(db, &pycon_users_table, row);
 }
 
@@ -548,9 +556,9 @@ pycon_program_enrollments_query *pycon_users_join_program_enrollments(pycon_user
                                                                   &pycon_program_enrollments_table.fkeys[1], true);
 }
 
-int pycon_users_get_program_enrollments(sc_db *db, sc_arena *a,
-                                        const pycon_user *row,
-                                        pycon_program_enrollment_list *out)
+int pycon_users_list_program_enrollments(sc_db *db, sc_arena *a,
+                                         const pycon_user *row,
+                                         pycon_program_enrollment_list *out)
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &pycon_users_table, row, 1,
@@ -956,9 +964,9 @@ pycon_program_enrollments_query *pycon_programs_join_program_enrollments(pycon_p
                                                                   &pycon_program_enrollments_table.fkeys[0], true);
 }
 
-int pycon_programs_get_program_enrollments(sc_db *db, sc_arena *a,
-                                           const pycon_program *row,
-                                           pycon_program_enrollment_list *out)
+int pycon_programs_list_program_enrollments(sc_db *db, sc_arena *a,
+                                            const pycon_program *row,
+                                            pycon_program_enrollment_list *out)
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &pycon_programs_table, row, 1,

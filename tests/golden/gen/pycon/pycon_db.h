@@ -50,8 +50,13 @@ typedef struct pycon_user {
     bool        has_joined_at; /* false: the default (now) */
 } pycon_user;
 
-/* A pycon_user with the schema's defaults filled in. */
+/* A pycon_user with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define PYCON_USER_INIT {}
+#else
 #define PYCON_USER_INIT {0}
+#endif
 
 /* Rows of table "users", as returned by queries. */
 typedef struct pycon_user_list {
@@ -66,8 +71,16 @@ typedef struct pycon_program {
     pycon_level level;        /* not null */
 } pycon_program;
 
-/* A pycon_program with the schema's defaults filled in. */
+/* A pycon_program with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define PYCON_PROGRAM_INIT \
+    {{} /* program_id */, \
+     {} /* program_name */, \
+     PYCON_LEVEL_BEGINNER /* level */}
+#else
 #define PYCON_PROGRAM_INIT {.level = PYCON_LEVEL_BEGINNER}
+#endif
 
 /* Rows of table "programs", as returned by queries. */
 typedef struct pycon_program_list {
@@ -82,8 +95,13 @@ typedef struct pycon_program_enrollment {
     int64_t user_id;               /* not null, references users */
 } pycon_program_enrollment;
 
-/* A pycon_program_enrollment with the schema's defaults filled in. */
+/* A pycon_program_enrollment with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define PYCON_PROGRAM_ENROLLMENT_INIT {}
+#else
 #define PYCON_PROGRAM_ENROLLMENT_INIT {0}
+#endif
 
 /* Rows of table "program_enrollments", as returned by queries. */
 typedef struct pycon_program_enrollment_list {
@@ -103,8 +121,9 @@ typedef struct pycon_program_enrollment_list {
 extern const sc_table_desc pycon_users_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->user_id.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -117,8 +136,9 @@ int pycon_users_insert_many(sc_db *db, pycon_user *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int pycon_users_get(sc_db *db, sc_arena *a, int64_t user_id, pycon_user *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int pycon_users_update(sc_db *db, const pycon_user *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -267,15 +287,20 @@ int pycon_users_delete_all(pycon_users_query *q, int64_t *changed);
  * order of the joined table; terminals stay on the query. */
 pycon_program_enrollments_query *pycon_users_join_program_enrollments(pycon_users_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int pycon_users_get_program_enrollments(sc_db *db, sc_arena *a,
-                                        const pycon_user *row,
-                                        pycon_program_enrollment_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int pycon_users_list_program_enrollments(sc_db *db, sc_arena *a,
+                                         const pycon_user *row,
+                                         pycon_program_enrollment_list *out);
 int pycon_users_load_program_enrollments(sc_db *db, sc_arena *a,
                                          const pycon_user *rows, size_t n,
                                          pycon_program_enrollment_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define pycon_users_get_program_enrollments pycon_users_list_program_enrollments
 
 /* Column bits of table "programs", or-ed into the cols of
  * pycon_programs_update_cols(); those of key columns are ignored. */
@@ -287,8 +312,9 @@ int pycon_users_load_program_enrollments(sc_db *db, sc_arena *a,
 extern const sc_table_desc pycon_programs_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->program_id.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -302,8 +328,9 @@ int pycon_programs_insert_many(sc_db *db, pycon_program *rows, size_t n);
 int pycon_programs_get(sc_db *db, sc_arena *a, int64_t program_id,
                        pycon_program *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int pycon_programs_update(sc_db *db, const pycon_program *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -424,16 +451,21 @@ int pycon_programs_delete_all(pycon_programs_query *q, int64_t *changed);
  * order of the joined table; terminals stay on the query. */
 pycon_program_enrollments_query *pycon_programs_join_program_enrollments(pycon_programs_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int pycon_programs_get_program_enrollments(sc_db *db, sc_arena *a,
-                                           const pycon_program *row,
-                                           pycon_program_enrollment_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int pycon_programs_list_program_enrollments(sc_db *db, sc_arena *a,
+                                            const pycon_program *row,
+                                            pycon_program_enrollment_list *out);
 int pycon_programs_load_program_enrollments(sc_db *db, sc_arena *a,
                                             const pycon_program *rows,
                                             size_t n,
                                             pycon_program_enrollment_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define pycon_programs_get_program_enrollments pycon_programs_list_program_enrollments
 
 /* Column bits of table "program_enrollments", or-ed into the cols of
  * pycon_program_enrollments_update_cols(); those of key columns are ignored. */
@@ -445,8 +477,9 @@ int pycon_programs_load_program_enrollments(sc_db *db, sc_arena *a,
 extern const sc_table_desc pycon_program_enrollments_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->program_enrollment_id.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -463,8 +496,9 @@ int pycon_program_enrollments_get(sc_db *db, sc_arena *a,
                                   int64_t program_enrollment_id,
                                   pycon_program_enrollment *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int pycon_program_enrollments_update(sc_db *db,
                                      const pycon_program_enrollment *row);
 
@@ -608,9 +642,10 @@ int pycon_program_enrollments_delete_all(pycon_program_enrollments_query *q, int
 pycon_programs_query *pycon_program_enrollments_join_programs(pycon_program_enrollments_query *q);
 pycon_users_query *pycon_program_enrollments_join_users(pycon_program_enrollments_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
 int pycon_program_enrollments_get_program(sc_db *db, sc_arena *a,
                                           const pycon_program_enrollment *row,
                                           pycon_program *out);

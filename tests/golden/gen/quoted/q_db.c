@@ -483,8 +483,8 @@ q_kids_query *q_Odd_Quote_Table_join_kids(q_Odd_Quote_Table_query *q)
                                                &q_kids_table.fkeys[0], true);
 }
 
-int q_Odd_Quote_Table_get_kids(sc_db *db, sc_arena *a,
-                               const q_Odd_Quote_Table *row, q_kid_list *out)
+int q_Odd_Quote_Table_list_kids(sc_db *db, sc_arena *a,
+                                const q_Odd_Quote_Table *row, q_kid_list *out)
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &q_Odd_Quote_Table_table, row, 1,
@@ -839,8 +839,8 @@ q_Odd_Quote_Table_query *q_kids_join_Odd_Quote_Table(q_kids_query *q)
                                                           &q_kids_table.fkeys[0], false);
 }
 
-int q_kids_get_parent(sc_db *db, sc_arena *a, const q_kid *row,
-                      q_Odd_Quote_Table *out)
+int q_kids_get_Odd_Quote_Table(sc_db *db, sc_arena *a, const q_kid *row,
+                               q_Odd_Quote_Table *out)
 {
     return sc_load_parent(db, a, &q_kids_table, row,
                           &q_kids_table.fkeys[0], &q_Odd_Quote_Table_table, out);

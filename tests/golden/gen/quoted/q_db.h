@@ -43,8 +43,17 @@ typedef struct q_Odd_Quote_Table {
     const char *back_slash; /* NULL when null */
 } q_Odd_Quote_Table;
 
-/* A q_Odd_Quote_Table with the schema's defaults filled in. */
+/* A q_Odd_Quote_Table with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define Q_ODD_QUOTE_TABLE_INIT \
+    {{} /* Id_ */, \
+     {} /* select */, \
+     Q_MOOD_KIND_IT_S /* _2nd */, \
+     {} /* back_slash */}
+#else
 #define Q_ODD_QUOTE_TABLE_INIT {._2nd = Q_MOOD_KIND_IT_S}
+#endif
 
 /* Rows of table "Odd "Quote" * / Table", as returned by queries. */
 typedef struct q_Odd_Quote_Table_list {
@@ -58,8 +67,13 @@ typedef struct q_kid {
     bool    has_parent; /* false: NULL */
 } q_kid;
 
-/* A q_kid with the schema's defaults filled in. */
+/* A q_kid with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define Q_KID_INIT {}
+#else
 #define Q_KID_INIT {0}
+#endif
 
 /* Rows of table "kids", as returned by queries. */
 typedef struct q_kid_list {
@@ -78,8 +92,9 @@ typedef struct q_kid_list {
 extern const sc_table_desc q_Odd_Quote_Table_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->Id_.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -94,8 +109,9 @@ int q_Odd_Quote_Table_insert_many(sc_db *db, q_Odd_Quote_Table *rows,
 int q_Odd_Quote_Table_get(sc_db *db, sc_arena *a, int64_t Id_,
                           q_Odd_Quote_Table *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int q_Odd_Quote_Table_update(sc_db *db, const q_Odd_Quote_Table *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -251,14 +267,19 @@ int q_Odd_Quote_Table_delete_all(q_Odd_Quote_Table_query *q, int64_t *changed);
  * order of the joined table; terminals stay on the query. */
 q_kids_query *q_Odd_Quote_Table_join_kids(q_Odd_Quote_Table_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int q_Odd_Quote_Table_get_kids(sc_db *db, sc_arena *a,
-                               const q_Odd_Quote_Table *row, q_kid_list *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int q_Odd_Quote_Table_list_kids(sc_db *db, sc_arena *a,
+                                const q_Odd_Quote_Table *row, q_kid_list *out);
 int q_Odd_Quote_Table_load_kids(sc_db *db, sc_arena *a,
                                 const q_Odd_Quote_Table *rows, size_t n,
                                 q_kid_list *lists);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define q_Odd_Quote_Table_get_kids q_Odd_Quote_Table_list_kids
 
 /* Column bits of table "kids", or-ed into the cols of
  * q_kids_update_cols(); those of key columns are ignored. */
@@ -269,8 +290,9 @@ int q_Odd_Quote_Table_load_kids(sc_db *db, sc_arena *a,
 extern const sc_table_desc q_kids_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int q_kids_insert(sc_db *db, q_kid *row);
@@ -282,8 +304,9 @@ int q_kids_insert_many(sc_db *db, q_kid *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int q_kids_get(sc_db *db, sc_arena *a, int64_t id, q_kid *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int q_kids_update(sc_db *db, const q_kid *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -377,11 +400,16 @@ int q_kids_delete_all(q_kids_query *q, int64_t *changed);
  * order of the joined table; terminals stay on the query. */
 q_Odd_Quote_Table_query *q_kids_join_Odd_Quote_Table(q_kids_query *q);
 
-/* Navigation along foreign keys.  The _load_ forms fetch the children of
- * many rows with one query: lists[i] receives those of rows[i].  A NULL
- * arena, out or lists is SC_MISUSE. */
-int q_kids_get_parent(sc_db *db, sc_arena *a, const q_kid *row,
-                      q_Odd_Quote_Table *out);
+/* Navigation along foreign keys: get_ the parent row, list_ the children
+ * of one row; the _load_ forms fetch the children of many rows with one
+ * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
+ * is SC_MISUSE. */
+int q_kids_get_Odd_Quote_Table(sc_db *db, sc_arena *a, const q_kid *row,
+                               q_Odd_Quote_Table *out);
+
+/* The navigation's names before they followed the tables' (SPEC section
+ * 3): kept for the source that calls them. */
+#define q_kids_get_parent q_kids_get_Odd_Quote_Table
 
 /* The whole schema, for sc_schema_create_all() and migrations. */
 extern const sc_schema_desc q_schema;

@@ -202,6 +202,14 @@ int types_samples_get(sc_db *db, sc_arena *a, int64_t id, types_sample *out)
 
 int types_samples_update(sc_db *db, const types_sample *row)
 {
+    uint64_t keep = 0;
+
+    /* A default-now column without a value keeps the one stored. */
+    if (!row->has_seen)
+        keep |= TYPES_SAMPLES_SEEN;
+    if (keep != 0 && (UINT64_C(0x3fffe) & ~keep) != 0)
+        return sc_row_update_cols(db, &types_samples_table, row,
+                                  UINT64_C(0x3fffe) & ~keep);
     return sc_row_update(db, &types_samples_table, row);
 }
 
@@ -1167,7 +1175,6 @@ static const sc_column_desc types_maybes_columns[] = {
         .flags = SC_COL_HASFLAG,
         .offset = offsetof(types_maybe, big),
         .has_offset = offsetof(types_maybe, has_big),
-        .dflt = {.kind = SC_DEFAULT_VALUE, .i = 7},
     },
     {
         .name = "ratio",
@@ -1232,7 +1239,6 @@ static const sc_column_desc types_maybes_columns[] = {
         .flags = SC_COL_HASFLAG,
         .offset = offsetof(types_maybe, seen),
         .has_offset = offsetof(types_maybe, has_seen),
-        .dflt = {.kind = SC_DEFAULT_NULL},
     },
     {
         .name = "ident",
@@ -1254,7 +1260,6 @@ static const sc_column_desc types_maybes_columns[] = {
         .offset = offsetof(types_maybe, color),
         .has_offset = offsetof(types_maybe, has_color),
         .enm = &types_color_enum,
-        .dflt = {.kind = SC_DEFAULT_VALUE, .i = 2},
     },
 };
 

@@ -59,7 +59,30 @@ typedef struct types_sample {
     types_color color;    /* not null */
 } types_sample;
 
-/* A types_sample with the schema's defaults filled in. */
+/* A types_sample with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define TYPES_SAMPLE_INIT \
+    {{} /* id */, \
+     true /* flag */, \
+     -32768 /* small */, \
+     2147483647 /* medium */, \
+     INT64_MIN /* big */, \
+     0.5 /* ratio */, \
+     -1.25 /* precise */, \
+     1999 /* price */, \
+     "12345678901234567890.5" /* huge */, \
+     "it's" /* name */, \
+     "" /* body */, \
+     {} /* blob */, \
+     -165 /* born */, \
+     {} /* seen */, \
+     {} /* has_seen */, \
+     1 /* stamp */, \
+     {{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff}} /* ident */, \
+     "{\"a\": [1, 2]}" /* doc */, \
+     TYPES_COLOR_GREEN /* color */}
+#else
 #define TYPES_SAMPLE_INIT \
     {.flag = true, \
      .small = -32768, \
@@ -76,6 +99,7 @@ typedef struct types_sample {
      .ident = {{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff}}, \
      .doc = "{\"a\": [1, 2]}", \
      .color = TYPES_COLOR_GREEN}
+#endif
 
 /* Rows of table "samples", as returned by queries. */
 typedef struct types_sample_list {
@@ -115,12 +139,45 @@ typedef struct types_maybe {
     bool        has_color;   /* false: NULL */
 } types_maybe;
 
-/* A types_maybe with the schema's defaults filled in. */
+/* A types_maybe with the schema's defaults filled in (C++ has designated
+ * initializers only from C++20: there, every field in order). */
+#ifdef __cplusplus
+#define TYPES_MAYBE_INIT \
+    {{} /* id */, \
+     {} /* flag */, \
+     {} /* has_flag */, \
+     {} /* small */, \
+     {} /* has_small */, \
+     {} /* medium */, \
+     {} /* has_medium */, \
+     7 /* big */, \
+     true /* has_big */, \
+     {} /* ratio */, \
+     {} /* has_ratio */, \
+     {} /* precise */, \
+     {} /* has_precise */, \
+     {} /* price */, \
+     {} /* has_price */, \
+     {} /* huge */, \
+     {} /* name */, \
+     {} /* body */, \
+     {} /* blob */, \
+     {} /* born */, \
+     {} /* has_born */, \
+     {} /* seen */, \
+     {} /* has_seen */, \
+     {} /* ident */, \
+     {} /* has_ident */, \
+     {} /* doc */, \
+     TYPES_COLOR_BLUE /* color */, \
+     true /* has_color */}
+#else
 #define TYPES_MAYBE_INIT \
     {.big = 7, \
      .has_big = true, \
      .color = TYPES_COLOR_BLUE, \
      .has_color = true}
+#endif
 
 /* Rows of table "maybes", as returned by queries. */
 typedef struct types_maybe_list {
@@ -153,8 +210,9 @@ typedef struct types_maybe_list {
 extern const sc_table_desc types_samples_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * The new key is stored in row->id.
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
@@ -167,8 +225,9 @@ int types_samples_insert_many(sc_db *db, types_sample *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int types_samples_get(sc_db *db, sc_arena *a, int64_t id, types_sample *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int types_samples_update(sc_db *db, const types_sample *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -473,8 +532,9 @@ int types_samples_delete_all(types_samples_query *q, int64_t *changed);
 extern const sc_table_desc types_maybes_table;
 
 /*
- * Inserts row.  A column without a value that has a default gets it, in
- * row too.
+ * Inserts row.  A NOT NULL column without a value that has a default
+ * gets it, in row too; a nullable one is NULL (its default is in the
+ * _INIT macro).
  * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
  */
 int types_maybes_insert(sc_db *db, types_maybe *row);
@@ -486,8 +546,9 @@ int types_maybes_insert_many(sc_db *db, types_maybe *rows, size_t n);
  * SC_OK or SC_NOTFOUND. */
 int types_maybes_get(sc_db *db, sc_arena *a, int64_t id, types_maybe *out);
 
-/* Writes every column of row to the stored row with the same key.
- * SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+/* Writes every column of row to the stored row with the same key, but
+ * a NOT NULL default-now column without a value, which keeps the one
+ * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int types_maybes_update(sc_db *db, const types_maybe *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
