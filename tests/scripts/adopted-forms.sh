@@ -21,50 +21,8 @@ src=$1
 schemac=$2
 build=$3
 schema=$src/tests/golden/gen/adopt/adopt.schema
-fails=0
 
-tmp=$(mktemp -d /tmp/schemac-adopt.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-
-case ${SCHEMAC_TEST_URL:-} in
-postgres*) dialect=postgresql url=$SCHEMAC_TEST_URL ;;
-*) dialect=sqlite url=sqlite:$tmp/db.sqlite ;;
-esac
-if [ $dialect = sqlite ] && ! command -v sqlite3 >/dev/null; then
-    echo "adopted-forms: no sqlite3 program" >&2
-    exit 77
-fi
-export PGOPTIONS='-c client_min_messages=warning'
-
-fail() {
-    echo "FAIL ($dialect): $1" >&2
-    [ -f "$tmp/out" ] && sed 's/^/    /' "$tmp/out" >&2
-    fails=$((fails + 1))
-}
-
-# run SQL: runs SQL text (from stdin with "-") on the database under test,
-# printing rows one a line, columns separated by "|".
-run() {
-    if [ $dialect = sqlite ]; then
-        if [ "$1" = - ]; then
-            sqlite3 -bail "$tmp/db.sqlite"
-        else
-            sqlite3 -bail "$tmp/db.sqlite" "$1"
-        fi
-    elif [ "$1" = - ]; then
-        psql -q -X -v ON_ERROR_STOP=1 "$SCHEMAC_TEST_URL"
-    else
-        psql -q -X -t -A -v ON_ERROR_STOP=1 "$SCHEMAC_TEST_URL" -c "$1"
-    fi
-}
-
-empty() {
-    if [ $dialect = sqlite ]; then
-        rm -f "$tmp/db.sqlite"
-    else
-        run 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null
-    fi
-}
+. "$(dirname "$0")/live-db.sh" adopted-forms
 
 # objects: the user's tables, views and triggers, sorted, on one line.
 objects() {

@@ -17,44 +17,8 @@ schemac=$2
 build=$3
 parts=$src/tests/data/migrations/parts
 basic=$src/tests/data/migrations/basic
-fails=0
 
-tmp=$(mktemp -d /tmp/schemac-runner.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-
-case ${SCHEMAC_TEST_URL:-} in
-postgres*) dialect=postgresql url=$SCHEMAC_TEST_URL ;;
-*) dialect=sqlite url=sqlite:$tmp/db.sqlite ;;
-esac
-if [ $dialect = sqlite ] && ! command -v sqlite3 >/dev/null; then
-    echo "migrate-runner: no sqlite3 program" >&2
-    exit 77
-fi
-export PGOPTIONS='-c client_min_messages=warning'
-
-fail() {
-    echo "FAIL ($dialect): $1" >&2
-    [ -f "$tmp/out" ] && sed 's/^/    /' "$tmp/out" >&2
-    fails=$((fails + 1))
-}
-
-# sql TEXT: runs SQL on the database under test, printing rows bare.
-sql() {
-    if [ $dialect = sqlite ]; then
-        sqlite3 -bail "$tmp/db.sqlite" "$1"
-    else
-        psql -q -X -A -t -v ON_ERROR_STOP=1 "$SCHEMAC_TEST_URL" -c "$1"
-    fi
-}
-
-# empty: drops every table of the database under test.
-empty() {
-    if [ $dialect = sqlite ]; then
-        rm -f "$tmp/db.sqlite"
-    else
-        sql "DROP SCHEMA public CASCADE; CREATE SCHEMA public" >/dev/null
-    fi
-}
+. "$(dirname "$0")/live-db.sh" migrate-runner
 
 # mig EXPECTED_STATUS ARGS...: schemac migrate ARGS into $tmp/out.
 mig() {
@@ -73,7 +37,7 @@ has() {
 # status names it, down refuses, up resumes at part 2.
 empty
 mig 0 up --to 1 --db "$url" --dir "$parts"
-sql "INSERT INTO users (name, email) VALUES ('ann', 'a@x'), ('bob', 'a@x')"
+run "INSERT INTO users (name, email) VALUES ('ann', 'a@x'), ('bob', 'a@x')"
 mig 1 up --db "$url" --dir "$parts"
 has "migration 0002 add_karma: part 2 of 3 failed: "
 grep -q '^applied' "$tmp/out" && fail "up said applied after a failure"
@@ -81,7 +45,7 @@ mig 0 status --db "$url" --dir "$parts"
 has "current  0001 init"
 has "0002 add_karma: part 2 of 3 failed; up resumes there"
 if [ $dialect = postgresql ]; then
-    [ "$(sql "SELECT count(*) FROM pg_index WHERE NOT indisvalid")" = 0 ] ||
+    [ "$(run "SELECT count(*) FROM pg_index WHERE NOT indisvalid")" = 0 ] ||
         fail "the failed CREATE INDEX CONCURRENTLY left an invalid index"
 fi
 mig 1 down --db "$url" --dir "$parts"
@@ -89,7 +53,7 @@ has "part 2 of 3 failed going up; migrate up resumes there"
 mig 1 up --sql --db "$url" --dir "$parts"
 has "migration 0002 add_karma is half done (part 2 of 3 next): finish it \
 with migrate up first"
-sql "UPDATE users SET email = 'b@x' WHERE name = 'bob'"
+run "UPDATE users SET email = 'b@x' WHERE name = 'bob'"
 # a runner killed (SIGKILL) while part 2 waits for a lock another session
 # holds leaves the state after part 1, whatever its server process does
 # after the kill; the next up resumes at part 2
@@ -126,9 +90,9 @@ if [ $dialect = sqlite ]; then
 else
     has "(users: "
 fi
-[ "$(sql "SELECT name || '=' || karma FROM users ORDER BY id" |
+[ "$(run "SELECT name || '=' || karma FROM users ORDER BY id" |
      tr '\n' ' ')" = "ann=3 bob=3 " ] || fail "part 3 did not fill karma"
-[ "$(sql "SELECT count(*) FROM schemac_migration_parts")" = 0 ] ||
+[ "$(run "SELECT count(*) FROM schemac_migration_parts")" = 0 ] ||
     fail "the parts table keeps a finished migration"
 mig 0 status --db "$url" --dir "$parts"
 grep -q 'half done' "$tmp/out" && fail "status after up: half done"
@@ -187,13 +151,13 @@ for round in 1 2 3; do
     cat "$tmp/a" "$tmp/b" >"$tmp/out"
     [ "$(grep -c '^applied' "$tmp/out")" = 3 ] ||
         fail "two runners, round $round: not 3 lines 'applied'"
-    [ "$(sql "SELECT count(*) FROM schemac_migrations")" = 3 ] ||
+    [ "$(run "SELECT count(*) FROM schemac_migrations")" = 3 ] ||
         fail "two runners, round $round: not 3 versions"
 done
 
 # 4. Version tables that are not the runner's.
 empty
-sql "CREATE TABLE schemac_migrations (id integer, state text)"
+run "CREATE TABLE schemac_migrations (id integer, state text)"
 mig 1 status --db "$url" --dir "$basic"
 has "the table schemac_migrations is not schemac's version table: it has \
 the columns (id, state), not (applied_at, checksum, name, version)"
@@ -201,7 +165,7 @@ mig 1 up --db "$url" --dir "$basic"
 has "is not schemac's version table"
 empty
 mig 0 up --db "$url" --dir "$basic"
-sql "UPDATE schemac_migrations SET version = 4294967299 WHERE version = 3" \
+run "UPDATE schemac_migrations SET version = 4294967299 WHERE version = 3" \
     2>/dev/null
 if [ $dialect = sqlite ]; then
     mig 1 status --db "$url" --dir "$basic"
@@ -209,10 +173,10 @@ if [ $dialect = sqlite ]; then
 fi
 empty
 mig 0 up --db "$url" --dir "$basic"
-sql "DROP TABLE schemac_migrations"
+run "DROP TABLE schemac_migrations"
 mig 1 status --db "$url" --dir "$basic"
 has "schemac_migrations is missing but schemac_migration_parts"
-sql "DROP TABLE schemac_migration_parts"
+run "DROP TABLE schemac_migration_parts"
 mig 1 up --db "$url" --dir "$basic"
 has "the database holds tables but no version table schemac_migrations"
 
@@ -251,7 +215,7 @@ mig 0 show 4 --dir "$team"
 has "changes    none to the schema (a migration by hand)"
 mig 0 up --db "$url" --dir "$team"
 has "applied  0004 backfill_karma"
-sql "INSERT INTO users (name) VALUES ('ann'), ('bob')"
+run "INSERT INTO users (name) VALUES ('ann'), ('bob')"
 cp -r "$team" "$tmp/team.applied"
 for d in sqlite postgresql; do
     sed -i 's/^-- +up$/&\nUPDATE users SET karma = length(name);/' \
@@ -268,7 +232,7 @@ mig 0 hash --db "$url" --dir "$team"
 has "sealed   $team/schemac.sum over 4 migrations"
 mig 0 up --db "$url" --dir "$team"
 has "applied  0004 backfill_karma"
-[ "$(sql "SELECT sum(karma) FROM users")" = 6 ] || fail "the backfill"
+[ "$(run "SELECT sum(karma) FROM users")" = 6 ] || fail "the backfill"
 mig 0 show 2 --dir "$team"
 has "sqlite     up: 1 part, 1 guard; down: 1 part"
 has "  add column users.karma"
@@ -335,9 +299,9 @@ mig 0 diff "$tmp/merged.schema" --dir "$tmp/br_a" --name again
 has "no changes"
 mig 0 up --db "$url" --dir "$tmp/br_a"
 has "applied  0005 add_col_b"
-sql "INSERT INTO users (name) VALUES ('u')" >/dev/null
-sql "INSERT INTO posts (user_id, title) VALUES (1, 't')" >/dev/null
-sql "INSERT INTO tags (post_id, label, col_a, col_b) VALUES (1, 'l', 1, 2)" \
+run "INSERT INTO users (name) VALUES ('u')" >/dev/null
+run "INSERT INTO posts (user_id, title) VALUES (1, 't')" >/dev/null
+run "INSERT INTO tags (post_id, label, col_a, col_b) VALUES (1, 'l', 1, 2)" \
     >/dev/null || fail "rebase: the merged columns"
 mig 0 down 2 --db "$url" --dir "$tmp/br_a"
 mig 0 up --db "$url" --dir "$tmp/br_a"

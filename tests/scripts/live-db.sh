@@ -1,0 +1,52 @@
+# live-db.sh - what the test scripts over a live database share.
+#
+#     . "$(dirname "$0")/live-db.sh" NAME
+#
+# Sets tmp (a directory removed at exit), dialect and url: a SQLite file
+# in tmp, or the PostgreSQL server SCHEMAC_TEST_URL names (with-pg.sh sets
+# it); fails=0.  Exits 77 (skipped) without the sqlite3 program.  Defines
+#   fail MSG   counts a failure, printing MSG and $tmp/out indented;
+#   run SQL    runs SQL ("-": from stdin) on the database, rows one a
+#              line, columns separated by "|";
+#   empty      drops every table of the database.
+tmp=$(mktemp -d "/tmp/schemac-$1.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+
+case ${SCHEMAC_TEST_URL:-} in
+postgres*) dialect=postgresql url=$SCHEMAC_TEST_URL ;;
+*) dialect=sqlite url=sqlite:$tmp/db.sqlite ;;
+esac
+if [ $dialect = sqlite ] && ! command -v sqlite3 >/dev/null; then
+    echo "$1: no sqlite3 program" >&2
+    exit 77
+fi
+export PGOPTIONS='-c client_min_messages=warning'
+
+fail() {
+    echo "FAIL ($dialect): $1" >&2
+    [ -f "$tmp/out" ] && sed 's/^/    /' "$tmp/out" >&2
+    fails=$((fails + 1))
+}
+
+run() {
+    if [ $dialect = sqlite ]; then
+        if [ "$1" = - ]; then
+            sqlite3 -bail "$tmp/db.sqlite"
+        else
+            sqlite3 -bail "$tmp/db.sqlite" "$1"
+        fi
+    elif [ "$1" = - ]; then
+        psql -q -X -v ON_ERROR_STOP=1 "$SCHEMAC_TEST_URL"
+    else
+        psql -q -X -t -A -v ON_ERROR_STOP=1 "$SCHEMAC_TEST_URL" -c "$1"
+    fi
+}
+
+empty() {
+    if [ $dialect = sqlite ]; then
+        rm -f "$tmp/db.sqlite"
+    else
+        run 'DROP SCHEMA public CASCADE; CREATE SCHEMA public' >/dev/null
+    fi
+}
