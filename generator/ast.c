@@ -1368,6 +1368,16 @@ void ast_attach_comments(ast_ctx *ctx)
 
 /* ---- names ----------------------------------------------------------- */
 
+const ast_item *ast_table_pk_item(const ast_table *t)
+{
+    const ast_item *it;
+
+    for (it = t->items; it; it = it->next)
+        if (it->kind == AST_ITEM_PRIMARY_KEY)
+            return it;
+    return NULL;
+}
+
 const char *ast_type_name(ast_type_kind k)
 {
     static const char *const names[] = {

@@ -635,6 +635,9 @@ ast_exprlist *ast_exprlist_append(ast_ctx *ctx, ast_exprlist *list,
 
 /* Text helpers shared by the checker and emitters. */
 const char *ast_type_name(ast_type_kind k);
+/* The table item "primary key (...)" of t, or NULL (a key given as a
+ * column modifier has none). */
+const ast_item *ast_table_pk_item(const ast_table *t);
 /* True when name is a keyword of the language or reserved in SQL, so
  * emitted SQL must quote it.  (The emitters quote every name anyway; this
  * is for messages and for C names that collide with C keywords.) */

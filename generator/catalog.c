@@ -59,6 +59,33 @@ cat_column *cat_find_column(const cat_table *t, const char *name)
     return NULL;
 }
 
+const char *cat_key_cols(const cat_constraint *k)
+{
+    return k->cols ? k->cols : k->column;
+}
+
+const char *cat_ref_cols(ast_ctx *pool, const cat_db *c,
+                         const cat_constraint *k)
+{
+    const cat_table *t;
+    const cat_column *col;
+    buf b;
+    const char *s;
+    int pos;
+
+    if ((k->ref_cols && *k->ref_cols) || !k->ref_table)
+        return k->ref_cols;
+    t = cat_find_table(c, k->ref_table);
+    buf_init(&b);
+    for (pos = 1; t && pos <= t->npk; pos++)
+        for (col = t->cols; col; col = col->next)
+            if (col->pk == pos)
+                buf_printf(&b, "%s%s", b.len ? ", " : "", col->name);
+    s = ast_strndup(pool, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return s;
+}
+
 bool cat_is_partitioned(const cat_db *c, const char *table)
 {
     int i;

@@ -153,6 +153,13 @@ cat_table *cat_find_table(const cat_db *c, const char *name);
 cat_column *cat_find_column(const cat_table *t, const char *name);
 bool cat_is_partitioned(const cat_db *c, const char *table);
 
+/* A constraint's columns, "a, b" (a one-column constraint's too). */
+const char *cat_key_cols(const cat_constraint *k);
+/* The columns a foreign key references, "x, y": those it names, else
+ * its target's primary key, in pool. */
+const char *cat_ref_cols(ast_ctx *pool, const cat_db *c,
+                         const cat_constraint *k);
+
 /* A constraint's SQL ("CHECK (...)", "FOREIGN KEY (a) REFERENCES ...")
  * and a CREATE INDEX, read as the catalog reads SQLite's, so that a
  * schema's DDL and the database's meet in one form.  NULL when sql says

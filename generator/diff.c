@@ -1332,12 +1332,9 @@ static const ast_column *single_pk(const ast_table *t)
 /* The name the schema gives t's primary key, or NULL. */
 static const char *pk_given_name(const ast_table *t)
 {
-    const ast_item *it;
+    const ast_item *it = ast_table_pk_item(t);
 
-    for (it = t->items; it; it = it->next)
-        if (it->kind == AST_ITEM_PRIMARY_KEY)
-            return it->name;
-    return NULL;
+    return it ? it->name : NULL;
 }
 
 /* The name of t's one-column key once its table is called as: the

@@ -263,16 +263,6 @@ static void compare_columns(live_db *L, const ast_table *t,
     }
 }
 
-static const ast_item *pk_item(const ast_table *t)
-{
-    const ast_item *it;
-
-    for (it = t->items; it; it = it->next)
-        if (it->kind == AST_ITEM_PRIMARY_KEY)
-            return it;
-    return NULL;
-}
-
 /* The primary key's columns, and its name: PostgreSQL names every key
  * (the schema's name, else TABLE_pkey); SQLite knows only a name the
  * CREATE TABLE gives (schemac gives a composite key pk_TABLE). */
@@ -282,7 +272,7 @@ static void compare_primary_key(live_db *L, const ast_table *t,
     const ast_column *pk[64];
     const cat_column *k;
     const cat_constraint *lc;
-    const ast_item *it = pk_item(t);
+    const ast_item *it = ast_table_pk_item(t);
     const char *want_name = NULL, *have_name = NULL;
     buf want, have;
     int i, n = model_primary_key(t, pk, 64), pos;
@@ -327,34 +317,6 @@ static void compare_primary_key(live_db *L, const ast_table *t,
  * the same form.
  * ------------------------------------------------------------------- */
 
-/* The key columns of the table a foreign key references, for one that
- * names none. */
-static const char *ref_cols(live_db *L, const cat_constraint *k)
-{
-    const cat_table *t;
-    const cat_column *c;
-    buf b;
-    const char *s;
-    int pos;
-
-    if (k->ref_cols || !k->ref_table)
-        return k->ref_cols;
-    t = cat_find_table(&L->cat, k->ref_table);
-    buf_init(&b);
-    for (pos = 1; t && pos <= t->npk; pos++)
-        for (c = t->cols; c; c = c->next)
-            if (c->pk == pos)
-                buf_printf(&b, "%s%s", b.len ? ", " : "", c->name);
-    s = ast_strndup(L->ctx, b.data ? b.data : "", b.len);
-    buf_free(&b);
-    return s;
-}
-
-static const char *key_cols(const cat_constraint *k)
-{
-    return k->cols ? k->cols : k->column;
-}
-
 /* Whether the database's constraint have says what want says. */
 static bool same_constraint(live_db *L, const cat_constraint *want,
                             const cat_constraint *have)
@@ -369,15 +331,15 @@ static bool same_constraint(live_db *L, const cat_constraint *want,
                strcmp(cat_norm(L->ctx, want->expr, true),
                       cat_norm(L->ctx, have->expr, true)) == 0;
     case 'f':
-        return same(key_cols(want), key_cols(have)) &&
+        return same(cat_key_cols(want), cat_key_cols(have)) &&
                same(want->ref_table, have->ref_table) &&
-               same(ref_cols(L, want), ref_cols(L, have)) &&
+               same(cat_ref_cols(L->ctx, &L->cat, want), cat_ref_cols(L->ctx, &L->cat, have)) &&
                same(want->on_delete, have->on_delete) &&
                same(want->on_update, have->on_update) &&
                want->deferrable == have->deferrable &&
                want->deferred == have->deferred;
     default:
-        return same(key_cols(want), key_cols(have));
+        return same(cat_key_cols(want), cat_key_cols(have));
     }
 }
 

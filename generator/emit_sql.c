@@ -1004,21 +1004,10 @@ static void table_constraints(ast_ctx *ctx, buf *b, sql_dialect d,
     sql_constraint_list_free(&l);
 }
 
-/* The primary key item of t, or NULL. */
-static const ast_item *pk_item(const ast_table *t)
-{
-    const ast_item *it;
-
-    for (it = t->items; it; it = it->next)
-        if (it->kind == AST_ITEM_PRIMARY_KEY)
-            return it;
-    return NULL;
-}
-
 /* " PRIMARY KEY", named when the schema names a one-column key. */
 static void inline_pk(buf *b, const ast_table *t)
 {
-    const ast_item *it = pk_item(t);
+    const ast_item *it = ast_table_pk_item(t);
 
     if (it && it->name) {
         buf_puts(b, " CONSTRAINT ");
@@ -1029,7 +1018,7 @@ static void inline_pk(buf *b, const ast_table *t)
 
 const char *emit_sql_pk_name(ast_ctx *ctx, const ast_table *t)
 {
-    const ast_item *it = pk_item(t);
+    const ast_item *it = ast_table_pk_item(t);
 
     if (it && it->name)
         return it->name;

@@ -848,45 +848,17 @@ static const char *action_words(pull *p, const cat_constraint *k)
                                : " deferrable");
 }
 
-/* The columns a foreign key references: those it names, or the target's
- * primary key. */
-static const char *target_cols(pull *p, const cat_constraint *k)
-{
-    const cat_table *t;
-    const cat_column *c;
-    buf b;
-    const char *s;
-    int pos;
-
-    if (k->ref_cols && *k->ref_cols)
-        return k->ref_cols;
-    t = cat_find_table(&p->cat, k->ref_table);
-    buf_init(&b);
-    for (pos = 1; t && pos <= t->npk; pos++)
-        for (c = t->cols; c; c = c->next)
-            if (c->pk == pos)
-                buf_printf(&b, "%s%s", b.len ? ", " : "", c->name);
-    s = ast_strndup(p->pool, b.data ? b.data : "", b.len);
-    buf_free(&b);
-    return s;
-}
-
-static const char *key_cols(const cat_constraint *k)
-{
-    return k->cols ? k->cols : k->column;
-}
-
 static const char *references(pull *p, const cat_constraint *k)
 {
     return fmtd(p, "references %s(%s)%s", nm(p, k->ref_table),
-                nm_list(p, target_cols(p, k)), action_words(p, k));
+                nm_list(p, cat_ref_cols(p->pool, &p->cat, k)), action_words(p, k));
 }
 
 /* Whether constraint k of t goes on its column as a modifier: one
  * column, and the name schemac gives it. */
 static bool on_column(pull *p, const cat_table *t, const cat_constraint *k)
 {
-    const char *cols = key_cols(k);
+    const char *cols = cat_key_cols(k);
 
     if (!cols || strchr(cols, ','))
         return false;
@@ -976,7 +948,7 @@ static bool write_column(pull *p, const cat_table *t, const cat_column *k,
         buf_puts(b, " not null");
     for (x = t->cons; x; x = x->next)
         if (x->kind == 'u' && on_column(p, t, x) &&
-            strcmp(key_cols(x), k->name) == 0)
+            strcmp(cat_key_cols(x), k->name) == 0)
             buf_puts(b, " unique");
     buf_put(fb, b->data, b->len);
     buf_init(&extra);
@@ -986,7 +958,7 @@ static bool write_column(pull *p, const cat_table *t, const cat_column *k,
     }
     for (x = t->cons; x; x = x->next)
         if (x->kind == 'f' && on_column(p, t, x) &&
-            strcmp(key_cols(x), k->name) == 0) {
+            strcmp(cat_key_cols(x), k->name) == 0) {
             buf_printf(b, " %s", references(p, x));
             buf_printf(&extra, "%s%s", extra.len ? " " : "", x->def);
         }
@@ -1189,18 +1161,18 @@ static void write_constraint(pull *p, const cat_table *t,
     case 'u':
         l = line(p, fmtd(p, "    unique%s (%s);\n",
                          default_name(p, k->name, "uq", t->name,
-                                      joined(p, key_cols(k)))
+                                      joined(p, cat_key_cols(k)))
                              ? ""
                              : name,
-                         nm_list(p, key_cols(k))));
+                         nm_list(p, cat_key_cols(k))));
         break;
     case 'f':
         l = line(p, fmtd(p, "    foreign key%s (%s) %s;\n",
                          default_name(p, k->name, "fk", t->name,
-                                      joined(p, key_cols(k)))
+                                      joined(p, cat_key_cols(k)))
                              ? ""
                              : name,
-                         nm_list(p, key_cols(k)), references(p, k)));
+                         nm_list(p, cat_key_cols(k)), references(p, k)));
         break;
     case 'c':
         l = line(p, fmtd(p, "    check%s (%s);\n", name,
