@@ -314,9 +314,9 @@ static void scaled_decimal(buf *b, int64_t v, int64_t scale)
                    (long long)llabs(v % p));
 }
 
-/* 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS[.ffffff]' of a date or timestamp
- * kept as text. */
-static void text_time_literal(buf *b, const ast_column *c, int64_t v)
+/* Writes the opening quote and 'YYYY-MM-DD of v, a date (days) or, for a
+ * timestamp column, microseconds; returns the microseconds of the day. */
+static int64_t date_literal(buf *b, const ast_column *c, int64_t v)
 {
     int64_t y, days = v, us = 0;
     int m, d;
@@ -329,11 +329,28 @@ static void text_time_literal(buf *b, const ast_column *c, int64_t v)
     }
     civil(days, &y, &m, &d);
     buf_printf(b, "'%04lld-%02d-%02d", (long long)y, m, d);
+    return us;
+}
+
+/* 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS[.ffffff]' of a date or timestamp
+ * kept as text: the fraction's digits as the runtime writes them, six
+ * when it is not zero, or always N for text(N). */
+static void text_time_literal(buf *b, const ast_column *c, int64_t v)
+{
+    int64_t us = date_literal(b, c, v), frac;
+    int i;
+
     if (c->type.kind == AST_T_TIMESTAMP) {
         buf_printf(b, " %02d:%02d:%02d", (int)(us / 3600000000LL),
                    (int)(us / 60000000 % 60), (int)(us / 1000000 % 60));
-        if (us % 1000000)
+        if (c->fixed_frac && c->frac > 0) {
+            frac = us % 1000000;
+            for (i = 6; i > c->frac; i--)
+                frac /= 10;
+            buf_printf(b, ".%0*d", (int)c->frac, (int)frac);
+        } else if (!c->fixed_frac && us % 1000000) {
             buf_printf(b, ".%06d", (int)(us % 1000000));
+        }
     }
     buf_putc(b, '\'');
 }
@@ -385,17 +402,8 @@ static bool format_literal(buf *b, const ast_column *c,
 
 static void pg_time_literal(buf *b, const ast_column *c, int64_t v)
 {
-    int64_t y, days = v, us = 0;
-    int m, d;
+    int64_t us = date_literal(b, c, v);
 
-    if (c->type.kind == AST_T_TIMESTAMP) {
-        days = v / 86400000000LL;
-        us = v % 86400000000LL;
-        if (us < 0)
-            us += 86400000000LL, days--;
-    }
-    civil(days, &y, &m, &d);
-    buf_printf(b, "'%04lld-%02d-%02d", (long long)y, m, d);
     if (c->type.kind == AST_T_TIMESTAMP)
         buf_printf(b, " %02d:%02d:%02d.%06d%s", (int)(us / 3600000000LL),
                    (int)(us / 60000000 % 60), (int)(us / 1000000 % 60),

@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS "films" (
     "released" bigint,
     "shot_at" timestamp DEFAULT (now() at time zone 'utc'),
     "added" text NOT NULL DEFAULT (to_char(now() at time zone 'utc', 'YYYY-MM-DD HH24:MI:SS.US')),
+    "premiere" text DEFAULT '2021-01-31 13:45:00.000000',
     "code" text,
     "ref" text,
     "price" text DEFAULT '9.99',

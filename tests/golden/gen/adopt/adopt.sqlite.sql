@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS "films" (
     "released" INTEGER,
     "shot_at" INTEGER DEFAULT (CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER)),
     "added" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),
+    "premiere" TEXT DEFAULT '2021-01-31 13:45:00.000000',
     "code" TEXT,
     "ref" TEXT,
     "price" TEXT DEFAULT '9.99',

@@ -578,6 +578,15 @@ static const sc_column_desc adopt_films_columns[] = {
         .format = SC_FMT_TEXT,
     },
     {
+        .name = "premiere",
+        .type = SC_TYPE_TIMESTAMP,
+        .flags = SC_COL_HASFLAG | SC_COL_FIXEDFRAC,
+        .offset = offsetof(adopt_film, premiere),
+        .scale = 6,
+        .has_offset = offsetof(adopt_film, has_premiere),
+        .format = SC_FMT_TEXT,
+    },
+    {
         .name = "code",
         .type = SC_TYPE_UUID,
         .flags = SC_COL_HASFLAG,
@@ -651,7 +660,7 @@ const sc_table_desc adopt_films_table = {
     .name = "films",
     .row_size = sizeof(adopt_film),
     .cols = adopt_films_columns,
-    .ncols = 13,
+    .ncols = 14,
     .pk = adopt_films_pk,
     .npk = 1,
     .autoinc = -1,
@@ -687,9 +696,9 @@ int adopt_films_update(sc_db *db, const adopt_film *row)
     /* A default-now column without a value keeps the one stored. */
     if (!row->has_added)
         keep |= ADOPT_FILMS_ADDED;
-    if (keep != 0 && (UINT64_C(0x1ffe) & ~keep) != 0)
+    if (keep != 0 && (UINT64_C(0x3ffe) & ~keep) != 0)
         return sc_row_update_cols(db, &adopt_films_table, row,
-                                  UINT64_C(0x1ffe) & ~keep);
+                                  UINT64_C(0x3ffe) & ~keep);
     return sc_row_update(db, &adopt_films_table, row);
 }
 
@@ -1227,435 +1236,502 @@ void adopt_films_update_set_added(adopt_films_query *q, int64_t v)
     sc_query_set((sc_query *)q, 6, &v);
 }
 
-void adopt_films_where_code_eq(adopt_films_query *q, sc_uuid v)
+void adopt_films_where_premiere_eq(adopt_films_query *q, int64_t v)
 {
     sc_query_where((sc_query *)q, 7, SC_OP_EQ, &v);
 }
 
-void adopt_films_where_code_ne(adopt_films_query *q, sc_uuid v)
+void adopt_films_where_premiere_ne(adopt_films_query *q, int64_t v)
 {
     sc_query_where((sc_query *)q, 7, SC_OP_NE, &v);
 }
 
-void adopt_films_where_code_lt(adopt_films_query *q, sc_uuid v)
+void adopt_films_where_premiere_lt(adopt_films_query *q, int64_t v)
 {
     sc_query_where((sc_query *)q, 7, SC_OP_LT, &v);
 }
 
-void adopt_films_where_code_le(adopt_films_query *q, sc_uuid v)
+void adopt_films_where_premiere_le(adopt_films_query *q, int64_t v)
 {
     sc_query_where((sc_query *)q, 7, SC_OP_LE, &v);
 }
 
-void adopt_films_where_code_gt(adopt_films_query *q, sc_uuid v)
+void adopt_films_where_premiere_gt(adopt_films_query *q, int64_t v)
 {
     sc_query_where((sc_query *)q, 7, SC_OP_GT, &v);
 }
 
-void adopt_films_where_code_ge(adopt_films_query *q, sc_uuid v)
+void adopt_films_where_premiere_ge(adopt_films_query *q, int64_t v)
 {
     sc_query_where((sc_query *)q, 7, SC_OP_GE, &v);
+}
+
+void adopt_films_where_premiere_in(adopt_films_query *q, const int64_t *v,
+                                   size_t n)
+{
+    sc_query_where_in((sc_query *)q, 7, SC_OP_IN, v, n);
+}
+
+void adopt_films_where_premiere_not_in(adopt_films_query *q, const int64_t *v,
+                                       size_t n)
+{
+    sc_query_where_in((sc_query *)q, 7, SC_OP_NOT_IN, v, n);
+}
+
+void adopt_films_where_premiere_is_null(adopt_films_query *q)
+{
+    sc_query_where((sc_query *)q, 7, SC_OP_IS_NULL, NULL);
+}
+
+void adopt_films_where_premiere_is_not_null(adopt_films_query *q)
+{
+    sc_query_where((sc_query *)q, 7, SC_OP_IS_NOT_NULL, NULL);
+}
+
+void adopt_films_order_by_premiere(adopt_films_query *q, sc_order dir)
+{
+    sc_query_order_by((sc_query *)q, 7, dir);
+}
+
+void adopt_films_update_set_premiere(adopt_films_query *q, int64_t v)
+{
+    sc_query_set((sc_query *)q, 7, &v);
+}
+
+void adopt_films_update_set_premiere_null(adopt_films_query *q)
+{
+    sc_query_set((sc_query *)q, 7, NULL);
+}
+
+void adopt_films_where_code_eq(adopt_films_query *q, sc_uuid v)
+{
+    sc_query_where((sc_query *)q, 8, SC_OP_EQ, &v);
+}
+
+void adopt_films_where_code_ne(adopt_films_query *q, sc_uuid v)
+{
+    sc_query_where((sc_query *)q, 8, SC_OP_NE, &v);
+}
+
+void adopt_films_where_code_lt(adopt_films_query *q, sc_uuid v)
+{
+    sc_query_where((sc_query *)q, 8, SC_OP_LT, &v);
+}
+
+void adopt_films_where_code_le(adopt_films_query *q, sc_uuid v)
+{
+    sc_query_where((sc_query *)q, 8, SC_OP_LE, &v);
+}
+
+void adopt_films_where_code_gt(adopt_films_query *q, sc_uuid v)
+{
+    sc_query_where((sc_query *)q, 8, SC_OP_GT, &v);
+}
+
+void adopt_films_where_code_ge(adopt_films_query *q, sc_uuid v)
+{
+    sc_query_where((sc_query *)q, 8, SC_OP_GE, &v);
 }
 
 void adopt_films_where_code_in(adopt_films_query *q, const sc_uuid *v,
                                size_t n)
 {
-    sc_query_where_in((sc_query *)q, 7, SC_OP_IN, v, n);
+    sc_query_where_in((sc_query *)q, 8, SC_OP_IN, v, n);
 }
 
 void adopt_films_where_code_not_in(adopt_films_query *q, const sc_uuid *v,
                                    size_t n)
 {
-    sc_query_where_in((sc_query *)q, 7, SC_OP_NOT_IN, v, n);
+    sc_query_where_in((sc_query *)q, 8, SC_OP_NOT_IN, v, n);
 }
 
 void adopt_films_where_code_is_null(adopt_films_query *q)
 {
-    sc_query_where((sc_query *)q, 7, SC_OP_IS_NULL, NULL);
+    sc_query_where((sc_query *)q, 8, SC_OP_IS_NULL, NULL);
 }
 
 void adopt_films_where_code_is_not_null(adopt_films_query *q)
 {
-    sc_query_where((sc_query *)q, 7, SC_OP_IS_NOT_NULL, NULL);
+    sc_query_where((sc_query *)q, 8, SC_OP_IS_NOT_NULL, NULL);
 }
 
 void adopt_films_order_by_code(adopt_films_query *q, sc_order dir)
 {
-    sc_query_order_by((sc_query *)q, 7, dir);
+    sc_query_order_by((sc_query *)q, 8, dir);
 }
 
 void adopt_films_update_set_code(adopt_films_query *q, sc_uuid v)
 {
-    sc_query_set((sc_query *)q, 7, &v);
+    sc_query_set((sc_query *)q, 8, &v);
 }
 
 void adopt_films_update_set_code_null(adopt_films_query *q)
 {
-    sc_query_set((sc_query *)q, 7, NULL);
+    sc_query_set((sc_query *)q, 8, NULL);
 }
 
 void adopt_films_where_ref_eq(adopt_films_query *q, sc_uuid v)
 {
-    sc_query_where((sc_query *)q, 8, SC_OP_EQ, &v);
+    sc_query_where((sc_query *)q, 9, SC_OP_EQ, &v);
 }
 
 void adopt_films_where_ref_ne(adopt_films_query *q, sc_uuid v)
 {
-    sc_query_where((sc_query *)q, 8, SC_OP_NE, &v);
+    sc_query_where((sc_query *)q, 9, SC_OP_NE, &v);
 }
 
 void adopt_films_where_ref_lt(adopt_films_query *q, sc_uuid v)
 {
-    sc_query_where((sc_query *)q, 8, SC_OP_LT, &v);
+    sc_query_where((sc_query *)q, 9, SC_OP_LT, &v);
 }
 
 void adopt_films_where_ref_le(adopt_films_query *q, sc_uuid v)
 {
-    sc_query_where((sc_query *)q, 8, SC_OP_LE, &v);
+    sc_query_where((sc_query *)q, 9, SC_OP_LE, &v);
 }
 
 void adopt_films_where_ref_gt(adopt_films_query *q, sc_uuid v)
 {
-    sc_query_where((sc_query *)q, 8, SC_OP_GT, &v);
+    sc_query_where((sc_query *)q, 9, SC_OP_GT, &v);
 }
 
 void adopt_films_where_ref_ge(adopt_films_query *q, sc_uuid v)
 {
-    sc_query_where((sc_query *)q, 8, SC_OP_GE, &v);
+    sc_query_where((sc_query *)q, 9, SC_OP_GE, &v);
 }
 
 void adopt_films_where_ref_in(adopt_films_query *q, const sc_uuid *v, size_t n)
 {
-    sc_query_where_in((sc_query *)q, 8, SC_OP_IN, v, n);
+    sc_query_where_in((sc_query *)q, 9, SC_OP_IN, v, n);
 }
 
 void adopt_films_where_ref_not_in(adopt_films_query *q, const sc_uuid *v,
                                   size_t n)
 {
-    sc_query_where_in((sc_query *)q, 8, SC_OP_NOT_IN, v, n);
+    sc_query_where_in((sc_query *)q, 9, SC_OP_NOT_IN, v, n);
 }
 
 void adopt_films_where_ref_is_null(adopt_films_query *q)
 {
-    sc_query_where((sc_query *)q, 8, SC_OP_IS_NULL, NULL);
+    sc_query_where((sc_query *)q, 9, SC_OP_IS_NULL, NULL);
 }
 
 void adopt_films_where_ref_is_not_null(adopt_films_query *q)
 {
-    sc_query_where((sc_query *)q, 8, SC_OP_IS_NOT_NULL, NULL);
+    sc_query_where((sc_query *)q, 9, SC_OP_IS_NOT_NULL, NULL);
 }
 
 void adopt_films_order_by_ref(adopt_films_query *q, sc_order dir)
 {
-    sc_query_order_by((sc_query *)q, 8, dir);
+    sc_query_order_by((sc_query *)q, 9, dir);
 }
 
 void adopt_films_update_set_ref(adopt_films_query *q, sc_uuid v)
 {
-    sc_query_set((sc_query *)q, 8, &v);
+    sc_query_set((sc_query *)q, 9, &v);
 }
 
 void adopt_films_update_set_ref_null(adopt_films_query *q)
 {
-    sc_query_set((sc_query *)q, 8, NULL);
+    sc_query_set((sc_query *)q, 9, NULL);
 }
 
 void adopt_films_where_price_eq(adopt_films_query *q, int64_t v)
 {
-    sc_query_where((sc_query *)q, 9, SC_OP_EQ, &v);
+    sc_query_where((sc_query *)q, 10, SC_OP_EQ, &v);
 }
 
 void adopt_films_where_price_ne(adopt_films_query *q, int64_t v)
 {
-    sc_query_where((sc_query *)q, 9, SC_OP_NE, &v);
+    sc_query_where((sc_query *)q, 10, SC_OP_NE, &v);
 }
 
 void adopt_films_where_price_lt(adopt_films_query *q, int64_t v)
 {
-    sc_query_where((sc_query *)q, 9, SC_OP_LT, &v);
+    sc_query_where((sc_query *)q, 10, SC_OP_LT, &v);
 }
 
 void adopt_films_where_price_le(adopt_films_query *q, int64_t v)
 {
-    sc_query_where((sc_query *)q, 9, SC_OP_LE, &v);
+    sc_query_where((sc_query *)q, 10, SC_OP_LE, &v);
 }
 
 void adopt_films_where_price_gt(adopt_films_query *q, int64_t v)
 {
-    sc_query_where((sc_query *)q, 9, SC_OP_GT, &v);
+    sc_query_where((sc_query *)q, 10, SC_OP_GT, &v);
 }
 
 void adopt_films_where_price_ge(adopt_films_query *q, int64_t v)
 {
-    sc_query_where((sc_query *)q, 9, SC_OP_GE, &v);
+    sc_query_where((sc_query *)q, 10, SC_OP_GE, &v);
 }
 
 void adopt_films_where_price_in(adopt_films_query *q, const int64_t *v,
                                 size_t n)
 {
-    sc_query_where_in((sc_query *)q, 9, SC_OP_IN, v, n);
+    sc_query_where_in((sc_query *)q, 10, SC_OP_IN, v, n);
 }
 
 void adopt_films_where_price_not_in(adopt_films_query *q, const int64_t *v,
                                     size_t n)
 {
-    sc_query_where_in((sc_query *)q, 9, SC_OP_NOT_IN, v, n);
+    sc_query_where_in((sc_query *)q, 10, SC_OP_NOT_IN, v, n);
 }
 
 void adopt_films_where_price_is_null(adopt_films_query *q)
 {
-    sc_query_where((sc_query *)q, 9, SC_OP_IS_NULL, NULL);
+    sc_query_where((sc_query *)q, 10, SC_OP_IS_NULL, NULL);
 }
 
 void adopt_films_where_price_is_not_null(adopt_films_query *q)
 {
-    sc_query_where((sc_query *)q, 9, SC_OP_IS_NOT_NULL, NULL);
+    sc_query_where((sc_query *)q, 10, SC_OP_IS_NOT_NULL, NULL);
 }
 
 void adopt_films_order_by_price(adopt_films_query *q, sc_order dir)
 {
-    sc_query_order_by((sc_query *)q, 9, dir);
+    sc_query_order_by((sc_query *)q, 10, dir);
 }
 
 void adopt_films_update_set_price(adopt_films_query *q, int64_t v)
 {
-    sc_query_set((sc_query *)q, 9, &v);
+    sc_query_set((sc_query *)q, 10, &v);
 }
 
 void adopt_films_update_set_price_null(adopt_films_query *q)
 {
-    sc_query_set((sc_query *)q, 9, NULL);
+    sc_query_set((sc_query *)q, 10, NULL);
 }
 
 void adopt_films_where_address_eq(adopt_films_query *q, const char *v)
 {
-    sc_query_where((sc_query *)q, 10, SC_OP_EQ, &v);
+    sc_query_where((sc_query *)q, 11, SC_OP_EQ, &v);
 }
 
 void adopt_films_where_address_ne(adopt_films_query *q, const char *v)
 {
-    sc_query_where((sc_query *)q, 10, SC_OP_NE, &v);
+    sc_query_where((sc_query *)q, 11, SC_OP_NE, &v);
 }
 
 void adopt_films_where_address_lt(adopt_films_query *q, const char *v)
 {
-    sc_query_where((sc_query *)q, 10, SC_OP_LT, &v);
+    sc_query_where((sc_query *)q, 11, SC_OP_LT, &v);
 }
 
 void adopt_films_where_address_le(adopt_films_query *q, const char *v)
 {
-    sc_query_where((sc_query *)q, 10, SC_OP_LE, &v);
+    sc_query_where((sc_query *)q, 11, SC_OP_LE, &v);
 }
 
 void adopt_films_where_address_gt(adopt_films_query *q, const char *v)
 {
-    sc_query_where((sc_query *)q, 10, SC_OP_GT, &v);
+    sc_query_where((sc_query *)q, 11, SC_OP_GT, &v);
 }
 
 void adopt_films_where_address_ge(adopt_films_query *q, const char *v)
 {
-    sc_query_where((sc_query *)q, 10, SC_OP_GE, &v);
+    sc_query_where((sc_query *)q, 11, SC_OP_GE, &v);
 }
 
 void adopt_films_where_address_like(adopt_films_query *q, const char *v)
 {
-    sc_query_where((sc_query *)q, 10, SC_OP_LIKE, &v);
+    sc_query_where((sc_query *)q, 11, SC_OP_LIKE, &v);
 }
 
 void adopt_films_where_address_ilike(adopt_films_query *q, const char *v)
 {
-    sc_query_where((sc_query *)q, 10, SC_OP_ILIKE, &v);
+    sc_query_where((sc_query *)q, 11, SC_OP_ILIKE, &v);
 }
 
 void adopt_films_where_address_starts_with(adopt_films_query *q, const char *v)
 {
-    sc_query_where((sc_query *)q, 10, SC_OP_STARTS_WITH, &v);
+    sc_query_where((sc_query *)q, 11, SC_OP_STARTS_WITH, &v);
 }
 
 void adopt_films_where_address_in(adopt_films_query *q, const char *const *v,
                                   size_t n)
 {
-    sc_query_where_in((sc_query *)q, 10, SC_OP_IN, v, n);
+    sc_query_where_in((sc_query *)q, 11, SC_OP_IN, v, n);
 }
 
 void adopt_films_where_address_not_in(adopt_films_query *q,
                                       const char *const *v, size_t n)
 {
-    sc_query_where_in((sc_query *)q, 10, SC_OP_NOT_IN, v, n);
+    sc_query_where_in((sc_query *)q, 11, SC_OP_NOT_IN, v, n);
 }
 
 void adopt_films_where_address_is_null(adopt_films_query *q)
 {
-    sc_query_where((sc_query *)q, 10, SC_OP_IS_NULL, NULL);
+    sc_query_where((sc_query *)q, 11, SC_OP_IS_NULL, NULL);
 }
 
 void adopt_films_where_address_is_not_null(adopt_films_query *q)
 {
-    sc_query_where((sc_query *)q, 10, SC_OP_IS_NOT_NULL, NULL);
+    sc_query_where((sc_query *)q, 11, SC_OP_IS_NOT_NULL, NULL);
 }
 
 void adopt_films_order_by_address(adopt_films_query *q, sc_order dir)
 {
-    sc_query_order_by((sc_query *)q, 10, dir);
+    sc_query_order_by((sc_query *)q, 11, dir);
 }
 
 void adopt_films_update_set_address(adopt_films_query *q, const char *v)
 {
-    sc_query_set((sc_query *)q, 10, &v);
+    sc_query_set((sc_query *)q, 11, &v);
 }
 
 void adopt_films_update_set_address_null(adopt_films_query *q)
 {
-    sc_query_set((sc_query *)q, 10, NULL);
+    sc_query_set((sc_query *)q, 11, NULL);
 }
 
 void adopt_films_where_tags_eq(adopt_films_query *q, const char *v)
 {
-    sc_query_where((sc_query *)q, 11, SC_OP_EQ, &v);
+    sc_query_where((sc_query *)q, 12, SC_OP_EQ, &v);
 }
 
 void adopt_films_where_tags_ne(adopt_films_query *q, const char *v)
 {
-    sc_query_where((sc_query *)q, 11, SC_OP_NE, &v);
+    sc_query_where((sc_query *)q, 12, SC_OP_NE, &v);
 }
 
 void adopt_films_where_tags_lt(adopt_films_query *q, const char *v)
 {
-    sc_query_where((sc_query *)q, 11, SC_OP_LT, &v);
+    sc_query_where((sc_query *)q, 12, SC_OP_LT, &v);
 }
 
 void adopt_films_where_tags_le(adopt_films_query *q, const char *v)
 {
-    sc_query_where((sc_query *)q, 11, SC_OP_LE, &v);
+    sc_query_where((sc_query *)q, 12, SC_OP_LE, &v);
 }
 
 void adopt_films_where_tags_gt(adopt_films_query *q, const char *v)
 {
-    sc_query_where((sc_query *)q, 11, SC_OP_GT, &v);
+    sc_query_where((sc_query *)q, 12, SC_OP_GT, &v);
 }
 
 void adopt_films_where_tags_ge(adopt_films_query *q, const char *v)
 {
-    sc_query_where((sc_query *)q, 11, SC_OP_GE, &v);
+    sc_query_where((sc_query *)q, 12, SC_OP_GE, &v);
 }
 
 void adopt_films_where_tags_like(adopt_films_query *q, const char *v)
 {
-    sc_query_where((sc_query *)q, 11, SC_OP_LIKE, &v);
+    sc_query_where((sc_query *)q, 12, SC_OP_LIKE, &v);
 }
 
 void adopt_films_where_tags_ilike(adopt_films_query *q, const char *v)
 {
-    sc_query_where((sc_query *)q, 11, SC_OP_ILIKE, &v);
+    sc_query_where((sc_query *)q, 12, SC_OP_ILIKE, &v);
 }
 
 void adopt_films_where_tags_starts_with(adopt_films_query *q, const char *v)
 {
-    sc_query_where((sc_query *)q, 11, SC_OP_STARTS_WITH, &v);
+    sc_query_where((sc_query *)q, 12, SC_OP_STARTS_WITH, &v);
 }
 
 void adopt_films_where_tags_in(adopt_films_query *q, const char *const *v,
                                size_t n)
 {
-    sc_query_where_in((sc_query *)q, 11, SC_OP_IN, v, n);
+    sc_query_where_in((sc_query *)q, 12, SC_OP_IN, v, n);
 }
 
 void adopt_films_where_tags_not_in(adopt_films_query *q, const char *const *v,
                                    size_t n)
 {
-    sc_query_where_in((sc_query *)q, 11, SC_OP_NOT_IN, v, n);
+    sc_query_where_in((sc_query *)q, 12, SC_OP_NOT_IN, v, n);
 }
 
 void adopt_films_where_tags_is_null(adopt_films_query *q)
 {
-    sc_query_where((sc_query *)q, 11, SC_OP_IS_NULL, NULL);
+    sc_query_where((sc_query *)q, 12, SC_OP_IS_NULL, NULL);
 }
 
 void adopt_films_where_tags_is_not_null(adopt_films_query *q)
 {
-    sc_query_where((sc_query *)q, 11, SC_OP_IS_NOT_NULL, NULL);
+    sc_query_where((sc_query *)q, 12, SC_OP_IS_NOT_NULL, NULL);
 }
 
 void adopt_films_order_by_tags(adopt_films_query *q, sc_order dir)
 {
-    sc_query_order_by((sc_query *)q, 11, dir);
+    sc_query_order_by((sc_query *)q, 12, dir);
 }
 
 void adopt_films_update_set_tags(adopt_films_query *q, const char *v)
 {
-    sc_query_set((sc_query *)q, 11, &v);
+    sc_query_set((sc_query *)q, 12, &v);
 }
 
 void adopt_films_update_set_tags_null(adopt_films_query *q)
 {
-    sc_query_set((sc_query *)q, 11, NULL);
+    sc_query_set((sc_query *)q, 12, NULL);
 }
 
 void adopt_films_where_made_on_eq(adopt_films_query *q, int32_t v)
 {
-    sc_query_where((sc_query *)q, 12, SC_OP_EQ, &v);
+    sc_query_where((sc_query *)q, 13, SC_OP_EQ, &v);
 }
 
 void adopt_films_where_made_on_ne(adopt_films_query *q, int32_t v)
 {
-    sc_query_where((sc_query *)q, 12, SC_OP_NE, &v);
+    sc_query_where((sc_query *)q, 13, SC_OP_NE, &v);
 }
 
 void adopt_films_where_made_on_lt(adopt_films_query *q, int32_t v)
 {
-    sc_query_where((sc_query *)q, 12, SC_OP_LT, &v);
+    sc_query_where((sc_query *)q, 13, SC_OP_LT, &v);
 }
 
 void adopt_films_where_made_on_le(adopt_films_query *q, int32_t v)
 {
-    sc_query_where((sc_query *)q, 12, SC_OP_LE, &v);
+    sc_query_where((sc_query *)q, 13, SC_OP_LE, &v);
 }
 
 void adopt_films_where_made_on_gt(adopt_films_query *q, int32_t v)
 {
-    sc_query_where((sc_query *)q, 12, SC_OP_GT, &v);
+    sc_query_where((sc_query *)q, 13, SC_OP_GT, &v);
 }
 
 void adopt_films_where_made_on_ge(adopt_films_query *q, int32_t v)
 {
-    sc_query_where((sc_query *)q, 12, SC_OP_GE, &v);
+    sc_query_where((sc_query *)q, 13, SC_OP_GE, &v);
 }
 
 void adopt_films_where_made_on_in(adopt_films_query *q, const int32_t *v,
                                   size_t n)
 {
-    sc_query_where_in((sc_query *)q, 12, SC_OP_IN, v, n);
+    sc_query_where_in((sc_query *)q, 13, SC_OP_IN, v, n);
 }
 
 void adopt_films_where_made_on_not_in(adopt_films_query *q, const int32_t *v,
                                       size_t n)
 {
-    sc_query_where_in((sc_query *)q, 12, SC_OP_NOT_IN, v, n);
+    sc_query_where_in((sc_query *)q, 13, SC_OP_NOT_IN, v, n);
 }
 
 void adopt_films_where_made_on_is_null(adopt_films_query *q)
 {
-    sc_query_where((sc_query *)q, 12, SC_OP_IS_NULL, NULL);
+    sc_query_where((sc_query *)q, 13, SC_OP_IS_NULL, NULL);
 }
 
 void adopt_films_where_made_on_is_not_null(adopt_films_query *q)
 {
-    sc_query_where((sc_query *)q, 12, SC_OP_IS_NOT_NULL, NULL);
+    sc_query_where((sc_query *)q, 13, SC_OP_IS_NOT_NULL, NULL);
 }
 
 void adopt_films_order_by_made_on(adopt_films_query *q, sc_order dir)
 {
-    sc_query_order_by((sc_query *)q, 12, dir);
+    sc_query_order_by((sc_query *)q, 13, dir);
 }
 
 void adopt_films_update_set_made_on(adopt_films_query *q, int32_t v)
 {
-    sc_query_set((sc_query *)q, 12, &v);
+    sc_query_set((sc_query *)q, 13, &v);
 }
 
 void adopt_films_update_set_made_on_null(adopt_films_query *q)
 {
-    sc_query_set((sc_query *)q, 12, NULL);
+    sc_query_set((sc_query *)q, 13, NULL);
 }
 
 adopt_Film_Stars_query *adopt_films_join_Film_Stars(adopt_films_query *q)
@@ -2520,6 +2596,7 @@ static const char *const adopt_ddl_sqlite[] = {
     "    \"released\" INTEGER,\n"
     "    \"shot_at\" INTEGER DEFAULT (CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER)),\n"
     "    \"added\" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),\n"
+    "    \"premiere\" TEXT DEFAULT '2021-01-31 13:45:00.000000',\n"
     "    \"code\" TEXT,\n"
     "    \"ref\" TEXT,\n"
     "    \"price\" TEXT DEFAULT '9.99',\n"
@@ -2585,6 +2662,7 @@ static const char *const adopt_ddl_postgresql[] = {
     "    \"released\" bigint,\n"
     "    \"shot_at\" timestamp DEFAULT (now() at time zone 'utc'),\n"
     "    \"added\" text NOT NULL DEFAULT (to_char(now() at time zone 'utc', 'YYYY-MM-DD HH24:MI:SS.US')),\n"
+    "    \"premiere\" text DEFAULT '2021-01-31 13:45:00.000000',\n"
     "    \"code\" text,\n"
     "    \"ref\" text,\n"
     "    \"price\" text DEFAULT '9.99',\n"

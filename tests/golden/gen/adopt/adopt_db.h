@@ -75,6 +75,8 @@ typedef struct adopt_film {
     bool         has_shot_at;  /* false: NULL */
     int64_t      added; /* microseconds (UTC), stored as text, not null */
     bool         has_added;    /* false: the default (now) */
+    int64_t      premiere;     /* microseconds (UTC), stored as text */
+    bool         has_premiere; /* false: NULL */
     sc_uuid      code;         /* stored as hex */
     bool         has_code;     /* false: NULL */
     sc_uuid      ref;          /* stored as text */
@@ -102,6 +104,8 @@ typedef struct adopt_film {
      {} /* has_shot_at */, \
      {} /* added */, \
      {} /* has_added */, \
+     1612100700000000 /* premiere */, \
+     true /* has_premiere */, \
      {} /* code */, \
      {} /* has_code */, \
      {} /* ref */, \
@@ -115,6 +119,8 @@ typedef struct adopt_film {
 #else
 #define ADOPT_FILM_INIT \
     {.rating = ADOPT_RATING_G, \
+     .premiere = 1612100700000000, \
+     .has_premiere = true, \
      .price = 999, \
      .has_price = true}
 #endif
@@ -361,12 +367,13 @@ int adopt_Film_Stars_load_films(sc_db *db, sc_arena *a,
 #define ADOPT_FILMS_RELEASED (UINT64_C(1) << 4)
 #define ADOPT_FILMS_SHOT_AT  (UINT64_C(1) << 5)
 #define ADOPT_FILMS_ADDED    (UINT64_C(1) << 6)
-#define ADOPT_FILMS_CODE     (UINT64_C(1) << 7)
-#define ADOPT_FILMS_REF      (UINT64_C(1) << 8)
-#define ADOPT_FILMS_PRICE    (UINT64_C(1) << 9)
-#define ADOPT_FILMS_ADDRESS  (UINT64_C(1) << 10)
-#define ADOPT_FILMS_TAGS     (UINT64_C(1) << 11)
-#define ADOPT_FILMS_MADE_ON  (UINT64_C(1) << 12)
+#define ADOPT_FILMS_PREMIERE (UINT64_C(1) << 7)
+#define ADOPT_FILMS_CODE     (UINT64_C(1) << 8)
+#define ADOPT_FILMS_REF      (UINT64_C(1) << 9)
+#define ADOPT_FILMS_PRICE    (UINT64_C(1) << 10)
+#define ADOPT_FILMS_ADDRESS  (UINT64_C(1) << 11)
+#define ADOPT_FILMS_TAGS     (UINT64_C(1) << 12)
+#define ADOPT_FILMS_MADE_ON  (UINT64_C(1) << 13)
 
 /* Table "films": the descriptor, then the row operations. */
 extern const sc_table_desc adopt_films_table;
@@ -525,6 +532,23 @@ void adopt_films_where_added_not_in(adopt_films_query *q, const int64_t *v,
                                     size_t n);
 void adopt_films_order_by_added(adopt_films_query *q, sc_order dir);
 void adopt_films_update_set_added(adopt_films_query *q, int64_t v);
+
+/* Column premiere (timestamp, nullable): filters, order, bulk set. */
+void adopt_films_where_premiere_eq(adopt_films_query *q, int64_t v);
+void adopt_films_where_premiere_ne(adopt_films_query *q, int64_t v);
+void adopt_films_where_premiere_lt(adopt_films_query *q, int64_t v);
+void adopt_films_where_premiere_le(adopt_films_query *q, int64_t v);
+void adopt_films_where_premiere_gt(adopt_films_query *q, int64_t v);
+void adopt_films_where_premiere_ge(adopt_films_query *q, int64_t v);
+void adopt_films_where_premiere_in(adopt_films_query *q, const int64_t *v,
+                                   size_t n);
+void adopt_films_where_premiere_not_in(adopt_films_query *q, const int64_t *v,
+                                       size_t n);
+void adopt_films_where_premiere_is_null(adopt_films_query *q);
+void adopt_films_where_premiere_is_not_null(adopt_films_query *q);
+void adopt_films_order_by_premiere(adopt_films_query *q, sc_order dir);
+void adopt_films_update_set_premiere(adopt_films_query *q, int64_t v);
+void adopt_films_update_set_premiere_null(adopt_films_query *q);
 
 /* Column code (uuid, nullable): filters, order, bulk set. */
 void adopt_films_where_code_eq(adopt_films_query *q, sc_uuid v);
