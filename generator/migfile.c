@@ -1194,6 +1194,19 @@ static char *read_kept(const char *dir, const char *file, size_t *len,
     return data != NULL ? keep(store, data) : NULL;
 }
 
+/* The hex SHA-256 of one file's text, kept in the store. */
+static const char *file_sum(const char *text, size_t len,
+                            struct migfile_store *store)
+{
+    char hex[SHA256_HEX_SIZE];
+    sha256_ctx c;
+
+    sha256_init(&c);
+    sha256_update(&c, text, len);
+    sha256_final_hex(&c, hex);
+    return keep(store, xstrndup(hex, 64));
+}
+
 /* Fills migration v (from 1) of listing l in dir. */
 static int load_one(const char *dir, const listing *l, unsigned v,
                     sc_migration *m, struct migfile_store *store, buf *err)
@@ -1213,16 +1226,21 @@ static int load_one(const char *dir, const listing *l, unsigned v,
     m->version = v;
     namelen = strlen(lite) - 5 - strlen(suffixes[KIND_SQLITE]);
     m->name = keep(store, xstrndup(lite + 5, namelen));
+    /* both files together: the checksum of descriptor ABI 2, which old
+     * version tables hold (docs/MIGRATIONS.md "Checksums") */
     sha256_init(&c);
     sha256_update(&c, lt, ll);
     sha256_update(&c, pt, pl);
     sha256_final_hex(&c, hex);
     m->checksum = keep(store, xstrndup(hex, 64));
+    m->checksums[SC_DIALECT_SQLITE] = file_sum(lt, ll, store);
+    m->checksums[SC_DIALECT_POSTGRESQL] = file_sum(pt, pl, store);
     path = keep(store, path_join(dir, lite));
-    rc = parse_sql(path, lt, ll, &m->sqlite, store, err);
+    rc = parse_sql(path, lt, ll, &m->scripts[SC_DIALECT_SQLITE], store, err);
     path = keep(store, path_join(dir, pg));
     if (rc == 0)
-        rc = parse_sql(path, pt, pl, &m->postgresql, store, err);
+        rc = parse_sql(path, pt, pl, &m->scripts[SC_DIALECT_POSTGRESQL],
+                       store, err);
     return rc;
 }
 

@@ -447,10 +447,11 @@ static int cmd_show(const char *dir, const char *version)
 {
     migfile_set set;
     const sc_migration *mg;
+    const sql_dialect *ds;
     unsigned long v;
     char *end;
     buf err;
-    int rc;
+    int rc, i, nd;
 
     v = strtoul(version, &end, 10);
     if (*version < '0' || *version > '9' || *end != '\0')
@@ -474,14 +475,13 @@ static int cmd_show(const char *dir, const char *version)
            dir, mg->version, mg->name);
     printf("checksum   %s\n", mg->checksum);
     printf("before     %s\n", v > 1 ? set.migs[v - 2].name : "(empty)");
-    printf("sqlite     up: ");
-    describe_script(&mg->sqlite, true);
-    printf("; down: ");
-    describe_script(&mg->sqlite, false);
-    printf("\npostgresql up: ");
-    describe_script(&mg->postgresql, true);
-    printf("; down: ");
-    describe_script(&mg->postgresql, false);
+    ds = emit_sql_dialects(&nd);
+    for (i = 0; i < nd; i++) {
+        printf("%s%-10s up: ", i ? "\n" : "", emit_sql_dialect_name(ds[i]));
+        describe_script(&mg->scripts[ds[i]], true);
+        printf("; down: ");
+        describe_script(&mg->scripts[ds[i]], false);
+    }
     printf("\n");
     rc = show_changes(dir, (unsigned)v);
     migfile_free(&set);

@@ -452,7 +452,7 @@ START_TEST(test_misuse)
     /* no down script: refused before anything runs */
     migrate_ok(&set, SC_MIGRATE_HEAD);
     memcpy(wrong, set.migs, sizeof wrong);
-    wrong[1].sqlite.down = wrong[1].postgresql.down = NULL;
+    wrong[1].scripts[SC_DIALECT_SQLITE].down = wrong[1].scripts[SC_DIALECT_POSTGRESQL].down = NULL;
     ck_assert_int_eq(sc_migrate_down(db, set.migs, set.n, 1), SC_OK);
     ck_assert_int_eq(sc_migrate_down(db, wrong, 2, 2), SC_ERROR);
     ck_assert_str_eq(sc_errmsg(db), "migration 0002 add_karma has no down "
@@ -574,7 +574,7 @@ START_TEST(test_rebuild_keeps_children)
     migfile_set set;
 
     load("rebuild", &set);
-    ck_assert(set.migs[1].sqlite.foreign_keys_off);
+    ck_assert(set.migs[1].scripts[SC_DIALECT_SQLITE].foreign_keys_off);
     migrate_ok(&set, 1);
     library_rows();
     migrate_ok(&set, SC_MIGRATE_HEAD);
@@ -609,7 +609,7 @@ START_TEST(test_rebuild_trap)
     migrate_ok(&set, 1);
     library_rows();
     memcpy(m, set.migs, sizeof m);
-    m[1].sqlite.foreign_keys_off = false;
+    m[1].scripts[SC_DIALECT_SQLITE].foreign_keys_off = false;
     migrate_ok(&(migfile_set){m, 2, NULL}, SC_MIGRATE_HEAD);
     ck_assert_int_eq(count_rows("authors"), 2);
     ck_assert_int_eq(count_rows("books"), 0);
@@ -628,9 +628,9 @@ START_TEST(test_foreign_key_check)
     library_rows();
     /* the same rebuild, losing an author that books reference */
     snprintf(up, sizeof up, "%s\nDELETE FROM authors WHERE id = 2;\n",
-             set.migs[1].sqlite.up);
+             set.migs[1].scripts[SC_DIALECT_SQLITE].up);
     memcpy(m, set.migs, sizeof m);
-    m[1].sqlite.up = up;
+    m[1].scripts[SC_DIALECT_SQLITE].up = up;
     ck_assert_int_eq(sc_migrate(db, m, 2, SC_MIGRATE_HEAD), SC_CONSTRAINT);
     ck_assert_int_eq(sc_extended_errcode(db), SC_CONSTRAINT_FOREIGNKEY);
     ck_assert_str_eq(sc_errtable(db), "books");
@@ -677,8 +677,8 @@ START_TEST(test_parts_resume)
     bool up;
 
     load("parts", &set);
-    ck_assert_uint_eq(set.migs[1].sqlite.nup, 3);
-    ck_assert_uint_eq(set.migs[1].postgresql.ndown, 2);
+    ck_assert_uint_eq(set.migs[1].scripts[SC_DIALECT_SQLITE].nup, 3);
+    ck_assert_uint_eq(set.migs[1].scripts[SC_DIALECT_POSTGRESQL].ndown, 2);
     migrate_ok(&set, 1);
     add_users(2, true); /* two users, one email: the unique index fails */
     ck_assert_int_eq(sc_migrate(db, set.migs, set.n, SC_MIGRATE_HEAD),
@@ -767,10 +767,10 @@ START_TEST(test_parts_loose_guard)
     m[1].version = 2;
     m[1].name = "index_email";
     m[1].checksum = "loose";
-    m[1].sqlite.ups = m[1].postgresql.ups = loose;
-    m[1].sqlite.nup = m[1].postgresql.nup = 1;
-    m[1].sqlite.guards = m[1].postgresql.guards = guard;
-    m[1].sqlite.nguards = m[1].postgresql.nguards = 1;
+    m[1].scripts[SC_DIALECT_SQLITE].ups = m[1].scripts[SC_DIALECT_POSTGRESQL].ups = loose;
+    m[1].scripts[SC_DIALECT_SQLITE].nup = m[1].scripts[SC_DIALECT_POSTGRESQL].nup = 1;
+    m[1].scripts[SC_DIALECT_SQLITE].guards = m[1].scripts[SC_DIALECT_POSTGRESQL].guards = guard;
+    m[1].scripts[SC_DIALECT_SQLITE].nguards = m[1].scripts[SC_DIALECT_POSTGRESQL].nguards = 1;
     ck_assert_int_eq(sc_migrate(db, m, 2, 1), SC_OK);
     add_users(1, false);
     ck_assert_int_eq(sc_migrate(db, m, 2, 2), SC_CONSTRAINT);
