@@ -475,19 +475,14 @@ static void value_literal(buf *b, sql_dialect d, const ast_column *c,
  * UTC reading in that form; false for schemac's own. */
 static bool now_in_format(buf *b, sql_dialect d, const ast_column *c)
 {
-    bool lite = d == SQL_SQLITE;
+    const sc__dialect_now *now = &sc__dialect_of(d)->now;
 
     if (c->format == AST_FMT_TEXT && c->type.kind == AST_T_DATE)
-        buf_puts(b, lite ? "(date('now'))"
-                         : "(to_char(CURRENT_DATE, 'YYYY-MM-DD'))");
+        buf_puts(b, now->text_date);
     else if (c->format == AST_FMT_TEXT)
-        buf_puts(b, lite ? "(strftime('%Y-%m-%d %H:%M:%f', 'now'))"
-                         : "(to_char(now() at time zone 'utc', "
-                           "'YYYY-MM-DD HH24:MI:SS.US'))");
+        buf_puts(b, now->text_timestamp);
     else if (c->format == AST_FMT_INTEGER)
-        buf_puts(b, lite ? "(CAST(strftime('%s', 'now') AS INTEGER))"
-                         : "(CAST(floor(extract(epoch FROM now())) AS "
-                           "bigint))");
+        buf_puts(b, now->epoch);
     else
         return false;
     return true;
@@ -520,16 +515,12 @@ void emit_sql_default(ast_ctx *ctx, buf *b, sql_dialect d,
     }
     if (now_in_format(b, d, c))
         return;
-    if (d == SQL_POSTGRESQL && c->type.kind == AST_T_TIMESTAMP &&
-        c->type.local)
-        buf_puts(b, "(now() at time zone 'utc')");
-    else if (d == SQL_POSTGRESQL)
-        buf_puts(b, c->type.kind == AST_T_DATE ? "CURRENT_DATE" : "now()");
-    else if (c->type.kind == AST_T_DATE)
-        buf_puts(b, "(CAST(julianday('now') - 2440587.5 AS INTEGER))");
+    if (c->type.kind == AST_T_DATE)
+        buf_puts(b, sc__dialect_of(d)->now.date);
+    else if (c->type.local)
+        buf_puts(b, sc__dialect_of(d)->now.timestamp_local);
     else
-        buf_puts(b, "(CAST((julianday('now') - 2440587.5) * 86400000000.0 "
-                    "AS INTEGER))");
+        buf_puts(b, sc__dialect_of(d)->now.timestamp);
 }
 
 /* ---------------------------------------------------------------------
@@ -997,7 +988,8 @@ static void table_constraints(ast_ctx *ctx, buf *b, sql_dialect d,
 
     emit_sql_constraints(ctx, d, t, &l);
     for (i = 0; i < l.n; i++) {
-        if (d == SQL_POSTGRESQL && l.items[i].after_tables)
+        if (sc__dialect_of(d)->alter.add_constraint &&
+            l.items[i].after_tables)
             continue;
         buf_puts(b, ",\n    CONSTRAINT ");
         emit_sql_quote(b, l.items[i].name);
@@ -1549,7 +1541,7 @@ void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out)
     int i;
 
     buf_init(&b);
-    if (d == SQL_POSTGRESQL)
+    if (sc__dialect_of(d)->type.enum_ == NULL) /* enums are types */
         for (decl = ctx->schema->decls; decl; decl = decl->next)
             if (decl->enm) {
                 emit_sql_create_enum(&b, decl->enm);
@@ -1567,7 +1559,7 @@ void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out)
         push(out, &b);
         create_indexes(ctx, out, &b, d, s->creation_order[i]);
     }
-    if (d == SQL_POSTGRESQL)
+    if (sc__dialect_of(d)->alter.add_constraint) /* cycles closed after */
         for (i = 0; i < s->ntables; i++)
             if (order_has_after_tables(s->creation_order[i]))
                 add_after_tables(ctx, out, &b, s->creation_order[i]);

@@ -49,6 +49,15 @@ typedef struct sc__dialect_types {
     const char *fmt_text, *fmt_real, *fmt_integer;
 } sc__dialect_types;
 
+/* The default "now" of a date or timestamp column, in UTC: in the
+ * column's own type, or in a stored-as format (SPEC section 2). */
+typedef struct sc__dialect_now {
+    const char *date, *timestamp, *timestamp_local;
+    const char *text_date;       /* 'YYYY-MM-DD' */
+    const char *text_timestamp;  /* 'YYYY-MM-DD HH:MM:SS.ffffff' */
+    const char *epoch;           /* whole seconds since 1970 */
+} sc__dialect_now;
+
 /* How dates and timestamps are written as literals. */
 typedef enum sc__time_literal {
     SC__TIME_INTEGER,  /* days, microseconds since 1970 (SQLite) */
@@ -74,6 +83,7 @@ typedef struct sc__dialect {
     const char *file_suffix;          /* ".sqlite.sql" */
     char quote_open, quote_close;     /* of an identifier */
     sc__dialect_types type;
+    sc__dialect_now now;
 
     /* An autoincrement key: the column's type replaced by autoinc_type
      * (NULL: kept), autoinc_before written before the inline PRIMARY
@@ -131,6 +141,9 @@ typedef struct sc__dialect {
     const char *table_exists;         /* "%s": the name; returns 0 or 1 */
     const char *version_columns;      /* lists the version table's */
     const char *count_tables;         /* the user's tables */
+    /* "%s" a table: the catalog's estimate of its rows, -1 when not
+     * counted yet, -2 when there is no such table; NULL: count them */
+    const char *row_estimate;
     const char *now_iso;              /* applied_at: 'YYYY-MM-DDTHH:MM:SSZ' */
     const char *version_table;        /* CREATE TABLE IF NOT EXISTS ... */
     const char *parts_table;
