@@ -449,6 +449,56 @@ START_TEST(test_missing_file)
 }
 END_TEST
 
+/* The file of a dialect the generator does not write yet may be
+ * missing: that migration has no script nor checksum for it.  When there
+ * is one, it is read like the others and has its own checksum; the
+ * combined checksum of the two files before it stays as it was. */
+START_TEST(test_optional_dialect_file)
+{
+    migfile_set set, before;
+    char hex[SHA256_HEX_SIZE], *path;
+    const char *maria = "-- +up\nALTER TABLE `users` ADD COLUMN `karma` "
+                        "BIGINT NOT NULL DEFAULT 0;\n-- +down\n"
+                        "ALTER TABLE `users` DROP COLUMN `karma`;\n";
+    buf err;
+
+    buf_init(&err);
+    make_tmp();
+    copy_basic();
+    ck_assert_int_eq(migfile_load(tmp, &before, &err), 0);
+    ck_assert_ptr_null(before.migs[1].checksums[SC_DIALECT_MARIADB]);
+    ck_assert_ptr_null(before.migs[1].scripts[SC_DIALECT_MARIADB].up);
+    ck_assert_ptr_nonnull(before.migs[1].checksums[SC_DIALECT_SQLITE]);
+    ck_assert_str_ne(before.migs[1].checksums[SC_DIALECT_SQLITE],
+                     before.migs[1].checksums[SC_DIALECT_POSTGRESQL]);
+
+    put_file("0002_add_karma.mariadb.sql", maria);
+    load_fails("0002_add_karma.mariadb.sql is not in schemac.sum");
+    ck_assert_int_eq(migfile_write_sum(tmp), 0);
+    ck_assert_int_eq(migfile_load(tmp, &set, &err), 0);
+    ck_assert_uint_eq(set.n, 3);
+    sha256_hex(maria, strlen(maria), hex);
+    ck_assert_str_eq(set.migs[1].checksums[SC_DIALECT_MARIADB], hex);
+    ck_assert_str_eq(set.migs[1].scripts[SC_DIALECT_MARIADB].down,
+                     "ALTER TABLE `users` DROP COLUMN `karma`;\n");
+    ck_assert_ptr_null(set.migs[0].checksums[SC_DIALECT_MARIADB]);
+    ck_assert_ptr_null(set.migs[2].scripts[SC_DIALECT_MARIADB].up);
+    ck_assert_str_eq(set.migs[1].checksum, before.migs[1].checksum);
+    ck_assert_str_eq(set.migs[1].checksums[SC_DIALECT_SQLITE],
+                     before.migs[1].checksums[SC_DIALECT_SQLITE]);
+    path = migfile_file(tmp, 2, ".mariadb.sql", &err);
+    ck_assert_ptr_nonnull(path);
+    free(path);
+    ck_assert_ptr_null(migfile_file(tmp, 1, ".mariadb.sql", &err));
+    ck_assert_ptr_nonnull(strstr(err.data, "migration 0001 has no file "
+                                           ".mariadb.sql"));
+    migfile_free(&set);
+    migfile_free(&before);
+    buf_free(&err);
+    remove_tmp();
+}
+END_TEST
+
 START_TEST(test_missing_version)
 {
     make_tmp();
@@ -580,6 +630,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_edited_file);
     tcase_add_test(tc, test_edited_snapshot);
     tcase_add_test(tc, test_missing_file);
+    tcase_add_test(tc, test_optional_dialect_file);
     tcase_add_test(tc, test_missing_version);
     tcase_add_test(tc, test_missing_last);
     tcase_add_test(tc, test_unlisted_file);
