@@ -42,14 +42,21 @@ static void push(sql_stmts *s, buf *b)
     buf_init(b);
 }
 
-/* MariaDB's entry of the table is complete; the emitters below do not
- * write it yet. */
-static const sql_dialect written[] = {SQL_SQLITE, SQL_POSTGRESQL};
+static const sql_dialect written[] = {SQL_SQLITE, SQL_POSTGRESQL, SQL_MARIADB};
+/* The diff does not write MariaDB's ALTERs yet: its migrations are
+ * SQLite's and PostgreSQL's. */
+static const sql_dialect migrated[] = {SQL_SQLITE, SQL_POSTGRESQL};
 
 const sql_dialect *emit_sql_dialects(int *n)
 {
     *n = (int)(sizeof written / sizeof written[0]);
     return written;
+}
+
+const sql_dialect *emit_sql_migration_dialects(int *n)
+{
+    *n = (int)(sizeof migrated / sizeof migrated[0]);
+    return migrated;
 }
 
 bool emit_sql_dialect(const char *name, sql_dialect *out)
@@ -81,19 +88,21 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-void emit_sql_quote(buf *b, const char *name)
+void emit_sql_quote(buf *b, sql_dialect d, const char *name)
 {
+    const sc__dialect *dl = sc__dialect_of(d);
     const char *q;
 
-    buf_putc(b, '"');
-    /* Copy up to and including each quote, which is then doubled. */
-    while ((q = strchr(name, '"')) != NULL) {
+    buf_putc(b, dl->quote_open);
+    /* Copy up to and including each closing quote, which is then
+     * doubled. */
+    while ((q = strchr(name, dl->quote_close)) != NULL) {
         buf_put(b, name, (size_t)(q - name + 1));
-        buf_putc(b, '"');
+        buf_putc(b, dl->quote_close);
         name = q + 1;
     }
     buf_puts(b, name);
-    buf_putc(b, '"');
+    buf_putc(b, dl->quote_close);
 }
 
 static void quote_string(buf *b, const char *s, size_t n)
@@ -160,11 +169,11 @@ const char *emit_sql_joined(ast_ctx *ctx, const ast_name *cols)
     return b->len ? ast_strndup(ctx, b->data, b->len) : "";
 }
 
-static void name_list(buf *b, const ast_name *cols)
+static void name_list(buf *b, sql_dialect d, const ast_name *cols)
 {
     buf_putc(b, '(');
     for (; cols; cols = cols->next) {
-        emit_sql_quote(b, cols->name);
+        emit_sql_quote(b, d, cols->name);
         if (cols->next)
             buf_puts(b, ", ");
     }
@@ -233,7 +242,7 @@ void emit_sql_column_type(buf *b, sql_dialect d, const ast_column *c)
     }
     ty = table_type(&sc__dialect_of(d)->type, t);
     if (t->kind == AST_T_NAMED && ty == NULL) { /* the enum's own type */
-        emit_sql_quote(b, t->name);
+        emit_sql_quote(b, d, t->name);
     } else if (t->kind == AST_T_NAMED && strcmp(ty, "ENUM") == 0) {
         buf_puts(b, "ENUM(");
         for (ev = t->enm->values; ev; ev = ev->next) {
@@ -654,11 +663,11 @@ static void expr(ast_ctx *ctx, buf *b, sql_dialect d, const ast_expr *e,
     case AST_E_COLUMN:
         if (numeric_text(e->column)) {
             buf_puts(b, "CAST(");
-            emit_sql_quote(b, e->name);
+            emit_sql_quote(b, d, e->name);
             buf_puts(b, " AS numeric)");
             return;
         }
-        emit_sql_quote(b, e->name);
+        emit_sql_quote(b, d, e->name);
         return;
     case AST_E_PAREN:
         buf_putc(b, '(');
@@ -711,27 +720,27 @@ static void expr(ast_ctx *ctx, buf *b, sql_dialect d, const ast_expr *e,
  * ------------------------------------------------------------------- */
 
 /* The CHECK that makes SQLite keep the promise of c's type, or none. */
-static bool type_check(buf *b, const ast_column *c)
+static bool type_check(buf *b, sql_dialect d, const ast_column *c)
 {
     const ast_enum_value *v;
 
     switch (c->type.kind) {
     case AST_T_BOOL:
-        emit_sql_quote(b, c->name);
+        emit_sql_quote(b, d, c->name);
         buf_puts(b, " IN (0, 1)");
         return true;
     case AST_T_INT16:
-        emit_sql_quote(b, c->name);
+        emit_sql_quote(b, d, c->name);
         buf_puts(b, " BETWEEN -32768 AND 32767");
         return true;
     case AST_T_INT32:
-        emit_sql_quote(b, c->name);
+        emit_sql_quote(b, d, c->name);
         buf_puts(b, " BETWEEN -2147483648 AND 2147483647");
         return true;
     case AST_T_NUMERIC:
         if (!model_is_scaled(&c->type))
             return false;
-        emit_sql_quote(b, c->name);
+        emit_sql_quote(b, d, c->name);
         buf_puts(b, " BETWEEN -");
         buf_put_int(b, max_scaled(c->type.a));
         buf_puts(b, " AND ");
@@ -739,27 +748,27 @@ static bool type_check(buf *b, const ast_column *c)
         return true;
     case AST_T_VARCHAR:
         buf_puts(b, "length(");
-        emit_sql_quote(b, c->name);
+        emit_sql_quote(b, d, c->name);
         buf_puts(b, ") <= ");
         buf_put_int(b, c->type.a);
         return true;
     case AST_T_JSON:
         /* json_valid(NULL) is 0, not NULL, in SQLite before 3.45. */
         if (c->nullable) {
-            emit_sql_quote(b, c->name);
+            emit_sql_quote(b, d, c->name);
             buf_puts(b, " IS NULL OR ");
         }
         buf_puts(b, "json_valid(");
-        emit_sql_quote(b, c->name);
+        emit_sql_quote(b, d, c->name);
         buf_putc(b, ')');
         return true;
     case AST_T_UUID:
         buf_puts(b, "length(");
-        emit_sql_quote(b, c->name);
+        emit_sql_quote(b, d, c->name);
         buf_puts(b, ") = 16");
         return true;
     case AST_T_NAMED:
-        emit_sql_quote(b, c->name);
+        emit_sql_quote(b, d, c->name);
         buf_puts(b, " IN (");
         for (v = c->type.enm->values; v; v = v->next) {
             quote_string(b, v->name, strlen(v->name));
@@ -803,16 +812,16 @@ static void add(ast_ctx *ctx, sql_constraint_list *l, const char *name,
     buf_reset(body);
 }
 
-static void foreign_key(ast_ctx *ctx, sql_constraint_list *l, buf *what,
+static void foreign_key(ast_ctx *ctx, sql_dialect d, sql_constraint_list *l, buf *what,
                         buf *b, const ast_table *t, const char *name,
                         const ast_name *cols, const ast_ref *r)
 {
     buf_puts(b, "FOREIGN KEY ");
-    name_list(b, cols);
+    name_list(b, d, cols);
     buf_puts(b, " REFERENCES ");
-    emit_sql_quote(b, r->table);
+    emit_sql_quote(b, d, r->table);
     buf_putc(b, ' ');
-    name_list(b, r->cols);
+    name_list(b, d, r->cols);
     action(b, "DELETE", r->on_delete);
     action(b, "UPDATE", r->on_update);
     if (r->initially_deferred.first_line)
@@ -889,7 +898,7 @@ static void checks(ast_ctx *ctx, sql_constraint_list *l, buf *w, buf *b,
 
     for (c = t->columns; c; c = c->next) {
         buf_puts(b, "CHECK (");
-        if (d == SQL_SQLITE && enforces_type(t, c) && type_check(b, c)) {
+        if (d == SQL_SQLITE && enforces_type(t, c) && type_check(b, d, c)) {
             buf_putc(b, ')');
             type_phrase(w, c);
             add(ctx, l, emit_sql_constraint_name(ctx, "ck", t->name,
@@ -929,7 +938,7 @@ void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
         if (it->kind == AST_ITEM_PRIMARY_KEY &&
             model_primary_key(t, pk, 2) > 1) {
             buf_puts(&b, "PRIMARY KEY ");
-            name_list(&b, it->cols);
+            name_list(&b, d, it->cols);
             buf_puts(&w, "primary key");
             add(ctx, l, it->name ? it->name
                                  : emit_sql_constraint_name(ctx, "pk",
@@ -940,7 +949,7 @@ void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
         if (c->unique.first_line == 0)
             continue;
         buf_puts(&b, "UNIQUE (");
-        emit_sql_quote(&b, c->name);
+        emit_sql_quote(&b, d, c->name);
         buf_putc(&b, ')');
         buf_puts(&w, "unique");
         add(ctx, l, emit_sql_constraint_name(ctx, "uq", t->name, c->name),
@@ -950,7 +959,7 @@ void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
         if (it->kind != AST_ITEM_UNIQUE || emit_sql_is_index(it))
             continue;
         buf_puts(&b, "UNIQUE ");
-        name_list(&b, it->cols);
+        name_list(&b, d, it->cols);
         buf_puts(&w, "unique");
         add(ctx, l, it->name ? it->name
                              : emit_sql_constraint_name(ctx, "uq", t->name,
@@ -964,11 +973,11 @@ void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
             continue;
         memset(&self, 0, sizeof self);
         self.name = c->name;
-        foreign_key(ctx, l, &w, &b, t, NULL, &self, c->ref);
+        foreign_key(ctx, d, l, &w, &b, t, NULL, &self, c->ref);
     }
     for (it = t->items; it; it = it->next)
         if (it->kind == AST_ITEM_FOREIGN_KEY)
-            foreign_key(ctx, l, &w, &b, t, it->name, it->cols, it->ref);
+            foreign_key(ctx, d, l, &w, &b, t, it->name, it->cols, it->ref);
     buf_free(&w);
     buf_free(&b);
 }
@@ -992,7 +1001,7 @@ static void table_constraints(ast_ctx *ctx, buf *b, sql_dialect d,
             l.items[i].after_tables)
             continue;
         buf_puts(b, ",\n    CONSTRAINT ");
-        emit_sql_quote(b, l.items[i].name);
+        emit_sql_quote(b, d, l.items[i].name);
         buf_puts(b, "\n        ");
         buf_puts(b, l.items[i].sql);
     }
@@ -1000,13 +1009,13 @@ static void table_constraints(ast_ctx *ctx, buf *b, sql_dialect d,
 }
 
 /* " PRIMARY KEY", named when the schema names a one-column key. */
-static void inline_pk(buf *b, const ast_table *t)
+static void inline_pk(buf *b, sql_dialect d, const ast_table *t)
 {
     const ast_item *it = ast_table_pk_item(t);
 
     if (it && it->name) {
         buf_puts(b, " CONSTRAINT ");
-        emit_sql_quote(b, it->name);
+        emit_sql_quote(b, d, it->name);
     }
     buf_puts(b, " PRIMARY KEY");
 }
@@ -1029,7 +1038,7 @@ void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
     bool sole_pk = model_primary_key(t, pk, 2) == 1 && pk[0] == c;
 
     buf_puts(b, "    ");
-    emit_sql_quote(b, c->name);
+    emit_sql_quote(b, d, c->name);
     buf_putc(b, ' ');
     if (c == t->autoinc) {
         const sc__dialect *dl = sc__dialect_of(d);
@@ -1039,7 +1048,7 @@ void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
         else
             emit_sql_column_type(b, d, c);
         buf_puts(b, dl->autoinc_before);
-        inline_pk(b, t);
+        inline_pk(b, d, t);
         buf_puts(b, dl->autoinc_after);
         return;
     }
@@ -1047,7 +1056,7 @@ void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
     if (!c->nullable)
         buf_puts(b, " NOT NULL");
     if (sole_pk)
-        inline_pk(b, t);
+        inline_pk(b, d, t);
     emit_sql_default(ctx, b, d, c);
 }
 
@@ -1057,7 +1066,7 @@ void emit_sql_create_table(ast_ctx *ctx, buf *b, sql_dialect d,
     const ast_column *c;
 
     buf_puts(b, as_name ? "CREATE TABLE " : "CREATE TABLE IF NOT EXISTS ");
-    emit_sql_quote(b, as_name ? as_name : t->name);
+    emit_sql_quote(b, d, as_name ? as_name : t->name);
     buf_puts(b, " (\n");
     for (c = t->columns; c; c = c->next) {
         emit_sql_column_def(ctx, b, d, t, c);
@@ -1155,7 +1164,7 @@ static void index_elems(ast_ctx *ctx, buf *b, sql_dialect d,
     buf_putc(b, '(');
     for (; e; e = e->next) {
         if (e->column)
-            emit_sql_quote(b, e->column);
+            emit_sql_quote(b, d, e->column);
         else
             paren_expr(ctx, b, d, e->expr);
         if (e->opclass && d == SQL_POSTGRESQL) {
@@ -1174,9 +1183,9 @@ void emit_sql_create_index(ast_ctx *ctx, buf *b, sql_dialect d,
     buf_puts(b, it->kind == AST_ITEM_UNIQUE || it->unique_index
                     ? "CREATE UNIQUE INDEX IF NOT EXISTS "
                     : "CREATE INDEX IF NOT EXISTS ");
-    emit_sql_quote(b, emit_sql_index_name(ctx, t, it));
+    emit_sql_quote(b, d, emit_sql_index_name(ctx, t, it));
     buf_puts(b, " ON ");
-    emit_sql_quote(b, t->name);
+    emit_sql_quote(b, d, t->name);
     buf_putc(b, ' ');
     /* SQLite knows one method, its b-tree. */
     if (it->method && d == SQL_POSTGRESQL)
@@ -1184,39 +1193,53 @@ void emit_sql_create_index(ast_ctx *ctx, buf *b, sql_dialect d,
     if (it->elems)
         index_elems(ctx, b, d, it->elems);
     else
-        name_list(b, it->cols);
+        name_list(b, d, it->cols);
     if (it->where) {
         buf_puts(b, " WHERE ");
         paren_expr(ctx, b, d, it->where);
     }
 }
 
-void emit_sql_add_constraint(buf *b, const ast_table *t,
+void emit_sql_add_constraint(buf *b, sql_dialect d, const ast_table *t,
                              const sql_constraint *c)
 {
     buf_puts(b, "ALTER TABLE ");
-    emit_sql_quote(b, t->name);
+    emit_sql_quote(b, d, t->name);
     buf_puts(b, " ADD CONSTRAINT ");
-    emit_sql_quote(b, c->name);
+    emit_sql_quote(b, d, c->name);
     buf_putc(b, ' ');
     buf_puts(b, c->sql);
 }
 
-/* The foreign keys of t that close a cycle, for PostgreSQL, each in a
- * block that lets it run on a database that has it already, as CREATE
- * TABLE IF NOT EXISTS does. */
+/* The foreign keys of t that close a cycle, each safe to run on a
+ * database that has it already, as CREATE TABLE IF NOT EXISTS is: by the
+ * dialect's FOREIGN KEY IF NOT EXISTS, else in a block that ignores the
+ * duplicate (PostgreSQL). */
 static void add_after_tables(ast_ctx *ctx, sql_stmts *out, buf *b,
-                             const ast_table *t)
+                             sql_dialect d, const ast_table *t)
 {
+    const sc__dialect *dl = sc__dialect_of(d);
     sql_constraint_list l = {0};
+    const sql_constraint *c;
     int i;
 
-    emit_sql_constraints(ctx, SQL_POSTGRESQL, t, &l);
+    emit_sql_constraints(ctx, d, t, &l);
     for (i = 0; i < l.n; i++) {
         if (!l.items[i].after_tables)
             continue;
+        c = &l.items[i];
+        if (dl->fk_if_not_exists &&
+            strncmp(c->sql, "FOREIGN KEY ", 12) == 0) {
+            buf_puts(b, "ALTER TABLE ");
+            emit_sql_quote(b, d, t->name);
+            buf_puts(b, " ADD CONSTRAINT ");
+            emit_sql_quote(b, d, c->name);
+            buf_printf(b, " FOREIGN KEY IF NOT EXISTS %s", c->sql + 12);
+            push(out, b);
+            continue;
+        }
         buf_puts(b, "DO $$ BEGIN\n    ");
-        emit_sql_add_constraint(b, t, &l.items[i]);
+        emit_sql_add_constraint(b, d, t, c);
         buf_puts(b, ";\nEXCEPTION WHEN duplicate_object THEN NULL;\n"
                     "END $$");
         push(out, b);
@@ -1244,7 +1267,7 @@ void emit_sql_create_enum(buf *b, const ast_enum *e)
     const ast_enum_value *v;
 
     buf_puts(b, "DO $$ BEGIN\n    CREATE TYPE ");
-    emit_sql_quote(b, e->name);
+    emit_sql_quote(b, SQL_POSTGRESQL, e->name);
     buf_puts(b, " AS ENUM (");
     for (v = e->values; v; v = v->next) {
         quote_string(b, v->name, strlen(v->name));
@@ -1562,7 +1585,7 @@ void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out)
     if (sc__dialect_of(d)->alter.add_constraint) /* cycles closed after */
         for (i = 0; i < s->ntables; i++)
             if (order_has_after_tables(s->creation_order[i]))
-                add_after_tables(ctx, out, &b, s->creation_order[i]);
+                add_after_tables(ctx, out, &b, d, s->creation_order[i]);
     decl = NULL;
     while ((sql = emit_sql_next_block(s, &decl, d)) != NULL)
         if (!emit_sql_block_first(ctx, s, sql)) {

@@ -306,6 +306,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .parts_table = PARTS_TABLE("VARCHAR(255)", "VARCHAR(4)",
                                    " ENGINE=InnoDB"),
         .transactional_ddl = false,
+        .fk_if_not_exists = true,
         .lock_timeout = false,
         .concurrent_index = false,
         .retry_busy = true,

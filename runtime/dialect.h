@@ -148,6 +148,9 @@ typedef struct sc__dialect {
     const char *version_table;        /* CREATE TABLE IF NOT EXISTS ... */
     const char *parts_table;
     bool transactional_ddl;           /* DDL rolls back with the rest */
+    /* ADD CONSTRAINT c FOREIGN KEY IF NOT EXISTS (...) exists, safe to
+     * run twice */
+    bool fk_if_not_exists;
     bool lock_timeout;                /* SET [LOCAL] lock_timeout exists */
     bool concurrent_index;            /* CREATE INDEX CONCURRENTLY */
     bool retry_busy;                  /* a busy step is tried again */
