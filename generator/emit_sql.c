@@ -17,6 +17,7 @@
 #include "dialect.h"
 #include "schemac.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,6 +227,51 @@ static const char *table_type(const sc__dialect_types *ty, const ast_type *t)
     return ty->int64;
 }
 
+/* The characters of a text column an index of n elements over it keys
+ * on in dialect d, 0 for all of them: the dialect's bound on a key
+ * shared by the elements. */
+static unsigned key_share(sql_dialect d, int n)
+{
+    return n > 0 ? sc__dialect_of(d)->key_chars / (unsigned)n : 0;
+}
+
+/* Whether column c holds text longer than share characters in d: its
+ * type is the dialect's text, or a longer varchar. */
+static bool longer_than(sql_dialect d, const ast_column *c, unsigned share)
+{
+    const sc__dialect_types *ty = &sc__dialect_of(d)->type;
+    bool text;
+    buf b;
+
+    if (!c || share == 0)
+        return false;
+    if (c->type.kind == AST_T_VARCHAR && !c->sql_type[d] &&
+        c->format == AST_FMT_NATIVE)
+        return (unsigned)c->type.a > share;
+    buf_init(&b);
+    emit_sql_column_type(&b, d, c);
+    text = strcmp(b.data, ty->text) == 0 || strcmp(b.data, ty->fmt_text) == 0;
+    buf_free(&b);
+    return text;
+}
+
+/* Whether c, a column of t, is a key that MariaDB's text cannot be: in
+ * the primary key or with a foreign key.  *n receives the key's
+ * columns. */
+static bool text_key(const ast_table *t, const ast_column *c, int *n)
+{
+    const ast_column *pk[16];
+    int i, npk = model_primary_key(t, pk, 16);
+
+    for (i = 0; i < npk && i < 16; i++)
+        if (pk[i] == c) {
+            *n = npk;
+            return true;
+        }
+    *n = 1;
+    return c->ref != NULL;
+}
+
 void emit_sql_column_type(buf *b, sql_dialect d, const ast_column *c)
 {
     const ast_type *t = &c->type;
@@ -405,14 +451,16 @@ static bool format_literal(buf *b, const ast_column *c,
     }
 }
 
-static void pg_time_literal(buf *b, const ast_column *c, int64_t v)
+static void iso_time_literal(buf *b, sql_dialect d, const ast_column *c,
+                             int64_t v)
 {
     int64_t us = date_literal(b, c, v);
 
     if (c->type.kind == AST_T_TIMESTAMP)
         buf_printf(b, " %02d:%02d:%02d.%06d%s", (int)(us / 3600000000LL),
                    (int)(us / 60000000 % 60), (int)(us / 1000000 % 60),
-                   (int)(us % 1000000), c->type.local ? "" : "+00");
+                   (int)(us % 1000000),
+                   c->type.local ? "" : sc__dialect_of(d)->utc_offset);
     buf_putc(b, '\'');
 }
 
@@ -467,7 +515,7 @@ static void value_literal(buf *b, sql_dialect d, const ast_column *c,
         if (sc__dialect_of(d)->time_literal == SC__TIME_INTEGER)
             buf_put_int(b, v->i);
         else
-            pg_time_literal(b, c, v->i);
+            iso_time_literal(b, d, c, v->i);
         return;
     case AST_T_NAMED:
         for (ev = c->type.enm->values, i = 0; ev && i < v->i; i++)
@@ -664,7 +712,9 @@ static void expr(ast_ctx *ctx, buf *b, sql_dialect d, const ast_expr *e,
         if (numeric_text(e->column)) {
             buf_puts(b, "CAST(");
             emit_sql_quote(b, d, e->name);
-            buf_puts(b, " AS numeric)");
+            buf_printf(b, " AS %s)", sc__dialect_of(d)->decimal_cast
+                                         ? sc__dialect_of(d)->decimal_cast
+                                         : "numeric");
             return;
         }
         emit_sql_quote(b, d, e->name);
@@ -1013,7 +1063,7 @@ static void inline_pk(buf *b, sql_dialect d, const ast_table *t)
 {
     const ast_item *it = ast_table_pk_item(t);
 
-    if (it && it->name) {
+    if (it && it->name && sc__dialect_of(d)->pk_named) {
         buf_puts(b, " CONSTRAINT ");
         emit_sql_quote(b, d, it->name);
     }
@@ -1036,6 +1086,7 @@ void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
 {
     const ast_column *pk[2];
     bool sole_pk = model_primary_key(t, pk, 2) == 1 && pk[0] == c;
+    int nkey;
 
     buf_puts(b, "    ");
     emit_sql_quote(b, d, c->name);
@@ -1052,7 +1103,11 @@ void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
         buf_puts(b, dl->autoinc_after);
         return;
     }
-    emit_sql_column_type(b, d, c);
+    if (sc__dialect_of(d)->type.key_text && text_key(t, c, &nkey) &&
+        longer_than(d, c, key_share(d, nkey)))
+        buf_printf(b, sc__dialect_of(d)->type.key_text, key_share(d, nkey));
+    else
+        emit_sql_column_type(b, d, c);
     if (!c->nullable)
         buf_puts(b, " NOT NULL");
     if (sole_pk)
@@ -1086,7 +1141,7 @@ bool emit_sql_is_index(const ast_item *it)
 }
 
 static void index_elems(ast_ctx *ctx, buf *b, sql_dialect d,
-                        const ast_ielem *e);
+                        const ast_ielem *e, bool unique);
 static void paren_expr(ast_ctx *ctx, buf *b, sql_dialect d,
                        const ast_expr *e);
 
@@ -1114,7 +1169,7 @@ static const char *index_tail_name(ast_ctx *ctx, const ast_item *it)
     }
     if (hashed) {
         if (it->elems)
-            index_elems(ctx, &text, SQL_SQLITE, it->elems);
+            index_elems(ctx, &text, SQL_SQLITE, it->elems, false);
         if (it->where)
             paren_expr(ctx, &text, SQL_SQLITE, it->where);
         buf_printf(&b, "_%08x", (unsigned)fnv1a(text.data ? text.data : ""));
@@ -1159,19 +1214,55 @@ void emit_sql_expr(ast_ctx *ctx, buf *b, sql_dialect d, const ast_expr *e,
 /* An index's elements: columns and expressions, each with its operator
  * class on PostgreSQL (SQLite has none). */
 static void index_elems(ast_ctx *ctx, buf *b, sql_dialect d,
-                        const ast_ielem *e)
+                        const ast_ielem *e, bool unique)
 {
+    const ast_ielem *x;
+    unsigned share;
+    int n = 0;
+
+    for (x = e; x; x = x->next)
+        n++;
+    share = unique ? 0 : key_share(d, n);
     buf_putc(b, '(');
     for (; e; e = e->next) {
         if (e->column)
             emit_sql_quote(b, d, e->column);
-        else
+        if (e->column && longer_than(d, e->col, share))
+            buf_printf(b, "(%u)", share);
+        else if (!e->column)
             paren_expr(ctx, b, d, e->expr);
         if (e->opclass && d == SQL_POSTGRESQL) {
             buf_putc(b, ' ');
             buf_puts(b, e->opclass);
         }
         if (e->next)
+            buf_puts(b, ", ");
+    }
+    buf_putc(b, ')');
+}
+
+/* (a, b), each text column longer than its share of a key keyed on its
+ * prefix, unless the index is unique: a unique index over the whole of
+ * such text is one the server checks by a hash of it (MariaDB). */
+static void index_columns(buf *b, sql_dialect d, const ast_table *t,
+                          const ast_name *cols, bool unique)
+{
+    const ast_name *n;
+    const ast_column *c;
+    unsigned share;
+    int k = 0;
+
+    for (n = cols; n; n = n->next)
+        k++;
+    share = unique ? 0 : key_share(d, k);
+    buf_putc(b, '(');
+    for (n = cols; n; n = n->next) {
+        emit_sql_quote(b, d, n->name);
+        for (c = t->columns; c && strcmp(c->name, n->name) != 0; c = c->next)
+            ;
+        if (longer_than(d, c, share))
+            buf_printf(b, "(%u)", share);
+        if (n->next)
             buf_puts(b, ", ");
     }
     buf_putc(b, ')');
@@ -1191,9 +1282,11 @@ void emit_sql_create_index(ast_ctx *ctx, buf *b, sql_dialect d,
     if (it->method && d == SQL_POSTGRESQL)
         buf_printf(b, "USING %s ", it->method);
     if (it->elems)
-        index_elems(ctx, b, d, it->elems);
+        index_elems(ctx, b, d, it->elems,
+                    it->kind == AST_ITEM_UNIQUE || it->unique_index);
     else
-        name_list(b, d, it->cols);
+        index_columns(b, d, t, it->cols,
+                      it->kind == AST_ITEM_UNIQUE || it->unique_index);
     if (it->where) {
         buf_puts(b, " WHERE ");
         paren_expr(ctx, b, d, it->where);
@@ -1489,6 +1582,18 @@ static const char *dollar_tag(ast_ctx *ctx, const char *text,
     }
 }
 
+/* Whether CREATE kind takes IF NOT EXISTS in d. */
+static bool has_if_not_exists(sql_dialect d, const char *kind)
+{
+    const char *k = sc__dialect_of(d)->if_not_exists_kinds;
+    size_t n = strlen(kind);
+
+    for (; (k = strstr(k, kind)) != NULL; k++)
+        if (k[-1] == '|' && k[n] == '|')
+            return true;
+    return false;
+}
+
 void emit_sql_block(ast_ctx *ctx, buf *b, sql_dialect d,
                     const ast_sqlblock *s, bool again)
 {
@@ -1500,12 +1605,10 @@ void emit_sql_block(ast_ctx *ctx, buf *b, sql_dialect d,
         buf_puts(b, text);
         return;
     }
-    if (d == SQL_SQLITE) {
-        /* SQLite's own IF NOT EXISTS, for the kinds that have it. */
-        if (known && !o.if_not_exists &&
-            (strcmp(o.kind, "VIEW") == 0 || strcmp(o.kind, "TRIGGER") == 0 ||
-             strcmp(o.kind, "INDEX") == 0 || strcmp(o.kind, "TABLE") == 0 ||
-             strcmp(o.kind, "VIRTUAL TABLE") == 0)) {
+    if (sc__dialect_of(d)->if_not_exists_kinds) {
+        /* The dialect's own IF NOT EXISTS, for the kinds that have it. */
+        if (known && !o.if_not_exists && !o.or_replace &&
+            has_if_not_exists(d, o.kind)) {
             buf_put(b, text, o.name_at);
             buf_puts(b, "IF NOT EXISTS ");
             buf_puts(b, text + o.name_at);
@@ -1552,6 +1655,82 @@ const ast_sqlblock *emit_sql_next_block(const ast_schema *s,
             return x->sql;
         }
     *at = NULL;
+    return NULL;
+}
+
+static const char *refusal(ast_ctx *ctx, const char *f, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The message f, kept in ctx's pool. */
+static const char *refusal(ast_ctx *ctx, const char *f, ...)
+{
+    va_list ap;
+    buf b;
+    const char *s;
+
+    buf_init(&b);
+    va_start(ap, f);
+    buf_vprintf(&b, f, ap);
+    va_end(ap);
+    s = ast_strdup(ctx, b.data);
+    buf_free(&b);
+    return s;
+}
+
+/* What of ref r, in table t, dialect d cannot say; NULL: nothing. */
+static const char *ref_refused(ast_ctx *ctx, sql_dialect d,
+                               const ast_table *t, const ast_ref *r)
+{
+    if (!r || !r->deferrable.first_line || sc__dialect_of(d)->deferrable_fk)
+        return NULL;
+    return refusal(ctx, "table \"%s\": a deferrable foreign key, which "
+                           "%s checks at once", t->name,
+                      emit_sql_dialect_name(d));
+}
+
+/* What of index it, in table t, dialect d cannot say; NULL: nothing. */
+static const char *index_refused(ast_ctx *ctx, sql_dialect d,
+                                 const ast_table *t, const ast_item *it)
+{
+    const sc__dialect *dl = sc__dialect_of(d);
+    const ast_ielem *e;
+
+    if (it->where && !dl->partial_index)
+        return refusal(ctx, "table \"%s\": index \"%s\" has a WHERE, "
+                               "and %s has no partial index", t->name,
+                          emit_sql_index_name(ctx, t, it), dl->name);
+    for (e = it->elems; e && !dl->expression_index; e = e->next)
+        if (!e->column)
+            return refusal(ctx, "table \"%s\": index \"%s\" is over an "
+                                   "expression, and %s has no such index",
+                              t->name, emit_sql_index_name(ctx, t, it),
+                              dl->name);
+    return NULL;
+}
+
+const char *emit_sql_refused(ast_ctx *ctx, sql_dialect d)
+{
+    const ast_decl *decl;
+    const ast_column *c;
+    const ast_item *it;
+    const char *why;
+
+    for (decl = ctx->schema->decls; decl; decl = decl->next) {
+        if (!decl->table)
+            continue;
+        for (c = decl->table->columns; c; c = c->next)
+            if ((why = ref_refused(ctx, d, decl->table, c->ref)) != NULL)
+                return why;
+        for (it = decl->table->items; it; it = it->next) {
+            why = it->kind == AST_ITEM_FOREIGN_KEY
+                      ? ref_refused(ctx, d, decl->table, it->ref)
+                  : emit_sql_is_index(it)
+                      ? index_refused(ctx, d, decl->table, it)
+                      : NULL;
+            if (why)
+                return why;
+        }
+    }
     return NULL;
 }
 

@@ -43,6 +43,14 @@ const char *emit_sql_dialect_name(sql_dialect d);
  * the sql blocks of the dialect. */
 void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out);
 
+/* What of ctx->schema dialect d has no way to say (a deferrable foreign
+ * key, a partial index or one over an expression, per the dialect's
+ * capabilities), as a message naming it; NULL when d says all of it.  A
+ * schema refused in d has no DDL in d: emit_sql_ddl() writes what it
+ * can, the generated descriptor has none for d, and `schemac sql` fails
+ * with the message. */
+const char *emit_sql_refused(ast_ctx *ctx, sql_dialect d);
+
 /* The same as one script: a banner comment, then the statements, each
  * ending with ";" and separated by a blank line. */
 void emit_sql_script(ast_ctx *ctx, sql_dialect d, buf *out);

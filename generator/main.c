@@ -316,11 +316,18 @@ static int cmd_sql(int argc, char **argv)
         return rc < 0 ? 0 : rc;
     if (o.dialect && !emit_sql_dialect(o.dialect, &d))
         return usage_error(usage_sql,
-                           "unknown dialect '%s' (sqlite, postgresql)",
+                           "unknown dialect '%s' (sqlite, postgresql, "
+                           "mariadb)",
                            o.dialect);
     ctx = frontend_load(o.input, NULL, NULL);
     if (!ctx)
         return EXIT_USER;
+    if (emit_sql_refused(ctx, d)) {
+        fprintf(stderr, "schemac: %s: no DDL for %s: %s\n", o.input,
+                emit_sql_dialect_name(d), emit_sql_refused(ctx, d));
+        ast_ctx_free(ctx);
+        return EXIT_USER;
+    }
     buf_init(&out);
     emit_sql_script(ctx, d, &out);
     if (o.output)
