@@ -22,6 +22,8 @@ static const scheme schemes[] = {
     {"sqlite:", &sc__sqlite_backend, "sqlite"},
     {"postgresql://", &sc__postgres_backend, "postgresql"},
     {"postgres://", &sc__postgres_backend, "postgresql"},
+    {"mariadb://", &sc__mariadb_backend, "mariadb"},
+    {"mysql://", &sc__mariadb_backend, "mariadb"},
 };
 
 #define NSCHEMES (sizeof schemes / sizeof schemes[0])
@@ -77,7 +79,8 @@ int sc__backend_find(const char *url, const sc_backend **be, char *msg,
     n = strlen(msg);
     snprintf(msg + n, size > n ? size - n : 0, "%s",
              "expected sqlite:PATH, sqlite::memory:, "
-             "postgresql://[user[:password]@]host[:port]/dbname or "
-             "\"host=... dbname=...\"");
+             "postgresql://[user[:password]@]host[:port]/dbname, "
+             "\"host=... dbname=...\" or "
+             "mariadb://[user[:password]@]host[:port]/dbname");
     return SC_MISUSE;
 }

@@ -103,7 +103,8 @@ typedef struct sc_uuid {
 
 typedef enum sc_dialect {
     SC_DIALECT_SQLITE = 1,
-    SC_DIALECT_POSTGRESQL = 2
+    SC_DIALECT_POSTGRESQL = 2,
+    SC_DIALECT_MARIADB = 3
 } sc_dialect;
 
 /* Sort direction for generated order_by functions. */
