@@ -3556,8 +3556,9 @@ static int schema_create_all(sc_db *db, const sc_schema_desc *s)
                              "schema %s was generated for descriptor ABI %d, "
                              "this runtime has ABI %d: regenerate it",
                              s->name, s->abi_version, SC_ABI_VERSION);
-    ddl = db->be->dialect == SC_DIALECT_SQLITE ? s->ddl_sqlite
-                                               : s->ddl_postgresql;
+    ddl = db->be->dialect == SC_DIALECT_SQLITE       ? s->ddl_sqlite
+          : db->be->dialect == SC_DIALECT_POSTGRESQL ? s->ddl_postgresql
+                                                     : NULL;
     if (ddl == NULL)
         return sc__set_error(db, SC_MISUSE, NULL, NULL,
                              "schema %s has no DDL for %s", s->name,
