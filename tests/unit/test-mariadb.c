@@ -13,7 +13,9 @@
  * test is generated from tests/data/mariadb.schema; the tables are made
  * by the MariaDB DDL below.
  */
+#ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE /* usleep() */
+#endif
 #include <check.h>
 #include <float.h>
 #include <math.h>
