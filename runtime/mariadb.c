@@ -801,6 +801,15 @@ static int my_open(const char *url, void **conn, sc_backend_error *err)
                         mysql_error(c->my), err);
         goto cleanup;
     }
+    /* Connector/C 3.3 falls back to plain TCP when the server offers no
+     * TLS unless the certificate is verified: required means required */
+    if (u.ssl >= 1 && mysql_get_ssl_cipher(c->my) == NULL) {
+        rc = open_error(url, c->password, SC_CANTOPEN,
+                        "TLS is required (ssl_mode) but the server does not "
+                        "offer SSL/TLS",
+                        err);
+        goto cleanup;
+    }
     if (mysql_real_query(c->my, SESSION_SQL, strlen(SESSION_SQL)) != 0) {
         rc = open_error(url, c->password, SC_CANTOPEN, mysql_error(c->my),
                         err);
