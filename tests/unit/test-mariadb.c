@@ -288,6 +288,14 @@ START_TEST(test_bad_urls)
     assert_open_fails(s, SC_MISUSE, "hex digits", u.password);
     assert_open_fails("mariadb://u:Sock-Sekrit77@/d?unix_socket=/nonexistent",
                       SC_CANTOPEN, "/nonexistent", "Sock-Sekrit77");
+    /* the test server has no certificate: TLS required cannot be had */
+    snprintf(s, sizeof s, "mariadb://%s:%s@%s:%s/%s?ssl_mode=require",
+             u.user, u.password, u.host, u.port, u.name);
+    assert_open_fails(s, SC_CANTOPEN, "SSL", u.password);
+    snprintf(s, sizeof s, "mariadb://%s:%s@%s:%s/%s?sslmode=verify-full&"
+                          "ssl_ca=/nonexistent.pem",
+             u.user, u.password, u.host, u.port, u.name);
+    assert_open_fails(s, SC_CANTOPEN, "SSL", u.password);
 }
 END_TEST
 
@@ -518,6 +526,43 @@ START_TEST(test_update_same_values)
     ck_assert_msg(md_accounts_update(db, &a) == SC_OK, "%s", sc_errmsg(db));
     a.account_id += 1000;
     ck_assert_int_eq(md_accounts_update(db, &a), SC_NOTFOUND);
+}
+END_TEST
+
+/* Every statement is prepared once per connection: a hundred inserts,
+ * gets and queries later, nothing more was prepared. */
+START_TEST(test_prepared_once)
+{
+    md_account a = {0, "first", 1}, got;
+    md_accounts_query *q;
+    sc_stats before, after;
+    char handle[16];
+    int64_t n;
+    int i;
+
+    ck_assert_int_eq(md_accounts_insert(db, &a), SC_OK);
+    ck_assert_int_eq(md_accounts_get(db, arena, a.account_id, &got), SC_OK);
+    q = md_accounts_select(db);
+    md_accounts_where_handle_eq(q, "first");
+    ck_assert_int_eq(md_accounts_count(q, &n), SC_OK);
+    md_accounts_query_free(q);
+    ck_assert_int_eq(sc_db_stats(db, &before), SC_OK);
+    for (i = 0; i < 100; i++) {
+        snprintf(handle, sizeof handle, "n%d", i);
+        a = (md_account){0, handle, i};
+        ck_assert_int_eq(md_accounts_insert(db, &a), SC_OK);
+        ck_assert_int_eq(md_accounts_get(db, arena, a.account_id, &got),
+                         SC_OK);
+        ck_assert_str_eq(got.handle, handle);
+        q = md_accounts_select(db);
+        md_accounts_where_handle_eq(q, handle);
+        ck_assert_int_eq(md_accounts_count(q, &n), SC_OK);
+        ck_assert_int_eq(n, 1);
+        md_accounts_query_free(q);
+    }
+    ck_assert_int_eq(sc_db_stats(db, &after), SC_OK);
+    ck_assert_uint_eq(after.prepares, before.prepares);
+    ck_assert_uint_ge(after.reuses - before.reuses, 300);
 }
 END_TEST
 
@@ -898,6 +943,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_value_refusals);
     tcase_add_test(tc, test_big_values);
     tcase_add_test(tc, test_update_same_values);
+    tcase_add_test(tc, test_prepared_once);
     tcase_add_test(tc, test_wrong_type);
     suite_add_tcase(s, tc);
 
