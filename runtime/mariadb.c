@@ -19,7 +19,8 @@
  * while its rows are read.  A streamed statement (sc_query_each()) runs
  * through a read-only server-side cursor instead, FETCH_ROWS rows at a
  * time: constant memory for a result of any size, and the connection
- * free between two batches.
+ * free between two batches (the server keeps the cursor's rows in a
+ * temporary table of its own until the stream ends).
  *
  * No message this file builds repeats a password: URLs are quoted with
  * the password replaced, and the server's messages are scrubbed of it.
@@ -374,6 +375,7 @@ static int record(my_conn *c, unsigned n, const char *msg)
         ext = SC_CONSTRAINT_CHECK;
         break;
     case ER_WARN_DATA_OUT_OF_RANGE:
+    case WARN_DATA_TRUNCATED: /* a label no ENUM has, under strict mode */
     case ER_TRUNCATED_WRONG_VALUE:
     case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD:
     case ER_WARN_NULL_TO_NOTNULL:
