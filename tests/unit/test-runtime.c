@@ -2047,8 +2047,12 @@ static const struct {
     const char *contains;
     const char *also;
 } bad_urls[] = {
-    {"mysql://root:hunter2@db.example/app", SC_MISUSE,
-     "unknown database URL scheme \"mysql\"", "sqlite:PATH"},
+    {"oracle://root:hunter2@db.example/app", SC_MISUSE,
+     "unknown database URL scheme \"oracle\"", "sqlite:PATH"},
+    {"mysql://root:hunter2@127.0.0.1:1/app", SC_CANTOPEN, UNREACHABLE,
+     "mysql://root:***@"},
+    {"mariadb://app:hunter2@127.0.0.1:1/app", SC_CANTOPEN, UNREACHABLE,
+     "mariadb://app:***@"},
     {"postgresql://app:hunter2@127.0.0.1:1/app", SC_CANTOPEN, UNREACHABLE,
      ""},
     {"postgres://app:hunter2@127.0.0.1:1/app", SC_CANTOPEN, UNREACHABLE,
