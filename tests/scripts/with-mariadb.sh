@@ -112,7 +112,8 @@ for attempt in 1 2 3 4 5 6 7 8; do
     pid=
 done
 [ -n "$started" ] ||
-    { cat "$tmp/server.log" >&2 2>/dev/null; unavailable "the server did not start"; }
+    { cat "$tmp/server.log" >&2 2>/dev/null
+      unavailable "the server did not start"; }
 
 db=schemac_test
 password="pw-$RANDOM-$RANDOM"
