@@ -863,6 +863,79 @@ START_TEST(test_stream)
 }
 END_TEST
 
+/* The generated query builders over MariaDB: text in byte order, like
+ * with its escape, prefixes, in-lists, limits, bulk changes. */
+START_TEST(test_queries)
+{
+    static const char *const handles[] = {"B", "Z", "_", "a", "a%b",
+                                          "a_c", "ab", "\xc3\x89"};
+    static const char *const some[] = {"Z", "ab", "none"};
+    md_accounts_query *q;
+    md_account_list list;
+    int64_t n = -1;
+    size_t i;
+    bool yes = false;
+
+    for (i = 0; i < sizeof handles / sizeof handles[0]; i++)
+        account(db, handles[i], (int64_t)i * 100);
+    q = md_accounts_select(db);
+    md_accounts_order_by_handle(q, SC_ASC);
+    ck_assert_msg(md_accounts_all(q, arena, &list) == SC_OK, "%s",
+                  sc_errmsg(db));
+    md_accounts_query_free(q);
+    ck_assert_uint_eq(list.len, sizeof handles / sizeof handles[0]);
+    for (i = 0; i < list.len; i++) /* byte order, as inserted */
+        ck_assert_str_eq(list.items[i].handle, handles[i]);
+
+    q = md_accounts_select(db);
+    md_accounts_where_handle_like(q, "a\\%%");
+    ck_assert_int_eq(md_accounts_count(q, &n), SC_OK);
+    ck_assert_int_eq(n, 1); /* "a%b" only */
+    md_accounts_query_free(q);
+    q = md_accounts_select(db);
+    md_accounts_where_handle_starts_with(q, "a_");
+    ck_assert_int_eq(md_accounts_count(q, &n), SC_OK);
+    ck_assert_int_eq(n, 1); /* "a_c", the _ taken as it is */
+    md_accounts_query_free(q);
+    q = md_accounts_select(db);
+    md_accounts_where_handle_gt(q, "Z");
+    ck_assert_int_eq(md_accounts_count(q, &n), SC_OK);
+    ck_assert_int_eq(n, 6); /* "_" and the lower case sort after "Z" */
+    md_accounts_query_free(q);
+    q = md_accounts_select(db);
+    md_accounts_where_handle_in(q, some, 3);
+    ck_assert_int_eq(md_accounts_count(q, &n), SC_OK);
+    ck_assert_int_eq(n, 2);
+    md_accounts_query_free(q);
+
+    q = md_accounts_select(db);
+    md_accounts_order_by_balance(q, SC_DESC);
+    md_accounts_limit(q, 2);
+    md_accounts_offset(q, 1);
+    ck_assert_int_eq(md_accounts_all(q, arena, &list), SC_OK);
+    md_accounts_query_free(q);
+    ck_assert_uint_eq(list.len, 2);
+    ck_assert_str_eq(list.items[0].handle, "ab");
+    ck_assert_str_eq(list.items[1].handle, "a_c");
+
+    q = md_accounts_select(db);
+    md_accounts_where_balance_ge(q, 500);
+    md_accounts_update_set_balance(q, 1);
+    ck_assert_msg(md_accounts_update_all(q, &n) == SC_OK, "%s",
+                  sc_errmsg(db));
+    ck_assert_int_eq(n, 3);
+    md_accounts_query_free(q);
+    q = md_accounts_select(db);
+    md_accounts_where_balance_eq(q, 1);
+    ck_assert_int_eq(md_accounts_exists(q, &yes), SC_OK);
+    ck_assert(yes);
+    ck_assert_int_eq(md_accounts_delete_all(q, &n), SC_OK);
+    ck_assert_int_eq(n, 3);
+    md_accounts_query_free(q);
+    assert_server(db, "SELECT COUNT(*) FROM \"accounts\"", "5");
+}
+END_TEST
+
 typedef struct raw_rows {
     int n;
     char text[8][64];
@@ -962,6 +1035,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_insert_many);
     tcase_add_test(tc, test_stream);
     tcase_add_test(tc, test_raw_sql);
+    tcase_add_test(tc, test_queries);
     suite_add_tcase(s, tc);
     return s;
 }
