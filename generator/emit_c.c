@@ -2376,10 +2376,14 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
         }
     mark = ast_pool_mark(ctx);
     declare_origin("schema", s->name, NULL, &s->loc);
-    emit_ddl(ctx, out, SQL_SQLITE);
+    /* A schema for one dialect has no DDL for the other: its pointer is
+     * NULL, which sc_schema_create_all() refuses. */
+    if (ast_schema_for(s, AST_D_SQLITE))
+        emit_ddl(ctx, out, SQL_SQLITE);
     if (declared.on)
         buf_reset(out);
-    emit_ddl(ctx, out, SQL_POSTGRESQL);
+    if (ast_schema_for(s, AST_D_POSTGRESQL))
+        emit_ddl(ctx, out, SQL_POSTGRESQL);
     ast_pool_release(ctx, mark);
     if (declared.on)
         buf_reset(out);
@@ -2390,7 +2394,14 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
             buf_printf(&tables, "    &%s_table,\n", n.prefix);
         }
     tmpl_emit(out, C, "schema_desc", "schema", s->name, "tables",
-              tables.data, "ntables", fmt(ctx, "%d", s->ntables), NULL);
+              tables.data, "ntables", fmt(ctx, "%d", s->ntables),
+              "ddl_sqlite", ast_schema_for(s, AST_D_SQLITE)
+                                ? fmt(ctx, "%s_ddl_sqlite", s->name)
+                                : "NULL",
+              "ddl_postgresql", ast_schema_for(s, AST_D_POSTGRESQL)
+                                    ? fmt(ctx, "%s_ddl_postgresql", s->name)
+                                    : "NULL",
+              NULL);
     buf_free(&tables);
 }
 

@@ -802,7 +802,7 @@ static void fmt_enum(fmt *f, const ast_enum *e, buf *b)
 static void fmt_sql(fmt *f, const ast_sqlblock *q, buf *b)
 {
     buf_printf(b, "sql %s $$%s$$",
-               q->dialect == AST_D_SQLITE ? "sqlite" : "postgresql", q->text);
+               ast_dialect_name(q->dialect), q->text);
     place(f, 0, take_text(f, b), q->loc.first_line, q->loc.last_line);
 }
 
@@ -894,7 +894,11 @@ void fmt_schema(ast_ctx *ctx, buf *out)
     buf b;
 
     buf_init(&b);
-    buf_printf(&b, "schema %s;", spell(ctx, s->name, no_words));
+    buf_printf(&b, "schema %s", spell(ctx, s->name, no_words));
+    for (int k = 0, n = 0; k < AST_NDIALECTS; k++)
+        if (s->dialects & 1u << k)
+            buf_printf(&b, "%s%s", n++ ? ", " : " for ", ast_dialect_name(k));
+    buf_putc(&b, ';');
     place(&f, 0, take_text(&f, &b), s->loc.first_line, s->loc.last_line);
     for (d = s->decls; d; d = d->next) {
         add_blank(&f);
@@ -958,6 +962,7 @@ static void render(ast_ctx *ctx, part p, buf *out)
             buf_putc(out, '\n');
         }
     } else if (p == P_DDL) {
+        buf_printf(out, "for %u\n", ctx->schema->dialects);
         emit_sql_script(ctx, SQL_SQLITE, out);
         emit_sql_script(ctx, SQL_POSTGRESQL, out);
     } else {
