@@ -253,6 +253,21 @@ static bool is_sqlite_reserved(const char *name)
     return true;
 }
 
+const char *check_reserved(int d, check_name_kind k, const char *name)
+{
+    if (d == AST_D_SQLITE &&
+        (k == CHECK_NAME_TABLE || k == CHECK_NAME_INDEX) &&
+        is_sqlite_reserved(name))
+        return "SQLite keeps names beginning with \"sqlite_\" for itself";
+    if (d == AST_D_POSTGRESQL && k == CHECK_NAME_COLUMN &&
+        is_pg_system_column(name))
+        return "a system column of every PostgreSQL table";
+    if (d == AST_D_POSTGRESQL && k == CHECK_NAME_ENUM &&
+        is_pg_catalog_type(name))
+        return "a type of PostgreSQL's pg_catalog";
+    return NULL;
+}
+
 /* What a portable schema can do about a name that one dialect reserves:
  * the schema may be declared for the other dialect only. */
 static const char *other_only(const ast_schema *s, int reserving)
