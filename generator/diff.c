@@ -2257,8 +2257,6 @@ static void bare_name(buf *out, const char *name)
     for (p = dot ? dot + 1 : name; *p; p++)
         if (*p != '"')
             buf_putc(out, *p);
-    if (!out->data)
-        buf_puts(out, "");
 }
 
 /* Whether a column's PostgreSQL type text (stored as postgresql 'T')
