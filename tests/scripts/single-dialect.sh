@@ -154,7 +154,11 @@ elif ! grep -qF "$says: it cannot be compared" "$tmp/out"; then
     fail "check --db of other does not say why"
 fi
 if program other; then
-    grep -q "\.ddl_$dialect = NULL," "$tmp/gen-other/other_db.c" ||
+    # The descriptor's .ddl lists one entry per dialect the schema is
+    # for: none for this one.
+    grep -q "^ *\[SC_DIALECT_[A-Z]*\] = other_ddl_" "$tmp/gen-other/other_db.c" ||
+        fail "the descriptor of other has no DDL at all"
+    ! grep -q "other_ddl_$dialect\b" "$tmp/gen-other/other_db.c" ||
         fail "the descriptor of other has DDL for $dialect"
     "$tmp/main-other" "$url" >"$tmp/out" 2>&1
     grep -qx "misuse schema other has no DDL for $dialect: its schema file is not for $dialect" \
