@@ -66,13 +66,13 @@
  *   ANSI_QUOTES           "name" is an identifier (sc__buf_ident()), not
  *                         a string;
  *   PIPES_AS_CONCAT       || concatenates (prefix matches), not OR;
- *   NO_BACKSLASH_ESCAPES  '\' in a literal is itself, as LIKE ... ESCAPE
- *                         '\' (query.c) needs;
  *   STRICT_ALL_TABLES     a value too long or out of range fails (1406,
  *                         1264) instead of being cut and warned about;
  *   NO_ZERO_DATE, NO_ZERO_IN_DATE, ERROR_FOR_DIVISION_BY_ZERO
  *                         no '0000-00-00' dates and no NULL from x/0;
  *   NO_ENGINE_SUBSTITUTION a table that asks for InnoDB gets it or fails.
+ * A backslash in a string literal escapes, MariaDB's default, which the
+ * dialect table's LIKE ... ESCAPE clause and literals are written for.
  * Text comes and goes as utf8mb4 (all of Unicode), literals compare in
  * byte order (utf8mb4_bin) as on the others, and the session's clock is
  * UTC, so that CURRENT_TIMESTAMP and a DATETIME hold UTC as schemac's
@@ -82,7 +82,7 @@
 #define SESSION_SQL                                                    \
     "SET NAMES utf8mb4 COLLATE utf8mb4_bin, time_zone = '+00:00', "    \
     "autocommit = 1, sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT,"         \
-    "NO_BACKSLASH_ESCAPES,STRICT_ALL_TABLES,NO_ZERO_DATE,"             \
+    "STRICT_ALL_TABLES,NO_ZERO_DATE,"                                  \
     "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'"
 
 typedef struct my_conn {
@@ -1615,9 +1615,6 @@ static bool my_column_fits(void *stmt, int i, const sc_column_desc *c,
 const sc_backend sc__mariadb_backend = {
     .name = "mariadb",
     .dialect = SC_DIALECT_MARIADB,
-    .begin_sql = "START TRANSACTION",
-    .begin_write_sql = "START TRANSACTION",
-    .insert_returning = false,
     .open = my_open,
     .close = my_close,
     .exec = my_exec,

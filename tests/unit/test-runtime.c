@@ -2218,8 +2218,8 @@ static const char *const broken_ddl_postgresql[] = {
 START_TEST(test_create_all_errors)
 {
     sc_schema_desc s = rt_schema;
-    const char *const **ddl = on_sqlite() ? &s.ddl_sqlite
-                                          : &s.ddl_postgresql;
+    const char *const **ddl = on_sqlite() ? &s.ddl[SC_DIALECT_SQLITE]
+                                          : &s.ddl[SC_DIALECT_POSTGRESQL];
 
     s.abi_version = SC_ABI_VERSION + 1;
     assert_error(sc_schema_create_all(db, &s), SC_MISUSE, SC_MISUSE, NULL,
