@@ -22,6 +22,7 @@ packages=(
     zlib1g-dev          # named by sqlite3.pc for static linking
     check               # the unit test framework
     libpq-dev           # the PostgreSQL backend of the runtime
+    nettle-dev          # SHA-256 of the migration checksums
     postgresql          # the server the PostgreSQL tests start for themselves
     valgrind            # the valgrind test setup (meson test --setup=valgrind)
     python3-django      # tests/data/adopt: databases made by Django's migrate
