@@ -14,6 +14,7 @@ packages=(
     libclang-rt-14-dev  # clang's sanitizer runtimes
     meson
     ninja-build
+    cmake               # the CMake recipe (tests/recipes/test-cmake.sh)
     pkg-config
     bison
     flex
