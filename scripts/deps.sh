@@ -23,6 +23,7 @@ packages=(
     zlib1g-dev          # named by sqlite3.pc for static linking
     check               # the unit test framework
     libpq-dev           # the PostgreSQL backend of the runtime
+    libmariadb-dev      # the MariaDB backend of the runtime
     nettle-dev          # SHA-256 of the migration checksums
     postgresql          # the server the PostgreSQL tests start for themselves
     valgrind            # the valgrind test setup (meson test --setup=valgrind)
@@ -30,6 +31,8 @@ packages=(
     python3-sqlalchemy  # ... and by SQLAlchemy's create_all
     python3-psycopg2    # both of them on PostgreSQL
     locales             # de_DE and tr_TR for tests/xdb (localedef)
+    debhelper           # the Debian packages (debian/, dpkg-buildpackage)
+    dpkg-dev
 )
 
 missing() {

@@ -12,9 +12,6 @@
 # runs no command; touching the schema reruns schemac and nothing else;
 # changing it recompiles.  Last, the program is linked with
 # schemac::schemac_static and runs without the shared library.
-#
-# With SCHEMAC_RECIPE_PREFIX=DIR the recipe is built against the schemac
-# installed there (/usr for the Debian packages) instead.
 set -eu
 # Meson points LD_LIBRARY_PATH at the build tree's libraries for tests
 # whose programs link them; this test is about the installed copy.
@@ -32,12 +29,8 @@ need_tool ninja
 need_tool make
 tmp=
 make_tmp tmp
-if [ -n "${SCHEMAC_RECIPE_PREFIX:-}" ]; then
-    prefix=$SCHEMAC_RECIPE_PREFIX
-else
-    prefix=$tmp/prefix
-    install_schemac "$src" "$prefix" "$tmp"
-fi
+prefix=$tmp/prefix
+install_schemac "$src" "$prefix" "$tmp"
 
 # The recipe is copied: the test touches and edits its schema.
 proj=$tmp/todo
