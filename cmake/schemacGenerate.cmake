@@ -15,7 +15,9 @@
 #
 # schemac writes a depfile naming every file the outputs depend on, and
 # rewrites an output only when its content changes: touching the schema
-# reruns schemac but recompiles nothing.
+# reruns schemac but recompiles nothing.  (With the Makefile generators,
+# as with make itself, schemac then reruns at each build until the
+# schema's content changes; Ninja remembers that it ran.)
 
 function(schemac_generate)
   cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;SCHEMA;OUT_DIR;NAME" "")
