@@ -27,6 +27,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "schemac.h" /* SC_DEFAULT_* */
 
@@ -940,11 +941,15 @@ static void fk_guards(dir *x, const ast_table *from, const ast_table *to)
         if (!parent)
             continue;
         buf_init(&q);
-        buf_printf(&q, "SELECT count(*) FROM %s AS c WHERE c.%s IS NOT NULL "
-                       "AND NOT EXISTS (SELECT 1 FROM %s AS p WHERE p.%s = "
-                       "c.%s)", quoted(x->tc, x->d, from->name),
-                   quoted(x->tc, x->d, c->name), quoted(x->tc, x->d, parent->name),
-                   quoted(x->tc, x->d, c->ref->cols->name), quoted(x->tc, x->d, c->name));
+        buf_printf(&q,
+                   "SELECT count(*) FROM %s AS c WHERE c.%s IS NOT NULL "
+                   "AND NOT EXISTS (SELECT 1 FROM %s AS p WHERE p.%s = "
+                   "c.%s)",
+                   quoted(x->tc, x->d, from->name),
+                   quoted(x->tc, x->d, c->name),
+                   quoted(x->tc, x->d, parent->name),
+                   quoted(x->tc, x->d, c->ref->cols->name),
+                   quoted(x->tc, x->d, c->name));
         guard(x, from->name, c->name, "rows whose parent does not exist",
               q.data);
         buf_free(&q);
@@ -1225,7 +1230,8 @@ static bool volatile_default(const char *sql)
  * the validated check and does not scan, and the check dropped. */
 static void pg_set_not_null(dir *x, const ast_table *to, const ast_column *c)
 {
-    const char *qt = quoted(x->tc, x->d, to->name), *qc = quoted(x->tc, x->d, c->name);
+    const char *qt = quoted(x->tc, x->d, to->name),
+               *qc = quoted(x->tc, x->d, c->name);
     buf rest;
     const char *name;
 
@@ -1251,7 +1257,8 @@ static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
                               const ast_column *b)
 {
     const ast_table *to = t_to(x, t);
-    const char *qt = quoted(x->tc, x->d, to->name), *qc = quoted(x->tc, x->d, b->name);
+    const char *qt = quoted(x->tc, x->d, to->name),
+               *qc = quoted(x->tc, x->d, b->name);
     const char *dflt;
 
     if (same_type(&a->type, &b->type) && a->type.local != b->type.local &&
@@ -1317,7 +1324,8 @@ static void pg_add_column(dir *x, const tabpair *t, const ast_column *c)
     ast_column open;
     const char *dflt = default_sql(x->tc, SQL_POSTGRESQL, c);
 
-    buf_printf(x->sql, "ALTER TABLE %s ADD COLUMN ", quoted(x->tc, x->d, to->name));
+    buf_printf(x->sql, "ALTER TABLE %s ADD COLUMN ",
+               quoted(x->tc, x->d, to->name));
     if (!backfills(NULL, c)) {
         add_column_def(x, to, c);
     } else {
@@ -1392,9 +1400,10 @@ static void pg_drop_single_pk(dir *x, const tabpair *t)
 {
     if (!single_pk(t_from(x, t)) || !single_pk_changed(x, t))
         return;
-    buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
-               quoted(x->tc, x->d, t_to(x, t)->name),
-               quoted(x->tc, x->d, pg_pk_name(x->fc, t_from(x, t), t_to(x, t))));
+    buf_printf(
+        x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
+        quoted(x->tc, x->d, t_to(x, t)->name),
+        quoted(x->tc, x->d, pg_pk_name(x->fc, t_from(x, t), t_to(x, t))));
     stmt_end(x->sql);
 }
 
@@ -1405,7 +1414,8 @@ static void pg_add_single_pk(dir *x, const tabpair *t)
 
     if (!b || !single_pk_changed(x, t))
         return;
-    buf_printf(x->sql, "ALTER TABLE %s ADD ", quoted(x->tc, x->d, t_to(x, t)->name));
+    buf_printf(x->sql, "ALTER TABLE %s ADD ",
+               quoted(x->tc, x->d, t_to(x, t)->name));
     if (name)
         buf_printf(x->sql, "CONSTRAINT %s ", quoted(x->tc, x->d, name));
     buf_printf(x->sql, "PRIMARY KEY (%s)", quoted(x->tc, x->d, b->name));
@@ -1554,7 +1564,8 @@ static bool key_referenced(dir *x, const ast_table *t, const char *cols)
 static bool pg_unique_concurrently(dir *x, const ast_table *to,
                                    const sql_constraint *c)
 {
-    const char *qt = quoted(x->tc, x->d, to->name), *qn = quoted(x->tc, x->d, c->name);
+    const char *qt = quoted(x->tc, x->d, to->name),
+               *qn = quoted(x->tc, x->d, c->name);
 
     if (strncmp(c->sql, "UNIQUE (", 8) != 0 || !concurrently(x) ||
         !x->attach || key_referenced(x, to, c->sql + 7))
@@ -1574,7 +1585,8 @@ static bool pg_unique_concurrently(dir *x, const ast_table *to,
 static void pg_add_constraint(dir *x, const tabpair *t, const ast_table *to,
                               const sql_constraint *c)
 {
-    const char *qt = quoted(x->tc, x->d, to->name), *qn = quoted(x->tc, x->d, c->name);
+    const char *qt = quoted(x->tc, x->d, to->name),
+               *qn = quoted(x->tc, x->d, c->name);
     bool later = c->is_fk || strncmp(c->sql, "CHECK", 5) == 0;
 
     /* Only over columns the table had, whose duplicates a guard counts
@@ -1660,8 +1672,9 @@ static void pg_add_constraints(dir *x, const pgtab *g, bool fks)
         if (old && strcmp(old->name, c->name) == 0)
             continue;
         if (old) {
-            buf_printf(x->sql, "ALTER TABLE %s RENAME CONSTRAINT %s TO %s",
-                       qt, quoted(x->tc, x->d, old->name), quoted(x->tc, x->d, c->name));
+            buf_printf(x->sql, "ALTER TABLE %s RENAME CONSTRAINT %s TO %s", qt,
+                       quoted(x->tc, x->d, old->name),
+                       quoted(x->tc, x->d, c->name));
             stmt_end(x->sql);
         } else {
             pg_add_constraint(x, g->t, to, c);
@@ -1686,15 +1699,17 @@ static void pg_around(dir *x, pgtab *g, int n, bool drop)
                 continue;
             for (j = 0; j < n; j++)
                 if (g[j].changed &&
-                    references(x->fc, x->d, c, t_from(x, g[j].t)->name, &cols) &&
+                    references(x->fc, x->d, c, t_from(x, g[j].t)->name,
+                               &cols) &&
                     pg_drops_key(x, &g[j], cols, col_list_len(cols)))
                     break;
             if (j == n)
                 continue;
             if (drop) {
                 buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
-                           quoted(x->tc, x->d, g[i].gone ? t_from(x, g[i].t)->name
-                                                   : t_to(x, g[i].t)->name),
+                           quoted(x->tc, x->d,
+                                  g[i].gone ? t_from(x, g[i].t)->name
+                                            : t_to(x, g[i].t)->name),
                            quoted(x->tc, x->d, c->name));
                 stmt_end(x->sql);
             } else {
@@ -1967,7 +1982,8 @@ static void pg_checks_around(dir *x, const ast_table *t, const ast_column *c)
             !strstr(lf.items[i].sql, qc))
             continue;
         buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s",
-                   quoted(x->tc, x->d, t->name), quoted(x->tc, x->d, lf.items[i].name));
+                   quoted(x->tc, x->d, t->name),
+                   quoted(x->tc, x->d, lf.items[i].name));
         stmt_end(x->sql);
         if (to && find_constraint(&lt, &lf.items[i])) {
             x->sql = x->readd;
@@ -2040,10 +2056,13 @@ static void pg_recreate_enum(dir *x, const ast_enum *from, const ast_enum *to)
                            quoted(x->tc, x->d, c->name));
                 stmt_end(x->sql);
             }
-            buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE %s USING "
-                               "%s::text::%s", quoted(x->tc, x->d, t->name),
-                       quoted(x->tc, x->d, c->name), quoted(x->tc, x->d, to->name),
-                       quoted(x->tc, x->d, c->name), quoted(x->tc, x->d, to->name));
+            buf_printf(
+                x->sql,
+                "ALTER TABLE %s ALTER COLUMN %s TYPE %s USING "
+                "%s::text::%s",
+                quoted(x->tc, x->d, t->name), quoted(x->tc, x->d, c->name),
+                quoted(x->tc, x->d, to->name), quoted(x->tc, x->d, c->name),
+                quoted(x->tc, x->d, to->name));
             stmt_end(x->sql);
             lint(x, t->name, "ALTER COLUMN \"%s\" TYPE (the enum made "
                  "again without a value) rewrites the table under an ACCESS "
@@ -2252,6 +2271,136 @@ static bool makes_object(ast_ctx *ctx, sql_dialect d, ast_ctx *bctx,
     return false;
 }
 
+/*
+ * PostgreSQL refuses DROP DOMAIN while a column has the domain's type, so
+ * a domain made again (its block changed) takes its columns along: each
+ * column of the from schema of that type goes to the domain's base type
+ * before the drop, and each that keeps the type goes back to it after
+ * the new CREATE DOMAIN, with a cast that checks every row against the
+ * new constraints; all in the step's transaction (docs/MIGRATIONS.md).
+ */
+
+/* The last part of a type or domain name, without quotes: "public".q -> q. */
+static void bare_name(buf *out, const char *name)
+{
+    const char *dot = NULL, *p;
+    bool in_quotes = false;
+
+    for (p = name; *p; p++) {
+        if (*p == '"')
+            in_quotes = !in_quotes;
+        else if (*p == '.' && !in_quotes)
+            dot = p;
+    }
+    buf_reset(out);
+    for (p = dot ? dot + 1 : name; *p; p++)
+        if (*p != '"')
+            buf_putc(out, *p);
+}
+
+/* Whether a column's PostgreSQL type text (stored as postgresql 'T')
+ * names the domain o makes. */
+static bool names_domain(const char *type, const sql_object *o)
+{
+    buf a, b;
+    bool same;
+
+    if (!type)
+        return false;
+    buf_init(&a);
+    buf_init(&b);
+    bare_name(&a, type);
+    bare_name(&b, o->name);
+    same = strcasecmp(a.data, b.data) == 0;
+    buf_free(&a);
+    buf_free(&b);
+    return same;
+}
+
+/* The base type of CREATE DOMAIN NAME [AS] TYPE ...: the text up to the
+ * first DEFAULT, COLLATE, CONSTRAINT, NOT, NULL or CHECK outside
+ * parentheses; NULL when there is none. */
+static const char *domain_base(ast_ctx *ctx, const char *text,
+                               const sql_object *o)
+{
+    static const char *const stops[] = {"DEFAULT", "COLLATE", "CONSTRAINT",
+                                        "NOT", "NULL", "CHECK", NULL};
+    const char *p = text + o->name_at + strlen(o->name), *start, *end;
+    int depth = 0, k;
+    size_t n;
+
+    p += strspn(p, " \t\r\n");
+    if (strncasecmp(p, "AS", 2) == 0 && strchr(" \t\r\n", p[2]) && p[2])
+        p += 2 + strspn(p + 2, " \t\r\n");
+    start = end = p;
+    while (*p && *p != ';') {
+        if (*p == '(')
+            depth++;
+        else if (*p == ')')
+            depth--;
+        if (depth == 0 && (p == start || strchr(" \t\r\n", p[-1]))) {
+            for (k = 0; stops[k]; k++) {
+                n = strlen(stops[k]);
+                if (strncasecmp(p, stops[k], n) == 0 &&
+                    (p[n] == '\0' || strchr(" \t\r\n(", p[n])))
+                    break;
+            }
+            if (stops[k])
+                break;
+        }
+        if (!strchr(" \t\r\n", *p))
+            end = p + 1;
+        p++;
+    }
+    return end > start ? ast_strndup(ctx, start, (size_t)(end - start))
+                       : NULL;
+}
+
+/* Before the drop of domain block b (back unset), or after its new
+ * CREATE (back set): the columns of its type, as above. */
+static void domain_columns(dir *x, const ast_sqlblock *b, bool back)
+{
+    const ast_table *t;
+    const ast_column *c, *to;
+    sql_object o;
+    const char *base = NULL, *qt, *qc;
+
+    if (x->d != SQL_POSTGRESQL ||
+        !emit_sql_block_object(back ? x->tc : x->fc, b->text, &o) ||
+        strcmp(o.kind, "DOMAIN") != 0)
+        return;
+    if (!back && (base = domain_base(x->tc, b->text, &o)) == NULL)
+        return;
+    for (t = x->fc->schema->tables; t; t = t->next)
+        for (c = t->columns; c; c = c->next) {
+            if (!names_domain(c->sql_type[AST_D_POSTGRESQL], &o))
+                continue;
+            to = to_column(x, t, c);
+            if (back && (!to || !names_domain(to->sql_type[AST_D_POSTGRESQL],
+                                              &o)))
+                continue;
+            /* The names of the from schema: the tables change later. */
+            qt = quoted(x->tc, x->d, t->name);
+            qc = quoted(x->tc, x->d, c->name);
+            buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
+            if (back)
+                emit_sql_column_type(x->sql, SQL_POSTGRESQL, to);
+            else
+                buf_puts(x->sql, base);
+            buf_printf(x->sql, " USING %s::", qc);
+            if (back)
+                emit_sql_column_type(x->sql, SQL_POSTGRESQL, to);
+            else
+                buf_puts(x->sql, base);
+            stmt_end(x->sql);
+            if (back)
+                lint(x, t->name, "ALTER COLUMN \"%s\" TYPE (the domain made "
+                     "again) reads every row against its new constraints "
+                     "under an ACCESS EXCLUSIVE lock, which stops its "
+                     "readers and writers", c->name);
+        }
+}
+
 /* Drops the blocks of the from schema that the to schema lacks (and when
  * again is set those made again: they come back at the end), last
  * first.  Before the tables change (after is false): the blocks made
@@ -2282,6 +2431,8 @@ static void drop_blocks(dir *x, bool again, bool after, int *changes)
                kept || makes_object(x->tc, x->d, x->fc, list[i]);
         if (late == after)
             continue;
+        if (!kept && makes_object(x->tc, x->d, x->fc, list[i]))
+            domain_columns(x, list[i], false);
         if (emit_sql_drop_block(x->fc, x->sql, x->d, list[i]))
             stmt_end(x->sql);
         if (!kept)
@@ -2308,6 +2459,8 @@ static void create_blocks(dir *x, bool again, bool first, int *changes)
             continue;
         emit_sql_block(x->tc, x->sql, x->d, b, false);
         stmt_end(x->sql);
+        if (!kept && makes_object(x->fc, x->d, x->tc, b))
+            domain_columns(x, b, true);
         if (!kept)
             (*changes)++;
     }

@@ -862,8 +862,8 @@ static void add(ast_ctx *ctx, sql_constraint_list *l, const char *name,
     buf_reset(body);
 }
 
-static void foreign_key(ast_ctx *ctx, sql_dialect d, sql_constraint_list *l, buf *what,
-                        buf *b, const ast_table *t, const char *name,
+static void foreign_key(ast_ctx *ctx, sql_dialect d, sql_constraint_list *l,
+                        buf *what, buf *b, const ast_table *t, const char *name,
                         const ast_name *cols, const ast_ref *r)
 {
     buf_puts(b, "FOREIGN KEY ");

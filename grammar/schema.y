@@ -164,7 +164,7 @@ static void yyerror(const YYLTYPE *loc, ast_ctx *ctx, yyscan_t scanner,
     T_POSTGRESQL "postgresql" T_MARIADB "mariadb" T_MYSQL "mysql"
     T_STRICT "strict" T_DEFERRABLE "deferrable"
     T_INITIALLY "initially" T_DEFERRED "deferred" T_USING "using"
-    T_WHERE "where" T_SQL "sql" T_BACKFILL "backfill"
+    T_WHERE "where" T_SQL "sql" T_BACKFILL "backfill" T_FOR "for"
     T_USING_EXPR "using ("
     T_BOOL "bool" T_INT16 "int16" T_INT32 "int32" T_INT64 "int64"
     T_FLOAT32 "float32" T_FLOAT64 "float64" T_NUMERIC "numeric"
@@ -189,7 +189,7 @@ static void yyerror(const YYLTYPE *loc, ast_ctx *ctx, yyscan_t scanner,
 %type <storage> storage fspec
 %type <elems> ielems ielem
 %type <expr> opt_where
-%type <num> dialect
+%type <num> dialect dialects
 %type <flag> deferrable
 %type <table> table_start table_head table_body
 %type <enm> enum_head enum_values
@@ -208,6 +208,9 @@ file
 
 schema_decl
     : "schema" ident ";"        { ast_schema_new(ctx, &@$, $2); }
+    | "schema" ident "for" dialects ";"
+                        { ast_schema_new(ctx, &@$, $2)->dialects =
+                              (unsigned)$4; }
     | error
     ;
 
@@ -231,6 +234,12 @@ dialect
     | "postgresql"              { $$ = AST_D_POSTGRESQL; }
     | "mariadb"                 { $$ = AST_D_MARIADB; }
     | "mysql"                   { $$ = AST_D_MARIADB; }
+    ;
+
+/* The dialects of "schema NAME for ...;", as a set of AST_D_* bits. */
+dialects
+    : dialect                   { $$ = 1 << $1; }
+    | dialects "," dialect      { $$ = $1 | 1 << $3; }
     ;
 
 /* ---- enums ---------------------------------------------------------- */
@@ -619,6 +628,7 @@ kw_other
     | "real" | "integer" | "hex" | "sqlite" | "postgresql" | "mariadb"
     | "mysql" | "strict"
     | "deferrable" | "initially" | "deferred" | "using" | "where" | "sql"
+    | "for"
     ;
 
 /* The types, less numeric and varchar (which take a '('). */

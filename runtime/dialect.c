@@ -326,8 +326,8 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .deferrable_fk = false,
         .expression_index = false,
         .partial_index = false,
-        .if_not_exists_kinds = "|VIEW|TRIGGER|INDEX|UNIQUE INDEX|TABLE|FUNCTION|PROCEDURE|"
-                               "EVENT|SEQUENCE|",
+        .if_not_exists_kinds = "|VIEW|TRIGGER|INDEX|UNIQUE INDEX|TABLE|"
+                               "FUNCTION|PROCEDURE|EVENT|SEQUENCE|",
         .transactional_ddl = false,
         .fk_if_not_exists = true,
         .lock_timeout = false,
