@@ -106,14 +106,17 @@ void emit_sql_quote(buf *b, sql_dialect d, const char *name)
     buf_putc(b, dl->quote_close);
 }
 
-static void quote_string(buf *b, const char *s, size_t n)
+/* 'text' in dialect d: a quote doubled, and a backslash where it
+ * escapes. */
+static void quote_string(buf *b, sql_dialect d, const char *s, size_t n)
 {
+    bool bs = sc__dialect_of(d)->backslash_escapes;
     size_t i;
 
     buf_putc(b, '\'');
     for (i = 0; i < n; i++) {
-        if (s[i] == '\'')
-            buf_putc(b, '\'');
+        if (s[i] == '\'' || (bs && s[i] == '\\'))
+            buf_putc(b, s[i]);
         buf_putc(b, s[i]);
     }
     buf_putc(b, '\'');
@@ -292,7 +295,7 @@ void emit_sql_column_type(buf *b, sql_dialect d, const ast_column *c)
     } else if (t->kind == AST_T_NAMED && strcmp(ty, "ENUM") == 0) {
         buf_puts(b, "ENUM(");
         for (ev = t->enm->values; ev; ev = ev->next) {
-            quote_string(b, ev->name, strlen(ev->name));
+            quote_string(b, d, ev->name, strlen(ev->name));
             buf_puts(b, ev->next ? ", " : ")");
         }
     } else if (t->kind == AST_T_NUMERIC || t->kind == AST_T_VARCHAR) {
@@ -408,7 +411,7 @@ static void text_time_literal(buf *b, const ast_column *c, int64_t v)
 
 /* A value in the stored form of a column with a stored-as format;
  * false when the column keeps schemac's own form. */
-static bool format_literal(buf *b, const ast_column *c,
+static bool format_literal(buf *b, sql_dialect d, const ast_column *c,
                            const model_default *v)
 {
     static const char hex[] = "0123456789abcdef";
@@ -426,7 +429,7 @@ static bool format_literal(buf *b, const ast_column *c,
             scaled_decimal(b, v->i, c->type.b);
             buf_putc(b, '\'');
         } else
-            quote_string(b, v->s, v->len);
+            quote_string(b, d, v->s, v->len);
         return true;
     case AST_FMT_REAL:
         if (model_is_scaled(&c->type))
@@ -475,7 +478,7 @@ static void value_literal(buf *b, sql_dialect d, const ast_column *c,
         buf_puts(b, "NULL");
         return;
     }
-    if (format_literal(b, c, v))
+    if (format_literal(b, d, c, v))
         return;
     switch (c->type.kind) {
     case AST_T_BOOL:
@@ -492,14 +495,14 @@ static void value_literal(buf *b, sql_dialect d, const ast_column *c,
         else if (model_is_scaled(&c->type))
             scaled_decimal(b, v->i, c->type.b); /* back to a decimal */
         else if (sc__dialect_of(d)->decimal_quoted)
-            quote_string(b, v->s, v->len);
+            quote_string(b, d, v->s, v->len);
         else
             buf_puts(b, v->s);
         return;
     case AST_T_VARCHAR:
     case AST_T_TEXT:
     case AST_T_JSON:
-        quote_string(b, v->s, v->len);
+        quote_string(b, d, v->s, v->len);
         return;
     case AST_T_BYTES:
         hex_blob(b, v->s, v->len, d);
@@ -520,7 +523,7 @@ static void value_literal(buf *b, sql_dialect d, const ast_column *c,
     case AST_T_NAMED:
         for (ev = c->type.enm->values, i = 0; ev && i < v->i; i++)
             ev = ev->next;
-        quote_string(b, ev->name, strlen(ev->name));
+        quote_string(b, d, ev->name, strlen(ev->name));
         return;
     default:
         buf_put_int(b, v->i);
@@ -647,7 +650,7 @@ static void literal(ast_ctx *ctx, buf *b, sql_dialect d,
         buf_puts(b, l->text);
         return;
     case AST_LIT_STRING:
-        quote_string(b, l->text, l->len);
+        quote_string(b, d, l->text, l->len);
         return;
     case AST_LIT_TRUE:
         buf_puts(b, sc__dialect_of(d)->bool_true);
@@ -821,7 +824,7 @@ static bool type_check(buf *b, sql_dialect d, const ast_column *c)
         emit_sql_quote(b, d, c->name);
         buf_puts(b, " IN (");
         for (v = c->type.enm->values; v; v = v->next) {
-            quote_string(b, v->name, strlen(v->name));
+            quote_string(b, d, v->name, strlen(v->name));
             if (v->next)
                 buf_puts(b, ", ");
         }
@@ -1363,7 +1366,7 @@ void emit_sql_create_enum(buf *b, const ast_enum *e)
     emit_sql_quote(b, SQL_POSTGRESQL, e->name);
     buf_puts(b, " AS ENUM (");
     for (v = e->values; v; v = v->next) {
-        quote_string(b, v->name, strlen(v->name));
+        quote_string(b, SQL_POSTGRESQL, v->name, strlen(v->name));
         if (v->next)
             buf_puts(b, ", ");
     }

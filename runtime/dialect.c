@@ -76,6 +76,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .time_literal = SC__TIME_INTEGER,
         .utc_offset = "",
         .negative_default_parens = true,
+        .backslash_escapes = false,
         .has_ilike = false,
         .like_escape = " ESCAPE '\\'",
         .offset_without_limit = " LIMIT -1",
@@ -172,6 +173,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .time_literal = SC__TIME_ISO,
         .utc_offset = "+00",
         .negative_default_parens = false,
+        .backslash_escapes = false,
         .has_ilike = true,
         .like_escape = " ESCAPE '\\'",
         .offset_without_limit = NULL,
@@ -277,6 +279,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .time_literal = SC__TIME_ISO,
         .utc_offset = "",
         .negative_default_parens = false,
+        .backslash_escapes = true,
         .has_ilike = false,
         /* a backslash escapes in MariaDB's strings: the clause names it
          * doubled */

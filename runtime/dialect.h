@@ -112,6 +112,7 @@ typedef struct sc__dialect {
     sc__time_literal time_literal;
     const char *utc_offset;           /* after an ISO moment: "+00" */
     bool negative_default_parens;     /* DEFAULT (-1) */
+    bool backslash_escapes;           /* '\\' in a string is one '\' */
 
     /* Queries. */
     bool has_ilike;                   /* else lower(x) LIKE lower(p) */
