@@ -137,6 +137,10 @@ typedef struct sc__dialect {
     bool row_values_from_list;        /* (a, b) IN ((?, ?)) not VALUES */
     const char *empty_insert;         /* " DEFAULT VALUES" */
     bool insert_returning;            /* the new key by RETURNING */
+    /* The keys a bulk change finds by a query go through a derived
+     * table, IN (SELECT * FROM (SELECT ...) AS sc_target): MariaDB has
+     * no LIMIT in an IN subquery, nor the changed table in its own */
+    bool target_derived;
     const char *begin;                /* a transaction that reads */
 
     /* Migrations, and sc_schema_create_all(). */
