@@ -1390,6 +1390,64 @@ static const char *proto(ast_ctx *ctx, const char *ret, const char *name,
     return proto_of(ret, parts, params, n, decl);
 }
 
+/* The parameter lists of a table's query functions, wrapped for the
+ * header (decl) or the source. */
+static const char **query_params(ast_ctx *ctx, const names *n, bool decl)
+{
+    static const char *const fn[] = {
+        "select", "query_free", "all", "first", "one", "count", "exists",
+        "each", "update_all", "delete_all",
+    };
+    const char *q = fmt(ctx, "%s_query *q", n->prefix);
+    const char *p[10][3] = {
+        {"sc_db *db"},
+        {q},
+        {q, "sc_arena *a", fmt(ctx, "%s_list *out", n->row)},
+        {q, "sc_arena *a", fmt(ctx, "%s *out", n->row)},
+        {q, "sc_arena *a", fmt(ctx, "%s *out", n->row)},
+        {q, "int64_t *n"},
+        {q, "bool *yes"},
+        {q, fmt(ctx, "%s_fn fn", n->row), "void *ctx"},
+        {q, "int64_t *changed"},
+        {q, "int64_t *changed"},
+    };
+    static const int np[10] = {1, 1, 3, 3, 3, 2, 2, 3, 2, 2};
+    const char **out = ast_alloc(ctx, 10 * sizeof *out);
+    const char *ret;
+    int i;
+
+    for (i = 0; i < 10; i++) {
+        ret = i == 0 ? fmt(ctx, "%s_query *", n->prefix)
+              : i == 1 ? "void "
+                       : "int ";
+        out[i] = params_text(ctx, fmt(ctx, "%s%s_%s(", ret, n->prefix, fn[i]),
+                             decl ? ");" : ")", p[i], np[i]);
+    }
+    return out;
+}
+
+/* The group and shaping macros of a table: over SC_HANDLE(), so that a
+ * join handle takes them too. */
+static void emit_group_macros(ast_ctx *ctx, buf *out, const names *n)
+{
+    static const char *const m[][3] = {
+        {"or", "q", "sc_query_begin_or(SC_HANDLE(%s, q))"},
+        {"and", "q", "sc_query_begin_and(SC_HANDLE(%s, q))"},
+        {"not", "q", "sc_query_begin_not(SC_HANDLE(%s, q))"},
+        {"end", "q", "sc_query_end(SC_HANDLE(%s, q))"},
+        {"limit", "q, n", "sc_query_limit(SC_HANDLE(%s, q), n)"},
+        {"offset", "q, n", "sc_query_offset(SC_HANDLE(%s, q), n)"},
+        {"distinct", "q", "sc_query_distinct(SC_HANDLE(%s, q))"},
+    };
+    const char *T = table_upper(ctx, n);
+    size_t i;
+
+    for (i = 0; i < sizeof m / sizeof m[0]; i++)
+        emit_define(ctx, out,
+                    fmt(ctx, "%s_%s(%s)", n->prefix, m[i][0], m[i][1]),
+                    fmt(ctx, m[i][2], T));
+}
+
 /* Emits the filters, order and set macros of column c. */
 static void column_query_macros(ast_ctx *ctx, buf *out, const ast_column *c,
                                 const names *n)
@@ -1826,16 +1884,23 @@ static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
                            const names *n)
 {
     const ast_column *c;
-    const char *T = table_upper(ctx, n);
 
     declare_origin("table", t->name, NULL, &t->name_loc);
     declare_each(ctx, n->prefix, query_functions, "a function");
+    const char **p = query_params(ctx, n, true);
+
     tmpl_emit(out, H, "query_api_begin", "table", c_note(ctx, t->name),
-              "prefix", n->prefix, "T", T, NULL);
+              "prefix", n->prefix, "select_params", p[0], "free_params", p[1],
+              NULL);
     for (c = t->columns; c; c = c->next)
         column_query_macros(ctx, out, c, n);
-    tmpl_emit(out, H, "query_api_end", "prefix", n->prefix, "row", n->row,
-              "T", T, NULL);
+    tmpl_emit(out, H, "groups", NULL);
+    emit_group_macros(ctx, out, n);
+    tmpl_emit(out, H, "terminals", "prefix", n->prefix, "row", n->row,
+              "all_params", p[2], "first_params", p[3], "one_params", p[4],
+              "count_params", p[5], "exists_params", p[6], "each_params",
+              p[7], "update_all_params", p[8], "delete_all_params", p[9],
+              NULL);
     declare_origin("table", t->name, NULL, &t->name_loc);
     emit_joins(ctx, out, t, n);
     emit_navigation(ctx, out, t, n, true);
@@ -1844,10 +1909,16 @@ static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
 static void emit_query_source(ast_ctx *ctx, buf *out, const ast_table *t,
                               const names *n)
 {
+    const char **p;
+
     declare_origin("table", t->name, NULL, &t->name_loc);
     declare(fmt(ctx, "%s_each_row", n->prefix), "a function");
+    p = query_params(ctx, n, false);
     tmpl_emit(out, C, "query_functions", "prefix", n->prefix, "row", n->row,
-              NULL);
+              "select_params", p[0], "free_params", p[1], "all_params", p[2],
+              "first_params", p[3], "one_params", p[4], "count_params", p[5],
+              "exists_params", p[6], "each_params", p[7], "update_all_params",
+              p[8], "delete_all_params", p[9], NULL);
     emit_navigation(ctx, out, t, n, false);
 }
 
