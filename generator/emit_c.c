@@ -979,7 +979,6 @@ typedef struct signatures {
     const char *insert, *insert_many, *get, *update, *update_cols, *remove;
     const char *update_many, *delete_many;
     const char *assign;
-    const char *update_body; /* the statements of _update() */
 } signatures;
 
 static void table_signatures(ast_ctx *ctx, const ast_table *t,
@@ -2292,51 +2291,6 @@ static const char *table_flags(ast_ctx *ctx, const ast_table *t)
                loose && nopk ? " | " : "", nopk ? "SC_TABLE_NOPK" : "");
 }
 
-/*
- * The body of _update().  A NOT NULL column with default now has a flag
- * that is false in a row made from _INIT: there, update keeps the value
- * stored instead of writing NULL, by writing the other columns only.
- * Not for a table past 64 columns (the mask's), nor when no other column
- * is left to write.
- */
-static const char *update_body(ast_ctx *ctx, const ast_table *t,
-                               const names *n)
-{
-    const char *plain = fmt(ctx, "    return sc_row_update(db, &%s_table, "
-                                 "row);\n", n->prefix);
-    const ast_column *c;
-    uint64_t all = 0;
-    buf b;
-    const char *r;
-    int kept = 0;
-
-    if (t->ncolumns > 64)
-        return plain;
-    for (c = t->columns; c; c = c->next)
-        if (!c->is_pk)
-            all |= UINT64_C(1) << c->index;
-    buf_init(&b);
-    buf_puts(&b, "    uint64_t keep = 0;\n\n"
-                 "    /* A default-now column without a value keeps the "
-                 "one stored. */\n");
-    for (c = t->columns; c; c = c->next) {
-        if (c->is_pk || c->nullable || !model_has_flag(c))
-            continue;
-        kept++;
-        buf_printf(&b, "    if (!row->has_%s)\n        keep |= %s;\n",
-                   col_c(c), names_upper(ctx, n->prefix, col_c(c)));
-    }
-    buf_printf(&b, "    if (keep != 0 && (UINT64_C(0x%" PRIx64 ") & ~keep) "
-                   "!= 0)\n"
-                   "        return sc_row_update_cols(db, &%s_table, row,\n"
-                   "                                  UINT64_C(0x%" PRIx64
-                   ") & ~keep);\n%s",
-               all, n->prefix, all, plain);
-    r = kept ? ast_strndup(ctx, b.data, b.len) : plain;
-    buf_free(&b);
-    return r;
-}
-
 static void emit_table_source(ast_ctx *ctx, buf *out, const ast_table *t)
 {
     const ast_column *c, *pk[64];
@@ -2375,14 +2329,13 @@ static void emit_table_source(ast_ctx *ctx, buf *out, const ast_table *t)
               "nconstraints", fmt(ctx, "%d", ncons), "flags",
               table_flags(ctx, t), NULL);
     table_signatures(ctx, t, &n, ")", &sig);
-    sig.update_body = update_body(ctx, t, &n);
     tmpl_emit(out, C, "table_functions", "prefix", n.prefix,
               "insert_params", sig.insert, "insert_many_params",
               sig.insert_many, NULL);
     if (npk == 0)
         return;
     tmpl_emit(out, C, "table_key_functions", "prefix", n.prefix, "type",
-              n.row, "INIT", n.INIT, "update_body", sig.update_body,
+              n.row, "INIT", n.INIT,
               "key_assign", sig.assign, "get_params",
               sig.get, "update_params", sig.update, "update_cols_params",
               sig.update_cols, "delete_params", sig.remove,

@@ -404,14 +404,6 @@ int adopt_films_get(sc_db *db, sc_arena *a, int64_t film_id, adopt_film *out)
 
 int adopt_films_update(sc_db *db, const adopt_film *row)
 {
-    uint64_t keep = 0;
-
-    /* A default-now column without a value keeps the one stored. */
-    if (!row->has_added)
-        keep |= ADOPT_FILMS_ADDED;
-    if (keep != 0 && (UINT64_C(0x3ffe) & ~keep) != 0)
-        return sc_row_update_cols(db, &adopt_films_table, row,
-                                  UINT64_C(0x3ffe) & ~keep);
     return sc_row_update(db, &adopt_films_table, row);
 }
 

@@ -248,7 +248,7 @@ int adopt_Film_Stars_get(sc_db *db, sc_arena *a, int64_t Star_Id,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int adopt_Film_Stars_update(sc_db *db, const adopt_Film_Star *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -504,7 +504,7 @@ int adopt_films_get(sc_db *db, sc_arena *a, int64_t film_id, adopt_film *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int adopt_films_update(sc_db *db, const adopt_film *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1134,7 +1134,7 @@ int adopt_sequels_get(sc_db *db, sc_arena *a, int64_t original,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int adopt_sequels_update(sc_db *db, const adopt_sequel *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with

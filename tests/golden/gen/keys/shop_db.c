@@ -600,14 +600,6 @@ int shop_order_get(sc_db *db, sc_arena *a, int64_t id, shop_order *out)
 
 int shop_order_update(sc_db *db, const shop_order *row)
 {
-    uint64_t keep = 0;
-
-    /* A default-now column without a value keeps the one stored. */
-    if (!row->has_placed)
-        keep |= SHOP_ORDER_PLACED;
-    if (keep != 0 && (UINT64_C(0x3e) & ~keep) != 0)
-        return sc_row_update_cols(db, &shop_order_table, row,
-                                  UINT64_C(0x3e) & ~keep);
     return sc_row_update(db, &shop_order_table, row);
 }
 

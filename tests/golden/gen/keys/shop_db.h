@@ -238,7 +238,7 @@ int shop_user_get(sc_db *db, sc_arena *a, int32_t id, shop_user *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_user_update(sc_db *db, const shop_user *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -445,7 +445,7 @@ int shop_categories_get(sc_db *db, sc_arena *a, const char *code,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_categories_update(sc_db *db, const shop_category *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -656,7 +656,7 @@ int shop_order_get(sc_db *db, sc_arena *a, int64_t id, shop_order *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_order_update(sc_db *db, const shop_order *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -901,7 +901,7 @@ int shop_order_lines_get(sc_db *db, sc_arena *a, int64_t order_id,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_order_lines_update(sc_db *db, const shop_order_line *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1119,7 +1119,7 @@ int shop_boxes_get(sc_db *db, sc_arena *a, int64_t a_, int64_t b, int64_t key_,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_boxes_update(sc_db *db, const shop_box *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with

@@ -495,7 +495,7 @@ int near_search_get(sc_db *db, sc_arena *a, int64_t id, near_search *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_search_update(sc_db *db, const near_search *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -629,7 +629,7 @@ int near_search_results_get(sc_db *db, sc_arena *a, int64_t id,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_search_results_update(sc_db *db, const near_search_result *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -800,7 +800,7 @@ int near_todo_get(sc_db *db, sc_arena *a, int64_t id, near_todo *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_todo_update(sc_db *db, const near_todo *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -909,7 +909,7 @@ int near_todo_listing_get(sc_db *db, sc_arena *a, int64_t id,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_todo_listing_update(sc_db *db, const near_todo_listing *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1035,7 +1035,7 @@ int near_note_get(sc_db *db, sc_arena *a, int64_t id, near_note *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_note_update(sc_db *db, const near_note *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1142,7 +1142,7 @@ int near_note_fun_get(sc_db *db, sc_arena *a, int64_t id, near_note_fun *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_note_fun_update(sc_db *db, const near_note_fun *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1275,7 +1275,7 @@ int near_points_get(sc_db *db, sc_arena *a, int64_t id, near_point *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_points_update(sc_db *db, const near_point *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1547,7 +1547,7 @@ int near_users_get(sc_db *db, sc_arena *a, int64_t id, near_user *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_users_update(sc_db *db, const near_user *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1655,7 +1655,7 @@ int near_users_pkey_get(sc_db *db, sc_arena *a, int64_t id,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_users_pkey_update(sc_db *db, const near_users_pkey *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1778,7 +1778,7 @@ int near_products_get(sc_db *db, sc_arena *a, int64_t id, near_product *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_products_update(sc_db *db, const near_product *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1916,7 +1916,7 @@ int near_carts_get(sc_db *db, sc_arena *a, int64_t id, near_cart *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_carts_update(sc_db *db, const near_cart *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -2077,7 +2077,7 @@ int near_items_get(sc_db *db, sc_arena *a, int64_t id, near_item *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_items_update(sc_db *db, const near_item *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -2225,7 +2225,7 @@ int near_films_get(sc_db *db, sc_arena *a, int64_t id, near_film *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_films_update(sc_db *db, const near_film *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -2365,7 +2365,7 @@ int near_film_cast_get(sc_db *db, sc_arena *a, int64_t id,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_film_cast_update(sc_db *db, const near_film_cast *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with

@@ -154,7 +154,7 @@ int ord_comments_get(sc_db *db, sc_arena *a, int64_t comment_id,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int ord_comments_update(sc_db *db, const ord_comment *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -383,7 +383,7 @@ int ord_posts_get(sc_db *db, sc_arena *a, int64_t post_id, ord_post *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int ord_posts_update(sc_db *db, const ord_post *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -584,7 +584,7 @@ int ord_authors_get(sc_db *db, sc_arena *a, int64_t author_id,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int ord_authors_update(sc_db *db, const ord_author *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with

@@ -102,14 +102,6 @@ int pycon_users_get(sc_db *db, sc_arena *a, int64_t user_id, pycon_user *out)
 
 int pycon_users_update(sc_db *db, const pycon_user *row)
 {
-    uint64_t keep = 0;
-
-    /* A default-now column without a value keeps the one stored. */
-    if (!row->has_joined_at)
-        keep |= PYCON_USERS_JOINED_AT;
-    if (keep != 0 && (UINT64_C(0x1e) & ~keep) != 0)
-        return sc_row_update_cols(db, &pycon_users_table, row,
-                                  UINT64_C(0x1e) & ~keep);
     return sc_row_update(db, &pycon_users_table, row);
 }
 

@@ -178,7 +178,7 @@ int pycon_users_get(sc_db *db, sc_arena *a, int64_t user_id, pycon_user *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int pycon_users_update(sc_db *db, const pycon_user *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -426,7 +426,7 @@ int pycon_programs_get(sc_db *db, sc_arena *a, int64_t program_id,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int pycon_programs_update(sc_db *db, const pycon_program *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -625,7 +625,7 @@ int pycon_program_enrollments_get(sc_db *db, sc_arena *a,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int pycon_program_enrollments_update(sc_db *db,
                                      const pycon_program_enrollment *row);
 

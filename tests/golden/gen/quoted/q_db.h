@@ -146,7 +146,7 @@ int q_Odd_Quote_Table_get(sc_db *db, sc_arena *a, int64_t Id_,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int q_Odd_Quote_Table_update(sc_db *db, const q_Odd_Quote_Table *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -371,7 +371,7 @@ int q_kids_get(sc_db *db, sc_arena *a, int64_t id, q_kid *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int q_kids_update(sc_db *db, const q_kid *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with

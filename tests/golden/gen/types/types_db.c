@@ -202,14 +202,6 @@ int types_samples_get(sc_db *db, sc_arena *a, int64_t id, types_sample *out)
 
 int types_samples_update(sc_db *db, const types_sample *row)
 {
-    uint64_t keep = 0;
-
-    /* A default-now column without a value keeps the one stored. */
-    if (!row->has_seen)
-        keep |= TYPES_SAMPLES_SEEN;
-    if (keep != 0 && (UINT64_C(0x3fffe) & ~keep) != 0)
-        return sc_row_update_cols(db, &types_samples_table, row,
-                                  UINT64_C(0x3fffe) & ~keep);
     return sc_row_update(db, &types_samples_table, row);
 }
 

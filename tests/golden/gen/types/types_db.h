@@ -274,7 +274,7 @@ int types_samples_get(sc_db *db, sc_arena *a, int64_t id, types_sample *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int types_samples_update(sc_db *db, const types_sample *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -744,7 +744,7 @@ int types_maybes_get(sc_db *db, sc_arena *a, int64_t id, types_maybe *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int types_maybes_update(sc_db *db, const types_maybe *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
