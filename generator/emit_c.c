@@ -1112,14 +1112,19 @@ static void emit_define(ast_ctx *ctx, buf *out, const char *head,
               scratch_text(ctx), NULL);
 }
 
-/* Declares name (in the header pass) and writes its macro. */
+/* Declares name (in the pass that only notes names, which writes
+ * nothing) or writes its macro. */
 static void emit_macro(ast_ctx *ctx, buf *out, const char *name,
                        const char *params, const char *body)
 {
     if (declared.on)
         declare(name, declared.function ? declared.function : "a macro");
-    emit_define(ctx, out, cat(ctx, name, "(", params, ")", NULL), body);
+    else
+        emit_define(ctx, out, cat(ctx, name, "(", params, ")", NULL), body);
 }
+
+/* The body of a macro, formatted only when it is to be written. */
+#define BODY(...) (declared.on ? "" : fmt(ctx, __VA_ARGS__))
 
 /* One constant per column for the masks of _update_cols(), aligned; the
  * runtime's masks hold 64 columns, so later ones get none. */
@@ -1478,27 +1483,27 @@ static void column_query_macros(ast_ctx *ctx, buf *out, const ast_column *c,
         OP = ops[op].OP + strlen("SC_OP_");
         if (ops[op].shape == OP_VALUE)
             emit_macro(ctx, out, cat(ctx, name, ops[op].suffix, NULL), vp,
-                       fmt(ctx, "SC_WHERE(%s, q, %s, %s, %s, %s)", T, f, COL,
+                       BODY("SC_WHERE(%s, q, %s, %s, %s, %s)", T, f, COL,
                            OP, v));
         else if (ops[op].shape == OP_LIST)
             emit_macro(ctx, out, cat(ctx, name, ops[op].suffix, NULL),
                        "q, v, n",
-                       fmt(ctx, "SC_WHERE_IN(%s, q, %s, %s, %s, %s, n)", T,
+                       BODY("SC_WHERE_IN(%s, q, %s, %s, %s, %s, n)", T,
                            f, COL, OP, vs));
         else
             emit_macro(ctx, out, cat(ctx, name, ops[op].suffix, NULL), "q",
-                       fmt(ctx, "SC_WHERE_NULL(%s, q, %s, %s)", T, COL, OP));
+                       BODY("SC_WHERE_NULL(%s, q, %s, %s)", T, COL, OP));
     }
     emit_macro(ctx, out, cat(ctx, n->prefix, "_order_by_", col_c(c), NULL),
-               "q, dir", fmt(ctx, "SC_ORDER_BY(%s, q, %s, dir)", T, COL));
+               "q, dir", BODY("SC_ORDER_BY(%s, q, %s, dir)", T, COL));
     if (c->is_pk && c->type.kind != AST_T_NAMED)
         return; /* keys are not bulk-updated */
     name = cat(ctx, n->prefix, "_update_set_", col_c(c), NULL);
     emit_macro(ctx, out, name, vp,
-               fmt(ctx, "SC_SET(%s, q, %s, %s, %s)", T, f, COL, v));
+               BODY("SC_SET(%s, q, %s, %s, %s)", T, f, COL, v));
     if (c->nullable)
         emit_macro(ctx, out, cat(ctx, name, "_null", NULL), "q",
-                   fmt(ctx, "SC_SET_NULL(%s, q, %s)", T, COL));
+                   BODY("SC_SET_NULL(%s, q, %s)", T, COL));
 }
 
 /* One foreign key seen from one of its two tables. */
@@ -1715,7 +1720,7 @@ static void emit_joins(ast_ctx *ctx, buf *out, const ast_table *t,
                 tmpl_emit(out, H, "joins_begin", NULL);
             emit_macro(ctx, out, fmt(ctx, "%s_join_%s", n->prefix, name),
                        "q",
-                       fmt(ctx, "SC_JOIN(%s, q, %s, %s, %d, %s)", T, other,
+                       BODY("SC_JOIN(%s, q, %s, %s, %d, %s)", T, other,
                            forward ? n->prefix : on.prefix, l->fk,
                            forward ? "false" : "true"));
         }
