@@ -1987,9 +1987,6 @@ static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
                            &d->table->name_loc);
             declare(fmt(ctx, "%s_query", n.prefix), "the query type");
             declare(fmt(ctx, "%s_join", n.prefix), "the join type");
-            declare(names_upper(ctx, n.prefix, ""), "the handle member");
-            declare(names_upper(ctx, n.prefix, "query_"),
-                    "the query handle member");
             tmpl_emit(out, H, "query_type", "prefix", n.prefix, "T",
                       table_upper(ctx, &n), NULL);
         }
