@@ -1126,6 +1126,27 @@ static void emit_macro(ast_ctx *ctx, buf *out, const char *name,
 /* The body of a macro, formatted only when it is to be written. */
 #define BODY(...) (declared.on ? "" : fmt(ctx, __VA_ARGS__))
 
+/* One constant per column for its index in the descriptor, aligned: the
+ * column macros of the queries name columns by them. */
+static void emit_column_index(ast_ctx *ctx, buf *out, const ast_table *t,
+                              const names *n)
+{
+    const ast_column *c;
+    size_t w = 0;
+
+    for (c = t->columns; c; c = c->next)
+        if (strlen(col_const(ctx, n, c)) > w)
+            w = strlen(col_const(ctx, n, c));
+    tmpl_emit(out, H, "column_index_begin", "table", c_note(ctx, t->name),
+              NULL);
+    for (c = t->columns; c; c = c->next)
+        tmpl_emit(out, H, "column_index", "NAME", col_const(ctx, n, c), "pad",
+                  spaces(ctx, w + 1 - strlen(col_const(ctx, n, c))), "index",
+                  fmt(ctx, "%d", c->index), "comma", c->next ? "," : "",
+                  NULL);
+    tmpl_emit(out, H, "column_index_end", NULL);
+}
+
 /* One constant per column for the masks of _update_cols(), aligned; the
  * runtime's masks hold 64 columns, so later ones get none. */
 static void emit_column_bits(ast_ctx *ctx, buf *out, const ast_table *t,
@@ -1135,18 +1156,6 @@ static void emit_column_bits(ast_ctx *ctx, buf *out, const ast_table *t,
     const char *name;
     size_t w = 0;
 
-    for (c = t->columns; c; c = c->next)
-        if (strlen(col_const(ctx, n, c)) > w)
-            w = strlen(col_const(ctx, n, c));
-    tmpl_emit(out, H, "column_index_begin", "table", c_note(ctx, t->name),
-              "prefix", n->prefix, NULL);
-    for (c = t->columns; c; c = c->next)
-        tmpl_emit(out, H, "column_index", "NAME", col_const(ctx, n, c), "pad",
-                  spaces(ctx, w + 1 - strlen(col_const(ctx, n, c))), "index",
-                  fmt(ctx, "%d", c->index), "comma", c->next ? "," : "",
-                  NULL);
-    tmpl_emit(out, H, "column_index_end", NULL);
-    w = 0;
     for (c = t->columns; c && c->index < 64; c = c->next)
         if (strlen(names_upper(ctx, n->prefix, col_c(c))) > w)
             w = strlen(names_upper(ctx, n->prefix, col_c(c)));
@@ -1182,6 +1191,7 @@ static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
     declare_each(ctx, n->prefix, table_functions, "a function");
     if (keyed)
         declare_each(ctx, n->prefix, key_functions, "a function");
+    emit_column_index(ctx, out, t, n);
     /* The bits serve update_cols and update_many, which need a key. */
     if (keyed)
         emit_column_bits(ctx, out, t, n);

@@ -890,10 +890,11 @@ SC_API int sc_row_delete_many(sc_db *db, const sc_table_desc *t,
 
 
 /* ---------------------------------------------------------------------
- * Queries.  Generated code wraps these in typed functions per table and
- * column (pycon_users_where_user_name_like(q, "최%"), ...); the wrappers
- * pass a pointer to a value of the column's C type, exactly as it would sit
- * in the row struct.
+ * Queries.  Generated code wraps these in typed macros per table and
+ * column (pycon_users_where_user_name_like(q, "최%"), ...) over the typed
+ * calls below (sc_query_where_text(), ...), which pass the generic ones a
+ * pointer to a value of the column's C type, exactly as it would sit in
+ * the row struct.
  *
  * A query is built, run by one or more terminals, and freed.  Building
  * never fails visibly: an error while building (out of memory, misuse) is

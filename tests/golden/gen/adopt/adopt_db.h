@@ -967,6 +967,13 @@ int adopt_films_load_sequels_by_sequel(sc_db *db, sc_arena *a,
 #define adopt_films_get_sequels_by_original adopt_films_list_sequels_by_original
 #define adopt_films_get_sequels_by_sequel adopt_films_list_sequels_by_sequel
 
+/* The columns of table "film_log" by index. */
+enum {
+    ADOPT_FILM_LOG_COL_FILM_ID = 0,
+    ADOPT_FILM_LOG_COL_NOTE    = 1,
+    ADOPT_FILM_LOG_COL_AT      = 2
+};
+
 /* Table "film_log": the descriptor, then the row operations. */
 extern const sc_table_desc adopt_film_log_table;
 
