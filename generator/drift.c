@@ -821,7 +821,7 @@ int drift_compare(ast_ctx *ctx, sc_db *db)
         return -1;
     }
     L.di = L.cat.dialect;
-    L.d = L.di == AST_D_POSTGRESQL ? SQL_POSTGRESQL : SQL_SQLITE;
+    L.d = (sql_dialect)L.di;
     compare(&L);
     return L.ndrift;
 }
