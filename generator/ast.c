@@ -681,6 +681,14 @@ ast_modifier ast_mod_renamed(const ast_loc *loc, const char *old)
     return m;
 }
 
+ast_modifier ast_mod_collate(const ast_loc *loc, const char *name)
+{
+    ast_modifier m = ast_mod_flag(AST_MOD_COLLATE, loc);
+
+    m.name = name;
+    return m;
+}
+
 ast_storage ast_storage_make(ast_format format, const ast_literal *frac)
 {
     ast_storage st;
@@ -730,6 +738,7 @@ static const char *const mod_names[] = {
     [AST_MOD_STORED] = "stored as",
     [AST_MOD_BACKFILL] = "backfill",
     [AST_MOD_USING] = "using",
+    [AST_MOD_COLLATE] = "collate",
 };
 
 /* The location slot of modifier kind k on c: given when first_line != 0. */
@@ -758,6 +767,8 @@ static ast_loc *mod_slot(ast_column *c, ast_mod_kind k)
         return &c->backfill_loc;
     case AST_MOD_USING:
         return &c->using_loc;
+    case AST_MOD_COLLATE:
+        return &c->collate_loc;
     case AST_MOD_REFERENCES:
         break;
     }
@@ -806,6 +817,9 @@ ast_column *ast_column_add_modifier(ast_ctx *ctx, ast_column *c,
         break;
     case AST_MOD_RENAMED:
         c->renamed_from = m->name;
+        break;
+    case AST_MOD_COLLATE:
+        c->collation = m->name;
         break;
     case AST_MOD_STORED:
         c->format = m->storage.format;

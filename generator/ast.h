@@ -240,6 +240,11 @@ typedef struct ast_column {
     ast_loc backfill_loc;
     ast_expr *using_;
     ast_loc using_loc;
+    /* collate NAME: the collation of a text column on PostgreSQL, when
+     * not schemac's "C" ("default" is the database's own); NULL when not
+     * given. */
+    const char *collation;
+    ast_loc collate_loc;
 
     const char *comment; /* attached by ast_attach_comments, or NULL */
 
@@ -495,7 +500,8 @@ typedef enum ast_mod_kind {
     AST_MOD_RENAMED,
     AST_MOD_STORED,
     AST_MOD_BACKFILL,
-    AST_MOD_USING
+    AST_MOD_USING,
+    AST_MOD_COLLATE
 } ast_mod_kind;
 
 /* stored as ...: the format and the declared types, as parsed. */
@@ -512,7 +518,7 @@ typedef struct ast_modifier {
     ast_literal *lit;  /* AST_MOD_DEFAULT */
     ast_ref *ref;      /* AST_MOD_REFERENCES */
     ast_expr *expr;    /* AST_MOD_CHECK, AST_MOD_BACKFILL, AST_MOD_USING */
-    const char *name;  /* AST_MOD_RENAMED: the old name */
+    const char *name;  /* AST_MOD_RENAMED: the old name; AST_MOD_COLLATE */
     ast_storage storage; /* AST_MOD_STORED */
 } ast_modifier;
 
@@ -562,6 +568,7 @@ ast_modifier ast_mod_default(const ast_loc *loc, ast_literal *lit);
 ast_modifier ast_mod_ref(const ast_loc *loc, ast_ref *ref);
 ast_modifier ast_mod_check(const ast_loc *loc, ast_expr *expr);
 ast_modifier ast_mod_renamed(const ast_loc *loc, const char *old);
+ast_modifier ast_mod_collate(const ast_loc *loc, const char *name);
 /* backfill (expr), using (expr): kind is AST_MOD_BACKFILL or _USING. */
 ast_modifier ast_mod_expr(ast_mod_kind kind, const ast_loc *loc,
                           ast_expr *expr);

@@ -1031,6 +1031,15 @@ static void check_columns(ast_ctx *ctx, ast_schema *s, ast_table *t)
         if (given(&c->renamed_loc) && strcmp(c->renamed_from, c->name) == 0)
             ast_error(ctx, &c->renamed_loc,
                       "column \"%s\" is renamed from itself", c->name);
+        if (c->collation && c->type.kind != AST_T_TEXT &&
+            c->type.kind != AST_T_VARCHAR)
+            ast_error(ctx, &c->collate_loc,
+                      "column \"%s\" of type %s takes no collation: only "
+                      "text and varchar do", c->name,
+                      type_text(ctx, &c->type));
+        else if (c->collation)
+            check_name_length(ctx, "collation", c->collation,
+                              &c->collate_loc);
     }
     t->ncolumns = i;
 }

@@ -264,16 +264,25 @@ static bool same_text(const char *a, const char *b)
     return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+/* Whether a and b have the same collation in dialect d (none on
+ * SQLite, whose text is in byte order). */
+static bool same_collation(const ast_column *a, const ast_column *b,
+                           sql_dialect d)
+{
+    return same_text(emit_sql_collation(d, a), emit_sql_collation(d, b));
+}
+
 /* Whether a and b are declared alike in dialect d: the type schemac
  * chooses, or the one given verbatim (stored as DIALECT 'TYPE'), and on
- * PostgreSQL with or without a time zone. */
+ * PostgreSQL with or without a time zone, and in the same collation. */
 static bool same_decl(const ast_column *a, const ast_column *b, sql_dialect d)
 {
     int k = d == SQL_SQLITE ? AST_D_SQLITE : AST_D_POSTGRESQL;
 
     if (!same_text(a->sql_type[k], b->sql_type[k]))
         return false;
-    return d == SQL_SQLITE || a->type.local == b->type.local;
+    return d == SQL_SQLITE ||
+           (a->type.local == b->type.local && same_collation(a, b, d));
 }
 
 static int int_width(ast_type_kind k)
@@ -1245,10 +1254,24 @@ static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
              "writers; for a large table add a column of the new type, fill "
              "it in batches and switch over in migrations of their own",
              b->name);
+    } else if (same_type(&a->type, &b->type) &&
+               !same_collation(a, b, SQL_POSTGRESQL) &&
+               same_text(a->sql_type[AST_D_POSTGRESQL],
+                         b->sql_type[AST_D_POSTGRESQL]) &&
+               a->type.local == b->type.local) {
+        /* the collation alone: the values stay, the indexes are rebuilt */
+        buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
+        emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
+        emit_sql_collate(x->sql, SQL_POSTGRESQL, b);
+        stmt_end(x->sql);
+        lint(x, to->name, "ALTER COLUMN \"%s\" TYPE ... COLLATE rebuilds "
+             "the column's indexes under an ACCESS EXCLUSIVE lock, which "
+             "stops the table's readers and writers", b->name);
     } else if (!same_type(&a->type, &b->type) ||
                !same_decl(a, b, SQL_POSTGRESQL)) {
         buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
         emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
+        emit_sql_collate(x->sql, SQL_POSTGRESQL, b);
         if (converts(x, a, b)) {
             buf_printf(x->sql, " USING %s",
                        migration_expr(x, t, b->using_, b, false));
@@ -2756,9 +2779,17 @@ static void describe(const plan *p, buf *out)
                                type_text(p->cb, &c->b->type),
                                c->b->using_ ? " by its using" : "");
                 if (!same_decl(c->a, c->b, SQL_SQLITE) ||
-                    !same_decl(c->a, c->b, SQL_POSTGRESQL))
+                    (!same_decl(c->a, c->b, SQL_POSTGRESQL) &&
+                     same_collation(c->a, c->b, SQL_POSTGRESQL)))
                     buf_printf(out, "change the declared type of column "
                                     "%s.%s\n", t->b->name, c->b->name);
+                if (!same_collation(c->a, c->b, SQL_POSTGRESQL))
+                    buf_printf(out, "change the collation of column %s.%s "
+                                    "to %s on PostgreSQL\n", t->b->name,
+                               c->b->name,
+                               emit_sql_collation(SQL_POSTGRESQL, c->b)
+                                   ? emit_sql_collation(SQL_POSTGRESQL, c->b)
+                                   : "default");
                 if (c->a->nullable != c->b->nullable)
                     buf_printf(out, "make column %s.%s %s%s\n", t->b->name,
                                c->b->name,

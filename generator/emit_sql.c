@@ -251,6 +251,36 @@ void emit_sql_column_type(buf *b, sql_dialect d, const ast_column *c)
     }
 }
 
+/* The collation a dialect gives text that the runtime compares in byte
+ * order, or NULL where text is in byte order already (SQLite). */
+static const char *byte_order_collation(sql_dialect d)
+{
+    return d == SQL_POSTGRESQL ? "C" : NULL;
+}
+
+const char *emit_sql_collation(sql_dialect d, const ast_column *c)
+{
+    const char *own = byte_order_collation(d);
+
+    if (own == NULL ||
+        (c->type.kind != AST_T_TEXT && c->type.kind != AST_T_VARCHAR))
+        return NULL;
+    if (c->collation)
+        return strcmp(c->collation, "default") == 0 ? NULL : c->collation;
+    /* a column of a type the database declares compares as that type */
+    return c->sql_type[dialect_index(d)] ? NULL : own;
+}
+
+void emit_sql_collate(buf *b, sql_dialect d, const ast_column *c)
+{
+    const char *name = emit_sql_collation(d, c);
+
+    if (name == NULL)
+        return;
+    buf_puts(b, " COLLATE ");
+    emit_sql_quote(b, name);
+}
+
 static void hex_blob(buf *b, const char *s, size_t n, sql_dialect d)
 {
     size_t i;
@@ -485,7 +515,8 @@ static bool now_in_format(buf *b, sql_dialect d, const ast_column *c)
 
     if (c->format == AST_FMT_TEXT && c->type.kind == AST_T_DATE)
         buf_puts(b, lite ? "(date('now'))"
-                         : "(to_char(CURRENT_DATE, 'YYYY-MM-DD'))");
+                         : "(to_char(now() AT TIME ZONE 'utc', "
+                           "'YYYY-MM-DD'))");
     else if (c->format == AST_FMT_TEXT)
         buf_puts(b, lite ? "(strftime('%Y-%m-%d %H:%M:%f', 'now'))"
                          : "(to_char(now() at time zone 'utc', "
@@ -529,7 +560,11 @@ void emit_sql_default(ast_ctx *ctx, buf *b, sql_dialect d,
         c->type.local)
         buf_puts(b, "(now() at time zone 'utc')");
     else if (d == SQL_POSTGRESQL)
-        buf_puts(b, c->type.kind == AST_T_DATE ? "CURRENT_DATE" : "now()");
+        /* the UTC day, as the generated code and SQLite give it, not
+         * CURRENT_DATE: the session time zone's */
+        buf_puts(b, c->type.kind == AST_T_DATE
+                        ? "((now() AT TIME ZONE 'utc')::date)"
+                        : "now()");
     else if (c->type.kind == AST_T_DATE)
         buf_puts(b, "(CAST(julianday('now') - 2440587.5 AS INTEGER))");
     else
@@ -1057,6 +1092,7 @@ void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
         return;
     }
     emit_sql_column_type(b, d, c);
+    emit_sql_collate(b, d, c);
     if (!c->nullable)
         buf_puts(b, " NOT NULL");
     if (sole_pk)

@@ -854,6 +854,14 @@ static const char *references(pull *p, const cat_constraint *k)
                 nm_list(p, cat_ref_cols(p->pool, &p->cat, k)), action_words(p, k));
 }
 
+/* Whether a collate modifier says column c's collation: a text or
+ * varchar of PostgreSQL of schemac's own type. */
+static bool collate_says(const pull *p, const pcol *c)
+{
+    return p->d == AST_D_POSTGRESQL && !c->sql_type && !c->enum_type &&
+           (c->kind == AST_T_TEXT || c->kind == AST_T_VARCHAR);
+}
+
 /* Whether constraint k of t goes on its column as a modifier: one
  * column, and the name schemac gives it. */
 static bool on_column(pull *p, const cat_table *t, const cat_constraint *k)
@@ -918,7 +926,7 @@ static bool write_column(pull *p, const cat_table *t, const cat_column *k,
                       classes(p, k), c.type);
         c.lost = true;
     }
-    if (k->collation) {
+    if (k->collation && !collate_says(p, &c)) {
         c.note = fmtd(p, "%s%scollated %s on the database, which the schema "
                          "cannot say",
                       c.note ? c.note : "", c.note ? "; " : "",
@@ -950,6 +958,11 @@ static bool write_column(pull *p, const cat_table *t, const cat_column *k,
         if (x->kind == 'u' && on_column(p, t, x) &&
             strcmp(cat_key_cols(x), k->name) == 0)
             buf_puts(b, " unique");
+    /* schemac's own "C" goes without saying */
+    if (collate_says(p, &c) && !k->collation)
+        buf_puts(b, " collate default");
+    else if (collate_says(p, &c) && strcmp(k->collation, "C") != 0)
+        buf_printf(b, " collate %s", nm(p, k->collation));
     buf_put(fb, b->data, b->len);
     buf_init(&extra);
     if (dflt) {
