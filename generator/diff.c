@@ -2783,7 +2783,8 @@ static void describe(const plan *p, buf *out)
                      same_collation(c->a, c->b, SQL_POSTGRESQL)))
                     buf_printf(out, "change the declared type of column "
                                     "%s.%s\n", t->b->name, c->b->name);
-                if (!same_collation(c->a, c->b, SQL_POSTGRESQL))
+                if (same_type(&c->a->type, &c->b->type) &&
+                    !same_collation(c->a, c->b, SQL_POSTGRESQL))
                     buf_printf(out, "change the collation of column %s.%s "
                                     "to %s on PostgreSQL\n", t->b->name,
                                c->b->name,
