@@ -1262,7 +1262,10 @@ static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
         /* the collation alone: the values stay, the indexes are rebuilt */
         buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
         emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
-        emit_sql_collate(x->sql, SQL_POSTGRESQL, b);
+        if (emit_sql_collation(SQL_POSTGRESQL, b))
+            emit_sql_collate(x->sql, SQL_POSTGRESQL, b);
+        else
+            buf_puts(x->sql, " COLLATE \"default\"");
         stmt_end(x->sql);
         lint(x, to->name, "ALTER COLUMN \"%s\" TYPE ... COLLATE rebuilds "
              "the column's indexes under an ACCESS EXCLUSIVE lock, which "
