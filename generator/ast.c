@@ -640,9 +640,20 @@ ast_modifier ast_mod_flag(ast_mod_kind kind, const ast_loc *loc)
     return m;
 }
 
+bool ast_lit_current_date(const ast_literal *l)
+{
+    return l != NULL && l->kind == AST_LIT_NOW &&
+           strcmp(l->text, "current_date") == 0;
+}
+
 ast_modifier ast_mod_default(const ast_loc *loc, ast_literal *lit)
 {
     ast_modifier m = ast_mod_flag(AST_MOD_DEFAULT, loc);
+
+    /* default current_date: a now of the session's day */
+    if (lit != NULL && lit->kind == AST_LIT_IDENT &&
+        strcmp(lit->text, "current_date") == 0)
+        lit->kind = AST_LIT_NOW;
 
     m.lit = lit;
     return m;

@@ -565,6 +565,9 @@ ast_column *ast_column_add_modifier(ast_ctx *ctx, ast_column *c,
                                     const ast_modifier *m);
 ast_modifier ast_mod_flag(ast_mod_kind kind, const ast_loc *loc);
 ast_modifier ast_mod_default(const ast_loc *loc, ast_literal *lit);
+/* default current_date: a now (AST_LIT_NOW) whose text is current_date,
+ * PostgreSQL's CURRENT_DATE, the day of the session's time zone. */
+bool ast_lit_current_date(const ast_literal *l);
 ast_modifier ast_mod_ref(const ast_loc *loc, ast_ref *ref);
 ast_modifier ast_mod_check(const ast_loc *loc, ast_expr *expr);
 ast_modifier ast_mod_renamed(const ast_loc *loc, const char *old);

@@ -736,6 +736,10 @@ bool model_column_default(ast_ctx *ctx, const ast_column *c,
     out->kind = SC_DEFAULT_VALUE;
     if (l->kind == AST_LIT_NOW) {
         out->kind = SC_DEFAULT_NOW;
+        if (ast_lit_current_date(l) && c->type.kind != AST_T_DATE) {
+            *why = "current_date is a default for date columns only";
+            return false;
+        }
         if (c->type.kind != AST_T_DATE && c->type.kind != AST_T_TIMESTAMP) {
             *why = "now is a default for date and timestamp columns only";
             return false;

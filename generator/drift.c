@@ -23,7 +23,8 @@
  * on PostgreSQL; sql blocks against the database's own text of the
  * object each creates, whitespace, case and quoting aside.  Default
  * values are compared by presence only: the databases store them as
- * expressions of their own.  The migration runner's table and SQLite's
+ * expressions of their own; but a date's now on PostgreSQL is compared
+ * by its expression, the UTC day or CURRENT_DATE.  The migration runner's table and SQLite's
  * internal tables are ignored.
  */
 #include "drift.h"
@@ -223,7 +224,8 @@ static void compare_collation(live_db *L, const ast_table *t,
 
 /* default now of a date on PostgreSQL: the UTC day the schema's DDL
  * writes, not CURRENT_DATE (the session time zone's day, which older
- * DDL wrote).  Other defaults are compared by presence only. */
+ * DDL wrote and default current_date says).  Other defaults are compared
+ * by presence only. */
 static void compare_utc_day(live_db *L, const ast_table *t,
                             const ast_column *c, const cat_column *k)
 {
@@ -238,7 +240,14 @@ static void compare_utc_day(live_db *L, const ast_table *t,
     want = ast_strndup(L->ctx, b.data ? b.data : "", b.len);
     buf_free(&b);
     want += strncmp(want, " DEFAULT ", 9) == 0 ? 9 : 0;
-    if (strcmp(cat_norm(L->ctx, want, true), cat_norm(L->ctx, k->dflt, true)))
+    if (strcmp(cat_norm(L->ctx, want, true),
+               cat_norm(L->ctx, k->dflt, true)) == 0)
+        return;
+    if (ast_lit_current_date(c->dflt))
+        drift(L, "table \"%s\": column \"%s\": the schema's default is "
+                 "the session's day, %s; the database's default is %s",
+              t->name, c->name, want, k->dflt);
+    else
         drift(L, "table \"%s\": column \"%s\": the schema's default now "
                  "is the UTC day, %s; the database's default is %s",
               t->name, c->name, want, k->dflt);

@@ -507,6 +507,15 @@ static void value_literal(buf *b, sql_dialect d, const ast_column *c,
     }
 }
 
+/* PostgreSQL's day of default now: the UTC day, as the generated code and
+ * SQLite give it, not CURRENT_DATE (the session time zone's), which only
+ * default current_date writes. */
+static const char *pg_today(const ast_column *c)
+{
+    return ast_lit_current_date(c->dflt) ? "CURRENT_DATE"
+                                         : "now() AT TIME ZONE 'utc'";
+}
+
 /* default now for a date or timestamp kept in a stored-as format: the
  * UTC reading in that form; false for schemac's own. */
 static bool now_in_format(buf *b, sql_dialect d, const ast_column *c)
@@ -514,9 +523,9 @@ static bool now_in_format(buf *b, sql_dialect d, const ast_column *c)
     bool lite = d == SQL_SQLITE;
 
     if (c->format == AST_FMT_TEXT && c->type.kind == AST_T_DATE)
-        buf_puts(b, lite ? "(date('now'))"
-                         : "(to_char(now() AT TIME ZONE 'utc', "
-                           "'YYYY-MM-DD'))");
+        buf_printf(b, lite ? "(date('now'))"
+                           : "(to_char(%s, 'YYYY-MM-DD'))",
+                   pg_today(c));
     else if (c->format == AST_FMT_TEXT)
         buf_puts(b, lite ? "(strftime('%Y-%m-%d %H:%M:%f', 'now'))"
                          : "(to_char(now() at time zone 'utc', "
@@ -559,12 +568,12 @@ void emit_sql_default(ast_ctx *ctx, buf *b, sql_dialect d,
     if (d == SQL_POSTGRESQL && c->type.kind == AST_T_TIMESTAMP &&
         c->type.local)
         buf_puts(b, "(now() at time zone 'utc')");
+    else if (d == SQL_POSTGRESQL && c->type.kind != AST_T_DATE)
+        buf_puts(b, "now()");
+    else if (d == SQL_POSTGRESQL && ast_lit_current_date(c->dflt))
+        buf_puts(b, pg_today(c));
     else if (d == SQL_POSTGRESQL)
-        /* the UTC day, as the generated code and SQLite give it, not
-         * CURRENT_DATE: the session time zone's */
-        buf_puts(b, c->type.kind == AST_T_DATE
-                        ? "((now() AT TIME ZONE 'utc')::date)"
-                        : "now()");
+        buf_printf(b, "((%s)::date)", pg_today(c));
     else if (c->type.kind == AST_T_DATE)
         buf_puts(b, "(CAST(julianday('now') - 2440587.5 AS INTEGER))");
     else

@@ -786,6 +786,14 @@ static const char *pull_default(pull *p, pcol *c, const char *expr)
                      0, 0);
             c->format = AST_FMT_TEXT;
         }
+        /* PostgreSQL's CURRENT_DATE, the session's day: not schemac's
+         * now, the UTC day */
+        if (p->d == AST_D_POSTGRESQL && c->kind == AST_T_DATE &&
+            !c->sql_type && (strcmp(bare(p, up), "CURRENT_DATE") == 0 ||
+                             (strncmp(up, "TO_CHAR(", 8) == 0 &&
+                              strstr(up, "CURRENT_DATE") &&
+                              !strstr(up, "NOW"))))
+            return "current_date";
         if (c->kind == AST_T_INT64 && c->format == AST_FMT_NATIVE)
             set_type(p, c,
                      strstr(expr, "86400000000") || !strstr(up, "JULIANDAY")

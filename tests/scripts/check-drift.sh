@@ -192,6 +192,16 @@ else
     drifted "$keys" "drift: table \"order\": column \"placed\": the schema's default now is the UTC day, ((now() AT TIME ZONE 'utc')::date); the database's default is CURRENT_DATE"
     run "ALTER TABLE \"order\" ALTER COLUMN placed SET DEFAULT ((now() AT TIME ZONE 'utc')::date)"
     clean "$keys"
+    # default current_date is the session's day, CURRENT_DATE
+    sed 's/placed   date not null default now;/placed date not null default current_date;/' \
+        "$keys" >"$tmp/today.schema"
+    grep -q 'default current_date' "$tmp/today.schema" ||
+        fail "the current_date schema was not written"
+    fresh "$tmp/today.schema"
+    clean "$tmp/today.schema"
+    drifted "$keys" "drift: table \"order\": column \"placed\": the schema's default now is the UTC day, ((now() AT TIME ZONE 'utc')::date); the database's default is CURRENT_DATE"
+    fresh "$keys"
+    drifted "$tmp/today.schema" "drift: table \"order\": column \"placed\": the schema's default is the session's day, CURRENT_DATE; the database's default is ((now() AT TIME ZONE 'utc'::text))::date"
     fresh "$pycon" 's/ COLLATE "C"//'
     run 'ALTER TABLE users ALTER COLUMN user_name TYPE varchar(32) COLLATE "C", ALTER COLUMN user_email TYPE varchar(64) COLLATE "C"; ALTER TABLE programs ALTER COLUMN program_name TYPE varchar(128) COLLATE "C"'
     clean "$pycon"
