@@ -338,15 +338,23 @@ static const char *default_sql(ast_ctx *ctx, sql_dialect d,
     return s;
 }
 
-static bool same_default(ast_ctx *ca, ast_ctx *cb, const ast_column *a,
-                         const ast_column *b)
+/* Whether a and b have the same default in dialect d (now and
+ * current_date differ on PostgreSQL only). */
+static bool same_default_in(ast_ctx *ca, ast_ctx *cb, const ast_column *a,
+                            const ast_column *b, sql_dialect d)
 {
-    const char *x = default_sql(ca, SQL_POSTGRESQL, a);
-    const char *y = default_sql(cb, SQL_POSTGRESQL, b);
+    const char *x = default_sql(ca, d, a);
+    const char *y = default_sql(cb, d, b);
 
     if (!x || !y)
         return x == y;
     return strcmp(x, y) == 0;
+}
+
+static bool same_default(ast_ctx *ca, ast_ctx *cb, const ast_column *a,
+                         const ast_column *b)
+{
+    return same_default_in(ca, cb, a, b, SQL_POSTGRESQL);
 }
 
 /* ---------------------------------------------------------------------
@@ -998,7 +1006,8 @@ static bool needs_rebuild(dir *x, const tabpair *t,
             !same_decl(c_from(x, c), c_to(x, c), SQL_SQLITE) ||
             c_from(x, c)->nullable != c_to(x, c)->nullable ||
             c_from(x, c)->is_pk != c_to(x, c)->is_pk ||
-            !same_default(x->fc, x->tc, c_from(x, c), c_to(x, c)))
+            !same_default_in(x->fc, x->tc, c_from(x, c), c_to(x, c),
+                             SQL_SQLITE))
             return true;
     }
     return false;
@@ -1887,7 +1896,9 @@ static bool table_changed(dir *x, const tabpair *t)
                       strcmp(c_from(x, &t->cols[i])->name,
                              c_to(x, &t->cols[i])->name) != 0 ||
                       !same_decl(c_from(x, &t->cols[i]), c_to(x, &t->cols[i]),
-                                 SQL_POSTGRESQL);
+                                 SQL_POSTGRESQL) ||
+                      !same_default(x->fc, x->tc, c_from(x, &t->cols[i]),
+                                    c_to(x, &t->cols[i]));
         changed |= probe.len > 0;
         buf_free(&probe);
     }
