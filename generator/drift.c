@@ -24,8 +24,8 @@
  * object each creates, whitespace, case and quoting aside.  Default
  * values are compared by presence only: the databases store them as
  * expressions of their own; but a date's now on PostgreSQL is compared
- * by its expression, the UTC day or CURRENT_DATE.  The migration runner's table and SQLite's
- * internal tables are ignored.
+ * by its expression, the UTC day or CURRENT_DATE.  The migration
+ * runner's table and SQLite's internal tables are ignored.
  */
 #include "drift.h"
 

@@ -522,10 +522,10 @@ static bool now_in_format(buf *b, sql_dialect d, const ast_column *c)
 {
     bool lite = d == SQL_SQLITE;
 
-    if (c->format == AST_FMT_TEXT && c->type.kind == AST_T_DATE)
-        buf_printf(b, lite ? "(date('now'))"
-                           : "(to_char(%s, 'YYYY-MM-DD'))",
-                   pg_today(c));
+    if (c->format == AST_FMT_TEXT && c->type.kind == AST_T_DATE && lite)
+        buf_puts(b, "(date('now'))");
+    else if (c->format == AST_FMT_TEXT && c->type.kind == AST_T_DATE)
+        buf_printf(b, "(to_char(%s, 'YYYY-MM-DD'))", pg_today(c));
     else if (c->format == AST_FMT_TEXT)
         buf_puts(b, lite ? "(strftime('%Y-%m-%d %H:%M:%f', 'now'))"
                          : "(to_char(now() at time zone 'utc', "
