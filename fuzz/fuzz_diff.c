@@ -24,9 +24,9 @@ static void write_files(const diff_result *r)
     buf out;
 
     buf_init(&out);
-    diff_sql_file(&out, 2, "fuzz", SQL_SQLITE, &r->sqlite);
+    diff_sql_file(&out, 2, "fuzz", SQL_SQLITE, &r->scripts[SQL_SQLITE]);
     buf_reset(&out);
-    diff_sql_file(&out, 2, "fuzz", SQL_POSTGRESQL, &r->postgresql);
+    diff_sql_file(&out, 2, "fuzz", SQL_POSTGRESQL, &r->scripts[SQL_POSTGRESQL]);
     buf_free(&out);
 }
 

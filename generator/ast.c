@@ -836,9 +836,7 @@ ast_column *ast_column_add_modifier(ast_ctx *ctx, ast_column *c,
         c->format = m->storage.format;
         c->fixed_frac = m->storage.fixed_frac;
         c->frac = m->storage.frac;
-        c->sql_type[AST_D_SQLITE] = m->storage.sql_type[AST_D_SQLITE];
-        c->sql_type[AST_D_POSTGRESQL] =
-            m->storage.sql_type[AST_D_POSTGRESQL];
+        memcpy(c->sql_type, m->storage.sql_type, sizeof c->sql_type);
         break;
     default:
         break;

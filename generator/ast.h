@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "schemac.h"
+
 /*
  * A source range.  Lines and columns count from 1; a column counts UTF-8
  * code points, so a caret printed under the source line lines up (a tab
@@ -117,10 +119,12 @@ typedef enum ast_op {
     AST_OP_NEG
 } ast_op;
 
-/* The dialects, as indexes of the per-dialect arrays of the tree. */
-#define AST_D_SQLITE     0
-#define AST_D_POSTGRESQL 1
-#define AST_NDIALECTS    2
+/* The dialects, as indexes of the per-dialect arrays of the tree: the
+ * runtime's SC_DIALECT_* (dialect.h), entry 0 unused. */
+#define AST_D_SQLITE     SC_DIALECT_SQLITE
+#define AST_D_POSTGRESQL SC_DIALECT_POSTGRESQL
+#define AST_D_MARIADB    SC_DIALECT_MARIADB
+#define AST_NDIALECTS    (SC_NDIALECTS + 1)
 
 /* stored as FORMAT: how a value of the column's type is kept, when not in
  * the form schemac chooses for the type (SPEC section 2, "Storage"). */

@@ -1489,22 +1489,37 @@ static int read_pg(reader *r)
     return rc;
 }
 
+/* PostgreSQL's catalog holds no samples to take (want_sample is for
+ * SQLite's loose columns). */
+static int read_pg_catalog(reader *r, bool want_sample)
+{
+    (void)want_sample;
+    return read_pg(r);
+}
+
+/* One catalog reader per dialect, behind cat_read(); NULL for a dialect
+ * whose catalog is not read yet. */
+static int (*const readers[AST_NDIALECTS])(reader *r, bool want_sample) = {
+    [AST_D_SQLITE] = read_sqlite,
+    [AST_D_POSTGRESQL] = read_pg_catalog,
+};
+
 int cat_read(sc_db *db, ast_ctx *pool, bool sample, cat_db *out)
 {
     reader r;
+    int d = (int)sc_db_dialect(db);
 
     memset(out, 0, sizeof *out);
     memset(&r, 0, sizeof r);
     out->pool = pool;
-    out->dialect = sc_db_dialect(db) == SC_DIALECT_POSTGRESQL
-                       ? AST_D_POSTGRESQL
-                       : AST_D_SQLITE;
+    out->dialect = d;
+    if (d < 1 || d >= AST_NDIALECTS || readers[d] == NULL)
+        return SC_MISUSE;
     r.c = out;
     r.db = db;
     r.tables_end = &out->tables;
     r.indexes_end = &out->indexes;
     r.enums_end = &out->enums;
     r.objects_end = &out->objects;
-    return out->dialect == AST_D_SQLITE ? read_sqlite(&r, sample)
-                                        : read_pg(&r);
+    return readers[d](&r, sample);
 }

@@ -130,7 +130,7 @@ typedef struct cat_object {
 
 typedef struct cat_db {
     ast_ctx *pool;
-    int dialect;        /* AST_D_SQLITE or AST_D_POSTGRESQL */
+    int dialect;        /* AST_D_*, the SC_DIALECT_* of the database */
     cat_table *tables;
     cat_index *indexes;
     cat_enum *enums;

@@ -9,6 +9,7 @@
  * fixing a schema wants the whole list.
  */
 #include "checker.h"
+#include "dialect.h"
 #include "emit_c.h"
 
 #include "names.h"
@@ -937,7 +938,6 @@ static void check_ref_clauses(ast_ctx *ctx, const ast_ref *r)
 
 static void check_storage(ast_ctx *ctx, ast_column *c)
 {
-    static const char *const dialects[] = {"sqlite", "postgresql"};
     const char *takes;
     int d;
 
@@ -966,15 +966,15 @@ static void check_storage(ast_ctx *ctx, ast_column *c)
                       ? "only a timestamp takes a count of fraction digits"
                       : "a timestamp keeps 0 to 6 fraction digits");
     }
-    for (d = 0; d < AST_NDIALECTS; d++)
+    for (d = 1; d < AST_NDIALECTS; d++)
         if (c->sql_type[d] && c->sql_type[d][0] == '\0')
             ast_error(ctx, &c->stored_loc, "the %s type of column \"%s\" is "
-                      "empty", dialects[d], c->name);
+                      "empty", sc__dialect_of((sc_dialect)d)->name, c->name);
         else if (c->sql_type[d] && !valid_sql_type(c->sql_type[d]))
             ast_error(ctx, &c->stored_loc,
                       "the %s type '%s' of column \"%s\" is not a type name: "
                       "it may hold letters, digits, blanks and _ ( ) , . [ ] "
-                      "\"", dialects[d], c->sql_type[d], c->name);
+                      "\"", sc__dialect_of((sc_dialect)d)->name, c->sql_type[d], c->name);
 }
 
 /* ---------------------------------------------------------------------

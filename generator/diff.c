@@ -19,6 +19,7 @@
 #include "diff.h"
 
 #include "checker.h"
+#include "dialect.h"
 #include "emit_sql.h"
 #include "order.h"
 #include "symtab.h"
@@ -264,8 +265,23 @@ static bool same_text(const char *a, const char *b)
     return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-/* Whether a and b have the same collation in dialect d (none on
- * SQLite, whose text is in byte order). */
+/* Whether dialect d changes a table in place (ALTER ... TYPE and the
+ * rest); when not, a change beyond adding, dropping and renaming
+ * columns rebuilds the table (SQLite's way). */
+static bool alters(sql_dialect d)
+{
+    return sc__dialect_of(d)->alter.alter_column_type;
+}
+
+/* Whether an enum of dialect d is a type of its own, made and dropped
+ * apart from the tables (else a column's check or ENUM). */
+static bool enum_types(sql_dialect d)
+{
+    return sc__dialect_of(d)->type.enum_ == NULL;
+}
+
+/* Whether a and b have the same collation in dialect d (none where text
+ * is declared in byte order already, as on SQLite). */
 static bool same_collation(const ast_column *a, const ast_column *b,
                            sql_dialect d)
 {
@@ -273,16 +289,18 @@ static bool same_collation(const ast_column *a, const ast_column *b,
 }
 
 /* Whether a and b are declared alike in dialect d: the type schemac
- * chooses, or the one given verbatim (stored as DIALECT 'TYPE'), and on
- * PostgreSQL with or without a time zone, and in the same collation. */
+ * chooses, or the one given verbatim (stored as DIALECT 'TYPE'), with
+ * or without a time zone where the dialect tells them apart, and in the
+ * same collation. */
 static bool same_decl(const ast_column *a, const ast_column *b, sql_dialect d)
 {
-    int k = d == SQL_SQLITE ? AST_D_SQLITE : AST_D_POSTGRESQL;
+    const sc__dialect_types *ty = &sc__dialect_of(d)->type;
 
-    if (!same_text(a->sql_type[k], b->sql_type[k]))
+    if (!same_text(a->sql_type[d], b->sql_type[d]))
         return false;
-    return d == SQL_SQLITE ||
-           (a->type.local == b->type.local && same_collation(a, b, d));
+    return (strcmp(ty->timestamp, ty->timestamp_local) == 0 ||
+            a->type.local == b->type.local) &&
+           same_collation(a, b, d);
 }
 
 static int int_width(ast_type_kind k)
@@ -494,8 +512,8 @@ static void lint(dir *x, const char *table, const char *fmt, ...)
     long long rows = -1, *kept;
     va_list ap;
 
-    if (!x->lints || x->d != SQL_POSTGRESQL)
-        return;
+    if (!x->lints || !sc__dialect_of(x->d)->concurrent_index)
+        return; /* the lints are about PostgreSQL's locks */
     if (o && o->row_count) {
         kept = symtab_get(cache, table);
         if (!kept) {
@@ -555,7 +573,7 @@ static void numeric_limit(buf *b, const ast_type *t, sql_dialect d)
 {
     int64_t i;
 
-    if (d == SQL_SQLITE && model_is_scaled(t)) {
+    if (sc__dialect_of(d)->numeric_as_integer && model_is_scaled(t)) {
         buf_putc(b, '9');
         for (i = 1; i < t->a; i++)
             buf_putc(b, '9');
@@ -583,9 +601,13 @@ static void narrowing_guard(dir *x, const char *table, const char *col,
         buf_printf(&cond, "length(%s) > %lld", qc, (long long)b->a);
     else if (b->kind == AST_T_NUMERIC) {
         buf_printf(&cond, "abs(%s) >%s ", qc,
-                   x->d == SQL_SQLITE && model_is_scaled(a) ? "" : "=");
+                   sc__dialect_of(x->d)->numeric_as_integer &&
+                           model_is_scaled(a)
+                       ? ""
+                       : "=");
         numeric_limit(&cond, b, x->d);
-        if (x->d == SQL_SQLITE && model_is_scaled(a) && b->b < a->b) {
+        if (sc__dialect_of(x->d)->numeric_as_integer && model_is_scaled(a) &&
+            b->b < a->b) {
             buf_printf(&cond, " OR %s %% 1", qc);
             for (int64_t i = b->b; i < a->b; i++)
                 buf_putc(&cond, '0');
@@ -698,7 +720,7 @@ static bool has_index(ast_ctx *ctx, sql_dialect d, const ast_table *t,
  * are not stopped while it is (PostgreSQL). */
 static bool concurrently(const dir *x)
 {
-    return x->d == SQL_POSTGRESQL && x->concurrent &&
+    return sc__dialect_of(x->d)->concurrent_index && x->concurrent &&
            !(x->p->o && x->p->o->no_concurrently);
 }
 
@@ -713,7 +735,7 @@ static void create_index(dir *x, const ast_table *to, const char *sql)
     if (!concurrently(x) || !at) {
         buf_puts(x->sql, sql);
         stmt_end(x->sql);
-        if (x->d == SQL_POSTGRESQL)
+        if (sc__dialect_of(x->d)->concurrent_index)
             lint(x, to->name, "CREATE INDEX without CONCURRENTLY stops the "
                  "table's writers while it builds; without "
                  "--no-concurrently diff builds it CONCURRENTLY");
@@ -2116,7 +2138,7 @@ static void enums_before(dir *x, int *changes)
         from = enum_named(x->fc, to->name);
         if (!from) {
             (*changes)++;
-            if (x->d == SQL_POSTGRESQL) {
+            if (enum_types(x->d)) {
                 emit_sql_create_enum(x->sql, to);
                 stmt_end(x->sql);
             }
@@ -2125,7 +2147,7 @@ static void enums_before(dir *x, int *changes)
         if (enum_removes(from, to)) {
             (*changes)++;
             enum_removal_guards(x, from, to);
-            if (x->d == SQL_POSTGRESQL)
+            if (enum_types(x->d))
                 pg_recreate_enum(x, from, to);
             continue;
         }
@@ -2133,7 +2155,7 @@ static void enums_before(dir *x, int *changes)
             if (has_value(from, v->name))
                 continue;
             (*changes)++;
-            if (x->d == SQL_POSTGRESQL)
+            if (enum_types(x->d))
                 pg_add_value(x, from, to, v);
         }
     }
@@ -2144,7 +2166,7 @@ static void enums_after(dir *x, int *changes)
     const ast_enum *from, *to;
 
     for (to = x->tc->schema ? x->tc->schema->enums : NULL;
-         to && x->d == SQL_POSTGRESQL; to = to->next) {
+         to && enum_types(x->d); to = to->next) {
         from = enum_named(x->fc, to->name);
         if (from && enum_removes(from, to)) {
             buf old;
@@ -2161,7 +2183,7 @@ static void enums_after(dir *x, int *changes)
         if (enum_named(x->tc, from->name))
             continue;
         (*changes)++;
-        if (x->d == SQL_POSTGRESQL) {
+        if (enum_types(x->d)) {
             buf_printf(x->sql, "DROP TYPE IF EXISTS %s",
                        quoted(x->tc, from->name));
             stmt_end(x->sql);
@@ -2228,7 +2250,7 @@ static bool reshapes(dir *x)
         t = &x->p->tabs[i];
         if (!t_from(x, t) || !t_to(x, t))
             continue;
-        if (x->d == SQL_SQLITE
+        if (!alters(x->d)
                 ? needs_rebuild(x, t, lite_constraints(x, t, x->rev),
                                 lite_constraints(x, t, !x->rev))
                 : pg_reshapes(x, t))
@@ -2237,13 +2259,13 @@ static bool reshapes(dir *x)
     return false;
 }
 
-/* Whether a kept block is made again around such a change: every one on
- * SQLite, the views on PostgreSQL. */
+/* Whether a kept block is made again around such a change: every one
+ * where tables are rebuilt (SQLite), else the views. */
 static bool made_again(dir *x, ast_ctx *ctx, const ast_sqlblock *b)
 {
     sql_object o;
 
-    if (x->d == SQL_SQLITE)
+    if (!alters(x->d))
         return true;
     return emit_sql_block_object(ctx, b->text, &o) &&
            (strcmp(o.kind, "VIEW") == 0 ||
@@ -2365,7 +2387,8 @@ static void add_after_tables(dir *x, const ast_table *t)
     sql_constraint_list l = {0};
     int i;
 
-    if (x->d != SQL_POSTGRESQL || !order_has_after_tables(t))
+    if (!sc__dialect_of(x->d)->alter.add_constraint ||
+        !order_has_after_tables(t))
         return;
     emit_sql_constraints(x->tc, x->d, t, &l);
     for (i = 0; i < l.n; i++)
@@ -2426,8 +2449,8 @@ static void drop_cycles(dir *x, const bool *dropped)
         t = s->creation_order[i];
         if (!dropped[t->index] || !cycle_dropped(t, dropped))
             continue;
-        if (x->d == SQL_SQLITE) {
-            *x->fk_off = true;
+        if (!sc__dialect_of(x->d)->alter.drop_constraint) {
+            *x->fk_off = true; /* dropped with foreign keys off */
             continue;
         }
         emit_sql_constraints(x->fc, x->d, t, &l);
@@ -2554,7 +2577,7 @@ static bool pg_create_last(dir *x, const ast_table **created, int n)
     bool waits = false;
     int i;
 
-    if (x->d != SQL_POSTGRESQL)
+    if (!alters(x->d))
         return false;
     for (i = 0; i < n && !waits; i++)
         waits = any_ref(x, created[i], pg_key_comes);
@@ -2598,13 +2621,13 @@ static int write_direction(dir *x)
     last = pg_create_last(x, created, ncreated);
     if (!last)
         create_tables(x, created, ncreated, &changes);
-    if (x->d == SQL_POSTGRESQL) {
+    if (alters(x->d)) {
         changes += pg_alter_tables(x);
         buf_puts(x->sql, x->readd->data);
     }
     if (last)
         create_tables(x, created, ncreated, &changes);
-    for (i = 0; i < p->ntabs && x->d == SQL_SQLITE; i++) {
+    for (i = 0; i < p->ntabs && !alters(x->d); i++) {
         t = &p->tabs[i];
         if (t_to(x, t) && t_from(x, t) && table_changed(x, t)) {
             alter_table(x, t);
@@ -2646,16 +2669,16 @@ static void describe_enums(const plan *p, buf *out)
 /* The blocks of a (or b) that the other side lacks, one line each. */
 static void describe_blocks(const plan *p, buf *out, bool added)
 {
-    static const sql_dialect ds[] = {SQL_SQLITE, SQL_POSTGRESQL};
     ast_ctx *from = added ? p->cb : p->ca, *other = added ? p->ca : p->cb;
     const ast_decl *at;
     const ast_sqlblock *b;
     sql_object o;
-    int i;
+    int i, nd;
+    const sql_dialect *ds = emit_sql_dialects(&nd);
 
     if (!from->schema)
         return;
-    for (i = 0; i < 2; i++)
+    for (i = 0; i < nd; i++)
         for (at = NULL;
              (b = emit_sql_next_block(from->schema, &at, ds[i])) != NULL;) {
             if (has_block(other, ds[i], from, b))
@@ -2671,15 +2694,15 @@ static void describe_blocks(const plan *p, buf *out, bool added)
 /* A block that goes must say what it made, so that it can be dropped. */
 static int refuse_blocks(plan *p)
 {
-    static const sql_dialect ds[] = {SQL_SQLITE, SQL_POSTGRESQL};
     const ast_decl *at;
     const ast_sqlblock *b;
     sql_object o;
-    int i, n = 0;
+    int i, n = 0, nd;
+    const sql_dialect *ds = emit_sql_dialects(&nd);
 
     if (!p->ca->schema)
         return 0;
-    for (i = 0; i < 2; i++)
+    for (i = 0; i < nd; i++)
         for (at = NULL;
              (b = emit_sql_next_block(p->ca->schema, &at, ds[i])) != NULL;) {
             if (has_block(p->cb, ds[i], p->ca, b) ||
@@ -2844,16 +2867,20 @@ static void script_free(diff_script *s)
 
 void diff_result_init(diff_result *r)
 {
-    script_init(&r->sqlite);
-    script_init(&r->postgresql);
+    int d;
+
+    for (d = 0; d < AST_NDIALECTS; d++)
+        script_init(&r->scripts[d]);
     buf_init(&r->summary);
     r->nchanges = 0;
 }
 
 void diff_result_free(diff_result *r)
 {
-    script_free(&r->sqlite);
-    script_free(&r->postgresql);
+    int d;
+
+    for (d = 0; d < AST_NDIALECTS; d++)
+        script_free(&r->scripts[d]);
     buf_free(&r->summary);
 }
 
@@ -2960,7 +2987,7 @@ static int write_script(plan *p, sql_dialect d, diff_script *s)
     int n = write_parts(&up, &s->up);
 
     write_parts(&down, &s->down);
-    if (d == SQL_POSTGRESQL)
+    if (sc__dialect_of(d)->fk_off == NULL)
         s->up_fk_off = s->down_fk_off = false;
     return n;
 }
@@ -2969,7 +2996,7 @@ int diff_schemas(ast_ctx *old, ast_ctx *new, const diff_options *o,
                  diff_result *r)
 {
     plan p;
-    int refused;
+    int refused, i, nd;
 
     memset(&p, 0, sizeof p);
     p.ca = old;
@@ -2980,8 +3007,11 @@ int diff_schemas(ast_ctx *old, ast_ctx *new, const diff_options *o,
     refused = refuse(&p, o) + refuse_blocks(&p);
     if (!refused) {
         /* A change may concern one dialect only (its sql blocks). */
-        r->nchanges = write_script(&p, SQL_SQLITE, &r->sqlite);
-        r->nchanges += write_script(&p, SQL_POSTGRESQL, &r->postgresql);
+        const sql_dialect *ds = emit_sql_dialects(&nd);
+
+        r->nchanges = 0;
+        for (i = 0; i < nd; i++)
+            r->nchanges += write_script(&p, ds[i], &r->scripts[ds[i]]);
         describe(&p, &r->summary);
     }
     symtab_free(&p.rows);

@@ -49,7 +49,9 @@ typedef struct diff_script {
 } diff_script;
 
 typedef struct diff_result {
-    diff_script sqlite, postgresql;
+    /* by dialect (SQL_*); the dialects the generator does not write
+     * (emit_sql_dialects()) stay empty */
+    diff_script scripts[AST_NDIALECTS];
     buf summary;            /* one line per change, for the person */
     int nchanges;
 } diff_result;

@@ -32,6 +32,7 @@
 #include "ast.h"
 #include "buf.h"
 #include "catalog.h"
+#include "dialect.h"
 #include "checker.h"
 #include "emit_sql.h"
 #include "frontend.h"
@@ -208,15 +209,16 @@ static void compare_collation(live_db *L, const ast_table *t,
                               const ast_column *c, const cat_column *k)
 {
     const char *want = emit_sql_collation(L->d, c);
-    bool says = c->type.kind == AST_T_TEXT || c->type.kind == AST_T_VARCHAR;
+    bool says = sc__dialect_of(L->d)->text_collation != NULL &&
+                (c->type.kind == AST_T_TEXT || c->type.kind == AST_T_VARCHAR);
 
-    if (L->d == SQL_POSTGRESQL && says && (want || k->collation) &&
+    if (says && (want || k->collation) &&
         !(want && k->collation && strcmp(want, k->collation) == 0))
         drift(L, "table \"%s\": column \"%s\": the schema says collation "
                  "%s, the database has %s", t->name, c->name,
               want ? want : "default",
               k->collation ? k->collation : "default");
-    else if (k->collation && !(L->d == SQL_POSTGRESQL && says))
+    else if (k->collation && !says)
         drift(L, "table \"%s\": column \"%s\": the database collates it "
                  "as %s, which the schema cannot say", t->name, c->name,
               k->collation);
@@ -873,7 +875,7 @@ int drift_compare(ast_ctx *ctx, sc_db *db)
         return -1;
     }
     L.di = L.cat.dialect;
-    L.d = L.di == AST_D_POSTGRESQL ? SQL_POSTGRESQL : SQL_SQLITE;
+    L.d = (sql_dialect)L.di;
     compare(&L);
     return L.ndrift;
 }

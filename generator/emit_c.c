@@ -11,6 +11,7 @@
 #include "emit_c.h"
 
 #include "checker.h"
+#include "dialect.h"
 #include "emit_sql.h"
 #include "mem.h"
 #include "names.h"
@@ -2351,9 +2352,11 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
     const ast_schema *s = ctx->schema;
     const ast_decl *d;
     ast_mark mark;
-    buf tables;
+    buf tables, ddl;
     names n;
     symtab used;
+    const sql_dialect *ds;
+    int i, nd;
 
     tmpl_emit(out, C, "banner", "version", SC_VERSION, "file",
               base_name(ctx->filename), "header", header, NULL);
@@ -2376,13 +2379,17 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
         }
     mark = ast_pool_mark(ctx);
     declare_origin("schema", s->name, NULL, &s->loc);
-    emit_ddl(ctx, out, SQL_SQLITE);
-    if (declared.on)
-        buf_reset(out);
-    emit_ddl(ctx, out, SQL_POSTGRESQL);
+    ds = emit_sql_dialects(&nd);
+    buf_init(&ddl);
+    for (i = 0; i < nd; i++) {
+        emit_ddl(ctx, out, ds[i]);
+        if (declared.on)
+            buf_reset(out);
+        buf_printf(&ddl, "        [%s] = %s_ddl_%s,\n",
+                   sc__dialect_of(ds[i])->c_name, s->name,
+                   emit_sql_dialect_name(ds[i]));
+    }
     ast_pool_release(ctx, mark);
-    if (declared.on)
-        buf_reset(out);
     buf_init(&tables);
     for (d = s->decls; d; d = d->next)
         if (d->table) {
@@ -2390,8 +2397,10 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
             buf_printf(&tables, "    &%s_table,\n", n.prefix);
         }
     tmpl_emit(out, C, "schema_desc", "schema", s->name, "tables",
-              tables.data, "ntables", fmt(ctx, "%d", s->ntables), NULL);
+              tables.data, "ntables", fmt(ctx, "%d", s->ntables), "ddl",
+              ddl.data, NULL);
     buf_free(&tables);
+    buf_free(&ddl);
 }
 
 /* ---------------------------------------------------------------------
@@ -2555,25 +2564,40 @@ static void emit_migrations(ast_ctx *ctx, buf *out, const sc_migration *m,
                             unsigned n)
 {
     const char *schema = ctx->schema->name;
-    const char **lite = ast_alloc(ctx, sizeof *lite * n);
-    const char **pg = ast_alloc(ctx, sizeof *pg * n);
+    buf *sums = ast_alloc(ctx, sizeof *sums * n);
+    buf *scripts = ast_alloc(ctx, sizeof *scripts * n);
+    const sc__dialect *dl;
     unsigned i;
+    int d;
 
     for (i = 0; i < n; i++) {
-        lite[i] = emit_script(ctx, out,
-                              fmt(ctx, "%s_m%04u_sqlite", schema,
-                                  m[i].version), &m[i].sqlite);
-        pg[i] = emit_script(ctx, out,
-                            fmt(ctx, "%s_m%04u_postgresql", schema,
-                                m[i].version), &m[i].postgresql);
+        buf_init(&sums[i]);
+        buf_init(&scripts[i]);
+        for (d = 1; d <= SC_NDIALECTS; d++) {
+            if (m[i].checksums[d] == NULL)
+                continue; /* no file of this dialect */
+            dl = sc__dialect_of((sc_dialect)d);
+            buf_printf(&sums[i], "            [%s] = \"%s\",\n",
+                       dl->c_name, m[i].checksums[d]);
+            buf_printf(&scripts[i], "            [%s] = {%s},\n",
+                       dl->c_name,
+                       emit_script(ctx, out,
+                                   fmt(ctx, "%s_m%04u_%s", schema,
+                                       m[i].version, dl->name),
+                                   &m[i].scripts[d]));
+        }
     }
     tmpl_emit(out, C, "migrations_begin", "schema", schema, "COUNT_NAME",
               names_upper(ctx, schema, "MIGRATIONS"), NULL);
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         tmpl_emit(out, C, "migration", "version",
                   fmt(ctx, "%u", m[i].version), "name",
                   c_text(ctx, m[i].name), "checksum", m[i].checksum,
-                  "sqlite", lite[i], "postgresql", pg[i], NULL);
+                  "checksums", sums[i].data, "scripts", scripts[i].data,
+                  NULL);
+        buf_free(&sums[i]);
+        buf_free(&scripts[i]);
+    }
     tmpl_emit(out, C, "migrations_end", "schema", schema, "COUNT_NAME",
               names_upper(ctx, schema, "MIGRATIONS"), NULL);
 }

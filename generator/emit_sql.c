@@ -14,6 +14,7 @@
 
 #include "checker.h"
 #include "order.h"
+#include "dialect.h"
 #include "schemac.h"
 
 #include <stdint.h>
@@ -41,21 +42,32 @@ static void push(sql_stmts *s, buf *b)
     buf_init(b);
 }
 
+/* MariaDB's entry of the table is complete; the emitters below do not
+ * write it yet. */
+static const sql_dialect written[] = {SQL_SQLITE, SQL_POSTGRESQL};
+
+const sql_dialect *emit_sql_dialects(int *n)
+{
+    *n = (int)(sizeof written / sizeof written[0]);
+    return written;
+}
+
 bool emit_sql_dialect(const char *name, sql_dialect *out)
 {
-    if (strcmp(name, "sqlite") == 0)
-        *out = SQL_SQLITE;
-    else if (strcmp(name, "postgresql") == 0 ||
-             strcmp(name, "postgres") == 0)
-        *out = SQL_POSTGRESQL;
-    else
-        return false;
-    return true;
+    const sc__dialect *dl = sc__dialect_named(name);
+    size_t i;
+
+    for (i = 0; dl != NULL && i < sizeof written / sizeof written[0]; i++)
+        if (written[i] == dl->id) {
+            *out = dl->id;
+            return true;
+        }
+    return false;
 }
 
 const char *emit_sql_dialect_name(sql_dialect d)
 {
-    return d == SQL_SQLITE ? "sqlite" : "postgresql";
+    return sc__dialect_of(d)->name;
 }
 
 /* ---------------------------------------------------------------------
@@ -163,104 +175,81 @@ static void name_list(buf *b, const ast_name *cols)
  * Types and literals
  * ------------------------------------------------------------------- */
 
-/* The storage of a stored-as format: SQLite's type, PostgreSQL's. */
+/* The type of a stored-as format in dialect d, NULL for schemac's own. */
 static const char *format_type(ast_format f, sql_dialect d)
 {
+    const sc__dialect_types *ty = &sc__dialect_of(d)->type;
+
     switch (f) {
     case AST_FMT_TEXT:
     case AST_FMT_HEX:
-        return d == SQL_SQLITE ? "TEXT" : "text";
+        return ty->fmt_text;
     case AST_FMT_REAL:
-        return d == SQL_SQLITE ? "REAL" : "double precision";
+        return ty->fmt_real;
     case AST_FMT_INTEGER:
-        return d == SQL_SQLITE ? "INTEGER" : "bigint";
+        return ty->fmt_integer;
     default:
         return NULL;
     }
 }
 
-static int dialect_index(sql_dialect d)
+/* The entry of the dialect's types for t (dialect.h). */
+static const char *table_type(const sc__dialect_types *ty, const ast_type *t)
 {
-    return d == SQL_SQLITE ? AST_D_SQLITE : AST_D_POSTGRESQL;
+    switch (t->kind) {
+    case AST_T_BOOL: return ty->bool_;
+    case AST_T_INT16: return ty->int16;
+    case AST_T_INT32: return ty->int32;
+    case AST_T_INT64: return ty->int64;
+    case AST_T_FLOAT32: return ty->float32;
+    case AST_T_FLOAT64: return ty->float64;
+    case AST_T_NUMERIC: return model_is_scaled(t) ? ty->numeric : ty->decimal;
+    case AST_T_VARCHAR: return ty->varchar;
+    case AST_T_TEXT: return ty->text;
+    case AST_T_BYTES: return ty->bytes;
+    case AST_T_DATE: return ty->date;
+    case AST_T_TIMESTAMP: return t->local ? ty->timestamp_local
+                                          : ty->timestamp;
+    case AST_T_UUID: return ty->uuid;
+    case AST_T_JSON: return ty->json;
+    case AST_T_NAMED: return ty->enum_;
+    }
+    return ty->int64;
 }
 
 void emit_sql_column_type(buf *b, sql_dialect d, const ast_column *c)
 {
     const ast_type *t = &c->type;
+    const ast_enum_value *ev;
+    const char *ty;
 
-    if (c->sql_type[dialect_index(d)]) {
-        buf_puts(b, c->sql_type[dialect_index(d)]);
+    if (c->sql_type[d]) {
+        buf_puts(b, c->sql_type[d]);
         return;
     }
     if (format_type(c->format, d)) {
         buf_puts(b, format_type(c->format, d));
         return;
     }
-    if (d == SQL_SQLITE) {
-        switch (t->kind) {
-        case AST_T_FLOAT32:
-        case AST_T_FLOAT64:
-            buf_puts(b, "REAL");
-            return;
-        case AST_T_NUMERIC:
-            buf_puts(b, model_is_scaled(t) ? "INTEGER" : "TEXT");
-            return;
-        case AST_T_VARCHAR:
-        case AST_T_TEXT:
-        case AST_T_JSON:
-        case AST_T_NAMED:
-            buf_puts(b, "TEXT");
-            return;
-        case AST_T_BYTES:
-        case AST_T_UUID:
-            buf_puts(b, "BLOB");
-            return;
-        default:
-            buf_puts(b, "INTEGER");
-            return;
+    ty = table_type(&sc__dialect_of(d)->type, t);
+    if (t->kind == AST_T_NAMED && ty == NULL) { /* the enum's own type */
+        emit_sql_quote(b, t->name);
+    } else if (t->kind == AST_T_NAMED && strcmp(ty, "ENUM") == 0) {
+        buf_puts(b, "ENUM(");
+        for (ev = t->enm->values; ev; ev = ev->next) {
+            quote_string(b, ev->name, strlen(ev->name));
+            buf_puts(b, ev->next ? ", " : ")");
         }
+    } else if (t->kind == AST_T_NUMERIC || t->kind == AST_T_VARCHAR) {
+        buf_printf(b, ty, (unsigned)t->a, (unsigned)t->b);
+    } else {
+        buf_puts(b, ty);
     }
-    switch (t->kind) {
-    case AST_T_BOOL: buf_puts(b, "boolean"); return;
-    case AST_T_INT16: buf_puts(b, "smallint"); return;
-    case AST_T_INT32: buf_puts(b, "integer"); return;
-    case AST_T_INT64: buf_puts(b, "bigint"); return;
-    case AST_T_FLOAT32: buf_puts(b, "real"); return;
-    case AST_T_FLOAT64: buf_puts(b, "double precision"); return;
-    case AST_T_NUMERIC:
-        buf_puts(b, "numeric(");
-        buf_put_int(b, t->a);
-        buf_putc(b, ',');
-        buf_put_int(b, t->b);
-        buf_putc(b, ')');
-        return;
-    case AST_T_VARCHAR:
-        buf_puts(b, "varchar(");
-        buf_put_int(b, t->a);
-        buf_putc(b, ')');
-        return;
-    case AST_T_TEXT: buf_puts(b, "text"); return;
-    case AST_T_BYTES: buf_puts(b, "bytea"); return;
-    case AST_T_DATE: buf_puts(b, "date"); return;
-    case AST_T_TIMESTAMP:
-        buf_puts(b, t->local ? "timestamp" : "timestamptz");
-        return;
-    case AST_T_UUID: buf_puts(b, "uuid"); return;
-    case AST_T_JSON: buf_puts(b, "jsonb"); return;
-    case AST_T_NAMED: emit_sql_quote(b, t->name); return;
-    }
-}
-
-/* The collation a dialect gives text that the runtime compares in byte
- * order, or NULL where text is in byte order already (SQLite). */
-static const char *byte_order_collation(sql_dialect d)
-{
-    return d == SQL_POSTGRESQL ? "C" : NULL;
 }
 
 const char *emit_sql_collation(sql_dialect d, const ast_column *c)
 {
-    const char *own = byte_order_collation(d);
+    const char *own = sc__dialect_of(d)->text_collation;
 
     if (own == NULL ||
         (c->type.kind != AST_T_TEXT && c->type.kind != AST_T_VARCHAR))
@@ -268,7 +257,7 @@ const char *emit_sql_collation(sql_dialect d, const ast_column *c)
     if (c->collation)
         return strcmp(c->collation, "default") == 0 ? NULL : c->collation;
     /* a column of a type the database declares compares as that type */
-    return c->sql_type[dialect_index(d)] ? NULL : own;
+    return c->sql_type[d] ? NULL : own;
 }
 
 void emit_sql_collate(buf *b, sql_dialect d, const ast_column *c)
@@ -285,7 +274,7 @@ static void hex_blob(buf *b, const char *s, size_t n, sql_dialect d)
 {
     size_t i;
 
-    buf_puts(b, d == SQL_SQLITE ? "X'" : "'\\x");
+    buf_puts(b, sc__dialect_of(d)->bytes_open);
     for (i = 0; i < n; i++)
         buf_printf(b, "%02x", (unsigned char)s[i]);
     buf_putc(b, '\'');
@@ -456,21 +445,19 @@ static void value_literal(buf *b, sql_dialect d, const ast_column *c,
         return;
     switch (c->type.kind) {
     case AST_T_BOOL:
-        if (d == SQL_SQLITE)
-            buf_put_int(b, (int)v->i);
-        else
-            buf_puts(b, v->i ? "true" : "false");
+        buf_puts(b, v->i ? sc__dialect_of(d)->bool_true
+                         : sc__dialect_of(d)->bool_false);
         return;
     case AST_T_FLOAT32:
     case AST_T_FLOAT64:
         buf_printf(b, "%.17g", v->f);
         return;
     case AST_T_NUMERIC:
-        if (model_is_scaled(&c->type) && d == SQL_SQLITE)
+        if (model_is_scaled(&c->type) && sc__dialect_of(d)->numeric_as_integer)
             buf_put_int(b, v->i);
         else if (model_is_scaled(&c->type))
             scaled_decimal(b, v->i, c->type.b); /* back to a decimal */
-        else if (d == SQL_SQLITE)
+        else if (sc__dialect_of(d)->decimal_quoted)
             quote_string(b, v->s, v->len);
         else
             buf_puts(b, v->s);
@@ -484,14 +471,14 @@ static void value_literal(buf *b, sql_dialect d, const ast_column *c,
         hex_blob(b, v->s, v->len, d);
         return;
     case AST_T_UUID:
-        if (d == SQL_SQLITE)
+        if (sc__dialect_of(d)->uuid_as_bytes)
             hex_blob(b, v->s, 16, d);
         else
             format_uuid(b, (const unsigned char *)v->s);
         return;
     case AST_T_DATE:
     case AST_T_TIMESTAMP:
-        if (d == SQL_SQLITE)
+        if (sc__dialect_of(d)->time_literal == SC__TIME_INTEGER)
             buf_put_int(b, v->i);
         else
             pg_time_literal(b, c, v->i);
@@ -507,33 +494,19 @@ static void value_literal(buf *b, sql_dialect d, const ast_column *c,
     }
 }
 
-/* PostgreSQL's day of default now: the UTC day, as the generated code and
- * SQLite give it, not CURRENT_DATE (the session time zone's), which only
- * default current_date writes. */
-static const char *pg_today(const ast_column *c)
-{
-    return ast_lit_current_date(c->dflt) ? "CURRENT_DATE"
-                                         : "now() AT TIME ZONE 'utc'";
-}
-
 /* default now for a date or timestamp kept in a stored-as format: the
  * UTC reading in that form; false for schemac's own. */
 static bool now_in_format(buf *b, sql_dialect d, const ast_column *c)
 {
-    bool lite = d == SQL_SQLITE;
+    const sc__dialect_now *now = &sc__dialect_of(d)->now;
 
-    if (c->format == AST_FMT_TEXT && c->type.kind == AST_T_DATE && lite)
-        buf_puts(b, "(date('now'))");
-    else if (c->format == AST_FMT_TEXT && c->type.kind == AST_T_DATE)
-        buf_printf(b, "(to_char(%s, 'YYYY-MM-DD'))", pg_today(c));
+    if (c->format == AST_FMT_TEXT && c->type.kind == AST_T_DATE)
+        buf_puts(b, ast_lit_current_date(c->dflt) ? now->text_session_date
+                                                  : now->text_date);
     else if (c->format == AST_FMT_TEXT)
-        buf_puts(b, lite ? "(strftime('%Y-%m-%d %H:%M:%f', 'now'))"
-                         : "(to_char(now() at time zone 'utc', "
-                           "'YYYY-MM-DD HH24:MI:SS.US'))");
+        buf_puts(b, now->text_timestamp);
     else if (c->format == AST_FMT_INTEGER)
-        buf_puts(b, lite ? "(CAST(strftime('%s', 'now') AS INTEGER))"
-                         : "(CAST(floor(extract(epoch FROM now())) AS "
-                           "bigint))");
+        buf_puts(b, now->epoch);
     else
         return false;
     return true;
@@ -551,7 +524,8 @@ void emit_sql_default(ast_ctx *ctx, buf *b, sql_dialect d,
     if (v.kind != SC_DEFAULT_NOW) {
         if (v.kind != SC_DEFAULT_VALUE && v.kind != SC_DEFAULT_NULL)
             return;
-        if (d == SQL_SQLITE && v.kind == SC_DEFAULT_VALUE &&
+        if (sc__dialect_of(d)->negative_default_parens &&
+            v.kind == SC_DEFAULT_VALUE &&
             (c->type.kind == AST_T_INT16 || c->type.kind == AST_T_INT32 ||
              c->type.kind == AST_T_INT64 || c->type.kind == AST_T_FLOAT32 ||
              c->type.kind == AST_T_FLOAT64) && (v.i < 0 || v.f < 0)) {
@@ -565,20 +539,14 @@ void emit_sql_default(ast_ctx *ctx, buf *b, sql_dialect d,
     }
     if (now_in_format(b, d, c))
         return;
-    if (d == SQL_POSTGRESQL && c->type.kind == AST_T_TIMESTAMP &&
-        c->type.local)
-        buf_puts(b, "(now() at time zone 'utc')");
-    else if (d == SQL_POSTGRESQL && c->type.kind != AST_T_DATE)
-        buf_puts(b, "now()");
-    else if (d == SQL_POSTGRESQL && ast_lit_current_date(c->dflt))
-        buf_puts(b, pg_today(c));
-    else if (d == SQL_POSTGRESQL)
-        buf_printf(b, "((%s)::date)", pg_today(c));
+    if (c->type.kind == AST_T_DATE && ast_lit_current_date(c->dflt))
+        buf_puts(b, sc__dialect_of(d)->now.session_date);
     else if (c->type.kind == AST_T_DATE)
-        buf_puts(b, "(CAST(julianday('now') - 2440587.5 AS INTEGER))");
+        buf_puts(b, sc__dialect_of(d)->now.date);
+    else if (c->type.local)
+        buf_puts(b, sc__dialect_of(d)->now.timestamp_local);
     else
-        buf_puts(b, "(CAST((julianday('now') - 2440587.5) * 86400000000.0 "
-                    "AS INTEGER))");
+        buf_puts(b, sc__dialect_of(d)->now.timestamp);
 }
 
 /* ---------------------------------------------------------------------
@@ -651,10 +619,10 @@ static void literal(ast_ctx *ctx, buf *b, sql_dialect d,
         quote_string(b, l->text, l->len);
         return;
     case AST_LIT_TRUE:
-        buf_puts(b, d == SQL_SQLITE ? "1" : "true");
+        buf_puts(b, sc__dialect_of(d)->bool_true);
         return;
     case AST_LIT_FALSE:
-        buf_puts(b, d == SQL_SQLITE ? "0" : "false");
+        buf_puts(b, sc__dialect_of(d)->bool_false);
         return;
     case AST_LIT_NULL:
         buf_puts(b, "NULL");
@@ -1046,7 +1014,8 @@ static void table_constraints(ast_ctx *ctx, buf *b, sql_dialect d,
 
     emit_sql_constraints(ctx, d, t, &l);
     for (i = 0; i < l.n; i++) {
-        if (d == SQL_POSTGRESQL && l.items[i].after_tables)
+        if (sc__dialect_of(d)->alter.add_constraint &&
+            l.items[i].after_tables)
             continue;
         buf_puts(b, ",\n    CONSTRAINT ");
         emit_sql_quote(b, l.items[i].name);
@@ -1088,16 +1057,16 @@ void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
     buf_puts(b, "    ");
     emit_sql_quote(b, c->name);
     buf_putc(b, ' ');
-    if (d == SQL_SQLITE && c == t->autoinc) {
-        buf_puts(b, "INTEGER NOT NULL");
+    if (c == t->autoinc) {
+        const sc__dialect *dl = sc__dialect_of(d);
+
+        if (dl->autoinc_type != NULL)
+            buf_puts(b, dl->autoinc_type);
+        else
+            emit_sql_column_type(b, d, c);
+        buf_puts(b, dl->autoinc_before);
         inline_pk(b, t);
-        buf_puts(b, " AUTOINCREMENT");
-        return;
-    }
-    if (d == SQL_POSTGRESQL && c == t->autoinc) {
-        emit_sql_column_type(b, d, c);
-        buf_puts(b, " GENERATED BY DEFAULT AS IDENTITY");
-        inline_pk(b, t);
+        buf_puts(b, dl->autoinc_after);
         return;
     }
     emit_sql_column_type(b, d, c);
@@ -1123,9 +1092,9 @@ void emit_sql_create_table(ast_ctx *ctx, buf *b, sql_dialect d,
             buf_puts(b, ",\n");
     }
     table_constraints(ctx, b, d, t);
-    buf_puts(b, d == SQL_SQLITE && t->not_strict.first_line == 0
-                    ? "\n) STRICT"
-                    : "\n)");
+    buf_puts(b, "\n)");
+    if (t->not_strict.first_line == 0) /* "not strict" drops SQLite's */
+        buf_puts(b, sc__dialect_of(d)->table_suffix);
 }
 
 bool emit_sql_is_index(const ast_item *it)
@@ -1582,7 +1551,7 @@ const ast_sqlblock *emit_sql_next_block(const ast_schema *s,
     const ast_decl *x = *at ? (*at)->next : s->decls;
 
     for (; x; x = x->next)
-        if (x->sql && x->sql->dialect == dialect_index(d)) {
+        if (x->sql && x->sql->dialect == (int)d) {
             *at = x;
             return x->sql;
         }
@@ -1599,7 +1568,7 @@ void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out)
     int i;
 
     buf_init(&b);
-    if (d == SQL_POSTGRESQL)
+    if (sc__dialect_of(d)->type.enum_ == NULL) /* enums are types */
         for (decl = ctx->schema->decls; decl; decl = decl->next)
             if (decl->enm) {
                 emit_sql_create_enum(&b, decl->enm);
@@ -1617,7 +1586,7 @@ void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out)
         push(out, &b);
         create_indexes(ctx, out, &b, d, s->creation_order[i]);
     }
-    if (d == SQL_POSTGRESQL)
+    if (sc__dialect_of(d)->alter.add_constraint) /* cycles closed after */
         for (i = 0; i < s->ntables; i++)
             if (order_has_after_tables(s->creation_order[i]))
                 add_after_tables(ctx, out, &b, s->creation_order[i]);

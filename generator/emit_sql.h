@@ -11,10 +11,11 @@
 #include "ast.h"
 #include "buf.h"
 
-typedef enum sql_dialect {
-    SQL_SQLITE,
-    SQL_POSTGRESQL
-} sql_dialect;
+/* A dialect is the runtime's (dialect.h): SQL_* are SC_DIALECT_*. */
+typedef sc_dialect sql_dialect;
+#define SQL_SQLITE     SC_DIALECT_SQLITE
+#define SQL_POSTGRESQL SC_DIALECT_POSTGRESQL
+#define SQL_MARIADB    SC_DIALECT_MARIADB
 
 /* A list of statements, each without its final semicolon. */
 typedef struct sql_stmts {
@@ -24,7 +25,12 @@ typedef struct sql_stmts {
 
 void sql_stmts_free(sql_stmts *s);
 
-/* Parses "sqlite" / "postgresql" (also "postgres"); false if unknown. */
+/* The dialects the generator writes DDL, code and migrations for, in
+ * the order of their SC_DIALECT_*: n receives how many. */
+const sql_dialect *emit_sql_dialects(int *n);
+
+/* Parses the name or an alias of a dialect the generator writes
+ * ("sqlite", "postgresql", "postgres"); false if unknown. */
 bool emit_sql_dialect(const char *name, sql_dialect *out);
 const char *emit_sql_dialect_name(sql_dialect d);
 

@@ -475,20 +475,18 @@ static void put_stored(buf *b, const ast_column *c)
         [AST_FMT_TEXT] = "text", [AST_FMT_REAL] = "real",
         [AST_FMT_INTEGER] = "integer", [AST_FMT_HEX] = "hex",
     };
+    int d;
 
     buf_puts(b, "stored as");
     if (c->format != AST_FMT_NATIVE)
         buf_printf(b, " %s", formats[c->format]);
     if (c->fixed_frac)
         buf_printf(b, "(%lld)", (long long)c->frac);
-    if (c->sql_type[AST_D_SQLITE]) {
-        buf_puts(b, " sqlite ");
-        put_string(b, c->sql_type[AST_D_SQLITE]);
-    }
-    if (c->sql_type[AST_D_POSTGRESQL]) {
-        buf_puts(b, " postgresql ");
-        put_string(b, c->sql_type[AST_D_POSTGRESQL]);
-    }
+    for (d = 1; d < AST_NDIALECTS; d++)
+        if (c->sql_type[d]) {
+            buf_printf(b, " %s ", emit_sql_dialect_name((sql_dialect)d));
+            put_string(b, c->sql_type[d]);
+        }
 }
 
 static void put_modifier(ast_ctx *ctx, buf *b, const ast_column *c, int kind)
@@ -811,7 +809,7 @@ static void fmt_enum(fmt *f, const ast_enum *e, buf *b)
 static void fmt_sql(fmt *f, const ast_sqlblock *q, buf *b)
 {
     buf_printf(b, "sql %s $$%s$$",
-               q->dialect == AST_D_SQLITE ? "sqlite" : "postgresql", q->text);
+               emit_sql_dialect_name((sql_dialect)q->dialect), q->text);
     place(f, 0, take_text(f, b), q->loc.first_line, q->loc.last_line);
 }
 
@@ -960,6 +958,7 @@ static void render(ast_ctx *ctx, part p, buf *out)
 {
     const ast_comment *c;
     buf tmp;
+    int d, nd;
 
     if (p == P_COMMENTS) {
         for (c = ctx->comments; c; c = c->next) {
@@ -967,8 +966,10 @@ static void render(ast_ctx *ctx, part p, buf *out)
             buf_putc(out, '\n');
         }
     } else if (p == P_DDL) {
-        emit_sql_script(ctx, SQL_SQLITE, out);
-        emit_sql_script(ctx, SQL_POSTGRESQL, out);
+        const sql_dialect *ds = emit_sql_dialects(&nd);
+
+        for (d = 0; d < nd; d++)
+            emit_sql_script(ctx, ds[d], out);
     } else {
         buf_init(&tmp);
         emit_c(ctx, out, &tmp, NULL, 0);

@@ -11,6 +11,7 @@
  */
 #include "migfile.h"
 
+#include "emit_sql.h"
 #include "fsutil.h"
 #include "mem.h"
 #include "sha256.h"
@@ -24,12 +25,47 @@
 
 #define SUM_FILE "schemac.sum"
 
-/* The three files of a migration, in the order their names sort. */
-enum { KIND_POSTGRESQL, KIND_SCHEMA, KIND_SQLITE, NKINDS };
+/* The files of a migration, in the order their names sort.  The file of
+ * a dialect the generator does not write yet may be missing: a migration
+ * written before the dialect had one has no script for it. */
+enum { KIND_MARIADB, KIND_POSTGRESQL, KIND_SCHEMA, KIND_SQLITE, NKINDS };
 
 static const char *const suffixes[NKINDS] = {
-    ".postgresql.sql", ".schema", ".sqlite.sql",
+    ".mariadb.sql", ".postgresql.sql", ".schema", ".sqlite.sql",
 };
+
+/* The dialect of each kind of file (0: the schema). */
+static const sc_dialect kind_dialect[NKINDS] = {
+    SC_DIALECT_MARIADB, SC_DIALECT_POSTGRESQL, (sc_dialect)0,
+    SC_DIALECT_SQLITE,
+};
+
+/* The files every migration has: its schema and the files of the
+ * dialects the generator writes. */
+static bool required(int kind)
+{
+    const sql_dialect *ds;
+    int i, n;
+
+    if (kind_dialect[kind] == 0)
+        return true;
+    ds = emit_sql_dialects(&n);
+    for (i = 0; i < n; i++)
+        if (ds[i] == kind_dialect[kind])
+            return true;
+    return false;
+}
+
+/* How many files every migration has. */
+static size_t nrequired(void)
+{
+    size_t n = 0;
+    int k;
+
+    for (k = 0; k < NKINDS; k++)
+        n += required(k);
+    return n;
+}
 
 /* Everything the strings of a migfile_set point into. */
 struct migfile_store {
@@ -190,7 +226,7 @@ static void drop_unfinished(const char *dir, listing *l)
         if (version != last)
             break;
     }
-    if (l->nfiles - first >= NKINDS)
+    if (l->nfiles - first >= nrequired())
         return;
     path = path_join(dir, SUM_FILE);
     if (fs_read(path, &sum, &len) != 0)
@@ -222,7 +258,8 @@ static int read_entries(const char *dir, DIR *d, listing *l, buf *err)
 
         if (c < 0) {
             buf_printf(err, "%s: unexpected file %s: migration files are "
-                            "NNNN_NAME.schema, .sqlite.sql, .postgresql.sql",
+                            "NNNN_NAME.schema, .sqlite.sql, .postgresql.sql "
+                            "(and .mariadb.sql)",
                        dir, e->d_name);
             return -1;
         }
@@ -263,7 +300,7 @@ static int check_versions(const char *dir, listing *l, buf *err)
             continue;
         }
         for (k = 0; cur > 0 && k < NKINDS; k++) {
-            if (!(mask & (1u << k))) {
+            if (!(mask & (1u << k)) && required(k)) {
                 buf_printf(err, "%s: migration %04u %.*s has no file "
                                 "%.*s%s", dir, cur, (int)curlen,
                            curname + 5, (int)(curlen + 5), curname,
@@ -315,10 +352,20 @@ static int list_dir(const char *dir, listing *l, buf *err)
     return rc;
 }
 
-/* The file of version v (from 1) and kind k in a checked listing. */
+/* The file of version v (from 1) and kind k in a checked listing, NULL
+ * when the migration has none (a dialect's file that may be missing). */
 static const char *file_of(const listing *l, unsigned v, int k)
 {
-    return l->files[(v - 1) * NKINDS + (unsigned)k];
+    unsigned version;
+    size_t i, namelen;
+    int kind;
+
+    for (i = 0; i < l->nfiles; i++) {
+        classify(l->files[i], &version, &namelen, &kind);
+        if (version == v && kind == k)
+            return l->files[i];
+    }
+    return NULL;
 }
 
 /* ---------------------------------------------------------------------
@@ -1194,36 +1241,72 @@ static char *read_kept(const char *dir, const char *file, size_t *len,
     return data != NULL ? keep(store, data) : NULL;
 }
 
+/* The hex SHA-256 of one file's text, kept in the store. */
+static const char *file_sum(const char *text, size_t len,
+                            struct migfile_store *store)
+{
+    char hex[SHA256_HEX_SIZE];
+    sha256_ctx c;
+
+    sha256_init(&c);
+    sha256_update(&c, text, len);
+    sha256_final_hex(&c, hex);
+    return keep(store, xstrndup(hex, 64));
+}
+
+/* Reads the file of kind k of migration v when there is one: the script
+ * and checksum of its dialect (none when it is missing), its text in
+ * *text (NULL when missing). */
+static int load_dialect(const char *dir, const listing *l, unsigned v,
+                        int k, sc_migration *m, struct migfile_store *store,
+                        const char **text, size_t *len, buf *err)
+{
+    const char *file = file_of(l, v, k);
+    char *data, *path;
+
+    *text = NULL;
+    *len = 0;
+    if (file == NULL)
+        return 0;
+    data = read_kept(dir, file, len, store, err);
+    if (data == NULL)
+        return -1;
+    *text = data;
+    m->checksums[kind_dialect[k]] = file_sum(data, *len, store);
+    path = keep(store, path_join(dir, file));
+    return parse_sql(path, data, *len, &m->scripts[kind_dialect[k]], store,
+                     err);
+}
+
 /* Fills migration v (from 1) of listing l in dir. */
 static int load_one(const char *dir, const listing *l, unsigned v,
                     sc_migration *m, struct migfile_store *store, buf *err)
 {
-    const char *lite = file_of(l, v, KIND_SQLITE);
-    const char *pg = file_of(l, v, KIND_POSTGRESQL);
-    char hex[SHA256_HEX_SIZE], *path;
-    char *lt, *pt;
-    size_t ll, pl, namelen;
+    const char *schema = file_of(l, v, KIND_SCHEMA);
+    const char *text[NKINDS];
+    size_t len[NKINDS], namelen;
+    char hex[SHA256_HEX_SIZE];
     sha256_ctx c;
-    int rc;
+    int k, rc = 0;
 
-    lt = read_kept(dir, lite, &ll, store, err);
-    pt = lt != NULL ? read_kept(dir, pg, &pl, store, err) : NULL;
-    if (pt == NULL)
-        return -1;
     m->version = v;
-    namelen = strlen(lite) - 5 - strlen(suffixes[KIND_SQLITE]);
-    m->name = keep(store, xstrndup(lite + 5, namelen));
+    namelen = strlen(schema) - 5 - strlen(suffixes[KIND_SCHEMA]);
+    m->name = keep(store, xstrndup(schema + 5, namelen));
+    for (k = 0; rc == 0 && k < NKINDS; k++)
+        if (kind_dialect[k] != 0)
+            rc = load_dialect(dir, l, v, k, m, store, &text[k], &len[k],
+                              err);
+    if (rc != 0)
+        return rc;
+    /* the .sqlite.sql and .postgresql.sql files together: the checksum
+     * of descriptor ABI 2, which old version tables hold
+     * (docs/MIGRATIONS.md "Checksums") */
     sha256_init(&c);
-    sha256_update(&c, lt, ll);
-    sha256_update(&c, pt, pl);
+    sha256_update(&c, text[KIND_SQLITE], len[KIND_SQLITE]);
+    sha256_update(&c, text[KIND_POSTGRESQL], len[KIND_POSTGRESQL]);
     sha256_final_hex(&c, hex);
     m->checksum = keep(store, xstrndup(hex, 64));
-    path = keep(store, path_join(dir, lite));
-    rc = parse_sql(path, lt, ll, &m->sqlite, store, err);
-    path = keep(store, path_join(dir, pg));
-    if (rc == 0)
-        rc = parse_sql(path, pt, pl, &m->postgresql, store, err);
-    return rc;
+    return 0;
 }
 
 static int load(const char *dir, bool sealed, migfile_set *out, buf *err)
@@ -1281,6 +1364,8 @@ char *migfile_file(const char *dir, unsigned v, const char *suffix,
     if (v == 0 || v > l.n || k == NKINDS)
         buf_printf(err, "%s: no migration %04u (the last is %04u)", dir, v,
                    l.n);
+    else if (file_of(&l, v, k) == NULL)
+        buf_printf(err, "%s: migration %04u has no file %s", dir, v, suffix);
     else
         path = path_join(dir, file_of(&l, v, k));
     listing_free(&l);

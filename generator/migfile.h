@@ -1,8 +1,9 @@
 /*
  * migfile.h - reading and sealing a migrations directory
  * (docs/MIGRATIONS.md): the files NNNN_NAME.schema, NNNN_NAME.sqlite.sql
- * and NNNN_NAME.postgresql.sql for each version, and schemac.sum, the
- * checksums that show a file was edited or lost.
+ * and NNNN_NAME.postgresql.sql for each version (and NNNN_NAME.mariadb.sql
+ * where there is one), and schemac.sum, the checksums that show a file
+ * was edited or lost.
  *
  * `schemac migrate diff` finds its starting point with migfile_head() and
  * seals what it wrote with migfile_write_sum(); `schemac migrate up` and

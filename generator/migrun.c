@@ -23,7 +23,9 @@
 #include "migrun.h"
 
 #include "buf.h"
+#include "dialect.h"
 #include "drift.h"
+#include "emit_sql.h"
 #include "frontend.h"
 #include "fsutil.h"
 #include "migfile.h"
@@ -112,6 +114,7 @@ static int parse_count(const char *s, unsigned *out)
  * or an exit status. */
 static int parse_args(int argc, char **argv, migrun_opts *o)
 {
+    sql_dialect d;
     int i;
 
     memset(o, 0, sizeof *o);
@@ -157,8 +160,7 @@ static int parse_args(int argc, char **argv, migrun_opts *o)
     }
     if ((o->dialect || o->from) && !o->sql)
         return usage_error("--dialect and --from go with --sql", NULL);
-    if (o->dialect && strcmp(o->dialect, "sqlite") &&
-        strcmp(o->dialect, "postgresql"))
+    if (o->dialect && !emit_sql_dialect(o->dialect, &d))
         return usage_error("--dialect is sqlite or postgresql, not",
                            o->dialect);
     if (o->db == NULL && !(o->sql && o->dialect) &&
@@ -249,21 +251,20 @@ static bool table_of(const char *sql, char *out, size_t size)
 }
 
 /* " (users: 1000 rows)" for the table sql works on, or "": the count on
- * SQLite, the planner's estimate on PostgreSQL, which costs nothing and
- * takes no lock on the table (a count could wait for one, time out and
- * fail the step's transaction, which nothing here may do). */
+ * SQLite, the catalog's estimate where the dialect has one, which costs
+ * nothing and takes no lock on the table (a count could wait for one,
+ * time out and fail the step's transaction, which nothing here may do). */
 static void rows_note(sc_db *db, const char *sql, char *out, size_t size)
 {
+    const sc__dialect *dl = sc__dialect_of(sc_db_dialect(db));
     char table[128], q[400], value[32] = "";
 
     out[0] = '\0';
     if (sql == NULL || !table_of(sql, table, sizeof table) ||
         strchr(table, '\'') != NULL)
         return;
-    if (sc_db_dialect(db) == SC_DIALECT_POSTGRESQL) {
-        snprintf(q, sizeof q, "SELECT coalesce((SELECT reltuples::bigint "
-                 "FROM pg_class WHERE oid = to_regclass('\"%s\"')), -2)",
-                 table);
+    if (dl->row_estimate != NULL) {
+        snprintf(q, sizeof q, dl->row_estimate, table);
     } else {
         snprintf(q, sizeof q, "SELECT count(*) FROM sqlite_master WHERE "
                  "type = 'table' AND name = '%s'", table);
@@ -430,8 +431,7 @@ static int cmd_sql(sc_db *db, const migfile_set *s, const migrun_opts *o,
             return EXIT_USER;
         }
     } else {
-        d = strcmp(o->dialect, "sqlite") == 0 ? SC_DIALECT_SQLITE
-                                              : SC_DIALECT_POSTGRESQL;
+        emit_sql_dialect(o->dialect, &d);
         if (o->from && (parse_count(o->from, &from) != 0 || from > s->n))
             return usage_error("--from takes a version of DIR, not",
                                o->from);

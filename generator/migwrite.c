@@ -157,9 +157,9 @@ static int write_migration(const options *o, unsigned version,
         m.names[k] = files[k];
         buf_init(&m.data[k]);
     }
-    diff_sql_file(&m.data[0], version, name, SQL_POSTGRESQL, &r->postgresql);
+    diff_sql_file(&m.data[0], version, name, SQL_POSTGRESQL, &r->scripts[SQL_POSTGRESQL]);
     buf_put(&m.data[1], schema_text, schema_len);
-    diff_sql_file(&m.data[2], version, name, SQL_SQLITE, &r->sqlite);
+    diff_sql_file(&m.data[2], version, name, SQL_SQLITE, &r->scripts[SQL_SQLITE]);
     buf_init(&err);
     if (migfile_write_new(o->dir, &m, &err) != 0) {
         fprintf(stderr, "schemac: %s\n", err.data);
@@ -248,7 +248,7 @@ int migwrite_main(bool init, int argc, char **argv)
         goto done;
     }
     rc = write_migration(&o, next, o.name, text, len, &r);
-    for (lint = r.postgresql.lints.data; !rc && r.postgresql.lints.len &&
+    for (lint = r.scripts[SQL_POSTGRESQL].lints.data; !rc && r.scripts[SQL_POSTGRESQL].lints.len &&
                                          *lint; lint = end + 1) {
         end = strchr(lint, '\n');
         fprintf(stderr, "schemac: lint (postgresql): %.*s\n",
@@ -447,10 +447,11 @@ static int cmd_show(const char *dir, const char *version)
 {
     migfile_set set;
     const sc_migration *mg;
+    const sql_dialect *ds;
     unsigned long v;
     char *end;
     buf err;
-    int rc;
+    int rc, i, nd;
 
     v = strtoul(version, &end, 10);
     if (*version < '0' || *version > '9' || *end != '\0')
@@ -474,14 +475,13 @@ static int cmd_show(const char *dir, const char *version)
            dir, mg->version, mg->name);
     printf("checksum   %s\n", mg->checksum);
     printf("before     %s\n", v > 1 ? set.migs[v - 2].name : "(empty)");
-    printf("sqlite     up: ");
-    describe_script(&mg->sqlite, true);
-    printf("; down: ");
-    describe_script(&mg->sqlite, false);
-    printf("\npostgresql up: ");
-    describe_script(&mg->postgresql, true);
-    printf("; down: ");
-    describe_script(&mg->postgresql, false);
+    ds = emit_sql_dialects(&nd);
+    for (i = 0; i < nd; i++) {
+        printf("%s%-10s up: ", i ? "\n" : "", emit_sql_dialect_name(ds[i]));
+        describe_script(&mg->scripts[ds[i]], true);
+        printf("; down: ");
+        describe_script(&mg->scripts[ds[i]], false);
+    }
     printf("\n");
     rc = show_changes(dir, (unsigned)v);
     migfile_free(&set);
@@ -692,9 +692,9 @@ static int cmd_squash(const char *dir, const char *to)
         goto done;
     }
     snprintf(name, sizeof name, "to_%04lu", v);
-    diff_sql_file(&m.data[0], 1, name, SQL_POSTGRESQL, &r.postgresql);
+    diff_sql_file(&m.data[0], 1, name, SQL_POSTGRESQL, &r.scripts[SQL_POSTGRESQL]);
     buf_put(&m.data[1], text, len);
-    diff_sql_file(&m.data[2], 1, name, SQL_SQLITE, &r.sqlite);
+    diff_sql_file(&m.data[2], 1, name, SQL_SQLITE, &r.scripts[SQL_SQLITE]);
     for (k = 0; k < MIGFILE_NFILES; k++) {
         snprintf(files[k], sizeof files[k], "0001_%s.%s", name, ext[k]);
         m.names[k] = files[k];

@@ -269,8 +269,7 @@ static const char *schemac_decl(pull *p, const pcol *c)
     col.type.name = c->type;
     col.format = c->format;
     buf_init(&b);
-    emit_sql_column_type(&b, p->d == AST_D_SQLITE ? SQL_SQLITE
-                                                   : SQL_POSTGRESQL, &col);
+    emit_sql_column_type(&b, (sql_dialect)p->d, &col);
     s = ast_strndup(p->pool, b.data ? b.data : "", b.len);
     buf_free(&b);
     return s;
@@ -1695,7 +1694,7 @@ int pull_main(int argc, char **argv)
         goto cleanup;
     }
     p.d = p.cat.dialect;
-    p.dname = p.d == AST_D_SQLITE ? "sqlite" : "postgresql";
+    p.dname = emit_sql_dialect_name((sql_dialect)p.d);
     write_schema(&p, a.name ? a.name : schema_name(&p, db, a.url));
     rc = finish(&p, a.output ? a.output : "pulled.schema", &out, &lost);
     wrc = frontend_write(a.output, out.data, out.len);

@@ -78,15 +78,10 @@ typedef struct sc_backend_error {
 
 typedef struct sc_backend {
     const char *name;             /* "sqlite" */
+    /* The SQL the core writes for it: its entry in dialect.h, which
+     * also says how transactions begin and whether an insert returns
+     * the new key. */
     sc_dialect dialect;
-    const char *begin_sql;        /* starts a transaction */
-    const char *begin_write_sql;  /* starts one that will write */
-    /* Run first in the transaction of sc_schema_create_all(), so that
-     * connections creating one schema at once take turns (PostgreSQL's
-     * CREATE ... IF NOT EXISTS is not safe against a concurrent twin);
-     * NULL when begin_write_sql already lets one writer in at a time. */
-    const char *schema_lock_sql;
-    bool insert_returning;        /* read the new key with RETURNING */
 
     /* Opens url (the whole URL).  On failure *conn is NULL and err says
      * why, naming no password.  Returns SC_OK, SC_CANTOPEN, SC_MISUSE,

@@ -1327,13 +1327,14 @@ static void build_insert(const sc_db *db, sc__buf *b, const sc_table_desc *t)
         sc__buf_puts(b, k++ ? ", " : " (");
         sc__buf_ident(b, t->cols[i].name);
     }
-    sc__buf_puts(b, k ? ") VALUES (" : " DEFAULT VALUES");
+    sc__buf_puts(b, k ? ") VALUES ("
+                      : sc__dialect_of(db->be->dialect)->empty_insert);
     for (i = 0; i < k; i++) {
         sc__buf_puts(b, i ? ", " : "");
         sc__put_placeholder(db, b, &n);
     }
     sc__buf_puts(b, k ? ")" : "");
-    if (db->be->insert_returning && t->autoinc >= 0) {
+    if (sc__dialect_of(db->be->dialect)->insert_returning && t->autoinc >= 0) {
         sc__buf_puts(b, " RETURNING ");
         sc__put_select_column(db, b, NULL, &t->cols[t->autoinc]);
     }
@@ -1434,7 +1435,7 @@ static int check_results(sc_db *db, const sc_table_desc *t, int op,
 {
     if (op == OP_GET)
         return sc__check_columns(db, t, stmt);
-    if (op == OP_INSERT && db->be->insert_returning && t->autoinc >= 0)
+    if (op == OP_INSERT && sc__dialect_of(db->be->dialect)->insert_returning && t->autoinc >= 0)
         return check_column(db, t, &t->cols[t->autoinc], stmt, 0);
     return SC_OK;
 }
@@ -2491,8 +2492,8 @@ static int level_open(sc_db *db, bool write)
         return sc__set_error(db, SC_MISUSE, NULL, NULL,
                              "a transaction was opened outside sc_begin()");
     if (outermost(db))
-        rc = exec_traced(db, write ? db->be->begin_write_sql
-                                   : db->be->begin_sql);
+        rc = exec_traced(db, write ? sc__dialect_of(db->be->dialect)->begin_write
+                                   : sc__dialect_of(db->be->dialect)->begin);
     else
         rc = savepoint(db, "SAVEPOINT", db->depth + 1);
     if (rc == SC_OK)
@@ -2625,7 +2626,7 @@ int sc__stream_begin(sc_db *db, bool *opened)
     *opened = false;
     if (db->be->stream == NULL || db->be->in_transaction(db->conn))
         return SC_OK;
-    rc = exec_traced(db, db->be->begin_sql);
+    rc = exec_traced(db, sc__dialect_of(db->be->dialect)->begin);
     if (rc != SC_OK)
         return rc;
     db->stream_txn = true;
@@ -3551,8 +3552,7 @@ static int schema_create_all(sc_db *db, const sc_schema_desc *s)
                              "schema %s was generated for descriptor ABI %d, "
                              "this runtime has ABI %d: regenerate it",
                              s->name, s->abi_version, SC_ABI_VERSION);
-    ddl = db->be->dialect == SC_DIALECT_SQLITE ? s->ddl_sqlite
-                                               : s->ddl_postgresql;
+    ddl = s->ddl[db->be->dialect];
     if (ddl == NULL)
         return sc__set_error(db, SC_MISUSE, NULL, NULL,
                              "schema %s has no DDL for %s", s->name,
@@ -3561,8 +3561,8 @@ static int schema_create_all(sc_db *db, const sc_schema_desc *s)
     if (rc != SC_OK)
         return rc;
     level = db->depth;
-    if (db->be->schema_lock_sql != NULL)
-        rc = exec_traced(db, db->be->schema_lock_sql);
+    if (sc__dialect_of(db->be->dialect)->lock_step != NULL)
+        rc = exec_traced(db, sc__dialect_of(db->be->dialect)->lock_step);
     if (rc == SC_OK)
         rc = exec_all(db, ddl);
     rc = level_close(db, level, rc);

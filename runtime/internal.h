@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "backend.h"
+#include "dialect.h"
 #include "schemac.h"
 
 #if defined(__GNUC__)
@@ -172,7 +173,7 @@ int sc__stream_end(sc_db *db, bool opened, int rc);
 
 /* The SQLite collation (sqlite.c) that orders decimal text as numbers,
  * for SC_TYPE_DECIMAL columns, which SQLite keeps as TEXT. */
-#define SC__DECIMAL_COLLATION "sc_decimal"
+/* SC__DECIMAL_COLLATION: dialect.h */
 
 /* ---------------------------------------------------------------------
  * Floats as text in the "C" locale whatever setlocale() chose, so that

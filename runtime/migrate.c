@@ -30,18 +30,37 @@
 #include <time.h>
 
 #include "backend.h"
+#include "dialect.h"
 #include "internal.h"
 #include "schemac.h"
 
-/* The advisory lock every runner on a PostgreSQL database takes: the
- * bytes "schemac!" read as a big-endian 64-bit integer. */
-#define LOCK_KEY "8315162400540467489"
-#define LOCK_SQL "SELECT pg_advisory_xact_lock(" LOCK_KEY ")"
+/* The dialect of db's database (dialect.h): the version table, the
+ * runners' lock, the foreign-key switches and what the database can do
+ * are read there. */
+static const sc__dialect *dia(const sc_db *db)
+{
+    return sc__dialect_of(db->be->dialect);
+}
 
-#define TABLE_SQL                                                           \
-    "CREATE TABLE IF NOT EXISTS schemac_migrations ("                       \
-    "version integer PRIMARY KEY, name text NOT NULL, "                     \
-    "checksum text NOT NULL, applied_at text NOT NULL)"
+/* The checksum a runner on dialect d records for mg: its file's, or,
+ * from migrations given with one checksum only, that one. */
+static const char *checksum_for(sc_dialect d, const sc_migration *mg)
+{
+    const char *own = (int)d >= 1 && (int)d <= SC_NDIALECTS
+                          ? mg->checksums[d]
+                          : NULL;
+
+    return own != NULL ? own : mg->checksum;
+}
+
+/* Whether a recorded checksum is mg's on dialect d: its file's, or the
+ * checksum of both files together that runtimes of ABI 2 recorded. */
+static bool checksum_matches(sc_dialect d, const sc_migration *mg,
+                             const char *recorded)
+{
+    return strcmp(checksum_for(d, mg), recorded) == 0 ||
+           (mg->checksum != NULL && strcmp(mg->checksum, recorded) == 0);
+}
 
 #define HISTORY_SQL                                                         \
     "SELECT version, name, checksum, applied_at FROM schemac_migrations "   \
@@ -177,12 +196,7 @@ static int table_exists(sc_db *db, const char *name, bool *yes)
     int64_t n;
     int rc;
 
-    if (db->be->dialect == SC_DIALECT_SQLITE)
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_master "
-                 "WHERE type = 'table' AND name = '%s'", name);
-    else
-        snprintf(sql, sizeof sql, "SELECT (to_regclass('%s') IS NOT "
-                 "NULL)::int", name);
+    snprintf(sql, sizeof sql, dia(db)->table_exists, name);
     rc = query_int(db, sql, &n);
     *yes = n > 0;
     return rc;
@@ -198,14 +212,7 @@ static int table_exists(sc_db *db, const char *name, bool *yes)
  * naming what it holds instead. */
 static int check_shape(sc_db *db)
 {
-    const char *sql =
-        db->be->dialect == SC_DIALECT_SQLITE
-            ? "SELECT group_concat(name, ', ') FROM (SELECT name FROM "
-              "pragma_table_info('schemac_migrations') ORDER BY name)"
-            : "SELECT string_agg(column_name::text, ', ' ORDER BY "
-              "column_name::text) FROM information_schema.columns WHERE "
-              "table_name = 'schemac_migrations' AND table_schema = "
-              "current_schema()";
+    const char *sql = dia(db)->version_columns;
     const char *cols = "";
     sc_arena *a = sc_arena_new();
     void *stmt = NULL;
@@ -349,12 +356,13 @@ static int verify_rows(sc_db *db, const sc_migration *m, unsigned n,
                                  "migration %04u %s was renamed to %s "
                                  "after it was applied", r[i].version,
                                  r[i].name, mg->name);
-        if (strcmp(mg->checksum, r[i].checksum) != 0)
+        if (!checksum_matches(db->be->dialect, mg, r[i].checksum))
             return sc__set_error(db, SC_ERROR, NULL, NULL,
                                  "migration %04u %s was edited after it "
                                  "was applied (checksum %.12s applied, "
                                  "%.12s now)", r[i].version, r[i].name,
-                                 r[i].checksum, mg->checksum);
+                                 r[i].checksum,
+                                 checksum_for(db->be->dialect, mg));
         *current = r[i].version;
     }
     return SC_OK;
@@ -398,7 +406,7 @@ static int write_row(sc_db *db, const sc_migration *mg, bool up)
         gmtime_r(&now, &tm);
         strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
         text_param(&db->vals[1], mg->name);
-        text_param(&db->vals[2], mg->checksum);
+        text_param(&db->vals[2], checksum_for(db->be->dialect, mg));
         text_param(&db->vals[3], when);
         sc__buf_puts(&sql, "INSERT INTO schemac_migrations (version, name, "
                            "checksum, applied_at) VALUES (");
@@ -431,7 +439,7 @@ static int write_row(sc_db *db, const sc_migration *mg, bool up)
 static bool sqlite_fk_off(const sc_db *db, const sc_migration_script *s,
                           bool up)
 {
-    return db->be->dialect == SC_DIALECT_SQLITE &&
+    return dia(db)->fk_off != NULL &&
            (up ? s->foreign_keys_off : s->down_foreign_keys_off);
 }
 
@@ -442,13 +450,13 @@ static int txn_begin(sc_db *db, bool fk_off)
     int rc = SC_OK;
 
     if (fk_off)
-        rc = sc_exec(db, "PRAGMA foreign_keys = OFF");
+        rc = sc_exec(db, dia(db)->fk_off);
     if (rc == SC_OK)
-        rc = sc_exec(db, db->be->begin_write_sql);
+        rc = sc_exec(db, dia(db)->begin_write);
     if (rc == SC_OK)
         db->depth = 1;
-    if (rc == SC_OK && db->be->dialect == SC_DIALECT_POSTGRESQL)
-        rc = sc_exec(db, LOCK_SQL);
+    if (rc == SC_OK && dia(db)->lock_step != NULL)
+        rc = sc_exec(db, dia(db)->lock_step);
     return rc;
 }
 
@@ -466,7 +474,7 @@ static int txn_end(sc_db *db, int rc, bool fk_off)
         sc_exec(db, "ROLLBACK");
     db->depth = 0;
     if (fk_off) {
-        rc2 = sc_exec(db, "PRAGMA foreign_keys = ON");
+        rc2 = sc_exec(db, dia(db)->fk_on);
         if (rc == SC_OK)
             rc = rc2;
     }
@@ -483,8 +491,7 @@ static int txn_end(sc_db *db, int rc, bool fk_off)
 static const sc_migration_script *script_of(const sc_db *db,
                                             const sc_migration *mg)
 {
-    return db->be->dialect == SC_DIALECT_SQLITE ? &mg->sqlite
-                                                : &mg->postgresql;
+    return &mg->scripts[db->be->dialect];
 }
 
 /* Runs the guards of s; the first that counts rows stops the step. */
@@ -522,7 +529,7 @@ static int fk_check(sc_db *db, const sc_migration *mg)
     sc_value v;
     void *stmt;
     bool row;
-    int rc = run_stmt(db, "PRAGMA foreign_key_check", 0, &stmt, &row);
+    int rc = run_stmt(db, dia(db)->fk_check, 0, &stmt, &row);
 
     if (rc == SC_OK && row) {
         if (db->be->column(stmt, 0, SC_VAL_TEXT, &v) == SC_OK &&
@@ -667,7 +674,7 @@ static int set_lock_timeout(sc_db *db, const sc_migrate_options *o,
 {
     char sql[96];
 
-    if (db->be->dialect != SC_DIALECT_POSTGRESQL || o == NULL)
+    if (!dia(db)->lock_timeout || o == NULL)
         return SC_OK;
     snprintf(sql, sizeof sql, "SET %slock_timeout = %u",
              local ? "LOCAL " : "", o->lock_timeout_ms);
@@ -680,7 +687,7 @@ static void reset_lock_timeout(sc_db *db, const sc_migrate_options *o)
 {
     sc__error_state saved = db->err;
 
-    if (db->be->dialect != SC_DIALECT_POSTGRESQL || o == NULL)
+    if (!dia(db)->lock_timeout || o == NULL)
         return;
     sc_exec(db, "RESET lock_timeout");
     db->err = saved;
@@ -690,12 +697,7 @@ static void reset_lock_timeout(sc_db *db, const sc_migrate_options *o)
  * version table but holds tables. */
 static int hint_unrecorded(sc_db *db, int rc)
 {
-    const char *sql =
-        db->be->dialect == SC_DIALECT_SQLITE
-            ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
-              "AND name NOT LIKE 'sqlite%'"
-            : "SELECT count(*) FROM pg_tables WHERE schemaname = "
-              "current_schema()";
+    const char *sql = dia(db)->count_tables;
     sc__error_state saved = db->err;
     const char *hint = "; the database holds tables but no version table "
                        "schemac_migrations: if it was dropped by hand, or "
@@ -756,12 +758,7 @@ static int step_whole(sc_db *db, const sc_migration *m, unsigned n,
  * migrations.
  * ------------------------------------------------------------------- */
 
-#define PARTS_TABLE_SQL                                                     \
-    "CREATE TABLE IF NOT EXISTS schemac_migration_parts ("                  \
-    "version integer NOT NULL, direction text NOT NULL, "                   \
-    "part integer NOT NULL, statements integer NOT NULL, "                  \
-    "checksum text NOT NULL, finished_at text NOT NULL, "                   \
-    "PRIMARY KEY (version, direction, part))"
+/* The parts table's DDL is the dialect's parts_table. */
 
 
 /* Where a split migration stands: the next part to run (from 0) and the
@@ -809,12 +806,13 @@ static int read_progress(sc_db *db, const sc_migration *mg, bool up,
         if (rc != SC_OK)
             break;
         pr->any = true;
-        if (strcmp(sum, mg->checksum) != 0) {
+        if (!checksum_matches(db->be->dialect, mg, sum)) {
             rc = sc__set_error(db, SC_ERROR, NULL, NULL,
                                "migration %04u %s was edited after part "
                                "%" PRId64 " of %u was run (checksum %.12s "
                                "then, %.12s now)", mg->version, mg->name,
-                               part, np, sum, mg->checksum);
+                               part, np, sum,
+                               checksum_for(db->be->dialect, mg));
             break;
         }
         if (part == (int64_t)pr->part + 1 && pr->part < np &&
@@ -866,7 +864,7 @@ static int record_part(sc_db *db, const sc_migration *mg, bool up,
         return rc;
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    text_param(&db->vals[0], mg->checksum);
+    text_param(&db->vals[0], checksum_for(db->be->dialect, mg));
     sc__buf_printf(&b, "INSERT INTO schemac_migration_parts (version, "
                        "direction, part, statements, checksum, "
                        "finished_at) VALUES (%u, '%s', %u, %u, ",
@@ -944,7 +942,7 @@ static void drop_invalid_index(sc_db *db, const char *sql)
     sc__error_state saved = db->err;
     char name[300], drop[400];
 
-    if (db->be->dialect != SC_DIALECT_POSTGRESQL ||
+    if (!dia(db)->concurrent_index ||
         !concurrent_index(sql, name, sizeof name))
         return;
     snprintf(drop, sizeof drop, "DROP INDEX CONCURRENTLY IF EXISTS %s",
@@ -966,7 +964,7 @@ static int concurrent_leftover(sc_db *db, const char *sql, bool *skip)
     int rc;
 
     *skip = false;
-    if (db->be->dialect != SC_DIALECT_POSTGRESQL ||
+    if (!dia(db)->concurrent_index ||
         !concurrent_index(sql, name, sizeof name) ||
         strchr(name, '\'') != NULL)
         return SC_OK;
@@ -1052,7 +1050,9 @@ static int run_loose_part(sc_db *db, const sc_migration *m, unsigned n,
         bool skip = false;
 
         last = pr->part + 1 == np && pr->done + 1 == total;
-        if (db->be->dialect == SC_DIALECT_SQLITE) {
+        /* with no session lock to hold, each statement takes the
+         * write lock of a transaction of its own */
+        if (dia(db)->lock_session == NULL) {
             rc = run_locked_statement(db, m, n, seen, parts, np, up, pr,
                                       last, o, moved);
             if (rc == SC_OK && !*moved)
@@ -1142,7 +1142,7 @@ static int ensure_parts_table(sc_db *db)
     int rc = txn_begin(db, false);
 
     if (rc == SC_OK)
-        rc = sc_exec(db, PARTS_TABLE_SQL);
+        rc = sc_exec(db, dia(db)->parts_table);
     return txn_end(db, rc, false);
 }
 
@@ -1207,7 +1207,7 @@ static int step(sc_db *db, const sc_migration *m, unsigned n,
     for (;;) {
         rc = split ? step_split(db, m, n, current, up, o, &did)
                    : step_whole(db, m, n, current, up, o, &did);
-        if (rc != SC_BUSY || db->be->dialect != SC_DIALECT_POSTGRESQL ||
+        if (rc != SC_BUSY || !dia(db)->retry_busy ||
             o == NULL || tries >= o->lock_retries)
             break;
         tries++;
@@ -1245,11 +1245,16 @@ static int check_args(sc_db *db, const sc_migration *m, unsigned n)
                                  "migration %u has version %u: versions "
                                  "must count 1, 2, ... in order", i + 1,
                                  m[i].version);
-        if (m[i].name == NULL || m[i].checksum == NULL ||
-            !has_script(script_of(db, &m[i]), true))
+        if (m[i].name == NULL || checksum_for(db->be->dialect, &m[i]) == NULL)
             return sc__set_error(db, SC_MISUSE, NULL, NULL,
-                                 "migration %04u lacks a name, a checksum "
-                                 "or a script for %s", i + 1, db->be->name);
+                                 "migration %04u lacks a name or a "
+                                 "checksum", i + 1);
+        if (!has_script(script_of(db, &m[i]), true))
+            return sc__set_error(db, SC_MISUSE, NULL, NULL,
+                                 "migration %04u %s has no script for %s: "
+                                 "its directory has no file %04u_%s%s",
+                                 i + 1, m[i].name, dia(db)->name, i + 1,
+                                 m[i].name, dia(db)->file_suffix);
     }
     return SC_OK;
 }
@@ -1262,9 +1267,9 @@ static int ensure_table(sc_db *db)
     int rc = txn_begin(db, false);
 
     if (rc == SC_OK)
-        rc = sc_exec(db, TABLE_SQL);
+        rc = sc_exec(db, dia(db)->version_table);
     if (rc == SC_OK)
-        rc = sc_exec(db, PARTS_TABLE_SQL);
+        rc = sc_exec(db, dia(db)->parts_table);
     return txn_end(db, rc, false);
 }
 
@@ -1313,11 +1318,10 @@ static int session_lock(sc_db *db)
     int64_t got = 0;
     int rc = SC_OK;
 
-    if (db->be->dialect != SC_DIALECT_POSTGRESQL)
+    if (dia(db)->lock_session == NULL)
         return SC_OK;
     while (rc == SC_OK) {
-        rc = query_int(db, "SELECT pg_try_advisory_lock(" LOCK_KEY ")::int",
-                       &got);
+        rc = query_int(db, dia(db)->lock_session, &got);
         if (rc != SC_OK || got == 1)
             break;
         nanosleep(&pause, NULL);
@@ -1333,9 +1337,9 @@ static int session_unlock(sc_db *db, int rc)
     sc__error_state saved = db->err;
     int64_t done;
 
-    if (db->be->dialect != SC_DIALECT_POSTGRESQL)
+    if (dia(db)->unlock_session == NULL)
         return rc;
-    query_int(db, "SELECT pg_advisory_unlock(" LOCK_KEY ")::int", &done);
+    query_int(db, dia(db)->unlock_session, &done);
     if (rc != SC_OK)
         db->err = saved;
     return rc;
@@ -1521,10 +1525,10 @@ static int stamp_body(sc_db *db, const sc_migration *m, unsigned n,
                       unsigned version)
 {
     unsigned current, v;
-    int rc = sc_exec(db, TABLE_SQL);
+    int rc = sc_exec(db, dia(db)->version_table);
 
     if (rc == SC_OK)
-        rc = sc_exec(db, PARTS_TABLE_SQL);
+        rc = sc_exec(db, dia(db)->parts_table);
     if (rc == SC_OK)
         rc = verify(db, m, n, &current);
     if (rc == SC_OK && current > version)
@@ -1765,7 +1769,7 @@ static void put_guards(sc__buf *b, sc_dialect d, const sc_migration *mg,
     for (i = 0; i < n; i++) {
         sc__buf_printf(b, "-- guard %s.%s: %s\n", g[i].table, g[i].column,
                        g[i].reason);
-        if (d == SC_DIALECT_SQLITE) {
+        if (!sc__dialect_of(d)->raise_guards) {
             sc__buf_printf(b, "-- must count 0 rows before going on:\n"
                               "%s;\n", g[i].sql);
             continue;
@@ -1793,20 +1797,17 @@ static void put_version_row(sc__buf *b, sc_dialect d, const sc_migration *mg,
                       "checksum, applied_at) VALUES (%u, ", mg->version);
     put_literal(b, mg->name);
     sc__buf_puts(b, ", ");
-    put_literal(b, mg->checksum);
-    sc__buf_puts(b, d == SC_DIALECT_SQLITE
-                        ? ", strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));\n"
-                        : ", to_char(now() AT TIME ZONE 'UTC', "
-                          "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'));\n");
+    put_literal(b, checksum_for(d, mg));
+    sc__buf_printf(b, ", %s);\n", sc__dialect_of(d)->now_iso);
 }
 
 /* One migration's step, up or down, as a script. */
 static void put_step(sc__buf *b, sc_dialect d, const sc_migration *mg,
                      bool up)
 {
-    const sc_migration_script *s =
-        d == SC_DIALECT_SQLITE ? &mg->sqlite : &mg->postgresql;
-    bool fk_off = d == SC_DIALECT_SQLITE &&
+    const sc__dialect *dl = sc__dialect_of(d);
+    const sc_migration_script *s = &mg->scripts[d];
+    bool fk_off = dl->fk_off != NULL &&
                   (up ? s->foreign_keys_off : s->down_foreign_keys_off);
     sc_migration_part one;
     const char *text[2];
@@ -1829,33 +1830,31 @@ static void put_step(sc__buf *b, sc_dialect d, const sc_migration *mg,
         if (!parts[k].transactional) {
             put_list(b, parts[k].sql, false);
             if (last) {
-                sc__buf_printf(b, "%s;\n", d == SC_DIALECT_SQLITE
-                                               ? "BEGIN IMMEDIATE"
-                                               : "BEGIN");
+                sc__buf_printf(b, "%s;\n", dl->begin_write);
                 put_version_row(b, d, mg, up);
                 sc__buf_puts(b, "COMMIT;\n");
             }
             continue;
         }
         if (k == first && fk_off)
-            sc__buf_puts(b, "PRAGMA foreign_keys = OFF;\n");
-        sc__buf_puts(b, d == SC_DIALECT_SQLITE ? "BEGIN IMMEDIATE;\n"
-                                               : "BEGIN;\n" LOCK_SQL ";\n");
+            sc__buf_printf(b, "%s;\n", dl->fk_off);
+        sc__buf_printf(b, "%s;\n", dl->begin_write);
+        if (dl->lock_step != NULL)
+            sc__buf_printf(b, "%s;\n", dl->lock_step);
         if (k == first)
             put_guards(b, d, mg, s, up);
         put_list(b, parts[k].sql, true);
-        if (k == first && fk_off)
-            sc__buf_puts(b, "-- must list no row before COMMIT:\n"
-                            "PRAGMA foreign_key_check;\n");
+        if (k == first && fk_off && dl->fk_check != NULL)
+            sc__buf_printf(b, "-- must list no row before COMMIT:\n"
+                              "%s;\n", dl->fk_check);
         if (last)
             put_version_row(b, d, mg, up);
         sc__buf_puts(b, "COMMIT;\n");
         if (k == first && fk_off)
-            sc__buf_puts(b, "PRAGMA foreign_keys = ON;\n");
+            sc__buf_printf(b, "%s;\n", dl->fk_on);
     }
     if (np == 0) {
-        sc__buf_puts(b, d == SC_DIALECT_SQLITE ? "BEGIN IMMEDIATE;\n"
-                                               : "BEGIN;\n");
+        sc__buf_printf(b, "%s;\n", dl->begin_write);
         put_version_row(b, d, mg, up);
         sc__buf_puts(b, "COMMIT;\n");
     }
@@ -1868,21 +1867,25 @@ int sc_migrate_sql(sc_dialect d, const sc_migration *m, unsigned n,
     unsigned v;
 
     if (out == NULL || a == NULL || (m == NULL && n > 0) || from > n ||
-        to > n)
+        to > n || sc__dialect_of(d) == NULL)
         return SC_MISUSE;
     *out = NULL;
     sc__buf_printf(&b, "-- schemac: migrations %04u to %04u (%s), as the "
                        "runner runs them\n", from, to,
-                   d == SC_DIALECT_SQLITE ? "sqlite" : "postgresql");
+                   sc__dialect_of(d)->name);
     if (from < to) {
-        sc__buf_puts(&b, TABLE_SQL ";\n" PARTS_TABLE_SQL ";\n");
-        for (v = from + 1; v <= to; v++)
+        sc__buf_printf(&b, "%s;\n%s;\n", sc__dialect_of(d)->version_table,
+                       sc__dialect_of(d)->parts_table);
+        for (v = from + 1; v <= to; v++) {
+            if (!has_script(&m[v - 1].scripts[d], true)) {
+                sc__buf_free(&b);
+                return SC_ERROR;
+            }
             put_step(&b, d, &m[v - 1], true);
+        }
     }
     for (v = from; v > to; v--) {
-        if (!has_script(d == SC_DIALECT_SQLITE ? &m[v - 1].sqlite
-                                               : &m[v - 1].postgresql,
-                        false)) {
+        if (!has_script(&m[v - 1].scripts[d], false)) {
             sc__buf_free(&b);
             return SC_ERROR;
         }

@@ -1840,12 +1840,6 @@ static bool pg_put_read(sc__buf *b, const char *qualifier,
 const sc_backend sc__postgres_backend = {
     .name = "postgresql",
     .dialect = SC_DIALECT_POSTGRESQL,
-    .begin_sql = "BEGIN",
-    .begin_write_sql = "BEGIN",
-    /* the lock of the migration runner (migrate.c): creating a schema
-     * and migrating one take turns too */
-    .schema_lock_sql = "SELECT pg_advisory_xact_lock(8315162400540467489)",
-    .insert_returning = true,
     .open = pg_open,
     .close = pg_close,
     .exec = pg_exec,

@@ -733,11 +733,11 @@ static bool add_prefix(const sc_query *h, const sc_column_desc *c,
  * ------------------------------------------------------------------- */
 
 #define LIST_MIN      1000
-#define PG_MAX_PARAMS 65535
 
-static bool is_pg(const sc_query *r)
+/* The dialect of r's database (dialect.h). */
+static const sc__dialect *dia(const sc_query *r)
 {
-    return r->db->be->dialect == SC_DIALECT_POSTGRESQL;
+    return sc__dialect_of(r->db->be->dialect);
 }
 
 /* Appends s[0..n) as a quoted element of an array's text. */
@@ -849,17 +849,17 @@ static void make_array(const sc_query *h, const sc_column_desc *c, node *nd)
 {
     sc_query *r = h->root;
     const sc_value *vals = (const sc_value *)r->vals.items + nd->first;
-    bool pg = is_pg(r);
+    bool json = dia(r)->array_json;
     const char *why = NULL;
     sc__buf b = {0};
     size_t i;
     int rc = SC_OK;
 
-    sc__buf_puts(&b, pg ? "{" : "[");
+    sc__buf_puts(&b, json ? "[" : "{");
     for (i = 0; i < nd->n && rc == SC_OK; i++) {
         sc__buf_puts(&b, i ? "," : "");
-        rc = pg ? put_element_value(&b, c, &vals[i], &why)
-                : put_json_value(&b, &vals[i], &why);
+        rc = json ? put_json_value(&b, &vals[i], &why)
+                  : put_element_value(&b, c, &vals[i], &why);
     }
     if (rc != SC_OK) {
         sc__buf_free(&b);
@@ -869,7 +869,7 @@ static void make_array(const sc_query *h, const sc_column_desc *c, node *nd)
                  why != NULL ? why : "it has no text form");
         return;
     }
-    sc__buf_puts(&b, pg ? "}" : "]");
+    sc__buf_puts(&b, json ? "]" : "}");
     nd->array.p = b.failed ? NULL : sc__arena_copy(r->store, b.s, b.len);
     nd->array.len = b.len;
     sc__buf_free(&b);
@@ -919,7 +919,7 @@ static void add_cond(sc_query *h, unsigned col, sc_op op, const void *values,
     nd->first = first;
     nd->n = n;
     if ((op == SC_OP_IN || op == SC_OP_NOT_IN) && n > LIST_MIN &&
-        r->db != NULL && r->db->be != NULL)
+        r->db != NULL && r->db->be != NULL && dia(r)->in_array != NULL)
         make_array(h, c, nd);
 }
 
@@ -1310,7 +1310,8 @@ static void put_text_column(const sc_query *r, sc__buf *b, const sc_query *h,
  * type and takes no collation. */
 static bool collated(const sc_query *r, const sc_column_desc *c)
 {
-    return is_pg(r) && c->type == SC_TYPE_TEXT && c->pg_type == NULL;
+    return dia(r)->byte_collation[0] != '\0' && c->type == SC_TYPE_TEXT &&
+           c->pg_type == NULL;
 }
 
 static void put_compare(sc_query *r, sc__buf *b, const node *nd,
@@ -1329,8 +1330,8 @@ static void put_compare(sc_query *r, sc__buf *b, const node *nd,
     else
         put_column(r, b, nd->h, c->name);
     if ((ordering && collated(r, c)) ||
-        (like && is_pg(r) && c->type == SC_TYPE_TEXT))
-        sc__buf_puts(b, " COLLATE \"C\"");
+        (like && dia(r)->has_ilike && c->type == SC_TYPE_TEXT))
+        sc__buf_puts(b, dia(r)->byte_collation);
     sc__buf_puts(b, op);
     put_values(r, b, nd, c, 0, 1);
 }
@@ -1339,7 +1340,7 @@ static void put_like(sc_query *r, sc__buf *b, const node *nd)
 {
     const sc_column_desc *c = &nd->h->t->cols[nd->col];
 
-    if (nd->op == SC_OP_LIKE || is_pg(r)) { /* COLLATE "C": see below */
+    if (nd->op == SC_OP_LIKE || dia(r)->has_ilike) { /* see put_compare */
         put_compare(r, b, nd, nd->op == SC_OP_LIKE ? " LIKE " : " ILIKE ");
     } else { /* SQLite has no ILIKE; lower() folds ASCII only */
         sc__buf_puts(b, "lower(");
@@ -1348,7 +1349,7 @@ static void put_like(sc_query *r, sc__buf *b, const node *nd)
         put_values(r, b, nd, c, 0, 1);
         sc__buf_puts(b, ")");
     }
-    sc__buf_puts(b, " ESCAPE '\\'");
+    sc__buf_puts(b, dia(r)->like_escape);
 }
 
 /* col >= prefix AND col < upper, which an index on col serves.  The
@@ -1357,7 +1358,7 @@ static void put_like(sc_query *r, sc__buf *b, const node *nd)
 static void put_starts_with(sc_query *r, sc__buf *b, const node *nd)
 {
     const sc_column_desc *c = &nd->h->t->cols[nd->col];
-    const char *collate = is_pg(r) ? " COLLATE \"C\"" : "";
+    const char *collate = dia(r)->byte_collation;
 
     if (nd->n == 0) {
         put_column(r, b, nd->h, c->name);
@@ -1388,14 +1389,10 @@ static void put_in(sc_query *r, sc__buf *b, const node *nd)
     }
     if (nd->array.kind == SC_VAL_TEXT) {
         put_column(r, b, nd->h, c->name);
-        if (is_pg(r))
-            sc__buf_puts(b, nd->op == SC_OP_IN ? " = ANY (" : " <> ALL (");
-        else
-            sc__buf_puts(b, nd->op == SC_OP_IN
-                                ? " IN (SELECT value FROM json_each("
-                                : " NOT IN (SELECT value FROM json_each(");
+        sc__buf_puts(b, nd->op == SC_OP_IN ? dia(r)->in_array
+                                           : dia(r)->not_in_array);
         put_param(r, b, &nd->array, nd->h, NULL);
-        sc__buf_puts(b, is_pg(r) ? ")" : "))");
+        sc__buf_puts(b, dia(r)->array_close);
         p = (param *)r->params.items + r->params.n - 1;
         if (!b->failed) {
             p->elems = (const sc_value *)r->vals.items + nd->first;
@@ -1573,7 +1570,7 @@ static void put_order_key(const sc_query *r, sc__buf *b, const sc_query *h,
     unsigned i;
 
     if (c->type == SC_TYPE_ENUM && c->enm != NULL &&
-        (!is_pg(r) || c->pg_type != NULL)) {
+        (!dia(r)->enum_type_ordered || c->pg_type != NULL)) {
         sc__buf_puts(b, "CASE ");
         put_column(r, b, h, c->name);
         for (i = 0; i < c->enm->nlabels; i++) {
@@ -1584,18 +1581,20 @@ static void put_order_key(const sc_query *r, sc__buf *b, const sc_query *h,
         sc__buf_puts(b, " END");
         return;
     }
-    if (is_pg(r) && decimal_text(c) && c->pg_type == NULL) {
+    if (dia(r)->decimal_cast != NULL && decimal_text(c) &&
+        c->pg_type == NULL) {
         sc__buf_puts(b, "CAST(");
         put_column(r, b, h, c->name);
-        sc__buf_puts(b, " AS numeric)");
+        sc__buf_printf(b, " AS %s)", dia(r)->decimal_cast);
         return;
     }
     put_column(r, b, h, c->name);
-    if (!is_pg(r) && (decimal_text(c) || (c->type == SC_TYPE_DECIMAL &&
-                                          sc__format(c) == SC_FMT_NATIVE)))
-        sc__buf_puts(b, " COLLATE " SC__DECIMAL_COLLATION);
+    if (dia(r)->decimal_collation != NULL &&
+        (decimal_text(c) || (c->type == SC_TYPE_DECIMAL &&
+                             sc__format(c) == SC_FMT_NATIVE)))
+        sc__buf_puts(b, dia(r)->decimal_collation);
     else if (collated(r, c))
-        sc__buf_puts(b, " COLLATE \"C\"");
+        sc__buf_puts(b, dia(r)->byte_collation);
 }
 
 /* ORDER BY; PostgreSQL is told to put NULLs where SQLite does: first in
@@ -1611,7 +1610,7 @@ static void put_order(sc_query *r, sc__buf *b)
         sc__buf_puts(b, i ? ", " : " ORDER BY ");
         put_order_key(r, b, os[i].h, c);
         sc__buf_puts(b, os[i].dir == SC_DESC ? " DESC" : "");
-        if (is_pg(r) && !(c->flags & SC_COL_NOTNULL))
+        if (dia(r)->nulls_order && !(c->flags & SC_COL_NOTNULL))
             sc__buf_puts(b, os[i].dir == SC_DESC ? " NULLS LAST"
                                                  : " NULLS FIRST");
     }
@@ -1627,8 +1626,8 @@ static void put_limit(sc_query *r, sc__buf *b, int64_t cap)
     if (r->has_limit || cap > 0) {
         sc__buf_puts(b, " LIMIT ");
         put_int_param(r, b, n);
-    } else if (r->has_offset && !is_pg(r)) {
-        sc__buf_puts(b, " LIMIT -1"); /* SQLite wants a LIMIT first */
+    } else if (r->has_offset && dia(r)->offset_without_limit != NULL) {
+        sc__buf_puts(b, dia(r)->offset_without_limit);
     }
     if (r->has_offset) {
         sc__buf_puts(b, " OFFSET ");
@@ -1910,12 +1909,13 @@ static int start_as(sc_query *r, shape s, int op, bool stream, run *out)
     memset(out, 0, sizeof *out);
     if (!build(r, s))
         return sc__nomem(db);
-    if (is_pg(r) && r->params.n > PG_MAX_PARAMS)
+    if (dia(r)->max_params > 0 && r->params.n > dia(r)->max_params)
         return sc__set_error(db, SC_RANGE, r->t->name, NULL,
-                             "a query on %s with %zu values: PostgreSQL "
-                             "takes at most %d in one statement (an in-list "
+                             "a query on %s with %zu values: %s "
+                             "takes at most %u in one statement (an in-list "
                              "longer than %d counts as one)", r->t->name,
-                             r->params.n, PG_MAX_PARAMS, LIST_MIN);
+                             r->params.n, dia(r)->name, dia(r)->max_params,
+                             LIST_MIN);
     rows = s == SHAPE_ROWS || s == SHAPE_FIRST || s == SHAPE_ONE ? r->t
                                                                   : NULL;
     rc = stmt_get(db, r->t, r->sql.s, rows, out);
@@ -2313,9 +2313,9 @@ static int key_params(loader *l, size_t k)
 static void put_load_key(loader *l, const sc_column_desc *c)
 {
     sc__buf_ident(&l->sql, c->name);
-    if (l->db->be->dialect == SC_DIALECT_POSTGRESQL &&
-        c->type == SC_TYPE_TEXT && c->pg_type == NULL)
-        sc__buf_puts(&l->sql, " COLLATE \"C\"");
+    if (c->type == SC_TYPE_TEXT && c->pg_type == NULL)
+        sc__buf_puts(&l->sql,
+                     sc__dialect_of(l->db->be->dialect)->byte_collation);
 }
 
 /* A child without a key is ordered by every column of its select list
@@ -2325,18 +2325,18 @@ static void put_load_key(loader *l, const sc_column_desc *c)
 static void put_order_all(loader *l)
 {
     const sc_table_desc *c = l->child;
-    bool pg = l->db->be->dialect == SC_DIALECT_POSTGRESQL;
+    const sc__dialect *d = sc__dialect_of(l->db->be->dialect);
     unsigned j;
 
     for (j = 0; j < c->ncols; j++) {
-        if (pg && c->cols[j].type == SC_TYPE_TEXT &&
-            c->cols[j].pg_type == NULL) {
+        if (d->byte_collation[0] != '\0' &&
+            c->cols[j].type == SC_TYPE_TEXT && c->cols[j].pg_type == NULL) {
             sc__buf_puts(&l->sql, ", ");
             put_load_key(l, &c->cols[j]);
         } else {
             sc__buf_printf(&l->sql, ", %u", j + 1);
         }
-        if (pg && !(c->cols[j].flags & SC_COL_NOTNULL))
+        if (d->nulls_order && !(c->cols[j].flags & SC_COL_NOTNULL))
             sc__buf_puts(&l->sql, " NULLS FIRST");
     }
 }
@@ -2376,9 +2376,10 @@ static int build_load(loader *l, size_t nkeys)
     if (fk->ncols == 1)
         sc__buf_puts(&l->sql, " IN (");
     else
-        sc__buf_puts(&l->sql, l->db->be->dialect == SC_DIALECT_POSTGRESQL
-                                  ? ") IN ("
-                                  : ") IN (VALUES ");
+        sc__buf_puts(&l->sql,
+                     sc__dialect_of(l->db->be->dialect)->row_values_from_list
+                         ? ") IN ("
+                         : ") IN (VALUES ");
     for (i = 0; i < slots; i++) {
         sc__buf_puts(&l->sql, i ? ", " : "");
         sc__buf_puts(&l->sql, fk->ncols > 1 ? "(" : "");

@@ -1,8 +1,9 @@
 /*
- * registry.c - which database backends this build of libschemac has, and
- * which URL schemes lead to each.  sc_open() asks here; a new backend is
- * one more row in the table below (under its own build option), with no
- * change to the core.
+ * registry.c - which database backends this build of libschemac has.
+ * The URL schemes that lead to each dialect are the dialect table's
+ * (dialect.h); a scheme leads to the backend built in for its dialect.
+ * sc_open() asks here; a new backend is one more row in the list below
+ * (under its own build option), with no change to the core.
  *
  * libpq's keyword form ("host=db dbname=app") has no scheme: a string
  * that starts with none and holds an '=' goes to PostgreSQL.
@@ -11,20 +12,14 @@
 #include <string.h>
 
 #include "backend.h"
+#include "dialect.h"
 
-typedef struct scheme {
-    const char *prefix;     /* what the URL starts with */
-    const sc_backend *be;   /* NULL: known, but not built in */
-    const char *database;   /* its name in messages */
-} scheme;
-
-static const scheme schemes[] = {
-    {"sqlite:", &sc__sqlite_backend, "sqlite"},
-    {"postgresql://", &sc__postgres_backend, "postgresql"},
-    {"postgres://", &sc__postgres_backend, "postgresql"},
+static const sc_backend *const backends[] = {
+    &sc__sqlite_backend,
+    &sc__postgres_backend,
 };
 
-#define NSCHEMES (sizeof schemes / sizeof schemes[0])
+#define NBACKENDS (sizeof backends / sizeof backends[0])
 
 /* Whether c may appear in a URL scheme at position n (RFC 3986). */
 static int scheme_char(char c, size_t n)
@@ -51,18 +46,18 @@ int sc__backend_find(const char *url, const sc_backend **be, char *msg,
 {
     size_t i, n;
 
+    const sc__dialect *d = sc__dialect_of_url(url);
+
     *be = NULL;
-    for (i = 0; i < NSCHEMES; i++) {
-        if (strncmp(url, schemes[i].prefix, strlen(schemes[i].prefix)))
-            continue;
-        if (schemes[i].be == NULL) {
-            snprintf(msg, size,
-                     "%s support is not available in this build",
-                     schemes[i].database);
-            return SC_CANTOPEN;
+    for (i = 0; d != NULL && i < NBACKENDS; i++)
+        if (backends[i]->dialect == d->id) {
+            *be = backends[i];
+            return SC_OK;
         }
-        *be = schemes[i].be;
-        return SC_OK;
+    if (d != NULL) {
+        snprintf(msg, size, "%s support is not available in this build",
+                 d->name);
+        return SC_CANTOPEN;
     }
     n = scheme_length(url);
     if (n == 0 && strchr(url, '=') != NULL) {

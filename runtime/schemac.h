@@ -61,7 +61,7 @@ extern "C" {
  * The layout of the descriptor structs below.  Generated code records the
  * value it was written for and refuses to compile against another.
  */
-#define SC_ABI_VERSION 2
+#define SC_ABI_VERSION 3
 
 /* Result codes.  Functions return the primary code; sc_extended_errcode()
  * tells the kinds of SC_CONSTRAINT apart. */
@@ -101,10 +101,15 @@ typedef struct sc_uuid {
     uint8_t b[16];
 } sc_uuid;
 
+/* The SQL dialects, from 1: arrays indexed by dialect have
+ * SC_NDIALECTS + 1 entries, the first unused. */
 typedef enum sc_dialect {
     SC_DIALECT_SQLITE = 1,
-    SC_DIALECT_POSTGRESQL = 2
+    SC_DIALECT_POSTGRESQL = 2,
+    SC_DIALECT_MARIADB = 3  /* MariaDB, and MySQL */
 } sc_dialect;
+
+#define SC_NDIALECTS 3
 
 /* Sort direction for generated order_by functions. */
 typedef enum sc_order { SC_ASC = 0, SC_DESC = 1 } sc_order;
@@ -415,12 +420,20 @@ typedef struct sc_migration_part {
     const char *const *sql;
 } sc_migration_part;
 
+/*
+ * A migration.  The arrays are indexed by dialect (SC_DIALECT_*; entry 0
+ * is unused).  A runner records checksums[d] of its dialect d, or
+ * checksum when that is NULL, and accepts a recorded one equal to either:
+ * checksum is the one a runtime of descriptor ABI 2 recorded
+ * (docs/MIGRATIONS.md "Checksums").  A dialect without a file in the
+ * migration's directory has no script (every field 0) and no checksum.
+ */
 typedef struct sc_migration {
     unsigned version;     /* 1, 2, ...: the array is in this order */
     const char *name;     /* "add_karma" */
-    const char *checksum; /* hex SHA-256 of the two .sql files */
-    sc_migration_script sqlite;
-    sc_migration_script postgresql;
+    const char *checksum; /* hex SHA-256 of .sqlite.sql then .postgresql.sql */
+    const char *checksums[SC_NDIALECTS + 1]; /* of each dialect's file */
+    sc_migration_script scripts[SC_NDIALECTS + 1];
 } sc_migration;
 
 /* A row of schemac_migrations. */
@@ -543,8 +556,9 @@ SC_API int sc_migrate_pending_part(sc_db *db, const sc_migration *m,
  * PostgreSQL as blocks that raise; on SQLite as queries to read), the
  * foreign key pragmas, and the version rows.  Progress rows of parts are
  * not written: run such a script whole.  *out is in a.  Returns SC_OK,
- * SC_MISUSE (a version beyond n), SC_ERROR (a migration to undo has no
- * down script), SC_NOMEM.
+ * SC_MISUSE (a version beyond n, d not a dialect), SC_ERROR (a migration
+ * to apply has no script for d, or one to undo no down script),
+ * SC_NOMEM.
  */
 SC_API int sc_migrate_sql(sc_dialect d, const sc_migration *m, unsigned n,
                           unsigned from, unsigned to, sc_arena *a,
@@ -779,10 +793,10 @@ typedef struct sc_schema_desc {
     const sc_table_desc *const *tables;
     unsigned ntables;
     /* CREATE ... IF NOT EXISTS statements, one per string, ending with a
-     * NULL; one array per dialect (NULL when not generated).  One string
+     * NULL; one array per dialect, indexed by SC_DIALECT_* (entry 0
+     * unused; NULL when not generated).  One string
      * per statement keeps every literal short for C99 compilers. */
-    const char *const *ddl_sqlite;
-    const char *const *ddl_postgresql;
+    const char *const *ddl[SC_NDIALECTS + 1]; /* by SC_DIALECT_* */
 } sc_schema_desc;
 
 /* Creates every table, index (and type) of the schema that does not exist

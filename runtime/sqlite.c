@@ -649,9 +649,6 @@ static void sqlite_placeholder(int i, char *buf, size_t size)
 const sc_backend sc__sqlite_backend = {
     .name = "sqlite",
     .dialect = SC_DIALECT_SQLITE,
-    .begin_sql = "BEGIN",
-    .begin_write_sql = "BEGIN IMMEDIATE",
-    .insert_returning = false,
     .open = sqlite_open,
     .close = sqlite_close,
     .exec = sqlite_exec,

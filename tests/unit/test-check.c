@@ -13,6 +13,7 @@
 
 #include "ast.h"
 #include "checker.h"
+#include "dialect.h"
 #include "emit_sql.h"
 #include "names.h"
 #include "schemac.h"
@@ -487,6 +488,124 @@ START_TEST(test_empty_file)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------
+ * The dialect table (runtime/dialect.h), which the generator reads too.
+ * ------------------------------------------------------------------- */
+
+static const struct {
+    const char *name;   /* a name, an alias, or a URL */
+    bool url;
+    int want;           /* SC_DIALECT_*, or 0 for none */
+} dialect_names[] = {
+    {"sqlite", false, SC_DIALECT_SQLITE},
+    {"postgresql", false, SC_DIALECT_POSTGRESQL},
+    {"postgres", false, SC_DIALECT_POSTGRESQL},
+    {"mariadb", false, SC_DIALECT_MARIADB},
+    {"mysql", false, SC_DIALECT_MARIADB},
+    {"MySQL", false, 0},
+    {"oracle", false, 0},
+    {"", false, 0},
+    {"sqlite:app.db", true, SC_DIALECT_SQLITE},
+    {"postgres://u@h/db", true, SC_DIALECT_POSTGRESQL},
+    {"postgresql://u@h/db", true, SC_DIALECT_POSTGRESQL},
+    {"mariadb://u@h/db", true, SC_DIALECT_MARIADB},
+    {"mysql://u@h/db", true, SC_DIALECT_MARIADB},
+    {"mysqlx://u@h/db", true, 0},
+    {"host=h dbname=db", true, 0},
+};
+
+START_TEST(test_dialect_lookup)
+{
+    const sc__dialect *d = dialect_names[_i].url
+                               ? sc__dialect_of_url(dialect_names[_i].name)
+                               : sc__dialect_named(dialect_names[_i].name);
+
+    if (dialect_names[_i].want == 0)
+        ck_assert_ptr_null(d);
+    else
+        ck_assert_int_eq(d->id, dialect_names[_i].want);
+}
+END_TEST
+
+/* Every entry is complete: what the core, the runner and the emitters
+ * read is there for each dialect, so that a new one cannot be half
+ * filled in. */
+START_TEST(test_dialect_entries)
+{
+    const sc__dialect *d = sc__dialect_of((sc_dialect)(_i + 1));
+    const char *const *texts[] = {
+        &d->name, &d->c_name, &d->file_suffix, &d->type.bool_,
+        &d->type.int16, &d->type.int32, &d->type.int64, &d->type.float32,
+        &d->type.float64, &d->type.numeric, &d->type.decimal,
+        &d->type.varchar, &d->type.text, &d->type.bytes, &d->type.date,
+        &d->type.timestamp, &d->type.timestamp_local, &d->type.uuid,
+        &d->type.json, &d->type.fmt_text, &d->type.fmt_real,
+        &d->type.fmt_integer, &d->now.date, &d->now.timestamp,
+        &d->now.timestamp_local, &d->now.text_date, &d->now.text_timestamp,
+        &d->now.epoch, &d->autoinc_before, &d->autoinc_after,
+        &d->table_suffix, &d->bool_true, &d->bool_false, &d->bytes_open,
+        &d->like_escape, &d->byte_collation, &d->empty_insert, &d->begin,
+        &d->begin_write, &d->table_exists, &d->version_columns,
+        &d->count_tables, &d->now_iso, &d->version_table, &d->parts_table,
+    };
+    char suffix[32];
+    size_t i;
+
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->id, _i + 1);
+    for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        ck_assert_msg(*texts[i] != NULL, "%s: text %zu missing", d->name, i);
+    ck_assert_ptr_eq(sc__dialect_named(d->name), d);
+    ck_assert_ptr_nonnull(d->url_schemes[0]);
+    ck_assert_ptr_eq(sc__dialect_of_url(d->url_schemes[0]), d);
+    snprintf(suffix, sizeof suffix, ".%s.sql", d->name);
+    ck_assert_str_eq(d->file_suffix, suffix);
+    /* the runner's lock: a session lock is let go, switches come in pairs */
+    ck_assert((d->lock_session == NULL) == (d->unlock_session == NULL));
+    ck_assert((d->fk_off == NULL) == (d->fk_on == NULL));
+    ck_assert(d->in_array == NULL ||
+              (d->not_in_array != NULL && d->array_close != NULL));
+    /* a dialect that cannot change a column's type rebuilds tables, with
+     * foreign keys off */
+    ck_assert(d->alter.alter_column_type || d->fk_off != NULL);
+}
+END_TEST
+
+START_TEST(test_dialect_bounds)
+{
+    ck_assert_ptr_null(sc__dialect_of((sc_dialect)0));
+    ck_assert_ptr_null(sc__dialect_of((sc_dialect)(SC_NDIALECTS + 1)));
+    ck_assert_ptr_null(sc__dialect_named(NULL));
+    ck_assert_ptr_null(sc__dialect_of_url(NULL));
+}
+END_TEST
+
+/* MariaDB's entry is designed now, before anything writes it: the spellings
+ * the driver and the emitters will rely on. */
+START_TEST(test_dialect_mariadb)
+{
+    const sc__dialect *d = sc__dialect_of(SC_DIALECT_MARIADB);
+
+    ck_assert_int_eq(d->quote_open, '`');
+    ck_assert_str_eq(d->type.timestamp, "DATETIME(6)");
+    ck_assert_str_eq(d->type.uuid, "BINARY(16)");
+    ck_assert_str_eq(d->type.numeric, "DECIMAL(%u,%u)");
+    ck_assert_str_eq(d->type.enum_, "ENUM");
+    ck_assert_ptr_nonnull(strstr(d->table_suffix, "utf8mb4_bin"));
+    ck_assert_ptr_nonnull(strstr(d->lock_session, "GET_LOCK"));
+    ck_assert(!d->transactional_ddl);
+    ck_assert_str_eq(d->fk_off, "SET FOREIGN_KEY_CHECKS = 0");
+    /* the generator does not write MariaDB yet */
+    {
+        sql_dialect got;
+
+        ck_assert(!emit_sql_dialect("mariadb", &got));
+        ck_assert(emit_sql_dialect("postgres", &got));
+        ck_assert_int_eq(got, SQL_POSTGRESQL);
+    }
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("check");
@@ -511,6 +630,13 @@ Suite *make_suite(void)
     tcase_add_loop_test(tc, test_accepts, 0,
                         (int)(sizeof accepts / sizeof accepts[0]));
     tcase_add_test(tc, test_empty_file);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("dialects");
+    tcase_add_loop_test(tc, test_dialect_lookup, 0,
+                        (int)(sizeof dialect_names / sizeof dialect_names[0]));
+    tcase_add_loop_test(tc, test_dialect_entries, 0, SC_NDIALECTS);
+    tcase_add_test(tc, test_dialect_bounds);
+    tcase_add_test(tc, test_dialect_mariadb);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -234,10 +234,10 @@ static void make_parts(void)
         }
         failing4[d][1].sql = failing_sql;
     }
-    migrations[3].sqlite.ups = parts4[0];
-    migrations[3].sqlite.nup = 2;
-    migrations[3].postgresql.ups = parts4[1];
-    migrations[3].postgresql.nup = 2;
+    migrations[3].scripts[SC_DIALECT_SQLITE].ups = parts4[0];
+    migrations[3].scripts[SC_DIALECT_SQLITE].nup = 2;
+    migrations[3].scripts[SC_DIALECT_POSTGRESQL].ups = parts4[1];
+    migrations[3].scripts[SC_DIALECT_POSTGRESQL].nup = 2;
 }
 
 static void make_migrations(void)
@@ -252,8 +252,8 @@ static void make_migrations(void)
     };
     unsigned i;
 
-    scripts[0] = ddl_script(crash_schema.ddl_sqlite);
-    scripts[1] = ddl_script(crash_schema.ddl_postgresql);
+    scripts[0] = ddl_script(crash_schema.ddl[SC_DIALECT_SQLITE]);
+    scripts[1] = ddl_script(crash_schema.ddl[SC_DIALECT_POSTGRESQL]);
     scripts[2] = many_statements(false);
     scripts[3] = many_statements(true);
     scripts[4] = NULL;
@@ -264,12 +264,12 @@ static void make_migrations(void)
         migrations[i].name = names[i];
         migrations[i].checksum = sums[i];
         if (i < 3) {
-            migrations[i].sqlite.up = scripts[2 * i];
-            migrations[i].postgresql.up = scripts[2 * i + 1];
+            migrations[i].scripts[SC_DIALECT_SQLITE].up = scripts[2 * i];
+            migrations[i].scripts[SC_DIALECT_POSTGRESQL].up = scripts[2 * i + 1];
         }
     }
-    migrations[2].sqlite.up = rebuild_sqlite;
-    migrations[2].sqlite.foreign_keys_off = true;
+    migrations[2].scripts[SC_DIALECT_SQLITE].up = rebuild_sqlite;
+    migrations[2].scripts[SC_DIALECT_SQLITE].foreign_keys_off = true;
     make_parts();
 }
 
@@ -1124,8 +1124,8 @@ static char *mid_state(const scenario *s)
     char *state;
 
     memcpy(m, migrations, sizeof m);
-    m[3].sqlite.ups = failing4[0];
-    m[3].postgresql.ups = failing4[1];
+    m[3].scripts[SC_DIALECT_SQLITE].ups = failing4[0];
+    m[3].scripts[SC_DIALECT_POSTGRESQL].ups = failing4[1];
     make_base(s);
     db = db_get();
     ck_assert_int_eq(sc_migrate(db, m, NMIGRATIONS, 4), SC_ERROR);

@@ -293,9 +293,9 @@ static void migrate_text(const char *dir, buf *out)
             buf_puts(out, "== no changes\n");
         } else {
             buf_printf(out, "== summary\n%s== sqlite\n", r.summary.data);
-            diff_sql_file(out, 2, "change", SQL_SQLITE, &r.sqlite);
+            diff_sql_file(out, 2, "change", SQL_SQLITE, &r.scripts[SQL_SQLITE]);
             buf_puts(out, "== postgresql\n");
-            diff_sql_file(out, 2, "change", SQL_POSTGRESQL, &r.postgresql);
+            diff_sql_file(out, 2, "change", SQL_POSTGRESQL, &r.scripts[SQL_POSTGRESQL]);
         }
     } else {
         mem = open_memstream(&printed, &plen);

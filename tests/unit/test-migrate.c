@@ -218,7 +218,10 @@ START_TEST(test_up_from_empty)
     for (i = 0; i < 3; i++) {
         ck_assert_uint_eq(rows[i].version, i + 1);
         ck_assert_str_eq(rows[i].name, set.migs[i].name);
-        ck_assert_str_eq(rows[i].checksum, set.migs[i].checksum);
+        /* the checksum of this dialect's file */
+        ck_assert_str_eq(rows[i].checksum,
+                         set.migs[i].checksums[sc_db_dialect(db)]);
+        ck_assert_str_ne(rows[i].checksum, set.migs[i].checksum);
         ck_assert_uint_eq(strlen(rows[i].applied_at), 20);
         ck_assert_int_eq(rows[i].applied_at[10], 'T');
         ck_assert_int_eq(rows[i].applied_at[19], 'Z');
@@ -382,8 +385,9 @@ START_TEST(test_edited_migration)
     load("basic", &set);
     migrate_ok(&set, 2);
     memcpy(edited, set.migs, sizeof edited);
-    edited[1].checksum = "00000000000000000000000000000000"
-                         "00000000000000000000000000000000";
+    edited[1].checksum = edited[1].checksums[sc_db_dialect(db)] =
+        "00000000000000000000000000000000"
+        "00000000000000000000000000000000";
     sc_trace(db, count_writes, &writes);
     ck_assert_int_eq(sc_migrate(db, edited, 3, SC_MIGRATE_HEAD), SC_ERROR);
     ck_assert_msg(strncmp(sc_errmsg(db),
@@ -403,6 +407,69 @@ START_TEST(test_edited_migration)
     ck_assert_str_eq(sc_errmsg(db), "migration 0002 add_karma was renamed "
                                     "to add_points after it was applied");
     ck_assert_uint_eq(current(), 2);
+    migfile_free(&set);
+}
+END_TEST
+
+/* A version table written by a runtime of ABI 2 holds the checksum of
+ * both files together: accepted, and an edit is still found. */
+START_TEST(test_old_checksum)
+{
+    migfile_set set;
+    sc_migration old[3];
+    sc_migration_record *rows;
+    size_t n;
+    unsigned i;
+    int d;
+
+    load("basic", &set);
+    memcpy(old, set.migs, sizeof old);
+    for (i = 0; i < 3; i++)
+        for (d = 0; d <= SC_NDIALECTS; d++)
+            old[i].checksums[d] = NULL;
+    ck_assert_int_eq(sc_migrate(db, old, 3, 2), SC_OK);
+    ck_assert_int_eq(sc_migrate_history(db, arena, &rows, &n), SC_OK);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(rows[1].checksum, set.migs[1].checksum);
+
+    ck_assert_int_eq(sc_migrate_check(db, set.migs, 3), SC_OK);
+    migrate_ok(&set, SC_MIGRATE_HEAD);
+    ck_assert_int_eq(sc_migrate_history(db, arena, &rows, &n), SC_OK);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_str_eq(rows[1].checksum, set.migs[1].checksum);
+    ck_assert_str_eq(rows[2].checksum,
+                     set.migs[2].checksums[sc_db_dialect(db)]);
+
+    /* the other dialect's file edited: the old checksum no longer
+     * matches, nor does this file's */
+    memcpy(old, set.migs, sizeof old);
+    old[1].checksum = "edited";
+    ck_assert_int_eq(sc_migrate_check(db, old, 3), SC_ERROR);
+    ck_assert_msg(strstr(sc_errmsg(db), "0002 add_karma was edited") != NULL,
+                  "%s", sc_errmsg(db));
+    migfile_free(&set);
+}
+END_TEST
+
+/* A migration without a file for the database's dialect stops the
+ * runner before anything runs, naming the file. */
+START_TEST(test_no_script_for_dialect)
+{
+    migfile_set set;
+    sc_migration m[3];
+    char want[200];
+
+    load("basic", &set);
+    memcpy(m, set.migs, sizeof m);
+    memset(&m[1].scripts[sc_db_dialect(db)], 0, sizeof m[1].scripts[0]);
+    m[1].checksums[sc_db_dialect(db)] = NULL;
+    ck_assert_int_eq(sc_migrate(db, m, 3, SC_MIGRATE_HEAD), SC_MISUSE);
+    snprintf(want, sizeof want, "migration 0002 add_karma has no script for "
+             "%s: its directory has no file 0002_add_karma.%s.sql",
+             on_sqlite() ? "sqlite" : "postgresql",
+             on_sqlite() ? "sqlite" : "postgresql");
+    ck_assert_str_eq(sc_errmsg(db), want);
+    ck_assert_uint_eq(current(), 0);
     migfile_free(&set);
 }
 END_TEST
@@ -452,7 +519,7 @@ START_TEST(test_misuse)
     /* no down script: refused before anything runs */
     migrate_ok(&set, SC_MIGRATE_HEAD);
     memcpy(wrong, set.migs, sizeof wrong);
-    wrong[1].sqlite.down = wrong[1].postgresql.down = NULL;
+    wrong[1].scripts[SC_DIALECT_SQLITE].down = wrong[1].scripts[SC_DIALECT_POSTGRESQL].down = NULL;
     ck_assert_int_eq(sc_migrate_down(db, set.migs, set.n, 1), SC_OK);
     ck_assert_int_eq(sc_migrate_down(db, wrong, 2, 2), SC_ERROR);
     ck_assert_str_eq(sc_errmsg(db), "migration 0002 add_karma has no down "
@@ -574,7 +641,7 @@ START_TEST(test_rebuild_keeps_children)
     migfile_set set;
 
     load("rebuild", &set);
-    ck_assert(set.migs[1].sqlite.foreign_keys_off);
+    ck_assert(set.migs[1].scripts[SC_DIALECT_SQLITE].foreign_keys_off);
     migrate_ok(&set, 1);
     library_rows();
     migrate_ok(&set, SC_MIGRATE_HEAD);
@@ -609,7 +676,7 @@ START_TEST(test_rebuild_trap)
     migrate_ok(&set, 1);
     library_rows();
     memcpy(m, set.migs, sizeof m);
-    m[1].sqlite.foreign_keys_off = false;
+    m[1].scripts[SC_DIALECT_SQLITE].foreign_keys_off = false;
     migrate_ok(&(migfile_set){m, 2, NULL}, SC_MIGRATE_HEAD);
     ck_assert_int_eq(count_rows("authors"), 2);
     ck_assert_int_eq(count_rows("books"), 0);
@@ -628,9 +695,9 @@ START_TEST(test_foreign_key_check)
     library_rows();
     /* the same rebuild, losing an author that books reference */
     snprintf(up, sizeof up, "%s\nDELETE FROM authors WHERE id = 2;\n",
-             set.migs[1].sqlite.up);
+             set.migs[1].scripts[SC_DIALECT_SQLITE].up);
     memcpy(m, set.migs, sizeof m);
-    m[1].sqlite.up = up;
+    m[1].scripts[SC_DIALECT_SQLITE].up = up;
     ck_assert_int_eq(sc_migrate(db, m, 2, SC_MIGRATE_HEAD), SC_CONSTRAINT);
     ck_assert_int_eq(sc_extended_errcode(db), SC_CONSTRAINT_FOREIGNKEY);
     ck_assert_str_eq(sc_errtable(db), "books");
@@ -677,8 +744,8 @@ START_TEST(test_parts_resume)
     bool up;
 
     load("parts", &set);
-    ck_assert_uint_eq(set.migs[1].sqlite.nup, 3);
-    ck_assert_uint_eq(set.migs[1].postgresql.ndown, 2);
+    ck_assert_uint_eq(set.migs[1].scripts[SC_DIALECT_SQLITE].nup, 3);
+    ck_assert_uint_eq(set.migs[1].scripts[SC_DIALECT_POSTGRESQL].ndown, 2);
     migrate_ok(&set, 1);
     add_users(2, true); /* two users, one email: the unique index fails */
     ck_assert_int_eq(sc_migrate(db, set.migs, set.n, SC_MIGRATE_HEAD),
@@ -767,10 +834,10 @@ START_TEST(test_parts_loose_guard)
     m[1].version = 2;
     m[1].name = "index_email";
     m[1].checksum = "loose";
-    m[1].sqlite.ups = m[1].postgresql.ups = loose;
-    m[1].sqlite.nup = m[1].postgresql.nup = 1;
-    m[1].sqlite.guards = m[1].postgresql.guards = guard;
-    m[1].sqlite.nguards = m[1].postgresql.nguards = 1;
+    m[1].scripts[SC_DIALECT_SQLITE].ups = m[1].scripts[SC_DIALECT_POSTGRESQL].ups = loose;
+    m[1].scripts[SC_DIALECT_SQLITE].nup = m[1].scripts[SC_DIALECT_POSTGRESQL].nup = 1;
+    m[1].scripts[SC_DIALECT_SQLITE].guards = m[1].scripts[SC_DIALECT_POSTGRESQL].guards = guard;
+    m[1].scripts[SC_DIALECT_SQLITE].nguards = m[1].scripts[SC_DIALECT_POSTGRESQL].nguards = 1;
     ck_assert_int_eq(sc_migrate(db, m, 2, 1), SC_OK);
     add_users(1, false);
     ck_assert_int_eq(sc_migrate(db, m, 2, 2), SC_CONSTRAINT);
@@ -927,6 +994,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_guard_stops);
     tcase_add_test(tc, test_edited_migration);
     tcase_add_test(tc, test_missing_migration);
+    tcase_add_test(tc, test_old_checksum);
+    tcase_add_test(tc, test_no_script_for_dialect);
     tcase_add_test(tc, test_misuse);
     suite_add_tcase(s, tc);
 

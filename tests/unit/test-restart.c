@@ -172,8 +172,8 @@ static const sc_migration notes[] = {{
     .version = 1,
     .name = "notes",
     .checksum = "0123456789abcdef",
-    .sqlite = {.up = "CREATE TABLE notes (id integer PRIMARY KEY)"},
-    .postgresql = {.up = "CREATE TABLE notes (id bigint PRIMARY KEY)"},
+    .scripts[SC_DIALECT_SQLITE] = {.up = "CREATE TABLE notes (id integer PRIMARY KEY)"},
+    .scripts[SC_DIALECT_POSTGRESQL] = {.up = "CREATE TABLE notes (id bigint PRIMARY KEY)"},
 }};
 
 START_TEST(test_migration)

@@ -2047,8 +2047,10 @@ static const struct {
     const char *contains;
     const char *also;
 } bad_urls[] = {
-    {"mysql://root:hunter2@db.example/app", SC_MISUSE,
-     "unknown database URL scheme \"mysql\"", "sqlite:PATH"},
+    {"oracle://root:hunter2@db.example/app", SC_MISUSE,
+     "unknown database URL scheme \"oracle\"", "sqlite:PATH"},
+    {"mysql://root:hunter2@db.example/app", SC_CANTOPEN,
+     "mariadb support is not available in this build", ""},
     {"postgresql://app:hunter2@127.0.0.1:1/app", SC_CANTOPEN, UNREACHABLE,
      ""},
     {"postgres://app:hunter2@127.0.0.1:1/app", SC_CANTOPEN, UNREACHABLE,
@@ -2214,8 +2216,8 @@ static const char *const broken_ddl_postgresql[] = {
 START_TEST(test_create_all_errors)
 {
     sc_schema_desc s = rt_schema;
-    const char *const **ddl = on_sqlite() ? &s.ddl_sqlite
-                                          : &s.ddl_postgresql;
+    const char *const **ddl = on_sqlite() ? &s.ddl[SC_DIALECT_SQLITE]
+                                          : &s.ddl[SC_DIALECT_POSTGRESQL];
 
     s.abi_version = SC_ABI_VERSION + 1;
     assert_error(sc_schema_create_all(db, &s), SC_MISUSE, SC_MISUSE, NULL,

@@ -2729,8 +2729,10 @@ const sc_schema_desc adopt_schema = {
     .abi_version = SC_ABI_VERSION,
     .tables = adopt_tables,
     .ntables = 4,
-    .ddl_sqlite = adopt_ddl_sqlite,
-    .ddl_postgresql = adopt_ddl_postgresql,
+    .ddl = {
+        [SC_DIALECT_SQLITE] = adopt_ddl_sqlite,
+        [SC_DIALECT_POSTGRESQL] = adopt_ddl_postgresql,
+    },
 };
 
 int adopt_create_all(sc_db *db)

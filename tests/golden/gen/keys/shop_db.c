@@ -2612,8 +2612,10 @@ const sc_schema_desc shop_schema = {
     .abi_version = SC_ABI_VERSION,
     .tables = shop_tables,
     .ntables = 5,
-    .ddl_sqlite = shop_ddl_sqlite,
-    .ddl_postgresql = shop_ddl_postgresql,
+    .ddl = {
+        [SC_DIALECT_SQLITE] = shop_ddl_sqlite,
+        [SC_DIALECT_POSTGRESQL] = shop_ddl_postgresql,
+    },
 };
 
 int shop_create_all(sc_db *db)

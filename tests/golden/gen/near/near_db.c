@@ -4604,8 +4604,10 @@ const sc_schema_desc near_schema = {
     .abi_version = SC_ABI_VERSION,
     .tables = near_tables,
     .ntables = 14,
-    .ddl_sqlite = near_ddl_sqlite,
-    .ddl_postgresql = near_ddl_postgresql,
+    .ddl = {
+        [SC_DIALECT_SQLITE] = near_ddl_sqlite,
+        [SC_DIALECT_POSTGRESQL] = near_ddl_postgresql,
+    },
 };
 
 int near_create_all(sc_db *db)

@@ -1540,8 +1540,10 @@ const sc_schema_desc ord_schema = {
     .abi_version = SC_ABI_VERSION,
     .tables = ord_tables,
     .ntables = 3,
-    .ddl_sqlite = ord_ddl_sqlite,
-    .ddl_postgresql = ord_ddl_postgresql,
+    .ddl = {
+        [SC_DIALECT_SQLITE] = ord_ddl_sqlite,
+        [SC_DIALECT_POSTGRESQL] = ord_ddl_postgresql,
+    },
 };
 
 int ord_create_all(sc_db *db)

@@ -1535,8 +1535,10 @@ const sc_schema_desc pycon_schema = {
     .abi_version = SC_ABI_VERSION,
     .tables = pycon_tables,
     .ntables = 3,
-    .ddl_sqlite = pycon_ddl_sqlite,
-    .ddl_postgresql = pycon_ddl_postgresql,
+    .ddl = {
+        [SC_DIALECT_SQLITE] = pycon_ddl_sqlite,
+        [SC_DIALECT_POSTGRESQL] = pycon_ddl_postgresql,
+    },
 };
 
 int pycon_create_all(sc_db *db)

@@ -902,8 +902,10 @@ const sc_schema_desc q_schema = {
     .abi_version = SC_ABI_VERSION,
     .tables = q_tables,
     .ntables = 2,
-    .ddl_sqlite = q_ddl_sqlite,
-    .ddl_postgresql = q_ddl_postgresql,
+    .ddl = {
+        [SC_DIALECT_SQLITE] = q_ddl_sqlite,
+        [SC_DIALECT_POSTGRESQL] = q_ddl_postgresql,
+    },
 };
 
 int q_create_all(sc_db *db)

@@ -2578,8 +2578,10 @@ const sc_schema_desc types_schema = {
     .abi_version = SC_ABI_VERSION,
     .tables = types_tables,
     .ntables = 2,
-    .ddl_sqlite = types_ddl_sqlite,
-    .ddl_postgresql = types_ddl_postgresql,
+    .ddl = {
+        [SC_DIALECT_SQLITE] = types_ddl_sqlite,
+        [SC_DIALECT_POSTGRESQL] = types_ddl_postgresql,
+    },
 };
 
 int types_create_all(sc_db *db)

@@ -1,0 +1,370 @@
+/*
+ * dialect.c - the table of SQL dialects (dialect.h): one entry each for
+ * SQLite, PostgreSQL and MariaDB (which MySQL reads too).
+ */
+#include "dialect.h"
+
+#include <string.h>
+
+/* The version table and the parts table (docs/MIGRATIONS.md), in words
+ * every dialect reads but MariaDB's, whose text cannot be a key. */
+#define VERSION_TABLE(TEXT, KEY, TAIL)                                      \
+    "CREATE TABLE IF NOT EXISTS schemac_migrations ("                       \
+    "version integer PRIMARY KEY, name " TEXT " NOT NULL, "                 \
+    "checksum " TEXT " NOT NULL, applied_at " TEXT " NOT NULL)" TAIL
+#define PARTS_TABLE(TEXT, KEY, TAIL)                                        \
+    "CREATE TABLE IF NOT EXISTS schemac_migration_parts ("                  \
+    "version integer NOT NULL, direction " KEY " NOT NULL, "                \
+    "part integer NOT NULL, statements integer NOT NULL, "                  \
+    "checksum " TEXT " NOT NULL, finished_at " TEXT " NOT NULL, "           \
+    "PRIMARY KEY (version, direction, part))" TAIL
+
+/* The advisory lock every runner on a PostgreSQL database takes: the
+ * bytes "schemac!" read as a big-endian 64-bit integer. */
+#define PG_LOCK_KEY "8315162400540467489"
+
+static const char *const sqlite_aliases[] = {NULL};
+static const char *const sqlite_schemes[] = {"sqlite:", NULL};
+static const char *const pg_aliases[] = {"postgres", NULL};
+static const char *const pg_schemes[] = {"postgresql://", "postgres://",
+                                         NULL};
+static const char *const maria_aliases[] = {"mysql", NULL};
+static const char *const maria_schemes[] = {"mariadb://", "mysql://", NULL};
+
+static const sc__dialect dialects[SC_NDIALECTS] = {
+    {
+        .id = SC_DIALECT_SQLITE,
+        .c_name = "SC_DIALECT_SQLITE",
+        .name = "sqlite",
+        .aliases = sqlite_aliases,
+        .url_schemes = sqlite_schemes,
+        .file_suffix = ".sqlite.sql",
+        .quote_open = '"',
+        .quote_close = '"',
+        .type = {
+            .bool_ = "INTEGER", .int16 = "INTEGER", .int32 = "INTEGER",
+            .int64 = "INTEGER", .float32 = "REAL", .float64 = "REAL",
+            .numeric = "INTEGER", .decimal = "TEXT", .varchar = "TEXT",
+            .text = "TEXT", .bytes = "BLOB", .date = "INTEGER",
+            .timestamp = "INTEGER", .timestamp_local = "INTEGER",
+            .uuid = "BLOB", .json = "TEXT", .enum_ = "TEXT",
+            .fmt_text = "TEXT", .fmt_real = "REAL",
+            .fmt_integer = "INTEGER",
+        },
+        .now = {
+            .date = "(CAST(julianday('now') - 2440587.5 AS INTEGER))",
+            .timestamp = "(CAST((julianday('now') - 2440587.5) * "
+                         "86400000000.0 AS INTEGER))",
+            .timestamp_local = "(CAST((julianday('now') - 2440587.5) * "
+                               "86400000000.0 AS INTEGER))",
+            .text_date = "(date('now'))",
+            .text_timestamp = "(strftime('%Y-%m-%d %H:%M:%f', 'now'))",
+            .epoch = "(CAST(strftime('%s', 'now') AS INTEGER))",
+            .session_date = "(CAST(julianday('now') - 2440587.5 AS INTEGER))",
+            .text_session_date = "(date('now'))",
+        },
+        .autoinc_type = "INTEGER NOT NULL",
+        .autoinc_before = "",
+        .autoinc_after = " AUTOINCREMENT",
+        .table_suffix = " STRICT",
+        .bool_true = "1",
+        .bool_false = "0",
+        .bytes_open = "X'",
+        .uuid_as_bytes = true,
+        .numeric_as_integer = true,
+        .decimal_quoted = true,
+        .time_literal = SC__TIME_INTEGER,
+        .negative_default_parens = true,
+        .has_ilike = false,
+        .like_escape = " ESCAPE '\\'",
+        .offset_without_limit = " LIMIT -1",
+        .byte_collation = "",
+        .text_collation = NULL,
+        .nulls_order = false,
+        .in_array = " IN (SELECT value FROM json_each(",
+        .not_in_array = " NOT IN (SELECT value FROM json_each(",
+        .array_close = "))",
+        .array_json = true,
+        .max_params = 0,
+        .decimal_cast = NULL,
+        .decimal_collation = " COLLATE " SC__DECIMAL_COLLATION,
+        .enum_type_ordered = false,
+        .row_values_from_list = false,
+        .empty_insert = " DEFAULT VALUES",
+        .insert_returning = false,
+        .begin = "BEGIN",
+        .begin_write = "BEGIN IMMEDIATE",
+        .lock_step = NULL,
+        .lock_session = NULL,
+        .unlock_session = NULL,
+        .fk_off = "PRAGMA foreign_keys = OFF",
+        .fk_on = "PRAGMA foreign_keys = ON",
+        .fk_check = "PRAGMA foreign_key_check",
+        .table_exists = "SELECT count(*) FROM sqlite_master "
+                        "WHERE type = 'table' AND name = '%s'",
+        .version_columns =
+            "SELECT group_concat(name, ', ') FROM (SELECT name FROM "
+            "pragma_table_info('schemac_migrations') ORDER BY name)",
+        .count_tables = "SELECT count(*) FROM sqlite_master WHERE type = "
+                        "'table' AND name NOT LIKE 'sqlite%'",
+        .row_estimate = NULL,
+        .now_iso = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+        .version_table = VERSION_TABLE("text", "text", ""),
+        .parts_table = PARTS_TABLE("text", "text", ""),
+        .transactional_ddl = true,
+        .lock_timeout = false,
+        .concurrent_index = false,
+        .retry_busy = false,
+        .raise_guards = false,
+        .alter = {
+            .add_column = true, .drop_column = true,
+            .rename_column = true, .rename_table = true,
+            .alter_column_type = false, .alter_nullability = false,
+            .alter_default = false, .add_constraint = false,
+            .drop_constraint = false,
+        },
+    },
+    {
+        .id = SC_DIALECT_POSTGRESQL,
+        .c_name = "SC_DIALECT_POSTGRESQL",
+        .name = "postgresql",
+        .aliases = pg_aliases,
+        .url_schemes = pg_schemes,
+        .file_suffix = ".postgresql.sql",
+        .quote_open = '"',
+        .quote_close = '"',
+        .type = {
+            .bool_ = "boolean", .int16 = "smallint", .int32 = "integer",
+            .int64 = "bigint", .float32 = "real",
+            .float64 = "double precision", .numeric = "numeric(%u,%u)",
+            .decimal = "numeric(%u,%u)", .varchar = "varchar(%u)",
+            .text = "text", .bytes = "bytea", .date = "date",
+            .timestamp = "timestamptz", .timestamp_local = "timestamp",
+            .uuid = "uuid", .json = "jsonb", .enum_ = NULL,
+            .fmt_text = "text", .fmt_real = "double precision",
+            .fmt_integer = "bigint",
+        },
+        .now = {
+            /* the UTC day, not CURRENT_DATE: the session zone's */
+            .date = "((now() AT TIME ZONE 'utc')::date)",
+            .timestamp = "now()",
+            .timestamp_local = "(now() at time zone 'utc')",
+            .text_date = "(to_char(now() AT TIME ZONE 'utc', 'YYYY-MM-DD'))",
+            .text_timestamp = "(to_char(now() at time zone 'utc', "
+                              "'YYYY-MM-DD HH24:MI:SS.US'))",
+            .epoch = "(CAST(floor(extract(epoch FROM now())) AS bigint))",
+            .session_date = "CURRENT_DATE",
+            .text_session_date = "(to_char(CURRENT_DATE, 'YYYY-MM-DD'))",
+        },
+        .autoinc_type = NULL,
+        .autoinc_before = " GENERATED BY DEFAULT AS IDENTITY",
+        .autoinc_after = "",
+        .table_suffix = "",
+        .bool_true = "true",
+        .bool_false = "false",
+        .bytes_open = "'\\x",
+        .uuid_as_bytes = false,
+        .numeric_as_integer = false,
+        .decimal_quoted = false,
+        .time_literal = SC__TIME_ISO,
+        .negative_default_parens = false,
+        .has_ilike = true,
+        .like_escape = " ESCAPE '\\'",
+        .offset_without_limit = NULL,
+        .byte_collation = " COLLATE \"C\"",
+        .text_collation = "C",
+        .nulls_order = true,
+        .in_array = " = ANY (",
+        .not_in_array = " <> ALL (",
+        .array_close = ")",
+        .array_json = false,
+        .max_params = 65535,
+        .decimal_cast = "numeric",
+        .decimal_collation = NULL,
+        .enum_type_ordered = true,
+        .row_values_from_list = true,
+        .empty_insert = " DEFAULT VALUES",
+        .insert_returning = true,
+        .begin = "BEGIN",
+        .begin_write = "BEGIN",
+        .lock_step = "SELECT pg_advisory_xact_lock(" PG_LOCK_KEY ")",
+        .lock_session = "SELECT pg_try_advisory_lock(" PG_LOCK_KEY ")::int",
+        .unlock_session = "SELECT pg_advisory_unlock(" PG_LOCK_KEY ")::int",
+        .fk_off = NULL,
+        .fk_on = NULL,
+        .fk_check = NULL,
+        .table_exists = "SELECT (to_regclass('%s') IS NOT NULL)::int",
+        .version_columns =
+            "SELECT string_agg(column_name::text, ', ' ORDER BY "
+            "column_name::text) FROM information_schema.columns WHERE "
+            "table_name = 'schemac_migrations' AND table_schema = "
+            "current_schema()",
+        .count_tables = "SELECT count(*) FROM pg_tables WHERE schemaname = "
+                        "current_schema()",
+        .row_estimate = "SELECT coalesce((SELECT reltuples::bigint FROM "
+                        "pg_class WHERE oid = to_regclass('\"%s\"')), -2)",
+        .now_iso = "to_char(now() AT TIME ZONE 'UTC', "
+                   "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+        .version_table = VERSION_TABLE("text", "text", ""),
+        .parts_table = PARTS_TABLE("text", "text", ""),
+        .transactional_ddl = true,
+        .lock_timeout = true,
+        .concurrent_index = true,
+        .retry_busy = true,
+        .raise_guards = true,
+        .alter = {
+            .add_column = true, .drop_column = true,
+            .rename_column = true, .rename_table = true,
+            .alter_column_type = true, .alter_nullability = true,
+            .alter_default = true, .add_constraint = true,
+            .drop_constraint = true,
+        },
+    },
+    {
+        /* MariaDB 10.6 and later over InnoDB; MySQL 8 reads the same.
+         * Text is utf8mb4 in the binary collation, so that it orders by
+         * its bytes as on the other two; timestamps are DATETIME(6)
+         * holding UTC, the session's time_zone set to '+00:00'. */
+        .id = SC_DIALECT_MARIADB,
+        .c_name = "SC_DIALECT_MARIADB",
+        .name = "mariadb",
+        .aliases = maria_aliases,
+        .url_schemes = maria_schemes,
+        .file_suffix = ".mariadb.sql",
+        .quote_open = '`',
+        .quote_close = '`',
+        .type = {
+            .bool_ = "BOOLEAN", .int16 = "SMALLINT", .int32 = "INT",
+            .int64 = "BIGINT", .float32 = "FLOAT", .float64 = "DOUBLE",
+            .numeric = "DECIMAL(%u,%u)", .decimal = "DECIMAL(%u,%u)",
+            .varchar = "VARCHAR(%u)", .text = "LONGTEXT",
+            .bytes = "LONGBLOB", .date = "DATE",
+            .timestamp = "DATETIME(6)", .timestamp_local = "DATETIME(6)",
+            .uuid = "BINARY(16)", .json = "JSON", .enum_ = "ENUM",
+            .fmt_text = "LONGTEXT", .fmt_real = "DOUBLE",
+            .fmt_integer = "BIGINT",
+        },
+        .now = {
+            .date = "(UTC_DATE())",
+            .timestamp = "(UTC_TIMESTAMP(6))",
+            .timestamp_local = "(UTC_TIMESTAMP(6))",
+            .text_date = "(DATE_FORMAT(UTC_DATE(), '%Y-%m-%d'))",
+            .text_timestamp = "(DATE_FORMAT(UTC_TIMESTAMP(6), "
+                              "'%Y-%m-%d %H:%i:%s.%f'))",
+            .epoch = "(UNIX_TIMESTAMP())",
+            .session_date = "(CURDATE())",
+            .text_session_date = "(DATE_FORMAT(CURDATE(), '%Y-%m-%d'))",
+        },
+        .autoinc_type = NULL,
+        .autoinc_before = " NOT NULL AUTO_INCREMENT",
+        .autoinc_after = "",
+        .table_suffix = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+                        "COLLATE=utf8mb4_bin",
+        .bool_true = "TRUE",
+        .bool_false = "FALSE",
+        .bytes_open = "X'",
+        .uuid_as_bytes = true,
+        .numeric_as_integer = false,
+        .decimal_quoted = false,
+        .time_literal = SC__TIME_ISO,
+        .negative_default_parens = false,
+        .has_ilike = false,
+        /* a backslash escapes in MariaDB's strings: the clause names it
+         * doubled */
+        .like_escape = " ESCAPE '\\\\'",
+        /* the largest LIMIT, 2^64 - 1, stands for none */
+        .offset_without_limit = " LIMIT 18446744073709551615",
+        .byte_collation = " COLLATE utf8mb4_bin",
+        /* the table's collation (table_suffix) */
+        .text_collation = NULL,
+        .nulls_order = false,
+        .in_array = NULL,
+        .not_in_array = NULL,
+        .array_close = NULL,
+        .array_json = false,
+        .max_params = 65535,
+        .decimal_cast = "DECIMAL(65,30)",
+        .decimal_collation = NULL,
+        .enum_type_ordered = true,
+        .row_values_from_list = true,
+        .empty_insert = " () VALUES ()",
+        .insert_returning = false,
+        .begin = "START TRANSACTION",
+        .begin_write = "START TRANSACTION",
+        .lock_step = NULL,
+        .lock_session = "SELECT GET_LOCK('schemac_migrations', 0)",
+        .unlock_session = "SELECT RELEASE_LOCK('schemac_migrations')",
+        .fk_off = "SET FOREIGN_KEY_CHECKS = 0",
+        .fk_on = "SET FOREIGN_KEY_CHECKS = 1",
+        .fk_check = NULL,
+        .table_exists = "SELECT count(*) FROM information_schema.tables "
+                        "WHERE table_schema = DATABASE() AND "
+                        "table_name = '%s'",
+        .version_columns =
+            "SELECT group_concat(column_name ORDER BY column_name "
+            "SEPARATOR ', ') FROM information_schema.columns WHERE "
+            "table_name = 'schemac_migrations' AND table_schema = "
+            "DATABASE()",
+        .count_tables = "SELECT count(*) FROM information_schema.tables "
+                        "WHERE table_schema = DATABASE() AND "
+                        "table_type = 'BASE TABLE'",
+        .row_estimate = "SELECT coalesce((SELECT table_rows FROM "
+                        "information_schema.tables WHERE table_schema = "
+                        "DATABASE() AND table_name = '%s'), -2)",
+        .now_iso = "DATE_FORMAT(UTC_TIMESTAMP(), '%Y-%m-%dT%H:%i:%sZ')",
+        .version_table = VERSION_TABLE("VARCHAR(255)", "VARCHAR(4)",
+                                       " ENGINE=InnoDB"),
+        .parts_table = PARTS_TABLE("VARCHAR(255)", "VARCHAR(4)",
+                                   " ENGINE=InnoDB"),
+        .transactional_ddl = false,
+        .lock_timeout = false,
+        .concurrent_index = false,
+        .retry_busy = true,
+        .raise_guards = false,
+        .alter = {
+            .add_column = true, .drop_column = true,
+            .rename_column = true, .rename_table = true,
+            .alter_column_type = true, .alter_nullability = true,
+            .alter_default = true, .add_constraint = true,
+            .drop_constraint = true,
+        },
+    },
+};
+
+const sc__dialect *sc__dialect_of(sc_dialect d)
+{
+    if ((int)d < 1 || (int)d > SC_NDIALECTS)
+        return NULL;
+    return &dialects[(int)d - 1];
+}
+
+const sc__dialect *sc__dialect_named(const char *name)
+{
+    const char *const *a;
+    int i;
+
+    if (name == NULL)
+        return NULL;
+    for (i = 0; i < SC_NDIALECTS; i++) {
+        if (strcmp(dialects[i].name, name) == 0)
+            return &dialects[i];
+        for (a = dialects[i].aliases; *a != NULL; a++)
+            if (strcmp(*a, name) == 0)
+                return &dialects[i];
+    }
+    return NULL;
+}
+
+const sc__dialect *sc__dialect_of_url(const char *url)
+{
+    const char *const *s;
+    int i;
+
+    if (url == NULL)
+        return NULL;
+    for (i = 0; i < SC_NDIALECTS; i++)
+        for (s = dialects[i].url_schemes; *s != NULL; s++)
+            if (strncmp(url, *s, strlen(*s)) == 0)
+                return &dialects[i];
+    return NULL;
+}

@@ -1,0 +1,175 @@
+/*
+ * dialect.h - what each SQL dialect spells its own way, in one table.
+ *
+ * The driver of a database (backend.h) says how to talk to it; its
+ * dialect says what to say: type names, quoting, literals, the forms of
+ * LIKE and LIMIT, the collation for byte order, the empty insert, the
+ * migration lock and version table, the foreign-key switches, whether
+ * DDL is transactional and which ALTERs exist.  The runtime and the
+ * generator both read this table: a branch on the dialect anywhere else
+ * tests one of its capabilities, never the dialect's name.  A spelling
+ * that is code rather than text is a hook here, or, for the generator's
+ * catalog readers, a hook of the generator's own indexed by dialect.
+ *
+ * Adding a dialect is one more entry in dialect.c (SC_NDIALECTS grows in
+ * schemac.h), a driver and a catalog reader.
+ */
+#ifndef SC_DIALECT_H
+#define SC_DIALECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "schemac.h"
+
+/* The collation the SQLite driver registers for decimal text. */
+#define SC__DECIMAL_COLLATION "sc_decimal"
+
+/* The type a column of each schema type gets.  A "%u" is the length of a
+ * varchar or the precision and scale of a numeric. */
+typedef struct sc__dialect_types {
+    const char *bool_;
+    const char *int16, *int32, *int64;
+    const char *float32, *float64;
+    const char *numeric;        /* precision <= 18, scaled int64 in C */
+    const char *decimal;        /* precision > 18, decimal text in C */
+    const char *varchar;        /* varchar(n) */
+    const char *text;
+    const char *bytes;
+    const char *date;
+    const char *timestamp;      /* a moment, UTC */
+    const char *timestamp_local;/* a wall-clock reading */
+    const char *uuid;
+    const char *json;
+    /* An enum: NULL when the column has the schema's named type (quoted),
+     * else this type (with the labels checked) or, for "ENUM", the
+     * column's own ENUM('a', 'b') */
+    const char *enum_;
+    /* The types of stored-as formats (SPEC section 2, "Storage"). */
+    const char *fmt_text, *fmt_real, *fmt_integer;
+} sc__dialect_types;
+
+/* The default "now" of a date or timestamp column, in UTC: in the
+ * column's own type, or in a stored-as format (SPEC section 2). */
+typedef struct sc__dialect_now {
+    const char *date, *timestamp, *timestamp_local;
+    const char *text_date;       /* 'YYYY-MM-DD' */
+    const char *text_timestamp;  /* 'YYYY-MM-DD HH:MM:SS.ffffff' */
+    const char *epoch;           /* whole seconds since 1970 */
+    /* default current_date: the day of the session's time zone, in the
+     * column's type and as 'YYYY-MM-DD' (the UTC day where a session
+     * has no zone) */
+    const char *session_date, *text_session_date;
+} sc__dialect_now;
+
+/* How dates and timestamps are written as literals. */
+typedef enum sc__time_literal {
+    SC__TIME_INTEGER,  /* days, microseconds since 1970 (SQLite) */
+    SC__TIME_ISO       /* 'YYYY-MM-DD', 'YYYY-MM-DD HH:MM:SS[.ffffff]' */
+} sc__time_literal;
+
+/* The ALTERs a dialect has; a missing one is done by rebuilding the
+ * table (SQLite's way). */
+typedef struct sc__dialect_alters {
+    bool add_column, drop_column, rename_column, rename_table;
+    bool alter_column_type;   /* ALTER COLUMN ... TYPE / MODIFY */
+    bool alter_nullability;   /* SET / DROP NOT NULL */
+    bool alter_default;       /* SET / DROP DEFAULT */
+    bool add_constraint, drop_constraint;
+} sc__dialect_alters;
+
+typedef struct sc__dialect {
+    sc_dialect id;
+    const char *c_name;               /* "SC_DIALECT_SQLITE" */
+    const char *name;                 /* "sqlite": files, --dialect */
+    const char *const *aliases;       /* other names, NULL-terminated */
+    const char *const *url_schemes;   /* "sqlite:", NULL-terminated */
+    const char *file_suffix;          /* ".sqlite.sql" */
+    char quote_open, quote_close;     /* of an identifier */
+    sc__dialect_types type;
+    sc__dialect_now now;
+
+    /* An autoincrement key: the column's type replaced by autoinc_type
+     * (NULL: kept), autoinc_before written before the inline PRIMARY
+     * KEY, autoinc_after after it. */
+    const char *autoinc_type;
+    const char *autoinc_before;
+    const char *autoinc_after;
+    const char *table_suffix;         /* after CREATE TABLE's ")" */
+
+    /* Literals. */
+    const char *bool_true, *bool_false;
+    const char *bytes_open;           /* X' or '\x, closed by ' */
+    bool uuid_as_bytes;               /* a uuid literal is its 16 bytes */
+    bool numeric_as_integer;          /* a scaled numeric is its integer */
+    bool decimal_quoted;              /* a decimal literal is a string */
+    sc__time_literal time_literal;
+    bool negative_default_parens;     /* DEFAULT (-1) */
+
+    /* Queries. */
+    bool has_ilike;                   /* else lower(x) LIKE lower(p) */
+    const char *like_escape;          /* the ESCAPE clause */
+    const char *offset_without_limit; /* LIMIT before a lone OFFSET */
+    /* The collation that orders text by its bytes, or "" when the
+     * column's own collation does (declared with the column) */
+    const char *byte_collation;
+    /* The collation text and varchar columns are declared in, by name,
+     * so that their indexes serve byte_collation's comparisons; NULL
+     * when the column's type orders by bytes already */
+    const char *text_collation;
+    bool nulls_order;                 /* NULLS FIRST / LAST written */
+    /* An in-list longer than a thousand values goes as one parameter:
+     * in_array (or not_in_array), the list, array_close; the list is a
+     * JSON array when array_json, else a PostgreSQL array.  NULL: it
+     * stays a list */
+    const char *in_array, *not_in_array, *array_close;
+    bool array_json;
+    unsigned max_params;              /* in one statement; 0: no bound */
+    /* Decimal text ordered as numbers: cast to decimal_cast, or
+     * compared by decimal_collation (registered by the driver) */
+    const char *decimal_cast;
+    const char *decimal_collation;
+    bool enum_type_ordered;           /* an enum type orders by label */
+    bool row_values_from_list;        /* (a, b) IN ((?, ?)) not VALUES */
+    const char *empty_insert;         /* " DEFAULT VALUES" */
+    bool insert_returning;            /* the new key by RETURNING */
+    const char *begin;                /* a transaction that reads */
+
+    /* Migrations, and sc_schema_create_all(). */
+    const char *begin_write;          /* a transaction that will write */
+    /* First in a transaction that changes the schema, so that runners
+     * and connections creating one schema at once take turns (the
+     * runner's lock); NULL when begin_write lets one writer in at a
+     * time already */
+    const char *lock_step;
+    const char *lock_session;         /* a run's lock: returns 1 taken */
+    const char *unlock_session;
+    const char *fk_off, *fk_on;       /* around a rebuild, or NULL */
+    const char *fk_check;             /* lists violations, or NULL */
+    const char *table_exists;         /* "%s": the name; returns 0 or 1 */
+    const char *version_columns;      /* lists the version table's */
+    const char *count_tables;         /* the user's tables */
+    /* "%s" a table: the catalog's estimate of its rows, -1 when not
+     * counted yet, -2 when there is no such table; NULL: count them */
+    const char *row_estimate;
+    const char *now_iso;              /* applied_at: 'YYYY-MM-DDTHH:MM:SSZ' */
+    const char *version_table;        /* CREATE TABLE IF NOT EXISTS ... */
+    const char *parts_table;
+    bool transactional_ddl;           /* DDL rolls back with the rest */
+    bool lock_timeout;                /* SET [LOCAL] lock_timeout exists */
+    bool concurrent_index;            /* CREATE INDEX CONCURRENTLY */
+    bool retry_busy;                  /* a busy step is tried again */
+    bool raise_guards;                /* a script's guards raise (DO) */
+    sc__dialect_alters alter;
+} sc__dialect;
+
+/* The entry of dialect d; NULL when d is none of SC_DIALECT_*. */
+const sc__dialect *sc__dialect_of(sc_dialect d);
+
+/* The entry whose name or alias is name; NULL when none is. */
+const sc__dialect *sc__dialect_named(const char *name);
+
+/* The entry whose URL scheme starts url; NULL when none does. */
+const sc__dialect *sc__dialect_of_url(const char *url);
+
+#endif
