@@ -2464,13 +2464,18 @@ static int bind_pk(sc_db *db, const sc_table_desc *t, const void *key,
  * Transactions.
  * ------------------------------------------------------------------- */
 
+/* The keyword SAVEPOINT is written out after ROLLBACK TO and RELEASE:
+ * SQLite and PostgreSQL take it there, and MariaDB requires it. */
 static int savepoint(sc_db *db, const char *verb, int level)
 {
-    char sql[80];
+    char sql[96];
 
     if (strcmp(verb, "ROLLBACK TO") == 0)
         snprintf(sql, sizeof sql,
-                 "ROLLBACK TO sc_sp_%d; RELEASE sc_sp_%d", level, level);
+                 "ROLLBACK TO SAVEPOINT sc_sp_%d; RELEASE SAVEPOINT sc_sp_%d",
+                 level, level);
+    else if (strcmp(verb, "RELEASE") == 0)
+        snprintf(sql, sizeof sql, "RELEASE SAVEPOINT sc_sp_%d", level);
     else
         snprintf(sql, sizeof sql, "%s sc_sp_%d", verb, level);
     return exec_traced(db, sql);
@@ -3555,7 +3560,8 @@ static int schema_create_all(sc_db *db, const sc_schema_desc *s)
     ddl = s->ddl[db->be->dialect];
     if (ddl == NULL)
         return sc__set_error(db, SC_MISUSE, NULL, NULL,
-                             "schema %s has no DDL for %s", s->name,
+                             "schema %s has no DDL for %s: its schema "
+                             "file is not for %s", s->name, db->be->name,
                              db->be->name);
     rc = level_open(db, true);
     if (rc != SC_OK)

@@ -23,6 +23,10 @@ packages=(
     check               # the unit test framework
     libpq-dev           # the PostgreSQL backend of the runtime
     postgresql          # the server the PostgreSQL tests start for themselves
+    libmariadb-dev      # MariaDB Connector/C: the MariaDB backend of the runtime
+    mariadb-server      # the server the MariaDB tests start for themselves
+    galera-4            # the replication library of the Galera cluster tests
+    python3-mysqldb     # Python's MariaDB driver, for the benchmarks
     valgrind            # the valgrind test setup (meson test --setup=valgrind)
     python3-django      # tests/data/adopt: databases made by Django's migrate
     python3-sqlalchemy  # ... and by SQLAlchemy's create_all
