@@ -14,6 +14,7 @@ packages=(
     libclang-rt-14-dev  # clang's sanitizer runtimes
     meson
     ninja-build
+    cmake               # the CMake recipe (tests/recipes/test-cmake.sh)
     pkg-config
     bison
     flex
@@ -22,6 +23,8 @@ packages=(
     zlib1g-dev          # named by sqlite3.pc for static linking
     check               # the unit test framework
     libpq-dev           # the PostgreSQL backend of the runtime
+    libmariadb-dev      # the MariaDB backend of the runtime
+    nettle-dev          # SHA-256 of the migration checksums
     postgresql          # the server the PostgreSQL tests start for themselves
     libmariadb-dev      # MariaDB Connector/C: the MariaDB backend of the runtime
     mariadb-server      # the server the MariaDB tests start for themselves
@@ -32,6 +35,8 @@ packages=(
     python3-sqlalchemy  # ... and by SQLAlchemy's create_all
     python3-psycopg2    # both of them on PostgreSQL
     locales             # de_DE and tr_TR for tests/xdb (localedef)
+    debhelper           # the Debian packages (debian/, dpkg-buildpackage)
+    dpkg-dev
 )
 
 missing() {
