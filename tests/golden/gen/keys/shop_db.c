@@ -127,41 +127,6 @@ void shop_user_query_free(shop_user_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void shop_user_or(shop_user_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void shop_user_and(shop_user_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void shop_user_not(shop_user_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void shop_user_end(shop_user_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void shop_user_limit(shop_user_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void shop_user_offset(shop_user_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void shop_user_distinct(shop_user_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
 int shop_user_all(shop_user_query *q, sc_arena *a, shop_user_list *out)
 {
     void *rows = NULL;
@@ -226,272 +191,6 @@ int shop_user_update_all(shop_user_query *q, int64_t *changed)
 int shop_user_delete_all(shop_user_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void shop_user_where_id_eq(shop_user_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void shop_user_where_id_ne(shop_user_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void shop_user_where_id_lt(shop_user_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void shop_user_where_id_le(shop_user_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void shop_user_where_id_gt(shop_user_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void shop_user_where_id_ge(shop_user_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void shop_user_where_id_in(shop_user_query *q, const int32_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void shop_user_where_id_not_in(shop_user_query *q, const int32_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void shop_user_order_by_id(shop_user_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
-}
-
-void shop_user_where_order_eq(shop_user_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
-}
-
-void shop_user_where_order_ne(shop_user_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
-}
-
-void shop_user_where_order_lt(shop_user_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
-}
-
-void shop_user_where_order_le(shop_user_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
-}
-
-void shop_user_where_order_gt(shop_user_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
-}
-
-void shop_user_where_order_ge(shop_user_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
-}
-
-void shop_user_where_order_in(shop_user_query *q, const int32_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
-}
-
-void shop_user_where_order_not_in(shop_user_query *q, const int32_t *v,
-                                  size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
-}
-
-void shop_user_where_order_is_null(shop_user_query *q)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_IS_NULL, NULL);
-}
-
-void shop_user_where_order_is_not_null(shop_user_query *q)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_IS_NOT_NULL, NULL);
-}
-
-void shop_user_order_by_order(shop_user_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 1, dir);
-}
-
-void shop_user_update_set_order(shop_user_query *q, int32_t v)
-{
-    sc_query_set((sc_query *)q, 1, &v);
-}
-
-void shop_user_update_set_order_null(shop_user_query *q)
-{
-    sc_query_set((sc_query *)q, 1, NULL);
-}
-
-void shop_user_where_email_eq(shop_user_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_EQ, &v);
-}
-
-void shop_user_where_email_ne(shop_user_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_NE, &v);
-}
-
-void shop_user_where_email_lt(shop_user_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_LT, &v);
-}
-
-void shop_user_where_email_le(shop_user_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_LE, &v);
-}
-
-void shop_user_where_email_gt(shop_user_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_GT, &v);
-}
-
-void shop_user_where_email_ge(shop_user_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_GE, &v);
-}
-
-void shop_user_where_email_like(shop_user_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_LIKE, &v);
-}
-
-void shop_user_where_email_ilike(shop_user_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_ILIKE, &v);
-}
-
-void shop_user_where_email_starts_with(shop_user_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_STARTS_WITH, &v);
-}
-
-void shop_user_where_email_in(shop_user_query *q, const char *const *v,
-                              size_t n)
-{
-    sc_query_where_in((sc_query *)q, 2, SC_OP_IN, v, n);
-}
-
-void shop_user_where_email_not_in(shop_user_query *q, const char *const *v,
-                                  size_t n)
-{
-    sc_query_where_in((sc_query *)q, 2, SC_OP_NOT_IN, v, n);
-}
-
-void shop_user_order_by_email(shop_user_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 2, dir);
-}
-
-void shop_user_update_set_email(shop_user_query *q, const char *v)
-{
-    sc_query_set((sc_query *)q, 2, &v);
-}
-
-void shop_user_where_default_eq(shop_user_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_EQ, &v);
-}
-
-void shop_user_where_default_ne(shop_user_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_NE, &v);
-}
-
-void shop_user_where_default_lt(shop_user_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_LT, &v);
-}
-
-void shop_user_where_default_le(shop_user_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_LE, &v);
-}
-
-void shop_user_where_default_gt(shop_user_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_GT, &v);
-}
-
-void shop_user_where_default_ge(shop_user_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_GE, &v);
-}
-
-void shop_user_where_default_like(shop_user_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_LIKE, &v);
-}
-
-void shop_user_where_default_ilike(shop_user_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_ILIKE, &v);
-}
-
-void shop_user_where_default_starts_with(shop_user_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_STARTS_WITH, &v);
-}
-
-void shop_user_where_default_in(shop_user_query *q, const char *const *v,
-                                size_t n)
-{
-    sc_query_where_in((sc_query *)q, 3, SC_OP_IN, v, n);
-}
-
-void shop_user_where_default_not_in(shop_user_query *q, const char *const *v,
-                                    size_t n)
-{
-    sc_query_where_in((sc_query *)q, 3, SC_OP_NOT_IN, v, n);
-}
-
-void shop_user_where_default_is_null(shop_user_query *q)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_IS_NULL, NULL);
-}
-
-void shop_user_where_default_is_not_null(shop_user_query *q)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_IS_NOT_NULL, NULL);
-}
-
-void shop_user_order_by_default(shop_user_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 3, dir);
-}
-
-void shop_user_update_set_default(shop_user_query *q, const char *v)
-{
-    sc_query_set((sc_query *)q, 3, &v);
-}
-
-void shop_user_update_set_default_null(shop_user_query *q)
-{
-    sc_query_set((sc_query *)q, 3, NULL);
-}
-
-shop_order_query *shop_user_join_order(shop_user_query *q)
-{
-    return (shop_order_query *)sc_query_join((sc_query *)q, &shop_order_table,
-                                                   &shop_order_table.fkeys[0], true);
 }
 
 int shop_user_list_order(sc_db *db, sc_arena *a, const shop_user *row,
@@ -640,42 +339,8 @@ void shop_categories_query_free(shop_categories_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void shop_categories_or(shop_categories_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void shop_categories_and(shop_categories_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void shop_categories_not(shop_categories_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void shop_categories_end(shop_categories_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void shop_categories_limit(shop_categories_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void shop_categories_offset(shop_categories_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void shop_categories_distinct(shop_categories_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
-int shop_categories_all(shop_categories_query *q, sc_arena *a, shop_category_list *out)
+int shop_categories_all(shop_categories_query *q, sc_arena *a,
+                        shop_category_list *out)
 {
     void *rows = NULL;
     size_t n = 0;
@@ -689,12 +354,14 @@ int shop_categories_all(shop_categories_query *q, sc_arena *a, shop_category_lis
     return rc;
 }
 
-int shop_categories_first(shop_categories_query *q, sc_arena *a, shop_category *out)
+int shop_categories_first(shop_categories_query *q, sc_arena *a,
+                          shop_category *out)
 {
     return sc_query_first((sc_query *)q, a, out);
 }
 
-int shop_categories_one(shop_categories_query *q, sc_arena *a, shop_category *out)
+int shop_categories_one(shop_categories_query *q, sc_arena *a,
+                        shop_category *out)
 {
     return sc_query_one((sc_query *)q, a, out);
 }
@@ -722,7 +389,8 @@ static int shop_categories_each_row(void *ctx, const void *row)
     return e->fn(e->ctx, row);
 }
 
-int shop_categories_each(shop_categories_query *q, shop_category_fn fn, void *ctx)
+int shop_categories_each(shop_categories_query *q, shop_category_fn fn,
+                         void *ctx)
 {
     struct shop_categories_each_ctx e;
 
@@ -739,171 +407,6 @@ int shop_categories_update_all(shop_categories_query *q, int64_t *changed)
 int shop_categories_delete_all(shop_categories_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void shop_categories_where_code_eq(shop_categories_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void shop_categories_where_code_ne(shop_categories_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void shop_categories_where_code_lt(shop_categories_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void shop_categories_where_code_le(shop_categories_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void shop_categories_where_code_gt(shop_categories_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void shop_categories_where_code_ge(shop_categories_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void shop_categories_where_code_like(shop_categories_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LIKE, &v);
-}
-
-void shop_categories_where_code_ilike(shop_categories_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_ILIKE, &v);
-}
-
-void shop_categories_where_code_starts_with(shop_categories_query *q,
-                                            const char *v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_STARTS_WITH, &v);
-}
-
-void shop_categories_where_code_in(shop_categories_query *q,
-                                   const char *const *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void shop_categories_where_code_not_in(shop_categories_query *q,
-                                       const char *const *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void shop_categories_order_by_code(shop_categories_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
-}
-
-void shop_categories_where_parent_eq(shop_categories_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
-}
-
-void shop_categories_where_parent_ne(shop_categories_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
-}
-
-void shop_categories_where_parent_lt(shop_categories_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
-}
-
-void shop_categories_where_parent_le(shop_categories_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
-}
-
-void shop_categories_where_parent_gt(shop_categories_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
-}
-
-void shop_categories_where_parent_ge(shop_categories_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
-}
-
-void shop_categories_where_parent_like(shop_categories_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LIKE, &v);
-}
-
-void shop_categories_where_parent_ilike(shop_categories_query *q,
-                                        const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_ILIKE, &v);
-}
-
-void shop_categories_where_parent_starts_with(shop_categories_query *q,
-                                              const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_STARTS_WITH, &v);
-}
-
-void shop_categories_where_parent_in(shop_categories_query *q,
-                                     const char *const *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
-}
-
-void shop_categories_where_parent_not_in(shop_categories_query *q,
-                                         const char *const *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
-}
-
-void shop_categories_where_parent_is_null(shop_categories_query *q)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_IS_NULL, NULL);
-}
-
-void shop_categories_where_parent_is_not_null(shop_categories_query *q)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_IS_NOT_NULL, NULL);
-}
-
-void shop_categories_order_by_parent(shop_categories_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 1, dir);
-}
-
-void shop_categories_update_set_parent(shop_categories_query *q, const char *v)
-{
-    sc_query_set((sc_query *)q, 1, &v);
-}
-
-void shop_categories_update_set_parent_null(shop_categories_query *q)
-{
-    sc_query_set((sc_query *)q, 1, NULL);
-}
-
-shop_categories_query *shop_categories_join_parent(shop_categories_query *q)
-{
-    return (shop_categories_query *)sc_query_join((sc_query *)q, &shop_categories_table,
-                                                        &shop_categories_table.fkeys[0], false);
-}
-
-shop_categories_query *shop_categories_join_categories_by_parent(shop_categories_query *q)
-{
-    return (shop_categories_query *)sc_query_join((sc_query *)q, &shop_categories_table,
-                                                        &shop_categories_table.fkeys[0], true);
-}
-
-shop_order_lines_query *shop_categories_join_order_lines(shop_categories_query *q)
-{
-    return (shop_order_lines_query *)sc_query_join((sc_query *)q, &shop_order_lines_table,
-                                                         &shop_order_lines_table.fkeys[1], true);
 }
 
 int shop_categories_get_category_by_parent(sc_db *db, sc_arena *a,
@@ -1097,14 +600,6 @@ int shop_order_get(sc_db *db, sc_arena *a, int64_t id, shop_order *out)
 
 int shop_order_update(sc_db *db, const shop_order *row)
 {
-    uint64_t keep = 0;
-
-    /* A default-now column without a value keeps the one stored. */
-    if (!row->has_placed)
-        keep |= SHOP_ORDER_PLACED;
-    if (keep != 0 && (UINT64_C(0x3e) & ~keep) != 0)
-        return sc_row_update_cols(db, &shop_order_table, row,
-                                  UINT64_C(0x3e) & ~keep);
     return sc_row_update(db, &shop_order_table, row);
 }
 
@@ -1140,41 +635,6 @@ shop_order_query *shop_order_select(sc_db *db)
 void shop_order_query_free(shop_order_query *q)
 {
     sc_query_free((sc_query *)q);
-}
-
-void shop_order_or(shop_order_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void shop_order_and(shop_order_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void shop_order_not(shop_order_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void shop_order_end(shop_order_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void shop_order_limit(shop_order_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void shop_order_offset(shop_order_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void shop_order_distinct(shop_order_query *q)
-{
-    sc_query_distinct((sc_query *)q);
 }
 
 int shop_order_all(shop_order_query *q, sc_arena *a, shop_order_list *out)
@@ -1241,333 +701,6 @@ int shop_order_update_all(shop_order_query *q, int64_t *changed)
 int shop_order_delete_all(shop_order_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void shop_order_where_id_eq(shop_order_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void shop_order_where_id_ne(shop_order_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void shop_order_where_id_lt(shop_order_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void shop_order_where_id_le(shop_order_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void shop_order_where_id_gt(shop_order_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void shop_order_where_id_ge(shop_order_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void shop_order_where_id_in(shop_order_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void shop_order_where_id_not_in(shop_order_query *q, const int64_t *v,
-                                size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void shop_order_order_by_id(shop_order_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
-}
-
-void shop_order_where_user_id_eq(shop_order_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
-}
-
-void shop_order_where_user_id_ne(shop_order_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
-}
-
-void shop_order_where_user_id_lt(shop_order_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
-}
-
-void shop_order_where_user_id_le(shop_order_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
-}
-
-void shop_order_where_user_id_gt(shop_order_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
-}
-
-void shop_order_where_user_id_ge(shop_order_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
-}
-
-void shop_order_where_user_id_in(shop_order_query *q, const int32_t *v,
-                                 size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
-}
-
-void shop_order_where_user_id_not_in(shop_order_query *q, const int32_t *v,
-                                     size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
-}
-
-void shop_order_order_by_user_id(shop_order_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 1, dir);
-}
-
-void shop_order_update_set_user_id(shop_order_query *q, int32_t v)
-{
-    sc_query_set((sc_query *)q, 1, &v);
-}
-
-void shop_order_where_status_eq(shop_order_query *q, shop_status v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_EQ, &v);
-}
-
-void shop_order_where_status_ne(shop_order_query *q, shop_status v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_NE, &v);
-}
-
-void shop_order_where_status_in(shop_order_query *q, const shop_status *v,
-                                size_t n)
-{
-    sc_query_where_in((sc_query *)q, 2, SC_OP_IN, v, n);
-}
-
-void shop_order_where_status_not_in(shop_order_query *q, const shop_status *v,
-                                    size_t n)
-{
-    sc_query_where_in((sc_query *)q, 2, SC_OP_NOT_IN, v, n);
-}
-
-void shop_order_order_by_status(shop_order_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 2, dir);
-}
-
-void shop_order_update_set_status(shop_order_query *q, shop_status v)
-{
-    sc_query_set((sc_query *)q, 2, &v);
-}
-
-void shop_order_where_total_eq(shop_order_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_EQ, &v);
-}
-
-void shop_order_where_total_ne(shop_order_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_NE, &v);
-}
-
-void shop_order_where_total_lt(shop_order_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_LT, &v);
-}
-
-void shop_order_where_total_le(shop_order_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_LE, &v);
-}
-
-void shop_order_where_total_gt(shop_order_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_GT, &v);
-}
-
-void shop_order_where_total_ge(shop_order_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_GE, &v);
-}
-
-void shop_order_where_total_in(shop_order_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 3, SC_OP_IN, v, n);
-}
-
-void shop_order_where_total_not_in(shop_order_query *q, const int64_t *v,
-                                   size_t n)
-{
-    sc_query_where_in((sc_query *)q, 3, SC_OP_NOT_IN, v, n);
-}
-
-void shop_order_order_by_total(shop_order_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 3, dir);
-}
-
-void shop_order_update_set_total(shop_order_query *q, int64_t v)
-{
-    sc_query_set((sc_query *)q, 3, &v);
-}
-
-void shop_order_where_placed_eq(shop_order_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 4, SC_OP_EQ, &v);
-}
-
-void shop_order_where_placed_ne(shop_order_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 4, SC_OP_NE, &v);
-}
-
-void shop_order_where_placed_lt(shop_order_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 4, SC_OP_LT, &v);
-}
-
-void shop_order_where_placed_le(shop_order_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 4, SC_OP_LE, &v);
-}
-
-void shop_order_where_placed_gt(shop_order_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 4, SC_OP_GT, &v);
-}
-
-void shop_order_where_placed_ge(shop_order_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 4, SC_OP_GE, &v);
-}
-
-void shop_order_where_placed_in(shop_order_query *q, const int32_t *v,
-                                size_t n)
-{
-    sc_query_where_in((sc_query *)q, 4, SC_OP_IN, v, n);
-}
-
-void shop_order_where_placed_not_in(shop_order_query *q, const int32_t *v,
-                                    size_t n)
-{
-    sc_query_where_in((sc_query *)q, 4, SC_OP_NOT_IN, v, n);
-}
-
-void shop_order_order_by_placed(shop_order_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 4, dir);
-}
-
-void shop_order_update_set_placed(shop_order_query *q, int32_t v)
-{
-    sc_query_set((sc_query *)q, 4, &v);
-}
-
-void shop_order_where_note_eq(shop_order_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 5, SC_OP_EQ, &v);
-}
-
-void shop_order_where_note_ne(shop_order_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 5, SC_OP_NE, &v);
-}
-
-void shop_order_where_note_lt(shop_order_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 5, SC_OP_LT, &v);
-}
-
-void shop_order_where_note_le(shop_order_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 5, SC_OP_LE, &v);
-}
-
-void shop_order_where_note_gt(shop_order_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 5, SC_OP_GT, &v);
-}
-
-void shop_order_where_note_ge(shop_order_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 5, SC_OP_GE, &v);
-}
-
-void shop_order_where_note_like(shop_order_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 5, SC_OP_LIKE, &v);
-}
-
-void shop_order_where_note_ilike(shop_order_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 5, SC_OP_ILIKE, &v);
-}
-
-void shop_order_where_note_starts_with(shop_order_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 5, SC_OP_STARTS_WITH, &v);
-}
-
-void shop_order_where_note_in(shop_order_query *q, const char *const *v,
-                              size_t n)
-{
-    sc_query_where_in((sc_query *)q, 5, SC_OP_IN, v, n);
-}
-
-void shop_order_where_note_not_in(shop_order_query *q, const char *const *v,
-                                  size_t n)
-{
-    sc_query_where_in((sc_query *)q, 5, SC_OP_NOT_IN, v, n);
-}
-
-void shop_order_where_note_is_null(shop_order_query *q)
-{
-    sc_query_where((sc_query *)q, 5, SC_OP_IS_NULL, NULL);
-}
-
-void shop_order_where_note_is_not_null(shop_order_query *q)
-{
-    sc_query_where((sc_query *)q, 5, SC_OP_IS_NOT_NULL, NULL);
-}
-
-void shop_order_order_by_note(shop_order_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 5, dir);
-}
-
-void shop_order_update_set_note(shop_order_query *q, const char *v)
-{
-    sc_query_set((sc_query *)q, 5, &v);
-}
-
-void shop_order_update_set_note_null(shop_order_query *q)
-{
-    sc_query_set((sc_query *)q, 5, NULL);
-}
-
-shop_user_query *shop_order_join_user(shop_order_query *q)
-{
-    return (shop_user_query *)sc_query_join((sc_query *)q, &shop_user_table,
-                                                  &shop_order_table.fkeys[0], false);
-}
-
-shop_order_lines_query *shop_order_join_order_lines(shop_order_query *q)
-{
-    return (shop_order_lines_query *)sc_query_join((sc_query *)q, &shop_order_lines_table,
-                                                         &shop_order_lines_table.fkeys[0], true);
 }
 
 int shop_order_get_user(sc_db *db, sc_arena *a, const shop_order *row,
@@ -1757,42 +890,8 @@ void shop_order_lines_query_free(shop_order_lines_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void shop_order_lines_or(shop_order_lines_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void shop_order_lines_and(shop_order_lines_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void shop_order_lines_not(shop_order_lines_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void shop_order_lines_end(shop_order_lines_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void shop_order_lines_limit(shop_order_lines_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void shop_order_lines_offset(shop_order_lines_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void shop_order_lines_distinct(shop_order_lines_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
-int shop_order_lines_all(shop_order_lines_query *q, sc_arena *a, shop_order_line_list *out)
+int shop_order_lines_all(shop_order_lines_query *q, sc_arena *a,
+                         shop_order_line_list *out)
 {
     void *rows = NULL;
     size_t n = 0;
@@ -1806,12 +905,14 @@ int shop_order_lines_all(shop_order_lines_query *q, sc_arena *a, shop_order_line
     return rc;
 }
 
-int shop_order_lines_first(shop_order_lines_query *q, sc_arena *a, shop_order_line *out)
+int shop_order_lines_first(shop_order_lines_query *q, sc_arena *a,
+                           shop_order_line *out)
 {
     return sc_query_first((sc_query *)q, a, out);
 }
 
-int shop_order_lines_one(shop_order_lines_query *q, sc_arena *a, shop_order_line *out)
+int shop_order_lines_one(shop_order_lines_query *q, sc_arena *a,
+                         shop_order_line *out)
 {
     return sc_query_one((sc_query *)q, a, out);
 }
@@ -1839,7 +940,8 @@ static int shop_order_lines_each_row(void *ctx, const void *row)
     return e->fn(e->ctx, row);
 }
 
-int shop_order_lines_each(shop_order_lines_query *q, shop_order_line_fn fn, void *ctx)
+int shop_order_lines_each(shop_order_lines_query *q, shop_order_line_fn fn,
+                          void *ctx)
 {
     struct shop_order_lines_each_ctx e;
 
@@ -1856,243 +958,6 @@ int shop_order_lines_update_all(shop_order_lines_query *q, int64_t *changed)
 int shop_order_lines_delete_all(shop_order_lines_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void shop_order_lines_where_order_id_eq(shop_order_lines_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void shop_order_lines_where_order_id_ne(shop_order_lines_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void shop_order_lines_where_order_id_lt(shop_order_lines_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void shop_order_lines_where_order_id_le(shop_order_lines_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void shop_order_lines_where_order_id_gt(shop_order_lines_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void shop_order_lines_where_order_id_ge(shop_order_lines_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void shop_order_lines_where_order_id_in(shop_order_lines_query *q,
-                                        const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void shop_order_lines_where_order_id_not_in(shop_order_lines_query *q,
-                                            const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void shop_order_lines_order_by_order_id(shop_order_lines_query *q,
-                                        sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
-}
-
-void shop_order_lines_where_line_eq(shop_order_lines_query *q, int16_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
-}
-
-void shop_order_lines_where_line_ne(shop_order_lines_query *q, int16_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
-}
-
-void shop_order_lines_where_line_lt(shop_order_lines_query *q, int16_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
-}
-
-void shop_order_lines_where_line_le(shop_order_lines_query *q, int16_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
-}
-
-void shop_order_lines_where_line_gt(shop_order_lines_query *q, int16_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
-}
-
-void shop_order_lines_where_line_ge(shop_order_lines_query *q, int16_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
-}
-
-void shop_order_lines_where_line_in(shop_order_lines_query *q,
-                                    const int16_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
-}
-
-void shop_order_lines_where_line_not_in(shop_order_lines_query *q,
-                                        const int16_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
-}
-
-void shop_order_lines_order_by_line(shop_order_lines_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 1, dir);
-}
-
-void shop_order_lines_where_category_eq(shop_order_lines_query *q,
-                                        const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_EQ, &v);
-}
-
-void shop_order_lines_where_category_ne(shop_order_lines_query *q,
-                                        const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_NE, &v);
-}
-
-void shop_order_lines_where_category_lt(shop_order_lines_query *q,
-                                        const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_LT, &v);
-}
-
-void shop_order_lines_where_category_le(shop_order_lines_query *q,
-                                        const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_LE, &v);
-}
-
-void shop_order_lines_where_category_gt(shop_order_lines_query *q,
-                                        const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_GT, &v);
-}
-
-void shop_order_lines_where_category_ge(shop_order_lines_query *q,
-                                        const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_GE, &v);
-}
-
-void shop_order_lines_where_category_like(shop_order_lines_query *q,
-                                          const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_LIKE, &v);
-}
-
-void shop_order_lines_where_category_ilike(shop_order_lines_query *q,
-                                           const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_ILIKE, &v);
-}
-
-void shop_order_lines_where_category_starts_with(shop_order_lines_query *q,
-                                                 const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_STARTS_WITH, &v);
-}
-
-void shop_order_lines_where_category_in(shop_order_lines_query *q,
-                                        const char *const *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 2, SC_OP_IN, v, n);
-}
-
-void shop_order_lines_where_category_not_in(shop_order_lines_query *q,
-                                            const char *const *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 2, SC_OP_NOT_IN, v, n);
-}
-
-void shop_order_lines_order_by_category(shop_order_lines_query *q,
-                                        sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 2, dir);
-}
-
-void shop_order_lines_update_set_category(shop_order_lines_query *q,
-                                          const char *v)
-{
-    sc_query_set((sc_query *)q, 2, &v);
-}
-
-void shop_order_lines_where_qty_eq(shop_order_lines_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_EQ, &v);
-}
-
-void shop_order_lines_where_qty_ne(shop_order_lines_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_NE, &v);
-}
-
-void shop_order_lines_where_qty_lt(shop_order_lines_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_LT, &v);
-}
-
-void shop_order_lines_where_qty_le(shop_order_lines_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_LE, &v);
-}
-
-void shop_order_lines_where_qty_gt(shop_order_lines_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_GT, &v);
-}
-
-void shop_order_lines_where_qty_ge(shop_order_lines_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_GE, &v);
-}
-
-void shop_order_lines_where_qty_in(shop_order_lines_query *q, const int32_t *v,
-                                   size_t n)
-{
-    sc_query_where_in((sc_query *)q, 3, SC_OP_IN, v, n);
-}
-
-void shop_order_lines_where_qty_not_in(shop_order_lines_query *q,
-                                       const int32_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 3, SC_OP_NOT_IN, v, n);
-}
-
-void shop_order_lines_order_by_qty(shop_order_lines_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 3, dir);
-}
-
-void shop_order_lines_update_set_qty(shop_order_lines_query *q, int32_t v)
-{
-    sc_query_set((sc_query *)q, 3, &v);
-}
-
-shop_order_query *shop_order_lines_join_order(shop_order_lines_query *q)
-{
-    return (shop_order_query *)sc_query_join((sc_query *)q, &shop_order_table,
-                                                   &shop_order_lines_table.fkeys[0], false);
-}
-
-shop_categories_query *shop_order_lines_join_categories(shop_order_lines_query *q)
-{
-    return (shop_categories_query *)sc_query_join((sc_query *)q, &shop_categories_table,
-                                                        &shop_order_lines_table.fkeys[1], false);
 }
 
 int shop_order_lines_get_order(sc_db *db, sc_arena *a,
@@ -2214,41 +1079,6 @@ void shop_boxes_query_free(shop_boxes_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void shop_boxes_or(shop_boxes_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void shop_boxes_and(shop_boxes_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void shop_boxes_not(shop_boxes_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void shop_boxes_end(shop_boxes_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void shop_boxes_limit(shop_boxes_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void shop_boxes_offset(shop_boxes_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void shop_boxes_distinct(shop_boxes_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
 int shop_boxes_all(shop_boxes_query *q, sc_arena *a, shop_box_list *out)
 {
     void *rows = NULL;
@@ -2313,142 +1143,6 @@ int shop_boxes_update_all(shop_boxes_query *q, int64_t *changed)
 int shop_boxes_delete_all(shop_boxes_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void shop_boxes_where_a_eq(shop_boxes_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void shop_boxes_where_a_ne(shop_boxes_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void shop_boxes_where_a_lt(shop_boxes_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void shop_boxes_where_a_le(shop_boxes_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void shop_boxes_where_a_gt(shop_boxes_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void shop_boxes_where_a_ge(shop_boxes_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void shop_boxes_where_a_in(shop_boxes_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void shop_boxes_where_a_not_in(shop_boxes_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void shop_boxes_order_by_a(shop_boxes_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
-}
-
-void shop_boxes_where_b_eq(shop_boxes_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
-}
-
-void shop_boxes_where_b_ne(shop_boxes_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
-}
-
-void shop_boxes_where_b_lt(shop_boxes_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
-}
-
-void shop_boxes_where_b_le(shop_boxes_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
-}
-
-void shop_boxes_where_b_gt(shop_boxes_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
-}
-
-void shop_boxes_where_b_ge(shop_boxes_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
-}
-
-void shop_boxes_where_b_in(shop_boxes_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
-}
-
-void shop_boxes_where_b_not_in(shop_boxes_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
-}
-
-void shop_boxes_order_by_b(shop_boxes_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 1, dir);
-}
-
-void shop_boxes_where_key_eq(shop_boxes_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_EQ, &v);
-}
-
-void shop_boxes_where_key_ne(shop_boxes_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_NE, &v);
-}
-
-void shop_boxes_where_key_lt(shop_boxes_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_LT, &v);
-}
-
-void shop_boxes_where_key_le(shop_boxes_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_LE, &v);
-}
-
-void shop_boxes_where_key_gt(shop_boxes_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_GT, &v);
-}
-
-void shop_boxes_where_key_ge(shop_boxes_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_GE, &v);
-}
-
-void shop_boxes_where_key_in(shop_boxes_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 2, SC_OP_IN, v, n);
-}
-
-void shop_boxes_where_key_not_in(shop_boxes_query *q, const int64_t *v,
-                                 size_t n)
-{
-    sc_query_where_in((sc_query *)q, 2, SC_OP_NOT_IN, v, n);
-}
-
-void shop_boxes_order_by_key(shop_boxes_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 2, dir);
 }
 
 /* The DDL of the schema for sqlite, one statement per string. */
@@ -2542,22 +1236,22 @@ static const char *const shop_ddl_postgresql[] = {
     "CREATE TABLE IF NOT EXISTS \"user\" (\n"
     "    \"id\" integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
     "    \"order\" integer,\n"
-    "    \"email\" varchar(254) NOT NULL,\n"
-    "    \"default\" text,\n"
+    "    \"email\" varchar(254) COLLATE \"C\" NOT NULL,\n"
+    "    \"default\" text COLLATE \"C\",\n"
     "    CONSTRAINT \"uq_user_email\"\n"
     "        UNIQUE (\"email\")\n"
     ")",
     "CREATE TABLE IF NOT EXISTS \"categories\" (\n"
-    "    \"code\" varchar(8) NOT NULL PRIMARY KEY,\n"
-    "    \"parent\" varchar(8)\n"
+    "    \"code\" varchar(8) COLLATE \"C\" NOT NULL PRIMARY KEY,\n"
+    "    \"parent\" varchar(8) COLLATE \"C\"\n"
     ")",
     "CREATE TABLE IF NOT EXISTS \"order\" (\n"
     "    \"id\" bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
     "    \"user_id\" integer NOT NULL,\n"
     "    \"status\" \"status\" NOT NULL DEFAULT 'open',\n"
     "    \"total\" numeric(10,2) NOT NULL DEFAULT 0.00,\n"
-    "    \"placed\" date NOT NULL DEFAULT CURRENT_DATE,\n"
-    "    \"note\" text,\n"
+    "    \"placed\" date NOT NULL DEFAULT ((now() AT TIME ZONE 'utc')::date),\n"
+    "    \"note\" text COLLATE \"C\",\n"
     "    CONSTRAINT \"ck_order_total_check\"\n"
     "        CHECK (\"total\" >= 0.00),\n"
     "    CONSTRAINT \"ck_order_note_check\"\n"
@@ -2570,7 +1264,7 @@ static const char *const shop_ddl_postgresql[] = {
     "CREATE TABLE IF NOT EXISTS \"order_lines\" (\n"
     "    \"order_id\" bigint NOT NULL,\n"
     "    \"line\" smallint NOT NULL,\n"
-    "    \"category\" varchar(8) NOT NULL,\n"
+    "    \"category\" varchar(8) COLLATE \"C\" NOT NULL,\n"
     "    \"qty\" integer NOT NULL DEFAULT 1,\n"
     "    CONSTRAINT \"pk_order_lines\"\n"
     "        PRIMARY KEY (\"order_id\", \"line\"),\n"
