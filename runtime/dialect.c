@@ -169,7 +169,10 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .time_literal = SC__TIME_ISO,
         .negative_default_parens = false,
         .has_ilike = true,
-        .like_escape = " ESCAPE '\\'",
+        /* Backslash is LIKE's own escape here (standard_conforming_strings
+         * being on, set per connection); an ESCAPE clause would make a
+         * generic plan call like_escape() for every row. */
+        .like_escape = "",
         .offset_without_limit = NULL,
         .byte_collation = " COLLATE \"C\"",
         .text_collation = "C",
