@@ -182,7 +182,10 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .negative_default_parens = false,
         .backslash_escapes = false,
         .has_ilike = true,
-        .like_escape = " ESCAPE '\\'",
+        /* Backslash is LIKE's own escape here (standard_conforming_strings
+         * being on, set per connection); an ESCAPE clause would make a
+         * generic plan call like_escape() for every row. */
+        .like_escape = "",
         .offset_without_limit = NULL,
         .byte_collation = " COLLATE \"C\"",
         .text_collation = "C",
