@@ -3586,6 +3586,20 @@ static int schema_create_all(sc_db *db, const sc_schema_desc *s)
                              "schema %s has no DDL for %s: its schema "
                              "file is not for %s", s->name, db->be->name,
                              db->be->name);
+    if (!sc__dialect_of(db->be->dialect)->transactional_ddl) {
+        /* Each CREATE commits by itself (MariaDB): the statements run
+         * one by one, each safe to run again, and would end a caller's
+         * transaction unseen. */
+        if (db->depth > 0)
+            return sc__set_error(db, SC_MISUSE, NULL, NULL,
+                                 "sc_schema_create_all() inside a "
+                                 "transaction: on %s each CREATE commits it",
+                                 db->be->name);
+        rc = exec_all(db, ddl);
+        if (rc == SC_OK)
+            db->schema = s;
+        return rc;
+    }
     rc = level_open(db, true);
     if (rc != SC_OK)
         return rc;
