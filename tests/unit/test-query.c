@@ -1164,6 +1164,7 @@ START_TEST(test_each_streams)
     stream s = {0};
     int64_t want = 0;
     size_t i;
+    int rc;
 
     for (i = 0; i < NSTREAM; i++)
         rows[i].name = "c";
@@ -1173,7 +1174,8 @@ START_TEST(test_each_streams)
     free(rows);
     s.same_row = true;
     s.heap0 = s.heap_max = heap_in_use();
-    ck_assert_int_eq(sc_query_each(q, stream_row, &s), SC_OK);
+    rc = sc_query_each(q, stream_row, &s);
+    ck_assert_msg(rc == SC_OK, "sc_query_each: %d: %s", rc, sc_errmsg(db));
     ck_assert_uint_eq(s.seen, NSTREAM);
     ck_assert_int_eq(s.id_sum, want);
     ck_assert(s.same_row);                       /* one struct, reused */
