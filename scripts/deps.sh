@@ -28,6 +28,8 @@ packages=(
     python3-sqlalchemy  # ... and by SQLAlchemy's create_all
     python3-psycopg2    # both of them on PostgreSQL
     locales             # de_DE and tr_TR for tests/xdb (localedef)
+    galera-4            # the Galera test's three-node cluster
+    rsync               # ... and its state transfers
 )
 
 missing() {
