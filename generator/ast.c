@@ -10,8 +10,10 @@
  */
 #include "ast.h"
 #include "mem.h"
+#include "dialect.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -397,6 +399,46 @@ ast_schema *ast_schema_new(ast_ctx *ctx, const ast_loc *loc, const char *name)
     s->loc = *loc;
     ctx->schema = s;
     return s;
+}
+
+bool ast_schema_for(const ast_schema *s, int d)
+{
+    return s->dialects == 0 || (s->dialects & 1u << d) != 0;
+}
+
+int ast_schema_only(const ast_schema *s)
+{
+    int d, only = -1;
+
+    for (d = 0; d < AST_NDIALECTS; d++)
+        if (ast_schema_for(s, d)) {
+            if (only >= 0)
+                return -1;
+            only = d;
+        }
+    return only;
+}
+
+const char *ast_dialect_name(int d)
+{
+    return sc__dialect_of((sc_dialect)d)->name;
+}
+
+bool ast_schema_refuses(const ast_ctx *ctx, int d, const char *what)
+{
+    const ast_schema *s = ctx->schema;
+    int k, n = 0;
+
+    if (ast_schema_for(s, d))
+        return false;
+    fprintf(stderr, "schemac: %s:%d: schema %s is for", ctx->filename,
+            s->loc.first_line, s->name);
+    for (k = 0; k < AST_NDIALECTS; k++)
+        if (ast_schema_for(s, k))
+            fprintf(stderr, "%s %s", n++ ? "," : "", ast_dialect_name(k));
+    fprintf(stderr, " only (its \"for\" clause), not for %s: %s\n",
+            ast_dialect_name(d), what);
+    return true;
 }
 
 /* The schema that declarations join; a nameless one when the file lacks

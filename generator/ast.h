@@ -398,6 +398,9 @@ typedef struct ast_comment {
 typedef struct ast_schema {
     const char *name;   /* schema NAME; */
     ast_loc loc;
+    /* schema NAME for DIALECT, ...;: the set of (1 << AST_D_*) the schema
+     * is for, 0 when it is for every dialect (ast_schema_for()). */
+    unsigned dialects;
     ast_decl *decls;
     ast_table *tables;
     ast_enum *enums;
@@ -522,6 +525,19 @@ typedef struct ast_modifier {
 
 /* Constructors, one per grammar action. */
 ast_schema *ast_schema_new(ast_ctx *ctx, const ast_loc *loc, const char *name);
+/* Whether schema s is for dialect d (AST_D_*): every schema without a
+ * "for" clause is. */
+bool ast_schema_for(const ast_schema *s, int d);
+/* The only dialect (AST_D_*) schema s is for, or -1 when it is for more
+ * than one. */
+int ast_schema_only(const ast_schema *s);
+/* The names of dialect d, "sqlite" or "postgresql", as the language
+ * spells them. */
+const char *ast_dialect_name(int d);
+/* When the schema of ctx is not for dialect d, prints to stderr that it
+ * is not, with what (e.g. "it has no postgresql DDL"), and returns true;
+ * returns false when it is for d. */
+bool ast_schema_refuses(const ast_ctx *ctx, int d, const char *what);
 void ast_schema_add_table(ast_ctx *ctx, ast_schema *s, ast_table *t);
 void ast_schema_add_enum(ast_ctx *ctx, ast_schema *s, ast_enum *e);
 ast_enum *ast_enum_new(ast_ctx *ctx, const ast_loc *loc, const char *name,

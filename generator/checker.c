@@ -254,13 +254,40 @@ static bool is_sqlite_reserved(const char *name)
     return true;
 }
 
-static void check_sqlite_name(ast_ctx *ctx, const char *what,
-                              const char *name, const ast_loc *loc)
+const char *check_reserved(int d, check_name_kind k, const char *name)
 {
-    if (name && is_sqlite_reserved(name))
+    if (d == AST_D_SQLITE &&
+        (k == CHECK_NAME_TABLE || k == CHECK_NAME_INDEX) &&
+        is_sqlite_reserved(name))
+        return "SQLite keeps names beginning with \"sqlite_\" for itself";
+    if (d == AST_D_POSTGRESQL && k == CHECK_NAME_COLUMN &&
+        is_pg_system_column(name))
+        return "a system column of every PostgreSQL table";
+    if (d == AST_D_POSTGRESQL && k == CHECK_NAME_ENUM &&
+        is_pg_catalog_type(name))
+        return "a type of PostgreSQL's pg_catalog";
+    return NULL;
+}
+
+/* What a portable schema can do about a name that one dialect reserves:
+ * the schema may be declared for the other dialect only. */
+static const char *other_only(const ast_schema *s, int reserving)
+{
+    if (s->dialects != 0)
+        return "";
+    return reserving == AST_D_SQLITE
+               ? ": rename it, or declare the schema `for postgresql`"
+               : ": rename it, or declare the schema `for sqlite`";
+}
+
+static void check_sqlite_name(ast_ctx *ctx, const ast_schema *s,
+                              const char *what, const char *name,
+                              const ast_loc *loc)
+{
+    if (name && ast_schema_for(s, AST_D_SQLITE) && is_sqlite_reserved(name))
         ast_error(ctx, loc, "%s name \"%s\" is reserved by SQLite, which "
-                  "keeps names beginning with \"sqlite_\" for itself", what,
-                  name);
+                  "keeps names beginning with \"sqlite_\" for itself%s",
+                  what, name, other_only(s, AST_D_SQLITE));
 }
 
 /* ---------------------------------------------------------------------
@@ -312,7 +339,7 @@ static void check_table_names(ast_ctx *ctx, ast_schema *s)
         symtab_put(&enum_cnames, e->cname, e);
     for (t = s->tables; t; t = t->next) {
         check_name_length(ctx, "table", t->name, &t->name_loc);
-        check_sqlite_name(ctx, "table", t->name, &t->name_loc);
+        check_sqlite_name(ctx, s, "table", t->name, &t->name_loc);
         same = symtab_put(&by_name, t->name, t);
         folded = symtab_put(&by_fold, t->name, t);
         cn = symtab_put(&by_cname, t->cname, t);
@@ -359,11 +386,13 @@ static void check_enums(ast_ctx *ctx, ast_schema *s)
     symtab_init(&cnames, false);
     for (e = s->enums; e; e = e->next) {
         check_name_length(ctx, "enum", e->name, &e->name_loc);
-        if (is_pg_catalog_type(e->name))
+        if (ast_schema_for(s, AST_D_POSTGRESQL) &&
+            is_pg_catalog_type(e->name))
             ast_error(ctx, &e->name_loc,
                       "enum name \"%s\" is reserved by PostgreSQL: a "
                       "column of the enum would get pg_catalog's type %s "
-                      "in its place", e->name, e->name);
+                      "in its place%s", e->name, e->name,
+                      other_only(s, AST_D_POSTGRESQL));
         f = find_enum(s, e->name);
         if (f && f != e) {
             ast_error(ctx, &e->name_loc, "duplicate enum \"%s\"", e->name);
@@ -986,11 +1015,12 @@ static void check_columns(ast_ctx *ctx, ast_schema *s, ast_table *t)
         c->index = i++;
         c->cname = names_c_ident(ctx, c->name);
         check_name_length(ctx, "column", c->name, &c->name_loc);
-        if (is_pg_system_column(c->name))
+        if (ast_schema_for(s, AST_D_POSTGRESQL) &&
+            is_pg_system_column(c->name))
             ast_error(ctx, &c->name_loc,
                       "column name \"%s\" is reserved by PostgreSQL, whose "
-                      "tables all have a system column of that name",
-                      c->name);
+                      "tables all have a system column of that name%s",
+                      c->name, other_only(s, AST_D_POSTGRESQL));
         for (d = t->columns; d != c; d = d->next) {
             if (strcmp(c->name, d->name) == 0) {
                 ast_error(ctx, &c->name_loc,
@@ -1438,7 +1468,7 @@ static void check_item_name(ast_ctx *ctx, ast_schema *s, ast_item *it)
                                                        : "constraint",
                       it->name, &it->name_loc);
     if (it->kind == AST_ITEM_INDEX)
-        check_sqlite_name(ctx, "index", it->name, &it->name_loc);
+        check_sqlite_name(ctx, s, "index", it->name, &it->name_loc);
     if (find_table(s, it->name))
         ast_error(ctx, &it->name_loc, "%s \"%s\" has the name of a table",
                   it->kind == AST_ITEM_INDEX ? "index" : "constraint",
@@ -1829,6 +1859,12 @@ int check_schema(ast_ctx *ctx)
         e->cname = names_c_ident(ctx, e->name);
         s->nenums++;
     }
+    for (const ast_sqlblock *q = s->sqlblocks; q; q = q->next)
+        if (!ast_schema_for(s, q->dialect))
+            ast_error(ctx, &q->loc, "a sql %s block in schema %s, which is "
+                      "not for %s: nothing would run it",
+                      ast_dialect_name(q->dialect), s->name,
+                      ast_dialect_name(q->dialect));
     lookups_build(s);
     check_enums(ctx, s);
     check_table_names(ctx, s);

@@ -15,6 +15,19 @@
 /* Checks ctx->schema; returns the number of errors (0: safe to emit). */
 int check_schema(ast_ctx *ctx);
 
+/* The kinds of names a database may keep for itself. */
+typedef enum check_name_kind {
+    CHECK_NAME_TABLE,
+    CHECK_NAME_INDEX,
+    CHECK_NAME_COLUMN,
+    CHECK_NAME_ENUM
+} check_name_kind;
+
+/* Why dialect d (AST_D_*) keeps name, as a name of kind k, for itself (a
+ * phrase: "a system column of every PostgreSQL table"), or NULL when it
+ * does not.  The checker refuses such a name in a schema for d. */
+const char *check_reserved(int d, check_name_kind k, const char *name);
+
 /* A default value, converted to the column's representation. */
 typedef struct model_default {
     int kind;      /* SC_DEFAULT_* of schemac.h */

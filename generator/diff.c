@@ -27,6 +27,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "schemac.h" /* SC_DEFAULT_* */
 
@@ -2252,6 +2253,136 @@ static bool makes_object(ast_ctx *ctx, sql_dialect d, ast_ctx *bctx,
     return false;
 }
 
+/*
+ * PostgreSQL refuses DROP DOMAIN while a column has the domain's type, so
+ * a domain made again (its block changed) takes its columns along: each
+ * column of the from schema of that type goes to the domain's base type
+ * before the drop, and each that keeps the type goes back to it after
+ * the new CREATE DOMAIN, with a cast that checks every row against the
+ * new constraints; all in the step's transaction (docs/MIGRATIONS.md).
+ */
+
+/* The last part of a type or domain name, without quotes: "public".q -> q. */
+static void bare_name(buf *out, const char *name)
+{
+    const char *dot = NULL, *p;
+    bool in_quotes = false;
+
+    for (p = name; *p; p++) {
+        if (*p == '"')
+            in_quotes = !in_quotes;
+        else if (*p == '.' && !in_quotes)
+            dot = p;
+    }
+    buf_reset(out);
+    for (p = dot ? dot + 1 : name; *p; p++)
+        if (*p != '"')
+            buf_putc(out, *p);
+}
+
+/* Whether a column's PostgreSQL type text (stored as postgresql 'T')
+ * names the domain o makes. */
+static bool names_domain(const char *type, const sql_object *o)
+{
+    buf a, b;
+    bool same;
+
+    if (!type)
+        return false;
+    buf_init(&a);
+    buf_init(&b);
+    bare_name(&a, type);
+    bare_name(&b, o->name);
+    same = strcasecmp(a.data, b.data) == 0;
+    buf_free(&a);
+    buf_free(&b);
+    return same;
+}
+
+/* The base type of CREATE DOMAIN NAME [AS] TYPE ...: the text up to the
+ * first DEFAULT, COLLATE, CONSTRAINT, NOT, NULL or CHECK outside
+ * parentheses; NULL when there is none. */
+static const char *domain_base(ast_ctx *ctx, const char *text,
+                               const sql_object *o)
+{
+    static const char *const stops[] = {"DEFAULT", "COLLATE", "CONSTRAINT",
+                                        "NOT", "NULL", "CHECK", NULL};
+    const char *p = text + o->name_at + strlen(o->name), *start, *end;
+    int depth = 0, k;
+    size_t n;
+
+    p += strspn(p, " \t\r\n");
+    if (strncasecmp(p, "AS", 2) == 0 && strchr(" \t\r\n", p[2]) && p[2])
+        p += 2 + strspn(p + 2, " \t\r\n");
+    start = end = p;
+    while (*p && *p != ';') {
+        if (*p == '(')
+            depth++;
+        else if (*p == ')')
+            depth--;
+        if (depth == 0 && (p == start || strchr(" \t\r\n", p[-1]))) {
+            for (k = 0; stops[k]; k++) {
+                n = strlen(stops[k]);
+                if (strncasecmp(p, stops[k], n) == 0 &&
+                    (p[n] == '\0' || strchr(" \t\r\n(", p[n])))
+                    break;
+            }
+            if (stops[k])
+                break;
+        }
+        if (!strchr(" \t\r\n", *p))
+            end = p + 1;
+        p++;
+    }
+    return end > start ? ast_strndup(ctx, start, (size_t)(end - start))
+                       : NULL;
+}
+
+/* Before the drop of domain block b (back unset), or after its new
+ * CREATE (back set): the columns of its type, as above. */
+static void domain_columns(dir *x, const ast_sqlblock *b, bool back)
+{
+    const ast_table *t;
+    const ast_column *c, *to;
+    sql_object o;
+    const char *base = NULL, *qt, *qc;
+
+    if (x->d != SQL_POSTGRESQL ||
+        !emit_sql_block_object(back ? x->tc : x->fc, b->text, &o) ||
+        strcmp(o.kind, "DOMAIN") != 0)
+        return;
+    if (!back && (base = domain_base(x->tc, b->text, &o)) == NULL)
+        return;
+    for (t = x->fc->schema->tables; t; t = t->next)
+        for (c = t->columns; c; c = c->next) {
+            if (!names_domain(c->sql_type[AST_D_POSTGRESQL], &o))
+                continue;
+            to = to_column(x, t, c);
+            if (back && (!to || !names_domain(to->sql_type[AST_D_POSTGRESQL],
+                                              &o)))
+                continue;
+            /* The names of the from schema: the tables change later. */
+            qt = quoted(x->tc, t->name);
+            qc = quoted(x->tc, c->name);
+            buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
+            if (back)
+                emit_sql_column_type(x->sql, SQL_POSTGRESQL, to);
+            else
+                buf_puts(x->sql, base);
+            buf_printf(x->sql, " USING %s::", qc);
+            if (back)
+                emit_sql_column_type(x->sql, SQL_POSTGRESQL, to);
+            else
+                buf_puts(x->sql, base);
+            stmt_end(x->sql);
+            if (back)
+                lint(x, t->name, "ALTER COLUMN \"%s\" TYPE (the domain made "
+                     "again) reads every row against its new constraints "
+                     "under an ACCESS EXCLUSIVE lock, which stops its "
+                     "readers and writers", c->name);
+        }
+}
+
 /* Drops the blocks of the from schema that the to schema lacks (and when
  * again is set those made again: they come back at the end), last
  * first.  Before the tables change (after is false): the blocks made
@@ -2282,6 +2413,8 @@ static void drop_blocks(dir *x, bool again, bool after, int *changes)
                kept || makes_object(x->tc, x->d, x->fc, list[i]);
         if (late == after)
             continue;
+        if (!kept && makes_object(x->tc, x->d, x->fc, list[i]))
+            domain_columns(x, list[i], false);
         if (emit_sql_drop_block(x->fc, x->sql, x->d, list[i]))
             stmt_end(x->sql);
         if (!kept)
@@ -2308,6 +2441,8 @@ static void create_blocks(dir *x, bool again, bool first, int *changes)
             continue;
         emit_sql_block(x->tc, x->sql, x->d, b, false);
         stmt_end(x->sql);
+        if (!kept && makes_object(x->fc, x->d, x->tc, b))
+            domain_columns(x, b, true);
         if (!kept)
             (*changes)++;
     }

@@ -2379,9 +2379,13 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
         }
     mark = ast_pool_mark(ctx);
     declare_origin("schema", s->name, NULL, &s->loc);
+    /* A schema for one dialect has no DDL for the others: their pointers
+     * are NULL, which sc_schema_create_all() refuses. */
     ds = emit_sql_dialects(&nd);
     buf_init(&ddl);
     for (i = 0; i < nd; i++) {
+        if (!ast_schema_for(s, (int)ds[i]))
+            continue;
         emit_ddl(ctx, out, ds[i]);
         if (declared.on)
             buf_reset(out);

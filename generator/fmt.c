@@ -892,7 +892,11 @@ void fmt_schema(ast_ctx *ctx, buf *out)
     buf b;
 
     buf_init(&b);
-    buf_printf(&b, "schema %s;", spell(ctx, s->name, no_words));
+    buf_printf(&b, "schema %s", spell(ctx, s->name, no_words));
+    for (int k = 0, n = 0; k < AST_NDIALECTS; k++)
+        if (s->dialects & 1u << k)
+            buf_printf(&b, "%s%s", n++ ? ", " : " for ", ast_dialect_name(k));
+    buf_putc(&b, ';');
     place(&f, 0, take_text(&f, &b), s->loc.first_line, s->loc.last_line);
     for (d = s->decls; d; d = d->next) {
         add_blank(&f);
@@ -959,6 +963,7 @@ static void render(ast_ctx *ctx, part p, buf *out)
     } else if (p == P_DDL) {
         const sql_dialect *ds = emit_sql_dialects(&nd);
 
+        buf_printf(out, "for %u\n", ctx->schema->dialects);
         for (d = 0; d < nd; d++)
             emit_sql_script(ctx, ds[d], out);
     } else {

@@ -70,7 +70,8 @@ static const char usage_generate[] =
 static const char usage_sql[] =
     "usage: schemac sql FILE.schema [--dialect sqlite|postgresql] [-o FILE]\n"
     "\n"
-    "Prints the CREATE statements of the schema (default dialect: sqlite).\n"
+    "Prints the CREATE statements of the schema (default dialect: sqlite,\n"
+    "or the one dialect of a schema declared for one).\n"
     "\n"
     "  --dialect NAME     sqlite or postgresql\n"
     "  -o, --output FILE  write to FILE instead of standard output\n";
@@ -321,6 +322,15 @@ static int cmd_sql(int argc, char **argv)
     ctx = frontend_load(o.input, NULL, NULL);
     if (!ctx)
         return EXIT_USER;
+    /* A schema for one dialect prints that dialect's DDL by default. */
+    if (!o.dialect && ast_schema_only(ctx->schema) == AST_D_POSTGRESQL)
+        d = SQL_POSTGRESQL;
+    if (ast_schema_refuses(ctx, d == SQL_SQLITE ? AST_D_SQLITE
+                                                : AST_D_POSTGRESQL,
+                           "it has no DDL there")) {
+        ast_ctx_free(ctx);
+        return EXIT_USER;
+    }
     buf_init(&out);
     emit_sql_script(ctx, d, &out);
     if (o.output)

@@ -1400,18 +1400,73 @@ static void insert_line(pull *p, pline ***at, const char *text)
     *at = &l->next;
 }
 
+/* One name of the database that dialect d keeps for itself, as a line
+ * of the comment above the schema line. */
+static void reserved_name(pull *p, buf *b, int d, check_name_kind k,
+                          const char *table, const char *name)
+{
+    const char *why = check_reserved(d, k, name);
+
+    if (!why)
+        return;
+    buf_printf(b, "//   %s%s%s: %s\n", table ? nm(p, table) : "",
+               table ? "." : "", nm(p, name), why);
+}
+
+/*
+ * The schema line.  A database that uses a name the other dialect keeps
+ * for itself (a SQLite column xmin, a PostgreSQL table sqlite_stats) is
+ * pulled unchanged into a schema for its own dialect only, the names
+ * listed above it; any other stays portable.
+ */
+static const char *schema_line(pull *p, const char *name)
+{
+    int other = p->d == AST_D_SQLITE ? AST_D_POSTGRESQL : AST_D_SQLITE;
+    const cat_table *t;
+    const cat_column *c;
+    const cat_index *i;
+    const cat_enum *ce;
+    const penum *e;
+    const char *text;
+    buf b;
+
+    buf_init(&b);
+    for (t = p->cat.tables; t; t = t->next) {
+        reserved_name(p, &b, other, CHECK_NAME_TABLE, NULL, t->name);
+        for (c = t->cols; c; c = c->next)
+            reserved_name(p, &b, other, CHECK_NAME_COLUMN, t->name, c->name);
+    }
+    for (i = p->cat.indexes; i; i = i->next)
+        reserved_name(p, &b, other, CHECK_NAME_INDEX, NULL, i->name);
+    for (ce = p->cat.enums; ce; ce = ce->next)
+        reserved_name(p, &b, other, CHECK_NAME_ENUM, NULL, ce->name);
+    for (e = p->enums; e; e = e->next)
+        reserved_name(p, &b, other, CHECK_NAME_ENUM, NULL, e->name);
+    if (b.len == 0)
+        text = fmtd(p, "// The structure of a database, read by schemac "
+                       "pull.\nschema %s;\n", name);
+    else
+        text = fmtd(p, "// The structure of a database, read by schemac "
+                       "pull.\n// It uses names that %s keeps for itself, "
+                       "so the schema is for %s\n// only:\n%sschema %s "
+                       "for %s;\n", other == AST_D_SQLITE ? "SQLite"
+                                                          : "PostgreSQL",
+                    p->dname, b.data, name, p->dname);
+    buf_free(&b);
+    return text;
+}
+
 static void write_schema(pull *p, const char *name)
 {
     const cat_enum *ce;
     const cat_label *l;
     const cat_table *t;
     const cat_object *o;
-    pline **enums_at;
+    pline **enums_at, *head;
     penum *e;
     buf b;
 
-    line(p, fmtd(p, "// The structure of a database, read by schemac pull.\n"
-                    "schema %s;\n", name));
+    head = line(p, "");
     for (o = p->cat.objects; o; o = o->next)
         if (o->before_tables)
             write_object(p, o);
@@ -1440,6 +1495,8 @@ static void write_schema(pull *p, const char *name)
     }
     buf_free(&b);
     *p->lines_end = p->blocks;
+    /* Last, when every name is known. */
+    head->text = schema_line(p, name);
 }
 
 static int count_lines(const char *s)

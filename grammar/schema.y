@@ -163,7 +163,7 @@ static void yyerror(const YYLTYPE *loc, ast_ctx *ctx, yyscan_t scanner,
     T_INTEGER "integer" T_HEX "hex" T_SQLITE "sqlite"
     T_POSTGRESQL "postgresql" T_STRICT "strict" T_DEFERRABLE "deferrable"
     T_INITIALLY "initially" T_DEFERRED "deferred" T_USING "using"
-    T_WHERE "where" T_SQL "sql" T_BACKFILL "backfill"
+    T_WHERE "where" T_SQL "sql" T_BACKFILL "backfill" T_FOR "for"
     T_USING_EXPR "using ("
     T_BOOL "bool" T_INT16 "int16" T_INT32 "int32" T_INT64 "int64"
     T_FLOAT32 "float32" T_FLOAT64 "float64" T_NUMERIC "numeric"
@@ -188,7 +188,7 @@ static void yyerror(const YYLTYPE *loc, ast_ctx *ctx, yyscan_t scanner,
 %type <storage> storage fspec
 %type <elems> ielems ielem
 %type <expr> opt_where
-%type <num> dialect
+%type <num> dialect dialects
 %type <flag> deferrable
 %type <table> table_start table_head table_body
 %type <enm> enum_head enum_values
@@ -207,6 +207,9 @@ file
 
 schema_decl
     : "schema" ident ";"        { ast_schema_new(ctx, &@$, $2); }
+    | "schema" ident "for" dialects ";"
+                        { ast_schema_new(ctx, &@$, $2)->dialects =
+                              (unsigned)$4; }
     | error
     ;
 
@@ -228,6 +231,12 @@ sqlblock
 dialect
     : "sqlite"                  { $$ = AST_D_SQLITE; }
     | "postgresql"              { $$ = AST_D_POSTGRESQL; }
+    ;
+
+/* The dialects of "schema NAME for ...;", as a set of AST_D_* bits. */
+dialects
+    : dialect                   { $$ = 1 << $1; }
+    | dialects "," dialect      { $$ = $1 | 1 << $3; }
     ;
 
 /* ---- enums ---------------------------------------------------------- */
@@ -615,6 +624,7 @@ kw_other
     | "cascade" | "set" | "restrict" | "no" | "action" | "from" | "as"
     | "real" | "integer" | "hex" | "sqlite" | "postgresql" | "strict"
     | "deferrable" | "initially" | "deferred" | "using" | "where" | "sql"
+    | "for"
     ;
 
 /* The types, less numeric and varchar (which take a '('). */

@@ -3555,7 +3555,8 @@ static int schema_create_all(sc_db *db, const sc_schema_desc *s)
     ddl = s->ddl[db->be->dialect];
     if (ddl == NULL)
         return sc__set_error(db, SC_MISUSE, NULL, NULL,
-                             "schema %s has no DDL for %s", s->name,
+                             "schema %s has no DDL for %s: its schema "
+                             "file is not for %s", s->name, db->be->name,
                              db->be->name);
     rc = level_open(db, true);
     if (rc != SC_OK)

@@ -84,14 +84,13 @@ while IFS= read -r f; do
     cmp -s "$tmp/again" "$tmp/b/$name.schema" ||
         fail "${f#"$root"/}: a second fmt changes the text"
     # fmt compares the DDL of both dialects and the generated C itself
-    # before it answers; SQLite's DDL is compared here too, from outside.
-    for d in sqlite; do
-        "$schemac" sql "$tmp/a/$name.schema" --dialect $d >"$tmp/a.sql"
-        "$schemac" sql "$tmp/b/$name.schema" --dialect $d >"$tmp/b.sql"
-        if cmp -s "$tmp/a.sql" "$tmp/b.sql"; then ok; else
-            fail "${f#"$root"/}: the $d DDL changed"
-        fi
-    done
+    # before it answers; the DDL of sql's default dialect (SQLite, or the
+    # one database of a schema for one) is compared here too, from outside.
+    "$schemac" sql "$tmp/a/$name.schema" >"$tmp/a.sql"
+    "$schemac" sql "$tmp/b/$name.schema" >"$tmp/b.sql"
+    if cmp -s "$tmp/a.sql" "$tmp/b.sql"; then ok; else
+        fail "${f#"$root"/}: the DDL changed"
+    fi
     rm -rf "$tmp/a" "$tmp/b"
 done < <(find "$root/examples" "$root/tests" "$root/bench" -name '*.schema' |
          LC_ALL=C sort)
