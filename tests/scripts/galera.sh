@@ -125,6 +125,7 @@ elif tail -n +$((before + 1)) "$log3" | grep -q 'WSREP: SST received'; then
 fi
 [ -n "$transfer" ] || fail "node 3 rejoined without a state transfer"
 step "node 3 synced by $transfer at $(count) entries"
+via3=$(sql 1 "SELECT COUNT(*) FROM entries WHERE node = 3")
 target=$(($(count) + rows))
 wait_count "$target" || fail "the writers stopped after node 3 rejoined"
 touch "$tmp/out/STOP"
@@ -144,6 +145,8 @@ total() { # the sum over the writers' lines of the number after word $1
 returned=$(sed -n 's/^writer [0-9]* node 3: .* returns \([0-9]*\).*/\1/p' \
     "$tmp/writers.log" | awk '{ s += $1 } END { print s + 0 }')
 [ "$returned" -gt 0 ] || fail "no writer of node 3 went back to it"
+[ "$(sql 1 "SELECT COUNT(*) FROM entries WHERE node = 3")" -gt "$via3" ] ||
+    fail "nothing was written through node 3 after it rejoined"
 step "busy $(total busy), failed $(total failed)," \
     "resolved $(total resolved), back to node 3 $returned"
 
