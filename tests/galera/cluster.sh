@@ -13,7 +13,7 @@
 #
 # Each node has its own data directory, made by mariadb-install-db, and
 # four ports: SQL, group communication (base_port), IST and SST.  Node 1
-# starts the cluster (--wsrep-new-cluster); 2 and 3 join it and take
+# starts the cluster (--wsrep-new-cluster); 2 and 3 join it at once and take
 # their first state from it by rsync SST.  The servers run as the
 # "mysql" user when started by root.  Reads wait for every write
 # certified before them (wsrep_sync_wait=1), so that whatever node a
@@ -185,12 +185,19 @@ cluster_start() {
         mariadb-install-db --no-defaults "${user_opt[@]}" \
             --datadir="$cluster_dir/n$i/data" \
             --auth-root-authentication-method=normal --skip-test-db \
-            --skip-name-resolve >"$cluster_dir/n$i/install.log" 2>&1 ||
-            { cat "$cluster_dir/n$i/install.log" >&2; return 1; }
+            --skip-name-resolve >"$cluster_dir/n$i/install.log" 2>&1 &
+    done
+    for i in 1 2 3; do
+        wait -n ||
+            { cat "$cluster_dir"/n*/install.log >&2; return 1; }
     done
     node_up 1 --wsrep-new-cluster || return 1
-    node_up 2 || return 1
-    node_up 3 || return 1
+    # The two join at once: the second's state transfer waits for a
+    # donor, and may take the first once it is synced.
+    node_start 2
+    node_start 3
+    node_wait 2 120 || node_up 2 || return 1
+    node_wait 3 120 || node_up 3 || return 1
 }
 
 cluster_stop() {
