@@ -980,7 +980,6 @@ typedef struct signatures {
     const char *insert, *insert_many, *get, *update, *update_cols, *remove;
     const char *update_many, *delete_many;
     const char *assign;
-    const char *update_body; /* the statements of _update() */
 } signatures;
 
 static void table_signatures(ast_ctx *ctx, const ast_table *t,
@@ -1031,6 +1030,124 @@ static const char *spaces(ast_ctx *ctx, size_t n)
     return s;
 }
 
+/* The suffix of the typed runtime calls that take c's values
+ * (sc_query_where_i64, ...): one per C form. */
+static const char *form_of(const ast_column *c)
+{
+    switch (c->type.kind) {
+    case AST_T_BOOL: return "bool";
+    case AST_T_INT16: return "i16";
+    case AST_T_INT32:
+    case AST_T_DATE: return "i32";
+    case AST_T_INT64:
+    case AST_T_TIMESTAMP: return "i64";
+    case AST_T_FLOAT32: return "f32";
+    case AST_T_FLOAT64: return "f64";
+    case AST_T_NUMERIC: return model_is_scaled(&c->type) ? "i64" : "text";
+    case AST_T_VARCHAR:
+    case AST_T_TEXT:
+    case AST_T_JSON: return "text";
+    case AST_T_BYTES: return "bytes";
+    case AST_T_UUID: return "uuid";
+    case AST_T_NAMED: return "enum";
+    }
+    return "?";
+}
+
+/* A table's prefix in capitals, the T of the runtime's SC_WHERE(T, ...)
+ * and the stem of its handle members and column constants. */
+static const char *table_upper(ast_ctx *ctx, const names *n)
+{
+    const char *u = names_upper(ctx, n->prefix, "");
+
+    return fmt(ctx, "%.*s", (int)strlen(u) - 1, u);
+}
+
+/* Column c's index constant, T_COL_NAME. */
+static const char *col_const(ast_ctx *ctx, const names *n,
+                             const ast_column *c)
+{
+    return names_upper(ctx, n->prefix, cat(ctx, "col_", col_c(c), NULL));
+}
+
+/*
+ * Writes "#define HEAD BODY": on one line when it fits in 80 columns,
+ * else with BODY on the next, indented by four; a BODY too long for that
+ * is broken after its commas, its lines aligned after the first '('.
+ */
+static void emit_define(ast_ctx *ctx, buf *out, const char *head,
+                        const char *body)
+{
+    const char *open = strchr(body, '(');
+    size_t col, at, indent;
+    const char *p, *comma;
+
+    if (strlen("#define ") + strlen(head) + 1 + strlen(body) <= 80) {
+        tmpl_emit(out, H, "define", "head", head, "body", body, NULL);
+        return;
+    }
+    buf_reset(&scratch);
+    if (4 + strlen(body) <= 80 || open == NULL) {
+        buf_puts(&scratch, "    ");
+        buf_puts(&scratch, body);
+    } else {
+        indent = 4 + (size_t)(open - body) + 1;
+        buf_puts(&scratch, "    ");
+        col = 4;
+        for (p = body; *p;) {
+            comma = strchr(p, ',');
+            at = comma ? (size_t)(comma - p) + 1 : strlen(p);
+            if (p != body && col + at + 2 > 80) {
+                buf_puts(&scratch, " \\\n");
+                buf_puts(&scratch, spaces(ctx, indent));
+                col = indent;
+                while (*p == ' ')
+                    p++, at--;
+            }
+            buf_put(&scratch, p, at);
+            col += at;
+            p += at;
+        }
+    }
+    tmpl_emit(out, H, "define_wrapped", "head", head, "body",
+              scratch_text(ctx), NULL);
+}
+
+/* Declares name (in the pass that only notes names, which writes
+ * nothing) or writes its macro. */
+static void emit_macro(ast_ctx *ctx, buf *out, const char *name,
+                       const char *params, const char *body)
+{
+    if (declared.on)
+        declare(name, declared.function ? declared.function : "a macro");
+    else
+        emit_define(ctx, out, cat(ctx, name, "(", params, ")", NULL), body);
+}
+
+/* The body of a macro, formatted only when it is to be written. */
+#define BODY(...) (declared.on ? "" : fmt(ctx, __VA_ARGS__))
+
+/* One constant per column for its index in the descriptor, aligned: the
+ * column macros of the queries name columns by them. */
+static void emit_column_index(ast_ctx *ctx, buf *out, const ast_table *t,
+                              const names *n)
+{
+    const ast_column *c;
+    size_t w = 0;
+
+    for (c = t->columns; c; c = c->next)
+        if (strlen(col_const(ctx, n, c)) > w)
+            w = strlen(col_const(ctx, n, c));
+    tmpl_emit(out, H, "column_index_begin", "table", c_note(ctx, t->name),
+              NULL);
+    for (c = t->columns; c; c = c->next)
+        tmpl_emit(out, H, "column_index", "NAME", col_const(ctx, n, c), "pad",
+                  spaces(ctx, w + 1 - strlen(col_const(ctx, n, c))), "index",
+                  fmt(ctx, "%d", c->index), "comma", c->next ? "," : "",
+                  NULL);
+    tmpl_emit(out, H, "column_index_end", NULL);
+}
+
 /* One constant per column for the masks of _update_cols(), aligned; the
  * runtime's masks hold 64 columns, so later ones get none. */
 static void emit_column_bits(ast_ctx *ctx, buf *out, const ast_table *t,
@@ -1055,9 +1172,9 @@ static void emit_column_bits(ast_ctx *ctx, buf *out, const ast_table *t,
         name = names_upper(ctx, n->prefix, col_c(c));
         declare_origin("column", c->name, t->name, &c->name_loc);
         declare(name, "the column bit");
-        tmpl_emit(out, H, "column_bit", "NAME", name, "pad",
-                  spaces(ctx, w + 1 - strlen(name)), "index",
-                  fmt(ctx, "%d", c->index), NULL);
+        emit_define(ctx, out, cat(ctx, name, spaces(ctx, w - strlen(name)),
+                                  NULL),
+                    fmt(ctx, "(UINT64_C(1) << %s)", col_const(ctx, n, c)));
     }
     tmpl_emit(out, H, "column_bits_end", NULL);
 }
@@ -1075,6 +1192,7 @@ static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
     declare_each(ctx, n->prefix, table_functions, "a function");
     if (keyed)
         declare_each(ctx, n->prefix, key_functions, "a function");
+    emit_column_index(ctx, out, t, n);
     /* The bits serve update_cols and update_many, which need a key. */
     if (keyed)
         emit_column_bits(ctx, out, t, n);
@@ -1225,23 +1343,6 @@ static bool op_allowed(const ast_column *c, int op)
     }
 }
 
-/* "const int64_t *v" style element pointer for IN lists. */
-static const char *list_param(ast_ctx *ctx, const ast_column *c)
-{
-    const char *ct = c_type(ctx, c);
-
-    if (ct[strlen(ct) - 1] == '*')
-        return cat(ctx, ct, "const *v", NULL);
-    return cat(ctx, "const ", ct, " *v", NULL);
-}
-
-static const char *value_param(ast_ctx *ctx, const ast_column *c)
-{
-    const char *ct = c_type(ctx, c);
-
-    return cat(ctx, ct, ct[strlen(ct) - 1] == '*' ? "" : " ", "v", NULL);
-}
-
 static const char *column_what(ast_ctx *ctx, const ast_column *c)
 {
     const ast_type *t = &c->type;
@@ -1304,75 +1405,116 @@ static const char *proto(ast_ctx *ctx, const char *ret, const char *name,
     return proto_of(ret, parts, params, n, decl);
 }
 
-/* Emits the filters, order and set functions of column c, as prototypes
- * (decl) or definitions. */
-static void column_query_functions(ast_ctx *ctx, buf *out,
-                                   const ast_column *c, const names *n,
-                                   bool decl)
+/* The parameter lists of a table's query functions, wrapped for the
+ * header (decl) or the source. */
+static const char **query_params(ast_ctx *ctx, const names *n, bool decl)
 {
-    const char *qp = cat(ctx, n->prefix, "_query *q", NULL);
-    const char *p[3], *text, *index = fmt(ctx, "%d", c->index);
-    const char *field = col_c(c);
-    const char *value = value_param(ctx, c), *list = NULL;
-    const char *name[6] = {n->prefix, "_where_", field, "_", NULL, NULL};
+    static const char *const fn[] = {
+        "select", "query_free", "all", "first", "one", "count", "exists",
+        "each", "update_all", "delete_all",
+    };
+    const char *q = fmt(ctx, "%s_query *q", n->prefix);
+    const char *p[10][3] = {
+        {"sc_db *db"},
+        {q},
+        {q, "sc_arena *a", fmt(ctx, "%s_list *out", n->row)},
+        {q, "sc_arena *a", fmt(ctx, "%s *out", n->row)},
+        {q, "sc_arena *a", fmt(ctx, "%s *out", n->row)},
+        {q, "int64_t *n"},
+        {q, "bool *yes"},
+        {q, fmt(ctx, "%s_fn fn", n->row), "void *ctx"},
+        {q, "int64_t *changed"},
+        {q, "int64_t *changed"},
+    };
+    static const int np[10] = {1, 1, 3, 3, 3, 2, 2, 3, 2, 2};
+    const char **out = ast_alloc(ctx, 10 * sizeof *out);
+    const char *ret;
+    int i;
+
+    for (i = 0; i < 10; i++) {
+        ret = i == 0 ? fmt(ctx, "%s_query *", n->prefix)
+              : i == 1 ? "void "
+                       : "int ";
+        out[i] = params_text(ctx, fmt(ctx, "%s%s_%s(", ret, n->prefix, fn[i]),
+                             decl ? ");" : ")", p[i], np[i]);
+    }
+    return out;
+}
+
+/* The group and shaping macros of a table: over SC_HANDLE(), so that a
+ * join handle takes them too. */
+static void emit_group_macros(ast_ctx *ctx, buf *out, const names *n)
+{
+    static const char *const m[][3] = {
+        {"or", "q", "sc_query_begin_or(SC_HANDLE(%s, q))"},
+        {"and", "q", "sc_query_begin_and(SC_HANDLE(%s, q))"},
+        {"not", "q", "sc_query_begin_not(SC_HANDLE(%s, q))"},
+        {"end", "q", "sc_query_end(SC_HANDLE(%s, q))"},
+        {"limit", "q, n", "sc_query_limit(SC_HANDLE(%s, q), n)"},
+        {"offset", "q, n", "sc_query_offset(SC_HANDLE(%s, q), n)"},
+        {"distinct", "q", "sc_query_distinct(SC_HANDLE(%s, q))"},
+    };
+    const char *T = table_upper(ctx, n);
+    size_t i;
+
+    for (i = 0; i < sizeof m / sizeof m[0]; i++)
+        emit_define(ctx, out,
+                    fmt(ctx, "%s_%s(%s)", n->prefix, m[i][0], m[i][1]),
+                    fmt(ctx, m[i][2], T));
+}
+
+/* Emits the filters, order and set macros of column c. */
+static void column_query_macros(ast_ctx *ctx, buf *out, const ast_column *c,
+                                const names *n)
+{
+    const char *T = table_upper(ctx, n);
+    const char *f = form_of(c), *COL = names_upper(ctx, col_c(c), "");
+    const char *name = cat(ctx, n->prefix, "_where_", col_c(c), "_", NULL);
+    const char *v = "v", *vs = "v", *vp = "q, v", *OP;
+    bool enm = c->type.kind == AST_T_NAMED;
     int op;
 
-    if (decl)
-        declare_origin("column", c->name, n->table->name, &c->name_loc);
-    if (decl)
-        tmpl_emit(out, H, "column_filters", "column", c_note(ctx, c->name),
-                  "what",
-                  column_what(ctx, c), NULL);
-    p[0] = qp; /* also for order_by when no filter applies (json) */
+    COL = fmt(ctx, "%.*s", (int)strlen(COL) - 1, COL);
+    if (enm) {
+        v = fmt(ctx, "%s_arg_(v)", enum_type(ctx, c->type.enm));
+        vs = fmt(ctx, "%s_args_(v)", enum_type(ctx, c->type.enm));
+    } else if (c->type.kind == AST_T_BYTES || c->type.kind == AST_T_UUID) {
+        /* A struct value may be a compound literal, commas and all. */
+        vp = "q, ...";
+        v = "__VA_ARGS__";
+    }
+    declare_origin("column", c->name, n->table->name, &c->name_loc);
+    if (declared.on)
+        declare(col_const(ctx, n, c), "the column index");
+    tmpl_emit(out, H, "column_filters", "column", c_note(ctx, c->name),
+              "what", column_what(ctx, c), NULL);
     for (op = 0; op < NOPS; op++) {
         if (!op_allowed(c, op))
             continue;
-        name[4] = ops[op].suffix;
-        p[0] = qp;
-        if (ops[op].shape == OP_LIST && !list)
-            list = list_param(ctx, c);
-        p[1] = ops[op].shape == OP_LIST ? list : value;
-        p[2] = "size_t n";
-        text = proto_of("void", name, p,
-                        ops[op].shape == OP_NONE   ? 1
-                        : ops[op].shape == OP_LIST ? 3
-                                                   : 2,
-                        decl);
-        if (decl)
-            tmpl_emit(out, H, "prototype", "text", text, NULL);
+        OP = ops[op].OP + strlen("SC_OP_");
+        if (ops[op].shape == OP_VALUE)
+            emit_macro(ctx, out, cat(ctx, name, ops[op].suffix, NULL), vp,
+                       BODY("SC_WHERE(%s, q, %s, %s, %s, %s)", T, f, COL,
+                           OP, v));
+        else if (ops[op].shape == OP_LIST)
+            emit_macro(ctx, out, cat(ctx, name, ops[op].suffix, NULL),
+                       "q, v, n",
+                       BODY("SC_WHERE_IN(%s, q, %s, %s, %s, %s, n)", T,
+                           f, COL, OP, vs));
         else
-            tmpl_emit(out, C,
-                      ops[op].shape == OP_VALUE  ? "where_value"
-                      : ops[op].shape == OP_LIST ? "where_list"
-                                                 : "where_none",
-                      "proto", text, "index", index, "OP", ops[op].OP, NULL);
+            emit_macro(ctx, out, cat(ctx, name, ops[op].suffix, NULL), "q",
+                       BODY("SC_WHERE_NULL(%s, q, %s, %s)", T, COL, OP));
     }
-    p[1] = "sc_order dir";
-    name[1] = "_order_by_";
-    name[3] = NULL;
-    text = proto_of("void", name, p, 2, decl);
-    if (decl)
-        tmpl_emit(out, H, "prototype", "text", text, NULL);
-    else
-        tmpl_emit(out, C, "order_by", "proto", text, "index", index, NULL);
+    emit_macro(ctx, out, cat(ctx, n->prefix, "_order_by_", col_c(c), NULL),
+               "q, dir", BODY("SC_ORDER_BY(%s, q, %s, dir)", T, COL));
     if (c->is_pk && c->type.kind != AST_T_NAMED)
         return; /* keys are not bulk-updated */
-    p[1] = value;
-    name[1] = "_update_set_";
-    text = proto_of("void", name, p, 2, decl);
-    if (decl)
-        tmpl_emit(out, H, "prototype", "text", text, NULL);
-    else
-        tmpl_emit(out, C, "set_value", "proto", text, "index", index, NULL);
-    if (!c->nullable)
-        return;
-    name[3] = "_null";
-    name[4] = NULL;
-    text = proto_of("void", name, p, 1, decl);
-    if (decl)
-        tmpl_emit(out, H, "prototype", "text", text, NULL);
-    else
-        tmpl_emit(out, C, "set_null", "proto", text, "index", index, NULL);
+    name = cat(ctx, n->prefix, "_update_set_", col_c(c), NULL);
+    emit_macro(ctx, out, name, vp,
+               BODY("SC_SET(%s, q, %s, %s, %s)", T, f, COL, v));
+    if (c->nullable)
+        emit_macro(ctx, out, cat(ctx, name, "_null", NULL), "q",
+                   BODY("SC_SET_NULL(%s, q, %s)", T, COL));
 }
 
 /* One foreign key seen from one of its two tables. */
@@ -1557,16 +1699,17 @@ static const char *parent_name(ast_ctx *ctx, const link *l)
     return row_c(ctx, l->target);
 }
 
+/* The joins of table t, as macros over SC_JOIN() taking a query or join
+ * handle of t and giving the other table's join handle. */
 static void emit_joins(ast_ctx *ctx, buf *out, const ast_table *t,
-                       const names *n, bool decl)
+                       const names *n)
 {
     const link *links = schema_links.items;
     const int *mine = schema_links.by_table[t->index];
+    const char *T = table_upper(ctx, n), *other, *name;
     int count = 0;
-    const char *p[1], *text, *other, *name;
     names on;
 
-    p[0] = fmt(ctx, "%s_query *q", n->prefix);
     for (; *mine >= 0; mine++) {
         const link *l = &links[*mine];
         bool forward = l->owner == t;
@@ -1581,25 +1724,19 @@ static void emit_joins(ast_ctx *ctx, buf *out, const ast_table *t,
             table_names(ctx, forward ? l->target : l->owner, &on);
             other = on.prefix;
             name = forward ? forward_join_name(ctx, l) : reverse_name(ctx, l);
-            if (decl)
+            if (declared.on)
                 declare_link(ctx, l, forward ? "the join to the parent"
                                              : "the join to the children");
-            text = proto(ctx, fmt(ctx, "%s_query *", other),
-                         fmt(ctx, "%s_join_%s", n->prefix, name), p, 1, decl);
-            if (decl && count++ == 0)
+            if (count++ == 0)
                 tmpl_emit(out, H, "joins_begin", NULL);
-            if (decl) {
-                tmpl_emit(out, H, "prototype", "text", text, NULL);
-                continue;
-            }
-            tmpl_emit(out, C, "join", "proto", text, "other", other,
-                      "fk_table", forward ? n->prefix : on.prefix, "fk",
-                      fmt(ctx, "%d", l->fk), "reverse",
-                      forward ? "false" : "true", "indent",
-                      spaces(ctx, strlen(other) + 41), NULL);
+            emit_macro(ctx, out, fmt(ctx, "%s_join_%s", n->prefix, name),
+                       "q",
+                       BODY("SC_JOIN(%s, q, %s, %s, %d, %s)", T, other,
+                           forward ? n->prefix : on.prefix, l->fk,
+                           forward ? "false" : "true"));
         }
     }
-    if (decl && count)
+    if (count)
         buf_putc(out, '\n');
     declared.function = NULL;
 }
@@ -1765,30 +1902,38 @@ static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
 
     declare_origin("table", t->name, NULL, &t->name_loc);
     declare_each(ctx, n->prefix, query_functions, "a function");
+    const char **p = query_params(ctx, n, true);
+
     tmpl_emit(out, H, "query_api_begin", "table", c_note(ctx, t->name),
-              "prefix",
-              n->prefix, NULL);
+              "prefix", n->prefix, "select_params", p[0], "free_params", p[1],
+              NULL);
     for (c = t->columns; c; c = c->next)
-        column_query_functions(ctx, out, c, n, true);
-    tmpl_emit(out, H, "query_api_end", "prefix", n->prefix, "row", n->row,
+        column_query_macros(ctx, out, c, n);
+    tmpl_emit(out, H, "groups", NULL);
+    emit_group_macros(ctx, out, n);
+    tmpl_emit(out, H, "terminals", "prefix", n->prefix, "row", n->row,
+              "all_params", p[2], "first_params", p[3], "one_params", p[4],
+              "count_params", p[5], "exists_params", p[6], "each_params",
+              p[7], "update_all_params", p[8], "delete_all_params", p[9],
               NULL);
     declare_origin("table", t->name, NULL, &t->name_loc);
-    emit_joins(ctx, out, t, n, true);
+    emit_joins(ctx, out, t, n);
     emit_navigation(ctx, out, t, n, true);
 }
 
 static void emit_query_source(ast_ctx *ctx, buf *out, const ast_table *t,
                               const names *n)
 {
-    const ast_column *c;
+    const char **p;
 
     declare_origin("table", t->name, NULL, &t->name_loc);
     declare(fmt(ctx, "%s_each_row", n->prefix), "a function");
+    p = query_params(ctx, n, false);
     tmpl_emit(out, C, "query_functions", "prefix", n->prefix, "row", n->row,
-              NULL);
-    for (c = t->columns; c; c = c->next)
-        column_query_functions(ctx, out, c, n, false);
-    emit_joins(ctx, out, t, n, false);
+              "select_params", p[0], "free_params", p[1], "all_params", p[2],
+              "first_params", p[3], "one_params", p[4], "count_params", p[5],
+              "exists_params", p[6], "each_params", p[7], "update_all_params",
+              p[8], "delete_all_params", p[9], NULL);
     emit_navigation(ctx, out, t, n, false);
 }
 
@@ -1819,6 +1964,9 @@ static void emit_enum(ast_ctx *ctx, buf *out, const ast_enum *e)
                   spaces(ctx, width - strlen(value_c(v)) + 1), "value",
                   fmt(ctx, "%d", i), "comma", v->next ? "," : "", NULL);
     tmpl_emit(out, H, "enum_end", "type", type, NULL);
+    declare(fmt(ctx, "%s_arg_", type), "a function");
+    declare(fmt(ctx, "%s_args_", type), "a function");
+    tmpl_emit(out, H, "enum_args", "type", type, NULL);
 }
 
 static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
@@ -1849,7 +1997,9 @@ static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
             declare_origin("table", d->table->name, NULL,
                            &d->table->name_loc);
             declare(fmt(ctx, "%s_query", n.prefix), "the query type");
-            tmpl_emit(out, H, "query_type", "prefix", n.prefix, NULL);
+            declare(fmt(ctx, "%s_join", n.prefix), "the join type");
+            tmpl_emit(out, H, "query_type", "prefix", n.prefix, "T",
+                      table_upper(ctx, &n), NULL);
         }
     /* Types first (enums, then rows and lists, each in schema order), so
      * that any function may name any of them. */
@@ -2154,51 +2304,6 @@ static const char *table_flags(ast_ctx *ctx, const ast_table *t)
                loose && nopk ? " | " : "", nopk ? "SC_TABLE_NOPK" : "");
 }
 
-/*
- * The body of _update().  A NOT NULL column with default now has a flag
- * that is false in a row made from _INIT: there, update keeps the value
- * stored instead of writing NULL, by writing the other columns only.
- * Not for a table past 64 columns (the mask's), nor when no other column
- * is left to write.
- */
-static const char *update_body(ast_ctx *ctx, const ast_table *t,
-                               const names *n)
-{
-    const char *plain = fmt(ctx, "    return sc_row_update(db, &%s_table, "
-                                 "row);\n", n->prefix);
-    const ast_column *c;
-    uint64_t all = 0;
-    buf b;
-    const char *r;
-    int kept = 0;
-
-    if (t->ncolumns > 64)
-        return plain;
-    for (c = t->columns; c; c = c->next)
-        if (!c->is_pk)
-            all |= UINT64_C(1) << c->index;
-    buf_init(&b);
-    buf_puts(&b, "    uint64_t keep = 0;\n\n"
-                 "    /* A default-now column without a value keeps the "
-                 "one stored. */\n");
-    for (c = t->columns; c; c = c->next) {
-        if (c->is_pk || c->nullable || !model_has_flag(c))
-            continue;
-        kept++;
-        buf_printf(&b, "    if (!row->has_%s)\n        keep |= %s;\n",
-                   col_c(c), names_upper(ctx, n->prefix, col_c(c)));
-    }
-    buf_printf(&b, "    if (keep != 0 && (UINT64_C(0x%" PRIx64 ") & ~keep) "
-                   "!= 0)\n"
-                   "        return sc_row_update_cols(db, &%s_table, row,\n"
-                   "                                  UINT64_C(0x%" PRIx64
-                   ") & ~keep);\n%s",
-               all, n->prefix, all, plain);
-    r = kept ? ast_strndup(ctx, b.data, b.len) : plain;
-    buf_free(&b);
-    return r;
-}
-
 static void emit_table_source(ast_ctx *ctx, buf *out, const ast_table *t)
 {
     const ast_column *c, *pk[64];
@@ -2237,14 +2342,13 @@ static void emit_table_source(ast_ctx *ctx, buf *out, const ast_table *t)
               "nconstraints", fmt(ctx, "%d", ncons), "flags",
               table_flags(ctx, t), NULL);
     table_signatures(ctx, t, &n, ")", &sig);
-    sig.update_body = update_body(ctx, t, &n);
     tmpl_emit(out, C, "table_functions", "prefix", n.prefix,
               "insert_params", sig.insert, "insert_many_params",
               sig.insert_many, NULL);
     if (npk == 0)
         return;
     tmpl_emit(out, C, "table_key_functions", "prefix", n.prefix, "type",
-              n.row, "INIT", n.INIT, "update_body", sig.update_body,
+              n.row, "INIT", n.INIT,
               "key_assign", sig.assign, "get_params",
               sig.get, "update_params", sig.update, "update_cols_params",
               sig.update_cols, "delete_params", sig.remove,

@@ -14,16 +14,22 @@
 #include "emit_sql.h"
 #include "fsutil.h"
 #include "mem.h"
-#include "sha256.h"
+
+#include <nettle/base16.h>
+#include <nettle/sha2.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SUM_FILE "schemac.sum"
+
+/* Room for a SHA-256 digest in lowercase hex with its NUL. */
+#define HEX_SIZE (2 * SHA256_DIGEST_SIZE + 1)
 
 /* The files of a migration, in the order their names sort.  The file of
  * a dialect the generator does not write yet may be missing: a migration
@@ -373,9 +379,30 @@ static const char *file_of(const listing *l, unsigned v, int k)
  * lines before it.
  * ------------------------------------------------------------------- */
 
+/* Finishes c into hex: lowercase and NUL-terminated, as sha256sum
+ * prints it and as schemac.sum and the version tables hold it. */
+static void digest_hex(struct sha256_ctx *c, char hex[HEX_SIZE])
+{
+    uint8_t digest[SHA256_DIGEST_SIZE];
+
+    sha256_digest(c, sizeof digest, digest);
+    base16_encode_update(hex, sizeof digest, digest);
+    hex[2 * sizeof digest] = '\0';
+}
+
+/* The hex digest of n bytes at data. */
+static void data_hex(const void *data, size_t n, char hex[HEX_SIZE])
+{
+    struct sha256_ctx c;
+
+    sha256_init(&c);
+    sha256_update(&c, n, data);
+    digest_hex(&c, hex);
+}
+
 /* The hex SHA-256 of dir/file; -1 with a message when it is unreadable. */
 static int hash_file(const char *dir, const char *file,
-                     char hex[SHA256_HEX_SIZE], buf *err)
+                     char hex[HEX_SIZE], buf *err)
 {
     char *path = path_join(dir, file), *data;
     size_t len;
@@ -385,7 +412,7 @@ static int hash_file(const char *dir, const char *file,
         buf_printf(err, "cannot read %s: %s", path, strerror(errno));
         rc = -1;
     } else {
-        sha256_hex(data, len, hex);
+        data_hex(data, len, hex);
         free(data);
     }
     free(path);
@@ -397,7 +424,7 @@ static int hash_file(const char *dir, const char *file,
 static int sum_text_with(const char *dir, const listing *l,
                          const migfile_new *extra, buf *out, buf *err)
 {
-    char hex[SHA256_HEX_SIZE];
+    char hex[HEX_SIZE];
     size_t i = 0, k = 0;
     int c;
 
@@ -412,11 +439,11 @@ static int sum_text_with(const char *dir, const listing *l,
             buf_printf(out, "%s  %s\n", hex, l->files[i++]);
             continue;
         }
-        sha256_hex(extra->data[k].data, extra->data[k].len, hex);
+        data_hex(extra->data[k].data, extra->data[k].len, hex);
         buf_printf(out, "%s  %s\n", hex, extra->names[k++]);
         i += c == 0;
     }
-    sha256_hex(out->data, out->len, hex);
+    data_hex(out->data, out->len, hex);
     buf_printf(out, "%s  *\n", hex);
     return 0;
 }
@@ -588,7 +615,7 @@ static const char *sum_line(const char *sum, const char *file)
 static int explain_mismatch(const char *dir, const char *file,
                             const char *want, buf *err)
 {
-    char hex[SHA256_HEX_SIZE];
+    char hex[HEX_SIZE];
     char *path = path_join(dir, file);
     const char *line = sum_line(want, file);
 
@@ -1245,12 +1272,9 @@ static char *read_kept(const char *dir, const char *file, size_t *len,
 static const char *file_sum(const char *text, size_t len,
                             struct migfile_store *store)
 {
-    char hex[SHA256_HEX_SIZE];
-    sha256_ctx c;
+    char hex[HEX_SIZE];
 
-    sha256_init(&c);
-    sha256_update(&c, text, len);
-    sha256_final_hex(&c, hex);
+    data_hex(text, len, hex);
     return keep(store, xstrndup(hex, 64));
 }
 
@@ -1285,8 +1309,8 @@ static int load_one(const char *dir, const listing *l, unsigned v,
     const char *schema = file_of(l, v, KIND_SCHEMA);
     const char *text[NKINDS];
     size_t len[NKINDS], namelen;
-    char hex[SHA256_HEX_SIZE];
-    sha256_ctx c;
+    char hex[HEX_SIZE];
+    struct sha256_ctx c;
     int k, rc = 0;
 
     m->version = v;
@@ -1302,9 +1326,10 @@ static int load_one(const char *dir, const listing *l, unsigned v,
      * of descriptor ABI 2, which old version tables hold
      * (docs/MIGRATIONS.md "Checksums") */
     sha256_init(&c);
-    sha256_update(&c, text[KIND_SQLITE], len[KIND_SQLITE]);
-    sha256_update(&c, text[KIND_POSTGRESQL], len[KIND_POSTGRESQL]);
-    sha256_final_hex(&c, hex);
+    sha256_update(&c, len[KIND_SQLITE], (const uint8_t *)text[KIND_SQLITE]);
+    sha256_update(&c, len[KIND_POSTGRESQL],
+                  (const uint8_t *)text[KIND_POSTGRESQL]);
+    digest_hex(&c, hex);
     m->checksum = keep(store, xstrndup(hex, 64));
     return 0;
 }

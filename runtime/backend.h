@@ -1,7 +1,8 @@
 /*
  * backend.h - the interface between the runtime's core and a database
  * driver.  The core (core.c) builds SQL, binds values, reads columns,
- * caches statements and words errors; a backend (sqlite.c, postgres.c)
+ * caches statements and words errors; a backend (sqlite.c, postgres.c,
+ * mariadb.c)
  * only moves values in and out of its driver through the table of
  * function pointers below.  Adding a database means writing one
  * more table and listing it in registry.c; core.c does not change.
@@ -189,5 +190,6 @@ int sc__backend_find(const char *url, const sc_backend **be, char *msg,
 
 extern const sc_backend sc__sqlite_backend;
 extern const sc_backend sc__postgres_backend;
+extern const sc_backend sc__mariadb_backend;
 
 #endif /* SC_BACKEND_H */

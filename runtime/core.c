@@ -1364,9 +1364,19 @@ static bool updates(const sc_table_desc *t, unsigned i, uint64_t mask)
     return mask == 0 || (i < 64 && (mask >> i & 1u));
 }
 
+/* Whether an update keeps the stored value of column c where the row has
+ * none: a NOT NULL default-now column, which no _INIT can fill in. */
+static bool keeps_stored(const sc_column_desc *c)
+{
+    return (c->flags & SC_COL_NOTNULL) && (c->flags & SC_COL_HASFLAG) &&
+           c->dflt.kind == SC_DEFAULT_NOW;
+}
+
 /* UPDATE "t" SET "a" = ?, ... WHERE pk, over the columns of mask (see
- * updates()).  A table of key columns only sets its first key to itself,
- * so that a missing row is still noticed. */
+ * updates()); a column of keeps_stored() is set to COALESCE(?, "c"), so
+ * that a row without its value (bound as NULL) keeps the stored one, row
+ * by row in a batch.  A table of key columns only sets its first key to
+ * itself, so that a missing row is still noticed. */
 static void build_update(const sc_db *db, sc__buf *b, const sc_table_desc *t,
                          uint64_t mask)
 {
@@ -1380,8 +1390,13 @@ static void build_update(const sc_db *db, sc__buf *b, const sc_table_desc *t,
             continue;
         sc__buf_puts(b, k++ ? ", " : " SET ");
         sc__buf_ident(b, t->cols[i].name);
-        sc__buf_puts(b, " = ");
+        sc__buf_puts(b, keeps_stored(&t->cols[i]) ? " = COALESCE(" : " = ");
         sc__put_placeholder(db, b, &n);
+        if (keeps_stored(&t->cols[i])) {
+            sc__buf_puts(b, ", ");
+            sc__buf_ident(b, t->cols[i].name);
+            sc__buf_puts(b, ")");
+        }
     }
     if (k == 0) {
         sc__buf_puts(b, " SET ");
@@ -2464,13 +2479,18 @@ static int bind_pk(sc_db *db, const sc_table_desc *t, const void *key,
  * Transactions.
  * ------------------------------------------------------------------- */
 
+/* The keyword SAVEPOINT is written out after ROLLBACK TO and RELEASE:
+ * SQLite and PostgreSQL take it there, and MariaDB requires it. */
 static int savepoint(sc_db *db, const char *verb, int level)
 {
-    char sql[80];
+    char sql[96];
 
     if (strcmp(verb, "ROLLBACK TO") == 0)
         snprintf(sql, sizeof sql,
-                 "ROLLBACK TO sc_sp_%d; RELEASE sc_sp_%d", level, level);
+                 "ROLLBACK TO SAVEPOINT sc_sp_%d; RELEASE SAVEPOINT sc_sp_%d",
+                 level, level);
+    else if (strcmp(verb, "RELEASE") == 0)
+        snprintf(sql, sizeof sql, "RELEASE SAVEPOINT sc_sp_%d", level);
     else
         snprintf(sql, sizeof sql, "%s sc_sp_%d", verb, level);
     return exec_traced(db, sql);

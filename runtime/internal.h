@@ -184,6 +184,11 @@ int sc__stream_end(sc_db *db, bool opened, int rc);
 size_t sc__float_text(double f, int prec, char *buf, size_t size);
 /* strtod(s, end). */
 double sc__float_parse(const char *s, char **end);
+/* Decimal text to an integer scaled by 10^scale: "-12.5" at scale 2 is
+ * -1250.  Digits beyond the scale are dropped; a value too large for
+ * int64 saturates.  For the decimal text a database sends (postgres.c,
+ * mariadb.c). */
+int64_t sc__parse_scaled(const char *t, unsigned scale);
 
 /* ---------------------------------------------------------------------
  * Storage formats (sc_column_desc.format): the one place that says how a

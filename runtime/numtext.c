@@ -5,10 +5,13 @@
  * nor traces take that form.  Every float the runtime writes or reads as
  * text goes through these two functions, which switch the calling thread
  * to the "C" locale for the one call (uselocale() is per thread) and back.
+ * Decimal text a server sends is read into a scaled integer here too.
  */
 #include <locale.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -52,4 +55,30 @@ double sc__float_parse(const char *s, char **end)
 
     leave_c(old);
     return f;
+}
+
+/* Decimal text to an integer scaled by 10^scale: "-12.5" at scale 2 is
+ * -1250.  Digits beyond the scale are dropped; a value too large for
+ * int64 saturates (numeric(p,s) with p <= 18 always fits). */
+int64_t sc__parse_scaled(const char *t, unsigned scale)
+{
+    bool neg = *t == '-';
+    uint64_t u = 0, lim = (uint64_t)INT64_MAX + (neg ? 1 : 0);
+    unsigned frac = 0, digit;
+    bool after = false;
+
+    for (t += neg || *t == '+'; *t != '\0'; t++) {
+        if (*t == '.') {
+            after = true;
+            continue;
+        }
+        if (*t < '0' || *t > '9' || (after && frac == scale))
+            break;
+        frac += after;
+        digit = (unsigned)(*t - '0');
+        u = u > (lim - digit) / 10 ? lim : u * 10 + digit;
+    }
+    for (; frac < scale; frac++)
+        u = u > lim / 10 ? lim : u * 10;
+    return neg ? (int64_t)(0 - u) : (int64_t)u;
 }

@@ -1329,32 +1329,6 @@ static unsigned column_scale(const pg_stmt *s, int i, const char *text)
     return dot != NULL ? (unsigned)strlen(dot + 1) : 0;
 }
 
-/* Decimal text to an integer scaled by 10^scale: "-12.5" at scale 2 is
- * -1250.  Digits beyond the scale are dropped; a value too large for
- * int64 saturates (numeric(p,s) with p <= 18 always fits). */
-static int64_t parse_scaled(const char *t, unsigned scale)
-{
-    bool neg = *t == '-';
-    uint64_t u = 0, lim = (uint64_t)INT64_MAX + (neg ? 1 : 0);
-    unsigned frac = 0, digit;
-    bool after = false;
-
-    for (t += neg || *t == '+'; *t != '\0'; t++) {
-        if (*t == '.') {
-            after = true;
-            continue;
-        }
-        if (*t < '0' || *t > '9' || (after && frac == scale))
-            break;
-        frac += after;
-        digit = (unsigned)(*t - '0');
-        u = u > (lim - digit) / 10 ? lim : u * 10 + digit;
-    }
-    for (; frac < scale; frac++)
-        u = u > lim / 10 ? lim : u * 10;
-    return neg ? (int64_t)(0 - u) : (int64_t)u;
-}
-
 static void give_int(sc_value *out, sc_value_kind kind, int64_t x)
 {
     if (kind == SC_VAL_FLOAT)
@@ -1407,7 +1381,7 @@ static int64_t from_pg_timestamp(int64_t x)
 /*
  * numeric's binary form straight to an integer scaled by 10^scale (the
  * column's, from its type modifier mod, else the value's dscale), as
- * parse_scaled() reads the text: digits past the scale dropped.  The
+ * sc__parse_scaled() reads the text: digits past the scale dropped.  The
  * common case of reading a row, without writing text.  False when the
  * text path must do it: NaN, infinities, malformed data, or more than
  * four base-10000 digits to fold.
@@ -1456,7 +1430,7 @@ static int read_numeric(pg_stmt *s, int i, sc_value_kind kind,
     if (t == NULL)
         return SC_NOMEM;
     if (kind == SC_VAL_INT)
-        give_int(out, kind, parse_scaled(t, column_scale(s, i, t)));
+        give_int(out, kind, sc__parse_scaled(t, column_scale(s, i, t)));
     else
         give_bytes(out, kind, t, strlen(t));
     return SC_OK;

@@ -426,8 +426,8 @@ void sc_query_free(sc_query *q)
 {
     sc_query *r;
 
-    if (q == NULL)
-        return;
+    if (q == NULL || q != q->root)
+        return; /* a joined handle dies with its root */
     r = q->root;
     vec_free(&r->handles);
     vec_free(&r->nodes);
@@ -444,30 +444,52 @@ void sc_query_free(sc_query *q)
  * Building: filters and their values.
  * ------------------------------------------------------------------- */
 
-/* The size of a value of each type's C form, as it sits in an array. */
-static const size_t c_sizes[] = {
-    [SC_TYPE_BOOL] = sizeof(bool),
-    [SC_TYPE_INT16] = sizeof(int16_t),
-    [SC_TYPE_INT32] = sizeof(int32_t),
-    [SC_TYPE_INT64] = sizeof(int64_t),
-    [SC_TYPE_FLOAT32] = sizeof(float),
-    [SC_TYPE_FLOAT64] = sizeof(double),
-    [SC_TYPE_NUMERIC] = sizeof(int64_t),
-    [SC_TYPE_DECIMAL] = sizeof(const char *),
-    [SC_TYPE_TEXT] = sizeof(const char *),
-    [SC_TYPE_BYTES] = sizeof(sc_bytes),
-    [SC_TYPE_DATE] = sizeof(int32_t),
-    [SC_TYPE_TIMESTAMP] = sizeof(int64_t),
-    [SC_TYPE_UUID] = sizeof(sc_uuid),
-    [SC_TYPE_JSON] = sizeof(const char *),
-    [SC_TYPE_ENUM] = sizeof(int),
+/* The C forms a value of a column takes, one for each typed call
+ * (sc_query_where_i64() and its kin). */
+typedef enum c_form {
+    FORM_BOOL,
+    FORM_I16,
+    FORM_I32,
+    FORM_I64,
+    FORM_F32,
+    FORM_F64,
+    FORM_TEXT,
+    FORM_BYTES,
+    FORM_UUID,
+    FORM_ENUM
+} c_form;
+
+/* Each type's C form and the size of one value of it in an array. */
+static const struct {
+    c_form form;
+    size_t size;
+} c_forms[] = {
+    [SC_TYPE_BOOL] = {FORM_BOOL, sizeof(bool)},
+    [SC_TYPE_INT16] = {FORM_I16, sizeof(int16_t)},
+    [SC_TYPE_INT32] = {FORM_I32, sizeof(int32_t)},
+    [SC_TYPE_INT64] = {FORM_I64, sizeof(int64_t)},
+    [SC_TYPE_FLOAT32] = {FORM_F32, sizeof(float)},
+    [SC_TYPE_FLOAT64] = {FORM_F64, sizeof(double)},
+    [SC_TYPE_NUMERIC] = {FORM_I64, sizeof(int64_t)},
+    [SC_TYPE_DECIMAL] = {FORM_TEXT, sizeof(const char *)},
+    [SC_TYPE_TEXT] = {FORM_TEXT, sizeof(const char *)},
+    [SC_TYPE_BYTES] = {FORM_BYTES, sizeof(sc_bytes)},
+    [SC_TYPE_DATE] = {FORM_I32, sizeof(int32_t)},
+    [SC_TYPE_TIMESTAMP] = {FORM_I64, sizeof(int64_t)},
+    [SC_TYPE_UUID] = {FORM_UUID, sizeof(sc_uuid)},
+    [SC_TYPE_JSON] = {FORM_TEXT, sizeof(const char *)},
+    [SC_TYPE_ENUM] = {FORM_ENUM, sizeof(int)},
 };
+
+static bool known_type(sc_type type)
+{
+    return type >= SC_TYPE_BOOL &&
+           (unsigned)type < sizeof c_forms / sizeof c_forms[0];
+}
 
 static size_t c_size(sc_type type)
 {
-    return (unsigned)type < sizeof c_sizes / sizeof c_sizes[0]
-               ? c_sizes[type]
-               : sizeof(int64_t);
+    return known_type(type) ? c_forms[type].size : sizeof(int64_t);
 }
 
 /*
@@ -951,6 +973,59 @@ void sc_query_where_in(sc_query *q, unsigned col, sc_op op,
     }
     add_cond(q, col, op, values, n);
 }
+
+/* Whether column col of handle q has C form form, the one of the typed
+ * call fn; keeps SC_MISUSE when not, so that a value is never read as
+ * another type than the one it was given as. */
+static bool form_fits(sc_query *q, unsigned col, c_form form,
+                      const char *fn)
+{
+    const sc_column_desc *c;
+
+    if (q == NULL || (c = column_of(q, col)) == NULL)
+        return false;
+    if (known_type(c->type) && c_forms[c->type].form == form)
+        return true;
+    keep(q->root, SC_MISUSE, c->name, "%s() on %s.%s, a column of another "
+         "C type", fn, q->t->name, c->name);
+    return false;
+}
+
+/* The typed calls of one C form: the value as itself, an array of it,
+ * and the value of a bulk set (the typedef makes "const T *" of a
+ * pointer type T a pointer to const pointers). */
+#define TYPED_CALLS(suffix, ctype, form)                                    \
+    typedef ctype suffix##_arg;                                             \
+    void sc_query_where_##suffix(sc_query *q, unsigned col, sc_op op,       \
+                                 suffix##_arg v)                            \
+    {                                                                       \
+        if (form_fits(q, col, form, "sc_query_where_" #suffix))             \
+            sc_query_where(q, col, op, &v);                                 \
+    }                                                                       \
+    void sc_query_where_in_##suffix(sc_query *q, unsigned col, sc_op op,    \
+                                    const suffix##_arg *v, size_t n)        \
+    {                                                                       \
+        if (form_fits(q, col, form, "sc_query_where_in_" #suffix))          \
+            sc_query_where_in(q, col, op, v, n);                            \
+    }                                                                       \
+    void sc_query_set_##suffix(sc_query *q, unsigned col, suffix##_arg v)   \
+    {                                                                       \
+        if (form_fits(q, col, form, "sc_query_set_" #suffix))               \
+            sc_query_set(q, col, &v);                                       \
+    }
+
+TYPED_CALLS(bool, bool, FORM_BOOL)
+TYPED_CALLS(i16, int16_t, FORM_I16)
+TYPED_CALLS(i32, int32_t, FORM_I32)
+TYPED_CALLS(i64, int64_t, FORM_I64)
+TYPED_CALLS(f32, float, FORM_F32)
+TYPED_CALLS(f64, double, FORM_F64)
+TYPED_CALLS(text, const char *, FORM_TEXT)
+TYPED_CALLS(bytes, sc_bytes, FORM_BYTES)
+TYPED_CALLS(uuid, sc_uuid, FORM_UUID)
+TYPED_CALLS(enum, int, FORM_ENUM)
+
+#undef TYPED_CALLS
 
 /* ---------------------------------------------------------------------
  * Building: groups and shaping.

@@ -17,6 +17,7 @@
 static const sc_backend *const backends[] = {
     &sc__sqlite_backend,
     &sc__postgres_backend,
+    &sc__mariadb_backend,
 };
 
 #define NBACKENDS (sizeof backends / sizeof backends[0])
@@ -72,7 +73,8 @@ int sc__backend_find(const char *url, const sc_backend **be, char *msg,
     n = strlen(msg);
     snprintf(msg + n, size > n ? size - n : 0, "%s",
              "expected sqlite:PATH, sqlite::memory:, "
-             "postgresql://[user[:password]@]host[:port]/dbname or "
-             "\"host=... dbname=...\"");
+             "postgresql://[user[:password]@]host[:port]/dbname, "
+             "\"host=... dbname=...\" or "
+             "mariadb://[user[:password]@]host[:port]/dbname");
     return SC_MISUSE;
 }

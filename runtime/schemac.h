@@ -904,10 +904,11 @@ SC_API int sc_row_delete_many(sc_db *db, const sc_table_desc *t,
 
 
 /* ---------------------------------------------------------------------
- * Queries.  Generated code wraps these in typed functions per table and
- * column (pycon_users_where_user_name_like(q, "최%"), ...); the wrappers
- * pass a pointer to a value of the column's C type, exactly as it would sit
- * in the row struct.
+ * Queries.  Generated code wraps these in typed macros per table and
+ * column (pycon_users_where_user_name_like(q, "최%"), ...) over the typed
+ * calls below (sc_query_where_text(), ...), which pass the generic ones a
+ * pointer to a value of the column's C type, exactly as it would sit in
+ * the row struct.
  *
  * A query is built, run by one or more terminals, and freed.  Building
  * never fails visibly: an error while building (out of memory, misuse) is
@@ -961,8 +962,9 @@ typedef enum sc_op {
 
 /* Starts a query over the rows of t.  NULL only when out of memory. */
 SC_API sc_query *sc_query_new(sc_db *db, const sc_table_desc *t);
-/* Frees the query and every handle of it.  Any handle may be given; NULL is
- * a no-op. */
+/* Frees the query and every handle of it, given its root.  NULL and a
+ * joined handle (one sc_query_join() returned) are no-ops: joined handles
+ * die with their root. */
 SC_API void sc_query_free(sc_query *q);
 
 /*
@@ -977,6 +979,70 @@ SC_API void sc_query_where(sc_query *q, unsigned col, sc_op op,
 /* IN / NOT IN over n values laid out as an array of the column's C type. */
 SC_API void sc_query_where_in(sc_query *q, unsigned col, sc_op op,
                               const void *values, size_t n);
+
+/*
+ * The typed forms of sc_query_where(), sc_query_where_in() and
+ * sc_query_set(), one set per C value type, which the generated per-column
+ * macros call: the value is passed as itself, so that the compiler checks
+ * its type.  i16, i32 (int32, date), i64 (int64, numeric(p<=18),
+ * timestamp), f32, f64, bool, text (const char *: text, varchar, decimal,
+ * json), bytes, uuid, enum (a C enum's value as an int).  A column whose C
+ * form is another is SC_MISUSE, and nothing is added.
+ */
+#define SC__TYPED_CALLS(suffix, ctype, ctypes)                              \
+    SC_API void sc_query_where_##suffix(sc_query *q, unsigned col,          \
+                                        sc_op op, ctype v);                 \
+    SC_API void sc_query_where_in_##suffix(sc_query *q, unsigned col,       \
+                                           sc_op op, ctypes v, size_t n);   \
+    SC_API void sc_query_set_##suffix(sc_query *q, unsigned col, ctype v);
+SC__TYPED_CALLS(bool, bool, const bool *)
+SC__TYPED_CALLS(i16, int16_t, const int16_t *)
+SC__TYPED_CALLS(i32, int32_t, const int32_t *)
+SC__TYPED_CALLS(i64, int64_t, const int64_t *)
+SC__TYPED_CALLS(f32, float, const float *)
+SC__TYPED_CALLS(f64, double, const double *)
+SC__TYPED_CALLS(text, const char *, const char *const *)
+SC__TYPED_CALLS(bytes, sc_bytes, const sc_bytes *)
+SC__TYPED_CALLS(uuid, sc_uuid, const sc_uuid *)
+SC__TYPED_CALLS(enum, int, const int *)
+#undef SC__TYPED_CALLS
+
+/*
+ * The expansions of the generated per-column macros
+ * (pycon_users_where_user_name_eq(q, v) is SC_WHERE(PYCON_USERS, q, text,
+ * USER_NAME, EQ, v)).  T is a table's prefix in capitals; h a handle of it:
+ * its query type (T_QUERY_ and T_ members) or its join type (T_ only),
+ * structs never read, behind which is an sc_query.  SC_HANDLE(T, h) is
+ * the sc_query of either, SC_QUERY_HANDLE(T, h) that of a query handle
+ * only: a handle of another table, or a join handle where a query one is
+ * needed, does not compile.  col is a column's name in capitals (the
+ * constant T_COL_col indexes it), op an SC_OP_ name without its prefix,
+ * f the suffix of a typed call above.  The value is the variable
+ * argument, so that a compound literal ((sc_bytes){p, n}) passes whole.
+ */
+#define SC_HANDLE(T, h) ((void)sizeof((h)->T##_), (sc_query *)(void *)(h))
+#define SC_QUERY_HANDLE(T, h)                                               \
+    ((void)sizeof((h)->T##_QUERY_), (sc_query *)(void *)(h))
+#define SC_WHERE(T, h, f, col, op, ...)                                     \
+    sc_query_where_##f(SC_HANDLE(T, h), T##_COL_##col, SC_OP_##op,          \
+                       __VA_ARGS__)
+#define SC_WHERE_IN(T, h, f, col, op, ...)                                  \
+    sc_query_where_in_##f(SC_HANDLE(T, h), T##_COL_##col, SC_OP_##op,       \
+                          __VA_ARGS__)
+#define SC_WHERE_NULL(T, h, col, op)                                        \
+    sc_query_where(SC_HANDLE(T, h), T##_COL_##col, SC_OP_##op, NULL)
+#define SC_ORDER_BY(T, h, col, dir)                                         \
+    sc_query_order_by(SC_HANDLE(T, h), T##_COL_##col, dir)
+#define SC_SET(T, h, f, col, ...)                                           \
+    sc_query_set_##f(SC_QUERY_HANDLE(T, h), T##_COL_##col, __VA_ARGS__)
+#define SC_SET_NULL(T, h, col)                                              \
+    sc_query_set(SC_QUERY_HANDLE(T, h), T##_COL_##col, NULL)
+/* The join along fkeys[fk] of table fk_table to table other (prefixes in
+ * lower case), as other's join handle. */
+#define SC_JOIN(T, h, other, fk_table, fk, reverse)                         \
+    ((other##_join *)(void *)sc_query_join(SC_HANDLE(T, h), &other##_table, \
+                                           &fk_table##_table.fkeys[fk],     \
+                                           reverse))
 
 /* Groups: filters added between begin and sc_query_end() combine with OR
  * (sc_query_begin_or), AND (sc_query_begin_and), or form NOT (AND ...)

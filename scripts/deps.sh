@@ -14,6 +14,7 @@ packages=(
     libclang-rt-14-dev  # clang's sanitizer runtimes
     meson
     ninja-build
+    cmake               # the CMake recipe (tests/recipes/test-cmake.sh)
     pkg-config
     bison
     flex
@@ -22,14 +23,20 @@ packages=(
     zlib1g-dev          # named by sqlite3.pc for static linking
     check               # the unit test framework
     libpq-dev           # the PostgreSQL backend of the runtime
+    libmariadb-dev      # the MariaDB backend of the runtime
+    nettle-dev          # SHA-256 of the migration checksums
     postgresql          # the server the PostgreSQL tests start for themselves
+    mariadb-server      # the server the MariaDB tests start for themselves
+    galera-4            # the replication library of the Galera cluster tests
+    python3-mysqldb     # Python's MariaDB driver, for the benchmarks
     valgrind            # the valgrind test setup (meson test --setup=valgrind)
     python3-django      # tests/data/adopt: databases made by Django's migrate
     python3-sqlalchemy  # ... and by SQLAlchemy's create_all
     python3-psycopg2    # both of them on PostgreSQL
     locales             # de_DE and tr_TR for tests/xdb (localedef)
-    galera-4            # the Galera test's three-node cluster
-    rsync               # ... and its state transfers
+    rsync               # the state transfers of the Galera cluster tests
+    debhelper           # the Debian packages (debian/, dpkg-buildpackage)
+    dpkg-dev
 )
 
 missing() {

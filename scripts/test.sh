@@ -8,6 +8,8 @@
 #     build       the normal build
 #     build-san   with AddressSanitizer and UndefinedBehaviorSanitizer
 # and runs "meson test" in each (the second with --setup=sanitize).
+# Under CI=true it builds, installs, uses and removes the Debian packages
+# (tests/scripts/debian-package.sh, as root).
 # Under CI=true, or when SCHEMAC_VALGRIND is set, it runs the tests of
 # the suite "valgrind" once more under valgrind (--setup=valgrind).
 # Under CI=true, or when SCHEMAC_FUZZ_SECONDS is set, it then fuzzes
@@ -70,6 +72,8 @@ meson test -C build --print-errorlogs || status=1
 no_skips "$log_normal" || status=1
 meson test -C build-san --setup=sanitize --print-errorlogs || status=1
 no_skips "$log_san" || status=1
+# Under CI=true, the Debian packages built, installed, used and removed.
+[ "${CI:-}" != true ] || tests/scripts/debian-package.sh || status=1
 
 # Under CI=true (or SCHEMAC_VALGRIND=1), memcheck over the tests of the
 # suite "valgrind" in the normal build: a few minutes on two cores.

@@ -332,7 +332,7 @@ static void enrollments(void)
             ".filter(ProgramEnrollment.program_id == 1)");
     {
         pycon_users_query *q = users();
-        pycon_program_enrollments_query *j =
+        pycon_program_enrollments_join *j =
             pycon_users_join_program_enrollments(q);
         int64_t n;
 

@@ -79,11 +79,12 @@ fi
 
 cflags=$(pkg-config --cflags schemac)
 libs=$(pkg-config --libs schemac)
-# Static libschemac, shared everything else (libc, sqlite3, libpq): the
-# libraries it needs are its private requirements, linked shared, since
-# Debian ships no static libpq with its own dependencies.
+# Static libschemac, shared everything else (libc, sqlite3, libpq,
+# libmariadb): the libraries it needs are its private requirements, linked
+# shared, since Debian ships no static libpq with its own dependencies.
 static_libs="$(pkg-config --libs-only-L schemac) -Wl,-Bstatic -lschemac"
-static_libs="$static_libs -Wl,-Bdynamic $(pkg-config --libs sqlite3 libpq)"
+static_libs="$static_libs -Wl,-Bdynamic"
+static_libs="$static_libs $(pkg-config --libs sqlite3 libpq libmariadb)"
 warn="-std=c99 -Wall -Wextra -Wpedantic -Werror"
 
 compilers=gcc

@@ -110,7 +110,8 @@ if [ -f "$build/runtime/libschemac.a" ]; then
 else
     runtime=(-L"$build/runtime" -Wl,-rpath,"$build/runtime" -lschemac)
 fi
-runtime+=(-lsqlite3 -lpq -lpthread -lm)
+# shellcheck disable=SC2206 # a list of flags, split on blanks
+runtime+=(${SCHEMAC_RUNTIME_LIBS:?set by tests/meson.build})
 
 # limited COMMAND...: runs the command with at most 2 GB of address space
 # and a minute, so that a program that loops or grows without end

@@ -153,7 +153,7 @@ int main(int argc, char **argv)
 CEOF
 cc ${SCHEMAC_TEST_CFLAGS:-} -std=c99 -Wall -Wextra -Werror -I "$src/runtime" -I "$tmp/gen" \
     "$tmp/main.c" "$tmp/gen/adopt_db.c" "$build/runtime/libschemac.a" \
-    -lsqlite3 -lpq -lpthread -lm -o "$tmp/main" >"$tmp/out" 2>&1 ||
+    ${SCHEMAC_RUNTIME_LIBS:?set by tests/meson.build} -o "$tmp/main" >"$tmp/out" 2>&1 ||
     fail "compiling the program"
 "$tmp/main" "$url" >"$tmp/out" 2>&1 || fail "create_all and the rows"
 is "SELECT count(*) FROM film_log" 3

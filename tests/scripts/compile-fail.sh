@@ -32,11 +32,15 @@ void f(sc_db *db)
 {
     static const char *const names[] = {"a"};
     static const int64_t ids[] = {1};
+    static const pycon_level levels[] = {PYCON_LEVEL_BEGINNER};
+    int64_t n = 0;
     pycon_users_query *q = pycon_users_select(db);
     pycon_programs_query *p = pycon_programs_select(db);
 
     (void)names;
     (void)ids;
+    (void)levels;
+    (void)n;
     $2
     pycon_users_query_free(q);
     pycon_programs_query_free(p);
@@ -56,7 +60,20 @@ unit control 'pycon_users_where_user_id_eq(q, 1);
     pycon_users_where_karma_is_null(q);
     pycon_programs_where_level_eq(p, PYCON_LEVEL_BEGINNER);
     pycon_program_enrollments_where_program_id_eq(
-        pycon_users_join_program_enrollments(q), 1);'
+        pycon_users_join_program_enrollments(q), 1);
+    pycon_programs_where_level_in(p, levels, 1);
+    pycon_users_update_set_user_name(q, "x");
+    {
+        pycon_program_enrollments_join *j =
+            pycon_users_join_program_enrollments(q);
+
+        pycon_program_enrollments_or(j);
+        pycon_program_enrollments_where_user_id_eq(j, 2);
+        pycon_program_enrollments_end(j);
+        pycon_program_enrollments_order_by_user_id(j, SC_ASC);
+        pycon_programs_where_level_eq(pycon_program_enrollments_join_programs(j),
+                                      PYCON_LEVEL_BEGINNER);
+    }'
 unit string_for_int 'pycon_users_where_user_id_eq(q, "1");'
 unit int_for_string 'pycon_users_where_user_name_eq(q, 5);'
 unit other_table 'pycon_users_where_user_name_eq(p, "x");'
@@ -64,6 +81,22 @@ unit null_test_on_not_null 'pycon_users_where_user_name_is_null(q);'
 unit like_on_number 'pycon_users_where_karma_like(q, "1%");'
 unit wrong_array 'pycon_users_where_user_id_in(q, names, 1);'
 unit join_filter_on_root 'pycon_program_enrollments_where_program_id_eq(q, 1);'
+unit wrong_enum_array 'pycon_programs_where_level_in(p, ids, 1);'
+unit terminal_on_join 'pycon_program_enrollments_count(
+        pycon_users_join_program_enrollments(q), &n);'
+unit all_on_join 'pycon_program_enrollment_list l;
+    pycon_program_enrollments_all(pycon_users_join_program_enrollments(q),
+                                  NULL, &l);'
+unit free_join 'pycon_program_enrollments_query_free(
+        pycon_users_join_program_enrollments(q));'
+unit set_on_join 'pycon_program_enrollments_update_set_user_id(
+        pycon_users_join_program_enrollments(q), 1);'
+unit join_of_other_table 'pycon_programs_where_level_eq(
+        pycon_users_join_program_enrollments(q), PYCON_LEVEL_BEGINNER);'
+unit join_from_other_table 'pycon_users_join_program_enrollments(p);'
+unit join_handle_kept_as_query 'pycon_program_enrollments_query *e =
+        pycon_users_join_program_enrollments(q);
+    (void)e;'
 unit wrong_row_type 'pycon_program pr; pycon_users_first(q, NULL, &pr);'
 
 n=0

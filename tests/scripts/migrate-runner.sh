@@ -135,7 +135,7 @@ cc ${SCHEMAC_TEST_CFLAGS:-} -std=c99 -Wall -Wextra -Wpedantic -Werror -I "$src/r
     >"$tmp/out" 2>&1 || fail "the embedded parts do not compile cleanly"
 cc ${SCHEMAC_TEST_CFLAGS:-} -std=c99 -Wall -Wextra -Werror -I "$src/runtime" -I "$build/runtime" \
     -I "$tmp/gen" "$tmp/main.c" "$tmp/blog_db.o" \
-    "$build/runtime/libschemac.a" -lsqlite3 -lpq -lpthread -lm \
+    "$build/runtime/libschemac.a" ${SCHEMAC_RUNTIME_LIBS:?set by tests/meson.build} \
     -o "$tmp/main" >"$tmp/out" 2>&1 || fail "compiling the program"
 "$tmp/main" "$url" >"$tmp/out" 2>&1 || fail "blog_migrate()"
 has 2

@@ -104,7 +104,7 @@ int main(int argc, char **argv)
 CEOF
 cc ${SCHEMAC_TEST_CFLAGS:-} -std=c99 -Wall -Wextra -Werror -I "$src/runtime" -I "$build/runtime" \
     -I "$tmp/gen" "$tmp/main.c" "$tmp/gen/ord_db.c" \
-    "$build/runtime/libschemac.a" -lsqlite3 -lpq -lpthread -lm \
+    "$build/runtime/libschemac.a" ${SCHEMAC_RUNTIME_LIBS:?set by tests/meson.build} \
     -o "$tmp/main" >"$tmp/out" 2>&1 || fail "compiling the program"
 empty
 "$tmp/main" "$url" >"$tmp/out" 2>&1 || fail "create_all and the rows"

@@ -106,7 +106,7 @@ CEOF
     cc ${SCHEMAC_TEST_CFLAGS:-} -std=c99 -Wall -Wextra -Wpedantic -Werror \
         -I "$src/runtime" -I "$tmp/gen-$1" "$tmp/main-$1.c" \
         "$tmp/gen-$1/${1}_db.c" "$build/runtime/libschemac.a" \
-        -lsqlite3 -lpq -lpthread -lm -o "$tmp/main-$1" >"$tmp/out" 2>&1 ||
+        ${SCHEMAC_RUNTIME_LIBS:?set by tests/meson.build} -o "$tmp/main-$1" >"$tmp/out" 2>&1 ||
         { fail "compiling the program of $1"; return 1; }
 }
 

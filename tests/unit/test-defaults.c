@@ -116,6 +116,50 @@ START_TEST(test_update_keeps_default_now)
 }
 END_TEST
 
+/* _update_many as _update: a row without a value for the NOT NULL default
+ * now column keeps the stored one, beside a row that gives one, in one
+ * batch; with a column mask naming it too. */
+START_TEST(test_update_many_keeps_default_now)
+{
+    df_note rows[3] = {note(5), note(6), note(7)}, edits[3], got;
+    int i;
+
+    for (i = 0; i < 3; i++)
+        ck_assert_int_eq(df_notes_insert(db, &rows[i]), SC_OK);
+    for (i = 0; i < 3; i++) {
+        edits[i] = note(5 + i);
+        edits[i].title = "batch";
+    }
+    edits[1].has_made_at = true;
+    edits[1].made_at = 172800000000;
+    ck_assert(!edits[0].has_made_at && !edits[2].has_made_at);
+    ck_assert_int_eq(df_notes_update_many(db, edits, 3, 0), SC_OK);
+    for (i = 0; i < 3; i++) {
+        ck_assert_int_eq(df_notes_get(db, arena, 5 + i, &got), SC_OK);
+        ck_assert_str_eq(got.title, "batch");
+        ck_assert(got.made_at == (i == 1 ? 172800000000 : rows[i].made_at));
+    }
+
+    edits[0].title = "masked";
+    edits[1].has_made_at = false;
+    ck_assert_int_eq(df_notes_update_many(db, edits, 2, DF_NOTES_TITLE |
+                                                         DF_NOTES_MADE_AT),
+                     SC_OK);
+    ck_assert_int_eq(df_notes_get(db, arena, 5, &got), SC_OK);
+    ck_assert_str_eq(got.title, "masked");
+    ck_assert(got.made_at == rows[0].made_at);
+    ck_assert_int_eq(df_notes_get(db, arena, 6, &got), SC_OK);
+    ck_assert(got.made_at == 172800000000);
+
+    /* A key that matches no row: SC_NOTFOUND, and nothing is written. */
+    edits[0].title = "lost";
+    edits[1] = note(99);
+    ck_assert_int_eq(df_notes_update_many(db, edits, 2, 0), SC_NOTFOUND);
+    ck_assert_int_eq(df_notes_get(db, arena, 5, &got), SC_OK);
+    ck_assert_str_eq(got.title, "masked");
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("defaults");
@@ -126,6 +170,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_init_inserts_defaults);
     tcase_add_test(tc, test_nullable_with_default_inserts_null);
     tcase_add_test(tc, test_update_keeps_default_now);
+    tcase_add_test(tc, test_update_many_keeps_default_now);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -969,7 +969,7 @@ START_TEST(test_bulk_join)
     int64_t a = account("alice", 100), b = account("bob", 0);
     pg_transfer t = {0, a, b, 50};
     pg_accounts_query *q;
-    pg_transfers_query *j;
+    pg_transfers_join *j;
     pg_account got;
     int64_t changed = -1;
 

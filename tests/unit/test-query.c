@@ -1907,7 +1907,23 @@ START_TEST(test_misuse)
     ck_assert_int_eq(sc_query_count(e, &n), SC_MISUSE);
     ck_assert_ptr_nonnull(strstr(sc_errmsg(db), "root"));
     ck_assert_int_eq(sc_query_count(q, &n), SC_OK);
-    sc_query_free(e); /* any handle frees the whole query */
+    sc_query_free(e); /* a no-op: the join handle dies with its root */
+    sc_query_where_i64(e, col(&query_program_enrollments_table, "program_id"),
+                       SC_OP_EQ, 1);
+    ck_assert_int_eq(sc_query_count(q, &n), SC_OK);
+    sc_query_free(q);
+    q = sc_query_new(db, t); /* a typed call of another C form */
+    sc_query_where_i32(q, col(t, "user_id"), SC_OP_EQ, 1);
+    ck_assert_int_eq(sc_query_count(q, &n), SC_MISUSE);
+    ck_assert_ptr_nonnull(strstr(sc_errmsg(db), "another C type"));
+    ck_assert_str_eq(sc_errcolumn(db), "user_id");
+    sc_query_free(q);
+    q = sc_query_new(db, t); /* the typed calls of the right form */
+    sc_query_where_text(q, col(t, "user_name"), SC_OP_NE, "nobody");
+    sc_query_where_in_i64(q, col(t, "user_id"), SC_OP_NOT_IN,
+                          (const int64_t[]){-1}, 1);
+    ck_assert_int_eq(sc_query_count(q, &n), SC_OK);
+    sc_query_free(q);
     q = sc_query_new(db, t); /* a join along a foreign key elsewhere */
     ck_assert_ptr_null(sc_query_join(q, &query_programs_table,
                                      &query_program_enrollments_table.fkeys[1],

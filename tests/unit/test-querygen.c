@@ -146,8 +146,9 @@ static void fill_talk(void)
 START_TEST(test_joins_both_directions)
 {
     query_users_query *q;
-    query_program_enrollments_query *e;
-    query_users_query *u;
+    query_program_enrollments_join *e;
+    query_program_enrollments_query *pe;
+    query_users_join *u;
     query_user_list users;
     query_program_enrollment_list rows;
     int64_t n;
@@ -166,15 +167,15 @@ START_TEST(test_joins_both_directions)
     ck_assert_int_eq(n, 3);
     query_users_query_free(q);
 
-    e = query_program_enrollments_select(db);
-    u = query_program_enrollments_join_users(e);
+    pe = query_program_enrollments_select(db);
+    u = query_program_enrollments_join_users(pe);
     query_users_where_user_name_eq(u, "김준기");
-    query_program_enrollments_order_by_program_id(e, SC_ASC);
-    ck_assert_int_eq(query_program_enrollments_all(e, arena, &rows), SC_OK);
+    query_program_enrollments_order_by_program_id(pe, SC_ASC);
+    ck_assert_int_eq(query_program_enrollments_all(pe, arena, &rows), SC_OK);
     ck_assert_uint_eq(rows.len, 2);
     ck_assert_int_eq(rows.items[0].program_id, 1);
     ck_assert_int_eq(rows.items[1].program_id, 2);
-    query_program_enrollments_query_free(e);
+    query_program_enrollments_query_free(pe);
 }
 END_TEST
 
@@ -222,7 +223,8 @@ START_TEST(test_self_reference)
     query_category c[3];
     query_category parent;
     query_category_list kids;
-    query_categories_query *q, *j;
+    query_categories_query *q;
+    query_categories_join *j;
     query_category_list rows;
     int i;
 

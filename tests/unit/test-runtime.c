@@ -2049,8 +2049,10 @@ static const struct {
 } bad_urls[] = {
     {"oracle://root:hunter2@db.example/app", SC_MISUSE,
      "unknown database URL scheme \"oracle\"", "sqlite:PATH"},
-    {"mysql://root:hunter2@db.example/app", SC_CANTOPEN,
-     "mariadb support is not available in this build", ""},
+    {"mysql://root:hunter2@127.0.0.1:1/app", SC_CANTOPEN, UNREACHABLE,
+     "mysql://root:***@"},
+    {"mariadb://app:hunter2@127.0.0.1:1/app", SC_CANTOPEN, UNREACHABLE,
+     "mariadb://app:***@"},
     {"postgresql://app:hunter2@127.0.0.1:1/app", SC_CANTOPEN, UNREACHABLE,
      ""},
     {"postgres://app:hunter2@127.0.0.1:1/app", SC_CANTOPEN, UNREACHABLE,

@@ -1,6 +1,6 @@
 /*
  * testdb.c - opens the database under test (SCHEMAC_TEST_URL) for the
- * suites that run on both SQLite and PostgreSQL, and empties it first so
+ * suites that run on SQLite, PostgreSQL and MariaDB, and empties it so
  * that every test starts as on a new in-memory database.  See testdb.h.
  */
 #include "testdb.h"
@@ -23,6 +23,23 @@ static const char *const pg_empty[] = {
 static char shared_dir[64];
 static char shared_url[128];
 
+/* The database of a mariadb:// or mysql:// URL, into name. */
+static void mariadb_name(const char *url, char *name, size_t size)
+{
+    const char *p = strstr(url, "://") + 3;
+    size_t n;
+
+    p += strcspn(p, "/");
+    ck_assert_msg(*p == '/' && p[1] != '\0' && p[1] != '?',
+                  "%s names no database", url);
+    n = strcspn(++p, "?#");
+    ck_assert_msg(n < size && memchr(p, '"', n) == NULL && memchr(p, '%', n)
+                      == NULL,
+                  "database name of %s", url);
+    memcpy(name, p, n);
+    name[n] = '\0';
+}
+
 const char *testdb_url(void)
 {
     const char *url = getenv("SCHEMAC_TEST_URL");
@@ -32,8 +49,13 @@ const char *testdb_url(void)
 
 sc_dialect testdb_dialect(void)
 {
-    return strncmp(testdb_url(), "sqlite:", 7) == 0 ? SC_DIALECT_SQLITE
-                                                     : SC_DIALECT_POSTGRESQL;
+    const char *url = testdb_url();
+
+    if (strncmp(url, "sqlite:", 7) == 0)
+        return SC_DIALECT_SQLITE;
+    if (strncmp(url, "mariadb://", 10) == 0 || strncmp(url, "mysql://", 8) == 0)
+        return SC_DIALECT_MARIADB;
+    return SC_DIALECT_POSTGRESQL;
 }
 
 const char *testdb_pick(const char *on_sqlite, const char *on_postgresql)
@@ -51,6 +73,20 @@ static void empty_postgresql(sc_db *db)
     }
 }
 
+/* MariaDB has no schema to drop inside a database: the database itself
+ * is dropped and made again, and the connection moves into the new one. */
+static void empty_mariadb(sc_db *db)
+{
+    char name[64], sql[512];
+
+    mariadb_name(testdb_url(), name, sizeof name);
+    snprintf(sql, sizeof sql,
+             "DROP DATABASE IF EXISTS \"%s\"; CREATE DATABASE \"%s\" "
+             "CHARACTER SET utf8mb4 COLLATE utf8mb4_bin; USE \"%s\"",
+             name, name, name);
+    ck_assert_msg(sc_exec(db, sql) == SC_OK, "%s: %s", sql, sc_errmsg(db));
+}
+
 sc_db *testdb_open(void)
 {
     sc_db *db = NULL;
@@ -61,6 +97,8 @@ sc_db *testdb_open(void)
     ck_assert_int_eq(sc_db_dialect(db), testdb_dialect());
     if (sc_db_dialect(db) == SC_DIALECT_POSTGRESQL)
         empty_postgresql(db);
+    else if (sc_db_dialect(db) == SC_DIALECT_MARIADB)
+        empty_mariadb(db);
     return db;
 }
 

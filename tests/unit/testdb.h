@@ -8,7 +8,8 @@
  * memory when unset.  testdb_open() hands every test an empty database:
  * a new in-memory SQLite database is empty by itself, while a server
  * keeps its tables between tests, so there the public schema is dropped
- * and created again.
+ * and created again (PostgreSQL), or the database itself (MariaDB,
+ * tests/scripts/with-mariadb.sh).
  */
 #ifndef TESTDB_H
 #define TESTDB_H

@@ -263,7 +263,7 @@ static void case_starts_with(void)
 static void case_distinct_join(void)
 {
     xdb_items_query *q = xdb_items_select(db);
-    xdb_tags_query *t;
+    xdb_tags_join *t;
     xdb_tag tag = XDB_TAG_INIT;
 
     tag.item_id = 1;
@@ -291,7 +291,7 @@ static void case_distinct_join(void)
 static void case_shapes(void)
 {
     xdb_items_query *q = xdb_items_select(db);
-    xdb_tags_query *t;
+    xdb_tags_join *t;
     xdb_item got;
     int rc;
 

@@ -26,19 +26,62 @@
 extern "C" {
 #endif
 
-/* Query handles, one type per table, so that a filter on one table cannot
- * be given to a query over another. */
-typedef struct shop_user_query shop_user_query;
-typedef struct shop_categories_query shop_categories_query;
-typedef struct shop_order_query shop_order_query;
-typedef struct shop_order_lines_query shop_order_lines_query;
-typedef struct shop_boxes_query shop_boxes_query;
+/* Query handles: per table a query over it and the table joined into
+ * another's query.  Both have the member the table's filters check (it is
+ * never read: behind a handle is an sc_query), so that a filter takes
+ * either, a terminal only the query, and neither a handle of another
+ * table. */
+typedef struct shop_user_query {
+    char SHOP_USER_;
+    char SHOP_USER_QUERY_;
+} shop_user_query;
+typedef struct shop_user_join {
+    char SHOP_USER_;
+} shop_user_join;
+typedef struct shop_categories_query {
+    char SHOP_CATEGORIES_;
+    char SHOP_CATEGORIES_QUERY_;
+} shop_categories_query;
+typedef struct shop_categories_join {
+    char SHOP_CATEGORIES_;
+} shop_categories_join;
+typedef struct shop_order_query {
+    char SHOP_ORDER_;
+    char SHOP_ORDER_QUERY_;
+} shop_order_query;
+typedef struct shop_order_join {
+    char SHOP_ORDER_;
+} shop_order_join;
+typedef struct shop_order_lines_query {
+    char SHOP_ORDER_LINES_;
+    char SHOP_ORDER_LINES_QUERY_;
+} shop_order_lines_query;
+typedef struct shop_order_lines_join {
+    char SHOP_ORDER_LINES_;
+} shop_order_lines_join;
+typedef struct shop_boxes_query {
+    char SHOP_BOXES_;
+    char SHOP_BOXES_QUERY_;
+} shop_boxes_query;
+typedef struct shop_boxes_join {
+    char SHOP_BOXES_;
+} shop_boxes_join;
 typedef enum shop_status {
     SHOP_STATUS_OPEN      = 0,
     SHOP_STATUS_PAID      = 1,
     SHOP_STATUS_SHIPPED   = 2,
     SHOP_STATUS_CANCELLED = 3
 } shop_status;
+
+/* A shop_status, and an array of them, as the query calls take them. */
+static inline int shop_status_arg_(shop_status v)
+{
+    return (int)v;
+}
+static inline const int *shop_status_args_(const shop_status *v)
+{
+    return (const int *)(const void *)v;
+}
 
 typedef struct shop_user {
     int32_t     id;        /* primary key, set by insert */
@@ -159,12 +202,20 @@ typedef struct shop_box_list {
     size_t len;
 } shop_box_list;
 
+/* The columns of table "user" by index. */
+enum {
+    SHOP_USER_COL_ID      = 0,
+    SHOP_USER_COL_ORDER   = 1,
+    SHOP_USER_COL_EMAIL   = 2,
+    SHOP_USER_COL_DEFAULT = 3
+};
+
 /* Column bits of table "user", or-ed into the cols of
  * shop_user_update_cols(); those of key columns are ignored. */
-#define SHOP_USER_ID      (UINT64_C(1) << 0)
-#define SHOP_USER_ORDER   (UINT64_C(1) << 1)
-#define SHOP_USER_EMAIL   (UINT64_C(1) << 2)
-#define SHOP_USER_DEFAULT (UINT64_C(1) << 3)
+#define SHOP_USER_ID      (UINT64_C(1) << SHOP_USER_COL_ID)
+#define SHOP_USER_ORDER   (UINT64_C(1) << SHOP_USER_COL_ORDER)
+#define SHOP_USER_EMAIL   (UINT64_C(1) << SHOP_USER_COL_EMAIL)
+#define SHOP_USER_DEFAULT (UINT64_C(1) << SHOP_USER_COL_DEFAULT)
 
 /* Table "user": the descriptor, then the row operations. */
 extern const sc_table_desc shop_user_table;
@@ -187,7 +238,7 @@ int shop_user_get(sc_db *db, sc_arena *a, int32_t id, shop_user *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_user_update(sc_db *db, const shop_user *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -212,89 +263,116 @@ int shop_user_update_many(sc_db *db, const shop_user *rows, size_t n,
 int shop_user_delete_many(sc_db *db, const shop_user *rows, size_t n);
 
 /*
- * Queries over table "user".  shop_user_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); shop_user_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "user".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 shop_user_query *shop_user_select(sc_db *db);
 void shop_user_query_free(shop_user_query *q);
 
 /* Column id (int32): filters, order, bulk set. */
-void shop_user_where_id_eq(shop_user_query *q, int32_t v);
-void shop_user_where_id_ne(shop_user_query *q, int32_t v);
-void shop_user_where_id_lt(shop_user_query *q, int32_t v);
-void shop_user_where_id_le(shop_user_query *q, int32_t v);
-void shop_user_where_id_gt(shop_user_query *q, int32_t v);
-void shop_user_where_id_ge(shop_user_query *q, int32_t v);
-void shop_user_where_id_in(shop_user_query *q, const int32_t *v, size_t n);
-void shop_user_where_id_not_in(shop_user_query *q, const int32_t *v, size_t n);
-void shop_user_order_by_id(shop_user_query *q, sc_order dir);
+#define shop_user_where_id_eq(q, v) SC_WHERE(SHOP_USER, q, i32, ID, EQ, v)
+#define shop_user_where_id_ne(q, v) SC_WHERE(SHOP_USER, q, i32, ID, NE, v)
+#define shop_user_where_id_lt(q, v) SC_WHERE(SHOP_USER, q, i32, ID, LT, v)
+#define shop_user_where_id_le(q, v) SC_WHERE(SHOP_USER, q, i32, ID, LE, v)
+#define shop_user_where_id_gt(q, v) SC_WHERE(SHOP_USER, q, i32, ID, GT, v)
+#define shop_user_where_id_ge(q, v) SC_WHERE(SHOP_USER, q, i32, ID, GE, v)
+#define shop_user_where_id_in(q, v, n) \
+    SC_WHERE_IN(SHOP_USER, q, i32, ID, IN, v, n)
+#define shop_user_where_id_not_in(q, v, n) \
+    SC_WHERE_IN(SHOP_USER, q, i32, ID, NOT_IN, v, n)
+#define shop_user_order_by_id(q, dir) SC_ORDER_BY(SHOP_USER, q, ID, dir)
 
 /* Column order (int32, nullable): filters, order, bulk set. */
-void shop_user_where_order_eq(shop_user_query *q, int32_t v);
-void shop_user_where_order_ne(shop_user_query *q, int32_t v);
-void shop_user_where_order_lt(shop_user_query *q, int32_t v);
-void shop_user_where_order_le(shop_user_query *q, int32_t v);
-void shop_user_where_order_gt(shop_user_query *q, int32_t v);
-void shop_user_where_order_ge(shop_user_query *q, int32_t v);
-void shop_user_where_order_in(shop_user_query *q, const int32_t *v, size_t n);
-void shop_user_where_order_not_in(shop_user_query *q, const int32_t *v,
-                                  size_t n);
-void shop_user_where_order_is_null(shop_user_query *q);
-void shop_user_where_order_is_not_null(shop_user_query *q);
-void shop_user_order_by_order(shop_user_query *q, sc_order dir);
-void shop_user_update_set_order(shop_user_query *q, int32_t v);
-void shop_user_update_set_order_null(shop_user_query *q);
+#define shop_user_where_order_eq(q, v) SC_WHERE(SHOP_USER, q, i32, ORDER, EQ, v)
+#define shop_user_where_order_ne(q, v) SC_WHERE(SHOP_USER, q, i32, ORDER, NE, v)
+#define shop_user_where_order_lt(q, v) SC_WHERE(SHOP_USER, q, i32, ORDER, LT, v)
+#define shop_user_where_order_le(q, v) SC_WHERE(SHOP_USER, q, i32, ORDER, LE, v)
+#define shop_user_where_order_gt(q, v) SC_WHERE(SHOP_USER, q, i32, ORDER, GT, v)
+#define shop_user_where_order_ge(q, v) SC_WHERE(SHOP_USER, q, i32, ORDER, GE, v)
+#define shop_user_where_order_in(q, v, n) \
+    SC_WHERE_IN(SHOP_USER, q, i32, ORDER, IN, v, n)
+#define shop_user_where_order_not_in(q, v, n) \
+    SC_WHERE_IN(SHOP_USER, q, i32, ORDER, NOT_IN, v, n)
+#define shop_user_where_order_is_null(q) \
+    SC_WHERE_NULL(SHOP_USER, q, ORDER, IS_NULL)
+#define shop_user_where_order_is_not_null(q) \
+    SC_WHERE_NULL(SHOP_USER, q, ORDER, IS_NOT_NULL)
+#define shop_user_order_by_order(q, dir) SC_ORDER_BY(SHOP_USER, q, ORDER, dir)
+#define shop_user_update_set_order(q, v) SC_SET(SHOP_USER, q, i32, ORDER, v)
+#define shop_user_update_set_order_null(q) SC_SET_NULL(SHOP_USER, q, ORDER)
 
 /* Column email (varchar(254)): filters, order, bulk set. */
-void shop_user_where_email_eq(shop_user_query *q, const char *v);
-void shop_user_where_email_ne(shop_user_query *q, const char *v);
-void shop_user_where_email_lt(shop_user_query *q, const char *v);
-void shop_user_where_email_le(shop_user_query *q, const char *v);
-void shop_user_where_email_gt(shop_user_query *q, const char *v);
-void shop_user_where_email_ge(shop_user_query *q, const char *v);
-void shop_user_where_email_like(shop_user_query *q, const char *v);
-void shop_user_where_email_ilike(shop_user_query *q, const char *v);
-void shop_user_where_email_starts_with(shop_user_query *q, const char *v);
-void shop_user_where_email_in(shop_user_query *q, const char *const *v,
-                              size_t n);
-void shop_user_where_email_not_in(shop_user_query *q, const char *const *v,
-                                  size_t n);
-void shop_user_order_by_email(shop_user_query *q, sc_order dir);
-void shop_user_update_set_email(shop_user_query *q, const char *v);
+#define shop_user_where_email_eq(q, v) \
+    SC_WHERE(SHOP_USER, q, text, EMAIL, EQ, v)
+#define shop_user_where_email_ne(q, v) \
+    SC_WHERE(SHOP_USER, q, text, EMAIL, NE, v)
+#define shop_user_where_email_lt(q, v) \
+    SC_WHERE(SHOP_USER, q, text, EMAIL, LT, v)
+#define shop_user_where_email_le(q, v) \
+    SC_WHERE(SHOP_USER, q, text, EMAIL, LE, v)
+#define shop_user_where_email_gt(q, v) \
+    SC_WHERE(SHOP_USER, q, text, EMAIL, GT, v)
+#define shop_user_where_email_ge(q, v) \
+    SC_WHERE(SHOP_USER, q, text, EMAIL, GE, v)
+#define shop_user_where_email_like(q, v) \
+    SC_WHERE(SHOP_USER, q, text, EMAIL, LIKE, v)
+#define shop_user_where_email_ilike(q, v) \
+    SC_WHERE(SHOP_USER, q, text, EMAIL, ILIKE, v)
+#define shop_user_where_email_starts_with(q, v) \
+    SC_WHERE(SHOP_USER, q, text, EMAIL, STARTS_WITH, v)
+#define shop_user_where_email_in(q, v, n) \
+    SC_WHERE_IN(SHOP_USER, q, text, EMAIL, IN, v, n)
+#define shop_user_where_email_not_in(q, v, n) \
+    SC_WHERE_IN(SHOP_USER, q, text, EMAIL, NOT_IN, v, n)
+#define shop_user_order_by_email(q, dir) SC_ORDER_BY(SHOP_USER, q, EMAIL, dir)
+#define shop_user_update_set_email(q, v) SC_SET(SHOP_USER, q, text, EMAIL, v)
 
 /* Column default (text, nullable): filters, order, bulk set. */
-void shop_user_where_default_eq(shop_user_query *q, const char *v);
-void shop_user_where_default_ne(shop_user_query *q, const char *v);
-void shop_user_where_default_lt(shop_user_query *q, const char *v);
-void shop_user_where_default_le(shop_user_query *q, const char *v);
-void shop_user_where_default_gt(shop_user_query *q, const char *v);
-void shop_user_where_default_ge(shop_user_query *q, const char *v);
-void shop_user_where_default_like(shop_user_query *q, const char *v);
-void shop_user_where_default_ilike(shop_user_query *q, const char *v);
-void shop_user_where_default_starts_with(shop_user_query *q, const char *v);
-void shop_user_where_default_in(shop_user_query *q, const char *const *v,
-                                size_t n);
-void shop_user_where_default_not_in(shop_user_query *q, const char *const *v,
-                                    size_t n);
-void shop_user_where_default_is_null(shop_user_query *q);
-void shop_user_where_default_is_not_null(shop_user_query *q);
-void shop_user_order_by_default(shop_user_query *q, sc_order dir);
-void shop_user_update_set_default(shop_user_query *q, const char *v);
-void shop_user_update_set_default_null(shop_user_query *q);
+#define shop_user_where_default_eq(q, v) \
+    SC_WHERE(SHOP_USER, q, text, DEFAULT, EQ, v)
+#define shop_user_where_default_ne(q, v) \
+    SC_WHERE(SHOP_USER, q, text, DEFAULT, NE, v)
+#define shop_user_where_default_lt(q, v) \
+    SC_WHERE(SHOP_USER, q, text, DEFAULT, LT, v)
+#define shop_user_where_default_le(q, v) \
+    SC_WHERE(SHOP_USER, q, text, DEFAULT, LE, v)
+#define shop_user_where_default_gt(q, v) \
+    SC_WHERE(SHOP_USER, q, text, DEFAULT, GT, v)
+#define shop_user_where_default_ge(q, v) \
+    SC_WHERE(SHOP_USER, q, text, DEFAULT, GE, v)
+#define shop_user_where_default_like(q, v) \
+    SC_WHERE(SHOP_USER, q, text, DEFAULT, LIKE, v)
+#define shop_user_where_default_ilike(q, v) \
+    SC_WHERE(SHOP_USER, q, text, DEFAULT, ILIKE, v)
+#define shop_user_where_default_starts_with(q, v) \
+    SC_WHERE(SHOP_USER, q, text, DEFAULT, STARTS_WITH, v)
+#define shop_user_where_default_in(q, v, n) \
+    SC_WHERE_IN(SHOP_USER, q, text, DEFAULT, IN, v, n)
+#define shop_user_where_default_not_in(q, v, n) \
+    SC_WHERE_IN(SHOP_USER, q, text, DEFAULT, NOT_IN, v, n)
+#define shop_user_where_default_is_null(q) \
+    SC_WHERE_NULL(SHOP_USER, q, DEFAULT, IS_NULL)
+#define shop_user_where_default_is_not_null(q) \
+    SC_WHERE_NULL(SHOP_USER, q, DEFAULT, IS_NOT_NULL)
+#define shop_user_order_by_default(q, dir) \
+    SC_ORDER_BY(SHOP_USER, q, DEFAULT, dir)
+#define shop_user_update_set_default(q, v) \
+    SC_SET(SHOP_USER, q, text, DEFAULT, v)
+#define shop_user_update_set_default_null(q) SC_SET_NULL(SHOP_USER, q, DEFAULT)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void shop_user_or(shop_user_query *q);
-void shop_user_and(shop_user_query *q);
-void shop_user_not(shop_user_query *q);
-void shop_user_end(shop_user_query *q);
-
-/* Shaping. */
-void shop_user_limit(shop_user_query *q, int64_t n);
-void shop_user_offset(shop_user_query *q, int64_t n);
-void shop_user_distinct(shop_user_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define shop_user_or(q) sc_query_begin_or(SC_HANDLE(SHOP_USER, q))
+#define shop_user_and(q) sc_query_begin_and(SC_HANDLE(SHOP_USER, q))
+#define shop_user_not(q) sc_query_begin_not(SC_HANDLE(SHOP_USER, q))
+#define shop_user_end(q) sc_query_end(SC_HANDLE(SHOP_USER, q))
+#define shop_user_limit(q, n) sc_query_limit(SC_HANDLE(SHOP_USER, q), n)
+#define shop_user_offset(q, n) sc_query_offset(SC_HANDLE(SHOP_USER, q), n)
+#define shop_user_distinct(q) sc_query_distinct(SC_HANDLE(SHOP_USER, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -316,9 +394,11 @@ int shop_user_each(shop_user_query *q, shop_user_fn fn, void *ctx);
 int shop_user_update_all(shop_user_query *q, int64_t *changed);
 int shop_user_delete_all(shop_user_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the handle returned takes the filters and
- * order of the joined table; terminals stay on the query. */
-shop_order_query *shop_user_join_order(shop_user_query *q);
+/* Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it. */
+#define shop_user_join_order(q) \
+    SC_JOIN(SHOP_USER, q, shop_order, shop_order, 0, true)
 
 /* Navigation along foreign keys: get_ the parent row, list_ the children
  * of one row; the _load_ forms fetch the children of many rows with one
@@ -333,10 +413,16 @@ int shop_user_load_order(sc_db *db, sc_arena *a, const shop_user *rows,
  * 3): kept for the source that calls them. */
 #define shop_user_get_order shop_user_list_order
 
+/* The columns of table "categories" by index. */
+enum {
+    SHOP_CATEGORIES_COL_CODE   = 0,
+    SHOP_CATEGORIES_COL_PARENT = 1
+};
+
 /* Column bits of table "categories", or-ed into the cols of
  * shop_categories_update_cols(); those of key columns are ignored. */
-#define SHOP_CATEGORIES_CODE   (UINT64_C(1) << 0)
-#define SHOP_CATEGORIES_PARENT (UINT64_C(1) << 1)
+#define SHOP_CATEGORIES_CODE   (UINT64_C(1) << SHOP_CATEGORIES_COL_CODE)
+#define SHOP_CATEGORIES_PARENT (UINT64_C(1) << SHOP_CATEGORIES_COL_PARENT)
 
 /* Table "categories": the descriptor, then the row operations. */
 extern const sc_table_desc shop_categories_table;
@@ -359,7 +445,7 @@ int shop_categories_get(sc_db *db, sc_arena *a, const char *code,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_categories_update(sc_db *db, const shop_category *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -386,66 +472,88 @@ int shop_categories_delete_many(sc_db *db, const shop_category *rows,
                                 size_t n);
 
 /*
- * Queries over table "categories".  shop_categories_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); shop_categories_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "categories".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 shop_categories_query *shop_categories_select(sc_db *db);
 void shop_categories_query_free(shop_categories_query *q);
 
 /* Column code (varchar(8)): filters, order, bulk set. */
-void shop_categories_where_code_eq(shop_categories_query *q, const char *v);
-void shop_categories_where_code_ne(shop_categories_query *q, const char *v);
-void shop_categories_where_code_lt(shop_categories_query *q, const char *v);
-void shop_categories_where_code_le(shop_categories_query *q, const char *v);
-void shop_categories_where_code_gt(shop_categories_query *q, const char *v);
-void shop_categories_where_code_ge(shop_categories_query *q, const char *v);
-void shop_categories_where_code_like(shop_categories_query *q, const char *v);
-void shop_categories_where_code_ilike(shop_categories_query *q, const char *v);
-void shop_categories_where_code_starts_with(shop_categories_query *q,
-                                            const char *v);
-void shop_categories_where_code_in(shop_categories_query *q,
-                                   const char *const *v, size_t n);
-void shop_categories_where_code_not_in(shop_categories_query *q,
-                                       const char *const *v, size_t n);
-void shop_categories_order_by_code(shop_categories_query *q, sc_order dir);
+#define shop_categories_where_code_eq(q, v) \
+    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, EQ, v)
+#define shop_categories_where_code_ne(q, v) \
+    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, NE, v)
+#define shop_categories_where_code_lt(q, v) \
+    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, LT, v)
+#define shop_categories_where_code_le(q, v) \
+    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, LE, v)
+#define shop_categories_where_code_gt(q, v) \
+    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, GT, v)
+#define shop_categories_where_code_ge(q, v) \
+    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, GE, v)
+#define shop_categories_where_code_like(q, v) \
+    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, LIKE, v)
+#define shop_categories_where_code_ilike(q, v) \
+    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, ILIKE, v)
+#define shop_categories_where_code_starts_with(q, v) \
+    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, STARTS_WITH, v)
+#define shop_categories_where_code_in(q, v, n) \
+    SC_WHERE_IN(SHOP_CATEGORIES, q, text, CODE, IN, v, n)
+#define shop_categories_where_code_not_in(q, v, n) \
+    SC_WHERE_IN(SHOP_CATEGORIES, q, text, CODE, NOT_IN, v, n)
+#define shop_categories_order_by_code(q, dir) \
+    SC_ORDER_BY(SHOP_CATEGORIES, q, CODE, dir)
 
 /* Column parent (varchar(8), nullable): filters, order, bulk set. */
-void shop_categories_where_parent_eq(shop_categories_query *q, const char *v);
-void shop_categories_where_parent_ne(shop_categories_query *q, const char *v);
-void shop_categories_where_parent_lt(shop_categories_query *q, const char *v);
-void shop_categories_where_parent_le(shop_categories_query *q, const char *v);
-void shop_categories_where_parent_gt(shop_categories_query *q, const char *v);
-void shop_categories_where_parent_ge(shop_categories_query *q, const char *v);
-void shop_categories_where_parent_like(shop_categories_query *q,
-                                       const char *v);
-void shop_categories_where_parent_ilike(shop_categories_query *q,
-                                        const char *v);
-void shop_categories_where_parent_starts_with(shop_categories_query *q,
-                                              const char *v);
-void shop_categories_where_parent_in(shop_categories_query *q,
-                                     const char *const *v, size_t n);
-void shop_categories_where_parent_not_in(shop_categories_query *q,
-                                         const char *const *v, size_t n);
-void shop_categories_where_parent_is_null(shop_categories_query *q);
-void shop_categories_where_parent_is_not_null(shop_categories_query *q);
-void shop_categories_order_by_parent(shop_categories_query *q, sc_order dir);
-void shop_categories_update_set_parent(shop_categories_query *q,
-                                       const char *v);
-void shop_categories_update_set_parent_null(shop_categories_query *q);
+#define shop_categories_where_parent_eq(q, v) \
+    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, EQ, v)
+#define shop_categories_where_parent_ne(q, v) \
+    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, NE, v)
+#define shop_categories_where_parent_lt(q, v) \
+    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, LT, v)
+#define shop_categories_where_parent_le(q, v) \
+    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, LE, v)
+#define shop_categories_where_parent_gt(q, v) \
+    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, GT, v)
+#define shop_categories_where_parent_ge(q, v) \
+    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, GE, v)
+#define shop_categories_where_parent_like(q, v) \
+    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, LIKE, v)
+#define shop_categories_where_parent_ilike(q, v) \
+    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, ILIKE, v)
+#define shop_categories_where_parent_starts_with(q, v) \
+    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, STARTS_WITH, v)
+#define shop_categories_where_parent_in(q, v, n) \
+    SC_WHERE_IN(SHOP_CATEGORIES, q, text, PARENT, IN, v, n)
+#define shop_categories_where_parent_not_in(q, v, n) \
+    SC_WHERE_IN(SHOP_CATEGORIES, q, text, PARENT, NOT_IN, v, n)
+#define shop_categories_where_parent_is_null(q) \
+    SC_WHERE_NULL(SHOP_CATEGORIES, q, PARENT, IS_NULL)
+#define shop_categories_where_parent_is_not_null(q) \
+    SC_WHERE_NULL(SHOP_CATEGORIES, q, PARENT, IS_NOT_NULL)
+#define shop_categories_order_by_parent(q, dir) \
+    SC_ORDER_BY(SHOP_CATEGORIES, q, PARENT, dir)
+#define shop_categories_update_set_parent(q, v) \
+    SC_SET(SHOP_CATEGORIES, q, text, PARENT, v)
+#define shop_categories_update_set_parent_null(q) \
+    SC_SET_NULL(SHOP_CATEGORIES, q, PARENT)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void shop_categories_or(shop_categories_query *q);
-void shop_categories_and(shop_categories_query *q);
-void shop_categories_not(shop_categories_query *q);
-void shop_categories_end(shop_categories_query *q);
-
-/* Shaping. */
-void shop_categories_limit(shop_categories_query *q, int64_t n);
-void shop_categories_offset(shop_categories_query *q, int64_t n);
-void shop_categories_distinct(shop_categories_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define shop_categories_or(q) sc_query_begin_or(SC_HANDLE(SHOP_CATEGORIES, q))
+#define shop_categories_and(q) sc_query_begin_and(SC_HANDLE(SHOP_CATEGORIES, q))
+#define shop_categories_not(q) sc_query_begin_not(SC_HANDLE(SHOP_CATEGORIES, q))
+#define shop_categories_end(q) sc_query_end(SC_HANDLE(SHOP_CATEGORIES, q))
+#define shop_categories_limit(q, n) \
+    sc_query_limit(SC_HANDLE(SHOP_CATEGORIES, q), n)
+#define shop_categories_offset(q, n) \
+    sc_query_offset(SC_HANDLE(SHOP_CATEGORIES, q), n)
+#define shop_categories_distinct(q) \
+    sc_query_distinct(SC_HANDLE(SHOP_CATEGORIES, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -454,24 +562,32 @@ void shop_categories_distinct(shop_categories_query *q);
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.
  */
-int shop_categories_all(shop_categories_query *q, sc_arena *a, shop_category_list *out);
-int shop_categories_first(shop_categories_query *q, sc_arena *a, shop_category *out);
-int shop_categories_one(shop_categories_query *q, sc_arena *a, shop_category *out);
+int shop_categories_all(shop_categories_query *q, sc_arena *a,
+                        shop_category_list *out);
+int shop_categories_first(shop_categories_query *q, sc_arena *a,
+                          shop_category *out);
+int shop_categories_one(shop_categories_query *q, sc_arena *a,
+                        shop_category *out);
 int shop_categories_count(shop_categories_query *q, int64_t *n);
 int shop_categories_exists(shop_categories_query *q, bool *yes);
 typedef int (*shop_category_fn)(void *ctx, const shop_category *row);
-int shop_categories_each(shop_categories_query *q, shop_category_fn fn, void *ctx);
+int shop_categories_each(shop_categories_query *q, shop_category_fn fn,
+                         void *ctx);
 
 /* Bulk changes of the matching rows: set the columns to change, then
  * update_all; or delete_all.  *changed receives the row count. */
 int shop_categories_update_all(shop_categories_query *q, int64_t *changed);
 int shop_categories_delete_all(shop_categories_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the handle returned takes the filters and
- * order of the joined table; terminals stay on the query. */
-shop_categories_query *shop_categories_join_parent(shop_categories_query *q);
-shop_categories_query *shop_categories_join_categories_by_parent(shop_categories_query *q);
-shop_order_lines_query *shop_categories_join_order_lines(shop_categories_query *q);
+/* Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it. */
+#define shop_categories_join_parent(q) \
+    SC_JOIN(SHOP_CATEGORIES, q, shop_categories, shop_categories, 0, false)
+#define shop_categories_join_categories_by_parent(q) \
+    SC_JOIN(SHOP_CATEGORIES, q, shop_categories, shop_categories, 0, true)
+#define shop_categories_join_order_lines(q) \
+    SC_JOIN(SHOP_CATEGORIES, q, shop_order_lines, shop_order_lines, 1, true)
 
 /* Navigation along foreign keys: get_ the parent row, list_ the children
  * of one row; the _load_ forms fetch the children of many rows with one
@@ -500,14 +616,24 @@ int shop_categories_load_order_lines(sc_db *db, sc_arena *a,
 #define shop_categories_get_categories_by_parent shop_categories_list_categories_by_parent
 #define shop_categories_get_order_lines shop_categories_list_order_lines
 
+/* The columns of table "order" by index. */
+enum {
+    SHOP_ORDER_COL_ID      = 0,
+    SHOP_ORDER_COL_USER_ID = 1,
+    SHOP_ORDER_COL_STATUS  = 2,
+    SHOP_ORDER_COL_TOTAL   = 3,
+    SHOP_ORDER_COL_PLACED  = 4,
+    SHOP_ORDER_COL_NOTE    = 5
+};
+
 /* Column bits of table "order", or-ed into the cols of
  * shop_order_update_cols(); those of key columns are ignored. */
-#define SHOP_ORDER_ID      (UINT64_C(1) << 0)
-#define SHOP_ORDER_USER_ID (UINT64_C(1) << 1)
-#define SHOP_ORDER_STATUS  (UINT64_C(1) << 2)
-#define SHOP_ORDER_TOTAL   (UINT64_C(1) << 3)
-#define SHOP_ORDER_PLACED  (UINT64_C(1) << 4)
-#define SHOP_ORDER_NOTE    (UINT64_C(1) << 5)
+#define SHOP_ORDER_ID      (UINT64_C(1) << SHOP_ORDER_COL_ID)
+#define SHOP_ORDER_USER_ID (UINT64_C(1) << SHOP_ORDER_COL_USER_ID)
+#define SHOP_ORDER_STATUS  (UINT64_C(1) << SHOP_ORDER_COL_STATUS)
+#define SHOP_ORDER_TOTAL   (UINT64_C(1) << SHOP_ORDER_COL_TOTAL)
+#define SHOP_ORDER_PLACED  (UINT64_C(1) << SHOP_ORDER_COL_PLACED)
+#define SHOP_ORDER_NOTE    (UINT64_C(1) << SHOP_ORDER_COL_NOTE)
 
 /* Table "order": the descriptor, then the row operations. */
 extern const sc_table_desc shop_order_table;
@@ -530,7 +656,7 @@ int shop_order_get(sc_db *db, sc_arena *a, int64_t id, shop_order *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_order_update(sc_db *db, const shop_order *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -555,109 +681,146 @@ int shop_order_update_many(sc_db *db, const shop_order *rows, size_t n,
 int shop_order_delete_many(sc_db *db, const shop_order *rows, size_t n);
 
 /*
- * Queries over table "order".  shop_order_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); shop_order_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "order".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 shop_order_query *shop_order_select(sc_db *db);
 void shop_order_query_free(shop_order_query *q);
 
 /* Column id (int64): filters, order, bulk set. */
-void shop_order_where_id_eq(shop_order_query *q, int64_t v);
-void shop_order_where_id_ne(shop_order_query *q, int64_t v);
-void shop_order_where_id_lt(shop_order_query *q, int64_t v);
-void shop_order_where_id_le(shop_order_query *q, int64_t v);
-void shop_order_where_id_gt(shop_order_query *q, int64_t v);
-void shop_order_where_id_ge(shop_order_query *q, int64_t v);
-void shop_order_where_id_in(shop_order_query *q, const int64_t *v, size_t n);
-void shop_order_where_id_not_in(shop_order_query *q, const int64_t *v,
-                                size_t n);
-void shop_order_order_by_id(shop_order_query *q, sc_order dir);
+#define shop_order_where_id_eq(q, v) SC_WHERE(SHOP_ORDER, q, i64, ID, EQ, v)
+#define shop_order_where_id_ne(q, v) SC_WHERE(SHOP_ORDER, q, i64, ID, NE, v)
+#define shop_order_where_id_lt(q, v) SC_WHERE(SHOP_ORDER, q, i64, ID, LT, v)
+#define shop_order_where_id_le(q, v) SC_WHERE(SHOP_ORDER, q, i64, ID, LE, v)
+#define shop_order_where_id_gt(q, v) SC_WHERE(SHOP_ORDER, q, i64, ID, GT, v)
+#define shop_order_where_id_ge(q, v) SC_WHERE(SHOP_ORDER, q, i64, ID, GE, v)
+#define shop_order_where_id_in(q, v, n) \
+    SC_WHERE_IN(SHOP_ORDER, q, i64, ID, IN, v, n)
+#define shop_order_where_id_not_in(q, v, n) \
+    SC_WHERE_IN(SHOP_ORDER, q, i64, ID, NOT_IN, v, n)
+#define shop_order_order_by_id(q, dir) SC_ORDER_BY(SHOP_ORDER, q, ID, dir)
 
 /* Column user_id (int32): filters, order, bulk set. */
-void shop_order_where_user_id_eq(shop_order_query *q, int32_t v);
-void shop_order_where_user_id_ne(shop_order_query *q, int32_t v);
-void shop_order_where_user_id_lt(shop_order_query *q, int32_t v);
-void shop_order_where_user_id_le(shop_order_query *q, int32_t v);
-void shop_order_where_user_id_gt(shop_order_query *q, int32_t v);
-void shop_order_where_user_id_ge(shop_order_query *q, int32_t v);
-void shop_order_where_user_id_in(shop_order_query *q, const int32_t *v,
-                                 size_t n);
-void shop_order_where_user_id_not_in(shop_order_query *q, const int32_t *v,
-                                     size_t n);
-void shop_order_order_by_user_id(shop_order_query *q, sc_order dir);
-void shop_order_update_set_user_id(shop_order_query *q, int32_t v);
+#define shop_order_where_user_id_eq(q, v) \
+    SC_WHERE(SHOP_ORDER, q, i32, USER_ID, EQ, v)
+#define shop_order_where_user_id_ne(q, v) \
+    SC_WHERE(SHOP_ORDER, q, i32, USER_ID, NE, v)
+#define shop_order_where_user_id_lt(q, v) \
+    SC_WHERE(SHOP_ORDER, q, i32, USER_ID, LT, v)
+#define shop_order_where_user_id_le(q, v) \
+    SC_WHERE(SHOP_ORDER, q, i32, USER_ID, LE, v)
+#define shop_order_where_user_id_gt(q, v) \
+    SC_WHERE(SHOP_ORDER, q, i32, USER_ID, GT, v)
+#define shop_order_where_user_id_ge(q, v) \
+    SC_WHERE(SHOP_ORDER, q, i32, USER_ID, GE, v)
+#define shop_order_where_user_id_in(q, v, n) \
+    SC_WHERE_IN(SHOP_ORDER, q, i32, USER_ID, IN, v, n)
+#define shop_order_where_user_id_not_in(q, v, n) \
+    SC_WHERE_IN(SHOP_ORDER, q, i32, USER_ID, NOT_IN, v, n)
+#define shop_order_order_by_user_id(q, dir) \
+    SC_ORDER_BY(SHOP_ORDER, q, USER_ID, dir)
+#define shop_order_update_set_user_id(q, v) \
+    SC_SET(SHOP_ORDER, q, i32, USER_ID, v)
 
 /* Column status (enum status): filters, order, bulk set. */
-void shop_order_where_status_eq(shop_order_query *q, shop_status v);
-void shop_order_where_status_ne(shop_order_query *q, shop_status v);
-void shop_order_where_status_in(shop_order_query *q, const shop_status *v,
-                                size_t n);
-void shop_order_where_status_not_in(shop_order_query *q, const shop_status *v,
-                                    size_t n);
-void shop_order_order_by_status(shop_order_query *q, sc_order dir);
-void shop_order_update_set_status(shop_order_query *q, shop_status v);
+#define shop_order_where_status_eq(q, v) \
+    SC_WHERE(SHOP_ORDER, q, enum, STATUS, EQ, shop_status_arg_(v))
+#define shop_order_where_status_ne(q, v) \
+    SC_WHERE(SHOP_ORDER, q, enum, STATUS, NE, shop_status_arg_(v))
+#define shop_order_where_status_in(q, v, n) \
+    SC_WHERE_IN(SHOP_ORDER, q, enum, STATUS, IN, shop_status_args_(v), n)
+#define shop_order_where_status_not_in(q, v, n) \
+    SC_WHERE_IN(SHOP_ORDER, q, enum, STATUS, NOT_IN, shop_status_args_(v), n)
+#define shop_order_order_by_status(q, dir) \
+    SC_ORDER_BY(SHOP_ORDER, q, STATUS, dir)
+#define shop_order_update_set_status(q, v) \
+    SC_SET(SHOP_ORDER, q, enum, STATUS, shop_status_arg_(v))
 
 /* Column total (numeric(10,2)): filters, order, bulk set. */
-void shop_order_where_total_eq(shop_order_query *q, int64_t v);
-void shop_order_where_total_ne(shop_order_query *q, int64_t v);
-void shop_order_where_total_lt(shop_order_query *q, int64_t v);
-void shop_order_where_total_le(shop_order_query *q, int64_t v);
-void shop_order_where_total_gt(shop_order_query *q, int64_t v);
-void shop_order_where_total_ge(shop_order_query *q, int64_t v);
-void shop_order_where_total_in(shop_order_query *q, const int64_t *v,
-                               size_t n);
-void shop_order_where_total_not_in(shop_order_query *q, const int64_t *v,
-                                   size_t n);
-void shop_order_order_by_total(shop_order_query *q, sc_order dir);
-void shop_order_update_set_total(shop_order_query *q, int64_t v);
+#define shop_order_where_total_eq(q, v) \
+    SC_WHERE(SHOP_ORDER, q, i64, TOTAL, EQ, v)
+#define shop_order_where_total_ne(q, v) \
+    SC_WHERE(SHOP_ORDER, q, i64, TOTAL, NE, v)
+#define shop_order_where_total_lt(q, v) \
+    SC_WHERE(SHOP_ORDER, q, i64, TOTAL, LT, v)
+#define shop_order_where_total_le(q, v) \
+    SC_WHERE(SHOP_ORDER, q, i64, TOTAL, LE, v)
+#define shop_order_where_total_gt(q, v) \
+    SC_WHERE(SHOP_ORDER, q, i64, TOTAL, GT, v)
+#define shop_order_where_total_ge(q, v) \
+    SC_WHERE(SHOP_ORDER, q, i64, TOTAL, GE, v)
+#define shop_order_where_total_in(q, v, n) \
+    SC_WHERE_IN(SHOP_ORDER, q, i64, TOTAL, IN, v, n)
+#define shop_order_where_total_not_in(q, v, n) \
+    SC_WHERE_IN(SHOP_ORDER, q, i64, TOTAL, NOT_IN, v, n)
+#define shop_order_order_by_total(q, dir) SC_ORDER_BY(SHOP_ORDER, q, TOTAL, dir)
+#define shop_order_update_set_total(q, v) SC_SET(SHOP_ORDER, q, i64, TOTAL, v)
 
 /* Column placed (date): filters, order, bulk set. */
-void shop_order_where_placed_eq(shop_order_query *q, int32_t v);
-void shop_order_where_placed_ne(shop_order_query *q, int32_t v);
-void shop_order_where_placed_lt(shop_order_query *q, int32_t v);
-void shop_order_where_placed_le(shop_order_query *q, int32_t v);
-void shop_order_where_placed_gt(shop_order_query *q, int32_t v);
-void shop_order_where_placed_ge(shop_order_query *q, int32_t v);
-void shop_order_where_placed_in(shop_order_query *q, const int32_t *v,
-                                size_t n);
-void shop_order_where_placed_not_in(shop_order_query *q, const int32_t *v,
-                                    size_t n);
-void shop_order_order_by_placed(shop_order_query *q, sc_order dir);
-void shop_order_update_set_placed(shop_order_query *q, int32_t v);
+#define shop_order_where_placed_eq(q, v) \
+    SC_WHERE(SHOP_ORDER, q, i32, PLACED, EQ, v)
+#define shop_order_where_placed_ne(q, v) \
+    SC_WHERE(SHOP_ORDER, q, i32, PLACED, NE, v)
+#define shop_order_where_placed_lt(q, v) \
+    SC_WHERE(SHOP_ORDER, q, i32, PLACED, LT, v)
+#define shop_order_where_placed_le(q, v) \
+    SC_WHERE(SHOP_ORDER, q, i32, PLACED, LE, v)
+#define shop_order_where_placed_gt(q, v) \
+    SC_WHERE(SHOP_ORDER, q, i32, PLACED, GT, v)
+#define shop_order_where_placed_ge(q, v) \
+    SC_WHERE(SHOP_ORDER, q, i32, PLACED, GE, v)
+#define shop_order_where_placed_in(q, v, n) \
+    SC_WHERE_IN(SHOP_ORDER, q, i32, PLACED, IN, v, n)
+#define shop_order_where_placed_not_in(q, v, n) \
+    SC_WHERE_IN(SHOP_ORDER, q, i32, PLACED, NOT_IN, v, n)
+#define shop_order_order_by_placed(q, dir) \
+    SC_ORDER_BY(SHOP_ORDER, q, PLACED, dir)
+#define shop_order_update_set_placed(q, v) SC_SET(SHOP_ORDER, q, i32, PLACED, v)
 
 /* Column note (text, nullable): filters, order, bulk set. */
-void shop_order_where_note_eq(shop_order_query *q, const char *v);
-void shop_order_where_note_ne(shop_order_query *q, const char *v);
-void shop_order_where_note_lt(shop_order_query *q, const char *v);
-void shop_order_where_note_le(shop_order_query *q, const char *v);
-void shop_order_where_note_gt(shop_order_query *q, const char *v);
-void shop_order_where_note_ge(shop_order_query *q, const char *v);
-void shop_order_where_note_like(shop_order_query *q, const char *v);
-void shop_order_where_note_ilike(shop_order_query *q, const char *v);
-void shop_order_where_note_starts_with(shop_order_query *q, const char *v);
-void shop_order_where_note_in(shop_order_query *q, const char *const *v,
-                              size_t n);
-void shop_order_where_note_not_in(shop_order_query *q, const char *const *v,
-                                  size_t n);
-void shop_order_where_note_is_null(shop_order_query *q);
-void shop_order_where_note_is_not_null(shop_order_query *q);
-void shop_order_order_by_note(shop_order_query *q, sc_order dir);
-void shop_order_update_set_note(shop_order_query *q, const char *v);
-void shop_order_update_set_note_null(shop_order_query *q);
+#define shop_order_where_note_eq(q, v) \
+    SC_WHERE(SHOP_ORDER, q, text, NOTE, EQ, v)
+#define shop_order_where_note_ne(q, v) \
+    SC_WHERE(SHOP_ORDER, q, text, NOTE, NE, v)
+#define shop_order_where_note_lt(q, v) \
+    SC_WHERE(SHOP_ORDER, q, text, NOTE, LT, v)
+#define shop_order_where_note_le(q, v) \
+    SC_WHERE(SHOP_ORDER, q, text, NOTE, LE, v)
+#define shop_order_where_note_gt(q, v) \
+    SC_WHERE(SHOP_ORDER, q, text, NOTE, GT, v)
+#define shop_order_where_note_ge(q, v) \
+    SC_WHERE(SHOP_ORDER, q, text, NOTE, GE, v)
+#define shop_order_where_note_like(q, v) \
+    SC_WHERE(SHOP_ORDER, q, text, NOTE, LIKE, v)
+#define shop_order_where_note_ilike(q, v) \
+    SC_WHERE(SHOP_ORDER, q, text, NOTE, ILIKE, v)
+#define shop_order_where_note_starts_with(q, v) \
+    SC_WHERE(SHOP_ORDER, q, text, NOTE, STARTS_WITH, v)
+#define shop_order_where_note_in(q, v, n) \
+    SC_WHERE_IN(SHOP_ORDER, q, text, NOTE, IN, v, n)
+#define shop_order_where_note_not_in(q, v, n) \
+    SC_WHERE_IN(SHOP_ORDER, q, text, NOTE, NOT_IN, v, n)
+#define shop_order_where_note_is_null(q) \
+    SC_WHERE_NULL(SHOP_ORDER, q, NOTE, IS_NULL)
+#define shop_order_where_note_is_not_null(q) \
+    SC_WHERE_NULL(SHOP_ORDER, q, NOTE, IS_NOT_NULL)
+#define shop_order_order_by_note(q, dir) SC_ORDER_BY(SHOP_ORDER, q, NOTE, dir)
+#define shop_order_update_set_note(q, v) SC_SET(SHOP_ORDER, q, text, NOTE, v)
+#define shop_order_update_set_note_null(q) SC_SET_NULL(SHOP_ORDER, q, NOTE)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void shop_order_or(shop_order_query *q);
-void shop_order_and(shop_order_query *q);
-void shop_order_not(shop_order_query *q);
-void shop_order_end(shop_order_query *q);
-
-/* Shaping. */
-void shop_order_limit(shop_order_query *q, int64_t n);
-void shop_order_offset(shop_order_query *q, int64_t n);
-void shop_order_distinct(shop_order_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define shop_order_or(q) sc_query_begin_or(SC_HANDLE(SHOP_ORDER, q))
+#define shop_order_and(q) sc_query_begin_and(SC_HANDLE(SHOP_ORDER, q))
+#define shop_order_not(q) sc_query_begin_not(SC_HANDLE(SHOP_ORDER, q))
+#define shop_order_end(q) sc_query_end(SC_HANDLE(SHOP_ORDER, q))
+#define shop_order_limit(q, n) sc_query_limit(SC_HANDLE(SHOP_ORDER, q), n)
+#define shop_order_offset(q, n) sc_query_offset(SC_HANDLE(SHOP_ORDER, q), n)
+#define shop_order_distinct(q) sc_query_distinct(SC_HANDLE(SHOP_ORDER, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -679,10 +842,13 @@ int shop_order_each(shop_order_query *q, shop_order_fn fn, void *ctx);
 int shop_order_update_all(shop_order_query *q, int64_t *changed);
 int shop_order_delete_all(shop_order_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the handle returned takes the filters and
- * order of the joined table; terminals stay on the query. */
-shop_user_query *shop_order_join_user(shop_order_query *q);
-shop_order_lines_query *shop_order_join_order_lines(shop_order_query *q);
+/* Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it. */
+#define shop_order_join_user(q) \
+    SC_JOIN(SHOP_ORDER, q, shop_user, shop_order, 0, false)
+#define shop_order_join_order_lines(q) \
+    SC_JOIN(SHOP_ORDER, q, shop_order_lines, shop_order_lines, 0, true)
 
 /* Navigation along foreign keys: get_ the parent row, list_ the children
  * of one row; the _load_ forms fetch the children of many rows with one
@@ -699,12 +865,20 @@ int shop_order_load_order_lines(sc_db *db, sc_arena *a, const shop_order *rows,
  * 3): kept for the source that calls them. */
 #define shop_order_get_order_lines shop_order_list_order_lines
 
+/* The columns of table "order_lines" by index. */
+enum {
+    SHOP_ORDER_LINES_COL_ORDER_ID = 0,
+    SHOP_ORDER_LINES_COL_LINE     = 1,
+    SHOP_ORDER_LINES_COL_CATEGORY = 2,
+    SHOP_ORDER_LINES_COL_QTY      = 3
+};
+
 /* Column bits of table "order_lines", or-ed into the cols of
  * shop_order_lines_update_cols(); those of key columns are ignored. */
-#define SHOP_ORDER_LINES_ORDER_ID (UINT64_C(1) << 0)
-#define SHOP_ORDER_LINES_LINE     (UINT64_C(1) << 1)
-#define SHOP_ORDER_LINES_CATEGORY (UINT64_C(1) << 2)
-#define SHOP_ORDER_LINES_QTY      (UINT64_C(1) << 3)
+#define SHOP_ORDER_LINES_ORDER_ID (UINT64_C(1) << SHOP_ORDER_LINES_COL_ORDER_ID)
+#define SHOP_ORDER_LINES_LINE     (UINT64_C(1) << SHOP_ORDER_LINES_COL_LINE)
+#define SHOP_ORDER_LINES_CATEGORY (UINT64_C(1) << SHOP_ORDER_LINES_COL_CATEGORY)
+#define SHOP_ORDER_LINES_QTY      (UINT64_C(1) << SHOP_ORDER_LINES_COL_QTY)
 
 /* Table "order_lines": the descriptor, then the row operations. */
 extern const sc_table_desc shop_order_lines_table;
@@ -727,7 +901,7 @@ int shop_order_lines_get(sc_db *db, sc_arena *a, int64_t order_id,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_order_lines_update(sc_db *db, const shop_order_line *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -754,94 +928,120 @@ int shop_order_lines_delete_many(sc_db *db, const shop_order_line *rows,
                                  size_t n);
 
 /*
- * Queries over table "order_lines".  shop_order_lines_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); shop_order_lines_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "order_lines".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 shop_order_lines_query *shop_order_lines_select(sc_db *db);
 void shop_order_lines_query_free(shop_order_lines_query *q);
 
 /* Column order_id (int64): filters, order, bulk set. */
-void shop_order_lines_where_order_id_eq(shop_order_lines_query *q, int64_t v);
-void shop_order_lines_where_order_id_ne(shop_order_lines_query *q, int64_t v);
-void shop_order_lines_where_order_id_lt(shop_order_lines_query *q, int64_t v);
-void shop_order_lines_where_order_id_le(shop_order_lines_query *q, int64_t v);
-void shop_order_lines_where_order_id_gt(shop_order_lines_query *q, int64_t v);
-void shop_order_lines_where_order_id_ge(shop_order_lines_query *q, int64_t v);
-void shop_order_lines_where_order_id_in(shop_order_lines_query *q,
-                                        const int64_t *v, size_t n);
-void shop_order_lines_where_order_id_not_in(shop_order_lines_query *q,
-                                            const int64_t *v, size_t n);
-void shop_order_lines_order_by_order_id(shop_order_lines_query *q,
-                                        sc_order dir);
+#define shop_order_lines_where_order_id_eq(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, i64, ORDER_ID, EQ, v)
+#define shop_order_lines_where_order_id_ne(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, i64, ORDER_ID, NE, v)
+#define shop_order_lines_where_order_id_lt(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, i64, ORDER_ID, LT, v)
+#define shop_order_lines_where_order_id_le(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, i64, ORDER_ID, LE, v)
+#define shop_order_lines_where_order_id_gt(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, i64, ORDER_ID, GT, v)
+#define shop_order_lines_where_order_id_ge(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, i64, ORDER_ID, GE, v)
+#define shop_order_lines_where_order_id_in(q, v, n) \
+    SC_WHERE_IN(SHOP_ORDER_LINES, q, i64, ORDER_ID, IN, v, n)
+#define shop_order_lines_where_order_id_not_in(q, v, n) \
+    SC_WHERE_IN(SHOP_ORDER_LINES, q, i64, ORDER_ID, NOT_IN, v, n)
+#define shop_order_lines_order_by_order_id(q, dir) \
+    SC_ORDER_BY(SHOP_ORDER_LINES, q, ORDER_ID, dir)
 
 /* Column line (int16): filters, order, bulk set. */
-void shop_order_lines_where_line_eq(shop_order_lines_query *q, int16_t v);
-void shop_order_lines_where_line_ne(shop_order_lines_query *q, int16_t v);
-void shop_order_lines_where_line_lt(shop_order_lines_query *q, int16_t v);
-void shop_order_lines_where_line_le(shop_order_lines_query *q, int16_t v);
-void shop_order_lines_where_line_gt(shop_order_lines_query *q, int16_t v);
-void shop_order_lines_where_line_ge(shop_order_lines_query *q, int16_t v);
-void shop_order_lines_where_line_in(shop_order_lines_query *q,
-                                    const int16_t *v, size_t n);
-void shop_order_lines_where_line_not_in(shop_order_lines_query *q,
-                                        const int16_t *v, size_t n);
-void shop_order_lines_order_by_line(shop_order_lines_query *q, sc_order dir);
+#define shop_order_lines_where_line_eq(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, i16, LINE, EQ, v)
+#define shop_order_lines_where_line_ne(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, i16, LINE, NE, v)
+#define shop_order_lines_where_line_lt(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, i16, LINE, LT, v)
+#define shop_order_lines_where_line_le(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, i16, LINE, LE, v)
+#define shop_order_lines_where_line_gt(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, i16, LINE, GT, v)
+#define shop_order_lines_where_line_ge(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, i16, LINE, GE, v)
+#define shop_order_lines_where_line_in(q, v, n) \
+    SC_WHERE_IN(SHOP_ORDER_LINES, q, i16, LINE, IN, v, n)
+#define shop_order_lines_where_line_not_in(q, v, n) \
+    SC_WHERE_IN(SHOP_ORDER_LINES, q, i16, LINE, NOT_IN, v, n)
+#define shop_order_lines_order_by_line(q, dir) \
+    SC_ORDER_BY(SHOP_ORDER_LINES, q, LINE, dir)
 
 /* Column category (varchar(8)): filters, order, bulk set. */
-void shop_order_lines_where_category_eq(shop_order_lines_query *q,
-                                        const char *v);
-void shop_order_lines_where_category_ne(shop_order_lines_query *q,
-                                        const char *v);
-void shop_order_lines_where_category_lt(shop_order_lines_query *q,
-                                        const char *v);
-void shop_order_lines_where_category_le(shop_order_lines_query *q,
-                                        const char *v);
-void shop_order_lines_where_category_gt(shop_order_lines_query *q,
-                                        const char *v);
-void shop_order_lines_where_category_ge(shop_order_lines_query *q,
-                                        const char *v);
-void shop_order_lines_where_category_like(shop_order_lines_query *q,
-                                          const char *v);
-void shop_order_lines_where_category_ilike(shop_order_lines_query *q,
-                                           const char *v);
-void shop_order_lines_where_category_starts_with(shop_order_lines_query *q,
-                                                 const char *v);
-void shop_order_lines_where_category_in(shop_order_lines_query *q,
-                                        const char *const *v, size_t n);
-void shop_order_lines_where_category_not_in(shop_order_lines_query *q,
-                                            const char *const *v, size_t n);
-void shop_order_lines_order_by_category(shop_order_lines_query *q,
-                                        sc_order dir);
-void shop_order_lines_update_set_category(shop_order_lines_query *q,
-                                          const char *v);
+#define shop_order_lines_where_category_eq(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, EQ, v)
+#define shop_order_lines_where_category_ne(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, NE, v)
+#define shop_order_lines_where_category_lt(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, LT, v)
+#define shop_order_lines_where_category_le(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, LE, v)
+#define shop_order_lines_where_category_gt(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, GT, v)
+#define shop_order_lines_where_category_ge(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, GE, v)
+#define shop_order_lines_where_category_like(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, LIKE, v)
+#define shop_order_lines_where_category_ilike(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, ILIKE, v)
+#define shop_order_lines_where_category_starts_with(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, STARTS_WITH, v)
+#define shop_order_lines_where_category_in(q, v, n) \
+    SC_WHERE_IN(SHOP_ORDER_LINES, q, text, CATEGORY, IN, v, n)
+#define shop_order_lines_where_category_not_in(q, v, n) \
+    SC_WHERE_IN(SHOP_ORDER_LINES, q, text, CATEGORY, NOT_IN, v, n)
+#define shop_order_lines_order_by_category(q, dir) \
+    SC_ORDER_BY(SHOP_ORDER_LINES, q, CATEGORY, dir)
+#define shop_order_lines_update_set_category(q, v) \
+    SC_SET(SHOP_ORDER_LINES, q, text, CATEGORY, v)
 
 /* Column qty (int32): filters, order, bulk set. */
-void shop_order_lines_where_qty_eq(shop_order_lines_query *q, int32_t v);
-void shop_order_lines_where_qty_ne(shop_order_lines_query *q, int32_t v);
-void shop_order_lines_where_qty_lt(shop_order_lines_query *q, int32_t v);
-void shop_order_lines_where_qty_le(shop_order_lines_query *q, int32_t v);
-void shop_order_lines_where_qty_gt(shop_order_lines_query *q, int32_t v);
-void shop_order_lines_where_qty_ge(shop_order_lines_query *q, int32_t v);
-void shop_order_lines_where_qty_in(shop_order_lines_query *q, const int32_t *v,
-                                   size_t n);
-void shop_order_lines_where_qty_not_in(shop_order_lines_query *q,
-                                       const int32_t *v, size_t n);
-void shop_order_lines_order_by_qty(shop_order_lines_query *q, sc_order dir);
-void shop_order_lines_update_set_qty(shop_order_lines_query *q, int32_t v);
+#define shop_order_lines_where_qty_eq(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, i32, QTY, EQ, v)
+#define shop_order_lines_where_qty_ne(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, i32, QTY, NE, v)
+#define shop_order_lines_where_qty_lt(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, i32, QTY, LT, v)
+#define shop_order_lines_where_qty_le(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, i32, QTY, LE, v)
+#define shop_order_lines_where_qty_gt(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, i32, QTY, GT, v)
+#define shop_order_lines_where_qty_ge(q, v) \
+    SC_WHERE(SHOP_ORDER_LINES, q, i32, QTY, GE, v)
+#define shop_order_lines_where_qty_in(q, v, n) \
+    SC_WHERE_IN(SHOP_ORDER_LINES, q, i32, QTY, IN, v, n)
+#define shop_order_lines_where_qty_not_in(q, v, n) \
+    SC_WHERE_IN(SHOP_ORDER_LINES, q, i32, QTY, NOT_IN, v, n)
+#define shop_order_lines_order_by_qty(q, dir) \
+    SC_ORDER_BY(SHOP_ORDER_LINES, q, QTY, dir)
+#define shop_order_lines_update_set_qty(q, v) \
+    SC_SET(SHOP_ORDER_LINES, q, i32, QTY, v)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void shop_order_lines_or(shop_order_lines_query *q);
-void shop_order_lines_and(shop_order_lines_query *q);
-void shop_order_lines_not(shop_order_lines_query *q);
-void shop_order_lines_end(shop_order_lines_query *q);
-
-/* Shaping. */
-void shop_order_lines_limit(shop_order_lines_query *q, int64_t n);
-void shop_order_lines_offset(shop_order_lines_query *q, int64_t n);
-void shop_order_lines_distinct(shop_order_lines_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define shop_order_lines_or(q) sc_query_begin_or(SC_HANDLE(SHOP_ORDER_LINES, q))
+#define shop_order_lines_and(q) \
+    sc_query_begin_and(SC_HANDLE(SHOP_ORDER_LINES, q))
+#define shop_order_lines_not(q) \
+    sc_query_begin_not(SC_HANDLE(SHOP_ORDER_LINES, q))
+#define shop_order_lines_end(q) sc_query_end(SC_HANDLE(SHOP_ORDER_LINES, q))
+#define shop_order_lines_limit(q, n) \
+    sc_query_limit(SC_HANDLE(SHOP_ORDER_LINES, q), n)
+#define shop_order_lines_offset(q, n) \
+    sc_query_offset(SC_HANDLE(SHOP_ORDER_LINES, q), n)
+#define shop_order_lines_distinct(q) \
+    sc_query_distinct(SC_HANDLE(SHOP_ORDER_LINES, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -850,23 +1050,30 @@ void shop_order_lines_distinct(shop_order_lines_query *q);
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.
  */
-int shop_order_lines_all(shop_order_lines_query *q, sc_arena *a, shop_order_line_list *out);
-int shop_order_lines_first(shop_order_lines_query *q, sc_arena *a, shop_order_line *out);
-int shop_order_lines_one(shop_order_lines_query *q, sc_arena *a, shop_order_line *out);
+int shop_order_lines_all(shop_order_lines_query *q, sc_arena *a,
+                         shop_order_line_list *out);
+int shop_order_lines_first(shop_order_lines_query *q, sc_arena *a,
+                           shop_order_line *out);
+int shop_order_lines_one(shop_order_lines_query *q, sc_arena *a,
+                         shop_order_line *out);
 int shop_order_lines_count(shop_order_lines_query *q, int64_t *n);
 int shop_order_lines_exists(shop_order_lines_query *q, bool *yes);
 typedef int (*shop_order_line_fn)(void *ctx, const shop_order_line *row);
-int shop_order_lines_each(shop_order_lines_query *q, shop_order_line_fn fn, void *ctx);
+int shop_order_lines_each(shop_order_lines_query *q, shop_order_line_fn fn,
+                          void *ctx);
 
 /* Bulk changes of the matching rows: set the columns to change, then
  * update_all; or delete_all.  *changed receives the row count. */
 int shop_order_lines_update_all(shop_order_lines_query *q, int64_t *changed);
 int shop_order_lines_delete_all(shop_order_lines_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the handle returned takes the filters and
- * order of the joined table; terminals stay on the query. */
-shop_order_query *shop_order_lines_join_order(shop_order_lines_query *q);
-shop_categories_query *shop_order_lines_join_categories(shop_order_lines_query *q);
+/* Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it. */
+#define shop_order_lines_join_order(q) \
+    SC_JOIN(SHOP_ORDER_LINES, q, shop_order, shop_order_lines, 0, false)
+#define shop_order_lines_join_categories(q) \
+    SC_JOIN(SHOP_ORDER_LINES, q, shop_categories, shop_order_lines, 1, false)
 
 /* Navigation along foreign keys: get_ the parent row, list_ the children
  * of one row; the _load_ forms fetch the children of many rows with one
@@ -878,11 +1085,18 @@ int shop_order_lines_get_category(sc_db *db, sc_arena *a,
                                   const shop_order_line *row,
                                   shop_category *out);
 
+/* The columns of table "boxes" by index. */
+enum {
+    SHOP_BOXES_COL_A   = 0,
+    SHOP_BOXES_COL_B   = 1,
+    SHOP_BOXES_COL_KEY = 2
+};
+
 /* Column bits of table "boxes", or-ed into the cols of
  * shop_boxes_update_cols(); those of key columns are ignored. */
-#define SHOP_BOXES_A   (UINT64_C(1) << 0)
-#define SHOP_BOXES_B   (UINT64_C(1) << 1)
-#define SHOP_BOXES_KEY (UINT64_C(1) << 2)
+#define SHOP_BOXES_A   (UINT64_C(1) << SHOP_BOXES_COL_A)
+#define SHOP_BOXES_B   (UINT64_C(1) << SHOP_BOXES_COL_B)
+#define SHOP_BOXES_KEY (UINT64_C(1) << SHOP_BOXES_COL_KEY)
 
 /* Table "boxes": the descriptor, then the row operations. */
 extern const sc_table_desc shop_boxes_table;
@@ -905,7 +1119,7 @@ int shop_boxes_get(sc_db *db, sc_arena *a, int64_t a_, int64_t b, int64_t key_,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_boxes_update(sc_db *db, const shop_box *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -930,61 +1144,64 @@ int shop_boxes_update_many(sc_db *db, const shop_box *rows, size_t n,
 int shop_boxes_delete_many(sc_db *db, const shop_box *rows, size_t n);
 
 /*
- * Queries over table "boxes".  shop_boxes_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); shop_boxes_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "boxes".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 shop_boxes_query *shop_boxes_select(sc_db *db);
 void shop_boxes_query_free(shop_boxes_query *q);
 
 /* Column a (int64): filters, order, bulk set. */
-void shop_boxes_where_a_eq(shop_boxes_query *q, int64_t v);
-void shop_boxes_where_a_ne(shop_boxes_query *q, int64_t v);
-void shop_boxes_where_a_lt(shop_boxes_query *q, int64_t v);
-void shop_boxes_where_a_le(shop_boxes_query *q, int64_t v);
-void shop_boxes_where_a_gt(shop_boxes_query *q, int64_t v);
-void shop_boxes_where_a_ge(shop_boxes_query *q, int64_t v);
-void shop_boxes_where_a_in(shop_boxes_query *q, const int64_t *v, size_t n);
-void shop_boxes_where_a_not_in(shop_boxes_query *q, const int64_t *v,
-                               size_t n);
-void shop_boxes_order_by_a(shop_boxes_query *q, sc_order dir);
+#define shop_boxes_where_a_eq(q, v) SC_WHERE(SHOP_BOXES, q, i64, A, EQ, v)
+#define shop_boxes_where_a_ne(q, v) SC_WHERE(SHOP_BOXES, q, i64, A, NE, v)
+#define shop_boxes_where_a_lt(q, v) SC_WHERE(SHOP_BOXES, q, i64, A, LT, v)
+#define shop_boxes_where_a_le(q, v) SC_WHERE(SHOP_BOXES, q, i64, A, LE, v)
+#define shop_boxes_where_a_gt(q, v) SC_WHERE(SHOP_BOXES, q, i64, A, GT, v)
+#define shop_boxes_where_a_ge(q, v) SC_WHERE(SHOP_BOXES, q, i64, A, GE, v)
+#define shop_boxes_where_a_in(q, v, n) \
+    SC_WHERE_IN(SHOP_BOXES, q, i64, A, IN, v, n)
+#define shop_boxes_where_a_not_in(q, v, n) \
+    SC_WHERE_IN(SHOP_BOXES, q, i64, A, NOT_IN, v, n)
+#define shop_boxes_order_by_a(q, dir) SC_ORDER_BY(SHOP_BOXES, q, A, dir)
 
 /* Column b (int64): filters, order, bulk set. */
-void shop_boxes_where_b_eq(shop_boxes_query *q, int64_t v);
-void shop_boxes_where_b_ne(shop_boxes_query *q, int64_t v);
-void shop_boxes_where_b_lt(shop_boxes_query *q, int64_t v);
-void shop_boxes_where_b_le(shop_boxes_query *q, int64_t v);
-void shop_boxes_where_b_gt(shop_boxes_query *q, int64_t v);
-void shop_boxes_where_b_ge(shop_boxes_query *q, int64_t v);
-void shop_boxes_where_b_in(shop_boxes_query *q, const int64_t *v, size_t n);
-void shop_boxes_where_b_not_in(shop_boxes_query *q, const int64_t *v,
-                               size_t n);
-void shop_boxes_order_by_b(shop_boxes_query *q, sc_order dir);
+#define shop_boxes_where_b_eq(q, v) SC_WHERE(SHOP_BOXES, q, i64, B, EQ, v)
+#define shop_boxes_where_b_ne(q, v) SC_WHERE(SHOP_BOXES, q, i64, B, NE, v)
+#define shop_boxes_where_b_lt(q, v) SC_WHERE(SHOP_BOXES, q, i64, B, LT, v)
+#define shop_boxes_where_b_le(q, v) SC_WHERE(SHOP_BOXES, q, i64, B, LE, v)
+#define shop_boxes_where_b_gt(q, v) SC_WHERE(SHOP_BOXES, q, i64, B, GT, v)
+#define shop_boxes_where_b_ge(q, v) SC_WHERE(SHOP_BOXES, q, i64, B, GE, v)
+#define shop_boxes_where_b_in(q, v, n) \
+    SC_WHERE_IN(SHOP_BOXES, q, i64, B, IN, v, n)
+#define shop_boxes_where_b_not_in(q, v, n) \
+    SC_WHERE_IN(SHOP_BOXES, q, i64, B, NOT_IN, v, n)
+#define shop_boxes_order_by_b(q, dir) SC_ORDER_BY(SHOP_BOXES, q, B, dir)
 
 /* Column key (int64): filters, order, bulk set. */
-void shop_boxes_where_key_eq(shop_boxes_query *q, int64_t v);
-void shop_boxes_where_key_ne(shop_boxes_query *q, int64_t v);
-void shop_boxes_where_key_lt(shop_boxes_query *q, int64_t v);
-void shop_boxes_where_key_le(shop_boxes_query *q, int64_t v);
-void shop_boxes_where_key_gt(shop_boxes_query *q, int64_t v);
-void shop_boxes_where_key_ge(shop_boxes_query *q, int64_t v);
-void shop_boxes_where_key_in(shop_boxes_query *q, const int64_t *v, size_t n);
-void shop_boxes_where_key_not_in(shop_boxes_query *q, const int64_t *v,
-                                 size_t n);
-void shop_boxes_order_by_key(shop_boxes_query *q, sc_order dir);
+#define shop_boxes_where_key_eq(q, v) SC_WHERE(SHOP_BOXES, q, i64, KEY, EQ, v)
+#define shop_boxes_where_key_ne(q, v) SC_WHERE(SHOP_BOXES, q, i64, KEY, NE, v)
+#define shop_boxes_where_key_lt(q, v) SC_WHERE(SHOP_BOXES, q, i64, KEY, LT, v)
+#define shop_boxes_where_key_le(q, v) SC_WHERE(SHOP_BOXES, q, i64, KEY, LE, v)
+#define shop_boxes_where_key_gt(q, v) SC_WHERE(SHOP_BOXES, q, i64, KEY, GT, v)
+#define shop_boxes_where_key_ge(q, v) SC_WHERE(SHOP_BOXES, q, i64, KEY, GE, v)
+#define shop_boxes_where_key_in(q, v, n) \
+    SC_WHERE_IN(SHOP_BOXES, q, i64, KEY, IN, v, n)
+#define shop_boxes_where_key_not_in(q, v, n) \
+    SC_WHERE_IN(SHOP_BOXES, q, i64, KEY, NOT_IN, v, n)
+#define shop_boxes_order_by_key(q, dir) SC_ORDER_BY(SHOP_BOXES, q, KEY, dir)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void shop_boxes_or(shop_boxes_query *q);
-void shop_boxes_and(shop_boxes_query *q);
-void shop_boxes_not(shop_boxes_query *q);
-void shop_boxes_end(shop_boxes_query *q);
-
-/* Shaping. */
-void shop_boxes_limit(shop_boxes_query *q, int64_t n);
-void shop_boxes_offset(shop_boxes_query *q, int64_t n);
-void shop_boxes_distinct(shop_boxes_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define shop_boxes_or(q) sc_query_begin_or(SC_HANDLE(SHOP_BOXES, q))
+#define shop_boxes_and(q) sc_query_begin_and(SC_HANDLE(SHOP_BOXES, q))
+#define shop_boxes_not(q) sc_query_begin_not(SC_HANDLE(SHOP_BOXES, q))
+#define shop_boxes_end(q) sc_query_end(SC_HANDLE(SHOP_BOXES, q))
+#define shop_boxes_limit(q, n) sc_query_limit(SC_HANDLE(SHOP_BOXES, q), n)
+#define shop_boxes_offset(q, n) sc_query_offset(SC_HANDLE(SHOP_BOXES, q), n)
+#define shop_boxes_distinct(q) sc_query_distinct(SC_HANDLE(SHOP_BOXES, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or

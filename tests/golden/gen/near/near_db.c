@@ -95,41 +95,6 @@ void near_search_query_free(near_search_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void near_search_or(near_search_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void near_search_and(near_search_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void near_search_not(near_search_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void near_search_end(near_search_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void near_search_limit(near_search_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void near_search_offset(near_search_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void near_search_distinct(near_search_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
 int near_search_all(near_search_query *q, sc_arena *a, near_search_list *out)
 {
     void *rows = NULL;
@@ -194,58 +159,6 @@ int near_search_update_all(near_search_query *q, int64_t *changed)
 int near_search_delete_all(near_search_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void near_search_where_id_eq(near_search_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void near_search_where_id_ne(near_search_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void near_search_where_id_lt(near_search_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void near_search_where_id_le(near_search_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void near_search_where_id_gt(near_search_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void near_search_where_id_ge(near_search_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void near_search_where_id_in(near_search_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void near_search_where_id_not_in(near_search_query *q, const int64_t *v,
-                                 size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void near_search_order_by_id(near_search_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
-}
-
-near_search_results_query *near_search_join_search_results(near_search_query *q)
-{
-    return (near_search_results_query *)sc_query_join((sc_query *)q, &near_search_results_table,
-                                                            &near_search_results_table.fkeys[0], true);
 }
 
 int near_search_list_search_results(sc_db *db, sc_arena *a,
@@ -393,42 +306,8 @@ void near_search_results_query_free(near_search_results_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void near_search_results_or(near_search_results_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void near_search_results_and(near_search_results_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void near_search_results_not(near_search_results_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void near_search_results_end(near_search_results_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void near_search_results_limit(near_search_results_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void near_search_results_offset(near_search_results_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void near_search_results_distinct(near_search_results_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
-int near_search_results_all(near_search_results_query *q, sc_arena *a, near_search_result_list *out)
+int near_search_results_all(near_search_results_query *q, sc_arena *a,
+                            near_search_result_list *out)
 {
     void *rows = NULL;
     size_t n = 0;
@@ -442,12 +321,14 @@ int near_search_results_all(near_search_results_query *q, sc_arena *a, near_sear
     return rc;
 }
 
-int near_search_results_first(near_search_results_query *q, sc_arena *a, near_search_result *out)
+int near_search_results_first(near_search_results_query *q, sc_arena *a,
+                              near_search_result *out)
 {
     return sc_query_first((sc_query *)q, a, out);
 }
 
-int near_search_results_one(near_search_results_query *q, sc_arena *a, near_search_result *out)
+int near_search_results_one(near_search_results_query *q, sc_arena *a,
+                            near_search_result *out)
 {
     return sc_query_one((sc_query *)q, a, out);
 }
@@ -475,7 +356,8 @@ static int near_search_results_each_row(void *ctx, const void *row)
     return e->fn(e->ctx, row);
 }
 
-int near_search_results_each(near_search_results_query *q, near_search_result_fn fn, void *ctx)
+int near_search_results_each(near_search_results_query *q,
+                             near_search_result_fn fn, void *ctx)
 {
     struct near_search_results_each_ctx e;
 
@@ -484,143 +366,16 @@ int near_search_results_each(near_search_results_query *q, near_search_result_fn
     return sc_query_each((sc_query *)q, fn ? near_search_results_each_row : NULL, &e);
 }
 
-int near_search_results_update_all(near_search_results_query *q, int64_t *changed)
+int near_search_results_update_all(near_search_results_query *q,
+                                   int64_t *changed)
 {
     return sc_query_update_all((sc_query *)q, changed);
 }
 
-int near_search_results_delete_all(near_search_results_query *q, int64_t *changed)
+int near_search_results_delete_all(near_search_results_query *q,
+                                   int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void near_search_results_where_id_eq(near_search_results_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void near_search_results_where_id_ne(near_search_results_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void near_search_results_where_id_lt(near_search_results_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void near_search_results_where_id_le(near_search_results_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void near_search_results_where_id_gt(near_search_results_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void near_search_results_where_id_ge(near_search_results_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void near_search_results_where_id_in(near_search_results_query *q,
-                                     const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void near_search_results_where_id_not_in(near_search_results_query *q,
-                                         const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void near_search_results_order_by_id(near_search_results_query *q,
-                                     sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
-}
-
-void near_search_results_where_search_id_eq(near_search_results_query *q,
-                                            int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
-}
-
-void near_search_results_where_search_id_ne(near_search_results_query *q,
-                                            int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
-}
-
-void near_search_results_where_search_id_lt(near_search_results_query *q,
-                                            int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
-}
-
-void near_search_results_where_search_id_le(near_search_results_query *q,
-                                            int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
-}
-
-void near_search_results_where_search_id_gt(near_search_results_query *q,
-                                            int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
-}
-
-void near_search_results_where_search_id_ge(near_search_results_query *q,
-                                            int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
-}
-
-void near_search_results_where_search_id_in(near_search_results_query *q,
-                                            const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
-}
-
-void near_search_results_where_search_id_not_in(near_search_results_query *q,
-                                                const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
-}
-
-void near_search_results_where_search_id_is_null(near_search_results_query *q)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_IS_NULL, NULL);
-}
-
-void near_search_results_where_search_id_is_not_null(near_search_results_query *q)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_IS_NOT_NULL, NULL);
-}
-
-void near_search_results_order_by_search_id(near_search_results_query *q,
-                                            sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 1, dir);
-}
-
-void near_search_results_update_set_search_id(near_search_results_query *q,
-                                              int64_t v)
-{
-    sc_query_set((sc_query *)q, 1, &v);
-}
-
-void near_search_results_update_set_search_id_null(near_search_results_query *q)
-{
-    sc_query_set((sc_query *)q, 1, NULL);
-}
-
-near_search_query *near_search_results_join_search(near_search_results_query *q)
-{
-    return (near_search_query *)sc_query_join((sc_query *)q, &near_search_table,
-                                                    &near_search_results_table.fkeys[0], false);
 }
 
 int near_search_results_get_search(sc_db *db, sc_arena *a,
@@ -714,41 +469,6 @@ void near_todo_query_free(near_todo_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void near_todo_or(near_todo_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void near_todo_and(near_todo_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void near_todo_not(near_todo_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void near_todo_end(near_todo_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void near_todo_limit(near_todo_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void near_todo_offset(near_todo_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void near_todo_distinct(near_todo_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
 int near_todo_all(near_todo_query *q, sc_arena *a, near_todo_list *out)
 {
     void *rows = NULL;
@@ -813,51 +533,6 @@ int near_todo_update_all(near_todo_query *q, int64_t *changed)
 int near_todo_delete_all(near_todo_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void near_todo_where_id_eq(near_todo_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void near_todo_where_id_ne(near_todo_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void near_todo_where_id_lt(near_todo_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void near_todo_where_id_le(near_todo_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void near_todo_where_id_gt(near_todo_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void near_todo_where_id_ge(near_todo_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void near_todo_where_id_in(near_todo_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void near_todo_where_id_not_in(near_todo_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void near_todo_order_by_id(near_todo_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
 }
 
 /* Table "todo_listing". */
@@ -946,42 +621,8 @@ void near_todo_listing_query_free(near_todo_listing_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void near_todo_listing_or(near_todo_listing_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void near_todo_listing_and(near_todo_listing_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void near_todo_listing_not(near_todo_listing_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void near_todo_listing_end(near_todo_listing_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void near_todo_listing_limit(near_todo_listing_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void near_todo_listing_offset(near_todo_listing_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void near_todo_listing_distinct(near_todo_listing_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
-int near_todo_listing_all(near_todo_listing_query *q, sc_arena *a, near_todo_listing_list *out)
+int near_todo_listing_all(near_todo_listing_query *q, sc_arena *a,
+                          near_todo_listing_list *out)
 {
     void *rows = NULL;
     size_t n = 0;
@@ -995,12 +636,14 @@ int near_todo_listing_all(near_todo_listing_query *q, sc_arena *a, near_todo_lis
     return rc;
 }
 
-int near_todo_listing_first(near_todo_listing_query *q, sc_arena *a, near_todo_listing *out)
+int near_todo_listing_first(near_todo_listing_query *q, sc_arena *a,
+                            near_todo_listing *out)
 {
     return sc_query_first((sc_query *)q, a, out);
 }
 
-int near_todo_listing_one(near_todo_listing_query *q, sc_arena *a, near_todo_listing *out)
+int near_todo_listing_one(near_todo_listing_query *q, sc_arena *a,
+                          near_todo_listing *out)
 {
     return sc_query_one((sc_query *)q, a, out);
 }
@@ -1028,7 +671,8 @@ static int near_todo_listing_each_row(void *ctx, const void *row)
     return e->fn(e->ctx, row);
 }
 
-int near_todo_listing_each(near_todo_listing_query *q, near_todo_listing_fn fn, void *ctx)
+int near_todo_listing_each(near_todo_listing_query *q, near_todo_listing_fn fn,
+                           void *ctx)
 {
     struct near_todo_listing_each_ctx e;
 
@@ -1045,53 +689,6 @@ int near_todo_listing_update_all(near_todo_listing_query *q, int64_t *changed)
 int near_todo_listing_delete_all(near_todo_listing_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void near_todo_listing_where_id_eq(near_todo_listing_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void near_todo_listing_where_id_ne(near_todo_listing_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void near_todo_listing_where_id_lt(near_todo_listing_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void near_todo_listing_where_id_le(near_todo_listing_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void near_todo_listing_where_id_gt(near_todo_listing_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void near_todo_listing_where_id_ge(near_todo_listing_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void near_todo_listing_where_id_in(near_todo_listing_query *q,
-                                   const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void near_todo_listing_where_id_not_in(near_todo_listing_query *q,
-                                       const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void near_todo_listing_order_by_id(near_todo_listing_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
 }
 
 /* Table "note". */
@@ -1177,41 +774,6 @@ void near_note_query_free(near_note_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void near_note_or(near_note_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void near_note_and(near_note_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void near_note_not(near_note_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void near_note_end(near_note_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void near_note_limit(near_note_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void near_note_offset(near_note_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void near_note_distinct(near_note_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
 int near_note_all(near_note_query *q, sc_arena *a, near_note_list *out)
 {
     void *rows = NULL;
@@ -1276,51 +838,6 @@ int near_note_update_all(near_note_query *q, int64_t *changed)
 int near_note_delete_all(near_note_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void near_note_where_id_eq(near_note_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void near_note_where_id_ne(near_note_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void near_note_where_id_lt(near_note_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void near_note_where_id_le(near_note_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void near_note_where_id_gt(near_note_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void near_note_where_id_ge(near_note_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void near_note_where_id_in(near_note_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void near_note_where_id_not_in(near_note_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void near_note_order_by_id(near_note_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
 }
 
 /* Table "note_fun". */
@@ -1407,42 +924,8 @@ void near_note_fun_query_free(near_note_fun_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void near_note_fun_or(near_note_fun_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void near_note_fun_and(near_note_fun_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void near_note_fun_not(near_note_fun_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void near_note_fun_end(near_note_fun_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void near_note_fun_limit(near_note_fun_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void near_note_fun_offset(near_note_fun_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void near_note_fun_distinct(near_note_fun_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
-int near_note_fun_all(near_note_fun_query *q, sc_arena *a, near_note_fun_list *out)
+int near_note_fun_all(near_note_fun_query *q, sc_arena *a,
+                      near_note_fun_list *out)
 {
     void *rows = NULL;
     size_t n = 0;
@@ -1456,7 +939,8 @@ int near_note_fun_all(near_note_fun_query *q, sc_arena *a, near_note_fun_list *o
     return rc;
 }
 
-int near_note_fun_first(near_note_fun_query *q, sc_arena *a, near_note_fun *out)
+int near_note_fun_first(near_note_fun_query *q, sc_arena *a,
+                        near_note_fun *out)
 {
     return sc_query_first((sc_query *)q, a, out);
 }
@@ -1506,53 +990,6 @@ int near_note_fun_update_all(near_note_fun_query *q, int64_t *changed)
 int near_note_fun_delete_all(near_note_fun_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void near_note_fun_where_id_eq(near_note_fun_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void near_note_fun_where_id_ne(near_note_fun_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void near_note_fun_where_id_lt(near_note_fun_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void near_note_fun_where_id_le(near_note_fun_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void near_note_fun_where_id_gt(near_note_fun_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void near_note_fun_where_id_ge(near_note_fun_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void near_note_fun_where_id_in(near_note_fun_query *q, const int64_t *v,
-                               size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void near_note_fun_where_id_not_in(near_note_fun_query *q, const int64_t *v,
-                                   size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void near_note_fun_order_by_id(near_note_fun_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
 }
 
 /* Table "points". */
@@ -1710,41 +1147,6 @@ void near_points_query_free(near_points_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void near_points_or(near_points_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void near_points_and(near_points_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void near_points_not(near_points_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void near_points_end(near_points_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void near_points_limit(near_points_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void near_points_offset(near_points_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void near_points_distinct(near_points_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
 int near_points_all(near_points_query *q, sc_arena *a, near_point_list *out)
 {
     void *rows = NULL;
@@ -1809,504 +1211,6 @@ int near_points_update_all(near_points_query *q, int64_t *changed)
 int near_points_delete_all(near_points_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void near_points_where_id_eq(near_points_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void near_points_where_id_ne(near_points_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void near_points_where_id_lt(near_points_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void near_points_where_id_le(near_points_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void near_points_where_id_gt(near_points_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void near_points_where_id_ge(near_points_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void near_points_where_id_in(near_points_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void near_points_where_id_not_in(near_points_query *q, const int64_t *v,
-                                 size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void near_points_order_by_id(near_points_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
-}
-
-void near_points_where_x_eq(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
-}
-
-void near_points_where_x_ne(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
-}
-
-void near_points_where_x_lt(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
-}
-
-void near_points_where_x_le(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
-}
-
-void near_points_where_x_gt(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
-}
-
-void near_points_where_x_ge(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
-}
-
-void near_points_where_x_in(near_points_query *q, const int32_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
-}
-
-void near_points_where_x_not_in(near_points_query *q, const int32_t *v,
-                                size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
-}
-
-void near_points_where_x_is_null(near_points_query *q)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_IS_NULL, NULL);
-}
-
-void near_points_where_x_is_not_null(near_points_query *q)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_IS_NOT_NULL, NULL);
-}
-
-void near_points_order_by_x(near_points_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 1, dir);
-}
-
-void near_points_update_set_x(near_points_query *q, int32_t v)
-{
-    sc_query_set((sc_query *)q, 1, &v);
-}
-
-void near_points_update_set_x_null(near_points_query *q)
-{
-    sc_query_set((sc_query *)q, 1, NULL);
-}
-
-void near_points_where_x_in_eq(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_EQ, &v);
-}
-
-void near_points_where_x_in_ne(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_NE, &v);
-}
-
-void near_points_where_x_in_lt(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_LT, &v);
-}
-
-void near_points_where_x_in_le(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_LE, &v);
-}
-
-void near_points_where_x_in_gt(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_GT, &v);
-}
-
-void near_points_where_x_in_ge(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_GE, &v);
-}
-
-void near_points_where_x_in_in(near_points_query *q, const int32_t *v,
-                               size_t n)
-{
-    sc_query_where_in((sc_query *)q, 2, SC_OP_IN, v, n);
-}
-
-void near_points_where_x_in_not_in(near_points_query *q, const int32_t *v,
-                                   size_t n)
-{
-    sc_query_where_in((sc_query *)q, 2, SC_OP_NOT_IN, v, n);
-}
-
-void near_points_where_x_in_is_null(near_points_query *q)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_IS_NULL, NULL);
-}
-
-void near_points_where_x_in_is_not_null(near_points_query *q)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_IS_NOT_NULL, NULL);
-}
-
-void near_points_order_by_x_in(near_points_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 2, dir);
-}
-
-void near_points_update_set_x_in(near_points_query *q, int32_t v)
-{
-    sc_query_set((sc_query *)q, 2, &v);
-}
-
-void near_points_update_set_x_in_null(near_points_query *q)
-{
-    sc_query_set((sc_query *)q, 2, NULL);
-}
-
-void near_points_where_x_note_eq(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_EQ, &v);
-}
-
-void near_points_where_x_note_ne(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_NE, &v);
-}
-
-void near_points_where_x_note_lt(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_LT, &v);
-}
-
-void near_points_where_x_note_le(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_LE, &v);
-}
-
-void near_points_where_x_note_gt(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_GT, &v);
-}
-
-void near_points_where_x_note_ge(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_GE, &v);
-}
-
-void near_points_where_x_note_in(near_points_query *q, const int32_t *v,
-                                 size_t n)
-{
-    sc_query_where_in((sc_query *)q, 3, SC_OP_IN, v, n);
-}
-
-void near_points_where_x_note_not_in(near_points_query *q, const int32_t *v,
-                                     size_t n)
-{
-    sc_query_where_in((sc_query *)q, 3, SC_OP_NOT_IN, v, n);
-}
-
-void near_points_where_x_note_is_null(near_points_query *q)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_IS_NULL, NULL);
-}
-
-void near_points_where_x_note_is_not_null(near_points_query *q)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_IS_NOT_NULL, NULL);
-}
-
-void near_points_order_by_x_note(near_points_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 3, dir);
-}
-
-void near_points_update_set_x_note(near_points_query *q, int32_t v)
-{
-    sc_query_set((sc_query *)q, 3, &v);
-}
-
-void near_points_update_set_x_note_null(near_points_query *q)
-{
-    sc_query_set((sc_query *)q, 3, NULL);
-}
-
-void near_points_where_y_eq(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 4, SC_OP_EQ, &v);
-}
-
-void near_points_where_y_ne(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 4, SC_OP_NE, &v);
-}
-
-void near_points_where_y_lt(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 4, SC_OP_LT, &v);
-}
-
-void near_points_where_y_le(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 4, SC_OP_LE, &v);
-}
-
-void near_points_where_y_gt(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 4, SC_OP_GT, &v);
-}
-
-void near_points_where_y_ge(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 4, SC_OP_GE, &v);
-}
-
-void near_points_where_y_in(near_points_query *q, const int32_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 4, SC_OP_IN, v, n);
-}
-
-void near_points_where_y_not_in(near_points_query *q, const int32_t *v,
-                                size_t n)
-{
-    sc_query_where_in((sc_query *)q, 4, SC_OP_NOT_IN, v, n);
-}
-
-void near_points_where_y_is_null(near_points_query *q)
-{
-    sc_query_where((sc_query *)q, 4, SC_OP_IS_NULL, NULL);
-}
-
-void near_points_where_y_is_not_null(near_points_query *q)
-{
-    sc_query_where((sc_query *)q, 4, SC_OP_IS_NOT_NULL, NULL);
-}
-
-void near_points_order_by_y(near_points_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 4, dir);
-}
-
-void near_points_update_set_y(near_points_query *q, int32_t v)
-{
-    sc_query_set((sc_query *)q, 4, &v);
-}
-
-void near_points_update_set_y_null(near_points_query *q)
-{
-    sc_query_set((sc_query *)q, 4, NULL);
-}
-
-void near_points_where_y_is_eq(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 5, SC_OP_EQ, &v);
-}
-
-void near_points_where_y_is_ne(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 5, SC_OP_NE, &v);
-}
-
-void near_points_where_y_is_lt(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 5, SC_OP_LT, &v);
-}
-
-void near_points_where_y_is_le(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 5, SC_OP_LE, &v);
-}
-
-void near_points_where_y_is_gt(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 5, SC_OP_GT, &v);
-}
-
-void near_points_where_y_is_ge(near_points_query *q, int32_t v)
-{
-    sc_query_where((sc_query *)q, 5, SC_OP_GE, &v);
-}
-
-void near_points_where_y_is_in(near_points_query *q, const int32_t *v,
-                               size_t n)
-{
-    sc_query_where_in((sc_query *)q, 5, SC_OP_IN, v, n);
-}
-
-void near_points_where_y_is_not_in(near_points_query *q, const int32_t *v,
-                                   size_t n)
-{
-    sc_query_where_in((sc_query *)q, 5, SC_OP_NOT_IN, v, n);
-}
-
-void near_points_where_y_is_is_null(near_points_query *q)
-{
-    sc_query_where((sc_query *)q, 5, SC_OP_IS_NULL, NULL);
-}
-
-void near_points_where_y_is_is_not_null(near_points_query *q)
-{
-    sc_query_where((sc_query *)q, 5, SC_OP_IS_NOT_NULL, NULL);
-}
-
-void near_points_order_by_y_is(near_points_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 5, dir);
-}
-
-void near_points_update_set_y_is(near_points_query *q, int32_t v)
-{
-    sc_query_set((sc_query *)q, 5, &v);
-}
-
-void near_points_update_set_y_is_null(near_points_query *q)
-{
-    sc_query_set((sc_query *)q, 5, NULL);
-}
-
-void near_points_where_total_eq(near_points_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 6, SC_OP_EQ, &v);
-}
-
-void near_points_where_total_ne(near_points_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 6, SC_OP_NE, &v);
-}
-
-void near_points_where_total_lt(near_points_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 6, SC_OP_LT, &v);
-}
-
-void near_points_where_total_le(near_points_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 6, SC_OP_LE, &v);
-}
-
-void near_points_where_total_gt(near_points_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 6, SC_OP_GT, &v);
-}
-
-void near_points_where_total_ge(near_points_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 6, SC_OP_GE, &v);
-}
-
-void near_points_where_total_in(near_points_query *q, const int64_t *v,
-                                size_t n)
-{
-    sc_query_where_in((sc_query *)q, 6, SC_OP_IN, v, n);
-}
-
-void near_points_where_total_not_in(near_points_query *q, const int64_t *v,
-                                    size_t n)
-{
-    sc_query_where_in((sc_query *)q, 6, SC_OP_NOT_IN, v, n);
-}
-
-void near_points_order_by_total(near_points_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 6, dir);
-}
-
-void near_points_update_set_total(near_points_query *q, int64_t v)
-{
-    sc_query_set((sc_query *)q, 6, &v);
-}
-
-void near_points_where_has_total_eq(near_points_query *q, bool v)
-{
-    sc_query_where((sc_query *)q, 7, SC_OP_EQ, &v);
-}
-
-void near_points_where_has_total_ne(near_points_query *q, bool v)
-{
-    sc_query_where((sc_query *)q, 7, SC_OP_NE, &v);
-}
-
-void near_points_where_has_total_is_null(near_points_query *q)
-{
-    sc_query_where((sc_query *)q, 7, SC_OP_IS_NULL, NULL);
-}
-
-void near_points_where_has_total_is_not_null(near_points_query *q)
-{
-    sc_query_where((sc_query *)q, 7, SC_OP_IS_NOT_NULL, NULL);
-}
-
-void near_points_order_by_has_total(near_points_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 7, dir);
-}
-
-void near_points_update_set_has_total(near_points_query *q, bool v)
-{
-    sc_query_set((sc_query *)q, 7, &v);
-}
-
-void near_points_update_set_has_total_null(near_points_query *q)
-{
-    sc_query_set((sc_query *)q, 7, NULL);
-}
-
-void near_points_where_kind_eq(near_points_query *q, near_schema_kind v)
-{
-    sc_query_where((sc_query *)q, 8, SC_OP_EQ, &v);
-}
-
-void near_points_where_kind_ne(near_points_query *q, near_schema_kind v)
-{
-    sc_query_where((sc_query *)q, 8, SC_OP_NE, &v);
-}
-
-void near_points_where_kind_in(near_points_query *q, const near_schema_kind *v,
-                               size_t n)
-{
-    sc_query_where_in((sc_query *)q, 8, SC_OP_IN, v, n);
-}
-
-void near_points_where_kind_not_in(near_points_query *q,
-                                   const near_schema_kind *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 8, SC_OP_NOT_IN, v, n);
-}
-
-void near_points_order_by_kind(near_points_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 8, dir);
-}
-
-void near_points_update_set_kind(near_points_query *q, near_schema_kind v)
-{
-    sc_query_set((sc_query *)q, 8, &v);
 }
 
 /* Table "users". */
@@ -2392,41 +1296,6 @@ void near_users_query_free(near_users_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void near_users_or(near_users_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void near_users_and(near_users_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void near_users_not(near_users_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void near_users_end(near_users_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void near_users_limit(near_users_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void near_users_offset(near_users_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void near_users_distinct(near_users_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
 int near_users_all(near_users_query *q, sc_arena *a, near_user_list *out)
 {
     void *rows = NULL;
@@ -2491,52 +1360,6 @@ int near_users_update_all(near_users_query *q, int64_t *changed)
 int near_users_delete_all(near_users_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void near_users_where_id_eq(near_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void near_users_where_id_ne(near_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void near_users_where_id_lt(near_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void near_users_where_id_le(near_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void near_users_where_id_gt(near_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void near_users_where_id_ge(near_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void near_users_where_id_in(near_users_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void near_users_where_id_not_in(near_users_query *q, const int64_t *v,
-                                size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void near_users_order_by_id(near_users_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
 }
 
 /* Table "users_pkey". */
@@ -2625,42 +1448,8 @@ void near_users_pkey_query_free(near_users_pkey_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void near_users_pkey_or(near_users_pkey_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void near_users_pkey_and(near_users_pkey_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void near_users_pkey_not(near_users_pkey_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void near_users_pkey_end(near_users_pkey_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void near_users_pkey_limit(near_users_pkey_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void near_users_pkey_offset(near_users_pkey_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void near_users_pkey_distinct(near_users_pkey_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
-int near_users_pkey_all(near_users_pkey_query *q, sc_arena *a, near_users_pkey_list *out)
+int near_users_pkey_all(near_users_pkey_query *q, sc_arena *a,
+                        near_users_pkey_list *out)
 {
     void *rows = NULL;
     size_t n = 0;
@@ -2674,12 +1463,14 @@ int near_users_pkey_all(near_users_pkey_query *q, sc_arena *a, near_users_pkey_l
     return rc;
 }
 
-int near_users_pkey_first(near_users_pkey_query *q, sc_arena *a, near_users_pkey *out)
+int near_users_pkey_first(near_users_pkey_query *q, sc_arena *a,
+                          near_users_pkey *out)
 {
     return sc_query_first((sc_query *)q, a, out);
 }
 
-int near_users_pkey_one(near_users_pkey_query *q, sc_arena *a, near_users_pkey *out)
+int near_users_pkey_one(near_users_pkey_query *q, sc_arena *a,
+                        near_users_pkey *out)
 {
     return sc_query_one((sc_query *)q, a, out);
 }
@@ -2707,7 +1498,8 @@ static int near_users_pkey_each_row(void *ctx, const void *row)
     return e->fn(e->ctx, row);
 }
 
-int near_users_pkey_each(near_users_pkey_query *q, near_users_pkey_fn fn, void *ctx)
+int near_users_pkey_each(near_users_pkey_query *q, near_users_pkey_fn fn,
+                         void *ctx)
 {
     struct near_users_pkey_each_ctx e;
 
@@ -2724,53 +1516,6 @@ int near_users_pkey_update_all(near_users_pkey_query *q, int64_t *changed)
 int near_users_pkey_delete_all(near_users_pkey_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void near_users_pkey_where_id_eq(near_users_pkey_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void near_users_pkey_where_id_ne(near_users_pkey_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void near_users_pkey_where_id_lt(near_users_pkey_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void near_users_pkey_where_id_le(near_users_pkey_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void near_users_pkey_where_id_gt(near_users_pkey_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void near_users_pkey_where_id_ge(near_users_pkey_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void near_users_pkey_where_id_in(near_users_pkey_query *q, const int64_t *v,
-                                 size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void near_users_pkey_where_id_not_in(near_users_pkey_query *q,
-                                     const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void near_users_pkey_order_by_id(near_users_pkey_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
 }
 
 /* Table "products". */
@@ -2857,42 +1602,8 @@ void near_products_query_free(near_products_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void near_products_or(near_products_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void near_products_and(near_products_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void near_products_not(near_products_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void near_products_end(near_products_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void near_products_limit(near_products_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void near_products_offset(near_products_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void near_products_distinct(near_products_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
-int near_products_all(near_products_query *q, sc_arena *a, near_product_list *out)
+int near_products_all(near_products_query *q, sc_arena *a,
+                      near_product_list *out)
 {
     void *rows = NULL;
     size_t n = 0;
@@ -2956,59 +1667,6 @@ int near_products_update_all(near_products_query *q, int64_t *changed)
 int near_products_delete_all(near_products_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void near_products_where_id_eq(near_products_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void near_products_where_id_ne(near_products_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void near_products_where_id_lt(near_products_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void near_products_where_id_le(near_products_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void near_products_where_id_gt(near_products_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void near_products_where_id_ge(near_products_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void near_products_where_id_in(near_products_query *q, const int64_t *v,
-                               size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void near_products_where_id_not_in(near_products_query *q, const int64_t *v,
-                                   size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void near_products_order_by_id(near_products_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
-}
-
-near_carts_query *near_products_join_carts(near_products_query *q)
-{
-    return (near_carts_query *)sc_query_join((sc_query *)q, &near_carts_table,
-                                                   &near_carts_table.fkeys[0], true);
 }
 
 int near_products_list_carts(sc_db *db, sc_arena *a, const near_product *row,
@@ -3150,41 +1808,6 @@ void near_carts_query_free(near_carts_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void near_carts_or(near_carts_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void near_carts_and(near_carts_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void near_carts_not(near_carts_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void near_carts_end(near_carts_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void near_carts_limit(near_carts_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void near_carts_offset(near_carts_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void near_carts_distinct(near_carts_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
 int near_carts_all(near_carts_query *q, sc_arena *a, near_cart_list *out)
 {
     void *rows = NULL;
@@ -3249,131 +1872,6 @@ int near_carts_update_all(near_carts_query *q, int64_t *changed)
 int near_carts_delete_all(near_carts_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void near_carts_where_id_eq(near_carts_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void near_carts_where_id_ne(near_carts_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void near_carts_where_id_lt(near_carts_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void near_carts_where_id_le(near_carts_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void near_carts_where_id_gt(near_carts_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void near_carts_where_id_ge(near_carts_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void near_carts_where_id_in(near_carts_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void near_carts_where_id_not_in(near_carts_query *q, const int64_t *v,
-                                size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void near_carts_order_by_id(near_carts_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
-}
-
-void near_carts_where_item_id_eq(near_carts_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
-}
-
-void near_carts_where_item_id_ne(near_carts_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
-}
-
-void near_carts_where_item_id_lt(near_carts_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
-}
-
-void near_carts_where_item_id_le(near_carts_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
-}
-
-void near_carts_where_item_id_gt(near_carts_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
-}
-
-void near_carts_where_item_id_ge(near_carts_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
-}
-
-void near_carts_where_item_id_in(near_carts_query *q, const int64_t *v,
-                                 size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
-}
-
-void near_carts_where_item_id_not_in(near_carts_query *q, const int64_t *v,
-                                     size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
-}
-
-void near_carts_where_item_id_is_null(near_carts_query *q)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_IS_NULL, NULL);
-}
-
-void near_carts_where_item_id_is_not_null(near_carts_query *q)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_IS_NOT_NULL, NULL);
-}
-
-void near_carts_order_by_item_id(near_carts_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 1, dir);
-}
-
-void near_carts_update_set_item_id(near_carts_query *q, int64_t v)
-{
-    sc_query_set((sc_query *)q, 1, &v);
-}
-
-void near_carts_update_set_item_id_null(near_carts_query *q)
-{
-    sc_query_set((sc_query *)q, 1, NULL);
-}
-
-near_products_query *near_carts_join_products(near_carts_query *q)
-{
-    return (near_products_query *)sc_query_join((sc_query *)q, &near_products_table,
-                                                      &near_carts_table.fkeys[0], false);
-}
-
-near_items_query *near_carts_join_items(near_carts_query *q)
-{
-    return (near_items_query *)sc_query_join((sc_query *)q, &near_items_table,
-                                                   &near_items_table.fkeys[0], true);
 }
 
 int near_carts_get_product(sc_db *db, sc_arena *a, const near_cart *row,
@@ -3522,41 +2020,6 @@ void near_items_query_free(near_items_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void near_items_or(near_items_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void near_items_and(near_items_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void near_items_not(near_items_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void near_items_end(near_items_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void near_items_limit(near_items_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void near_items_offset(near_items_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void near_items_distinct(near_items_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
 int near_items_all(near_items_query *q, sc_arena *a, near_item_list *out)
 {
     void *rows = NULL;
@@ -3621,125 +2084,6 @@ int near_items_update_all(near_items_query *q, int64_t *changed)
 int near_items_delete_all(near_items_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void near_items_where_id_eq(near_items_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void near_items_where_id_ne(near_items_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void near_items_where_id_lt(near_items_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void near_items_where_id_le(near_items_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void near_items_where_id_gt(near_items_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void near_items_where_id_ge(near_items_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void near_items_where_id_in(near_items_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void near_items_where_id_not_in(near_items_query *q, const int64_t *v,
-                                size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void near_items_order_by_id(near_items_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
-}
-
-void near_items_where_cart_id_eq(near_items_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
-}
-
-void near_items_where_cart_id_ne(near_items_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
-}
-
-void near_items_where_cart_id_lt(near_items_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
-}
-
-void near_items_where_cart_id_le(near_items_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
-}
-
-void near_items_where_cart_id_gt(near_items_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
-}
-
-void near_items_where_cart_id_ge(near_items_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
-}
-
-void near_items_where_cart_id_in(near_items_query *q, const int64_t *v,
-                                 size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
-}
-
-void near_items_where_cart_id_not_in(near_items_query *q, const int64_t *v,
-                                     size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
-}
-
-void near_items_where_cart_id_is_null(near_items_query *q)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_IS_NULL, NULL);
-}
-
-void near_items_where_cart_id_is_not_null(near_items_query *q)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_IS_NOT_NULL, NULL);
-}
-
-void near_items_order_by_cart_id(near_items_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 1, dir);
-}
-
-void near_items_update_set_cart_id(near_items_query *q, int64_t v)
-{
-    sc_query_set((sc_query *)q, 1, &v);
-}
-
-void near_items_update_set_cart_id_null(near_items_query *q)
-{
-    sc_query_set((sc_query *)q, 1, NULL);
-}
-
-near_carts_query *near_items_join_carts(near_items_query *q)
-{
-    return (near_carts_query *)sc_query_join((sc_query *)q, &near_carts_table,
-                                                   &near_items_table.fkeys[0], false);
 }
 
 int near_items_get_cart(sc_db *db, sc_arena *a, const near_item *row,
@@ -3832,41 +2176,6 @@ void near_films_query_free(near_films_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void near_films_or(near_films_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void near_films_and(near_films_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void near_films_not(near_films_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void near_films_end(near_films_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void near_films_limit(near_films_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void near_films_offset(near_films_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void near_films_distinct(near_films_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
 int near_films_all(near_films_query *q, sc_arena *a, near_film_list *out)
 {
     void *rows = NULL;
@@ -3931,64 +2240,6 @@ int near_films_update_all(near_films_query *q, int64_t *changed)
 int near_films_delete_all(near_films_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void near_films_where_id_eq(near_films_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void near_films_where_id_ne(near_films_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void near_films_where_id_lt(near_films_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void near_films_where_id_le(near_films_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void near_films_where_id_gt(near_films_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void near_films_where_id_ge(near_films_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void near_films_where_id_in(near_films_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void near_films_where_id_not_in(near_films_query *q, const int64_t *v,
-                                size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void near_films_order_by_id(near_films_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
-}
-
-near_film_cast_query *near_films_join_film_cast_by_film(near_films_query *q)
-{
-    return (near_film_cast_query *)sc_query_join((sc_query *)q, &near_film_cast_table,
-                                                       &near_film_cast_table.fkeys[0], true);
-}
-
-near_film_cast_query *near_films_join_film_cast_by_film_2(near_films_query *q)
-{
-    return (near_film_cast_query *)sc_query_join((sc_query *)q, &near_film_cast_table,
-                                                       &near_film_cast_table.fkeys[1], true);
 }
 
 int near_films_list_film_cast_by_film(sc_db *db, sc_arena *a,
@@ -4180,42 +2431,8 @@ void near_film_cast_query_free(near_film_cast_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void near_film_cast_or(near_film_cast_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void near_film_cast_and(near_film_cast_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void near_film_cast_not(near_film_cast_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void near_film_cast_end(near_film_cast_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void near_film_cast_limit(near_film_cast_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void near_film_cast_offset(near_film_cast_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void near_film_cast_distinct(near_film_cast_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
-int near_film_cast_all(near_film_cast_query *q, sc_arena *a, near_film_cast_list *out)
+int near_film_cast_all(near_film_cast_query *q, sc_arena *a,
+                       near_film_cast_list *out)
 {
     void *rows = NULL;
     size_t n = 0;
@@ -4229,12 +2446,14 @@ int near_film_cast_all(near_film_cast_query *q, sc_arena *a, near_film_cast_list
     return rc;
 }
 
-int near_film_cast_first(near_film_cast_query *q, sc_arena *a, near_film_cast *out)
+int near_film_cast_first(near_film_cast_query *q, sc_arena *a,
+                         near_film_cast *out)
 {
     return sc_query_first((sc_query *)q, a, out);
 }
 
-int near_film_cast_one(near_film_cast_query *q, sc_arena *a, near_film_cast *out)
+int near_film_cast_one(near_film_cast_query *q, sc_arena *a,
+                       near_film_cast *out)
 {
     return sc_query_one((sc_query *)q, a, out);
 }
@@ -4262,7 +2481,8 @@ static int near_film_cast_each_row(void *ctx, const void *row)
     return e->fn(e->ctx, row);
 }
 
-int near_film_cast_each(near_film_cast_query *q, near_film_cast_fn fn, void *ctx)
+int near_film_cast_each(near_film_cast_query *q, near_film_cast_fn fn,
+                        void *ctx)
 {
     struct near_film_cast_each_ctx e;
 
@@ -4279,132 +2499,6 @@ int near_film_cast_update_all(near_film_cast_query *q, int64_t *changed)
 int near_film_cast_delete_all(near_film_cast_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void near_film_cast_where_id_eq(near_film_cast_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void near_film_cast_where_id_ne(near_film_cast_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void near_film_cast_where_id_lt(near_film_cast_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void near_film_cast_where_id_le(near_film_cast_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void near_film_cast_where_id_gt(near_film_cast_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void near_film_cast_where_id_ge(near_film_cast_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void near_film_cast_where_id_in(near_film_cast_query *q, const int64_t *v,
-                                size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void near_film_cast_where_id_not_in(near_film_cast_query *q, const int64_t *v,
-                                    size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void near_film_cast_order_by_id(near_film_cast_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
-}
-
-void near_film_cast_where_film_eq(near_film_cast_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
-}
-
-void near_film_cast_where_film_ne(near_film_cast_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
-}
-
-void near_film_cast_where_film_lt(near_film_cast_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
-}
-
-void near_film_cast_where_film_le(near_film_cast_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
-}
-
-void near_film_cast_where_film_gt(near_film_cast_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
-}
-
-void near_film_cast_where_film_ge(near_film_cast_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
-}
-
-void near_film_cast_where_film_in(near_film_cast_query *q, const int64_t *v,
-                                  size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
-}
-
-void near_film_cast_where_film_not_in(near_film_cast_query *q,
-                                      const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
-}
-
-void near_film_cast_where_film_is_null(near_film_cast_query *q)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_IS_NULL, NULL);
-}
-
-void near_film_cast_where_film_is_not_null(near_film_cast_query *q)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_IS_NOT_NULL, NULL);
-}
-
-void near_film_cast_order_by_film(near_film_cast_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 1, dir);
-}
-
-void near_film_cast_update_set_film(near_film_cast_query *q, int64_t v)
-{
-    sc_query_set((sc_query *)q, 1, &v);
-}
-
-void near_film_cast_update_set_film_null(near_film_cast_query *q)
-{
-    sc_query_set((sc_query *)q, 1, NULL);
-}
-
-near_films_query *near_film_cast_join_films_by_film(near_film_cast_query *q)
-{
-    return (near_films_query *)sc_query_join((sc_query *)q, &near_films_table,
-                                                   &near_film_cast_table.fkeys[0], false);
-}
-
-near_films_query *near_film_cast_join_films_by_film_2(near_film_cast_query *q)
-{
-    return (near_films_query *)sc_query_join((sc_query *)q, &near_films_table,
-                                                   &near_film_cast_table.fkeys[1], false);
 }
 
 int near_film_cast_get_film_by_film(sc_db *db, sc_arena *a,

@@ -26,33 +26,140 @@
 extern "C" {
 #endif
 
-/* Query handles, one type per table, so that a filter on one table cannot
- * be given to a query over another. */
-typedef struct near_search_query near_search_query;
-typedef struct near_search_results_query near_search_results_query;
-typedef struct near_todo_query near_todo_query;
-typedef struct near_todo_listing_query near_todo_listing_query;
-typedef struct near_note_query near_note_query;
-typedef struct near_note_fun_query near_note_fun_query;
-typedef struct near_points_query near_points_query;
-typedef struct near_users_query near_users_query;
-typedef struct near_users_pkey_query near_users_pkey_query;
-typedef struct near_products_query near_products_query;
-typedef struct near_carts_query near_carts_query;
-typedef struct near_items_query near_items_query;
-typedef struct near_films_query near_films_query;
-typedef struct near_film_cast_query near_film_cast_query;
+/* Query handles: per table a query over it and the table joined into
+ * another's query.  Both have the member the table's filters check (it is
+ * never read: behind a handle is an sc_query), so that a filter takes
+ * either, a terminal only the query, and neither a handle of another
+ * table. */
+typedef struct near_search_query {
+    char NEAR_SEARCH_;
+    char NEAR_SEARCH_QUERY_;
+} near_search_query;
+typedef struct near_search_join {
+    char NEAR_SEARCH_;
+} near_search_join;
+typedef struct near_search_results_query {
+    char NEAR_SEARCH_RESULTS_;
+    char NEAR_SEARCH_RESULTS_QUERY_;
+} near_search_results_query;
+typedef struct near_search_results_join {
+    char NEAR_SEARCH_RESULTS_;
+} near_search_results_join;
+typedef struct near_todo_query {
+    char NEAR_TODO_;
+    char NEAR_TODO_QUERY_;
+} near_todo_query;
+typedef struct near_todo_join {
+    char NEAR_TODO_;
+} near_todo_join;
+typedef struct near_todo_listing_query {
+    char NEAR_TODO_LISTING_;
+    char NEAR_TODO_LISTING_QUERY_;
+} near_todo_listing_query;
+typedef struct near_todo_listing_join {
+    char NEAR_TODO_LISTING_;
+} near_todo_listing_join;
+typedef struct near_note_query {
+    char NEAR_NOTE_;
+    char NEAR_NOTE_QUERY_;
+} near_note_query;
+typedef struct near_note_join {
+    char NEAR_NOTE_;
+} near_note_join;
+typedef struct near_note_fun_query {
+    char NEAR_NOTE_FUN_;
+    char NEAR_NOTE_FUN_QUERY_;
+} near_note_fun_query;
+typedef struct near_note_fun_join {
+    char NEAR_NOTE_FUN_;
+} near_note_fun_join;
+typedef struct near_points_query {
+    char NEAR_POINTS_;
+    char NEAR_POINTS_QUERY_;
+} near_points_query;
+typedef struct near_points_join {
+    char NEAR_POINTS_;
+} near_points_join;
+typedef struct near_users_query {
+    char NEAR_USERS_;
+    char NEAR_USERS_QUERY_;
+} near_users_query;
+typedef struct near_users_join {
+    char NEAR_USERS_;
+} near_users_join;
+typedef struct near_users_pkey_query {
+    char NEAR_USERS_PKEY_;
+    char NEAR_USERS_PKEY_QUERY_;
+} near_users_pkey_query;
+typedef struct near_users_pkey_join {
+    char NEAR_USERS_PKEY_;
+} near_users_pkey_join;
+typedef struct near_products_query {
+    char NEAR_PRODUCTS_;
+    char NEAR_PRODUCTS_QUERY_;
+} near_products_query;
+typedef struct near_products_join {
+    char NEAR_PRODUCTS_;
+} near_products_join;
+typedef struct near_carts_query {
+    char NEAR_CARTS_;
+    char NEAR_CARTS_QUERY_;
+} near_carts_query;
+typedef struct near_carts_join {
+    char NEAR_CARTS_;
+} near_carts_join;
+typedef struct near_items_query {
+    char NEAR_ITEMS_;
+    char NEAR_ITEMS_QUERY_;
+} near_items_query;
+typedef struct near_items_join {
+    char NEAR_ITEMS_;
+} near_items_join;
+typedef struct near_films_query {
+    char NEAR_FILMS_;
+    char NEAR_FILMS_QUERY_;
+} near_films_query;
+typedef struct near_films_join {
+    char NEAR_FILMS_;
+} near_films_join;
+typedef struct near_film_cast_query {
+    char NEAR_FILM_CAST_;
+    char NEAR_FILM_CAST_QUERY_;
+} near_film_cast_query;
+typedef struct near_film_cast_join {
+    char NEAR_FILM_CAST_;
+} near_film_cast_join;
 /* Its type would be near_schema_kind beside the descriptor near_schema. */
 typedef enum near_schema_kind {
     NEAR_SCHEMA_KIND_PLAIN = 0,
     NEAR_SCHEMA_KIND_WIDE  = 1
 } near_schema_kind;
 
+/* A near_schema_kind, and an array of them, as the query calls take them. */
+static inline int near_schema_kind_arg_(near_schema_kind v)
+{
+    return (int)v;
+}
+static inline const int *near_schema_kind_args_(const near_schema_kind *v)
+{
+    return (const int *)(const void *)v;
+}
+
 /* An enum no column has: its type is declared, its descriptor left out. */
 typedef enum near_spare {
     NEAR_SPARE_ONE = 0,
     NEAR_SPARE_TWO = 1
 } near_spare;
+
+/* A near_spare, and an array of them, as the query calls take them. */
+static inline int near_spare_arg_(near_spare v)
+{
+    return (int)v;
+}
+static inline const int *near_spare_args_(const near_spare *v)
+{
+    return (const int *)(const void *)v;
+}
 
 /* search_query would be the query type of search: search_results is not. */
 typedef struct near_search {
@@ -359,9 +466,14 @@ typedef struct near_film_cast_list {
     size_t len;
 } near_film_cast_list;
 
+/* The columns of table "search" by index. */
+enum {
+    NEAR_SEARCH_COL_ID = 0
+};
+
 /* Column bits of table "search", or-ed into the cols of
  * near_search_update_cols(); those of key columns are ignored. */
-#define NEAR_SEARCH_ID (UINT64_C(1) << 0)
+#define NEAR_SEARCH_ID (UINT64_C(1) << NEAR_SEARCH_COL_ID)
 
 /* Table "search": the descriptor, then the row operations. */
 extern const sc_table_desc near_search_table;
@@ -383,7 +495,7 @@ int near_search_get(sc_db *db, sc_arena *a, int64_t id, near_search *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_search_update(sc_db *db, const near_search *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -408,37 +520,38 @@ int near_search_update_many(sc_db *db, const near_search *rows, size_t n,
 int near_search_delete_many(sc_db *db, const near_search *rows, size_t n);
 
 /*
- * Queries over table "search".  near_search_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); near_search_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "search".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 near_search_query *near_search_select(sc_db *db);
 void near_search_query_free(near_search_query *q);
 
 /* Column id (int64): filters, order, bulk set. */
-void near_search_where_id_eq(near_search_query *q, int64_t v);
-void near_search_where_id_ne(near_search_query *q, int64_t v);
-void near_search_where_id_lt(near_search_query *q, int64_t v);
-void near_search_where_id_le(near_search_query *q, int64_t v);
-void near_search_where_id_gt(near_search_query *q, int64_t v);
-void near_search_where_id_ge(near_search_query *q, int64_t v);
-void near_search_where_id_in(near_search_query *q, const int64_t *v, size_t n);
-void near_search_where_id_not_in(near_search_query *q, const int64_t *v,
-                                 size_t n);
-void near_search_order_by_id(near_search_query *q, sc_order dir);
+#define near_search_where_id_eq(q, v) SC_WHERE(NEAR_SEARCH, q, i64, ID, EQ, v)
+#define near_search_where_id_ne(q, v) SC_WHERE(NEAR_SEARCH, q, i64, ID, NE, v)
+#define near_search_where_id_lt(q, v) SC_WHERE(NEAR_SEARCH, q, i64, ID, LT, v)
+#define near_search_where_id_le(q, v) SC_WHERE(NEAR_SEARCH, q, i64, ID, LE, v)
+#define near_search_where_id_gt(q, v) SC_WHERE(NEAR_SEARCH, q, i64, ID, GT, v)
+#define near_search_where_id_ge(q, v) SC_WHERE(NEAR_SEARCH, q, i64, ID, GE, v)
+#define near_search_where_id_in(q, v, n) \
+    SC_WHERE_IN(NEAR_SEARCH, q, i64, ID, IN, v, n)
+#define near_search_where_id_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_SEARCH, q, i64, ID, NOT_IN, v, n)
+#define near_search_order_by_id(q, dir) SC_ORDER_BY(NEAR_SEARCH, q, ID, dir)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void near_search_or(near_search_query *q);
-void near_search_and(near_search_query *q);
-void near_search_not(near_search_query *q);
-void near_search_end(near_search_query *q);
-
-/* Shaping. */
-void near_search_limit(near_search_query *q, int64_t n);
-void near_search_offset(near_search_query *q, int64_t n);
-void near_search_distinct(near_search_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define near_search_or(q) sc_query_begin_or(SC_HANDLE(NEAR_SEARCH, q))
+#define near_search_and(q) sc_query_begin_and(SC_HANDLE(NEAR_SEARCH, q))
+#define near_search_not(q) sc_query_begin_not(SC_HANDLE(NEAR_SEARCH, q))
+#define near_search_end(q) sc_query_end(SC_HANDLE(NEAR_SEARCH, q))
+#define near_search_limit(q, n) sc_query_limit(SC_HANDLE(NEAR_SEARCH, q), n)
+#define near_search_offset(q, n) sc_query_offset(SC_HANDLE(NEAR_SEARCH, q), n)
+#define near_search_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_SEARCH, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -460,9 +573,11 @@ int near_search_each(near_search_query *q, near_search_fn fn, void *ctx);
 int near_search_update_all(near_search_query *q, int64_t *changed);
 int near_search_delete_all(near_search_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the handle returned takes the filters and
- * order of the joined table; terminals stay on the query. */
-near_search_results_query *near_search_join_search_results(near_search_query *q);
+/* Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it. */
+#define near_search_join_search_results(q) \
+    SC_JOIN(NEAR_SEARCH, q, near_search_results, near_search_results, 0, true)
 
 /* Navigation along foreign keys: get_ the parent row, list_ the children
  * of one row; the _load_ forms fetch the children of many rows with one
@@ -479,10 +594,18 @@ int near_search_load_search_results(sc_db *db, sc_arena *a,
  * 3): kept for the source that calls them. */
 #define near_search_get_search_results near_search_list_search_results
 
+/* The columns of table "search_results" by index. */
+enum {
+    NEAR_SEARCH_RESULTS_COL_ID        = 0,
+    NEAR_SEARCH_RESULTS_COL_SEARCH_ID = 1
+};
+
 /* Column bits of table "search_results", or-ed into the cols of
  * near_search_results_update_cols(); those of key columns are ignored. */
-#define NEAR_SEARCH_RESULTS_ID        (UINT64_C(1) << 0)
-#define NEAR_SEARCH_RESULTS_SEARCH_ID (UINT64_C(1) << 1)
+#define NEAR_SEARCH_RESULTS_ID        \
+    (UINT64_C(1) << NEAR_SEARCH_RESULTS_COL_ID)
+#define NEAR_SEARCH_RESULTS_SEARCH_ID \
+    (UINT64_C(1) << NEAR_SEARCH_RESULTS_COL_SEARCH_ID)
 
 /* Table "search_results": the descriptor, then the row operations. */
 extern const sc_table_desc near_search_results_table;
@@ -506,7 +629,7 @@ int near_search_results_get(sc_db *db, sc_arena *a, int64_t id,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_search_results_update(sc_db *db, const near_search_result *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -533,64 +656,80 @@ int near_search_results_delete_many(sc_db *db, const near_search_result *rows,
                                     size_t n);
 
 /*
- * Queries over table "search_results".  near_search_results_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); near_search_results_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "search_results".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 near_search_results_query *near_search_results_select(sc_db *db);
 void near_search_results_query_free(near_search_results_query *q);
 
 /* Column id (int64): filters, order, bulk set. */
-void near_search_results_where_id_eq(near_search_results_query *q, int64_t v);
-void near_search_results_where_id_ne(near_search_results_query *q, int64_t v);
-void near_search_results_where_id_lt(near_search_results_query *q, int64_t v);
-void near_search_results_where_id_le(near_search_results_query *q, int64_t v);
-void near_search_results_where_id_gt(near_search_results_query *q, int64_t v);
-void near_search_results_where_id_ge(near_search_results_query *q, int64_t v);
-void near_search_results_where_id_in(near_search_results_query *q,
-                                     const int64_t *v, size_t n);
-void near_search_results_where_id_not_in(near_search_results_query *q,
-                                         const int64_t *v, size_t n);
-void near_search_results_order_by_id(near_search_results_query *q,
-                                     sc_order dir);
+#define near_search_results_where_id_eq(q, v) \
+    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, ID, EQ, v)
+#define near_search_results_where_id_ne(q, v) \
+    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, ID, NE, v)
+#define near_search_results_where_id_lt(q, v) \
+    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, ID, LT, v)
+#define near_search_results_where_id_le(q, v) \
+    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, ID, LE, v)
+#define near_search_results_where_id_gt(q, v) \
+    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, ID, GT, v)
+#define near_search_results_where_id_ge(q, v) \
+    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, ID, GE, v)
+#define near_search_results_where_id_in(q, v, n) \
+    SC_WHERE_IN(NEAR_SEARCH_RESULTS, q, i64, ID, IN, v, n)
+#define near_search_results_where_id_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_SEARCH_RESULTS, q, i64, ID, NOT_IN, v, n)
+#define near_search_results_order_by_id(q, dir) \
+    SC_ORDER_BY(NEAR_SEARCH_RESULTS, q, ID, dir)
 
 /* Column search_id (int64, nullable): filters, order, bulk set. */
-void near_search_results_where_search_id_eq(near_search_results_query *q,
-                                            int64_t v);
-void near_search_results_where_search_id_ne(near_search_results_query *q,
-                                            int64_t v);
-void near_search_results_where_search_id_lt(near_search_results_query *q,
-                                            int64_t v);
-void near_search_results_where_search_id_le(near_search_results_query *q,
-                                            int64_t v);
-void near_search_results_where_search_id_gt(near_search_results_query *q,
-                                            int64_t v);
-void near_search_results_where_search_id_ge(near_search_results_query *q,
-                                            int64_t v);
-void near_search_results_where_search_id_in(near_search_results_query *q,
-                                            const int64_t *v, size_t n);
-void near_search_results_where_search_id_not_in(near_search_results_query *q,
-                                                const int64_t *v, size_t n);
-void near_search_results_where_search_id_is_null(near_search_results_query *q);
-void near_search_results_where_search_id_is_not_null(near_search_results_query *q);
-void near_search_results_order_by_search_id(near_search_results_query *q,
-                                            sc_order dir);
-void near_search_results_update_set_search_id(near_search_results_query *q,
-                                              int64_t v);
-void near_search_results_update_set_search_id_null(near_search_results_query *q);
+#define near_search_results_where_search_id_eq(q, v) \
+    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, EQ, v)
+#define near_search_results_where_search_id_ne(q, v) \
+    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, NE, v)
+#define near_search_results_where_search_id_lt(q, v) \
+    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, LT, v)
+#define near_search_results_where_search_id_le(q, v) \
+    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, LE, v)
+#define near_search_results_where_search_id_gt(q, v) \
+    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, GT, v)
+#define near_search_results_where_search_id_ge(q, v) \
+    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, GE, v)
+#define near_search_results_where_search_id_in(q, v, n) \
+    SC_WHERE_IN(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, IN, v, n)
+#define near_search_results_where_search_id_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, NOT_IN, v, n)
+#define near_search_results_where_search_id_is_null(q) \
+    SC_WHERE_NULL(NEAR_SEARCH_RESULTS, q, SEARCH_ID, IS_NULL)
+#define near_search_results_where_search_id_is_not_null(q) \
+    SC_WHERE_NULL(NEAR_SEARCH_RESULTS, q, SEARCH_ID, IS_NOT_NULL)
+#define near_search_results_order_by_search_id(q, dir) \
+    SC_ORDER_BY(NEAR_SEARCH_RESULTS, q, SEARCH_ID, dir)
+#define near_search_results_update_set_search_id(q, v) \
+    SC_SET(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, v)
+#define near_search_results_update_set_search_id_null(q) \
+    SC_SET_NULL(NEAR_SEARCH_RESULTS, q, SEARCH_ID)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void near_search_results_or(near_search_results_query *q);
-void near_search_results_and(near_search_results_query *q);
-void near_search_results_not(near_search_results_query *q);
-void near_search_results_end(near_search_results_query *q);
-
-/* Shaping. */
-void near_search_results_limit(near_search_results_query *q, int64_t n);
-void near_search_results_offset(near_search_results_query *q, int64_t n);
-void near_search_results_distinct(near_search_results_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define near_search_results_or(q) \
+    sc_query_begin_or(SC_HANDLE(NEAR_SEARCH_RESULTS, q))
+#define near_search_results_and(q) \
+    sc_query_begin_and(SC_HANDLE(NEAR_SEARCH_RESULTS, q))
+#define near_search_results_not(q) \
+    sc_query_begin_not(SC_HANDLE(NEAR_SEARCH_RESULTS, q))
+#define near_search_results_end(q) \
+    sc_query_end(SC_HANDLE(NEAR_SEARCH_RESULTS, q))
+#define near_search_results_limit(q, n) \
+    sc_query_limit(SC_HANDLE(NEAR_SEARCH_RESULTS, q), n)
+#define near_search_results_offset(q, n) \
+    sc_query_offset(SC_HANDLE(NEAR_SEARCH_RESULTS, q), n)
+#define near_search_results_distinct(q) \
+    sc_query_distinct(SC_HANDLE(NEAR_SEARCH_RESULTS, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -599,22 +738,30 @@ void near_search_results_distinct(near_search_results_query *q);
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.
  */
-int near_search_results_all(near_search_results_query *q, sc_arena *a, near_search_result_list *out);
-int near_search_results_first(near_search_results_query *q, sc_arena *a, near_search_result *out);
-int near_search_results_one(near_search_results_query *q, sc_arena *a, near_search_result *out);
+int near_search_results_all(near_search_results_query *q, sc_arena *a,
+                            near_search_result_list *out);
+int near_search_results_first(near_search_results_query *q, sc_arena *a,
+                              near_search_result *out);
+int near_search_results_one(near_search_results_query *q, sc_arena *a,
+                            near_search_result *out);
 int near_search_results_count(near_search_results_query *q, int64_t *n);
 int near_search_results_exists(near_search_results_query *q, bool *yes);
 typedef int (*near_search_result_fn)(void *ctx, const near_search_result *row);
-int near_search_results_each(near_search_results_query *q, near_search_result_fn fn, void *ctx);
+int near_search_results_each(near_search_results_query *q,
+                             near_search_result_fn fn, void *ctx);
 
 /* Bulk changes of the matching rows: set the columns to change, then
  * update_all; or delete_all.  *changed receives the row count. */
-int near_search_results_update_all(near_search_results_query *q, int64_t *changed);
-int near_search_results_delete_all(near_search_results_query *q, int64_t *changed);
+int near_search_results_update_all(near_search_results_query *q,
+                                   int64_t *changed);
+int near_search_results_delete_all(near_search_results_query *q,
+                                   int64_t *changed);
 
-/* Joins along foreign keys: the handle returned takes the filters and
- * order of the joined table; terminals stay on the query. */
-near_search_query *near_search_results_join_search(near_search_results_query *q);
+/* Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it. */
+#define near_search_results_join_search(q) \
+    SC_JOIN(NEAR_SEARCH_RESULTS, q, near_search, near_search_results, 0, false)
 
 /* Navigation along foreign keys: get_ the parent row, list_ the children
  * of one row; the _load_ forms fetch the children of many rows with one
@@ -624,9 +771,14 @@ int near_search_results_get_search(sc_db *db, sc_arena *a,
                                    const near_search_result *row,
                                    near_search *out);
 
+/* The columns of table "todo" by index. */
+enum {
+    NEAR_TODO_COL_ID = 0
+};
+
 /* Column bits of table "todo", or-ed into the cols of
  * near_todo_update_cols(); those of key columns are ignored. */
-#define NEAR_TODO_ID (UINT64_C(1) << 0)
+#define NEAR_TODO_ID (UINT64_C(1) << NEAR_TODO_COL_ID)
 
 /* Table "todo": the descriptor, then the row operations. */
 extern const sc_table_desc near_todo_table;
@@ -648,7 +800,7 @@ int near_todo_get(sc_db *db, sc_arena *a, int64_t id, near_todo *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_todo_update(sc_db *db, const near_todo *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -673,36 +825,38 @@ int near_todo_update_many(sc_db *db, const near_todo *rows, size_t n,
 int near_todo_delete_many(sc_db *db, const near_todo *rows, size_t n);
 
 /*
- * Queries over table "todo".  near_todo_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); near_todo_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "todo".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 near_todo_query *near_todo_select(sc_db *db);
 void near_todo_query_free(near_todo_query *q);
 
 /* Column id (int64): filters, order, bulk set. */
-void near_todo_where_id_eq(near_todo_query *q, int64_t v);
-void near_todo_where_id_ne(near_todo_query *q, int64_t v);
-void near_todo_where_id_lt(near_todo_query *q, int64_t v);
-void near_todo_where_id_le(near_todo_query *q, int64_t v);
-void near_todo_where_id_gt(near_todo_query *q, int64_t v);
-void near_todo_where_id_ge(near_todo_query *q, int64_t v);
-void near_todo_where_id_in(near_todo_query *q, const int64_t *v, size_t n);
-void near_todo_where_id_not_in(near_todo_query *q, const int64_t *v, size_t n);
-void near_todo_order_by_id(near_todo_query *q, sc_order dir);
+#define near_todo_where_id_eq(q, v) SC_WHERE(NEAR_TODO, q, i64, ID, EQ, v)
+#define near_todo_where_id_ne(q, v) SC_WHERE(NEAR_TODO, q, i64, ID, NE, v)
+#define near_todo_where_id_lt(q, v) SC_WHERE(NEAR_TODO, q, i64, ID, LT, v)
+#define near_todo_where_id_le(q, v) SC_WHERE(NEAR_TODO, q, i64, ID, LE, v)
+#define near_todo_where_id_gt(q, v) SC_WHERE(NEAR_TODO, q, i64, ID, GT, v)
+#define near_todo_where_id_ge(q, v) SC_WHERE(NEAR_TODO, q, i64, ID, GE, v)
+#define near_todo_where_id_in(q, v, n) \
+    SC_WHERE_IN(NEAR_TODO, q, i64, ID, IN, v, n)
+#define near_todo_where_id_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_TODO, q, i64, ID, NOT_IN, v, n)
+#define near_todo_order_by_id(q, dir) SC_ORDER_BY(NEAR_TODO, q, ID, dir)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void near_todo_or(near_todo_query *q);
-void near_todo_and(near_todo_query *q);
-void near_todo_not(near_todo_query *q);
-void near_todo_end(near_todo_query *q);
-
-/* Shaping. */
-void near_todo_limit(near_todo_query *q, int64_t n);
-void near_todo_offset(near_todo_query *q, int64_t n);
-void near_todo_distinct(near_todo_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define near_todo_or(q) sc_query_begin_or(SC_HANDLE(NEAR_TODO, q))
+#define near_todo_and(q) sc_query_begin_and(SC_HANDLE(NEAR_TODO, q))
+#define near_todo_not(q) sc_query_begin_not(SC_HANDLE(NEAR_TODO, q))
+#define near_todo_end(q) sc_query_end(SC_HANDLE(NEAR_TODO, q))
+#define near_todo_limit(q, n) sc_query_limit(SC_HANDLE(NEAR_TODO, q), n)
+#define near_todo_offset(q, n) sc_query_offset(SC_HANDLE(NEAR_TODO, q), n)
+#define near_todo_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_TODO, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -724,9 +878,14 @@ int near_todo_each(near_todo_query *q, near_todo_fn fn, void *ctx);
 int near_todo_update_all(near_todo_query *q, int64_t *changed);
 int near_todo_delete_all(near_todo_query *q, int64_t *changed);
 
+/* The columns of table "todo_listing" by index. */
+enum {
+    NEAR_TODO_LISTING_COL_ID = 0
+};
+
 /* Column bits of table "todo_listing", or-ed into the cols of
  * near_todo_listing_update_cols(); those of key columns are ignored. */
-#define NEAR_TODO_LISTING_ID (UINT64_C(1) << 0)
+#define NEAR_TODO_LISTING_ID (UINT64_C(1) << NEAR_TODO_LISTING_COL_ID)
 
 /* Table "todo_listing": the descriptor, then the row operations. */
 extern const sc_table_desc near_todo_listing_table;
@@ -750,7 +909,7 @@ int near_todo_listing_get(sc_db *db, sc_arena *a, int64_t id,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_todo_listing_update(sc_db *db, const near_todo_listing *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -777,38 +936,51 @@ int near_todo_listing_delete_many(sc_db *db, const near_todo_listing *rows,
                                   size_t n);
 
 /*
- * Queries over table "todo_listing".  near_todo_listing_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); near_todo_listing_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "todo_listing".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 near_todo_listing_query *near_todo_listing_select(sc_db *db);
 void near_todo_listing_query_free(near_todo_listing_query *q);
 
 /* Column id (int64): filters, order, bulk set. */
-void near_todo_listing_where_id_eq(near_todo_listing_query *q, int64_t v);
-void near_todo_listing_where_id_ne(near_todo_listing_query *q, int64_t v);
-void near_todo_listing_where_id_lt(near_todo_listing_query *q, int64_t v);
-void near_todo_listing_where_id_le(near_todo_listing_query *q, int64_t v);
-void near_todo_listing_where_id_gt(near_todo_listing_query *q, int64_t v);
-void near_todo_listing_where_id_ge(near_todo_listing_query *q, int64_t v);
-void near_todo_listing_where_id_in(near_todo_listing_query *q,
-                                   const int64_t *v, size_t n);
-void near_todo_listing_where_id_not_in(near_todo_listing_query *q,
-                                       const int64_t *v, size_t n);
-void near_todo_listing_order_by_id(near_todo_listing_query *q, sc_order dir);
+#define near_todo_listing_where_id_eq(q, v) \
+    SC_WHERE(NEAR_TODO_LISTING, q, i64, ID, EQ, v)
+#define near_todo_listing_where_id_ne(q, v) \
+    SC_WHERE(NEAR_TODO_LISTING, q, i64, ID, NE, v)
+#define near_todo_listing_where_id_lt(q, v) \
+    SC_WHERE(NEAR_TODO_LISTING, q, i64, ID, LT, v)
+#define near_todo_listing_where_id_le(q, v) \
+    SC_WHERE(NEAR_TODO_LISTING, q, i64, ID, LE, v)
+#define near_todo_listing_where_id_gt(q, v) \
+    SC_WHERE(NEAR_TODO_LISTING, q, i64, ID, GT, v)
+#define near_todo_listing_where_id_ge(q, v) \
+    SC_WHERE(NEAR_TODO_LISTING, q, i64, ID, GE, v)
+#define near_todo_listing_where_id_in(q, v, n) \
+    SC_WHERE_IN(NEAR_TODO_LISTING, q, i64, ID, IN, v, n)
+#define near_todo_listing_where_id_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_TODO_LISTING, q, i64, ID, NOT_IN, v, n)
+#define near_todo_listing_order_by_id(q, dir) \
+    SC_ORDER_BY(NEAR_TODO_LISTING, q, ID, dir)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void near_todo_listing_or(near_todo_listing_query *q);
-void near_todo_listing_and(near_todo_listing_query *q);
-void near_todo_listing_not(near_todo_listing_query *q);
-void near_todo_listing_end(near_todo_listing_query *q);
-
-/* Shaping. */
-void near_todo_listing_limit(near_todo_listing_query *q, int64_t n);
-void near_todo_listing_offset(near_todo_listing_query *q, int64_t n);
-void near_todo_listing_distinct(near_todo_listing_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define near_todo_listing_or(q) \
+    sc_query_begin_or(SC_HANDLE(NEAR_TODO_LISTING, q))
+#define near_todo_listing_and(q) \
+    sc_query_begin_and(SC_HANDLE(NEAR_TODO_LISTING, q))
+#define near_todo_listing_not(q) \
+    sc_query_begin_not(SC_HANDLE(NEAR_TODO_LISTING, q))
+#define near_todo_listing_end(q) sc_query_end(SC_HANDLE(NEAR_TODO_LISTING, q))
+#define near_todo_listing_limit(q, n) \
+    sc_query_limit(SC_HANDLE(NEAR_TODO_LISTING, q), n)
+#define near_todo_listing_offset(q, n) \
+    sc_query_offset(SC_HANDLE(NEAR_TODO_LISTING, q), n)
+#define near_todo_listing_distinct(q) \
+    sc_query_distinct(SC_HANDLE(NEAR_TODO_LISTING, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -817,22 +989,31 @@ void near_todo_listing_distinct(near_todo_listing_query *q);
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.
  */
-int near_todo_listing_all(near_todo_listing_query *q, sc_arena *a, near_todo_listing_list *out);
-int near_todo_listing_first(near_todo_listing_query *q, sc_arena *a, near_todo_listing *out);
-int near_todo_listing_one(near_todo_listing_query *q, sc_arena *a, near_todo_listing *out);
+int near_todo_listing_all(near_todo_listing_query *q, sc_arena *a,
+                          near_todo_listing_list *out);
+int near_todo_listing_first(near_todo_listing_query *q, sc_arena *a,
+                            near_todo_listing *out);
+int near_todo_listing_one(near_todo_listing_query *q, sc_arena *a,
+                          near_todo_listing *out);
 int near_todo_listing_count(near_todo_listing_query *q, int64_t *n);
 int near_todo_listing_exists(near_todo_listing_query *q, bool *yes);
 typedef int (*near_todo_listing_fn)(void *ctx, const near_todo_listing *row);
-int near_todo_listing_each(near_todo_listing_query *q, near_todo_listing_fn fn, void *ctx);
+int near_todo_listing_each(near_todo_listing_query *q, near_todo_listing_fn fn,
+                           void *ctx);
 
 /* Bulk changes of the matching rows: set the columns to change, then
  * update_all; or delete_all.  *changed receives the row count. */
 int near_todo_listing_update_all(near_todo_listing_query *q, int64_t *changed);
 int near_todo_listing_delete_all(near_todo_listing_query *q, int64_t *changed);
 
+/* The columns of table "note" by index. */
+enum {
+    NEAR_NOTE_COL_ID = 0
+};
+
 /* Column bits of table "note", or-ed into the cols of
  * near_note_update_cols(); those of key columns are ignored. */
-#define NEAR_NOTE_ID (UINT64_C(1) << 0)
+#define NEAR_NOTE_ID (UINT64_C(1) << NEAR_NOTE_COL_ID)
 
 /* Table "note": the descriptor, then the row operations. */
 extern const sc_table_desc near_note_table;
@@ -854,7 +1035,7 @@ int near_note_get(sc_db *db, sc_arena *a, int64_t id, near_note *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_note_update(sc_db *db, const near_note *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -879,36 +1060,38 @@ int near_note_update_many(sc_db *db, const near_note *rows, size_t n,
 int near_note_delete_many(sc_db *db, const near_note *rows, size_t n);
 
 /*
- * Queries over table "note".  near_note_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); near_note_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "note".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 near_note_query *near_note_select(sc_db *db);
 void near_note_query_free(near_note_query *q);
 
 /* Column id (int64): filters, order, bulk set. */
-void near_note_where_id_eq(near_note_query *q, int64_t v);
-void near_note_where_id_ne(near_note_query *q, int64_t v);
-void near_note_where_id_lt(near_note_query *q, int64_t v);
-void near_note_where_id_le(near_note_query *q, int64_t v);
-void near_note_where_id_gt(near_note_query *q, int64_t v);
-void near_note_where_id_ge(near_note_query *q, int64_t v);
-void near_note_where_id_in(near_note_query *q, const int64_t *v, size_t n);
-void near_note_where_id_not_in(near_note_query *q, const int64_t *v, size_t n);
-void near_note_order_by_id(near_note_query *q, sc_order dir);
+#define near_note_where_id_eq(q, v) SC_WHERE(NEAR_NOTE, q, i64, ID, EQ, v)
+#define near_note_where_id_ne(q, v) SC_WHERE(NEAR_NOTE, q, i64, ID, NE, v)
+#define near_note_where_id_lt(q, v) SC_WHERE(NEAR_NOTE, q, i64, ID, LT, v)
+#define near_note_where_id_le(q, v) SC_WHERE(NEAR_NOTE, q, i64, ID, LE, v)
+#define near_note_where_id_gt(q, v) SC_WHERE(NEAR_NOTE, q, i64, ID, GT, v)
+#define near_note_where_id_ge(q, v) SC_WHERE(NEAR_NOTE, q, i64, ID, GE, v)
+#define near_note_where_id_in(q, v, n) \
+    SC_WHERE_IN(NEAR_NOTE, q, i64, ID, IN, v, n)
+#define near_note_where_id_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_NOTE, q, i64, ID, NOT_IN, v, n)
+#define near_note_order_by_id(q, dir) SC_ORDER_BY(NEAR_NOTE, q, ID, dir)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void near_note_or(near_note_query *q);
-void near_note_and(near_note_query *q);
-void near_note_not(near_note_query *q);
-void near_note_end(near_note_query *q);
-
-/* Shaping. */
-void near_note_limit(near_note_query *q, int64_t n);
-void near_note_offset(near_note_query *q, int64_t n);
-void near_note_distinct(near_note_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define near_note_or(q) sc_query_begin_or(SC_HANDLE(NEAR_NOTE, q))
+#define near_note_and(q) sc_query_begin_and(SC_HANDLE(NEAR_NOTE, q))
+#define near_note_not(q) sc_query_begin_not(SC_HANDLE(NEAR_NOTE, q))
+#define near_note_end(q) sc_query_end(SC_HANDLE(NEAR_NOTE, q))
+#define near_note_limit(q, n) sc_query_limit(SC_HANDLE(NEAR_NOTE, q), n)
+#define near_note_offset(q, n) sc_query_offset(SC_HANDLE(NEAR_NOTE, q), n)
+#define near_note_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_NOTE, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -930,9 +1113,14 @@ int near_note_each(near_note_query *q, near_note_fn fn, void *ctx);
 int near_note_update_all(near_note_query *q, int64_t *changed);
 int near_note_delete_all(near_note_query *q, int64_t *changed);
 
+/* The columns of table "note_fun" by index. */
+enum {
+    NEAR_NOTE_FUN_COL_ID = 0
+};
+
 /* Column bits of table "note_fun", or-ed into the cols of
  * near_note_fun_update_cols(); those of key columns are ignored. */
-#define NEAR_NOTE_FUN_ID (UINT64_C(1) << 0)
+#define NEAR_NOTE_FUN_ID (UINT64_C(1) << NEAR_NOTE_FUN_COL_ID)
 
 /* Table "note_fun": the descriptor, then the row operations. */
 extern const sc_table_desc near_note_fun_table;
@@ -954,7 +1142,7 @@ int near_note_fun_get(sc_db *db, sc_arena *a, int64_t id, near_note_fun *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_note_fun_update(sc_db *db, const near_note_fun *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -980,38 +1168,45 @@ int near_note_fun_update_many(sc_db *db, const near_note_fun *rows, size_t n,
 int near_note_fun_delete_many(sc_db *db, const near_note_fun *rows, size_t n);
 
 /*
- * Queries over table "note_fun".  near_note_fun_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); near_note_fun_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "note_fun".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 near_note_fun_query *near_note_fun_select(sc_db *db);
 void near_note_fun_query_free(near_note_fun_query *q);
 
 /* Column id (int64): filters, order, bulk set. */
-void near_note_fun_where_id_eq(near_note_fun_query *q, int64_t v);
-void near_note_fun_where_id_ne(near_note_fun_query *q, int64_t v);
-void near_note_fun_where_id_lt(near_note_fun_query *q, int64_t v);
-void near_note_fun_where_id_le(near_note_fun_query *q, int64_t v);
-void near_note_fun_where_id_gt(near_note_fun_query *q, int64_t v);
-void near_note_fun_where_id_ge(near_note_fun_query *q, int64_t v);
-void near_note_fun_where_id_in(near_note_fun_query *q, const int64_t *v,
-                               size_t n);
-void near_note_fun_where_id_not_in(near_note_fun_query *q, const int64_t *v,
-                                   size_t n);
-void near_note_fun_order_by_id(near_note_fun_query *q, sc_order dir);
+#define near_note_fun_where_id_eq(q, v) \
+    SC_WHERE(NEAR_NOTE_FUN, q, i64, ID, EQ, v)
+#define near_note_fun_where_id_ne(q, v) \
+    SC_WHERE(NEAR_NOTE_FUN, q, i64, ID, NE, v)
+#define near_note_fun_where_id_lt(q, v) \
+    SC_WHERE(NEAR_NOTE_FUN, q, i64, ID, LT, v)
+#define near_note_fun_where_id_le(q, v) \
+    SC_WHERE(NEAR_NOTE_FUN, q, i64, ID, LE, v)
+#define near_note_fun_where_id_gt(q, v) \
+    SC_WHERE(NEAR_NOTE_FUN, q, i64, ID, GT, v)
+#define near_note_fun_where_id_ge(q, v) \
+    SC_WHERE(NEAR_NOTE_FUN, q, i64, ID, GE, v)
+#define near_note_fun_where_id_in(q, v, n) \
+    SC_WHERE_IN(NEAR_NOTE_FUN, q, i64, ID, IN, v, n)
+#define near_note_fun_where_id_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_NOTE_FUN, q, i64, ID, NOT_IN, v, n)
+#define near_note_fun_order_by_id(q, dir) SC_ORDER_BY(NEAR_NOTE_FUN, q, ID, dir)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void near_note_fun_or(near_note_fun_query *q);
-void near_note_fun_and(near_note_fun_query *q);
-void near_note_fun_not(near_note_fun_query *q);
-void near_note_fun_end(near_note_fun_query *q);
-
-/* Shaping. */
-void near_note_fun_limit(near_note_fun_query *q, int64_t n);
-void near_note_fun_offset(near_note_fun_query *q, int64_t n);
-void near_note_fun_distinct(near_note_fun_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define near_note_fun_or(q) sc_query_begin_or(SC_HANDLE(NEAR_NOTE_FUN, q))
+#define near_note_fun_and(q) sc_query_begin_and(SC_HANDLE(NEAR_NOTE_FUN, q))
+#define near_note_fun_not(q) sc_query_begin_not(SC_HANDLE(NEAR_NOTE_FUN, q))
+#define near_note_fun_end(q) sc_query_end(SC_HANDLE(NEAR_NOTE_FUN, q))
+#define near_note_fun_limit(q, n) sc_query_limit(SC_HANDLE(NEAR_NOTE_FUN, q), n)
+#define near_note_fun_offset(q, n) \
+    sc_query_offset(SC_HANDLE(NEAR_NOTE_FUN, q), n)
+#define near_note_fun_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_NOTE_FUN, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -1020,8 +1215,10 @@ void near_note_fun_distinct(near_note_fun_query *q);
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.
  */
-int near_note_fun_all(near_note_fun_query *q, sc_arena *a, near_note_fun_list *out);
-int near_note_fun_first(near_note_fun_query *q, sc_arena *a, near_note_fun *out);
+int near_note_fun_all(near_note_fun_query *q, sc_arena *a,
+                      near_note_fun_list *out);
+int near_note_fun_first(near_note_fun_query *q, sc_arena *a,
+                        near_note_fun *out);
 int near_note_fun_one(near_note_fun_query *q, sc_arena *a, near_note_fun *out);
 int near_note_fun_count(near_note_fun_query *q, int64_t *n);
 int near_note_fun_exists(near_note_fun_query *q, bool *yes);
@@ -1033,17 +1230,30 @@ int near_note_fun_each(near_note_fun_query *q, near_note_fun_fn fn, void *ctx);
 int near_note_fun_update_all(near_note_fun_query *q, int64_t *changed);
 int near_note_fun_delete_all(near_note_fun_query *q, int64_t *changed);
 
+/* The columns of table "points" by index. */
+enum {
+    NEAR_POINTS_COL_ID        = 0,
+    NEAR_POINTS_COL_X         = 1,
+    NEAR_POINTS_COL_X_IN      = 2,
+    NEAR_POINTS_COL_X_NOTE    = 3,
+    NEAR_POINTS_COL_Y         = 4,
+    NEAR_POINTS_COL_Y_IS      = 5,
+    NEAR_POINTS_COL_TOTAL     = 6,
+    NEAR_POINTS_COL_HAS_TOTAL = 7,
+    NEAR_POINTS_COL_KIND      = 8
+};
+
 /* Column bits of table "points", or-ed into the cols of
  * near_points_update_cols(); those of key columns are ignored. */
-#define NEAR_POINTS_ID        (UINT64_C(1) << 0)
-#define NEAR_POINTS_X         (UINT64_C(1) << 1)
-#define NEAR_POINTS_X_IN      (UINT64_C(1) << 2)
-#define NEAR_POINTS_X_NOTE    (UINT64_C(1) << 3)
-#define NEAR_POINTS_Y         (UINT64_C(1) << 4)
-#define NEAR_POINTS_Y_IS      (UINT64_C(1) << 5)
-#define NEAR_POINTS_TOTAL     (UINT64_C(1) << 6)
-#define NEAR_POINTS_HAS_TOTAL (UINT64_C(1) << 7)
-#define NEAR_POINTS_KIND      (UINT64_C(1) << 8)
+#define NEAR_POINTS_ID        (UINT64_C(1) << NEAR_POINTS_COL_ID)
+#define NEAR_POINTS_X         (UINT64_C(1) << NEAR_POINTS_COL_X)
+#define NEAR_POINTS_X_IN      (UINT64_C(1) << NEAR_POINTS_COL_X_IN)
+#define NEAR_POINTS_X_NOTE    (UINT64_C(1) << NEAR_POINTS_COL_X_NOTE)
+#define NEAR_POINTS_Y         (UINT64_C(1) << NEAR_POINTS_COL_Y)
+#define NEAR_POINTS_Y_IS      (UINT64_C(1) << NEAR_POINTS_COL_Y_IS)
+#define NEAR_POINTS_TOTAL     (UINT64_C(1) << NEAR_POINTS_COL_TOTAL)
+#define NEAR_POINTS_HAS_TOTAL (UINT64_C(1) << NEAR_POINTS_COL_HAS_TOTAL)
+#define NEAR_POINTS_KIND      (UINT64_C(1) << NEAR_POINTS_COL_KIND)
 
 /* Table "points": the descriptor, then the row operations. */
 extern const sc_table_desc near_points_table;
@@ -1065,7 +1275,7 @@ int near_points_get(sc_db *db, sc_arena *a, int64_t id, near_point *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_points_update(sc_db *db, const near_point *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1090,153 +1300,203 @@ int near_points_update_many(sc_db *db, const near_point *rows, size_t n,
 int near_points_delete_many(sc_db *db, const near_point *rows, size_t n);
 
 /*
- * Queries over table "points".  near_points_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); near_points_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "points".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 near_points_query *near_points_select(sc_db *db);
 void near_points_query_free(near_points_query *q);
 
 /* Column id (int64): filters, order, bulk set. */
-void near_points_where_id_eq(near_points_query *q, int64_t v);
-void near_points_where_id_ne(near_points_query *q, int64_t v);
-void near_points_where_id_lt(near_points_query *q, int64_t v);
-void near_points_where_id_le(near_points_query *q, int64_t v);
-void near_points_where_id_gt(near_points_query *q, int64_t v);
-void near_points_where_id_ge(near_points_query *q, int64_t v);
-void near_points_where_id_in(near_points_query *q, const int64_t *v, size_t n);
-void near_points_where_id_not_in(near_points_query *q, const int64_t *v,
-                                 size_t n);
-void near_points_order_by_id(near_points_query *q, sc_order dir);
+#define near_points_where_id_eq(q, v) SC_WHERE(NEAR_POINTS, q, i64, ID, EQ, v)
+#define near_points_where_id_ne(q, v) SC_WHERE(NEAR_POINTS, q, i64, ID, NE, v)
+#define near_points_where_id_lt(q, v) SC_WHERE(NEAR_POINTS, q, i64, ID, LT, v)
+#define near_points_where_id_le(q, v) SC_WHERE(NEAR_POINTS, q, i64, ID, LE, v)
+#define near_points_where_id_gt(q, v) SC_WHERE(NEAR_POINTS, q, i64, ID, GT, v)
+#define near_points_where_id_ge(q, v) SC_WHERE(NEAR_POINTS, q, i64, ID, GE, v)
+#define near_points_where_id_in(q, v, n) \
+    SC_WHERE_IN(NEAR_POINTS, q, i64, ID, IN, v, n)
+#define near_points_where_id_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_POINTS, q, i64, ID, NOT_IN, v, n)
+#define near_points_order_by_id(q, dir) SC_ORDER_BY(NEAR_POINTS, q, ID, dir)
 
 /* Column x (int32, nullable): filters, order, bulk set. */
-void near_points_where_x_eq(near_points_query *q, int32_t v);
-void near_points_where_x_ne(near_points_query *q, int32_t v);
-void near_points_where_x_lt(near_points_query *q, int32_t v);
-void near_points_where_x_le(near_points_query *q, int32_t v);
-void near_points_where_x_gt(near_points_query *q, int32_t v);
-void near_points_where_x_ge(near_points_query *q, int32_t v);
-void near_points_where_x_in(near_points_query *q, const int32_t *v, size_t n);
-void near_points_where_x_not_in(near_points_query *q, const int32_t *v,
-                                size_t n);
-void near_points_where_x_is_null(near_points_query *q);
-void near_points_where_x_is_not_null(near_points_query *q);
-void near_points_order_by_x(near_points_query *q, sc_order dir);
-void near_points_update_set_x(near_points_query *q, int32_t v);
-void near_points_update_set_x_null(near_points_query *q);
+#define near_points_where_x_eq(q, v) SC_WHERE(NEAR_POINTS, q, i32, X, EQ, v)
+#define near_points_where_x_ne(q, v) SC_WHERE(NEAR_POINTS, q, i32, X, NE, v)
+#define near_points_where_x_lt(q, v) SC_WHERE(NEAR_POINTS, q, i32, X, LT, v)
+#define near_points_where_x_le(q, v) SC_WHERE(NEAR_POINTS, q, i32, X, LE, v)
+#define near_points_where_x_gt(q, v) SC_WHERE(NEAR_POINTS, q, i32, X, GT, v)
+#define near_points_where_x_ge(q, v) SC_WHERE(NEAR_POINTS, q, i32, X, GE, v)
+#define near_points_where_x_in(q, v, n) \
+    SC_WHERE_IN(NEAR_POINTS, q, i32, X, IN, v, n)
+#define near_points_where_x_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_POINTS, q, i32, X, NOT_IN, v, n)
+#define near_points_where_x_is_null(q) SC_WHERE_NULL(NEAR_POINTS, q, X, IS_NULL)
+#define near_points_where_x_is_not_null(q) \
+    SC_WHERE_NULL(NEAR_POINTS, q, X, IS_NOT_NULL)
+#define near_points_order_by_x(q, dir) SC_ORDER_BY(NEAR_POINTS, q, X, dir)
+#define near_points_update_set_x(q, v) SC_SET(NEAR_POINTS, q, i32, X, v)
+#define near_points_update_set_x_null(q) SC_SET_NULL(NEAR_POINTS, q, X)
 
 /* Column x_in (int32, nullable): filters, order, bulk set. */
-void near_points_where_x_in_eq(near_points_query *q, int32_t v);
-void near_points_where_x_in_ne(near_points_query *q, int32_t v);
-void near_points_where_x_in_lt(near_points_query *q, int32_t v);
-void near_points_where_x_in_le(near_points_query *q, int32_t v);
-void near_points_where_x_in_gt(near_points_query *q, int32_t v);
-void near_points_where_x_in_ge(near_points_query *q, int32_t v);
-void near_points_where_x_in_in(near_points_query *q, const int32_t *v,
-                               size_t n);
-void near_points_where_x_in_not_in(near_points_query *q, const int32_t *v,
-                                   size_t n);
-void near_points_where_x_in_is_null(near_points_query *q);
-void near_points_where_x_in_is_not_null(near_points_query *q);
-void near_points_order_by_x_in(near_points_query *q, sc_order dir);
-void near_points_update_set_x_in(near_points_query *q, int32_t v);
-void near_points_update_set_x_in_null(near_points_query *q);
+#define near_points_where_x_in_eq(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i32, X_IN, EQ, v)
+#define near_points_where_x_in_ne(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i32, X_IN, NE, v)
+#define near_points_where_x_in_lt(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i32, X_IN, LT, v)
+#define near_points_where_x_in_le(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i32, X_IN, LE, v)
+#define near_points_where_x_in_gt(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i32, X_IN, GT, v)
+#define near_points_where_x_in_ge(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i32, X_IN, GE, v)
+#define near_points_where_x_in_in(q, v, n) \
+    SC_WHERE_IN(NEAR_POINTS, q, i32, X_IN, IN, v, n)
+#define near_points_where_x_in_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_POINTS, q, i32, X_IN, NOT_IN, v, n)
+#define near_points_where_x_in_is_null(q) \
+    SC_WHERE_NULL(NEAR_POINTS, q, X_IN, IS_NULL)
+#define near_points_where_x_in_is_not_null(q) \
+    SC_WHERE_NULL(NEAR_POINTS, q, X_IN, IS_NOT_NULL)
+#define near_points_order_by_x_in(q, dir) SC_ORDER_BY(NEAR_POINTS, q, X_IN, dir)
+#define near_points_update_set_x_in(q, v) SC_SET(NEAR_POINTS, q, i32, X_IN, v)
+#define near_points_update_set_x_in_null(q) SC_SET_NULL(NEAR_POINTS, q, X_IN)
 
 /* Column x_note (int32, nullable): filters, order, bulk set. */
-void near_points_where_x_note_eq(near_points_query *q, int32_t v);
-void near_points_where_x_note_ne(near_points_query *q, int32_t v);
-void near_points_where_x_note_lt(near_points_query *q, int32_t v);
-void near_points_where_x_note_le(near_points_query *q, int32_t v);
-void near_points_where_x_note_gt(near_points_query *q, int32_t v);
-void near_points_where_x_note_ge(near_points_query *q, int32_t v);
-void near_points_where_x_note_in(near_points_query *q, const int32_t *v,
-                                 size_t n);
-void near_points_where_x_note_not_in(near_points_query *q, const int32_t *v,
-                                     size_t n);
-void near_points_where_x_note_is_null(near_points_query *q);
-void near_points_where_x_note_is_not_null(near_points_query *q);
-void near_points_order_by_x_note(near_points_query *q, sc_order dir);
-void near_points_update_set_x_note(near_points_query *q, int32_t v);
-void near_points_update_set_x_note_null(near_points_query *q);
+#define near_points_where_x_note_eq(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i32, X_NOTE, EQ, v)
+#define near_points_where_x_note_ne(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i32, X_NOTE, NE, v)
+#define near_points_where_x_note_lt(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i32, X_NOTE, LT, v)
+#define near_points_where_x_note_le(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i32, X_NOTE, LE, v)
+#define near_points_where_x_note_gt(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i32, X_NOTE, GT, v)
+#define near_points_where_x_note_ge(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i32, X_NOTE, GE, v)
+#define near_points_where_x_note_in(q, v, n) \
+    SC_WHERE_IN(NEAR_POINTS, q, i32, X_NOTE, IN, v, n)
+#define near_points_where_x_note_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_POINTS, q, i32, X_NOTE, NOT_IN, v, n)
+#define near_points_where_x_note_is_null(q) \
+    SC_WHERE_NULL(NEAR_POINTS, q, X_NOTE, IS_NULL)
+#define near_points_where_x_note_is_not_null(q) \
+    SC_WHERE_NULL(NEAR_POINTS, q, X_NOTE, IS_NOT_NULL)
+#define near_points_order_by_x_note(q, dir) \
+    SC_ORDER_BY(NEAR_POINTS, q, X_NOTE, dir)
+#define near_points_update_set_x_note(q, v) \
+    SC_SET(NEAR_POINTS, q, i32, X_NOTE, v)
+#define near_points_update_set_x_note_null(q) \
+    SC_SET_NULL(NEAR_POINTS, q, X_NOTE)
 
 /* Column y (int32, nullable): filters, order, bulk set. */
-void near_points_where_y_eq(near_points_query *q, int32_t v);
-void near_points_where_y_ne(near_points_query *q, int32_t v);
-void near_points_where_y_lt(near_points_query *q, int32_t v);
-void near_points_where_y_le(near_points_query *q, int32_t v);
-void near_points_where_y_gt(near_points_query *q, int32_t v);
-void near_points_where_y_ge(near_points_query *q, int32_t v);
-void near_points_where_y_in(near_points_query *q, const int32_t *v, size_t n);
-void near_points_where_y_not_in(near_points_query *q, const int32_t *v,
-                                size_t n);
-void near_points_where_y_is_null(near_points_query *q);
-void near_points_where_y_is_not_null(near_points_query *q);
-void near_points_order_by_y(near_points_query *q, sc_order dir);
-void near_points_update_set_y(near_points_query *q, int32_t v);
-void near_points_update_set_y_null(near_points_query *q);
+#define near_points_where_y_eq(q, v) SC_WHERE(NEAR_POINTS, q, i32, Y, EQ, v)
+#define near_points_where_y_ne(q, v) SC_WHERE(NEAR_POINTS, q, i32, Y, NE, v)
+#define near_points_where_y_lt(q, v) SC_WHERE(NEAR_POINTS, q, i32, Y, LT, v)
+#define near_points_where_y_le(q, v) SC_WHERE(NEAR_POINTS, q, i32, Y, LE, v)
+#define near_points_where_y_gt(q, v) SC_WHERE(NEAR_POINTS, q, i32, Y, GT, v)
+#define near_points_where_y_ge(q, v) SC_WHERE(NEAR_POINTS, q, i32, Y, GE, v)
+#define near_points_where_y_in(q, v, n) \
+    SC_WHERE_IN(NEAR_POINTS, q, i32, Y, IN, v, n)
+#define near_points_where_y_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_POINTS, q, i32, Y, NOT_IN, v, n)
+#define near_points_where_y_is_null(q) SC_WHERE_NULL(NEAR_POINTS, q, Y, IS_NULL)
+#define near_points_where_y_is_not_null(q) \
+    SC_WHERE_NULL(NEAR_POINTS, q, Y, IS_NOT_NULL)
+#define near_points_order_by_y(q, dir) SC_ORDER_BY(NEAR_POINTS, q, Y, dir)
+#define near_points_update_set_y(q, v) SC_SET(NEAR_POINTS, q, i32, Y, v)
+#define near_points_update_set_y_null(q) SC_SET_NULL(NEAR_POINTS, q, Y)
 
 /* Column y_is (int32, nullable): filters, order, bulk set. */
-void near_points_where_y_is_eq(near_points_query *q, int32_t v);
-void near_points_where_y_is_ne(near_points_query *q, int32_t v);
-void near_points_where_y_is_lt(near_points_query *q, int32_t v);
-void near_points_where_y_is_le(near_points_query *q, int32_t v);
-void near_points_where_y_is_gt(near_points_query *q, int32_t v);
-void near_points_where_y_is_ge(near_points_query *q, int32_t v);
-void near_points_where_y_is_in(near_points_query *q, const int32_t *v,
-                               size_t n);
-void near_points_where_y_is_not_in(near_points_query *q, const int32_t *v,
-                                   size_t n);
-void near_points_where_y_is_is_null(near_points_query *q);
-void near_points_where_y_is_is_not_null(near_points_query *q);
-void near_points_order_by_y_is(near_points_query *q, sc_order dir);
-void near_points_update_set_y_is(near_points_query *q, int32_t v);
-void near_points_update_set_y_is_null(near_points_query *q);
+#define near_points_where_y_is_eq(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i32, Y_IS, EQ, v)
+#define near_points_where_y_is_ne(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i32, Y_IS, NE, v)
+#define near_points_where_y_is_lt(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i32, Y_IS, LT, v)
+#define near_points_where_y_is_le(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i32, Y_IS, LE, v)
+#define near_points_where_y_is_gt(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i32, Y_IS, GT, v)
+#define near_points_where_y_is_ge(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i32, Y_IS, GE, v)
+#define near_points_where_y_is_in(q, v, n) \
+    SC_WHERE_IN(NEAR_POINTS, q, i32, Y_IS, IN, v, n)
+#define near_points_where_y_is_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_POINTS, q, i32, Y_IS, NOT_IN, v, n)
+#define near_points_where_y_is_is_null(q) \
+    SC_WHERE_NULL(NEAR_POINTS, q, Y_IS, IS_NULL)
+#define near_points_where_y_is_is_not_null(q) \
+    SC_WHERE_NULL(NEAR_POINTS, q, Y_IS, IS_NOT_NULL)
+#define near_points_order_by_y_is(q, dir) SC_ORDER_BY(NEAR_POINTS, q, Y_IS, dir)
+#define near_points_update_set_y_is(q, v) SC_SET(NEAR_POINTS, q, i32, Y_IS, v)
+#define near_points_update_set_y_is_null(q) SC_SET_NULL(NEAR_POINTS, q, Y_IS)
 
 /* Column total (int64): filters, order, bulk set. */
-void near_points_where_total_eq(near_points_query *q, int64_t v);
-void near_points_where_total_ne(near_points_query *q, int64_t v);
-void near_points_where_total_lt(near_points_query *q, int64_t v);
-void near_points_where_total_le(near_points_query *q, int64_t v);
-void near_points_where_total_gt(near_points_query *q, int64_t v);
-void near_points_where_total_ge(near_points_query *q, int64_t v);
-void near_points_where_total_in(near_points_query *q, const int64_t *v,
-                                size_t n);
-void near_points_where_total_not_in(near_points_query *q, const int64_t *v,
-                                    size_t n);
-void near_points_order_by_total(near_points_query *q, sc_order dir);
-void near_points_update_set_total(near_points_query *q, int64_t v);
+#define near_points_where_total_eq(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i64, TOTAL, EQ, v)
+#define near_points_where_total_ne(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i64, TOTAL, NE, v)
+#define near_points_where_total_lt(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i64, TOTAL, LT, v)
+#define near_points_where_total_le(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i64, TOTAL, LE, v)
+#define near_points_where_total_gt(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i64, TOTAL, GT, v)
+#define near_points_where_total_ge(q, v) \
+    SC_WHERE(NEAR_POINTS, q, i64, TOTAL, GE, v)
+#define near_points_where_total_in(q, v, n) \
+    SC_WHERE_IN(NEAR_POINTS, q, i64, TOTAL, IN, v, n)
+#define near_points_where_total_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_POINTS, q, i64, TOTAL, NOT_IN, v, n)
+#define near_points_order_by_total(q, dir) \
+    SC_ORDER_BY(NEAR_POINTS, q, TOTAL, dir)
+#define near_points_update_set_total(q, v) SC_SET(NEAR_POINTS, q, i64, TOTAL, v)
 
 /* Column has_total (bool, nullable): filters, order, bulk set. */
-void near_points_where_has_total_eq(near_points_query *q, bool v);
-void near_points_where_has_total_ne(near_points_query *q, bool v);
-void near_points_where_has_total_is_null(near_points_query *q);
-void near_points_where_has_total_is_not_null(near_points_query *q);
-void near_points_order_by_has_total(near_points_query *q, sc_order dir);
-void near_points_update_set_has_total(near_points_query *q, bool v);
-void near_points_update_set_has_total_null(near_points_query *q);
+#define near_points_where_has_total_eq(q, v) \
+    SC_WHERE(NEAR_POINTS, q, bool, HAS_TOTAL, EQ, v)
+#define near_points_where_has_total_ne(q, v) \
+    SC_WHERE(NEAR_POINTS, q, bool, HAS_TOTAL, NE, v)
+#define near_points_where_has_total_is_null(q) \
+    SC_WHERE_NULL(NEAR_POINTS, q, HAS_TOTAL, IS_NULL)
+#define near_points_where_has_total_is_not_null(q) \
+    SC_WHERE_NULL(NEAR_POINTS, q, HAS_TOTAL, IS_NOT_NULL)
+#define near_points_order_by_has_total(q, dir) \
+    SC_ORDER_BY(NEAR_POINTS, q, HAS_TOTAL, dir)
+#define near_points_update_set_has_total(q, v) \
+    SC_SET(NEAR_POINTS, q, bool, HAS_TOTAL, v)
+#define near_points_update_set_has_total_null(q) \
+    SC_SET_NULL(NEAR_POINTS, q, HAS_TOTAL)
 
 /* Column kind (enum schema_kind): filters, order, bulk set. */
-void near_points_where_kind_eq(near_points_query *q, near_schema_kind v);
-void near_points_where_kind_ne(near_points_query *q, near_schema_kind v);
-void near_points_where_kind_in(near_points_query *q, const near_schema_kind *v,
-                               size_t n);
-void near_points_where_kind_not_in(near_points_query *q,
-                                   const near_schema_kind *v, size_t n);
-void near_points_order_by_kind(near_points_query *q, sc_order dir);
-void near_points_update_set_kind(near_points_query *q, near_schema_kind v);
+#define near_points_where_kind_eq(q, v) \
+    SC_WHERE(NEAR_POINTS, q, enum, KIND, EQ, near_schema_kind_arg_(v))
+#define near_points_where_kind_ne(q, v) \
+    SC_WHERE(NEAR_POINTS, q, enum, KIND, NE, near_schema_kind_arg_(v))
+#define near_points_where_kind_in(q, v, n) \
+    SC_WHERE_IN(NEAR_POINTS, q, enum, KIND, IN, near_schema_kind_args_(v), n)
+#define near_points_where_kind_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_POINTS, q, enum, KIND, NOT_IN, near_schema_kind_args_(v), \
+                n)
+#define near_points_order_by_kind(q, dir) SC_ORDER_BY(NEAR_POINTS, q, KIND, dir)
+#define near_points_update_set_kind(q, v) \
+    SC_SET(NEAR_POINTS, q, enum, KIND, near_schema_kind_arg_(v))
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void near_points_or(near_points_query *q);
-void near_points_and(near_points_query *q);
-void near_points_not(near_points_query *q);
-void near_points_end(near_points_query *q);
-
-/* Shaping. */
-void near_points_limit(near_points_query *q, int64_t n);
-void near_points_offset(near_points_query *q, int64_t n);
-void near_points_distinct(near_points_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define near_points_or(q) sc_query_begin_or(SC_HANDLE(NEAR_POINTS, q))
+#define near_points_and(q) sc_query_begin_and(SC_HANDLE(NEAR_POINTS, q))
+#define near_points_not(q) sc_query_begin_not(SC_HANDLE(NEAR_POINTS, q))
+#define near_points_end(q) sc_query_end(SC_HANDLE(NEAR_POINTS, q))
+#define near_points_limit(q, n) sc_query_limit(SC_HANDLE(NEAR_POINTS, q), n)
+#define near_points_offset(q, n) sc_query_offset(SC_HANDLE(NEAR_POINTS, q), n)
+#define near_points_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_POINTS, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -1258,9 +1518,14 @@ int near_points_each(near_points_query *q, near_point_fn fn, void *ctx);
 int near_points_update_all(near_points_query *q, int64_t *changed);
 int near_points_delete_all(near_points_query *q, int64_t *changed);
 
+/* The columns of table "users" by index. */
+enum {
+    NEAR_USERS_COL_ID = 0
+};
+
 /* Column bits of table "users", or-ed into the cols of
  * near_users_update_cols(); those of key columns are ignored. */
-#define NEAR_USERS_ID (UINT64_C(1) << 0)
+#define NEAR_USERS_ID (UINT64_C(1) << NEAR_USERS_COL_ID)
 
 /* Table "users": the descriptor, then the row operations. */
 extern const sc_table_desc near_users_table;
@@ -1282,7 +1547,7 @@ int near_users_get(sc_db *db, sc_arena *a, int64_t id, near_user *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_users_update(sc_db *db, const near_user *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1307,37 +1572,38 @@ int near_users_update_many(sc_db *db, const near_user *rows, size_t n,
 int near_users_delete_many(sc_db *db, const near_user *rows, size_t n);
 
 /*
- * Queries over table "users".  near_users_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); near_users_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "users".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 near_users_query *near_users_select(sc_db *db);
 void near_users_query_free(near_users_query *q);
 
 /* Column id (int64): filters, order, bulk set. */
-void near_users_where_id_eq(near_users_query *q, int64_t v);
-void near_users_where_id_ne(near_users_query *q, int64_t v);
-void near_users_where_id_lt(near_users_query *q, int64_t v);
-void near_users_where_id_le(near_users_query *q, int64_t v);
-void near_users_where_id_gt(near_users_query *q, int64_t v);
-void near_users_where_id_ge(near_users_query *q, int64_t v);
-void near_users_where_id_in(near_users_query *q, const int64_t *v, size_t n);
-void near_users_where_id_not_in(near_users_query *q, const int64_t *v,
-                                size_t n);
-void near_users_order_by_id(near_users_query *q, sc_order dir);
+#define near_users_where_id_eq(q, v) SC_WHERE(NEAR_USERS, q, i64, ID, EQ, v)
+#define near_users_where_id_ne(q, v) SC_WHERE(NEAR_USERS, q, i64, ID, NE, v)
+#define near_users_where_id_lt(q, v) SC_WHERE(NEAR_USERS, q, i64, ID, LT, v)
+#define near_users_where_id_le(q, v) SC_WHERE(NEAR_USERS, q, i64, ID, LE, v)
+#define near_users_where_id_gt(q, v) SC_WHERE(NEAR_USERS, q, i64, ID, GT, v)
+#define near_users_where_id_ge(q, v) SC_WHERE(NEAR_USERS, q, i64, ID, GE, v)
+#define near_users_where_id_in(q, v, n) \
+    SC_WHERE_IN(NEAR_USERS, q, i64, ID, IN, v, n)
+#define near_users_where_id_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_USERS, q, i64, ID, NOT_IN, v, n)
+#define near_users_order_by_id(q, dir) SC_ORDER_BY(NEAR_USERS, q, ID, dir)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void near_users_or(near_users_query *q);
-void near_users_and(near_users_query *q);
-void near_users_not(near_users_query *q);
-void near_users_end(near_users_query *q);
-
-/* Shaping. */
-void near_users_limit(near_users_query *q, int64_t n);
-void near_users_offset(near_users_query *q, int64_t n);
-void near_users_distinct(near_users_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define near_users_or(q) sc_query_begin_or(SC_HANDLE(NEAR_USERS, q))
+#define near_users_and(q) sc_query_begin_and(SC_HANDLE(NEAR_USERS, q))
+#define near_users_not(q) sc_query_begin_not(SC_HANDLE(NEAR_USERS, q))
+#define near_users_end(q) sc_query_end(SC_HANDLE(NEAR_USERS, q))
+#define near_users_limit(q, n) sc_query_limit(SC_HANDLE(NEAR_USERS, q), n)
+#define near_users_offset(q, n) sc_query_offset(SC_HANDLE(NEAR_USERS, q), n)
+#define near_users_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_USERS, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -1359,9 +1625,14 @@ int near_users_each(near_users_query *q, near_user_fn fn, void *ctx);
 int near_users_update_all(near_users_query *q, int64_t *changed);
 int near_users_delete_all(near_users_query *q, int64_t *changed);
 
+/* The columns of table "users_pkey" by index. */
+enum {
+    NEAR_USERS_PKEY_COL_ID = 0
+};
+
 /* Column bits of table "users_pkey", or-ed into the cols of
  * near_users_pkey_update_cols(); those of key columns are ignored. */
-#define NEAR_USERS_PKEY_ID (UINT64_C(1) << 0)
+#define NEAR_USERS_PKEY_ID (UINT64_C(1) << NEAR_USERS_PKEY_COL_ID)
 
 /* Table "users_pkey": the descriptor, then the row operations. */
 extern const sc_table_desc near_users_pkey_table;
@@ -1384,7 +1655,7 @@ int near_users_pkey_get(sc_db *db, sc_arena *a, int64_t id,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_users_pkey_update(sc_db *db, const near_users_pkey *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1411,38 +1682,48 @@ int near_users_pkey_delete_many(sc_db *db, const near_users_pkey *rows,
                                 size_t n);
 
 /*
- * Queries over table "users_pkey".  near_users_pkey_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); near_users_pkey_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "users_pkey".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 near_users_pkey_query *near_users_pkey_select(sc_db *db);
 void near_users_pkey_query_free(near_users_pkey_query *q);
 
 /* Column id (int64): filters, order, bulk set. */
-void near_users_pkey_where_id_eq(near_users_pkey_query *q, int64_t v);
-void near_users_pkey_where_id_ne(near_users_pkey_query *q, int64_t v);
-void near_users_pkey_where_id_lt(near_users_pkey_query *q, int64_t v);
-void near_users_pkey_where_id_le(near_users_pkey_query *q, int64_t v);
-void near_users_pkey_where_id_gt(near_users_pkey_query *q, int64_t v);
-void near_users_pkey_where_id_ge(near_users_pkey_query *q, int64_t v);
-void near_users_pkey_where_id_in(near_users_pkey_query *q, const int64_t *v,
-                                 size_t n);
-void near_users_pkey_where_id_not_in(near_users_pkey_query *q,
-                                     const int64_t *v, size_t n);
-void near_users_pkey_order_by_id(near_users_pkey_query *q, sc_order dir);
+#define near_users_pkey_where_id_eq(q, v) \
+    SC_WHERE(NEAR_USERS_PKEY, q, i64, ID, EQ, v)
+#define near_users_pkey_where_id_ne(q, v) \
+    SC_WHERE(NEAR_USERS_PKEY, q, i64, ID, NE, v)
+#define near_users_pkey_where_id_lt(q, v) \
+    SC_WHERE(NEAR_USERS_PKEY, q, i64, ID, LT, v)
+#define near_users_pkey_where_id_le(q, v) \
+    SC_WHERE(NEAR_USERS_PKEY, q, i64, ID, LE, v)
+#define near_users_pkey_where_id_gt(q, v) \
+    SC_WHERE(NEAR_USERS_PKEY, q, i64, ID, GT, v)
+#define near_users_pkey_where_id_ge(q, v) \
+    SC_WHERE(NEAR_USERS_PKEY, q, i64, ID, GE, v)
+#define near_users_pkey_where_id_in(q, v, n) \
+    SC_WHERE_IN(NEAR_USERS_PKEY, q, i64, ID, IN, v, n)
+#define near_users_pkey_where_id_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_USERS_PKEY, q, i64, ID, NOT_IN, v, n)
+#define near_users_pkey_order_by_id(q, dir) \
+    SC_ORDER_BY(NEAR_USERS_PKEY, q, ID, dir)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void near_users_pkey_or(near_users_pkey_query *q);
-void near_users_pkey_and(near_users_pkey_query *q);
-void near_users_pkey_not(near_users_pkey_query *q);
-void near_users_pkey_end(near_users_pkey_query *q);
-
-/* Shaping. */
-void near_users_pkey_limit(near_users_pkey_query *q, int64_t n);
-void near_users_pkey_offset(near_users_pkey_query *q, int64_t n);
-void near_users_pkey_distinct(near_users_pkey_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define near_users_pkey_or(q) sc_query_begin_or(SC_HANDLE(NEAR_USERS_PKEY, q))
+#define near_users_pkey_and(q) sc_query_begin_and(SC_HANDLE(NEAR_USERS_PKEY, q))
+#define near_users_pkey_not(q) sc_query_begin_not(SC_HANDLE(NEAR_USERS_PKEY, q))
+#define near_users_pkey_end(q) sc_query_end(SC_HANDLE(NEAR_USERS_PKEY, q))
+#define near_users_pkey_limit(q, n) \
+    sc_query_limit(SC_HANDLE(NEAR_USERS_PKEY, q), n)
+#define near_users_pkey_offset(q, n) \
+    sc_query_offset(SC_HANDLE(NEAR_USERS_PKEY, q), n)
+#define near_users_pkey_distinct(q) \
+    sc_query_distinct(SC_HANDLE(NEAR_USERS_PKEY, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -1451,22 +1732,31 @@ void near_users_pkey_distinct(near_users_pkey_query *q);
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.
  */
-int near_users_pkey_all(near_users_pkey_query *q, sc_arena *a, near_users_pkey_list *out);
-int near_users_pkey_first(near_users_pkey_query *q, sc_arena *a, near_users_pkey *out);
-int near_users_pkey_one(near_users_pkey_query *q, sc_arena *a, near_users_pkey *out);
+int near_users_pkey_all(near_users_pkey_query *q, sc_arena *a,
+                        near_users_pkey_list *out);
+int near_users_pkey_first(near_users_pkey_query *q, sc_arena *a,
+                          near_users_pkey *out);
+int near_users_pkey_one(near_users_pkey_query *q, sc_arena *a,
+                        near_users_pkey *out);
 int near_users_pkey_count(near_users_pkey_query *q, int64_t *n);
 int near_users_pkey_exists(near_users_pkey_query *q, bool *yes);
 typedef int (*near_users_pkey_fn)(void *ctx, const near_users_pkey *row);
-int near_users_pkey_each(near_users_pkey_query *q, near_users_pkey_fn fn, void *ctx);
+int near_users_pkey_each(near_users_pkey_query *q, near_users_pkey_fn fn,
+                         void *ctx);
 
 /* Bulk changes of the matching rows: set the columns to change, then
  * update_all; or delete_all.  *changed receives the row count. */
 int near_users_pkey_update_all(near_users_pkey_query *q, int64_t *changed);
 int near_users_pkey_delete_all(near_users_pkey_query *q, int64_t *changed);
 
+/* The columns of table "products" by index. */
+enum {
+    NEAR_PRODUCTS_COL_ID = 0
+};
+
 /* Column bits of table "products", or-ed into the cols of
  * near_products_update_cols(); those of key columns are ignored. */
-#define NEAR_PRODUCTS_ID (UINT64_C(1) << 0)
+#define NEAR_PRODUCTS_ID (UINT64_C(1) << NEAR_PRODUCTS_COL_ID)
 
 /* Table "products": the descriptor, then the row operations. */
 extern const sc_table_desc near_products_table;
@@ -1488,7 +1778,7 @@ int near_products_get(sc_db *db, sc_arena *a, int64_t id, near_product *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_products_update(sc_db *db, const near_product *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1514,38 +1804,45 @@ int near_products_update_many(sc_db *db, const near_product *rows, size_t n,
 int near_products_delete_many(sc_db *db, const near_product *rows, size_t n);
 
 /*
- * Queries over table "products".  near_products_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); near_products_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "products".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 near_products_query *near_products_select(sc_db *db);
 void near_products_query_free(near_products_query *q);
 
 /* Column id (int64): filters, order, bulk set. */
-void near_products_where_id_eq(near_products_query *q, int64_t v);
-void near_products_where_id_ne(near_products_query *q, int64_t v);
-void near_products_where_id_lt(near_products_query *q, int64_t v);
-void near_products_where_id_le(near_products_query *q, int64_t v);
-void near_products_where_id_gt(near_products_query *q, int64_t v);
-void near_products_where_id_ge(near_products_query *q, int64_t v);
-void near_products_where_id_in(near_products_query *q, const int64_t *v,
-                               size_t n);
-void near_products_where_id_not_in(near_products_query *q, const int64_t *v,
-                                   size_t n);
-void near_products_order_by_id(near_products_query *q, sc_order dir);
+#define near_products_where_id_eq(q, v) \
+    SC_WHERE(NEAR_PRODUCTS, q, i64, ID, EQ, v)
+#define near_products_where_id_ne(q, v) \
+    SC_WHERE(NEAR_PRODUCTS, q, i64, ID, NE, v)
+#define near_products_where_id_lt(q, v) \
+    SC_WHERE(NEAR_PRODUCTS, q, i64, ID, LT, v)
+#define near_products_where_id_le(q, v) \
+    SC_WHERE(NEAR_PRODUCTS, q, i64, ID, LE, v)
+#define near_products_where_id_gt(q, v) \
+    SC_WHERE(NEAR_PRODUCTS, q, i64, ID, GT, v)
+#define near_products_where_id_ge(q, v) \
+    SC_WHERE(NEAR_PRODUCTS, q, i64, ID, GE, v)
+#define near_products_where_id_in(q, v, n) \
+    SC_WHERE_IN(NEAR_PRODUCTS, q, i64, ID, IN, v, n)
+#define near_products_where_id_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_PRODUCTS, q, i64, ID, NOT_IN, v, n)
+#define near_products_order_by_id(q, dir) SC_ORDER_BY(NEAR_PRODUCTS, q, ID, dir)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void near_products_or(near_products_query *q);
-void near_products_and(near_products_query *q);
-void near_products_not(near_products_query *q);
-void near_products_end(near_products_query *q);
-
-/* Shaping. */
-void near_products_limit(near_products_query *q, int64_t n);
-void near_products_offset(near_products_query *q, int64_t n);
-void near_products_distinct(near_products_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define near_products_or(q) sc_query_begin_or(SC_HANDLE(NEAR_PRODUCTS, q))
+#define near_products_and(q) sc_query_begin_and(SC_HANDLE(NEAR_PRODUCTS, q))
+#define near_products_not(q) sc_query_begin_not(SC_HANDLE(NEAR_PRODUCTS, q))
+#define near_products_end(q) sc_query_end(SC_HANDLE(NEAR_PRODUCTS, q))
+#define near_products_limit(q, n) sc_query_limit(SC_HANDLE(NEAR_PRODUCTS, q), n)
+#define near_products_offset(q, n) \
+    sc_query_offset(SC_HANDLE(NEAR_PRODUCTS, q), n)
+#define near_products_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_PRODUCTS, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -1554,8 +1851,10 @@ void near_products_distinct(near_products_query *q);
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.
  */
-int near_products_all(near_products_query *q, sc_arena *a, near_product_list *out);
-int near_products_first(near_products_query *q, sc_arena *a, near_product *out);
+int near_products_all(near_products_query *q, sc_arena *a,
+                      near_product_list *out);
+int near_products_first(near_products_query *q, sc_arena *a,
+                        near_product *out);
 int near_products_one(near_products_query *q, sc_arena *a, near_product *out);
 int near_products_count(near_products_query *q, int64_t *n);
 int near_products_exists(near_products_query *q, bool *yes);
@@ -1567,9 +1866,11 @@ int near_products_each(near_products_query *q, near_product_fn fn, void *ctx);
 int near_products_update_all(near_products_query *q, int64_t *changed);
 int near_products_delete_all(near_products_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the handle returned takes the filters and
- * order of the joined table; terminals stay on the query. */
-near_carts_query *near_products_join_carts(near_products_query *q);
+/* Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it. */
+#define near_products_join_carts(q) \
+    SC_JOIN(NEAR_PRODUCTS, q, near_carts, near_carts, 0, true)
 
 /* Navigation along foreign keys: get_ the parent row, list_ the children
  * of one row; the _load_ forms fetch the children of many rows with one
@@ -1584,10 +1885,16 @@ int near_products_load_carts(sc_db *db, sc_arena *a, const near_product *rows,
  * 3): kept for the source that calls them. */
 #define near_products_get_carts near_products_list_carts
 
+/* The columns of table "carts" by index. */
+enum {
+    NEAR_CARTS_COL_ID      = 0,
+    NEAR_CARTS_COL_ITEM_ID = 1
+};
+
 /* Column bits of table "carts", or-ed into the cols of
  * near_carts_update_cols(); those of key columns are ignored. */
-#define NEAR_CARTS_ID      (UINT64_C(1) << 0)
-#define NEAR_CARTS_ITEM_ID (UINT64_C(1) << 1)
+#define NEAR_CARTS_ID      (UINT64_C(1) << NEAR_CARTS_COL_ID)
+#define NEAR_CARTS_ITEM_ID (UINT64_C(1) << NEAR_CARTS_COL_ITEM_ID)
 
 /* Table "carts": the descriptor, then the row operations. */
 extern const sc_table_desc near_carts_table;
@@ -1609,7 +1916,7 @@ int near_carts_get(sc_db *db, sc_arena *a, int64_t id, near_cart *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_carts_update(sc_db *db, const near_cart *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1634,54 +1941,66 @@ int near_carts_update_many(sc_db *db, const near_cart *rows, size_t n,
 int near_carts_delete_many(sc_db *db, const near_cart *rows, size_t n);
 
 /*
- * Queries over table "carts".  near_carts_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); near_carts_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "carts".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 near_carts_query *near_carts_select(sc_db *db);
 void near_carts_query_free(near_carts_query *q);
 
 /* Column id (int64): filters, order, bulk set. */
-void near_carts_where_id_eq(near_carts_query *q, int64_t v);
-void near_carts_where_id_ne(near_carts_query *q, int64_t v);
-void near_carts_where_id_lt(near_carts_query *q, int64_t v);
-void near_carts_where_id_le(near_carts_query *q, int64_t v);
-void near_carts_where_id_gt(near_carts_query *q, int64_t v);
-void near_carts_where_id_ge(near_carts_query *q, int64_t v);
-void near_carts_where_id_in(near_carts_query *q, const int64_t *v, size_t n);
-void near_carts_where_id_not_in(near_carts_query *q, const int64_t *v,
-                                size_t n);
-void near_carts_order_by_id(near_carts_query *q, sc_order dir);
+#define near_carts_where_id_eq(q, v) SC_WHERE(NEAR_CARTS, q, i64, ID, EQ, v)
+#define near_carts_where_id_ne(q, v) SC_WHERE(NEAR_CARTS, q, i64, ID, NE, v)
+#define near_carts_where_id_lt(q, v) SC_WHERE(NEAR_CARTS, q, i64, ID, LT, v)
+#define near_carts_where_id_le(q, v) SC_WHERE(NEAR_CARTS, q, i64, ID, LE, v)
+#define near_carts_where_id_gt(q, v) SC_WHERE(NEAR_CARTS, q, i64, ID, GT, v)
+#define near_carts_where_id_ge(q, v) SC_WHERE(NEAR_CARTS, q, i64, ID, GE, v)
+#define near_carts_where_id_in(q, v, n) \
+    SC_WHERE_IN(NEAR_CARTS, q, i64, ID, IN, v, n)
+#define near_carts_where_id_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_CARTS, q, i64, ID, NOT_IN, v, n)
+#define near_carts_order_by_id(q, dir) SC_ORDER_BY(NEAR_CARTS, q, ID, dir)
 
 /* Column item_id (int64, nullable): filters, order, bulk set. */
-void near_carts_where_item_id_eq(near_carts_query *q, int64_t v);
-void near_carts_where_item_id_ne(near_carts_query *q, int64_t v);
-void near_carts_where_item_id_lt(near_carts_query *q, int64_t v);
-void near_carts_where_item_id_le(near_carts_query *q, int64_t v);
-void near_carts_where_item_id_gt(near_carts_query *q, int64_t v);
-void near_carts_where_item_id_ge(near_carts_query *q, int64_t v);
-void near_carts_where_item_id_in(near_carts_query *q, const int64_t *v,
-                                 size_t n);
-void near_carts_where_item_id_not_in(near_carts_query *q, const int64_t *v,
-                                     size_t n);
-void near_carts_where_item_id_is_null(near_carts_query *q);
-void near_carts_where_item_id_is_not_null(near_carts_query *q);
-void near_carts_order_by_item_id(near_carts_query *q, sc_order dir);
-void near_carts_update_set_item_id(near_carts_query *q, int64_t v);
-void near_carts_update_set_item_id_null(near_carts_query *q);
+#define near_carts_where_item_id_eq(q, v) \
+    SC_WHERE(NEAR_CARTS, q, i64, ITEM_ID, EQ, v)
+#define near_carts_where_item_id_ne(q, v) \
+    SC_WHERE(NEAR_CARTS, q, i64, ITEM_ID, NE, v)
+#define near_carts_where_item_id_lt(q, v) \
+    SC_WHERE(NEAR_CARTS, q, i64, ITEM_ID, LT, v)
+#define near_carts_where_item_id_le(q, v) \
+    SC_WHERE(NEAR_CARTS, q, i64, ITEM_ID, LE, v)
+#define near_carts_where_item_id_gt(q, v) \
+    SC_WHERE(NEAR_CARTS, q, i64, ITEM_ID, GT, v)
+#define near_carts_where_item_id_ge(q, v) \
+    SC_WHERE(NEAR_CARTS, q, i64, ITEM_ID, GE, v)
+#define near_carts_where_item_id_in(q, v, n) \
+    SC_WHERE_IN(NEAR_CARTS, q, i64, ITEM_ID, IN, v, n)
+#define near_carts_where_item_id_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_CARTS, q, i64, ITEM_ID, NOT_IN, v, n)
+#define near_carts_where_item_id_is_null(q) \
+    SC_WHERE_NULL(NEAR_CARTS, q, ITEM_ID, IS_NULL)
+#define near_carts_where_item_id_is_not_null(q) \
+    SC_WHERE_NULL(NEAR_CARTS, q, ITEM_ID, IS_NOT_NULL)
+#define near_carts_order_by_item_id(q, dir) \
+    SC_ORDER_BY(NEAR_CARTS, q, ITEM_ID, dir)
+#define near_carts_update_set_item_id(q, v) \
+    SC_SET(NEAR_CARTS, q, i64, ITEM_ID, v)
+#define near_carts_update_set_item_id_null(q) \
+    SC_SET_NULL(NEAR_CARTS, q, ITEM_ID)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void near_carts_or(near_carts_query *q);
-void near_carts_and(near_carts_query *q);
-void near_carts_not(near_carts_query *q);
-void near_carts_end(near_carts_query *q);
-
-/* Shaping. */
-void near_carts_limit(near_carts_query *q, int64_t n);
-void near_carts_offset(near_carts_query *q, int64_t n);
-void near_carts_distinct(near_carts_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define near_carts_or(q) sc_query_begin_or(SC_HANDLE(NEAR_CARTS, q))
+#define near_carts_and(q) sc_query_begin_and(SC_HANDLE(NEAR_CARTS, q))
+#define near_carts_not(q) sc_query_begin_not(SC_HANDLE(NEAR_CARTS, q))
+#define near_carts_end(q) sc_query_end(SC_HANDLE(NEAR_CARTS, q))
+#define near_carts_limit(q, n) sc_query_limit(SC_HANDLE(NEAR_CARTS, q), n)
+#define near_carts_offset(q, n) sc_query_offset(SC_HANDLE(NEAR_CARTS, q), n)
+#define near_carts_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_CARTS, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -1703,10 +2022,13 @@ int near_carts_each(near_carts_query *q, near_cart_fn fn, void *ctx);
 int near_carts_update_all(near_carts_query *q, int64_t *changed);
 int near_carts_delete_all(near_carts_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the handle returned takes the filters and
- * order of the joined table; terminals stay on the query. */
-near_products_query *near_carts_join_products(near_carts_query *q);
-near_items_query *near_carts_join_items(near_carts_query *q);
+/* Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it. */
+#define near_carts_join_products(q) \
+    SC_JOIN(NEAR_CARTS, q, near_products, near_carts, 0, false)
+#define near_carts_join_items(q) \
+    SC_JOIN(NEAR_CARTS, q, near_items, near_items, 0, true)
 
 /* Navigation along foreign keys: get_ the parent row, list_ the children
  * of one row; the _load_ forms fetch the children of many rows with one
@@ -1724,10 +2046,16 @@ int near_carts_load_items(sc_db *db, sc_arena *a, const near_cart *rows,
 #define near_carts_get_item near_carts_get_product
 #define near_carts_get_items near_carts_list_items
 
+/* The columns of table "items" by index. */
+enum {
+    NEAR_ITEMS_COL_ID      = 0,
+    NEAR_ITEMS_COL_CART_ID = 1
+};
+
 /* Column bits of table "items", or-ed into the cols of
  * near_items_update_cols(); those of key columns are ignored. */
-#define NEAR_ITEMS_ID      (UINT64_C(1) << 0)
-#define NEAR_ITEMS_CART_ID (UINT64_C(1) << 1)
+#define NEAR_ITEMS_ID      (UINT64_C(1) << NEAR_ITEMS_COL_ID)
+#define NEAR_ITEMS_CART_ID (UINT64_C(1) << NEAR_ITEMS_COL_CART_ID)
 
 /* Table "items": the descriptor, then the row operations. */
 extern const sc_table_desc near_items_table;
@@ -1749,7 +2077,7 @@ int near_items_get(sc_db *db, sc_arena *a, int64_t id, near_item *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_items_update(sc_db *db, const near_item *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1774,54 +2102,66 @@ int near_items_update_many(sc_db *db, const near_item *rows, size_t n,
 int near_items_delete_many(sc_db *db, const near_item *rows, size_t n);
 
 /*
- * Queries over table "items".  near_items_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); near_items_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "items".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 near_items_query *near_items_select(sc_db *db);
 void near_items_query_free(near_items_query *q);
 
 /* Column id (int64): filters, order, bulk set. */
-void near_items_where_id_eq(near_items_query *q, int64_t v);
-void near_items_where_id_ne(near_items_query *q, int64_t v);
-void near_items_where_id_lt(near_items_query *q, int64_t v);
-void near_items_where_id_le(near_items_query *q, int64_t v);
-void near_items_where_id_gt(near_items_query *q, int64_t v);
-void near_items_where_id_ge(near_items_query *q, int64_t v);
-void near_items_where_id_in(near_items_query *q, const int64_t *v, size_t n);
-void near_items_where_id_not_in(near_items_query *q, const int64_t *v,
-                                size_t n);
-void near_items_order_by_id(near_items_query *q, sc_order dir);
+#define near_items_where_id_eq(q, v) SC_WHERE(NEAR_ITEMS, q, i64, ID, EQ, v)
+#define near_items_where_id_ne(q, v) SC_WHERE(NEAR_ITEMS, q, i64, ID, NE, v)
+#define near_items_where_id_lt(q, v) SC_WHERE(NEAR_ITEMS, q, i64, ID, LT, v)
+#define near_items_where_id_le(q, v) SC_WHERE(NEAR_ITEMS, q, i64, ID, LE, v)
+#define near_items_where_id_gt(q, v) SC_WHERE(NEAR_ITEMS, q, i64, ID, GT, v)
+#define near_items_where_id_ge(q, v) SC_WHERE(NEAR_ITEMS, q, i64, ID, GE, v)
+#define near_items_where_id_in(q, v, n) \
+    SC_WHERE_IN(NEAR_ITEMS, q, i64, ID, IN, v, n)
+#define near_items_where_id_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_ITEMS, q, i64, ID, NOT_IN, v, n)
+#define near_items_order_by_id(q, dir) SC_ORDER_BY(NEAR_ITEMS, q, ID, dir)
 
 /* Column cart_id (int64, nullable): filters, order, bulk set. */
-void near_items_where_cart_id_eq(near_items_query *q, int64_t v);
-void near_items_where_cart_id_ne(near_items_query *q, int64_t v);
-void near_items_where_cart_id_lt(near_items_query *q, int64_t v);
-void near_items_where_cart_id_le(near_items_query *q, int64_t v);
-void near_items_where_cart_id_gt(near_items_query *q, int64_t v);
-void near_items_where_cart_id_ge(near_items_query *q, int64_t v);
-void near_items_where_cart_id_in(near_items_query *q, const int64_t *v,
-                                 size_t n);
-void near_items_where_cart_id_not_in(near_items_query *q, const int64_t *v,
-                                     size_t n);
-void near_items_where_cart_id_is_null(near_items_query *q);
-void near_items_where_cart_id_is_not_null(near_items_query *q);
-void near_items_order_by_cart_id(near_items_query *q, sc_order dir);
-void near_items_update_set_cart_id(near_items_query *q, int64_t v);
-void near_items_update_set_cart_id_null(near_items_query *q);
+#define near_items_where_cart_id_eq(q, v) \
+    SC_WHERE(NEAR_ITEMS, q, i64, CART_ID, EQ, v)
+#define near_items_where_cart_id_ne(q, v) \
+    SC_WHERE(NEAR_ITEMS, q, i64, CART_ID, NE, v)
+#define near_items_where_cart_id_lt(q, v) \
+    SC_WHERE(NEAR_ITEMS, q, i64, CART_ID, LT, v)
+#define near_items_where_cart_id_le(q, v) \
+    SC_WHERE(NEAR_ITEMS, q, i64, CART_ID, LE, v)
+#define near_items_where_cart_id_gt(q, v) \
+    SC_WHERE(NEAR_ITEMS, q, i64, CART_ID, GT, v)
+#define near_items_where_cart_id_ge(q, v) \
+    SC_WHERE(NEAR_ITEMS, q, i64, CART_ID, GE, v)
+#define near_items_where_cart_id_in(q, v, n) \
+    SC_WHERE_IN(NEAR_ITEMS, q, i64, CART_ID, IN, v, n)
+#define near_items_where_cart_id_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_ITEMS, q, i64, CART_ID, NOT_IN, v, n)
+#define near_items_where_cart_id_is_null(q) \
+    SC_WHERE_NULL(NEAR_ITEMS, q, CART_ID, IS_NULL)
+#define near_items_where_cart_id_is_not_null(q) \
+    SC_WHERE_NULL(NEAR_ITEMS, q, CART_ID, IS_NOT_NULL)
+#define near_items_order_by_cart_id(q, dir) \
+    SC_ORDER_BY(NEAR_ITEMS, q, CART_ID, dir)
+#define near_items_update_set_cart_id(q, v) \
+    SC_SET(NEAR_ITEMS, q, i64, CART_ID, v)
+#define near_items_update_set_cart_id_null(q) \
+    SC_SET_NULL(NEAR_ITEMS, q, CART_ID)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void near_items_or(near_items_query *q);
-void near_items_and(near_items_query *q);
-void near_items_not(near_items_query *q);
-void near_items_end(near_items_query *q);
-
-/* Shaping. */
-void near_items_limit(near_items_query *q, int64_t n);
-void near_items_offset(near_items_query *q, int64_t n);
-void near_items_distinct(near_items_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define near_items_or(q) sc_query_begin_or(SC_HANDLE(NEAR_ITEMS, q))
+#define near_items_and(q) sc_query_begin_and(SC_HANDLE(NEAR_ITEMS, q))
+#define near_items_not(q) sc_query_begin_not(SC_HANDLE(NEAR_ITEMS, q))
+#define near_items_end(q) sc_query_end(SC_HANDLE(NEAR_ITEMS, q))
+#define near_items_limit(q, n) sc_query_limit(SC_HANDLE(NEAR_ITEMS, q), n)
+#define near_items_offset(q, n) sc_query_offset(SC_HANDLE(NEAR_ITEMS, q), n)
+#define near_items_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_ITEMS, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -1843,9 +2183,11 @@ int near_items_each(near_items_query *q, near_item_fn fn, void *ctx);
 int near_items_update_all(near_items_query *q, int64_t *changed);
 int near_items_delete_all(near_items_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the handle returned takes the filters and
- * order of the joined table; terminals stay on the query. */
-near_carts_query *near_items_join_carts(near_items_query *q);
+/* Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it. */
+#define near_items_join_carts(q) \
+    SC_JOIN(NEAR_ITEMS, q, near_carts, near_items, 0, false)
 
 /* Navigation along foreign keys: get_ the parent row, list_ the children
  * of one row; the _load_ forms fetch the children of many rows with one
@@ -1854,9 +2196,14 @@ near_carts_query *near_items_join_carts(near_items_query *q);
 int near_items_get_cart(sc_db *db, sc_arena *a, const near_item *row,
                         near_cart *out);
 
+/* The columns of table "films" by index. */
+enum {
+    NEAR_FILMS_COL_ID = 0
+};
+
 /* Column bits of table "films", or-ed into the cols of
  * near_films_update_cols(); those of key columns are ignored. */
-#define NEAR_FILMS_ID (UINT64_C(1) << 0)
+#define NEAR_FILMS_ID (UINT64_C(1) << NEAR_FILMS_COL_ID)
 
 /* Table "films": the descriptor, then the row operations. */
 extern const sc_table_desc near_films_table;
@@ -1878,7 +2225,7 @@ int near_films_get(sc_db *db, sc_arena *a, int64_t id, near_film *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_films_update(sc_db *db, const near_film *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -1903,37 +2250,38 @@ int near_films_update_many(sc_db *db, const near_film *rows, size_t n,
 int near_films_delete_many(sc_db *db, const near_film *rows, size_t n);
 
 /*
- * Queries over table "films".  near_films_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); near_films_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "films".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 near_films_query *near_films_select(sc_db *db);
 void near_films_query_free(near_films_query *q);
 
 /* Column id (int64): filters, order, bulk set. */
-void near_films_where_id_eq(near_films_query *q, int64_t v);
-void near_films_where_id_ne(near_films_query *q, int64_t v);
-void near_films_where_id_lt(near_films_query *q, int64_t v);
-void near_films_where_id_le(near_films_query *q, int64_t v);
-void near_films_where_id_gt(near_films_query *q, int64_t v);
-void near_films_where_id_ge(near_films_query *q, int64_t v);
-void near_films_where_id_in(near_films_query *q, const int64_t *v, size_t n);
-void near_films_where_id_not_in(near_films_query *q, const int64_t *v,
-                                size_t n);
-void near_films_order_by_id(near_films_query *q, sc_order dir);
+#define near_films_where_id_eq(q, v) SC_WHERE(NEAR_FILMS, q, i64, ID, EQ, v)
+#define near_films_where_id_ne(q, v) SC_WHERE(NEAR_FILMS, q, i64, ID, NE, v)
+#define near_films_where_id_lt(q, v) SC_WHERE(NEAR_FILMS, q, i64, ID, LT, v)
+#define near_films_where_id_le(q, v) SC_WHERE(NEAR_FILMS, q, i64, ID, LE, v)
+#define near_films_where_id_gt(q, v) SC_WHERE(NEAR_FILMS, q, i64, ID, GT, v)
+#define near_films_where_id_ge(q, v) SC_WHERE(NEAR_FILMS, q, i64, ID, GE, v)
+#define near_films_where_id_in(q, v, n) \
+    SC_WHERE_IN(NEAR_FILMS, q, i64, ID, IN, v, n)
+#define near_films_where_id_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_FILMS, q, i64, ID, NOT_IN, v, n)
+#define near_films_order_by_id(q, dir) SC_ORDER_BY(NEAR_FILMS, q, ID, dir)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void near_films_or(near_films_query *q);
-void near_films_and(near_films_query *q);
-void near_films_not(near_films_query *q);
-void near_films_end(near_films_query *q);
-
-/* Shaping. */
-void near_films_limit(near_films_query *q, int64_t n);
-void near_films_offset(near_films_query *q, int64_t n);
-void near_films_distinct(near_films_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define near_films_or(q) sc_query_begin_or(SC_HANDLE(NEAR_FILMS, q))
+#define near_films_and(q) sc_query_begin_and(SC_HANDLE(NEAR_FILMS, q))
+#define near_films_not(q) sc_query_begin_not(SC_HANDLE(NEAR_FILMS, q))
+#define near_films_end(q) sc_query_end(SC_HANDLE(NEAR_FILMS, q))
+#define near_films_limit(q, n) sc_query_limit(SC_HANDLE(NEAR_FILMS, q), n)
+#define near_films_offset(q, n) sc_query_offset(SC_HANDLE(NEAR_FILMS, q), n)
+#define near_films_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_FILMS, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -1955,10 +2303,13 @@ int near_films_each(near_films_query *q, near_film_fn fn, void *ctx);
 int near_films_update_all(near_films_query *q, int64_t *changed);
 int near_films_delete_all(near_films_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the handle returned takes the filters and
- * order of the joined table; terminals stay on the query. */
-near_film_cast_query *near_films_join_film_cast_by_film(near_films_query *q);
-near_film_cast_query *near_films_join_film_cast_by_film_2(near_films_query *q);
+/* Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it. */
+#define near_films_join_film_cast_by_film(q) \
+    SC_JOIN(NEAR_FILMS, q, near_film_cast, near_film_cast, 0, true)
+#define near_films_join_film_cast_by_film_2(q) \
+    SC_JOIN(NEAR_FILMS, q, near_film_cast, near_film_cast, 1, true)
 
 /* Navigation along foreign keys: get_ the parent row, list_ the children
  * of one row; the _load_ forms fetch the children of many rows with one
@@ -1982,10 +2333,16 @@ int near_films_load_film_cast_by_film_2(sc_db *db, sc_arena *a,
 #define near_films_get_film_cast_by_film near_films_list_film_cast_by_film
 #define near_films_get_film_cast_by_film_2 near_films_list_film_cast_by_film_2
 
+/* The columns of table "film_cast" by index. */
+enum {
+    NEAR_FILM_CAST_COL_ID   = 0,
+    NEAR_FILM_CAST_COL_FILM = 1
+};
+
 /* Column bits of table "film_cast", or-ed into the cols of
  * near_film_cast_update_cols(); those of key columns are ignored. */
-#define NEAR_FILM_CAST_ID   (UINT64_C(1) << 0)
-#define NEAR_FILM_CAST_FILM (UINT64_C(1) << 1)
+#define NEAR_FILM_CAST_ID   (UINT64_C(1) << NEAR_FILM_CAST_COL_ID)
+#define NEAR_FILM_CAST_FILM (UINT64_C(1) << NEAR_FILM_CAST_COL_FILM)
 
 /* Table "film_cast": the descriptor, then the row operations. */
 extern const sc_table_desc near_film_cast_table;
@@ -2008,7 +2365,7 @@ int near_film_cast_get(sc_db *db, sc_arena *a, int64_t id,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_film_cast_update(sc_db *db, const near_film_cast *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -2035,55 +2392,76 @@ int near_film_cast_delete_many(sc_db *db, const near_film_cast *rows,
                                size_t n);
 
 /*
- * Queries over table "film_cast".  near_film_cast_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); near_film_cast_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "film_cast".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 near_film_cast_query *near_film_cast_select(sc_db *db);
 void near_film_cast_query_free(near_film_cast_query *q);
 
 /* Column id (int64): filters, order, bulk set. */
-void near_film_cast_where_id_eq(near_film_cast_query *q, int64_t v);
-void near_film_cast_where_id_ne(near_film_cast_query *q, int64_t v);
-void near_film_cast_where_id_lt(near_film_cast_query *q, int64_t v);
-void near_film_cast_where_id_le(near_film_cast_query *q, int64_t v);
-void near_film_cast_where_id_gt(near_film_cast_query *q, int64_t v);
-void near_film_cast_where_id_ge(near_film_cast_query *q, int64_t v);
-void near_film_cast_where_id_in(near_film_cast_query *q, const int64_t *v,
-                                size_t n);
-void near_film_cast_where_id_not_in(near_film_cast_query *q, const int64_t *v,
-                                    size_t n);
-void near_film_cast_order_by_id(near_film_cast_query *q, sc_order dir);
+#define near_film_cast_where_id_eq(q, v) \
+    SC_WHERE(NEAR_FILM_CAST, q, i64, ID, EQ, v)
+#define near_film_cast_where_id_ne(q, v) \
+    SC_WHERE(NEAR_FILM_CAST, q, i64, ID, NE, v)
+#define near_film_cast_where_id_lt(q, v) \
+    SC_WHERE(NEAR_FILM_CAST, q, i64, ID, LT, v)
+#define near_film_cast_where_id_le(q, v) \
+    SC_WHERE(NEAR_FILM_CAST, q, i64, ID, LE, v)
+#define near_film_cast_where_id_gt(q, v) \
+    SC_WHERE(NEAR_FILM_CAST, q, i64, ID, GT, v)
+#define near_film_cast_where_id_ge(q, v) \
+    SC_WHERE(NEAR_FILM_CAST, q, i64, ID, GE, v)
+#define near_film_cast_where_id_in(q, v, n) \
+    SC_WHERE_IN(NEAR_FILM_CAST, q, i64, ID, IN, v, n)
+#define near_film_cast_where_id_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_FILM_CAST, q, i64, ID, NOT_IN, v, n)
+#define near_film_cast_order_by_id(q, dir) \
+    SC_ORDER_BY(NEAR_FILM_CAST, q, ID, dir)
 
 /* Column film (int64, nullable): filters, order, bulk set. */
-void near_film_cast_where_film_eq(near_film_cast_query *q, int64_t v);
-void near_film_cast_where_film_ne(near_film_cast_query *q, int64_t v);
-void near_film_cast_where_film_lt(near_film_cast_query *q, int64_t v);
-void near_film_cast_where_film_le(near_film_cast_query *q, int64_t v);
-void near_film_cast_where_film_gt(near_film_cast_query *q, int64_t v);
-void near_film_cast_where_film_ge(near_film_cast_query *q, int64_t v);
-void near_film_cast_where_film_in(near_film_cast_query *q, const int64_t *v,
-                                  size_t n);
-void near_film_cast_where_film_not_in(near_film_cast_query *q,
-                                      const int64_t *v, size_t n);
-void near_film_cast_where_film_is_null(near_film_cast_query *q);
-void near_film_cast_where_film_is_not_null(near_film_cast_query *q);
-void near_film_cast_order_by_film(near_film_cast_query *q, sc_order dir);
-void near_film_cast_update_set_film(near_film_cast_query *q, int64_t v);
-void near_film_cast_update_set_film_null(near_film_cast_query *q);
+#define near_film_cast_where_film_eq(q, v) \
+    SC_WHERE(NEAR_FILM_CAST, q, i64, FILM, EQ, v)
+#define near_film_cast_where_film_ne(q, v) \
+    SC_WHERE(NEAR_FILM_CAST, q, i64, FILM, NE, v)
+#define near_film_cast_where_film_lt(q, v) \
+    SC_WHERE(NEAR_FILM_CAST, q, i64, FILM, LT, v)
+#define near_film_cast_where_film_le(q, v) \
+    SC_WHERE(NEAR_FILM_CAST, q, i64, FILM, LE, v)
+#define near_film_cast_where_film_gt(q, v) \
+    SC_WHERE(NEAR_FILM_CAST, q, i64, FILM, GT, v)
+#define near_film_cast_where_film_ge(q, v) \
+    SC_WHERE(NEAR_FILM_CAST, q, i64, FILM, GE, v)
+#define near_film_cast_where_film_in(q, v, n) \
+    SC_WHERE_IN(NEAR_FILM_CAST, q, i64, FILM, IN, v, n)
+#define near_film_cast_where_film_not_in(q, v, n) \
+    SC_WHERE_IN(NEAR_FILM_CAST, q, i64, FILM, NOT_IN, v, n)
+#define near_film_cast_where_film_is_null(q) \
+    SC_WHERE_NULL(NEAR_FILM_CAST, q, FILM, IS_NULL)
+#define near_film_cast_where_film_is_not_null(q) \
+    SC_WHERE_NULL(NEAR_FILM_CAST, q, FILM, IS_NOT_NULL)
+#define near_film_cast_order_by_film(q, dir) \
+    SC_ORDER_BY(NEAR_FILM_CAST, q, FILM, dir)
+#define near_film_cast_update_set_film(q, v) \
+    SC_SET(NEAR_FILM_CAST, q, i64, FILM, v)
+#define near_film_cast_update_set_film_null(q) \
+    SC_SET_NULL(NEAR_FILM_CAST, q, FILM)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void near_film_cast_or(near_film_cast_query *q);
-void near_film_cast_and(near_film_cast_query *q);
-void near_film_cast_not(near_film_cast_query *q);
-void near_film_cast_end(near_film_cast_query *q);
-
-/* Shaping. */
-void near_film_cast_limit(near_film_cast_query *q, int64_t n);
-void near_film_cast_offset(near_film_cast_query *q, int64_t n);
-void near_film_cast_distinct(near_film_cast_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define near_film_cast_or(q) sc_query_begin_or(SC_HANDLE(NEAR_FILM_CAST, q))
+#define near_film_cast_and(q) sc_query_begin_and(SC_HANDLE(NEAR_FILM_CAST, q))
+#define near_film_cast_not(q) sc_query_begin_not(SC_HANDLE(NEAR_FILM_CAST, q))
+#define near_film_cast_end(q) sc_query_end(SC_HANDLE(NEAR_FILM_CAST, q))
+#define near_film_cast_limit(q, n) \
+    sc_query_limit(SC_HANDLE(NEAR_FILM_CAST, q), n)
+#define near_film_cast_offset(q, n) \
+    sc_query_offset(SC_HANDLE(NEAR_FILM_CAST, q), n)
+#define near_film_cast_distinct(q) \
+    sc_query_distinct(SC_HANDLE(NEAR_FILM_CAST, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -2092,23 +2470,30 @@ void near_film_cast_distinct(near_film_cast_query *q);
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.
  */
-int near_film_cast_all(near_film_cast_query *q, sc_arena *a, near_film_cast_list *out);
-int near_film_cast_first(near_film_cast_query *q, sc_arena *a, near_film_cast *out);
-int near_film_cast_one(near_film_cast_query *q, sc_arena *a, near_film_cast *out);
+int near_film_cast_all(near_film_cast_query *q, sc_arena *a,
+                       near_film_cast_list *out);
+int near_film_cast_first(near_film_cast_query *q, sc_arena *a,
+                         near_film_cast *out);
+int near_film_cast_one(near_film_cast_query *q, sc_arena *a,
+                       near_film_cast *out);
 int near_film_cast_count(near_film_cast_query *q, int64_t *n);
 int near_film_cast_exists(near_film_cast_query *q, bool *yes);
 typedef int (*near_film_cast_fn)(void *ctx, const near_film_cast *row);
-int near_film_cast_each(near_film_cast_query *q, near_film_cast_fn fn, void *ctx);
+int near_film_cast_each(near_film_cast_query *q, near_film_cast_fn fn,
+                        void *ctx);
 
 /* Bulk changes of the matching rows: set the columns to change, then
  * update_all; or delete_all.  *changed receives the row count. */
 int near_film_cast_update_all(near_film_cast_query *q, int64_t *changed);
 int near_film_cast_delete_all(near_film_cast_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the handle returned takes the filters and
- * order of the joined table; terminals stay on the query. */
-near_films_query *near_film_cast_join_films_by_film(near_film_cast_query *q);
-near_films_query *near_film_cast_join_films_by_film_2(near_film_cast_query *q);
+/* Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it. */
+#define near_film_cast_join_films_by_film(q) \
+    SC_JOIN(NEAR_FILM_CAST, q, near_films, near_film_cast, 0, false)
+#define near_film_cast_join_films_by_film_2(q) \
+    SC_JOIN(NEAR_FILM_CAST, q, near_films, near_film_cast, 1, false)
 
 /* Navigation along foreign keys: get_ the parent row, list_ the children
  * of one row; the _load_ forms fetch the children of many rows with one

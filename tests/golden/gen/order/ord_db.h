@@ -26,11 +26,32 @@
 extern "C" {
 #endif
 
-/* Query handles, one type per table, so that a filter on one table cannot
- * be given to a query over another. */
-typedef struct ord_comments_query ord_comments_query;
-typedef struct ord_posts_query ord_posts_query;
-typedef struct ord_authors_query ord_authors_query;
+/* Query handles: per table a query over it and the table joined into
+ * another's query.  Both have the member the table's filters check (it is
+ * never read: behind a handle is an sc_query), so that a filter takes
+ * either, a terminal only the query, and neither a handle of another
+ * table. */
+typedef struct ord_comments_query {
+    char ORD_COMMENTS_;
+    char ORD_COMMENTS_QUERY_;
+} ord_comments_query;
+typedef struct ord_comments_join {
+    char ORD_COMMENTS_;
+} ord_comments_join;
+typedef struct ord_posts_query {
+    char ORD_POSTS_;
+    char ORD_POSTS_QUERY_;
+} ord_posts_query;
+typedef struct ord_posts_join {
+    char ORD_POSTS_;
+} ord_posts_join;
+typedef struct ord_authors_query {
+    char ORD_AUTHORS_;
+    char ORD_AUTHORS_QUERY_;
+} ord_authors_query;
+typedef struct ord_authors_join {
+    char ORD_AUTHORS_;
+} ord_authors_join;
 /* Declared before the tables it references. */
 typedef struct ord_comment {
     int64_t     comment_id;    /* primary key, set by insert */
@@ -96,12 +117,20 @@ typedef struct ord_author_list {
     size_t len;
 } ord_author_list;
 
+/* The columns of table "comments" by index. */
+enum {
+    ORD_COMMENTS_COL_COMMENT_ID = 0,
+    ORD_COMMENTS_COL_POST_ID    = 1,
+    ORD_COMMENTS_COL_PARENT_ID  = 2,
+    ORD_COMMENTS_COL_BODY       = 3
+};
+
 /* Column bits of table "comments", or-ed into the cols of
  * ord_comments_update_cols(); those of key columns are ignored. */
-#define ORD_COMMENTS_COMMENT_ID (UINT64_C(1) << 0)
-#define ORD_COMMENTS_POST_ID    (UINT64_C(1) << 1)
-#define ORD_COMMENTS_PARENT_ID  (UINT64_C(1) << 2)
-#define ORD_COMMENTS_BODY       (UINT64_C(1) << 3)
+#define ORD_COMMENTS_COMMENT_ID (UINT64_C(1) << ORD_COMMENTS_COL_COMMENT_ID)
+#define ORD_COMMENTS_POST_ID    (UINT64_C(1) << ORD_COMMENTS_COL_POST_ID)
+#define ORD_COMMENTS_PARENT_ID  (UINT64_C(1) << ORD_COMMENTS_COL_PARENT_ID)
+#define ORD_COMMENTS_BODY       (UINT64_C(1) << ORD_COMMENTS_COL_BODY)
 
 /* Table "comments": the descriptor, then the row operations. */
 extern const sc_table_desc ord_comments_table;
@@ -125,7 +154,7 @@ int ord_comments_get(sc_db *db, sc_arena *a, int64_t comment_id,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int ord_comments_update(sc_db *db, const ord_comment *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -150,86 +179,123 @@ int ord_comments_update_many(sc_db *db, const ord_comment *rows, size_t n,
 int ord_comments_delete_many(sc_db *db, const ord_comment *rows, size_t n);
 
 /*
- * Queries over table "comments".  ord_comments_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); ord_comments_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "comments".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 ord_comments_query *ord_comments_select(sc_db *db);
 void ord_comments_query_free(ord_comments_query *q);
 
 /* Column comment_id (int64): filters, order, bulk set. */
-void ord_comments_where_comment_id_eq(ord_comments_query *q, int64_t v);
-void ord_comments_where_comment_id_ne(ord_comments_query *q, int64_t v);
-void ord_comments_where_comment_id_lt(ord_comments_query *q, int64_t v);
-void ord_comments_where_comment_id_le(ord_comments_query *q, int64_t v);
-void ord_comments_where_comment_id_gt(ord_comments_query *q, int64_t v);
-void ord_comments_where_comment_id_ge(ord_comments_query *q, int64_t v);
-void ord_comments_where_comment_id_in(ord_comments_query *q, const int64_t *v,
-                                      size_t n);
-void ord_comments_where_comment_id_not_in(ord_comments_query *q,
-                                          const int64_t *v, size_t n);
-void ord_comments_order_by_comment_id(ord_comments_query *q, sc_order dir);
+#define ord_comments_where_comment_id_eq(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, i64, COMMENT_ID, EQ, v)
+#define ord_comments_where_comment_id_ne(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, i64, COMMENT_ID, NE, v)
+#define ord_comments_where_comment_id_lt(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, i64, COMMENT_ID, LT, v)
+#define ord_comments_where_comment_id_le(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, i64, COMMENT_ID, LE, v)
+#define ord_comments_where_comment_id_gt(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, i64, COMMENT_ID, GT, v)
+#define ord_comments_where_comment_id_ge(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, i64, COMMENT_ID, GE, v)
+#define ord_comments_where_comment_id_in(q, v, n) \
+    SC_WHERE_IN(ORD_COMMENTS, q, i64, COMMENT_ID, IN, v, n)
+#define ord_comments_where_comment_id_not_in(q, v, n) \
+    SC_WHERE_IN(ORD_COMMENTS, q, i64, COMMENT_ID, NOT_IN, v, n)
+#define ord_comments_order_by_comment_id(q, dir) \
+    SC_ORDER_BY(ORD_COMMENTS, q, COMMENT_ID, dir)
 
 /* Column post_id (int64): filters, order, bulk set. */
-void ord_comments_where_post_id_eq(ord_comments_query *q, int64_t v);
-void ord_comments_where_post_id_ne(ord_comments_query *q, int64_t v);
-void ord_comments_where_post_id_lt(ord_comments_query *q, int64_t v);
-void ord_comments_where_post_id_le(ord_comments_query *q, int64_t v);
-void ord_comments_where_post_id_gt(ord_comments_query *q, int64_t v);
-void ord_comments_where_post_id_ge(ord_comments_query *q, int64_t v);
-void ord_comments_where_post_id_in(ord_comments_query *q, const int64_t *v,
-                                   size_t n);
-void ord_comments_where_post_id_not_in(ord_comments_query *q, const int64_t *v,
-                                       size_t n);
-void ord_comments_order_by_post_id(ord_comments_query *q, sc_order dir);
-void ord_comments_update_set_post_id(ord_comments_query *q, int64_t v);
+#define ord_comments_where_post_id_eq(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, i64, POST_ID, EQ, v)
+#define ord_comments_where_post_id_ne(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, i64, POST_ID, NE, v)
+#define ord_comments_where_post_id_lt(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, i64, POST_ID, LT, v)
+#define ord_comments_where_post_id_le(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, i64, POST_ID, LE, v)
+#define ord_comments_where_post_id_gt(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, i64, POST_ID, GT, v)
+#define ord_comments_where_post_id_ge(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, i64, POST_ID, GE, v)
+#define ord_comments_where_post_id_in(q, v, n) \
+    SC_WHERE_IN(ORD_COMMENTS, q, i64, POST_ID, IN, v, n)
+#define ord_comments_where_post_id_not_in(q, v, n) \
+    SC_WHERE_IN(ORD_COMMENTS, q, i64, POST_ID, NOT_IN, v, n)
+#define ord_comments_order_by_post_id(q, dir) \
+    SC_ORDER_BY(ORD_COMMENTS, q, POST_ID, dir)
+#define ord_comments_update_set_post_id(q, v) \
+    SC_SET(ORD_COMMENTS, q, i64, POST_ID, v)
 
 /* Column parent_id (int64, nullable): filters, order, bulk set. */
-void ord_comments_where_parent_id_eq(ord_comments_query *q, int64_t v);
-void ord_comments_where_parent_id_ne(ord_comments_query *q, int64_t v);
-void ord_comments_where_parent_id_lt(ord_comments_query *q, int64_t v);
-void ord_comments_where_parent_id_le(ord_comments_query *q, int64_t v);
-void ord_comments_where_parent_id_gt(ord_comments_query *q, int64_t v);
-void ord_comments_where_parent_id_ge(ord_comments_query *q, int64_t v);
-void ord_comments_where_parent_id_in(ord_comments_query *q, const int64_t *v,
-                                     size_t n);
-void ord_comments_where_parent_id_not_in(ord_comments_query *q,
-                                         const int64_t *v, size_t n);
-void ord_comments_where_parent_id_is_null(ord_comments_query *q);
-void ord_comments_where_parent_id_is_not_null(ord_comments_query *q);
-void ord_comments_order_by_parent_id(ord_comments_query *q, sc_order dir);
-void ord_comments_update_set_parent_id(ord_comments_query *q, int64_t v);
-void ord_comments_update_set_parent_id_null(ord_comments_query *q);
+#define ord_comments_where_parent_id_eq(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, i64, PARENT_ID, EQ, v)
+#define ord_comments_where_parent_id_ne(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, i64, PARENT_ID, NE, v)
+#define ord_comments_where_parent_id_lt(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, i64, PARENT_ID, LT, v)
+#define ord_comments_where_parent_id_le(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, i64, PARENT_ID, LE, v)
+#define ord_comments_where_parent_id_gt(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, i64, PARENT_ID, GT, v)
+#define ord_comments_where_parent_id_ge(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, i64, PARENT_ID, GE, v)
+#define ord_comments_where_parent_id_in(q, v, n) \
+    SC_WHERE_IN(ORD_COMMENTS, q, i64, PARENT_ID, IN, v, n)
+#define ord_comments_where_parent_id_not_in(q, v, n) \
+    SC_WHERE_IN(ORD_COMMENTS, q, i64, PARENT_ID, NOT_IN, v, n)
+#define ord_comments_where_parent_id_is_null(q) \
+    SC_WHERE_NULL(ORD_COMMENTS, q, PARENT_ID, IS_NULL)
+#define ord_comments_where_parent_id_is_not_null(q) \
+    SC_WHERE_NULL(ORD_COMMENTS, q, PARENT_ID, IS_NOT_NULL)
+#define ord_comments_order_by_parent_id(q, dir) \
+    SC_ORDER_BY(ORD_COMMENTS, q, PARENT_ID, dir)
+#define ord_comments_update_set_parent_id(q, v) \
+    SC_SET(ORD_COMMENTS, q, i64, PARENT_ID, v)
+#define ord_comments_update_set_parent_id_null(q) \
+    SC_SET_NULL(ORD_COMMENTS, q, PARENT_ID)
 
 /* Column body (text): filters, order, bulk set. */
-void ord_comments_where_body_eq(ord_comments_query *q, const char *v);
-void ord_comments_where_body_ne(ord_comments_query *q, const char *v);
-void ord_comments_where_body_lt(ord_comments_query *q, const char *v);
-void ord_comments_where_body_le(ord_comments_query *q, const char *v);
-void ord_comments_where_body_gt(ord_comments_query *q, const char *v);
-void ord_comments_where_body_ge(ord_comments_query *q, const char *v);
-void ord_comments_where_body_like(ord_comments_query *q, const char *v);
-void ord_comments_where_body_ilike(ord_comments_query *q, const char *v);
-void ord_comments_where_body_starts_with(ord_comments_query *q, const char *v);
-void ord_comments_where_body_in(ord_comments_query *q, const char *const *v,
-                                size_t n);
-void ord_comments_where_body_not_in(ord_comments_query *q,
-                                    const char *const *v, size_t n);
-void ord_comments_order_by_body(ord_comments_query *q, sc_order dir);
-void ord_comments_update_set_body(ord_comments_query *q, const char *v);
+#define ord_comments_where_body_eq(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, text, BODY, EQ, v)
+#define ord_comments_where_body_ne(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, text, BODY, NE, v)
+#define ord_comments_where_body_lt(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, text, BODY, LT, v)
+#define ord_comments_where_body_le(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, text, BODY, LE, v)
+#define ord_comments_where_body_gt(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, text, BODY, GT, v)
+#define ord_comments_where_body_ge(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, text, BODY, GE, v)
+#define ord_comments_where_body_like(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, text, BODY, LIKE, v)
+#define ord_comments_where_body_ilike(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, text, BODY, ILIKE, v)
+#define ord_comments_where_body_starts_with(q, v) \
+    SC_WHERE(ORD_COMMENTS, q, text, BODY, STARTS_WITH, v)
+#define ord_comments_where_body_in(q, v, n) \
+    SC_WHERE_IN(ORD_COMMENTS, q, text, BODY, IN, v, n)
+#define ord_comments_where_body_not_in(q, v, n) \
+    SC_WHERE_IN(ORD_COMMENTS, q, text, BODY, NOT_IN, v, n)
+#define ord_comments_order_by_body(q, dir) \
+    SC_ORDER_BY(ORD_COMMENTS, q, BODY, dir)
+#define ord_comments_update_set_body(q, v) \
+    SC_SET(ORD_COMMENTS, q, text, BODY, v)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void ord_comments_or(ord_comments_query *q);
-void ord_comments_and(ord_comments_query *q);
-void ord_comments_not(ord_comments_query *q);
-void ord_comments_end(ord_comments_query *q);
-
-/* Shaping. */
-void ord_comments_limit(ord_comments_query *q, int64_t n);
-void ord_comments_offset(ord_comments_query *q, int64_t n);
-void ord_comments_distinct(ord_comments_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define ord_comments_or(q) sc_query_begin_or(SC_HANDLE(ORD_COMMENTS, q))
+#define ord_comments_and(q) sc_query_begin_and(SC_HANDLE(ORD_COMMENTS, q))
+#define ord_comments_not(q) sc_query_begin_not(SC_HANDLE(ORD_COMMENTS, q))
+#define ord_comments_end(q) sc_query_end(SC_HANDLE(ORD_COMMENTS, q))
+#define ord_comments_limit(q, n) sc_query_limit(SC_HANDLE(ORD_COMMENTS, q), n)
+#define ord_comments_offset(q, n) sc_query_offset(SC_HANDLE(ORD_COMMENTS, q), n)
+#define ord_comments_distinct(q) sc_query_distinct(SC_HANDLE(ORD_COMMENTS, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -238,7 +304,8 @@ void ord_comments_distinct(ord_comments_query *q);
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.
  */
-int ord_comments_all(ord_comments_query *q, sc_arena *a, ord_comment_list *out);
+int ord_comments_all(ord_comments_query *q, sc_arena *a,
+                     ord_comment_list *out);
 int ord_comments_first(ord_comments_query *q, sc_arena *a, ord_comment *out);
 int ord_comments_one(ord_comments_query *q, sc_arena *a, ord_comment *out);
 int ord_comments_count(ord_comments_query *q, int64_t *n);
@@ -251,11 +318,15 @@ int ord_comments_each(ord_comments_query *q, ord_comment_fn fn, void *ctx);
 int ord_comments_update_all(ord_comments_query *q, int64_t *changed);
 int ord_comments_delete_all(ord_comments_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the handle returned takes the filters and
- * order of the joined table; terminals stay on the query. */
-ord_posts_query *ord_comments_join_posts(ord_comments_query *q);
-ord_comments_query *ord_comments_join_parent(ord_comments_query *q);
-ord_comments_query *ord_comments_join_comments_by_parent_id(ord_comments_query *q);
+/* Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it. */
+#define ord_comments_join_posts(q) \
+    SC_JOIN(ORD_COMMENTS, q, ord_posts, ord_comments, 0, false)
+#define ord_comments_join_parent(q) \
+    SC_JOIN(ORD_COMMENTS, q, ord_comments, ord_comments, 1, false)
+#define ord_comments_join_comments_by_parent_id(q) \
+    SC_JOIN(ORD_COMMENTS, q, ord_comments, ord_comments, 1, true)
 
 /* Navigation along foreign keys: get_ the parent row, list_ the children
  * of one row; the _load_ forms fetch the children of many rows with one
@@ -278,11 +349,18 @@ int ord_comments_load_comments_by_parent_id(sc_db *db, sc_arena *a,
 #define ord_comments_get_parent ord_comments_get_comment_by_parent_id
 #define ord_comments_get_comments_by_parent_id ord_comments_list_comments_by_parent_id
 
+/* The columns of table "posts" by index. */
+enum {
+    ORD_POSTS_COL_POST_ID   = 0,
+    ORD_POSTS_COL_AUTHOR_ID = 1,
+    ORD_POSTS_COL_TITLE     = 2
+};
+
 /* Column bits of table "posts", or-ed into the cols of
  * ord_posts_update_cols(); those of key columns are ignored. */
-#define ORD_POSTS_POST_ID   (UINT64_C(1) << 0)
-#define ORD_POSTS_AUTHOR_ID (UINT64_C(1) << 1)
-#define ORD_POSTS_TITLE     (UINT64_C(1) << 2)
+#define ORD_POSTS_POST_ID   (UINT64_C(1) << ORD_POSTS_COL_POST_ID)
+#define ORD_POSTS_AUTHOR_ID (UINT64_C(1) << ORD_POSTS_COL_AUTHOR_ID)
+#define ORD_POSTS_TITLE     (UINT64_C(1) << ORD_POSTS_COL_TITLE)
 
 /* Table "posts": the descriptor, then the row operations. */
 extern const sc_table_desc ord_posts_table;
@@ -305,7 +383,7 @@ int ord_posts_get(sc_db *db, sc_arena *a, int64_t post_id, ord_post *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int ord_posts_update(sc_db *db, const ord_post *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -330,69 +408,93 @@ int ord_posts_update_many(sc_db *db, const ord_post *rows, size_t n,
 int ord_posts_delete_many(sc_db *db, const ord_post *rows, size_t n);
 
 /*
- * Queries over table "posts".  ord_posts_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); ord_posts_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "posts".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 ord_posts_query *ord_posts_select(sc_db *db);
 void ord_posts_query_free(ord_posts_query *q);
 
 /* Column post_id (int64): filters, order, bulk set. */
-void ord_posts_where_post_id_eq(ord_posts_query *q, int64_t v);
-void ord_posts_where_post_id_ne(ord_posts_query *q, int64_t v);
-void ord_posts_where_post_id_lt(ord_posts_query *q, int64_t v);
-void ord_posts_where_post_id_le(ord_posts_query *q, int64_t v);
-void ord_posts_where_post_id_gt(ord_posts_query *q, int64_t v);
-void ord_posts_where_post_id_ge(ord_posts_query *q, int64_t v);
-void ord_posts_where_post_id_in(ord_posts_query *q, const int64_t *v,
-                                size_t n);
-void ord_posts_where_post_id_not_in(ord_posts_query *q, const int64_t *v,
-                                    size_t n);
-void ord_posts_order_by_post_id(ord_posts_query *q, sc_order dir);
+#define ord_posts_where_post_id_eq(q, v) \
+    SC_WHERE(ORD_POSTS, q, i64, POST_ID, EQ, v)
+#define ord_posts_where_post_id_ne(q, v) \
+    SC_WHERE(ORD_POSTS, q, i64, POST_ID, NE, v)
+#define ord_posts_where_post_id_lt(q, v) \
+    SC_WHERE(ORD_POSTS, q, i64, POST_ID, LT, v)
+#define ord_posts_where_post_id_le(q, v) \
+    SC_WHERE(ORD_POSTS, q, i64, POST_ID, LE, v)
+#define ord_posts_where_post_id_gt(q, v) \
+    SC_WHERE(ORD_POSTS, q, i64, POST_ID, GT, v)
+#define ord_posts_where_post_id_ge(q, v) \
+    SC_WHERE(ORD_POSTS, q, i64, POST_ID, GE, v)
+#define ord_posts_where_post_id_in(q, v, n) \
+    SC_WHERE_IN(ORD_POSTS, q, i64, POST_ID, IN, v, n)
+#define ord_posts_where_post_id_not_in(q, v, n) \
+    SC_WHERE_IN(ORD_POSTS, q, i64, POST_ID, NOT_IN, v, n)
+#define ord_posts_order_by_post_id(q, dir) \
+    SC_ORDER_BY(ORD_POSTS, q, POST_ID, dir)
 
 /* Column author_id (int64): filters, order, bulk set. */
-void ord_posts_where_author_id_eq(ord_posts_query *q, int64_t v);
-void ord_posts_where_author_id_ne(ord_posts_query *q, int64_t v);
-void ord_posts_where_author_id_lt(ord_posts_query *q, int64_t v);
-void ord_posts_where_author_id_le(ord_posts_query *q, int64_t v);
-void ord_posts_where_author_id_gt(ord_posts_query *q, int64_t v);
-void ord_posts_where_author_id_ge(ord_posts_query *q, int64_t v);
-void ord_posts_where_author_id_in(ord_posts_query *q, const int64_t *v,
-                                  size_t n);
-void ord_posts_where_author_id_not_in(ord_posts_query *q, const int64_t *v,
-                                      size_t n);
-void ord_posts_order_by_author_id(ord_posts_query *q, sc_order dir);
-void ord_posts_update_set_author_id(ord_posts_query *q, int64_t v);
+#define ord_posts_where_author_id_eq(q, v) \
+    SC_WHERE(ORD_POSTS, q, i64, AUTHOR_ID, EQ, v)
+#define ord_posts_where_author_id_ne(q, v) \
+    SC_WHERE(ORD_POSTS, q, i64, AUTHOR_ID, NE, v)
+#define ord_posts_where_author_id_lt(q, v) \
+    SC_WHERE(ORD_POSTS, q, i64, AUTHOR_ID, LT, v)
+#define ord_posts_where_author_id_le(q, v) \
+    SC_WHERE(ORD_POSTS, q, i64, AUTHOR_ID, LE, v)
+#define ord_posts_where_author_id_gt(q, v) \
+    SC_WHERE(ORD_POSTS, q, i64, AUTHOR_ID, GT, v)
+#define ord_posts_where_author_id_ge(q, v) \
+    SC_WHERE(ORD_POSTS, q, i64, AUTHOR_ID, GE, v)
+#define ord_posts_where_author_id_in(q, v, n) \
+    SC_WHERE_IN(ORD_POSTS, q, i64, AUTHOR_ID, IN, v, n)
+#define ord_posts_where_author_id_not_in(q, v, n) \
+    SC_WHERE_IN(ORD_POSTS, q, i64, AUTHOR_ID, NOT_IN, v, n)
+#define ord_posts_order_by_author_id(q, dir) \
+    SC_ORDER_BY(ORD_POSTS, q, AUTHOR_ID, dir)
+#define ord_posts_update_set_author_id(q, v) \
+    SC_SET(ORD_POSTS, q, i64, AUTHOR_ID, v)
 
 /* Column title (varchar(80)): filters, order, bulk set. */
-void ord_posts_where_title_eq(ord_posts_query *q, const char *v);
-void ord_posts_where_title_ne(ord_posts_query *q, const char *v);
-void ord_posts_where_title_lt(ord_posts_query *q, const char *v);
-void ord_posts_where_title_le(ord_posts_query *q, const char *v);
-void ord_posts_where_title_gt(ord_posts_query *q, const char *v);
-void ord_posts_where_title_ge(ord_posts_query *q, const char *v);
-void ord_posts_where_title_like(ord_posts_query *q, const char *v);
-void ord_posts_where_title_ilike(ord_posts_query *q, const char *v);
-void ord_posts_where_title_starts_with(ord_posts_query *q, const char *v);
-void ord_posts_where_title_in(ord_posts_query *q, const char *const *v,
-                              size_t n);
-void ord_posts_where_title_not_in(ord_posts_query *q, const char *const *v,
-                                  size_t n);
-void ord_posts_order_by_title(ord_posts_query *q, sc_order dir);
-void ord_posts_update_set_title(ord_posts_query *q, const char *v);
+#define ord_posts_where_title_eq(q, v) \
+    SC_WHERE(ORD_POSTS, q, text, TITLE, EQ, v)
+#define ord_posts_where_title_ne(q, v) \
+    SC_WHERE(ORD_POSTS, q, text, TITLE, NE, v)
+#define ord_posts_where_title_lt(q, v) \
+    SC_WHERE(ORD_POSTS, q, text, TITLE, LT, v)
+#define ord_posts_where_title_le(q, v) \
+    SC_WHERE(ORD_POSTS, q, text, TITLE, LE, v)
+#define ord_posts_where_title_gt(q, v) \
+    SC_WHERE(ORD_POSTS, q, text, TITLE, GT, v)
+#define ord_posts_where_title_ge(q, v) \
+    SC_WHERE(ORD_POSTS, q, text, TITLE, GE, v)
+#define ord_posts_where_title_like(q, v) \
+    SC_WHERE(ORD_POSTS, q, text, TITLE, LIKE, v)
+#define ord_posts_where_title_ilike(q, v) \
+    SC_WHERE(ORD_POSTS, q, text, TITLE, ILIKE, v)
+#define ord_posts_where_title_starts_with(q, v) \
+    SC_WHERE(ORD_POSTS, q, text, TITLE, STARTS_WITH, v)
+#define ord_posts_where_title_in(q, v, n) \
+    SC_WHERE_IN(ORD_POSTS, q, text, TITLE, IN, v, n)
+#define ord_posts_where_title_not_in(q, v, n) \
+    SC_WHERE_IN(ORD_POSTS, q, text, TITLE, NOT_IN, v, n)
+#define ord_posts_order_by_title(q, dir) SC_ORDER_BY(ORD_POSTS, q, TITLE, dir)
+#define ord_posts_update_set_title(q, v) SC_SET(ORD_POSTS, q, text, TITLE, v)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void ord_posts_or(ord_posts_query *q);
-void ord_posts_and(ord_posts_query *q);
-void ord_posts_not(ord_posts_query *q);
-void ord_posts_end(ord_posts_query *q);
-
-/* Shaping. */
-void ord_posts_limit(ord_posts_query *q, int64_t n);
-void ord_posts_offset(ord_posts_query *q, int64_t n);
-void ord_posts_distinct(ord_posts_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define ord_posts_or(q) sc_query_begin_or(SC_HANDLE(ORD_POSTS, q))
+#define ord_posts_and(q) sc_query_begin_and(SC_HANDLE(ORD_POSTS, q))
+#define ord_posts_not(q) sc_query_begin_not(SC_HANDLE(ORD_POSTS, q))
+#define ord_posts_end(q) sc_query_end(SC_HANDLE(ORD_POSTS, q))
+#define ord_posts_limit(q, n) sc_query_limit(SC_HANDLE(ORD_POSTS, q), n)
+#define ord_posts_offset(q, n) sc_query_offset(SC_HANDLE(ORD_POSTS, q), n)
+#define ord_posts_distinct(q) sc_query_distinct(SC_HANDLE(ORD_POSTS, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -414,11 +516,15 @@ int ord_posts_each(ord_posts_query *q, ord_post_fn fn, void *ctx);
 int ord_posts_update_all(ord_posts_query *q, int64_t *changed);
 int ord_posts_delete_all(ord_posts_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the handle returned takes the filters and
- * order of the joined table; terminals stay on the query. */
-ord_comments_query *ord_posts_join_comments(ord_posts_query *q);
-ord_authors_query *ord_posts_join_authors_by_author_id(ord_posts_query *q);
-ord_authors_query *ord_posts_join_authors_by_favorite_id(ord_posts_query *q);
+/* Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it. */
+#define ord_posts_join_comments(q) \
+    SC_JOIN(ORD_POSTS, q, ord_comments, ord_comments, 0, true)
+#define ord_posts_join_authors_by_author_id(q) \
+    SC_JOIN(ORD_POSTS, q, ord_authors, ord_posts, 0, false)
+#define ord_posts_join_authors_by_favorite_id(q) \
+    SC_JOIN(ORD_POSTS, q, ord_authors, ord_authors, 0, true)
 
 /* Navigation along foreign keys: get_ the parent row, list_ the children
  * of one row; the _load_ forms fetch the children of many rows with one
@@ -443,11 +549,18 @@ int ord_posts_load_authors_by_favorite_id(sc_db *db, sc_arena *a,
 #define ord_posts_get_author ord_posts_get_author_by_author_id
 #define ord_posts_get_authors_by_favorite_id ord_posts_list_authors_by_favorite_id
 
+/* The columns of table "authors" by index. */
+enum {
+    ORD_AUTHORS_COL_AUTHOR_ID   = 0,
+    ORD_AUTHORS_COL_NAME        = 1,
+    ORD_AUTHORS_COL_FAVORITE_ID = 2
+};
+
 /* Column bits of table "authors", or-ed into the cols of
  * ord_authors_update_cols(); those of key columns are ignored. */
-#define ORD_AUTHORS_AUTHOR_ID   (UINT64_C(1) << 0)
-#define ORD_AUTHORS_NAME        (UINT64_C(1) << 1)
-#define ORD_AUTHORS_FAVORITE_ID (UINT64_C(1) << 2)
+#define ORD_AUTHORS_AUTHOR_ID   (UINT64_C(1) << ORD_AUTHORS_COL_AUTHOR_ID)
+#define ORD_AUTHORS_NAME        (UINT64_C(1) << ORD_AUTHORS_COL_NAME)
+#define ORD_AUTHORS_FAVORITE_ID (UINT64_C(1) << ORD_AUTHORS_COL_FAVORITE_ID)
 
 /* Table "authors": the descriptor, then the row operations. */
 extern const sc_table_desc ord_authors_table;
@@ -471,7 +584,7 @@ int ord_authors_get(sc_db *db, sc_arena *a, int64_t author_id,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int ord_authors_update(sc_db *db, const ord_author *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -496,72 +609,99 @@ int ord_authors_update_many(sc_db *db, const ord_author *rows, size_t n,
 int ord_authors_delete_many(sc_db *db, const ord_author *rows, size_t n);
 
 /*
- * Queries over table "authors".  ord_authors_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); ord_authors_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "authors".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 ord_authors_query *ord_authors_select(sc_db *db);
 void ord_authors_query_free(ord_authors_query *q);
 
 /* Column author_id (int64): filters, order, bulk set. */
-void ord_authors_where_author_id_eq(ord_authors_query *q, int64_t v);
-void ord_authors_where_author_id_ne(ord_authors_query *q, int64_t v);
-void ord_authors_where_author_id_lt(ord_authors_query *q, int64_t v);
-void ord_authors_where_author_id_le(ord_authors_query *q, int64_t v);
-void ord_authors_where_author_id_gt(ord_authors_query *q, int64_t v);
-void ord_authors_where_author_id_ge(ord_authors_query *q, int64_t v);
-void ord_authors_where_author_id_in(ord_authors_query *q, const int64_t *v,
-                                    size_t n);
-void ord_authors_where_author_id_not_in(ord_authors_query *q, const int64_t *v,
-                                        size_t n);
-void ord_authors_order_by_author_id(ord_authors_query *q, sc_order dir);
+#define ord_authors_where_author_id_eq(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, i64, AUTHOR_ID, EQ, v)
+#define ord_authors_where_author_id_ne(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, i64, AUTHOR_ID, NE, v)
+#define ord_authors_where_author_id_lt(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, i64, AUTHOR_ID, LT, v)
+#define ord_authors_where_author_id_le(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, i64, AUTHOR_ID, LE, v)
+#define ord_authors_where_author_id_gt(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, i64, AUTHOR_ID, GT, v)
+#define ord_authors_where_author_id_ge(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, i64, AUTHOR_ID, GE, v)
+#define ord_authors_where_author_id_in(q, v, n) \
+    SC_WHERE_IN(ORD_AUTHORS, q, i64, AUTHOR_ID, IN, v, n)
+#define ord_authors_where_author_id_not_in(q, v, n) \
+    SC_WHERE_IN(ORD_AUTHORS, q, i64, AUTHOR_ID, NOT_IN, v, n)
+#define ord_authors_order_by_author_id(q, dir) \
+    SC_ORDER_BY(ORD_AUTHORS, q, AUTHOR_ID, dir)
 
 /* Column name (text): filters, order, bulk set. */
-void ord_authors_where_name_eq(ord_authors_query *q, const char *v);
-void ord_authors_where_name_ne(ord_authors_query *q, const char *v);
-void ord_authors_where_name_lt(ord_authors_query *q, const char *v);
-void ord_authors_where_name_le(ord_authors_query *q, const char *v);
-void ord_authors_where_name_gt(ord_authors_query *q, const char *v);
-void ord_authors_where_name_ge(ord_authors_query *q, const char *v);
-void ord_authors_where_name_like(ord_authors_query *q, const char *v);
-void ord_authors_where_name_ilike(ord_authors_query *q, const char *v);
-void ord_authors_where_name_starts_with(ord_authors_query *q, const char *v);
-void ord_authors_where_name_in(ord_authors_query *q, const char *const *v,
-                               size_t n);
-void ord_authors_where_name_not_in(ord_authors_query *q, const char *const *v,
-                                   size_t n);
-void ord_authors_order_by_name(ord_authors_query *q, sc_order dir);
-void ord_authors_update_set_name(ord_authors_query *q, const char *v);
+#define ord_authors_where_name_eq(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, text, NAME, EQ, v)
+#define ord_authors_where_name_ne(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, text, NAME, NE, v)
+#define ord_authors_where_name_lt(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, text, NAME, LT, v)
+#define ord_authors_where_name_le(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, text, NAME, LE, v)
+#define ord_authors_where_name_gt(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, text, NAME, GT, v)
+#define ord_authors_where_name_ge(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, text, NAME, GE, v)
+#define ord_authors_where_name_like(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, text, NAME, LIKE, v)
+#define ord_authors_where_name_ilike(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, text, NAME, ILIKE, v)
+#define ord_authors_where_name_starts_with(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, text, NAME, STARTS_WITH, v)
+#define ord_authors_where_name_in(q, v, n) \
+    SC_WHERE_IN(ORD_AUTHORS, q, text, NAME, IN, v, n)
+#define ord_authors_where_name_not_in(q, v, n) \
+    SC_WHERE_IN(ORD_AUTHORS, q, text, NAME, NOT_IN, v, n)
+#define ord_authors_order_by_name(q, dir) SC_ORDER_BY(ORD_AUTHORS, q, NAME, dir)
+#define ord_authors_update_set_name(q, v) SC_SET(ORD_AUTHORS, q, text, NAME, v)
 
 /* Column favorite_id (int64, nullable): filters, order, bulk set. */
-void ord_authors_where_favorite_id_eq(ord_authors_query *q, int64_t v);
-void ord_authors_where_favorite_id_ne(ord_authors_query *q, int64_t v);
-void ord_authors_where_favorite_id_lt(ord_authors_query *q, int64_t v);
-void ord_authors_where_favorite_id_le(ord_authors_query *q, int64_t v);
-void ord_authors_where_favorite_id_gt(ord_authors_query *q, int64_t v);
-void ord_authors_where_favorite_id_ge(ord_authors_query *q, int64_t v);
-void ord_authors_where_favorite_id_in(ord_authors_query *q, const int64_t *v,
-                                      size_t n);
-void ord_authors_where_favorite_id_not_in(ord_authors_query *q,
-                                          const int64_t *v, size_t n);
-void ord_authors_where_favorite_id_is_null(ord_authors_query *q);
-void ord_authors_where_favorite_id_is_not_null(ord_authors_query *q);
-void ord_authors_order_by_favorite_id(ord_authors_query *q, sc_order dir);
-void ord_authors_update_set_favorite_id(ord_authors_query *q, int64_t v);
-void ord_authors_update_set_favorite_id_null(ord_authors_query *q);
+#define ord_authors_where_favorite_id_eq(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, i64, FAVORITE_ID, EQ, v)
+#define ord_authors_where_favorite_id_ne(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, i64, FAVORITE_ID, NE, v)
+#define ord_authors_where_favorite_id_lt(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, i64, FAVORITE_ID, LT, v)
+#define ord_authors_where_favorite_id_le(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, i64, FAVORITE_ID, LE, v)
+#define ord_authors_where_favorite_id_gt(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, i64, FAVORITE_ID, GT, v)
+#define ord_authors_where_favorite_id_ge(q, v) \
+    SC_WHERE(ORD_AUTHORS, q, i64, FAVORITE_ID, GE, v)
+#define ord_authors_where_favorite_id_in(q, v, n) \
+    SC_WHERE_IN(ORD_AUTHORS, q, i64, FAVORITE_ID, IN, v, n)
+#define ord_authors_where_favorite_id_not_in(q, v, n) \
+    SC_WHERE_IN(ORD_AUTHORS, q, i64, FAVORITE_ID, NOT_IN, v, n)
+#define ord_authors_where_favorite_id_is_null(q) \
+    SC_WHERE_NULL(ORD_AUTHORS, q, FAVORITE_ID, IS_NULL)
+#define ord_authors_where_favorite_id_is_not_null(q) \
+    SC_WHERE_NULL(ORD_AUTHORS, q, FAVORITE_ID, IS_NOT_NULL)
+#define ord_authors_order_by_favorite_id(q, dir) \
+    SC_ORDER_BY(ORD_AUTHORS, q, FAVORITE_ID, dir)
+#define ord_authors_update_set_favorite_id(q, v) \
+    SC_SET(ORD_AUTHORS, q, i64, FAVORITE_ID, v)
+#define ord_authors_update_set_favorite_id_null(q) \
+    SC_SET_NULL(ORD_AUTHORS, q, FAVORITE_ID)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void ord_authors_or(ord_authors_query *q);
-void ord_authors_and(ord_authors_query *q);
-void ord_authors_not(ord_authors_query *q);
-void ord_authors_end(ord_authors_query *q);
-
-/* Shaping. */
-void ord_authors_limit(ord_authors_query *q, int64_t n);
-void ord_authors_offset(ord_authors_query *q, int64_t n);
-void ord_authors_distinct(ord_authors_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define ord_authors_or(q) sc_query_begin_or(SC_HANDLE(ORD_AUTHORS, q))
+#define ord_authors_and(q) sc_query_begin_and(SC_HANDLE(ORD_AUTHORS, q))
+#define ord_authors_not(q) sc_query_begin_not(SC_HANDLE(ORD_AUTHORS, q))
+#define ord_authors_end(q) sc_query_end(SC_HANDLE(ORD_AUTHORS, q))
+#define ord_authors_limit(q, n) sc_query_limit(SC_HANDLE(ORD_AUTHORS, q), n)
+#define ord_authors_offset(q, n) sc_query_offset(SC_HANDLE(ORD_AUTHORS, q), n)
+#define ord_authors_distinct(q) sc_query_distinct(SC_HANDLE(ORD_AUTHORS, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -583,10 +723,13 @@ int ord_authors_each(ord_authors_query *q, ord_author_fn fn, void *ctx);
 int ord_authors_update_all(ord_authors_query *q, int64_t *changed);
 int ord_authors_delete_all(ord_authors_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the handle returned takes the filters and
- * order of the joined table; terminals stay on the query. */
-ord_posts_query *ord_authors_join_posts_by_author_id(ord_authors_query *q);
-ord_posts_query *ord_authors_join_posts_by_favorite_id(ord_authors_query *q);
+/* Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it. */
+#define ord_authors_join_posts_by_author_id(q) \
+    SC_JOIN(ORD_AUTHORS, q, ord_posts, ord_posts, 0, true)
+#define ord_authors_join_posts_by_favorite_id(q) \
+    SC_JOIN(ORD_AUTHORS, q, ord_posts, ord_authors, 0, false)
 
 /* Navigation along foreign keys: get_ the parent row, list_ the children
  * of one row; the _load_ forms fetch the children of many rows with one

@@ -102,14 +102,6 @@ int pycon_users_get(sc_db *db, sc_arena *a, int64_t user_id, pycon_user *out)
 
 int pycon_users_update(sc_db *db, const pycon_user *row)
 {
-    uint64_t keep = 0;
-
-    /* A default-now column without a value keeps the one stored. */
-    if (!row->has_joined_at)
-        keep |= PYCON_USERS_JOINED_AT;
-    if (keep != 0 && (UINT64_C(0x1e) & ~keep) != 0)
-        return sc_row_update_cols(db, &pycon_users_table, row,
-                                  UINT64_C(0x1e) & ~keep);
     return sc_row_update(db, &pycon_users_table, row);
 }
 
@@ -145,41 +137,6 @@ pycon_users_query *pycon_users_select(sc_db *db)
 void pycon_users_query_free(pycon_users_query *q)
 {
     sc_query_free((sc_query *)q);
-}
-
-void pycon_users_or(pycon_users_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void pycon_users_and(pycon_users_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void pycon_users_not(pycon_users_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void pycon_users_end(pycon_users_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void pycon_users_limit(pycon_users_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void pycon_users_offset(pycon_users_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void pycon_users_distinct(pycon_users_query *q)
-{
-    sc_query_distinct((sc_query *)q);
 }
 
 int pycon_users_all(pycon_users_query *q, sc_arena *a, pycon_user_list *out)
@@ -246,314 +203,6 @@ int pycon_users_update_all(pycon_users_query *q, int64_t *changed)
 int pycon_users_delete_all(pycon_users_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void pycon_users_where_user_id_eq(pycon_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void pycon_users_where_user_id_ne(pycon_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void pycon_users_where_user_id_lt(pycon_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void pycon_users_where_user_id_le(pycon_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void pycon_users_where_user_id_gt(pycon_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void pycon_users_where_user_id_ge(pycon_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void pycon_users_where_user_id_in(pycon_users_query *q, const int64_t *v,
-                                  size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void pycon_users_where_user_id_not_in(pycon_users_query *q, const int64_t *v,
-                                      size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void pycon_users_order_by_user_id(pycon_users_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
-}
-
-void pycon_users_where_user_name_eq(pycon_users_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
-}
-
-void pycon_users_where_user_name_ne(pycon_users_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
-}
-
-void pycon_users_where_user_name_lt(pycon_users_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
-}
-
-void pycon_users_where_user_name_le(pycon_users_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
-}
-
-void pycon_users_where_user_name_gt(pycon_users_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
-}
-
-void pycon_users_where_user_name_ge(pycon_users_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
-}
-
-void pycon_users_where_user_name_like(pycon_users_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LIKE, &v);
-}
-
-void pycon_users_where_user_name_ilike(pycon_users_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_ILIKE, &v);
-}
-
-void pycon_users_where_user_name_starts_with(pycon_users_query *q,
-                                             const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_STARTS_WITH, &v);
-}
-
-void pycon_users_where_user_name_in(pycon_users_query *q, const char *const *v,
-                                    size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
-}
-
-void pycon_users_where_user_name_not_in(pycon_users_query *q,
-                                        const char *const *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
-}
-
-void pycon_users_order_by_user_name(pycon_users_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 1, dir);
-}
-
-void pycon_users_update_set_user_name(pycon_users_query *q, const char *v)
-{
-    sc_query_set((sc_query *)q, 1, &v);
-}
-
-void pycon_users_where_user_email_eq(pycon_users_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_EQ, &v);
-}
-
-void pycon_users_where_user_email_ne(pycon_users_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_NE, &v);
-}
-
-void pycon_users_where_user_email_lt(pycon_users_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_LT, &v);
-}
-
-void pycon_users_where_user_email_le(pycon_users_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_LE, &v);
-}
-
-void pycon_users_where_user_email_gt(pycon_users_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_GT, &v);
-}
-
-void pycon_users_where_user_email_ge(pycon_users_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_GE, &v);
-}
-
-void pycon_users_where_user_email_like(pycon_users_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_LIKE, &v);
-}
-
-void pycon_users_where_user_email_ilike(pycon_users_query *q, const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_ILIKE, &v);
-}
-
-void pycon_users_where_user_email_starts_with(pycon_users_query *q,
-                                              const char *v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_STARTS_WITH, &v);
-}
-
-void pycon_users_where_user_email_in(pycon_users_query *q,
-                                     const char *const *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 2, SC_OP_IN, v, n);
-}
-
-void pycon_users_where_user_email_not_in(pycon_users_query *q,
-                                         const char *const *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 2, SC_OP_NOT_IN, v, n);
-}
-
-void pycon_users_order_by_user_email(pycon_users_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 2, dir);
-}
-
-void pycon_users_update_set_user_email(pycon_users_query *q, const char *v)
-{
-    sc_query_set((sc_query *)q, 2, &v);
-}
-
-void pycon_users_where_karma_eq(pycon_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_EQ, &v);
-}
-
-void pycon_users_where_karma_ne(pycon_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_NE, &v);
-}
-
-void pycon_users_where_karma_lt(pycon_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_LT, &v);
-}
-
-void pycon_users_where_karma_le(pycon_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_LE, &v);
-}
-
-void pycon_users_where_karma_gt(pycon_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_GT, &v);
-}
-
-void pycon_users_where_karma_ge(pycon_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_GE, &v);
-}
-
-void pycon_users_where_karma_in(pycon_users_query *q, const int64_t *v,
-                                size_t n)
-{
-    sc_query_where_in((sc_query *)q, 3, SC_OP_IN, v, n);
-}
-
-void pycon_users_where_karma_not_in(pycon_users_query *q, const int64_t *v,
-                                    size_t n)
-{
-    sc_query_where_in((sc_query *)q, 3, SC_OP_NOT_IN, v, n);
-}
-
-void pycon_users_where_karma_is_null(pycon_users_query *q)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_IS_NULL, NULL);
-}
-
-void pycon_users_where_karma_is_not_null(pycon_users_query *q)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_IS_NOT_NULL, NULL);
-}
-
-void pycon_users_order_by_karma(pycon_users_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 3, dir);
-}
-
-void pycon_users_update_set_karma(pycon_users_query *q, int64_t v)
-{
-    sc_query_set((sc_query *)q, 3, &v);
-}
-
-void pycon_users_update_set_karma_null(pycon_users_query *q)
-{
-    sc_query_set((sc_query *)q, 3, NULL);
-}
-
-void pycon_users_where_joined_at_eq(pycon_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 4, SC_OP_EQ, &v);
-}
-
-void pycon_users_where_joined_at_ne(pycon_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 4, SC_OP_NE, &v);
-}
-
-void pycon_users_where_joined_at_lt(pycon_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 4, SC_OP_LT, &v);
-}
-
-void pycon_users_where_joined_at_le(pycon_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 4, SC_OP_LE, &v);
-}
-
-void pycon_users_where_joined_at_gt(pycon_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 4, SC_OP_GT, &v);
-}
-
-void pycon_users_where_joined_at_ge(pycon_users_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 4, SC_OP_GE, &v);
-}
-
-void pycon_users_where_joined_at_in(pycon_users_query *q, const int64_t *v,
-                                    size_t n)
-{
-    sc_query_where_in((sc_query *)q, 4, SC_OP_IN, v, n);
-}
-
-void pycon_users_where_joined_at_not_in(pycon_users_query *q, const int64_t *v,
-                                        size_t n)
-{
-    sc_query_where_in((sc_query *)q, 4, SC_OP_NOT_IN, v, n);
-}
-
-void pycon_users_order_by_joined_at(pycon_users_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 4, dir);
-}
-
-void pycon_users_update_set_joined_at(pycon_users_query *q, int64_t v)
-{
-    sc_query_set((sc_query *)q, 4, &v);
-}
-
-pycon_program_enrollments_query *pycon_users_join_program_enrollments(pycon_users_query *q)
-{
-    return (pycon_program_enrollments_query *)sc_query_join((sc_query *)q, &pycon_program_enrollments_table,
-                                                                  &pycon_program_enrollments_table.fkeys[1], true);
 }
 
 int pycon_users_list_program_enrollments(sc_db *db, sc_arena *a,
@@ -700,42 +349,8 @@ void pycon_programs_query_free(pycon_programs_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void pycon_programs_or(pycon_programs_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void pycon_programs_and(pycon_programs_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void pycon_programs_not(pycon_programs_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void pycon_programs_end(pycon_programs_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void pycon_programs_limit(pycon_programs_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void pycon_programs_offset(pycon_programs_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void pycon_programs_distinct(pycon_programs_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
-int pycon_programs_all(pycon_programs_query *q, sc_arena *a, pycon_program_list *out)
+int pycon_programs_all(pycon_programs_query *q, sc_arena *a,
+                       pycon_program_list *out)
 {
     void *rows = NULL;
     size_t n = 0;
@@ -749,12 +364,14 @@ int pycon_programs_all(pycon_programs_query *q, sc_arena *a, pycon_program_list 
     return rc;
 }
 
-int pycon_programs_first(pycon_programs_query *q, sc_arena *a, pycon_program *out)
+int pycon_programs_first(pycon_programs_query *q, sc_arena *a,
+                         pycon_program *out)
 {
     return sc_query_first((sc_query *)q, a, out);
 }
 
-int pycon_programs_one(pycon_programs_query *q, sc_arena *a, pycon_program *out)
+int pycon_programs_one(pycon_programs_query *q, sc_arena *a,
+                       pycon_program *out)
 {
     return sc_query_one((sc_query *)q, a, out);
 }
@@ -782,7 +399,8 @@ static int pycon_programs_each_row(void *ctx, const void *row)
     return e->fn(e->ctx, row);
 }
 
-int pycon_programs_each(pycon_programs_query *q, pycon_program_fn fn, void *ctx)
+int pycon_programs_each(pycon_programs_query *q, pycon_program_fn fn,
+                        void *ctx)
 {
     struct pycon_programs_each_ctx e;
 
@@ -799,169 +417,6 @@ int pycon_programs_update_all(pycon_programs_query *q, int64_t *changed)
 int pycon_programs_delete_all(pycon_programs_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void pycon_programs_where_program_id_eq(pycon_programs_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void pycon_programs_where_program_id_ne(pycon_programs_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void pycon_programs_where_program_id_lt(pycon_programs_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void pycon_programs_where_program_id_le(pycon_programs_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void pycon_programs_where_program_id_gt(pycon_programs_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void pycon_programs_where_program_id_ge(pycon_programs_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void pycon_programs_where_program_id_in(pycon_programs_query *q,
-                                        const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void pycon_programs_where_program_id_not_in(pycon_programs_query *q,
-                                            const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void pycon_programs_order_by_program_id(pycon_programs_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
-}
-
-void pycon_programs_where_program_name_eq(pycon_programs_query *q,
-                                          const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
-}
-
-void pycon_programs_where_program_name_ne(pycon_programs_query *q,
-                                          const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
-}
-
-void pycon_programs_where_program_name_lt(pycon_programs_query *q,
-                                          const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
-}
-
-void pycon_programs_where_program_name_le(pycon_programs_query *q,
-                                          const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
-}
-
-void pycon_programs_where_program_name_gt(pycon_programs_query *q,
-                                          const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
-}
-
-void pycon_programs_where_program_name_ge(pycon_programs_query *q,
-                                          const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
-}
-
-void pycon_programs_where_program_name_like(pycon_programs_query *q,
-                                            const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LIKE, &v);
-}
-
-void pycon_programs_where_program_name_ilike(pycon_programs_query *q,
-                                             const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_ILIKE, &v);
-}
-
-void pycon_programs_where_program_name_starts_with(pycon_programs_query *q,
-                                                   const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_STARTS_WITH, &v);
-}
-
-void pycon_programs_where_program_name_in(pycon_programs_query *q,
-                                          const char *const *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
-}
-
-void pycon_programs_where_program_name_not_in(pycon_programs_query *q,
-                                              const char *const *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
-}
-
-void pycon_programs_order_by_program_name(pycon_programs_query *q,
-                                          sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 1, dir);
-}
-
-void pycon_programs_update_set_program_name(pycon_programs_query *q,
-                                            const char *v)
-{
-    sc_query_set((sc_query *)q, 1, &v);
-}
-
-void pycon_programs_where_level_eq(pycon_programs_query *q, pycon_level v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_EQ, &v);
-}
-
-void pycon_programs_where_level_ne(pycon_programs_query *q, pycon_level v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_NE, &v);
-}
-
-void pycon_programs_where_level_in(pycon_programs_query *q,
-                                   const pycon_level *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 2, SC_OP_IN, v, n);
-}
-
-void pycon_programs_where_level_not_in(pycon_programs_query *q,
-                                       const pycon_level *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 2, SC_OP_NOT_IN, v, n);
-}
-
-void pycon_programs_order_by_level(pycon_programs_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 2, dir);
-}
-
-void pycon_programs_update_set_level(pycon_programs_query *q, pycon_level v)
-{
-    sc_query_set((sc_query *)q, 2, &v);
-}
-
-pycon_program_enrollments_query *pycon_programs_join_program_enrollments(pycon_programs_query *q)
-{
-    return (pycon_program_enrollments_query *)sc_query_join((sc_query *)q, &pycon_program_enrollments_table,
-                                                                  &pycon_program_enrollments_table.fkeys[0], true);
 }
 
 int pycon_programs_list_program_enrollments(sc_db *db, sc_arena *a,
@@ -1134,42 +589,9 @@ void pycon_program_enrollments_query_free(pycon_program_enrollments_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void pycon_program_enrollments_or(pycon_program_enrollments_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void pycon_program_enrollments_and(pycon_program_enrollments_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void pycon_program_enrollments_not(pycon_program_enrollments_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void pycon_program_enrollments_end(pycon_program_enrollments_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void pycon_program_enrollments_limit(pycon_program_enrollments_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void pycon_program_enrollments_offset(pycon_program_enrollments_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void pycon_program_enrollments_distinct(pycon_program_enrollments_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
-int pycon_program_enrollments_all(pycon_program_enrollments_query *q, sc_arena *a, pycon_program_enrollment_list *out)
+int pycon_program_enrollments_all(pycon_program_enrollments_query *q,
+                                  sc_arena *a,
+                                  pycon_program_enrollment_list *out)
 {
     void *rows = NULL;
     size_t n = 0;
@@ -1183,22 +605,26 @@ int pycon_program_enrollments_all(pycon_program_enrollments_query *q, sc_arena *
     return rc;
 }
 
-int pycon_program_enrollments_first(pycon_program_enrollments_query *q, sc_arena *a, pycon_program_enrollment *out)
+int pycon_program_enrollments_first(pycon_program_enrollments_query *q,
+                                    sc_arena *a, pycon_program_enrollment *out)
 {
     return sc_query_first((sc_query *)q, a, out);
 }
 
-int pycon_program_enrollments_one(pycon_program_enrollments_query *q, sc_arena *a, pycon_program_enrollment *out)
+int pycon_program_enrollments_one(pycon_program_enrollments_query *q,
+                                  sc_arena *a, pycon_program_enrollment *out)
 {
     return sc_query_one((sc_query *)q, a, out);
 }
 
-int pycon_program_enrollments_count(pycon_program_enrollments_query *q, int64_t *n)
+int pycon_program_enrollments_count(pycon_program_enrollments_query *q,
+                                    int64_t *n)
 {
     return sc_query_count((sc_query *)q, n);
 }
 
-int pycon_program_enrollments_exists(pycon_program_enrollments_query *q, bool *yes)
+int pycon_program_enrollments_exists(pycon_program_enrollments_query *q,
+                                     bool *yes)
 {
     return sc_query_exists((sc_query *)q, yes);
 }
@@ -1216,7 +642,8 @@ static int pycon_program_enrollments_each_row(void *ctx, const void *row)
     return e->fn(e->ctx, row);
 }
 
-int pycon_program_enrollments_each(pycon_program_enrollments_query *q, pycon_program_enrollment_fn fn, void *ctx)
+int pycon_program_enrollments_each(pycon_program_enrollments_query *q,
+                                   pycon_program_enrollment_fn fn, void *ctx)
 {
     struct pycon_program_enrollments_each_ctx e;
 
@@ -1225,203 +652,16 @@ int pycon_program_enrollments_each(pycon_program_enrollments_query *q, pycon_pro
     return sc_query_each((sc_query *)q, fn ? pycon_program_enrollments_each_row : NULL, &e);
 }
 
-int pycon_program_enrollments_update_all(pycon_program_enrollments_query *q, int64_t *changed)
+int pycon_program_enrollments_update_all(pycon_program_enrollments_query *q,
+                                         int64_t *changed)
 {
     return sc_query_update_all((sc_query *)q, changed);
 }
 
-int pycon_program_enrollments_delete_all(pycon_program_enrollments_query *q, int64_t *changed)
+int pycon_program_enrollments_delete_all(pycon_program_enrollments_query *q,
+                                         int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void pycon_program_enrollments_where_program_enrollment_id_eq(pycon_program_enrollments_query *q,
-                                                              int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void pycon_program_enrollments_where_program_enrollment_id_ne(pycon_program_enrollments_query *q,
-                                                              int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void pycon_program_enrollments_where_program_enrollment_id_lt(pycon_program_enrollments_query *q,
-                                                              int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void pycon_program_enrollments_where_program_enrollment_id_le(pycon_program_enrollments_query *q,
-                                                              int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void pycon_program_enrollments_where_program_enrollment_id_gt(pycon_program_enrollments_query *q,
-                                                              int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void pycon_program_enrollments_where_program_enrollment_id_ge(pycon_program_enrollments_query *q,
-                                                              int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void pycon_program_enrollments_where_program_enrollment_id_in(pycon_program_enrollments_query *q,
-                                                              const int64_t *v,
-                                                              size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void pycon_program_enrollments_where_program_enrollment_id_not_in(pycon_program_enrollments_query *q,
-                                                                  const int64_t *v,
-                                                                  size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void pycon_program_enrollments_order_by_program_enrollment_id(pycon_program_enrollments_query *q,
-                                                              sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
-}
-
-void pycon_program_enrollments_where_program_id_eq(pycon_program_enrollments_query *q,
-                                                   int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
-}
-
-void pycon_program_enrollments_where_program_id_ne(pycon_program_enrollments_query *q,
-                                                   int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
-}
-
-void pycon_program_enrollments_where_program_id_lt(pycon_program_enrollments_query *q,
-                                                   int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
-}
-
-void pycon_program_enrollments_where_program_id_le(pycon_program_enrollments_query *q,
-                                                   int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
-}
-
-void pycon_program_enrollments_where_program_id_gt(pycon_program_enrollments_query *q,
-                                                   int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
-}
-
-void pycon_program_enrollments_where_program_id_ge(pycon_program_enrollments_query *q,
-                                                   int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
-}
-
-void pycon_program_enrollments_where_program_id_in(pycon_program_enrollments_query *q,
-                                                   const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
-}
-
-void pycon_program_enrollments_where_program_id_not_in(pycon_program_enrollments_query *q,
-                                                       const int64_t *v,
-                                                       size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
-}
-
-void pycon_program_enrollments_order_by_program_id(pycon_program_enrollments_query *q,
-                                                   sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 1, dir);
-}
-
-void pycon_program_enrollments_update_set_program_id(pycon_program_enrollments_query *q,
-                                                     int64_t v)
-{
-    sc_query_set((sc_query *)q, 1, &v);
-}
-
-void pycon_program_enrollments_where_user_id_eq(pycon_program_enrollments_query *q,
-                                                int64_t v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_EQ, &v);
-}
-
-void pycon_program_enrollments_where_user_id_ne(pycon_program_enrollments_query *q,
-                                                int64_t v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_NE, &v);
-}
-
-void pycon_program_enrollments_where_user_id_lt(pycon_program_enrollments_query *q,
-                                                int64_t v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_LT, &v);
-}
-
-void pycon_program_enrollments_where_user_id_le(pycon_program_enrollments_query *q,
-                                                int64_t v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_LE, &v);
-}
-
-void pycon_program_enrollments_where_user_id_gt(pycon_program_enrollments_query *q,
-                                                int64_t v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_GT, &v);
-}
-
-void pycon_program_enrollments_where_user_id_ge(pycon_program_enrollments_query *q,
-                                                int64_t v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_GE, &v);
-}
-
-void pycon_program_enrollments_where_user_id_in(pycon_program_enrollments_query *q,
-                                                const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 2, SC_OP_IN, v, n);
-}
-
-void pycon_program_enrollments_where_user_id_not_in(pycon_program_enrollments_query *q,
-                                                    const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 2, SC_OP_NOT_IN, v, n);
-}
-
-void pycon_program_enrollments_order_by_user_id(pycon_program_enrollments_query *q,
-                                                sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 2, dir);
-}
-
-void pycon_program_enrollments_update_set_user_id(pycon_program_enrollments_query *q,
-                                                  int64_t v)
-{
-    sc_query_set((sc_query *)q, 2, &v);
-}
-
-pycon_programs_query *pycon_program_enrollments_join_programs(pycon_program_enrollments_query *q)
-{
-    return (pycon_programs_query *)sc_query_join((sc_query *)q, &pycon_programs_table,
-                                                       &pycon_program_enrollments_table.fkeys[0], false);
-}
-
-pycon_users_query *pycon_program_enrollments_join_users(pycon_program_enrollments_query *q)
-{
-    return (pycon_users_query *)sc_query_join((sc_query *)q, &pycon_users_table,
-                                                    &pycon_program_enrollments_table.fkeys[1], false);
 }
 
 int pycon_program_enrollments_get_program(sc_db *db, sc_arena *a,

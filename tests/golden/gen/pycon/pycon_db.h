@@ -26,17 +26,48 @@
 extern "C" {
 #endif
 
-/* Query handles, one type per table, so that a filter on one table cannot
- * be given to a query over another. */
-typedef struct pycon_users_query pycon_users_query;
-typedef struct pycon_programs_query pycon_programs_query;
-typedef struct pycon_program_enrollments_query pycon_program_enrollments_query;
+/* Query handles: per table a query over it and the table joined into
+ * another's query.  Both have the member the table's filters check (it is
+ * never read: behind a handle is an sc_query), so that a filter takes
+ * either, a terminal only the query, and neither a handle of another
+ * table. */
+typedef struct pycon_users_query {
+    char PYCON_USERS_;
+    char PYCON_USERS_QUERY_;
+} pycon_users_query;
+typedef struct pycon_users_join {
+    char PYCON_USERS_;
+} pycon_users_join;
+typedef struct pycon_programs_query {
+    char PYCON_PROGRAMS_;
+    char PYCON_PROGRAMS_QUERY_;
+} pycon_programs_query;
+typedef struct pycon_programs_join {
+    char PYCON_PROGRAMS_;
+} pycon_programs_join;
+typedef struct pycon_program_enrollments_query {
+    char PYCON_PROGRAM_ENROLLMENTS_;
+    char PYCON_PROGRAM_ENROLLMENTS_QUERY_;
+} pycon_program_enrollments_query;
+typedef struct pycon_program_enrollments_join {
+    char PYCON_PROGRAM_ENROLLMENTS_;
+} pycon_program_enrollments_join;
 /* How hard a program is. */
 typedef enum pycon_level {
     PYCON_LEVEL_BEGINNER     = 0,
     PYCON_LEVEL_INTERMEDIATE = 1,
     PYCON_LEVEL_ADVANCED     = 2
 } pycon_level;
+
+/* A pycon_level, and an array of them, as the query calls take them. */
+static inline int pycon_level_arg_(pycon_level v)
+{
+    return (int)v;
+}
+static inline const int *pycon_level_args_(const pycon_level *v)
+{
+    return (const int *)(const void *)v;
+}
 
 /* People who signed up. */
 typedef struct pycon_user {
@@ -109,13 +140,22 @@ typedef struct pycon_program_enrollment_list {
     size_t len;
 } pycon_program_enrollment_list;
 
+/* The columns of table "users" by index. */
+enum {
+    PYCON_USERS_COL_USER_ID    = 0,
+    PYCON_USERS_COL_USER_NAME  = 1,
+    PYCON_USERS_COL_USER_EMAIL = 2,
+    PYCON_USERS_COL_KARMA      = 3,
+    PYCON_USERS_COL_JOINED_AT  = 4
+};
+
 /* Column bits of table "users", or-ed into the cols of
  * pycon_users_update_cols(); those of key columns are ignored. */
-#define PYCON_USERS_USER_ID    (UINT64_C(1) << 0)
-#define PYCON_USERS_USER_NAME  (UINT64_C(1) << 1)
-#define PYCON_USERS_USER_EMAIL (UINT64_C(1) << 2)
-#define PYCON_USERS_KARMA      (UINT64_C(1) << 3)
-#define PYCON_USERS_JOINED_AT  (UINT64_C(1) << 4)
+#define PYCON_USERS_USER_ID    (UINT64_C(1) << PYCON_USERS_COL_USER_ID)
+#define PYCON_USERS_USER_NAME  (UINT64_C(1) << PYCON_USERS_COL_USER_NAME)
+#define PYCON_USERS_USER_EMAIL (UINT64_C(1) << PYCON_USERS_COL_USER_EMAIL)
+#define PYCON_USERS_KARMA      (UINT64_C(1) << PYCON_USERS_COL_KARMA)
+#define PYCON_USERS_JOINED_AT  (UINT64_C(1) << PYCON_USERS_COL_JOINED_AT)
 
 /* Table "users": the descriptor, then the row operations. */
 extern const sc_table_desc pycon_users_table;
@@ -138,7 +178,7 @@ int pycon_users_get(sc_db *db, sc_arena *a, int64_t user_id, pycon_user *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int pycon_users_update(sc_db *db, const pycon_user *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -163,105 +203,149 @@ int pycon_users_update_many(sc_db *db, const pycon_user *rows, size_t n,
 int pycon_users_delete_many(sc_db *db, const pycon_user *rows, size_t n);
 
 /*
- * Queries over table "users".  pycon_users_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); pycon_users_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "users".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 pycon_users_query *pycon_users_select(sc_db *db);
 void pycon_users_query_free(pycon_users_query *q);
 
 /* Column user_id (int64): filters, order, bulk set. */
-void pycon_users_where_user_id_eq(pycon_users_query *q, int64_t v);
-void pycon_users_where_user_id_ne(pycon_users_query *q, int64_t v);
-void pycon_users_where_user_id_lt(pycon_users_query *q, int64_t v);
-void pycon_users_where_user_id_le(pycon_users_query *q, int64_t v);
-void pycon_users_where_user_id_gt(pycon_users_query *q, int64_t v);
-void pycon_users_where_user_id_ge(pycon_users_query *q, int64_t v);
-void pycon_users_where_user_id_in(pycon_users_query *q, const int64_t *v,
-                                  size_t n);
-void pycon_users_where_user_id_not_in(pycon_users_query *q, const int64_t *v,
-                                      size_t n);
-void pycon_users_order_by_user_id(pycon_users_query *q, sc_order dir);
+#define pycon_users_where_user_id_eq(q, v) \
+    SC_WHERE(PYCON_USERS, q, i64, USER_ID, EQ, v)
+#define pycon_users_where_user_id_ne(q, v) \
+    SC_WHERE(PYCON_USERS, q, i64, USER_ID, NE, v)
+#define pycon_users_where_user_id_lt(q, v) \
+    SC_WHERE(PYCON_USERS, q, i64, USER_ID, LT, v)
+#define pycon_users_where_user_id_le(q, v) \
+    SC_WHERE(PYCON_USERS, q, i64, USER_ID, LE, v)
+#define pycon_users_where_user_id_gt(q, v) \
+    SC_WHERE(PYCON_USERS, q, i64, USER_ID, GT, v)
+#define pycon_users_where_user_id_ge(q, v) \
+    SC_WHERE(PYCON_USERS, q, i64, USER_ID, GE, v)
+#define pycon_users_where_user_id_in(q, v, n) \
+    SC_WHERE_IN(PYCON_USERS, q, i64, USER_ID, IN, v, n)
+#define pycon_users_where_user_id_not_in(q, v, n) \
+    SC_WHERE_IN(PYCON_USERS, q, i64, USER_ID, NOT_IN, v, n)
+#define pycon_users_order_by_user_id(q, dir) \
+    SC_ORDER_BY(PYCON_USERS, q, USER_ID, dir)
 
 /* Column user_name (varchar(32)): filters, order, bulk set. */
-void pycon_users_where_user_name_eq(pycon_users_query *q, const char *v);
-void pycon_users_where_user_name_ne(pycon_users_query *q, const char *v);
-void pycon_users_where_user_name_lt(pycon_users_query *q, const char *v);
-void pycon_users_where_user_name_le(pycon_users_query *q, const char *v);
-void pycon_users_where_user_name_gt(pycon_users_query *q, const char *v);
-void pycon_users_where_user_name_ge(pycon_users_query *q, const char *v);
-void pycon_users_where_user_name_like(pycon_users_query *q, const char *v);
-void pycon_users_where_user_name_ilike(pycon_users_query *q, const char *v);
-void pycon_users_where_user_name_starts_with(pycon_users_query *q,
-                                             const char *v);
-void pycon_users_where_user_name_in(pycon_users_query *q, const char *const *v,
-                                    size_t n);
-void pycon_users_where_user_name_not_in(pycon_users_query *q,
-                                        const char *const *v, size_t n);
-void pycon_users_order_by_user_name(pycon_users_query *q, sc_order dir);
-void pycon_users_update_set_user_name(pycon_users_query *q, const char *v);
+#define pycon_users_where_user_name_eq(q, v) \
+    SC_WHERE(PYCON_USERS, q, text, USER_NAME, EQ, v)
+#define pycon_users_where_user_name_ne(q, v) \
+    SC_WHERE(PYCON_USERS, q, text, USER_NAME, NE, v)
+#define pycon_users_where_user_name_lt(q, v) \
+    SC_WHERE(PYCON_USERS, q, text, USER_NAME, LT, v)
+#define pycon_users_where_user_name_le(q, v) \
+    SC_WHERE(PYCON_USERS, q, text, USER_NAME, LE, v)
+#define pycon_users_where_user_name_gt(q, v) \
+    SC_WHERE(PYCON_USERS, q, text, USER_NAME, GT, v)
+#define pycon_users_where_user_name_ge(q, v) \
+    SC_WHERE(PYCON_USERS, q, text, USER_NAME, GE, v)
+#define pycon_users_where_user_name_like(q, v) \
+    SC_WHERE(PYCON_USERS, q, text, USER_NAME, LIKE, v)
+#define pycon_users_where_user_name_ilike(q, v) \
+    SC_WHERE(PYCON_USERS, q, text, USER_NAME, ILIKE, v)
+#define pycon_users_where_user_name_starts_with(q, v) \
+    SC_WHERE(PYCON_USERS, q, text, USER_NAME, STARTS_WITH, v)
+#define pycon_users_where_user_name_in(q, v, n) \
+    SC_WHERE_IN(PYCON_USERS, q, text, USER_NAME, IN, v, n)
+#define pycon_users_where_user_name_not_in(q, v, n) \
+    SC_WHERE_IN(PYCON_USERS, q, text, USER_NAME, NOT_IN, v, n)
+#define pycon_users_order_by_user_name(q, dir) \
+    SC_ORDER_BY(PYCON_USERS, q, USER_NAME, dir)
+#define pycon_users_update_set_user_name(q, v) \
+    SC_SET(PYCON_USERS, q, text, USER_NAME, v)
 
 /* Column user_email (varchar(64)): filters, order, bulk set. */
-void pycon_users_where_user_email_eq(pycon_users_query *q, const char *v);
-void pycon_users_where_user_email_ne(pycon_users_query *q, const char *v);
-void pycon_users_where_user_email_lt(pycon_users_query *q, const char *v);
-void pycon_users_where_user_email_le(pycon_users_query *q, const char *v);
-void pycon_users_where_user_email_gt(pycon_users_query *q, const char *v);
-void pycon_users_where_user_email_ge(pycon_users_query *q, const char *v);
-void pycon_users_where_user_email_like(pycon_users_query *q, const char *v);
-void pycon_users_where_user_email_ilike(pycon_users_query *q, const char *v);
-void pycon_users_where_user_email_starts_with(pycon_users_query *q,
-                                              const char *v);
-void pycon_users_where_user_email_in(pycon_users_query *q,
-                                     const char *const *v, size_t n);
-void pycon_users_where_user_email_not_in(pycon_users_query *q,
-                                         const char *const *v, size_t n);
-void pycon_users_order_by_user_email(pycon_users_query *q, sc_order dir);
-void pycon_users_update_set_user_email(pycon_users_query *q, const char *v);
+#define pycon_users_where_user_email_eq(q, v) \
+    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, EQ, v)
+#define pycon_users_where_user_email_ne(q, v) \
+    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, NE, v)
+#define pycon_users_where_user_email_lt(q, v) \
+    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, LT, v)
+#define pycon_users_where_user_email_le(q, v) \
+    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, LE, v)
+#define pycon_users_where_user_email_gt(q, v) \
+    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, GT, v)
+#define pycon_users_where_user_email_ge(q, v) \
+    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, GE, v)
+#define pycon_users_where_user_email_like(q, v) \
+    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, LIKE, v)
+#define pycon_users_where_user_email_ilike(q, v) \
+    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, ILIKE, v)
+#define pycon_users_where_user_email_starts_with(q, v) \
+    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, STARTS_WITH, v)
+#define pycon_users_where_user_email_in(q, v, n) \
+    SC_WHERE_IN(PYCON_USERS, q, text, USER_EMAIL, IN, v, n)
+#define pycon_users_where_user_email_not_in(q, v, n) \
+    SC_WHERE_IN(PYCON_USERS, q, text, USER_EMAIL, NOT_IN, v, n)
+#define pycon_users_order_by_user_email(q, dir) \
+    SC_ORDER_BY(PYCON_USERS, q, USER_EMAIL, dir)
+#define pycon_users_update_set_user_email(q, v) \
+    SC_SET(PYCON_USERS, q, text, USER_EMAIL, v)
 
 /* Column karma (numeric(10,2), nullable): filters, order, bulk set. */
-void pycon_users_where_karma_eq(pycon_users_query *q, int64_t v);
-void pycon_users_where_karma_ne(pycon_users_query *q, int64_t v);
-void pycon_users_where_karma_lt(pycon_users_query *q, int64_t v);
-void pycon_users_where_karma_le(pycon_users_query *q, int64_t v);
-void pycon_users_where_karma_gt(pycon_users_query *q, int64_t v);
-void pycon_users_where_karma_ge(pycon_users_query *q, int64_t v);
-void pycon_users_where_karma_in(pycon_users_query *q, const int64_t *v,
-                                size_t n);
-void pycon_users_where_karma_not_in(pycon_users_query *q, const int64_t *v,
-                                    size_t n);
-void pycon_users_where_karma_is_null(pycon_users_query *q);
-void pycon_users_where_karma_is_not_null(pycon_users_query *q);
-void pycon_users_order_by_karma(pycon_users_query *q, sc_order dir);
-void pycon_users_update_set_karma(pycon_users_query *q, int64_t v);
-void pycon_users_update_set_karma_null(pycon_users_query *q);
+#define pycon_users_where_karma_eq(q, v) \
+    SC_WHERE(PYCON_USERS, q, i64, KARMA, EQ, v)
+#define pycon_users_where_karma_ne(q, v) \
+    SC_WHERE(PYCON_USERS, q, i64, KARMA, NE, v)
+#define pycon_users_where_karma_lt(q, v) \
+    SC_WHERE(PYCON_USERS, q, i64, KARMA, LT, v)
+#define pycon_users_where_karma_le(q, v) \
+    SC_WHERE(PYCON_USERS, q, i64, KARMA, LE, v)
+#define pycon_users_where_karma_gt(q, v) \
+    SC_WHERE(PYCON_USERS, q, i64, KARMA, GT, v)
+#define pycon_users_where_karma_ge(q, v) \
+    SC_WHERE(PYCON_USERS, q, i64, KARMA, GE, v)
+#define pycon_users_where_karma_in(q, v, n) \
+    SC_WHERE_IN(PYCON_USERS, q, i64, KARMA, IN, v, n)
+#define pycon_users_where_karma_not_in(q, v, n) \
+    SC_WHERE_IN(PYCON_USERS, q, i64, KARMA, NOT_IN, v, n)
+#define pycon_users_where_karma_is_null(q) \
+    SC_WHERE_NULL(PYCON_USERS, q, KARMA, IS_NULL)
+#define pycon_users_where_karma_is_not_null(q) \
+    SC_WHERE_NULL(PYCON_USERS, q, KARMA, IS_NOT_NULL)
+#define pycon_users_order_by_karma(q, dir) \
+    SC_ORDER_BY(PYCON_USERS, q, KARMA, dir)
+#define pycon_users_update_set_karma(q, v) SC_SET(PYCON_USERS, q, i64, KARMA, v)
+#define pycon_users_update_set_karma_null(q) SC_SET_NULL(PYCON_USERS, q, KARMA)
 
 /* Column joined_at (timestamp): filters, order, bulk set. */
-void pycon_users_where_joined_at_eq(pycon_users_query *q, int64_t v);
-void pycon_users_where_joined_at_ne(pycon_users_query *q, int64_t v);
-void pycon_users_where_joined_at_lt(pycon_users_query *q, int64_t v);
-void pycon_users_where_joined_at_le(pycon_users_query *q, int64_t v);
-void pycon_users_where_joined_at_gt(pycon_users_query *q, int64_t v);
-void pycon_users_where_joined_at_ge(pycon_users_query *q, int64_t v);
-void pycon_users_where_joined_at_in(pycon_users_query *q, const int64_t *v,
-                                    size_t n);
-void pycon_users_where_joined_at_not_in(pycon_users_query *q, const int64_t *v,
-                                        size_t n);
-void pycon_users_order_by_joined_at(pycon_users_query *q, sc_order dir);
-void pycon_users_update_set_joined_at(pycon_users_query *q, int64_t v);
+#define pycon_users_where_joined_at_eq(q, v) \
+    SC_WHERE(PYCON_USERS, q, i64, JOINED_AT, EQ, v)
+#define pycon_users_where_joined_at_ne(q, v) \
+    SC_WHERE(PYCON_USERS, q, i64, JOINED_AT, NE, v)
+#define pycon_users_where_joined_at_lt(q, v) \
+    SC_WHERE(PYCON_USERS, q, i64, JOINED_AT, LT, v)
+#define pycon_users_where_joined_at_le(q, v) \
+    SC_WHERE(PYCON_USERS, q, i64, JOINED_AT, LE, v)
+#define pycon_users_where_joined_at_gt(q, v) \
+    SC_WHERE(PYCON_USERS, q, i64, JOINED_AT, GT, v)
+#define pycon_users_where_joined_at_ge(q, v) \
+    SC_WHERE(PYCON_USERS, q, i64, JOINED_AT, GE, v)
+#define pycon_users_where_joined_at_in(q, v, n) \
+    SC_WHERE_IN(PYCON_USERS, q, i64, JOINED_AT, IN, v, n)
+#define pycon_users_where_joined_at_not_in(q, v, n) \
+    SC_WHERE_IN(PYCON_USERS, q, i64, JOINED_AT, NOT_IN, v, n)
+#define pycon_users_order_by_joined_at(q, dir) \
+    SC_ORDER_BY(PYCON_USERS, q, JOINED_AT, dir)
+#define pycon_users_update_set_joined_at(q, v) \
+    SC_SET(PYCON_USERS, q, i64, JOINED_AT, v)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void pycon_users_or(pycon_users_query *q);
-void pycon_users_and(pycon_users_query *q);
-void pycon_users_not(pycon_users_query *q);
-void pycon_users_end(pycon_users_query *q);
-
-/* Shaping. */
-void pycon_users_limit(pycon_users_query *q, int64_t n);
-void pycon_users_offset(pycon_users_query *q, int64_t n);
-void pycon_users_distinct(pycon_users_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define pycon_users_or(q) sc_query_begin_or(SC_HANDLE(PYCON_USERS, q))
+#define pycon_users_and(q) sc_query_begin_and(SC_HANDLE(PYCON_USERS, q))
+#define pycon_users_not(q) sc_query_begin_not(SC_HANDLE(PYCON_USERS, q))
+#define pycon_users_end(q) sc_query_end(SC_HANDLE(PYCON_USERS, q))
+#define pycon_users_limit(q, n) sc_query_limit(SC_HANDLE(PYCON_USERS, q), n)
+#define pycon_users_offset(q, n) sc_query_offset(SC_HANDLE(PYCON_USERS, q), n)
+#define pycon_users_distinct(q) sc_query_distinct(SC_HANDLE(PYCON_USERS, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -283,9 +367,12 @@ int pycon_users_each(pycon_users_query *q, pycon_user_fn fn, void *ctx);
 int pycon_users_update_all(pycon_users_query *q, int64_t *changed);
 int pycon_users_delete_all(pycon_users_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the handle returned takes the filters and
- * order of the joined table; terminals stay on the query. */
-pycon_program_enrollments_query *pycon_users_join_program_enrollments(pycon_users_query *q);
+/* Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it. */
+#define pycon_users_join_program_enrollments(q) \
+    SC_JOIN(PYCON_USERS, q, pycon_program_enrollments, \
+            pycon_program_enrollments, 1, true)
 
 /* Navigation along foreign keys: get_ the parent row, list_ the children
  * of one row; the _load_ forms fetch the children of many rows with one
@@ -302,11 +389,20 @@ int pycon_users_load_program_enrollments(sc_db *db, sc_arena *a,
  * 3): kept for the source that calls them. */
 #define pycon_users_get_program_enrollments pycon_users_list_program_enrollments
 
+/* The columns of table "programs" by index. */
+enum {
+    PYCON_PROGRAMS_COL_PROGRAM_ID   = 0,
+    PYCON_PROGRAMS_COL_PROGRAM_NAME = 1,
+    PYCON_PROGRAMS_COL_LEVEL        = 2
+};
+
 /* Column bits of table "programs", or-ed into the cols of
  * pycon_programs_update_cols(); those of key columns are ignored. */
-#define PYCON_PROGRAMS_PROGRAM_ID   (UINT64_C(1) << 0)
-#define PYCON_PROGRAMS_PROGRAM_NAME (UINT64_C(1) << 1)
-#define PYCON_PROGRAMS_LEVEL        (UINT64_C(1) << 2)
+#define PYCON_PROGRAMS_PROGRAM_ID   \
+    (UINT64_C(1) << PYCON_PROGRAMS_COL_PROGRAM_ID)
+#define PYCON_PROGRAMS_PROGRAM_NAME \
+    (UINT64_C(1) << PYCON_PROGRAMS_COL_PROGRAM_NAME)
+#define PYCON_PROGRAMS_LEVEL        (UINT64_C(1) << PYCON_PROGRAMS_COL_LEVEL)
 
 /* Table "programs": the descriptor, then the row operations. */
 extern const sc_table_desc pycon_programs_table;
@@ -330,7 +426,7 @@ int pycon_programs_get(sc_db *db, sc_arena *a, int64_t program_id,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int pycon_programs_update(sc_db *db, const pycon_program *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -356,76 +452,90 @@ int pycon_programs_update_many(sc_db *db, const pycon_program *rows, size_t n,
 int pycon_programs_delete_many(sc_db *db, const pycon_program *rows, size_t n);
 
 /*
- * Queries over table "programs".  pycon_programs_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); pycon_programs_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "programs".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 pycon_programs_query *pycon_programs_select(sc_db *db);
 void pycon_programs_query_free(pycon_programs_query *q);
 
 /* Column program_id (int64): filters, order, bulk set. */
-void pycon_programs_where_program_id_eq(pycon_programs_query *q, int64_t v);
-void pycon_programs_where_program_id_ne(pycon_programs_query *q, int64_t v);
-void pycon_programs_where_program_id_lt(pycon_programs_query *q, int64_t v);
-void pycon_programs_where_program_id_le(pycon_programs_query *q, int64_t v);
-void pycon_programs_where_program_id_gt(pycon_programs_query *q, int64_t v);
-void pycon_programs_where_program_id_ge(pycon_programs_query *q, int64_t v);
-void pycon_programs_where_program_id_in(pycon_programs_query *q,
-                                        const int64_t *v, size_t n);
-void pycon_programs_where_program_id_not_in(pycon_programs_query *q,
-                                            const int64_t *v, size_t n);
-void pycon_programs_order_by_program_id(pycon_programs_query *q, sc_order dir);
+#define pycon_programs_where_program_id_eq(q, v) \
+    SC_WHERE(PYCON_PROGRAMS, q, i64, PROGRAM_ID, EQ, v)
+#define pycon_programs_where_program_id_ne(q, v) \
+    SC_WHERE(PYCON_PROGRAMS, q, i64, PROGRAM_ID, NE, v)
+#define pycon_programs_where_program_id_lt(q, v) \
+    SC_WHERE(PYCON_PROGRAMS, q, i64, PROGRAM_ID, LT, v)
+#define pycon_programs_where_program_id_le(q, v) \
+    SC_WHERE(PYCON_PROGRAMS, q, i64, PROGRAM_ID, LE, v)
+#define pycon_programs_where_program_id_gt(q, v) \
+    SC_WHERE(PYCON_PROGRAMS, q, i64, PROGRAM_ID, GT, v)
+#define pycon_programs_where_program_id_ge(q, v) \
+    SC_WHERE(PYCON_PROGRAMS, q, i64, PROGRAM_ID, GE, v)
+#define pycon_programs_where_program_id_in(q, v, n) \
+    SC_WHERE_IN(PYCON_PROGRAMS, q, i64, PROGRAM_ID, IN, v, n)
+#define pycon_programs_where_program_id_not_in(q, v, n) \
+    SC_WHERE_IN(PYCON_PROGRAMS, q, i64, PROGRAM_ID, NOT_IN, v, n)
+#define pycon_programs_order_by_program_id(q, dir) \
+    SC_ORDER_BY(PYCON_PROGRAMS, q, PROGRAM_ID, dir)
 
 /* Column program_name (varchar(128)): filters, order, bulk set. */
-void pycon_programs_where_program_name_eq(pycon_programs_query *q,
-                                          const char *v);
-void pycon_programs_where_program_name_ne(pycon_programs_query *q,
-                                          const char *v);
-void pycon_programs_where_program_name_lt(pycon_programs_query *q,
-                                          const char *v);
-void pycon_programs_where_program_name_le(pycon_programs_query *q,
-                                          const char *v);
-void pycon_programs_where_program_name_gt(pycon_programs_query *q,
-                                          const char *v);
-void pycon_programs_where_program_name_ge(pycon_programs_query *q,
-                                          const char *v);
-void pycon_programs_where_program_name_like(pycon_programs_query *q,
-                                            const char *v);
-void pycon_programs_where_program_name_ilike(pycon_programs_query *q,
-                                             const char *v);
-void pycon_programs_where_program_name_starts_with(pycon_programs_query *q,
-                                                   const char *v);
-void pycon_programs_where_program_name_in(pycon_programs_query *q,
-                                          const char *const *v, size_t n);
-void pycon_programs_where_program_name_not_in(pycon_programs_query *q,
-                                              const char *const *v, size_t n);
-void pycon_programs_order_by_program_name(pycon_programs_query *q,
-                                          sc_order dir);
-void pycon_programs_update_set_program_name(pycon_programs_query *q,
-                                            const char *v);
+#define pycon_programs_where_program_name_eq(q, v) \
+    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, EQ, v)
+#define pycon_programs_where_program_name_ne(q, v) \
+    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, NE, v)
+#define pycon_programs_where_program_name_lt(q, v) \
+    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, LT, v)
+#define pycon_programs_where_program_name_le(q, v) \
+    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, LE, v)
+#define pycon_programs_where_program_name_gt(q, v) \
+    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, GT, v)
+#define pycon_programs_where_program_name_ge(q, v) \
+    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, GE, v)
+#define pycon_programs_where_program_name_like(q, v) \
+    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, LIKE, v)
+#define pycon_programs_where_program_name_ilike(q, v) \
+    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, ILIKE, v)
+#define pycon_programs_where_program_name_starts_with(q, v) \
+    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, STARTS_WITH, v)
+#define pycon_programs_where_program_name_in(q, v, n) \
+    SC_WHERE_IN(PYCON_PROGRAMS, q, text, PROGRAM_NAME, IN, v, n)
+#define pycon_programs_where_program_name_not_in(q, v, n) \
+    SC_WHERE_IN(PYCON_PROGRAMS, q, text, PROGRAM_NAME, NOT_IN, v, n)
+#define pycon_programs_order_by_program_name(q, dir) \
+    SC_ORDER_BY(PYCON_PROGRAMS, q, PROGRAM_NAME, dir)
+#define pycon_programs_update_set_program_name(q, v) \
+    SC_SET(PYCON_PROGRAMS, q, text, PROGRAM_NAME, v)
 
 /* Column level (enum level): filters, order, bulk set. */
-void pycon_programs_where_level_eq(pycon_programs_query *q, pycon_level v);
-void pycon_programs_where_level_ne(pycon_programs_query *q, pycon_level v);
-void pycon_programs_where_level_in(pycon_programs_query *q,
-                                   const pycon_level *v, size_t n);
-void pycon_programs_where_level_not_in(pycon_programs_query *q,
-                                       const pycon_level *v, size_t n);
-void pycon_programs_order_by_level(pycon_programs_query *q, sc_order dir);
-void pycon_programs_update_set_level(pycon_programs_query *q, pycon_level v);
+#define pycon_programs_where_level_eq(q, v) \
+    SC_WHERE(PYCON_PROGRAMS, q, enum, LEVEL, EQ, pycon_level_arg_(v))
+#define pycon_programs_where_level_ne(q, v) \
+    SC_WHERE(PYCON_PROGRAMS, q, enum, LEVEL, NE, pycon_level_arg_(v))
+#define pycon_programs_where_level_in(q, v, n) \
+    SC_WHERE_IN(PYCON_PROGRAMS, q, enum, LEVEL, IN, pycon_level_args_(v), n)
+#define pycon_programs_where_level_not_in(q, v, n) \
+    SC_WHERE_IN(PYCON_PROGRAMS, q, enum, LEVEL, NOT_IN, pycon_level_args_(v), n)
+#define pycon_programs_order_by_level(q, dir) \
+    SC_ORDER_BY(PYCON_PROGRAMS, q, LEVEL, dir)
+#define pycon_programs_update_set_level(q, v) \
+    SC_SET(PYCON_PROGRAMS, q, enum, LEVEL, pycon_level_arg_(v))
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void pycon_programs_or(pycon_programs_query *q);
-void pycon_programs_and(pycon_programs_query *q);
-void pycon_programs_not(pycon_programs_query *q);
-void pycon_programs_end(pycon_programs_query *q);
-
-/* Shaping. */
-void pycon_programs_limit(pycon_programs_query *q, int64_t n);
-void pycon_programs_offset(pycon_programs_query *q, int64_t n);
-void pycon_programs_distinct(pycon_programs_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define pycon_programs_or(q) sc_query_begin_or(SC_HANDLE(PYCON_PROGRAMS, q))
+#define pycon_programs_and(q) sc_query_begin_and(SC_HANDLE(PYCON_PROGRAMS, q))
+#define pycon_programs_not(q) sc_query_begin_not(SC_HANDLE(PYCON_PROGRAMS, q))
+#define pycon_programs_end(q) sc_query_end(SC_HANDLE(PYCON_PROGRAMS, q))
+#define pycon_programs_limit(q, n) \
+    sc_query_limit(SC_HANDLE(PYCON_PROGRAMS, q), n)
+#define pycon_programs_offset(q, n) \
+    sc_query_offset(SC_HANDLE(PYCON_PROGRAMS, q), n)
+#define pycon_programs_distinct(q) \
+    sc_query_distinct(SC_HANDLE(PYCON_PROGRAMS, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -434,22 +544,29 @@ void pycon_programs_distinct(pycon_programs_query *q);
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.
  */
-int pycon_programs_all(pycon_programs_query *q, sc_arena *a, pycon_program_list *out);
-int pycon_programs_first(pycon_programs_query *q, sc_arena *a, pycon_program *out);
-int pycon_programs_one(pycon_programs_query *q, sc_arena *a, pycon_program *out);
+int pycon_programs_all(pycon_programs_query *q, sc_arena *a,
+                       pycon_program_list *out);
+int pycon_programs_first(pycon_programs_query *q, sc_arena *a,
+                         pycon_program *out);
+int pycon_programs_one(pycon_programs_query *q, sc_arena *a,
+                       pycon_program *out);
 int pycon_programs_count(pycon_programs_query *q, int64_t *n);
 int pycon_programs_exists(pycon_programs_query *q, bool *yes);
 typedef int (*pycon_program_fn)(void *ctx, const pycon_program *row);
-int pycon_programs_each(pycon_programs_query *q, pycon_program_fn fn, void *ctx);
+int pycon_programs_each(pycon_programs_query *q, pycon_program_fn fn,
+                        void *ctx);
 
 /* Bulk changes of the matching rows: set the columns to change, then
  * update_all; or delete_all.  *changed receives the row count. */
 int pycon_programs_update_all(pycon_programs_query *q, int64_t *changed);
 int pycon_programs_delete_all(pycon_programs_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the handle returned takes the filters and
- * order of the joined table; terminals stay on the query. */
-pycon_program_enrollments_query *pycon_programs_join_program_enrollments(pycon_programs_query *q);
+/* Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it. */
+#define pycon_programs_join_program_enrollments(q) \
+    SC_JOIN(PYCON_PROGRAMS, q, pycon_program_enrollments, \
+            pycon_program_enrollments, 0, true)
 
 /* Navigation along foreign keys: get_ the parent row, list_ the children
  * of one row; the _load_ forms fetch the children of many rows with one
@@ -467,11 +584,21 @@ int pycon_programs_load_program_enrollments(sc_db *db, sc_arena *a,
  * 3): kept for the source that calls them. */
 #define pycon_programs_get_program_enrollments pycon_programs_list_program_enrollments
 
+/* The columns of table "program_enrollments" by index. */
+enum {
+    PYCON_PROGRAM_ENROLLMENTS_COL_PROGRAM_ENROLLMENT_ID = 0,
+    PYCON_PROGRAM_ENROLLMENTS_COL_PROGRAM_ID            = 1,
+    PYCON_PROGRAM_ENROLLMENTS_COL_USER_ID               = 2
+};
+
 /* Column bits of table "program_enrollments", or-ed into the cols of
  * pycon_program_enrollments_update_cols(); those of key columns are ignored. */
-#define PYCON_PROGRAM_ENROLLMENTS_PROGRAM_ENROLLMENT_ID (UINT64_C(1) << 0)
-#define PYCON_PROGRAM_ENROLLMENTS_PROGRAM_ID            (UINT64_C(1) << 1)
-#define PYCON_PROGRAM_ENROLLMENTS_USER_ID               (UINT64_C(1) << 2)
+#define PYCON_PROGRAM_ENROLLMENTS_PROGRAM_ENROLLMENT_ID \
+    (UINT64_C(1) << PYCON_PROGRAM_ENROLLMENTS_COL_PROGRAM_ENROLLMENT_ID)
+#define PYCON_PROGRAM_ENROLLMENTS_PROGRAM_ID            \
+    (UINT64_C(1) << PYCON_PROGRAM_ENROLLMENTS_COL_PROGRAM_ID)
+#define PYCON_PROGRAM_ENROLLMENTS_USER_ID               \
+    (UINT64_C(1) << PYCON_PROGRAM_ENROLLMENTS_COL_USER_ID)
 
 /* Table "program_enrollments": the descriptor, then the row operations. */
 extern const sc_table_desc pycon_program_enrollments_table;
@@ -498,7 +625,7 @@ int pycon_program_enrollments_get(sc_db *db, sc_arena *a,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int pycon_program_enrollments_update(sc_db *db,
                                      const pycon_program_enrollment *row);
 
@@ -529,93 +656,98 @@ int pycon_program_enrollments_delete_many(sc_db *db,
                                           size_t n);
 
 /*
- * Queries over table "program_enrollments".  pycon_program_enrollments_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); pycon_program_enrollments_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "program_enrollments".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 pycon_program_enrollments_query *pycon_program_enrollments_select(sc_db *db);
 void pycon_program_enrollments_query_free(pycon_program_enrollments_query *q);
 
 /* Column program_enrollment_id (int64): filters, order, bulk set. */
-void pycon_program_enrollments_where_program_enrollment_id_eq(pycon_program_enrollments_query *q,
-                                                              int64_t v);
-void pycon_program_enrollments_where_program_enrollment_id_ne(pycon_program_enrollments_query *q,
-                                                              int64_t v);
-void pycon_program_enrollments_where_program_enrollment_id_lt(pycon_program_enrollments_query *q,
-                                                              int64_t v);
-void pycon_program_enrollments_where_program_enrollment_id_le(pycon_program_enrollments_query *q,
-                                                              int64_t v);
-void pycon_program_enrollments_where_program_enrollment_id_gt(pycon_program_enrollments_query *q,
-                                                              int64_t v);
-void pycon_program_enrollments_where_program_enrollment_id_ge(pycon_program_enrollments_query *q,
-                                                              int64_t v);
-void pycon_program_enrollments_where_program_enrollment_id_in(pycon_program_enrollments_query *q,
-                                                              const int64_t *v,
-                                                              size_t n);
-void pycon_program_enrollments_where_program_enrollment_id_not_in(pycon_program_enrollments_query *q,
-                                                                  const int64_t *v,
-                                                                  size_t n);
-void pycon_program_enrollments_order_by_program_enrollment_id(pycon_program_enrollments_query *q,
-                                                              sc_order dir);
+#define pycon_program_enrollments_where_program_enrollment_id_eq(q, v) \
+    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, EQ, v)
+#define pycon_program_enrollments_where_program_enrollment_id_ne(q, v) \
+    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, NE, v)
+#define pycon_program_enrollments_where_program_enrollment_id_lt(q, v) \
+    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, LT, v)
+#define pycon_program_enrollments_where_program_enrollment_id_le(q, v) \
+    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, LE, v)
+#define pycon_program_enrollments_where_program_enrollment_id_gt(q, v) \
+    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, GT, v)
+#define pycon_program_enrollments_where_program_enrollment_id_ge(q, v) \
+    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, GE, v)
+#define pycon_program_enrollments_where_program_enrollment_id_in(q, v, n) \
+    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, IN, \
+                v, n)
+#define pycon_program_enrollments_where_program_enrollment_id_not_in(q, v, n) \
+    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, \
+                NOT_IN, v, n)
+#define pycon_program_enrollments_order_by_program_enrollment_id(q, dir) \
+    SC_ORDER_BY(PYCON_PROGRAM_ENROLLMENTS, q, PROGRAM_ENROLLMENT_ID, dir)
 
 /* Column program_id (int64): filters, order, bulk set. */
-void pycon_program_enrollments_where_program_id_eq(pycon_program_enrollments_query *q,
-                                                   int64_t v);
-void pycon_program_enrollments_where_program_id_ne(pycon_program_enrollments_query *q,
-                                                   int64_t v);
-void pycon_program_enrollments_where_program_id_lt(pycon_program_enrollments_query *q,
-                                                   int64_t v);
-void pycon_program_enrollments_where_program_id_le(pycon_program_enrollments_query *q,
-                                                   int64_t v);
-void pycon_program_enrollments_where_program_id_gt(pycon_program_enrollments_query *q,
-                                                   int64_t v);
-void pycon_program_enrollments_where_program_id_ge(pycon_program_enrollments_query *q,
-                                                   int64_t v);
-void pycon_program_enrollments_where_program_id_in(pycon_program_enrollments_query *q,
-                                                   const int64_t *v, size_t n);
-void pycon_program_enrollments_where_program_id_not_in(pycon_program_enrollments_query *q,
-                                                       const int64_t *v,
-                                                       size_t n);
-void pycon_program_enrollments_order_by_program_id(pycon_program_enrollments_query *q,
-                                                   sc_order dir);
-void pycon_program_enrollments_update_set_program_id(pycon_program_enrollments_query *q,
-                                                     int64_t v);
+#define pycon_program_enrollments_where_program_id_eq(q, v) \
+    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, EQ, v)
+#define pycon_program_enrollments_where_program_id_ne(q, v) \
+    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, NE, v)
+#define pycon_program_enrollments_where_program_id_lt(q, v) \
+    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, LT, v)
+#define pycon_program_enrollments_where_program_id_le(q, v) \
+    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, LE, v)
+#define pycon_program_enrollments_where_program_id_gt(q, v) \
+    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, GT, v)
+#define pycon_program_enrollments_where_program_id_ge(q, v) \
+    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, GE, v)
+#define pycon_program_enrollments_where_program_id_in(q, v, n) \
+    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, IN, v, n)
+#define pycon_program_enrollments_where_program_id_not_in(q, v, n) \
+    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, NOT_IN, v, n)
+#define pycon_program_enrollments_order_by_program_id(q, dir) \
+    SC_ORDER_BY(PYCON_PROGRAM_ENROLLMENTS, q, PROGRAM_ID, dir)
+#define pycon_program_enrollments_update_set_program_id(q, v) \
+    SC_SET(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, v)
 
 /* Column user_id (int64): filters, order, bulk set. */
-void pycon_program_enrollments_where_user_id_eq(pycon_program_enrollments_query *q,
-                                                int64_t v);
-void pycon_program_enrollments_where_user_id_ne(pycon_program_enrollments_query *q,
-                                                int64_t v);
-void pycon_program_enrollments_where_user_id_lt(pycon_program_enrollments_query *q,
-                                                int64_t v);
-void pycon_program_enrollments_where_user_id_le(pycon_program_enrollments_query *q,
-                                                int64_t v);
-void pycon_program_enrollments_where_user_id_gt(pycon_program_enrollments_query *q,
-                                                int64_t v);
-void pycon_program_enrollments_where_user_id_ge(pycon_program_enrollments_query *q,
-                                                int64_t v);
-void pycon_program_enrollments_where_user_id_in(pycon_program_enrollments_query *q,
-                                                const int64_t *v, size_t n);
-void pycon_program_enrollments_where_user_id_not_in(pycon_program_enrollments_query *q,
-                                                    const int64_t *v,
-                                                    size_t n);
-void pycon_program_enrollments_order_by_user_id(pycon_program_enrollments_query *q,
-                                                sc_order dir);
-void pycon_program_enrollments_update_set_user_id(pycon_program_enrollments_query *q,
-                                                  int64_t v);
+#define pycon_program_enrollments_where_user_id_eq(q, v) \
+    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, EQ, v)
+#define pycon_program_enrollments_where_user_id_ne(q, v) \
+    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, NE, v)
+#define pycon_program_enrollments_where_user_id_lt(q, v) \
+    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, LT, v)
+#define pycon_program_enrollments_where_user_id_le(q, v) \
+    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, LE, v)
+#define pycon_program_enrollments_where_user_id_gt(q, v) \
+    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, GT, v)
+#define pycon_program_enrollments_where_user_id_ge(q, v) \
+    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, GE, v)
+#define pycon_program_enrollments_where_user_id_in(q, v, n) \
+    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, IN, v, n)
+#define pycon_program_enrollments_where_user_id_not_in(q, v, n) \
+    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, NOT_IN, v, n)
+#define pycon_program_enrollments_order_by_user_id(q, dir) \
+    SC_ORDER_BY(PYCON_PROGRAM_ENROLLMENTS, q, USER_ID, dir)
+#define pycon_program_enrollments_update_set_user_id(q, v) \
+    SC_SET(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, v)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void pycon_program_enrollments_or(pycon_program_enrollments_query *q);
-void pycon_program_enrollments_and(pycon_program_enrollments_query *q);
-void pycon_program_enrollments_not(pycon_program_enrollments_query *q);
-void pycon_program_enrollments_end(pycon_program_enrollments_query *q);
-
-/* Shaping. */
-void pycon_program_enrollments_limit(pycon_program_enrollments_query *q, int64_t n);
-void pycon_program_enrollments_offset(pycon_program_enrollments_query *q, int64_t n);
-void pycon_program_enrollments_distinct(pycon_program_enrollments_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define pycon_program_enrollments_or(q) \
+    sc_query_begin_or(SC_HANDLE(PYCON_PROGRAM_ENROLLMENTS, q))
+#define pycon_program_enrollments_and(q) \
+    sc_query_begin_and(SC_HANDLE(PYCON_PROGRAM_ENROLLMENTS, q))
+#define pycon_program_enrollments_not(q) \
+    sc_query_begin_not(SC_HANDLE(PYCON_PROGRAM_ENROLLMENTS, q))
+#define pycon_program_enrollments_end(q) \
+    sc_query_end(SC_HANDLE(PYCON_PROGRAM_ENROLLMENTS, q))
+#define pycon_program_enrollments_limit(q, n) \
+    sc_query_limit(SC_HANDLE(PYCON_PROGRAM_ENROLLMENTS, q), n)
+#define pycon_program_enrollments_offset(q, n) \
+    sc_query_offset(SC_HANDLE(PYCON_PROGRAM_ENROLLMENTS, q), n)
+#define pycon_program_enrollments_distinct(q) \
+    sc_query_distinct(SC_HANDLE(PYCON_PROGRAM_ENROLLMENTS, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -624,23 +756,38 @@ void pycon_program_enrollments_distinct(pycon_program_enrollments_query *q);
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.
  */
-int pycon_program_enrollments_all(pycon_program_enrollments_query *q, sc_arena *a, pycon_program_enrollment_list *out);
-int pycon_program_enrollments_first(pycon_program_enrollments_query *q, sc_arena *a, pycon_program_enrollment *out);
-int pycon_program_enrollments_one(pycon_program_enrollments_query *q, sc_arena *a, pycon_program_enrollment *out);
-int pycon_program_enrollments_count(pycon_program_enrollments_query *q, int64_t *n);
-int pycon_program_enrollments_exists(pycon_program_enrollments_query *q, bool *yes);
+int pycon_program_enrollments_all(pycon_program_enrollments_query *q,
+                                  sc_arena *a,
+                                  pycon_program_enrollment_list *out);
+int pycon_program_enrollments_first(pycon_program_enrollments_query *q,
+                                    sc_arena *a,
+                                    pycon_program_enrollment *out);
+int pycon_program_enrollments_one(pycon_program_enrollments_query *q,
+                                  sc_arena *a, pycon_program_enrollment *out);
+int pycon_program_enrollments_count(pycon_program_enrollments_query *q,
+                                    int64_t *n);
+int pycon_program_enrollments_exists(pycon_program_enrollments_query *q,
+                                     bool *yes);
 typedef int (*pycon_program_enrollment_fn)(void *ctx, const pycon_program_enrollment *row);
-int pycon_program_enrollments_each(pycon_program_enrollments_query *q, pycon_program_enrollment_fn fn, void *ctx);
+int pycon_program_enrollments_each(pycon_program_enrollments_query *q,
+                                   pycon_program_enrollment_fn fn, void *ctx);
 
 /* Bulk changes of the matching rows: set the columns to change, then
  * update_all; or delete_all.  *changed receives the row count. */
-int pycon_program_enrollments_update_all(pycon_program_enrollments_query *q, int64_t *changed);
-int pycon_program_enrollments_delete_all(pycon_program_enrollments_query *q, int64_t *changed);
+int pycon_program_enrollments_update_all(pycon_program_enrollments_query *q,
+                                         int64_t *changed);
+int pycon_program_enrollments_delete_all(pycon_program_enrollments_query *q,
+                                         int64_t *changed);
 
-/* Joins along foreign keys: the handle returned takes the filters and
- * order of the joined table; terminals stay on the query. */
-pycon_programs_query *pycon_program_enrollments_join_programs(pycon_program_enrollments_query *q);
-pycon_users_query *pycon_program_enrollments_join_users(pycon_program_enrollments_query *q);
+/* Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it. */
+#define pycon_program_enrollments_join_programs(q) \
+    SC_JOIN(PYCON_PROGRAM_ENROLLMENTS, q, pycon_programs, \
+            pycon_program_enrollments, 0, false)
+#define pycon_program_enrollments_join_users(q) \
+    SC_JOIN(PYCON_PROGRAM_ENROLLMENTS, q, pycon_users, \
+            pycon_program_enrollments, 1, false)
 
 /* Navigation along foreign keys: get_ the parent row, list_ the children
  * of one row; the _load_ forms fetch the children of many rows with one

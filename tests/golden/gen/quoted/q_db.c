@@ -125,42 +125,8 @@ void q_Odd_Quote_Table_query_free(q_Odd_Quote_Table_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void q_Odd_Quote_Table_or(q_Odd_Quote_Table_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void q_Odd_Quote_Table_and(q_Odd_Quote_Table_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void q_Odd_Quote_Table_not(q_Odd_Quote_Table_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void q_Odd_Quote_Table_end(q_Odd_Quote_Table_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void q_Odd_Quote_Table_limit(q_Odd_Quote_Table_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void q_Odd_Quote_Table_offset(q_Odd_Quote_Table_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void q_Odd_Quote_Table_distinct(q_Odd_Quote_Table_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
-int q_Odd_Quote_Table_all(q_Odd_Quote_Table_query *q, sc_arena *a, q_Odd_Quote_Table_list *out)
+int q_Odd_Quote_Table_all(q_Odd_Quote_Table_query *q, sc_arena *a,
+                          q_Odd_Quote_Table_list *out)
 {
     void *rows = NULL;
     size_t n = 0;
@@ -174,12 +140,14 @@ int q_Odd_Quote_Table_all(q_Odd_Quote_Table_query *q, sc_arena *a, q_Odd_Quote_T
     return rc;
 }
 
-int q_Odd_Quote_Table_first(q_Odd_Quote_Table_query *q, sc_arena *a, q_Odd_Quote_Table *out)
+int q_Odd_Quote_Table_first(q_Odd_Quote_Table_query *q, sc_arena *a,
+                            q_Odd_Quote_Table *out)
 {
     return sc_query_first((sc_query *)q, a, out);
 }
 
-int q_Odd_Quote_Table_one(q_Odd_Quote_Table_query *q, sc_arena *a, q_Odd_Quote_Table *out)
+int q_Odd_Quote_Table_one(q_Odd_Quote_Table_query *q, sc_arena *a,
+                          q_Odd_Quote_Table *out)
 {
     return sc_query_one((sc_query *)q, a, out);
 }
@@ -207,7 +175,8 @@ static int q_Odd_Quote_Table_each_row(void *ctx, const void *row)
     return e->fn(e->ctx, row);
 }
 
-int q_Odd_Quote_Table_each(q_Odd_Quote_Table_query *q, q_Odd_Quote_Table_fn fn, void *ctx)
+int q_Odd_Quote_Table_each(q_Odd_Quote_Table_query *q, q_Odd_Quote_Table_fn fn,
+                           void *ctx)
 {
     struct q_Odd_Quote_Table_each_ctx e;
 
@@ -224,263 +193,6 @@ int q_Odd_Quote_Table_update_all(q_Odd_Quote_Table_query *q, int64_t *changed)
 int q_Odd_Quote_Table_delete_all(q_Odd_Quote_Table_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void q_Odd_Quote_Table_where_Id__eq(q_Odd_Quote_Table_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void q_Odd_Quote_Table_where_Id__ne(q_Odd_Quote_Table_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void q_Odd_Quote_Table_where_Id__lt(q_Odd_Quote_Table_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void q_Odd_Quote_Table_where_Id__le(q_Odd_Quote_Table_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void q_Odd_Quote_Table_where_Id__gt(q_Odd_Quote_Table_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void q_Odd_Quote_Table_where_Id__ge(q_Odd_Quote_Table_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void q_Odd_Quote_Table_where_Id__in(q_Odd_Quote_Table_query *q,
-                                    const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void q_Odd_Quote_Table_where_Id__not_in(q_Odd_Quote_Table_query *q,
-                                        const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void q_Odd_Quote_Table_order_by_Id_(q_Odd_Quote_Table_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
-}
-
-void q_Odd_Quote_Table_where_select_eq(q_Odd_Quote_Table_query *q,
-                                       const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
-}
-
-void q_Odd_Quote_Table_where_select_ne(q_Odd_Quote_Table_query *q,
-                                       const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
-}
-
-void q_Odd_Quote_Table_where_select_lt(q_Odd_Quote_Table_query *q,
-                                       const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
-}
-
-void q_Odd_Quote_Table_where_select_le(q_Odd_Quote_Table_query *q,
-                                       const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
-}
-
-void q_Odd_Quote_Table_where_select_gt(q_Odd_Quote_Table_query *q,
-                                       const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
-}
-
-void q_Odd_Quote_Table_where_select_ge(q_Odd_Quote_Table_query *q,
-                                       const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
-}
-
-void q_Odd_Quote_Table_where_select_like(q_Odd_Quote_Table_query *q,
-                                         const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LIKE, &v);
-}
-
-void q_Odd_Quote_Table_where_select_ilike(q_Odd_Quote_Table_query *q,
-                                          const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_ILIKE, &v);
-}
-
-void q_Odd_Quote_Table_where_select_starts_with(q_Odd_Quote_Table_query *q,
-                                                const char *v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_STARTS_WITH, &v);
-}
-
-void q_Odd_Quote_Table_where_select_in(q_Odd_Quote_Table_query *q,
-                                       const char *const *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
-}
-
-void q_Odd_Quote_Table_where_select_not_in(q_Odd_Quote_Table_query *q,
-                                           const char *const *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
-}
-
-void q_Odd_Quote_Table_order_by_select(q_Odd_Quote_Table_query *q,
-                                       sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 1, dir);
-}
-
-void q_Odd_Quote_Table_update_set_select(q_Odd_Quote_Table_query *q,
-                                         const char *v)
-{
-    sc_query_set((sc_query *)q, 1, &v);
-}
-
-void q_Odd_Quote_Table_where__2nd_eq(q_Odd_Quote_Table_query *q, q_Mood_Kind v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_EQ, &v);
-}
-
-void q_Odd_Quote_Table_where__2nd_ne(q_Odd_Quote_Table_query *q, q_Mood_Kind v)
-{
-    sc_query_where((sc_query *)q, 2, SC_OP_NE, &v);
-}
-
-void q_Odd_Quote_Table_where__2nd_in(q_Odd_Quote_Table_query *q,
-                                     const q_Mood_Kind *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 2, SC_OP_IN, v, n);
-}
-
-void q_Odd_Quote_Table_where__2nd_not_in(q_Odd_Quote_Table_query *q,
-                                         const q_Mood_Kind *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 2, SC_OP_NOT_IN, v, n);
-}
-
-void q_Odd_Quote_Table_order_by__2nd(q_Odd_Quote_Table_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 2, dir);
-}
-
-void q_Odd_Quote_Table_update_set__2nd(q_Odd_Quote_Table_query *q,
-                                       q_Mood_Kind v)
-{
-    sc_query_set((sc_query *)q, 2, &v);
-}
-
-void q_Odd_Quote_Table_where_back_slash_eq(q_Odd_Quote_Table_query *q,
-                                           const char *v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_EQ, &v);
-}
-
-void q_Odd_Quote_Table_where_back_slash_ne(q_Odd_Quote_Table_query *q,
-                                           const char *v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_NE, &v);
-}
-
-void q_Odd_Quote_Table_where_back_slash_lt(q_Odd_Quote_Table_query *q,
-                                           const char *v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_LT, &v);
-}
-
-void q_Odd_Quote_Table_where_back_slash_le(q_Odd_Quote_Table_query *q,
-                                           const char *v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_LE, &v);
-}
-
-void q_Odd_Quote_Table_where_back_slash_gt(q_Odd_Quote_Table_query *q,
-                                           const char *v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_GT, &v);
-}
-
-void q_Odd_Quote_Table_where_back_slash_ge(q_Odd_Quote_Table_query *q,
-                                           const char *v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_GE, &v);
-}
-
-void q_Odd_Quote_Table_where_back_slash_like(q_Odd_Quote_Table_query *q,
-                                             const char *v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_LIKE, &v);
-}
-
-void q_Odd_Quote_Table_where_back_slash_ilike(q_Odd_Quote_Table_query *q,
-                                              const char *v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_ILIKE, &v);
-}
-
-void q_Odd_Quote_Table_where_back_slash_starts_with(q_Odd_Quote_Table_query *q,
-                                                    const char *v)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_STARTS_WITH, &v);
-}
-
-void q_Odd_Quote_Table_where_back_slash_in(q_Odd_Quote_Table_query *q,
-                                           const char *const *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 3, SC_OP_IN, v, n);
-}
-
-void q_Odd_Quote_Table_where_back_slash_not_in(q_Odd_Quote_Table_query *q,
-                                               const char *const *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 3, SC_OP_NOT_IN, v, n);
-}
-
-void q_Odd_Quote_Table_where_back_slash_is_null(q_Odd_Quote_Table_query *q)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_IS_NULL, NULL);
-}
-
-void q_Odd_Quote_Table_where_back_slash_is_not_null(q_Odd_Quote_Table_query *q)
-{
-    sc_query_where((sc_query *)q, 3, SC_OP_IS_NOT_NULL, NULL);
-}
-
-void q_Odd_Quote_Table_order_by_back_slash(q_Odd_Quote_Table_query *q,
-                                           sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 3, dir);
-}
-
-void q_Odd_Quote_Table_update_set_back_slash(q_Odd_Quote_Table_query *q,
-                                             const char *v)
-{
-    sc_query_set((sc_query *)q, 3, &v);
-}
-
-void q_Odd_Quote_Table_update_set_back_slash_null(q_Odd_Quote_Table_query *q)
-{
-    sc_query_set((sc_query *)q, 3, NULL);
-}
-
-q_kids_query *q_Odd_Quote_Table_join_kids(q_Odd_Quote_Table_query *q)
-{
-    return (q_kids_query *)sc_query_join((sc_query *)q, &q_kids_table,
-                                               &q_kids_table.fkeys[0], true);
 }
 
 int q_Odd_Quote_Table_list_kids(sc_db *db, sc_arena *a,
@@ -622,41 +334,6 @@ void q_kids_query_free(q_kids_query *q)
     sc_query_free((sc_query *)q);
 }
 
-void q_kids_or(q_kids_query *q)
-{
-    sc_query_begin_or((sc_query *)q);
-}
-
-void q_kids_and(q_kids_query *q)
-{
-    sc_query_begin_and((sc_query *)q);
-}
-
-void q_kids_not(q_kids_query *q)
-{
-    sc_query_begin_not((sc_query *)q);
-}
-
-void q_kids_end(q_kids_query *q)
-{
-    sc_query_end((sc_query *)q);
-}
-
-void q_kids_limit(q_kids_query *q, int64_t n)
-{
-    sc_query_limit((sc_query *)q, n);
-}
-
-void q_kids_offset(q_kids_query *q, int64_t n)
-{
-    sc_query_offset((sc_query *)q, n);
-}
-
-void q_kids_distinct(q_kids_query *q)
-{
-    sc_query_distinct((sc_query *)q);
-}
-
 int q_kids_all(q_kids_query *q, sc_arena *a, q_kid_list *out)
 {
     void *rows = NULL;
@@ -721,122 +398,6 @@ int q_kids_update_all(q_kids_query *q, int64_t *changed)
 int q_kids_delete_all(q_kids_query *q, int64_t *changed)
 {
     return sc_query_delete_all((sc_query *)q, changed);
-}
-
-void q_kids_where_id_eq(q_kids_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_EQ, &v);
-}
-
-void q_kids_where_id_ne(q_kids_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_NE, &v);
-}
-
-void q_kids_where_id_lt(q_kids_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LT, &v);
-}
-
-void q_kids_where_id_le(q_kids_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_LE, &v);
-}
-
-void q_kids_where_id_gt(q_kids_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GT, &v);
-}
-
-void q_kids_where_id_ge(q_kids_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 0, SC_OP_GE, &v);
-}
-
-void q_kids_where_id_in(q_kids_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_IN, v, n);
-}
-
-void q_kids_where_id_not_in(q_kids_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 0, SC_OP_NOT_IN, v, n);
-}
-
-void q_kids_order_by_id(q_kids_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 0, dir);
-}
-
-void q_kids_where_parent_eq(q_kids_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_EQ, &v);
-}
-
-void q_kids_where_parent_ne(q_kids_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_NE, &v);
-}
-
-void q_kids_where_parent_lt(q_kids_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LT, &v);
-}
-
-void q_kids_where_parent_le(q_kids_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_LE, &v);
-}
-
-void q_kids_where_parent_gt(q_kids_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GT, &v);
-}
-
-void q_kids_where_parent_ge(q_kids_query *q, int64_t v)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_GE, &v);
-}
-
-void q_kids_where_parent_in(q_kids_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_IN, v, n);
-}
-
-void q_kids_where_parent_not_in(q_kids_query *q, const int64_t *v, size_t n)
-{
-    sc_query_where_in((sc_query *)q, 1, SC_OP_NOT_IN, v, n);
-}
-
-void q_kids_where_parent_is_null(q_kids_query *q)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_IS_NULL, NULL);
-}
-
-void q_kids_where_parent_is_not_null(q_kids_query *q)
-{
-    sc_query_where((sc_query *)q, 1, SC_OP_IS_NOT_NULL, NULL);
-}
-
-void q_kids_order_by_parent(q_kids_query *q, sc_order dir)
-{
-    sc_query_order_by((sc_query *)q, 1, dir);
-}
-
-void q_kids_update_set_parent(q_kids_query *q, int64_t v)
-{
-    sc_query_set((sc_query *)q, 1, &v);
-}
-
-void q_kids_update_set_parent_null(q_kids_query *q)
-{
-    sc_query_set((sc_query *)q, 1, NULL);
-}
-
-q_Odd_Quote_Table_query *q_kids_join_Odd_Quote_Table(q_kids_query *q)
-{
-    return (q_Odd_Quote_Table_query *)sc_query_join((sc_query *)q, &q_Odd_Quote_Table_table,
-                                                          &q_kids_table.fkeys[0], false);
 }
 
 int q_kids_get_Odd_Quote_Table(sc_db *db, sc_arena *a, const q_kid *row,

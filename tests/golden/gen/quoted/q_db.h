@@ -26,15 +26,40 @@
 extern "C" {
 #endif
 
-/* Query handles, one type per table, so that a filter on one table cannot
- * be given to a query over another. */
-typedef struct q_Odd_Quote_Table_query q_Odd_Quote_Table_query;
-typedef struct q_kids_query q_kids_query;
+/* Query handles: per table a query over it and the table joined into
+ * another's query.  Both have the member the table's filters check (it is
+ * never read: behind a handle is an sc_query), so that a filter takes
+ * either, a terminal only the query, and neither a handle of another
+ * table. */
+typedef struct q_Odd_Quote_Table_query {
+    char Q_ODD_QUOTE_TABLE_;
+    char Q_ODD_QUOTE_TABLE_QUERY_;
+} q_Odd_Quote_Table_query;
+typedef struct q_Odd_Quote_Table_join {
+    char Q_ODD_QUOTE_TABLE_;
+} q_Odd_Quote_Table_join;
+typedef struct q_kids_query {
+    char Q_KIDS_;
+    char Q_KIDS_QUERY_;
+} q_kids_query;
+typedef struct q_kids_join {
+    char Q_KIDS_;
+} q_kids_join;
 typedef enum q_Mood_Kind {
     Q_MOOD_KIND_IT_S = 0,
     Q_MOOD_KIND_OK   = 1,
     Q_MOOD_KIND_A_B  = 2
 } q_Mood_Kind;
+
+/* A q_Mood_Kind, and an array of them, as the query calls take them. */
+static inline int q_Mood_Kind_arg_(q_Mood_Kind v)
+{
+    return (int)v;
+}
+static inline const int *q_Mood_Kind_args_(const q_Mood_Kind *v)
+{
+    return (const int *)(const void *)v;
+}
 
 typedef struct q_Odd_Quote_Table {
     int64_t     Id_;        /* primary key, set by insert */
@@ -81,12 +106,22 @@ typedef struct q_kid_list {
     size_t len;
 } q_kid_list;
 
+/* The columns of table "Odd "Quote" * / Table" by index. */
+enum {
+    Q_ODD_QUOTE_TABLE_COL_ID_        = 0,
+    Q_ODD_QUOTE_TABLE_COL_SELECT     = 1,
+    Q_ODD_QUOTE_TABLE_COL__2ND       = 2,
+    Q_ODD_QUOTE_TABLE_COL_BACK_SLASH = 3
+};
+
 /* Column bits of table "Odd "Quote" * / Table", or-ed into the cols of
  * q_Odd_Quote_Table_update_cols(); those of key columns are ignored. */
-#define Q_ODD_QUOTE_TABLE_ID_        (UINT64_C(1) << 0)
-#define Q_ODD_QUOTE_TABLE_SELECT     (UINT64_C(1) << 1)
-#define Q_ODD_QUOTE_TABLE__2ND       (UINT64_C(1) << 2)
-#define Q_ODD_QUOTE_TABLE_BACK_SLASH (UINT64_C(1) << 3)
+#define Q_ODD_QUOTE_TABLE_ID_        (UINT64_C(1) << Q_ODD_QUOTE_TABLE_COL_ID_)
+#define Q_ODD_QUOTE_TABLE_SELECT     \
+    (UINT64_C(1) << Q_ODD_QUOTE_TABLE_COL_SELECT)
+#define Q_ODD_QUOTE_TABLE__2ND       (UINT64_C(1) << Q_ODD_QUOTE_TABLE_COL__2ND)
+#define Q_ODD_QUOTE_TABLE_BACK_SLASH \
+    (UINT64_C(1) << Q_ODD_QUOTE_TABLE_COL_BACK_SLASH)
 
 /* Table "Odd "Quote" * / Table": the descriptor, then the row operations. */
 extern const sc_table_desc q_Odd_Quote_Table_table;
@@ -111,7 +146,7 @@ int q_Odd_Quote_Table_get(sc_db *db, sc_arena *a, int64_t Id_,
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int q_Odd_Quote_Table_update(sc_db *db, const q_Odd_Quote_Table *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -138,110 +173,128 @@ int q_Odd_Quote_Table_delete_many(sc_db *db, const q_Odd_Quote_Table *rows,
                                   size_t n);
 
 /*
- * Queries over table "Odd "Quote" * / Table".  q_Odd_Quote_Table_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); q_Odd_Quote_Table_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "Odd "Quote" * / Table".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 q_Odd_Quote_Table_query *q_Odd_Quote_Table_select(sc_db *db);
 void q_Odd_Quote_Table_query_free(q_Odd_Quote_Table_query *q);
 
 /* Column Id* / (int64): filters, order, bulk set. */
-void q_Odd_Quote_Table_where_Id__eq(q_Odd_Quote_Table_query *q, int64_t v);
-void q_Odd_Quote_Table_where_Id__ne(q_Odd_Quote_Table_query *q, int64_t v);
-void q_Odd_Quote_Table_where_Id__lt(q_Odd_Quote_Table_query *q, int64_t v);
-void q_Odd_Quote_Table_where_Id__le(q_Odd_Quote_Table_query *q, int64_t v);
-void q_Odd_Quote_Table_where_Id__gt(q_Odd_Quote_Table_query *q, int64_t v);
-void q_Odd_Quote_Table_where_Id__ge(q_Odd_Quote_Table_query *q, int64_t v);
-void q_Odd_Quote_Table_where_Id__in(q_Odd_Quote_Table_query *q,
-                                    const int64_t *v, size_t n);
-void q_Odd_Quote_Table_where_Id__not_in(q_Odd_Quote_Table_query *q,
-                                        const int64_t *v, size_t n);
-void q_Odd_Quote_Table_order_by_Id_(q_Odd_Quote_Table_query *q, sc_order dir);
+#define q_Odd_Quote_Table_where_Id__eq(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, i64, ID_, EQ, v)
+#define q_Odd_Quote_Table_where_Id__ne(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, i64, ID_, NE, v)
+#define q_Odd_Quote_Table_where_Id__lt(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, i64, ID_, LT, v)
+#define q_Odd_Quote_Table_where_Id__le(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, i64, ID_, LE, v)
+#define q_Odd_Quote_Table_where_Id__gt(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, i64, ID_, GT, v)
+#define q_Odd_Quote_Table_where_Id__ge(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, i64, ID_, GE, v)
+#define q_Odd_Quote_Table_where_Id__in(q, v, n) \
+    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, i64, ID_, IN, v, n)
+#define q_Odd_Quote_Table_where_Id__not_in(q, v, n) \
+    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, i64, ID_, NOT_IN, v, n)
+#define q_Odd_Quote_Table_order_by_Id_(q, dir) \
+    SC_ORDER_BY(Q_ODD_QUOTE_TABLE, q, ID_, dir)
 
 /* Column select (text): filters, order, bulk set. */
-void q_Odd_Quote_Table_where_select_eq(q_Odd_Quote_Table_query *q,
-                                       const char *v);
-void q_Odd_Quote_Table_where_select_ne(q_Odd_Quote_Table_query *q,
-                                       const char *v);
-void q_Odd_Quote_Table_where_select_lt(q_Odd_Quote_Table_query *q,
-                                       const char *v);
-void q_Odd_Quote_Table_where_select_le(q_Odd_Quote_Table_query *q,
-                                       const char *v);
-void q_Odd_Quote_Table_where_select_gt(q_Odd_Quote_Table_query *q,
-                                       const char *v);
-void q_Odd_Quote_Table_where_select_ge(q_Odd_Quote_Table_query *q,
-                                       const char *v);
-void q_Odd_Quote_Table_where_select_like(q_Odd_Quote_Table_query *q,
-                                         const char *v);
-void q_Odd_Quote_Table_where_select_ilike(q_Odd_Quote_Table_query *q,
-                                          const char *v);
-void q_Odd_Quote_Table_where_select_starts_with(q_Odd_Quote_Table_query *q,
-                                                const char *v);
-void q_Odd_Quote_Table_where_select_in(q_Odd_Quote_Table_query *q,
-                                       const char *const *v, size_t n);
-void q_Odd_Quote_Table_where_select_not_in(q_Odd_Quote_Table_query *q,
-                                           const char *const *v, size_t n);
-void q_Odd_Quote_Table_order_by_select(q_Odd_Quote_Table_query *q,
-                                       sc_order dir);
-void q_Odd_Quote_Table_update_set_select(q_Odd_Quote_Table_query *q,
-                                         const char *v);
+#define q_Odd_Quote_Table_where_select_eq(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, EQ, v)
+#define q_Odd_Quote_Table_where_select_ne(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, NE, v)
+#define q_Odd_Quote_Table_where_select_lt(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, LT, v)
+#define q_Odd_Quote_Table_where_select_le(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, LE, v)
+#define q_Odd_Quote_Table_where_select_gt(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, GT, v)
+#define q_Odd_Quote_Table_where_select_ge(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, GE, v)
+#define q_Odd_Quote_Table_where_select_like(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, LIKE, v)
+#define q_Odd_Quote_Table_where_select_ilike(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, ILIKE, v)
+#define q_Odd_Quote_Table_where_select_starts_with(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, STARTS_WITH, v)
+#define q_Odd_Quote_Table_where_select_in(q, v, n) \
+    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, text, SELECT, IN, v, n)
+#define q_Odd_Quote_Table_where_select_not_in(q, v, n) \
+    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, text, SELECT, NOT_IN, v, n)
+#define q_Odd_Quote_Table_order_by_select(q, dir) \
+    SC_ORDER_BY(Q_ODD_QUOTE_TABLE, q, SELECT, dir)
+#define q_Odd_Quote_Table_update_set_select(q, v) \
+    SC_SET(Q_ODD_QUOTE_TABLE, q, text, SELECT, v)
 
 /* Column 2nd (enum Mood Kind): filters, order, bulk set. */
-void q_Odd_Quote_Table_where__2nd_eq(q_Odd_Quote_Table_query *q,
-                                     q_Mood_Kind v);
-void q_Odd_Quote_Table_where__2nd_ne(q_Odd_Quote_Table_query *q,
-                                     q_Mood_Kind v);
-void q_Odd_Quote_Table_where__2nd_in(q_Odd_Quote_Table_query *q,
-                                     const q_Mood_Kind *v, size_t n);
-void q_Odd_Quote_Table_where__2nd_not_in(q_Odd_Quote_Table_query *q,
-                                         const q_Mood_Kind *v, size_t n);
-void q_Odd_Quote_Table_order_by__2nd(q_Odd_Quote_Table_query *q, sc_order dir);
-void q_Odd_Quote_Table_update_set__2nd(q_Odd_Quote_Table_query *q,
-                                       q_Mood_Kind v);
+#define q_Odd_Quote_Table_where__2nd_eq(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, enum, _2ND, EQ, q_Mood_Kind_arg_(v))
+#define q_Odd_Quote_Table_where__2nd_ne(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, enum, _2ND, NE, q_Mood_Kind_arg_(v))
+#define q_Odd_Quote_Table_where__2nd_in(q, v, n) \
+    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, enum, _2ND, IN, q_Mood_Kind_args_(v), n)
+#define q_Odd_Quote_Table_where__2nd_not_in(q, v, n) \
+    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, enum, _2ND, NOT_IN, \
+                q_Mood_Kind_args_(v), n)
+#define q_Odd_Quote_Table_order_by__2nd(q, dir) \
+    SC_ORDER_BY(Q_ODD_QUOTE_TABLE, q, _2ND, dir)
+#define q_Odd_Quote_Table_update_set__2nd(q, v) \
+    SC_SET(Q_ODD_QUOTE_TABLE, q, enum, _2ND, q_Mood_Kind_arg_(v))
 
 /* Column back\slash (text, nullable): filters, order, bulk set. */
-void q_Odd_Quote_Table_where_back_slash_eq(q_Odd_Quote_Table_query *q,
-                                           const char *v);
-void q_Odd_Quote_Table_where_back_slash_ne(q_Odd_Quote_Table_query *q,
-                                           const char *v);
-void q_Odd_Quote_Table_where_back_slash_lt(q_Odd_Quote_Table_query *q,
-                                           const char *v);
-void q_Odd_Quote_Table_where_back_slash_le(q_Odd_Quote_Table_query *q,
-                                           const char *v);
-void q_Odd_Quote_Table_where_back_slash_gt(q_Odd_Quote_Table_query *q,
-                                           const char *v);
-void q_Odd_Quote_Table_where_back_slash_ge(q_Odd_Quote_Table_query *q,
-                                           const char *v);
-void q_Odd_Quote_Table_where_back_slash_like(q_Odd_Quote_Table_query *q,
-                                             const char *v);
-void q_Odd_Quote_Table_where_back_slash_ilike(q_Odd_Quote_Table_query *q,
-                                              const char *v);
-void q_Odd_Quote_Table_where_back_slash_starts_with(q_Odd_Quote_Table_query *q,
-                                                    const char *v);
-void q_Odd_Quote_Table_where_back_slash_in(q_Odd_Quote_Table_query *q,
-                                           const char *const *v, size_t n);
-void q_Odd_Quote_Table_where_back_slash_not_in(q_Odd_Quote_Table_query *q,
-                                               const char *const *v, size_t n);
-void q_Odd_Quote_Table_where_back_slash_is_null(q_Odd_Quote_Table_query *q);
-void q_Odd_Quote_Table_where_back_slash_is_not_null(q_Odd_Quote_Table_query *q);
-void q_Odd_Quote_Table_order_by_back_slash(q_Odd_Quote_Table_query *q,
-                                           sc_order dir);
-void q_Odd_Quote_Table_update_set_back_slash(q_Odd_Quote_Table_query *q,
-                                             const char *v);
-void q_Odd_Quote_Table_update_set_back_slash_null(q_Odd_Quote_Table_query *q);
+#define q_Odd_Quote_Table_where_back_slash_eq(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, EQ, v)
+#define q_Odd_Quote_Table_where_back_slash_ne(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, NE, v)
+#define q_Odd_Quote_Table_where_back_slash_lt(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, LT, v)
+#define q_Odd_Quote_Table_where_back_slash_le(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, LE, v)
+#define q_Odd_Quote_Table_where_back_slash_gt(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, GT, v)
+#define q_Odd_Quote_Table_where_back_slash_ge(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, GE, v)
+#define q_Odd_Quote_Table_where_back_slash_like(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, LIKE, v)
+#define q_Odd_Quote_Table_where_back_slash_ilike(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, ILIKE, v)
+#define q_Odd_Quote_Table_where_back_slash_starts_with(q, v) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, STARTS_WITH, v)
+#define q_Odd_Quote_Table_where_back_slash_in(q, v, n) \
+    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, IN, v, n)
+#define q_Odd_Quote_Table_where_back_slash_not_in(q, v, n) \
+    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, NOT_IN, v, n)
+#define q_Odd_Quote_Table_where_back_slash_is_null(q) \
+    SC_WHERE_NULL(Q_ODD_QUOTE_TABLE, q, BACK_SLASH, IS_NULL)
+#define q_Odd_Quote_Table_where_back_slash_is_not_null(q) \
+    SC_WHERE_NULL(Q_ODD_QUOTE_TABLE, q, BACK_SLASH, IS_NOT_NULL)
+#define q_Odd_Quote_Table_order_by_back_slash(q, dir) \
+    SC_ORDER_BY(Q_ODD_QUOTE_TABLE, q, BACK_SLASH, dir)
+#define q_Odd_Quote_Table_update_set_back_slash(q, v) \
+    SC_SET(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, v)
+#define q_Odd_Quote_Table_update_set_back_slash_null(q) \
+    SC_SET_NULL(Q_ODD_QUOTE_TABLE, q, BACK_SLASH)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void q_Odd_Quote_Table_or(q_Odd_Quote_Table_query *q);
-void q_Odd_Quote_Table_and(q_Odd_Quote_Table_query *q);
-void q_Odd_Quote_Table_not(q_Odd_Quote_Table_query *q);
-void q_Odd_Quote_Table_end(q_Odd_Quote_Table_query *q);
-
-/* Shaping. */
-void q_Odd_Quote_Table_limit(q_Odd_Quote_Table_query *q, int64_t n);
-void q_Odd_Quote_Table_offset(q_Odd_Quote_Table_query *q, int64_t n);
-void q_Odd_Quote_Table_distinct(q_Odd_Quote_Table_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define q_Odd_Quote_Table_or(q) \
+    sc_query_begin_or(SC_HANDLE(Q_ODD_QUOTE_TABLE, q))
+#define q_Odd_Quote_Table_and(q) \
+    sc_query_begin_and(SC_HANDLE(Q_ODD_QUOTE_TABLE, q))
+#define q_Odd_Quote_Table_not(q) \
+    sc_query_begin_not(SC_HANDLE(Q_ODD_QUOTE_TABLE, q))
+#define q_Odd_Quote_Table_end(q) sc_query_end(SC_HANDLE(Q_ODD_QUOTE_TABLE, q))
+#define q_Odd_Quote_Table_limit(q, n) \
+    sc_query_limit(SC_HANDLE(Q_ODD_QUOTE_TABLE, q), n)
+#define q_Odd_Quote_Table_offset(q, n) \
+    sc_query_offset(SC_HANDLE(Q_ODD_QUOTE_TABLE, q), n)
+#define q_Odd_Quote_Table_distinct(q) \
+    sc_query_distinct(SC_HANDLE(Q_ODD_QUOTE_TABLE, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -250,22 +303,28 @@ void q_Odd_Quote_Table_distinct(q_Odd_Quote_Table_query *q);
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.
  */
-int q_Odd_Quote_Table_all(q_Odd_Quote_Table_query *q, sc_arena *a, q_Odd_Quote_Table_list *out);
-int q_Odd_Quote_Table_first(q_Odd_Quote_Table_query *q, sc_arena *a, q_Odd_Quote_Table *out);
-int q_Odd_Quote_Table_one(q_Odd_Quote_Table_query *q, sc_arena *a, q_Odd_Quote_Table *out);
+int q_Odd_Quote_Table_all(q_Odd_Quote_Table_query *q, sc_arena *a,
+                          q_Odd_Quote_Table_list *out);
+int q_Odd_Quote_Table_first(q_Odd_Quote_Table_query *q, sc_arena *a,
+                            q_Odd_Quote_Table *out);
+int q_Odd_Quote_Table_one(q_Odd_Quote_Table_query *q, sc_arena *a,
+                          q_Odd_Quote_Table *out);
 int q_Odd_Quote_Table_count(q_Odd_Quote_Table_query *q, int64_t *n);
 int q_Odd_Quote_Table_exists(q_Odd_Quote_Table_query *q, bool *yes);
 typedef int (*q_Odd_Quote_Table_fn)(void *ctx, const q_Odd_Quote_Table *row);
-int q_Odd_Quote_Table_each(q_Odd_Quote_Table_query *q, q_Odd_Quote_Table_fn fn, void *ctx);
+int q_Odd_Quote_Table_each(q_Odd_Quote_Table_query *q, q_Odd_Quote_Table_fn fn,
+                           void *ctx);
 
 /* Bulk changes of the matching rows: set the columns to change, then
  * update_all; or delete_all.  *changed receives the row count. */
 int q_Odd_Quote_Table_update_all(q_Odd_Quote_Table_query *q, int64_t *changed);
 int q_Odd_Quote_Table_delete_all(q_Odd_Quote_Table_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the handle returned takes the filters and
- * order of the joined table; terminals stay on the query. */
-q_kids_query *q_Odd_Quote_Table_join_kids(q_Odd_Quote_Table_query *q);
+/* Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it. */
+#define q_Odd_Quote_Table_join_kids(q) \
+    SC_JOIN(Q_ODD_QUOTE_TABLE, q, q_kids, q_kids, 0, true)
 
 /* Navigation along foreign keys: get_ the parent row, list_ the children
  * of one row; the _load_ forms fetch the children of many rows with one
@@ -281,10 +340,16 @@ int q_Odd_Quote_Table_load_kids(sc_db *db, sc_arena *a,
  * 3): kept for the source that calls them. */
 #define q_Odd_Quote_Table_get_kids q_Odd_Quote_Table_list_kids
 
+/* The columns of table "kids" by index. */
+enum {
+    Q_KIDS_COL_ID     = 0,
+    Q_KIDS_COL_PARENT = 1
+};
+
 /* Column bits of table "kids", or-ed into the cols of
  * q_kids_update_cols(); those of key columns are ignored. */
-#define Q_KIDS_ID     (UINT64_C(1) << 0)
-#define Q_KIDS_PARENT (UINT64_C(1) << 1)
+#define Q_KIDS_ID     (UINT64_C(1) << Q_KIDS_COL_ID)
+#define Q_KIDS_PARENT (UINT64_C(1) << Q_KIDS_COL_PARENT)
 
 /* Table "kids": the descriptor, then the row operations. */
 extern const sc_table_desc q_kids_table;
@@ -306,7 +371,7 @@ int q_kids_get(sc_db *db, sc_arena *a, int64_t id, q_kid *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int q_kids_update(sc_db *db, const q_kid *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -330,51 +395,55 @@ int q_kids_update_many(sc_db *db, const q_kid *rows, size_t n, uint64_t cols);
 int q_kids_delete_many(sc_db *db, const q_kid *rows, size_t n);
 
 /*
- * Queries over table "kids".  q_kids_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); q_kids_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "kids".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 q_kids_query *q_kids_select(sc_db *db);
 void q_kids_query_free(q_kids_query *q);
 
 /* Column id (int64): filters, order, bulk set. */
-void q_kids_where_id_eq(q_kids_query *q, int64_t v);
-void q_kids_where_id_ne(q_kids_query *q, int64_t v);
-void q_kids_where_id_lt(q_kids_query *q, int64_t v);
-void q_kids_where_id_le(q_kids_query *q, int64_t v);
-void q_kids_where_id_gt(q_kids_query *q, int64_t v);
-void q_kids_where_id_ge(q_kids_query *q, int64_t v);
-void q_kids_where_id_in(q_kids_query *q, const int64_t *v, size_t n);
-void q_kids_where_id_not_in(q_kids_query *q, const int64_t *v, size_t n);
-void q_kids_order_by_id(q_kids_query *q, sc_order dir);
+#define q_kids_where_id_eq(q, v) SC_WHERE(Q_KIDS, q, i64, ID, EQ, v)
+#define q_kids_where_id_ne(q, v) SC_WHERE(Q_KIDS, q, i64, ID, NE, v)
+#define q_kids_where_id_lt(q, v) SC_WHERE(Q_KIDS, q, i64, ID, LT, v)
+#define q_kids_where_id_le(q, v) SC_WHERE(Q_KIDS, q, i64, ID, LE, v)
+#define q_kids_where_id_gt(q, v) SC_WHERE(Q_KIDS, q, i64, ID, GT, v)
+#define q_kids_where_id_ge(q, v) SC_WHERE(Q_KIDS, q, i64, ID, GE, v)
+#define q_kids_where_id_in(q, v, n) SC_WHERE_IN(Q_KIDS, q, i64, ID, IN, v, n)
+#define q_kids_where_id_not_in(q, v, n) \
+    SC_WHERE_IN(Q_KIDS, q, i64, ID, NOT_IN, v, n)
+#define q_kids_order_by_id(q, dir) SC_ORDER_BY(Q_KIDS, q, ID, dir)
 
 /* Column parent (int64, nullable): filters, order, bulk set. */
-void q_kids_where_parent_eq(q_kids_query *q, int64_t v);
-void q_kids_where_parent_ne(q_kids_query *q, int64_t v);
-void q_kids_where_parent_lt(q_kids_query *q, int64_t v);
-void q_kids_where_parent_le(q_kids_query *q, int64_t v);
-void q_kids_where_parent_gt(q_kids_query *q, int64_t v);
-void q_kids_where_parent_ge(q_kids_query *q, int64_t v);
-void q_kids_where_parent_in(q_kids_query *q, const int64_t *v, size_t n);
-void q_kids_where_parent_not_in(q_kids_query *q, const int64_t *v, size_t n);
-void q_kids_where_parent_is_null(q_kids_query *q);
-void q_kids_where_parent_is_not_null(q_kids_query *q);
-void q_kids_order_by_parent(q_kids_query *q, sc_order dir);
-void q_kids_update_set_parent(q_kids_query *q, int64_t v);
-void q_kids_update_set_parent_null(q_kids_query *q);
+#define q_kids_where_parent_eq(q, v) SC_WHERE(Q_KIDS, q, i64, PARENT, EQ, v)
+#define q_kids_where_parent_ne(q, v) SC_WHERE(Q_KIDS, q, i64, PARENT, NE, v)
+#define q_kids_where_parent_lt(q, v) SC_WHERE(Q_KIDS, q, i64, PARENT, LT, v)
+#define q_kids_where_parent_le(q, v) SC_WHERE(Q_KIDS, q, i64, PARENT, LE, v)
+#define q_kids_where_parent_gt(q, v) SC_WHERE(Q_KIDS, q, i64, PARENT, GT, v)
+#define q_kids_where_parent_ge(q, v) SC_WHERE(Q_KIDS, q, i64, PARENT, GE, v)
+#define q_kids_where_parent_in(q, v, n) \
+    SC_WHERE_IN(Q_KIDS, q, i64, PARENT, IN, v, n)
+#define q_kids_where_parent_not_in(q, v, n) \
+    SC_WHERE_IN(Q_KIDS, q, i64, PARENT, NOT_IN, v, n)
+#define q_kids_where_parent_is_null(q) SC_WHERE_NULL(Q_KIDS, q, PARENT, IS_NULL)
+#define q_kids_where_parent_is_not_null(q) \
+    SC_WHERE_NULL(Q_KIDS, q, PARENT, IS_NOT_NULL)
+#define q_kids_order_by_parent(q, dir) SC_ORDER_BY(Q_KIDS, q, PARENT, dir)
+#define q_kids_update_set_parent(q, v) SC_SET(Q_KIDS, q, i64, PARENT, v)
+#define q_kids_update_set_parent_null(q) SC_SET_NULL(Q_KIDS, q, PARENT)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void q_kids_or(q_kids_query *q);
-void q_kids_and(q_kids_query *q);
-void q_kids_not(q_kids_query *q);
-void q_kids_end(q_kids_query *q);
-
-/* Shaping. */
-void q_kids_limit(q_kids_query *q, int64_t n);
-void q_kids_offset(q_kids_query *q, int64_t n);
-void q_kids_distinct(q_kids_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define q_kids_or(q) sc_query_begin_or(SC_HANDLE(Q_KIDS, q))
+#define q_kids_and(q) sc_query_begin_and(SC_HANDLE(Q_KIDS, q))
+#define q_kids_not(q) sc_query_begin_not(SC_HANDLE(Q_KIDS, q))
+#define q_kids_end(q) sc_query_end(SC_HANDLE(Q_KIDS, q))
+#define q_kids_limit(q, n) sc_query_limit(SC_HANDLE(Q_KIDS, q), n)
+#define q_kids_offset(q, n) sc_query_offset(SC_HANDLE(Q_KIDS, q), n)
+#define q_kids_distinct(q) sc_query_distinct(SC_HANDLE(Q_KIDS, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -396,9 +465,11 @@ int q_kids_each(q_kids_query *q, q_kid_fn fn, void *ctx);
 int q_kids_update_all(q_kids_query *q, int64_t *changed);
 int q_kids_delete_all(q_kids_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the handle returned takes the filters and
- * order of the joined table; terminals stay on the query. */
-q_Odd_Quote_Table_query *q_kids_join_Odd_Quote_Table(q_kids_query *q);
+/* Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it. */
+#define q_kids_join_Odd_Quote_Table(q) \
+    SC_JOIN(Q_KIDS, q, q_Odd_Quote_Table, q_kids, 0, false)
 
 /* Navigation along foreign keys: get_ the parent row, list_ the children
  * of one row; the _load_ forms fetch the children of many rows with one

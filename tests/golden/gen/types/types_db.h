@@ -26,15 +26,40 @@
 extern "C" {
 #endif
 
-/* Query handles, one type per table, so that a filter on one table cannot
- * be given to a query over another. */
-typedef struct types_samples_query types_samples_query;
-typedef struct types_maybes_query types_maybes_query;
+/* Query handles: per table a query over it and the table joined into
+ * another's query.  Both have the member the table's filters check (it is
+ * never read: behind a handle is an sc_query), so that a filter takes
+ * either, a terminal only the query, and neither a handle of another
+ * table. */
+typedef struct types_samples_query {
+    char TYPES_SAMPLES_;
+    char TYPES_SAMPLES_QUERY_;
+} types_samples_query;
+typedef struct types_samples_join {
+    char TYPES_SAMPLES_;
+} types_samples_join;
+typedef struct types_maybes_query {
+    char TYPES_MAYBES_;
+    char TYPES_MAYBES_QUERY_;
+} types_maybes_query;
+typedef struct types_maybes_join {
+    char TYPES_MAYBES_;
+} types_maybes_join;
 typedef enum types_color {
     TYPES_COLOR_RED   = 0,
     TYPES_COLOR_GREEN = 1,
     TYPES_COLOR_BLUE  = 2
 } types_color;
+
+/* A types_color, and an array of them, as the query calls take them. */
+static inline int types_color_arg_(types_color v)
+{
+    return (int)v;
+}
+static inline const int *types_color_args_(const types_color *v)
+{
+    return (const int *)(const void *)v;
+}
 
 /* One column of each type that must hold a value. */
 typedef struct types_sample {
@@ -185,26 +210,48 @@ typedef struct types_maybe_list {
     size_t len;
 } types_maybe_list;
 
+/* The columns of table "samples" by index. */
+enum {
+    TYPES_SAMPLES_COL_ID      = 0,
+    TYPES_SAMPLES_COL_FLAG    = 1,
+    TYPES_SAMPLES_COL_SMALL   = 2,
+    TYPES_SAMPLES_COL_MEDIUM  = 3,
+    TYPES_SAMPLES_COL_BIG     = 4,
+    TYPES_SAMPLES_COL_RATIO   = 5,
+    TYPES_SAMPLES_COL_PRECISE = 6,
+    TYPES_SAMPLES_COL_PRICE   = 7,
+    TYPES_SAMPLES_COL_HUGE    = 8,
+    TYPES_SAMPLES_COL_NAME    = 9,
+    TYPES_SAMPLES_COL_BODY    = 10,
+    TYPES_SAMPLES_COL_BLOB    = 11,
+    TYPES_SAMPLES_COL_BORN    = 12,
+    TYPES_SAMPLES_COL_SEEN    = 13,
+    TYPES_SAMPLES_COL_STAMP   = 14,
+    TYPES_SAMPLES_COL_IDENT   = 15,
+    TYPES_SAMPLES_COL_DOC     = 16,
+    TYPES_SAMPLES_COL_COLOR   = 17
+};
+
 /* Column bits of table "samples", or-ed into the cols of
  * types_samples_update_cols(); those of key columns are ignored. */
-#define TYPES_SAMPLES_ID      (UINT64_C(1) << 0)
-#define TYPES_SAMPLES_FLAG    (UINT64_C(1) << 1)
-#define TYPES_SAMPLES_SMALL   (UINT64_C(1) << 2)
-#define TYPES_SAMPLES_MEDIUM  (UINT64_C(1) << 3)
-#define TYPES_SAMPLES_BIG     (UINT64_C(1) << 4)
-#define TYPES_SAMPLES_RATIO   (UINT64_C(1) << 5)
-#define TYPES_SAMPLES_PRECISE (UINT64_C(1) << 6)
-#define TYPES_SAMPLES_PRICE   (UINT64_C(1) << 7)
-#define TYPES_SAMPLES_HUGE    (UINT64_C(1) << 8)
-#define TYPES_SAMPLES_NAME    (UINT64_C(1) << 9)
-#define TYPES_SAMPLES_BODY    (UINT64_C(1) << 10)
-#define TYPES_SAMPLES_BLOB    (UINT64_C(1) << 11)
-#define TYPES_SAMPLES_BORN    (UINT64_C(1) << 12)
-#define TYPES_SAMPLES_SEEN    (UINT64_C(1) << 13)
-#define TYPES_SAMPLES_STAMP   (UINT64_C(1) << 14)
-#define TYPES_SAMPLES_IDENT   (UINT64_C(1) << 15)
-#define TYPES_SAMPLES_DOC     (UINT64_C(1) << 16)
-#define TYPES_SAMPLES_COLOR   (UINT64_C(1) << 17)
+#define TYPES_SAMPLES_ID      (UINT64_C(1) << TYPES_SAMPLES_COL_ID)
+#define TYPES_SAMPLES_FLAG    (UINT64_C(1) << TYPES_SAMPLES_COL_FLAG)
+#define TYPES_SAMPLES_SMALL   (UINT64_C(1) << TYPES_SAMPLES_COL_SMALL)
+#define TYPES_SAMPLES_MEDIUM  (UINT64_C(1) << TYPES_SAMPLES_COL_MEDIUM)
+#define TYPES_SAMPLES_BIG     (UINT64_C(1) << TYPES_SAMPLES_COL_BIG)
+#define TYPES_SAMPLES_RATIO   (UINT64_C(1) << TYPES_SAMPLES_COL_RATIO)
+#define TYPES_SAMPLES_PRECISE (UINT64_C(1) << TYPES_SAMPLES_COL_PRECISE)
+#define TYPES_SAMPLES_PRICE   (UINT64_C(1) << TYPES_SAMPLES_COL_PRICE)
+#define TYPES_SAMPLES_HUGE    (UINT64_C(1) << TYPES_SAMPLES_COL_HUGE)
+#define TYPES_SAMPLES_NAME    (UINT64_C(1) << TYPES_SAMPLES_COL_NAME)
+#define TYPES_SAMPLES_BODY    (UINT64_C(1) << TYPES_SAMPLES_COL_BODY)
+#define TYPES_SAMPLES_BLOB    (UINT64_C(1) << TYPES_SAMPLES_COL_BLOB)
+#define TYPES_SAMPLES_BORN    (UINT64_C(1) << TYPES_SAMPLES_COL_BORN)
+#define TYPES_SAMPLES_SEEN    (UINT64_C(1) << TYPES_SAMPLES_COL_SEEN)
+#define TYPES_SAMPLES_STAMP   (UINT64_C(1) << TYPES_SAMPLES_COL_STAMP)
+#define TYPES_SAMPLES_IDENT   (UINT64_C(1) << TYPES_SAMPLES_COL_IDENT)
+#define TYPES_SAMPLES_DOC     (UINT64_C(1) << TYPES_SAMPLES_COL_DOC)
+#define TYPES_SAMPLES_COLOR   (UINT64_C(1) << TYPES_SAMPLES_COL_COLOR)
 
 /* Table "samples": the descriptor, then the row operations. */
 extern const sc_table_desc types_samples_table;
@@ -227,7 +274,7 @@ int types_samples_get(sc_db *db, sc_arena *a, int64_t id, types_sample *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int types_samples_update(sc_db *db, const types_sample *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -253,240 +300,366 @@ int types_samples_update_many(sc_db *db, const types_sample *rows, size_t n,
 int types_samples_delete_many(sc_db *db, const types_sample *rows, size_t n);
 
 /*
- * Queries over table "samples".  types_samples_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); types_samples_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "samples".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 types_samples_query *types_samples_select(sc_db *db);
 void types_samples_query_free(types_samples_query *q);
 
 /* Column id (int64): filters, order, bulk set. */
-void types_samples_where_id_eq(types_samples_query *q, int64_t v);
-void types_samples_where_id_ne(types_samples_query *q, int64_t v);
-void types_samples_where_id_lt(types_samples_query *q, int64_t v);
-void types_samples_where_id_le(types_samples_query *q, int64_t v);
-void types_samples_where_id_gt(types_samples_query *q, int64_t v);
-void types_samples_where_id_ge(types_samples_query *q, int64_t v);
-void types_samples_where_id_in(types_samples_query *q, const int64_t *v,
-                               size_t n);
-void types_samples_where_id_not_in(types_samples_query *q, const int64_t *v,
-                                   size_t n);
-void types_samples_order_by_id(types_samples_query *q, sc_order dir);
+#define types_samples_where_id_eq(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, ID, EQ, v)
+#define types_samples_where_id_ne(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, ID, NE, v)
+#define types_samples_where_id_lt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, ID, LT, v)
+#define types_samples_where_id_le(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, ID, LE, v)
+#define types_samples_where_id_gt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, ID, GT, v)
+#define types_samples_where_id_ge(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, ID, GE, v)
+#define types_samples_where_id_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, i64, ID, IN, v, n)
+#define types_samples_where_id_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, i64, ID, NOT_IN, v, n)
+#define types_samples_order_by_id(q, dir) SC_ORDER_BY(TYPES_SAMPLES, q, ID, dir)
 
 /* Column flag (bool): filters, order, bulk set. */
-void types_samples_where_flag_eq(types_samples_query *q, bool v);
-void types_samples_where_flag_ne(types_samples_query *q, bool v);
-void types_samples_order_by_flag(types_samples_query *q, sc_order dir);
-void types_samples_update_set_flag(types_samples_query *q, bool v);
+#define types_samples_where_flag_eq(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, bool, FLAG, EQ, v)
+#define types_samples_where_flag_ne(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, bool, FLAG, NE, v)
+#define types_samples_order_by_flag(q, dir) \
+    SC_ORDER_BY(TYPES_SAMPLES, q, FLAG, dir)
+#define types_samples_update_set_flag(q, v) \
+    SC_SET(TYPES_SAMPLES, q, bool, FLAG, v)
 
 /* Column small (int16): filters, order, bulk set. */
-void types_samples_where_small_eq(types_samples_query *q, int16_t v);
-void types_samples_where_small_ne(types_samples_query *q, int16_t v);
-void types_samples_where_small_lt(types_samples_query *q, int16_t v);
-void types_samples_where_small_le(types_samples_query *q, int16_t v);
-void types_samples_where_small_gt(types_samples_query *q, int16_t v);
-void types_samples_where_small_ge(types_samples_query *q, int16_t v);
-void types_samples_where_small_in(types_samples_query *q, const int16_t *v,
-                                  size_t n);
-void types_samples_where_small_not_in(types_samples_query *q, const int16_t *v,
-                                      size_t n);
-void types_samples_order_by_small(types_samples_query *q, sc_order dir);
-void types_samples_update_set_small(types_samples_query *q, int16_t v);
+#define types_samples_where_small_eq(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i16, SMALL, EQ, v)
+#define types_samples_where_small_ne(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i16, SMALL, NE, v)
+#define types_samples_where_small_lt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i16, SMALL, LT, v)
+#define types_samples_where_small_le(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i16, SMALL, LE, v)
+#define types_samples_where_small_gt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i16, SMALL, GT, v)
+#define types_samples_where_small_ge(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i16, SMALL, GE, v)
+#define types_samples_where_small_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, i16, SMALL, IN, v, n)
+#define types_samples_where_small_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, i16, SMALL, NOT_IN, v, n)
+#define types_samples_order_by_small(q, dir) \
+    SC_ORDER_BY(TYPES_SAMPLES, q, SMALL, dir)
+#define types_samples_update_set_small(q, v) \
+    SC_SET(TYPES_SAMPLES, q, i16, SMALL, v)
 
 /* Column medium (int32): filters, order, bulk set. */
-void types_samples_where_medium_eq(types_samples_query *q, int32_t v);
-void types_samples_where_medium_ne(types_samples_query *q, int32_t v);
-void types_samples_where_medium_lt(types_samples_query *q, int32_t v);
-void types_samples_where_medium_le(types_samples_query *q, int32_t v);
-void types_samples_where_medium_gt(types_samples_query *q, int32_t v);
-void types_samples_where_medium_ge(types_samples_query *q, int32_t v);
-void types_samples_where_medium_in(types_samples_query *q, const int32_t *v,
-                                   size_t n);
-void types_samples_where_medium_not_in(types_samples_query *q,
-                                       const int32_t *v, size_t n);
-void types_samples_order_by_medium(types_samples_query *q, sc_order dir);
-void types_samples_update_set_medium(types_samples_query *q, int32_t v);
+#define types_samples_where_medium_eq(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i32, MEDIUM, EQ, v)
+#define types_samples_where_medium_ne(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i32, MEDIUM, NE, v)
+#define types_samples_where_medium_lt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i32, MEDIUM, LT, v)
+#define types_samples_where_medium_le(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i32, MEDIUM, LE, v)
+#define types_samples_where_medium_gt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i32, MEDIUM, GT, v)
+#define types_samples_where_medium_ge(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i32, MEDIUM, GE, v)
+#define types_samples_where_medium_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, i32, MEDIUM, IN, v, n)
+#define types_samples_where_medium_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, i32, MEDIUM, NOT_IN, v, n)
+#define types_samples_order_by_medium(q, dir) \
+    SC_ORDER_BY(TYPES_SAMPLES, q, MEDIUM, dir)
+#define types_samples_update_set_medium(q, v) \
+    SC_SET(TYPES_SAMPLES, q, i32, MEDIUM, v)
 
 /* Column big (int64): filters, order, bulk set. */
-void types_samples_where_big_eq(types_samples_query *q, int64_t v);
-void types_samples_where_big_ne(types_samples_query *q, int64_t v);
-void types_samples_where_big_lt(types_samples_query *q, int64_t v);
-void types_samples_where_big_le(types_samples_query *q, int64_t v);
-void types_samples_where_big_gt(types_samples_query *q, int64_t v);
-void types_samples_where_big_ge(types_samples_query *q, int64_t v);
-void types_samples_where_big_in(types_samples_query *q, const int64_t *v,
-                                size_t n);
-void types_samples_where_big_not_in(types_samples_query *q, const int64_t *v,
-                                    size_t n);
-void types_samples_order_by_big(types_samples_query *q, sc_order dir);
-void types_samples_update_set_big(types_samples_query *q, int64_t v);
+#define types_samples_where_big_eq(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, BIG, EQ, v)
+#define types_samples_where_big_ne(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, BIG, NE, v)
+#define types_samples_where_big_lt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, BIG, LT, v)
+#define types_samples_where_big_le(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, BIG, LE, v)
+#define types_samples_where_big_gt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, BIG, GT, v)
+#define types_samples_where_big_ge(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, BIG, GE, v)
+#define types_samples_where_big_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, i64, BIG, IN, v, n)
+#define types_samples_where_big_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, i64, BIG, NOT_IN, v, n)
+#define types_samples_order_by_big(q, dir) \
+    SC_ORDER_BY(TYPES_SAMPLES, q, BIG, dir)
+#define types_samples_update_set_big(q, v) SC_SET(TYPES_SAMPLES, q, i64, BIG, v)
 
 /* Column ratio (float32): filters, order, bulk set. */
-void types_samples_where_ratio_eq(types_samples_query *q, float v);
-void types_samples_where_ratio_ne(types_samples_query *q, float v);
-void types_samples_where_ratio_lt(types_samples_query *q, float v);
-void types_samples_where_ratio_le(types_samples_query *q, float v);
-void types_samples_where_ratio_gt(types_samples_query *q, float v);
-void types_samples_where_ratio_ge(types_samples_query *q, float v);
-void types_samples_order_by_ratio(types_samples_query *q, sc_order dir);
-void types_samples_update_set_ratio(types_samples_query *q, float v);
+#define types_samples_where_ratio_eq(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, f32, RATIO, EQ, v)
+#define types_samples_where_ratio_ne(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, f32, RATIO, NE, v)
+#define types_samples_where_ratio_lt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, f32, RATIO, LT, v)
+#define types_samples_where_ratio_le(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, f32, RATIO, LE, v)
+#define types_samples_where_ratio_gt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, f32, RATIO, GT, v)
+#define types_samples_where_ratio_ge(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, f32, RATIO, GE, v)
+#define types_samples_order_by_ratio(q, dir) \
+    SC_ORDER_BY(TYPES_SAMPLES, q, RATIO, dir)
+#define types_samples_update_set_ratio(q, v) \
+    SC_SET(TYPES_SAMPLES, q, f32, RATIO, v)
 
 /* Column precise (float64): filters, order, bulk set. */
-void types_samples_where_precise_eq(types_samples_query *q, double v);
-void types_samples_where_precise_ne(types_samples_query *q, double v);
-void types_samples_where_precise_lt(types_samples_query *q, double v);
-void types_samples_where_precise_le(types_samples_query *q, double v);
-void types_samples_where_precise_gt(types_samples_query *q, double v);
-void types_samples_where_precise_ge(types_samples_query *q, double v);
-void types_samples_order_by_precise(types_samples_query *q, sc_order dir);
-void types_samples_update_set_precise(types_samples_query *q, double v);
+#define types_samples_where_precise_eq(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, f64, PRECISE, EQ, v)
+#define types_samples_where_precise_ne(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, f64, PRECISE, NE, v)
+#define types_samples_where_precise_lt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, f64, PRECISE, LT, v)
+#define types_samples_where_precise_le(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, f64, PRECISE, LE, v)
+#define types_samples_where_precise_gt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, f64, PRECISE, GT, v)
+#define types_samples_where_precise_ge(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, f64, PRECISE, GE, v)
+#define types_samples_order_by_precise(q, dir) \
+    SC_ORDER_BY(TYPES_SAMPLES, q, PRECISE, dir)
+#define types_samples_update_set_precise(q, v) \
+    SC_SET(TYPES_SAMPLES, q, f64, PRECISE, v)
 
 /* Column price (numeric(12,2)): filters, order, bulk set. */
-void types_samples_where_price_eq(types_samples_query *q, int64_t v);
-void types_samples_where_price_ne(types_samples_query *q, int64_t v);
-void types_samples_where_price_lt(types_samples_query *q, int64_t v);
-void types_samples_where_price_le(types_samples_query *q, int64_t v);
-void types_samples_where_price_gt(types_samples_query *q, int64_t v);
-void types_samples_where_price_ge(types_samples_query *q, int64_t v);
-void types_samples_where_price_in(types_samples_query *q, const int64_t *v,
-                                  size_t n);
-void types_samples_where_price_not_in(types_samples_query *q, const int64_t *v,
-                                      size_t n);
-void types_samples_order_by_price(types_samples_query *q, sc_order dir);
-void types_samples_update_set_price(types_samples_query *q, int64_t v);
+#define types_samples_where_price_eq(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, PRICE, EQ, v)
+#define types_samples_where_price_ne(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, PRICE, NE, v)
+#define types_samples_where_price_lt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, PRICE, LT, v)
+#define types_samples_where_price_le(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, PRICE, LE, v)
+#define types_samples_where_price_gt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, PRICE, GT, v)
+#define types_samples_where_price_ge(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, PRICE, GE, v)
+#define types_samples_where_price_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, i64, PRICE, IN, v, n)
+#define types_samples_where_price_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, i64, PRICE, NOT_IN, v, n)
+#define types_samples_order_by_price(q, dir) \
+    SC_ORDER_BY(TYPES_SAMPLES, q, PRICE, dir)
+#define types_samples_update_set_price(q, v) \
+    SC_SET(TYPES_SAMPLES, q, i64, PRICE, v)
 
 /* Column huge (numeric(30,10)): filters, order, bulk set. */
-void types_samples_order_by_huge(types_samples_query *q, sc_order dir);
-void types_samples_update_set_huge(types_samples_query *q, const char *v);
+#define types_samples_order_by_huge(q, dir) \
+    SC_ORDER_BY(TYPES_SAMPLES, q, HUGE, dir)
+#define types_samples_update_set_huge(q, v) \
+    SC_SET(TYPES_SAMPLES, q, text, HUGE, v)
 
 /* Column name (varchar(16)): filters, order, bulk set. */
-void types_samples_where_name_eq(types_samples_query *q, const char *v);
-void types_samples_where_name_ne(types_samples_query *q, const char *v);
-void types_samples_where_name_lt(types_samples_query *q, const char *v);
-void types_samples_where_name_le(types_samples_query *q, const char *v);
-void types_samples_where_name_gt(types_samples_query *q, const char *v);
-void types_samples_where_name_ge(types_samples_query *q, const char *v);
-void types_samples_where_name_like(types_samples_query *q, const char *v);
-void types_samples_where_name_ilike(types_samples_query *q, const char *v);
-void types_samples_where_name_starts_with(types_samples_query *q,
-                                          const char *v);
-void types_samples_where_name_in(types_samples_query *q, const char *const *v,
-                                 size_t n);
-void types_samples_where_name_not_in(types_samples_query *q,
-                                     const char *const *v, size_t n);
-void types_samples_order_by_name(types_samples_query *q, sc_order dir);
-void types_samples_update_set_name(types_samples_query *q, const char *v);
+#define types_samples_where_name_eq(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, text, NAME, EQ, v)
+#define types_samples_where_name_ne(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, text, NAME, NE, v)
+#define types_samples_where_name_lt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, text, NAME, LT, v)
+#define types_samples_where_name_le(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, text, NAME, LE, v)
+#define types_samples_where_name_gt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, text, NAME, GT, v)
+#define types_samples_where_name_ge(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, text, NAME, GE, v)
+#define types_samples_where_name_like(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, text, NAME, LIKE, v)
+#define types_samples_where_name_ilike(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, text, NAME, ILIKE, v)
+#define types_samples_where_name_starts_with(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, text, NAME, STARTS_WITH, v)
+#define types_samples_where_name_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, text, NAME, IN, v, n)
+#define types_samples_where_name_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, text, NAME, NOT_IN, v, n)
+#define types_samples_order_by_name(q, dir) \
+    SC_ORDER_BY(TYPES_SAMPLES, q, NAME, dir)
+#define types_samples_update_set_name(q, v) \
+    SC_SET(TYPES_SAMPLES, q, text, NAME, v)
 
 /* Column body (text): filters, order, bulk set. */
-void types_samples_where_body_eq(types_samples_query *q, const char *v);
-void types_samples_where_body_ne(types_samples_query *q, const char *v);
-void types_samples_where_body_lt(types_samples_query *q, const char *v);
-void types_samples_where_body_le(types_samples_query *q, const char *v);
-void types_samples_where_body_gt(types_samples_query *q, const char *v);
-void types_samples_where_body_ge(types_samples_query *q, const char *v);
-void types_samples_where_body_like(types_samples_query *q, const char *v);
-void types_samples_where_body_ilike(types_samples_query *q, const char *v);
-void types_samples_where_body_starts_with(types_samples_query *q,
-                                          const char *v);
-void types_samples_where_body_in(types_samples_query *q, const char *const *v,
-                                 size_t n);
-void types_samples_where_body_not_in(types_samples_query *q,
-                                     const char *const *v, size_t n);
-void types_samples_order_by_body(types_samples_query *q, sc_order dir);
-void types_samples_update_set_body(types_samples_query *q, const char *v);
+#define types_samples_where_body_eq(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, text, BODY, EQ, v)
+#define types_samples_where_body_ne(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, text, BODY, NE, v)
+#define types_samples_where_body_lt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, text, BODY, LT, v)
+#define types_samples_where_body_le(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, text, BODY, LE, v)
+#define types_samples_where_body_gt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, text, BODY, GT, v)
+#define types_samples_where_body_ge(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, text, BODY, GE, v)
+#define types_samples_where_body_like(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, text, BODY, LIKE, v)
+#define types_samples_where_body_ilike(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, text, BODY, ILIKE, v)
+#define types_samples_where_body_starts_with(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, text, BODY, STARTS_WITH, v)
+#define types_samples_where_body_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, text, BODY, IN, v, n)
+#define types_samples_where_body_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, text, BODY, NOT_IN, v, n)
+#define types_samples_order_by_body(q, dir) \
+    SC_ORDER_BY(TYPES_SAMPLES, q, BODY, dir)
+#define types_samples_update_set_body(q, v) \
+    SC_SET(TYPES_SAMPLES, q, text, BODY, v)
 
 /* Column blob (bytes): filters, order, bulk set. */
-void types_samples_where_blob_eq(types_samples_query *q, sc_bytes v);
-void types_samples_where_blob_ne(types_samples_query *q, sc_bytes v);
-void types_samples_where_blob_lt(types_samples_query *q, sc_bytes v);
-void types_samples_where_blob_le(types_samples_query *q, sc_bytes v);
-void types_samples_where_blob_gt(types_samples_query *q, sc_bytes v);
-void types_samples_where_blob_ge(types_samples_query *q, sc_bytes v);
-void types_samples_order_by_blob(types_samples_query *q, sc_order dir);
-void types_samples_update_set_blob(types_samples_query *q, sc_bytes v);
+#define types_samples_where_blob_eq(q, ...) \
+    SC_WHERE(TYPES_SAMPLES, q, bytes, BLOB, EQ, __VA_ARGS__)
+#define types_samples_where_blob_ne(q, ...) \
+    SC_WHERE(TYPES_SAMPLES, q, bytes, BLOB, NE, __VA_ARGS__)
+#define types_samples_where_blob_lt(q, ...) \
+    SC_WHERE(TYPES_SAMPLES, q, bytes, BLOB, LT, __VA_ARGS__)
+#define types_samples_where_blob_le(q, ...) \
+    SC_WHERE(TYPES_SAMPLES, q, bytes, BLOB, LE, __VA_ARGS__)
+#define types_samples_where_blob_gt(q, ...) \
+    SC_WHERE(TYPES_SAMPLES, q, bytes, BLOB, GT, __VA_ARGS__)
+#define types_samples_where_blob_ge(q, ...) \
+    SC_WHERE(TYPES_SAMPLES, q, bytes, BLOB, GE, __VA_ARGS__)
+#define types_samples_order_by_blob(q, dir) \
+    SC_ORDER_BY(TYPES_SAMPLES, q, BLOB, dir)
+#define types_samples_update_set_blob(q, ...) \
+    SC_SET(TYPES_SAMPLES, q, bytes, BLOB, __VA_ARGS__)
 
 /* Column born (date): filters, order, bulk set. */
-void types_samples_where_born_eq(types_samples_query *q, int32_t v);
-void types_samples_where_born_ne(types_samples_query *q, int32_t v);
-void types_samples_where_born_lt(types_samples_query *q, int32_t v);
-void types_samples_where_born_le(types_samples_query *q, int32_t v);
-void types_samples_where_born_gt(types_samples_query *q, int32_t v);
-void types_samples_where_born_ge(types_samples_query *q, int32_t v);
-void types_samples_where_born_in(types_samples_query *q, const int32_t *v,
-                                 size_t n);
-void types_samples_where_born_not_in(types_samples_query *q, const int32_t *v,
-                                     size_t n);
-void types_samples_order_by_born(types_samples_query *q, sc_order dir);
-void types_samples_update_set_born(types_samples_query *q, int32_t v);
+#define types_samples_where_born_eq(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i32, BORN, EQ, v)
+#define types_samples_where_born_ne(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i32, BORN, NE, v)
+#define types_samples_where_born_lt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i32, BORN, LT, v)
+#define types_samples_where_born_le(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i32, BORN, LE, v)
+#define types_samples_where_born_gt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i32, BORN, GT, v)
+#define types_samples_where_born_ge(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i32, BORN, GE, v)
+#define types_samples_where_born_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, i32, BORN, IN, v, n)
+#define types_samples_where_born_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, i32, BORN, NOT_IN, v, n)
+#define types_samples_order_by_born(q, dir) \
+    SC_ORDER_BY(TYPES_SAMPLES, q, BORN, dir)
+#define types_samples_update_set_born(q, v) \
+    SC_SET(TYPES_SAMPLES, q, i32, BORN, v)
 
 /* Column seen (timestamp): filters, order, bulk set. */
-void types_samples_where_seen_eq(types_samples_query *q, int64_t v);
-void types_samples_where_seen_ne(types_samples_query *q, int64_t v);
-void types_samples_where_seen_lt(types_samples_query *q, int64_t v);
-void types_samples_where_seen_le(types_samples_query *q, int64_t v);
-void types_samples_where_seen_gt(types_samples_query *q, int64_t v);
-void types_samples_where_seen_ge(types_samples_query *q, int64_t v);
-void types_samples_where_seen_in(types_samples_query *q, const int64_t *v,
-                                 size_t n);
-void types_samples_where_seen_not_in(types_samples_query *q, const int64_t *v,
-                                     size_t n);
-void types_samples_order_by_seen(types_samples_query *q, sc_order dir);
-void types_samples_update_set_seen(types_samples_query *q, int64_t v);
+#define types_samples_where_seen_eq(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, SEEN, EQ, v)
+#define types_samples_where_seen_ne(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, SEEN, NE, v)
+#define types_samples_where_seen_lt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, SEEN, LT, v)
+#define types_samples_where_seen_le(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, SEEN, LE, v)
+#define types_samples_where_seen_gt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, SEEN, GT, v)
+#define types_samples_where_seen_ge(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, SEEN, GE, v)
+#define types_samples_where_seen_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, i64, SEEN, IN, v, n)
+#define types_samples_where_seen_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, i64, SEEN, NOT_IN, v, n)
+#define types_samples_order_by_seen(q, dir) \
+    SC_ORDER_BY(TYPES_SAMPLES, q, SEEN, dir)
+#define types_samples_update_set_seen(q, v) \
+    SC_SET(TYPES_SAMPLES, q, i64, SEEN, v)
 
 /* Column stamp (timestamp): filters, order, bulk set. */
-void types_samples_where_stamp_eq(types_samples_query *q, int64_t v);
-void types_samples_where_stamp_ne(types_samples_query *q, int64_t v);
-void types_samples_where_stamp_lt(types_samples_query *q, int64_t v);
-void types_samples_where_stamp_le(types_samples_query *q, int64_t v);
-void types_samples_where_stamp_gt(types_samples_query *q, int64_t v);
-void types_samples_where_stamp_ge(types_samples_query *q, int64_t v);
-void types_samples_where_stamp_in(types_samples_query *q, const int64_t *v,
-                                  size_t n);
-void types_samples_where_stamp_not_in(types_samples_query *q, const int64_t *v,
-                                      size_t n);
-void types_samples_order_by_stamp(types_samples_query *q, sc_order dir);
-void types_samples_update_set_stamp(types_samples_query *q, int64_t v);
+#define types_samples_where_stamp_eq(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, STAMP, EQ, v)
+#define types_samples_where_stamp_ne(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, STAMP, NE, v)
+#define types_samples_where_stamp_lt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, STAMP, LT, v)
+#define types_samples_where_stamp_le(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, STAMP, LE, v)
+#define types_samples_where_stamp_gt(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, STAMP, GT, v)
+#define types_samples_where_stamp_ge(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, i64, STAMP, GE, v)
+#define types_samples_where_stamp_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, i64, STAMP, IN, v, n)
+#define types_samples_where_stamp_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, i64, STAMP, NOT_IN, v, n)
+#define types_samples_order_by_stamp(q, dir) \
+    SC_ORDER_BY(TYPES_SAMPLES, q, STAMP, dir)
+#define types_samples_update_set_stamp(q, v) \
+    SC_SET(TYPES_SAMPLES, q, i64, STAMP, v)
 
 /* Column ident (uuid): filters, order, bulk set. */
-void types_samples_where_ident_eq(types_samples_query *q, sc_uuid v);
-void types_samples_where_ident_ne(types_samples_query *q, sc_uuid v);
-void types_samples_where_ident_lt(types_samples_query *q, sc_uuid v);
-void types_samples_where_ident_le(types_samples_query *q, sc_uuid v);
-void types_samples_where_ident_gt(types_samples_query *q, sc_uuid v);
-void types_samples_where_ident_ge(types_samples_query *q, sc_uuid v);
-void types_samples_where_ident_in(types_samples_query *q, const sc_uuid *v,
-                                  size_t n);
-void types_samples_where_ident_not_in(types_samples_query *q, const sc_uuid *v,
-                                      size_t n);
-void types_samples_order_by_ident(types_samples_query *q, sc_order dir);
-void types_samples_update_set_ident(types_samples_query *q, sc_uuid v);
+#define types_samples_where_ident_eq(q, ...) \
+    SC_WHERE(TYPES_SAMPLES, q, uuid, IDENT, EQ, __VA_ARGS__)
+#define types_samples_where_ident_ne(q, ...) \
+    SC_WHERE(TYPES_SAMPLES, q, uuid, IDENT, NE, __VA_ARGS__)
+#define types_samples_where_ident_lt(q, ...) \
+    SC_WHERE(TYPES_SAMPLES, q, uuid, IDENT, LT, __VA_ARGS__)
+#define types_samples_where_ident_le(q, ...) \
+    SC_WHERE(TYPES_SAMPLES, q, uuid, IDENT, LE, __VA_ARGS__)
+#define types_samples_where_ident_gt(q, ...) \
+    SC_WHERE(TYPES_SAMPLES, q, uuid, IDENT, GT, __VA_ARGS__)
+#define types_samples_where_ident_ge(q, ...) \
+    SC_WHERE(TYPES_SAMPLES, q, uuid, IDENT, GE, __VA_ARGS__)
+#define types_samples_where_ident_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, uuid, IDENT, IN, v, n)
+#define types_samples_where_ident_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, uuid, IDENT, NOT_IN, v, n)
+#define types_samples_order_by_ident(q, dir) \
+    SC_ORDER_BY(TYPES_SAMPLES, q, IDENT, dir)
+#define types_samples_update_set_ident(q, ...) \
+    SC_SET(TYPES_SAMPLES, q, uuid, IDENT, __VA_ARGS__)
 
 /* Column doc (json): filters, order, bulk set. */
-void types_samples_order_by_doc(types_samples_query *q, sc_order dir);
-void types_samples_update_set_doc(types_samples_query *q, const char *v);
+#define types_samples_order_by_doc(q, dir) \
+    SC_ORDER_BY(TYPES_SAMPLES, q, DOC, dir)
+#define types_samples_update_set_doc(q, v) \
+    SC_SET(TYPES_SAMPLES, q, text, DOC, v)
 
 /* Column color (enum color): filters, order, bulk set. */
-void types_samples_where_color_eq(types_samples_query *q, types_color v);
-void types_samples_where_color_ne(types_samples_query *q, types_color v);
-void types_samples_where_color_in(types_samples_query *q, const types_color *v,
-                                  size_t n);
-void types_samples_where_color_not_in(types_samples_query *q,
-                                      const types_color *v, size_t n);
-void types_samples_order_by_color(types_samples_query *q, sc_order dir);
-void types_samples_update_set_color(types_samples_query *q, types_color v);
+#define types_samples_where_color_eq(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, enum, COLOR, EQ, types_color_arg_(v))
+#define types_samples_where_color_ne(q, v) \
+    SC_WHERE(TYPES_SAMPLES, q, enum, COLOR, NE, types_color_arg_(v))
+#define types_samples_where_color_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, enum, COLOR, IN, types_color_args_(v), n)
+#define types_samples_where_color_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, enum, COLOR, NOT_IN, types_color_args_(v), n)
+#define types_samples_order_by_color(q, dir) \
+    SC_ORDER_BY(TYPES_SAMPLES, q, COLOR, dir)
+#define types_samples_update_set_color(q, v) \
+    SC_SET(TYPES_SAMPLES, q, enum, COLOR, types_color_arg_(v))
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void types_samples_or(types_samples_query *q);
-void types_samples_and(types_samples_query *q);
-void types_samples_not(types_samples_query *q);
-void types_samples_end(types_samples_query *q);
-
-/* Shaping. */
-void types_samples_limit(types_samples_query *q, int64_t n);
-void types_samples_offset(types_samples_query *q, int64_t n);
-void types_samples_distinct(types_samples_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define types_samples_or(q) sc_query_begin_or(SC_HANDLE(TYPES_SAMPLES, q))
+#define types_samples_and(q) sc_query_begin_and(SC_HANDLE(TYPES_SAMPLES, q))
+#define types_samples_not(q) sc_query_begin_not(SC_HANDLE(TYPES_SAMPLES, q))
+#define types_samples_end(q) sc_query_end(SC_HANDLE(TYPES_SAMPLES, q))
+#define types_samples_limit(q, n) sc_query_limit(SC_HANDLE(TYPES_SAMPLES, q), n)
+#define types_samples_offset(q, n) \
+    sc_query_offset(SC_HANDLE(TYPES_SAMPLES, q), n)
+#define types_samples_distinct(q) sc_query_distinct(SC_HANDLE(TYPES_SAMPLES, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -495,8 +668,10 @@ void types_samples_distinct(types_samples_query *q);
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.
  */
-int types_samples_all(types_samples_query *q, sc_arena *a, types_sample_list *out);
-int types_samples_first(types_samples_query *q, sc_arena *a, types_sample *out);
+int types_samples_all(types_samples_query *q, sc_arena *a,
+                      types_sample_list *out);
+int types_samples_first(types_samples_query *q, sc_arena *a,
+                        types_sample *out);
 int types_samples_one(types_samples_query *q, sc_arena *a, types_sample *out);
 int types_samples_count(types_samples_query *q, int64_t *n);
 int types_samples_exists(types_samples_query *q, bool *yes);
@@ -508,25 +683,46 @@ int types_samples_each(types_samples_query *q, types_sample_fn fn, void *ctx);
 int types_samples_update_all(types_samples_query *q, int64_t *changed);
 int types_samples_delete_all(types_samples_query *q, int64_t *changed);
 
+/* The columns of table "maybes" by index. */
+enum {
+    TYPES_MAYBES_COL_ID      = 0,
+    TYPES_MAYBES_COL_FLAG    = 1,
+    TYPES_MAYBES_COL_SMALL   = 2,
+    TYPES_MAYBES_COL_MEDIUM  = 3,
+    TYPES_MAYBES_COL_BIG     = 4,
+    TYPES_MAYBES_COL_RATIO   = 5,
+    TYPES_MAYBES_COL_PRECISE = 6,
+    TYPES_MAYBES_COL_PRICE   = 7,
+    TYPES_MAYBES_COL_HUGE    = 8,
+    TYPES_MAYBES_COL_NAME    = 9,
+    TYPES_MAYBES_COL_BODY    = 10,
+    TYPES_MAYBES_COL_BLOB    = 11,
+    TYPES_MAYBES_COL_BORN    = 12,
+    TYPES_MAYBES_COL_SEEN    = 13,
+    TYPES_MAYBES_COL_IDENT   = 14,
+    TYPES_MAYBES_COL_DOC     = 15,
+    TYPES_MAYBES_COL_COLOR   = 16
+};
+
 /* Column bits of table "maybes", or-ed into the cols of
  * types_maybes_update_cols(); those of key columns are ignored. */
-#define TYPES_MAYBES_ID      (UINT64_C(1) << 0)
-#define TYPES_MAYBES_FLAG    (UINT64_C(1) << 1)
-#define TYPES_MAYBES_SMALL   (UINT64_C(1) << 2)
-#define TYPES_MAYBES_MEDIUM  (UINT64_C(1) << 3)
-#define TYPES_MAYBES_BIG     (UINT64_C(1) << 4)
-#define TYPES_MAYBES_RATIO   (UINT64_C(1) << 5)
-#define TYPES_MAYBES_PRECISE (UINT64_C(1) << 6)
-#define TYPES_MAYBES_PRICE   (UINT64_C(1) << 7)
-#define TYPES_MAYBES_HUGE    (UINT64_C(1) << 8)
-#define TYPES_MAYBES_NAME    (UINT64_C(1) << 9)
-#define TYPES_MAYBES_BODY    (UINT64_C(1) << 10)
-#define TYPES_MAYBES_BLOB    (UINT64_C(1) << 11)
-#define TYPES_MAYBES_BORN    (UINT64_C(1) << 12)
-#define TYPES_MAYBES_SEEN    (UINT64_C(1) << 13)
-#define TYPES_MAYBES_IDENT   (UINT64_C(1) << 14)
-#define TYPES_MAYBES_DOC     (UINT64_C(1) << 15)
-#define TYPES_MAYBES_COLOR   (UINT64_C(1) << 16)
+#define TYPES_MAYBES_ID      (UINT64_C(1) << TYPES_MAYBES_COL_ID)
+#define TYPES_MAYBES_FLAG    (UINT64_C(1) << TYPES_MAYBES_COL_FLAG)
+#define TYPES_MAYBES_SMALL   (UINT64_C(1) << TYPES_MAYBES_COL_SMALL)
+#define TYPES_MAYBES_MEDIUM  (UINT64_C(1) << TYPES_MAYBES_COL_MEDIUM)
+#define TYPES_MAYBES_BIG     (UINT64_C(1) << TYPES_MAYBES_COL_BIG)
+#define TYPES_MAYBES_RATIO   (UINT64_C(1) << TYPES_MAYBES_COL_RATIO)
+#define TYPES_MAYBES_PRECISE (UINT64_C(1) << TYPES_MAYBES_COL_PRECISE)
+#define TYPES_MAYBES_PRICE   (UINT64_C(1) << TYPES_MAYBES_COL_PRICE)
+#define TYPES_MAYBES_HUGE    (UINT64_C(1) << TYPES_MAYBES_COL_HUGE)
+#define TYPES_MAYBES_NAME    (UINT64_C(1) << TYPES_MAYBES_COL_NAME)
+#define TYPES_MAYBES_BODY    (UINT64_C(1) << TYPES_MAYBES_COL_BODY)
+#define TYPES_MAYBES_BLOB    (UINT64_C(1) << TYPES_MAYBES_COL_BLOB)
+#define TYPES_MAYBES_BORN    (UINT64_C(1) << TYPES_MAYBES_COL_BORN)
+#define TYPES_MAYBES_SEEN    (UINT64_C(1) << TYPES_MAYBES_COL_SEEN)
+#define TYPES_MAYBES_IDENT   (UINT64_C(1) << TYPES_MAYBES_COL_IDENT)
+#define TYPES_MAYBES_DOC     (UINT64_C(1) << TYPES_MAYBES_COL_DOC)
+#define TYPES_MAYBES_COLOR   (UINT64_C(1) << TYPES_MAYBES_COL_COLOR)
 
 /* Table "maybes": the descriptor, then the row operations. */
 extern const sc_table_desc types_maybes_table;
@@ -548,7 +744,7 @@ int types_maybes_get(sc_db *db, sc_arena *a, int64_t id, types_maybe *out);
 
 /* Writes every column of row to the stored row with the same key, but
  * a NOT NULL default-now column without a value, which keeps the one
- * stored.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
+ * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int types_maybes_update(sc_db *db, const types_maybe *row);
 
 /* Writes the columns of cols (bits above, or-ed) to the stored row with
@@ -573,272 +769,419 @@ int types_maybes_update_many(sc_db *db, const types_maybe *rows, size_t n,
 int types_maybes_delete_many(sc_db *db, const types_maybe *rows, size_t n);
 
 /*
- * Queries over table "maybes".  types_maybes_select() starts one; the
- * where, order and join functions shape it; a terminal runs it (as often
- * as wanted); types_maybes_query_free() releases it.  Values are copied when
- * given, and always sent as bound parameters.
+ * Queries over table "maybes".
+ * _select() starts one; the where, order and join macros shape it, given
+ * the query or a join handle of the table; a terminal runs it (as often as
+ * wanted); _query_free() releases it.  Values are copied when given, and
+ * always sent as bound parameters.
  */
 types_maybes_query *types_maybes_select(sc_db *db);
 void types_maybes_query_free(types_maybes_query *q);
 
 /* Column id (int64): filters, order, bulk set. */
-void types_maybes_where_id_eq(types_maybes_query *q, int64_t v);
-void types_maybes_where_id_ne(types_maybes_query *q, int64_t v);
-void types_maybes_where_id_lt(types_maybes_query *q, int64_t v);
-void types_maybes_where_id_le(types_maybes_query *q, int64_t v);
-void types_maybes_where_id_gt(types_maybes_query *q, int64_t v);
-void types_maybes_where_id_ge(types_maybes_query *q, int64_t v);
-void types_maybes_where_id_in(types_maybes_query *q, const int64_t *v,
-                              size_t n);
-void types_maybes_where_id_not_in(types_maybes_query *q, const int64_t *v,
-                                  size_t n);
-void types_maybes_order_by_id(types_maybes_query *q, sc_order dir);
+#define types_maybes_where_id_eq(q, v) SC_WHERE(TYPES_MAYBES, q, i64, ID, EQ, v)
+#define types_maybes_where_id_ne(q, v) SC_WHERE(TYPES_MAYBES, q, i64, ID, NE, v)
+#define types_maybes_where_id_lt(q, v) SC_WHERE(TYPES_MAYBES, q, i64, ID, LT, v)
+#define types_maybes_where_id_le(q, v) SC_WHERE(TYPES_MAYBES, q, i64, ID, LE, v)
+#define types_maybes_where_id_gt(q, v) SC_WHERE(TYPES_MAYBES, q, i64, ID, GT, v)
+#define types_maybes_where_id_ge(q, v) SC_WHERE(TYPES_MAYBES, q, i64, ID, GE, v)
+#define types_maybes_where_id_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, i64, ID, IN, v, n)
+#define types_maybes_where_id_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, i64, ID, NOT_IN, v, n)
+#define types_maybes_order_by_id(q, dir) SC_ORDER_BY(TYPES_MAYBES, q, ID, dir)
 
 /* Column flag (bool, nullable): filters, order, bulk set. */
-void types_maybes_where_flag_eq(types_maybes_query *q, bool v);
-void types_maybes_where_flag_ne(types_maybes_query *q, bool v);
-void types_maybes_where_flag_is_null(types_maybes_query *q);
-void types_maybes_where_flag_is_not_null(types_maybes_query *q);
-void types_maybes_order_by_flag(types_maybes_query *q, sc_order dir);
-void types_maybes_update_set_flag(types_maybes_query *q, bool v);
-void types_maybes_update_set_flag_null(types_maybes_query *q);
+#define types_maybes_where_flag_eq(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, bool, FLAG, EQ, v)
+#define types_maybes_where_flag_ne(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, bool, FLAG, NE, v)
+#define types_maybes_where_flag_is_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, FLAG, IS_NULL)
+#define types_maybes_where_flag_is_not_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, FLAG, IS_NOT_NULL)
+#define types_maybes_order_by_flag(q, dir) \
+    SC_ORDER_BY(TYPES_MAYBES, q, FLAG, dir)
+#define types_maybes_update_set_flag(q, v) \
+    SC_SET(TYPES_MAYBES, q, bool, FLAG, v)
+#define types_maybes_update_set_flag_null(q) SC_SET_NULL(TYPES_MAYBES, q, FLAG)
 
 /* Column small (int16, nullable): filters, order, bulk set. */
-void types_maybes_where_small_eq(types_maybes_query *q, int16_t v);
-void types_maybes_where_small_ne(types_maybes_query *q, int16_t v);
-void types_maybes_where_small_lt(types_maybes_query *q, int16_t v);
-void types_maybes_where_small_le(types_maybes_query *q, int16_t v);
-void types_maybes_where_small_gt(types_maybes_query *q, int16_t v);
-void types_maybes_where_small_ge(types_maybes_query *q, int16_t v);
-void types_maybes_where_small_in(types_maybes_query *q, const int16_t *v,
-                                 size_t n);
-void types_maybes_where_small_not_in(types_maybes_query *q, const int16_t *v,
-                                     size_t n);
-void types_maybes_where_small_is_null(types_maybes_query *q);
-void types_maybes_where_small_is_not_null(types_maybes_query *q);
-void types_maybes_order_by_small(types_maybes_query *q, sc_order dir);
-void types_maybes_update_set_small(types_maybes_query *q, int16_t v);
-void types_maybes_update_set_small_null(types_maybes_query *q);
+#define types_maybes_where_small_eq(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i16, SMALL, EQ, v)
+#define types_maybes_where_small_ne(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i16, SMALL, NE, v)
+#define types_maybes_where_small_lt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i16, SMALL, LT, v)
+#define types_maybes_where_small_le(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i16, SMALL, LE, v)
+#define types_maybes_where_small_gt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i16, SMALL, GT, v)
+#define types_maybes_where_small_ge(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i16, SMALL, GE, v)
+#define types_maybes_where_small_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, i16, SMALL, IN, v, n)
+#define types_maybes_where_small_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, i16, SMALL, NOT_IN, v, n)
+#define types_maybes_where_small_is_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, SMALL, IS_NULL)
+#define types_maybes_where_small_is_not_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, SMALL, IS_NOT_NULL)
+#define types_maybes_order_by_small(q, dir) \
+    SC_ORDER_BY(TYPES_MAYBES, q, SMALL, dir)
+#define types_maybes_update_set_small(q, v) \
+    SC_SET(TYPES_MAYBES, q, i16, SMALL, v)
+#define types_maybes_update_set_small_null(q) \
+    SC_SET_NULL(TYPES_MAYBES, q, SMALL)
 
 /* Column medium (int32, nullable): filters, order, bulk set. */
-void types_maybes_where_medium_eq(types_maybes_query *q, int32_t v);
-void types_maybes_where_medium_ne(types_maybes_query *q, int32_t v);
-void types_maybes_where_medium_lt(types_maybes_query *q, int32_t v);
-void types_maybes_where_medium_le(types_maybes_query *q, int32_t v);
-void types_maybes_where_medium_gt(types_maybes_query *q, int32_t v);
-void types_maybes_where_medium_ge(types_maybes_query *q, int32_t v);
-void types_maybes_where_medium_in(types_maybes_query *q, const int32_t *v,
-                                  size_t n);
-void types_maybes_where_medium_not_in(types_maybes_query *q, const int32_t *v,
-                                      size_t n);
-void types_maybes_where_medium_is_null(types_maybes_query *q);
-void types_maybes_where_medium_is_not_null(types_maybes_query *q);
-void types_maybes_order_by_medium(types_maybes_query *q, sc_order dir);
-void types_maybes_update_set_medium(types_maybes_query *q, int32_t v);
-void types_maybes_update_set_medium_null(types_maybes_query *q);
+#define types_maybes_where_medium_eq(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i32, MEDIUM, EQ, v)
+#define types_maybes_where_medium_ne(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i32, MEDIUM, NE, v)
+#define types_maybes_where_medium_lt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i32, MEDIUM, LT, v)
+#define types_maybes_where_medium_le(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i32, MEDIUM, LE, v)
+#define types_maybes_where_medium_gt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i32, MEDIUM, GT, v)
+#define types_maybes_where_medium_ge(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i32, MEDIUM, GE, v)
+#define types_maybes_where_medium_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, i32, MEDIUM, IN, v, n)
+#define types_maybes_where_medium_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, i32, MEDIUM, NOT_IN, v, n)
+#define types_maybes_where_medium_is_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, MEDIUM, IS_NULL)
+#define types_maybes_where_medium_is_not_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, MEDIUM, IS_NOT_NULL)
+#define types_maybes_order_by_medium(q, dir) \
+    SC_ORDER_BY(TYPES_MAYBES, q, MEDIUM, dir)
+#define types_maybes_update_set_medium(q, v) \
+    SC_SET(TYPES_MAYBES, q, i32, MEDIUM, v)
+#define types_maybes_update_set_medium_null(q) \
+    SC_SET_NULL(TYPES_MAYBES, q, MEDIUM)
 
 /* Column big (int64, nullable): filters, order, bulk set. */
-void types_maybes_where_big_eq(types_maybes_query *q, int64_t v);
-void types_maybes_where_big_ne(types_maybes_query *q, int64_t v);
-void types_maybes_where_big_lt(types_maybes_query *q, int64_t v);
-void types_maybes_where_big_le(types_maybes_query *q, int64_t v);
-void types_maybes_where_big_gt(types_maybes_query *q, int64_t v);
-void types_maybes_where_big_ge(types_maybes_query *q, int64_t v);
-void types_maybes_where_big_in(types_maybes_query *q, const int64_t *v,
-                               size_t n);
-void types_maybes_where_big_not_in(types_maybes_query *q, const int64_t *v,
-                                   size_t n);
-void types_maybes_where_big_is_null(types_maybes_query *q);
-void types_maybes_where_big_is_not_null(types_maybes_query *q);
-void types_maybes_order_by_big(types_maybes_query *q, sc_order dir);
-void types_maybes_update_set_big(types_maybes_query *q, int64_t v);
-void types_maybes_update_set_big_null(types_maybes_query *q);
+#define types_maybes_where_big_eq(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, BIG, EQ, v)
+#define types_maybes_where_big_ne(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, BIG, NE, v)
+#define types_maybes_where_big_lt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, BIG, LT, v)
+#define types_maybes_where_big_le(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, BIG, LE, v)
+#define types_maybes_where_big_gt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, BIG, GT, v)
+#define types_maybes_where_big_ge(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, BIG, GE, v)
+#define types_maybes_where_big_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, i64, BIG, IN, v, n)
+#define types_maybes_where_big_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, i64, BIG, NOT_IN, v, n)
+#define types_maybes_where_big_is_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, BIG, IS_NULL)
+#define types_maybes_where_big_is_not_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, BIG, IS_NOT_NULL)
+#define types_maybes_order_by_big(q, dir) SC_ORDER_BY(TYPES_MAYBES, q, BIG, dir)
+#define types_maybes_update_set_big(q, v) SC_SET(TYPES_MAYBES, q, i64, BIG, v)
+#define types_maybes_update_set_big_null(q) SC_SET_NULL(TYPES_MAYBES, q, BIG)
 
 /* Column ratio (float32, nullable): filters, order, bulk set. */
-void types_maybes_where_ratio_eq(types_maybes_query *q, float v);
-void types_maybes_where_ratio_ne(types_maybes_query *q, float v);
-void types_maybes_where_ratio_lt(types_maybes_query *q, float v);
-void types_maybes_where_ratio_le(types_maybes_query *q, float v);
-void types_maybes_where_ratio_gt(types_maybes_query *q, float v);
-void types_maybes_where_ratio_ge(types_maybes_query *q, float v);
-void types_maybes_where_ratio_is_null(types_maybes_query *q);
-void types_maybes_where_ratio_is_not_null(types_maybes_query *q);
-void types_maybes_order_by_ratio(types_maybes_query *q, sc_order dir);
-void types_maybes_update_set_ratio(types_maybes_query *q, float v);
-void types_maybes_update_set_ratio_null(types_maybes_query *q);
+#define types_maybes_where_ratio_eq(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, f32, RATIO, EQ, v)
+#define types_maybes_where_ratio_ne(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, f32, RATIO, NE, v)
+#define types_maybes_where_ratio_lt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, f32, RATIO, LT, v)
+#define types_maybes_where_ratio_le(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, f32, RATIO, LE, v)
+#define types_maybes_where_ratio_gt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, f32, RATIO, GT, v)
+#define types_maybes_where_ratio_ge(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, f32, RATIO, GE, v)
+#define types_maybes_where_ratio_is_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, RATIO, IS_NULL)
+#define types_maybes_where_ratio_is_not_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, RATIO, IS_NOT_NULL)
+#define types_maybes_order_by_ratio(q, dir) \
+    SC_ORDER_BY(TYPES_MAYBES, q, RATIO, dir)
+#define types_maybes_update_set_ratio(q, v) \
+    SC_SET(TYPES_MAYBES, q, f32, RATIO, v)
+#define types_maybes_update_set_ratio_null(q) \
+    SC_SET_NULL(TYPES_MAYBES, q, RATIO)
 
 /* Column precise (float64, nullable): filters, order, bulk set. */
-void types_maybes_where_precise_eq(types_maybes_query *q, double v);
-void types_maybes_where_precise_ne(types_maybes_query *q, double v);
-void types_maybes_where_precise_lt(types_maybes_query *q, double v);
-void types_maybes_where_precise_le(types_maybes_query *q, double v);
-void types_maybes_where_precise_gt(types_maybes_query *q, double v);
-void types_maybes_where_precise_ge(types_maybes_query *q, double v);
-void types_maybes_where_precise_is_null(types_maybes_query *q);
-void types_maybes_where_precise_is_not_null(types_maybes_query *q);
-void types_maybes_order_by_precise(types_maybes_query *q, sc_order dir);
-void types_maybes_update_set_precise(types_maybes_query *q, double v);
-void types_maybes_update_set_precise_null(types_maybes_query *q);
+#define types_maybes_where_precise_eq(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, f64, PRECISE, EQ, v)
+#define types_maybes_where_precise_ne(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, f64, PRECISE, NE, v)
+#define types_maybes_where_precise_lt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, f64, PRECISE, LT, v)
+#define types_maybes_where_precise_le(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, f64, PRECISE, LE, v)
+#define types_maybes_where_precise_gt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, f64, PRECISE, GT, v)
+#define types_maybes_where_precise_ge(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, f64, PRECISE, GE, v)
+#define types_maybes_where_precise_is_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, PRECISE, IS_NULL)
+#define types_maybes_where_precise_is_not_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, PRECISE, IS_NOT_NULL)
+#define types_maybes_order_by_precise(q, dir) \
+    SC_ORDER_BY(TYPES_MAYBES, q, PRECISE, dir)
+#define types_maybes_update_set_precise(q, v) \
+    SC_SET(TYPES_MAYBES, q, f64, PRECISE, v)
+#define types_maybes_update_set_precise_null(q) \
+    SC_SET_NULL(TYPES_MAYBES, q, PRECISE)
 
 /* Column price (numeric(12,2), nullable): filters, order, bulk set. */
-void types_maybes_where_price_eq(types_maybes_query *q, int64_t v);
-void types_maybes_where_price_ne(types_maybes_query *q, int64_t v);
-void types_maybes_where_price_lt(types_maybes_query *q, int64_t v);
-void types_maybes_where_price_le(types_maybes_query *q, int64_t v);
-void types_maybes_where_price_gt(types_maybes_query *q, int64_t v);
-void types_maybes_where_price_ge(types_maybes_query *q, int64_t v);
-void types_maybes_where_price_in(types_maybes_query *q, const int64_t *v,
-                                 size_t n);
-void types_maybes_where_price_not_in(types_maybes_query *q, const int64_t *v,
-                                     size_t n);
-void types_maybes_where_price_is_null(types_maybes_query *q);
-void types_maybes_where_price_is_not_null(types_maybes_query *q);
-void types_maybes_order_by_price(types_maybes_query *q, sc_order dir);
-void types_maybes_update_set_price(types_maybes_query *q, int64_t v);
-void types_maybes_update_set_price_null(types_maybes_query *q);
+#define types_maybes_where_price_eq(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, PRICE, EQ, v)
+#define types_maybes_where_price_ne(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, PRICE, NE, v)
+#define types_maybes_where_price_lt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, PRICE, LT, v)
+#define types_maybes_where_price_le(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, PRICE, LE, v)
+#define types_maybes_where_price_gt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, PRICE, GT, v)
+#define types_maybes_where_price_ge(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, PRICE, GE, v)
+#define types_maybes_where_price_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, i64, PRICE, IN, v, n)
+#define types_maybes_where_price_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, i64, PRICE, NOT_IN, v, n)
+#define types_maybes_where_price_is_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, PRICE, IS_NULL)
+#define types_maybes_where_price_is_not_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, PRICE, IS_NOT_NULL)
+#define types_maybes_order_by_price(q, dir) \
+    SC_ORDER_BY(TYPES_MAYBES, q, PRICE, dir)
+#define types_maybes_update_set_price(q, v) \
+    SC_SET(TYPES_MAYBES, q, i64, PRICE, v)
+#define types_maybes_update_set_price_null(q) \
+    SC_SET_NULL(TYPES_MAYBES, q, PRICE)
 
 /* Column huge (numeric(30,10), nullable): filters, order, bulk set. */
-void types_maybes_where_huge_is_null(types_maybes_query *q);
-void types_maybes_where_huge_is_not_null(types_maybes_query *q);
-void types_maybes_order_by_huge(types_maybes_query *q, sc_order dir);
-void types_maybes_update_set_huge(types_maybes_query *q, const char *v);
-void types_maybes_update_set_huge_null(types_maybes_query *q);
+#define types_maybes_where_huge_is_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, HUGE, IS_NULL)
+#define types_maybes_where_huge_is_not_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, HUGE, IS_NOT_NULL)
+#define types_maybes_order_by_huge(q, dir) \
+    SC_ORDER_BY(TYPES_MAYBES, q, HUGE, dir)
+#define types_maybes_update_set_huge(q, v) \
+    SC_SET(TYPES_MAYBES, q, text, HUGE, v)
+#define types_maybes_update_set_huge_null(q) SC_SET_NULL(TYPES_MAYBES, q, HUGE)
 
 /* Column name (varchar(16), nullable): filters, order, bulk set. */
-void types_maybes_where_name_eq(types_maybes_query *q, const char *v);
-void types_maybes_where_name_ne(types_maybes_query *q, const char *v);
-void types_maybes_where_name_lt(types_maybes_query *q, const char *v);
-void types_maybes_where_name_le(types_maybes_query *q, const char *v);
-void types_maybes_where_name_gt(types_maybes_query *q, const char *v);
-void types_maybes_where_name_ge(types_maybes_query *q, const char *v);
-void types_maybes_where_name_like(types_maybes_query *q, const char *v);
-void types_maybes_where_name_ilike(types_maybes_query *q, const char *v);
-void types_maybes_where_name_starts_with(types_maybes_query *q, const char *v);
-void types_maybes_where_name_in(types_maybes_query *q, const char *const *v,
-                                size_t n);
-void types_maybes_where_name_not_in(types_maybes_query *q,
-                                    const char *const *v, size_t n);
-void types_maybes_where_name_is_null(types_maybes_query *q);
-void types_maybes_where_name_is_not_null(types_maybes_query *q);
-void types_maybes_order_by_name(types_maybes_query *q, sc_order dir);
-void types_maybes_update_set_name(types_maybes_query *q, const char *v);
-void types_maybes_update_set_name_null(types_maybes_query *q);
+#define types_maybes_where_name_eq(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, text, NAME, EQ, v)
+#define types_maybes_where_name_ne(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, text, NAME, NE, v)
+#define types_maybes_where_name_lt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, text, NAME, LT, v)
+#define types_maybes_where_name_le(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, text, NAME, LE, v)
+#define types_maybes_where_name_gt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, text, NAME, GT, v)
+#define types_maybes_where_name_ge(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, text, NAME, GE, v)
+#define types_maybes_where_name_like(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, text, NAME, LIKE, v)
+#define types_maybes_where_name_ilike(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, text, NAME, ILIKE, v)
+#define types_maybes_where_name_starts_with(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, text, NAME, STARTS_WITH, v)
+#define types_maybes_where_name_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, text, NAME, IN, v, n)
+#define types_maybes_where_name_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, text, NAME, NOT_IN, v, n)
+#define types_maybes_where_name_is_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, NAME, IS_NULL)
+#define types_maybes_where_name_is_not_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, NAME, IS_NOT_NULL)
+#define types_maybes_order_by_name(q, dir) \
+    SC_ORDER_BY(TYPES_MAYBES, q, NAME, dir)
+#define types_maybes_update_set_name(q, v) \
+    SC_SET(TYPES_MAYBES, q, text, NAME, v)
+#define types_maybes_update_set_name_null(q) SC_SET_NULL(TYPES_MAYBES, q, NAME)
 
 /* Column body (text, nullable): filters, order, bulk set. */
-void types_maybes_where_body_eq(types_maybes_query *q, const char *v);
-void types_maybes_where_body_ne(types_maybes_query *q, const char *v);
-void types_maybes_where_body_lt(types_maybes_query *q, const char *v);
-void types_maybes_where_body_le(types_maybes_query *q, const char *v);
-void types_maybes_where_body_gt(types_maybes_query *q, const char *v);
-void types_maybes_where_body_ge(types_maybes_query *q, const char *v);
-void types_maybes_where_body_like(types_maybes_query *q, const char *v);
-void types_maybes_where_body_ilike(types_maybes_query *q, const char *v);
-void types_maybes_where_body_starts_with(types_maybes_query *q, const char *v);
-void types_maybes_where_body_in(types_maybes_query *q, const char *const *v,
-                                size_t n);
-void types_maybes_where_body_not_in(types_maybes_query *q,
-                                    const char *const *v, size_t n);
-void types_maybes_where_body_is_null(types_maybes_query *q);
-void types_maybes_where_body_is_not_null(types_maybes_query *q);
-void types_maybes_order_by_body(types_maybes_query *q, sc_order dir);
-void types_maybes_update_set_body(types_maybes_query *q, const char *v);
-void types_maybes_update_set_body_null(types_maybes_query *q);
+#define types_maybes_where_body_eq(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, text, BODY, EQ, v)
+#define types_maybes_where_body_ne(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, text, BODY, NE, v)
+#define types_maybes_where_body_lt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, text, BODY, LT, v)
+#define types_maybes_where_body_le(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, text, BODY, LE, v)
+#define types_maybes_where_body_gt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, text, BODY, GT, v)
+#define types_maybes_where_body_ge(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, text, BODY, GE, v)
+#define types_maybes_where_body_like(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, text, BODY, LIKE, v)
+#define types_maybes_where_body_ilike(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, text, BODY, ILIKE, v)
+#define types_maybes_where_body_starts_with(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, text, BODY, STARTS_WITH, v)
+#define types_maybes_where_body_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, text, BODY, IN, v, n)
+#define types_maybes_where_body_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, text, BODY, NOT_IN, v, n)
+#define types_maybes_where_body_is_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, BODY, IS_NULL)
+#define types_maybes_where_body_is_not_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, BODY, IS_NOT_NULL)
+#define types_maybes_order_by_body(q, dir) \
+    SC_ORDER_BY(TYPES_MAYBES, q, BODY, dir)
+#define types_maybes_update_set_body(q, v) \
+    SC_SET(TYPES_MAYBES, q, text, BODY, v)
+#define types_maybes_update_set_body_null(q) SC_SET_NULL(TYPES_MAYBES, q, BODY)
 
 /* Column blob (bytes, nullable): filters, order, bulk set. */
-void types_maybes_where_blob_eq(types_maybes_query *q, sc_bytes v);
-void types_maybes_where_blob_ne(types_maybes_query *q, sc_bytes v);
-void types_maybes_where_blob_lt(types_maybes_query *q, sc_bytes v);
-void types_maybes_where_blob_le(types_maybes_query *q, sc_bytes v);
-void types_maybes_where_blob_gt(types_maybes_query *q, sc_bytes v);
-void types_maybes_where_blob_ge(types_maybes_query *q, sc_bytes v);
-void types_maybes_where_blob_is_null(types_maybes_query *q);
-void types_maybes_where_blob_is_not_null(types_maybes_query *q);
-void types_maybes_order_by_blob(types_maybes_query *q, sc_order dir);
-void types_maybes_update_set_blob(types_maybes_query *q, sc_bytes v);
-void types_maybes_update_set_blob_null(types_maybes_query *q);
+#define types_maybes_where_blob_eq(q, ...) \
+    SC_WHERE(TYPES_MAYBES, q, bytes, BLOB, EQ, __VA_ARGS__)
+#define types_maybes_where_blob_ne(q, ...) \
+    SC_WHERE(TYPES_MAYBES, q, bytes, BLOB, NE, __VA_ARGS__)
+#define types_maybes_where_blob_lt(q, ...) \
+    SC_WHERE(TYPES_MAYBES, q, bytes, BLOB, LT, __VA_ARGS__)
+#define types_maybes_where_blob_le(q, ...) \
+    SC_WHERE(TYPES_MAYBES, q, bytes, BLOB, LE, __VA_ARGS__)
+#define types_maybes_where_blob_gt(q, ...) \
+    SC_WHERE(TYPES_MAYBES, q, bytes, BLOB, GT, __VA_ARGS__)
+#define types_maybes_where_blob_ge(q, ...) \
+    SC_WHERE(TYPES_MAYBES, q, bytes, BLOB, GE, __VA_ARGS__)
+#define types_maybes_where_blob_is_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, BLOB, IS_NULL)
+#define types_maybes_where_blob_is_not_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, BLOB, IS_NOT_NULL)
+#define types_maybes_order_by_blob(q, dir) \
+    SC_ORDER_BY(TYPES_MAYBES, q, BLOB, dir)
+#define types_maybes_update_set_blob(q, ...) \
+    SC_SET(TYPES_MAYBES, q, bytes, BLOB, __VA_ARGS__)
+#define types_maybes_update_set_blob_null(q) SC_SET_NULL(TYPES_MAYBES, q, BLOB)
 
 /* Column born (date, nullable): filters, order, bulk set. */
-void types_maybes_where_born_eq(types_maybes_query *q, int32_t v);
-void types_maybes_where_born_ne(types_maybes_query *q, int32_t v);
-void types_maybes_where_born_lt(types_maybes_query *q, int32_t v);
-void types_maybes_where_born_le(types_maybes_query *q, int32_t v);
-void types_maybes_where_born_gt(types_maybes_query *q, int32_t v);
-void types_maybes_where_born_ge(types_maybes_query *q, int32_t v);
-void types_maybes_where_born_in(types_maybes_query *q, const int32_t *v,
-                                size_t n);
-void types_maybes_where_born_not_in(types_maybes_query *q, const int32_t *v,
-                                    size_t n);
-void types_maybes_where_born_is_null(types_maybes_query *q);
-void types_maybes_where_born_is_not_null(types_maybes_query *q);
-void types_maybes_order_by_born(types_maybes_query *q, sc_order dir);
-void types_maybes_update_set_born(types_maybes_query *q, int32_t v);
-void types_maybes_update_set_born_null(types_maybes_query *q);
+#define types_maybes_where_born_eq(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i32, BORN, EQ, v)
+#define types_maybes_where_born_ne(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i32, BORN, NE, v)
+#define types_maybes_where_born_lt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i32, BORN, LT, v)
+#define types_maybes_where_born_le(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i32, BORN, LE, v)
+#define types_maybes_where_born_gt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i32, BORN, GT, v)
+#define types_maybes_where_born_ge(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i32, BORN, GE, v)
+#define types_maybes_where_born_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, i32, BORN, IN, v, n)
+#define types_maybes_where_born_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, i32, BORN, NOT_IN, v, n)
+#define types_maybes_where_born_is_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, BORN, IS_NULL)
+#define types_maybes_where_born_is_not_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, BORN, IS_NOT_NULL)
+#define types_maybes_order_by_born(q, dir) \
+    SC_ORDER_BY(TYPES_MAYBES, q, BORN, dir)
+#define types_maybes_update_set_born(q, v) SC_SET(TYPES_MAYBES, q, i32, BORN, v)
+#define types_maybes_update_set_born_null(q) SC_SET_NULL(TYPES_MAYBES, q, BORN)
 
 /* Column seen (timestamp, nullable): filters, order, bulk set. */
-void types_maybes_where_seen_eq(types_maybes_query *q, int64_t v);
-void types_maybes_where_seen_ne(types_maybes_query *q, int64_t v);
-void types_maybes_where_seen_lt(types_maybes_query *q, int64_t v);
-void types_maybes_where_seen_le(types_maybes_query *q, int64_t v);
-void types_maybes_where_seen_gt(types_maybes_query *q, int64_t v);
-void types_maybes_where_seen_ge(types_maybes_query *q, int64_t v);
-void types_maybes_where_seen_in(types_maybes_query *q, const int64_t *v,
-                                size_t n);
-void types_maybes_where_seen_not_in(types_maybes_query *q, const int64_t *v,
-                                    size_t n);
-void types_maybes_where_seen_is_null(types_maybes_query *q);
-void types_maybes_where_seen_is_not_null(types_maybes_query *q);
-void types_maybes_order_by_seen(types_maybes_query *q, sc_order dir);
-void types_maybes_update_set_seen(types_maybes_query *q, int64_t v);
-void types_maybes_update_set_seen_null(types_maybes_query *q);
+#define types_maybes_where_seen_eq(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, SEEN, EQ, v)
+#define types_maybes_where_seen_ne(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, SEEN, NE, v)
+#define types_maybes_where_seen_lt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, SEEN, LT, v)
+#define types_maybes_where_seen_le(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, SEEN, LE, v)
+#define types_maybes_where_seen_gt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, SEEN, GT, v)
+#define types_maybes_where_seen_ge(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, SEEN, GE, v)
+#define types_maybes_where_seen_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, i64, SEEN, IN, v, n)
+#define types_maybes_where_seen_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, i64, SEEN, NOT_IN, v, n)
+#define types_maybes_where_seen_is_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, SEEN, IS_NULL)
+#define types_maybes_where_seen_is_not_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, SEEN, IS_NOT_NULL)
+#define types_maybes_order_by_seen(q, dir) \
+    SC_ORDER_BY(TYPES_MAYBES, q, SEEN, dir)
+#define types_maybes_update_set_seen(q, v) SC_SET(TYPES_MAYBES, q, i64, SEEN, v)
+#define types_maybes_update_set_seen_null(q) SC_SET_NULL(TYPES_MAYBES, q, SEEN)
 
 /* Column ident (uuid, nullable): filters, order, bulk set. */
-void types_maybes_where_ident_eq(types_maybes_query *q, sc_uuid v);
-void types_maybes_where_ident_ne(types_maybes_query *q, sc_uuid v);
-void types_maybes_where_ident_lt(types_maybes_query *q, sc_uuid v);
-void types_maybes_where_ident_le(types_maybes_query *q, sc_uuid v);
-void types_maybes_where_ident_gt(types_maybes_query *q, sc_uuid v);
-void types_maybes_where_ident_ge(types_maybes_query *q, sc_uuid v);
-void types_maybes_where_ident_in(types_maybes_query *q, const sc_uuid *v,
-                                 size_t n);
-void types_maybes_where_ident_not_in(types_maybes_query *q, const sc_uuid *v,
-                                     size_t n);
-void types_maybes_where_ident_is_null(types_maybes_query *q);
-void types_maybes_where_ident_is_not_null(types_maybes_query *q);
-void types_maybes_order_by_ident(types_maybes_query *q, sc_order dir);
-void types_maybes_update_set_ident(types_maybes_query *q, sc_uuid v);
-void types_maybes_update_set_ident_null(types_maybes_query *q);
+#define types_maybes_where_ident_eq(q, ...) \
+    SC_WHERE(TYPES_MAYBES, q, uuid, IDENT, EQ, __VA_ARGS__)
+#define types_maybes_where_ident_ne(q, ...) \
+    SC_WHERE(TYPES_MAYBES, q, uuid, IDENT, NE, __VA_ARGS__)
+#define types_maybes_where_ident_lt(q, ...) \
+    SC_WHERE(TYPES_MAYBES, q, uuid, IDENT, LT, __VA_ARGS__)
+#define types_maybes_where_ident_le(q, ...) \
+    SC_WHERE(TYPES_MAYBES, q, uuid, IDENT, LE, __VA_ARGS__)
+#define types_maybes_where_ident_gt(q, ...) \
+    SC_WHERE(TYPES_MAYBES, q, uuid, IDENT, GT, __VA_ARGS__)
+#define types_maybes_where_ident_ge(q, ...) \
+    SC_WHERE(TYPES_MAYBES, q, uuid, IDENT, GE, __VA_ARGS__)
+#define types_maybes_where_ident_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, uuid, IDENT, IN, v, n)
+#define types_maybes_where_ident_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, uuid, IDENT, NOT_IN, v, n)
+#define types_maybes_where_ident_is_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, IDENT, IS_NULL)
+#define types_maybes_where_ident_is_not_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, IDENT, IS_NOT_NULL)
+#define types_maybes_order_by_ident(q, dir) \
+    SC_ORDER_BY(TYPES_MAYBES, q, IDENT, dir)
+#define types_maybes_update_set_ident(q, ...) \
+    SC_SET(TYPES_MAYBES, q, uuid, IDENT, __VA_ARGS__)
+#define types_maybes_update_set_ident_null(q) \
+    SC_SET_NULL(TYPES_MAYBES, q, IDENT)
 
 /* Column doc (json, nullable): filters, order, bulk set. */
-void types_maybes_where_doc_is_null(types_maybes_query *q);
-void types_maybes_where_doc_is_not_null(types_maybes_query *q);
-void types_maybes_order_by_doc(types_maybes_query *q, sc_order dir);
-void types_maybes_update_set_doc(types_maybes_query *q, const char *v);
-void types_maybes_update_set_doc_null(types_maybes_query *q);
+#define types_maybes_where_doc_is_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, DOC, IS_NULL)
+#define types_maybes_where_doc_is_not_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, DOC, IS_NOT_NULL)
+#define types_maybes_order_by_doc(q, dir) SC_ORDER_BY(TYPES_MAYBES, q, DOC, dir)
+#define types_maybes_update_set_doc(q, v) SC_SET(TYPES_MAYBES, q, text, DOC, v)
+#define types_maybes_update_set_doc_null(q) SC_SET_NULL(TYPES_MAYBES, q, DOC)
 
 /* Column color (enum color, nullable): filters, order, bulk set. */
-void types_maybes_where_color_eq(types_maybes_query *q, types_color v);
-void types_maybes_where_color_ne(types_maybes_query *q, types_color v);
-void types_maybes_where_color_in(types_maybes_query *q, const types_color *v,
-                                 size_t n);
-void types_maybes_where_color_not_in(types_maybes_query *q,
-                                     const types_color *v, size_t n);
-void types_maybes_where_color_is_null(types_maybes_query *q);
-void types_maybes_where_color_is_not_null(types_maybes_query *q);
-void types_maybes_order_by_color(types_maybes_query *q, sc_order dir);
-void types_maybes_update_set_color(types_maybes_query *q, types_color v);
-void types_maybes_update_set_color_null(types_maybes_query *q);
+#define types_maybes_where_color_eq(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, enum, COLOR, EQ, types_color_arg_(v))
+#define types_maybes_where_color_ne(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, enum, COLOR, NE, types_color_arg_(v))
+#define types_maybes_where_color_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, enum, COLOR, IN, types_color_args_(v), n)
+#define types_maybes_where_color_not_in(q, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, enum, COLOR, NOT_IN, types_color_args_(v), n)
+#define types_maybes_where_color_is_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, COLOR, IS_NULL)
+#define types_maybes_where_color_is_not_null(q) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, COLOR, IS_NOT_NULL)
+#define types_maybes_order_by_color(q, dir) \
+    SC_ORDER_BY(TYPES_MAYBES, q, COLOR, dir)
+#define types_maybes_update_set_color(q, v) \
+    SC_SET(TYPES_MAYBES, q, enum, COLOR, types_color_arg_(v))
+#define types_maybes_update_set_color_null(q) \
+    SC_SET_NULL(TYPES_MAYBES, q, COLOR)
 
 /* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND. */
-void types_maybes_or(types_maybes_query *q);
-void types_maybes_and(types_maybes_query *q);
-void types_maybes_not(types_maybes_query *q);
-void types_maybes_end(types_maybes_query *q);
-
-/* Shaping. */
-void types_maybes_limit(types_maybes_query *q, int64_t n);
-void types_maybes_offset(types_maybes_query *q, int64_t n);
-void types_maybes_distinct(types_maybes_query *q);
+ * up to the matching _end().  Groups nest; the default is AND.  Shaping
+ * applies to the whole query. */
+#define types_maybes_or(q) sc_query_begin_or(SC_HANDLE(TYPES_MAYBES, q))
+#define types_maybes_and(q) sc_query_begin_and(SC_HANDLE(TYPES_MAYBES, q))
+#define types_maybes_not(q) sc_query_begin_not(SC_HANDLE(TYPES_MAYBES, q))
+#define types_maybes_end(q) sc_query_end(SC_HANDLE(TYPES_MAYBES, q))
+#define types_maybes_limit(q, n) sc_query_limit(SC_HANDLE(TYPES_MAYBES, q), n)
+#define types_maybes_offset(q, n) sc_query_offset(SC_HANDLE(TYPES_MAYBES, q), n)
+#define types_maybes_distinct(q) sc_query_distinct(SC_HANDLE(TYPES_MAYBES, q))
 
 /*
  * Terminals.  all: every row into out (allocated in a); first: SC_OK or
@@ -847,7 +1190,8 @@ void types_maybes_distinct(types_maybes_query *q);
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.
  */
-int types_maybes_all(types_maybes_query *q, sc_arena *a, types_maybe_list *out);
+int types_maybes_all(types_maybes_query *q, sc_arena *a,
+                     types_maybe_list *out);
 int types_maybes_first(types_maybes_query *q, sc_arena *a, types_maybe *out);
 int types_maybes_one(types_maybes_query *q, sc_arena *a, types_maybe *out);
 int types_maybes_count(types_maybes_query *q, int64_t *n);

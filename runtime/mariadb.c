@@ -1,0 +1,1636 @@
+/*
+ * mariadb.c - the MariaDB backend: fills in the function table of
+ * backend.h with calls to MariaDB Connector/C (libmariadb).  It opens
+ * connections from mariadb:// and mysql:// URLs, sets every session up so
+ * that the runtime's SQL means what it means on SQLite and PostgreSQL,
+ * prepares every statement once on the server and binds values in the
+ * binary protocol in each type's exact form, reads results row by row,
+ * and maps MariaDB's error numbers onto SC_* codes with the table,
+ * column and constraint its messages name.
+ *
+ * Forms on the wire: integers as 64-bit integers, floats as FLOAT or
+ * DOUBLE, numeric(p,s) as DECIMAL text written from the scaled integer
+ * (never through a double), dates and timestamps as MYSQL_TIME in UTC
+ * with their microseconds, text as strings and bytes and uuids (16 bytes,
+ * a BINARY(16) column) as blobs.
+ *
+ * A result that is read to its end in one go is stored on the client at
+ * the first step, so that the connection is free for other statements
+ * while its rows are read.  A streamed statement (sc_query_each()) runs
+ * through a read-only server-side cursor instead, FETCH_ROWS rows at a
+ * time: constant memory for a result of any size, and the connection
+ * free between two batches (the server keeps the cursor's rows in a
+ * temporary table of its own until the stream ends).
+ *
+ * No message this file builds repeats a password: URLs are quoted with
+ * the password replaced, and the server's messages are scrubbed of it.
+ */
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <errmsg.h>
+#include <mysql.h>
+#include <mysqld_error.h>
+
+#include "backend.h"
+#include "internal.h"
+
+#define DEFAULT_PORT 3306
+
+/* MariaDB's number of the binary character set: a field of it holds
+ * bytes (BINARY, VARBINARY, BLOB), any other holds text. */
+#define BINARY_CHARSET 63
+
+/* Rows of a stream's cursor per round trip, as postgres.c fetches. */
+#define FETCH_ROWS 512
+
+/* The room a text or blob column's buffer starts with; a longer value
+ * grows it, and the column is fetched again. */
+#define TEXT_START 64
+
+/* Passwords shorter than this are not scrubbed out of messages, which
+ * never quote them: replacing every "ab" would only garble. */
+#define SCRUB_MIN 4
+
+#define REDACTED "***"
+
+/*
+ * Every connection's session.  The runtime's SQL is standard SQL, as
+ * SQLite and PostgreSQL read it; MariaDB reads it the same way under
+ * these sql_mode flags:
+ *   ANSI_QUOTES           "name" is an identifier (sc__buf_ident()), not
+ *                         a string;
+ *   PIPES_AS_CONCAT       || concatenates (prefix matches), not OR;
+ *   STRICT_ALL_TABLES     a value too long or out of range fails (1406,
+ *                         1264) instead of being cut and warned about;
+ *   NO_ZERO_DATE, NO_ZERO_IN_DATE, ERROR_FOR_DIVISION_BY_ZERO
+ *                         no '0000-00-00' dates and no NULL from x/0;
+ *   NO_ENGINE_SUBSTITUTION a table that asks for InnoDB gets it or fails.
+ * A backslash in a string literal escapes, MariaDB's default, which the
+ * dialect table's LIKE ... ESCAPE clause and literals are written for.
+ * Text comes and goes as utf8mb4 (all of Unicode), literals compare in
+ * byte order (utf8mb4_bin) as on the others, and the session's clock is
+ * UTC, so that CURRENT_TIMESTAMP and a DATETIME hold UTC as schemac's
+ * timestamps do.  Autocommit is on: transactions are opened with START
+ * TRANSACTION by the core.
+ */
+#define SESSION_SQL                                                    \
+    "SET NAMES utf8mb4 COLLATE utf8mb4_bin, time_zone = '+00:00', "    \
+    "autocommit = 1, sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT,"         \
+    "STRICT_ALL_TABLES,NO_ZERO_DATE,"                                  \
+    "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'"
+
+typedef struct my_conn {
+    MYSQL *my;
+    sc_backend_error err;
+    char *password;          /* to scrub messages with; NULL when none */
+    int64_t changes;         /* rows of the last INSERT, UPDATE, DELETE */
+    int64_t insert_id;       /* the key the last INSERT made */
+    bool lost;               /* the server went away */
+} my_conn;
+
+/* The storage of one parameter's wire form. */
+typedef struct my_param {
+    union {
+        long long i;
+        double d;
+        float f;
+    } num;
+    MYSQL_TIME tm;
+    char text[SC__FORM_MAX];
+    unsigned long length;
+} my_param;
+
+/* How a result column is fetched, from its MariaDB type. */
+typedef enum my_class {
+    CLASS_INT,    /* into a long long */
+    CLASS_FLOAT,  /* into a float (FLOAT) */
+    CLASS_DOUBLE, /* into a double */
+    CLASS_TIME,   /* into a MYSQL_TIME (DATE, DATETIME, TIMESTAMP) */
+    CLASS_BYTES   /* into a buffer, NUL-terminated: text, blobs, DECIMAL */
+} my_class;
+
+typedef struct my_col {
+    enum enum_field_types type;
+    unsigned flags;
+    unsigned charset;
+    unsigned decimals;
+    my_class cls;
+    union {
+        long long i;
+        double d;
+        float f;
+    } num;
+    MYSQL_TIME tm;
+    char *buf;
+    size_t cap;              /* of buf, one more than MariaDB may fill */
+    unsigned long length;
+    my_bool is_null;
+    my_bool error;
+} my_col;
+
+typedef struct my_stmt {
+    my_conn *c;
+    MYSQL_STMT *st;
+    unsigned nparams;
+    MYSQL_BIND *params;
+    my_param *pdata;
+    unsigned nfields;
+    MYSQL_BIND *results;
+    my_col *cols;
+    bool executed;           /* since the last reset */
+    bool has_result;         /* the execution gave a result set */
+    bool cursor;             /* the cursor attribute is set */
+    bool rebind;             /* a column buffer moved: bind again */
+} my_stmt;
+
+/* ---------------------------------------------------------------------
+ * Small helpers.
+ * ------------------------------------------------------------------- */
+
+static void *zalloc(size_t n, size_t size)
+{
+    void *p;
+
+    if (n != 0 && size > SIZE_MAX / n)
+        return NULL;
+    p = sc__malloc(n * size);
+    if (p != NULL)
+        memset(p, 0, n * size);
+    return p;
+}
+
+static void copy_n(char *dst, size_t size, const char *src, size_t n)
+{
+    if (n >= size)
+        n = size - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static char *dup_n(const char *s, size_t n)
+{
+    char *p = sc__malloc(n + 1);
+
+    if (p != NULL) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+/* ---------------------------------------------------------------------
+ * Messages and errors.
+ * ------------------------------------------------------------------- */
+
+/* Copies msg into dst on one line, with every copy of password
+ * replaced. */
+static void tidy_message(char *dst, size_t size, const char *msg,
+                         const char *password)
+{
+    size_t plen = password != NULL ? strlen(password) : 0;
+    size_t n = 0;
+
+    while (*msg != '\0' && n + 1 < size) {
+        if (plen >= SCRUB_MIN && strncmp(msg, password, plen) == 0) {
+            n += (size_t)snprintf(dst + n, size - n, "%s", REDACTED);
+            msg += plen;
+        } else if (*msg == '\n' || *msg == '\t') {
+            dst[n++] = ' ';
+            msg++;
+        } else {
+            dst[n++] = *msg++;
+        }
+        if (n >= size)
+            n = size - 1;
+    }
+    dst[n] = '\0';
+}
+
+static void set_error(my_conn *c, int code, int extended, const char *msg)
+{
+    memset(&c->err, 0, sizeof c->err);
+    c->err.code = code;
+    c->err.extended = extended;
+    tidy_message(c->err.message, sizeof c->err.message, msg, c->password);
+}
+
+/*
+ * Reads the identifier quoted at p (`x`, "x" or 'x', a doubled quote
+ * standing for one) into out; returns the end of it, or NULL when p
+ * holds no quoted name.
+ */
+static const char *quoted(const char *p, char *out, size_t size)
+{
+    char q = p != NULL ? *p : '\0';
+    size_t n = 0;
+
+    if (q != '`' && q != '"' && q != '\'')
+        return NULL;
+    for (p++; *p != '\0'; p++) {
+        if (*p == q && p[1] == q)
+            p++;
+        else if (*p == q)
+            break;
+        if (n + 1 < size)
+            out[n++] = *p;
+    }
+    if (size > 0)
+        out[n] = '\0';
+    return *p == q ? p + 1 : NULL;
+}
+
+/* The name quoted right after the first "after" in msg, into out. */
+static void name_after(const char *msg, const char *after, char *out,
+                       size_t size)
+{
+    const char *p = strstr(msg, after);
+
+    if (p != NULL)
+        quoted(p + strlen(after), out, size);
+}
+
+/* "`db`.`t`" or "`t`" at p: the last part into out. */
+static const char *last_part(const char *p, char *out, size_t size)
+{
+    while ((p = quoted(p, out, size)) != NULL && *p == '.')
+        p++;
+    return p;
+}
+
+/*
+ * The names in InnoDB's foreign key message: "a foreign key constraint
+ * fails (`db`.`child`, CONSTRAINT `fk` FOREIGN KEY (`col`) REFERENCES
+ * ...)": the child table, the constraint and, for one column, the
+ * column.
+ */
+static void fkey_names(sc_backend_error *err, const char *msg)
+{
+    const char *p = strstr(msg, "constraint fails (");
+    char col[128];
+
+    if (p == NULL)
+        return;
+    last_part(p + strlen("constraint fails ("), err->table,
+              sizeof err->table);
+    name_after(p, "CONSTRAINT ", err->constraint, sizeof err->constraint);
+    p = strstr(p, "FOREIGN KEY (");
+    if (p == NULL)
+        return;
+    p = quoted(p + strlen("FOREIGN KEY ("), col, sizeof col);
+    if (p != NULL && *p == ')')
+        copy_n(err->column, sizeof err->column, col, strlen(col));
+}
+
+/* "Duplicate entry '...' for key 'name'": the key's name is the last
+ * quoted thing, after a value that may hold anything.  MariaDB calls a
+ * primary key PRIMARY. */
+static int duplicate_key(sc_backend_error *err, const char *msg)
+{
+    const char *p = strstr(msg, "' for key '"), *next;
+    const char *dot;
+
+    while (p != NULL && (next = strstr(p + 1, "' for key '")) != NULL)
+        p = next;
+    if (p != NULL)
+        quoted(p + strlen("' for key "), err->constraint,
+               sizeof err->constraint);
+    dot = strrchr(err->constraint, '.'); /* MySQL 8 writes table.key */
+    if (dot != NULL)
+        memmove(err->constraint, dot + 1, strlen(dot + 1) + 1);
+    if (strcmp(err->constraint, "PRIMARY") == 0) {
+        err->constraint[0] = '\0';
+        return SC_CONSTRAINT_PRIMARYKEY;
+    }
+    return SC_CONSTRAINT_UNIQUE;
+}
+
+/* "CONSTRAINT `c` failed for `db`.`t`" (4025), "Check constraint 'c' is
+ * violated." (3819). */
+static void check_names(sc_backend_error *err, const char *msg)
+{
+    const char *p = strstr(msg, "CONSTRAINT ");
+
+    if (p != NULL) {
+        p = quoted(p + strlen("CONSTRAINT "), err->constraint,
+                   sizeof err->constraint);
+        if (p != NULL && strncmp(p, " failed for ", 12) == 0)
+            last_part(p + 12, err->table, sizeof err->table);
+        return;
+    }
+    name_after(msg, "constraint ", err->constraint, sizeof err->constraint);
+}
+
+/* Whether error number n means the connection is gone. */
+static bool is_lost(unsigned n)
+{
+    return n == CR_SERVER_GONE_ERROR || n == CR_SERVER_LOST ||
+           n == CR_SERVER_LOST_EXTENDED || n == ER_CONNECTION_KILLED ||
+           n == ER_SERVER_SHUTDOWN || n == CR_CONN_UNKNOWN_PROTOCOL ||
+           n == 4031 /* disconnected for inactivity */;
+}
+
+/* Records error number n with message msg and returns its primary
+ * code. */
+static int record(my_conn *c, unsigned n, const char *msg)
+{
+    char why[sizeof c->err.message];
+    int ext;
+
+    if (is_lost(n)) {
+        c->lost = true;
+        snprintf(why, sizeof why, "%s: %s", SC__LOST, msg);
+        set_error(c, SC_ERROR, SC_ERROR, why);
+        return SC_ERROR;
+    }
+    set_error(c, SC_ERROR, SC_ERROR, msg);
+    switch (n) {
+    case ER_DUP_ENTRY:
+    case ER_DUP_ENTRY_WITH_KEY_NAME:
+        ext = duplicate_key(&c->err, msg);
+        break;
+    case ER_ROW_IS_REFERENCED:
+    case ER_ROW_IS_REFERENCED_2:
+    case ER_NO_REFERENCED_ROW:
+    case ER_NO_REFERENCED_ROW_2:
+        fkey_names(&c->err, msg);
+        ext = SC_CONSTRAINT_FOREIGNKEY;
+        break;
+    case ER_BAD_NULL_ERROR:
+        name_after(msg, "Column ", c->err.column, sizeof c->err.column);
+        ext = SC_CONSTRAINT_NOTNULL;
+        break;
+    case 3819: /* MySQL's check constraint violated */
+    case ER_CONSTRAINT_FAILED:
+        check_names(&c->err, msg);
+        ext = SC_CONSTRAINT_CHECK;
+        break;
+    case ER_DATA_TOO_LONG: /* a varchar(n) checks its length by type */
+        name_after(msg, "column ", c->err.column, sizeof c->err.column);
+        ext = SC_CONSTRAINT_CHECK;
+        break;
+    case ER_WARN_DATA_OUT_OF_RANGE:
+    case WARN_DATA_TRUNCATED: /* a label no ENUM has, under strict mode */
+    case ER_TRUNCATED_WRONG_VALUE:
+    case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD:
+    case ER_WARN_NULL_TO_NOTNULL:
+        name_after(msg, "column ", c->err.column, sizeof c->err.column);
+        ext = SC_RANGE;
+        break;
+    case ER_LOCK_DEADLOCK:
+    case ER_LOCK_WAIT_TIMEOUT:
+        ext = SC_BUSY;
+        break;
+    case CR_OUT_OF_MEMORY:
+    case ER_OUTOFMEMORY:
+        ext = SC_NOMEM;
+        break;
+    default:
+        ext = SC_ERROR;
+        break;
+    }
+    c->err.extended = ext;
+    c->err.code = ext & 0xff;
+    return c->err.code;
+}
+
+static int conn_error(my_conn *c)
+{
+    return record(c, mysql_errno(c->my), mysql_error(c->my));
+}
+
+static int stmt_error(my_stmt *s)
+{
+    return record(s->c, mysql_stmt_errno(s->st), mysql_stmt_error(s->st));
+}
+
+static int nomem(my_conn *c)
+{
+    set_error(c, SC_NOMEM, SC_NOMEM, "out of memory");
+    return SC_NOMEM;
+}
+
+/* ---------------------------------------------------------------------
+ * URLs:
+ *   mariadb://[user[:password]@][host][:port][/database][?key=value&...]
+ * (or mysql://).  host is a name, an address, [an IPv6 address] or,
+ * percent-encoded, the path of a unix socket; ?unix_socket=PATH names one
+ * too.  Every part is percent-decoded.
+ * ------------------------------------------------------------------- */
+
+typedef struct my_url {
+    char *user;
+    char *password;
+    char *host;
+    char *database;
+    char *socket;
+    unsigned port;
+    unsigned timeout;    /* connect_timeout, seconds; 0: Connector/C's */
+    int ssl;             /* 0 none asked, 1 required, 2 verified */
+    char *ssl_ca;
+    char *ssl_cert;
+    char *ssl_key;
+} my_url;
+
+static void url_free(my_url *u)
+{
+    sc__free(u->user);
+    sc__free(u->password);
+    sc__free(u->host);
+    sc__free(u->database);
+    sc__free(u->socket);
+    sc__free(u->ssl_ca);
+    sc__free(u->ssl_cert);
+    sc__free(u->ssl_key);
+    memset(u, 0, sizeof *u);
+}
+
+static int hex_digit(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/* s[0..n) percent-decoded, in new memory; *bad is set when s holds a
+ * '%' without two hex digits or a NUL. */
+static char *decode(const char *s, size_t n, bool *bad, bool *oom)
+{
+    char *out = sc__malloc(n + 1);
+    size_t i, k = 0;
+    int hi, lo;
+
+    if (out == NULL) {
+        *oom = true;
+        return NULL;
+    }
+    for (i = 0; i < n; i++) {
+        if (s[i] != '%') {
+            out[k++] = s[i];
+            continue;
+        }
+        hi = i + 1 < n ? hex_digit(s[i + 1]) : -1;
+        lo = i + 2 < n ? hex_digit(s[i + 2]) : -1;
+        if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+            *bad = true;
+            break;
+        }
+        out[k++] = (char)(hi * 16 + lo);
+        i += 2;
+    }
+    out[k] = '\0';
+    return out;
+}
+
+/* The URL with its password replaced, for messages. */
+static void redact_url(sc__buf *b, const char *url)
+{
+    const char *auth = strstr(url, "://");
+    const char *at = NULL, *colon, *p;
+    size_t n, i;
+
+    if (auth == NULL) {
+        sc__buf_puts(b, url);
+        return;
+    }
+    auth += 3;
+    n = strcspn(auth, "/?#");
+    for (i = 0; i < n; i++)
+        if (auth[i] == '@')
+            at = auth + i;
+    sc__buf_putn(b, url, (size_t)(auth - url));
+    colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    if (colon != NULL) {
+        sc__buf_putn(b, auth, (size_t)(colon - auth) + 1);
+        sc__buf_puts(b, REDACTED);
+        auth = at;
+    }
+    /* a password given as an option is hidden too */
+    while ((p = strstr(auth, "password=")) != NULL) {
+        sc__buf_putn(b, auth, (size_t)(p - auth) + strlen("password="));
+        sc__buf_puts(b, REDACTED);
+        auth = p + strlen("password=");
+        auth += strcspn(auth, "&#");
+    }
+    sc__buf_puts(b, auth);
+}
+
+/* Fills err for a failed open: "cannot connect to URL: why". */
+static int open_error(const char *url, const char *password, int code,
+                      const char *why, sc_backend_error *err)
+{
+    sc__buf b = {0};
+
+    sc__buf_puts(&b, "cannot connect to ");
+    redact_url(&b, url);
+    sc__buf_puts(&b, ": ");
+    memset(err, 0, sizeof *err);
+    err->code = err->extended = code;
+    copy_n(err->message, sizeof err->message,
+           b.failed ? "cannot connect to the database: " : b.s,
+           b.failed ? 32 : b.len);
+    if (strlen(err->message) < sizeof err->message)
+        tidy_message(err->message + strlen(err->message),
+                     sizeof err->message - strlen(err->message), why,
+                     password);
+    sc__buf_free(&b);
+    return code;
+}
+
+/* Sets the option key (k bytes) to the decoded value v; false with *why
+ * when the key or value is not one of these. */
+static bool url_option(my_url *u, const char *k, size_t kn, const char *v,
+                       const char **why, bool *bad, bool *oom)
+{
+    char **slot = NULL;
+    char *val, *end;
+    unsigned long x;
+
+#define KEY(name) (kn == strlen(name) && strncmp(k, name, kn) == 0)
+    if (KEY("unix_socket") || KEY("socket"))
+        slot = &u->socket;
+    else if (KEY("ssl_ca") || KEY("sslrootcert"))
+        slot = &u->ssl_ca;
+    else if (KEY("ssl_cert") || KEY("sslcert"))
+        slot = &u->ssl_cert;
+    else if (KEY("ssl_key") || KEY("sslkey"))
+        slot = &u->ssl_key;
+    else if (KEY("password"))
+        slot = &u->password;
+    else if (KEY("user"))
+        slot = &u->user;
+    val = decode(v, strcspn(v, "&#"), bad, oom);
+    if (val == NULL)
+        return false;
+    if (slot != NULL) {
+        sc__free(*slot);
+        *slot = val;
+        return true;
+    }
+    if (KEY("ssl_mode") || KEY("sslmode")) {
+        if (strcmp(val, "disable") == 0 || strcmp(val, "disabled") == 0 ||
+            strcmp(val, "prefer") == 0 || strcmp(val, "preferred") == 0)
+            u->ssl = 0;
+        else if (strcmp(val, "require") == 0 ||
+                 strcmp(val, "required") == 0)
+            u->ssl = 1;
+        else if (strcmp(val, "verify-ca") == 0 ||
+                 strcmp(val, "verify_ca") == 0 ||
+                 strcmp(val, "verify-full") == 0 ||
+                 strcmp(val, "verify_identity") == 0)
+            u->ssl = 2;
+        else
+            *why = "ssl_mode is one of disable, prefer, require, "
+                   "verify_ca and verify_identity";
+    } else if (KEY("connect_timeout")) {
+        x = strtoul(val, &end, 10);
+        if (*val < '0' || *val > '9' || *end != '\0' || x > 86400)
+            *why = "connect_timeout is a number of seconds";
+        else
+            u->timeout = (unsigned)x;
+    } else {
+        *why = "unknown option";
+    }
+    sc__free(val);
+    return *why == NULL;
+#undef KEY
+}
+
+/*
+ * Parses url into u.  Returns SC_OK, or SC_MISUSE / SC_NOMEM with err
+ * filled (naming no password).
+ */
+static int parse_url(const char *url, my_url *u, sc_backend_error *err)
+{
+    const char *p = strstr(url, "://") + 3, *end, *at, *colon, *q;
+    const char *why = NULL;
+    char msg[256];
+    bool bad = false, oom = false;
+    unsigned long port;
+    size_t n;
+
+    memset(u, 0, sizeof *u);
+    u->port = DEFAULT_PORT;
+    end = p + strcspn(p, "/?#");
+    at = NULL;
+    for (q = p; q < end; q++)
+        if (*q == '@')
+            at = q;
+    if (at != NULL) {
+        colon = memchr(p, ':', (size_t)(at - p));
+        n = (size_t)((colon != NULL ? colon : at) - p);
+        u->user = decode(p, n, &bad, &oom);
+        if (colon != NULL)
+            u->password = decode(colon + 1, (size_t)(at - colon - 1), &bad,
+                                 &oom);
+        p = at + 1;
+    }
+    /* the host: [v6], or up to the last ':' before the path */
+    if (*p == '[') {
+        q = memchr(p, ']', (size_t)(end - p));
+        if (q == NULL) {
+            why = "an IPv6 address opened with '[' is not closed";
+            goto fail;
+        }
+        u->host = decode(p + 1, (size_t)(q - p - 1), &bad, &oom);
+        p = q + 1;
+    } else {
+        q = p;
+        while (q < end && *q != ':')
+            q++;
+        if (q > p)
+            u->host = decode(p, (size_t)(q - p), &bad, &oom);
+        p = q;
+    }
+    if (p < end && *p == ':') {
+        port = strtoul(p + 1, (char **)&q, 10);
+        if (q != end || q == p + 1 || port == 0 || port > 65535) {
+            why = "the port is a number from 1 to 65535";
+            goto fail;
+        }
+        u->port = (unsigned)port;
+    } else if (p < end) {
+        why = "unexpected text after the host";
+        goto fail;
+    }
+    p = end;
+    if (*p == '/') {
+        n = strcspn(p + 1, "?#");
+        if (n > 0)
+            u->database = decode(p + 1, n, &bad, &oom);
+        p += 1 + n;
+    }
+    if (*p == '?') {
+        for (p++; *p != '\0' && *p != '#'; p += *p == '&') {
+            q = p + strcspn(p, "=&#");
+            if (*q != '=') {
+                why = "an option without a value";
+                n = (size_t)(q - p);
+                goto option;
+            }
+            if (!url_option(u, p, (size_t)(q - p), q + 1, &why, &bad,
+                            &oom)) {
+                n = (size_t)(q - p);
+                if (why != NULL)
+                    goto option;
+                break;
+            }
+            p = q + 1 + strcspn(q + 1, "&#");
+        }
+    }
+    if (oom) {
+        url_free(u);
+        memset(err, 0, sizeof *err);
+        err->code = err->extended = SC_NOMEM;
+        snprintf(err->message, sizeof err->message, "out of memory");
+        return SC_NOMEM;
+    }
+    if (bad) {
+        why = "a '%' not followed by two hex digits (or %00)";
+        goto fail;
+    }
+    /* a host that is a path names a unix socket */
+    if (u->host != NULL && u->host[0] == '/' && u->socket == NULL) {
+        u->socket = u->host;
+        u->host = NULL;
+    }
+    return SC_OK;
+option:
+    snprintf(msg, sizeof msg, "%s \"%.*s\"", why, (int)(n < 64 ? n : 64), p);
+    why = msg;
+fail:
+    open_error(url, u->password, SC_MISUSE, why, err);
+    url_free(u);
+    return SC_MISUSE;
+}
+
+/* ---------------------------------------------------------------------
+ * Connections.
+ * ------------------------------------------------------------------- */
+
+static pthread_once_t library_once = PTHREAD_ONCE_INIT;
+static int library_rc;
+
+/* Connector/C's global set-up, which mysql_init() would otherwise do
+ * unguarded in whichever thread comes first. */
+static void library_init(void)
+{
+    library_rc = mysql_library_init(0, NULL, NULL);
+}
+
+static void my_close(void *conn)
+{
+    my_conn *c = conn;
+
+    if (c == NULL)
+        return;
+    if (c->my != NULL)
+        mysql_close(c->my);
+    sc__free(c->password);
+    sc__free(c);
+}
+
+static int set_options(MYSQL *my, const my_url *u)
+{
+    my_bool yes = 1;
+    int rc = 0;
+
+    rc |= mysql_optionsv(my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    if (u->timeout > 0)
+        rc |= mysql_optionsv(my, MYSQL_OPT_CONNECT_TIMEOUT, &u->timeout);
+    if (u->ssl_ca != NULL)
+        rc |= mysql_optionsv(my, MYSQL_OPT_SSL_CA, u->ssl_ca);
+    if (u->ssl_cert != NULL)
+        rc |= mysql_optionsv(my, MYSQL_OPT_SSL_CERT, u->ssl_cert);
+    if (u->ssl_key != NULL)
+        rc |= mysql_optionsv(my, MYSQL_OPT_SSL_KEY, u->ssl_key);
+    if (u->ssl >= 1)
+        rc |= mysql_optionsv(my, MYSQL_OPT_SSL_ENFORCE, &yes);
+    if (u->ssl >= 2)
+        rc |= mysql_optionsv(my, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes);
+    return rc;
+}
+
+static int my_open(const char *url, void **conn, sc_backend_error *err)
+{
+    my_conn *c = zalloc(1, sizeof *c);
+    my_url u;
+    unsigned n;
+    int rc;
+
+    *conn = NULL;
+    if (c == NULL || (pthread_once(&library_once, library_init), library_rc)) {
+        sc__free(c);
+        memset(err, 0, sizeof *err);
+        err->code = err->extended = SC_NOMEM;
+        snprintf(err->message, sizeof err->message, "out of memory");
+        return SC_NOMEM;
+    }
+    rc = parse_url(url, &u, err);
+    if (rc != SC_OK) {
+        sc__free(c);
+        return rc;
+    }
+    if (u.password != NULL &&
+        (c->password = dup_n(u.password, strlen(u.password))) == NULL) {
+        rc = open_error(url, NULL, SC_NOMEM, "out of memory", err);
+        goto cleanup;
+    }
+    c->my = mysql_init(NULL);
+    if (c->my == NULL || set_options(c->my, &u) != 0) {
+        rc = open_error(url, NULL, SC_NOMEM, "out of memory", err);
+        goto cleanup;
+    }
+    /* CLIENT_FOUND_ROWS: an UPDATE counts the rows it matched, also
+     * those whose values it left as they were, as the others count */
+    if (mysql_real_connect(c->my, u.socket != NULL ? "localhost" : u.host,
+                           u.user, u.password, u.database, u.port,
+                           u.socket,
+                           CLIENT_FOUND_ROWS | CLIENT_MULTI_STATEMENTS) ==
+        NULL) {
+        n = mysql_errno(c->my);
+        rc = open_error(url, c->password,
+                        n == CR_OUT_OF_MEMORY ? SC_NOMEM : SC_CANTOPEN,
+                        mysql_error(c->my), err);
+        goto cleanup;
+    }
+    /* Connector/C 3.3 falls back to plain TCP when the server offers no
+     * TLS unless the certificate is verified: required means required */
+    if (u.ssl >= 1 && mysql_get_ssl_cipher(c->my) == NULL) {
+        rc = open_error(url, c->password, SC_CANTOPEN,
+                        "TLS is required (ssl_mode) but the server does not "
+                        "offer SSL/TLS",
+                        err);
+        goto cleanup;
+    }
+    if (mysql_real_query(c->my, SESSION_SQL, strlen(SESSION_SQL)) != 0) {
+        rc = open_error(url, c->password, SC_CANTOPEN, mysql_error(c->my),
+                        err);
+        goto cleanup;
+    }
+    url_free(&u);
+    *conn = c;
+    return SC_OK;
+cleanup:
+    url_free(&u);
+    my_close(c);
+    return rc;
+}
+
+/* Runs sql, which may be several statements, to its end. */
+static int my_exec(void *conn, const char *sql)
+{
+    my_conn *c = conn;
+    MYSQL_RES *res;
+    my_ulonglong n;
+    int more;
+
+    if (mysql_real_query(c->my, sql, strlen(sql)) != 0)
+        return conn_error(c);
+    do {
+        res = mysql_store_result(c->my);
+        if (res != NULL)
+            mysql_free_result(res);
+        else if (mysql_field_count(c->my) != 0)
+            return conn_error(c);
+        n = mysql_affected_rows(c->my);
+        c->changes = n == (my_ulonglong)-1 ? 0 : (int64_t)n;
+        more = mysql_next_result(c->my);
+        if (more > 0)
+            return conn_error(c);
+    } while (more == 0);
+    return SC_OK;
+}
+
+static int64_t my_changes(void *conn)
+{
+    return ((my_conn *)conn)->changes;
+}
+
+static int64_t my_last_insert_id(void *conn)
+{
+    return ((my_conn *)conn)->insert_id;
+}
+
+static bool my_in_transaction(void *conn)
+{
+    my_conn *c = conn;
+    unsigned status = 0;
+
+    if (c->lost || mariadb_get_infov(c->my, MARIADB_CONNECTION_SERVER_STATUS,
+                                     &status) != 0)
+        return false;
+    return (status & SERVER_STATUS_IN_TRANS) != 0;
+}
+
+static bool my_lost(void *conn)
+{
+    return ((my_conn *)conn)->lost;
+}
+
+static void my_error(void *conn, sc_backend_error *err)
+{
+    *err = ((my_conn *)conn)->err;
+}
+
+static void my_placeholder(int i, char *buf, size_t size)
+{
+    (void)i;
+    snprintf(buf, size, "?");
+}
+
+/* ---------------------------------------------------------------------
+ * Statements.
+ * ------------------------------------------------------------------- */
+
+static my_class class_of(enum enum_field_types t)
+{
+    switch (t) {
+    case MYSQL_TYPE_TINY:
+    case MYSQL_TYPE_SHORT:
+    case MYSQL_TYPE_INT24:
+    case MYSQL_TYPE_LONG:
+    case MYSQL_TYPE_LONGLONG:
+    case MYSQL_TYPE_YEAR:
+        return CLASS_INT;
+    case MYSQL_TYPE_FLOAT:
+        return CLASS_FLOAT;
+    case MYSQL_TYPE_DOUBLE:
+        return CLASS_DOUBLE;
+    case MYSQL_TYPE_DATE:
+    case MYSQL_TYPE_NEWDATE:
+    case MYSQL_TYPE_DATETIME:
+    case MYSQL_TYPE_TIMESTAMP:
+        return CLASS_TIME;
+    default:
+        return CLASS_BYTES;
+    }
+}
+
+/* Points result bind i at column i's storage. */
+static void bind_column(my_stmt *s, unsigned i)
+{
+    MYSQL_BIND *b = &s->results[i];
+    my_col *col = &s->cols[i];
+
+    memset(b, 0, sizeof *b);
+    b->is_null = &col->is_null;
+    b->length = &col->length;
+    b->error = &col->error;
+    switch (col->cls) {
+    case CLASS_INT:
+        b->buffer_type = MYSQL_TYPE_LONGLONG;
+        b->buffer = &col->num.i;
+        b->is_unsigned = (col->flags & UNSIGNED_FLAG) != 0;
+        break;
+    case CLASS_FLOAT:
+        b->buffer_type = MYSQL_TYPE_FLOAT;
+        b->buffer = &col->num.f;
+        break;
+    case CLASS_DOUBLE:
+        b->buffer_type = MYSQL_TYPE_DOUBLE;
+        b->buffer = &col->num.d;
+        break;
+    case CLASS_TIME:
+        b->buffer_type = MYSQL_TYPE_DATETIME;
+        b->buffer = &col->tm;
+        break;
+    case CLASS_BYTES:
+        b->buffer_type = MYSQL_TYPE_STRING;
+        b->buffer = col->buf;
+        b->buffer_length = col->cap - 1; /* room for the NUL */
+        break;
+    }
+}
+
+/* Takes the result columns' types from the metadata of the prepared
+ * statement and sets up their storage. */
+static int take_fields(my_stmt *s)
+{
+    MYSQL_RES *meta = mysql_stmt_result_metadata(s->st);
+    MYSQL_FIELD *f;
+    unsigned i, n;
+
+    if (meta == NULL)
+        return mysql_stmt_errno(s->st) != 0 ? stmt_error(s) : SC_OK;
+    n = mysql_num_fields(meta);
+    f = mysql_fetch_fields(meta);
+    s->results = zalloc(n, sizeof *s->results);
+    s->cols = zalloc(n, sizeof *s->cols);
+    if (s->results == NULL || s->cols == NULL) {
+        mysql_free_result(meta);
+        return nomem(s->c);
+    }
+    s->nfields = n;
+    for (i = 0; i < n; i++) {
+        s->cols[i].type = f[i].type;
+        s->cols[i].flags = f[i].flags;
+        s->cols[i].charset = f[i].charsetnr;
+        s->cols[i].decimals = f[i].decimals;
+        s->cols[i].cls = class_of(f[i].type);
+        if (s->cols[i].cls == CLASS_BYTES) {
+            s->cols[i].buf = sc__malloc(TEXT_START);
+            if (s->cols[i].buf == NULL) {
+                mysql_free_result(meta);
+                return nomem(s->c);
+            }
+            s->cols[i].cap = TEXT_START;
+        }
+        bind_column(s, i);
+    }
+    mysql_free_result(meta);
+    return SC_OK;
+}
+
+static void stmt_free(my_stmt *s)
+{
+    unsigned i;
+
+    if (s->st != NULL)
+        mysql_stmt_close(s->st);
+    for (i = 0; s->cols != NULL && i < s->nfields; i++)
+        sc__free(s->cols[i].buf);
+    sc__free(s->cols);
+    sc__free(s->results);
+    sc__free(s->params);
+    sc__free(s->pdata);
+    sc__free(s);
+}
+
+/* Prepares sql on the server once; the core caches the statement, so
+ * persistent changes nothing here. */
+static int my_prepare(void *conn, const char *sql, bool persistent,
+                      void **stmt)
+{
+    my_conn *c = conn;
+    my_stmt *s = zalloc(1, sizeof *s);
+    unsigned i;
+    int rc;
+
+    (void)persistent;
+    *stmt = NULL;
+    if (s == NULL)
+        return nomem(c);
+    s->c = c;
+    s->st = mysql_stmt_init(c->my);
+    if (s->st == NULL) {
+        rc = c->lost ? record(c, CR_SERVER_LOST, "mysql_stmt_init")
+                     : nomem(c);
+        goto cleanup;
+    }
+    if (mysql_stmt_prepare(s->st, sql, strlen(sql)) != 0) {
+        rc = stmt_error(s);
+        goto cleanup;
+    }
+    s->nparams = mysql_stmt_param_count(s->st);
+    s->params = zalloc(s->nparams, sizeof *s->params);
+    s->pdata = zalloc(s->nparams, sizeof *s->pdata);
+    if (s->params == NULL || s->pdata == NULL) {
+        rc = nomem(c);
+        goto cleanup;
+    }
+    for (i = 0; i < s->nparams; i++)
+        s->params[i].buffer_type = MYSQL_TYPE_NULL;
+    rc = take_fields(s);
+    if (rc != SC_OK)
+        goto cleanup;
+    *stmt = s;
+    return SC_OK;
+cleanup:
+    stmt_free(s);
+    return rc;
+}
+
+static void my_reset(void *stmt)
+{
+    my_stmt *s = stmt;
+
+    if (!s->executed)
+        return;
+    /* an open cursor is closed on the server; a stored result is only
+     * freed, with no round trip */
+    if (s->cursor && s->has_result)
+        mysql_stmt_reset(s->st);
+    else
+        mysql_stmt_free_result(s->st);
+    s->executed = false;
+    s->has_result = false;
+}
+
+static void my_finalize(void *stmt)
+{
+    if (stmt != NULL)
+        stmt_free(stmt);
+}
+
+static int my_column_count(void *stmt)
+{
+    return (int)mysql_stmt_field_count(((my_stmt *)stmt)->st);
+}
+
+/* ---------------------------------------------------------------------
+ * Binding.
+ * ------------------------------------------------------------------- */
+
+/* Days since 1970 into t's date; false when MariaDB has no such year. */
+static bool put_date(MYSQL_TIME *t, int64_t days)
+{
+    int y, m, d;
+
+    if (days < INT32_MIN || days > INT32_MAX)
+        return false;
+    sc_date_to_ymd((int32_t)days, &y, &m, &d);
+    if (y < 0 || y > 9999)
+        return false;
+    t->year = (unsigned)y;
+    t->month = (unsigned)m;
+    t->day = (unsigned)d;
+    return true;
+}
+
+/* Microseconds since 1970 UTC into t (DATETIME(6)). */
+static bool put_timestamp(MYSQL_TIME *t, int64_t us)
+{
+    int64_t secs = us / 1000000, frac = us % 1000000, days, sod;
+
+    if (frac < 0) {
+        frac += 1000000;
+        secs--;
+    }
+    days = secs / 86400;
+    sod = secs % 86400;
+    if (sod < 0) {
+        sod += 86400;
+        days--;
+    }
+    if (!put_date(t, days))
+        return false;
+    t->hour = (unsigned)(sod / 3600);
+    t->minute = (unsigned)(sod / 60 % 60);
+    t->second = (unsigned)(sod % 60);
+    t->second_part = (unsigned long)frac;
+    t->time_type = MYSQL_TIMESTAMP_DATETIME;
+    return true;
+}
+
+static int64_t get_timestamp(const MYSQL_TIME *t)
+{
+    int64_t days = sc_date_from_ymd((int)t->year, (int)t->month,
+                                    (int)t->day);
+
+    return ((days * 86400 + (int64_t)t->hour * 3600 +
+             (int64_t)t->minute * 60 + (int64_t)t->second) *
+            1000000) +
+           (int64_t)t->second_part;
+}
+
+static void bind_bytes(MYSQL_BIND *b, my_param *p, enum enum_field_types t,
+                       const void *data, size_t len)
+{
+    b->buffer_type = t;
+    b->buffer = (void *)(len > 0 ? data : "");
+    p->length = (unsigned long)len;
+    b->buffer_length = p->length;
+    b->length = &p->length;
+}
+
+static int bind_int(MYSQL_BIND *b, my_param *p, const sc_value *v,
+                    const char **why)
+{
+    memset(&p->tm, 0, sizeof p->tm);
+    switch (v->type) {
+    case SC_TYPE_DATE:
+        if (!put_date(&p->tm, v->i)) {
+            *why = "the date is outside MariaDB's range (years 0 to 9999)";
+            return SC_RANGE;
+        }
+        p->tm.time_type = MYSQL_TIMESTAMP_DATE;
+        b->buffer_type = MYSQL_TYPE_DATE;
+        b->buffer = &p->tm;
+        return SC_OK;
+    case SC_TYPE_TIMESTAMP:
+        if (!put_timestamp(&p->tm, v->i)) {
+            *why = "the timestamp is outside MariaDB's range (years 0 to "
+                   "9999)";
+            return SC_RANGE;
+        }
+        b->buffer_type = MYSQL_TYPE_DATETIME;
+        b->buffer = &p->tm;
+        return SC_OK;
+    case SC_TYPE_NUMERIC:
+        if (v->col == NULL)
+            break;
+        /* DECIMAL text, so that the server compares and stores it as a
+         * decimal, never as a double */
+        bind_bytes(b, p, MYSQL_TYPE_NEWDECIMAL, p->text,
+                   sc__scaled_text(v->i, v->col->scale, p->text));
+        return SC_OK;
+    default:
+        break;
+    }
+    p->num.i = v->i;
+    b->buffer_type = MYSQL_TYPE_LONGLONG;
+    b->buffer = &p->num.i;
+    return SC_OK;
+}
+
+static int my_bind(void *stmt, int i, const sc_value *v, const char **why)
+{
+    char form[SC__FORM_MAX];
+    sc_value stored;
+    my_stmt *s = stmt;
+    MYSQL_BIND *b;
+    my_param *p;
+    int rc;
+
+    *why = NULL;
+    if (i < 1 || (unsigned)i > s->nparams) {
+        *why = "the statement has no such parameter";
+        return SC_MISUSE;
+    }
+    b = &s->params[i - 1];
+    p = &s->pdata[i - 1];
+    memset(b, 0, sizeof *b);
+    if (v->kind != SC_VAL_NULL && v->col != NULL &&
+        v->col->format != SC_FMT_NATIVE) {
+        rc = sc__stored_form(v, &stored, form, why);
+        if (rc != SC_OK)
+            return rc;
+        if (stored.kind == SC_VAL_TEXT && stored.p == form) {
+            memcpy(p->text, form, stored.len);
+            stored.p = p->text;
+        }
+        v = &stored;
+    }
+    switch (v->kind) {
+    case SC_VAL_NULL:
+        b->buffer_type = MYSQL_TYPE_NULL;
+        return SC_OK;
+    case SC_VAL_INT:
+        return bind_int(b, p, v, why);
+    case SC_VAL_FLOAT:
+        if (!isfinite(v->f)) {
+            *why = "MariaDB stores no NaN or infinity";
+            return SC_RANGE;
+        }
+        if (v->type == SC_TYPE_FLOAT32) {
+            p->num.f = (float)v->f;
+            b->buffer_type = MYSQL_TYPE_FLOAT;
+            b->buffer = &p->num.f;
+        } else {
+            p->num.d = v->f;
+            b->buffer_type = MYSQL_TYPE_DOUBLE;
+            b->buffer = &p->num.d;
+        }
+        return SC_OK;
+    case SC_VAL_TEXT:
+        if (v->len > ULONG_MAX) {
+            *why = "the text is larger than MariaDB can take";
+            return SC_RANGE;
+        }
+        bind_bytes(b, p, v->type == SC_TYPE_DECIMAL ? MYSQL_TYPE_NEWDECIMAL
+                                                    : MYSQL_TYPE_STRING,
+                   v->p, v->len);
+        return SC_OK;
+    case SC_VAL_BLOB:
+        if (v->type == SC_TYPE_UUID && v->len != 16) {
+            *why = "a uuid is 16 bytes";
+            return SC_RANGE;
+        }
+        if (v->len > ULONG_MAX) {
+            *why = "the value is larger than MariaDB can take";
+            return SC_RANGE;
+        }
+        bind_bytes(b, p, MYSQL_TYPE_BLOB, v->p, v->len);
+        return SC_OK;
+    }
+    return SC_MISUSE;
+}
+
+/* ---------------------------------------------------------------------
+ * Running.
+ * ------------------------------------------------------------------- */
+
+/* Grows the buffers of the columns whose values did not fit and fetches
+ * those again. */
+static int refetch(my_stmt *s)
+{
+    MYSQL_BIND b;
+    my_col *col;
+    char *p;
+    unsigned i;
+
+    for (i = 0; i < s->nfields; i++) {
+        col = &s->cols[i];
+        if (col->cls != CLASS_BYTES || col->is_null ||
+            col->length < col->cap)
+            continue;
+        p = sc__realloc(col->buf, (size_t)col->length + 1);
+        if (p == NULL)
+            return nomem(s->c);
+        col->buf = p;
+        col->cap = (size_t)col->length + 1;
+        bind_column(s, i);
+        s->rebind = true;
+        b = s->results[i];
+        if (mysql_stmt_fetch_column(s->st, &b, i, 0) != 0)
+            return stmt_error(s);
+    }
+    return SC_OK;
+}
+
+static int fetch(my_stmt *s)
+{
+    unsigned i;
+    int rc;
+
+    if (s->rebind) {
+        if (mysql_stmt_bind_result(s->st, s->results) != 0)
+            return stmt_error(s);
+        s->rebind = false;
+    }
+    rc = mysql_stmt_fetch(s->st);
+    if (rc == MYSQL_NO_DATA)
+        return SC__DONE;
+    if (rc == 1)
+        return stmt_error(s);
+    if (rc == MYSQL_DATA_TRUNCATED && (rc = refetch(s)) != SC_OK)
+        return rc;
+    for (i = 0; i < s->nfields; i++)
+        if (s->cols[i].cls == CLASS_BYTES && !s->cols[i].is_null)
+            s->cols[i].buf[s->cols[i].length] = '\0';
+    return SC__ROW;
+}
+
+/* Executes s, its rows stored on the client or, for a stream, left in a
+ * read-only cursor on the server; then its first row. */
+static int execute(my_stmt *s, bool stream)
+{
+    unsigned long type = stream ? CURSOR_TYPE_READ_ONLY
+                                : CURSOR_TYPE_NO_CURSOR;
+    unsigned long rows = FETCH_ROWS;
+    my_ulonglong n;
+
+    if (s->executed)
+        my_reset(s);
+    if (s->cursor != stream) {
+        if (mysql_stmt_attr_set(s->st, STMT_ATTR_CURSOR_TYPE, &type) ||
+            (stream &&
+             mysql_stmt_attr_set(s->st, STMT_ATTR_PREFETCH_ROWS, &rows)))
+            return stmt_error(s);
+        s->cursor = stream;
+    }
+    if (s->nparams > 0 && mysql_stmt_bind_param(s->st, s->params) != 0)
+        return stmt_error(s);
+    if (mysql_stmt_execute(s->st) != 0)
+        return stmt_error(s);
+    s->executed = true;
+    n = mysql_stmt_affected_rows(s->st);
+    s->c->changes = n == (my_ulonglong)-1 ? 0 : (int64_t)n;
+    s->c->insert_id = (int64_t)mysql_stmt_insert_id(s->st);
+    if (mysql_stmt_field_count(s->st) == 0)
+        return SC__DONE;
+    s->has_result = true;
+    if (s->nfields != mysql_stmt_field_count(s->st)) {
+        set_error(s->c, SC_ERROR, SC_ERROR,
+                  "the statement's result changed shape since it was "
+                  "prepared");
+        return SC_ERROR;
+    }
+    if (!stream && mysql_stmt_store_result(s->st) != 0)
+        return stmt_error(s);
+    s->rebind = true;
+    return fetch(s);
+}
+
+static int my_step(void *stmt)
+{
+    my_stmt *s = stmt;
+
+    if (!s->executed)
+        return execute(s, false);
+    if (!s->has_result)
+        return SC__DONE;
+    return fetch(s);
+}
+
+static int my_stream(void *stmt, const char *sql)
+{
+    (void)sql;
+    return execute(stmt, true);
+}
+
+/* ---------------------------------------------------------------------
+ * Reading columns.
+ * ------------------------------------------------------------------- */
+
+static void give_int(sc_value *out, sc_value_kind kind, int64_t x)
+{
+    if (kind == SC_VAL_FLOAT)
+        out->f = (double)x;
+    else
+        out->i = x;
+    out->kind = kind == SC_VAL_FLOAT ? SC_VAL_FLOAT : SC_VAL_INT;
+}
+
+/* Date or datetime text, for raw SQL's rows, into the column's buffer. */
+static int time_text(my_col *col, sc_value *out)
+{
+    const MYSQL_TIME *t = &col->tm;
+    size_t n;
+
+    if (col->cap < 32) {
+        char *p = sc__realloc(col->buf, 32);
+
+        if (p == NULL)
+            return SC_NOMEM;
+        col->buf = p;
+        col->cap = 32;
+    }
+    if (col->type == MYSQL_TYPE_DATE || col->type == MYSQL_TYPE_NEWDATE)
+        n = (size_t)snprintf(col->buf, col->cap, "%04u-%02u-%02u", t->year,
+                             t->month, t->day);
+    else
+        n = (size_t)snprintf(col->buf, col->cap,
+                             "%04u-%02u-%02u %02u:%02u:%02u", t->year,
+                             t->month, t->day, t->hour, t->minute,
+                             t->second);
+    if (t->second_part != 0 || (col->decimals > 0 && col->decimals <= 6 &&
+                                col->type != MYSQL_TYPE_DATE))
+        n += (size_t)snprintf(col->buf + n, col->cap - n, ".%06lu",
+                              t->second_part);
+    out->kind = SC_VAL_TEXT;
+    out->p = col->buf;
+    out->len = n;
+    return SC_OK;
+}
+
+static int my_column(void *stmt, int i, sc_value_kind kind, sc_value *out)
+{
+    my_stmt *s = stmt;
+    my_col *col;
+
+    memset(out, 0, sizeof *out);
+    if (i < 0 || (unsigned)i >= s->nfields || !s->has_result ||
+        kind == SC_VAL_NULL)
+        return SC_OK;
+    col = &s->cols[i];
+    if (col->is_null)
+        return SC_OK;
+    switch (col->cls) {
+    case CLASS_INT:
+        give_int(out, kind, (int64_t)col->num.i);
+        break;
+    case CLASS_FLOAT:
+        out->kind = SC_VAL_FLOAT;
+        out->f = col->num.f;
+        break;
+    case CLASS_DOUBLE:
+        out->kind = SC_VAL_FLOAT;
+        out->f = col->num.d;
+        break;
+    case CLASS_TIME:
+        if (kind == SC_VAL_TEXT || kind == SC_VAL_BLOB)
+            return time_text(col, out);
+        if (col->type == MYSQL_TYPE_DATE || col->type == MYSQL_TYPE_NEWDATE)
+            give_int(out, kind, sc_date_from_ymd((int)col->tm.year,
+                                                 (int)col->tm.month,
+                                                 (int)col->tm.day));
+        else
+            give_int(out, kind, get_timestamp(&col->tm));
+        break;
+    case CLASS_BYTES:
+        out->kind = kind;
+        if (kind == SC_VAL_INT)
+            out->i = col->type == MYSQL_TYPE_NEWDECIMAL ||
+                             col->type == MYSQL_TYPE_DECIMAL
+                         ? sc__parse_scaled(col->buf, col->decimals)
+                         : strtoll(col->buf, NULL, 10);
+        else if (kind == SC_VAL_FLOAT)
+            out->f = sc__float_parse(col->buf, NULL);
+        out->p = col->buf;
+        out->len = col->length;
+        break;
+    }
+    return SC_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Result types: what a column of each C type reads, checked once per
+ * prepared statement.
+ * ------------------------------------------------------------------- */
+
+static bool is_int_type(const my_col *f)
+{
+    /* a BIGINT UNSIGNED has values no int64_t holds */
+    return class_of(f->type) == CLASS_INT &&
+           !(f->type == MYSQL_TYPE_LONGLONG && (f->flags & UNSIGNED_FLAG));
+}
+
+static bool is_string_type(const my_col *f)
+{
+    switch (f->type) {
+    case MYSQL_TYPE_STRING:
+    case MYSQL_TYPE_VAR_STRING:
+    case MYSQL_TYPE_VARCHAR:
+    case MYSQL_TYPE_TINY_BLOB:
+    case MYSQL_TYPE_MEDIUM_BLOB:
+    case MYSQL_TYPE_LONG_BLOB:
+    case MYSQL_TYPE_BLOB:
+    case MYSQL_TYPE_ENUM:
+    case MYSQL_TYPE_JSON:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool is_text_type(const my_col *f)
+{
+    return is_string_type(f) && f->charset != BINARY_CHARSET;
+}
+
+static bool is_binary_type(const my_col *f)
+{
+    return is_string_type(f) && f->charset == BINARY_CHARSET;
+}
+
+static bool is_float_type(const my_col *f)
+{
+    return f->type == MYSQL_TYPE_FLOAT || f->type == MYSQL_TYPE_DOUBLE;
+}
+
+/* Whether values of result column f read as column c's. */
+static bool type_fits(const sc_column_desc *c, const my_col *f)
+{
+    switch (sc__format(c)) {
+    case SC_FMT_NATIVE:
+        break;
+    case SC_FMT_REAL:
+        return is_float_type(f);
+    case SC_FMT_INTEGER:
+        return is_int_type(f);
+    default:
+        return is_text_type(f);
+    }
+    switch (c->type) {
+    case SC_TYPE_BOOL:
+    case SC_TYPE_INT16:
+    case SC_TYPE_INT32:
+    case SC_TYPE_INT64:
+        return is_int_type(f);
+    case SC_TYPE_FLOAT32:
+    case SC_TYPE_FLOAT64:
+        return is_float_type(f);
+    case SC_TYPE_NUMERIC:
+    case SC_TYPE_DECIMAL:
+        return f->type == MYSQL_TYPE_NEWDECIMAL ||
+               f->type == MYSQL_TYPE_DECIMAL;
+    case SC_TYPE_TEXT:
+    case SC_TYPE_JSON:
+    case SC_TYPE_ENUM:
+        return is_text_type(f);
+    case SC_TYPE_BYTES:
+    case SC_TYPE_UUID:
+        return is_binary_type(f);
+    case SC_TYPE_DATE:
+        return f->type == MYSQL_TYPE_DATE || f->type == MYSQL_TYPE_NEWDATE;
+    case SC_TYPE_TIMESTAMP:
+        return f->type == MYSQL_TYPE_DATETIME ||
+               f->type == MYSQL_TYPE_TIMESTAMP;
+    }
+    return false;
+}
+
+static const char *type_name(const my_col *f)
+{
+    switch (f->type) {
+    case MYSQL_TYPE_TINY:
+        return "tinyint";
+    case MYSQL_TYPE_SHORT:
+        return "smallint";
+    case MYSQL_TYPE_INT24:
+        return "mediumint";
+    case MYSQL_TYPE_LONG:
+        return "int";
+    case MYSQL_TYPE_LONGLONG:
+        return f->flags & UNSIGNED_FLAG ? "bigint unsigned" : "bigint";
+    case MYSQL_TYPE_YEAR:
+        return "year";
+    case MYSQL_TYPE_FLOAT:
+        return "float";
+    case MYSQL_TYPE_DOUBLE:
+        return "double";
+    case MYSQL_TYPE_DECIMAL:
+    case MYSQL_TYPE_NEWDECIMAL:
+        return "decimal";
+    case MYSQL_TYPE_DATE:
+    case MYSQL_TYPE_NEWDATE:
+        return "date";
+    case MYSQL_TYPE_DATETIME:
+        return "datetime";
+    case MYSQL_TYPE_TIMESTAMP:
+        return "timestamp";
+    case MYSQL_TYPE_TIME:
+        return "time";
+    case MYSQL_TYPE_BIT:
+        return "bit";
+    default:
+        if (is_string_type(f))
+            return f->charset == BINARY_CHARSET ? "a binary string"
+                                                : "a text string";
+        return NULL;
+    }
+}
+
+static bool my_column_fits(void *stmt, int i, const sc_column_desc *c,
+                           char *found, size_t size)
+{
+    my_stmt *s = stmt;
+    const char *name;
+
+    if (i < 0 || (unsigned)i >= s->nfields) {
+        snprintf(found, size, "missing from the result");
+        return false;
+    }
+    if (type_fits(c, &s->cols[i]))
+        return true;
+    name = type_name(&s->cols[i]);
+    if (name != NULL)
+        snprintf(found, size, "%s", name);
+    else
+        snprintf(found, size, "of MariaDB type %d", (int)s->cols[i].type);
+    return false;
+}
+
+const sc_backend sc__mariadb_backend = {
+    .name = "mariadb",
+    .dialect = SC_DIALECT_MARIADB,
+    .open = my_open,
+    .close = my_close,
+    .exec = my_exec,
+    .prepare = my_prepare,
+    .bind = my_bind,
+    .step = my_step,
+    .column = my_column,
+    .column_fits = my_column_fits,
+    .reset = my_reset,
+    .finalize = my_finalize,
+    .column_count = my_column_count,
+    .changes = my_changes,
+    .last_insert_id = my_last_insert_id,
+    .in_transaction = my_in_transaction,
+    .error = my_error,
+    .placeholder = my_placeholder,
+    .stream = my_stream,
+    .lost = my_lost,
+};

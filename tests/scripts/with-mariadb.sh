@@ -1,0 +1,134 @@
+#!/bin/bash
+# Runs a command against a MariaDB server of its own.
+#
+#     with-mariadb.sh COMMAND [ARGS...]
+#
+# When SCHEMAC_MARIADB_URL is set, the command runs against that server.
+# Otherwise this script makes a throwaway data directory in a temporary
+# directory (mariadb-install-db from Debian's mariadb-server package),
+# starts mariadbd on 127.0.0.1 at a free port, with its unix socket in
+# that directory and no other network, creates a database and a user who
+# must give a password, runs the command with SCHEMAC_TEST_URL set to
+#
+#     mariadb://schemac:PASSWORD@127.0.0.1:PORT/schemac_test
+#
+# and stops the server and removes the directory afterwards.
+# SCHEMAC_TEST_AUTH_URL is the same URL (every MariaDB user here gives a
+# password), and SCHEMAC_TEST_MARIADB_SOCKET the server's unix socket.
+# The server runs as the "mysql" user when started by root.
+#
+# The server is set up to start in about a second and to write little:
+# small InnoDB log and buffer pool, no doublewrite, the log flushed once
+# a second rather than at every commit.  Nothing of it outlives the run.
+#
+# Without a server (no package, no way to start one) the command is
+# skipped (exit 77, Meson's "skipped"), except under CI=true, where that
+# is a failure: CI must test MariaDB.
+set -eu
+
+unavailable() {
+    echo "with-mariadb: $1" >&2
+    if [ "${CI:-}" = true ]; then
+        exit 1
+    fi
+    exit 77
+}
+
+if [ -n "${SCHEMAC_MARIADB_URL:-}" ]; then
+    SCHEMAC_TEST_URL=$SCHEMAC_MARIADB_URL \
+        SCHEMAC_TEST_AUTH_URL=$SCHEMAC_MARIADB_URL "$@"
+    exit $?
+fi
+
+server=
+for f in /usr/sbin/mariadbd /usr/sbin/mysqld; do
+    [ -x "$f" ] && { server=$f; break; }
+done
+[ -n "$server" ] && command -v mariadb-install-db >/dev/null &&
+    command -v mariadb >/dev/null ||
+    unavailable "no MariaDB server installed (apt-get install mariadb-server)"
+
+tmp=$(mktemp -d /tmp/schemac-mariadb.XXXXXX)
+chmod 755 "$tmp"
+user_opt=()
+if [ "$(id -u)" -eq 0 ]; then
+    chown mysql "$tmp"
+    user_opt=(--user=mysql)
+fi
+sock=$tmp/mysqld.sock
+pid=
+
+cleanup() {
+    if [ -n "$pid" ]; then
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 100); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+mariadb-install-db --no-defaults "${user_opt[@]}" --datadir="$tmp/data" \
+    --auth-root-authentication-method=normal --skip-test-db \
+    --skip-name-resolve >"$tmp/install.log" 2>&1 ||
+    { cat "$tmp/install.log" >&2; unavailable "mariadb-install-db failed"; }
+
+client() {
+    mariadb --no-defaults -uroot --socket="$sock" "$@"
+}
+
+# Tests run in parallel, each with its own server: take a random port
+# nobody listens on, and try another if the server still cannot bind it.
+started=
+for attempt in 1 2 3 4 5 6 7 8; do
+    port=$((20000 + RANDOM % 40000))
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        continue
+    fi
+    "$server" --no-defaults "${user_opt[@]}" --datadir="$tmp/data" \
+        --bind-address=127.0.0.1 --port="$port" --socket="$sock" \
+        --pid-file="$tmp/mysqld.pid" --log-error="$tmp/server.log" \
+        --skip-name-resolve --character-set-server=utf8mb4 \
+        --collation-server=utf8mb4_bin \
+        --innodb-log-file-size=16M --innodb-buffer-pool-size=64M \
+        --innodb-doublewrite=0 --innodb-flush-log-at-trx-commit=2 \
+        --innodb-lock-wait-timeout=5 --max-connections=200 \
+        --max-allowed-packet=64M </dev/null >/dev/null 2>&1 &
+    pid=$!
+    for _ in $(seq 300); do
+        if client -e 'SELECT 1' >/dev/null 2>&1; then
+            started=yes
+            break
+        fi
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    [ -n "$started" ] && break
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    pid=
+done
+[ -n "$started" ] ||
+    { cat "$tmp/server.log" >&2 2>/dev/null
+      unavailable "the server did not start"; }
+
+db=schemac_test
+password="pw-$RANDOM-$RANDOM"
+client <<EOF
+CREATE DATABASE $db CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+CREATE USER 'schemac'@'127.0.0.1' IDENTIFIED BY '$password';
+CREATE USER 'schemac'@'localhost' IDENTIFIED BY '$password';
+GRANT ALL ON *.* TO 'schemac'@'127.0.0.1';
+GRANT ALL ON *.* TO 'schemac'@'localhost';
+EOF
+
+SCHEMAC_TEST_URL="mariadb://schemac:$password@127.0.0.1:$port/$db"
+SCHEMAC_TEST_AUTH_URL=$SCHEMAC_TEST_URL
+SCHEMAC_TEST_MARIADB_SOCKET=$sock
+export SCHEMAC_TEST_URL SCHEMAC_TEST_AUTH_URL SCHEMAC_TEST_MARIADB_SOCKET
+status=0
+"$@" || status=$?
+exit $status
