@@ -82,7 +82,8 @@ cc "${cflags[@]}" -std=c99 -Wall -Wextra -Wpedantic -Werror \
     -c "$tmp/gen/gal_db.c" -o "$tmp/gal_db.o"
 cc "${cflags[@]}" -std=c11 -Wall -Wextra -Wpedantic -Werror -I "$tmp/gen" \
     "$src/tests/galera/writers.c" "$tmp/gal_db.o" \
-    "$build/runtime/libschemac.a" -lsqlite3 -lpq -lmariadb -lpthread -lm \
+    "$build/runtime/libschemac.a" \
+    ${SCHEMAC_RUNTIME_LIBS:?set by tests/meson.build} -lpthread \
     -o "$tmp/writers"
 
 migrations=$src/tests/galera/migrations
