@@ -83,7 +83,7 @@ cc "${cflags[@]}" -std=c99 -Wall -Wextra -Wpedantic -Werror \
 cc "${cflags[@]}" -std=c11 -Wall -Wextra -Wpedantic -Werror -I "$tmp/gen" \
     "$src/tests/galera/writers.c" "$tmp/gal_db.o" \
     "$build/runtime/libschemac.a" \
-    ${SCHEMAC_RUNTIME_LIBS:?set by tests/meson.build} -lpthread \
+    ${SCHEMAC_RUNTIME_LIBS:?set by tests/meson.build} \
     -o "$tmp/writers"
 
 migrations=$src/tests/galera/migrations
