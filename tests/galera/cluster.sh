@@ -68,8 +68,11 @@ node_client() {
 
 # The server's options for node I, one a line.
 node_opts() {
-    local i=$1 d=$cluster_dir/n$1 g
+    local i=$1 d=$cluster_dir/n$1 g provider
     g=$(node_gcomm "$i")
+    provider="base_port=$g;gmcast.listen_addr=tcp://127.0.0.1:$g"
+    provider="$provider;ist.recv_addr=127.0.0.1:$((g + 1));gcache.size=64M"
+    provider="$provider;evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S"
     [ "$(id -u)" -eq 0 ] && echo --user=mysql
     printf '%s\n' \
         "--datadir=$d/data" --bind-address=127.0.0.1 \
@@ -84,7 +87,7 @@ node_opts() {
         --wsrep-cluster-name=schemac-test "--wsrep-node-name=n$i" \
         "--wsrep-cluster-address=gcomm://$cluster_peers" \
         "--wsrep-node-address=127.0.0.1:$g" \
-        "--wsrep-provider-options=base_port=$g;gmcast.listen_addr=tcp://127.0.0.1:$g;ist.recv_addr=127.0.0.1:$((g + 1));gcache.size=64M;evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S" \
+        "--wsrep-provider-options=$provider" \
         --wsrep-sst-method=rsync \
         "--wsrep-sst-receive-address=127.0.0.1:$((g + 2))" \
         --wsrep-sync-wait=1 --wsrep-slave-threads=2
