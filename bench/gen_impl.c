@@ -12,7 +12,8 @@
  *                              session runs it
  *     gen_impl stream URL N    the streaming phase alone, with its peak
  *                              memory, over N users put there by
- *                              hand_sqlite or hand_pg populate
+ *                              hand_sqlite, hand_pg or hand_mariadb
+ *                              populate
  *
  * Each phase checks what it got back and the program exits 1 on the
  * first surprise.  Output: see common.h.
@@ -37,9 +38,13 @@ static void check(int rc, const char *what)
 
 static void maintain(void)
 {
-    bool pg = sc_db_dialect(db) == SC_DIALECT_POSTGRESQL;
+    const char *sql = "ANALYZE";
 
-    check(sc_exec(db, pg ? "VACUUM ANALYZE" : "ANALYZE"), "analyze");
+    if (sc_db_dialect(db) == SC_DIALECT_POSTGRESQL)
+        sql = "VACUUM ANALYZE";
+    else if (sc_db_dialect(db) == SC_DIALECT_MARIADB)
+        sql = "ANALYZE TABLE users, programs, program_enrollments";
+    check(sc_exec(db, sql), "analyze");
 }
 
 /* The transaction of a phase, in runtx mode; timed with the phase. */

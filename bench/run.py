@@ -2,8 +2,10 @@
 """run.py - runs the benchmark's implementations side by side and prints
 the tables of the README's "Benchmarks" section.
 
-For each database (SQLite always; PostgreSQL when SCHEMAC_TEST_URL names
-one, as tests/scripts/with-pg.sh arranges), every repetition runs every
+For each database (SQLite always; PostgreSQL when SCHEMAC_BENCH_PG_URL
+names one, MariaDB when SCHEMAC_BENCH_MARIADB_URL does, as run.sh
+arranges through tests/scripts/with-pg.sh and with-mariadb.sh), every
+repetition runs every
 implementation once on a fresh database, in a rotated order (gen, hand,
 sa; then hand, sa, gen; ...) so that none always runs first or last, and
 the table shows each phase's median.  Then the streaming phase runs alone,
@@ -59,19 +61,43 @@ def run_impl(cmd):
     return phases, mem
 
 
+DIALECTS = {'sqlite': 'sqlite', 'pg': 'postgresql', 'mariadb': 'mariadb'}
+HANDS = {'sqlite': 'hand_sqlite', 'pg': 'hand_pg', 'mariadb': 'hand_mariadb'}
+
+
+def mariadb_client(url):
+    """The mariadb client's arguments for mariadb://USER:PW@HOST:PORT/DB,
+    and the database's name."""
+    rest = url[len('mariadb://'):]
+    cred, addr = rest.split('@', 1)
+    user, pw = cred.split(':', 1)
+    hostport, name = addr.split('/', 1)
+    host, port = hostport.split(':', 1)
+    return ['mariadb', '--no-defaults', '-h', host, '-P', port, '-u', user,
+            '-p' + pw], name
+
+
 class Database:
-    """A fresh database per run: an SQLite file, or an emptied schema on
-    the PostgreSQL server."""
+    """A fresh database per run: an SQLite file, an emptied schema on
+    the PostgreSQL server, or a database made again on the MariaDB
+    server."""
 
     def __init__(self, kind, build, tmp):
         self.kind, self.tmp, self.count = kind, tmp, 0
-        self.pg_url = os.environ.get('SCHEMAC_TEST_URL', '')
-        dialect = 'postgresql' if kind == 'pg' else 'sqlite'
-        self.ddl = os.path.join(build, 'bench', 'bench_%s.sql' % dialect)
-        self.hand = os.path.join(build, 'bench',
-                                 'hand_pg' if kind == 'pg' else 'hand_sqlite')
+        self.pg_url = os.environ.get('SCHEMAC_BENCH_PG_URL', '')
+        self.mariadb_url = os.environ.get('SCHEMAC_BENCH_MARIADB_URL', '')
+        self.ddl = os.path.join(build, 'bench',
+                                'bench_%s.sql' % DIALECTS[kind])
+        self.hand = os.path.join(build, 'bench', HANDS[kind])
 
     def fresh(self):
+        if self.kind == 'mariadb':
+            cmd, name = mariadb_client(self.mariadb_url)
+            subprocess.run(cmd + ['-e', 'DROP DATABASE IF EXISTS `%s`; '
+                                  'CREATE DATABASE `%s` CHARACTER SET utf8mb4 '
+                                  'COLLATE utf8mb4_bin' % (name, name)],
+                           check=True)
+            return self.mariadb_url
         if self.kind == 'pg':
             env = dict(os.environ, PGOPTIONS='-c client_min_messages=warning')
             subprocess.run(['psql', '-q', '-X', self.pg_url, '-c',
@@ -96,7 +122,10 @@ def command(impl, build, mode, url, n, ddl):
 def impl_binary(impl, ddl):
     if impl == 'gen':
         return 'gen_impl'
-    return 'hand_pg' if ddl.endswith('postgresql.sql') else 'hand_sqlite'
+    for kind, dialect in DIALECTS.items():
+        if ddl.endswith('_%s.sql' % dialect):
+            return HANDS[kind]
+    raise ValueError(ddl)
 
 
 def workload(db, args, impls, mode='run'):
@@ -198,6 +227,11 @@ def sa_available():
     return p.stdout.strip() if p.returncode == 0 else None
 
 
+def mysqldb_available():
+    return subprocess.run([PYTHON, '-c', 'import MySQLdb'],
+                          stderr=subprocess.DEVNULL).returncode == 0
+
+
 def bench_db(kind, title, args, impls):
     with tempfile.TemporaryDirectory(prefix='schemac-bench.') as tmp:
         db = Database(kind, args.build, tmp)
@@ -235,11 +269,20 @@ def main():
                                        'missing or --no-sa)'))
     bench_db('sqlite', 'SQLite (file in a temporary directory, WAL)',
              args, impls)
-    if os.environ.get('SCHEMAC_TEST_URL'):
+    if os.environ.get('SCHEMAC_BENCH_PG_URL'):
         bench_db('pg', 'PostgreSQL (private server on loopback)',
                  args, impls)
     else:
         print('\nPostgreSQL: not run (no server: see with-pg.sh)')
+    if os.environ.get('SCHEMAC_BENCH_MARIADB_URL'):
+        sa = [i for i in impls if i != 'sa' or mysqldb_available()]
+        bench_db('mariadb', 'MariaDB (private server on loopback)',
+                 args, sa)
+        if len(sa) < len(impls):
+            print('\nSQLAlchemy on MariaDB: not run (python3-mysqldb '
+                  'missing)')
+    else:
+        print('\nMariaDB: not run (no server: see with-mariadb.sh)')
 
 
 if __name__ == '__main__':

@@ -10,7 +10,8 @@ SQLite, and checks every phase as gen_impl.c does.
     sa_impl.py stream URL N     the streaming phase alone, with its peak
                                 memory
 
-URL is sqlite:PATH or postgresql://...  The data are those of common.c,
+URL is sqlite:PATH, postgresql://... or mariadb://USER:PASSWORD@HOST:PORT/DB
+(through MySQLdb, python3-mysqldb).  The data are those of common.c,
 computed with the same arithmetic.  Output: see common.h.
 """
 import datetime
@@ -28,6 +29,7 @@ PROGRAMS = 100
 QUERIES = 1000
 JOINED_AT = 1700000000000000
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+NAIVE_EPOCH = datetime.datetime(1970, 1, 1)
 US = datetime.timedelta(microseconds=1)
 
 
@@ -127,13 +129,15 @@ def report(phase, rows, seconds):
 # ---------------------------------------------------------------------
 # The model.  The column types follow each database's DDL: on SQLite
 # karma is an INTEGER scaled by 100 and joined_at INTEGER microseconds,
-# as schemac stores them; on PostgreSQL numeric(10,2) and timestamptz.
+# as schemac stores them; on PostgreSQL numeric(10,2) and timestamptz; on
+# MariaDB DECIMAL(10,2) and DATETIME(6) in UTC, read and written naive.
 # ---------------------------------------------------------------------
 
-def make_model(pg):
+def make_model(kind):
     base = declarative_base()
-    karma_type = Numeric(10, 2) if pg else Integer
-    time_type = DateTime(timezone=True) if pg else BigInteger
+    karma_type = Integer if kind == 'sqlite' else Numeric(10, 2)
+    time_type = {'sqlite': BigInteger, 'pg': DateTime(timezone=True),
+                 'mariadb': DateTime()}[kind]
 
     class User(base):
         __tablename__ = 'users'
@@ -163,29 +167,42 @@ def make_model(pg):
 class Bench:
     def __init__(self, url, n):
         self.pg = url.startswith('postgresql')
+        self.kind = 'pg' if self.pg else (
+            'mariadb' if url.startswith('mariadb://') else 'sqlite')
+        self.typed = self.kind != 'sqlite'
         if self.pg:
             self.engine = create_engine(url)
+        elif self.kind == 'mariadb':
+            self.engine = create_engine(
+                'mysql+mysqldb://' + url[len('mariadb://'):] +
+                '?charset=utf8mb4', connect_args={'init_command':
+                "SET time_zone = '+00:00', sql_mode = 'ANSI_QUOTES,"
+                "STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION'"})
         else:
             self.engine = create_engine('sqlite:///' + url[len('sqlite:'):])
             event.listen(self.engine, 'connect', sqlite_pragmas)
-        self.User, self.Program, self.Enrollment = make_model(self.pg)
+        self.User, self.Program, self.Enrollment = make_model(self.kind)
         self.d = Data(n)
 
     # Values between Python and each database's column types.
     def to_karma(self, k):
-        if k is None or not self.pg:
+        if k is None or not self.typed:
             return k
         return decimal.Decimal(k).scaleb(-2)
 
     def from_karma(self, k):
-        if k is None or not self.pg:
+        if k is None or not self.typed:
             return k
         return int(k * 100)
 
     def to_time(self, us):
+        if self.kind == 'mariadb':
+            return NAIVE_EPOCH + us * US
         return EPOCH + us * US if self.pg else us
 
     def from_time(self, t):
+        if self.kind == 'mariadb':
+            return (t - NAIVE_EPOCH) // US
         return (t - EPOCH) // US if self.pg else t
 
     def user(self, i, email):
@@ -199,13 +216,22 @@ class Bench:
         if self.pg:
             with self.engine.begin() as c:
                 c.exec_driver_sql(ddl)
+        elif self.kind == 'mariadb':  # one statement at a time
+            with self.engine.begin() as c:
+                for stmt in ddl.split(';\n'):
+                    if stmt.strip() and not all(
+                            line.startswith('--') or not line.strip()
+                            for line in stmt.splitlines()):
+                        c.exec_driver_sql(stmt)
         else:
             raw = self.engine.raw_connection()
             raw.executescript(ddl)
             raw.close()
 
     def maintain(self):
-        sql = 'VACUUM ANALYZE' if self.pg else 'ANALYZE'
+        sql = {'pg': 'VACUUM ANALYZE', 'sqlite': 'ANALYZE',
+               'mariadb': 'ANALYZE TABLE users, programs, '
+                          'program_enrollments'}[self.kind]
         with self.engine.connect().execution_options(
                 isolation_level='AUTOCOMMIT') as c:
             c.exec_driver_sql(sql)

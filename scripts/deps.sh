@@ -26,7 +26,6 @@ packages=(
     libmariadb-dev      # the MariaDB backend of the runtime
     nettle-dev          # SHA-256 of the migration checksums
     postgresql          # the server the PostgreSQL tests start for themselves
-    libmariadb-dev      # MariaDB Connector/C: the MariaDB backend of the runtime
     mariadb-server      # the server the MariaDB tests start for themselves
     galera-4            # the replication library of the Galera cluster tests
     python3-mysqldb     # Python's MariaDB driver, for the benchmarks
@@ -35,6 +34,7 @@ packages=(
     python3-sqlalchemy  # ... and by SQLAlchemy's create_all
     python3-psycopg2    # both of them on PostgreSQL
     locales             # de_DE and tr_TR for tests/xdb (localedef)
+    rsync               # the state transfers of the Galera cluster tests
     debhelper           # the Debian packages (debian/, dpkg-buildpackage)
     dpkg-dev
 )
