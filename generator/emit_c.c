@@ -277,6 +277,29 @@ static struct {
     const char *function; /* what a prototype declares (NULL: a function) */
 } declared;
 
+/* With emit_c_keep_output(true), the files the pass that notes names
+ * writes too (without migrations), kept for the emit_c() of the same
+ * schema that follows, which then only adds the migrations: the C is
+ * made once per run.  Without, that pass writes nothing. */
+static struct {
+    const ast_ctx *ctx;
+    const ast_schema *schema;
+    buf header, source;
+    size_t migrate_at; /* where the header's migrations go */
+    bool keep;         /* emit_c_keep_output() */
+} emitted;
+
+void emit_c_keep_output(bool keep)
+{
+    emitted.keep = keep;
+}
+
+/* Whether the pass that notes names is on and writes nothing. */
+static bool names_only(void)
+{
+    return declared.on && !emitted.keep;
+}
+
 static declared_name *name_at(size_t i)
 {
     return &declared.blocks[i / NAME_BLOCK][i % NAME_BLOCK];
@@ -1113,19 +1136,19 @@ static void emit_define(ast_ctx *ctx, buf *out, const char *head,
               scratch_text(ctx), NULL);
 }
 
-/* Declares name (in the pass that only notes names, which writes
- * nothing) or writes its macro. */
+/* Declares name in the pass that notes names, and writes its macro but
+ * when that pass writes nothing. */
 static void emit_macro(ast_ctx *ctx, buf *out, const char *name,
                        const char *params, const char *body)
 {
     if (declared.on)
         declare(name, declared.function ? declared.function : "a macro");
-    else
+    if (!names_only())
         emit_define(ctx, out, cat(ctx, name, "(", params, ")", NULL), body);
 }
 
 /* The body of a macro, formatted only when it is to be written. */
-#define BODY(...) (declared.on ? "" : fmt(ctx, __VA_ARGS__))
+#define BODY(...) (names_only() ? "" : fmt(ctx, __VA_ARGS__))
 
 /* One constant per column for its index in the descriptor, aligned: the
  * column macros of the queries name columns by them. */
@@ -1969,6 +1992,17 @@ static void emit_enum(ast_ctx *ctx, buf *out, const ast_enum *e)
     tmpl_emit(out, H, "enum_args", "type", type, NULL);
 }
 
+static void emit_migrate_api(ast_ctx *ctx, buf *out,
+                             const sc_migration *head, unsigned nmigs)
+{
+    const char *schema = ctx->schema->name;
+
+    tmpl_emit(out, H, "migrate_api", "schema", schema, "COUNT_NAME",
+              names_upper(ctx, schema, "MIGRATIONS"), "count",
+              fmt(ctx, "%u", nmigs), "head", fmt(ctx, "%04u", head->version),
+              "head_name", head->name, NULL);
+}
+
 static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
                         unsigned nmigs)
 {
@@ -2022,7 +2056,7 @@ static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
                   "type", n.row,
                   NULL);
         ast_pool_release(ctx, mark);
-        if (declared.on)
+        if (names_only())
             buf_reset(out); /* only the names are wanted */
     }
     for (d = s->decls; d; d = d->next) {
@@ -2033,16 +2067,13 @@ static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
         emit_table_api(ctx, out, d->table, &n);
         emit_query_api(ctx, out, d->table, &n);
         ast_pool_release(ctx, mark);
-        if (declared.on)
+        if (names_only())
             buf_reset(out);
     }
     tmpl_emit(out, H, "schema_api", "schema", s->name, NULL);
+    emitted.migrate_at = out->len;
     if (head)
-        tmpl_emit(out, H, "migrate_api", "schema", s->name, "COUNT_NAME",
-                  names_upper(ctx, s->name, "MIGRATIONS"), "count",
-                  fmt(ctx, "%u", nmigs), "head", fmt(ctx, "%04u",
-                                                     head->version),
-                  "head_name", head->name, NULL);
+        emit_migrate_api(ctx, out, head, nmigs);
     tmpl_emit(out, H, "footer", "GUARD", names_upper(ctx, s->name, "DB_H"),
               NULL);
 }
@@ -2478,7 +2509,7 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
             table_names(ctx, d->table, &n);
             emit_query_source(ctx, out, d->table, &n);
             ast_pool_release(ctx, mark);
-            if (declared.on)
+            if (names_only())
                 buf_reset(out);
         }
     mark = ast_pool_mark(ctx);
@@ -2491,7 +2522,7 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
         if (!ast_schema_for(s, (int)ds[i]))
             continue;
         emit_ddl(ctx, out, ds[i]);
-        if (declared.on)
+        if (names_only())
             buf_reset(out);
         buf_printf(&ddl, "        [%s] = %s_ddl_%s,\n",
                    sc__dialect_of(ds[i])->c_name, s->name,
@@ -2733,6 +2764,14 @@ static void presize_slots(const ast_schema *s)
     declared.slots = mem_calloc(declared.nslots, sizeof *declared.slots);
 }
 
+static void emitted_drop(void)
+{
+    buf_free(&emitted.header);
+    buf_free(&emitted.source);
+    emitted.ctx = NULL;
+    emitted.schema = NULL;
+}
+
 int emit_c_check_names(ast_ctx *ctx)
 {
     int before = ctx->nerrors;
@@ -2741,14 +2780,13 @@ int emit_c_check_names(ast_ctx *ctx)
     buf h, c;
     size_t i;
 
+    emitted_drop();
     buf_init(&h);
     buf_init(&c);
     declared.on = true;
     presize_slots(ctx->schema);
     emit_c(ctx, &h, &c, NULL, 0);
     declared.on = false;
-    buf_free(&h);
-    buf_free(&c);
     for (i = 0; i < declared.n; i++) {
         d = name_at(i);
         first = name_at(declared.slots[name_slot(d->name)] - 1);
@@ -2769,7 +2807,49 @@ int emit_c_check_names(ast_ctx *ctx)
     free(declared.origins);
     free(declared.slots);
     memset(&declared, 0, sizeof declared);
+    if (ctx->nerrors == before && emitted.keep) {
+        emitted.header = h;
+        emitted.source = c;
+        emitted.ctx = ctx;
+        emitted.schema = ctx->schema;
+    } else {
+        buf_free(&h);
+        buf_free(&c);
+    }
     return ctx->nerrors - before;
+}
+
+static void links_drop(void)
+{
+    schema_links.items = NULL;
+    schema_links.n = 0;
+    schema_links.by_table = NULL;
+    names_cache = NULL;
+    buf_free(&scratch);
+}
+
+/* Appends the files the pass that noted names wrote, if they are this
+ * schema's, with the migrations added; false if there are none. */
+static bool take_emitted(ast_ctx *ctx, buf *header, buf *source,
+                         const sc_migration *migs, unsigned nmigs)
+{
+    const buf *h = &emitted.header;
+
+    if (emitted.ctx != ctx || emitted.schema != ctx->schema)
+        return false;
+    buf_put(header, h->data, emitted.migrate_at);
+    if (nmigs)
+        emit_migrate_api(ctx, header, &migs[nmigs - 1], nmigs);
+    buf_put(header, h->data + emitted.migrate_at,
+            h->len - emitted.migrate_at);
+    buf_put(source, emitted.source.data, emitted.source.len);
+    emitted_drop();
+    if (nmigs) {
+        collect_links(ctx, &schema_links);
+        emit_migrations(ctx, source, migs, nmigs);
+        links_drop();
+    }
+    return true;
 }
 
 void emit_c(ast_ctx *ctx, buf *header, buf *source, const sc_migration *migs,
@@ -2779,6 +2859,8 @@ void emit_c(ast_ctx *ctx, buf *header, buf *source, const sc_migration *migs,
     const ast_table *t;
     names n;
 
+    if (!declared.on && take_emitted(ctx, header, source, migs, nmigs))
+        return;
     collect_links(ctx, &schema_links);
     /* Every table's names now, before the emitters start dropping what
      * they made for one table (ast_pool_release) before the next. */
@@ -2788,9 +2870,5 @@ void emit_c(ast_ctx *ctx, buf *header, buf *source, const sc_migration *migs,
     emit_source(ctx, source, hname);
     if (nmigs)
         emit_migrations(ctx, source, migs, nmigs);
-    schema_links.items = NULL;
-    schema_links.n = 0;
-    schema_links.by_table = NULL;
-    names_cache = NULL;
-    buf_free(&scratch);
+    links_drop();
 }
