@@ -2176,38 +2176,63 @@ static const char *format_const(ast_format f)
     }
 }
 
+/* Appends item to a column's initializer in b, which starts at column
+ * 5 of its line, wrapping it onto a new line that would pass 80. */
+static void desc_item(buf *b, size_t *at, const char *item)
+{
+    size_t n = strlen(item);
+
+    if (b->len > 0) {
+        buf_putc(b, ',');
+        if (*at + 2 + n + 2 > 80) {
+            buf_puts(b, "\n     ");
+            *at = 5;
+        } else {
+            buf_putc(b, ' ');
+            *at += 2;
+        }
+    }
+    buf_puts(b, item);
+    *at += n;
+}
+
 static void emit_column_desc(ast_ctx *ctx, buf *out, const ast_table *t,
                              const ast_column *c, const names *n)
 {
-    buf extra;
+    buf f;
+    size_t at = 5;
     const char *d;
 
-    buf_init(&extra);
+    buf_init(&f);
+    desc_item(&f, &at, fmt(ctx, ".name = \"%s\"", c_esc(ctx, c->name)));
+    desc_item(&f, &at, fmt(ctx, ".type = %s", sc_type_const(c)));
+    desc_item(&f, &at, fmt(ctx, ".flags = %s", col_flags(ctx, t, c)));
+    desc_item(&f, &at, fmt(ctx, ".offset = offsetof(%s, %s)", n->row,
+                           field_of(ctx, c)));
     if (c->type.kind == AST_T_VARCHAR || c->type.kind == AST_T_NUMERIC)
-        buf_printf(&extra, "        .length = %lld,\n", (long long)c->type.a);
+        desc_item(&f, &at, fmt(ctx, ".length = %lld", (long long)c->type.a));
     if (c->type.kind == AST_T_NUMERIC && c->type.b)
-        buf_printf(&extra, "        .scale = %lld,\n", (long long)c->type.b);
+        desc_item(&f, &at, fmt(ctx, ".scale = %lld", (long long)c->type.b));
     if (c->fixed_frac && c->frac > 0)
-        buf_printf(&extra, "        .scale = %lld,\n", (long long)c->frac);
+        desc_item(&f, &at, fmt(ctx, ".scale = %lld", (long long)c->frac));
     if (model_has_flag(c))
-        buf_printf(&extra, "        .has_offset = offsetof(%s, has_%s),\n",
-                   n->row, col_c(c));
+        desc_item(&f, &at, fmt(ctx, ".has_offset = offsetof(%s, has_%s)",
+                               n->row, col_c(c)));
     if (c->type.kind == AST_T_NAMED)
-        buf_printf(&extra, "        .enm = &%s_enum,\n",
-                   enum_type(ctx, c->type.enm));
+        desc_item(&f, &at,
+                  fmt(ctx, ".enm = &%s_enum", enum_type(ctx, c->type.enm)));
     d = dflt_init(ctx, c);
     if (d)
-        buf_printf(&extra, "        .dflt = %s,\n", d);
+        desc_item(&f, &at, fmt(ctx, ".dflt = %s", d));
     if (c->format != AST_FMT_NATIVE)
-        buf_printf(&extra, "        .format = %s,\n", format_const(c->format));
+        desc_item(&f, &at, fmt(ctx, ".format = %s", format_const(c->format)));
     if (c->sql_type[AST_D_POSTGRESQL])
-        buf_printf(&extra, "        .pg_type = %s,\n",
-                   c_string(ctx, c->sql_type[AST_D_POSTGRESQL],
-                            strlen(c->sql_type[AST_D_POSTGRESQL])));
-    tmpl_emit(out, C, "column", "name", c_esc(ctx, c->name), "sctype",
-              sc_type_const(c), "flags", col_flags(ctx, t, c), "extra",
-              extra.data, "type", n->row, "field", field_of(ctx, c), NULL);
-    buf_free(&extra);
+        desc_item(&f, &at,
+                  fmt(ctx, ".pg_type = %s",
+                      c_string(ctx, c->sql_type[AST_D_POSTGRESQL],
+                               strlen(c->sql_type[AST_D_POSTGRESQL]))));
+    tmpl_emit(out, C, "column", "fields", f.data, NULL);
+    buf_free(&f);
 }
 
 static const char *index_list(ast_ctx *ctx, const ast_name *cols,
