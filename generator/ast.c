@@ -682,9 +682,20 @@ ast_modifier ast_mod_flag(ast_mod_kind kind, const ast_loc *loc)
     return m;
 }
 
+bool ast_lit_current_date(const ast_literal *l)
+{
+    return l != NULL && l->kind == AST_LIT_NOW &&
+           strcmp(l->text, "current_date") == 0;
+}
+
 ast_modifier ast_mod_default(const ast_loc *loc, ast_literal *lit)
 {
     ast_modifier m = ast_mod_flag(AST_MOD_DEFAULT, loc);
+
+    /* default current_date: a now of the session's day */
+    if (lit != NULL && lit->kind == AST_LIT_IDENT &&
+        strcmp(lit->text, "current_date") == 0)
+        lit->kind = AST_LIT_NOW;
 
     m.lit = lit;
     return m;
@@ -720,6 +731,14 @@ ast_modifier ast_mod_renamed(const ast_loc *loc, const char *old)
     ast_modifier m = ast_mod_flag(AST_MOD_RENAMED, loc);
 
     m.name = old;
+    return m;
+}
+
+ast_modifier ast_mod_collate(const ast_loc *loc, const char *name)
+{
+    ast_modifier m = ast_mod_flag(AST_MOD_COLLATE, loc);
+
+    m.name = name;
     return m;
 }
 
@@ -772,6 +791,7 @@ static const char *const mod_names[] = {
     [AST_MOD_STORED] = "stored as",
     [AST_MOD_BACKFILL] = "backfill",
     [AST_MOD_USING] = "using",
+    [AST_MOD_COLLATE] = "collate",
 };
 
 /* The location slot of modifier kind k on c: given when first_line != 0. */
@@ -800,6 +820,8 @@ static ast_loc *mod_slot(ast_column *c, ast_mod_kind k)
         return &c->backfill_loc;
     case AST_MOD_USING:
         return &c->using_loc;
+    case AST_MOD_COLLATE:
+        return &c->collate_loc;
     case AST_MOD_REFERENCES:
         break;
     }
@@ -848,6 +870,9 @@ ast_column *ast_column_add_modifier(ast_ctx *ctx, ast_column *c,
         break;
     case AST_MOD_RENAMED:
         c->renamed_from = m->name;
+        break;
+    case AST_MOD_COLLATE:
+        c->collation = m->name;
         break;
     case AST_MOD_STORED:
         c->format = m->storage.format;

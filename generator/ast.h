@@ -244,6 +244,11 @@ typedef struct ast_column {
     ast_loc backfill_loc;
     ast_expr *using_;
     ast_loc using_loc;
+    /* collate NAME: the collation of a text column on PostgreSQL, when
+     * not schemac's "C" ("default" is the database's own); NULL when not
+     * given. */
+    const char *collation;
+    ast_loc collate_loc;
 
     const char *comment; /* attached by ast_attach_comments, or NULL */
 
@@ -502,7 +507,8 @@ typedef enum ast_mod_kind {
     AST_MOD_RENAMED,
     AST_MOD_STORED,
     AST_MOD_BACKFILL,
-    AST_MOD_USING
+    AST_MOD_USING,
+    AST_MOD_COLLATE
 } ast_mod_kind;
 
 /* stored as ...: the format and the declared types, as parsed. */
@@ -519,7 +525,7 @@ typedef struct ast_modifier {
     ast_literal *lit;  /* AST_MOD_DEFAULT */
     ast_ref *ref;      /* AST_MOD_REFERENCES */
     ast_expr *expr;    /* AST_MOD_CHECK, AST_MOD_BACKFILL, AST_MOD_USING */
-    const char *name;  /* AST_MOD_RENAMED: the old name */
+    const char *name;  /* AST_MOD_RENAMED: the old name; AST_MOD_COLLATE */
     ast_storage storage; /* AST_MOD_STORED */
 } ast_modifier;
 
@@ -579,9 +585,13 @@ ast_column *ast_column_add_modifier(ast_ctx *ctx, ast_column *c,
                                     const ast_modifier *m);
 ast_modifier ast_mod_flag(ast_mod_kind kind, const ast_loc *loc);
 ast_modifier ast_mod_default(const ast_loc *loc, ast_literal *lit);
+/* default current_date: a now (AST_LIT_NOW) whose text is current_date,
+ * PostgreSQL's CURRENT_DATE, the day of the session's time zone. */
+bool ast_lit_current_date(const ast_literal *l);
 ast_modifier ast_mod_ref(const ast_loc *loc, ast_ref *ref);
 ast_modifier ast_mod_check(const ast_loc *loc, ast_expr *expr);
 ast_modifier ast_mod_renamed(const ast_loc *loc, const char *old);
+ast_modifier ast_mod_collate(const ast_loc *loc, const char *name);
 /* backfill (expr), using (expr): kind is AST_MOD_BACKFILL or _USING. */
 ast_modifier ast_mod_expr(ast_mod_kind kind, const ast_loc *loc,
                           ast_expr *expr);

@@ -766,6 +766,10 @@ bool model_column_default(ast_ctx *ctx, const ast_column *c,
     out->kind = SC_DEFAULT_VALUE;
     if (l->kind == AST_LIT_NOW) {
         out->kind = SC_DEFAULT_NOW;
+        if (ast_lit_current_date(l) && c->type.kind != AST_T_DATE) {
+            *why = "current_date is a default for date columns only";
+            return false;
+        }
         if (c->type.kind != AST_T_DATE && c->type.kind != AST_T_TIMESTAMP) {
             *why = "now is a default for date and timestamp columns only";
             return false;
@@ -1061,6 +1065,15 @@ static void check_columns(ast_ctx *ctx, ast_schema *s, ast_table *t)
         if (given(&c->renamed_loc) && strcmp(c->renamed_from, c->name) == 0)
             ast_error(ctx, &c->renamed_loc,
                       "column \"%s\" is renamed from itself", c->name);
+        if (c->collation && c->type.kind != AST_T_TEXT &&
+            c->type.kind != AST_T_VARCHAR)
+            ast_error(ctx, &c->collate_loc,
+                      "column \"%s\" of type %s takes no collation: only "
+                      "text and varchar do", c->name,
+                      type_text(ctx, &c->type));
+        else if (c->collation)
+            check_name_length(ctx, "collation", c->collation,
+                              &c->collate_loc);
     }
     t->ncolumns = i;
 }

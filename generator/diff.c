@@ -281,17 +281,27 @@ static bool enum_types(sql_dialect d)
     return sc__dialect_of(d)->type.enum_ == NULL;
 }
 
+/* Whether a and b have the same collation in dialect d (none where text
+ * is declared in byte order already, as on SQLite). */
+static bool same_collation(const ast_column *a, const ast_column *b,
+                           sql_dialect d)
+{
+    return same_text(emit_sql_collation(d, a), emit_sql_collation(d, b));
+}
+
 /* Whether a and b are declared alike in dialect d: the type schemac
- * chooses, or the one given verbatim (stored as DIALECT 'TYPE'), and with
- * or without a time zone where the dialect tells them apart. */
+ * chooses, or the one given verbatim (stored as DIALECT 'TYPE'), with
+ * or without a time zone where the dialect tells them apart, and in the
+ * same collation. */
 static bool same_decl(const ast_column *a, const ast_column *b, sql_dialect d)
 {
     const sc__dialect_types *ty = &sc__dialect_of(d)->type;
 
     if (!same_text(a->sql_type[d], b->sql_type[d]))
         return false;
-    return strcmp(ty->timestamp, ty->timestamp_local) == 0 ||
-           a->type.local == b->type.local;
+    return (strcmp(ty->timestamp, ty->timestamp_local) == 0 ||
+            a->type.local == b->type.local) &&
+           same_collation(a, b, d);
 }
 
 static int int_width(ast_type_kind k)
@@ -347,15 +357,23 @@ static const char *default_sql(ast_ctx *ctx, sql_dialect d,
     return s;
 }
 
-static bool same_default(ast_ctx *ca, ast_ctx *cb, const ast_column *a,
-                         const ast_column *b)
+/* Whether a and b have the same default in dialect d (now and
+ * current_date differ on PostgreSQL only). */
+static bool same_default_in(ast_ctx *ca, ast_ctx *cb, const ast_column *a,
+                            const ast_column *b, sql_dialect d)
 {
-    const char *x = default_sql(ca, SQL_POSTGRESQL, a);
-    const char *y = default_sql(cb, SQL_POSTGRESQL, b);
+    const char *x = default_sql(ca, d, a);
+    const char *y = default_sql(cb, d, b);
 
     if (!x || !y)
         return x == y;
     return strcmp(x, y) == 0;
+}
+
+static bool same_default(ast_ctx *ca, ast_ctx *cb, const ast_column *a,
+                         const ast_column *b)
+{
+    return same_default_in(ca, cb, a, b, SQL_POSTGRESQL);
 }
 
 /* ---------------------------------------------------------------------
@@ -1011,7 +1029,8 @@ static bool needs_rebuild(dir *x, const tabpair *t,
             !same_decl(c_from(x, c), c_to(x, c), SQL_SQLITE) ||
             c_from(x, c)->nullable != c_to(x, c)->nullable ||
             c_from(x, c)->is_pk != c_to(x, c)->is_pk ||
-            !same_default(x->fc, x->tc, c_from(x, c), c_to(x, c)))
+            !same_default_in(x->fc, x->tc, c_from(x, c), c_to(x, c),
+                             SQL_SQLITE))
             return true;
     }
     return false;
@@ -1267,10 +1286,27 @@ static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
              "writers; for a large table add a column of the new type, fill "
              "it in batches and switch over in migrations of their own",
              b->name);
+    } else if (same_type(&a->type, &b->type) &&
+               !same_collation(a, b, SQL_POSTGRESQL) &&
+               same_text(a->sql_type[AST_D_POSTGRESQL],
+                         b->sql_type[AST_D_POSTGRESQL]) &&
+               a->type.local == b->type.local) {
+        /* the collation alone: the values stay, the indexes are rebuilt */
+        buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
+        emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
+        if (emit_sql_collation(SQL_POSTGRESQL, b))
+            emit_sql_collate(x->sql, SQL_POSTGRESQL, b);
+        else
+            buf_puts(x->sql, " COLLATE \"default\"");
+        stmt_end(x->sql);
+        lint(x, to->name, "ALTER COLUMN \"%s\" TYPE ... COLLATE rebuilds "
+             "the column's indexes under an ACCESS EXCLUSIVE lock, which "
+             "stops the table's readers and writers", b->name);
     } else if (!same_type(&a->type, &b->type) ||
                !same_decl(a, b, SQL_POSTGRESQL)) {
         buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
         emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
+        emit_sql_collate(x->sql, SQL_POSTGRESQL, b);
         if (converts(x, a, b)) {
             buf_printf(x->sql, " USING %s",
                        migration_expr(x, t, b->using_, b, false));
@@ -1883,7 +1919,9 @@ static bool table_changed(dir *x, const tabpair *t)
                       strcmp(c_from(x, &t->cols[i])->name,
                              c_to(x, &t->cols[i])->name) != 0 ||
                       !same_decl(c_from(x, &t->cols[i]), c_to(x, &t->cols[i]),
-                                 SQL_POSTGRESQL);
+                                 SQL_POSTGRESQL) ||
+                      !same_default(x->fc, x->tc, c_from(x, &t->cols[i]),
+                                    c_to(x, &t->cols[i]));
         changed |= probe.len > 0;
         buf_free(&probe);
     }
@@ -2913,9 +2951,18 @@ static void describe(const plan *p, buf *out)
                                type_text(p->cb, &c->b->type),
                                c->b->using_ ? " by its using" : "");
                 if (!same_decl(c->a, c->b, SQL_SQLITE) ||
-                    !same_decl(c->a, c->b, SQL_POSTGRESQL))
+                    (!same_decl(c->a, c->b, SQL_POSTGRESQL) &&
+                     same_collation(c->a, c->b, SQL_POSTGRESQL)))
                     buf_printf(out, "change the declared type of column "
                                     "%s.%s\n", t->b->name, c->b->name);
+                if (same_type(&c->a->type, &c->b->type) &&
+                    !same_collation(c->a, c->b, SQL_POSTGRESQL))
+                    buf_printf(out, "change the collation of column %s.%s "
+                                    "to %s on PostgreSQL\n", t->b->name,
+                               c->b->name,
+                               emit_sql_collation(SQL_POSTGRESQL, c->b)
+                                   ? emit_sql_collation(SQL_POSTGRESQL, c->b)
+                                   : "default");
                 if (c->a->nullable != c->b->nullable)
                     buf_printf(out, "make column %s.%s %s%s\n", t->b->name,
                                c->b->name,

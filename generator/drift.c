@@ -23,14 +23,16 @@
  * on PostgreSQL; sql blocks against the database's own text of the
  * object each creates, whitespace, case and quoting aside.  Default
  * values are compared by presence only: the databases store them as
- * expressions of their own.  The migration runner's table and SQLite's
- * internal tables are ignored.
+ * expressions of their own; but a date's now on PostgreSQL is compared
+ * by its expression, the UTC day or CURRENT_DATE.  The migration
+ * runner's table and SQLite's internal tables are ignored.
  */
 #include "drift.h"
 
 #include "ast.h"
 #include "buf.h"
 #include "catalog.h"
+#include "dialect.h"
 #include "checker.h"
 #include "emit_sql.h"
 #include "frontend.h"
@@ -200,6 +202,59 @@ static const char *have_type(live_db *L, const cat_column *k)
  * Columns and keys.
  * ------------------------------------------------------------------- */
 
+/* The collation: schemac's "C" on PostgreSQL's text and varchar, or the
+ * one a collate modifier names; "default" and SQLite's none.  A collation
+ * the schema has no word for (on another type, or on SQLite) is drift. */
+static void compare_collation(live_db *L, const ast_table *t,
+                              const ast_column *c, const cat_column *k)
+{
+    const char *want = emit_sql_collation(L->d, c);
+    bool says = sc__dialect_of(L->d)->text_collation != NULL &&
+                (c->type.kind == AST_T_TEXT || c->type.kind == AST_T_VARCHAR);
+
+    if (says && (want || k->collation) &&
+        !(want && k->collation && strcmp(want, k->collation) == 0))
+        drift(L, "table \"%s\": column \"%s\": the schema says collation "
+                 "%s, the database has %s", t->name, c->name,
+              want ? want : "default",
+              k->collation ? k->collation : "default");
+    else if (k->collation && !says)
+        drift(L, "table \"%s\": column \"%s\": the database collates it "
+                 "as %s, which the schema cannot say", t->name, c->name,
+              k->collation);
+}
+
+/* default now of a date on PostgreSQL: the UTC day the schema's DDL
+ * writes, not CURRENT_DATE (the session time zone's day, which older
+ * DDL wrote and default current_date says).  Other defaults are compared
+ * by presence only. */
+static void compare_utc_day(live_db *L, const ast_table *t,
+                            const ast_column *c, const cat_column *k)
+{
+    buf b;
+    const char *want;
+
+    if (L->d != SQL_POSTGRESQL || c->type.kind != AST_T_DATE ||
+        c->dflt->kind != AST_LIT_NOW || c->sql_type[AST_D_POSTGRESQL])
+        return;
+    buf_init(&b);
+    emit_sql_default(L->ctx, &b, L->d, c);
+    want = ast_strndup(L->ctx, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    want += strncmp(want, " DEFAULT ", 9) == 0 ? 9 : 0;
+    if (strcmp(cat_norm(L->ctx, want, true),
+               cat_norm(L->ctx, k->dflt, true)) == 0)
+        return;
+    if (ast_lit_current_date(c->dflt))
+        drift(L, "table \"%s\": column \"%s\": the schema's default is "
+                 "the session's day, %s; the database's default is %s",
+              t->name, c->name, want, k->dflt);
+    else
+        drift(L, "table \"%s\": column \"%s\": the schema's default now "
+                 "is the UTC day, %s; the database's default is %s",
+              t->name, c->name, want, k->dflt);
+}
+
 static void compare_column(live_db *L, const ast_table *t,
                            const ast_column *c, const cat_column *k)
 {
@@ -228,10 +283,9 @@ static void compare_column(live_db *L, const ast_table *t,
         drift(L, "table \"%s\": column \"%s\": the %s has a default, the %s "
                  "has none", t->name, c->name,
               dflt ? "schema" : "database", dflt ? "database" : "schema");
-    if (k->collation)
-        drift(L, "table \"%s\": column \"%s\": the database collates it "
-                 "as %s, which the schema cannot say", t->name, c->name,
-              k->collation);
+    compare_collation(L, t, c, k);
+    if (dflt && has_dflt)
+        compare_utc_day(L, t, c, k);
     if (autoinc != (k->autoinc != CAT_AUTO_NONE))
         drift(L, "table \"%s\": column \"%s\": the %s says autoincrement, "
                  "the %s does not", t->name, c->name,

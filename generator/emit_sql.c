@@ -247,6 +247,29 @@ void emit_sql_column_type(buf *b, sql_dialect d, const ast_column *c)
     }
 }
 
+const char *emit_sql_collation(sql_dialect d, const ast_column *c)
+{
+    const char *own = sc__dialect_of(d)->text_collation;
+
+    if (own == NULL ||
+        (c->type.kind != AST_T_TEXT && c->type.kind != AST_T_VARCHAR))
+        return NULL;
+    if (c->collation)
+        return strcmp(c->collation, "default") == 0 ? NULL : c->collation;
+    /* a column of a type the database declares compares as that type */
+    return c->sql_type[d] ? NULL : own;
+}
+
+void emit_sql_collate(buf *b, sql_dialect d, const ast_column *c)
+{
+    const char *name = emit_sql_collation(d, c);
+
+    if (name == NULL)
+        return;
+    buf_puts(b, " COLLATE ");
+    emit_sql_quote(b, name);
+}
+
 static void hex_blob(buf *b, const char *s, size_t n, sql_dialect d)
 {
     size_t i;
@@ -478,7 +501,8 @@ static bool now_in_format(buf *b, sql_dialect d, const ast_column *c)
     const sc__dialect_now *now = &sc__dialect_of(d)->now;
 
     if (c->format == AST_FMT_TEXT && c->type.kind == AST_T_DATE)
-        buf_puts(b, now->text_date);
+        buf_puts(b, ast_lit_current_date(c->dflt) ? now->text_session_date
+                                                  : now->text_date);
     else if (c->format == AST_FMT_TEXT)
         buf_puts(b, now->text_timestamp);
     else if (c->format == AST_FMT_INTEGER)
@@ -515,7 +539,9 @@ void emit_sql_default(ast_ctx *ctx, buf *b, sql_dialect d,
     }
     if (now_in_format(b, d, c))
         return;
-    if (c->type.kind == AST_T_DATE)
+    if (c->type.kind == AST_T_DATE && ast_lit_current_date(c->dflt))
+        buf_puts(b, sc__dialect_of(d)->now.session_date);
+    else if (c->type.kind == AST_T_DATE)
         buf_puts(b, sc__dialect_of(d)->now.date);
     else if (c->type.local)
         buf_puts(b, sc__dialect_of(d)->now.timestamp_local);
@@ -1044,6 +1070,7 @@ void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
         return;
     }
     emit_sql_column_type(b, d, c);
+    emit_sql_collate(b, d, c);
     if (!c->nullable)
         buf_puts(b, " NOT NULL");
     if (sole_pk)

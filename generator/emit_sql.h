@@ -81,6 +81,14 @@ void sql_constraint_list_free(sql_constraint_list *l);
 /* Pieces of the DDL, for the migration writer. */
 void emit_sql_quote(buf *b, const char *name);
 void emit_sql_column_type(buf *b, sql_dialect d, const ast_column *c);
+/* The collation column c is declared with in dialect d, or NULL for its
+ * type's own (the database's default): on PostgreSQL "C" for text and
+ * varchar, the byte order the runtime compares them in, unless a collate
+ * modifier names another ("default": none).  SQLite, whose text is in
+ * byte order, gets none. */
+const char *emit_sql_collation(sql_dialect d, const ast_column *c);
+/* " COLLATE \"name\"" for a column with a collation, nothing otherwise. */
+void emit_sql_collate(buf *b, sql_dialect d, const ast_column *c);
 /* " DEFAULT x" for a column with a default, nothing otherwise. */
 void emit_sql_default(ast_ctx *ctx, buf *b, sql_dialect d,
                       const ast_column *c);

@@ -414,6 +414,7 @@ enum {
     M_STORED,
     M_BACKFILL,
     M_USING,
+    M_COLLATE,
     NMODS
 };
 
@@ -445,6 +446,7 @@ static int collect_modifiers(const ast_column *c, modifier *m)
     locs[M_STORED] = &c->stored_loc;
     locs[M_BACKFILL] = c->backfill ? &c->backfill_loc : NULL;
     locs[M_USING] = c->using_ ? &c->using_loc : NULL;
+    locs[M_COLLATE] = c->collation ? &c->collate_loc : NULL;
     for (k = 0; k < NMODS; k++) {
         if (locs[k] && locs[k]->first_line > 0) {
             m[n].loc = locs[k];
@@ -514,6 +516,13 @@ static void put_modifier(ast_ctx *ctx, buf *b, const ast_column *c, int kind)
         break;
     case M_STORED:
         put_stored(b, c);
+        break;
+    case M_COLLATE: /* collate default: the word, never quoted */
+        buf_puts(b, "collate ");
+        if (strcmp(c->collation, "default") == 0)
+            buf_puts(b, "default");
+        else
+            put_name(ctx, b, c->collation, no_words);
         break;
     case M_BACKFILL:
         buf_puts(b, "backfill (");

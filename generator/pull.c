@@ -785,6 +785,14 @@ static const char *pull_default(pull *p, pcol *c, const char *expr)
                      0, 0);
             c->format = AST_FMT_TEXT;
         }
+        /* PostgreSQL's CURRENT_DATE, the session's day: not schemac's
+         * now, the UTC day */
+        if (p->d == AST_D_POSTGRESQL && c->kind == AST_T_DATE &&
+            !c->sql_type && (strcmp(bare(p, up), "CURRENT_DATE") == 0 ||
+                             (strncmp(up, "TO_CHAR(", 8) == 0 &&
+                              strstr(up, "CURRENT_DATE") &&
+                              !strstr(up, "NOW"))))
+            return "current_date";
         if (c->kind == AST_T_INT64 && c->format == AST_FMT_NATIVE)
             set_type(p, c,
                      strstr(expr, "86400000000") || !strstr(up, "JULIANDAY")
@@ -853,6 +861,14 @@ static const char *references(pull *p, const cat_constraint *k)
                 nm_list(p, cat_ref_cols(p->pool, &p->cat, k)), action_words(p, k));
 }
 
+/* Whether a collate modifier says column c's collation: a text or
+ * varchar of PostgreSQL of schemac's own type. */
+static bool collate_says(const pull *p, const pcol *c)
+{
+    return p->d == AST_D_POSTGRESQL && !c->sql_type && !c->enum_type &&
+           (c->kind == AST_T_TEXT || c->kind == AST_T_VARCHAR);
+}
+
 /* Whether constraint k of t goes on its column as a modifier: one
  * column, and the name schemac gives it. */
 static bool on_column(pull *p, const cat_table *t, const cat_constraint *k)
@@ -917,7 +933,7 @@ static bool write_column(pull *p, const cat_table *t, const cat_column *k,
                       classes(p, k), c.type);
         c.lost = true;
     }
-    if (k->collation) {
+    if (k->collation && !collate_says(p, &c)) {
         c.note = fmtd(p, "%s%scollated %s on the database, which the schema "
                          "cannot say",
                       c.note ? c.note : "", c.note ? "; " : "",
@@ -949,6 +965,11 @@ static bool write_column(pull *p, const cat_table *t, const cat_column *k,
         if (x->kind == 'u' && on_column(p, t, x) &&
             strcmp(cat_key_cols(x), k->name) == 0)
             buf_puts(b, " unique");
+    /* schemac's own "C" goes without saying */
+    if (collate_says(p, &c) && !k->collation)
+        buf_puts(b, " collate default");
+    else if (collate_says(p, &c) && strcmp(k->collation, "C") != 0)
+        buf_printf(b, " collate %s", nm(p, k->collation));
     buf_put(fb, b->data, b->len);
     buf_init(&extra);
     if (dflt) {

@@ -18,7 +18,8 @@
  * The limits that remain, all forced by the language itself:
  *   - a column's type, when it names an enum, cannot be one of the words
  *     that begin a column modifier (primary, autoincrement, not, null,
- *     unique, default, references, check, renamed, stored, backfill):
+ *     unique, default, references, check, renamed, stored, backfill,
+ *     collate):
  *     "x not null"
  *     must stay a column whose type is missing;
  *   - after "default", true, false, null and now are literals, never enum
@@ -163,7 +164,8 @@ static void yyerror(const YYLTYPE *loc, ast_ctx *ctx, yyscan_t scanner,
     T_INTEGER "integer" T_HEX "hex" T_SQLITE "sqlite"
     T_POSTGRESQL "postgresql" T_STRICT "strict" T_DEFERRABLE "deferrable"
     T_INITIALLY "initially" T_DEFERRED "deferred" T_USING "using"
-    T_WHERE "where" T_SQL "sql" T_BACKFILL "backfill" T_FOR "for"
+    T_WHERE "where" T_SQL "sql" T_BACKFILL "backfill" T_COLLATE "collate"
+    T_FOR "for"
     T_USING_EXPR "using ("
     T_BOOL "bool" T_INT16 "int16" T_INT32 "int32" T_INT64 "int64"
     T_FLOAT32 "float32" T_FLOAT64 "float64" T_NUMERIC "numeric"
@@ -363,6 +365,7 @@ modifier
                         { $$ = ast_mod_expr(AST_MOD_BACKFILL, &@$, $3); }
     | T_USING_EXPR "(" expr ")"
                         { $$ = ast_mod_expr(AST_MOD_USING, &@$, $3); }
+    | "collate" ident   { $$ = ast_mod_collate(&@$, $2); }
     ;
 
 /* stored as FORMAT [sqlite 'T'] [postgresql 'T'], or the types alone. */
@@ -608,7 +611,7 @@ exprs
 
 kw_mod
     : "autoincrement" | "unique" | "default" | "references" | "check"
-    | "renamed" | "stored" | "backfill"
+    | "renamed" | "stored" | "backfill" | "collate"
     ;
 
 kw_lit
@@ -641,8 +644,8 @@ ident
 /* A column's name where it opens a table element: see column_head. */
 col_name
     : T_IDENT | "autoincrement" | "default" | "references" | "renamed"
-    | "stored" | "backfill" | kw_lit | kw_op | kw_other | kw_type | "numeric"
-    | "varchar"
+    | "stored" | "backfill" | "collate" | kw_lit | kw_op | kw_other | kw_type
+    | "numeric" | "varchar"
     | "not" | "null"
     ;
 
@@ -697,6 +700,7 @@ static const yysymbol_kind_t modifier_syms[] = {
     YYSYMBOL_T_NULL, YYSYMBOL_T_UNIQUE, YYSYMBOL_T_DEFAULT,
     YYSYMBOL_T_REFERENCES, YYSYMBOL_T_CHECK, YYSYMBOL_T_RENAMED,
     YYSYMBOL_T_STORED, YYSYMBOL_T_BACKFILL, YYSYMBOL_T_USING_EXPR,
+    YYSYMBOL_T_COLLATE,
 };
 
 static const yysymbol_kind_t type_syms[] = {

@@ -56,6 +56,10 @@ typedef struct sc__dialect_now {
     const char *text_date;       /* 'YYYY-MM-DD' */
     const char *text_timestamp;  /* 'YYYY-MM-DD HH:MM:SS.ffffff' */
     const char *epoch;           /* whole seconds since 1970 */
+    /* default current_date: the day of the session's time zone, in the
+     * column's type and as 'YYYY-MM-DD' (the UTC day where a session
+     * has no zone) */
+    const char *session_date, *text_session_date;
 } sc__dialect_now;
 
 /* How dates and timestamps are written as literals. */
@@ -109,6 +113,10 @@ typedef struct sc__dialect {
     /* The collation that orders text by its bytes, or "" when the
      * column's own collation does (declared with the column) */
     const char *byte_collation;
+    /* The collation text and varchar columns are declared in, by name,
+     * so that their indexes serve byte_collation's comparisons; NULL
+     * when the column's type orders by bytes already */
+    const char *text_collation;
     bool nulls_order;                 /* NULLS FIRST / LAST written */
     /* An in-list longer than a thousand values goes as one parameter:
      * in_array (or not_in_array), the list, array_close; the list is a

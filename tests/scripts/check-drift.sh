@@ -182,6 +182,41 @@ else
         'drift: table "program_enrollments": constraint "fk_program_enrollments_user_id": the schema has FOREIGN KEY ("user_id") REFERENCES "users" ("user_id") ON DELETE CASCADE, the database has FOREIGN KEY (user_id) REFERENCES users(user_id)'
     case_sql "CREATE TYPE mood AS ENUM ('ok')" \
         'drift: enum "mood" is in the database but not in the schema'
+    # a database of an older schemac: text in the database's collation,
+    # a date's default now the session time zone's day; moved as
+    # docs/MIGRATIONS.md says, it checks clean
+    case_ddl 's/ COLLATE "C"//' \
+        'drift: table "users": column "user_name": the schema says collation C, the database has default'
+    keys=$src/tests/golden/gen/keys/keys.schema
+    fresh "$keys" "s/DEFAULT ((now() AT TIME ZONE 'utc')::date)/DEFAULT CURRENT_DATE/"
+    drifted "$keys" "drift: table \"order\": column \"placed\": the schema's default now is the UTC day, ((now() AT TIME ZONE 'utc')::date); the database's default is CURRENT_DATE"
+    run "ALTER TABLE \"order\" ALTER COLUMN placed SET DEFAULT ((now() AT TIME ZONE 'utc')::date)"
+    clean "$keys"
+    # default current_date is the session's day, CURRENT_DATE
+    sed 's/placed   date not null default now;/placed date not null default current_date;/' \
+        "$keys" >"$tmp/today.schema"
+    grep -q 'default current_date' "$tmp/today.schema" ||
+        fail "the current_date schema was not written"
+    fresh "$tmp/today.schema"
+    clean "$tmp/today.schema"
+    drifted "$keys" "drift: table \"order\": column \"placed\": the schema's default now is the UTC day, ((now() AT TIME ZONE 'utc')::date); the database's default is CURRENT_DATE"
+    fresh "$keys"
+    drifted "$tmp/today.schema" "drift: table \"order\": column \"placed\": the schema's default is the session's day, CURRENT_DATE; the database's default is ((now() AT TIME ZONE 'utc'::text))::date"
+    fresh "$pycon" 's/ COLLATE "C"//'
+    run 'ALTER TABLE users ALTER COLUMN user_name TYPE varchar(32) COLLATE "C", ALTER COLUMN user_email TYPE varchar(64) COLLATE "C"; ALTER TABLE programs ALTER COLUMN program_name TYPE varchar(128) COLLATE "C"'
+    clean "$pycon"
+    # collate default and a named collation are the schema's word for them
+    sed -e 's/\(user_name .*\) unique;/\1 unique collate default;/' \
+        -e 's/\(user_email .*\) unique;/\1 unique collate "POSIX";/' \
+        "$pycon" >"$tmp/collate.schema"
+    grep -q 'collate default' "$tmp/collate.schema" &&
+        grep -q 'collate "POSIX"' "$tmp/collate.schema" ||
+        fail "the collate schema was not written"
+    fresh "$tmp/collate.schema"
+    clean "$tmp/collate.schema"
+    run 'ALTER TABLE users ALTER COLUMN user_name TYPE varchar(32) COLLATE "C"'
+    drifted "$tmp/collate.schema" \
+        'drift: table "users": column "user_name": the schema says collation default, the database has C'
 fi
 
 # --- errors -----------------------------------------------------------

@@ -268,9 +268,11 @@ if [ $dialect = sqlite ]; then
     fi
 fi
 
-# PostgreSQL's own forms: UNLOGGED, INHERITS, a generated column and a
-# collation are comments (exit 1), named on standard error, that check
-# reports.
+# PostgreSQL's own forms: UNLOGGED, INHERITS and a generated column are
+# comments (exit 1), named on standard error, that check reports.  The
+# collations of text columns are said: schemac's "C" without a word, the
+# database's default and a named one by collate, all checked clean; and
+# a date's default, the UTC day (now) or the session's (current_date).
 if [ $dialect = postgresql ]; then
     fresh
     printf '%s\n' 'CREATE UNLOGGED TABLE cache (k text PRIMARY KEY);' \
@@ -278,7 +280,11 @@ if [ $dialect = postgresql ]; then
         'CREATE TABLE child (extra text) INHERITS (base);' \
         'CREATE TABLE g (a integer,' \
         '    b integer GENERATED ALWAYS AS (a * 2) STORED);' \
-        'CREATE TABLE e (id integer PRIMARY KEY, m text COLLATE "C");' | load
+        'CREATE TABLE e (id integer PRIMARY KEY, m text COLLATE "C",' \
+        '    n text, o varchar(5) COLLATE "POSIX",' \
+        '    d1 date DEFAULT CURRENT_DATE,' \
+        "    d2 date DEFAULT ((now() AT TIME ZONE 'utc')::date)," \
+        "    d3 text DEFAULT to_char(CURRENT_DATE, 'YYYY-MM-DD'));" | load
     status=0
     "$schemac" pull --db "$url" -o "$tmp/own.schema" 2>"$tmp/err" ||
         status=$?
@@ -287,17 +293,24 @@ if [ $dialect = postgresql ]; then
         grep -q '^schemac: pull: cache: .*UNLOGGED' "$tmp/err" &&
         grep -q '^schemac: pull: child: .*INHERITS (base)' "$tmp/err" &&
         grep -q '^schemac: pull: g: .*generated column "b"' "$tmp/err" &&
-        grep -q '^schemac: pull: e\.m: collated C' "$tmp/err" &&
-        [ "$(grep -c '^drift:' "$tmp/drift")" = 4 ] &&
+        grep -q '^ *m *text;$' "$tmp/own.schema" &&
+        grep -q '^ *n *text *collate default;$' "$tmp/own.schema" &&
+        grep -q '^ *o *varchar(5) *collate POSIX;$' "$tmp/own.schema" &&
+        grep -q '^ *d1 *date *default current_date;$' "$tmp/own.schema" &&
+        grep -q '^ *d2 *date *default now;$' "$tmp/own.schema" &&
+        grep -q '^ *d3 *date *stored as text default current_date;$' \
+            "$tmp/own.schema" &&
+        ! grep -q 'e\.d' "$tmp/err" &&
+        ! grep -q 'e\.[mno]' "$tmp/err" &&
+        [ "$(grep -c '^drift:' "$tmp/drift")" = 3 ] &&
         grep -q '"cache": the database makes it UNLOGGED' "$tmp/drift" &&
         grep -q '"child": the database has it inherit from base' \
             "$tmp/drift" &&
-        grep -q '"g": column "b" is in the database' "$tmp/drift" &&
-        grep -q '"m": the database collates it as C' "$tmp/drift"; then
+        grep -q '"g": column "b" is in the database' "$tmp/drift"; then
         pass
     else
         fail "UNLOGGED, INHERITS, generated, collated: status $status," \
-            "$(cat "$tmp/err" "$tmp/drift")"
+            "$(cat "$tmp/err" "$tmp/drift" "$tmp/own.schema")"
     fi
 fi
 

@@ -597,7 +597,7 @@ static const char *const keywords[] = {
     "user",   "group",   "select",    "stored",     "as",      "real",
     "integer", "hex",    "sqlite",    "postgresql", "strict",  "deferrable",
     "initially", "deferred", "using", "where",      "sql",     "without",
-    "time",   "zone",    "backfill",
+    "time",   "zone",    "backfill",  "collate",
 };
 
 #define NKEYWORDS (int)(sizeof keywords / sizeof keywords[0])
@@ -689,6 +689,51 @@ START_TEST(test_migration_modifiers)
     ast_ctx_free(ctx);
     ctx = parse("schema s;\ntable t { x int64 backfill 0; }\n");
     ck_assert_int_eq(ctx->nerrors, 1);
+    ast_ctx_free(ctx);
+}
+END_TEST
+
+/* collate NAME lands on its column (a quoted name, a plain one, the word
+ * default), in any order with the other modifiers; "collate" still names
+ * a column; default current_date is a now of the session's day, and a
+ * quoted "current_date" stays a name. */
+START_TEST(test_collate_and_current_date)
+{
+    ast_ctx *ctx = parse_ok(
+        "schema s;\n"
+        "enum e { current_date, other }\n"
+        "table t {\n"
+        "    id int64 primary key;\n"
+        "    a text collate default not null;\n"
+        "    b varchar(3) not null collate \"de-x-icu\";\n"
+        "    collate text collate C;\n"
+        "    d date default current_date;\n"
+        "    f e default 'current_date';\n"
+        "}\n");
+    ast_column *c = ctx->schema->tables->columns->next;
+
+    ck_assert_str_eq(c->collation, "default");
+    ck_assert(given(c->not_null));
+    c = c->next;
+    ck_assert_str_eq(c->collation, "de-x-icu");
+    ck_assert(given(c->not_null));
+    c = c->next;
+    ck_assert_str_eq(c->name, "collate");
+    ck_assert_str_eq(c->collation, "C");
+    c = c->next;
+    ck_assert_int_eq(c->dflt->kind, AST_LIT_NOW);
+    ck_assert(ast_lit_current_date(c->dflt));
+    c = c->next;
+    ck_assert_int_eq(c->dflt->kind, AST_LIT_STRING);
+    ck_assert(!ast_lit_current_date(c->dflt));
+    ck_assert_ptr_null(ctx->schema->tables->columns->collation);
+    ast_ctx_free(ctx);
+    ctx = parse("schema s;\ntable t { x text collate; }\n");
+    ck_assert_int_eq(ctx->nerrors, 1);
+    ast_ctx_free(ctx);
+    ctx = parse("schema s;\ntable t { x text collate a collate b; }\n");
+    ck_assert_int_eq(ctx->nerrors, 0);
+    ck_assert_int_eq(ctx->schema->tables->columns->dup_modifiers, 1);
     ast_ctx_free(ctx);
 }
 END_TEST
@@ -1624,6 +1669,7 @@ Suite *make_suite(void)
     tcase_add_loop_test(tc, test_keyword_names, 0, NKEYWORDS);
     tcase_add_test(tc, test_item_words_as_columns);
     tcase_add_test(tc, test_migration_modifiers);
+    tcase_add_test(tc, test_collate_and_current_date);
     tcase_add_test(tc, test_quoted_names);
     tcase_add_test(tc, test_quoted_keywords);
     tcase_add_test(tc, test_string_labels);

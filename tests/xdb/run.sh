@@ -154,10 +154,10 @@ for tz in Pacific/Kiritimati Etc/GMT+12; do
 done
 
 # starts_with: the runtime's byte range (COLLATE "C") is an index range
-# only over an index of that collation.  The plain index of a column of
-# the database's collation cannot serve it; the column declared COLLATE
-# "C" (as schemac's PostgreSQL DDL must declare text columns) makes that
-# same plain index serve it.
+# only over an index of that collation.  schemac's PostgreSQL DDL declares
+# text columns COLLATE "C", so the plain index of the table as schemac
+# made it serves it; the same column in the database's collation
+# (collate default) cannot use it on the ICU database.
 plan() {
     psql_on "$1" -At -c "SET enable_seqscan = off" \
         -c "PREPARE p(text, text) AS $(cat "$tmp/sql")" \
@@ -165,15 +165,17 @@ plan() {
 }
 index_case=starts_with_index
 for db in $pg_dbs; do
-    if plan "$db" | grep -q 'Index'; then
-        echo "xdb: $db: starts_with used the index of a column of the" \
-             "database's collation" >&2
-    fi
-    psql_on "$db" -c 'ALTER TABLE items ALTER COLUMN name TYPE text
-                      COLLATE "C"' >/dev/null || exit 1
     if ! plan "$db" | grep -q 'Index.*ix_items_name'; then
         echo "xdb: $db: starts_with did not use ix_items_name:" >&2
         plan "$db" >&2
+        failed_cases="$failed_cases $index_case"
+    fi
+    [ "$db" = xdb_icu ] || continue
+    psql_on "$db" -c 'ALTER TABLE items ALTER COLUMN name TYPE text
+                      COLLATE "default"' >/dev/null || exit 1
+    if plan "$db" | grep -q 'Index.*ix_items_name'; then
+        echo "xdb: $db: starts_with used the index of a column of the" \
+             "database's collation" >&2
         failed_cases="$failed_cases $index_case"
     fi
 done

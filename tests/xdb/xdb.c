@@ -548,6 +548,26 @@ static void case_large_kinds(void)
     KIND_IN("timestamp as integer, a fraction", ti, int64_t, 1);
 }
 
+/* An insert by SQL in a PostgreSQL session of the process's zone (TZ),
+ * as another client of the database makes one (the runtime's own
+ * sessions are in UTC); SQLite has no session zone. */
+static void local_session_insert(void)
+{
+    const char *tz = getenv("TZ");
+    char set[128];
+
+    if (sc_db_dialect(db) == SC_DIALECT_POSTGRESQL && tz != NULL &&
+        strchr(tz, '\'') == NULL) {
+        snprintf(set, sizeof set, "SET TimeZone = '%s'", tz);
+        must(sc_exec(db, set), "set the session's zone");
+    }
+    must(sc_exec(db, "INSERT INTO items (name, mood) VALUES ('local', "
+                     "'apple')"),
+         "insert by SQL in the local zone");
+    if (sc_db_dialect(db) == SC_DIALECT_POSTGRESQL)
+        must(sc_exec(db, "SET TimeZone = 'UTC'"), "set the zone back");
+}
+
 /* default now on a date: the UTC day, whatever the time zone, from an
  * insert of the runtime and from the database's own DEFAULT (as a
  * migration adding the column fills the rows there). */
@@ -560,6 +580,9 @@ static void case_date_default(void)
                      "'apple')"),
          "insert by SQL");
     print_day("date default of the database", "raw", before);
+    local_session_insert();
+    print_day("date default in a session of the local zone", "local",
+              before);
 }
 
 /* What the trace shows of a statement: the last one's values. */

@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS "Film Stars" (
 
 CREATE TABLE IF NOT EXISTS "films" (
     "film_id" bigint NOT NULL CONSTRAINT "pk_films" PRIMARY KEY,
-    "title" varchar(200) NOT NULL,
+    "title" varchar(200) COLLATE "C" NOT NULL,
     "rating" "rating" NOT NULL DEFAULT 'G',
     "star" bigint,
     "released" bigint,
@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS "films" (
     "price" text DEFAULT '9.99',
     "address" inet,
     "tags" text[],
-    "made_on" date,
+    "made_on" date DEFAULT CURRENT_DATE,
     CONSTRAINT "ck_films_price"
         CHECK (CAST("price" AS numeric) >= 0.00),
     CONSTRAINT "fk_films_star"
@@ -45,7 +45,7 @@ CREATE INDEX IF NOT EXISTS "ix_films_tags" ON "films" USING gin ("tags");
 
 CREATE TABLE IF NOT EXISTS "film_log" (
     "film_id" bigint NOT NULL,
-    "note" text NOT NULL,
+    "note" text COLLATE "POSIX" NOT NULL,
     "at" timestamptz NOT NULL DEFAULT now()
 );
 

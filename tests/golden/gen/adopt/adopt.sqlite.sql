@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS "films" (
     "price" TEXT DEFAULT '9.99',
     "address" TEXT,
     "tags" TEXT,
-    "made_on" DATE,
+    "made_on" DATE DEFAULT (CAST(julianday('now') - 2440587.5 AS INTEGER)),
     CONSTRAINT "ck_films_price"
         CHECK (CAST("price" AS numeric) >= 0.00),
     CONSTRAINT "fk_films_star"

@@ -263,7 +263,8 @@ static const sc_column_desc adopt_films_columns[] = {
      .offset = offsetof(adopt_film, tags), .pg_type = "text[]"},
     {.name = "made_on", .type = SC_TYPE_DATE, .flags = SC_COL_HASFLAG,
      .offset = offsetof(adopt_film, made_on),
-     .has_offset = offsetof(adopt_film, has_made_on)},
+     .has_offset = offsetof(adopt_film, has_made_on),
+     .dflt = {.kind = SC_DEFAULT_NOW}},
 };
 
 static const unsigned adopt_films_pk[] = {0};
@@ -847,7 +848,7 @@ static const char *const adopt_ddl_sqlite[] = {
     "    \"price\" TEXT DEFAULT '9.99',\n"
     "    \"address\" TEXT,\n"
     "    \"tags\" TEXT,\n"
-    "    \"made_on\" DATE,\n"
+    "    \"made_on\" DATE DEFAULT (CAST(julianday('now') - 2440587.5 AS INTEGER)),\n"
     "    CONSTRAINT \"ck_films_price\"\n"
     "        CHECK (CAST(\"price\" AS numeric) >= 0.00),\n"
     "    CONSTRAINT \"fk_films_star\"\n"
@@ -901,7 +902,7 @@ static const char *const adopt_ddl_postgresql[] = {
     ")",
     "CREATE TABLE IF NOT EXISTS \"films\" (\n"
     "    \"film_id\" bigint NOT NULL CONSTRAINT \"pk_films\" PRIMARY KEY,\n"
-    "    \"title\" varchar(200) NOT NULL,\n"
+    "    \"title\" varchar(200) COLLATE \"C\" NOT NULL,\n"
     "    \"rating\" \"rating\" NOT NULL DEFAULT 'G',\n"
     "    \"star\" bigint,\n"
     "    \"released\" bigint,\n"
@@ -913,7 +914,7 @@ static const char *const adopt_ddl_postgresql[] = {
     "    \"price\" text DEFAULT '9.99',\n"
     "    \"address\" inet,\n"
     "    \"tags\" text[],\n"
-    "    \"made_on\" date,\n"
+    "    \"made_on\" date DEFAULT CURRENT_DATE,\n"
     "    CONSTRAINT \"ck_films_price\"\n"
     "        CHECK (CAST(\"price\" AS numeric) >= 0.00),\n"
     "    CONSTRAINT \"fk_films_star\"\n"
@@ -925,7 +926,7 @@ static const char *const adopt_ddl_postgresql[] = {
     "CREATE INDEX IF NOT EXISTS \"ix_films_tags\" ON \"films\" USING gin (\"tags\")",
     "CREATE TABLE IF NOT EXISTS \"film_log\" (\n"
     "    \"film_id\" bigint NOT NULL,\n"
-    "    \"note\" text NOT NULL,\n"
+    "    \"note\" text COLLATE \"POSIX\" NOT NULL,\n"
     "    \"at\" timestamptz NOT NULL DEFAULT now()\n"
     ")",
     "CREATE TABLE IF NOT EXISTS \"sequels\" (\n"
