@@ -254,6 +254,7 @@ typedef struct declared_name {
     const char *name;   /* app_search_query */
     const char *what;   /* the query type */
     uint32_t origin;    /* its index in declared.origins */
+    uint32_t first;     /* 1 + the index of its first declaration */
 } declared_name;
 
 typedef struct declared_origin {
@@ -417,6 +418,7 @@ static void declare(const char *name, const char *what)
     slot = name_slot(name);
     if (declared.slots[slot] == 0)
         declared.slots[slot] = (uint32_t)(declared.n + 1);
+    d->first = declared.slots[slot];
     declared.n++;
 }
 
@@ -2814,7 +2816,7 @@ int emit_c_check_names(ast_ctx *ctx)
     declared.on = false;
     for (i = 0; i < declared.n; i++) {
         d = name_at(i);
-        first = name_at(declared.slots[name_slot(d->name)] - 1);
+        first = name_at(d->first - 1);
         if (first == d)
             continue;
         o = &declared.origins[d->origin];
