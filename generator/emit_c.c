@@ -301,6 +301,9 @@ static bool names_only(void)
     return declared.on && !emitted.keep;
 }
 
+/* In that pass no fragment is written, nor are its values made. */
+#define tmpl_emit(...) (names_only() ? (void)0 : tmpl_emit(__VA_ARGS__))
+
 static declared_name *name_at(size_t i)
 {
     return &declared.blocks[i / NAME_BLOCK][i % NAME_BLOCK];
