@@ -258,7 +258,9 @@ typedef struct declared_name {
 } declared_name;
 
 typedef struct declared_origin {
-    const char *text;   /* table "search" */
+    const char *kind;   /* table */
+    const char *name;   /* search */
+    const char *table;  /* of a column or foreign key, else NULL */
     const ast_loc *loc;
 } declared_origin;
 
@@ -332,16 +334,14 @@ static const char *arena_put(const char *s)
 static void declare_origin(const char *kind, const char *name,
                            const char *table, const ast_loc *loc)
 {
-    char text[256];
     declared_origin *o;
 
     if (!declared.on)
         return;
-    if (table)
-        snprintf(text, sizeof text, "%s \"%.60s\" of table \"%.60s\"", kind,
-                 name, table);
-    else
-        snprintf(text, sizeof text, "%s \"%.60s\"", kind, name);
+    o = declared.norigins ? &declared.origins[declared.norigins - 1] : NULL;
+    if (o && o->kind == kind && o->loc == loc && o->table == table &&
+        strcmp(o->name, name) == 0)
+        return; /* the same again */
     if (declared.norigins == declared.origins_cap) {
         declared.origins_cap =
             declared.origins_cap ? 2 * declared.origins_cap : 256;
@@ -349,7 +349,9 @@ static void declare_origin(const char *kind, const char *name,
                                        sizeof *o * declared.origins_cap);
     }
     o = &declared.origins[declared.norigins++];
-    o->text = arena_put(text);
+    o->kind = kind;
+    o->name = arena_put(name);
+    o->table = table;
     o->loc = loc;
 }
 
@@ -2802,8 +2804,19 @@ static void emitted_drop(void)
     emitted.schema = NULL;
 }
 
+/* An origin as KIND "NAME" or KIND "NAME" of table "TABLE". */
+static void origin_text(const declared_origin *o, char text[256])
+{
+    if (o->table)
+        snprintf(text, 256, "%s \"%.60s\" of table \"%.60s\"", o->kind,
+                 o->name, o->table);
+    else
+        snprintf(text, 256, "%s \"%.60s\"", o->kind, o->name);
+}
+
 int emit_c_check_names(ast_ctx *ctx)
 {
+    char text[256], ftext[256];
     int before = ctx->nerrors;
     const declared_name *first, *d;
     const declared_origin *fo, *o;
@@ -2824,9 +2837,11 @@ int emit_c_check_names(ast_ctx *ctx)
             continue;
         o = &declared.origins[d->origin];
         fo = &declared.origins[first->origin];
+        origin_text(o, text);
+        origin_text(fo, ftext);
         ast_error(ctx, later(fo->loc, o->loc),
                   "the generated name %s, %s of %s, is also %s of %s",
-                  d->name, d->what, o->text, first->what, fo->text);
+                  d->name, d->what, text, first->what, ftext);
     }
     for (i = 0; i < declared.nchunks; i++)
         free(declared.chunks[i]);
