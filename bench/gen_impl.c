@@ -7,6 +7,9 @@
  * points by every implementation.
  *
  *     gen_impl run URL N       the whole workload on an empty database
+ *     gen_impl runtx URL N     the same, each phase inside one transaction
+ *                              (sc_begin ... sc_commit), as an ORM
+ *                              session runs it
  *     gen_impl stream URL N    the streaming phase alone, with its peak
  *                              memory, over N users put there by
  *                              hand_sqlite or hand_pg populate
@@ -24,6 +27,7 @@
 static sc_db *db;
 static bench_data data;
 static bench_user *rows;
+static bool session; /* runtx: each phase in one transaction */
 
 static void check(int rc, const char *what)
 {
@@ -36,6 +40,19 @@ static void maintain(void)
     bool pg = sc_db_dialect(db) == SC_DIALECT_POSTGRESQL;
 
     check(sc_exec(db, pg ? "VACUUM ANALYZE" : "ANALYZE"), "analyze");
+}
+
+/* The transaction of a phase, in runtx mode; timed with the phase. */
+static void session_begin(void)
+{
+    if (session)
+        check(sc_begin(db), "begin");
+}
+
+static void session_end(void)
+{
+    if (session)
+        check(sc_commit(db), "commit");
 }
 
 /* User i as the program would build it. */
@@ -101,7 +118,9 @@ static void phase_insert_many(void)
     for (i = 0; i < data.n; i++)
         rows[i] = user(i);
     t0 = bench_now();
+    session_begin();
     check(bench_users_insert_many(db, rows, data.n), "insert_many");
+    session_end();
     bench_report("insert_many", data.n, bench_now() - t0);
     for (i = 1; i < data.n; i++) {
         if (rows[i].user_id <= rows[i - 1].user_id)
@@ -159,12 +178,14 @@ static void phase_get(void)
     bench_user got;
     size_t k, i;
 
+    session_begin();
     for (k = 0; k < data.n; k++) {
         i = data.get_order[k];
         check(bench_users_get(db, a, rows[i].user_id, &got), "get");
         check_user(&got, i);
         sc_arena_reset(a);
     }
+    session_end();
     bench_report("get", data.n, bench_now() - t0);
     sc_arena_free(a);
 }
@@ -179,8 +200,10 @@ static void phase_update(void)
     for (i = 0; i < data.n; i++)
         rows[i].user_email = data.new_emails[i];
     t0 = bench_now();
+    session_begin();
     check(bench_users_update_many(db, rows, data.n, BENCH_USERS_USER_EMAIL),
           "update");
+    session_end();
     bench_report("update", data.n, bench_now() - t0);
     maintain();
 }
@@ -192,6 +215,7 @@ static void phase_like(void)
     int64_t n;
     size_t k;
 
+    session_begin();
     for (k = 0; k < BENCH_QUERIES; k++) {
         q = bench_users_select(db);
         bench_users_where_user_name_like(q, data.prefixes[k]);
@@ -200,6 +224,7 @@ static void phase_like(void)
         if (n != data.prefix_counts[k])
             bench_fail("count like", "wrong count");
     }
+    session_end();
     bench_report("count_like", BENCH_QUERIES, bench_now() - t0);
 }
 
@@ -225,7 +250,9 @@ static void stream(const int64_t *ids, bool report)
     bench_users_query *q = bench_users_select(db);
     double t0 = bench_now();
 
+    session_begin();
     check(bench_users_each(q, add_row, &s), "each");
+    session_end();
     if (report)
         bench_report("stream", data.n, bench_now() - t0);
     bench_users_query_free(q);
@@ -254,6 +281,7 @@ static void phase_join(void)
     int64_t n, p;
     size_t k;
 
+    session_begin();
     for (k = 0; k < BENCH_QUERIES; k++) {
         p = data.join_programs[k];
         q = bench_users_select(db);
@@ -264,6 +292,7 @@ static void phase_join(void)
         if (n != data.program_counts[p])
             bench_fail("count join", "wrong count");
     }
+    session_end();
     bench_report("count_join", BENCH_QUERIES, bench_now() - t0);
 }
 
@@ -271,7 +300,9 @@ static void phase_delete(void)
 {
     double t0 = bench_now();
 
+    session_begin();
     check(bench_users_delete_many(db, rows, data.n), "delete");
+    session_end();
     bench_report("delete", data.n, bench_now() - t0);
     if (count_users() != 0)
         bench_fail("delete", "users are left");
@@ -318,14 +349,16 @@ int main(int argc, char **argv)
 {
     long n = argc == 4 ? strtol(argv[3], NULL, 10) : 0;
 
-    if (n <= 0 || (strcmp(argv[1], "run") && strcmp(argv[1], "stream"))) {
-        fprintf(stderr, "usage: gen_impl run|stream URL N\n");
+    if (n <= 0 || (strcmp(argv[1], "run") && strcmp(argv[1], "runtx") &&
+                   strcmp(argv[1], "stream"))) {
+        fprintf(stderr, "usage: gen_impl run|runtx|stream URL N\n");
         return 2;
     }
     if (sc_open(argv[2], &db) != SC_OK)
         bench_fail("open", db ? sc_errmsg(db) : "out of memory");
     bench_data_init(&data, (size_t)n);
-    if (strcmp(argv[1], "run") == 0)
+    session = strcmp(argv[1], "runtx") == 0;
+    if (strcmp(argv[1], "stream") != 0)
         run();
     else
         stream_only();

@@ -14,6 +14,8 @@
  *   - the stream in single-row mode: constant memory.
  *
  *     hand_pg run URL N DDL       the whole workload
+ *     hand_pg runtx URL N DDL     the same, each phase inside one
+ *                                 transaction
  *     hand_pg populate URL N DDL  N users with their final emails
  *     hand_pg stream URL N        the streaming phase alone
  *
@@ -53,6 +55,7 @@ static const char *const sql[NSTMT] = {
 static PGconn *conn;
 static bench_data data;
 static int64_t *ids;
+static bool session; /* runtx: the reading phases in a transaction too */
 
 /* The parameters of one statement run, in their wire form. */
 typedef struct params {
@@ -363,6 +366,20 @@ static void enroll(void)
     exec("VACUUM ANALYZE");
 }
 
+/* The transaction of a reading phase, in runtx mode (the writing phases
+ * have theirs in both modes); timed with the phase. */
+static void session_begin(void)
+{
+    if (session)
+        exec("BEGIN");
+}
+
+static void session_end(void)
+{
+    if (session)
+        exec("COMMIT");
+}
+
 static void check_user(PGresult *r, size_t i)
 {
     int64_t karma;
@@ -383,6 +400,7 @@ static void phase_get(void)
     params p;
     size_t k, i;
 
+    session_begin();
     for (k = 0; k < data.n; k++) {
         i = data.get_order[k];
         p.n = 0;
@@ -393,6 +411,7 @@ static void phase_get(void)
         check_user(r, i);
         PQclear(r);
     }
+    session_end();
     bench_report("get", data.n, bench_now() - t0);
 }
 
@@ -423,12 +442,14 @@ static void phase_like(void)
     params p;
     size_t k;
 
+    session_begin();
     for (k = 0; k < BENCH_QUERIES; k++) {
         p.n = 0;
         add_text(&p, data.prefixes[k]);
         if (count(S_LIKE, &p) != data.prefix_counts[k])
             bench_fail("count like", "wrong count");
     }
+    session_end();
     bench_report("count_like", BENCH_QUERIES, bench_now() - t0);
 }
 
@@ -449,6 +470,7 @@ static void stream(void)
     size_t n = 0;
     PGresult *r;
 
+    session_begin();
     send_stmt(S_STREAM, &(params){.n = 0});
     if (!PQsetSingleRowMode(conn))
         fail_result(NULL, "single-row mode");
@@ -461,6 +483,7 @@ static void stream(void)
         }
         PQclear(r);
     }
+    session_end();
     bench_report("stream", data.n, bench_now() - t0);
     if (n != data.n || sum != bench_expected_sum(&data, ids))
         bench_fail("stream", "the rows streamed differ");
@@ -473,6 +496,7 @@ static void phase_join(void)
     params p;
     size_t k;
 
+    session_begin();
     for (k = 0; k < BENCH_QUERIES; k++) {
         prog = data.join_programs[k];
         p.n = 0;
@@ -480,6 +504,7 @@ static void phase_join(void)
         if (count(S_JOIN, &p) != data.program_counts[prog])
             bench_fail("count join", "wrong count");
     }
+    session_end();
     bench_report("count_join", BENCH_QUERIES, bench_now() - t0);
 }
 
@@ -519,9 +544,11 @@ int main(int argc, char **argv)
     const char *mode = argc > 1 ? argv[1] : "";
     bool streaming = strcmp(mode, "stream") == 0;
 
+    session = strcmp(mode, "runtx") == 0;
     if (n <= 0 || argc != (streaming ? 4 : 5) ||
-        (!streaming && strcmp(mode, "run") && strcmp(mode, "populate"))) {
-        fprintf(stderr, "usage: hand_pg run|populate URL N DDL\n"
+        (!streaming && !session && strcmp(mode, "run") &&
+         strcmp(mode, "populate"))) {
+        fprintf(stderr, "usage: hand_pg run|runtx|populate URL N DDL\n"
                         "       hand_pg stream URL N\n");
         return 2;
     }
@@ -530,7 +557,7 @@ int main(int argc, char **argv)
     ids = malloc(data.n * sizeof *ids);
     if (ids == NULL)
         bench_fail("main", "out of memory");
-    if (strcmp(mode, "run") == 0) {
+    if (strcmp(mode, "run") == 0 || session) {
         run_all();
     } else if (streaming) {
         stream_only();

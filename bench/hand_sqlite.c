@@ -8,6 +8,8 @@
  * sets.
  *
  *     hand_sqlite run URL N DDL       the whole workload
+ *     hand_sqlite runtx URL N DDL     the same, each phase inside one
+ *                                     transaction
  *     hand_sqlite populate URL N DDL  N users with their final emails, for
  *                                     the streaming memory runs
  *     hand_sqlite stream URL N        the streaming phase alone
@@ -45,6 +47,7 @@ static sqlite3 *db;
 static sqlite3_stmt *st[NSTMT];
 static bench_data data;
 static int64_t *ids;
+static bool session; /* runtx: the reading phases in a transaction too */
 
 static void check(int rc, int want, const char *what)
 {
@@ -108,6 +111,20 @@ static void close_db(void)
     for (i = 0; i < NSTMT; i++)
         sqlite3_finalize(st[i]);
     sqlite3_close(db);
+}
+
+/* The transaction of a reading phase, in runtx mode (the writing phases
+ * have theirs in both modes); timed with the phase. */
+static void session_begin(void)
+{
+    if (session)
+        exec("BEGIN");
+}
+
+static void session_end(void)
+{
+    if (session)
+        exec("COMMIT");
 }
 
 /* Runs statement s, bound already, to its end; returns its changes. */
@@ -221,6 +238,7 @@ static void phase_get(void)
     double t0 = bench_now();
     size_t k, i;
 
+    session_begin();
     for (k = 0; k < data.n; k++) {
         i = data.get_order[k];
         sqlite3_bind_int64(s, 1, ids[i]);
@@ -228,6 +246,7 @@ static void phase_get(void)
         check_user(s, i);
         sqlite3_reset(s);
     }
+    session_end();
     bench_report("get", data.n, bench_now() - t0);
 }
 
@@ -254,11 +273,13 @@ static void phase_like(void)
     double t0 = bench_now();
     size_t k;
 
+    session_begin();
     for (k = 0; k < BENCH_QUERIES; k++) {
         bind_text(st[S_LIKE], 1, data.prefixes[k]);
         if (count(S_LIKE) != data.prefix_counts[k])
             bench_fail("count like", "wrong count");
     }
+    session_end();
     bench_report("count_like", BENCH_QUERIES, bench_now() - t0);
 }
 
@@ -270,6 +291,7 @@ static void stream(bool report)
     size_t n = 0;
     int rc;
 
+    session_begin();
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         sum += bench_row_sum(sqlite3_column_int64(s, 0),
                              (const char *)sqlite3_column_text(s, 1),
@@ -281,6 +303,7 @@ static void stream(bool report)
     }
     check(rc, SQLITE_DONE, "stream");
     sqlite3_reset(s);
+    session_end();
     if (report)
         bench_report("stream", data.n, bench_now() - t0);
     if (n != data.n || sum != bench_expected_sum(&data, ids))
@@ -293,12 +316,14 @@ static void phase_join(void)
     int64_t p;
     size_t k;
 
+    session_begin();
     for (k = 0; k < BENCH_QUERIES; k++) {
         p = data.join_programs[k];
         sqlite3_bind_int64(st[S_JOIN], 1, p + 1);
         if (count(S_JOIN) != data.program_counts[p])
             bench_fail("count join", "wrong count");
     }
+    session_end();
     bench_report("count_join", BENCH_QUERIES, bench_now() - t0);
 }
 
@@ -351,9 +376,11 @@ int main(int argc, char **argv)
     const char *mode = argc > 1 ? argv[1] : "";
     bool streaming = strcmp(mode, "stream") == 0;
 
+    session = strcmp(mode, "runtx") == 0;
     if (n <= 0 || argc != (streaming ? 4 : 5) ||
-        (!streaming && strcmp(mode, "run") && strcmp(mode, "populate"))) {
-        fprintf(stderr, "usage: hand_sqlite run|populate URL N DDL\n"
+        (!streaming && !session && strcmp(mode, "run") &&
+         strcmp(mode, "populate"))) {
+        fprintf(stderr, "usage: hand_sqlite run|runtx|populate URL N DDL\n"
                         "       hand_sqlite stream URL N\n");
         return 2;
     }
@@ -362,7 +389,7 @@ int main(int argc, char **argv)
     ids = malloc(data.n * sizeof *ids);
     if (ids == NULL)
         bench_fail("main", "out of memory");
-    if (strcmp(mode, "run") == 0)
+    if (strcmp(mode, "run") == 0 || session)
         run();
     else if (streaming)
         stream_only();

@@ -10,7 +10,12 @@ the table shows each phase's median.  Then the streaming phase runs alone,
 in a fresh process per implementation and size, over N and 10 N users,
 to show its peak memory.
 
-    run.py --build DIR [-n N] [--reps R] [--sa-reps R] [--no-sa]
+    run.py --build DIR [-n N] [--reps R] [--sa-reps R] [--no-sa] [--tx]
+
+--tx also runs the C implementations' transaction variant (mode runtx:
+every phase inside one transaction, as an ORM session runs it, where the
+plain workload reads outside any) and prints its table after the plain
+one.
 
 The implementations check their own results: a failed check stops the run
 with the implementation's message.
@@ -85,7 +90,7 @@ def command(impl, build, mode, url, n, ddl):
     else:
         cmd = [os.path.join(build, 'bench', impl_binary(impl, ddl))]
     cmd += [mode, url, str(n)]
-    return cmd + [ddl] if mode == 'run' and impl != 'gen' else cmd
+    return cmd + [ddl] if mode != 'stream' and impl != 'gen' else cmd
 
 
 def impl_binary(impl, ddl):
@@ -94,9 +99,9 @@ def impl_binary(impl, ddl):
     return 'hand_pg' if ddl.endswith('postgresql.sql') else 'hand_sqlite'
 
 
-def workload(db, args, impls):
-    """Runs the repetitions; returns {impl: {phase: [rates]}} and the
-    implementations that could not run, with why."""
+def workload(db, args, impls, mode='run'):
+    """Runs the repetitions in mode (run or runtx); returns {impl: {phase:
+    [rates]}} and the implementations that could not run, with why."""
     rates = {i: {p: [] for p in PHASES} for i in impls}
     missing = {}
     for rep in range(args.reps):
@@ -104,7 +109,7 @@ def workload(db, args, impls):
         for impl in order:
             if impl in missing or (impl == 'sa' and rep >= args.sa_reps):
                 continue
-            cmd = command(impl, args.build, 'run', db.fresh(), args.n, db.ddl)
+            cmd = command(impl, args.build, mode, db.fresh(), args.n, db.ddl)
             try:
                 phases, _ = run_impl(cmd)
             except Unavailable as e:
@@ -112,7 +117,8 @@ def workload(db, args, impls):
                 continue
             for p in PHASES:
                 rates[impl][p].append(phases[p])
-            print('  %s rep %d done' % (impl, rep + 1), file=sys.stderr)
+            print('  %s %s rep %d done' % (impl, mode, rep + 1),
+                  file=sys.stderr)
     return rates, missing
 
 
@@ -144,13 +150,16 @@ def print_rates(title, rates, impls, args):
     print('\n%s, N = %d, median of %d runs (SQLAlchemy: %d)' %
           (title, args.n, args.reps, min(args.sa_reps, args.reps)))
     print('rows per second; count phases: queries per second\n')
-    head = ['phase'] + [TITLES[i] for i in impls] + ['gen/hand', 'gen/SA']
+    sa = 'sa' in impls
+    head = ['phase'] + [TITLES[i] for i in impls] + ['gen/hand']
+    head += ['gen/SA'] if sa else []
     print('| ' + ' | '.join(head) + ' |')
     print('|' + '---|' * len(head))
     for p in PHASES:
         r = {i: rates.get(i, {}).get(p, []) for i in IMPLS}
         cells = [p] + [fmt_rate(r[i]) for i in impls]
-        cells += [ratio(r['gen'], r['hand']), ratio(r['gen'], r['sa'])]
+        cells += [ratio(r['gen'], r['hand'])]
+        cells += [ratio(r['gen'], r['sa'])] if sa else []
         print('| ' + ' | '.join(cells) + ' |')
 
 
@@ -193,8 +202,14 @@ def bench_db(kind, title, args, impls):
     with tempfile.TemporaryDirectory(prefix='schemac-bench.') as tmp:
         db = Database(kind, args.build, tmp)
         rates, missing = workload(db, args, impls)
+        if args.tx:
+            tx_impls = [i for i in impls if i != 'sa']
+            tx_rates, _ = workload(db, args, tx_impls, 'runtx')
         mem = memory(db, args, impls, missing)
     print_rates(title, rates, impls, args)
+    if args.tx:
+        print_rates(title + ', each phase in one transaction', tx_rates,
+                    tx_impls, args)
     for impl, why in missing.items():
         print('\n%s on %s did not run: %s' % (TITLES[impl], title, why))
     print_memory(title, mem, args)
@@ -207,6 +222,8 @@ def main():
     ap.add_argument('--reps', type=int, default=3)
     ap.add_argument('--sa-reps', type=int, default=1)
     ap.add_argument('--no-sa', action='store_true')
+    ap.add_argument('--tx', action='store_true',
+                    help='also the variant with every phase in a transaction')
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
     impls = ['gen', 'hand']

@@ -489,13 +489,13 @@ static void guard(dir *x, const char *table, const char *column,
     buf_printf(x->guards, "\"\n%s;\n", query);
 }
 
-static const char *quoted(ast_ctx *ctx, const char *name)
+static const char *quoted(ast_ctx *ctx, sql_dialect d, const char *name)
 {
     buf b;
     const char *s;
 
     buf_init(&b);
-    emit_sql_quote(&b, name);
+    emit_sql_quote(&b, d, name);
     s = ast_strdup(ctx, b.data);
     buf_free(&b);
     return s;
@@ -555,14 +555,14 @@ static const char *sql_string(ast_ctx *ctx, const char *text)
 }
 
 /* "SELECT count(*) FROM "t" WHERE <cond>" */
-static const char *count_where(ast_ctx *ctx, const char *table,
+static const char *count_where(ast_ctx *ctx, sql_dialect d, const char *table,
                                const char *cond)
 {
     buf b;
     const char *s;
 
     buf_init(&b);
-    buf_printf(&b, "SELECT count(*) FROM %s%s%s", quoted(ctx, table),
+    buf_printf(&b, "SELECT count(*) FROM %s%s%s", quoted(ctx, d, table),
                cond ? " WHERE " : "", cond ? cond : "");
     s = ast_strdup(ctx, b.data);
     buf_free(&b);
@@ -592,7 +592,7 @@ static void narrowing_guard(dir *x, const char *table, const char *col,
                             const ast_type *a, const ast_type *b)
 {
     buf cond;
-    const char *qc = quoted(x->tc, col);
+    const char *qc = quoted(x->tc, x->d, col);
 
     buf_init(&cond);
     if (int_width(b->kind) == 16)
@@ -622,7 +622,7 @@ static void narrowing_guard(dir *x, const char *table, const char *col,
         return; /* float64 to float32: rounding, no row is refused */
     }
     guard(x, table, col, "values the new type cannot hold",
-          count_where(x->tc, table, cond.data));
+          count_where(x->tc, x->d, table, cond.data));
     buf_free(&cond);
 }
 
@@ -664,10 +664,10 @@ static const char *renamed_sql(dir *x, const tabpair *t, const char *sql,
             if (!f || !g || strcmp(f->name, g->name) == 0)
                 continue;
             buf_reset(&q);
-            emit_sql_quote(&q, src->name);
+            emit_sql_quote(&q, x->d, src->name);
             if (strncmp(p, q.data, q.len) != 0)
                 continue;
-            emit_sql_quote(&b, dst->name);
+            emit_sql_quote(&b, x->d, dst->name);
             p += q.len;
             hit = true;
             break;
@@ -766,11 +766,11 @@ static void diff_indexes(dir *x, const ast_table *from, const ast_table *to,
             continue;
         if (concurrently(x)) {
             buf_printf(x->concurrent, "DROP INDEX CONCURRENTLY IF EXISTS %s",
-                       quoted(x->tc, name));
+                       quoted(x->tc, x->d, name));
             stmt_end(x->concurrent);
         } else {
             buf_printf(x->sql, "DROP INDEX IF EXISTS %s",
-                       quoted(x->tc, name));
+                       quoted(x->tc, x->d, name));
             stmt_end(x->sql);
         }
     }
@@ -814,7 +814,7 @@ static bool names_added_column(dir *x, const tabpair *t, const char *sql)
              !converts(x, c_from(x, &t->cols[i]), c_to(x, &t->cols[i]))))
             continue;
         buf_reset(&q);
-        emit_sql_quote(&q, c_to(x, &t->cols[i])->name);
+        emit_sql_quote(&q, x->d, c_to(x, &t->cols[i])->name);
         found = strstr(sql, q.data) != NULL;
     }
     buf_free(&q);
@@ -871,17 +871,17 @@ static void constraint_guards(dir *x, const tabpair *t,
         sql = renamed_sql(x, t, c->sql, true);
         buf_reset(&q);
         if (strncmp(sql, "UNIQUE ", 7) == 0) {
-            unique_guard_query(&q, quoted(x->tc, from->name), sql + 7);
+            unique_guard_query(&q, quoted(x->tc, x->d, from->name), sql + 7);
             guard(x, from->name, c->column, "duplicates under a new unique",
                   q.data);
         } else if (strncmp(sql, "PRIMARY KEY ", 12) == 0) {
-            unique_guard_query(&q, quoted(x->tc, from->name), sql + 12);
+            unique_guard_query(&q, quoted(x->tc, x->d, from->name), sql + 12);
             guard(x, from->name, c->column,
                   "duplicates under a new primary key", q.data);
         } else if (strncmp(sql, "CHECK ", 6) == 0) {
             buf_printf(&q, "NOT %s", sql + 6);
             guard(x, from->name, c->column, c->what,
-                  count_where(x->tc, from->name, q.data));
+                  count_where(x->tc, x->d, from->name, q.data));
         }
     }
     buf_free(&q);
@@ -926,15 +926,15 @@ static void fk_item_guard(dir *x, const ast_table *from, const ast_item *it)
     buf_init(&match);
     buf_init(&q);
     for (n = it->cols, m = it->ref->cols; n && m; n = n->next, m = m->next) {
-        const char *qn = quoted(x->tc, n->name);
+        const char *qn = quoted(x->tc, x->d, n->name);
 
         buf_printf(&set, "c.%s IS NOT NULL AND ", qn);
         buf_printf(&match, "%sp.%s = c.%s", match.len ? " AND " : "",
-                   quoted(x->tc, m->name), qn);
+                   quoted(x->tc, x->d, m->name), qn);
     }
     buf_printf(&q, "SELECT count(*) FROM %s AS c WHERE %sNOT EXISTS (SELECT "
-                   "1 FROM %s AS p WHERE %s)", quoted(x->tc, from->name),
-               set.data, quoted(x->tc, parent->name), match.data);
+                   "1 FROM %s AS p WHERE %s)", quoted(x->tc, x->d, from->name),
+               set.data, quoted(x->tc, x->d, parent->name), match.data);
     guard(x, from->name, NULL, "rows whose parent does not exist", q.data);
     buf_free(&set);
     buf_free(&match);
@@ -960,11 +960,15 @@ static void fk_guards(dir *x, const ast_table *from, const ast_table *to)
         if (!parent)
             continue;
         buf_init(&q);
-        buf_printf(&q, "SELECT count(*) FROM %s AS c WHERE c.%s IS NOT NULL "
-                       "AND NOT EXISTS (SELECT 1 FROM %s AS p WHERE p.%s = "
-                       "c.%s)", quoted(x->tc, from->name),
-                   quoted(x->tc, c->name), quoted(x->tc, parent->name),
-                   quoted(x->tc, c->ref->cols->name), quoted(x->tc, c->name));
+        buf_printf(&q,
+                   "SELECT count(*) FROM %s AS c WHERE c.%s IS NOT NULL "
+                   "AND NOT EXISTS (SELECT 1 FROM %s AS p WHERE p.%s = "
+                   "c.%s)",
+                   quoted(x->tc, x->d, from->name),
+                   quoted(x->tc, x->d, c->name),
+                   quoted(x->tc, x->d, parent->name),
+                   quoted(x->tc, x->d, c->ref->cols->name),
+                   quoted(x->tc, x->d, c->name));
         guard(x, from->name, c->name, "rows whose parent does not exist",
               q.data);
         buf_free(&q);
@@ -1091,29 +1095,29 @@ static void copy_expr(dir *x, const tabpair *t, buf *b,
     }
     if (backfills(from, to)) {
         buf_puts(b, "coalesce(");
-        emit_sql_quote(b, from->name);
+        emit_sql_quote(b, x->d, from->name);
         buf_printf(b, ", %s)", migration_expr(x, t, to->backfill, to, true));
         return;
     }
     if (from->type.kind == AST_T_NUMERIC && to->type.kind == AST_T_NUMERIC &&
         model_is_scaled(&from->type) && from->type.b != to->type.b) {
-        emit_sql_quote(b, from->name);
+        emit_sql_quote(b, x->d, from->name);
         buf_puts(b, from->type.b < to->type.b ? " * 1" : " / 1");
         for (i = 0; i < llabs(to->type.b - from->type.b); i++)
             buf_putc(b, '0');
         return;
     }
-    emit_sql_quote(b, from->name);
+    emit_sql_quote(b, x->d, from->name);
 }
 
 /* UPDATE t SET c = (backfill) WHERE c IS NULL, in the to schema's
  * names (the table and its columns are renamed already). */
 static void fill(dir *x, const tabpair *t, const ast_column *c)
 {
-    const char *qc = quoted(x->tc, c->name);
+    const char *qc = quoted(x->tc, x->d, c->name);
 
     buf_printf(x->sql, "UPDATE %s SET %s = %s WHERE %s IS NULL",
-               quoted(x->tc, t_to(x, t)->name), qc,
+               quoted(x->tc, x->d, t_to(x, t)->name), qc,
                migration_expr(x, t, c->backfill, c, false), qc);
     stmt_end(x->sql);
     lint(x, t_to(x, t)->name, "UPDATE of every row, filling \"%s\", locks "
@@ -1150,12 +1154,12 @@ static void sqlite_rebuild(dir *x, const tabpair *t)
     buf_free(&n);
     emit_sql_create_table(x->tc, x->sql, SQL_SQLITE, to, tmp);
     stmt_end(x->sql);
-    buf_printf(x->sql, "INSERT INTO %s (", quoted(x->tc, tmp));
+    buf_printf(x->sql, "INSERT INTO %s (", quoted(x->tc, x->d, tmp));
     for (i = 0; i < t->ncols; i++) {
         if (!c_to(x, &t->cols[i]))
             continue;
         buf_printf(x->sql, "%s%s", first ? "" : ", ",
-                   quoted(x->tc, c_to(x, &t->cols[i])->name));
+                   quoted(x->tc, x->d, c_to(x, &t->cols[i])->name));
         first = false;
     }
     buf_puts(x->sql, ")\n    SELECT ");
@@ -1169,14 +1173,14 @@ static void sqlite_rebuild(dir *x, const tabpair *t)
                   c_to(x, &t->cols[i]));
         first = false;
     }
-    buf_printf(x->sql, " FROM %s", quoted(x->tc, from->name));
+    buf_printf(x->sql, " FROM %s", quoted(x->tc, x->d, from->name));
     stmt_end(x->sql);
     if (to->autoinc)
         keep_sequence(x, from->name, tmp);
-    buf_printf(x->sql, "DROP TABLE %s", quoted(x->tc, from->name));
+    buf_printf(x->sql, "DROP TABLE %s", quoted(x->tc, x->d, from->name));
     stmt_end(x->sql);
-    buf_printf(x->sql, "ALTER TABLE %s RENAME TO %s", quoted(x->tc, tmp),
-               quoted(x->tc, to->name));
+    buf_printf(x->sql, "ALTER TABLE %s RENAME TO %s", quoted(x->tc, x->d, tmp),
+               quoted(x->tc, x->d, to->name));
     stmt_end(x->sql);
     diff_indexes(x, from, to, true);
     *x->fk_off = true;
@@ -1198,14 +1202,14 @@ static void sqlite_alter(dir *x, const tabpair *t,
         c = &t->cols[i];
         if (c_from(x, c) && strcmp(c_from(x, c)->name, c_to(x, c)->name)) {
             buf_printf(x->sql, "ALTER TABLE %s RENAME COLUMN %s TO %s",
-                       quoted(x->tc, to->name),
-                       quoted(x->tc, c_from(x, c)->name),
-                       quoted(x->tc, c_to(x, c)->name));
+                       quoted(x->tc, x->d, to->name),
+                       quoted(x->tc, x->d, c_from(x, c)->name),
+                       quoted(x->tc, x->d, c_to(x, c)->name));
             stmt_end(x->sql);
         }
         if (!c_from(x, c)) {
             buf_printf(x->sql, "ALTER TABLE %s ADD COLUMN ",
-                       quoted(x->tc, to->name));
+                       quoted(x->tc, x->d, to->name));
             add_column_def(x, to, c_to(x, c));
             if (backfills(NULL, c_to(x, c)))
                 fill(x, t, c_to(x, c));
@@ -1246,13 +1250,14 @@ static bool volatile_default(const char *sql)
  * the validated check and does not scan, and the check dropped. */
 static void pg_set_not_null(dir *x, const ast_table *to, const ast_column *c)
 {
-    const char *qt = quoted(x->tc, to->name), *qc = quoted(x->tc, c->name);
+    const char *qt = quoted(x->tc, x->d, to->name),
+               *qc = quoted(x->tc, x->d, c->name);
     buf rest;
     const char *name;
 
     buf_init(&rest);
     buf_printf(&rest, "%s_not_null", c->name);
-    name = quoted(x->tc, emit_sql_constraint_name(x->tc, "ck", to->name,
+    name = quoted(x->tc, x->d, emit_sql_constraint_name(x->tc, "ck", to->name,
                                                   rest.data));
     buf_free(&rest);
     buf_printf(x->sql, "ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s IS NOT "
@@ -1272,7 +1277,8 @@ static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
                               const ast_column *b)
 {
     const ast_table *to = t_to(x, t);
-    const char *qt = quoted(x->tc, to->name), *qc = quoted(x->tc, b->name);
+    const char *qt = quoted(x->tc, x->d, to->name),
+               *qc = quoted(x->tc, x->d, b->name);
     const char *dflt;
 
     if (same_type(&a->type, &b->type) && a->type.local != b->type.local &&
@@ -1355,7 +1361,8 @@ static void pg_add_column(dir *x, const tabpair *t, const ast_column *c)
     ast_column open;
     const char *dflt = default_sql(x->tc, SQL_POSTGRESQL, c);
 
-    buf_printf(x->sql, "ALTER TABLE %s ADD COLUMN ", quoted(x->tc, to->name));
+    buf_printf(x->sql, "ALTER TABLE %s ADD COLUMN ",
+               quoted(x->tc, x->d, to->name));
     if (!backfills(NULL, c)) {
         add_column_def(x, to, c);
     } else {
@@ -1430,9 +1437,10 @@ static void pg_drop_single_pk(dir *x, const tabpair *t)
 {
     if (!single_pk(t_from(x, t)) || !single_pk_changed(x, t))
         return;
-    buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
-               quoted(x->tc, t_to(x, t)->name),
-               quoted(x->tc, pg_pk_name(x->fc, t_from(x, t), t_to(x, t))));
+    buf_printf(
+        x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
+        quoted(x->tc, x->d, t_to(x, t)->name),
+        quoted(x->tc, x->d, pg_pk_name(x->fc, t_from(x, t), t_to(x, t))));
     stmt_end(x->sql);
 }
 
@@ -1443,10 +1451,11 @@ static void pg_add_single_pk(dir *x, const tabpair *t)
 
     if (!b || !single_pk_changed(x, t))
         return;
-    buf_printf(x->sql, "ALTER TABLE %s ADD ", quoted(x->tc, t_to(x, t)->name));
+    buf_printf(x->sql, "ALTER TABLE %s ADD ",
+               quoted(x->tc, x->d, t_to(x, t)->name));
     if (name)
-        buf_printf(x->sql, "CONSTRAINT %s ", quoted(x->tc, name));
-    buf_printf(x->sql, "PRIMARY KEY (%s)", quoted(x->tc, b->name));
+        buf_printf(x->sql, "CONSTRAINT %s ", quoted(x->tc, x->d, name));
+    buf_printf(x->sql, "PRIMARY KEY (%s)", quoted(x->tc, x->d, b->name));
     stmt_end(x->sql);
     lint(x, t_to(x, t)->name, "ADD PRIMARY KEY builds its index under an "
          "ACCESS EXCLUSIVE lock, which stops readers and writers; safer: "
@@ -1482,12 +1491,12 @@ typedef struct pgtab {
 static void pg_rename_table(dir *x, const tabpair *t)
 {
     const ast_table *from = t_from(x, t), *to = t_to(x, t);
-    const char *qt = quoted(x->tc, to->name);
+    const char *qt = quoted(x->tc, x->d, to->name);
 
     if (strcmp(from->name, to->name) == 0)
         return;
     buf_printf(x->sql, "ALTER TABLE %s RENAME TO %s",
-               quoted(x->tc, from->name), qt);
+               quoted(x->tc, x->d, from->name), qt);
     stmt_end(x->sql);
     /* A one-column key is the server's "<table>_pkey": follow the
      * table, so the database matches a fresh create_all. */
@@ -1541,7 +1550,7 @@ static bool pg_drops_key(dir *x, const pgtab *g, const char *cols,
         return false;
     buf_init(&one);
     buf_putc(&one, '(');
-    emit_sql_quote(&one, pk->name);
+    emit_sql_quote(&one, x->d, pk->name);
     buf_putc(&one, ')');
     hit = one.len == len && strncmp(one.data, cols, len) == 0;
     buf_free(&one);
@@ -1550,11 +1559,11 @@ static bool pg_drops_key(dir *x, const pgtab *g, const char *cols,
 
 /* Whether foreign key c references the table called table; *cols is
  * set to the list of columns it references. */
-static bool references(ast_ctx *ctx, const sql_constraint *c,
+static bool references(ast_ctx *ctx, sql_dialect d, const sql_constraint *c,
                        const char *table, const char **cols)
 {
     const char *r = strstr(c->sql, " REFERENCES ");
-    const char *q = quoted(ctx, table);
+    const char *q = quoted(ctx, d, table);
 
     if (!r || strncmp(r + 12, q, strlen(q)) != 0 || r[12 + strlen(q)] != ' ')
         return false;
@@ -1577,7 +1586,7 @@ static bool key_referenced(dir *x, const ast_table *t, const char *cols)
         emit_sql_constraints(x->tc, SQL_POSTGRESQL, o, &l);
         for (i = 0; i < l.n && !hit; i++)
             hit = l.items[i].is_fk &&
-                  references(x->tc, &l.items[i], t->name, &r) &&
+                  references(x->tc, x->d, &l.items[i], t->name, &r) &&
                   col_list_len(r) == col_list_len(cols) &&
                   strncmp(r, cols, col_list_len(cols)) == 0;
         sql_constraint_list_free(&l);
@@ -1592,7 +1601,8 @@ static bool key_referenced(dir *x, const ast_table *t, const char *cols)
 static bool pg_unique_concurrently(dir *x, const ast_table *to,
                                    const sql_constraint *c)
 {
-    const char *qt = quoted(x->tc, to->name), *qn = quoted(x->tc, c->name);
+    const char *qt = quoted(x->tc, x->d, to->name),
+               *qn = quoted(x->tc, x->d, c->name);
 
     if (strncmp(c->sql, "UNIQUE (", 8) != 0 || !concurrently(x) ||
         !x->attach || key_referenced(x, to, c->sql + 7))
@@ -1612,7 +1622,8 @@ static bool pg_unique_concurrently(dir *x, const ast_table *to,
 static void pg_add_constraint(dir *x, const tabpair *t, const ast_table *to,
                               const sql_constraint *c)
 {
-    const char *qt = quoted(x->tc, to->name), *qn = quoted(x->tc, c->name);
+    const char *qt = quoted(x->tc, x->d, to->name),
+               *qn = quoted(x->tc, x->d, c->name);
     bool later = c->is_fk || strncmp(c->sql, "CHECK", 5) == 0;
 
     /* Only over columns the table had, whose duplicates a guard counts
@@ -1640,20 +1651,20 @@ static void pg_add_constraint(dir *x, const tabpair *t, const ast_table *to,
 
 static void pg_drop_constraints(dir *x, const pgtab *g, bool fks)
 {
-    const char *qt = quoted(x->tc, t_to(x, g->t)->name);
+    const char *qt = quoted(x->tc, x->d, t_to(x, g->t)->name);
     int i;
 
     for (i = 0; i < g->lf.n; i++)
         if (g->lf.items[i].is_fk == fks && pg_goes(x, g, &g->lf.items[i])) {
             buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s",
-                       qt, quoted(x->tc, g->lf.items[i].name));
+                       qt, quoted(x->tc, x->d, g->lf.items[i].name));
             stmt_end(x->sql);
         }
 }
 
 static void pg_columns(dir *x, const tabpair *t)
 {
-    const char *qt = quoted(x->tc, t_to(x, t)->name);
+    const char *qt = quoted(x->tc, x->d, t_to(x, t)->name);
     const colpair *c;
     int i;
 
@@ -1664,8 +1675,8 @@ static void pg_columns(dir *x, const tabpair *t)
         if (c_from(x, c) && c_to(x, c) &&
             strcmp(c_from(x, c)->name, c_to(x, c)->name) != 0) {
             buf_printf(x->sql, "ALTER TABLE %s RENAME COLUMN %s TO %s", qt,
-                       quoted(x->tc, c_from(x, c)->name),
-                       quoted(x->tc, c_to(x, c)->name));
+                       quoted(x->tc, x->d, c_from(x, c)->name),
+                       quoted(x->tc, x->d, c_to(x, c)->name));
             stmt_end(x->sql);
         }
     }
@@ -1673,7 +1684,7 @@ static void pg_columns(dir *x, const tabpair *t)
         c = &t->cols[i];
         if (!c_to(x, c)) {
             buf_printf(x->sql, "ALTER TABLE %s DROP COLUMN %s", qt,
-                       quoted(x->tc, c_from(x, c)->name));
+                       quoted(x->tc, x->d, c_from(x, c)->name));
             stmt_end(x->sql);
         } else if (!c_from(x, c)) {
             pg_add_column(x, t, c_to(x, c));
@@ -1686,7 +1697,7 @@ static void pg_columns(dir *x, const tabpair *t)
 static void pg_add_constraints(dir *x, const pgtab *g, bool fks)
 {
     const ast_table *to = t_to(x, g->t);
-    const char *qt = quoted(x->tc, to->name);
+    const char *qt = quoted(x->tc, x->d, to->name);
     const sql_constraint *old, *c;
     int i;
 
@@ -1698,8 +1709,9 @@ static void pg_add_constraints(dir *x, const pgtab *g, bool fks)
         if (old && strcmp(old->name, c->name) == 0)
             continue;
         if (old) {
-            buf_printf(x->sql, "ALTER TABLE %s RENAME CONSTRAINT %s TO %s",
-                       qt, quoted(x->tc, old->name), quoted(x->tc, c->name));
+            buf_printf(x->sql, "ALTER TABLE %s RENAME CONSTRAINT %s TO %s", qt,
+                       quoted(x->tc, x->d, old->name),
+                       quoted(x->tc, x->d, c->name));
             stmt_end(x->sql);
         } else {
             pg_add_constraint(x, g->t, to, c);
@@ -1721,7 +1733,7 @@ static void pg_around(dir *x, pgtab *g, int n, bool drop)
      * foreign key of every table. */
     for (j = 0; j < n; j++)
         if (g[j].changed)
-            q[j] = quoted(x->fc, t_from(x, g[j].t)->name);
+            q[j] = quoted(x->fc, x->d, t_from(x, g[j].t)->name);
     for (i = 0; i < n; i++)
         for (k = 0; k < g[i].lf.n; k++) {
             c = &g[i].lf.items[k];
@@ -1742,9 +1754,10 @@ static void pg_around(dir *x, pgtab *g, int n, bool drop)
                 continue;
             if (drop) {
                 buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
-                           quoted(x->tc, g[i].gone ? t_from(x, g[i].t)->name
-                                                   : t_to(x, g[i].t)->name),
-                           quoted(x->tc, c->name));
+                           quoted(x->tc, x->d,
+                                  g[i].gone ? t_from(x, g[i].t)->name
+                                            : t_to(x, g[i].t)->name),
+                           quoted(x->tc, x->d, c->name));
                 stmt_end(x->sql);
             } else {
                 pg_add_constraint(x, g[i].t, t_to(x, g[i].t), c);
@@ -1776,15 +1789,15 @@ static void column_guards(dir *x, const tabpair *t)
             b != t_to(x, t)->autoinc)
             guard(x, from->name, b->name,
                   "rows exist, and the new not null column has no default",
-                  count_where(x->tc, from->name, NULL));
+                  count_where(x->tc, x->d, from->name, NULL));
         if (!a)
             continue;
         if (a->nullable && !b->nullable && !b->backfill) {
             buf_reset(&cond);
-            buf_printf(&cond, "%s IS NULL", quoted(x->tc, a->name));
+            buf_printf(&cond, "%s IS NULL", quoted(x->tc, x->d, a->name));
             guard(x, from->name, a->name,
                   "NULL values, which not null refuses",
-                  count_where(x->tc, from->name, cond.data));
+                  count_where(x->tc, x->d, from->name, cond.data));
         }
         if (conversion(&a->type, &b->type) == CONV_NARROW && !converts(x, a, b))
             narrowing_guard(x, from->name, a->name, &a->type, &b->type);
@@ -2007,7 +2020,7 @@ static void pg_checks_around(dir *x, const ast_table *t, const ast_column *c)
 {
     sql_constraint_list lf = {0}, lt = {0};
     const ast_table *to = to_table(x, t);
-    const char *qc = quoted(x->tc, c->name);
+    const char *qc = quoted(x->tc, x->d, c->name);
     buf *main = x->sql;
     int i;
 
@@ -2019,7 +2032,8 @@ static void pg_checks_around(dir *x, const ast_table *t, const ast_column *c)
             !strstr(lf.items[i].sql, qc))
             continue;
         buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s",
-                   quoted(x->tc, t->name), quoted(x->tc, lf.items[i].name));
+                   quoted(x->tc, x->d, t->name),
+                   quoted(x->tc, x->d, lf.items[i].name));
         stmt_end(x->sql);
         if (to && find_constraint(&lt, &lf.items[i])) {
             x->sql = x->readd;
@@ -2048,7 +2062,7 @@ static void enum_removal_guards(dir *x, const ast_enum *from,
                 !to_column(x, t, c))
                 continue;
             buf_reset(&cond);
-            buf_printf(&cond, "%s IN (", quoted(x->tc, c->name));
+            buf_printf(&cond, "%s IN (", quoted(x->tc, x->d, c->name));
             for (v = from->values; v; v = v->next)
                 if (!has_value(to, v->name))
                     buf_printf(&cond, "%s'%s'", cond.data[cond.len - 1] ==
@@ -2057,7 +2071,7 @@ static void enum_removal_guards(dir *x, const ast_enum *from,
             buf_putc(&cond, ')');
             guard(x, t->name, c->name,
                   "values the enum no longer has",
-                  count_where(x->tc, t->name, cond.data));
+                  count_where(x->tc, x->d, t->name, cond.data));
         }
     buf_free(&cond);
 }
@@ -2073,7 +2087,7 @@ static void pg_recreate_enum(dir *x, const ast_enum *from, const ast_enum *to)
     buf_init(&old);
     buf_printf(&old, "%s__old", to->name);
     buf_printf(x->sql, "ALTER TYPE %s RENAME TO %s",
-               quoted(x->tc, from->name), quoted(x->tc, old.data));
+               quoted(x->tc, x->d, from->name), quoted(x->tc, x->d, old.data));
     stmt_end(x->sql);
     emit_sql_create_enum(x->sql, to);
     stmt_end(x->sql);
@@ -2088,14 +2102,17 @@ static void pg_recreate_enum(dir *x, const ast_enum *from, const ast_enum *to)
             pg_checks_around(x, t, c);
             if (c->dflt) {
                 buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s DROP "
-                                   "DEFAULT", quoted(x->tc, t->name),
-                           quoted(x->tc, c->name));
+                                   "DEFAULT", quoted(x->tc, x->d, t->name),
+                           quoted(x->tc, x->d, c->name));
                 stmt_end(x->sql);
             }
-            buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE %s USING "
-                               "%s::text::%s", quoted(x->tc, t->name),
-                       quoted(x->tc, c->name), quoted(x->tc, to->name),
-                       quoted(x->tc, c->name), quoted(x->tc, to->name));
+            buf_printf(
+                x->sql,
+                "ALTER TABLE %s ALTER COLUMN %s TYPE %s USING "
+                "%s::text::%s",
+                quoted(x->tc, x->d, t->name), quoted(x->tc, x->d, c->name),
+                quoted(x->tc, x->d, to->name), quoted(x->tc, x->d, c->name),
+                quoted(x->tc, x->d, to->name));
             stmt_end(x->sql);
             lint(x, t->name, "ALTER COLUMN \"%s\" TYPE (the enum made "
                  "again without a value) rewrites the table under an ACCESS "
@@ -2105,8 +2122,8 @@ static void pg_recreate_enum(dir *x, const ast_enum *from, const ast_enum *to)
              * the column's own change sets the new one). */
             if (c->dflt && has_value(to, c->dflt->text)) {
                 buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s SET "
-                                   "DEFAULT %s", quoted(x->tc, t->name),
-                           quoted(x->tc, c->name),
+                                   "DEFAULT %s", quoted(x->tc, x->d, t->name),
+                           quoted(x->tc, x->d, c->name),
                            default_sql(x->fc, SQL_POSTGRESQL, c));
                 stmt_end(x->sql);
             }
@@ -2132,7 +2149,7 @@ static void pg_add_value(dir *x, const ast_enum *from, const ast_enum *to,
     const ast_enum_value *w;
 
     buf_printf(x->first, "ALTER TYPE %s ADD VALUE IF NOT EXISTS %s",
-               quoted(x->tc, to->name), sql_string(x->tc, v->name));
+               quoted(x->tc, x->d, to->name), sql_string(x->tc, v->name));
     for (w = v->next; w; w = w->next)
         if (has_value(from, w->name)) {
             buf_printf(x->first, " BEFORE %s", sql_string(x->tc, w->name));
@@ -2187,7 +2204,7 @@ static void enums_after(dir *x, int *changes)
 
             buf_init(&old);
             buf_printf(&old, "%s__old", to->name);
-            buf_printf(x->sql, "DROP TYPE %s", quoted(x->tc, old.data));
+            buf_printf(x->sql, "DROP TYPE %s", quoted(x->tc, x->d, old.data));
             stmt_end(x->sql);
             buf_free(&old);
         }
@@ -2199,7 +2216,7 @@ static void enums_after(dir *x, int *changes)
         (*changes)++;
         if (enum_types(x->d)) {
             buf_printf(x->sql, "DROP TYPE IF EXISTS %s",
-                       quoted(x->tc, from->name));
+                       quoted(x->tc, x->d, from->name));
             stmt_end(x->sql);
         }
     }
@@ -2413,8 +2430,8 @@ static void domain_columns(dir *x, const ast_sqlblock *b, bool back)
                                               &o)))
                 continue;
             /* The names of the from schema: the tables change later. */
-            qt = quoted(x->tc, t->name);
-            qc = quoted(x->tc, c->name);
+            qt = quoted(x->tc, x->d, t->name);
+            qc = quoted(x->tc, x->d, c->name);
             buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
             if (back)
                 emit_sql_column_type(x->sql, SQL_POSTGRESQL, to);
@@ -2541,7 +2558,7 @@ static void add_after_tables(dir *x, const ast_table *t)
     emit_sql_constraints(x->tc, x->d, t, &l);
     for (i = 0; i < l.n; i++)
         if (l.items[i].after_tables) {
-            emit_sql_add_constraint(x->sql, t, &l.items[i]);
+            emit_sql_add_constraint(x->sql, x->d, t, &l.items[i]);
             stmt_end(x->sql);
         }
     sql_constraint_list_free(&l);
@@ -2605,8 +2622,8 @@ static void drop_cycles(dir *x, const bool *dropped)
         for (j = 0; j < l.n; j++)
             if (l.items[j].after_tables) {
                 buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
-                           quoted(x->tc, t->name),
-                           quoted(x->tc, l.items[j].name));
+                           quoted(x->tc, x->d, t->name),
+                           quoted(x->tc, x->d, l.items[j].name));
                 stmt_end(x->sql);
             }
         sql_constraint_list_free(&l);
@@ -2629,7 +2646,7 @@ static int drop_tables(dir *x)
         t = s->creation_order[i];
         if (!dropped[t->index])
             continue;
-        buf_printf(x->sql, "DROP TABLE %s", quoted(x->tc, t->name));
+        buf_printf(x->sql, "DROP TABLE %s", quoted(x->tc, x->d, t->name));
         stmt_end(x->sql);
         changes++;
     }
@@ -2666,7 +2683,7 @@ static bool pg_key_comes(dir *x, const ast_ref *r)
     buf_init(&cols);
     buf_putc(&cols, '(');
     for (n = r->cols; n; n = n->next) {
-        emit_sql_quote(&cols, n->name);
+        emit_sql_quote(&cols, x->d, n->name);
         buf_puts(&cols, n->next ? ", " : ")");
     }
     emit_sql_constraints(x->fc, SQL_POSTGRESQL, t_from(x, tp), &lf);
@@ -2822,7 +2839,7 @@ static void describe_blocks(const plan *p, buf *out, bool added)
     const ast_sqlblock *b;
     sql_object o;
     int i, nd;
-    const sql_dialect *ds = emit_sql_dialects(&nd);
+    const sql_dialect *ds = emit_sql_migration_dialects(&nd);
 
     if (!from->schema)
         return;
@@ -2846,7 +2863,7 @@ static int refuse_blocks(plan *p)
     const ast_sqlblock *b;
     sql_object o;
     int i, n = 0, nd;
-    const sql_dialect *ds = emit_sql_dialects(&nd);
+    const sql_dialect *ds = emit_sql_migration_dialects(&nd);
 
     if (!p->ca->schema)
         return 0;
@@ -3155,7 +3172,7 @@ int diff_schemas(ast_ctx *old, ast_ctx *new, const diff_options *o,
     refused = refuse(&p, o) + refuse_blocks(&p);
     if (!refused) {
         /* A change may concern one dialect only (its sql blocks). */
-        const sql_dialect *ds = emit_sql_dialects(&nd);
+        const sql_dialect *ds = emit_sql_migration_dialects(&nd);
 
         r->nchanges = 0;
         for (i = 0; i < nd; i++)

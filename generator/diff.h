@@ -50,7 +50,7 @@ typedef struct diff_script {
 
 typedef struct diff_result {
     /* by dialect (SQL_*); the dialects the generator does not write
-     * (emit_sql_dialects()) stay empty */
+     * (emit_sql_migration_dialects()) stay empty */
     diff_script scripts[AST_NDIALECTS];
     buf summary;            /* one line per change, for the person */
     int nchanges;

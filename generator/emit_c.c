@@ -2551,8 +2551,8 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
     ds = emit_sql_dialects(&nd);
     buf_init(&ddl);
     for (i = 0; i < nd; i++) {
-        if (!ast_schema_for(s, (int)ds[i]))
-            continue;
+        if (!ast_schema_for(s, (int)ds[i]) || emit_sql_refused(ctx, ds[i]))
+            continue; /* no DDL: create_all refuses the dialect */
         emit_ddl(ctx, out, ds[i]);
         if (names_only())
             buf_reset(out);

@@ -17,6 +17,7 @@
 #include "dialect.h"
 #include "schemac.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,14 +43,21 @@ static void push(sql_stmts *s, buf *b)
     buf_init(b);
 }
 
-/* MariaDB's entry of the table is complete; the emitters below do not
- * write it yet. */
-static const sql_dialect written[] = {SQL_SQLITE, SQL_POSTGRESQL};
+static const sql_dialect written[] = {SQL_SQLITE, SQL_POSTGRESQL, SQL_MARIADB};
+/* The diff does not write MariaDB's ALTERs yet: its migrations are
+ * SQLite's and PostgreSQL's. */
+static const sql_dialect migrated[] = {SQL_SQLITE, SQL_POSTGRESQL};
 
 const sql_dialect *emit_sql_dialects(int *n)
 {
     *n = (int)(sizeof written / sizeof written[0]);
     return written;
+}
+
+const sql_dialect *emit_sql_migration_dialects(int *n)
+{
+    *n = (int)(sizeof migrated / sizeof migrated[0]);
+    return migrated;
 }
 
 bool emit_sql_dialect(const char *name, sql_dialect *out)
@@ -81,29 +89,34 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
-void emit_sql_quote(buf *b, const char *name)
+void emit_sql_quote(buf *b, sql_dialect d, const char *name)
 {
+    const sc__dialect *dl = sc__dialect_of(d);
     const char *q;
 
-    buf_putc(b, '"');
-    /* Copy up to and including each quote, which is then doubled. */
-    while ((q = strchr(name, '"')) != NULL) {
+    buf_putc(b, dl->quote_open);
+    /* Copy up to and including each closing quote, which is then
+     * doubled. */
+    while ((q = strchr(name, dl->quote_close)) != NULL) {
         buf_put(b, name, (size_t)(q - name + 1));
-        buf_putc(b, '"');
+        buf_putc(b, dl->quote_close);
         name = q + 1;
     }
     buf_puts(b, name);
-    buf_putc(b, '"');
+    buf_putc(b, dl->quote_close);
 }
 
-static void quote_string(buf *b, const char *s, size_t n)
+/* 'text' in dialect d: a quote doubled, and a backslash where it
+ * escapes. */
+static void quote_string(buf *b, sql_dialect d, const char *s, size_t n)
 {
+    bool bs = sc__dialect_of(d)->backslash_escapes;
     size_t i;
 
     buf_putc(b, '\'');
     for (i = 0; i < n; i++) {
-        if (s[i] == '\'')
-            buf_putc(b, '\'');
+        if (s[i] == '\'' || (bs && s[i] == '\\'))
+            buf_putc(b, s[i]);
         buf_putc(b, s[i]);
     }
     buf_putc(b, '\'');
@@ -160,11 +173,11 @@ const char *emit_sql_joined(ast_ctx *ctx, const ast_name *cols)
     return b->len ? ast_strndup(ctx, b->data, b->len) : "";
 }
 
-static void name_list(buf *b, const ast_name *cols)
+static void name_list(buf *b, sql_dialect d, const ast_name *cols)
 {
     buf_putc(b, '(');
     for (; cols; cols = cols->next) {
-        emit_sql_quote(b, cols->name);
+        emit_sql_quote(b, d, cols->name);
         if (cols->next)
             buf_puts(b, ", ");
     }
@@ -217,6 +230,51 @@ static const char *table_type(const sc__dialect_types *ty, const ast_type *t)
     return ty->int64;
 }
 
+/* The characters of a text column an index of n elements over it keys
+ * on in dialect d, 0 for all of them: the dialect's bound on a key
+ * shared by the elements. */
+static unsigned key_share(sql_dialect d, int n)
+{
+    return n > 0 ? sc__dialect_of(d)->key_chars / (unsigned)n : 0;
+}
+
+/* Whether column c holds text longer than share characters in d: its
+ * type is the dialect's text, or a longer varchar. */
+static bool longer_than(sql_dialect d, const ast_column *c, unsigned share)
+{
+    const sc__dialect_types *ty = &sc__dialect_of(d)->type;
+    bool text;
+    buf b;
+
+    if (!c || share == 0)
+        return false;
+    if (c->type.kind == AST_T_VARCHAR && !c->sql_type[d] &&
+        c->format == AST_FMT_NATIVE)
+        return (unsigned)c->type.a > share;
+    buf_init(&b);
+    emit_sql_column_type(&b, d, c);
+    text = strcmp(b.data, ty->text) == 0 || strcmp(b.data, ty->fmt_text) == 0;
+    buf_free(&b);
+    return text;
+}
+
+/* Whether c, a column of t, is a key that MariaDB's text cannot be: in
+ * the primary key or with a foreign key.  *n receives the key's
+ * columns. */
+static bool text_key(const ast_table *t, const ast_column *c, int *n)
+{
+    const ast_column *pk[16];
+    int i, npk = model_primary_key(t, pk, 16);
+
+    for (i = 0; i < npk && i < 16; i++)
+        if (pk[i] == c) {
+            *n = npk;
+            return true;
+        }
+    *n = 1;
+    return c->ref != NULL;
+}
+
 void emit_sql_column_type(buf *b, sql_dialect d, const ast_column *c)
 {
     const ast_type *t = &c->type;
@@ -233,11 +291,11 @@ void emit_sql_column_type(buf *b, sql_dialect d, const ast_column *c)
     }
     ty = table_type(&sc__dialect_of(d)->type, t);
     if (t->kind == AST_T_NAMED && ty == NULL) { /* the enum's own type */
-        emit_sql_quote(b, t->name);
+        emit_sql_quote(b, d, t->name);
     } else if (t->kind == AST_T_NAMED && strcmp(ty, "ENUM") == 0) {
         buf_puts(b, "ENUM(");
         for (ev = t->enm->values; ev; ev = ev->next) {
-            quote_string(b, ev->name, strlen(ev->name));
+            quote_string(b, d, ev->name, strlen(ev->name));
             buf_puts(b, ev->next ? ", " : ")");
         }
     } else if (t->kind == AST_T_NUMERIC || t->kind == AST_T_VARCHAR) {
@@ -267,7 +325,7 @@ void emit_sql_collate(buf *b, sql_dialect d, const ast_column *c)
     if (name == NULL)
         return;
     buf_puts(b, " COLLATE ");
-    emit_sql_quote(b, name);
+    emit_sql_quote(b, d, name);
 }
 
 static void hex_blob(buf *b, const char *s, size_t n, sql_dialect d)
@@ -376,7 +434,7 @@ static void text_time_literal(buf *b, const ast_column *c, int64_t v)
 
 /* A value in the stored form of a column with a stored-as format;
  * false when the column keeps schemac's own form. */
-static bool format_literal(buf *b, const ast_column *c,
+static bool format_literal(buf *b, sql_dialect d, const ast_column *c,
                            const model_default *v)
 {
     static const char hex[] = "0123456789abcdef";
@@ -394,7 +452,7 @@ static bool format_literal(buf *b, const ast_column *c,
             scaled_decimal(b, v->i, c->type.b);
             buf_putc(b, '\'');
         } else
-            quote_string(b, v->s, v->len);
+            quote_string(b, d, v->s, v->len);
         return true;
     case AST_FMT_REAL:
         if (model_is_scaled(&c->type))
@@ -419,14 +477,16 @@ static bool format_literal(buf *b, const ast_column *c,
     }
 }
 
-static void pg_time_literal(buf *b, const ast_column *c, int64_t v)
+static void iso_time_literal(buf *b, sql_dialect d, const ast_column *c,
+                             int64_t v)
 {
     int64_t us = date_literal(b, c, v);
 
     if (c->type.kind == AST_T_TIMESTAMP)
         buf_printf(b, " %02d:%02d:%02d.%06d%s", (int)(us / 3600000000LL),
                    (int)(us / 60000000 % 60), (int)(us / 1000000 % 60),
-                   (int)(us % 1000000), c->type.local ? "" : "+00");
+                   (int)(us % 1000000),
+                   c->type.local ? "" : sc__dialect_of(d)->utc_offset);
     buf_putc(b, '\'');
 }
 
@@ -441,7 +501,7 @@ static void value_literal(buf *b, sql_dialect d, const ast_column *c,
         buf_puts(b, "NULL");
         return;
     }
-    if (format_literal(b, c, v))
+    if (format_literal(b, d, c, v))
         return;
     switch (c->type.kind) {
     case AST_T_BOOL:
@@ -458,14 +518,14 @@ static void value_literal(buf *b, sql_dialect d, const ast_column *c,
         else if (model_is_scaled(&c->type))
             scaled_decimal(b, v->i, c->type.b); /* back to a decimal */
         else if (sc__dialect_of(d)->decimal_quoted)
-            quote_string(b, v->s, v->len);
+            quote_string(b, d, v->s, v->len);
         else
             buf_puts(b, v->s);
         return;
     case AST_T_VARCHAR:
     case AST_T_TEXT:
     case AST_T_JSON:
-        quote_string(b, v->s, v->len);
+        quote_string(b, d, v->s, v->len);
         return;
     case AST_T_BYTES:
         hex_blob(b, v->s, v->len, d);
@@ -481,12 +541,12 @@ static void value_literal(buf *b, sql_dialect d, const ast_column *c,
         if (sc__dialect_of(d)->time_literal == SC__TIME_INTEGER)
             buf_put_int(b, v->i);
         else
-            pg_time_literal(b, c, v->i);
+            iso_time_literal(b, d, c, v->i);
         return;
     case AST_T_NAMED:
         for (ev = c->type.enm->values, i = 0; ev && i < v->i; i++)
             ev = ev->next;
-        quote_string(b, ev->name, strlen(ev->name));
+        quote_string(b, d, ev->name, strlen(ev->name));
         return;
     default:
         buf_put_int(b, v->i);
@@ -616,7 +676,7 @@ static void literal(ast_ctx *ctx, buf *b, sql_dialect d,
         buf_puts(b, l->text);
         return;
     case AST_LIT_STRING:
-        quote_string(b, l->text, l->len);
+        quote_string(b, d, l->text, l->len);
         return;
     case AST_LIT_TRUE:
         buf_puts(b, sc__dialect_of(d)->bool_true);
@@ -680,11 +740,13 @@ static void expr(ast_ctx *ctx, buf *b, sql_dialect d, const ast_expr *e,
     case AST_E_COLUMN:
         if (numeric_text(e->column)) {
             buf_puts(b, "CAST(");
-            emit_sql_quote(b, e->name);
-            buf_puts(b, " AS numeric)");
+            emit_sql_quote(b, d, e->name);
+            buf_printf(b, " AS %s)", sc__dialect_of(d)->decimal_cast
+                                         ? sc__dialect_of(d)->decimal_cast
+                                         : "numeric");
             return;
         }
-        emit_sql_quote(b, e->name);
+        emit_sql_quote(b, d, e->name);
         return;
     case AST_E_PAREN:
         buf_putc(b, '(');
@@ -737,27 +799,27 @@ static void expr(ast_ctx *ctx, buf *b, sql_dialect d, const ast_expr *e,
  * ------------------------------------------------------------------- */
 
 /* The CHECK that makes SQLite keep the promise of c's type, or none. */
-static bool type_check(buf *b, const ast_column *c)
+static bool type_check(buf *b, sql_dialect d, const ast_column *c)
 {
     const ast_enum_value *v;
 
     switch (c->type.kind) {
     case AST_T_BOOL:
-        emit_sql_quote(b, c->name);
+        emit_sql_quote(b, d, c->name);
         buf_puts(b, " IN (0, 1)");
         return true;
     case AST_T_INT16:
-        emit_sql_quote(b, c->name);
+        emit_sql_quote(b, d, c->name);
         buf_puts(b, " BETWEEN -32768 AND 32767");
         return true;
     case AST_T_INT32:
-        emit_sql_quote(b, c->name);
+        emit_sql_quote(b, d, c->name);
         buf_puts(b, " BETWEEN -2147483648 AND 2147483647");
         return true;
     case AST_T_NUMERIC:
         if (!model_is_scaled(&c->type))
             return false;
-        emit_sql_quote(b, c->name);
+        emit_sql_quote(b, d, c->name);
         buf_puts(b, " BETWEEN -");
         buf_put_int(b, max_scaled(c->type.a));
         buf_puts(b, " AND ");
@@ -765,30 +827,30 @@ static bool type_check(buf *b, const ast_column *c)
         return true;
     case AST_T_VARCHAR:
         buf_puts(b, "length(");
-        emit_sql_quote(b, c->name);
+        emit_sql_quote(b, d, c->name);
         buf_puts(b, ") <= ");
         buf_put_int(b, c->type.a);
         return true;
     case AST_T_JSON:
         /* json_valid(NULL) is 0, not NULL, in SQLite before 3.45. */
         if (c->nullable) {
-            emit_sql_quote(b, c->name);
+            emit_sql_quote(b, d, c->name);
             buf_puts(b, " IS NULL OR ");
         }
         buf_puts(b, "json_valid(");
-        emit_sql_quote(b, c->name);
+        emit_sql_quote(b, d, c->name);
         buf_putc(b, ')');
         return true;
     case AST_T_UUID:
         buf_puts(b, "length(");
-        emit_sql_quote(b, c->name);
+        emit_sql_quote(b, d, c->name);
         buf_puts(b, ") = 16");
         return true;
     case AST_T_NAMED:
-        emit_sql_quote(b, c->name);
+        emit_sql_quote(b, d, c->name);
         buf_puts(b, " IN (");
         for (v = c->type.enm->values; v; v = v->next) {
-            quote_string(b, v->name, strlen(v->name));
+            quote_string(b, d, v->name, strlen(v->name));
             if (v->next)
                 buf_puts(b, ", ");
         }
@@ -829,16 +891,16 @@ static void add(ast_ctx *ctx, sql_constraint_list *l, const char *name,
     buf_reset(body);
 }
 
-static void foreign_key(ast_ctx *ctx, sql_constraint_list *l, buf *what,
-                        buf *b, const ast_table *t, const char *name,
+static void foreign_key(ast_ctx *ctx, sql_dialect d, sql_constraint_list *l,
+                        buf *what, buf *b, const ast_table *t, const char *name,
                         const ast_name *cols, const ast_ref *r)
 {
     buf_puts(b, "FOREIGN KEY ");
-    name_list(b, cols);
+    name_list(b, d, cols);
     buf_puts(b, " REFERENCES ");
-    emit_sql_quote(b, r->table);
+    emit_sql_quote(b, d, r->table);
     buf_putc(b, ' ');
-    name_list(b, r->cols);
+    name_list(b, d, r->cols);
     action(b, "DELETE", r->on_delete);
     action(b, "UPDATE", r->on_update);
     if (r->initially_deferred.first_line)
@@ -915,7 +977,7 @@ static void checks(ast_ctx *ctx, sql_constraint_list *l, buf *w, buf *b,
 
     for (c = t->columns; c; c = c->next) {
         buf_puts(b, "CHECK (");
-        if (d == SQL_SQLITE && enforces_type(t, c) && type_check(b, c)) {
+        if (d == SQL_SQLITE && enforces_type(t, c) && type_check(b, d, c)) {
             buf_putc(b, ')');
             type_phrase(w, c);
             add(ctx, l, emit_sql_constraint_name(ctx, "ck", t->name,
@@ -955,7 +1017,7 @@ void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
         if (it->kind == AST_ITEM_PRIMARY_KEY &&
             model_primary_key(t, pk, 2) > 1) {
             buf_puts(&b, "PRIMARY KEY ");
-            name_list(&b, it->cols);
+            name_list(&b, d, it->cols);
             buf_puts(&w, "primary key");
             add(ctx, l, it->name ? it->name
                                  : emit_sql_constraint_name(ctx, "pk",
@@ -966,7 +1028,7 @@ void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
         if (c->unique.first_line == 0)
             continue;
         buf_puts(&b, "UNIQUE (");
-        emit_sql_quote(&b, c->name);
+        emit_sql_quote(&b, d, c->name);
         buf_putc(&b, ')');
         buf_puts(&w, "unique");
         add(ctx, l, emit_sql_constraint_name(ctx, "uq", t->name, c->name),
@@ -976,7 +1038,7 @@ void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
         if (it->kind != AST_ITEM_UNIQUE || emit_sql_is_index(it))
             continue;
         buf_puts(&b, "UNIQUE ");
-        name_list(&b, it->cols);
+        name_list(&b, d, it->cols);
         buf_puts(&w, "unique");
         add(ctx, l, it->name ? it->name
                              : emit_sql_constraint_name(ctx, "uq", t->name,
@@ -990,11 +1052,11 @@ void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
             continue;
         memset(&self, 0, sizeof self);
         self.name = c->name;
-        foreign_key(ctx, l, &w, &b, t, NULL, &self, c->ref);
+        foreign_key(ctx, d, l, &w, &b, t, NULL, &self, c->ref);
     }
     for (it = t->items; it; it = it->next)
         if (it->kind == AST_ITEM_FOREIGN_KEY)
-            foreign_key(ctx, l, &w, &b, t, it->name, it->cols, it->ref);
+            foreign_key(ctx, d, l, &w, &b, t, it->name, it->cols, it->ref);
     buf_free(&w);
     buf_free(&b);
 }
@@ -1018,7 +1080,7 @@ static void table_constraints(ast_ctx *ctx, buf *b, sql_dialect d,
             l.items[i].after_tables)
             continue;
         buf_puts(b, ",\n    CONSTRAINT ");
-        emit_sql_quote(b, l.items[i].name);
+        emit_sql_quote(b, d, l.items[i].name);
         buf_puts(b, "\n        ");
         buf_puts(b, l.items[i].sql);
     }
@@ -1026,13 +1088,13 @@ static void table_constraints(ast_ctx *ctx, buf *b, sql_dialect d,
 }
 
 /* " PRIMARY KEY", named when the schema names a one-column key. */
-static void inline_pk(buf *b, const ast_table *t)
+static void inline_pk(buf *b, sql_dialect d, const ast_table *t)
 {
     const ast_item *it = ast_table_pk_item(t);
 
-    if (it && it->name) {
+    if (it && it->name && sc__dialect_of(d)->pk_named) {
         buf_puts(b, " CONSTRAINT ");
-        emit_sql_quote(b, it->name);
+        emit_sql_quote(b, d, it->name);
     }
     buf_puts(b, " PRIMARY KEY");
 }
@@ -1053,9 +1115,10 @@ void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
 {
     const ast_column *pk[2];
     bool sole_pk = model_primary_key(t, pk, 2) == 1 && pk[0] == c;
+    int nkey;
 
     buf_puts(b, "    ");
-    emit_sql_quote(b, c->name);
+    emit_sql_quote(b, d, c->name);
     buf_putc(b, ' ');
     if (c == t->autoinc) {
         const sc__dialect *dl = sc__dialect_of(d);
@@ -1065,16 +1128,20 @@ void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
         else
             emit_sql_column_type(b, d, c);
         buf_puts(b, dl->autoinc_before);
-        inline_pk(b, t);
+        inline_pk(b, d, t);
         buf_puts(b, dl->autoinc_after);
         return;
     }
-    emit_sql_column_type(b, d, c);
+    if (sc__dialect_of(d)->type.key_text && text_key(t, c, &nkey) &&
+        longer_than(d, c, key_share(d, nkey)))
+        buf_printf(b, sc__dialect_of(d)->type.key_text, key_share(d, nkey));
+    else
+        emit_sql_column_type(b, d, c);
     emit_sql_collate(b, d, c);
     if (!c->nullable)
         buf_puts(b, " NOT NULL");
     if (sole_pk)
-        inline_pk(b, t);
+        inline_pk(b, d, t);
     emit_sql_default(ctx, b, d, c);
 }
 
@@ -1084,7 +1151,7 @@ void emit_sql_create_table(ast_ctx *ctx, buf *b, sql_dialect d,
     const ast_column *c;
 
     buf_puts(b, as_name ? "CREATE TABLE " : "CREATE TABLE IF NOT EXISTS ");
-    emit_sql_quote(b, as_name ? as_name : t->name);
+    emit_sql_quote(b, d, as_name ? as_name : t->name);
     buf_puts(b, " (\n");
     for (c = t->columns; c; c = c->next) {
         emit_sql_column_def(ctx, b, d, t, c);
@@ -1104,7 +1171,7 @@ bool emit_sql_is_index(const ast_item *it)
 }
 
 static void index_elems(ast_ctx *ctx, buf *b, sql_dialect d,
-                        const ast_ielem *e);
+                        const ast_ielem *e, bool unique);
 static void paren_expr(ast_ctx *ctx, buf *b, sql_dialect d,
                        const ast_expr *e);
 
@@ -1132,7 +1199,7 @@ static const char *index_tail_name(ast_ctx *ctx, const ast_item *it)
     }
     if (hashed) {
         if (it->elems)
-            index_elems(ctx, &text, SQL_SQLITE, it->elems);
+            index_elems(ctx, &text, SQL_SQLITE, it->elems, false);
         if (it->where)
             paren_expr(ctx, &text, SQL_SQLITE, it->where);
         buf_printf(&b, "_%08x", (unsigned)fnv1a(text.data ? text.data : ""));
@@ -1177,13 +1244,22 @@ void emit_sql_expr(ast_ctx *ctx, buf *b, sql_dialect d, const ast_expr *e,
 /* An index's elements: columns and expressions, each with its operator
  * class on PostgreSQL (SQLite has none). */
 static void index_elems(ast_ctx *ctx, buf *b, sql_dialect d,
-                        const ast_ielem *e)
+                        const ast_ielem *e, bool unique)
 {
+    const ast_ielem *x;
+    unsigned share;
+    int n = 0;
+
+    for (x = e; x; x = x->next)
+        n++;
+    share = unique ? 0 : key_share(d, n);
     buf_putc(b, '(');
     for (; e; e = e->next) {
         if (e->column)
-            emit_sql_quote(b, e->column);
-        else
+            emit_sql_quote(b, d, e->column);
+        if (e->column && longer_than(d, e->col, share))
+            buf_printf(b, "(%u)", share);
+        else if (!e->column)
             paren_expr(ctx, b, d, e->expr);
         if (e->opclass && d == SQL_POSTGRESQL) {
             buf_putc(b, ' ');
@@ -1195,55 +1271,98 @@ static void index_elems(ast_ctx *ctx, buf *b, sql_dialect d,
     buf_putc(b, ')');
 }
 
+/* (a, b), each text column longer than its share of a key keyed on its
+ * prefix, unless the index is unique: a unique index over the whole of
+ * such text is one the server checks by a hash of it (MariaDB). */
+static void index_columns(buf *b, sql_dialect d, const ast_table *t,
+                          const ast_name *cols, bool unique)
+{
+    const ast_name *n;
+    const ast_column *c;
+    unsigned share;
+    int k = 0;
+
+    for (n = cols; n; n = n->next)
+        k++;
+    share = unique ? 0 : key_share(d, k);
+    buf_putc(b, '(');
+    for (n = cols; n; n = n->next) {
+        emit_sql_quote(b, d, n->name);
+        for (c = t->columns; c && strcmp(c->name, n->name) != 0; c = c->next)
+            ;
+        if (longer_than(d, c, share))
+            buf_printf(b, "(%u)", share);
+        if (n->next)
+            buf_puts(b, ", ");
+    }
+    buf_putc(b, ')');
+}
+
 void emit_sql_create_index(ast_ctx *ctx, buf *b, sql_dialect d,
                            const ast_table *t, const ast_item *it)
 {
     buf_puts(b, it->kind == AST_ITEM_UNIQUE || it->unique_index
                     ? "CREATE UNIQUE INDEX IF NOT EXISTS "
                     : "CREATE INDEX IF NOT EXISTS ");
-    emit_sql_quote(b, emit_sql_index_name(ctx, t, it));
+    emit_sql_quote(b, d, emit_sql_index_name(ctx, t, it));
     buf_puts(b, " ON ");
-    emit_sql_quote(b, t->name);
+    emit_sql_quote(b, d, t->name);
     buf_putc(b, ' ');
     /* SQLite knows one method, its b-tree. */
     if (it->method && d == SQL_POSTGRESQL)
         buf_printf(b, "USING %s ", it->method);
     if (it->elems)
-        index_elems(ctx, b, d, it->elems);
+        index_elems(ctx, b, d, it->elems,
+                    it->kind == AST_ITEM_UNIQUE || it->unique_index);
     else
-        name_list(b, it->cols);
+        index_columns(b, d, t, it->cols,
+                      it->kind == AST_ITEM_UNIQUE || it->unique_index);
     if (it->where) {
         buf_puts(b, " WHERE ");
         paren_expr(ctx, b, d, it->where);
     }
 }
 
-void emit_sql_add_constraint(buf *b, const ast_table *t,
+void emit_sql_add_constraint(buf *b, sql_dialect d, const ast_table *t,
                              const sql_constraint *c)
 {
     buf_puts(b, "ALTER TABLE ");
-    emit_sql_quote(b, t->name);
+    emit_sql_quote(b, d, t->name);
     buf_puts(b, " ADD CONSTRAINT ");
-    emit_sql_quote(b, c->name);
+    emit_sql_quote(b, d, c->name);
     buf_putc(b, ' ');
     buf_puts(b, c->sql);
 }
 
-/* The foreign keys of t that close a cycle, for PostgreSQL, each in a
- * block that lets it run on a database that has it already, as CREATE
- * TABLE IF NOT EXISTS does. */
+/* The foreign keys of t that close a cycle, each safe to run on a
+ * database that has it already, as CREATE TABLE IF NOT EXISTS is: by the
+ * dialect's FOREIGN KEY IF NOT EXISTS, else in a block that ignores the
+ * duplicate (PostgreSQL). */
 static void add_after_tables(ast_ctx *ctx, sql_stmts *out, buf *b,
-                             const ast_table *t)
+                             sql_dialect d, const ast_table *t)
 {
+    const sc__dialect *dl = sc__dialect_of(d);
     sql_constraint_list l = {0};
+    const sql_constraint *c;
     int i;
 
-    emit_sql_constraints(ctx, SQL_POSTGRESQL, t, &l);
+    emit_sql_constraints(ctx, d, t, &l);
     for (i = 0; i < l.n; i++) {
         if (!l.items[i].after_tables)
             continue;
+        c = &l.items[i];
+        if (dl->fk_if_not_exists &&
+            strncmp(c->sql, "FOREIGN KEY ", 12) == 0) {
+            buf_puts(b, "ALTER TABLE ");
+            emit_sql_quote(b, d, t->name);
+            buf_puts(b, " ADD CONSTRAINT ");
+            emit_sql_quote(b, d, c->name);
+            buf_printf(b, " FOREIGN KEY IF NOT EXISTS %s", c->sql + 12);
+            push(out, b);
+            continue;
+        }
         buf_puts(b, "DO $$ BEGIN\n    ");
-        emit_sql_add_constraint(b, t, &l.items[i]);
+        emit_sql_add_constraint(b, d, t, c);
         buf_puts(b, ";\nEXCEPTION WHEN duplicate_object THEN NULL;\n"
                     "END $$");
         push(out, b);
@@ -1271,10 +1390,10 @@ void emit_sql_create_enum(buf *b, const ast_enum *e)
     const ast_enum_value *v;
 
     buf_puts(b, "DO $$ BEGIN\n    CREATE TYPE ");
-    emit_sql_quote(b, e->name);
+    emit_sql_quote(b, SQL_POSTGRESQL, e->name);
     buf_puts(b, " AS ENUM (");
     for (v = e->values; v; v = v->next) {
-        quote_string(b, v->name, strlen(v->name));
+        quote_string(b, SQL_POSTGRESQL, v->name, strlen(v->name));
         if (v->next)
             buf_puts(b, ", ");
     }
@@ -1493,6 +1612,18 @@ static const char *dollar_tag(ast_ctx *ctx, const char *text,
     }
 }
 
+/* Whether CREATE kind takes IF NOT EXISTS in d. */
+static bool has_if_not_exists(sql_dialect d, const char *kind)
+{
+    const char *k = sc__dialect_of(d)->if_not_exists_kinds;
+    size_t n = strlen(kind);
+
+    for (; (k = strstr(k, kind)) != NULL; k++)
+        if (k[-1] == '|' && k[n] == '|')
+            return true;
+    return false;
+}
+
 void emit_sql_block(ast_ctx *ctx, buf *b, sql_dialect d,
                     const ast_sqlblock *s, bool again)
 {
@@ -1504,12 +1635,10 @@ void emit_sql_block(ast_ctx *ctx, buf *b, sql_dialect d,
         buf_puts(b, text);
         return;
     }
-    if (d == SQL_SQLITE) {
-        /* SQLite's own IF NOT EXISTS, for the kinds that have it. */
-        if (known && !o.if_not_exists &&
-            (strcmp(o.kind, "VIEW") == 0 || strcmp(o.kind, "TRIGGER") == 0 ||
-             strcmp(o.kind, "INDEX") == 0 || strcmp(o.kind, "TABLE") == 0 ||
-             strcmp(o.kind, "VIRTUAL TABLE") == 0)) {
+    if (sc__dialect_of(d)->if_not_exists_kinds) {
+        /* The dialect's own IF NOT EXISTS, for the kinds that have it. */
+        if (known && !o.if_not_exists && !o.or_replace &&
+            has_if_not_exists(d, o.kind)) {
             buf_put(b, text, o.name_at);
             buf_puts(b, "IF NOT EXISTS ");
             buf_puts(b, text + o.name_at);
@@ -1559,6 +1688,82 @@ const ast_sqlblock *emit_sql_next_block(const ast_schema *s,
     return NULL;
 }
 
+static const char *refusal(ast_ctx *ctx, const char *f, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The message f, kept in ctx's pool. */
+static const char *refusal(ast_ctx *ctx, const char *f, ...)
+{
+    va_list ap;
+    buf b;
+    const char *s;
+
+    buf_init(&b);
+    va_start(ap, f);
+    buf_vprintf(&b, f, ap);
+    va_end(ap);
+    s = ast_strdup(ctx, b.data);
+    buf_free(&b);
+    return s;
+}
+
+/* What of ref r, in table t, dialect d cannot say; NULL: nothing. */
+static const char *ref_refused(ast_ctx *ctx, sql_dialect d,
+                               const ast_table *t, const ast_ref *r)
+{
+    if (!r || !r->deferrable.first_line || sc__dialect_of(d)->deferrable_fk)
+        return NULL;
+    return refusal(ctx, "table \"%s\": a deferrable foreign key, which "
+                           "%s checks at once", t->name,
+                      emit_sql_dialect_name(d));
+}
+
+/* What of index it, in table t, dialect d cannot say; NULL: nothing. */
+static const char *index_refused(ast_ctx *ctx, sql_dialect d,
+                                 const ast_table *t, const ast_item *it)
+{
+    const sc__dialect *dl = sc__dialect_of(d);
+    const ast_ielem *e;
+
+    if (it->where && !dl->partial_index)
+        return refusal(ctx, "table \"%s\": index \"%s\" has a WHERE, "
+                               "and %s has no partial index", t->name,
+                          emit_sql_index_name(ctx, t, it), dl->name);
+    for (e = it->elems; e && !dl->expression_index; e = e->next)
+        if (!e->column)
+            return refusal(ctx, "table \"%s\": index \"%s\" is over an "
+                                   "expression, and %s has no such index",
+                              t->name, emit_sql_index_name(ctx, t, it),
+                              dl->name);
+    return NULL;
+}
+
+const char *emit_sql_refused(ast_ctx *ctx, sql_dialect d)
+{
+    const ast_decl *decl;
+    const ast_column *c;
+    const ast_item *it;
+    const char *why;
+
+    for (decl = ctx->schema->decls; decl; decl = decl->next) {
+        if (!decl->table)
+            continue;
+        for (c = decl->table->columns; c; c = c->next)
+            if ((why = ref_refused(ctx, d, decl->table, c->ref)) != NULL)
+                return why;
+        for (it = decl->table->items; it; it = it->next) {
+            why = it->kind == AST_ITEM_FOREIGN_KEY
+                      ? ref_refused(ctx, d, decl->table, it->ref)
+                  : emit_sql_is_index(it)
+                      ? index_refused(ctx, d, decl->table, it)
+                      : NULL;
+            if (why)
+                return why;
+        }
+    }
+    return NULL;
+}
+
 void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out)
 {
     const ast_schema *s = ctx->schema;
@@ -1589,7 +1794,7 @@ void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out)
     if (sc__dialect_of(d)->alter.add_constraint) /* cycles closed after */
         for (i = 0; i < s->ntables; i++)
             if (order_has_after_tables(s->creation_order[i]))
-                add_after_tables(ctx, out, &b, s->creation_order[i]);
+                add_after_tables(ctx, out, &b, d, s->creation_order[i]);
     decl = NULL;
     while ((sql = emit_sql_next_block(s, &decl, d)) != NULL)
         if (!emit_sql_block_first(ctx, s, sql)) {

@@ -28,6 +28,9 @@ void sql_stmts_free(sql_stmts *s);
 /* The dialects the generator writes DDL, code and migrations for, in
  * the order of their SC_DIALECT_*: n receives how many. */
 const sql_dialect *emit_sql_dialects(int *n);
+/* The dialects migrate diff writes scripts for and a migration
+ * directory has files of, a part of emit_sql_dialects(). */
+const sql_dialect *emit_sql_migration_dialects(int *n);
 
 /* Parses the name or an alias of a dialect the generator writes
  * ("sqlite", "postgresql", "postgres"); false if unknown. */
@@ -39,6 +42,14 @@ const char *emit_sql_dialect_name(sql_dialect d);
  * PostgreSQL the foreign keys that close a cycle, each safe to run twice;
  * the sql blocks of the dialect. */
 void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out);
+
+/* What of ctx->schema dialect d has no way to say (a deferrable foreign
+ * key, a partial index or one over an expression, per the dialect's
+ * capabilities), as a message naming it; NULL when d says all of it.  A
+ * schema refused in d has no DDL in d: emit_sql_ddl() writes what it
+ * can, the generated descriptor has none for d, and `schemac sql` fails
+ * with the message. */
+const char *emit_sql_refused(ast_ctx *ctx, sql_dialect d);
 
 /* The same as one script: a banner comment, then the statements, each
  * ending with ";" and separated by a blank line. */
@@ -79,7 +90,9 @@ void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
 void sql_constraint_list_free(sql_constraint_list *l);
 
 /* Pieces of the DDL, for the migration writer. */
-void emit_sql_quote(buf *b, const char *name);
+/* name as an identifier of dialect d, in its quotes, the closing one
+ * doubled inside. */
+void emit_sql_quote(buf *b, sql_dialect d, const char *name);
 void emit_sql_column_type(buf *b, sql_dialect d, const ast_column *c);
 /* The collation column c is declared with in dialect d, or NULL for its
  * type's own (the database's default): on PostgreSQL "C" for text and
@@ -119,7 +132,7 @@ const char *emit_sql_index_name(ast_ctx *ctx, const ast_table *t,
 void emit_sql_create_index(ast_ctx *ctx, buf *b, sql_dialect d,
                            const ast_table *t, const ast_item *it);
 /* ALTER TABLE "t" ADD CONSTRAINT "name" ..., for constraint c of t. */
-void emit_sql_add_constraint(buf *b, const ast_table *t,
+void emit_sql_add_constraint(buf *b, sql_dialect d, const ast_table *t,
                              const sql_constraint *c);
 /* PostgreSQL's CREATE TYPE ... AS ENUM, safe to run twice. */
 void emit_sql_create_enum(buf *b, const ast_enum *e);

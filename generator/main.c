@@ -318,17 +318,22 @@ static int cmd_sql(int argc, char **argv)
         return rc < 0 ? 0 : rc;
     if (o.dialect && !emit_sql_dialect(o.dialect, &d))
         return usage_error(usage_sql,
-                           "unknown dialect '%s' (sqlite, postgresql)",
+                           "unknown dialect '%s' (sqlite, postgresql, "
+                           "mariadb)",
                            o.dialect);
     ctx = frontend_load(o.input, NULL, NULL);
     if (!ctx)
         return EXIT_USER;
     /* A schema for one dialect prints that dialect's DDL by default. */
-    if (!o.dialect && ast_schema_only(ctx->schema) == AST_D_POSTGRESQL)
-        d = SQL_POSTGRESQL;
-    if (ast_schema_refuses(ctx, d == SQL_SQLITE ? AST_D_SQLITE
-                                                : AST_D_POSTGRESQL,
-                           "it has no DDL there")) {
+    if (!o.dialect && ast_schema_only(ctx->schema) > 0)
+        d = (sql_dialect)ast_schema_only(ctx->schema);
+    if (ast_schema_refuses(ctx, (int)d, "it has no DDL there")) {
+        ast_ctx_free(ctx);
+        return EXIT_USER;
+    }
+    if (emit_sql_refused(ctx, d)) {
+        fprintf(stderr, "schemac: %s: no DDL for %s: %s\n", o.input,
+                emit_sql_dialect_name(d), emit_sql_refused(ctx, d));
         ast_ctx_free(ctx);
         return EXIT_USER;
     }

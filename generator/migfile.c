@@ -55,7 +55,7 @@ static bool required(int kind)
 
     if (kind_dialect[kind] == 0)
         return true;
-    ds = emit_sql_dialects(&n);
+    ds = emit_sql_migration_dialects(&n);
     for (i = 0; i < n; i++)
         if (ds[i] == kind_dialect[kind])
             return true;

@@ -505,7 +505,7 @@ static int cmd_show(const char *dir, const char *version)
            dir, mg->version, mg->name);
     printf("checksum   %s\n", mg->checksum);
     printf("before     %s\n", v > 1 ? set.migs[v - 2].name : "(empty)");
-    ds = emit_sql_dialects(&nd);
+    ds = emit_sql_migration_dialects(&nd);
     for (i = 0; i < nd; i++) {
         printf("%s%-10s up: ", i ? "\n" : "", emit_sql_dialect_name(ds[i]));
         describe_script(&mg->scripts[ds[i]], true);

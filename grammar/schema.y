@@ -162,7 +162,8 @@ static void yyerror(const YYLTYPE *loc, ast_ctx *ctx, yyscan_t scanner,
     T_NOW "now" T_AND "and" T_OR "or" T_IN "in" T_IS "is" T_LIKE "like"
     T_BETWEEN "between" T_STORED "stored" T_AS "as" T_REAL "real"
     T_INTEGER "integer" T_HEX "hex" T_SQLITE "sqlite"
-    T_POSTGRESQL "postgresql" T_STRICT "strict" T_DEFERRABLE "deferrable"
+    T_POSTGRESQL "postgresql" T_MARIADB "mariadb" T_MYSQL "mysql"
+    T_STRICT "strict" T_DEFERRABLE "deferrable"
     T_INITIALLY "initially" T_DEFERRED "deferred" T_USING "using"
     T_WHERE "where" T_SQL "sql" T_BACKFILL "backfill" T_COLLATE "collate"
     T_FOR "for"
@@ -233,6 +234,8 @@ sqlblock
 dialect
     : "sqlite"                  { $$ = AST_D_SQLITE; }
     | "postgresql"              { $$ = AST_D_POSTGRESQL; }
+    | "mariadb"                 { $$ = AST_D_MARIADB; }
+    | "mysql"                   { $$ = AST_D_MARIADB; }
     ;
 
 /* The dialects of "schema NAME for ...;", as a set of AST_D_* bits. */
@@ -625,7 +628,8 @@ kw_op
 kw_other
     : "schema" | "table" | "enum" | "key" | "on" | "delete" | "update"
     | "cascade" | "set" | "restrict" | "no" | "action" | "from" | "as"
-    | "real" | "integer" | "hex" | "sqlite" | "postgresql" | "strict"
+    | "real" | "integer" | "hex" | "sqlite" | "postgresql" | "mariadb"
+    | "mysql" | "strict"
     | "deferrable" | "initially" | "deferred" | "using" | "where" | "sql"
     | "for"
     ;

@@ -1657,10 +1657,15 @@ static int64_t days_of_us(int64_t us)
     return us >= 0 ? us / day : -((-(us + 1)) / day) - 1;
 }
 
-/* The default of column c as bound to a statement; now is the instant
- * the row was inserted. */
+/* *now before the clock was read for a row (see default_value()). */
+#define NOW_UNREAD INT64_MIN
+
+/* The default of column c as bound to a statement; *now is the instant
+ * the row was inserted, read from the clock by the first column that
+ * defaults to now (NOW_UNREAD until then), so that a row without one
+ * costs no clock read and every column of a row has the same instant. */
 static int default_value(sc_db *db, const sc_table_desc *t,
-                         const sc_column_desc *c, int64_t now, sc_value *v)
+                         const sc_column_desc *c, int64_t *now, sc_value *v)
 {
     const sc_default *d = &c->dflt;
     int64_t unit = 1;
@@ -1674,8 +1679,10 @@ static int default_value(sc_db *db, const sc_table_desc *t,
             return sc__set_error(db, SC_MISUSE, t->name, c->name,
                                  "default now on %s.%s, which is not a date "
                                  "or timestamp", t->name, c->name);
+        if (*now == NOW_UNREAD)
+            *now = sc_now_us();
         v->kind = SC_VAL_INT;
-        v->i = c->type == SC_TYPE_DATE ? days_of_us(now) : now;
+        v->i = c->type == SC_TYPE_DATE ? days_of_us(*now) : *now;
         /* a form with fewer fraction digits keeps now cut to them */
         for (k = (c->flags & SC_COL_FIXEDFRAC) ? c->scale : 6; k < 6; k++)
             unit *= 10;
@@ -2757,7 +2764,7 @@ static int row_args(sc_db *db, const sc_table_desc *t, const void *row,
 /* Puts the insert's values into db->vals: the struct's, or defaults;
  * *k receives their count. */
 static int insert_values(sc_db *db, const sc_table_desc *t,
-                         const void *row, int64_t now, size_t *k)
+                         const void *row, int64_t *now, size_t *k)
 {
     const sc_column_desc *c;
     unsigned i;
@@ -2781,7 +2788,7 @@ static int insert_values(sc_db *db, const sc_table_desc *t,
 
 /* Binds the insert's values: the struct's, or defaults. */
 static int bind_insert(sc_db *db, const sc_table_desc *t, void *stmt,
-                       const void *row, int64_t now, size_t *k)
+                       const void *row, int64_t *now, size_t *k)
 {
     unsigned i;
     size_t j = 0;
@@ -2837,9 +2844,9 @@ static int step_insert(sc_db *db, const sc_table_desc *t, stmt_entry *e,
 static int insert_one(sc_db *db, const sc_table_desc *t, stmt_entry *e,
                       void *row)
 {
-    int64_t id = 0, now = sc_now_us();
+    int64_t id = 0, now = NOW_UNREAD;
     size_t n;
-    int rc = bind_insert(db, t, e->stmt, row, now, &n);
+    int rc = bind_insert(db, t, e->stmt, row, &now, &n);
 
     if (rc != SC_OK)
         goto cleanup;
@@ -2901,13 +2908,14 @@ static int queue_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
                        size_t to, size_t *sent)
 {
     const char *row;
+    int64_t now = b->now;
     size_t i, k;
     int rc;
 
     for (i = from; i < to; i++) {
         row = rows + i * t->row_size;
         rc = b->op == OP_INSERT
-                 ? bind_insert(db, t, e->stmt, row, b->now, &k)
+                 ? bind_insert(db, t, e->stmt, row, &now, &k)
                  : bind_change(db, t, e->stmt, b->op, row, b->mask, &k);
         if (rc == SC_OK && (rc = db->be->pipeline_send(e->stmt)) != SC_OK)
             rc = rc == SC_NOMEM ? sc__nomem(db)
@@ -2944,7 +2952,7 @@ static int collect_row(sc_db *db, const sc_table_desc *t, stmt_entry *e,
         rc = SC__DONE;
     }
     t1 = clock_ms();
-    insert_values(db, t, row, now, &k);
+    insert_values(db, t, row, &now, &k);
     if (db->trace_fn != NULL)
         trace(db, e->sql, k, t1 - *t0, rc);
     *t0 = t1;
@@ -3578,6 +3586,20 @@ static int schema_create_all(sc_db *db, const sc_schema_desc *s)
                              "schema %s has no DDL for %s: its schema "
                              "file is not for %s", s->name, db->be->name,
                              db->be->name);
+    if (!sc__dialect_of(db->be->dialect)->transactional_ddl) {
+        /* Each CREATE commits by itself (MariaDB): the statements run
+         * one by one, each safe to run again, and would end a caller's
+         * transaction unseen. */
+        if (db->depth > 0)
+            return sc__set_error(db, SC_MISUSE, NULL, NULL,
+                                 "sc_schema_create_all() inside a "
+                                 "transaction: on %s each CREATE commits it",
+                                 db->be->name);
+        rc = exec_all(db, ddl);
+        if (rc == SC_OK)
+            db->schema = s;
+        return rc;
+    }
     rc = level_open(db, true);
     if (rc != SC_OK)
         return rc;

@@ -41,6 +41,10 @@ typedef struct sc__dialect_types {
     const char *timestamp_local;/* a wall-clock reading */
     const char *uuid;
     const char *json;
+    /* A text column in a primary key or with a foreign key, where the
+     * whole of a text cannot be a key: "%u" is the key's share of
+     * key_chars.  NULL: the text type */
+    const char *key_text;
     /* An enum: NULL when the column has the schema's named type (quoted),
      * else this type (with the labels checked) or, for "ENUM", the
      * column's own ENUM('a', 'b') */
@@ -86,6 +90,9 @@ typedef struct sc__dialect {
     const char *const *url_schemes;   /* "sqlite:", NULL-terminated */
     const char *file_suffix;          /* ".sqlite.sql" */
     char quote_open, quote_close;     /* of an identifier */
+    /* The characters of text one index key holds, shared by its text
+     * columns, each indexed by its prefix; 0: no bound */
+    unsigned key_chars;
     sc__dialect_types type;
     sc__dialect_now now;
 
@@ -96,6 +103,9 @@ typedef struct sc__dialect {
     const char *autoinc_before;
     const char *autoinc_after;
     const char *table_suffix;         /* after CREATE TABLE's ")" */
+    /* A primary key keeps the name the schema gives it; else the
+     * database names every one itself (MariaDB: PRIMARY) */
+    bool pk_named;
 
     /* Literals. */
     const char *bool_true, *bool_false;
@@ -104,7 +114,9 @@ typedef struct sc__dialect {
     bool numeric_as_integer;          /* a scaled numeric is its integer */
     bool decimal_quoted;              /* a decimal literal is a string */
     sc__time_literal time_literal;
+    const char *utc_offset;           /* after an ISO moment: "+00" */
     bool negative_default_parens;     /* DEFAULT (-1) */
+    bool backslash_escapes;           /* '\\' in a string is one '\' */
 
     /* Queries. */
     bool has_ilike;                   /* else lower(x) LIKE lower(p) */
@@ -133,6 +145,10 @@ typedef struct sc__dialect {
     bool row_values_from_list;        /* (a, b) IN ((?, ?)) not VALUES */
     const char *empty_insert;         /* " DEFAULT VALUES" */
     bool insert_returning;            /* the new key by RETURNING */
+    /* The keys a bulk change finds by a query go through a derived
+     * table, IN (SELECT * FROM (SELECT ...) AS sc_target): MariaDB has
+     * no LIMIT in an IN subquery, nor the changed table in its own */
+    bool target_derived;
     const char *begin;                /* a transaction that reads */
 
     /* Migrations, and sc_schema_create_all(). */
@@ -156,6 +172,18 @@ typedef struct sc__dialect {
     const char *version_table;        /* CREATE TABLE IF NOT EXISTS ... */
     const char *parts_table;
     bool transactional_ddl;           /* DDL rolls back with the rest */
+    /* What a schema may say that not every dialect has: a schema using
+     * what its dialect lacks has no DDL for it */
+    bool deferrable_fk;               /* DEFERRABLE [INITIALLY DEFERRED] */
+    bool expression_index;            /* an index over (expr) */
+    bool partial_index;               /* CREATE INDEX ... WHERE */
+    /* The kinds of object whose CREATE takes IF NOT EXISTS, as
+     * "|VIEW|TABLE|": a schema's sql block making one gets it, to run
+     * twice; NULL: the block runs in a DO that ignores a duplicate */
+    const char *if_not_exists_kinds;
+    /* ADD CONSTRAINT c FOREIGN KEY IF NOT EXISTS (...) exists, safe to
+     * run twice */
+    bool fk_if_not_exists;
     bool lock_timeout;                /* SET [LOCAL] lock_timeout exists */
     bool concurrent_index;            /* CREATE INDEX CONCURRENTLY */
     bool retry_busy;                  /* a busy step is tried again */

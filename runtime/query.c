@@ -1774,7 +1774,10 @@ static void put_target(sc_query *r, sc__buf *b)
         sc__buf_puts(b, i ? ", " : "");
         sc__buf_ident(b, t->cols[t->pk[i]].name);
     }
-    sc__buf_puts(b, t->npk > 1 ? ") IN (SELECT " : " IN (SELECT ");
+    sc__buf_puts(b, t->npk > 1 ? ") IN (" : " IN (");
+    if (dia(r)->target_derived)
+        sc__buf_puts(b, "SELECT * FROM (");
+    sc__buf_puts(b, "SELECT ");
     for (i = 0; i < t->npk; i++) {
         sc__buf_puts(b, i ? ", " : "");
         put_column(r, b, r, t->cols[t->pk[i]].name);
@@ -1783,7 +1786,7 @@ static void put_target(sc_query *r, sc__buf *b)
     put_where(r, b);
     put_order(r, b);
     put_limit(r, b, 0);
-    sc__buf_puts(b, ")");
+    sc__buf_puts(b, dia(r)->target_derived ? ") AS sc_target)" : ")");
 }
 
 static void put_update(sc_query *r, sc__buf *b)

@@ -595,13 +595,22 @@ START_TEST(test_dialect_mariadb)
     ck_assert_ptr_nonnull(strstr(d->lock_session, "GET_LOCK"));
     ck_assert(!d->transactional_ddl);
     ck_assert_str_eq(d->fk_off, "SET FOREIGN_KEY_CHECKS = 0");
-    /* the generator does not write MariaDB yet */
+    /* the generator writes MariaDB's DDL, by its name and MySQL's */
     {
         sql_dialect got;
+        int n, i;
+        const sql_dialect *ds = emit_sql_migration_dialects(&n);
 
-        ck_assert(!emit_sql_dialect("mariadb", &got));
+        ck_assert(emit_sql_dialect("mariadb", &got));
+        ck_assert_int_eq(got, SQL_MARIADB);
+        ck_assert(emit_sql_dialect("mysql", &got));
+        ck_assert_int_eq(got, SQL_MARIADB);
         ck_assert(emit_sql_dialect("postgres", &got));
         ck_assert_int_eq(got, SQL_POSTGRESQL);
+        ck_assert(!emit_sql_dialect("oracle", &got));
+        /* but not its migrations yet */
+        for (i = 0; i < n; i++)
+            ck_assert_int_ne(ds[i], SQL_MARIADB);
     }
 }
 END_TEST

@@ -4,7 +4,9 @@
  *   errors/NAME.schema -> errors/NAME.err: the diagnostics, exactly as
  *       schemac prints them (file name as given, line, column, caret).
  *   gen/CASE/CASE.schema -> gen/CASE/SCHEMA_db.h, SCHEMA_db.c and
- *       CASE.sqlite.sql, CASE.postgresql.sql: the generated code and DDL.
+ *       CASE.sqlite.sql, CASE.postgresql.sql, CASE.mariadb.sql: the
+ *       generated code and DDL (for a schema a dialect refuses, its file
+ *       holds the refusal as one comment line).
  *   migrate/CASE/old.schema and new.schema -> migrate/CASE/expected.txt:
  *       the migration between them (or the refusal), for both dialects.
  *
@@ -168,7 +170,7 @@ END_TEST
 
 /* Generates everything for one case into buffers. */
 typedef struct outputs {
-    buf header, source, sqlite, postgresql;
+    buf header, source, sqlite, postgresql, mariadb;
     char *schema_name;
 } outputs;
 
@@ -190,9 +192,15 @@ static void generate(const char *dir, const char *schema_file, outputs *o)
     buf_init(&o->source);
     buf_init(&o->sqlite);
     buf_init(&o->postgresql);
+    buf_init(&o->mariadb);
     emit_c(ctx, &o->header, &o->source, NULL, 0);
     emit_sql_script(ctx, SQL_SQLITE, &o->sqlite);
     emit_sql_script(ctx, SQL_POSTGRESQL, &o->postgresql);
+    if (emit_sql_refused(ctx, SQL_MARIADB))
+        buf_printf(&o->mariadb, "-- no DDL for mariadb: %s\n",
+                   emit_sql_refused(ctx, SQL_MARIADB));
+    else
+        emit_sql_script(ctx, SQL_MARIADB, &o->mariadb);
     o->schema_name = strdup(ctx->schema->name);
     ast_ctx_free(ctx);
     free(src);
@@ -205,6 +213,7 @@ static void outputs_free(outputs *o)
     buf_free(&o->source);
     buf_free(&o->sqlite);
     buf_free(&o->postgresql);
+    buf_free(&o->mariadb);
     free(o->schema_name);
 }
 
@@ -239,6 +248,12 @@ START_TEST(test_gen_case)
     p = path_of(dir, name, ".postgresql.sql");
     save = cat(name, ".postgresql.sql");
     expect_file(p, save, &o.postgresql);
+    free(p);
+    free(save);
+
+    p = path_of(dir, name, ".mariadb.sql");
+    save = cat(name, ".mariadb.sql");
+    expect_file(p, save, &o.mariadb);
     free(p);
     free(save);
 

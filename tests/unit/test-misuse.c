@@ -421,7 +421,8 @@ END_TEST
 /* A savepoint per row, 20000 deep: PostgreSQL runs out of its lock
  * table, which is the server's error (SC_ERROR, its message and hint),
  * not SC_NOMEM.  SQLite takes them (a thousand here: each level of a
- * file database costs it more than the last).  Either way everything
+ * file database costs it more than the last), and MariaDB all 20000.
+ * Either way everything
  * rolls back and the connection goes on. */
 START_TEST(test_many_savepoints)
 {
@@ -437,7 +438,7 @@ START_TEST(test_many_savepoints)
         if (rc == SC_OK)
             rc = rt_user_insert(db, &u);
     }
-    if (sc_db_dialect(db) == SC_DIALECT_SQLITE) {
+    if (sc_db_dialect(db) != SC_DIALECT_POSTGRESQL) {
         ck_assert_msg(rc == SC_OK, "%d: %s", rc, sc_errmsg(db));
     } else {
         ck_assert_msg(rc == SC_ERROR, "%d: %s", rc, sc_errmsg(db));

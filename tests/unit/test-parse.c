@@ -1471,10 +1471,10 @@ static const struct {
      "t.schema:2:11: error: unexpected ';', expected a $$ block\n"
      "sql sqlite;\n"
      "          ^\n"},
-    {S("schema s;\nsql mysql $$ x $$\n"),
-     "t.schema:2:5: error: unexpected name \"mysql\", expected 'sqlite' or "
-     "'postgresql'\n"
-     "sql mysql $$ x $$\n"
+    {S("schema s;\nsql oracle $$ x $$\n"),
+     "t.schema:2:5: error: unexpected name \"oracle\", expected 'sqlite', "
+     "'postgresql', 'mariadb' or 'mysql'\n"
+     "sql oracle $$ x $$\n"
      "    ^\n"},
     {S("schema s;\ntable t {\n    a date stored as blob;\n}\n"),
      "t.schema:3:22: error: unexpected name \"blob\", expected 'sqlite', "

@@ -255,9 +255,14 @@ START_TEST(test_lost_server_connection_closed)
     ck_assert_int_eq(sc_pool_acquire(p, 0, &victim), SC_OK);
     ck_assert_int_eq(sc_pool_acquire(p, 0, &killer), SC_OK);
     ck_assert_int_eq(
-        sc_query_sql_each(victim, "SELECT pg_backend_pid()", on_text, pid),
+        sc_query_sql_each(victim,
+                          testdb_pick3(NULL, "SELECT pg_backend_pid()",
+                                       "SELECT CONNECTION_ID()"),
+                          on_text, pid),
         SC_OK);
-    snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%s)", pid);
+    snprintf(sql, sizeof sql,
+             testdb_pick3(NULL, "SELECT pg_terminate_backend(%s)", "KILL %s"),
+             pid);
     ck_assert_int_eq(sc_exec(killer, sql), SC_OK);
     sleep_ms(200);
     ck_assert_int_ne(sc_exec(victim, "SELECT 1"), SC_OK);

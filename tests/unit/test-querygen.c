@@ -76,12 +76,17 @@ START_TEST(test_filters_reach_their_column)
     query_things_where_txt_ne(q, "x");
     expect_sql(q, "\"txt\" <> ?");
     query_things_where_word_like(q, "a%");
-    expect_sql(q, testdb_pick("\"word\" LIKE ?",
-                              "\"word\" COLLATE \"C\" LIKE ?"));
+    /* MariaDB's columns are in the binary collation already; its
+     * parameters are not */
+    expect_sql(q, testdb_pick3("\"word\" LIKE ?",
+                               "\"word\" COLLATE \"C\" LIKE ?",
+                               "\"word\" LIKE ?"));
     query_things_where_word_starts_with(q, "ab");
-    expect_sql(q, testdb_pick("\"word\" >= ? AND \"word\" < ?",
-                              "\"word\" >= ? COLLATE \"C\" AND \"word\" < ? "
-                              "COLLATE \"C\""));
+    expect_sql(q, testdb_pick3("\"word\" >= ? AND \"word\" < ?",
+                               "\"word\" >= ? COLLATE \"C\" AND \"word\" < ? "
+                               "COLLATE \"C\"",
+                               "\"word\" >= ? COLLATE utf8mb4_bin AND "
+                               "\"word\" < ? COLLATE utf8mb4_bin"));
     query_things_where_id_in(q, ids, 2);
     expect_sql(q, "\"id\" IN (?, ?)");
     query_things_where_ntxt_not_in(q, words, 3);

@@ -63,6 +63,14 @@ const char *testdb_pick(const char *on_sqlite, const char *on_postgresql)
     return testdb_dialect() == SC_DIALECT_SQLITE ? on_sqlite : on_postgresql;
 }
 
+const char *testdb_pick3(const char *on_sqlite, const char *on_postgresql,
+                         const char *on_mariadb)
+{
+    return testdb_dialect() == SC_DIALECT_MARIADB
+               ? on_mariadb
+               : testdb_pick(on_sqlite, on_postgresql);
+}
+
 static void empty_postgresql(sc_db *db)
 {
     size_t i;

@@ -40,5 +40,8 @@ void testdb_shared_done(void);
  * it is SQLite, on_postgresql otherwise.  For messages and SQL text that
  * the two databases word differently. */
 const char *testdb_pick(const char *on_sqlite, const char *on_postgresql);
+/* The same with MariaDB's own. */
+const char *testdb_pick3(const char *on_sqlite, const char *on_postgresql,
+                         const char *on_mariadb);
 
 #endif /* TESTDB_H */

@@ -1216,6 +1216,65 @@ static const char *const shop_ddl_postgresql[] = {
     NULL
 };
 
+/* The DDL of the schema for mariadb, one statement per string. */
+static const char *const shop_ddl_mariadb[] = {
+    "CREATE TABLE IF NOT EXISTS `user` (\n"
+    "    `id` INT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
+    "    `order` INT,\n"
+    "    `email` VARCHAR(254) NOT NULL,\n"
+    "    `default` LONGTEXT,\n"
+    "    CONSTRAINT `uq_user_email`\n"
+    "        UNIQUE (`email`)\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `categories` (\n"
+    "    `code` VARCHAR(8) NOT NULL PRIMARY KEY,\n"
+    "    `parent` VARCHAR(8)\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `order` (\n"
+    "    `id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
+    "    `user_id` INT NOT NULL,\n"
+    "    `status` ENUM('open', 'paid', 'shipped', 'cancelled') NOT NULL DEFAULT 'open',\n"
+    "    `total` DECIMAL(10,2) NOT NULL DEFAULT 0.00,\n"
+    "    `placed` DATE NOT NULL DEFAULT (UTC_DATE()),\n"
+    "    `note` LONGTEXT,\n"
+    "    CONSTRAINT `ck_order_total_check`\n"
+    "        CHECK (`total` >= 0.00),\n"
+    "    CONSTRAINT `ck_order_note_check`\n"
+    "        CHECK (length(`note`) <= 500),\n"
+    "    CONSTRAINT `ck_order_1`\n"
+    "        CHECK (`status` <> 'cancelled' OR `total` = 0.00),\n"
+    "    CONSTRAINT `fk_order_user_id`\n"
+    "        FOREIGN KEY (`user_id`) REFERENCES `user` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `order_lines` (\n"
+    "    `order_id` BIGINT NOT NULL,\n"
+    "    `line` SMALLINT NOT NULL,\n"
+    "    `category` VARCHAR(8) NOT NULL,\n"
+    "    `qty` INT NOT NULL DEFAULT 1,\n"
+    "    CONSTRAINT `pk_order_lines`\n"
+    "        PRIMARY KEY (`order_id`, `line`),\n"
+    "    CONSTRAINT `ck_order_lines_line_check`\n"
+    "        CHECK (`line` BETWEEN 1 AND 999),\n"
+    "    CONSTRAINT `ck_order_lines_qty_check`\n"
+    "        CHECK (`qty` > 0),\n"
+    "    CONSTRAINT `fk_order_lines_order_id`\n"
+    "        FOREIGN KEY (`order_id`) REFERENCES `order` (`id`) ON DELETE CASCADE,\n"
+    "    CONSTRAINT `fk_order_lines_category`\n"
+    "        FOREIGN KEY (`category`) REFERENCES `categories` (`code`)\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE INDEX IF NOT EXISTS `ix_order_lines_category` ON `order_lines` (`category`)",
+    "CREATE INDEX IF NOT EXISTS `ix_order_lines_order_id_qty` ON `order_lines` (`order_id`, `qty`)",
+    "CREATE TABLE IF NOT EXISTS `boxes` (\n"
+    "    `a` BIGINT NOT NULL,\n"
+    "    `b` BIGINT NOT NULL,\n"
+    "    `key` BIGINT NOT NULL,\n"
+    "    CONSTRAINT `pk_boxes`\n"
+    "        PRIMARY KEY (`a`, `b`, `key`)\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "ALTER TABLE `categories` ADD CONSTRAINT `fk_categories_parent` FOREIGN KEY IF NOT EXISTS (`parent`) REFERENCES `categories` (`code`) ON DELETE SET NULL",
+    NULL
+};
+
 static const sc_table_desc *const shop_tables[] = {
     &shop_user_table,
     &shop_categories_table,
@@ -1232,6 +1291,7 @@ const sc_schema_desc shop_schema = {
     .ddl = {
         [SC_DIALECT_SQLITE] = shop_ddl_sqlite,
         [SC_DIALECT_POSTGRESQL] = shop_ddl_postgresql,
+        [SC_DIALECT_MARIADB] = shop_ddl_mariadb,
     },
 };
 

@@ -2571,6 +2571,75 @@ static const char *const near_ddl_postgresql[] = {
     NULL
 };
 
+/* The DDL of the schema for mariadb, one statement per string. */
+static const char *const near_ddl_mariadb[] = {
+    "CREATE TABLE IF NOT EXISTS `search` (\n"
+    "    `id` BIGINT NOT NULL PRIMARY KEY\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `search_results` (\n"
+    "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
+    "    `search_id` BIGINT,\n"
+    "    CONSTRAINT `fk_search_results_search_id`\n"
+    "        FOREIGN KEY (`search_id`) REFERENCES `search` (`id`)\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `todo` (\n"
+    "    `id` BIGINT NOT NULL PRIMARY KEY\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `todo_listing` (\n"
+    "    `id` BIGINT NOT NULL PRIMARY KEY\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `note` (\n"
+    "    `id` BIGINT NOT NULL PRIMARY KEY\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `note_fun` (\n"
+    "    `id` BIGINT NOT NULL PRIMARY KEY\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `points` (\n"
+    "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
+    "    `x` INT,\n"
+    "    `x_in` INT,\n"
+    "    `x_note` INT,\n"
+    "    `y` INT,\n"
+    "    `y_is` INT,\n"
+    "    `total` BIGINT NOT NULL,\n"
+    "    `has_total` BOOLEAN,\n"
+    "    `kind` ENUM('plain', 'wide') NOT NULL DEFAULT 'plain'\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `users` (\n"
+    "    `id` BIGINT NOT NULL PRIMARY KEY\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `users_pkey` (\n"
+    "    `id` BIGINT NOT NULL PRIMARY KEY\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `products` (\n"
+    "    `id` BIGINT NOT NULL PRIMARY KEY\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `carts` (\n"
+    "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
+    "    `item_id` BIGINT,\n"
+    "    CONSTRAINT `fk_carts_item_id`\n"
+    "        FOREIGN KEY (`item_id`) REFERENCES `products` (`id`)\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `items` (\n"
+    "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
+    "    `cart_id` BIGINT,\n"
+    "    CONSTRAINT `fk_items_cart_id`\n"
+    "        FOREIGN KEY (`cart_id`) REFERENCES `carts` (`id`)\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `films` (\n"
+    "    `id` BIGINT NOT NULL PRIMARY KEY\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `film_cast` (\n"
+    "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
+    "    `film` BIGINT,\n"
+    "    CONSTRAINT `fk_film_cast_film`\n"
+    "        FOREIGN KEY (`film`) REFERENCES `films` (`id`),\n"
+    "    CONSTRAINT `fk_cast_film`\n"
+    "        FOREIGN KEY (`film`) REFERENCES `films` (`id`)\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    NULL
+};
+
 static const sc_table_desc *const near_tables[] = {
     &near_search_table,
     &near_search_results_table,
@@ -2596,6 +2665,7 @@ const sc_schema_desc near_schema = {
     .ddl = {
         [SC_DIALECT_SQLITE] = near_ddl_sqlite,
         [SC_DIALECT_POSTGRESQL] = near_ddl_postgresql,
+        [SC_DIALECT_MARIADB] = near_ddl_mariadb,
     },
 };
 

@@ -760,6 +760,35 @@ static const char *const ord_ddl_postgresql[] = {
     NULL
 };
 
+/* The DDL of the schema for mariadb, one statement per string. */
+static const char *const ord_ddl_mariadb[] = {
+    "CREATE TABLE IF NOT EXISTS `posts` (\n"
+    "    `post_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
+    "    `author_id` BIGINT NOT NULL,\n"
+    "    `title` VARCHAR(80) NOT NULL\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `comments` (\n"
+    "    `comment_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
+    "    `post_id` BIGINT NOT NULL,\n"
+    "    `parent_id` BIGINT,\n"
+    "    `body` LONGTEXT NOT NULL,\n"
+    "    CONSTRAINT `fk_comments_post_id`\n"
+    "        FOREIGN KEY (`post_id`) REFERENCES `posts` (`post_id`) ON DELETE CASCADE\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `authors` (\n"
+    "    `author_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
+    "    `name` LONGTEXT NOT NULL,\n"
+    "    `favorite_id` BIGINT,\n"
+    "    CONSTRAINT `uq_authors_name`\n"
+    "        UNIQUE (`name`),\n"
+    "    CONSTRAINT `fk_authors_favorite_id`\n"
+    "        FOREIGN KEY (`favorite_id`) REFERENCES `posts` (`post_id`) ON DELETE SET NULL\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "ALTER TABLE `posts` ADD CONSTRAINT `fk_posts_author_id` FOREIGN KEY IF NOT EXISTS (`author_id`) REFERENCES `authors` (`author_id`)",
+    "ALTER TABLE `comments` ADD CONSTRAINT `fk_comments_parent_id` FOREIGN KEY IF NOT EXISTS (`parent_id`) REFERENCES `comments` (`comment_id`)",
+    NULL
+};
+
 static const sc_table_desc *const ord_tables[] = {
     &ord_comments_table,
     &ord_posts_table,
@@ -774,6 +803,7 @@ const sc_schema_desc ord_schema = {
     .ddl = {
         [SC_DIALECT_SQLITE] = ord_ddl_sqlite,
         [SC_DIALECT_POSTGRESQL] = ord_ddl_postgresql,
+        [SC_DIALECT_MARIADB] = ord_ddl_mariadb,
     },
 };
 

@@ -721,6 +721,41 @@ static const char *const pycon_ddl_postgresql[] = {
     NULL
 };
 
+/* The DDL of the schema for mariadb, one statement per string. */
+static const char *const pycon_ddl_mariadb[] = {
+    "CREATE TABLE IF NOT EXISTS `users` (\n"
+    "    `user_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
+    "    `user_name` VARCHAR(32) NOT NULL,\n"
+    "    `user_email` VARCHAR(64) NOT NULL,\n"
+    "    `karma` DECIMAL(10,2),\n"
+    "    `joined_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)),\n"
+    "    CONSTRAINT `uq_users_user_name`\n"
+    "        UNIQUE (`user_name`),\n"
+    "    CONSTRAINT `uq_users_user_email`\n"
+    "        UNIQUE (`user_email`)\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `programs` (\n"
+    "    `program_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
+    "    `program_name` VARCHAR(128) NOT NULL,\n"
+    "    `level` ENUM('beginner', 'intermediate', 'advanced') NOT NULL DEFAULT 'beginner',\n"
+    "    CONSTRAINT `uq_programs_program_name`\n"
+    "        UNIQUE (`program_name`)\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `program_enrollments` (\n"
+    "    `program_enrollment_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
+    "    `program_id` BIGINT NOT NULL,\n"
+    "    `user_id` BIGINT NOT NULL,\n"
+    "    CONSTRAINT `uq_program_enrollments_program_id_user_id`\n"
+    "        UNIQUE (`program_id`, `user_id`),\n"
+    "    CONSTRAINT `fk_program_enrollments_program_id`\n"
+    "        FOREIGN KEY (`program_id`) REFERENCES `programs` (`program_id`) ON DELETE CASCADE,\n"
+    "    CONSTRAINT `fk_program_enrollments_user_id`\n"
+    "        FOREIGN KEY (`user_id`) REFERENCES `users` (`user_id`) ON DELETE CASCADE\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE INDEX IF NOT EXISTS `ix_program_enrollments_user_id` ON `program_enrollments` (`user_id`)",
+    NULL
+};
+
 static const sc_table_desc *const pycon_tables[] = {
     &pycon_users_table,
     &pycon_programs_table,
@@ -735,6 +770,7 @@ const sc_schema_desc pycon_schema = {
     .ddl = {
         [SC_DIALECT_SQLITE] = pycon_ddl_sqlite,
         [SC_DIALECT_POSTGRESQL] = pycon_ddl_postgresql,
+        [SC_DIALECT_MARIADB] = pycon_ddl_mariadb,
     },
 };
 

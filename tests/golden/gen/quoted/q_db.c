@@ -430,6 +430,26 @@ static const char *const q_ddl_postgresql[] = {
     NULL
 };
 
+/* The DDL of the schema for mariadb, one statement per string. */
+static const char *const q_ddl_mariadb[] = {
+    "CREATE TABLE IF NOT EXISTS `Odd \"Quote\" */ Table` (\n"
+    "    `Id*/` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
+    "    `select` LONGTEXT NOT NULL,\n"
+    "    `2nd` ENUM('it''s', 'ok', 'a*/b') NOT NULL DEFAULT 'it''s',\n"
+    "    `back\\slash` LONGTEXT,\n"
+    "    CONSTRAINT `uq_Odd \"Quote\" */ Table_select`\n"
+    "        UNIQUE (`select`)\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE INDEX IF NOT EXISTS `ix_Odd \"Quote\" */ Table_select_2nd` ON `Odd \"Quote\" */ Table` (`select`(384), `2nd`)",
+    "CREATE TABLE IF NOT EXISTS `kids` (\n"
+    "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
+    "    `parent` BIGINT,\n"
+    "    CONSTRAINT `fk_kids_parent`\n"
+    "        FOREIGN KEY (`parent`) REFERENCES `Odd \"Quote\" */ Table` (`Id*/`)\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    NULL
+};
+
 static const sc_table_desc *const q_tables[] = {
     &q_Odd_Quote_Table_table,
     &q_kids_table,
@@ -443,6 +463,7 @@ const sc_schema_desc q_schema = {
     .ddl = {
         [SC_DIALECT_SQLITE] = q_ddl_sqlite,
         [SC_DIALECT_POSTGRESQL] = q_ddl_postgresql,
+        [SC_DIALECT_MARIADB] = q_ddl_mariadb,
     },
 };
 

@@ -573,6 +573,54 @@ static const char *const types_ddl_postgresql[] = {
     NULL
 };
 
+/* The DDL of the schema for mariadb, one statement per string. */
+static const char *const types_ddl_mariadb[] = {
+    "CREATE TABLE IF NOT EXISTS `samples` (\n"
+    "    `id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
+    "    `flag` BOOLEAN NOT NULL DEFAULT TRUE,\n"
+    "    `small` SMALLINT NOT NULL DEFAULT -32768,\n"
+    "    `medium` INT NOT NULL DEFAULT 2147483647,\n"
+    "    `big` BIGINT NOT NULL DEFAULT -9223372036854775808,\n"
+    "    `ratio` FLOAT NOT NULL DEFAULT 0.5,\n"
+    "    `precise` DOUBLE NOT NULL DEFAULT -1.25,\n"
+    "    `price` DECIMAL(12,2) NOT NULL DEFAULT 19.99,\n"
+    "    `huge` DECIMAL(30,10) NOT NULL DEFAULT 12345678901234567890.5,\n"
+    "    `name` VARCHAR(16) NOT NULL DEFAULT 'it''s',\n"
+    "    `body` LONGTEXT NOT NULL DEFAULT '',\n"
+    "    `blob` LONGBLOB NOT NULL,\n"
+    "    `born` DATE NOT NULL DEFAULT '1969-07-20',\n"
+    "    `seen` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)),\n"
+    "    `stamp` DATETIME(6) NOT NULL DEFAULT '1970-01-01 00:00:00.000001',\n"
+    "    `ident` BINARY(16) NOT NULL DEFAULT X'00112233445566778899aabbccddeeff',\n"
+    "    `doc` JSON NOT NULL DEFAULT '{\"a\": [1, 2]}',\n"
+    "    `color` ENUM('red', 'green', 'blue') NOT NULL DEFAULT 'green'\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    "CREATE TABLE IF NOT EXISTS `maybes` (\n"
+    "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
+    "    `flag` BOOLEAN,\n"
+    "    `small` SMALLINT,\n"
+    "    `medium` INT,\n"
+    "    `big` BIGINT DEFAULT 7,\n"
+    "    `ratio` FLOAT,\n"
+    "    `precise` DOUBLE,\n"
+    "    `price` DECIMAL(12,2),\n"
+    "    `huge` DECIMAL(30,10),\n"
+    "    `name` VARCHAR(16),\n"
+    "    `body` LONGTEXT,\n"
+    "    `blob` LONGBLOB,\n"
+    "    `born` DATE,\n"
+    "    `seen` DATETIME(6) DEFAULT NULL,\n"
+    "    `ident` BINARY(16),\n"
+    "    `doc` JSON,\n"
+    "    `color` ENUM('red', 'green', 'blue') DEFAULT 'blue',\n"
+    "    CONSTRAINT `ck_maybes_price_check`\n"
+    "        CHECK (`price` >= 0.50),\n"
+    "    CONSTRAINT `ck_maybes_born_check`\n"
+    "        CHECK (`born` >= '1900-01-01')\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    NULL
+};
+
 static const sc_table_desc *const types_tables[] = {
     &types_samples_table,
     &types_maybes_table,
@@ -586,6 +634,7 @@ const sc_schema_desc types_schema = {
     .ddl = {
         [SC_DIALECT_SQLITE] = types_ddl_sqlite,
         [SC_DIALECT_POSTGRESQL] = types_ddl_postgresql,
+        [SC_DIALECT_MARIADB] = types_ddl_mariadb,
     },
 };
 

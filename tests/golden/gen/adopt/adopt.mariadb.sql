@@ -1,0 +1,1 @@
+-- no DDL for mariadb: table "films": a deferrable foreign key, which mariadb checks at once
