@@ -21,6 +21,7 @@
 #include "checker.h"
 #include "dialect.h"
 #include "emit_sql.h"
+#include "mem.h"
 #include "order.h"
 #include "symtab.h"
 
@@ -1724,22 +1725,32 @@ static void pg_add_constraints(dir *x, const pgtab *g, bool fks)
 static void pg_around(dir *x, pgtab *g, int n, bool drop)
 {
     const sql_constraint *c;
-    const char *cols;
+    const char *cols, *r, **q = mem_calloc((size_t)n + 1, sizeof *q);
+    size_t len;
     int i, j, k;
 
+    /* The quoted names of the changed tables, made once, not once per
+     * foreign key of every table. */
+    for (j = 0; j < n; j++)
+        if (g[j].changed)
+            q[j] = quoted(x->fc, x->d, t_from(x, g[j].t)->name);
     for (i = 0; i < n; i++)
         for (k = 0; k < g[i].lf.n; k++) {
             c = &g[i].lf.items[k];
             if (!c->is_fk || (!g[i].gone && !find_constraint(&g[i].lt, c)) ||
                 (g[i].gone && !drop))
                 continue;
-            for (j = 0; j < n; j++)
-                if (g[j].changed &&
-                    references(x->fc, x->d, c, t_from(x, g[j].t)->name,
-                               &cols) &&
+            r = strstr(c->sql, " REFERENCES ");
+            for (j = 0; r && j < n; j++) {
+                if (!q[j])
+                    continue;
+                len = strlen(q[j]);
+                cols = r + 13 + len;
+                if (strncmp(r + 12, q[j], len) == 0 && r[12 + len] == ' ' &&
                     pg_drops_key(x, &g[j], cols, col_list_len(cols)))
                     break;
-            if (j == n)
+            }
+            if (!r || j == n)
                 continue;
             if (drop) {
                 buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
@@ -1752,6 +1763,7 @@ static void pg_around(dir *x, pgtab *g, int n, bool drop)
                 pg_add_constraint(x, g[i].t, t_to(x, g[i].t), c);
             }
         }
+    free(q);
 }
 
 /* ---------------------------------------------------------------------

@@ -254,10 +254,13 @@ typedef struct declared_name {
     const char *name;   /* app_search_query */
     const char *what;   /* the query type */
     uint32_t origin;    /* its index in declared.origins */
+    uint32_t first;     /* 1 + the index of its first declaration */
 } declared_name;
 
 typedef struct declared_origin {
-    const char *text;   /* table "search" */
+    const char *kind;   /* table */
+    const char *name;   /* search */
+    const char *table;  /* of a column or foreign key, else NULL */
     const ast_loc *loc;
 } declared_origin;
 
@@ -276,6 +279,32 @@ static struct {
     size_t nslots;
     const char *function; /* what a prototype declares (NULL: a function) */
 } declared;
+
+/* With emit_c_keep_output(true), the files the pass that notes names
+ * writes too (without migrations), kept for the emit_c() of the same
+ * schema that follows, which then only adds the migrations: the C is
+ * made once per run.  Without, that pass writes nothing. */
+static struct {
+    const ast_ctx *ctx;
+    const ast_schema *schema;
+    buf header, source;
+    size_t migrate_at; /* where the header's migrations go */
+    bool keep;         /* emit_c_keep_output() */
+} emitted;
+
+void emit_c_keep_output(bool keep)
+{
+    emitted.keep = keep;
+}
+
+/* Whether the pass that notes names is on and writes nothing. */
+static bool names_only(void)
+{
+    return declared.on && !emitted.keep;
+}
+
+/* In that pass no fragment is written, nor are its values made. */
+#define tmpl_emit(...) (names_only() ? (void)0 : tmpl_emit(__VA_ARGS__))
 
 static declared_name *name_at(size_t i)
 {
@@ -305,16 +334,14 @@ static const char *arena_put(const char *s)
 static void declare_origin(const char *kind, const char *name,
                            const char *table, const ast_loc *loc)
 {
-    char text[256];
     declared_origin *o;
 
     if (!declared.on)
         return;
-    if (table)
-        snprintf(text, sizeof text, "%s \"%.60s\" of table \"%.60s\"", kind,
-                 name, table);
-    else
-        snprintf(text, sizeof text, "%s \"%.60s\"", kind, name);
+    o = declared.norigins ? &declared.origins[declared.norigins - 1] : NULL;
+    if (o && o->kind == kind && o->loc == loc && o->table == table &&
+        strcmp(o->name, name) == 0)
+        return; /* the same again */
     if (declared.norigins == declared.origins_cap) {
         declared.origins_cap =
             declared.origins_cap ? 2 * declared.origins_cap : 256;
@@ -322,7 +349,9 @@ static void declare_origin(const char *kind, const char *name,
                                        sizeof *o * declared.origins_cap);
     }
     o = &declared.origins[declared.norigins++];
-    o->text = arena_put(text);
+    o->kind = kind;
+    o->name = arena_put(name);
+    o->table = table;
     o->loc = loc;
 }
 
@@ -394,6 +423,7 @@ static void declare(const char *name, const char *what)
     slot = name_slot(name);
     if (declared.slots[slot] == 0)
         declared.slots[slot] = (uint32_t)(declared.n + 1);
+    d->first = declared.slots[slot];
     declared.n++;
 }
 
@@ -1113,19 +1143,19 @@ static void emit_define(ast_ctx *ctx, buf *out, const char *head,
               scratch_text(ctx), NULL);
 }
 
-/* Declares name (in the pass that only notes names, which writes
- * nothing) or writes its macro. */
+/* Declares name in the pass that notes names, and writes its macro but
+ * when that pass writes nothing. */
 static void emit_macro(ast_ctx *ctx, buf *out, const char *name,
                        const char *params, const char *body)
 {
     if (declared.on)
         declare(name, declared.function ? declared.function : "a macro");
-    else
+    if (!names_only())
         emit_define(ctx, out, cat(ctx, name, "(", params, ")", NULL), body);
 }
 
 /* The body of a macro, formatted only when it is to be written. */
-#define BODY(...) (declared.on ? "" : fmt(ctx, __VA_ARGS__))
+#define BODY(...) (names_only() ? "" : fmt(ctx, __VA_ARGS__))
 
 /* One constant per column for its index in the descriptor, aligned: the
  * column macros of the queries name columns by them. */
@@ -1969,6 +1999,17 @@ static void emit_enum(ast_ctx *ctx, buf *out, const ast_enum *e)
     tmpl_emit(out, H, "enum_args", "type", type, NULL);
 }
 
+static void emit_migrate_api(ast_ctx *ctx, buf *out,
+                             const sc_migration *head, unsigned nmigs)
+{
+    const char *schema = ctx->schema->name;
+
+    tmpl_emit(out, H, "migrate_api", "schema", schema, "COUNT_NAME",
+              names_upper(ctx, schema, "MIGRATIONS"), "count",
+              fmt(ctx, "%u", nmigs), "head", fmt(ctx, "%04u", head->version),
+              "head_name", head->name, NULL);
+}
+
 static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
                         unsigned nmigs)
 {
@@ -2022,7 +2063,7 @@ static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
                   "type", n.row,
                   NULL);
         ast_pool_release(ctx, mark);
-        if (declared.on)
+        if (names_only())
             buf_reset(out); /* only the names are wanted */
     }
     for (d = s->decls; d; d = d->next) {
@@ -2033,16 +2074,13 @@ static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
         emit_table_api(ctx, out, d->table, &n);
         emit_query_api(ctx, out, d->table, &n);
         ast_pool_release(ctx, mark);
-        if (declared.on)
+        if (names_only())
             buf_reset(out);
     }
     tmpl_emit(out, H, "schema_api", "schema", s->name, NULL);
+    emitted.migrate_at = out->len;
     if (head)
-        tmpl_emit(out, H, "migrate_api", "schema", s->name, "COUNT_NAME",
-                  names_upper(ctx, s->name, "MIGRATIONS"), "count",
-                  fmt(ctx, "%u", nmigs), "head", fmt(ctx, "%04u",
-                                                     head->version),
-                  "head_name", head->name, NULL);
+        emit_migrate_api(ctx, out, head, nmigs);
     tmpl_emit(out, H, "footer", "GUARD", names_upper(ctx, s->name, "DB_H"),
               NULL);
 }
@@ -2145,38 +2183,63 @@ static const char *format_const(ast_format f)
     }
 }
 
+/* Appends item to a column's initializer in b, which starts at column
+ * 5 of its line, wrapping it onto a new line that would pass 80. */
+static void desc_item(buf *b, size_t *at, const char *item)
+{
+    size_t n = strlen(item);
+
+    if (b->len > 0) {
+        buf_putc(b, ',');
+        if (*at + 2 + n + 2 > 80) {
+            buf_puts(b, "\n     ");
+            *at = 5;
+        } else {
+            buf_putc(b, ' ');
+            *at += 2;
+        }
+    }
+    buf_puts(b, item);
+    *at += n;
+}
+
 static void emit_column_desc(ast_ctx *ctx, buf *out, const ast_table *t,
                              const ast_column *c, const names *n)
 {
-    buf extra;
+    buf f;
+    size_t at = 5;
     const char *d;
 
-    buf_init(&extra);
+    buf_init(&f);
+    desc_item(&f, &at, fmt(ctx, ".name = \"%s\"", c_esc(ctx, c->name)));
+    desc_item(&f, &at, fmt(ctx, ".type = %s", sc_type_const(c)));
+    desc_item(&f, &at, fmt(ctx, ".flags = %s", col_flags(ctx, t, c)));
+    desc_item(&f, &at, fmt(ctx, ".offset = offsetof(%s, %s)", n->row,
+                           field_of(ctx, c)));
     if (c->type.kind == AST_T_VARCHAR || c->type.kind == AST_T_NUMERIC)
-        buf_printf(&extra, "        .length = %lld,\n", (long long)c->type.a);
+        desc_item(&f, &at, fmt(ctx, ".length = %lld", (long long)c->type.a));
     if (c->type.kind == AST_T_NUMERIC && c->type.b)
-        buf_printf(&extra, "        .scale = %lld,\n", (long long)c->type.b);
+        desc_item(&f, &at, fmt(ctx, ".scale = %lld", (long long)c->type.b));
     if (c->fixed_frac && c->frac > 0)
-        buf_printf(&extra, "        .scale = %lld,\n", (long long)c->frac);
+        desc_item(&f, &at, fmt(ctx, ".scale = %lld", (long long)c->frac));
     if (model_has_flag(c))
-        buf_printf(&extra, "        .has_offset = offsetof(%s, has_%s),\n",
-                   n->row, col_c(c));
+        desc_item(&f, &at, fmt(ctx, ".has_offset = offsetof(%s, has_%s)",
+                               n->row, col_c(c)));
     if (c->type.kind == AST_T_NAMED)
-        buf_printf(&extra, "        .enm = &%s_enum,\n",
-                   enum_type(ctx, c->type.enm));
+        desc_item(&f, &at,
+                  fmt(ctx, ".enm = &%s_enum", enum_type(ctx, c->type.enm)));
     d = dflt_init(ctx, c);
     if (d)
-        buf_printf(&extra, "        .dflt = %s,\n", d);
+        desc_item(&f, &at, fmt(ctx, ".dflt = %s", d));
     if (c->format != AST_FMT_NATIVE)
-        buf_printf(&extra, "        .format = %s,\n", format_const(c->format));
+        desc_item(&f, &at, fmt(ctx, ".format = %s", format_const(c->format)));
     if (c->sql_type[AST_D_POSTGRESQL])
-        buf_printf(&extra, "        .pg_type = %s,\n",
-                   c_string(ctx, c->sql_type[AST_D_POSTGRESQL],
-                            strlen(c->sql_type[AST_D_POSTGRESQL])));
-    tmpl_emit(out, C, "column", "name", c_esc(ctx, c->name), "sctype",
-              sc_type_const(c), "flags", col_flags(ctx, t, c), "extra",
-              extra.data, "type", n->row, "field", field_of(ctx, c), NULL);
-    buf_free(&extra);
+        desc_item(&f, &at,
+                  fmt(ctx, ".pg_type = %s",
+                      c_string(ctx, c->sql_type[AST_D_POSTGRESQL],
+                               strlen(c->sql_type[AST_D_POSTGRESQL]))));
+    tmpl_emit(out, C, "column", "fields", f.data, NULL);
+    buf_free(&f);
 }
 
 static const char *index_list(ast_ctx *ctx, const ast_name *cols,
@@ -2478,7 +2541,7 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
             table_names(ctx, d->table, &n);
             emit_query_source(ctx, out, d->table, &n);
             ast_pool_release(ctx, mark);
-            if (declared.on)
+            if (names_only())
                 buf_reset(out);
         }
     mark = ast_pool_mark(ctx);
@@ -2491,7 +2554,7 @@ static void emit_source(ast_ctx *ctx, buf *out, const char *header)
         if (!ast_schema_for(s, (int)ds[i]) || emit_sql_refused(ctx, ds[i]))
             continue; /* no DDL: create_all refuses the dialect */
         emit_ddl(ctx, out, ds[i]);
-        if (declared.on)
+        if (names_only())
             buf_reset(out);
         buf_printf(&ddl, "        [%s] = %s_ddl_%s,\n",
                    sc__dialect_of(ds[i])->c_name, s->name,
@@ -2733,32 +2796,52 @@ static void presize_slots(const ast_schema *s)
     declared.slots = mem_calloc(declared.nslots, sizeof *declared.slots);
 }
 
+static void emitted_drop(void)
+{
+    buf_free(&emitted.header);
+    buf_free(&emitted.source);
+    emitted.ctx = NULL;
+    emitted.schema = NULL;
+}
+
+/* An origin as KIND "NAME" or KIND "NAME" of table "TABLE". */
+static void origin_text(const declared_origin *o, char text[256])
+{
+    if (o->table)
+        snprintf(text, 256, "%s \"%.60s\" of table \"%.60s\"", o->kind,
+                 o->name, o->table);
+    else
+        snprintf(text, 256, "%s \"%.60s\"", o->kind, o->name);
+}
+
 int emit_c_check_names(ast_ctx *ctx)
 {
+    char text[256], ftext[256];
     int before = ctx->nerrors;
     const declared_name *first, *d;
     const declared_origin *fo, *o;
     buf h, c;
     size_t i;
 
+    emitted_drop();
     buf_init(&h);
     buf_init(&c);
     declared.on = true;
     presize_slots(ctx->schema);
     emit_c(ctx, &h, &c, NULL, 0);
     declared.on = false;
-    buf_free(&h);
-    buf_free(&c);
     for (i = 0; i < declared.n; i++) {
         d = name_at(i);
-        first = name_at(declared.slots[name_slot(d->name)] - 1);
+        first = name_at(d->first - 1);
         if (first == d)
             continue;
         o = &declared.origins[d->origin];
         fo = &declared.origins[first->origin];
+        origin_text(o, text);
+        origin_text(fo, ftext);
         ast_error(ctx, later(fo->loc, o->loc),
                   "the generated name %s, %s of %s, is also %s of %s",
-                  d->name, d->what, o->text, first->what, fo->text);
+                  d->name, d->what, text, first->what, ftext);
     }
     for (i = 0; i < declared.nchunks; i++)
         free(declared.chunks[i]);
@@ -2769,7 +2852,49 @@ int emit_c_check_names(ast_ctx *ctx)
     free(declared.origins);
     free(declared.slots);
     memset(&declared, 0, sizeof declared);
+    if (ctx->nerrors == before && emitted.keep) {
+        emitted.header = h;
+        emitted.source = c;
+        emitted.ctx = ctx;
+        emitted.schema = ctx->schema;
+    } else {
+        buf_free(&h);
+        buf_free(&c);
+    }
     return ctx->nerrors - before;
+}
+
+static void links_drop(void)
+{
+    schema_links.items = NULL;
+    schema_links.n = 0;
+    schema_links.by_table = NULL;
+    names_cache = NULL;
+    buf_free(&scratch);
+}
+
+/* Appends the files the pass that noted names wrote, if they are this
+ * schema's, with the migrations added; false if there are none. */
+static bool take_emitted(ast_ctx *ctx, buf *header, buf *source,
+                         const sc_migration *migs, unsigned nmigs)
+{
+    const buf *h = &emitted.header;
+
+    if (emitted.ctx != ctx || emitted.schema != ctx->schema)
+        return false;
+    buf_put(header, h->data, emitted.migrate_at);
+    if (nmigs)
+        emit_migrate_api(ctx, header, &migs[nmigs - 1], nmigs);
+    buf_put(header, h->data + emitted.migrate_at,
+            h->len - emitted.migrate_at);
+    buf_put(source, emitted.source.data, emitted.source.len);
+    emitted_drop();
+    if (nmigs) {
+        collect_links(ctx, &schema_links);
+        emit_migrations(ctx, source, migs, nmigs);
+        links_drop();
+    }
+    return true;
 }
 
 void emit_c(ast_ctx *ctx, buf *header, buf *source, const sc_migration *migs,
@@ -2779,6 +2904,8 @@ void emit_c(ast_ctx *ctx, buf *header, buf *source, const sc_migration *migs,
     const ast_table *t;
     names n;
 
+    if (!declared.on && take_emitted(ctx, header, source, migs, nmigs))
+        return;
     collect_links(ctx, &schema_links);
     /* Every table's names now, before the emitters start dropping what
      * they made for one table (ast_pool_release) before the next. */
@@ -2788,9 +2915,5 @@ void emit_c(ast_ctx *ctx, buf *header, buf *source, const sc_migration *migs,
     emit_source(ctx, source, hname);
     if (nmigs)
         emit_migrations(ctx, source, migs, nmigs);
-    schema_links.items = NULL;
-    schema_links.n = 0;
-    schema_links.by_table = NULL;
-    names_cache = NULL;
-    buf_free(&scratch);
+    links_drop();
 }

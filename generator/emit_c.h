@@ -20,4 +20,10 @@ void emit_c(ast_ctx *ctx, buf *header, buf *source, const sc_migration *migs,
  * it last, on a schema without other errors. */
 int emit_c_check_names(ast_ctx *ctx);
 
+/* With keep, emit_c_check_names() writes the files as it goes and keeps
+ * them for the emit_c() of the same schema, which then costs only the
+ * migrations: for a run that writes the C.  Without (the default), it
+ * only notes the names. */
+void emit_c_keep_output(bool keep);
+
 #endif /* SCHEMAC_EMIT_C_H */

@@ -24,16 +24,18 @@ ast_ctx *frontend_load(const char *path, char **text, size_t *len)
     }
     ctx = ast_ctx_new(path, src, n);
     /* The parser reports a missing schema line; the checker everything
-     * else, once the tree is whole. */
-    if (ast_parse(ctx) == 0)
+     * else, once the tree is whole, with its comments: the checker's
+     * last pass writes the C, which carries them. */
+    if (ast_parse(ctx) == 0) {
+        ast_attach_comments(ctx);
         check_schema(ctx);
+    }
     if (ctx->nerrors > 0) {
         ast_print_diags(ctx, stderr);
         ast_ctx_free(ctx);
         free(src);
         return NULL;
     }
-    ast_attach_comments(ctx);
     if (text) {
         *text = src;
         *len = n;

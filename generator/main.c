@@ -236,6 +236,7 @@ static int cmd_generate(int argc, char **argv)
         return rc < 0 ? 0 : rc;
     if (!o.output)
         return usage_error(usage_generate, "%s", "-o DIR is required");
+    emit_c_keep_output(true);
     ctx = frontend_load(o.input, NULL, NULL);
     if (!ctx)
         return EXIT_USER;

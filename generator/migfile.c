@@ -420,9 +420,12 @@ static int hash_file(const char *dir, const char *file,
 }
 
 /* The text schemac.sum should hold for listing l, with the files of
- * extra (none when NULL) as they will be once written. */
+ * extra (none when NULL) as they will be once written.  known, when not
+ * NULL, is l's sum as verified just now: its lines give the sums of l's
+ * files, in order, which need no reading again. */
 static int sum_text_with(const char *dir, const listing *l,
-                         const migfile_new *extra, buf *out, buf *err)
+                         const migfile_new *extra, const char *known,
+                         buf *out, buf *err)
 {
     char hex[HEX_SIZE];
     size_t i = 0, k = 0;
@@ -434,8 +437,13 @@ static int sum_text_with(const char *dir, const listing *l,
                 ? -1
                 : strcmp(l->files[i], extra->names[k]);
         if (c < 0 || (c == 0 && extra == NULL)) {
-            if (hash_file(dir, l->files[i], hex, err) != 0)
+            if (known != NULL) {
+                memcpy(hex, known, HEX_SIZE - 1);
+                hex[HEX_SIZE - 1] = '\0';
+                known = strchr(known, '\n') + 1;
+            } else if (hash_file(dir, l->files[i], hex, err) != 0) {
                 return -1;
+            }
             buf_printf(out, "%s  %s\n", hex, l->files[i++]);
             continue;
         }
@@ -450,7 +458,7 @@ static int sum_text_with(const char *dir, const listing *l,
 
 static int sum_text(const char *dir, const listing *l, buf *out, buf *err)
 {
-    return sum_text_with(dir, l, NULL, out, err);
+    return sum_text_with(dir, l, NULL, NULL, out, err);
 }
 
 /* Whether file is what fs_stage() leaves when a run stops before its
@@ -512,12 +520,13 @@ int migfile_clean(const char *dir, buf *note)
     return n;
 }
 
-static int verify_sum(const char *dir, const listing *l, buf *err);
+static int verify_sum(const char *dir, const listing *l, buf *verified,
+                      buf *err);
 
 int migfile_write_new(const char *dir, const migfile_new *m, buf *err)
 {
     listing l;
-    buf sum;
+    buf sum, old;
     char *path;
     const char *failed;
     int rc = list_dir(dir, &l, err), k;
@@ -527,14 +536,17 @@ int migfile_write_new(const char *dir, const migfile_new *m, buf *err)
     if (rc < 0)
         return -1;
     buf_init(&sum);
+    buf_init(&old);
     /* the files there must be the ones sealed: a new sum would seal an
      * edit nobody reviewed */
-    rc = l.nfiles > 0 ? verify_sum(dir, &l, err) : 0;
+    rc = l.nfiles > 0 ? verify_sum(dir, &l, &old, err) : 0;
     if (rc != 0)
         buf_printf(err, "; seal a reviewed edit with schemac migrate hash "
                         "before writing a new migration");
     if (rc == 0)
-        rc = sum_text_with(dir, &l, m, &sum, err);
+        rc = sum_text_with(dir, &l, m, l.nfiles > 0 ? old.data : NULL, &sum,
+                           err);
+    buf_free(&old);
     for (k = 0; rc == 0 && k <= MIGFILE_NFILES; k++) {
         const buf *b = k < MIGFILE_NFILES ? &m->data[k] : &sum;
 
@@ -660,8 +672,10 @@ static const char *missing_file(const listing *l, const char *sum,
 }
 
 /* Compares dir/schemac.sum with the files of l; -1 with a message naming
- * the first file that differs. */
-static int verify_sum(const char *dir, const listing *l, buf *err)
+ * the first file that differs.  When it matches, its text goes into
+ * verified (unless NULL). */
+static int verify_sum(const char *dir, const listing *l, buf *verified,
+                      buf *err)
 {
     buf want, name;
     char *path = path_join(dir, SUM_FILE), *have = NULL;
@@ -681,8 +695,11 @@ static int verify_sum(const char *dir, const listing *l, buf *err)
         rc = -1;
         goto cleanup;
     }
-    if (len == want.len && memcmp(have, want.data, len) == 0)
+    if (len == want.len && memcmp(have, want.data, len) == 0) {
+        if (verified != NULL)
+            buf_put(verified, want.data, want.len);
         goto cleanup;
+    }
     rc = -1;
     if ((gone = missing_file(l, have, &name)) != NULL) {
         buf_printf(err, "%s/%s is missing: %s lists it", dir, gone,
@@ -1347,7 +1364,7 @@ static int load(const char *dir, bool sealed, migfile_set *out, buf *err)
         return -1;
     out->store = xmalloc(sizeof *out->store);
     memset(out->store, 0, sizeof *out->store);
-    rc = sealed ? verify_sum(dir, &l, err) : 0;
+    rc = sealed ? verify_sum(dir, &l, NULL, err) : 0;
     if (rc == 0) {
         out->migs = keep(out->store, xmalloc(l.n * sizeof *out->migs));
         memset(out->migs, 0, l.n * sizeof *out->migs);

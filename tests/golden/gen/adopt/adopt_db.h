@@ -26,6 +26,50 @@
 extern "C" {
 #endif
 
+/*
+ * Per table T (prefix P), in this order:
+ *
+ * Row operations.  P_insert(): a NOT NULL column without a value that has
+ * a default gets it, in row too; a nullable one is NULL (its default is
+ * in the _INIT macro); an autoincrement key is stored in row.  SC_OK,
+ * SC_CONSTRAINT, SC_BUSY, SC_NOMEM.  P_insert_many(): n rows in one
+ * transaction, all of them or none.  With a key: P_get() reads the row
+ * with the key into out, text and bytes living in the arena (SC_OK or
+ * SC_NOTFOUND); P_update() writes every column of row to the stored row
+ * with its key, but a NOT NULL default-now column without a value, which
+ * keeps the one stored; P_update_cols() writes the columns of cols (the
+ * column bits, or-ed), SC_MISUSE when cols names no non-key column;
+ * P_delete() deletes the row with the key (SC_CONSTRAINT: still
+ * referenced).  P_update_many() and P_delete_many() do the same for each
+ * of n rows in one transaction, all of them or none (SC_NOTFOUND: a key
+ * matches no row, and nothing is changed); cols 0 is every column.
+ *
+ * Queries.  P_select() starts one; the where, order and join macros
+ * shape it, given the query or a join handle of the table; a terminal
+ * runs it (as often as wanted); P_query_free() releases it.  Values are
+ * copied when given, and always sent as bound parameters.  Filters after
+ * P_or() combine with OR, after P_not() are negated, up to the matching
+ * P_end(); groups nest; the default is AND.  Shaping applies to the
+ * whole query.
+ *
+ * Terminals.  all: every row into out (allocated in a); first: SC_OK or
+ * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
+ * each: calls fn with one row at a time, valid during the call only, in
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.  Bulk changes of the matching
+ * rows: set the columns to change, then update_all; or delete_all;
+ * *changed receives the row count.
+ *
+ * Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it.  Navigation: get_ the parent row, list_ the
+ * children of one row; the _load_ forms fetch the children of many rows
+ * with one query: lists[i] receives those of rows[i].  A NULL arena, out
+ * or lists is SC_MISUSE.  The get_ names of the children's lists are the
+ * navigation's names before they followed the tables' (SPEC section 3),
+ * kept for the source that calls them.
+ */
+
 /* Query handles: per table a query over it and the table joined into
  * another's query.  Both have the member the table's filters check (it is
  * never read: behind a handle is an sc_query), so that a filter takes
@@ -86,8 +130,7 @@ typedef struct adopt_Film_Star {
     bool        has_height; /* false: NULL */
 } adopt_Film_Star;
 
-/* A adopt_Film_Star with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define ADOPT_FILM_STAR_INIT {}
 #else
@@ -126,8 +169,7 @@ typedef struct adopt_film {
     bool         has_made_on;  /* false: NULL */
 } adopt_film;
 
-/* A adopt_film with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define ADOPT_FILM_INIT \
     {{} /* film_id */, \
@@ -176,8 +218,7 @@ typedef struct adopt_film_log {
     bool        has_at;  /* false: the default (now) */
 } adopt_film_log;
 
-/* A adopt_film_log with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define ADOPT_FILM_LOG_INIT {}
 #else
@@ -197,8 +238,7 @@ typedef struct adopt_sequel {
     int32_t position; /* not null */
 } adopt_sequel;
 
-/* A adopt_sequel with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define ADOPT_SEQUEL_INIT {}
 #else
@@ -219,68 +259,30 @@ enum {
     ADOPT_FILM_STARS_COL_HEIGHT  = 3
 };
 
-/* Column bits of table "Film Stars", or-ed into the cols of
- * adopt_Film_Stars_update_cols(); those of key columns are ignored. */
+/* Column bits of "Film Stars" for cols (key columns ignored). */
 #define ADOPT_FILM_STARS_STAR_ID (UINT64_C(1) << ADOPT_FILM_STARS_COL_STAR_ID)
 #define ADOPT_FILM_STARS_NAME    (UINT64_C(1) << ADOPT_FILM_STARS_COL_NAME)
 #define ADOPT_FILM_STARS_BORN    (UINT64_C(1) << ADOPT_FILM_STARS_COL_BORN)
 #define ADOPT_FILM_STARS_HEIGHT  (UINT64_C(1) << ADOPT_FILM_STARS_COL_HEIGHT)
 
-/* Table "Film Stars": the descriptor, then the row operations. */
+/* Table "Film Stars": the descriptor, then the row operations.
+ * The new key is stored in row->Star_Id. */
 extern const sc_table_desc adopt_Film_Stars_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * The new key is stored in row->Star_Id.
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int adopt_Film_Stars_insert(sc_db *db, adopt_Film_Star *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int adopt_Film_Stars_insert_many(sc_db *db, adopt_Film_Star *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int adopt_Film_Stars_get(sc_db *db, sc_arena *a, int64_t Star_Id,
                          adopt_Film_Star *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int adopt_Film_Stars_update(sc_db *db, const adopt_Film_Star *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int adopt_Film_Stars_update_cols(sc_db *db, const adopt_Film_Star *row,
                                  uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int adopt_Film_Stars_delete(sc_db *db, int64_t Star_Id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for adopt_Film_Stars_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int adopt_Film_Stars_update_many(sc_db *db, const adopt_Film_Star *rows,
                                  size_t n, uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int adopt_Film_Stars_delete_many(sc_db *db, const adopt_Film_Star *rows,
                                  size_t n);
 
-/*
- * Queries over table "Film Stars".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "Film Stars". */
 adopt_Film_Stars_query *adopt_Film_Stars_select(sc_db *db);
 void adopt_Film_Stars_query_free(adopt_Film_Stars_query *q);
 
@@ -388,9 +390,7 @@ void adopt_Film_Stars_query_free(adopt_Film_Stars_query *q);
 #define adopt_Film_Stars_update_set_height_null(q) \
     SC_SET_NULL(ADOPT_FILM_STARS, q, HEIGHT)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define adopt_Film_Stars_or(q) sc_query_begin_or(SC_HANDLE(ADOPT_FILM_STARS, q))
 #define adopt_Film_Stars_and(q) \
     sc_query_begin_and(SC_HANDLE(ADOPT_FILM_STARS, q))
@@ -404,13 +404,7 @@ void adopt_Film_Stars_query_free(adopt_Film_Stars_query *q);
 #define adopt_Film_Stars_distinct(q) \
     sc_query_distinct(SC_HANDLE(ADOPT_FILM_STARS, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int adopt_Film_Stars_all(adopt_Film_Stars_query *q, sc_arena *a,
                          adopt_Film_Star_list *out);
 int adopt_Film_Stars_first(adopt_Film_Stars_query *q, sc_arena *a,
@@ -422,22 +416,14 @@ int adopt_Film_Stars_exists(adopt_Film_Stars_query *q, bool *yes);
 typedef int (*adopt_Film_Star_fn)(void *ctx, const adopt_Film_Star *row);
 int adopt_Film_Stars_each(adopt_Film_Stars_query *q, adopt_Film_Star_fn fn,
                           void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int adopt_Film_Stars_update_all(adopt_Film_Stars_query *q, int64_t *changed);
 int adopt_Film_Stars_delete_all(adopt_Film_Stars_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define adopt_Film_Stars_join_films(q) \
     SC_JOIN(ADOPT_FILM_STARS, q, adopt_films, adopt_films, 0, true)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int adopt_Film_Stars_list_films(sc_db *db, sc_arena *a,
                                 const adopt_Film_Star *row,
                                 adopt_film_list *out);
@@ -445,8 +431,7 @@ int adopt_Film_Stars_load_films(sc_db *db, sc_arena *a,
                                 const adopt_Film_Star *rows, size_t n,
                                 adopt_film_list *lists);
 
-/* The navigation's names before they followed the tables' (SPEC section
- * 3): kept for the source that calls them. */
+/* Former names. */
 #define adopt_Film_Stars_get_films adopt_Film_Stars_list_films
 
 /* The columns of table "films" by index. */
@@ -467,8 +452,7 @@ enum {
     ADOPT_FILMS_COL_MADE_ON  = 13
 };
 
-/* Column bits of table "films", or-ed into the cols of
- * adopt_films_update_cols(); those of key columns are ignored. */
+/* Column bits of "films" for cols (key columns ignored). */
 #define ADOPT_FILMS_FILM_ID  (UINT64_C(1) << ADOPT_FILMS_COL_FILM_ID)
 #define ADOPT_FILMS_TITLE    (UINT64_C(1) << ADOPT_FILMS_COL_TITLE)
 #define ADOPT_FILMS_RATING   (UINT64_C(1) << ADOPT_FILMS_COL_RATING)
@@ -486,55 +470,18 @@ enum {
 
 /* Table "films": the descriptor, then the row operations. */
 extern const sc_table_desc adopt_films_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int adopt_films_insert(sc_db *db, adopt_film *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int adopt_films_insert_many(sc_db *db, adopt_film *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int adopt_films_get(sc_db *db, sc_arena *a, int64_t film_id, adopt_film *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int adopt_films_update(sc_db *db, const adopt_film *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int adopt_films_update_cols(sc_db *db, const adopt_film *row, uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int adopt_films_delete(sc_db *db, int64_t film_id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for adopt_films_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int adopt_films_update_many(sc_db *db, const adopt_film *rows, size_t n,
                             uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int adopt_films_delete_many(sc_db *db, const adopt_film *rows, size_t n);
 
-/*
- * Queries over table "films".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "films". */
 adopt_films_query *adopt_films_select(sc_db *db);
 void adopt_films_query_free(adopt_films_query *q);
 
@@ -901,9 +848,7 @@ void adopt_films_query_free(adopt_films_query *q);
 #define adopt_films_update_set_made_on_null(q) \
     SC_SET_NULL(ADOPT_FILMS, q, MADE_ON)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define adopt_films_or(q) sc_query_begin_or(SC_HANDLE(ADOPT_FILMS, q))
 #define adopt_films_and(q) sc_query_begin_and(SC_HANDLE(ADOPT_FILMS, q))
 #define adopt_films_not(q) sc_query_begin_not(SC_HANDLE(ADOPT_FILMS, q))
@@ -912,13 +857,7 @@ void adopt_films_query_free(adopt_films_query *q);
 #define adopt_films_offset(q, n) sc_query_offset(SC_HANDLE(ADOPT_FILMS, q), n)
 #define adopt_films_distinct(q) sc_query_distinct(SC_HANDLE(ADOPT_FILMS, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int adopt_films_all(adopt_films_query *q, sc_arena *a, adopt_film_list *out);
 int adopt_films_first(adopt_films_query *q, sc_arena *a, adopt_film *out);
 int adopt_films_one(adopt_films_query *q, sc_arena *a, adopt_film *out);
@@ -926,15 +865,10 @@ int adopt_films_count(adopt_films_query *q, int64_t *n);
 int adopt_films_exists(adopt_films_query *q, bool *yes);
 typedef int (*adopt_film_fn)(void *ctx, const adopt_film *row);
 int adopt_films_each(adopt_films_query *q, adopt_film_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int adopt_films_update_all(adopt_films_query *q, int64_t *changed);
 int adopt_films_delete_all(adopt_films_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define adopt_films_join_Film_Stars(q) \
     SC_JOIN(ADOPT_FILMS, q, adopt_Film_Stars, adopt_films, 0, false)
 #define adopt_films_join_sequels_by_original(q) \
@@ -942,10 +876,7 @@ int adopt_films_delete_all(adopt_films_query *q, int64_t *changed);
 #define adopt_films_join_sequels_by_sequel(q) \
     SC_JOIN(ADOPT_FILMS, q, adopt_sequels, adopt_sequels, 1, true)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int adopt_films_get_Film_Star(sc_db *db, sc_arena *a, const adopt_film *row,
                               adopt_Film_Star *out);
 int adopt_films_list_sequels_by_original(sc_db *db, sc_arena *a,
@@ -961,8 +892,7 @@ int adopt_films_load_sequels_by_sequel(sc_db *db, sc_arena *a,
                                        const adopt_film *rows, size_t n,
                                        adopt_sequel_list *lists);
 
-/* The navigation's names before they followed the tables' (SPEC section
- * 3): kept for the source that calls them. */
+/* Former names. */
 #define adopt_films_get_star adopt_films_get_Film_Star
 #define adopt_films_get_sequels_by_original adopt_films_list_sequels_by_original
 #define adopt_films_get_sequels_by_sequel adopt_films_list_sequels_by_sequel
@@ -976,25 +906,10 @@ enum {
 
 /* Table "film_log": the descriptor, then the row operations. */
 extern const sc_table_desc adopt_film_log_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int adopt_film_log_insert(sc_db *db, adopt_film_log *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int adopt_film_log_insert_many(sc_db *db, adopt_film_log *rows, size_t n);
 
-/*
- * Queries over table "film_log".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "film_log". */
 adopt_film_log_query *adopt_film_log_select(sc_db *db);
 void adopt_film_log_query_free(adopt_film_log_query *q);
 
@@ -1069,9 +984,7 @@ void adopt_film_log_query_free(adopt_film_log_query *q);
     SC_ORDER_BY(ADOPT_FILM_LOG, q, AT, dir)
 #define adopt_film_log_update_set_at(q, v) SC_SET(ADOPT_FILM_LOG, q, i64, AT, v)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define adopt_film_log_or(q) sc_query_begin_or(SC_HANDLE(ADOPT_FILM_LOG, q))
 #define adopt_film_log_and(q) sc_query_begin_and(SC_HANDLE(ADOPT_FILM_LOG, q))
 #define adopt_film_log_not(q) sc_query_begin_not(SC_HANDLE(ADOPT_FILM_LOG, q))
@@ -1083,13 +996,7 @@ void adopt_film_log_query_free(adopt_film_log_query *q);
 #define adopt_film_log_distinct(q) \
     sc_query_distinct(SC_HANDLE(ADOPT_FILM_LOG, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int adopt_film_log_all(adopt_film_log_query *q, sc_arena *a,
                        adopt_film_log_list *out);
 int adopt_film_log_first(adopt_film_log_query *q, sc_arena *a,
@@ -1101,9 +1008,6 @@ int adopt_film_log_exists(adopt_film_log_query *q, bool *yes);
 typedef int (*adopt_film_log_fn)(void *ctx, const adopt_film_log *row);
 int adopt_film_log_each(adopt_film_log_query *q, adopt_film_log_fn fn,
                         void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int adopt_film_log_update_all(adopt_film_log_query *q, int64_t *changed);
 int adopt_film_log_delete_all(adopt_film_log_query *q, int64_t *changed);
 
@@ -1114,65 +1018,27 @@ enum {
     ADOPT_SEQUELS_COL_POSITION = 2
 };
 
-/* Column bits of table "sequels", or-ed into the cols of
- * adopt_sequels_update_cols(); those of key columns are ignored. */
+/* Column bits of "sequels" for cols (key columns ignored). */
 #define ADOPT_SEQUELS_ORIGINAL (UINT64_C(1) << ADOPT_SEQUELS_COL_ORIGINAL)
 #define ADOPT_SEQUELS_SEQUEL   (UINT64_C(1) << ADOPT_SEQUELS_COL_SEQUEL)
 #define ADOPT_SEQUELS_POSITION (UINT64_C(1) << ADOPT_SEQUELS_COL_POSITION)
 
 /* Table "sequels": the descriptor, then the row operations. */
 extern const sc_table_desc adopt_sequels_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int adopt_sequels_insert(sc_db *db, adopt_sequel *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int adopt_sequels_insert_many(sc_db *db, adopt_sequel *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int adopt_sequels_get(sc_db *db, sc_arena *a, int64_t original,
                       int32_t position, adopt_sequel *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int adopt_sequels_update(sc_db *db, const adopt_sequel *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int adopt_sequels_update_cols(sc_db *db, const adopt_sequel *row,
                               uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int adopt_sequels_delete(sc_db *db, int64_t original, int32_t position);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for adopt_sequels_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int adopt_sequels_update_many(sc_db *db, const adopt_sequel *rows, size_t n,
                               uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int adopt_sequels_delete_many(sc_db *db, const adopt_sequel *rows, size_t n);
 
-/*
- * Queries over table "sequels".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "sequels". */
 adopt_sequels_query *adopt_sequels_select(sc_db *db);
 void adopt_sequels_query_free(adopt_sequels_query *q);
 
@@ -1242,9 +1108,7 @@ void adopt_sequels_query_free(adopt_sequels_query *q);
 #define adopt_sequels_update_set_position(q, v) \
     SC_SET(ADOPT_SEQUELS, q, i32, POSITION, v)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define adopt_sequels_or(q) sc_query_begin_or(SC_HANDLE(ADOPT_SEQUELS, q))
 #define adopt_sequels_and(q) sc_query_begin_and(SC_HANDLE(ADOPT_SEQUELS, q))
 #define adopt_sequels_not(q) sc_query_begin_not(SC_HANDLE(ADOPT_SEQUELS, q))
@@ -1254,13 +1118,7 @@ void adopt_sequels_query_free(adopt_sequels_query *q);
     sc_query_offset(SC_HANDLE(ADOPT_SEQUELS, q), n)
 #define adopt_sequels_distinct(q) sc_query_distinct(SC_HANDLE(ADOPT_SEQUELS, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int adopt_sequels_all(adopt_sequels_query *q, sc_arena *a,
                       adopt_sequel_list *out);
 int adopt_sequels_first(adopt_sequels_query *q, sc_arena *a,
@@ -1270,32 +1128,23 @@ int adopt_sequels_count(adopt_sequels_query *q, int64_t *n);
 int adopt_sequels_exists(adopt_sequels_query *q, bool *yes);
 typedef int (*adopt_sequel_fn)(void *ctx, const adopt_sequel *row);
 int adopt_sequels_each(adopt_sequels_query *q, adopt_sequel_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int adopt_sequels_update_all(adopt_sequels_query *q, int64_t *changed);
 int adopt_sequels_delete_all(adopt_sequels_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define adopt_sequels_join_films_by_original(q) \
     SC_JOIN(ADOPT_SEQUELS, q, adopt_films, adopt_sequels, 0, false)
 #define adopt_sequels_join_films_by_sequel(q) \
     SC_JOIN(ADOPT_SEQUELS, q, adopt_films, adopt_sequels, 1, false)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int adopt_sequels_get_film_by_original(sc_db *db, sc_arena *a,
                                        const adopt_sequel *row,
                                        adopt_film *out);
 int adopt_sequels_get_film_by_sequel(sc_db *db, sc_arena *a,
                                      const adopt_sequel *row, adopt_film *out);
 
-/* The navigation's names before they followed the tables' (SPEC section
- * 3): kept for the source that calls them. */
+/* Former names. */
 #define adopt_sequels_get_original adopt_sequels_get_film_by_original
 #define adopt_sequels_get_sequel adopt_sequels_get_film_by_sequel
 

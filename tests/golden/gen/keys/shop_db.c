@@ -16,32 +16,17 @@ static const sc_enum_desc shop_status_enum = {"status", shop_status_labels, 4};
 
 /* Table "user". */
 static const sc_column_desc shop_user_columns[] = {
-    {
-        .name = "id",
-        .type = SC_TYPE_INT32,
-        .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
-        .offset = offsetof(shop_user, id),
-    },
-    {
-        .name = "order",
-        .type = SC_TYPE_INT32,
-        .flags = SC_COL_HASFLAG,
-        .offset = offsetof(shop_user, order),
-        .has_offset = offsetof(shop_user, has_order),
-    },
-    {
-        .name = "email",
-        .type = SC_TYPE_TEXT,
-        .flags = SC_COL_NOTNULL | SC_COL_UNIQUE,
-        .offset = offsetof(shop_user, email),
-        .length = 254,
-    },
-    {
-        .name = "default",
-        .type = SC_TYPE_TEXT,
-        .flags = 0,
-        .offset = offsetof(shop_user, default_),
-    },
+    {.name = "id", .type = SC_TYPE_INT32,
+     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
+     .offset = offsetof(shop_user, id)},
+    {.name = "order", .type = SC_TYPE_INT32, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(shop_user, order),
+     .has_offset = offsetof(shop_user, has_order)},
+    {.name = "email", .type = SC_TYPE_TEXT,
+     .flags = SC_COL_NOTNULL | SC_COL_UNIQUE,
+     .offset = offsetof(shop_user, email), .length = 254},
+    {.name = "default", .type = SC_TYPE_TEXT, .flags = 0,
+     .offset = offsetof(shop_user, default_)},
 };
 
 static const unsigned shop_user_pk[] = {0};
@@ -229,20 +214,10 @@ int shop_user_load_order(sc_db *db, sc_arena *a, const shop_user *rows,
 
 /* Table "categories". */
 static const sc_column_desc shop_categories_columns[] = {
-    {
-        .name = "code",
-        .type = SC_TYPE_TEXT,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(shop_category, code),
-        .length = 8,
-    },
-    {
-        .name = "parent",
-        .type = SC_TYPE_TEXT,
-        .flags = 0,
-        .offset = offsetof(shop_category, parent),
-        .length = 8,
-    },
+    {.name = "code", .type = SC_TYPE_TEXT, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(shop_category, code), .length = 8},
+    {.name = "parent", .type = SC_TYPE_TEXT, .flags = 0,
+     .offset = offsetof(shop_category, parent), .length = 8},
 };
 
 static const unsigned shop_categories_pk[] = {0};
@@ -492,49 +467,24 @@ int shop_categories_load_order_lines(sc_db *db, sc_arena *a,
 
 /* Table "order". */
 static const sc_column_desc shop_order_columns[] = {
-    {
-        .name = "id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
-        .offset = offsetof(shop_order, id),
-    },
-    {
-        .name = "user_id",
-        .type = SC_TYPE_INT32,
-        .flags = SC_COL_NOTNULL,
-        .offset = offsetof(shop_order, user_id),
-    },
-    {
-        .name = "status",
-        .type = SC_TYPE_ENUM,
-        .flags = SC_COL_NOTNULL,
-        .offset = offsetof(shop_order, status),
-        .enm = &shop_status_enum,
-        .dflt = {.kind = SC_DEFAULT_VALUE, .i = 0},
-    },
-    {
-        .name = "total",
-        .type = SC_TYPE_NUMERIC,
-        .flags = SC_COL_NOTNULL,
-        .offset = offsetof(shop_order, total),
-        .length = 10,
-        .scale = 2,
-        .dflt = {.kind = SC_DEFAULT_VALUE, .i = 0},
-    },
-    {
-        .name = "placed",
-        .type = SC_TYPE_DATE,
-        .flags = SC_COL_NOTNULL | SC_COL_HASFLAG,
-        .offset = offsetof(shop_order, placed),
-        .has_offset = offsetof(shop_order, has_placed),
-        .dflt = {.kind = SC_DEFAULT_NOW},
-    },
-    {
-        .name = "note",
-        .type = SC_TYPE_TEXT,
-        .flags = 0,
-        .offset = offsetof(shop_order, note),
-    },
+    {.name = "id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
+     .offset = offsetof(shop_order, id)},
+    {.name = "user_id", .type = SC_TYPE_INT32, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(shop_order, user_id)},
+    {.name = "status", .type = SC_TYPE_ENUM, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(shop_order, status), .enm = &shop_status_enum,
+     .dflt = {.kind = SC_DEFAULT_VALUE, .i = 0}},
+    {.name = "total", .type = SC_TYPE_NUMERIC, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(shop_order, total), .length = 10, .scale = 2,
+     .dflt = {.kind = SC_DEFAULT_VALUE, .i = 0}},
+    {.name = "placed", .type = SC_TYPE_DATE,
+     .flags = SC_COL_NOTNULL | SC_COL_HASFLAG,
+     .offset = offsetof(shop_order, placed),
+     .has_offset = offsetof(shop_order, has_placed),
+     .dflt = {.kind = SC_DEFAULT_NOW}},
+    {.name = "note", .type = SC_TYPE_TEXT, .flags = 0,
+     .offset = offsetof(shop_order, note)},
 };
 
 static const unsigned shop_order_pk[] = {0};
@@ -746,32 +696,17 @@ int shop_order_load_order_lines(sc_db *db, sc_arena *a, const shop_order *rows,
 
 /* Table "order_lines". */
 static const sc_column_desc shop_order_lines_columns[] = {
-    {
-        .name = "order_id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(shop_order_line, order_id),
-    },
-    {
-        .name = "line",
-        .type = SC_TYPE_INT16,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(shop_order_line, line),
-    },
-    {
-        .name = "category",
-        .type = SC_TYPE_TEXT,
-        .flags = SC_COL_NOTNULL,
-        .offset = offsetof(shop_order_line, category),
-        .length = 8,
-    },
-    {
-        .name = "qty",
-        .type = SC_TYPE_INT32,
-        .flags = SC_COL_NOTNULL,
-        .offset = offsetof(shop_order_line, qty),
-        .dflt = {.kind = SC_DEFAULT_VALUE, .i = 1},
-    },
+    {.name = "order_id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(shop_order_line, order_id)},
+    {.name = "line", .type = SC_TYPE_INT16,
+     .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(shop_order_line, line)},
+    {.name = "category", .type = SC_TYPE_TEXT, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(shop_order_line, category), .length = 8},
+    {.name = "qty", .type = SC_TYPE_INT32, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(shop_order_line, qty),
+     .dflt = {.kind = SC_DEFAULT_VALUE, .i = 1}},
 };
 
 static const unsigned shop_order_lines_pk[] = {0, 1};
@@ -977,24 +912,12 @@ int shop_order_lines_get_category(sc_db *db, sc_arena *a,
 
 /* Table "boxes". */
 static const sc_column_desc shop_boxes_columns[] = {
-    {
-        .name = "a",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(shop_box, a),
-    },
-    {
-        .name = "b",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(shop_box, b),
-    },
-    {
-        .name = "key",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(shop_box, key),
-    },
+    {.name = "a", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(shop_box, a)},
+    {.name = "b", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(shop_box, b)},
+    {.name = "key", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(shop_box, key)},
 };
 
 static const unsigned shop_boxes_pk[] = {0, 1, 2};

@@ -26,6 +26,50 @@
 extern "C" {
 #endif
 
+/*
+ * Per table T (prefix P), in this order:
+ *
+ * Row operations.  P_insert(): a NOT NULL column without a value that has
+ * a default gets it, in row too; a nullable one is NULL (its default is
+ * in the _INIT macro); an autoincrement key is stored in row.  SC_OK,
+ * SC_CONSTRAINT, SC_BUSY, SC_NOMEM.  P_insert_many(): n rows in one
+ * transaction, all of them or none.  With a key: P_get() reads the row
+ * with the key into out, text and bytes living in the arena (SC_OK or
+ * SC_NOTFOUND); P_update() writes every column of row to the stored row
+ * with its key, but a NOT NULL default-now column without a value, which
+ * keeps the one stored; P_update_cols() writes the columns of cols (the
+ * column bits, or-ed), SC_MISUSE when cols names no non-key column;
+ * P_delete() deletes the row with the key (SC_CONSTRAINT: still
+ * referenced).  P_update_many() and P_delete_many() do the same for each
+ * of n rows in one transaction, all of them or none (SC_NOTFOUND: a key
+ * matches no row, and nothing is changed); cols 0 is every column.
+ *
+ * Queries.  P_select() starts one; the where, order and join macros
+ * shape it, given the query or a join handle of the table; a terminal
+ * runs it (as often as wanted); P_query_free() releases it.  Values are
+ * copied when given, and always sent as bound parameters.  Filters after
+ * P_or() combine with OR, after P_not() are negated, up to the matching
+ * P_end(); groups nest; the default is AND.  Shaping applies to the
+ * whole query.
+ *
+ * Terminals.  all: every row into out (allocated in a); first: SC_OK or
+ * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
+ * each: calls fn with one row at a time, valid during the call only, in
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.  Bulk changes of the matching
+ * rows: set the columns to change, then update_all; or delete_all;
+ * *changed receives the row count.
+ *
+ * Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it.  Navigation: get_ the parent row, list_ the
+ * children of one row; the _load_ forms fetch the children of many rows
+ * with one query: lists[i] receives those of rows[i].  A NULL arena, out
+ * or lists is SC_MISUSE.  The get_ names of the children's lists are the
+ * navigation's names before they followed the tables' (SPEC section 3),
+ * kept for the source that calls them.
+ */
+
 /* Query handles: per table a query over it and the table joined into
  * another's query.  Both have the member the table's filters check (it is
  * never read: behind a handle is an sc_query), so that a filter takes
@@ -91,8 +135,7 @@ typedef struct shop_user {
     const char *default_;  /* NULL when null */
 } shop_user;
 
-/* A shop_user with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define SHOP_USER_INIT {}
 #else
@@ -110,8 +153,7 @@ typedef struct shop_category {
     const char *parent; /* varchar(8), NULL when null, references categories */
 } shop_category;
 
-/* A shop_category with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define SHOP_CATEGORY_INIT {}
 #else
@@ -134,8 +176,7 @@ typedef struct shop_order {
     const char *note;       /* NULL when null */
 } shop_order;
 
-/* A shop_order with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define SHOP_ORDER_INIT \
     {{} /* id */, \
@@ -164,8 +205,7 @@ typedef struct shop_order_line {
     int32_t     qty;      /* not null */
 } shop_order_line;
 
-/* A shop_order_line with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define SHOP_ORDER_LINE_INIT \
     {{} /* order_id */, \
@@ -188,8 +228,7 @@ typedef struct shop_box {
     int64_t key; /* part of the primary key */
 } shop_box;
 
-/* A shop_box with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define SHOP_BOX_INIT {}
 #else
@@ -210,65 +249,27 @@ enum {
     SHOP_USER_COL_DEFAULT = 3
 };
 
-/* Column bits of table "user", or-ed into the cols of
- * shop_user_update_cols(); those of key columns are ignored. */
+/* Column bits of "user" for cols (key columns ignored). */
 #define SHOP_USER_ID      (UINT64_C(1) << SHOP_USER_COL_ID)
 #define SHOP_USER_ORDER   (UINT64_C(1) << SHOP_USER_COL_ORDER)
 #define SHOP_USER_EMAIL   (UINT64_C(1) << SHOP_USER_COL_EMAIL)
 #define SHOP_USER_DEFAULT (UINT64_C(1) << SHOP_USER_COL_DEFAULT)
 
-/* Table "user": the descriptor, then the row operations. */
+/* Table "user": the descriptor, then the row operations.
+ * The new key is stored in row->id. */
 extern const sc_table_desc shop_user_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * The new key is stored in row->id.
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int shop_user_insert(sc_db *db, shop_user *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int shop_user_insert_many(sc_db *db, shop_user *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int shop_user_get(sc_db *db, sc_arena *a, int32_t id, shop_user *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_user_update(sc_db *db, const shop_user *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int shop_user_update_cols(sc_db *db, const shop_user *row, uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int shop_user_delete(sc_db *db, int32_t id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for shop_user_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int shop_user_update_many(sc_db *db, const shop_user *rows, size_t n,
                           uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int shop_user_delete_many(sc_db *db, const shop_user *rows, size_t n);
 
-/*
- * Queries over table "user".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "user". */
 shop_user_query *shop_user_select(sc_db *db);
 void shop_user_query_free(shop_user_query *q);
 
@@ -363,9 +364,7 @@ void shop_user_query_free(shop_user_query *q);
     SC_SET(SHOP_USER, q, text, DEFAULT, v)
 #define shop_user_update_set_default_null(q) SC_SET_NULL(SHOP_USER, q, DEFAULT)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define shop_user_or(q) sc_query_begin_or(SC_HANDLE(SHOP_USER, q))
 #define shop_user_and(q) sc_query_begin_and(SC_HANDLE(SHOP_USER, q))
 #define shop_user_not(q) sc_query_begin_not(SC_HANDLE(SHOP_USER, q))
@@ -374,13 +373,7 @@ void shop_user_query_free(shop_user_query *q);
 #define shop_user_offset(q, n) sc_query_offset(SC_HANDLE(SHOP_USER, q), n)
 #define shop_user_distinct(q) sc_query_distinct(SC_HANDLE(SHOP_USER, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int shop_user_all(shop_user_query *q, sc_arena *a, shop_user_list *out);
 int shop_user_first(shop_user_query *q, sc_arena *a, shop_user *out);
 int shop_user_one(shop_user_query *q, sc_arena *a, shop_user *out);
@@ -388,29 +381,20 @@ int shop_user_count(shop_user_query *q, int64_t *n);
 int shop_user_exists(shop_user_query *q, bool *yes);
 typedef int (*shop_user_fn)(void *ctx, const shop_user *row);
 int shop_user_each(shop_user_query *q, shop_user_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int shop_user_update_all(shop_user_query *q, int64_t *changed);
 int shop_user_delete_all(shop_user_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define shop_user_join_order(q) \
     SC_JOIN(SHOP_USER, q, shop_order, shop_order, 0, true)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int shop_user_list_order(sc_db *db, sc_arena *a, const shop_user *row,
                          shop_order_list *out);
 int shop_user_load_order(sc_db *db, sc_arena *a, const shop_user *rows,
                          size_t n, shop_order_list *lists);
 
-/* The navigation's names before they followed the tables' (SPEC section
- * 3): kept for the source that calls them. */
+/* Former names. */
 #define shop_user_get_order shop_user_list_order
 
 /* The columns of table "categories" by index. */
@@ -419,65 +403,27 @@ enum {
     SHOP_CATEGORIES_COL_PARENT = 1
 };
 
-/* Column bits of table "categories", or-ed into the cols of
- * shop_categories_update_cols(); those of key columns are ignored. */
+/* Column bits of "categories" for cols (key columns ignored). */
 #define SHOP_CATEGORIES_CODE   (UINT64_C(1) << SHOP_CATEGORIES_COL_CODE)
 #define SHOP_CATEGORIES_PARENT (UINT64_C(1) << SHOP_CATEGORIES_COL_PARENT)
 
 /* Table "categories": the descriptor, then the row operations. */
 extern const sc_table_desc shop_categories_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int shop_categories_insert(sc_db *db, shop_category *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int shop_categories_insert_many(sc_db *db, shop_category *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int shop_categories_get(sc_db *db, sc_arena *a, const char *code,
                         shop_category *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_categories_update(sc_db *db, const shop_category *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int shop_categories_update_cols(sc_db *db, const shop_category *row,
                                 uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int shop_categories_delete(sc_db *db, const char *code);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for shop_categories_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int shop_categories_update_many(sc_db *db, const shop_category *rows, size_t n,
                                 uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int shop_categories_delete_many(sc_db *db, const shop_category *rows,
                                 size_t n);
 
-/*
- * Queries over table "categories".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "categories". */
 shop_categories_query *shop_categories_select(sc_db *db);
 void shop_categories_query_free(shop_categories_query *q);
 
@@ -541,9 +487,7 @@ void shop_categories_query_free(shop_categories_query *q);
 #define shop_categories_update_set_parent_null(q) \
     SC_SET_NULL(SHOP_CATEGORIES, q, PARENT)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define shop_categories_or(q) sc_query_begin_or(SC_HANDLE(SHOP_CATEGORIES, q))
 #define shop_categories_and(q) sc_query_begin_and(SC_HANDLE(SHOP_CATEGORIES, q))
 #define shop_categories_not(q) sc_query_begin_not(SC_HANDLE(SHOP_CATEGORIES, q))
@@ -555,13 +499,7 @@ void shop_categories_query_free(shop_categories_query *q);
 #define shop_categories_distinct(q) \
     sc_query_distinct(SC_HANDLE(SHOP_CATEGORIES, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int shop_categories_all(shop_categories_query *q, sc_arena *a,
                         shop_category_list *out);
 int shop_categories_first(shop_categories_query *q, sc_arena *a,
@@ -573,15 +511,10 @@ int shop_categories_exists(shop_categories_query *q, bool *yes);
 typedef int (*shop_category_fn)(void *ctx, const shop_category *row);
 int shop_categories_each(shop_categories_query *q, shop_category_fn fn,
                          void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int shop_categories_update_all(shop_categories_query *q, int64_t *changed);
 int shop_categories_delete_all(shop_categories_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define shop_categories_join_parent(q) \
     SC_JOIN(SHOP_CATEGORIES, q, shop_categories, shop_categories, 0, false)
 #define shop_categories_join_categories_by_parent(q) \
@@ -589,10 +522,7 @@ int shop_categories_delete_all(shop_categories_query *q, int64_t *changed);
 #define shop_categories_join_order_lines(q) \
     SC_JOIN(SHOP_CATEGORIES, q, shop_order_lines, shop_order_lines, 1, true)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int shop_categories_get_category_by_parent(sc_db *db, sc_arena *a,
                                            const shop_category *row,
                                            shop_category *out);
@@ -610,8 +540,7 @@ int shop_categories_load_order_lines(sc_db *db, sc_arena *a,
                                      const shop_category *rows, size_t n,
                                      shop_order_line_list *lists);
 
-/* The navigation's names before they followed the tables' (SPEC section
- * 3): kept for the source that calls them. */
+/* Former names. */
 #define shop_categories_get_parent shop_categories_get_category_by_parent
 #define shop_categories_get_categories_by_parent shop_categories_list_categories_by_parent
 #define shop_categories_get_order_lines shop_categories_list_order_lines
@@ -626,8 +555,7 @@ enum {
     SHOP_ORDER_COL_NOTE    = 5
 };
 
-/* Column bits of table "order", or-ed into the cols of
- * shop_order_update_cols(); those of key columns are ignored. */
+/* Column bits of "order" for cols (key columns ignored). */
 #define SHOP_ORDER_ID      (UINT64_C(1) << SHOP_ORDER_COL_ID)
 #define SHOP_ORDER_USER_ID (UINT64_C(1) << SHOP_ORDER_COL_USER_ID)
 #define SHOP_ORDER_STATUS  (UINT64_C(1) << SHOP_ORDER_COL_STATUS)
@@ -635,58 +563,21 @@ enum {
 #define SHOP_ORDER_PLACED  (UINT64_C(1) << SHOP_ORDER_COL_PLACED)
 #define SHOP_ORDER_NOTE    (UINT64_C(1) << SHOP_ORDER_COL_NOTE)
 
-/* Table "order": the descriptor, then the row operations. */
+/* Table "order": the descriptor, then the row operations.
+ * The new key is stored in row->id. */
 extern const sc_table_desc shop_order_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * The new key is stored in row->id.
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int shop_order_insert(sc_db *db, shop_order *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int shop_order_insert_many(sc_db *db, shop_order *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int shop_order_get(sc_db *db, sc_arena *a, int64_t id, shop_order *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_order_update(sc_db *db, const shop_order *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int shop_order_update_cols(sc_db *db, const shop_order *row, uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int shop_order_delete(sc_db *db, int64_t id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for shop_order_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int shop_order_update_many(sc_db *db, const shop_order *rows, size_t n,
                            uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int shop_order_delete_many(sc_db *db, const shop_order *rows, size_t n);
 
-/*
- * Queries over table "order".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "order". */
 shop_order_query *shop_order_select(sc_db *db);
 void shop_order_query_free(shop_order_query *q);
 
@@ -811,9 +702,7 @@ void shop_order_query_free(shop_order_query *q);
 #define shop_order_update_set_note(q, v) SC_SET(SHOP_ORDER, q, text, NOTE, v)
 #define shop_order_update_set_note_null(q) SC_SET_NULL(SHOP_ORDER, q, NOTE)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define shop_order_or(q) sc_query_begin_or(SC_HANDLE(SHOP_ORDER, q))
 #define shop_order_and(q) sc_query_begin_and(SC_HANDLE(SHOP_ORDER, q))
 #define shop_order_not(q) sc_query_begin_not(SC_HANDLE(SHOP_ORDER, q))
@@ -822,13 +711,7 @@ void shop_order_query_free(shop_order_query *q);
 #define shop_order_offset(q, n) sc_query_offset(SC_HANDLE(SHOP_ORDER, q), n)
 #define shop_order_distinct(q) sc_query_distinct(SC_HANDLE(SHOP_ORDER, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int shop_order_all(shop_order_query *q, sc_arena *a, shop_order_list *out);
 int shop_order_first(shop_order_query *q, sc_arena *a, shop_order *out);
 int shop_order_one(shop_order_query *q, sc_arena *a, shop_order *out);
@@ -836,24 +719,16 @@ int shop_order_count(shop_order_query *q, int64_t *n);
 int shop_order_exists(shop_order_query *q, bool *yes);
 typedef int (*shop_order_fn)(void *ctx, const shop_order *row);
 int shop_order_each(shop_order_query *q, shop_order_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int shop_order_update_all(shop_order_query *q, int64_t *changed);
 int shop_order_delete_all(shop_order_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define shop_order_join_user(q) \
     SC_JOIN(SHOP_ORDER, q, shop_user, shop_order, 0, false)
 #define shop_order_join_order_lines(q) \
     SC_JOIN(SHOP_ORDER, q, shop_order_lines, shop_order_lines, 0, true)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int shop_order_get_user(sc_db *db, sc_arena *a, const shop_order *row,
                         shop_user *out);
 int shop_order_list_order_lines(sc_db *db, sc_arena *a, const shop_order *row,
@@ -861,8 +736,7 @@ int shop_order_list_order_lines(sc_db *db, sc_arena *a, const shop_order *row,
 int shop_order_load_order_lines(sc_db *db, sc_arena *a, const shop_order *rows,
                                 size_t n, shop_order_line_list *lists);
 
-/* The navigation's names before they followed the tables' (SPEC section
- * 3): kept for the source that calls them. */
+/* Former names. */
 #define shop_order_get_order_lines shop_order_list_order_lines
 
 /* The columns of table "order_lines" by index. */
@@ -873,8 +747,7 @@ enum {
     SHOP_ORDER_LINES_COL_QTY      = 3
 };
 
-/* Column bits of table "order_lines", or-ed into the cols of
- * shop_order_lines_update_cols(); those of key columns are ignored. */
+/* Column bits of "order_lines" for cols (key columns ignored). */
 #define SHOP_ORDER_LINES_ORDER_ID (UINT64_C(1) << SHOP_ORDER_LINES_COL_ORDER_ID)
 #define SHOP_ORDER_LINES_LINE     (UINT64_C(1) << SHOP_ORDER_LINES_COL_LINE)
 #define SHOP_ORDER_LINES_CATEGORY (UINT64_C(1) << SHOP_ORDER_LINES_COL_CATEGORY)
@@ -882,58 +755,21 @@ enum {
 
 /* Table "order_lines": the descriptor, then the row operations. */
 extern const sc_table_desc shop_order_lines_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int shop_order_lines_insert(sc_db *db, shop_order_line *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int shop_order_lines_insert_many(sc_db *db, shop_order_line *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int shop_order_lines_get(sc_db *db, sc_arena *a, int64_t order_id,
                          int16_t line, shop_order_line *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_order_lines_update(sc_db *db, const shop_order_line *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int shop_order_lines_update_cols(sc_db *db, const shop_order_line *row,
                                  uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int shop_order_lines_delete(sc_db *db, int64_t order_id, int16_t line);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for shop_order_lines_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int shop_order_lines_update_many(sc_db *db, const shop_order_line *rows,
                                  size_t n, uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int shop_order_lines_delete_many(sc_db *db, const shop_order_line *rows,
                                  size_t n);
 
-/*
- * Queries over table "order_lines".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "order_lines". */
 shop_order_lines_query *shop_order_lines_select(sc_db *db);
 void shop_order_lines_query_free(shop_order_lines_query *q);
 
@@ -1027,9 +863,7 @@ void shop_order_lines_query_free(shop_order_lines_query *q);
 #define shop_order_lines_update_set_qty(q, v) \
     SC_SET(SHOP_ORDER_LINES, q, i32, QTY, v)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define shop_order_lines_or(q) sc_query_begin_or(SC_HANDLE(SHOP_ORDER_LINES, q))
 #define shop_order_lines_and(q) \
     sc_query_begin_and(SC_HANDLE(SHOP_ORDER_LINES, q))
@@ -1043,13 +877,7 @@ void shop_order_lines_query_free(shop_order_lines_query *q);
 #define shop_order_lines_distinct(q) \
     sc_query_distinct(SC_HANDLE(SHOP_ORDER_LINES, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int shop_order_lines_all(shop_order_lines_query *q, sc_arena *a,
                          shop_order_line_list *out);
 int shop_order_lines_first(shop_order_lines_query *q, sc_arena *a,
@@ -1061,24 +889,16 @@ int shop_order_lines_exists(shop_order_lines_query *q, bool *yes);
 typedef int (*shop_order_line_fn)(void *ctx, const shop_order_line *row);
 int shop_order_lines_each(shop_order_lines_query *q, shop_order_line_fn fn,
                           void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int shop_order_lines_update_all(shop_order_lines_query *q, int64_t *changed);
 int shop_order_lines_delete_all(shop_order_lines_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define shop_order_lines_join_order(q) \
     SC_JOIN(SHOP_ORDER_LINES, q, shop_order, shop_order_lines, 0, false)
 #define shop_order_lines_join_categories(q) \
     SC_JOIN(SHOP_ORDER_LINES, q, shop_categories, shop_order_lines, 1, false)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int shop_order_lines_get_order(sc_db *db, sc_arena *a,
                                const shop_order_line *row, shop_order *out);
 int shop_order_lines_get_category(sc_db *db, sc_arena *a,
@@ -1092,64 +912,26 @@ enum {
     SHOP_BOXES_COL_KEY = 2
 };
 
-/* Column bits of table "boxes", or-ed into the cols of
- * shop_boxes_update_cols(); those of key columns are ignored. */
+/* Column bits of "boxes" for cols (key columns ignored). */
 #define SHOP_BOXES_A   (UINT64_C(1) << SHOP_BOXES_COL_A)
 #define SHOP_BOXES_B   (UINT64_C(1) << SHOP_BOXES_COL_B)
 #define SHOP_BOXES_KEY (UINT64_C(1) << SHOP_BOXES_COL_KEY)
 
 /* Table "boxes": the descriptor, then the row operations. */
 extern const sc_table_desc shop_boxes_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int shop_boxes_insert(sc_db *db, shop_box *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int shop_boxes_insert_many(sc_db *db, shop_box *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int shop_boxes_get(sc_db *db, sc_arena *a, int64_t a_, int64_t b, int64_t key_,
                    shop_box *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int shop_boxes_update(sc_db *db, const shop_box *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int shop_boxes_update_cols(sc_db *db, const shop_box *row, uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int shop_boxes_delete(sc_db *db, int64_t a_, int64_t b, int64_t key_);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for shop_boxes_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int shop_boxes_update_many(sc_db *db, const shop_box *rows, size_t n,
                            uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int shop_boxes_delete_many(sc_db *db, const shop_box *rows, size_t n);
 
-/*
- * Queries over table "boxes".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "boxes". */
 shop_boxes_query *shop_boxes_select(sc_db *db);
 void shop_boxes_query_free(shop_boxes_query *q);
 
@@ -1192,9 +974,7 @@ void shop_boxes_query_free(shop_boxes_query *q);
     SC_WHERE_IN(SHOP_BOXES, q, i64, KEY, NOT_IN, v, n)
 #define shop_boxes_order_by_key(q, dir) SC_ORDER_BY(SHOP_BOXES, q, KEY, dir)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define shop_boxes_or(q) sc_query_begin_or(SC_HANDLE(SHOP_BOXES, q))
 #define shop_boxes_and(q) sc_query_begin_and(SC_HANDLE(SHOP_BOXES, q))
 #define shop_boxes_not(q) sc_query_begin_not(SC_HANDLE(SHOP_BOXES, q))
@@ -1203,13 +983,7 @@ void shop_boxes_query_free(shop_boxes_query *q);
 #define shop_boxes_offset(q, n) sc_query_offset(SC_HANDLE(SHOP_BOXES, q), n)
 #define shop_boxes_distinct(q) sc_query_distinct(SC_HANDLE(SHOP_BOXES, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int shop_boxes_all(shop_boxes_query *q, sc_arena *a, shop_box_list *out);
 int shop_boxes_first(shop_boxes_query *q, sc_arena *a, shop_box *out);
 int shop_boxes_one(shop_boxes_query *q, sc_arena *a, shop_box *out);
@@ -1217,9 +991,6 @@ int shop_boxes_count(shop_boxes_query *q, int64_t *n);
 int shop_boxes_exists(shop_boxes_query *q, bool *yes);
 typedef int (*shop_box_fn)(void *ctx, const shop_box *row);
 int shop_boxes_each(shop_boxes_query *q, shop_box_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int shop_boxes_update_all(shop_boxes_query *q, int64_t *changed);
 int shop_boxes_delete_all(shop_boxes_query *q, int64_t *changed);
 

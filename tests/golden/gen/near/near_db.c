@@ -14,12 +14,8 @@ static const sc_enum_desc near_schema_kind_enum = {"schema_kind", near_schema_ki
 
 /* Table "search". */
 static const sc_column_desc near_search_columns[] = {
-    {
-        .name = "id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(near_search, id),
-    },
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(near_search, id)},
 };
 
 static const unsigned near_search_pk[] = {0};
@@ -199,19 +195,11 @@ int near_search_load_search_results(sc_db *db, sc_arena *a,
 
 /* Table "search_results". */
 static const sc_column_desc near_search_results_columns[] = {
-    {
-        .name = "id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(near_search_result, id),
-    },
-    {
-        .name = "search_id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_HASFLAG,
-        .offset = offsetof(near_search_result, search_id),
-        .has_offset = offsetof(near_search_result, has_search_id),
-    },
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(near_search_result, id)},
+    {.name = "search_id", .type = SC_TYPE_INT64, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(near_search_result, search_id),
+     .has_offset = offsetof(near_search_result, has_search_id)},
 };
 
 static const unsigned near_search_results_pk[] = {0};
@@ -388,12 +376,8 @@ int near_search_results_get_search(sc_db *db, sc_arena *a,
 
 /* Table "todo". */
 static const sc_column_desc near_todo_columns[] = {
-    {
-        .name = "id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(near_todo, id),
-    },
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(near_todo, id)},
 };
 
 static const unsigned near_todo_pk[] = {0};
@@ -537,12 +521,8 @@ int near_todo_delete_all(near_todo_query *q, int64_t *changed)
 
 /* Table "todo_listing". */
 static const sc_column_desc near_todo_listing_columns[] = {
-    {
-        .name = "id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(near_todo_listing, id),
-    },
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(near_todo_listing, id)},
 };
 
 static const unsigned near_todo_listing_pk[] = {0};
@@ -693,12 +673,8 @@ int near_todo_listing_delete_all(near_todo_listing_query *q, int64_t *changed)
 
 /* Table "note". */
 static const sc_column_desc near_note_columns[] = {
-    {
-        .name = "id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(near_note, id),
-    },
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(near_note, id)},
 };
 
 static const unsigned near_note_pk[] = {0};
@@ -842,12 +818,8 @@ int near_note_delete_all(near_note_query *q, int64_t *changed)
 
 /* Table "note_fun". */
 static const sc_column_desc near_note_fun_columns[] = {
-    {
-        .name = "id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(near_note_fun, id),
-    },
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(near_note_fun, id)},
 };
 
 static const unsigned near_note_fun_pk[] = {0};
@@ -994,68 +966,31 @@ int near_note_fun_delete_all(near_note_fun_query *q, int64_t *changed)
 
 /* Table "points". */
 static const sc_column_desc near_points_columns[] = {
-    {
-        .name = "id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(near_point, id),
-    },
-    {
-        .name = "x",
-        .type = SC_TYPE_INT32,
-        .flags = SC_COL_HASFLAG,
-        .offset = offsetof(near_point, x),
-        .has_offset = offsetof(near_point, has_x),
-    },
-    {
-        .name = "x_in",
-        .type = SC_TYPE_INT32,
-        .flags = SC_COL_HASFLAG,
-        .offset = offsetof(near_point, x_in),
-        .has_offset = offsetof(near_point, has_x_in),
-    },
-    {
-        .name = "x_note",
-        .type = SC_TYPE_INT32,
-        .flags = SC_COL_HASFLAG,
-        .offset = offsetof(near_point, x_note),
-        .has_offset = offsetof(near_point, has_x_note),
-    },
-    {
-        .name = "y",
-        .type = SC_TYPE_INT32,
-        .flags = SC_COL_HASFLAG,
-        .offset = offsetof(near_point, y),
-        .has_offset = offsetof(near_point, has_y),
-    },
-    {
-        .name = "y_is",
-        .type = SC_TYPE_INT32,
-        .flags = SC_COL_HASFLAG,
-        .offset = offsetof(near_point, y_is),
-        .has_offset = offsetof(near_point, has_y_is),
-    },
-    {
-        .name = "total",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL,
-        .offset = offsetof(near_point, total),
-    },
-    {
-        .name = "has_total",
-        .type = SC_TYPE_BOOL,
-        .flags = SC_COL_HASFLAG,
-        .offset = offsetof(near_point, has_total),
-        .has_offset = offsetof(near_point, has_has_total),
-    },
-    {
-        .name = "kind",
-        .type = SC_TYPE_ENUM,
-        .flags = SC_COL_NOTNULL,
-        .offset = offsetof(near_point, kind),
-        .enm = &near_schema_kind_enum,
-        .dflt = {.kind = SC_DEFAULT_VALUE, .i = 0},
-    },
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(near_point, id)},
+    {.name = "x", .type = SC_TYPE_INT32, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(near_point, x),
+     .has_offset = offsetof(near_point, has_x)},
+    {.name = "x_in", .type = SC_TYPE_INT32, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(near_point, x_in),
+     .has_offset = offsetof(near_point, has_x_in)},
+    {.name = "x_note", .type = SC_TYPE_INT32, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(near_point, x_note),
+     .has_offset = offsetof(near_point, has_x_note)},
+    {.name = "y", .type = SC_TYPE_INT32, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(near_point, y),
+     .has_offset = offsetof(near_point, has_y)},
+    {.name = "y_is", .type = SC_TYPE_INT32, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(near_point, y_is),
+     .has_offset = offsetof(near_point, has_y_is)},
+    {.name = "total", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(near_point, total)},
+    {.name = "has_total", .type = SC_TYPE_BOOL, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(near_point, has_total),
+     .has_offset = offsetof(near_point, has_has_total)},
+    {.name = "kind", .type = SC_TYPE_ENUM, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(near_point, kind), .enm = &near_schema_kind_enum,
+     .dflt = {.kind = SC_DEFAULT_VALUE, .i = 0}},
 };
 
 static const unsigned near_points_pk[] = {0};
@@ -1215,12 +1150,8 @@ int near_points_delete_all(near_points_query *q, int64_t *changed)
 
 /* Table "users". */
 static const sc_column_desc near_users_columns[] = {
-    {
-        .name = "id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(near_user, id),
-    },
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(near_user, id)},
 };
 
 static const unsigned near_users_pk[] = {0};
@@ -1364,12 +1295,8 @@ int near_users_delete_all(near_users_query *q, int64_t *changed)
 
 /* Table "users_pkey". */
 static const sc_column_desc near_users_pkey_columns[] = {
-    {
-        .name = "id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(near_users_pkey, id),
-    },
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(near_users_pkey, id)},
 };
 
 static const unsigned near_users_pkey_pk[] = {0};
@@ -1520,12 +1447,8 @@ int near_users_pkey_delete_all(near_users_pkey_query *q, int64_t *changed)
 
 /* Table "products". */
 static const sc_column_desc near_products_columns[] = {
-    {
-        .name = "id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(near_product, id),
-    },
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(near_product, id)},
 };
 
 static const unsigned near_products_pk[] = {0};
@@ -1705,19 +1628,11 @@ int near_products_load_carts(sc_db *db, sc_arena *a, const near_product *rows,
 
 /* Table "carts". */
 static const sc_column_desc near_carts_columns[] = {
-    {
-        .name = "id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(near_cart, id),
-    },
-    {
-        .name = "item_id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_HASFLAG,
-        .offset = offsetof(near_cart, item_id),
-        .has_offset = offsetof(near_cart, has_item_id),
-    },
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(near_cart, id)},
+    {.name = "item_id", .type = SC_TYPE_INT64, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(near_cart, item_id),
+     .has_offset = offsetof(near_cart, has_item_id)},
 };
 
 static const unsigned near_carts_pk[] = {0};
@@ -1917,19 +1832,11 @@ int near_carts_load_items(sc_db *db, sc_arena *a, const near_cart *rows,
 
 /* Table "items". */
 static const sc_column_desc near_items_columns[] = {
-    {
-        .name = "id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(near_item, id),
-    },
-    {
-        .name = "cart_id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_HASFLAG,
-        .offset = offsetof(near_item, cart_id),
-        .has_offset = offsetof(near_item, has_cart_id),
-    },
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(near_item, id)},
+    {.name = "cart_id", .type = SC_TYPE_INT64, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(near_item, cart_id),
+     .has_offset = offsetof(near_item, has_cart_id)},
 };
 
 static const unsigned near_items_pk[] = {0};
@@ -2095,12 +2002,8 @@ int near_items_get_cart(sc_db *db, sc_arena *a, const near_item *row,
 
 /* Table "films". */
 static const sc_column_desc near_films_columns[] = {
-    {
-        .name = "id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(near_film, id),
-    },
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(near_film, id)},
 };
 
 static const unsigned near_films_pk[] = {0};
@@ -2316,19 +2219,11 @@ int near_films_load_film_cast_by_film_2(sc_db *db, sc_arena *a,
 
 /* Table "film_cast". */
 static const sc_column_desc near_film_cast_columns[] = {
-    {
-        .name = "id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(near_film_cast, id),
-    },
-    {
-        .name = "film",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_HASFLAG,
-        .offset = offsetof(near_film_cast, film),
-        .has_offset = offsetof(near_film_cast, has_film),
-    },
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(near_film_cast, id)},
+    {.name = "film", .type = SC_TYPE_INT64, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(near_film_cast, film),
+     .has_offset = offsetof(near_film_cast, has_film)},
 };
 
 static const unsigned near_film_cast_pk[] = {0};

@@ -26,6 +26,50 @@
 extern "C" {
 #endif
 
+/*
+ * Per table T (prefix P), in this order:
+ *
+ * Row operations.  P_insert(): a NOT NULL column without a value that has
+ * a default gets it, in row too; a nullable one is NULL (its default is
+ * in the _INIT macro); an autoincrement key is stored in row.  SC_OK,
+ * SC_CONSTRAINT, SC_BUSY, SC_NOMEM.  P_insert_many(): n rows in one
+ * transaction, all of them or none.  With a key: P_get() reads the row
+ * with the key into out, text and bytes living in the arena (SC_OK or
+ * SC_NOTFOUND); P_update() writes every column of row to the stored row
+ * with its key, but a NOT NULL default-now column without a value, which
+ * keeps the one stored; P_update_cols() writes the columns of cols (the
+ * column bits, or-ed), SC_MISUSE when cols names no non-key column;
+ * P_delete() deletes the row with the key (SC_CONSTRAINT: still
+ * referenced).  P_update_many() and P_delete_many() do the same for each
+ * of n rows in one transaction, all of them or none (SC_NOTFOUND: a key
+ * matches no row, and nothing is changed); cols 0 is every column.
+ *
+ * Queries.  P_select() starts one; the where, order and join macros
+ * shape it, given the query or a join handle of the table; a terminal
+ * runs it (as often as wanted); P_query_free() releases it.  Values are
+ * copied when given, and always sent as bound parameters.  Filters after
+ * P_or() combine with OR, after P_not() are negated, up to the matching
+ * P_end(); groups nest; the default is AND.  Shaping applies to the
+ * whole query.
+ *
+ * Terminals.  all: every row into out (allocated in a); first: SC_OK or
+ * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
+ * each: calls fn with one row at a time, valid during the call only, in
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.  Bulk changes of the matching
+ * rows: set the columns to change, then update_all; or delete_all;
+ * *changed receives the row count.
+ *
+ * Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it.  Navigation: get_ the parent row, list_ the
+ * children of one row; the _load_ forms fetch the children of many rows
+ * with one query: lists[i] receives those of rows[i].  A NULL arena, out
+ * or lists is SC_MISUSE.  The get_ names of the children's lists are the
+ * navigation's names before they followed the tables' (SPEC section 3),
+ * kept for the source that calls them.
+ */
+
 /* Query handles: per table a query over it and the table joined into
  * another's query.  Both have the member the table's filters check (it is
  * never read: behind a handle is an sc_query), so that a filter takes
@@ -166,8 +210,7 @@ typedef struct near_search {
     int64_t id; /* primary key */
 } near_search;
 
-/* A near_search with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define NEAR_SEARCH_INIT {}
 #else
@@ -186,8 +229,7 @@ typedef struct near_search_result {
     bool    has_search_id; /* false: NULL */
 } near_search_result;
 
-/* A near_search_result with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define NEAR_SEARCH_RESULT_INIT {}
 #else
@@ -205,8 +247,7 @@ typedef struct near_todo {
     int64_t id; /* primary key */
 } near_todo;
 
-/* A near_todo with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define NEAR_TODO_INIT {}
 #else
@@ -223,8 +264,7 @@ typedef struct near_todo_listing {
     int64_t id; /* primary key */
 } near_todo_listing;
 
-/* A near_todo_listing with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define NEAR_TODO_LISTING_INIT {}
 #else
@@ -242,8 +282,7 @@ typedef struct near_note {
     int64_t id; /* primary key */
 } near_note;
 
-/* A near_note with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define NEAR_NOTE_INIT {}
 #else
@@ -260,8 +299,7 @@ typedef struct near_note_fun {
     int64_t id; /* primary key */
 } near_note_fun;
 
-/* A near_note_fun with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define NEAR_NOTE_FUN_INIT {}
 #else
@@ -296,8 +334,7 @@ typedef struct near_point {
     near_schema_kind kind;          /* not null */
 } near_point;
 
-/* A near_point with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define NEAR_POINT_INIT \
     {{} /* id */, \
@@ -330,8 +367,7 @@ typedef struct near_user {
     int64_t id; /* primary key */
 } near_user;
 
-/* A near_user with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define NEAR_USER_INIT {}
 #else
@@ -348,8 +384,7 @@ typedef struct near_users_pkey {
     int64_t id; /* primary key */
 } near_users_pkey;
 
-/* A near_users_pkey with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define NEAR_USERS_PKEY_INIT {}
 #else
@@ -370,8 +405,7 @@ typedef struct near_product {
     int64_t id; /* primary key */
 } near_product;
 
-/* A near_product with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define NEAR_PRODUCT_INIT {}
 #else
@@ -390,8 +424,7 @@ typedef struct near_cart {
     bool    has_item_id; /* false: NULL */
 } near_cart;
 
-/* A near_cart with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define NEAR_CART_INIT {}
 #else
@@ -410,8 +443,7 @@ typedef struct near_item {
     bool    has_cart_id; /* false: NULL */
 } near_item;
 
-/* A near_item with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define NEAR_ITEM_INIT {}
 #else
@@ -432,8 +464,7 @@ typedef struct near_film {
     int64_t id; /* primary key */
 } near_film;
 
-/* A near_film with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define NEAR_FILM_INIT {}
 #else
@@ -452,8 +483,7 @@ typedef struct near_film_cast {
     bool    has_film; /* false: NULL */
 } near_film_cast;
 
-/* A near_film_cast with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define NEAR_FILM_CAST_INIT {}
 #else
@@ -471,61 +501,23 @@ enum {
     NEAR_SEARCH_COL_ID = 0
 };
 
-/* Column bits of table "search", or-ed into the cols of
- * near_search_update_cols(); those of key columns are ignored. */
+/* Column bits of "search" for cols (key columns ignored). */
 #define NEAR_SEARCH_ID (UINT64_C(1) << NEAR_SEARCH_COL_ID)
 
 /* Table "search": the descriptor, then the row operations. */
 extern const sc_table_desc near_search_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int near_search_insert(sc_db *db, near_search *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int near_search_insert_many(sc_db *db, near_search *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int near_search_get(sc_db *db, sc_arena *a, int64_t id, near_search *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_search_update(sc_db *db, const near_search *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int near_search_update_cols(sc_db *db, const near_search *row, uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int near_search_delete(sc_db *db, int64_t id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for near_search_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int near_search_update_many(sc_db *db, const near_search *rows, size_t n,
                             uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int near_search_delete_many(sc_db *db, const near_search *rows, size_t n);
 
-/*
- * Queries over table "search".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "search". */
 near_search_query *near_search_select(sc_db *db);
 void near_search_query_free(near_search_query *q);
 
@@ -542,9 +534,7 @@ void near_search_query_free(near_search_query *q);
     SC_WHERE_IN(NEAR_SEARCH, q, i64, ID, NOT_IN, v, n)
 #define near_search_order_by_id(q, dir) SC_ORDER_BY(NEAR_SEARCH, q, ID, dir)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define near_search_or(q) sc_query_begin_or(SC_HANDLE(NEAR_SEARCH, q))
 #define near_search_and(q) sc_query_begin_and(SC_HANDLE(NEAR_SEARCH, q))
 #define near_search_not(q) sc_query_begin_not(SC_HANDLE(NEAR_SEARCH, q))
@@ -553,13 +543,7 @@ void near_search_query_free(near_search_query *q);
 #define near_search_offset(q, n) sc_query_offset(SC_HANDLE(NEAR_SEARCH, q), n)
 #define near_search_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_SEARCH, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int near_search_all(near_search_query *q, sc_arena *a, near_search_list *out);
 int near_search_first(near_search_query *q, sc_arena *a, near_search *out);
 int near_search_one(near_search_query *q, sc_arena *a, near_search *out);
@@ -567,22 +551,14 @@ int near_search_count(near_search_query *q, int64_t *n);
 int near_search_exists(near_search_query *q, bool *yes);
 typedef int (*near_search_fn)(void *ctx, const near_search *row);
 int near_search_each(near_search_query *q, near_search_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int near_search_update_all(near_search_query *q, int64_t *changed);
 int near_search_delete_all(near_search_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define near_search_join_search_results(q) \
     SC_JOIN(NEAR_SEARCH, q, near_search_results, near_search_results, 0, true)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int near_search_list_search_results(sc_db *db, sc_arena *a,
                                     const near_search *row,
                                     near_search_result_list *out);
@@ -590,8 +566,7 @@ int near_search_load_search_results(sc_db *db, sc_arena *a,
                                     const near_search *rows, size_t n,
                                     near_search_result_list *lists);
 
-/* The navigation's names before they followed the tables' (SPEC section
- * 3): kept for the source that calls them. */
+/* Former names. */
 #define near_search_get_search_results near_search_list_search_results
 
 /* The columns of table "search_results" by index. */
@@ -600,8 +575,7 @@ enum {
     NEAR_SEARCH_RESULTS_COL_SEARCH_ID = 1
 };
 
-/* Column bits of table "search_results", or-ed into the cols of
- * near_search_results_update_cols(); those of key columns are ignored. */
+/* Column bits of "search_results" for cols (key columns ignored). */
 #define NEAR_SEARCH_RESULTS_ID        \
     (UINT64_C(1) << NEAR_SEARCH_RESULTS_COL_ID)
 #define NEAR_SEARCH_RESULTS_SEARCH_ID \
@@ -609,59 +583,22 @@ enum {
 
 /* Table "search_results": the descriptor, then the row operations. */
 extern const sc_table_desc near_search_results_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int near_search_results_insert(sc_db *db, near_search_result *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int near_search_results_insert_many(sc_db *db, near_search_result *rows,
                                     size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int near_search_results_get(sc_db *db, sc_arena *a, int64_t id,
                             near_search_result *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_search_results_update(sc_db *db, const near_search_result *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int near_search_results_update_cols(sc_db *db, const near_search_result *row,
                                     uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int near_search_results_delete(sc_db *db, int64_t id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for near_search_results_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int near_search_results_update_many(sc_db *db, const near_search_result *rows,
                                     size_t n, uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int near_search_results_delete_many(sc_db *db, const near_search_result *rows,
                                     size_t n);
 
-/*
- * Queries over table "search_results".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "search_results". */
 near_search_results_query *near_search_results_select(sc_db *db);
 void near_search_results_query_free(near_search_results_query *q);
 
@@ -713,9 +650,7 @@ void near_search_results_query_free(near_search_results_query *q);
 #define near_search_results_update_set_search_id_null(q) \
     SC_SET_NULL(NEAR_SEARCH_RESULTS, q, SEARCH_ID)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define near_search_results_or(q) \
     sc_query_begin_or(SC_HANDLE(NEAR_SEARCH_RESULTS, q))
 #define near_search_results_and(q) \
@@ -731,13 +666,7 @@ void near_search_results_query_free(near_search_results_query *q);
 #define near_search_results_distinct(q) \
     sc_query_distinct(SC_HANDLE(NEAR_SEARCH_RESULTS, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int near_search_results_all(near_search_results_query *q, sc_arena *a,
                             near_search_result_list *out);
 int near_search_results_first(near_search_results_query *q, sc_arena *a,
@@ -749,24 +678,16 @@ int near_search_results_exists(near_search_results_query *q, bool *yes);
 typedef int (*near_search_result_fn)(void *ctx, const near_search_result *row);
 int near_search_results_each(near_search_results_query *q,
                              near_search_result_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int near_search_results_update_all(near_search_results_query *q,
                                    int64_t *changed);
 int near_search_results_delete_all(near_search_results_query *q,
                                    int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define near_search_results_join_search(q) \
     SC_JOIN(NEAR_SEARCH_RESULTS, q, near_search, near_search_results, 0, false)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int near_search_results_get_search(sc_db *db, sc_arena *a,
                                    const near_search_result *row,
                                    near_search *out);
@@ -776,61 +697,23 @@ enum {
     NEAR_TODO_COL_ID = 0
 };
 
-/* Column bits of table "todo", or-ed into the cols of
- * near_todo_update_cols(); those of key columns are ignored. */
+/* Column bits of "todo" for cols (key columns ignored). */
 #define NEAR_TODO_ID (UINT64_C(1) << NEAR_TODO_COL_ID)
 
 /* Table "todo": the descriptor, then the row operations. */
 extern const sc_table_desc near_todo_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int near_todo_insert(sc_db *db, near_todo *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int near_todo_insert_many(sc_db *db, near_todo *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int near_todo_get(sc_db *db, sc_arena *a, int64_t id, near_todo *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_todo_update(sc_db *db, const near_todo *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int near_todo_update_cols(sc_db *db, const near_todo *row, uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int near_todo_delete(sc_db *db, int64_t id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for near_todo_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int near_todo_update_many(sc_db *db, const near_todo *rows, size_t n,
                           uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int near_todo_delete_many(sc_db *db, const near_todo *rows, size_t n);
 
-/*
- * Queries over table "todo".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "todo". */
 near_todo_query *near_todo_select(sc_db *db);
 void near_todo_query_free(near_todo_query *q);
 
@@ -847,9 +730,7 @@ void near_todo_query_free(near_todo_query *q);
     SC_WHERE_IN(NEAR_TODO, q, i64, ID, NOT_IN, v, n)
 #define near_todo_order_by_id(q, dir) SC_ORDER_BY(NEAR_TODO, q, ID, dir)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define near_todo_or(q) sc_query_begin_or(SC_HANDLE(NEAR_TODO, q))
 #define near_todo_and(q) sc_query_begin_and(SC_HANDLE(NEAR_TODO, q))
 #define near_todo_not(q) sc_query_begin_not(SC_HANDLE(NEAR_TODO, q))
@@ -858,13 +739,7 @@ void near_todo_query_free(near_todo_query *q);
 #define near_todo_offset(q, n) sc_query_offset(SC_HANDLE(NEAR_TODO, q), n)
 #define near_todo_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_TODO, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int near_todo_all(near_todo_query *q, sc_arena *a, near_todo_list *out);
 int near_todo_first(near_todo_query *q, sc_arena *a, near_todo *out);
 int near_todo_one(near_todo_query *q, sc_arena *a, near_todo *out);
@@ -872,9 +747,6 @@ int near_todo_count(near_todo_query *q, int64_t *n);
 int near_todo_exists(near_todo_query *q, bool *yes);
 typedef int (*near_todo_fn)(void *ctx, const near_todo *row);
 int near_todo_each(near_todo_query *q, near_todo_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int near_todo_update_all(near_todo_query *q, int64_t *changed);
 int near_todo_delete_all(near_todo_query *q, int64_t *changed);
 
@@ -883,65 +755,27 @@ enum {
     NEAR_TODO_LISTING_COL_ID = 0
 };
 
-/* Column bits of table "todo_listing", or-ed into the cols of
- * near_todo_listing_update_cols(); those of key columns are ignored. */
+/* Column bits of "todo_listing" for cols (key columns ignored). */
 #define NEAR_TODO_LISTING_ID (UINT64_C(1) << NEAR_TODO_LISTING_COL_ID)
 
 /* Table "todo_listing": the descriptor, then the row operations. */
 extern const sc_table_desc near_todo_listing_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int near_todo_listing_insert(sc_db *db, near_todo_listing *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int near_todo_listing_insert_many(sc_db *db, near_todo_listing *rows,
                                   size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int near_todo_listing_get(sc_db *db, sc_arena *a, int64_t id,
                           near_todo_listing *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_todo_listing_update(sc_db *db, const near_todo_listing *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int near_todo_listing_update_cols(sc_db *db, const near_todo_listing *row,
                                   uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int near_todo_listing_delete(sc_db *db, int64_t id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for near_todo_listing_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int near_todo_listing_update_many(sc_db *db, const near_todo_listing *rows,
                                   size_t n, uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int near_todo_listing_delete_many(sc_db *db, const near_todo_listing *rows,
                                   size_t n);
 
-/*
- * Queries over table "todo_listing".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "todo_listing". */
 near_todo_listing_query *near_todo_listing_select(sc_db *db);
 void near_todo_listing_query_free(near_todo_listing_query *q);
 
@@ -965,9 +799,7 @@ void near_todo_listing_query_free(near_todo_listing_query *q);
 #define near_todo_listing_order_by_id(q, dir) \
     SC_ORDER_BY(NEAR_TODO_LISTING, q, ID, dir)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define near_todo_listing_or(q) \
     sc_query_begin_or(SC_HANDLE(NEAR_TODO_LISTING, q))
 #define near_todo_listing_and(q) \
@@ -982,13 +814,7 @@ void near_todo_listing_query_free(near_todo_listing_query *q);
 #define near_todo_listing_distinct(q) \
     sc_query_distinct(SC_HANDLE(NEAR_TODO_LISTING, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int near_todo_listing_all(near_todo_listing_query *q, sc_arena *a,
                           near_todo_listing_list *out);
 int near_todo_listing_first(near_todo_listing_query *q, sc_arena *a,
@@ -1000,9 +826,6 @@ int near_todo_listing_exists(near_todo_listing_query *q, bool *yes);
 typedef int (*near_todo_listing_fn)(void *ctx, const near_todo_listing *row);
 int near_todo_listing_each(near_todo_listing_query *q, near_todo_listing_fn fn,
                            void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int near_todo_listing_update_all(near_todo_listing_query *q, int64_t *changed);
 int near_todo_listing_delete_all(near_todo_listing_query *q, int64_t *changed);
 
@@ -1011,61 +834,23 @@ enum {
     NEAR_NOTE_COL_ID = 0
 };
 
-/* Column bits of table "note", or-ed into the cols of
- * near_note_update_cols(); those of key columns are ignored. */
+/* Column bits of "note" for cols (key columns ignored). */
 #define NEAR_NOTE_ID (UINT64_C(1) << NEAR_NOTE_COL_ID)
 
 /* Table "note": the descriptor, then the row operations. */
 extern const sc_table_desc near_note_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int near_note_insert(sc_db *db, near_note *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int near_note_insert_many(sc_db *db, near_note *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int near_note_get(sc_db *db, sc_arena *a, int64_t id, near_note *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_note_update(sc_db *db, const near_note *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int near_note_update_cols(sc_db *db, const near_note *row, uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int near_note_delete(sc_db *db, int64_t id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for near_note_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int near_note_update_many(sc_db *db, const near_note *rows, size_t n,
                           uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int near_note_delete_many(sc_db *db, const near_note *rows, size_t n);
 
-/*
- * Queries over table "note".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "note". */
 near_note_query *near_note_select(sc_db *db);
 void near_note_query_free(near_note_query *q);
 
@@ -1082,9 +867,7 @@ void near_note_query_free(near_note_query *q);
     SC_WHERE_IN(NEAR_NOTE, q, i64, ID, NOT_IN, v, n)
 #define near_note_order_by_id(q, dir) SC_ORDER_BY(NEAR_NOTE, q, ID, dir)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define near_note_or(q) sc_query_begin_or(SC_HANDLE(NEAR_NOTE, q))
 #define near_note_and(q) sc_query_begin_and(SC_HANDLE(NEAR_NOTE, q))
 #define near_note_not(q) sc_query_begin_not(SC_HANDLE(NEAR_NOTE, q))
@@ -1093,13 +876,7 @@ void near_note_query_free(near_note_query *q);
 #define near_note_offset(q, n) sc_query_offset(SC_HANDLE(NEAR_NOTE, q), n)
 #define near_note_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_NOTE, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int near_note_all(near_note_query *q, sc_arena *a, near_note_list *out);
 int near_note_first(near_note_query *q, sc_arena *a, near_note *out);
 int near_note_one(near_note_query *q, sc_arena *a, near_note *out);
@@ -1107,9 +884,6 @@ int near_note_count(near_note_query *q, int64_t *n);
 int near_note_exists(near_note_query *q, bool *yes);
 typedef int (*near_note_fn)(void *ctx, const near_note *row);
 int near_note_each(near_note_query *q, near_note_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int near_note_update_all(near_note_query *q, int64_t *changed);
 int near_note_delete_all(near_note_query *q, int64_t *changed);
 
@@ -1118,62 +892,24 @@ enum {
     NEAR_NOTE_FUN_COL_ID = 0
 };
 
-/* Column bits of table "note_fun", or-ed into the cols of
- * near_note_fun_update_cols(); those of key columns are ignored. */
+/* Column bits of "note_fun" for cols (key columns ignored). */
 #define NEAR_NOTE_FUN_ID (UINT64_C(1) << NEAR_NOTE_FUN_COL_ID)
 
 /* Table "note_fun": the descriptor, then the row operations. */
 extern const sc_table_desc near_note_fun_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int near_note_fun_insert(sc_db *db, near_note_fun *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int near_note_fun_insert_many(sc_db *db, near_note_fun *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int near_note_fun_get(sc_db *db, sc_arena *a, int64_t id, near_note_fun *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_note_fun_update(sc_db *db, const near_note_fun *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int near_note_fun_update_cols(sc_db *db, const near_note_fun *row,
                               uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int near_note_fun_delete(sc_db *db, int64_t id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for near_note_fun_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int near_note_fun_update_many(sc_db *db, const near_note_fun *rows, size_t n,
                               uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int near_note_fun_delete_many(sc_db *db, const near_note_fun *rows, size_t n);
 
-/*
- * Queries over table "note_fun".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "note_fun". */
 near_note_fun_query *near_note_fun_select(sc_db *db);
 void near_note_fun_query_free(near_note_fun_query *q);
 
@@ -1196,9 +932,7 @@ void near_note_fun_query_free(near_note_fun_query *q);
     SC_WHERE_IN(NEAR_NOTE_FUN, q, i64, ID, NOT_IN, v, n)
 #define near_note_fun_order_by_id(q, dir) SC_ORDER_BY(NEAR_NOTE_FUN, q, ID, dir)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define near_note_fun_or(q) sc_query_begin_or(SC_HANDLE(NEAR_NOTE_FUN, q))
 #define near_note_fun_and(q) sc_query_begin_and(SC_HANDLE(NEAR_NOTE_FUN, q))
 #define near_note_fun_not(q) sc_query_begin_not(SC_HANDLE(NEAR_NOTE_FUN, q))
@@ -1208,13 +942,7 @@ void near_note_fun_query_free(near_note_fun_query *q);
     sc_query_offset(SC_HANDLE(NEAR_NOTE_FUN, q), n)
 #define near_note_fun_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_NOTE_FUN, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int near_note_fun_all(near_note_fun_query *q, sc_arena *a,
                       near_note_fun_list *out);
 int near_note_fun_first(near_note_fun_query *q, sc_arena *a,
@@ -1224,9 +952,6 @@ int near_note_fun_count(near_note_fun_query *q, int64_t *n);
 int near_note_fun_exists(near_note_fun_query *q, bool *yes);
 typedef int (*near_note_fun_fn)(void *ctx, const near_note_fun *row);
 int near_note_fun_each(near_note_fun_query *q, near_note_fun_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int near_note_fun_update_all(near_note_fun_query *q, int64_t *changed);
 int near_note_fun_delete_all(near_note_fun_query *q, int64_t *changed);
 
@@ -1243,8 +968,7 @@ enum {
     NEAR_POINTS_COL_KIND      = 8
 };
 
-/* Column bits of table "points", or-ed into the cols of
- * near_points_update_cols(); those of key columns are ignored. */
+/* Column bits of "points" for cols (key columns ignored). */
 #define NEAR_POINTS_ID        (UINT64_C(1) << NEAR_POINTS_COL_ID)
 #define NEAR_POINTS_X         (UINT64_C(1) << NEAR_POINTS_COL_X)
 #define NEAR_POINTS_X_IN      (UINT64_C(1) << NEAR_POINTS_COL_X_IN)
@@ -1257,55 +981,18 @@ enum {
 
 /* Table "points": the descriptor, then the row operations. */
 extern const sc_table_desc near_points_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int near_points_insert(sc_db *db, near_point *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int near_points_insert_many(sc_db *db, near_point *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int near_points_get(sc_db *db, sc_arena *a, int64_t id, near_point *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_points_update(sc_db *db, const near_point *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int near_points_update_cols(sc_db *db, const near_point *row, uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int near_points_delete(sc_db *db, int64_t id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for near_points_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int near_points_update_many(sc_db *db, const near_point *rows, size_t n,
                             uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int near_points_delete_many(sc_db *db, const near_point *rows, size_t n);
 
-/*
- * Queries over table "points".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "points". */
 near_points_query *near_points_select(sc_db *db);
 void near_points_query_free(near_points_query *q);
 
@@ -1487,9 +1174,7 @@ void near_points_query_free(near_points_query *q);
 #define near_points_update_set_kind(q, v) \
     SC_SET(NEAR_POINTS, q, enum, KIND, near_schema_kind_arg_(v))
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define near_points_or(q) sc_query_begin_or(SC_HANDLE(NEAR_POINTS, q))
 #define near_points_and(q) sc_query_begin_and(SC_HANDLE(NEAR_POINTS, q))
 #define near_points_not(q) sc_query_begin_not(SC_HANDLE(NEAR_POINTS, q))
@@ -1498,13 +1183,7 @@ void near_points_query_free(near_points_query *q);
 #define near_points_offset(q, n) sc_query_offset(SC_HANDLE(NEAR_POINTS, q), n)
 #define near_points_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_POINTS, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int near_points_all(near_points_query *q, sc_arena *a, near_point_list *out);
 int near_points_first(near_points_query *q, sc_arena *a, near_point *out);
 int near_points_one(near_points_query *q, sc_arena *a, near_point *out);
@@ -1512,9 +1191,6 @@ int near_points_count(near_points_query *q, int64_t *n);
 int near_points_exists(near_points_query *q, bool *yes);
 typedef int (*near_point_fn)(void *ctx, const near_point *row);
 int near_points_each(near_points_query *q, near_point_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int near_points_update_all(near_points_query *q, int64_t *changed);
 int near_points_delete_all(near_points_query *q, int64_t *changed);
 
@@ -1523,61 +1199,23 @@ enum {
     NEAR_USERS_COL_ID = 0
 };
 
-/* Column bits of table "users", or-ed into the cols of
- * near_users_update_cols(); those of key columns are ignored. */
+/* Column bits of "users" for cols (key columns ignored). */
 #define NEAR_USERS_ID (UINT64_C(1) << NEAR_USERS_COL_ID)
 
 /* Table "users": the descriptor, then the row operations. */
 extern const sc_table_desc near_users_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int near_users_insert(sc_db *db, near_user *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int near_users_insert_many(sc_db *db, near_user *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int near_users_get(sc_db *db, sc_arena *a, int64_t id, near_user *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_users_update(sc_db *db, const near_user *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int near_users_update_cols(sc_db *db, const near_user *row, uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int near_users_delete(sc_db *db, int64_t id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for near_users_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int near_users_update_many(sc_db *db, const near_user *rows, size_t n,
                            uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int near_users_delete_many(sc_db *db, const near_user *rows, size_t n);
 
-/*
- * Queries over table "users".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "users". */
 near_users_query *near_users_select(sc_db *db);
 void near_users_query_free(near_users_query *q);
 
@@ -1594,9 +1232,7 @@ void near_users_query_free(near_users_query *q);
     SC_WHERE_IN(NEAR_USERS, q, i64, ID, NOT_IN, v, n)
 #define near_users_order_by_id(q, dir) SC_ORDER_BY(NEAR_USERS, q, ID, dir)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define near_users_or(q) sc_query_begin_or(SC_HANDLE(NEAR_USERS, q))
 #define near_users_and(q) sc_query_begin_and(SC_HANDLE(NEAR_USERS, q))
 #define near_users_not(q) sc_query_begin_not(SC_HANDLE(NEAR_USERS, q))
@@ -1605,13 +1241,7 @@ void near_users_query_free(near_users_query *q);
 #define near_users_offset(q, n) sc_query_offset(SC_HANDLE(NEAR_USERS, q), n)
 #define near_users_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_USERS, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int near_users_all(near_users_query *q, sc_arena *a, near_user_list *out);
 int near_users_first(near_users_query *q, sc_arena *a, near_user *out);
 int near_users_one(near_users_query *q, sc_arena *a, near_user *out);
@@ -1619,9 +1249,6 @@ int near_users_count(near_users_query *q, int64_t *n);
 int near_users_exists(near_users_query *q, bool *yes);
 typedef int (*near_user_fn)(void *ctx, const near_user *row);
 int near_users_each(near_users_query *q, near_user_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int near_users_update_all(near_users_query *q, int64_t *changed);
 int near_users_delete_all(near_users_query *q, int64_t *changed);
 
@@ -1630,64 +1257,26 @@ enum {
     NEAR_USERS_PKEY_COL_ID = 0
 };
 
-/* Column bits of table "users_pkey", or-ed into the cols of
- * near_users_pkey_update_cols(); those of key columns are ignored. */
+/* Column bits of "users_pkey" for cols (key columns ignored). */
 #define NEAR_USERS_PKEY_ID (UINT64_C(1) << NEAR_USERS_PKEY_COL_ID)
 
 /* Table "users_pkey": the descriptor, then the row operations. */
 extern const sc_table_desc near_users_pkey_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int near_users_pkey_insert(sc_db *db, near_users_pkey *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int near_users_pkey_insert_many(sc_db *db, near_users_pkey *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int near_users_pkey_get(sc_db *db, sc_arena *a, int64_t id,
                         near_users_pkey *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_users_pkey_update(sc_db *db, const near_users_pkey *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int near_users_pkey_update_cols(sc_db *db, const near_users_pkey *row,
                                 uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int near_users_pkey_delete(sc_db *db, int64_t id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for near_users_pkey_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int near_users_pkey_update_many(sc_db *db, const near_users_pkey *rows,
                                 size_t n, uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int near_users_pkey_delete_many(sc_db *db, const near_users_pkey *rows,
                                 size_t n);
 
-/*
- * Queries over table "users_pkey".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "users_pkey". */
 near_users_pkey_query *near_users_pkey_select(sc_db *db);
 void near_users_pkey_query_free(near_users_pkey_query *q);
 
@@ -1711,9 +1300,7 @@ void near_users_pkey_query_free(near_users_pkey_query *q);
 #define near_users_pkey_order_by_id(q, dir) \
     SC_ORDER_BY(NEAR_USERS_PKEY, q, ID, dir)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define near_users_pkey_or(q) sc_query_begin_or(SC_HANDLE(NEAR_USERS_PKEY, q))
 #define near_users_pkey_and(q) sc_query_begin_and(SC_HANDLE(NEAR_USERS_PKEY, q))
 #define near_users_pkey_not(q) sc_query_begin_not(SC_HANDLE(NEAR_USERS_PKEY, q))
@@ -1725,13 +1312,7 @@ void near_users_pkey_query_free(near_users_pkey_query *q);
 #define near_users_pkey_distinct(q) \
     sc_query_distinct(SC_HANDLE(NEAR_USERS_PKEY, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int near_users_pkey_all(near_users_pkey_query *q, sc_arena *a,
                         near_users_pkey_list *out);
 int near_users_pkey_first(near_users_pkey_query *q, sc_arena *a,
@@ -1743,9 +1324,6 @@ int near_users_pkey_exists(near_users_pkey_query *q, bool *yes);
 typedef int (*near_users_pkey_fn)(void *ctx, const near_users_pkey *row);
 int near_users_pkey_each(near_users_pkey_query *q, near_users_pkey_fn fn,
                          void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int near_users_pkey_update_all(near_users_pkey_query *q, int64_t *changed);
 int near_users_pkey_delete_all(near_users_pkey_query *q, int64_t *changed);
 
@@ -1754,62 +1332,24 @@ enum {
     NEAR_PRODUCTS_COL_ID = 0
 };
 
-/* Column bits of table "products", or-ed into the cols of
- * near_products_update_cols(); those of key columns are ignored. */
+/* Column bits of "products" for cols (key columns ignored). */
 #define NEAR_PRODUCTS_ID (UINT64_C(1) << NEAR_PRODUCTS_COL_ID)
 
 /* Table "products": the descriptor, then the row operations. */
 extern const sc_table_desc near_products_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int near_products_insert(sc_db *db, near_product *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int near_products_insert_many(sc_db *db, near_product *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int near_products_get(sc_db *db, sc_arena *a, int64_t id, near_product *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_products_update(sc_db *db, const near_product *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int near_products_update_cols(sc_db *db, const near_product *row,
                               uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int near_products_delete(sc_db *db, int64_t id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for near_products_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int near_products_update_many(sc_db *db, const near_product *rows, size_t n,
                               uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int near_products_delete_many(sc_db *db, const near_product *rows, size_t n);
 
-/*
- * Queries over table "products".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "products". */
 near_products_query *near_products_select(sc_db *db);
 void near_products_query_free(near_products_query *q);
 
@@ -1832,9 +1372,7 @@ void near_products_query_free(near_products_query *q);
     SC_WHERE_IN(NEAR_PRODUCTS, q, i64, ID, NOT_IN, v, n)
 #define near_products_order_by_id(q, dir) SC_ORDER_BY(NEAR_PRODUCTS, q, ID, dir)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define near_products_or(q) sc_query_begin_or(SC_HANDLE(NEAR_PRODUCTS, q))
 #define near_products_and(q) sc_query_begin_and(SC_HANDLE(NEAR_PRODUCTS, q))
 #define near_products_not(q) sc_query_begin_not(SC_HANDLE(NEAR_PRODUCTS, q))
@@ -1844,13 +1382,7 @@ void near_products_query_free(near_products_query *q);
     sc_query_offset(SC_HANDLE(NEAR_PRODUCTS, q), n)
 #define near_products_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_PRODUCTS, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int near_products_all(near_products_query *q, sc_arena *a,
                       near_product_list *out);
 int near_products_first(near_products_query *q, sc_arena *a,
@@ -1860,29 +1392,20 @@ int near_products_count(near_products_query *q, int64_t *n);
 int near_products_exists(near_products_query *q, bool *yes);
 typedef int (*near_product_fn)(void *ctx, const near_product *row);
 int near_products_each(near_products_query *q, near_product_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int near_products_update_all(near_products_query *q, int64_t *changed);
 int near_products_delete_all(near_products_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define near_products_join_carts(q) \
     SC_JOIN(NEAR_PRODUCTS, q, near_carts, near_carts, 0, true)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int near_products_list_carts(sc_db *db, sc_arena *a, const near_product *row,
                              near_cart_list *out);
 int near_products_load_carts(sc_db *db, sc_arena *a, const near_product *rows,
                              size_t n, near_cart_list *lists);
 
-/* The navigation's names before they followed the tables' (SPEC section
- * 3): kept for the source that calls them. */
+/* Former names. */
 #define near_products_get_carts near_products_list_carts
 
 /* The columns of table "carts" by index. */
@@ -1891,62 +1414,24 @@ enum {
     NEAR_CARTS_COL_ITEM_ID = 1
 };
 
-/* Column bits of table "carts", or-ed into the cols of
- * near_carts_update_cols(); those of key columns are ignored. */
+/* Column bits of "carts" for cols (key columns ignored). */
 #define NEAR_CARTS_ID      (UINT64_C(1) << NEAR_CARTS_COL_ID)
 #define NEAR_CARTS_ITEM_ID (UINT64_C(1) << NEAR_CARTS_COL_ITEM_ID)
 
 /* Table "carts": the descriptor, then the row operations. */
 extern const sc_table_desc near_carts_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int near_carts_insert(sc_db *db, near_cart *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int near_carts_insert_many(sc_db *db, near_cart *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int near_carts_get(sc_db *db, sc_arena *a, int64_t id, near_cart *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_carts_update(sc_db *db, const near_cart *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int near_carts_update_cols(sc_db *db, const near_cart *row, uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int near_carts_delete(sc_db *db, int64_t id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for near_carts_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int near_carts_update_many(sc_db *db, const near_cart *rows, size_t n,
                            uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int near_carts_delete_many(sc_db *db, const near_cart *rows, size_t n);
 
-/*
- * Queries over table "carts".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "carts". */
 near_carts_query *near_carts_select(sc_db *db);
 void near_carts_query_free(near_carts_query *q);
 
@@ -1991,9 +1476,7 @@ void near_carts_query_free(near_carts_query *q);
 #define near_carts_update_set_item_id_null(q) \
     SC_SET_NULL(NEAR_CARTS, q, ITEM_ID)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define near_carts_or(q) sc_query_begin_or(SC_HANDLE(NEAR_CARTS, q))
 #define near_carts_and(q) sc_query_begin_and(SC_HANDLE(NEAR_CARTS, q))
 #define near_carts_not(q) sc_query_begin_not(SC_HANDLE(NEAR_CARTS, q))
@@ -2002,13 +1485,7 @@ void near_carts_query_free(near_carts_query *q);
 #define near_carts_offset(q, n) sc_query_offset(SC_HANDLE(NEAR_CARTS, q), n)
 #define near_carts_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_CARTS, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int near_carts_all(near_carts_query *q, sc_arena *a, near_cart_list *out);
 int near_carts_first(near_carts_query *q, sc_arena *a, near_cart *out);
 int near_carts_one(near_carts_query *q, sc_arena *a, near_cart *out);
@@ -2016,24 +1493,16 @@ int near_carts_count(near_carts_query *q, int64_t *n);
 int near_carts_exists(near_carts_query *q, bool *yes);
 typedef int (*near_cart_fn)(void *ctx, const near_cart *row);
 int near_carts_each(near_carts_query *q, near_cart_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int near_carts_update_all(near_carts_query *q, int64_t *changed);
 int near_carts_delete_all(near_carts_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define near_carts_join_products(q) \
     SC_JOIN(NEAR_CARTS, q, near_products, near_carts, 0, false)
 #define near_carts_join_items(q) \
     SC_JOIN(NEAR_CARTS, q, near_items, near_items, 0, true)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int near_carts_get_product(sc_db *db, sc_arena *a, const near_cart *row,
                            near_product *out);
 int near_carts_list_items(sc_db *db, sc_arena *a, const near_cart *row,
@@ -2041,8 +1510,7 @@ int near_carts_list_items(sc_db *db, sc_arena *a, const near_cart *row,
 int near_carts_load_items(sc_db *db, sc_arena *a, const near_cart *rows,
                           size_t n, near_item_list *lists);
 
-/* The navigation's names before they followed the tables' (SPEC section
- * 3): kept for the source that calls them. */
+/* Former names. */
 #define near_carts_get_item near_carts_get_product
 #define near_carts_get_items near_carts_list_items
 
@@ -2052,62 +1520,24 @@ enum {
     NEAR_ITEMS_COL_CART_ID = 1
 };
 
-/* Column bits of table "items", or-ed into the cols of
- * near_items_update_cols(); those of key columns are ignored. */
+/* Column bits of "items" for cols (key columns ignored). */
 #define NEAR_ITEMS_ID      (UINT64_C(1) << NEAR_ITEMS_COL_ID)
 #define NEAR_ITEMS_CART_ID (UINT64_C(1) << NEAR_ITEMS_COL_CART_ID)
 
 /* Table "items": the descriptor, then the row operations. */
 extern const sc_table_desc near_items_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int near_items_insert(sc_db *db, near_item *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int near_items_insert_many(sc_db *db, near_item *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int near_items_get(sc_db *db, sc_arena *a, int64_t id, near_item *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_items_update(sc_db *db, const near_item *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int near_items_update_cols(sc_db *db, const near_item *row, uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int near_items_delete(sc_db *db, int64_t id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for near_items_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int near_items_update_many(sc_db *db, const near_item *rows, size_t n,
                            uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int near_items_delete_many(sc_db *db, const near_item *rows, size_t n);
 
-/*
- * Queries over table "items".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "items". */
 near_items_query *near_items_select(sc_db *db);
 void near_items_query_free(near_items_query *q);
 
@@ -2152,9 +1582,7 @@ void near_items_query_free(near_items_query *q);
 #define near_items_update_set_cart_id_null(q) \
     SC_SET_NULL(NEAR_ITEMS, q, CART_ID)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define near_items_or(q) sc_query_begin_or(SC_HANDLE(NEAR_ITEMS, q))
 #define near_items_and(q) sc_query_begin_and(SC_HANDLE(NEAR_ITEMS, q))
 #define near_items_not(q) sc_query_begin_not(SC_HANDLE(NEAR_ITEMS, q))
@@ -2163,13 +1591,7 @@ void near_items_query_free(near_items_query *q);
 #define near_items_offset(q, n) sc_query_offset(SC_HANDLE(NEAR_ITEMS, q), n)
 #define near_items_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_ITEMS, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int near_items_all(near_items_query *q, sc_arena *a, near_item_list *out);
 int near_items_first(near_items_query *q, sc_arena *a, near_item *out);
 int near_items_one(near_items_query *q, sc_arena *a, near_item *out);
@@ -2177,22 +1599,14 @@ int near_items_count(near_items_query *q, int64_t *n);
 int near_items_exists(near_items_query *q, bool *yes);
 typedef int (*near_item_fn)(void *ctx, const near_item *row);
 int near_items_each(near_items_query *q, near_item_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int near_items_update_all(near_items_query *q, int64_t *changed);
 int near_items_delete_all(near_items_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define near_items_join_carts(q) \
     SC_JOIN(NEAR_ITEMS, q, near_carts, near_items, 0, false)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int near_items_get_cart(sc_db *db, sc_arena *a, const near_item *row,
                         near_cart *out);
 
@@ -2201,61 +1615,23 @@ enum {
     NEAR_FILMS_COL_ID = 0
 };
 
-/* Column bits of table "films", or-ed into the cols of
- * near_films_update_cols(); those of key columns are ignored. */
+/* Column bits of "films" for cols (key columns ignored). */
 #define NEAR_FILMS_ID (UINT64_C(1) << NEAR_FILMS_COL_ID)
 
 /* Table "films": the descriptor, then the row operations. */
 extern const sc_table_desc near_films_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int near_films_insert(sc_db *db, near_film *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int near_films_insert_many(sc_db *db, near_film *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int near_films_get(sc_db *db, sc_arena *a, int64_t id, near_film *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_films_update(sc_db *db, const near_film *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int near_films_update_cols(sc_db *db, const near_film *row, uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int near_films_delete(sc_db *db, int64_t id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for near_films_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int near_films_update_many(sc_db *db, const near_film *rows, size_t n,
                            uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int near_films_delete_many(sc_db *db, const near_film *rows, size_t n);
 
-/*
- * Queries over table "films".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "films". */
 near_films_query *near_films_select(sc_db *db);
 void near_films_query_free(near_films_query *q);
 
@@ -2272,9 +1648,7 @@ void near_films_query_free(near_films_query *q);
     SC_WHERE_IN(NEAR_FILMS, q, i64, ID, NOT_IN, v, n)
 #define near_films_order_by_id(q, dir) SC_ORDER_BY(NEAR_FILMS, q, ID, dir)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define near_films_or(q) sc_query_begin_or(SC_HANDLE(NEAR_FILMS, q))
 #define near_films_and(q) sc_query_begin_and(SC_HANDLE(NEAR_FILMS, q))
 #define near_films_not(q) sc_query_begin_not(SC_HANDLE(NEAR_FILMS, q))
@@ -2283,13 +1657,7 @@ void near_films_query_free(near_films_query *q);
 #define near_films_offset(q, n) sc_query_offset(SC_HANDLE(NEAR_FILMS, q), n)
 #define near_films_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_FILMS, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int near_films_all(near_films_query *q, sc_arena *a, near_film_list *out);
 int near_films_first(near_films_query *q, sc_arena *a, near_film *out);
 int near_films_one(near_films_query *q, sc_arena *a, near_film *out);
@@ -2297,24 +1665,16 @@ int near_films_count(near_films_query *q, int64_t *n);
 int near_films_exists(near_films_query *q, bool *yes);
 typedef int (*near_film_fn)(void *ctx, const near_film *row);
 int near_films_each(near_films_query *q, near_film_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int near_films_update_all(near_films_query *q, int64_t *changed);
 int near_films_delete_all(near_films_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define near_films_join_film_cast_by_film(q) \
     SC_JOIN(NEAR_FILMS, q, near_film_cast, near_film_cast, 0, true)
 #define near_films_join_film_cast_by_film_2(q) \
     SC_JOIN(NEAR_FILMS, q, near_film_cast, near_film_cast, 1, true)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int near_films_list_film_cast_by_film(sc_db *db, sc_arena *a,
                                       const near_film *row,
                                       near_film_cast_list *out);
@@ -2328,8 +1688,7 @@ int near_films_load_film_cast_by_film_2(sc_db *db, sc_arena *a,
                                         const near_film *rows, size_t n,
                                         near_film_cast_list *lists);
 
-/* The navigation's names before they followed the tables' (SPEC section
- * 3): kept for the source that calls them. */
+/* Former names. */
 #define near_films_get_film_cast_by_film near_films_list_film_cast_by_film
 #define near_films_get_film_cast_by_film_2 near_films_list_film_cast_by_film_2
 
@@ -2339,65 +1698,27 @@ enum {
     NEAR_FILM_CAST_COL_FILM = 1
 };
 
-/* Column bits of table "film_cast", or-ed into the cols of
- * near_film_cast_update_cols(); those of key columns are ignored. */
+/* Column bits of "film_cast" for cols (key columns ignored). */
 #define NEAR_FILM_CAST_ID   (UINT64_C(1) << NEAR_FILM_CAST_COL_ID)
 #define NEAR_FILM_CAST_FILM (UINT64_C(1) << NEAR_FILM_CAST_COL_FILM)
 
 /* Table "film_cast": the descriptor, then the row operations. */
 extern const sc_table_desc near_film_cast_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int near_film_cast_insert(sc_db *db, near_film_cast *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int near_film_cast_insert_many(sc_db *db, near_film_cast *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int near_film_cast_get(sc_db *db, sc_arena *a, int64_t id,
                        near_film_cast *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int near_film_cast_update(sc_db *db, const near_film_cast *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int near_film_cast_update_cols(sc_db *db, const near_film_cast *row,
                                uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int near_film_cast_delete(sc_db *db, int64_t id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for near_film_cast_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int near_film_cast_update_many(sc_db *db, const near_film_cast *rows, size_t n,
                                uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int near_film_cast_delete_many(sc_db *db, const near_film_cast *rows,
                                size_t n);
 
-/*
- * Queries over table "film_cast".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "film_cast". */
 near_film_cast_query *near_film_cast_select(sc_db *db);
 void near_film_cast_query_free(near_film_cast_query *q);
 
@@ -2449,9 +1770,7 @@ void near_film_cast_query_free(near_film_cast_query *q);
 #define near_film_cast_update_set_film_null(q) \
     SC_SET_NULL(NEAR_FILM_CAST, q, FILM)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define near_film_cast_or(q) sc_query_begin_or(SC_HANDLE(NEAR_FILM_CAST, q))
 #define near_film_cast_and(q) sc_query_begin_and(SC_HANDLE(NEAR_FILM_CAST, q))
 #define near_film_cast_not(q) sc_query_begin_not(SC_HANDLE(NEAR_FILM_CAST, q))
@@ -2463,13 +1782,7 @@ void near_film_cast_query_free(near_film_cast_query *q);
 #define near_film_cast_distinct(q) \
     sc_query_distinct(SC_HANDLE(NEAR_FILM_CAST, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int near_film_cast_all(near_film_cast_query *q, sc_arena *a,
                        near_film_cast_list *out);
 int near_film_cast_first(near_film_cast_query *q, sc_arena *a,
@@ -2481,32 +1794,23 @@ int near_film_cast_exists(near_film_cast_query *q, bool *yes);
 typedef int (*near_film_cast_fn)(void *ctx, const near_film_cast *row);
 int near_film_cast_each(near_film_cast_query *q, near_film_cast_fn fn,
                         void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int near_film_cast_update_all(near_film_cast_query *q, int64_t *changed);
 int near_film_cast_delete_all(near_film_cast_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define near_film_cast_join_films_by_film(q) \
     SC_JOIN(NEAR_FILM_CAST, q, near_films, near_film_cast, 0, false)
 #define near_film_cast_join_films_by_film_2(q) \
     SC_JOIN(NEAR_FILM_CAST, q, near_films, near_film_cast, 1, false)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int near_film_cast_get_film_by_film(sc_db *db, sc_arena *a,
                                     const near_film_cast *row, near_film *out);
 int near_film_cast_get_film_by_film_2(sc_db *db, sc_arena *a,
                                       const near_film_cast *row,
                                       near_film *out);
 
-/* The navigation's names before they followed the tables' (SPEC section
- * 3): kept for the source that calls them. */
+/* Former names. */
 #define near_film_cast_get_film near_film_cast_get_film_by_film
 #define near_film_cast_get_film_2 near_film_cast_get_film_by_film_2
 

@@ -7,31 +7,16 @@
 
 /* Table "comments". */
 static const sc_column_desc ord_comments_columns[] = {
-    {
-        .name = "comment_id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
-        .offset = offsetof(ord_comment, comment_id),
-    },
-    {
-        .name = "post_id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL,
-        .offset = offsetof(ord_comment, post_id),
-    },
-    {
-        .name = "parent_id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_HASFLAG,
-        .offset = offsetof(ord_comment, parent_id),
-        .has_offset = offsetof(ord_comment, has_parent_id),
-    },
-    {
-        .name = "body",
-        .type = SC_TYPE_TEXT,
-        .flags = SC_COL_NOTNULL,
-        .offset = offsetof(ord_comment, body),
-    },
+    {.name = "comment_id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
+     .offset = offsetof(ord_comment, comment_id)},
+    {.name = "post_id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(ord_comment, post_id)},
+    {.name = "parent_id", .type = SC_TYPE_INT64, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(ord_comment, parent_id),
+     .has_offset = offsetof(ord_comment, has_parent_id)},
+    {.name = "body", .type = SC_TYPE_TEXT, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(ord_comment, body)},
 };
 
 static const unsigned ord_comments_pk[] = {0};
@@ -253,25 +238,13 @@ int ord_comments_load_comments_by_parent_id(sc_db *db, sc_arena *a,
 
 /* Table "posts". */
 static const sc_column_desc ord_posts_columns[] = {
-    {
-        .name = "post_id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
-        .offset = offsetof(ord_post, post_id),
-    },
-    {
-        .name = "author_id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL,
-        .offset = offsetof(ord_post, author_id),
-    },
-    {
-        .name = "title",
-        .type = SC_TYPE_TEXT,
-        .flags = SC_COL_NOTNULL,
-        .offset = offsetof(ord_post, title),
-        .length = 80,
-    },
+    {.name = "post_id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
+     .offset = offsetof(ord_post, post_id)},
+    {.name = "author_id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(ord_post, author_id)},
+    {.name = "title", .type = SC_TYPE_TEXT, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(ord_post, title), .length = 80},
 };
 
 static const unsigned ord_posts_pk[] = {0};
@@ -509,25 +482,15 @@ int ord_posts_load_authors_by_favorite_id(sc_db *db, sc_arena *a,
 
 /* Table "authors". */
 static const sc_column_desc ord_authors_columns[] = {
-    {
-        .name = "author_id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
-        .offset = offsetof(ord_author, author_id),
-    },
-    {
-        .name = "name",
-        .type = SC_TYPE_TEXT,
-        .flags = SC_COL_NOTNULL | SC_COL_UNIQUE,
-        .offset = offsetof(ord_author, name),
-    },
-    {
-        .name = "favorite_id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_HASFLAG,
-        .offset = offsetof(ord_author, favorite_id),
-        .has_offset = offsetof(ord_author, has_favorite_id),
-    },
+    {.name = "author_id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
+     .offset = offsetof(ord_author, author_id)},
+    {.name = "name", .type = SC_TYPE_TEXT,
+     .flags = SC_COL_NOTNULL | SC_COL_UNIQUE,
+     .offset = offsetof(ord_author, name)},
+    {.name = "favorite_id", .type = SC_TYPE_INT64, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(ord_author, favorite_id),
+     .has_offset = offsetof(ord_author, has_favorite_id)},
 };
 
 static const unsigned ord_authors_pk[] = {0};

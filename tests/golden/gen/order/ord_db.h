@@ -26,6 +26,50 @@
 extern "C" {
 #endif
 
+/*
+ * Per table T (prefix P), in this order:
+ *
+ * Row operations.  P_insert(): a NOT NULL column without a value that has
+ * a default gets it, in row too; a nullable one is NULL (its default is
+ * in the _INIT macro); an autoincrement key is stored in row.  SC_OK,
+ * SC_CONSTRAINT, SC_BUSY, SC_NOMEM.  P_insert_many(): n rows in one
+ * transaction, all of them or none.  With a key: P_get() reads the row
+ * with the key into out, text and bytes living in the arena (SC_OK or
+ * SC_NOTFOUND); P_update() writes every column of row to the stored row
+ * with its key, but a NOT NULL default-now column without a value, which
+ * keeps the one stored; P_update_cols() writes the columns of cols (the
+ * column bits, or-ed), SC_MISUSE when cols names no non-key column;
+ * P_delete() deletes the row with the key (SC_CONSTRAINT: still
+ * referenced).  P_update_many() and P_delete_many() do the same for each
+ * of n rows in one transaction, all of them or none (SC_NOTFOUND: a key
+ * matches no row, and nothing is changed); cols 0 is every column.
+ *
+ * Queries.  P_select() starts one; the where, order and join macros
+ * shape it, given the query or a join handle of the table; a terminal
+ * runs it (as often as wanted); P_query_free() releases it.  Values are
+ * copied when given, and always sent as bound parameters.  Filters after
+ * P_or() combine with OR, after P_not() are negated, up to the matching
+ * P_end(); groups nest; the default is AND.  Shaping applies to the
+ * whole query.
+ *
+ * Terminals.  all: every row into out (allocated in a); first: SC_OK or
+ * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
+ * each: calls fn with one row at a time, valid during the call only, in
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.  Bulk changes of the matching
+ * rows: set the columns to change, then update_all; or delete_all;
+ * *changed receives the row count.
+ *
+ * Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it.  Navigation: get_ the parent row, list_ the
+ * children of one row; the _load_ forms fetch the children of many rows
+ * with one query: lists[i] receives those of rows[i].  A NULL arena, out
+ * or lists is SC_MISUSE.  The get_ names of the children's lists are the
+ * navigation's names before they followed the tables' (SPEC section 3),
+ * kept for the source that calls them.
+ */
+
 /* Query handles: per table a query over it and the table joined into
  * another's query.  Both have the member the table's filters check (it is
  * never read: behind a handle is an sc_query), so that a filter takes
@@ -61,8 +105,7 @@ typedef struct ord_comment {
     const char *body;          /* not null */
 } ord_comment;
 
-/* A ord_comment with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define ORD_COMMENT_INIT {}
 #else
@@ -81,8 +124,7 @@ typedef struct ord_post {
     const char *title;     /* varchar(80), not null */
 } ord_post;
 
-/* A ord_post with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define ORD_POST_INIT {}
 #else
@@ -103,8 +145,7 @@ typedef struct ord_author {
     bool        has_favorite_id; /* false: NULL */
 } ord_author;
 
-/* A ord_author with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define ORD_AUTHOR_INIT {}
 #else
@@ -125,66 +166,28 @@ enum {
     ORD_COMMENTS_COL_BODY       = 3
 };
 
-/* Column bits of table "comments", or-ed into the cols of
- * ord_comments_update_cols(); those of key columns are ignored. */
+/* Column bits of "comments" for cols (key columns ignored). */
 #define ORD_COMMENTS_COMMENT_ID (UINT64_C(1) << ORD_COMMENTS_COL_COMMENT_ID)
 #define ORD_COMMENTS_POST_ID    (UINT64_C(1) << ORD_COMMENTS_COL_POST_ID)
 #define ORD_COMMENTS_PARENT_ID  (UINT64_C(1) << ORD_COMMENTS_COL_PARENT_ID)
 #define ORD_COMMENTS_BODY       (UINT64_C(1) << ORD_COMMENTS_COL_BODY)
 
-/* Table "comments": the descriptor, then the row operations. */
+/* Table "comments": the descriptor, then the row operations.
+ * The new key is stored in row->comment_id. */
 extern const sc_table_desc ord_comments_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * The new key is stored in row->comment_id.
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int ord_comments_insert(sc_db *db, ord_comment *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int ord_comments_insert_many(sc_db *db, ord_comment *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int ord_comments_get(sc_db *db, sc_arena *a, int64_t comment_id,
                      ord_comment *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int ord_comments_update(sc_db *db, const ord_comment *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int ord_comments_update_cols(sc_db *db, const ord_comment *row, uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int ord_comments_delete(sc_db *db, int64_t comment_id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for ord_comments_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int ord_comments_update_many(sc_db *db, const ord_comment *rows, size_t n,
                              uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int ord_comments_delete_many(sc_db *db, const ord_comment *rows, size_t n);
 
-/*
- * Queries over table "comments".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "comments". */
 ord_comments_query *ord_comments_select(sc_db *db);
 void ord_comments_query_free(ord_comments_query *q);
 
@@ -286,9 +289,7 @@ void ord_comments_query_free(ord_comments_query *q);
 #define ord_comments_update_set_body(q, v) \
     SC_SET(ORD_COMMENTS, q, text, BODY, v)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define ord_comments_or(q) sc_query_begin_or(SC_HANDLE(ORD_COMMENTS, q))
 #define ord_comments_and(q) sc_query_begin_and(SC_HANDLE(ORD_COMMENTS, q))
 #define ord_comments_not(q) sc_query_begin_not(SC_HANDLE(ORD_COMMENTS, q))
@@ -297,13 +298,7 @@ void ord_comments_query_free(ord_comments_query *q);
 #define ord_comments_offset(q, n) sc_query_offset(SC_HANDLE(ORD_COMMENTS, q), n)
 #define ord_comments_distinct(q) sc_query_distinct(SC_HANDLE(ORD_COMMENTS, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int ord_comments_all(ord_comments_query *q, sc_arena *a,
                      ord_comment_list *out);
 int ord_comments_first(ord_comments_query *q, sc_arena *a, ord_comment *out);
@@ -312,15 +307,10 @@ int ord_comments_count(ord_comments_query *q, int64_t *n);
 int ord_comments_exists(ord_comments_query *q, bool *yes);
 typedef int (*ord_comment_fn)(void *ctx, const ord_comment *row);
 int ord_comments_each(ord_comments_query *q, ord_comment_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int ord_comments_update_all(ord_comments_query *q, int64_t *changed);
 int ord_comments_delete_all(ord_comments_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define ord_comments_join_posts(q) \
     SC_JOIN(ORD_COMMENTS, q, ord_posts, ord_comments, 0, false)
 #define ord_comments_join_parent(q) \
@@ -328,10 +318,7 @@ int ord_comments_delete_all(ord_comments_query *q, int64_t *changed);
 #define ord_comments_join_comments_by_parent_id(q) \
     SC_JOIN(ORD_COMMENTS, q, ord_comments, ord_comments, 1, true)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int ord_comments_get_post(sc_db *db, sc_arena *a, const ord_comment *row,
                           ord_post *out);
 int ord_comments_get_comment_by_parent_id(sc_db *db, sc_arena *a,
@@ -344,8 +331,7 @@ int ord_comments_load_comments_by_parent_id(sc_db *db, sc_arena *a,
                                             const ord_comment *rows, size_t n,
                                             ord_comment_list *lists);
 
-/* The navigation's names before they followed the tables' (SPEC section
- * 3): kept for the source that calls them. */
+/* Former names. */
 #define ord_comments_get_parent ord_comments_get_comment_by_parent_id
 #define ord_comments_get_comments_by_parent_id ord_comments_list_comments_by_parent_id
 
@@ -356,64 +342,26 @@ enum {
     ORD_POSTS_COL_TITLE     = 2
 };
 
-/* Column bits of table "posts", or-ed into the cols of
- * ord_posts_update_cols(); those of key columns are ignored. */
+/* Column bits of "posts" for cols (key columns ignored). */
 #define ORD_POSTS_POST_ID   (UINT64_C(1) << ORD_POSTS_COL_POST_ID)
 #define ORD_POSTS_AUTHOR_ID (UINT64_C(1) << ORD_POSTS_COL_AUTHOR_ID)
 #define ORD_POSTS_TITLE     (UINT64_C(1) << ORD_POSTS_COL_TITLE)
 
-/* Table "posts": the descriptor, then the row operations. */
+/* Table "posts": the descriptor, then the row operations.
+ * The new key is stored in row->post_id. */
 extern const sc_table_desc ord_posts_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * The new key is stored in row->post_id.
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int ord_posts_insert(sc_db *db, ord_post *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int ord_posts_insert_many(sc_db *db, ord_post *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int ord_posts_get(sc_db *db, sc_arena *a, int64_t post_id, ord_post *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int ord_posts_update(sc_db *db, const ord_post *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int ord_posts_update_cols(sc_db *db, const ord_post *row, uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int ord_posts_delete(sc_db *db, int64_t post_id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for ord_posts_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int ord_posts_update_many(sc_db *db, const ord_post *rows, size_t n,
                           uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int ord_posts_delete_many(sc_db *db, const ord_post *rows, size_t n);
 
-/*
- * Queries over table "posts".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "posts". */
 ord_posts_query *ord_posts_select(sc_db *db);
 void ord_posts_query_free(ord_posts_query *q);
 
@@ -485,9 +433,7 @@ void ord_posts_query_free(ord_posts_query *q);
 #define ord_posts_order_by_title(q, dir) SC_ORDER_BY(ORD_POSTS, q, TITLE, dir)
 #define ord_posts_update_set_title(q, v) SC_SET(ORD_POSTS, q, text, TITLE, v)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define ord_posts_or(q) sc_query_begin_or(SC_HANDLE(ORD_POSTS, q))
 #define ord_posts_and(q) sc_query_begin_and(SC_HANDLE(ORD_POSTS, q))
 #define ord_posts_not(q) sc_query_begin_not(SC_HANDLE(ORD_POSTS, q))
@@ -496,13 +442,7 @@ void ord_posts_query_free(ord_posts_query *q);
 #define ord_posts_offset(q, n) sc_query_offset(SC_HANDLE(ORD_POSTS, q), n)
 #define ord_posts_distinct(q) sc_query_distinct(SC_HANDLE(ORD_POSTS, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int ord_posts_all(ord_posts_query *q, sc_arena *a, ord_post_list *out);
 int ord_posts_first(ord_posts_query *q, sc_arena *a, ord_post *out);
 int ord_posts_one(ord_posts_query *q, sc_arena *a, ord_post *out);
@@ -510,15 +450,10 @@ int ord_posts_count(ord_posts_query *q, int64_t *n);
 int ord_posts_exists(ord_posts_query *q, bool *yes);
 typedef int (*ord_post_fn)(void *ctx, const ord_post *row);
 int ord_posts_each(ord_posts_query *q, ord_post_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int ord_posts_update_all(ord_posts_query *q, int64_t *changed);
 int ord_posts_delete_all(ord_posts_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define ord_posts_join_comments(q) \
     SC_JOIN(ORD_POSTS, q, ord_comments, ord_comments, 0, true)
 #define ord_posts_join_authors_by_author_id(q) \
@@ -526,10 +461,7 @@ int ord_posts_delete_all(ord_posts_query *q, int64_t *changed);
 #define ord_posts_join_authors_by_favorite_id(q) \
     SC_JOIN(ORD_POSTS, q, ord_authors, ord_authors, 0, true)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int ord_posts_list_comments(sc_db *db, sc_arena *a, const ord_post *row,
                             ord_comment_list *out);
 int ord_posts_load_comments(sc_db *db, sc_arena *a, const ord_post *rows,
@@ -543,8 +475,7 @@ int ord_posts_load_authors_by_favorite_id(sc_db *db, sc_arena *a,
                                           const ord_post *rows, size_t n,
                                           ord_author_list *lists);
 
-/* The navigation's names before they followed the tables' (SPEC section
- * 3): kept for the source that calls them. */
+/* Former names. */
 #define ord_posts_get_comments ord_posts_list_comments
 #define ord_posts_get_author ord_posts_get_author_by_author_id
 #define ord_posts_get_authors_by_favorite_id ord_posts_list_authors_by_favorite_id
@@ -556,65 +487,27 @@ enum {
     ORD_AUTHORS_COL_FAVORITE_ID = 2
 };
 
-/* Column bits of table "authors", or-ed into the cols of
- * ord_authors_update_cols(); those of key columns are ignored. */
+/* Column bits of "authors" for cols (key columns ignored). */
 #define ORD_AUTHORS_AUTHOR_ID   (UINT64_C(1) << ORD_AUTHORS_COL_AUTHOR_ID)
 #define ORD_AUTHORS_NAME        (UINT64_C(1) << ORD_AUTHORS_COL_NAME)
 #define ORD_AUTHORS_FAVORITE_ID (UINT64_C(1) << ORD_AUTHORS_COL_FAVORITE_ID)
 
-/* Table "authors": the descriptor, then the row operations. */
+/* Table "authors": the descriptor, then the row operations.
+ * The new key is stored in row->author_id. */
 extern const sc_table_desc ord_authors_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * The new key is stored in row->author_id.
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int ord_authors_insert(sc_db *db, ord_author *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int ord_authors_insert_many(sc_db *db, ord_author *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int ord_authors_get(sc_db *db, sc_arena *a, int64_t author_id,
                     ord_author *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int ord_authors_update(sc_db *db, const ord_author *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int ord_authors_update_cols(sc_db *db, const ord_author *row, uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int ord_authors_delete(sc_db *db, int64_t author_id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for ord_authors_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int ord_authors_update_many(sc_db *db, const ord_author *rows, size_t n,
                             uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int ord_authors_delete_many(sc_db *db, const ord_author *rows, size_t n);
 
-/*
- * Queries over table "authors".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "authors". */
 ord_authors_query *ord_authors_select(sc_db *db);
 void ord_authors_query_free(ord_authors_query *q);
 
@@ -692,9 +585,7 @@ void ord_authors_query_free(ord_authors_query *q);
 #define ord_authors_update_set_favorite_id_null(q) \
     SC_SET_NULL(ORD_AUTHORS, q, FAVORITE_ID)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define ord_authors_or(q) sc_query_begin_or(SC_HANDLE(ORD_AUTHORS, q))
 #define ord_authors_and(q) sc_query_begin_and(SC_HANDLE(ORD_AUTHORS, q))
 #define ord_authors_not(q) sc_query_begin_not(SC_HANDLE(ORD_AUTHORS, q))
@@ -703,13 +594,7 @@ void ord_authors_query_free(ord_authors_query *q);
 #define ord_authors_offset(q, n) sc_query_offset(SC_HANDLE(ORD_AUTHORS, q), n)
 #define ord_authors_distinct(q) sc_query_distinct(SC_HANDLE(ORD_AUTHORS, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int ord_authors_all(ord_authors_query *q, sc_arena *a, ord_author_list *out);
 int ord_authors_first(ord_authors_query *q, sc_arena *a, ord_author *out);
 int ord_authors_one(ord_authors_query *q, sc_arena *a, ord_author *out);
@@ -717,24 +602,16 @@ int ord_authors_count(ord_authors_query *q, int64_t *n);
 int ord_authors_exists(ord_authors_query *q, bool *yes);
 typedef int (*ord_author_fn)(void *ctx, const ord_author *row);
 int ord_authors_each(ord_authors_query *q, ord_author_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int ord_authors_update_all(ord_authors_query *q, int64_t *changed);
 int ord_authors_delete_all(ord_authors_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define ord_authors_join_posts_by_author_id(q) \
     SC_JOIN(ORD_AUTHORS, q, ord_posts, ord_posts, 0, true)
 #define ord_authors_join_posts_by_favorite_id(q) \
     SC_JOIN(ORD_AUTHORS, q, ord_posts, ord_authors, 0, false)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int ord_authors_list_posts_by_author_id(sc_db *db, sc_arena *a,
                                         const ord_author *row,
                                         ord_post_list *out);
@@ -744,8 +621,7 @@ int ord_authors_load_posts_by_author_id(sc_db *db, sc_arena *a,
 int ord_authors_get_post_by_favorite_id(sc_db *db, sc_arena *a,
                                         const ord_author *row, ord_post *out);
 
-/* The navigation's names before they followed the tables' (SPEC section
- * 3): kept for the source that calls them. */
+/* Former names. */
 #define ord_authors_get_posts_by_author_id ord_authors_list_posts_by_author_id
 #define ord_authors_get_favorite ord_authors_get_post_by_favorite_id
 

@@ -15,43 +15,23 @@ static const sc_enum_desc pycon_level_enum = {"level", pycon_level_labels, 3};
 
 /* Table "users". */
 static const sc_column_desc pycon_users_columns[] = {
-    {
-        .name = "user_id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
-        .offset = offsetof(pycon_user, user_id),
-    },
-    {
-        .name = "user_name",
-        .type = SC_TYPE_TEXT,
-        .flags = SC_COL_NOTNULL | SC_COL_UNIQUE,
-        .offset = offsetof(pycon_user, user_name),
-        .length = 32,
-    },
-    {
-        .name = "user_email",
-        .type = SC_TYPE_TEXT,
-        .flags = SC_COL_NOTNULL | SC_COL_UNIQUE,
-        .offset = offsetof(pycon_user, user_email),
-        .length = 64,
-    },
-    {
-        .name = "karma",
-        .type = SC_TYPE_NUMERIC,
-        .flags = SC_COL_HASFLAG,
-        .offset = offsetof(pycon_user, karma),
-        .length = 10,
-        .scale = 2,
-        .has_offset = offsetof(pycon_user, has_karma),
-    },
-    {
-        .name = "joined_at",
-        .type = SC_TYPE_TIMESTAMP,
-        .flags = SC_COL_NOTNULL | SC_COL_HASFLAG,
-        .offset = offsetof(pycon_user, joined_at),
-        .has_offset = offsetof(pycon_user, has_joined_at),
-        .dflt = {.kind = SC_DEFAULT_NOW},
-    },
+    {.name = "user_id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
+     .offset = offsetof(pycon_user, user_id)},
+    {.name = "user_name", .type = SC_TYPE_TEXT,
+     .flags = SC_COL_NOTNULL | SC_COL_UNIQUE,
+     .offset = offsetof(pycon_user, user_name), .length = 32},
+    {.name = "user_email", .type = SC_TYPE_TEXT,
+     .flags = SC_COL_NOTNULL | SC_COL_UNIQUE,
+     .offset = offsetof(pycon_user, user_email), .length = 64},
+    {.name = "karma", .type = SC_TYPE_NUMERIC, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(pycon_user, karma), .length = 10, .scale = 2,
+     .has_offset = offsetof(pycon_user, has_karma)},
+    {.name = "joined_at", .type = SC_TYPE_TIMESTAMP,
+     .flags = SC_COL_NOTNULL | SC_COL_HASFLAG,
+     .offset = offsetof(pycon_user, joined_at),
+     .has_offset = offsetof(pycon_user, has_joined_at),
+     .dflt = {.kind = SC_DEFAULT_NOW}},
 };
 
 static const unsigned pycon_users_pk[] = {0};
@@ -243,27 +223,15 @@ int pycon_users_load_program_enrollments(sc_db *db, sc_arena *a,
 
 /* Table "programs". */
 static const sc_column_desc pycon_programs_columns[] = {
-    {
-        .name = "program_id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
-        .offset = offsetof(pycon_program, program_id),
-    },
-    {
-        .name = "program_name",
-        .type = SC_TYPE_TEXT,
-        .flags = SC_COL_NOTNULL | SC_COL_UNIQUE,
-        .offset = offsetof(pycon_program, program_name),
-        .length = 128,
-    },
-    {
-        .name = "level",
-        .type = SC_TYPE_ENUM,
-        .flags = SC_COL_NOTNULL,
-        .offset = offsetof(pycon_program, level),
-        .enm = &pycon_level_enum,
-        .dflt = {.kind = SC_DEFAULT_VALUE, .i = 0},
-    },
+    {.name = "program_id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
+     .offset = offsetof(pycon_program, program_id)},
+    {.name = "program_name", .type = SC_TYPE_TEXT,
+     .flags = SC_COL_NOTNULL | SC_COL_UNIQUE,
+     .offset = offsetof(pycon_program, program_name), .length = 128},
+    {.name = "level", .type = SC_TYPE_ENUM, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(pycon_program, level), .enm = &pycon_level_enum,
+     .dflt = {.kind = SC_DEFAULT_VALUE, .i = 0}},
 };
 
 static const unsigned pycon_programs_pk[] = {0};
@@ -458,24 +426,13 @@ int pycon_programs_load_program_enrollments(sc_db *db, sc_arena *a,
 
 /* Table "program_enrollments". */
 static const sc_column_desc pycon_program_enrollments_columns[] = {
-    {
-        .name = "program_enrollment_id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
-        .offset = offsetof(pycon_program_enrollment, program_enrollment_id),
-    },
-    {
-        .name = "program_id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL,
-        .offset = offsetof(pycon_program_enrollment, program_id),
-    },
-    {
-        .name = "user_id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL,
-        .offset = offsetof(pycon_program_enrollment, user_id),
-    },
+    {.name = "program_enrollment_id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
+     .offset = offsetof(pycon_program_enrollment, program_enrollment_id)},
+    {.name = "program_id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(pycon_program_enrollment, program_id)},
+    {.name = "user_id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(pycon_program_enrollment, user_id)},
 };
 
 static const unsigned pycon_program_enrollments_pk[] = {0};

@@ -26,6 +26,50 @@
 extern "C" {
 #endif
 
+/*
+ * Per table T (prefix P), in this order:
+ *
+ * Row operations.  P_insert(): a NOT NULL column without a value that has
+ * a default gets it, in row too; a nullable one is NULL (its default is
+ * in the _INIT macro); an autoincrement key is stored in row.  SC_OK,
+ * SC_CONSTRAINT, SC_BUSY, SC_NOMEM.  P_insert_many(): n rows in one
+ * transaction, all of them or none.  With a key: P_get() reads the row
+ * with the key into out, text and bytes living in the arena (SC_OK or
+ * SC_NOTFOUND); P_update() writes every column of row to the stored row
+ * with its key, but a NOT NULL default-now column without a value, which
+ * keeps the one stored; P_update_cols() writes the columns of cols (the
+ * column bits, or-ed), SC_MISUSE when cols names no non-key column;
+ * P_delete() deletes the row with the key (SC_CONSTRAINT: still
+ * referenced).  P_update_many() and P_delete_many() do the same for each
+ * of n rows in one transaction, all of them or none (SC_NOTFOUND: a key
+ * matches no row, and nothing is changed); cols 0 is every column.
+ *
+ * Queries.  P_select() starts one; the where, order and join macros
+ * shape it, given the query or a join handle of the table; a terminal
+ * runs it (as often as wanted); P_query_free() releases it.  Values are
+ * copied when given, and always sent as bound parameters.  Filters after
+ * P_or() combine with OR, after P_not() are negated, up to the matching
+ * P_end(); groups nest; the default is AND.  Shaping applies to the
+ * whole query.
+ *
+ * Terminals.  all: every row into out (allocated in a); first: SC_OK or
+ * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
+ * each: calls fn with one row at a time, valid during the call only, in
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.  Bulk changes of the matching
+ * rows: set the columns to change, then update_all; or delete_all;
+ * *changed receives the row count.
+ *
+ * Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it.  Navigation: get_ the parent row, list_ the
+ * children of one row; the _load_ forms fetch the children of many rows
+ * with one query: lists[i] receives those of rows[i].  A NULL arena, out
+ * or lists is SC_MISUSE.  The get_ names of the children's lists are the
+ * navigation's names before they followed the tables' (SPEC section 3),
+ * kept for the source that calls them.
+ */
+
 /* Query handles: per table a query over it and the table joined into
  * another's query.  Both have the member the table's filters check (it is
  * never read: behind a handle is an sc_query), so that a filter takes
@@ -81,8 +125,7 @@ typedef struct pycon_user {
     bool        has_joined_at; /* false: the default (now) */
 } pycon_user;
 
-/* A pycon_user with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define PYCON_USER_INIT {}
 #else
@@ -102,8 +145,7 @@ typedef struct pycon_program {
     pycon_level level;        /* not null */
 } pycon_program;
 
-/* A pycon_program with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define PYCON_PROGRAM_INIT \
     {{} /* program_id */, \
@@ -126,8 +168,7 @@ typedef struct pycon_program_enrollment {
     int64_t user_id;               /* not null, references users */
 } pycon_program_enrollment;
 
-/* A pycon_program_enrollment with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define PYCON_PROGRAM_ENROLLMENT_INIT {}
 #else
@@ -149,66 +190,28 @@ enum {
     PYCON_USERS_COL_JOINED_AT  = 4
 };
 
-/* Column bits of table "users", or-ed into the cols of
- * pycon_users_update_cols(); those of key columns are ignored. */
+/* Column bits of "users" for cols (key columns ignored). */
 #define PYCON_USERS_USER_ID    (UINT64_C(1) << PYCON_USERS_COL_USER_ID)
 #define PYCON_USERS_USER_NAME  (UINT64_C(1) << PYCON_USERS_COL_USER_NAME)
 #define PYCON_USERS_USER_EMAIL (UINT64_C(1) << PYCON_USERS_COL_USER_EMAIL)
 #define PYCON_USERS_KARMA      (UINT64_C(1) << PYCON_USERS_COL_KARMA)
 #define PYCON_USERS_JOINED_AT  (UINT64_C(1) << PYCON_USERS_COL_JOINED_AT)
 
-/* Table "users": the descriptor, then the row operations. */
+/* Table "users": the descriptor, then the row operations.
+ * The new key is stored in row->user_id. */
 extern const sc_table_desc pycon_users_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * The new key is stored in row->user_id.
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int pycon_users_insert(sc_db *db, pycon_user *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int pycon_users_insert_many(sc_db *db, pycon_user *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int pycon_users_get(sc_db *db, sc_arena *a, int64_t user_id, pycon_user *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int pycon_users_update(sc_db *db, const pycon_user *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int pycon_users_update_cols(sc_db *db, const pycon_user *row, uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int pycon_users_delete(sc_db *db, int64_t user_id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for pycon_users_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int pycon_users_update_many(sc_db *db, const pycon_user *rows, size_t n,
                             uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int pycon_users_delete_many(sc_db *db, const pycon_user *rows, size_t n);
 
-/*
- * Queries over table "users".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "users". */
 pycon_users_query *pycon_users_select(sc_db *db);
 void pycon_users_query_free(pycon_users_query *q);
 
@@ -336,9 +339,7 @@ void pycon_users_query_free(pycon_users_query *q);
 #define pycon_users_update_set_joined_at(q, v) \
     SC_SET(PYCON_USERS, q, i64, JOINED_AT, v)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define pycon_users_or(q) sc_query_begin_or(SC_HANDLE(PYCON_USERS, q))
 #define pycon_users_and(q) sc_query_begin_and(SC_HANDLE(PYCON_USERS, q))
 #define pycon_users_not(q) sc_query_begin_not(SC_HANDLE(PYCON_USERS, q))
@@ -347,13 +348,7 @@ void pycon_users_query_free(pycon_users_query *q);
 #define pycon_users_offset(q, n) sc_query_offset(SC_HANDLE(PYCON_USERS, q), n)
 #define pycon_users_distinct(q) sc_query_distinct(SC_HANDLE(PYCON_USERS, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int pycon_users_all(pycon_users_query *q, sc_arena *a, pycon_user_list *out);
 int pycon_users_first(pycon_users_query *q, sc_arena *a, pycon_user *out);
 int pycon_users_one(pycon_users_query *q, sc_arena *a, pycon_user *out);
@@ -361,23 +356,15 @@ int pycon_users_count(pycon_users_query *q, int64_t *n);
 int pycon_users_exists(pycon_users_query *q, bool *yes);
 typedef int (*pycon_user_fn)(void *ctx, const pycon_user *row);
 int pycon_users_each(pycon_users_query *q, pycon_user_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int pycon_users_update_all(pycon_users_query *q, int64_t *changed);
 int pycon_users_delete_all(pycon_users_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define pycon_users_join_program_enrollments(q) \
     SC_JOIN(PYCON_USERS, q, pycon_program_enrollments, \
             pycon_program_enrollments, 1, true)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int pycon_users_list_program_enrollments(sc_db *db, sc_arena *a,
                                          const pycon_user *row,
                                          pycon_program_enrollment_list *out);
@@ -385,8 +372,7 @@ int pycon_users_load_program_enrollments(sc_db *db, sc_arena *a,
                                          const pycon_user *rows, size_t n,
                                          pycon_program_enrollment_list *lists);
 
-/* The navigation's names before they followed the tables' (SPEC section
- * 3): kept for the source that calls them. */
+/* Former names. */
 #define pycon_users_get_program_enrollments pycon_users_list_program_enrollments
 
 /* The columns of table "programs" by index. */
@@ -396,68 +382,30 @@ enum {
     PYCON_PROGRAMS_COL_LEVEL        = 2
 };
 
-/* Column bits of table "programs", or-ed into the cols of
- * pycon_programs_update_cols(); those of key columns are ignored. */
+/* Column bits of "programs" for cols (key columns ignored). */
 #define PYCON_PROGRAMS_PROGRAM_ID   \
     (UINT64_C(1) << PYCON_PROGRAMS_COL_PROGRAM_ID)
 #define PYCON_PROGRAMS_PROGRAM_NAME \
     (UINT64_C(1) << PYCON_PROGRAMS_COL_PROGRAM_NAME)
 #define PYCON_PROGRAMS_LEVEL        (UINT64_C(1) << PYCON_PROGRAMS_COL_LEVEL)
 
-/* Table "programs": the descriptor, then the row operations. */
+/* Table "programs": the descriptor, then the row operations.
+ * The new key is stored in row->program_id. */
 extern const sc_table_desc pycon_programs_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * The new key is stored in row->program_id.
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int pycon_programs_insert(sc_db *db, pycon_program *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int pycon_programs_insert_many(sc_db *db, pycon_program *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int pycon_programs_get(sc_db *db, sc_arena *a, int64_t program_id,
                        pycon_program *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int pycon_programs_update(sc_db *db, const pycon_program *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int pycon_programs_update_cols(sc_db *db, const pycon_program *row,
                                uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int pycon_programs_delete(sc_db *db, int64_t program_id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for pycon_programs_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int pycon_programs_update_many(sc_db *db, const pycon_program *rows, size_t n,
                                uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int pycon_programs_delete_many(sc_db *db, const pycon_program *rows, size_t n);
 
-/*
- * Queries over table "programs".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "programs". */
 pycon_programs_query *pycon_programs_select(sc_db *db);
 void pycon_programs_query_free(pycon_programs_query *q);
 
@@ -523,9 +471,7 @@ void pycon_programs_query_free(pycon_programs_query *q);
 #define pycon_programs_update_set_level(q, v) \
     SC_SET(PYCON_PROGRAMS, q, enum, LEVEL, pycon_level_arg_(v))
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define pycon_programs_or(q) sc_query_begin_or(SC_HANDLE(PYCON_PROGRAMS, q))
 #define pycon_programs_and(q) sc_query_begin_and(SC_HANDLE(PYCON_PROGRAMS, q))
 #define pycon_programs_not(q) sc_query_begin_not(SC_HANDLE(PYCON_PROGRAMS, q))
@@ -537,13 +483,7 @@ void pycon_programs_query_free(pycon_programs_query *q);
 #define pycon_programs_distinct(q) \
     sc_query_distinct(SC_HANDLE(PYCON_PROGRAMS, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int pycon_programs_all(pycon_programs_query *q, sc_arena *a,
                        pycon_program_list *out);
 int pycon_programs_first(pycon_programs_query *q, sc_arena *a,
@@ -555,23 +495,15 @@ int pycon_programs_exists(pycon_programs_query *q, bool *yes);
 typedef int (*pycon_program_fn)(void *ctx, const pycon_program *row);
 int pycon_programs_each(pycon_programs_query *q, pycon_program_fn fn,
                         void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int pycon_programs_update_all(pycon_programs_query *q, int64_t *changed);
 int pycon_programs_delete_all(pycon_programs_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define pycon_programs_join_program_enrollments(q) \
     SC_JOIN(PYCON_PROGRAMS, q, pycon_program_enrollments, \
             pycon_program_enrollments, 0, true)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int pycon_programs_list_program_enrollments(sc_db *db, sc_arena *a,
                                             const pycon_program *row,
                                             pycon_program_enrollment_list *out);
@@ -580,8 +512,7 @@ int pycon_programs_load_program_enrollments(sc_db *db, sc_arena *a,
                                             size_t n,
                                             pycon_program_enrollment_list *lists);
 
-/* The navigation's names before they followed the tables' (SPEC section
- * 3): kept for the source that calls them. */
+/* Former names. */
 #define pycon_programs_get_program_enrollments pycon_programs_list_program_enrollments
 
 /* The columns of table "program_enrollments" by index. */
@@ -591,8 +522,7 @@ enum {
     PYCON_PROGRAM_ENROLLMENTS_COL_USER_ID               = 2
 };
 
-/* Column bits of table "program_enrollments", or-ed into the cols of
- * pycon_program_enrollments_update_cols(); those of key columns are ignored. */
+/* Column bits of "program_enrollments" for cols (key columns ignored). */
 #define PYCON_PROGRAM_ENROLLMENTS_PROGRAM_ENROLLMENT_ID \
     (UINT64_C(1) << PYCON_PROGRAM_ENROLLMENTS_COL_PROGRAM_ENROLLMENT_ID)
 #define PYCON_PROGRAM_ENROLLMENTS_PROGRAM_ID            \
@@ -600,68 +530,31 @@ enum {
 #define PYCON_PROGRAM_ENROLLMENTS_USER_ID               \
     (UINT64_C(1) << PYCON_PROGRAM_ENROLLMENTS_COL_USER_ID)
 
-/* Table "program_enrollments": the descriptor, then the row operations. */
+/* Table "program_enrollments": the descriptor, then the row operations.
+ * The new key is stored in row->program_enrollment_id. */
 extern const sc_table_desc pycon_program_enrollments_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * The new key is stored in row->program_enrollment_id.
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int pycon_program_enrollments_insert(sc_db *db, pycon_program_enrollment *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int pycon_program_enrollments_insert_many(sc_db *db,
                                           pycon_program_enrollment *rows,
                                           size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int pycon_program_enrollments_get(sc_db *db, sc_arena *a,
                                   int64_t program_enrollment_id,
                                   pycon_program_enrollment *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int pycon_program_enrollments_update(sc_db *db,
                                      const pycon_program_enrollment *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int pycon_program_enrollments_update_cols(sc_db *db,
                                           const pycon_program_enrollment *row,
                                           uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int pycon_program_enrollments_delete(sc_db *db, int64_t program_enrollment_id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for pycon_program_enrollments_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int pycon_program_enrollments_update_many(sc_db *db,
                                           const pycon_program_enrollment *rows,
                                           size_t n, uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int pycon_program_enrollments_delete_many(sc_db *db,
                                           const pycon_program_enrollment *rows,
                                           size_t n);
 
-/*
- * Queries over table "program_enrollments".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "program_enrollments". */
 pycon_program_enrollments_query *pycon_program_enrollments_select(sc_db *db);
 void pycon_program_enrollments_query_free(pycon_program_enrollments_query *q);
 
@@ -731,9 +624,7 @@ void pycon_program_enrollments_query_free(pycon_program_enrollments_query *q);
 #define pycon_program_enrollments_update_set_user_id(q, v) \
     SC_SET(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, v)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define pycon_program_enrollments_or(q) \
     sc_query_begin_or(SC_HANDLE(PYCON_PROGRAM_ENROLLMENTS, q))
 #define pycon_program_enrollments_and(q) \
@@ -749,13 +640,7 @@ void pycon_program_enrollments_query_free(pycon_program_enrollments_query *q);
 #define pycon_program_enrollments_distinct(q) \
     sc_query_distinct(SC_HANDLE(PYCON_PROGRAM_ENROLLMENTS, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int pycon_program_enrollments_all(pycon_program_enrollments_query *q,
                                   sc_arena *a,
                                   pycon_program_enrollment_list *out);
@@ -771,17 +656,12 @@ int pycon_program_enrollments_exists(pycon_program_enrollments_query *q,
 typedef int (*pycon_program_enrollment_fn)(void *ctx, const pycon_program_enrollment *row);
 int pycon_program_enrollments_each(pycon_program_enrollments_query *q,
                                    pycon_program_enrollment_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int pycon_program_enrollments_update_all(pycon_program_enrollments_query *q,
                                          int64_t *changed);
 int pycon_program_enrollments_delete_all(pycon_program_enrollments_query *q,
                                          int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define pycon_program_enrollments_join_programs(q) \
     SC_JOIN(PYCON_PROGRAM_ENROLLMENTS, q, pycon_programs, \
             pycon_program_enrollments, 0, false)
@@ -789,10 +669,7 @@ int pycon_program_enrollments_delete_all(pycon_program_enrollments_query *q,
     SC_JOIN(PYCON_PROGRAM_ENROLLMENTS, q, pycon_users, \
             pycon_program_enrollments, 1, false)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int pycon_program_enrollments_get_program(sc_db *db, sc_arena *a,
                                           const pycon_program_enrollment *row,
                                           pycon_program *out);

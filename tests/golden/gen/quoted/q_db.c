@@ -15,32 +15,17 @@ static const sc_enum_desc q_Mood_Kind_enum = {"Mood Kind", q_Mood_Kind_labels, 3
 
 /* Table "Odd "Quote" * / Table". */
 static const sc_column_desc q_Odd_Quote_Table_columns[] = {
-    {
-        .name = "Id*/",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
-        .offset = offsetof(q_Odd_Quote_Table, Id_),
-    },
-    {
-        .name = "select",
-        .type = SC_TYPE_TEXT,
-        .flags = SC_COL_NOTNULL | SC_COL_UNIQUE,
-        .offset = offsetof(q_Odd_Quote_Table, select),
-    },
-    {
-        .name = "2nd",
-        .type = SC_TYPE_ENUM,
-        .flags = SC_COL_NOTNULL,
-        .offset = offsetof(q_Odd_Quote_Table, _2nd),
-        .enm = &q_Mood_Kind_enum,
-        .dflt = {.kind = SC_DEFAULT_VALUE, .i = 0},
-    },
-    {
-        .name = "back\\slash",
-        .type = SC_TYPE_TEXT,
-        .flags = 0,
-        .offset = offsetof(q_Odd_Quote_Table, back_slash),
-    },
+    {.name = "Id*/", .type = SC_TYPE_INT64,
+     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
+     .offset = offsetof(q_Odd_Quote_Table, Id_)},
+    {.name = "select", .type = SC_TYPE_TEXT,
+     .flags = SC_COL_NOTNULL | SC_COL_UNIQUE,
+     .offset = offsetof(q_Odd_Quote_Table, select)},
+    {.name = "2nd", .type = SC_TYPE_ENUM, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(q_Odd_Quote_Table, _2nd), .enm = &q_Mood_Kind_enum,
+     .dflt = {.kind = SC_DEFAULT_VALUE, .i = 0}},
+    {.name = "back\\slash", .type = SC_TYPE_TEXT, .flags = 0,
+     .offset = offsetof(q_Odd_Quote_Table, back_slash)},
 };
 
 static const unsigned q_Odd_Quote_Table_pk[] = {0};
@@ -232,19 +217,11 @@ int q_Odd_Quote_Table_load_kids(sc_db *db, sc_arena *a,
 
 /* Table "kids". */
 static const sc_column_desc q_kids_columns[] = {
-    {
-        .name = "id",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_NOTNULL | SC_COL_PK,
-        .offset = offsetof(q_kid, id),
-    },
-    {
-        .name = "parent",
-        .type = SC_TYPE_INT64,
-        .flags = SC_COL_HASFLAG,
-        .offset = offsetof(q_kid, parent),
-        .has_offset = offsetof(q_kid, has_parent),
-    },
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(q_kid, id)},
+    {.name = "parent", .type = SC_TYPE_INT64, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(q_kid, parent),
+     .has_offset = offsetof(q_kid, has_parent)},
 };
 
 static const unsigned q_kids_pk[] = {0};

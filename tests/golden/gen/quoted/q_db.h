@@ -26,6 +26,50 @@
 extern "C" {
 #endif
 
+/*
+ * Per table T (prefix P), in this order:
+ *
+ * Row operations.  P_insert(): a NOT NULL column without a value that has
+ * a default gets it, in row too; a nullable one is NULL (its default is
+ * in the _INIT macro); an autoincrement key is stored in row.  SC_OK,
+ * SC_CONSTRAINT, SC_BUSY, SC_NOMEM.  P_insert_many(): n rows in one
+ * transaction, all of them or none.  With a key: P_get() reads the row
+ * with the key into out, text and bytes living in the arena (SC_OK or
+ * SC_NOTFOUND); P_update() writes every column of row to the stored row
+ * with its key, but a NOT NULL default-now column without a value, which
+ * keeps the one stored; P_update_cols() writes the columns of cols (the
+ * column bits, or-ed), SC_MISUSE when cols names no non-key column;
+ * P_delete() deletes the row with the key (SC_CONSTRAINT: still
+ * referenced).  P_update_many() and P_delete_many() do the same for each
+ * of n rows in one transaction, all of them or none (SC_NOTFOUND: a key
+ * matches no row, and nothing is changed); cols 0 is every column.
+ *
+ * Queries.  P_select() starts one; the where, order and join macros
+ * shape it, given the query or a join handle of the table; a terminal
+ * runs it (as often as wanted); P_query_free() releases it.  Values are
+ * copied when given, and always sent as bound parameters.  Filters after
+ * P_or() combine with OR, after P_not() are negated, up to the matching
+ * P_end(); groups nest; the default is AND.  Shaping applies to the
+ * whole query.
+ *
+ * Terminals.  all: every row into out (allocated in a); first: SC_OK or
+ * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
+ * each: calls fn with one row at a time, valid during the call only, in
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.  Bulk changes of the matching
+ * rows: set the columns to change, then update_all; or delete_all;
+ * *changed receives the row count.
+ *
+ * Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it.  Navigation: get_ the parent row, list_ the
+ * children of one row; the _load_ forms fetch the children of many rows
+ * with one query: lists[i] receives those of rows[i].  A NULL arena, out
+ * or lists is SC_MISUSE.  The get_ names of the children's lists are the
+ * navigation's names before they followed the tables' (SPEC section 3),
+ * kept for the source that calls them.
+ */
+
 /* Query handles: per table a query over it and the table joined into
  * another's query.  Both have the member the table's filters check (it is
  * never read: behind a handle is an sc_query), so that a filter takes
@@ -68,8 +112,7 @@ typedef struct q_Odd_Quote_Table {
     const char *back_slash; /* NULL when null */
 } q_Odd_Quote_Table;
 
-/* A q_Odd_Quote_Table with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define Q_ODD_QUOTE_TABLE_INIT \
     {{} /* Id_ */, \
@@ -92,8 +135,7 @@ typedef struct q_kid {
     bool    has_parent; /* false: NULL */
 } q_kid;
 
-/* A q_kid with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define Q_KID_INIT {}
 #else
@@ -114,8 +156,7 @@ enum {
     Q_ODD_QUOTE_TABLE_COL_BACK_SLASH = 3
 };
 
-/* Column bits of table "Odd "Quote" * / Table", or-ed into the cols of
- * q_Odd_Quote_Table_update_cols(); those of key columns are ignored. */
+/* Column bits of "Odd "Quote" * / Table" for cols (key columns ignored). */
 #define Q_ODD_QUOTE_TABLE_ID_        (UINT64_C(1) << Q_ODD_QUOTE_TABLE_COL_ID_)
 #define Q_ODD_QUOTE_TABLE_SELECT     \
     (UINT64_C(1) << Q_ODD_QUOTE_TABLE_COL_SELECT)
@@ -123,62 +164,25 @@ enum {
 #define Q_ODD_QUOTE_TABLE_BACK_SLASH \
     (UINT64_C(1) << Q_ODD_QUOTE_TABLE_COL_BACK_SLASH)
 
-/* Table "Odd "Quote" * / Table": the descriptor, then the row operations. */
+/* Table "Odd "Quote" * / Table": the descriptor, then the row operations.
+ * The new key is stored in row->Id_. */
 extern const sc_table_desc q_Odd_Quote_Table_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * The new key is stored in row->Id_.
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int q_Odd_Quote_Table_insert(sc_db *db, q_Odd_Quote_Table *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int q_Odd_Quote_Table_insert_many(sc_db *db, q_Odd_Quote_Table *rows,
                                   size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int q_Odd_Quote_Table_get(sc_db *db, sc_arena *a, int64_t Id_,
                           q_Odd_Quote_Table *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int q_Odd_Quote_Table_update(sc_db *db, const q_Odd_Quote_Table *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int q_Odd_Quote_Table_update_cols(sc_db *db, const q_Odd_Quote_Table *row,
                                   uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int q_Odd_Quote_Table_delete(sc_db *db, int64_t Id_);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for q_Odd_Quote_Table_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int q_Odd_Quote_Table_update_many(sc_db *db, const q_Odd_Quote_Table *rows,
                                   size_t n, uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int q_Odd_Quote_Table_delete_many(sc_db *db, const q_Odd_Quote_Table *rows,
                                   size_t n);
 
-/*
- * Queries over table "Odd "Quote" * / Table".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "Odd "Quote" * / Table". */
 q_Odd_Quote_Table_query *q_Odd_Quote_Table_select(sc_db *db);
 void q_Odd_Quote_Table_query_free(q_Odd_Quote_Table_query *q);
 
@@ -279,9 +283,7 @@ void q_Odd_Quote_Table_query_free(q_Odd_Quote_Table_query *q);
 #define q_Odd_Quote_Table_update_set_back_slash_null(q) \
     SC_SET_NULL(Q_ODD_QUOTE_TABLE, q, BACK_SLASH)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define q_Odd_Quote_Table_or(q) \
     sc_query_begin_or(SC_HANDLE(Q_ODD_QUOTE_TABLE, q))
 #define q_Odd_Quote_Table_and(q) \
@@ -296,13 +298,7 @@ void q_Odd_Quote_Table_query_free(q_Odd_Quote_Table_query *q);
 #define q_Odd_Quote_Table_distinct(q) \
     sc_query_distinct(SC_HANDLE(Q_ODD_QUOTE_TABLE, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int q_Odd_Quote_Table_all(q_Odd_Quote_Table_query *q, sc_arena *a,
                           q_Odd_Quote_Table_list *out);
 int q_Odd_Quote_Table_first(q_Odd_Quote_Table_query *q, sc_arena *a,
@@ -314,30 +310,21 @@ int q_Odd_Quote_Table_exists(q_Odd_Quote_Table_query *q, bool *yes);
 typedef int (*q_Odd_Quote_Table_fn)(void *ctx, const q_Odd_Quote_Table *row);
 int q_Odd_Quote_Table_each(q_Odd_Quote_Table_query *q, q_Odd_Quote_Table_fn fn,
                            void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int q_Odd_Quote_Table_update_all(q_Odd_Quote_Table_query *q, int64_t *changed);
 int q_Odd_Quote_Table_delete_all(q_Odd_Quote_Table_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define q_Odd_Quote_Table_join_kids(q) \
     SC_JOIN(Q_ODD_QUOTE_TABLE, q, q_kids, q_kids, 0, true)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int q_Odd_Quote_Table_list_kids(sc_db *db, sc_arena *a,
                                 const q_Odd_Quote_Table *row, q_kid_list *out);
 int q_Odd_Quote_Table_load_kids(sc_db *db, sc_arena *a,
                                 const q_Odd_Quote_Table *rows, size_t n,
                                 q_kid_list *lists);
 
-/* The navigation's names before they followed the tables' (SPEC section
- * 3): kept for the source that calls them. */
+/* Former names. */
 #define q_Odd_Quote_Table_get_kids q_Odd_Quote_Table_list_kids
 
 /* The columns of table "kids" by index. */
@@ -346,61 +333,23 @@ enum {
     Q_KIDS_COL_PARENT = 1
 };
 
-/* Column bits of table "kids", or-ed into the cols of
- * q_kids_update_cols(); those of key columns are ignored. */
+/* Column bits of "kids" for cols (key columns ignored). */
 #define Q_KIDS_ID     (UINT64_C(1) << Q_KIDS_COL_ID)
 #define Q_KIDS_PARENT (UINT64_C(1) << Q_KIDS_COL_PARENT)
 
 /* Table "kids": the descriptor, then the row operations. */
 extern const sc_table_desc q_kids_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int q_kids_insert(sc_db *db, q_kid *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int q_kids_insert_many(sc_db *db, q_kid *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int q_kids_get(sc_db *db, sc_arena *a, int64_t id, q_kid *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int q_kids_update(sc_db *db, const q_kid *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int q_kids_update_cols(sc_db *db, const q_kid *row, uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int q_kids_delete(sc_db *db, int64_t id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for q_kids_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int q_kids_update_many(sc_db *db, const q_kid *rows, size_t n, uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int q_kids_delete_many(sc_db *db, const q_kid *rows, size_t n);
 
-/*
- * Queries over table "kids".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "kids". */
 q_kids_query *q_kids_select(sc_db *db);
 void q_kids_query_free(q_kids_query *q);
 
@@ -434,9 +383,7 @@ void q_kids_query_free(q_kids_query *q);
 #define q_kids_update_set_parent(q, v) SC_SET(Q_KIDS, q, i64, PARENT, v)
 #define q_kids_update_set_parent_null(q) SC_SET_NULL(Q_KIDS, q, PARENT)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define q_kids_or(q) sc_query_begin_or(SC_HANDLE(Q_KIDS, q))
 #define q_kids_and(q) sc_query_begin_and(SC_HANDLE(Q_KIDS, q))
 #define q_kids_not(q) sc_query_begin_not(SC_HANDLE(Q_KIDS, q))
@@ -445,13 +392,7 @@ void q_kids_query_free(q_kids_query *q);
 #define q_kids_offset(q, n) sc_query_offset(SC_HANDLE(Q_KIDS, q), n)
 #define q_kids_distinct(q) sc_query_distinct(SC_HANDLE(Q_KIDS, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int q_kids_all(q_kids_query *q, sc_arena *a, q_kid_list *out);
 int q_kids_first(q_kids_query *q, sc_arena *a, q_kid *out);
 int q_kids_one(q_kids_query *q, sc_arena *a, q_kid *out);
@@ -459,27 +400,18 @@ int q_kids_count(q_kids_query *q, int64_t *n);
 int q_kids_exists(q_kids_query *q, bool *yes);
 typedef int (*q_kid_fn)(void *ctx, const q_kid *row);
 int q_kids_each(q_kids_query *q, q_kid_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int q_kids_update_all(q_kids_query *q, int64_t *changed);
 int q_kids_delete_all(q_kids_query *q, int64_t *changed);
 
-/* Joins along foreign keys: the join handle returned takes the filters,
- * order and joins of the joined table; terminals stay on the query, and
- * the handle dies with it. */
+/* Joins. */
 #define q_kids_join_Odd_Quote_Table(q) \
     SC_JOIN(Q_KIDS, q, q_Odd_Quote_Table, q_kids, 0, false)
 
-/* Navigation along foreign keys: get_ the parent row, list_ the children
- * of one row; the _load_ forms fetch the children of many rows with one
- * query: lists[i] receives those of rows[i].  A NULL arena, out or lists
- * is SC_MISUSE. */
+/* Navigation. */
 int q_kids_get_Odd_Quote_Table(sc_db *db, sc_arena *a, const q_kid *row,
                                q_Odd_Quote_Table *out);
 
-/* The navigation's names before they followed the tables' (SPEC section
- * 3): kept for the source that calls them. */
+/* Former names. */
 #define q_kids_get_parent q_kids_get_Odd_Quote_Table
 
 /* The whole schema, for sc_schema_create_all() and migrations. */

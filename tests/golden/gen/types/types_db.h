@@ -26,6 +26,50 @@
 extern "C" {
 #endif
 
+/*
+ * Per table T (prefix P), in this order:
+ *
+ * Row operations.  P_insert(): a NOT NULL column without a value that has
+ * a default gets it, in row too; a nullable one is NULL (its default is
+ * in the _INIT macro); an autoincrement key is stored in row.  SC_OK,
+ * SC_CONSTRAINT, SC_BUSY, SC_NOMEM.  P_insert_many(): n rows in one
+ * transaction, all of them or none.  With a key: P_get() reads the row
+ * with the key into out, text and bytes living in the arena (SC_OK or
+ * SC_NOTFOUND); P_update() writes every column of row to the stored row
+ * with its key, but a NOT NULL default-now column without a value, which
+ * keeps the one stored; P_update_cols() writes the columns of cols (the
+ * column bits, or-ed), SC_MISUSE when cols names no non-key column;
+ * P_delete() deletes the row with the key (SC_CONSTRAINT: still
+ * referenced).  P_update_many() and P_delete_many() do the same for each
+ * of n rows in one transaction, all of them or none (SC_NOTFOUND: a key
+ * matches no row, and nothing is changed); cols 0 is every column.
+ *
+ * Queries.  P_select() starts one; the where, order and join macros
+ * shape it, given the query or a join handle of the table; a terminal
+ * runs it (as often as wanted); P_query_free() releases it.  Values are
+ * copied when given, and always sent as bound parameters.  Filters after
+ * P_or() combine with OR, after P_not() are negated, up to the matching
+ * P_end(); groups nest; the default is AND.  Shaping applies to the
+ * whole query.
+ *
+ * Terminals.  all: every row into out (allocated in a); first: SC_OK or
+ * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
+ * each: calls fn with one row at a time, valid during the call only, in
+ * constant memory (fn returns non-zero to stop).  A NULL arena, out or
+ * fn is SC_MISUSE, and nothing is written.  Bulk changes of the matching
+ * rows: set the columns to change, then update_all; or delete_all;
+ * *changed receives the row count.
+ *
+ * Joins along foreign keys: the join handle returned takes the filters,
+ * order and joins of the joined table; terminals stay on the query, and
+ * the handle dies with it.  Navigation: get_ the parent row, list_ the
+ * children of one row; the _load_ forms fetch the children of many rows
+ * with one query: lists[i] receives those of rows[i].  A NULL arena, out
+ * or lists is SC_MISUSE.  The get_ names of the children's lists are the
+ * navigation's names before they followed the tables' (SPEC section 3),
+ * kept for the source that calls them.
+ */
+
 /* Query handles: per table a query over it and the table joined into
  * another's query.  Both have the member the table's filters check (it is
  * never read: behind a handle is an sc_query), so that a filter takes
@@ -84,8 +128,7 @@ typedef struct types_sample {
     types_color color;    /* not null */
 } types_sample;
 
-/* A types_sample with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define TYPES_SAMPLE_INIT \
     {{} /* id */, \
@@ -164,8 +207,7 @@ typedef struct types_maybe {
     bool        has_color;   /* false: NULL */
 } types_maybe;
 
-/* A types_maybe with the schema's defaults filled in (C++ has designated
- * initializers only from C++20: there, every field in order). */
+/* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define TYPES_MAYBE_INIT \
     {{} /* id */, \
@@ -232,8 +274,7 @@ enum {
     TYPES_SAMPLES_COL_COLOR   = 17
 };
 
-/* Column bits of table "samples", or-ed into the cols of
- * types_samples_update_cols(); those of key columns are ignored. */
+/* Column bits of "samples" for cols (key columns ignored). */
 #define TYPES_SAMPLES_ID      (UINT64_C(1) << TYPES_SAMPLES_COL_ID)
 #define TYPES_SAMPLES_FLAG    (UINT64_C(1) << TYPES_SAMPLES_COL_FLAG)
 #define TYPES_SAMPLES_SMALL   (UINT64_C(1) << TYPES_SAMPLES_COL_SMALL)
@@ -253,59 +294,22 @@ enum {
 #define TYPES_SAMPLES_DOC     (UINT64_C(1) << TYPES_SAMPLES_COL_DOC)
 #define TYPES_SAMPLES_COLOR   (UINT64_C(1) << TYPES_SAMPLES_COL_COLOR)
 
-/* Table "samples": the descriptor, then the row operations. */
+/* Table "samples": the descriptor, then the row operations.
+ * The new key is stored in row->id. */
 extern const sc_table_desc types_samples_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * The new key is stored in row->id.
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int types_samples_insert(sc_db *db, types_sample *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int types_samples_insert_many(sc_db *db, types_sample *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int types_samples_get(sc_db *db, sc_arena *a, int64_t id, types_sample *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int types_samples_update(sc_db *db, const types_sample *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int types_samples_update_cols(sc_db *db, const types_sample *row,
                               uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int types_samples_delete(sc_db *db, int64_t id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for types_samples_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int types_samples_update_many(sc_db *db, const types_sample *rows, size_t n,
                               uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int types_samples_delete_many(sc_db *db, const types_sample *rows, size_t n);
 
-/*
- * Queries over table "samples".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "samples". */
 types_samples_query *types_samples_select(sc_db *db);
 void types_samples_query_free(types_samples_query *q);
 
@@ -649,9 +653,7 @@ void types_samples_query_free(types_samples_query *q);
 #define types_samples_update_set_color(q, v) \
     SC_SET(TYPES_SAMPLES, q, enum, COLOR, types_color_arg_(v))
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define types_samples_or(q) sc_query_begin_or(SC_HANDLE(TYPES_SAMPLES, q))
 #define types_samples_and(q) sc_query_begin_and(SC_HANDLE(TYPES_SAMPLES, q))
 #define types_samples_not(q) sc_query_begin_not(SC_HANDLE(TYPES_SAMPLES, q))
@@ -661,13 +663,7 @@ void types_samples_query_free(types_samples_query *q);
     sc_query_offset(SC_HANDLE(TYPES_SAMPLES, q), n)
 #define types_samples_distinct(q) sc_query_distinct(SC_HANDLE(TYPES_SAMPLES, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int types_samples_all(types_samples_query *q, sc_arena *a,
                       types_sample_list *out);
 int types_samples_first(types_samples_query *q, sc_arena *a,
@@ -677,9 +673,6 @@ int types_samples_count(types_samples_query *q, int64_t *n);
 int types_samples_exists(types_samples_query *q, bool *yes);
 typedef int (*types_sample_fn)(void *ctx, const types_sample *row);
 int types_samples_each(types_samples_query *q, types_sample_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int types_samples_update_all(types_samples_query *q, int64_t *changed);
 int types_samples_delete_all(types_samples_query *q, int64_t *changed);
 
@@ -704,8 +697,7 @@ enum {
     TYPES_MAYBES_COL_COLOR   = 16
 };
 
-/* Column bits of table "maybes", or-ed into the cols of
- * types_maybes_update_cols(); those of key columns are ignored. */
+/* Column bits of "maybes" for cols (key columns ignored). */
 #define TYPES_MAYBES_ID      (UINT64_C(1) << TYPES_MAYBES_COL_ID)
 #define TYPES_MAYBES_FLAG    (UINT64_C(1) << TYPES_MAYBES_COL_FLAG)
 #define TYPES_MAYBES_SMALL   (UINT64_C(1) << TYPES_MAYBES_COL_SMALL)
@@ -726,55 +718,18 @@ enum {
 
 /* Table "maybes": the descriptor, then the row operations. */
 extern const sc_table_desc types_maybes_table;
-
-/*
- * Inserts row.  A NOT NULL column without a value that has a default
- * gets it, in row too; a nullable one is NULL (its default is in the
- * _INIT macro).
- * SC_OK, SC_CONSTRAINT, SC_BUSY, SC_NOMEM.
- */
 int types_maybes_insert(sc_db *db, types_maybe *row);
-
-/* Inserts n rows in one transaction: all of them or none. */
 int types_maybes_insert_many(sc_db *db, types_maybe *rows, size_t n);
 
-/* Reads the row with the given key into out; text and bytes live in a.
- * SC_OK or SC_NOTFOUND. */
 int types_maybes_get(sc_db *db, sc_arena *a, int64_t id, types_maybe *out);
-
-/* Writes every column of row to the stored row with the same key, but
- * a NOT NULL default-now column without a value, which keeps the one
- * stored (so in every update).  SC_OK, SC_NOTFOUND, SC_CONSTRAINT. */
 int types_maybes_update(sc_db *db, const types_maybe *row);
-
-/* Writes the columns of cols (bits above, or-ed) to the stored row with
- * row's key, leaving the others as they are.  SC_OK, SC_NOTFOUND,
- * SC_CONSTRAINT; SC_MISUSE when cols names no non-key column. */
 int types_maybes_update_cols(sc_db *db, const types_maybe *row, uint64_t cols);
-
-/* Deletes the row with the given key.  SC_OK, SC_NOTFOUND, SC_CONSTRAINT
- * (still referenced). */
 int types_maybes_delete(sc_db *db, int64_t id);
-
-/* Writes each of n rows to the stored row with its key, in one
- * transaction: all of them or none.  cols as for types_maybes_update_cols(),
- * or 0 for every column.  SC_OK, SC_NOTFOUND (a key matches no row:
- * nothing is written), SC_CONSTRAINT. */
 int types_maybes_update_many(sc_db *db, const types_maybe *rows, size_t n,
                              uint64_t cols);
-
-/* Deletes the stored row with the key of each of n rows (their other
- * fields are not read), in one transaction: all of them or none.  SC_OK,
- * SC_NOTFOUND (a key matches no row: nothing is deleted), SC_CONSTRAINT. */
 int types_maybes_delete_many(sc_db *db, const types_maybe *rows, size_t n);
 
-/*
- * Queries over table "maybes".
- * _select() starts one; the where, order and join macros shape it, given
- * the query or a join handle of the table; a terminal runs it (as often as
- * wanted); _query_free() releases it.  Values are copied when given, and
- * always sent as bound parameters.
- */
+/* Queries over table "maybes". */
 types_maybes_query *types_maybes_select(sc_db *db);
 void types_maybes_query_free(types_maybes_query *q);
 
@@ -1172,9 +1127,7 @@ void types_maybes_query_free(types_maybes_query *q);
 #define types_maybes_update_set_color_null(q) \
     SC_SET_NULL(TYPES_MAYBES, q, COLOR)
 
-/* Groups: filters after _or() combine with OR, after _not() are negated,
- * up to the matching _end().  Groups nest; the default is AND.  Shaping
- * applies to the whole query. */
+/* Groups and shaping. */
 #define types_maybes_or(q) sc_query_begin_or(SC_HANDLE(TYPES_MAYBES, q))
 #define types_maybes_and(q) sc_query_begin_and(SC_HANDLE(TYPES_MAYBES, q))
 #define types_maybes_not(q) sc_query_begin_not(SC_HANDLE(TYPES_MAYBES, q))
@@ -1183,13 +1136,7 @@ void types_maybes_query_free(types_maybes_query *q);
 #define types_maybes_offset(q, n) sc_query_offset(SC_HANDLE(TYPES_MAYBES, q), n)
 #define types_maybes_distinct(q) sc_query_distinct(SC_HANDLE(TYPES_MAYBES, q))
 
-/*
- * Terminals.  all: every row into out (allocated in a); first: SC_OK or
- * SC_NOTFOUND; one: SC_OK, SC_NOTFOUND or SC_MULTIPLE; count, exists;
- * each: calls fn with one row at a time, valid during the call only, in
- * constant memory (fn returns non-zero to stop).  A NULL arena, out or
- * fn is SC_MISUSE, and nothing is written.
- */
+/* Terminals, and bulk changes. */
 int types_maybes_all(types_maybes_query *q, sc_arena *a,
                      types_maybe_list *out);
 int types_maybes_first(types_maybes_query *q, sc_arena *a, types_maybe *out);
@@ -1198,9 +1145,6 @@ int types_maybes_count(types_maybes_query *q, int64_t *n);
 int types_maybes_exists(types_maybes_query *q, bool *yes);
 typedef int (*types_maybe_fn)(void *ctx, const types_maybe *row);
 int types_maybes_each(types_maybes_query *q, types_maybe_fn fn, void *ctx);
-
-/* Bulk changes of the matching rows: set the columns to change, then
- * update_all; or delete_all.  *changed receives the row count. */
 int types_maybes_update_all(types_maybes_query *q, int64_t *changed);
 int types_maybes_delete_all(types_maybes_query *q, int64_t *changed);
 
