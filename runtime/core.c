@@ -70,6 +70,26 @@ void *sc__realloc(void *p, size_t n)
     return realloc(p, n == 0 ? 1 : n);
 }
 
+void *sc__zalloc(size_t n, size_t size)
+{
+    void *p;
+
+    if (n != 0 && size > SIZE_MAX / n)
+        return NULL;
+    p = sc__malloc(n * size);
+    if (p != NULL)
+        memset(p, 0, n * size);
+    return p;
+}
+
+void sc__copy_n(char *dst, size_t size, const char *src, size_t n)
+{
+    if (n >= size)
+        n = size - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 void sc__free(void *p)
 {
     free(p);

@@ -33,6 +33,12 @@
 void *sc__malloc(size_t n);
 void *sc__realloc(void *p, size_t n);
 void sc__free(void *p);
+/* n zeroed objects of size bytes, or NULL (also when n * size
+ * overflows). */
+void *sc__zalloc(size_t n, size_t size);
+/* Copies at most n bytes of src into dst (of size bytes, size > 0),
+ * always NUL-terminated: a backend's message into a fixed buffer. */
+void sc__copy_n(char *dst, size_t size, const char *src, size_t n);
 
 /* The allocation-failure test's hook (core.c): from sc__alloc_fail_at(n)
  * on, sc__alloc_fails() counts allocations and is true for the nth

@@ -153,26 +153,6 @@ typedef struct my_stmt {
  * Small helpers.
  * ------------------------------------------------------------------- */
 
-static void *zalloc(size_t n, size_t size)
-{
-    void *p;
-
-    if (n != 0 && size > SIZE_MAX / n)
-        return NULL;
-    p = sc__malloc(n * size);
-    if (p != NULL)
-        memset(p, 0, n * size);
-    return p;
-}
-
-static void copy_n(char *dst, size_t size, const char *src, size_t n)
-{
-    if (n >= size)
-        n = size - 1;
-    memcpy(dst, src, n);
-    dst[n] = '\0';
-}
-
 static char *dup_n(const char *s, size_t n)
 {
     char *p = sc__malloc(n + 1);
@@ -284,7 +264,7 @@ static void fkey_names(sc_backend_error *err, const char *msg)
         return;
     p = quoted(p + strlen("FOREIGN KEY ("), col, sizeof col);
     if (p != NULL && *p == ')')
-        copy_n(err->column, sizeof err->column, col, strlen(col));
+        sc__copy_n(err->column, sizeof err->column, col, strlen(col));
 }
 
 /* "Duplicate entry '...' for key 'name'": the key's name is the last
@@ -535,7 +515,7 @@ static int open_error(const char *url, const char *password, int code,
     sc__buf_puts(&b, ": ");
     memset(err, 0, sizeof *err);
     err->code = err->extended = code;
-    copy_n(err->message, sizeof err->message,
+    sc__copy_n(err->message, sizeof err->message,
            b.failed ? "cannot connect to the database: " : b.s,
            b.failed ? 32 : b.len);
     if (strlen(err->message) < sizeof err->message)
@@ -762,7 +742,7 @@ static int set_options(MYSQL *my, const my_url *u)
 
 static int my_open(const char *url, void **conn, sc_backend_error *err)
 {
-    my_conn *c = zalloc(1, sizeof *c);
+    my_conn *c = sc__zalloc(1, sizeof *c);
     my_url u;
     unsigned n;
     int rc;
@@ -964,8 +944,8 @@ static int take_fields(my_stmt *s)
         return mysql_stmt_errno(s->st) != 0 ? stmt_error(s) : SC_OK;
     n = mysql_num_fields(meta);
     f = mysql_fetch_fields(meta);
-    s->results = zalloc(n, sizeof *s->results);
-    s->cols = zalloc(n, sizeof *s->cols);
+    s->results = sc__zalloc(n, sizeof *s->results);
+    s->cols = sc__zalloc(n, sizeof *s->cols);
     if (s->results == NULL || s->cols == NULL) {
         mysql_free_result(meta);
         return nomem(s->c);
@@ -1012,7 +992,7 @@ static int my_prepare(void *conn, const char *sql, bool persistent,
                       void **stmt)
 {
     my_conn *c = conn;
-    my_stmt *s = zalloc(1, sizeof *s);
+    my_stmt *s = sc__zalloc(1, sizeof *s);
     unsigned i;
     int rc;
 
@@ -1032,8 +1012,8 @@ static int my_prepare(void *conn, const char *sql, bool persistent,
         goto cleanup;
     }
     s->nparams = mysql_stmt_param_count(s->st);
-    s->params = zalloc(s->nparams, sizeof *s->params);
-    s->pdata = zalloc(s->nparams, sizeof *s->pdata);
+    s->params = sc__zalloc(s->nparams, sizeof *s->params);
+    s->pdata = sc__zalloc(s->nparams, sizeof *s->pdata);
     if (s->params == NULL || s->pdata == NULL) {
         rc = nomem(c);
         goto cleanup;

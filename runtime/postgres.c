@@ -126,18 +126,6 @@ typedef struct pg_stmt {
  * Small helpers.
  * ------------------------------------------------------------------- */
 
-static void *zalloc(size_t n, size_t size)
-{
-    void *p;
-
-    if (n != 0 && size > SIZE_MAX / n)
-        return NULL;
-    p = sc__malloc(n * size);
-    if (p != NULL)
-        memset(p, 0, n * size);
-    return p;
-}
-
 static void copy_str(char *dst, size_t size, const char *src)
 {
     snprintf(dst, size, "%s", src != NULL ? src : "");
@@ -668,7 +656,7 @@ static int set_session(pg_conn *c, const char *url, sc_backend_error *err)
 
 static int pg_open(const char *url, void **conn, sc_backend_error *err)
 {
-    pg_conn *c = zalloc(1, sizeof *c);
+    pg_conn *c = sc__zalloc(1, sizeof *c);
     int rc;
 
     *conn = NULL;
@@ -813,17 +801,17 @@ static int take_params(pg_stmt *s, const PGresult *desc)
     size_t i;
 
     s->nparams = (int)n;
-    s->types = zalloc(n, sizeof *s->types);
-    s->values = zalloc(n, sizeof *s->values);
-    s->lengths = zalloc(n, sizeof *s->lengths);
-    s->formats = zalloc(n, sizeof *s->formats);
-    s->params = zalloc(n, sizeof *s->params);
+    s->types = sc__zalloc(n, sizeof *s->types);
+    s->values = sc__zalloc(n, sizeof *s->values);
+    s->lengths = sc__zalloc(n, sizeof *s->lengths);
+    s->formats = sc__zalloc(n, sizeof *s->formats);
+    s->params = sc__zalloc(n, sizeof *s->params);
     if (!s->types || !s->values || !s->lengths || !s->formats || !s->params)
         return SC_NOMEM;
     for (i = 0; i < n; i++)
         s->types[i] = PQparamtype(desc, (int)i);
     s->nfields = PQnfields(desc);
-    s->ftypes = zalloc((size_t)s->nfields, sizeof *s->ftypes);
+    s->ftypes = sc__zalloc((size_t)s->nfields, sizeof *s->ftypes);
     if (s->ftypes == NULL)
         return SC_NOMEM;
     for (i = 0; i < (size_t)s->nfields; i++)
@@ -841,7 +829,7 @@ static int pg_prepare(void *conn, const char *sql, bool persistent,
                       void **stmt)
 {
     pg_conn *c = conn;
-    pg_stmt *s = zalloc(1, sizeof *s);
+    pg_stmt *s = sc__zalloc(1, sizeof *s);
     PGresult *res;
     int rc;
 
@@ -1240,8 +1228,8 @@ static char *text_slot(pg_stmt *s, int i, size_t n)
     size_t *caps;
 
     if (s->ntexts < want) {
-        texts = zalloc((size_t)want, sizeof *texts);
-        caps = zalloc((size_t)want, sizeof *caps);
+        texts = sc__zalloc((size_t)want, sizeof *texts);
+        caps = sc__zalloc((size_t)want, sizeof *caps);
         if (texts == NULL || caps == NULL) {
             sc__free(texts);
             sc__free(caps);

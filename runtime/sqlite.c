@@ -155,15 +155,6 @@ static int map_extended(int rc)
     }
 }
 
-/* Copies at most n bytes of s into buf (of size size), NUL-terminated. */
-static void copy_n(char *buf, size_t size, const char *s, size_t n)
-{
-    if (n >= size)
-        n = size - 1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-}
-
 /*
  * Fills table and column from a "table.column" list as SQLite writes it
  * after "UNIQUE constraint failed: ".  With several columns only the table
@@ -173,12 +164,12 @@ static void split_columns(sc_backend_error *err, const char *list)
 {
     const char *dot = strchr(list, '.');
 
-    copy_n(err->detail, sizeof err->detail, list, strlen(list));
+    sc__copy_n(err->detail, sizeof err->detail, list, strlen(list));
     if (dot == NULL)
         return;
-    copy_n(err->table, sizeof err->table, list, (size_t)(dot - list));
+    sc__copy_n(err->table, sizeof err->table, list, (size_t)(dot - list));
     if (strchr(dot, ',') == NULL)
-        copy_n(err->column, sizeof err->column, dot + 1, strlen(dot + 1));
+        sc__copy_n(err->column, sizeof err->column, dot + 1, strlen(dot + 1));
 }
 
 /* Reads the names out of a constraint message. */
@@ -196,7 +187,7 @@ static void parse_constraint(sc_backend_error *err, int ext, const char *msg)
         return;
     p += strlen("failed: ");
     if (ext == SQLITE_CONSTRAINT_CHECK)
-        copy_n(err->constraint, sizeof err->constraint, p, strlen(p));
+        sc__copy_n(err->constraint, sizeof err->constraint, p, strlen(p));
     else
         split_columns(err, p);
 }
@@ -268,7 +259,7 @@ static void sqlite_error(void *conn, sc_backend_error *err)
         ext = SQLITE_CONSTRAINT_FOREIGNKEY;
     err->code = map_code(ext);
     err->extended = map_extended(ext);
-    copy_n(err->message, sizeof err->message, msg, strlen(msg));
+    sc__copy_n(err->message, sizeof err->message, msg, strlen(msg));
     if ((ext & 0xff) == SQLITE_BUSY)
         busy_message(db, ext, err);
     if ((ext & 0xff) == SQLITE_CONSTRAINT)
