@@ -75,7 +75,7 @@ node_opts() {
     provider="$provider;evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S"
     [ "$(id -u)" -eq 0 ] && echo --user=mysql
     printf '%s\n' \
-        "--datadir=$d/data" --bind-address=127.0.0.1 \
+        "--datadir=$d/data" "--tmpdir=$d/tmp" --bind-address=127.0.0.1 \
         "--port=$(node_port "$i")" "--socket=$d/sock" "--pid-file=$d/pid" \
         --skip-name-resolve --character-set-server=utf8mb4 \
         --collation-server=utf8mb4_bin --max-connections=100 \
@@ -98,7 +98,11 @@ node_start() {
     local i=$1 d=$cluster_dir/n$1 opts
     shift
     mapfile -t opts < <(node_opts "$i")
-    "$galera_server" --no-defaults "${opts[@]}" "$@" \
+    # The servers are Debian's, not under test: they run without the
+    # test's malloc perturbation and sanitizer settings, which Meson and
+    # the sanitized build put in the environment.
+    env -u MALLOC_PERTURB_ -u ASAN_OPTIONS -u UBSAN_OPTIONS -u LD_LIBRARY_PATH \
+        "$galera_server" --no-defaults "${opts[@]}" "$@" \
         --log-error="$d/server.log" </dev/null >>"$d/stdout.log" 2>&1 &
     echo $! >"$d/server.pid"
 }
@@ -183,8 +187,10 @@ cluster_start() {
     cluster_peers=$cluster_peers,127.0.0.1:$(node_gcomm 3)
     [ "$(id -u)" -eq 0 ] && user_opt=(--user=mysql)
     for i in 1 2 3; do
-        mkdir -p "$cluster_dir/n$i"
-        [ "$(id -u)" -eq 0 ] && chown mysql "$cluster_dir/n$i"
+        # its own tmpdir: a starting server deletes the "#sql" files there
+        mkdir -p "$cluster_dir/n$i/tmp"
+        [ "$(id -u)" -eq 0 ] && chown mysql "$cluster_dir/n$i" \
+            "$cluster_dir/n$i/tmp"
         mariadb-install-db --no-defaults "${user_opt[@]}" \
             --datadir="$cluster_dir/n$i/data" \
             --auth-root-authentication-method=normal --skip-test-db \

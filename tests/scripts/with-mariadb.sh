@@ -50,9 +50,13 @@ done
 
 tmp=$(mktemp -d /tmp/schemac-mariadb.XXXXXX)
 chmod 755 "$tmp"
+# A tmpdir of its own: a starting mariadbd deletes every "#sql" file in
+# its tmpdir, which in a shared /tmp are the temporary tables (a
+# cursor's rows) of the other servers running at the same time.
+mkdir "$tmp/tmp"
 user_opt=()
 if [ "$(id -u)" -eq 0 ]; then
-    chown mysql "$tmp"
+    chown mysql "$tmp" "$tmp/tmp"
     user_opt=(--user=mysql)
 fi
 sock=$tmp/mysqld.sock
@@ -89,7 +93,7 @@ for attempt in 1 2 3 4 5 6 7 8; do
         continue
     fi
     "$server" --no-defaults "${user_opt[@]}" --datadir="$tmp/data" \
-        --bind-address=127.0.0.1 --port="$port" --socket="$sock" \
+        --tmpdir="$tmp/tmp" --bind-address=127.0.0.1 --port="$port" --socket="$sock" \
         --pid-file="$tmp/mysqld.pid" --log-error="$tmp/server.log" \
         --skip-name-resolve --character-set-server=utf8mb4 \
         --collation-server=utf8mb4_bin \

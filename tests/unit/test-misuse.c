@@ -476,19 +476,6 @@ static long peak_kb(void)
     return kb;
 }
 
-/* AddressSanitizer keeps freed memory in quarantine, so a peak measured
- * under it says nothing about what the runtime holds. */
-#if defined(__SANITIZE_ADDRESS__)
-#define PEAK_MEANINGFUL 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PEAK_MEANINGFUL 0
-#endif
-#endif
-#ifndef PEAK_MEANINGFUL
-#define PEAK_MEANINGFUL 1
-#endif
-
 /* insert_many streams its rows to PostgreSQL in bounded chunks: the
  * peak memory of 200 000 rows grows by a few MB, not by the 36 MB that
  * a batch held whole in libpq's buffers took.  (SQLite runs a batch one
@@ -514,7 +501,7 @@ START_TEST(test_big_batch_bounded)
     ck_assert_int_eq(count_users(db), BIG_BATCH);
     fprintf(stderr, "insert_many of %d rows: peak %ld kB -> %ld kB\n",
             BIG_BATCH, before, after);
-    if (PEAK_MEANINGFUL && before > 0)
+    if (TESTDB_MEMORY_MEANINGFUL && before > 0)
         ck_assert_msg(after - before < 8 * 1024,
                       "peak grew by %ld kB", after - before);
     free(rows);
