@@ -187,12 +187,15 @@ cluster_start() {
     cluster_peers=$cluster_peers,127.0.0.1:$(node_gcomm 3)
     [ "$(id -u)" -eq 0 ] && user_opt=(--user=mysql)
     for i in 1 2 3; do
-        # its own tmpdir: a starting server deletes the "#sql" files there
+        # its own tmpdir, from the bootstrap of mariadb-install-db on: a
+        # starting server deletes the "#sql" files there, which in a
+        # shared /tmp are the temporary tables of the other nodes' bootstrap
         mkdir -p "$cluster_dir/n$i/tmp"
         [ "$(id -u)" -eq 0 ] && chown mysql "$cluster_dir/n$i" \
             "$cluster_dir/n$i/tmp"
         mariadb-install-db --no-defaults "${user_opt[@]}" \
             --datadir="$cluster_dir/n$i/data" \
+            --tmpdir="$cluster_dir/n$i/tmp" \
             --auth-root-authentication-method=normal --skip-test-db \
             --skip-name-resolve >"$cluster_dir/n$i/install.log" 2>&1 &
     done

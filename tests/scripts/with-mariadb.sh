@@ -52,7 +52,8 @@ tmp=$(mktemp -d /tmp/schemac-mariadb.XXXXXX)
 chmod 755 "$tmp"
 # A tmpdir of its own: a starting mariadbd deletes every "#sql" file in
 # its tmpdir, which in a shared /tmp are the temporary tables (a
-# cursor's rows) of the other servers running at the same time.
+# cursor's rows) of the other servers running at the same time; the
+# bootstrap server of mariadb-install-db is one of them.
 mkdir "$tmp/tmp"
 user_opt=()
 if [ "$(id -u)" -eq 0 ]; then
@@ -76,6 +77,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 mariadb-install-db --no-defaults "${user_opt[@]}" --datadir="$tmp/data" \
+    --tmpdir="$tmp/tmp" \
     --auth-root-authentication-method=normal --skip-test-db \
     --skip-name-resolve >"$tmp/install.log" 2>&1 ||
     { cat "$tmp/install.log" >&2; unavailable "mariadb-install-db failed"; }
