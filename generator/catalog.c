@@ -691,6 +691,15 @@ static cat_ielem *parse_elem(const cat_db *c, const tokens *tk, size_t from,
     if (stop == from + 1 && (tk->v[from].kind == TK_WORD ||
                              tk->v[from].kind == TK_IDENT))
         e->column = tok_name(c, &tk->v[from]);
+    /* MariaDB's prefix of a column, `c`(768) */
+    if (stop == from + 4 && (tk->v[from].kind == TK_WORD ||
+                             tk->v[from].kind == TK_IDENT) &&
+        is_punct(&tk->v[from + 1], '(') && is_punct(&tk->v[from + 3], ')') &&
+        tk->v[from + 2].kind == TK_WORD &&
+        isdigit((unsigned char)tk->v[from + 2].s[0])) {
+        e->column = tok_name(c, &tk->v[from]);
+        e->prefix = atoi(tok_name(c, &tk->v[from + 2]));
+    }
     e->expr = tok_text(c, tk, from, stop);
     return e;
 }

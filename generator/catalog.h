@@ -91,6 +91,7 @@ typedef struct cat_ielem {
     const char *column;  /* a column, or NULL for an expression */
     const char *expr;    /* the expression as the database prints it */
     const char *opclass; /* PostgreSQL: when not the type's default */
+    int prefix;          /* MariaDB: the characters of column indexed */
     struct cat_ielem *next;
 } cat_ielem;
 

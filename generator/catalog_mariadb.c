@@ -301,7 +301,6 @@ static int on_key(void *ctx, int n, const char *const *v)
             ks->x = ast_alloc(c->pool, sizeof *ks->x);
             ks->x->table = t->name;
             ks->x->name = ks->name;
-            ks->x->method = "btree";
         }
     }
     ks->pos++;
@@ -327,9 +326,8 @@ static int on_key(void *ctx, int n, const char *const *v)
             buf_printf(&b, "(%s)", v[4]);
         e->expr = ast_strndup(c->pool, b.data, b.len);
         buf_free(&b);
-        /* a prefix of a column is that column's element as schemac
-         * writes it, the prefix its own (emit_sql: key_chars) */
         e->column = cat__dup(c, v[3]);
+        e->prefix = v[4] ? atoi(v[4]) : 0;
         for (tail = &ks->x->elems; *tail; tail = &(*tail)->next)
             ;
         *tail = e;
@@ -351,11 +349,14 @@ static int on_check(void *ctx, int n, const char *const *v)
     if (v[2] && strcmp(v[2], "Column") == 0 &&
         (col = cat_find_column(t, v[1])) != NULL &&
         strcmp(col->type, "longtext") == 0) {
+        /* in the session's quotes: ANSI_QUOTES prints "doc" */
         buf_init(&b);
         buf_puts(&b, "json_valid(");
         quote_name(&b, v[1]);
         buf_putc(&b, ')');
-        if (strcmp(b.data, v[3]) == 0) {
+        if (strcmp(b.data, v[3]) == 0 ||
+            strcmp(cat_norm(r->c->pool, b.data, false),
+                   cat_norm(r->c->pool, v[3], false)) == 0) {
             col->type = "json";
             buf_free(&b);
             return 0;
@@ -409,9 +410,8 @@ static void fk_finish(fk_state *fs)
     k->cols = ast_strndup(c->pool, fs->cols.data, fs->cols.len);
     k->ref_cols = ast_strndup(c->pool, fs->refs.data, fs->refs.len);
     buf_init(&b);
-    buf_printf(&b, "FOREIGN KEY (%s) REFERENCES ", k->cols);
-    quote_name(&b, k->ref_table);
-    buf_printf(&b, " (%s)", k->ref_cols);
+    buf_printf(&b, "FOREIGN KEY (%s) REFERENCES %s (%s)", k->cols,
+               k->ref_table, k->ref_cols);
     if (k->on_delete)
         buf_printf(&b, " ON DELETE %s", k->on_delete);
     if (k->on_update)

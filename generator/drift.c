@@ -314,6 +314,15 @@ static void compare_primary_key(live_db *L, const ast_table *t,
  * the same form.
  * ------------------------------------------------------------------- */
 
+/* A foreign key's action as compared: RESTRICT is none where the
+ * dialect makes the two one. */
+static const char *fk_action(const live_db *L, const char *a)
+{
+    if (a && L->D->fk_restrict_is_none && strcasecmp(a, "restrict") == 0)
+        return NULL;
+    return a;
+}
+
 /* Whether the database's constraint have says what want says. */
 static bool same_constraint(live_db *L, const cat_constraint *want,
                             const cat_constraint *have)
@@ -331,8 +340,10 @@ static bool same_constraint(live_db *L, const cat_constraint *want,
         return same(cat_key_cols(want), cat_key_cols(have)) &&
                same(want->ref_table, have->ref_table) &&
                same(cat_ref_cols(L->ctx, &L->cat, want), cat_ref_cols(L->ctx, &L->cat, have)) &&
-               same(want->on_delete, have->on_delete) &&
-               same(want->on_update, have->on_update) &&
+               same(fk_action(L, want->on_delete),
+                    fk_action(L, have->on_delete)) &&
+               same(fk_action(L, want->on_update),
+                    fk_action(L, have->on_update)) &&
                want->deferrable == have->deferrable &&
                want->deferred == have->deferred;
     default:
@@ -421,7 +432,9 @@ static void put_elems(live_db *L, const cat_index *x, buf *b)
             buf_puts(b, ", ");
         if (e->column)
             buf_puts(b, e->column);
-        else
+        if (e->column && e->prefix)
+            buf_printf(b, "(%d)", e->prefix);
+        else if (!e->column)
             buf_printf(b, "(%s)", cat_norm(L->ctx, e->expr, true));
         if (e->opclass)
             buf_printf(b, " %s", e->opclass);

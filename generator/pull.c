@@ -1389,9 +1389,19 @@ static bool default_index(pull *p, const cat_table *t, const cat_index *x)
 static void write_index(pull *p, const cat_table *t, const cat_index *x)
 {
     const cat_ielem *e;
+    unsigned n;
     pline *l;
     buf b;
 
+    /* a prefix of a column other than schemac's share of key_chars has
+     * no word: the index in the database's own words */
+    for (n = 0, e = x->elems; e; e = e->next)
+        n += e->prefix > 0;
+    for (e = x->elems; e; e = e->next)
+        if (e->prefix && (unsigned)e->prefix != p->D->key_chars / n) {
+            index_block(p, x);
+            return;
+        }
     buf_init(&b);
     buf_printf(&b, "    %sindex", x->unique ? "unique " : "");
     if (!default_index(p, t, x) || x->unique)

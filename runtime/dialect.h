@@ -203,6 +203,8 @@ typedef struct sc__dialect {
     /* A unique index is a unique constraint of the catalog (MariaDB
      * knows no unique index apart from its UNIQUE keys) */
     bool unique_index_is_key;
+    /* ON DELETE/UPDATE RESTRICT is the action none given is: alike */
+    bool fk_restrict_is_none;
     const char *title;          /* "PostgreSQL": the name in messages */
     const char *database_name;  /* the current database's name, or NULL */
 } sc__dialect;
