@@ -102,19 +102,25 @@ static const char my_routines[] =
 static const char own_collation[] = "utf8mb4_bin";
 
 static const char *const int_types[] = {"tinyint", "smallint", "mediumint",
-                                        "int", "bigint"};
+                                        "int", "bigint", "year"};
 
-/* COLUMN_TYPE in lower case, an integer without its display width but
- * tinyint(1): "int(10) unsigned" is "int unsigned". */
+/* COLUMN_TYPE in lower case but its strings (an ENUM's labels), an
+ * integer without its display width but tinyint(1): "int(10) unsigned"
+ * is "int unsigned", "year(4)" "year". */
 static const char *column_type(const cat_db *c, const char *type)
 {
     buf b;
     const char *s, *open;
     size_t i, n;
 
+    bool quoted = false;
+
     buf_init(&b);
-    for (s = type; *s; s++)
-        buf_putc(&b, (char)tolower((unsigned char)*s));
+    for (s = type; *s; s++) {
+        if (*s == '\'')
+            quoted = !quoted;
+        buf_putc(&b, quoted ? *s : (char)tolower((unsigned char)*s));
+    }
     s = ast_strndup(c->pool, b.data ? b.data : "", b.len);
     buf_free(&b);
     open = strchr(s, '(');
@@ -209,7 +215,9 @@ static int on_column(void *ctx, int n, const char *const *v)
     }
     if ((up = strstr(extra, "on update ")) != NULL)
         k->on_update = cat__dup(r->c, up + 10);
-    if (v[6] && strcmp(v[6], own_collation) != 0)
+    /* an ENUM or SET holds its labels, whatever their collation */
+    if (v[6] && strcmp(v[6], own_collation) != 0 &&
+        strncmp(k->type, "enum(", 5) != 0 && strncmp(k->type, "set(", 4) != 0)
         k->collation = cat__dup(r->c, v[6]);
     k->comment = v[8] && v[8][0] ? cat__dup(r->c, v[8]) : NULL;
     k->charset = cat__dup(r->c, v[9]);

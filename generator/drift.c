@@ -638,6 +638,7 @@ static void compare_enum(live_db *L, const ast_enum *e)
 static const char *bare_name(live_db *L, const char *name)
 {
     const char *s = name, *dot;
+    char q;
     buf b;
 
     while ((dot = strchr(s, '.')) != NULL && strchr(s, '(') > dot)
@@ -645,9 +646,10 @@ static const char *bare_name(live_db *L, const char *name)
     if ((dot = strchr(s, '.')) != NULL && !strchr(s, '('))
         s = dot + 1;
     buf_init(&b);
+    q = *s == '`' ? '`' : '"';
     for (; *s && *s != '('; s++)
-        if (*s != '"' || s[1] == '"')
-            buf_putc(&b, *s == '"' ? *s++ : *s);
+        if (*s != q || s[1] == q)
+            buf_putc(&b, *s == q ? *s++ : *s);
     s = ast_strndup(L->ctx, b.data ? b.data : "", b.len);
     buf_free(&b);
     return s;

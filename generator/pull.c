@@ -776,8 +776,7 @@ static void my_column_type(pull *p, pcol *c, const cat_table *t,
                        k->on_update);
         c->lost = true;
     }
-    if (c->autoinc || strcmp(cat_canon_type(p->pool, p->d, schemac_decl(p, c)),
-                             ty) == 0)
+    if (strcmp(cat_canon_type(p->pool, p->d, schemac_decl(p, c)), ty) == 0)
         return;
     if (pasteable(ty)) {
         c->sql_type = ty;
@@ -1006,7 +1005,10 @@ static const char *references(pull *p, const cat_constraint *k)
  * varchar of PostgreSQL of schemac's own type. */
 static bool collate_says(const pull *p, const pcol *c)
 {
-    return p->D->collate_named && !c->sql_type && !c->enum_type &&
+    /* a declared type has the collation the catalog names, where the
+     * dialect has none of its own to declare text in (MariaDB) */
+    return p->D->collate_named && !c->enum_type &&
+           (!c->sql_type || !p->D->text_collation) &&
            (c->kind == AST_T_TEXT || c->kind == AST_T_VARCHAR);
 }
 
