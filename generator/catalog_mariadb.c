@@ -69,9 +69,12 @@ static const char my_foreign[] =
     " AND k.referenced_table_name IS NOT NULL"
     " ORDER BY k.table_name, k.constraint_name, k.ordinal_position";
 
+/* without the database's name, which MariaDB writes before each table
+ * and column of the view */
 static const char my_views[] =
     "SELECT table_name, concat('CREATE VIEW `', replace(table_name, '`',"
-    " '``'), '` AS ', view_definition) FROM information_schema.views"
+    " '``'), '` AS ', replace(view_definition, concat('`', replace("
+    "DATABASE(), '`', '``'), '`.'), '')) FROM information_schema.views"
     " WHERE table_schema = DATABASE() ORDER BY table_name";
 
 static const char my_triggers[] =
