@@ -58,7 +58,8 @@ static const char usage_check[] =
     "the objects of its sql blocks.  Exits 0 when there is none, 1 when\n"
     "there is drift or the database cannot be read.\n"
     "\n"
-    "  --db URL   the database: sqlite:PATH or postgresql://... (required)\n";
+    "  --db URL   the database: sqlite:PATH, postgresql://... or\n"
+    "             mariadb://... (required)\n";
 
 /* ---------------------------------------------------------------------
  * The state of one comparison.

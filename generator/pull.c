@@ -60,7 +60,8 @@ static const char usage_pull[] =
     "or when something could only be kept as a comment (the schema is\n"
     "written all the same, for editing).\n"
     "\n"
-    "  --db URL     the database: sqlite:PATH or postgresql://... (required)\n"
+    "  --db URL     the database: sqlite:PATH, postgresql://... or\n"
+    "               mariadb://... (required)\n"
     "  --name NAME  the schema's name (default: the database's)\n"
     "  -o FILE      write FILE instead of the standard output\n";
 
