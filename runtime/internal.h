@@ -260,4 +260,35 @@ int sc__fail_stmt(sc_db *db, void *stmt, const sc_table_desc *t, int op,
 /* Finalizes the statements query.c cached on db (defined there). */
 void sc__text_cache_free(sc_db *db);
 
+/* ---------------------------------------------------------------------
+ * The core, by file.  alloc.c: memory and the growable string; db.c: the
+ * connection, its errors and the owner check, opening and closing;
+ * exec.c: tracing and running SQL text; error.c: the wording of a
+ * backend's failure; value.c: values between struct fields and the
+ * backend, and the checks before they are sent; format.c: storage
+ * formats; stmt.c: the statement cache; sqltext.c: SQL text from
+ * descriptors; tx.c: transactions and savepoints; row.c: single-row
+ * operations and reading rows; batch.c: insert_many and the update and
+ * delete batches; time.c: the clock and civil dates.
+ * ------------------------------------------------------------------- */
+
+/* The statements of row operations, cached per (table, operation, column
+ * mask) in db->cache (stmt.c). */
+typedef struct stmt_entry {
+    const void *key; /* the table descriptor; NULL marks a free slot */
+    int op;
+    uint64_t mask;   /* the columns of sc_row_update_cols(), else 0 */
+    char *sql;
+    void *stmt;
+} stmt_entry;
+
+#define US_PER_SEC INT64_C(1000000)
+#define US_PER_DAY INT64_C(86400000000)
+
+/* A row's instant before the clock was read for it (see
+ * sc__default_value()). */
+#define NOW_UNREAD INT64_MIN
+
+
+
 #endif /* SC_INTERNAL_H */
