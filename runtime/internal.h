@@ -289,6 +289,11 @@ typedef struct stmt_entry {
  * sc__default_value()). */
 #define NOW_UNREAD INT64_MIN
 
+/* Defined in db.c. */
+int sc__lost(sc_db *db);
 
+/* Defined in core.c. */
+int sc__exec_traced(sc_db *db, const char *sql);
+void sc__cache_clear(sc_db *db);
 
 #endif /* SC_INTERNAL_H */
