@@ -25,161 +25,6 @@
 #include "schemac.h"
 
 /* ---------------------------------------------------------------------
- * Tracing: values formatted the way Python prints a tuple.
- * ------------------------------------------------------------------- */
-
-#define TRACE_BLOB_MAX 32
-
-static void format_text(sc__buf *b, const unsigned char *s, size_t n)
-{
-    char quote = memchr(s, '\'', n) && !memchr(s, '"', n) ? '"' : '\'';
-    size_t i;
-
-    sc__buf_putn(b, &quote, 1);
-    for (i = 0; i < n; i++) {
-        if (s[i] == '\\' || s[i] == (unsigned char)quote)
-            sc__buf_printf(b, "\\%c", s[i]);
-        else if (s[i] == '\n')
-            sc__buf_puts(b, "\\n");
-        else if (s[i] == '\t')
-            sc__buf_puts(b, "\\t");
-        else if (s[i] == '\r')
-            sc__buf_puts(b, "\\r");
-        else if (s[i] < 0x20 || s[i] == 0x7f)
-            sc__buf_printf(b, "\\x%02x", s[i]);
-        else
-            sc__buf_putn(b, (const char *)&s[i], 1);
-    }
-    sc__buf_putn(b, &quote, 1);
-}
-
-/* The shortest form that reads back as the same double, as Python's
- * repr() writes it: 1.0, 0.1, 1e+100, inf, nan. */
-static void format_float(sc__buf *b, double f)
-{
-    char s[40];
-    int prec;
-
-    if (isnan(f)) {
-        sc__buf_puts(b, "nan");
-        return;
-    }
-    if (isinf(f)) {
-        sc__buf_puts(b, f < 0 ? "-inf" : "inf");
-        return;
-    }
-    for (prec = 1; prec <= 17; prec++) {
-        sc__float_text(f, prec, s, sizeof s);
-        if (sc__float_parse(s, NULL) == f)
-            break;
-    }
-    sc__buf_puts(b, s);
-    if (strpbrk(s, ".e") == NULL)
-        sc__buf_puts(b, ".0");
-}
-
-static void format_blob(sc__buf *b, const unsigned char *p, size_t n)
-{
-    size_t i;
-
-    sc__buf_puts(b, "x'");
-    for (i = 0; i < n && i < TRACE_BLOB_MAX; i++)
-        sc__buf_printf(b, "%02x", p[i]);
-    sc__buf_puts(b, n > TRACE_BLOB_MAX ? "...'" : "'");
-}
-
-/* Prints v as the database receives it: a formatted column's value in
- * its stored form. */
-static void format_value(sc__buf *b, const sc_value *v)
-{
-    char form[SC__FORM_MAX];
-    const char *why;
-    sc_value stored;
-
-    if (v->col != NULL && v->col->format != SC_FMT_NATIVE &&
-        sc__stored_form(v, &stored, form, &why) == SC_OK)
-        v = &stored;
-    switch (v->kind) {
-    case SC_VAL_NULL:
-        sc__buf_puts(b, "None");
-        break;
-    case SC_VAL_INT:
-        sc__buf_printf(b, "%" PRId64, v->i);
-        break;
-    case SC_VAL_FLOAT:
-        format_float(b, v->f);
-        break;
-    case SC_VAL_TEXT:
-        format_text(b, v->p, v->len);
-        break;
-    case SC_VAL_BLOB:
-        format_blob(b, v->p, v->len);
-        break;
-    }
-}
-
-static void format_params(sc__buf *b, const sc_value *vals, size_t n)
-{
-    size_t i;
-
-    sc__buf_puts(b, "(");
-    for (i = 0; i < n; i++) {
-        if (i > 0)
-            sc__buf_puts(b, ", ");
-        format_value(b, &vals[i]);
-    }
-    sc__buf_puts(b, n == 1 ? ",)" : ")");
-}
-
-static double clock_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/* Calls the trace hook for one statement run with vals[0..n). */
-static void trace(sc_db *db, const char *sql, size_t n, double ms, int rc)
-{
-    sc_trace_event ev;
-
-    db->trace_buf.len = 0;
-    db->trace_buf.failed = false;
-    format_params(&db->trace_buf, db->vals, n);
-    ev.sql = sql;
-    ev.params = db->trace_buf.failed ? "(...)" : db->trace_buf.s;
-    ev.elapsed_ms = ms;
-    ev.rc = rc == SC__ROW || rc == SC__DONE ? SC_OK : rc;
-    db->trace_fn(db->trace_ctx, &ev);
-}
-
-void sc_trace(sc_db *db, sc_trace_fn fn, void *ctx)
-{
-    if (db == NULL || sc__enter(db, "sc_trace") != SC_OK)
-        return;
-    db->trace_fn = fn;
-    db->trace_ctx = ctx;
-    sc__leave(db);
-}
-
-/* Three lines per statement: the text, the values, and the time (with
- * the outcome when it failed).  The time is printed from an integer
- * count of microseconds, so that no locale puts a comma in it. */
-void sc_trace_stderr(void *ctx, const sc_trace_event *ev)
-{
-    double ms = ev->elapsed_ms > 0 ? ev->elapsed_ms : 0;
-    long long us = (long long)(ms * 1e3 + 0.5);
-
-    (void)ctx;
-    fprintf(stderr, "[sql] %s\n[sql] %s\n[sql] %lld.%03lld ms", ev->sql,
-            ev->params, us / 1000, us % 1000);
-    if (ev->rc != SC_OK)
-        fprintf(stderr, ", failed: %s", sc_errstr(ev->rc));
-    fputc('\n', stderr);
-}
-
-/* ---------------------------------------------------------------------
  * Error wording.  The backend says what kind of failure it was and what
  * it knows of names; the descriptors fill in the rest.
  * ------------------------------------------------------------------- */
@@ -690,132 +535,6 @@ static void prefix_row(sc_db *db, size_t i)
         n = sizeof db->err.msg - 1;
     memcpy(db->err.msg, msg, n);
     db->err.msg[n] = '\0';
-}
-
-/* ---------------------------------------------------------------------
- * Running statements.
- * ------------------------------------------------------------------- */
-
-/* Runs SQL text without parameters, traced and counted. */
-int sc__exec_traced(sc_db *db, const char *sql)
-{
-    double t0 = clock_ms();
-    int rc = db->be->exec(db->conn, sql);
-
-    db->stats.executions++;
-    db->nbound = 0;
-    if (db->trace_fn != NULL)
-        trace(db, sql, 0, clock_ms() - t0, rc);
-    if (rc != SC_OK)
-        return sc__fail_stmt(db, NULL, NULL, OP_NONE, NULL);
-    return SC_OK;
-}
-
-/* Steps stmt for the first time, with its n values in db->vals; as a
- * stream when stream is true and the backend has them. */
-static int first_step(sc_db *db, void *stmt, const char *sql, size_t n,
-                      bool stream)
-{
-    /* read the clock only for a trace: two reads cost about 1% of a get */
-    double t0 = db->trace_fn != NULL ? clock_ms() : 0;
-    int rc = stream && db->be->stream != NULL ? db->be->stream(stmt, sql)
-                                               : db->be->step(stmt);
-
-    db->stats.executions++;
-    db->nbound = n;
-    if (db->trace_fn != NULL)
-        trace(db, sql, n, clock_ms() - t0, rc);
-    return rc;
-}
-
-int sc__step_traced(sc_db *db, void *stmt, const char *sql, size_t n)
-{
-    return first_step(db, stmt, sql, n, false);
-}
-
-int sc__stream_traced(sc_db *db, void *stmt, const char *sql, size_t n)
-{
-    return first_step(db, stmt, sql, n, true);
-}
-
-static int exec_sql(sc_db *db, const char *sql)
-{
-    int rc = sc__usable(db);
-
-    if (rc != SC_OK)
-        return rc;
-    if (sql == NULL)
-        return sc__set_error(db, SC_MISUSE, NULL, NULL, "no SQL text given");
-    return sc__exec_traced(db, sql);
-}
-
-/* Space for the text of one row of n columns, numbers printed in nums. */
-typedef struct text_row {
-    int n;
-    const char **texts;
-    char (*nums)[32];
-} text_row;
-
-/* Reads the current row of stmt into r, sizing r at the first row. */
-static int text_row_read(sc_db *db, void *stmt, text_row *r)
-{
-    sc_value v;
-    int i;
-
-    if (r->texts == NULL) {
-        r->n = db->be->column_count(stmt);
-        r->texts = sc__malloc(sizeof *r->texts * (size_t)r->n);
-        r->nums = sc__malloc(sizeof *r->nums * (size_t)r->n);
-        if (r->texts == NULL || r->nums == NULL)
-            return sc__nomem(db);
-    }
-    for (i = 0; i < r->n; i++) {
-        if (db->be->column(stmt, i, SC_VAL_TEXT, &v) != SC_OK)
-            return sc__nomem(db);
-        /* a backend may hand back a number where its wire form is
-         * binary (PostgreSQL): print it as the database would */
-        if (v.kind == SC_VAL_INT)
-            snprintf(r->nums[i], sizeof r->nums[i], "%" PRId64, v.i);
-        else if (v.kind == SC_VAL_FLOAT)
-            sc__float_text(v.f, 17, r->nums[i], sizeof r->nums[i]);
-        if (v.kind == SC_VAL_INT || v.kind == SC_VAL_FLOAT)
-            r->texts[i] = r->nums[i];
-        else
-            r->texts[i] = v.kind == SC_VAL_NULL ? NULL : v.p;
-    }
-    return SC_OK;
-}
-
-static int query_sql_each(sc_db *db, const char *sql, sc_text_row_fn fn,
-                          void *ctx)
-{
-    text_row r = {0, NULL, NULL};
-    void *stmt = NULL;
-    int rc = sc__usable(db);
-
-    if (rc != SC_OK)
-        return rc;
-    if (sql == NULL || fn == NULL)
-        return sc__set_error(db, SC_MISUSE, NULL, NULL,
-                             "no SQL text or no row function given");
-    if (db->be->prepare(db->conn, sql, false, &stmt) != SC_OK)
-        return sc__fail_stmt(db, NULL, NULL, OP_NONE, NULL);
-    rc = sc__step_traced(db, stmt, sql, 0);
-    while (rc == SC__ROW) {
-        rc = text_row_read(db, stmt, &r);
-        if (rc != SC_OK)
-            goto cleanup;
-        if (fn(ctx, r.n, r.texts) != 0)
-            goto cleanup; /* rc is SC_OK: stopping is not a failure */
-        rc = db->be->step(stmt);
-    }
-    rc = rc == SC__DONE ? SC_OK
-                        : sc__fail_stmt(db, stmt, NULL, OP_NONE, NULL);
-cleanup:
-    sc__free(r.texts);
-    sc__free(r.nums);
-    db->be->finalize(stmt);
-    return rc;
 }
 
 /* ---------------------------------------------------------------------
@@ -2149,7 +1868,7 @@ static bool outermost(const sc_db *db)
 }
 
 /* Opens one more level: a transaction or a savepoint. */
-static int level_open(sc_db *db, bool write)
+int sc__level_open(sc_db *db, bool write)
 {
     int rc;
 
@@ -2226,12 +1945,12 @@ static int level_rollback(sc_db *db)
 }
 
 /*
- * Closes level (the depth level_open() reached): commits when rc is SC_OK,
+ * Closes level (the depth sc__level_open() reached): commits when rc is SC_OK,
  * else rolls back and keeps the error that caused it.  A commit that fails
  * is rolled back too, so that no level of ours stays open.  Returns the
  * outcome.
  */
-static int level_close(sc_db *db, int level, int rc)
+int sc__level_close(sc_db *db, int level, int rc)
 {
     sc__error_state saved;
 
@@ -2249,14 +1968,14 @@ static int begin(sc_db *db)
 {
     int rc = sc__usable(db);
 
-    return rc != SC_OK ? rc : level_open(db, false);
+    return rc != SC_OK ? rc : sc__level_open(db, false);
 }
 
 static int begin_write(sc_db *db)
 {
     int rc = sc__usable(db);
 
-    return rc != SC_OK ? rc : level_open(db, true);
+    return rc != SC_OK ? rc : sc__level_open(db, true);
 }
 
 static int commit(sc_db *db)
@@ -2535,10 +2254,10 @@ static int collect_row(sc_db *db, const sc_table_desc *t, stmt_entry *e,
         id = v.i;
         rc = SC__DONE;
     }
-    t1 = clock_ms();
+    t1 = sc__clock_ms();
     insert_values(db, t, row, &now, &k);
     if (db->trace_fn != NULL)
-        trace(db, e->sql, k, t1 - *t0, rc);
+        sc__trace(db, e->sql, k, t1 - *t0, rc);
     *t0 = t1;
     if (rc != SC__DONE)
         return rc == SC_NOMEM ? sc__nomem(db)
@@ -2584,7 +2303,7 @@ static int collect_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
 static int run_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
                      const batch_op *b, char *rows, size_t n)
 {
-    double t0 = clock_ms();
+    double t0 = sc__clock_ms();
     size_t from, to, done = 0, sent = 0;
     int rc = db->be->pipeline_begin(db->conn);
 
@@ -2617,7 +2336,7 @@ static int row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
         return rc;
     rc = prepare_cached(db, t, OP_INSERT, 0, &e);
     if (rc == SC_OK)
-        rc = level_open(db, true);
+        rc = sc__level_open(db, true);
     if (rc != SC_OK)
         return rc;
     level = db->depth;
@@ -2626,7 +2345,7 @@ static int row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
                        rows, n);
     else
         rc = insert_each(db, t, e, rows, n);
-    return level_close(db, level, rc);
+    return sc__level_close(db, level, rc);
 }
 
 /* ---------------------------------------------------------------------
@@ -2666,7 +2385,7 @@ static void put_row_key(sc_db *db, const sc_table_desc *t, void *stmt,
         if (v.kind == SC_VAL_NULL)
             sc__buf_puts(b, "NULL");
         else
-            format_value(b, &v);
+            sc__format_value(b, &v);
     }
     sc__buf_puts(b, j > 0 ? ")" : "");
 }
@@ -2711,7 +2430,7 @@ static int refuse_form(sc_db *db, const sc_table_desc *t,
     if (v.kind == SC_VAL_TEXT && v.len > 64)
         v.len = 64; /* enough to recognize it */
     sc__buf_printf(&b, "%s.%s: stored value ", t->name, c->name);
-    format_value(&b, &v);
+    sc__format_value(&b, &v);
     sc__buf_puts(&b, " is not ");
     if (what != NULL)
         sc__buf_puts(&b, what);
@@ -3081,8 +2800,8 @@ static int collect_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     if (db->trace_fn != NULL || rc != SC__DONE)
         change_values(db, t, op, row, mask, &k);
     if (db->trace_fn != NULL) {
-        t1 = clock_ms();
-        trace(db, e->sql, k, t1 - *t0, rc);
+        t1 = sc__clock_ms();
+        sc__trace(db, e->sql, k, t1 - *t0, rc);
         *t0 = t1;
     }
     if (rc != SC__DONE)
@@ -3105,7 +2824,7 @@ static int change_many(sc_db *db, const sc_table_desc *t, int op,
         return SC_OK;
     rc = prepare_cached(db, t, op, mask, &e);
     if (rc == SC_OK)
-        rc = level_open(db, true);
+        rc = sc__level_open(db, true);
     if (rc != SC_OK)
         return rc;
     level = db->depth;
@@ -3114,7 +2833,7 @@ static int change_many(sc_db *db, const sc_table_desc *t, int op,
         rc = run_batch(db, t, e, &(batch_op){op, mask, 0}, (char *)rows, n);
     else
         rc = change_each(db, t, e, op, rows, n, mask);
-    return level_close(db, level, rc);
+    return sc__level_close(db, level, rc);
 }
 
 static int row_update_many(sc_db *db, const sc_table_desc *t, const void *rows,
@@ -3134,91 +2853,6 @@ static int row_delete_many(sc_db *db, const sc_table_desc *t, const void *rows,
     int rc = row_args(db, t, rows, true);
 
     return rc == SC_OK ? change_many(db, t, OP_DELETE, rows, n, 0) : rc;
-}
-
-/* ---------------------------------------------------------------------
- * Schemas.
- * ------------------------------------------------------------------- */
-
-/* Runs each statement of the NULL-terminated list ddl. */
-static int exec_all(sc_db *db, const char *const *ddl)
-{
-    int rc = SC_OK;
-
-    for (; *ddl != NULL && rc == SC_OK; ddl++)
-        rc = sc__exec_traced(db, *ddl);
-    return rc;
-}
-
-static int schema_create_all(sc_db *db, const sc_schema_desc *s)
-{
-    const char *const *ddl;
-    int level, rc = sc__usable(db);
-
-    if (rc != SC_OK)
-        return rc;
-    if (s == NULL)
-        return sc__set_error(db, SC_MISUSE, NULL, NULL, "NULL schema");
-    if (s->abi_version != SC_ABI_VERSION)
-        return sc__set_error(db, SC_MISUSE, NULL, NULL,
-                             "schema %s was generated for descriptor ABI %d, "
-                             "this runtime has ABI %d: regenerate it",
-                             s->name, s->abi_version, SC_ABI_VERSION);
-    ddl = s->ddl[db->be->dialect];
-    if (ddl == NULL)
-        return sc__set_error(db, SC_MISUSE, NULL, NULL,
-                             "schema %s has no DDL for %s: its schema "
-                             "file is not for %s", s->name, db->be->name,
-                             db->be->name);
-    if (!sc__dialect_of(db->be->dialect)->transactional_ddl) {
-        /* Each CREATE commits by itself (MariaDB): the statements run
-         * one by one, each safe to run again, and would end a caller's
-         * transaction unseen. */
-        if (db->depth > 0)
-            return sc__set_error(db, SC_MISUSE, NULL, NULL,
-                                 "sc_schema_create_all() inside a "
-                                 "transaction: on %s each CREATE commits it",
-                                 db->be->name);
-        rc = exec_all(db, ddl);
-        if (rc == SC_OK)
-            db->schema = s;
-        return rc;
-    }
-    rc = level_open(db, true);
-    if (rc != SC_OK)
-        return rc;
-    level = db->depth;
-    if (sc__dialect_of(db->be->dialect)->lock_step != NULL)
-        rc = sc__exec_traced(db, sc__dialect_of(db->be->dialect)->lock_step);
-    if (rc == SC_OK)
-        rc = exec_all(db, ddl);
-    rc = level_close(db, level, rc);
-    if (rc == SC_OK)
-        db->schema = s;
-    return rc;
-}
-
-int sc_exec(sc_db *db, const char *sql)
-{
-    int rc = sc__enter(db, "sc_exec");
-
-    if (rc == SC_OK) {
-        rc = exec_sql(db, sql);
-        sc__leave(db);
-    }
-    return rc;
-}
-
-int sc_query_sql_each(sc_db *db, const char *sql, sc_text_row_fn fn,
-                      void *ctx)
-{
-    int rc = sc__enter(db, "sc_query_sql_each");
-
-    if (rc == SC_OK) {
-        rc = query_sql_each(db, sql, fn, ctx);
-        sc__leave(db);
-    }
-    return rc;
 }
 
 int sc_begin(sc_db *db)
@@ -3353,17 +2987,6 @@ int sc_row_delete_many(sc_db *db, const sc_table_desc *t, const void *rows,
 
     if (rc == SC_OK) {
         rc = row_delete_many(db, t, rows, n);
-        sc__leave(db);
-    }
-    return rc;
-}
-
-int sc_schema_create_all(sc_db *db, const sc_schema_desc *s)
-{
-    int rc = sc__enter(db, "sc_schema_create_all");
-
-    if (rc == SC_OK) {
-        rc = schema_create_all(db, s);
         sc__leave(db);
     }
     return rc;

@@ -292,8 +292,15 @@ typedef struct stmt_entry {
 /* Defined in db.c. */
 int sc__lost(sc_db *db);
 
-/* Defined in core.c. */
+/* Defined in exec.c. */
+void sc__format_value(sc__buf *b, const sc_value *v);
+double sc__clock_ms(void);
+void sc__trace(sc_db *db, const char *sql, size_t n, double ms, int rc);
 int sc__exec_traced(sc_db *db, const char *sql);
+
+/* Defined in core.c. */
 void sc__cache_clear(sc_db *db);
+int sc__level_open(sc_db *db, bool write);
+int sc__level_close(sc_db *db, int level, int rc);
 
 #endif /* SC_INTERNAL_H */
