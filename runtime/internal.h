@@ -298,7 +298,12 @@ double sc__clock_ms(void);
 void sc__trace(sc_db *db, const char *sql, size_t n, double ms, int rc);
 int sc__exec_traced(sc_db *db, const char *sql);
 
+/* Defined in error.c. */
+int sc__report_unfit(sc_db *db, const sc_table_desc *t);
+void sc__prefix_row(sc_db *db, size_t i);
+
 /* Defined in core.c. */
+bool sc__value_unfit(const sc_value *v);
 void sc__cache_clear(sc_db *db);
 int sc__level_open(sc_db *db, bool write);
 int sc__level_close(sc_db *db, int level, int rc);
