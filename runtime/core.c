@@ -24,192 +24,6 @@
 #include "internal.h"
 #include "schemac.h"
 
-/* The characters of UTF-8 text: the bytes that start one. */
-static size_t utf8_chars(const unsigned char *s, size_t n)
-{
-    size_t i, chars = 0;
-
-    for (i = 0; i < n; i++)
-        chars += (s[i] & 0xc0) != 0x80;
-    return chars;
-}
-
-/* Whether the magnitude of scaled integer i has more than p digits. */
-static bool too_many_digits(int64_t i, unsigned p)
-{
-    uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
-    uint64_t limit = 1;
-    unsigned k;
-
-    if (p >= 20) /* 10^20 is beyond any int64 */
-        return false;
-    for (k = 0; k < p; k++)
-        limit *= 10;
-    return u >= limit;
-}
-
-/* Whether v does not fit its column's declared size: a varchar(n) value
- * of more than n characters, a numeric(p,s) of more than p digits.  (A
- * decimal that does not fit never gets this far: see check_decimal().) */
-bool sc__value_unfit(const sc_value *v)
-{
-    const sc_column_desc *c = v->col;
-
-    if (c == NULL || c->length == 0)
-        return false;
-    switch (c->type) {
-    case SC_TYPE_TEXT:
-        return v->kind == SC_VAL_TEXT && utf8_chars(v->p, v->len) > c->length;
-    case SC_TYPE_NUMERIC:
-        return v->kind == SC_VAL_INT && too_many_digits(v->i, c->length);
-    default:
-        return false;
-    }
-}
-
-/* ---------------------------------------------------------------------
- * Values checked before they are sent, so that both databases refuse the
- * same ones: SQLite would store text that is not UTF-8 and decimal text
- * of any form, where PostgreSQL refuses the one and rounds the other.
- * These run for every text value bound: one pass, no allocation.
- * ------------------------------------------------------------------- */
-
-#define ASCII_MASK UINT64_C(0x8080808080808080)
-
-/* The length of the UTF-8 sequence that starts at s[0..n), or 0 when it
- * is not one as RFC 3629 has it: overlong forms, surrogates (U+D800 to
- * U+DFFF), code points past U+10FFFF and truncated sequences are not. */
-static size_t utf8_sequence(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0], lo = 0x80, hi = 0xbf;
-    size_t len, i;
-
-    if (c < 0xc2 || c > 0xf4) /* a continuation byte, C0, C1, F5 on */
-        return 0;
-    len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-    if (c == 0xe0)
-        lo = 0xa0; /* below: overlong */
-    else if (c == 0xed)
-        hi = 0x9f; /* above: surrogates */
-    else if (c == 0xf0)
-        lo = 0x90; /* below: overlong */
-    else if (c == 0xf4)
-        hi = 0x8f; /* above: past U+10FFFF */
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (i = 2; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    }
-    return len;
-}
-
-/* Whether s[0..n) is UTF-8; ASCII goes eight bytes at a time. */
-static bool utf8_valid(const unsigned char *s, size_t n)
-{
-    uint64_t word;
-    size_t i = 0, len;
-
-    while (i < n) {
-        if (n - i >= 8) {
-            memcpy(&word, s + i, sizeof word);
-            if ((word & ASCII_MASK) == 0) {
-                i += 8;
-                continue;
-            }
-        }
-        if (s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        len = utf8_sequence(s + i, n - i);
-        if (len == 0)
-            return false;
-        i += len;
-    }
-    return true;
-}
-
-/* The digits of decimal text: before the point without leading zeros,
- * after it without trailing zeros. */
-typedef struct decimal_shape {
-    size_t whole;
-    size_t frac;
-} decimal_shape;
-
-/* Whether s[0..n) is an optional sign, digits, and optionally a point
- * and digits; *d receives its significant digits. */
-static bool decimal_form(const char *s, size_t n, decimal_shape *d)
-{
-    size_t i = n > 0 && (s[0] == '-' || s[0] == '+'), first, start;
-
-    for (first = i; i < n && s[i] == '0'; i++)
-        ;
-    for (start = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-        ;
-    d->whole = i - start;
-    d->frac = 0;
-    if (i == first) /* no digit before the point */
-        return false;
-    if (i == n)
-        return true;
-    if (s[i] != '.' || ++i == n)
-        return false;
-    for (start = i; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
-        if (s[i] != '0')
-            d->frac = i - start + 1;
-    }
-    return i == n;
-}
-
-/* A decimal for numeric(p,s) column c: its form, at most p - s digits
- * before the point, and nothing but zeros past s digits after it, where
- * PostgreSQL would round.  Too many digits is SC_CONSTRAINT_CHECK, the
- * code of a numeric too large (see sc__report_unfit()). */
-static int check_decimal(sc_db *db, const sc_table_desc *t,
-                         const sc_column_desc *c, const sc_value *v)
-{
-    decimal_shape d;
-
-    if (!decimal_form(v->p, v->len, &d))
-        return sc__set_error(db, SC_RANGE, t->name, c->name,
-                             "cannot store %s.%s: not a decimal number "
-                             "(digits with an optional sign and point)",
-                             t->name, c->name);
-    if (c->length == 0 || c->length < c->scale)
-        return SC_OK; /* no declared size to hold it to */
-    if (d.whole > c->length - c->scale)
-        return sc__set_error(db, SC_CONSTRAINT_CHECK, t->name, c->name,
-                             "check constraint failed on %s.%s: at most %u "
-                             "digits before the point", t->name, c->name,
-                             c->length - c->scale);
-    if (d.frac > c->scale)
-        return sc__set_error(db, SC_CONSTRAINT_CHECK, t->name, c->name,
-                             "check constraint failed on %s.%s: at most %u "
-                             "digits after the point", t->name, c->name,
-                             c->scale);
-    return SC_OK;
-}
-
-int sc__check_value(sc_db *db, const sc_table_desc *t, const sc_value *v)
-{
-    const sc_column_desc *c = v->col;
-
-    if (v->kind != SC_VAL_TEXT || c == NULL)
-        return SC_OK;
-    switch (c->type) {
-    case SC_TYPE_TEXT:
-    case SC_TYPE_JSON:
-        if (utf8_valid(v->p, v->len))
-            return SC_OK;
-        return sc__set_error(db, SC_RANGE, t->name, c->name,
-                             "invalid UTF-8 in %s.%s", t->name, c->name);
-    case SC_TYPE_DECIMAL: /* its form admits ASCII only */
-        return check_decimal(db, t, c, v);
-    default:
-        return SC_OK;
-    }
-}
 /* ---------------------------------------------------------------------
  * The statement cache: one prepared statement per (table, operation,
  * column mask) and connection, in an open-addressing hash table keyed by
@@ -526,447 +340,6 @@ static int prepare_cached(sc_db *db, const sc_table_desc *t, int op,
 }
 
 /* ---------------------------------------------------------------------
- * Values: between struct fields, defaults and backend values.
- * ------------------------------------------------------------------- */
-
-static sc_value_kind kind_of(sc_type type)
-{
-    switch (type) {
-    case SC_TYPE_FLOAT32:
-    case SC_TYPE_FLOAT64:
-        return SC_VAL_FLOAT;
-    case SC_TYPE_DECIMAL:
-    case SC_TYPE_TEXT:
-    case SC_TYPE_JSON:
-    case SC_TYPE_ENUM:
-        return SC_VAL_TEXT;
-    case SC_TYPE_BYTES:
-    case SC_TYPE_UUID:
-        return SC_VAL_BLOB;
-    default:
-        return SC_VAL_INT;
-    }
-}
-
-static const char *field(const sc_column_desc *c, const void *row)
-{
-    return (const char *)row + c->offset;
-}
-
-static char *field_w(const sc_column_desc *c, void *row)
-{
-    return (char *)row + c->offset;
-}
-
-static void set_has(const sc_column_desc *c, void *row, bool has)
-{
-    if (c->flags & SC_COL_HASFLAG)
-        memcpy((char *)row + c->has_offset, &has, sizeof has);
-}
-
-/* Whether the column holds a value in row (see sc_row_insert()). */
-static bool holds_value(const sc_column_desc *c, const void *row)
-{
-    const void *p;
-    sc_bytes bytes;
-    bool has;
-
-    if (c->flags & SC_COL_HASFLAG) {
-        memcpy(&has, (const char *)row + c->has_offset, sizeof has);
-        return has;
-    }
-    switch (c->type) {
-    case SC_TYPE_DECIMAL:
-    case SC_TYPE_TEXT:
-    case SC_TYPE_JSON:
-        memcpy(&p, field(c, row), sizeof p);
-        return p != NULL;
-    case SC_TYPE_BYTES:
-        memcpy(&bytes, field(c, row), sizeof bytes);
-        return bytes.data != NULL;
-    default:
-        return true;
-    }
-}
-
-/* The label of enum value e of column c, or NULL with SC_RANGE set. */
-static const char *enum_label(sc_db *db, const sc_table_desc *t,
-                              const sc_column_desc *c, int64_t e)
-{
-    if (c->enm != NULL && e >= 0 && e < (int64_t)c->enm->nlabels)
-        return c->enm->labels[e];
-    sc__set_error(db, SC_RANGE, t->name, c->name,
-                  "value %" PRId64 " of %s.%s is not a value of enum %s", e,
-                  t->name, c->name, c->enm ? c->enm->name : "(none)");
-    return NULL;
-}
-
-static void text_value(sc_value *v, const char *s)
-{
-    v->kind = s != NULL ? SC_VAL_TEXT : SC_VAL_NULL;
-    v->p = s;
-    v->len = s != NULL ? strlen(s) : 0;
-}
-
-/* Reads an integer field of the column's width. */
-static int64_t int_field(const sc_column_desc *c, const void *row)
-{
-    int16_t i16;
-    int32_t i32;
-    int64_t i64;
-    bool b;
-
-    switch (c->type) {
-    case SC_TYPE_BOOL:
-        memcpy(&b, field(c, row), sizeof b);
-        return b ? 1 : 0;
-    case SC_TYPE_INT16:
-        memcpy(&i16, field(c, row), sizeof i16);
-        return i16;
-    case SC_TYPE_INT32:
-    case SC_TYPE_DATE:
-        memcpy(&i32, field(c, row), sizeof i32);
-        return i32;
-    default:
-        memcpy(&i64, field(c, row), sizeof i64);
-        return i64;
-    }
-}
-
-/* The value of column c in row, as bound to a statement. */
-int sc__field_value(sc_db *db, const sc_table_desc *t,
-                    const sc_column_desc *c, const void *row,
-                    sc_value *v)
-{
-    const char *s;
-    sc_bytes bytes;
-    float f32;
-    int e;
-
-    memset(v, 0, sizeof *v);
-    v->type = c->type;
-    v->col = c;
-    if ((c->flags & SC_COL_HASFLAG) && !holds_value(c, row))
-        return SC_OK;
-    v->kind = kind_of(c->type);
-    switch (c->type) {
-    case SC_TYPE_FLOAT32:
-        memcpy(&f32, field(c, row), sizeof f32);
-        v->f = f32;
-        break;
-    case SC_TYPE_FLOAT64:
-        memcpy(&v->f, field(c, row), sizeof v->f);
-        break;
-    case SC_TYPE_DECIMAL:
-    case SC_TYPE_TEXT:
-    case SC_TYPE_JSON:
-        memcpy(&s, field(c, row), sizeof s);
-        text_value(v, s);
-        break;
-    case SC_TYPE_BYTES:
-        memcpy(&bytes, field(c, row), sizeof bytes);
-        v->kind = bytes.data != NULL ? SC_VAL_BLOB : SC_VAL_NULL;
-        v->p = bytes.data;
-        v->len = bytes.data != NULL ? bytes.len : 0;
-        break;
-    case SC_TYPE_UUID:
-        v->p = field(c, row);
-        v->len = sizeof(sc_uuid);
-        break;
-    case SC_TYPE_ENUM:
-        memcpy(&e, field(c, row), sizeof e);
-        text_value(v, enum_label(db, t, c, e));
-        return v->p != NULL ? SC_OK : SC_RANGE;
-    default:
-        v->i = int_field(c, row);
-        break;
-    }
-    return SC_OK;
-}
-
-/* Days since 1970 of the instant us, rounded down. */
-static int64_t days_of_us(int64_t us)
-{
-    const int64_t day = INT64_C(86400000000);
-
-    return us >= 0 ? us / day : -((-(us + 1)) / day) - 1;
-}
-
-/* The default of column c as bound to a statement; *now is the instant
- * the row was inserted, read from the clock by the first column that
- * defaults to now (NOW_UNREAD until then), so that a row without one
- * costs no clock read and every column of a row has the same instant. */
-static int default_value(sc_db *db, const sc_table_desc *t,
-                         const sc_column_desc *c, int64_t *now, sc_value *v)
-{
-    const sc_default *d = &c->dflt;
-    int64_t unit = 1;
-    unsigned k;
-
-    memset(v, 0, sizeof *v);
-    v->type = c->type;
-    v->col = c;
-    if (d->kind == SC_DEFAULT_NOW) {
-        if (c->type != SC_TYPE_TIMESTAMP && c->type != SC_TYPE_DATE)
-            return sc__set_error(db, SC_MISUSE, t->name, c->name,
-                                 "default now on %s.%s, which is not a date "
-                                 "or timestamp", t->name, c->name);
-        if (*now == NOW_UNREAD)
-            *now = sc_now_us();
-        v->kind = SC_VAL_INT;
-        v->i = c->type == SC_TYPE_DATE ? days_of_us(*now) : *now;
-        /* a form with fewer fraction digits keeps now cut to them */
-        for (k = (c->flags & SC_COL_FIXEDFRAC) ? c->scale : 6; k < 6; k++)
-            unit *= 10;
-        if (c->type == SC_TYPE_TIMESTAMP && sc__format(c) == SC_FMT_INTEGER)
-            unit = 1000000;
-        if (c->type == SC_TYPE_TIMESTAMP)
-            v->i -= (v->i % unit + unit) % unit;
-        return SC_OK;
-    }
-    if (d->kind != SC_DEFAULT_VALUE)
-        return SC_OK;
-    v->kind = kind_of(c->type);
-    switch (v->kind) {
-    case SC_VAL_FLOAT:
-        v->f = d->f;
-        break;
-    case SC_VAL_TEXT:
-        if (c->type != SC_TYPE_ENUM) {
-            text_value(v, d->s);
-            break;
-        }
-        text_value(v, enum_label(db, t, c, d->i));
-        return v->p != NULL ? SC_OK : SC_RANGE;
-    case SC_VAL_BLOB:
-        if (c->type == SC_TYPE_UUID && d->s == NULL) {
-            v->kind = SC_VAL_NULL;
-            break;
-        }
-        v->p = d->s != NULL ? d->s : "";
-        v->len = c->type == SC_TYPE_UUID ? sizeof(sc_uuid) : d->len;
-        break;
-    default:
-        v->i = c->type == SC_TYPE_BOOL ? d->i != 0 : d->i;
-        break;
-    }
-    return SC_OK;
-}
-
-/* Stores integer i in the field of column c at its width. */
-static void set_int_field(const sc_column_desc *c, void *row, int64_t i)
-{
-    int16_t i16 = (int16_t)i;
-    int32_t i32 = (int32_t)i;
-    bool b = i != 0;
-
-    switch (c->type) {
-    case SC_TYPE_BOOL:
-        memcpy(field_w(c, row), &b, sizeof b);
-        break;
-    case SC_TYPE_INT16:
-        memcpy(field_w(c, row), &i16, sizeof i16);
-        break;
-    case SC_TYPE_INT32:
-    case SC_TYPE_DATE:
-        memcpy(field_w(c, row), &i32, sizeof i32);
-        break;
-    default:
-        memcpy(field_w(c, row), &i, sizeof i);
-        break;
-    }
-}
-
-/* Writes the default v, just inserted, back into the struct. */
-static void write_default(const sc_column_desc *c, void *row,
-                          const sc_value *v)
-{
-    sc_bytes bytes;
-    float f32;
-    int e;
-
-    if (v->kind == SC_VAL_NULL)
-        return;
-    switch (c->type) {
-    case SC_TYPE_FLOAT32:
-        f32 = (float)v->f;
-        memcpy(field_w(c, row), &f32, sizeof f32);
-        break;
-    case SC_TYPE_FLOAT64:
-        memcpy(field_w(c, row), &v->f, sizeof v->f);
-        break;
-    case SC_TYPE_DECIMAL:
-    case SC_TYPE_TEXT:
-    case SC_TYPE_JSON:
-        memcpy(field_w(c, row), &v->p, sizeof v->p);
-        break;
-    case SC_TYPE_BYTES:
-        bytes.data = v->p;
-        bytes.len = v->len;
-        memcpy(field_w(c, row), &bytes, sizeof bytes);
-        break;
-    case SC_TYPE_UUID:
-        memcpy(field_w(c, row), v->p, sizeof(sc_uuid));
-        break;
-    case SC_TYPE_ENUM:
-        e = (int)c->dflt.i;
-        memcpy(field_w(c, row), &e, sizeof e);
-        break;
-    default:
-        set_int_field(c, row, v->i);
-        break;
-    }
-    set_has(c, row, true);
-}
-
-/* Whether column c of row takes its default on insert. */
-static bool takes_default(const sc_column_desc *c, const void *row)
-{
-    return (c->dflt.kind == SC_DEFAULT_VALUE ||
-            c->dflt.kind == SC_DEFAULT_NOW) &&
-           !holds_value(c, row);
-}
-
-/* Copies n bytes into a, NUL-terminated; never NULL unless out of
- * memory. */
-void *sc__arena_copy(sc_arena *a, const void *p, size_t n)
-{
-    char *s = n < SIZE_MAX ? sc_arena_alloc(a, n + 1) : NULL;
-
-    if (s == NULL)
-        return NULL;
-    memcpy(s, p, n);
-    s[n] = '\0';
-    return s;
-}
-
-static int read_int(sc_db *db, const sc_table_desc *t,
-                    const sc_column_desc *c, int64_t i, void *row)
-{
-    int64_t lo = INT64_MIN, hi = INT64_MAX;
-
-    if (c->type == SC_TYPE_INT16) {
-        lo = INT16_MIN;
-        hi = INT16_MAX;
-    } else if (c->type == SC_TYPE_INT32 || c->type == SC_TYPE_DATE) {
-        lo = INT32_MIN;
-        hi = INT32_MAX;
-    }
-    if (c->type == SC_TYPE_BOOL) { /* a loose table may hold any */
-        lo = 0;
-        hi = 1;
-    }
-    if (i < lo || i > hi)
-        return sc__set_error(db, SC_RANGE, t->name, c->name,
-                             "value %" PRId64 " of %s.%s does not fit its type",
-                             i, t->name, c->name);
-    set_int_field(c, row, i);
-    return SC_OK;
-}
-
-static int read_enum(sc_db *db, const sc_table_desc *t,
-                     const sc_column_desc *c, const sc_value *v, void *row)
-{
-    unsigned i;
-    int e;
-
-    for (i = 0; c->enm != NULL && i < c->enm->nlabels; i++) {
-        if (strlen(c->enm->labels[i]) == v->len &&
-            memcmp(c->enm->labels[i], v->p, v->len) == 0) {
-            e = (int)i;
-            memcpy(field_w(c, row), &e, sizeof e);
-            return SC_OK;
-        }
-    }
-    return sc__set_error(db, SC_ERROR, t->name, c->name,
-                         "unknown label '%.*s' in %s.%s",
-                         (int)(v->len > 64 ? 64 : v->len), (const char *)v->p,
-                         t->name, c->name);
-}
-
-/* Stores text or bytes value v, copied into a, or pointing into the
- * backend's memory when a is NULL (streaming: see sc__read_row()). */
-static int read_bytes(sc_db *db, const sc_table_desc *t,
-                      const sc_column_desc *c, const sc_value *v,
-                      sc_arena *a, void *row)
-{
-    const void *p;
-    sc_bytes bytes;
-
-    if (c->type == SC_TYPE_UUID) {
-        if (v->len != sizeof(sc_uuid))
-            return sc__set_error(db, SC_ERROR, t->name, c->name,
-                                 "%s.%s holds %zu bytes, not a 16-byte uuid",
-                                 t->name, c->name, v->len);
-        memcpy(field_w(c, row), v->p, sizeof(sc_uuid));
-        return SC_OK;
-    }
-    p = a != NULL ? sc__arena_copy(a, v->p, v->len) : v->p;
-    if (p == NULL)
-        return sc__nomem(db);
-    if (c->type == SC_TYPE_BYTES) {
-        bytes.data = p;
-        bytes.len = v->len;
-        memcpy(field_w(c, row), &bytes, sizeof bytes);
-    } else {
-        memcpy(field_w(c, row), &p, sizeof p);
-    }
-    return SC_OK;
-}
-
-/* Stores v when it needs no range check and no copy: a 64-bit integer,
- * or text left in the statement's memory (a NULL).  Streaming reads every
- * value, so the common ones take this short way. */
-static bool store_plain(const sc_column_desc *c, const sc_value *v,
-                        const sc_arena *a, void *row)
-{
-    switch (c->type) {
-    case SC_TYPE_INT64:
-    case SC_TYPE_NUMERIC:
-    case SC_TYPE_TIMESTAMP:
-        if (v->kind != SC_VAL_INT)
-            return false;
-        memcpy(field_w(c, row), &v->i, sizeof v->i);
-        return true;
-    case SC_TYPE_TEXT:
-    case SC_TYPE_JSON:
-    case SC_TYPE_DECIMAL:
-        if (a != NULL || v->kind != SC_VAL_TEXT)
-            return false;
-        memcpy(field_w(c, row), &v->p, sizeof v->p);
-        return true;
-    default:
-        return false;
-    }
-}
-
-/* Stores the value v, not NULL, of column c that store_plain() left:
- * converts floats, checks ranges and labels, copies text and bytes. */
-static int store_value(sc_db *db, const sc_table_desc *t,
-                       const sc_column_desc *c, const sc_value *v,
-                       sc_arena *a, void *row)
-{
-    float f32;
-
-    switch (c->type) {
-    case SC_TYPE_FLOAT32:
-        f32 = (float)v->f;
-        memcpy(field_w(c, row), &f32, sizeof f32);
-        return SC_OK;
-    case SC_TYPE_FLOAT64:
-        memcpy(field_w(c, row), &v->f, sizeof v->f);
-        return SC_OK;
-    case SC_TYPE_ENUM:
-        return read_enum(db, t, c, v, row);
-    default:
-        break;
-    }
-    if (v->kind == SC_VAL_INT)
-        return read_int(db, t, c, v->i, row);
-    return read_bytes(db, t, c, v, a, row);
-}
-
-/* ---------------------------------------------------------------------
  * Storage formats (sc_column_desc.format).  A database another tool made
  * may keep a date as text, a timestamp as Unix seconds, a numeric as a
  * binary float, a uuid as hex.  These functions are the one place that
@@ -1019,7 +392,7 @@ sc_value_kind sc__stored_kind(const sc_column_desc *c)
     case SC_FMT_INTEGER:
         return SC_VAL_INT;
     default:
-        return kind_of(c->type);
+        return sc__kind_of(c->type);
     }
 }
 
@@ -1041,7 +414,7 @@ static size_t date_text(int64_t days, char *buf)
  * with digits 0 to 6 (text(N)), always that many fraction digits. */
 static size_t timestamp_text(int64_t us, int digits, char *buf)
 {
-    int64_t days = days_of_us(us), rem = us - days * US_PER_DAY;
+    int64_t days = sc__days_of_us(us), rem = us - days * US_PER_DAY;
     int64_t secs = rem / US_PER_SEC, frac = rem % US_PER_SEC;
     size_t n = date_text(days, buf);
 
@@ -1361,7 +734,7 @@ int sc__stored_form(const sc_value *v, sc_value *out, char *buf,
     case SC_TYPE_NUMERIC:
         /* the owner's column may have no check of its own: a value that
          * would not read back is not written */
-        if (c->length > 0 && too_many_digits(v->i, c->length)) {
+        if (c->length > 0 && sc__too_many_digits(v->i, c->length)) {
             *why = "more digits than the column's numeric(p,s) holds";
             return SC_RANGE;
         }
@@ -1420,18 +793,18 @@ static bool decode_stored(const sc_column_desc *c, const sc_value *v,
             ok = int_scaled(v->i, c->scale, &i);
         else if (fmt == SC_FMT_TEXT && text)
             ok = parse_scaled(v->p, v->len, c->scale, &i);
-        ok = ok && !(c->length > 0 && too_many_digits(i, c->length));
+        ok = ok && !(c->length > 0 && sc__too_many_digits(i, c->length));
         break;
     case SC_TYPE_UUID:
         ok = text && parse_uuid(v->p, v->len, fmt == SC_FMT_TEXT, u.b);
         if (ok)
-            memcpy(field_w(c, row), &u, sizeof u);
+            memcpy(sc__field_w(c, row), &u, sizeof u);
         return ok;
     default:
         return false;
     }
     if (ok)
-        set_int_field(c, row, i);
+        sc__set_int_field(c, row, i);
     return ok;
 }
 
@@ -1750,8 +1123,8 @@ static int insert_values(sc_db *db, const sc_table_desc *t,
         c = &t->cols[i];
         if ((int)i == t->autoinc)
             continue;
-        if (takes_default(c, row))
-            rc = default_value(db, t, c, now, &db->vals[*k]);
+        if (sc__takes_default(c, row))
+            rc = sc__default_value(db, t, c, now, &db->vals[*k]);
         else
             rc = sc__field_value(db, t, c, row, &db->vals[*k]);
         if (rc != SC_OK)
@@ -1789,12 +1162,12 @@ static void fill_row(sc_db *db, const sc_table_desc *t, void *row,
     for (i = 0; i < t->ncols; i++) {
         c = &t->cols[i];
         if ((int)i == t->autoinc) {
-            set_int_field(c, row, id);
-            set_has(c, row, true);
+            sc__set_int_field(c, row, id);
+            sc__set_has(c, row, true);
             continue;
         }
-        if (takes_default(c, row))
-            write_default(c, row, &db->vals[k]);
+        if (sc__takes_default(c, row))
+            sc__write_default(c, row, &db->vals[k]);
         k++;
     }
 }
@@ -2126,7 +1499,7 @@ static int read_stored(sc_db *db, const sc_table_desc *t, void *stmt,
         return sc__nomem(db);
     if (v.kind == SC_VAL_NULL)
         return SC_OK;
-    set_has(c, out, true);
+    sc__set_has(c, out, true);
     if (sc__format(c) != SC_FMT_NATIVE && c->type != SC_TYPE_DECIMAL)
         return decode_stored(c, &v, out)
                    ? SC_OK
@@ -2141,9 +1514,9 @@ static int read_stored(sc_db *db, const sc_table_desc *t, void *stmt,
         v.kind = SC_VAL_FLOAT;
         v.f = (double)v.i;
     }
-    if (store_plain(c, &v, a, out))
+    if (sc__store_plain(c, &v, a, out))
         return SC_OK;
-    return store_value(db, t, c, &v, a, out);
+    return sc__store_value(db, t, c, &v, a, out);
 }
 
 /* A table whose columns may hold any storage class (SQLite without
@@ -2168,7 +1541,7 @@ static int read_row_loose(sc_db *db, const sc_table_desc *t, void *stmt,
 }
 
 /* Reads the current row of stmt into out.  Streaming runs this loop for
- * every row, so the common values are stored in it (store_plain()), with
+ * every row, so the common values are stored in it (sc__store_plain()), with
  * one call into the backend per column; formatted columns and loose
  * tables take the careful way. */
 int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
@@ -2187,13 +1560,13 @@ int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
             rc = read_stored(db, t, stmt, i, sc__stored_kind(c), a, out);
             continue;
         }
-        if (db->be->column(stmt, (int)i, kind_of(c->type), &v) != SC_OK)
+        if (db->be->column(stmt, (int)i, sc__kind_of(c->type), &v) != SC_OK)
             return sc__nomem(db);
         if (v.kind == SC_VAL_NULL)
             continue; /* the field and its has_ flag are zero already */
-        set_has(c, out, true);
-        if (!store_plain(c, &v, a, out))
-            rc = store_value(db, t, c, &v, a, out);
+        sc__set_has(c, out, true);
+        if (!sc__store_plain(c, &v, a, out))
+            rc = sc__store_value(db, t, c, &v, a, out);
     }
     return rc;
 }

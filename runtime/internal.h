@@ -302,8 +302,26 @@ int sc__exec_traced(sc_db *db, const char *sql);
 int sc__report_unfit(sc_db *db, const sc_table_desc *t);
 void sc__prefix_row(sc_db *db, size_t i);
 
-/* Defined in core.c. */
+/* Defined in value.c. */
+bool sc__too_many_digits(int64_t i, unsigned p);
 bool sc__value_unfit(const sc_value *v);
+sc_value_kind sc__kind_of(sc_type type);
+char *sc__field_w(const sc_column_desc *c, void *row);
+void sc__set_has(const sc_column_desc *c, void *row, bool has);
+int64_t sc__days_of_us(int64_t us);
+int sc__default_value(sc_db *db, const sc_table_desc *t,
+                      const sc_column_desc *c, int64_t *now, sc_value *v);
+void sc__set_int_field(const sc_column_desc *c, void *row, int64_t i);
+void sc__write_default(const sc_column_desc *c, void *row,
+                       const sc_value *v);
+bool sc__takes_default(const sc_column_desc *c, const void *row);
+bool sc__store_plain(const sc_column_desc *c, const sc_value *v,
+                     const sc_arena *a, void *row);
+int sc__store_value(sc_db *db, const sc_table_desc *t,
+                    const sc_column_desc *c, const sc_value *v,
+                    sc_arena *a, void *row);
+
+/* Defined in core.c. */
 void sc__cache_clear(sc_db *db);
 int sc__level_open(sc_db *db, bool write);
 int sc__level_close(sc_db *db, int level, int rc);
