@@ -321,6 +321,17 @@ int sc__store_value(sc_db *db, const sc_table_desc *t,
                     const sc_column_desc *c, const sc_value *v,
                     sc_arena *a, void *row);
 
+/* Defined in format.c. */
+bool sc__decode_stored(const sc_column_desc *c, const sc_value *v,
+                       void *row);
+void sc__put_format_name(sc__buf *b, const sc_column_desc *c);
+int sc__bind_value(sc_db *db, const sc_table_desc *t,
+                   const sc_column_desc *c, void *stmt, size_t k);
+int sc__key_value(sc_db *db, const sc_table_desc *t,
+                  const sc_column_desc *c, const void *row, sc_value *v);
+int sc__bind_pk(sc_db *db, const sc_table_desc *t, const void *key,
+                void *stmt, size_t *k);
+
 /* Defined in core.c. */
 void sc__cache_clear(sc_db *db);
 int sc__level_open(sc_db *db, bool write);
