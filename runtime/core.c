@@ -25,117 +25,6 @@
 #include "schemac.h"
 
 /* ---------------------------------------------------------------------
- * The statement cache: one prepared statement per (table, operation,
- * column mask) and connection, in an open-addressing hash table keyed by
- * the descriptor's address.  A program may use many masks: at most
- * MASKED_MAX masked updates stay cached, and the next one evicts them all,
- * which keeps memory bounded while any working set below the bound
- * prepares each statement once.
- * ------------------------------------------------------------------- */
-
-#define MASKED_MAX 64
-
-static size_t cache_slot(const sc_db *db, const void *key, int op,
-                         uint64_t mask)
-{
-    uint64_t h = (uint64_t)(uintptr_t)key * 0x9e3779b97f4a7c15u;
-
-    h ^= (h >> 29) + (uint64_t)op * 0xbf58476d1ce4e5b9u;
-    h ^= mask * 0x94d049bb133111ebu;
-    return (size_t)(h ^ (h >> 32)) & (db->cache_size - 1);
-}
-
-static stmt_entry *cache_find(const sc_db *db, const void *key, int op,
-                              uint64_t mask)
-{
-    stmt_entry *e;
-    size_t i;
-
-    if (db->cache_size == 0)
-        return NULL;
-    i = cache_slot(db, key, op, mask);
-    for (; db->cache[i].key != NULL; i = (i + 1) & (db->cache_size - 1)) {
-        e = &db->cache[i];
-        if (e->key == key && e->op == op && e->mask == mask)
-            return e;
-    }
-    return NULL;
-}
-
-/* Places e in a table known to have a free slot. */
-static stmt_entry *cache_place(sc_db *db, const stmt_entry *e)
-{
-    size_t i = cache_slot(db, e->key, e->op, e->mask);
-
-    while (db->cache[i].key != NULL)
-        i = (i + 1) & (db->cache_size - 1);
-    db->cache[i] = *e;
-    return &db->cache[i];
-}
-
-static void entry_free(sc_db *db, stmt_entry *e)
-{
-    db->be->finalize(e->stmt);
-    sc__free(e->sql);
-}
-
-/* Moves the entries into a new table of size slots, dropping the masked
- * updates when drop_masked (open addressing cannot delete in place). */
-static int cache_rehash(sc_db *db, size_t size, bool drop_masked)
-{
-    stmt_entry *old = db->cache;
-    size_t i, n = db->cache_size;
-
-    db->cache = sc__malloc(size * sizeof *db->cache);
-    if (db->cache == NULL) {
-        db->cache = old;
-        return sc__nomem(db);
-    }
-    db->cache_size = size;
-    memset(db->cache, 0, size * sizeof *db->cache);
-    for (i = 0; i < n; i++) {
-        if (old[i].key == NULL)
-            continue;
-        if (drop_masked && old[i].mask != 0) {
-            entry_free(db, &old[i]);
-            db->cache_used--;
-            db->cache_masked--;
-        } else {
-            cache_place(db, &old[i]);
-        }
-    }
-    sc__free(old);
-    return SC_OK;
-}
-
-/* Makes room for one more entry, masked or not: doubles the table when
- * it is half full, evicts the masked updates when they reach the bound. */
-static int cache_grow(sc_db *db, bool masked)
-{
-    size_t n = db->cache_size;
-
-    if (masked && db->cache_masked >= MASKED_MAX &&
-        cache_rehash(db, n, true) != SC_OK)
-        return SC_NOMEM;
-    if ((db->cache_used + 1) * 2 <= db->cache_size)
-        return SC_OK;
-    return cache_rehash(db, n ? n * 2 : 16, false);
-}
-
-void sc__cache_clear(sc_db *db)
-{
-    size_t i;
-
-    for (i = 0; i < db->cache_size; i++) {
-        if (db->cache[i].key != NULL)
-            entry_free(db, &db->cache[i]);
-    }
-    sc__free(db->cache);
-    db->cache = NULL;
-    db->cache_size = db->cache_used = db->cache_masked = 0;
-}
-
-/* ---------------------------------------------------------------------
  * SQL text from descriptors.
  * ------------------------------------------------------------------- */
 
@@ -312,12 +201,12 @@ static int prepare_cached(sc_db *db, const sc_table_desc *t, int op,
     stmt_entry e = {t, op, mask, NULL, NULL};
     int rc;
 
-    *out = cache_find(db, t, op, mask);
+    *out = sc__cache_find(db, t, op, mask);
     if (*out != NULL) {
         db->stats.reuses++;
         return SC_OK;
     }
-    if (cache_grow(db, mask != 0) != SC_OK)
+    if (sc__cache_grow(db, mask != 0) != SC_OK)
         return SC_NOMEM;
     e.sql = build_sql(db, t, op, mask);
     if (e.sql == NULL)
@@ -330,10 +219,10 @@ static int prepare_cached(sc_db *db, const sc_table_desc *t, int op,
     }
     rc = check_results(db, t, op, e.stmt);
     if (rc != SC_OK) {
-        entry_free(db, &e);
+        sc__entry_free(db, &e);
         return rc;
     }
-    *out = cache_place(db, &e);
+    *out = sc__cache_place(db, &e);
     db->cache_used++;
     db->cache_masked += mask != 0;
     return SC_OK;

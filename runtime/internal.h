@@ -332,8 +332,15 @@ int sc__key_value(sc_db *db, const sc_table_desc *t,
 int sc__bind_pk(sc_db *db, const sc_table_desc *t, const void *key,
                 void *stmt, size_t *k);
 
-/* Defined in core.c. */
+/* Defined in stmt.c. */
+stmt_entry *sc__cache_find(const sc_db *db, const void *key, int op,
+                           uint64_t mask);
+stmt_entry *sc__cache_place(sc_db *db, const stmt_entry *e);
+void sc__entry_free(sc_db *db, stmt_entry *e);
+int sc__cache_grow(sc_db *db, bool masked);
 void sc__cache_clear(sc_db *db);
+
+/* Defined in core.c. */
 int sc__level_open(sc_db *db, bool write);
 int sc__level_close(sc_db *db, int level, int rc);
 
