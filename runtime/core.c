@@ -25,210 +25,6 @@
 #include "schemac.h"
 
 /* ---------------------------------------------------------------------
- * SQL text from descriptors.
- * ------------------------------------------------------------------- */
-
-void sc__put_placeholder(const sc_db *db, sc__buf *b, int *n)
-{
-    char ph[16];
-
-    db->be->placeholder(++*n, ph, sizeof ph);
-    sc__buf_puts(b, ph);
-}
-
-/* Appends " WHERE "k1" = ? AND ..." over the primary key. */
-static void put_where_pk(const sc_db *db, sc__buf *b, const sc_table_desc *t,
-                         int *n)
-{
-    unsigned i;
-
-    for (i = 0; i < t->npk; i++) {
-        sc__buf_puts(b, i ? " AND " : " WHERE ");
-        sc__buf_ident(b, t->cols[t->pk[i]].name);
-        sc__buf_puts(b, " = ");
-        sc__put_placeholder(db, b, n);
-    }
-}
-
-/* INSERT INTO "t" ("a", ...) VALUES (?, ...), without the autoincrement
- * column, which the database fills. */
-static void build_insert(const sc_db *db, sc__buf *b, const sc_table_desc *t)
-{
-    unsigned i, k = 0;
-    int n = 0;
-
-    sc__buf_puts(b, "INSERT INTO ");
-    sc__buf_ident(b, t->name);
-    for (i = 0; i < t->ncols; i++) {
-        if ((int)i == t->autoinc)
-            continue;
-        sc__buf_puts(b, k++ ? ", " : " (");
-        sc__buf_ident(b, t->cols[i].name);
-    }
-    sc__buf_puts(b, k ? ") VALUES ("
-                      : sc__dialect_of(db->be->dialect)->empty_insert);
-    for (i = 0; i < k; i++) {
-        sc__buf_puts(b, i ? ", " : "");
-        sc__put_placeholder(db, b, &n);
-    }
-    sc__buf_puts(b, k ? ")" : "");
-    if (sc__dialect_of(db->be->dialect)->insert_returning && t->autoinc >= 0) {
-        sc__buf_puts(b, " RETURNING ");
-        sc__put_select_column(db, b, NULL, &t->cols[t->autoinc]);
-    }
-}
-
-static void build_get(const sc_db *db, sc__buf *b, const sc_table_desc *t)
-{
-    unsigned i;
-    int n = 0;
-
-    sc__buf_puts(b, "SELECT ");
-    for (i = 0; i < t->ncols; i++) {
-        sc__buf_puts(b, i ? ", " : "");
-        sc__put_select_column(db, b, NULL, &t->cols[i]);
-    }
-    sc__buf_puts(b, " FROM ");
-    sc__buf_ident(b, t->name);
-    put_where_pk(db, b, t, &n);
-}
-
-/* Whether an update with mask writes column i: every non-key column when
- * mask is 0 (sc_row_update()), else the non-key columns of the mask. */
-static bool updates(const sc_table_desc *t, unsigned i, uint64_t mask)
-{
-    if (sc__is_key(t, i))
-        return false;
-    return mask == 0 || (i < 64 && (mask >> i & 1u));
-}
-
-/* Whether an update keeps the stored value of column c where the row has
- * none: a NOT NULL default-now column, which no _INIT can fill in. */
-static bool keeps_stored(const sc_column_desc *c)
-{
-    return (c->flags & SC_COL_NOTNULL) && (c->flags & SC_COL_HASFLAG) &&
-           c->dflt.kind == SC_DEFAULT_NOW;
-}
-
-/* UPDATE "t" SET "a" = ?, ... WHERE pk, over the columns of mask (see
- * updates()); a column of keeps_stored() is set to COALESCE(?, "c"), so
- * that a row without its value (bound as NULL) keeps the stored one, row
- * by row in a batch.  A table of key columns only sets its first key to
- * itself, so that a missing row is still noticed. */
-static void build_update(const sc_db *db, sc__buf *b, const sc_table_desc *t,
-                         uint64_t mask)
-{
-    unsigned i, k = 0;
-    int n = 0;
-
-    sc__buf_puts(b, "UPDATE ");
-    sc__buf_ident(b, t->name);
-    for (i = 0; i < t->ncols; i++) {
-        if (!updates(t, i, mask))
-            continue;
-        sc__buf_puts(b, k++ ? ", " : " SET ");
-        sc__buf_ident(b, t->cols[i].name);
-        sc__buf_puts(b, keeps_stored(&t->cols[i]) ? " = COALESCE(" : " = ");
-        sc__put_placeholder(db, b, &n);
-        if (keeps_stored(&t->cols[i])) {
-            sc__buf_puts(b, ", ");
-            sc__buf_ident(b, t->cols[i].name);
-            sc__buf_puts(b, ")");
-        }
-    }
-    if (k == 0) {
-        sc__buf_puts(b, " SET ");
-        sc__buf_ident(b, t->cols[t->pk[0]].name);
-        sc__buf_puts(b, " = ");
-        sc__buf_ident(b, t->cols[t->pk[0]].name);
-    }
-    put_where_pk(db, b, t, &n);
-}
-
-static void build_delete(const sc_db *db, sc__buf *b, const sc_table_desc *t)
-{
-    int n = 0;
-
-    sc__buf_puts(b, "DELETE FROM ");
-    sc__buf_ident(b, t->name);
-    put_where_pk(db, b, t, &n);
-}
-
-static char *build_sql(const sc_db *db, const sc_table_desc *t, int op,
-                       uint64_t mask)
-{
-    sc__buf b = {0};
-
-    switch (op) {
-    case OP_INSERT:
-        build_insert(db, &b, t);
-        break;
-    case OP_GET:
-        build_get(db, &b, t);
-        break;
-    case OP_UPDATE:
-        build_update(db, &b, t, mask);
-        break;
-    default:
-        build_delete(db, &b, t);
-        break;
-    }
-    if (b.failed)
-        sc__buf_free(&b);
-    return b.s;
-}
-
-static int check_column(sc_db *db, const sc_table_desc *t,
-                        const sc_column_desc *c, void *stmt, int i);
-
-/* Checks the columns a new statement for op on t returns: a get's row,
- * an insert's new key. */
-static int check_results(sc_db *db, const sc_table_desc *t, int op,
-                         void *stmt)
-{
-    if (op == OP_GET)
-        return sc__check_columns(db, t, stmt);
-    if (op == OP_INSERT && sc__dialect_of(db->be->dialect)->insert_returning && t->autoinc >= 0)
-        return check_column(db, t, &t->cols[t->autoinc], stmt, 0);
-    return SC_OK;
-}
-
-/* Finds or prepares the statement for op on t; mask is 0 but for the
- * updates of sc_row_update_cols(). */
-static int prepare_cached(sc_db *db, const sc_table_desc *t, int op,
-                          uint64_t mask, stmt_entry **out)
-{
-    stmt_entry e = {t, op, mask, NULL, NULL};
-    int rc;
-
-    *out = sc__cache_find(db, t, op, mask);
-    if (*out != NULL) {
-        db->stats.reuses++;
-        return SC_OK;
-    }
-    if (sc__cache_grow(db, mask != 0) != SC_OK)
-        return SC_NOMEM;
-    e.sql = build_sql(db, t, op, mask);
-    if (e.sql == NULL)
-        return sc__nomem(db);
-    rc = db->be->prepare(db->conn, e.sql, true, &e.stmt);
-    db->stats.prepares++;
-    if (rc != SC_OK) {
-        sc__free(e.sql);
-        return sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
-    }
-    rc = check_results(db, t, op, e.stmt);
-    if (rc != SC_OK) {
-        sc__entry_free(db, &e);
-        return rc;
-    }
-    *out = sc__cache_place(db, &e);
-    db->cache_used++;
-    db->cache_masked += mask != 0;
-    return SC_OK;
-}
-
-/* ---------------------------------------------------------------------
  * Transactions.
  * ------------------------------------------------------------------- */
 
@@ -561,7 +357,7 @@ static int row_insert(sc_db *db, const sc_table_desc *t, void *row)
     int rc = row_args(db, t, row, false);
 
     if (rc == SC_OK)
-        rc = prepare_cached(db, t, OP_INSERT, 0, &e);
+        rc = sc__prepare_cached(db, t, OP_INSERT, 0, &e);
     if (rc == SC_OK)
         rc = insert_one(db, t, e, row);
     return rc;
@@ -723,7 +519,7 @@ static int row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
 
     if (rc != SC_OK || n == 0)
         return rc;
-    rc = prepare_cached(db, t, OP_INSERT, 0, &e);
+    rc = sc__prepare_cached(db, t, OP_INSERT, 0, &e);
     if (rc == SC_OK)
         rc = sc__level_open(db, true);
     if (rc != SC_OK)
@@ -926,8 +722,8 @@ static const char *type_name(sc_type type)
 }
 
 /* Checks result column i of stmt against column c (backend column_fits). */
-static int check_column(sc_db *db, const sc_table_desc *t,
-                        const sc_column_desc *c, void *stmt, int i)
+int sc__check_column(sc_db *db, const sc_table_desc *t,
+                     const sc_column_desc *c, void *stmt, int i)
 {
     char found[64];
 
@@ -947,7 +743,7 @@ int sc__check_columns(sc_db *db, const sc_table_desc *t, void *stmt)
     int rc = SC_OK;
 
     for (i = 0; i < t->ncols && rc == SC_OK; i++)
-        rc = check_column(db, t, &t->cols[i], stmt, (int)i);
+        rc = sc__check_column(db, t, &t->cols[i], stmt, (int)i);
     return rc;
 }
 
@@ -986,7 +782,7 @@ static int row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
     if (rc == SC_OK && (a == NULL || out == NULL))
         rc = sc__set_error(db, SC_MISUSE, t->name, NULL, "NULL arena or out");
     if (rc == SC_OK)
-        rc = prepare_cached(db, t, OP_GET, 0, &e);
+        rc = sc__prepare_cached(db, t, OP_GET, 0, &e);
     if (rc == SC_OK)
         rc = sc__bind_pk(db, t, key, e->stmt, &n);
     if (rc != SC_OK)
@@ -1023,7 +819,7 @@ static int step_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     return SC_OK;
 }
 
-/* Writes the columns of mask (see updates()) to the row with row's key. */
+/* Writes the columns of mask (see sc__updates()) to the row with row's key. */
 static int update_row(sc_db *db, const sc_table_desc *t, const void *row,
                       uint64_t mask)
 {
@@ -1031,11 +827,11 @@ static int update_row(sc_db *db, const sc_table_desc *t, const void *row,
     stmt_entry *e = NULL;
     size_t n = 0;
     unsigned i;
-    int rc = prepare_cached(db, t, OP_UPDATE, mask, &e);
+    int rc = sc__prepare_cached(db, t, OP_UPDATE, mask, &e);
 
     for (i = 0; rc == SC_OK && i < t->ncols; i++) {
         c = &t->cols[i];
-        if (!updates(t, i, mask))
+        if (!sc__updates(t, i, mask))
             continue;
         rc = sc__field_value(db, t, c, row, &db->vals[n]);
         if (rc == SC_OK)
@@ -1106,7 +902,7 @@ static int row_delete(sc_db *db, const sc_table_desc *t, const void *key)
     int rc = row_args(db, t, key, true);
 
     if (rc == SC_OK)
-        rc = prepare_cached(db, t, OP_DELETE, 0, &e);
+        rc = sc__prepare_cached(db, t, OP_DELETE, 0, &e);
     if (rc == SC_OK)
         rc = sc__bind_pk(db, t, key, e->stmt, &n);
     if (rc == SC_OK)
@@ -1124,7 +920,7 @@ static int row_delete(sc_db *db, const sc_table_desc *t, const void *key)
  * ------------------------------------------------------------------- */
 
 /* Puts the values of the update (op OP_UPDATE, columns of mask as in
- * updates()) or delete of row into db->vals, the key last; *n receives
+ * sc__updates()) or delete of row into db->vals, the key last; *n receives
  * their count. */
 static int change_values(sc_db *db, const sc_table_desc *t, int op,
                          const void *row, uint64_t mask, size_t *n)
@@ -1134,7 +930,7 @@ static int change_values(sc_db *db, const sc_table_desc *t, int op,
 
     *n = 0;
     for (i = 0; op == OP_UPDATE && rc == SC_OK && i < t->ncols; i++) {
-        if (updates(t, i, mask))
+        if (sc__updates(t, i, mask))
             rc = sc__field_value(db, t, &t->cols[i], row, &db->vals[(*n)++]);
     }
     for (i = 0; rc == SC_OK && i < t->npk; i++)
@@ -1211,7 +1007,7 @@ static int change_many(sc_db *db, const sc_table_desc *t, int op,
 
     if (n == 0)
         return SC_OK;
-    rc = prepare_cached(db, t, op, mask, &e);
+    rc = sc__prepare_cached(db, t, op, mask, &e);
     if (rc == SC_OK)
         rc = sc__level_open(db, true);
     if (rc != SC_OK)

@@ -340,8 +340,15 @@ void sc__entry_free(sc_db *db, stmt_entry *e);
 int sc__cache_grow(sc_db *db, bool masked);
 void sc__cache_clear(sc_db *db);
 
+/* Defined in sqltext.c. */
+bool sc__updates(const sc_table_desc *t, unsigned i, uint64_t mask);
+int sc__prepare_cached(sc_db *db, const sc_table_desc *t, int op,
+                       uint64_t mask, stmt_entry **out);
+
 /* Defined in core.c. */
 int sc__level_open(sc_db *db, bool write);
 int sc__level_close(sc_db *db, int level, int rc);
+int sc__check_column(sc_db *db, const sc_table_desc *t,
+                     const sc_column_desc *c, void *stmt, int i);
 
 #endif /* SC_INTERNAL_H */
