@@ -345,9 +345,11 @@ bool sc__updates(const sc_table_desc *t, unsigned i, uint64_t mask);
 int sc__prepare_cached(sc_db *db, const sc_table_desc *t, int op,
                        uint64_t mask, stmt_entry **out);
 
-/* Defined in core.c. */
+/* Defined in tx.c. */
 int sc__level_open(sc_db *db, bool write);
 int sc__level_close(sc_db *db, int level, int rc);
+
+/* Defined in core.c. */
 int sc__check_column(sc_db *db, const sc_table_desc *t,
                      const sc_column_desc *c, void *stmt, int i);
 
