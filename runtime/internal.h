@@ -350,7 +350,20 @@ int sc__level_open(sc_db *db, bool write);
 int sc__level_close(sc_db *db, int level, int rc);
 
 /* Defined in core.c. */
+int sc__row_args(sc_db *db, const sc_table_desc *t, const void *row,
+                 bool needs_pk);
+int sc__insert_values(sc_db *db, const sc_table_desc *t,
+                      const void *row, int64_t *now, size_t *k);
+int sc__bind_insert(sc_db *db, const sc_table_desc *t, void *stmt,
+                    const void *row, int64_t *now, size_t *k);
+void sc__fill_row(sc_db *db, const sc_table_desc *t, void *row,
+                  int64_t id);
+int sc__insert_one(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                   void *row);
 int sc__check_column(sc_db *db, const sc_table_desc *t,
                      const sc_column_desc *c, void *stmt, int i);
+int sc__step_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                    size_t n, int op, const void *row);
+int sc__update_mask(sc_db *db, const sc_table_desc *t, uint64_t *cols);
 
 #endif /* SC_INTERNAL_H */
