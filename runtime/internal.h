@@ -349,7 +349,7 @@ int sc__prepare_cached(sc_db *db, const sc_table_desc *t, int op,
 int sc__level_open(sc_db *db, bool write);
 int sc__level_close(sc_db *db, int level, int rc);
 
-/* Defined in core.c. */
+/* Defined in row.c. */
 int sc__row_args(sc_db *db, const sc_table_desc *t, const void *row,
                  bool needs_pk);
 int sc__insert_values(sc_db *db, const sc_table_desc *t,
