@@ -276,7 +276,8 @@ void sc_close(sc_db *db)
         if (db->depth > 0 && db->be->in_transaction(db->conn))
             sc__exec_traced(db, "ROLLBACK");
         sc__cache_clear(db);
-        sc__text_cache_free(db);
+        if (db->texts_free != NULL)
+            db->texts_free(db);
         db->be->close(db->conn);
     }
     sc__free(db->vals);

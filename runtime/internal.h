@@ -2,9 +2,21 @@
  * internal.h - what the files of libschemac share and nobody else sees:
  * the allocation wrappers every runtime allocation goes through, so that
  * one place can count or fail them, a printf format check, and the parts
- * of the core (core.c) that the query engine (query.c) builds on: the
+ * of the core that the query engine (query.c) builds on: the
  * connection, a growable string, error wording, value conversion and
  * traced execution.
+ *
+ * The layering, each layer calling only the ones below it:
+ *
+ *   pool.c, migrate.c          pools and migrations, over the public API
+ *   query.c                    queries by SQL text, streams
+ *   the core (see "The core, by file" below): rows, batches,
+ *   transactions, statements, values, errors, the connection
+ *   backend.h                  sqlite.c, postgres.c, mariadb.c
+ *
+ * The core never calls query.c: what the connection must release of
+ * query.c's on sc_close() it releases through db->texts_free, a hook
+ * query.c sets.
  *
  * Nothing here is exported: the library is built with hidden visibility
  * and these names carry no SC_API.
@@ -27,7 +39,7 @@
 #define SC__PRINTF(fmt, args)
 #endif
 
-/* malloc, realloc and free for the whole runtime (defined in core.c).
+/* malloc, realloc and free for the whole runtime (defined in alloc.c).
  * sc__malloc(0) and sc__realloc(p, 0) return a valid pointer or NULL on
  * failure; sc__free(NULL) does nothing. */
 void *sc__malloc(size_t n);
@@ -40,7 +52,7 @@ void *sc__zalloc(size_t n, size_t size);
  * always NUL-terminated: a backend's message into a fixed buffer. */
 void sc__copy_n(char *dst, size_t size, const char *src, size_t n);
 
-/* The allocation-failure test's hook (core.c): from sc__alloc_fail_at(n)
+/* The allocation-failure test's hook (alloc.c): from sc__alloc_fail_at(n)
  * on, sc__alloc_fails() counts allocations and is true for the nth
  * (n > 0), the one sc__malloc() or sc__realloc() then refuses; n = 0
  * counts only, n < 0 turns counting off.  The test's SQLite allocator
@@ -73,7 +85,7 @@ void sc__buf_free(sc__buf *b);
  * The connection.
  * ------------------------------------------------------------------- */
 
-/* The operations whose statements core.c caches per table; sc__fail_stmt()
+/* The operations whose statements stmt.c caches per table; sc__fail_stmt()
  * takes one to word foreign key failures (OP_DELETE: still referenced). */
 enum { OP_NONE = -1, OP_INSERT, OP_GET, OP_UPDATE, OP_DELETE };
 
@@ -102,6 +114,9 @@ struct sc_db {
     size_t cache_used;
     size_t cache_masked; /* entries of sc_row_update_cols() among them */
     struct sc__text_cache *texts; /* query statements by text (query.c) */
+    void (*texts_free)(sc_db *db); /* set by query.c with texts, so that
+                                      sc_close() frees them without
+                                      calling up into query.c */
     sc_value *vals;      /* the values bound to the running statement */
     size_t nvals;
     size_t nbound;       /* how many of them it took */
@@ -256,9 +271,6 @@ int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
  * row (may be NULL), after resetting stmt (may be NULL). */
 int sc__fail_stmt(sc_db *db, void *stmt, const sc_table_desc *t, int op,
                   const void *row);
-
-/* Finalizes the statements query.c cached on db (defined there). */
-void sc__text_cache_free(sc_db *db);
 
 /* ---------------------------------------------------------------------
  * The core, by file.  alloc.c: memory and the growable string; db.c: the

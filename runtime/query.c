@@ -128,7 +128,8 @@ static bool evict(sc_db *db)
     return true;
 }
 
-void sc__text_cache_free(sc_db *db)
+/* Finalizes the statements cached on db (db->texts_free). */
+static void text_cache_free(sc_db *db)
 {
     text_entry *e, *older;
 
@@ -207,6 +208,7 @@ static int stmt_get(sc_db *db, const sc_table_desc *t, const char *sql,
         if (db->texts == NULL)
             return sc__nomem(db);
         memset(db->texts, 0, sizeof *db->texts);
+        db->texts_free = text_cache_free;
     }
     e = cache_find(db->texts, sql, hash);
     /* one text may serve descriptors that differ in their types: each
