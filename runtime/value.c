@@ -15,16 +15,7 @@
 #include "backend.h"
 #include "internal.h"
 #include "schemac.h"
-
-/* The characters of UTF-8 text: the bytes that start one. */
-static size_t utf8_chars(const unsigned char *s, size_t n)
-{
-    size_t i, chars = 0;
-
-    for (i = 0; i < n; i++)
-        chars += (s[i] & 0xc0) != 0x80;
-    return chars;
-}
+#include "utf8.h"
 
 /* Whether the magnitude of scaled integer i has more than p digits. */
 bool sc__too_many_digits(int64_t i, unsigned p)
@@ -51,7 +42,7 @@ bool sc__value_unfit(const sc_value *v)
         return false;
     switch (c->type) {
     case SC_TYPE_TEXT:
-        return v->kind == SC_VAL_TEXT && utf8_chars(v->p, v->len) > c->length;
+        return v->kind == SC_VAL_TEXT && sc__utf8_chars(v->p, v->len) > c->length;
     case SC_TYPE_NUMERIC:
         return v->kind == SC_VAL_INT && sc__too_many_digits(v->i, c->length);
     default:
@@ -65,62 +56,6 @@ bool sc__value_unfit(const sc_value *v)
  * of any form, where PostgreSQL refuses the one and rounds the other.
  * These run for every text value bound: one pass, no allocation.
  * ------------------------------------------------------------------- */
-
-#define ASCII_MASK UINT64_C(0x8080808080808080)
-
-/* The length of the UTF-8 sequence that starts at s[0..n), or 0 when it
- * is not one as RFC 3629 has it: overlong forms, surrogates (U+D800 to
- * U+DFFF), code points past U+10FFFF and truncated sequences are not. */
-static size_t utf8_sequence(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0], lo = 0x80, hi = 0xbf;
-    size_t len, i;
-
-    if (c < 0xc2 || c > 0xf4) /* a continuation byte, C0, C1, F5 on */
-        return 0;
-    len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-    if (c == 0xe0)
-        lo = 0xa0; /* below: overlong */
-    else if (c == 0xed)
-        hi = 0x9f; /* above: surrogates */
-    else if (c == 0xf0)
-        lo = 0x90; /* below: overlong */
-    else if (c == 0xf4)
-        hi = 0x8f; /* above: past U+10FFFF */
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (i = 2; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    }
-    return len;
-}
-
-/* Whether s[0..n) is UTF-8; ASCII goes eight bytes at a time. */
-static bool utf8_valid(const unsigned char *s, size_t n)
-{
-    uint64_t word;
-    size_t i = 0, len;
-
-    while (i < n) {
-        if (n - i >= 8) {
-            memcpy(&word, s + i, sizeof word);
-            if ((word & ASCII_MASK) == 0) {
-                i += 8;
-                continue;
-            }
-        }
-        if (s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        len = utf8_sequence(s + i, n - i);
-        if (len == 0)
-            return false;
-        i += len;
-    }
-    return true;
-}
 
 /* The digits of decimal text: before the point without leading zeros,
  * after it without trailing zeros. */
@@ -192,7 +127,7 @@ int sc__check_value(sc_db *db, const sc_table_desc *t, const sc_value *v)
     switch (c->type) {
     case SC_TYPE_TEXT:
     case SC_TYPE_JSON:
-        if (utf8_valid(v->p, v->len))
+        if (sc__utf8_valid(v->p, v->len))
             return SC_OK;
         return sc__set_error(db, SC_RANGE, t->name, c->name,
                              "invalid UTF-8 in %s.%s", t->name, c->name);
