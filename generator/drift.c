@@ -886,9 +886,8 @@ int drift_compare(ast_ctx *ctx, sc_db *db)
 
     memset(&L, 0, sizeof L);
     L.ctx = ctx;
-    if (ast_schema_refuses(ctx, sc_db_dialect(db) == SC_DIALECT_POSTGRESQL
-                                    ? AST_D_POSTGRESQL
-                                    : AST_D_SQLITE,
+    /* the database's dialect is its AST_D_* */
+    if (ast_schema_refuses(ctx, (int)sc_db_dialect(db),
                            "it cannot be compared with this database"))
         return -1;
     if (cat_read(db, ctx, false, &L.cat) != SC_OK) {
