@@ -286,7 +286,7 @@ static void compare_primary_key(live_db *L, const ast_table *t,
         drift(L, "table \"%s\": the schema's primary key is (%s), the "
                  "database's is (%s)", t->name, want.len ? want.data : "",
               have.len ? have.data : "");
-    if (n == 1 && L->d == SQL_POSTGRESQL)
+    if (n == 1 && L->D->pk_name_suffix)
         want_name = emit_sql_pk_name(L->ctx, t);
     else if (it && it->name)
         want_name = it->name;
@@ -296,7 +296,7 @@ static void compare_primary_key(live_db *L, const ast_table *t,
         ;
     have_name = lc ? lc->name : NULL;
     /* SQLite's unnamed key is the one a schema that names none has */
-    if (L->d == SQL_SQLITE && !have_name && !(it && it->name))
+    if (!L->D->pk_name_suffix && !have_name && !(it && it->name))
         want_name = NULL;
     /* a database that names every key its own way has no name to see */
     if (n > 0 && have.len && L->D->pk_named && !same(want_name, have_name))

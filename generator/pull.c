@@ -1037,8 +1037,8 @@ static const char *pk_name(pull *p, const cat_table *t)
         ;
     if (!k || !k->name)
         return NULL;
-    if (p->d == AST_D_POSTGRESQL && t->npk == 1 &&
-        strcmp(k->name, fmtd(p, "%s_pkey", t->name)) == 0)
+    if (p->D->pk_name_suffix && t->npk == 1 &&
+        strcmp(k->name, fmtd(p, "%s%s", t->name, p->D->pk_name_suffix)) == 0)
         return NULL;
     if (t->npk > 1 && default_name(p, k->name, "pk", t->name, NULL))
         return NULL;

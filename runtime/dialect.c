@@ -140,6 +140,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .unique_index_is_key = false,
         .fk_restrict_is_none = false,
         .title = "SQLite",
+        .pk_name_suffix = NULL,
         .database_name = NULL,
     },
     {
@@ -257,6 +258,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .unique_index_is_key = false,
         .fk_restrict_is_none = false,
         .title = "PostgreSQL",
+        .pk_name_suffix = "_pkey",
         .database_name = "SELECT current_database()",
     },
     {
@@ -387,6 +389,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .unique_index_is_key = true,
         .fk_restrict_is_none = true,
         .title = "MariaDB",
+        .pk_name_suffix = NULL,
         .database_name = "SELECT DATABASE()",
     },
 };

@@ -205,6 +205,10 @@ typedef struct sc__dialect {
     bool unique_index_is_key;
     /* ON DELETE/UPDATE RESTRICT is the action none given is: alike */
     bool fk_restrict_is_none;
+    /* The name the database gives a primary key of one column that the
+     * schema names none: the table's name and this ("_pkey"); NULL when
+     * such a key stays unnamed */
+    const char *pk_name_suffix;
     const char *title;          /* "PostgreSQL": the name in messages */
     const char *database_name;  /* the current database's name, or NULL */
 } sc__dialect;
