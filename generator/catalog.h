@@ -157,8 +157,8 @@ typedef struct cat_db {
 
 /*
  * Reads the structure of db into *out (zeroed first), allocating in
- * pool: the current schema on PostgreSQL, every table but SQLite's own
- * and the migration runner's.  sample: also count the storage classes of
+ * pool: the current schema on PostgreSQL, DATABASE() on MariaDB, every
+ * table but SQLite's own and the migration runner's.  sample: also count the storage classes of
  * the rows of SQLite's tables that are not STRICT.  Returns SC_OK or the
  * database's error (the message is on db).
  */
