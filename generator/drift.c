@@ -17,13 +17,13 @@
  * as SQLite's AUTOINCREMENT, a serial or an identity); primary keys and
  * their names; constraints by name, or an unnamed one of SQLite by what
  * it says (CHECK expressions only where the database does not reword
- * them: SQLite);
- * indexes by name, table, elements, operator classes, uniqueness, method
- * and predicate, kept apart from unique constraints; STRICT on SQLite for
- * the tables without `not strict`; enum types and their labels in order
- * where a dialect has enum types (PostgreSQL; MariaDB's ENUM is the
- * column's type); MariaDB's unique keys as the schema's unique indexes; sql blocks against the database's own text of the
- * object each creates, whitespace, case and quoting aside.  Default
+ * them: SQLite); indexes by name, table, elements, operator classes,
+ * uniqueness, method and predicate, kept apart from unique constraints
+ * (but for MariaDB, whose unique keys stand for the schema's unique
+ * indexes); STRICT on SQLite for the tables without `not strict`; enum
+ * types and their labels in order where a dialect has enum types
+ * (PostgreSQL; MariaDB's ENUM is the column's type); sql blocks against
+ * the database's own text of the object each creates, whitespace, case and quoting aside.  Default
  * values are compared by presence only: the databases store them as
  * expressions of their own; but a date's now on PostgreSQL is compared
  * by its expression, the UTC day or CURRENT_DATE.  The migration
