@@ -23,10 +23,11 @@
  * indexes); STRICT on SQLite for the tables without `not strict`; enum
  * types and their labels in order where a dialect has enum types
  * (PostgreSQL; MariaDB's ENUM is the column's type); sql blocks against
- * the database's own text of the object each creates, whitespace, case and quoting aside.  Default
- * values are compared by presence only: the databases store them as
- * expressions of their own; but a date's now on PostgreSQL is compared
- * by its expression, the UTC day or CURRENT_DATE.  The migration
+ * the database's own text of the object each creates, whitespace, case
+ * and quoting aside.  Default values are compared by presence only: the
+ * databases store them as expressions of their own; but a date's now is
+ * compared by its expression, the UTC day or the session's, where the
+ * two differ (PostgreSQL, MariaDB).  The migration
  * runner's table and SQLite's internal tables are ignored.
  */
 #include "drift.h"
