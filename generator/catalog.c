@@ -849,7 +849,8 @@ static int on_sqlite_column(void *ctx, int n, const char *const *v)
     k->name = cat__dup(r->c, v[1]);
     k->type = cat__dup(r->c, v[2] ? v[2] : "");
     k->notnull = cat__truthy(v[3]);
-    k->dflt = v[4] && strcasecmp(v[4], "NULL") != 0 ? cat__dup(r->c, v[4]) : NULL;
+    k->dflt = v[4] && strcasecmp(v[4], "NULL") != 0 ? cat__dup(r->c, v[4])
+                                                    : NULL;
     k->pk = v[5] ? atoi(v[5]) : 0;
     k->generated = n > 6 && cat__truthy(v[6]);
     cat__add_column(t, k);
