@@ -1189,6 +1189,10 @@ static int my_bind(void *stmt, int i, const sc_value *v, const char **why)
             memcpy(p->text, form, stored.len);
             stored.p = p->text;
         }
+        /* a stored integer (a timestamp kept as seconds) binds as one,
+         * never as the type it stands for */
+        if (stored.kind == SC_VAL_INT)
+            stored.type = SC_TYPE_INT64;
         v = &stored;
     }
     switch (v->kind) {
