@@ -967,6 +967,49 @@ static void case_limits(void)
     xdb_notes_query_free(q);
 }
 
+/* Text keys that differ by a trailing space or tab, or by case, are
+ * other keys: inserted, found and ordered as such. */
+static void case_text_keys(void)
+{
+    static const char *const keys[] = {"a", "a ", "a\t", "A", "a  "};
+    xdb_word w = XDB_WORD_INIT;
+    xdb_words_query *q;
+    xdb_word_list l;
+    size_t i;
+    int rc;
+
+    for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        w.w = keys[i];
+        w.n = (int32_t)i;
+        rc = xdb_words_insert(db, &w);
+        printf("insert ");
+        put_text(keys[i]);
+        print_rc("", rc);
+    }
+    w.w = "a ";
+    w.n = 9;
+    print_rc("insert [a ] again", xdb_words_insert(db, &w));
+    for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        rc = xdb_words_get(db, arena, keys[i], &w);
+        printf("get ");
+        put_text(keys[i]);
+        if (rc == SC_OK)
+            printf(": %ld\n", (long)w.n);
+        else
+            print_rc("", rc);
+    }
+    q = xdb_words_select(db);
+    xdb_words_order_by_w(q, SC_ASC);
+    must(xdb_words_all(q, arena, &l), "words");
+    printf("key order:");
+    for (i = 0; i < l.len; i++) {
+        putchar(' ');
+        put_text(l.items[i].w);
+    }
+    printf("\n");
+    xdb_words_query_free(q);
+}
+
 /* Bulk changes through a join, with order and limit. */
 static void case_bulk(void)
 {
@@ -1037,6 +1080,7 @@ static const struct {
     {"text_values", case_text_values},
     {"value_order", case_value_order},
     {"limits", case_limits},
+    {"text_keys", case_text_keys},
     {"bulk", case_bulk},
 };
 
@@ -1048,7 +1092,7 @@ static void empty_database(const char *url)
         return;
     if (sc_db_dialect(db) == SC_DIALECT_MARIADB) {
         must(sc_exec(db, "DROP TABLE IF EXISTS tags, items, pairs, "
-                         "readings, kinds, prices, notes"),
+                         "readings, kinds, prices, notes, words"),
              "drop");
         return;
     }
