@@ -82,8 +82,13 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-mariadb-install-db --no-defaults "${user_opt[@]}" --datadir="$tmp/data" \
-    --tmpdir="$tmp/tmp" \
+# The server is not the program under test: it runs without the test's
+# malloc and sanitizer settings.
+server_env=(env -u MALLOC_PERTURB_ -u ASAN_OPTIONS -u UBSAN_OPTIONS
+    -u LD_LIBRARY_PATH)
+
+"${server_env[@]}" mariadb-install-db --no-defaults "${user_opt[@]}" \
+    --datadir="$tmp/data" --tmpdir="$tmp/tmp" \
     --auth-root-authentication-method=normal --skip-test-db \
     --skip-name-resolve >"$tmp/install.log" 2>&1 ||
     { cat "$tmp/install.log" >&2; unavailable "mariadb-install-db failed"; }
@@ -100,8 +105,9 @@ for attempt in 1 2 3 4 5 6 7 8; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         continue
     fi
-    "$server" --no-defaults "${user_opt[@]}" --datadir="$tmp/data" \
-        --tmpdir="$tmp/tmp" --bind-address=127.0.0.1 --port="$port" --socket="$sock" \
+    "${server_env[@]}" "$server" --no-defaults "${user_opt[@]}" \
+        --datadir="$tmp/data" --tmpdir="$tmp/tmp" --bind-address=127.0.0.1 \
+        --port="$port" --socket="$sock" \
         --pid-file="$tmp/mysqld.pid" --log-error="$tmp/server.log" \
         --skip-name-resolve --character-set-server=utf8mb4 \
         --collation-server=utf8mb4_bin \
