@@ -49,7 +49,7 @@ typedef struct cat_column {
      * holds the expression on PostgreSQL. */
     bool generated;
     /* COLLATE, when not the default, or NULL; on MariaDB NULL for
-     * schemac's own utf8mb4_bin, else the column's collation */
+     * schemac's own (utf8mb4_nopad_bin), else the column's collation */
     const char *collation;
     /* COMMENT ON COLUMN, or NULL */
     const char *comment;

@@ -9,7 +9,8 @@
  * width of an integer (which MySQL no longer prints) but for tinyint(1),
  * the bool; a JSON column (MariaDB's alias of LONGTEXT with a CHECK
  * (json_valid(col)) named as the column) as type "json" without that
- * check; an ENUM's labels; schemac's own collation, utf8mb4_bin, as none;
+ * check; an ENUM's labels; schemac's own collation (the dialect's
+ * byte_collation, utf8mb4_nopad_bin) as none;
  * a foreign key's RESTRICT (what MariaDB prints when none is given, and
  * the same check as NO ACTION) as none; and the index InnoDB makes by
  * itself for a foreign key, named as the key, left out.  A UNIQUE key is
@@ -18,6 +19,7 @@
 #include "catalog_int.h"
 
 #include "buf.h"
+#include "dialect.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -100,9 +102,15 @@ static const char my_routines[] =
     " r.routine_definition) FROM information_schema.routines AS r"
     " WHERE r.routine_schema = DATABASE() ORDER BY r.routine_name";
 
-/* The collation of schemac's own text columns (the dialect's
- * table_suffix): the one no collate modifier says. */
-static const char own_collation[] = "utf8mb4_bin";
+/* The collation of schemac's own text columns, the one no collate
+ * modifier says: the dialect's byte order, " COLLATE NAME". */
+static const char *own_collation(void)
+{
+    const char *s = sc__dialect_of(SC_DIALECT_MARIADB)->byte_collation;
+    const char *name = strstr(s, "COLLATE ");
+
+    return name ? name + 8 : s;
+}
 
 static const char *const int_types[] = {"tinyint", "smallint", "mediumint",
                                         "int", "bigint", "year"};
@@ -219,7 +227,7 @@ static int on_column(void *ctx, int n, const char *const *v)
     if ((up = strstr(extra, "on update ")) != NULL)
         k->on_update = cat__dup(r->c, up + 10);
     /* an ENUM or SET holds its labels, whatever their collation */
-    if (v[6] && strcmp(v[6], own_collation) != 0 &&
+    if (v[6] && strcmp(v[6], own_collation()) != 0 &&
         strncmp(k->type, "enum(", 5) != 0 && strncmp(k->type, "set(", 4) != 0)
         k->collation = cat__dup(r->c, v[6]);
     k->comment = v[8] && v[8][0] ? cat__dup(r->c, v[8]) : NULL;
@@ -369,6 +377,9 @@ static int on_check(void *ctx, int n, const char *const *v)
             strcmp(cat_norm(r->c->pool, b.data, false),
                    cat_norm(r->c->pool, v[3], false)) == 0) {
             col->type = "json";
+            /* JSON is LONGTEXT COLLATE utf8mb4_bin, whatever the table's */
+            if (col->collation && strcmp(col->collation, "utf8mb4_bin") == 0)
+                col->collation = NULL;
             buf_free(&b);
             return 0;
         }

@@ -1109,7 +1109,7 @@ static bool write_column(pull *p, const cat_table *t, const cat_column *k,
             buf_puts(b, " unique");
     /* schemac's own collation goes without saying: a text_collation
      * the catalog names ("C"), or none where the catalog names none
-     * for it (MariaDB's utf8mb4_bin, the table's) */
+     * for it (MariaDB's utf8mb4_nopad_bin, the table's) */
     if (collate_says(p, &c) && !k->collation && p->D->text_collation)
         buf_puts(b, " collate default");
     else if (collate_says(p, &c) && k->collation &&

@@ -208,7 +208,7 @@ elif [ $dialect = mariadb ]; then
         "drift: table \"programs\": column \"level\": the schema says type enum('beginner','intermediate','advanced'), the database has enum('beginner','intermediate','advanced','expert')"
     case_sql 'ALTER TABLE program_enrollments DROP FOREIGN KEY fk_program_enrollments_user_id; ALTER TABLE program_enrollments ADD CONSTRAINT fk_program_enrollments_user_id FOREIGN KEY (user_id) REFERENCES users (user_id)' \
         'drift: table "program_enrollments": constraint "fk_program_enrollments_user_id": the schema has FOREIGN KEY (`user_id`) REFERENCES `users` (`user_id`) ON DELETE CASCADE, the database has FOREIGN KEY (user_id) REFERENCES users (user_id)'
-    # text in another collation than schemac's utf8mb4_bin: said by
+    # text in another collation than schemac's utf8mb4_nopad_bin: said by
     # collate NAME, checked both ways
     case_sql 'ALTER TABLE users MODIFY user_name VARCHAR(32) COLLATE utf8mb4_unicode_ci NOT NULL' \
         'drift: table "users": column "user_name": the schema says collation default, the database has utf8mb4_unicode_ci'
@@ -218,7 +218,7 @@ elif [ $dialect = mariadb ]; then
         fail "the collate schema was not written"
     fresh "$tmp/collate.schema"
     clean "$tmp/collate.schema"
-    run 'ALTER TABLE users MODIFY user_name VARCHAR(32) COLLATE utf8mb4_bin NOT NULL'
+    run 'ALTER TABLE users MODIFY user_name VARCHAR(32) COLLATE utf8mb4_nopad_bin NOT NULL'
     drifted "$tmp/collate.schema" \
         'drift: table "users": column "user_name": the schema says collation utf8mb4_unicode_ci, the database has default'
     # a unique index is a unique key of MariaDB's: checked as one
