@@ -13,16 +13,30 @@
 #include "mem.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #define MAX_DEPTH 64 /* brackets tracked for alignment */
 
+/* Whether s[0..n) is wider than limit; a line no longer in bytes is not. */
+static bool wider(const char *s, size_t n, size_t limit)
+{
+    return n > limit && cwrap_width(s, n) > limit;
+}
+
 size_t cwrap_width(const char *s, size_t n)
 {
-    size_t w = 0, i;
+    size_t w = n, i = 0;
+    uint64_t x;
 
-    for (i = 0; i < n; i++)
-        w += ((unsigned char)s[i] & 0xC0) != 0x80;
+    /* n less the continuation bytes (10xxxxxx), eight at a time */
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&x, s + i, 8);
+        w -= (size_t)__builtin_popcountll(x & ~(x << 1) &
+                                          UINT64_C(0x8080808080808080));
+    }
+    for (; i < n; i++)
+        w -= ((unsigned char)s[i] & 0xC0) == 0x80;
     return w;
 }
 
@@ -203,12 +217,25 @@ static void put_atom(buf *out, layout *l, const char *s,
 
     buf_put(out, s + from, to - from);
     for (i = from; i < to; i++) {
-        if (code[i] && strchr("([{", s[i]) && l->depth < MAX_DEPTH) {
-            l->at[l->depth] = i;
-            l->open[l->depth++] = l->col;
-        } else if (code[i] && strchr(")]}", s[i]) && l->depth > 0) {
-            l->depth--;
-        }
+        if (code[i])
+            switch (s[i]) {
+            case '(':
+            case '[':
+            case '{':
+                if (l->depth < MAX_DEPTH) {
+                    l->at[l->depth] = i;
+                    l->open[l->depth++] = l->col;
+                }
+                break;
+            case ')':
+            case ']':
+            case '}':
+                if (l->depth > 0)
+                    l->depth--;
+                break;
+            default:
+                break;
+            }
         l->col += ((unsigned char)s[i] & 0xC0) != 0x80;
     }
 }
@@ -365,7 +392,7 @@ static bool too_wide(const buf *b, size_t limit)
     for (i = 0; i < b->len; i = e + 1) {
         for (e = i; e < b->len && b->data[e] != '\n'; e++)
             ;
-        if (cwrap_width(b->data + i, e - i) > limit)
+        if (wider(b->data + i, e - i, limit))
             return true;
     }
     return false;
@@ -388,7 +415,7 @@ static void fold_line(buf *out, const char *s, size_t n, bool macro)
 {
     static unsigned char *code;
     static size_t code_cap;
-    size_t lead = lead_of(s, n), limit = CWRAP_WIDTH, i, e, begin, hang;
+    size_t lead = lead_of(s, n), limit = CWRAP_WIDTH, i, e, begin, hang, def;
     bool backslash = false;
 
     if (!macro && lone_comment(s, n, lead)) {
@@ -419,6 +446,20 @@ static void fold_line(buf *out, const char *s, size_t n, bool macro)
             for (n--; n > 0 && s[n - 1] == ' '; n--)
                 ;
     }
+    if (macro && !backslash && starts(s + lead, n - lead, "#define ") &&
+        (def = define_break(s, n, lead)) != 0) {
+        /* The common case, as step one would fold it: the name, then
+         * the body on one line of its own. */
+        for (i = def; i < n && s[i] == ' '; i++)
+            ;
+        if (lead + 4 + cwrap_width(s + i, n - i) <= limit) {
+            buf_put(out, s, def);
+            buf_puts(out, " \\\n");
+            buf_pad(out, lead + 4);
+            buf_put(out, s + i, n - i);
+            return;
+        }
+    }
     if (n > code_cap) {
         code_cap = 2 * n;
         code = mem_realloc(code, code_cap);
@@ -439,7 +480,7 @@ static void fold_line(buf *out, const char *s, size_t n, bool macro)
             e++;
         if (i > 0)
             buf_putc(out, '\n');
-        if (cwrap_width(step.data + i, e - i) > limit)
+        if (wider(step.data + i, e - i, limit))
             fold_literals(out, step.data + i, e - i, limit);
         else
             buf_put(out, step.data + i, e - i);
@@ -462,7 +503,7 @@ static void fold_line(buf *out, const char *s, size_t n, bool macro)
 void cwrap_lines(buf *b, size_t from)
 {
     size_t i, e, first = b->len;
-    bool macro = false, next = false, found = false;
+    bool macro, next, found = false;
     const char *nl;
     buf out;
 
@@ -470,8 +511,7 @@ void cwrap_lines(buf *b, size_t from)
     for (i = from; i < b->len; i = e + 1) {
         nl = memchr(b->data + i, '\n', b->len - i);
         e = nl ? (size_t)(nl - b->data) : b->len;
-        if (e - i > CWRAP_WIDTH &&
-            cwrap_width(b->data + i, e - i) > CWRAP_WIDTH) {
+        if (wider(b->data + i, e - i, CWRAP_WIDTH)) {
             first = i;
             found = true;
             break;
@@ -479,16 +519,11 @@ void cwrap_lines(buf *b, size_t from)
     }
     if (!found)
         return;
-    /* Whether that line belongs to a macro: the lines before it. */
-    for (i = from; i < first; i = e + 1) {
-        e = (size_t)((const char *)memchr(b->data + i, '\n', first - i) -
-                     b->data);
-        macro = next || starts(b->data + i + lead_of(b->data + i, e - i),
-                               e - i - lead_of(b->data + i, e - i),
-                               "#define ");
-        next = e > i && b->data[e - 1] == '\\';
-    }
+    /* Whether that line continues a macro: how the line before ends. */
+    next = first >= from + 2 && b->data[first - 2] == '\\';
     buf_init(&out);
+    buf_reserve(&out, b->len + b->len / 8);
+    buf_put(&out, b->data, first);
     for (i = first; i < b->len; i = e + 1) {
         size_t lead;
 
@@ -497,14 +532,13 @@ void cwrap_lines(buf *b, size_t from)
         lead = lead_of(b->data + i, e - i);
         macro = next || starts(b->data + i + lead, e - i - lead, "#define ");
         next = e > i && b->data[e - 1] == '\\';
-        if (cwrap_width(b->data + i, e - i) > CWRAP_WIDTH)
+        if (wider(b->data + i, e - i, CWRAP_WIDTH))
             fold_line(&out, b->data + i, e - i, macro);
         else
             buf_put(&out, b->data + i, e - i);
         if (nl)
             buf_putc(&out, '\n');
     }
-    b->len = first;
-    buf_put(b, out.data, out.len);
-    buf_free(&out);
+    buf_free(b);
+    *b = out;
 }
