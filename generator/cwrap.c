@@ -32,8 +32,8 @@ size_t cwrap_width(const char *s, size_t n)
     /* n less the continuation bytes (10xxxxxx), eight at a time */
     for (; i + 8 <= n; i += 8) {
         memcpy(&x, s + i, 8);
-        w -= (size_t)__builtin_popcountll(x & ~(x << 1) &
-                                          UINT64_C(0x8080808080808080));
+        x = (x & ~(x << 1) & UINT64_C(0x8080808080808080)) >> 7;
+        w -= (size_t)((x * UINT64_C(0x0101010101010101)) >> 56);
     }
     for (; i < n; i++)
         w -= ((unsigned char)s[i] & 0xC0) == 0x80;
