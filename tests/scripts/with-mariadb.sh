@@ -16,6 +16,9 @@
 # SCHEMAC_TEST_AUTH_URL is the same URL (every MariaDB user here gives a
 # password), and SCHEMAC_TEST_MARIADB_SOCKET the server's unix socket.
 # The server runs as the "mysql" user when started by root.
+# SCHEMAC_MARIADB_OPTS, when set, holds more server options, split at
+# spaces and given after the script's own, which they override (as
+# "--collation-server=utf8mb4_general_ci --default-time-zone=-08:00").
 #
 # The server is set up to start in about a second and to write little:
 # small InnoDB log and buffer pool, no doublewrite, the log flushed once
@@ -25,6 +28,9 @@
 # skipped (exit 77, Meson's "skipped"), except under CI=true, where that
 # is a failure: CI must test MariaDB.
 set -eu
+
+# shellcheck disable=SC2206 # options are split at spaces
+extra_opts=(${SCHEMAC_MARIADB_OPTS:-})
 
 unavailable() {
     echo "with-mariadb: $1" >&2
@@ -102,7 +108,8 @@ for attempt in 1 2 3 4 5 6 7 8; do
         --innodb-log-file-size=16M --innodb-buffer-pool-size=64M \
         --innodb-doublewrite=0 --innodb-flush-log-at-trx-commit=2 \
         --innodb-lock-wait-timeout=5 --max-connections=200 \
-        --max-allowed-packet=64M </dev/null >/dev/null 2>&1 &
+        --max-allowed-packet=64M "${extra_opts[@]}" \
+        </dev/null >/dev/null 2>&1 &
     pid=$!
     for _ in $(seq 300); do
         if client -e 'SELECT 1' >/dev/null 2>&1; then
