@@ -1138,6 +1138,13 @@ static void emit_column_bits(ast_ctx *ctx, buf *out, const ast_table *t,
     const char *name;
     size_t w = 0;
 
+    if (names_only()) {
+        for (c = t->columns; c && c->index < 64; c = c->next) {
+            declare_origin("column", c->name, t->name, &c->name_loc);
+            declare(names_upper(ctx, n->prefix, col_c(c)), "the column bit");
+        }
+        return;
+    }
     for (c = t->columns; c && c->index < 64; c = c->next)
         if (strlen(names_upper(ctx, n->prefix, col_c(c))) > w)
             w = strlen(names_upper(ctx, n->prefix, col_c(c)));
@@ -1168,11 +1175,17 @@ static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
     const ast_column *key[1];
     bool keyed = table_key(t, key, 1) > 0;
 
-    table_signatures(ctx, t, n, ");", &sig);
     declare_origin("table", t->name, NULL, &t->name_loc);
     declare_each(ctx, n->prefix, table_functions, "a function");
     if (keyed)
         declare_each(ctx, n->prefix, key_functions, "a function");
+    if (names_only()) {
+        /* Of the constants, only the bits are declared here. */
+        if (keyed)
+            emit_column_bits(ctx, out, t, n);
+        return;
+    }
+    table_signatures(ctx, t, n, ");", &sig);
     emit_column_index(ctx, out, t, n);
     /* The bits serve update_cols and update_many, which need a key. */
     if (keyed)
@@ -1435,9 +1448,12 @@ static void emit_group_macros(ast_ctx *ctx, buf *out, const names *n)
         {"offset", "q, n", "sc_query_offset(SC_HANDLE(%s, q), n)"},
         {"distinct", "q", "sc_query_distinct(SC_HANDLE(%s, q))"},
     };
-    const char *T = table_upper(ctx, n);
+    const char *T;
     size_t i;
 
+    if (names_only())
+        return; /* they declare nothing */
+    T = table_upper(ctx, n);
     for (i = 0; i < sizeof m / sizeof m[0]; i++)
         emit_define(ctx, out,
                     fmt(ctx, "%s_%s(%s)", n->prefix, m[i][0], m[i][1]),
@@ -1448,15 +1464,20 @@ static void emit_group_macros(ast_ctx *ctx, buf *out, const names *n)
 static void column_query_macros(ast_ctx *ctx, buf *out, const ast_column *c,
                                 const names *n)
 {
-    const char *T = table_upper(ctx, n);
-    const char *f = form_of(c), *COL = names_upper(ctx, col_c(c), "");
+    const char *T = "", *f = "", *COL = "";
     const char *name = cat(ctx, n->prefix, "_where_", col_c(c), "_", NULL);
     const char *v = "v", *vs = "v", *vp = "q, v", *OP;
     bool enm = c->type.kind == AST_T_NAMED;
     int op;
 
-    COL = fmt(ctx, "%.*s", (int)strlen(COL) - 1, COL);
-    if (enm) {
+    /* The bodies' parts, but in the pass that makes only the names. */
+    if (!names_only()) {
+        T = table_upper(ctx, n);
+        f = form_of(c);
+        COL = names_upper(ctx, col_c(c), "");
+        COL = fmt(ctx, "%.*s", (int)strlen(COL) - 1, COL);
+    }
+    if (enm && !names_only()) {
         v = fmt(ctx, "%s_arg_(v)", enum_type(ctx, c->type.enm));
         vs = fmt(ctx, "%s_args_(v)", enum_type(ctx, c->type.enm));
     } else if (c->type.kind == AST_T_BYTES || c->type.kind == AST_T_UUID) {
@@ -1883,7 +1904,7 @@ static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
 
     declare_origin("table", t->name, NULL, &t->name_loc);
     declare_each(ctx, n->prefix, query_functions, "a function");
-    const char **p = query_params(ctx, n, true);
+    const char **p = names_only() ? NULL : query_params(ctx, n, true);
 
     tmpl_emit(out, H, "query_api_begin", "table", c_note(ctx, t->name),
               "prefix", n->prefix, "select_params", p[0], "free_params", p[1],
@@ -2008,14 +2029,14 @@ static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
         declare(n.INIT, "the _INIT macro");
         declare(fmt(ctx, "%s_list", n.row), "the list type");
         declare(fmt(ctx, "%s_fn", n.row), "the callback type");
-        emit_struct(ctx, out, d->table, &n);
-        emit_init(ctx, out, d->table, &n);
-        tmpl_emit(out, H, "list", "table", c_note(ctx, d->table->name),
-                  "type", n.row,
-                  NULL);
+        /* The struct and its _INIT declare no more names. */
+        if (!names_only()) {
+            emit_struct(ctx, out, d->table, &n);
+            emit_init(ctx, out, d->table, &n);
+            tmpl_emit(out, H, "list", "table", c_note(ctx, d->table->name),
+                      "type", n.row, NULL);
+        }
         ast_pool_release(ctx, mark);
-        if (names_only())
-            buf_reset(out); /* only the names are wanted */
     }
     for (d = s->decls; d; d = d->next) {
         if (!d->table)
@@ -2398,6 +2419,8 @@ static const char *emit_ddl_chars(ast_ctx *ctx, buf *out, sql_dialect d,
     size_t k;
 
     declare(name, "a statement of the DDL");
+    if (names_only())
+        return name;
     tmpl_emit(out, C, "ddl_chars_begin", "dialect",
               emit_sql_dialect_name(d), "name", name, NULL);
     for (k = 0; stmt[k]; k++) {
@@ -2428,6 +2451,10 @@ static void emit_ddl(ast_ctx *ctx, buf *out, sql_dialect d)
             names[i] = emit_ddl_chars(ctx, out, d, s.items[i], i);
     declare(fmt(ctx, "%s_ddl_%s", ctx->schema->name,
                 emit_sql_dialect_name(d)), "the DDL");
+    if (names_only()) {
+        sql_stmts_free(&s);
+        return;
+    }
     tmpl_emit(out, C, "ddl_begin", "schema", ctx->schema->name, "dialect",
               emit_sql_dialect_name(d), NULL);
     buf_init(&lit);
