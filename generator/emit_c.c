@@ -1930,7 +1930,7 @@ static void emit_query_source(ast_ctx *ctx, buf *out, const ast_table *t,
 
     declare_origin("table", t->name, NULL, &t->name_loc);
     declare(fmt(ctx, "%s_each_row", n->prefix), "a function");
-    p = query_params(ctx, n, false);
+    p = names_only() ? NULL : query_params(ctx, n, false);
     tmpl_emit(out, C, "query_functions", "prefix", n->prefix, "row", n->row,
               "select_params", p[0], "free_params", p[1], "all_params", p[2],
               "first_params", p[3], "one_params", p[4], "count_params", p[5],
@@ -2255,8 +2255,6 @@ static const char *emit_fkeys(ast_ctx *ctx, buf *out, const ast_table *t,
     *count = k;
     if (k == 0)
         return "NULL";
-    /* The names the DDL gives them, in the same order. */
-    emit_sql_constraints(ctx, SQL_SQLITE, t, &l);
     declare(fmt(ctx, "%s_fkeys", n->prefix), "the foreign keys");
     for (i = 0; i < k; i++) {
         base = fmt(ctx, "%s_fk%d", n->prefix, i);
@@ -2267,6 +2265,10 @@ static const char *emit_fkeys(ast_ctx *ctx, buf *out, const ast_table *t,
         tmpl_emit(out, C, "name_array", "name", fmt(ctx, "%s_target", base),
                   "values", index_list(ctx, refs[i]->cols, true), NULL);
     }
+    if (names_only())
+        return NULL;
+    /* The names the DDL gives them, in the same order. */
+    emit_sql_constraints(ctx, SQL_SQLITE, t, &l);
     tmpl_emit(out, C, "fkeys_begin", "prefix", n->prefix, NULL);
     for (i = 0; i < k; i++) {
         base = fmt(ctx, "%s_fk%d", n->prefix, i);
@@ -2353,11 +2355,12 @@ static void emit_table_source(ast_ctx *ctx, buf *out, const ast_table *t)
     declare(fmt(ctx, "%s_columns", n.prefix), "the column descriptors");
     tmpl_emit(out, C, "columns_begin", "table", c_note(ctx, t->name),
               "prefix", n.prefix, NULL);
-    for (c = t->columns; c; c = c->next)
+    /* The column descriptors and the key's values declare no name. */
+    for (c = t->columns; c && !names_only(); c = c->next)
         emit_column_desc(ctx, out, t, c, &n);
     tmpl_emit(out, C, "columns_end", NULL);
     buf_init(&pkv);
-    for (i = 0; i < npk; i++)
+    for (i = 0; i < npk && !names_only(); i++)
         buf_printf(&pkv, "%s%d", i ? ", " : "", pk[i]->index);
     if (npk > 0) {
         pkname = fmt(ctx, "%s_pk", n.prefix);
@@ -2376,6 +2379,8 @@ static void emit_table_source(ast_ctx *ctx, buf *out, const ast_table *t)
               fk, "nfkeys", fmt(ctx, "%d", nfk), "constraints", cons,
               "nconstraints", fmt(ctx, "%d", ncons), "flags",
               table_flags(ctx, t), NULL);
+    if (names_only())
+        return;
     table_signatures(ctx, t, &n, ")", &sig);
     tmpl_emit(out, C, "table_functions", "prefix", n.prefix,
               "insert_params", sig.insert, "insert_many_params",
