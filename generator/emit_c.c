@@ -1382,6 +1382,8 @@ static const char *proto_of(const char *ret, const char *const *name,
                 declared.function ? declared.function : "a function");
         scratch.len--;
     }
+    if (names_only())
+        return NULL; /* the name was all that was wanted */
     buf_putc(&scratch, '(');
     params_into(&scratch, params, n);
     buf_putc(&scratch, ')');
