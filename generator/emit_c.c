@@ -1105,7 +1105,8 @@ static void emit_macro(ast_ctx *ctx, buf *out, const char *name,
         emit_define(ctx, out, cat(ctx, name, "(", params, ")", NULL), body);
 }
 
-/* The body of a macro, formatted only when it is to be written. */
+/* A text that is no name (a macro's body, a parameter), formatted only
+ * when it is to be written. */
 #define BODY(...) (names_only() ? "" : fmt(ctx, __VA_ARGS__))
 
 /* One constant per column for its index in the descriptor, aligned: the
@@ -1814,8 +1815,8 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
 
         if (l->owner == t) { /* the parent of a row */
             table_names(ctx, l->target, &on);
-            p[2] = fmt(ctx, "const %s *row", n->row);
-            p[3] = fmt(ctx, "%s *out", on.row);
+            p[2] = BODY("const %s *row", n->row);
+            p[3] = BODY("%s *out", on.row);
             if (decl)
                 declare_link(ctx, l, "the navigation to the parent");
             text = proto(ctx, "int",
@@ -1841,8 +1842,8 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
             continue;
         /* The children of one row, and of many in one query. */
         table_names(ctx, l->owner, &on);
-        p[2] = fmt(ctx, "const %s *row", n->row);
-        p[3] = fmt(ctx, "%s_list *out", on.row);
+        p[2] = BODY("const %s *row", n->row);
+        p[3] = BODY("%s_list *out", on.row);
         if (decl)
             declare_link(ctx, l, "the navigation to the children");
         text = proto(ctx, "int",
@@ -1860,9 +1861,9 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
         else
             tmpl_emit(out, C, "children", "proto", text, "prefix", n->prefix,
                       "child", on.prefix, "fk", fmt(ctx, "%d", l->fk), NULL);
-        p[2] = fmt(ctx, "const %s *rows", n->row);
+        p[2] = BODY("const %s *rows", n->row);
         p[3] = "size_t n";
-        p[4] = fmt(ctx, "%s_list *lists", on.row);
+        p[4] = BODY("%s_list *lists", on.row);
         if (decl)
             declare_link(ctx, l, "the navigation to the children of many "
                                  "rows");
