@@ -92,6 +92,7 @@ typedef struct my_conn {
     int64_t changes;         /* rows of the last INSERT, UPDATE, DELETE */
     int64_t insert_id;       /* the key the last INSERT made */
     bool lost;               /* the server went away */
+    unsigned long fetch_rows; /* rows per round trip of a stream */
 } my_conn;
 
 /* The storage of one parameter's wire form. */
@@ -740,7 +741,19 @@ static int set_options(MYSQL *my, const my_url *u)
     return rc;
 }
 
-static int my_open(const char *url, void **conn, sc_backend_error *err)
+/* The busy timeout is innodb_lock_wait_timeout, in whole seconds: the
+ * milliseconds asked for rounded up. */
+static int set_lock_wait(my_conn *c, int ms)
+{
+    char sql[80];
+
+    snprintf(sql, sizeof sql, "SET SESSION innodb_lock_wait_timeout = %d",
+             ms / 1000 + (ms % 1000 != 0));
+    return mysql_real_query(c->my, sql, strlen(sql));
+}
+
+static int my_open(const char *url, const sc__conn_opts *opts, void **conn,
+                   sc_backend_error *err)
 {
     my_conn *c = sc__zalloc(1, sizeof *c);
     my_url u;
@@ -792,7 +805,11 @@ static int my_open(const char *url, void **conn, sc_backend_error *err)
                         err);
         goto cleanup;
     }
-    if (mysql_real_query(c->my, SESSION_SQL, strlen(SESSION_SQL)) != 0) {
+    c->fetch_rows = opts->fetch_size > 0 ? (unsigned long)opts->fetch_size
+                                         : FETCH_ROWS;
+    if (mysql_real_query(c->my, SESSION_SQL, strlen(SESSION_SQL)) != 0 ||
+        (opts->busy_timeout_ms >= 0 &&
+         set_lock_wait(c, opts->busy_timeout_ms) != 0)) {
         rc = open_error(url, c->password, SC_CANTOPEN, mysql_error(c->my),
                         err);
         goto cleanup;
@@ -1297,7 +1314,7 @@ static int execute(my_stmt *s, bool stream)
 {
     unsigned long type = stream ? CURSOR_TYPE_READ_ONLY
                                 : CURSOR_TYPE_NO_CURSOR;
-    unsigned long rows = FETCH_ROWS;
+    unsigned long rows = s->c->fetch_rows;
     my_ulonglong n;
 
     if (s->executed)

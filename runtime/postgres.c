@@ -93,6 +93,7 @@ typedef struct pg_conn {
     bool piped;              /* in pipeline mode */
     bool synced;             /* the pipeline's sync is sent */
     unsigned queued;         /* executions sent in this pipeline */
+    int fetch_rows;          /* rows per FETCH (sc_open_opts.fetch_size) */
 } pg_conn;
 
 /* The storage of one parameter's wire form. */
@@ -640,9 +641,10 @@ static int parse_url(pg_conn *c, const char *url, sc_backend_error *err)
 #define SESSION_SQL                                                    \
     "SET standard_conforming_strings = on; SET TimeZone = 'UTC'"
 
-static int set_session(pg_conn *c, const char *url, sc_backend_error *err)
+static int set_session(pg_conn *c, const char *url, const char *sql,
+                       sc_backend_error *err)
 {
-    PGresult *res = PQexec(c->pg, SESSION_SQL);
+    PGresult *res = PQexec(c->pg, sql);
     int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? SC_OK : SC_CANTOPEN;
 
     if (rc != SC_OK)
@@ -654,9 +656,16 @@ static int set_session(pg_conn *c, const char *url, sc_backend_error *err)
     return rc;
 }
 
-static int pg_open(const char *url, void **conn, sc_backend_error *err)
+/*
+ * The busy timeout is lock_timeout: how long one statement waits for a
+ * lock before it fails (55P03, SC_BUSY), not statement_timeout, which
+ * would end a long query that waits for nothing.
+ */
+static int pg_open(const char *url, const sc__conn_opts *opts, void **conn,
+                   sc_backend_error *err)
 {
     pg_conn *c = sc__zalloc(1, sizeof *c);
+    char sql[64];
     int rc;
 
     *conn = NULL;
@@ -668,6 +677,7 @@ static int pg_open(const char *url, void **conn, sc_backend_error *err)
     rc = parse_url(c, url, err);
     if (rc != SC_OK)
         goto cleanup;
+    c->fetch_rows = opts->fetch_size > 0 ? opts->fetch_size : FETCH_ROWS;
     c->pg = PQconnectdb(url);
     if (c->pg == NULL)
         rc = open_error(c, url, SC_NOMEM, "out of memory", err);
@@ -676,7 +686,12 @@ static int pg_open(const char *url, void **conn, sc_backend_error *err)
     else if (PQsetClientEncoding(c->pg, "UTF8") != 0)
         rc = open_error(c, url, SC_CANTOPEN, PQerrorMessage(c->pg), err);
     else
-        rc = set_session(c, url, err);
+        rc = set_session(c, url, SESSION_SQL, err);
+    if (rc == SC_OK && opts->busy_timeout_ms >= 0) {
+        snprintf(sql, sizeof sql, "SET lock_timeout = %d",
+                 opts->busy_timeout_ms);
+        rc = set_session(c, url, sql, err);
+    }
     if (rc != SC_OK)
         goto cleanup;
     PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
@@ -1158,10 +1173,11 @@ static int fetch(pg_stmt *s)
 
     PQclear(s->res);
     s->res = NULL;
-    snprintf(sql, sizeof sql, "FETCH %d FROM %s", FETCH_ROWS, s->cursor);
+    snprintf(sql, sizeof sql, "FETCH %d FROM %s", s->c->fetch_rows,
+             s->cursor);
     rc = take_result(s, PQexecParams(s->c->pg, sql, 0, NULL, NULL, NULL,
                                      NULL, 1));
-    s->more = rc == SC__ROW && PQntuples(s->res) == FETCH_ROWS;
+    s->more = rc == SC__ROW && PQntuples(s->res) == s->c->fetch_rows;
     return rc;
 }
 

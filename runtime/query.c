@@ -27,8 +27,7 @@
 #include "schemac.h"
 #include "utf8.h"
 
-#define CACHE_MAX     256 /* prepared query statements per connection */
-#define CACHE_BUCKETS 512 /* a power of two, twice CACHE_MAX */
+#define CACHE_BUCKETS 512 /* a power of two, twice the default bound */
 #define LOAD_BATCH    500 /* parents per statement of sc_load_children() */
 
 /* ---------------------------------------------------------------------
@@ -165,7 +164,7 @@ static bool cache_add(sc_db *db, const char *sql, uint64_t hash, void *stmt,
     size_t len = strlen(sql);
     text_entry *e;
 
-    if (tc->n >= CACHE_MAX && !evict(db))
+    if (tc->n >= db->texts_max && !evict(db))
         return false;
     e = sc__malloc(sizeof *e);
     if (e == NULL)
