@@ -87,6 +87,17 @@ void sc__buf_printf(sc__buf *b, const char *fmt, ...) SC__PRINTF(2, 3);
 void sc__buf_ident(sc__buf *b, const char *name);
 void sc__buf_free(sc__buf *b);
 
+/* What a message shows in place of a password. */
+#define SC__REDACTED "***"
+
+/* Appends url with its password (user:password@, password=) replaced by
+ * SC__REDACTED (url.c). */
+void sc__redact_url(sc__buf *b, const char *url);
+/* s[0..n) percent-decoded, in new memory (sc__free() it); *bad is set
+ * when s holds a '%' without two hex digits or a NUL, *oom when memory
+ * ran out (NULL then). */
+char *sc__url_decode(const char *s, size_t n, bool *bad, bool *oom);
+
 /* ---------------------------------------------------------------------
  * The connection.
  * ------------------------------------------------------------------- */

@@ -71,7 +71,6 @@
  * which never quote them: replacing every "ab" would only garble. */
 #define SCRUB_MIN 4
 
-#define REDACTED "***"
 
 /* Pipelined executions between two reads of the server's results. */
 #define CONSUME_EVERY 256
@@ -185,55 +184,6 @@ static bool is_url(const char *s)
            strncmp(s, "postgres://", 11) == 0;
 }
 
-/* Copies the query part of a URL, "?a=b&password=x", hiding passwords. */
-static void redact_query(sc__buf *b, const char *q)
-{
-    const char *amp, *eq;
-    size_t n;
-
-    while (*q != '\0') {
-        amp = strchr(q, '&');
-        n = amp != NULL ? (size_t)(amp - q) : strlen(q);
-        eq = memchr(q, '=', n);
-        if (eq != NULL && (size_t)(eq - q) == 8 &&
-            strncmp(q, "password", 8) == 0) {
-            sc__buf_puts(b, "password=" REDACTED);
-        } else {
-            sc__buf_putn(b, q, n);
-        }
-        q += n;
-        if (*q == '&')
-            sc__buf_putn(b, q++, 1);
-    }
-}
-
-/* postgresql://user:secret@host/db -> postgresql://user:***@host/db */
-static void redact_url(sc__buf *b, const char *url)
-{
-    const char *auth = strstr(url, "://") + 3;
-    size_t n = strcspn(auth, "/?#");
-    const char *at = NULL, *colon, *q;
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (auth[i] == '@')
-            at = auth + i;
-    sc__buf_putn(b, url, (size_t)(auth - url));
-    colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-    if (colon != NULL) {
-        sc__buf_putn(b, auth, (size_t)(colon - auth) + 1);
-        sc__buf_puts(b, REDACTED);
-        auth = at;
-    }
-    q = strchr(auth, '?');
-    if (q == NULL) {
-        sc__buf_puts(b, auth);
-        return;
-    }
-    sc__buf_putn(b, auth, (size_t)(q - auth) + 1);
-    redact_query(b, q + 1);
-}
-
 /* The end of a keyword form's value starting at v: quoted or bare. */
 static const char *value_end(const char *v)
 {
@@ -266,7 +216,7 @@ static void redact_keywords(sc__buf *b, const char *s)
         end = value_end(s);
         sc__buf_putn(b, key, (size_t)(s - key));
         if (secret)
-            sc__buf_puts(b, REDACTED);
+            sc__buf_puts(b, SC__REDACTED);
         else
             sc__buf_putn(b, s, (size_t)(end - s));
         s = end;
@@ -278,7 +228,7 @@ static void redact_keywords(sc__buf *b, const char *s)
 static void redact(sc__buf *b, const char *conninfo)
 {
     if (is_url(conninfo))
-        redact_url(b, conninfo);
+        sc__redact_url(b, conninfo);
     else
         redact_keywords(b, conninfo);
 }
@@ -295,7 +245,7 @@ static void tidy_message(char *dst, size_t size, const char *msg,
 
     while (*msg != '\0' && n + 1 < size) {
         if (plen >= SCRUB_MIN && strncmp(msg, password, plen) == 0) {
-            n += (size_t)snprintf(dst + n, size - n, "%s", REDACTED);
+            n += (size_t)snprintf(dst + n, size - n, "%s", SC__REDACTED);
             msg += plen;
         } else if (*msg == '\n') {
             msg += 1 + strspn(msg + 1, "\t ");
