@@ -25,6 +25,7 @@
 #include "backend.h"
 #include "internal.h"
 #include "schemac.h"
+#include "hash.h"
 #include "utf8.h"
 
 #define CACHE_BUCKETS 512 /* a power of two, twice the default bound */
@@ -65,10 +66,10 @@ typedef struct run {
 
 static uint64_t hash_text(const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
+    uint64_t h = SC__HASH_INIT;
 
     for (; *s != '\0'; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+        h = sc__hash_byte(h, (unsigned char)*s);
     return h;
 }
 
