@@ -266,7 +266,7 @@ static bool url_opt(const char *p, size_t n, sc_open_opts *o, char *why,
                                        "stmt_cache"};
     const char *eq = memchr(p, '=', n);
     size_t k, klen = eq != NULL ? (size_t)(eq - p) : n;
-    int v, *fields[3];
+    int v = 0, *fields[3];
 
     fields[0] = &o->busy_timeout_ms;
     fields[1] = &o->fetch_size;
