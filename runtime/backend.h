@@ -83,6 +83,7 @@ typedef struct sc_backend_error {
 typedef struct sc__conn_opts {
     int busy_timeout_ms;
     int fetch_size;
+    bool unnamed;        /* prepare=off: keep no named statements */
 } sc__conn_opts;
 
 typedef struct sc_backend {

@@ -275,6 +275,17 @@ static bool url_opt(const char *p, size_t n, sc_open_opts *o, char *why,
         if (klen == strlen(keys[k]) && memcmp(p, keys[k], klen) == 0)
             break;
     }
+    if (k == 3 && klen == 7 && memcmp(p, "prepare", 7) == 0) {
+        if (n == 11 && memcmp(p, "prepare=off", 11) == 0)
+            o->prepare = SC_PREPARE_OFF;
+        else if (n == 10 && memcmp(p, "prepare=on", 10) == 0)
+            o->prepare = SC_PREPARE_ON;
+        else {
+            snprintf(why, size, "URL option prepare: expected on or off");
+            *bad = true;
+        }
+        return true;
+    }
     if (k == 3)
         return false;
     if (eq == NULL || !opt_number(eq + 1, n - klen - 1, &v) ||
@@ -339,7 +350,8 @@ static int opts_take(const sc_open_opts *opts, char *why, size_t size)
     }
     if (opts->busy_timeout_ms < -1 || opts->busy_timeout_ms > OPT_MAX ||
         opts->fetch_size < 0 || opts->fetch_size > OPT_MAX ||
-        opts->stmt_cache < 0 || opts->stmt_cache > OPT_MAX) {
+        opts->stmt_cache < 0 || opts->stmt_cache > OPT_MAX ||
+        (opts->prepare != SC_PREPARE_ON && opts->prepare != SC_PREPARE_OFF)) {
         snprintf(why, size, "sc_open_opts: a value out of range");
         return SC_MISUSE;
     }
@@ -365,6 +377,8 @@ static void opts_merge(const sc_open_opts *opts, sc_open_opts *o)
         o->fetch_size = opts->fetch_size;
     if (opts->stmt_cache > 0)
         o->stmt_cache = opts->stmt_cache;
+    if (opts->prepare != SC_PREPARE_ON)
+        o->prepare = opts->prepare;
 }
 
 int sc_open_with(const char *url, const sc_open_opts *opts, sc_db **out)
@@ -401,6 +415,7 @@ int sc_open_with(const char *url, const sc_open_opts *opts, sc_db **out)
                                          : STMT_CACHE_DEFAULT;
         co.busy_timeout_ms = o.busy_timeout_ms;
         co.fetch_size = o.fetch_size;
+        co.unnamed = o.prepare == SC_PREPARE_OFF;
         rc = sc__backend_find(rest, &db->be, e.message, sizeof e.message);
         if (rc != SC_OK) {
             sc__free(rest);

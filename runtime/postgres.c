@@ -93,6 +93,7 @@ typedef struct pg_conn {
     bool synced;             /* the pipeline's sync is sent */
     unsigned queued;         /* executions sent in this pipeline */
     int fetch_rows;          /* rows per FETCH (sc_open_opts.fetch_size) */
+    bool unnamed;            /* prepare=off: unnamed statements only */
 } pg_conn;
 
 /* The storage of one parameter's wire form. */
@@ -120,6 +121,8 @@ typedef struct pg_stmt {
     char **texts;            /* numeric columns as text, per column */
     size_t *text_caps;
     int ntexts;
+    char *sql;               /* the text, sent with every execution when
+                                the statement is unnamed (prepare=off) */
 } pg_stmt;
 
 /* ---------------------------------------------------------------------
@@ -628,6 +631,7 @@ static int pg_open(const char *url, const sc__conn_opts *opts, void **conn,
     if (rc != SC_OK)
         goto cleanup;
     c->fetch_rows = opts->fetch_size > 0 ? opts->fetch_size : FETCH_ROWS;
+    c->unnamed = opts->unnamed;
     c->pg = PQconnectdb(url);
     if (c->pg == NULL)
         rc = open_error(c, url, SC_NOMEM, "out of memory", err);
@@ -743,6 +747,7 @@ static void stmt_free(pg_stmt *s)
     int i;
 
     PQclear(s->res);
+    sc__free(s->sql);
     for (i = 0; s->params != NULL && i < s->nparams; i++)
         sc__free(s->params[i].buf);
     for (i = 0; i < s->ntexts; i++)
@@ -806,7 +811,17 @@ static int pg_prepare(void *conn, const char *sql, bool persistent,
     }
     drop_finalized(c);
     s->c = c;
-    snprintf(s->name, sizeof s->name, "sc%u", ++c->names);
+    if (c->unnamed) {
+        s->sql = sc__malloc(strlen(sql) + 1);
+        if (s->sql == NULL) {
+            set_error(c, SC_NOMEM, SC_NOMEM, "out of memory");
+            stmt_free(s);
+            return SC_NOMEM;
+        }
+        strcpy(s->sql, sql);
+    } else {
+        snprintf(s->name, sizeof s->name, "sc%u", ++c->names);
+    }
     rc = finish(c, PQprepare(c->pg, s->name, sql, 0, NULL));
     if (rc != SC_OK)
         goto cleanup;
@@ -819,7 +834,8 @@ static int pg_prepare(void *conn, const char *sql, bool persistent,
         *stmt = s;
         return SC_OK;
     }
-    sc__buf_printf(&c->dealloc, "DEALLOCATE %s;", s->name);
+    if (s->sql == NULL)
+        sc__buf_printf(&c->dealloc, "DEALLOCATE %s;", s->name);
 cleanup:
     stmt_free(s);
     return rc;
@@ -858,7 +874,8 @@ static void pg_finalize(void *stmt)
 
     if (s == NULL)
         return;
-    sc__buf_printf(&s->c->dealloc, "DEALLOCATE %s;", s->name);
+    if (s->sql == NULL)
+        sc__buf_printf(&s->c->dealloc, "DEALLOCATE %s;", s->name);
     stmt_free(s);
 }
 
@@ -1145,6 +1162,10 @@ static int pg_step(void *stmt)
         s->row = PQntuples(s->res);
         return SC__DONE;
     }
+    if (s->sql != NULL)
+        return take_result(s, PQexecParams(s->c->pg, s->sql, s->nparams,
+                                           s->types, s->values, s->lengths,
+                                           s->formats, 1));
     return take_result(s, PQexecPrepared(s->c->pg, s->name, s->nparams,
                                          s->values, s->lengths, s->formats,
                                          1));
@@ -1638,8 +1659,11 @@ static int pg_pipeline_send(void *stmt)
     pg_stmt *s = stmt;
     pg_conn *c = s->c;
 
-    if (!PQsendQueryPrepared(c->pg, s->name, s->nparams, s->values,
-                             s->lengths, s->formats, 1))
+    if (s->sql != NULL
+            ? !PQsendQueryParams(c->pg, s->sql, s->nparams, s->types,
+                                 s->values, s->lengths, s->formats, 1)
+            : !PQsendQueryPrepared(c->pg, s->name, s->nparams, s->values,
+                                   s->lengths, s->formats, 1))
         return result_error(c, NULL);
     /* libpq writes as its buffer fills; reading now and then lets the
      * server write its results meanwhile instead of waiting on us */

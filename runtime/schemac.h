@@ -180,6 +180,11 @@ typedef struct sc_open_opts {
     /* Query statements kept prepared per connection, least recently used
      * dropped first; 0: 256. */
     int stmt_cache;
+    /* SC_PREPARE_OFF: no statement stays prepared on the server, for
+     * poolers that hand each transaction another server connection
+     * (PostgreSQL: every execution sends its text, as an unnamed
+     * statement).  No effect on SQLite and MariaDB. */
+    int prepare;
     /* Every allocation of libschemac goes through it; NULL: the one
      * installed (the C library's unless an earlier sc_open_with() gave
      * one).  It is the process's, not the connection's: see
@@ -187,13 +192,16 @@ typedef struct sc_open_opts {
     const sc_allocator *allocator;
 } sc_open_opts;
 
+enum { SC_PREPARE_ON = 0, SC_PREPARE_OFF = 1 };
+
 #define SC_OPEN_OPTS_VERSION 1u
-#define SC_OPEN_OPTS_INIT {SC_OPEN_OPTS_VERSION, -1, 0, 0, NULL}
+#define SC_OPEN_OPTS_INIT {SC_OPEN_OPTS_VERSION, -1, 0, 0, SC_PREPARE_ON, NULL}
 
 /*
  * sc_open() with options (opts NULL: all defaults).  The URL may carry
  * the same options, taken out of it before the driver sees it:
- * "?busy_timeout=MS&fetch_size=N&stmt_cache=N" after a postgresql://,
+ * "?busy_timeout=MS&fetch_size=N&stmt_cache=N&prepare=off" after a
+ * postgresql://,
  * mariadb:// or mysql:// URL or an sqlite:file: URI (a plain sqlite:PATH
  * keeps its '?' as part of the file name).  An option set in opts (not
  * its default) wins over the URL's.  An unknown option stays SC_MISUSE

@@ -317,6 +317,66 @@ START_TEST(test_busy_timeout)
 }
 END_TEST
 
+static int on_count(void *ctx, int n, const char *const *v)
+{
+    *(long *)ctx = n > 0 && v[0] ? atol(v[0]) : -1;
+    return 0;
+}
+
+/* The statements prepared on the server under a name (PostgreSQL). */
+static long named_statements(sc_db *db)
+{
+    long n = -1;
+
+    ck_assert_int_eq(sc_query_sql_each(db, "SELECT count(*) FROM "
+                                           "pg_prepared_statements",
+                                       on_count, &n),
+                     SC_OK);
+    return n;
+}
+
+/* prepare=off: the answers stay right, a stream and a batch still run,
+ * and on PostgreSQL no statement stays prepared under a name. */
+START_TEST(test_prepare_off)
+{
+    sc_open_opts o = SC_OPEN_OPTS_INIT;
+    streamed st = {0, 0};
+    rt_speaker_query *q;
+    char url[1024];
+    sc_db *db;
+
+    o.prepare = SC_PREPARE_OFF;
+    o.fetch_size = 3;
+    db = open_with(testdb_url(), &o);
+    add_speakers(db, 10);
+    query_round(db);
+    q = rt_speaker_select(db);
+    ck_assert_int_eq(rt_speaker_each(q, on_speaker, &st), SC_OK);
+    rt_speaker_query_free(q);
+    ck_assert_int_eq(st.rows, 10);
+    if (testdb_dialect() == SC_DIALECT_POSTGRESQL)
+        ck_assert_int_eq(named_statements(db), 0);
+    sc_close(db);
+    db = open_with(testdb_url(), NULL);
+    add_speakers(db, 10);
+    query_round(db);
+    if (testdb_dialect() == SC_DIALECT_POSTGRESQL)
+        ck_assert_int_gt(named_statements(db), 0);
+    sc_close(db);
+    url_with(url, sizeof url, "prepare=off");
+    db = open_with(url, NULL);
+    add_speakers(db, 10);
+    query_round(db);
+    if (testdb_dialect() == SC_DIALECT_POSTGRESQL)
+        ck_assert_int_eq(named_statements(db), 0);
+    sc_close(db);
+    url_with(url, sizeof url, "prepare=later");
+    ck_assert_int_eq(sc_open_with(url, NULL, &db), SC_MISUSE);
+    ck_assert_ptr_nonnull(strstr(sc_errmsg(db), "prepare"));
+    sc_close(db);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("opts");
@@ -328,6 +388,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_fetch_size_two);
     tcase_add_test(tc, test_url_options);
     tcase_add_test(tc, test_busy_timeout);
+    tcase_add_test(tc, test_prepare_off);
     suite_add_tcase(s, tc);
     return s;
 }
