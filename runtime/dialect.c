@@ -132,6 +132,16 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
             .alter_default = false, .add_constraint = false,
             .drop_constraint = false,
         },
+        /* catalog */
+        .strict_tables = true,
+        .checks_reworded = false,
+        .collate_named = false,
+        .autoinc_declared = "INTEGER",
+        .unique_index_is_key = false,
+        .fk_restrict_is_none = false,
+        .title = "SQLite",
+        .pk_name_suffix = NULL,
+        .database_name = NULL,
     },
     {
         .id = SC_DIALECT_POSTGRESQL,
@@ -240,6 +250,16 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
             .alter_default = true, .add_constraint = true,
             .drop_constraint = true,
         },
+        /* catalog */
+        .strict_tables = false,
+        .checks_reworded = true,
+        .collate_named = true,
+        .autoinc_declared = NULL,
+        .unique_index_is_key = false,
+        .fk_restrict_is_none = false,
+        .title = "PostgreSQL",
+        .pk_name_suffix = "_pkey",
+        .database_name = "SELECT current_database()",
     },
     {
         /* MariaDB 10.6 and later over InnoDB; MySQL 8 reads the same.
@@ -282,7 +302,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .autoinc_before = " NOT NULL AUTO_INCREMENT",
         .autoinc_after = "",
         .table_suffix = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
-                        "COLLATE=utf8mb4_bin",
+                        "COLLATE=utf8mb4_nopad_bin",
         .pk_named = false,
         .bool_true = "TRUE",
         .bool_false = "FALSE",
@@ -300,7 +320,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .like_escape = " ESCAPE '\\\\'",
         /* the largest LIMIT, 2^64 - 1, stands for none */
         .offset_without_limit = " LIMIT 18446744073709551615",
-        .byte_collation = " COLLATE utf8mb4_bin",
+        .byte_collation = " COLLATE utf8mb4_nopad_bin",
         /* the table's collation (table_suffix) */
         .text_collation = NULL,
         .nulls_order = false,
@@ -361,6 +381,16 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
             .alter_default = true, .add_constraint = true,
             .drop_constraint = true,
         },
+        /* catalog */
+        .strict_tables = false,
+        .checks_reworded = true,
+        .collate_named = true,
+        .autoinc_declared = NULL,
+        .unique_index_is_key = true,
+        .fk_restrict_is_none = true,
+        .title = "MariaDB",
+        .pk_name_suffix = NULL,
+        .database_name = "SELECT DATABASE()",
     },
 };
 
