@@ -132,6 +132,16 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
             .alter_default = false, .add_constraint = false,
             .drop_constraint = false,
         },
+        /* catalog */
+        .strict_tables = true,
+        .checks_reworded = false,
+        .collate_named = false,
+        .autoinc_declared = "INTEGER",
+        .unique_index_is_key = false,
+        .fk_restrict_is_none = false,
+        .title = "SQLite",
+        .pk_name_suffix = NULL,
+        .database_name = NULL,
     },
     {
         .id = SC_DIALECT_POSTGRESQL,
@@ -240,6 +250,16 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
             .alter_default = true, .add_constraint = true,
             .drop_constraint = true,
         },
+        /* catalog */
+        .strict_tables = false,
+        .checks_reworded = true,
+        .collate_named = true,
+        .autoinc_declared = NULL,
+        .unique_index_is_key = false,
+        .fk_restrict_is_none = false,
+        .title = "PostgreSQL",
+        .pk_name_suffix = "_pkey",
+        .database_name = "SELECT current_database()",
     },
     {
         /* MariaDB 10.6 and later over InnoDB; MySQL 8 reads the same.
@@ -374,6 +394,16 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
             .alter_default = true, .add_constraint = true,
             .drop_constraint = true,
         },
+        /* catalog */
+        .strict_tables = false,
+        .checks_reworded = true,
+        .collate_named = true,
+        .autoinc_declared = NULL,
+        .unique_index_is_key = true,
+        .fk_restrict_is_none = true,
+        .title = "MariaDB",
+        .pk_name_suffix = NULL,
+        .database_name = "SELECT DATABASE()",
     },
 };
 
