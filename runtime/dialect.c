@@ -324,10 +324,23 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         /* the table's collation (table_suffix) */
         .text_collation = NULL,
         .nulls_order = false,
-        .in_array = NULL,
-        .not_in_array = NULL,
-        .array_close = NULL,
-        .array_json = false,
+        /* the values as JSON strings, each cast back to the column's
+         * type: CAST from a string is exact where a JSON number would go
+         * through a double; text in the table's collation, NO PAD */
+        .in_array = " IN (SELECT ",
+        .not_in_array = " NOT IN (SELECT ",
+        .array_from = " FROM JSON_TABLE(",
+        .array_close = ", '$[*]' COLUMNS (v LONGTEXT PATH '$')) AS sc_list)",
+        .array_elem = {
+            [SC__ELEM_TEXT] = "v COLLATE utf8mb4_nopad_bin",
+            [SC__ELEM_INT] = "CAST(v AS SIGNED)",
+            [SC__ELEM_DECIMAL] = "CAST(v AS DECIMAL(65,30))",
+            [SC__ELEM_FLOAT] = "CAST(v AS DOUBLE)",
+            [SC__ELEM_DATE] = "CAST(v AS DATE)",
+            [SC__ELEM_TIMESTAMP] = "CAST(v AS DATETIME(6))",
+            [SC__ELEM_BYTES] = "UNHEX(v)",
+        },
+        .array_json = true,
         .max_params = 65535,
         .decimal_cast = "DECIMAL(65,30)",
         .decimal_collation = NULL,

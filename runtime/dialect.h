@@ -27,6 +27,20 @@
 
 /* The type a column of each schema type gets.  A "%u" is the length of a
  * varchar or the precision and scale of a numeric. */
+
+/* The kinds of an in-list's values as array_elem[] turns them back from
+ * text: text as it is, integers, decimals, floats, dates, timestamps,
+ * bytes (and uuids) in hex. */
+enum {
+    SC__ELEM_TEXT,
+    SC__ELEM_INT,
+    SC__ELEM_DECIMAL,
+    SC__ELEM_FLOAT,
+    SC__ELEM_DATE,
+    SC__ELEM_TIMESTAMP,
+    SC__ELEM_BYTES,
+    SC__ELEMS
+};
 typedef struct sc__dialect_types {
     const char *bool_;
     const char *int16, *int32, *int64;
@@ -136,6 +150,13 @@ typedef struct sc__dialect {
      * stays a list */
     const char *in_array, *not_in_array, *array_close;
     bool array_json;
+    /* Set when the list is a JSON array of the values' text forms (as
+     * strings, bytes and uuids in hex) read by a table function
+     * (MariaDB's JSON_TABLE): in_array, array_elem[] of the values'
+     * kind (the expression that turns the text back into the column's
+     * own type), array_from, the list, array_close */
+    const char *array_from;
+    const char *array_elem[SC__ELEMS];
     unsigned max_params;              /* in one statement; 0: no bound */
     /* Decimal text ordered as numbers: cast to decimal_cast, or
      * compared by decimal_collation (registered by the driver) */
