@@ -771,6 +771,8 @@ static void diff_indexes(dir *x, const ast_table *from, const ast_table *to,
         } else {
             buf_printf(x->sql, "DROP INDEX IF EXISTS %s",
                        quoted(x->tc, x->d, name));
+            if (sc__dialect_of(x->d)->drop_index_on)
+                buf_printf(x->sql, " ON %s", quoted(x->tc, x->d, to->name));
             stmt_end(x->sql);
         }
     }
@@ -1273,6 +1275,109 @@ static void pg_set_not_null(dir *x, const ast_table *to, const ast_column *c)
     stmt_end(x->after);
 }
 
+/* Column c of table t as MODIFY COLUMN takes it: its definition in
+ * CREATE TABLE without the inline PRIMARY KEY (the key stays), made
+ * nullable when open. */
+static void modify_def(ast_ctx *ctx, sql_dialect d, const ast_table *t,
+                       const ast_column *c, bool open, buf *out)
+{
+    ast_column o = *c;
+    buf b;
+    char *pk;
+    size_t skip;
+
+    if (open)
+        o.nullable = true;
+    buf_init(&b);
+    emit_sql_column_def(ctx, &b, d, t, open ? &o : c);
+    skip = strspn(b.data, " ");
+    pk = strstr(b.data + skip + strlen(c->name) + 2, " PRIMARY KEY");
+    if (pk != NULL)
+        memmove(pk, pk + 12, strlen(pk + 12) + 1);
+    buf_puts(out, b.data + skip);
+    buf_free(&b);
+}
+
+/* A column whose definition changes where one MODIFY COLUMN carries it
+ * whole (MariaDB): the type, nullability and default at once.  A using
+ * fills a new column beside the old, which then takes its place; a
+ * backfill comes before the NOT NULL that needs it. */
+static void modify_column(dir *x, const tabpair *t, const ast_column *a,
+                          const ast_column *b)
+{
+    const ast_table *from = t_from(x, t), *to = t_to(x, t);
+    const char *qt = quoted(x->tc, x->d, to->name),
+               *qc = quoted(x->tc, x->d, b->name);
+    buf da, db, tmp;
+    size_t na = strlen(a->name) + 2, nb = strlen(b->name) + 2;
+
+    buf_init(&da);
+    buf_init(&db);
+    modify_def(x->fc, x->d, from, a, false, &da);
+    modify_def(x->tc, x->d, to, b, false, &db);
+    if (converts(x, a, b)) {
+        ast_column n = *b;
+
+        buf_init(&tmp);
+        buf_printf(&tmp, "%s__new", b->name);
+        n.name = tmp.data;
+        buf_printf(x->sql, "ALTER TABLE %s ADD COLUMN ", qt);
+        modify_def(x->tc, x->d, to, &n, true, x->sql);
+        buf_printf(x->sql, " AFTER %s", qc);
+        stmt_end(x->sql);
+        buf_printf(x->sql, "UPDATE %s SET %s = %s", qt,
+                   quoted(x->tc, x->d, tmp.data),
+                   migration_expr(x, t, b->using_, b, false));
+        stmt_end(x->sql);
+        buf_printf(x->sql, "ALTER TABLE %s DROP COLUMN %s", qt, qc);
+        stmt_end(x->sql);
+        buf_printf(x->sql, "ALTER TABLE %s RENAME COLUMN %s TO %s", qt,
+                   quoted(x->tc, x->d, tmp.data), qc);
+        stmt_end(x->sql);
+        buf_free(&tmp);
+        if (!b->nullable) {
+            buf_printf(x->sql, "ALTER TABLE %s MODIFY COLUMN %s", qt,
+                       db.data);
+            stmt_end(x->sql);
+        }
+        lint(x, to->name, "the using of \"%s\" adds a column, fills "
+             "every row and drops the old column, each copying the table; "
+             "for a large table fill it in batches in migrations of their "
+             "own", b->name);
+    } else if (strcmp(da.data + na, db.data + nb) != 0) {
+        if (backfills(a, b)) {
+            if (!same_decl(a, b, x->d) || !same_type(&a->type, &b->type)) {
+                buf_printf(x->sql, "ALTER TABLE %s MODIFY COLUMN ", qt);
+                modify_def(x->tc, x->d, to, b, true, x->sql);
+                stmt_end(x->sql);
+            }
+            fill(x, t, b);
+        }
+        buf_printf(x->sql, "ALTER TABLE %s MODIFY COLUMN %s", qt, db.data);
+        stmt_end(x->sql);
+        if (!same_type(&a->type, &b->type) || !same_decl(a, b, x->d))
+            lint(x, to->name, "MODIFY COLUMN \"%s\" copies the table and "
+                 "its indexes, which blocks its writers; for a large table "
+                 "add a column of the new type, fill it in batches and "
+                 "switch over in migrations of their own", b->name);
+    }
+    buf_free(&da);
+    buf_free(&db);
+}
+
+/* NOT NULL on column c of to, after its backfill. */
+static void set_not_null(dir *x, const ast_table *to, const ast_column *c)
+{
+    if (!sc__dialect_of(x->d)->modify_column) {
+        pg_set_not_null(x, to, c);
+        return;
+    }
+    buf_printf(x->sql, "ALTER TABLE %s MODIFY COLUMN ",
+               quoted(x->tc, x->d, to->name));
+    modify_def(x->tc, x->d, to, c, false, x->sql);
+    stmt_end(x->sql);
+}
+
 static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
                               const ast_column *b)
 {
@@ -1280,6 +1385,11 @@ static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
     const char *qt = quoted(x->tc, x->d, to->name),
                *qc = quoted(x->tc, x->d, b->name);
     const char *dflt;
+
+    if (sc__dialect_of(x->d)->modify_column) {
+        modify_column(x, t, a, b);
+        return;
+    }
 
     if (same_type(&a->type, &b->type) && a->type.local != b->type.local &&
         same_decl(a, b, SQL_SQLITE) && !b->sql_type[AST_D_POSTGRESQL]) {
@@ -1371,7 +1481,7 @@ static void pg_add_column(dir *x, const tabpair *t, const ast_column *c)
         add_column_def(x, to, &open);
         fill(x, t, c);
         if (!c->nullable)
-            pg_set_not_null(x, to, c);
+            set_not_null(x, to, c);
     }
     if (volatile_default(dflt))
         lint(x, to->name, "ADD COLUMN \"%s\" with the volatile default %s "
@@ -1435,12 +1545,18 @@ static bool single_pk_changed(dir *x, const tabpair *t)
  * pk_<table>, in the constraints). */
 static void pg_drop_single_pk(dir *x, const tabpair *t)
 {
+    const char *drop = sc__dialect_of(x->d)->drop_pk;
+
     if (!single_pk(t_from(x, t)) || !single_pk_changed(x, t))
         return;
-    buf_printf(
-        x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
-        quoted(x->tc, x->d, t_to(x, t)->name),
-        quoted(x->tc, x->d, pg_pk_name(x->fc, t_from(x, t), t_to(x, t))));
+    if (drop != NULL)
+        buf_printf(x->sql, "ALTER TABLE %s %s",
+                   quoted(x->tc, x->d, t_to(x, t)->name), drop);
+    else
+        buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
+                   quoted(x->tc, x->d, t_to(x, t)->name),
+                   quoted(x->tc, x->d,
+                          pg_pk_name(x->fc, t_from(x, t), t_to(x, t))));
     stmt_end(x->sql);
 }
 
@@ -1453,11 +1569,12 @@ static void pg_add_single_pk(dir *x, const tabpair *t)
         return;
     buf_printf(x->sql, "ALTER TABLE %s ADD ",
                quoted(x->tc, x->d, t_to(x, t)->name));
-    if (name)
+    if (name && sc__dialect_of(x->d)->pk_named)
         buf_printf(x->sql, "CONSTRAINT %s ", quoted(x->tc, x->d, name));
     buf_printf(x->sql, "PRIMARY KEY (%s)", quoted(x->tc, x->d, b->name));
     stmt_end(x->sql);
-    lint(x, t_to(x, t)->name, "ADD PRIMARY KEY builds its index under an "
+    if (sc__dialect_of(x->d)->concurrent_index)
+        lint(x, t_to(x, t)->name, "ADD PRIMARY KEY builds its index under an "
          "ACCESS EXCLUSIVE lock, which stops readers and writers; safer: "
          "CREATE UNIQUE INDEX CONCURRENTLY in a migration of its own, then "
          "ADD PRIMARY KEY USING INDEX");
@@ -1500,7 +1617,8 @@ static void pg_rename_table(dir *x, const tabpair *t)
     stmt_end(x->sql);
     /* A one-column key is the server's "<table>_pkey": follow the
      * table, so the database matches a fresh create_all. */
-    if (t_single_pk(from) && !pk_given_name(from)) {
+    if (t_single_pk(from) && !pk_given_name(from) &&
+        sc__dialect_of(x->d)->pk_named) {
         buf_printf(x->sql, "ALTER TABLE %s RENAME CONSTRAINT \"%s_pkey\" "
                            "TO \"%s_pkey\"", qt, from->name, to->name);
         stmt_end(x->sql);
@@ -1583,7 +1701,7 @@ static bool key_referenced(dir *x, const ast_table *t, const char *cols)
     int i;
 
     for (o = x->tc->schema->tables; o && !hit; o = o->next) {
-        emit_sql_constraints(x->tc, SQL_POSTGRESQL, o, &l);
+        emit_sql_constraints(x->tc, x->d, o, &l);
         for (i = 0; i < l.n && !hit; i++)
             hit = l.items[i].is_fk &&
                   references(x->tc, x->d, &l.items[i], t->name, &r) &&
@@ -1624,7 +1742,8 @@ static void pg_add_constraint(dir *x, const tabpair *t, const ast_table *to,
 {
     const char *qt = quoted(x->tc, x->d, to->name),
                *qn = quoted(x->tc, x->d, c->name);
-    bool later = c->is_fk || strncmp(c->sql, "CHECK", 5) == 0;
+    bool later = sc__dialect_of(x->d)->not_valid &&
+                 (c->is_fk || strncmp(c->sql, "CHECK", 5) == 0);
 
     /* Only over columns the table had, whose duplicates a guard counts
      * before anything changes: a part that fails after others committed
@@ -1639,7 +1758,8 @@ static void pg_add_constraint(dir *x, const tabpair *t, const ast_table *to,
         buf_printf(x->validate, "ALTER TABLE %s VALIDATE CONSTRAINT %s", qt,
                    qn);
         stmt_end(x->validate);
-    } else {
+    } else if (!c->is_fk && strncmp(c->sql, "CHECK", 5) != 0 &&
+               sc__dialect_of(x->d)->concurrent_index) {
         lint(x, to->name, "ADD CONSTRAINT \"%s\" %s builds its index "
              "under an ACCESS EXCLUSIVE lock, which stops readers and "
              "writers; safer: CREATE UNIQUE INDEX CONCURRENTLY in a "
@@ -1649,17 +1769,27 @@ static void pg_add_constraint(dir *x, const tabpair *t, const ast_table *to,
     }
 }
 
+/* ALTER TABLE qt DROP constraint c, as its dialect drops its kind. */
+static void drop_constraint(dir *x, const char *qt, const sql_constraint *c)
+{
+    const sc__dialect *dl = sc__dialect_of(x->d);
+
+    buf_printf(x->sql, "ALTER TABLE %s %s %s", qt,
+               c->is_fk                             ? dl->drop_fk
+               : strncmp(c->sql, "CHECK", 5) == 0   ? dl->drop_check
+                                                    : dl->drop_key,
+               quoted(x->tc, x->d, c->name));
+    stmt_end(x->sql);
+}
+
 static void pg_drop_constraints(dir *x, const pgtab *g, bool fks)
 {
     const char *qt = quoted(x->tc, x->d, t_to(x, g->t)->name);
     int i;
 
     for (i = 0; i < g->lf.n; i++)
-        if (g->lf.items[i].is_fk == fks && pg_goes(x, g, &g->lf.items[i])) {
-            buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s",
-                       qt, quoted(x->tc, x->d, g->lf.items[i].name));
-            stmt_end(x->sql);
-        }
+        if (g->lf.items[i].is_fk == fks && pg_goes(x, g, &g->lf.items[i]))
+            drop_constraint(x, qt, &g->lf.items[i]);
 }
 
 static void pg_columns(dir *x, const tabpair *t)
@@ -1708,12 +1838,16 @@ static void pg_add_constraints(dir *x, const pgtab *g, bool fks)
         old = same_constraint(x, g->t, &g->lf, c);
         if (old && strcmp(old->name, c->name) == 0)
             continue;
-        if (old) {
+        if (old && sc__dialect_of(x->d)->rename_constraint) {
             buf_printf(x->sql, "ALTER TABLE %s RENAME CONSTRAINT %s TO %s", qt,
                        quoted(x->tc, x->d, old->name),
                        quoted(x->tc, x->d, c->name));
             stmt_end(x->sql);
         } else {
+            /* without RENAME CONSTRAINT the old name goes, the new one
+             * comes */
+            if (old)
+                drop_constraint(x, qt, old);
             pg_add_constraint(x, g->t, to, c);
         }
     }
@@ -1753,12 +1887,11 @@ static void pg_around(dir *x, pgtab *g, int n, bool drop)
             if (!r || j == n)
                 continue;
             if (drop) {
-                buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
-                           quoted(x->tc, x->d,
-                                  g[i].gone ? t_from(x, g[i].t)->name
-                                            : t_to(x, g[i].t)->name),
-                           quoted(x->tc, x->d, c->name));
-                stmt_end(x->sql);
+                drop_constraint(x,
+                                quoted(x->tc, x->d,
+                                       g[i].gone ? t_from(x, g[i].t)->name
+                                                 : t_to(x, g[i].t)->name),
+                                c);
             } else {
                 pg_add_constraint(x, g[i].t, t_to(x, g[i].t), c);
             }

@@ -132,6 +132,16 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
             .alter_default = false, .add_constraint = false,
             .drop_constraint = false,
         },
+        /* migrate diff's spellings */
+        .modify_column = false,
+        .not_valid = false,
+        .rename_constraint = false,
+        .drop_fk = "DROP CONSTRAINT IF EXISTS",
+        .drop_key = "DROP CONSTRAINT IF EXISTS",
+        .drop_check = "DROP CONSTRAINT IF EXISTS",
+        .drop_pk = NULL,
+        .drop_index_on = false,
+        .migration_file_optional = false,
     },
     {
         .id = SC_DIALECT_POSTGRESQL,
@@ -240,6 +250,16 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
             .alter_default = true, .add_constraint = true,
             .drop_constraint = true,
         },
+        /* migrate diff's spellings */
+        .modify_column = false,
+        .not_valid = true,
+        .rename_constraint = true,
+        .drop_fk = "DROP CONSTRAINT IF EXISTS",
+        .drop_key = "DROP CONSTRAINT IF EXISTS",
+        .drop_check = "DROP CONSTRAINT IF EXISTS",
+        .drop_pk = NULL,
+        .drop_index_on = false,
+        .migration_file_optional = false,
     },
     {
         /* MariaDB 10.6 and later over InnoDB; MySQL 8 reads the same.
@@ -361,6 +381,16 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
             .alter_default = true, .add_constraint = true,
             .drop_constraint = true,
         },
+        /* migrate diff's spellings */
+        .modify_column = true,
+        .not_valid = false,
+        .rename_constraint = false,
+        .drop_fk = "DROP FOREIGN KEY IF EXISTS",
+        .drop_key = "DROP INDEX IF EXISTS",
+        .drop_check = "DROP CONSTRAINT IF EXISTS",
+        .drop_pk = "DROP PRIMARY KEY",
+        .drop_index_on = true,
+        .migration_file_optional = true,
     },
 };
 
