@@ -88,12 +88,19 @@ sql "$db" -e "$seed; ALTER TABLE reviews ADD COLUMN votes INT" || fail "cannot s
 mig 1 up --db "$url" --dir "$dir"
 has "migration 0002 change"
 mig 0 status --db "$url" --dir "$dir"
-has "half done  0002 change: part 1"
-has "up resumes there"
+# the statement that adds votes is the 8th of the 12 (the 7 before it
+# committed and recorded)
+n=$(grep -c ';$' "$dir/0002_change.mariadb.sql")
+at=$(sed -n '/^-- +up/,/^-- +down/p' "$dir/0002_change.mariadb.sql" |
+     grep ';$' | grep -n 'ADD COLUMN `votes`' | cut -d: -f1)
+total=$(sed -n '/^-- +up/,/^-- +down/p' "$dir/0002_change.mariadb.sql" |
+        grep -c ';$')
+[ "$n" -gt "$total" ] && [ "$at" -gt 1 ] || fail "unexpected script ($at of $total)"
+has "half done  0002 change: part 1 of 1, statement $at of $total failed; up resumes there"
 done_before=$(sql "$db" -e "SELECT statements FROM schemac_migration_parts
                             WHERE version = 2 AND direction = 'up'")
-[ "${done_before:-0}" -ge 1 ] ||
-    fail "no statement of 0002 was recorded as done ($done_before)"
+[ "$done_before" = $((at - 1)) ] ||
+    fail "$done_before statements of 0002 recorded as done, not $((at - 1))"
 # down refuses while the step is half applied
 mig 1 down --db "$url" --dir "$dir"
 has "migrate up resumes there"
