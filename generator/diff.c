@@ -748,15 +748,42 @@ static void create_index(dir *x, const ast_table *to, const char *sql)
     stmt_end(x->concurrent);
 }
 
+/* Whether index it of to is made before the constraints change: where
+ * a foreign key needs an index over its columns (MariaDB), a new index
+ * over columns the table had already comes first, so that the key it
+ * replaces can go under the foreign key. */
+static bool early_index(const dir *x, const ast_table *from,
+                        const ast_item *it)
+{
+    const ast_name *n;
+
+    if (!sc__dialect_of(x->d)->fk_needs_index || it->cols == NULL)
+        return false;
+    for (n = it->cols; n; n = n->next)
+        if (!column_named(from, n->name))
+            return false;
+    return true;
+}
+
 /* Drops the indexes of from that to lacks (or has otherwise) and creates
- * those of to that from lacks. */
+ * those of to that from lacks; early: only creates those of early_index,
+ * which the later call then leaves. */
+static void diff_indexes_at(dir *x, const ast_table *from,
+                            const ast_table *to, bool create_all, bool early);
+
 static void diff_indexes(dir *x, const ast_table *from, const ast_table *to,
                          bool create_all)
+{
+    diff_indexes_at(x, from, to, create_all, false);
+}
+
+static void diff_indexes_at(dir *x, const ast_table *from,
+                            const ast_table *to, bool create_all, bool early)
 {
     const ast_item *it;
     const char *name, *sql_from, *sql_to;
 
-    for (it = from->items; it && !create_all; it = it->next) {
+    for (it = from->items; it && !create_all && !early; it = it->next) {
         if (!emit_sql_is_index(it))
             continue;
         name = emit_sql_index_name(x->fc, from, it);
@@ -783,6 +810,8 @@ static void diff_indexes(dir *x, const ast_table *from, const ast_table *to,
         has_index(x->tc, x->d, to, name, &sql_to);
         if (!create_all && has_index(x->fc, x->d, from, name, &sql_from) &&
             strcmp(sql_to, sql_from) == 0)
+            continue;
+        if (!create_all && early_index(x, from, it) != early)
             continue;
         if (create_all) {
             buf_puts(x->sql, sql_to);
@@ -827,16 +856,18 @@ static bool names_added_column(dir *x, const tabpair *t, const char *sql)
  * twice: grouped by the columns themselves (SQLite has no row values in
  * GROUP BY), leaving out the rows with a NULL in any of them, which
  * UNIQUE accepts on both databases. */
-static void unique_guard_query(buf *q, const char *table, const char *cols)
+static void unique_guard_query(buf *q, sql_dialect d, const char *table,
+                               const char *cols)
 {
     const char *p = cols + 1, *start;
+    char qc = sc__dialect_of(d)->quote_close;
     buf cond;
 
     buf_init(&cond);
-    while (*p == '"') {
+    while (*p == qc) {
         start = p++;
-        while (*p && !(p[0] == '"' && p[1] != '"'))
-            p += p[0] == '"' ? 2 : 1;
+        while (*p && !(p[0] == qc && p[1] != qc))
+            p += p[0] == qc ? 2 : 1;
         if (*p)
             p++;
         buf_printf(&cond, "%s%.*s IS NOT NULL", cond.len ? " AND " : "",
@@ -873,11 +904,13 @@ static void constraint_guards(dir *x, const tabpair *t,
         sql = renamed_sql(x, t, c->sql, true);
         buf_reset(&q);
         if (strncmp(sql, "UNIQUE ", 7) == 0) {
-            unique_guard_query(&q, quoted(x->tc, x->d, from->name), sql + 7);
+            unique_guard_query(&q, x->d, quoted(x->tc, x->d, from->name),
+                               sql + 7);
             guard(x, from->name, c->column, "duplicates under a new unique",
                   q.data);
         } else if (strncmp(sql, "PRIMARY KEY ", 12) == 0) {
-            unique_guard_query(&q, quoted(x->tc, x->d, from->name), sql + 12);
+            unique_guard_query(&q, x->d, quoted(x->tc, x->d, from->name),
+                               sql + 12);
             guard(x, from->name, c->column,
                   "duplicates under a new primary key", q.data);
         } else if (strncmp(sql, "CHECK ", 6) == 0) {
@@ -1774,11 +1807,14 @@ static void drop_constraint(dir *x, const char *qt, const sql_constraint *c)
 {
     const sc__dialect *dl = sc__dialect_of(x->d);
 
-    buf_printf(x->sql, "ALTER TABLE %s %s %s", qt,
-               c->is_fk                             ? dl->drop_fk
-               : strncmp(c->sql, "CHECK", 5) == 0   ? dl->drop_check
-                                                    : dl->drop_key,
-               quoted(x->tc, x->d, c->name));
+    if (strncmp(c->sql, "PRIMARY KEY", 11) == 0 && dl->drop_pk != NULL)
+        buf_printf(x->sql, "ALTER TABLE %s %s", qt, dl->drop_pk);
+    else
+        buf_printf(x->sql, "ALTER TABLE %s %s %s", qt,
+                   c->is_fk                             ? dl->drop_fk
+                   : strncmp(c->sql, "CHECK", 5) == 0   ? dl->drop_check
+                                                        : dl->drop_key,
+                   quoted(x->tc, x->d, c->name));
     stmt_end(x->sql);
 }
 
@@ -1988,6 +2024,10 @@ static int pg_alter_tables(dir *x)
             table_guards(x, g[i].t, &g[i].lf, &g[i].lt);
             pg_rename_table(x, g[i].t);
         }
+    for (i = 0; i < n; i++)
+        if (g[i].changed)
+            diff_indexes_at(x, t_from(x, g[i].t), t_to(x, g[i].t), false,
+                            true);
     pg_around(x, g, n, true);
     for (i = 0; i < n; i++)
         if (g[i].changed)
@@ -2073,6 +2113,7 @@ static bool table_changed(dir *x, const tabpair *t)
         y.sql = y.concurrent = &probe;
         y.lints = NULL;
         diff_indexes(&y, t_from(x, t), t_to(x, t), false);
+        diff_indexes_at(&y, t_from(x, t), t_to(x, t), false, true);
         for (int i = 0; i < t->ncols && !changed; i++)
             changed = !c_from(x, &t->cols[i]) ||
                       strcmp(c_from(x, &t->cols[i])->name,

@@ -141,6 +141,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .drop_check = "DROP CONSTRAINT IF EXISTS",
         .drop_pk = NULL,
         .drop_index_on = false,
+        .fk_needs_index = false,
         .migration_file_optional = false,
     },
     {
@@ -259,6 +260,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .drop_check = "DROP CONSTRAINT IF EXISTS",
         .drop_pk = NULL,
         .drop_index_on = false,
+        .fk_needs_index = false,
         .migration_file_optional = false,
     },
     {
@@ -390,6 +392,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .drop_check = "DROP CONSTRAINT IF EXISTS",
         .drop_pk = "DROP PRIMARY KEY",
         .drop_index_on = true,
+        .fk_needs_index = true,
         .migration_file_optional = true,
     },
 };

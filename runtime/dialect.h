@@ -207,6 +207,9 @@ typedef struct sc__dialect {
      * name, as drop_key) */
     const char *drop_fk, *drop_key, *drop_check, *drop_pk;
     bool drop_index_on;               /* DROP INDEX ... ON table */
+    /* A foreign key needs an index over its columns, and the index it
+     * uses cannot be dropped from under it */
+    bool fk_needs_index;
     /* A migration may lack this dialect's file: one written before
      * migrate diff wrote it (its runner then refuses to start) */
     bool migration_file_optional;
