@@ -656,7 +656,8 @@ static const char *renamed_sql(dir *x, const tabpair *t, const char *sql,
     while (*p) {
         bool hit = false;
 
-        for (i = 0; i < t->ncols && *p == '"'; i++) {
+        for (i = 0; i < t->ncols && *p == sc__dialect_of(x->d)->quote_open;
+             i++) {
             const ast_column *f = c_from(x, &t->cols[i]);
             const ast_column *g = c_to(x, &t->cols[i]);
             const ast_column *src = back ? g : f, *dst = back ? f : g;
@@ -1664,15 +1665,17 @@ static bool pg_goes(dir *x, const pgtab *g, const sql_constraint *c)
     return !find_constraint(&g->lt, c) && !continued(x, g->t, &g->lt, c);
 }
 
-/* The column list "(\"a\", \"b\")" at the first '(' of sql, as
- * long as it runs (quoted names hold no ')' unquoted). */
-static size_t col_list_len(const char *l)
+/* The column list "(\"a\", \"b\")" at the first '(' of sql, in the
+ * quotes of dialect d, as long as it runs (quoted names hold no ')'
+ * unquoted). */
+static size_t col_list_len(sql_dialect d, const char *l)
 {
     const char *p = l;
+    char q = sc__dialect_of(d)->quote_close;
     bool in = false;
 
     for (; *p && (in || *p != ')'); p++)
-        if (*p == '"')
+        if (*p == q)
             in = !in;
     return (size_t)(p - l) + (*p == ')');
 }
@@ -1694,7 +1697,7 @@ static bool pg_drops_key(dir *x, const pgtab *g, const char *cols,
         if (c->is_fk || strncmp(c->sql, "CHECK", 5) == 0 || !pg_goes(x, g, c))
             continue;
         l = strchr(c->sql, '(');
-        if (l && col_list_len(l) == len && strncmp(l, cols, len) == 0)
+        if (l && col_list_len(x->d, l) == len && strncmp(l, cols, len) == 0)
             return true;
     }
     if (!pk || !single_pk_changed(x, g->t))
@@ -1738,8 +1741,8 @@ static bool key_referenced(dir *x, const ast_table *t, const char *cols)
         for (i = 0; i < l.n && !hit; i++)
             hit = l.items[i].is_fk &&
                   references(x->tc, x->d, &l.items[i], t->name, &r) &&
-                  col_list_len(r) == col_list_len(cols) &&
-                  strncmp(r, cols, col_list_len(cols)) == 0;
+                  col_list_len(x->d, r) == col_list_len(x->d, cols) &&
+                  strncmp(r, cols, col_list_len(x->d, cols)) == 0;
         sql_constraint_list_free(&l);
     }
     return hit;
@@ -1917,7 +1920,7 @@ static void pg_around(dir *x, pgtab *g, int n, bool drop)
                 len = strlen(q[j]);
                 cols = r + 13 + len;
                 if (strncmp(r + 12, q[j], len) == 0 && r[12 + len] == ' ' &&
-                    pg_drops_key(x, &g[j], cols, col_list_len(cols)))
+                    pg_drops_key(x, &g[j], cols, col_list_len(x->d, cols)))
                     break;
             }
             if (!r || j == n)
@@ -2860,13 +2863,13 @@ static bool pg_key_comes(dir *x, const ast_ref *r)
         emit_sql_quote(&cols, x->d, n->name);
         buf_puts(&cols, n->next ? ", " : ")");
     }
-    emit_sql_constraints(x->fc, SQL_POSTGRESQL, t_from(x, tp), &lf);
-    emit_sql_constraints(x->tc, SQL_POSTGRESQL, t_to(x, tp), &lt);
+    emit_sql_constraints(x->fc, x->d, t_from(x, tp), &lf);
+    emit_sql_constraints(x->tc, x->d, t_to(x, tp), &lt);
     for (i = 0; i < lt.n && !comes; i++) {
         l = strchr(lt.items[i].sql, '(');
         comes = !lt.items[i].is_fk &&
                 strncmp(lt.items[i].sql, "CHECK", 5) != 0 && l &&
-                col_list_len(l) == cols.len &&
+                col_list_len(x->d, l) == cols.len &&
                 strncmp(l, cols.data, cols.len) == 0 &&
                 !same_constraint(x, tp, &lf, &lt.items[i]);
     }
