@@ -614,7 +614,7 @@ static void narrowing_guard(dir *x, const char *table, const char *col,
             for (int64_t i = b->b; i < a->b; i++)
                 buf_putc(&cond, '0');
             buf_puts(&cond, " <> 0");
-        } else if (x->d == SQL_POSTGRESQL && b->b < a->b)
+        } else if (!sc__dialect_of(x->d)->numeric_as_integer && b->b < a->b)
             buf_printf(&cond, " OR %s <> round(%s, %lld)", qc, qc,
                        (long long)b->b);
     } else {
@@ -1426,10 +1426,10 @@ static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
     }
 
     if (same_type(&a->type, &b->type) && a->type.local != b->type.local &&
-        same_decl(a, b, SQL_SQLITE) && !b->sql_type[AST_D_POSTGRESQL]) {
+        same_decl(a, b, SQL_SQLITE) && !b->sql_type[x->d]) {
         /* The same instant as a UTC reading, or the other way. */
         buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
-        emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
+        emit_sql_column_type(x->sql, x->d, b);
         buf_printf(x->sql, " USING %s AT TIME ZONE 'UTC'", qc);
         stmt_end(x->sql);
         lint(x, to->name, "ALTER COLUMN \"%s\" TYPE rewrites the table "
@@ -1438,15 +1438,15 @@ static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
              "it in batches and switch over in migrations of their own",
              b->name);
     } else if (same_type(&a->type, &b->type) &&
-               !same_collation(a, b, SQL_POSTGRESQL) &&
-               same_text(a->sql_type[AST_D_POSTGRESQL],
-                         b->sql_type[AST_D_POSTGRESQL]) &&
+               !same_collation(a, b, x->d) &&
+               same_text(a->sql_type[x->d],
+                         b->sql_type[x->d]) &&
                a->type.local == b->type.local) {
         /* the collation alone: the values stay, the indexes are rebuilt */
         buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
-        emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
-        if (emit_sql_collation(SQL_POSTGRESQL, b))
-            emit_sql_collate(x->sql, SQL_POSTGRESQL, b);
+        emit_sql_column_type(x->sql, x->d, b);
+        if (emit_sql_collation(x->d, b))
+            emit_sql_collate(x->sql, x->d, b);
         else
             buf_puts(x->sql, " COLLATE \"default\"");
         stmt_end(x->sql);
@@ -1454,17 +1454,17 @@ static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
              "the column's indexes under an ACCESS EXCLUSIVE lock, which "
              "stops the table's readers and writers", b->name);
     } else if (!same_type(&a->type, &b->type) ||
-               !same_decl(a, b, SQL_POSTGRESQL)) {
+               !same_decl(a, b, x->d)) {
         buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
-        emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
-        emit_sql_collate(x->sql, SQL_POSTGRESQL, b);
+        emit_sql_column_type(x->sql, x->d, b);
+        emit_sql_collate(x->sql, x->d, b);
         if (converts(x, a, b)) {
             buf_printf(x->sql, " USING %s",
                        migration_expr(x, t, b->using_, b, false));
         } else {
             buf_printf(x->sql, " USING %s%s::", qc,
                        b->type.kind == AST_T_NAMED ? "::text" : "");
-            emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
+            emit_sql_column_type(x->sql, x->d, b);
         }
         stmt_end(x->sql);
         if (!pg_relabels(a, b))
@@ -1486,7 +1486,7 @@ static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
         }
     }
     if (!same_default(x->fc, x->tc, a, b)) {
-        dflt = default_sql(x->tc, SQL_POSTGRESQL, b);
+        dflt = default_sql(x->tc, x->d, b);
         if (dflt)
             buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s",
                        qt, qc, dflt);
@@ -1503,7 +1503,7 @@ static void pg_add_column(dir *x, const tabpair *t, const ast_column *c)
 {
     const ast_table *to = t_to(x, t);
     ast_column open;
-    const char *dflt = default_sql(x->tc, SQL_POSTGRESQL, c);
+    const char *dflt = default_sql(x->tc, x->d, c);
 
     buf_printf(x->sql, "ALTER TABLE %s ADD COLUMN ",
                quoted(x->tc, x->d, to->name));
@@ -2201,9 +2201,9 @@ static void pg_checks_around(dir *x, const ast_table *t, const ast_column *c)
     buf *main = x->sql;
     int i;
 
-    emit_sql_constraints(x->fc, SQL_POSTGRESQL, t, &lf);
+    emit_sql_constraints(x->fc, x->d, t, &lf);
     if (to)
-        emit_sql_constraints(x->tc, SQL_POSTGRESQL, to, &lt);
+        emit_sql_constraints(x->tc, x->d, to, &lt);
     for (i = 0; i < lf.n; i++) {
         if (strncmp(lf.items[i].sql, "CHECK", 5) != 0 ||
             !strstr(lf.items[i].sql, qc))
@@ -2301,7 +2301,7 @@ static void pg_recreate_enum(dir *x, const ast_enum *from, const ast_enum *to)
                 buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s SET "
                                    "DEFAULT %s", quoted(x->tc, x->d, t->name),
                            quoted(x->tc, x->d, c->name),
-                           default_sql(x->fc, SQL_POSTGRESQL, c));
+                           default_sql(x->fc, x->d, c));
                 stmt_end(x->sql);
             }
         }
