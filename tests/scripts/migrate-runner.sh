@@ -43,7 +43,7 @@ has "migration 0002 add_karma: part 2 of 3 failed: "
 grep -q '^applied' "$tmp/out" && fail "up said applied after a failure"
 mig 0 status --db "$url" --dir "$parts"
 has "current  0001 init"
-has "0002 add_karma: part 2 of 3 failed; up resumes there"
+has "0002 add_karma: part 2 of 3, statement 1 of 2 failed; up resumes there"
 if [ $dialect = postgresql ]; then
     [ "$(run "SELECT count(*) FROM pg_index WHERE NOT indisvalid")" = 0 ] ||
         fail "the failed CREATE INDEX CONCURRENTLY left an invalid index"
@@ -79,7 +79,7 @@ grep -q '^applied' "$tmp/out" && fail "killed, it said applied"
 sleep 1
 mig 0 status --db "$url" --dir "$parts"
 has "current  0001 init"
-has "0002 add_karma: part 2 of 3 failed; up resumes there"
+has "0002 add_karma: part 2 of 3, statement 1 of 2 failed; up resumes there"
 mig 0 up --db "$url" --dir "$parts"
 has "applied  0002 add_karma"
 # progress, as plain lines off a terminal: what runs and the table's rows
