@@ -600,7 +600,8 @@ static void narrowing_guard(dir *x, const char *table, const char *col,
     else if (int_width(b->kind) == 32)
         buf_printf(&cond, "%s NOT BETWEEN -2147483648 AND 2147483647", qc);
     else if (b->kind == AST_T_VARCHAR)
-        buf_printf(&cond, "length(%s) > %lld", qc, (long long)b->a);
+        buf_printf(&cond, "%s(%s) > %lld",
+                   sc__dialect_of(x->d)->char_length, qc, (long long)b->a);
     else if (b->kind == AST_T_NUMERIC) {
         buf_printf(&cond, "abs(%s) >%s ", qc,
                    sc__dialect_of(x->d)->numeric_as_integer &&

@@ -142,6 +142,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .drop_pk = NULL,
         .drop_index_on = false,
         .fk_needs_index = false,
+        .char_length = "length",
         .migration_file_optional = false,
     },
     {
@@ -261,6 +262,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .drop_pk = NULL,
         .drop_index_on = false,
         .fk_needs_index = false,
+        .char_length = "length",
         .migration_file_optional = false,
     },
     {
@@ -393,6 +395,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .drop_pk = "DROP PRIMARY KEY",
         .drop_index_on = true,
         .fk_needs_index = true,
+        .char_length = "char_length",
         .migration_file_optional = true,
     },
 };

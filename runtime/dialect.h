@@ -210,6 +210,8 @@ typedef struct sc__dialect {
     /* A foreign key needs an index over its columns, and the index it
      * uses cannot be dropped from under it */
     bool fk_needs_index;
+    /* The function counting a text's characters (not its bytes) */
+    const char *char_length;
     /* A migration may lack this dialect's file: one written before
      * migrate diff wrote it (its runner then refuses to start) */
     bool migration_file_optional;
