@@ -514,8 +514,10 @@ static void lint(dir *x, const char *table, const char *fmt, ...)
     long long rows = -1, *kept;
     va_list ap;
 
-    if (!x->lints || !sc__dialect_of(x->d)->concurrent_index)
-        return; /* the lints are about PostgreSQL's locks */
+    /* the lints are about the locks and copies of changes in place,
+     * which a rebuild (SQLite's) does not take */
+    if (!x->lints || !alters(x->d))
+        return;
     if (o && o->row_count) {
         kept = symtab_get(cache, table);
         if (!kept) {
@@ -1158,9 +1160,10 @@ static void fill(dir *x, const tabpair *t, const ast_column *c)
                migration_expr(x, t, c->backfill, c, false), qc);
     stmt_end(x->sql);
     lint(x, t_to(x, t)->name, "UPDATE of every row, filling \"%s\", locks "
-         "the rows it writes until the migration commits; for a large table "
-         "leave out the backfill and fill it in batches in a migration of "
-         "its own", c->name);
+         "the rows it writes until the %s commits; for a large table leave "
+         "out the backfill and fill it in batches in a migration of its own",
+         c->name, sc__dialect_of(x->d)->transactional_ddl ? "migration"
+                                                         : "statement");
 }
 
 /* AUTOINCREMENT: the new copy takes over the old table's counter, so an
@@ -1788,6 +1791,13 @@ static void pg_add_constraint(dir *x, const tabpair *t, const ast_table *to,
     if (t && !names_added_column(x, t, c->sql) &&
         pg_unique_concurrently(x, to, c))
         return;
+    /* no guard can count what a column not there yet will hold */
+    if (t && names_added_column(x, t, c->sql) &&
+        !sc__dialect_of(x->d)->transactional_ddl && !c->is_fk)
+        lint(x, to->name, "ADD CONSTRAINT \"%s\" names a column this "
+             "migration adds, which no guard can count beforehand; should "
+             "it fail, the statements before it stay and migrate up "
+             "resumes at it", c->name);
     buf_printf(x->sql, "ALTER TABLE %s ADD CONSTRAINT %s %s%s", qt, qn,
                c->sql, later ? " NOT VALID" : "");
     stmt_end(x->sql);
