@@ -144,6 +144,16 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .fk_needs_index = false,
         .char_length = "length",
         .migration_file_optional = false,
+        /* catalog */
+        .strict_tables = true,
+        .checks_reworded = false,
+        .collate_named = false,
+        .autoinc_declared = "INTEGER",
+        .unique_index_is_key = false,
+        .fk_restrict_is_none = false,
+        .title = "SQLite",
+        .pk_name_suffix = NULL,
+        .database_name = NULL,
     },
     {
         .id = SC_DIALECT_POSTGRESQL,
@@ -264,6 +274,16 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .fk_needs_index = false,
         .char_length = "length",
         .migration_file_optional = false,
+        /* catalog */
+        .strict_tables = false,
+        .checks_reworded = true,
+        .collate_named = true,
+        .autoinc_declared = NULL,
+        .unique_index_is_key = false,
+        .fk_restrict_is_none = false,
+        .title = "PostgreSQL",
+        .pk_name_suffix = "_pkey",
+        .database_name = "SELECT current_database()",
     },
     {
         /* MariaDB 10.6 and later over InnoDB; MySQL 8 reads the same.
@@ -397,6 +417,16 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .fk_needs_index = true,
         .char_length = "char_length",
         .migration_file_optional = true,
+        /* catalog */
+        .strict_tables = false,
+        .checks_reworded = true,
+        .collate_named = true,
+        .autoinc_declared = NULL,
+        .unique_index_is_key = true,
+        .fk_restrict_is_none = true,
+        .title = "MariaDB",
+        .pk_name_suffix = NULL,
+        .database_name = "SELECT DATABASE()",
     },
 };
 

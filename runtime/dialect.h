@@ -215,6 +215,27 @@ typedef struct sc__dialect {
     /* A migration may lack this dialect's file: one written before
      * migrate diff wrote it (its runner then refuses to start) */
     bool migration_file_optional;
+    /* The catalog, as pull and check read it (generator/catalog*.c). */
+    bool strict_tables;       /* a table is STRICT or not (SQLite's) */
+    /* CHECKs printed in words of the database's own (casts, ANY): check
+     * compares their presence only */
+    bool checks_reworded;
+    /* A collate NAME modifier is written COLLATE NAME in DDL and read
+     * back; else text has the column's own order and no word says it */
+    bool collate_named;
+    /* The type an autoincrement key has in the catalog, NULL: its own */
+    const char *autoinc_declared;
+    /* A unique index is a unique constraint of the catalog (MariaDB
+     * knows no unique index apart from its UNIQUE keys) */
+    bool unique_index_is_key;
+    /* ON DELETE/UPDATE RESTRICT is the action none given is: alike */
+    bool fk_restrict_is_none;
+    /* The name the database gives a primary key of one column that the
+     * schema names none: the table's name and this ("_pkey"); NULL when
+     * such a key stays unnamed */
+    const char *pk_name_suffix;
+    const char *title;          /* "PostgreSQL": the name in messages */
+    const char *database_name;  /* the current database's name, or NULL */
 } sc__dialect;
 
 /* The entry of dialect d; NULL when d is none of SC_DIALECT_*. */
