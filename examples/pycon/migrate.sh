@@ -92,16 +92,7 @@ step "a second diff finds nothing to do"
 
 if "$schemac" help check >/dev/null 2>&1; then
     step "schemac check: the database matches the schema"
-    status=0
-    "$schemac" check app.schema --db "$url" 2>check.err || status=$?
-    # a catalog reader schemac does not have for this database yet says
-    # so; any other failure is the migration's
-    if [ "$status" -ne 0 ] &&
-       ! grep -q "cannot read the database's structure" check.err; then
-        cat check.err >&2
-        exit 1
-    fi
-    cat check.err >&2
+    "$schemac" check app.schema --db "$url"
 fi
 echo
 echo "done"
