@@ -25,10 +25,10 @@
 #include "backend.h"
 #include "internal.h"
 #include "schemac.h"
+#include "hash.h"
 #include "utf8.h"
 
-#define CACHE_MAX     256 /* prepared query statements per connection */
-#define CACHE_BUCKETS 512 /* a power of two, twice CACHE_MAX */
+#define CACHE_BUCKETS 512 /* a power of two, twice the default bound */
 #define LOAD_BATCH    500 /* parents per statement of sc_load_children() */
 
 /* ---------------------------------------------------------------------
@@ -66,10 +66,10 @@ typedef struct run {
 
 static uint64_t hash_text(const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
+    uint64_t h = SC__HASH_INIT;
 
     for (; *s != '\0'; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+        h = sc__hash_byte(h, (unsigned char)*s);
     return h;
 }
 
@@ -165,7 +165,7 @@ static bool cache_add(sc_db *db, const char *sql, uint64_t hash, void *stmt,
     size_t len = strlen(sql);
     text_entry *e;
 
-    if (tc->n >= CACHE_MAX && !evict(db))
+    if (tc->n >= db->texts_max && !evict(db))
         return false;
     e = sc__malloc(sizeof *e);
     if (e == NULL)
