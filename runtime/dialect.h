@@ -211,6 +211,31 @@ typedef struct sc__dialect {
     bool raise_guards;                /* a script's guards raise (DO) */
     sc__dialect_alters alter;
 
+    /* How migrate diff spells the ALTERs that differ between dialects
+     * that have them (alter.alter_column_type). */
+    /* A column's type, nullability and default change by one MODIFY
+     * COLUMN with its whole definition; else ALTER COLUMN ... TYPE,
+     * SET / DROP NOT NULL, SET / DROP DEFAULT each */
+    bool modify_column;
+    /* A check or foreign key is added NOT VALID and validated in a part
+     * of its own */
+    bool not_valid;
+    /* RENAME CONSTRAINT exists; else a constraint is dropped and added
+     * under its new name */
+    bool rename_constraint;
+    /* After ALTER TABLE t: dropping a foreign key, a unique key and a
+     * check, each followed by its name; the primary key (NULL: by its
+     * name, as drop_key) */
+    const char *drop_fk, *drop_key, *drop_check, *drop_pk;
+    bool drop_index_on;               /* DROP INDEX ... ON table */
+    /* A foreign key needs an index over its columns, and the index it
+     * uses cannot be dropped from under it */
+    bool fk_needs_index;
+    /* The function counting a text's characters (not its bytes) */
+    const char *char_length;
+    /* A migration may lack this dialect's file: one written before
+     * migrate diff wrote it (its runner then refuses to start) */
+    bool migration_file_optional;
     /* The catalog, as pull and check read it (generator/catalog*.c). */
     bool strict_tables;       /* a table is STRICT or not (SQLite's) */
     /* CHECKs printed in words of the database's own (casts, ANY): check
