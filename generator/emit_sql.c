@@ -44,9 +44,9 @@ static void push(sql_stmts *s, buf *b)
 }
 
 static const sql_dialect written[] = {SQL_SQLITE, SQL_POSTGRESQL, SQL_MARIADB};
-/* The diff does not write MariaDB's ALTERs yet: its migrations are
- * SQLite's and PostgreSQL's. */
-static const sql_dialect migrated[] = {SQL_SQLITE, SQL_POSTGRESQL};
+/* The dialects migrate diff writes a file of: all of them. */
+static const sql_dialect migrated[] = {SQL_SQLITE, SQL_POSTGRESQL,
+                                       SQL_MARIADB};
 
 const sql_dialect *emit_sql_dialects(int *n)
 {
