@@ -147,6 +147,9 @@ typedef struct my_stmt {
     bool has_result;         /* the execution gave a result set */
     bool cursor;             /* the cursor attribute is set */
     bool rebind;             /* a column buffer moved: bind again */
+    /* The table an INSERT, UPDATE or DELETE writes, for the columns of
+     * a duplicate key; "" for other statements */
+    char table[128];
 } my_stmt;
 
 /* ---------------------------------------------------------------------
@@ -379,6 +382,79 @@ static int record(my_conn *c, unsigned n, const char *msg)
     return c->err.code;
 }
 
+/*
+ * The table a statement writes: the quoted name after INSERT INTO,
+ * UPDATE or DELETE FROM at the start of the runtime's own SQL (which
+ * quotes every name), into out; "" for other statements.
+ */
+static void written_table(const char *sql, char *out, size_t size)
+{
+    static const char *const starts[] = {"INSERT INTO ", "UPDATE ",
+                                         "DELETE FROM "};
+    size_t i, n;
+
+    out[0] = '\0';
+    for (i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+        n = strlen(starts[i]);
+        if (strncmp(sql, starts[i], n) == 0 && sql[n] == '"') {
+            quoted(sql + n, out, size);
+            return;
+        }
+    }
+}
+
+/*
+ * The columns of the key a duplicate entry (1062) hit, which MariaDB's
+ * message names only by the key: read from information_schema.statistics
+ * for the statement's table, as "t.a, t.b" in err->detail and, for one
+ * column, the column itself, as PostgreSQL's detail gives them.  Nothing
+ * changes when the table is unknown or the query fails; the connection's
+ * error stays the duplicate's.
+ */
+static void duplicate_columns(my_conn *c, const char *table)
+{
+    sc_backend_error *err = &c->err;
+    const char *key = err->extended == SC_CONSTRAINT_PRIMARYKEY
+                          ? "PRIMARY"
+                          : err->constraint;
+    char sql[1024], etable[2 * sizeof err->table + 1];
+    char ekey[2 * sizeof err->constraint + 1];
+    MYSQL_RES *res;
+    MYSQL_ROW row;
+    sc__buf b = {0};
+    unsigned n = 0;
+
+    if (table[0] == '\0' || key[0] == '\0' || c->lost)
+        return;
+    mysql_real_escape_string(c->my, etable, table, strlen(table));
+    mysql_real_escape_string(c->my, ekey, key, strlen(key));
+    snprintf(sql, sizeof sql,
+             "SELECT column_name FROM information_schema.statistics "
+             "WHERE table_schema = DATABASE() AND table_name = '%s' "
+             "AND index_name = '%s' ORDER BY seq_in_index",
+             etable, ekey);
+    if (mysql_real_query(c->my, sql, strlen(sql)) != 0)
+        return;
+    res = mysql_store_result(c->my);
+    if (res == NULL)
+        return;
+    while ((row = mysql_fetch_row(res)) != NULL) {
+        if (row[0] == NULL)
+            continue;
+        sc__buf_printf(&b, "%s%s.%s", n++ ? ", " : "", table, row[0]);
+    }
+    mysql_free_result(res);
+    if (!b.failed && b.s != NULL) {
+        sc__copy_n(err->table, sizeof err->table, table, strlen(table));
+        sc__copy_n(err->detail, sizeof err->detail, b.s, strlen(b.s));
+        if (n == 1)
+            sc__copy_n(err->column, sizeof err->column,
+                       b.s + strlen(table) + 1,
+                       strlen(b.s + strlen(table) + 1));
+    }
+    sc__buf_free(&b);
+}
+
 static int conn_error(my_conn *c)
 {
     return record(c, mysql_errno(c->my), mysql_error(c->my));
@@ -386,7 +462,12 @@ static int conn_error(my_conn *c)
 
 static int stmt_error(my_stmt *s)
 {
-    return record(s->c, mysql_stmt_errno(s->st), mysql_stmt_error(s->st));
+    int rc = record(s->c, mysql_stmt_errno(s->st), mysql_stmt_error(s->st));
+
+    if (s->c->err.extended == SC_CONSTRAINT_UNIQUE ||
+        s->c->err.extended == SC_CONSTRAINT_PRIMARYKEY)
+        duplicate_columns(s->c, s->table);
+    return rc;
 }
 
 static int nomem(my_conn *c)
@@ -1007,6 +1088,7 @@ static int my_prepare(void *conn, const char *sql, bool persistent,
                      : nomem(c);
         goto cleanup;
     }
+    written_table(sql, s->table, sizeof s->table);
     if (mysql_stmt_prepare(s->st, sql, strlen(sql)) != 0) {
         rc = stmt_error(s);
         goto cleanup;
