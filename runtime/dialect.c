@@ -132,6 +132,8 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
             .alter_default = false, .add_constraint = false,
             .drop_constraint = false,
         },
+        .float_infinity = true, .float_nan = false,
+        .min_year = 0, .max_year = 0,
     },
     {
         .id = SC_DIALECT_POSTGRESQL,
@@ -240,6 +242,8 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
             .alter_default = true, .add_constraint = true,
             .drop_constraint = true,
         },
+        .float_infinity = true, .float_nan = true,
+        .min_year = 0, .max_year = 0,
     },
     {
         /* MariaDB 10.6 and later over InnoDB; MySQL 8 reads the same.
@@ -361,6 +365,8 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
             .alter_default = true, .add_constraint = true,
             .drop_constraint = true,
         },
+        .float_infinity = false, .float_nan = false,
+        .min_year = 0, .max_year = 9999,
     },
 };
 

@@ -189,6 +189,15 @@ typedef struct sc__dialect {
     bool retry_busy;                  /* a busy step is tried again */
     bool raise_guards;                /* a script's guards raise (DO) */
     sc__dialect_alters alter;
+
+    /* What a column of the dialect holds: a value beyond is SC_RANGE,
+     * naming table, column and key, refused before it is sent. */
+    bool float_infinity;              /* a float stores +-infinity */
+    bool float_nan;                   /* a float stores NaN */
+    /* The years a date or timestamp holds; max_year 0: the type's own
+     * range (every int32_t day and int64_t microsecond on SQLite,
+     * PostgreSQL's own limits there) */
+    int min_year, max_year;
 } sc__dialect;
 
 /* The entry of dialect d; NULL when d is none of SC_DIALECT_*. */

@@ -1143,7 +1143,14 @@ static int my_column_count(void *stmt)
  * Binding.
  * ------------------------------------------------------------------- */
 
-/* Days since 1970 into t's date; false when MariaDB has no such year. */
+/* The dialect entry, whose facts say what a column holds. */
+static const sc__dialect *maria(void)
+{
+    return sc__dialect_of(SC_DIALECT_MARIADB);
+}
+
+/* Days since 1970 into t's date; false when MariaDB has no such year
+ * (the dialect's min_year to max_year). */
 static bool put_date(MYSQL_TIME *t, int64_t days)
 {
     int y, m, d;
@@ -1151,7 +1158,7 @@ static bool put_date(MYSQL_TIME *t, int64_t days)
     if (days < INT32_MIN || days > INT32_MAX)
         return false;
     sc_date_to_ymd((int32_t)days, &y, &m, &d);
-    if (y < 0 || y > 9999)
+    if (y < maria()->min_year || y > maria()->max_year)
         return false;
     t->year = (unsigned)y;
     t->month = (unsigned)m;
@@ -1280,7 +1287,8 @@ static int my_bind(void *stmt, int i, const sc_value *v, const char **why)
     case SC_VAL_INT:
         return bind_int(b, p, v, why);
     case SC_VAL_FLOAT:
-        if (!isfinite(v->f)) {
+        if ((isnan(v->f) && !maria()->float_nan) ||
+            (isinf(v->f) && !maria()->float_infinity)) {
             *why = "MariaDB stores no NaN or infinity";
             return SC_RANGE;
         }

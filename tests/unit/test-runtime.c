@@ -36,6 +36,7 @@
 
 #include <sqlite3.h>
 
+#include "dialect.h"
 #include "rt_db.h"
 #include "schemac.h"
 #include "testdb.h"
@@ -69,6 +70,13 @@ static void teardown(void)
 static bool on_sqlite(void)
 {
     return testdb_dialect() == SC_DIALECT_SQLITE;
+}
+
+/* The dialect table's entry of the database under test: what its
+ * columns hold. */
+static const sc__dialect *facts(void)
+{
+    return sc__dialect_of(testdb_dialect());
 }
 
 /* Asserts the last error on db: codes, table, column and a piece of the
@@ -228,15 +236,64 @@ static int32_t pg_date_max(void)
     return sc_date_from_ymd(5874897, 12, 31);
 }
 
+/* The first and last day the database under test stores. */
+static int32_t date_min(void)
+{
+    return facts()->max_year ? sc_date_from_ymd(facts()->min_year, 1, 1)
+                             : pg_date_min();
+}
+
+static int32_t date_max(void)
+{
+    return facts()->max_year ? sc_date_from_ymd(facts()->max_year, 12, 31)
+                             : pg_date_max();
+}
+
+/* The first and last microsecond it stores. */
+static int64_t ts_min(void)
+{
+    return facts()->max_year ? (int64_t)date_min() * 86400 * 1000000
+                             : PG_TS_MIN;
+}
+
+static int64_t ts_max(void)
+{
+    return facts()->max_year
+               ? ((int64_t)date_max() + 1) * 86400 * 1000000 - 1
+               : INT64_MAX;
+}
+
 static int32_t clamp_date(int32_t d)
 {
-    return d < pg_date_min() ? pg_date_min()
-                             : d > pg_date_max() ? pg_date_max() : d;
+    return d < date_min() ? date_min() : d > date_max() ? date_max() : d;
+}
+
+static int64_t clamp_ts(int64_t t)
+{
+    return t < ts_min() ? ts_min() : t > ts_max() ? ts_max() : t;
+}
+
+/* An infinity as the largest finite value where the dialect stores no
+ * infinity (test_nonfinite_refused covers those). */
+static double finite_f64(double f)
+{
+    if (!isinf(f) || facts()->float_infinity)
+        return f;
+    return f > 0 ? DBL_MAX : -DBL_MAX;
+}
+
+static float finite_f32(float f)
+{
+    if (!isinf(f) || facts()->float_infinity)
+        return f;
+    return f > 0 ? FLT_MAX : -FLT_MAX;
 }
 
 /* A round-trip row as the database under test can hold it: on
- * PostgreSQL, dates and timestamps beyond its range move to its limits
- * (test_date_out_of_range covers the values beyond). */
+ * PostgreSQL and MariaDB, dates and timestamps beyond its range move to
+ * its limits, and where the dialect stores no infinity (MariaDB), an
+ * infinity becomes the largest finite float (test_date_out_of_range and
+ * test_nonfinite_refused cover the values beyond). */
 static rt_all_type round_trip_row(int i)
 {
     rt_all_type row = round_trips[i].row;
@@ -245,10 +302,12 @@ static rt_all_type round_trip_row(int i)
         return row;
     row.d = clamp_date(row.d);
     row.nd = clamp_date(row.nd);
-    if (row.ts < PG_TS_MIN)
-        row.ts = PG_TS_MIN;
-    if (row.nts < PG_TS_MIN)
-        row.nts = PG_TS_MIN;
+    row.ts = clamp_ts(row.ts);
+    row.nts = clamp_ts(row.nts);
+    row.f32 = finite_f32(row.f32);
+    row.nf32 = finite_f32(row.nf32);
+    row.f64 = finite_f64(row.f64);
+    row.nf64 = finite_f64(row.nf64);
     return row;
 }
 
@@ -381,11 +440,14 @@ START_TEST(test_negative_zero)
 END_TEST
 
 /* NaN: SQLite stores NULL for it, so the runtime refuses it there
- * (SC_RANGE, in test_violation); PostgreSQL stores it and reads it back. */
+ * (SC_RANGE, in test_violation); PostgreSQL stores it and reads it back;
+ * MariaDB stores none (test_nonfinite_refused). */
 START_TEST(test_nan)
 {
     rt_all_type row = round_trip_row(3), got;
 
+    if (!facts()->float_nan)
+        return;
     row.f64 = NAN;
     row.nf32 = NAN;
     ck_assert_msg(rt_all_types_insert(db, &row) == SC_OK, "%s",
@@ -396,8 +458,38 @@ START_TEST(test_nan)
 }
 END_TEST
 
-/* Dates and timestamps PostgreSQL cannot store are refused with SC_RANGE
- * before they reach it; SQLite stores them all (test_round_trip). */
+/* Where the dialect stores no NaN or no infinity (MariaDB), each of
+ * them in each float column is SC_RANGE naming the table and column,
+ * and nothing is written. */
+START_TEST(test_nonfinite_refused)
+{
+    static const char *const cols[] = {"f32", "nf32", "f64", "nf64"};
+    double bad = _i / 4 == 0 ? NAN : _i / 4 == 1 ? INFINITY : -INFINITY;
+    bool stored = isnan(bad) ? facts()->float_nan : facts()->float_infinity;
+    rt_all_type row = round_trip_row(3), got;
+    char part[64];
+
+    if (stored)
+        return;
+    if (_i % 4 == 0)
+        row.f32 = (float)bad;
+    else if (_i % 4 == 1)
+        row.nf32 = (float)bad;
+    else if (_i % 4 == 2)
+        row.f64 = bad;
+    else
+        row.nf64 = bad;
+    snprintf(part, sizeof part, "all_types.%s", cols[_i % 4]);
+    assert_error(rt_all_types_insert(db, &row), SC_RANGE, SC_RANGE,
+                 "all_types", cols[_i % 4], part);
+    ck_assert_int_eq(row.id, 0);
+    ck_assert_int_eq(rt_all_types_get(db, arena, 1, &got), SC_NOTFOUND);
+}
+END_TEST
+
+/* Dates and timestamps PostgreSQL or MariaDB cannot store are refused
+ * with SC_RANGE before they reach it; SQLite stores them all
+ * (test_round_trip). */
 static const struct {
     int32_t d;
     int64_t ts;
@@ -418,8 +510,8 @@ START_TEST(test_date_out_of_range)
                  "all_types", _i < 2 ? "d" : "ts", "all_types.");
     ck_assert_int_eq(row.id, 0);
     /* both limits themselves are stored */
-    row.d = _i % 2 ? pg_date_min() : pg_date_max();
-    row.ts = _i % 2 ? PG_TS_MIN : INT64_MAX;
+    row.d = _i % 2 ? date_min() : date_max();
+    row.ts = _i % 2 ? ts_min() : ts_max();
     ck_assert_msg(rt_all_types_insert(db, &row) == SC_OK, "%s",
                   sc_errmsg(db));
 }
@@ -2286,6 +2378,7 @@ Suite *make_suite(void)
                         sizeof good_utf8 / sizeof good_utf8[0]);
     if (!on_sqlite()) {
         tcase_add_test(tc, test_nan);
+        tcase_add_loop_test(tc, test_nonfinite_refused, 0, 12);
         tcase_add_loop_test(tc, test_date_out_of_range, 0,
                             sizeof beyond_pg / sizeof beyond_pg[0]);
     }
