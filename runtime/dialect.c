@@ -134,6 +134,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         },
         .float_infinity = true, .float_nan = false,
         .min_year = 0, .max_year = 0,
+        .float_negative_zero = false, .error_aborts_txn = false,
     },
     {
         .id = SC_DIALECT_POSTGRESQL,
@@ -244,6 +245,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         },
         .float_infinity = true, .float_nan = true,
         .min_year = 0, .max_year = 0,
+        .float_negative_zero = true, .error_aborts_txn = true,
     },
     {
         /* MariaDB 10.6 and later over InnoDB; MySQL 8 reads the same.
@@ -367,6 +369,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         },
         .float_infinity = false, .float_nan = false,
         .min_year = 0, .max_year = 9999,
+        .float_negative_zero = false, .error_aborts_txn = false,
     },
 };
 

@@ -198,6 +198,10 @@ typedef struct sc__dialect {
      * range (every int32_t day and int64_t microsecond on SQLite,
      * PostgreSQL's own limits there) */
     int min_year, max_year;
+    bool float_negative_zero;         /* -0.0 reads back with its sign */
+    /* A failed statement leaves its transaction only to roll back
+     * (PostgreSQL); else the transaction goes on without it */
+    bool error_aborts_txn;
 } sc__dialect;
 
 /* The entry of dialect d; NULL when d is none of SC_DIALECT_*. */

@@ -293,6 +293,25 @@ static int duplicate_key(sc_backend_error *err, const char *msg)
     return SC_CONSTRAINT_UNIQUE;
 }
 
+/*
+ * MariaDB names the check its own type makes (JSON's json_valid()) after
+ * the column, "t.col": that is the check SPEC calls ck_<table>_<col>,
+ * the one that enforces a type, and the column is col.
+ */
+static void type_check(sc_backend_error *err)
+{
+    size_t n = strlen(err->table);
+    char name[sizeof err->constraint];
+    const char *col = err->constraint + n + 1;
+
+    if (n == 0 || strncmp(err->constraint, err->table, n) != 0 ||
+        err->constraint[n] != '.' || *col == '\0')
+        return;
+    snprintf(name, sizeof name, "ck_%s_%s", err->table, col);
+    sc__copy_n(err->column, sizeof err->column, col, strlen(col));
+    sc__copy_n(err->constraint, sizeof err->constraint, name, strlen(name));
+}
+
 /* "CONSTRAINT `c` failed for `db`.`t`" (4025), "Check constraint 'c' is
  * violated." (3819). */
 static void check_names(sc_backend_error *err, const char *msg)
@@ -304,6 +323,7 @@ static void check_names(sc_backend_error *err, const char *msg)
                    sizeof err->constraint);
         if (p != NULL && strncmp(p, " failed for ", 12) == 0)
             last_part(p + 12, err->table, sizeof err->table);
+        type_check(err);
         return;
     }
     name_after(msg, "constraint ", err->constraint, sizeof err->constraint);

@@ -435,7 +435,7 @@ START_TEST(test_negative_zero)
     ck_assert_int_eq(rt_all_types_get(db, arena, row.id, &got), SC_OK);
     ck_assert(got.has_nf64);
     ck_assert(got.nf64 == 0.0);
-    ck_assert_int_eq(signbit(got.nf64) != 0, !on_sqlite());
+    ck_assert_int_eq(signbit(got.nf64) != 0, facts()->float_negative_zero);
 }
 END_TEST
 
@@ -1232,17 +1232,22 @@ static int v_nan(void)
 
 /* A label the program does not know, as when the database is newer than
  * the program: past the CHECK on SQLite, a label added to the enum type
- * on PostgreSQL. */
+ * on PostgreSQL, to the column's ENUM on MariaDB. */
 static const char *const new_label_sql[] = {
     "PRAGMA ignore_check_constraints = ON",
     "ALTER TYPE \"level\" ADD VALUE 'expert'",
+    "ALTER TABLE \"pair\" MODIFY \"kind\" ENUM('beginner', "
+    "'intermediate', 'advanced', 'expert') NOT NULL",
 };
 
 static int v_unknown_label(void)
 {
     rt_pair got;
 
-    ck_assert_int_eq(sc_exec(db, new_label_sql[on_sqlite() ? 0 : 1]), SC_OK);
+    ck_assert_int_eq(sc_exec(db, testdb_pick3(new_label_sql[0],
+                                              new_label_sql[1],
+                                              new_label_sql[2])),
+                     SC_OK);
     ck_assert_int_eq(sc_exec(db, "INSERT INTO \"pair\" VALUES (1, 'k', NULL,"
                                  " 0.0, 'expert', NULL)"),
                      SC_OK);
@@ -1279,68 +1284,70 @@ static const struct violation {
     const char *msg;    /* a part of the message */
     const char *pg_msg; /* the part on PostgreSQL, when it words it so */
     bool sqlite_only;   /* about SQLite's emulation of a type */
+    const char *md_msg; /* the part on MariaDB, when not pg_msg */
 } violations[] = {
     {"unique", v_unique, SC_CONSTRAINT, SC_CONSTRAINT_UNIQUE, "user",
      "user_name", "unique constraint failed on user.user_name", NULL,
-     false},
+     false, NULL},
     {"unique email", v_unique_email, SC_CONSTRAINT, SC_CONSTRAINT_UNIQUE,
      "user", "user_email", "unique constraint failed on user.user_email", NULL,
-     false},
+     false, NULL},
     {"unique pair", v_unique_two_columns, SC_CONSTRAINT,
      SC_CONSTRAINT_UNIQUE, "order", NULL,
      "unique constraint failed on order.user_id, order.group", NULL,
-     false},
+     false, NULL},
     {"primary key", v_primary_key, SC_CONSTRAINT, SC_CONSTRAINT_PRIMARYKEY,
      "pair", NULL, "primary key constraint failed on pair.a, pair.b", NULL,
-     false},
+     false, NULL},
     {"not null", v_not_null, SC_CONSTRAINT, SC_CONSTRAINT_NOTNULL, "user",
      "user_name", "not null constraint failed on user.user_name", NULL,
-     false},
+     false, NULL},
     {"not null bytes", v_not_null_bytes, SC_CONSTRAINT,
      SC_CONSTRAINT_NOTNULL, "all_types", "by",
      "not null constraint failed on all_types.by", NULL,
-     false},
+     false, NULL},
     {"varchar length", v_check_varchar, SC_CONSTRAINT, SC_CONSTRAINT_CHECK,
      "user", "user_name",
      "check constraint failed on user.user_name: at most 32 characters", NULL,
-     false},
+     false, NULL},
     {"json", v_check_json, SC_CONSTRAINT, SC_CONSTRAINT_CHECK, "all_types",
      "js", "check constraint failed on all_types.js: valid JSON", NULL,
-     false},
+     false, NULL},
     {"bool raw", v_check_bool_raw, SC_CONSTRAINT, SC_CONSTRAINT_CHECK,
      "all_types", "b", "check constraint failed on all_types.b: 0 or 1",
-     NULL, true},
+     NULL, true, NULL},
     {"enum raw", v_check_enum_raw, SC_CONSTRAINT, SC_CONSTRAINT_CHECK,
-     "all_types", "lv", "all_types.lv: one of 'beginner'", NULL, true},
+     "all_types", "lv", "all_types.lv: one of 'beginner'", NULL, true, NULL},
     {"foreign key insert", v_fkey_insert, SC_CONSTRAINT,
      SC_CONSTRAINT_FOREIGNKEY, "order", "user_id",
      "foreign key constraint failed: order.user_id references "
      "user(user_id)", NULL,
-     false},
+     false, NULL},
     {"foreign key update", v_fkey_update, SC_CONSTRAINT,
      SC_CONSTRAINT_FOREIGNKEY, "order", "user_id",
      "order.user_id references user(user_id)", NULL,
-     false},
+     false, NULL},
     {"still referenced", v_fkey_delete_restrict, SC_CONSTRAINT,
      SC_CONSTRAINT_FOREIGNKEY, "user", NULL,
      "the row of user is still referenced", NULL,
-     false},
+     false, NULL},
     {"enum range", v_enum_out_of_range, SC_RANGE, SC_RANGE, "all_types",
      "lv", "value 7 of all_types.lv is not a value of enum level", NULL,
-     false},
+     false, NULL},
     {"enum negative", v_enum_negative_update, SC_RANGE, SC_RANGE,
      "all_types", "nlv", "value -1 of all_types.nlv", NULL,
-     false},
+     false, NULL},
     {"nan", v_nan, SC_RANGE, SC_RANGE, "all_types", "f64",
-     "cannot store all_types.f64: NaN", NULL, true},
+     "cannot store all_types.f64: NaN", NULL, true, NULL},
     {"unknown label", v_unknown_label, SC_ERROR, SC_ERROR, "pair", "kind",
      "unknown label 'expert' in pair.kind", NULL,
-     false},
+     false, NULL},
     {"int16 overflow", v_int16_overflow_read, SC_RANGE, SC_RANGE,
      "all_types", "i16", "value 70000 of all_types.i16 does not fit", NULL,
-     true},
+     true, NULL},
     {"no such table", v_no_such_table, SC_ERROR, SC_ERROR, "speaker", NULL,
-     "no such table", "relation \"speaker\" does not exist", false},
+     "no such table", "relation \"speaker\" does not exist", false,
+     "Table 'schemac_test.speaker' doesn't exist"},
 };
 
 #define NVIOLATIONS (int)(sizeof violations / sizeof violations[0])
@@ -1348,8 +1355,11 @@ static const struct violation {
 START_TEST(test_violation)
 {
     const struct violation *v = &violations[_i];
-    const char *msg = v->pg_msg != NULL ? testdb_pick(v->msg, v->pg_msg)
-                                        : v->msg;
+    const char *msg =
+        v->pg_msg != NULL
+            ? testdb_pick3(v->msg, v->pg_msg,
+                           v->md_msg != NULL ? v->md_msg : v->pg_msg)
+            : v->msg;
 
     assert_error(v->run(), v->rc, v->ext, v->table, v->column, msg);
     /* the connection is still fine */
@@ -1445,7 +1455,7 @@ START_TEST(test_commit_after_error)
     ck_assert_int_eq(sc_begin(db), SC_OK);
     ck_assert_int_eq(rt_pair_insert(db, &p), SC_OK);
     ck_assert_int_eq(rt_pair_insert(db, &p), SC_CONSTRAINT);
-    if (on_sqlite()) {
+    if (!facts()->error_aborts_txn) {
         ck_assert_int_eq(sc_commit(db), SC_OK);
         ck_assert_int_eq(rt_pair_get(db, arena, 1, "x", &got), SC_OK);
     } else {
@@ -1519,7 +1529,11 @@ START_TEST(test_busy)
     ck_assert_int_eq(rt_create_all(a), SC_OK);
     ck_assert_int_eq(rt_speaker_insert(a, &s), SC_OK);
     if (!on_sqlite())
-        ck_assert_int_eq(sc_exec(b, "SET lock_timeout = '1s'"), SC_OK);
+        ck_assert_int_eq(sc_exec(b, testdb_pick3(NULL,
+                                                 "SET lock_timeout = '1s'",
+                                                 "SET innodb_lock_wait_timeout"
+                                                 " = 1")),
+                         SC_OK);
     ck_assert_int_eq(sc_begin(a), SC_OK);
     s.name = "by a";
     ck_assert_int_eq(rt_speaker_update(a, &s), SC_OK);
@@ -1877,6 +1891,11 @@ static void collect(void *ctx, const sc_trace_event *ev)
     tl->n++;
 }
 
+/* The SQL of SQLite, or of PostgreSQL: MariaDB writes SQLite's "?" and
+ * no RETURNING. */
+#define PICK_QMARK(on_sqlite, on_postgresql)                                \
+    testdb_pick3(on_sqlite, on_postgresql, on_sqlite)
+
 START_TEST(test_trace_talk_example)
 {
     static trace_log events;
@@ -1894,24 +1913,24 @@ START_TEST(test_trace_talk_example)
     ck_assert_int_eq(rt_speaker_get(db, arena, s.speaker_id, &got), SC_OK);
 
     ck_assert_int_eq(events.n, 4);
-    ck_assert_str_eq(events.sql[0], "BEGIN");
+    ck_assert_str_eq(events.sql[0], facts()->begin);
     ck_assert_str_eq(events.params[0], "()");
     ck_assert_str_eq(events.sql[1],
-                     testdb_pick("INSERT INTO \"speaker\" (\"name\", "
-                                 "\"email\") VALUES (?, ?)",
-                                 "INSERT INTO \"speaker\" (\"name\", "
-                                 "\"email\") VALUES ($1, $2) RETURNING "
-                                 "\"speaker_id\""));
+                     PICK_QMARK("INSERT INTO \"speaker\" (\"name\", "
+                                "\"email\") VALUES (?, ?)",
+                                "INSERT INTO \"speaker\" (\"name\", "
+                                "\"email\") VALUES ($1, $2) RETURNING "
+                                "\"speaker_id\""));
     ck_assert_str_eq(events.params[1],
                      "('\xEC\xB5\x9C\xEC\x98\x81\xEC\x84\xA0', "
                      "'yeongseon.choe@pycon.kr')");
     ck_assert_str_eq(events.sql[2],
-                     testdb_pick("SELECT \"speaker_id\", \"name\", "
-                                 "\"email\" FROM \"speaker\" WHERE "
-                                 "\"speaker_id\" = ?",
-                                 "SELECT \"speaker_id\", \"name\", "
-                                 "\"email\" FROM \"speaker\" WHERE "
-                                 "\"speaker_id\" = $1"));
+                     PICK_QMARK("SELECT \"speaker_id\", \"name\", "
+                                "\"email\" FROM \"speaker\" WHERE "
+                                "\"speaker_id\" = ?",
+                                "SELECT \"speaker_id\", \"name\", "
+                                "\"email\" FROM \"speaker\" WHERE "
+                                "\"speaker_id\" = $1"));
     ck_assert_str_eq(events.params[2], "(1,)");
     ck_assert_str_eq(events.sql[3], "COMMIT");
     ck_assert_int_eq(events.rc[1], SC_OK);
@@ -1947,12 +1966,15 @@ START_TEST(test_trace_value_formats)
 
     ck_assert_int_eq(events.n, 3);
     ck_assert_str_eq(events.sql[0],
-                     testdb_pick("INSERT INTO \"pair\" (\"a\", \"b\", "
-                                 "\"val\", \"score\", \"kind\", \"data\") "
-                                 "VALUES (?, ?, ?, ?, ?, ?)",
-                                 "INSERT INTO \"pair\" (\"a\", \"b\", "
-                                 "\"val\", \"score\", \"kind\", \"data\") "
-                                 "VALUES ($1, $2, $3, $4, $5, $6)"));
+                     testdb_pick3("INSERT INTO \"pair\" (\"a\", \"b\", "
+                                  "\"val\", \"score\", \"kind\", \"data\") "
+                                  "VALUES (?, ?, ?, ?, ?, ?)",
+                                  "INSERT INTO \"pair\" (\"a\", \"b\", "
+                                  "\"val\", \"score\", \"kind\", \"data\") "
+                                  "VALUES ($1, $2, $3, $4, $5, $6)",
+                                  "INSERT INTO \"pair\" (\"a\", \"b\", "
+                                  "\"val\", \"score\", \"kind\", \"data\") "
+                                  "VALUES (?, ?, ?, ?, ?, ?)"));
     ck_assert_str_eq(events.params[0],
                      "(-3, \"it's\", None, 1.5, 'advanced', x'00ff')");
     ck_assert_str_eq(events.params[1],
@@ -2287,9 +2309,14 @@ START_TEST(test_create_all_idempotent)
     ck_assert_int_eq(sc_schema_create_all(db, &rt_schema), SC_OK);
     ck_assert_int_eq(sc_schema_create_all(db, &rt_schema), SC_OK);
     ck_assert(user_exists(id));
-    /* nested in a transaction: a savepoint */
+    /* nested in a transaction: a savepoint, where DDL rolls back;
+     * else (MariaDB, whose DDL commits) refused */
     ck_assert_int_eq(sc_begin(db), SC_OK);
-    ck_assert_int_eq(sc_schema_create_all(db, &rt_schema), SC_OK);
+    if (facts()->transactional_ddl)
+        ck_assert_int_eq(sc_schema_create_all(db, &rt_schema), SC_OK);
+    else
+        assert_error(sc_schema_create_all(db, &rt_schema), SC_MISUSE,
+                     SC_MISUSE, NULL, NULL, "transaction");
     ck_assert_int_eq(sc_txn_depth(db), 1);
     ck_assert_int_eq(sc_commit(db), SC_OK);
 }
@@ -2307,11 +2334,22 @@ static const char *const broken_ddl_postgresql[] = {
     NULL,
 };
 
+static const char *const broken_ddl_mariadb[] = {
+    "CREATE TABLE IF NOT EXISTS \"first\" (\"x\" integer)",
+    "CREATE TABLE IF NOT EXISTS \"second\" (\"x\" \"NOSUCHTYPE\")",
+    NULL,
+};
+
+static const char *const *const broken_ddl[] = {
+    [SC_DIALECT_SQLITE] = broken_ddl_sqlite,
+    [SC_DIALECT_POSTGRESQL] = broken_ddl_postgresql,
+    [SC_DIALECT_MARIADB] = broken_ddl_mariadb,
+};
+
 START_TEST(test_create_all_errors)
 {
     sc_schema_desc s = rt_schema;
-    const char *const **ddl = on_sqlite() ? &s.ddl[SC_DIALECT_SQLITE]
-                                          : &s.ddl[SC_DIALECT_POSTGRESQL];
+    const char *const **ddl = &s.ddl[testdb_dialect()];
 
     s.abi_version = SC_ABI_VERSION + 1;
     assert_error(sc_schema_create_all(db, &s), SC_MISUSE, SC_MISUSE, NULL,
@@ -2319,12 +2357,18 @@ START_TEST(test_create_all_errors)
     s.abi_version = SC_ABI_VERSION;
     *ddl = NULL;
     assert_error(sc_schema_create_all(db, &s), SC_MISUSE, SC_MISUSE, NULL,
-                 NULL, testdb_pick("has no DDL for sqlite",
-                                   "has no DDL for postgresql"));
-    *ddl = on_sqlite() ? broken_ddl_sqlite : broken_ddl_postgresql;
+                 NULL, testdb_pick3("has no DDL for sqlite",
+                                    "has no DDL for postgresql",
+                                    "has no DDL for mariadb"));
+    *ddl = broken_ddl[testdb_dialect()];
     ck_assert_int_eq(sc_schema_create_all(db, &s), SC_ERROR);
     ck_assert_ptr_nonnull(strstr(sc_errmsg(db), "NOSUCHTYPE"));
     ck_assert_int_eq(sc_txn_depth(db), 0);
+    if (!facts()->transactional_ddl) {
+        /* each statement commits: the first table stays */
+        ck_assert_int_eq(sc_exec(db, "SELECT * FROM \"first\""), SC_OK);
+        return;
+    }
     /* all or nothing: the first table was rolled back too */
     ck_assert_int_eq(sc_exec(db, "SELECT * FROM \"first\""), SC_ERROR);
     ck_assert_ptr_nonnull(strstr(sc_errmsg(db),
