@@ -135,6 +135,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .float_infinity = true, .float_nan = false,
         .min_year = 0, .max_year = 0,
         .float_negative_zero = false, .error_aborts_txn = false,
+        .json_max_depth = 0,
     },
     {
         .id = SC_DIALECT_POSTGRESQL,
@@ -246,6 +247,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .float_infinity = true, .float_nan = true,
         .min_year = 0, .max_year = 0,
         .float_negative_zero = true, .error_aborts_txn = true,
+        .json_max_depth = 0,
     },
     {
         /* MariaDB 10.6 and later over InnoDB; MySQL 8 reads the same.
@@ -370,6 +372,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .float_infinity = false, .float_nan = false,
         .min_year = 0, .max_year = 9999,
         .float_negative_zero = false, .error_aborts_txn = false,
+        .json_max_depth = 31,
     },
 };
 

@@ -202,6 +202,9 @@ typedef struct sc__dialect {
     /* A failed statement leaves its transaction only to roll back
      * (PostgreSQL); else the transaction goes on without it */
     bool error_aborts_txn;
+    /* The deepest nesting of arrays and objects a json column holds
+     * (MariaDB's json_valid() refuses deeper); 0: no bound */
+    unsigned json_max_depth;
 } sc__dialect;
 
 /* The entry of dialect d; NULL when d is none of SC_DIALECT_*. */
