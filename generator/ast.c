@@ -11,6 +11,7 @@
 #include "ast.h"
 #include "mem.h"
 #include "dialect.h"
+#include "utf8.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -225,42 +226,6 @@ void ast_note(ast_ctx *ctx, const ast_loc *loc, const char *fmt, ...)
     va_end(ap);
 }
 
-size_t ast_utf8_len(const char *str, size_t n)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    size_t len, i;
-    unsigned lo = 0x80, hi = 0xBF;
-
-    if (n == 0)
-        return 0;
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF)
-        len = 2;
-    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-        len = 3;
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-        len = 4;
-    else
-        return 0;
-    /* The second byte's range excludes overlong forms, surrogates and
-     * code points beyond U+10FFFF. */
-    if (s[0] == 0xE0)
-        lo = 0xA0;
-    else if (s[0] == 0xED)
-        hi = 0x9F;
-    else if (s[0] == 0xF0)
-        lo = 0x90;
-    else if (s[0] == 0xF4)
-        hi = 0x8F;
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (i = 2; i < len; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return len;
-}
-
 /* A diagnostic's sort key: notes take their error's position, so they
  * stay right after it. */
 typedef struct diag_key {
@@ -323,7 +288,7 @@ static void print_source(FILE *out, const char *s, size_t len, int col)
     int c = 1;
 
     while (i < len) {
-        k = ast_utf8_len(s + i, len - i);
+        k = sc__utf8_sequence((const unsigned char *)s + i, len - i);
         if (k == 0 || (k == 1 && is_control(s[i]))) {
             fputc('?', out);
             k = 1;
@@ -335,7 +300,7 @@ static void print_source(FILE *out, const char *s, size_t len, int col)
     fputc('\n', out);
     for (i = 0; i < len && c < col; c++) {
         fputc(s[i] == '\t' ? '\t' : ' ', out);
-        k = ast_utf8_len(s + i, len - i);
+        k = sc__utf8_sequence((const unsigned char *)s + i, len - i);
         i += k == 0 ? 1 : k;
     }
     for (; c < col; c++)

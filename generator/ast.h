@@ -686,8 +686,4 @@ const char *ast_name_spelling(ast_ctx *ctx, const char *name,
 /* How an enum label is written: as it is when plain, else as a string
  * literal, 'PG-13', with '' for a quote. */
 const char *ast_label_spelling(ast_ctx *ctx, const char *label);
-/* The length in bytes of the well-formed UTF-8 sequence at s (at most n
- * bytes available), or 0 when the bytes there are not valid UTF-8. */
-size_t ast_utf8_len(const char *s, size_t n);
-
 #endif /* SCHEMAC_AST_H */

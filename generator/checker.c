@@ -15,6 +15,7 @@
 #include "names.h"
 #include "order.h"
 #include "symtab.h"
+#include "utf8.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -556,16 +557,6 @@ static bool decimal_fits(const char *text, int prec, int scale)
     return (int)fp <= scale && (int)ip <= prec - scale;
 }
 
-static size_t utf8_length(const char *s, size_t n)
-{
-    size_t i, k = 0;
-
-    for (i = 0; i < n; i++)
-        if (((unsigned char)s[i] & 0xc0) != 0x80)
-            k++;
-    return k;
-}
-
 static int hexval(int c)
 {
     if (c >= '0' && c <= '9')
@@ -718,7 +709,8 @@ static bool default_string_typed(const ast_column *c, const ast_literal *l,
     }
     switch (c->type.kind) {
     case AST_T_VARCHAR:
-        if ((int64_t)utf8_length(l->text, l->len) > c->type.a) {
+        if ((int64_t)sc__utf8_chars((const unsigned char *)l->text,
+                                    l->len) > c->type.a) {
             *why = "longer than the varchar allows";
             return false;
         }

@@ -1,11 +1,11 @@
 /*
  * backend.h - the interface between the runtime's core and a database
- * driver.  The core (core.c) builds SQL, binds values, reads columns,
- * caches statements and words errors; a backend (sqlite.c, postgres.c,
- * mariadb.c)
- * only moves values in and out of its driver through the table of
+ * driver.  The core (db.c, row.c and the files beside them; see
+ * internal.h) builds SQL, binds values, reads columns, caches statements
+ * and words errors; a backend (sqlite.c, postgres.c, mariadb.c) only
+ * moves values in and out of its driver through the table of
  * function pointers below.  Adding a database means writing one
- * more table and listing it in registry.c; core.c does not change.
+ * more table and listing it in registry.c; the core does not change.
  *
  * What differs between SQL dialects is said here, not tested by name in
  * the core: the placeholder text, whether a new key comes back through

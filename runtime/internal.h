@@ -2,9 +2,21 @@
  * internal.h - what the files of libschemac share and nobody else sees:
  * the allocation wrappers every runtime allocation goes through, so that
  * one place can count or fail them, a printf format check, and the parts
- * of the core (core.c) that the query engine (query.c) builds on: the
+ * of the core that the query engine (query.c) builds on: the
  * connection, a growable string, error wording, value conversion and
  * traced execution.
+ *
+ * The layering, each layer calling only the ones below it:
+ *
+ *   pool.c, migrate.c          pools and migrations, over the public API
+ *   query.c                    queries by SQL text, streams
+ *   the core (see "The core, by file" below): rows, batches,
+ *   transactions, statements, values, errors, the connection
+ *   backend.h                  sqlite.c, postgres.c, mariadb.c
+ *
+ * The core never calls query.c: what the connection must release of
+ * query.c's on sc_close() it releases through db->texts_free, a hook
+ * query.c sets.
  *
  * Nothing here is exported: the library is built with hidden visibility
  * and these names carry no SC_API.
@@ -27,7 +39,7 @@
 #define SC__PRINTF(fmt, args)
 #endif
 
-/* malloc, realloc and free for the whole runtime (defined in core.c).
+/* malloc, realloc and free for the whole runtime (defined in alloc.c).
  * sc__malloc(0) and sc__realloc(p, 0) return a valid pointer or NULL on
  * failure; sc__free(NULL) does nothing. */
 void *sc__malloc(size_t n);
@@ -40,7 +52,7 @@ void *sc__zalloc(size_t n, size_t size);
  * always NUL-terminated: a backend's message into a fixed buffer. */
 void sc__copy_n(char *dst, size_t size, const char *src, size_t n);
 
-/* The allocation-failure test's hook (core.c): from sc__alloc_fail_at(n)
+/* The allocation-failure test's hook (alloc.c): from sc__alloc_fail_at(n)
  * on, sc__alloc_fails() counts allocations and is true for the nth
  * (n > 0), the one sc__malloc() or sc__realloc() then refuses; n = 0
  * counts only, n < 0 turns counting off.  The test's SQLite allocator
@@ -73,7 +85,7 @@ void sc__buf_free(sc__buf *b);
  * The connection.
  * ------------------------------------------------------------------- */
 
-/* The operations whose statements core.c caches per table; sc__fail_stmt()
+/* The operations whose statements stmt.c caches per table; sc__fail_stmt()
  * takes one to word foreign key failures (OP_DELETE: still referenced). */
 enum { OP_NONE = -1, OP_INSERT, OP_GET, OP_UPDATE, OP_DELETE };
 
@@ -102,6 +114,9 @@ struct sc_db {
     size_t cache_used;
     size_t cache_masked; /* entries of sc_row_update_cols() among them */
     struct sc__text_cache *texts; /* query statements by text (query.c) */
+    void (*texts_free)(sc_db *db); /* set by query.c with texts, so that
+                                      sc_close() frees them without
+                                      calling up into query.c */
     sc_value *vals;      /* the values bound to the running statement */
     size_t nvals;
     size_t nbound;       /* how many of them it took */
@@ -257,7 +272,110 @@ int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
 int sc__fail_stmt(sc_db *db, void *stmt, const sc_table_desc *t, int op,
                   const void *row);
 
-/* Finalizes the statements query.c cached on db (defined there). */
-void sc__text_cache_free(sc_db *db);
+/* ---------------------------------------------------------------------
+ * The core, by file.  alloc.c: memory and the growable string; db.c: the
+ * connection, its errors and the owner check, opening and closing;
+ * exec.c: tracing and running SQL text; error.c: the wording of a
+ * backend's failure; value.c: values between struct fields and the
+ * backend, and the checks before they are sent; format.c: storage
+ * formats; stmt.c: the statement cache; sqltext.c: SQL text from
+ * descriptors; tx.c: transactions and savepoints; row.c: single-row
+ * operations and reading rows; batch.c: insert_many and the update and
+ * delete batches; time.c: the clock and civil dates.
+ * ------------------------------------------------------------------- */
+
+/* The statements of row operations, cached per (table, operation, column
+ * mask) in db->cache (stmt.c). */
+typedef struct stmt_entry {
+    const void *key; /* the table descriptor; NULL marks a free slot */
+    int op;
+    uint64_t mask;   /* the columns of sc_row_update_cols(), else 0 */
+    char *sql;
+    void *stmt;
+} stmt_entry;
+
+#define US_PER_SEC INT64_C(1000000)
+#define US_PER_DAY INT64_C(86400000000)
+
+/* A row's instant before the clock was read for it (see
+ * sc__default_value()). */
+#define NOW_UNREAD INT64_MIN
+
+/* Defined in db.c. */
+int sc__lost(sc_db *db);
+
+/* Defined in exec.c. */
+void sc__format_value(sc__buf *b, const sc_value *v);
+double sc__clock_ms(void);
+void sc__trace(sc_db *db, const char *sql, size_t n, double ms, int rc);
+int sc__exec_traced(sc_db *db, const char *sql);
+
+/* Defined in error.c. */
+int sc__report_unfit(sc_db *db, const sc_table_desc *t);
+void sc__prefix_row(sc_db *db, size_t i);
+
+/* Defined in value.c. */
+bool sc__too_many_digits(int64_t i, unsigned p);
+bool sc__value_unfit(const sc_value *v);
+sc_value_kind sc__kind_of(sc_type type);
+char *sc__field_w(const sc_column_desc *c, void *row);
+void sc__set_has(const sc_column_desc *c, void *row, bool has);
+int64_t sc__days_of_us(int64_t us);
+int sc__default_value(sc_db *db, const sc_table_desc *t,
+                      const sc_column_desc *c, int64_t *now, sc_value *v);
+void sc__set_int_field(const sc_column_desc *c, void *row, int64_t i);
+void sc__write_default(const sc_column_desc *c, void *row,
+                       const sc_value *v);
+bool sc__takes_default(const sc_column_desc *c, const void *row);
+bool sc__store_plain(const sc_column_desc *c, const sc_value *v,
+                     const sc_arena *a, void *row);
+int sc__store_value(sc_db *db, const sc_table_desc *t,
+                    const sc_column_desc *c, const sc_value *v,
+                    sc_arena *a, void *row);
+
+/* Defined in format.c. */
+bool sc__decode_stored(const sc_column_desc *c, const sc_value *v,
+                       void *row);
+void sc__put_format_name(sc__buf *b, const sc_column_desc *c);
+int sc__bind_value(sc_db *db, const sc_table_desc *t,
+                   const sc_column_desc *c, void *stmt, size_t k);
+int sc__key_value(sc_db *db, const sc_table_desc *t,
+                  const sc_column_desc *c, const void *row, sc_value *v);
+int sc__bind_pk(sc_db *db, const sc_table_desc *t, const void *key,
+                void *stmt, size_t *k);
+
+/* Defined in stmt.c. */
+stmt_entry *sc__cache_find(const sc_db *db, const void *key, int op,
+                           uint64_t mask);
+stmt_entry *sc__cache_place(sc_db *db, const stmt_entry *e);
+void sc__entry_free(sc_db *db, stmt_entry *e);
+int sc__cache_grow(sc_db *db, bool masked);
+void sc__cache_clear(sc_db *db);
+
+/* Defined in sqltext.c. */
+bool sc__updates(const sc_table_desc *t, unsigned i, uint64_t mask);
+int sc__prepare_cached(sc_db *db, const sc_table_desc *t, int op,
+                       uint64_t mask, stmt_entry **out);
+
+/* Defined in tx.c. */
+int sc__level_open(sc_db *db, bool write);
+int sc__level_close(sc_db *db, int level, int rc);
+
+/* Defined in row.c. */
+int sc__row_args(sc_db *db, const sc_table_desc *t, const void *row,
+                 bool needs_pk);
+int sc__insert_values(sc_db *db, const sc_table_desc *t,
+                      const void *row, int64_t *now, size_t *k);
+int sc__bind_insert(sc_db *db, const sc_table_desc *t, void *stmt,
+                    const void *row, int64_t *now, size_t *k);
+void sc__fill_row(sc_db *db, const sc_table_desc *t, void *row,
+                  int64_t id);
+int sc__insert_one(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                   void *row);
+int sc__check_column(sc_db *db, const sc_table_desc *t,
+                     const sc_column_desc *c, void *stmt, int i);
+int sc__step_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                    size_t n, int op, const void *row);
+int sc__update_mask(sc_db *db, const sc_table_desc *t, uint64_t *cols);
 
 #endif /* SC_INTERNAL_H */

@@ -25,6 +25,7 @@
 #include "backend.h"
 #include "internal.h"
 #include "schemac.h"
+#include "utf8.h"
 
 #define CACHE_MAX     256 /* prepared query statements per connection */
 #define CACHE_BUCKETS 512 /* a power of two, twice CACHE_MAX */
@@ -128,7 +129,8 @@ static bool evict(sc_db *db)
     return true;
 }
 
-void sc__text_cache_free(sc_db *db)
+/* Finalizes the statements cached on db (db->texts_free). */
+static void text_cache_free(sc_db *db)
 {
     text_entry *e, *older;
 
@@ -207,6 +209,7 @@ static int stmt_get(sc_db *db, const sc_table_desc *t, const char *sql,
         if (db->texts == NULL)
             return sc__nomem(db);
         memset(db->texts, 0, sizeof *db->texts);
+        db->texts_free = text_cache_free;
     }
     e = cache_find(db->texts, sql, hash);
     /* one text may serve descriptors that differ in their types: each
@@ -633,49 +636,6 @@ static bool add_value(const sc_query *h, const sc_column_desc *c,
     return false;
 }
 
-static bool utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-    size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3
-                                : s[0] >= 0xc2 ? 2 : 0;
-    size_t i;
-
-    if (len == 0 || len != n || s[0] > 0xf4)
-        return false;
-    *cp = len == 1 ? s[0] : s[0] & (0x7f >> len);
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return false;
-        *cp = *cp << 6 | (s[i] & 0x3f);
-    }
-    return *cp >= min[len] && *cp <= 0x10ffff &&
-           (*cp < 0xd800 || *cp > 0xdfff);
-}
-
-static size_t utf8_encode(uint32_t cp, unsigned char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (unsigned char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (unsigned char)(0xc0 | cp >> 6);
-        out[1] = (unsigned char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (unsigned char)(0xe0 | cp >> 12);
-        out[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-        out[2] = (unsigned char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (unsigned char)(0xf0 | cp >> 18);
-    out[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
-    out[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-    out[3] = (unsigned char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
 /*
  * The least string above every string that starts with s[0..n), written
  * to out (room for n + 4 bytes): s with its last code point plus one,
@@ -695,10 +655,10 @@ static size_t next_prefix(const unsigned char *s, size_t n,
         start = n - 1;
         while (start > 0 && n - start < 4 && (out[start] & 0xc0) == 0x80)
             start--;
-        if (utf8_decode(out + start, n - start, &cp)) {
+        if (sc__utf8_decode(out + start, n - start, &cp)) {
             cp = cp + 1 == 0xd800 ? 0xe000 : cp + 1;
             if (cp <= 0x10ffff)
-                return start + utf8_encode(cp, out + start);
+                return start + sc__utf8_encode(cp, out + start);
         } else if (out[n - 1] < 0xff) {
             out[n - 1]++;
             return n;

@@ -6,7 +6,7 @@
  * each, update, delete, a transaction, migrating down and up, close) runs
  * once to count its allocations, then once for every N from 1 to that
  * count with allocation N failing.  The count covers libschemac's own
- * allocations (the sc__alloc_fail_at() hook of core.c) and SQLite's, whose
+ * allocations (the sc__alloc_fail_at() hook of alloc.c) and SQLite's, whose
  * allocator this program replaces before SQLite starts, so that both fail
  * in turn.  Each run must stop with SC_NOMEM and "out of memory" from
  * sc_errmsg() (or succeed, where the failure is one SQLite recovers from),

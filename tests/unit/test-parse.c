@@ -15,6 +15,7 @@
 
 #include "ast.h"
 #include "symtab.h"
+#include "utf8.h"
 
 /* ---- helpers -------------------------------------------------------- */
 
@@ -1613,10 +1614,16 @@ START_TEST(test_names)
     ck_assert(ast_is_c_keyword("while"));
     ck_assert(!ast_is_c_keyword("null"));
     ck_assert(!ast_is_c_keyword("zzz"));
-    ck_assert_uint_eq(ast_utf8_len("\xF0\x9F\x98\x80", 4), 4);
-    ck_assert_uint_eq(ast_utf8_len("\xF0\x9F\x98", 3), 0);
-    ck_assert_uint_eq(ast_utf8_len("\xC0\xAF", 2), 0);     /* overlong */
-    ck_assert_uint_eq(ast_utf8_len("\xED\xA0\x80", 3), 0); /* surrogate */
+#define U8(s) ((const unsigned char *)(s))
+    ck_assert_uint_eq(sc__utf8_sequence(U8("\xF0\x9F\x98\x80"), 4), 4);
+    ck_assert_uint_eq(sc__utf8_sequence(U8("\xF0\x9F\x98"), 3), 0);
+    ck_assert_uint_eq(sc__utf8_sequence(U8("\xC0\xAF"), 2), 0); /* overlong */
+    ck_assert_uint_eq(sc__utf8_sequence(U8("\xED\xA0\x80"), 3), 0); /* surrogate */
+    ck_assert_uint_eq(sc__utf8_sequence(U8("a"), 1), 1);
+    ck_assert(sc__utf8_valid(U8("a\xC3\xA9z"), 4));
+    ck_assert(!sc__utf8_valid(U8("abcdefgh\xC3"), 9)); /* truncated */
+    ck_assert_uint_eq(sc__utf8_chars(U8("a\xC3\xA9\xF0\x9F\x98\x80"), 7), 3);
+#undef U8
 }
 END_TEST
 

@@ -1,0 +1,351 @@
+/*
+ * batch.c - many rows in one call: sc_row_insert_many(),
+ * sc_row_update_many() and sc_row_delete_many(), pipelined where the
+ * backend can, one level of transaction for the whole batch.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backend.h"
+#include "internal.h"
+#include "schemac.h"
+
+/* insert_many one statement at a time. */
+static int insert_each(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                       char *rows, size_t n)
+{
+    size_t i;
+    int rc = SC_OK;
+
+    for (i = 0; i < n && rc == SC_OK; i++) {
+        rc = sc__insert_one(db, t, e, rows + i * t->row_size);
+        if (rc != SC_OK)
+            sc__prefix_row(db, i);
+    }
+    return rc;
+}
+
+static int bind_change(sc_db *db, const sc_table_desc *t, void *stmt,
+                       int op, const void *row, uint64_t mask, size_t *n);
+
+/* The values of one row of a batch: an insert's (now for its "default
+ * now" columns) or an update's or delete's (mask: the columns set). */
+typedef struct batch_op {
+    int op;
+    uint64_t mask;
+    int64_t now;
+} batch_op;
+
+/* Queues the statements of rows[from..to) in the backend's batch; *sent
+ * counts those that went. */
+static int queue_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                       const batch_op *b, const char *rows, size_t from,
+                       size_t to, size_t *sent)
+{
+    const char *row;
+    int64_t now = b->now;
+    size_t i, k;
+    int rc;
+
+    for (i = from; i < to; i++) {
+        row = rows + i * t->row_size;
+        rc = b->op == OP_INSERT
+                 ? sc__bind_insert(db, t, e->stmt, row, &now, &k)
+                 : bind_change(db, t, e->stmt, b->op, row, b->mask, &k);
+        if (rc == SC_OK && (rc = db->be->pipeline_send(e->stmt)) != SC_OK)
+            rc = rc == SC_NOMEM ? sc__nomem(db)
+                                : sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
+        if (rc != SC_OK) {
+            sc__prefix_row(db, i);
+            return rc;
+        }
+        db->stats.executions++;
+        (*sent)++;
+    }
+    return SC_OK;
+}
+
+/*
+ * Reads the outcome of the queued insert of row and fills the row in.
+ * Its values are computed again, as sent, for the trace, for the
+ * message of a failure and for sc__fill_row(); *t0 is when the previous
+ * outcome arrived, so that the traced times add up to the batch's.
+ */
+static int collect_row(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                       void *row, int64_t now, double *t0)
+{
+    int64_t id = 0;
+    double t1;
+    sc_value v;
+    size_t k;
+    int rc = db->be->pipeline_result(e->stmt);
+
+    if (rc == SC__ROW) { /* RETURNING the key */
+        if (db->be->column(e->stmt, 0, SC_VAL_INT, &v) != SC_OK)
+            return sc__nomem(db);
+        id = v.i;
+        rc = SC__DONE;
+    }
+    t1 = sc__clock_ms();
+    sc__insert_values(db, t, row, &now, &k);
+    if (db->trace_fn != NULL)
+        sc__trace(db, e->sql, k, t1 - *t0, rc);
+    *t0 = t1;
+    if (rc != SC__DONE)
+        return rc == SC_NOMEM ? sc__nomem(db)
+                              : sc__fail_stmt(db, NULL, t, OP_INSERT, row);
+    sc__fill_row(db, t, row, id);
+    return SC_OK;
+}
+
+static int collect_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                          int op, const void *row, uint64_t mask, double *t0);
+
+/* Rows of a batch sent to the server between two reads of outcomes. */
+#define BATCH_CHUNK 1024
+
+/* Reads the outcomes of the rows from *done up to upto, in order. */
+static int collect_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                         const batch_op *b, char *rows, size_t *done,
+                         size_t upto, double *t0)
+{
+    char *row;
+    int rc = SC_OK;
+
+    for (; rc == SC_OK && *done < upto; (*done)++) {
+        row = rows + *done * t->row_size;
+        rc = b->op == OP_INSERT
+                 ? collect_row(db, t, e, row, b->now, t0)
+                 : collect_change(db, t, e, b->op, row, b->mask, t0);
+        if (rc != SC_OK)
+            sc__prefix_row(db, *done);
+    }
+    return rc;
+}
+
+/*
+ * A batch in the backend's pipeline, in chunks of BATCH_CHUNK rows: each
+ * chunk is sent with a request for the outcomes so far (the last one
+ * with the batch's end), and the outcomes of the chunk before it are
+ * read while the server works on it.  So the round trips stay few, and
+ * libpq's buffers hold about two chunks, whatever the batch's size.  The
+ * rows of an insert share one "now" and are filled in from their
+ * outcomes; rows are written only then.
+ */
+static int run_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                     const batch_op *b, char *rows, size_t n)
+{
+    double t0 = sc__clock_ms();
+    size_t from, to, done = 0, sent = 0;
+    int rc = db->be->pipeline_begin(db->conn);
+
+    if (rc != SC_OK)
+        return sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
+    for (from = 0; rc == SC_OK && from < n; from = to) {
+        to = n - from > BATCH_CHUNK ? from + BATCH_CHUNK : n;
+        rc = queue_batch(db, t, e, b, rows, from, to, &sent);
+        if (rc == SC_OK && (to == n ? db->be->pipeline_sync(db->conn)
+                                    : db->be->pipeline_flush(db->conn)) !=
+                               SC_OK)
+            rc = sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
+        if (rc == SC_OK)
+            rc = collect_batch(db, t, e, b, rows, &done, from, &t0);
+    }
+    if (rc == SC_OK)
+        rc = collect_batch(db, t, e, b, rows, &done, sent, &t0);
+    db->be->pipeline_end(db->conn);
+    db->be->reset(e->stmt);
+    return rc;
+}
+
+static int row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
+                           size_t n)
+{
+    stmt_entry *e;
+    int level, rc = sc__row_args(db, t, rows, false);
+
+    if (rc != SC_OK || n == 0)
+        return rc;
+    rc = sc__prepare_cached(db, t, OP_INSERT, 0, &e);
+    if (rc == SC_OK)
+        rc = sc__level_open(db, true);
+    if (rc != SC_OK)
+        return rc;
+    level = db->depth;
+    if (db->be->pipeline_begin != NULL)
+        rc = run_batch(db, t, e, &(batch_op){OP_INSERT, 0, sc_now_us()},
+                       rows, n);
+    else
+        rc = insert_each(db, t, e, rows, n);
+    return sc__level_close(db, level, rc);
+}
+
+/* ---------------------------------------------------------------------
+ * Batches of updates and deletes (sc_row_update_many(),
+ * sc_row_delete_many()): one prepared statement, one transaction level,
+ * and on a backend with pipelines every statement sent before the first
+ * outcome is read, as sc_row_insert_many() does.
+ * ------------------------------------------------------------------- */
+
+/* Puts the values of the update (op OP_UPDATE, columns of mask as in
+ * sc__updates()) or delete of row into db->vals, the key last; *n receives
+ * their count. */
+static int change_values(sc_db *db, const sc_table_desc *t, int op,
+                         const void *row, uint64_t mask, size_t *n)
+{
+    unsigned i;
+    int rc = SC_OK;
+
+    *n = 0;
+    for (i = 0; op == OP_UPDATE && rc == SC_OK && i < t->ncols; i++) {
+        if (sc__updates(t, i, mask))
+            rc = sc__field_value(db, t, &t->cols[i], row, &db->vals[(*n)++]);
+    }
+    for (i = 0; rc == SC_OK && i < t->npk; i++)
+        rc = sc__key_value(db, t, &t->cols[t->pk[i]], row, &db->vals[(*n)++]);
+    db->nbound = *n;
+    return rc;
+}
+
+/* Binds the values change_values() put in db->vals to stmt. */
+static int bind_change(sc_db *db, const sc_table_desc *t, void *stmt,
+                       int op, const void *row, uint64_t mask, size_t *n)
+{
+    size_t k;
+    int rc = change_values(db, t, op, row, mask, n);
+
+    for (k = 0; rc == SC_OK && k < *n; k++)
+        rc = sc__bind_value(db, t, db->vals[k].col, stmt, k);
+    return rc;
+}
+
+/* The batch one statement at a time. */
+static int change_each(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                       int op, const char *rows, size_t n, uint64_t mask)
+{
+    const char *row;
+    size_t i, k;
+    int rc = SC_OK;
+
+    for (i = 0; i < n && rc == SC_OK; i++) {
+        row = rows + i * t->row_size;
+        rc = bind_change(db, t, e->stmt, op, row, mask, &k);
+        if (rc == SC_OK)
+            rc = sc__step_change(db, t, e, k, op, row);
+        db->be->reset(e->stmt);
+        if (rc != SC_OK)
+            sc__prefix_row(db, i);
+    }
+    return rc;
+}
+
+/* Reads the outcome of the queued statement of row.  Its values are
+ * computed again, as sent, only for a trace or a failure's message; *t0
+ * is when the previous outcome arrived (see collect_row()). */
+static int collect_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                          int op, const void *row, uint64_t mask, double *t0)
+{
+    int rc = db->be->pipeline_result(e->stmt);
+    int64_t changed = rc == SC__DONE ? db->be->changes(db->conn) : 0;
+    double t1;
+    size_t k;
+
+    if (db->trace_fn != NULL || rc != SC__DONE)
+        change_values(db, t, op, row, mask, &k);
+    if (db->trace_fn != NULL) {
+        t1 = sc__clock_ms();
+        sc__trace(db, e->sql, k, t1 - *t0, rc);
+        *t0 = t1;
+    }
+    if (rc != SC__DONE)
+        return rc == SC_NOMEM ? sc__nomem(db)
+                              : sc__fail_stmt(db, NULL, t, op, row);
+    if (changed == 0)
+        return sc__set_error(db, SC_NOTFOUND, t->name, NULL,
+                             "no row of %s has that primary key", t->name);
+    return SC_OK;
+}
+
+/* Runs op over rows[0..n) in one transaction level: all or nothing. */
+static int change_many(sc_db *db, const sc_table_desc *t, int op,
+                       const void *rows, size_t n, uint64_t mask)
+{
+    stmt_entry *e;
+    int level, rc;
+
+    if (n == 0)
+        return SC_OK;
+    rc = sc__prepare_cached(db, t, op, mask, &e);
+    if (rc == SC_OK)
+        rc = sc__level_open(db, true);
+    if (rc != SC_OK)
+        return rc;
+    level = db->depth;
+    if (db->be->pipeline_begin != NULL)
+        /* only an insert writes to its rows: these stay as they are */
+        rc = run_batch(db, t, e, &(batch_op){op, mask, 0}, (char *)rows, n);
+    else
+        rc = change_each(db, t, e, op, rows, n, mask);
+    return sc__level_close(db, level, rc);
+}
+
+static int row_update_many(sc_db *db, const sc_table_desc *t, const void *rows,
+                           size_t n, uint64_t cols)
+{
+    int rc = sc__row_args(db, t, rows, true);
+
+    /* cols 0: every non-key column, as sc_row_update() writes */
+    if (rc == SC_OK && cols != 0)
+        rc = sc__update_mask(db, t, &cols);
+    return rc == SC_OK ? change_many(db, t, OP_UPDATE, rows, n, cols) : rc;
+}
+
+static int row_delete_many(sc_db *db, const sc_table_desc *t, const void *rows,
+                           size_t n)
+{
+    int rc = sc__row_args(db, t, rows, true);
+
+    return rc == SC_OK ? change_many(db, t, OP_DELETE, rows, n, 0) : rc;
+}
+
+int sc_row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
+                       size_t n)
+{
+    int rc = sc__enter(db, "sc_row_insert_many");
+
+    if (rc == SC_OK) {
+        rc = row_insert_many(db, t, rows, n);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_update_many(sc_db *db, const sc_table_desc *t, const void *rows,
+                       size_t n, uint64_t cols)
+{
+    int rc = sc__enter(db, "sc_row_update_many");
+
+    if (rc == SC_OK) {
+        rc = row_update_many(db, t, rows, n, cols);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_delete_many(sc_db *db, const sc_table_desc *t, const void *rows,
+                       size_t n)
+{
+    int rc = sc__enter(db, "sc_row_delete_many");
+
+    if (rc == SC_OK) {
+        rc = row_delete_many(db, t, rows, n);
+        sc__leave(db);
+    }
+    return rc;
+}

@@ -1,0 +1,286 @@
+/*
+ * db.c - the connection: its error state and the calls that read it,
+ * the owner check that refuses a second thread, and sc_open()/sc_close().
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backend.h"
+#include "internal.h"
+#include "schemac.h"
+
+/* ---------------------------------------------------------------------
+ * The connection.
+ * ------------------------------------------------------------------- */
+
+static void clear_error(sc_db *db)
+{
+    db->err.code = SC_OK;
+    db->err.extended = SC_OK;
+    db->err.msg[0] = '\0';
+    db->err.table[0] = '\0';
+    db->err.column[0] = '\0';
+}
+
+static void copy_name(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src != NULL ? src : "");
+}
+
+/* Records an error on db and returns its primary code. */
+int sc__set_error(sc_db *db, int extended, const char *table,
+                  const char *column, const char *fmt, ...)
+{
+    va_list ap;
+
+    db->err.code = extended & 0xff;
+    db->err.extended = extended;
+    copy_name(db->err.table, sizeof db->err.table, table);
+    copy_name(db->err.column, sizeof db->err.column, column);
+    va_start(ap, fmt);
+    vsnprintf(db->err.msg, sizeof db->err.msg, fmt, ap);
+    va_end(ap);
+    return db->err.code;
+}
+
+int sc__nomem(sc_db *db)
+{
+    return sc__set_error(db, SC_NOMEM, NULL, NULL, "out of memory");
+}
+
+/* The connection's server went away, and with it any transaction: no
+ * level stays open, and the message says what to do. */
+int sc__lost(sc_db *db)
+{
+    db->depth = 0;
+    db->stream_txn = false;
+    return sc__set_error(db, SC_ERROR, NULL, NULL,
+                         "%s: close this connection and open a new one",
+                         SC__LOST);
+}
+
+/* Checks that db can run statements, setting SC_MISUSE when not. */
+int sc__usable(sc_db *db)
+{
+    if (db == NULL)
+        return SC_MISUSE;
+    clear_error(db);
+    if (db->conn == NULL)
+        return sc__set_error(db, SC_MISUSE, NULL, NULL,
+                             "the connection is not open");
+    if (db->be->lost != NULL && db->be->lost(db->conn))
+        return sc__lost(db);
+    return SC_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * The owner check (see internal.h).  A thread is named by its
+ * pthread_self(), an integer or a pointer on every POSIX system this
+ * builds on.  The refusal of a call is kept per thread, because writing
+ * it into the connection would race with the thread inside.
+ * ------------------------------------------------------------------- */
+
+static _Thread_local struct {
+    const sc_db *db; /* the connection this thread was refused, or NULL */
+    char msg[256];
+} refused;
+
+static uintptr_t self(void)
+{
+    return (uintptr_t)pthread_self();
+}
+
+int sc__enter(sc_db *db, const char *call)
+{
+    uintptr_t owner = 0, me;
+
+    if (db == NULL)
+        return SC_OK; /* nothing to own: the call refuses it itself */
+    me = self();
+    if (atomic_compare_exchange_strong_explicit(&db->owner, &owner, me,
+                                                memory_order_acquire,
+                                                memory_order_relaxed)) {
+        db->entered = 1;
+    } else if (owner == me) {
+        db->entered++;
+    } else {
+        refused.db = db;
+        snprintf(refused.msg, sizeof refused.msg,
+                 "%s: another thread is inside a call on this connection; "
+                 "a connection is used by one thread at a time",
+                 call);
+        return SC_MISUSE;
+    }
+    if (refused.db == db)
+        refused.db = NULL;
+    return SC_OK;
+}
+
+void sc__leave(sc_db *db)
+{
+    if (db != NULL && --db->entered == 0)
+        atomic_store_explicit(&db->owner, 0, memory_order_release);
+}
+
+/* Whether the last call of this thread on db was refused by the owner
+ * check, and the thread has not been let in since. */
+static bool refused_here(const sc_db *db)
+{
+    return db != NULL && refused.db == db;
+}
+
+/* Makes room for n bound values. */
+int sc__need_vals(sc_db *db, size_t n)
+{
+    sc_value *v;
+
+    if (n <= db->nvals)
+        return SC_OK;
+    v = sc__realloc(db->vals, n * sizeof *v);
+    if (v == NULL)
+        return sc__nomem(db);
+    db->vals = v;
+    db->nvals = n;
+    return SC_OK;
+}
+
+const char *sc_errmsg(const sc_db *db)
+{
+    if (db == NULL)
+        return "out of memory";
+    if (refused_here(db))
+        return refused.msg;
+    if (db->err.code == SC_OK)
+        return "not an error";
+    return db->err.msg[0] ? db->err.msg : sc_errstr(db->err.code);
+}
+
+int sc_errcode(const sc_db *db)
+{
+    if (refused_here(db))
+        return SC_MISUSE;
+    return db == NULL ? SC_NOMEM : db->err.code;
+}
+
+int sc_extended_errcode(const sc_db *db)
+{
+    if (refused_here(db))
+        return SC_MISUSE;
+    return db == NULL ? SC_NOMEM : db->err.extended;
+}
+
+const char *sc_errtable(const sc_db *db)
+{
+    if (refused_here(db))
+        return NULL;
+    return db != NULL && db->err.table[0] ? db->err.table : NULL;
+}
+
+const char *sc_errcolumn(const sc_db *db)
+{
+    if (refused_here(db))
+        return NULL;
+    return db != NULL && db->err.column[0] ? db->err.column : NULL;
+}
+
+const char *sc_errstr(int rc)
+{
+    switch (rc & 0xff) {
+    case SC_OK:
+        return "not an error";
+    case SC_ERROR:
+        return "error";
+    case SC_NOTFOUND:
+        return "no row found";
+    case SC_MULTIPLE:
+        return "more than one row found";
+    case SC_CONSTRAINT:
+        return "constraint failed";
+    case SC_BUSY:
+        return "database is locked";
+    case SC_NOMEM:
+        return "out of memory";
+    case SC_MISUSE:
+        return "bad use of the interface";
+    case SC_RANGE:
+        return "value out of range";
+    case SC_CANTOPEN:
+        return "cannot open database";
+    default:
+        return "unknown result code";
+    }
+}
+
+sc_dialect sc_db_dialect(const sc_db *db)
+{
+    return db != NULL && db->be != NULL ? db->be->dialect : (sc_dialect)0;
+}
+
+int sc_db_stats(const sc_db *db, sc_stats *out)
+{
+    if (db == NULL || out == NULL)
+        return SC_MISUSE;
+    *out = db->stats;
+    return SC_OK;
+}
+
+/* ---------------------------------------------------------------------
+ * Opening and closing.
+ * ------------------------------------------------------------------- */
+
+int sc_open(const char *url, sc_db **out)
+{
+    sc_backend_error e;
+    sc_db *db;
+    int rc;
+
+    if (out == NULL)
+        return SC_MISUSE;
+    *out = db = sc__malloc(sizeof *db);
+    if (db == NULL)
+        return SC_NOMEM;
+    memset(db, 0, sizeof *db);
+    clear_error(db);
+    atomic_init(&db->owner, 0);
+    if (refused.db == db)
+        refused.db = NULL; /* a closed connection's refusal */
+    if (url == NULL)
+        return sc__set_error(db, SC_MISUSE, NULL, NULL, "no URL given");
+    rc = sc__backend_find(url, &db->be, e.message, sizeof e.message);
+    if (rc != SC_OK)
+        return sc__set_error(db, rc, NULL, NULL, "%s", e.message);
+    rc = db->be->open(url, &db->conn, &e);
+    if (rc == SC_NOMEM) {
+        sc__free(db);
+        *out = NULL;
+        return SC_NOMEM;
+    }
+    if (rc != SC_OK)
+        return sc__set_error(db, e.extended, NULL, NULL, "%s", e.message);
+    return SC_OK;
+}
+
+/* A connection another thread is inside a call on is left open: closing
+ * it under that thread would free what it is using. */
+void sc_close(sc_db *db)
+{
+    if (db == NULL || sc__enter(db, "sc_close") != SC_OK)
+        return;
+    if (db->conn != NULL) {
+        if (db->depth > 0 && db->be->in_transaction(db->conn))
+            sc__exec_traced(db, "ROLLBACK");
+        sc__cache_clear(db);
+        if (db->texts_free != NULL)
+            db->texts_free(db);
+        db->be->close(db->conn);
+    }
+    sc__free(db->vals);
+    sc__buf_free(&db->trace_buf);
+    sc__free(db);
+}

@@ -1,0 +1,592 @@
+/*
+ * row.c - the single-row operations (insert, get, update, delete) and
+ * reading a row into a struct, refusing what the descriptor says the
+ * column cannot hold.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backend.h"
+#include "internal.h"
+#include "schemac.h"
+
+/* ---------------------------------------------------------------------
+ * Row operations.
+ * ------------------------------------------------------------------- */
+
+/* Checks the arguments of a row operation; needs_pk for get, update and
+ * delete. */
+int sc__row_args(sc_db *db, const sc_table_desc *t, const void *row,
+                 bool needs_pk)
+{
+    int rc = sc__usable(db);
+
+    if (rc != SC_OK)
+        return rc;
+    if (t == NULL || row == NULL)
+        return sc__set_error(db, SC_MISUSE, NULL, NULL,
+                             "NULL table descriptor or row");
+    if (t->ncols == 0)
+        return sc__set_error(db, SC_MISUSE, t->name, NULL,
+                             "table %s has no columns", t->name);
+    if (needs_pk && t->npk == 0)
+        return sc__set_error(db, SC_MISUSE, t->name, NULL,
+                             "table %s has no primary key", t->name);
+    return sc__need_vals(db, (size_t)t->ncols + t->npk);
+}
+
+/* Puts the insert's values into db->vals: the struct's, or defaults;
+ * *k receives their count. */
+int sc__insert_values(sc_db *db, const sc_table_desc *t,
+                      const void *row, int64_t *now, size_t *k)
+{
+    const sc_column_desc *c;
+    unsigned i;
+    int rc;
+
+    for (i = 0, *k = 0; i < t->ncols; i++) {
+        c = &t->cols[i];
+        if ((int)i == t->autoinc)
+            continue;
+        if (sc__takes_default(c, row))
+            rc = sc__default_value(db, t, c, now, &db->vals[*k]);
+        else
+            rc = sc__field_value(db, t, c, row, &db->vals[*k]);
+        if (rc != SC_OK)
+            return rc;
+        (*k)++;
+    }
+    db->nbound = *k;
+    return SC_OK;
+}
+
+/* Binds the insert's values: the struct's, or defaults. */
+int sc__bind_insert(sc_db *db, const sc_table_desc *t, void *stmt,
+                    const void *row, int64_t *now, size_t *k)
+{
+    unsigned i;
+    size_t j = 0;
+    int rc = sc__insert_values(db, t, row, now, k);
+
+    for (i = 0; rc == SC_OK && i < t->ncols; i++) {
+        if ((int)i != t->autoinc)
+            rc = sc__bind_value(db, t, &t->cols[i], stmt, j++);
+    }
+    return rc;
+}
+
+/* After a successful insert: the defaults (still in db->vals) and the new
+ * key go into the struct. */
+void sc__fill_row(sc_db *db, const sc_table_desc *t, void *row,
+                  int64_t id)
+{
+    const sc_column_desc *c;
+    unsigned i;
+    size_t k = 0;
+
+    for (i = 0; i < t->ncols; i++) {
+        c = &t->cols[i];
+        if ((int)i == t->autoinc) {
+            sc__set_int_field(c, row, id);
+            sc__set_has(c, row, true);
+            continue;
+        }
+        if (sc__takes_default(c, row))
+            sc__write_default(c, row, &db->vals[k]);
+        k++;
+    }
+}
+
+/* Steps an insert to its end; *id receives the new key. */
+static int step_insert(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                       size_t n, int64_t *id)
+{
+    sc_value v;
+    int rc = sc__step_traced(db, e->stmt, e->sql, n);
+
+    if (rc == SC__ROW) { /* RETURNING the key */
+        if (db->be->column(e->stmt, 0, SC_VAL_INT, &v) != SC_OK)
+            return sc__nomem(db);
+        *id = v.i;
+        rc = db->be->step(e->stmt);
+    } else if (rc == SC__DONE && t->autoinc >= 0) {
+        *id = db->be->last_insert_id(db->conn);
+    }
+    return rc;
+}
+
+int sc__insert_one(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                   void *row)
+{
+    int64_t id = 0, now = NOW_UNREAD;
+    size_t n;
+    int rc = sc__bind_insert(db, t, e->stmt, row, &now, &n);
+
+    if (rc != SC_OK)
+        goto cleanup;
+    rc = step_insert(db, t, e, n, &id);
+    if (rc != SC__DONE) {
+        rc = rc == SC_NOMEM ? sc__nomem(db)
+                            : sc__fail_stmt(db, e->stmt, t, OP_INSERT, row);
+        goto cleanup;
+    }
+    sc__fill_row(db, t, row, id);
+    rc = SC_OK;
+cleanup:
+    db->be->reset(e->stmt);
+    return rc;
+}
+
+static int row_insert(sc_db *db, const sc_table_desc *t, void *row)
+{
+    stmt_entry *e;
+    int rc = sc__row_args(db, t, row, false);
+
+    if (rc == SC_OK)
+        rc = sc__prepare_cached(db, t, OP_INSERT, 0, &e);
+    if (rc == SC_OK)
+        rc = sc__insert_one(db, t, e, row);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------
+ * Reading rows, and refusing values that are not what the descriptor
+ * says: a storage class a loose SQLite table should not hold there, a
+ * value not in its column's format.  Such a value fails the call with
+ * SC_RANGE naming the table, the column and the row's key; it never
+ * reaches the struct converted.
+ * ------------------------------------------------------------------- */
+
+static const char *kind_name(sc_value_kind k)
+{
+    static const char *const names[] = {"null", "integer", "real", "text",
+                                        "blob"};
+
+    return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
+}
+
+/* Appends " (k = v, ...)", the key of the current row of stmt, which
+ * selected t's columns in order; nothing for a table without a key. */
+static void put_row_key(sc_db *db, const sc_table_desc *t, void *stmt,
+                        sc__buf *b)
+{
+    const sc_column_desc *c;
+    sc_value_kind kind;
+    sc_value v;
+    unsigned j;
+
+    for (j = 0; j < t->npk; j++) {
+        c = &t->cols[t->pk[j]];
+        kind = db->be->column_class != NULL
+                   ? db->be->column_class(stmt, (int)t->pk[j])
+                   : sc__stored_kind(c);
+        if (db->be->column(stmt, (int)t->pk[j], kind, &v) != SC_OK)
+            break;
+        sc__buf_printf(b, "%s%s = ", j ? ", " : " (", c->name);
+        if (v.kind == SC_VAL_NULL)
+            sc__buf_puts(b, "NULL");
+        else
+            sc__format_value(b, &v);
+    }
+    sc__buf_puts(b, j > 0 ? ")" : "");
+}
+
+/* Fails the read of column c: "t.c: " what b says, then the row's key. */
+static int refuse_value(sc_db *db, const sc_table_desc *t,
+                        const sc_column_desc *c, void *stmt, sc__buf *b)
+{
+    int rc;
+
+    put_row_key(db, t, stmt, b);
+    if (b->failed)
+        rc = sc__set_error(db, SC_RANGE, t->name, c->name,
+                           "%s.%s: stored value is not in the column's "
+                           "format", t->name, c->name);
+    else
+        rc = sc__set_error(db, SC_RANGE, t->name, c->name, "%s", b->s);
+    sc__buf_free(b);
+    return rc;
+}
+
+/* A value of storage class got where c holds want. */
+static int refuse_class(sc_db *db, const sc_table_desc *t,
+                        const sc_column_desc *c, void *stmt,
+                        sc_value_kind got, sc_value_kind want)
+{
+    sc__buf b = {0};
+
+    sc__buf_printf(&b, "%s.%s: stored value is %s, not %s", t->name,
+                   c->name, kind_name(got), kind_name(want));
+    return refuse_value(db, t, c, stmt, &b);
+}
+
+/* A value v of the right class that is not in c's format, or not what
+ * (when not NULL). */
+static int refuse_form(sc_db *db, const sc_table_desc *t,
+                       const sc_column_desc *c, void *stmt, sc_value v,
+                       const char *what)
+{
+    sc__buf b = {0};
+
+    if (v.kind == SC_VAL_TEXT && v.len > 64)
+        v.len = 64; /* enough to recognize it */
+    sc__buf_printf(&b, "%s.%s: stored value ", t->name, c->name);
+    sc__format_value(&b, &v);
+    sc__buf_puts(&b, " is not ");
+    if (what != NULL)
+        sc__buf_puts(&b, what);
+    else
+        sc__put_format_name(&b, c);
+    return refuse_value(db, t, c, stmt, &b);
+}
+
+/* Reads column i of the current row as kind, the careful way: any
+ * format, an integer in a float column (exact below 2^53). */
+static int read_stored(sc_db *db, const sc_table_desc *t, void *stmt,
+                       unsigned i, sc_value_kind kind, sc_arena *a,
+                       void *out)
+{
+    const sc_column_desc *c = &t->cols[i];
+    const int64_t exact = INT64_C(1) << 53;
+    sc_value v;
+
+    if (db->be->column(stmt, (int)i, kind, &v) != SC_OK)
+        return sc__nomem(db);
+    if (v.kind == SC_VAL_NULL)
+        return SC_OK;
+    sc__set_has(c, out, true);
+    if (sc__format(c) != SC_FMT_NATIVE && c->type != SC_TYPE_DECIMAL)
+        return sc__decode_stored(c, &v, out)
+                   ? SC_OK
+                   : refuse_form(db, t, c, stmt, v, NULL);
+    if (c->type == SC_TYPE_BOOL && v.kind == SC_VAL_INT && v.i != 0 &&
+        v.i != 1)
+        return refuse_form(db, t, c, stmt, v, "a bool (0 or 1)");
+    if (v.kind == SC_VAL_INT &&
+        (c->type == SC_TYPE_FLOAT32 || c->type == SC_TYPE_FLOAT64)) {
+        if (v.i <= -exact || v.i >= exact)
+            return refuse_class(db, t, c, stmt, SC_VAL_INT, SC_VAL_FLOAT);
+        v.kind = SC_VAL_FLOAT;
+        v.f = (double)v.i;
+    }
+    if (sc__store_plain(c, &v, a, out))
+        return SC_OK;
+    return sc__store_value(db, t, c, &v, a, out);
+}
+
+/* A table whose columns may hold any storage class (SQLite without
+ * STRICT): every value's class is checked before it is read. */
+static int read_row_loose(sc_db *db, const sc_table_desc *t, void *stmt,
+                          sc_arena *a, void *out)
+{
+    sc_value_kind got, want;
+    unsigned i;
+    int rc = SC_OK;
+
+    for (i = 0; i < t->ncols && rc == SC_OK; i++) {
+        got = db->be->column_class(stmt, (int)i);
+        if (got == SC_VAL_NULL)
+            continue;
+        want = sc__stored_kind(&t->cols[i]);
+        if (got != want && !(want == SC_VAL_FLOAT && got == SC_VAL_INT))
+            return refuse_class(db, t, &t->cols[i], stmt, got, want);
+        rc = read_stored(db, t, stmt, i, got, a, out);
+    }
+    return rc;
+}
+
+/* Reads the current row of stmt into out.  Streaming runs this loop for
+ * every row, so the common values are stored in it (sc__store_plain()), with
+ * one call into the backend per column; formatted columns and loose
+ * tables take the careful way. */
+int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
+                 sc_arena *a, void *out)
+{
+    const sc_column_desc *c;
+    sc_value v;
+    unsigned i;
+    int rc = SC_OK;
+
+    if ((t->flags & SC_TABLE_LOOSE) && db->be->column_class != NULL)
+        return read_row_loose(db, t, stmt, a, out);
+    for (i = 0; i < t->ncols && rc == SC_OK; i++) {
+        c = &t->cols[i];
+        if (c->format != SC_FMT_NATIVE) {
+            rc = read_stored(db, t, stmt, i, sc__stored_kind(c), a, out);
+            continue;
+        }
+        if (db->be->column(stmt, (int)i, sc__kind_of(c->type), &v) != SC_OK)
+            return sc__nomem(db);
+        if (v.kind == SC_VAL_NULL)
+            continue; /* the field and its has_ flag are zero already */
+        sc__set_has(c, out, true);
+        if (!sc__store_plain(c, &v, a, out))
+            rc = sc__store_value(db, t, c, &v, a, out);
+    }
+    return rc;
+}
+
+static const char *type_name(sc_type type)
+{
+    static const char *const names[] = {
+        "?", "bool", "int16", "int32", "int64", "float32", "float64",
+        "numeric", "decimal", "text", "bytes", "date", "timestamp", "uuid",
+        "json", "enum"};
+
+    return (unsigned)type < sizeof names / sizeof names[0] ? names[type]
+                                                            : "?";
+}
+
+/* Checks result column i of stmt against column c (backend column_fits). */
+int sc__check_column(sc_db *db, const sc_table_desc *t,
+                     const sc_column_desc *c, void *stmt, int i)
+{
+    char found[64];
+
+    if (db->be->column_fits == NULL ||
+        db->be->column_fits(stmt, i, c, found, sizeof found))
+        return SC_OK;
+    return sc__set_error(db, SC_RANGE, t->name, c->name,
+                         "%s.%s: stored values are %s, which the "
+                         "descriptor does not read as %s%s", t->name,
+                         c->name, found, type_name(c->type),
+                         c->flags & SC_COL_NOZONE ? " without time zone" : "");
+}
+
+int sc__check_columns(sc_db *db, const sc_table_desc *t, void *stmt)
+{
+    unsigned i;
+    int rc = SC_OK;
+
+    for (i = 0; i < t->ncols && rc == SC_OK; i++)
+        rc = sc__check_column(db, t, &t->cols[i], stmt, (int)i);
+    return rc;
+}
+
+void sc__put_select_column(const sc_db *db, sc__buf *b,
+                           const char *qualifier, const sc_column_desc *c)
+{
+    if (db->be->put_read != NULL && db->be->put_read(b, qualifier, c))
+        return;
+    if (qualifier != NULL) {
+        sc__buf_ident(b, qualifier);
+        sc__buf_puts(b, ".");
+    }
+    sc__buf_ident(b, c->name);
+}
+
+bool sc__is_key(const sc_table_desc *t, unsigned i)
+{
+    unsigned k;
+
+    if (!(t->flags & SC_TABLE_NOPK))
+        return (t->cols[i].flags & SC_COL_PK) != 0;
+    for (k = 0; k < t->npk; k++) {
+        if (t->pk[k] == i)
+            return true;
+    }
+    return false;
+}
+
+static int row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
+                   const void *key, void *out)
+{
+    stmt_entry *e = NULL;
+    size_t n = 0;
+    int rc = sc__row_args(db, t, key, true);
+
+    if (rc == SC_OK && (a == NULL || out == NULL))
+        rc = sc__set_error(db, SC_MISUSE, t->name, NULL, "NULL arena or out");
+    if (rc == SC_OK)
+        rc = sc__prepare_cached(db, t, OP_GET, 0, &e);
+    if (rc == SC_OK)
+        rc = sc__bind_pk(db, t, key, e->stmt, &n);
+    if (rc != SC_OK)
+        goto cleanup;
+    rc = sc__step_traced(db, e->stmt, e->sql, n);
+    memset(out, 0, t->row_size); /* key may be out: bound values are read */
+    if (rc == SC__ROW)
+        rc = sc__read_row(db, t, e->stmt, a, out);
+    else if (rc == SC__DONE)
+        rc = sc__set_error(db, SC_NOTFOUND, t->name, NULL,
+                           "no row of %s has that primary key", t->name);
+    else
+        rc = sc__fail_stmt(db, e->stmt, t, OP_GET, NULL);
+    if (rc != SC_OK)
+        memset(out, 0, t->row_size);
+cleanup:
+    if (e != NULL)
+        db->be->reset(e->stmt);
+    return rc;
+}
+
+/* Steps an update or delete and turns "no row changed" into
+ * SC_NOTFOUND. */
+int sc__step_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                    size_t n, int op, const void *row)
+{
+    int rc = sc__step_traced(db, e->stmt, e->sql, n);
+
+    if (rc != SC__DONE)
+        return sc__fail_stmt(db, e->stmt, t, op, row);
+    if (db->be->changes(db->conn) == 0)
+        return sc__set_error(db, SC_NOTFOUND, t->name, NULL,
+                             "no row of %s has that primary key", t->name);
+    return SC_OK;
+}
+
+/* Writes the columns of mask (see sc__updates()) to the row with row's key. */
+static int update_row(sc_db *db, const sc_table_desc *t, const void *row,
+                      uint64_t mask)
+{
+    const sc_column_desc *c;
+    stmt_entry *e = NULL;
+    size_t n = 0;
+    unsigned i;
+    int rc = sc__prepare_cached(db, t, OP_UPDATE, mask, &e);
+
+    for (i = 0; rc == SC_OK && i < t->ncols; i++) {
+        c = &t->cols[i];
+        if (!sc__updates(t, i, mask))
+            continue;
+        rc = sc__field_value(db, t, c, row, &db->vals[n]);
+        if (rc == SC_OK)
+            rc = sc__bind_value(db, t, c, e->stmt, n++);
+    }
+    if (rc == SC_OK)
+        rc = sc__bind_pk(db, t, row, e->stmt, &n);
+    if (rc == SC_OK)
+        rc = sc__step_change(db, t, e, n, OP_UPDATE, row);
+    if (e != NULL)
+        db->be->reset(e->stmt);
+    return rc;
+}
+
+static int row_update(sc_db *db, const sc_table_desc *t, const void *row)
+{
+    int rc = sc__row_args(db, t, row, true);
+
+    return rc == SC_OK ? update_row(db, t, row, 0) : rc;
+}
+
+/* The non-key columns of t, as a mask of its first 64 columns. */
+static uint64_t value_columns(const sc_table_desc *t)
+{
+    uint64_t m = 0;
+    unsigned i;
+
+    for (i = 0; i < t->ncols && i < 64; i++) {
+        if (!sc__is_key(t, i))
+            m |= UINT64_C(1) << i;
+    }
+    return m;
+}
+
+/* Checks the column mask of an update and drops its key bits, so that
+ * masks differing in them share one cached statement. */
+int sc__update_mask(sc_db *db, const sc_table_desc *t, uint64_t *cols)
+{
+    uint64_t all;
+
+    all = t->ncols < 64 ? (UINT64_C(1) << t->ncols) - 1 : ~UINT64_C(0);
+    if (*cols & ~all)
+        return sc__set_error(db, SC_MISUSE, t->name, NULL,
+                             "column mask 0x%" PRIx64 " names no column "
+                             "of %s", *cols & ~all, t->name);
+    *cols &= value_columns(t);
+    if (*cols == 0)
+        return sc__set_error(db, SC_MISUSE, t->name, NULL,
+                             "column mask names no non-key column of %s",
+                             t->name);
+    return SC_OK;
+}
+
+static int row_update_cols(sc_db *db, const sc_table_desc *t, const void *row,
+                           uint64_t cols)
+{
+    int rc = sc__row_args(db, t, row, true);
+
+    if (rc == SC_OK)
+        rc = sc__update_mask(db, t, &cols);
+    return rc == SC_OK ? update_row(db, t, row, cols) : rc;
+}
+
+static int row_delete(sc_db *db, const sc_table_desc *t, const void *key)
+{
+    stmt_entry *e = NULL;
+    size_t n = 0;
+    int rc = sc__row_args(db, t, key, true);
+
+    if (rc == SC_OK)
+        rc = sc__prepare_cached(db, t, OP_DELETE, 0, &e);
+    if (rc == SC_OK)
+        rc = sc__bind_pk(db, t, key, e->stmt, &n);
+    if (rc == SC_OK)
+        rc = sc__step_change(db, t, e, n, OP_DELETE, key);
+    if (e != NULL)
+        db->be->reset(e->stmt);
+    return rc;
+}
+
+int sc_row_insert(sc_db *db, const sc_table_desc *t, void *row)
+{
+    int rc = sc__enter(db, "sc_row_insert");
+
+    if (rc == SC_OK) {
+        rc = row_insert(db, t, row);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
+               const void *key, void *out)
+{
+    int rc = sc__enter(db, "sc_row_get");
+
+    if (rc == SC_OK) {
+        rc = row_get(db, t, a, key, out);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_update(sc_db *db, const sc_table_desc *t, const void *row)
+{
+    int rc = sc__enter(db, "sc_row_update");
+
+    if (rc == SC_OK) {
+        rc = row_update(db, t, row);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_update_cols(sc_db *db, const sc_table_desc *t, const void *row,
+                       uint64_t cols)
+{
+    int rc = sc__enter(db, "sc_row_update_cols");
+
+    if (rc == SC_OK) {
+        rc = row_update_cols(db, t, row, cols);
+        sc__leave(db);
+    }
+    return rc;
+}
+
+int sc_row_delete(sc_db *db, const sc_table_desc *t, const void *key)
+{
+    int rc = sc__enter(db, "sc_row_delete");
+
+    if (rc == SC_OK) {
+        rc = row_delete(db, t, key);
+        sc__leave(db);
+    }
+    return rc;
+}
