@@ -1,12 +1,15 @@
 /*
- * test-restart.c - a PostgreSQL server restarted under a connection:
+ * test-restart.c - a PostgreSQL or MariaDB server restarted under a
+ * connection:
  * plain calls, transactions, streams, migrations and batches (before
  * and in the middle of their pipeline) all fail with SC_ERROR and a
  * message that starts "connection to the server was lost", and so does
  * every later call on that connection, until it is closed; a new
  * connection then works.  The server is stopped and started by the
- * script tests/scripts/with-pg.sh names in SCHEMAC_TEST_PG_SERVER; on
- * SQLite, or a server the test did not start, there is nothing to do.
+ * script tests/scripts/with-pg.sh names in SCHEMAC_TEST_PG_SERVER
+ * (with-mariadb.sh: SCHEMAC_TEST_MARIADB_SERVER); on SQLite, or a server
+ * the test did not start, there is nothing to do (under CI=true a server
+ * without the script is a failure).
  */
 #include <check.h>
 #include <stdio.h>
@@ -22,10 +25,25 @@
 static sc_db *db;
 static sc_arena *arena;
 
+/* The script that stops and starts the server under test, set by
+ * with-pg.sh or with-mariadb.sh; NULL on SQLite. */
+static const char *server_script(void)
+{
+    if (testdb_dialect() == SC_DIALECT_SQLITE)
+        return NULL;
+    return getenv(testdb_pick3(NULL, "SCHEMAC_TEST_PG_SERVER",
+                               "SCHEMAC_TEST_MARIADB_SERVER"));
+}
+
 static bool can_restart(void)
 {
-    return testdb_dialect() == SC_DIALECT_POSTGRESQL &&
-           getenv("SCHEMAC_TEST_PG_SERVER") != NULL;
+    const char *ci = getenv("CI");
+
+    ck_assert_msg(server_script() != NULL ||
+                      testdb_dialect() == SC_DIALECT_SQLITE || ci == NULL ||
+                      strcmp(ci, "true") != 0,
+                  "CI=true: no script restarts the server under test");
+    return server_script() != NULL;
 }
 
 /* Stops the server (fast: sessions are ended) and starts it again. */
@@ -34,8 +52,7 @@ static void restart_server(void)
     char cmd[512];
 
     snprintf(cmd, sizeof cmd, "%s stop >/dev/null && %s start >/dev/null",
-             getenv("SCHEMAC_TEST_PG_SERVER"),
-             getenv("SCHEMAC_TEST_PG_SERVER"));
+             server_script(), server_script());
     ck_assert_int_eq(system(cmd), 0);
 }
 
@@ -174,6 +191,7 @@ static const sc_migration notes[] = {{
     .checksum = "0123456789abcdef",
     .scripts[SC_DIALECT_SQLITE] = {.up = "CREATE TABLE notes (id integer PRIMARY KEY)"},
     .scripts[SC_DIALECT_POSTGRESQL] = {.up = "CREATE TABLE notes (id bigint PRIMARY KEY)"},
+    .scripts[SC_DIALECT_MARIADB] = {.up = "CREATE TABLE notes (id bigint PRIMARY KEY)"},
 }};
 
 START_TEST(test_migration)
