@@ -208,6 +208,36 @@ START_TEST(test_migration)
 }
 END_TEST
 
+/* A pool's idle connection lost to a restart: the call on it says so,
+ * and once it is given back the pool closes it and hands out a new one
+ * that works, its count of open connections unchanged. */
+START_TEST(test_pool_replaces)
+{
+    sc_pool *pool = NULL;
+    sc_db *a = NULL, *b = NULL;
+    int idle = -1;
+
+    if (!can_restart())
+        return;
+    ck_assert_int_eq(sc_pool_new(testdb_url(), 1, &pool), SC_OK);
+    ck_assert_int_eq(sc_pool_acquire(pool, 1000, &a), SC_OK);
+    ck_assert_int_eq(sc_exec(a, "SELECT 1"), SC_OK);
+    sc_pool_release(pool, a);
+    restart_server();
+    ck_assert_int_eq(sc_pool_acquire(pool, 1000, &a), SC_OK);
+    ck_assert_int_eq(sc_exec(a, "SELECT 1"), SC_ERROR);
+    ck_assert_ptr_nonnull(strstr(sc_errmsg(a), LOST));
+    sc_pool_release(pool, a);
+    ck_assert_int_eq(sc_pool_open_count(pool, &idle), 0);
+    ck_assert_int_eq(sc_pool_acquire(pool, 1000, &b), SC_OK);
+    ck_assert_msg(sc_exec(b, "SELECT 1") == SC_OK, "%s", sc_errmsg(b));
+    sc_pool_release(pool, b);
+    ck_assert_int_eq(sc_pool_open_count(pool, &idle), 1);
+    ck_assert_int_eq(idle, 1);
+    sc_pool_free(pool);
+}
+END_TEST
+
 /* A batch sent after the server went away. */
 START_TEST(test_batch_before)
 {
@@ -275,6 +305,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_stream);
     tcase_add_test(tc, test_migration);
     tcase_add_test(tc, test_batch_before);
+    tcase_add_test(tc, test_pool_replaces);
     tcase_add_test(tc, test_batch_interrupted);
     suite_add_tcase(s, tc);
     return s;
