@@ -290,7 +290,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .autoinc_before = " NOT NULL AUTO_INCREMENT",
         .autoinc_after = "",
         .table_suffix = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
-                        "COLLATE=utf8mb4_bin",
+                        "COLLATE=utf8mb4_nopad_bin",
         .pk_named = false,
         .bool_true = "TRUE",
         .bool_false = "FALSE",
@@ -308,7 +308,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .like_escape = " ESCAPE '\\\\'",
         /* the largest LIMIT, 2^64 - 1, stands for none */
         .offset_without_limit = " LIMIT 18446744073709551615",
-        .byte_collation = " COLLATE utf8mb4_bin",
+        .byte_collation = " COLLATE utf8mb4_nopad_bin",
         /* the table's collation (table_suffix) */
         .text_collation = NULL,
         .nulls_order = false,

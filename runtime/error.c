@@ -93,6 +93,12 @@ static int report_columns(sc_db *db, const sc_backend_error *e,
         return sc__set_error(db, e->extended, owner->name, c->column,
                              "%s constraint failed on %s.%s", what, owner->name,
                              c->column);
+    /* a primary key of no name (MariaDB's are all PRIMARY) is t's own */
+    if (c == NULL && e->extended == SC_CONSTRAINT_PRIMARYKEY && t != NULL &&
+        t->npk == 1 && (!e->table[0] || strcmp(e->table, t->name) == 0))
+        return sc__set_error(db, e->extended, t->name, t->cols[t->pk[0]].name,
+                             "%s constraint failed on %s.%s", what, t->name,
+                             t->cols[t->pk[0]].name);
     if (e->detail[0])
         return sc__set_error(db, e->extended, table, NULL,
                              "%s constraint failed on %s", what, e->detail);

@@ -74,13 +74,14 @@
  * A backslash in a string literal escapes, MariaDB's default, which the
  * dialect table's LIKE ... ESCAPE clause and literals are written for.
  * Text comes and goes as utf8mb4 (all of Unicode), literals compare in
- * byte order (utf8mb4_bin) as on the others, and the session's clock is
- * UTC, so that CURRENT_TIMESTAMP and a DATETIME hold UTC as schemac's
- * timestamps do.  Autocommit is on: transactions are opened with START
- * TRANSACTION by the core.
+ * byte order (utf8mb4_nopad_bin: trailing spaces count) as on the
+ * others, and the session's clock is UTC, so that CURRENT_TIMESTAMP and
+ * a DATETIME hold UTC as schemac's timestamps do.  Autocommit is on:
+ * transactions are opened with START TRANSACTION by the core.
  */
 #define SESSION_SQL                                                    \
-    "SET NAMES utf8mb4 COLLATE utf8mb4_bin, time_zone = '+00:00', "    \
+    "SET NAMES utf8mb4 COLLATE utf8mb4_nopad_bin, "                    \
+    "time_zone = '+00:00', "                                           \
     "autocommit = 1, sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT,"         \
     "STRICT_ALL_TABLES,NO_ZERO_DATE,"                                  \
     "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'"
@@ -1346,6 +1347,10 @@ static int my_bind(void *stmt, int i, const sc_value *v, const char **why)
             memcpy(p->text, form, stored.len);
             stored.p = p->text;
         }
+        /* a stored integer (a timestamp kept as seconds) binds as one,
+         * never as the type it stands for */
+        if (stored.kind == SC_VAL_INT)
+            stored.type = SC_TYPE_INT64;
         v = &stored;
     }
     switch (v->kind) {

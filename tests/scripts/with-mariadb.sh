@@ -16,6 +16,9 @@
 # SCHEMAC_TEST_AUTH_URL is the same URL (every MariaDB user here gives a
 # password), and SCHEMAC_TEST_MARIADB_SOCKET the server's unix socket.
 # The server runs as the "mysql" user when started by root.
+# SCHEMAC_MARIADB_OPTS, when set, holds more server options, split at
+# spaces and given after the script's own, which they override (as
+# "--collation-server=utf8mb4_general_ci --default-time-zone=-08:00").
 #
 # The server is set up to start in about a second and to write little:
 # small InnoDB log and buffer pool, no doublewrite, the log flushed once
@@ -25,6 +28,9 @@
 # skipped (exit 77, Meson's "skipped"), except under CI=true, where that
 # is a failure: CI must test MariaDB.
 set -eu
+
+# shellcheck disable=SC2206 # options are split at spaces
+extra_opts=(${SCHEMAC_MARIADB_OPTS:-})
 
 unavailable() {
     echo "with-mariadb: $1" >&2
@@ -80,8 +86,13 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-mariadb-install-db --no-defaults "${user_opt[@]}" --datadir="$tmp/data" \
-    --tmpdir="$tmp/tmp" \
+# The server is not the program under test: it runs without the test's
+# malloc and sanitizer settings.
+server_env=(env -u MALLOC_PERTURB_ -u ASAN_OPTIONS -u UBSAN_OPTIONS
+    -u LD_LIBRARY_PATH)
+
+"${server_env[@]}" mariadb-install-db --no-defaults "${user_opt[@]}" \
+    --datadir="$tmp/data" --tmpdir="$tmp/tmp" \
     --auth-root-authentication-method=normal --skip-test-db \
     --skip-name-resolve >"$tmp/install.log" 2>&1 ||
     { cat "$tmp/install.log" >&2; unavailable "mariadb-install-db failed"; }
@@ -98,16 +109,17 @@ for attempt in 1 2 3 4 5 6 7 8; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         continue
     fi
-    server_args=(--no-defaults "${user_opt[@]}" --datadir="$tmp/data" \
-        --tmpdir="$tmp/tmp" --bind-address=127.0.0.1 --port="$port" --socket="$sock" \
+    server_args=(--no-defaults "${user_opt[@]}" \
+        --datadir="$tmp/data" --tmpdir="$tmp/tmp" --bind-address=127.0.0.1 \
+        --port="$port" --socket="$sock" \
         --pid-file="$tmp/mysqld.pid" --log-error="$tmp/server.log" \
         --skip-name-resolve --character-set-server=utf8mb4 \
         --collation-server=utf8mb4_bin \
         --innodb-log-file-size=16M --innodb-buffer-pool-size=64M \
         --innodb-doublewrite=0 --innodb-flush-log-at-trx-commit=2 \
         --innodb-lock-wait-timeout=5 --max-connections=200 \
-        --max-allowed-packet=64M)
-    "$server" "${server_args[@]}" </dev/null >/dev/null 2>&1 &
+        --max-allowed-packet=64M "${extra_opts[@]}")
+    "${server_env[@]}" "$server" "${server_args[@]}" </dev/null >/dev/null 2>&1 &
     pid=$!
     for _ in $(seq 300); do
         if client -e 'SELECT 1' >/dev/null 2>&1; then
@@ -145,7 +157,8 @@ EOF
     echo '#!/bin/bash'
     echo 'case "$1" in'
     printf 'stop) exec mariadb-admin --no-defaults -uroot --socket=%q shutdown ;;\n' "$sock"
-    printf 'start) setsid env -u MALLOC_PERTURB_ -u ASAN_OPTIONS -u UBSAN_OPTIONS -u LD_PRELOAD %q' "$server"
+    printf 'start) setsid'
+    printf ' %q' "${server_env[@]}" "$server"
     printf ' %q' "${server_args[@]}"
     echo ' </dev/null >/dev/null 2>&1 &'
     echo '    for _ in $(seq 300); do'

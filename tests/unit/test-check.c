@@ -591,7 +591,7 @@ START_TEST(test_dialect_mariadb)
     ck_assert_str_eq(d->type.uuid, "BINARY(16)");
     ck_assert_str_eq(d->type.numeric, "DECIMAL(%u,%u)");
     ck_assert_str_eq(d->type.enum_, "ENUM");
-    ck_assert_ptr_nonnull(strstr(d->table_suffix, "utf8mb4_bin"));
+    ck_assert_ptr_nonnull(strstr(d->table_suffix, "utf8mb4_nopad_bin"));
     ck_assert_ptr_nonnull(strstr(d->lock_session, "GET_LOCK"));
     ck_assert(!d->transactional_ddl);
     ck_assert_str_eq(d->fk_off, "SET FOREIGN_KEY_CHECKS = 0");

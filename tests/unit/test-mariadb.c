@@ -52,14 +52,14 @@ static const char *const ddl[] = {
     " \"u\" BINARY(16) NOT NULL, \"js\" JSON,"
     " \"c\" ENUM('red','green','blue','ultra_violet') NOT NULL"
     " DEFAULT 'green'"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE \"accounts\" ("
     " \"account_id\" BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
     " \"handle\" VARCHAR(16) NOT NULL,"
     " \"balance\" DECIMAL(10,2) NOT NULL DEFAULT 0,"
     " CONSTRAINT \"uq_accounts_handle\" UNIQUE (\"handle\"),"
     " CONSTRAINT \"ck_accounts_balance_check\" CHECK (\"balance\" >= 0)"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE \"transfers\" ("
     " \"transfer_id\" BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
     " \"from_id\" BIGINT NOT NULL, \"to_id\" BIGINT NOT NULL,"
@@ -69,14 +69,14 @@ static const char *const ddl[] = {
     " REFERENCES \"accounts\" (\"account_id\"),"
     " CONSTRAINT \"fk_transfers_to_id\" FOREIGN KEY (\"to_id\")"
     " REFERENCES \"accounts\" (\"account_id\") ON DELETE CASCADE"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE \"events\" ("
     " \"event_id\" BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
     " \"n\" BIGINT NOT NULL, \"label\" LONGTEXT NOT NULL"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE \"tags\" ("
     " \"name\" VARCHAR(32) NOT NULL PRIMARY KEY, \"note\" LONGTEXT"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
 };
 
 /* ---------------------------------------------------------------------
@@ -191,7 +191,7 @@ static void assert_opens(const char *url)
     ck_assert_int_eq(sc_db_dialect(d), SC_DIALECT_MARIADB);
     assert_server(d, "SELECT @@session.time_zone", "+00:00");
     assert_server(d, "SELECT @@session.collation_connection",
-                  "utf8mb4_bin");
+                  "utf8mb4_nopad_bin");
     assert_server(d, "SELECT 'a' || 'b'", "ab");
     sc_close(d);
 }

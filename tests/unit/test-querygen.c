@@ -85,8 +85,8 @@ START_TEST(test_filters_reach_their_column)
     expect_sql(q, testdb_pick3("\"word\" >= ? AND \"word\" < ?",
                                "\"word\" >= ? COLLATE \"C\" AND \"word\" < ? "
                                "COLLATE \"C\"",
-                               "\"word\" >= ? COLLATE utf8mb4_bin AND "
-                               "\"word\" < ? COLLATE utf8mb4_bin"));
+                               "\"word\" >= ? COLLATE utf8mb4_nopad_bin AND "
+                               "\"word\" < ? COLLATE utf8mb4_nopad_bin"));
     query_things_where_id_in(q, ids, 2);
     expect_sql(q, "\"id\" IN (?, ?)");
     query_things_where_ntxt_not_in(q, words, 3);

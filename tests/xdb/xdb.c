@@ -2,10 +2,10 @@
  * xdb.c - one program of the cross-database suite: it runs the same calls
  * over tests/xdb/xdb.schema on whatever database URL it is given and
  * prints what it observes, one "case: ..." line at a time (orders, counts,
- * values, result codes).  run.sh runs it on SQLite and on PostgreSQL
- * databases of other collations, time zones and locales, and compares
- * every line with tests/xdb/expected.txt, which holds the one answer both
- * databases must give.
+ * values, result codes).  run.sh runs it on SQLite, PostgreSQL and
+ * MariaDB databases of other collations, time zones and locales, and
+ * compares every line with tests/xdb/expected.txt, which holds the one
+ * answer every database must give.
  *
  *     xdb URL [CASE]
  *
@@ -549,23 +549,30 @@ static void case_large_kinds(void)
 }
 
 /* An insert by SQL in a PostgreSQL session of the process's zone (TZ),
- * as another client of the database makes one (the runtime's own
- * sessions are in UTC); SQLite has no session zone. */
+ * or a MariaDB session of the server's zone, as another client of the
+ * database makes one (the runtime's own sessions are in UTC); SQLite
+ * has no session zone. */
 static void local_session_insert(void)
 {
     const char *tz = getenv("TZ");
+    sc_dialect d = sc_db_dialect(db);
     char set[128];
 
-    if (sc_db_dialect(db) == SC_DIALECT_POSTGRESQL && tz != NULL &&
+    if (d == SC_DIALECT_POSTGRESQL && tz != NULL &&
         strchr(tz, '\'') == NULL) {
         snprintf(set, sizeof set, "SET TimeZone = '%s'", tz);
         must(sc_exec(db, set), "set the session's zone");
     }
+    if (d == SC_DIALECT_MARIADB)
+        must(sc_exec(db, "SET time_zone = @@global.time_zone"),
+             "set the session's zone");
     must(sc_exec(db, "INSERT INTO items (name, mood) VALUES ('local', "
                      "'apple')"),
          "insert by SQL in the local zone");
-    if (sc_db_dialect(db) == SC_DIALECT_POSTGRESQL)
+    if (d == SC_DIALECT_POSTGRESQL)
         must(sc_exec(db, "SET TimeZone = 'UTC'"), "set the zone back");
+    if (d == SC_DIALECT_MARIADB)
+        must(sc_exec(db, "SET time_zone = '+00:00'"), "set the zone back");
 }
 
 /* default now on a date: the UTC day, whatever the time zone, from an
@@ -636,6 +643,420 @@ static void case_floats(void)
          "floats as text");
 }
 
+/* Prints text with its bytes outside printable ASCII as \xNN, between
+ * brackets, so that a trailing space or tab shows. */
+static void put_text(const char *s)
+{
+    const unsigned char *p;
+
+    putchar('[');
+    for (p = (const unsigned char *)s; *p != '\0'; p++) {
+        if (*p < 0x20 || *p > 0x7e)
+            printf("\\x%02x", *p);
+        else
+            putchar(*p);
+    }
+    putchar(']');
+}
+
+static void put_hex(const uint8_t *p, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        printf("%02x", p[i]);
+}
+
+/* Runs q (freed here) and prints the ids of its rows, or its code. */
+static void show_notes(const char *label, xdb_notes_query *q)
+{
+    xdb_note_list l;
+    int rc = xdb_notes_all(q, arena, &l);
+    size_t i;
+
+    if (rc == SC_OK) {
+        printf("%s:", label);
+        for (i = 0; i < l.len; i++)
+            printf(" %lld", (long long)l.items[i].id);
+        printf("\n");
+    } else {
+        print_rc(label, rc);
+    }
+    xdb_notes_query_free(q);
+}
+
+/* A query of notes ordered by id, for a filter to be added to. */
+static xdb_notes_query *notes(void)
+{
+    xdb_notes_query *q = xdb_notes_select(db);
+
+    xdb_notes_order_by_id(q, SC_ASC);
+    return q;
+}
+
+static void fill_notes(void)
+{
+    static const struct {
+        const char *t, *o;
+        int64_t big, at;
+        int32_t day;
+        double f;
+        int64_t amt;
+        uint8_t raw[4];
+        size_t nraw;
+        const char *doc;
+    } rows[] = {
+        /* 2023-11-14 22:13:20.123456 UTC; 2022-01-08 */
+        {"a", "", INT64_MAX, INT64_C(1700000000123456), 19000, 0.1, -1,
+         {0}, 1, "{\"a\": [1, \"x\"], \"b\": null}"},
+        /* a microsecond before 1970 */
+        {"a ", NULL, INT64_MIN, -1, -1, -1.5e-7, 0, {0xff}, 1, NULL},
+        /* the last microsecond before Los Angeles's clocks went forward
+         * (2024-03-10 10:00 UTC); 9999-12-31 */
+        {"a\t", "a ", 0, INT64_C(1710064799999999), 2932896, 1e300,
+         INT64_C(123456789012), {0, 0xff, 0}, 3, "[]"},
+        /* the moment they did; 0001-01-01 */
+        {"A", "a", -1, INT64_C(1710064800000000), -719162, 1.0 / 3,
+         -99950, {0}, 0, "\"\xc3\xa9\""},
+        /* the first of the hour Los Angeles lived twice (2024-11-03) */
+        {"\xc3\xa1", " ", 1, INT64_C(1730624400000000), 0,
+         123456789.125, 5, {'a', 0}, 2, "1.5"},
+        {"e\xcc\x81", "b", 2, INT64_C(1730628000000001), 1, -0.5, 99,
+         {0xff, 0xff}, 2, "true"},
+        {"\xc3\xa9", "B", -2, 0, 11016, 2.2250738585072014e-308, -5,
+         {0xfe}, 1, "null"},
+        {"", "", 3, INT64_C(-62135596800000000), -3, 4.5, 100, {1}, 1,
+         "{}"},
+        {"b", "\xc3\xa9", -3, INT64_C(253402300799999999), 60, 0.25, 1,
+         {0, 0}, 2, "\"a\\\\b\""},
+    };
+    xdb_note n;
+    size_t i;
+
+    for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        memset(&n, 0, sizeof n);
+        n.t = rows[i].t;
+        n.o = rows[i].o;
+        n.flag = i % 3 == 0;
+        n.big = rows[i].big;
+        n.at = rows[i].at;
+        n.day = rows[i].day;
+        n.f = rows[i].f;
+        n.amt = rows[i].amt;
+        n.raw.data = rows[i].raw;
+        n.raw.len = rows[i].nraw;
+        memset(&n.uid, (int)(0xff - i * 0x1f), sizeof n.uid);
+        n.uid.b[15] = (uint8_t)i;
+        n.doc = rows[i].doc;
+        must(xdb_notes_insert(db, &n), "insert note");
+    }
+}
+
+/* Every value as it reads back, row by row. */
+static void case_round_trip(void)
+{
+    xdb_notes_query *q = notes();
+    xdb_note_list l;
+    size_t i;
+
+    fill_notes();
+    must(xdb_notes_all(q, arena, &l), "notes");
+    for (i = 0; i < l.len; i++) {
+        const xdb_note *n = &l.items[i];
+
+        printf("row %lld: ", (long long)n->id);
+        put_text(n->t);
+        printf(" o=");
+        if (n->o != NULL)
+            put_text(n->o);
+        else
+            printf("NULL");
+        printf(" %s %lld %lld %ld %.17g %lld ", n->flag ? "true" : "false",
+               (long long)n->big, (long long)n->at, (long)n->day, n->f,
+               (long long)n->amt);
+        put_hex(n->raw.data, n->raw.len);
+        printf("/%zu ", n->raw.len);
+        put_hex(n->uid.b, sizeof n->uid.b);
+        printf(" %s\n", n->doc != NULL ? n->doc : "NULL");
+    }
+    xdb_notes_query_free(q);
+}
+
+/* Text: trailing spaces count (no PAD SPACE), case and accents are
+ * bytes, the empty string is not NULL. */
+static void case_text_values(void)
+{
+    static const char *const in_a[] = {"a", "\xc3\xa9"};
+    xdb_notes_query *q;
+
+    q = notes();
+    xdb_notes_where_t_eq(q, "a");
+    show_notes("text eq a", q);
+    q = notes();
+    xdb_notes_where_t_eq(q, "a ");
+    show_notes("text eq a space", q);
+    q = notes();
+    xdb_notes_where_t_ne(q, "a");
+    show_notes("text ne a", q);
+    q = notes();
+    xdb_notes_where_t_lt(q, "a");
+    show_notes("text lt a", q);
+    q = notes();
+    xdb_notes_where_t_le(q, "a ");
+    show_notes("text le a space", q);
+    q = notes();
+    xdb_notes_where_t_in(q, in_a, 2);
+    show_notes("text in", q);
+    q = xdb_notes_select(db);
+    xdb_notes_order_by_t(q, SC_ASC);
+    show_notes("text order", q);
+    q = xdb_notes_select(db);
+    xdb_notes_order_by_t(q, SC_DESC);
+    xdb_notes_limit(q, 4);
+    show_notes("text order desc", q);
+    q = notes();
+    xdb_notes_where_t_like(q, "a");
+    show_notes("like a", q);
+    q = notes();
+    xdb_notes_where_t_like(q, "a_");
+    show_notes("like a_", q);
+    q = notes();
+    xdb_notes_where_t_like(q, "_");
+    show_notes("like one character", q);
+    q = notes();
+    xdb_notes_where_t_ilike(q, "A%");
+    show_notes("ilike A%", q);
+    q = notes();
+    xdb_notes_where_t_eq(q, "A");
+    show_notes("text eq A", q);
+    q = notes();
+    xdb_notes_where_t_eq(q, "\xc3\xa9");
+    show_notes("text eq e acute", q);
+    q = notes();
+    xdb_notes_where_t_eq(q, "");
+    show_notes("text eq empty", q);
+    q = notes();
+    xdb_notes_where_t_starts_with(q, "a");
+    show_notes("starts_with a", q);
+    q = notes();
+    xdb_notes_where_o_eq(q, "");
+    show_notes("varchar eq empty", q);
+    q = notes();
+    xdb_notes_where_o_is_null(q);
+    show_notes("varchar is null", q);
+    q = notes();
+    xdb_notes_where_o_eq(q, "a");
+    show_notes("varchar eq a", q);
+    q = notes();
+    xdb_notes_where_o_eq(q, "b");
+    show_notes("varchar eq b", q);
+    q = xdb_notes_select(db);
+    xdb_notes_order_by_o(q, SC_ASC);
+    xdb_notes_order_by_id(q, SC_ASC);
+    show_notes("varchar order", q);
+}
+
+/* Numbers, moments, days, bytes and uuids: compared and ordered as
+ * values. */
+static void case_value_order(void)
+{
+    static const uint8_t zero[] = {0};
+    sc_bytes b = {zero, 1};
+    sc_uuid u;
+    xdb_notes_query *q;
+
+#define NOTES_ORDER(label, col)                                             \
+    do {                                                                    \
+        q = xdb_notes_select(db);                                           \
+        xdb_notes_order_by_##col(q, SC_ASC);                                \
+        xdb_notes_order_by_id(q, SC_ASC);                                   \
+        show_notes(label, q);                                               \
+    } while (0)
+    NOTES_ORDER("bool order", flag);
+    NOTES_ORDER("int64 order", big);
+    NOTES_ORDER("timestamp order", at);
+    NOTES_ORDER("date order", day);
+    NOTES_ORDER("float order", f);
+    NOTES_ORDER("numeric order", amt);
+    NOTES_ORDER("bytes order", raw);
+    NOTES_ORDER("uuid order", uid);
+#undef NOTES_ORDER
+    q = notes();
+    xdb_notes_where_flag_eq(q, true);
+    show_notes("bool eq true", q);
+    q = notes();
+    xdb_notes_where_big_gt(q, INT64_MAX - 1);
+    show_notes("int64 gt max-1", q);
+    q = notes();
+    xdb_notes_where_big_le(q, INT64_MIN);
+    show_notes("int64 le min", q);
+    q = notes();
+    xdb_notes_where_at_ge(q, INT64_C(1710064800000000));
+    xdb_notes_where_at_lt(q, INT64_C(1730628000000001));
+    show_notes("timestamp from the DST change", q);
+    q = notes();
+    xdb_notes_where_at_eq(q, -1);
+    show_notes("timestamp eq -1us", q);
+    q = notes();
+    xdb_notes_where_day_lt(q, 0);
+    show_notes("date before 1970", q);
+    q = notes();
+    xdb_notes_where_f_gt(q, 0.1);
+    show_notes("float gt 0.1", q);
+    q = notes();
+    xdb_notes_where_f_eq(q, 1.0 / 3);
+    show_notes("float eq 1/3", q);
+    q = notes();
+    xdb_notes_where_amt_lt(q, 0);
+    show_notes("numeric lt 0", q);
+    q = notes();
+    xdb_notes_where_amt_eq(q, 5);
+    show_notes("numeric eq 0.05", q);
+    q = notes();
+    xdb_notes_where_raw_eq(q, b);
+    show_notes("bytes eq 00", q);
+    b.len = 0;
+    q = notes();
+    xdb_notes_where_raw_eq(q, b);
+    show_notes("bytes eq empty", q);
+    memset(&u, 0xff, sizeof u);
+    u.b[15] = 0;
+    q = notes();
+    xdb_notes_where_uid_eq(q, u);
+    show_notes("uuid eq", q);
+    q = notes();
+    xdb_notes_where_uid_gt(q, u);
+    show_notes("uuid gt", q);
+}
+
+/* limit and offset at and past their ends. */
+static void case_limits(void)
+{
+    xdb_notes_query *q;
+    int64_t n = -1;
+    int rc;
+
+    q = notes();
+    xdb_notes_limit(q, 0);
+    show_notes("limit 0", q);
+    q = notes();
+    xdb_notes_offset(q, 100);
+    show_notes("offset past the end", q);
+    q = notes();
+    xdb_notes_limit(q, 2);
+    xdb_notes_offset(q, 7);
+    show_notes("limit 2 offset 7", q);
+    q = notes();
+    xdb_notes_limit(q, 5);
+    xdb_notes_offset(q, 8);
+    show_notes("limit 5 offset 8", q);
+    q = xdb_notes_select(db);
+    xdb_notes_distinct(q);
+    xdb_notes_order_by_flag(q, SC_DESC);
+    xdb_notes_order_by_id(q, SC_DESC);
+    xdb_notes_limit(q, 3);
+    xdb_notes_offset(q, 1);
+    show_notes("distinct order limit offset", q);
+    q = xdb_notes_select(db);
+    xdb_notes_limit(q, 2);
+    rc = xdb_notes_count(q, &n);
+    if (rc == SC_OK)
+        printf("count with limit 2: %lld\n", (long long)n);
+    else
+        print_rc("count with limit 2", rc);
+    xdb_notes_query_free(q);
+}
+
+/* Text keys that differ by a trailing space or tab, or by case, are
+ * other keys: inserted, found and ordered as such. */
+static void case_text_keys(void)
+{
+    static const char *const keys[] = {"a", "a ", "a\t", "A", "a  "};
+    xdb_word w = XDB_WORD_INIT;
+    xdb_words_query *q;
+    xdb_word_list l;
+    size_t i;
+    int rc;
+
+    for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        w.w = keys[i];
+        w.n = (int32_t)i;
+        rc = xdb_words_insert(db, &w);
+        printf("insert ");
+        put_text(keys[i]);
+        print_rc("", rc);
+    }
+    w.w = "a ";
+    w.n = 9;
+    print_rc("insert [a ] again", xdb_words_insert(db, &w));
+    for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        rc = xdb_words_get(db, arena, keys[i], &w);
+        printf("get ");
+        put_text(keys[i]);
+        if (rc == SC_OK)
+            printf(": %ld\n", (long)w.n);
+        else
+            print_rc("", rc);
+    }
+    q = xdb_words_select(db);
+    xdb_words_order_by_w(q, SC_ASC);
+    must(xdb_words_all(q, arena, &l), "words");
+    printf("key order:");
+    for (i = 0; i < l.len; i++) {
+        putchar(' ');
+        put_text(l.items[i].w);
+    }
+    printf("\n");
+    xdb_words_query_free(q);
+}
+
+/* Bulk changes through a join, with order and limit. */
+static void case_bulk(void)
+{
+    xdb_items_query *q = xdb_items_select(db);
+    xdb_tags_join *t;
+    xdb_tags_query *tq;
+    int64_t changed = -1;
+    int rc;
+
+    t = xdb_items_join_tags(q);
+    xdb_tags_where_label_ne(t, "blue");
+    xdb_items_order_by_id(q, SC_DESC);
+    xdb_items_limit(q, 1);
+    xdb_items_update_set_name(q, "bulk");
+    rc = xdb_items_update_all(q, &changed);
+    if (rc == SC_OK)
+        printf("update join limit: %lld\n", (long long)changed);
+    else
+        print_rc("update join limit", rc);
+    xdb_items_query_free(q);
+    q = xdb_items_select(db);
+    xdb_items_where_name_eq(q, "bulk");
+    show_count("renamed", q);
+    q = xdb_items_select(db);
+    xdb_items_where_id_eq(q, 3);
+    show("item 3", q);
+    tq = xdb_tags_select(db);
+    xdb_tags_order_by_label(tq, SC_ASC);
+    xdb_tags_limit(tq, 2);
+    changed = -1;
+    rc = xdb_tags_delete_all(tq, &changed);
+    if (rc == SC_OK)
+        printf("delete order limit: %lld\n", (long long)changed);
+    else
+        print_rc("delete order limit", rc);
+    xdb_tags_query_free(tq);
+    q = xdb_items_select(db);
+    t = xdb_items_join_tags(q);
+    xdb_tags_where_label_eq(t, "red");
+    changed = -1;
+    rc = xdb_items_delete_all(q, &changed);
+    xdb_items_query_free(q);
+    print_rc("delete joined with a child", rc);
+    q = xdb_items_select(db);
+    show_count("items left", q);
+}
+
 static const struct {
     const char *name;
     void (*run)(void);
@@ -655,13 +1076,26 @@ static const struct {
     {"large_kinds", case_large_kinds},
     {"date_default", case_date_default},
     {"floats", case_floats},
+    {"round_trip", case_round_trip},
+    {"text_values", case_text_values},
+    {"value_order", case_value_order},
+    {"limits", case_limits},
+    {"text_keys", case_text_keys},
+    {"bulk", case_bulk},
 };
 
-/* Leaves a PostgreSQL database as createdb made it. */
+/* Leaves a PostgreSQL database as createdb made it, and a MariaDB one
+ * without the schema's tables. */
 static void empty_database(const char *url)
 {
     if (strncmp(url, "sqlite:", 7) == 0)
         return;
+    if (sc_db_dialect(db) == SC_DIALECT_MARIADB) {
+        must(sc_exec(db, "DROP TABLE IF EXISTS tags, items, pairs, "
+                         "readings, kinds, prices, notes, words"),
+             "drop");
+        return;
+    }
     must(sc_exec(db, "SET client_min_messages TO warning"), "quiet");
     must(sc_exec(db, "DROP SCHEMA IF EXISTS public CASCADE"), "drop");
     must(sc_exec(db, "CREATE SCHEMA public"), "create schema");

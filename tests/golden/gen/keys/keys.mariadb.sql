@@ -7,12 +7,12 @@ CREATE TABLE IF NOT EXISTS `user` (
     `default` LONGTEXT,
     CONSTRAINT `uq_user_email`
         UNIQUE (`email`)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 CREATE TABLE IF NOT EXISTS `categories` (
     `code` VARCHAR(8) NOT NULL PRIMARY KEY,
     `parent` VARCHAR(8)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 CREATE TABLE IF NOT EXISTS `order` (
     `id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS `order` (
         CHECK (`status` <> 'cancelled' OR `total` = 0.00),
     CONSTRAINT `fk_order_user_id`
         FOREIGN KEY (`user_id`) REFERENCES `user` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 CREATE TABLE IF NOT EXISTS `order_lines` (
     `order_id` BIGINT NOT NULL,
@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS `order_lines` (
         FOREIGN KEY (`order_id`) REFERENCES `order` (`id`) ON DELETE CASCADE,
     CONSTRAINT `fk_order_lines_category`
         FOREIGN KEY (`category`) REFERENCES `categories` (`code`)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 CREATE INDEX IF NOT EXISTS `ix_order_lines_category` ON `order_lines` (`category`);
 
@@ -58,6 +58,6 @@ CREATE TABLE IF NOT EXISTS `boxes` (
     `key` BIGINT NOT NULL,
     CONSTRAINT `pk_boxes`
         PRIMARY KEY (`a`, `b`, `key`)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 ALTER TABLE `categories` ADD CONSTRAINT `fk_categories_parent` FOREIGN KEY IF NOT EXISTS (`parent`) REFERENCES `categories` (`code`) ON DELETE SET NULL;

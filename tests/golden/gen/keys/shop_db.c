@@ -1225,11 +1225,11 @@ static const char *const shop_ddl_mariadb[] = {
     "    `default` LONGTEXT,\n"
     "    CONSTRAINT `uq_user_email`\n"
     "        UNIQUE (`email`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `categories` (\n"
     "    `code` VARCHAR(8) NOT NULL PRIMARY KEY,\n"
     "    `parent` VARCHAR(8)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `order` (\n"
     "    `id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
     "    `user_id` INT NOT NULL,\n"
@@ -1245,7 +1245,7 @@ static const char *const shop_ddl_mariadb[] = {
     "        CHECK (`status` <> 'cancelled' OR `total` = 0.00),\n"
     "    CONSTRAINT `fk_order_user_id`\n"
     "        FOREIGN KEY (`user_id`) REFERENCES `user` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `order_lines` (\n"
     "    `order_id` BIGINT NOT NULL,\n"
     "    `line` SMALLINT NOT NULL,\n"
@@ -1261,7 +1261,7 @@ static const char *const shop_ddl_mariadb[] = {
     "        FOREIGN KEY (`order_id`) REFERENCES `order` (`id`) ON DELETE CASCADE,\n"
     "    CONSTRAINT `fk_order_lines_category`\n"
     "        FOREIGN KEY (`category`) REFERENCES `categories` (`code`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE INDEX IF NOT EXISTS `ix_order_lines_category` ON `order_lines` (`category`)",
     "CREATE INDEX IF NOT EXISTS `ix_order_lines_order_id_qty` ON `order_lines` (`order_id`, `qty`)",
     "CREATE TABLE IF NOT EXISTS `boxes` (\n"
@@ -1270,7 +1270,7 @@ static const char *const shop_ddl_mariadb[] = {
     "    `key` BIGINT NOT NULL,\n"
     "    CONSTRAINT `pk_boxes`\n"
     "        PRIMARY KEY (`a`, `b`, `key`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "ALTER TABLE `categories` ADD CONSTRAINT `fk_categories_parent` FOREIGN KEY IF NOT EXISTS (`parent`) REFERENCES `categories` (`code`) ON DELETE SET NULL",
     NULL
 };

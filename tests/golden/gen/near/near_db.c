@@ -2575,25 +2575,25 @@ static const char *const near_ddl_postgresql[] = {
 static const char *const near_ddl_mariadb[] = {
     "CREATE TABLE IF NOT EXISTS `search` (\n"
     "    `id` BIGINT NOT NULL PRIMARY KEY\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `search_results` (\n"
     "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
     "    `search_id` BIGINT,\n"
     "    CONSTRAINT `fk_search_results_search_id`\n"
     "        FOREIGN KEY (`search_id`) REFERENCES `search` (`id`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `todo` (\n"
     "    `id` BIGINT NOT NULL PRIMARY KEY\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `todo_listing` (\n"
     "    `id` BIGINT NOT NULL PRIMARY KEY\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `note` (\n"
     "    `id` BIGINT NOT NULL PRIMARY KEY\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `note_fun` (\n"
     "    `id` BIGINT NOT NULL PRIMARY KEY\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `points` (\n"
     "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
     "    `x` INT,\n"
@@ -2604,31 +2604,31 @@ static const char *const near_ddl_mariadb[] = {
     "    `total` BIGINT NOT NULL,\n"
     "    `has_total` BOOLEAN,\n"
     "    `kind` ENUM('plain', 'wide') NOT NULL DEFAULT 'plain'\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `users` (\n"
     "    `id` BIGINT NOT NULL PRIMARY KEY\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `users_pkey` (\n"
     "    `id` BIGINT NOT NULL PRIMARY KEY\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `products` (\n"
     "    `id` BIGINT NOT NULL PRIMARY KEY\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `carts` (\n"
     "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
     "    `item_id` BIGINT,\n"
     "    CONSTRAINT `fk_carts_item_id`\n"
     "        FOREIGN KEY (`item_id`) REFERENCES `products` (`id`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `items` (\n"
     "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
     "    `cart_id` BIGINT,\n"
     "    CONSTRAINT `fk_items_cart_id`\n"
     "        FOREIGN KEY (`cart_id`) REFERENCES `carts` (`id`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `films` (\n"
     "    `id` BIGINT NOT NULL PRIMARY KEY\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `film_cast` (\n"
     "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
     "    `film` BIGINT,\n"
@@ -2636,7 +2636,7 @@ static const char *const near_ddl_mariadb[] = {
     "        FOREIGN KEY (`film`) REFERENCES `films` (`id`),\n"
     "    CONSTRAINT `fk_cast_film`\n"
     "        FOREIGN KEY (`film`) REFERENCES `films` (`id`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     NULL
 };
 

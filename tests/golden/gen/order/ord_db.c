@@ -766,7 +766,7 @@ static const char *const ord_ddl_mariadb[] = {
     "    `post_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
     "    `author_id` BIGINT NOT NULL,\n"
     "    `title` VARCHAR(80) NOT NULL\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `comments` (\n"
     "    `comment_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
     "    `post_id` BIGINT NOT NULL,\n"
@@ -774,7 +774,7 @@ static const char *const ord_ddl_mariadb[] = {
     "    `body` LONGTEXT NOT NULL,\n"
     "    CONSTRAINT `fk_comments_post_id`\n"
     "        FOREIGN KEY (`post_id`) REFERENCES `posts` (`post_id`) ON DELETE CASCADE\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `authors` (\n"
     "    `author_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
     "    `name` LONGTEXT NOT NULL,\n"
@@ -783,7 +783,7 @@ static const char *const ord_ddl_mariadb[] = {
     "        UNIQUE (`name`),\n"
     "    CONSTRAINT `fk_authors_favorite_id`\n"
     "        FOREIGN KEY (`favorite_id`) REFERENCES `posts` (`post_id`) ON DELETE SET NULL\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "ALTER TABLE `posts` ADD CONSTRAINT `fk_posts_author_id` FOREIGN KEY IF NOT EXISTS (`author_id`) REFERENCES `authors` (`author_id`)",
     "ALTER TABLE `comments` ADD CONSTRAINT `fk_comments_parent_id` FOREIGN KEY IF NOT EXISTS (`parent_id`) REFERENCES `comments` (`comment_id`)",
     NULL

@@ -4,7 +4,7 @@ CREATE TABLE IF NOT EXISTS `posts` (
     `post_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
     `author_id` BIGINT NOT NULL,
     `title` VARCHAR(80) NOT NULL
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 CREATE TABLE IF NOT EXISTS `comments` (
     `comment_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS `comments` (
     `body` LONGTEXT NOT NULL,
     CONSTRAINT `fk_comments_post_id`
         FOREIGN KEY (`post_id`) REFERENCES `posts` (`post_id`) ON DELETE CASCADE
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 CREATE TABLE IF NOT EXISTS `authors` (
     `author_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS `authors` (
         UNIQUE (`name`),
     CONSTRAINT `fk_authors_favorite_id`
         FOREIGN KEY (`favorite_id`) REFERENCES `posts` (`post_id`) ON DELETE SET NULL
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 ALTER TABLE `posts` ADD CONSTRAINT `fk_posts_author_id` FOREIGN KEY IF NOT EXISTS (`author_id`) REFERENCES `authors` (`author_id`);
 

@@ -10,7 +10,7 @@ CREATE TABLE IF NOT EXISTS `users` (
         UNIQUE (`user_name`),
     CONSTRAINT `uq_users_user_email`
         UNIQUE (`user_email`)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 CREATE TABLE IF NOT EXISTS `programs` (
     `program_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS `programs` (
     `level` ENUM('beginner', 'intermediate', 'advanced') NOT NULL DEFAULT 'beginner',
     CONSTRAINT `uq_programs_program_name`
         UNIQUE (`program_name`)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 CREATE TABLE IF NOT EXISTS `program_enrollments` (
     `program_enrollment_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -30,6 +30,6 @@ CREATE TABLE IF NOT EXISTS `program_enrollments` (
         FOREIGN KEY (`program_id`) REFERENCES `programs` (`program_id`) ON DELETE CASCADE,
     CONSTRAINT `fk_program_enrollments_user_id`
         FOREIGN KEY (`user_id`) REFERENCES `users` (`user_id`) ON DELETE CASCADE
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 CREATE INDEX IF NOT EXISTS `ix_program_enrollments_user_id` ON `program_enrollments` (`user_id`);

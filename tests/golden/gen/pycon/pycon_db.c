@@ -733,14 +733,14 @@ static const char *const pycon_ddl_mariadb[] = {
     "        UNIQUE (`user_name`),\n"
     "    CONSTRAINT `uq_users_user_email`\n"
     "        UNIQUE (`user_email`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `programs` (\n"
     "    `program_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
     "    `program_name` VARCHAR(128) NOT NULL,\n"
     "    `level` ENUM('beginner', 'intermediate', 'advanced') NOT NULL DEFAULT 'beginner',\n"
     "    CONSTRAINT `uq_programs_program_name`\n"
     "        UNIQUE (`program_name`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `program_enrollments` (\n"
     "    `program_enrollment_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
     "    `program_id` BIGINT NOT NULL,\n"
@@ -751,7 +751,7 @@ static const char *const pycon_ddl_mariadb[] = {
     "        FOREIGN KEY (`program_id`) REFERENCES `programs` (`program_id`) ON DELETE CASCADE,\n"
     "    CONSTRAINT `fk_program_enrollments_user_id`\n"
     "        FOREIGN KEY (`user_id`) REFERENCES `users` (`user_id`) ON DELETE CASCADE\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE INDEX IF NOT EXISTS `ix_program_enrollments_user_id` ON `program_enrollments` (`user_id`)",
     NULL
 };

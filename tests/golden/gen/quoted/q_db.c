@@ -439,14 +439,14 @@ static const char *const q_ddl_mariadb[] = {
     "    `back\\slash` LONGTEXT,\n"
     "    CONSTRAINT `uq_Odd \"Quote\" */ Table_select`\n"
     "        UNIQUE (`select`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE INDEX IF NOT EXISTS `ix_Odd \"Quote\" */ Table_select_2nd` ON `Odd \"Quote\" */ Table` (`select`(384), `2nd`)",
     "CREATE TABLE IF NOT EXISTS `kids` (\n"
     "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
     "    `parent` BIGINT,\n"
     "    CONSTRAINT `fk_kids_parent`\n"
     "        FOREIGN KEY (`parent`) REFERENCES `Odd \"Quote\" */ Table` (`Id*/`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     NULL
 };
 

@@ -7,7 +7,7 @@ CREATE TABLE IF NOT EXISTS `Odd "Quote" */ Table` (
     `back\slash` LONGTEXT,
     CONSTRAINT `uq_Odd "Quote" */ Table_select`
         UNIQUE (`select`)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 CREATE INDEX IF NOT EXISTS `ix_Odd "Quote" */ Table_select_2nd` ON `Odd "Quote" */ Table` (`select`(384), `2nd`);
 
@@ -16,4 +16,4 @@ CREATE TABLE IF NOT EXISTS `kids` (
     `parent` BIGINT,
     CONSTRAINT `fk_kids_parent`
         FOREIGN KEY (`parent`) REFERENCES `Odd "Quote" */ Table` (`Id*/`)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;

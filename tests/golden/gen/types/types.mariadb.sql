@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS `samples` (
     `ident` BINARY(16) NOT NULL DEFAULT X'00112233445566778899aabbccddeeff',
     `doc` JSON NOT NULL DEFAULT '{"a": [1, 2]}',
     `color` ENUM('red', 'green', 'blue') NOT NULL DEFAULT 'green'
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;
 
 CREATE TABLE IF NOT EXISTS `maybes` (
     `id` BIGINT NOT NULL PRIMARY KEY,
@@ -43,4 +43,4 @@ CREATE TABLE IF NOT EXISTS `maybes` (
         CHECK (`price` >= 0.50),
     CONSTRAINT `ck_maybes_born_check`
         CHECK (`born` >= '1900-01-01')
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin;

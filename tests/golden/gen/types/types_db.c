@@ -594,7 +594,7 @@ static const char *const types_ddl_mariadb[] = {
     "    `ident` BINARY(16) NOT NULL DEFAULT X'00112233445566778899aabbccddeeff',\n"
     "    `doc` JSON NOT NULL DEFAULT '{\"a\": [1, 2]}',\n"
     "    `color` ENUM('red', 'green', 'blue') NOT NULL DEFAULT 'green'\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `maybes` (\n"
     "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
     "    `flag` BOOLEAN,\n"
@@ -617,7 +617,7 @@ static const char *const types_ddl_mariadb[] = {
     "        CHECK (`price` >= 0.50),\n"
     "    CONSTRAINT `ck_maybes_born_check`\n"
     "        CHECK (`born` >= '1900-01-01')\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     NULL
 };
 
