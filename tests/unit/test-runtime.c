@@ -1236,8 +1236,8 @@ static int v_nan(void)
 static const char *const new_label_sql[] = {
     "PRAGMA ignore_check_constraints = ON",
     "ALTER TYPE \"level\" ADD VALUE 'expert'",
-    "ALTER TABLE \"pair\" MODIFY \"kind\" ENUM('beginner', "
-    "'intermediate', 'advanced', 'expert') NOT NULL",
+    ("ALTER TABLE \"pair\" MODIFY \"kind\" ENUM('beginner', "
+     "'intermediate', 'advanced', 'expert') NOT NULL"),
 };
 
 static int v_unknown_label(void)
