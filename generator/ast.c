@@ -720,18 +720,32 @@ ast_storage ast_storage_make(ast_format format, const ast_literal *frac)
     return st;
 }
 
-ast_storage ast_storage_types(const ast_storage *format,
-                              const ast_literal *sqlite,
-                              const ast_literal *postgresql)
+ast_storage ast_storage_join(ast_ctx *ctx, const ast_storage *format,
+                             const ast_storage *types)
+{
+    ast_storage st = *format;
+    int d;
+
+    (void)ctx;
+    for (d = 1; d < AST_NDIALECTS; d++)
+        st.sql_type[d] = types->sql_type[d];
+    return st;
+}
+
+ast_storage ast_storage_type(ast_ctx *ctx, const ast_storage *types,
+                             const ast_loc *loc, int d,
+                             const ast_literal *t)
 {
     ast_storage st;
 
-    if (format != NULL)
-        st = *format;
+    if (types != NULL)
+        st = *types;
     else
         st = ast_storage_make(AST_FMT_NATIVE, NULL);
-    st.sql_type[AST_D_SQLITE] = sqlite ? sqlite->text : NULL;
-    st.sql_type[AST_D_POSTGRESQL] = postgresql ? postgresql->text : NULL;
+    if (st.sql_type[d] != NULL)
+        ast_error(ctx, loc, "stored as names the type of %s twice",
+                  sc__dialect_of((sc_dialect)d)->name);
+    st.sql_type[d] = t->text;
     return st;
 }
 

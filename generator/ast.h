@@ -630,11 +630,14 @@ ast_table *ast_table_not_strict(ast_ctx *ctx, ast_table *t,
                                 const ast_loc *loc);
 /* stored as FORMAT, or text(frac) when frac is not NULL. */
 ast_storage ast_storage_make(ast_format format, const ast_literal *frac);
-/* stored as: the format (NULL: schemac's own) and the quoted types,
- * sqlite and postgresql, or NULL. */
-ast_storage ast_storage_types(const ast_storage *format,
-                              const ast_literal *sqlite,
-                              const ast_literal *postgresql);
+/* stored as: format with the quoted types of types; each dialect's type once, a
+ * second one an error at its place. */
+ast_storage ast_storage_join(ast_ctx *ctx, const ast_storage *format,
+                             const ast_storage *types);
+/* types (NULL: none yet) with dialect d's quoted type t, given at loc. */
+ast_storage ast_storage_type(ast_ctx *ctx, const ast_storage *types,
+                             const ast_loc *loc, int d,
+                             const ast_literal *t);
 ast_modifier ast_mod_stored(const ast_loc *loc, const ast_storage *st);
 /* deferrable [initially deferred], written at loc. */
 ast_ref *ast_ref_deferrable(ast_ref *r, const ast_loc *loc, bool initially);

@@ -8,6 +8,7 @@
  * pg_get_viewdef, pg_get_triggerdef, pg_get_functiondef) for the text.
  */
 #include "catalog.h"
+#include "catalog_int.h"
 
 #include "buf.h"
 #include "mem.h"
@@ -18,22 +19,14 @@
 #include <string.h>
 #include <strings.h>
 
-typedef struct reader {
-    cat_db *c;
-    sc_db *db;
-    cat_table **tables_end;
-    cat_index **indexes_end;
-    cat_enum **enums_end;
-    cat_object **objects_end;
-    int capparts;
-} reader;
+typedef cat__reader reader;
 
-static const char *dup(const cat_db *c, const char *s)
+const char *cat__dup(const cat_db *c, const char *s)
 {
     return s ? ast_strdup(c->pool, s) : NULL;
 }
 
-static bool truthy(const char *s)
+bool cat__truthy(const char *s)
 {
     return s && (strcmp(s, "1") == 0 || strcmp(s, "t") == 0 ||
                  strcmp(s, "true") == 0);
@@ -96,14 +89,14 @@ bool cat_is_partitioned(const cat_db *c, const char *table)
     return false;
 }
 
-static void add_object(reader *r, const char *kind, const char *name,
-                       const char *sql, bool before)
+void cat__add_object(reader *r, const char *kind, const char *name,
+                     const char *sql, bool before)
 {
     cat_object *o = ast_alloc(r->c->pool, sizeof *o);
 
     o->kind = kind;
-    o->name = dup(r->c, name);
-    o->sql = dup(r->c, sql);
+    o->name = cat__dup(r->c, name);
+    o->sql = cat__dup(r->c, sql);
     o->before_tables = before;
     *r->objects_end = o;
     r->objects_end = &o->next;
@@ -698,6 +691,15 @@ static cat_ielem *parse_elem(const cat_db *c, const tokens *tk, size_t from,
     if (stop == from + 1 && (tk->v[from].kind == TK_WORD ||
                              tk->v[from].kind == TK_IDENT))
         e->column = tok_name(c, &tk->v[from]);
+    /* MariaDB's prefix of a column, `c`(768) */
+    if (stop == from + 4 && (tk->v[from].kind == TK_WORD ||
+                             tk->v[from].kind == TK_IDENT) &&
+        is_punct(&tk->v[from + 1], '(') && is_punct(&tk->v[from + 3], ')') &&
+        tk->v[from + 2].kind == TK_WORD &&
+        isdigit((unsigned char)tk->v[from + 2].s[0])) {
+        e->column = tok_name(c, &tk->v[from]);
+        e->prefix = atoi(tok_name(c, &tk->v[from + 2]));
+    }
     e->expr = tok_text(c, tk, from, stop);
     return e;
 }
@@ -808,14 +810,23 @@ static int on_sqlite_table(void *ctx, int n, const char *const *v)
                                        == 0))
         return 0;
     t = ast_alloc(r->c->pool, sizeof *t);
-    t->name = dup(r->c, v[0]);
-    t->sql = dup(r->c, v[1] ? v[1] : "");
+    t->name = cat__dup(r->c, v[0]);
+    t->sql = cat__dup(r->c, v[1] ? v[1] : "");
     *r->tables_end = t;
     r->tables_end = &t->next;
     return 0;
 }
 
-static void add_column(cat_table *t, cat_column *k)
+void cat__add_constraint(cat_table *t, cat_constraint *k)
+{
+    cat_constraint **end;
+
+    for (end = &t->cons; *end; end = &(*end)->next)
+        ;
+    *end = k;
+}
+
+void cat__add_column(cat_table *t, cat_column *k)
 {
     cat_column **end;
 
@@ -835,13 +846,14 @@ static int on_sqlite_column(void *ctx, int n, const char *const *v)
     if (!t || !v[1])
         return 0;
     k = ast_alloc(r->c->pool, sizeof *k);
-    k->name = dup(r->c, v[1]);
-    k->type = dup(r->c, v[2] ? v[2] : "");
-    k->notnull = truthy(v[3]);
-    k->dflt = v[4] && strcasecmp(v[4], "NULL") != 0 ? dup(r->c, v[4]) : NULL;
+    k->name = cat__dup(r->c, v[1]);
+    k->type = cat__dup(r->c, v[2] ? v[2] : "");
+    k->notnull = cat__truthy(v[3]);
+    k->dflt = v[4] && strcasecmp(v[4], "NULL") != 0 ? cat__dup(r->c, v[4])
+                                                    : NULL;
     k->pk = v[5] ? atoi(v[5]) : 0;
-    k->generated = n > 6 && truthy(v[6]);
-    add_column(t, k);
+    k->generated = n > 6 && cat__truthy(v[6]);
+    cat__add_column(t, k);
     return 0;
 }
 
@@ -868,11 +880,11 @@ static int on_sqlite_index(void *ctx, int n, const char *const *v)
     if (n < 4 || !v[0] || !v[1] || !v[3])
         return 0;
     x = ast_alloc(r->c->pool, sizeof *x);
-    x->table = dup(r->c, v[0]);
-    x->name = dup(r->c, v[1]);
-    x->def = dup(r->c, v[3]);
+    x->table = cat__dup(r->c, v[0]);
+    x->name = cat__dup(r->c, v[1]);
+    x->def = cat__dup(r->c, v[3]);
     parse_index(r->c, x, v[3]);
-    x->unique = truthy(v[2]);
+    x->unique = cat__truthy(v[2]);
     *r->indexes_end = x;
     r->indexes_end = &x->next;
     return 0;
@@ -883,8 +895,8 @@ static int on_sqlite_object(void *ctx, int n, const char *const *v)
     reader *r = ctx;
 
     if (n >= 3 && v[0] && v[1] && v[2])
-        add_object(r, strcmp(v[0], "table") == 0 ? "virtual table"
-                                                 : dup(r->c, v[0]),
+        cat__add_object(r, strcmp(v[0], "table") == 0 ? "virtual table"
+                                                 : cat__dup(r->c, v[0]),
                    v[1], v[2], false);
     return 0;
 }
@@ -1251,12 +1263,12 @@ static int on_pg_table(void *ctx, int n, const char *const *v)
     if (n < 1 || !v[0])
         return 0;
     t = ast_alloc(r->c->pool, sizeof *t);
-    t->name = dup(r->c, v[0]);
+    t->name = cat__dup(r->c, v[0]);
     t->strict = true;
     t->rowid = true;
-    t->unlogged = n > 1 && truthy(v[1]);
-    t->inherits = n > 2 ? dup(r->c, v[2]) : NULL;
-    t->comment = n > 3 ? dup(r->c, v[3]) : NULL;
+    t->unlogged = n > 1 && cat__truthy(v[1]);
+    t->inherits = n > 2 ? cat__dup(r->c, v[2]) : NULL;
+    t->comment = n > 3 ? cat__dup(r->c, v[3]) : NULL;
     *r->tables_end = t;
     r->tables_end = &t->next;
     return 0;
@@ -1271,23 +1283,23 @@ static int on_pg_column(void *ctx, int n, const char *const *v)
     if (!t || !v[1])
         return 0;
     k = ast_alloc(r->c->pool, sizeof *k);
-    k->name = dup(r->c, v[1]);
-    k->type = dup(r->c, v[2] ? v[2] : "");
-    k->notnull = truthy(v[3]);
-    k->dflt = dup(r->c, v[4]);
+    k->name = cat__dup(r->c, v[1]);
+    k->type = cat__dup(r->c, v[2] ? v[2] : "");
+    k->notnull = cat__truthy(v[3]);
+    k->dflt = cat__dup(r->c, v[4]);
     k->pk = v[5] ? atoi(v[5]) : 0;
-    if (truthy(v[6]))
+    if (cat__truthy(v[6]))
         k->autoinc = CAT_AUTO_IDENTITY;
     else if (k->dflt && strncasecmp(k->dflt, "nextval(", 8) == 0)
         k->autoinc = CAT_AUTO_SERIAL;
-    k->is_enum = truthy(v[7]);
-    k->domain = dup(r->c, v[8]);
-    k->generated = n > 9 && truthy(v[9]);
-    k->collation = n > 10 ? dup(r->c, v[10]) : NULL;
-    k->comment = n > 11 ? dup(r->c, v[11]) : NULL;
+    k->is_enum = cat__truthy(v[7]);
+    k->domain = cat__dup(r->c, v[8]);
+    k->generated = n > 9 && cat__truthy(v[9]);
+    k->collation = n > 10 ? cat__dup(r->c, v[10]) : NULL;
+    k->comment = n > 11 ? cat__dup(r->c, v[11]) : NULL;
     if (k->generated)
         k->autoinc = CAT_AUTO_NONE;
-    add_column(t, k);
+    cat__add_column(t, k);
     return 0;
 }
 
@@ -1319,20 +1331,20 @@ static int on_pg_constraint(void *ctx, int n, const char *const *v)
     if (!t || !v[2] || !v[3])
         return 0;
     k = ast_alloc(r->c->pool, sizeof *k);
-    k->name = dup(r->c, v[1]);
+    k->name = cat__dup(r->c, v[1]);
     k->kind = v[2][0];
-    k->def = dup(r->c, v[3]);
-    k->cols = dup(r->c, v[4]);
+    k->def = cat__dup(r->c, v[3]);
+    k->cols = cat__dup(r->c, v[4]);
     if (k->kind == 'c' && (s = strchr(v[3], '(')) != NULL &&
         (e = strrchr(v[3], ')')) != NULL && e > s)
         k->expr = ast_strndup(r->c->pool, s + 1, (size_t)(e - s - 1));
     if (k->kind == 'f') {
-        k->ref_table = dup(r->c, v[5]);
-        k->ref_cols = dup(r->c, v[6]);
+        k->ref_table = cat__dup(r->c, v[5]);
+        k->ref_cols = cat__dup(r->c, v[6]);
         k->on_update = pg_action(v[7]);
         k->on_delete = pg_action(v[8]);
-        k->deferrable = truthy(v[9]);
-        k->deferred = truthy(v[10]);
+        k->deferrable = cat__truthy(v[9]);
+        k->deferred = cat__truthy(v[10]);
     }
     for (end = &t->cons; *end; end = &(*end)->next)
         ;
@@ -1348,12 +1360,12 @@ static int on_pg_index(void *ctx, int n, const char *const *v)
     if (n < 6 || !v[0] || !v[1])
         return 0;
     x = ast_alloc(r->c->pool, sizeof *x);
-    x->table = dup(r->c, v[0]);
-    x->name = dup(r->c, v[1]);
-    x->unique = truthy(v[2]);
-    x->method = dup(r->c, v[3]);
-    x->where = dup(r->c, v[4]);
-    x->def = dup(r->c, v[5]);
+    x->table = cat__dup(r->c, v[0]);
+    x->name = cat__dup(r->c, v[1]);
+    x->unique = cat__truthy(v[2]);
+    x->method = cat__dup(r->c, v[3]);
+    x->where = cat__dup(r->c, v[4]);
+    x->def = cat__dup(r->c, v[5]);
     *r->indexes_end = x;
     r->indexes_end = &x->next;
     return 0;
@@ -1372,9 +1384,9 @@ static int on_pg_index_elem(void *ctx, int n, const char *const *v)
     if (!x)
         return 0;
     e = ast_alloc(r->c->pool, sizeof *e);
-    e->column = dup(r->c, v[1]);
-    e->expr = dup(r->c, v[2] ? v[2] : "");
-    e->opclass = dup(r->c, v[3]);
+    e->column = cat__dup(r->c, v[1]);
+    e->expr = cat__dup(r->c, v[2] ? v[2] : "");
+    e->opclass = cat__dup(r->c, v[3]);
     for (tail = &x->elems; *tail; tail = &(*tail)->next)
         ;
     *tail = e;
@@ -1393,12 +1405,12 @@ static int on_pg_enum(void *ctx, int n, const char *const *v)
         ;
     if (!e) {
         e = ast_alloc(r->c->pool, sizeof *e);
-        e->name = dup(r->c, v[0]);
+        e->name = cat__dup(r->c, v[0]);
         *r->enums_end = e;
         r->enums_end = &e->next;
     }
     l = ast_alloc(r->c->pool, sizeof *l);
-    l->label = dup(r->c, v[1]);
+    l->label = cat__dup(r->c, v[1]);
     for (tail = &e->labels; *tail; tail = &(*tail)->next)
         ;
     *tail = l;
@@ -1417,9 +1429,9 @@ static int on_pg_object(void *ctx, int n, const char *const *v)
     kinded *k = ctx;
 
     if (n == 2 && v[0] && v[1])
-        add_object(k->r, k->kind, v[0], v[1], k->before);
+        cat__add_object(k->r, k->kind, v[0], v[1], k->before);
     else if (n == 3 && v[0] && v[1] && v[2])
-        add_object(k->r, dup(k->r->c, v[0]), v[1], v[2], k->before);
+        cat__add_object(k->r, cat__dup(k->r->c, v[0]), v[1], v[2], k->before);
     return 0;
 }
 
@@ -1439,7 +1451,7 @@ static int on_pg_partitioned(void *ctx, int n, const char *const *v)
                    (size_t)c->npartitioned * sizeof *grown);
         c->partitioned = grown;
     }
-    c->partitioned[c->npartitioned++] = dup(c, v[0]);
+    c->partitioned[c->npartitioned++] = cat__dup(c, v[0]);
     return 0;
 }
 
@@ -1497,11 +1509,92 @@ static int read_pg_catalog(reader *r, bool want_sample)
     return read_pg(r);
 }
 
-/* One catalog reader per dialect, behind cat_read(); NULL for a dialect
- * whose catalog is not read yet. */
+/* A PostgreSQL type name in format_type()'s spelling, so that the
+ * schema's 'varchar(20)' and the catalog's "character varying(20)" meet:
+ * the common aliases spelled out, quotes dropped, lower case. */
+static const char *pg_canon(ast_ctx *pool, const char *type)
+{
+    static const char *const alias[][2] = {
+        {"varchar", "character varying"}, {"char", "character"},
+        {"bpchar", "character"},          {"int", "integer"},
+        {"int4", "integer"},              {"int8", "bigint"},
+        {"int2", "smallint"},             {"bool", "boolean"},
+        {"float8", "double precision"},   {"float4", "real"},
+        {"decimal", "numeric"},
+        {"timestamptz", "timestamp with time zone"},
+        {"timestamp", "timestamp without time zone"},
+        {"timetz", "time with time zone"},
+        {"time", "time without time zone"},
+    };
+    buf b, head;
+    const char *s, *rest, *out;
+    size_t i;
+
+    buf_init(&b);
+    for (s = type; *s; s++)
+        if (*s != '"')
+            buf_putc(&b, (char)tolower((unsigned char)*s));
+    if (!b.len) {
+        buf_free(&b);
+        return "";
+    }
+    rest = b.data + strcspn(b.data, "([");
+    buf_init(&head);
+    buf_put(&head, b.data, (size_t)(rest - b.data));
+    for (i = 0; i < sizeof alias / sizeof alias[0]; i++)
+        if (strcmp(head.data ? head.data : "", alias[i][0]) == 0) {
+            buf_reset(&head);
+            buf_puts(&head, alias[i][1]);
+            if (strncmp(alias[i][1], "time", 4) == 0 && *rest == '(') {
+                /* timestamp(3) with time zone: the precision goes after
+                 * the first word */
+                const char *close = strchr(rest, ')');
+                size_t word = strcspn(alias[i][1], " ");
+
+                buf_reset(&head);
+                buf_put(&head, alias[i][1], word);
+                if (close) {
+                    buf_put(&head, rest, (size_t)(close - rest + 1));
+                    rest = close + 1;
+                }
+                buf_puts(&head, alias[i][1] + word);
+            }
+            break;
+        }
+    buf_puts(&head, rest);
+    out = ast_strndup(pool, head.data, head.len);
+    buf_free(&b);
+    buf_free(&head);
+    return out;
+}
+
+/* SQLite's declared types are compared as they are written. */
+static const char *sqlite_canon(ast_ctx *pool, const char *type)
+{
+    (void)pool;
+    return type;
+}
+
+/* The spelling of a column type in each dialect's catalog. */
+static const char *(*const canons[AST_NDIALECTS])(ast_ctx *pool,
+                                                   const char *type) = {
+    [AST_D_SQLITE] = sqlite_canon,
+    [AST_D_POSTGRESQL] = pg_canon,
+    [AST_D_MARIADB] = cat__mariadb_canon,
+};
+
+const char *cat_canon_type(ast_ctx *pool, int dialect, const char *type)
+{
+    if (dialect < 1 || dialect >= AST_NDIALECTS || !type)
+        return type;
+    return canons[dialect](pool, type);
+}
+
+/* One catalog reader per dialect, behind cat_read(). */
 static int (*const readers[AST_NDIALECTS])(reader *r, bool want_sample) = {
     [AST_D_SQLITE] = read_sqlite,
     [AST_D_POSTGRESQL] = read_pg_catalog,
+    [AST_D_MARIADB] = cat__read_mariadb,
 };
 
 int cat_read(sc_db *db, ast_ctx *pool, bool sample, cat_db *out)

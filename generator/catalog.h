@@ -15,18 +15,27 @@
 #include "ast.h"
 #include "schemac.h"
 
+typedef struct cat_label {
+    const char *label;
+    struct cat_label *next;
+} cat_label;
+
 /* How a column's values come to be. */
 typedef enum cat_autoinc {
     CAT_AUTO_NONE = 0,
     CAT_AUTO_SQLITE,   /* INTEGER PRIMARY KEY AUTOINCREMENT */
     CAT_AUTO_SERIAL,   /* a nextval() default: serial, bigserial */
-    CAT_AUTO_IDENTITY  /* GENERATED ... AS IDENTITY */
+    CAT_AUTO_IDENTITY, /* GENERATED ... AS IDENTITY */
+    CAT_AUTO_INCREMENT /* MariaDB's AUTO_INCREMENT */
 } cat_autoinc;
 
 typedef struct cat_column {
     const char *name;
     /* The declared type, verbatim on SQLite; format_type() on PostgreSQL
-     * (an enum by its name; for a domain, the domain's base type). */
+     * (an enum by its name; for a domain, the domain's base type);
+     * MariaDB's COLUMN_TYPE in lower case without the display width of an
+     * integer but tinyint(1)'s, "json" for MariaDB's JSON (a longtext
+     * with its json_valid check, which is then no constraint). */
     const char *type;
     const char *domain; /* PostgreSQL: the domain the column has, or NULL */
     bool is_enum;       /* PostgreSQL: an enum type of the schema */
@@ -39,8 +48,11 @@ typedef struct cat_column {
     /* GENERATED ALWAYS AS (...): computed by the database; dflt then
      * holds the expression on PostgreSQL. */
     bool generated;
-    const char *collation; /* COLLATE, when not the default, or NULL */
-    const char *comment;   /* PostgreSQL's COMMENT ON COLUMN, or NULL */
+    /* COLLATE, when not the default, or NULL; on MariaDB NULL for
+     * schemac's own (utf8mb4_nopad_bin), else the column's collation */
+    const char *collation;
+    /* COMMENT ON COLUMN, or NULL */
+    const char *comment;
     /* SQLite: how many rows hold each storage class, and how many of the
      * texts are 32 hex digits (a uuid as Django keeps it). */
     long long n_int, n_real, n_text, n_blob, n_hex32;
@@ -50,6 +62,12 @@ typedef struct cat_column {
      * a fraction of zeros only ('.000000'). */
     long long n_stamp, n_zero_frac;
     int frac_min, frac_max;
+    /* MariaDB: an ENUM's labels in order (type is "enum('a','b')"); the
+     * ON UPDATE of a TIMESTAMP or DATETIME, or NULL; the character set of
+     * a text column */
+    struct cat_label *labels;
+    const char *on_update;
+    const char *charset;
     struct cat_column *next;
 } cat_column;
 
@@ -73,6 +91,7 @@ typedef struct cat_ielem {
     const char *column;  /* a column, or NULL for an expression */
     const char *expr;    /* the expression as the database prints it */
     const char *opclass; /* PostgreSQL: when not the type's default */
+    int prefix;          /* MariaDB: the characters of column indexed */
     struct cat_ielem *next;
 } cat_ielem;
 
@@ -93,17 +112,13 @@ typedef struct cat_table {
     bool rowid;         /* SQLite: not WITHOUT ROWID */
     bool unlogged;      /* PostgreSQL: UNLOGGED */
     const char *inherits; /* PostgreSQL: INHERITS (these), or NULL */
-    const char *comment;  /* PostgreSQL's COMMENT ON TABLE, or NULL */
+    const char *comment;  /* COMMENT ON TABLE, or NULL */
+    const char *collation; /* MariaDB: the table's default collation */
     cat_column *cols;
     cat_constraint *cons;
     int npk;
     struct cat_table *next;
 } cat_table;
-
-typedef struct cat_label {
-    const char *label;
-    struct cat_label *next;
-} cat_label;
 
 typedef struct cat_enum {
     const char *name;
@@ -142,8 +157,8 @@ typedef struct cat_db {
 
 /*
  * Reads the structure of db into *out (zeroed first), allocating in
- * pool: the current schema on PostgreSQL, every table but SQLite's own
- * and the migration runner's.  sample: also count the storage classes of
+ * pool: the current schema on PostgreSQL, DATABASE() on MariaDB, every
+ * table but SQLite's own and the migration runner's.  sample: also count the storage classes of
  * the rows of SQLite's tables that are not STRICT.  Returns SC_OK or the
  * database's error (the message is on db).
  */
@@ -152,6 +167,12 @@ int cat_read(sc_db *db, ast_ctx *pool, bool sample, cat_db *out);
 cat_table *cat_find_table(const cat_db *c, const char *name);
 cat_column *cat_find_column(const cat_table *t, const char *name);
 bool cat_is_partitioned(const cat_db *c, const char *table);
+
+/* A column type (DDL's, or the catalog's own) as dialect's catalog
+ * spells it, so that the two meet: PostgreSQL's format_type() words
+ * (character varying, not varchar), MariaDB's COLUMN_TYPE in lower case
+ * (tinyint(1) for BOOLEAN, enum('a','b')), SQLite's as written. */
+const char *cat_canon_type(ast_ctx *pool, int dialect, const char *type);
 
 /* A constraint's columns, "a, b" (a one-column constraint's too). */
 const char *cat_key_cols(const cat_constraint *k);

@@ -23,6 +23,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "schemac.h" /* SC_DEFAULT_* */
 
@@ -255,8 +256,18 @@ static bool is_sqlite_reserved(const char *name)
     return true;
 }
 
+/* MariaDB names every primary key PRIMARY and refuses that name, in any
+ * case, for any other index or key. */
+static bool is_mariadb_reserved(const char *name)
+{
+    return strcasecmp(name, "PRIMARY") == 0;
+}
+
 const char *check_reserved(int d, check_name_kind k, const char *name)
 {
+    if (d == AST_D_MARIADB && k == CHECK_NAME_INDEX &&
+        is_mariadb_reserved(name))
+        return "MariaDB keeps the name PRIMARY for every primary key";
     if (d == AST_D_SQLITE &&
         (k == CHECK_NAME_TABLE || k == CHECK_NAME_INDEX) &&
         is_sqlite_reserved(name))
@@ -276,9 +287,21 @@ static const char *other_only(const ast_schema *s, int reserving)
 {
     if (s->dialects != 0)
         return "";
+    if (reserving == AST_D_MARIADB)
+        return ": rename it, or declare the schema `for sqlite, postgresql`";
     return reserving == AST_D_SQLITE
                ? ": rename it, or declare the schema `for postgresql`"
                : ": rename it, or declare the schema `for sqlite`";
+}
+
+static void check_mariadb_name(ast_ctx *ctx, const ast_schema *s,
+                               const char *what, const char *name,
+                               const ast_loc *loc)
+{
+    if (name && ast_schema_for(s, AST_D_MARIADB) && is_mariadb_reserved(name))
+        ast_error(ctx, loc, "%s name \"%s\" is reserved by MariaDB, which "
+                  "keeps the name PRIMARY for every primary key%s",
+                  what, name, other_only(s, AST_D_MARIADB));
 }
 
 static void check_sqlite_name(ast_ctx *ctx, const ast_schema *s,
@@ -1474,6 +1497,9 @@ static void check_item_name(ast_ctx *ctx, ast_schema *s, ast_item *it)
                       it->name, &it->name_loc);
     if (it->kind == AST_ITEM_INDEX)
         check_sqlite_name(ctx, s, "index", it->name, &it->name_loc);
+    check_mariadb_name(ctx, s, it->kind == AST_ITEM_INDEX ? "index"
+                                                          : "constraint",
+                       it->name, &it->name_loc);
     if (find_table(s, it->name))
         ast_error(ctx, &it->name_loc, "%s \"%s\" has the name of a table",
                   it->kind == AST_ITEM_INDEX ? "index" : "constraint",

@@ -514,8 +514,10 @@ static void lint(dir *x, const char *table, const char *fmt, ...)
     long long rows = -1, *kept;
     va_list ap;
 
-    if (!x->lints || !sc__dialect_of(x->d)->concurrent_index)
-        return; /* the lints are about PostgreSQL's locks */
+    /* the lints are about the locks and copies of changes in place,
+     * which a rebuild (SQLite's) does not take */
+    if (!x->lints || !alters(x->d))
+        return;
     if (o && o->row_count) {
         kept = symtab_get(cache, table);
         if (!kept) {
@@ -600,7 +602,8 @@ static void narrowing_guard(dir *x, const char *table, const char *col,
     else if (int_width(b->kind) == 32)
         buf_printf(&cond, "%s NOT BETWEEN -2147483648 AND 2147483647", qc);
     else if (b->kind == AST_T_VARCHAR)
-        buf_printf(&cond, "length(%s) > %lld", qc, (long long)b->a);
+        buf_printf(&cond, "%s(%s) > %lld",
+                   sc__dialect_of(x->d)->char_length, qc, (long long)b->a);
     else if (b->kind == AST_T_NUMERIC) {
         buf_printf(&cond, "abs(%s) >%s ", qc,
                    sc__dialect_of(x->d)->numeric_as_integer &&
@@ -614,7 +617,7 @@ static void narrowing_guard(dir *x, const char *table, const char *col,
             for (int64_t i = b->b; i < a->b; i++)
                 buf_putc(&cond, '0');
             buf_puts(&cond, " <> 0");
-        } else if (x->d == SQL_POSTGRESQL && b->b < a->b)
+        } else if (!sc__dialect_of(x->d)->numeric_as_integer && b->b < a->b)
             buf_printf(&cond, " OR %s <> round(%s, %lld)", qc, qc,
                        (long long)b->b);
     } else {
@@ -656,7 +659,8 @@ static const char *renamed_sql(dir *x, const tabpair *t, const char *sql,
     while (*p) {
         bool hit = false;
 
-        for (i = 0; i < t->ncols && *p == '"'; i++) {
+        for (i = 0; i < t->ncols && *p == sc__dialect_of(x->d)->quote_open;
+             i++) {
             const ast_column *f = c_from(x, &t->cols[i]);
             const ast_column *g = c_to(x, &t->cols[i]);
             const ast_column *src = back ? g : f, *dst = back ? f : g;
@@ -748,15 +752,42 @@ static void create_index(dir *x, const ast_table *to, const char *sql)
     stmt_end(x->concurrent);
 }
 
+/* Whether index it of to is made before the constraints change: where
+ * a foreign key needs an index over its columns (MariaDB), a new index
+ * over columns the table had already comes first, so that the key it
+ * replaces can go under the foreign key. */
+static bool early_index(const dir *x, const ast_table *from,
+                        const ast_item *it)
+{
+    const ast_name *n;
+
+    if (!sc__dialect_of(x->d)->fk_needs_index || it->cols == NULL)
+        return false;
+    for (n = it->cols; n; n = n->next)
+        if (!column_named(from, n->name))
+            return false;
+    return true;
+}
+
 /* Drops the indexes of from that to lacks (or has otherwise) and creates
- * those of to that from lacks. */
+ * those of to that from lacks; early: only creates those of early_index,
+ * which the later call then leaves. */
+static void diff_indexes_at(dir *x, const ast_table *from,
+                            const ast_table *to, bool create_all, bool early);
+
 static void diff_indexes(dir *x, const ast_table *from, const ast_table *to,
                          bool create_all)
+{
+    diff_indexes_at(x, from, to, create_all, false);
+}
+
+static void diff_indexes_at(dir *x, const ast_table *from,
+                            const ast_table *to, bool create_all, bool early)
 {
     const ast_item *it;
     const char *name, *sql_from, *sql_to;
 
-    for (it = from->items; it && !create_all; it = it->next) {
+    for (it = from->items; it && !create_all && !early; it = it->next) {
         if (!emit_sql_is_index(it))
             continue;
         name = emit_sql_index_name(x->fc, from, it);
@@ -771,6 +802,8 @@ static void diff_indexes(dir *x, const ast_table *from, const ast_table *to,
         } else {
             buf_printf(x->sql, "DROP INDEX IF EXISTS %s",
                        quoted(x->tc, x->d, name));
+            if (sc__dialect_of(x->d)->drop_index_on)
+                buf_printf(x->sql, " ON %s", quoted(x->tc, x->d, to->name));
             stmt_end(x->sql);
         }
     }
@@ -781,6 +814,8 @@ static void diff_indexes(dir *x, const ast_table *from, const ast_table *to,
         has_index(x->tc, x->d, to, name, &sql_to);
         if (!create_all && has_index(x->fc, x->d, from, name, &sql_from) &&
             strcmp(sql_to, sql_from) == 0)
+            continue;
+        if (!create_all && early_index(x, from, it) != early)
             continue;
         if (create_all) {
             buf_puts(x->sql, sql_to);
@@ -825,16 +860,18 @@ static bool names_added_column(dir *x, const tabpair *t, const char *sql)
  * twice: grouped by the columns themselves (SQLite has no row values in
  * GROUP BY), leaving out the rows with a NULL in any of them, which
  * UNIQUE accepts on both databases. */
-static void unique_guard_query(buf *q, const char *table, const char *cols)
+static void unique_guard_query(buf *q, sql_dialect d, const char *table,
+                               const char *cols)
 {
     const char *p = cols + 1, *start;
+    char qc = sc__dialect_of(d)->quote_close;
     buf cond;
 
     buf_init(&cond);
-    while (*p == '"') {
+    while (*p == qc) {
         start = p++;
-        while (*p && !(p[0] == '"' && p[1] != '"'))
-            p += p[0] == '"' ? 2 : 1;
+        while (*p && !(p[0] == qc && p[1] != qc))
+            p += p[0] == qc ? 2 : 1;
         if (*p)
             p++;
         buf_printf(&cond, "%s%.*s IS NOT NULL", cond.len ? " AND " : "",
@@ -871,11 +908,13 @@ static void constraint_guards(dir *x, const tabpair *t,
         sql = renamed_sql(x, t, c->sql, true);
         buf_reset(&q);
         if (strncmp(sql, "UNIQUE ", 7) == 0) {
-            unique_guard_query(&q, quoted(x->tc, x->d, from->name), sql + 7);
+            unique_guard_query(&q, x->d, quoted(x->tc, x->d, from->name),
+                               sql + 7);
             guard(x, from->name, c->column, "duplicates under a new unique",
                   q.data);
         } else if (strncmp(sql, "PRIMARY KEY ", 12) == 0) {
-            unique_guard_query(&q, quoted(x->tc, x->d, from->name), sql + 12);
+            unique_guard_query(&q, x->d, quoted(x->tc, x->d, from->name),
+                               sql + 12);
             guard(x, from->name, c->column,
                   "duplicates under a new primary key", q.data);
         } else if (strncmp(sql, "CHECK ", 6) == 0) {
@@ -1121,9 +1160,10 @@ static void fill(dir *x, const tabpair *t, const ast_column *c)
                migration_expr(x, t, c->backfill, c, false), qc);
     stmt_end(x->sql);
     lint(x, t_to(x, t)->name, "UPDATE of every row, filling \"%s\", locks "
-         "the rows it writes until the migration commits; for a large table "
-         "leave out the backfill and fill it in batches in a migration of "
-         "its own", c->name);
+         "the rows it writes until the %s commits; for a large table leave "
+         "out the backfill and fill it in batches in a migration of its own",
+         c->name, sc__dialect_of(x->d)->transactional_ddl ? "migration"
+                                                         : "statement");
 }
 
 /* AUTOINCREMENT: the new copy takes over the old table's counter, so an
@@ -1273,6 +1313,109 @@ static void pg_set_not_null(dir *x, const ast_table *to, const ast_column *c)
     stmt_end(x->after);
 }
 
+/* Column c of table t as MODIFY COLUMN takes it: its definition in
+ * CREATE TABLE without the inline PRIMARY KEY (the key stays), made
+ * nullable when open. */
+static void modify_def(ast_ctx *ctx, sql_dialect d, const ast_table *t,
+                       const ast_column *c, bool open, buf *out)
+{
+    ast_column o = *c;
+    buf b;
+    char *pk;
+    size_t skip;
+
+    if (open)
+        o.nullable = true;
+    buf_init(&b);
+    emit_sql_column_def(ctx, &b, d, t, open ? &o : c);
+    skip = strspn(b.data, " ");
+    pk = strstr(b.data + skip + strlen(c->name) + 2, " PRIMARY KEY");
+    if (pk != NULL)
+        memmove(pk, pk + 12, strlen(pk + 12) + 1);
+    buf_puts(out, b.data + skip);
+    buf_free(&b);
+}
+
+/* A column whose definition changes where one MODIFY COLUMN carries it
+ * whole (MariaDB): the type, nullability and default at once.  A using
+ * fills a new column beside the old, which then takes its place; a
+ * backfill comes before the NOT NULL that needs it. */
+static void modify_column(dir *x, const tabpair *t, const ast_column *a,
+                          const ast_column *b)
+{
+    const ast_table *from = t_from(x, t), *to = t_to(x, t);
+    const char *qt = quoted(x->tc, x->d, to->name),
+               *qc = quoted(x->tc, x->d, b->name);
+    buf da, db, tmp;
+    size_t na = strlen(a->name) + 2, nb = strlen(b->name) + 2;
+
+    buf_init(&da);
+    buf_init(&db);
+    modify_def(x->fc, x->d, from, a, false, &da);
+    modify_def(x->tc, x->d, to, b, false, &db);
+    if (converts(x, a, b)) {
+        ast_column n = *b;
+
+        buf_init(&tmp);
+        buf_printf(&tmp, "%s__new", b->name);
+        n.name = tmp.data;
+        buf_printf(x->sql, "ALTER TABLE %s ADD COLUMN ", qt);
+        modify_def(x->tc, x->d, to, &n, true, x->sql);
+        buf_printf(x->sql, " AFTER %s", qc);
+        stmt_end(x->sql);
+        buf_printf(x->sql, "UPDATE %s SET %s = %s", qt,
+                   quoted(x->tc, x->d, tmp.data),
+                   migration_expr(x, t, b->using_, b, false));
+        stmt_end(x->sql);
+        buf_printf(x->sql, "ALTER TABLE %s DROP COLUMN %s", qt, qc);
+        stmt_end(x->sql);
+        buf_printf(x->sql, "ALTER TABLE %s RENAME COLUMN %s TO %s", qt,
+                   quoted(x->tc, x->d, tmp.data), qc);
+        stmt_end(x->sql);
+        buf_free(&tmp);
+        if (!b->nullable) {
+            buf_printf(x->sql, "ALTER TABLE %s MODIFY COLUMN %s", qt,
+                       db.data);
+            stmt_end(x->sql);
+        }
+        lint(x, to->name, "the using of \"%s\" adds a column, fills "
+             "every row and drops the old column, each copying the table; "
+             "for a large table fill it in batches in migrations of their "
+             "own", b->name);
+    } else if (strcmp(da.data + na, db.data + nb) != 0) {
+        if (backfills(a, b)) {
+            if (!same_decl(a, b, x->d) || !same_type(&a->type, &b->type)) {
+                buf_printf(x->sql, "ALTER TABLE %s MODIFY COLUMN ", qt);
+                modify_def(x->tc, x->d, to, b, true, x->sql);
+                stmt_end(x->sql);
+            }
+            fill(x, t, b);
+        }
+        buf_printf(x->sql, "ALTER TABLE %s MODIFY COLUMN %s", qt, db.data);
+        stmt_end(x->sql);
+        if (!same_type(&a->type, &b->type) || !same_decl(a, b, x->d))
+            lint(x, to->name, "MODIFY COLUMN \"%s\" copies the table and "
+                 "its indexes, which blocks its writers; for a large table "
+                 "add a column of the new type, fill it in batches and "
+                 "switch over in migrations of their own", b->name);
+    }
+    buf_free(&da);
+    buf_free(&db);
+}
+
+/* NOT NULL on column c of to, after its backfill. */
+static void set_not_null(dir *x, const ast_table *to, const ast_column *c)
+{
+    if (!sc__dialect_of(x->d)->modify_column) {
+        pg_set_not_null(x, to, c);
+        return;
+    }
+    buf_printf(x->sql, "ALTER TABLE %s MODIFY COLUMN ",
+               quoted(x->tc, x->d, to->name));
+    modify_def(x->tc, x->d, to, c, false, x->sql);
+    stmt_end(x->sql);
+}
+
 static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
                               const ast_column *b)
 {
@@ -1281,11 +1424,16 @@ static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
                *qc = quoted(x->tc, x->d, b->name);
     const char *dflt;
 
+    if (sc__dialect_of(x->d)->modify_column) {
+        modify_column(x, t, a, b);
+        return;
+    }
+
     if (same_type(&a->type, &b->type) && a->type.local != b->type.local &&
-        same_decl(a, b, SQL_SQLITE) && !b->sql_type[AST_D_POSTGRESQL]) {
+        same_decl(a, b, SQL_SQLITE) && !b->sql_type[x->d]) {
         /* The same instant as a UTC reading, or the other way. */
         buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
-        emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
+        emit_sql_column_type(x->sql, x->d, b);
         buf_printf(x->sql, " USING %s AT TIME ZONE 'UTC'", qc);
         stmt_end(x->sql);
         lint(x, to->name, "ALTER COLUMN \"%s\" TYPE rewrites the table "
@@ -1294,15 +1442,15 @@ static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
              "it in batches and switch over in migrations of their own",
              b->name);
     } else if (same_type(&a->type, &b->type) &&
-               !same_collation(a, b, SQL_POSTGRESQL) &&
-               same_text(a->sql_type[AST_D_POSTGRESQL],
-                         b->sql_type[AST_D_POSTGRESQL]) &&
+               !same_collation(a, b, x->d) &&
+               same_text(a->sql_type[x->d],
+                         b->sql_type[x->d]) &&
                a->type.local == b->type.local) {
         /* the collation alone: the values stay, the indexes are rebuilt */
         buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
-        emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
-        if (emit_sql_collation(SQL_POSTGRESQL, b))
-            emit_sql_collate(x->sql, SQL_POSTGRESQL, b);
+        emit_sql_column_type(x->sql, x->d, b);
+        if (emit_sql_collation(x->d, b))
+            emit_sql_collate(x->sql, x->d, b);
         else
             buf_puts(x->sql, " COLLATE \"default\"");
         stmt_end(x->sql);
@@ -1310,17 +1458,17 @@ static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
              "the column's indexes under an ACCESS EXCLUSIVE lock, which "
              "stops the table's readers and writers", b->name);
     } else if (!same_type(&a->type, &b->type) ||
-               !same_decl(a, b, SQL_POSTGRESQL)) {
+               !same_decl(a, b, x->d)) {
         buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
-        emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
-        emit_sql_collate(x->sql, SQL_POSTGRESQL, b);
+        emit_sql_column_type(x->sql, x->d, b);
+        emit_sql_collate(x->sql, x->d, b);
         if (converts(x, a, b)) {
             buf_printf(x->sql, " USING %s",
                        migration_expr(x, t, b->using_, b, false));
         } else {
             buf_printf(x->sql, " USING %s%s::", qc,
                        b->type.kind == AST_T_NAMED ? "::text" : "");
-            emit_sql_column_type(x->sql, SQL_POSTGRESQL, b);
+            emit_sql_column_type(x->sql, x->d, b);
         }
         stmt_end(x->sql);
         if (!pg_relabels(a, b))
@@ -1342,7 +1490,7 @@ static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
         }
     }
     if (!same_default(x->fc, x->tc, a, b)) {
-        dflt = default_sql(x->tc, SQL_POSTGRESQL, b);
+        dflt = default_sql(x->tc, x->d, b);
         if (dflt)
             buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s",
                        qt, qc, dflt);
@@ -1359,7 +1507,7 @@ static void pg_add_column(dir *x, const tabpair *t, const ast_column *c)
 {
     const ast_table *to = t_to(x, t);
     ast_column open;
-    const char *dflt = default_sql(x->tc, SQL_POSTGRESQL, c);
+    const char *dflt = default_sql(x->tc, x->d, c);
 
     buf_printf(x->sql, "ALTER TABLE %s ADD COLUMN ",
                quoted(x->tc, x->d, to->name));
@@ -1371,7 +1519,7 @@ static void pg_add_column(dir *x, const tabpair *t, const ast_column *c)
         add_column_def(x, to, &open);
         fill(x, t, c);
         if (!c->nullable)
-            pg_set_not_null(x, to, c);
+            set_not_null(x, to, c);
     }
     if (volatile_default(dflt))
         lint(x, to->name, "ADD COLUMN \"%s\" with the volatile default %s "
@@ -1435,12 +1583,18 @@ static bool single_pk_changed(dir *x, const tabpair *t)
  * pk_<table>, in the constraints). */
 static void pg_drop_single_pk(dir *x, const tabpair *t)
 {
+    const char *drop = sc__dialect_of(x->d)->drop_pk;
+
     if (!single_pk(t_from(x, t)) || !single_pk_changed(x, t))
         return;
-    buf_printf(
-        x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
-        quoted(x->tc, x->d, t_to(x, t)->name),
-        quoted(x->tc, x->d, pg_pk_name(x->fc, t_from(x, t), t_to(x, t))));
+    if (drop != NULL)
+        buf_printf(x->sql, "ALTER TABLE %s %s",
+                   quoted(x->tc, x->d, t_to(x, t)->name), drop);
+    else
+        buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
+                   quoted(x->tc, x->d, t_to(x, t)->name),
+                   quoted(x->tc, x->d,
+                          pg_pk_name(x->fc, t_from(x, t), t_to(x, t))));
     stmt_end(x->sql);
 }
 
@@ -1453,11 +1607,12 @@ static void pg_add_single_pk(dir *x, const tabpair *t)
         return;
     buf_printf(x->sql, "ALTER TABLE %s ADD ",
                quoted(x->tc, x->d, t_to(x, t)->name));
-    if (name)
+    if (name && sc__dialect_of(x->d)->pk_named)
         buf_printf(x->sql, "CONSTRAINT %s ", quoted(x->tc, x->d, name));
     buf_printf(x->sql, "PRIMARY KEY (%s)", quoted(x->tc, x->d, b->name));
     stmt_end(x->sql);
-    lint(x, t_to(x, t)->name, "ADD PRIMARY KEY builds its index under an "
+    if (sc__dialect_of(x->d)->concurrent_index)
+        lint(x, t_to(x, t)->name, "ADD PRIMARY KEY builds its index under an "
          "ACCESS EXCLUSIVE lock, which stops readers and writers; safer: "
          "CREATE UNIQUE INDEX CONCURRENTLY in a migration of its own, then "
          "ADD PRIMARY KEY USING INDEX");
@@ -1500,7 +1655,8 @@ static void pg_rename_table(dir *x, const tabpair *t)
     stmt_end(x->sql);
     /* A one-column key is the server's "<table>_pkey": follow the
      * table, so the database matches a fresh create_all. */
-    if (t_single_pk(from) && !pk_given_name(from)) {
+    if (t_single_pk(from) && !pk_given_name(from) &&
+        sc__dialect_of(x->d)->pk_named) {
         buf_printf(x->sql, "ALTER TABLE %s RENAME CONSTRAINT \"%s_pkey\" "
                            "TO \"%s_pkey\"", qt, from->name, to->name);
         stmt_end(x->sql);
@@ -1513,15 +1669,17 @@ static bool pg_goes(dir *x, const pgtab *g, const sql_constraint *c)
     return !find_constraint(&g->lt, c) && !continued(x, g->t, &g->lt, c);
 }
 
-/* The column list "(\"a\", \"b\")" at the first '(' of sql, as
- * long as it runs (quoted names hold no ')' unquoted). */
-static size_t col_list_len(const char *l)
+/* The column list "(\"a\", \"b\")" at the first '(' of sql, in the
+ * quotes of dialect d, as long as it runs (quoted names hold no ')'
+ * unquoted). */
+static size_t col_list_len(sql_dialect d, const char *l)
 {
     const char *p = l;
+    char q = sc__dialect_of(d)->quote_close;
     bool in = false;
 
     for (; *p && (in || *p != ')'); p++)
-        if (*p == '"')
+        if (*p == q)
             in = !in;
     return (size_t)(p - l) + (*p == ')');
 }
@@ -1543,7 +1701,7 @@ static bool pg_drops_key(dir *x, const pgtab *g, const char *cols,
         if (c->is_fk || strncmp(c->sql, "CHECK", 5) == 0 || !pg_goes(x, g, c))
             continue;
         l = strchr(c->sql, '(');
-        if (l && col_list_len(l) == len && strncmp(l, cols, len) == 0)
+        if (l && col_list_len(x->d, l) == len && strncmp(l, cols, len) == 0)
             return true;
     }
     if (!pk || !single_pk_changed(x, g->t))
@@ -1583,12 +1741,12 @@ static bool key_referenced(dir *x, const ast_table *t, const char *cols)
     int i;
 
     for (o = x->tc->schema->tables; o && !hit; o = o->next) {
-        emit_sql_constraints(x->tc, SQL_POSTGRESQL, o, &l);
+        emit_sql_constraints(x->tc, x->d, o, &l);
         for (i = 0; i < l.n && !hit; i++)
             hit = l.items[i].is_fk &&
                   references(x->tc, x->d, &l.items[i], t->name, &r) &&
-                  col_list_len(r) == col_list_len(cols) &&
-                  strncmp(r, cols, col_list_len(cols)) == 0;
+                  col_list_len(x->d, r) == col_list_len(x->d, cols) &&
+                  strncmp(r, cols, col_list_len(x->d, cols)) == 0;
         sql_constraint_list_free(&l);
     }
     return hit;
@@ -1624,7 +1782,8 @@ static void pg_add_constraint(dir *x, const tabpair *t, const ast_table *to,
 {
     const char *qt = quoted(x->tc, x->d, to->name),
                *qn = quoted(x->tc, x->d, c->name);
-    bool later = c->is_fk || strncmp(c->sql, "CHECK", 5) == 0;
+    bool later = sc__dialect_of(x->d)->not_valid &&
+                 (c->is_fk || strncmp(c->sql, "CHECK", 5) == 0);
 
     /* Only over columns the table had, whose duplicates a guard counts
      * before anything changes: a part that fails after others committed
@@ -1632,6 +1791,13 @@ static void pg_add_constraint(dir *x, const tabpair *t, const ast_table *to,
     if (t && !names_added_column(x, t, c->sql) &&
         pg_unique_concurrently(x, to, c))
         return;
+    /* no guard can count what a column not there yet will hold */
+    if (t && names_added_column(x, t, c->sql) &&
+        !sc__dialect_of(x->d)->transactional_ddl && !c->is_fk)
+        lint(x, to->name, "ADD CONSTRAINT \"%s\" names a column this "
+             "migration adds, which no guard can count beforehand; should "
+             "it fail, the statements before it stay and migrate up "
+             "resumes at it", c->name);
     buf_printf(x->sql, "ALTER TABLE %s ADD CONSTRAINT %s %s%s", qt, qn,
                c->sql, later ? " NOT VALID" : "");
     stmt_end(x->sql);
@@ -1639,7 +1805,8 @@ static void pg_add_constraint(dir *x, const tabpair *t, const ast_table *to,
         buf_printf(x->validate, "ALTER TABLE %s VALIDATE CONSTRAINT %s", qt,
                    qn);
         stmt_end(x->validate);
-    } else {
+    } else if (!c->is_fk && strncmp(c->sql, "CHECK", 5) != 0 &&
+               sc__dialect_of(x->d)->concurrent_index) {
         lint(x, to->name, "ADD CONSTRAINT \"%s\" %s builds its index "
              "under an ACCESS EXCLUSIVE lock, which stops readers and "
              "writers; safer: CREATE UNIQUE INDEX CONCURRENTLY in a "
@@ -1649,17 +1816,30 @@ static void pg_add_constraint(dir *x, const tabpair *t, const ast_table *to,
     }
 }
 
+/* ALTER TABLE qt DROP constraint c, as its dialect drops its kind. */
+static void drop_constraint(dir *x, const char *qt, const sql_constraint *c)
+{
+    const sc__dialect *dl = sc__dialect_of(x->d);
+
+    if (strncmp(c->sql, "PRIMARY KEY", 11) == 0 && dl->drop_pk != NULL)
+        buf_printf(x->sql, "ALTER TABLE %s %s", qt, dl->drop_pk);
+    else
+        buf_printf(x->sql, "ALTER TABLE %s %s %s", qt,
+                   c->is_fk                             ? dl->drop_fk
+                   : strncmp(c->sql, "CHECK", 5) == 0   ? dl->drop_check
+                                                        : dl->drop_key,
+                   quoted(x->tc, x->d, c->name));
+    stmt_end(x->sql);
+}
+
 static void pg_drop_constraints(dir *x, const pgtab *g, bool fks)
 {
     const char *qt = quoted(x->tc, x->d, t_to(x, g->t)->name);
     int i;
 
     for (i = 0; i < g->lf.n; i++)
-        if (g->lf.items[i].is_fk == fks && pg_goes(x, g, &g->lf.items[i])) {
-            buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s",
-                       qt, quoted(x->tc, x->d, g->lf.items[i].name));
-            stmt_end(x->sql);
-        }
+        if (g->lf.items[i].is_fk == fks && pg_goes(x, g, &g->lf.items[i]))
+            drop_constraint(x, qt, &g->lf.items[i]);
 }
 
 static void pg_columns(dir *x, const tabpair *t)
@@ -1708,12 +1888,16 @@ static void pg_add_constraints(dir *x, const pgtab *g, bool fks)
         old = same_constraint(x, g->t, &g->lf, c);
         if (old && strcmp(old->name, c->name) == 0)
             continue;
-        if (old) {
+        if (old && sc__dialect_of(x->d)->rename_constraint) {
             buf_printf(x->sql, "ALTER TABLE %s RENAME CONSTRAINT %s TO %s", qt,
                        quoted(x->tc, x->d, old->name),
                        quoted(x->tc, x->d, c->name));
             stmt_end(x->sql);
         } else {
+            /* without RENAME CONSTRAINT the old name goes, the new one
+             * comes */
+            if (old)
+                drop_constraint(x, qt, old);
             pg_add_constraint(x, g->t, to, c);
         }
     }
@@ -1747,18 +1931,17 @@ static void pg_around(dir *x, pgtab *g, int n, bool drop)
                 len = strlen(q[j]);
                 cols = r + 13 + len;
                 if (strncmp(r + 12, q[j], len) == 0 && r[12 + len] == ' ' &&
-                    pg_drops_key(x, &g[j], cols, col_list_len(cols)))
+                    pg_drops_key(x, &g[j], cols, col_list_len(x->d, cols)))
                     break;
             }
             if (!r || j == n)
                 continue;
             if (drop) {
-                buf_printf(x->sql, "ALTER TABLE %s DROP CONSTRAINT %s",
-                           quoted(x->tc, x->d,
-                                  g[i].gone ? t_from(x, g[i].t)->name
-                                            : t_to(x, g[i].t)->name),
-                           quoted(x->tc, x->d, c->name));
-                stmt_end(x->sql);
+                drop_constraint(x,
+                                quoted(x->tc, x->d,
+                                       g[i].gone ? t_from(x, g[i].t)->name
+                                                 : t_to(x, g[i].t)->name),
+                                c);
             } else {
                 pg_add_constraint(x, g[i].t, t_to(x, g[i].t), c);
             }
@@ -1855,6 +2038,10 @@ static int pg_alter_tables(dir *x)
             table_guards(x, g[i].t, &g[i].lf, &g[i].lt);
             pg_rename_table(x, g[i].t);
         }
+    for (i = 0; i < n; i++)
+        if (g[i].changed)
+            diff_indexes_at(x, t_from(x, g[i].t), t_to(x, g[i].t), false,
+                            true);
     pg_around(x, g, n, true);
     for (i = 0; i < n; i++)
         if (g[i].changed)
@@ -1940,6 +2127,7 @@ static bool table_changed(dir *x, const tabpair *t)
         y.sql = y.concurrent = &probe;
         y.lints = NULL;
         diff_indexes(&y, t_from(x, t), t_to(x, t), false);
+        diff_indexes_at(&y, t_from(x, t), t_to(x, t), false, true);
         for (int i = 0; i < t->ncols && !changed; i++)
             changed = !c_from(x, &t->cols[i]) ||
                       strcmp(c_from(x, &t->cols[i])->name,
@@ -2024,9 +2212,9 @@ static void pg_checks_around(dir *x, const ast_table *t, const ast_column *c)
     buf *main = x->sql;
     int i;
 
-    emit_sql_constraints(x->fc, SQL_POSTGRESQL, t, &lf);
+    emit_sql_constraints(x->fc, x->d, t, &lf);
     if (to)
-        emit_sql_constraints(x->tc, SQL_POSTGRESQL, to, &lt);
+        emit_sql_constraints(x->tc, x->d, to, &lt);
     for (i = 0; i < lf.n; i++) {
         if (strncmp(lf.items[i].sql, "CHECK", 5) != 0 ||
             !strstr(lf.items[i].sql, qc))
@@ -2124,7 +2312,7 @@ static void pg_recreate_enum(dir *x, const ast_enum *from, const ast_enum *to)
                 buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s SET "
                                    "DEFAULT %s", quoted(x->tc, x->d, t->name),
                            quoted(x->tc, x->d, c->name),
-                           default_sql(x->fc, SQL_POSTGRESQL, c));
+                           default_sql(x->fc, x->d, c));
                 stmt_end(x->sql);
             }
         }
@@ -2686,13 +2874,13 @@ static bool pg_key_comes(dir *x, const ast_ref *r)
         emit_sql_quote(&cols, x->d, n->name);
         buf_puts(&cols, n->next ? ", " : ")");
     }
-    emit_sql_constraints(x->fc, SQL_POSTGRESQL, t_from(x, tp), &lf);
-    emit_sql_constraints(x->tc, SQL_POSTGRESQL, t_to(x, tp), &lt);
+    emit_sql_constraints(x->fc, x->d, t_from(x, tp), &lf);
+    emit_sql_constraints(x->tc, x->d, t_to(x, tp), &lt);
     for (i = 0; i < lt.n && !comes; i++) {
         l = strchr(lt.items[i].sql, '(');
         comes = !lt.items[i].is_fk &&
                 strncmp(lt.items[i].sql, "CHECK", 5) != 0 && l &&
-                col_list_len(l) == cols.len &&
+                col_list_len(x->d, l) == cols.len &&
                 strncmp(l, cols.data, cols.len) == 0 &&
                 !same_constraint(x, tp, &lf, &lt.items[i]);
     }

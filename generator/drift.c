@@ -16,15 +16,18 @@
  * schemac's choice; NOT NULL; the presence of a default; autoincrement,
  * as SQLite's AUTOINCREMENT, a serial or an identity); primary keys and
  * their names; constraints by name, or an unnamed one of SQLite by what
- * it says (CHECK expressions only on SQLite: PostgreSQL rewrites them);
- * indexes by name, table, elements, operator classes, uniqueness, method
- * and predicate, kept apart from unique constraints; STRICT on SQLite for
- * the tables without `not strict`; enum types and their labels in order
- * on PostgreSQL; sql blocks against the database's own text of the
- * object each creates, whitespace, case and quoting aside.  Default
- * values are compared by presence only: the databases store them as
- * expressions of their own; but a date's now on PostgreSQL is compared
- * by its expression, the UTC day or CURRENT_DATE.  The migration
+ * it says (CHECK expressions only where the database does not reword
+ * them: SQLite); indexes by name, table, elements, operator classes,
+ * uniqueness, method and predicate, kept apart from unique constraints
+ * (but for MariaDB, whose unique keys stand for the schema's unique
+ * indexes); STRICT on SQLite for the tables without `not strict`; enum
+ * types and their labels in order where a dialect has enum types
+ * (PostgreSQL; MariaDB's ENUM is the column's type); sql blocks against
+ * the database's own text of the object each creates, whitespace, case
+ * and quoting aside.  Default values are compared by presence only: the
+ * databases store them as expressions of their own; but a date's now is
+ * compared by its expression, the UTC day or the session's, where the
+ * two differ (PostgreSQL, MariaDB).  The migration
  * runner's table and SQLite's internal tables are ignored.
  */
 #include "drift.h"
@@ -58,7 +61,8 @@ static const char usage_check[] =
     "the objects of its sql blocks.  Exits 0 when there is none, 1 when\n"
     "there is drift or the database cannot be read.\n"
     "\n"
-    "  --db URL   the database: sqlite:PATH or postgresql://... (required)\n";
+    "  --db URL   the database: sqlite:PATH, postgresql://... or\n"
+    "             mariadb://... (required)\n";
 
 /* ---------------------------------------------------------------------
  * The state of one comparison.
@@ -68,6 +72,7 @@ typedef struct live_db {
     ast_ctx *ctx;      /* the pool, and the schema */
     sql_dialect d;
     int di;            /* AST_D_* */
+    const sc__dialect *D;
     cat_db cat;
     /* what the schema accounts for, in the catalog's order */
     bool *tables_seen, *indexes_seen, *objects_seen, *enums_seen;
@@ -115,65 +120,6 @@ static bool same(const char *a, const char *b)
  * Types.
  * ------------------------------------------------------------------- */
 
-/* A PostgreSQL type name in format_type()'s spelling, so that the
- * schema's 'varchar(20)' and the catalog's "character varying(20)" meet:
- * the common aliases spelled out, quotes dropped, lower case. */
-static const char *pg_canon(live_db *L, const char *type)
-{
-    static const char *const alias[][2] = {
-        {"varchar", "character varying"}, {"char", "character"},
-        {"bpchar", "character"},          {"int", "integer"},
-        {"int4", "integer"},              {"int8", "bigint"},
-        {"int2", "smallint"},             {"bool", "boolean"},
-        {"float8", "double precision"},   {"float4", "real"},
-        {"decimal", "numeric"},
-        {"timestamptz", "timestamp with time zone"},
-        {"timestamp", "timestamp without time zone"},
-        {"timetz", "time with time zone"},
-        {"time", "time without time zone"},
-    };
-    buf b, head;
-    const char *s, *rest, *out;
-    size_t i;
-
-    buf_init(&b);
-    for (s = type; *s; s++)
-        if (*s != '"')
-            buf_putc(&b, (char)tolower((unsigned char)*s));
-    if (!b.len) {
-        buf_free(&b);
-        return "";
-    }
-    rest = b.data + strcspn(b.data, "([");
-    buf_init(&head);
-    buf_put(&head, b.data, (size_t)(rest - b.data));
-    for (i = 0; i < sizeof alias / sizeof alias[0]; i++)
-        if (strcmp(head.data ? head.data : "", alias[i][0]) == 0) {
-            buf_reset(&head);
-            buf_puts(&head, alias[i][1]);
-            if (strncmp(alias[i][1], "time", 4) == 0 && *rest == '(') {
-                /* timestamp(3) with time zone: the precision goes after
-                 * the first word */
-                const char *close = strchr(rest, ')');
-                size_t word = strcspn(alias[i][1], " ");
-
-                buf_reset(&head);
-                buf_put(&head, alias[i][1], word);
-                if (close) {
-                    buf_put(&head, rest, (size_t)(close - rest + 1));
-                    rest = close + 1;
-                }
-                buf_puts(&head, alias[i][1] + word);
-            }
-            break;
-        }
-    buf_puts(&head, rest);
-    out = ast_strndup(L->ctx, head.data, head.len);
-    buf_free(&b);
-    buf_free(&head);
-    return out;
-}
-
 /* The type the schema gives column c, as the catalog spells it. */
 static const char *want_type(live_db *L, const ast_table *t,
                              const ast_column *c)
@@ -182,20 +128,18 @@ static const char *want_type(live_db *L, const ast_table *t,
     const char *s;
 
     buf_init(&b);
-    if (L->d == SQL_SQLITE && c == t->autoinc)
-        buf_puts(&b, "INTEGER");
+    if (c == t->autoinc && L->D->autoinc_declared)
+        buf_puts(&b, L->D->autoinc_declared);
     else
         emit_sql_column_type(&b, L->d, c);
     s = ast_strndup(L->ctx, b.data ? b.data : "", b.len);
     buf_free(&b);
-    return L->d == SQL_POSTGRESQL ? pg_canon(L, s) : s;
+    return cat_canon_type(L->ctx, L->di, s);
 }
 
 static const char *have_type(live_db *L, const cat_column *k)
 {
-    if (L->d == SQL_SQLITE)
-        return k->type;
-    return pg_canon(L, k->domain ? k->domain : k->type);
+    return cat_canon_type(L->ctx, L->di, k->domain ? k->domain : k->type);
 }
 
 /* ---------------------------------------------------------------------
@@ -209,7 +153,7 @@ static void compare_collation(live_db *L, const ast_table *t,
                               const ast_column *c, const cat_column *k)
 {
     const char *want = emit_sql_collation(L->d, c);
-    bool says = sc__dialect_of(L->d)->text_collation != NULL &&
+    bool says = L->D->collate_named &&
                 (c->type.kind == AST_T_TEXT || c->type.kind == AST_T_VARCHAR);
 
     if (says && (want || k->collation) &&
@@ -234,8 +178,10 @@ static void compare_utc_day(live_db *L, const ast_table *t,
     buf b;
     const char *want;
 
-    if (L->d != SQL_POSTGRESQL || c->type.kind != AST_T_DATE ||
-        c->dflt->kind != AST_LIT_NOW || c->sql_type[AST_D_POSTGRESQL])
+    /* only where the session's day is not the UTC day's expression */
+    if (c->type.kind != AST_T_DATE || c->dflt->kind != AST_LIT_NOW ||
+        c->sql_type[L->di] || c->format != AST_FMT_NATIVE ||
+        strcmp(L->D->now.date, L->D->now.session_date) == 0)
         return;
     buf_init(&b);
     emit_sql_default(L->ctx, &b, L->d, c);
@@ -270,7 +216,7 @@ static void compare_column(live_db *L, const ast_table *t,
     /* SQLite lets a primary key column of a rowid table that is not the
      * rowid hold NULL unless NOT NULL is written, which the language,
      * where a key is never NULL, has no word for */
-    if (!(L->d == SQL_SQLITE && c->is_pk && !k->notnull &&
+    if (!(L->D->strict_tables && c->is_pk && !k->notnull &&
           t->not_strict.first_line)) {
         if (!c->nullable && !k->notnull)
             drift(L, "table \"%s\": column \"%s\": the schema says NOT "
@@ -343,7 +289,7 @@ static void compare_primary_key(live_db *L, const ast_table *t,
         drift(L, "table \"%s\": the schema's primary key is (%s), the "
                  "database's is (%s)", t->name, want.len ? want.data : "",
               have.len ? have.data : "");
-    if (n == 1 && L->d == SQL_POSTGRESQL)
+    if (n == 1 && L->D->pk_name_suffix)
         want_name = emit_sql_pk_name(L->ctx, t);
     else if (it && it->name)
         want_name = it->name;
@@ -353,9 +299,10 @@ static void compare_primary_key(live_db *L, const ast_table *t,
         ;
     have_name = lc ? lc->name : NULL;
     /* SQLite's unnamed key is the one a schema that names none has */
-    if (L->d == SQL_SQLITE && !have_name && !(it && it->name))
+    if (!L->D->pk_name_suffix && !have_name && !(it && it->name))
         want_name = NULL;
-    if (n > 0 && have.len && !same(want_name, have_name))
+    /* a database that names every key its own way has no name to see */
+    if (n > 0 && have.len && L->D->pk_named && !same(want_name, have_name))
         drift(L, "table \"%s\": the primary key is named %s%s%s in the "
                  "schema, %s%s%s in the database", t->name,
               want_name ? "\"" : "", want_name ? want_name : "not",
@@ -371,6 +318,15 @@ static void compare_primary_key(live_db *L, const ast_table *t,
  * the same form.
  * ------------------------------------------------------------------- */
 
+/* A foreign key's action as compared: RESTRICT is none where the
+ * dialect makes the two one. */
+static const char *fk_action(const live_db *L, const char *a)
+{
+    if (a && L->D->fk_restrict_is_none && strcasecmp(a, "restrict") == 0)
+        return NULL;
+    return a;
+}
+
 /* Whether the database's constraint have says what want says. */
 static bool same_constraint(live_db *L, const cat_constraint *want,
                             const cat_constraint *have)
@@ -381,15 +337,17 @@ static bool same_constraint(live_db *L, const cat_constraint *want,
     case 'c':
         /* PostgreSQL prints a CHECK in words of its own (casts, ANY
          * (ARRAY[...])): there only its presence is compared */
-        return L->d == SQL_POSTGRESQL ||
+        return L->D->checks_reworded ||
                strcmp(cat_norm(L->ctx, want->expr, true),
                       cat_norm(L->ctx, have->expr, true)) == 0;
     case 'f':
         return same(cat_key_cols(want), cat_key_cols(have)) &&
                same(want->ref_table, have->ref_table) &&
                same(cat_ref_cols(L->ctx, &L->cat, want), cat_ref_cols(L->ctx, &L->cat, have)) &&
-               same(want->on_delete, have->on_delete) &&
-               same(want->on_update, have->on_update) &&
+               same(fk_action(L, want->on_delete),
+                    fk_action(L, have->on_delete)) &&
+               same(fk_action(L, want->on_update),
+                    fk_action(L, have->on_update)) &&
                want->deferrable == have->deferrable &&
                want->deferred == have->deferred;
     default:
@@ -406,12 +364,15 @@ static bool json_type_check(live_db *L, const ast_table *t,
     const char *col;
     const ast_column *c;
 
-    if (L->d != SQL_SQLITE || !(col = cat_json_check(L->ctx, k)))
+    if (!(col = cat_json_check(L->ctx, k)))
         return false;
     for (c = t->columns; c && strcmp(c->name, col) != 0; c = c->next)
         ;
     return c && c->type.kind == AST_T_JSON;
 }
+
+static bool index_key(live_db *L, const ast_table *t,
+                      const cat_constraint *k);
 
 static void compare_constraints(live_db *L, const ast_table *t,
                                 cat_table *lt)
@@ -448,7 +409,8 @@ static void compare_constraints(live_db *L, const ast_table *t,
                   list.items[i].sql, lc->def);
     }
     for (lc = lt->cons, j = 0; lc; lc = lc->next, j++) {
-        if (seen[j] || lc->kind == 'p' || json_type_check(L, t, lc))
+        if (seen[j] || lc->kind == 'p' || json_type_check(L, t, lc) ||
+            index_key(L, t, lc))
             continue;
         if (lc->name)
             drift(L, "table \"%s\": constraint \"%s\" is in the database "
@@ -474,9 +436,11 @@ static void put_elems(live_db *L, const cat_index *x, buf *b)
             buf_puts(b, ", ");
         if (e->column)
             buf_puts(b, e->column);
-        else
+        if (e->column && e->prefix)
+            buf_printf(b, "(%d)", e->prefix);
+        else if (!e->column)
             buf_printf(b, "(%s)", cat_norm(L->ctx, e->expr, true));
-        if (e->opclass && L->d == SQL_POSTGRESQL)
+        if (e->opclass)
             buf_printf(b, " %s", e->opclass);
     }
 }
@@ -511,7 +475,7 @@ static void compare_index(live_db *L, const ast_table *t,
         drift(L, "index \"%s\": the %s has a unique index, the %s a plain "
                  "one", name, x->unique ? "database" : "schema",
               x->unique ? "schema" : "database");
-    if (L->d == SQL_POSTGRESQL && x->method &&
+    if (x->method &&
         strcmp(it->method ? it->method : "btree", x->method) != 0)
         drift(L, "index \"%s\": the schema says using %s, the database %s",
               name, it->method ? it->method : "btree", x->method);
@@ -521,6 +485,58 @@ static void compare_index(live_db *L, const ast_table *t,
               hw ? "where " : "no predicate", hw ? hw : "");
     buf_free(&want);
     buf_free(&have);
+}
+
+/* A unique index of the schema where the database keeps it as a unique
+ * key (unique_index_is_key): a unique constraint of that name over the
+ * same columns.  Reports a difference; false when there is no such key. */
+static bool unique_key(live_db *L, const ast_table *t, const ast_item *it,
+                       const char *name)
+{
+    const cat_table *lt = cat_find_table(&L->cat, t->name);
+    const cat_constraint *k;
+    const cat_index *w;
+    const cat_ielem *e;
+    buf want;
+    buf sql;
+
+    if (!L->D->unique_index_is_key || !lt)
+        return false;
+    for (k = lt->cons; k; k = k->next)
+        if (k->kind == 'u' && k->name && strcmp(k->name, name) == 0)
+            break;
+    if (!k)
+        return false;
+    buf_init(&sql);
+    emit_sql_create_index(L->ctx, &sql, L->d, t, it);
+    w = cat_parse_index(L->ctx, sql.data ? sql.data : "");
+    buf_free(&sql);
+    buf_init(&want);
+    for (e = w ? w->elems : NULL; e; e = e->next)
+        buf_printf(&want, "%s%s", want.len ? ", " : "",
+                   e->column ? e->column : e->expr);
+    if (!w || !w->unique || !same(want.data, cat_key_cols(k)))
+        drift(L, "index \"%s\": the schema has a %s index (%s), the "
+                 "database a unique key (%s)", name,
+              w && w->unique ? "unique" : "plain",
+              want.len ? want.data : "", cat_key_cols(k));
+    buf_free(&want);
+    return true;
+}
+
+/* Whether constraint k of t is the unique key a unique index of the
+ * schema is kept as (unique_key()). */
+static bool index_key(live_db *L, const ast_table *t, const cat_constraint *k)
+{
+    const ast_item *it;
+
+    if (!L->D->unique_index_is_key || k->kind != 'u' || !k->name)
+        return false;
+    for (it = t->items; it; it = it->next)
+        if (emit_sql_is_index(it) &&
+            strcmp(emit_sql_index_name(L->ctx, t, it), k->name) == 0)
+            return true;
+    return false;
 }
 
 static void compare_indexes(live_db *L, const ast_table *t)
@@ -537,6 +553,8 @@ static void compare_indexes(live_db *L, const ast_table *t)
         for (x = L->cat.indexes, j = 0; x; x = x->next, j++)
             if (strcmp(x->name, name) == 0)
                 break;
+        if (!x && unique_key(L, t, it, name))
+            continue;
         if (!x) {
             drift(L, "index \"%s\" is missing", name);
             continue;
@@ -565,10 +583,10 @@ static void compare_table(live_db *L, const ast_table *t)
         return;
     }
     L->tables_seen[j] = true;
-    if (L->d == SQL_SQLITE && t->not_strict.first_line == 0 && !lt->strict)
+    if (L->D->strict_tables && t->not_strict.first_line == 0 && !lt->strict)
         drift(L, "table \"%s\": the schema makes it STRICT, the database "
                  "does not", t->name);
-    if (L->d == SQL_SQLITE && !lt->rowid)
+    if (!lt->rowid)
         drift(L, "table \"%s\": the database makes it WITHOUT ROWID, which "
                  "the schema cannot say", t->name);
     if (lt->unlogged)
@@ -577,7 +595,7 @@ static void compare_table(live_db *L, const ast_table *t)
     if (lt->inherits)
         drift(L, "table \"%s\": the database has it inherit from %s, which "
                  "the schema cannot say", t->name, lt->inherits);
-    if (L->d == SQL_SQLITE && t->not_strict.first_line != 0 && lt->strict)
+    if (L->D->strict_tables && t->not_strict.first_line != 0 && lt->strict)
         drift(L, "table \"%s\": the schema says not strict, the database "
                  "makes it STRICT", t->name);
     compare_columns(L, t, lt);
@@ -624,6 +642,7 @@ static void compare_enum(live_db *L, const ast_enum *e)
 static const char *bare_name(live_db *L, const char *name)
 {
     const char *s = name, *dot;
+    char q;
     buf b;
 
     while ((dot = strchr(s, '.')) != NULL && strchr(s, '(') > dot)
@@ -631,9 +650,10 @@ static const char *bare_name(live_db *L, const char *name)
     if ((dot = strchr(s, '.')) != NULL && !strchr(s, '('))
         s = dot + 1;
     buf_init(&b);
+    q = *s == '`' ? '`' : '"';
     for (; *s && *s != '('; s++)
-        if (*s != '"' || s[1] == '"')
-            buf_putc(&b, *s == '"' ? *s++ : *s);
+        if (*s != q || s[1] == q)
+            buf_putc(&b, *s == q ? *s++ : *s);
     s = ast_strndup(L->ctx, b.data ? b.data : "", b.len);
     buf_free(&b);
     return s;
@@ -776,7 +796,7 @@ static void compare(live_db *L)
     L->indexes_seen = seen_flags(L, COUNT(L->cat.indexes, cat_index));
     L->objects_seen = seen_flags(L, COUNT(L->cat.objects, cat_object));
     L->enums_seen = seen_flags(L, COUNT(L->cat.enums, cat_enum));
-    if (L->d == SQL_POSTGRESQL)
+    if (L->D->type.enum_ == NULL)
         for (e = s ? s->enums : NULL; e; e = e->next)
             compare_enum(L, e);
     for (b = s ? s->sqlblocks : NULL; b; b = b->next)
@@ -869,9 +889,8 @@ int drift_compare(ast_ctx *ctx, sc_db *db)
 
     memset(&L, 0, sizeof L);
     L.ctx = ctx;
-    if (ast_schema_refuses(ctx, sc_db_dialect(db) == SC_DIALECT_POSTGRESQL
-                                    ? AST_D_POSTGRESQL
-                                    : AST_D_SQLITE,
+    /* the database's dialect is its AST_D_* */
+    if (ast_schema_refuses(ctx, (int)sc_db_dialect(db),
                            "it cannot be compared with this database"))
         return -1;
     if (cat_read(db, ctx, false, &L.cat) != SC_OK) {
@@ -881,6 +900,7 @@ int drift_compare(ast_ctx *ctx, sc_db *db)
     }
     L.di = L.cat.dialect;
     L.d = (sql_dialect)L.di;
+    L.D = sc__dialect_of((sc_dialect)L.di);
     compare(&L);
     return L.ndrift;
 }

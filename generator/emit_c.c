@@ -11,6 +11,7 @@
 #include "emit_c.h"
 
 #include "checker.h"
+#include "cwrap.h"
 #include "dialect.h"
 #include "emit_sql.h"
 #include "mem.h"
@@ -958,32 +959,15 @@ static int key_texts(ast_ctx *ctx, const ast_table *t, const char **params,
     return npk;
 }
 
-/*
- * A parameter list for a function whose first line starts with head
- * ("int pycon_users_get(") and whose list ends with tail (");" or ")"):
- * filled line by line, wrapped under the parenthesis past 79 columns.
- */
-static void params_into(buf *b, size_t indent, const char *tail,
-                        const char *const *params, int n)
+/* A parameter list, on one line: cwrap_lines() folds it. */
+static void params_into(buf *b, const char *const *params, int n)
 {
-    size_t col = indent, w, len;
     int i;
 
     for (i = 0; i < n; i++) {
-        len = strlen(params[i]);
-        w = len + (i + 1 < n ? 1 : strlen(tail));
-        if (i > 0 && col + 1 + w > 79) {
-            buf_putc(b, '\n');
-            buf_pad(b, indent);
-            col = indent;
-        } else if (i > 0) {
-            buf_putc(b, ' ');
-            col++;
-        }
-        buf_put(b, params[i], len);
-        if (i + 1 < n)
-            buf_putc(b, ',');
-        col += w;
+        if (i > 0)
+            buf_put(b, ", ", 2);
+        buf_puts(b, params[i]);
     }
 }
 
@@ -1000,8 +984,10 @@ static const char *params_text(ast_ctx *ctx, const char *head,
                                const char *tail, const char *const *params,
                                int n)
 {
+    (void)head;
+    (void)tail;
     buf_reset(&scratch);
-    params_into(&scratch, strlen(head), tail, params, n);
+    params_into(&scratch, params, n);
     return scratch_text(ctx);
 }
 
@@ -1100,47 +1086,12 @@ static const char *col_const(ast_ctx *ctx, const names *n,
     return names_upper(ctx, n->prefix, cat(ctx, "col_", col_c(c), NULL));
 }
 
-/*
- * Writes "#define HEAD BODY": on one line when it fits in 80 columns,
- * else with BODY on the next, indented by four; a BODY too long for that
- * is broken after its commas, its lines aligned after the first '('.
- */
+/* Writes "#define HEAD BODY" on one line: cwrap_lines() folds it. */
 static void emit_define(ast_ctx *ctx, buf *out, const char *head,
                         const char *body)
 {
-    const char *open = strchr(body, '(');
-    size_t col, at, indent;
-    const char *p, *comma;
-
-    if (strlen("#define ") + strlen(head) + 1 + strlen(body) <= 80) {
-        tmpl_emit(out, H, "define", "head", head, "body", body, NULL);
-        return;
-    }
-    buf_reset(&scratch);
-    if (4 + strlen(body) <= 80 || open == NULL) {
-        buf_puts(&scratch, "    ");
-        buf_puts(&scratch, body);
-    } else {
-        indent = 4 + (size_t)(open - body) + 1;
-        buf_puts(&scratch, "    ");
-        col = 4;
-        for (p = body; *p;) {
-            comma = strchr(p, ',');
-            at = comma ? (size_t)(comma - p) + 1 : strlen(p);
-            if (p != body && col + at + 2 > 80) {
-                buf_puts(&scratch, " \\\n");
-                buf_puts(&scratch, spaces(ctx, indent));
-                col = indent;
-                while (*p == ' ')
-                    p++, at--;
-            }
-            buf_put(&scratch, p, at);
-            col += at;
-            p += at;
-        }
-    }
-    tmpl_emit(out, H, "define_wrapped", "head", head, "body",
-              scratch_text(ctx), NULL);
+    (void)ctx;
+    tmpl_emit(out, H, "define", "head", head, "body", body, NULL);
 }
 
 /* Declares name in the pass that notes names, and writes its macro but
@@ -1419,7 +1370,7 @@ static const char *proto_of(const char *ret, const char *const *name,
         scratch.len--;
     }
     buf_putc(&scratch, '(');
-    params_into(&scratch, scratch.len, decl ? ");" : ")", params, n);
+    params_into(&scratch, params, n);
     buf_putc(&scratch, ')');
     return scratch.data;
 }
@@ -2901,11 +2852,15 @@ void emit_c(ast_ctx *ctx, buf *header, buf *source, const sc_migration *migs,
             unsigned nmigs)
 {
     const char *hname = fmt(ctx, "%s_db.h", ctx->schema->name);
+    size_t hfrom = header->len, cfrom = source->len;
     const ast_table *t;
     names n;
 
-    if (!declared.on && take_emitted(ctx, header, source, migs, nmigs))
+    if (!declared.on && take_emitted(ctx, header, source, migs, nmigs)) {
+        cwrap_lines(header, hfrom);
+        cwrap_lines(source, cfrom);
         return;
+    }
     collect_links(ctx, &schema_links);
     /* Every table's names now, before the emitters start dropping what
      * they made for one table (ast_pool_release) before the next. */
@@ -2916,4 +2871,8 @@ void emit_c(ast_ctx *ctx, buf *header, buf *source, const sc_migration *migs,
     if (nmigs)
         emit_migrations(ctx, source, migs, nmigs);
     links_drop();
+    if (!declared.on) { /* the kept pass is folded when taken */
+        cwrap_lines(header, hfrom);
+        cwrap_lines(source, cfrom);
+    }
 }

@@ -44,9 +44,9 @@ static void push(sql_stmts *s, buf *b)
 }
 
 static const sql_dialect written[] = {SQL_SQLITE, SQL_POSTGRESQL, SQL_MARIADB};
-/* The diff does not write MariaDB's ALTERs yet: its migrations are
- * SQLite's and PostgreSQL's. */
-static const sql_dialect migrated[] = {SQL_SQLITE, SQL_POSTGRESQL};
+/* The dialects migrate diff writes a file of: all of them. */
+static const sql_dialect migrated[] = {SQL_SQLITE, SQL_POSTGRESQL,
+                                       SQL_MARIADB};
 
 const sql_dialect *emit_sql_dialects(int *n)
 {
@@ -307,13 +307,17 @@ void emit_sql_column_type(buf *b, sql_dialect d, const ast_column *c)
 
 const char *emit_sql_collation(sql_dialect d, const ast_column *c)
 {
-    const char *own = sc__dialect_of(d)->text_collation;
+    const sc__dialect *D = sc__dialect_of(d);
+    const char *own = D->text_collation;
 
-    if (own == NULL ||
-        (c->type.kind != AST_T_TEXT && c->type.kind != AST_T_VARCHAR))
+    if (c->type.kind != AST_T_TEXT && c->type.kind != AST_T_VARCHAR)
         return NULL;
-    if (c->collation)
+    /* a dialect that names none of its own (MariaDB: the table's) still
+     * writes the one a modifier names */
+    if (c->collation && D->collate_named)
         return strcmp(c->collation, "default") == 0 ? NULL : c->collation;
+    if (own == NULL)
+        return NULL;
     /* a column of a type the database declares compares as that type */
     return c->sql_type[d] ? NULL : own;
 }

@@ -11,6 +11,7 @@
  */
 #include "migfile.h"
 
+#include "dialect.h"
 #include "emit_sql.h"
 #include "fsutil.h"
 #include "mem.h"
@@ -47,7 +48,8 @@ static const sc_dialect kind_dialect[NKINDS] = {
 };
 
 /* The files every migration has: its schema and the files of the
- * dialects the generator writes. */
+ * dialects the generator writes, but for those a migration written
+ * before the dialect had migrations lacks. */
 static bool required(int kind)
 {
     const sql_dialect *ds;
@@ -55,6 +57,8 @@ static bool required(int kind)
 
     if (kind_dialect[kind] == 0)
         return true;
+    if (sc__dialect_of(kind_dialect[kind])->migration_file_optional)
+        return false;
     ds = emit_sql_migration_dialects(&n);
     for (i = 0; i < n; i++)
         if (ds[i] == kind_dialect[kind])
@@ -749,6 +753,10 @@ typedef struct parser {
     unsigned part_line;          /* the line its text starts on */
     sc_migration_part *parts;
     unsigned nparts, pcap;
+    /* The dialect commits DDL on its own (MariaDB): every part runs
+     * outside a transaction, statement by statement, its progress
+     * recorded after each. */
+    bool loose;
 } parser;
 
 static bool blank_or_comment(const char *s, size_t n)
@@ -977,8 +985,8 @@ static int end_part(parser *p)
         p->parts = mem_realloc(p->parts, p->pcap * sizeof *p->parts);
     }
     part = &p->parts[p->nparts++];
-    part->transactional = p->part_tx;
-    if (p->part_tx) {
+    part->transactional = p->part_tx && !p->loose;
+    if (part->transactional) {
         one = keep(p->store, xmalloc(2 * sizeof *one));
         one[0] = keep(p->store, xstrndup(p->text.data, p->text.len));
         one[1] = NULL;
@@ -999,7 +1007,7 @@ static int end_script(parser *p)
     if (p->state != IN_UP && p->state != IN_DOWN &&
         p->state != IN_DOWN_HEAD)
         return 0;
-    if (p->split) {
+    if (p->split || p->loose) {
         if (end_part(p) != 0)
             return -1;
         *slot = NULL;
@@ -1230,9 +1238,9 @@ static int parse_line(parser *p, const char *s, size_t n)
 }
 
 /* Parses the .sql file at path (its text, len bytes) into *out. */
-static int parse_sql(const char *path, const char *text, size_t len,
-                     sc_migration_script *out, struct migfile_store *store,
-                     buf *err)
+static int parse_sql(const char *path, sc_dialect d, const char *text,
+                     size_t len, sc_migration_script *out,
+                     struct migfile_store *store, buf *err)
 {
     parser p;
     const char *s = text, *end = text + len, *nl;
@@ -1244,6 +1252,7 @@ static int parse_sql(const char *path, const char *text, size_t len,
     p.store = store;
     p.out = out;
     p.err = err;
+    p.loose = !sc__dialect_of(d)->transactional_ddl;
     buf_init(&p.text);
     for (p.line = 1; rc == 0 && s < end; p.line++, s = nl + 1) {
         nl = memchr(s, '\n', (size_t)(end - s));
@@ -1315,7 +1324,8 @@ static int load_dialect(const char *dir, const listing *l, unsigned v,
     *text = data;
     m->checksums[kind_dialect[k]] = file_sum(data, *len, store);
     path = keep(store, path_join(dir, file));
-    return parse_sql(path, data, *len, &m->scripts[kind_dialect[k]], store,
+    return parse_sql(path, kind_dialect[k], data, *len,
+                     &m->scripts[kind_dialect[k]], store,
                      err);
 }
 

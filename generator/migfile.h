@@ -49,9 +49,10 @@ char *migfile_file(const char *dir, unsigned v, const char *suffix,
  */
 int migfile_write_sum(const char *dir);
 
-/* A migration about to be written: its three file names, in the order
- * they sort (.postgresql.sql, .schema, .sqlite.sql), and their text. */
-#define MIGFILE_NFILES 3
+/* A migration about to be written: its four file names, in the order
+ * they sort (.mariadb.sql, .postgresql.sql, .schema, .sqlite.sql), and
+ * their text. */
+#define MIGFILE_NFILES 4
 typedef struct migfile_new {
     const char *names[MIGFILE_NFILES];
     buf data[MIGFILE_NFILES];

@@ -585,6 +585,46 @@ static int cmd_hash(sc_db *db, const migfile_set *s, const migrun_opts *o)
     return 0;
 }
 
+/* The first value of a row, as an unsigned number. */
+static int first_uint(void *ctx, int ncols, const char *const *texts)
+{
+    if (ncols > 0 && texts[0] != NULL)
+        *(unsigned *)ctx = (unsigned)strtoul(texts[0], NULL, 10);
+    return 1;
+}
+
+/* "half done  0002 add_karma: part 2 of 3 failed; up resumes there",
+ * with the statement that failed when the part runs outside a
+ * transaction (every part on MariaDB), whose statements before it are
+ * done and recorded. */
+static void print_half_done(sc_db *db, const migfile_set *s, unsigned v,
+                            bool up, unsigned part, unsigned nparts)
+{
+    const sc_migration_script *sc = &s->migs[v - 1].scripts[sc_db_dialect(db)];
+    const sc_migration_part *p = up ? sc->ups : sc->downs;
+    unsigned total = 0, done = 0;
+    char q[200];
+
+    if (p != NULL && part <= (up ? sc->nup : sc->ndown) &&
+        !p[part - 1].transactional) {
+        while (p[part - 1].sql[total] != NULL)
+            total++;
+        snprintf(q, sizeof q, "SELECT statements FROM "
+                 "schemac_migration_parts WHERE version = %u AND "
+                 "direction = '%s' AND part = %u", v, up ? "up" : "down",
+                 part);
+        if (sc_query_sql_each(db, q, first_uint, &done) == SC_OK &&
+            done < total) {
+            printf("half done  %04u %s: part %u of %u, statement %u of %u "
+                   "failed; %s resumes there\n", v, s->migs[v - 1].name,
+                   part, nparts, done + 1, total, up ? "up" : "down");
+            return;
+        }
+    }
+    printf("half done  %04u %s: part %u of %u failed; %s resumes there\n",
+           v, s->migs[v - 1].name, part, nparts, up ? "up" : "down");
+}
+
 static int cmd_status(sc_db *db, const migfile_set *s,
                       const migrun_opts *o)
 {
@@ -605,9 +645,7 @@ static int cmd_status(sc_db *db, const migfile_set *s,
                                 &nparts) != SC_OK)
         return fail(db, "status");
     if (v > 0)
-        printf("half done  %04u %s: part %u of %u failed; %s resumes "
-               "there\n", v, s->migs[v - 1].name, part, nparts,
-               up ? "up" : "down");
+        print_half_done(db, s, v, up, part, nparts);
     if (load_squash(o, s, &sq, &to) != 0)
         return EXIT_USER;
     if (to > 0)

@@ -33,6 +33,7 @@
 #include "buf.h"
 #include "catalog.h"
 #include "checker.h"
+#include "dialect.h"
 #include "emit_sql.h"
 #include "fmt.h"
 #include "frontend.h"
@@ -59,7 +60,8 @@ static const char usage_pull[] =
     "or when something could only be kept as a comment (the schema is\n"
     "written all the same, for editing).\n"
     "\n"
-    "  --db URL     the database: sqlite:PATH or postgresql://... (required)\n"
+    "  --db URL     the database: sqlite:PATH, postgresql://... or\n"
+    "               mariadb://... (required)\n"
     "  --name NAME  the schema's name (default: the database's)\n"
     "  -o FILE      write FILE instead of the standard output\n";
 
@@ -107,7 +109,8 @@ typedef struct pull {
     ast_ctx *pool;
     cat_db cat;
     int d;                /* AST_D_* */
-    const char *dname;    /* "sqlite", "postgresql" */
+    const sc__dialect *D;
+    const char *dname;    /* "sqlite", "postgresql", "mariadb" */
     pline *lines, **lines_end;
     pline *blocks, **blocks_end; /* sql blocks that go after the tables */
     penum *enums, **enums_end;
@@ -684,6 +687,131 @@ static void sqlite_declared(pull *p, pcol *c, const cat_table *t,
     }
 }
 
+/* ---- MariaDB types ---------------------------------------------------- */
+
+/* The language's type for MariaDB's COLUMN_TYPE (the reader's lower-case
+ * spelling), the exact type kept by stored as when it is not schemac's
+ * own.  An unsigned integer takes the next wider signed type; a BIGINT
+ * UNSIGNED, which no int64 holds, is a comment. */
+static void my_column_type(pull *p, pcol *c, const cat_table *t,
+                           const cat_column *k)
+{
+    static const struct {
+        const char *my;
+        ast_type_kind kind;
+    } same[] = {
+        {"tinyint(1)", AST_T_BOOL},     {"tinyint", AST_T_INT16},
+        {"tinyint unsigned", AST_T_INT16},
+        {"smallint", AST_T_INT16},      {"smallint unsigned", AST_T_INT32},
+        {"mediumint", AST_T_INT32},     {"mediumint unsigned", AST_T_INT32},
+        {"int", AST_T_INT32},           {"int unsigned", AST_T_INT64},
+        {"bigint", AST_T_INT64},        {"bigint unsigned", AST_T_INT64},
+        {"year", AST_T_INT16},          {"float", AST_T_FLOAT32},
+        {"double", AST_T_FLOAT64},      {"longtext", AST_T_TEXT},
+        {"mediumtext", AST_T_TEXT},     {"text", AST_T_TEXT},
+        {"tinytext", AST_T_TEXT},       {"longblob", AST_T_BYTES},
+        {"mediumblob", AST_T_BYTES},    {"blob", AST_T_BYTES},
+        {"tinyblob", AST_T_BYTES},      {"date", AST_T_DATE},
+        {"binary(16)", AST_T_UUID},     {"json", AST_T_JSON},
+    };
+    const char *ty = k->type;
+    size_t i;
+    long a, b;
+    char tail;
+    bool known = false;
+
+    (void)t;
+    if (k->labels) {
+        c->enum_type = true;
+        c->kind = AST_T_NAMED;
+        c->type = enum_from_check(p, t, k->name, k->type + 4);
+        return;
+    }
+    for (i = 0; i < sizeof same / sizeof same[0] && !known; i++)
+        if (strcmp(ty, same[i].my) == 0) {
+            set_type(p, c, same[i].kind, 0, 0);
+            known = true;
+        }
+    if (known) {
+        /* nothing */
+    } else if (sscanf(ty, "decimal(%ld,%ld%c", &a, &b, &tail) == 3 &&
+               tail == ')' && a >= 1 && b >= 0 && b <= a) {
+        set_type(p, c, AST_T_NUMERIC, a, b);
+    } else if ((sscanf(ty, "varchar(%ld%c", &a, &tail) == 2 ||
+                sscanf(ty, "char(%ld%c", &a, &tail) == 2) &&
+               tail == ')' && a >= 1) {
+        set_type(p, c, AST_T_VARCHAR, a, 0);
+        if (ty[0] == 'c')
+            c->note = "CHAR: the database drops the trailing blanks of "
+                      "what it reads back";
+    } else if (strncmp(ty, "datetime", 8) == 0 ||
+               strncmp(ty, "timestamp", 9) == 0) {
+        /* DATETIME, a reading without a zone, which schemac's sessions
+         * write in UTC; TIMESTAMP, a moment kept in UTC */
+        set_type(p, c, AST_T_TIMESTAMP, 0, 0);
+        if (strcmp(ty, "datetime(6)") != 0 && strcmp(ty, "timestamp(6)") != 0)
+            c->note = "the database keeps fewer fraction digits than six: "
+                      "it drops the rest of what is written";
+    } else if (strncmp(ty, "binary(", 7) == 0 ||
+               strncmp(ty, "varbinary(", 10) == 0 ||
+               strncmp(ty, "bit(", 4) == 0) {
+        set_type(p, c, AST_T_BYTES, 0, 0);
+    } else {
+        set_type(p, c, AST_T_TEXT, 0, 0);
+    }
+    if (strcmp(ty, "bigint unsigned") == 0) {
+        c->note = "BIGINT UNSIGNED: its values above 9223372036854775807 "
+                  "fit no int64, and the runtime reads no column of this "
+                  "type";
+        c->lost = true;
+    }
+    if (k->charset && strcmp(k->charset, "utf8mb4") != 0) {
+        c->note = fmtd(p, "%s%sin character set %s: the database refuses "
+                          "text it cannot hold",
+                       c->note ? c->note : "", c->note ? "; " : "",
+                       k->charset);
+    }
+    if (k->on_update) {
+        c->note = fmtd(p, "%s%snot carried over: ON UPDATE %s",
+                       c->note ? c->note : "", c->note ? "; " : "",
+                       k->on_update);
+        c->lost = true;
+    }
+    if (strcmp(cat_canon_type(p->pool, p->d, schemac_decl(p, c)), ty) == 0)
+        return;
+    if (pasteable(ty)) {
+        c->sql_type = ty;
+    } else {
+        c->note = fmtd(p, "%s%sthe database's type %s cannot be named here",
+                       c->note ? c->note : "", c->note ? "; " : "", ty);
+        c->lost = true;
+    }
+}
+
+static void pg_type_hook(pull *p, pcol *c, const cat_table *t,
+                         const cat_column *k)
+{
+    (void)t;
+    pg_column_type(p, c, k);
+}
+
+/* SQLite: the type by affinity and rows, then the declared type when it
+ * is not schemac's, and a comment for rows no form holds. */
+static void sqlite_type_hook(pull *p, pcol *c, const cat_table *t,
+                             const cat_column *k)
+{
+    sqlite_column_type(p, c, t, k);
+}
+
+/* The language's type of a column, one reader of types per dialect. */
+static void (*const column_types[AST_NDIALECTS])(pull *p, pcol *c,
+                                                 const cat_table *t,
+                                                 const cat_column *k) = {
+    [AST_D_SQLITE] = sqlite_type_hook,
+    [AST_D_POSTGRESQL] = pg_type_hook,
+    [AST_D_MARIADB] = my_column_type,
+};
+
 /* ---- defaults -------------------------------------------------------- */
 
 /* The expression less its outer parentheses and PostgreSQL's casts. */
@@ -771,7 +899,9 @@ static const char *pull_default(pull *p, pcol *c, const char *expr)
     }
     if (up[strspn(up, "(")] != '\'' &&
         (strstr(up, "NOW") || strstr(up, "CURRENT_TIMESTAMP") ||
-         strstr(up, "CURRENT_DATE") || strstr(up, "TRANSACTION_TIMESTAMP"))) {
+         strstr(up, "CURRENT_DATE") || strstr(up, "TRANSACTION_TIMESTAMP") ||
+         strstr(up, "UTC_TIMESTAMP") || strstr(up, "UTC_DATE") ||
+         strstr(up, "CURDATE"))) {
         /* an expression, not a string such as 'unknown' */
         /* On SQLite, schemac's own now counts microseconds or days. */
         /* and as text, schemac's own strftime() of 'now' */
@@ -787,8 +917,10 @@ static const char *pull_default(pull *p, pcol *c, const char *expr)
         }
         /* PostgreSQL's CURRENT_DATE, the session's day: not schemac's
          * now, the UTC day */
-        if (p->d == AST_D_POSTGRESQL && c->kind == AST_T_DATE &&
+        if (strcmp(p->D->now.date, p->D->now.session_date) != 0 &&
+            c->kind == AST_T_DATE &&
             !c->sql_type && (strcmp(bare(p, up), "CURRENT_DATE") == 0 ||
+                             strcmp(bare(p, up), "CURDATE()") == 0 ||
                              (strncmp(up, "TO_CHAR(", 8) == 0 &&
                               strstr(up, "CURRENT_DATE") &&
                               !strstr(up, "NOW"))))
@@ -804,6 +936,15 @@ static const char *pull_default(pull *p, pcol *c, const char *expr)
     if (strcmp(c->type, "uuid") == 0 && strlen(expr) == 35 &&
         (expr[0] == 'X' || expr[0] == 'x') && expr[1] == '\'')
         return uuid_text(p, expr + 2);
+    /* bytes the catalog prints as they are (MariaDB's), not as X'..':
+     * not read back here */
+    if ((c->kind == AST_T_UUID || c->kind == AST_T_BYTES) &&
+        p->D->uuid_as_bytes && expr[0] == '\'') {
+        c->note = fmtd(p, "%s%sdefault on the database, in bytes",
+                       c->note ? c->note : "", c->note ? "; " : "");
+        c->lost = true;
+        return NULL;
+    }
     s = bare(p, expr);
     if (strcmp(c->type, "bool") == 0 &&
         (strcmp(s, "1") == 0 || strcasecmp(s, "true") == 0))
@@ -865,7 +1006,10 @@ static const char *references(pull *p, const cat_constraint *k)
  * varchar of PostgreSQL of schemac's own type. */
 static bool collate_says(const pull *p, const pcol *c)
 {
-    return p->d == AST_D_POSTGRESQL && !c->sql_type && !c->enum_type &&
+    /* a declared type has the collation the catalog names, where the
+     * dialect has none of its own to declare text in (MariaDB) */
+    return p->D->collate_named && !c->enum_type &&
+           (!c->sql_type || !p->D->text_collation) &&
            (c->kind == AST_T_TEXT || c->kind == AST_T_VARCHAR);
 }
 
@@ -893,8 +1037,8 @@ static const char *pk_name(pull *p, const cat_table *t)
         ;
     if (!k || !k->name)
         return NULL;
-    if (p->d == AST_D_POSTGRESQL && t->npk == 1 &&
-        strcmp(k->name, fmtd(p, "%s_pkey", t->name)) == 0)
+    if (p->D->pk_name_suffix && t->npk == 1 &&
+        strcmp(k->name, fmtd(p, "%s%s", t->name, p->D->pk_name_suffix)) == 0)
         return NULL;
     if (t->npk > 1 && default_name(p, k->name, "pk", t->name, NULL))
         return NULL;
@@ -918,15 +1062,13 @@ static bool write_column(pull *p, const cat_table *t, const cat_column *k,
 
     memset(&c, 0, sizeof c);
     c.autoinc = k->autoinc != CAT_AUTO_NONE;
-    if (p->d == AST_D_POSTGRESQL)
-        pg_column_type(p, &c, k);
-    else
-        sqlite_column_type(p, &c, t, k);
+    column_types[p->d](p, &c, t, k);
     dflt = k->autoinc == CAT_AUTO_SERIAL ? NULL
                                          : pull_default(p, &c, k->dflt);
-    if (p->d == AST_D_SQLITE)
+    /* where a table may be other than STRICT, its rows tell the type */
+    if (p->D->strict_tables)
         sqlite_declared(p, &c, t, k);
-    if (p->d == AST_D_SQLITE && !t->strict && !covered(&c, k)) {
+    if (p->D->strict_tables && !t->strict && !covered(&c, k)) {
         c.note = fmtd(p, "%s%sits rows mix storage classes (%s) that no "
                          "form of %s holds",
                       c.note ? c.note : "", c.note ? "; " : "",
@@ -965,10 +1107,14 @@ static bool write_column(pull *p, const cat_table *t, const cat_column *k,
         if (x->kind == 'u' && on_column(p, t, x) &&
             strcmp(cat_key_cols(x), k->name) == 0)
             buf_puts(b, " unique");
-    /* schemac's own "C" goes without saying */
-    if (collate_says(p, &c) && !k->collation)
+    /* schemac's own collation goes without saying: a text_collation
+     * the catalog names ("C"), or none where the catalog names none
+     * for it (MariaDB's utf8mb4_nopad_bin, the table's) */
+    if (collate_says(p, &c) && !k->collation && p->D->text_collation)
         buf_puts(b, " collate default");
-    else if (collate_says(p, &c) && strcmp(k->collation, "C") != 0)
+    else if (collate_says(p, &c) && k->collation &&
+             !(p->D->text_collation &&
+               strcmp(k->collation, p->D->text_collation) == 0))
         buf_printf(b, " collate %s", nm(p, k->collation));
     buf_put(fb, b->data, b->len);
     buf_init(&extra);
@@ -1246,9 +1392,19 @@ static bool default_index(pull *p, const cat_table *t, const cat_index *x)
 static void write_index(pull *p, const cat_table *t, const cat_index *x)
 {
     const cat_ielem *e;
+    unsigned n;
     pline *l;
     buf b;
 
+    /* a prefix of a column other than schemac's share of key_chars has
+     * no word: the index in the database's own words */
+    for (n = 0, e = x->elems; e; e = e->next)
+        n += e->prefix > 0;
+    for (e = x->elems; e; e = e->next)
+        if (e->prefix && (unsigned)e->prefix != p->D->key_chars / n) {
+            index_block(p, x);
+            return;
+        }
     buf_init(&b);
     buf_printf(&b, "    %sindex", x->unique ? "unique " : "");
     if (!default_index(p, t, x) || x->unique)
@@ -1314,11 +1470,11 @@ static void write_table(pull *p, const cat_table *t)
     p->where = NULL;
     line(p, fmtd(p, "\n%stable %s%s {\n", doc_lines(p, t->comment, ""),
                  nm(p, t->name),
-                 p->d == AST_D_SQLITE && !t->strict ? " not strict" : ""));
+                 !t->strict ? " not strict" : ""));
     p->where = t->name;
     buf_init(&b);
     buf_init(&fb);
-    if (p->d == AST_D_SQLITE && !t->rowid)
+    if (!t->rowid)
         lost_line(p, "WITHOUT ROWID");
     if (t->unlogged)
         lost_line(p, "UNLOGGED");
@@ -1435,34 +1591,45 @@ static void reserved_name(pull *p, buf *b, int d, check_name_kind k,
 }
 
 /*
- * The schema line.  A database that uses a name the other dialect keeps
- * for itself (a SQLite column xmin, a PostgreSQL table sqlite_stats) is
- * pulled unchanged into a schema for its own dialect only, the names
- * listed above it; any other stays portable.
+ * The schema line.  A database that uses a name another dialect keeps
+ * for itself (a SQLite column xmin, a PostgreSQL table sqlite_stats, a
+ * MariaDB-only reserved word) is pulled unchanged into a schema for its
+ * own dialect only, the names listed above it; any other stays portable.
  */
 static const char *schema_line(pull *p, const char *name)
 {
-    int other = p->d == AST_D_SQLITE ? AST_D_POSTGRESQL : AST_D_SQLITE;
     const cat_table *t;
     const cat_column *c;
     const cat_index *i;
     const cat_enum *ce;
     const penum *e;
     const char *text;
-    buf b;
+    buf b, who;
+    int other;
+    size_t before;
 
     buf_init(&b);
-    for (t = p->cat.tables; t; t = t->next) {
-        reserved_name(p, &b, other, CHECK_NAME_TABLE, NULL, t->name);
-        for (c = t->cols; c; c = c->next)
-            reserved_name(p, &b, other, CHECK_NAME_COLUMN, t->name, c->name);
+    buf_init(&who);
+    for (other = 1; other < AST_NDIALECTS; other++) {
+        if (other == p->d)
+            continue;
+        before = b.len;
+        for (t = p->cat.tables; t; t = t->next) {
+            reserved_name(p, &b, other, CHECK_NAME_TABLE, NULL, t->name);
+            for (c = t->cols; c; c = c->next)
+                reserved_name(p, &b, other, CHECK_NAME_COLUMN, t->name,
+                              c->name);
+        }
+        for (i = p->cat.indexes; i; i = i->next)
+            reserved_name(p, &b, other, CHECK_NAME_INDEX, NULL, i->name);
+        for (ce = p->cat.enums; ce; ce = ce->next)
+            reserved_name(p, &b, other, CHECK_NAME_ENUM, NULL, ce->name);
+        for (e = p->enums; e; e = e->next)
+            reserved_name(p, &b, other, CHECK_NAME_ENUM, NULL, e->name);
+        if (b.len > before)
+            buf_printf(&who, "%s%s", who.len ? " and " : "",
+                       sc__dialect_of((sc_dialect)other)->title);
     }
-    for (i = p->cat.indexes; i; i = i->next)
-        reserved_name(p, &b, other, CHECK_NAME_INDEX, NULL, i->name);
-    for (ce = p->cat.enums; ce; ce = ce->next)
-        reserved_name(p, &b, other, CHECK_NAME_ENUM, NULL, ce->name);
-    for (e = p->enums; e; e = e->next)
-        reserved_name(p, &b, other, CHECK_NAME_ENUM, NULL, e->name);
     if (b.len == 0)
         text = fmtd(p, "// The structure of a database, read by schemac "
                        "pull.\nschema %s;\n", name);
@@ -1470,10 +1637,10 @@ static const char *schema_line(pull *p, const char *name)
         text = fmtd(p, "// The structure of a database, read by schemac "
                        "pull.\n// It uses names that %s keeps for itself, "
                        "so the schema is for %s\n// only:\n%sschema %s "
-                       "for %s;\n", other == AST_D_SQLITE ? "SQLite"
-                                                          : "PostgreSQL",
-                    p->dname, b.data, name, p->dname);
+                       "for %s;\n", who.data, p->dname, b.data, name,
+                    p->dname);
     buf_free(&b);
+    buf_free(&who);
     return text;
 }
 
@@ -1702,9 +1869,8 @@ static const char *schema_name(pull *p, sc_db *db, const char *url)
     buf b;
     const char *name;
 
-    if (p->d == AST_D_POSTGRESQL &&
-        sc_query_sql_each(db, "SELECT current_database()", on_dbname, p) ==
-            SC_OK &&
+    if (p->D->database_name &&
+        sc_query_sql_each(db, p->D->database_name, on_dbname, p) == SC_OK &&
         p->dbname)
         base = p->dbname;
     else if ((s = strrchr(url, '/')) != NULL || (s = strrchr(url, ':')))
@@ -1751,6 +1917,7 @@ int pull_main(int argc, char **argv)
         goto cleanup;
     }
     p.d = p.cat.dialect;
+    p.D = sc__dialect_of((sc_dialect)p.d);
     p.dname = emit_sql_dialect_name((sql_dialect)p.d);
     write_schema(&p, a.name ? a.name : schema_name(&p, db, a.url));
     rc = finish(&p, a.output ? a.output : "pulled.schema", &out, &lost);

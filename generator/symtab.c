@@ -4,6 +4,7 @@
  */
 #include "symtab.h"
 
+#include "hash.h"
 #include "mem.h"
 
 #include <stdint.h>
@@ -18,12 +19,11 @@ static unsigned char lower(unsigned char c)
 
 static size_t hash(const char *s, bool fold)
 {
-    uint64_t h = 14695981039346656037u;
+    uint64_t h = SC__HASH_INIT;
 
-    for (; *s; s++) {
-        h ^= fold ? lower((unsigned char)*s) : (unsigned char)*s;
-        h *= 1099511628211u;
-    }
+    for (; *s; s++)
+        h = sc__hash_byte(h, fold ? lower((unsigned char)*s)
+                                  : (unsigned char)*s);
     return (size_t)(h ^ (h >> 32));
 }
 

@@ -188,7 +188,7 @@ static void yyerror(const YYLTYPE *loc, ast_ctx *ctx, yyscan_t scanner,
 %type <col> column column_head
 %type <item> item index_tail
 %type <fmt> format
-%type <storage> storage fspec
+%type <storage> storage fspec stypes
 %type <elems> ielems ielem
 %type <expr> opt_where
 %type <num> dialect dialects
@@ -371,20 +371,18 @@ modifier
     | "collate" ident   { $$ = ast_mod_collate(&@$, $2); }
     ;
 
-/* stored as FORMAT [sqlite 'T'] [postgresql 'T'], or the types alone. */
+/* stored as FORMAT [DIALECT 'T']..., or the types alone: each dialect
+ * once, in any order (fmt writes them in the dialects' order). */
 storage
-    : fspec             { $$ = ast_storage_types(&$1, NULL, NULL); }
-    | fspec "sqlite" T_STRING
-                        { $$ = ast_storage_types(&$1, $3, NULL); }
-    | fspec "postgresql" T_STRING
-                        { $$ = ast_storage_types(&$1, NULL, $3); }
-    | fspec "sqlite" T_STRING "postgresql" T_STRING
-                        { $$ = ast_storage_types(&$1, $3, $5); }
-    | "sqlite" T_STRING { $$ = ast_storage_types(NULL, $2, NULL); }
-    | "sqlite" T_STRING "postgresql" T_STRING
-                        { $$ = ast_storage_types(NULL, $2, $4); }
-    | "postgresql" T_STRING
-                        { $$ = ast_storage_types(NULL, NULL, $2); }
+    : fspec             { $$ = $1; }
+    | fspec stypes      { $$ = ast_storage_join(ctx, &$1, &$2); }
+    | stypes            { $$ = $1; }
+    ;
+
+stypes
+    : dialect T_STRING  { $$ = ast_storage_type(ctx, NULL, &@1, $1, $2); }
+    | stypes dialect T_STRING
+                        { $$ = ast_storage_type(ctx, &$1, &@2, $2, $3); }
     ;
 
 /* FORMAT, and text(N): a timestamp with always N fraction digits. */

@@ -30,6 +30,39 @@
 static long alloc_fail_at = -1;
 static long alloc_count;
 
+/* The allocator of sc_open_opts: all NULL for the C library's, and
+ * changed only while no connection is open (open_conns). */
+static sc_allocator allocator;
+static atomic_long open_conns;
+
+static bool same_allocator(const sc_allocator *a)
+{
+    if (a == NULL)
+        return allocator.malloc == NULL;
+    return a->malloc == allocator.malloc && a->realloc == allocator.realloc &&
+           a->free == allocator.free && a->ctx == allocator.ctx;
+}
+
+int sc__alloc_install(const sc_allocator *a)
+{
+    static const sc_allocator libc;
+
+    if (same_allocator(a))
+        return SC_OK;
+    if (atomic_load(&open_conns) > 0)
+        return SC_MISUSE;
+    if (a != NULL &&
+        (a->malloc == NULL || a->realloc == NULL || a->free == NULL))
+        return SC_MISUSE;
+    allocator = a != NULL ? *a : libc;
+    return SC_OK;
+}
+
+void sc__conn_count(int delta)
+{
+    atomic_fetch_add(&open_conns, delta);
+}
+
 void sc__alloc_fail_at(long n)
 {
     alloc_fail_at = n;
@@ -52,14 +85,18 @@ void *sc__malloc(size_t n)
 {
     if (alloc_fail_at >= 0 && sc__alloc_fails())
         return NULL;
-    return malloc(n == 0 ? 1 : n);
+    n = n == 0 ? 1 : n;
+    return allocator.malloc != NULL ? allocator.malloc(allocator.ctx, n)
+                                    : malloc(n);
 }
 
 void *sc__realloc(void *p, size_t n)
 {
     if (alloc_fail_at >= 0 && sc__alloc_fails())
         return NULL;
-    return realloc(p, n == 0 ? 1 : n);
+    n = n == 0 ? 1 : n;
+    return allocator.realloc != NULL ? allocator.realloc(allocator.ctx, p, n)
+                                     : realloc(p, n);
 }
 
 void *sc__zalloc(size_t n, size_t size)
@@ -84,7 +121,12 @@ void sc__copy_n(char *dst, size_t size, const char *src, size_t n)
 
 void sc__free(void *p)
 {
-    free(p);
+    if (p == NULL)
+        return;
+    if (allocator.free != NULL)
+        allocator.free(allocator.ctx, p);
+    else
+        free(p);
 }
 
 /* ---------------------------------------------------------------------

@@ -77,6 +77,15 @@ typedef struct sc_backend_error {
     int param;    /* the parameter (from 1) whose value was refused, or 0 */
 } sc_backend_error;
 
+/* What a connection asks of its driver (sc_open_opts, the URL's options
+ * taken out of the URL): busy_timeout_ms < 0 and fetch_size 0 ask for
+ * the backend's defaults. */
+typedef struct sc__conn_opts {
+    int busy_timeout_ms;
+    int fetch_size;
+    bool unnamed;        /* prepare=off: keep no named statements */
+} sc__conn_opts;
+
 typedef struct sc_backend {
     const char *name;             /* "sqlite" */
     /* The SQL the core writes for it: its entry in dialect.h, which
@@ -87,7 +96,8 @@ typedef struct sc_backend {
     /* Opens url (the whole URL).  On failure *conn is NULL and err says
      * why, naming no password.  Returns SC_OK, SC_CANTOPEN, SC_MISUSE,
      * SC_NOMEM. */
-    int (*open)(const char *url, void **conn, sc_backend_error *err);
+    int (*open)(const char *url, const sc__conn_opts *opts, void **conn,
+                sc_backend_error *err);
     void (*close)(void *conn);
     /* Runs SQL text without parameters, maybe several statements. */
     int (*exec)(void *conn, const char *sql);

@@ -234,29 +234,198 @@ int sc_db_stats(const sc_db *db, sc_stats *out)
  * Opening and closing.
  * ------------------------------------------------------------------- */
 
-int sc_open(const char *url, sc_db **out)
+/* Defaults of sc_open_opts the core applies itself. */
+#define STMT_CACHE_DEFAULT 256
+#define OPT_MAX 1000000000 /* above any sensible count or wait */
+
+/* Whether s[0..n) is a whole number up to OPT_MAX, in *out. */
+static bool opt_number(const char *s, size_t n, int *out)
 {
+    long v = 0;
+    size_t i;
+
+    if (n == 0 || n > 10)
+        return false;
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    if (v > OPT_MAX)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+/* Takes one option key=value out of a URL's query; false when key is
+ * not one of sc_open_opts', which stays in the URL for the driver. */
+static bool url_opt(const char *p, size_t n, sc_open_opts *o, char *why,
+                    size_t size, bool *bad)
+{
+    static const char *const keys[] = {"busy_timeout", "fetch_size",
+                                       "stmt_cache"};
+    const char *eq = memchr(p, '=', n);
+    size_t k, klen = eq != NULL ? (size_t)(eq - p) : n;
+    int v = 0, *fields[3];
+
+    fields[0] = &o->busy_timeout_ms;
+    fields[1] = &o->fetch_size;
+    fields[2] = &o->stmt_cache;
+    for (k = 0; k < 3; k++) {
+        if (klen == strlen(keys[k]) && memcmp(p, keys[k], klen) == 0)
+            break;
+    }
+    if (k == 3 && klen == 7 && memcmp(p, "prepare", 7) == 0) {
+        if (n == 11 && memcmp(p, "prepare=off", 11) == 0)
+            o->prepare = SC_PREPARE_OFF;
+        else if (n == 10 && memcmp(p, "prepare=on", 10) == 0)
+            o->prepare = SC_PREPARE_ON;
+        else {
+            snprintf(why, size, "URL option prepare: expected on or off");
+            *bad = true;
+        }
+        return true;
+    }
+    if (k == 3)
+        return false;
+    if (eq == NULL || !opt_number(eq + 1, n - klen - 1, &v) ||
+        (k == 2 && v == 0)) {
+        snprintf(why, size, "URL option %s: expected a %s number up to %d",
+                 keys[k], k == 2 ? "positive" : "whole", OPT_MAX);
+        *bad = true;
+    }
+    *fields[k] = v;
+    return true;
+}
+
+/*
+ * Takes sc_open_opts' options out of url's query (after '?' in a
+ * scheme://... URL or an sqlite:file: URI) into o, and the rest of the
+ * URL into *rest (sc__free() it).  SC_MISUSE with why for a bad value.
+ */
+static int url_opts(const char *url, sc_open_opts *o, char **rest,
+                    char *why, size_t size)
+{
+    const char *q = strchr(url, '?'), *p, *end;
+    bool bad = false, first = true;
+    sc__buf b = {0};
+
+    if (q == NULL || (strstr(url, "://") == NULL &&
+                      strncmp(url, "sqlite:file:", 12) != 0))
+        q = url + strlen(url);
+    sc__buf_putn(&b, url, (size_t)(q - url));
+    for (p = *q == '?' ? q + 1 : q; *p != '\0' && !bad; p = end) {
+        end = p + strcspn(p, "&#");
+        if (end > p && !url_opt(p, (size_t)(end - p), o, why, size, &bad)) {
+            sc__buf_putn(&b, first ? "?" : "&", 1);
+            sc__buf_putn(&b, p, (size_t)(end - p));
+            first = false;
+        }
+        if (*end == '&')
+            end++;
+        else if (*end == '#')
+            break;
+    }
+    if (*p == '#')
+        sc__buf_puts(&b, p);
+    sc__buf_putn(&b, "", 0);
+    if (bad || b.failed) {
+        sc__buf_free(&b);
+        return bad ? SC_MISUSE : SC_NOMEM;
+    }
+    *rest = b.s;
+    return SC_OK;
+}
+
+/* Checks opts (the version, the ranges) and installs its allocator. */
+static int opts_take(const sc_open_opts *opts, char *why, size_t size)
+{
+    if (opts == NULL)
+        return SC_OK;
+    if (opts->version != SC_OPEN_OPTS_VERSION) {
+        snprintf(why, size, "sc_open_opts of version %u, expected %u "
+                 "(start from SC_OPEN_OPTS_INIT)", opts->version,
+                 SC_OPEN_OPTS_VERSION);
+        return SC_MISUSE;
+    }
+    if (opts->busy_timeout_ms < -1 || opts->busy_timeout_ms > OPT_MAX ||
+        opts->fetch_size < 0 || opts->fetch_size > OPT_MAX ||
+        opts->stmt_cache < 0 || opts->stmt_cache > OPT_MAX ||
+        (opts->prepare != SC_PREPARE_ON && opts->prepare != SC_PREPARE_OFF)) {
+        snprintf(why, size, "sc_open_opts: a value out of range");
+        return SC_MISUSE;
+    }
+    if (opts->allocator != NULL &&
+        sc__alloc_install(opts->allocator) != SC_OK) {
+        snprintf(why, size, "sc_open_opts: the allocator changes only "
+                 "while no connection is open, and needs all three "
+                 "functions");
+        return SC_MISUSE;
+    }
+    return SC_OK;
+}
+
+/* The options in effect: those of opts that are not defaults win over
+ * the URL's (in *o). */
+static void opts_merge(const sc_open_opts *opts, sc_open_opts *o)
+{
+    if (opts == NULL)
+        return;
+    if (opts->busy_timeout_ms >= 0)
+        o->busy_timeout_ms = opts->busy_timeout_ms;
+    if (opts->fetch_size > 0)
+        o->fetch_size = opts->fetch_size;
+    if (opts->stmt_cache > 0)
+        o->stmt_cache = opts->stmt_cache;
+    if (opts->prepare != SC_PREPARE_ON)
+        o->prepare = opts->prepare;
+}
+
+int sc_open_with(const char *url, const sc_open_opts *opts, sc_db **out)
+{
+    sc_open_opts o = SC_OPEN_OPTS_INIT;
+    sc__conn_opts co;
     sc_backend_error e;
+    char why[200], *rest = NULL;
     sc_db *db;
     int rc;
 
     if (out == NULL)
         return SC_MISUSE;
+    rc = opts_take(opts, why, sizeof why);
     *out = db = sc__malloc(sizeof *db);
     if (db == NULL)
         return SC_NOMEM;
     memset(db, 0, sizeof *db);
+    sc__conn_count(1);
     clear_error(db);
     atomic_init(&db->owner, 0);
     if (refused.db == db)
         refused.db = NULL; /* a closed connection's refusal */
+    if (rc != SC_OK)
+        return sc__set_error(db, rc, NULL, NULL, "%s", why);
     if (url == NULL)
         return sc__set_error(db, SC_MISUSE, NULL, NULL, "no URL given");
-    rc = sc__backend_find(url, &db->be, e.message, sizeof e.message);
-    if (rc != SC_OK)
-        return sc__set_error(db, rc, NULL, NULL, "%s", e.message);
-    rc = db->be->open(url, &db->conn, &e);
+    rc = url_opts(url, &o, &rest, why, sizeof why);
+    if (rc == SC_MISUSE)
+        return sc__set_error(db, rc, NULL, NULL, "%s", why);
+    if (rc == SC_OK) {
+        opts_merge(opts, &o);
+        db->texts_max = o.stmt_cache > 0 ? (size_t)o.stmt_cache
+                                         : STMT_CACHE_DEFAULT;
+        co.busy_timeout_ms = o.busy_timeout_ms;
+        co.fetch_size = o.fetch_size;
+        co.unnamed = o.prepare == SC_PREPARE_OFF;
+        rc = sc__backend_find(rest, &db->be, e.message, sizeof e.message);
+        if (rc != SC_OK) {
+            sc__free(rest);
+            return sc__set_error(db, rc, NULL, NULL, "%s", e.message);
+        }
+        rc = db->be->open(rest, &co, &db->conn, &e);
+        sc__free(rest);
+    }
     if (rc == SC_NOMEM) {
+        sc__conn_count(-1);
         sc__free(db);
         *out = NULL;
         return SC_NOMEM;
@@ -264,6 +433,11 @@ int sc_open(const char *url, sc_db **out)
     if (rc != SC_OK)
         return sc__set_error(db, e.extended, NULL, NULL, "%s", e.message);
     return SC_OK;
+}
+
+int sc_open(const char *url, sc_db **out)
+{
+    return sc_open_with(url, NULL, out);
 }
 
 /* A connection another thread is inside a call on is left open: closing
@@ -283,4 +457,5 @@ void sc_close(sc_db *db)
     sc__free(db->vals);
     sc__buf_free(&db->trace_buf);
     sc__free(db);
+    sc__conn_count(-1);
 }

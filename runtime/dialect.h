@@ -27,6 +27,20 @@
 
 /* The type a column of each schema type gets.  A "%u" is the length of a
  * varchar or the precision and scale of a numeric. */
+
+/* The kinds of an in-list's values as array_elem[] turns them back from
+ * text: text as it is, integers, decimals, floats, dates, timestamps,
+ * bytes (and uuids) in hex. */
+enum {
+    SC__ELEM_TEXT,
+    SC__ELEM_INT,
+    SC__ELEM_DECIMAL,
+    SC__ELEM_FLOAT,
+    SC__ELEM_DATE,
+    SC__ELEM_TIMESTAMP,
+    SC__ELEM_BYTES,
+    SC__ELEMS
+};
 typedef struct sc__dialect_types {
     const char *bool_;
     const char *int16, *int32, *int64;
@@ -136,6 +150,13 @@ typedef struct sc__dialect {
      * stays a list */
     const char *in_array, *not_in_array, *array_close;
     bool array_json;
+    /* Set when the list is a JSON array of the values' text forms (as
+     * strings, bytes and uuids in hex) read by a table function
+     * (MariaDB's JSON_TABLE): in_array, array_elem[] of the values'
+     * kind (the expression that turns the text back into the column's
+     * own type), array_from, the list, array_close */
+    const char *array_from;
+    const char *array_elem[SC__ELEMS];
     unsigned max_params;              /* in one statement; 0: no bound */
     /* Decimal text ordered as numbers: cast to decimal_cast, or
      * compared by decimal_collation (registered by the driver) */
@@ -205,6 +226,52 @@ typedef struct sc__dialect {
     /* The deepest nesting of arrays and objects a json column holds
      * (MariaDB's json_valid() refuses deeper); 0: no bound */
     unsigned json_max_depth;
+    /* How migrate diff spells the ALTERs that differ between dialects
+     * that have them (alter.alter_column_type). */
+    /* A column's type, nullability and default change by one MODIFY
+     * COLUMN with its whole definition; else ALTER COLUMN ... TYPE,
+     * SET / DROP NOT NULL, SET / DROP DEFAULT each */
+    bool modify_column;
+    /* A check or foreign key is added NOT VALID and validated in a part
+     * of its own */
+    bool not_valid;
+    /* RENAME CONSTRAINT exists; else a constraint is dropped and added
+     * under its new name */
+    bool rename_constraint;
+    /* After ALTER TABLE t: dropping a foreign key, a unique key and a
+     * check, each followed by its name; the primary key (NULL: by its
+     * name, as drop_key) */
+    const char *drop_fk, *drop_key, *drop_check, *drop_pk;
+    bool drop_index_on;               /* DROP INDEX ... ON table */
+    /* A foreign key needs an index over its columns, and the index it
+     * uses cannot be dropped from under it */
+    bool fk_needs_index;
+    /* The function counting a text's characters (not its bytes) */
+    const char *char_length;
+    /* A migration may lack this dialect's file: one written before
+     * migrate diff wrote it (its runner then refuses to start) */
+    bool migration_file_optional;
+    /* The catalog, as pull and check read it (generator/catalog*.c). */
+    bool strict_tables;       /* a table is STRICT or not (SQLite's) */
+    /* CHECKs printed in words of the database's own (casts, ANY): check
+     * compares their presence only */
+    bool checks_reworded;
+    /* A collate NAME modifier is written COLLATE NAME in DDL and read
+     * back; else text has the column's own order and no word says it */
+    bool collate_named;
+    /* The type an autoincrement key has in the catalog, NULL: its own */
+    const char *autoinc_declared;
+    /* A unique index is a unique constraint of the catalog (MariaDB
+     * knows no unique index apart from its UNIQUE keys) */
+    bool unique_index_is_key;
+    /* ON DELETE/UPDATE RESTRICT is the action none given is: alike */
+    bool fk_restrict_is_none;
+    /* The name the database gives a primary key of one column that the
+     * schema names none: the table's name and this ("_pkey"); NULL when
+     * such a key stays unnamed */
+    const char *pk_name_suffix;
+    const char *title;          /* "PostgreSQL": the name in messages */
+    const char *database_name;  /* the current database's name, or NULL */
 } sc__dialect;
 
 /* The entry of dialect d; NULL when d is none of SC_DIALECT_*. */

@@ -45,6 +45,12 @@
 void *sc__malloc(size_t n);
 void *sc__realloc(void *p, size_t n);
 void sc__free(void *p);
+/* Installs a (NULL: the C library's) as the allocator of sc__malloc()
+ * and friends; SC_MISUSE, changing nothing, while a connection is open
+ * and a is not the one installed. */
+int sc__alloc_install(const sc_allocator *a);
+/* Counts the connections open (sc_open() to sc_close()). */
+void sc__conn_count(int delta);
 /* n zeroed objects of size bytes, or NULL (also when n * size
  * overflows). */
 void *sc__zalloc(size_t n, size_t size);
@@ -81,6 +87,17 @@ void sc__buf_printf(sc__buf *b, const char *fmt, ...) SC__PRINTF(2, 3);
 void sc__buf_ident(sc__buf *b, const char *name);
 void sc__buf_free(sc__buf *b);
 
+/* What a message shows in place of a password. */
+#define SC__REDACTED "***"
+
+/* Appends url with its password (user:password@, password=) replaced by
+ * SC__REDACTED (url.c). */
+void sc__redact_url(sc__buf *b, const char *url);
+/* s[0..n) percent-decoded, in new memory (sc__free() it); *bad is set
+ * when s holds a '%' without two hex digits or a NUL, *oom when memory
+ * ran out (NULL then). */
+char *sc__url_decode(const char *s, size_t n, bool *bad, bool *oom);
+
 /* ---------------------------------------------------------------------
  * The connection.
  * ------------------------------------------------------------------- */
@@ -114,6 +131,7 @@ struct sc_db {
     size_t cache_used;
     size_t cache_masked; /* entries of sc_row_update_cols() among them */
     struct sc__text_cache *texts; /* query statements by text (query.c) */
+    size_t texts_max;    /* bound of texts (sc_open_opts.stmt_cache) */
     void (*texts_free)(sc_db *db); /* set by query.c with texts, so that
                                       sc_close() frees them without
                                       calling up into query.c */

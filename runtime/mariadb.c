@@ -57,7 +57,6 @@
  * never quote them: replacing every "ab" would only garble. */
 #define SCRUB_MIN 4
 
-#define REDACTED "***"
 
 /*
  * Every connection's session.  The runtime's SQL is standard SQL, as
@@ -97,6 +96,7 @@ typedef struct my_conn {
     /* innodb_autoinc_lock_mode: 2 gives a multi-row INSERT keys that
      * need not follow each other; -1 not read yet */
     int autoinc_mode;
+    unsigned long fetch_rows; /* rows per round trip of a stream */
 } my_conn;
 
 static void pipe_free(struct my_pipe *p);
@@ -197,7 +197,7 @@ static void tidy_message(char *dst, size_t size, const char *msg,
 
     while (*msg != '\0' && n + 1 < size) {
         if (plen >= SCRUB_MIN && strncmp(msg, password, plen) == 0) {
-            n += (size_t)snprintf(dst + n, size - n, "%s", REDACTED);
+            n += (size_t)snprintf(dst + n, size - n, "%s", SC__REDACTED);
             msg += plen;
         } else if (*msg == '\n' || *msg == '\t') {
             dst[n++] = ' ';
@@ -547,80 +547,6 @@ static void url_free(my_url *u)
     memset(u, 0, sizeof *u);
 }
 
-static int hex_digit(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
-/* s[0..n) percent-decoded, in new memory; *bad is set when s holds a
- * '%' without two hex digits or a NUL. */
-static char *decode(const char *s, size_t n, bool *bad, bool *oom)
-{
-    char *out = sc__malloc(n + 1);
-    size_t i, k = 0;
-    int hi, lo;
-
-    if (out == NULL) {
-        *oom = true;
-        return NULL;
-    }
-    for (i = 0; i < n; i++) {
-        if (s[i] != '%') {
-            out[k++] = s[i];
-            continue;
-        }
-        hi = i + 1 < n ? hex_digit(s[i + 1]) : -1;
-        lo = i + 2 < n ? hex_digit(s[i + 2]) : -1;
-        if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-            *bad = true;
-            break;
-        }
-        out[k++] = (char)(hi * 16 + lo);
-        i += 2;
-    }
-    out[k] = '\0';
-    return out;
-}
-
-/* The URL with its password replaced, for messages. */
-static void redact_url(sc__buf *b, const char *url)
-{
-    const char *auth = strstr(url, "://");
-    const char *at = NULL, *colon, *p;
-    size_t n, i;
-
-    if (auth == NULL) {
-        sc__buf_puts(b, url);
-        return;
-    }
-    auth += 3;
-    n = strcspn(auth, "/?#");
-    for (i = 0; i < n; i++)
-        if (auth[i] == '@')
-            at = auth + i;
-    sc__buf_putn(b, url, (size_t)(auth - url));
-    colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-    if (colon != NULL) {
-        sc__buf_putn(b, auth, (size_t)(colon - auth) + 1);
-        sc__buf_puts(b, REDACTED);
-        auth = at;
-    }
-    /* a password given as an option is hidden too */
-    while ((p = strstr(auth, "password=")) != NULL) {
-        sc__buf_putn(b, auth, (size_t)(p - auth) + strlen("password="));
-        sc__buf_puts(b, REDACTED);
-        auth = p + strlen("password=");
-        auth += strcspn(auth, "&#");
-    }
-    sc__buf_puts(b, auth);
-}
-
 /* Fills err for a failed open: "cannot connect to URL: why". */
 static int open_error(const char *url, const char *password, int code,
                       const char *why, sc_backend_error *err)
@@ -628,7 +554,7 @@ static int open_error(const char *url, const char *password, int code,
     sc__buf b = {0};
 
     sc__buf_puts(&b, "cannot connect to ");
-    redact_url(&b, url);
+    sc__redact_url(&b, url);
     sc__buf_puts(&b, ": ");
     memset(err, 0, sizeof *err);
     err->code = err->extended = code;
@@ -665,7 +591,7 @@ static bool url_option(my_url *u, const char *k, size_t kn, const char *v,
         slot = &u->password;
     else if (KEY("user"))
         slot = &u->user;
-    val = decode(v, strcspn(v, "&#"), bad, oom);
+    val = sc__url_decode(v, strcspn(v, "&#"), bad, oom);
     if (val == NULL)
         return false;
     if (slot != NULL) {
@@ -725,10 +651,10 @@ static int parse_url(const char *url, my_url *u, sc_backend_error *err)
     if (at != NULL) {
         colon = memchr(p, ':', (size_t)(at - p));
         n = (size_t)((colon != NULL ? colon : at) - p);
-        u->user = decode(p, n, &bad, &oom);
+        u->user = sc__url_decode(p, n, &bad, &oom);
         if (colon != NULL)
-            u->password = decode(colon + 1, (size_t)(at - colon - 1), &bad,
-                                 &oom);
+            u->password = sc__url_decode(
+                colon + 1, (size_t)(at - colon - 1), &bad, &oom);
         p = at + 1;
     }
     /* the host: [v6], or up to the last ':' before the path */
@@ -738,14 +664,14 @@ static int parse_url(const char *url, my_url *u, sc_backend_error *err)
             why = "an IPv6 address opened with '[' is not closed";
             goto fail;
         }
-        u->host = decode(p + 1, (size_t)(q - p - 1), &bad, &oom);
+        u->host = sc__url_decode(p + 1, (size_t)(q - p - 1), &bad, &oom);
         p = q + 1;
     } else {
         q = p;
         while (q < end && *q != ':')
             q++;
         if (q > p)
-            u->host = decode(p, (size_t)(q - p), &bad, &oom);
+            u->host = sc__url_decode(p, (size_t)(q - p), &bad, &oom);
         p = q;
     }
     if (p < end && *p == ':') {
@@ -763,7 +689,7 @@ static int parse_url(const char *url, my_url *u, sc_backend_error *err)
     if (*p == '/') {
         n = strcspn(p + 1, "?#");
         if (n > 0)
-            u->database = decode(p + 1, n, &bad, &oom);
+            u->database = sc__url_decode(p + 1, n, &bad, &oom);
         p += 1 + n;
     }
     if (*p == '?') {
@@ -858,7 +784,19 @@ static int set_options(MYSQL *my, const my_url *u)
     return rc;
 }
 
-static int my_open(const char *url, void **conn, sc_backend_error *err)
+/* The busy timeout is innodb_lock_wait_timeout, in whole seconds: the
+ * milliseconds asked for rounded up. */
+static int set_lock_wait(my_conn *c, int ms)
+{
+    char sql[80];
+
+    snprintf(sql, sizeof sql, "SET SESSION innodb_lock_wait_timeout = %d",
+             ms / 1000 + (ms % 1000 != 0));
+    return mysql_real_query(c->my, sql, strlen(sql));
+}
+
+static int my_open(const char *url, const sc__conn_opts *opts, void **conn,
+                   sc_backend_error *err)
 {
     my_conn *c = sc__zalloc(1, sizeof *c);
     my_url u;
@@ -913,7 +851,11 @@ static int my_open(const char *url, void **conn, sc_backend_error *err)
                         err);
         goto cleanup;
     }
-    if (mysql_real_query(c->my, SESSION_SQL, strlen(SESSION_SQL)) != 0) {
+    c->fetch_rows = opts->fetch_size > 0 ? (unsigned long)opts->fetch_size
+                                         : FETCH_ROWS;
+    if (mysql_real_query(c->my, SESSION_SQL, strlen(SESSION_SQL)) != 0 ||
+        (opts->busy_timeout_ms >= 0 &&
+         set_lock_wait(c, opts->busy_timeout_ms) != 0)) {
         rc = open_error(url, c->password, SC_CANTOPEN, mysql_error(c->my),
                         err);
         goto cleanup;
@@ -1460,7 +1402,7 @@ static int execute(my_stmt *s, bool stream)
 {
     unsigned long type = stream ? CURSOR_TYPE_READ_ONLY
                                 : CURSOR_TYPE_NO_CURSOR;
-    unsigned long rows = FETCH_ROWS;
+    unsigned long rows = s->c->fetch_rows;
     my_ulonglong n;
 
     if (s->executed)

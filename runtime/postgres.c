@@ -71,7 +71,6 @@
  * which never quote them: replacing every "ab" would only garble. */
 #define SCRUB_MIN 4
 
-#define REDACTED "***"
 
 /* Pipelined executions between two reads of the server's results. */
 #define CONSUME_EVERY 256
@@ -93,6 +92,8 @@ typedef struct pg_conn {
     bool piped;              /* in pipeline mode */
     bool synced;             /* the pipeline's sync is sent */
     unsigned queued;         /* executions sent in this pipeline */
+    int fetch_rows;          /* rows per FETCH (sc_open_opts.fetch_size) */
+    bool unnamed;            /* prepare=off: unnamed statements only */
 } pg_conn;
 
 /* The storage of one parameter's wire form. */
@@ -120,6 +121,8 @@ typedef struct pg_stmt {
     char **texts;            /* numeric columns as text, per column */
     size_t *text_caps;
     int ntexts;
+    char *sql;               /* the text, sent with every execution when
+                                the statement is unnamed (prepare=off) */
 } pg_stmt;
 
 /* ---------------------------------------------------------------------
@@ -184,55 +187,6 @@ static bool is_url(const char *s)
            strncmp(s, "postgres://", 11) == 0;
 }
 
-/* Copies the query part of a URL, "?a=b&password=x", hiding passwords. */
-static void redact_query(sc__buf *b, const char *q)
-{
-    const char *amp, *eq;
-    size_t n;
-
-    while (*q != '\0') {
-        amp = strchr(q, '&');
-        n = amp != NULL ? (size_t)(amp - q) : strlen(q);
-        eq = memchr(q, '=', n);
-        if (eq != NULL && (size_t)(eq - q) == 8 &&
-            strncmp(q, "password", 8) == 0) {
-            sc__buf_puts(b, "password=" REDACTED);
-        } else {
-            sc__buf_putn(b, q, n);
-        }
-        q += n;
-        if (*q == '&')
-            sc__buf_putn(b, q++, 1);
-    }
-}
-
-/* postgresql://user:secret@host/db -> postgresql://user:***@host/db */
-static void redact_url(sc__buf *b, const char *url)
-{
-    const char *auth = strstr(url, "://") + 3;
-    size_t n = strcspn(auth, "/?#");
-    const char *at = NULL, *colon, *q;
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (auth[i] == '@')
-            at = auth + i;
-    sc__buf_putn(b, url, (size_t)(auth - url));
-    colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-    if (colon != NULL) {
-        sc__buf_putn(b, auth, (size_t)(colon - auth) + 1);
-        sc__buf_puts(b, REDACTED);
-        auth = at;
-    }
-    q = strchr(auth, '?');
-    if (q == NULL) {
-        sc__buf_puts(b, auth);
-        return;
-    }
-    sc__buf_putn(b, auth, (size_t)(q - auth) + 1);
-    redact_query(b, q + 1);
-}
-
 /* The end of a keyword form's value starting at v: quoted or bare. */
 static const char *value_end(const char *v)
 {
@@ -265,7 +219,7 @@ static void redact_keywords(sc__buf *b, const char *s)
         end = value_end(s);
         sc__buf_putn(b, key, (size_t)(s - key));
         if (secret)
-            sc__buf_puts(b, REDACTED);
+            sc__buf_puts(b, SC__REDACTED);
         else
             sc__buf_putn(b, s, (size_t)(end - s));
         s = end;
@@ -277,7 +231,7 @@ static void redact_keywords(sc__buf *b, const char *s)
 static void redact(sc__buf *b, const char *conninfo)
 {
     if (is_url(conninfo))
-        redact_url(b, conninfo);
+        sc__redact_url(b, conninfo);
     else
         redact_keywords(b, conninfo);
 }
@@ -294,7 +248,7 @@ static void tidy_message(char *dst, size_t size, const char *msg,
 
     while (*msg != '\0' && n + 1 < size) {
         if (plen >= SCRUB_MIN && strncmp(msg, password, plen) == 0) {
-            n += (size_t)snprintf(dst + n, size - n, "%s", REDACTED);
+            n += (size_t)snprintf(dst + n, size - n, "%s", SC__REDACTED);
             msg += plen;
         } else if (*msg == '\n') {
             msg += 1 + strspn(msg + 1, "\t ");
@@ -640,9 +594,10 @@ static int parse_url(pg_conn *c, const char *url, sc_backend_error *err)
 #define SESSION_SQL                                                    \
     "SET standard_conforming_strings = on; SET TimeZone = 'UTC'"
 
-static int set_session(pg_conn *c, const char *url, sc_backend_error *err)
+static int set_session(pg_conn *c, const char *url, const char *sql,
+                       sc_backend_error *err)
 {
-    PGresult *res = PQexec(c->pg, SESSION_SQL);
+    PGresult *res = PQexec(c->pg, sql);
     int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? SC_OK : SC_CANTOPEN;
 
     if (rc != SC_OK)
@@ -654,9 +609,16 @@ static int set_session(pg_conn *c, const char *url, sc_backend_error *err)
     return rc;
 }
 
-static int pg_open(const char *url, void **conn, sc_backend_error *err)
+/*
+ * The busy timeout is lock_timeout: how long one statement waits for a
+ * lock before it fails (55P03, SC_BUSY), not statement_timeout, which
+ * would end a long query that waits for nothing.
+ */
+static int pg_open(const char *url, const sc__conn_opts *opts, void **conn,
+                   sc_backend_error *err)
 {
     pg_conn *c = sc__zalloc(1, sizeof *c);
+    char sql[64];
     int rc;
 
     *conn = NULL;
@@ -668,6 +630,8 @@ static int pg_open(const char *url, void **conn, sc_backend_error *err)
     rc = parse_url(c, url, err);
     if (rc != SC_OK)
         goto cleanup;
+    c->fetch_rows = opts->fetch_size > 0 ? opts->fetch_size : FETCH_ROWS;
+    c->unnamed = opts->unnamed;
     c->pg = PQconnectdb(url);
     if (c->pg == NULL)
         rc = open_error(c, url, SC_NOMEM, "out of memory", err);
@@ -676,7 +640,12 @@ static int pg_open(const char *url, void **conn, sc_backend_error *err)
     else if (PQsetClientEncoding(c->pg, "UTF8") != 0)
         rc = open_error(c, url, SC_CANTOPEN, PQerrorMessage(c->pg), err);
     else
-        rc = set_session(c, url, err);
+        rc = set_session(c, url, SESSION_SQL, err);
+    if (rc == SC_OK && opts->busy_timeout_ms >= 0) {
+        snprintf(sql, sizeof sql, "SET lock_timeout = %d",
+                 opts->busy_timeout_ms);
+        rc = set_session(c, url, sql, err);
+    }
     if (rc != SC_OK)
         goto cleanup;
     PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
@@ -778,6 +747,7 @@ static void stmt_free(pg_stmt *s)
     int i;
 
     PQclear(s->res);
+    sc__free(s->sql);
     for (i = 0; s->params != NULL && i < s->nparams; i++)
         sc__free(s->params[i].buf);
     for (i = 0; i < s->ntexts; i++)
@@ -841,7 +811,17 @@ static int pg_prepare(void *conn, const char *sql, bool persistent,
     }
     drop_finalized(c);
     s->c = c;
-    snprintf(s->name, sizeof s->name, "sc%u", ++c->names);
+    if (c->unnamed) {
+        s->sql = sc__malloc(strlen(sql) + 1);
+        if (s->sql == NULL) {
+            set_error(c, SC_NOMEM, SC_NOMEM, "out of memory");
+            stmt_free(s);
+            return SC_NOMEM;
+        }
+        strcpy(s->sql, sql);
+    } else {
+        snprintf(s->name, sizeof s->name, "sc%u", ++c->names);
+    }
     rc = finish(c, PQprepare(c->pg, s->name, sql, 0, NULL));
     if (rc != SC_OK)
         goto cleanup;
@@ -854,7 +834,8 @@ static int pg_prepare(void *conn, const char *sql, bool persistent,
         *stmt = s;
         return SC_OK;
     }
-    sc__buf_printf(&c->dealloc, "DEALLOCATE %s;", s->name);
+    if (s->sql == NULL)
+        sc__buf_printf(&c->dealloc, "DEALLOCATE %s;", s->name);
 cleanup:
     stmt_free(s);
     return rc;
@@ -893,7 +874,8 @@ static void pg_finalize(void *stmt)
 
     if (s == NULL)
         return;
-    sc__buf_printf(&s->c->dealloc, "DEALLOCATE %s;", s->name);
+    if (s->sql == NULL)
+        sc__buf_printf(&s->c->dealloc, "DEALLOCATE %s;", s->name);
     stmt_free(s);
 }
 
@@ -1158,10 +1140,11 @@ static int fetch(pg_stmt *s)
 
     PQclear(s->res);
     s->res = NULL;
-    snprintf(sql, sizeof sql, "FETCH %d FROM %s", FETCH_ROWS, s->cursor);
+    snprintf(sql, sizeof sql, "FETCH %d FROM %s", s->c->fetch_rows,
+             s->cursor);
     rc = take_result(s, PQexecParams(s->c->pg, sql, 0, NULL, NULL, NULL,
                                      NULL, 1));
-    s->more = rc == SC__ROW && PQntuples(s->res) == FETCH_ROWS;
+    s->more = rc == SC__ROW && PQntuples(s->res) == s->c->fetch_rows;
     return rc;
 }
 
@@ -1179,6 +1162,10 @@ static int pg_step(void *stmt)
         s->row = PQntuples(s->res);
         return SC__DONE;
     }
+    if (s->sql != NULL)
+        return take_result(s, PQexecParams(s->c->pg, s->sql, s->nparams,
+                                           s->types, s->values, s->lengths,
+                                           s->formats, 1));
     return take_result(s, PQexecPrepared(s->c->pg, s->name, s->nparams,
                                          s->values, s->lengths, s->formats,
                                          1));
@@ -1672,8 +1659,11 @@ static int pg_pipeline_send(void *stmt)
     pg_stmt *s = stmt;
     pg_conn *c = s->c;
 
-    if (!PQsendQueryPrepared(c->pg, s->name, s->nparams, s->values,
-                             s->lengths, s->formats, 1))
+    if (s->sql != NULL
+            ? !PQsendQueryParams(c->pg, s->sql, s->nparams, s->types,
+                                 s->values, s->lengths, s->formats, 1)
+            : !PQsendQueryPrepared(c->pg, s->name, s->nparams, s->values,
+                                   s->lengths, s->formats, 1))
         return result_error(c, NULL);
     /* libpq writes as its buffer fills; reading now and then lets the
      * server write its results meanwhile instead of waiting on us */

@@ -25,10 +25,10 @@
 #include "backend.h"
 #include "internal.h"
 #include "schemac.h"
+#include "hash.h"
 #include "utf8.h"
 
-#define CACHE_MAX     256 /* prepared query statements per connection */
-#define CACHE_BUCKETS 512 /* a power of two, twice CACHE_MAX */
+#define CACHE_BUCKETS 512 /* a power of two, twice the default bound */
 #define LOAD_BATCH    500 /* parents per statement of sc_load_children() */
 
 /* ---------------------------------------------------------------------
@@ -66,10 +66,10 @@ typedef struct run {
 
 static uint64_t hash_text(const char *s)
 {
-    uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
+    uint64_t h = SC__HASH_INIT;
 
     for (; *s != '\0'; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3u;
+        h = sc__hash_byte(h, (unsigned char)*s);
     return h;
 }
 
@@ -165,7 +165,7 @@ static bool cache_add(sc_db *db, const char *sql, uint64_t hash, void *stmt,
     size_t len = strlen(sql);
     text_entry *e;
 
-    if (tc->n >= CACHE_MAX && !evict(db))
+    if (tc->n >= db->texts_max && !evict(db))
         return false;
     e = sc__malloc(sizeof *e);
     if (e == NULL)
@@ -312,6 +312,7 @@ typedef struct node {
     size_t n;
     sc_value array;      /* a long in-list on PostgreSQL: its values as
                             one array parameter (text kind), or zero */
+    int elem;            /* the kind of its values (SC__ELEM_*) */
 } node;
 
 typedef struct order_item {
@@ -710,8 +711,10 @@ static bool add_prefix(const sc_query *h, const sc_column_desc *c,
  * the array's text form, which the server parses as an array of the
  * column's type, and to SQLite as one JSON array, "col IN (SELECT value
  * FROM json_each(?))", when its values are integers and text (floats and
- * blobs have no exact JSON form there, and stay a list).  Either way one
- * text serves every count.
+ * blobs have no exact JSON form there, and stay a list), and to MariaDB
+ * as one JSON array of the values' text forms, each cast back to the
+ * column's type (the dialect's array_elem[]).  Either way one text
+ * serves every count.
  * ------------------------------------------------------------------- */
 
 #define LIST_MIN      1000
@@ -824,6 +827,87 @@ static int put_json_value(sc__buf *b, const sc_value *v, const char **why)
     return SC_OK;
 }
 
+/* Appends s[0..n) as a JSON string. */
+static void put_json_string(sc__buf *b, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i;
+
+    sc__buf_puts(b, "\"");
+    for (i = 0; i < n; i++) {
+        if (p[i] == '"' || p[i] == '\\')
+            sc__buf_printf(b, "\\%c", p[i]);
+        else if (p[i] < 0x20)
+            sc__buf_printf(b, "\\u%04x", p[i]);
+        else
+            sc__buf_putn(b, s + i, 1);
+    }
+    sc__buf_puts(b, "\"");
+}
+
+/* Appends value v of column c to a JSON array as the string of its text
+ * form, the one the dialect's array_elem[*elem] turns back into the
+ * column's type: dates and timestamps (in UTC) as text, bytes and
+ * binary uuids in hex, decimals and floats in the C locale (17
+ * digits), integers in decimal.  SC_RANGE with *why as for
+ * put_element_value(). */
+static int put_json_text_value(sc__buf *b, const sc_column_desc *c,
+                               const sc_value *v, int *elem,
+                               const char **why)
+{
+    static const char hex[] = "0123456789abcdef";
+    char form[SC__FORM_MAX], num[40];
+    sc_column_desc text_form = *c;
+    sc_value stored, w = *v;
+    bool native = sc__format(c) == SC_FMT_NATIVE;
+    const unsigned char *p;
+    size_t i;
+
+    if (native && (c->type == SC_TYPE_DATE || c->type == SC_TYPE_TIMESTAMP)) {
+        text_form.format = SC_FMT_TEXT;
+        w.col = &text_form;
+    }
+    if (sc__stored_form(&w, &stored, form, why) != SC_OK)
+        return SC_RANGE;
+    switch (stored.kind) {
+    case SC_VAL_TEXT:
+        *elem = !native                         ? SC__ELEM_TEXT
+                : c->type == SC_TYPE_DATE      ? SC__ELEM_DATE
+                : c->type == SC_TYPE_TIMESTAMP ? SC__ELEM_TIMESTAMP
+                : c->type == SC_TYPE_DECIMAL   ? SC__ELEM_DECIMAL
+                                               : SC__ELEM_TEXT;
+        put_json_string(b, stored.p, stored.len);
+        break;
+    case SC_VAL_BLOB:
+        *elem = SC__ELEM_BYTES;
+        sc__buf_puts(b, "\"");
+        for (p = stored.p, i = 0; i < stored.len; i++) {
+            sc__buf_putn(b, &hex[p[i] >> 4], 1);
+            sc__buf_putn(b, &hex[p[i] & 15], 1);
+        }
+        sc__buf_puts(b, "\"");
+        break;
+    case SC_VAL_FLOAT:
+        *elem = SC__ELEM_FLOAT;
+        sc__float_text(stored.f, 17, num, sizeof num);
+        put_json_string(b, num, strlen(num));
+        break;
+    case SC_VAL_INT:
+        *elem = SC__ELEM_INT;
+        if (c->type == SC_TYPE_NUMERIC && native) {
+            *elem = SC__ELEM_DECIMAL;
+            sc__scaled_text(stored.i, c->scale, form);
+        } else {
+            snprintf(form, sizeof form, "%" PRId64, stored.i);
+        }
+        put_json_string(b, form, strlen(form));
+        break;
+    default:
+        return SC_MISUSE;
+    }
+    return SC_OK;
+}
+
 /* Writes the values of in-list nd as one array parameter, in the
  * query's store: a PostgreSQL array or a JSON one.  A list with a value
  * JSON cannot hold exactly is left a list. */
@@ -840,8 +924,10 @@ static void make_array(const sc_query *h, const sc_column_desc *c, node *nd)
     sc__buf_puts(&b, json ? "[" : "{");
     for (i = 0; i < nd->n && rc == SC_OK; i++) {
         sc__buf_puts(&b, i ? "," : "");
-        rc = json ? put_json_value(&b, &vals[i], &why)
-                  : put_element_value(&b, c, &vals[i], &why);
+        rc = dia(r)->array_from != NULL
+                 ? put_json_text_value(&b, c, &vals[i], &nd->elem, &why)
+             : json ? put_json_value(&b, &vals[i], &why)
+                    : put_element_value(&b, c, &vals[i], &why);
     }
     if (rc != SC_OK) {
         sc__buf_free(&b);
@@ -1426,6 +1512,10 @@ static void put_in(sc_query *r, sc__buf *b, const node *nd)
         put_column(r, b, nd->h, c->name);
         sc__buf_puts(b, nd->op == SC_OP_IN ? dia(r)->in_array
                                            : dia(r)->not_in_array);
+        if (dia(r)->array_from != NULL) {
+            sc__buf_puts(b, dia(r)->array_elem[nd->elem]);
+            sc__buf_puts(b, dia(r)->array_from);
+        }
         put_param(r, b, &nd->array, nd->h, NULL);
         sc__buf_puts(b, dia(r)->array_close);
         p = (param *)r->params.items + r->params.n - 1;

@@ -154,6 +154,71 @@ typedef enum sc_order { SC_ASC = 0, SC_DESC = 1 } sc_order;
  */
 SC_API int sc_open(const char *url, sc_db **out);
 
+/* The allocator of sc_open_opts: malloc, realloc and free with a context,
+ * as the C library's behave (realloc(ctx, NULL, n) allocates, free(ctx,
+ * NULL) does nothing). */
+typedef struct sc_allocator {
+    void *(*malloc)(void *ctx, size_t n);
+    void *(*realloc)(void *ctx, void *p, size_t n);
+    void (*free)(void *ctx, void *p);
+    void *ctx;
+} sc_allocator;
+
+/* The options of sc_open_with().  Start from SC_OPEN_OPTS_INIT, which
+ * asks for every default, and set the fields wanted: a later release adds
+ * fields at the end and raises SC_OPEN_OPTS_VERSION, and a program built
+ * against an older header keeps working. */
+typedef struct sc_open_opts {
+    unsigned version;    /* SC_OPEN_OPTS_VERSION */
+    /* How long a statement waits for a lock another connection holds
+     * before it fails with SC_BUSY, in ms; -1: the backend's default
+     * (SQLite 5 s; PostgreSQL and MariaDB the server's). */
+    int busy_timeout_ms;
+    /* Rows per round trip of a stream (sc_query_each()) on PostgreSQL
+     * and MariaDB; 0: 512.  SQLite has no round trips. */
+    int fetch_size;
+    /* Query statements kept prepared per connection, least recently used
+     * dropped first; 0: 256. */
+    int stmt_cache;
+    /* SC_PREPARE_OFF: no statement stays prepared on the server, for
+     * poolers that hand each transaction another server connection
+     * (PostgreSQL: every execution sends its text, as an unnamed
+     * statement).  No effect on SQLite and MariaDB. */
+    int prepare;
+    /* Every allocation of libschemac goes through it; NULL: the one
+     * installed (the C library's unless an earlier sc_open_with() gave
+     * one).  It is the process's, not the connection's: see
+     * sc_open_with(). */
+    const sc_allocator *allocator;
+} sc_open_opts;
+
+enum { SC_PREPARE_ON = 0, SC_PREPARE_OFF = 1 };
+
+#define SC_OPEN_OPTS_VERSION 1u
+#define SC_OPEN_OPTS_INIT {SC_OPEN_OPTS_VERSION, -1, 0, 0, SC_PREPARE_ON, NULL}
+
+/*
+ * sc_open() with options (opts NULL: all defaults).  The URL may carry
+ * the same options, taken out of it before the driver sees it:
+ * "?busy_timeout=MS&fetch_size=N&stmt_cache=N&prepare=off" after a
+ * postgresql://,
+ * mariadb:// or mysql:// URL or an sqlite:file: URI (a plain sqlite:PATH
+ * keeps its '?' as part of the file name).  An option set in opts (not
+ * its default) wins over the URL's.  An unknown option stays SC_MISUSE
+ * naming it, as in sc_open().
+ *
+ * The allocator is installed for the whole library, and only while no
+ * connection of libschemac is open (else SC_MISUSE); it stays after the
+ * connections close, until another sc_open_with() changes it.  Memory the
+ * runtime gave out (arenas) must be freed before it changes.  SQLite's
+ * own allocations do not go through it.
+ *
+ * Returns sc_open()'s codes; SC_MISUSE also for an opts of an unknown
+ * version or a value out of range.
+ */
+SC_API int sc_open_with(const char *url, const sc_open_opts *opts,
+                        sc_db **out);
+
 /* Closes the connection, rolling back an open transaction.  NULL is a
  * no-op, and so is a connection another thread is inside a call on. */
 SC_API void sc_close(sc_db *db);

@@ -199,6 +199,21 @@ static void parse_constraint(sc_backend_error *err, int ext, const char *msg)
  * no wait would help.  The second shows as a failure inside an open
  * transaction; the message tells it apart.
  */
+/* The connection's busy timeout in ms, as set at open. */
+static int busy_timeout(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    int ms = -1;
+
+    if (sqlite3_prepare_v2(db, "PRAGMA busy_timeout", -1, &st, NULL) ==
+        SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            ms = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    return ms;
+}
+
 static void busy_message(sqlite3 *db, int ext, sc_backend_error *err)
 {
     if (sqlite3_get_autocommit(db) == 0 || ext == SQLITE_BUSY_SNAPSHOT)
@@ -211,7 +226,7 @@ static void busy_message(sqlite3 *db, int ext, sc_backend_error *err)
         snprintf(err->message, sizeof err->message,
                  "database is locked: another connection held the lock "
                  "for longer than the busy timeout (%d ms)",
-                 BUSY_TIMEOUT_MS);
+                 busy_timeout(db));
 }
 
 /* Errors about the database file rather than the statement: a locked,
@@ -288,14 +303,14 @@ static int run_pragma(sqlite3 *db, const char *sql)
  * tried again, with growing pauses, for as long as the busy timeout, as
  * any other lock is waited for.
  */
-static int set_wal(sqlite3 *db)
+static int set_wal(sqlite3 *db, int timeout_ms)
 {
     int rc, waited = 0, pause = 1;
 
     for (;;) {
         rc = run_pragma(db, "PRAGMA journal_mode = WAL");
         if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) ||
-            waited >= BUSY_TIMEOUT_MS)
+            waited >= timeout_ms)
             return rc;
         sqlite3_sleep(pause);
         waited += pause;
@@ -318,8 +333,11 @@ static int open_failed(sqlite3 *db, const char *path, int rc,
     return err->code;
 }
 
-static int sqlite_open(const char *url, void **conn, sc_backend_error *err)
+static int sqlite_open(const char *url, const sc__conn_opts *opts,
+                       void **conn, sc_backend_error *err)
 {
+    int timeout_ms = opts->busy_timeout_ms >= 0 ? opts->busy_timeout_ms
+                                                : BUSY_TIMEOUT_MS;
     const char *path = url + strlen(URL_PREFIX);
     /* no mutex of SQLite's: the core's owner check (sc__enter()) lets
      * one thread at a time reach a connection */
@@ -344,7 +362,7 @@ static int sqlite_open(const char *url, void **conn, sc_backend_error *err)
     rc = sqlite3_open_v2(path, &db, flags, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_extended_result_codes(db, 1);
-        rc = sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+        rc = sqlite3_busy_timeout(db, timeout_ms);
     }
     if (rc == SQLITE_OK)
         rc = run_pragma(db, "PRAGMA foreign_keys = ON");
@@ -356,7 +374,7 @@ static int sqlite_open(const char *url, void **conn, sc_backend_error *err)
         rc = sqlite3_create_collation(db, SC__DECIMAL_COLLATION, SQLITE_UTF8,
                                       NULL, decimal_compare);
     if (rc == SQLITE_OK && !memory)
-        rc = set_wal(db);
+        rc = set_wal(db, timeout_ms);
     if (rc != SQLITE_OK) {
         rc = open_failed(db, path, rc, err);
         sqlite3_close(db);

@@ -27,6 +27,15 @@ SELECT program_enrollment_id, program_id, user_id FROM program_enrollments
 ORDER BY 1;"
     case $url in
     sqlite:*) sqlite3 "${url#sqlite:}" "$q" ;;
+    mariadb://* | mysql://*)
+        # mariadb://USER:PASSWORD@HOST:PORT/DB, read through the server's
+        # socket when the test's server gives one
+        local rest=${url#*://} auth
+        auth=${rest%%@*}
+        rest=${rest#*@}
+        mariadb ${SCHEMAC_TEST_MARIADB_SOCKET:+--socket="$SCHEMAC_TEST_MARIADB_SOCKET"} \
+            -u "${auth%%:*}" -p"${auth#*:}" -N -B "${rest#*/}" -e "$q" |
+            tr '\t' '|' ;;
     *) psql -qAt -v ON_ERROR_STOP=1 "$url" -c "$q" ;;
     esac
 }

@@ -102,9 +102,54 @@ def run_psql(target, sql):
     return [line.split("\t") for line in out.stdout.splitlines()]
 
 
+MARIADB_URL = re.compile(r"^[a-z]+://([^:@]+):([^@]*)@([^:/]+):(\d+)/([^?]+)")
+
+
+def cop_text(v):
+    """A value MySQLdb gives as text, escaped as COPY escapes it."""
+    if v is None:
+        return NULL
+    if isinstance(v, datetime.datetime):
+        out = v.strftime("%Y-%m-%d %H:%M:%S")
+        return out + (".%06d" % v.microsecond if v.microsecond else "")
+    if isinstance(v, datetime.date):
+        return v.isoformat()
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, (bytes, bytearray)):
+        v = v.decode("utf-8")
+    return (str(v).replace("\\", "\\\\").replace("\t", "\\t")
+            .replace("\n", "\\n").replace("\r", "\\r"))
+
+
+def run_mariadb(target, sql):
+    import MySQLdb  # Debian's python3-mysqldb
+    m = MARIADB_URL.match(target)
+    conn = MySQLdb.connect(user=m.group(1), passwd=m.group(2),
+                           host=m.group(3), port=int(m.group(4)),
+                           db=m.group(5), charset="utf8mb4")
+    try:
+        cur = conn.cursor()
+        cur.execute("SET time_zone = '+00:00', sql_mode = 'ANSI_QUOTES'")
+        cur.execute(sql)
+        return [[cop_text(v) for v in r] for r in cur.fetchall()]
+    finally:
+        conn.close()
+
+
+def mariadb_expr(c):
+    """Bytes as their hex digits, "x" before them."""
+    q = quote_name(c["name"])
+    if c["type"] in ("bytes", "uuid") and c["format"] == "native":
+        return "concat('x', lower(hex(%s)))" % q
+    return q
+
+
 def select(dialect, table, cols, where=""):
     if dialect == "sqlite":
         exprs = ", ".join(sqlite_expr(c) for c in cols)
+    elif dialect == "mariadb":
+        exprs = ", ".join(mariadb_expr(c) for c in cols)
     else:
         exprs = ", ".join(quote_name(c["name"]) for c in cols)
     return "SELECT %s FROM %s%s" % (exprs, quote_name(table), where)
@@ -113,12 +158,14 @@ def select(dialect, table, cols, where=""):
 def fetch(dialect, target, sql):
     if dialect == "sqlite":
         return run_sqlite(target, sql)
+    if dialect == "mariadb":
+        return run_mariadb(target, sql)
     return run_psql(target, sql)
 
 
 def split_class(dialect, raw):
     """(storage class, text) of a raw value; PostgreSQL has no classes."""
-    if dialect == "postgresql":
+    if dialect in ("postgresql", "mariadb"):
         return "pg", raw
     if raw.startswith("x"):
         return "blob", raw[1:]
@@ -180,7 +227,41 @@ def normalise(dialect, c, raw):
     return "?" + raw if got is None else got
 
 
+def normalise_mariadb(ty, fmt, scale, text):
+    """MariaDB's values as MySQLdb gives them (cop_text)."""
+    if ty == "bool":
+        return {"0": "f", "1": "t"}.get(text)
+    if fmt == "text" or ty in ("text", "json", "enum"):
+        if ty == "timestamp":
+            return timestamp_text(text)
+        if ty in ("numeric", "decimal"):
+            return scaled(text, scale)
+        if ty == "uuid":
+            return uuid_text(text.replace("-", ""))
+        return text
+    if ty in ("int16", "int32", "int64"):
+        return str(int(text))
+    if ty in ("float32", "float64"):
+        v = float(text)
+        if ty == "float32":
+            return "%.9g" % struct.unpack("f", struct.pack("f", v))[0]
+        return "%.17g" % v
+    if ty in ("numeric", "decimal"):
+        return scaled(text, scale)
+    if ty == "bytes":
+        return text if text.startswith("x") else None
+    if ty == "uuid":
+        return uuid_text(text[1:]) if text.startswith("x") else None
+    if ty == "date":
+        return text if re.fullmatch(r"\d{4}-\d\d-\d\d", text) else None
+    if ty == "timestamp":
+        return timestamp_text(text)
+    return text
+
+
 def normalise_typed(dialect, ty, fmt, scale, cls, text):
+    if dialect == "mariadb":
+        return normalise_mariadb(ty, fmt, scale, text)
     pg = dialect == "postgresql"
     if ty == "bool":
         if pg:
@@ -341,6 +422,13 @@ CASES = [
     ("postgresql", "bytes", "native", 0, "\\\\x00ff", "x00ff"),
     ("sqlite", "text", "native", 0, "text:a\\tb", "a\\tb"),
     ("sqlite", "text", "native", 0, "\\N", "\\N"),
+    ("mariadb", "bool", "native", 0, "1", "t"),
+    ("mariadb", "numeric", "native", 2, "0.50", "0.50"),
+    ("mariadb", "timestamp", "native", 0, "2000-01-01 00:00:00",
+     "2000-01-01 00:00:00"),
+    ("mariadb", "uuid", "native", 0, "x00112233445566778899aabbccddeeff",
+     "00112233-4455-6677-8899-aabbccddeeff"),
+    ("mariadb", "bytes", "native", 0, "x00ff", "x00ff"),
 ]
 
 

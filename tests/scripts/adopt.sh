@@ -2,15 +2,17 @@
 # adopt.sh - databases schemac did not make, taken through pull, generate,
 # check, reads, writes and migrations.
 #
-#     adopt.sh [sqlite|postgresql] [NAME...]
+#     adopt.sh [sqlite|postgresql|mariadb] [NAME...]
 #
 # Each tests/data/adopt/NAME/ holds a database made the way another tool
-# or a person makes one: DIALECT.sql, run by sqlite3 or psql, or build.py
+# or a person makes one: DIALECT.sql, run by sqlite3, psql or mariadb, or
+# build.py
 # (Django's migrate, SQLAlchemy's create_all, with Debian's packages),
 # run as "python3 build.py DIALECT TARGET".  Without names, every one that
 # has a build for the dialect.  The SQLite database is a file in a
-# temporary directory; on PostgreSQL each is a fresh database on the
-# server of SCHEMAC_TEST_URL (tests/scripts/with-pg.sh sets it).
+# temporary directory; on PostgreSQL and MariaDB each is a fresh database
+# on the server of SCHEMAC_TEST_URL (tests/scripts/with-pg.sh and
+# with-mariadb.sh set it).
 #
 # The steps, one line each, "adopt: DIALECT NAME STEP: ok" or "FAIL":
 #   pull      schemac pull equals NAME/pulled.DIALECT.schema, written by
@@ -68,9 +70,9 @@ cc=${CC:-cc}
 dialect=${1:-sqlite}
 shift || true
 case $dialect in
-sqlite | postgresql) ;;
+sqlite | postgresql | mariadb) ;;
 *)
-    echo "usage: adopt.sh [sqlite|postgresql] [NAME...]" >&2
+    echo "usage: adopt.sh [sqlite|postgresql|mariadb] [NAME...]" >&2
     exit 2
     ;;
 esac
@@ -95,6 +97,12 @@ missing() {
 command -v "$cc" >/dev/null 2>&1 || missing "a C compiler ($cc)"
 if [ $dialect = sqlite ]; then
     command -v sqlite3 >/dev/null 2>&1 || missing "the sqlite3 program"
+elif [ $dialect = mariadb ]; then
+    command -v mariadb >/dev/null 2>&1 || missing "the mariadb program"
+    case ${SCHEMAC_TEST_URL:-} in
+    mariadb*) ;;
+    *) missing "a server (SCHEMAC_TEST_URL; run through with-mariadb.sh)" ;;
+    esac
 else
     command -v psql >/dev/null 2>&1 || missing "the psql program"
     case ${SCHEMAC_TEST_URL:-} in
@@ -139,6 +147,23 @@ step() {
     fi
 }
 
+# my_at URL ARGS...: the mariadb client on the database of URL
+# (mariadb://USER:PASSWORD@HOST:PORT/DATABASE), stopping at an error.
+my_at() {
+    local re='^[a-z]+://([^:@]+):([^@]*)@([^:/]+):([0-9]+)/([^?]+)'
+    [[ $1 =~ $re ]] || return 1
+    shift
+    mariadb --no-defaults -u "${BASH_REMATCH[1]}" "-p${BASH_REMATCH[2]}" \
+        -h "${BASH_REMATCH[3]}" -P "${BASH_REMATCH[4]}" \
+        "${BASH_REMATCH[5]}" "$@"
+}
+
+# at_db DB: the URL of SCHEMAC_TEST_URL's server with database DB.
+at_db() {
+    printf '%s\n' "$SCHEMAC_TEST_URL" |
+        sed -E "s#^([a-z]+://[^/]*)/[^?]*#\\1/$1#"
+}
+
 # psql_at URL ARGS...: psql, quiet, stopping at the first error.
 psql_at() {
     local url=$1
@@ -153,6 +178,12 @@ fresh() {
         target=$w/db.sqlite
         rm -f "$target"
         url=sqlite:$target
+    elif [ $dialect = mariadb ]; then
+        local db=adopt_$1
+        my_at "$SCHEMAC_TEST_URL" -e "DROP DATABASE IF EXISTS \`$db\`;
+            CREATE DATABASE \`$db\`" || return 1
+        target=$(at_db "$db")
+        url=$target
     else
         local db=adopt_$1
         psql_at "$SCHEMAC_TEST_URL" -c "DROP DATABASE IF EXISTS \"$db\"" \
@@ -169,6 +200,8 @@ make_db() {
     if [ -f "$dir/$dialect.sql" ]; then
         if [ $dialect = sqlite ]; then
             sqlite3 -bail "$target" <"$dir/$dialect.sql"
+        elif [ $dialect = mariadb ]; then
+            my_at "$url" <"$dir/$dialect.sql"
         else
             psql_at "$url" -f "$dir/$dialect.sql" >/dev/null
         fi
@@ -271,6 +304,11 @@ fresh_step() {
         rm -f "$w/fresh.sqlite"
         url=sqlite:$w/fresh.sqlite
         load=(sqlite3 -bail "$w/fresh.sqlite")
+    elif [ $dialect = mariadb ]; then
+        my_at "$SCHEMAC_TEST_URL" -e "DROP DATABASE IF EXISTS \`$db\`;
+            CREATE DATABASE \`$db\`" >/dev/null 2>&1
+        url=$(at_db "$db")
+        load=(my_at "$url")
     else
         psql_at "$SCHEMAC_TEST_URL" -c "DROP DATABASE IF EXISTS \"$db\"" \
             -c "CREATE DATABASE \"$db\"" >/dev/null 2>&1
@@ -307,6 +345,9 @@ fresh_step() {
     fi
     if [ $dialect = postgresql ]; then
         psql_at "$SCHEMAC_TEST_URL" -c "DROP DATABASE IF EXISTS \"$db\"" \
+            >/dev/null 2>&1
+    elif [ $dialect = mariadb ]; then
+        my_at "$SCHEMAC_TEST_URL" -e "DROP DATABASE IF EXISTS \`$db\`" \
             >/dev/null 2>&1
     fi
     url=$owner_url
@@ -463,6 +504,7 @@ for name in "${names[@]}"; do
     if [ -f "$dir/build.py" ] && [ -f "$dir/requires" ]; then
         modules=$(paste -sd, "$dir/requires")
         [ $dialect = postgresql ] && modules=$modules,psycopg2
+        [ $dialect = mariadb ] && modules=$modules,MySQLdb
     fi
     if [ -n "$modules" ] && ! "$python" -c "import $modules" 2>/dev/null
     then
@@ -493,6 +535,9 @@ for name in "${names[@]}"; do
     if [ $dialect = postgresql ]; then
         psql_at "$SCHEMAC_TEST_URL" \
             -c "DROP DATABASE IF EXISTS \"adopt_$name\"" >/dev/null 2>&1
+    elif [ $dialect = mariadb ]; then
+        my_at "$SCHEMAC_TEST_URL" \
+            -e "DROP DATABASE IF EXISTS \`adopt_$name\`" >/dev/null 2>&1
     fi
 done
 

@@ -43,7 +43,7 @@ has "migration 0002 add_karma: part 2 of 3 failed: "
 grep -q '^applied' "$tmp/out" && fail "up said applied after a failure"
 mig 0 status --db "$url" --dir "$parts"
 has "current  0001 init"
-has "0002 add_karma: part 2 of 3 failed; up resumes there"
+has "0002 add_karma: part 2 of 3, statement 1 of 2 failed; up resumes there"
 if [ $dialect = postgresql ]; then
     [ "$(run "SELECT count(*) FROM pg_index WHERE NOT indisvalid")" = 0 ] ||
         fail "the failed CREATE INDEX CONCURRENTLY left an invalid index"
@@ -79,7 +79,7 @@ grep -q '^applied' "$tmp/out" && fail "killed, it said applied"
 sleep 1
 mig 0 status --db "$url" --dir "$parts"
 has "current  0001 init"
-has "0002 add_karma: part 2 of 3 failed; up resumes there"
+has "0002 add_karma: part 2 of 3, statement 1 of 2 failed; up resumes there"
 mig 0 up --db "$url" --dir "$parts"
 has "applied  0002 add_karma"
 # progress, as plain lines off a terminal: what runs and the table's rows
@@ -208,7 +208,7 @@ team=$tmp/team
 cp -r "$basic" "$team"
 mig 0 up --db "$url" --dir "$team"
 mig 0 new backfill_karma --dir "$team"
-has "wrote $team/0004_backfill_karma.{schema,sqlite.sql,postgresql.sql}"
+has "wrote $team/0004_backfill_karma.{schema,sqlite.sql,postgresql.sql,mariadb.sql}"
 cmp -s "$team/0004_backfill_karma.schema" "$team/0003_add_tags.schema" ||
     fail "new: the snapshot is not 0003's"
 mig 0 show 4 --dir "$team"
@@ -316,7 +316,7 @@ mig 0 init "$basic/0001_init.schema" --dir "$tmp/sq"
 mig 0 diff "$basic/0002_add_karma.schema" --dir "$tmp/sq" --name add_karma
 mig 0 diff "$basic/0003_add_tags.schema" --dir "$tmp/sq" --name add_tags
 mig 0 squash --to 3 --dir "$tmp/sq"
-has "wrote $tmp/sq/squashed/0001_to_0003.{schema,sqlite.sql,postgresql.sql}"
+has "wrote $tmp/sq/squashed/0001_to_0003.{schema,sqlite.sql,postgresql.sql,mariadb.sql}"
 mig 0 status --db "$url" --dir "$tmp/sq"
 has "squash   0001..0003, which up runs at once on an empty database"
 mig 0 up --db "$url" --dir "$tmp/sq"

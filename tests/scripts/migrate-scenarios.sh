@@ -15,29 +15,50 @@
 #
 # A case of its own schema brings its rows: rows.sql (run instead of the
 # talk's rows, on both databases), survivors (lines TABLE:COLUMNS, the
-# rows compared before and after instead of the talk's tables), and
+# rows compared before and after instead of the talk's tables; on
+# MariaDB rows.mariadb.sql where its SQL differs), and
 # probe.sql with probe.expected (run after up: its output must be that).
 #
 #     migrate-scenarios.sh SOURCE_ROOT SCHEMAC [URL]
 #
-# URL: a PostgreSQL database to use (emptied before each case); without
-# it, SQLite files in a temporary directory.
+# URL: a PostgreSQL database to use (emptied before each case), or a
+# MariaDB one (tests/scripts/with-mariadb.sh's, whose socket it also
+# reads), where the check of no drift compares information_schema with a
+# database made by `schemac sql`; without it, SQLite files in a
+# temporary directory.
 set -euo pipefail
 
 src=$1
 schemac=$(realpath "$2")
 pg_url=${3:-}
+maria_url=
+case $pg_url in
+mariadb://*)
+    maria_url=$pg_url pg_url=
+    rest=${maria_url#mariadb://*:}
+    maria_pw=${rest%%@*}
+    maria_db=${maria_url##*/}
+    ;;
+esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
+refused=0
 
 fail() {
     echo "migrate-scenarios: $case: $*" >&2
     exit 1
 }
 
+maria() {
+    mariadb --socket="${SCHEMAC_TEST_MARIADB_SOCKET:?}" -u schemac \
+        -p"$maria_pw" -N -B "$@"
+}
+
 sql() {
-    if [ -n "$pg_url" ]; then
+    if [ -n "$maria_url" ]; then
+        maria "${url##*/}" -e "$1" | tr '\t' '|'
+    elif [ -n "$pg_url" ]; then
         psql -qAt -v ON_ERROR_STOP=1 "$url" -c "$1"
     else
         sqlite3 -bail "${url#sqlite:}" "$1"
@@ -45,7 +66,11 @@ sql() {
 }
 
 fresh_db() {
-    if [ -n "$pg_url" ]; then
+    if [ -n "$maria_url" ]; then
+        url=$maria_url
+        maria -e "DROP DATABASE IF EXISTS $maria_db;
+                  CREATE DATABASE $maria_db" >/dev/null
+    elif [ -n "$pg_url" ]; then
         url=$pg_url
         sql "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" \
             >/dev/null 2>&1
@@ -57,6 +82,10 @@ fresh_db() {
 
 # The rows of the talk, in every table of the base schema, or the case's.
 fill() {
+    if [ -n "$maria_url" ] && [ -f "$cdir/rows.mariadb.sql" ]; then
+        sql "$(cat "$cdir/rows.mariadb.sql")" >/dev/null
+        return
+    fi
     if [ -f "$cdir/rows.sql" ]; then
         sql "$(cat "$cdir/rows.sql")" >/dev/null
         return
@@ -103,15 +132,54 @@ same_survivors() {
     done
 }
 
+# The structure of MariaDB database $1: columns, keys, checks, indexes,
+# foreign keys, without schemac's own tables.
+maria_dump() {
+    maria "$1" -e "
+      SELECT table_name, column_name, column_type, is_nullable,
+             coalesce(column_default, '-'), coalesce(collation_name, '-')
+      FROM information_schema.columns WHERE table_schema = DATABASE()
+      AND table_name NOT LIKE 'schemac%' ORDER BY 1, 2;
+      SELECT table_name, constraint_name, constraint_type
+      FROM information_schema.table_constraints
+      WHERE table_schema = DATABASE() AND table_name NOT LIKE 'schemac%'
+      ORDER BY 1, 2;
+      SELECT table_name, constraint_name, check_clause
+      FROM information_schema.check_constraints
+      WHERE constraint_schema = DATABASE() ORDER BY 1, 2;
+      SELECT table_name, index_name, non_unique, seq_in_index, column_name
+      FROM information_schema.statistics WHERE table_schema = DATABASE()
+      AND table_name NOT LIKE 'schemac%' ORDER BY 1, 2, 4;
+      SELECT table_name, constraint_name, referenced_table_name,
+             update_rule, delete_rule
+      FROM information_schema.referential_constraints
+      WHERE constraint_schema = DATABASE() ORDER BY 1, 2;"
+}
+
+# Whether the DDL of schema $1 runs on an empty MariaDB database.
+ddl_runs() {
+    maria -e "DROP DATABASE IF EXISTS schemac_reference;
+              CREATE DATABASE schemac_reference" >/dev/null
+    "$schemac" sql "$1" --dialect mariadb 2>"$tmp/ddl.log" |
+        maria schemac_reference 2>>"$tmp/ddl.log"
+}
+
 no_drift() {
-    if [ -x "$tmp/has-check" ]; then
+    if [ -n "$maria_url" ]; then
+        maria -e "DROP DATABASE IF EXISTS schemac_reference;
+                  CREATE DATABASE schemac_reference" >/dev/null
+        "$schemac" sql "$1" --dialect mariadb | maria schemac_reference ||
+            fail "the DDL of $(basename "$1") does not run"
+        diff <(maria_dump schemac_reference) <(maria_dump "$maria_db") \
+            >&2 || fail "drift from $(basename "$1")"
+    elif [ -x "$tmp/has-check" ]; then
         "$schemac" check "$1" --db "$url" >"$tmp/check.log" 2>&1 ||
             { cat "$tmp/check.log" >&2; fail "drift from $(basename "$1")"; }
     fi
 }
 
 fk_clean() {
-    if [ -z "$pg_url" ] && [ -n "$(sql 'PRAGMA foreign_key_check')" ]; then
+    if [ -z "$pg_url$maria_url" ] && [ -n "$(sql "PRAGMA foreign_key_check")" ]; then
         fail "foreign_key_check reports rows"
     fi
 }
@@ -140,6 +208,14 @@ for cdir in "$src"/tests/golden/migrate/*/; do
     case=$(basename "$cdir")
     grep -q '^== summary' "$cdir/expected.txt" || continue
     options=$(cat "$cdir/options" 2>/dev/null || true)
+    # A schema whose own CREATE TABLE MariaDB refuses is the DDL's
+    # matter, not the migration's: named, and counted apart.
+    if [ -n "$maria_url" ] &&
+       ! { ddl_runs "$cdir/old.schema" && ddl_runs "$cdir/new.schema"; }; then
+        echo "migrate-scenarios: $case: not on mariadb: $(cat "$tmp/ddl.log")" >&2
+        refused=$((refused + 1))
+        continue
+    fi
     dir=$tmp/$case/migrations
     mkdir -p "$tmp/$case"
     cp "$cdir/old.schema" "$tmp/$case/app.schema"
@@ -151,7 +227,8 @@ for cdir in "$src"/tests/golden/migrate/*/; do
 
     # On a database that holds rows.
     fresh_db rows
-    "$schemac" migrate up --to 1 --dir "$dir" --db "$url" >/dev/null
+    "$schemac" migrate up --to 1 --dir "$dir" --db "$url" >/dev/null ||
+        fail "migrate up --to 1 failed"
     fill
     survivors > "$tmp/before.txt"
     if [ -n "$pg_url" ] && grep -q '^-- lint: ' "$dir"/0002_*.postgresql.sql
@@ -209,5 +286,8 @@ for cdir in "$src"/tests/golden/migrate/*/; do
     down_up
     n=$((n + 1))
 done
+[ "$refused" -eq 0 ] ||
+    echo "migrate-scenarios: $refused cases whose schema MariaDB does not make"
 echo "migrate-scenarios: $n cases applied with rows" \
-     "($([ -n "$pg_url" ] && echo postgresql || echo sqlite))"
+     "($([ -n "$maria_url" ] && echo mariadb ||
+         { [ -n "$pg_url" ] && echo postgresql || echo sqlite; }))"

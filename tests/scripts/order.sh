@@ -5,8 +5,8 @@
 #
 # tests/golden/gen/order/order.schema declares a table before the one it
 # references, two tables that reference each other and a table that
-# references itself.  On SQLite (a file), or on PostgreSQL when
-# SCHEMAC_TEST_URL names a server (tests/scripts/with-pg.sh sets it):
+# references itself.  On SQLite (a file), or on PostgreSQL or MariaDB
+# when SCHEMAC_TEST_URL names a server (with-pg.sh, with-mariadb.sh):
 # the script `schemac sql` prints runs, twice; create_all of the
 # generated code runs twice and the foreign keys hold (rows that satisfy
 # them go in, an orphan is refused); `migrate init`, then up, down (over
@@ -26,6 +26,10 @@ tables() {
         run "SELECT name FROM sqlite_master WHERE type = 'table' AND
              name NOT LIKE 'sqlite_%' AND name NOT LIKE 'schemac_%'
              ORDER BY name"
+    elif [ $dialect = mariadb ]; then
+        run "SELECT table_name FROM information_schema.tables WHERE
+             table_schema = DATABASE() AND table_name NOT LIKE 'schemac_%'
+             ORDER BY table_name"
     else
         run "SELECT tablename FROM pg_tables WHERE schemaname = 'public'
              AND tablename NOT LIKE 'schemac_%' ORDER BY tablename"

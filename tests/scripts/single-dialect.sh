@@ -4,8 +4,9 @@
 #
 #     single-dialect.sh SOURCE_ROOT SCHEMAC BUILD_ROOT
 #
-# On SQLite (a file), or on PostgreSQL when SCHEMAC_TEST_URL names a
-# server (tests/scripts/with-pg.sh sets it).  Two schemas: "own", for the
+# On SQLite (a file), or on PostgreSQL or MariaDB when SCHEMAC_TEST_URL
+# names a server (tests/scripts/with-pg.sh, with-mariadb.sh set it); on
+# MariaDB "other" is for SQLite and has an index named PRIMARY.  Two schemas: "own", for the
 # database at hand, with the names only the other database keeps for
 # itself (on SQLite columns xmin and ctid and an enum money, on
 # PostgreSQL a table and an index sqlite_...), and "other", the same for
@@ -22,7 +23,33 @@ schemac=$2
 build=$3
 . "$(dirname "$0")/live-db.sh" single-dialect
 
-if [ $dialect = sqlite ]; then
+if [ $dialect = mariadb ]; then
+    # names PostgreSQL and SQLite keep for themselves are MariaDB's to
+    # use; an index PRIMARY, which MariaDB keeps, is the others'
+    other=sqlite
+    cat >"$tmp/own.schema" <<'SEOF'
+schema own for mariadb;
+
+enum money { cash, card }
+
+table sqlite_stats {
+    id    int64 primary key autoincrement;
+    xmin  int64 not null;
+    ctid  text;
+    paid  money;
+    index sqlite_stats_by_xmin (xmin);
+}
+SEOF
+    cat >"$tmp/other.schema" <<'SEOF'
+schema other for sqlite;
+
+table stats {
+    id   int64 primary key autoincrement;
+    hits int32 not null;
+    index "PRIMARY" (hits);
+}
+SEOF
+elif [ $dialect = sqlite ]; then
     other=postgresql
     cat >"$tmp/own.schema" <<'SEOF'
 schema own for sqlite;
@@ -72,6 +99,8 @@ fi
 tables() {
     if [ $dialect = sqlite ]; then
         run "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_sequence' ORDER BY 1"
+    elif [ $dialect = mariadb ]; then
+        run "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1"
     else
         run "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
     fi

@@ -565,6 +565,10 @@ START_TEST(test_dialect_entries)
     ck_assert((d->fk_off == NULL) == (d->fk_on == NULL));
     ck_assert(d->in_array == NULL ||
               (d->not_in_array != NULL && d->array_close != NULL));
+    /* a list read by a table function turns back every kind of value */
+    for (i = 0; d->array_from != NULL && i < SC__ELEMS; i++)
+        ck_assert_msg(d->array_elem[i] != NULL, "%s: array_elem[%zu] missing",
+                      d->name, i);
     /* a dialect that cannot change a column's type rebuilds tables, with
      * foreign keys off */
     ck_assert(d->alter.alter_column_type || d->fk_off != NULL);

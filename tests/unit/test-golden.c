@@ -311,6 +311,8 @@ static void migrate_text(const char *dir, buf *out)
             diff_sql_file(out, 2, "change", SQL_SQLITE, &r.scripts[SQL_SQLITE]);
             buf_puts(out, "== postgresql\n");
             diff_sql_file(out, 2, "change", SQL_POSTGRESQL, &r.scripts[SQL_POSTGRESQL]);
+            buf_puts(out, "== mariadb\n");
+            diff_sql_file(out, 2, "change", SQL_MARIADB, &r.scripts[SQL_MARIADB]);
         }
     } else {
         mem = open_memstream(&printed, &plen);

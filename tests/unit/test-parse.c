@@ -1479,7 +1479,8 @@ static const struct {
      "    ^\n"},
     {S("schema s;\ntable t {\n    a date stored as blob;\n}\n"),
      "t.schema:3:22: error: unexpected name \"blob\", expected 'sqlite', "
-     "'postgresql' or a format (text, real, integer or hex)\n"
+     "'postgresql', 'mariadb', 'mysql' or a format (text, real, integer "
+     "or hex)\n"
      "    a date stored as blob;\n"
      "                     ^\n"},
 #undef S

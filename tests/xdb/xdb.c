@@ -548,6 +548,90 @@ static void case_large_kinds(void)
     KIND_IN("timestamp as integer, a fraction", ti, int64_t, 1);
 }
 
+/* An in-list of N values of one column of exact: row 0's value, then
+ * values no row holds but which a rounding or a padding collation would
+ * take for row 0's or row 1's. */
+#define EXACT_IN(label, col, type, other)                                  \
+    do {                                                                   \
+        type *vals = calloc(N, sizeof *vals);                              \
+        xdb_exact_query *q;                                                \
+        int64_t n_in = -1, n_out = -1;                                     \
+        int i, rc;                                                         \
+                                                                           \
+        if (vals == NULL)                                                  \
+            must(SC_NOMEM, label);                                         \
+        for (i = 0; i < N; i++)                                            \
+            vals[i] = i == 0 ? rows[0].col : (other);                      \
+        q = xdb_exact_select(db);                                          \
+        xdb_exact_where_##col##_in(q, vals, N);                            \
+        rc = xdb_exact_count(q, &n_in);                                    \
+        xdb_exact_query_free(q);                                           \
+        q = xdb_exact_select(db);                                          \
+        xdb_exact_where_##col##_not_in(q, vals, N);                        \
+        if (rc == SC_OK)                                                   \
+            rc = xdb_exact_count(q, &n_out);                               \
+        xdb_exact_query_free(q);                                           \
+        if (rc == SC_OK)                                                   \
+            printf("%s in: %lld, not in: %lld\n", label,                   \
+                   (long long)n_in, (long long)n_out);                     \
+        else                                                               \
+            print_rc(label, rc);                                           \
+        free(vals);                                                        \
+    } while (0)
+
+/* Long in-lists (1500 values) of values that only an exact comparison
+ * tells apart, and one with a NULL among them. */
+static void case_large_exact(void)
+{
+    enum { N = 1500 };
+    static const char *const texts[] = {"a", "a ", "A"};
+    xdb_exact rows[3];
+    sc_uuid other_u;
+    const char **names;
+    xdb_exact_query *q;
+    int r, i;
+
+    memset(&other_u, 0x11, sizeof other_u);
+    other_u.b[15] = 0x12;
+    for (r = 0; r < 3; r++) {
+        memset(&rows[r], 0, sizeof rows[r]);
+        rows[r].big = INT64_MAX - r;
+        rows[r].dec = INT64_C(999999999999999999) - r;
+        rows[r].t = texts[r];
+        rows[r].ts = INT64_C(1700000000000001) + r;
+        memset(&rows[r].u, 0x11, sizeof rows[r].u);
+        rows[r].u.b[15] = (uint8_t)(0x20 + r);
+        must(xdb_exact_insert(db, &rows[r]), "insert exact");
+    }
+    EXACT_IN("int64 near 2^63", big, int64_t, INT64_MAX - 3 - i);
+    EXACT_IN("int64 beside -2^63", big, int64_t, INT64_MIN + i);
+    EXACT_IN("18-digit decimal", dec, int64_t,
+             INT64_C(999999999999999999) - 3 - i);
+    EXACT_IN("text by trailing space and case", t, const char *,
+             i % 3 == 0 ? "a  " : i % 3 == 1 ? "a\t" : "B");
+    EXACT_IN("timestamp at microseconds", ts, int64_t,
+             INT64_C(1700000000000004) + i);
+    EXACT_IN("uuid", u, sc_uuid, other_u);
+    names = calloc(N, sizeof *names);
+    if (names == NULL)
+        must(SC_NOMEM, "large exact");
+    for (i = 0; i < N; i++)
+        names[i] = i == 1200 ? NULL : "a";
+    q = xdb_exact_select(db);
+    xdb_exact_where_t_not_in(q, names, N);
+    {
+        int64_t n = -1;
+        int rc = xdb_exact_count(q, &n);
+
+        if (rc == SC_OK)
+            printf("not in with a NULL: %lld\n", (long long)n);
+        else
+            print_rc("not in with a NULL", rc);
+    }
+    xdb_exact_query_free(q);
+    free((void *)names);
+}
+
 /* An insert by SQL in a PostgreSQL session of the process's zone (TZ),
  * or a MariaDB session of the server's zone, as another client of the
  * database makes one (the runtime's own sessions are in UTC); SQLite
@@ -1074,6 +1158,7 @@ static const struct {
     {"large", case_large},
     {"large_text", case_large_text},
     {"large_kinds", case_large_kinds},
+    {"large_exact", case_large_exact},
     {"date_default", case_date_default},
     {"floats", case_floats},
     {"round_trip", case_round_trip},
@@ -1092,7 +1177,8 @@ static void empty_database(const char *url)
         return;
     if (sc_db_dialect(db) == SC_DIALECT_MARIADB) {
         must(sc_exec(db, "DROP TABLE IF EXISTS tags, items, pairs, "
-                         "readings, kinds, prices, notes, words"),
+                         "readings, kinds, prices, notes, words, "
+                         "exact"),
              "drop");
         return;
     }

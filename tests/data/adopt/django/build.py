@@ -3,6 +3,7 @@ makemigrations and migrate, and rows written through its ORM.
 
     python3 build.py sqlite FILE
     python3 build.py postgresql URL
+    python3 build.py mariadb URL
 
 The project lives in a temporary directory: settings, one app "shop"
 with authors, books and tags (DateTimeField with USE_TZ, DateField,
@@ -55,7 +56,8 @@ def database(dialect, target):
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": target}
     u = urllib.parse.urlparse(target)
     return {
-        "ENGINE": "django.db.backends.postgresql",
+        "ENGINE": "django.db.backends.mysql" if dialect == "mariadb"
+        else "django.db.backends.postgresql",
         "NAME": u.path.lstrip("/"),
         "USER": urllib.parse.unquote(u.username or ""),
         "PASSWORD": urllib.parse.unquote(u.password or ""),
@@ -116,7 +118,8 @@ def main(dialect, target):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("sqlite", "postgresql"):
+    if len(sys.argv) != 3 or sys.argv[1] not in ("sqlite", "postgresql",
+                                                "mariadb"):
         sys.stderr.write(__doc__.split("\n\n")[1] + "\n")
         sys.exit(2)
     main(sys.argv[1], sys.argv[2])

@@ -3,6 +3,7 @@ written through a session.
 
     python3 build.py sqlite FILE
     python3 build.py postgresql URL
+    python3 build.py mariadb URL
 
 The model: users and posts as declarative classes (naive DateTime,
 Numeric(10, 2), Boolean, Date, Float, an Enum, a foreign key with ON
@@ -90,6 +91,8 @@ def engine_for(dialect, target):
     if dialect == "sqlite":
         return sa.create_engine("sqlite:///" + target)
     url = target.split("://", 1)[1]
+    if dialect == "mariadb":
+        return sa.create_engine("mysql+mysqldb://" + url + "?charset=utf8mb4")
     return sa.create_engine("postgresql+psycopg2://" + url)
 
 
@@ -136,7 +139,8 @@ def main(dialect, target):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("sqlite", "postgresql"):
+    if len(sys.argv) != 3 or sys.argv[1] not in ("sqlite", "postgresql",
+                                                "mariadb"):
         sys.stderr.write(__doc__.split("\n\n")[1] + "\n")
         sys.exit(2)
     main(sys.argv[1], sys.argv[2])

@@ -13,7 +13,8 @@ static const char *const adopt_rating_labels[] = {
     "NC-17",
 };
 
-static const sc_enum_desc adopt_rating_enum = {"rating", adopt_rating_labels, 5};
+static const sc_enum_desc adopt_rating_enum = {"rating", adopt_rating_labels,
+                                               5};
 
 /* Table "Film Stars". */
 static const sc_column_desc adopt_Film_Stars_columns[] = {
@@ -168,7 +169,8 @@ int adopt_Film_Stars_each(adopt_Film_Stars_query *q, adopt_Film_Star_fn fn,
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? adopt_Film_Stars_each_row : NULL, &e);
+    return sc_query_each((sc_query *)q, fn ? adopt_Film_Stars_each_row : NULL,
+                         &e);
 }
 
 int adopt_Film_Stars_update_all(adopt_Film_Stars_query *q, int64_t *changed)
@@ -208,7 +210,8 @@ int adopt_Film_Stars_load_films(sc_db *db, sc_arena *a,
 
     if (args && !tmp)
         return SC_NOMEM;
-    rc = sc_load_children(db, a, &adopt_Film_Stars_table, rows, n, &adopt_films_table,
+    rc = sc_load_children(db, a, &adopt_Film_Stars_table, rows, n,
+                          &adopt_films_table,
                           &adopt_films_table.fkeys[0], tmp);
     for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
@@ -430,7 +433,8 @@ int adopt_films_get_Film_Star(sc_db *db, sc_arena *a, const adopt_film *row,
                               adopt_Film_Star *out)
 {
     return sc_load_parent(db, a, &adopt_films_table, row,
-                          &adopt_films_table.fkeys[0], &adopt_Film_Stars_table, out);
+                          &adopt_films_table.fkeys[0], &adopt_Film_Stars_table,
+                          out);
 }
 
 int adopt_films_list_sequels_by_original(sc_db *db, sc_arena *a,
@@ -439,7 +443,8 @@ int adopt_films_list_sequels_by_original(sc_db *db, sc_arena *a,
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &adopt_films_table, row, 1,
-                              &adopt_sequels_table, &adopt_sequels_table.fkeys[0],
+                              &adopt_sequels_table,
+                              &adopt_sequels_table.fkeys[0],
                               out ? &list : NULL);
 
     if (out != NULL) {
@@ -460,7 +465,8 @@ int adopt_films_load_sequels_by_original(sc_db *db, sc_arena *a,
 
     if (args && !tmp)
         return SC_NOMEM;
-    rc = sc_load_children(db, a, &adopt_films_table, rows, n, &adopt_sequels_table,
+    rc = sc_load_children(db, a, &adopt_films_table, rows, n,
+                          &adopt_sequels_table,
                           &adopt_sequels_table.fkeys[0], tmp);
     for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
@@ -475,7 +481,8 @@ int adopt_films_list_sequels_by_sequel(sc_db *db, sc_arena *a,
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &adopt_films_table, row, 1,
-                              &adopt_sequels_table, &adopt_sequels_table.fkeys[1],
+                              &adopt_sequels_table,
+                              &adopt_sequels_table.fkeys[1],
                               out ? &list : NULL);
 
     if (out != NULL) {
@@ -496,7 +503,8 @@ int adopt_films_load_sequels_by_sequel(sc_db *db, sc_arena *a,
 
     if (args && !tmp)
         return SC_NOMEM;
-    rc = sc_load_children(db, a, &adopt_films_table, rows, n, &adopt_sequels_table,
+    rc = sc_load_children(db, a, &adopt_films_table, rows, n,
+                          &adopt_sequels_table,
                           &adopt_sequels_table.fkeys[1], tmp);
     for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
@@ -611,7 +619,8 @@ int adopt_film_log_each(adopt_film_log_query *q, adopt_film_log_fn fn,
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? adopt_film_log_each_row : NULL, &e);
+    return sc_query_each((sc_query *)q, fn ? adopt_film_log_each_row : NULL,
+                         &e);
 }
 
 int adopt_film_log_update_all(adopt_film_log_query *q, int64_t *changed)
@@ -796,7 +805,8 @@ int adopt_sequels_each(adopt_sequels_query *q, adopt_sequel_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? adopt_sequels_each_row : NULL, &e);
+    return sc_query_each((sc_query *)q, fn ? adopt_sequels_each_row : NULL,
+                         &e);
 }
 
 int adopt_sequels_update_all(adopt_sequels_query *q, int64_t *changed)
@@ -814,14 +824,16 @@ int adopt_sequels_get_film_by_original(sc_db *db, sc_arena *a,
                                        adopt_film *out)
 {
     return sc_load_parent(db, a, &adopt_sequels_table, row,
-                          &adopt_sequels_table.fkeys[0], &adopt_films_table, out);
+                          &adopt_sequels_table.fkeys[0], &adopt_films_table,
+                          out);
 }
 
 int adopt_sequels_get_film_by_sequel(sc_db *db, sc_arena *a,
                                      const adopt_sequel *row, adopt_film *out)
 {
     return sc_load_parent(db, a, &adopt_sequels_table, row,
-                          &adopt_sequels_table.fkeys[1], &adopt_films_table, out);
+                          &adopt_sequels_table.fkeys[1], &adopt_films_table,
+                          out);
 }
 
 /* The DDL of the schema for sqlite, one statement per string. */
@@ -840,28 +852,36 @@ static const char *const adopt_ddl_sqlite[] = {
     "    \"rating\" TEXT NOT NULL DEFAULT 'G',\n"
     "    \"star\" INTEGER,\n"
     "    \"released\" INTEGER,\n"
-    "    \"shot_at\" INTEGER DEFAULT (CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER)),\n"
-    "    \"added\" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')),\n"
+    "    \"shot_at\" INTEGER DEFAULT (CAST((julianday('now') - 2440587.5) * "
+    "86400000000.0 AS INTEGER)),\n"
+    "    \"added\" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', "
+    "'now')),\n"
     "    \"premiere\" TEXT DEFAULT '2021-01-31 13:45:00.000000',\n"
     "    \"code\" TEXT,\n"
     "    \"ref\" TEXT,\n"
     "    \"price\" TEXT DEFAULT '9.99',\n"
     "    \"address\" TEXT,\n"
     "    \"tags\" TEXT,\n"
-    "    \"made_on\" DATE DEFAULT (CAST(julianday('now') - 2440587.5 AS INTEGER)),\n"
+    "    \"made_on\" DATE DEFAULT (CAST(julianday('now') - 2440587.5 AS "
+    "INTEGER)),\n"
     "    CONSTRAINT \"ck_films_price\"\n"
     "        CHECK (CAST(\"price\" AS numeric) >= 0.00),\n"
     "    CONSTRAINT \"fk_films_star\"\n"
-    "        FOREIGN KEY (\"star\") REFERENCES \"Film Stars\" (\"Star Id\") ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED\n"
+    "        FOREIGN KEY (\"star\") REFERENCES \"Film Stars\" (\"Star Id\") "
+    "ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED\n"
     ")",
-    "CREATE INDEX IF NOT EXISTS \"ix_films_title_pattern\" ON \"films\" (\"title\")",
-    "CREATE INDEX IF NOT EXISTS \"ix_films_lower_title\" ON \"films\" ((lower(\"title\")))",
-    "CREATE UNIQUE INDEX IF NOT EXISTS \"ix_films_code\" ON \"films\" (\"code\") WHERE (\"code\" IS NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS \"ix_films_title_pattern\" ON \"films\" "
+    "(\"title\")",
+    "CREATE INDEX IF NOT EXISTS \"ix_films_lower_title\" ON \"films\" "
+    "((lower(\"title\")))",
+    "CREATE UNIQUE INDEX IF NOT EXISTS \"ix_films_code\" ON \"films\" "
+    "(\"code\") WHERE (\"code\" IS NOT NULL)",
     "CREATE INDEX IF NOT EXISTS \"ix_films_tags\" ON \"films\" (\"tags\")",
     "CREATE TABLE IF NOT EXISTS \"film_log\" (\n"
     "    \"film_id\" INTEGER NOT NULL,\n"
     "    \"note\" TEXT NOT NULL,\n"
-    "    \"at\" INTEGER NOT NULL DEFAULT (CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER))\n"
+    "    \"at\" INTEGER NOT NULL DEFAULT (CAST((julianday('now') - 2440587.5) "
+    "* 86400000000.0 AS INTEGER))\n"
     ") STRICT",
     "CREATE TABLE IF NOT EXISTS \"sequels\" (\n"
     "    \"original\" INTEGER NOT NULL,\n"
@@ -907,7 +927,8 @@ static const char *const adopt_ddl_postgresql[] = {
     "    \"star\" bigint,\n"
     "    \"released\" bigint,\n"
     "    \"shot_at\" timestamp DEFAULT (now() at time zone 'utc'),\n"
-    "    \"added\" text NOT NULL DEFAULT (to_char(now() at time zone 'utc', 'YYYY-MM-DD HH24:MI:SS.US')),\n"
+    "    \"added\" text NOT NULL DEFAULT (to_char(now() at time zone 'utc', "
+    "'YYYY-MM-DD HH24:MI:SS.US')),\n"
     "    \"premiere\" text DEFAULT '2021-01-31 13:45:00.000000',\n"
     "    \"code\" text,\n"
     "    \"ref\" text,\n"
@@ -918,12 +939,17 @@ static const char *const adopt_ddl_postgresql[] = {
     "    CONSTRAINT \"ck_films_price\"\n"
     "        CHECK (CAST(\"price\" AS numeric) >= 0.00),\n"
     "    CONSTRAINT \"fk_films_star\"\n"
-    "        FOREIGN KEY (\"star\") REFERENCES \"Film Stars\" (\"Star Id\") ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED\n"
+    "        FOREIGN KEY (\"star\") REFERENCES \"Film Stars\" (\"Star Id\") "
+    "ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED\n"
     ")",
-    "CREATE INDEX IF NOT EXISTS \"ix_films_title_pattern\" ON \"films\" (\"title\" varchar_pattern_ops)",
-    "CREATE INDEX IF NOT EXISTS \"ix_films_lower_title\" ON \"films\" ((lower(\"title\")))",
-    "CREATE UNIQUE INDEX IF NOT EXISTS \"ix_films_code\" ON \"films\" (\"code\") WHERE (\"code\" IS NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS \"ix_films_tags\" ON \"films\" USING gin (\"tags\")",
+    "CREATE INDEX IF NOT EXISTS \"ix_films_title_pattern\" ON \"films\" "
+    "(\"title\" varchar_pattern_ops)",
+    "CREATE INDEX IF NOT EXISTS \"ix_films_lower_title\" ON \"films\" "
+    "((lower(\"title\")))",
+    "CREATE UNIQUE INDEX IF NOT EXISTS \"ix_films_code\" ON \"films\" "
+    "(\"code\") WHERE (\"code\" IS NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS \"ix_films_tags\" ON \"films\" USING gin "
+    "(\"tags\")",
     "CREATE TABLE IF NOT EXISTS \"film_log\" (\n"
     "    \"film_id\" bigint NOT NULL,\n"
     "    \"note\" text COLLATE \"POSIX\" NOT NULL,\n"
@@ -943,21 +969,26 @@ static const char *const adopt_ddl_postgresql[] = {
     "DO $schemac_do$ BEGIN\n"
     "    EXECUTE $schemac$CREATE VIEW rated_films AS\n"
     "    SELECT film_id, title FROM films WHERE rating <> 'NC-17'$schemac$;\n"
-    "EXCEPTION WHEN duplicate_table OR duplicate_object OR duplicate_function OR duplicate_schema THEN NULL;\n"
+    "EXCEPTION WHEN duplicate_table OR duplicate_object OR duplicate_function "
+    "OR duplicate_schema THEN NULL;\n"
     "END $schemac_do$",
     "DO $schemac_do$ BEGIN\n"
-    "    EXECUTE $schemac$CREATE FUNCTION films_log() RETURNS trigger LANGUAGE plpgsql AS $body$\n"
+    "    EXECUTE $schemac$CREATE FUNCTION films_log() RETURNS trigger "
+    "LANGUAGE plpgsql AS $body$\n"
     "BEGIN\n"
-    "    INSERT INTO film_log (film_id, note, at) VALUES (NEW.film_id, 'added', now());\n"
+    "    INSERT INTO film_log (film_id, note, at) VALUES (NEW.film_id, "
+    "'added', now());\n"
     "    RETURN NEW;\n"
     "END\n"
     "$body$$schemac$;\n"
-    "EXCEPTION WHEN duplicate_table OR duplicate_object OR duplicate_function OR duplicate_schema THEN NULL;\n"
+    "EXCEPTION WHEN duplicate_table OR duplicate_object OR duplicate_function "
+    "OR duplicate_schema THEN NULL;\n"
     "END $schemac_do$",
     "DO $schemac_do$ BEGIN\n"
     "    EXECUTE $schemac$CREATE TRIGGER films_log AFTER INSERT ON films\n"
     "    FOR EACH ROW EXECUTE FUNCTION films_log()$schemac$;\n"
-    "EXCEPTION WHEN duplicate_table OR duplicate_object OR duplicate_function OR duplicate_schema THEN NULL;\n"
+    "EXCEPTION WHEN duplicate_table OR duplicate_object OR duplicate_function "
+    "OR duplicate_schema THEN NULL;\n"
     "END $schemac_do$",
     NULL
 };

@@ -391,7 +391,8 @@ void adopt_Film_Stars_query_free(adopt_Film_Stars_query *q);
     SC_SET_NULL(ADOPT_FILM_STARS, q, HEIGHT)
 
 /* Groups and shaping. */
-#define adopt_Film_Stars_or(q) sc_query_begin_or(SC_HANDLE(ADOPT_FILM_STARS, q))
+#define adopt_Film_Stars_or(q) \
+    sc_query_begin_or(SC_HANDLE(ADOPT_FILM_STARS, q))
 #define adopt_Film_Stars_and(q) \
     sc_query_begin_and(SC_HANDLE(ADOPT_FILM_STARS, q))
 #define adopt_Film_Stars_not(q) \
@@ -541,7 +542,8 @@ void adopt_films_query_free(adopt_films_query *q);
 #define adopt_films_where_rating_in(q, v, n) \
     SC_WHERE_IN(ADOPT_FILMS, q, enum, RATING, IN, adopt_rating_args_(v), n)
 #define adopt_films_where_rating_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, enum, RATING, NOT_IN, adopt_rating_args_(v), n)
+    SC_WHERE_IN(ADOPT_FILMS, q, enum, RATING, NOT_IN, adopt_rating_args_(v), \
+                n)
 #define adopt_films_order_by_rating(q, dir) \
     SC_ORDER_BY(ADOPT_FILMS, q, RATING, dir)
 #define adopt_films_update_set_rating(q, v) \
@@ -568,7 +570,8 @@ void adopt_films_query_free(adopt_films_query *q);
     SC_WHERE_NULL(ADOPT_FILMS, q, STAR, IS_NULL)
 #define adopt_films_where_star_is_not_null(q) \
     SC_WHERE_NULL(ADOPT_FILMS, q, STAR, IS_NOT_NULL)
-#define adopt_films_order_by_star(q, dir) SC_ORDER_BY(ADOPT_FILMS, q, STAR, dir)
+#define adopt_films_order_by_star(q, dir) \
+    SC_ORDER_BY(ADOPT_FILMS, q, STAR, dir)
 #define adopt_films_update_set_star(q, v) SC_SET(ADOPT_FILMS, q, i64, STAR, v)
 #define adopt_films_update_set_star_null(q) SC_SET_NULL(ADOPT_FILMS, q, STAR)
 
@@ -647,7 +650,8 @@ void adopt_films_query_free(adopt_films_query *q);
     SC_WHERE_IN(ADOPT_FILMS, q, i64, ADDED, NOT_IN, v, n)
 #define adopt_films_order_by_added(q, dir) \
     SC_ORDER_BY(ADOPT_FILMS, q, ADDED, dir)
-#define adopt_films_update_set_added(q, v) SC_SET(ADOPT_FILMS, q, i64, ADDED, v)
+#define adopt_films_update_set_added(q, v) \
+    SC_SET(ADOPT_FILMS, q, i64, ADDED, v)
 
 /* Column premiere (timestamp, nullable): filters, order, bulk set. */
 #define adopt_films_where_premiere_eq(q, v) \
@@ -698,7 +702,8 @@ void adopt_films_query_free(adopt_films_query *q);
     SC_WHERE_NULL(ADOPT_FILMS, q, CODE, IS_NULL)
 #define adopt_films_where_code_is_not_null(q) \
     SC_WHERE_NULL(ADOPT_FILMS, q, CODE, IS_NOT_NULL)
-#define adopt_films_order_by_code(q, dir) SC_ORDER_BY(ADOPT_FILMS, q, CODE, dir)
+#define adopt_films_order_by_code(q, dir) \
+    SC_ORDER_BY(ADOPT_FILMS, q, CODE, dir)
 #define adopt_films_update_set_code(q, ...) \
     SC_SET(ADOPT_FILMS, q, uuid, CODE, __VA_ARGS__)
 #define adopt_films_update_set_code_null(q) SC_SET_NULL(ADOPT_FILMS, q, CODE)
@@ -752,7 +757,8 @@ void adopt_films_query_free(adopt_films_query *q);
     SC_WHERE_NULL(ADOPT_FILMS, q, PRICE, IS_NOT_NULL)
 #define adopt_films_order_by_price(q, dir) \
     SC_ORDER_BY(ADOPT_FILMS, q, PRICE, dir)
-#define adopt_films_update_set_price(q, v) SC_SET(ADOPT_FILMS, q, i64, PRICE, v)
+#define adopt_films_update_set_price(q, v) \
+    SC_SET(ADOPT_FILMS, q, i64, PRICE, v)
 #define adopt_films_update_set_price_null(q) SC_SET_NULL(ADOPT_FILMS, q, PRICE)
 
 /* Column address (text, nullable): filters, order, bulk set. */
@@ -816,7 +822,8 @@ void adopt_films_query_free(adopt_films_query *q);
     SC_WHERE_NULL(ADOPT_FILMS, q, TAGS, IS_NULL)
 #define adopt_films_where_tags_is_not_null(q) \
     SC_WHERE_NULL(ADOPT_FILMS, q, TAGS, IS_NOT_NULL)
-#define adopt_films_order_by_tags(q, dir) SC_ORDER_BY(ADOPT_FILMS, q, TAGS, dir)
+#define adopt_films_order_by_tags(q, dir) \
+    SC_ORDER_BY(ADOPT_FILMS, q, TAGS, dir)
 #define adopt_films_update_set_tags(q, v) SC_SET(ADOPT_FILMS, q, text, TAGS, v)
 #define adopt_films_update_set_tags_null(q) SC_SET_NULL(ADOPT_FILMS, q, TAGS)
 
@@ -894,7 +901,8 @@ int adopt_films_load_sequels_by_sequel(sc_db *db, sc_arena *a,
 
 /* Former names. */
 #define adopt_films_get_star adopt_films_get_Film_Star
-#define adopt_films_get_sequels_by_original adopt_films_list_sequels_by_original
+#define adopt_films_get_sequels_by_original \
+    adopt_films_list_sequels_by_original
 #define adopt_films_get_sequels_by_sequel adopt_films_list_sequels_by_sequel
 
 /* The columns of table "film_log" by index. */
@@ -982,7 +990,8 @@ void adopt_film_log_query_free(adopt_film_log_query *q);
     SC_WHERE_IN(ADOPT_FILM_LOG, q, i64, AT, NOT_IN, v, n)
 #define adopt_film_log_order_by_at(q, dir) \
     SC_ORDER_BY(ADOPT_FILM_LOG, q, AT, dir)
-#define adopt_film_log_update_set_at(q, v) SC_SET(ADOPT_FILM_LOG, q, i64, AT, v)
+#define adopt_film_log_update_set_at(q, v) \
+    SC_SET(ADOPT_FILM_LOG, q, i64, AT, v)
 
 /* Groups and shaping. */
 #define adopt_film_log_or(q) sc_query_begin_or(SC_HANDLE(ADOPT_FILM_LOG, q))
@@ -1113,10 +1122,12 @@ void adopt_sequels_query_free(adopt_sequels_query *q);
 #define adopt_sequels_and(q) sc_query_begin_and(SC_HANDLE(ADOPT_SEQUELS, q))
 #define adopt_sequels_not(q) sc_query_begin_not(SC_HANDLE(ADOPT_SEQUELS, q))
 #define adopt_sequels_end(q) sc_query_end(SC_HANDLE(ADOPT_SEQUELS, q))
-#define adopt_sequels_limit(q, n) sc_query_limit(SC_HANDLE(ADOPT_SEQUELS, q), n)
+#define adopt_sequels_limit(q, n) \
+    sc_query_limit(SC_HANDLE(ADOPT_SEQUELS, q), n)
 #define adopt_sequels_offset(q, n) \
     sc_query_offset(SC_HANDLE(ADOPT_SEQUELS, q), n)
-#define adopt_sequels_distinct(q) sc_query_distinct(SC_HANDLE(ADOPT_SEQUELS, q))
+#define adopt_sequels_distinct(q) \
+    sc_query_distinct(SC_HANDLE(ADOPT_SEQUELS, q))
 
 /* Terminals, and bulk changes. */
 int adopt_sequels_all(adopt_sequels_query *q, sc_arena *a,

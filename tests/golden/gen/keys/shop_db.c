@@ -371,7 +371,8 @@ int shop_categories_each(shop_categories_query *q, shop_category_fn fn,
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? shop_categories_each_row : NULL, &e);
+    return sc_query_each((sc_query *)q, fn ? shop_categories_each_row : NULL,
+                         &e);
 }
 
 int shop_categories_update_all(shop_categories_query *q, int64_t *changed)
@@ -389,7 +390,8 @@ int shop_categories_get_category_by_parent(sc_db *db, sc_arena *a,
                                            shop_category *out)
 {
     return sc_load_parent(db, a, &shop_categories_table, row,
-                          &shop_categories_table.fkeys[0], &shop_categories_table, out);
+                          &shop_categories_table.fkeys[0],
+                          &shop_categories_table, out);
 }
 
 int shop_categories_list_categories_by_parent(sc_db *db, sc_arena *a,
@@ -398,7 +400,8 @@ int shop_categories_list_categories_by_parent(sc_db *db, sc_arena *a,
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &shop_categories_table, row, 1,
-                              &shop_categories_table, &shop_categories_table.fkeys[0],
+                              &shop_categories_table,
+                              &shop_categories_table.fkeys[0],
                               out ? &list : NULL);
 
     if (out != NULL) {
@@ -420,7 +423,8 @@ int shop_categories_load_categories_by_parent(sc_db *db, sc_arena *a,
 
     if (args && !tmp)
         return SC_NOMEM;
-    rc = sc_load_children(db, a, &shop_categories_table, rows, n, &shop_categories_table,
+    rc = sc_load_children(db, a, &shop_categories_table, rows, n,
+                          &shop_categories_table,
                           &shop_categories_table.fkeys[0], tmp);
     for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
@@ -435,7 +439,8 @@ int shop_categories_list_order_lines(sc_db *db, sc_arena *a,
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &shop_categories_table, row, 1,
-                              &shop_order_lines_table, &shop_order_lines_table.fkeys[1],
+                              &shop_order_lines_table,
+                              &shop_order_lines_table.fkeys[1],
                               out ? &list : NULL);
 
     if (out != NULL) {
@@ -456,7 +461,8 @@ int shop_categories_load_order_lines(sc_db *db, sc_arena *a,
 
     if (args && !tmp)
         return SC_NOMEM;
-    rc = sc_load_children(db, a, &shop_categories_table, rows, n, &shop_order_lines_table,
+    rc = sc_load_children(db, a, &shop_categories_table, rows, n,
+                          &shop_order_lines_table,
                           &shop_order_lines_table.fkeys[1], tmp);
     for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
@@ -665,7 +671,8 @@ int shop_order_list_order_lines(sc_db *db, sc_arena *a, const shop_order *row,
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &shop_order_table, row, 1,
-                              &shop_order_lines_table, &shop_order_lines_table.fkeys[0],
+                              &shop_order_lines_table,
+                              &shop_order_lines_table.fkeys[0],
                               out ? &list : NULL);
 
     if (out != NULL) {
@@ -685,7 +692,8 @@ int shop_order_load_order_lines(sc_db *db, sc_arena *a, const shop_order *rows,
 
     if (args && !tmp)
         return SC_NOMEM;
-    rc = sc_load_children(db, a, &shop_order_table, rows, n, &shop_order_lines_table,
+    rc = sc_load_children(db, a, &shop_order_table, rows, n,
+                          &shop_order_lines_table,
                           &shop_order_lines_table.fkeys[0], tmp);
     for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
@@ -882,7 +890,8 @@ int shop_order_lines_each(shop_order_lines_query *q, shop_order_line_fn fn,
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? shop_order_lines_each_row : NULL, &e);
+    return sc_query_each((sc_query *)q, fn ? shop_order_lines_each_row : NULL,
+                         &e);
 }
 
 int shop_order_lines_update_all(shop_order_lines_query *q, int64_t *changed)
@@ -899,7 +908,8 @@ int shop_order_lines_get_order(sc_db *db, sc_arena *a,
                                const shop_order_line *row, shop_order *out)
 {
     return sc_load_parent(db, a, &shop_order_lines_table, row,
-                          &shop_order_lines_table.fkeys[0], &shop_order_table, out);
+                          &shop_order_lines_table.fkeys[0], &shop_order_table,
+                          out);
 }
 
 int shop_order_lines_get_category(sc_db *db, sc_arena *a,
@@ -907,7 +917,8 @@ int shop_order_lines_get_category(sc_db *db, sc_arena *a,
                                   shop_category *out)
 {
     return sc_load_parent(db, a, &shop_order_lines_table, row,
-                          &shop_order_lines_table.fkeys[1], &shop_categories_table, out);
+                          &shop_order_lines_table.fkeys[1],
+                          &shop_categories_table, out);
 }
 
 /* Table "boxes". */
@@ -1092,14 +1103,16 @@ static const char *const shop_ddl_sqlite[] = {
     "    CONSTRAINT \"ck_categories_parent\"\n"
     "        CHECK (length(\"parent\") <= 8),\n"
     "    CONSTRAINT \"fk_categories_parent\"\n"
-    "        FOREIGN KEY (\"parent\") REFERENCES \"categories\" (\"code\") ON DELETE SET NULL\n"
+    "        FOREIGN KEY (\"parent\") REFERENCES \"categories\" (\"code\") ON "
+    "DELETE SET NULL\n"
     ") STRICT",
     "CREATE TABLE IF NOT EXISTS \"order\" (\n"
     "    \"id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
     "    \"user_id\" INTEGER NOT NULL,\n"
     "    \"status\" TEXT NOT NULL DEFAULT 'open',\n"
     "    \"total\" INTEGER NOT NULL DEFAULT 0,\n"
-    "    \"placed\" INTEGER NOT NULL DEFAULT (CAST(julianday('now') - 2440587.5 AS INTEGER)),\n"
+    "    \"placed\" INTEGER NOT NULL DEFAULT (CAST(julianday('now') - "
+    "2440587.5 AS INTEGER)),\n"
     "    \"note\" TEXT,\n"
     "    CONSTRAINT \"ck_order_user_id\"\n"
     "        CHECK (\"user_id\" BETWEEN -2147483648 AND 2147483647),\n"
@@ -1114,7 +1127,8 @@ static const char *const shop_ddl_sqlite[] = {
     "    CONSTRAINT \"ck_order_1\"\n"
     "        CHECK (\"status\" <> 'cancelled' OR \"total\" = 0),\n"
     "    CONSTRAINT \"fk_order_user_id\"\n"
-    "        FOREIGN KEY (\"user_id\") REFERENCES \"user\" (\"id\") ON DELETE RESTRICT ON UPDATE CASCADE\n"
+    "        FOREIGN KEY (\"user_id\") REFERENCES \"user\" (\"id\") ON DELETE "
+    "RESTRICT ON UPDATE CASCADE\n"
     ") STRICT",
     "CREATE TABLE IF NOT EXISTS \"order_lines\" (\n"
     "    \"order_id\" INTEGER NOT NULL,\n"
@@ -1134,12 +1148,15 @@ static const char *const shop_ddl_sqlite[] = {
     "    CONSTRAINT \"ck_order_lines_qty_check\"\n"
     "        CHECK (\"qty\" > 0),\n"
     "    CONSTRAINT \"fk_order_lines_order_id\"\n"
-    "        FOREIGN KEY (\"order_id\") REFERENCES \"order\" (\"id\") ON DELETE CASCADE,\n"
+    "        FOREIGN KEY (\"order_id\") REFERENCES \"order\" (\"id\") ON "
+    "DELETE CASCADE,\n"
     "    CONSTRAINT \"fk_order_lines_category\"\n"
     "        FOREIGN KEY (\"category\") REFERENCES \"categories\" (\"code\")\n"
     ") STRICT",
-    "CREATE INDEX IF NOT EXISTS \"ix_order_lines_category\" ON \"order_lines\" (\"category\")",
-    "CREATE INDEX IF NOT EXISTS \"ix_order_lines_order_id_qty\" ON \"order_lines\" (\"order_id\", \"qty\")",
+    "CREATE INDEX IF NOT EXISTS \"ix_order_lines_category\" ON "
+    "\"order_lines\" (\"category\")",
+    "CREATE INDEX IF NOT EXISTS \"ix_order_lines_order_id_qty\" ON "
+    "\"order_lines\" (\"order_id\", \"qty\")",
     "CREATE TABLE IF NOT EXISTS \"boxes\" (\n"
     "    \"a\" INTEGER NOT NULL,\n"
     "    \"b\" INTEGER NOT NULL,\n"
@@ -1153,7 +1170,8 @@ static const char *const shop_ddl_sqlite[] = {
 /* The DDL of the schema for postgresql, one statement per string. */
 static const char *const shop_ddl_postgresql[] = {
     "DO $$ BEGIN\n"
-    "    CREATE TYPE \"status\" AS ENUM ('open', 'paid', 'shipped', 'cancelled');\n"
+    "    CREATE TYPE \"status\" AS ENUM ('open', 'paid', 'shipped', "
+    "'cancelled');\n"
     "EXCEPTION WHEN duplicate_object THEN NULL;\n"
     "END $$",
     "CREATE TABLE IF NOT EXISTS \"user\" (\n"
@@ -1173,7 +1191,8 @@ static const char *const shop_ddl_postgresql[] = {
     "    \"user_id\" integer NOT NULL,\n"
     "    \"status\" \"status\" NOT NULL DEFAULT 'open',\n"
     "    \"total\" numeric(10,2) NOT NULL DEFAULT 0.00,\n"
-    "    \"placed\" date NOT NULL DEFAULT ((now() AT TIME ZONE 'utc')::date),\n"
+    "    \"placed\" date NOT NULL DEFAULT ((now() AT TIME ZONE "
+    "'utc')::date),\n"
     "    \"note\" text COLLATE \"C\",\n"
     "    CONSTRAINT \"ck_order_total_check\"\n"
     "        CHECK (\"total\" >= 0.00),\n"
@@ -1182,7 +1201,8 @@ static const char *const shop_ddl_postgresql[] = {
     "    CONSTRAINT \"ck_order_1\"\n"
     "        CHECK (\"status\" <> 'cancelled' OR \"total\" = 0.00),\n"
     "    CONSTRAINT \"fk_order_user_id\"\n"
-    "        FOREIGN KEY (\"user_id\") REFERENCES \"user\" (\"id\") ON DELETE RESTRICT ON UPDATE CASCADE\n"
+    "        FOREIGN KEY (\"user_id\") REFERENCES \"user\" (\"id\") ON DELETE "
+    "RESTRICT ON UPDATE CASCADE\n"
     ")",
     "CREATE TABLE IF NOT EXISTS \"order_lines\" (\n"
     "    \"order_id\" bigint NOT NULL,\n"
@@ -1196,12 +1216,15 @@ static const char *const shop_ddl_postgresql[] = {
     "    CONSTRAINT \"ck_order_lines_qty_check\"\n"
     "        CHECK (\"qty\" > 0),\n"
     "    CONSTRAINT \"fk_order_lines_order_id\"\n"
-    "        FOREIGN KEY (\"order_id\") REFERENCES \"order\" (\"id\") ON DELETE CASCADE,\n"
+    "        FOREIGN KEY (\"order_id\") REFERENCES \"order\" (\"id\") ON "
+    "DELETE CASCADE,\n"
     "    CONSTRAINT \"fk_order_lines_category\"\n"
     "        FOREIGN KEY (\"category\") REFERENCES \"categories\" (\"code\")\n"
     ")",
-    "CREATE INDEX IF NOT EXISTS \"ix_order_lines_category\" ON \"order_lines\" (\"category\")",
-    "CREATE INDEX IF NOT EXISTS \"ix_order_lines_order_id_qty\" ON \"order_lines\" (\"order_id\", \"qty\")",
+    "CREATE INDEX IF NOT EXISTS \"ix_order_lines_category\" ON "
+    "\"order_lines\" (\"category\")",
+    "CREATE INDEX IF NOT EXISTS \"ix_order_lines_order_id_qty\" ON "
+    "\"order_lines\" (\"order_id\", \"qty\")",
     "CREATE TABLE IF NOT EXISTS \"boxes\" (\n"
     "    \"a\" bigint NOT NULL,\n"
     "    \"b\" bigint NOT NULL,\n"
@@ -1210,7 +1233,9 @@ static const char *const shop_ddl_postgresql[] = {
     "        PRIMARY KEY (\"a\", \"b\", \"key\")\n"
     ")",
     "DO $$ BEGIN\n"
-    "    ALTER TABLE \"categories\" ADD CONSTRAINT \"fk_categories_parent\" FOREIGN KEY (\"parent\") REFERENCES \"categories\" (\"code\") ON DELETE SET NULL;\n"
+    "    ALTER TABLE \"categories\" ADD CONSTRAINT \"fk_categories_parent\" "
+    "FOREIGN KEY (\"parent\") REFERENCES \"categories\" (\"code\") ON DELETE "
+    "SET NULL;\n"
     "EXCEPTION WHEN duplicate_object THEN NULL;\n"
     "END $$",
     NULL
@@ -1233,7 +1258,8 @@ static const char *const shop_ddl_mariadb[] = {
     "CREATE TABLE IF NOT EXISTS `order` (\n"
     "    `id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
     "    `user_id` INT NOT NULL,\n"
-    "    `status` ENUM('open', 'paid', 'shipped', 'cancelled') NOT NULL DEFAULT 'open',\n"
+    "    `status` ENUM('open', 'paid', 'shipped', 'cancelled') NOT NULL "
+    "DEFAULT 'open',\n"
     "    `total` DECIMAL(10,2) NOT NULL DEFAULT 0.00,\n"
     "    `placed` DATE NOT NULL DEFAULT (UTC_DATE()),\n"
     "    `note` LONGTEXT,\n"
@@ -1244,7 +1270,8 @@ static const char *const shop_ddl_mariadb[] = {
     "    CONSTRAINT `ck_order_1`\n"
     "        CHECK (`status` <> 'cancelled' OR `total` = 0.00),\n"
     "    CONSTRAINT `fk_order_user_id`\n"
-    "        FOREIGN KEY (`user_id`) REFERENCES `user` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE\n"
+    "        FOREIGN KEY (`user_id`) REFERENCES `user` (`id`) ON DELETE "
+    "RESTRICT ON UPDATE CASCADE\n"
     ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE TABLE IF NOT EXISTS `order_lines` (\n"
     "    `order_id` BIGINT NOT NULL,\n"
@@ -1258,12 +1285,15 @@ static const char *const shop_ddl_mariadb[] = {
     "    CONSTRAINT `ck_order_lines_qty_check`\n"
     "        CHECK (`qty` > 0),\n"
     "    CONSTRAINT `fk_order_lines_order_id`\n"
-    "        FOREIGN KEY (`order_id`) REFERENCES `order` (`id`) ON DELETE CASCADE,\n"
+    "        FOREIGN KEY (`order_id`) REFERENCES `order` (`id`) ON DELETE "
+    "CASCADE,\n"
     "    CONSTRAINT `fk_order_lines_category`\n"
     "        FOREIGN KEY (`category`) REFERENCES `categories` (`code`)\n"
     ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE INDEX IF NOT EXISTS `ix_order_lines_category` ON `order_lines` (`category`)",
-    "CREATE INDEX IF NOT EXISTS `ix_order_lines_order_id_qty` ON `order_lines` (`order_id`, `qty`)",
+    "CREATE INDEX IF NOT EXISTS `ix_order_lines_category` ON `order_lines` "
+    "(`category`)",
+    "CREATE INDEX IF NOT EXISTS `ix_order_lines_order_id_qty` ON "
+    "`order_lines` (`order_id`, `qty`)",
     "CREATE TABLE IF NOT EXISTS `boxes` (\n"
     "    `a` BIGINT NOT NULL,\n"
     "    `b` BIGINT NOT NULL,\n"
@@ -1271,7 +1301,9 @@ static const char *const shop_ddl_mariadb[] = {
     "    CONSTRAINT `pk_boxes`\n"
     "        PRIMARY KEY (`a`, `b`, `key`)\n"
     ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "ALTER TABLE `categories` ADD CONSTRAINT `fk_categories_parent` FOREIGN KEY IF NOT EXISTS (`parent`) REFERENCES `categories` (`code`) ON DELETE SET NULL",
+    "ALTER TABLE `categories` ADD CONSTRAINT `fk_categories_parent` FOREIGN "
+    "KEY IF NOT EXISTS (`parent`) REFERENCES `categories` (`code`) ON DELETE "
+    "SET NULL",
     NULL
 };
 

@@ -287,12 +287,18 @@ void shop_user_query_free(shop_user_query *q);
 #define shop_user_order_by_id(q, dir) SC_ORDER_BY(SHOP_USER, q, ID, dir)
 
 /* Column order (int32, nullable): filters, order, bulk set. */
-#define shop_user_where_order_eq(q, v) SC_WHERE(SHOP_USER, q, i32, ORDER, EQ, v)
-#define shop_user_where_order_ne(q, v) SC_WHERE(SHOP_USER, q, i32, ORDER, NE, v)
-#define shop_user_where_order_lt(q, v) SC_WHERE(SHOP_USER, q, i32, ORDER, LT, v)
-#define shop_user_where_order_le(q, v) SC_WHERE(SHOP_USER, q, i32, ORDER, LE, v)
-#define shop_user_where_order_gt(q, v) SC_WHERE(SHOP_USER, q, i32, ORDER, GT, v)
-#define shop_user_where_order_ge(q, v) SC_WHERE(SHOP_USER, q, i32, ORDER, GE, v)
+#define shop_user_where_order_eq(q, v) \
+    SC_WHERE(SHOP_USER, q, i32, ORDER, EQ, v)
+#define shop_user_where_order_ne(q, v) \
+    SC_WHERE(SHOP_USER, q, i32, ORDER, NE, v)
+#define shop_user_where_order_lt(q, v) \
+    SC_WHERE(SHOP_USER, q, i32, ORDER, LT, v)
+#define shop_user_where_order_le(q, v) \
+    SC_WHERE(SHOP_USER, q, i32, ORDER, LE, v)
+#define shop_user_where_order_gt(q, v) \
+    SC_WHERE(SHOP_USER, q, i32, ORDER, GT, v)
+#define shop_user_where_order_ge(q, v) \
+    SC_WHERE(SHOP_USER, q, i32, ORDER, GE, v)
 #define shop_user_where_order_in(q, v, n) \
     SC_WHERE_IN(SHOP_USER, q, i32, ORDER, IN, v, n)
 #define shop_user_where_order_not_in(q, v, n) \
@@ -489,8 +495,10 @@ void shop_categories_query_free(shop_categories_query *q);
 
 /* Groups and shaping. */
 #define shop_categories_or(q) sc_query_begin_or(SC_HANDLE(SHOP_CATEGORIES, q))
-#define shop_categories_and(q) sc_query_begin_and(SC_HANDLE(SHOP_CATEGORIES, q))
-#define shop_categories_not(q) sc_query_begin_not(SC_HANDLE(SHOP_CATEGORIES, q))
+#define shop_categories_and(q) \
+    sc_query_begin_and(SC_HANDLE(SHOP_CATEGORIES, q))
+#define shop_categories_not(q) \
+    sc_query_begin_not(SC_HANDLE(SHOP_CATEGORIES, q))
 #define shop_categories_end(q) sc_query_end(SC_HANDLE(SHOP_CATEGORIES, q))
 #define shop_categories_limit(q, n) \
     sc_query_limit(SC_HANDLE(SHOP_CATEGORIES, q), n)
@@ -542,7 +550,8 @@ int shop_categories_load_order_lines(sc_db *db, sc_arena *a,
 
 /* Former names. */
 #define shop_categories_get_parent shop_categories_get_category_by_parent
-#define shop_categories_get_categories_by_parent shop_categories_list_categories_by_parent
+#define shop_categories_get_categories_by_parent \
+    shop_categories_list_categories_by_parent
 #define shop_categories_get_order_lines shop_categories_list_order_lines
 
 /* The columns of table "order" by index. */
@@ -647,7 +656,8 @@ void shop_order_query_free(shop_order_query *q);
     SC_WHERE_IN(SHOP_ORDER, q, i64, TOTAL, IN, v, n)
 #define shop_order_where_total_not_in(q, v, n) \
     SC_WHERE_IN(SHOP_ORDER, q, i64, TOTAL, NOT_IN, v, n)
-#define shop_order_order_by_total(q, dir) SC_ORDER_BY(SHOP_ORDER, q, TOTAL, dir)
+#define shop_order_order_by_total(q, dir) \
+    SC_ORDER_BY(SHOP_ORDER, q, TOTAL, dir)
 #define shop_order_update_set_total(q, v) SC_SET(SHOP_ORDER, q, i64, TOTAL, v)
 
 /* Column placed (date): filters, order, bulk set. */
@@ -669,7 +679,8 @@ void shop_order_query_free(shop_order_query *q);
     SC_WHERE_IN(SHOP_ORDER, q, i32, PLACED, NOT_IN, v, n)
 #define shop_order_order_by_placed(q, dir) \
     SC_ORDER_BY(SHOP_ORDER, q, PLACED, dir)
-#define shop_order_update_set_placed(q, v) SC_SET(SHOP_ORDER, q, i32, PLACED, v)
+#define shop_order_update_set_placed(q, v) \
+    SC_SET(SHOP_ORDER, q, i32, PLACED, v)
 
 /* Column note (text, nullable): filters, order, bulk set. */
 #define shop_order_where_note_eq(q, v) \
@@ -748,9 +759,11 @@ enum {
 };
 
 /* Column bits of "order_lines" for cols (key columns ignored). */
-#define SHOP_ORDER_LINES_ORDER_ID (UINT64_C(1) << SHOP_ORDER_LINES_COL_ORDER_ID)
+#define SHOP_ORDER_LINES_ORDER_ID \
+    (UINT64_C(1) << SHOP_ORDER_LINES_COL_ORDER_ID)
 #define SHOP_ORDER_LINES_LINE     (UINT64_C(1) << SHOP_ORDER_LINES_COL_LINE)
-#define SHOP_ORDER_LINES_CATEGORY (UINT64_C(1) << SHOP_ORDER_LINES_COL_CATEGORY)
+#define SHOP_ORDER_LINES_CATEGORY \
+    (UINT64_C(1) << SHOP_ORDER_LINES_COL_CATEGORY)
 #define SHOP_ORDER_LINES_QTY      (UINT64_C(1) << SHOP_ORDER_LINES_COL_QTY)
 
 /* Table "order_lines": the descriptor, then the row operations. */
@@ -864,7 +877,8 @@ void shop_order_lines_query_free(shop_order_lines_query *q);
     SC_SET(SHOP_ORDER_LINES, q, i32, QTY, v)
 
 /* Groups and shaping. */
-#define shop_order_lines_or(q) sc_query_begin_or(SC_HANDLE(SHOP_ORDER_LINES, q))
+#define shop_order_lines_or(q) \
+    sc_query_begin_or(SC_HANDLE(SHOP_ORDER_LINES, q))
 #define shop_order_lines_and(q) \
     sc_query_begin_and(SC_HANDLE(SHOP_ORDER_LINES, q))
 #define shop_order_lines_not(q) \

@@ -10,7 +10,8 @@ static const char *const near_schema_kind_labels[] = {
     "wide",
 };
 
-static const sc_enum_desc near_schema_kind_enum = {"schema_kind", near_schema_kind_labels, 2};
+static const sc_enum_desc near_schema_kind_enum = {"schema_kind",
+                                                   near_schema_kind_labels, 2};
 
 /* Table "search". */
 static const sc_column_desc near_search_columns[] = {
@@ -163,7 +164,8 @@ int near_search_list_search_results(sc_db *db, sc_arena *a,
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &near_search_table, row, 1,
-                              &near_search_results_table, &near_search_results_table.fkeys[0],
+                              &near_search_results_table,
+                              &near_search_results_table.fkeys[0],
                               out ? &list : NULL);
 
     if (out != NULL) {
@@ -184,7 +186,8 @@ int near_search_load_search_results(sc_db *db, sc_arena *a,
 
     if (args && !tmp)
         return SC_NOMEM;
-    rc = sc_load_children(db, a, &near_search_table, rows, n, &near_search_results_table,
+    rc = sc_load_children(db, a, &near_search_table, rows, n,
+                          &near_search_results_table,
                           &near_search_results_table.fkeys[0], tmp);
     for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
@@ -286,7 +289,8 @@ int near_search_results_delete_many(sc_db *db, const near_search_result *rows,
 
 near_search_results_query *near_search_results_select(sc_db *db)
 {
-    return (near_search_results_query *)sc_query_new(db, &near_search_results_table);
+    return (near_search_results_query *)sc_query_new(
+        db, &near_search_results_table);
 }
 
 void near_search_results_query_free(near_search_results_query *q)
@@ -331,7 +335,8 @@ int near_search_results_exists(near_search_results_query *q, bool *yes)
     return sc_query_exists((sc_query *)q, yes);
 }
 
-/* Calls the typed callback of near_search_results_each() for each untyped row. */
+/* Calls the typed callback of near_search_results_each() for each untyped row.
+ */
 struct near_search_results_each_ctx {
     near_search_result_fn fn;
     void *ctx;
@@ -351,7 +356,8 @@ int near_search_results_each(near_search_results_query *q,
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? near_search_results_each_row : NULL, &e);
+    return sc_query_each((sc_query *)q,
+                         fn ? near_search_results_each_row : NULL, &e);
 }
 
 int near_search_results_update_all(near_search_results_query *q,
@@ -371,7 +377,8 @@ int near_search_results_get_search(sc_db *db, sc_arena *a,
                                    near_search *out)
 {
     return sc_load_parent(db, a, &near_search_results_table, row,
-                          &near_search_results_table.fkeys[0], &near_search_table, out);
+                          &near_search_results_table.fkeys[0],
+                          &near_search_table, out);
 }
 
 /* Table "todo". */
@@ -593,7 +600,8 @@ int near_todo_listing_delete_many(sc_db *db, const near_todo_listing *rows,
 
 near_todo_listing_query *near_todo_listing_select(sc_db *db)
 {
-    return (near_todo_listing_query *)sc_query_new(db, &near_todo_listing_table);
+    return (near_todo_listing_query *)sc_query_new(db,
+                                                   &near_todo_listing_table);
 }
 
 void near_todo_listing_query_free(near_todo_listing_query *q)
@@ -638,7 +646,8 @@ int near_todo_listing_exists(near_todo_listing_query *q, bool *yes)
     return sc_query_exists((sc_query *)q, yes);
 }
 
-/* Calls the typed callback of near_todo_listing_each() for each untyped row. */
+/* Calls the typed callback of near_todo_listing_each() for each untyped row.
+ */
 struct near_todo_listing_each_ctx {
     near_todo_listing_fn fn;
     void *ctx;
@@ -658,7 +667,8 @@ int near_todo_listing_each(near_todo_listing_query *q, near_todo_listing_fn fn,
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? near_todo_listing_each_row : NULL, &e);
+    return sc_query_each((sc_query *)q, fn ? near_todo_listing_each_row : NULL,
+                         &e);
 }
 
 int near_todo_listing_update_all(near_todo_listing_query *q, int64_t *changed)
@@ -951,7 +961,8 @@ int near_note_fun_each(near_note_fun_query *q, near_note_fun_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? near_note_fun_each_row : NULL, &e);
+    return sc_query_each((sc_query *)q, fn ? near_note_fun_each_row : NULL,
+                         &e);
 }
 
 int near_note_fun_update_all(near_note_fun_query *q, int64_t *changed)
@@ -1432,7 +1443,8 @@ int near_users_pkey_each(near_users_pkey_query *q, near_users_pkey_fn fn,
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? near_users_pkey_each_row : NULL, &e);
+    return sc_query_each((sc_query *)q, fn ? near_users_pkey_each_row : NULL,
+                         &e);
 }
 
 int near_users_pkey_update_all(near_users_pkey_query *q, int64_t *changed)
@@ -1579,7 +1591,8 @@ int near_products_each(near_products_query *q, near_product_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? near_products_each_row : NULL, &e);
+    return sc_query_each((sc_query *)q, fn ? near_products_each_row : NULL,
+                         &e);
 }
 
 int near_products_update_all(near_products_query *q, int64_t *changed)
@@ -1617,7 +1630,8 @@ int near_products_load_carts(sc_db *db, sc_arena *a, const near_product *rows,
 
     if (args && !tmp)
         return SC_NOMEM;
-    rc = sc_load_children(db, a, &near_products_table, rows, n, &near_carts_table,
+    rc = sc_load_children(db, a, &near_products_table, rows, n,
+                          &near_carts_table,
                           &near_carts_table.fkeys[0], tmp);
     for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
@@ -1793,7 +1807,8 @@ int near_carts_get_product(sc_db *db, sc_arena *a, const near_cart *row,
                            near_product *out)
 {
     return sc_load_parent(db, a, &near_carts_table, row,
-                          &near_carts_table.fkeys[0], &near_products_table, out);
+                          &near_carts_table.fkeys[0], &near_products_table,
+                          out);
 }
 
 int near_carts_list_items(sc_db *db, sc_arena *a, const near_cart *row,
@@ -2151,7 +2166,8 @@ int near_films_list_film_cast_by_film(sc_db *db, sc_arena *a,
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &near_films_table, row, 1,
-                              &near_film_cast_table, &near_film_cast_table.fkeys[0],
+                              &near_film_cast_table,
+                              &near_film_cast_table.fkeys[0],
                               out ? &list : NULL);
 
     if (out != NULL) {
@@ -2172,7 +2188,8 @@ int near_films_load_film_cast_by_film(sc_db *db, sc_arena *a,
 
     if (args && !tmp)
         return SC_NOMEM;
-    rc = sc_load_children(db, a, &near_films_table, rows, n, &near_film_cast_table,
+    rc = sc_load_children(db, a, &near_films_table, rows, n,
+                          &near_film_cast_table,
                           &near_film_cast_table.fkeys[0], tmp);
     for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
@@ -2187,7 +2204,8 @@ int near_films_list_film_cast_by_film_2(sc_db *db, sc_arena *a,
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &near_films_table, row, 1,
-                              &near_film_cast_table, &near_film_cast_table.fkeys[1],
+                              &near_film_cast_table,
+                              &near_film_cast_table.fkeys[1],
                               out ? &list : NULL);
 
     if (out != NULL) {
@@ -2208,7 +2226,8 @@ int near_films_load_film_cast_by_film_2(sc_db *db, sc_arena *a,
 
     if (args && !tmp)
         return SC_NOMEM;
-    rc = sc_load_children(db, a, &near_films_table, rows, n, &near_film_cast_table,
+    rc = sc_load_children(db, a, &near_films_table, rows, n,
+                          &near_film_cast_table,
                           &near_film_cast_table.fkeys[1], tmp);
     for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
@@ -2383,7 +2402,8 @@ int near_film_cast_each(near_film_cast_query *q, near_film_cast_fn fn,
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? near_film_cast_each_row : NULL, &e);
+    return sc_query_each((sc_query *)q, fn ? near_film_cast_each_row : NULL,
+                         &e);
 }
 
 int near_film_cast_update_all(near_film_cast_query *q, int64_t *changed)
@@ -2400,7 +2420,8 @@ int near_film_cast_get_film_by_film(sc_db *db, sc_arena *a,
                                     const near_film_cast *row, near_film *out)
 {
     return sc_load_parent(db, a, &near_film_cast_table, row,
-                          &near_film_cast_table.fkeys[0], &near_films_table, out);
+                          &near_film_cast_table.fkeys[0], &near_films_table,
+                          out);
 }
 
 int near_film_cast_get_film_by_film_2(sc_db *db, sc_arena *a,
@@ -2408,7 +2429,8 @@ int near_film_cast_get_film_by_film_2(sc_db *db, sc_arena *a,
                                       near_film *out)
 {
     return sc_load_parent(db, a, &near_film_cast_table, row,
-                          &near_film_cast_table.fkeys[1], &near_films_table, out);
+                          &near_film_cast_table.fkeys[1], &near_films_table,
+                          out);
 }
 
 /* The DDL of the schema for sqlite, one statement per string. */

@@ -556,7 +556,8 @@ int near_search_delete_all(near_search_query *q, int64_t *changed);
 
 /* Joins. */
 #define near_search_join_search_results(q) \
-    SC_JOIN(NEAR_SEARCH, q, near_search_results, near_search_results, 0, true)
+    SC_JOIN(NEAR_SEARCH, q, near_search_results, near_search_results, 0, \
+            true)
 
 /* Navigation. */
 int near_search_list_search_results(sc_db *db, sc_arena *a,
@@ -576,7 +577,7 @@ enum {
 };
 
 /* Column bits of "search_results" for cols (key columns ignored). */
-#define NEAR_SEARCH_RESULTS_ID        \
+#define NEAR_SEARCH_RESULTS_ID \
     (UINT64_C(1) << NEAR_SEARCH_RESULTS_COL_ID)
 #define NEAR_SEARCH_RESULTS_SEARCH_ID \
     (UINT64_C(1) << NEAR_SEARCH_RESULTS_COL_SEARCH_ID)
@@ -685,7 +686,8 @@ int near_search_results_delete_all(near_search_results_query *q,
 
 /* Joins. */
 #define near_search_results_join_search(q) \
-    SC_JOIN(NEAR_SEARCH_RESULTS, q, near_search, near_search_results, 0, false)
+    SC_JOIN(NEAR_SEARCH_RESULTS, q, near_search, near_search_results, 0, \
+            false)
 
 /* Navigation. */
 int near_search_results_get_search(sc_db *db, sc_arena *a,
@@ -930,17 +932,20 @@ void near_note_fun_query_free(near_note_fun_query *q);
     SC_WHERE_IN(NEAR_NOTE_FUN, q, i64, ID, IN, v, n)
 #define near_note_fun_where_id_not_in(q, v, n) \
     SC_WHERE_IN(NEAR_NOTE_FUN, q, i64, ID, NOT_IN, v, n)
-#define near_note_fun_order_by_id(q, dir) SC_ORDER_BY(NEAR_NOTE_FUN, q, ID, dir)
+#define near_note_fun_order_by_id(q, dir) \
+    SC_ORDER_BY(NEAR_NOTE_FUN, q, ID, dir)
 
 /* Groups and shaping. */
 #define near_note_fun_or(q) sc_query_begin_or(SC_HANDLE(NEAR_NOTE_FUN, q))
 #define near_note_fun_and(q) sc_query_begin_and(SC_HANDLE(NEAR_NOTE_FUN, q))
 #define near_note_fun_not(q) sc_query_begin_not(SC_HANDLE(NEAR_NOTE_FUN, q))
 #define near_note_fun_end(q) sc_query_end(SC_HANDLE(NEAR_NOTE_FUN, q))
-#define near_note_fun_limit(q, n) sc_query_limit(SC_HANDLE(NEAR_NOTE_FUN, q), n)
+#define near_note_fun_limit(q, n) \
+    sc_query_limit(SC_HANDLE(NEAR_NOTE_FUN, q), n)
 #define near_note_fun_offset(q, n) \
     sc_query_offset(SC_HANDLE(NEAR_NOTE_FUN, q), n)
-#define near_note_fun_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_NOTE_FUN, q))
+#define near_note_fun_distinct(q) \
+    sc_query_distinct(SC_HANDLE(NEAR_NOTE_FUN, q))
 
 /* Terminals, and bulk changes. */
 int near_note_fun_all(near_note_fun_query *q, sc_arena *a,
@@ -1020,7 +1025,8 @@ void near_points_query_free(near_points_query *q);
     SC_WHERE_IN(NEAR_POINTS, q, i32, X, IN, v, n)
 #define near_points_where_x_not_in(q, v, n) \
     SC_WHERE_IN(NEAR_POINTS, q, i32, X, NOT_IN, v, n)
-#define near_points_where_x_is_null(q) SC_WHERE_NULL(NEAR_POINTS, q, X, IS_NULL)
+#define near_points_where_x_is_null(q) \
+    SC_WHERE_NULL(NEAR_POINTS, q, X, IS_NULL)
 #define near_points_where_x_is_not_null(q) \
     SC_WHERE_NULL(NEAR_POINTS, q, X, IS_NOT_NULL)
 #define near_points_order_by_x(q, dir) SC_ORDER_BY(NEAR_POINTS, q, X, dir)
@@ -1048,7 +1054,8 @@ void near_points_query_free(near_points_query *q);
     SC_WHERE_NULL(NEAR_POINTS, q, X_IN, IS_NULL)
 #define near_points_where_x_in_is_not_null(q) \
     SC_WHERE_NULL(NEAR_POINTS, q, X_IN, IS_NOT_NULL)
-#define near_points_order_by_x_in(q, dir) SC_ORDER_BY(NEAR_POINTS, q, X_IN, dir)
+#define near_points_order_by_x_in(q, dir) \
+    SC_ORDER_BY(NEAR_POINTS, q, X_IN, dir)
 #define near_points_update_set_x_in(q, v) SC_SET(NEAR_POINTS, q, i32, X_IN, v)
 #define near_points_update_set_x_in_null(q) SC_SET_NULL(NEAR_POINTS, q, X_IN)
 
@@ -1091,7 +1098,8 @@ void near_points_query_free(near_points_query *q);
     SC_WHERE_IN(NEAR_POINTS, q, i32, Y, IN, v, n)
 #define near_points_where_y_not_in(q, v, n) \
     SC_WHERE_IN(NEAR_POINTS, q, i32, Y, NOT_IN, v, n)
-#define near_points_where_y_is_null(q) SC_WHERE_NULL(NEAR_POINTS, q, Y, IS_NULL)
+#define near_points_where_y_is_null(q) \
+    SC_WHERE_NULL(NEAR_POINTS, q, Y, IS_NULL)
 #define near_points_where_y_is_not_null(q) \
     SC_WHERE_NULL(NEAR_POINTS, q, Y, IS_NOT_NULL)
 #define near_points_order_by_y(q, dir) SC_ORDER_BY(NEAR_POINTS, q, Y, dir)
@@ -1119,7 +1127,8 @@ void near_points_query_free(near_points_query *q);
     SC_WHERE_NULL(NEAR_POINTS, q, Y_IS, IS_NULL)
 #define near_points_where_y_is_is_not_null(q) \
     SC_WHERE_NULL(NEAR_POINTS, q, Y_IS, IS_NOT_NULL)
-#define near_points_order_by_y_is(q, dir) SC_ORDER_BY(NEAR_POINTS, q, Y_IS, dir)
+#define near_points_order_by_y_is(q, dir) \
+    SC_ORDER_BY(NEAR_POINTS, q, Y_IS, dir)
 #define near_points_update_set_y_is(q, v) SC_SET(NEAR_POINTS, q, i32, Y_IS, v)
 #define near_points_update_set_y_is_null(q) SC_SET_NULL(NEAR_POINTS, q, Y_IS)
 
@@ -1142,7 +1151,8 @@ void near_points_query_free(near_points_query *q);
     SC_WHERE_IN(NEAR_POINTS, q, i64, TOTAL, NOT_IN, v, n)
 #define near_points_order_by_total(q, dir) \
     SC_ORDER_BY(NEAR_POINTS, q, TOTAL, dir)
-#define near_points_update_set_total(q, v) SC_SET(NEAR_POINTS, q, i64, TOTAL, v)
+#define near_points_update_set_total(q, v) \
+    SC_SET(NEAR_POINTS, q, i64, TOTAL, v)
 
 /* Column has_total (bool, nullable): filters, order, bulk set. */
 #define near_points_where_has_total_eq(q, v) \
@@ -1168,9 +1178,10 @@ void near_points_query_free(near_points_query *q);
 #define near_points_where_kind_in(q, v, n) \
     SC_WHERE_IN(NEAR_POINTS, q, enum, KIND, IN, near_schema_kind_args_(v), n)
 #define near_points_where_kind_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, enum, KIND, NOT_IN, near_schema_kind_args_(v), \
-                n)
-#define near_points_order_by_kind(q, dir) SC_ORDER_BY(NEAR_POINTS, q, KIND, dir)
+    SC_WHERE_IN(NEAR_POINTS, q, enum, KIND, NOT_IN, \
+                near_schema_kind_args_(v), n)
+#define near_points_order_by_kind(q, dir) \
+    SC_ORDER_BY(NEAR_POINTS, q, KIND, dir)
 #define near_points_update_set_kind(q, v) \
     SC_SET(NEAR_POINTS, q, enum, KIND, near_schema_kind_arg_(v))
 
@@ -1302,8 +1313,10 @@ void near_users_pkey_query_free(near_users_pkey_query *q);
 
 /* Groups and shaping. */
 #define near_users_pkey_or(q) sc_query_begin_or(SC_HANDLE(NEAR_USERS_PKEY, q))
-#define near_users_pkey_and(q) sc_query_begin_and(SC_HANDLE(NEAR_USERS_PKEY, q))
-#define near_users_pkey_not(q) sc_query_begin_not(SC_HANDLE(NEAR_USERS_PKEY, q))
+#define near_users_pkey_and(q) \
+    sc_query_begin_and(SC_HANDLE(NEAR_USERS_PKEY, q))
+#define near_users_pkey_not(q) \
+    sc_query_begin_not(SC_HANDLE(NEAR_USERS_PKEY, q))
 #define near_users_pkey_end(q) sc_query_end(SC_HANDLE(NEAR_USERS_PKEY, q))
 #define near_users_pkey_limit(q, n) \
     sc_query_limit(SC_HANDLE(NEAR_USERS_PKEY, q), n)
@@ -1370,17 +1383,20 @@ void near_products_query_free(near_products_query *q);
     SC_WHERE_IN(NEAR_PRODUCTS, q, i64, ID, IN, v, n)
 #define near_products_where_id_not_in(q, v, n) \
     SC_WHERE_IN(NEAR_PRODUCTS, q, i64, ID, NOT_IN, v, n)
-#define near_products_order_by_id(q, dir) SC_ORDER_BY(NEAR_PRODUCTS, q, ID, dir)
+#define near_products_order_by_id(q, dir) \
+    SC_ORDER_BY(NEAR_PRODUCTS, q, ID, dir)
 
 /* Groups and shaping. */
 #define near_products_or(q) sc_query_begin_or(SC_HANDLE(NEAR_PRODUCTS, q))
 #define near_products_and(q) sc_query_begin_and(SC_HANDLE(NEAR_PRODUCTS, q))
 #define near_products_not(q) sc_query_begin_not(SC_HANDLE(NEAR_PRODUCTS, q))
 #define near_products_end(q) sc_query_end(SC_HANDLE(NEAR_PRODUCTS, q))
-#define near_products_limit(q, n) sc_query_limit(SC_HANDLE(NEAR_PRODUCTS, q), n)
+#define near_products_limit(q, n) \
+    sc_query_limit(SC_HANDLE(NEAR_PRODUCTS, q), n)
 #define near_products_offset(q, n) \
     sc_query_offset(SC_HANDLE(NEAR_PRODUCTS, q), n)
-#define near_products_distinct(q) sc_query_distinct(SC_HANDLE(NEAR_PRODUCTS, q))
+#define near_products_distinct(q) \
+    sc_query_distinct(SC_HANDLE(NEAR_PRODUCTS, q))
 
 /* Terminals, and bulk changes. */
 int near_products_all(near_products_query *q, sc_arena *a,

@@ -295,7 +295,8 @@ void ord_comments_query_free(ord_comments_query *q);
 #define ord_comments_not(q) sc_query_begin_not(SC_HANDLE(ORD_COMMENTS, q))
 #define ord_comments_end(q) sc_query_end(SC_HANDLE(ORD_COMMENTS, q))
 #define ord_comments_limit(q, n) sc_query_limit(SC_HANDLE(ORD_COMMENTS, q), n)
-#define ord_comments_offset(q, n) sc_query_offset(SC_HANDLE(ORD_COMMENTS, q), n)
+#define ord_comments_offset(q, n) \
+    sc_query_offset(SC_HANDLE(ORD_COMMENTS, q), n)
 #define ord_comments_distinct(q) sc_query_distinct(SC_HANDLE(ORD_COMMENTS, q))
 
 /* Terminals, and bulk changes. */
@@ -333,7 +334,8 @@ int ord_comments_load_comments_by_parent_id(sc_db *db, sc_arena *a,
 
 /* Former names. */
 #define ord_comments_get_parent ord_comments_get_comment_by_parent_id
-#define ord_comments_get_comments_by_parent_id ord_comments_list_comments_by_parent_id
+#define ord_comments_get_comments_by_parent_id \
+    ord_comments_list_comments_by_parent_id
 
 /* The columns of table "posts" by index. */
 enum {
@@ -478,7 +480,8 @@ int ord_posts_load_authors_by_favorite_id(sc_db *db, sc_arena *a,
 /* Former names. */
 #define ord_posts_get_comments ord_posts_list_comments
 #define ord_posts_get_author ord_posts_get_author_by_author_id
-#define ord_posts_get_authors_by_favorite_id ord_posts_list_authors_by_favorite_id
+#define ord_posts_get_authors_by_favorite_id \
+    ord_posts_list_authors_by_favorite_id
 
 /* The columns of table "authors" by index. */
 enum {
@@ -554,7 +557,8 @@ void ord_authors_query_free(ord_authors_query *q);
     SC_WHERE_IN(ORD_AUTHORS, q, text, NAME, IN, v, n)
 #define ord_authors_where_name_not_in(q, v, n) \
     SC_WHERE_IN(ORD_AUTHORS, q, text, NAME, NOT_IN, v, n)
-#define ord_authors_order_by_name(q, dir) SC_ORDER_BY(ORD_AUTHORS, q, NAME, dir)
+#define ord_authors_order_by_name(q, dir) \
+    SC_ORDER_BY(ORD_AUTHORS, q, NAME, dir)
 #define ord_authors_update_set_name(q, v) SC_SET(ORD_AUTHORS, q, text, NAME, v)
 
 /* Column favorite_id (int64, nullable): filters, order, bulk set. */

@@ -191,7 +191,8 @@ int pycon_users_list_program_enrollments(sc_db *db, sc_arena *a,
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &pycon_users_table, row, 1,
-                              &pycon_program_enrollments_table, &pycon_program_enrollments_table.fkeys[1],
+                              &pycon_program_enrollments_table,
+                              &pycon_program_enrollments_table.fkeys[1],
                               out ? &list : NULL);
 
     if (out != NULL) {
@@ -212,7 +213,8 @@ int pycon_users_load_program_enrollments(sc_db *db, sc_arena *a,
 
     if (args && !tmp)
         return SC_NOMEM;
-    rc = sc_load_children(db, a, &pycon_users_table, rows, n, &pycon_program_enrollments_table,
+    rc = sc_load_children(db, a, &pycon_users_table, rows, n,
+                          &pycon_program_enrollments_table,
                           &pycon_program_enrollments_table.fkeys[1], tmp);
     for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
@@ -374,7 +376,8 @@ int pycon_programs_each(pycon_programs_query *q, pycon_program_fn fn,
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? pycon_programs_each_row : NULL, &e);
+    return sc_query_each((sc_query *)q, fn ? pycon_programs_each_row : NULL,
+                         &e);
 }
 
 int pycon_programs_update_all(pycon_programs_query *q, int64_t *changed)
@@ -393,7 +396,8 @@ int pycon_programs_list_program_enrollments(sc_db *db, sc_arena *a,
 {
     sc_row_list list;
     int rc = sc_load_children(db, a, &pycon_programs_table, row, 1,
-                              &pycon_program_enrollments_table, &pycon_program_enrollments_table.fkeys[0],
+                              &pycon_program_enrollments_table,
+                              &pycon_program_enrollments_table.fkeys[0],
                               out ? &list : NULL);
 
     if (out != NULL) {
@@ -403,10 +407,9 @@ int pycon_programs_list_program_enrollments(sc_db *db, sc_arena *a,
     return rc;
 }
 
-int pycon_programs_load_program_enrollments(sc_db *db, sc_arena *a,
-                                            const pycon_program *rows,
-                                            size_t n,
-                                            pycon_program_enrollment_list *lists)
+int pycon_programs_load_program_enrollments(
+    sc_db *db, sc_arena *a, const pycon_program *rows, size_t n,
+    pycon_program_enrollment_list *lists)
 {
     bool args = n && a && lists; /* else the runtime refuses or does nothing */
     sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
@@ -415,7 +418,8 @@ int pycon_programs_load_program_enrollments(sc_db *db, sc_arena *a,
 
     if (args && !tmp)
         return SC_NOMEM;
-    rc = sc_load_children(db, a, &pycon_programs_table, rows, n, &pycon_program_enrollments_table,
+    rc = sc_load_children(db, a, &pycon_programs_table, rows, n,
+                          &pycon_program_enrollments_table,
                           &pycon_program_enrollments_table.fkeys[0], tmp);
     for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
@@ -437,7 +441,8 @@ static const sc_column_desc pycon_program_enrollments_columns[] = {
 
 static const unsigned pycon_program_enrollments_pk[] = {0};
 static const unsigned pycon_program_enrollments_fk0_cols[] = {1};
-static const char *const pycon_program_enrollments_fk0_target[] = {"program_id"};
+static const char *const pycon_program_enrollments_fk0_target[] =
+    {"program_id"};
 static const unsigned pycon_program_enrollments_fk1_cols[] = {2};
 static const char *const pycon_program_enrollments_fk1_target[] = {"user_id"};
 static const sc_fkey_desc pycon_program_enrollments_fkeys[] = {
@@ -526,7 +531,8 @@ int pycon_program_enrollments_update_many(sc_db *db,
                                           const pycon_program_enrollment *rows,
                                           size_t n, uint64_t cols)
 {
-    return sc_row_update_many(db, &pycon_program_enrollments_table, rows, n, cols);
+    return sc_row_update_many(db, &pycon_program_enrollments_table, rows, n,
+                              cols);
 }
 
 int pycon_program_enrollments_delete_many(sc_db *db,
@@ -538,7 +544,8 @@ int pycon_program_enrollments_delete_many(sc_db *db,
 
 pycon_program_enrollments_query *pycon_program_enrollments_select(sc_db *db)
 {
-    return (pycon_program_enrollments_query *)sc_query_new(db, &pycon_program_enrollments_table);
+    return (pycon_program_enrollments_query *)sc_query_new(
+        db, &pycon_program_enrollments_table);
 }
 
 void pycon_program_enrollments_query_free(pycon_program_enrollments_query *q)
@@ -586,7 +593,8 @@ int pycon_program_enrollments_exists(pycon_program_enrollments_query *q,
     return sc_query_exists((sc_query *)q, yes);
 }
 
-/* Calls the typed callback of pycon_program_enrollments_each() for each untyped row. */
+/* Calls the typed callback of pycon_program_enrollments_each() for each
+ * untyped row. */
 struct pycon_program_enrollments_each_ctx {
     pycon_program_enrollment_fn fn;
     void *ctx;
@@ -606,7 +614,8 @@ int pycon_program_enrollments_each(pycon_program_enrollments_query *q,
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? pycon_program_enrollments_each_row : NULL, &e);
+    return sc_query_each((sc_query *)q,
+                         fn ? pycon_program_enrollments_each_row : NULL, &e);
 }
 
 int pycon_program_enrollments_update_all(pycon_program_enrollments_query *q,
@@ -626,7 +635,8 @@ int pycon_program_enrollments_get_program(sc_db *db, sc_arena *a,
                                           pycon_program *out)
 {
     return sc_load_parent(db, a, &pycon_program_enrollments_table, row,
-                          &pycon_program_enrollments_table.fkeys[0], &pycon_programs_table, out);
+                          &pycon_program_enrollments_table.fkeys[0],
+                          &pycon_programs_table, out);
 }
 
 int pycon_program_enrollments_get_user(sc_db *db, sc_arena *a,
@@ -634,7 +644,8 @@ int pycon_program_enrollments_get_user(sc_db *db, sc_arena *a,
                                        pycon_user *out)
 {
     return sc_load_parent(db, a, &pycon_program_enrollments_table, row,
-                          &pycon_program_enrollments_table.fkeys[1], &pycon_users_table, out);
+                          &pycon_program_enrollments_table.fkeys[1],
+                          &pycon_users_table, out);
 }
 
 /* The DDL of the schema for sqlite, one statement per string. */
@@ -644,7 +655,8 @@ static const char *const pycon_ddl_sqlite[] = {
     "    \"user_name\" TEXT NOT NULL,\n"
     "    \"user_email\" TEXT NOT NULL,\n"
     "    \"karma\" INTEGER,\n"
-    "    \"joined_at\" INTEGER NOT NULL DEFAULT (CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER)),\n"
+    "    \"joined_at\" INTEGER NOT NULL DEFAULT (CAST((julianday('now') - "
+    "2440587.5) * 86400000000.0 AS INTEGER)),\n"
     "    CONSTRAINT \"uq_users_user_name\"\n"
     "        UNIQUE (\"user_name\"),\n"
     "    CONSTRAINT \"uq_users_user_email\"\n"
@@ -668,24 +680,29 @@ static const char *const pycon_ddl_sqlite[] = {
     "        CHECK (\"level\" IN ('beginner', 'intermediate', 'advanced'))\n"
     ") STRICT",
     "CREATE TABLE IF NOT EXISTS \"program_enrollments\" (\n"
-    "    \"program_enrollment_id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
+    "    \"program_enrollment_id\" INTEGER NOT NULL PRIMARY KEY "
+    "AUTOINCREMENT,\n"
     "    \"program_id\" INTEGER NOT NULL,\n"
     "    \"user_id\" INTEGER NOT NULL,\n"
     "    CONSTRAINT \"uq_program_enrollments_program_id_user_id\"\n"
     "        UNIQUE (\"program_id\", \"user_id\"),\n"
     "    CONSTRAINT \"fk_program_enrollments_program_id\"\n"
-    "        FOREIGN KEY (\"program_id\") REFERENCES \"programs\" (\"program_id\") ON DELETE CASCADE,\n"
+    "        FOREIGN KEY (\"program_id\") REFERENCES \"programs\" "
+    "(\"program_id\") ON DELETE CASCADE,\n"
     "    CONSTRAINT \"fk_program_enrollments_user_id\"\n"
-    "        FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"user_id\") ON DELETE CASCADE\n"
+    "        FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"user_id\") ON "
+    "DELETE CASCADE\n"
     ") STRICT",
-    "CREATE INDEX IF NOT EXISTS \"ix_program_enrollments_user_id\" ON \"program_enrollments\" (\"user_id\")",
+    "CREATE INDEX IF NOT EXISTS \"ix_program_enrollments_user_id\" ON "
+    "\"program_enrollments\" (\"user_id\")",
     NULL
 };
 
 /* The DDL of the schema for postgresql, one statement per string. */
 static const char *const pycon_ddl_postgresql[] = {
     "DO $$ BEGIN\n"
-    "    CREATE TYPE \"level\" AS ENUM ('beginner', 'intermediate', 'advanced');\n"
+    "    CREATE TYPE \"level\" AS ENUM ('beginner', 'intermediate', "
+    "'advanced');\n"
     "EXCEPTION WHEN duplicate_object THEN NULL;\n"
     "END $$",
     "CREATE TABLE IF NOT EXISTS \"users\" (\n"
@@ -707,17 +724,21 @@ static const char *const pycon_ddl_postgresql[] = {
     "        UNIQUE (\"program_name\")\n"
     ")",
     "CREATE TABLE IF NOT EXISTS \"program_enrollments\" (\n"
-    "    \"program_enrollment_id\" bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
+    "    \"program_enrollment_id\" bigint GENERATED BY DEFAULT AS IDENTITY "
+    "PRIMARY KEY,\n"
     "    \"program_id\" bigint NOT NULL,\n"
     "    \"user_id\" bigint NOT NULL,\n"
     "    CONSTRAINT \"uq_program_enrollments_program_id_user_id\"\n"
     "        UNIQUE (\"program_id\", \"user_id\"),\n"
     "    CONSTRAINT \"fk_program_enrollments_program_id\"\n"
-    "        FOREIGN KEY (\"program_id\") REFERENCES \"programs\" (\"program_id\") ON DELETE CASCADE,\n"
+    "        FOREIGN KEY (\"program_id\") REFERENCES \"programs\" "
+    "(\"program_id\") ON DELETE CASCADE,\n"
     "    CONSTRAINT \"fk_program_enrollments_user_id\"\n"
-    "        FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"user_id\") ON DELETE CASCADE\n"
+    "        FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"user_id\") ON "
+    "DELETE CASCADE\n"
     ")",
-    "CREATE INDEX IF NOT EXISTS \"ix_program_enrollments_user_id\" ON \"program_enrollments\" (\"user_id\")",
+    "CREATE INDEX IF NOT EXISTS \"ix_program_enrollments_user_id\" ON "
+    "\"program_enrollments\" (\"user_id\")",
     NULL
 };
 
@@ -737,7 +758,8 @@ static const char *const pycon_ddl_mariadb[] = {
     "CREATE TABLE IF NOT EXISTS `programs` (\n"
     "    `program_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
     "    `program_name` VARCHAR(128) NOT NULL,\n"
-    "    `level` ENUM('beginner', 'intermediate', 'advanced') NOT NULL DEFAULT 'beginner',\n"
+    "    `level` ENUM('beginner', 'intermediate', 'advanced') NOT NULL "
+    "DEFAULT 'beginner',\n"
     "    CONSTRAINT `uq_programs_program_name`\n"
     "        UNIQUE (`program_name`)\n"
     ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
@@ -748,11 +770,14 @@ static const char *const pycon_ddl_mariadb[] = {
     "    CONSTRAINT `uq_program_enrollments_program_id_user_id`\n"
     "        UNIQUE (`program_id`, `user_id`),\n"
     "    CONSTRAINT `fk_program_enrollments_program_id`\n"
-    "        FOREIGN KEY (`program_id`) REFERENCES `programs` (`program_id`) ON DELETE CASCADE,\n"
+    "        FOREIGN KEY (`program_id`) REFERENCES `programs` (`program_id`) "
+    "ON DELETE CASCADE,\n"
     "    CONSTRAINT `fk_program_enrollments_user_id`\n"
-    "        FOREIGN KEY (`user_id`) REFERENCES `users` (`user_id`) ON DELETE CASCADE\n"
+    "        FOREIGN KEY (`user_id`) REFERENCES `users` (`user_id`) ON DELETE "
+    "CASCADE\n"
     ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE INDEX IF NOT EXISTS `ix_program_enrollments_user_id` ON `program_enrollments` (`user_id`)",
+    "CREATE INDEX IF NOT EXISTS `ix_program_enrollments_user_id` ON "
+    "`program_enrollments` (`user_id`)",
     NULL
 };
 

@@ -314,7 +314,8 @@ void pycon_users_query_free(pycon_users_query *q);
     SC_WHERE_NULL(PYCON_USERS, q, KARMA, IS_NOT_NULL)
 #define pycon_users_order_by_karma(q, dir) \
     SC_ORDER_BY(PYCON_USERS, q, KARMA, dir)
-#define pycon_users_update_set_karma(q, v) SC_SET(PYCON_USERS, q, i64, KARMA, v)
+#define pycon_users_update_set_karma(q, v) \
+    SC_SET(PYCON_USERS, q, i64, KARMA, v)
 #define pycon_users_update_set_karma_null(q) SC_SET_NULL(PYCON_USERS, q, KARMA)
 
 /* Column joined_at (timestamp): filters, order, bulk set. */
@@ -373,7 +374,8 @@ int pycon_users_load_program_enrollments(sc_db *db, sc_arena *a,
                                          pycon_program_enrollment_list *lists);
 
 /* Former names. */
-#define pycon_users_get_program_enrollments pycon_users_list_program_enrollments
+#define pycon_users_get_program_enrollments \
+    pycon_users_list_program_enrollments
 
 /* The columns of table "programs" by index. */
 enum {
@@ -383,7 +385,7 @@ enum {
 };
 
 /* Column bits of "programs" for cols (key columns ignored). */
-#define PYCON_PROGRAMS_PROGRAM_ID   \
+#define PYCON_PROGRAMS_PROGRAM_ID \
     (UINT64_C(1) << PYCON_PROGRAMS_COL_PROGRAM_ID)
 #define PYCON_PROGRAMS_PROGRAM_NAME \
     (UINT64_C(1) << PYCON_PROGRAMS_COL_PROGRAM_NAME)
@@ -465,7 +467,8 @@ void pycon_programs_query_free(pycon_programs_query *q);
 #define pycon_programs_where_level_in(q, v, n) \
     SC_WHERE_IN(PYCON_PROGRAMS, q, enum, LEVEL, IN, pycon_level_args_(v), n)
 #define pycon_programs_where_level_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAMS, q, enum, LEVEL, NOT_IN, pycon_level_args_(v), n)
+    SC_WHERE_IN(PYCON_PROGRAMS, q, enum, LEVEL, NOT_IN, pycon_level_args_(v), \
+                n)
 #define pycon_programs_order_by_level(q, dir) \
     SC_ORDER_BY(PYCON_PROGRAMS, q, LEVEL, dir)
 #define pycon_programs_update_set_level(q, v) \
@@ -504,16 +507,16 @@ int pycon_programs_delete_all(pycon_programs_query *q, int64_t *changed);
             pycon_program_enrollments, 0, true)
 
 /* Navigation. */
-int pycon_programs_list_program_enrollments(sc_db *db, sc_arena *a,
-                                            const pycon_program *row,
-                                            pycon_program_enrollment_list *out);
-int pycon_programs_load_program_enrollments(sc_db *db, sc_arena *a,
-                                            const pycon_program *rows,
-                                            size_t n,
-                                            pycon_program_enrollment_list *lists);
+int pycon_programs_list_program_enrollments(
+    sc_db *db, sc_arena *a, const pycon_program *row,
+    pycon_program_enrollment_list *out);
+int pycon_programs_load_program_enrollments(
+    sc_db *db, sc_arena *a, const pycon_program *rows, size_t n,
+    pycon_program_enrollment_list *lists);
 
 /* Former names. */
-#define pycon_programs_get_program_enrollments pycon_programs_list_program_enrollments
+#define pycon_programs_get_program_enrollments \
+    pycon_programs_list_program_enrollments
 
 /* The columns of table "program_enrollments" by index. */
 enum {
@@ -525,9 +528,9 @@ enum {
 /* Column bits of "program_enrollments" for cols (key columns ignored). */
 #define PYCON_PROGRAM_ENROLLMENTS_PROGRAM_ENROLLMENT_ID \
     (UINT64_C(1) << PYCON_PROGRAM_ENROLLMENTS_COL_PROGRAM_ENROLLMENT_ID)
-#define PYCON_PROGRAM_ENROLLMENTS_PROGRAM_ID            \
+#define PYCON_PROGRAM_ENROLLMENTS_PROGRAM_ID \
     (UINT64_C(1) << PYCON_PROGRAM_ENROLLMENTS_COL_PROGRAM_ID)
-#define PYCON_PROGRAM_ENROLLMENTS_USER_ID               \
+#define PYCON_PROGRAM_ENROLLMENTS_USER_ID \
     (UINT64_C(1) << PYCON_PROGRAM_ENROLLMENTS_COL_USER_ID)
 
 /* Table "program_enrollments": the descriptor, then the row operations.
@@ -653,7 +656,8 @@ int pycon_program_enrollments_count(pycon_program_enrollments_query *q,
                                     int64_t *n);
 int pycon_program_enrollments_exists(pycon_program_enrollments_query *q,
                                      bool *yes);
-typedef int (*pycon_program_enrollment_fn)(void *ctx, const pycon_program_enrollment *row);
+typedef int (*pycon_program_enrollment_fn)(
+    void *ctx, const pycon_program_enrollment *row);
 int pycon_program_enrollments_each(pycon_program_enrollments_query *q,
                                    pycon_program_enrollment_fn fn, void *ctx);
 int pycon_program_enrollments_update_all(pycon_program_enrollments_query *q,

@@ -11,7 +11,8 @@ static const char *const q_Mood_Kind_labels[] = {
     "a*/b",
 };
 
-static const sc_enum_desc q_Mood_Kind_enum = {"Mood Kind", q_Mood_Kind_labels, 3};
+static const sc_enum_desc q_Mood_Kind_enum = {"Mood Kind", q_Mood_Kind_labels,
+                                              3};
 
 /* Table "Odd "Quote" * / Table". */
 static const sc_column_desc q_Odd_Quote_Table_columns[] = {
@@ -102,7 +103,8 @@ int q_Odd_Quote_Table_delete_many(sc_db *db, const q_Odd_Quote_Table *rows,
 
 q_Odd_Quote_Table_query *q_Odd_Quote_Table_select(sc_db *db)
 {
-    return (q_Odd_Quote_Table_query *)sc_query_new(db, &q_Odd_Quote_Table_table);
+    return (q_Odd_Quote_Table_query *)sc_query_new(db,
+                                                   &q_Odd_Quote_Table_table);
 }
 
 void q_Odd_Quote_Table_query_free(q_Odd_Quote_Table_query *q)
@@ -147,7 +149,8 @@ int q_Odd_Quote_Table_exists(q_Odd_Quote_Table_query *q, bool *yes)
     return sc_query_exists((sc_query *)q, yes);
 }
 
-/* Calls the typed callback of q_Odd_Quote_Table_each() for each untyped row. */
+/* Calls the typed callback of q_Odd_Quote_Table_each() for each untyped row.
+ */
 struct q_Odd_Quote_Table_each_ctx {
     q_Odd_Quote_Table_fn fn;
     void *ctx;
@@ -167,7 +170,8 @@ int q_Odd_Quote_Table_each(q_Odd_Quote_Table_query *q, q_Odd_Quote_Table_fn fn,
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? q_Odd_Quote_Table_each_row : NULL, &e);
+    return sc_query_each((sc_query *)q, fn ? q_Odd_Quote_Table_each_row : NULL,
+                         &e);
 }
 
 int q_Odd_Quote_Table_update_all(q_Odd_Quote_Table_query *q, int64_t *changed)
@@ -206,7 +210,8 @@ int q_Odd_Quote_Table_load_kids(sc_db *db, sc_arena *a,
 
     if (args && !tmp)
         return SC_NOMEM;
-    rc = sc_load_children(db, a, &q_Odd_Quote_Table_table, rows, n, &q_kids_table,
+    rc = sc_load_children(db, a, &q_Odd_Quote_Table_table, rows, n,
+                          &q_kids_table,
                           &q_kids_table.fkeys[0], tmp);
     for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
@@ -381,7 +386,8 @@ int q_kids_get_Odd_Quote_Table(sc_db *db, sc_arena *a, const q_kid *row,
                                q_Odd_Quote_Table *out)
 {
     return sc_load_parent(db, a, &q_kids_table, row,
-                          &q_kids_table.fkeys[0], &q_Odd_Quote_Table_table, out);
+                          &q_kids_table.fkeys[0], &q_Odd_Quote_Table_table,
+                          out);
 }
 
 /* The DDL of the schema for sqlite, one statement per string. */
@@ -396,12 +402,14 @@ static const char *const q_ddl_sqlite[] = {
     "    CONSTRAINT \"ck_Odd \"\"Quote\"\" */ Table_2nd\"\n"
     "        CHECK (\"2nd\" IN ('it''s', 'ok', 'a*/b'))\n"
     ") STRICT",
-    "CREATE INDEX IF NOT EXISTS \"ix_Odd \"\"Quote\"\" */ Table_select_2nd\" ON \"Odd \"\"Quote\"\" */ Table\" (\"select\", \"2nd\")",
+    "CREATE INDEX IF NOT EXISTS \"ix_Odd \"\"Quote\"\" */ Table_select_2nd\" "
+    "ON \"Odd \"\"Quote\"\" */ Table\" (\"select\", \"2nd\")",
     "CREATE TABLE IF NOT EXISTS \"kids\" (\n"
     "    \"id\" INTEGER NOT NULL PRIMARY KEY,\n"
     "    \"parent\" INTEGER,\n"
     "    CONSTRAINT \"fk_kids_parent\"\n"
-    "        FOREIGN KEY (\"parent\") REFERENCES \"Odd \"\"Quote\"\" */ Table\" (\"Id*/\")\n"
+    "        FOREIGN KEY (\"parent\") REFERENCES \"Odd \"\"Quote\"\" */ "
+    "Table\" (\"Id*/\")\n"
     ") STRICT",
     NULL
 };
@@ -420,12 +428,14 @@ static const char *const q_ddl_postgresql[] = {
     "    CONSTRAINT \"uq_Odd \"\"Quote\"\" */ Table_select\"\n"
     "        UNIQUE (\"select\")\n"
     ")",
-    "CREATE INDEX IF NOT EXISTS \"ix_Odd \"\"Quote\"\" */ Table_select_2nd\" ON \"Odd \"\"Quote\"\" */ Table\" (\"select\", \"2nd\")",
+    "CREATE INDEX IF NOT EXISTS \"ix_Odd \"\"Quote\"\" */ Table_select_2nd\" "
+    "ON \"Odd \"\"Quote\"\" */ Table\" (\"select\", \"2nd\")",
     "CREATE TABLE IF NOT EXISTS \"kids\" (\n"
     "    \"id\" bigint NOT NULL PRIMARY KEY,\n"
     "    \"parent\" bigint,\n"
     "    CONSTRAINT \"fk_kids_parent\"\n"
-    "        FOREIGN KEY (\"parent\") REFERENCES \"Odd \"\"Quote\"\" */ Table\" (\"Id*/\")\n"
+    "        FOREIGN KEY (\"parent\") REFERENCES \"Odd \"\"Quote\"\" */ "
+    "Table\" (\"Id*/\")\n"
     ")",
     NULL
 };
@@ -440,12 +450,14 @@ static const char *const q_ddl_mariadb[] = {
     "    CONSTRAINT `uq_Odd \"Quote\" */ Table_select`\n"
     "        UNIQUE (`select`)\n"
     ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE INDEX IF NOT EXISTS `ix_Odd \"Quote\" */ Table_select_2nd` ON `Odd \"Quote\" */ Table` (`select`(384), `2nd`)",
+    "CREATE INDEX IF NOT EXISTS `ix_Odd \"Quote\" */ Table_select_2nd` ON "
+    "`Odd \"Quote\" */ Table` (`select`(384), `2nd`)",
     "CREATE TABLE IF NOT EXISTS `kids` (\n"
     "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
     "    `parent` BIGINT,\n"
     "    CONSTRAINT `fk_kids_parent`\n"
-    "        FOREIGN KEY (`parent`) REFERENCES `Odd \"Quote\" */ Table` (`Id*/`)\n"
+    "        FOREIGN KEY (`parent`) REFERENCES `Odd \"Quote\" */ Table` "
+    "(`Id*/`)\n"
     ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     NULL
 };

@@ -158,9 +158,10 @@ enum {
 
 /* Column bits of "Odd "Quote" * / Table" for cols (key columns ignored). */
 #define Q_ODD_QUOTE_TABLE_ID_        (UINT64_C(1) << Q_ODD_QUOTE_TABLE_COL_ID_)
-#define Q_ODD_QUOTE_TABLE_SELECT     \
+#define Q_ODD_QUOTE_TABLE_SELECT \
     (UINT64_C(1) << Q_ODD_QUOTE_TABLE_COL_SELECT)
-#define Q_ODD_QUOTE_TABLE__2ND       (UINT64_C(1) << Q_ODD_QUOTE_TABLE_COL__2ND)
+#define Q_ODD_QUOTE_TABLE__2ND \
+    (UINT64_C(1) << Q_ODD_QUOTE_TABLE_COL__2ND)
 #define Q_ODD_QUOTE_TABLE_BACK_SLASH \
     (UINT64_C(1) << Q_ODD_QUOTE_TABLE_COL_BACK_SLASH)
 
@@ -240,7 +241,8 @@ void q_Odd_Quote_Table_query_free(q_Odd_Quote_Table_query *q);
 #define q_Odd_Quote_Table_where__2nd_ne(q, v) \
     SC_WHERE(Q_ODD_QUOTE_TABLE, q, enum, _2ND, NE, q_Mood_Kind_arg_(v))
 #define q_Odd_Quote_Table_where__2nd_in(q, v, n) \
-    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, enum, _2ND, IN, q_Mood_Kind_args_(v), n)
+    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, enum, _2ND, IN, q_Mood_Kind_args_(v), \
+                n)
 #define q_Odd_Quote_Table_where__2nd_not_in(q, v, n) \
     SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, enum, _2ND, NOT_IN, \
                 q_Mood_Kind_args_(v), n)
@@ -376,7 +378,8 @@ void q_kids_query_free(q_kids_query *q);
     SC_WHERE_IN(Q_KIDS, q, i64, PARENT, IN, v, n)
 #define q_kids_where_parent_not_in(q, v, n) \
     SC_WHERE_IN(Q_KIDS, q, i64, PARENT, NOT_IN, v, n)
-#define q_kids_where_parent_is_null(q) SC_WHERE_NULL(Q_KIDS, q, PARENT, IS_NULL)
+#define q_kids_where_parent_is_null(q) \
+    SC_WHERE_NULL(Q_KIDS, q, PARENT, IS_NULL)
 #define q_kids_where_parent_is_not_null(q) \
     SC_WHERE_NULL(Q_KIDS, q, PARENT, IS_NOT_NULL)
 #define q_kids_order_by_parent(q, dir) SC_ORDER_BY(Q_KIDS, q, PARENT, dir)

@@ -41,7 +41,8 @@ static const sc_column_desc types_samples_columns[] = {
      .dflt = {.kind = SC_DEFAULT_VALUE, .i = 1999}},
     {.name = "huge", .type = SC_TYPE_DECIMAL, .flags = SC_COL_NOTNULL,
      .offset = offsetof(types_sample, huge), .length = 30, .scale = 10,
-     .dflt = {.kind = SC_DEFAULT_VALUE, .s = "12345678901234567890.5", .len = 22}},
+     .dflt = {.kind = SC_DEFAULT_VALUE, .s = "12345678901234567890.5", .len =
+         22}},
     {.name = "name", .type = SC_TYPE_TEXT, .flags = SC_COL_NOTNULL,
      .offset = offsetof(types_sample, name), .length = 16,
      .dflt = {.kind = SC_DEFAULT_VALUE, .s = "it's", .len = 4}},
@@ -63,7 +64,8 @@ static const sc_column_desc types_samples_columns[] = {
      .dflt = {.kind = SC_DEFAULT_VALUE, .i = 1}},
     {.name = "ident", .type = SC_TYPE_UUID, .flags = SC_COL_NOTNULL,
      .offset = offsetof(types_sample, ident),
-     .dflt = {.kind = SC_DEFAULT_VALUE, .s = "\000\021\"3DUfw\210\231\252\273\314\335\356\377", .len = 16}},
+     .dflt = {.kind = SC_DEFAULT_VALUE, .s =
+         "\000\021\"3DUfw\210\231\252\273\314\335\356\377", .len = 16}},
     {.name = "doc", .type = SC_TYPE_JSON, .flags = SC_COL_NOTNULL,
      .offset = offsetof(types_sample, doc),
      .dflt = {.kind = SC_DEFAULT_VALUE, .s = "{\"a\": [1, 2]}", .len = 13}},
@@ -218,7 +220,8 @@ int types_samples_each(types_samples_query *q, types_sample_fn fn, void *ctx)
 
     e.fn = fn;
     e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? types_samples_each_row : NULL, &e);
+    return sc_query_each((sc_query *)q, fn ? types_samples_each_row : NULL,
+                         &e);
 }
 
 int types_samples_update_all(types_samples_query *q, int64_t *changed)
@@ -457,9 +460,11 @@ static const char *const types_ddl_sqlite[] = {
     "    \"body\" TEXT NOT NULL DEFAULT '',\n"
     "    \"blob\" BLOB NOT NULL,\n"
     "    \"born\" INTEGER NOT NULL DEFAULT -165,\n"
-    "    \"seen\" INTEGER NOT NULL DEFAULT (CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER)),\n"
+    "    \"seen\" INTEGER NOT NULL DEFAULT (CAST((julianday('now') - "
+    "2440587.5) * 86400000000.0 AS INTEGER)),\n"
     "    \"stamp\" INTEGER NOT NULL DEFAULT 1,\n"
-    "    \"ident\" BLOB NOT NULL DEFAULT X'00112233445566778899aabbccddeeff',\n"
+    "    \"ident\" BLOB NOT NULL DEFAULT "
+    "X'00112233445566778899aabbccddeeff',\n"
     "    \"doc\" TEXT NOT NULL DEFAULT '{\"a\": [1, 2]}',\n"
     "    \"color\" TEXT NOT NULL DEFAULT 'green',\n"
     "    CONSTRAINT \"ck_samples_flag\"\n"
@@ -542,8 +547,10 @@ static const char *const types_ddl_postgresql[] = {
     "    \"blob\" bytea NOT NULL,\n"
     "    \"born\" date NOT NULL DEFAULT '1969-07-20',\n"
     "    \"seen\" timestamptz NOT NULL DEFAULT now(),\n"
-    "    \"stamp\" timestamptz NOT NULL DEFAULT '1970-01-01 00:00:00.000001+00',\n"
-    "    \"ident\" uuid NOT NULL DEFAULT '00112233-4455-6677-8899-aabbccddeeff',\n"
+    "    \"stamp\" timestamptz NOT NULL DEFAULT '1970-01-01 "
+    "00:00:00.000001+00',\n"
+    "    \"ident\" uuid NOT NULL DEFAULT "
+    "'00112233-4455-6677-8899-aabbccddeeff',\n"
     "    \"doc\" jsonb NOT NULL DEFAULT '{\"a\": [1, 2]}',\n"
     "    \"color\" \"color\" NOT NULL DEFAULT 'green'\n"
     ")",
@@ -591,7 +598,8 @@ static const char *const types_ddl_mariadb[] = {
     "    `born` DATE NOT NULL DEFAULT '1969-07-20',\n"
     "    `seen` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)),\n"
     "    `stamp` DATETIME(6) NOT NULL DEFAULT '1970-01-01 00:00:00.000001',\n"
-    "    `ident` BINARY(16) NOT NULL DEFAULT X'00112233445566778899aabbccddeeff',\n"
+    "    `ident` BINARY(16) NOT NULL DEFAULT "
+    "X'00112233445566778899aabbccddeeff',\n"
     "    `doc` JSON NOT NULL DEFAULT '{\"a\": [1, 2]}',\n"
     "    `color` ENUM('red', 'green', 'blue') NOT NULL DEFAULT 'green'\n"
     ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",

@@ -147,7 +147,8 @@ typedef struct types_sample {
      {} /* seen */, \
      {} /* has_seen */, \
      1 /* stamp */, \
-     {{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff}} /* ident */, \
+     {{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, \
+       0xbb, 0xcc, 0xdd, 0xee, 0xff}} /* ident */, \
      "{\"a\": [1, 2]}" /* doc */, \
      TYPES_COLOR_GREEN /* color */}
 #else
@@ -164,7 +165,8 @@ typedef struct types_sample {
      .body = "", \
      .born = -165, \
      .stamp = 1, \
-     .ident = {{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff}}, \
+     .ident = {{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, \
+                0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff}}, \
      .doc = "{\"a\": [1, 2]}", \
      .color = TYPES_COLOR_GREEN}
 #endif
@@ -330,7 +332,8 @@ void types_samples_query_free(types_samples_query *q);
     SC_WHERE_IN(TYPES_SAMPLES, q, i64, ID, IN, v, n)
 #define types_samples_where_id_not_in(q, v, n) \
     SC_WHERE_IN(TYPES_SAMPLES, q, i64, ID, NOT_IN, v, n)
-#define types_samples_order_by_id(q, dir) SC_ORDER_BY(TYPES_SAMPLES, q, ID, dir)
+#define types_samples_order_by_id(q, dir) \
+    SC_ORDER_BY(TYPES_SAMPLES, q, ID, dir)
 
 /* Column flag (bool): filters, order, bulk set. */
 #define types_samples_where_flag_eq(q, v) \
@@ -405,7 +408,8 @@ void types_samples_query_free(types_samples_query *q);
     SC_WHERE_IN(TYPES_SAMPLES, q, i64, BIG, NOT_IN, v, n)
 #define types_samples_order_by_big(q, dir) \
     SC_ORDER_BY(TYPES_SAMPLES, q, BIG, dir)
-#define types_samples_update_set_big(q, v) SC_SET(TYPES_SAMPLES, q, i64, BIG, v)
+#define types_samples_update_set_big(q, v) \
+    SC_SET(TYPES_SAMPLES, q, i64, BIG, v)
 
 /* Column ratio (float32): filters, order, bulk set. */
 #define types_samples_where_ratio_eq(q, v) \
@@ -647,7 +651,8 @@ void types_samples_query_free(types_samples_query *q);
 #define types_samples_where_color_in(q, v, n) \
     SC_WHERE_IN(TYPES_SAMPLES, q, enum, COLOR, IN, types_color_args_(v), n)
 #define types_samples_where_color_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, enum, COLOR, NOT_IN, types_color_args_(v), n)
+    SC_WHERE_IN(TYPES_SAMPLES, q, enum, COLOR, NOT_IN, types_color_args_(v), \
+                n)
 #define types_samples_order_by_color(q, dir) \
     SC_ORDER_BY(TYPES_SAMPLES, q, COLOR, dir)
 #define types_samples_update_set_color(q, v) \
@@ -658,10 +663,12 @@ void types_samples_query_free(types_samples_query *q);
 #define types_samples_and(q) sc_query_begin_and(SC_HANDLE(TYPES_SAMPLES, q))
 #define types_samples_not(q) sc_query_begin_not(SC_HANDLE(TYPES_SAMPLES, q))
 #define types_samples_end(q) sc_query_end(SC_HANDLE(TYPES_SAMPLES, q))
-#define types_samples_limit(q, n) sc_query_limit(SC_HANDLE(TYPES_SAMPLES, q), n)
+#define types_samples_limit(q, n) \
+    sc_query_limit(SC_HANDLE(TYPES_SAMPLES, q), n)
 #define types_samples_offset(q, n) \
     sc_query_offset(SC_HANDLE(TYPES_SAMPLES, q), n)
-#define types_samples_distinct(q) sc_query_distinct(SC_HANDLE(TYPES_SAMPLES, q))
+#define types_samples_distinct(q) \
+    sc_query_distinct(SC_HANDLE(TYPES_SAMPLES, q))
 
 /* Terminals, and bulk changes. */
 int types_samples_all(types_samples_query *q, sc_arena *a,
@@ -734,12 +741,18 @@ types_maybes_query *types_maybes_select(sc_db *db);
 void types_maybes_query_free(types_maybes_query *q);
 
 /* Column id (int64): filters, order, bulk set. */
-#define types_maybes_where_id_eq(q, v) SC_WHERE(TYPES_MAYBES, q, i64, ID, EQ, v)
-#define types_maybes_where_id_ne(q, v) SC_WHERE(TYPES_MAYBES, q, i64, ID, NE, v)
-#define types_maybes_where_id_lt(q, v) SC_WHERE(TYPES_MAYBES, q, i64, ID, LT, v)
-#define types_maybes_where_id_le(q, v) SC_WHERE(TYPES_MAYBES, q, i64, ID, LE, v)
-#define types_maybes_where_id_gt(q, v) SC_WHERE(TYPES_MAYBES, q, i64, ID, GT, v)
-#define types_maybes_where_id_ge(q, v) SC_WHERE(TYPES_MAYBES, q, i64, ID, GE, v)
+#define types_maybes_where_id_eq(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, ID, EQ, v)
+#define types_maybes_where_id_ne(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, ID, NE, v)
+#define types_maybes_where_id_lt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, ID, LT, v)
+#define types_maybes_where_id_le(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, ID, LE, v)
+#define types_maybes_where_id_gt(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, ID, GT, v)
+#define types_maybes_where_id_ge(q, v) \
+    SC_WHERE(TYPES_MAYBES, q, i64, ID, GE, v)
 #define types_maybes_where_id_in(q, v, n) \
     SC_WHERE_IN(TYPES_MAYBES, q, i64, ID, IN, v, n)
 #define types_maybes_where_id_not_in(q, v, n) \
@@ -838,7 +851,8 @@ void types_maybes_query_free(types_maybes_query *q);
     SC_WHERE_NULL(TYPES_MAYBES, q, BIG, IS_NULL)
 #define types_maybes_where_big_is_not_null(q) \
     SC_WHERE_NULL(TYPES_MAYBES, q, BIG, IS_NOT_NULL)
-#define types_maybes_order_by_big(q, dir) SC_ORDER_BY(TYPES_MAYBES, q, BIG, dir)
+#define types_maybes_order_by_big(q, dir) \
+    SC_ORDER_BY(TYPES_MAYBES, q, BIG, dir)
 #define types_maybes_update_set_big(q, v) SC_SET(TYPES_MAYBES, q, i64, BIG, v)
 #define types_maybes_update_set_big_null(q) SC_SET_NULL(TYPES_MAYBES, q, BIG)
 
@@ -1041,7 +1055,8 @@ void types_maybes_query_free(types_maybes_query *q);
     SC_WHERE_NULL(TYPES_MAYBES, q, BORN, IS_NOT_NULL)
 #define types_maybes_order_by_born(q, dir) \
     SC_ORDER_BY(TYPES_MAYBES, q, BORN, dir)
-#define types_maybes_update_set_born(q, v) SC_SET(TYPES_MAYBES, q, i32, BORN, v)
+#define types_maybes_update_set_born(q, v) \
+    SC_SET(TYPES_MAYBES, q, i32, BORN, v)
 #define types_maybes_update_set_born_null(q) SC_SET_NULL(TYPES_MAYBES, q, BORN)
 
 /* Column seen (timestamp, nullable): filters, order, bulk set. */
@@ -1067,7 +1082,8 @@ void types_maybes_query_free(types_maybes_query *q);
     SC_WHERE_NULL(TYPES_MAYBES, q, SEEN, IS_NOT_NULL)
 #define types_maybes_order_by_seen(q, dir) \
     SC_ORDER_BY(TYPES_MAYBES, q, SEEN, dir)
-#define types_maybes_update_set_seen(q, v) SC_SET(TYPES_MAYBES, q, i64, SEEN, v)
+#define types_maybes_update_set_seen(q, v) \
+    SC_SET(TYPES_MAYBES, q, i64, SEEN, v)
 #define types_maybes_update_set_seen_null(q) SC_SET_NULL(TYPES_MAYBES, q, SEEN)
 
 /* Column ident (uuid, nullable): filters, order, bulk set. */
@@ -1103,7 +1119,8 @@ void types_maybes_query_free(types_maybes_query *q);
     SC_WHERE_NULL(TYPES_MAYBES, q, DOC, IS_NULL)
 #define types_maybes_where_doc_is_not_null(q) \
     SC_WHERE_NULL(TYPES_MAYBES, q, DOC, IS_NOT_NULL)
-#define types_maybes_order_by_doc(q, dir) SC_ORDER_BY(TYPES_MAYBES, q, DOC, dir)
+#define types_maybes_order_by_doc(q, dir) \
+    SC_ORDER_BY(TYPES_MAYBES, q, DOC, dir)
 #define types_maybes_update_set_doc(q, v) SC_SET(TYPES_MAYBES, q, text, DOC, v)
 #define types_maybes_update_set_doc_null(q) SC_SET_NULL(TYPES_MAYBES, q, DOC)
 
@@ -1115,7 +1132,8 @@ void types_maybes_query_free(types_maybes_query *q);
 #define types_maybes_where_color_in(q, v, n) \
     SC_WHERE_IN(TYPES_MAYBES, q, enum, COLOR, IN, types_color_args_(v), n)
 #define types_maybes_where_color_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, enum, COLOR, NOT_IN, types_color_args_(v), n)
+    SC_WHERE_IN(TYPES_MAYBES, q, enum, COLOR, NOT_IN, types_color_args_(v), \
+                n)
 #define types_maybes_where_color_is_null(q) \
     SC_WHERE_NULL(TYPES_MAYBES, q, COLOR, IS_NULL)
 #define types_maybes_where_color_is_not_null(q) \
@@ -1133,7 +1151,8 @@ void types_maybes_query_free(types_maybes_query *q);
 #define types_maybes_not(q) sc_query_begin_not(SC_HANDLE(TYPES_MAYBES, q))
 #define types_maybes_end(q) sc_query_end(SC_HANDLE(TYPES_MAYBES, q))
 #define types_maybes_limit(q, n) sc_query_limit(SC_HANDLE(TYPES_MAYBES, q), n)
-#define types_maybes_offset(q, n) sc_query_offset(SC_HANDLE(TYPES_MAYBES, q), n)
+#define types_maybes_offset(q, n) \
+    sc_query_offset(SC_HANDLE(TYPES_MAYBES, q), n)
 #define types_maybes_distinct(q) sc_query_distinct(SC_HANDLE(TYPES_MAYBES, q))
 
 /* Terminals, and bulk changes. */

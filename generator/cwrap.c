@@ -1,0 +1,544 @@
+/*
+ * cwrap.c - folds the generated C into CWRAP_WIDTH columns (cwrap.h).
+ *
+ * A long line is folded in two steps: first at the commas of its lists
+ * (and after the name of a #define), filling each line as far as it goes;
+ * then each line still too wide has its string literals cut into
+ * adjacent literals.  A line inside a macro gets its backslashes after
+ * both.  Nothing here knows what a line means beyond brackets, strings
+ * and comments, so the templates may say anything on one line.
+ */
+#include "cwrap.h"
+
+#include "mem.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#define MAX_DEPTH 64 /* brackets tracked for alignment */
+
+/* Whether s[0..n) is wider than limit; a line no longer in bytes is not. */
+static bool wider(const char *s, size_t n, size_t limit)
+{
+    return n > limit && cwrap_width(s, n) > limit;
+}
+
+size_t cwrap_width(const char *s, size_t n)
+{
+    size_t w = n, i = 0;
+    uint64_t x;
+
+    /* n less the continuation bytes (10xxxxxx), eight at a time */
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&x, s + i, 8);
+        x = (x & ~(x << 1) & UINT64_C(0x8080808080808080)) >> 7;
+        w -= (size_t)((x * UINT64_C(0x0101010101010101)) >> 56);
+    }
+    for (; i < n; i++)
+        w -= ((unsigned char)s[i] & 0xC0) == 0x80;
+    return w;
+}
+
+static size_t lead_of(const char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n && s[i] == ' ')
+        i++;
+    return i;
+}
+
+static bool starts(const char *s, size_t n, const char *word)
+{
+    size_t k = strlen(word);
+
+    return n >= k && memcmp(s, word, k) == 0;
+}
+
+/* Whether s[lead..n) is one comment and nothing else. */
+static bool lone_comment(const char *s, size_t n, size_t lead)
+{
+    size_t i;
+
+    if (n < lead + 4 || !starts(s + lead, n - lead, "/*") ||
+        memcmp(s + n - 2, "*/", 2) != 0)
+        return false;
+    for (i = lead + 2; i + 2 < n; i++)
+        if (s[i] == '*' && s[i + 1] == '/')
+            return false;
+    return true;
+}
+
+/* Whether s is code, then a comment at *at that ends the line; the code
+ * holds no literal, so the comment is found by its opening. */
+static bool trailing_comment(const char *s, size_t n, size_t lead,
+                             size_t *at)
+{
+    size_t i;
+
+    if (n < 4 || memcmp(s + n - 2, "*/", 2) != 0)
+        return false;
+    for (i = lead; i + 1 < n; i++) {
+        if (s[i] == '"' || s[i] == '\'')
+            return false;
+        if (s[i] == '/' && s[i + 1] == '*')
+            break;
+    }
+    if (i == lead || i + 1 >= n || !lone_comment(s + i, n - i, 0))
+        return false;
+    *at = i;
+    return cwrap_width(s, i) <= CWRAP_WIDTH;
+}
+
+/* A lone comment as a block comment, its words filled line by line. */
+static void fold_comment(buf *out, const char *s, size_t n, size_t lead)
+{
+    const char *p = s + lead + 2, *end = s + n - 2, *q;
+    size_t col = lead + 2, w;
+    bool words = false; /* a word on the current line */
+
+    buf_pad(out, lead);
+    buf_puts(out, "/*");
+    while (end > p && end[-1] == ' ')
+        end--;
+    while (p < end) {
+        while (p < end && *p == ' ')
+            p++;
+        for (q = p; q < end && *q != ' '; q++)
+            ;
+        w = cwrap_width(p, (size_t)(q - p));
+        if (words && col + 1 + w > CWRAP_WIDTH) {
+            buf_putc(out, '\n');
+            buf_pad(out, lead);
+            buf_puts(out, " *");
+            col = lead + 2;
+        }
+        buf_putc(out, ' ');
+        buf_put(out, p, (size_t)(q - p));
+        col += 1 + w;
+        words = true;
+        p = q;
+    }
+    if (col + 3 > CWRAP_WIDTH) {
+        buf_putc(out, '\n');
+        buf_pad(out, lead);
+    }
+    buf_puts(out, " */");
+}
+
+/* code[i] = whether s[i] is outside strings, characters and comments. */
+static void mark_code(const char *s, size_t n, unsigned char *code)
+{
+    char quote = 0;
+    bool comment = false;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        code[i] = 0;
+        if (comment) {
+            if (s[i] == '*' && i + 1 < n && s[i + 1] == '/') {
+                code[++i] = 0;
+                comment = false;
+            }
+        } else if (quote) {
+            if (s[i] == '\\' && i + 1 < n)
+                code[++i] = 0;
+            else if (s[i] == quote)
+                quote = 0;
+        } else if (s[i] == '"' || s[i] == '\'') {
+            quote = s[i];
+        } else if (s[i] == '/' && i + 1 < n && s[i + 1] == '*') {
+            code[++i] = 0;
+            comment = true;
+        } else {
+            code[i] = 1;
+        }
+    }
+}
+
+/* The space after the name of a #define (and its parameters), or 0. */
+static size_t define_break(const char *s, size_t n, size_t lead)
+{
+    size_t i = lead + strlen("#define "), depth = 0;
+
+    while (i < n && s[i] != ' ' && s[i] != '(')
+        i++;
+    if (i < n && s[i] == '(')
+        for (; i < n; i++) {
+            depth += s[i] == '(';
+            if (s[i] == ')' && --depth == 0) {
+                i++;
+                break;
+            }
+        }
+    return i < n && s[i] == ' ' ? i : 0;
+}
+
+/* Whether the line may break at the space s[i]: after a list's comma,
+ * after the = of an initializer, or at def (a #define's name; 0: none). */
+static bool may_break(const char *s, const unsigned char *code, size_t i,
+                      size_t def)
+{
+    if (s[i] != ' ' || i < 2)
+        return false;
+    if (i == def)
+        return true;
+    return code[i - 1] &&
+           (s[i - 1] == ',' || (s[i - 1] == '=' && s[i - 2] == ' '));
+}
+
+#define NONE ((size_t)-1)
+
+/* Where the atom starting at i ends: at the space of the next place the
+ * line may break, just past the bracket hang, or at n. */
+static size_t atom_end(const char *s, size_t n, const unsigned char *code,
+                       size_t i, size_t def, size_t hang)
+{
+    size_t k;
+
+    for (k = i; k < n; k++)
+        if (may_break(s, code, k, def) || (k != i && k == hang + 1))
+            return k;
+    return n;
+}
+
+typedef struct layout {
+    size_t col;
+    size_t open[MAX_DEPTH]; /* the columns of the open brackets */
+    size_t at[MAX_DEPTH];   /* and where they are in the line */
+    size_t depth;
+} layout;
+
+static void put_atom(buf *out, layout *l, const char *s,
+                     const unsigned char *code, size_t from, size_t to)
+{
+    size_t i;
+
+    buf_put(out, s + from, to - from);
+    for (i = from; i < to; i++) {
+        if (code[i])
+            switch (s[i]) {
+            case '(':
+            case '[':
+            case '{':
+                if (l->depth < MAX_DEPTH) {
+                    l->at[l->depth] = i;
+                    l->open[l->depth++] = l->col;
+                }
+                break;
+            case ')':
+            case ']':
+            case '}':
+                if (l->depth > 0)
+                    l->depth--;
+                break;
+            default:
+                break;
+            }
+        l->col += ((unsigned char)s[i] & 0xC0) != 0x80;
+    }
+}
+
+/*
+ * Step one: s folded at its lists' commas (and after a #define's name),
+ * each list's lines aligned past its bracket; with hang (a bracket's
+ * place in s), that list starts on a line of its own, indented by four.
+ * Returns the bracket whose list did not fit aligned, or NONE.
+ */
+static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
+                         size_t limit, const unsigned char *code,
+                         size_t hang)
+{
+    size_t def = starts(s + lead, n - lead, "#define ")
+                     ? define_break(s, n, lead) : 0;
+    size_t at, end, w, indent, failed = NONE;
+    bool hung, named;
+    layout l;
+
+    memset(&l, 0, sizeof l);
+    end = atom_end(s, n, code, 0, def, hang);
+    put_atom(out, &l, s, code, 0, end);
+    while (end < n) {
+        hung = hang != NONE && end == hang + 1;
+        at = hung ? end : end + 1;
+        named = def && end == def;
+        if (named)
+            while (at < n && s[at] == ' ')
+                at++;
+        end = atom_end(s, n, code, at, def, hang);
+        w = cwrap_width(s + at, end - at);
+        /* A #define too wide breaks after its name first. */
+        if (!hung && !named && l.col + 1 + w <= limit) {
+            buf_putc(out, ' ');
+            l.col++;
+            put_atom(out, &l, s, code, at, end);
+            continue;
+        }
+        if (hung || named || s[at - 2] == '=')
+            indent = lead + 4;
+        else if (l.depth == 0)
+            indent = lead;
+        else if (l.at[l.depth - 1] == hang)
+            indent = lead + 4;
+        else
+            indent = l.open[l.depth - 1] + 1;
+        if (indent + w > limit && lead + 4 < indent && failed == NONE)
+            failed = l.at[l.depth - 1];
+        buf_putc(out, '\n');
+        buf_pad(out, indent);
+        l.col = indent;
+        put_atom(out, &l, s, code, at, end);
+    }
+    return failed;
+}
+
+/* The bytes of the escape sequence at s[0] (a backslash). */
+static size_t escape_len(const char *s, size_t n)
+{
+    size_t k = 1;
+
+    if (n < 2)
+        return n;
+    if (s[1] >= '0' && s[1] <= '7') {
+        while (k < n && k < 4 && s[k] >= '0' && s[k] <= '7')
+            k++;
+        return k;
+    }
+    if (s[1] == 'x') {
+        for (k = 2; k < n && strchr("0123456789abcdefABCDEF", s[k]); k++)
+            ;
+        return k;
+    }
+    return 2;
+}
+
+/* The end (the closing quote) of the literal opened at s[i]. */
+static size_t literal_end(const char *s, size_t n, size_t i)
+{
+    for (i++; i < n && s[i] != '"'; i++)
+        if (s[i] == '\\')
+            i++;
+    return i < n ? i : n - 1;
+}
+
+static buf piece; /* the text of a literal moved to its next line */
+
+/* Step two: the literals of the line s cut so that it fits in limit. */
+static void fold_literals(buf *out, const char *s, size_t n, size_t limit)
+{
+    size_t i = 0, col = 0, e, j, u, start, good, reserve, first, cut;
+    const char *rest;
+
+    while (i < n) {
+        if (s[i] == '\'' || (s[i] == '/' && i + 1 < n && s[i + 1] == '*')) {
+            /* a character or a comment: copied whole */
+            e = s[i] == '\'' ? i + 1 : i + 2;
+            while (e < n && !(s[i] == '\'' ? s[e] == '\''
+                                           : s[e - 1] == '*' && s[e] == '/'))
+                e += s[i] == '\'' && s[e] == '\\' ? 2 : 1;
+            e = e < n ? e + 1 : n;
+            buf_put(out, s + i, e - i);
+            col += cwrap_width(s + i, e - i);
+            i = e;
+            continue;
+        }
+        if (s[i] != '"') {
+            buf_putc(out, s[i]);
+            col += ((unsigned char)s[i] & 0xC0) != 0x80;
+            i++;
+            continue;
+        }
+        e = literal_end(s, n, i);
+        rest = memchr(s + e + 1, '"', n - e - 1);
+        reserve = rest ? 1 : cwrap_width(s + e, n - e);
+        start = col;
+        buf_putc(out, '"');
+        col++;
+        good = 0;
+        first = out->len; /* where the current piece's text starts */
+        for (j = i + 1; j < e; j += u) {
+            u = s[j] == '\\' ? escape_len(s + j, e - j) : 1;
+            if (col + u + reserve > limit && out->len > first) {
+                cut = good > first ? good : out->len;
+                buf_reset(&piece);
+                buf_put(&piece, out->data + cut, out->len - cut);
+                out->len = cut;
+                buf_puts(out, "\"\n");
+                buf_pad(out, start);
+                buf_putc(out, '"');
+                first = out->len;
+                buf_put(out, piece.data, piece.len);
+                col = start + 1 + cwrap_width(piece.data, piece.len);
+                good = 0;
+            }
+            buf_put(out, s + j, u);
+            col += ((unsigned char)s[j] & 0xC0) != 0x80 ? u : 0;
+            if (s[j] == ' ' || (u == 2 && s[j + 1] == 'n'))
+                good = out->len;
+        }
+        buf_putc(out, '"');
+        col++;
+        i = e + 1;
+    }
+}
+
+static buf step; /* step one's lines, before step two */
+
+static bool too_wide(const buf *b, size_t limit)
+{
+    size_t i, e;
+
+    for (i = 0; i < b->len; i = e + 1) {
+        for (e = i; e < b->len && b->data[e] != '\n'; e++)
+            ;
+        if (wider(b->data + i, e - i, limit))
+            return true;
+    }
+    return false;
+}
+
+/* The first bracket of s that opens a list, or NONE. */
+static size_t first_open(const char *s, size_t n, const unsigned char *code)
+{
+    size_t i;
+
+    for (i = 1; i + 1 < n; i++)
+        if (code[i] && s[i] == '(' && s[i + 1] != ')' && s[i + 1] != '*' &&
+            s[i - 1] != ' ')
+            return i;
+    return NONE;
+}
+
+/* One line too wide, folded into out; macro: it belongs to a #define. */
+static void fold_line(buf *out, const char *s, size_t n, bool macro)
+{
+    static unsigned char *code;
+    static size_t code_cap;
+    size_t lead = lead_of(s, n), limit = CWRAP_WIDTH, i, e, begin, hang, def;
+    bool backslash = false;
+
+    if (!macro && lone_comment(s, n, lead)) {
+        fold_comment(out, s, n, lead);
+        return;
+    }
+    if (!macro && trailing_comment(s, n, lead, &i)) {
+        /* the comment goes above the code it is about */
+        begin = out->len;
+        buf_pad(out, lead);
+        buf_put(out, s + i, n - i);
+        if (out->len - begin > CWRAP_WIDTH) {
+            buf_reset(&step);
+            buf_put(&step, out->data + begin, out->len - begin);
+            out->len = begin;
+            fold_comment(out, step.data, step.len, lead);
+        }
+        buf_putc(out, '\n');
+        for (e = i; e > lead && s[e - 1] == ' '; e--)
+            ;
+        buf_put(out, s, e);
+        return;
+    }
+    if (macro) {
+        limit -= 2;
+        backslash = n > 0 && s[n - 1] == '\\';
+        if (backslash)
+            for (n--; n > 0 && s[n - 1] == ' '; n--)
+                ;
+    }
+    if (macro && !backslash && starts(s + lead, n - lead, "#define ") &&
+        (def = define_break(s, n, lead)) != 0) {
+        /* The common case, as step one would fold it: the name, then
+         * the body on one line of its own. */
+        for (i = def; i < n && s[i] == ' '; i++)
+            ;
+        if (lead + 4 + cwrap_width(s + i, n - i) <= limit) {
+            buf_put(out, s, def);
+            buf_puts(out, " \\\n");
+            buf_pad(out, lead + 4);
+            buf_put(out, s + i, n - i);
+            return;
+        }
+    }
+    if (n > code_cap) {
+        code_cap = 2 * n;
+        code = mem_realloc(code, code_cap);
+    }
+    mark_code(s, n, code);
+    buf_reset(&step);
+    hang = fold_lists(&step, s, n, lead, limit, code, NONE);
+    if (hang == NONE && too_wide(&step, limit))
+        hang = first_open(s, n, code);
+    if (hang != NONE) {
+        buf_reset(&step);
+        fold_lists(&step, s, n, lead, limit, code, hang);
+    }
+    begin = out->len;
+    for (i = 0; i < step.len; i = e + 1) {
+        e = i;
+        while (e < step.len && step.data[e] != '\n')
+            e++;
+        if (i > 0)
+            buf_putc(out, '\n');
+        if (wider(step.data + i, e - i, limit))
+            fold_literals(out, step.data + i, e - i, limit);
+        else
+            buf_put(out, step.data + i, e - i);
+    }
+    if (!macro)
+        return;
+    /* The backslashes, now that the lines are known. */
+    buf_reset(&step);
+    buf_put(&step, out->data + begin, out->len - begin);
+    out->len = begin;
+    for (i = 0; i < step.len; i++) {
+        if (step.data[i] == '\n')
+            buf_puts(out, " \\");
+        buf_putc(out, step.data[i]);
+    }
+    if (backslash)
+        buf_puts(out, " \\");
+}
+
+void cwrap_lines(buf *b, size_t from)
+{
+    size_t i, e, first = b->len;
+    bool macro, next, found = false;
+    const char *nl;
+    buf out;
+
+    /* The first line that does not fit, if any. */
+    for (i = from; i < b->len; i = e + 1) {
+        nl = memchr(b->data + i, '\n', b->len - i);
+        e = nl ? (size_t)(nl - b->data) : b->len;
+        if (wider(b->data + i, e - i, CWRAP_WIDTH)) {
+            first = i;
+            found = true;
+            break;
+        }
+    }
+    if (!found)
+        return;
+    /* Whether that line continues a macro: how the line before ends. */
+    next = first >= from + 2 && b->data[first - 2] == '\\';
+    buf_init(&out);
+    buf_reserve(&out, b->len + b->len / 8);
+    buf_put(&out, b->data, first);
+    for (i = first; i < b->len; i = e + 1) {
+        size_t lead;
+
+        nl = memchr(b->data + i, '\n', b->len - i);
+        e = nl ? (size_t)(nl - b->data) : b->len;
+        lead = lead_of(b->data + i, e - i);
+        macro = next || starts(b->data + i + lead, e - i - lead, "#define ");
+        next = e > i && b->data[e - 1] == '\\';
+        if (wider(b->data + i, e - i, CWRAP_WIDTH))
+            fold_line(&out, b->data + i, e - i, macro);
+        else
+            buf_put(&out, b->data + i, e - i);
+        if (nl)
+            buf_putc(&out, '\n');
+    }
+    buf_free(b);
+    *b = out;
+}

@@ -1,0 +1,2 @@
+INSERT INTO orders () VALUES ();
+INSERT INTO orders () VALUES ();
