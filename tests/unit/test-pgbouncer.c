@@ -9,13 +9,17 @@
  * prepared under a name (the default) the same work meets server
  * connections that do not hold its statements: every call either
  * answers right or fails with the server's error about the prepared
- * statement, never a wrong answer.
+ * statement, never a wrong answer.  Transactions that hold server
+ * connections make one such meeting happen for certain, and show that
+ * a statement of the same place in another client's sequence is not
+ * run in its stead.
  */
 #include <check.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "rt_db.h"
 #include "schemac.h"
@@ -29,21 +33,6 @@ static const char *env_url(const char *name)
     ck_assert_msg(url != NULL && *url != '\0', "%s is not set (run "
                   "through tests/scripts/with-pgbouncer.sh)", name);
     return url;
-}
-
-/* An empty schema with the tables of runtime.schema, made directly on
- * the server. */
-static void fresh_schema(void)
-{
-    sc_db *db = NULL;
-
-    ck_assert_int_eq(sc_open(env_url("SCHEMAC_TEST_DIRECT_URL"), &db),
-                     SC_OK);
-    ck_assert_msg(sc_exec(db, "DROP SCHEMA public CASCADE; "
-                              "CREATE SCHEMA public") == SC_OK,
-                  "%s", sc_errmsg(db));
-    ck_assert_int_eq(rt_create_all(db), SC_OK);
-    sc_close(db);
 }
 
 static int on_count(void *ctx, int n, const char *const *v)
@@ -63,6 +52,48 @@ static long direct_count(const char *sql)
                   sc_errmsg(db));
     sc_close(db);
     return n;
+}
+
+/* Waits until the server has no session but this one's (the terminated
+ * ones are gone, and the pooler has seen them go). */
+static void wait_for_no_servers(void)
+{
+    struct timespec pause = {0, 20 * 1000 * 1000};
+    long n = -1;
+    int i;
+
+    for (i = 0; i < 250; i++) {
+        n = direct_count("SELECT count(*) FROM pg_stat_activity WHERE "
+                         "datname = current_database()");
+        if (n == 1)
+            break;
+        nanosleep(&pause, NULL);
+    }
+    ck_assert_int_eq(n, 1);
+    nanosleep(&pause, NULL);
+}
+
+/* An empty schema with the tables of runtime.schema, made directly on
+ * the server. */
+static void fresh_schema(void)
+{
+    sc_db *db = NULL;
+
+    ck_assert_int_eq(sc_open(env_url("SCHEMAC_TEST_DIRECT_URL"), &db),
+                     SC_OK);
+    ck_assert_msg(sc_exec(db, "DROP SCHEMA public CASCADE; "
+                              "CREATE SCHEMA public") == SC_OK,
+                  "%s", sc_errmsg(db));
+    ck_assert_int_eq(rt_create_all(db), SC_OK);
+    /* the pooler's server connections go, with what was prepared on
+     * them: it opens new ones when next needed */
+    ck_assert_msg(sc_exec(db, "SELECT pg_terminate_backend(pid) FROM "
+                              "pg_stat_activity WHERE pid <> "
+                              "pg_backend_pid() AND datname = "
+                              "current_database()") == SC_OK,
+                  "%s", sc_errmsg(db));
+    sc_close(db);
+    wait_for_no_servers();
 }
 
 typedef struct worker {
@@ -297,6 +328,118 @@ START_TEST(test_prepared_through_pooler)
 }
 END_TEST
 
+/* A connection to the pooler. */
+static sc_db *pooled(bool prepare_off)
+{
+    sc_open_opts o = SC_OPEN_OPTS_INIT;
+    sc_db *db = NULL;
+
+    o.prepare = prepare_off ? SC_PREPARE_OFF : SC_PREPARE_ON;
+    ck_assert_int_eq(sc_open_with(env_url("SCHEMAC_TEST_URL"), &o, &db),
+                     SC_OK);
+    return db;
+}
+
+/* A transaction on its own connection that keeps one of the pooler's
+ * two server connections while it is open. */
+static sc_db *hold_server(void)
+{
+    sc_db *db = pooled(true);
+    long n = -1;
+
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    ck_assert_int_eq(sc_query_sql_each(db, "SELECT 1", on_count, &n), SC_OK);
+    ck_assert_int_eq(n, 1);
+    return db;
+}
+
+static void release_server(sc_db *db)
+{
+    ck_assert_int_eq(sc_commit(db), SC_OK);
+    sc_close(db);
+}
+
+static int above_count(sc_db *db, int64_t id, int64_t *n)
+{
+    rt_speaker_query *q = rt_speaker_select(db);
+    int rc;
+
+    rt_speaker_where_speaker_id_gt(q, id);
+    rc = rt_speaker_count(q, n);
+    rt_speaker_query_free(q);
+    return rc;
+}
+
+/* The same steps with statements named or not.  While a transaction
+ * holds one of the two server connections, "second" deletes row 2 on
+ * the other; the transactions then swap connections and "first" counts
+ * there, then on the other one, where second's statement was prepared:
+ * its first statement, as first's count is first's.  Without names the
+ * count is right both times; with them the second count fails as its
+ * statement is not there, and never runs second's DELETE (row 1 stays). */
+static void choreography(bool prepare_off)
+{
+    rt_speaker row = RT_SPEAKER_INIT;
+    sc_db *direct = NULL, *c1, *c2, *c3, *first, *second;
+    int64_t n = -1;
+    int rc;
+
+    fresh_schema();
+    ck_assert_int_eq(sc_open(env_url("SCHEMAC_TEST_DIRECT_URL"), &direct),
+                     SC_OK);
+    row.name = "one";
+    row.email = "one@example.org";
+    ck_assert_int_eq(rt_speaker_insert(direct, &row), SC_OK);
+    ck_assert_int_eq(row.speaker_id, 1);
+    row.speaker_id = 0;
+    ck_assert_int_eq(rt_speaker_insert(direct, &row), SC_OK);
+    ck_assert_int_eq(row.speaker_id, 2);
+    sc_close(direct);
+    first = pooled(prepare_off);
+    second = pooled(prepare_off);
+    c1 = hold_server();
+    ck_assert_msg(rt_speaker_delete(second, 2) == SC_OK, "%s",
+                  sc_errmsg(second));
+    c2 = hold_server();
+    release_server(c1);
+    ck_assert_msg(above_count(first, 1, &n) == SC_OK, "%s",
+                  sc_errmsg(first));
+    ck_assert_int_eq(n, 0);
+    c3 = hold_server();
+    release_server(c2);
+    n = -1;
+    rc = above_count(first, 1, &n);
+    if (prepare_off) {
+        ck_assert_msg(rc == SC_OK, "%s", sc_errmsg(first));
+        ck_assert_int_eq(n, 0);
+    } else {
+        ck_assert_int_eq(rc, SC_ERROR);
+        ck_assert_int_eq(n, -1);
+        ck_assert_msg(strstr(sc_errmsg(first), "prepared statement \"sc") &&
+                          strstr(sc_errmsg(first), "\" does not exist"),
+                      "%s", sc_errmsg(first));
+    }
+    release_server(c3);
+    ck_assert_int_eq(direct_count("SELECT count(*) FROM speaker WHERE "
+                                  "speaker_id = 1"),
+                     1);
+    ck_assert_int_eq(direct_count("SELECT count(*) FROM speaker"), 1);
+    sc_close(second);
+    sc_close(first);
+}
+
+START_TEST(test_choreography_prepare_off)
+{
+    choreography(true);
+}
+END_TEST
+
+START_TEST(test_choreography_prepared)
+{
+    choreography(false);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("pgbouncer");
@@ -305,6 +448,8 @@ Suite *make_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_prepare_off_through_pooler);
     tcase_add_test(tc, test_prepared_through_pooler);
+    tcase_add_test(tc, test_choreography_prepare_off);
+    tcase_add_test(tc, test_choreography_prepared);
     suite_add_tcase(s, tc);
     return s;
 }
