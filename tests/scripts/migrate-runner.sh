@@ -9,8 +9,8 @@
 #
 #     migrate-runner.sh SOURCE_ROOT SCHEMAC BUILD_ROOT
 #
-# On SQLite (a file), or on PostgreSQL when SCHEMAC_TEST_URL names a
-# server (tests/scripts/with-pg.sh sets it).
+# On SQLite (a file), or on PostgreSQL or MariaDB when SCHEMAC_TEST_URL
+# names a server (tests/scripts/with-pg.sh and with-mariadb.sh set it).
 set -u
 src=$1
 schemac=$2
@@ -60,6 +60,9 @@ run "UPDATE users SET email = 'b@x' WHERE name = 'bob'"
 if [ $dialect = sqlite ]; then
     (echo "BEGIN IMMEDIATE;"; sleep 3; echo "COMMIT;") |
         sqlite3 "$tmp/db.sqlite" &
+elif [ $dialect = mariadb ]; then
+    "${my[@]}" -e "LOCK TABLES users WRITE; SELECT SLEEP(3);
+        UNLOCK TABLES" >/dev/null 2>&1 &
 else
     psql -q -X "$url" -c "BEGIN; LOCK TABLE users; SELECT pg_sleep(3);
         COMMIT;" >/dev/null 2>&1 &
@@ -90,8 +93,8 @@ if [ $dialect = sqlite ]; then
 else
     has "(users: "
 fi
-[ "$(run "SELECT name || '=' || karma FROM users ORDER BY id" |
-     tr '\n' ' ')" = "ann=3 bob=3 " ] || fail "part 3 did not fill karma"
+[ "$(run "SELECT name, karma FROM users ORDER BY id" |
+     tr '\n' ' ')" = "ann|3 bob|3 " ] || fail "part 3 did not fill karma"
 [ "$(run "SELECT count(*) FROM schemac_migration_parts")" = 0 ] ||
     fail "the parts table keeps a finished migration"
 mig 0 status --db "$url" --dir "$parts"
@@ -217,13 +220,14 @@ mig 0 up --db "$url" --dir "$team"
 has "applied  0004 backfill_karma"
 run "INSERT INTO users (name) VALUES ('ann'), ('bob')"
 cp -r "$team" "$tmp/team.applied"
-for d in sqlite postgresql; do
+for d in sqlite postgresql mariadb; do
     sed -i 's/^-- +up$/&\nUPDATE users SET karma = length(name);/' \
         "$team/0004_backfill_karma.$d.sql"
     echo "UPDATE users SET karma = 0;" >>"$team/0004_backfill_karma.$d.sql"
 done
 mig 1 status --db "$url" --dir "$team"
-has "0004_backfill_karma.postgresql.sql was edited after schemac.sum"
+grep -Eq "0004_backfill_karma\.(sqlite|postgresql|mariadb)\.sql was edited \
+after schemac\.sum" "$tmp/out" || fail "status: no edited file named"
 mig 1 hash --db "$url" --dir "$team"
 has "refused: migration 0004 backfill_karma was edited after it was applied"
 # undone with the text it applied, the edit can be sealed
@@ -250,6 +254,8 @@ empty
 if [ $dialect = sqlite ]; then
     sqlite3 -bail "$tmp/db.sqlite" <"$tmp/up.sql" >/dev/null 2>"$tmp/out" ||
         fail "the up script"
+elif [ $dialect = mariadb ]; then
+    run - <"$tmp/up.sql" >/dev/null 2>"$tmp/out" || fail "the up script"
 else
     psql -q -X -v ON_ERROR_STOP=1 "$url" -f "$tmp/up.sql" >/dev/null \
         2>"$tmp/out" || fail "the up script"
@@ -264,6 +270,8 @@ grep -q "DELETE FROM schemac_migrations WHERE version = 1;" "$tmp/down.sql" ||
 if [ $dialect = sqlite ]; then
     sqlite3 -bail "$tmp/db.sqlite" <"$tmp/down.sql" >/dev/null 2>"$tmp/out" ||
         fail "the down script"
+elif [ $dialect = mariadb ]; then
+    run - <"$tmp/down.sql" >/dev/null 2>"$tmp/out" || fail "the down script"
 else
     psql -q -X -v ON_ERROR_STOP=1 "$url" -f "$tmp/down.sql" >/dev/null \
         2>"$tmp/out" || fail "the down script"
