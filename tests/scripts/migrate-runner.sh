@@ -19,6 +19,9 @@ parts=$src/tests/data/migrations/parts
 basic=$src/tests/data/migrations/basic
 
 . "$(dirname "$0")/live-db.sh" migrate-runner
+# the dialect table's transactional_ddl: MariaDB commits each DDL statement
+ddl_rolls_back=true
+[ $dialect = mariadb ] && ddl_rolls_back=false
 
 # mig EXPECTED_STATUS ARGS...: schemac migrate ARGS into $tmp/out.
 mig() {
@@ -326,10 +329,21 @@ mig 0 diff "$basic/0003_add_tags.schema" --dir "$tmp/sq" --name add_tags
 mig 0 squash --to 3 --dir "$tmp/sq"
 has "wrote $tmp/sq/squashed/0001_to_0003.{schema,sqlite.sql,postgresql.sql,mariadb.sql}"
 mig 0 status --db "$url" --dir "$tmp/sq"
-has "squash   0001..0003, which up runs at once on an empty database"
+if $ddl_rolls_back; then
+    has "squash   0001..0003, which up runs at once on an empty database"
+else
+    has "squash   0001..0003, which up does not use: no transaction holds \
+DDL here, so up runs the migrations"
+fi
 mig 0 up --db "$url" --dir "$tmp/sq"
-has "applied  0003 to_0003"
-[ "$(grep -c '^applied' "$tmp/out")" = 1 ] || fail "squash: not one step"
+if $ddl_rolls_back; then
+    has "applied  0003 to_0003"
+    [ "$(grep -c '^applied' "$tmp/out")" = 1 ] || fail "squash: not one step"
+else
+    # no transaction holds the squash: the migrations run, each resumable
+    has "applied  0003 add_tags"
+    [ "$(grep -c '^applied' "$tmp/out")" = 3 ] || fail "squash: not 3 steps"
+fi
 "$schemac" check "$basic/0003_add_tags.schema" --db "$url" >"$tmp/out" 2>&1 ||
     fail "squash: drift from 0003"
 mig 0 history --db "$url" --dir "$tmp/sq"
