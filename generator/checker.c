@@ -1860,7 +1860,7 @@ static void check_macro_names(ast_ctx *ctx, ast_schema *s)
  * Entry point
  * ------------------------------------------------------------------- */
 
-int check_schema(ast_ctx *ctx)
+static int check(ast_ctx *ctx, bool c_names)
 {
     ast_schema *s = ctx->schema;
     ast_table *t;
@@ -1917,12 +1917,22 @@ int check_schema(ast_ctx *ctx)
             check_default(ctx, c);
     }
     lookups_free();
-    if (ctx->nerrors == 0)
+    if (c_names && ctx->nerrors == 0)
         check_macro_names(ctx, s);
     order_tables(ctx);
     /* Last, the names the C files would declare, which only the C
      * emitter knows how to make. */
-    if (ctx->nerrors == 0)
+    if (c_names && ctx->nerrors == 0)
         emit_c_check_names(ctx);
     return ctx->nerrors;
+}
+
+int check_schema(ast_ctx *ctx)
+{
+    return check(ctx, true);
+}
+
+int check_schema_for_sql(ast_ctx *ctx)
+{
+    return check(ctx, false);
 }

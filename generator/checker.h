@@ -15,6 +15,17 @@
 /* Checks ctx->schema; returns the number of errors (0: safe to emit). */
 int check_schema(ast_ctx *ctx);
 
+/*
+ * check_schema() without its last step, the names the C files would
+ * declare (check_macro_names() and emit_c_check_names()): for a snapshot
+ * read back from a migration directory, which only the SQL emitter and
+ * diff_schemas() read.  They need every other step: the names resolved,
+ * the keys set, the references and defaults checked and the tables in
+ * dependency order.  The snapshot passed the whole check when it was
+ * written, and no C is made from it.
+ */
+int check_schema_for_sql(ast_ctx *ctx);
+
 /* The kinds of names a database may keep for itself. */
 typedef enum check_name_kind {
     CHECK_NAME_TABLE,

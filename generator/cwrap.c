@@ -502,43 +502,36 @@ static void fold_line(buf *out, const char *s, size_t n, bool macro)
 
 void cwrap_lines(buf *b, size_t from)
 {
-    size_t i, e, first = b->len;
-    bool macro, next, found = false;
+    size_t i, e, lead, copied = 0;
+    bool macro, folded = false;
     const char *nl;
     buf out;
 
-    /* The first line that does not fit, if any. */
+    /* One pass: a line that fits costs the search for its end (and,
+     * wider in bytes than in columns, a count of its characters); the
+     * lines between two that do not are copied in one piece. */
     for (i = from; i < b->len; i = e + 1) {
         nl = memchr(b->data + i, '\n', b->len - i);
         e = nl ? (size_t)(nl - b->data) : b->len;
-        if (wider(b->data + i, e - i, CWRAP_WIDTH)) {
-            first = i;
-            found = true;
-            break;
+        if (!wider(b->data + i, e - i, CWRAP_WIDTH))
+            continue;
+        if (!folded) {
+            buf_init(&out);
+            buf_reserve(&out, b->len + b->len / 8);
+            folded = true;
         }
-    }
-    if (!found)
-        return;
-    /* Whether that line continues a macro: how the line before ends. */
-    next = first >= from + 2 && b->data[first - 2] == '\\';
-    buf_init(&out);
-    buf_reserve(&out, b->len + b->len / 8);
-    buf_put(&out, b->data, first);
-    for (i = first; i < b->len; i = e + 1) {
-        size_t lead;
-
-        nl = memchr(b->data + i, '\n', b->len - i);
-        e = nl ? (size_t)(nl - b->data) : b->len;
+        buf_put(&out, b->data + copied, i - copied);
         lead = lead_of(b->data + i, e - i);
-        macro = next || starts(b->data + i + lead, e - i - lead, "#define ");
-        next = e > i && b->data[e - 1] == '\\';
-        if (wider(b->data + i, e - i, CWRAP_WIDTH))
-            fold_line(&out, b->data + i, e - i, macro);
-        else
-            buf_put(&out, b->data + i, e - i);
-        if (nl)
-            buf_putc(&out, '\n');
+        /* In a macro: a #define, or the line before ends in a
+         * backslash. */
+        macro = (i >= from + 2 && b->data[i - 2] == '\\') ||
+                starts(b->data + i + lead, e - i - lead, "#define ");
+        fold_line(&out, b->data + i, e - i, macro);
+        copied = e; /* the newline goes with what follows */
     }
+    if (!folded)
+        return;
+    buf_put(&out, b->data + copied, b->len - copied);
     buf_free(b);
     *b = out;
 }

@@ -1105,7 +1105,8 @@ static void emit_macro(ast_ctx *ctx, buf *out, const char *name,
         emit_define(ctx, out, cat(ctx, name, "(", params, ")", NULL), body);
 }
 
-/* The body of a macro, formatted only when it is to be written. */
+/* A text that is no name (a macro's body, a parameter), formatted only
+ * when it is to be written. */
 #define BODY(...) (names_only() ? "" : fmt(ctx, __VA_ARGS__))
 
 /* One constant per column for its index in the descriptor, aligned: the
@@ -1138,6 +1139,13 @@ static void emit_column_bits(ast_ctx *ctx, buf *out, const ast_table *t,
     const char *name;
     size_t w = 0;
 
+    if (names_only()) {
+        for (c = t->columns; c && c->index < 64; c = c->next) {
+            declare_origin("column", c->name, t->name, &c->name_loc);
+            declare(names_upper(ctx, n->prefix, col_c(c)), "the column bit");
+        }
+        return;
+    }
     for (c = t->columns; c && c->index < 64; c = c->next)
         if (strlen(names_upper(ctx, n->prefix, col_c(c))) > w)
             w = strlen(names_upper(ctx, n->prefix, col_c(c)));
@@ -1168,11 +1176,17 @@ static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
     const ast_column *key[1];
     bool keyed = table_key(t, key, 1) > 0;
 
-    table_signatures(ctx, t, n, ");", &sig);
     declare_origin("table", t->name, NULL, &t->name_loc);
     declare_each(ctx, n->prefix, table_functions, "a function");
     if (keyed)
         declare_each(ctx, n->prefix, key_functions, "a function");
+    if (names_only()) {
+        /* Of the constants, only the bits are declared here. */
+        if (keyed)
+            emit_column_bits(ctx, out, t, n);
+        return;
+    }
+    table_signatures(ctx, t, n, ");", &sig);
     emit_column_index(ctx, out, t, n);
     /* The bits serve update_cols and update_many, which need a key. */
     if (keyed)
@@ -1369,6 +1383,8 @@ static const char *proto_of(const char *ret, const char *const *name,
                 declared.function ? declared.function : "a function");
         scratch.len--;
     }
+    if (names_only())
+        return NULL; /* the name was all that was wanted */
     buf_putc(&scratch, '(');
     params_into(&scratch, params, n);
     buf_putc(&scratch, ')');
@@ -1435,9 +1451,12 @@ static void emit_group_macros(ast_ctx *ctx, buf *out, const names *n)
         {"offset", "q, n", "sc_query_offset(SC_HANDLE(%s, q), n)"},
         {"distinct", "q", "sc_query_distinct(SC_HANDLE(%s, q))"},
     };
-    const char *T = table_upper(ctx, n);
+    const char *T;
     size_t i;
 
+    if (names_only())
+        return; /* they declare nothing */
+    T = table_upper(ctx, n);
     for (i = 0; i < sizeof m / sizeof m[0]; i++)
         emit_define(ctx, out,
                     fmt(ctx, "%s_%s(%s)", n->prefix, m[i][0], m[i][1]),
@@ -1448,15 +1467,20 @@ static void emit_group_macros(ast_ctx *ctx, buf *out, const names *n)
 static void column_query_macros(ast_ctx *ctx, buf *out, const ast_column *c,
                                 const names *n)
 {
-    const char *T = table_upper(ctx, n);
-    const char *f = form_of(c), *COL = names_upper(ctx, col_c(c), "");
+    const char *T = "", *f = "", *COL = "";
     const char *name = cat(ctx, n->prefix, "_where_", col_c(c), "_", NULL);
     const char *v = "v", *vs = "v", *vp = "q, v", *OP;
     bool enm = c->type.kind == AST_T_NAMED;
     int op;
 
-    COL = fmt(ctx, "%.*s", (int)strlen(COL) - 1, COL);
-    if (enm) {
+    /* The bodies' parts, but in the pass that makes only the names. */
+    if (!names_only()) {
+        T = table_upper(ctx, n);
+        f = form_of(c);
+        COL = names_upper(ctx, col_c(c), "");
+        COL = fmt(ctx, "%.*s", (int)strlen(COL) - 1, COL);
+    }
+    if (enm && !names_only()) {
         v = fmt(ctx, "%s_arg_(v)", enum_type(ctx, c->type.enm));
         vs = fmt(ctx, "%s_args_(v)", enum_type(ctx, c->type.enm));
     } else if (c->type.kind == AST_T_BYTES || c->type.kind == AST_T_UUID) {
@@ -1791,8 +1815,8 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
 
         if (l->owner == t) { /* the parent of a row */
             table_names(ctx, l->target, &on);
-            p[2] = fmt(ctx, "const %s *row", n->row);
-            p[3] = fmt(ctx, "%s *out", on.row);
+            p[2] = BODY("const %s *row", n->row);
+            p[3] = BODY("%s *out", on.row);
             if (decl)
                 declare_link(ctx, l, "the navigation to the parent");
             text = proto(ctx, "int",
@@ -1818,8 +1842,8 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
             continue;
         /* The children of one row, and of many in one query. */
         table_names(ctx, l->owner, &on);
-        p[2] = fmt(ctx, "const %s *row", n->row);
-        p[3] = fmt(ctx, "%s_list *out", on.row);
+        p[2] = BODY("const %s *row", n->row);
+        p[3] = BODY("%s_list *out", on.row);
         if (decl)
             declare_link(ctx, l, "the navigation to the children");
         text = proto(ctx, "int",
@@ -1837,9 +1861,9 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
         else
             tmpl_emit(out, C, "children", "proto", text, "prefix", n->prefix,
                       "child", on.prefix, "fk", fmt(ctx, "%d", l->fk), NULL);
-        p[2] = fmt(ctx, "const %s *rows", n->row);
+        p[2] = BODY("const %s *rows", n->row);
         p[3] = "size_t n";
-        p[4] = fmt(ctx, "%s_list *lists", on.row);
+        p[4] = BODY("%s_list *lists", on.row);
         if (decl)
             declare_link(ctx, l, "the navigation to the children of many "
                                  "rows");
@@ -1883,7 +1907,7 @@ static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
 
     declare_origin("table", t->name, NULL, &t->name_loc);
     declare_each(ctx, n->prefix, query_functions, "a function");
-    const char **p = query_params(ctx, n, true);
+    const char **p = names_only() ? NULL : query_params(ctx, n, true);
 
     tmpl_emit(out, H, "query_api_begin", "table", c_note(ctx, t->name),
               "prefix", n->prefix, "select_params", p[0], "free_params", p[1],
@@ -1909,7 +1933,7 @@ static void emit_query_source(ast_ctx *ctx, buf *out, const ast_table *t,
 
     declare_origin("table", t->name, NULL, &t->name_loc);
     declare(fmt(ctx, "%s_each_row", n->prefix), "a function");
-    p = query_params(ctx, n, false);
+    p = names_only() ? NULL : query_params(ctx, n, false);
     tmpl_emit(out, C, "query_functions", "prefix", n->prefix, "row", n->row,
               "select_params", p[0], "free_params", p[1], "all_params", p[2],
               "first_params", p[3], "one_params", p[4], "count_params", p[5],
@@ -2008,14 +2032,14 @@ static void emit_header(ast_ctx *ctx, buf *out, const sc_migration *head,
         declare(n.INIT, "the _INIT macro");
         declare(fmt(ctx, "%s_list", n.row), "the list type");
         declare(fmt(ctx, "%s_fn", n.row), "the callback type");
-        emit_struct(ctx, out, d->table, &n);
-        emit_init(ctx, out, d->table, &n);
-        tmpl_emit(out, H, "list", "table", c_note(ctx, d->table->name),
-                  "type", n.row,
-                  NULL);
+        /* The struct and its _INIT declare no more names. */
+        if (!names_only()) {
+            emit_struct(ctx, out, d->table, &n);
+            emit_init(ctx, out, d->table, &n);
+            tmpl_emit(out, H, "list", "table", c_note(ctx, d->table->name),
+                      "type", n.row, NULL);
+        }
         ast_pool_release(ctx, mark);
-        if (names_only())
-            buf_reset(out); /* only the names are wanted */
     }
     for (d = s->decls; d; d = d->next) {
         if (!d->table)
@@ -2234,8 +2258,6 @@ static const char *emit_fkeys(ast_ctx *ctx, buf *out, const ast_table *t,
     *count = k;
     if (k == 0)
         return "NULL";
-    /* The names the DDL gives them, in the same order. */
-    emit_sql_constraints(ctx, SQL_SQLITE, t, &l);
     declare(fmt(ctx, "%s_fkeys", n->prefix), "the foreign keys");
     for (i = 0; i < k; i++) {
         base = fmt(ctx, "%s_fk%d", n->prefix, i);
@@ -2246,6 +2268,10 @@ static const char *emit_fkeys(ast_ctx *ctx, buf *out, const ast_table *t,
         tmpl_emit(out, C, "name_array", "name", fmt(ctx, "%s_target", base),
                   "values", index_list(ctx, refs[i]->cols, true), NULL);
     }
+    if (names_only())
+        return NULL;
+    /* The names the DDL gives them, in the same order. */
+    emit_sql_constraints(ctx, SQL_SQLITE, t, &l);
     tmpl_emit(out, C, "fkeys_begin", "prefix", n->prefix, NULL);
     for (i = 0; i < k; i++) {
         base = fmt(ctx, "%s_fk%d", n->prefix, i);
@@ -2332,11 +2358,12 @@ static void emit_table_source(ast_ctx *ctx, buf *out, const ast_table *t)
     declare(fmt(ctx, "%s_columns", n.prefix), "the column descriptors");
     tmpl_emit(out, C, "columns_begin", "table", c_note(ctx, t->name),
               "prefix", n.prefix, NULL);
-    for (c = t->columns; c; c = c->next)
+    /* The column descriptors and the key's values declare no name. */
+    for (c = t->columns; c && !names_only(); c = c->next)
         emit_column_desc(ctx, out, t, c, &n);
     tmpl_emit(out, C, "columns_end", NULL);
     buf_init(&pkv);
-    for (i = 0; i < npk; i++)
+    for (i = 0; i < npk && !names_only(); i++)
         buf_printf(&pkv, "%s%d", i ? ", " : "", pk[i]->index);
     if (npk > 0) {
         pkname = fmt(ctx, "%s_pk", n.prefix);
@@ -2355,6 +2382,8 @@ static void emit_table_source(ast_ctx *ctx, buf *out, const ast_table *t)
               fk, "nfkeys", fmt(ctx, "%d", nfk), "constraints", cons,
               "nconstraints", fmt(ctx, "%d", ncons), "flags",
               table_flags(ctx, t), NULL);
+    if (names_only())
+        return;
     table_signatures(ctx, t, &n, ")", &sig);
     tmpl_emit(out, C, "table_functions", "prefix", n.prefix,
               "insert_params", sig.insert, "insert_many_params",
@@ -2398,6 +2427,8 @@ static const char *emit_ddl_chars(ast_ctx *ctx, buf *out, sql_dialect d,
     size_t k;
 
     declare(name, "a statement of the DDL");
+    if (names_only())
+        return name;
     tmpl_emit(out, C, "ddl_chars_begin", "dialect",
               emit_sql_dialect_name(d), "name", name, NULL);
     for (k = 0; stmt[k]; k++) {
@@ -2428,6 +2459,10 @@ static void emit_ddl(ast_ctx *ctx, buf *out, sql_dialect d)
             names[i] = emit_ddl_chars(ctx, out, d, s.items[i], i);
     declare(fmt(ctx, "%s_ddl_%s", ctx->schema->name,
                 emit_sql_dialect_name(d)), "the DDL");
+    if (names_only()) {
+        sql_stmts_free(&s);
+        return;
+    }
     tmpl_emit(out, C, "ddl_begin", "schema", ctx->schema->name, "dialect",
               emit_sql_dialect_name(d), NULL);
     buf_init(&lit);

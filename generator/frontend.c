@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-ast_ctx *frontend_load(const char *path, char **text, size_t *len)
+static ast_ctx *load(const char *path, char **text, size_t *len,
+                     bool c_names)
 {
     char *src;
     size_t n;
@@ -28,7 +29,10 @@ ast_ctx *frontend_load(const char *path, char **text, size_t *len)
      * last pass writes the C, which carries them. */
     if (ast_parse(ctx) == 0) {
         ast_attach_comments(ctx);
-        check_schema(ctx);
+        if (c_names)
+            check_schema(ctx);
+        else
+            check_schema_for_sql(ctx);
     }
     if (ctx->nerrors > 0) {
         ast_print_diags(ctx, stderr);
@@ -43,6 +47,16 @@ ast_ctx *frontend_load(const char *path, char **text, size_t *len)
         free(src);
     }
     return ctx;
+}
+
+ast_ctx *frontend_load(const char *path, char **text, size_t *len)
+{
+    return load(path, text, len, true);
+}
+
+ast_ctx *frontend_load_snapshot(const char *path, char **text, size_t *len)
+{
+    return load(path, text, len, false);
 }
 
 int frontend_write(const char *path, const char *data, size_t len)

@@ -23,6 +23,14 @@
 ast_ctx *frontend_load(const char *path, char **text, size_t *len);
 
 /*
+ * The same for a schema snapshot of a migration directory, read to be
+ * diffed or turned into SQL, never into C: checked by
+ * check_schema_for_sql(), without the C names check, which it passed
+ * when it was written.
+ */
+ast_ctx *frontend_load_snapshot(const char *path, char **text, size_t *len);
+
+/*
  * The other end: writes len bytes of data to path (atomically, untouched
  * when the same, see fs_write_if_changed()) or to the standard output
  * when path is NULL.  Returns 0, or 1 (a user error's exit status) after

@@ -91,6 +91,8 @@ static int collect_row(sc_db *db, const sc_table_desc *t, stmt_entry *e,
             return sc__nomem(db);
         id = v.i;
         rc = SC__DONE;
+    } else if (rc == SC__DONE && t->autoinc >= 0) {
+        id = db->be->last_insert_id(db->conn);
     }
     t1 = sc__clock_ms();
     sc__insert_values(db, t, row, &now, &k);

@@ -133,6 +133,10 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
             .alter_default = false, .add_constraint = false,
             .drop_constraint = false,
         },
+        .float_infinity = true, .float_nan = false,
+        .min_year = 0, .max_year = 0,
+        .float_negative_zero = false, .error_aborts_txn = false,
+        .json_max_depth = 0,
         /* migrate diff's spellings */
         .modify_column = false,
         .not_valid = false,
@@ -265,6 +269,10 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
             .alter_default = true, .add_constraint = true,
             .drop_constraint = true,
         },
+        .float_infinity = true, .float_nan = true,
+        .min_year = 0, .max_year = 0,
+        .float_negative_zero = true, .error_aborts_txn = true,
+        .json_max_depth = 0,
         /* migrate diff's spellings */
         .modify_column = false,
         .not_valid = true,
@@ -423,6 +431,10 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
             .alter_default = true, .add_constraint = true,
             .drop_constraint = true,
         },
+        .float_infinity = false, .float_nan = false,
+        .min_year = 0, .max_year = 9999,
+        .float_negative_zero = false, .error_aborts_txn = false,
+        .json_max_depth = 31,
         /* migrate diff's spellings */
         .modify_column = true,
         .not_valid = false,

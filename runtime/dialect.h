@@ -216,6 +216,21 @@ typedef struct sc__dialect {
     bool raise_guards;                /* a script's guards raise (DO) */
     sc__dialect_alters alter;
 
+    /* What a column of the dialect holds: a value beyond is SC_RANGE,
+     * naming table, column and key, refused before it is sent. */
+    bool float_infinity;              /* a float stores +-infinity */
+    bool float_nan;                   /* a float stores NaN */
+    /* The years a date or timestamp holds; max_year 0: the type's own
+     * range (every int32_t day and int64_t microsecond on SQLite,
+     * PostgreSQL's own limits there) */
+    int min_year, max_year;
+    bool float_negative_zero;         /* -0.0 reads back with its sign */
+    /* A failed statement leaves its transaction only to roll back
+     * (PostgreSQL); else the transaction goes on without it */
+    bool error_aborts_txn;
+    /* The deepest nesting of arrays and objects a json column holds
+     * (MariaDB's json_valid() refuses deeper); 0: no bound */
+    unsigned json_max_depth;
     /* How migrate diff spells the ALTERs that differ between dialects
      * that have them (alter.alter_column_type). */
     /* A column's type, nullability and default change by one MODIFY

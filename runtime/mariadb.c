@@ -92,8 +92,14 @@ typedef struct my_conn {
     int64_t changes;         /* rows of the last INSERT, UPDATE, DELETE */
     int64_t insert_id;       /* the key the last INSERT made */
     bool lost;               /* the server went away */
+    struct my_pipe *pipe;    /* the batch under way, or NULL */
+    /* innodb_autoinc_lock_mode: 2 gives a multi-row INSERT keys that
+     * need not follow each other; -1 not read yet */
+    int autoinc_mode;
     unsigned long fetch_rows; /* rows per round trip of a stream */
 } my_conn;
+
+static void pipe_free(struct my_pipe *p);
 
 /* The storage of one parameter's wire form. */
 typedef struct my_param {
@@ -148,6 +154,18 @@ typedef struct my_stmt {
     bool has_result;         /* the execution gave a result set */
     bool cursor;             /* the cursor attribute is set */
     bool rebind;             /* a column buffer moved: bind again */
+    /* The table an INSERT, UPDATE or DELETE writes, for the columns of
+     * a duplicate key; "" for other statements */
+    char table[128];
+    /* An INSERT ... VALUES (...) of the runtime's: its text up to the
+     * VALUES list, and that list, for a batch's multi-row form; NULL for
+     * other statements */
+    char *insert_head, *insert_row;
+    /* The multi-row forms prepared so far, by their number of rows */
+    struct {
+        unsigned rows;
+        MYSQL_STMT *st;
+    } multi[4];
 } my_stmt;
 
 /* ---------------------------------------------------------------------
@@ -291,6 +309,25 @@ static int duplicate_key(sc_backend_error *err, const char *msg)
     return SC_CONSTRAINT_UNIQUE;
 }
 
+/*
+ * MariaDB names the check its own type makes (JSON's json_valid()) after
+ * the column, "t.col": that is the check SPEC calls ck_<table>_<col>,
+ * the one that enforces a type, and the column is col.
+ */
+static void type_check(sc_backend_error *err)
+{
+    size_t n = strlen(err->table);
+    char name[sizeof err->constraint];
+    const char *col = err->constraint + n + 1;
+
+    if (n == 0 || strncmp(err->constraint, err->table, n) != 0 ||
+        err->constraint[n] != '.' || *col == '\0')
+        return;
+    snprintf(name, sizeof name, "ck_%s_%s", err->table, col);
+    sc__copy_n(err->column, sizeof err->column, col, strlen(col));
+    sc__copy_n(err->constraint, sizeof err->constraint, name, strlen(name));
+}
+
 /* "CONSTRAINT `c` failed for `db`.`t`" (4025), "Check constraint 'c' is
  * violated." (3819). */
 static void check_names(sc_backend_error *err, const char *msg)
@@ -302,6 +339,7 @@ static void check_names(sc_backend_error *err, const char *msg)
                    sizeof err->constraint);
         if (p != NULL && strncmp(p, " failed for ", 12) == 0)
             last_part(p + 12, err->table, sizeof err->table);
+        type_check(err);
         return;
     }
     name_after(msg, "constraint ", err->constraint, sizeof err->constraint);
@@ -380,6 +418,79 @@ static int record(my_conn *c, unsigned n, const char *msg)
     return c->err.code;
 }
 
+/*
+ * The table a statement writes: the quoted name after INSERT INTO,
+ * UPDATE or DELETE FROM at the start of the runtime's own SQL (which
+ * quotes every name), into out; "" for other statements.
+ */
+static void written_table(const char *sql, char *out, size_t size)
+{
+    static const char *const starts[] = {"INSERT INTO ", "UPDATE ",
+                                         "DELETE FROM "};
+    size_t i, n;
+
+    out[0] = '\0';
+    for (i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+        n = strlen(starts[i]);
+        if (strncmp(sql, starts[i], n) == 0 && sql[n] == '"') {
+            quoted(sql + n, out, size);
+            return;
+        }
+    }
+}
+
+/*
+ * The columns of the key a duplicate entry (1062) hit, which MariaDB's
+ * message names only by the key: read from information_schema.statistics
+ * for the statement's table, as "t.a, t.b" in err->detail and, for one
+ * column, the column itself, as PostgreSQL's detail gives them.  Nothing
+ * changes when the table is unknown or the query fails; the connection's
+ * error stays the duplicate's.
+ */
+static void duplicate_columns(my_conn *c, const char *table)
+{
+    sc_backend_error *err = &c->err;
+    const char *key = err->extended == SC_CONSTRAINT_PRIMARYKEY
+                          ? "PRIMARY"
+                          : err->constraint;
+    char sql[1024], etable[2 * sizeof err->table + 1];
+    char ekey[2 * sizeof err->constraint + 1];
+    MYSQL_RES *res;
+    MYSQL_ROW row;
+    sc__buf b = {0};
+    unsigned n = 0;
+
+    if (table[0] == '\0' || key[0] == '\0' || c->lost)
+        return;
+    mysql_real_escape_string(c->my, etable, table, strlen(table));
+    mysql_real_escape_string(c->my, ekey, key, strlen(key));
+    snprintf(sql, sizeof sql,
+             "SELECT column_name FROM information_schema.statistics "
+             "WHERE table_schema = DATABASE() AND table_name = '%s' "
+             "AND index_name = '%s' ORDER BY seq_in_index",
+             etable, ekey);
+    if (mysql_real_query(c->my, sql, strlen(sql)) != 0)
+        return;
+    res = mysql_store_result(c->my);
+    if (res == NULL)
+        return;
+    while ((row = mysql_fetch_row(res)) != NULL) {
+        if (row[0] == NULL)
+            continue;
+        sc__buf_printf(&b, "%s%s.%s", n++ ? ", " : "", table, row[0]);
+    }
+    mysql_free_result(res);
+    if (!b.failed && b.s != NULL) {
+        sc__copy_n(err->table, sizeof err->table, table, strlen(table));
+        sc__copy_n(err->detail, sizeof err->detail, b.s, strlen(b.s));
+        if (n == 1)
+            sc__copy_n(err->column, sizeof err->column,
+                       b.s + strlen(table) + 1,
+                       strlen(b.s + strlen(table) + 1));
+    }
+    sc__buf_free(&b);
+}
+
 static int conn_error(my_conn *c)
 {
     return record(c, mysql_errno(c->my), mysql_error(c->my));
@@ -387,7 +498,12 @@ static int conn_error(my_conn *c)
 
 static int stmt_error(my_stmt *s)
 {
-    return record(s->c, mysql_stmt_errno(s->st), mysql_stmt_error(s->st));
+    int rc = record(s->c, mysql_stmt_errno(s->st), mysql_stmt_error(s->st));
+
+    if (s->c->err.extended == SC_CONSTRAINT_UNIQUE ||
+        s->c->err.extended == SC_CONSTRAINT_PRIMARYKEY)
+        duplicate_columns(s->c, s->table);
+    return rc;
 }
 
 static int nomem(my_conn *c)
@@ -640,6 +756,7 @@ static void my_close(void *conn)
 
     if (c == NULL)
         return;
+    pipe_free(c->pipe);
     if (c->my != NULL)
         mysql_close(c->my);
     sc__free(c->password);
@@ -685,6 +802,9 @@ static int my_open(const char *url, const sc__conn_opts *opts, void **conn,
     my_url u;
     unsigned n;
     int rc;
+
+    if (c != NULL)
+        c->autoinc_mode = -1;
 
     *conn = NULL;
     if (c == NULL || (pthread_once(&library_once, library_init), library_rc)) {
@@ -918,6 +1038,12 @@ static void stmt_free(my_stmt *s)
 {
     unsigned i;
 
+    for (i = 0; i < sizeof s->multi / sizeof s->multi[0]; i++) {
+        if (s->multi[i].st != NULL)
+            mysql_stmt_close(s->multi[i].st);
+    }
+    sc__free(s->insert_head);
+    sc__free(s->insert_row);
     if (s->st != NULL)
         mysql_stmt_close(s->st);
     for (i = 0; s->cols != NULL && i < s->nfields; i++)
@@ -927,6 +1053,25 @@ static void stmt_free(my_stmt *s)
     sc__free(s->params);
     sc__free(s->pdata);
     sc__free(s);
+}
+
+/*
+ * Keeps the head and the row of the runtime's INSERT INTO "t" (...)
+ * VALUES (?, ...), which a batch repeats; other statements (a RETURNING,
+ * DEFAULT VALUES, anything after the list) keep none.  False when out
+ * of memory.
+ */
+static bool split_insert(my_stmt *s, const char *sql)
+{
+    const char *v = strstr(sql, ") VALUES (");
+    size_t n = strlen(sql);
+
+    if (strncmp(sql, "INSERT INTO \"", 13) != 0 || v == NULL ||
+        sql[n - 1] != ')' || strchr(v + 10, '(') != NULL)
+        return true;
+    s->insert_head = dup_n(sql, (size_t)(v - sql) + 8);
+    s->insert_row = dup_n(v + 9, n - (size_t)(v - sql) - 9);
+    return s->insert_head != NULL && s->insert_row != NULL;
 }
 
 /* Prepares sql on the server once; the core caches the statement, so
@@ -948,6 +1093,11 @@ static int my_prepare(void *conn, const char *sql, bool persistent,
     if (s->st == NULL) {
         rc = c->lost ? record(c, CR_SERVER_LOST, "mysql_stmt_init")
                      : nomem(c);
+        goto cleanup;
+    }
+    written_table(sql, s->table, sizeof s->table);
+    if (!split_insert(s, sql)) {
+        rc = nomem(c);
         goto cleanup;
     }
     if (mysql_stmt_prepare(s->st, sql, strlen(sql)) != 0) {
@@ -1004,7 +1154,14 @@ static int my_column_count(void *stmt)
  * Binding.
  * ------------------------------------------------------------------- */
 
-/* Days since 1970 into t's date; false when MariaDB has no such year. */
+/* The dialect entry, whose facts say what a column holds. */
+static const sc__dialect *maria(void)
+{
+    return sc__dialect_of(SC_DIALECT_MARIADB);
+}
+
+/* Days since 1970 into t's date; false when MariaDB has no such year
+ * (the dialect's min_year to max_year). */
 static bool put_date(MYSQL_TIME *t, int64_t days)
 {
     int y, m, d;
@@ -1012,7 +1169,7 @@ static bool put_date(MYSQL_TIME *t, int64_t days)
     if (days < INT32_MIN || days > INT32_MAX)
         return false;
     sc_date_to_ymd((int32_t)days, &y, &m, &d);
-    if (y < 0 || y > 9999)
+    if (y < maria()->min_year || y > maria()->max_year)
         return false;
     t->year = (unsigned)y;
     t->month = (unsigned)m;
@@ -1145,7 +1302,8 @@ static int my_bind(void *stmt, int i, const sc_value *v, const char **why)
     case SC_VAL_INT:
         return bind_int(b, p, v, why);
     case SC_VAL_FLOAT:
-        if (!isfinite(v->f)) {
+        if ((isnan(v->f) && !maria()->float_nan) ||
+            (isinf(v->f) && !maria()->float_infinity)) {
             *why = "MariaDB stores no NaN or infinity";
             return SC_RANGE;
         }
@@ -1277,6 +1435,352 @@ static int execute(my_stmt *s, bool stream)
         return stmt_error(s);
     s->rebind = true;
     return fetch(s);
+}
+
+/* ---------------------------------------------------------------------
+ * Batches.  The executions queued by pipeline_send() keep copies of
+ * their values; a flush or sync runs those not run yet: consecutive
+ * inserts of one statement as multi-row INSERTs of up to BATCH_ROWS rows
+ * (and fewer than max_params values, in a packet well under
+ * max_allowed_packet), the rest one by one.  A multi-row INSERT that
+ * fails changes nothing (InnoDB undoes the statement), and its rows then
+ * run one by one, so that the failure is the failing row's own, with
+ * the rows before it done.  The outcomes are read in order.
+ * ------------------------------------------------------------------- */
+
+#define BATCH_ROWS 256
+/* The bytes of values a multi-row INSERT sends at most. */
+#define BATCH_BYTES (4u << 20)
+
+typedef struct my_queued {
+    my_stmt *s;
+    MYSQL_BIND *params;      /* the values as queued, in data */
+    unsigned long *lengths;
+    char *data;
+    size_t bytes;
+    int rc;                  /* SC__DONE or the error; 0: not run */
+    int64_t changes, insert_id;
+} my_queued;
+
+typedef struct my_pipe {
+    my_queued *q;
+    size_t n, cap, run, next; /* queued, run, outcomes read */
+} my_pipe;
+
+static void queued_free(my_queued *e)
+{
+    sc__free(e->params);
+    sc__free(e->lengths);
+    sc__free(e->data);
+}
+
+static void pipe_free(my_pipe *p)
+{
+    size_t i;
+
+    if (p == NULL)
+        return;
+    for (i = 0; i < p->n; i++)
+        queued_free(&p->q[i]);
+    sc__free(p->q);
+    sc__free(p);
+}
+
+static int my_pipeline_begin(void *conn)
+{
+    my_conn *c = conn;
+
+    pipe_free(c->pipe);
+    c->pipe = sc__zalloc(1, sizeof *c->pipe);
+    return c->pipe != NULL ? SC_OK : nomem(c);
+}
+
+/* The bytes of the value b points at. */
+static size_t bound_size(const MYSQL_BIND *b)
+{
+    switch (b->buffer_type) {
+    case MYSQL_TYPE_NULL:
+        return 0;
+    case MYSQL_TYPE_LONGLONG:
+        return sizeof(long long);
+    case MYSQL_TYPE_DOUBLE:
+        return sizeof(double);
+    case MYSQL_TYPE_FLOAT:
+        return sizeof(float);
+    case MYSQL_TYPE_DATE:
+    case MYSQL_TYPE_DATETIME:
+        return sizeof(MYSQL_TIME);
+    default:
+        return b->length != NULL ? *b->length : b->buffer_length;
+    }
+}
+
+/* Queues stmt with a copy of the values bound now. */
+static int my_pipeline_send(void *stmt)
+{
+    my_stmt *s = stmt;
+    my_pipe *p = s->c->pipe;
+    my_queued *e;
+    size_t total = 0, at = 0, k, i;
+
+    if (p == NULL)
+        return SC_MISUSE;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 64;
+        my_queued *q = sc__realloc(p->q, cap * sizeof *q);
+
+        if (q == NULL)
+            return nomem(s->c);
+        p->q = q;
+        p->cap = cap;
+    }
+    e = &p->q[p->n];
+    memset(e, 0, sizeof *e);
+    e->s = s;
+    for (i = 0; i < s->nparams; i++)
+        total += (bound_size(&s->params[i]) + 7) / 8 * 8;
+    e->params = sc__zalloc(s->nparams ? s->nparams : 1, sizeof *e->params);
+    e->lengths = sc__zalloc(s->nparams ? s->nparams : 1,
+                            sizeof *e->lengths);
+    e->data = sc__malloc(total ? total : 1);
+    if (e->params == NULL || e->lengths == NULL || e->data == NULL) {
+        queued_free(e);
+        return nomem(s->c);
+    }
+    for (i = 0; i < s->nparams; i++) {
+        k = bound_size(&s->params[i]);
+        e->params[i] = s->params[i];
+        if (s->params[i].buffer != NULL && k > 0)
+            memcpy(e->data + at, s->params[i].buffer, k);
+        e->params[i].buffer = e->data + at;
+        e->lengths[i] = (unsigned long)k;
+        if (s->params[i].length != NULL)
+            e->params[i].length = &e->lengths[i];
+        at += (k + 7) / 8 * 8;
+    }
+    e->bytes = total;
+    p->n++;
+    return SC_OK;
+}
+
+/* Runs one queued execution on its own statement. */
+static int run_single(my_queued *e)
+{
+    my_stmt *s = e->s;
+    my_ulonglong n;
+
+    my_reset(s);
+    if (s->nparams > 0 && mysql_stmt_bind_param(s->st, e->params) != 0)
+        return stmt_error(s);
+    if (mysql_stmt_execute(s->st) != 0)
+        return stmt_error(s);
+    s->executed = true;
+    n = mysql_stmt_affected_rows(s->st);
+    e->changes = n == (my_ulonglong)-1 ? 0 : (int64_t)n;
+    e->insert_id = (int64_t)mysql_stmt_insert_id(s->st);
+    if (mysql_stmt_field_count(s->st) != 0)
+        mysql_stmt_free_result(s->st);
+    return SC__DONE;
+}
+
+/* The multi-row form of s for rows rows, prepared once and kept. */
+static MYSQL_STMT *multi_stmt(my_stmt *s, unsigned rows)
+{
+    size_t i, nslots = sizeof s->multi / sizeof s->multi[0], slot = nslots;
+    sc__buf b = {0};
+    MYSQL_STMT *st;
+
+    for (i = 0; i < nslots; i++) {
+        if (s->multi[i].rows == rows)
+            return s->multi[i].st;
+        if (s->multi[i].st == NULL && slot == nslots)
+            slot = i;
+    }
+    if (slot == nslots) { /* every slot taken: the last is replaced */
+        slot--;
+        mysql_stmt_close(s->multi[slot].st);
+        s->multi[slot].st = NULL;
+        s->multi[slot].rows = 0;
+    }
+    sc__buf_puts(&b, s->insert_head);
+    for (i = 0; i < rows; i++) {
+        sc__buf_puts(&b, i ? ", " : "");
+        sc__buf_puts(&b, s->insert_row);
+    }
+    st = b.failed ? NULL : mysql_stmt_init(s->c->my);
+    if (st != NULL && mysql_stmt_prepare(st, b.s, b.len) != 0) {
+        mysql_stmt_close(st);
+        st = NULL;
+    }
+    sc__buf_free(&b);
+    if (st != NULL) {
+        s->multi[slot].rows = rows;
+        s->multi[slot].st = st;
+    }
+    return st;
+}
+
+/* Whether the server gives a multi-row INSERT consecutive keys. */
+static bool keys_consecutive(my_conn *c)
+{
+    MYSQL_RES *res;
+    MYSQL_ROW row;
+
+    if (c->autoinc_mode < 0) {
+        c->autoinc_mode = 2;
+        if (mysql_real_query(c->my, "SELECT @@innodb_autoinc_lock_mode",
+                             33) == 0 &&
+            (res = mysql_store_result(c->my)) != NULL) {
+            row = mysql_fetch_row(res);
+            if (row != NULL && row[0] != NULL)
+                c->autoinc_mode = atoi(row[0]);
+            mysql_free_result(res);
+        }
+    }
+    return c->autoinc_mode != 2;
+}
+
+/* Runs q[from..from+rows) as one multi-row INSERT: 1 when it ran; 0
+ * when it did not (then nothing changed), to run them one by one; -1
+ * when the failure was not the values' (a deadlock, which ends the
+ * transaction, a lost connection): then it is the first row's outcome. */
+static int run_multi(my_pipe *p, size_t from, unsigned rows)
+{
+    my_stmt *s = p->q[from].s;
+    MYSQL_STMT *st = multi_stmt(s, rows);
+    MYSQL_BIND *all;
+    int64_t first;
+    size_t i;
+
+    if (st == NULL)
+        return 0;
+    all = sc__zalloc((size_t)rows * s->nparams, sizeof *all);
+    if (all == NULL)
+        return 0;
+    for (i = 0; i < rows; i++)
+        memcpy(all + i * s->nparams, p->q[from + i].params,
+               s->nparams * sizeof *all);
+    if (mysql_stmt_bind_param(st, all) != 0 || mysql_stmt_execute(st) != 0) {
+        unsigned n = mysql_stmt_errno(st);
+
+        sc__free(all);
+        if (n == ER_LOCK_DEADLOCK || is_lost(n)) {
+            p->q[from].rc = record(s->c, n, mysql_stmt_error(st));
+            return -1;
+        }
+        return 0;
+    }
+    sc__free(all);
+    first = (int64_t)mysql_stmt_insert_id(st);
+    for (i = 0; i < rows; i++) {
+        p->q[from + i].rc = SC__DONE;
+        p->q[from + i].changes = 1;
+        p->q[from + i].insert_id = first != 0 ? first + (int64_t)i : 0;
+    }
+    return 1;
+}
+
+/* How many executions from q[from] go in one multi-row INSERT: 0 or 1
+ * for none. */
+static unsigned multi_rows(my_pipe *p, size_t from)
+{
+    my_stmt *s = p->q[from].s;
+    unsigned max = maria()->max_params, rows = 0;
+    size_t bytes = 0;
+
+    if (s->insert_head == NULL || s->nparams == 0)
+        return 0;
+    while (from + rows < p->n && rows < BATCH_ROWS &&
+           p->q[from + rows].s == s &&
+           (max == 0 || (rows + 1) * s->nparams <= max) &&
+           bytes + p->q[from + rows].bytes <= BATCH_BYTES) {
+        bytes += p->q[from + rows].bytes;
+        rows++;
+    }
+    return rows;
+}
+
+/* Drops the executions whose outcomes were read, so that a batch holds
+ * what is between two flushes, whatever its size. */
+static void pipe_drop_read(my_pipe *p)
+{
+    size_t i;
+
+    if (p->next == 0)
+        return;
+    for (i = 0; i < p->next; i++)
+        queued_free(&p->q[i]);
+    memmove(p->q, p->q + p->next, (p->n - p->next) * sizeof *p->q);
+    p->n -= p->next;
+    p->run -= p->next;
+    p->next = 0;
+}
+
+/* Runs what is queued and not run yet, up to the first failure. */
+static int pipe_run(my_conn *c)
+{
+    my_pipe *p = c->pipe;
+    unsigned rows;
+    int rc, multi;
+
+    if (p == NULL)
+        return SC_MISUSE;
+    pipe_drop_read(p);
+    while (p->run < p->n) {
+        if (p->run > 0 && p->q[p->run - 1].rc != SC__DONE)
+            return SC_OK; /* after a failure nothing more runs */
+        rows = multi_rows(p, p->run);
+        multi = rows > 1 && !c->lost && keys_consecutive(c)
+                    ? run_multi(p, p->run, rows)
+                    : 0;
+        if (multi != 0) {
+            p->run += multi > 0 ? rows : 1;
+            continue;
+        }
+        if (rows < 2)
+            rows = 1;
+        for (; rows > 0; rows--) {
+            rc = run_single(&p->q[p->run]);
+            p->q[p->run].rc = rc;
+            p->run++;
+            if (rc != SC__DONE)
+                return SC_OK;
+        }
+    }
+    return SC_OK;
+}
+
+static int my_pipeline_flush(void *conn)
+{
+    return pipe_run(conn);
+}
+
+static int my_pipeline_sync(void *conn)
+{
+    return pipe_run(conn);
+}
+
+/* The outcome of the next queued execution, which is stmt's. */
+static int my_pipeline_result(void *stmt)
+{
+    my_stmt *s = stmt;
+    my_pipe *p = s->c->pipe;
+    my_queued *e;
+
+    if (p == NULL || p->next >= p->run)
+        return SC_MISUSE;
+    e = &p->q[p->next++];
+    s->c->changes = e->changes;
+    s->c->insert_id = e->insert_id;
+    return e->rc;
+}
+
+static void my_pipeline_end(void *conn)
+{
+    my_conn *c = conn;
+
+    pipe_free(c->pipe);
+    c->pipe = NULL;
 }
 
 static int my_step(void *stmt)
@@ -1560,4 +2064,10 @@ const sc_backend sc__mariadb_backend = {
     .placeholder = my_placeholder,
     .stream = my_stream,
     .lost = my_lost,
+    .pipeline_begin = my_pipeline_begin,
+    .pipeline_send = my_pipeline_send,
+    .pipeline_flush = my_pipeline_flush,
+    .pipeline_sync = my_pipeline_sync,
+    .pipeline_result = my_pipeline_result,
+    .pipeline_end = my_pipeline_end,
 };

@@ -33,6 +33,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 
@@ -84,6 +86,7 @@
 typedef struct pg_conn {
     PGconn *pg;
     unsigned names;          /* statements prepared so far */
+    uint64_t tag;            /* in their names, unique to the connection */
     unsigned cursors;        /* cursors declared so far */
     int64_t changes;         /* rows of the last INSERT, UPDATE, DELETE */
     sc_backend_error err;
@@ -105,7 +108,7 @@ typedef struct pg_param {
 
 typedef struct pg_stmt {
     pg_conn *c;
-    char name[24];
+    char name[40];
     int nparams;
     Oid *types;              /* as the server inferred them */
     int nfields;
@@ -614,6 +617,26 @@ static int set_session(pg_conn *c, const char *url, const char *sql,
  * lock before it fails (55P03, SC_BUSY), not statement_timeout, which
  * would end a long query that waits for nothing.
  */
+/* A pooler in transaction mode may hand a connection's statement to a
+ * server connection where another client prepared one of the same name:
+ * run there, it would be the other's statement.  Names carry a tag of
+ * the connection (process, clock, address, mixed) so that such a
+ * statement is missing, an error, and never someone else's. */
+static uint64_t connection_tag(const void *c)
+{
+    struct timespec ts;
+    uint64_t x;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    x = (uint64_t)getpid() << 40 ^ (uint64_t)ts.tv_sec << 30 ^
+        (uint64_t)ts.tv_nsec ^ (uint64_t)(uintptr_t)c;
+    x ^= x >> 30;
+    x *= UINT64_C(0xbf58476d1ce4e5b9);
+    x ^= x >> 27;
+    x *= UINT64_C(0x94d049bb133111eb);
+    return x ^ x >> 31;
+}
+
 static int pg_open(const char *url, const sc__conn_opts *opts, void **conn,
                    sc_backend_error *err)
 {
@@ -632,6 +655,7 @@ static int pg_open(const char *url, const sc__conn_opts *opts, void **conn,
         goto cleanup;
     c->fetch_rows = opts->fetch_size > 0 ? opts->fetch_size : FETCH_ROWS;
     c->unnamed = opts->unnamed;
+    c->tag = connection_tag(c);
     c->pg = PQconnectdb(url);
     if (c->pg == NULL)
         rc = open_error(c, url, SC_NOMEM, "out of memory", err);
@@ -820,7 +844,8 @@ static int pg_prepare(void *conn, const char *sql, bool persistent,
         }
         strcpy(s->sql, sql);
     } else {
-        snprintf(s->name, sizeof s->name, "sc%u", ++c->names);
+        snprintf(s->name, sizeof s->name, "sc%016" PRIx64 "_%u", c->tag,
+                 ++c->names);
     }
     rc = finish(c, PQprepare(c->pg, s->name, sql, 0, NULL));
     if (rc != SC_OK)

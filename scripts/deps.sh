@@ -27,6 +27,7 @@ packages=(
     nettle-dev          # SHA-256 of the migration checksums
     postgresql          # the server the PostgreSQL tests start for themselves
     mariadb-server      # the server the MariaDB tests start for themselves
+    pgbouncer           # the pooler of the prepare=off test (opts-pgbouncer)
     galera-4            # the replication library of the Galera cluster tests
     python3-mysqldb     # Python's MariaDB driver, for the benchmarks
     valgrind            # the valgrind test setup (meson test --setup=valgrind)

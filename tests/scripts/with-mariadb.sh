@@ -70,6 +70,10 @@ sock=$tmp/mysqld.sock
 pid=
 
 cleanup() {
+    # a server restarted through server.sh has another pid
+    if [ -s "$tmp/mysqld.pid" ]; then
+        pid=$(cat "$tmp/mysqld.pid" 2>/dev/null || echo "$pid")
+    fi
     if [ -n "$pid" ]; then
         kill "$pid" 2>/dev/null || true
         for _ in $(seq 100); do
@@ -105,7 +109,7 @@ for attempt in 1 2 3 4 5 6 7 8; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         continue
     fi
-    "${server_env[@]}" "$server" --no-defaults "${user_opt[@]}" \
+    server_args=(--no-defaults "${user_opt[@]}" \
         --datadir="$tmp/data" --tmpdir="$tmp/tmp" --bind-address=127.0.0.1 \
         --port="$port" --socket="$sock" \
         --pid-file="$tmp/mysqld.pid" --log-error="$tmp/server.log" \
@@ -114,8 +118,8 @@ for attempt in 1 2 3 4 5 6 7 8; do
         --innodb-log-file-size=16M --innodb-buffer-pool-size=64M \
         --innodb-doublewrite=0 --innodb-flush-log-at-trx-commit=2 \
         --innodb-lock-wait-timeout=5 --max-connections=200 \
-        --max-allowed-packet=64M "${extra_opts[@]}" \
-        </dev/null >/dev/null 2>&1 &
+        --max-allowed-packet=64M "${extra_opts[@]}")
+    "${server_env[@]}" "$server" "${server_args[@]}" </dev/null >/dev/null 2>&1 &
     pid=$!
     for _ in $(seq 300); do
         if client -e 'SELECT 1' >/dev/null 2>&1; then
@@ -143,6 +147,31 @@ CREATE USER 'schemac'@'localhost' IDENTIFIED BY '$password';
 GRANT ALL ON *.* TO 'schemac'@'127.0.0.1';
 GRANT ALL ON *.* TO 'schemac'@'localhost';
 EOF
+
+# For tests that lose their server on purpose: SCHEMAC_TEST_MARIADB_SERVER
+# names a script that stops ("stop", waiting for the shutdown) or starts
+# ("start", waiting until it answers) this server again, on the same
+# port, outside the test's malloc and sanitizer settings and in a session
+# of its own (a test's process group is killed when the test ends).
+{
+    echo '#!/bin/bash'
+    echo 'case "$1" in'
+    printf 'stop) exec mariadb-admin --no-defaults -uroot --socket=%q shutdown ;;\n' "$sock"
+    printf 'start) setsid'
+    printf ' %q' "${server_env[@]}" "$server"
+    printf ' %q' "${server_args[@]}"
+    echo ' </dev/null >/dev/null 2>&1 &'
+    echo '    for _ in $(seq 300); do'
+    printf '        mariadb --no-defaults -uroot --socket=%q -e "SELECT 1" >/dev/null 2>&1 && exit 0\n' "$sock"
+    echo '        sleep 0.1'
+    echo '    done'
+    echo '    exit 1 ;;'
+    echo 'esac'
+    echo 'exit 2'
+} >"$tmp/server.sh"
+chmod 755 "$tmp/server.sh"
+SCHEMAC_TEST_MARIADB_SERVER=$tmp/server.sh
+export SCHEMAC_TEST_MARIADB_SERVER
 
 SCHEMAC_TEST_URL="mariadb://schemac:$password@127.0.0.1:$port/$db"
 SCHEMAC_TEST_AUTH_URL=$SCHEMAC_TEST_URL

@@ -612,9 +612,10 @@ START_TEST(test_dialect_mariadb)
         ck_assert(emit_sql_dialect("postgres", &got));
         ck_assert_int_eq(got, SQL_POSTGRESQL);
         ck_assert(!emit_sql_dialect("oracle", &got));
-        /* but not its migrations yet */
-        for (i = 0; i < n; i++)
-            ck_assert_int_ne(ds[i], SQL_MARIADB);
+        /* and its migrations */
+        for (i = 0; i < n && ds[i] != SQL_MARIADB; i++)
+            ;
+        ck_assert_int_lt(i, n);
     }
 }
 END_TEST

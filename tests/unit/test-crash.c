@@ -348,10 +348,7 @@ static void reset_db(void)
     size_t i;
 
     if (!on_sqlite()) {
-        exec_ok(ctl, "SET client_min_messages TO warning");
-        exec_ok(ctl, "DROP SCHEMA IF EXISTS public CASCADE");
-        exec_ok(ctl, "CREATE SCHEMA public");
-        exec_ok(ctl, "RESET client_min_messages");
+        testdb_empty(ctl);
         return;
     }
     for (i = 0; i < 3; i++) {

@@ -29,6 +29,7 @@
 
 #include <sqlite3.h>
 
+#include "dialect.h"
 #include "rt_db.h"
 #include "schemac.h"
 #include "testdb.h"
@@ -309,6 +310,14 @@ START_TEST(test_float_extremes)
     rt_pair got;
     rt_pair_query *q;
 
+    if (isinf(v) && !sc__dialect_of(testdb_dialect())->float_infinity) {
+        /* MariaDB: refused, naming table and column, nothing written */
+        ck_assert_int_eq(rt_pair_insert(db, &p), SC_RANGE);
+        ck_assert_str_eq(sc_errtable(db), "pair");
+        ck_assert_str_eq(sc_errcolumn(db), "score");
+        ck_assert_int_eq(rt_pair_get(db, arena, 1, "f", &got), SC_NOTFOUND);
+        return;
+    }
     ck_assert_msg(rt_pair_insert(db, &p) == SC_OK, "%g: %s", v,
                   sc_errmsg(db));
     ck_assert_int_eq(rt_pair_insert(db, &zero), SC_OK);
@@ -395,6 +404,16 @@ static const struct {
 
 #define NJSONS (int)(sizeof jsons / sizeof jsons[0])
 
+/* What jsons[i] gives on the database under test: a check failure where
+ * it nests deeper than the dialect's json_max_depth. */
+static int json_rc(int i)
+{
+    unsigned max = sc__dialect_of(testdb_dialect())->json_max_depth;
+    size_t depth = strspn(jsons[i].json, "[{");
+
+    return max != 0 && depth > max ? SC_CONSTRAINT : jsons[i].rc;
+}
+
 START_TEST(test_json_edges)
 {
     rt_all_type row = RT_ALL_TYPE_INIT, got;
@@ -405,7 +424,7 @@ START_TEST(test_json_edges)
     row.dec = "0";
     row.js = jsons[_i].json;
     rc = rt_all_types_insert(db, &row);
-    ck_assert_msg(rc == jsons[_i].rc, "%s: %d: %s", jsons[_i].json, rc,
+    ck_assert_msg(rc == json_rc(_i), "%s: %d: %s", jsons[_i].json, rc,
                   sc_errmsg(db));
     if (rc != SC_OK) {
         ck_assert_str_eq(sc_errtable(db), "all_types");

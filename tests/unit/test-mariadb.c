@@ -584,7 +584,7 @@ START_TEST(test_constraint_errors)
                  SC_CONSTRAINT_UNIQUE, "accounts", "handle", "unique");
     ck_assert_int_eq(md_tags_insert(db, &tag), SC_OK);
     /* MariaDB's message names the key (PRIMARY) but not its columns:
-     * the table's key of one column is named */
+     * they are read from information_schema */
     assert_error(md_tags_insert(db, &tag), SC_CONSTRAINT,
                  SC_CONSTRAINT_PRIMARYKEY, "tags", "name",
                  "primary key constraint failed on tags.name");

@@ -1,12 +1,15 @@
 /*
- * test-restart.c - a PostgreSQL server restarted under a connection:
+ * test-restart.c - a PostgreSQL or MariaDB server restarted under a
+ * connection:
  * plain calls, transactions, streams, migrations and batches (before
  * and in the middle of their pipeline) all fail with SC_ERROR and a
  * message that starts "connection to the server was lost", and so does
  * every later call on that connection, until it is closed; a new
  * connection then works.  The server is stopped and started by the
- * script tests/scripts/with-pg.sh names in SCHEMAC_TEST_PG_SERVER; on
- * SQLite, or a server the test did not start, there is nothing to do.
+ * script tests/scripts/with-pg.sh names in SCHEMAC_TEST_PG_SERVER
+ * (with-mariadb.sh: SCHEMAC_TEST_MARIADB_SERVER); on SQLite, or a server
+ * the test did not start, there is nothing to do (under CI=true a server
+ * without the script is a failure).
  */
 #include <check.h>
 #include <stdio.h>
@@ -22,10 +25,25 @@
 static sc_db *db;
 static sc_arena *arena;
 
+/* The script that stops and starts the server under test, set by
+ * with-pg.sh or with-mariadb.sh; NULL on SQLite. */
+static const char *server_script(void)
+{
+    if (testdb_dialect() == SC_DIALECT_SQLITE)
+        return NULL;
+    return getenv(testdb_pick3(NULL, "SCHEMAC_TEST_PG_SERVER",
+                               "SCHEMAC_TEST_MARIADB_SERVER"));
+}
+
 static bool can_restart(void)
 {
-    return testdb_dialect() == SC_DIALECT_POSTGRESQL &&
-           getenv("SCHEMAC_TEST_PG_SERVER") != NULL;
+    const char *ci = getenv("CI");
+
+    ck_assert_msg(server_script() != NULL ||
+                      testdb_dialect() == SC_DIALECT_SQLITE || ci == NULL ||
+                      strcmp(ci, "true") != 0,
+                  "CI=true: no script restarts the server under test");
+    return server_script() != NULL;
 }
 
 /* Stops the server (fast: sessions are ended) and starts it again. */
@@ -34,8 +52,7 @@ static void restart_server(void)
     char cmd[512];
 
     snprintf(cmd, sizeof cmd, "%s stop >/dev/null && %s start >/dev/null",
-             getenv("SCHEMAC_TEST_PG_SERVER"),
-             getenv("SCHEMAC_TEST_PG_SERVER"));
+             server_script(), server_script());
     ck_assert_int_eq(system(cmd), 0);
 }
 
@@ -174,6 +191,7 @@ static const sc_migration notes[] = {{
     .checksum = "0123456789abcdef",
     .scripts[SC_DIALECT_SQLITE] = {.up = "CREATE TABLE notes (id integer PRIMARY KEY)"},
     .scripts[SC_DIALECT_POSTGRESQL] = {.up = "CREATE TABLE notes (id bigint PRIMARY KEY)"},
+    .scripts[SC_DIALECT_MARIADB] = {.up = "CREATE TABLE notes (id bigint PRIMARY KEY)"},
 }};
 
 START_TEST(test_migration)
@@ -187,6 +205,36 @@ START_TEST(test_migration)
     assert_lost(sc_migrate_current(db, &version), "sc_migrate_current");
     assert_lost(rt_create_all(db), "create_all");
     assert_stays_lost();
+}
+END_TEST
+
+/* A pool's idle connection lost to a restart: the call on it says so,
+ * and once it is given back the pool closes it and hands out a new one
+ * that works, its count of open connections unchanged. */
+START_TEST(test_pool_replaces)
+{
+    sc_pool *pool = NULL;
+    sc_db *a = NULL, *b = NULL;
+    int idle = -1;
+
+    if (!can_restart())
+        return;
+    ck_assert_int_eq(sc_pool_new(testdb_url(), 1, &pool), SC_OK);
+    ck_assert_int_eq(sc_pool_acquire(pool, 1000, &a), SC_OK);
+    ck_assert_int_eq(sc_exec(a, "SELECT 1"), SC_OK);
+    sc_pool_release(pool, a);
+    restart_server();
+    ck_assert_int_eq(sc_pool_acquire(pool, 1000, &a), SC_OK);
+    ck_assert_int_eq(sc_exec(a, "SELECT 1"), SC_ERROR);
+    ck_assert_ptr_nonnull(strstr(sc_errmsg(a), LOST));
+    sc_pool_release(pool, a);
+    ck_assert_int_eq(sc_pool_open_count(pool, &idle), 0);
+    ck_assert_int_eq(sc_pool_acquire(pool, 1000, &b), SC_OK);
+    ck_assert_msg(sc_exec(b, "SELECT 1") == SC_OK, "%s", sc_errmsg(b));
+    sc_pool_release(pool, b);
+    ck_assert_int_eq(sc_pool_open_count(pool, &idle), 1);
+    ck_assert_int_eq(idle, 1);
+    sc_pool_free(pool);
 }
 END_TEST
 
@@ -257,6 +305,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_stream);
     tcase_add_test(tc, test_migration);
     tcase_add_test(tc, test_batch_before);
+    tcase_add_test(tc, test_pool_replaces);
     tcase_add_test(tc, test_batch_interrupted);
     suite_add_tcase(s, tc);
     return s;

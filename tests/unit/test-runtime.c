@@ -36,6 +36,7 @@
 
 #include <sqlite3.h>
 
+#include "dialect.h"
 #include "rt_db.h"
 #include "schemac.h"
 #include "testdb.h"
@@ -69,6 +70,13 @@ static void teardown(void)
 static bool on_sqlite(void)
 {
     return testdb_dialect() == SC_DIALECT_SQLITE;
+}
+
+/* The dialect table's entry of the database under test: what its
+ * columns hold. */
+static const sc__dialect *facts(void)
+{
+    return sc__dialect_of(testdb_dialect());
 }
 
 /* Asserts the last error on db: codes, table, column and a piece of the
@@ -228,15 +236,64 @@ static int32_t pg_date_max(void)
     return sc_date_from_ymd(5874897, 12, 31);
 }
 
+/* The first and last day the database under test stores. */
+static int32_t date_min(void)
+{
+    return facts()->max_year ? sc_date_from_ymd(facts()->min_year, 1, 1)
+                             : pg_date_min();
+}
+
+static int32_t date_max(void)
+{
+    return facts()->max_year ? sc_date_from_ymd(facts()->max_year, 12, 31)
+                             : pg_date_max();
+}
+
+/* The first and last microsecond it stores. */
+static int64_t ts_min(void)
+{
+    return facts()->max_year ? (int64_t)date_min() * 86400 * 1000000
+                             : PG_TS_MIN;
+}
+
+static int64_t ts_max(void)
+{
+    return facts()->max_year
+               ? ((int64_t)date_max() + 1) * 86400 * 1000000 - 1
+               : INT64_MAX;
+}
+
 static int32_t clamp_date(int32_t d)
 {
-    return d < pg_date_min() ? pg_date_min()
-                             : d > pg_date_max() ? pg_date_max() : d;
+    return d < date_min() ? date_min() : d > date_max() ? date_max() : d;
+}
+
+static int64_t clamp_ts(int64_t t)
+{
+    return t < ts_min() ? ts_min() : t > ts_max() ? ts_max() : t;
+}
+
+/* An infinity as the largest finite value where the dialect stores no
+ * infinity (test_nonfinite_refused covers those). */
+static double finite_f64(double f)
+{
+    if (!isinf(f) || facts()->float_infinity)
+        return f;
+    return f > 0 ? DBL_MAX : -DBL_MAX;
+}
+
+static float finite_f32(float f)
+{
+    if (!isinf(f) || facts()->float_infinity)
+        return f;
+    return f > 0 ? FLT_MAX : -FLT_MAX;
 }
 
 /* A round-trip row as the database under test can hold it: on
- * PostgreSQL, dates and timestamps beyond its range move to its limits
- * (test_date_out_of_range covers the values beyond). */
+ * PostgreSQL and MariaDB, dates and timestamps beyond its range move to
+ * its limits, and where the dialect stores no infinity (MariaDB), an
+ * infinity becomes the largest finite float (test_date_out_of_range and
+ * test_nonfinite_refused cover the values beyond). */
 static rt_all_type round_trip_row(int i)
 {
     rt_all_type row = round_trips[i].row;
@@ -245,10 +302,12 @@ static rt_all_type round_trip_row(int i)
         return row;
     row.d = clamp_date(row.d);
     row.nd = clamp_date(row.nd);
-    if (row.ts < PG_TS_MIN)
-        row.ts = PG_TS_MIN;
-    if (row.nts < PG_TS_MIN)
-        row.nts = PG_TS_MIN;
+    row.ts = clamp_ts(row.ts);
+    row.nts = clamp_ts(row.nts);
+    row.f32 = finite_f32(row.f32);
+    row.nf32 = finite_f32(row.nf32);
+    row.f64 = finite_f64(row.f64);
+    row.nf64 = finite_f64(row.nf64);
     return row;
 }
 
@@ -376,16 +435,19 @@ START_TEST(test_negative_zero)
     ck_assert_int_eq(rt_all_types_get(db, arena, row.id, &got), SC_OK);
     ck_assert(got.has_nf64);
     ck_assert(got.nf64 == 0.0);
-    ck_assert_int_eq(signbit(got.nf64) != 0, !on_sqlite());
+    ck_assert_int_eq(signbit(got.nf64) != 0, facts()->float_negative_zero);
 }
 END_TEST
 
 /* NaN: SQLite stores NULL for it, so the runtime refuses it there
- * (SC_RANGE, in test_violation); PostgreSQL stores it and reads it back. */
+ * (SC_RANGE, in test_violation); PostgreSQL stores it and reads it back;
+ * MariaDB stores none (test_nonfinite_refused). */
 START_TEST(test_nan)
 {
     rt_all_type row = round_trip_row(3), got;
 
+    if (!facts()->float_nan)
+        return;
     row.f64 = NAN;
     row.nf32 = NAN;
     ck_assert_msg(rt_all_types_insert(db, &row) == SC_OK, "%s",
@@ -396,8 +458,38 @@ START_TEST(test_nan)
 }
 END_TEST
 
-/* Dates and timestamps PostgreSQL cannot store are refused with SC_RANGE
- * before they reach it; SQLite stores them all (test_round_trip). */
+/* Where the dialect stores no NaN or no infinity (MariaDB), each of
+ * them in each float column is SC_RANGE naming the table and column,
+ * and nothing is written. */
+START_TEST(test_nonfinite_refused)
+{
+    static const char *const cols[] = {"f32", "nf32", "f64", "nf64"};
+    double bad = _i / 4 == 0 ? NAN : _i / 4 == 1 ? INFINITY : -INFINITY;
+    bool stored = isnan(bad) ? facts()->float_nan : facts()->float_infinity;
+    rt_all_type row = round_trip_row(3), got;
+    char part[64];
+
+    if (stored)
+        return;
+    if (_i % 4 == 0)
+        row.f32 = (float)bad;
+    else if (_i % 4 == 1)
+        row.nf32 = (float)bad;
+    else if (_i % 4 == 2)
+        row.f64 = bad;
+    else
+        row.nf64 = bad;
+    snprintf(part, sizeof part, "all_types.%s", cols[_i % 4]);
+    assert_error(rt_all_types_insert(db, &row), SC_RANGE, SC_RANGE,
+                 "all_types", cols[_i % 4], part);
+    ck_assert_int_eq(row.id, 0);
+    ck_assert_int_eq(rt_all_types_get(db, arena, 1, &got), SC_NOTFOUND);
+}
+END_TEST
+
+/* Dates and timestamps PostgreSQL or MariaDB cannot store are refused
+ * with SC_RANGE before they reach it; SQLite stores them all
+ * (test_round_trip). */
 static const struct {
     int32_t d;
     int64_t ts;
@@ -418,8 +510,8 @@ START_TEST(test_date_out_of_range)
                  "all_types", _i < 2 ? "d" : "ts", "all_types.");
     ck_assert_int_eq(row.id, 0);
     /* both limits themselves are stored */
-    row.d = _i % 2 ? pg_date_min() : pg_date_max();
-    row.ts = _i % 2 ? PG_TS_MIN : INT64_MAX;
+    row.d = _i % 2 ? date_min() : date_max();
+    row.ts = _i % 2 ? ts_min() : ts_max();
     ck_assert_msg(rt_all_types_insert(db, &row) == SC_OK, "%s",
                   sc_errmsg(db));
 }
@@ -1140,17 +1232,22 @@ static int v_nan(void)
 
 /* A label the program does not know, as when the database is newer than
  * the program: past the CHECK on SQLite, a label added to the enum type
- * on PostgreSQL. */
+ * on PostgreSQL, to the column's ENUM on MariaDB. */
 static const char *const new_label_sql[] = {
     "PRAGMA ignore_check_constraints = ON",
     "ALTER TYPE \"level\" ADD VALUE 'expert'",
+    ("ALTER TABLE \"pair\" MODIFY \"kind\" ENUM('beginner', "
+     "'intermediate', 'advanced', 'expert') NOT NULL"),
 };
 
 static int v_unknown_label(void)
 {
     rt_pair got;
 
-    ck_assert_int_eq(sc_exec(db, new_label_sql[on_sqlite() ? 0 : 1]), SC_OK);
+    ck_assert_int_eq(sc_exec(db, testdb_pick3(new_label_sql[0],
+                                              new_label_sql[1],
+                                              new_label_sql[2])),
+                     SC_OK);
     ck_assert_int_eq(sc_exec(db, "INSERT INTO \"pair\" VALUES (1, 'k', NULL,"
                                  " 0.0, 'expert', NULL)"),
                      SC_OK);
@@ -1187,68 +1284,70 @@ static const struct violation {
     const char *msg;    /* a part of the message */
     const char *pg_msg; /* the part on PostgreSQL, when it words it so */
     bool sqlite_only;   /* about SQLite's emulation of a type */
+    const char *md_msg; /* the part on MariaDB, when not pg_msg */
 } violations[] = {
     {"unique", v_unique, SC_CONSTRAINT, SC_CONSTRAINT_UNIQUE, "user",
      "user_name", "unique constraint failed on user.user_name", NULL,
-     false},
+     false, NULL},
     {"unique email", v_unique_email, SC_CONSTRAINT, SC_CONSTRAINT_UNIQUE,
      "user", "user_email", "unique constraint failed on user.user_email", NULL,
-     false},
+     false, NULL},
     {"unique pair", v_unique_two_columns, SC_CONSTRAINT,
      SC_CONSTRAINT_UNIQUE, "order", NULL,
      "unique constraint failed on order.user_id, order.group", NULL,
-     false},
+     false, NULL},
     {"primary key", v_primary_key, SC_CONSTRAINT, SC_CONSTRAINT_PRIMARYKEY,
      "pair", NULL, "primary key constraint failed on pair.a, pair.b", NULL,
-     false},
+     false, NULL},
     {"not null", v_not_null, SC_CONSTRAINT, SC_CONSTRAINT_NOTNULL, "user",
      "user_name", "not null constraint failed on user.user_name", NULL,
-     false},
+     false, NULL},
     {"not null bytes", v_not_null_bytes, SC_CONSTRAINT,
      SC_CONSTRAINT_NOTNULL, "all_types", "by",
      "not null constraint failed on all_types.by", NULL,
-     false},
+     false, NULL},
     {"varchar length", v_check_varchar, SC_CONSTRAINT, SC_CONSTRAINT_CHECK,
      "user", "user_name",
      "check constraint failed on user.user_name: at most 32 characters", NULL,
-     false},
+     false, NULL},
     {"json", v_check_json, SC_CONSTRAINT, SC_CONSTRAINT_CHECK, "all_types",
      "js", "check constraint failed on all_types.js: valid JSON", NULL,
-     false},
+     false, NULL},
     {"bool raw", v_check_bool_raw, SC_CONSTRAINT, SC_CONSTRAINT_CHECK,
      "all_types", "b", "check constraint failed on all_types.b: 0 or 1",
-     NULL, true},
+     NULL, true, NULL},
     {"enum raw", v_check_enum_raw, SC_CONSTRAINT, SC_CONSTRAINT_CHECK,
-     "all_types", "lv", "all_types.lv: one of 'beginner'", NULL, true},
+     "all_types", "lv", "all_types.lv: one of 'beginner'", NULL, true, NULL},
     {"foreign key insert", v_fkey_insert, SC_CONSTRAINT,
      SC_CONSTRAINT_FOREIGNKEY, "order", "user_id",
      "foreign key constraint failed: order.user_id references "
      "user(user_id)", NULL,
-     false},
+     false, NULL},
     {"foreign key update", v_fkey_update, SC_CONSTRAINT,
      SC_CONSTRAINT_FOREIGNKEY, "order", "user_id",
      "order.user_id references user(user_id)", NULL,
-     false},
+     false, NULL},
     {"still referenced", v_fkey_delete_restrict, SC_CONSTRAINT,
      SC_CONSTRAINT_FOREIGNKEY, "user", NULL,
      "the row of user is still referenced", NULL,
-     false},
+     false, NULL},
     {"enum range", v_enum_out_of_range, SC_RANGE, SC_RANGE, "all_types",
      "lv", "value 7 of all_types.lv is not a value of enum level", NULL,
-     false},
+     false, NULL},
     {"enum negative", v_enum_negative_update, SC_RANGE, SC_RANGE,
      "all_types", "nlv", "value -1 of all_types.nlv", NULL,
-     false},
+     false, NULL},
     {"nan", v_nan, SC_RANGE, SC_RANGE, "all_types", "f64",
-     "cannot store all_types.f64: NaN", NULL, true},
+     "cannot store all_types.f64: NaN", NULL, true, NULL},
     {"unknown label", v_unknown_label, SC_ERROR, SC_ERROR, "pair", "kind",
      "unknown label 'expert' in pair.kind", NULL,
-     false},
+     false, NULL},
     {"int16 overflow", v_int16_overflow_read, SC_RANGE, SC_RANGE,
      "all_types", "i16", "value 70000 of all_types.i16 does not fit", NULL,
-     true},
+     true, NULL},
     {"no such table", v_no_such_table, SC_ERROR, SC_ERROR, "speaker", NULL,
-     "no such table", "relation \"speaker\" does not exist", false},
+     "no such table", "relation \"speaker\" does not exist", false,
+     "Table 'schemac_test.speaker' doesn't exist"},
 };
 
 #define NVIOLATIONS (int)(sizeof violations / sizeof violations[0])
@@ -1256,8 +1355,11 @@ static const struct violation {
 START_TEST(test_violation)
 {
     const struct violation *v = &violations[_i];
-    const char *msg = v->pg_msg != NULL ? testdb_pick(v->msg, v->pg_msg)
-                                        : v->msg;
+    const char *msg =
+        v->pg_msg != NULL
+            ? testdb_pick3(v->msg, v->pg_msg,
+                           v->md_msg != NULL ? v->md_msg : v->pg_msg)
+            : v->msg;
 
     assert_error(v->run(), v->rc, v->ext, v->table, v->column, msg);
     /* the connection is still fine */
@@ -1353,7 +1455,7 @@ START_TEST(test_commit_after_error)
     ck_assert_int_eq(sc_begin(db), SC_OK);
     ck_assert_int_eq(rt_pair_insert(db, &p), SC_OK);
     ck_assert_int_eq(rt_pair_insert(db, &p), SC_CONSTRAINT);
-    if (on_sqlite()) {
+    if (!facts()->error_aborts_txn) {
         ck_assert_int_eq(sc_commit(db), SC_OK);
         ck_assert_int_eq(rt_pair_get(db, arena, 1, "x", &got), SC_OK);
     } else {
@@ -1427,7 +1529,11 @@ START_TEST(test_busy)
     ck_assert_int_eq(rt_create_all(a), SC_OK);
     ck_assert_int_eq(rt_speaker_insert(a, &s), SC_OK);
     if (!on_sqlite())
-        ck_assert_int_eq(sc_exec(b, "SET lock_timeout = '1s'"), SC_OK);
+        ck_assert_int_eq(sc_exec(b, testdb_pick3(NULL,
+                                                 "SET lock_timeout = '1s'",
+                                                 "SET innodb_lock_wait_timeout"
+                                                 " = 1")),
+                         SC_OK);
     ck_assert_int_eq(sc_begin(a), SC_OK);
     s.name = "by a";
     ck_assert_int_eq(rt_speaker_update(a, &s), SC_OK);
@@ -1785,6 +1891,11 @@ static void collect(void *ctx, const sc_trace_event *ev)
     tl->n++;
 }
 
+/* The SQL of SQLite, or of PostgreSQL: MariaDB writes SQLite's "?" and
+ * no RETURNING. */
+#define PICK_QMARK(on_sqlite, on_postgresql)                                \
+    testdb_pick3(on_sqlite, on_postgresql, on_sqlite)
+
 START_TEST(test_trace_talk_example)
 {
     static trace_log events;
@@ -1802,24 +1913,24 @@ START_TEST(test_trace_talk_example)
     ck_assert_int_eq(rt_speaker_get(db, arena, s.speaker_id, &got), SC_OK);
 
     ck_assert_int_eq(events.n, 4);
-    ck_assert_str_eq(events.sql[0], "BEGIN");
+    ck_assert_str_eq(events.sql[0], facts()->begin);
     ck_assert_str_eq(events.params[0], "()");
     ck_assert_str_eq(events.sql[1],
-                     testdb_pick("INSERT INTO \"speaker\" (\"name\", "
-                                 "\"email\") VALUES (?, ?)",
-                                 "INSERT INTO \"speaker\" (\"name\", "
-                                 "\"email\") VALUES ($1, $2) RETURNING "
-                                 "\"speaker_id\""));
+                     PICK_QMARK("INSERT INTO \"speaker\" (\"name\", "
+                                "\"email\") VALUES (?, ?)",
+                                "INSERT INTO \"speaker\" (\"name\", "
+                                "\"email\") VALUES ($1, $2) RETURNING "
+                                "\"speaker_id\""));
     ck_assert_str_eq(events.params[1],
                      "('\xEC\xB5\x9C\xEC\x98\x81\xEC\x84\xA0', "
                      "'yeongseon.choe@pycon.kr')");
     ck_assert_str_eq(events.sql[2],
-                     testdb_pick("SELECT \"speaker_id\", \"name\", "
-                                 "\"email\" FROM \"speaker\" WHERE "
-                                 "\"speaker_id\" = ?",
-                                 "SELECT \"speaker_id\", \"name\", "
-                                 "\"email\" FROM \"speaker\" WHERE "
-                                 "\"speaker_id\" = $1"));
+                     PICK_QMARK("SELECT \"speaker_id\", \"name\", "
+                                "\"email\" FROM \"speaker\" WHERE "
+                                "\"speaker_id\" = ?",
+                                "SELECT \"speaker_id\", \"name\", "
+                                "\"email\" FROM \"speaker\" WHERE "
+                                "\"speaker_id\" = $1"));
     ck_assert_str_eq(events.params[2], "(1,)");
     ck_assert_str_eq(events.sql[3], "COMMIT");
     ck_assert_int_eq(events.rc[1], SC_OK);
@@ -1855,12 +1966,15 @@ START_TEST(test_trace_value_formats)
 
     ck_assert_int_eq(events.n, 3);
     ck_assert_str_eq(events.sql[0],
-                     testdb_pick("INSERT INTO \"pair\" (\"a\", \"b\", "
-                                 "\"val\", \"score\", \"kind\", \"data\") "
-                                 "VALUES (?, ?, ?, ?, ?, ?)",
-                                 "INSERT INTO \"pair\" (\"a\", \"b\", "
-                                 "\"val\", \"score\", \"kind\", \"data\") "
-                                 "VALUES ($1, $2, $3, $4, $5, $6)"));
+                     testdb_pick3("INSERT INTO \"pair\" (\"a\", \"b\", "
+                                  "\"val\", \"score\", \"kind\", \"data\") "
+                                  "VALUES (?, ?, ?, ?, ?, ?)",
+                                  "INSERT INTO \"pair\" (\"a\", \"b\", "
+                                  "\"val\", \"score\", \"kind\", \"data\") "
+                                  "VALUES ($1, $2, $3, $4, $5, $6)",
+                                  "INSERT INTO \"pair\" (\"a\", \"b\", "
+                                  "\"val\", \"score\", \"kind\", \"data\") "
+                                  "VALUES (?, ?, ?, ?, ?, ?)"));
     ck_assert_str_eq(events.params[0],
                      "(-3, \"it's\", None, 1.5, 'advanced', x'00ff')");
     ck_assert_str_eq(events.params[1],
@@ -2195,9 +2309,14 @@ START_TEST(test_create_all_idempotent)
     ck_assert_int_eq(sc_schema_create_all(db, &rt_schema), SC_OK);
     ck_assert_int_eq(sc_schema_create_all(db, &rt_schema), SC_OK);
     ck_assert(user_exists(id));
-    /* nested in a transaction: a savepoint */
+    /* nested in a transaction: a savepoint, where DDL rolls back;
+     * else (MariaDB, whose DDL commits) refused */
     ck_assert_int_eq(sc_begin(db), SC_OK);
-    ck_assert_int_eq(sc_schema_create_all(db, &rt_schema), SC_OK);
+    if (facts()->transactional_ddl)
+        ck_assert_int_eq(sc_schema_create_all(db, &rt_schema), SC_OK);
+    else
+        assert_error(sc_schema_create_all(db, &rt_schema), SC_MISUSE,
+                     SC_MISUSE, NULL, NULL, "transaction");
     ck_assert_int_eq(sc_txn_depth(db), 1);
     ck_assert_int_eq(sc_commit(db), SC_OK);
 }
@@ -2215,11 +2334,22 @@ static const char *const broken_ddl_postgresql[] = {
     NULL,
 };
 
+static const char *const broken_ddl_mariadb[] = {
+    "CREATE TABLE IF NOT EXISTS \"first\" (\"x\" integer)",
+    "CREATE TABLE IF NOT EXISTS \"second\" (\"x\" \"NOSUCHTYPE\")",
+    NULL,
+};
+
+static const char *const *const broken_ddl[] = {
+    [SC_DIALECT_SQLITE] = broken_ddl_sqlite,
+    [SC_DIALECT_POSTGRESQL] = broken_ddl_postgresql,
+    [SC_DIALECT_MARIADB] = broken_ddl_mariadb,
+};
+
 START_TEST(test_create_all_errors)
 {
     sc_schema_desc s = rt_schema;
-    const char *const **ddl = on_sqlite() ? &s.ddl[SC_DIALECT_SQLITE]
-                                          : &s.ddl[SC_DIALECT_POSTGRESQL];
+    const char *const **ddl = &s.ddl[testdb_dialect()];
 
     s.abi_version = SC_ABI_VERSION + 1;
     assert_error(sc_schema_create_all(db, &s), SC_MISUSE, SC_MISUSE, NULL,
@@ -2227,12 +2357,18 @@ START_TEST(test_create_all_errors)
     s.abi_version = SC_ABI_VERSION;
     *ddl = NULL;
     assert_error(sc_schema_create_all(db, &s), SC_MISUSE, SC_MISUSE, NULL,
-                 NULL, testdb_pick("has no DDL for sqlite",
-                                   "has no DDL for postgresql"));
-    *ddl = on_sqlite() ? broken_ddl_sqlite : broken_ddl_postgresql;
+                 NULL, testdb_pick3("has no DDL for sqlite",
+                                    "has no DDL for postgresql",
+                                    "has no DDL for mariadb"));
+    *ddl = broken_ddl[testdb_dialect()];
     ck_assert_int_eq(sc_schema_create_all(db, &s), SC_ERROR);
     ck_assert_ptr_nonnull(strstr(sc_errmsg(db), "NOSUCHTYPE"));
     ck_assert_int_eq(sc_txn_depth(db), 0);
+    if (!facts()->transactional_ddl) {
+        /* each statement commits: the first table stays */
+        ck_assert_int_eq(sc_exec(db, "SELECT * FROM \"first\""), SC_OK);
+        return;
+    }
     /* all or nothing: the first table was rolled back too */
     ck_assert_int_eq(sc_exec(db, "SELECT * FROM \"first\""), SC_ERROR);
     ck_assert_ptr_nonnull(strstr(sc_errmsg(db),
@@ -2286,6 +2422,7 @@ Suite *make_suite(void)
                         sizeof good_utf8 / sizeof good_utf8[0]);
     if (!on_sqlite()) {
         tcase_add_test(tc, test_nan);
+        tcase_add_loop_test(tc, test_nonfinite_refused, 0, 12);
         tcase_add_loop_test(tc, test_date_out_of_range, 0,
                             sizeof beyond_pg / sizeof beyond_pg[0]);
     }

@@ -95,6 +95,14 @@ static void empty_mariadb(sc_db *db)
     ck_assert_msg(sc_exec(db, sql) == SC_OK, "%s: %s", sql, sc_errmsg(db));
 }
 
+void testdb_empty(sc_db *db)
+{
+    if (sc_db_dialect(db) == SC_DIALECT_POSTGRESQL)
+        empty_postgresql(db);
+    else if (sc_db_dialect(db) == SC_DIALECT_MARIADB)
+        empty_mariadb(db);
+}
+
 sc_db *testdb_open(void)
 {
     sc_db *db = NULL;
@@ -103,10 +111,7 @@ sc_db *testdb_open(void)
     ck_assert_msg(rc == SC_OK, "cannot open %s: %s", testdb_url(),
                   sc_errmsg(db));
     ck_assert_int_eq(sc_db_dialect(db), testdb_dialect());
-    if (sc_db_dialect(db) == SC_DIALECT_POSTGRESQL)
-        empty_postgresql(db);
-    else if (sc_db_dialect(db) == SC_DIALECT_MARIADB)
-        empty_mariadb(db);
+    testdb_empty(db);
     return db;
 }
 

@@ -28,6 +28,11 @@ sc_dialect testdb_dialect(void);
  * either cannot be done.  Close the handle with sc_close(). */
 sc_db *testdb_open(void);
 
+/* Empties the server database db is connected to (PostgreSQL's public
+ * schema, MariaDB's database made again); SQLite's files are the
+ * caller's. */
+void testdb_empty(sc_db *db);
+
 /*
  * A URL that several connections of one test reach together: a database
  * file in a new temporary directory on SQLite, the test URL elsewhere.
