@@ -1024,7 +1024,7 @@ static void add_column_def(dir *x, const ast_table *t, const ast_column *c)
     buf b;
 
     buf_init(&b);
-    emit_sql_column_def(x->tc, &b, x->d, t, c);
+    emit_sql_alter_column_def(x->tc, &b, x->d, t, c);
     buf_puts(x->sql, b.data + strspn(b.data, " "));
     buf_free(&b);
     stmt_end(x->sql);
@@ -1327,7 +1327,7 @@ static void modify_def(ast_ctx *ctx, sql_dialect d, const ast_table *t,
     if (open)
         o.nullable = true;
     buf_init(&b);
-    emit_sql_column_def(ctx, &b, d, t, open ? &o : c);
+    emit_sql_alter_column_def(ctx, &b, d, t, open ? &o : c);
     skip = strspn(b.data, " ");
     pk = strstr(b.data + skip + strlen(c->name) + 2, " PRIMARY KEY");
     if (pk != NULL)

@@ -322,6 +322,16 @@ const char *emit_sql_collation(sql_dialect d, const ast_column *c)
     return c->sql_type[d] ? NULL : own;
 }
 
+/* Whether column c takes its collation from the table's options in
+ * dialect d: text or varchar of no collate modifier and no type of the
+ * database's own. */
+static bool alter_collated(sql_dialect d, const ast_column *c)
+{
+    return sc__dialect_of(d)->alter_collation != NULL &&
+           (c->type.kind == AST_T_TEXT || c->type.kind == AST_T_VARCHAR) &&
+           c->collation == NULL && c->sql_type[d] == NULL;
+}
+
 void emit_sql_collate(buf *b, sql_dialect d, const ast_column *c)
 {
     const char *name = emit_sql_collation(d, c);
@@ -1114,8 +1124,11 @@ const char *emit_sql_pk_name(ast_ctx *ctx, const ast_table *t)
     return ast_strndup(ctx, name_buf.data, name_buf.len);
 }
 
-void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
-                         const ast_table *t, const ast_column *c)
+/* The column's definition; altered: as ALTER TABLE adds or modifies it,
+ * naming the collation CREATE TABLE's table options give (the dialect's
+ * alter_collation), as the table may be one schemac did not make. */
+static void column_def(ast_ctx *ctx, buf *b, sql_dialect d,
+                       const ast_table *t, const ast_column *c, bool altered)
 {
     const ast_column *pk[2];
     bool sole_pk = model_primary_key(t, pk, 2) == 1 && pk[0] == c;
@@ -1142,11 +1155,27 @@ void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
     else
         emit_sql_column_type(b, d, c);
     emit_sql_collate(b, d, c);
+    if (altered && alter_collated(d, c)) {
+        buf_puts(b, " COLLATE ");
+        emit_sql_quote(b, d, sc__dialect_of(d)->alter_collation);
+    }
     if (!c->nullable)
         buf_puts(b, " NOT NULL");
     if (sole_pk)
         inline_pk(b, d, t);
     emit_sql_default(ctx, b, d, c);
+}
+
+void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
+                         const ast_table *t, const ast_column *c)
+{
+    column_def(ctx, b, d, t, c, false);
+}
+
+void emit_sql_alter_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
+                               const ast_table *t, const ast_column *c)
+{
+    column_def(ctx, b, d, t, c, true);
 }
 
 void emit_sql_create_table(ast_ctx *ctx, buf *b, sql_dialect d,
@@ -1521,8 +1550,9 @@ bool emit_sql_block_object(ast_ctx *ctx, const char *text, sql_object *o)
         return false;
     o->name = ast_strndup(ctx, q, (size_t)(p - q));
     if (strcmp(o->kind, "TRIGGER") == 0 || strcmp(o->kind, "POLICY") == 0 ||
-        strcmp(o->kind, "RULE") == 0) {
-        /* ... ON table: what PostgreSQL's DROP TRIGGER needs. */
+        strcmp(o->kind, "RULE") == 0 || strcmp(o->kind, "INDEX") == 0) {
+        /* ... ON table: what PostgreSQL's DROP TRIGGER and MariaDB's
+         * DROP INDEX need. */
         for (p = skip_blank(p); *p; p = skip_blank(p)) {
             if (word_is(p, "on", &q)) {
                 p = name_end(q);
@@ -1673,7 +1703,9 @@ bool emit_sql_drop_block(ast_ctx *ctx, buf *b, sql_dialect d,
     else
         buf_printf(b, "DROP %s IF EXISTS ", o.kind);
     buf_puts(b, o.name);
-    if (o.on && d == SQL_POSTGRESQL)
+    if (o.on && (strcmp(o.kind, "INDEX") == 0
+                     ? sc__dialect_of(d)->drop_index_on
+                     : sc__dialect_of(d)->drop_trigger_on))
         buf_printf(b, " ON %s", o.on);
     return true;
 }

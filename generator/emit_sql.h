@@ -108,6 +108,10 @@ void emit_sql_default(ast_ctx *ctx, buf *b, sql_dialect d,
 /* "name" TYPE [NOT NULL] [PRIMARY KEY] [DEFAULT x], as in CREATE TABLE. */
 void emit_sql_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
                          const ast_table *t, const ast_column *c);
+/* The same as ALTER TABLE ... ADD or MODIFY COLUMN takes it: a text
+ * column names the collation CREATE TABLE's table options give it. */
+void emit_sql_alter_column_def(ast_ctx *ctx, buf *b, sql_dialect d,
+                               const ast_table *t, const ast_column *c);
 /* (e), an expression of the language of checks as SQL: a literal that
  * stands alone is in the stored form of column col (which may be NULL),
  * as one compared with a column is (backfill (0.5) of a scaled numeric
@@ -141,7 +145,7 @@ void emit_sql_create_enum(buf *b, const ast_enum *e);
 typedef struct sql_object {
     const char *kind;   /* "VIEW", "TRIGGER", "MATERIALIZED VIEW", ... */
     const char *name;   /* as written: "v", "\"My View\"", public.v */
-    const char *on;     /* a trigger's (policy's, rule's) table, or NULL */
+    const char *on;     /* the table of a trigger, policy, rule or index */
     size_t name_at;     /* the offset of the name in the text */
     bool or_replace, if_not_exists;
 } sql_object;

@@ -238,8 +238,8 @@ static bool table_of(const char *sql, char *out, size_t size)
         return false;
     if (strncmp(p, "ONLY ", 5) == 0)
         p += 5;
-    if (*p == '"') {
-        for (q = p + 1; *q && *q != '"' && n + 1 < size; q++)
+    if (*p == '"' || *p == '`') {
+        for (q = p + 1; *q && *q != *p && n + 1 < size; q++)
             out[n++] = *q;
     } else {
         for (q = p; (isalnum((unsigned char)*q) || *q == '_') &&
@@ -648,9 +648,12 @@ static int cmd_status(sc_db *db, const migfile_set *s,
         print_half_done(db, s, v, up, part, nparts);
     if (load_squash(o, s, &sq, &to) != 0)
         return EXIT_USER;
-    if (to > 0)
+    if (to > 0 && sc__dialect_of(sc_db_dialect(db))->transactional_ddl)
         printf("squash   0001..%04u, which up runs at once on an empty "
                "database\n", to);
+    else if (to > 0)
+        printf("squash   0001..%04u, which up does not use: no transaction "
+               "holds DDL here, so up runs the migrations\n", to);
     migfile_free(&sq);
     return 0;
 }

@@ -84,6 +84,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .offset_without_limit = " LIMIT -1",
         .byte_collation = "",
         .text_collation = NULL,
+        .alter_collation = NULL,
         .nulls_order = false,
         .in_array = " IN (SELECT value FROM json_each(",
         .not_in_array = " NOT IN (SELECT value FROM json_each(",
@@ -145,6 +146,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .drop_check = "DROP CONSTRAINT IF EXISTS",
         .drop_pk = NULL,
         .drop_index_on = false,
+        .drop_trigger_on = false,
         .fk_needs_index = false,
         .char_length = "length",
         .migration_file_optional = false,
@@ -215,6 +217,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .offset_without_limit = NULL,
         .byte_collation = " COLLATE \"C\"",
         .text_collation = "C",
+        .alter_collation = NULL,
         .nulls_order = true,
         .in_array = " = ANY (",
         .not_in_array = " <> ALL (",
@@ -279,6 +282,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .drop_check = "DROP CONSTRAINT IF EXISTS",
         .drop_pk = NULL,
         .drop_index_on = false,
+        .drop_trigger_on = true,
         .fk_needs_index = false,
         .char_length = "length",
         .migration_file_optional = false,
@@ -355,6 +359,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .byte_collation = " COLLATE utf8mb4_nopad_bin",
         /* the table's collation (table_suffix) */
         .text_collation = NULL,
+        .alter_collation = "utf8mb4_nopad_bin",
         .nulls_order = false,
         /* the values as JSON strings, each cast back to the column's
          * type: CAST from a string is exact where a JSON number would go
@@ -439,6 +444,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .drop_check = "DROP CONSTRAINT IF EXISTS",
         .drop_pk = "DROP PRIMARY KEY",
         .drop_index_on = true,
+        .drop_trigger_on = false,
         .fk_needs_index = true,
         .char_length = "char_length",
         .migration_file_optional = true,

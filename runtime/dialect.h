@@ -143,6 +143,11 @@ typedef struct sc__dialect {
      * so that their indexes serve byte_collation's comparisons; NULL
      * when the column's type orders by bytes already */
     const char *text_collation;
+    /* The collation a text or varchar column of schemac's takes from
+     * CREATE TABLE's table options (table_after) without naming it, which
+     * ALTER TABLE's ADD and MODIFY COLUMN name: a table schemac did not
+     * make has a default of its own.  NULL where the column says it */
+    const char *alter_collation;
     bool nulls_order;                 /* NULLS FIRST / LAST written */
     /* An in-list longer than a thousand values goes as one parameter:
      * in_array (or not_in_array), the list, array_close; the list is a
@@ -243,6 +248,7 @@ typedef struct sc__dialect {
      * name, as drop_key) */
     const char *drop_fk, *drop_key, *drop_check, *drop_pk;
     bool drop_index_on;               /* DROP INDEX ... ON table */
+    bool drop_trigger_on;             /* DROP TRIGGER (RULE, POLICY) ... ON */
     /* A foreign key needs an index over its columns, and the index it
      * uses cannot be dropped from under it */
     bool fk_needs_index;

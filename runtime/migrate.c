@@ -1429,6 +1429,11 @@ static int migrate_squashed(sc_db *db, const sc_migration *m, unsigned n,
         return rc;
     if (o == NULL)
         o = &default_options;
+    /* where DDL commits by itself no transaction holds the squash, which
+     * could stop at none of the versions: the migrations themselves run,
+     * each resumable */
+    if (!dia(db)->transactional_ddl)
+        return migrate_with(db, m, n, target, o);
     if (squash == NULL || to == 0 || to > n || squash->name == NULL ||
         !has_script(script_of(db, squash), true) ||
         script_of(db, squash)->nup > 0)

@@ -4,10 +4,13 @@
 #
 #     migrate-stamp.sh SOURCE_ROOT SCHEMAC
 #
-# Runs on SQLite (a file in a temporary directory), or on PostgreSQL when
-# SCHEMAC_TEST_URL names a server (tests/scripts/with-pg.sh sets it).
+# Runs on SQLite (a file in a temporary directory), or on PostgreSQL or
+# MariaDB when SCHEMAC_TEST_URL names a server (tests/scripts/with-pg.sh
+# and with-mariadb.sh set it).
 #
-#   - a database made by hand (tests/golden/pull/adopt/DIALECT.sql) is
+#   - a database made by hand (tests/golden/pull/adopt/DIALECT.sql; on
+#     MariaDB tests/data/migrations/adopt.mariadb.sql, whose tables'
+#     default collation is not schemac's) is
 #     pulled, the pulled schema starts a migrations directory, stamp 1
 #     records version 1 without running it; then a change to the schema
 #     goes through migrate diff and up as on any database, and check
@@ -29,6 +32,12 @@ trap 'rm -rf "$tmp"' EXIT
 
 case ${SCHEMAC_TEST_URL:-} in
 postgres*) dialect=postgresql ;;
+mariadb*)
+    dialect=mariadb
+    rest=${SCHEMAC_TEST_URL#mariadb://*:}
+    maria_pw=${rest%%@*}
+    maria_db=${SCHEMAC_TEST_URL##*/}
+    ;;
 *) dialect=sqlite ;;
 esac
 if [ $dialect = sqlite ] && ! command -v sqlite3 >/dev/null; then
@@ -37,6 +46,12 @@ if [ $dialect = sqlite ] && ! command -v sqlite3 >/dev/null; then
     exit 77
 fi
 export PGOPTIONS='-c client_min_messages=warning'
+
+# maria ARGS...: the mariadb client on the test server, as schemac.
+maria() {
+    mariadb --socket="${SCHEMAC_TEST_MARIADB_SOCKET:?}" -u schemac \
+        -p"$maria_pw" -N -B "$@"
+}
 
 pass() {
     passes=$((passes + 1))
@@ -53,6 +68,10 @@ fresh() {
     if [ $dialect = sqlite ]; then
         rm -f "$tmp/db.sqlite"
         url=sqlite:$tmp/db.sqlite
+    elif [ $dialect = mariadb ]; then
+        url=$SCHEMAC_TEST_URL
+        maria -e "DROP DATABASE IF EXISTS $maria_db;
+                  CREATE DATABASE $maria_db" >/dev/null
     else
         url=$SCHEMAC_TEST_URL
         psql -q -X -v ON_ERROR_STOP=1 "$url" \
@@ -65,6 +84,8 @@ fresh() {
 load() {
     if [ $dialect = sqlite ]; then
         sqlite3 -bail "$tmp/db.sqlite"
+    elif [ $dialect = mariadb ]; then
+        maria "$maria_db" >/dev/null
     else
         psql -q -X -v ON_ERROR_STOP=1 "$url" >/dev/null
     fi
@@ -79,6 +100,12 @@ versions() {
             WHERE name = 'schemac_migrations'" |
             grep -qx 1 || { echo none; return; }
         sqlite3 "$tmp/db.sqlite" "$q"
+    elif [ $dialect = mariadb ]; then
+        maria "$maria_db" -e "SELECT count(*) FROM information_schema.tables
+            WHERE table_schema = DATABASE()
+              AND table_name = 'schemac_migrations'" |
+            grep -qx 1 || { echo none; return; }
+        maria "$maria_db" -e "$q"
     else
         psql -X -At "$url" \
             -c "SELECT to_regclass('schemac_migrations') IS NULL" |
@@ -103,6 +130,7 @@ has() {
 }
 
 adopt=$src/tests/golden/pull/adopt/$dialect.sql
+[ $dialect = mariadb ] && adopt=$src/tests/data/migrations/adopt.mariadb.sql
 
 # --- a database made by hand: pull, init, stamp, diff, up, check -------
 fresh
@@ -199,7 +227,7 @@ if run 2 migrate stamp --db "$url" --dir "$dir" &&
     fail "usage errors"
 fi
 cp -r "$dir" "$tmp/edited"
-echo "-- an afterthought" >>"$tmp/edited/0001_init.sqlite.sql"
+echo "-- an afterthought" >>"$tmp/edited/0001_init.$dialect.sql"
 if run 1 migrate stamp 1 --db "$url" --dir "$tmp/edited"; then pass; else
     fail "stamp from an edited directory"
 fi

@@ -1,0 +1,1 @@
+INSERT INTO posts (title, guid) VALUES ('Hello', 'p-1'), ('hello ', 'p-2');
