@@ -20,6 +20,11 @@
  *     before the transaction is durable), and before or after each write
  *     to the database and WAL files (a VFS over the default one): between
  *     the frames of a commit and the pages of the checkpoint at the close;
+ *   - on MariaDB, after the Nth statement the runtime traces; every
+ *     script there is a part outside a transaction, as the reader makes
+ *     it, and a kill between its statements leaves a recorded half-done
+ *     state (the dialect table's transactional_ddl is false), which the
+ *     next run resumes to the same state after;
  *   - on PostgreSQL, after the Nth statement the runtime traces
  *     (sc_trace), and with the server itself in the middle of the step:
  *     the migration scripts and a trigger on book wait for an advisory
