@@ -2183,7 +2183,8 @@ static void emit_column_desc(ast_ctx *ctx, buf *out, const ast_table *t,
 {
     buf f;
     size_t at = 5;
-    const char *d;
+    const char *d, *field;
+    int k;
 
     buf_init(&f);
     desc_item(&f, &at, fmt(ctx, ".name = \"%s\"", c_esc(ctx, c->name)));
@@ -2208,11 +2209,14 @@ static void emit_column_desc(ast_ctx *ctx, buf *out, const ast_table *t,
         desc_item(&f, &at, fmt(ctx, ".dflt = %s", d));
     if (c->format != AST_FMT_NATIVE)
         desc_item(&f, &at, fmt(ctx, ".format = %s", format_const(c->format)));
-    if (c->sql_type[AST_D_POSTGRESQL])
-        desc_item(&f, &at,
-                  fmt(ctx, ".pg_type = %s",
-                      c_string(ctx, c->sql_type[AST_D_POSTGRESQL],
-                               strlen(c->sql_type[AST_D_POSTGRESQL]))));
+    for (k = 1; k <= SC_NDIALECTS; k++) {
+        field = sc__dialect_of((sc_dialect)k)->declared_type_field;
+        if (field && c->sql_type[k])
+            desc_item(&f, &at,
+                      fmt(ctx, "%s = %s", field,
+                          c_string(ctx, c->sql_type[k],
+                                   strlen(c->sql_type[k]))));
+    }
     tmpl_emit(out, C, "column", "fields", f.data, NULL);
     buf_free(&f);
 }
