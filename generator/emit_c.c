@@ -2275,7 +2275,7 @@ static const char *emit_fkeys(ast_ctx *ctx, buf *out, const ast_table *t,
     if (names_only())
         return NULL;
     /* The names the DDL gives them, in the same order. */
-    emit_sql_constraints(ctx, SQL_SQLITE, t, &l);
+    emit_sql_constraints(ctx, EMIT_SQL_NAMING_DIALECT, t, &l);
     tmpl_emit(out, C, "fkeys_begin", "prefix", n->prefix, NULL);
     for (i = 0; i < k; i++) {
         base = fmt(ctx, "%s_fk%d", n->prefix, i);
@@ -2303,7 +2303,7 @@ static const char *emit_constraints(ast_ctx *ctx, buf *out,
     const char *col;
     int nunique = 0;
 
-    emit_sql_constraints(ctx, SQL_SQLITE, t, &l);
+    emit_sql_constraints(ctx, EMIT_SQL_NAMING_DIALECT, t, &l);
     /* A unique index fails like a unique constraint, under its name. */
     for (it = t->items; it; it = it->next)
         nunique += it->unique_index;

@@ -1239,9 +1239,10 @@ static const char *index_tail_name(ast_ctx *ctx, const ast_item *it)
     }
     if (hashed) {
         if (it->elems)
-            index_elems(ctx, &text, SQL_SQLITE, it->elems, false);
+            index_elems(ctx, &text, EMIT_SQL_NAMING_DIALECT, it->elems,
+                        false);
         if (it->where)
-            paren_expr(ctx, &text, SQL_SQLITE, it->where);
+            paren_expr(ctx, &text, EMIT_SQL_NAMING_DIALECT, it->where);
         buf_printf(&b, "_%08x", (unsigned)fnv1a(text.data ? text.data : ""));
     }
     s = ast_strndup(ctx, b.data, b.len);
