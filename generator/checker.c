@@ -263,55 +263,101 @@ static bool is_mariadb_reserved(const char *name)
     return strcasecmp(name, "PRIMARY") == 0;
 }
 
-const char *check_reserved(int d, check_name_kind k, const char *name)
+/* The kinds of name a rule below covers: check_name_kind's, and a
+ * constraint's name (which check_reserved() asks of as an index's). */
+#define NAME_KIND(k) (1u << (k))
+#define NAME_CONSTRAINT (1u << 4)
+
+/* A name one dialect keeps for itself: of the kinds given, those match()
+ * accepts.  why is check_reserved()'s phrase; the checker's message is
+ * "<what> name "<name>" is reserved by <title>" then said, the name
+ * again and said_after when that is not NULL, and hint, for a schema
+ * declared for no dialect. */
+typedef struct reserved_rule {
+    unsigned kinds;
+    bool (*match)(const char *name);
+    const char *why;
+    const char *said, *said_after;
+    const char *hint;
+} reserved_rule;
+
+static const reserved_rule sqlite_reserved[] = {
+    {NAME_KIND(CHECK_NAME_TABLE) | NAME_KIND(CHECK_NAME_INDEX),
+     is_sqlite_reserved,
+     "SQLite keeps names beginning with \"sqlite_\" for itself",
+     ", which keeps names beginning with \"sqlite_\" for itself", NULL,
+     ": rename it, or declare the schema `for postgresql`"},
+    {0, NULL, NULL, NULL, NULL, NULL},
+};
+
+static const reserved_rule postgresql_reserved[] = {
+    {NAME_KIND(CHECK_NAME_COLUMN), is_pg_system_column,
+     "a system column of every PostgreSQL table",
+     ", whose tables all have a system column of that name", NULL,
+     ": rename it, or declare the schema `for sqlite`"},
+    {NAME_KIND(CHECK_NAME_ENUM), is_pg_catalog_type,
+     "a type of PostgreSQL's pg_catalog",
+     ": a column of the enum would get pg_catalog's type ", " in its place",
+     ": rename it, or declare the schema `for sqlite`"},
+    {0, NULL, NULL, NULL, NULL, NULL},
+};
+
+static const reserved_rule mariadb_reserved[] = {
+    {NAME_KIND(CHECK_NAME_INDEX) | NAME_CONSTRAINT, is_mariadb_reserved,
+     "MariaDB keeps the name PRIMARY for every primary key",
+     ", which keeps the name PRIMARY for every primary key", NULL,
+     ": rename it, or declare the schema `for sqlite, postgresql`"},
+    {0, NULL, NULL, NULL, NULL, NULL},
+};
+
+/* The names each dialect keeps, by AST_D_* (a table of the checker's own:
+ * the runtime never asks). */
+static const reserved_rule *const reserved_rules[SC_NDIALECTS + 1] = {
+    [AST_D_SQLITE] = sqlite_reserved,
+    [AST_D_POSTGRESQL] = postgresql_reserved,
+    [AST_D_MARIADB] = mariadb_reserved,
+};
+
+static const reserved_rule *reserved_by(int d, unsigned kind,
+                                        const char *name)
 {
-    if (d == AST_D_MARIADB && k == CHECK_NAME_INDEX &&
-        is_mariadb_reserved(name))
-        return "MariaDB keeps the name PRIMARY for every primary key";
-    if (d == AST_D_SQLITE &&
-        (k == CHECK_NAME_TABLE || k == CHECK_NAME_INDEX) &&
-        is_sqlite_reserved(name))
-        return "SQLite keeps names beginning with \"sqlite_\" for itself";
-    if (d == AST_D_POSTGRESQL && k == CHECK_NAME_COLUMN &&
-        is_pg_system_column(name))
-        return "a system column of every PostgreSQL table";
-    if (d == AST_D_POSTGRESQL && k == CHECK_NAME_ENUM &&
-        is_pg_catalog_type(name))
-        return "a type of PostgreSQL's pg_catalog";
+    const reserved_rule *r;
+
+    if (d < 1 || d > SC_NDIALECTS)
+        return NULL;
+    for (r = reserved_rules[d]; r->match; r++)
+        if ((r->kinds & kind) && r->match(name))
+            return r;
     return NULL;
 }
 
-/* What a portable schema can do about a name that one dialect reserves:
- * the schema may be declared for the other dialect only. */
-static const char *other_only(const ast_schema *s, int reserving)
+const char *check_reserved(int d, check_name_kind k, const char *name)
 {
-    if (s->dialects != 0)
-        return "";
-    if (reserving == AST_D_MARIADB)
-        return ": rename it, or declare the schema `for sqlite, postgresql`";
-    return reserving == AST_D_SQLITE
-               ? ": rename it, or declare the schema `for postgresql`"
-               : ": rename it, or declare the schema `for sqlite`";
+    const reserved_rule *r = reserved_by(d, NAME_KIND(k), name);
+
+    return r ? r->why : NULL;
 }
 
-static void check_mariadb_name(ast_ctx *ctx, const ast_schema *s,
-                               const char *what, const char *name,
-                               const ast_loc *loc)
+/* Refuses name, of the kind given, in a schema for a dialect keeping it;
+ * what names the kind in the message. */
+static void check_reserved_name(ast_ctx *ctx, const ast_schema *s,
+                                unsigned kind, const char *what,
+                                const char *name, const ast_loc *loc)
 {
-    if (name && ast_schema_for(s, AST_D_MARIADB) && is_mariadb_reserved(name))
-        ast_error(ctx, loc, "%s name \"%s\" is reserved by MariaDB, which "
-                  "keeps the name PRIMARY for every primary key%s",
-                  what, name, other_only(s, AST_D_MARIADB));
-}
+    const reserved_rule *r;
+    int d;
 
-static void check_sqlite_name(ast_ctx *ctx, const ast_schema *s,
-                              const char *what, const char *name,
-                              const ast_loc *loc)
-{
-    if (name && ast_schema_for(s, AST_D_SQLITE) && is_sqlite_reserved(name))
-        ast_error(ctx, loc, "%s name \"%s\" is reserved by SQLite, which "
-                  "keeps names beginning with \"sqlite_\" for itself%s",
-                  what, name, other_only(s, AST_D_SQLITE));
+    if (!name)
+        return;
+    for (d = 1; d <= SC_NDIALECTS; d++) {
+        if (!ast_schema_for(s, d) || !(r = reserved_by(d, kind, name)))
+            continue;
+        ast_error(ctx, loc, "%s name \"%s\" is reserved by %s%s%s%s%s", what,
+                  name, sc__dialect_of((sc_dialect)d)->title, r->said,
+                  r->said_after ? name : "",
+                  r->said_after ? r->said_after : "",
+                  s->dialects != 0 ? "" : r->hint);
+    }
 }
 
 /* ---------------------------------------------------------------------
@@ -363,7 +409,8 @@ static void check_table_names(ast_ctx *ctx, ast_schema *s)
         symtab_put(&enum_cnames, e->cname, e);
     for (t = s->tables; t; t = t->next) {
         check_name_length(ctx, "table", t->name, &t->name_loc);
-        check_sqlite_name(ctx, s, "table", t->name, &t->name_loc);
+        check_reserved_name(ctx, s, NAME_KIND(CHECK_NAME_TABLE), "table",
+                            t->name, &t->name_loc);
         same = symtab_put(&by_name, t->name, t);
         folded = symtab_put(&by_fold, t->name, t);
         cn = symtab_put(&by_cname, t->cname, t);
@@ -410,13 +457,8 @@ static void check_enums(ast_ctx *ctx, ast_schema *s)
     symtab_init(&cnames, false);
     for (e = s->enums; e; e = e->next) {
         check_name_length(ctx, "enum", e->name, &e->name_loc);
-        if (ast_schema_for(s, AST_D_POSTGRESQL) &&
-            is_pg_catalog_type(e->name))
-            ast_error(ctx, &e->name_loc,
-                      "enum name \"%s\" is reserved by PostgreSQL: a "
-                      "column of the enum would get pg_catalog's type %s "
-                      "in its place%s", e->name, e->name,
-                      other_only(s, AST_D_POSTGRESQL));
+        check_reserved_name(ctx, s, NAME_KIND(CHECK_NAME_ENUM), "enum",
+                            e->name, &e->name_loc);
         f = find_enum(s, e->name);
         if (f && f != e) {
             ast_error(ctx, &e->name_loc, "duplicate enum \"%s\"", e->name);
@@ -1034,12 +1076,8 @@ static void check_columns(ast_ctx *ctx, ast_schema *s, ast_table *t)
         c->index = i++;
         c->cname = names_c_ident(ctx, c->name);
         check_name_length(ctx, "column", c->name, &c->name_loc);
-        if (ast_schema_for(s, AST_D_POSTGRESQL) &&
-            is_pg_system_column(c->name))
-            ast_error(ctx, &c->name_loc,
-                      "column name \"%s\" is reserved by PostgreSQL, whose "
-                      "tables all have a system column of that name%s",
-                      c->name, other_only(s, AST_D_POSTGRESQL));
+        check_reserved_name(ctx, s, NAME_KIND(CHECK_NAME_COLUMN), "column",
+                            c->name, &c->name_loc);
         for (d = t->columns; d != c; d = d->next) {
             if (strcmp(c->name, d->name) == 0) {
                 ast_error(ctx, &c->name_loc,
@@ -1496,10 +1534,11 @@ static void check_item_name(ast_ctx *ctx, ast_schema *s, ast_item *it)
                                                        : "constraint",
                       it->name, &it->name_loc);
     if (it->kind == AST_ITEM_INDEX)
-        check_sqlite_name(ctx, s, "index", it->name, &it->name_loc);
-    check_mariadb_name(ctx, s, it->kind == AST_ITEM_INDEX ? "index"
-                                                          : "constraint",
-                       it->name, &it->name_loc);
+        check_reserved_name(ctx, s, NAME_KIND(CHECK_NAME_INDEX), "index",
+                            it->name, &it->name_loc);
+    else
+        check_reserved_name(ctx, s, NAME_CONSTRAINT, "constraint", it->name,
+                            &it->name_loc);
     if (find_table(s, it->name))
         ast_error(ctx, &it->name_loc, "%s \"%s\" has the name of a table",
                   it->kind == AST_ITEM_INDEX ? "index" : "constraint",

@@ -2183,7 +2183,8 @@ static void emit_column_desc(ast_ctx *ctx, buf *out, const ast_table *t,
 {
     buf f;
     size_t at = 5;
-    const char *d;
+    const char *d, *field;
+    int k;
 
     buf_init(&f);
     desc_item(&f, &at, fmt(ctx, ".name = \"%s\"", c_esc(ctx, c->name)));
@@ -2208,11 +2209,14 @@ static void emit_column_desc(ast_ctx *ctx, buf *out, const ast_table *t,
         desc_item(&f, &at, fmt(ctx, ".dflt = %s", d));
     if (c->format != AST_FMT_NATIVE)
         desc_item(&f, &at, fmt(ctx, ".format = %s", format_const(c->format)));
-    if (c->sql_type[AST_D_POSTGRESQL])
-        desc_item(&f, &at,
-                  fmt(ctx, ".pg_type = %s",
-                      c_string(ctx, c->sql_type[AST_D_POSTGRESQL],
-                               strlen(c->sql_type[AST_D_POSTGRESQL]))));
+    for (k = 1; k <= SC_NDIALECTS; k++) {
+        field = sc__dialect_of((sc_dialect)k)->declared_type_field;
+        if (field && c->sql_type[k])
+            desc_item(&f, &at,
+                      fmt(ctx, "%s = %s", field,
+                          c_string(ctx, c->sql_type[k],
+                                   strlen(c->sql_type[k]))));
+    }
     tmpl_emit(out, C, "column", "fields", f.data, NULL);
     buf_free(&f);
 }
@@ -2271,7 +2275,7 @@ static const char *emit_fkeys(ast_ctx *ctx, buf *out, const ast_table *t,
     if (names_only())
         return NULL;
     /* The names the DDL gives them, in the same order. */
-    emit_sql_constraints(ctx, SQL_SQLITE, t, &l);
+    emit_sql_constraints(ctx, EMIT_SQL_NAMING_DIALECT, t, &l);
     tmpl_emit(out, C, "fkeys_begin", "prefix", n->prefix, NULL);
     for (i = 0; i < k; i++) {
         base = fmt(ctx, "%s_fk%d", n->prefix, i);
@@ -2299,7 +2303,7 @@ static const char *emit_constraints(ast_ctx *ctx, buf *out,
     const char *col;
     int nunique = 0;
 
-    emit_sql_constraints(ctx, SQL_SQLITE, t, &l);
+    emit_sql_constraints(ctx, EMIT_SQL_NAMING_DIALECT, t, &l);
     /* A unique index fails like a unique constraint, under its name. */
     for (it = t->items; it; it = it->next)
         nunique += it->unique_index;

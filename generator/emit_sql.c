@@ -43,34 +43,39 @@ static void push(sql_stmts *s, buf *b)
     buf_init(b);
 }
 
-static const sql_dialect written[] = {SQL_SQLITE, SQL_POSTGRESQL, SQL_MARIADB};
-/* The dialects migrate diff writes a file of: all of them. */
-static const sql_dialect migrated[] = {SQL_SQLITE, SQL_POSTGRESQL,
-                                       SQL_MARIADB};
-
-const sql_dialect *emit_sql_dialects(int *n)
+/* Every dialect of the table, in its order. */
+static const sql_dialect *all_dialects(void)
 {
-    *n = (int)(sizeof written / sizeof written[0]);
-    return written;
+    static sql_dialect all[SC_NDIALECTS];
+    int i;
+
+    for (i = 0; i < SC_NDIALECTS; i++)
+        all[i] = (sql_dialect)(i + 1);
+    return all;
 }
 
+/* The dialects DDL is written for: all of them. */
+const sql_dialect *emit_sql_dialects(int *n)
+{
+    *n = SC_NDIALECTS;
+    return all_dialects();
+}
+
+/* The dialects migrate diff writes a file of: all of them. */
 const sql_dialect *emit_sql_migration_dialects(int *n)
 {
-    *n = (int)(sizeof migrated / sizeof migrated[0]);
-    return migrated;
+    *n = SC_NDIALECTS;
+    return all_dialects();
 }
 
 bool emit_sql_dialect(const char *name, sql_dialect *out)
 {
     const sc__dialect *dl = sc__dialect_named(name);
-    size_t i;
 
-    for (i = 0; dl != NULL && i < sizeof written / sizeof written[0]; i++)
-        if (written[i] == dl->id) {
-            *out = dl->id;
-            return true;
-        }
-    return false;
+    if (dl == NULL)
+        return false;
+    *out = dl->id;
+    return true;
 }
 
 const char *emit_sql_dialect_name(sql_dialect d)
@@ -972,13 +977,15 @@ static void check_texts(ast_ctx *ctx, buf *w, buf *b, sql_dialect d,
     buf_putc(b, ')');
 }
 
-/* Whether SQLite gets schemac's CHECK enforcing the type of c: not in a
- * not strict table, nor for a column kept in another form (stored as),
- * whose values another program writes. */
-static bool enforces_type(const ast_table *t, const ast_column *c)
+/* Whether d gets schemac's CHECK enforcing the type of c: where it has
+ * one (type_check), not in a not strict table, nor for a column kept in
+ * another form (stored as), whose values another program writes, or of
+ * a type the schema declares. */
+static bool enforces_type(sql_dialect d, const ast_table *t,
+                          const ast_column *c)
 {
-    return t->not_strict.first_line == 0 && c->format == AST_FMT_NATIVE &&
-           !c->sql_type[AST_D_SQLITE];
+    return sc__dialect_of(d)->type_check && t->not_strict.first_line == 0 &&
+           c->format == AST_FMT_NATIVE && !c->sql_type[d];
 }
 
 static void checks(ast_ctx *ctx, sql_constraint_list *l, buf *w, buf *b,
@@ -991,7 +998,7 @@ static void checks(ast_ctx *ctx, sql_constraint_list *l, buf *w, buf *b,
 
     for (c = t->columns; c; c = c->next) {
         buf_puts(b, "CHECK (");
-        if (d == SQL_SQLITE && enforces_type(t, c) && type_check(b, d, c)) {
+        if (enforces_type(d, t, c) && type_check(b, d, c)) {
             buf_putc(b, ')');
             type_phrase(w, c);
             add(ctx, l, emit_sql_constraint_name(ctx, "ck", t->name,
@@ -1232,9 +1239,10 @@ static const char *index_tail_name(ast_ctx *ctx, const ast_item *it)
     }
     if (hashed) {
         if (it->elems)
-            index_elems(ctx, &text, SQL_SQLITE, it->elems, false);
+            index_elems(ctx, &text, EMIT_SQL_NAMING_DIALECT, it->elems,
+                        false);
         if (it->where)
-            paren_expr(ctx, &text, SQL_SQLITE, it->where);
+            paren_expr(ctx, &text, EMIT_SQL_NAMING_DIALECT, it->where);
         buf_printf(&b, "_%08x", (unsigned)fnv1a(text.data ? text.data : ""));
     }
     s = ast_strndup(ctx, b.data, b.len);
@@ -1294,7 +1302,7 @@ static void index_elems(ast_ctx *ctx, buf *b, sql_dialect d,
             buf_printf(b, "(%u)", share);
         else if (!e->column)
             paren_expr(ctx, b, d, e->expr);
-        if (e->opclass && d == SQL_POSTGRESQL) {
+        if (e->opclass && sc__dialect_of(d)->index_opclass) {
             buf_putc(b, ' ');
             buf_puts(b, e->opclass);
         }
@@ -1341,8 +1349,8 @@ void emit_sql_create_index(ast_ctx *ctx, buf *b, sql_dialect d,
     buf_puts(b, " ON ");
     emit_sql_quote(b, d, t->name);
     buf_putc(b, ' ');
-    /* SQLite knows one method, its b-tree. */
-    if (it->method && d == SQL_POSTGRESQL)
+    /* else the dialect knows one method, its b-tree */
+    if (it->method && sc__dialect_of(d)->index_method)
         buf_printf(b, "USING %s ", it->method);
     if (it->elems)
         index_elems(ctx, b, d, it->elems,

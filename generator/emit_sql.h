@@ -82,6 +82,12 @@ typedef struct sql_constraint_list {
     int n, cap;
 } sql_constraint_list;
 
+/* The dialect whose spelling names what is named alike on every dialect:
+ * the digest of a hashed index name is of its elements and predicate as
+ * this dialect writes them, and the C descriptors list the constraints
+ * of this dialect (its type checks among them). */
+#define EMIT_SQL_NAMING_DIALECT SQL_SQLITE
+
 /* The named constraints of t in d, in the order of the DDL: composite
  * primary key, uniques, checks (SQLite adds those that enforce types),
  * foreign keys. */

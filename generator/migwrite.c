@@ -12,6 +12,7 @@
 #include "migwrite.h"
 
 #include "checker.h"
+#include "dialect.h"
 #include "diff.h"
 #include "frontend.h"
 #include "fsutil.h"
@@ -138,6 +139,18 @@ static bool valid_name(const char *s)
  * script, or, when the schema of cur is not for d, a script whose one
  * guard stops every run of it (docs/MIGRATIONS.md).
  */
+/* The dialect whose file has the extension ext ("sqlite.sql"), as its
+ * file_suffix says; 0 for the snapshot's. */
+static int dialect_of_ext(const char *ext)
+{
+    int d;
+
+    for (d = 1; d <= SC_NDIALECTS; d++)
+        if (strcmp(sc__dialect_of((sc_dialect)d)->file_suffix + 1, ext) == 0)
+            return d;
+    return 0;
+}
+
 static void sql_file(buf *out, unsigned version, const char *name,
                      const ast_ctx *cur, sql_dialect d, const diff_script *s)
 {
@@ -173,6 +186,25 @@ static void sql_file(buf *out, unsigned version, const char *name,
                schema, emit_sql_dialect_name(d));
 }
 
+/* The files of a migration, by extension: each dialect's SQL of r and the
+ * snapshot's text. */
+static void fill_files(migfile_new *m, const char *const *ext,
+                       unsigned version, const char *name,
+                       const ast_ctx *cur, const char *text, size_t len,
+                       const diff_result *r)
+{
+    int k, d;
+
+    for (k = 0; k < MIGFILE_NFILES; k++) {
+        d = dialect_of_ext(ext[k]);
+        if (d)
+            sql_file(&m->data[k], version, name, cur, (sql_dialect)d,
+                     &r->scripts[d]);
+        else
+            buf_put(&m->data[k], text, len);
+    }
+}
+
 /* Writes migration version NAME, its three files and the new sum, all
  * or none (migfile_write_new()). */
 static int write_migration(const options *o, unsigned version,
@@ -198,13 +230,7 @@ static int write_migration(const options *o, unsigned version,
         m.names[k] = files[k];
         buf_init(&m.data[k]);
     }
-    sql_file(&m.data[0], version, name, cur, SQL_MARIADB,
-             &r->scripts[SQL_MARIADB]);
-    sql_file(&m.data[1], version, name, cur, SQL_POSTGRESQL,
-             &r->scripts[SQL_POSTGRESQL]);
-    buf_put(&m.data[2], schema_text, schema_len);
-    sql_file(&m.data[3], version, name, cur, SQL_SQLITE,
-             &r->scripts[SQL_SQLITE]);
+    fill_files(&m, ext, version, name, cur, schema_text, schema_len, r);
     buf_init(&err);
     if (migfile_write_new(o->dir, &m, &err) != 0) {
         fprintf(stderr, "schemac: %s\n", err.data);
@@ -230,6 +256,7 @@ int migwrite_main(bool init, int argc, char **argv)
     buf err;
     sc_db *db = NULL;
     const char *lint, *end;
+    int d;
     int rc = parse_args(argc, argv, &o);
 
     if (rc)
@@ -293,13 +320,17 @@ int migwrite_main(bool init, int argc, char **argv)
         goto done;
     }
     rc = write_migration(&o, next, o.name, cur, text, len, &r);
-    for (lint = r.scripts[SQL_POSTGRESQL].lints.data;
-         !rc && r.scripts[SQL_POSTGRESQL].lints.len && *lint &&
-         ast_schema_for(cur->schema, AST_D_POSTGRESQL);
-         lint = end + 1) {
-        end = strchr(lint, '\n');
-        fprintf(stderr, "schemac: lint (postgresql): %.*s\n",
-                (int)(end - lint), lint);
+    for (d = 1; !rc && d <= SC_NDIALECTS; d++) {
+        if (!sc__dialect_of((sc_dialect)d)->lints_printed ||
+            !ast_schema_for(cur->schema, d))
+            continue;
+        for (lint = r.scripts[d].lints.data;
+             r.scripts[d].lints.len && *lint; lint = end + 1) {
+            end = strchr(lint, '\n');
+            fprintf(stderr, "schemac: lint (%s): %.*s\n",
+                    sc__dialect_of((sc_dialect)d)->name, (int)(end - lint),
+                    lint);
+        }
     }
 done:
     sc_close(db);
@@ -740,11 +771,7 @@ static int cmd_squash(const char *dir, const char *to)
         goto done;
     }
     snprintf(name, sizeof name, "to_%04lu", v);
-    sql_file(&m.data[0], 1, name, cur, SQL_MARIADB, &r.scripts[SQL_MARIADB]);
-    sql_file(&m.data[1], 1, name, cur, SQL_POSTGRESQL,
-             &r.scripts[SQL_POSTGRESQL]);
-    buf_put(&m.data[2], text, len);
-    sql_file(&m.data[3], 1, name, cur, SQL_SQLITE, &r.scripts[SQL_SQLITE]);
+    fill_files(&m, ext, 1, name, cur, text, len, &r);
     for (k = 0; k < MIGFILE_NFILES; k++) {
         snprintf(files[k], sizeof files[k], "0001_%s.%s", name, ext[k]);
         m.names[k] = files[k];

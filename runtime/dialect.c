@@ -160,6 +160,11 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .title = "SQLite",
         .pk_name_suffix = NULL,
         .database_name = NULL,
+        .type_check = true,
+        .index_opclass = false,
+        .index_method = false,
+        .declared_type_field = NULL,
+        .lints_printed = false,
     },
     {
         .id = SC_DIALECT_POSTGRESQL,
@@ -296,6 +301,11 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .title = "PostgreSQL",
         .pk_name_suffix = "_pkey",
         .database_name = "SELECT current_database()",
+        .type_check = false,
+        .index_opclass = true,
+        .index_method = true,
+        .declared_type_field = ".pg_type",
+        .lints_printed = true,
     },
     {
         /* MariaDB 10.6 and later over InnoDB; MySQL 8 reads the same.
@@ -458,6 +468,11 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .title = "MariaDB",
         .pk_name_suffix = NULL,
         .database_name = "SELECT DATABASE()",
+        .type_check = false,
+        .index_opclass = false,
+        .index_method = false,
+        .declared_type_field = NULL,
+        .lints_printed = false,
     },
 };
 

@@ -278,6 +278,19 @@ typedef struct sc__dialect {
     const char *pk_name_suffix;
     const char *title;          /* "PostgreSQL": the name in messages */
     const char *database_name;  /* the current database's name, or NULL */
+
+    /* The generator's DDL and C. */
+    /* A native column of a strict table gets a CHECK of schemac's on its
+     * storage class (SQLite's typeof()) */
+    bool type_check;
+    bool index_opclass;         /* an index element names its opclass */
+    bool index_method;          /* CREATE INDEX ... USING method */
+    /* The field of a column's descriptor that carries the type a schema
+     * declares for it in this dialect (".pg_type"); NULL: none */
+    const char *declared_type_field;
+    /* migrate diff prints the lints of this dialect's file on stderr as
+     * well as in the file */
+    bool lints_printed;
 } sc__dialect;
 
 /* The entry of dialect d; NULL when d is none of SC_DIALECT_*. */
