@@ -384,6 +384,10 @@ static int record(my_conn *c, unsigned n, const char *msg)
         name_after(msg, "Column ", c->err.column, sizeof c->err.column);
         ext = SC_CONSTRAINT_NOTNULL;
         break;
+    case ER_NO_DEFAULT_FOR_FIELD: /* a not null column left out */
+        name_after(msg, "Field ", c->err.column, sizeof c->err.column);
+        ext = SC_CONSTRAINT_NOTNULL;
+        break;
     case 3819: /* MySQL's check constraint violated */
     case ER_CONSTRAINT_FAILED:
         check_names(&c->err, msg);

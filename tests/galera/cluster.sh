@@ -19,6 +19,7 @@
 # certified before them (wsrep_sync_wait=1), so that whatever node a
 # client asks, it sees what was committed anywhere.
 
+. "$(dirname "${BASH_SOURCE[0]}")/../scripts/port.sh"
 galera_provider=/usr/lib/galera/libgalera_smm.so
 galera_server=
 for f in /usr/sbin/mariadbd /usr/sbin/mysqld; do
@@ -44,7 +45,7 @@ cluster_missing() {
 cluster_ports() {
     local base p ok
     for _ in $(seq 20); do
-        base=$((20000 + RANDOM % 40000))
+        base=$(random_port)
         ok=yes
         for p in $(seq "$base" $((base + 11))); do
             if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
@@ -137,7 +138,8 @@ node_up() {
         kill -0 "$pid" 2>/dev/null && return 1
         wait "$pid" 2>/dev/null || true
         echo "galera: node $i died on its way up; starting it again" >&2
-        tail -n 5 "$cluster_dir/n$i/server.log" >&2
+        grep -E '\[ERROR\]|Assertion|got signal|terminate called' \
+            "$cluster_dir/n$i/server.log" | tail -n 8 >&2
     done
     return 1
 }

@@ -28,6 +28,7 @@
 # skipped (exit 77, Meson's "skipped"), except under CI=true, where that
 # is a failure: CI must test MariaDB.
 set -eu
+. "$(dirname "${BASH_SOURCE[0]}")/port.sh"
 
 # shellcheck disable=SC2206 # options are split at spaces
 extra_opts=(${SCHEMAC_MARIADB_OPTS:-})
@@ -105,7 +106,7 @@ client() {
 # nobody listens on, and try another if the server still cannot bind it.
 started=
 for attempt in 1 2 3 4 5 6 7 8; do
-    port=$((20000 + RANDOM % 40000))
+    port=$(random_port)
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         continue
     fi

@@ -16,6 +16,7 @@
 # skipped (exit 77, Meson's "skipped"), except under CI=true, where that
 # is a failure: CI must test PostgreSQL.
 set -eu
+. "$(dirname "${BASH_SOURCE[0]}")/port.sh"
 
 unavailable() {
     echo "with-pg: $1" >&2
@@ -68,7 +69,7 @@ sed -i '1i host all schemac_auth 127.0.0.1/32 scram-sha-256' \
 # nobody listens on, and try another if the server still cannot bind it.
 started=
 for attempt in 1 2 3 4 5 6 7 8; do
-    port=$((20000 + RANDOM % 40000))
+    port=$(random_port)
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         continue
     fi

@@ -17,6 +17,7 @@
 # Without pgbouncer the command is skipped (exit 77), except under
 # CI=true, where that is a failure.
 set -eu
+. "$(dirname "${BASH_SOURCE[0]}")/port.sh"
 
 unavailable() {
     echo "with-pgbouncer: $1" >&2
@@ -79,7 +80,7 @@ chmod 644 "$tmp/users.txt"
 
 started=
 for attempt in 1 2 3 4 5 6 7 8; do
-    port=$((20000 + RANDOM % 40000))
+    port=$(random_port)
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         continue
     fi
