@@ -1007,8 +1007,12 @@ static int part_begin(sc_db *db, const sc_migration *m, unsigned n,
 /* On SQLite, whose statements all run in transactions, a statement of
  * a part "outside a transaction" runs in a write transaction of its own
  * with its progress row: no runner can run it a second time meanwhile,
- * as PostgreSQL's session lock ensures there.  *moved when another
- * runner got there first. */
+ * as PostgreSQL's session lock ensures there.  Where DDL commits by
+ * itself (MariaDB) the same keeps a row change and its progress row
+ * together, so that a run killed between them leaves neither; a DDL
+ * statement ends the transaction by its own commit, and a new one
+ * holds the progress row.  *moved when another runner got there
+ * first. */
 static int run_locked_statement(sc_db *db, const sc_migration *m,
                                 unsigned n, unsigned seen,
                                 const sc_migration_part *parts, unsigned np,
@@ -1024,6 +1028,8 @@ static int run_locked_statement(sc_db *db, const sc_migration *m,
     if (rc == SC_OK && same) {
         emit(o, SC_MIGRATE_STATEMENT, mg, up, pr->part + 1, np, sql);
         rc = sc_exec(db, sql);
+        if (rc == SC_OK && !db->be->in_transaction(db->conn))
+            rc = sc_exec(db, dia(db)->begin_write);
         if (rc != SC_OK)
             part_error(db, mg, pr->part, np, name_error(db, mg, rc));
         else
@@ -1051,8 +1057,9 @@ static int run_loose_part(sc_db *db, const sc_migration *m, unsigned n,
 
         last = pr->part + 1 == np && pr->done + 1 == total;
         /* with no session lock to hold, each statement takes the
-         * write lock of a transaction of its own */
-        if (dia(db)->lock_session == NULL) {
+         * write lock of a transaction of its own; where DDL commits by
+         * itself, no statement needs to run outside one */
+        if (dia(db)->lock_session == NULL || !dia(db)->transactional_ddl) {
             rc = run_locked_statement(db, m, n, seen, parts, np, up, pr,
                                       last, o, moved);
             if (rc == SC_OK && !*moved)

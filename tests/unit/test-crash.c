@@ -20,6 +20,11 @@
  *     before the transaction is durable), and before or after each write
  *     to the database and WAL files (a VFS over the default one): between
  *     the frames of a commit and the pages of the checkpoint at the close;
+ *   - on MariaDB, after the Nth statement the runtime traces; every
+ *     script there is a part outside a transaction, as the reader makes
+ *     it, and a kill between its statements leaves a recorded half-done
+ *     state (the dialect table's transactional_ddl is false), which the
+ *     next run resumes to the same state after;
  *   - on PostgreSQL, after the Nth statement the runtime traces
  *     (sc_trace), and with the server itself in the middle of the step:
  *     the migration scripts and a trigger on book wait for an advisory
@@ -54,6 +59,7 @@
 #include <sqlite3.h>
 
 #include "crash_db.h"
+#include "dialect.h"
 #include "schemac.h"
 #include "testdb.h"
 
@@ -95,12 +101,13 @@ static const scenario scenarios[] = {
 
 static char *url;
 static sc_migration migrations[NMIGRATIONS];
-static char *scripts[6];
+static char *scripts[9];
 /* Migration 4 in parts, per dialect; its second part made to fail, for
  * the state between the parts (mid_state()). */
-static const char *part_sql[2][2][2];
-static sc_migration_part parts4[2][2];
-static sc_migration_part failing4[2][2];
+static const char *part_sql[3][2][2];
+static sc_migration_part parts4[3][2];
+static sc_migration_part failing4[3][2];
+static sc_migration_part loose[3]; /* migrations 1 to 3 on MariaDB */
 static const char *const failing_sql[] = {"SELECT no_such_function();",
                                           NULL};
 static crash_book new_books[NEW_BOOKS];
@@ -134,6 +141,32 @@ static void append(char **s, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The statement lists made by split(), freed at the teardown. */
+static char **lists[8];
+static int nlists;
+
+/* The statements of a script of lines ending in ";\n", as the NULL-
+ * terminated list a part outside a transaction runs one by one. */
+static const char *const *split(const char *text)
+{
+    char **v = NULL;
+    size_t n = 0;
+    const char *end;
+
+    while ((end = strstr(text, ";\n")) != NULL) {
+        v = need(realloc(v, (n + 2) * sizeof *v));
+        v[n] = need(malloc((size_t)(end - text) + 1));
+        memcpy(v[n], text, (size_t)(end - text));
+        v[n][end - text] = '\0';
+        n++;
+        text = end + 2;
+    }
+    v = need(realloc(v, (n + 1) * sizeof *v));
+    v[n] = NULL;
+    lists[nlists++] = v;
+    return (const char *const *)v;
+}
+
 /* The DDL of the schema, the first migration, as one script. */
 static char *ddl_script(const char *const *ddl)
 {
@@ -145,27 +178,37 @@ static char *ddl_script(const char *const *ddl)
 }
 
 /* Migration 2: many small statements, so that a kill can fall between
- * any two; on PostgreSQL, the server waits for PAUSE_KEY halfway. */
-static char *many_statements(bool pg)
+ * any two; on PostgreSQL, the server waits for PAUSE_KEY halfway.
+ * MariaDB spells the concatenation CONCAT() and indexes no unbounded
+ * text; there each DDL statement commits by itself, before its progress
+ * row, and a run killed between the two runs it again: its DDL says IF
+ * NOT EXISTS (docs/MIGRATIONS.md, "MariaDB"). */
+static char *many_statements(sc_dialect d)
 {
+    bool pg = d == SC_DIALECT_POSTGRESQL, my = d == SC_DIALECT_MARIADB;
     char *s = NULL;
     int k;
 
-    append(&s, "ALTER TABLE book ADD COLUMN isbn text;\n");
+    append(&s, "ALTER TABLE book ADD COLUMN %s;\n",
+           my ? "IF NOT EXISTS isbn varchar(64)" : "isbn text");
     for (k = 0; k < 10; k++)
-        append(&s, "UPDATE book SET isbn = 'isbn-' || id || '-%d' "
-                   "WHERE id %% 10 = %d;\n", k, k);
-    append(&s, "CREATE TABLE shelf (id integer PRIMARY KEY, "
-               "label text NOT NULL);\n");
+        append(&s, my ? "UPDATE book SET isbn = CONCAT('isbn-', id, '-%d') "
+                        "WHERE id %% 10 = %d;\n"
+                      : "UPDATE book SET isbn = 'isbn-' || id || '-%d' "
+                        "WHERE id %% 10 = %d;\n", k, k);
+    append(&s, "CREATE TABLE %sshelf (id integer PRIMARY KEY, "
+               "label text NOT NULL);\n", my ? "IF NOT EXISTS " : "");
     for (k = 0; k < 12; k++)
         append(&s, "INSERT INTO shelf VALUES (%d, 'shelf %d');\n", k, k);
     if (pg)
         append(&s, "SELECT pg_advisory_xact_lock(%d);\n", PAUSE_KEY);
     for (k = 12; k < 24; k++)
         append(&s, "INSERT INTO shelf VALUES (%d, 'shelf %d');\n", k, k);
-    append(&s, "UPDATE author SET name = name || ' (2)';\n"
-               "DELETE FROM book WHERE id %% 7 = 0;\n"
-               "CREATE INDEX book_isbn_idx ON book (isbn);\n");
+    append(&s, my ? "UPDATE author SET name = CONCAT(name, ' (2)');\n"
+                  : "UPDATE author SET name = name || ' (2)';\n");
+    append(&s, "DELETE FROM book WHERE id %% 7 = 0;\n"
+               "CREATE INDEX %sbook_isbn_idx ON book (isbn);\n",
+           my ? "IF NOT EXISTS " : "");
     return s;
 }
 
@@ -207,6 +250,13 @@ static char *rebuild_postgresql(void)
     return s;
 }
 
+/* Migration 3 on MariaDB: the same checks, one ALTER each. */
+static const char rebuild_mariadb[] =
+    "ALTER TABLE author ADD CONSTRAINT IF NOT EXISTS author_name_check "
+    "CHECK (char_length(name) > 0);\n"
+    "ALTER TABLE book ADD CONSTRAINT IF NOT EXISTS book_title_check "
+    "CHECK (char_length(title) > 0);\n";
+
 /* Migration 4, in two transactional parts: a column and its values,
  * then an index and a change to every author (on PostgreSQL the server
  * waits for PAUSE_KEY in the second part). */
@@ -222,14 +272,24 @@ static void make_parts(void)
         "CREATE INDEX book_note_idx ON book (note);\n"
         "SELECT pg_advisory_xact_lock(4242);\n"
         "UPDATE author SET name = name || ' (4)';\n";
+    /* on MariaDB every part runs statement by statement, outside a
+     * transaction (docs/MIGRATIONS.md, "MariaDB") */
+    static const char part1_my[] =
+        "ALTER TABLE book ADD COLUMN IF NOT EXISTS note varchar(64);\n"
+        "UPDATE book SET note = CONCAT('note ', id);\n";
+    static const char part2_my[] =
+        "CREATE INDEX IF NOT EXISTS book_note_idx ON book (note);\n"
+        "UPDATE author SET name = CONCAT(name, ' (4)');\n";
     int d, k;
 
-    for (d = 0; d < 2; d++) {
-        part_sql[d][0][0] = part1;
-        part_sql[d][1][0] = d == 0 ? part2_sqlite : part2_pg;
+    for (d = 0; d < 3; d++) {
+        part_sql[d][0][0] = d == 2 ? part1_my : part1;
+        part_sql[d][1][0] = d == 0 ? part2_sqlite
+                                   : d == 1 ? part2_pg : part2_my;
         for (k = 0; k < 2; k++) {
-            parts4[d][k].transactional = true;
-            parts4[d][k].sql = part_sql[d][k];
+            parts4[d][k].transactional = d < 2;
+            parts4[d][k].sql = d < 2 ? part_sql[d][k]
+                                     : split(part_sql[d][k][0]);
             failing4[d][k] = parts4[d][k];
         }
         failing4[d][1].sql = failing_sql;
@@ -238,6 +298,8 @@ static void make_parts(void)
     migrations[3].scripts[SC_DIALECT_SQLITE].nup = 2;
     migrations[3].scripts[SC_DIALECT_POSTGRESQL].ups = parts4[1];
     migrations[3].scripts[SC_DIALECT_POSTGRESQL].nup = 2;
+    migrations[3].scripts[SC_DIALECT_MARIADB].ups = parts4[2];
+    migrations[3].scripts[SC_DIALECT_MARIADB].nup = 2;
 }
 
 static void make_migrations(void)
@@ -254,10 +316,12 @@ static void make_migrations(void)
 
     scripts[0] = ddl_script(crash_schema.ddl[SC_DIALECT_SQLITE]);
     scripts[1] = ddl_script(crash_schema.ddl[SC_DIALECT_POSTGRESQL]);
-    scripts[2] = many_statements(false);
-    scripts[3] = many_statements(true);
+    scripts[2] = many_statements(SC_DIALECT_SQLITE);
+    scripts[3] = many_statements(SC_DIALECT_POSTGRESQL);
     scripts[4] = NULL;
     scripts[5] = rebuild_postgresql();
+    scripts[6] = ddl_script(crash_schema.ddl[SC_DIALECT_MARIADB]);
+    scripts[7] = many_statements(SC_DIALECT_MARIADB);
     memset(migrations, 0, sizeof migrations);
     for (i = 0; i < NMIGRATIONS; i++) {
         migrations[i].version = i + 1;
@@ -267,6 +331,16 @@ static void make_migrations(void)
             migrations[i].scripts[SC_DIALECT_SQLITE].up = scripts[2 * i];
             migrations[i].scripts[SC_DIALECT_POSTGRESQL].up = scripts[2 * i + 1];
         }
+    }
+    /* on MariaDB, as the reader of a directory makes them: every script
+     * a part outside a transaction, statement by statement, each
+     * recorded as it finishes (docs/MIGRATIONS.md, "MariaDB") */
+    loose[0] = (sc_migration_part){false, split(scripts[6])};
+    loose[1] = (sc_migration_part){false, split(scripts[7])};
+    loose[2] = (sc_migration_part){false, split(rebuild_mariadb)};
+    for (i = 0; i < 3; i++) {
+        migrations[i].scripts[SC_DIALECT_MARIADB].ups = &loose[i];
+        migrations[i].scripts[SC_DIALECT_MARIADB].nup = 1;
     }
     migrations[2].scripts[SC_DIALECT_SQLITE].up = rebuild_sqlite;
     migrations[2].scripts[SC_DIALECT_SQLITE].foreign_keys_off = true;
@@ -303,6 +377,11 @@ static int run_step(sc_db *db, const scenario *s)
 static bool on_sqlite(void)
 {
     return testdb_dialect() == SC_DIALECT_SQLITE;
+}
+
+static bool on_mariadb(void)
+{
+    return testdb_dialect() == SC_DIALECT_MARIADB;
 }
 
 static sc_db *open_db(void)
@@ -396,7 +475,7 @@ static void build_base(const scenario *s)
         ck_assert_msg(sc_migrate(db, migrations, NMIGRATIONS,
                                  s->base_version) == SC_OK,
                       "%s", sc_errmsg(db));
-    if (!on_sqlite() && s->kind == STEP_INSERT)
+    if (testdb_dialect() == SC_DIALECT_POSTGRESQL && s->kind == STEP_INSERT)
         exec_ok(db, pause_trigger);
     db_put(db);
 }
@@ -510,12 +589,29 @@ static const char *const pg_catalog[] = {
     NULL,
 };
 
+static const char *const mariadb_catalog[] = {
+    "SELECT table_name, column_name, column_type, is_nullable, "
+    "column_default FROM information_schema.columns "
+    "WHERE table_schema = DATABASE()",
+    "SELECT table_name, index_name, non_unique, seq_in_index, column_name "
+    "FROM information_schema.statistics WHERE table_schema = DATABASE()",
+    "SELECT table_name, constraint_name, constraint_type "
+    "FROM information_schema.table_constraints "
+    "WHERE constraint_schema = DATABASE()",
+    "SELECT constraint_name, check_clause "
+    "FROM information_schema.check_constraints "
+    "WHERE constraint_schema = DATABASE()",
+    NULL,
+};
+
 /* The whole state of the database as one text: its catalog and every
  * row of every table, sorted (applied_at and finished_at, times, left
  * out). */
 static char *dump(sc_db *db)
 {
-    const char *const *cat = on_sqlite() ? sqlite_catalog : pg_catalog;
+    const char *const *cat = on_sqlite()    ? sqlite_catalog
+                             : on_mariadb() ? mariadb_catalog
+                                            : pg_catalog;
     lines tables = {0}, all = {0};
     char sql[160], *out = NULL;
     size_t i, len, size = 0;
@@ -523,10 +619,12 @@ static char *dump(sc_db *db)
     for (; *cat != NULL; cat++)
         query_lines(db, &all, "catalog", *cat);
     query_lines(db, &tables, "",
-                on_sqlite() ? "SELECT name FROM sqlite_master WHERE type = "
-                              "'table' AND name NOT LIKE 'sqlite_%'"
-                            : "SELECT table_name FROM information_schema."
-                              "tables WHERE table_schema = 'public'");
+                testdb_pick3("SELECT name FROM sqlite_master WHERE type = "
+                             "'table' AND name NOT LIKE 'sqlite_%'",
+                             "SELECT table_name FROM information_schema."
+                             "tables WHERE table_schema = 'public'",
+                             "SELECT table_name FROM information_schema."
+                             "tables WHERE table_schema = DATABASE()"));
     for (i = 0; i < tables.n; i++) {
         const char *name = tables.v[i] + 1; /* after the '|' */
 
@@ -537,7 +635,9 @@ static char *dump(sc_db *db)
             snprintf(sql, sizeof sql, "SELECT version, direction, part, "
                      "statements, checksum FROM schemac_migration_parts");
         else
-            snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", name);
+            snprintf(sql, sizeof sql, on_mariadb() ? "SELECT * FROM `%s`"
+                                                   : "SELECT * FROM \"%s\"",
+                     name);
         query_lines(db, &all, name, sql);
         free(tables.v[i]);
     }
@@ -891,8 +991,10 @@ static void run_child(const scenario *s, int fd, kill_kind kind, int point)
         _exit(4);
     if (!on_sqlite()) {
         sc_trace(db, on_trace, NULL);
-        if (sc_query_sql_each(db, "SELECT pg_backend_pid()", print_pid,
-                              &r.pid) != SC_OK)
+        if (sc_query_sql_each(db, testdb_pick3(NULL, "SELECT "
+                                               "pg_backend_pid()",
+                                               "SELECT CONNECTION_ID()"),
+                              print_pid, &r.pid) != SC_OK)
             _exit(5);
     }
     send_report(&r);
@@ -957,7 +1059,10 @@ static double wait_server_gone(sc_db *watch, int pid)
     double t0 = now_ms();
 
     snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM pg_stat_activity WHERE pid = %d", pid);
+             on_mariadb() ? "SELECT count(*) FROM information_schema."
+                            "processlist WHERE id = %d"
+                          : "SELECT count(*) FROM pg_stat_activity "
+                            "WHERE pid = %d", pid);
     while (query_int(watch, sql) != 0) {
         ck_assert_msg(now_ms() - t0 < WAIT_MS,
                       "server process %d outlived its client", pid);
@@ -971,6 +1076,12 @@ static double wait_server_gone(sc_db *watch, int pid)
 static int64_t count_locks(int pid)
 {
     char sql[160];
+
+    /* on MariaDB, the runners' session lock (GET_LOCK) */
+    if (on_mariadb())
+        return query_int(ctl, "SELECT count(*) FROM (SELECT "
+                              "IS_USED_LOCK('schemac_migrations') AS c) l "
+                              "WHERE c IS NOT NULL");
 
     snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_locks WHERE "
              "locktype = 'advisory' AND pid %s %d",
@@ -1043,7 +1154,7 @@ static outcome run_point(const scenario *s, kill_kind kind, int point)
 
 /* The figures of one scenario, printed at its end. */
 typedef struct figures {
-    int points, before, after, mid;
+    int points, before, after, mid, half;
     double ms, server_gone_ms;
 } figures;
 
@@ -1056,7 +1167,7 @@ static void try_point(const scenario *s, kill_kind kind, int point,
     unsigned version;
     sc_db *db;
     char *state;
-    bool is_after;
+    bool is_after, half;
 
     make_base(s);
     o = run_point(s, kind, point);
@@ -1065,13 +1176,26 @@ static void try_point(const scenario *s, kill_kind kind, int point,
     db = db_get();
     state = dump(db);
     is_after = strcmp(state, after) == 0;
+    /* where DDL commits by itself, a migration killed mid-step stops
+     * after the statements it recorded: a half-done state of its own,
+     * which the next run resumes */
+    half = !is_after && strcmp(state, before) != 0 &&
+           s->kind == STEP_MIGRATE &&
+           !sc__dialect_of(testdb_dialect())->transactional_ddl;
+    if (half) {
+        ck_assert_msg(query_int(db, "SELECT count(*) FROM "
+                                    "schemac_migration_parts") > 0,
+                      "%s, killed at %d: changed but nothing recorded",
+                      s->name, point);
+        f->half++;
+    }
     /* a migration in parts may also stop after its first part */
-    ck_assert_msg(is_after || strcmp(state, before) == 0 ||
+    ck_assert_msg(is_after || half || strcmp(state, before) == 0 ||
                       (mid != NULL && strcmp(state, mid) == 0),
                   "%s, killed at %d (kind %d): neither before nor after: "
                   "%s", s->name, point, kind,
                   first_difference(state, before));
-    f->mid += mid != NULL && strcmp(state, mid) == 0;
+    f->mid += !half && mid != NULL && strcmp(state, mid) == 0;
     ck_assert_msg(want_after < 0 || is_after == want_after,
                   "%s, killed at %d (kind %d): %s, expected %s", s->name,
                   point, kind, is_after ? "after" : "before",
@@ -1096,7 +1220,7 @@ static void try_point(const scenario *s, kill_kind kind, int point,
     free(state);
     db_put(db);
     f->points++;
-    f->before += !is_after;
+    f->before += !is_after && !half;
     f->after += is_after;
     if (o.server_gone_ms > f->server_gone_ms)
         f->server_gone_ms = o.server_gone_ms;
@@ -1123,6 +1247,7 @@ static char *mid_state(const scenario *s)
     memcpy(m, migrations, sizeof m);
     m[3].scripts[SC_DIALECT_SQLITE].ups = failing4[0];
     m[3].scripts[SC_DIALECT_POSTGRESQL].ups = failing4[1];
+    m[3].scripts[SC_DIALECT_MARIADB].ups = failing4[2];
     make_base(s);
     db = db_get();
     ck_assert_int_eq(sc_migrate(db, m, NMIGRATIONS, 4), SC_ERROR);
@@ -1174,17 +1299,19 @@ START_TEST(test_kill)
         if (chosen(i, 2 * o.done.writes))
             try_point(s, KILL_WRITE, i, -1, before, after, mid, &f);
     }
-    if (!on_sqlite())
+    if (testdb_dialect() == SC_DIALECT_POSTGRESQL)
         try_point(s, KILL_SERVER, 0, false, before, after, mid, &f);
     f.ms = now_ms() - t0;
     printf("crash %s (%s): %d statements, %d commits, %d file writes; "
            "%d kill points "
-           "(%d left the state before, %d between parts, %d after); "
+           "(%d left the state before, %d between parts, %d half done, "
+           "%d after); "
            "%.0f ms; "
            "dumps of %.*s and %.*s; slowest server exit %.1f ms\n",
-           s->name, on_sqlite() ? "sqlite" : "postgresql", o.done.stmts,
+           s->name, testdb_pick3("sqlite", "postgresql", "mariadb"),
+           o.done.stmts,
            o.done.commits, o.done.writes, f.points, f.before - f.mid, f.mid,
-           f.after, f.ms,
+           f.half, f.after, f.ms,
            (int)strcspn(before, "\n"), before, (int)strcspn(after, "\n"),
            after, f.server_gone_ms);
     fflush(stdout);
@@ -1212,8 +1339,16 @@ static void teardown(void)
     ctl = NULL;
     testdb_shared_done();
     free(url);
-    for (i = 0; i < 6; i++)
+    for (i = 0; i < 9; i++)
         free(scripts[i]);
+    for (i = 0; i < nlists; i++) {
+        char **v;
+
+        for (v = lists[i]; *v != NULL; v++)
+            free(*v);
+        free(lists[i]);
+    }
+    nlists = 0;
     free(snapshot.bytes);
     snapshot.bytes = NULL;
 }

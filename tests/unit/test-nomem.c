@@ -13,9 +13,10 @@
  * leave the connection usable and closable, and leak nothing: the sanitize
  * setup checks leaks when each test's process exits.
  *
- * On PostgreSQL (SCHEMAC_TEST_URL, through with-pg.sh) only libschemac's
- * own allocations are counted: libpq allocates with malloc directly and
- * offers no hook, so its failures are out of reach here.
+ * On PostgreSQL and MariaDB (SCHEMAC_TEST_URL, through with-pg.sh or
+ * with-mariadb.sh) only libschemac's own allocations are counted: libpq
+ * and Connector/C allocate with malloc directly and offer no hook, so
+ * their failures are out of reach here and not ours to count.
  */
 #include <check.h>
 #include <sqlite3.h>
@@ -263,8 +264,44 @@ static bool on_sqlite(void)
     return strncmp(url, "sqlite:", 7) == 0;
 }
 
+static bool on_postgresql(void)
+{
+    return strncmp(url, "postgres", 8) == 0;
+}
+
+/* Collects the table names of a MariaDB database, each with its DROP. */
+static int add_drop(void *ctx, int ncols, const char *const *texts)
+{
+    char *sql = ctx;
+    size_t len = strlen(sql);
+
+    if (ncols == 1 && texts[0] != NULL)
+        snprintf(sql + len, 4096 - len, "%s`%s`", len > 0 ? ", " : "",
+                 texts[0]);
+    return 0;
+}
+
+/* Drops every table of the MariaDB database, foreign keys off. */
+static void empty_mariadb(sc_db *db)
+{
+    char names[4096] = "", sql[4200];
+
+    ck_assert_int_eq(sc_query_sql_each(db, "SELECT table_name FROM "
+                                           "information_schema.tables "
+                                           "WHERE table_schema = DATABASE()",
+                                       add_drop, names),
+                     SC_OK);
+    if (names[0] == '\0')
+        return;
+    snprintf(sql, sizeof sql, "DROP TABLE %s", names);
+    ck_assert_int_eq(sc_exec(db, "SET FOREIGN_KEY_CHECKS = 0"), SC_OK);
+    ck_assert_msg(sc_exec(db, sql) == SC_OK, "%s: %s", sql, sc_errmsg(db));
+    ck_assert_int_eq(sc_exec(db, "SET FOREIGN_KEY_CHECKS = 1"), SC_OK);
+}
+
 /* Empties the database before a run: a new file for SQLite; on
- * PostgreSQL a fresh public schema, without fault injection. */
+ * PostgreSQL a fresh public schema; on MariaDB no table left; without
+ * fault injection. */
 static void reset(void)
 {
     sc_db *db = NULL;
@@ -279,6 +316,11 @@ static void reset(void)
     }
     sc__alloc_fail_at(-1);
     ck_assert_int_eq(sc_open(url, &db), SC_OK);
+    if (!on_postgresql()) {
+        empty_mariadb(db);
+        sc_close(db);
+        return;
+    }
     ck_assert_int_eq(sc_exec(db, "SET client_min_messages TO warning"), SC_OK);
     ck_assert_int_eq(sc_exec(db, "DROP SCHEMA IF EXISTS public CASCADE"),
                      SC_OK);
