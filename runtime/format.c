@@ -187,7 +187,7 @@ static size_t uuid_text(const uint8_t *b, bool dashes, char *buf)
     return n;
 }
 
-static int hex_value(char ch)
+int sc__hex_value(char ch)
 {
     if (ch >= '0' && ch <= '9')
         return ch - '0';
@@ -210,8 +210,8 @@ static bool parse_uuid(const char *s, size_t len, bool dashes, uint8_t *b)
         if (dashes && (k == 4 || k == 6 || k == 8 || k == 10) &&
             s[i++] != '-')
             return false;
-        hi = hex_value(s[i]);
-        lo = hex_value(s[i + 1]);
+        hi = sc__hex_value(s[i]);
+        lo = sc__hex_value(s[i + 1]);
         if (hi < 0 || lo < 0)
             return false;
         b[k] = (uint8_t)(hi << 4 | lo);

@@ -98,6 +98,9 @@ void sc__redact_url(sc__buf *b, const char *url);
  * ran out (NULL then). */
 char *sc__url_decode(const char *s, size_t n, bool *bad, bool *oom);
 
+/* The value of one hexadecimal digit, either case, or -1 (format.c). */
+int sc__hex_value(char ch);
+
 /* ---------------------------------------------------------------------
  * The connection.
  * ------------------------------------------------------------------- */

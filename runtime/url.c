@@ -64,17 +64,6 @@ void sc__redact_url(sc__buf *b, const char *url)
     redact_query(b, q + 1);
 }
 
-static int hex_digit(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
 char *sc__url_decode(const char *s, size_t n, bool *bad, bool *oom)
 {
     char *out = sc__malloc(n + 1);
@@ -90,8 +79,8 @@ char *sc__url_decode(const char *s, size_t n, bool *bad, bool *oom)
             out[k++] = s[i];
             continue;
         }
-        hi = i + 1 < n ? hex_digit(s[i + 1]) : -1;
-        lo = i + 2 < n ? hex_digit(s[i + 2]) : -1;
+        hi = i + 1 < n ? sc__hex_value(s[i + 1]) : -1;
+        lo = i + 2 < n ? sc__hex_value(s[i + 2]) : -1;
         if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
             *bad = true;
             break;
