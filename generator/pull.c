@@ -761,8 +761,8 @@ static void my_column_type(pull *p, pcol *c, const cat_table *t,
     }
     if (strcmp(ty, "bigint unsigned") == 0) {
         c->note = "BIGINT UNSIGNED: its values above 9223372036854775807 "
-                  "fit no int64, and the runtime reads no column of this "
-                  "type";
+                  "fit no int64, and the runtime refuses to read one, "
+                  "naming the row";
         c->lost = true;
     }
     if (k->charset && strcmp(k->charset, "utf8mb4") != 0) {
