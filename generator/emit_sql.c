@@ -1200,7 +1200,9 @@ void emit_sql_create_table(ast_ctx *ctx, buf *b, sql_dialect d,
     }
     table_constraints(ctx, b, d, t);
     buf_puts(b, "\n)");
-    if (t->not_strict.first_line == 0) /* "not strict" drops SQLite's */
+    /* "not strict" drops SQLite's STRICT, not MariaDB's engine and
+     * collation */
+    if (t->not_strict.first_line == 0 || !sc__dialect_of(d)->strict_tables)
         buf_puts(b, sc__dialect_of(d)->table_suffix);
 }
 
