@@ -1396,12 +1396,14 @@ static void write_index(pull *p, const cat_table *t, const cat_index *x)
     pline *l;
     buf b;
 
-    /* a prefix of a column other than schemac's share of key_chars has
-     * no word: the index in the database's own words */
+    /* a prefix of a column other than schemac's share of key_chars, and
+     * a descending element, have no word: the index in the database's
+     * own words */
     for (n = 0, e = x->elems; e; e = e->next)
         n += e->prefix > 0;
     for (e = x->elems; e; e = e->next)
-        if (e->prefix && (unsigned)e->prefix != p->D->key_chars / n) {
+        if (e->desc ||
+            (e->prefix && (unsigned)e->prefix != p->D->key_chars / n)) {
             index_block(p, x);
             return;
         }
