@@ -279,7 +279,7 @@ static bool alters(sql_dialect d)
  * apart from the tables (else a column's check or ENUM). */
 static bool enum_types(sql_dialect d)
 {
-    return sc__dialect_of(d)->type.enum_ == NULL;
+    return sc__dialect_of(d)->create_enum != NULL;
 }
 
 /* Whether a and b have the same collation in dialect d (none where text
@@ -2277,7 +2277,7 @@ static void pg_recreate_enum(dir *x, const ast_enum *from, const ast_enum *to)
     buf_printf(x->sql, "ALTER TYPE %s RENAME TO %s",
                quoted(x->tc, x->d, from->name), quoted(x->tc, x->d, old.data));
     stmt_end(x->sql);
-    emit_sql_create_enum(x->sql, to);
+    emit_sql_create_enum(x->sql, x->d, to);
     stmt_end(x->sql);
     for (t = x->fc->schema->tables; t; t = t->next)
         for (c = t->columns; c; c = c->next) {
@@ -2358,7 +2358,7 @@ static void enums_before(dir *x, int *changes)
         if (!from) {
             (*changes)++;
             if (enum_types(x->d)) {
-                emit_sql_create_enum(x->sql, to);
+                emit_sql_create_enum(x->sql, x->d, to);
                 stmt_end(x->sql);
             }
             continue;

@@ -168,6 +168,10 @@ typedef struct sc__dialect {
     const char *decimal_cast;
     const char *decimal_collation;
     bool enum_type_ordered;           /* an enum type orders by label */
+    /* Makes an enum type ("%s" its quoted name, then its quoted labels
+     * with ", " between them), safe to run twice; NULL where an enum is
+     * no type of its own (type.enum_ names the column's type) */
+    const char *create_enum;
     bool row_values_from_list;        /* (a, b) IN ((?, ?)) not VALUES */
     const char *empty_insert;         /* " DEFAULT VALUES" */
     bool insert_returning;            /* the new key by RETURNING */
