@@ -289,6 +289,9 @@ typedef struct sc__dialect {
     bool type_check;
     bool index_opclass;         /* an index element names its opclass */
     bool index_method;          /* CREATE INDEX ... USING method */
+    /* A schema's sql block may make a domain that columns use: a change
+     * of its base type alters those columns */
+    bool domains;
     /* The field of a column's descriptor that carries the type a schema
      * declares for it in this dialect (".pg_type"); NULL: none */
     const char *declared_type_field;
