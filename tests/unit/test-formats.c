@@ -1655,6 +1655,13 @@ START_TEST(test_mariadb_types_round_trip)
     rows[1].tu = 0;
     rows[1].tags = "red,black";
     ck_assert_int_ne(sc_row_update(db, &md_table, &rows[1]), SC_OK);
+    rows[1].tags = "";
+    rows[1].yr = 1900;
+    ck_assert_int_ne(sc_row_update(db, &md_table, &rows[1]), SC_OK);
+    rows[1].yr = 1901;
+    rows[1].big = "1.00000000001"; /* which the server would round */
+    ck_assert_int_eq(sc_row_update(db, &md_table, &rows[1]), SC_CONSTRAINT);
+    ck_assert_str_eq(sc_errcolumn(db), "big");
     ck_assert_str_eq(db_text(md_raw), before);
 }
 END_TEST
