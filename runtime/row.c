@@ -246,6 +246,19 @@ static int refuse_form(sc_db *db, const sc_table_desc *t,
     return refuse_value(db, t, c, stmt, &b);
 }
 
+/* rc of storing a value of column c read from stmt: SC_RANGE (a value
+ * that does not fit the C type) gains the row's key. */
+static int stored(sc_db *db, const sc_table_desc *t, const sc_column_desc *c,
+                  void *stmt, int rc)
+{
+    sc__buf b = {0};
+
+    if (rc != SC_RANGE)
+        return rc;
+    sc__buf_puts(&b, sc_errmsg(db));
+    return refuse_value(db, t, c, stmt, &b);
+}
+
 /* A backend's read of column c that failed with rc: SC_RANGE, a stored
  * value no C value of c's type is (v its text), refused naming the row;
  * anything else, memory. */
@@ -290,7 +303,7 @@ static int read_stored(sc_db *db, const sc_table_desc *t, void *stmt,
     }
     if (sc__store_plain(c, &v, a, out))
         return SC_OK;
-    return sc__store_value(db, t, c, &v, a, out);
+    return stored(db, t, c, stmt, sc__store_value(db, t, c, &v, a, out));
 }
 
 /* A table whose columns may hold any storage class (SQLite without
@@ -341,7 +354,8 @@ int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
             continue; /* the field and its has_ flag are zero already */
         sc__set_has(c, out, true);
         if (!sc__store_plain(c, &v, a, out))
-            rc = sc__store_value(db, t, c, &v, a, out);
+            rc = stored(db, t, c, stmt,
+                        sc__store_value(db, t, c, &v, a, out));
     }
     return rc;
 }

@@ -1707,6 +1707,12 @@ START_TEST(test_mariadb_values_beyond_c)
                    "(id = 3)");
     key.id = 1;
     ck_assert_int_eq(sc_row_get(db, &md_table, arena, &key, &out), SC_OK);
+
+    /* a TINYINT(1) holding neither 0 nor 1 is no bool */
+    exec_ok("UPDATE mdtypes SET flag = 2 WHERE id = 1");
+    assert_refused(sc_row_get(db, &md_table, arena, &key, &out), "mdtypes",
+                   "flag", "value 2 of mdtypes.flag does not fit its type",
+                   "(id = 1)");
 }
 END_TEST
 
