@@ -246,6 +246,31 @@ static int refuse_form(sc_db *db, const sc_table_desc *t,
     return refuse_value(db, t, c, stmt, &b);
 }
 
+/* rc of storing a value of column c read from stmt: SC_RANGE (a value
+ * that does not fit the C type) gains the row's key. */
+static int stored(sc_db *db, const sc_table_desc *t, const sc_column_desc *c,
+                  void *stmt, int rc)
+{
+    sc__buf b = {0};
+
+    if (rc != SC_RANGE)
+        return rc;
+    sc__buf_puts(&b, sc_errmsg(db));
+    return refuse_value(db, t, c, stmt, &b);
+}
+
+/* A backend's read of column c that failed with rc: SC_RANGE, a stored
+ * value no C value of c's type is (v its text), refused naming the row;
+ * anything else, memory. */
+static int column_failed(sc_db *db, const sc_table_desc *t,
+                         const sc_column_desc *c, void *stmt, int rc,
+                         sc_value v)
+{
+    if (rc != SC_RANGE)
+        return sc__nomem(db);
+    return refuse_form(db, t, c, stmt, v, "a value of the C type");
+}
+
 /* Reads column i of the current row as kind, the careful way: any
  * format, an integer in a float column (exact below 2^53). */
 static int read_stored(sc_db *db, const sc_table_desc *t, void *stmt,
@@ -255,9 +280,10 @@ static int read_stored(sc_db *db, const sc_table_desc *t, void *stmt,
     const sc_column_desc *c = &t->cols[i];
     const int64_t exact = INT64_C(1) << 53;
     sc_value v;
+    int rc;
 
-    if (db->be->column(stmt, (int)i, kind, &v) != SC_OK)
-        return sc__nomem(db);
+    if ((rc = db->be->column(stmt, (int)i, kind, &v)) != SC_OK)
+        return column_failed(db, t, c, stmt, rc, v);
     if (v.kind == SC_VAL_NULL)
         return SC_OK;
     sc__set_has(c, out, true);
@@ -277,7 +303,7 @@ static int read_stored(sc_db *db, const sc_table_desc *t, void *stmt,
     }
     if (sc__store_plain(c, &v, a, out))
         return SC_OK;
-    return sc__store_value(db, t, c, &v, a, out);
+    return stored(db, t, c, stmt, sc__store_value(db, t, c, &v, a, out));
 }
 
 /* A table whose columns may hold any storage class (SQLite without
@@ -321,13 +347,15 @@ int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
             rc = read_stored(db, t, stmt, i, sc__stored_kind(c), a, out);
             continue;
         }
-        if (db->be->column(stmt, (int)i, sc__kind_of(c->type), &v) != SC_OK)
-            return sc__nomem(db);
+        rc = db->be->column(stmt, (int)i, sc__kind_of(c->type), &v);
+        if (rc != SC_OK)
+            return column_failed(db, t, c, stmt, rc, v);
         if (v.kind == SC_VAL_NULL)
             continue; /* the field and its has_ flag are zero already */
         sc__set_has(c, out, true);
         if (!sc__store_plain(c, &v, a, out))
-            rc = sc__store_value(db, t, c, &v, a, out);
+            rc = stored(db, t, c, stmt,
+                        sc__store_value(db, t, c, &v, a, out));
     }
     return rc;
 }
