@@ -208,10 +208,10 @@ enum { SC_PIPELINE_ON = 0, SC_PIPELINE_OFF = 1 };
  * sc_open() with options (opts NULL: all defaults).  The URL may carry
  * the same options, taken out of it before the driver sees it:
  * "?busy_timeout=MS&fetch_size=N&stmt_cache=N&prepare=off&pipeline=off"
- * after a postgresql://, mariadb:// or mysql:// URL or an sqlite:file: URI (a plain sqlite:PATH
- * keeps its '?' as part of the file name).  An option set in opts (not
- * its default) wins over the URL's.  An unknown option stays SC_MISUSE
- * naming it, as in sc_open().
+ * after a postgresql://, mariadb:// or mysql:// URL or an sqlite:file:
+ * URI (a plain sqlite:PATH keeps its '?' as part of the file name).  An
+ * option set in opts (not its default) wins over the URL's.  An unknown
+ * option stays SC_MISUSE naming it, as in sc_open().
  *
  * The allocator is installed for the whole library, and only while no
  * connection of libschemac is open (else SC_MISUSE); it stays after the
