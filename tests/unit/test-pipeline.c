@@ -347,12 +347,19 @@ END_TEST
 START_TEST(test_restart_mid_queue)
 {
     const char *script = getenv("SCHEMAC_TEST_PG_SERVER");
+    const char *ci = getenv("CI");
     char cmd[512];
     rt_pair p;
     int i;
 
-    if (!queues() || script == NULL)
+    if (!queues())
         return;
+    if (script == NULL || *script == '\0') {
+        /* a server the test did not start: nothing to restart */
+        ck_assert_msg(ci == NULL || strcmp(ci, "true") != 0,
+                      "CI=true: no script restarts the server under test");
+        return;
+    }
     ck_assert_int_eq(sc_begin(db), SC_OK);
     for (i = 0; i < 20; i++) {
         p = pair_of(i, "r");
@@ -404,54 +411,52 @@ static const sc_allocator counting = {t_malloc, t_realloc, t_free, NULL};
 
 /*
  * For k = 0, 1, ...: the kth allocation after sc_begin() fails, among
- * 40 queued inserts and a commit.  Every call returns SC_OK or SC_NOMEM,
- * and the rows stored are exactly those whose insert returned SC_OK
- * (when the commit did): no row is lost or written silently.
+ * 40 queued inserts and a commit, on one connection, until a run meets
+ * no failure.  Every call returns SC_OK or SC_NOMEM, and the rows stored
+ * are exactly those whose insert returned SC_OK (when the commit did):
+ * no row is lost or written silently.
  */
 START_TEST(test_nomem_loses_nothing)
 {
     sc_open_opts o = SC_OPEN_OPTS_INIT;
+    rt_pair_query *q;
     bool stored[40];
     rt_pair p;
-    sc_db *m;
-    int64_t n, want;
+    int64_t gone, want;
     long k;
-    int i, rc, failures = 0;
+    int i, rc, failures = 1, total = 0;
 
     sc_close(db); /* the allocator changes only with no connection open */
-    db = NULL;
     o.allocator = &counting;
-    for (k = 0; k < 40 && failures < 40; k++) {
-        alloc_left = -1;
-        ck_assert_int_eq(sc_open_with(testdb_url(), &o, &m), SC_OK);
-        db = m;
-        testdb_empty(m);
-        ck_assert_int_eq(rt_create_all(m), SC_OK);
-        ck_assert_int_eq(sc_begin(m), SC_OK);
+    ck_assert_int_eq(sc_open_with(testdb_url(), &o, &db), SC_OK);
+    ck_assert_int_eq(rt_create_all(db), SC_OK);
+    for (k = 0; failures > 0; k++) {
+        failures = 0;
+        ck_assert_int_eq(sc_begin(db), SC_OK);
         alloc_left = k;
         for (i = 0; i < 40; i++) {
             p = pair_of(i, "m");
-            rc = rt_pair_insert(m, &p);
+            rc = rt_pair_insert(db, &p);
             ck_assert_msg(rc == SC_OK || rc == SC_NOMEM, "%d: %s", rc,
-                          sc_errmsg(m));
+                          sc_errmsg(db));
             failures += rc == SC_NOMEM;
             stored[i] = rc == SC_OK;
         }
-        rc = sc_commit(m);
+        rc = sc_commit(db);
+        failures += rc == SC_NOMEM;
         alloc_left = -1;
-        ck_assert_msg(rc == SC_OK || rc == SC_NOMEM, "%s", sc_errmsg(m));
-        if (rc != SC_OK && sc_txn_depth(m) > 0)
-            ck_assert_int_eq(sc_rollback(m), SC_OK);
+        ck_assert_msg(rc == SC_OK || rc == SC_NOMEM, "%s", sc_errmsg(db));
+        if (rc != SC_OK && sc_txn_depth(db) > 0)
+            ck_assert_int_eq(sc_rollback(db), SC_OK);
         for (i = 0, want = 0; rc == SC_OK && i < 40; i++)
             want += stored[i];
-        n = count_pairs();
-        ck_assert_int_eq(n, want);
-        sc_close(m);
-        db = NULL;
+        q = rt_pair_select(db);
+        ck_assert_int_eq(rt_pair_delete_all(q, &gone), SC_OK);
+        rt_pair_query_free(q);
+        ck_assert_int_eq(gone, want);
+        total += failures;
     }
-    ck_assert_int_gt(failures, 0);
-    o = (sc_open_opts)SC_OPEN_OPTS_INIT;
-    ck_assert_int_eq(sc_open_with(testdb_url(), &o, &db), SC_OK);
+    ck_assert_int_gt(total, 0);
 }
 END_TEST
 
