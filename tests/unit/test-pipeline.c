@@ -378,6 +378,30 @@ START_TEST(test_restart_mid_queue)
 }
 END_TEST
 
+/* A connection given back to its pool with writes queued: the release
+ * rolls them back unread, and the next holder finds it clean. */
+START_TEST(test_pool_release)
+{
+    rt_pair p = pair_of(3, "p"), got;
+    sc_pool *pool;
+    sc_db *a, *b;
+
+    ck_assert_int_eq(sc_pool_new(testdb_url(), 1, &pool), SC_OK);
+    ck_assert_int_eq(sc_pool_acquire(pool, 1000, &a), SC_OK);
+    ck_assert_int_eq(rt_create_all(a), SC_OK);
+    ck_assert_int_eq(sc_begin(a), SC_OK);
+    ck_assert_int_eq(rt_pair_insert(a, &p), SC_OK);
+    p.a = 4;
+    (void)rt_pair_update(a, &p); /* no such row: queued, or at once */
+    sc_pool_release(pool, a);
+    ck_assert_int_eq(sc_pool_acquire(pool, 1000, &b), SC_OK);
+    ck_assert_int_eq(sc_txn_depth(b), 0);
+    ck_assert_int_eq(rt_pair_get(b, arena, 3, "p", &got), SC_NOTFOUND);
+    sc_pool_release(pool, b);
+    sc_pool_free(pool);
+}
+END_TEST
+
 /* ---- allocations failed one by one ---------------------------------- */
 
 static long alloc_left = -1; /* allocations until one fails; -1: never */
@@ -478,6 +502,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_pipeline_off);
     tcase_add_test(tc, test_stream_row_function);
     tcase_add_test(tc, test_restart_mid_queue);
+    tcase_add_test(tc, test_pool_release);
     tcase_add_test(tc, test_nomem_loses_nothing);
     suite_add_tcase(s, tc);
     return s;
