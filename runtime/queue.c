@@ -22,6 +22,9 @@
  * writes the queue is sent with a flush request, and the outcomes of the
  * chunk before it, which the server has had time to answer, are read.
  *
+ * A value the server would refuse by its type alone (varchar(n),
+ * numeric(p,s)) is refused at the call, worded as it is at once.
+ *
  * Not queued: an insert into a table whose key the database generates
  * (the caller reads the key from the struct when the call returns: the
  * queue is flushed and the insert runs at once), writes in the row
@@ -240,6 +243,31 @@ static int fail_send(sc_db *db, const sc_table_desc *t, int rc)
 }
 
 /*
+ * A value the server refuses by its type (text longer than varchar(n),
+ * a numeric of too many digits) is refused here, worded as the server's
+ * refusal is at once (error.c), since the failure of a queued write no
+ * longer has its values.  The queue's own outcomes come first; then the
+ * transaction is failed, as the server would have aborted it.
+ */
+static int refuse_unfit(sc_db *db, const sc_table_desc *t, size_t n)
+{
+    size_t i;
+    int rc;
+
+    for (i = 0; i < n && !sc__value_unfit(&db->vals[i]); i++)
+        ;
+    if (i == n)
+        return SC_OK;
+    rc = sc__queue_flush(db);
+    if (rc == SC_OK) {
+        db->nbound = n;
+        rc = sc__report_unfit(db, t);
+        db->queue.failed = true;
+    }
+    return rc;
+}
+
+/*
  * Sends the write of row (op on t, the n values bound to e->stmt and in
  * db->vals) into the pipeline, begun if it is not.  Every QUEUE_CHUNK
  * writes, the queue is flushed to the server and the outcomes of the
@@ -252,8 +280,10 @@ int sc__queue_send(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     double t0 = db->trace_fn != NULL ? sc__clock_ms() : 0;
     sc__queued *q;
     size_t asked;
-    int rc = make_room(db);
+    int rc = refuse_unfit(db, t, n);
 
+    if (rc == SC_OK)
+        rc = make_room(db);
     if (rc != SC_OK)
         return rc;
     q = &qu->items[qu->n];

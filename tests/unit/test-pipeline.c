@@ -281,6 +281,24 @@ START_TEST(test_generated_key_at_once)
 }
 END_TEST
 
+/* A value longer than its varchar(n): refused at the call everywhere,
+ * naming the column, as the server's refusal is worded at once. */
+START_TEST(test_too_long_at_call)
+{
+    rt_user u = RT_USER_INIT;
+
+    u.user_name = "short";
+    u.user_email = "s@example.org";
+    ck_assert_int_eq(rt_user_insert(db, &u), SC_OK);
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    u.user_name = "a name of more than thirty-two characters";
+    ck_assert_int_eq(rt_user_update(db, &u), SC_CONSTRAINT);
+    ck_assert_int_eq(sc_extended_errcode(db), SC_CONSTRAINT_CHECK);
+    ck_assert_str_eq(sc_errcolumn(db), "user_name");
+    ck_assert_int_eq(sc_rollback(db), SC_OK);
+}
+END_TEST
+
 /* pipeline=off, in the URL or in sc_open_opts: every write at once. */
 START_TEST(test_pipeline_off)
 {
@@ -499,6 +517,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_savepoints);
     tcase_add_test(tc, test_batches_between);
     tcase_add_test(tc, test_generated_key_at_once);
+    tcase_add_test(tc, test_too_long_at_call);
     tcase_add_test(tc, test_pipeline_off);
     tcase_add_test(tc, test_stream_row_function);
     tcase_add_test(tc, test_restart_mid_queue);
