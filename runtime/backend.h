@@ -190,6 +190,13 @@ typedef struct sc_backend {
     int (*pipeline_sync)(void *conn);
     int (*pipeline_result)(void *stmt);
     void (*pipeline_end)(void *conn);
+    /* Whether single-row writes inside a transaction wait in the
+     * pipeline for the next read (queue.c): true where pipeline_send()
+     * puts the execution on the wire at once, so that the server works
+     * through the queue while more is queued (libpq); false where the
+     * queue only runs at the flush (Connector/C has no pipeline for
+     * prepared statements) or where there are no pipelines. */
+    bool queues_writes;
 } sc_backend;
 
 /*
