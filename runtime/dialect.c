@@ -30,6 +30,9 @@ static const char *const pg_schemes[] = {"postgresql://", "postgres://",
                                          NULL};
 static const char *const maria_aliases[] = {"mysql", NULL};
 static const char *const maria_schemes[] = {"mariadb://", "mysql://", NULL};
+static const char *const maria_prefix_keyed[] = {
+    "TEXT", "MEDIUMTEXT", "LONGTEXT", "BLOB",
+    "MEDIUMBLOB", "LONGBLOB", "JSON", NULL};
 
 static const sc__dialect dialects[SC_NDIALECTS] = {
     {
@@ -326,6 +329,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .quote_open = '`',
         .quote_close = '`',
         .key_chars = 768,
+        .prefix_keyed = maria_prefix_keyed,
         .type = {
             .bool_ = "BOOLEAN", .int16 = "SMALLINT", .int32 = "INT",
             .int64 = "BIGINT", .float32 = "FLOAT", .float64 = "DOUBLE",

@@ -107,6 +107,11 @@ typedef struct sc__dialect {
     /* The characters of text one index key holds, shared by its text
      * columns, each indexed by its prefix; 0: no bound */
     unsigned key_chars;
+    /* The types, as a schema may give them by hand ("stored as mariadb
+     * 'mediumtext'", any case, a length after), that an index keys on a
+     * prefix of, as it does the dialect's own text; NULL-terminated, NULL:
+     * none */
+    const char *const *prefix_keyed;
     sc__dialect_types type;
     sc__dialect_now now;
 
