@@ -300,10 +300,20 @@ typedef struct sc__dialect {
     /* The field of a column's descriptor that carries the type a schema
      * declares for it in this dialect (".pg_type"); NULL: none */
     const char *declared_type_field;
+    /* The declared types that keep a timestamp's fraction to the digits
+     * in parentheses after their name ("DATETIME(3)"), any case,
+     * NULL-terminated; fraction_default digits when none are given */
+    const char *const *fraction_types;
+    unsigned fraction_default;
     /* migrate diff prints the lints of this dialect's file on stderr as
      * well as in the file */
     bool lints_printed;
 } sc__dialect;
+
+/* The fraction digits a timestamp of declared type type keeps in d: the
+ * n of one of d's fraction_types "NAME(n)", else its fraction_default; 6
+ * (all of them) for another type or none. */
+unsigned sc__fraction_digits(const sc__dialect *d, const char *type);
 
 /* The entry of dialect d; NULL when d is none of SC_DIALECT_*. */
 const sc__dialect *sc__dialect_of(sc_dialect d);

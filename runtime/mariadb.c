@@ -112,6 +112,10 @@ typedef struct my_param {
     MYSQL_TIME tm;
     char text[SC__FORM_MAX];
     unsigned long length;
+    /* the column last bound here, and the unit its timestamps' fraction
+     * is kept in (1 for all 6 digits), read from its type once */
+    const sc_column_desc *col;
+    int64_t frac_unit;
 } my_param;
 
 /* How a result column is fetched, from its MariaDB type. */
@@ -1350,6 +1354,18 @@ static void bind_bytes(MYSQL_BIND *b, my_param *p, enum enum_field_types t,
     b->length = &p->length;
 }
 
+/* The microseconds a timestamp of col is kept to: 1 for schemac's own
+ * DATETIME(6), 1000 for a DATETIME(3), 1000000 for a DATETIME. */
+static int64_t frac_unit(const sc_column_desc *col)
+{
+    unsigned n = sc__fraction_digits(maria(), col->my_type);
+    int64_t u = 1;
+
+    for (; n < 6; n++)
+        u *= 10;
+    return u;
+}
+
 static int bind_int(MYSQL_BIND *b, my_param *p, const sc_value *v,
                     const char **why)
 {
@@ -1365,6 +1381,16 @@ static int bind_int(MYSQL_BIND *b, my_param *p, const sc_value *v,
         b->buffer = &p->tm;
         return SC_OK;
     case SC_TYPE_TIMESTAMP:
+        if (v->col != NULL && v->col != p->col) {
+            p->col = v->col;
+            p->frac_unit = frac_unit(v->col);
+        }
+        if (v->col != NULL && p->frac_unit > 1 &&
+            (v->i % p->frac_unit) != 0) {
+            *why = "the timestamp has a finer fraction of a second than the "
+                   "column's type keeps";
+            return SC_RANGE;
+        }
         if (!put_timestamp(&p->tm, v->i)) {
             *why = "the timestamp is outside MariaDB's range (years 0 to "
                    "9999)";
