@@ -446,6 +446,11 @@ static const char *const query_functions[] = {
     "update_all", "delete_all", NULL,
 };
 
+static const char *const query_macros[] = {
+    "where", "where_in", "where_not_in", "where_null", "where_not_null",
+    "order_by", "set", "set_null", NULL,
+};
+
 /* Notes PREFIX_SUFFIX for each suffix of the NULL-ended list. */
 static void declare_each(ast_ctx *ctx, const char *prefix,
                          const char *const *suffix, const char *what)
@@ -1463,27 +1468,91 @@ static void emit_group_macros(ast_ctx *ctx, buf *out, const names *n)
                     fmt(ctx, m[i][2], T));
 }
 
-/* Emits the filters, order and set macros of column c. */
+/* The type a column's entry T_COL_T names to the runtime's query macros
+ * (schemac.h): its C form, but for the types whose operators differ, and
+ * an enum's own C type. */
+static const char *query_type(ast_ctx *ctx, const ast_column *c)
+{
+    switch (c->type.kind) {
+    case AST_T_DATE: return "date";
+    case AST_T_TIMESTAMP: return "timestamp";
+    case AST_T_NUMERIC:
+        return model_is_scaled(&c->type) ? "numeric" : "decimal";
+    case AST_T_JSON: return "json";
+    case AST_T_NAMED: return enum_type(ctx, c->type.enm);
+    default: return form_of(c);
+    }
+}
+
+/* Whether c may be bulk-set, and tested for NULL: KEY, NULLABLE or
+ * NOT_NULL. */
+static const char *query_nulls(const ast_column *c)
+{
+    if (c->is_pk && c->type.kind != AST_T_NAMED)
+        return "KEY"; /* keys are not bulk-updated */
+    return c->nullable ? "NULLABLE" : "NOT_NULL";
+}
+
+/* The name of column c in the query macros: its name in capitals. */
+static const char *col_upper(ast_ctx *ctx, const ast_column *c)
+{
+    const char *u = names_upper(ctx, col_c(c), "");
+
+    return fmt(ctx, "%.*s", (int)strlen(u) - 1, u);
+}
+
+/* Per column its entry for the query macros, T_COL_T, aligned. */
+static void emit_column_types(ast_ctx *ctx, buf *out, const ast_table *t,
+                              const names *n)
+{
+    const ast_column *c;
+    const char *name;
+    size_t w = 0;
+
+    for (c = t->columns; c; c = c->next) {
+        name = names_upper(ctx, n->prefix, cat(ctx, col_c(c), "_T", NULL));
+        declare_origin("column", c->name, t->name, &c->name_loc);
+        declare(name, "the column's query type");
+        if (names_only())
+            continue;
+        if (strlen(name) > w)
+            w = strlen(name);
+    }
+    if (names_only())
+        return;
+    tmpl_emit(out, H, "column_types", "table", c_note(ctx, t->name), NULL);
+    for (c = t->columns; c; c = c->next) {
+        name = names_upper(ctx, n->prefix, cat(ctx, col_c(c), "_T", NULL));
+        emit_define(ctx, out, cat(ctx, name, spaces(ctx, w - strlen(name)),
+                                  NULL),
+                    fmt(ctx, "%s, %s, %s", query_type(ctx, c), query_nulls(c),
+                        col_const(ctx, n, c)));
+    }
+}
+
+/* With --column-macros: the former names, one per column and operator,
+ * each over the table's macro. */
+static bool column_macros = true;
+
+void emit_c_column_macros(bool on)
+{
+    column_macros = on;
+}
+
+/* Declares the former names of column c's filters, order and set, and
+ * writes them with --column-macros. */
 static void column_query_macros(ast_ctx *ctx, buf *out, const ast_column *c,
                                 const names *n)
 {
-    const char *T = "", *f = "", *COL = "";
+    const char *P = n->prefix, *COL = "";
     const char *name = cat(ctx, n->prefix, "_where_", col_c(c), "_", NULL);
-    const char *v = "v", *vs = "v", *vp = "q, v", *OP;
-    bool enm = c->type.kind == AST_T_NAMED;
+    const char *v = "v", *vp = "q, v", *OP;
+    bool write = column_macros;
     int op;
 
-    /* The bodies' parts, but in the pass that makes only the names. */
-    if (!names_only()) {
-        T = table_upper(ctx, n);
-        f = form_of(c);
-        COL = names_upper(ctx, col_c(c), "");
-        COL = fmt(ctx, "%.*s", (int)strlen(COL) - 1, COL);
-    }
-    if (enm && !names_only()) {
-        v = fmt(ctx, "%s_arg_(v)", enum_type(ctx, c->type.enm));
-        vs = fmt(ctx, "%s_args_(v)", enum_type(ctx, c->type.enm));
-    } else if (c->type.kind == AST_T_BYTES || c->type.kind == AST_T_UUID) {
+    if (!names_only())
+        COL = col_upper(ctx, c);
+    if (c->type.kind == AST_T_BYTES || c->type.kind == AST_T_UUID) {
         /* A struct value may be a compound literal, commas and all. */
         vp = "q, ...";
         v = "__VA_ARGS__";
@@ -1491,35 +1560,38 @@ static void column_query_macros(ast_ctx *ctx, buf *out, const ast_column *c,
     declare_origin("column", c->name, n->table->name, &c->name_loc);
     if (declared.on)
         declare(col_const(ctx, n, c), "the column index");
-    tmpl_emit(out, H, "column_filters", "column", c_note(ctx, c->name),
-              "what", column_what(ctx, c), NULL);
+    if (!write && !declared.on)
+        return;
+    if (write)
+        tmpl_emit(out, H, "column_filters", "column", c_note(ctx, c->name),
+                  "what", column_what(ctx, c), NULL);
+#define MACRO(nm, params, ...) \
+    (write ? emit_macro(ctx, out, nm, params, BODY(__VA_ARGS__)) \
+           : declare(nm, "a macro"))
     for (op = 0; op < NOPS; op++) {
         if (!op_allowed(c, op))
             continue;
         OP = ops[op].OP + strlen("SC_OP_");
         if (ops[op].shape == OP_VALUE)
-            emit_macro(ctx, out, cat(ctx, name, ops[op].suffix, NULL), vp,
-                       BODY("SC_WHERE(%s, q, %s, %s, %s, %s)", T, f, COL,
-                           OP, v));
+            MACRO(cat(ctx, name, ops[op].suffix, NULL), vp,
+                  "%s_where(q, %s, %s, %s)", P, COL, OP, v);
         else if (ops[op].shape == OP_LIST)
-            emit_macro(ctx, out, cat(ctx, name, ops[op].suffix, NULL),
-                       "q, v, n",
-                       BODY("SC_WHERE_IN(%s, q, %s, %s, %s, %s, n)", T,
-                           f, COL, OP, vs));
+            MACRO(cat(ctx, name, ops[op].suffix, NULL), "q, v, n",
+                  "%s_where_%s(q, %s, v, n)", P, ops[op].suffix, COL);
         else
-            emit_macro(ctx, out, cat(ctx, name, ops[op].suffix, NULL), "q",
-                       BODY("SC_WHERE_NULL(%s, q, %s, %s)", T, COL, OP));
+            MACRO(cat(ctx, name, ops[op].suffix, NULL), "q",
+                  "%s_where_%s(q, %s)", P, ops[op].suffix + 3, COL);
     }
-    emit_macro(ctx, out, cat(ctx, n->prefix, "_order_by_", col_c(c), NULL),
-               "q, dir", BODY("SC_ORDER_BY(%s, q, %s, dir)", T, COL));
+    MACRO(cat(ctx, n->prefix, "_order_by_", col_c(c), NULL), "q, dir",
+          "%s_order_by(q, %s, dir)", P, COL);
     if (c->is_pk && c->type.kind != AST_T_NAMED)
         return; /* keys are not bulk-updated */
     name = cat(ctx, n->prefix, "_update_set_", col_c(c), NULL);
-    emit_macro(ctx, out, name, vp,
-               BODY("SC_SET(%s, q, %s, %s, %s)", T, f, COL, v));
+    MACRO(name, vp, "%s_set(q, %s, %s)", P, COL, v);
     if (c->nullable)
-        emit_macro(ctx, out, cat(ctx, name, "_null", NULL), "q",
-                   BODY("SC_SET_NULL(%s, q, %s)", T, COL));
+        MACRO(cat(ctx, name, "_null", NULL), "q", "%s_set_null(q, %s)", P,
+              COL);
+#undef MACRO
 }
 
 /* One foreign key seen from one of its two tables. */
@@ -1907,11 +1979,15 @@ static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
 
     declare_origin("table", t->name, NULL, &t->name_loc);
     declare_each(ctx, n->prefix, query_functions, "a function");
+    declare_each(ctx, n->prefix, query_macros, "a macro");
     const char **p = names_only() ? NULL : query_params(ctx, n, true);
 
     tmpl_emit(out, H, "query_api_begin", "table", c_note(ctx, t->name),
               "prefix", n->prefix, "select_params", p[0], "free_params", p[1],
               NULL);
+    emit_column_types(ctx, out, t, n);
+    tmpl_emit(out, H, "query_macros", "prefix", n->prefix, "T",
+              names_only() ? "" : table_upper(ctx, n), NULL);
     for (c = t->columns; c; c = c->next)
         column_query_macros(ctx, out, c, n);
     tmpl_emit(out, H, "groups", NULL);

@@ -120,6 +120,7 @@ static inline const int *adopt_rating_args_(const adopt_rating *v)
 {
     return (const int *)(const void *)v;
 }
+#define SC__T_adopt_rating SC__ENUM(adopt_rating)
 
 typedef struct adopt_Film_Star {
     int64_t     Star_Id;    /* primary key, set by insert */
@@ -286,109 +287,135 @@ int adopt_Film_Stars_delete_many(sc_db *db, const adopt_Film_Star *rows,
 adopt_Film_Stars_query *adopt_Film_Stars_select(sc_db *db);
 void adopt_Film_Stars_query_free(adopt_Film_Stars_query *q);
 
-/* Column Star Id (int64): filters, order, bulk set. */
+/* The columns of "Film Stars" in queries: type, nulls, index. */
+#define ADOPT_FILM_STARS_STAR_ID_T i64, KEY, ADOPT_FILM_STARS_COL_STAR_ID
+#define ADOPT_FILM_STARS_NAME_T    text, NOT_NULL, ADOPT_FILM_STARS_COL_NAME
+#define ADOPT_FILM_STARS_BORN_T    date, NULLABLE, ADOPT_FILM_STARS_COL_BORN
+#define ADOPT_FILM_STARS_HEIGHT_T \
+    numeric, NULLABLE, ADOPT_FILM_STARS_COL_HEIGHT
+#define adopt_Film_Stars_where(q, col, op, ...) \
+    SC_WHERE(ADOPT_FILM_STARS, q, ADOPT_FILM_STARS_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define adopt_Film_Stars_where_in(q, col, v, n) \
+    SC_WHERE_IN(ADOPT_FILM_STARS, q, ADOPT_FILM_STARS_##col##_T, SC_OP_IN, v, \
+                n)
+#define adopt_Film_Stars_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(ADOPT_FILM_STARS, q, ADOPT_FILM_STARS_##col##_T, \
+                SC_OP_NOT_IN, v, n)
+#define adopt_Film_Stars_where_null(q, col) \
+    SC_WHERE_NULL(ADOPT_FILM_STARS, q, ADOPT_FILM_STARS_##col##_T, \
+                  SC_OP_IS_NULL)
+#define adopt_Film_Stars_where_not_null(q, col) \
+    SC_WHERE_NULL(ADOPT_FILM_STARS, q, ADOPT_FILM_STARS_##col##_T, \
+                  SC_OP_IS_NOT_NULL)
+#define adopt_Film_Stars_order_by(q, col, dir) \
+    SC_ORDER_BY(ADOPT_FILM_STARS, q, ADOPT_FILM_STARS_##col##_T, dir)
+#define adopt_Film_Stars_set(q, col, ...) \
+    SC_SET(ADOPT_FILM_STARS, q, ADOPT_FILM_STARS_##col##_T, __VA_ARGS__)
+#define adopt_Film_Stars_set_null(q, col) \
+    SC_SET_NULL(ADOPT_FILM_STARS, q, ADOPT_FILM_STARS_##col##_T)
+
+/* Column Star Id (int64): the former names. */
 #define adopt_Film_Stars_where_Star_Id_eq(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, STAR_ID, EQ, v)
+    adopt_Film_Stars_where(q, STAR_ID, EQ, v)
 #define adopt_Film_Stars_where_Star_Id_ne(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, STAR_ID, NE, v)
+    adopt_Film_Stars_where(q, STAR_ID, NE, v)
 #define adopt_Film_Stars_where_Star_Id_lt(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, STAR_ID, LT, v)
+    adopt_Film_Stars_where(q, STAR_ID, LT, v)
 #define adopt_Film_Stars_where_Star_Id_le(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, STAR_ID, LE, v)
+    adopt_Film_Stars_where(q, STAR_ID, LE, v)
 #define adopt_Film_Stars_where_Star_Id_gt(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, STAR_ID, GT, v)
+    adopt_Film_Stars_where(q, STAR_ID, GT, v)
 #define adopt_Film_Stars_where_Star_Id_ge(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, STAR_ID, GE, v)
+    adopt_Film_Stars_where(q, STAR_ID, GE, v)
 #define adopt_Film_Stars_where_Star_Id_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_STARS, q, i64, STAR_ID, IN, v, n)
+    adopt_Film_Stars_where_in(q, STAR_ID, v, n)
 #define adopt_Film_Stars_where_Star_Id_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_STARS, q, i64, STAR_ID, NOT_IN, v, n)
+    adopt_Film_Stars_where_not_in(q, STAR_ID, v, n)
 #define adopt_Film_Stars_order_by_Star_Id(q, dir) \
-    SC_ORDER_BY(ADOPT_FILM_STARS, q, STAR_ID, dir)
+    adopt_Film_Stars_order_by(q, STAR_ID, dir)
 
-/* Column Name (text): filters, order, bulk set. */
+/* Column Name (text): the former names. */
 #define adopt_Film_Stars_where_Name_eq(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, text, NAME, EQ, v)
+    adopt_Film_Stars_where(q, NAME, EQ, v)
 #define adopt_Film_Stars_where_Name_ne(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, text, NAME, NE, v)
+    adopt_Film_Stars_where(q, NAME, NE, v)
 #define adopt_Film_Stars_where_Name_lt(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, text, NAME, LT, v)
+    adopt_Film_Stars_where(q, NAME, LT, v)
 #define adopt_Film_Stars_where_Name_le(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, text, NAME, LE, v)
+    adopt_Film_Stars_where(q, NAME, LE, v)
 #define adopt_Film_Stars_where_Name_gt(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, text, NAME, GT, v)
+    adopt_Film_Stars_where(q, NAME, GT, v)
 #define adopt_Film_Stars_where_Name_ge(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, text, NAME, GE, v)
+    adopt_Film_Stars_where(q, NAME, GE, v)
 #define adopt_Film_Stars_where_Name_like(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, text, NAME, LIKE, v)
+    adopt_Film_Stars_where(q, NAME, LIKE, v)
 #define adopt_Film_Stars_where_Name_ilike(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, text, NAME, ILIKE, v)
+    adopt_Film_Stars_where(q, NAME, ILIKE, v)
 #define adopt_Film_Stars_where_Name_starts_with(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, text, NAME, STARTS_WITH, v)
+    adopt_Film_Stars_where(q, NAME, STARTS_WITH, v)
 #define adopt_Film_Stars_where_Name_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_STARS, q, text, NAME, IN, v, n)
+    adopt_Film_Stars_where_in(q, NAME, v, n)
 #define adopt_Film_Stars_where_Name_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_STARS, q, text, NAME, NOT_IN, v, n)
+    adopt_Film_Stars_where_not_in(q, NAME, v, n)
 #define adopt_Film_Stars_order_by_Name(q, dir) \
-    SC_ORDER_BY(ADOPT_FILM_STARS, q, NAME, dir)
-#define adopt_Film_Stars_update_set_Name(q, v) \
-    SC_SET(ADOPT_FILM_STARS, q, text, NAME, v)
+    adopt_Film_Stars_order_by(q, NAME, dir)
+#define adopt_Film_Stars_update_set_Name(q, v) adopt_Film_Stars_set(q, NAME, v)
 
-/* Column born (date, nullable): filters, order, bulk set. */
+/* Column born (date, nullable): the former names. */
 #define adopt_Film_Stars_where_born_eq(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i32, BORN, EQ, v)
+    adopt_Film_Stars_where(q, BORN, EQ, v)
 #define adopt_Film_Stars_where_born_ne(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i32, BORN, NE, v)
+    adopt_Film_Stars_where(q, BORN, NE, v)
 #define adopt_Film_Stars_where_born_lt(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i32, BORN, LT, v)
+    adopt_Film_Stars_where(q, BORN, LT, v)
 #define adopt_Film_Stars_where_born_le(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i32, BORN, LE, v)
+    adopt_Film_Stars_where(q, BORN, LE, v)
 #define adopt_Film_Stars_where_born_gt(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i32, BORN, GT, v)
+    adopt_Film_Stars_where(q, BORN, GT, v)
 #define adopt_Film_Stars_where_born_ge(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i32, BORN, GE, v)
+    adopt_Film_Stars_where(q, BORN, GE, v)
 #define adopt_Film_Stars_where_born_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_STARS, q, i32, BORN, IN, v, n)
+    adopt_Film_Stars_where_in(q, BORN, v, n)
 #define adopt_Film_Stars_where_born_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_STARS, q, i32, BORN, NOT_IN, v, n)
+    adopt_Film_Stars_where_not_in(q, BORN, v, n)
 #define adopt_Film_Stars_where_born_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILM_STARS, q, BORN, IS_NULL)
+    adopt_Film_Stars_where_null(q, BORN)
 #define adopt_Film_Stars_where_born_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILM_STARS, q, BORN, IS_NOT_NULL)
+    adopt_Film_Stars_where_not_null(q, BORN)
 #define adopt_Film_Stars_order_by_born(q, dir) \
-    SC_ORDER_BY(ADOPT_FILM_STARS, q, BORN, dir)
-#define adopt_Film_Stars_update_set_born(q, v) \
-    SC_SET(ADOPT_FILM_STARS, q, i32, BORN, v)
+    adopt_Film_Stars_order_by(q, BORN, dir)
+#define adopt_Film_Stars_update_set_born(q, v) adopt_Film_Stars_set(q, BORN, v)
 #define adopt_Film_Stars_update_set_born_null(q) \
-    SC_SET_NULL(ADOPT_FILM_STARS, q, BORN)
+    adopt_Film_Stars_set_null(q, BORN)
 
-/* Column height (numeric(5,2), nullable): filters, order, bulk set. */
+/* Column height (numeric(5,2), nullable): the former names. */
 #define adopt_Film_Stars_where_height_eq(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, HEIGHT, EQ, v)
+    adopt_Film_Stars_where(q, HEIGHT, EQ, v)
 #define adopt_Film_Stars_where_height_ne(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, HEIGHT, NE, v)
+    adopt_Film_Stars_where(q, HEIGHT, NE, v)
 #define adopt_Film_Stars_where_height_lt(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, HEIGHT, LT, v)
+    adopt_Film_Stars_where(q, HEIGHT, LT, v)
 #define adopt_Film_Stars_where_height_le(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, HEIGHT, LE, v)
+    adopt_Film_Stars_where(q, HEIGHT, LE, v)
 #define adopt_Film_Stars_where_height_gt(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, HEIGHT, GT, v)
+    adopt_Film_Stars_where(q, HEIGHT, GT, v)
 #define adopt_Film_Stars_where_height_ge(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, HEIGHT, GE, v)
+    adopt_Film_Stars_where(q, HEIGHT, GE, v)
 #define adopt_Film_Stars_where_height_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_STARS, q, i64, HEIGHT, IN, v, n)
+    adopt_Film_Stars_where_in(q, HEIGHT, v, n)
 #define adopt_Film_Stars_where_height_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_STARS, q, i64, HEIGHT, NOT_IN, v, n)
+    adopt_Film_Stars_where_not_in(q, HEIGHT, v, n)
 #define adopt_Film_Stars_where_height_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILM_STARS, q, HEIGHT, IS_NULL)
+    adopt_Film_Stars_where_null(q, HEIGHT)
 #define adopt_Film_Stars_where_height_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILM_STARS, q, HEIGHT, IS_NOT_NULL)
+    adopt_Film_Stars_where_not_null(q, HEIGHT)
 #define adopt_Film_Stars_order_by_height(q, dir) \
-    SC_ORDER_BY(ADOPT_FILM_STARS, q, HEIGHT, dir)
+    adopt_Film_Stars_order_by(q, HEIGHT, dir)
 #define adopt_Film_Stars_update_set_height(q, v) \
-    SC_SET(ADOPT_FILM_STARS, q, i64, HEIGHT, v)
+    adopt_Film_Stars_set(q, HEIGHT, v)
 #define adopt_Film_Stars_update_set_height_null(q) \
-    SC_SET_NULL(ADOPT_FILM_STARS, q, HEIGHT)
+    adopt_Film_Stars_set_null(q, HEIGHT)
 
 /* Groups and shaping. */
 #define adopt_Film_Stars_or(q) \
@@ -486,374 +513,314 @@ int adopt_films_delete_many(sc_db *db, const adopt_film *rows, size_t n);
 adopt_films_query *adopt_films_select(sc_db *db);
 void adopt_films_query_free(adopt_films_query *q);
 
-/* Column film_id (int64): filters, order, bulk set. */
-#define adopt_films_where_film_id_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, FILM_ID, EQ, v)
-#define adopt_films_where_film_id_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, FILM_ID, NE, v)
-#define adopt_films_where_film_id_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, FILM_ID, LT, v)
-#define adopt_films_where_film_id_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, FILM_ID, LE, v)
-#define adopt_films_where_film_id_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, FILM_ID, GT, v)
-#define adopt_films_where_film_id_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, FILM_ID, GE, v)
+/* The columns of "films" in queries: type, nulls, index. */
+#define ADOPT_FILMS_FILM_ID_T  i64, KEY, ADOPT_FILMS_COL_FILM_ID
+#define ADOPT_FILMS_TITLE_T    text, NOT_NULL, ADOPT_FILMS_COL_TITLE
+#define ADOPT_FILMS_RATING_T   adopt_rating, NOT_NULL, ADOPT_FILMS_COL_RATING
+#define ADOPT_FILMS_STAR_T     i64, NULLABLE, ADOPT_FILMS_COL_STAR
+#define ADOPT_FILMS_RELEASED_T timestamp, NULLABLE, ADOPT_FILMS_COL_RELEASED
+#define ADOPT_FILMS_SHOT_AT_T  timestamp, NULLABLE, ADOPT_FILMS_COL_SHOT_AT
+#define ADOPT_FILMS_ADDED_T    timestamp, NOT_NULL, ADOPT_FILMS_COL_ADDED
+#define ADOPT_FILMS_PREMIERE_T timestamp, NULLABLE, ADOPT_FILMS_COL_PREMIERE
+#define ADOPT_FILMS_CODE_T     uuid, NULLABLE, ADOPT_FILMS_COL_CODE
+#define ADOPT_FILMS_REF_T      uuid, NULLABLE, ADOPT_FILMS_COL_REF
+#define ADOPT_FILMS_PRICE_T    numeric, NULLABLE, ADOPT_FILMS_COL_PRICE
+#define ADOPT_FILMS_ADDRESS_T  text, NULLABLE, ADOPT_FILMS_COL_ADDRESS
+#define ADOPT_FILMS_TAGS_T     text, NULLABLE, ADOPT_FILMS_COL_TAGS
+#define ADOPT_FILMS_MADE_ON_T  date, NULLABLE, ADOPT_FILMS_COL_MADE_ON
+#define adopt_films_where(q, col, op, ...) \
+    SC_WHERE(ADOPT_FILMS, q, ADOPT_FILMS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define adopt_films_where_in(q, col, v, n) \
+    SC_WHERE_IN(ADOPT_FILMS, q, ADOPT_FILMS_##col##_T, SC_OP_IN, v, n)
+#define adopt_films_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(ADOPT_FILMS, q, ADOPT_FILMS_##col##_T, SC_OP_NOT_IN, v, n)
+#define adopt_films_where_null(q, col) \
+    SC_WHERE_NULL(ADOPT_FILMS, q, ADOPT_FILMS_##col##_T, SC_OP_IS_NULL)
+#define adopt_films_where_not_null(q, col) \
+    SC_WHERE_NULL(ADOPT_FILMS, q, ADOPT_FILMS_##col##_T, SC_OP_IS_NOT_NULL)
+#define adopt_films_order_by(q, col, dir) \
+    SC_ORDER_BY(ADOPT_FILMS, q, ADOPT_FILMS_##col##_T, dir)
+#define adopt_films_set(q, col, ...) \
+    SC_SET(ADOPT_FILMS, q, ADOPT_FILMS_##col##_T, __VA_ARGS__)
+#define adopt_films_set_null(q, col) \
+    SC_SET_NULL(ADOPT_FILMS, q, ADOPT_FILMS_##col##_T)
+
+/* Column film_id (int64): the former names. */
+#define adopt_films_where_film_id_eq(q, v) adopt_films_where(q, FILM_ID, EQ, v)
+#define adopt_films_where_film_id_ne(q, v) adopt_films_where(q, FILM_ID, NE, v)
+#define adopt_films_where_film_id_lt(q, v) adopt_films_where(q, FILM_ID, LT, v)
+#define adopt_films_where_film_id_le(q, v) adopt_films_where(q, FILM_ID, LE, v)
+#define adopt_films_where_film_id_gt(q, v) adopt_films_where(q, FILM_ID, GT, v)
+#define adopt_films_where_film_id_ge(q, v) adopt_films_where(q, FILM_ID, GE, v)
 #define adopt_films_where_film_id_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, FILM_ID, IN, v, n)
+    adopt_films_where_in(q, FILM_ID, v, n)
 #define adopt_films_where_film_id_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, FILM_ID, NOT_IN, v, n)
+    adopt_films_where_not_in(q, FILM_ID, v, n)
 #define adopt_films_order_by_film_id(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, FILM_ID, dir)
+    adopt_films_order_by(q, FILM_ID, dir)
 
-/* Column title (varchar(200)): filters, order, bulk set. */
-#define adopt_films_where_title_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TITLE, EQ, v)
-#define adopt_films_where_title_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TITLE, NE, v)
-#define adopt_films_where_title_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TITLE, LT, v)
-#define adopt_films_where_title_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TITLE, LE, v)
-#define adopt_films_where_title_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TITLE, GT, v)
-#define adopt_films_where_title_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TITLE, GE, v)
-#define adopt_films_where_title_like(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TITLE, LIKE, v)
+/* Column title (varchar(200)): the former names. */
+#define adopt_films_where_title_eq(q, v) adopt_films_where(q, TITLE, EQ, v)
+#define adopt_films_where_title_ne(q, v) adopt_films_where(q, TITLE, NE, v)
+#define adopt_films_where_title_lt(q, v) adopt_films_where(q, TITLE, LT, v)
+#define adopt_films_where_title_le(q, v) adopt_films_where(q, TITLE, LE, v)
+#define adopt_films_where_title_gt(q, v) adopt_films_where(q, TITLE, GT, v)
+#define adopt_films_where_title_ge(q, v) adopt_films_where(q, TITLE, GE, v)
+#define adopt_films_where_title_like(q, v) adopt_films_where(q, TITLE, LIKE, v)
 #define adopt_films_where_title_ilike(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TITLE, ILIKE, v)
+    adopt_films_where(q, TITLE, ILIKE, v)
 #define adopt_films_where_title_starts_with(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TITLE, STARTS_WITH, v)
+    adopt_films_where(q, TITLE, STARTS_WITH, v)
 #define adopt_films_where_title_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, text, TITLE, IN, v, n)
+    adopt_films_where_in(q, TITLE, v, n)
 #define adopt_films_where_title_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, text, TITLE, NOT_IN, v, n)
-#define adopt_films_order_by_title(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, TITLE, dir)
-#define adopt_films_update_set_title(q, v) \
-    SC_SET(ADOPT_FILMS, q, text, TITLE, v)
+    adopt_films_where_not_in(q, TITLE, v, n)
+#define adopt_films_order_by_title(q, dir) adopt_films_order_by(q, TITLE, dir)
+#define adopt_films_update_set_title(q, v) adopt_films_set(q, TITLE, v)
 
-/* Column rating (enum rating): filters, order, bulk set. */
-#define adopt_films_where_rating_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, enum, RATING, EQ, adopt_rating_arg_(v))
-#define adopt_films_where_rating_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, enum, RATING, NE, adopt_rating_arg_(v))
+/* Column rating (enum rating): the former names. */
+#define adopt_films_where_rating_eq(q, v) adopt_films_where(q, RATING, EQ, v)
+#define adopt_films_where_rating_ne(q, v) adopt_films_where(q, RATING, NE, v)
 #define adopt_films_where_rating_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, enum, RATING, IN, adopt_rating_args_(v), n)
+    adopt_films_where_in(q, RATING, v, n)
 #define adopt_films_where_rating_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, enum, RATING, NOT_IN, adopt_rating_args_(v), \
-                n)
+    adopt_films_where_not_in(q, RATING, v, n)
 #define adopt_films_order_by_rating(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, RATING, dir)
-#define adopt_films_update_set_rating(q, v) \
-    SC_SET(ADOPT_FILMS, q, enum, RATING, adopt_rating_arg_(v))
+    adopt_films_order_by(q, RATING, dir)
+#define adopt_films_update_set_rating(q, v) adopt_films_set(q, RATING, v)
 
-/* Column star (int64, nullable): filters, order, bulk set. */
-#define adopt_films_where_star_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, STAR, EQ, v)
-#define adopt_films_where_star_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, STAR, NE, v)
-#define adopt_films_where_star_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, STAR, LT, v)
-#define adopt_films_where_star_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, STAR, LE, v)
-#define adopt_films_where_star_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, STAR, GT, v)
-#define adopt_films_where_star_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, STAR, GE, v)
-#define adopt_films_where_star_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, STAR, IN, v, n)
+/* Column star (int64, nullable): the former names. */
+#define adopt_films_where_star_eq(q, v) adopt_films_where(q, STAR, EQ, v)
+#define adopt_films_where_star_ne(q, v) adopt_films_where(q, STAR, NE, v)
+#define adopt_films_where_star_lt(q, v) adopt_films_where(q, STAR, LT, v)
+#define adopt_films_where_star_le(q, v) adopt_films_where(q, STAR, LE, v)
+#define adopt_films_where_star_gt(q, v) adopt_films_where(q, STAR, GT, v)
+#define adopt_films_where_star_ge(q, v) adopt_films_where(q, STAR, GE, v)
+#define adopt_films_where_star_in(q, v, n) adopt_films_where_in(q, STAR, v, n)
 #define adopt_films_where_star_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, STAR, NOT_IN, v, n)
-#define adopt_films_where_star_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, STAR, IS_NULL)
+    adopt_films_where_not_in(q, STAR, v, n)
+#define adopt_films_where_star_is_null(q) adopt_films_where_null(q, STAR)
 #define adopt_films_where_star_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, STAR, IS_NOT_NULL)
-#define adopt_films_order_by_star(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, STAR, dir)
-#define adopt_films_update_set_star(q, v) SC_SET(ADOPT_FILMS, q, i64, STAR, v)
-#define adopt_films_update_set_star_null(q) SC_SET_NULL(ADOPT_FILMS, q, STAR)
+    adopt_films_where_not_null(q, STAR)
+#define adopt_films_order_by_star(q, dir) adopt_films_order_by(q, STAR, dir)
+#define adopt_films_update_set_star(q, v) adopt_films_set(q, STAR, v)
+#define adopt_films_update_set_star_null(q) adopt_films_set_null(q, STAR)
 
-/* Column released (timestamp, nullable): filters, order, bulk set. */
+/* Column released (timestamp, nullable): the former names. */
 #define adopt_films_where_released_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, RELEASED, EQ, v)
+    adopt_films_where(q, RELEASED, EQ, v)
 #define adopt_films_where_released_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, RELEASED, NE, v)
+    adopt_films_where(q, RELEASED, NE, v)
 #define adopt_films_where_released_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, RELEASED, LT, v)
+    adopt_films_where(q, RELEASED, LT, v)
 #define adopt_films_where_released_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, RELEASED, LE, v)
+    adopt_films_where(q, RELEASED, LE, v)
 #define adopt_films_where_released_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, RELEASED, GT, v)
+    adopt_films_where(q, RELEASED, GT, v)
 #define adopt_films_where_released_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, RELEASED, GE, v)
+    adopt_films_where(q, RELEASED, GE, v)
 #define adopt_films_where_released_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, RELEASED, IN, v, n)
+    adopt_films_where_in(q, RELEASED, v, n)
 #define adopt_films_where_released_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, RELEASED, NOT_IN, v, n)
+    adopt_films_where_not_in(q, RELEASED, v, n)
 #define adopt_films_where_released_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, RELEASED, IS_NULL)
+    adopt_films_where_null(q, RELEASED)
 #define adopt_films_where_released_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, RELEASED, IS_NOT_NULL)
+    adopt_films_where_not_null(q, RELEASED)
 #define adopt_films_order_by_released(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, RELEASED, dir)
-#define adopt_films_update_set_released(q, v) \
-    SC_SET(ADOPT_FILMS, q, i64, RELEASED, v)
+    adopt_films_order_by(q, RELEASED, dir)
+#define adopt_films_update_set_released(q, v) adopt_films_set(q, RELEASED, v)
 #define adopt_films_update_set_released_null(q) \
-    SC_SET_NULL(ADOPT_FILMS, q, RELEASED)
+    adopt_films_set_null(q, RELEASED)
 
-/* Column shot_at (timestamp, nullable): filters, order, bulk set. */
-#define adopt_films_where_shot_at_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, SHOT_AT, EQ, v)
-#define adopt_films_where_shot_at_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, SHOT_AT, NE, v)
-#define adopt_films_where_shot_at_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, SHOT_AT, LT, v)
-#define adopt_films_where_shot_at_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, SHOT_AT, LE, v)
-#define adopt_films_where_shot_at_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, SHOT_AT, GT, v)
-#define adopt_films_where_shot_at_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, SHOT_AT, GE, v)
+/* Column shot_at (timestamp, nullable): the former names. */
+#define adopt_films_where_shot_at_eq(q, v) adopt_films_where(q, SHOT_AT, EQ, v)
+#define adopt_films_where_shot_at_ne(q, v) adopt_films_where(q, SHOT_AT, NE, v)
+#define adopt_films_where_shot_at_lt(q, v) adopt_films_where(q, SHOT_AT, LT, v)
+#define adopt_films_where_shot_at_le(q, v) adopt_films_where(q, SHOT_AT, LE, v)
+#define adopt_films_where_shot_at_gt(q, v) adopt_films_where(q, SHOT_AT, GT, v)
+#define adopt_films_where_shot_at_ge(q, v) adopt_films_where(q, SHOT_AT, GE, v)
 #define adopt_films_where_shot_at_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, SHOT_AT, IN, v, n)
+    adopt_films_where_in(q, SHOT_AT, v, n)
 #define adopt_films_where_shot_at_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, SHOT_AT, NOT_IN, v, n)
-#define adopt_films_where_shot_at_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, SHOT_AT, IS_NULL)
+    adopt_films_where_not_in(q, SHOT_AT, v, n)
+#define adopt_films_where_shot_at_is_null(q) adopt_films_where_null(q, SHOT_AT)
 #define adopt_films_where_shot_at_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, SHOT_AT, IS_NOT_NULL)
+    adopt_films_where_not_null(q, SHOT_AT)
 #define adopt_films_order_by_shot_at(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, SHOT_AT, dir)
-#define adopt_films_update_set_shot_at(q, v) \
-    SC_SET(ADOPT_FILMS, q, i64, SHOT_AT, v)
-#define adopt_films_update_set_shot_at_null(q) \
-    SC_SET_NULL(ADOPT_FILMS, q, SHOT_AT)
+    adopt_films_order_by(q, SHOT_AT, dir)
+#define adopt_films_update_set_shot_at(q, v) adopt_films_set(q, SHOT_AT, v)
+#define adopt_films_update_set_shot_at_null(q) adopt_films_set_null(q, SHOT_AT)
 
-/* Column added (timestamp): filters, order, bulk set. */
-#define adopt_films_where_added_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, ADDED, EQ, v)
-#define adopt_films_where_added_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, ADDED, NE, v)
-#define adopt_films_where_added_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, ADDED, LT, v)
-#define adopt_films_where_added_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, ADDED, LE, v)
-#define adopt_films_where_added_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, ADDED, GT, v)
-#define adopt_films_where_added_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, ADDED, GE, v)
+/* Column added (timestamp): the former names. */
+#define adopt_films_where_added_eq(q, v) adopt_films_where(q, ADDED, EQ, v)
+#define adopt_films_where_added_ne(q, v) adopt_films_where(q, ADDED, NE, v)
+#define adopt_films_where_added_lt(q, v) adopt_films_where(q, ADDED, LT, v)
+#define adopt_films_where_added_le(q, v) adopt_films_where(q, ADDED, LE, v)
+#define adopt_films_where_added_gt(q, v) adopt_films_where(q, ADDED, GT, v)
+#define adopt_films_where_added_ge(q, v) adopt_films_where(q, ADDED, GE, v)
 #define adopt_films_where_added_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, ADDED, IN, v, n)
+    adopt_films_where_in(q, ADDED, v, n)
 #define adopt_films_where_added_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, ADDED, NOT_IN, v, n)
-#define adopt_films_order_by_added(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, ADDED, dir)
-#define adopt_films_update_set_added(q, v) \
-    SC_SET(ADOPT_FILMS, q, i64, ADDED, v)
+    adopt_films_where_not_in(q, ADDED, v, n)
+#define adopt_films_order_by_added(q, dir) adopt_films_order_by(q, ADDED, dir)
+#define adopt_films_update_set_added(q, v) adopt_films_set(q, ADDED, v)
 
-/* Column premiere (timestamp, nullable): filters, order, bulk set. */
+/* Column premiere (timestamp, nullable): the former names. */
 #define adopt_films_where_premiere_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PREMIERE, EQ, v)
+    adopt_films_where(q, PREMIERE, EQ, v)
 #define adopt_films_where_premiere_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PREMIERE, NE, v)
+    adopt_films_where(q, PREMIERE, NE, v)
 #define adopt_films_where_premiere_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PREMIERE, LT, v)
+    adopt_films_where(q, PREMIERE, LT, v)
 #define adopt_films_where_premiere_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PREMIERE, LE, v)
+    adopt_films_where(q, PREMIERE, LE, v)
 #define adopt_films_where_premiere_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PREMIERE, GT, v)
+    adopt_films_where(q, PREMIERE, GT, v)
 #define adopt_films_where_premiere_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PREMIERE, GE, v)
+    adopt_films_where(q, PREMIERE, GE, v)
 #define adopt_films_where_premiere_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, PREMIERE, IN, v, n)
+    adopt_films_where_in(q, PREMIERE, v, n)
 #define adopt_films_where_premiere_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, PREMIERE, NOT_IN, v, n)
+    adopt_films_where_not_in(q, PREMIERE, v, n)
 #define adopt_films_where_premiere_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, PREMIERE, IS_NULL)
+    adopt_films_where_null(q, PREMIERE)
 #define adopt_films_where_premiere_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, PREMIERE, IS_NOT_NULL)
+    adopt_films_where_not_null(q, PREMIERE)
 #define adopt_films_order_by_premiere(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, PREMIERE, dir)
-#define adopt_films_update_set_premiere(q, v) \
-    SC_SET(ADOPT_FILMS, q, i64, PREMIERE, v)
+    adopt_films_order_by(q, PREMIERE, dir)
+#define adopt_films_update_set_premiere(q, v) adopt_films_set(q, PREMIERE, v)
 #define adopt_films_update_set_premiere_null(q) \
-    SC_SET_NULL(ADOPT_FILMS, q, PREMIERE)
+    adopt_films_set_null(q, PREMIERE)
 
-/* Column code (uuid, nullable): filters, order, bulk set. */
+/* Column code (uuid, nullable): the former names. */
 #define adopt_films_where_code_eq(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, CODE, EQ, __VA_ARGS__)
+    adopt_films_where(q, CODE, EQ, __VA_ARGS__)
 #define adopt_films_where_code_ne(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, CODE, NE, __VA_ARGS__)
+    adopt_films_where(q, CODE, NE, __VA_ARGS__)
 #define adopt_films_where_code_lt(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, CODE, LT, __VA_ARGS__)
+    adopt_films_where(q, CODE, LT, __VA_ARGS__)
 #define adopt_films_where_code_le(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, CODE, LE, __VA_ARGS__)
+    adopt_films_where(q, CODE, LE, __VA_ARGS__)
 #define adopt_films_where_code_gt(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, CODE, GT, __VA_ARGS__)
+    adopt_films_where(q, CODE, GT, __VA_ARGS__)
 #define adopt_films_where_code_ge(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, CODE, GE, __VA_ARGS__)
-#define adopt_films_where_code_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, uuid, CODE, IN, v, n)
+    adopt_films_where(q, CODE, GE, __VA_ARGS__)
+#define adopt_films_where_code_in(q, v, n) adopt_films_where_in(q, CODE, v, n)
 #define adopt_films_where_code_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, uuid, CODE, NOT_IN, v, n)
-#define adopt_films_where_code_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, CODE, IS_NULL)
+    adopt_films_where_not_in(q, CODE, v, n)
+#define adopt_films_where_code_is_null(q) adopt_films_where_null(q, CODE)
 #define adopt_films_where_code_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, CODE, IS_NOT_NULL)
-#define adopt_films_order_by_code(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, CODE, dir)
+    adopt_films_where_not_null(q, CODE)
+#define adopt_films_order_by_code(q, dir) adopt_films_order_by(q, CODE, dir)
 #define adopt_films_update_set_code(q, ...) \
-    SC_SET(ADOPT_FILMS, q, uuid, CODE, __VA_ARGS__)
-#define adopt_films_update_set_code_null(q) SC_SET_NULL(ADOPT_FILMS, q, CODE)
+    adopt_films_set(q, CODE, __VA_ARGS__)
+#define adopt_films_update_set_code_null(q) adopt_films_set_null(q, CODE)
 
-/* Column ref (uuid, nullable): filters, order, bulk set. */
+/* Column ref (uuid, nullable): the former names. */
 #define adopt_films_where_ref_eq(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, REF, EQ, __VA_ARGS__)
+    adopt_films_where(q, REF, EQ, __VA_ARGS__)
 #define adopt_films_where_ref_ne(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, REF, NE, __VA_ARGS__)
+    adopt_films_where(q, REF, NE, __VA_ARGS__)
 #define adopt_films_where_ref_lt(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, REF, LT, __VA_ARGS__)
+    adopt_films_where(q, REF, LT, __VA_ARGS__)
 #define adopt_films_where_ref_le(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, REF, LE, __VA_ARGS__)
+    adopt_films_where(q, REF, LE, __VA_ARGS__)
 #define adopt_films_where_ref_gt(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, REF, GT, __VA_ARGS__)
+    adopt_films_where(q, REF, GT, __VA_ARGS__)
 #define adopt_films_where_ref_ge(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, REF, GE, __VA_ARGS__)
-#define adopt_films_where_ref_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, uuid, REF, IN, v, n)
+    adopt_films_where(q, REF, GE, __VA_ARGS__)
+#define adopt_films_where_ref_in(q, v, n) adopt_films_where_in(q, REF, v, n)
 #define adopt_films_where_ref_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, uuid, REF, NOT_IN, v, n)
-#define adopt_films_where_ref_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, REF, IS_NULL)
-#define adopt_films_where_ref_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, REF, IS_NOT_NULL)
-#define adopt_films_order_by_ref(q, dir) SC_ORDER_BY(ADOPT_FILMS, q, REF, dir)
-#define adopt_films_update_set_ref(q, ...) \
-    SC_SET(ADOPT_FILMS, q, uuid, REF, __VA_ARGS__)
-#define adopt_films_update_set_ref_null(q) SC_SET_NULL(ADOPT_FILMS, q, REF)
+    adopt_films_where_not_in(q, REF, v, n)
+#define adopt_films_where_ref_is_null(q) adopt_films_where_null(q, REF)
+#define adopt_films_where_ref_is_not_null(q) adopt_films_where_not_null(q, REF)
+#define adopt_films_order_by_ref(q, dir) adopt_films_order_by(q, REF, dir)
+#define adopt_films_update_set_ref(q, ...) adopt_films_set(q, REF, __VA_ARGS__)
+#define adopt_films_update_set_ref_null(q) adopt_films_set_null(q, REF)
 
-/* Column price (numeric(8,2), nullable): filters, order, bulk set. */
-#define adopt_films_where_price_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PRICE, EQ, v)
-#define adopt_films_where_price_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PRICE, NE, v)
-#define adopt_films_where_price_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PRICE, LT, v)
-#define adopt_films_where_price_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PRICE, LE, v)
-#define adopt_films_where_price_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PRICE, GT, v)
-#define adopt_films_where_price_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PRICE, GE, v)
+/* Column price (numeric(8,2), nullable): the former names. */
+#define adopt_films_where_price_eq(q, v) adopt_films_where(q, PRICE, EQ, v)
+#define adopt_films_where_price_ne(q, v) adopt_films_where(q, PRICE, NE, v)
+#define adopt_films_where_price_lt(q, v) adopt_films_where(q, PRICE, LT, v)
+#define adopt_films_where_price_le(q, v) adopt_films_where(q, PRICE, LE, v)
+#define adopt_films_where_price_gt(q, v) adopt_films_where(q, PRICE, GT, v)
+#define adopt_films_where_price_ge(q, v) adopt_films_where(q, PRICE, GE, v)
 #define adopt_films_where_price_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, PRICE, IN, v, n)
+    adopt_films_where_in(q, PRICE, v, n)
 #define adopt_films_where_price_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, PRICE, NOT_IN, v, n)
-#define adopt_films_where_price_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, PRICE, IS_NULL)
+    adopt_films_where_not_in(q, PRICE, v, n)
+#define adopt_films_where_price_is_null(q) adopt_films_where_null(q, PRICE)
 #define adopt_films_where_price_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, PRICE, IS_NOT_NULL)
-#define adopt_films_order_by_price(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, PRICE, dir)
-#define adopt_films_update_set_price(q, v) \
-    SC_SET(ADOPT_FILMS, q, i64, PRICE, v)
-#define adopt_films_update_set_price_null(q) SC_SET_NULL(ADOPT_FILMS, q, PRICE)
+    adopt_films_where_not_null(q, PRICE)
+#define adopt_films_order_by_price(q, dir) adopt_films_order_by(q, PRICE, dir)
+#define adopt_films_update_set_price(q, v) adopt_films_set(q, PRICE, v)
+#define adopt_films_update_set_price_null(q) adopt_films_set_null(q, PRICE)
 
-/* Column address (text, nullable): filters, order, bulk set. */
-#define adopt_films_where_address_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, ADDRESS, EQ, v)
-#define adopt_films_where_address_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, ADDRESS, NE, v)
-#define adopt_films_where_address_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, ADDRESS, LT, v)
-#define adopt_films_where_address_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, ADDRESS, LE, v)
-#define adopt_films_where_address_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, ADDRESS, GT, v)
-#define adopt_films_where_address_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, ADDRESS, GE, v)
+/* Column address (text, nullable): the former names. */
+#define adopt_films_where_address_eq(q, v) adopt_films_where(q, ADDRESS, EQ, v)
+#define adopt_films_where_address_ne(q, v) adopt_films_where(q, ADDRESS, NE, v)
+#define adopt_films_where_address_lt(q, v) adopt_films_where(q, ADDRESS, LT, v)
+#define adopt_films_where_address_le(q, v) adopt_films_where(q, ADDRESS, LE, v)
+#define adopt_films_where_address_gt(q, v) adopt_films_where(q, ADDRESS, GT, v)
+#define adopt_films_where_address_ge(q, v) adopt_films_where(q, ADDRESS, GE, v)
 #define adopt_films_where_address_like(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, ADDRESS, LIKE, v)
+    adopt_films_where(q, ADDRESS, LIKE, v)
 #define adopt_films_where_address_ilike(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, ADDRESS, ILIKE, v)
+    adopt_films_where(q, ADDRESS, ILIKE, v)
 #define adopt_films_where_address_starts_with(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, ADDRESS, STARTS_WITH, v)
+    adopt_films_where(q, ADDRESS, STARTS_WITH, v)
 #define adopt_films_where_address_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, text, ADDRESS, IN, v, n)
+    adopt_films_where_in(q, ADDRESS, v, n)
 #define adopt_films_where_address_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, text, ADDRESS, NOT_IN, v, n)
-#define adopt_films_where_address_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, ADDRESS, IS_NULL)
+    adopt_films_where_not_in(q, ADDRESS, v, n)
+#define adopt_films_where_address_is_null(q) adopt_films_where_null(q, ADDRESS)
 #define adopt_films_where_address_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, ADDRESS, IS_NOT_NULL)
+    adopt_films_where_not_null(q, ADDRESS)
 #define adopt_films_order_by_address(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, ADDRESS, dir)
-#define adopt_films_update_set_address(q, v) \
-    SC_SET(ADOPT_FILMS, q, text, ADDRESS, v)
-#define adopt_films_update_set_address_null(q) \
-    SC_SET_NULL(ADOPT_FILMS, q, ADDRESS)
+    adopt_films_order_by(q, ADDRESS, dir)
+#define adopt_films_update_set_address(q, v) adopt_films_set(q, ADDRESS, v)
+#define adopt_films_update_set_address_null(q) adopt_films_set_null(q, ADDRESS)
 
-/* Column tags (text, nullable): filters, order, bulk set. */
-#define adopt_films_where_tags_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TAGS, EQ, v)
-#define adopt_films_where_tags_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TAGS, NE, v)
-#define adopt_films_where_tags_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TAGS, LT, v)
-#define adopt_films_where_tags_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TAGS, LE, v)
-#define adopt_films_where_tags_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TAGS, GT, v)
-#define adopt_films_where_tags_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TAGS, GE, v)
-#define adopt_films_where_tags_like(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TAGS, LIKE, v)
-#define adopt_films_where_tags_ilike(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TAGS, ILIKE, v)
+/* Column tags (text, nullable): the former names. */
+#define adopt_films_where_tags_eq(q, v) adopt_films_where(q, TAGS, EQ, v)
+#define adopt_films_where_tags_ne(q, v) adopt_films_where(q, TAGS, NE, v)
+#define adopt_films_where_tags_lt(q, v) adopt_films_where(q, TAGS, LT, v)
+#define adopt_films_where_tags_le(q, v) adopt_films_where(q, TAGS, LE, v)
+#define adopt_films_where_tags_gt(q, v) adopt_films_where(q, TAGS, GT, v)
+#define adopt_films_where_tags_ge(q, v) adopt_films_where(q, TAGS, GE, v)
+#define adopt_films_where_tags_like(q, v) adopt_films_where(q, TAGS, LIKE, v)
+#define adopt_films_where_tags_ilike(q, v) adopt_films_where(q, TAGS, ILIKE, v)
 #define adopt_films_where_tags_starts_with(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TAGS, STARTS_WITH, v)
-#define adopt_films_where_tags_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, text, TAGS, IN, v, n)
+    adopt_films_where(q, TAGS, STARTS_WITH, v)
+#define adopt_films_where_tags_in(q, v, n) adopt_films_where_in(q, TAGS, v, n)
 #define adopt_films_where_tags_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, text, TAGS, NOT_IN, v, n)
-#define adopt_films_where_tags_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, TAGS, IS_NULL)
+    adopt_films_where_not_in(q, TAGS, v, n)
+#define adopt_films_where_tags_is_null(q) adopt_films_where_null(q, TAGS)
 #define adopt_films_where_tags_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, TAGS, IS_NOT_NULL)
-#define adopt_films_order_by_tags(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, TAGS, dir)
-#define adopt_films_update_set_tags(q, v) SC_SET(ADOPT_FILMS, q, text, TAGS, v)
-#define adopt_films_update_set_tags_null(q) SC_SET_NULL(ADOPT_FILMS, q, TAGS)
+    adopt_films_where_not_null(q, TAGS)
+#define adopt_films_order_by_tags(q, dir) adopt_films_order_by(q, TAGS, dir)
+#define adopt_films_update_set_tags(q, v) adopt_films_set(q, TAGS, v)
+#define adopt_films_update_set_tags_null(q) adopt_films_set_null(q, TAGS)
 
-/* Column made_on (date, nullable): filters, order, bulk set. */
-#define adopt_films_where_made_on_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i32, MADE_ON, EQ, v)
-#define adopt_films_where_made_on_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i32, MADE_ON, NE, v)
-#define adopt_films_where_made_on_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i32, MADE_ON, LT, v)
-#define adopt_films_where_made_on_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i32, MADE_ON, LE, v)
-#define adopt_films_where_made_on_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i32, MADE_ON, GT, v)
-#define adopt_films_where_made_on_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i32, MADE_ON, GE, v)
+/* Column made_on (date, nullable): the former names. */
+#define adopt_films_where_made_on_eq(q, v) adopt_films_where(q, MADE_ON, EQ, v)
+#define adopt_films_where_made_on_ne(q, v) adopt_films_where(q, MADE_ON, NE, v)
+#define adopt_films_where_made_on_lt(q, v) adopt_films_where(q, MADE_ON, LT, v)
+#define adopt_films_where_made_on_le(q, v) adopt_films_where(q, MADE_ON, LE, v)
+#define adopt_films_where_made_on_gt(q, v) adopt_films_where(q, MADE_ON, GT, v)
+#define adopt_films_where_made_on_ge(q, v) adopt_films_where(q, MADE_ON, GE, v)
 #define adopt_films_where_made_on_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i32, MADE_ON, IN, v, n)
+    adopt_films_where_in(q, MADE_ON, v, n)
 #define adopt_films_where_made_on_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i32, MADE_ON, NOT_IN, v, n)
-#define adopt_films_where_made_on_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, MADE_ON, IS_NULL)
+    adopt_films_where_not_in(q, MADE_ON, v, n)
+#define adopt_films_where_made_on_is_null(q) adopt_films_where_null(q, MADE_ON)
 #define adopt_films_where_made_on_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, MADE_ON, IS_NOT_NULL)
+    adopt_films_where_not_null(q, MADE_ON)
 #define adopt_films_order_by_made_on(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, MADE_ON, dir)
-#define adopt_films_update_set_made_on(q, v) \
-    SC_SET(ADOPT_FILMS, q, i32, MADE_ON, v)
-#define adopt_films_update_set_made_on_null(q) \
-    SC_SET_NULL(ADOPT_FILMS, q, MADE_ON)
+    adopt_films_order_by(q, MADE_ON, dir)
+#define adopt_films_update_set_made_on(q, v) adopt_films_set(q, MADE_ON, v)
+#define adopt_films_update_set_made_on_null(q) adopt_films_set_null(q, MADE_ON)
 
 /* Groups and shaping. */
 #define adopt_films_or(q) sc_query_begin_or(SC_HANDLE(ADOPT_FILMS, q))
@@ -921,77 +888,86 @@ int adopt_film_log_insert_many(sc_db *db, adopt_film_log *rows, size_t n);
 adopt_film_log_query *adopt_film_log_select(sc_db *db);
 void adopt_film_log_query_free(adopt_film_log_query *q);
 
-/* Column film_id (int64): filters, order, bulk set. */
+/* The columns of "film_log" in queries: type, nulls, index. */
+#define ADOPT_FILM_LOG_FILM_ID_T i64, NOT_NULL, ADOPT_FILM_LOG_COL_FILM_ID
+#define ADOPT_FILM_LOG_NOTE_T    text, NOT_NULL, ADOPT_FILM_LOG_COL_NOTE
+#define ADOPT_FILM_LOG_AT_T      timestamp, NOT_NULL, ADOPT_FILM_LOG_COL_AT
+#define adopt_film_log_where(q, col, op, ...) \
+    SC_WHERE(ADOPT_FILM_LOG, q, ADOPT_FILM_LOG_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define adopt_film_log_where_in(q, col, v, n) \
+    SC_WHERE_IN(ADOPT_FILM_LOG, q, ADOPT_FILM_LOG_##col##_T, SC_OP_IN, v, n)
+#define adopt_film_log_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(ADOPT_FILM_LOG, q, ADOPT_FILM_LOG_##col##_T, SC_OP_NOT_IN, v, \
+                n)
+#define adopt_film_log_where_null(q, col) \
+    SC_WHERE_NULL(ADOPT_FILM_LOG, q, ADOPT_FILM_LOG_##col##_T, SC_OP_IS_NULL)
+#define adopt_film_log_where_not_null(q, col) \
+    SC_WHERE_NULL(ADOPT_FILM_LOG, q, ADOPT_FILM_LOG_##col##_T, \
+                  SC_OP_IS_NOT_NULL)
+#define adopt_film_log_order_by(q, col, dir) \
+    SC_ORDER_BY(ADOPT_FILM_LOG, q, ADOPT_FILM_LOG_##col##_T, dir)
+#define adopt_film_log_set(q, col, ...) \
+    SC_SET(ADOPT_FILM_LOG, q, ADOPT_FILM_LOG_##col##_T, __VA_ARGS__)
+#define adopt_film_log_set_null(q, col) \
+    SC_SET_NULL(ADOPT_FILM_LOG, q, ADOPT_FILM_LOG_##col##_T)
+
+/* Column film_id (int64): the former names. */
 #define adopt_film_log_where_film_id_eq(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, FILM_ID, EQ, v)
+    adopt_film_log_where(q, FILM_ID, EQ, v)
 #define adopt_film_log_where_film_id_ne(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, FILM_ID, NE, v)
+    adopt_film_log_where(q, FILM_ID, NE, v)
 #define adopt_film_log_where_film_id_lt(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, FILM_ID, LT, v)
+    adopt_film_log_where(q, FILM_ID, LT, v)
 #define adopt_film_log_where_film_id_le(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, FILM_ID, LE, v)
+    adopt_film_log_where(q, FILM_ID, LE, v)
 #define adopt_film_log_where_film_id_gt(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, FILM_ID, GT, v)
+    adopt_film_log_where(q, FILM_ID, GT, v)
 #define adopt_film_log_where_film_id_ge(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, FILM_ID, GE, v)
+    adopt_film_log_where(q, FILM_ID, GE, v)
 #define adopt_film_log_where_film_id_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_LOG, q, i64, FILM_ID, IN, v, n)
+    adopt_film_log_where_in(q, FILM_ID, v, n)
 #define adopt_film_log_where_film_id_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_LOG, q, i64, FILM_ID, NOT_IN, v, n)
+    adopt_film_log_where_not_in(q, FILM_ID, v, n)
 #define adopt_film_log_order_by_film_id(q, dir) \
-    SC_ORDER_BY(ADOPT_FILM_LOG, q, FILM_ID, dir)
+    adopt_film_log_order_by(q, FILM_ID, dir)
 #define adopt_film_log_update_set_film_id(q, v) \
-    SC_SET(ADOPT_FILM_LOG, q, i64, FILM_ID, v)
+    adopt_film_log_set(q, FILM_ID, v)
 
-/* Column note (text): filters, order, bulk set. */
-#define adopt_film_log_where_note_eq(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, text, NOTE, EQ, v)
-#define adopt_film_log_where_note_ne(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, text, NOTE, NE, v)
-#define adopt_film_log_where_note_lt(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, text, NOTE, LT, v)
-#define adopt_film_log_where_note_le(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, text, NOTE, LE, v)
-#define adopt_film_log_where_note_gt(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, text, NOTE, GT, v)
-#define adopt_film_log_where_note_ge(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, text, NOTE, GE, v)
+/* Column note (text): the former names. */
+#define adopt_film_log_where_note_eq(q, v) adopt_film_log_where(q, NOTE, EQ, v)
+#define adopt_film_log_where_note_ne(q, v) adopt_film_log_where(q, NOTE, NE, v)
+#define adopt_film_log_where_note_lt(q, v) adopt_film_log_where(q, NOTE, LT, v)
+#define adopt_film_log_where_note_le(q, v) adopt_film_log_where(q, NOTE, LE, v)
+#define adopt_film_log_where_note_gt(q, v) adopt_film_log_where(q, NOTE, GT, v)
+#define adopt_film_log_where_note_ge(q, v) adopt_film_log_where(q, NOTE, GE, v)
 #define adopt_film_log_where_note_like(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, text, NOTE, LIKE, v)
+    adopt_film_log_where(q, NOTE, LIKE, v)
 #define adopt_film_log_where_note_ilike(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, text, NOTE, ILIKE, v)
+    adopt_film_log_where(q, NOTE, ILIKE, v)
 #define adopt_film_log_where_note_starts_with(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, text, NOTE, STARTS_WITH, v)
+    adopt_film_log_where(q, NOTE, STARTS_WITH, v)
 #define adopt_film_log_where_note_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_LOG, q, text, NOTE, IN, v, n)
+    adopt_film_log_where_in(q, NOTE, v, n)
 #define adopt_film_log_where_note_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_LOG, q, text, NOTE, NOT_IN, v, n)
+    adopt_film_log_where_not_in(q, NOTE, v, n)
 #define adopt_film_log_order_by_note(q, dir) \
-    SC_ORDER_BY(ADOPT_FILM_LOG, q, NOTE, dir)
-#define adopt_film_log_update_set_note(q, v) \
-    SC_SET(ADOPT_FILM_LOG, q, text, NOTE, v)
+    adopt_film_log_order_by(q, NOTE, dir)
+#define adopt_film_log_update_set_note(q, v) adopt_film_log_set(q, NOTE, v)
 
-/* Column at (timestamp): filters, order, bulk set. */
-#define adopt_film_log_where_at_eq(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, AT, EQ, v)
-#define adopt_film_log_where_at_ne(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, AT, NE, v)
-#define adopt_film_log_where_at_lt(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, AT, LT, v)
-#define adopt_film_log_where_at_le(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, AT, LE, v)
-#define adopt_film_log_where_at_gt(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, AT, GT, v)
-#define adopt_film_log_where_at_ge(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, AT, GE, v)
+/* Column at (timestamp): the former names. */
+#define adopt_film_log_where_at_eq(q, v) adopt_film_log_where(q, AT, EQ, v)
+#define adopt_film_log_where_at_ne(q, v) adopt_film_log_where(q, AT, NE, v)
+#define adopt_film_log_where_at_lt(q, v) adopt_film_log_where(q, AT, LT, v)
+#define adopt_film_log_where_at_le(q, v) adopt_film_log_where(q, AT, LE, v)
+#define adopt_film_log_where_at_gt(q, v) adopt_film_log_where(q, AT, GT, v)
+#define adopt_film_log_where_at_ge(q, v) adopt_film_log_where(q, AT, GE, v)
 #define adopt_film_log_where_at_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_LOG, q, i64, AT, IN, v, n)
+    adopt_film_log_where_in(q, AT, v, n)
 #define adopt_film_log_where_at_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_LOG, q, i64, AT, NOT_IN, v, n)
-#define adopt_film_log_order_by_at(q, dir) \
-    SC_ORDER_BY(ADOPT_FILM_LOG, q, AT, dir)
-#define adopt_film_log_update_set_at(q, v) \
-    SC_SET(ADOPT_FILM_LOG, q, i64, AT, v)
+    adopt_film_log_where_not_in(q, AT, v, n)
+#define adopt_film_log_order_by_at(q, dir) adopt_film_log_order_by(q, AT, dir)
+#define adopt_film_log_update_set_at(q, v) adopt_film_log_set(q, AT, v)
 
 /* Groups and shaping. */
 #define adopt_film_log_or(q) sc_query_begin_or(SC_HANDLE(ADOPT_FILM_LOG, q))
@@ -1051,71 +1027,92 @@ int adopt_sequels_delete_many(sc_db *db, const adopt_sequel *rows, size_t n);
 adopt_sequels_query *adopt_sequels_select(sc_db *db);
 void adopt_sequels_query_free(adopt_sequels_query *q);
 
-/* Column original (int64): filters, order, bulk set. */
+/* The columns of "sequels" in queries: type, nulls, index. */
+#define ADOPT_SEQUELS_ORIGINAL_T i64, NOT_NULL, ADOPT_SEQUELS_COL_ORIGINAL
+#define ADOPT_SEQUELS_SEQUEL_T   i64, NOT_NULL, ADOPT_SEQUELS_COL_SEQUEL
+#define ADOPT_SEQUELS_POSITION_T i32, NOT_NULL, ADOPT_SEQUELS_COL_POSITION
+#define adopt_sequels_where(q, col, op, ...) \
+    SC_WHERE(ADOPT_SEQUELS, q, ADOPT_SEQUELS_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define adopt_sequels_where_in(q, col, v, n) \
+    SC_WHERE_IN(ADOPT_SEQUELS, q, ADOPT_SEQUELS_##col##_T, SC_OP_IN, v, n)
+#define adopt_sequels_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(ADOPT_SEQUELS, q, ADOPT_SEQUELS_##col##_T, SC_OP_NOT_IN, v, n)
+#define adopt_sequels_where_null(q, col) \
+    SC_WHERE_NULL(ADOPT_SEQUELS, q, ADOPT_SEQUELS_##col##_T, SC_OP_IS_NULL)
+#define adopt_sequels_where_not_null(q, col) \
+    SC_WHERE_NULL(ADOPT_SEQUELS, q, ADOPT_SEQUELS_##col##_T, SC_OP_IS_NOT_NULL)
+#define adopt_sequels_order_by(q, col, dir) \
+    SC_ORDER_BY(ADOPT_SEQUELS, q, ADOPT_SEQUELS_##col##_T, dir)
+#define adopt_sequels_set(q, col, ...) \
+    SC_SET(ADOPT_SEQUELS, q, ADOPT_SEQUELS_##col##_T, __VA_ARGS__)
+#define adopt_sequels_set_null(q, col) \
+    SC_SET_NULL(ADOPT_SEQUELS, q, ADOPT_SEQUELS_##col##_T)
+
+/* Column original (int64): the former names. */
 #define adopt_sequels_where_original_eq(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, ORIGINAL, EQ, v)
+    adopt_sequels_where(q, ORIGINAL, EQ, v)
 #define adopt_sequels_where_original_ne(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, ORIGINAL, NE, v)
+    adopt_sequels_where(q, ORIGINAL, NE, v)
 #define adopt_sequels_where_original_lt(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, ORIGINAL, LT, v)
+    adopt_sequels_where(q, ORIGINAL, LT, v)
 #define adopt_sequels_where_original_le(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, ORIGINAL, LE, v)
+    adopt_sequels_where(q, ORIGINAL, LE, v)
 #define adopt_sequels_where_original_gt(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, ORIGINAL, GT, v)
+    adopt_sequels_where(q, ORIGINAL, GT, v)
 #define adopt_sequels_where_original_ge(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, ORIGINAL, GE, v)
+    adopt_sequels_where(q, ORIGINAL, GE, v)
 #define adopt_sequels_where_original_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_SEQUELS, q, i64, ORIGINAL, IN, v, n)
+    adopt_sequels_where_in(q, ORIGINAL, v, n)
 #define adopt_sequels_where_original_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_SEQUELS, q, i64, ORIGINAL, NOT_IN, v, n)
+    adopt_sequels_where_not_in(q, ORIGINAL, v, n)
 #define adopt_sequels_order_by_original(q, dir) \
-    SC_ORDER_BY(ADOPT_SEQUELS, q, ORIGINAL, dir)
+    adopt_sequels_order_by(q, ORIGINAL, dir)
 #define adopt_sequels_update_set_original(q, v) \
-    SC_SET(ADOPT_SEQUELS, q, i64, ORIGINAL, v)
+    adopt_sequels_set(q, ORIGINAL, v)
 
-/* Column sequel (int64): filters, order, bulk set. */
+/* Column sequel (int64): the former names. */
 #define adopt_sequels_where_sequel_eq(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, SEQUEL, EQ, v)
+    adopt_sequels_where(q, SEQUEL, EQ, v)
 #define adopt_sequels_where_sequel_ne(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, SEQUEL, NE, v)
+    adopt_sequels_where(q, SEQUEL, NE, v)
 #define adopt_sequels_where_sequel_lt(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, SEQUEL, LT, v)
+    adopt_sequels_where(q, SEQUEL, LT, v)
 #define adopt_sequels_where_sequel_le(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, SEQUEL, LE, v)
+    adopt_sequels_where(q, SEQUEL, LE, v)
 #define adopt_sequels_where_sequel_gt(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, SEQUEL, GT, v)
+    adopt_sequels_where(q, SEQUEL, GT, v)
 #define adopt_sequels_where_sequel_ge(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, SEQUEL, GE, v)
+    adopt_sequels_where(q, SEQUEL, GE, v)
 #define adopt_sequels_where_sequel_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_SEQUELS, q, i64, SEQUEL, IN, v, n)
+    adopt_sequels_where_in(q, SEQUEL, v, n)
 #define adopt_sequels_where_sequel_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_SEQUELS, q, i64, SEQUEL, NOT_IN, v, n)
+    adopt_sequels_where_not_in(q, SEQUEL, v, n)
 #define adopt_sequels_order_by_sequel(q, dir) \
-    SC_ORDER_BY(ADOPT_SEQUELS, q, SEQUEL, dir)
-#define adopt_sequels_update_set_sequel(q, v) \
-    SC_SET(ADOPT_SEQUELS, q, i64, SEQUEL, v)
+    adopt_sequels_order_by(q, SEQUEL, dir)
+#define adopt_sequels_update_set_sequel(q, v) adopt_sequels_set(q, SEQUEL, v)
 
-/* Column position (int32): filters, order, bulk set. */
+/* Column position (int32): the former names. */
 #define adopt_sequels_where_position_eq(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i32, POSITION, EQ, v)
+    adopt_sequels_where(q, POSITION, EQ, v)
 #define adopt_sequels_where_position_ne(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i32, POSITION, NE, v)
+    adopt_sequels_where(q, POSITION, NE, v)
 #define adopt_sequels_where_position_lt(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i32, POSITION, LT, v)
+    adopt_sequels_where(q, POSITION, LT, v)
 #define adopt_sequels_where_position_le(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i32, POSITION, LE, v)
+    adopt_sequels_where(q, POSITION, LE, v)
 #define adopt_sequels_where_position_gt(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i32, POSITION, GT, v)
+    adopt_sequels_where(q, POSITION, GT, v)
 #define adopt_sequels_where_position_ge(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i32, POSITION, GE, v)
+    adopt_sequels_where(q, POSITION, GE, v)
 #define adopt_sequels_where_position_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_SEQUELS, q, i32, POSITION, IN, v, n)
+    adopt_sequels_where_in(q, POSITION, v, n)
 #define adopt_sequels_where_position_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_SEQUELS, q, i32, POSITION, NOT_IN, v, n)
+    adopt_sequels_where_not_in(q, POSITION, v, n)
 #define adopt_sequels_order_by_position(q, dir) \
-    SC_ORDER_BY(ADOPT_SEQUELS, q, POSITION, dir)
+    adopt_sequels_order_by(q, POSITION, dir)
 #define adopt_sequels_update_set_position(q, v) \
-    SC_SET(ADOPT_SEQUELS, q, i32, POSITION, v)
+    adopt_sequels_set(q, POSITION, v)
 
 /* Groups and shaping. */
 #define adopt_sequels_or(q) sc_query_begin_or(SC_HANDLE(ADOPT_SEQUELS, q))

@@ -126,6 +126,7 @@ static inline const int *shop_status_args_(const shop_status *v)
 {
     return (const int *)(const void *)v;
 }
+#define SC__T_shop_status SC__ENUM(shop_status)
 
 typedef struct shop_user {
     int32_t     id;        /* primary key, set by insert */
@@ -273,102 +274,94 @@ int shop_user_delete_many(sc_db *db, const shop_user *rows, size_t n);
 shop_user_query *shop_user_select(sc_db *db);
 void shop_user_query_free(shop_user_query *q);
 
-/* Column id (int32): filters, order, bulk set. */
-#define shop_user_where_id_eq(q, v) SC_WHERE(SHOP_USER, q, i32, ID, EQ, v)
-#define shop_user_where_id_ne(q, v) SC_WHERE(SHOP_USER, q, i32, ID, NE, v)
-#define shop_user_where_id_lt(q, v) SC_WHERE(SHOP_USER, q, i32, ID, LT, v)
-#define shop_user_where_id_le(q, v) SC_WHERE(SHOP_USER, q, i32, ID, LE, v)
-#define shop_user_where_id_gt(q, v) SC_WHERE(SHOP_USER, q, i32, ID, GT, v)
-#define shop_user_where_id_ge(q, v) SC_WHERE(SHOP_USER, q, i32, ID, GE, v)
-#define shop_user_where_id_in(q, v, n) \
-    SC_WHERE_IN(SHOP_USER, q, i32, ID, IN, v, n)
-#define shop_user_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_USER, q, i32, ID, NOT_IN, v, n)
-#define shop_user_order_by_id(q, dir) SC_ORDER_BY(SHOP_USER, q, ID, dir)
+/* The columns of "user" in queries: type, nulls, index. */
+#define SHOP_USER_ID_T      i32, KEY, SHOP_USER_COL_ID
+#define SHOP_USER_ORDER_T   i32, NULLABLE, SHOP_USER_COL_ORDER
+#define SHOP_USER_EMAIL_T   text, NOT_NULL, SHOP_USER_COL_EMAIL
+#define SHOP_USER_DEFAULT_T text, NULLABLE, SHOP_USER_COL_DEFAULT
+#define shop_user_where(q, col, op, ...) \
+    SC_WHERE(SHOP_USER, q, SHOP_USER_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define shop_user_where_in(q, col, v, n) \
+    SC_WHERE_IN(SHOP_USER, q, SHOP_USER_##col##_T, SC_OP_IN, v, n)
+#define shop_user_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(SHOP_USER, q, SHOP_USER_##col##_T, SC_OP_NOT_IN, v, n)
+#define shop_user_where_null(q, col) \
+    SC_WHERE_NULL(SHOP_USER, q, SHOP_USER_##col##_T, SC_OP_IS_NULL)
+#define shop_user_where_not_null(q, col) \
+    SC_WHERE_NULL(SHOP_USER, q, SHOP_USER_##col##_T, SC_OP_IS_NOT_NULL)
+#define shop_user_order_by(q, col, dir) \
+    SC_ORDER_BY(SHOP_USER, q, SHOP_USER_##col##_T, dir)
+#define shop_user_set(q, col, ...) \
+    SC_SET(SHOP_USER, q, SHOP_USER_##col##_T, __VA_ARGS__)
+#define shop_user_set_null(q, col) \
+    SC_SET_NULL(SHOP_USER, q, SHOP_USER_##col##_T)
 
-/* Column order (int32, nullable): filters, order, bulk set. */
-#define shop_user_where_order_eq(q, v) \
-    SC_WHERE(SHOP_USER, q, i32, ORDER, EQ, v)
-#define shop_user_where_order_ne(q, v) \
-    SC_WHERE(SHOP_USER, q, i32, ORDER, NE, v)
-#define shop_user_where_order_lt(q, v) \
-    SC_WHERE(SHOP_USER, q, i32, ORDER, LT, v)
-#define shop_user_where_order_le(q, v) \
-    SC_WHERE(SHOP_USER, q, i32, ORDER, LE, v)
-#define shop_user_where_order_gt(q, v) \
-    SC_WHERE(SHOP_USER, q, i32, ORDER, GT, v)
-#define shop_user_where_order_ge(q, v) \
-    SC_WHERE(SHOP_USER, q, i32, ORDER, GE, v)
-#define shop_user_where_order_in(q, v, n) \
-    SC_WHERE_IN(SHOP_USER, q, i32, ORDER, IN, v, n)
+/* Column id (int32): the former names. */
+#define shop_user_where_id_eq(q, v) shop_user_where(q, ID, EQ, v)
+#define shop_user_where_id_ne(q, v) shop_user_where(q, ID, NE, v)
+#define shop_user_where_id_lt(q, v) shop_user_where(q, ID, LT, v)
+#define shop_user_where_id_le(q, v) shop_user_where(q, ID, LE, v)
+#define shop_user_where_id_gt(q, v) shop_user_where(q, ID, GT, v)
+#define shop_user_where_id_ge(q, v) shop_user_where(q, ID, GE, v)
+#define shop_user_where_id_in(q, v, n) shop_user_where_in(q, ID, v, n)
+#define shop_user_where_id_not_in(q, v, n) shop_user_where_not_in(q, ID, v, n)
+#define shop_user_order_by_id(q, dir) shop_user_order_by(q, ID, dir)
+
+/* Column order (int32, nullable): the former names. */
+#define shop_user_where_order_eq(q, v) shop_user_where(q, ORDER, EQ, v)
+#define shop_user_where_order_ne(q, v) shop_user_where(q, ORDER, NE, v)
+#define shop_user_where_order_lt(q, v) shop_user_where(q, ORDER, LT, v)
+#define shop_user_where_order_le(q, v) shop_user_where(q, ORDER, LE, v)
+#define shop_user_where_order_gt(q, v) shop_user_where(q, ORDER, GT, v)
+#define shop_user_where_order_ge(q, v) shop_user_where(q, ORDER, GE, v)
+#define shop_user_where_order_in(q, v, n) shop_user_where_in(q, ORDER, v, n)
 #define shop_user_where_order_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_USER, q, i32, ORDER, NOT_IN, v, n)
-#define shop_user_where_order_is_null(q) \
-    SC_WHERE_NULL(SHOP_USER, q, ORDER, IS_NULL)
-#define shop_user_where_order_is_not_null(q) \
-    SC_WHERE_NULL(SHOP_USER, q, ORDER, IS_NOT_NULL)
-#define shop_user_order_by_order(q, dir) SC_ORDER_BY(SHOP_USER, q, ORDER, dir)
-#define shop_user_update_set_order(q, v) SC_SET(SHOP_USER, q, i32, ORDER, v)
-#define shop_user_update_set_order_null(q) SC_SET_NULL(SHOP_USER, q, ORDER)
+    shop_user_where_not_in(q, ORDER, v, n)
+#define shop_user_where_order_is_null(q) shop_user_where_null(q, ORDER)
+#define shop_user_where_order_is_not_null(q) shop_user_where_not_null(q, ORDER)
+#define shop_user_order_by_order(q, dir) shop_user_order_by(q, ORDER, dir)
+#define shop_user_update_set_order(q, v) shop_user_set(q, ORDER, v)
+#define shop_user_update_set_order_null(q) shop_user_set_null(q, ORDER)
 
-/* Column email (varchar(254)): filters, order, bulk set. */
-#define shop_user_where_email_eq(q, v) \
-    SC_WHERE(SHOP_USER, q, text, EMAIL, EQ, v)
-#define shop_user_where_email_ne(q, v) \
-    SC_WHERE(SHOP_USER, q, text, EMAIL, NE, v)
-#define shop_user_where_email_lt(q, v) \
-    SC_WHERE(SHOP_USER, q, text, EMAIL, LT, v)
-#define shop_user_where_email_le(q, v) \
-    SC_WHERE(SHOP_USER, q, text, EMAIL, LE, v)
-#define shop_user_where_email_gt(q, v) \
-    SC_WHERE(SHOP_USER, q, text, EMAIL, GT, v)
-#define shop_user_where_email_ge(q, v) \
-    SC_WHERE(SHOP_USER, q, text, EMAIL, GE, v)
-#define shop_user_where_email_like(q, v) \
-    SC_WHERE(SHOP_USER, q, text, EMAIL, LIKE, v)
-#define shop_user_where_email_ilike(q, v) \
-    SC_WHERE(SHOP_USER, q, text, EMAIL, ILIKE, v)
+/* Column email (varchar(254)): the former names. */
+#define shop_user_where_email_eq(q, v) shop_user_where(q, EMAIL, EQ, v)
+#define shop_user_where_email_ne(q, v) shop_user_where(q, EMAIL, NE, v)
+#define shop_user_where_email_lt(q, v) shop_user_where(q, EMAIL, LT, v)
+#define shop_user_where_email_le(q, v) shop_user_where(q, EMAIL, LE, v)
+#define shop_user_where_email_gt(q, v) shop_user_where(q, EMAIL, GT, v)
+#define shop_user_where_email_ge(q, v) shop_user_where(q, EMAIL, GE, v)
+#define shop_user_where_email_like(q, v) shop_user_where(q, EMAIL, LIKE, v)
+#define shop_user_where_email_ilike(q, v) shop_user_where(q, EMAIL, ILIKE, v)
 #define shop_user_where_email_starts_with(q, v) \
-    SC_WHERE(SHOP_USER, q, text, EMAIL, STARTS_WITH, v)
-#define shop_user_where_email_in(q, v, n) \
-    SC_WHERE_IN(SHOP_USER, q, text, EMAIL, IN, v, n)
+    shop_user_where(q, EMAIL, STARTS_WITH, v)
+#define shop_user_where_email_in(q, v, n) shop_user_where_in(q, EMAIL, v, n)
 #define shop_user_where_email_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_USER, q, text, EMAIL, NOT_IN, v, n)
-#define shop_user_order_by_email(q, dir) SC_ORDER_BY(SHOP_USER, q, EMAIL, dir)
-#define shop_user_update_set_email(q, v) SC_SET(SHOP_USER, q, text, EMAIL, v)
+    shop_user_where_not_in(q, EMAIL, v, n)
+#define shop_user_order_by_email(q, dir) shop_user_order_by(q, EMAIL, dir)
+#define shop_user_update_set_email(q, v) shop_user_set(q, EMAIL, v)
 
-/* Column default (text, nullable): filters, order, bulk set. */
-#define shop_user_where_default_eq(q, v) \
-    SC_WHERE(SHOP_USER, q, text, DEFAULT, EQ, v)
-#define shop_user_where_default_ne(q, v) \
-    SC_WHERE(SHOP_USER, q, text, DEFAULT, NE, v)
-#define shop_user_where_default_lt(q, v) \
-    SC_WHERE(SHOP_USER, q, text, DEFAULT, LT, v)
-#define shop_user_where_default_le(q, v) \
-    SC_WHERE(SHOP_USER, q, text, DEFAULT, LE, v)
-#define shop_user_where_default_gt(q, v) \
-    SC_WHERE(SHOP_USER, q, text, DEFAULT, GT, v)
-#define shop_user_where_default_ge(q, v) \
-    SC_WHERE(SHOP_USER, q, text, DEFAULT, GE, v)
-#define shop_user_where_default_like(q, v) \
-    SC_WHERE(SHOP_USER, q, text, DEFAULT, LIKE, v)
+/* Column default (text, nullable): the former names. */
+#define shop_user_where_default_eq(q, v) shop_user_where(q, DEFAULT, EQ, v)
+#define shop_user_where_default_ne(q, v) shop_user_where(q, DEFAULT, NE, v)
+#define shop_user_where_default_lt(q, v) shop_user_where(q, DEFAULT, LT, v)
+#define shop_user_where_default_le(q, v) shop_user_where(q, DEFAULT, LE, v)
+#define shop_user_where_default_gt(q, v) shop_user_where(q, DEFAULT, GT, v)
+#define shop_user_where_default_ge(q, v) shop_user_where(q, DEFAULT, GE, v)
+#define shop_user_where_default_like(q, v) shop_user_where(q, DEFAULT, LIKE, v)
 #define shop_user_where_default_ilike(q, v) \
-    SC_WHERE(SHOP_USER, q, text, DEFAULT, ILIKE, v)
+    shop_user_where(q, DEFAULT, ILIKE, v)
 #define shop_user_where_default_starts_with(q, v) \
-    SC_WHERE(SHOP_USER, q, text, DEFAULT, STARTS_WITH, v)
+    shop_user_where(q, DEFAULT, STARTS_WITH, v)
 #define shop_user_where_default_in(q, v, n) \
-    SC_WHERE_IN(SHOP_USER, q, text, DEFAULT, IN, v, n)
+    shop_user_where_in(q, DEFAULT, v, n)
 #define shop_user_where_default_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_USER, q, text, DEFAULT, NOT_IN, v, n)
-#define shop_user_where_default_is_null(q) \
-    SC_WHERE_NULL(SHOP_USER, q, DEFAULT, IS_NULL)
+    shop_user_where_not_in(q, DEFAULT, v, n)
+#define shop_user_where_default_is_null(q) shop_user_where_null(q, DEFAULT)
 #define shop_user_where_default_is_not_null(q) \
-    SC_WHERE_NULL(SHOP_USER, q, DEFAULT, IS_NOT_NULL)
-#define shop_user_order_by_default(q, dir) \
-    SC_ORDER_BY(SHOP_USER, q, DEFAULT, dir)
-#define shop_user_update_set_default(q, v) \
-    SC_SET(SHOP_USER, q, text, DEFAULT, v)
-#define shop_user_update_set_default_null(q) SC_SET_NULL(SHOP_USER, q, DEFAULT)
+    shop_user_where_not_null(q, DEFAULT)
+#define shop_user_order_by_default(q, dir) shop_user_order_by(q, DEFAULT, dir)
+#define shop_user_update_set_default(q, v) shop_user_set(q, DEFAULT, v)
+#define shop_user_update_set_default_null(q) shop_user_set_null(q, DEFAULT)
 
 /* Groups and shaping. */
 #define shop_user_or(q) sc_query_begin_or(SC_HANDLE(SHOP_USER, q))
@@ -433,65 +426,88 @@ int shop_categories_delete_many(sc_db *db, const shop_category *rows,
 shop_categories_query *shop_categories_select(sc_db *db);
 void shop_categories_query_free(shop_categories_query *q);
 
-/* Column code (varchar(8)): filters, order, bulk set. */
-#define shop_categories_where_code_eq(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, EQ, v)
-#define shop_categories_where_code_ne(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, NE, v)
-#define shop_categories_where_code_lt(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, LT, v)
-#define shop_categories_where_code_le(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, LE, v)
-#define shop_categories_where_code_gt(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, GT, v)
-#define shop_categories_where_code_ge(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, GE, v)
-#define shop_categories_where_code_like(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, LIKE, v)
-#define shop_categories_where_code_ilike(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, ILIKE, v)
-#define shop_categories_where_code_starts_with(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, STARTS_WITH, v)
-#define shop_categories_where_code_in(q, v, n) \
-    SC_WHERE_IN(SHOP_CATEGORIES, q, text, CODE, IN, v, n)
-#define shop_categories_where_code_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_CATEGORIES, q, text, CODE, NOT_IN, v, n)
-#define shop_categories_order_by_code(q, dir) \
-    SC_ORDER_BY(SHOP_CATEGORIES, q, CODE, dir)
+/* The columns of "categories" in queries: type, nulls, index. */
+#define SHOP_CATEGORIES_CODE_T   text, KEY, SHOP_CATEGORIES_COL_CODE
+#define SHOP_CATEGORIES_PARENT_T text, NULLABLE, SHOP_CATEGORIES_COL_PARENT
+#define shop_categories_where(q, col, op, ...) \
+    SC_WHERE(SHOP_CATEGORIES, q, SHOP_CATEGORIES_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define shop_categories_where_in(q, col, v, n) \
+    SC_WHERE_IN(SHOP_CATEGORIES, q, SHOP_CATEGORIES_##col##_T, SC_OP_IN, v, n)
+#define shop_categories_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(SHOP_CATEGORIES, q, SHOP_CATEGORIES_##col##_T, SC_OP_NOT_IN, \
+                v, n)
+#define shop_categories_where_null(q, col) \
+    SC_WHERE_NULL(SHOP_CATEGORIES, q, SHOP_CATEGORIES_##col##_T, SC_OP_IS_NULL)
+#define shop_categories_where_not_null(q, col) \
+    SC_WHERE_NULL(SHOP_CATEGORIES, q, SHOP_CATEGORIES_##col##_T, \
+                  SC_OP_IS_NOT_NULL)
+#define shop_categories_order_by(q, col, dir) \
+    SC_ORDER_BY(SHOP_CATEGORIES, q, SHOP_CATEGORIES_##col##_T, dir)
+#define shop_categories_set(q, col, ...) \
+    SC_SET(SHOP_CATEGORIES, q, SHOP_CATEGORIES_##col##_T, __VA_ARGS__)
+#define shop_categories_set_null(q, col) \
+    SC_SET_NULL(SHOP_CATEGORIES, q, SHOP_CATEGORIES_##col##_T)
 
-/* Column parent (varchar(8), nullable): filters, order, bulk set. */
+/* Column code (varchar(8)): the former names. */
+#define shop_categories_where_code_eq(q, v) \
+    shop_categories_where(q, CODE, EQ, v)
+#define shop_categories_where_code_ne(q, v) \
+    shop_categories_where(q, CODE, NE, v)
+#define shop_categories_where_code_lt(q, v) \
+    shop_categories_where(q, CODE, LT, v)
+#define shop_categories_where_code_le(q, v) \
+    shop_categories_where(q, CODE, LE, v)
+#define shop_categories_where_code_gt(q, v) \
+    shop_categories_where(q, CODE, GT, v)
+#define shop_categories_where_code_ge(q, v) \
+    shop_categories_where(q, CODE, GE, v)
+#define shop_categories_where_code_like(q, v) \
+    shop_categories_where(q, CODE, LIKE, v)
+#define shop_categories_where_code_ilike(q, v) \
+    shop_categories_where(q, CODE, ILIKE, v)
+#define shop_categories_where_code_starts_with(q, v) \
+    shop_categories_where(q, CODE, STARTS_WITH, v)
+#define shop_categories_where_code_in(q, v, n) \
+    shop_categories_where_in(q, CODE, v, n)
+#define shop_categories_where_code_not_in(q, v, n) \
+    shop_categories_where_not_in(q, CODE, v, n)
+#define shop_categories_order_by_code(q, dir) \
+    shop_categories_order_by(q, CODE, dir)
+
+/* Column parent (varchar(8), nullable): the former names. */
 #define shop_categories_where_parent_eq(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, EQ, v)
+    shop_categories_where(q, PARENT, EQ, v)
 #define shop_categories_where_parent_ne(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, NE, v)
+    shop_categories_where(q, PARENT, NE, v)
 #define shop_categories_where_parent_lt(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, LT, v)
+    shop_categories_where(q, PARENT, LT, v)
 #define shop_categories_where_parent_le(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, LE, v)
+    shop_categories_where(q, PARENT, LE, v)
 #define shop_categories_where_parent_gt(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, GT, v)
+    shop_categories_where(q, PARENT, GT, v)
 #define shop_categories_where_parent_ge(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, GE, v)
+    shop_categories_where(q, PARENT, GE, v)
 #define shop_categories_where_parent_like(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, LIKE, v)
+    shop_categories_where(q, PARENT, LIKE, v)
 #define shop_categories_where_parent_ilike(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, ILIKE, v)
+    shop_categories_where(q, PARENT, ILIKE, v)
 #define shop_categories_where_parent_starts_with(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, STARTS_WITH, v)
+    shop_categories_where(q, PARENT, STARTS_WITH, v)
 #define shop_categories_where_parent_in(q, v, n) \
-    SC_WHERE_IN(SHOP_CATEGORIES, q, text, PARENT, IN, v, n)
+    shop_categories_where_in(q, PARENT, v, n)
 #define shop_categories_where_parent_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_CATEGORIES, q, text, PARENT, NOT_IN, v, n)
+    shop_categories_where_not_in(q, PARENT, v, n)
 #define shop_categories_where_parent_is_null(q) \
-    SC_WHERE_NULL(SHOP_CATEGORIES, q, PARENT, IS_NULL)
+    shop_categories_where_null(q, PARENT)
 #define shop_categories_where_parent_is_not_null(q) \
-    SC_WHERE_NULL(SHOP_CATEGORIES, q, PARENT, IS_NOT_NULL)
+    shop_categories_where_not_null(q, PARENT)
 #define shop_categories_order_by_parent(q, dir) \
-    SC_ORDER_BY(SHOP_CATEGORIES, q, PARENT, dir)
+    shop_categories_order_by(q, PARENT, dir)
 #define shop_categories_update_set_parent(q, v) \
-    SC_SET(SHOP_CATEGORIES, q, text, PARENT, v)
+    shop_categories_set(q, PARENT, v)
 #define shop_categories_update_set_parent_null(q) \
-    SC_SET_NULL(SHOP_CATEGORIES, q, PARENT)
+    shop_categories_set_null(q, PARENT)
 
 /* Groups and shaping. */
 #define shop_categories_or(q) sc_query_begin_or(SC_HANDLE(SHOP_CATEGORIES, q))
@@ -590,128 +606,113 @@ int shop_order_delete_many(sc_db *db, const shop_order *rows, size_t n);
 shop_order_query *shop_order_select(sc_db *db);
 void shop_order_query_free(shop_order_query *q);
 
-/* Column id (int64): filters, order, bulk set. */
-#define shop_order_where_id_eq(q, v) SC_WHERE(SHOP_ORDER, q, i64, ID, EQ, v)
-#define shop_order_where_id_ne(q, v) SC_WHERE(SHOP_ORDER, q, i64, ID, NE, v)
-#define shop_order_where_id_lt(q, v) SC_WHERE(SHOP_ORDER, q, i64, ID, LT, v)
-#define shop_order_where_id_le(q, v) SC_WHERE(SHOP_ORDER, q, i64, ID, LE, v)
-#define shop_order_where_id_gt(q, v) SC_WHERE(SHOP_ORDER, q, i64, ID, GT, v)
-#define shop_order_where_id_ge(q, v) SC_WHERE(SHOP_ORDER, q, i64, ID, GE, v)
-#define shop_order_where_id_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, i64, ID, IN, v, n)
+/* The columns of "order" in queries: type, nulls, index. */
+#define SHOP_ORDER_ID_T      i64, KEY, SHOP_ORDER_COL_ID
+#define SHOP_ORDER_USER_ID_T i32, NOT_NULL, SHOP_ORDER_COL_USER_ID
+#define SHOP_ORDER_STATUS_T  shop_status, NOT_NULL, SHOP_ORDER_COL_STATUS
+#define SHOP_ORDER_TOTAL_T   numeric, NOT_NULL, SHOP_ORDER_COL_TOTAL
+#define SHOP_ORDER_PLACED_T  date, NOT_NULL, SHOP_ORDER_COL_PLACED
+#define SHOP_ORDER_NOTE_T    text, NULLABLE, SHOP_ORDER_COL_NOTE
+#define shop_order_where(q, col, op, ...) \
+    SC_WHERE(SHOP_ORDER, q, SHOP_ORDER_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define shop_order_where_in(q, col, v, n) \
+    SC_WHERE_IN(SHOP_ORDER, q, SHOP_ORDER_##col##_T, SC_OP_IN, v, n)
+#define shop_order_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(SHOP_ORDER, q, SHOP_ORDER_##col##_T, SC_OP_NOT_IN, v, n)
+#define shop_order_where_null(q, col) \
+    SC_WHERE_NULL(SHOP_ORDER, q, SHOP_ORDER_##col##_T, SC_OP_IS_NULL)
+#define shop_order_where_not_null(q, col) \
+    SC_WHERE_NULL(SHOP_ORDER, q, SHOP_ORDER_##col##_T, SC_OP_IS_NOT_NULL)
+#define shop_order_order_by(q, col, dir) \
+    SC_ORDER_BY(SHOP_ORDER, q, SHOP_ORDER_##col##_T, dir)
+#define shop_order_set(q, col, ...) \
+    SC_SET(SHOP_ORDER, q, SHOP_ORDER_##col##_T, __VA_ARGS__)
+#define shop_order_set_null(q, col) \
+    SC_SET_NULL(SHOP_ORDER, q, SHOP_ORDER_##col##_T)
+
+/* Column id (int64): the former names. */
+#define shop_order_where_id_eq(q, v) shop_order_where(q, ID, EQ, v)
+#define shop_order_where_id_ne(q, v) shop_order_where(q, ID, NE, v)
+#define shop_order_where_id_lt(q, v) shop_order_where(q, ID, LT, v)
+#define shop_order_where_id_le(q, v) shop_order_where(q, ID, LE, v)
+#define shop_order_where_id_gt(q, v) shop_order_where(q, ID, GT, v)
+#define shop_order_where_id_ge(q, v) shop_order_where(q, ID, GE, v)
+#define shop_order_where_id_in(q, v, n) shop_order_where_in(q, ID, v, n)
 #define shop_order_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, i64, ID, NOT_IN, v, n)
-#define shop_order_order_by_id(q, dir) SC_ORDER_BY(SHOP_ORDER, q, ID, dir)
+    shop_order_where_not_in(q, ID, v, n)
+#define shop_order_order_by_id(q, dir) shop_order_order_by(q, ID, dir)
 
-/* Column user_id (int32): filters, order, bulk set. */
-#define shop_order_where_user_id_eq(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, USER_ID, EQ, v)
-#define shop_order_where_user_id_ne(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, USER_ID, NE, v)
-#define shop_order_where_user_id_lt(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, USER_ID, LT, v)
-#define shop_order_where_user_id_le(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, USER_ID, LE, v)
-#define shop_order_where_user_id_gt(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, USER_ID, GT, v)
-#define shop_order_where_user_id_ge(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, USER_ID, GE, v)
+/* Column user_id (int32): the former names. */
+#define shop_order_where_user_id_eq(q, v) shop_order_where(q, USER_ID, EQ, v)
+#define shop_order_where_user_id_ne(q, v) shop_order_where(q, USER_ID, NE, v)
+#define shop_order_where_user_id_lt(q, v) shop_order_where(q, USER_ID, LT, v)
+#define shop_order_where_user_id_le(q, v) shop_order_where(q, USER_ID, LE, v)
+#define shop_order_where_user_id_gt(q, v) shop_order_where(q, USER_ID, GT, v)
+#define shop_order_where_user_id_ge(q, v) shop_order_where(q, USER_ID, GE, v)
 #define shop_order_where_user_id_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, i32, USER_ID, IN, v, n)
+    shop_order_where_in(q, USER_ID, v, n)
 #define shop_order_where_user_id_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, i32, USER_ID, NOT_IN, v, n)
+    shop_order_where_not_in(q, USER_ID, v, n)
 #define shop_order_order_by_user_id(q, dir) \
-    SC_ORDER_BY(SHOP_ORDER, q, USER_ID, dir)
-#define shop_order_update_set_user_id(q, v) \
-    SC_SET(SHOP_ORDER, q, i32, USER_ID, v)
+    shop_order_order_by(q, USER_ID, dir)
+#define shop_order_update_set_user_id(q, v) shop_order_set(q, USER_ID, v)
 
-/* Column status (enum status): filters, order, bulk set. */
-#define shop_order_where_status_eq(q, v) \
-    SC_WHERE(SHOP_ORDER, q, enum, STATUS, EQ, shop_status_arg_(v))
-#define shop_order_where_status_ne(q, v) \
-    SC_WHERE(SHOP_ORDER, q, enum, STATUS, NE, shop_status_arg_(v))
+/* Column status (enum status): the former names. */
+#define shop_order_where_status_eq(q, v) shop_order_where(q, STATUS, EQ, v)
+#define shop_order_where_status_ne(q, v) shop_order_where(q, STATUS, NE, v)
 #define shop_order_where_status_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, enum, STATUS, IN, shop_status_args_(v), n)
+    shop_order_where_in(q, STATUS, v, n)
 #define shop_order_where_status_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, enum, STATUS, NOT_IN, shop_status_args_(v), n)
-#define shop_order_order_by_status(q, dir) \
-    SC_ORDER_BY(SHOP_ORDER, q, STATUS, dir)
-#define shop_order_update_set_status(q, v) \
-    SC_SET(SHOP_ORDER, q, enum, STATUS, shop_status_arg_(v))
+    shop_order_where_not_in(q, STATUS, v, n)
+#define shop_order_order_by_status(q, dir) shop_order_order_by(q, STATUS, dir)
+#define shop_order_update_set_status(q, v) shop_order_set(q, STATUS, v)
 
-/* Column total (numeric(10,2)): filters, order, bulk set. */
-#define shop_order_where_total_eq(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i64, TOTAL, EQ, v)
-#define shop_order_where_total_ne(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i64, TOTAL, NE, v)
-#define shop_order_where_total_lt(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i64, TOTAL, LT, v)
-#define shop_order_where_total_le(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i64, TOTAL, LE, v)
-#define shop_order_where_total_gt(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i64, TOTAL, GT, v)
-#define shop_order_where_total_ge(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i64, TOTAL, GE, v)
-#define shop_order_where_total_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, i64, TOTAL, IN, v, n)
+/* Column total (numeric(10,2)): the former names. */
+#define shop_order_where_total_eq(q, v) shop_order_where(q, TOTAL, EQ, v)
+#define shop_order_where_total_ne(q, v) shop_order_where(q, TOTAL, NE, v)
+#define shop_order_where_total_lt(q, v) shop_order_where(q, TOTAL, LT, v)
+#define shop_order_where_total_le(q, v) shop_order_where(q, TOTAL, LE, v)
+#define shop_order_where_total_gt(q, v) shop_order_where(q, TOTAL, GT, v)
+#define shop_order_where_total_ge(q, v) shop_order_where(q, TOTAL, GE, v)
+#define shop_order_where_total_in(q, v, n) shop_order_where_in(q, TOTAL, v, n)
 #define shop_order_where_total_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, i64, TOTAL, NOT_IN, v, n)
-#define shop_order_order_by_total(q, dir) \
-    SC_ORDER_BY(SHOP_ORDER, q, TOTAL, dir)
-#define shop_order_update_set_total(q, v) SC_SET(SHOP_ORDER, q, i64, TOTAL, v)
+    shop_order_where_not_in(q, TOTAL, v, n)
+#define shop_order_order_by_total(q, dir) shop_order_order_by(q, TOTAL, dir)
+#define shop_order_update_set_total(q, v) shop_order_set(q, TOTAL, v)
 
-/* Column placed (date): filters, order, bulk set. */
-#define shop_order_where_placed_eq(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, PLACED, EQ, v)
-#define shop_order_where_placed_ne(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, PLACED, NE, v)
-#define shop_order_where_placed_lt(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, PLACED, LT, v)
-#define shop_order_where_placed_le(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, PLACED, LE, v)
-#define shop_order_where_placed_gt(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, PLACED, GT, v)
-#define shop_order_where_placed_ge(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, PLACED, GE, v)
+/* Column placed (date): the former names. */
+#define shop_order_where_placed_eq(q, v) shop_order_where(q, PLACED, EQ, v)
+#define shop_order_where_placed_ne(q, v) shop_order_where(q, PLACED, NE, v)
+#define shop_order_where_placed_lt(q, v) shop_order_where(q, PLACED, LT, v)
+#define shop_order_where_placed_le(q, v) shop_order_where(q, PLACED, LE, v)
+#define shop_order_where_placed_gt(q, v) shop_order_where(q, PLACED, GT, v)
+#define shop_order_where_placed_ge(q, v) shop_order_where(q, PLACED, GE, v)
 #define shop_order_where_placed_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, i32, PLACED, IN, v, n)
+    shop_order_where_in(q, PLACED, v, n)
 #define shop_order_where_placed_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, i32, PLACED, NOT_IN, v, n)
-#define shop_order_order_by_placed(q, dir) \
-    SC_ORDER_BY(SHOP_ORDER, q, PLACED, dir)
-#define shop_order_update_set_placed(q, v) \
-    SC_SET(SHOP_ORDER, q, i32, PLACED, v)
+    shop_order_where_not_in(q, PLACED, v, n)
+#define shop_order_order_by_placed(q, dir) shop_order_order_by(q, PLACED, dir)
+#define shop_order_update_set_placed(q, v) shop_order_set(q, PLACED, v)
 
-/* Column note (text, nullable): filters, order, bulk set. */
-#define shop_order_where_note_eq(q, v) \
-    SC_WHERE(SHOP_ORDER, q, text, NOTE, EQ, v)
-#define shop_order_where_note_ne(q, v) \
-    SC_WHERE(SHOP_ORDER, q, text, NOTE, NE, v)
-#define shop_order_where_note_lt(q, v) \
-    SC_WHERE(SHOP_ORDER, q, text, NOTE, LT, v)
-#define shop_order_where_note_le(q, v) \
-    SC_WHERE(SHOP_ORDER, q, text, NOTE, LE, v)
-#define shop_order_where_note_gt(q, v) \
-    SC_WHERE(SHOP_ORDER, q, text, NOTE, GT, v)
-#define shop_order_where_note_ge(q, v) \
-    SC_WHERE(SHOP_ORDER, q, text, NOTE, GE, v)
-#define shop_order_where_note_like(q, v) \
-    SC_WHERE(SHOP_ORDER, q, text, NOTE, LIKE, v)
-#define shop_order_where_note_ilike(q, v) \
-    SC_WHERE(SHOP_ORDER, q, text, NOTE, ILIKE, v)
+/* Column note (text, nullable): the former names. */
+#define shop_order_where_note_eq(q, v) shop_order_where(q, NOTE, EQ, v)
+#define shop_order_where_note_ne(q, v) shop_order_where(q, NOTE, NE, v)
+#define shop_order_where_note_lt(q, v) shop_order_where(q, NOTE, LT, v)
+#define shop_order_where_note_le(q, v) shop_order_where(q, NOTE, LE, v)
+#define shop_order_where_note_gt(q, v) shop_order_where(q, NOTE, GT, v)
+#define shop_order_where_note_ge(q, v) shop_order_where(q, NOTE, GE, v)
+#define shop_order_where_note_like(q, v) shop_order_where(q, NOTE, LIKE, v)
+#define shop_order_where_note_ilike(q, v) shop_order_where(q, NOTE, ILIKE, v)
 #define shop_order_where_note_starts_with(q, v) \
-    SC_WHERE(SHOP_ORDER, q, text, NOTE, STARTS_WITH, v)
-#define shop_order_where_note_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, text, NOTE, IN, v, n)
+    shop_order_where(q, NOTE, STARTS_WITH, v)
+#define shop_order_where_note_in(q, v, n) shop_order_where_in(q, NOTE, v, n)
 #define shop_order_where_note_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, text, NOTE, NOT_IN, v, n)
-#define shop_order_where_note_is_null(q) \
-    SC_WHERE_NULL(SHOP_ORDER, q, NOTE, IS_NULL)
-#define shop_order_where_note_is_not_null(q) \
-    SC_WHERE_NULL(SHOP_ORDER, q, NOTE, IS_NOT_NULL)
-#define shop_order_order_by_note(q, dir) SC_ORDER_BY(SHOP_ORDER, q, NOTE, dir)
-#define shop_order_update_set_note(q, v) SC_SET(SHOP_ORDER, q, text, NOTE, v)
-#define shop_order_update_set_note_null(q) SC_SET_NULL(SHOP_ORDER, q, NOTE)
+    shop_order_where_not_in(q, NOTE, v, n)
+#define shop_order_where_note_is_null(q) shop_order_where_null(q, NOTE)
+#define shop_order_where_note_is_not_null(q) shop_order_where_not_null(q, NOTE)
+#define shop_order_order_by_note(q, dir) shop_order_order_by(q, NOTE, dir)
+#define shop_order_update_set_note(q, v) shop_order_set(q, NOTE, v)
+#define shop_order_update_set_note_null(q) shop_order_set_null(q, NOTE)
 
 /* Groups and shaping. */
 #define shop_order_or(q) sc_query_begin_or(SC_HANDLE(SHOP_ORDER, q))
@@ -786,95 +787,122 @@ int shop_order_lines_delete_many(sc_db *db, const shop_order_line *rows,
 shop_order_lines_query *shop_order_lines_select(sc_db *db);
 void shop_order_lines_query_free(shop_order_lines_query *q);
 
-/* Column order_id (int64): filters, order, bulk set. */
+/* The columns of "order_lines" in queries: type, nulls, index. */
+#define SHOP_ORDER_LINES_ORDER_ID_T i64, KEY, SHOP_ORDER_LINES_COL_ORDER_ID
+#define SHOP_ORDER_LINES_LINE_T     i16, KEY, SHOP_ORDER_LINES_COL_LINE
+#define SHOP_ORDER_LINES_CATEGORY_T \
+    text, NOT_NULL, SHOP_ORDER_LINES_COL_CATEGORY
+#define SHOP_ORDER_LINES_QTY_T      i32, NOT_NULL, SHOP_ORDER_LINES_COL_QTY
+#define shop_order_lines_where(q, col, op, ...) \
+    SC_WHERE(SHOP_ORDER_LINES, q, SHOP_ORDER_LINES_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define shop_order_lines_where_in(q, col, v, n) \
+    SC_WHERE_IN(SHOP_ORDER_LINES, q, SHOP_ORDER_LINES_##col##_T, SC_OP_IN, v, \
+                n)
+#define shop_order_lines_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(SHOP_ORDER_LINES, q, SHOP_ORDER_LINES_##col##_T, \
+                SC_OP_NOT_IN, v, n)
+#define shop_order_lines_where_null(q, col) \
+    SC_WHERE_NULL(SHOP_ORDER_LINES, q, SHOP_ORDER_LINES_##col##_T, \
+                  SC_OP_IS_NULL)
+#define shop_order_lines_where_not_null(q, col) \
+    SC_WHERE_NULL(SHOP_ORDER_LINES, q, SHOP_ORDER_LINES_##col##_T, \
+                  SC_OP_IS_NOT_NULL)
+#define shop_order_lines_order_by(q, col, dir) \
+    SC_ORDER_BY(SHOP_ORDER_LINES, q, SHOP_ORDER_LINES_##col##_T, dir)
+#define shop_order_lines_set(q, col, ...) \
+    SC_SET(SHOP_ORDER_LINES, q, SHOP_ORDER_LINES_##col##_T, __VA_ARGS__)
+#define shop_order_lines_set_null(q, col) \
+    SC_SET_NULL(SHOP_ORDER_LINES, q, SHOP_ORDER_LINES_##col##_T)
+
+/* Column order_id (int64): the former names. */
 #define shop_order_lines_where_order_id_eq(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i64, ORDER_ID, EQ, v)
+    shop_order_lines_where(q, ORDER_ID, EQ, v)
 #define shop_order_lines_where_order_id_ne(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i64, ORDER_ID, NE, v)
+    shop_order_lines_where(q, ORDER_ID, NE, v)
 #define shop_order_lines_where_order_id_lt(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i64, ORDER_ID, LT, v)
+    shop_order_lines_where(q, ORDER_ID, LT, v)
 #define shop_order_lines_where_order_id_le(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i64, ORDER_ID, LE, v)
+    shop_order_lines_where(q, ORDER_ID, LE, v)
 #define shop_order_lines_where_order_id_gt(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i64, ORDER_ID, GT, v)
+    shop_order_lines_where(q, ORDER_ID, GT, v)
 #define shop_order_lines_where_order_id_ge(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i64, ORDER_ID, GE, v)
+    shop_order_lines_where(q, ORDER_ID, GE, v)
 #define shop_order_lines_where_order_id_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER_LINES, q, i64, ORDER_ID, IN, v, n)
+    shop_order_lines_where_in(q, ORDER_ID, v, n)
 #define shop_order_lines_where_order_id_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER_LINES, q, i64, ORDER_ID, NOT_IN, v, n)
+    shop_order_lines_where_not_in(q, ORDER_ID, v, n)
 #define shop_order_lines_order_by_order_id(q, dir) \
-    SC_ORDER_BY(SHOP_ORDER_LINES, q, ORDER_ID, dir)
+    shop_order_lines_order_by(q, ORDER_ID, dir)
 
-/* Column line (int16): filters, order, bulk set. */
+/* Column line (int16): the former names. */
 #define shop_order_lines_where_line_eq(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i16, LINE, EQ, v)
+    shop_order_lines_where(q, LINE, EQ, v)
 #define shop_order_lines_where_line_ne(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i16, LINE, NE, v)
+    shop_order_lines_where(q, LINE, NE, v)
 #define shop_order_lines_where_line_lt(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i16, LINE, LT, v)
+    shop_order_lines_where(q, LINE, LT, v)
 #define shop_order_lines_where_line_le(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i16, LINE, LE, v)
+    shop_order_lines_where(q, LINE, LE, v)
 #define shop_order_lines_where_line_gt(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i16, LINE, GT, v)
+    shop_order_lines_where(q, LINE, GT, v)
 #define shop_order_lines_where_line_ge(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i16, LINE, GE, v)
+    shop_order_lines_where(q, LINE, GE, v)
 #define shop_order_lines_where_line_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER_LINES, q, i16, LINE, IN, v, n)
+    shop_order_lines_where_in(q, LINE, v, n)
 #define shop_order_lines_where_line_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER_LINES, q, i16, LINE, NOT_IN, v, n)
+    shop_order_lines_where_not_in(q, LINE, v, n)
 #define shop_order_lines_order_by_line(q, dir) \
-    SC_ORDER_BY(SHOP_ORDER_LINES, q, LINE, dir)
+    shop_order_lines_order_by(q, LINE, dir)
 
-/* Column category (varchar(8)): filters, order, bulk set. */
+/* Column category (varchar(8)): the former names. */
 #define shop_order_lines_where_category_eq(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, EQ, v)
+    shop_order_lines_where(q, CATEGORY, EQ, v)
 #define shop_order_lines_where_category_ne(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, NE, v)
+    shop_order_lines_where(q, CATEGORY, NE, v)
 #define shop_order_lines_where_category_lt(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, LT, v)
+    shop_order_lines_where(q, CATEGORY, LT, v)
 #define shop_order_lines_where_category_le(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, LE, v)
+    shop_order_lines_where(q, CATEGORY, LE, v)
 #define shop_order_lines_where_category_gt(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, GT, v)
+    shop_order_lines_where(q, CATEGORY, GT, v)
 #define shop_order_lines_where_category_ge(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, GE, v)
+    shop_order_lines_where(q, CATEGORY, GE, v)
 #define shop_order_lines_where_category_like(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, LIKE, v)
+    shop_order_lines_where(q, CATEGORY, LIKE, v)
 #define shop_order_lines_where_category_ilike(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, ILIKE, v)
+    shop_order_lines_where(q, CATEGORY, ILIKE, v)
 #define shop_order_lines_where_category_starts_with(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, STARTS_WITH, v)
+    shop_order_lines_where(q, CATEGORY, STARTS_WITH, v)
 #define shop_order_lines_where_category_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER_LINES, q, text, CATEGORY, IN, v, n)
+    shop_order_lines_where_in(q, CATEGORY, v, n)
 #define shop_order_lines_where_category_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER_LINES, q, text, CATEGORY, NOT_IN, v, n)
+    shop_order_lines_where_not_in(q, CATEGORY, v, n)
 #define shop_order_lines_order_by_category(q, dir) \
-    SC_ORDER_BY(SHOP_ORDER_LINES, q, CATEGORY, dir)
+    shop_order_lines_order_by(q, CATEGORY, dir)
 #define shop_order_lines_update_set_category(q, v) \
-    SC_SET(SHOP_ORDER_LINES, q, text, CATEGORY, v)
+    shop_order_lines_set(q, CATEGORY, v)
 
-/* Column qty (int32): filters, order, bulk set. */
+/* Column qty (int32): the former names. */
 #define shop_order_lines_where_qty_eq(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i32, QTY, EQ, v)
+    shop_order_lines_where(q, QTY, EQ, v)
 #define shop_order_lines_where_qty_ne(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i32, QTY, NE, v)
+    shop_order_lines_where(q, QTY, NE, v)
 #define shop_order_lines_where_qty_lt(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i32, QTY, LT, v)
+    shop_order_lines_where(q, QTY, LT, v)
 #define shop_order_lines_where_qty_le(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i32, QTY, LE, v)
+    shop_order_lines_where(q, QTY, LE, v)
 #define shop_order_lines_where_qty_gt(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i32, QTY, GT, v)
+    shop_order_lines_where(q, QTY, GT, v)
 #define shop_order_lines_where_qty_ge(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i32, QTY, GE, v)
+    shop_order_lines_where(q, QTY, GE, v)
 #define shop_order_lines_where_qty_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER_LINES, q, i32, QTY, IN, v, n)
+    shop_order_lines_where_in(q, QTY, v, n)
 #define shop_order_lines_where_qty_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER_LINES, q, i32, QTY, NOT_IN, v, n)
+    shop_order_lines_where_not_in(q, QTY, v, n)
 #define shop_order_lines_order_by_qty(q, dir) \
-    SC_ORDER_BY(SHOP_ORDER_LINES, q, QTY, dir)
-#define shop_order_lines_update_set_qty(q, v) \
-    SC_SET(SHOP_ORDER_LINES, q, i32, QTY, v)
+    shop_order_lines_order_by(q, QTY, dir)
+#define shop_order_lines_update_set_qty(q, v) shop_order_lines_set(q, QTY, v)
 
 /* Groups and shaping. */
 #define shop_order_lines_or(q) \
@@ -949,44 +977,60 @@ int shop_boxes_delete_many(sc_db *db, const shop_box *rows, size_t n);
 shop_boxes_query *shop_boxes_select(sc_db *db);
 void shop_boxes_query_free(shop_boxes_query *q);
 
-/* Column a (int64): filters, order, bulk set. */
-#define shop_boxes_where_a_eq(q, v) SC_WHERE(SHOP_BOXES, q, i64, A, EQ, v)
-#define shop_boxes_where_a_ne(q, v) SC_WHERE(SHOP_BOXES, q, i64, A, NE, v)
-#define shop_boxes_where_a_lt(q, v) SC_WHERE(SHOP_BOXES, q, i64, A, LT, v)
-#define shop_boxes_where_a_le(q, v) SC_WHERE(SHOP_BOXES, q, i64, A, LE, v)
-#define shop_boxes_where_a_gt(q, v) SC_WHERE(SHOP_BOXES, q, i64, A, GT, v)
-#define shop_boxes_where_a_ge(q, v) SC_WHERE(SHOP_BOXES, q, i64, A, GE, v)
-#define shop_boxes_where_a_in(q, v, n) \
-    SC_WHERE_IN(SHOP_BOXES, q, i64, A, IN, v, n)
-#define shop_boxes_where_a_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_BOXES, q, i64, A, NOT_IN, v, n)
-#define shop_boxes_order_by_a(q, dir) SC_ORDER_BY(SHOP_BOXES, q, A, dir)
+/* The columns of "boxes" in queries: type, nulls, index. */
+#define SHOP_BOXES_A_T   i64, KEY, SHOP_BOXES_COL_A
+#define SHOP_BOXES_B_T   i64, KEY, SHOP_BOXES_COL_B
+#define SHOP_BOXES_KEY_T i64, KEY, SHOP_BOXES_COL_KEY
+#define shop_boxes_where(q, col, op, ...) \
+    SC_WHERE(SHOP_BOXES, q, SHOP_BOXES_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define shop_boxes_where_in(q, col, v, n) \
+    SC_WHERE_IN(SHOP_BOXES, q, SHOP_BOXES_##col##_T, SC_OP_IN, v, n)
+#define shop_boxes_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(SHOP_BOXES, q, SHOP_BOXES_##col##_T, SC_OP_NOT_IN, v, n)
+#define shop_boxes_where_null(q, col) \
+    SC_WHERE_NULL(SHOP_BOXES, q, SHOP_BOXES_##col##_T, SC_OP_IS_NULL)
+#define shop_boxes_where_not_null(q, col) \
+    SC_WHERE_NULL(SHOP_BOXES, q, SHOP_BOXES_##col##_T, SC_OP_IS_NOT_NULL)
+#define shop_boxes_order_by(q, col, dir) \
+    SC_ORDER_BY(SHOP_BOXES, q, SHOP_BOXES_##col##_T, dir)
+#define shop_boxes_set(q, col, ...) \
+    SC_SET(SHOP_BOXES, q, SHOP_BOXES_##col##_T, __VA_ARGS__)
+#define shop_boxes_set_null(q, col) \
+    SC_SET_NULL(SHOP_BOXES, q, SHOP_BOXES_##col##_T)
 
-/* Column b (int64): filters, order, bulk set. */
-#define shop_boxes_where_b_eq(q, v) SC_WHERE(SHOP_BOXES, q, i64, B, EQ, v)
-#define shop_boxes_where_b_ne(q, v) SC_WHERE(SHOP_BOXES, q, i64, B, NE, v)
-#define shop_boxes_where_b_lt(q, v) SC_WHERE(SHOP_BOXES, q, i64, B, LT, v)
-#define shop_boxes_where_b_le(q, v) SC_WHERE(SHOP_BOXES, q, i64, B, LE, v)
-#define shop_boxes_where_b_gt(q, v) SC_WHERE(SHOP_BOXES, q, i64, B, GT, v)
-#define shop_boxes_where_b_ge(q, v) SC_WHERE(SHOP_BOXES, q, i64, B, GE, v)
-#define shop_boxes_where_b_in(q, v, n) \
-    SC_WHERE_IN(SHOP_BOXES, q, i64, B, IN, v, n)
-#define shop_boxes_where_b_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_BOXES, q, i64, B, NOT_IN, v, n)
-#define shop_boxes_order_by_b(q, dir) SC_ORDER_BY(SHOP_BOXES, q, B, dir)
+/* Column a (int64): the former names. */
+#define shop_boxes_where_a_eq(q, v) shop_boxes_where(q, A, EQ, v)
+#define shop_boxes_where_a_ne(q, v) shop_boxes_where(q, A, NE, v)
+#define shop_boxes_where_a_lt(q, v) shop_boxes_where(q, A, LT, v)
+#define shop_boxes_where_a_le(q, v) shop_boxes_where(q, A, LE, v)
+#define shop_boxes_where_a_gt(q, v) shop_boxes_where(q, A, GT, v)
+#define shop_boxes_where_a_ge(q, v) shop_boxes_where(q, A, GE, v)
+#define shop_boxes_where_a_in(q, v, n) shop_boxes_where_in(q, A, v, n)
+#define shop_boxes_where_a_not_in(q, v, n) shop_boxes_where_not_in(q, A, v, n)
+#define shop_boxes_order_by_a(q, dir) shop_boxes_order_by(q, A, dir)
 
-/* Column key (int64): filters, order, bulk set. */
-#define shop_boxes_where_key_eq(q, v) SC_WHERE(SHOP_BOXES, q, i64, KEY, EQ, v)
-#define shop_boxes_where_key_ne(q, v) SC_WHERE(SHOP_BOXES, q, i64, KEY, NE, v)
-#define shop_boxes_where_key_lt(q, v) SC_WHERE(SHOP_BOXES, q, i64, KEY, LT, v)
-#define shop_boxes_where_key_le(q, v) SC_WHERE(SHOP_BOXES, q, i64, KEY, LE, v)
-#define shop_boxes_where_key_gt(q, v) SC_WHERE(SHOP_BOXES, q, i64, KEY, GT, v)
-#define shop_boxes_where_key_ge(q, v) SC_WHERE(SHOP_BOXES, q, i64, KEY, GE, v)
-#define shop_boxes_where_key_in(q, v, n) \
-    SC_WHERE_IN(SHOP_BOXES, q, i64, KEY, IN, v, n)
+/* Column b (int64): the former names. */
+#define shop_boxes_where_b_eq(q, v) shop_boxes_where(q, B, EQ, v)
+#define shop_boxes_where_b_ne(q, v) shop_boxes_where(q, B, NE, v)
+#define shop_boxes_where_b_lt(q, v) shop_boxes_where(q, B, LT, v)
+#define shop_boxes_where_b_le(q, v) shop_boxes_where(q, B, LE, v)
+#define shop_boxes_where_b_gt(q, v) shop_boxes_where(q, B, GT, v)
+#define shop_boxes_where_b_ge(q, v) shop_boxes_where(q, B, GE, v)
+#define shop_boxes_where_b_in(q, v, n) shop_boxes_where_in(q, B, v, n)
+#define shop_boxes_where_b_not_in(q, v, n) shop_boxes_where_not_in(q, B, v, n)
+#define shop_boxes_order_by_b(q, dir) shop_boxes_order_by(q, B, dir)
+
+/* Column key (int64): the former names. */
+#define shop_boxes_where_key_eq(q, v) shop_boxes_where(q, KEY, EQ, v)
+#define shop_boxes_where_key_ne(q, v) shop_boxes_where(q, KEY, NE, v)
+#define shop_boxes_where_key_lt(q, v) shop_boxes_where(q, KEY, LT, v)
+#define shop_boxes_where_key_le(q, v) shop_boxes_where(q, KEY, LE, v)
+#define shop_boxes_where_key_gt(q, v) shop_boxes_where(q, KEY, GT, v)
+#define shop_boxes_where_key_ge(q, v) shop_boxes_where(q, KEY, GE, v)
+#define shop_boxes_where_key_in(q, v, n) shop_boxes_where_in(q, KEY, v, n)
 #define shop_boxes_where_key_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_BOXES, q, i64, KEY, NOT_IN, v, n)
-#define shop_boxes_order_by_key(q, dir) SC_ORDER_BY(SHOP_BOXES, q, KEY, dir)
+    shop_boxes_where_not_in(q, KEY, v, n)
+#define shop_boxes_order_by_key(q, dir) shop_boxes_order_by(q, KEY, dir)
 
 /* Groups and shaping. */
 #define shop_boxes_or(q) sc_query_begin_or(SC_HANDLE(SHOP_BOXES, q))

@@ -188,6 +188,7 @@ static inline const int *near_schema_kind_args_(const near_schema_kind *v)
 {
     return (const int *)(const void *)v;
 }
+#define SC__T_near_schema_kind SC__ENUM(near_schema_kind)
 
 /* An enum no column has: its type is declared, its descriptor left out. */
 typedef enum near_spare {
@@ -204,6 +205,7 @@ static inline const int *near_spare_args_(const near_spare *v)
 {
     return (const int *)(const void *)v;
 }
+#define SC__T_near_spare SC__ENUM(near_spare)
 
 /* search_query would be the query type of search: search_results is not. */
 typedef struct near_search {
@@ -521,18 +523,36 @@ int near_search_delete_many(sc_db *db, const near_search *rows, size_t n);
 near_search_query *near_search_select(sc_db *db);
 void near_search_query_free(near_search_query *q);
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_search_where_id_eq(q, v) SC_WHERE(NEAR_SEARCH, q, i64, ID, EQ, v)
-#define near_search_where_id_ne(q, v) SC_WHERE(NEAR_SEARCH, q, i64, ID, NE, v)
-#define near_search_where_id_lt(q, v) SC_WHERE(NEAR_SEARCH, q, i64, ID, LT, v)
-#define near_search_where_id_le(q, v) SC_WHERE(NEAR_SEARCH, q, i64, ID, LE, v)
-#define near_search_where_id_gt(q, v) SC_WHERE(NEAR_SEARCH, q, i64, ID, GT, v)
-#define near_search_where_id_ge(q, v) SC_WHERE(NEAR_SEARCH, q, i64, ID, GE, v)
-#define near_search_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_SEARCH, q, i64, ID, IN, v, n)
+/* The columns of "search" in queries: type, nulls, index. */
+#define NEAR_SEARCH_ID_T i64, KEY, NEAR_SEARCH_COL_ID
+#define near_search_where(q, col, op, ...) \
+    SC_WHERE(NEAR_SEARCH, q, NEAR_SEARCH_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define near_search_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_SEARCH, q, NEAR_SEARCH_##col##_T, SC_OP_IN, v, n)
+#define near_search_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_SEARCH, q, NEAR_SEARCH_##col##_T, SC_OP_NOT_IN, v, n)
+#define near_search_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_SEARCH, q, NEAR_SEARCH_##col##_T, SC_OP_IS_NULL)
+#define near_search_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_SEARCH, q, NEAR_SEARCH_##col##_T, SC_OP_IS_NOT_NULL)
+#define near_search_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_SEARCH, q, NEAR_SEARCH_##col##_T, dir)
+#define near_search_set(q, col, ...) \
+    SC_SET(NEAR_SEARCH, q, NEAR_SEARCH_##col##_T, __VA_ARGS__)
+#define near_search_set_null(q, col) \
+    SC_SET_NULL(NEAR_SEARCH, q, NEAR_SEARCH_##col##_T)
+
+/* Column id (int64): the former names. */
+#define near_search_where_id_eq(q, v) near_search_where(q, ID, EQ, v)
+#define near_search_where_id_ne(q, v) near_search_where(q, ID, NE, v)
+#define near_search_where_id_lt(q, v) near_search_where(q, ID, LT, v)
+#define near_search_where_id_le(q, v) near_search_where(q, ID, LE, v)
+#define near_search_where_id_gt(q, v) near_search_where(q, ID, GT, v)
+#define near_search_where_id_ge(q, v) near_search_where(q, ID, GE, v)
+#define near_search_where_id_in(q, v, n) near_search_where_in(q, ID, v, n)
 #define near_search_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_SEARCH, q, i64, ID, NOT_IN, v, n)
-#define near_search_order_by_id(q, dir) SC_ORDER_BY(NEAR_SEARCH, q, ID, dir)
+    near_search_where_not_in(q, ID, v, n)
+#define near_search_order_by_id(q, dir) near_search_order_by(q, ID, dir)
 
 /* Groups and shaping. */
 #define near_search_or(q) sc_query_begin_or(SC_HANDLE(NEAR_SEARCH, q))
@@ -603,53 +623,79 @@ int near_search_results_delete_many(sc_db *db, const near_search_result *rows,
 near_search_results_query *near_search_results_select(sc_db *db);
 void near_search_results_query_free(near_search_results_query *q);
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_search_results_where_id_eq(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, ID, EQ, v)
-#define near_search_results_where_id_ne(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, ID, NE, v)
-#define near_search_results_where_id_lt(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, ID, LT, v)
-#define near_search_results_where_id_le(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, ID, LE, v)
-#define near_search_results_where_id_gt(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, ID, GT, v)
-#define near_search_results_where_id_ge(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, ID, GE, v)
-#define near_search_results_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_SEARCH_RESULTS, q, i64, ID, IN, v, n)
-#define near_search_results_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_SEARCH_RESULTS, q, i64, ID, NOT_IN, v, n)
-#define near_search_results_order_by_id(q, dir) \
-    SC_ORDER_BY(NEAR_SEARCH_RESULTS, q, ID, dir)
+/* The columns of "search_results" in queries: type, nulls, index. */
+#define NEAR_SEARCH_RESULTS_ID_T        i64, KEY, NEAR_SEARCH_RESULTS_COL_ID
+#define NEAR_SEARCH_RESULTS_SEARCH_ID_T \
+    i64, NULLABLE, NEAR_SEARCH_RESULTS_COL_SEARCH_ID
+#define near_search_results_where(q, col, op, ...) \
+    SC_WHERE(NEAR_SEARCH_RESULTS, q, NEAR_SEARCH_RESULTS_##col##_T, \
+             SC_OP_##op, __VA_ARGS__)
+#define near_search_results_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_SEARCH_RESULTS, q, NEAR_SEARCH_RESULTS_##col##_T, \
+                SC_OP_IN, v, n)
+#define near_search_results_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_SEARCH_RESULTS, q, NEAR_SEARCH_RESULTS_##col##_T, \
+                SC_OP_NOT_IN, v, n)
+#define near_search_results_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_SEARCH_RESULTS, q, NEAR_SEARCH_RESULTS_##col##_T, \
+                  SC_OP_IS_NULL)
+#define near_search_results_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_SEARCH_RESULTS, q, NEAR_SEARCH_RESULTS_##col##_T, \
+                  SC_OP_IS_NOT_NULL)
+#define near_search_results_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_SEARCH_RESULTS, q, NEAR_SEARCH_RESULTS_##col##_T, dir)
+#define near_search_results_set(q, col, ...) \
+    SC_SET(NEAR_SEARCH_RESULTS, q, NEAR_SEARCH_RESULTS_##col##_T, __VA_ARGS__)
+#define near_search_results_set_null(q, col) \
+    SC_SET_NULL(NEAR_SEARCH_RESULTS, q, NEAR_SEARCH_RESULTS_##col##_T)
 
-/* Column search_id (int64, nullable): filters, order, bulk set. */
+/* Column id (int64): the former names. */
+#define near_search_results_where_id_eq(q, v) \
+    near_search_results_where(q, ID, EQ, v)
+#define near_search_results_where_id_ne(q, v) \
+    near_search_results_where(q, ID, NE, v)
+#define near_search_results_where_id_lt(q, v) \
+    near_search_results_where(q, ID, LT, v)
+#define near_search_results_where_id_le(q, v) \
+    near_search_results_where(q, ID, LE, v)
+#define near_search_results_where_id_gt(q, v) \
+    near_search_results_where(q, ID, GT, v)
+#define near_search_results_where_id_ge(q, v) \
+    near_search_results_where(q, ID, GE, v)
+#define near_search_results_where_id_in(q, v, n) \
+    near_search_results_where_in(q, ID, v, n)
+#define near_search_results_where_id_not_in(q, v, n) \
+    near_search_results_where_not_in(q, ID, v, n)
+#define near_search_results_order_by_id(q, dir) \
+    near_search_results_order_by(q, ID, dir)
+
+/* Column search_id (int64, nullable): the former names. */
 #define near_search_results_where_search_id_eq(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, EQ, v)
+    near_search_results_where(q, SEARCH_ID, EQ, v)
 #define near_search_results_where_search_id_ne(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, NE, v)
+    near_search_results_where(q, SEARCH_ID, NE, v)
 #define near_search_results_where_search_id_lt(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, LT, v)
+    near_search_results_where(q, SEARCH_ID, LT, v)
 #define near_search_results_where_search_id_le(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, LE, v)
+    near_search_results_where(q, SEARCH_ID, LE, v)
 #define near_search_results_where_search_id_gt(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, GT, v)
+    near_search_results_where(q, SEARCH_ID, GT, v)
 #define near_search_results_where_search_id_ge(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, GE, v)
+    near_search_results_where(q, SEARCH_ID, GE, v)
 #define near_search_results_where_search_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, IN, v, n)
+    near_search_results_where_in(q, SEARCH_ID, v, n)
 #define near_search_results_where_search_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, NOT_IN, v, n)
+    near_search_results_where_not_in(q, SEARCH_ID, v, n)
 #define near_search_results_where_search_id_is_null(q) \
-    SC_WHERE_NULL(NEAR_SEARCH_RESULTS, q, SEARCH_ID, IS_NULL)
+    near_search_results_where_null(q, SEARCH_ID)
 #define near_search_results_where_search_id_is_not_null(q) \
-    SC_WHERE_NULL(NEAR_SEARCH_RESULTS, q, SEARCH_ID, IS_NOT_NULL)
+    near_search_results_where_not_null(q, SEARCH_ID)
 #define near_search_results_order_by_search_id(q, dir) \
-    SC_ORDER_BY(NEAR_SEARCH_RESULTS, q, SEARCH_ID, dir)
+    near_search_results_order_by(q, SEARCH_ID, dir)
 #define near_search_results_update_set_search_id(q, v) \
-    SC_SET(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, v)
+    near_search_results_set(q, SEARCH_ID, v)
 #define near_search_results_update_set_search_id_null(q) \
-    SC_SET_NULL(NEAR_SEARCH_RESULTS, q, SEARCH_ID)
+    near_search_results_set_null(q, SEARCH_ID)
 
 /* Groups and shaping. */
 #define near_search_results_or(q) \
@@ -719,18 +765,35 @@ int near_todo_delete_many(sc_db *db, const near_todo *rows, size_t n);
 near_todo_query *near_todo_select(sc_db *db);
 void near_todo_query_free(near_todo_query *q);
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_todo_where_id_eq(q, v) SC_WHERE(NEAR_TODO, q, i64, ID, EQ, v)
-#define near_todo_where_id_ne(q, v) SC_WHERE(NEAR_TODO, q, i64, ID, NE, v)
-#define near_todo_where_id_lt(q, v) SC_WHERE(NEAR_TODO, q, i64, ID, LT, v)
-#define near_todo_where_id_le(q, v) SC_WHERE(NEAR_TODO, q, i64, ID, LE, v)
-#define near_todo_where_id_gt(q, v) SC_WHERE(NEAR_TODO, q, i64, ID, GT, v)
-#define near_todo_where_id_ge(q, v) SC_WHERE(NEAR_TODO, q, i64, ID, GE, v)
-#define near_todo_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_TODO, q, i64, ID, IN, v, n)
-#define near_todo_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_TODO, q, i64, ID, NOT_IN, v, n)
-#define near_todo_order_by_id(q, dir) SC_ORDER_BY(NEAR_TODO, q, ID, dir)
+/* The columns of "todo" in queries: type, nulls, index. */
+#define NEAR_TODO_ID_T i64, KEY, NEAR_TODO_COL_ID
+#define near_todo_where(q, col, op, ...) \
+    SC_WHERE(NEAR_TODO, q, NEAR_TODO_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define near_todo_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_TODO, q, NEAR_TODO_##col##_T, SC_OP_IN, v, n)
+#define near_todo_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_TODO, q, NEAR_TODO_##col##_T, SC_OP_NOT_IN, v, n)
+#define near_todo_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_TODO, q, NEAR_TODO_##col##_T, SC_OP_IS_NULL)
+#define near_todo_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_TODO, q, NEAR_TODO_##col##_T, SC_OP_IS_NOT_NULL)
+#define near_todo_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_TODO, q, NEAR_TODO_##col##_T, dir)
+#define near_todo_set(q, col, ...) \
+    SC_SET(NEAR_TODO, q, NEAR_TODO_##col##_T, __VA_ARGS__)
+#define near_todo_set_null(q, col) \
+    SC_SET_NULL(NEAR_TODO, q, NEAR_TODO_##col##_T)
+
+/* Column id (int64): the former names. */
+#define near_todo_where_id_eq(q, v) near_todo_where(q, ID, EQ, v)
+#define near_todo_where_id_ne(q, v) near_todo_where(q, ID, NE, v)
+#define near_todo_where_id_lt(q, v) near_todo_where(q, ID, LT, v)
+#define near_todo_where_id_le(q, v) near_todo_where(q, ID, LE, v)
+#define near_todo_where_id_gt(q, v) near_todo_where(q, ID, GT, v)
+#define near_todo_where_id_ge(q, v) near_todo_where(q, ID, GE, v)
+#define near_todo_where_id_in(q, v, n) near_todo_where_in(q, ID, v, n)
+#define near_todo_where_id_not_in(q, v, n) near_todo_where_not_in(q, ID, v, n)
+#define near_todo_order_by_id(q, dir) near_todo_order_by(q, ID, dir)
 
 /* Groups and shaping. */
 #define near_todo_or(q) sc_query_begin_or(SC_HANDLE(NEAR_TODO, q))
@@ -781,25 +844,49 @@ int near_todo_listing_delete_many(sc_db *db, const near_todo_listing *rows,
 near_todo_listing_query *near_todo_listing_select(sc_db *db);
 void near_todo_listing_query_free(near_todo_listing_query *q);
 
-/* Column id (int64): filters, order, bulk set. */
+/* The columns of "todo_listing" in queries: type, nulls, index. */
+#define NEAR_TODO_LISTING_ID_T i64, KEY, NEAR_TODO_LISTING_COL_ID
+#define near_todo_listing_where(q, col, op, ...) \
+    SC_WHERE(NEAR_TODO_LISTING, q, NEAR_TODO_LISTING_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define near_todo_listing_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_TODO_LISTING, q, NEAR_TODO_LISTING_##col##_T, SC_OP_IN, \
+                v, n)
+#define near_todo_listing_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_TODO_LISTING, q, NEAR_TODO_LISTING_##col##_T, \
+                SC_OP_NOT_IN, v, n)
+#define near_todo_listing_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_TODO_LISTING, q, NEAR_TODO_LISTING_##col##_T, \
+                  SC_OP_IS_NULL)
+#define near_todo_listing_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_TODO_LISTING, q, NEAR_TODO_LISTING_##col##_T, \
+                  SC_OP_IS_NOT_NULL)
+#define near_todo_listing_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_TODO_LISTING, q, NEAR_TODO_LISTING_##col##_T, dir)
+#define near_todo_listing_set(q, col, ...) \
+    SC_SET(NEAR_TODO_LISTING, q, NEAR_TODO_LISTING_##col##_T, __VA_ARGS__)
+#define near_todo_listing_set_null(q, col) \
+    SC_SET_NULL(NEAR_TODO_LISTING, q, NEAR_TODO_LISTING_##col##_T)
+
+/* Column id (int64): the former names. */
 #define near_todo_listing_where_id_eq(q, v) \
-    SC_WHERE(NEAR_TODO_LISTING, q, i64, ID, EQ, v)
+    near_todo_listing_where(q, ID, EQ, v)
 #define near_todo_listing_where_id_ne(q, v) \
-    SC_WHERE(NEAR_TODO_LISTING, q, i64, ID, NE, v)
+    near_todo_listing_where(q, ID, NE, v)
 #define near_todo_listing_where_id_lt(q, v) \
-    SC_WHERE(NEAR_TODO_LISTING, q, i64, ID, LT, v)
+    near_todo_listing_where(q, ID, LT, v)
 #define near_todo_listing_where_id_le(q, v) \
-    SC_WHERE(NEAR_TODO_LISTING, q, i64, ID, LE, v)
+    near_todo_listing_where(q, ID, LE, v)
 #define near_todo_listing_where_id_gt(q, v) \
-    SC_WHERE(NEAR_TODO_LISTING, q, i64, ID, GT, v)
+    near_todo_listing_where(q, ID, GT, v)
 #define near_todo_listing_where_id_ge(q, v) \
-    SC_WHERE(NEAR_TODO_LISTING, q, i64, ID, GE, v)
+    near_todo_listing_where(q, ID, GE, v)
 #define near_todo_listing_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_TODO_LISTING, q, i64, ID, IN, v, n)
+    near_todo_listing_where_in(q, ID, v, n)
 #define near_todo_listing_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_TODO_LISTING, q, i64, ID, NOT_IN, v, n)
+    near_todo_listing_where_not_in(q, ID, v, n)
 #define near_todo_listing_order_by_id(q, dir) \
-    SC_ORDER_BY(NEAR_TODO_LISTING, q, ID, dir)
+    near_todo_listing_order_by(q, ID, dir)
 
 /* Groups and shaping. */
 #define near_todo_listing_or(q) \
@@ -856,18 +943,35 @@ int near_note_delete_many(sc_db *db, const near_note *rows, size_t n);
 near_note_query *near_note_select(sc_db *db);
 void near_note_query_free(near_note_query *q);
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_note_where_id_eq(q, v) SC_WHERE(NEAR_NOTE, q, i64, ID, EQ, v)
-#define near_note_where_id_ne(q, v) SC_WHERE(NEAR_NOTE, q, i64, ID, NE, v)
-#define near_note_where_id_lt(q, v) SC_WHERE(NEAR_NOTE, q, i64, ID, LT, v)
-#define near_note_where_id_le(q, v) SC_WHERE(NEAR_NOTE, q, i64, ID, LE, v)
-#define near_note_where_id_gt(q, v) SC_WHERE(NEAR_NOTE, q, i64, ID, GT, v)
-#define near_note_where_id_ge(q, v) SC_WHERE(NEAR_NOTE, q, i64, ID, GE, v)
-#define near_note_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_NOTE, q, i64, ID, IN, v, n)
-#define near_note_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_NOTE, q, i64, ID, NOT_IN, v, n)
-#define near_note_order_by_id(q, dir) SC_ORDER_BY(NEAR_NOTE, q, ID, dir)
+/* The columns of "note" in queries: type, nulls, index. */
+#define NEAR_NOTE_ID_T i64, KEY, NEAR_NOTE_COL_ID
+#define near_note_where(q, col, op, ...) \
+    SC_WHERE(NEAR_NOTE, q, NEAR_NOTE_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define near_note_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_NOTE, q, NEAR_NOTE_##col##_T, SC_OP_IN, v, n)
+#define near_note_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_NOTE, q, NEAR_NOTE_##col##_T, SC_OP_NOT_IN, v, n)
+#define near_note_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_NOTE, q, NEAR_NOTE_##col##_T, SC_OP_IS_NULL)
+#define near_note_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_NOTE, q, NEAR_NOTE_##col##_T, SC_OP_IS_NOT_NULL)
+#define near_note_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_NOTE, q, NEAR_NOTE_##col##_T, dir)
+#define near_note_set(q, col, ...) \
+    SC_SET(NEAR_NOTE, q, NEAR_NOTE_##col##_T, __VA_ARGS__)
+#define near_note_set_null(q, col) \
+    SC_SET_NULL(NEAR_NOTE, q, NEAR_NOTE_##col##_T)
+
+/* Column id (int64): the former names. */
+#define near_note_where_id_eq(q, v) near_note_where(q, ID, EQ, v)
+#define near_note_where_id_ne(q, v) near_note_where(q, ID, NE, v)
+#define near_note_where_id_lt(q, v) near_note_where(q, ID, LT, v)
+#define near_note_where_id_le(q, v) near_note_where(q, ID, LE, v)
+#define near_note_where_id_gt(q, v) near_note_where(q, ID, GT, v)
+#define near_note_where_id_ge(q, v) near_note_where(q, ID, GE, v)
+#define near_note_where_id_in(q, v, n) near_note_where_in(q, ID, v, n)
+#define near_note_where_id_not_in(q, v, n) near_note_where_not_in(q, ID, v, n)
+#define near_note_order_by_id(q, dir) near_note_order_by(q, ID, dir)
 
 /* Groups and shaping. */
 #define near_note_or(q) sc_query_begin_or(SC_HANDLE(NEAR_NOTE, q))
@@ -915,25 +1019,37 @@ int near_note_fun_delete_many(sc_db *db, const near_note_fun *rows, size_t n);
 near_note_fun_query *near_note_fun_select(sc_db *db);
 void near_note_fun_query_free(near_note_fun_query *q);
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_note_fun_where_id_eq(q, v) \
-    SC_WHERE(NEAR_NOTE_FUN, q, i64, ID, EQ, v)
-#define near_note_fun_where_id_ne(q, v) \
-    SC_WHERE(NEAR_NOTE_FUN, q, i64, ID, NE, v)
-#define near_note_fun_where_id_lt(q, v) \
-    SC_WHERE(NEAR_NOTE_FUN, q, i64, ID, LT, v)
-#define near_note_fun_where_id_le(q, v) \
-    SC_WHERE(NEAR_NOTE_FUN, q, i64, ID, LE, v)
-#define near_note_fun_where_id_gt(q, v) \
-    SC_WHERE(NEAR_NOTE_FUN, q, i64, ID, GT, v)
-#define near_note_fun_where_id_ge(q, v) \
-    SC_WHERE(NEAR_NOTE_FUN, q, i64, ID, GE, v)
-#define near_note_fun_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_NOTE_FUN, q, i64, ID, IN, v, n)
+/* The columns of "note_fun" in queries: type, nulls, index. */
+#define NEAR_NOTE_FUN_ID_T i64, KEY, NEAR_NOTE_FUN_COL_ID
+#define near_note_fun_where(q, col, op, ...) \
+    SC_WHERE(NEAR_NOTE_FUN, q, NEAR_NOTE_FUN_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define near_note_fun_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_NOTE_FUN, q, NEAR_NOTE_FUN_##col##_T, SC_OP_IN, v, n)
+#define near_note_fun_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_NOTE_FUN, q, NEAR_NOTE_FUN_##col##_T, SC_OP_NOT_IN, v, n)
+#define near_note_fun_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_NOTE_FUN, q, NEAR_NOTE_FUN_##col##_T, SC_OP_IS_NULL)
+#define near_note_fun_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_NOTE_FUN, q, NEAR_NOTE_FUN_##col##_T, SC_OP_IS_NOT_NULL)
+#define near_note_fun_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_NOTE_FUN, q, NEAR_NOTE_FUN_##col##_T, dir)
+#define near_note_fun_set(q, col, ...) \
+    SC_SET(NEAR_NOTE_FUN, q, NEAR_NOTE_FUN_##col##_T, __VA_ARGS__)
+#define near_note_fun_set_null(q, col) \
+    SC_SET_NULL(NEAR_NOTE_FUN, q, NEAR_NOTE_FUN_##col##_T)
+
+/* Column id (int64): the former names. */
+#define near_note_fun_where_id_eq(q, v) near_note_fun_where(q, ID, EQ, v)
+#define near_note_fun_where_id_ne(q, v) near_note_fun_where(q, ID, NE, v)
+#define near_note_fun_where_id_lt(q, v) near_note_fun_where(q, ID, LT, v)
+#define near_note_fun_where_id_le(q, v) near_note_fun_where(q, ID, LE, v)
+#define near_note_fun_where_id_gt(q, v) near_note_fun_where(q, ID, GT, v)
+#define near_note_fun_where_id_ge(q, v) near_note_fun_where(q, ID, GE, v)
+#define near_note_fun_where_id_in(q, v, n) near_note_fun_where_in(q, ID, v, n)
 #define near_note_fun_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_NOTE_FUN, q, i64, ID, NOT_IN, v, n)
-#define near_note_fun_order_by_id(q, dir) \
-    SC_ORDER_BY(NEAR_NOTE_FUN, q, ID, dir)
+    near_note_fun_where_not_in(q, ID, v, n)
+#define near_note_fun_order_by_id(q, dir) near_note_fun_order_by(q, ID, dir)
 
 /* Groups and shaping. */
 #define near_note_fun_or(q) sc_query_begin_or(SC_HANDLE(NEAR_NOTE_FUN, q))
@@ -1001,189 +1117,168 @@ int near_points_delete_many(sc_db *db, const near_point *rows, size_t n);
 near_points_query *near_points_select(sc_db *db);
 void near_points_query_free(near_points_query *q);
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_points_where_id_eq(q, v) SC_WHERE(NEAR_POINTS, q, i64, ID, EQ, v)
-#define near_points_where_id_ne(q, v) SC_WHERE(NEAR_POINTS, q, i64, ID, NE, v)
-#define near_points_where_id_lt(q, v) SC_WHERE(NEAR_POINTS, q, i64, ID, LT, v)
-#define near_points_where_id_le(q, v) SC_WHERE(NEAR_POINTS, q, i64, ID, LE, v)
-#define near_points_where_id_gt(q, v) SC_WHERE(NEAR_POINTS, q, i64, ID, GT, v)
-#define near_points_where_id_ge(q, v) SC_WHERE(NEAR_POINTS, q, i64, ID, GE, v)
-#define near_points_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i64, ID, IN, v, n)
+/* The columns of "points" in queries: type, nulls, index. */
+#define NEAR_POINTS_ID_T        i64, KEY, NEAR_POINTS_COL_ID
+#define NEAR_POINTS_X_T         i32, NULLABLE, NEAR_POINTS_COL_X
+#define NEAR_POINTS_X_IN_T      i32, NULLABLE, NEAR_POINTS_COL_X_IN
+#define NEAR_POINTS_X_NOTE_T    i32, NULLABLE, NEAR_POINTS_COL_X_NOTE
+#define NEAR_POINTS_Y_T         i32, NULLABLE, NEAR_POINTS_COL_Y
+#define NEAR_POINTS_Y_IS_T      i32, NULLABLE, NEAR_POINTS_COL_Y_IS
+#define NEAR_POINTS_TOTAL_T     i64, NOT_NULL, NEAR_POINTS_COL_TOTAL
+#define NEAR_POINTS_HAS_TOTAL_T bool, NULLABLE, NEAR_POINTS_COL_HAS_TOTAL
+#define NEAR_POINTS_KIND_T \
+    near_schema_kind, NOT_NULL, NEAR_POINTS_COL_KIND
+#define near_points_where(q, col, op, ...) \
+    SC_WHERE(NEAR_POINTS, q, NEAR_POINTS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define near_points_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_POINTS, q, NEAR_POINTS_##col##_T, SC_OP_IN, v, n)
+#define near_points_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_POINTS, q, NEAR_POINTS_##col##_T, SC_OP_NOT_IN, v, n)
+#define near_points_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_POINTS, q, NEAR_POINTS_##col##_T, SC_OP_IS_NULL)
+#define near_points_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_POINTS, q, NEAR_POINTS_##col##_T, SC_OP_IS_NOT_NULL)
+#define near_points_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_POINTS, q, NEAR_POINTS_##col##_T, dir)
+#define near_points_set(q, col, ...) \
+    SC_SET(NEAR_POINTS, q, NEAR_POINTS_##col##_T, __VA_ARGS__)
+#define near_points_set_null(q, col) \
+    SC_SET_NULL(NEAR_POINTS, q, NEAR_POINTS_##col##_T)
+
+/* Column id (int64): the former names. */
+#define near_points_where_id_eq(q, v) near_points_where(q, ID, EQ, v)
+#define near_points_where_id_ne(q, v) near_points_where(q, ID, NE, v)
+#define near_points_where_id_lt(q, v) near_points_where(q, ID, LT, v)
+#define near_points_where_id_le(q, v) near_points_where(q, ID, LE, v)
+#define near_points_where_id_gt(q, v) near_points_where(q, ID, GT, v)
+#define near_points_where_id_ge(q, v) near_points_where(q, ID, GE, v)
+#define near_points_where_id_in(q, v, n) near_points_where_in(q, ID, v, n)
 #define near_points_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i64, ID, NOT_IN, v, n)
-#define near_points_order_by_id(q, dir) SC_ORDER_BY(NEAR_POINTS, q, ID, dir)
+    near_points_where_not_in(q, ID, v, n)
+#define near_points_order_by_id(q, dir) near_points_order_by(q, ID, dir)
 
-/* Column x (int32, nullable): filters, order, bulk set. */
-#define near_points_where_x_eq(q, v) SC_WHERE(NEAR_POINTS, q, i32, X, EQ, v)
-#define near_points_where_x_ne(q, v) SC_WHERE(NEAR_POINTS, q, i32, X, NE, v)
-#define near_points_where_x_lt(q, v) SC_WHERE(NEAR_POINTS, q, i32, X, LT, v)
-#define near_points_where_x_le(q, v) SC_WHERE(NEAR_POINTS, q, i32, X, LE, v)
-#define near_points_where_x_gt(q, v) SC_WHERE(NEAR_POINTS, q, i32, X, GT, v)
-#define near_points_where_x_ge(q, v) SC_WHERE(NEAR_POINTS, q, i32, X, GE, v)
-#define near_points_where_x_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i32, X, IN, v, n)
+/* Column x (int32, nullable): the former names. */
+#define near_points_where_x_eq(q, v) near_points_where(q, X, EQ, v)
+#define near_points_where_x_ne(q, v) near_points_where(q, X, NE, v)
+#define near_points_where_x_lt(q, v) near_points_where(q, X, LT, v)
+#define near_points_where_x_le(q, v) near_points_where(q, X, LE, v)
+#define near_points_where_x_gt(q, v) near_points_where(q, X, GT, v)
+#define near_points_where_x_ge(q, v) near_points_where(q, X, GE, v)
+#define near_points_where_x_in(q, v, n) near_points_where_in(q, X, v, n)
 #define near_points_where_x_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i32, X, NOT_IN, v, n)
-#define near_points_where_x_is_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, X, IS_NULL)
-#define near_points_where_x_is_not_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, X, IS_NOT_NULL)
-#define near_points_order_by_x(q, dir) SC_ORDER_BY(NEAR_POINTS, q, X, dir)
-#define near_points_update_set_x(q, v) SC_SET(NEAR_POINTS, q, i32, X, v)
-#define near_points_update_set_x_null(q) SC_SET_NULL(NEAR_POINTS, q, X)
+    near_points_where_not_in(q, X, v, n)
+#define near_points_where_x_is_null(q) near_points_where_null(q, X)
+#define near_points_where_x_is_not_null(q) near_points_where_not_null(q, X)
+#define near_points_order_by_x(q, dir) near_points_order_by(q, X, dir)
+#define near_points_update_set_x(q, v) near_points_set(q, X, v)
+#define near_points_update_set_x_null(q) near_points_set_null(q, X)
 
-/* Column x_in (int32, nullable): filters, order, bulk set. */
-#define near_points_where_x_in_eq(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_IN, EQ, v)
-#define near_points_where_x_in_ne(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_IN, NE, v)
-#define near_points_where_x_in_lt(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_IN, LT, v)
-#define near_points_where_x_in_le(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_IN, LE, v)
-#define near_points_where_x_in_gt(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_IN, GT, v)
-#define near_points_where_x_in_ge(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_IN, GE, v)
-#define near_points_where_x_in_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i32, X_IN, IN, v, n)
+/* Column x_in (int32, nullable): the former names. */
+#define near_points_where_x_in_eq(q, v) near_points_where(q, X_IN, EQ, v)
+#define near_points_where_x_in_ne(q, v) near_points_where(q, X_IN, NE, v)
+#define near_points_where_x_in_lt(q, v) near_points_where(q, X_IN, LT, v)
+#define near_points_where_x_in_le(q, v) near_points_where(q, X_IN, LE, v)
+#define near_points_where_x_in_gt(q, v) near_points_where(q, X_IN, GT, v)
+#define near_points_where_x_in_ge(q, v) near_points_where(q, X_IN, GE, v)
+#define near_points_where_x_in_in(q, v, n) near_points_where_in(q, X_IN, v, n)
 #define near_points_where_x_in_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i32, X_IN, NOT_IN, v, n)
-#define near_points_where_x_in_is_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, X_IN, IS_NULL)
+    near_points_where_not_in(q, X_IN, v, n)
+#define near_points_where_x_in_is_null(q) near_points_where_null(q, X_IN)
 #define near_points_where_x_in_is_not_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, X_IN, IS_NOT_NULL)
-#define near_points_order_by_x_in(q, dir) \
-    SC_ORDER_BY(NEAR_POINTS, q, X_IN, dir)
-#define near_points_update_set_x_in(q, v) SC_SET(NEAR_POINTS, q, i32, X_IN, v)
-#define near_points_update_set_x_in_null(q) SC_SET_NULL(NEAR_POINTS, q, X_IN)
+    near_points_where_not_null(q, X_IN)
+#define near_points_order_by_x_in(q, dir) near_points_order_by(q, X_IN, dir)
+#define near_points_update_set_x_in(q, v) near_points_set(q, X_IN, v)
+#define near_points_update_set_x_in_null(q) near_points_set_null(q, X_IN)
 
-/* Column x_note (int32, nullable): filters, order, bulk set. */
-#define near_points_where_x_note_eq(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_NOTE, EQ, v)
-#define near_points_where_x_note_ne(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_NOTE, NE, v)
-#define near_points_where_x_note_lt(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_NOTE, LT, v)
-#define near_points_where_x_note_le(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_NOTE, LE, v)
-#define near_points_where_x_note_gt(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_NOTE, GT, v)
-#define near_points_where_x_note_ge(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_NOTE, GE, v)
+/* Column x_note (int32, nullable): the former names. */
+#define near_points_where_x_note_eq(q, v) near_points_where(q, X_NOTE, EQ, v)
+#define near_points_where_x_note_ne(q, v) near_points_where(q, X_NOTE, NE, v)
+#define near_points_where_x_note_lt(q, v) near_points_where(q, X_NOTE, LT, v)
+#define near_points_where_x_note_le(q, v) near_points_where(q, X_NOTE, LE, v)
+#define near_points_where_x_note_gt(q, v) near_points_where(q, X_NOTE, GT, v)
+#define near_points_where_x_note_ge(q, v) near_points_where(q, X_NOTE, GE, v)
 #define near_points_where_x_note_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i32, X_NOTE, IN, v, n)
+    near_points_where_in(q, X_NOTE, v, n)
 #define near_points_where_x_note_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i32, X_NOTE, NOT_IN, v, n)
-#define near_points_where_x_note_is_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, X_NOTE, IS_NULL)
+    near_points_where_not_in(q, X_NOTE, v, n)
+#define near_points_where_x_note_is_null(q) near_points_where_null(q, X_NOTE)
 #define near_points_where_x_note_is_not_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, X_NOTE, IS_NOT_NULL)
+    near_points_where_not_null(q, X_NOTE)
 #define near_points_order_by_x_note(q, dir) \
-    SC_ORDER_BY(NEAR_POINTS, q, X_NOTE, dir)
-#define near_points_update_set_x_note(q, v) \
-    SC_SET(NEAR_POINTS, q, i32, X_NOTE, v)
-#define near_points_update_set_x_note_null(q) \
-    SC_SET_NULL(NEAR_POINTS, q, X_NOTE)
+    near_points_order_by(q, X_NOTE, dir)
+#define near_points_update_set_x_note(q, v) near_points_set(q, X_NOTE, v)
+#define near_points_update_set_x_note_null(q) near_points_set_null(q, X_NOTE)
 
-/* Column y (int32, nullable): filters, order, bulk set. */
-#define near_points_where_y_eq(q, v) SC_WHERE(NEAR_POINTS, q, i32, Y, EQ, v)
-#define near_points_where_y_ne(q, v) SC_WHERE(NEAR_POINTS, q, i32, Y, NE, v)
-#define near_points_where_y_lt(q, v) SC_WHERE(NEAR_POINTS, q, i32, Y, LT, v)
-#define near_points_where_y_le(q, v) SC_WHERE(NEAR_POINTS, q, i32, Y, LE, v)
-#define near_points_where_y_gt(q, v) SC_WHERE(NEAR_POINTS, q, i32, Y, GT, v)
-#define near_points_where_y_ge(q, v) SC_WHERE(NEAR_POINTS, q, i32, Y, GE, v)
-#define near_points_where_y_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i32, Y, IN, v, n)
+/* Column y (int32, nullable): the former names. */
+#define near_points_where_y_eq(q, v) near_points_where(q, Y, EQ, v)
+#define near_points_where_y_ne(q, v) near_points_where(q, Y, NE, v)
+#define near_points_where_y_lt(q, v) near_points_where(q, Y, LT, v)
+#define near_points_where_y_le(q, v) near_points_where(q, Y, LE, v)
+#define near_points_where_y_gt(q, v) near_points_where(q, Y, GT, v)
+#define near_points_where_y_ge(q, v) near_points_where(q, Y, GE, v)
+#define near_points_where_y_in(q, v, n) near_points_where_in(q, Y, v, n)
 #define near_points_where_y_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i32, Y, NOT_IN, v, n)
-#define near_points_where_y_is_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, Y, IS_NULL)
-#define near_points_where_y_is_not_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, Y, IS_NOT_NULL)
-#define near_points_order_by_y(q, dir) SC_ORDER_BY(NEAR_POINTS, q, Y, dir)
-#define near_points_update_set_y(q, v) SC_SET(NEAR_POINTS, q, i32, Y, v)
-#define near_points_update_set_y_null(q) SC_SET_NULL(NEAR_POINTS, q, Y)
+    near_points_where_not_in(q, Y, v, n)
+#define near_points_where_y_is_null(q) near_points_where_null(q, Y)
+#define near_points_where_y_is_not_null(q) near_points_where_not_null(q, Y)
+#define near_points_order_by_y(q, dir) near_points_order_by(q, Y, dir)
+#define near_points_update_set_y(q, v) near_points_set(q, Y, v)
+#define near_points_update_set_y_null(q) near_points_set_null(q, Y)
 
-/* Column y_is (int32, nullable): filters, order, bulk set. */
-#define near_points_where_y_is_eq(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, Y_IS, EQ, v)
-#define near_points_where_y_is_ne(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, Y_IS, NE, v)
-#define near_points_where_y_is_lt(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, Y_IS, LT, v)
-#define near_points_where_y_is_le(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, Y_IS, LE, v)
-#define near_points_where_y_is_gt(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, Y_IS, GT, v)
-#define near_points_where_y_is_ge(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, Y_IS, GE, v)
-#define near_points_where_y_is_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i32, Y_IS, IN, v, n)
+/* Column y_is (int32, nullable): the former names. */
+#define near_points_where_y_is_eq(q, v) near_points_where(q, Y_IS, EQ, v)
+#define near_points_where_y_is_ne(q, v) near_points_where(q, Y_IS, NE, v)
+#define near_points_where_y_is_lt(q, v) near_points_where(q, Y_IS, LT, v)
+#define near_points_where_y_is_le(q, v) near_points_where(q, Y_IS, LE, v)
+#define near_points_where_y_is_gt(q, v) near_points_where(q, Y_IS, GT, v)
+#define near_points_where_y_is_ge(q, v) near_points_where(q, Y_IS, GE, v)
+#define near_points_where_y_is_in(q, v, n) near_points_where_in(q, Y_IS, v, n)
 #define near_points_where_y_is_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i32, Y_IS, NOT_IN, v, n)
-#define near_points_where_y_is_is_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, Y_IS, IS_NULL)
+    near_points_where_not_in(q, Y_IS, v, n)
+#define near_points_where_y_is_is_null(q) near_points_where_null(q, Y_IS)
 #define near_points_where_y_is_is_not_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, Y_IS, IS_NOT_NULL)
-#define near_points_order_by_y_is(q, dir) \
-    SC_ORDER_BY(NEAR_POINTS, q, Y_IS, dir)
-#define near_points_update_set_y_is(q, v) SC_SET(NEAR_POINTS, q, i32, Y_IS, v)
-#define near_points_update_set_y_is_null(q) SC_SET_NULL(NEAR_POINTS, q, Y_IS)
+    near_points_where_not_null(q, Y_IS)
+#define near_points_order_by_y_is(q, dir) near_points_order_by(q, Y_IS, dir)
+#define near_points_update_set_y_is(q, v) near_points_set(q, Y_IS, v)
+#define near_points_update_set_y_is_null(q) near_points_set_null(q, Y_IS)
 
-/* Column total (int64): filters, order, bulk set. */
-#define near_points_where_total_eq(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i64, TOTAL, EQ, v)
-#define near_points_where_total_ne(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i64, TOTAL, NE, v)
-#define near_points_where_total_lt(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i64, TOTAL, LT, v)
-#define near_points_where_total_le(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i64, TOTAL, LE, v)
-#define near_points_where_total_gt(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i64, TOTAL, GT, v)
-#define near_points_where_total_ge(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i64, TOTAL, GE, v)
+/* Column total (int64): the former names. */
+#define near_points_where_total_eq(q, v) near_points_where(q, TOTAL, EQ, v)
+#define near_points_where_total_ne(q, v) near_points_where(q, TOTAL, NE, v)
+#define near_points_where_total_lt(q, v) near_points_where(q, TOTAL, LT, v)
+#define near_points_where_total_le(q, v) near_points_where(q, TOTAL, LE, v)
+#define near_points_where_total_gt(q, v) near_points_where(q, TOTAL, GT, v)
+#define near_points_where_total_ge(q, v) near_points_where(q, TOTAL, GE, v)
 #define near_points_where_total_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i64, TOTAL, IN, v, n)
+    near_points_where_in(q, TOTAL, v, n)
 #define near_points_where_total_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i64, TOTAL, NOT_IN, v, n)
-#define near_points_order_by_total(q, dir) \
-    SC_ORDER_BY(NEAR_POINTS, q, TOTAL, dir)
-#define near_points_update_set_total(q, v) \
-    SC_SET(NEAR_POINTS, q, i64, TOTAL, v)
+    near_points_where_not_in(q, TOTAL, v, n)
+#define near_points_order_by_total(q, dir) near_points_order_by(q, TOTAL, dir)
+#define near_points_update_set_total(q, v) near_points_set(q, TOTAL, v)
 
-/* Column has_total (bool, nullable): filters, order, bulk set. */
+/* Column has_total (bool, nullable): the former names. */
 #define near_points_where_has_total_eq(q, v) \
-    SC_WHERE(NEAR_POINTS, q, bool, HAS_TOTAL, EQ, v)
+    near_points_where(q, HAS_TOTAL, EQ, v)
 #define near_points_where_has_total_ne(q, v) \
-    SC_WHERE(NEAR_POINTS, q, bool, HAS_TOTAL, NE, v)
+    near_points_where(q, HAS_TOTAL, NE, v)
 #define near_points_where_has_total_is_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, HAS_TOTAL, IS_NULL)
+    near_points_where_null(q, HAS_TOTAL)
 #define near_points_where_has_total_is_not_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, HAS_TOTAL, IS_NOT_NULL)
+    near_points_where_not_null(q, HAS_TOTAL)
 #define near_points_order_by_has_total(q, dir) \
-    SC_ORDER_BY(NEAR_POINTS, q, HAS_TOTAL, dir)
-#define near_points_update_set_has_total(q, v) \
-    SC_SET(NEAR_POINTS, q, bool, HAS_TOTAL, v)
+    near_points_order_by(q, HAS_TOTAL, dir)
+#define near_points_update_set_has_total(q, v) near_points_set(q, HAS_TOTAL, v)
 #define near_points_update_set_has_total_null(q) \
-    SC_SET_NULL(NEAR_POINTS, q, HAS_TOTAL)
+    near_points_set_null(q, HAS_TOTAL)
 
-/* Column kind (enum schema_kind): filters, order, bulk set. */
-#define near_points_where_kind_eq(q, v) \
-    SC_WHERE(NEAR_POINTS, q, enum, KIND, EQ, near_schema_kind_arg_(v))
-#define near_points_where_kind_ne(q, v) \
-    SC_WHERE(NEAR_POINTS, q, enum, KIND, NE, near_schema_kind_arg_(v))
-#define near_points_where_kind_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, enum, KIND, IN, near_schema_kind_args_(v), n)
+/* Column kind (enum schema_kind): the former names. */
+#define near_points_where_kind_eq(q, v) near_points_where(q, KIND, EQ, v)
+#define near_points_where_kind_ne(q, v) near_points_where(q, KIND, NE, v)
+#define near_points_where_kind_in(q, v, n) near_points_where_in(q, KIND, v, n)
 #define near_points_where_kind_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, enum, KIND, NOT_IN, \
-                near_schema_kind_args_(v), n)
-#define near_points_order_by_kind(q, dir) \
-    SC_ORDER_BY(NEAR_POINTS, q, KIND, dir)
-#define near_points_update_set_kind(q, v) \
-    SC_SET(NEAR_POINTS, q, enum, KIND, near_schema_kind_arg_(v))
+    near_points_where_not_in(q, KIND, v, n)
+#define near_points_order_by_kind(q, dir) near_points_order_by(q, KIND, dir)
+#define near_points_update_set_kind(q, v) near_points_set(q, KIND, v)
 
 /* Groups and shaping. */
 #define near_points_or(q) sc_query_begin_or(SC_HANDLE(NEAR_POINTS, q))
@@ -1230,18 +1325,36 @@ int near_users_delete_many(sc_db *db, const near_user *rows, size_t n);
 near_users_query *near_users_select(sc_db *db);
 void near_users_query_free(near_users_query *q);
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_users_where_id_eq(q, v) SC_WHERE(NEAR_USERS, q, i64, ID, EQ, v)
-#define near_users_where_id_ne(q, v) SC_WHERE(NEAR_USERS, q, i64, ID, NE, v)
-#define near_users_where_id_lt(q, v) SC_WHERE(NEAR_USERS, q, i64, ID, LT, v)
-#define near_users_where_id_le(q, v) SC_WHERE(NEAR_USERS, q, i64, ID, LE, v)
-#define near_users_where_id_gt(q, v) SC_WHERE(NEAR_USERS, q, i64, ID, GT, v)
-#define near_users_where_id_ge(q, v) SC_WHERE(NEAR_USERS, q, i64, ID, GE, v)
-#define near_users_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_USERS, q, i64, ID, IN, v, n)
+/* The columns of "users" in queries: type, nulls, index. */
+#define NEAR_USERS_ID_T i64, KEY, NEAR_USERS_COL_ID
+#define near_users_where(q, col, op, ...) \
+    SC_WHERE(NEAR_USERS, q, NEAR_USERS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define near_users_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_USERS, q, NEAR_USERS_##col##_T, SC_OP_IN, v, n)
+#define near_users_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_USERS, q, NEAR_USERS_##col##_T, SC_OP_NOT_IN, v, n)
+#define near_users_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_USERS, q, NEAR_USERS_##col##_T, SC_OP_IS_NULL)
+#define near_users_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_USERS, q, NEAR_USERS_##col##_T, SC_OP_IS_NOT_NULL)
+#define near_users_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_USERS, q, NEAR_USERS_##col##_T, dir)
+#define near_users_set(q, col, ...) \
+    SC_SET(NEAR_USERS, q, NEAR_USERS_##col##_T, __VA_ARGS__)
+#define near_users_set_null(q, col) \
+    SC_SET_NULL(NEAR_USERS, q, NEAR_USERS_##col##_T)
+
+/* Column id (int64): the former names. */
+#define near_users_where_id_eq(q, v) near_users_where(q, ID, EQ, v)
+#define near_users_where_id_ne(q, v) near_users_where(q, ID, NE, v)
+#define near_users_where_id_lt(q, v) near_users_where(q, ID, LT, v)
+#define near_users_where_id_le(q, v) near_users_where(q, ID, LE, v)
+#define near_users_where_id_gt(q, v) near_users_where(q, ID, GT, v)
+#define near_users_where_id_ge(q, v) near_users_where(q, ID, GE, v)
+#define near_users_where_id_in(q, v, n) near_users_where_in(q, ID, v, n)
 #define near_users_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_USERS, q, i64, ID, NOT_IN, v, n)
-#define near_users_order_by_id(q, dir) SC_ORDER_BY(NEAR_USERS, q, ID, dir)
+    near_users_where_not_in(q, ID, v, n)
+#define near_users_order_by_id(q, dir) near_users_order_by(q, ID, dir)
 
 /* Groups and shaping. */
 #define near_users_or(q) sc_query_begin_or(SC_HANDLE(NEAR_USERS, q))
@@ -1291,25 +1404,41 @@ int near_users_pkey_delete_many(sc_db *db, const near_users_pkey *rows,
 near_users_pkey_query *near_users_pkey_select(sc_db *db);
 void near_users_pkey_query_free(near_users_pkey_query *q);
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_users_pkey_where_id_eq(q, v) \
-    SC_WHERE(NEAR_USERS_PKEY, q, i64, ID, EQ, v)
-#define near_users_pkey_where_id_ne(q, v) \
-    SC_WHERE(NEAR_USERS_PKEY, q, i64, ID, NE, v)
-#define near_users_pkey_where_id_lt(q, v) \
-    SC_WHERE(NEAR_USERS_PKEY, q, i64, ID, LT, v)
-#define near_users_pkey_where_id_le(q, v) \
-    SC_WHERE(NEAR_USERS_PKEY, q, i64, ID, LE, v)
-#define near_users_pkey_where_id_gt(q, v) \
-    SC_WHERE(NEAR_USERS_PKEY, q, i64, ID, GT, v)
-#define near_users_pkey_where_id_ge(q, v) \
-    SC_WHERE(NEAR_USERS_PKEY, q, i64, ID, GE, v)
+/* The columns of "users_pkey" in queries: type, nulls, index. */
+#define NEAR_USERS_PKEY_ID_T i64, KEY, NEAR_USERS_PKEY_COL_ID
+#define near_users_pkey_where(q, col, op, ...) \
+    SC_WHERE(NEAR_USERS_PKEY, q, NEAR_USERS_PKEY_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define near_users_pkey_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_USERS_PKEY, q, NEAR_USERS_PKEY_##col##_T, SC_OP_IN, v, n)
+#define near_users_pkey_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_USERS_PKEY, q, NEAR_USERS_PKEY_##col##_T, SC_OP_NOT_IN, \
+                v, n)
+#define near_users_pkey_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_USERS_PKEY, q, NEAR_USERS_PKEY_##col##_T, SC_OP_IS_NULL)
+#define near_users_pkey_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_USERS_PKEY, q, NEAR_USERS_PKEY_##col##_T, \
+                  SC_OP_IS_NOT_NULL)
+#define near_users_pkey_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_USERS_PKEY, q, NEAR_USERS_PKEY_##col##_T, dir)
+#define near_users_pkey_set(q, col, ...) \
+    SC_SET(NEAR_USERS_PKEY, q, NEAR_USERS_PKEY_##col##_T, __VA_ARGS__)
+#define near_users_pkey_set_null(q, col) \
+    SC_SET_NULL(NEAR_USERS_PKEY, q, NEAR_USERS_PKEY_##col##_T)
+
+/* Column id (int64): the former names. */
+#define near_users_pkey_where_id_eq(q, v) near_users_pkey_where(q, ID, EQ, v)
+#define near_users_pkey_where_id_ne(q, v) near_users_pkey_where(q, ID, NE, v)
+#define near_users_pkey_where_id_lt(q, v) near_users_pkey_where(q, ID, LT, v)
+#define near_users_pkey_where_id_le(q, v) near_users_pkey_where(q, ID, LE, v)
+#define near_users_pkey_where_id_gt(q, v) near_users_pkey_where(q, ID, GT, v)
+#define near_users_pkey_where_id_ge(q, v) near_users_pkey_where(q, ID, GE, v)
 #define near_users_pkey_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_USERS_PKEY, q, i64, ID, IN, v, n)
+    near_users_pkey_where_in(q, ID, v, n)
 #define near_users_pkey_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_USERS_PKEY, q, i64, ID, NOT_IN, v, n)
+    near_users_pkey_where_not_in(q, ID, v, n)
 #define near_users_pkey_order_by_id(q, dir) \
-    SC_ORDER_BY(NEAR_USERS_PKEY, q, ID, dir)
+    near_users_pkey_order_by(q, ID, dir)
 
 /* Groups and shaping. */
 #define near_users_pkey_or(q) sc_query_begin_or(SC_HANDLE(NEAR_USERS_PKEY, q))
@@ -1366,25 +1495,37 @@ int near_products_delete_many(sc_db *db, const near_product *rows, size_t n);
 near_products_query *near_products_select(sc_db *db);
 void near_products_query_free(near_products_query *q);
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_products_where_id_eq(q, v) \
-    SC_WHERE(NEAR_PRODUCTS, q, i64, ID, EQ, v)
-#define near_products_where_id_ne(q, v) \
-    SC_WHERE(NEAR_PRODUCTS, q, i64, ID, NE, v)
-#define near_products_where_id_lt(q, v) \
-    SC_WHERE(NEAR_PRODUCTS, q, i64, ID, LT, v)
-#define near_products_where_id_le(q, v) \
-    SC_WHERE(NEAR_PRODUCTS, q, i64, ID, LE, v)
-#define near_products_where_id_gt(q, v) \
-    SC_WHERE(NEAR_PRODUCTS, q, i64, ID, GT, v)
-#define near_products_where_id_ge(q, v) \
-    SC_WHERE(NEAR_PRODUCTS, q, i64, ID, GE, v)
-#define near_products_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_PRODUCTS, q, i64, ID, IN, v, n)
+/* The columns of "products" in queries: type, nulls, index. */
+#define NEAR_PRODUCTS_ID_T i64, KEY, NEAR_PRODUCTS_COL_ID
+#define near_products_where(q, col, op, ...) \
+    SC_WHERE(NEAR_PRODUCTS, q, NEAR_PRODUCTS_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define near_products_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_PRODUCTS, q, NEAR_PRODUCTS_##col##_T, SC_OP_IN, v, n)
+#define near_products_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_PRODUCTS, q, NEAR_PRODUCTS_##col##_T, SC_OP_NOT_IN, v, n)
+#define near_products_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_PRODUCTS, q, NEAR_PRODUCTS_##col##_T, SC_OP_IS_NULL)
+#define near_products_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_PRODUCTS, q, NEAR_PRODUCTS_##col##_T, SC_OP_IS_NOT_NULL)
+#define near_products_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_PRODUCTS, q, NEAR_PRODUCTS_##col##_T, dir)
+#define near_products_set(q, col, ...) \
+    SC_SET(NEAR_PRODUCTS, q, NEAR_PRODUCTS_##col##_T, __VA_ARGS__)
+#define near_products_set_null(q, col) \
+    SC_SET_NULL(NEAR_PRODUCTS, q, NEAR_PRODUCTS_##col##_T)
+
+/* Column id (int64): the former names. */
+#define near_products_where_id_eq(q, v) near_products_where(q, ID, EQ, v)
+#define near_products_where_id_ne(q, v) near_products_where(q, ID, NE, v)
+#define near_products_where_id_lt(q, v) near_products_where(q, ID, LT, v)
+#define near_products_where_id_le(q, v) near_products_where(q, ID, LE, v)
+#define near_products_where_id_gt(q, v) near_products_where(q, ID, GT, v)
+#define near_products_where_id_ge(q, v) near_products_where(q, ID, GE, v)
+#define near_products_where_id_in(q, v, n) near_products_where_in(q, ID, v, n)
 #define near_products_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_PRODUCTS, q, i64, ID, NOT_IN, v, n)
-#define near_products_order_by_id(q, dir) \
-    SC_ORDER_BY(NEAR_PRODUCTS, q, ID, dir)
+    near_products_where_not_in(q, ID, v, n)
+#define near_products_order_by_id(q, dir) near_products_order_by(q, ID, dir)
 
 /* Groups and shaping. */
 #define near_products_or(q) sc_query_begin_or(SC_HANDLE(NEAR_PRODUCTS, q))
@@ -1451,46 +1592,56 @@ int near_carts_delete_many(sc_db *db, const near_cart *rows, size_t n);
 near_carts_query *near_carts_select(sc_db *db);
 void near_carts_query_free(near_carts_query *q);
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_carts_where_id_eq(q, v) SC_WHERE(NEAR_CARTS, q, i64, ID, EQ, v)
-#define near_carts_where_id_ne(q, v) SC_WHERE(NEAR_CARTS, q, i64, ID, NE, v)
-#define near_carts_where_id_lt(q, v) SC_WHERE(NEAR_CARTS, q, i64, ID, LT, v)
-#define near_carts_where_id_le(q, v) SC_WHERE(NEAR_CARTS, q, i64, ID, LE, v)
-#define near_carts_where_id_gt(q, v) SC_WHERE(NEAR_CARTS, q, i64, ID, GT, v)
-#define near_carts_where_id_ge(q, v) SC_WHERE(NEAR_CARTS, q, i64, ID, GE, v)
-#define near_carts_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_CARTS, q, i64, ID, IN, v, n)
-#define near_carts_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_CARTS, q, i64, ID, NOT_IN, v, n)
-#define near_carts_order_by_id(q, dir) SC_ORDER_BY(NEAR_CARTS, q, ID, dir)
+/* The columns of "carts" in queries: type, nulls, index. */
+#define NEAR_CARTS_ID_T      i64, KEY, NEAR_CARTS_COL_ID
+#define NEAR_CARTS_ITEM_ID_T i64, NULLABLE, NEAR_CARTS_COL_ITEM_ID
+#define near_carts_where(q, col, op, ...) \
+    SC_WHERE(NEAR_CARTS, q, NEAR_CARTS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define near_carts_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_CARTS, q, NEAR_CARTS_##col##_T, SC_OP_IN, v, n)
+#define near_carts_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_CARTS, q, NEAR_CARTS_##col##_T, SC_OP_NOT_IN, v, n)
+#define near_carts_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_CARTS, q, NEAR_CARTS_##col##_T, SC_OP_IS_NULL)
+#define near_carts_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_CARTS, q, NEAR_CARTS_##col##_T, SC_OP_IS_NOT_NULL)
+#define near_carts_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_CARTS, q, NEAR_CARTS_##col##_T, dir)
+#define near_carts_set(q, col, ...) \
+    SC_SET(NEAR_CARTS, q, NEAR_CARTS_##col##_T, __VA_ARGS__)
+#define near_carts_set_null(q, col) \
+    SC_SET_NULL(NEAR_CARTS, q, NEAR_CARTS_##col##_T)
 
-/* Column item_id (int64, nullable): filters, order, bulk set. */
-#define near_carts_where_item_id_eq(q, v) \
-    SC_WHERE(NEAR_CARTS, q, i64, ITEM_ID, EQ, v)
-#define near_carts_where_item_id_ne(q, v) \
-    SC_WHERE(NEAR_CARTS, q, i64, ITEM_ID, NE, v)
-#define near_carts_where_item_id_lt(q, v) \
-    SC_WHERE(NEAR_CARTS, q, i64, ITEM_ID, LT, v)
-#define near_carts_where_item_id_le(q, v) \
-    SC_WHERE(NEAR_CARTS, q, i64, ITEM_ID, LE, v)
-#define near_carts_where_item_id_gt(q, v) \
-    SC_WHERE(NEAR_CARTS, q, i64, ITEM_ID, GT, v)
-#define near_carts_where_item_id_ge(q, v) \
-    SC_WHERE(NEAR_CARTS, q, i64, ITEM_ID, GE, v)
+/* Column id (int64): the former names. */
+#define near_carts_where_id_eq(q, v) near_carts_where(q, ID, EQ, v)
+#define near_carts_where_id_ne(q, v) near_carts_where(q, ID, NE, v)
+#define near_carts_where_id_lt(q, v) near_carts_where(q, ID, LT, v)
+#define near_carts_where_id_le(q, v) near_carts_where(q, ID, LE, v)
+#define near_carts_where_id_gt(q, v) near_carts_where(q, ID, GT, v)
+#define near_carts_where_id_ge(q, v) near_carts_where(q, ID, GE, v)
+#define near_carts_where_id_in(q, v, n) near_carts_where_in(q, ID, v, n)
+#define near_carts_where_id_not_in(q, v, n) \
+    near_carts_where_not_in(q, ID, v, n)
+#define near_carts_order_by_id(q, dir) near_carts_order_by(q, ID, dir)
+
+/* Column item_id (int64, nullable): the former names. */
+#define near_carts_where_item_id_eq(q, v) near_carts_where(q, ITEM_ID, EQ, v)
+#define near_carts_where_item_id_ne(q, v) near_carts_where(q, ITEM_ID, NE, v)
+#define near_carts_where_item_id_lt(q, v) near_carts_where(q, ITEM_ID, LT, v)
+#define near_carts_where_item_id_le(q, v) near_carts_where(q, ITEM_ID, LE, v)
+#define near_carts_where_item_id_gt(q, v) near_carts_where(q, ITEM_ID, GT, v)
+#define near_carts_where_item_id_ge(q, v) near_carts_where(q, ITEM_ID, GE, v)
 #define near_carts_where_item_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_CARTS, q, i64, ITEM_ID, IN, v, n)
+    near_carts_where_in(q, ITEM_ID, v, n)
 #define near_carts_where_item_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_CARTS, q, i64, ITEM_ID, NOT_IN, v, n)
-#define near_carts_where_item_id_is_null(q) \
-    SC_WHERE_NULL(NEAR_CARTS, q, ITEM_ID, IS_NULL)
+    near_carts_where_not_in(q, ITEM_ID, v, n)
+#define near_carts_where_item_id_is_null(q) near_carts_where_null(q, ITEM_ID)
 #define near_carts_where_item_id_is_not_null(q) \
-    SC_WHERE_NULL(NEAR_CARTS, q, ITEM_ID, IS_NOT_NULL)
+    near_carts_where_not_null(q, ITEM_ID)
 #define near_carts_order_by_item_id(q, dir) \
-    SC_ORDER_BY(NEAR_CARTS, q, ITEM_ID, dir)
-#define near_carts_update_set_item_id(q, v) \
-    SC_SET(NEAR_CARTS, q, i64, ITEM_ID, v)
-#define near_carts_update_set_item_id_null(q) \
-    SC_SET_NULL(NEAR_CARTS, q, ITEM_ID)
+    near_carts_order_by(q, ITEM_ID, dir)
+#define near_carts_update_set_item_id(q, v) near_carts_set(q, ITEM_ID, v)
+#define near_carts_update_set_item_id_null(q) near_carts_set_null(q, ITEM_ID)
 
 /* Groups and shaping. */
 #define near_carts_or(q) sc_query_begin_or(SC_HANDLE(NEAR_CARTS, q))
@@ -1557,46 +1708,56 @@ int near_items_delete_many(sc_db *db, const near_item *rows, size_t n);
 near_items_query *near_items_select(sc_db *db);
 void near_items_query_free(near_items_query *q);
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_items_where_id_eq(q, v) SC_WHERE(NEAR_ITEMS, q, i64, ID, EQ, v)
-#define near_items_where_id_ne(q, v) SC_WHERE(NEAR_ITEMS, q, i64, ID, NE, v)
-#define near_items_where_id_lt(q, v) SC_WHERE(NEAR_ITEMS, q, i64, ID, LT, v)
-#define near_items_where_id_le(q, v) SC_WHERE(NEAR_ITEMS, q, i64, ID, LE, v)
-#define near_items_where_id_gt(q, v) SC_WHERE(NEAR_ITEMS, q, i64, ID, GT, v)
-#define near_items_where_id_ge(q, v) SC_WHERE(NEAR_ITEMS, q, i64, ID, GE, v)
-#define near_items_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_ITEMS, q, i64, ID, IN, v, n)
-#define near_items_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_ITEMS, q, i64, ID, NOT_IN, v, n)
-#define near_items_order_by_id(q, dir) SC_ORDER_BY(NEAR_ITEMS, q, ID, dir)
+/* The columns of "items" in queries: type, nulls, index. */
+#define NEAR_ITEMS_ID_T      i64, KEY, NEAR_ITEMS_COL_ID
+#define NEAR_ITEMS_CART_ID_T i64, NULLABLE, NEAR_ITEMS_COL_CART_ID
+#define near_items_where(q, col, op, ...) \
+    SC_WHERE(NEAR_ITEMS, q, NEAR_ITEMS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define near_items_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_ITEMS, q, NEAR_ITEMS_##col##_T, SC_OP_IN, v, n)
+#define near_items_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_ITEMS, q, NEAR_ITEMS_##col##_T, SC_OP_NOT_IN, v, n)
+#define near_items_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_ITEMS, q, NEAR_ITEMS_##col##_T, SC_OP_IS_NULL)
+#define near_items_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_ITEMS, q, NEAR_ITEMS_##col##_T, SC_OP_IS_NOT_NULL)
+#define near_items_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_ITEMS, q, NEAR_ITEMS_##col##_T, dir)
+#define near_items_set(q, col, ...) \
+    SC_SET(NEAR_ITEMS, q, NEAR_ITEMS_##col##_T, __VA_ARGS__)
+#define near_items_set_null(q, col) \
+    SC_SET_NULL(NEAR_ITEMS, q, NEAR_ITEMS_##col##_T)
 
-/* Column cart_id (int64, nullable): filters, order, bulk set. */
-#define near_items_where_cart_id_eq(q, v) \
-    SC_WHERE(NEAR_ITEMS, q, i64, CART_ID, EQ, v)
-#define near_items_where_cart_id_ne(q, v) \
-    SC_WHERE(NEAR_ITEMS, q, i64, CART_ID, NE, v)
-#define near_items_where_cart_id_lt(q, v) \
-    SC_WHERE(NEAR_ITEMS, q, i64, CART_ID, LT, v)
-#define near_items_where_cart_id_le(q, v) \
-    SC_WHERE(NEAR_ITEMS, q, i64, CART_ID, LE, v)
-#define near_items_where_cart_id_gt(q, v) \
-    SC_WHERE(NEAR_ITEMS, q, i64, CART_ID, GT, v)
-#define near_items_where_cart_id_ge(q, v) \
-    SC_WHERE(NEAR_ITEMS, q, i64, CART_ID, GE, v)
+/* Column id (int64): the former names. */
+#define near_items_where_id_eq(q, v) near_items_where(q, ID, EQ, v)
+#define near_items_where_id_ne(q, v) near_items_where(q, ID, NE, v)
+#define near_items_where_id_lt(q, v) near_items_where(q, ID, LT, v)
+#define near_items_where_id_le(q, v) near_items_where(q, ID, LE, v)
+#define near_items_where_id_gt(q, v) near_items_where(q, ID, GT, v)
+#define near_items_where_id_ge(q, v) near_items_where(q, ID, GE, v)
+#define near_items_where_id_in(q, v, n) near_items_where_in(q, ID, v, n)
+#define near_items_where_id_not_in(q, v, n) \
+    near_items_where_not_in(q, ID, v, n)
+#define near_items_order_by_id(q, dir) near_items_order_by(q, ID, dir)
+
+/* Column cart_id (int64, nullable): the former names. */
+#define near_items_where_cart_id_eq(q, v) near_items_where(q, CART_ID, EQ, v)
+#define near_items_where_cart_id_ne(q, v) near_items_where(q, CART_ID, NE, v)
+#define near_items_where_cart_id_lt(q, v) near_items_where(q, CART_ID, LT, v)
+#define near_items_where_cart_id_le(q, v) near_items_where(q, CART_ID, LE, v)
+#define near_items_where_cart_id_gt(q, v) near_items_where(q, CART_ID, GT, v)
+#define near_items_where_cart_id_ge(q, v) near_items_where(q, CART_ID, GE, v)
 #define near_items_where_cart_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_ITEMS, q, i64, CART_ID, IN, v, n)
+    near_items_where_in(q, CART_ID, v, n)
 #define near_items_where_cart_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_ITEMS, q, i64, CART_ID, NOT_IN, v, n)
-#define near_items_where_cart_id_is_null(q) \
-    SC_WHERE_NULL(NEAR_ITEMS, q, CART_ID, IS_NULL)
+    near_items_where_not_in(q, CART_ID, v, n)
+#define near_items_where_cart_id_is_null(q) near_items_where_null(q, CART_ID)
 #define near_items_where_cart_id_is_not_null(q) \
-    SC_WHERE_NULL(NEAR_ITEMS, q, CART_ID, IS_NOT_NULL)
+    near_items_where_not_null(q, CART_ID)
 #define near_items_order_by_cart_id(q, dir) \
-    SC_ORDER_BY(NEAR_ITEMS, q, CART_ID, dir)
-#define near_items_update_set_cart_id(q, v) \
-    SC_SET(NEAR_ITEMS, q, i64, CART_ID, v)
-#define near_items_update_set_cart_id_null(q) \
-    SC_SET_NULL(NEAR_ITEMS, q, CART_ID)
+    near_items_order_by(q, CART_ID, dir)
+#define near_items_update_set_cart_id(q, v) near_items_set(q, CART_ID, v)
+#define near_items_update_set_cart_id_null(q) near_items_set_null(q, CART_ID)
 
 /* Groups and shaping. */
 #define near_items_or(q) sc_query_begin_or(SC_HANDLE(NEAR_ITEMS, q))
@@ -1651,18 +1812,36 @@ int near_films_delete_many(sc_db *db, const near_film *rows, size_t n);
 near_films_query *near_films_select(sc_db *db);
 void near_films_query_free(near_films_query *q);
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_films_where_id_eq(q, v) SC_WHERE(NEAR_FILMS, q, i64, ID, EQ, v)
-#define near_films_where_id_ne(q, v) SC_WHERE(NEAR_FILMS, q, i64, ID, NE, v)
-#define near_films_where_id_lt(q, v) SC_WHERE(NEAR_FILMS, q, i64, ID, LT, v)
-#define near_films_where_id_le(q, v) SC_WHERE(NEAR_FILMS, q, i64, ID, LE, v)
-#define near_films_where_id_gt(q, v) SC_WHERE(NEAR_FILMS, q, i64, ID, GT, v)
-#define near_films_where_id_ge(q, v) SC_WHERE(NEAR_FILMS, q, i64, ID, GE, v)
-#define near_films_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_FILMS, q, i64, ID, IN, v, n)
+/* The columns of "films" in queries: type, nulls, index. */
+#define NEAR_FILMS_ID_T i64, KEY, NEAR_FILMS_COL_ID
+#define near_films_where(q, col, op, ...) \
+    SC_WHERE(NEAR_FILMS, q, NEAR_FILMS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define near_films_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_FILMS, q, NEAR_FILMS_##col##_T, SC_OP_IN, v, n)
+#define near_films_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_FILMS, q, NEAR_FILMS_##col##_T, SC_OP_NOT_IN, v, n)
+#define near_films_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_FILMS, q, NEAR_FILMS_##col##_T, SC_OP_IS_NULL)
+#define near_films_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_FILMS, q, NEAR_FILMS_##col##_T, SC_OP_IS_NOT_NULL)
+#define near_films_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_FILMS, q, NEAR_FILMS_##col##_T, dir)
+#define near_films_set(q, col, ...) \
+    SC_SET(NEAR_FILMS, q, NEAR_FILMS_##col##_T, __VA_ARGS__)
+#define near_films_set_null(q, col) \
+    SC_SET_NULL(NEAR_FILMS, q, NEAR_FILMS_##col##_T)
+
+/* Column id (int64): the former names. */
+#define near_films_where_id_eq(q, v) near_films_where(q, ID, EQ, v)
+#define near_films_where_id_ne(q, v) near_films_where(q, ID, NE, v)
+#define near_films_where_id_lt(q, v) near_films_where(q, ID, LT, v)
+#define near_films_where_id_le(q, v) near_films_where(q, ID, LE, v)
+#define near_films_where_id_gt(q, v) near_films_where(q, ID, GT, v)
+#define near_films_where_id_ge(q, v) near_films_where(q, ID, GE, v)
+#define near_films_where_id_in(q, v, n) near_films_where_in(q, ID, v, n)
 #define near_films_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_FILMS, q, i64, ID, NOT_IN, v, n)
-#define near_films_order_by_id(q, dir) SC_ORDER_BY(NEAR_FILMS, q, ID, dir)
+    near_films_where_not_in(q, ID, v, n)
+#define near_films_order_by_id(q, dir) near_films_order_by(q, ID, dir)
 
 /* Groups and shaping. */
 #define near_films_or(q) sc_query_begin_or(SC_HANDLE(NEAR_FILMS, q))
@@ -1738,53 +1917,60 @@ int near_film_cast_delete_many(sc_db *db, const near_film_cast *rows,
 near_film_cast_query *near_film_cast_select(sc_db *db);
 void near_film_cast_query_free(near_film_cast_query *q);
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_film_cast_where_id_eq(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, ID, EQ, v)
-#define near_film_cast_where_id_ne(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, ID, NE, v)
-#define near_film_cast_where_id_lt(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, ID, LT, v)
-#define near_film_cast_where_id_le(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, ID, LE, v)
-#define near_film_cast_where_id_gt(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, ID, GT, v)
-#define near_film_cast_where_id_ge(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, ID, GE, v)
-#define near_film_cast_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_FILM_CAST, q, i64, ID, IN, v, n)
-#define near_film_cast_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_FILM_CAST, q, i64, ID, NOT_IN, v, n)
-#define near_film_cast_order_by_id(q, dir) \
-    SC_ORDER_BY(NEAR_FILM_CAST, q, ID, dir)
+/* The columns of "film_cast" in queries: type, nulls, index. */
+#define NEAR_FILM_CAST_ID_T   i64, KEY, NEAR_FILM_CAST_COL_ID
+#define NEAR_FILM_CAST_FILM_T i64, NULLABLE, NEAR_FILM_CAST_COL_FILM
+#define near_film_cast_where(q, col, op, ...) \
+    SC_WHERE(NEAR_FILM_CAST, q, NEAR_FILM_CAST_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define near_film_cast_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_FILM_CAST, q, NEAR_FILM_CAST_##col##_T, SC_OP_IN, v, n)
+#define near_film_cast_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_FILM_CAST, q, NEAR_FILM_CAST_##col##_T, SC_OP_NOT_IN, v, \
+                n)
+#define near_film_cast_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_FILM_CAST, q, NEAR_FILM_CAST_##col##_T, SC_OP_IS_NULL)
+#define near_film_cast_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_FILM_CAST, q, NEAR_FILM_CAST_##col##_T, \
+                  SC_OP_IS_NOT_NULL)
+#define near_film_cast_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_FILM_CAST, q, NEAR_FILM_CAST_##col##_T, dir)
+#define near_film_cast_set(q, col, ...) \
+    SC_SET(NEAR_FILM_CAST, q, NEAR_FILM_CAST_##col##_T, __VA_ARGS__)
+#define near_film_cast_set_null(q, col) \
+    SC_SET_NULL(NEAR_FILM_CAST, q, NEAR_FILM_CAST_##col##_T)
 
-/* Column film (int64, nullable): filters, order, bulk set. */
-#define near_film_cast_where_film_eq(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, FILM, EQ, v)
-#define near_film_cast_where_film_ne(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, FILM, NE, v)
-#define near_film_cast_where_film_lt(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, FILM, LT, v)
-#define near_film_cast_where_film_le(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, FILM, LE, v)
-#define near_film_cast_where_film_gt(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, FILM, GT, v)
-#define near_film_cast_where_film_ge(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, FILM, GE, v)
+/* Column id (int64): the former names. */
+#define near_film_cast_where_id_eq(q, v) near_film_cast_where(q, ID, EQ, v)
+#define near_film_cast_where_id_ne(q, v) near_film_cast_where(q, ID, NE, v)
+#define near_film_cast_where_id_lt(q, v) near_film_cast_where(q, ID, LT, v)
+#define near_film_cast_where_id_le(q, v) near_film_cast_where(q, ID, LE, v)
+#define near_film_cast_where_id_gt(q, v) near_film_cast_where(q, ID, GT, v)
+#define near_film_cast_where_id_ge(q, v) near_film_cast_where(q, ID, GE, v)
+#define near_film_cast_where_id_in(q, v, n) \
+    near_film_cast_where_in(q, ID, v, n)
+#define near_film_cast_where_id_not_in(q, v, n) \
+    near_film_cast_where_not_in(q, ID, v, n)
+#define near_film_cast_order_by_id(q, dir) near_film_cast_order_by(q, ID, dir)
+
+/* Column film (int64, nullable): the former names. */
+#define near_film_cast_where_film_eq(q, v) near_film_cast_where(q, FILM, EQ, v)
+#define near_film_cast_where_film_ne(q, v) near_film_cast_where(q, FILM, NE, v)
+#define near_film_cast_where_film_lt(q, v) near_film_cast_where(q, FILM, LT, v)
+#define near_film_cast_where_film_le(q, v) near_film_cast_where(q, FILM, LE, v)
+#define near_film_cast_where_film_gt(q, v) near_film_cast_where(q, FILM, GT, v)
+#define near_film_cast_where_film_ge(q, v) near_film_cast_where(q, FILM, GE, v)
 #define near_film_cast_where_film_in(q, v, n) \
-    SC_WHERE_IN(NEAR_FILM_CAST, q, i64, FILM, IN, v, n)
+    near_film_cast_where_in(q, FILM, v, n)
 #define near_film_cast_where_film_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_FILM_CAST, q, i64, FILM, NOT_IN, v, n)
-#define near_film_cast_where_film_is_null(q) \
-    SC_WHERE_NULL(NEAR_FILM_CAST, q, FILM, IS_NULL)
+    near_film_cast_where_not_in(q, FILM, v, n)
+#define near_film_cast_where_film_is_null(q) near_film_cast_where_null(q, FILM)
 #define near_film_cast_where_film_is_not_null(q) \
-    SC_WHERE_NULL(NEAR_FILM_CAST, q, FILM, IS_NOT_NULL)
+    near_film_cast_where_not_null(q, FILM)
 #define near_film_cast_order_by_film(q, dir) \
-    SC_ORDER_BY(NEAR_FILM_CAST, q, FILM, dir)
-#define near_film_cast_update_set_film(q, v) \
-    SC_SET(NEAR_FILM_CAST, q, i64, FILM, v)
-#define near_film_cast_update_set_film_null(q) \
-    SC_SET_NULL(NEAR_FILM_CAST, q, FILM)
+    near_film_cast_order_by(q, FILM, dir)
+#define near_film_cast_update_set_film(q, v) near_film_cast_set(q, FILM, v)
+#define near_film_cast_update_set_film_null(q) near_film_cast_set_null(q, FILM)
 
 /* Groups and shaping. */
 #define near_film_cast_or(q) sc_query_begin_or(SC_HANDLE(NEAR_FILM_CAST, q))

@@ -191,103 +191,115 @@ int ord_comments_delete_many(sc_db *db, const ord_comment *rows, size_t n);
 ord_comments_query *ord_comments_select(sc_db *db);
 void ord_comments_query_free(ord_comments_query *q);
 
-/* Column comment_id (int64): filters, order, bulk set. */
+/* The columns of "comments" in queries: type, nulls, index. */
+#define ORD_COMMENTS_COMMENT_ID_T i64, KEY, ORD_COMMENTS_COL_COMMENT_ID
+#define ORD_COMMENTS_POST_ID_T    i64, NOT_NULL, ORD_COMMENTS_COL_POST_ID
+#define ORD_COMMENTS_PARENT_ID_T  i64, NULLABLE, ORD_COMMENTS_COL_PARENT_ID
+#define ORD_COMMENTS_BODY_T       text, NOT_NULL, ORD_COMMENTS_COL_BODY
+#define ord_comments_where(q, col, op, ...) \
+    SC_WHERE(ORD_COMMENTS, q, ORD_COMMENTS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define ord_comments_where_in(q, col, v, n) \
+    SC_WHERE_IN(ORD_COMMENTS, q, ORD_COMMENTS_##col##_T, SC_OP_IN, v, n)
+#define ord_comments_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(ORD_COMMENTS, q, ORD_COMMENTS_##col##_T, SC_OP_NOT_IN, v, n)
+#define ord_comments_where_null(q, col) \
+    SC_WHERE_NULL(ORD_COMMENTS, q, ORD_COMMENTS_##col##_T, SC_OP_IS_NULL)
+#define ord_comments_where_not_null(q, col) \
+    SC_WHERE_NULL(ORD_COMMENTS, q, ORD_COMMENTS_##col##_T, SC_OP_IS_NOT_NULL)
+#define ord_comments_order_by(q, col, dir) \
+    SC_ORDER_BY(ORD_COMMENTS, q, ORD_COMMENTS_##col##_T, dir)
+#define ord_comments_set(q, col, ...) \
+    SC_SET(ORD_COMMENTS, q, ORD_COMMENTS_##col##_T, __VA_ARGS__)
+#define ord_comments_set_null(q, col) \
+    SC_SET_NULL(ORD_COMMENTS, q, ORD_COMMENTS_##col##_T)
+
+/* Column comment_id (int64): the former names. */
 #define ord_comments_where_comment_id_eq(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, COMMENT_ID, EQ, v)
+    ord_comments_where(q, COMMENT_ID, EQ, v)
 #define ord_comments_where_comment_id_ne(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, COMMENT_ID, NE, v)
+    ord_comments_where(q, COMMENT_ID, NE, v)
 #define ord_comments_where_comment_id_lt(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, COMMENT_ID, LT, v)
+    ord_comments_where(q, COMMENT_ID, LT, v)
 #define ord_comments_where_comment_id_le(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, COMMENT_ID, LE, v)
+    ord_comments_where(q, COMMENT_ID, LE, v)
 #define ord_comments_where_comment_id_gt(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, COMMENT_ID, GT, v)
+    ord_comments_where(q, COMMENT_ID, GT, v)
 #define ord_comments_where_comment_id_ge(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, COMMENT_ID, GE, v)
+    ord_comments_where(q, COMMENT_ID, GE, v)
 #define ord_comments_where_comment_id_in(q, v, n) \
-    SC_WHERE_IN(ORD_COMMENTS, q, i64, COMMENT_ID, IN, v, n)
+    ord_comments_where_in(q, COMMENT_ID, v, n)
 #define ord_comments_where_comment_id_not_in(q, v, n) \
-    SC_WHERE_IN(ORD_COMMENTS, q, i64, COMMENT_ID, NOT_IN, v, n)
+    ord_comments_where_not_in(q, COMMENT_ID, v, n)
 #define ord_comments_order_by_comment_id(q, dir) \
-    SC_ORDER_BY(ORD_COMMENTS, q, COMMENT_ID, dir)
+    ord_comments_order_by(q, COMMENT_ID, dir)
 
-/* Column post_id (int64): filters, order, bulk set. */
+/* Column post_id (int64): the former names. */
 #define ord_comments_where_post_id_eq(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, POST_ID, EQ, v)
+    ord_comments_where(q, POST_ID, EQ, v)
 #define ord_comments_where_post_id_ne(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, POST_ID, NE, v)
+    ord_comments_where(q, POST_ID, NE, v)
 #define ord_comments_where_post_id_lt(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, POST_ID, LT, v)
+    ord_comments_where(q, POST_ID, LT, v)
 #define ord_comments_where_post_id_le(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, POST_ID, LE, v)
+    ord_comments_where(q, POST_ID, LE, v)
 #define ord_comments_where_post_id_gt(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, POST_ID, GT, v)
+    ord_comments_where(q, POST_ID, GT, v)
 #define ord_comments_where_post_id_ge(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, POST_ID, GE, v)
+    ord_comments_where(q, POST_ID, GE, v)
 #define ord_comments_where_post_id_in(q, v, n) \
-    SC_WHERE_IN(ORD_COMMENTS, q, i64, POST_ID, IN, v, n)
+    ord_comments_where_in(q, POST_ID, v, n)
 #define ord_comments_where_post_id_not_in(q, v, n) \
-    SC_WHERE_IN(ORD_COMMENTS, q, i64, POST_ID, NOT_IN, v, n)
+    ord_comments_where_not_in(q, POST_ID, v, n)
 #define ord_comments_order_by_post_id(q, dir) \
-    SC_ORDER_BY(ORD_COMMENTS, q, POST_ID, dir)
-#define ord_comments_update_set_post_id(q, v) \
-    SC_SET(ORD_COMMENTS, q, i64, POST_ID, v)
+    ord_comments_order_by(q, POST_ID, dir)
+#define ord_comments_update_set_post_id(q, v) ord_comments_set(q, POST_ID, v)
 
-/* Column parent_id (int64, nullable): filters, order, bulk set. */
+/* Column parent_id (int64, nullable): the former names. */
 #define ord_comments_where_parent_id_eq(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, PARENT_ID, EQ, v)
+    ord_comments_where(q, PARENT_ID, EQ, v)
 #define ord_comments_where_parent_id_ne(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, PARENT_ID, NE, v)
+    ord_comments_where(q, PARENT_ID, NE, v)
 #define ord_comments_where_parent_id_lt(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, PARENT_ID, LT, v)
+    ord_comments_where(q, PARENT_ID, LT, v)
 #define ord_comments_where_parent_id_le(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, PARENT_ID, LE, v)
+    ord_comments_where(q, PARENT_ID, LE, v)
 #define ord_comments_where_parent_id_gt(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, PARENT_ID, GT, v)
+    ord_comments_where(q, PARENT_ID, GT, v)
 #define ord_comments_where_parent_id_ge(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, PARENT_ID, GE, v)
+    ord_comments_where(q, PARENT_ID, GE, v)
 #define ord_comments_where_parent_id_in(q, v, n) \
-    SC_WHERE_IN(ORD_COMMENTS, q, i64, PARENT_ID, IN, v, n)
+    ord_comments_where_in(q, PARENT_ID, v, n)
 #define ord_comments_where_parent_id_not_in(q, v, n) \
-    SC_WHERE_IN(ORD_COMMENTS, q, i64, PARENT_ID, NOT_IN, v, n)
+    ord_comments_where_not_in(q, PARENT_ID, v, n)
 #define ord_comments_where_parent_id_is_null(q) \
-    SC_WHERE_NULL(ORD_COMMENTS, q, PARENT_ID, IS_NULL)
+    ord_comments_where_null(q, PARENT_ID)
 #define ord_comments_where_parent_id_is_not_null(q) \
-    SC_WHERE_NULL(ORD_COMMENTS, q, PARENT_ID, IS_NOT_NULL)
+    ord_comments_where_not_null(q, PARENT_ID)
 #define ord_comments_order_by_parent_id(q, dir) \
-    SC_ORDER_BY(ORD_COMMENTS, q, PARENT_ID, dir)
+    ord_comments_order_by(q, PARENT_ID, dir)
 #define ord_comments_update_set_parent_id(q, v) \
-    SC_SET(ORD_COMMENTS, q, i64, PARENT_ID, v)
+    ord_comments_set(q, PARENT_ID, v)
 #define ord_comments_update_set_parent_id_null(q) \
-    SC_SET_NULL(ORD_COMMENTS, q, PARENT_ID)
+    ord_comments_set_null(q, PARENT_ID)
 
-/* Column body (text): filters, order, bulk set. */
-#define ord_comments_where_body_eq(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, text, BODY, EQ, v)
-#define ord_comments_where_body_ne(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, text, BODY, NE, v)
-#define ord_comments_where_body_lt(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, text, BODY, LT, v)
-#define ord_comments_where_body_le(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, text, BODY, LE, v)
-#define ord_comments_where_body_gt(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, text, BODY, GT, v)
-#define ord_comments_where_body_ge(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, text, BODY, GE, v)
-#define ord_comments_where_body_like(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, text, BODY, LIKE, v)
+/* Column body (text): the former names. */
+#define ord_comments_where_body_eq(q, v) ord_comments_where(q, BODY, EQ, v)
+#define ord_comments_where_body_ne(q, v) ord_comments_where(q, BODY, NE, v)
+#define ord_comments_where_body_lt(q, v) ord_comments_where(q, BODY, LT, v)
+#define ord_comments_where_body_le(q, v) ord_comments_where(q, BODY, LE, v)
+#define ord_comments_where_body_gt(q, v) ord_comments_where(q, BODY, GT, v)
+#define ord_comments_where_body_ge(q, v) ord_comments_where(q, BODY, GE, v)
+#define ord_comments_where_body_like(q, v) ord_comments_where(q, BODY, LIKE, v)
 #define ord_comments_where_body_ilike(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, text, BODY, ILIKE, v)
+    ord_comments_where(q, BODY, ILIKE, v)
 #define ord_comments_where_body_starts_with(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, text, BODY, STARTS_WITH, v)
+    ord_comments_where(q, BODY, STARTS_WITH, v)
 #define ord_comments_where_body_in(q, v, n) \
-    SC_WHERE_IN(ORD_COMMENTS, q, text, BODY, IN, v, n)
+    ord_comments_where_in(q, BODY, v, n)
 #define ord_comments_where_body_not_in(q, v, n) \
-    SC_WHERE_IN(ORD_COMMENTS, q, text, BODY, NOT_IN, v, n)
-#define ord_comments_order_by_body(q, dir) \
-    SC_ORDER_BY(ORD_COMMENTS, q, BODY, dir)
-#define ord_comments_update_set_body(q, v) \
-    SC_SET(ORD_COMMENTS, q, text, BODY, v)
+    ord_comments_where_not_in(q, BODY, v, n)
+#define ord_comments_order_by_body(q, dir) ord_comments_order_by(q, BODY, dir)
+#define ord_comments_update_set_body(q, v) ord_comments_set(q, BODY, v)
 
 /* Groups and shaping. */
 #define ord_comments_or(q) sc_query_begin_or(SC_HANDLE(ORD_COMMENTS, q))
@@ -367,73 +379,71 @@ int ord_posts_delete_many(sc_db *db, const ord_post *rows, size_t n);
 ord_posts_query *ord_posts_select(sc_db *db);
 void ord_posts_query_free(ord_posts_query *q);
 
-/* Column post_id (int64): filters, order, bulk set. */
-#define ord_posts_where_post_id_eq(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, POST_ID, EQ, v)
-#define ord_posts_where_post_id_ne(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, POST_ID, NE, v)
-#define ord_posts_where_post_id_lt(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, POST_ID, LT, v)
-#define ord_posts_where_post_id_le(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, POST_ID, LE, v)
-#define ord_posts_where_post_id_gt(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, POST_ID, GT, v)
-#define ord_posts_where_post_id_ge(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, POST_ID, GE, v)
+/* The columns of "posts" in queries: type, nulls, index. */
+#define ORD_POSTS_POST_ID_T   i64, KEY, ORD_POSTS_COL_POST_ID
+#define ORD_POSTS_AUTHOR_ID_T i64, NOT_NULL, ORD_POSTS_COL_AUTHOR_ID
+#define ORD_POSTS_TITLE_T     text, NOT_NULL, ORD_POSTS_COL_TITLE
+#define ord_posts_where(q, col, op, ...) \
+    SC_WHERE(ORD_POSTS, q, ORD_POSTS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define ord_posts_where_in(q, col, v, n) \
+    SC_WHERE_IN(ORD_POSTS, q, ORD_POSTS_##col##_T, SC_OP_IN, v, n)
+#define ord_posts_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(ORD_POSTS, q, ORD_POSTS_##col##_T, SC_OP_NOT_IN, v, n)
+#define ord_posts_where_null(q, col) \
+    SC_WHERE_NULL(ORD_POSTS, q, ORD_POSTS_##col##_T, SC_OP_IS_NULL)
+#define ord_posts_where_not_null(q, col) \
+    SC_WHERE_NULL(ORD_POSTS, q, ORD_POSTS_##col##_T, SC_OP_IS_NOT_NULL)
+#define ord_posts_order_by(q, col, dir) \
+    SC_ORDER_BY(ORD_POSTS, q, ORD_POSTS_##col##_T, dir)
+#define ord_posts_set(q, col, ...) \
+    SC_SET(ORD_POSTS, q, ORD_POSTS_##col##_T, __VA_ARGS__)
+#define ord_posts_set_null(q, col) \
+    SC_SET_NULL(ORD_POSTS, q, ORD_POSTS_##col##_T)
+
+/* Column post_id (int64): the former names. */
+#define ord_posts_where_post_id_eq(q, v) ord_posts_where(q, POST_ID, EQ, v)
+#define ord_posts_where_post_id_ne(q, v) ord_posts_where(q, POST_ID, NE, v)
+#define ord_posts_where_post_id_lt(q, v) ord_posts_where(q, POST_ID, LT, v)
+#define ord_posts_where_post_id_le(q, v) ord_posts_where(q, POST_ID, LE, v)
+#define ord_posts_where_post_id_gt(q, v) ord_posts_where(q, POST_ID, GT, v)
+#define ord_posts_where_post_id_ge(q, v) ord_posts_where(q, POST_ID, GE, v)
 #define ord_posts_where_post_id_in(q, v, n) \
-    SC_WHERE_IN(ORD_POSTS, q, i64, POST_ID, IN, v, n)
+    ord_posts_where_in(q, POST_ID, v, n)
 #define ord_posts_where_post_id_not_in(q, v, n) \
-    SC_WHERE_IN(ORD_POSTS, q, i64, POST_ID, NOT_IN, v, n)
-#define ord_posts_order_by_post_id(q, dir) \
-    SC_ORDER_BY(ORD_POSTS, q, POST_ID, dir)
+    ord_posts_where_not_in(q, POST_ID, v, n)
+#define ord_posts_order_by_post_id(q, dir) ord_posts_order_by(q, POST_ID, dir)
 
-/* Column author_id (int64): filters, order, bulk set. */
-#define ord_posts_where_author_id_eq(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, AUTHOR_ID, EQ, v)
-#define ord_posts_where_author_id_ne(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, AUTHOR_ID, NE, v)
-#define ord_posts_where_author_id_lt(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, AUTHOR_ID, LT, v)
-#define ord_posts_where_author_id_le(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, AUTHOR_ID, LE, v)
-#define ord_posts_where_author_id_gt(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, AUTHOR_ID, GT, v)
-#define ord_posts_where_author_id_ge(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, AUTHOR_ID, GE, v)
+/* Column author_id (int64): the former names. */
+#define ord_posts_where_author_id_eq(q, v) ord_posts_where(q, AUTHOR_ID, EQ, v)
+#define ord_posts_where_author_id_ne(q, v) ord_posts_where(q, AUTHOR_ID, NE, v)
+#define ord_posts_where_author_id_lt(q, v) ord_posts_where(q, AUTHOR_ID, LT, v)
+#define ord_posts_where_author_id_le(q, v) ord_posts_where(q, AUTHOR_ID, LE, v)
+#define ord_posts_where_author_id_gt(q, v) ord_posts_where(q, AUTHOR_ID, GT, v)
+#define ord_posts_where_author_id_ge(q, v) ord_posts_where(q, AUTHOR_ID, GE, v)
 #define ord_posts_where_author_id_in(q, v, n) \
-    SC_WHERE_IN(ORD_POSTS, q, i64, AUTHOR_ID, IN, v, n)
+    ord_posts_where_in(q, AUTHOR_ID, v, n)
 #define ord_posts_where_author_id_not_in(q, v, n) \
-    SC_WHERE_IN(ORD_POSTS, q, i64, AUTHOR_ID, NOT_IN, v, n)
+    ord_posts_where_not_in(q, AUTHOR_ID, v, n)
 #define ord_posts_order_by_author_id(q, dir) \
-    SC_ORDER_BY(ORD_POSTS, q, AUTHOR_ID, dir)
-#define ord_posts_update_set_author_id(q, v) \
-    SC_SET(ORD_POSTS, q, i64, AUTHOR_ID, v)
+    ord_posts_order_by(q, AUTHOR_ID, dir)
+#define ord_posts_update_set_author_id(q, v) ord_posts_set(q, AUTHOR_ID, v)
 
-/* Column title (varchar(80)): filters, order, bulk set. */
-#define ord_posts_where_title_eq(q, v) \
-    SC_WHERE(ORD_POSTS, q, text, TITLE, EQ, v)
-#define ord_posts_where_title_ne(q, v) \
-    SC_WHERE(ORD_POSTS, q, text, TITLE, NE, v)
-#define ord_posts_where_title_lt(q, v) \
-    SC_WHERE(ORD_POSTS, q, text, TITLE, LT, v)
-#define ord_posts_where_title_le(q, v) \
-    SC_WHERE(ORD_POSTS, q, text, TITLE, LE, v)
-#define ord_posts_where_title_gt(q, v) \
-    SC_WHERE(ORD_POSTS, q, text, TITLE, GT, v)
-#define ord_posts_where_title_ge(q, v) \
-    SC_WHERE(ORD_POSTS, q, text, TITLE, GE, v)
-#define ord_posts_where_title_like(q, v) \
-    SC_WHERE(ORD_POSTS, q, text, TITLE, LIKE, v)
-#define ord_posts_where_title_ilike(q, v) \
-    SC_WHERE(ORD_POSTS, q, text, TITLE, ILIKE, v)
+/* Column title (varchar(80)): the former names. */
+#define ord_posts_where_title_eq(q, v) ord_posts_where(q, TITLE, EQ, v)
+#define ord_posts_where_title_ne(q, v) ord_posts_where(q, TITLE, NE, v)
+#define ord_posts_where_title_lt(q, v) ord_posts_where(q, TITLE, LT, v)
+#define ord_posts_where_title_le(q, v) ord_posts_where(q, TITLE, LE, v)
+#define ord_posts_where_title_gt(q, v) ord_posts_where(q, TITLE, GT, v)
+#define ord_posts_where_title_ge(q, v) ord_posts_where(q, TITLE, GE, v)
+#define ord_posts_where_title_like(q, v) ord_posts_where(q, TITLE, LIKE, v)
+#define ord_posts_where_title_ilike(q, v) ord_posts_where(q, TITLE, ILIKE, v)
 #define ord_posts_where_title_starts_with(q, v) \
-    SC_WHERE(ORD_POSTS, q, text, TITLE, STARTS_WITH, v)
-#define ord_posts_where_title_in(q, v, n) \
-    SC_WHERE_IN(ORD_POSTS, q, text, TITLE, IN, v, n)
+    ord_posts_where(q, TITLE, STARTS_WITH, v)
+#define ord_posts_where_title_in(q, v, n) ord_posts_where_in(q, TITLE, v, n)
 #define ord_posts_where_title_not_in(q, v, n) \
-    SC_WHERE_IN(ORD_POSTS, q, text, TITLE, NOT_IN, v, n)
-#define ord_posts_order_by_title(q, dir) SC_ORDER_BY(ORD_POSTS, q, TITLE, dir)
-#define ord_posts_update_set_title(q, v) SC_SET(ORD_POSTS, q, text, TITLE, v)
+    ord_posts_where_not_in(q, TITLE, v, n)
+#define ord_posts_order_by_title(q, dir) ord_posts_order_by(q, TITLE, dir)
+#define ord_posts_update_set_title(q, v) ord_posts_set(q, TITLE, v)
 
 /* Groups and shaping. */
 #define ord_posts_or(q) sc_query_begin_or(SC_HANDLE(ORD_POSTS, q))
@@ -514,80 +524,91 @@ int ord_authors_delete_many(sc_db *db, const ord_author *rows, size_t n);
 ord_authors_query *ord_authors_select(sc_db *db);
 void ord_authors_query_free(ord_authors_query *q);
 
-/* Column author_id (int64): filters, order, bulk set. */
+/* The columns of "authors" in queries: type, nulls, index. */
+#define ORD_AUTHORS_AUTHOR_ID_T   i64, KEY, ORD_AUTHORS_COL_AUTHOR_ID
+#define ORD_AUTHORS_NAME_T        text, NOT_NULL, ORD_AUTHORS_COL_NAME
+#define ORD_AUTHORS_FAVORITE_ID_T i64, NULLABLE, ORD_AUTHORS_COL_FAVORITE_ID
+#define ord_authors_where(q, col, op, ...) \
+    SC_WHERE(ORD_AUTHORS, q, ORD_AUTHORS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define ord_authors_where_in(q, col, v, n) \
+    SC_WHERE_IN(ORD_AUTHORS, q, ORD_AUTHORS_##col##_T, SC_OP_IN, v, n)
+#define ord_authors_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(ORD_AUTHORS, q, ORD_AUTHORS_##col##_T, SC_OP_NOT_IN, v, n)
+#define ord_authors_where_null(q, col) \
+    SC_WHERE_NULL(ORD_AUTHORS, q, ORD_AUTHORS_##col##_T, SC_OP_IS_NULL)
+#define ord_authors_where_not_null(q, col) \
+    SC_WHERE_NULL(ORD_AUTHORS, q, ORD_AUTHORS_##col##_T, SC_OP_IS_NOT_NULL)
+#define ord_authors_order_by(q, col, dir) \
+    SC_ORDER_BY(ORD_AUTHORS, q, ORD_AUTHORS_##col##_T, dir)
+#define ord_authors_set(q, col, ...) \
+    SC_SET(ORD_AUTHORS, q, ORD_AUTHORS_##col##_T, __VA_ARGS__)
+#define ord_authors_set_null(q, col) \
+    SC_SET_NULL(ORD_AUTHORS, q, ORD_AUTHORS_##col##_T)
+
+/* Column author_id (int64): the former names. */
 #define ord_authors_where_author_id_eq(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, AUTHOR_ID, EQ, v)
+    ord_authors_where(q, AUTHOR_ID, EQ, v)
 #define ord_authors_where_author_id_ne(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, AUTHOR_ID, NE, v)
+    ord_authors_where(q, AUTHOR_ID, NE, v)
 #define ord_authors_where_author_id_lt(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, AUTHOR_ID, LT, v)
+    ord_authors_where(q, AUTHOR_ID, LT, v)
 #define ord_authors_where_author_id_le(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, AUTHOR_ID, LE, v)
+    ord_authors_where(q, AUTHOR_ID, LE, v)
 #define ord_authors_where_author_id_gt(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, AUTHOR_ID, GT, v)
+    ord_authors_where(q, AUTHOR_ID, GT, v)
 #define ord_authors_where_author_id_ge(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, AUTHOR_ID, GE, v)
+    ord_authors_where(q, AUTHOR_ID, GE, v)
 #define ord_authors_where_author_id_in(q, v, n) \
-    SC_WHERE_IN(ORD_AUTHORS, q, i64, AUTHOR_ID, IN, v, n)
+    ord_authors_where_in(q, AUTHOR_ID, v, n)
 #define ord_authors_where_author_id_not_in(q, v, n) \
-    SC_WHERE_IN(ORD_AUTHORS, q, i64, AUTHOR_ID, NOT_IN, v, n)
+    ord_authors_where_not_in(q, AUTHOR_ID, v, n)
 #define ord_authors_order_by_author_id(q, dir) \
-    SC_ORDER_BY(ORD_AUTHORS, q, AUTHOR_ID, dir)
+    ord_authors_order_by(q, AUTHOR_ID, dir)
 
-/* Column name (text): filters, order, bulk set. */
-#define ord_authors_where_name_eq(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, text, NAME, EQ, v)
-#define ord_authors_where_name_ne(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, text, NAME, NE, v)
-#define ord_authors_where_name_lt(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, text, NAME, LT, v)
-#define ord_authors_where_name_le(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, text, NAME, LE, v)
-#define ord_authors_where_name_gt(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, text, NAME, GT, v)
-#define ord_authors_where_name_ge(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, text, NAME, GE, v)
-#define ord_authors_where_name_like(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, text, NAME, LIKE, v)
-#define ord_authors_where_name_ilike(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, text, NAME, ILIKE, v)
+/* Column name (text): the former names. */
+#define ord_authors_where_name_eq(q, v) ord_authors_where(q, NAME, EQ, v)
+#define ord_authors_where_name_ne(q, v) ord_authors_where(q, NAME, NE, v)
+#define ord_authors_where_name_lt(q, v) ord_authors_where(q, NAME, LT, v)
+#define ord_authors_where_name_le(q, v) ord_authors_where(q, NAME, LE, v)
+#define ord_authors_where_name_gt(q, v) ord_authors_where(q, NAME, GT, v)
+#define ord_authors_where_name_ge(q, v) ord_authors_where(q, NAME, GE, v)
+#define ord_authors_where_name_like(q, v) ord_authors_where(q, NAME, LIKE, v)
+#define ord_authors_where_name_ilike(q, v) ord_authors_where(q, NAME, ILIKE, v)
 #define ord_authors_where_name_starts_with(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, text, NAME, STARTS_WITH, v)
-#define ord_authors_where_name_in(q, v, n) \
-    SC_WHERE_IN(ORD_AUTHORS, q, text, NAME, IN, v, n)
+    ord_authors_where(q, NAME, STARTS_WITH, v)
+#define ord_authors_where_name_in(q, v, n) ord_authors_where_in(q, NAME, v, n)
 #define ord_authors_where_name_not_in(q, v, n) \
-    SC_WHERE_IN(ORD_AUTHORS, q, text, NAME, NOT_IN, v, n)
-#define ord_authors_order_by_name(q, dir) \
-    SC_ORDER_BY(ORD_AUTHORS, q, NAME, dir)
-#define ord_authors_update_set_name(q, v) SC_SET(ORD_AUTHORS, q, text, NAME, v)
+    ord_authors_where_not_in(q, NAME, v, n)
+#define ord_authors_order_by_name(q, dir) ord_authors_order_by(q, NAME, dir)
+#define ord_authors_update_set_name(q, v) ord_authors_set(q, NAME, v)
 
-/* Column favorite_id (int64, nullable): filters, order, bulk set. */
+/* Column favorite_id (int64, nullable): the former names. */
 #define ord_authors_where_favorite_id_eq(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, FAVORITE_ID, EQ, v)
+    ord_authors_where(q, FAVORITE_ID, EQ, v)
 #define ord_authors_where_favorite_id_ne(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, FAVORITE_ID, NE, v)
+    ord_authors_where(q, FAVORITE_ID, NE, v)
 #define ord_authors_where_favorite_id_lt(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, FAVORITE_ID, LT, v)
+    ord_authors_where(q, FAVORITE_ID, LT, v)
 #define ord_authors_where_favorite_id_le(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, FAVORITE_ID, LE, v)
+    ord_authors_where(q, FAVORITE_ID, LE, v)
 #define ord_authors_where_favorite_id_gt(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, FAVORITE_ID, GT, v)
+    ord_authors_where(q, FAVORITE_ID, GT, v)
 #define ord_authors_where_favorite_id_ge(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, FAVORITE_ID, GE, v)
+    ord_authors_where(q, FAVORITE_ID, GE, v)
 #define ord_authors_where_favorite_id_in(q, v, n) \
-    SC_WHERE_IN(ORD_AUTHORS, q, i64, FAVORITE_ID, IN, v, n)
+    ord_authors_where_in(q, FAVORITE_ID, v, n)
 #define ord_authors_where_favorite_id_not_in(q, v, n) \
-    SC_WHERE_IN(ORD_AUTHORS, q, i64, FAVORITE_ID, NOT_IN, v, n)
+    ord_authors_where_not_in(q, FAVORITE_ID, v, n)
 #define ord_authors_where_favorite_id_is_null(q) \
-    SC_WHERE_NULL(ORD_AUTHORS, q, FAVORITE_ID, IS_NULL)
+    ord_authors_where_null(q, FAVORITE_ID)
 #define ord_authors_where_favorite_id_is_not_null(q) \
-    SC_WHERE_NULL(ORD_AUTHORS, q, FAVORITE_ID, IS_NOT_NULL)
+    ord_authors_where_not_null(q, FAVORITE_ID)
 #define ord_authors_order_by_favorite_id(q, dir) \
-    SC_ORDER_BY(ORD_AUTHORS, q, FAVORITE_ID, dir)
+    ord_authors_order_by(q, FAVORITE_ID, dir)
 #define ord_authors_update_set_favorite_id(q, v) \
-    SC_SET(ORD_AUTHORS, q, i64, FAVORITE_ID, v)
+    ord_authors_set(q, FAVORITE_ID, v)
 #define ord_authors_update_set_favorite_id_null(q) \
-    SC_SET_NULL(ORD_AUTHORS, q, FAVORITE_ID)
+    ord_authors_set_null(q, FAVORITE_ID)
 
 /* Groups and shaping. */
 #define ord_authors_or(q) sc_query_begin_or(SC_HANDLE(ORD_AUTHORS, q))

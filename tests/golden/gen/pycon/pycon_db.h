@@ -112,6 +112,7 @@ static inline const int *pycon_level_args_(const pycon_level *v)
 {
     return (const int *)(const void *)v;
 }
+#define SC__T_pycon_level SC__ENUM(pycon_level)
 
 /* People who signed up. */
 typedef struct pycon_user {
@@ -215,130 +216,136 @@ int pycon_users_delete_many(sc_db *db, const pycon_user *rows, size_t n);
 pycon_users_query *pycon_users_select(sc_db *db);
 void pycon_users_query_free(pycon_users_query *q);
 
-/* Column user_id (int64): filters, order, bulk set. */
-#define pycon_users_where_user_id_eq(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, USER_ID, EQ, v)
-#define pycon_users_where_user_id_ne(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, USER_ID, NE, v)
-#define pycon_users_where_user_id_lt(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, USER_ID, LT, v)
-#define pycon_users_where_user_id_le(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, USER_ID, LE, v)
-#define pycon_users_where_user_id_gt(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, USER_ID, GT, v)
-#define pycon_users_where_user_id_ge(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, USER_ID, GE, v)
+/* The columns of "users" in queries: type, nulls, index. */
+#define PYCON_USERS_USER_ID_T    i64, KEY, PYCON_USERS_COL_USER_ID
+#define PYCON_USERS_USER_NAME_T  text, NOT_NULL, PYCON_USERS_COL_USER_NAME
+#define PYCON_USERS_USER_EMAIL_T text, NOT_NULL, PYCON_USERS_COL_USER_EMAIL
+#define PYCON_USERS_KARMA_T      numeric, NULLABLE, PYCON_USERS_COL_KARMA
+#define PYCON_USERS_JOINED_AT_T  timestamp, NOT_NULL, PYCON_USERS_COL_JOINED_AT
+#define pycon_users_where(q, col, op, ...) \
+    SC_WHERE(PYCON_USERS, q, PYCON_USERS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define pycon_users_where_in(q, col, v, n) \
+    SC_WHERE_IN(PYCON_USERS, q, PYCON_USERS_##col##_T, SC_OP_IN, v, n)
+#define pycon_users_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(PYCON_USERS, q, PYCON_USERS_##col##_T, SC_OP_NOT_IN, v, n)
+#define pycon_users_where_null(q, col) \
+    SC_WHERE_NULL(PYCON_USERS, q, PYCON_USERS_##col##_T, SC_OP_IS_NULL)
+#define pycon_users_where_not_null(q, col) \
+    SC_WHERE_NULL(PYCON_USERS, q, PYCON_USERS_##col##_T, SC_OP_IS_NOT_NULL)
+#define pycon_users_order_by(q, col, dir) \
+    SC_ORDER_BY(PYCON_USERS, q, PYCON_USERS_##col##_T, dir)
+#define pycon_users_set(q, col, ...) \
+    SC_SET(PYCON_USERS, q, PYCON_USERS_##col##_T, __VA_ARGS__)
+#define pycon_users_set_null(q, col) \
+    SC_SET_NULL(PYCON_USERS, q, PYCON_USERS_##col##_T)
+
+/* Column user_id (int64): the former names. */
+#define pycon_users_where_user_id_eq(q, v) pycon_users_where(q, USER_ID, EQ, v)
+#define pycon_users_where_user_id_ne(q, v) pycon_users_where(q, USER_ID, NE, v)
+#define pycon_users_where_user_id_lt(q, v) pycon_users_where(q, USER_ID, LT, v)
+#define pycon_users_where_user_id_le(q, v) pycon_users_where(q, USER_ID, LE, v)
+#define pycon_users_where_user_id_gt(q, v) pycon_users_where(q, USER_ID, GT, v)
+#define pycon_users_where_user_id_ge(q, v) pycon_users_where(q, USER_ID, GE, v)
 #define pycon_users_where_user_id_in(q, v, n) \
-    SC_WHERE_IN(PYCON_USERS, q, i64, USER_ID, IN, v, n)
+    pycon_users_where_in(q, USER_ID, v, n)
 #define pycon_users_where_user_id_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_USERS, q, i64, USER_ID, NOT_IN, v, n)
+    pycon_users_where_not_in(q, USER_ID, v, n)
 #define pycon_users_order_by_user_id(q, dir) \
-    SC_ORDER_BY(PYCON_USERS, q, USER_ID, dir)
+    pycon_users_order_by(q, USER_ID, dir)
 
-/* Column user_name (varchar(32)): filters, order, bulk set. */
+/* Column user_name (varchar(32)): the former names. */
 #define pycon_users_where_user_name_eq(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_NAME, EQ, v)
+    pycon_users_where(q, USER_NAME, EQ, v)
 #define pycon_users_where_user_name_ne(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_NAME, NE, v)
+    pycon_users_where(q, USER_NAME, NE, v)
 #define pycon_users_where_user_name_lt(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_NAME, LT, v)
+    pycon_users_where(q, USER_NAME, LT, v)
 #define pycon_users_where_user_name_le(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_NAME, LE, v)
+    pycon_users_where(q, USER_NAME, LE, v)
 #define pycon_users_where_user_name_gt(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_NAME, GT, v)
+    pycon_users_where(q, USER_NAME, GT, v)
 #define pycon_users_where_user_name_ge(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_NAME, GE, v)
+    pycon_users_where(q, USER_NAME, GE, v)
 #define pycon_users_where_user_name_like(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_NAME, LIKE, v)
+    pycon_users_where(q, USER_NAME, LIKE, v)
 #define pycon_users_where_user_name_ilike(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_NAME, ILIKE, v)
+    pycon_users_where(q, USER_NAME, ILIKE, v)
 #define pycon_users_where_user_name_starts_with(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_NAME, STARTS_WITH, v)
+    pycon_users_where(q, USER_NAME, STARTS_WITH, v)
 #define pycon_users_where_user_name_in(q, v, n) \
-    SC_WHERE_IN(PYCON_USERS, q, text, USER_NAME, IN, v, n)
+    pycon_users_where_in(q, USER_NAME, v, n)
 #define pycon_users_where_user_name_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_USERS, q, text, USER_NAME, NOT_IN, v, n)
+    pycon_users_where_not_in(q, USER_NAME, v, n)
 #define pycon_users_order_by_user_name(q, dir) \
-    SC_ORDER_BY(PYCON_USERS, q, USER_NAME, dir)
-#define pycon_users_update_set_user_name(q, v) \
-    SC_SET(PYCON_USERS, q, text, USER_NAME, v)
+    pycon_users_order_by(q, USER_NAME, dir)
+#define pycon_users_update_set_user_name(q, v) pycon_users_set(q, USER_NAME, v)
 
-/* Column user_email (varchar(64)): filters, order, bulk set. */
+/* Column user_email (varchar(64)): the former names. */
 #define pycon_users_where_user_email_eq(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, EQ, v)
+    pycon_users_where(q, USER_EMAIL, EQ, v)
 #define pycon_users_where_user_email_ne(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, NE, v)
+    pycon_users_where(q, USER_EMAIL, NE, v)
 #define pycon_users_where_user_email_lt(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, LT, v)
+    pycon_users_where(q, USER_EMAIL, LT, v)
 #define pycon_users_where_user_email_le(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, LE, v)
+    pycon_users_where(q, USER_EMAIL, LE, v)
 #define pycon_users_where_user_email_gt(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, GT, v)
+    pycon_users_where(q, USER_EMAIL, GT, v)
 #define pycon_users_where_user_email_ge(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, GE, v)
+    pycon_users_where(q, USER_EMAIL, GE, v)
 #define pycon_users_where_user_email_like(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, LIKE, v)
+    pycon_users_where(q, USER_EMAIL, LIKE, v)
 #define pycon_users_where_user_email_ilike(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, ILIKE, v)
+    pycon_users_where(q, USER_EMAIL, ILIKE, v)
 #define pycon_users_where_user_email_starts_with(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, STARTS_WITH, v)
+    pycon_users_where(q, USER_EMAIL, STARTS_WITH, v)
 #define pycon_users_where_user_email_in(q, v, n) \
-    SC_WHERE_IN(PYCON_USERS, q, text, USER_EMAIL, IN, v, n)
+    pycon_users_where_in(q, USER_EMAIL, v, n)
 #define pycon_users_where_user_email_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_USERS, q, text, USER_EMAIL, NOT_IN, v, n)
+    pycon_users_where_not_in(q, USER_EMAIL, v, n)
 #define pycon_users_order_by_user_email(q, dir) \
-    SC_ORDER_BY(PYCON_USERS, q, USER_EMAIL, dir)
+    pycon_users_order_by(q, USER_EMAIL, dir)
 #define pycon_users_update_set_user_email(q, v) \
-    SC_SET(PYCON_USERS, q, text, USER_EMAIL, v)
+    pycon_users_set(q, USER_EMAIL, v)
 
-/* Column karma (numeric(10,2), nullable): filters, order, bulk set. */
-#define pycon_users_where_karma_eq(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, KARMA, EQ, v)
-#define pycon_users_where_karma_ne(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, KARMA, NE, v)
-#define pycon_users_where_karma_lt(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, KARMA, LT, v)
-#define pycon_users_where_karma_le(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, KARMA, LE, v)
-#define pycon_users_where_karma_gt(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, KARMA, GT, v)
-#define pycon_users_where_karma_ge(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, KARMA, GE, v)
+/* Column karma (numeric(10,2), nullable): the former names. */
+#define pycon_users_where_karma_eq(q, v) pycon_users_where(q, KARMA, EQ, v)
+#define pycon_users_where_karma_ne(q, v) pycon_users_where(q, KARMA, NE, v)
+#define pycon_users_where_karma_lt(q, v) pycon_users_where(q, KARMA, LT, v)
+#define pycon_users_where_karma_le(q, v) pycon_users_where(q, KARMA, LE, v)
+#define pycon_users_where_karma_gt(q, v) pycon_users_where(q, KARMA, GT, v)
+#define pycon_users_where_karma_ge(q, v) pycon_users_where(q, KARMA, GE, v)
 #define pycon_users_where_karma_in(q, v, n) \
-    SC_WHERE_IN(PYCON_USERS, q, i64, KARMA, IN, v, n)
+    pycon_users_where_in(q, KARMA, v, n)
 #define pycon_users_where_karma_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_USERS, q, i64, KARMA, NOT_IN, v, n)
-#define pycon_users_where_karma_is_null(q) \
-    SC_WHERE_NULL(PYCON_USERS, q, KARMA, IS_NULL)
+    pycon_users_where_not_in(q, KARMA, v, n)
+#define pycon_users_where_karma_is_null(q) pycon_users_where_null(q, KARMA)
 #define pycon_users_where_karma_is_not_null(q) \
-    SC_WHERE_NULL(PYCON_USERS, q, KARMA, IS_NOT_NULL)
-#define pycon_users_order_by_karma(q, dir) \
-    SC_ORDER_BY(PYCON_USERS, q, KARMA, dir)
-#define pycon_users_update_set_karma(q, v) \
-    SC_SET(PYCON_USERS, q, i64, KARMA, v)
-#define pycon_users_update_set_karma_null(q) SC_SET_NULL(PYCON_USERS, q, KARMA)
+    pycon_users_where_not_null(q, KARMA)
+#define pycon_users_order_by_karma(q, dir) pycon_users_order_by(q, KARMA, dir)
+#define pycon_users_update_set_karma(q, v) pycon_users_set(q, KARMA, v)
+#define pycon_users_update_set_karma_null(q) pycon_users_set_null(q, KARMA)
 
-/* Column joined_at (timestamp): filters, order, bulk set. */
+/* Column joined_at (timestamp): the former names. */
 #define pycon_users_where_joined_at_eq(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, JOINED_AT, EQ, v)
+    pycon_users_where(q, JOINED_AT, EQ, v)
 #define pycon_users_where_joined_at_ne(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, JOINED_AT, NE, v)
+    pycon_users_where(q, JOINED_AT, NE, v)
 #define pycon_users_where_joined_at_lt(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, JOINED_AT, LT, v)
+    pycon_users_where(q, JOINED_AT, LT, v)
 #define pycon_users_where_joined_at_le(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, JOINED_AT, LE, v)
+    pycon_users_where(q, JOINED_AT, LE, v)
 #define pycon_users_where_joined_at_gt(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, JOINED_AT, GT, v)
+    pycon_users_where(q, JOINED_AT, GT, v)
 #define pycon_users_where_joined_at_ge(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, JOINED_AT, GE, v)
+    pycon_users_where(q, JOINED_AT, GE, v)
 #define pycon_users_where_joined_at_in(q, v, n) \
-    SC_WHERE_IN(PYCON_USERS, q, i64, JOINED_AT, IN, v, n)
+    pycon_users_where_in(q, JOINED_AT, v, n)
 #define pycon_users_where_joined_at_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_USERS, q, i64, JOINED_AT, NOT_IN, v, n)
+    pycon_users_where_not_in(q, JOINED_AT, v, n)
 #define pycon_users_order_by_joined_at(q, dir) \
-    SC_ORDER_BY(PYCON_USERS, q, JOINED_AT, dir)
-#define pycon_users_update_set_joined_at(q, v) \
-    SC_SET(PYCON_USERS, q, i64, JOINED_AT, v)
+    pycon_users_order_by(q, JOINED_AT, dir)
+#define pycon_users_update_set_joined_at(q, v) pycon_users_set(q, JOINED_AT, v)
 
 /* Groups and shaping. */
 #define pycon_users_or(q) sc_query_begin_or(SC_HANDLE(PYCON_USERS, q))
@@ -411,68 +418,92 @@ int pycon_programs_delete_many(sc_db *db, const pycon_program *rows, size_t n);
 pycon_programs_query *pycon_programs_select(sc_db *db);
 void pycon_programs_query_free(pycon_programs_query *q);
 
-/* Column program_id (int64): filters, order, bulk set. */
-#define pycon_programs_where_program_id_eq(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, i64, PROGRAM_ID, EQ, v)
-#define pycon_programs_where_program_id_ne(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, i64, PROGRAM_ID, NE, v)
-#define pycon_programs_where_program_id_lt(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, i64, PROGRAM_ID, LT, v)
-#define pycon_programs_where_program_id_le(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, i64, PROGRAM_ID, LE, v)
-#define pycon_programs_where_program_id_gt(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, i64, PROGRAM_ID, GT, v)
-#define pycon_programs_where_program_id_ge(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, i64, PROGRAM_ID, GE, v)
-#define pycon_programs_where_program_id_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAMS, q, i64, PROGRAM_ID, IN, v, n)
-#define pycon_programs_where_program_id_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAMS, q, i64, PROGRAM_ID, NOT_IN, v, n)
-#define pycon_programs_order_by_program_id(q, dir) \
-    SC_ORDER_BY(PYCON_PROGRAMS, q, PROGRAM_ID, dir)
-
-/* Column program_name (varchar(128)): filters, order, bulk set. */
-#define pycon_programs_where_program_name_eq(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, EQ, v)
-#define pycon_programs_where_program_name_ne(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, NE, v)
-#define pycon_programs_where_program_name_lt(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, LT, v)
-#define pycon_programs_where_program_name_le(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, LE, v)
-#define pycon_programs_where_program_name_gt(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, GT, v)
-#define pycon_programs_where_program_name_ge(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, GE, v)
-#define pycon_programs_where_program_name_like(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, LIKE, v)
-#define pycon_programs_where_program_name_ilike(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, ILIKE, v)
-#define pycon_programs_where_program_name_starts_with(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, STARTS_WITH, v)
-#define pycon_programs_where_program_name_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAMS, q, text, PROGRAM_NAME, IN, v, n)
-#define pycon_programs_where_program_name_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAMS, q, text, PROGRAM_NAME, NOT_IN, v, n)
-#define pycon_programs_order_by_program_name(q, dir) \
-    SC_ORDER_BY(PYCON_PROGRAMS, q, PROGRAM_NAME, dir)
-#define pycon_programs_update_set_program_name(q, v) \
-    SC_SET(PYCON_PROGRAMS, q, text, PROGRAM_NAME, v)
-
-/* Column level (enum level): filters, order, bulk set. */
-#define pycon_programs_where_level_eq(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, enum, LEVEL, EQ, pycon_level_arg_(v))
-#define pycon_programs_where_level_ne(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, enum, LEVEL, NE, pycon_level_arg_(v))
-#define pycon_programs_where_level_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAMS, q, enum, LEVEL, IN, pycon_level_args_(v), n)
-#define pycon_programs_where_level_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAMS, q, enum, LEVEL, NOT_IN, pycon_level_args_(v), \
+/* The columns of "programs" in queries: type, nulls, index. */
+#define PYCON_PROGRAMS_PROGRAM_ID_T   i64, KEY, PYCON_PROGRAMS_COL_PROGRAM_ID
+#define PYCON_PROGRAMS_PROGRAM_NAME_T \
+    text, NOT_NULL, PYCON_PROGRAMS_COL_PROGRAM_NAME
+#define PYCON_PROGRAMS_LEVEL_T \
+    pycon_level, NOT_NULL, PYCON_PROGRAMS_COL_LEVEL
+#define pycon_programs_where(q, col, op, ...) \
+    SC_WHERE(PYCON_PROGRAMS, q, PYCON_PROGRAMS_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define pycon_programs_where_in(q, col, v, n) \
+    SC_WHERE_IN(PYCON_PROGRAMS, q, PYCON_PROGRAMS_##col##_T, SC_OP_IN, v, n)
+#define pycon_programs_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(PYCON_PROGRAMS, q, PYCON_PROGRAMS_##col##_T, SC_OP_NOT_IN, v, \
                 n)
+#define pycon_programs_where_null(q, col) \
+    SC_WHERE_NULL(PYCON_PROGRAMS, q, PYCON_PROGRAMS_##col##_T, SC_OP_IS_NULL)
+#define pycon_programs_where_not_null(q, col) \
+    SC_WHERE_NULL(PYCON_PROGRAMS, q, PYCON_PROGRAMS_##col##_T, \
+                  SC_OP_IS_NOT_NULL)
+#define pycon_programs_order_by(q, col, dir) \
+    SC_ORDER_BY(PYCON_PROGRAMS, q, PYCON_PROGRAMS_##col##_T, dir)
+#define pycon_programs_set(q, col, ...) \
+    SC_SET(PYCON_PROGRAMS, q, PYCON_PROGRAMS_##col##_T, __VA_ARGS__)
+#define pycon_programs_set_null(q, col) \
+    SC_SET_NULL(PYCON_PROGRAMS, q, PYCON_PROGRAMS_##col##_T)
+
+/* Column program_id (int64): the former names. */
+#define pycon_programs_where_program_id_eq(q, v) \
+    pycon_programs_where(q, PROGRAM_ID, EQ, v)
+#define pycon_programs_where_program_id_ne(q, v) \
+    pycon_programs_where(q, PROGRAM_ID, NE, v)
+#define pycon_programs_where_program_id_lt(q, v) \
+    pycon_programs_where(q, PROGRAM_ID, LT, v)
+#define pycon_programs_where_program_id_le(q, v) \
+    pycon_programs_where(q, PROGRAM_ID, LE, v)
+#define pycon_programs_where_program_id_gt(q, v) \
+    pycon_programs_where(q, PROGRAM_ID, GT, v)
+#define pycon_programs_where_program_id_ge(q, v) \
+    pycon_programs_where(q, PROGRAM_ID, GE, v)
+#define pycon_programs_where_program_id_in(q, v, n) \
+    pycon_programs_where_in(q, PROGRAM_ID, v, n)
+#define pycon_programs_where_program_id_not_in(q, v, n) \
+    pycon_programs_where_not_in(q, PROGRAM_ID, v, n)
+#define pycon_programs_order_by_program_id(q, dir) \
+    pycon_programs_order_by(q, PROGRAM_ID, dir)
+
+/* Column program_name (varchar(128)): the former names. */
+#define pycon_programs_where_program_name_eq(q, v) \
+    pycon_programs_where(q, PROGRAM_NAME, EQ, v)
+#define pycon_programs_where_program_name_ne(q, v) \
+    pycon_programs_where(q, PROGRAM_NAME, NE, v)
+#define pycon_programs_where_program_name_lt(q, v) \
+    pycon_programs_where(q, PROGRAM_NAME, LT, v)
+#define pycon_programs_where_program_name_le(q, v) \
+    pycon_programs_where(q, PROGRAM_NAME, LE, v)
+#define pycon_programs_where_program_name_gt(q, v) \
+    pycon_programs_where(q, PROGRAM_NAME, GT, v)
+#define pycon_programs_where_program_name_ge(q, v) \
+    pycon_programs_where(q, PROGRAM_NAME, GE, v)
+#define pycon_programs_where_program_name_like(q, v) \
+    pycon_programs_where(q, PROGRAM_NAME, LIKE, v)
+#define pycon_programs_where_program_name_ilike(q, v) \
+    pycon_programs_where(q, PROGRAM_NAME, ILIKE, v)
+#define pycon_programs_where_program_name_starts_with(q, v) \
+    pycon_programs_where(q, PROGRAM_NAME, STARTS_WITH, v)
+#define pycon_programs_where_program_name_in(q, v, n) \
+    pycon_programs_where_in(q, PROGRAM_NAME, v, n)
+#define pycon_programs_where_program_name_not_in(q, v, n) \
+    pycon_programs_where_not_in(q, PROGRAM_NAME, v, n)
+#define pycon_programs_order_by_program_name(q, dir) \
+    pycon_programs_order_by(q, PROGRAM_NAME, dir)
+#define pycon_programs_update_set_program_name(q, v) \
+    pycon_programs_set(q, PROGRAM_NAME, v)
+
+/* Column level (enum level): the former names. */
+#define pycon_programs_where_level_eq(q, v) \
+    pycon_programs_where(q, LEVEL, EQ, v)
+#define pycon_programs_where_level_ne(q, v) \
+    pycon_programs_where(q, LEVEL, NE, v)
+#define pycon_programs_where_level_in(q, v, n) \
+    pycon_programs_where_in(q, LEVEL, v, n)
+#define pycon_programs_where_level_not_in(q, v, n) \
+    pycon_programs_where_not_in(q, LEVEL, v, n)
 #define pycon_programs_order_by_level(q, dir) \
-    SC_ORDER_BY(PYCON_PROGRAMS, q, LEVEL, dir)
-#define pycon_programs_update_set_level(q, v) \
-    SC_SET(PYCON_PROGRAMS, q, enum, LEVEL, pycon_level_arg_(v))
+    pycon_programs_order_by(q, LEVEL, dir)
+#define pycon_programs_update_set_level(q, v) pycon_programs_set(q, LEVEL, v)
 
 /* Groups and shaping. */
 #define pycon_programs_or(q) sc_query_begin_or(SC_HANDLE(PYCON_PROGRAMS, q))
@@ -561,71 +592,101 @@ int pycon_program_enrollments_delete_many(sc_db *db,
 pycon_program_enrollments_query *pycon_program_enrollments_select(sc_db *db);
 void pycon_program_enrollments_query_free(pycon_program_enrollments_query *q);
 
-/* Column program_enrollment_id (int64): filters, order, bulk set. */
+/* The columns of "program_enrollments" in queries: type, nulls, index. */
+#define PYCON_PROGRAM_ENROLLMENTS_PROGRAM_ENROLLMENT_ID_T \
+    i64, KEY, PYCON_PROGRAM_ENROLLMENTS_COL_PROGRAM_ENROLLMENT_ID
+#define PYCON_PROGRAM_ENROLLMENTS_PROGRAM_ID_T \
+    i64, NOT_NULL, PYCON_PROGRAM_ENROLLMENTS_COL_PROGRAM_ID
+#define PYCON_PROGRAM_ENROLLMENTS_USER_ID_T \
+    i64, NOT_NULL, PYCON_PROGRAM_ENROLLMENTS_COL_USER_ID
+#define pycon_program_enrollments_where(q, col, op, ...) \
+    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, \
+             PYCON_PROGRAM_ENROLLMENTS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define pycon_program_enrollments_where_in(q, col, v, n) \
+    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, \
+                PYCON_PROGRAM_ENROLLMENTS_##col##_T, SC_OP_IN, v, n)
+#define pycon_program_enrollments_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, \
+                PYCON_PROGRAM_ENROLLMENTS_##col##_T, SC_OP_NOT_IN, v, n)
+#define pycon_program_enrollments_where_null(q, col) \
+    SC_WHERE_NULL(PYCON_PROGRAM_ENROLLMENTS, q, \
+                  PYCON_PROGRAM_ENROLLMENTS_##col##_T, SC_OP_IS_NULL)
+#define pycon_program_enrollments_where_not_null(q, col) \
+    SC_WHERE_NULL(PYCON_PROGRAM_ENROLLMENTS, q, \
+                  PYCON_PROGRAM_ENROLLMENTS_##col##_T, SC_OP_IS_NOT_NULL)
+#define pycon_program_enrollments_order_by(q, col, dir) \
+    SC_ORDER_BY(PYCON_PROGRAM_ENROLLMENTS, q, \
+                PYCON_PROGRAM_ENROLLMENTS_##col##_T, dir)
+#define pycon_program_enrollments_set(q, col, ...) \
+    SC_SET(PYCON_PROGRAM_ENROLLMENTS, q, PYCON_PROGRAM_ENROLLMENTS_##col##_T, \
+           __VA_ARGS__)
+#define pycon_program_enrollments_set_null(q, col) \
+    SC_SET_NULL(PYCON_PROGRAM_ENROLLMENTS, q, \
+                PYCON_PROGRAM_ENROLLMENTS_##col##_T)
+
+/* Column program_enrollment_id (int64): the former names. */
 #define pycon_program_enrollments_where_program_enrollment_id_eq(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, EQ, v)
+    pycon_program_enrollments_where(q, PROGRAM_ENROLLMENT_ID, EQ, v)
 #define pycon_program_enrollments_where_program_enrollment_id_ne(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, NE, v)
+    pycon_program_enrollments_where(q, PROGRAM_ENROLLMENT_ID, NE, v)
 #define pycon_program_enrollments_where_program_enrollment_id_lt(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, LT, v)
+    pycon_program_enrollments_where(q, PROGRAM_ENROLLMENT_ID, LT, v)
 #define pycon_program_enrollments_where_program_enrollment_id_le(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, LE, v)
+    pycon_program_enrollments_where(q, PROGRAM_ENROLLMENT_ID, LE, v)
 #define pycon_program_enrollments_where_program_enrollment_id_gt(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, GT, v)
+    pycon_program_enrollments_where(q, PROGRAM_ENROLLMENT_ID, GT, v)
 #define pycon_program_enrollments_where_program_enrollment_id_ge(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, GE, v)
+    pycon_program_enrollments_where(q, PROGRAM_ENROLLMENT_ID, GE, v)
 #define pycon_program_enrollments_where_program_enrollment_id_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, IN, \
-                v, n)
+    pycon_program_enrollments_where_in(q, PROGRAM_ENROLLMENT_ID, v, n)
 #define pycon_program_enrollments_where_program_enrollment_id_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, \
-                NOT_IN, v, n)
+    pycon_program_enrollments_where_not_in(q, PROGRAM_ENROLLMENT_ID, v, n)
 #define pycon_program_enrollments_order_by_program_enrollment_id(q, dir) \
-    SC_ORDER_BY(PYCON_PROGRAM_ENROLLMENTS, q, PROGRAM_ENROLLMENT_ID, dir)
+    pycon_program_enrollments_order_by(q, PROGRAM_ENROLLMENT_ID, dir)
 
-/* Column program_id (int64): filters, order, bulk set. */
+/* Column program_id (int64): the former names. */
 #define pycon_program_enrollments_where_program_id_eq(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, EQ, v)
+    pycon_program_enrollments_where(q, PROGRAM_ID, EQ, v)
 #define pycon_program_enrollments_where_program_id_ne(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, NE, v)
+    pycon_program_enrollments_where(q, PROGRAM_ID, NE, v)
 #define pycon_program_enrollments_where_program_id_lt(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, LT, v)
+    pycon_program_enrollments_where(q, PROGRAM_ID, LT, v)
 #define pycon_program_enrollments_where_program_id_le(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, LE, v)
+    pycon_program_enrollments_where(q, PROGRAM_ID, LE, v)
 #define pycon_program_enrollments_where_program_id_gt(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, GT, v)
+    pycon_program_enrollments_where(q, PROGRAM_ID, GT, v)
 #define pycon_program_enrollments_where_program_id_ge(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, GE, v)
+    pycon_program_enrollments_where(q, PROGRAM_ID, GE, v)
 #define pycon_program_enrollments_where_program_id_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, IN, v, n)
+    pycon_program_enrollments_where_in(q, PROGRAM_ID, v, n)
 #define pycon_program_enrollments_where_program_id_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, NOT_IN, v, n)
+    pycon_program_enrollments_where_not_in(q, PROGRAM_ID, v, n)
 #define pycon_program_enrollments_order_by_program_id(q, dir) \
-    SC_ORDER_BY(PYCON_PROGRAM_ENROLLMENTS, q, PROGRAM_ID, dir)
+    pycon_program_enrollments_order_by(q, PROGRAM_ID, dir)
 #define pycon_program_enrollments_update_set_program_id(q, v) \
-    SC_SET(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, v)
+    pycon_program_enrollments_set(q, PROGRAM_ID, v)
 
-/* Column user_id (int64): filters, order, bulk set. */
+/* Column user_id (int64): the former names. */
 #define pycon_program_enrollments_where_user_id_eq(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, EQ, v)
+    pycon_program_enrollments_where(q, USER_ID, EQ, v)
 #define pycon_program_enrollments_where_user_id_ne(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, NE, v)
+    pycon_program_enrollments_where(q, USER_ID, NE, v)
 #define pycon_program_enrollments_where_user_id_lt(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, LT, v)
+    pycon_program_enrollments_where(q, USER_ID, LT, v)
 #define pycon_program_enrollments_where_user_id_le(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, LE, v)
+    pycon_program_enrollments_where(q, USER_ID, LE, v)
 #define pycon_program_enrollments_where_user_id_gt(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, GT, v)
+    pycon_program_enrollments_where(q, USER_ID, GT, v)
 #define pycon_program_enrollments_where_user_id_ge(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, GE, v)
+    pycon_program_enrollments_where(q, USER_ID, GE, v)
 #define pycon_program_enrollments_where_user_id_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, IN, v, n)
+    pycon_program_enrollments_where_in(q, USER_ID, v, n)
 #define pycon_program_enrollments_where_user_id_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, NOT_IN, v, n)
+    pycon_program_enrollments_where_not_in(q, USER_ID, v, n)
 #define pycon_program_enrollments_order_by_user_id(q, dir) \
-    SC_ORDER_BY(PYCON_PROGRAM_ENROLLMENTS, q, USER_ID, dir)
+    pycon_program_enrollments_order_by(q, USER_ID, dir)
 #define pycon_program_enrollments_update_set_user_id(q, v) \
-    SC_SET(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, v)
+    pycon_program_enrollments_set(q, USER_ID, v)
 
 /* Groups and shaping. */
 #define pycon_program_enrollments_or(q) \

@@ -104,6 +104,7 @@ static inline const int *q_Mood_Kind_args_(const q_Mood_Kind *v)
 {
     return (const int *)(const void *)v;
 }
+#define SC__T_q_Mood_Kind SC__ENUM(q_Mood_Kind)
 
 typedef struct q_Odd_Quote_Table {
     int64_t     Id_;        /* primary key, set by insert */
@@ -187,103 +188,131 @@ int q_Odd_Quote_Table_delete_many(sc_db *db, const q_Odd_Quote_Table *rows,
 q_Odd_Quote_Table_query *q_Odd_Quote_Table_select(sc_db *db);
 void q_Odd_Quote_Table_query_free(q_Odd_Quote_Table_query *q);
 
-/* Column Id* / (int64): filters, order, bulk set. */
+/* The columns of "Odd "Quote" * / Table" in queries: type, nulls, index. */
+#define Q_ODD_QUOTE_TABLE_ID__T        i64, KEY, Q_ODD_QUOTE_TABLE_COL_ID_
+#define Q_ODD_QUOTE_TABLE_SELECT_T \
+    text, NOT_NULL, Q_ODD_QUOTE_TABLE_COL_SELECT
+#define Q_ODD_QUOTE_TABLE__2ND_T \
+    q_Mood_Kind, NOT_NULL, Q_ODD_QUOTE_TABLE_COL__2ND
+#define Q_ODD_QUOTE_TABLE_BACK_SLASH_T \
+    text, NULLABLE, Q_ODD_QUOTE_TABLE_COL_BACK_SLASH
+#define q_Odd_Quote_Table_where(q, col, op, ...) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, Q_ODD_QUOTE_TABLE_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define q_Odd_Quote_Table_where_in(q, col, v, n) \
+    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, Q_ODD_QUOTE_TABLE_##col##_T, SC_OP_IN, \
+                v, n)
+#define q_Odd_Quote_Table_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, Q_ODD_QUOTE_TABLE_##col##_T, \
+                SC_OP_NOT_IN, v, n)
+#define q_Odd_Quote_Table_where_null(q, col) \
+    SC_WHERE_NULL(Q_ODD_QUOTE_TABLE, q, Q_ODD_QUOTE_TABLE_##col##_T, \
+                  SC_OP_IS_NULL)
+#define q_Odd_Quote_Table_where_not_null(q, col) \
+    SC_WHERE_NULL(Q_ODD_QUOTE_TABLE, q, Q_ODD_QUOTE_TABLE_##col##_T, \
+                  SC_OP_IS_NOT_NULL)
+#define q_Odd_Quote_Table_order_by(q, col, dir) \
+    SC_ORDER_BY(Q_ODD_QUOTE_TABLE, q, Q_ODD_QUOTE_TABLE_##col##_T, dir)
+#define q_Odd_Quote_Table_set(q, col, ...) \
+    SC_SET(Q_ODD_QUOTE_TABLE, q, Q_ODD_QUOTE_TABLE_##col##_T, __VA_ARGS__)
+#define q_Odd_Quote_Table_set_null(q, col) \
+    SC_SET_NULL(Q_ODD_QUOTE_TABLE, q, Q_ODD_QUOTE_TABLE_##col##_T)
+
+/* Column Id* / (int64): the former names. */
 #define q_Odd_Quote_Table_where_Id__eq(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, i64, ID_, EQ, v)
+    q_Odd_Quote_Table_where(q, ID_, EQ, v)
 #define q_Odd_Quote_Table_where_Id__ne(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, i64, ID_, NE, v)
+    q_Odd_Quote_Table_where(q, ID_, NE, v)
 #define q_Odd_Quote_Table_where_Id__lt(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, i64, ID_, LT, v)
+    q_Odd_Quote_Table_where(q, ID_, LT, v)
 #define q_Odd_Quote_Table_where_Id__le(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, i64, ID_, LE, v)
+    q_Odd_Quote_Table_where(q, ID_, LE, v)
 #define q_Odd_Quote_Table_where_Id__gt(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, i64, ID_, GT, v)
+    q_Odd_Quote_Table_where(q, ID_, GT, v)
 #define q_Odd_Quote_Table_where_Id__ge(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, i64, ID_, GE, v)
+    q_Odd_Quote_Table_where(q, ID_, GE, v)
 #define q_Odd_Quote_Table_where_Id__in(q, v, n) \
-    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, i64, ID_, IN, v, n)
+    q_Odd_Quote_Table_where_in(q, ID_, v, n)
 #define q_Odd_Quote_Table_where_Id__not_in(q, v, n) \
-    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, i64, ID_, NOT_IN, v, n)
+    q_Odd_Quote_Table_where_not_in(q, ID_, v, n)
 #define q_Odd_Quote_Table_order_by_Id_(q, dir) \
-    SC_ORDER_BY(Q_ODD_QUOTE_TABLE, q, ID_, dir)
+    q_Odd_Quote_Table_order_by(q, ID_, dir)
 
-/* Column select (text): filters, order, bulk set. */
+/* Column select (text): the former names. */
 #define q_Odd_Quote_Table_where_select_eq(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, EQ, v)
+    q_Odd_Quote_Table_where(q, SELECT, EQ, v)
 #define q_Odd_Quote_Table_where_select_ne(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, NE, v)
+    q_Odd_Quote_Table_where(q, SELECT, NE, v)
 #define q_Odd_Quote_Table_where_select_lt(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, LT, v)
+    q_Odd_Quote_Table_where(q, SELECT, LT, v)
 #define q_Odd_Quote_Table_where_select_le(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, LE, v)
+    q_Odd_Quote_Table_where(q, SELECT, LE, v)
 #define q_Odd_Quote_Table_where_select_gt(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, GT, v)
+    q_Odd_Quote_Table_where(q, SELECT, GT, v)
 #define q_Odd_Quote_Table_where_select_ge(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, GE, v)
+    q_Odd_Quote_Table_where(q, SELECT, GE, v)
 #define q_Odd_Quote_Table_where_select_like(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, LIKE, v)
+    q_Odd_Quote_Table_where(q, SELECT, LIKE, v)
 #define q_Odd_Quote_Table_where_select_ilike(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, ILIKE, v)
+    q_Odd_Quote_Table_where(q, SELECT, ILIKE, v)
 #define q_Odd_Quote_Table_where_select_starts_with(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, STARTS_WITH, v)
+    q_Odd_Quote_Table_where(q, SELECT, STARTS_WITH, v)
 #define q_Odd_Quote_Table_where_select_in(q, v, n) \
-    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, text, SELECT, IN, v, n)
+    q_Odd_Quote_Table_where_in(q, SELECT, v, n)
 #define q_Odd_Quote_Table_where_select_not_in(q, v, n) \
-    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, text, SELECT, NOT_IN, v, n)
+    q_Odd_Quote_Table_where_not_in(q, SELECT, v, n)
 #define q_Odd_Quote_Table_order_by_select(q, dir) \
-    SC_ORDER_BY(Q_ODD_QUOTE_TABLE, q, SELECT, dir)
+    q_Odd_Quote_Table_order_by(q, SELECT, dir)
 #define q_Odd_Quote_Table_update_set_select(q, v) \
-    SC_SET(Q_ODD_QUOTE_TABLE, q, text, SELECT, v)
+    q_Odd_Quote_Table_set(q, SELECT, v)
 
-/* Column 2nd (enum Mood Kind): filters, order, bulk set. */
+/* Column 2nd (enum Mood Kind): the former names. */
 #define q_Odd_Quote_Table_where__2nd_eq(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, enum, _2ND, EQ, q_Mood_Kind_arg_(v))
+    q_Odd_Quote_Table_where(q, _2ND, EQ, v)
 #define q_Odd_Quote_Table_where__2nd_ne(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, enum, _2ND, NE, q_Mood_Kind_arg_(v))
+    q_Odd_Quote_Table_where(q, _2ND, NE, v)
 #define q_Odd_Quote_Table_where__2nd_in(q, v, n) \
-    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, enum, _2ND, IN, q_Mood_Kind_args_(v), \
-                n)
+    q_Odd_Quote_Table_where_in(q, _2ND, v, n)
 #define q_Odd_Quote_Table_where__2nd_not_in(q, v, n) \
-    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, enum, _2ND, NOT_IN, \
-                q_Mood_Kind_args_(v), n)
+    q_Odd_Quote_Table_where_not_in(q, _2ND, v, n)
 #define q_Odd_Quote_Table_order_by__2nd(q, dir) \
-    SC_ORDER_BY(Q_ODD_QUOTE_TABLE, q, _2ND, dir)
+    q_Odd_Quote_Table_order_by(q, _2ND, dir)
 #define q_Odd_Quote_Table_update_set__2nd(q, v) \
-    SC_SET(Q_ODD_QUOTE_TABLE, q, enum, _2ND, q_Mood_Kind_arg_(v))
+    q_Odd_Quote_Table_set(q, _2ND, v)
 
-/* Column back\slash (text, nullable): filters, order, bulk set. */
+/* Column back\slash (text, nullable): the former names. */
 #define q_Odd_Quote_Table_where_back_slash_eq(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, EQ, v)
+    q_Odd_Quote_Table_where(q, BACK_SLASH, EQ, v)
 #define q_Odd_Quote_Table_where_back_slash_ne(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, NE, v)
+    q_Odd_Quote_Table_where(q, BACK_SLASH, NE, v)
 #define q_Odd_Quote_Table_where_back_slash_lt(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, LT, v)
+    q_Odd_Quote_Table_where(q, BACK_SLASH, LT, v)
 #define q_Odd_Quote_Table_where_back_slash_le(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, LE, v)
+    q_Odd_Quote_Table_where(q, BACK_SLASH, LE, v)
 #define q_Odd_Quote_Table_where_back_slash_gt(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, GT, v)
+    q_Odd_Quote_Table_where(q, BACK_SLASH, GT, v)
 #define q_Odd_Quote_Table_where_back_slash_ge(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, GE, v)
+    q_Odd_Quote_Table_where(q, BACK_SLASH, GE, v)
 #define q_Odd_Quote_Table_where_back_slash_like(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, LIKE, v)
+    q_Odd_Quote_Table_where(q, BACK_SLASH, LIKE, v)
 #define q_Odd_Quote_Table_where_back_slash_ilike(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, ILIKE, v)
+    q_Odd_Quote_Table_where(q, BACK_SLASH, ILIKE, v)
 #define q_Odd_Quote_Table_where_back_slash_starts_with(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, STARTS_WITH, v)
+    q_Odd_Quote_Table_where(q, BACK_SLASH, STARTS_WITH, v)
 #define q_Odd_Quote_Table_where_back_slash_in(q, v, n) \
-    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, IN, v, n)
+    q_Odd_Quote_Table_where_in(q, BACK_SLASH, v, n)
 #define q_Odd_Quote_Table_where_back_slash_not_in(q, v, n) \
-    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, NOT_IN, v, n)
+    q_Odd_Quote_Table_where_not_in(q, BACK_SLASH, v, n)
 #define q_Odd_Quote_Table_where_back_slash_is_null(q) \
-    SC_WHERE_NULL(Q_ODD_QUOTE_TABLE, q, BACK_SLASH, IS_NULL)
+    q_Odd_Quote_Table_where_null(q, BACK_SLASH)
 #define q_Odd_Quote_Table_where_back_slash_is_not_null(q) \
-    SC_WHERE_NULL(Q_ODD_QUOTE_TABLE, q, BACK_SLASH, IS_NOT_NULL)
+    q_Odd_Quote_Table_where_not_null(q, BACK_SLASH)
 #define q_Odd_Quote_Table_order_by_back_slash(q, dir) \
-    SC_ORDER_BY(Q_ODD_QUOTE_TABLE, q, BACK_SLASH, dir)
+    q_Odd_Quote_Table_order_by(q, BACK_SLASH, dir)
 #define q_Odd_Quote_Table_update_set_back_slash(q, v) \
-    SC_SET(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, v)
+    q_Odd_Quote_Table_set(q, BACK_SLASH, v)
 #define q_Odd_Quote_Table_update_set_back_slash_null(q) \
-    SC_SET_NULL(Q_ODD_QUOTE_TABLE, q, BACK_SLASH)
+    q_Odd_Quote_Table_set_null(q, BACK_SLASH)
 
 /* Groups and shaping. */
 #define q_Odd_Quote_Table_or(q) \
@@ -355,36 +384,51 @@ int q_kids_delete_many(sc_db *db, const q_kid *rows, size_t n);
 q_kids_query *q_kids_select(sc_db *db);
 void q_kids_query_free(q_kids_query *q);
 
-/* Column id (int64): filters, order, bulk set. */
-#define q_kids_where_id_eq(q, v) SC_WHERE(Q_KIDS, q, i64, ID, EQ, v)
-#define q_kids_where_id_ne(q, v) SC_WHERE(Q_KIDS, q, i64, ID, NE, v)
-#define q_kids_where_id_lt(q, v) SC_WHERE(Q_KIDS, q, i64, ID, LT, v)
-#define q_kids_where_id_le(q, v) SC_WHERE(Q_KIDS, q, i64, ID, LE, v)
-#define q_kids_where_id_gt(q, v) SC_WHERE(Q_KIDS, q, i64, ID, GT, v)
-#define q_kids_where_id_ge(q, v) SC_WHERE(Q_KIDS, q, i64, ID, GE, v)
-#define q_kids_where_id_in(q, v, n) SC_WHERE_IN(Q_KIDS, q, i64, ID, IN, v, n)
-#define q_kids_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(Q_KIDS, q, i64, ID, NOT_IN, v, n)
-#define q_kids_order_by_id(q, dir) SC_ORDER_BY(Q_KIDS, q, ID, dir)
+/* The columns of "kids" in queries: type, nulls, index. */
+#define Q_KIDS_ID_T     i64, KEY, Q_KIDS_COL_ID
+#define Q_KIDS_PARENT_T i64, NULLABLE, Q_KIDS_COL_PARENT
+#define q_kids_where(q, col, op, ...) \
+    SC_WHERE(Q_KIDS, q, Q_KIDS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define q_kids_where_in(q, col, v, n) \
+    SC_WHERE_IN(Q_KIDS, q, Q_KIDS_##col##_T, SC_OP_IN, v, n)
+#define q_kids_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(Q_KIDS, q, Q_KIDS_##col##_T, SC_OP_NOT_IN, v, n)
+#define q_kids_where_null(q, col) \
+    SC_WHERE_NULL(Q_KIDS, q, Q_KIDS_##col##_T, SC_OP_IS_NULL)
+#define q_kids_where_not_null(q, col) \
+    SC_WHERE_NULL(Q_KIDS, q, Q_KIDS_##col##_T, SC_OP_IS_NOT_NULL)
+#define q_kids_order_by(q, col, dir) \
+    SC_ORDER_BY(Q_KIDS, q, Q_KIDS_##col##_T, dir)
+#define q_kids_set(q, col, ...) \
+    SC_SET(Q_KIDS, q, Q_KIDS_##col##_T, __VA_ARGS__)
+#define q_kids_set_null(q, col) SC_SET_NULL(Q_KIDS, q, Q_KIDS_##col##_T)
 
-/* Column parent (int64, nullable): filters, order, bulk set. */
-#define q_kids_where_parent_eq(q, v) SC_WHERE(Q_KIDS, q, i64, PARENT, EQ, v)
-#define q_kids_where_parent_ne(q, v) SC_WHERE(Q_KIDS, q, i64, PARENT, NE, v)
-#define q_kids_where_parent_lt(q, v) SC_WHERE(Q_KIDS, q, i64, PARENT, LT, v)
-#define q_kids_where_parent_le(q, v) SC_WHERE(Q_KIDS, q, i64, PARENT, LE, v)
-#define q_kids_where_parent_gt(q, v) SC_WHERE(Q_KIDS, q, i64, PARENT, GT, v)
-#define q_kids_where_parent_ge(q, v) SC_WHERE(Q_KIDS, q, i64, PARENT, GE, v)
-#define q_kids_where_parent_in(q, v, n) \
-    SC_WHERE_IN(Q_KIDS, q, i64, PARENT, IN, v, n)
+/* Column id (int64): the former names. */
+#define q_kids_where_id_eq(q, v) q_kids_where(q, ID, EQ, v)
+#define q_kids_where_id_ne(q, v) q_kids_where(q, ID, NE, v)
+#define q_kids_where_id_lt(q, v) q_kids_where(q, ID, LT, v)
+#define q_kids_where_id_le(q, v) q_kids_where(q, ID, LE, v)
+#define q_kids_where_id_gt(q, v) q_kids_where(q, ID, GT, v)
+#define q_kids_where_id_ge(q, v) q_kids_where(q, ID, GE, v)
+#define q_kids_where_id_in(q, v, n) q_kids_where_in(q, ID, v, n)
+#define q_kids_where_id_not_in(q, v, n) q_kids_where_not_in(q, ID, v, n)
+#define q_kids_order_by_id(q, dir) q_kids_order_by(q, ID, dir)
+
+/* Column parent (int64, nullable): the former names. */
+#define q_kids_where_parent_eq(q, v) q_kids_where(q, PARENT, EQ, v)
+#define q_kids_where_parent_ne(q, v) q_kids_where(q, PARENT, NE, v)
+#define q_kids_where_parent_lt(q, v) q_kids_where(q, PARENT, LT, v)
+#define q_kids_where_parent_le(q, v) q_kids_where(q, PARENT, LE, v)
+#define q_kids_where_parent_gt(q, v) q_kids_where(q, PARENT, GT, v)
+#define q_kids_where_parent_ge(q, v) q_kids_where(q, PARENT, GE, v)
+#define q_kids_where_parent_in(q, v, n) q_kids_where_in(q, PARENT, v, n)
 #define q_kids_where_parent_not_in(q, v, n) \
-    SC_WHERE_IN(Q_KIDS, q, i64, PARENT, NOT_IN, v, n)
-#define q_kids_where_parent_is_null(q) \
-    SC_WHERE_NULL(Q_KIDS, q, PARENT, IS_NULL)
-#define q_kids_where_parent_is_not_null(q) \
-    SC_WHERE_NULL(Q_KIDS, q, PARENT, IS_NOT_NULL)
-#define q_kids_order_by_parent(q, dir) SC_ORDER_BY(Q_KIDS, q, PARENT, dir)
-#define q_kids_update_set_parent(q, v) SC_SET(Q_KIDS, q, i64, PARENT, v)
-#define q_kids_update_set_parent_null(q) SC_SET_NULL(Q_KIDS, q, PARENT)
+    q_kids_where_not_in(q, PARENT, v, n)
+#define q_kids_where_parent_is_null(q) q_kids_where_null(q, PARENT)
+#define q_kids_where_parent_is_not_null(q) q_kids_where_not_null(q, PARENT)
+#define q_kids_order_by_parent(q, dir) q_kids_order_by(q, PARENT, dir)
+#define q_kids_update_set_parent(q, v) q_kids_set(q, PARENT, v)
+#define q_kids_update_set_parent_null(q) q_kids_set_null(q, PARENT)
 
 /* Groups and shaping. */
 #define q_kids_or(q) sc_query_begin_or(SC_HANDLE(Q_KIDS, q))

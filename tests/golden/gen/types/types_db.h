@@ -104,6 +104,7 @@ static inline const int *types_color_args_(const types_color *v)
 {
     return (const int *)(const void *)v;
 }
+#define SC__T_types_color SC__ENUM(types_color)
 
 /* One column of each type that must hold a value. */
 typedef struct types_sample {
@@ -315,348 +316,301 @@ int types_samples_delete_many(sc_db *db, const types_sample *rows, size_t n);
 types_samples_query *types_samples_select(sc_db *db);
 void types_samples_query_free(types_samples_query *q);
 
-/* Column id (int64): filters, order, bulk set. */
-#define types_samples_where_id_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, ID, EQ, v)
-#define types_samples_where_id_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, ID, NE, v)
-#define types_samples_where_id_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, ID, LT, v)
-#define types_samples_where_id_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, ID, LE, v)
-#define types_samples_where_id_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, ID, GT, v)
-#define types_samples_where_id_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, ID, GE, v)
-#define types_samples_where_id_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i64, ID, IN, v, n)
+/* The columns of "samples" in queries: type, nulls, index. */
+#define TYPES_SAMPLES_ID_T      i64, KEY, TYPES_SAMPLES_COL_ID
+#define TYPES_SAMPLES_FLAG_T    bool, NOT_NULL, TYPES_SAMPLES_COL_FLAG
+#define TYPES_SAMPLES_SMALL_T   i16, NOT_NULL, TYPES_SAMPLES_COL_SMALL
+#define TYPES_SAMPLES_MEDIUM_T  i32, NOT_NULL, TYPES_SAMPLES_COL_MEDIUM
+#define TYPES_SAMPLES_BIG_T     i64, NOT_NULL, TYPES_SAMPLES_COL_BIG
+#define TYPES_SAMPLES_RATIO_T   f32, NOT_NULL, TYPES_SAMPLES_COL_RATIO
+#define TYPES_SAMPLES_PRECISE_T f64, NOT_NULL, TYPES_SAMPLES_COL_PRECISE
+#define TYPES_SAMPLES_PRICE_T   numeric, NOT_NULL, TYPES_SAMPLES_COL_PRICE
+#define TYPES_SAMPLES_HUGE_T    decimal, NOT_NULL, TYPES_SAMPLES_COL_HUGE
+#define TYPES_SAMPLES_NAME_T    text, NOT_NULL, TYPES_SAMPLES_COL_NAME
+#define TYPES_SAMPLES_BODY_T    text, NOT_NULL, TYPES_SAMPLES_COL_BODY
+#define TYPES_SAMPLES_BLOB_T    bytes, NOT_NULL, TYPES_SAMPLES_COL_BLOB
+#define TYPES_SAMPLES_BORN_T    date, NOT_NULL, TYPES_SAMPLES_COL_BORN
+#define TYPES_SAMPLES_SEEN_T    timestamp, NOT_NULL, TYPES_SAMPLES_COL_SEEN
+#define TYPES_SAMPLES_STAMP_T   timestamp, NOT_NULL, TYPES_SAMPLES_COL_STAMP
+#define TYPES_SAMPLES_IDENT_T   uuid, NOT_NULL, TYPES_SAMPLES_COL_IDENT
+#define TYPES_SAMPLES_DOC_T     json, NOT_NULL, TYPES_SAMPLES_COL_DOC
+#define TYPES_SAMPLES_COLOR_T   types_color, NOT_NULL, TYPES_SAMPLES_COL_COLOR
+#define types_samples_where(q, col, op, ...) \
+    SC_WHERE(TYPES_SAMPLES, q, TYPES_SAMPLES_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define types_samples_where_in(q, col, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, TYPES_SAMPLES_##col##_T, SC_OP_IN, v, n)
+#define types_samples_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, TYPES_SAMPLES_##col##_T, SC_OP_NOT_IN, v, n)
+#define types_samples_where_null(q, col) \
+    SC_WHERE_NULL(TYPES_SAMPLES, q, TYPES_SAMPLES_##col##_T, SC_OP_IS_NULL)
+#define types_samples_where_not_null(q, col) \
+    SC_WHERE_NULL(TYPES_SAMPLES, q, TYPES_SAMPLES_##col##_T, SC_OP_IS_NOT_NULL)
+#define types_samples_order_by(q, col, dir) \
+    SC_ORDER_BY(TYPES_SAMPLES, q, TYPES_SAMPLES_##col##_T, dir)
+#define types_samples_set(q, col, ...) \
+    SC_SET(TYPES_SAMPLES, q, TYPES_SAMPLES_##col##_T, __VA_ARGS__)
+#define types_samples_set_null(q, col) \
+    SC_SET_NULL(TYPES_SAMPLES, q, TYPES_SAMPLES_##col##_T)
+
+/* Column id (int64): the former names. */
+#define types_samples_where_id_eq(q, v) types_samples_where(q, ID, EQ, v)
+#define types_samples_where_id_ne(q, v) types_samples_where(q, ID, NE, v)
+#define types_samples_where_id_lt(q, v) types_samples_where(q, ID, LT, v)
+#define types_samples_where_id_le(q, v) types_samples_where(q, ID, LE, v)
+#define types_samples_where_id_gt(q, v) types_samples_where(q, ID, GT, v)
+#define types_samples_where_id_ge(q, v) types_samples_where(q, ID, GE, v)
+#define types_samples_where_id_in(q, v, n) types_samples_where_in(q, ID, v, n)
 #define types_samples_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i64, ID, NOT_IN, v, n)
-#define types_samples_order_by_id(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, ID, dir)
+    types_samples_where_not_in(q, ID, v, n)
+#define types_samples_order_by_id(q, dir) types_samples_order_by(q, ID, dir)
 
-/* Column flag (bool): filters, order, bulk set. */
-#define types_samples_where_flag_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, bool, FLAG, EQ, v)
-#define types_samples_where_flag_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, bool, FLAG, NE, v)
+/* Column flag (bool): the former names. */
+#define types_samples_where_flag_eq(q, v) types_samples_where(q, FLAG, EQ, v)
+#define types_samples_where_flag_ne(q, v) types_samples_where(q, FLAG, NE, v)
 #define types_samples_order_by_flag(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, FLAG, dir)
-#define types_samples_update_set_flag(q, v) \
-    SC_SET(TYPES_SAMPLES, q, bool, FLAG, v)
+    types_samples_order_by(q, FLAG, dir)
+#define types_samples_update_set_flag(q, v) types_samples_set(q, FLAG, v)
 
-/* Column small (int16): filters, order, bulk set. */
-#define types_samples_where_small_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i16, SMALL, EQ, v)
-#define types_samples_where_small_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i16, SMALL, NE, v)
-#define types_samples_where_small_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i16, SMALL, LT, v)
-#define types_samples_where_small_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i16, SMALL, LE, v)
-#define types_samples_where_small_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i16, SMALL, GT, v)
-#define types_samples_where_small_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i16, SMALL, GE, v)
+/* Column small (int16): the former names. */
+#define types_samples_where_small_eq(q, v) types_samples_where(q, SMALL, EQ, v)
+#define types_samples_where_small_ne(q, v) types_samples_where(q, SMALL, NE, v)
+#define types_samples_where_small_lt(q, v) types_samples_where(q, SMALL, LT, v)
+#define types_samples_where_small_le(q, v) types_samples_where(q, SMALL, LE, v)
+#define types_samples_where_small_gt(q, v) types_samples_where(q, SMALL, GT, v)
+#define types_samples_where_small_ge(q, v) types_samples_where(q, SMALL, GE, v)
 #define types_samples_where_small_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i16, SMALL, IN, v, n)
+    types_samples_where_in(q, SMALL, v, n)
 #define types_samples_where_small_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i16, SMALL, NOT_IN, v, n)
+    types_samples_where_not_in(q, SMALL, v, n)
 #define types_samples_order_by_small(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, SMALL, dir)
-#define types_samples_update_set_small(q, v) \
-    SC_SET(TYPES_SAMPLES, q, i16, SMALL, v)
+    types_samples_order_by(q, SMALL, dir)
+#define types_samples_update_set_small(q, v) types_samples_set(q, SMALL, v)
 
-/* Column medium (int32): filters, order, bulk set. */
+/* Column medium (int32): the former names. */
 #define types_samples_where_medium_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, MEDIUM, EQ, v)
+    types_samples_where(q, MEDIUM, EQ, v)
 #define types_samples_where_medium_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, MEDIUM, NE, v)
+    types_samples_where(q, MEDIUM, NE, v)
 #define types_samples_where_medium_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, MEDIUM, LT, v)
+    types_samples_where(q, MEDIUM, LT, v)
 #define types_samples_where_medium_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, MEDIUM, LE, v)
+    types_samples_where(q, MEDIUM, LE, v)
 #define types_samples_where_medium_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, MEDIUM, GT, v)
+    types_samples_where(q, MEDIUM, GT, v)
 #define types_samples_where_medium_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, MEDIUM, GE, v)
+    types_samples_where(q, MEDIUM, GE, v)
 #define types_samples_where_medium_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i32, MEDIUM, IN, v, n)
+    types_samples_where_in(q, MEDIUM, v, n)
 #define types_samples_where_medium_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i32, MEDIUM, NOT_IN, v, n)
+    types_samples_where_not_in(q, MEDIUM, v, n)
 #define types_samples_order_by_medium(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, MEDIUM, dir)
-#define types_samples_update_set_medium(q, v) \
-    SC_SET(TYPES_SAMPLES, q, i32, MEDIUM, v)
+    types_samples_order_by(q, MEDIUM, dir)
+#define types_samples_update_set_medium(q, v) types_samples_set(q, MEDIUM, v)
 
-/* Column big (int64): filters, order, bulk set. */
-#define types_samples_where_big_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, BIG, EQ, v)
-#define types_samples_where_big_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, BIG, NE, v)
-#define types_samples_where_big_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, BIG, LT, v)
-#define types_samples_where_big_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, BIG, LE, v)
-#define types_samples_where_big_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, BIG, GT, v)
-#define types_samples_where_big_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, BIG, GE, v)
+/* Column big (int64): the former names. */
+#define types_samples_where_big_eq(q, v) types_samples_where(q, BIG, EQ, v)
+#define types_samples_where_big_ne(q, v) types_samples_where(q, BIG, NE, v)
+#define types_samples_where_big_lt(q, v) types_samples_where(q, BIG, LT, v)
+#define types_samples_where_big_le(q, v) types_samples_where(q, BIG, LE, v)
+#define types_samples_where_big_gt(q, v) types_samples_where(q, BIG, GT, v)
+#define types_samples_where_big_ge(q, v) types_samples_where(q, BIG, GE, v)
 #define types_samples_where_big_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i64, BIG, IN, v, n)
+    types_samples_where_in(q, BIG, v, n)
 #define types_samples_where_big_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i64, BIG, NOT_IN, v, n)
-#define types_samples_order_by_big(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, BIG, dir)
-#define types_samples_update_set_big(q, v) \
-    SC_SET(TYPES_SAMPLES, q, i64, BIG, v)
+    types_samples_where_not_in(q, BIG, v, n)
+#define types_samples_order_by_big(q, dir) types_samples_order_by(q, BIG, dir)
+#define types_samples_update_set_big(q, v) types_samples_set(q, BIG, v)
 
-/* Column ratio (float32): filters, order, bulk set. */
-#define types_samples_where_ratio_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f32, RATIO, EQ, v)
-#define types_samples_where_ratio_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f32, RATIO, NE, v)
-#define types_samples_where_ratio_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f32, RATIO, LT, v)
-#define types_samples_where_ratio_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f32, RATIO, LE, v)
-#define types_samples_where_ratio_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f32, RATIO, GT, v)
-#define types_samples_where_ratio_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f32, RATIO, GE, v)
+/* Column ratio (float32): the former names. */
+#define types_samples_where_ratio_eq(q, v) types_samples_where(q, RATIO, EQ, v)
+#define types_samples_where_ratio_ne(q, v) types_samples_where(q, RATIO, NE, v)
+#define types_samples_where_ratio_lt(q, v) types_samples_where(q, RATIO, LT, v)
+#define types_samples_where_ratio_le(q, v) types_samples_where(q, RATIO, LE, v)
+#define types_samples_where_ratio_gt(q, v) types_samples_where(q, RATIO, GT, v)
+#define types_samples_where_ratio_ge(q, v) types_samples_where(q, RATIO, GE, v)
 #define types_samples_order_by_ratio(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, RATIO, dir)
-#define types_samples_update_set_ratio(q, v) \
-    SC_SET(TYPES_SAMPLES, q, f32, RATIO, v)
+    types_samples_order_by(q, RATIO, dir)
+#define types_samples_update_set_ratio(q, v) types_samples_set(q, RATIO, v)
 
-/* Column precise (float64): filters, order, bulk set. */
+/* Column precise (float64): the former names. */
 #define types_samples_where_precise_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f64, PRECISE, EQ, v)
+    types_samples_where(q, PRECISE, EQ, v)
 #define types_samples_where_precise_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f64, PRECISE, NE, v)
+    types_samples_where(q, PRECISE, NE, v)
 #define types_samples_where_precise_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f64, PRECISE, LT, v)
+    types_samples_where(q, PRECISE, LT, v)
 #define types_samples_where_precise_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f64, PRECISE, LE, v)
+    types_samples_where(q, PRECISE, LE, v)
 #define types_samples_where_precise_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f64, PRECISE, GT, v)
+    types_samples_where(q, PRECISE, GT, v)
 #define types_samples_where_precise_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f64, PRECISE, GE, v)
+    types_samples_where(q, PRECISE, GE, v)
 #define types_samples_order_by_precise(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, PRECISE, dir)
-#define types_samples_update_set_precise(q, v) \
-    SC_SET(TYPES_SAMPLES, q, f64, PRECISE, v)
+    types_samples_order_by(q, PRECISE, dir)
+#define types_samples_update_set_precise(q, v) types_samples_set(q, PRECISE, v)
 
-/* Column price (numeric(12,2)): filters, order, bulk set. */
-#define types_samples_where_price_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, PRICE, EQ, v)
-#define types_samples_where_price_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, PRICE, NE, v)
-#define types_samples_where_price_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, PRICE, LT, v)
-#define types_samples_where_price_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, PRICE, LE, v)
-#define types_samples_where_price_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, PRICE, GT, v)
-#define types_samples_where_price_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, PRICE, GE, v)
+/* Column price (numeric(12,2)): the former names. */
+#define types_samples_where_price_eq(q, v) types_samples_where(q, PRICE, EQ, v)
+#define types_samples_where_price_ne(q, v) types_samples_where(q, PRICE, NE, v)
+#define types_samples_where_price_lt(q, v) types_samples_where(q, PRICE, LT, v)
+#define types_samples_where_price_le(q, v) types_samples_where(q, PRICE, LE, v)
+#define types_samples_where_price_gt(q, v) types_samples_where(q, PRICE, GT, v)
+#define types_samples_where_price_ge(q, v) types_samples_where(q, PRICE, GE, v)
 #define types_samples_where_price_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i64, PRICE, IN, v, n)
+    types_samples_where_in(q, PRICE, v, n)
 #define types_samples_where_price_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i64, PRICE, NOT_IN, v, n)
+    types_samples_where_not_in(q, PRICE, v, n)
 #define types_samples_order_by_price(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, PRICE, dir)
-#define types_samples_update_set_price(q, v) \
-    SC_SET(TYPES_SAMPLES, q, i64, PRICE, v)
+    types_samples_order_by(q, PRICE, dir)
+#define types_samples_update_set_price(q, v) types_samples_set(q, PRICE, v)
 
-/* Column huge (numeric(30,10)): filters, order, bulk set. */
+/* Column huge (numeric(30,10)): the former names. */
 #define types_samples_order_by_huge(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, HUGE, dir)
-#define types_samples_update_set_huge(q, v) \
-    SC_SET(TYPES_SAMPLES, q, text, HUGE, v)
+    types_samples_order_by(q, HUGE, dir)
+#define types_samples_update_set_huge(q, v) types_samples_set(q, HUGE, v)
 
-/* Column name (varchar(16)): filters, order, bulk set. */
-#define types_samples_where_name_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, NAME, EQ, v)
-#define types_samples_where_name_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, NAME, NE, v)
-#define types_samples_where_name_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, NAME, LT, v)
-#define types_samples_where_name_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, NAME, LE, v)
-#define types_samples_where_name_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, NAME, GT, v)
-#define types_samples_where_name_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, NAME, GE, v)
+/* Column name (varchar(16)): the former names. */
+#define types_samples_where_name_eq(q, v) types_samples_where(q, NAME, EQ, v)
+#define types_samples_where_name_ne(q, v) types_samples_where(q, NAME, NE, v)
+#define types_samples_where_name_lt(q, v) types_samples_where(q, NAME, LT, v)
+#define types_samples_where_name_le(q, v) types_samples_where(q, NAME, LE, v)
+#define types_samples_where_name_gt(q, v) types_samples_where(q, NAME, GT, v)
+#define types_samples_where_name_ge(q, v) types_samples_where(q, NAME, GE, v)
 #define types_samples_where_name_like(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, NAME, LIKE, v)
+    types_samples_where(q, NAME, LIKE, v)
 #define types_samples_where_name_ilike(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, NAME, ILIKE, v)
+    types_samples_where(q, NAME, ILIKE, v)
 #define types_samples_where_name_starts_with(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, NAME, STARTS_WITH, v)
+    types_samples_where(q, NAME, STARTS_WITH, v)
 #define types_samples_where_name_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, text, NAME, IN, v, n)
+    types_samples_where_in(q, NAME, v, n)
 #define types_samples_where_name_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, text, NAME, NOT_IN, v, n)
+    types_samples_where_not_in(q, NAME, v, n)
 #define types_samples_order_by_name(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, NAME, dir)
-#define types_samples_update_set_name(q, v) \
-    SC_SET(TYPES_SAMPLES, q, text, NAME, v)
+    types_samples_order_by(q, NAME, dir)
+#define types_samples_update_set_name(q, v) types_samples_set(q, NAME, v)
 
-/* Column body (text): filters, order, bulk set. */
-#define types_samples_where_body_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, BODY, EQ, v)
-#define types_samples_where_body_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, BODY, NE, v)
-#define types_samples_where_body_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, BODY, LT, v)
-#define types_samples_where_body_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, BODY, LE, v)
-#define types_samples_where_body_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, BODY, GT, v)
-#define types_samples_where_body_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, BODY, GE, v)
+/* Column body (text): the former names. */
+#define types_samples_where_body_eq(q, v) types_samples_where(q, BODY, EQ, v)
+#define types_samples_where_body_ne(q, v) types_samples_where(q, BODY, NE, v)
+#define types_samples_where_body_lt(q, v) types_samples_where(q, BODY, LT, v)
+#define types_samples_where_body_le(q, v) types_samples_where(q, BODY, LE, v)
+#define types_samples_where_body_gt(q, v) types_samples_where(q, BODY, GT, v)
+#define types_samples_where_body_ge(q, v) types_samples_where(q, BODY, GE, v)
 #define types_samples_where_body_like(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, BODY, LIKE, v)
+    types_samples_where(q, BODY, LIKE, v)
 #define types_samples_where_body_ilike(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, BODY, ILIKE, v)
+    types_samples_where(q, BODY, ILIKE, v)
 #define types_samples_where_body_starts_with(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, BODY, STARTS_WITH, v)
+    types_samples_where(q, BODY, STARTS_WITH, v)
 #define types_samples_where_body_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, text, BODY, IN, v, n)
+    types_samples_where_in(q, BODY, v, n)
 #define types_samples_where_body_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, text, BODY, NOT_IN, v, n)
+    types_samples_where_not_in(q, BODY, v, n)
 #define types_samples_order_by_body(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, BODY, dir)
-#define types_samples_update_set_body(q, v) \
-    SC_SET(TYPES_SAMPLES, q, text, BODY, v)
+    types_samples_order_by(q, BODY, dir)
+#define types_samples_update_set_body(q, v) types_samples_set(q, BODY, v)
 
-/* Column blob (bytes): filters, order, bulk set. */
+/* Column blob (bytes): the former names. */
 #define types_samples_where_blob_eq(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, bytes, BLOB, EQ, __VA_ARGS__)
+    types_samples_where(q, BLOB, EQ, __VA_ARGS__)
 #define types_samples_where_blob_ne(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, bytes, BLOB, NE, __VA_ARGS__)
+    types_samples_where(q, BLOB, NE, __VA_ARGS__)
 #define types_samples_where_blob_lt(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, bytes, BLOB, LT, __VA_ARGS__)
+    types_samples_where(q, BLOB, LT, __VA_ARGS__)
 #define types_samples_where_blob_le(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, bytes, BLOB, LE, __VA_ARGS__)
+    types_samples_where(q, BLOB, LE, __VA_ARGS__)
 #define types_samples_where_blob_gt(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, bytes, BLOB, GT, __VA_ARGS__)
+    types_samples_where(q, BLOB, GT, __VA_ARGS__)
 #define types_samples_where_blob_ge(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, bytes, BLOB, GE, __VA_ARGS__)
+    types_samples_where(q, BLOB, GE, __VA_ARGS__)
 #define types_samples_order_by_blob(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, BLOB, dir)
+    types_samples_order_by(q, BLOB, dir)
 #define types_samples_update_set_blob(q, ...) \
-    SC_SET(TYPES_SAMPLES, q, bytes, BLOB, __VA_ARGS__)
+    types_samples_set(q, BLOB, __VA_ARGS__)
 
-/* Column born (date): filters, order, bulk set. */
-#define types_samples_where_born_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, BORN, EQ, v)
-#define types_samples_where_born_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, BORN, NE, v)
-#define types_samples_where_born_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, BORN, LT, v)
-#define types_samples_where_born_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, BORN, LE, v)
-#define types_samples_where_born_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, BORN, GT, v)
-#define types_samples_where_born_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, BORN, GE, v)
+/* Column born (date): the former names. */
+#define types_samples_where_born_eq(q, v) types_samples_where(q, BORN, EQ, v)
+#define types_samples_where_born_ne(q, v) types_samples_where(q, BORN, NE, v)
+#define types_samples_where_born_lt(q, v) types_samples_where(q, BORN, LT, v)
+#define types_samples_where_born_le(q, v) types_samples_where(q, BORN, LE, v)
+#define types_samples_where_born_gt(q, v) types_samples_where(q, BORN, GT, v)
+#define types_samples_where_born_ge(q, v) types_samples_where(q, BORN, GE, v)
 #define types_samples_where_born_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i32, BORN, IN, v, n)
+    types_samples_where_in(q, BORN, v, n)
 #define types_samples_where_born_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i32, BORN, NOT_IN, v, n)
+    types_samples_where_not_in(q, BORN, v, n)
 #define types_samples_order_by_born(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, BORN, dir)
-#define types_samples_update_set_born(q, v) \
-    SC_SET(TYPES_SAMPLES, q, i32, BORN, v)
+    types_samples_order_by(q, BORN, dir)
+#define types_samples_update_set_born(q, v) types_samples_set(q, BORN, v)
 
-/* Column seen (timestamp): filters, order, bulk set. */
-#define types_samples_where_seen_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, SEEN, EQ, v)
-#define types_samples_where_seen_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, SEEN, NE, v)
-#define types_samples_where_seen_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, SEEN, LT, v)
-#define types_samples_where_seen_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, SEEN, LE, v)
-#define types_samples_where_seen_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, SEEN, GT, v)
-#define types_samples_where_seen_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, SEEN, GE, v)
+/* Column seen (timestamp): the former names. */
+#define types_samples_where_seen_eq(q, v) types_samples_where(q, SEEN, EQ, v)
+#define types_samples_where_seen_ne(q, v) types_samples_where(q, SEEN, NE, v)
+#define types_samples_where_seen_lt(q, v) types_samples_where(q, SEEN, LT, v)
+#define types_samples_where_seen_le(q, v) types_samples_where(q, SEEN, LE, v)
+#define types_samples_where_seen_gt(q, v) types_samples_where(q, SEEN, GT, v)
+#define types_samples_where_seen_ge(q, v) types_samples_where(q, SEEN, GE, v)
 #define types_samples_where_seen_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i64, SEEN, IN, v, n)
+    types_samples_where_in(q, SEEN, v, n)
 #define types_samples_where_seen_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i64, SEEN, NOT_IN, v, n)
+    types_samples_where_not_in(q, SEEN, v, n)
 #define types_samples_order_by_seen(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, SEEN, dir)
-#define types_samples_update_set_seen(q, v) \
-    SC_SET(TYPES_SAMPLES, q, i64, SEEN, v)
+    types_samples_order_by(q, SEEN, dir)
+#define types_samples_update_set_seen(q, v) types_samples_set(q, SEEN, v)
 
-/* Column stamp (timestamp): filters, order, bulk set. */
-#define types_samples_where_stamp_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, STAMP, EQ, v)
-#define types_samples_where_stamp_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, STAMP, NE, v)
-#define types_samples_where_stamp_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, STAMP, LT, v)
-#define types_samples_where_stamp_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, STAMP, LE, v)
-#define types_samples_where_stamp_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, STAMP, GT, v)
-#define types_samples_where_stamp_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, STAMP, GE, v)
+/* Column stamp (timestamp): the former names. */
+#define types_samples_where_stamp_eq(q, v) types_samples_where(q, STAMP, EQ, v)
+#define types_samples_where_stamp_ne(q, v) types_samples_where(q, STAMP, NE, v)
+#define types_samples_where_stamp_lt(q, v) types_samples_where(q, STAMP, LT, v)
+#define types_samples_where_stamp_le(q, v) types_samples_where(q, STAMP, LE, v)
+#define types_samples_where_stamp_gt(q, v) types_samples_where(q, STAMP, GT, v)
+#define types_samples_where_stamp_ge(q, v) types_samples_where(q, STAMP, GE, v)
 #define types_samples_where_stamp_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i64, STAMP, IN, v, n)
+    types_samples_where_in(q, STAMP, v, n)
 #define types_samples_where_stamp_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i64, STAMP, NOT_IN, v, n)
+    types_samples_where_not_in(q, STAMP, v, n)
 #define types_samples_order_by_stamp(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, STAMP, dir)
-#define types_samples_update_set_stamp(q, v) \
-    SC_SET(TYPES_SAMPLES, q, i64, STAMP, v)
+    types_samples_order_by(q, STAMP, dir)
+#define types_samples_update_set_stamp(q, v) types_samples_set(q, STAMP, v)
 
-/* Column ident (uuid): filters, order, bulk set. */
+/* Column ident (uuid): the former names. */
 #define types_samples_where_ident_eq(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, uuid, IDENT, EQ, __VA_ARGS__)
+    types_samples_where(q, IDENT, EQ, __VA_ARGS__)
 #define types_samples_where_ident_ne(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, uuid, IDENT, NE, __VA_ARGS__)
+    types_samples_where(q, IDENT, NE, __VA_ARGS__)
 #define types_samples_where_ident_lt(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, uuid, IDENT, LT, __VA_ARGS__)
+    types_samples_where(q, IDENT, LT, __VA_ARGS__)
 #define types_samples_where_ident_le(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, uuid, IDENT, LE, __VA_ARGS__)
+    types_samples_where(q, IDENT, LE, __VA_ARGS__)
 #define types_samples_where_ident_gt(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, uuid, IDENT, GT, __VA_ARGS__)
+    types_samples_where(q, IDENT, GT, __VA_ARGS__)
 #define types_samples_where_ident_ge(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, uuid, IDENT, GE, __VA_ARGS__)
+    types_samples_where(q, IDENT, GE, __VA_ARGS__)
 #define types_samples_where_ident_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, uuid, IDENT, IN, v, n)
+    types_samples_where_in(q, IDENT, v, n)
 #define types_samples_where_ident_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, uuid, IDENT, NOT_IN, v, n)
+    types_samples_where_not_in(q, IDENT, v, n)
 #define types_samples_order_by_ident(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, IDENT, dir)
+    types_samples_order_by(q, IDENT, dir)
 #define types_samples_update_set_ident(q, ...) \
-    SC_SET(TYPES_SAMPLES, q, uuid, IDENT, __VA_ARGS__)
+    types_samples_set(q, IDENT, __VA_ARGS__)
 
-/* Column doc (json): filters, order, bulk set. */
-#define types_samples_order_by_doc(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, DOC, dir)
-#define types_samples_update_set_doc(q, v) \
-    SC_SET(TYPES_SAMPLES, q, text, DOC, v)
+/* Column doc (json): the former names. */
+#define types_samples_order_by_doc(q, dir) types_samples_order_by(q, DOC, dir)
+#define types_samples_update_set_doc(q, v) types_samples_set(q, DOC, v)
 
-/* Column color (enum color): filters, order, bulk set. */
-#define types_samples_where_color_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, enum, COLOR, EQ, types_color_arg_(v))
-#define types_samples_where_color_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, enum, COLOR, NE, types_color_arg_(v))
+/* Column color (enum color): the former names. */
+#define types_samples_where_color_eq(q, v) types_samples_where(q, COLOR, EQ, v)
+#define types_samples_where_color_ne(q, v) types_samples_where(q, COLOR, NE, v)
 #define types_samples_where_color_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, enum, COLOR, IN, types_color_args_(v), n)
+    types_samples_where_in(q, COLOR, v, n)
 #define types_samples_where_color_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, enum, COLOR, NOT_IN, types_color_args_(v), \
-                n)
+    types_samples_where_not_in(q, COLOR, v, n)
 #define types_samples_order_by_color(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, COLOR, dir)
-#define types_samples_update_set_color(q, v) \
-    SC_SET(TYPES_SAMPLES, q, enum, COLOR, types_color_arg_(v))
+    types_samples_order_by(q, COLOR, dir)
+#define types_samples_update_set_color(q, v) types_samples_set(q, COLOR, v)
 
 /* Groups and shaping. */
 #define types_samples_or(q) sc_query_begin_or(SC_HANDLE(TYPES_SAMPLES, q))
@@ -740,410 +694,334 @@ int types_maybes_delete_many(sc_db *db, const types_maybe *rows, size_t n);
 types_maybes_query *types_maybes_select(sc_db *db);
 void types_maybes_query_free(types_maybes_query *q);
 
-/* Column id (int64): filters, order, bulk set. */
-#define types_maybes_where_id_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, ID, EQ, v)
-#define types_maybes_where_id_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, ID, NE, v)
-#define types_maybes_where_id_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, ID, LT, v)
-#define types_maybes_where_id_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, ID, LE, v)
-#define types_maybes_where_id_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, ID, GT, v)
-#define types_maybes_where_id_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, ID, GE, v)
-#define types_maybes_where_id_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i64, ID, IN, v, n)
+/* The columns of "maybes" in queries: type, nulls, index. */
+#define TYPES_MAYBES_ID_T      i64, KEY, TYPES_MAYBES_COL_ID
+#define TYPES_MAYBES_FLAG_T    bool, NULLABLE, TYPES_MAYBES_COL_FLAG
+#define TYPES_MAYBES_SMALL_T   i16, NULLABLE, TYPES_MAYBES_COL_SMALL
+#define TYPES_MAYBES_MEDIUM_T  i32, NULLABLE, TYPES_MAYBES_COL_MEDIUM
+#define TYPES_MAYBES_BIG_T     i64, NULLABLE, TYPES_MAYBES_COL_BIG
+#define TYPES_MAYBES_RATIO_T   f32, NULLABLE, TYPES_MAYBES_COL_RATIO
+#define TYPES_MAYBES_PRECISE_T f64, NULLABLE, TYPES_MAYBES_COL_PRECISE
+#define TYPES_MAYBES_PRICE_T   numeric, NULLABLE, TYPES_MAYBES_COL_PRICE
+#define TYPES_MAYBES_HUGE_T    decimal, NULLABLE, TYPES_MAYBES_COL_HUGE
+#define TYPES_MAYBES_NAME_T    text, NULLABLE, TYPES_MAYBES_COL_NAME
+#define TYPES_MAYBES_BODY_T    text, NULLABLE, TYPES_MAYBES_COL_BODY
+#define TYPES_MAYBES_BLOB_T    bytes, NULLABLE, TYPES_MAYBES_COL_BLOB
+#define TYPES_MAYBES_BORN_T    date, NULLABLE, TYPES_MAYBES_COL_BORN
+#define TYPES_MAYBES_SEEN_T    timestamp, NULLABLE, TYPES_MAYBES_COL_SEEN
+#define TYPES_MAYBES_IDENT_T   uuid, NULLABLE, TYPES_MAYBES_COL_IDENT
+#define TYPES_MAYBES_DOC_T     json, NULLABLE, TYPES_MAYBES_COL_DOC
+#define TYPES_MAYBES_COLOR_T   types_color, NULLABLE, TYPES_MAYBES_COL_COLOR
+#define types_maybes_where(q, col, op, ...) \
+    SC_WHERE(TYPES_MAYBES, q, TYPES_MAYBES_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define types_maybes_where_in(q, col, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, TYPES_MAYBES_##col##_T, SC_OP_IN, v, n)
+#define types_maybes_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, TYPES_MAYBES_##col##_T, SC_OP_NOT_IN, v, n)
+#define types_maybes_where_null(q, col) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, TYPES_MAYBES_##col##_T, SC_OP_IS_NULL)
+#define types_maybes_where_not_null(q, col) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, TYPES_MAYBES_##col##_T, SC_OP_IS_NOT_NULL)
+#define types_maybes_order_by(q, col, dir) \
+    SC_ORDER_BY(TYPES_MAYBES, q, TYPES_MAYBES_##col##_T, dir)
+#define types_maybes_set(q, col, ...) \
+    SC_SET(TYPES_MAYBES, q, TYPES_MAYBES_##col##_T, __VA_ARGS__)
+#define types_maybes_set_null(q, col) \
+    SC_SET_NULL(TYPES_MAYBES, q, TYPES_MAYBES_##col##_T)
+
+/* Column id (int64): the former names. */
+#define types_maybes_where_id_eq(q, v) types_maybes_where(q, ID, EQ, v)
+#define types_maybes_where_id_ne(q, v) types_maybes_where(q, ID, NE, v)
+#define types_maybes_where_id_lt(q, v) types_maybes_where(q, ID, LT, v)
+#define types_maybes_where_id_le(q, v) types_maybes_where(q, ID, LE, v)
+#define types_maybes_where_id_gt(q, v) types_maybes_where(q, ID, GT, v)
+#define types_maybes_where_id_ge(q, v) types_maybes_where(q, ID, GE, v)
+#define types_maybes_where_id_in(q, v, n) types_maybes_where_in(q, ID, v, n)
 #define types_maybes_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i64, ID, NOT_IN, v, n)
-#define types_maybes_order_by_id(q, dir) SC_ORDER_BY(TYPES_MAYBES, q, ID, dir)
+    types_maybes_where_not_in(q, ID, v, n)
+#define types_maybes_order_by_id(q, dir) types_maybes_order_by(q, ID, dir)
 
-/* Column flag (bool, nullable): filters, order, bulk set. */
-#define types_maybes_where_flag_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, bool, FLAG, EQ, v)
-#define types_maybes_where_flag_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, bool, FLAG, NE, v)
-#define types_maybes_where_flag_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, FLAG, IS_NULL)
+/* Column flag (bool, nullable): the former names. */
+#define types_maybes_where_flag_eq(q, v) types_maybes_where(q, FLAG, EQ, v)
+#define types_maybes_where_flag_ne(q, v) types_maybes_where(q, FLAG, NE, v)
+#define types_maybes_where_flag_is_null(q) types_maybes_where_null(q, FLAG)
 #define types_maybes_where_flag_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, FLAG, IS_NOT_NULL)
-#define types_maybes_order_by_flag(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, FLAG, dir)
-#define types_maybes_update_set_flag(q, v) \
-    SC_SET(TYPES_MAYBES, q, bool, FLAG, v)
-#define types_maybes_update_set_flag_null(q) SC_SET_NULL(TYPES_MAYBES, q, FLAG)
+    types_maybes_where_not_null(q, FLAG)
+#define types_maybes_order_by_flag(q, dir) types_maybes_order_by(q, FLAG, dir)
+#define types_maybes_update_set_flag(q, v) types_maybes_set(q, FLAG, v)
+#define types_maybes_update_set_flag_null(q) types_maybes_set_null(q, FLAG)
 
-/* Column small (int16, nullable): filters, order, bulk set. */
-#define types_maybes_where_small_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i16, SMALL, EQ, v)
-#define types_maybes_where_small_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i16, SMALL, NE, v)
-#define types_maybes_where_small_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i16, SMALL, LT, v)
-#define types_maybes_where_small_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i16, SMALL, LE, v)
-#define types_maybes_where_small_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i16, SMALL, GT, v)
-#define types_maybes_where_small_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i16, SMALL, GE, v)
+/* Column small (int16, nullable): the former names. */
+#define types_maybes_where_small_eq(q, v) types_maybes_where(q, SMALL, EQ, v)
+#define types_maybes_where_small_ne(q, v) types_maybes_where(q, SMALL, NE, v)
+#define types_maybes_where_small_lt(q, v) types_maybes_where(q, SMALL, LT, v)
+#define types_maybes_where_small_le(q, v) types_maybes_where(q, SMALL, LE, v)
+#define types_maybes_where_small_gt(q, v) types_maybes_where(q, SMALL, GT, v)
+#define types_maybes_where_small_ge(q, v) types_maybes_where(q, SMALL, GE, v)
 #define types_maybes_where_small_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i16, SMALL, IN, v, n)
+    types_maybes_where_in(q, SMALL, v, n)
 #define types_maybes_where_small_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i16, SMALL, NOT_IN, v, n)
-#define types_maybes_where_small_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, SMALL, IS_NULL)
+    types_maybes_where_not_in(q, SMALL, v, n)
+#define types_maybes_where_small_is_null(q) types_maybes_where_null(q, SMALL)
 #define types_maybes_where_small_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, SMALL, IS_NOT_NULL)
+    types_maybes_where_not_null(q, SMALL)
 #define types_maybes_order_by_small(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, SMALL, dir)
-#define types_maybes_update_set_small(q, v) \
-    SC_SET(TYPES_MAYBES, q, i16, SMALL, v)
-#define types_maybes_update_set_small_null(q) \
-    SC_SET_NULL(TYPES_MAYBES, q, SMALL)
+    types_maybes_order_by(q, SMALL, dir)
+#define types_maybes_update_set_small(q, v) types_maybes_set(q, SMALL, v)
+#define types_maybes_update_set_small_null(q) types_maybes_set_null(q, SMALL)
 
-/* Column medium (int32, nullable): filters, order, bulk set. */
-#define types_maybes_where_medium_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, MEDIUM, EQ, v)
-#define types_maybes_where_medium_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, MEDIUM, NE, v)
-#define types_maybes_where_medium_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, MEDIUM, LT, v)
-#define types_maybes_where_medium_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, MEDIUM, LE, v)
-#define types_maybes_where_medium_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, MEDIUM, GT, v)
-#define types_maybes_where_medium_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, MEDIUM, GE, v)
+/* Column medium (int32, nullable): the former names. */
+#define types_maybes_where_medium_eq(q, v) types_maybes_where(q, MEDIUM, EQ, v)
+#define types_maybes_where_medium_ne(q, v) types_maybes_where(q, MEDIUM, NE, v)
+#define types_maybes_where_medium_lt(q, v) types_maybes_where(q, MEDIUM, LT, v)
+#define types_maybes_where_medium_le(q, v) types_maybes_where(q, MEDIUM, LE, v)
+#define types_maybes_where_medium_gt(q, v) types_maybes_where(q, MEDIUM, GT, v)
+#define types_maybes_where_medium_ge(q, v) types_maybes_where(q, MEDIUM, GE, v)
 #define types_maybes_where_medium_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i32, MEDIUM, IN, v, n)
+    types_maybes_where_in(q, MEDIUM, v, n)
 #define types_maybes_where_medium_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i32, MEDIUM, NOT_IN, v, n)
-#define types_maybes_where_medium_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, MEDIUM, IS_NULL)
+    types_maybes_where_not_in(q, MEDIUM, v, n)
+#define types_maybes_where_medium_is_null(q) types_maybes_where_null(q, MEDIUM)
 #define types_maybes_where_medium_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, MEDIUM, IS_NOT_NULL)
+    types_maybes_where_not_null(q, MEDIUM)
 #define types_maybes_order_by_medium(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, MEDIUM, dir)
-#define types_maybes_update_set_medium(q, v) \
-    SC_SET(TYPES_MAYBES, q, i32, MEDIUM, v)
-#define types_maybes_update_set_medium_null(q) \
-    SC_SET_NULL(TYPES_MAYBES, q, MEDIUM)
+    types_maybes_order_by(q, MEDIUM, dir)
+#define types_maybes_update_set_medium(q, v) types_maybes_set(q, MEDIUM, v)
+#define types_maybes_update_set_medium_null(q) types_maybes_set_null(q, MEDIUM)
 
-/* Column big (int64, nullable): filters, order, bulk set. */
-#define types_maybes_where_big_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, BIG, EQ, v)
-#define types_maybes_where_big_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, BIG, NE, v)
-#define types_maybes_where_big_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, BIG, LT, v)
-#define types_maybes_where_big_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, BIG, LE, v)
-#define types_maybes_where_big_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, BIG, GT, v)
-#define types_maybes_where_big_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, BIG, GE, v)
-#define types_maybes_where_big_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i64, BIG, IN, v, n)
+/* Column big (int64, nullable): the former names. */
+#define types_maybes_where_big_eq(q, v) types_maybes_where(q, BIG, EQ, v)
+#define types_maybes_where_big_ne(q, v) types_maybes_where(q, BIG, NE, v)
+#define types_maybes_where_big_lt(q, v) types_maybes_where(q, BIG, LT, v)
+#define types_maybes_where_big_le(q, v) types_maybes_where(q, BIG, LE, v)
+#define types_maybes_where_big_gt(q, v) types_maybes_where(q, BIG, GT, v)
+#define types_maybes_where_big_ge(q, v) types_maybes_where(q, BIG, GE, v)
+#define types_maybes_where_big_in(q, v, n) types_maybes_where_in(q, BIG, v, n)
 #define types_maybes_where_big_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i64, BIG, NOT_IN, v, n)
-#define types_maybes_where_big_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, BIG, IS_NULL)
+    types_maybes_where_not_in(q, BIG, v, n)
+#define types_maybes_where_big_is_null(q) types_maybes_where_null(q, BIG)
 #define types_maybes_where_big_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, BIG, IS_NOT_NULL)
-#define types_maybes_order_by_big(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, BIG, dir)
-#define types_maybes_update_set_big(q, v) SC_SET(TYPES_MAYBES, q, i64, BIG, v)
-#define types_maybes_update_set_big_null(q) SC_SET_NULL(TYPES_MAYBES, q, BIG)
+    types_maybes_where_not_null(q, BIG)
+#define types_maybes_order_by_big(q, dir) types_maybes_order_by(q, BIG, dir)
+#define types_maybes_update_set_big(q, v) types_maybes_set(q, BIG, v)
+#define types_maybes_update_set_big_null(q) types_maybes_set_null(q, BIG)
 
-/* Column ratio (float32, nullable): filters, order, bulk set. */
-#define types_maybes_where_ratio_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f32, RATIO, EQ, v)
-#define types_maybes_where_ratio_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f32, RATIO, NE, v)
-#define types_maybes_where_ratio_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f32, RATIO, LT, v)
-#define types_maybes_where_ratio_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f32, RATIO, LE, v)
-#define types_maybes_where_ratio_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f32, RATIO, GT, v)
-#define types_maybes_where_ratio_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f32, RATIO, GE, v)
-#define types_maybes_where_ratio_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, RATIO, IS_NULL)
+/* Column ratio (float32, nullable): the former names. */
+#define types_maybes_where_ratio_eq(q, v) types_maybes_where(q, RATIO, EQ, v)
+#define types_maybes_where_ratio_ne(q, v) types_maybes_where(q, RATIO, NE, v)
+#define types_maybes_where_ratio_lt(q, v) types_maybes_where(q, RATIO, LT, v)
+#define types_maybes_where_ratio_le(q, v) types_maybes_where(q, RATIO, LE, v)
+#define types_maybes_where_ratio_gt(q, v) types_maybes_where(q, RATIO, GT, v)
+#define types_maybes_where_ratio_ge(q, v) types_maybes_where(q, RATIO, GE, v)
+#define types_maybes_where_ratio_is_null(q) types_maybes_where_null(q, RATIO)
 #define types_maybes_where_ratio_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, RATIO, IS_NOT_NULL)
+    types_maybes_where_not_null(q, RATIO)
 #define types_maybes_order_by_ratio(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, RATIO, dir)
-#define types_maybes_update_set_ratio(q, v) \
-    SC_SET(TYPES_MAYBES, q, f32, RATIO, v)
-#define types_maybes_update_set_ratio_null(q) \
-    SC_SET_NULL(TYPES_MAYBES, q, RATIO)
+    types_maybes_order_by(q, RATIO, dir)
+#define types_maybes_update_set_ratio(q, v) types_maybes_set(q, RATIO, v)
+#define types_maybes_update_set_ratio_null(q) types_maybes_set_null(q, RATIO)
 
-/* Column precise (float64, nullable): filters, order, bulk set. */
+/* Column precise (float64, nullable): the former names. */
 #define types_maybes_where_precise_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f64, PRECISE, EQ, v)
+    types_maybes_where(q, PRECISE, EQ, v)
 #define types_maybes_where_precise_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f64, PRECISE, NE, v)
+    types_maybes_where(q, PRECISE, NE, v)
 #define types_maybes_where_precise_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f64, PRECISE, LT, v)
+    types_maybes_where(q, PRECISE, LT, v)
 #define types_maybes_where_precise_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f64, PRECISE, LE, v)
+    types_maybes_where(q, PRECISE, LE, v)
 #define types_maybes_where_precise_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f64, PRECISE, GT, v)
+    types_maybes_where(q, PRECISE, GT, v)
 #define types_maybes_where_precise_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f64, PRECISE, GE, v)
+    types_maybes_where(q, PRECISE, GE, v)
 #define types_maybes_where_precise_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, PRECISE, IS_NULL)
+    types_maybes_where_null(q, PRECISE)
 #define types_maybes_where_precise_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, PRECISE, IS_NOT_NULL)
+    types_maybes_where_not_null(q, PRECISE)
 #define types_maybes_order_by_precise(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, PRECISE, dir)
-#define types_maybes_update_set_precise(q, v) \
-    SC_SET(TYPES_MAYBES, q, f64, PRECISE, v)
+    types_maybes_order_by(q, PRECISE, dir)
+#define types_maybes_update_set_precise(q, v) types_maybes_set(q, PRECISE, v)
 #define types_maybes_update_set_precise_null(q) \
-    SC_SET_NULL(TYPES_MAYBES, q, PRECISE)
+    types_maybes_set_null(q, PRECISE)
 
-/* Column price (numeric(12,2), nullable): filters, order, bulk set. */
-#define types_maybes_where_price_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, PRICE, EQ, v)
-#define types_maybes_where_price_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, PRICE, NE, v)
-#define types_maybes_where_price_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, PRICE, LT, v)
-#define types_maybes_where_price_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, PRICE, LE, v)
-#define types_maybes_where_price_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, PRICE, GT, v)
-#define types_maybes_where_price_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, PRICE, GE, v)
+/* Column price (numeric(12,2), nullable): the former names. */
+#define types_maybes_where_price_eq(q, v) types_maybes_where(q, PRICE, EQ, v)
+#define types_maybes_where_price_ne(q, v) types_maybes_where(q, PRICE, NE, v)
+#define types_maybes_where_price_lt(q, v) types_maybes_where(q, PRICE, LT, v)
+#define types_maybes_where_price_le(q, v) types_maybes_where(q, PRICE, LE, v)
+#define types_maybes_where_price_gt(q, v) types_maybes_where(q, PRICE, GT, v)
+#define types_maybes_where_price_ge(q, v) types_maybes_where(q, PRICE, GE, v)
 #define types_maybes_where_price_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i64, PRICE, IN, v, n)
+    types_maybes_where_in(q, PRICE, v, n)
 #define types_maybes_where_price_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i64, PRICE, NOT_IN, v, n)
-#define types_maybes_where_price_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, PRICE, IS_NULL)
+    types_maybes_where_not_in(q, PRICE, v, n)
+#define types_maybes_where_price_is_null(q) types_maybes_where_null(q, PRICE)
 #define types_maybes_where_price_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, PRICE, IS_NOT_NULL)
+    types_maybes_where_not_null(q, PRICE)
 #define types_maybes_order_by_price(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, PRICE, dir)
-#define types_maybes_update_set_price(q, v) \
-    SC_SET(TYPES_MAYBES, q, i64, PRICE, v)
-#define types_maybes_update_set_price_null(q) \
-    SC_SET_NULL(TYPES_MAYBES, q, PRICE)
+    types_maybes_order_by(q, PRICE, dir)
+#define types_maybes_update_set_price(q, v) types_maybes_set(q, PRICE, v)
+#define types_maybes_update_set_price_null(q) types_maybes_set_null(q, PRICE)
 
-/* Column huge (numeric(30,10), nullable): filters, order, bulk set. */
-#define types_maybes_where_huge_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, HUGE, IS_NULL)
+/* Column huge (numeric(30,10), nullable): the former names. */
+#define types_maybes_where_huge_is_null(q) types_maybes_where_null(q, HUGE)
 #define types_maybes_where_huge_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, HUGE, IS_NOT_NULL)
-#define types_maybes_order_by_huge(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, HUGE, dir)
-#define types_maybes_update_set_huge(q, v) \
-    SC_SET(TYPES_MAYBES, q, text, HUGE, v)
-#define types_maybes_update_set_huge_null(q) SC_SET_NULL(TYPES_MAYBES, q, HUGE)
+    types_maybes_where_not_null(q, HUGE)
+#define types_maybes_order_by_huge(q, dir) types_maybes_order_by(q, HUGE, dir)
+#define types_maybes_update_set_huge(q, v) types_maybes_set(q, HUGE, v)
+#define types_maybes_update_set_huge_null(q) types_maybes_set_null(q, HUGE)
 
-/* Column name (varchar(16), nullable): filters, order, bulk set. */
-#define types_maybes_where_name_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, NAME, EQ, v)
-#define types_maybes_where_name_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, NAME, NE, v)
-#define types_maybes_where_name_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, NAME, LT, v)
-#define types_maybes_where_name_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, NAME, LE, v)
-#define types_maybes_where_name_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, NAME, GT, v)
-#define types_maybes_where_name_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, NAME, GE, v)
-#define types_maybes_where_name_like(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, NAME, LIKE, v)
+/* Column name (varchar(16), nullable): the former names. */
+#define types_maybes_where_name_eq(q, v) types_maybes_where(q, NAME, EQ, v)
+#define types_maybes_where_name_ne(q, v) types_maybes_where(q, NAME, NE, v)
+#define types_maybes_where_name_lt(q, v) types_maybes_where(q, NAME, LT, v)
+#define types_maybes_where_name_le(q, v) types_maybes_where(q, NAME, LE, v)
+#define types_maybes_where_name_gt(q, v) types_maybes_where(q, NAME, GT, v)
+#define types_maybes_where_name_ge(q, v) types_maybes_where(q, NAME, GE, v)
+#define types_maybes_where_name_like(q, v) types_maybes_where(q, NAME, LIKE, v)
 #define types_maybes_where_name_ilike(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, NAME, ILIKE, v)
+    types_maybes_where(q, NAME, ILIKE, v)
 #define types_maybes_where_name_starts_with(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, NAME, STARTS_WITH, v)
+    types_maybes_where(q, NAME, STARTS_WITH, v)
 #define types_maybes_where_name_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, text, NAME, IN, v, n)
+    types_maybes_where_in(q, NAME, v, n)
 #define types_maybes_where_name_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, text, NAME, NOT_IN, v, n)
-#define types_maybes_where_name_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, NAME, IS_NULL)
+    types_maybes_where_not_in(q, NAME, v, n)
+#define types_maybes_where_name_is_null(q) types_maybes_where_null(q, NAME)
 #define types_maybes_where_name_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, NAME, IS_NOT_NULL)
-#define types_maybes_order_by_name(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, NAME, dir)
-#define types_maybes_update_set_name(q, v) \
-    SC_SET(TYPES_MAYBES, q, text, NAME, v)
-#define types_maybes_update_set_name_null(q) SC_SET_NULL(TYPES_MAYBES, q, NAME)
+    types_maybes_where_not_null(q, NAME)
+#define types_maybes_order_by_name(q, dir) types_maybes_order_by(q, NAME, dir)
+#define types_maybes_update_set_name(q, v) types_maybes_set(q, NAME, v)
+#define types_maybes_update_set_name_null(q) types_maybes_set_null(q, NAME)
 
-/* Column body (text, nullable): filters, order, bulk set. */
-#define types_maybes_where_body_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, BODY, EQ, v)
-#define types_maybes_where_body_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, BODY, NE, v)
-#define types_maybes_where_body_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, BODY, LT, v)
-#define types_maybes_where_body_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, BODY, LE, v)
-#define types_maybes_where_body_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, BODY, GT, v)
-#define types_maybes_where_body_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, BODY, GE, v)
-#define types_maybes_where_body_like(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, BODY, LIKE, v)
+/* Column body (text, nullable): the former names. */
+#define types_maybes_where_body_eq(q, v) types_maybes_where(q, BODY, EQ, v)
+#define types_maybes_where_body_ne(q, v) types_maybes_where(q, BODY, NE, v)
+#define types_maybes_where_body_lt(q, v) types_maybes_where(q, BODY, LT, v)
+#define types_maybes_where_body_le(q, v) types_maybes_where(q, BODY, LE, v)
+#define types_maybes_where_body_gt(q, v) types_maybes_where(q, BODY, GT, v)
+#define types_maybes_where_body_ge(q, v) types_maybes_where(q, BODY, GE, v)
+#define types_maybes_where_body_like(q, v) types_maybes_where(q, BODY, LIKE, v)
 #define types_maybes_where_body_ilike(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, BODY, ILIKE, v)
+    types_maybes_where(q, BODY, ILIKE, v)
 #define types_maybes_where_body_starts_with(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, BODY, STARTS_WITH, v)
+    types_maybes_where(q, BODY, STARTS_WITH, v)
 #define types_maybes_where_body_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, text, BODY, IN, v, n)
+    types_maybes_where_in(q, BODY, v, n)
 #define types_maybes_where_body_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, text, BODY, NOT_IN, v, n)
-#define types_maybes_where_body_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, BODY, IS_NULL)
+    types_maybes_where_not_in(q, BODY, v, n)
+#define types_maybes_where_body_is_null(q) types_maybes_where_null(q, BODY)
 #define types_maybes_where_body_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, BODY, IS_NOT_NULL)
-#define types_maybes_order_by_body(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, BODY, dir)
-#define types_maybes_update_set_body(q, v) \
-    SC_SET(TYPES_MAYBES, q, text, BODY, v)
-#define types_maybes_update_set_body_null(q) SC_SET_NULL(TYPES_MAYBES, q, BODY)
+    types_maybes_where_not_null(q, BODY)
+#define types_maybes_order_by_body(q, dir) types_maybes_order_by(q, BODY, dir)
+#define types_maybes_update_set_body(q, v) types_maybes_set(q, BODY, v)
+#define types_maybes_update_set_body_null(q) types_maybes_set_null(q, BODY)
 
-/* Column blob (bytes, nullable): filters, order, bulk set. */
+/* Column blob (bytes, nullable): the former names. */
 #define types_maybes_where_blob_eq(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, bytes, BLOB, EQ, __VA_ARGS__)
+    types_maybes_where(q, BLOB, EQ, __VA_ARGS__)
 #define types_maybes_where_blob_ne(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, bytes, BLOB, NE, __VA_ARGS__)
+    types_maybes_where(q, BLOB, NE, __VA_ARGS__)
 #define types_maybes_where_blob_lt(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, bytes, BLOB, LT, __VA_ARGS__)
+    types_maybes_where(q, BLOB, LT, __VA_ARGS__)
 #define types_maybes_where_blob_le(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, bytes, BLOB, LE, __VA_ARGS__)
+    types_maybes_where(q, BLOB, LE, __VA_ARGS__)
 #define types_maybes_where_blob_gt(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, bytes, BLOB, GT, __VA_ARGS__)
+    types_maybes_where(q, BLOB, GT, __VA_ARGS__)
 #define types_maybes_where_blob_ge(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, bytes, BLOB, GE, __VA_ARGS__)
-#define types_maybes_where_blob_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, BLOB, IS_NULL)
+    types_maybes_where(q, BLOB, GE, __VA_ARGS__)
+#define types_maybes_where_blob_is_null(q) types_maybes_where_null(q, BLOB)
 #define types_maybes_where_blob_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, BLOB, IS_NOT_NULL)
-#define types_maybes_order_by_blob(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, BLOB, dir)
+    types_maybes_where_not_null(q, BLOB)
+#define types_maybes_order_by_blob(q, dir) types_maybes_order_by(q, BLOB, dir)
 #define types_maybes_update_set_blob(q, ...) \
-    SC_SET(TYPES_MAYBES, q, bytes, BLOB, __VA_ARGS__)
-#define types_maybes_update_set_blob_null(q) SC_SET_NULL(TYPES_MAYBES, q, BLOB)
+    types_maybes_set(q, BLOB, __VA_ARGS__)
+#define types_maybes_update_set_blob_null(q) types_maybes_set_null(q, BLOB)
 
-/* Column born (date, nullable): filters, order, bulk set. */
-#define types_maybes_where_born_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, BORN, EQ, v)
-#define types_maybes_where_born_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, BORN, NE, v)
-#define types_maybes_where_born_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, BORN, LT, v)
-#define types_maybes_where_born_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, BORN, LE, v)
-#define types_maybes_where_born_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, BORN, GT, v)
-#define types_maybes_where_born_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, BORN, GE, v)
+/* Column born (date, nullable): the former names. */
+#define types_maybes_where_born_eq(q, v) types_maybes_where(q, BORN, EQ, v)
+#define types_maybes_where_born_ne(q, v) types_maybes_where(q, BORN, NE, v)
+#define types_maybes_where_born_lt(q, v) types_maybes_where(q, BORN, LT, v)
+#define types_maybes_where_born_le(q, v) types_maybes_where(q, BORN, LE, v)
+#define types_maybes_where_born_gt(q, v) types_maybes_where(q, BORN, GT, v)
+#define types_maybes_where_born_ge(q, v) types_maybes_where(q, BORN, GE, v)
 #define types_maybes_where_born_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i32, BORN, IN, v, n)
+    types_maybes_where_in(q, BORN, v, n)
 #define types_maybes_where_born_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i32, BORN, NOT_IN, v, n)
-#define types_maybes_where_born_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, BORN, IS_NULL)
+    types_maybes_where_not_in(q, BORN, v, n)
+#define types_maybes_where_born_is_null(q) types_maybes_where_null(q, BORN)
 #define types_maybes_where_born_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, BORN, IS_NOT_NULL)
-#define types_maybes_order_by_born(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, BORN, dir)
-#define types_maybes_update_set_born(q, v) \
-    SC_SET(TYPES_MAYBES, q, i32, BORN, v)
-#define types_maybes_update_set_born_null(q) SC_SET_NULL(TYPES_MAYBES, q, BORN)
+    types_maybes_where_not_null(q, BORN)
+#define types_maybes_order_by_born(q, dir) types_maybes_order_by(q, BORN, dir)
+#define types_maybes_update_set_born(q, v) types_maybes_set(q, BORN, v)
+#define types_maybes_update_set_born_null(q) types_maybes_set_null(q, BORN)
 
-/* Column seen (timestamp, nullable): filters, order, bulk set. */
-#define types_maybes_where_seen_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, SEEN, EQ, v)
-#define types_maybes_where_seen_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, SEEN, NE, v)
-#define types_maybes_where_seen_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, SEEN, LT, v)
-#define types_maybes_where_seen_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, SEEN, LE, v)
-#define types_maybes_where_seen_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, SEEN, GT, v)
-#define types_maybes_where_seen_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, SEEN, GE, v)
+/* Column seen (timestamp, nullable): the former names. */
+#define types_maybes_where_seen_eq(q, v) types_maybes_where(q, SEEN, EQ, v)
+#define types_maybes_where_seen_ne(q, v) types_maybes_where(q, SEEN, NE, v)
+#define types_maybes_where_seen_lt(q, v) types_maybes_where(q, SEEN, LT, v)
+#define types_maybes_where_seen_le(q, v) types_maybes_where(q, SEEN, LE, v)
+#define types_maybes_where_seen_gt(q, v) types_maybes_where(q, SEEN, GT, v)
+#define types_maybes_where_seen_ge(q, v) types_maybes_where(q, SEEN, GE, v)
 #define types_maybes_where_seen_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i64, SEEN, IN, v, n)
+    types_maybes_where_in(q, SEEN, v, n)
 #define types_maybes_where_seen_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i64, SEEN, NOT_IN, v, n)
-#define types_maybes_where_seen_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, SEEN, IS_NULL)
+    types_maybes_where_not_in(q, SEEN, v, n)
+#define types_maybes_where_seen_is_null(q) types_maybes_where_null(q, SEEN)
 #define types_maybes_where_seen_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, SEEN, IS_NOT_NULL)
-#define types_maybes_order_by_seen(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, SEEN, dir)
-#define types_maybes_update_set_seen(q, v) \
-    SC_SET(TYPES_MAYBES, q, i64, SEEN, v)
-#define types_maybes_update_set_seen_null(q) SC_SET_NULL(TYPES_MAYBES, q, SEEN)
+    types_maybes_where_not_null(q, SEEN)
+#define types_maybes_order_by_seen(q, dir) types_maybes_order_by(q, SEEN, dir)
+#define types_maybes_update_set_seen(q, v) types_maybes_set(q, SEEN, v)
+#define types_maybes_update_set_seen_null(q) types_maybes_set_null(q, SEEN)
 
-/* Column ident (uuid, nullable): filters, order, bulk set. */
+/* Column ident (uuid, nullable): the former names. */
 #define types_maybes_where_ident_eq(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, uuid, IDENT, EQ, __VA_ARGS__)
+    types_maybes_where(q, IDENT, EQ, __VA_ARGS__)
 #define types_maybes_where_ident_ne(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, uuid, IDENT, NE, __VA_ARGS__)
+    types_maybes_where(q, IDENT, NE, __VA_ARGS__)
 #define types_maybes_where_ident_lt(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, uuid, IDENT, LT, __VA_ARGS__)
+    types_maybes_where(q, IDENT, LT, __VA_ARGS__)
 #define types_maybes_where_ident_le(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, uuid, IDENT, LE, __VA_ARGS__)
+    types_maybes_where(q, IDENT, LE, __VA_ARGS__)
 #define types_maybes_where_ident_gt(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, uuid, IDENT, GT, __VA_ARGS__)
+    types_maybes_where(q, IDENT, GT, __VA_ARGS__)
 #define types_maybes_where_ident_ge(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, uuid, IDENT, GE, __VA_ARGS__)
+    types_maybes_where(q, IDENT, GE, __VA_ARGS__)
 #define types_maybes_where_ident_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, uuid, IDENT, IN, v, n)
+    types_maybes_where_in(q, IDENT, v, n)
 #define types_maybes_where_ident_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, uuid, IDENT, NOT_IN, v, n)
-#define types_maybes_where_ident_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, IDENT, IS_NULL)
+    types_maybes_where_not_in(q, IDENT, v, n)
+#define types_maybes_where_ident_is_null(q) types_maybes_where_null(q, IDENT)
 #define types_maybes_where_ident_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, IDENT, IS_NOT_NULL)
+    types_maybes_where_not_null(q, IDENT)
 #define types_maybes_order_by_ident(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, IDENT, dir)
+    types_maybes_order_by(q, IDENT, dir)
 #define types_maybes_update_set_ident(q, ...) \
-    SC_SET(TYPES_MAYBES, q, uuid, IDENT, __VA_ARGS__)
-#define types_maybes_update_set_ident_null(q) \
-    SC_SET_NULL(TYPES_MAYBES, q, IDENT)
+    types_maybes_set(q, IDENT, __VA_ARGS__)
+#define types_maybes_update_set_ident_null(q) types_maybes_set_null(q, IDENT)
 
-/* Column doc (json, nullable): filters, order, bulk set. */
-#define types_maybes_where_doc_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, DOC, IS_NULL)
+/* Column doc (json, nullable): the former names. */
+#define types_maybes_where_doc_is_null(q) types_maybes_where_null(q, DOC)
 #define types_maybes_where_doc_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, DOC, IS_NOT_NULL)
-#define types_maybes_order_by_doc(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, DOC, dir)
-#define types_maybes_update_set_doc(q, v) SC_SET(TYPES_MAYBES, q, text, DOC, v)
-#define types_maybes_update_set_doc_null(q) SC_SET_NULL(TYPES_MAYBES, q, DOC)
+    types_maybes_where_not_null(q, DOC)
+#define types_maybes_order_by_doc(q, dir) types_maybes_order_by(q, DOC, dir)
+#define types_maybes_update_set_doc(q, v) types_maybes_set(q, DOC, v)
+#define types_maybes_update_set_doc_null(q) types_maybes_set_null(q, DOC)
 
-/* Column color (enum color, nullable): filters, order, bulk set. */
-#define types_maybes_where_color_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, enum, COLOR, EQ, types_color_arg_(v))
-#define types_maybes_where_color_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, enum, COLOR, NE, types_color_arg_(v))
+/* Column color (enum color, nullable): the former names. */
+#define types_maybes_where_color_eq(q, v) types_maybes_where(q, COLOR, EQ, v)
+#define types_maybes_where_color_ne(q, v) types_maybes_where(q, COLOR, NE, v)
 #define types_maybes_where_color_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, enum, COLOR, IN, types_color_args_(v), n)
+    types_maybes_where_in(q, COLOR, v, n)
 #define types_maybes_where_color_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, enum, COLOR, NOT_IN, types_color_args_(v), \
-                n)
-#define types_maybes_where_color_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, COLOR, IS_NULL)
+    types_maybes_where_not_in(q, COLOR, v, n)
+#define types_maybes_where_color_is_null(q) types_maybes_where_null(q, COLOR)
 #define types_maybes_where_color_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, COLOR, IS_NOT_NULL)
+    types_maybes_where_not_null(q, COLOR)
 #define types_maybes_order_by_color(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, COLOR, dir)
-#define types_maybes_update_set_color(q, v) \
-    SC_SET(TYPES_MAYBES, q, enum, COLOR, types_color_arg_(v))
-#define types_maybes_update_set_color_null(q) \
-    SC_SET_NULL(TYPES_MAYBES, q, COLOR)
+    types_maybes_order_by(q, COLOR, dir)
+#define types_maybes_update_set_color(q, v) types_maybes_set(q, COLOR, v)
+#define types_maybes_update_set_color_null(q) types_maybes_set_null(q, COLOR)
 
 /* Groups and shaping. */
 #define types_maybes_or(q) sc_query_begin_or(SC_HANDLE(TYPES_MAYBES, q))
