@@ -822,6 +822,23 @@ typedef struct sc_column_desc {
     const char *pg_type;
 } sc_column_desc;
 
+/*
+ * The short forms of a column descriptor's fields that generated code
+ * writes: SC_COL(row, field, TYPE, flags) a column whose SQL name is its
+ * field's (SC_TYPE_TYPE, offsetof(row, field)), SC_COL_AS() one named
+ * otherwise, SC_HAS(row, col) the offset of its has_col flag, SC_DFLT_NOW
+ * and SC_DFLT_INT(v) its default.
+ */
+#define SC_COL(row, field, ty, fl)                                          \
+    .name = #field, .type = SC_TYPE_##ty, .flags = (fl),                    \
+    .offset = offsetof(row, field)
+#define SC_COL_AS(row, field, sqlname, ty, fl)                              \
+    .name = (sqlname), .type = SC_TYPE_##ty, .flags = (fl),                 \
+    .offset = offsetof(row, field)
+#define SC_HAS(row, col) .has_offset = offsetof(row, has_##col)
+#define SC_DFLT_NOW .dflt = {.kind = SC_DEFAULT_NOW}
+#define SC_DFLT_INT(v) .dflt = {.kind = SC_DEFAULT_VALUE, .i = (v)}
+
 typedef struct sc_fkey_desc {
     const char *name;              /* constraint name */
     const unsigned *cols;          /* indexes into the table's columns */
@@ -1096,6 +1113,8 @@ SC__TYPED_CALLS(enum, int, const int *)
  * handle where a query one is needed, does not compile.
  */
 #define SC_HANDLE(T, h) ((void)sizeof((h)->T##_), (sc_query *)(void *)(h))
+/* The bit of column index col in the cols of sc_row_update_cols(). */
+#define SC_BIT(col) (UINT64_C(1) << (col))
 #define SC_QUERY_HANDLE(T, h)                                               \
     ((void)sizeof((h)->T##_QUERY_), (sc_query *)(void *)(h))
 #define SC_WHERE(T, h, col, op, ...)                                        \

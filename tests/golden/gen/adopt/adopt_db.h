@@ -70,39 +70,39 @@ extern "C" {
  * kept for the source that calls them.
  */
 
-/* Query handles: per table a query over it and the table joined into
- * another's query.  Both have the member the table's filters check (it is
- * never read: behind a handle is an sc_query), so that a filter takes
- * either, a terminal only the query, and neither a handle of another
- * table. */
+/* Per table its descriptor, and the query handles: a query over it and
+ * the table joined into another's query.  Both have the member the
+ * table's filters check (it is never read: behind a handle is an
+ * sc_query), so that a filter takes either, a terminal only the query,
+ * and neither a handle of another table. */
 typedef struct adopt_Film_Stars_query {
-    char ADOPT_FILM_STARS_;
-    char ADOPT_FILM_STARS_QUERY_;
+    char ADOPT_FILM_STARS_, ADOPT_FILM_STARS_QUERY_;
 } adopt_Film_Stars_query;
 typedef struct adopt_Film_Stars_join {
     char ADOPT_FILM_STARS_;
 } adopt_Film_Stars_join;
+extern const sc_table_desc adopt_Film_Stars_table;
 typedef struct adopt_films_query {
-    char ADOPT_FILMS_;
-    char ADOPT_FILMS_QUERY_;
+    char ADOPT_FILMS_, ADOPT_FILMS_QUERY_;
 } adopt_films_query;
 typedef struct adopt_films_join {
     char ADOPT_FILMS_;
 } adopt_films_join;
+extern const sc_table_desc adopt_films_table;
 typedef struct adopt_film_log_query {
-    char ADOPT_FILM_LOG_;
-    char ADOPT_FILM_LOG_QUERY_;
+    char ADOPT_FILM_LOG_, ADOPT_FILM_LOG_QUERY_;
 } adopt_film_log_query;
 typedef struct adopt_film_log_join {
     char ADOPT_FILM_LOG_;
 } adopt_film_log_join;
+extern const sc_table_desc adopt_film_log_table;
 typedef struct adopt_sequels_query {
-    char ADOPT_SEQUELS_;
-    char ADOPT_SEQUELS_QUERY_;
+    char ADOPT_SEQUELS_, ADOPT_SEQUELS_QUERY_;
 } adopt_sequels_query;
 typedef struct adopt_sequels_join {
     char ADOPT_SEQUELS_;
 } adopt_sequels_join;
+extern const sc_table_desc adopt_sequels_table;
 typedef enum adopt_rating {
     ADOPT_RATING_G     = 0,
     ADOPT_RATING_PG    = 1,
@@ -173,36 +173,12 @@ typedef struct adopt_film {
 /* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define ADOPT_FILM_INIT \
-    {{} /* film_id */, \
-     {} /* title */, \
-     ADOPT_RATING_G /* rating */, \
-     {} /* star */, \
-     {} /* has_star */, \
-     {} /* released */, \
-     {} /* has_released */, \
-     {} /* shot_at */, \
-     {} /* has_shot_at */, \
-     {} /* added */, \
-     {} /* has_added */, \
-     1612100700000000 /* premiere */, \
-     true /* has_premiere */, \
-     {} /* code */, \
-     {} /* has_code */, \
-     {} /* ref */, \
-     {} /* has_ref */, \
-     999 /* price */, \
-     true /* has_price */, \
-     {} /* address */, \
-     {} /* tags */, \
-     {} /* made_on */, \
-     {} /* has_made_on */}
+    {{}, {}, ADOPT_RATING_G, {}, {}, {}, {}, {}, {}, {}, {}, \
+     1612100700000000, true, {}, {}, {}, {}, 999, true, {}, {}, {}, {}}
 #else
 #define ADOPT_FILM_INIT \
-    {.rating = ADOPT_RATING_G, \
-     .premiere = 1612100700000000, \
-     .has_premiere = true, \
-     .price = 999, \
-     .has_price = true}
+    {.rating = ADOPT_RATING_G, .premiere = 1612100700000000, \
+     .has_premiere = true, .price = 999, .has_price = true}
 #endif
 
 /* Rows of table "films", as returned by queries. */
@@ -261,31 +237,56 @@ enum {
 };
 
 /* Column bits of "Film Stars" for cols (key columns ignored). */
-#define ADOPT_FILM_STARS_STAR_ID (UINT64_C(1) << ADOPT_FILM_STARS_COL_STAR_ID)
-#define ADOPT_FILM_STARS_NAME    (UINT64_C(1) << ADOPT_FILM_STARS_COL_NAME)
-#define ADOPT_FILM_STARS_BORN    (UINT64_C(1) << ADOPT_FILM_STARS_COL_BORN)
-#define ADOPT_FILM_STARS_HEIGHT  (UINT64_C(1) << ADOPT_FILM_STARS_COL_HEIGHT)
+#define ADOPT_FILM_STARS_STAR_ID SC_BIT(ADOPT_FILM_STARS_COL_STAR_ID)
+#define ADOPT_FILM_STARS_NAME    SC_BIT(ADOPT_FILM_STARS_COL_NAME)
+#define ADOPT_FILM_STARS_BORN    SC_BIT(ADOPT_FILM_STARS_COL_BORN)
+#define ADOPT_FILM_STARS_HEIGHT  SC_BIT(ADOPT_FILM_STARS_COL_HEIGHT)
 
-/* Table "Film Stars": the descriptor, then the row operations.
+/* Table "Film Stars": the row operations.
  * The new key is stored in row->Star_Id. */
-extern const sc_table_desc adopt_Film_Stars_table;
-int adopt_Film_Stars_insert(sc_db *db, adopt_Film_Star *row);
-int adopt_Film_Stars_insert_many(sc_db *db, adopt_Film_Star *rows, size_t n);
+static inline int adopt_Film_Stars_insert(sc_db *db, adopt_Film_Star *row)
+{
+    return sc_row_insert(db, &adopt_Film_Stars_table, row);
+}
+static inline int adopt_Film_Stars_insert_many(sc_db *db,
+                                               adopt_Film_Star *rows, size_t n)
+{
+    return sc_row_insert_many(db, &adopt_Film_Stars_table, rows, n);
+}
 
 int adopt_Film_Stars_get(sc_db *db, sc_arena *a, int64_t Star_Id,
                          adopt_Film_Star *out);
-int adopt_Film_Stars_update(sc_db *db, const adopt_Film_Star *row);
-int adopt_Film_Stars_update_cols(sc_db *db, const adopt_Film_Star *row,
-                                 uint64_t cols);
 int adopt_Film_Stars_delete(sc_db *db, int64_t Star_Id);
-int adopt_Film_Stars_update_many(sc_db *db, const adopt_Film_Star *rows,
-                                 size_t n, uint64_t cols);
-int adopt_Film_Stars_delete_many(sc_db *db, const adopt_Film_Star *rows,
-                                 size_t n);
+static inline int adopt_Film_Stars_update(sc_db *db,
+                                          const adopt_Film_Star *row)
+{
+    return sc_row_update(db, &adopt_Film_Stars_table, row);
+}
+static inline int adopt_Film_Stars_update_cols(sc_db *db,
+                                               const adopt_Film_Star *row,
+                                               uint64_t cols)
+{
+    return sc_row_update_cols(db, &adopt_Film_Stars_table, row, cols);
+}
+static inline int adopt_Film_Stars_update_many(sc_db *db,
+                                               const adopt_Film_Star *rows,
+                                               size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &adopt_Film_Stars_table, rows, n, cols);
+}
+static inline int adopt_Film_Stars_delete_many(sc_db *db,
+                                               const adopt_Film_Star *rows,
+                                               size_t n)
+{
+    return sc_row_delete_many(db, &adopt_Film_Stars_table, rows, n);
+}
 
 /* Queries over table "Film Stars". */
-adopt_Film_Stars_query *adopt_Film_Stars_select(sc_db *db);
-void adopt_Film_Stars_query_free(adopt_Film_Stars_query *q);
+#define adopt_Film_Stars_select(db) \
+    ((adopt_Film_Stars_query *)(void *)sc_query_new(db, \
+                                                    &adopt_Film_Stars_table))
+#define adopt_Film_Stars_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(ADOPT_FILM_STARS, q))
 
 /* The columns of "Film Stars" in queries: type, nulls, index. */
 #define ADOPT_FILM_STARS_STAR_ID_T i64, KEY, ADOPT_FILM_STARS_COL_STAR_ID
@@ -435,29 +436,42 @@ void adopt_Film_Stars_query_free(adopt_Film_Stars_query *q);
 /* Terminals, and bulk changes. */
 int adopt_Film_Stars_all(adopt_Film_Stars_query *q, sc_arena *a,
                          adopt_Film_Star_list *out);
-int adopt_Film_Stars_first(adopt_Film_Stars_query *q, sc_arena *a,
-                           adopt_Film_Star *out);
-int adopt_Film_Stars_one(adopt_Film_Stars_query *q, sc_arena *a,
-                         adopt_Film_Star *out);
-int adopt_Film_Stars_count(adopt_Film_Stars_query *q, int64_t *n);
-int adopt_Film_Stars_exists(adopt_Film_Stars_query *q, bool *yes);
 typedef int (*adopt_Film_Star_fn)(void *ctx, const adopt_Film_Star *row);
 int adopt_Film_Stars_each(adopt_Film_Stars_query *q, adopt_Film_Star_fn fn,
                           void *ctx);
-int adopt_Film_Stars_update_all(adopt_Film_Stars_query *q, int64_t *changed);
-int adopt_Film_Stars_delete_all(adopt_Film_Stars_query *q, int64_t *changed);
+static inline int adopt_Film_Stars_first(adopt_Film_Stars_query *q,
+                                         sc_arena *a, adopt_Film_Star *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int adopt_Film_Stars_one(adopt_Film_Stars_query *q, sc_arena *a,
+                                       adopt_Film_Star *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define adopt_Film_Stars_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(ADOPT_FILM_STARS, q), n)
+#define adopt_Film_Stars_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(ADOPT_FILM_STARS, q), yes)
+#define adopt_Film_Stars_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(ADOPT_FILM_STARS, q), changed)
+#define adopt_Film_Stars_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(ADOPT_FILM_STARS, q), changed)
 
 /* Joins. */
 #define adopt_Film_Stars_join_films(q) \
     SC_JOIN(ADOPT_FILM_STARS, q, adopt_films, adopt_films, 0, true)
 
 /* Navigation. */
-int adopt_Film_Stars_list_films(sc_db *db, sc_arena *a,
-                                const adopt_Film_Star *row,
-                                adopt_film_list *out);
 int adopt_Film_Stars_load_films(sc_db *db, sc_arena *a,
                                 const adopt_Film_Star *rows, size_t n,
                                 adopt_film_list *lists);
+static inline int adopt_Film_Stars_list_films(sc_db *db, sc_arena *a,
+                                              const adopt_Film_Star *row,
+                                              adopt_film_list *out)
+{
+    return adopt_Film_Stars_load_films(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define adopt_Film_Stars_get_films adopt_Film_Stars_list_films
@@ -481,37 +495,59 @@ enum {
 };
 
 /* Column bits of "films" for cols (key columns ignored). */
-#define ADOPT_FILMS_FILM_ID  (UINT64_C(1) << ADOPT_FILMS_COL_FILM_ID)
-#define ADOPT_FILMS_TITLE    (UINT64_C(1) << ADOPT_FILMS_COL_TITLE)
-#define ADOPT_FILMS_RATING   (UINT64_C(1) << ADOPT_FILMS_COL_RATING)
-#define ADOPT_FILMS_STAR     (UINT64_C(1) << ADOPT_FILMS_COL_STAR)
-#define ADOPT_FILMS_RELEASED (UINT64_C(1) << ADOPT_FILMS_COL_RELEASED)
-#define ADOPT_FILMS_SHOT_AT  (UINT64_C(1) << ADOPT_FILMS_COL_SHOT_AT)
-#define ADOPT_FILMS_ADDED    (UINT64_C(1) << ADOPT_FILMS_COL_ADDED)
-#define ADOPT_FILMS_PREMIERE (UINT64_C(1) << ADOPT_FILMS_COL_PREMIERE)
-#define ADOPT_FILMS_CODE     (UINT64_C(1) << ADOPT_FILMS_COL_CODE)
-#define ADOPT_FILMS_REF      (UINT64_C(1) << ADOPT_FILMS_COL_REF)
-#define ADOPT_FILMS_PRICE    (UINT64_C(1) << ADOPT_FILMS_COL_PRICE)
-#define ADOPT_FILMS_ADDRESS  (UINT64_C(1) << ADOPT_FILMS_COL_ADDRESS)
-#define ADOPT_FILMS_TAGS     (UINT64_C(1) << ADOPT_FILMS_COL_TAGS)
-#define ADOPT_FILMS_MADE_ON  (UINT64_C(1) << ADOPT_FILMS_COL_MADE_ON)
+#define ADOPT_FILMS_FILM_ID  SC_BIT(ADOPT_FILMS_COL_FILM_ID)
+#define ADOPT_FILMS_TITLE    SC_BIT(ADOPT_FILMS_COL_TITLE)
+#define ADOPT_FILMS_RATING   SC_BIT(ADOPT_FILMS_COL_RATING)
+#define ADOPT_FILMS_STAR     SC_BIT(ADOPT_FILMS_COL_STAR)
+#define ADOPT_FILMS_RELEASED SC_BIT(ADOPT_FILMS_COL_RELEASED)
+#define ADOPT_FILMS_SHOT_AT  SC_BIT(ADOPT_FILMS_COL_SHOT_AT)
+#define ADOPT_FILMS_ADDED    SC_BIT(ADOPT_FILMS_COL_ADDED)
+#define ADOPT_FILMS_PREMIERE SC_BIT(ADOPT_FILMS_COL_PREMIERE)
+#define ADOPT_FILMS_CODE     SC_BIT(ADOPT_FILMS_COL_CODE)
+#define ADOPT_FILMS_REF      SC_BIT(ADOPT_FILMS_COL_REF)
+#define ADOPT_FILMS_PRICE    SC_BIT(ADOPT_FILMS_COL_PRICE)
+#define ADOPT_FILMS_ADDRESS  SC_BIT(ADOPT_FILMS_COL_ADDRESS)
+#define ADOPT_FILMS_TAGS     SC_BIT(ADOPT_FILMS_COL_TAGS)
+#define ADOPT_FILMS_MADE_ON  SC_BIT(ADOPT_FILMS_COL_MADE_ON)
 
-/* Table "films": the descriptor, then the row operations. */
-extern const sc_table_desc adopt_films_table;
-int adopt_films_insert(sc_db *db, adopt_film *row);
-int adopt_films_insert_many(sc_db *db, adopt_film *rows, size_t n);
+/* Table "films": the row operations. */
+static inline int adopt_films_insert(sc_db *db, adopt_film *row)
+{
+    return sc_row_insert(db, &adopt_films_table, row);
+}
+static inline int adopt_films_insert_many(sc_db *db, adopt_film *rows,
+                                          size_t n)
+{
+    return sc_row_insert_many(db, &adopt_films_table, rows, n);
+}
 
 int adopt_films_get(sc_db *db, sc_arena *a, int64_t film_id, adopt_film *out);
-int adopt_films_update(sc_db *db, const adopt_film *row);
-int adopt_films_update_cols(sc_db *db, const adopt_film *row, uint64_t cols);
 int adopt_films_delete(sc_db *db, int64_t film_id);
-int adopt_films_update_many(sc_db *db, const adopt_film *rows, size_t n,
-                            uint64_t cols);
-int adopt_films_delete_many(sc_db *db, const adopt_film *rows, size_t n);
+static inline int adopt_films_update(sc_db *db, const adopt_film *row)
+{
+    return sc_row_update(db, &adopt_films_table, row);
+}
+static inline int adopt_films_update_cols(sc_db *db, const adopt_film *row,
+                                          uint64_t cols)
+{
+    return sc_row_update_cols(db, &adopt_films_table, row, cols);
+}
+static inline int adopt_films_update_many(sc_db *db, const adopt_film *rows,
+                                          size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &adopt_films_table, rows, n, cols);
+}
+static inline int adopt_films_delete_many(sc_db *db, const adopt_film *rows,
+                                          size_t n)
+{
+    return sc_row_delete_many(db, &adopt_films_table, rows, n);
+}
 
 /* Queries over table "films". */
-adopt_films_query *adopt_films_select(sc_db *db);
-void adopt_films_query_free(adopt_films_query *q);
+#define adopt_films_select(db) \
+    ((adopt_films_query *)(void *)sc_query_new(db, &adopt_films_table))
+#define adopt_films_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(ADOPT_FILMS, q))
 
 /* The columns of "films" in queries: type, nulls, index. */
 #define ADOPT_FILMS_FILM_ID_T  i64, KEY, ADOPT_FILMS_COL_FILM_ID
@@ -833,14 +869,26 @@ void adopt_films_query_free(adopt_films_query *q);
 
 /* Terminals, and bulk changes. */
 int adopt_films_all(adopt_films_query *q, sc_arena *a, adopt_film_list *out);
-int adopt_films_first(adopt_films_query *q, sc_arena *a, adopt_film *out);
-int adopt_films_one(adopt_films_query *q, sc_arena *a, adopt_film *out);
-int adopt_films_count(adopt_films_query *q, int64_t *n);
-int adopt_films_exists(adopt_films_query *q, bool *yes);
 typedef int (*adopt_film_fn)(void *ctx, const adopt_film *row);
 int adopt_films_each(adopt_films_query *q, adopt_film_fn fn, void *ctx);
-int adopt_films_update_all(adopt_films_query *q, int64_t *changed);
-int adopt_films_delete_all(adopt_films_query *q, int64_t *changed);
+static inline int adopt_films_first(adopt_films_query *q, sc_arena *a,
+                                    adopt_film *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int adopt_films_one(adopt_films_query *q, sc_arena *a,
+                                  adopt_film *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define adopt_films_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(ADOPT_FILMS, q), n)
+#define adopt_films_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(ADOPT_FILMS, q), yes)
+#define adopt_films_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(ADOPT_FILMS, q), changed)
+#define adopt_films_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(ADOPT_FILMS, q), changed)
 
 /* Joins. */
 #define adopt_films_join_Film_Stars(q) \
@@ -851,20 +899,32 @@ int adopt_films_delete_all(adopt_films_query *q, int64_t *changed);
     SC_JOIN(ADOPT_FILMS, q, adopt_sequels, adopt_sequels, 1, true)
 
 /* Navigation. */
-int adopt_films_get_Film_Star(sc_db *db, sc_arena *a, const adopt_film *row,
-                              adopt_Film_Star *out);
-int adopt_films_list_sequels_by_original(sc_db *db, sc_arena *a,
-                                         const adopt_film *row,
-                                         adopt_sequel_list *out);
+static inline int adopt_films_get_Film_Star(sc_db *db, sc_arena *a,
+                                            const adopt_film *row,
+                                            adopt_Film_Star *out)
+{
+    return sc_load_parent(db, a, &adopt_films_table, row,
+                          &adopt_films_table.fkeys[0], &adopt_Film_Stars_table,
+                          out);
+}
 int adopt_films_load_sequels_by_original(sc_db *db, sc_arena *a,
                                          const adopt_film *rows, size_t n,
                                          adopt_sequel_list *lists);
-int adopt_films_list_sequels_by_sequel(sc_db *db, sc_arena *a,
-                                       const adopt_film *row,
-                                       adopt_sequel_list *out);
+static inline int adopt_films_list_sequels_by_original(sc_db *db, sc_arena *a,
+                                                       const adopt_film *row,
+                                                       adopt_sequel_list *out)
+{
+    return adopt_films_load_sequels_by_original(db, a, row, 1, out);
+}
 int adopt_films_load_sequels_by_sequel(sc_db *db, sc_arena *a,
                                        const adopt_film *rows, size_t n,
                                        adopt_sequel_list *lists);
+static inline int adopt_films_list_sequels_by_sequel(sc_db *db, sc_arena *a,
+                                                     const adopt_film *row,
+                                                     adopt_sequel_list *out)
+{
+    return adopt_films_load_sequels_by_sequel(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define adopt_films_get_star adopt_films_get_Film_Star
@@ -879,14 +939,22 @@ enum {
     ADOPT_FILM_LOG_COL_AT      = 2
 };
 
-/* Table "film_log": the descriptor, then the row operations. */
-extern const sc_table_desc adopt_film_log_table;
-int adopt_film_log_insert(sc_db *db, adopt_film_log *row);
-int adopt_film_log_insert_many(sc_db *db, adopt_film_log *rows, size_t n);
+/* Table "film_log": the row operations. */
+static inline int adopt_film_log_insert(sc_db *db, adopt_film_log *row)
+{
+    return sc_row_insert(db, &adopt_film_log_table, row);
+}
+static inline int adopt_film_log_insert_many(sc_db *db, adopt_film_log *rows,
+                                             size_t n)
+{
+    return sc_row_insert_many(db, &adopt_film_log_table, rows, n);
+}
 
 /* Queries over table "film_log". */
-adopt_film_log_query *adopt_film_log_select(sc_db *db);
-void adopt_film_log_query_free(adopt_film_log_query *q);
+#define adopt_film_log_select(db) \
+    ((adopt_film_log_query *)(void *)sc_query_new(db, &adopt_film_log_table))
+#define adopt_film_log_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(ADOPT_FILM_LOG, q))
 
 /* The columns of "film_log" in queries: type, nulls, index. */
 #define ADOPT_FILM_LOG_FILM_ID_T i64, NOT_NULL, ADOPT_FILM_LOG_COL_FILM_ID
@@ -984,17 +1052,27 @@ void adopt_film_log_query_free(adopt_film_log_query *q);
 /* Terminals, and bulk changes. */
 int adopt_film_log_all(adopt_film_log_query *q, sc_arena *a,
                        adopt_film_log_list *out);
-int adopt_film_log_first(adopt_film_log_query *q, sc_arena *a,
-                         adopt_film_log *out);
-int adopt_film_log_one(adopt_film_log_query *q, sc_arena *a,
-                       adopt_film_log *out);
-int adopt_film_log_count(adopt_film_log_query *q, int64_t *n);
-int adopt_film_log_exists(adopt_film_log_query *q, bool *yes);
 typedef int (*adopt_film_log_fn)(void *ctx, const adopt_film_log *row);
 int adopt_film_log_each(adopt_film_log_query *q, adopt_film_log_fn fn,
                         void *ctx);
-int adopt_film_log_update_all(adopt_film_log_query *q, int64_t *changed);
-int adopt_film_log_delete_all(adopt_film_log_query *q, int64_t *changed);
+static inline int adopt_film_log_first(adopt_film_log_query *q, sc_arena *a,
+                                       adopt_film_log *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int adopt_film_log_one(adopt_film_log_query *q, sc_arena *a,
+                                     adopt_film_log *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define adopt_film_log_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(ADOPT_FILM_LOG, q), n)
+#define adopt_film_log_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(ADOPT_FILM_LOG, q), yes)
+#define adopt_film_log_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(ADOPT_FILM_LOG, q), changed)
+#define adopt_film_log_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(ADOPT_FILM_LOG, q), changed)
 
 /* The columns of table "sequels" by index. */
 enum {
@@ -1004,28 +1082,50 @@ enum {
 };
 
 /* Column bits of "sequels" for cols (key columns ignored). */
-#define ADOPT_SEQUELS_ORIGINAL (UINT64_C(1) << ADOPT_SEQUELS_COL_ORIGINAL)
-#define ADOPT_SEQUELS_SEQUEL   (UINT64_C(1) << ADOPT_SEQUELS_COL_SEQUEL)
-#define ADOPT_SEQUELS_POSITION (UINT64_C(1) << ADOPT_SEQUELS_COL_POSITION)
+#define ADOPT_SEQUELS_ORIGINAL SC_BIT(ADOPT_SEQUELS_COL_ORIGINAL)
+#define ADOPT_SEQUELS_SEQUEL   SC_BIT(ADOPT_SEQUELS_COL_SEQUEL)
+#define ADOPT_SEQUELS_POSITION SC_BIT(ADOPT_SEQUELS_COL_POSITION)
 
-/* Table "sequels": the descriptor, then the row operations. */
-extern const sc_table_desc adopt_sequels_table;
-int adopt_sequels_insert(sc_db *db, adopt_sequel *row);
-int adopt_sequels_insert_many(sc_db *db, adopt_sequel *rows, size_t n);
+/* Table "sequels": the row operations. */
+static inline int adopt_sequels_insert(sc_db *db, adopt_sequel *row)
+{
+    return sc_row_insert(db, &adopt_sequels_table, row);
+}
+static inline int adopt_sequels_insert_many(sc_db *db, adopt_sequel *rows,
+                                            size_t n)
+{
+    return sc_row_insert_many(db, &adopt_sequels_table, rows, n);
+}
 
 int adopt_sequels_get(sc_db *db, sc_arena *a, int64_t original,
                       int32_t position, adopt_sequel *out);
-int adopt_sequels_update(sc_db *db, const adopt_sequel *row);
-int adopt_sequels_update_cols(sc_db *db, const adopt_sequel *row,
-                              uint64_t cols);
 int adopt_sequels_delete(sc_db *db, int64_t original, int32_t position);
-int adopt_sequels_update_many(sc_db *db, const adopt_sequel *rows, size_t n,
-                              uint64_t cols);
-int adopt_sequels_delete_many(sc_db *db, const adopt_sequel *rows, size_t n);
+static inline int adopt_sequels_update(sc_db *db, const adopt_sequel *row)
+{
+    return sc_row_update(db, &adopt_sequels_table, row);
+}
+static inline int adopt_sequels_update_cols(sc_db *db, const adopt_sequel *row,
+                                            uint64_t cols)
+{
+    return sc_row_update_cols(db, &adopt_sequels_table, row, cols);
+}
+static inline int adopt_sequels_update_many(sc_db *db,
+                                            const adopt_sequel *rows, size_t n,
+                                            uint64_t cols)
+{
+    return sc_row_update_many(db, &adopt_sequels_table, rows, n, cols);
+}
+static inline int adopt_sequels_delete_many(sc_db *db,
+                                            const adopt_sequel *rows, size_t n)
+{
+    return sc_row_delete_many(db, &adopt_sequels_table, rows, n);
+}
 
 /* Queries over table "sequels". */
-adopt_sequels_query *adopt_sequels_select(sc_db *db);
-void adopt_sequels_query_free(adopt_sequels_query *q);
+#define adopt_sequels_select(db) \
+    ((adopt_sequels_query *)(void *)sc_query_new(db, &adopt_sequels_table))
+#define adopt_sequels_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(ADOPT_SEQUELS, q))
 
 /* The columns of "sequels" in queries: type, nulls, index. */
 #define ADOPT_SEQUELS_ORIGINAL_T i64, NOT_NULL, ADOPT_SEQUELS_COL_ORIGINAL
@@ -1129,15 +1229,26 @@ void adopt_sequels_query_free(adopt_sequels_query *q);
 /* Terminals, and bulk changes. */
 int adopt_sequels_all(adopt_sequels_query *q, sc_arena *a,
                       adopt_sequel_list *out);
-int adopt_sequels_first(adopt_sequels_query *q, sc_arena *a,
-                        adopt_sequel *out);
-int adopt_sequels_one(adopt_sequels_query *q, sc_arena *a, adopt_sequel *out);
-int adopt_sequels_count(adopt_sequels_query *q, int64_t *n);
-int adopt_sequels_exists(adopt_sequels_query *q, bool *yes);
 typedef int (*adopt_sequel_fn)(void *ctx, const adopt_sequel *row);
 int adopt_sequels_each(adopt_sequels_query *q, adopt_sequel_fn fn, void *ctx);
-int adopt_sequels_update_all(adopt_sequels_query *q, int64_t *changed);
-int adopt_sequels_delete_all(adopt_sequels_query *q, int64_t *changed);
+static inline int adopt_sequels_first(adopt_sequels_query *q, sc_arena *a,
+                                      adopt_sequel *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int adopt_sequels_one(adopt_sequels_query *q, sc_arena *a,
+                                    adopt_sequel *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define adopt_sequels_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(ADOPT_SEQUELS, q), n)
+#define adopt_sequels_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(ADOPT_SEQUELS, q), yes)
+#define adopt_sequels_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(ADOPT_SEQUELS, q), changed)
+#define adopt_sequels_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(ADOPT_SEQUELS, q), changed)
 
 /* Joins. */
 #define adopt_sequels_join_films_by_original(q) \
@@ -1146,11 +1257,22 @@ int adopt_sequels_delete_all(adopt_sequels_query *q, int64_t *changed);
     SC_JOIN(ADOPT_SEQUELS, q, adopt_films, adopt_sequels, 1, false)
 
 /* Navigation. */
-int adopt_sequels_get_film_by_original(sc_db *db, sc_arena *a,
-                                       const adopt_sequel *row,
-                                       adopt_film *out);
-int adopt_sequels_get_film_by_sequel(sc_db *db, sc_arena *a,
-                                     const adopt_sequel *row, adopt_film *out);
+static inline int adopt_sequels_get_film_by_original(sc_db *db, sc_arena *a,
+                                                     const adopt_sequel *row,
+                                                     adopt_film *out)
+{
+    return sc_load_parent(db, a, &adopt_sequels_table, row,
+                          &adopt_sequels_table.fkeys[0], &adopt_films_table,
+                          out);
+}
+static inline int adopt_sequels_get_film_by_sequel(sc_db *db, sc_arena *a,
+                                                   const adopt_sequel *row,
+                                                   adopt_film *out)
+{
+    return sc_load_parent(db, a, &adopt_sequels_table, row,
+                          &adopt_sequels_table.fkeys[1], &adopt_films_table,
+                          out);
+}
 
 /* Former names. */
 #define adopt_sequels_get_original adopt_sequels_get_film_by_original

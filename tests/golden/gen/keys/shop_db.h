@@ -70,46 +70,46 @@ extern "C" {
  * kept for the source that calls them.
  */
 
-/* Query handles: per table a query over it and the table joined into
- * another's query.  Both have the member the table's filters check (it is
- * never read: behind a handle is an sc_query), so that a filter takes
- * either, a terminal only the query, and neither a handle of another
- * table. */
+/* Per table its descriptor, and the query handles: a query over it and
+ * the table joined into another's query.  Both have the member the
+ * table's filters check (it is never read: behind a handle is an
+ * sc_query), so that a filter takes either, a terminal only the query,
+ * and neither a handle of another table. */
 typedef struct shop_user_query {
-    char SHOP_USER_;
-    char SHOP_USER_QUERY_;
+    char SHOP_USER_, SHOP_USER_QUERY_;
 } shop_user_query;
 typedef struct shop_user_join {
     char SHOP_USER_;
 } shop_user_join;
+extern const sc_table_desc shop_user_table;
 typedef struct shop_categories_query {
-    char SHOP_CATEGORIES_;
-    char SHOP_CATEGORIES_QUERY_;
+    char SHOP_CATEGORIES_, SHOP_CATEGORIES_QUERY_;
 } shop_categories_query;
 typedef struct shop_categories_join {
     char SHOP_CATEGORIES_;
 } shop_categories_join;
+extern const sc_table_desc shop_categories_table;
 typedef struct shop_order_query {
-    char SHOP_ORDER_;
-    char SHOP_ORDER_QUERY_;
+    char SHOP_ORDER_, SHOP_ORDER_QUERY_;
 } shop_order_query;
 typedef struct shop_order_join {
     char SHOP_ORDER_;
 } shop_order_join;
+extern const sc_table_desc shop_order_table;
 typedef struct shop_order_lines_query {
-    char SHOP_ORDER_LINES_;
-    char SHOP_ORDER_LINES_QUERY_;
+    char SHOP_ORDER_LINES_, SHOP_ORDER_LINES_QUERY_;
 } shop_order_lines_query;
 typedef struct shop_order_lines_join {
     char SHOP_ORDER_LINES_;
 } shop_order_lines_join;
+extern const sc_table_desc shop_order_lines_table;
 typedef struct shop_boxes_query {
-    char SHOP_BOXES_;
-    char SHOP_BOXES_QUERY_;
+    char SHOP_BOXES_, SHOP_BOXES_QUERY_;
 } shop_boxes_query;
 typedef struct shop_boxes_join {
     char SHOP_BOXES_;
 } shop_boxes_join;
+extern const sc_table_desc shop_boxes_table;
 typedef enum shop_status {
     SHOP_STATUS_OPEN      = 0,
     SHOP_STATUS_PAID      = 1,
@@ -179,18 +179,9 @@ typedef struct shop_order {
 
 /* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
-#define SHOP_ORDER_INIT \
-    {{} /* id */, \
-     {} /* user_id */, \
-     SHOP_STATUS_OPEN /* status */, \
-     0 /* total */, \
-     {} /* placed */, \
-     {} /* has_placed */, \
-     {} /* note */}
+#define SHOP_ORDER_INIT {{}, {}, SHOP_STATUS_OPEN, 0, {}, {}, {}}
 #else
-#define SHOP_ORDER_INIT \
-    {.status = SHOP_STATUS_OPEN, \
-     .total = 0}
+#define SHOP_ORDER_INIT {.status = SHOP_STATUS_OPEN, .total = 0}
 #endif
 
 /* Rows of table "order", as returned by queries. */
@@ -208,11 +199,7 @@ typedef struct shop_order_line {
 
 /* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
-#define SHOP_ORDER_LINE_INIT \
-    {{} /* order_id */, \
-     {} /* line */, \
-     {} /* category */, \
-     1 /* qty */}
+#define SHOP_ORDER_LINE_INIT {{}, {}, {}, 1}
 #else
 #define SHOP_ORDER_LINE_INIT {.qty = 1}
 #endif
@@ -251,28 +238,48 @@ enum {
 };
 
 /* Column bits of "user" for cols (key columns ignored). */
-#define SHOP_USER_ID      (UINT64_C(1) << SHOP_USER_COL_ID)
-#define SHOP_USER_ORDER   (UINT64_C(1) << SHOP_USER_COL_ORDER)
-#define SHOP_USER_EMAIL   (UINT64_C(1) << SHOP_USER_COL_EMAIL)
-#define SHOP_USER_DEFAULT (UINT64_C(1) << SHOP_USER_COL_DEFAULT)
+#define SHOP_USER_ID      SC_BIT(SHOP_USER_COL_ID)
+#define SHOP_USER_ORDER   SC_BIT(SHOP_USER_COL_ORDER)
+#define SHOP_USER_EMAIL   SC_BIT(SHOP_USER_COL_EMAIL)
+#define SHOP_USER_DEFAULT SC_BIT(SHOP_USER_COL_DEFAULT)
 
-/* Table "user": the descriptor, then the row operations.
+/* Table "user": the row operations.
  * The new key is stored in row->id. */
-extern const sc_table_desc shop_user_table;
-int shop_user_insert(sc_db *db, shop_user *row);
-int shop_user_insert_many(sc_db *db, shop_user *rows, size_t n);
+static inline int shop_user_insert(sc_db *db, shop_user *row)
+{
+    return sc_row_insert(db, &shop_user_table, row);
+}
+static inline int shop_user_insert_many(sc_db *db, shop_user *rows, size_t n)
+{
+    return sc_row_insert_many(db, &shop_user_table, rows, n);
+}
 
 int shop_user_get(sc_db *db, sc_arena *a, int32_t id, shop_user *out);
-int shop_user_update(sc_db *db, const shop_user *row);
-int shop_user_update_cols(sc_db *db, const shop_user *row, uint64_t cols);
 int shop_user_delete(sc_db *db, int32_t id);
-int shop_user_update_many(sc_db *db, const shop_user *rows, size_t n,
-                          uint64_t cols);
-int shop_user_delete_many(sc_db *db, const shop_user *rows, size_t n);
+static inline int shop_user_update(sc_db *db, const shop_user *row)
+{
+    return sc_row_update(db, &shop_user_table, row);
+}
+static inline int shop_user_update_cols(sc_db *db, const shop_user *row,
+                                        uint64_t cols)
+{
+    return sc_row_update_cols(db, &shop_user_table, row, cols);
+}
+static inline int shop_user_update_many(sc_db *db, const shop_user *rows,
+                                        size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &shop_user_table, rows, n, cols);
+}
+static inline int shop_user_delete_many(sc_db *db, const shop_user *rows,
+                                        size_t n)
+{
+    return sc_row_delete_many(db, &shop_user_table, rows, n);
+}
 
 /* Queries over table "user". */
-shop_user_query *shop_user_select(sc_db *db);
-void shop_user_query_free(shop_user_query *q);
+#define shop_user_select(db) \
+    ((shop_user_query *)(void *)sc_query_new(db, &shop_user_table))
+#define shop_user_query_free(q) sc_query_free(SC_QUERY_HANDLE(SHOP_USER, q))
 
 /* The columns of "user" in queries: type, nulls, index. */
 #define SHOP_USER_ID_T      i32, KEY, SHOP_USER_COL_ID
@@ -374,24 +381,39 @@ void shop_user_query_free(shop_user_query *q);
 
 /* Terminals, and bulk changes. */
 int shop_user_all(shop_user_query *q, sc_arena *a, shop_user_list *out);
-int shop_user_first(shop_user_query *q, sc_arena *a, shop_user *out);
-int shop_user_one(shop_user_query *q, sc_arena *a, shop_user *out);
-int shop_user_count(shop_user_query *q, int64_t *n);
-int shop_user_exists(shop_user_query *q, bool *yes);
 typedef int (*shop_user_fn)(void *ctx, const shop_user *row);
 int shop_user_each(shop_user_query *q, shop_user_fn fn, void *ctx);
-int shop_user_update_all(shop_user_query *q, int64_t *changed);
-int shop_user_delete_all(shop_user_query *q, int64_t *changed);
+static inline int shop_user_first(shop_user_query *q, sc_arena *a,
+                                  shop_user *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int shop_user_one(shop_user_query *q, sc_arena *a,
+                                shop_user *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define shop_user_count(q, n) sc_query_count(SC_QUERY_HANDLE(SHOP_USER, q), n)
+#define shop_user_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(SHOP_USER, q), yes)
+#define shop_user_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(SHOP_USER, q), changed)
+#define shop_user_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(SHOP_USER, q), changed)
 
 /* Joins. */
 #define shop_user_join_order(q) \
     SC_JOIN(SHOP_USER, q, shop_order, shop_order, 0, true)
 
 /* Navigation. */
-int shop_user_list_order(sc_db *db, sc_arena *a, const shop_user *row,
-                         shop_order_list *out);
 int shop_user_load_order(sc_db *db, sc_arena *a, const shop_user *rows,
                          size_t n, shop_order_list *lists);
+static inline int shop_user_list_order(sc_db *db, sc_arena *a,
+                                       const shop_user *row,
+                                       shop_order_list *out)
+{
+    return shop_user_load_order(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define shop_user_get_order shop_user_list_order
@@ -403,28 +425,51 @@ enum {
 };
 
 /* Column bits of "categories" for cols (key columns ignored). */
-#define SHOP_CATEGORIES_CODE   (UINT64_C(1) << SHOP_CATEGORIES_COL_CODE)
-#define SHOP_CATEGORIES_PARENT (UINT64_C(1) << SHOP_CATEGORIES_COL_PARENT)
+#define SHOP_CATEGORIES_CODE   SC_BIT(SHOP_CATEGORIES_COL_CODE)
+#define SHOP_CATEGORIES_PARENT SC_BIT(SHOP_CATEGORIES_COL_PARENT)
 
-/* Table "categories": the descriptor, then the row operations. */
-extern const sc_table_desc shop_categories_table;
-int shop_categories_insert(sc_db *db, shop_category *row);
-int shop_categories_insert_many(sc_db *db, shop_category *rows, size_t n);
+/* Table "categories": the row operations. */
+static inline int shop_categories_insert(sc_db *db, shop_category *row)
+{
+    return sc_row_insert(db, &shop_categories_table, row);
+}
+static inline int shop_categories_insert_many(sc_db *db, shop_category *rows,
+                                              size_t n)
+{
+    return sc_row_insert_many(db, &shop_categories_table, rows, n);
+}
 
 int shop_categories_get(sc_db *db, sc_arena *a, const char *code,
                         shop_category *out);
-int shop_categories_update(sc_db *db, const shop_category *row);
-int shop_categories_update_cols(sc_db *db, const shop_category *row,
-                                uint64_t cols);
 int shop_categories_delete(sc_db *db, const char *code);
-int shop_categories_update_many(sc_db *db, const shop_category *rows, size_t n,
-                                uint64_t cols);
-int shop_categories_delete_many(sc_db *db, const shop_category *rows,
-                                size_t n);
+static inline int shop_categories_update(sc_db *db, const shop_category *row)
+{
+    return sc_row_update(db, &shop_categories_table, row);
+}
+static inline int shop_categories_update_cols(sc_db *db,
+                                              const shop_category *row,
+                                              uint64_t cols)
+{
+    return sc_row_update_cols(db, &shop_categories_table, row, cols);
+}
+static inline int shop_categories_update_many(sc_db *db,
+                                              const shop_category *rows,
+                                              size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &shop_categories_table, rows, n, cols);
+}
+static inline int shop_categories_delete_many(sc_db *db,
+                                              const shop_category *rows,
+                                              size_t n)
+{
+    return sc_row_delete_many(db, &shop_categories_table, rows, n);
+}
 
 /* Queries over table "categories". */
-shop_categories_query *shop_categories_select(sc_db *db);
-void shop_categories_query_free(shop_categories_query *q);
+#define shop_categories_select(db) \
+    ((shop_categories_query *)(void *)sc_query_new(db, &shop_categories_table))
+#define shop_categories_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(SHOP_CATEGORIES, q))
 
 /* The columns of "categories" in queries: type, nulls, index. */
 #define SHOP_CATEGORIES_CODE_T   text, KEY, SHOP_CATEGORIES_COL_CODE
@@ -526,17 +571,27 @@ void shop_categories_query_free(shop_categories_query *q);
 /* Terminals, and bulk changes. */
 int shop_categories_all(shop_categories_query *q, sc_arena *a,
                         shop_category_list *out);
-int shop_categories_first(shop_categories_query *q, sc_arena *a,
-                          shop_category *out);
-int shop_categories_one(shop_categories_query *q, sc_arena *a,
-                        shop_category *out);
-int shop_categories_count(shop_categories_query *q, int64_t *n);
-int shop_categories_exists(shop_categories_query *q, bool *yes);
 typedef int (*shop_category_fn)(void *ctx, const shop_category *row);
 int shop_categories_each(shop_categories_query *q, shop_category_fn fn,
                          void *ctx);
-int shop_categories_update_all(shop_categories_query *q, int64_t *changed);
-int shop_categories_delete_all(shop_categories_query *q, int64_t *changed);
+static inline int shop_categories_first(shop_categories_query *q, sc_arena *a,
+                                        shop_category *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int shop_categories_one(shop_categories_query *q, sc_arena *a,
+                                      shop_category *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define shop_categories_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(SHOP_CATEGORIES, q), n)
+#define shop_categories_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(SHOP_CATEGORIES, q), yes)
+#define shop_categories_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(SHOP_CATEGORIES, q), changed)
+#define shop_categories_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(SHOP_CATEGORIES, q), changed)
 
 /* Joins. */
 #define shop_categories_join_parent(q) \
@@ -547,22 +602,31 @@ int shop_categories_delete_all(shop_categories_query *q, int64_t *changed);
     SC_JOIN(SHOP_CATEGORIES, q, shop_order_lines, shop_order_lines, 1, true)
 
 /* Navigation. */
-int shop_categories_get_category_by_parent(sc_db *db, sc_arena *a,
-                                           const shop_category *row,
-                                           shop_category *out);
-int shop_categories_list_categories_by_parent(sc_db *db, sc_arena *a,
-                                              const shop_category *row,
-                                              shop_category_list *out);
+static inline int shop_categories_get_category_by_parent(
+    sc_db *db, sc_arena *a, const shop_category *row, shop_category *out)
+{
+    return sc_load_parent(db, a, &shop_categories_table, row,
+                          &shop_categories_table.fkeys[0],
+                          &shop_categories_table, out);
+}
 int shop_categories_load_categories_by_parent(sc_db *db, sc_arena *a,
                                               const shop_category *rows,
                                               size_t n,
                                               shop_category_list *lists);
-int shop_categories_list_order_lines(sc_db *db, sc_arena *a,
-                                     const shop_category *row,
-                                     shop_order_line_list *out);
+static inline int shop_categories_list_categories_by_parent(
+    sc_db *db, sc_arena *a, const shop_category *row, shop_category_list *out)
+{
+    return shop_categories_load_categories_by_parent(db, a, row, 1, out);
+}
 int shop_categories_load_order_lines(sc_db *db, sc_arena *a,
                                      const shop_category *rows, size_t n,
                                      shop_order_line_list *lists);
+static inline int shop_categories_list_order_lines(sc_db *db, sc_arena *a,
+                                                   const shop_category *row,
+                                                   shop_order_line_list *out)
+{
+    return shop_categories_load_order_lines(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define shop_categories_get_parent shop_categories_get_category_by_parent
@@ -581,30 +645,50 @@ enum {
 };
 
 /* Column bits of "order" for cols (key columns ignored). */
-#define SHOP_ORDER_ID      (UINT64_C(1) << SHOP_ORDER_COL_ID)
-#define SHOP_ORDER_USER_ID (UINT64_C(1) << SHOP_ORDER_COL_USER_ID)
-#define SHOP_ORDER_STATUS  (UINT64_C(1) << SHOP_ORDER_COL_STATUS)
-#define SHOP_ORDER_TOTAL   (UINT64_C(1) << SHOP_ORDER_COL_TOTAL)
-#define SHOP_ORDER_PLACED  (UINT64_C(1) << SHOP_ORDER_COL_PLACED)
-#define SHOP_ORDER_NOTE    (UINT64_C(1) << SHOP_ORDER_COL_NOTE)
+#define SHOP_ORDER_ID      SC_BIT(SHOP_ORDER_COL_ID)
+#define SHOP_ORDER_USER_ID SC_BIT(SHOP_ORDER_COL_USER_ID)
+#define SHOP_ORDER_STATUS  SC_BIT(SHOP_ORDER_COL_STATUS)
+#define SHOP_ORDER_TOTAL   SC_BIT(SHOP_ORDER_COL_TOTAL)
+#define SHOP_ORDER_PLACED  SC_BIT(SHOP_ORDER_COL_PLACED)
+#define SHOP_ORDER_NOTE    SC_BIT(SHOP_ORDER_COL_NOTE)
 
-/* Table "order": the descriptor, then the row operations.
+/* Table "order": the row operations.
  * The new key is stored in row->id. */
-extern const sc_table_desc shop_order_table;
-int shop_order_insert(sc_db *db, shop_order *row);
-int shop_order_insert_many(sc_db *db, shop_order *rows, size_t n);
+static inline int shop_order_insert(sc_db *db, shop_order *row)
+{
+    return sc_row_insert(db, &shop_order_table, row);
+}
+static inline int shop_order_insert_many(sc_db *db, shop_order *rows, size_t n)
+{
+    return sc_row_insert_many(db, &shop_order_table, rows, n);
+}
 
 int shop_order_get(sc_db *db, sc_arena *a, int64_t id, shop_order *out);
-int shop_order_update(sc_db *db, const shop_order *row);
-int shop_order_update_cols(sc_db *db, const shop_order *row, uint64_t cols);
 int shop_order_delete(sc_db *db, int64_t id);
-int shop_order_update_many(sc_db *db, const shop_order *rows, size_t n,
-                           uint64_t cols);
-int shop_order_delete_many(sc_db *db, const shop_order *rows, size_t n);
+static inline int shop_order_update(sc_db *db, const shop_order *row)
+{
+    return sc_row_update(db, &shop_order_table, row);
+}
+static inline int shop_order_update_cols(sc_db *db, const shop_order *row,
+                                         uint64_t cols)
+{
+    return sc_row_update_cols(db, &shop_order_table, row, cols);
+}
+static inline int shop_order_update_many(sc_db *db, const shop_order *rows,
+                                         size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &shop_order_table, rows, n, cols);
+}
+static inline int shop_order_delete_many(sc_db *db, const shop_order *rows,
+                                         size_t n)
+{
+    return sc_row_delete_many(db, &shop_order_table, rows, n);
+}
 
 /* Queries over table "order". */
-shop_order_query *shop_order_select(sc_db *db);
-void shop_order_query_free(shop_order_query *q);
+#define shop_order_select(db) \
+    ((shop_order_query *)(void *)sc_query_new(db, &shop_order_table))
+#define shop_order_query_free(q) sc_query_free(SC_QUERY_HANDLE(SHOP_ORDER, q))
 
 /* The columns of "order" in queries: type, nulls, index. */
 #define SHOP_ORDER_ID_T      i64, KEY, SHOP_ORDER_COL_ID
@@ -725,14 +809,26 @@ void shop_order_query_free(shop_order_query *q);
 
 /* Terminals, and bulk changes. */
 int shop_order_all(shop_order_query *q, sc_arena *a, shop_order_list *out);
-int shop_order_first(shop_order_query *q, sc_arena *a, shop_order *out);
-int shop_order_one(shop_order_query *q, sc_arena *a, shop_order *out);
-int shop_order_count(shop_order_query *q, int64_t *n);
-int shop_order_exists(shop_order_query *q, bool *yes);
 typedef int (*shop_order_fn)(void *ctx, const shop_order *row);
 int shop_order_each(shop_order_query *q, shop_order_fn fn, void *ctx);
-int shop_order_update_all(shop_order_query *q, int64_t *changed);
-int shop_order_delete_all(shop_order_query *q, int64_t *changed);
+static inline int shop_order_first(shop_order_query *q, sc_arena *a,
+                                   shop_order *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int shop_order_one(shop_order_query *q, sc_arena *a,
+                                 shop_order *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define shop_order_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(SHOP_ORDER, q), n)
+#define shop_order_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(SHOP_ORDER, q), yes)
+#define shop_order_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(SHOP_ORDER, q), changed)
+#define shop_order_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(SHOP_ORDER, q), changed)
 
 /* Joins. */
 #define shop_order_join_user(q) \
@@ -741,12 +837,20 @@ int shop_order_delete_all(shop_order_query *q, int64_t *changed);
     SC_JOIN(SHOP_ORDER, q, shop_order_lines, shop_order_lines, 0, true)
 
 /* Navigation. */
-int shop_order_get_user(sc_db *db, sc_arena *a, const shop_order *row,
-                        shop_user *out);
-int shop_order_list_order_lines(sc_db *db, sc_arena *a, const shop_order *row,
-                                shop_order_line_list *out);
+static inline int shop_order_get_user(sc_db *db, sc_arena *a,
+                                      const shop_order *row, shop_user *out)
+{
+    return sc_load_parent(db, a, &shop_order_table, row,
+                          &shop_order_table.fkeys[0], &shop_user_table, out);
+}
 int shop_order_load_order_lines(sc_db *db, sc_arena *a, const shop_order *rows,
                                 size_t n, shop_order_line_list *lists);
+static inline int shop_order_list_order_lines(sc_db *db, sc_arena *a,
+                                              const shop_order *row,
+                                              shop_order_line_list *out)
+{
+    return shop_order_load_order_lines(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define shop_order_get_order_lines shop_order_list_order_lines
@@ -760,32 +864,55 @@ enum {
 };
 
 /* Column bits of "order_lines" for cols (key columns ignored). */
-#define SHOP_ORDER_LINES_ORDER_ID \
-    (UINT64_C(1) << SHOP_ORDER_LINES_COL_ORDER_ID)
-#define SHOP_ORDER_LINES_LINE     (UINT64_C(1) << SHOP_ORDER_LINES_COL_LINE)
-#define SHOP_ORDER_LINES_CATEGORY \
-    (UINT64_C(1) << SHOP_ORDER_LINES_COL_CATEGORY)
-#define SHOP_ORDER_LINES_QTY      (UINT64_C(1) << SHOP_ORDER_LINES_COL_QTY)
+#define SHOP_ORDER_LINES_ORDER_ID SC_BIT(SHOP_ORDER_LINES_COL_ORDER_ID)
+#define SHOP_ORDER_LINES_LINE     SC_BIT(SHOP_ORDER_LINES_COL_LINE)
+#define SHOP_ORDER_LINES_CATEGORY SC_BIT(SHOP_ORDER_LINES_COL_CATEGORY)
+#define SHOP_ORDER_LINES_QTY      SC_BIT(SHOP_ORDER_LINES_COL_QTY)
 
-/* Table "order_lines": the descriptor, then the row operations. */
-extern const sc_table_desc shop_order_lines_table;
-int shop_order_lines_insert(sc_db *db, shop_order_line *row);
-int shop_order_lines_insert_many(sc_db *db, shop_order_line *rows, size_t n);
+/* Table "order_lines": the row operations. */
+static inline int shop_order_lines_insert(sc_db *db, shop_order_line *row)
+{
+    return sc_row_insert(db, &shop_order_lines_table, row);
+}
+static inline int shop_order_lines_insert_many(sc_db *db,
+                                               shop_order_line *rows, size_t n)
+{
+    return sc_row_insert_many(db, &shop_order_lines_table, rows, n);
+}
 
 int shop_order_lines_get(sc_db *db, sc_arena *a, int64_t order_id,
                          int16_t line, shop_order_line *out);
-int shop_order_lines_update(sc_db *db, const shop_order_line *row);
-int shop_order_lines_update_cols(sc_db *db, const shop_order_line *row,
-                                 uint64_t cols);
 int shop_order_lines_delete(sc_db *db, int64_t order_id, int16_t line);
-int shop_order_lines_update_many(sc_db *db, const shop_order_line *rows,
-                                 size_t n, uint64_t cols);
-int shop_order_lines_delete_many(sc_db *db, const shop_order_line *rows,
-                                 size_t n);
+static inline int shop_order_lines_update(sc_db *db,
+                                          const shop_order_line *row)
+{
+    return sc_row_update(db, &shop_order_lines_table, row);
+}
+static inline int shop_order_lines_update_cols(sc_db *db,
+                                               const shop_order_line *row,
+                                               uint64_t cols)
+{
+    return sc_row_update_cols(db, &shop_order_lines_table, row, cols);
+}
+static inline int shop_order_lines_update_many(sc_db *db,
+                                               const shop_order_line *rows,
+                                               size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &shop_order_lines_table, rows, n, cols);
+}
+static inline int shop_order_lines_delete_many(sc_db *db,
+                                               const shop_order_line *rows,
+                                               size_t n)
+{
+    return sc_row_delete_many(db, &shop_order_lines_table, rows, n);
+}
 
 /* Queries over table "order_lines". */
-shop_order_lines_query *shop_order_lines_select(sc_db *db);
-void shop_order_lines_query_free(shop_order_lines_query *q);
+#define shop_order_lines_select(db) \
+    ((shop_order_lines_query *)(void *)sc_query_new(db, \
+                                                    &shop_order_lines_table))
+#define shop_order_lines_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(SHOP_ORDER_LINES, q))
 
 /* The columns of "order_lines" in queries: type, nulls, index. */
 #define SHOP_ORDER_LINES_ORDER_ID_T i64, KEY, SHOP_ORDER_LINES_COL_ORDER_ID
@@ -922,17 +1049,27 @@ void shop_order_lines_query_free(shop_order_lines_query *q);
 /* Terminals, and bulk changes. */
 int shop_order_lines_all(shop_order_lines_query *q, sc_arena *a,
                          shop_order_line_list *out);
-int shop_order_lines_first(shop_order_lines_query *q, sc_arena *a,
-                           shop_order_line *out);
-int shop_order_lines_one(shop_order_lines_query *q, sc_arena *a,
-                         shop_order_line *out);
-int shop_order_lines_count(shop_order_lines_query *q, int64_t *n);
-int shop_order_lines_exists(shop_order_lines_query *q, bool *yes);
 typedef int (*shop_order_line_fn)(void *ctx, const shop_order_line *row);
 int shop_order_lines_each(shop_order_lines_query *q, shop_order_line_fn fn,
                           void *ctx);
-int shop_order_lines_update_all(shop_order_lines_query *q, int64_t *changed);
-int shop_order_lines_delete_all(shop_order_lines_query *q, int64_t *changed);
+static inline int shop_order_lines_first(shop_order_lines_query *q,
+                                         sc_arena *a, shop_order_line *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int shop_order_lines_one(shop_order_lines_query *q, sc_arena *a,
+                                       shop_order_line *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define shop_order_lines_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(SHOP_ORDER_LINES, q), n)
+#define shop_order_lines_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(SHOP_ORDER_LINES, q), yes)
+#define shop_order_lines_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(SHOP_ORDER_LINES, q), changed)
+#define shop_order_lines_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(SHOP_ORDER_LINES, q), changed)
 
 /* Joins. */
 #define shop_order_lines_join_order(q) \
@@ -941,11 +1078,22 @@ int shop_order_lines_delete_all(shop_order_lines_query *q, int64_t *changed);
     SC_JOIN(SHOP_ORDER_LINES, q, shop_categories, shop_order_lines, 1, false)
 
 /* Navigation. */
-int shop_order_lines_get_order(sc_db *db, sc_arena *a,
-                               const shop_order_line *row, shop_order *out);
-int shop_order_lines_get_category(sc_db *db, sc_arena *a,
-                                  const shop_order_line *row,
-                                  shop_category *out);
+static inline int shop_order_lines_get_order(sc_db *db, sc_arena *a,
+                                             const shop_order_line *row,
+                                             shop_order *out)
+{
+    return sc_load_parent(db, a, &shop_order_lines_table, row,
+                          &shop_order_lines_table.fkeys[0], &shop_order_table,
+                          out);
+}
+static inline int shop_order_lines_get_category(sc_db *db, sc_arena *a,
+                                                const shop_order_line *row,
+                                                shop_category *out)
+{
+    return sc_load_parent(db, a, &shop_order_lines_table, row,
+                          &shop_order_lines_table.fkeys[1],
+                          &shop_categories_table, out);
+}
 
 /* The columns of table "boxes" by index. */
 enum {
@@ -955,27 +1103,47 @@ enum {
 };
 
 /* Column bits of "boxes" for cols (key columns ignored). */
-#define SHOP_BOXES_A   (UINT64_C(1) << SHOP_BOXES_COL_A)
-#define SHOP_BOXES_B   (UINT64_C(1) << SHOP_BOXES_COL_B)
-#define SHOP_BOXES_KEY (UINT64_C(1) << SHOP_BOXES_COL_KEY)
+#define SHOP_BOXES_A   SC_BIT(SHOP_BOXES_COL_A)
+#define SHOP_BOXES_B   SC_BIT(SHOP_BOXES_COL_B)
+#define SHOP_BOXES_KEY SC_BIT(SHOP_BOXES_COL_KEY)
 
-/* Table "boxes": the descriptor, then the row operations. */
-extern const sc_table_desc shop_boxes_table;
-int shop_boxes_insert(sc_db *db, shop_box *row);
-int shop_boxes_insert_many(sc_db *db, shop_box *rows, size_t n);
+/* Table "boxes": the row operations. */
+static inline int shop_boxes_insert(sc_db *db, shop_box *row)
+{
+    return sc_row_insert(db, &shop_boxes_table, row);
+}
+static inline int shop_boxes_insert_many(sc_db *db, shop_box *rows, size_t n)
+{
+    return sc_row_insert_many(db, &shop_boxes_table, rows, n);
+}
 
 int shop_boxes_get(sc_db *db, sc_arena *a, int64_t a_, int64_t b, int64_t key_,
                    shop_box *out);
-int shop_boxes_update(sc_db *db, const shop_box *row);
-int shop_boxes_update_cols(sc_db *db, const shop_box *row, uint64_t cols);
 int shop_boxes_delete(sc_db *db, int64_t a_, int64_t b, int64_t key_);
-int shop_boxes_update_many(sc_db *db, const shop_box *rows, size_t n,
-                           uint64_t cols);
-int shop_boxes_delete_many(sc_db *db, const shop_box *rows, size_t n);
+static inline int shop_boxes_update(sc_db *db, const shop_box *row)
+{
+    return sc_row_update(db, &shop_boxes_table, row);
+}
+static inline int shop_boxes_update_cols(sc_db *db, const shop_box *row,
+                                         uint64_t cols)
+{
+    return sc_row_update_cols(db, &shop_boxes_table, row, cols);
+}
+static inline int shop_boxes_update_many(sc_db *db, const shop_box *rows,
+                                         size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &shop_boxes_table, rows, n, cols);
+}
+static inline int shop_boxes_delete_many(sc_db *db, const shop_box *rows,
+                                         size_t n)
+{
+    return sc_row_delete_many(db, &shop_boxes_table, rows, n);
+}
 
 /* Queries over table "boxes". */
-shop_boxes_query *shop_boxes_select(sc_db *db);
-void shop_boxes_query_free(shop_boxes_query *q);
+#define shop_boxes_select(db) \
+    ((shop_boxes_query *)(void *)sc_query_new(db, &shop_boxes_table))
+#define shop_boxes_query_free(q) sc_query_free(SC_QUERY_HANDLE(SHOP_BOXES, q))
 
 /* The columns of "boxes" in queries: type, nulls, index. */
 #define SHOP_BOXES_A_T   i64, KEY, SHOP_BOXES_COL_A
@@ -1043,14 +1211,26 @@ void shop_boxes_query_free(shop_boxes_query *q);
 
 /* Terminals, and bulk changes. */
 int shop_boxes_all(shop_boxes_query *q, sc_arena *a, shop_box_list *out);
-int shop_boxes_first(shop_boxes_query *q, sc_arena *a, shop_box *out);
-int shop_boxes_one(shop_boxes_query *q, sc_arena *a, shop_box *out);
-int shop_boxes_count(shop_boxes_query *q, int64_t *n);
-int shop_boxes_exists(shop_boxes_query *q, bool *yes);
 typedef int (*shop_box_fn)(void *ctx, const shop_box *row);
 int shop_boxes_each(shop_boxes_query *q, shop_box_fn fn, void *ctx);
-int shop_boxes_update_all(shop_boxes_query *q, int64_t *changed);
-int shop_boxes_delete_all(shop_boxes_query *q, int64_t *changed);
+static inline int shop_boxes_first(shop_boxes_query *q, sc_arena *a,
+                                   shop_box *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int shop_boxes_one(shop_boxes_query *q, sc_arena *a,
+                                 shop_box *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define shop_boxes_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(SHOP_BOXES, q), n)
+#define shop_boxes_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(SHOP_BOXES, q), yes)
+#define shop_boxes_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(SHOP_BOXES, q), changed)
+#define shop_boxes_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(SHOP_BOXES, q), changed)
 
 /* The whole schema, for sc_schema_create_all() and migrations. */
 extern const sc_schema_desc shop_schema;

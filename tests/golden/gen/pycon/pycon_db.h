@@ -70,32 +70,32 @@ extern "C" {
  * kept for the source that calls them.
  */
 
-/* Query handles: per table a query over it and the table joined into
- * another's query.  Both have the member the table's filters check (it is
- * never read: behind a handle is an sc_query), so that a filter takes
- * either, a terminal only the query, and neither a handle of another
- * table. */
+/* Per table its descriptor, and the query handles: a query over it and
+ * the table joined into another's query.  Both have the member the
+ * table's filters check (it is never read: behind a handle is an
+ * sc_query), so that a filter takes either, a terminal only the query,
+ * and neither a handle of another table. */
 typedef struct pycon_users_query {
-    char PYCON_USERS_;
-    char PYCON_USERS_QUERY_;
+    char PYCON_USERS_, PYCON_USERS_QUERY_;
 } pycon_users_query;
 typedef struct pycon_users_join {
     char PYCON_USERS_;
 } pycon_users_join;
+extern const sc_table_desc pycon_users_table;
 typedef struct pycon_programs_query {
-    char PYCON_PROGRAMS_;
-    char PYCON_PROGRAMS_QUERY_;
+    char PYCON_PROGRAMS_, PYCON_PROGRAMS_QUERY_;
 } pycon_programs_query;
 typedef struct pycon_programs_join {
     char PYCON_PROGRAMS_;
 } pycon_programs_join;
+extern const sc_table_desc pycon_programs_table;
 typedef struct pycon_program_enrollments_query {
-    char PYCON_PROGRAM_ENROLLMENTS_;
-    char PYCON_PROGRAM_ENROLLMENTS_QUERY_;
+    char PYCON_PROGRAM_ENROLLMENTS_, PYCON_PROGRAM_ENROLLMENTS_QUERY_;
 } pycon_program_enrollments_query;
 typedef struct pycon_program_enrollments_join {
     char PYCON_PROGRAM_ENROLLMENTS_;
 } pycon_program_enrollments_join;
+extern const sc_table_desc pycon_program_enrollments_table;
 /* How hard a program is. */
 typedef enum pycon_level {
     PYCON_LEVEL_BEGINNER     = 0,
@@ -148,10 +148,7 @@ typedef struct pycon_program {
 
 /* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
-#define PYCON_PROGRAM_INIT \
-    {{} /* program_id */, \
-     {} /* program_name */, \
-     PYCON_LEVEL_BEGINNER /* level */}
+#define PYCON_PROGRAM_INIT {{}, {}, PYCON_LEVEL_BEGINNER}
 #else
 #define PYCON_PROGRAM_INIT {.level = PYCON_LEVEL_BEGINNER}
 #endif
@@ -192,29 +189,51 @@ enum {
 };
 
 /* Column bits of "users" for cols (key columns ignored). */
-#define PYCON_USERS_USER_ID    (UINT64_C(1) << PYCON_USERS_COL_USER_ID)
-#define PYCON_USERS_USER_NAME  (UINT64_C(1) << PYCON_USERS_COL_USER_NAME)
-#define PYCON_USERS_USER_EMAIL (UINT64_C(1) << PYCON_USERS_COL_USER_EMAIL)
-#define PYCON_USERS_KARMA      (UINT64_C(1) << PYCON_USERS_COL_KARMA)
-#define PYCON_USERS_JOINED_AT  (UINT64_C(1) << PYCON_USERS_COL_JOINED_AT)
+#define PYCON_USERS_USER_ID    SC_BIT(PYCON_USERS_COL_USER_ID)
+#define PYCON_USERS_USER_NAME  SC_BIT(PYCON_USERS_COL_USER_NAME)
+#define PYCON_USERS_USER_EMAIL SC_BIT(PYCON_USERS_COL_USER_EMAIL)
+#define PYCON_USERS_KARMA      SC_BIT(PYCON_USERS_COL_KARMA)
+#define PYCON_USERS_JOINED_AT  SC_BIT(PYCON_USERS_COL_JOINED_AT)
 
-/* Table "users": the descriptor, then the row operations.
+/* Table "users": the row operations.
  * The new key is stored in row->user_id. */
-extern const sc_table_desc pycon_users_table;
-int pycon_users_insert(sc_db *db, pycon_user *row);
-int pycon_users_insert_many(sc_db *db, pycon_user *rows, size_t n);
+static inline int pycon_users_insert(sc_db *db, pycon_user *row)
+{
+    return sc_row_insert(db, &pycon_users_table, row);
+}
+static inline int pycon_users_insert_many(sc_db *db, pycon_user *rows,
+                                          size_t n)
+{
+    return sc_row_insert_many(db, &pycon_users_table, rows, n);
+}
 
 int pycon_users_get(sc_db *db, sc_arena *a, int64_t user_id, pycon_user *out);
-int pycon_users_update(sc_db *db, const pycon_user *row);
-int pycon_users_update_cols(sc_db *db, const pycon_user *row, uint64_t cols);
 int pycon_users_delete(sc_db *db, int64_t user_id);
-int pycon_users_update_many(sc_db *db, const pycon_user *rows, size_t n,
-                            uint64_t cols);
-int pycon_users_delete_many(sc_db *db, const pycon_user *rows, size_t n);
+static inline int pycon_users_update(sc_db *db, const pycon_user *row)
+{
+    return sc_row_update(db, &pycon_users_table, row);
+}
+static inline int pycon_users_update_cols(sc_db *db, const pycon_user *row,
+                                          uint64_t cols)
+{
+    return sc_row_update_cols(db, &pycon_users_table, row, cols);
+}
+static inline int pycon_users_update_many(sc_db *db, const pycon_user *rows,
+                                          size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &pycon_users_table, rows, n, cols);
+}
+static inline int pycon_users_delete_many(sc_db *db, const pycon_user *rows,
+                                          size_t n)
+{
+    return sc_row_delete_many(db, &pycon_users_table, rows, n);
+}
 
 /* Queries over table "users". */
-pycon_users_query *pycon_users_select(sc_db *db);
-void pycon_users_query_free(pycon_users_query *q);
+#define pycon_users_select(db) \
+    ((pycon_users_query *)(void *)sc_query_new(db, &pycon_users_table))
+#define pycon_users_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(PYCON_USERS, q))
 
 /* The columns of "users" in queries: type, nulls, index. */
 #define PYCON_USERS_USER_ID_T    i64, KEY, PYCON_USERS_COL_USER_ID
@@ -358,14 +377,26 @@ void pycon_users_query_free(pycon_users_query *q);
 
 /* Terminals, and bulk changes. */
 int pycon_users_all(pycon_users_query *q, sc_arena *a, pycon_user_list *out);
-int pycon_users_first(pycon_users_query *q, sc_arena *a, pycon_user *out);
-int pycon_users_one(pycon_users_query *q, sc_arena *a, pycon_user *out);
-int pycon_users_count(pycon_users_query *q, int64_t *n);
-int pycon_users_exists(pycon_users_query *q, bool *yes);
 typedef int (*pycon_user_fn)(void *ctx, const pycon_user *row);
 int pycon_users_each(pycon_users_query *q, pycon_user_fn fn, void *ctx);
-int pycon_users_update_all(pycon_users_query *q, int64_t *changed);
-int pycon_users_delete_all(pycon_users_query *q, int64_t *changed);
+static inline int pycon_users_first(pycon_users_query *q, sc_arena *a,
+                                    pycon_user *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int pycon_users_one(pycon_users_query *q, sc_arena *a,
+                                  pycon_user *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define pycon_users_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(PYCON_USERS, q), n)
+#define pycon_users_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(PYCON_USERS, q), yes)
+#define pycon_users_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(PYCON_USERS, q), changed)
+#define pycon_users_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(PYCON_USERS, q), changed)
 
 /* Joins. */
 #define pycon_users_join_program_enrollments(q) \
@@ -373,12 +404,15 @@ int pycon_users_delete_all(pycon_users_query *q, int64_t *changed);
             pycon_program_enrollments, 1, true)
 
 /* Navigation. */
-int pycon_users_list_program_enrollments(sc_db *db, sc_arena *a,
-                                         const pycon_user *row,
-                                         pycon_program_enrollment_list *out);
 int pycon_users_load_program_enrollments(sc_db *db, sc_arena *a,
                                          const pycon_user *rows, size_t n,
                                          pycon_program_enrollment_list *lists);
+static inline int pycon_users_list_program_enrollments(
+    sc_db *db, sc_arena *a, const pycon_user *row,
+    pycon_program_enrollment_list *out)
+{
+    return pycon_users_load_program_enrollments(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define pycon_users_get_program_enrollments \
@@ -392,31 +426,53 @@ enum {
 };
 
 /* Column bits of "programs" for cols (key columns ignored). */
-#define PYCON_PROGRAMS_PROGRAM_ID \
-    (UINT64_C(1) << PYCON_PROGRAMS_COL_PROGRAM_ID)
-#define PYCON_PROGRAMS_PROGRAM_NAME \
-    (UINT64_C(1) << PYCON_PROGRAMS_COL_PROGRAM_NAME)
-#define PYCON_PROGRAMS_LEVEL        (UINT64_C(1) << PYCON_PROGRAMS_COL_LEVEL)
+#define PYCON_PROGRAMS_PROGRAM_ID   SC_BIT(PYCON_PROGRAMS_COL_PROGRAM_ID)
+#define PYCON_PROGRAMS_PROGRAM_NAME SC_BIT(PYCON_PROGRAMS_COL_PROGRAM_NAME)
+#define PYCON_PROGRAMS_LEVEL        SC_BIT(PYCON_PROGRAMS_COL_LEVEL)
 
-/* Table "programs": the descriptor, then the row operations.
+/* Table "programs": the row operations.
  * The new key is stored in row->program_id. */
-extern const sc_table_desc pycon_programs_table;
-int pycon_programs_insert(sc_db *db, pycon_program *row);
-int pycon_programs_insert_many(sc_db *db, pycon_program *rows, size_t n);
+static inline int pycon_programs_insert(sc_db *db, pycon_program *row)
+{
+    return sc_row_insert(db, &pycon_programs_table, row);
+}
+static inline int pycon_programs_insert_many(sc_db *db, pycon_program *rows,
+                                             size_t n)
+{
+    return sc_row_insert_many(db, &pycon_programs_table, rows, n);
+}
 
 int pycon_programs_get(sc_db *db, sc_arena *a, int64_t program_id,
                        pycon_program *out);
-int pycon_programs_update(sc_db *db, const pycon_program *row);
-int pycon_programs_update_cols(sc_db *db, const pycon_program *row,
-                               uint64_t cols);
 int pycon_programs_delete(sc_db *db, int64_t program_id);
-int pycon_programs_update_many(sc_db *db, const pycon_program *rows, size_t n,
-                               uint64_t cols);
-int pycon_programs_delete_many(sc_db *db, const pycon_program *rows, size_t n);
+static inline int pycon_programs_update(sc_db *db, const pycon_program *row)
+{
+    return sc_row_update(db, &pycon_programs_table, row);
+}
+static inline int pycon_programs_update_cols(sc_db *db,
+                                             const pycon_program *row,
+                                             uint64_t cols)
+{
+    return sc_row_update_cols(db, &pycon_programs_table, row, cols);
+}
+static inline int pycon_programs_update_many(sc_db *db,
+                                             const pycon_program *rows,
+                                             size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &pycon_programs_table, rows, n, cols);
+}
+static inline int pycon_programs_delete_many(sc_db *db,
+                                             const pycon_program *rows,
+                                             size_t n)
+{
+    return sc_row_delete_many(db, &pycon_programs_table, rows, n);
+}
 
 /* Queries over table "programs". */
-pycon_programs_query *pycon_programs_select(sc_db *db);
-void pycon_programs_query_free(pycon_programs_query *q);
+#define pycon_programs_select(db) \
+    ((pycon_programs_query *)(void *)sc_query_new(db, &pycon_programs_table))
+#define pycon_programs_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(PYCON_PROGRAMS, q))
 
 /* The columns of "programs" in queries: type, nulls, index. */
 #define PYCON_PROGRAMS_PROGRAM_ID_T   i64, KEY, PYCON_PROGRAMS_COL_PROGRAM_ID
@@ -520,17 +576,27 @@ void pycon_programs_query_free(pycon_programs_query *q);
 /* Terminals, and bulk changes. */
 int pycon_programs_all(pycon_programs_query *q, sc_arena *a,
                        pycon_program_list *out);
-int pycon_programs_first(pycon_programs_query *q, sc_arena *a,
-                         pycon_program *out);
-int pycon_programs_one(pycon_programs_query *q, sc_arena *a,
-                       pycon_program *out);
-int pycon_programs_count(pycon_programs_query *q, int64_t *n);
-int pycon_programs_exists(pycon_programs_query *q, bool *yes);
 typedef int (*pycon_program_fn)(void *ctx, const pycon_program *row);
 int pycon_programs_each(pycon_programs_query *q, pycon_program_fn fn,
                         void *ctx);
-int pycon_programs_update_all(pycon_programs_query *q, int64_t *changed);
-int pycon_programs_delete_all(pycon_programs_query *q, int64_t *changed);
+static inline int pycon_programs_first(pycon_programs_query *q, sc_arena *a,
+                                       pycon_program *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int pycon_programs_one(pycon_programs_query *q, sc_arena *a,
+                                     pycon_program *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define pycon_programs_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(PYCON_PROGRAMS, q), n)
+#define pycon_programs_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(PYCON_PROGRAMS, q), yes)
+#define pycon_programs_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(PYCON_PROGRAMS, q), changed)
+#define pycon_programs_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(PYCON_PROGRAMS, q), changed)
 
 /* Joins. */
 #define pycon_programs_join_program_enrollments(q) \
@@ -538,12 +604,15 @@ int pycon_programs_delete_all(pycon_programs_query *q, int64_t *changed);
             pycon_program_enrollments, 0, true)
 
 /* Navigation. */
-int pycon_programs_list_program_enrollments(
-    sc_db *db, sc_arena *a, const pycon_program *row,
-    pycon_program_enrollment_list *out);
 int pycon_programs_load_program_enrollments(
     sc_db *db, sc_arena *a, const pycon_program *rows, size_t n,
     pycon_program_enrollment_list *lists);
+static inline int pycon_programs_list_program_enrollments(
+    sc_db *db, sc_arena *a, const pycon_program *row,
+    pycon_program_enrollment_list *out)
+{
+    return pycon_programs_load_program_enrollments(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define pycon_programs_get_program_enrollments \
@@ -558,39 +627,57 @@ enum {
 
 /* Column bits of "program_enrollments" for cols (key columns ignored). */
 #define PYCON_PROGRAM_ENROLLMENTS_PROGRAM_ENROLLMENT_ID \
-    (UINT64_C(1) << PYCON_PROGRAM_ENROLLMENTS_COL_PROGRAM_ENROLLMENT_ID)
+    SC_BIT(PYCON_PROGRAM_ENROLLMENTS_COL_PROGRAM_ENROLLMENT_ID)
 #define PYCON_PROGRAM_ENROLLMENTS_PROGRAM_ID \
-    (UINT64_C(1) << PYCON_PROGRAM_ENROLLMENTS_COL_PROGRAM_ID)
+    SC_BIT(PYCON_PROGRAM_ENROLLMENTS_COL_PROGRAM_ID)
 #define PYCON_PROGRAM_ENROLLMENTS_USER_ID \
-    (UINT64_C(1) << PYCON_PROGRAM_ENROLLMENTS_COL_USER_ID)
+    SC_BIT(PYCON_PROGRAM_ENROLLMENTS_COL_USER_ID)
 
-/* Table "program_enrollments": the descriptor, then the row operations.
+/* Table "program_enrollments": the row operations.
  * The new key is stored in row->program_enrollment_id. */
-extern const sc_table_desc pycon_program_enrollments_table;
-int pycon_program_enrollments_insert(sc_db *db, pycon_program_enrollment *row);
-int pycon_program_enrollments_insert_many(sc_db *db,
-                                          pycon_program_enrollment *rows,
-                                          size_t n);
+static inline int pycon_program_enrollments_insert(
+    sc_db *db, pycon_program_enrollment *row)
+{
+    return sc_row_insert(db, &pycon_program_enrollments_table, row);
+}
+static inline int pycon_program_enrollments_insert_many(
+    sc_db *db, pycon_program_enrollment *rows, size_t n)
+{
+    return sc_row_insert_many(db, &pycon_program_enrollments_table, rows, n);
+}
 
 int pycon_program_enrollments_get(sc_db *db, sc_arena *a,
                                   int64_t program_enrollment_id,
                                   pycon_program_enrollment *out);
-int pycon_program_enrollments_update(sc_db *db,
-                                     const pycon_program_enrollment *row);
-int pycon_program_enrollments_update_cols(sc_db *db,
-                                          const pycon_program_enrollment *row,
-                                          uint64_t cols);
 int pycon_program_enrollments_delete(sc_db *db, int64_t program_enrollment_id);
-int pycon_program_enrollments_update_many(sc_db *db,
-                                          const pycon_program_enrollment *rows,
-                                          size_t n, uint64_t cols);
-int pycon_program_enrollments_delete_many(sc_db *db,
-                                          const pycon_program_enrollment *rows,
-                                          size_t n);
+static inline int pycon_program_enrollments_update(
+    sc_db *db, const pycon_program_enrollment *row)
+{
+    return sc_row_update(db, &pycon_program_enrollments_table, row);
+}
+static inline int pycon_program_enrollments_update_cols(
+    sc_db *db, const pycon_program_enrollment *row, uint64_t cols)
+{
+    return sc_row_update_cols(db, &pycon_program_enrollments_table, row, cols);
+}
+static inline int pycon_program_enrollments_update_many(
+    sc_db *db, const pycon_program_enrollment *rows, size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &pycon_program_enrollments_table, rows, n,
+                              cols);
+}
+static inline int pycon_program_enrollments_delete_many(
+    sc_db *db, const pycon_program_enrollment *rows, size_t n)
+{
+    return sc_row_delete_many(db, &pycon_program_enrollments_table, rows, n);
+}
 
 /* Queries over table "program_enrollments". */
-pycon_program_enrollments_query *pycon_program_enrollments_select(sc_db *db);
-void pycon_program_enrollments_query_free(pycon_program_enrollments_query *q);
+#define pycon_program_enrollments_select(db) \
+    ((pycon_program_enrollments_query *)(void *)sc_query_new( \
+        db, &pycon_program_enrollments_table))
+#define pycon_program_enrollments_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(PYCON_PROGRAM_ENROLLMENTS, q))
 
 /* The columns of "program_enrollments" in queries: type, nulls, index. */
 #define PYCON_PROGRAM_ENROLLMENTS_PROGRAM_ENROLLMENT_ID_T \
@@ -708,23 +795,30 @@ void pycon_program_enrollments_query_free(pycon_program_enrollments_query *q);
 int pycon_program_enrollments_all(pycon_program_enrollments_query *q,
                                   sc_arena *a,
                                   pycon_program_enrollment_list *out);
-int pycon_program_enrollments_first(pycon_program_enrollments_query *q,
-                                    sc_arena *a,
-                                    pycon_program_enrollment *out);
-int pycon_program_enrollments_one(pycon_program_enrollments_query *q,
-                                  sc_arena *a, pycon_program_enrollment *out);
-int pycon_program_enrollments_count(pycon_program_enrollments_query *q,
-                                    int64_t *n);
-int pycon_program_enrollments_exists(pycon_program_enrollments_query *q,
-                                     bool *yes);
 typedef int (*pycon_program_enrollment_fn)(
     void *ctx, const pycon_program_enrollment *row);
 int pycon_program_enrollments_each(pycon_program_enrollments_query *q,
                                    pycon_program_enrollment_fn fn, void *ctx);
-int pycon_program_enrollments_update_all(pycon_program_enrollments_query *q,
-                                         int64_t *changed);
-int pycon_program_enrollments_delete_all(pycon_program_enrollments_query *q,
-                                         int64_t *changed);
+static inline int pycon_program_enrollments_first(
+    pycon_program_enrollments_query *q, sc_arena *a,
+    pycon_program_enrollment *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int pycon_program_enrollments_one(
+    pycon_program_enrollments_query *q, sc_arena *a,
+    pycon_program_enrollment *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define pycon_program_enrollments_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(PYCON_PROGRAM_ENROLLMENTS, q), n)
+#define pycon_program_enrollments_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(PYCON_PROGRAM_ENROLLMENTS, q), yes)
+#define pycon_program_enrollments_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(PYCON_PROGRAM_ENROLLMENTS, q), changed)
+#define pycon_program_enrollments_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(PYCON_PROGRAM_ENROLLMENTS, q), changed)
 
 /* Joins. */
 #define pycon_program_enrollments_join_programs(q) \
@@ -735,12 +829,22 @@ int pycon_program_enrollments_delete_all(pycon_program_enrollments_query *q,
             pycon_program_enrollments, 1, false)
 
 /* Navigation. */
-int pycon_program_enrollments_get_program(sc_db *db, sc_arena *a,
-                                          const pycon_program_enrollment *row,
-                                          pycon_program *out);
-int pycon_program_enrollments_get_user(sc_db *db, sc_arena *a,
-                                       const pycon_program_enrollment *row,
-                                       pycon_user *out);
+static inline int pycon_program_enrollments_get_program(
+    sc_db *db, sc_arena *a, const pycon_program_enrollment *row,
+    pycon_program *out)
+{
+    return sc_load_parent(db, a, &pycon_program_enrollments_table, row,
+                          &pycon_program_enrollments_table.fkeys[0],
+                          &pycon_programs_table, out);
+}
+static inline int pycon_program_enrollments_get_user(
+    sc_db *db, sc_arena *a, const pycon_program_enrollment *row,
+    pycon_user *out)
+{
+    return sc_load_parent(db, a, &pycon_program_enrollments_table, row,
+                          &pycon_program_enrollments_table.fkeys[1],
+                          &pycon_users_table, out);
+}
 
 /* The whole schema, for sc_schema_create_all() and migrations. */
 extern const sc_schema_desc pycon_schema;

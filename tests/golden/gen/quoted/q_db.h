@@ -70,25 +70,25 @@ extern "C" {
  * kept for the source that calls them.
  */
 
-/* Query handles: per table a query over it and the table joined into
- * another's query.  Both have the member the table's filters check (it is
- * never read: behind a handle is an sc_query), so that a filter takes
- * either, a terminal only the query, and neither a handle of another
- * table. */
+/* Per table its descriptor, and the query handles: a query over it and
+ * the table joined into another's query.  Both have the member the
+ * table's filters check (it is never read: behind a handle is an
+ * sc_query), so that a filter takes either, a terminal only the query,
+ * and neither a handle of another table. */
 typedef struct q_Odd_Quote_Table_query {
-    char Q_ODD_QUOTE_TABLE_;
-    char Q_ODD_QUOTE_TABLE_QUERY_;
+    char Q_ODD_QUOTE_TABLE_, Q_ODD_QUOTE_TABLE_QUERY_;
 } q_Odd_Quote_Table_query;
 typedef struct q_Odd_Quote_Table_join {
     char Q_ODD_QUOTE_TABLE_;
 } q_Odd_Quote_Table_join;
+extern const sc_table_desc q_Odd_Quote_Table_table;
 typedef struct q_kids_query {
-    char Q_KIDS_;
-    char Q_KIDS_QUERY_;
+    char Q_KIDS_, Q_KIDS_QUERY_;
 } q_kids_query;
 typedef struct q_kids_join {
     char Q_KIDS_;
 } q_kids_join;
+extern const sc_table_desc q_kids_table;
 typedef enum q_Mood_Kind {
     Q_MOOD_KIND_IT_S = 0,
     Q_MOOD_KIND_OK   = 1,
@@ -115,11 +115,7 @@ typedef struct q_Odd_Quote_Table {
 
 /* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
-#define Q_ODD_QUOTE_TABLE_INIT \
-    {{} /* Id_ */, \
-     {} /* select */, \
-     Q_MOOD_KIND_IT_S /* _2nd */, \
-     {} /* back_slash */}
+#define Q_ODD_QUOTE_TABLE_INIT {{}, {}, Q_MOOD_KIND_IT_S, {}}
 #else
 #define Q_ODD_QUOTE_TABLE_INIT {._2nd = Q_MOOD_KIND_IT_S}
 #endif
@@ -158,35 +154,57 @@ enum {
 };
 
 /* Column bits of "Odd "Quote" * / Table" for cols (key columns ignored). */
-#define Q_ODD_QUOTE_TABLE_ID_        (UINT64_C(1) << Q_ODD_QUOTE_TABLE_COL_ID_)
-#define Q_ODD_QUOTE_TABLE_SELECT \
-    (UINT64_C(1) << Q_ODD_QUOTE_TABLE_COL_SELECT)
-#define Q_ODD_QUOTE_TABLE__2ND \
-    (UINT64_C(1) << Q_ODD_QUOTE_TABLE_COL__2ND)
-#define Q_ODD_QUOTE_TABLE_BACK_SLASH \
-    (UINT64_C(1) << Q_ODD_QUOTE_TABLE_COL_BACK_SLASH)
+#define Q_ODD_QUOTE_TABLE_ID_        SC_BIT(Q_ODD_QUOTE_TABLE_COL_ID_)
+#define Q_ODD_QUOTE_TABLE_SELECT     SC_BIT(Q_ODD_QUOTE_TABLE_COL_SELECT)
+#define Q_ODD_QUOTE_TABLE__2ND       SC_BIT(Q_ODD_QUOTE_TABLE_COL__2ND)
+#define Q_ODD_QUOTE_TABLE_BACK_SLASH SC_BIT(Q_ODD_QUOTE_TABLE_COL_BACK_SLASH)
 
-/* Table "Odd "Quote" * / Table": the descriptor, then the row operations.
+/* Table "Odd "Quote" * / Table": the row operations.
  * The new key is stored in row->Id_. */
-extern const sc_table_desc q_Odd_Quote_Table_table;
-int q_Odd_Quote_Table_insert(sc_db *db, q_Odd_Quote_Table *row);
-int q_Odd_Quote_Table_insert_many(sc_db *db, q_Odd_Quote_Table *rows,
-                                  size_t n);
+static inline int q_Odd_Quote_Table_insert(sc_db *db, q_Odd_Quote_Table *row)
+{
+    return sc_row_insert(db, &q_Odd_Quote_Table_table, row);
+}
+static inline int q_Odd_Quote_Table_insert_many(sc_db *db,
+                                                q_Odd_Quote_Table *rows,
+                                                size_t n)
+{
+    return sc_row_insert_many(db, &q_Odd_Quote_Table_table, rows, n);
+}
 
 int q_Odd_Quote_Table_get(sc_db *db, sc_arena *a, int64_t Id_,
                           q_Odd_Quote_Table *out);
-int q_Odd_Quote_Table_update(sc_db *db, const q_Odd_Quote_Table *row);
-int q_Odd_Quote_Table_update_cols(sc_db *db, const q_Odd_Quote_Table *row,
-                                  uint64_t cols);
 int q_Odd_Quote_Table_delete(sc_db *db, int64_t Id_);
-int q_Odd_Quote_Table_update_many(sc_db *db, const q_Odd_Quote_Table *rows,
-                                  size_t n, uint64_t cols);
-int q_Odd_Quote_Table_delete_many(sc_db *db, const q_Odd_Quote_Table *rows,
-                                  size_t n);
+static inline int q_Odd_Quote_Table_update(sc_db *db,
+                                           const q_Odd_Quote_Table *row)
+{
+    return sc_row_update(db, &q_Odd_Quote_Table_table, row);
+}
+static inline int q_Odd_Quote_Table_update_cols(sc_db *db,
+                                                const q_Odd_Quote_Table *row,
+                                                uint64_t cols)
+{
+    return sc_row_update_cols(db, &q_Odd_Quote_Table_table, row, cols);
+}
+static inline int q_Odd_Quote_Table_update_many(sc_db *db,
+                                                const q_Odd_Quote_Table *rows,
+                                                size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &q_Odd_Quote_Table_table, rows, n, cols);
+}
+static inline int q_Odd_Quote_Table_delete_many(sc_db *db,
+                                                const q_Odd_Quote_Table *rows,
+                                                size_t n)
+{
+    return sc_row_delete_many(db, &q_Odd_Quote_Table_table, rows, n);
+}
 
 /* Queries over table "Odd "Quote" * / Table". */
-q_Odd_Quote_Table_query *q_Odd_Quote_Table_select(sc_db *db);
-void q_Odd_Quote_Table_query_free(q_Odd_Quote_Table_query *q);
+#define q_Odd_Quote_Table_select(db) \
+    ((q_Odd_Quote_Table_query *)(void *)sc_query_new( \
+        db, &q_Odd_Quote_Table_table))
+#define q_Odd_Quote_Table_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(Q_ODD_QUOTE_TABLE, q))
 
 /* The columns of "Odd "Quote" * / Table" in queries: type, nulls, index. */
 #define Q_ODD_QUOTE_TABLE_ID__T        i64, KEY, Q_ODD_QUOTE_TABLE_COL_ID_
@@ -332,28 +350,42 @@ void q_Odd_Quote_Table_query_free(q_Odd_Quote_Table_query *q);
 /* Terminals, and bulk changes. */
 int q_Odd_Quote_Table_all(q_Odd_Quote_Table_query *q, sc_arena *a,
                           q_Odd_Quote_Table_list *out);
-int q_Odd_Quote_Table_first(q_Odd_Quote_Table_query *q, sc_arena *a,
-                            q_Odd_Quote_Table *out);
-int q_Odd_Quote_Table_one(q_Odd_Quote_Table_query *q, sc_arena *a,
-                          q_Odd_Quote_Table *out);
-int q_Odd_Quote_Table_count(q_Odd_Quote_Table_query *q, int64_t *n);
-int q_Odd_Quote_Table_exists(q_Odd_Quote_Table_query *q, bool *yes);
 typedef int (*q_Odd_Quote_Table_fn)(void *ctx, const q_Odd_Quote_Table *row);
 int q_Odd_Quote_Table_each(q_Odd_Quote_Table_query *q, q_Odd_Quote_Table_fn fn,
                            void *ctx);
-int q_Odd_Quote_Table_update_all(q_Odd_Quote_Table_query *q, int64_t *changed);
-int q_Odd_Quote_Table_delete_all(q_Odd_Quote_Table_query *q, int64_t *changed);
+static inline int q_Odd_Quote_Table_first(q_Odd_Quote_Table_query *q,
+                                          sc_arena *a, q_Odd_Quote_Table *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int q_Odd_Quote_Table_one(q_Odd_Quote_Table_query *q,
+                                        sc_arena *a, q_Odd_Quote_Table *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define q_Odd_Quote_Table_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(Q_ODD_QUOTE_TABLE, q), n)
+#define q_Odd_Quote_Table_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(Q_ODD_QUOTE_TABLE, q), yes)
+#define q_Odd_Quote_Table_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(Q_ODD_QUOTE_TABLE, q), changed)
+#define q_Odd_Quote_Table_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(Q_ODD_QUOTE_TABLE, q), changed)
 
 /* Joins. */
 #define q_Odd_Quote_Table_join_kids(q) \
     SC_JOIN(Q_ODD_QUOTE_TABLE, q, q_kids, q_kids, 0, true)
 
 /* Navigation. */
-int q_Odd_Quote_Table_list_kids(sc_db *db, sc_arena *a,
-                                const q_Odd_Quote_Table *row, q_kid_list *out);
 int q_Odd_Quote_Table_load_kids(sc_db *db, sc_arena *a,
                                 const q_Odd_Quote_Table *rows, size_t n,
                                 q_kid_list *lists);
+static inline int q_Odd_Quote_Table_list_kids(sc_db *db, sc_arena *a,
+                                              const q_Odd_Quote_Table *row,
+                                              q_kid_list *out)
+{
+    return q_Odd_Quote_Table_load_kids(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define q_Odd_Quote_Table_get_kids q_Odd_Quote_Table_list_kids
@@ -365,24 +397,44 @@ enum {
 };
 
 /* Column bits of "kids" for cols (key columns ignored). */
-#define Q_KIDS_ID     (UINT64_C(1) << Q_KIDS_COL_ID)
-#define Q_KIDS_PARENT (UINT64_C(1) << Q_KIDS_COL_PARENT)
+#define Q_KIDS_ID     SC_BIT(Q_KIDS_COL_ID)
+#define Q_KIDS_PARENT SC_BIT(Q_KIDS_COL_PARENT)
 
-/* Table "kids": the descriptor, then the row operations. */
-extern const sc_table_desc q_kids_table;
-int q_kids_insert(sc_db *db, q_kid *row);
-int q_kids_insert_many(sc_db *db, q_kid *rows, size_t n);
+/* Table "kids": the row operations. */
+static inline int q_kids_insert(sc_db *db, q_kid *row)
+{
+    return sc_row_insert(db, &q_kids_table, row);
+}
+static inline int q_kids_insert_many(sc_db *db, q_kid *rows, size_t n)
+{
+    return sc_row_insert_many(db, &q_kids_table, rows, n);
+}
 
 int q_kids_get(sc_db *db, sc_arena *a, int64_t id, q_kid *out);
-int q_kids_update(sc_db *db, const q_kid *row);
-int q_kids_update_cols(sc_db *db, const q_kid *row, uint64_t cols);
 int q_kids_delete(sc_db *db, int64_t id);
-int q_kids_update_many(sc_db *db, const q_kid *rows, size_t n, uint64_t cols);
-int q_kids_delete_many(sc_db *db, const q_kid *rows, size_t n);
+static inline int q_kids_update(sc_db *db, const q_kid *row)
+{
+    return sc_row_update(db, &q_kids_table, row);
+}
+static inline int q_kids_update_cols(sc_db *db, const q_kid *row,
+                                     uint64_t cols)
+{
+    return sc_row_update_cols(db, &q_kids_table, row, cols);
+}
+static inline int q_kids_update_many(sc_db *db, const q_kid *rows, size_t n,
+                                     uint64_t cols)
+{
+    return sc_row_update_many(db, &q_kids_table, rows, n, cols);
+}
+static inline int q_kids_delete_many(sc_db *db, const q_kid *rows, size_t n)
+{
+    return sc_row_delete_many(db, &q_kids_table, rows, n);
+}
 
 /* Queries over table "kids". */
-q_kids_query *q_kids_select(sc_db *db);
-void q_kids_query_free(q_kids_query *q);
+#define q_kids_select(db) \
+    ((q_kids_query *)(void *)sc_query_new(db, &q_kids_table))
+#define q_kids_query_free(q) sc_query_free(SC_QUERY_HANDLE(Q_KIDS, q))
 
 /* The columns of "kids" in queries: type, nulls, index. */
 #define Q_KIDS_ID_T     i64, KEY, Q_KIDS_COL_ID
@@ -441,22 +493,36 @@ void q_kids_query_free(q_kids_query *q);
 
 /* Terminals, and bulk changes. */
 int q_kids_all(q_kids_query *q, sc_arena *a, q_kid_list *out);
-int q_kids_first(q_kids_query *q, sc_arena *a, q_kid *out);
-int q_kids_one(q_kids_query *q, sc_arena *a, q_kid *out);
-int q_kids_count(q_kids_query *q, int64_t *n);
-int q_kids_exists(q_kids_query *q, bool *yes);
 typedef int (*q_kid_fn)(void *ctx, const q_kid *row);
 int q_kids_each(q_kids_query *q, q_kid_fn fn, void *ctx);
-int q_kids_update_all(q_kids_query *q, int64_t *changed);
-int q_kids_delete_all(q_kids_query *q, int64_t *changed);
+static inline int q_kids_first(q_kids_query *q, sc_arena *a, q_kid *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int q_kids_one(q_kids_query *q, sc_arena *a, q_kid *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define q_kids_count(q, n) sc_query_count(SC_QUERY_HANDLE(Q_KIDS, q), n)
+#define q_kids_exists(q, yes) sc_query_exists(SC_QUERY_HANDLE(Q_KIDS, q), yes)
+#define q_kids_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(Q_KIDS, q), changed)
+#define q_kids_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(Q_KIDS, q), changed)
 
 /* Joins. */
 #define q_kids_join_Odd_Quote_Table(q) \
     SC_JOIN(Q_KIDS, q, q_Odd_Quote_Table, q_kids, 0, false)
 
 /* Navigation. */
-int q_kids_get_Odd_Quote_Table(sc_db *db, sc_arena *a, const q_kid *row,
-                               q_Odd_Quote_Table *out);
+static inline int q_kids_get_Odd_Quote_Table(sc_db *db, sc_arena *a,
+                                             const q_kid *row,
+                                             q_Odd_Quote_Table *out)
+{
+    return sc_load_parent(db, a, &q_kids_table, row,
+                          &q_kids_table.fkeys[0], &q_Odd_Quote_Table_table,
+                          out);
+}
 
 /* Former names. */
 #define q_kids_get_parent q_kids_get_Odd_Quote_Table

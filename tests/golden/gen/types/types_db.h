@@ -70,25 +70,25 @@ extern "C" {
  * kept for the source that calls them.
  */
 
-/* Query handles: per table a query over it and the table joined into
- * another's query.  Both have the member the table's filters check (it is
- * never read: behind a handle is an sc_query), so that a filter takes
- * either, a terminal only the query, and neither a handle of another
- * table. */
+/* Per table its descriptor, and the query handles: a query over it and
+ * the table joined into another's query.  Both have the member the
+ * table's filters check (it is never read: behind a handle is an
+ * sc_query), so that a filter takes either, a terminal only the query,
+ * and neither a handle of another table. */
 typedef struct types_samples_query {
-    char TYPES_SAMPLES_;
-    char TYPES_SAMPLES_QUERY_;
+    char TYPES_SAMPLES_, TYPES_SAMPLES_QUERY_;
 } types_samples_query;
 typedef struct types_samples_join {
     char TYPES_SAMPLES_;
 } types_samples_join;
+extern const sc_table_desc types_samples_table;
 typedef struct types_maybes_query {
-    char TYPES_MAYBES_;
-    char TYPES_MAYBES_QUERY_;
+    char TYPES_MAYBES_, TYPES_MAYBES_QUERY_;
 } types_maybes_query;
 typedef struct types_maybes_join {
     char TYPES_MAYBES_;
 } types_maybes_join;
+extern const sc_table_desc types_maybes_table;
 typedef enum types_color {
     TYPES_COLOR_RED   = 0,
     TYPES_COLOR_GREEN = 1,
@@ -132,44 +132,20 @@ typedef struct types_sample {
 /* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define TYPES_SAMPLE_INIT \
-    {{} /* id */, \
-     true /* flag */, \
-     -32768 /* small */, \
-     2147483647 /* medium */, \
-     INT64_MIN /* big */, \
-     0.5 /* ratio */, \
-     -1.25 /* precise */, \
-     1999 /* price */, \
-     "12345678901234567890.5" /* huge */, \
-     "it's" /* name */, \
-     "" /* body */, \
-     {} /* blob */, \
-     -165 /* born */, \
-     {} /* seen */, \
-     {} /* has_seen */, \
-     1 /* stamp */, \
+    {{}, true, -32768, 2147483647, INT64_MIN, 0.5, -1.25, 1999, \
+     "12345678901234567890.5", "it's", "", {}, -165, {}, {}, 1, \
      {{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, \
-       0xbb, 0xcc, 0xdd, 0xee, 0xff}} /* ident */, \
-     "{\"a\": [1, 2]}" /* doc */, \
-     TYPES_COLOR_GREEN /* color */}
+       0xbb, 0xcc, 0xdd, 0xee, 0xff}}, \
+     "{\"a\": [1, 2]}", TYPES_COLOR_GREEN}
 #else
 #define TYPES_SAMPLE_INIT \
-    {.flag = true, \
-     .small = -32768, \
-     .medium = 2147483647, \
-     .big = INT64_MIN, \
-     .ratio = 0.5, \
-     .precise = -1.25, \
-     .price = 1999, \
-     .huge = "12345678901234567890.5", \
-     .name = "it's", \
-     .body = "", \
-     .born = -165, \
-     .stamp = 1, \
+    {.flag = true, .small = -32768, .medium = 2147483647, .big = INT64_MIN, \
+     .ratio = 0.5, .precise = -1.25, .price = 1999, \
+     .huge = "12345678901234567890.5", .name = "it's", .body = "", \
+     .born = -165, .stamp = 1, \
      .ident = {{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, \
                 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff}}, \
-     .doc = "{\"a\": [1, 2]}", \
-     .color = TYPES_COLOR_GREEN}
+     .doc = "{\"a\": [1, 2]}", .color = TYPES_COLOR_GREEN}
 #endif
 
 /* Rows of table "samples", as returned by queries. */
@@ -213,40 +189,11 @@ typedef struct types_maybe {
 /* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define TYPES_MAYBE_INIT \
-    {{} /* id */, \
-     {} /* flag */, \
-     {} /* has_flag */, \
-     {} /* small */, \
-     {} /* has_small */, \
-     {} /* medium */, \
-     {} /* has_medium */, \
-     7 /* big */, \
-     true /* has_big */, \
-     {} /* ratio */, \
-     {} /* has_ratio */, \
-     {} /* precise */, \
-     {} /* has_precise */, \
-     {} /* price */, \
-     {} /* has_price */, \
-     {} /* huge */, \
-     {} /* name */, \
-     {} /* body */, \
-     {} /* blob */, \
-     {} /* born */, \
-     {} /* has_born */, \
-     {} /* seen */, \
-     {} /* has_seen */, \
-     {} /* ident */, \
-     {} /* has_ident */, \
-     {} /* doc */, \
-     TYPES_COLOR_BLUE /* color */, \
-     true /* has_color */}
+    {{}, {}, {}, {}, {}, {}, {}, 7, true, {}, {}, {}, {}, {}, {}, {}, {}, {}, \
+     {}, {}, {}, {}, {}, {}, {}, {}, TYPES_COLOR_BLUE, true}
 #else
 #define TYPES_MAYBE_INIT \
-    {.big = 7, \
-     .has_big = true, \
-     .color = TYPES_COLOR_BLUE, \
-     .has_color = true}
+    {.big = 7, .has_big = true, .color = TYPES_COLOR_BLUE, .has_color = true}
 #endif
 
 /* Rows of table "maybes", as returned by queries. */
@@ -278,43 +225,65 @@ enum {
 };
 
 /* Column bits of "samples" for cols (key columns ignored). */
-#define TYPES_SAMPLES_ID      (UINT64_C(1) << TYPES_SAMPLES_COL_ID)
-#define TYPES_SAMPLES_FLAG    (UINT64_C(1) << TYPES_SAMPLES_COL_FLAG)
-#define TYPES_SAMPLES_SMALL   (UINT64_C(1) << TYPES_SAMPLES_COL_SMALL)
-#define TYPES_SAMPLES_MEDIUM  (UINT64_C(1) << TYPES_SAMPLES_COL_MEDIUM)
-#define TYPES_SAMPLES_BIG     (UINT64_C(1) << TYPES_SAMPLES_COL_BIG)
-#define TYPES_SAMPLES_RATIO   (UINT64_C(1) << TYPES_SAMPLES_COL_RATIO)
-#define TYPES_SAMPLES_PRECISE (UINT64_C(1) << TYPES_SAMPLES_COL_PRECISE)
-#define TYPES_SAMPLES_PRICE   (UINT64_C(1) << TYPES_SAMPLES_COL_PRICE)
-#define TYPES_SAMPLES_HUGE    (UINT64_C(1) << TYPES_SAMPLES_COL_HUGE)
-#define TYPES_SAMPLES_NAME    (UINT64_C(1) << TYPES_SAMPLES_COL_NAME)
-#define TYPES_SAMPLES_BODY    (UINT64_C(1) << TYPES_SAMPLES_COL_BODY)
-#define TYPES_SAMPLES_BLOB    (UINT64_C(1) << TYPES_SAMPLES_COL_BLOB)
-#define TYPES_SAMPLES_BORN    (UINT64_C(1) << TYPES_SAMPLES_COL_BORN)
-#define TYPES_SAMPLES_SEEN    (UINT64_C(1) << TYPES_SAMPLES_COL_SEEN)
-#define TYPES_SAMPLES_STAMP   (UINT64_C(1) << TYPES_SAMPLES_COL_STAMP)
-#define TYPES_SAMPLES_IDENT   (UINT64_C(1) << TYPES_SAMPLES_COL_IDENT)
-#define TYPES_SAMPLES_DOC     (UINT64_C(1) << TYPES_SAMPLES_COL_DOC)
-#define TYPES_SAMPLES_COLOR   (UINT64_C(1) << TYPES_SAMPLES_COL_COLOR)
+#define TYPES_SAMPLES_ID      SC_BIT(TYPES_SAMPLES_COL_ID)
+#define TYPES_SAMPLES_FLAG    SC_BIT(TYPES_SAMPLES_COL_FLAG)
+#define TYPES_SAMPLES_SMALL   SC_BIT(TYPES_SAMPLES_COL_SMALL)
+#define TYPES_SAMPLES_MEDIUM  SC_BIT(TYPES_SAMPLES_COL_MEDIUM)
+#define TYPES_SAMPLES_BIG     SC_BIT(TYPES_SAMPLES_COL_BIG)
+#define TYPES_SAMPLES_RATIO   SC_BIT(TYPES_SAMPLES_COL_RATIO)
+#define TYPES_SAMPLES_PRECISE SC_BIT(TYPES_SAMPLES_COL_PRECISE)
+#define TYPES_SAMPLES_PRICE   SC_BIT(TYPES_SAMPLES_COL_PRICE)
+#define TYPES_SAMPLES_HUGE    SC_BIT(TYPES_SAMPLES_COL_HUGE)
+#define TYPES_SAMPLES_NAME    SC_BIT(TYPES_SAMPLES_COL_NAME)
+#define TYPES_SAMPLES_BODY    SC_BIT(TYPES_SAMPLES_COL_BODY)
+#define TYPES_SAMPLES_BLOB    SC_BIT(TYPES_SAMPLES_COL_BLOB)
+#define TYPES_SAMPLES_BORN    SC_BIT(TYPES_SAMPLES_COL_BORN)
+#define TYPES_SAMPLES_SEEN    SC_BIT(TYPES_SAMPLES_COL_SEEN)
+#define TYPES_SAMPLES_STAMP   SC_BIT(TYPES_SAMPLES_COL_STAMP)
+#define TYPES_SAMPLES_IDENT   SC_BIT(TYPES_SAMPLES_COL_IDENT)
+#define TYPES_SAMPLES_DOC     SC_BIT(TYPES_SAMPLES_COL_DOC)
+#define TYPES_SAMPLES_COLOR   SC_BIT(TYPES_SAMPLES_COL_COLOR)
 
-/* Table "samples": the descriptor, then the row operations.
+/* Table "samples": the row operations.
  * The new key is stored in row->id. */
-extern const sc_table_desc types_samples_table;
-int types_samples_insert(sc_db *db, types_sample *row);
-int types_samples_insert_many(sc_db *db, types_sample *rows, size_t n);
+static inline int types_samples_insert(sc_db *db, types_sample *row)
+{
+    return sc_row_insert(db, &types_samples_table, row);
+}
+static inline int types_samples_insert_many(sc_db *db, types_sample *rows,
+                                            size_t n)
+{
+    return sc_row_insert_many(db, &types_samples_table, rows, n);
+}
 
 int types_samples_get(sc_db *db, sc_arena *a, int64_t id, types_sample *out);
-int types_samples_update(sc_db *db, const types_sample *row);
-int types_samples_update_cols(sc_db *db, const types_sample *row,
-                              uint64_t cols);
 int types_samples_delete(sc_db *db, int64_t id);
-int types_samples_update_many(sc_db *db, const types_sample *rows, size_t n,
-                              uint64_t cols);
-int types_samples_delete_many(sc_db *db, const types_sample *rows, size_t n);
+static inline int types_samples_update(sc_db *db, const types_sample *row)
+{
+    return sc_row_update(db, &types_samples_table, row);
+}
+static inline int types_samples_update_cols(sc_db *db, const types_sample *row,
+                                            uint64_t cols)
+{
+    return sc_row_update_cols(db, &types_samples_table, row, cols);
+}
+static inline int types_samples_update_many(sc_db *db,
+                                            const types_sample *rows, size_t n,
+                                            uint64_t cols)
+{
+    return sc_row_update_many(db, &types_samples_table, rows, n, cols);
+}
+static inline int types_samples_delete_many(sc_db *db,
+                                            const types_sample *rows, size_t n)
+{
+    return sc_row_delete_many(db, &types_samples_table, rows, n);
+}
 
 /* Queries over table "samples". */
-types_samples_query *types_samples_select(sc_db *db);
-void types_samples_query_free(types_samples_query *q);
+#define types_samples_select(db) \
+    ((types_samples_query *)(void *)sc_query_new(db, &types_samples_table))
+#define types_samples_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(TYPES_SAMPLES, q))
 
 /* The columns of "samples" in queries: type, nulls, index. */
 #define TYPES_SAMPLES_ID_T      i64, KEY, TYPES_SAMPLES_COL_ID
@@ -627,15 +596,26 @@ void types_samples_query_free(types_samples_query *q);
 /* Terminals, and bulk changes. */
 int types_samples_all(types_samples_query *q, sc_arena *a,
                       types_sample_list *out);
-int types_samples_first(types_samples_query *q, sc_arena *a,
-                        types_sample *out);
-int types_samples_one(types_samples_query *q, sc_arena *a, types_sample *out);
-int types_samples_count(types_samples_query *q, int64_t *n);
-int types_samples_exists(types_samples_query *q, bool *yes);
 typedef int (*types_sample_fn)(void *ctx, const types_sample *row);
 int types_samples_each(types_samples_query *q, types_sample_fn fn, void *ctx);
-int types_samples_update_all(types_samples_query *q, int64_t *changed);
-int types_samples_delete_all(types_samples_query *q, int64_t *changed);
+static inline int types_samples_first(types_samples_query *q, sc_arena *a,
+                                      types_sample *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int types_samples_one(types_samples_query *q, sc_arena *a,
+                                    types_sample *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define types_samples_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(TYPES_SAMPLES, q), n)
+#define types_samples_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(TYPES_SAMPLES, q), yes)
+#define types_samples_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(TYPES_SAMPLES, q), changed)
+#define types_samples_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(TYPES_SAMPLES, q), changed)
 
 /* The columns of table "maybes" by index. */
 enum {
@@ -659,40 +639,62 @@ enum {
 };
 
 /* Column bits of "maybes" for cols (key columns ignored). */
-#define TYPES_MAYBES_ID      (UINT64_C(1) << TYPES_MAYBES_COL_ID)
-#define TYPES_MAYBES_FLAG    (UINT64_C(1) << TYPES_MAYBES_COL_FLAG)
-#define TYPES_MAYBES_SMALL   (UINT64_C(1) << TYPES_MAYBES_COL_SMALL)
-#define TYPES_MAYBES_MEDIUM  (UINT64_C(1) << TYPES_MAYBES_COL_MEDIUM)
-#define TYPES_MAYBES_BIG     (UINT64_C(1) << TYPES_MAYBES_COL_BIG)
-#define TYPES_MAYBES_RATIO   (UINT64_C(1) << TYPES_MAYBES_COL_RATIO)
-#define TYPES_MAYBES_PRECISE (UINT64_C(1) << TYPES_MAYBES_COL_PRECISE)
-#define TYPES_MAYBES_PRICE   (UINT64_C(1) << TYPES_MAYBES_COL_PRICE)
-#define TYPES_MAYBES_HUGE    (UINT64_C(1) << TYPES_MAYBES_COL_HUGE)
-#define TYPES_MAYBES_NAME    (UINT64_C(1) << TYPES_MAYBES_COL_NAME)
-#define TYPES_MAYBES_BODY    (UINT64_C(1) << TYPES_MAYBES_COL_BODY)
-#define TYPES_MAYBES_BLOB    (UINT64_C(1) << TYPES_MAYBES_COL_BLOB)
-#define TYPES_MAYBES_BORN    (UINT64_C(1) << TYPES_MAYBES_COL_BORN)
-#define TYPES_MAYBES_SEEN    (UINT64_C(1) << TYPES_MAYBES_COL_SEEN)
-#define TYPES_MAYBES_IDENT   (UINT64_C(1) << TYPES_MAYBES_COL_IDENT)
-#define TYPES_MAYBES_DOC     (UINT64_C(1) << TYPES_MAYBES_COL_DOC)
-#define TYPES_MAYBES_COLOR   (UINT64_C(1) << TYPES_MAYBES_COL_COLOR)
+#define TYPES_MAYBES_ID      SC_BIT(TYPES_MAYBES_COL_ID)
+#define TYPES_MAYBES_FLAG    SC_BIT(TYPES_MAYBES_COL_FLAG)
+#define TYPES_MAYBES_SMALL   SC_BIT(TYPES_MAYBES_COL_SMALL)
+#define TYPES_MAYBES_MEDIUM  SC_BIT(TYPES_MAYBES_COL_MEDIUM)
+#define TYPES_MAYBES_BIG     SC_BIT(TYPES_MAYBES_COL_BIG)
+#define TYPES_MAYBES_RATIO   SC_BIT(TYPES_MAYBES_COL_RATIO)
+#define TYPES_MAYBES_PRECISE SC_BIT(TYPES_MAYBES_COL_PRECISE)
+#define TYPES_MAYBES_PRICE   SC_BIT(TYPES_MAYBES_COL_PRICE)
+#define TYPES_MAYBES_HUGE    SC_BIT(TYPES_MAYBES_COL_HUGE)
+#define TYPES_MAYBES_NAME    SC_BIT(TYPES_MAYBES_COL_NAME)
+#define TYPES_MAYBES_BODY    SC_BIT(TYPES_MAYBES_COL_BODY)
+#define TYPES_MAYBES_BLOB    SC_BIT(TYPES_MAYBES_COL_BLOB)
+#define TYPES_MAYBES_BORN    SC_BIT(TYPES_MAYBES_COL_BORN)
+#define TYPES_MAYBES_SEEN    SC_BIT(TYPES_MAYBES_COL_SEEN)
+#define TYPES_MAYBES_IDENT   SC_BIT(TYPES_MAYBES_COL_IDENT)
+#define TYPES_MAYBES_DOC     SC_BIT(TYPES_MAYBES_COL_DOC)
+#define TYPES_MAYBES_COLOR   SC_BIT(TYPES_MAYBES_COL_COLOR)
 
-/* Table "maybes": the descriptor, then the row operations. */
-extern const sc_table_desc types_maybes_table;
-int types_maybes_insert(sc_db *db, types_maybe *row);
-int types_maybes_insert_many(sc_db *db, types_maybe *rows, size_t n);
+/* Table "maybes": the row operations. */
+static inline int types_maybes_insert(sc_db *db, types_maybe *row)
+{
+    return sc_row_insert(db, &types_maybes_table, row);
+}
+static inline int types_maybes_insert_many(sc_db *db, types_maybe *rows,
+                                           size_t n)
+{
+    return sc_row_insert_many(db, &types_maybes_table, rows, n);
+}
 
 int types_maybes_get(sc_db *db, sc_arena *a, int64_t id, types_maybe *out);
-int types_maybes_update(sc_db *db, const types_maybe *row);
-int types_maybes_update_cols(sc_db *db, const types_maybe *row, uint64_t cols);
 int types_maybes_delete(sc_db *db, int64_t id);
-int types_maybes_update_many(sc_db *db, const types_maybe *rows, size_t n,
-                             uint64_t cols);
-int types_maybes_delete_many(sc_db *db, const types_maybe *rows, size_t n);
+static inline int types_maybes_update(sc_db *db, const types_maybe *row)
+{
+    return sc_row_update(db, &types_maybes_table, row);
+}
+static inline int types_maybes_update_cols(sc_db *db, const types_maybe *row,
+                                           uint64_t cols)
+{
+    return sc_row_update_cols(db, &types_maybes_table, row, cols);
+}
+static inline int types_maybes_update_many(sc_db *db, const types_maybe *rows,
+                                           size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &types_maybes_table, rows, n, cols);
+}
+static inline int types_maybes_delete_many(sc_db *db, const types_maybe *rows,
+                                           size_t n)
+{
+    return sc_row_delete_many(db, &types_maybes_table, rows, n);
+}
 
 /* Queries over table "maybes". */
-types_maybes_query *types_maybes_select(sc_db *db);
-void types_maybes_query_free(types_maybes_query *q);
+#define types_maybes_select(db) \
+    ((types_maybes_query *)(void *)sc_query_new(db, &types_maybes_table))
+#define types_maybes_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(TYPES_MAYBES, q))
 
 /* The columns of "maybes" in queries: type, nulls, index. */
 #define TYPES_MAYBES_ID_T      i64, KEY, TYPES_MAYBES_COL_ID
@@ -1036,14 +1038,26 @@ void types_maybes_query_free(types_maybes_query *q);
 /* Terminals, and bulk changes. */
 int types_maybes_all(types_maybes_query *q, sc_arena *a,
                      types_maybe_list *out);
-int types_maybes_first(types_maybes_query *q, sc_arena *a, types_maybe *out);
-int types_maybes_one(types_maybes_query *q, sc_arena *a, types_maybe *out);
-int types_maybes_count(types_maybes_query *q, int64_t *n);
-int types_maybes_exists(types_maybes_query *q, bool *yes);
 typedef int (*types_maybe_fn)(void *ctx, const types_maybe *row);
 int types_maybes_each(types_maybes_query *q, types_maybe_fn fn, void *ctx);
-int types_maybes_update_all(types_maybes_query *q, int64_t *changed);
-int types_maybes_delete_all(types_maybes_query *q, int64_t *changed);
+static inline int types_maybes_first(types_maybes_query *q, sc_arena *a,
+                                     types_maybe *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int types_maybes_one(types_maybes_query *q, sc_arena *a,
+                                   types_maybe *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define types_maybes_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(TYPES_MAYBES, q), n)
+#define types_maybes_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(TYPES_MAYBES, q), yes)
+#define types_maybes_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(TYPES_MAYBES, q), changed)
+#define types_maybes_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(TYPES_MAYBES, q), changed)
 
 /* The whole schema, for sc_schema_create_all() and migrations. */
 extern const sc_schema_desc types_schema;
