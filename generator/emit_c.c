@@ -1548,7 +1548,7 @@ static void emit_column_types(ast_ctx *ctx, buf *out, const ast_table *t,
 
 /* With --column-macros: the former names, one per column and operator,
  * each over the table's macro. */
-static bool column_macros = true;
+static bool column_macros;
 
 void emit_c_column_macros(bool on)
 {

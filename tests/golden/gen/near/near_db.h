@@ -551,18 +551,6 @@ static inline int near_search_delete_many(sc_db *db, const near_search *rows,
 #define near_search_set_null(q, col) \
     SC_SET_NULL(NEAR_SEARCH, q, NEAR_SEARCH_##col##_T)
 
-/* Column id (int64): the former names. */
-#define near_search_where_id_eq(q, v) near_search_where(q, ID, EQ, v)
-#define near_search_where_id_ne(q, v) near_search_where(q, ID, NE, v)
-#define near_search_where_id_lt(q, v) near_search_where(q, ID, LT, v)
-#define near_search_where_id_le(q, v) near_search_where(q, ID, LE, v)
-#define near_search_where_id_gt(q, v) near_search_where(q, ID, GT, v)
-#define near_search_where_id_ge(q, v) near_search_where(q, ID, GE, v)
-#define near_search_where_id_in(q, v, n) near_search_where_in(q, ID, v, n)
-#define near_search_where_id_not_in(q, v, n) \
-    near_search_where_not_in(q, ID, v, n)
-#define near_search_order_by_id(q, dir) near_search_order_by(q, ID, dir)
-
 /* Groups and shaping. */
 #define near_search_or(q) sc_query_begin_or(SC_HANDLE(NEAR_SEARCH, q))
 #define near_search_and(q) sc_query_begin_and(SC_HANDLE(NEAR_SEARCH, q))
@@ -694,54 +682,6 @@ static inline int near_search_results_delete_many(
 #define near_search_results_set_null(q, col) \
     SC_SET_NULL(NEAR_SEARCH_RESULTS, q, NEAR_SEARCH_RESULTS_##col##_T)
 
-/* Column id (int64): the former names. */
-#define near_search_results_where_id_eq(q, v) \
-    near_search_results_where(q, ID, EQ, v)
-#define near_search_results_where_id_ne(q, v) \
-    near_search_results_where(q, ID, NE, v)
-#define near_search_results_where_id_lt(q, v) \
-    near_search_results_where(q, ID, LT, v)
-#define near_search_results_where_id_le(q, v) \
-    near_search_results_where(q, ID, LE, v)
-#define near_search_results_where_id_gt(q, v) \
-    near_search_results_where(q, ID, GT, v)
-#define near_search_results_where_id_ge(q, v) \
-    near_search_results_where(q, ID, GE, v)
-#define near_search_results_where_id_in(q, v, n) \
-    near_search_results_where_in(q, ID, v, n)
-#define near_search_results_where_id_not_in(q, v, n) \
-    near_search_results_where_not_in(q, ID, v, n)
-#define near_search_results_order_by_id(q, dir) \
-    near_search_results_order_by(q, ID, dir)
-
-/* Column search_id (int64, nullable): the former names. */
-#define near_search_results_where_search_id_eq(q, v) \
-    near_search_results_where(q, SEARCH_ID, EQ, v)
-#define near_search_results_where_search_id_ne(q, v) \
-    near_search_results_where(q, SEARCH_ID, NE, v)
-#define near_search_results_where_search_id_lt(q, v) \
-    near_search_results_where(q, SEARCH_ID, LT, v)
-#define near_search_results_where_search_id_le(q, v) \
-    near_search_results_where(q, SEARCH_ID, LE, v)
-#define near_search_results_where_search_id_gt(q, v) \
-    near_search_results_where(q, SEARCH_ID, GT, v)
-#define near_search_results_where_search_id_ge(q, v) \
-    near_search_results_where(q, SEARCH_ID, GE, v)
-#define near_search_results_where_search_id_in(q, v, n) \
-    near_search_results_where_in(q, SEARCH_ID, v, n)
-#define near_search_results_where_search_id_not_in(q, v, n) \
-    near_search_results_where_not_in(q, SEARCH_ID, v, n)
-#define near_search_results_where_search_id_is_null(q) \
-    near_search_results_where_null(q, SEARCH_ID)
-#define near_search_results_where_search_id_is_not_null(q) \
-    near_search_results_where_not_null(q, SEARCH_ID)
-#define near_search_results_order_by_search_id(q, dir) \
-    near_search_results_order_by(q, SEARCH_ID, dir)
-#define near_search_results_update_set_search_id(q, v) \
-    near_search_results_set(q, SEARCH_ID, v)
-#define near_search_results_update_set_search_id_null(q) \
-    near_search_results_set_null(q, SEARCH_ID)
-
 /* Groups and shaping. */
 #define near_search_results_or(q) \
     sc_query_begin_or(SC_HANDLE(NEAR_SEARCH_RESULTS, q))
@@ -863,17 +803,6 @@ static inline int near_todo_delete_many(sc_db *db, const near_todo *rows,
 #define near_todo_set_null(q, col) \
     SC_SET_NULL(NEAR_TODO, q, NEAR_TODO_##col##_T)
 
-/* Column id (int64): the former names. */
-#define near_todo_where_id_eq(q, v) near_todo_where(q, ID, EQ, v)
-#define near_todo_where_id_ne(q, v) near_todo_where(q, ID, NE, v)
-#define near_todo_where_id_lt(q, v) near_todo_where(q, ID, LT, v)
-#define near_todo_where_id_le(q, v) near_todo_where(q, ID, LE, v)
-#define near_todo_where_id_gt(q, v) near_todo_where(q, ID, GT, v)
-#define near_todo_where_id_ge(q, v) near_todo_where(q, ID, GE, v)
-#define near_todo_where_id_in(q, v, n) near_todo_where_in(q, ID, v, n)
-#define near_todo_where_id_not_in(q, v, n) near_todo_where_not_in(q, ID, v, n)
-#define near_todo_order_by_id(q, dir) near_todo_order_by(q, ID, dir)
-
 /* Groups and shaping. */
 #define near_todo_or(q) sc_query_begin_or(SC_HANDLE(NEAR_TODO, q))
 #define near_todo_and(q) sc_query_begin_and(SC_HANDLE(NEAR_TODO, q))
@@ -983,26 +912,6 @@ static inline int near_todo_listing_delete_many(sc_db *db,
 #define near_todo_listing_set_null(q, col) \
     SC_SET_NULL(NEAR_TODO_LISTING, q, NEAR_TODO_LISTING_##col##_T)
 
-/* Column id (int64): the former names. */
-#define near_todo_listing_where_id_eq(q, v) \
-    near_todo_listing_where(q, ID, EQ, v)
-#define near_todo_listing_where_id_ne(q, v) \
-    near_todo_listing_where(q, ID, NE, v)
-#define near_todo_listing_where_id_lt(q, v) \
-    near_todo_listing_where(q, ID, LT, v)
-#define near_todo_listing_where_id_le(q, v) \
-    near_todo_listing_where(q, ID, LE, v)
-#define near_todo_listing_where_id_gt(q, v) \
-    near_todo_listing_where(q, ID, GT, v)
-#define near_todo_listing_where_id_ge(q, v) \
-    near_todo_listing_where(q, ID, GE, v)
-#define near_todo_listing_where_id_in(q, v, n) \
-    near_todo_listing_where_in(q, ID, v, n)
-#define near_todo_listing_where_id_not_in(q, v, n) \
-    near_todo_listing_where_not_in(q, ID, v, n)
-#define near_todo_listing_order_by_id(q, dir) \
-    near_todo_listing_order_by(q, ID, dir)
-
 /* Groups and shaping. */
 #define near_todo_listing_or(q) \
     sc_query_begin_or(SC_HANDLE(NEAR_TODO_LISTING, q))
@@ -1107,17 +1016,6 @@ static inline int near_note_delete_many(sc_db *db, const near_note *rows,
 #define near_note_set_null(q, col) \
     SC_SET_NULL(NEAR_NOTE, q, NEAR_NOTE_##col##_T)
 
-/* Column id (int64): the former names. */
-#define near_note_where_id_eq(q, v) near_note_where(q, ID, EQ, v)
-#define near_note_where_id_ne(q, v) near_note_where(q, ID, NE, v)
-#define near_note_where_id_lt(q, v) near_note_where(q, ID, LT, v)
-#define near_note_where_id_le(q, v) near_note_where(q, ID, LE, v)
-#define near_note_where_id_gt(q, v) near_note_where(q, ID, GT, v)
-#define near_note_where_id_ge(q, v) near_note_where(q, ID, GE, v)
-#define near_note_where_id_in(q, v, n) near_note_where_in(q, ID, v, n)
-#define near_note_where_id_not_in(q, v, n) near_note_where_not_in(q, ID, v, n)
-#define near_note_order_by_id(q, dir) near_note_order_by(q, ID, dir)
-
 /* Groups and shaping. */
 #define near_note_or(q) sc_query_begin_or(SC_HANDLE(NEAR_NOTE, q))
 #define near_note_and(q) sc_query_begin_and(SC_HANDLE(NEAR_NOTE, q))
@@ -1218,18 +1116,6 @@ static inline int near_note_fun_delete_many(sc_db *db,
     SC_SET(NEAR_NOTE_FUN, q, NEAR_NOTE_FUN_##col##_T, __VA_ARGS__)
 #define near_note_fun_set_null(q, col) \
     SC_SET_NULL(NEAR_NOTE_FUN, q, NEAR_NOTE_FUN_##col##_T)
-
-/* Column id (int64): the former names. */
-#define near_note_fun_where_id_eq(q, v) near_note_fun_where(q, ID, EQ, v)
-#define near_note_fun_where_id_ne(q, v) near_note_fun_where(q, ID, NE, v)
-#define near_note_fun_where_id_lt(q, v) near_note_fun_where(q, ID, LT, v)
-#define near_note_fun_where_id_le(q, v) near_note_fun_where(q, ID, LE, v)
-#define near_note_fun_where_id_gt(q, v) near_note_fun_where(q, ID, GT, v)
-#define near_note_fun_where_id_ge(q, v) near_note_fun_where(q, ID, GE, v)
-#define near_note_fun_where_id_in(q, v, n) near_note_fun_where_in(q, ID, v, n)
-#define near_note_fun_where_id_not_in(q, v, n) \
-    near_note_fun_where_not_in(q, ID, v, n)
-#define near_note_fun_order_by_id(q, dir) near_note_fun_order_by(q, ID, dir)
 
 /* Groups and shaping. */
 #define near_note_fun_or(q) sc_query_begin_or(SC_HANDLE(NEAR_NOTE_FUN, q))
@@ -1358,141 +1244,6 @@ static inline int near_points_delete_many(sc_db *db, const near_point *rows,
 #define near_points_set_null(q, col) \
     SC_SET_NULL(NEAR_POINTS, q, NEAR_POINTS_##col##_T)
 
-/* Column id (int64): the former names. */
-#define near_points_where_id_eq(q, v) near_points_where(q, ID, EQ, v)
-#define near_points_where_id_ne(q, v) near_points_where(q, ID, NE, v)
-#define near_points_where_id_lt(q, v) near_points_where(q, ID, LT, v)
-#define near_points_where_id_le(q, v) near_points_where(q, ID, LE, v)
-#define near_points_where_id_gt(q, v) near_points_where(q, ID, GT, v)
-#define near_points_where_id_ge(q, v) near_points_where(q, ID, GE, v)
-#define near_points_where_id_in(q, v, n) near_points_where_in(q, ID, v, n)
-#define near_points_where_id_not_in(q, v, n) \
-    near_points_where_not_in(q, ID, v, n)
-#define near_points_order_by_id(q, dir) near_points_order_by(q, ID, dir)
-
-/* Column x (int32, nullable): the former names. */
-#define near_points_where_x_eq(q, v) near_points_where(q, X, EQ, v)
-#define near_points_where_x_ne(q, v) near_points_where(q, X, NE, v)
-#define near_points_where_x_lt(q, v) near_points_where(q, X, LT, v)
-#define near_points_where_x_le(q, v) near_points_where(q, X, LE, v)
-#define near_points_where_x_gt(q, v) near_points_where(q, X, GT, v)
-#define near_points_where_x_ge(q, v) near_points_where(q, X, GE, v)
-#define near_points_where_x_in(q, v, n) near_points_where_in(q, X, v, n)
-#define near_points_where_x_not_in(q, v, n) \
-    near_points_where_not_in(q, X, v, n)
-#define near_points_where_x_is_null(q) near_points_where_null(q, X)
-#define near_points_where_x_is_not_null(q) near_points_where_not_null(q, X)
-#define near_points_order_by_x(q, dir) near_points_order_by(q, X, dir)
-#define near_points_update_set_x(q, v) near_points_set(q, X, v)
-#define near_points_update_set_x_null(q) near_points_set_null(q, X)
-
-/* Column x_in (int32, nullable): the former names. */
-#define near_points_where_x_in_eq(q, v) near_points_where(q, X_IN, EQ, v)
-#define near_points_where_x_in_ne(q, v) near_points_where(q, X_IN, NE, v)
-#define near_points_where_x_in_lt(q, v) near_points_where(q, X_IN, LT, v)
-#define near_points_where_x_in_le(q, v) near_points_where(q, X_IN, LE, v)
-#define near_points_where_x_in_gt(q, v) near_points_where(q, X_IN, GT, v)
-#define near_points_where_x_in_ge(q, v) near_points_where(q, X_IN, GE, v)
-#define near_points_where_x_in_in(q, v, n) near_points_where_in(q, X_IN, v, n)
-#define near_points_where_x_in_not_in(q, v, n) \
-    near_points_where_not_in(q, X_IN, v, n)
-#define near_points_where_x_in_is_null(q) near_points_where_null(q, X_IN)
-#define near_points_where_x_in_is_not_null(q) \
-    near_points_where_not_null(q, X_IN)
-#define near_points_order_by_x_in(q, dir) near_points_order_by(q, X_IN, dir)
-#define near_points_update_set_x_in(q, v) near_points_set(q, X_IN, v)
-#define near_points_update_set_x_in_null(q) near_points_set_null(q, X_IN)
-
-/* Column x_note (int32, nullable): the former names. */
-#define near_points_where_x_note_eq(q, v) near_points_where(q, X_NOTE, EQ, v)
-#define near_points_where_x_note_ne(q, v) near_points_where(q, X_NOTE, NE, v)
-#define near_points_where_x_note_lt(q, v) near_points_where(q, X_NOTE, LT, v)
-#define near_points_where_x_note_le(q, v) near_points_where(q, X_NOTE, LE, v)
-#define near_points_where_x_note_gt(q, v) near_points_where(q, X_NOTE, GT, v)
-#define near_points_where_x_note_ge(q, v) near_points_where(q, X_NOTE, GE, v)
-#define near_points_where_x_note_in(q, v, n) \
-    near_points_where_in(q, X_NOTE, v, n)
-#define near_points_where_x_note_not_in(q, v, n) \
-    near_points_where_not_in(q, X_NOTE, v, n)
-#define near_points_where_x_note_is_null(q) near_points_where_null(q, X_NOTE)
-#define near_points_where_x_note_is_not_null(q) \
-    near_points_where_not_null(q, X_NOTE)
-#define near_points_order_by_x_note(q, dir) \
-    near_points_order_by(q, X_NOTE, dir)
-#define near_points_update_set_x_note(q, v) near_points_set(q, X_NOTE, v)
-#define near_points_update_set_x_note_null(q) near_points_set_null(q, X_NOTE)
-
-/* Column y (int32, nullable): the former names. */
-#define near_points_where_y_eq(q, v) near_points_where(q, Y, EQ, v)
-#define near_points_where_y_ne(q, v) near_points_where(q, Y, NE, v)
-#define near_points_where_y_lt(q, v) near_points_where(q, Y, LT, v)
-#define near_points_where_y_le(q, v) near_points_where(q, Y, LE, v)
-#define near_points_where_y_gt(q, v) near_points_where(q, Y, GT, v)
-#define near_points_where_y_ge(q, v) near_points_where(q, Y, GE, v)
-#define near_points_where_y_in(q, v, n) near_points_where_in(q, Y, v, n)
-#define near_points_where_y_not_in(q, v, n) \
-    near_points_where_not_in(q, Y, v, n)
-#define near_points_where_y_is_null(q) near_points_where_null(q, Y)
-#define near_points_where_y_is_not_null(q) near_points_where_not_null(q, Y)
-#define near_points_order_by_y(q, dir) near_points_order_by(q, Y, dir)
-#define near_points_update_set_y(q, v) near_points_set(q, Y, v)
-#define near_points_update_set_y_null(q) near_points_set_null(q, Y)
-
-/* Column y_is (int32, nullable): the former names. */
-#define near_points_where_y_is_eq(q, v) near_points_where(q, Y_IS, EQ, v)
-#define near_points_where_y_is_ne(q, v) near_points_where(q, Y_IS, NE, v)
-#define near_points_where_y_is_lt(q, v) near_points_where(q, Y_IS, LT, v)
-#define near_points_where_y_is_le(q, v) near_points_where(q, Y_IS, LE, v)
-#define near_points_where_y_is_gt(q, v) near_points_where(q, Y_IS, GT, v)
-#define near_points_where_y_is_ge(q, v) near_points_where(q, Y_IS, GE, v)
-#define near_points_where_y_is_in(q, v, n) near_points_where_in(q, Y_IS, v, n)
-#define near_points_where_y_is_not_in(q, v, n) \
-    near_points_where_not_in(q, Y_IS, v, n)
-#define near_points_where_y_is_is_null(q) near_points_where_null(q, Y_IS)
-#define near_points_where_y_is_is_not_null(q) \
-    near_points_where_not_null(q, Y_IS)
-#define near_points_order_by_y_is(q, dir) near_points_order_by(q, Y_IS, dir)
-#define near_points_update_set_y_is(q, v) near_points_set(q, Y_IS, v)
-#define near_points_update_set_y_is_null(q) near_points_set_null(q, Y_IS)
-
-/* Column total (int64): the former names. */
-#define near_points_where_total_eq(q, v) near_points_where(q, TOTAL, EQ, v)
-#define near_points_where_total_ne(q, v) near_points_where(q, TOTAL, NE, v)
-#define near_points_where_total_lt(q, v) near_points_where(q, TOTAL, LT, v)
-#define near_points_where_total_le(q, v) near_points_where(q, TOTAL, LE, v)
-#define near_points_where_total_gt(q, v) near_points_where(q, TOTAL, GT, v)
-#define near_points_where_total_ge(q, v) near_points_where(q, TOTAL, GE, v)
-#define near_points_where_total_in(q, v, n) \
-    near_points_where_in(q, TOTAL, v, n)
-#define near_points_where_total_not_in(q, v, n) \
-    near_points_where_not_in(q, TOTAL, v, n)
-#define near_points_order_by_total(q, dir) near_points_order_by(q, TOTAL, dir)
-#define near_points_update_set_total(q, v) near_points_set(q, TOTAL, v)
-
-/* Column has_total (bool, nullable): the former names. */
-#define near_points_where_has_total_eq(q, v) \
-    near_points_where(q, HAS_TOTAL, EQ, v)
-#define near_points_where_has_total_ne(q, v) \
-    near_points_where(q, HAS_TOTAL, NE, v)
-#define near_points_where_has_total_is_null(q) \
-    near_points_where_null(q, HAS_TOTAL)
-#define near_points_where_has_total_is_not_null(q) \
-    near_points_where_not_null(q, HAS_TOTAL)
-#define near_points_order_by_has_total(q, dir) \
-    near_points_order_by(q, HAS_TOTAL, dir)
-#define near_points_update_set_has_total(q, v) near_points_set(q, HAS_TOTAL, v)
-#define near_points_update_set_has_total_null(q) \
-    near_points_set_null(q, HAS_TOTAL)
-
-/* Column kind (enum schema_kind): the former names. */
-#define near_points_where_kind_eq(q, v) near_points_where(q, KIND, EQ, v)
-#define near_points_where_kind_ne(q, v) near_points_where(q, KIND, NE, v)
-#define near_points_where_kind_in(q, v, n) near_points_where_in(q, KIND, v, n)
-#define near_points_where_kind_not_in(q, v, n) \
-    near_points_where_not_in(q, KIND, v, n)
-#define near_points_order_by_kind(q, dir) near_points_order_by(q, KIND, dir)
-#define near_points_update_set_kind(q, v) near_points_set(q, KIND, v)
-
 /* Groups and shaping. */
 #define near_points_or(q) sc_query_begin_or(SC_HANDLE(NEAR_POINTS, q))
 #define near_points_and(q) sc_query_begin_and(SC_HANDLE(NEAR_POINTS, q))
@@ -1588,18 +1339,6 @@ static inline int near_users_delete_many(sc_db *db, const near_user *rows,
     SC_SET(NEAR_USERS, q, NEAR_USERS_##col##_T, __VA_ARGS__)
 #define near_users_set_null(q, col) \
     SC_SET_NULL(NEAR_USERS, q, NEAR_USERS_##col##_T)
-
-/* Column id (int64): the former names. */
-#define near_users_where_id_eq(q, v) near_users_where(q, ID, EQ, v)
-#define near_users_where_id_ne(q, v) near_users_where(q, ID, NE, v)
-#define near_users_where_id_lt(q, v) near_users_where(q, ID, LT, v)
-#define near_users_where_id_le(q, v) near_users_where(q, ID, LE, v)
-#define near_users_where_id_gt(q, v) near_users_where(q, ID, GT, v)
-#define near_users_where_id_ge(q, v) near_users_where(q, ID, GE, v)
-#define near_users_where_id_in(q, v, n) near_users_where_in(q, ID, v, n)
-#define near_users_where_id_not_in(q, v, n) \
-    near_users_where_not_in(q, ID, v, n)
-#define near_users_order_by_id(q, dir) near_users_order_by(q, ID, dir)
 
 /* Groups and shaping. */
 #define near_users_or(q) sc_query_begin_or(SC_HANDLE(NEAR_USERS, q))
@@ -1705,20 +1444,6 @@ static inline int near_users_pkey_delete_many(sc_db *db,
     SC_SET(NEAR_USERS_PKEY, q, NEAR_USERS_PKEY_##col##_T, __VA_ARGS__)
 #define near_users_pkey_set_null(q, col) \
     SC_SET_NULL(NEAR_USERS_PKEY, q, NEAR_USERS_PKEY_##col##_T)
-
-/* Column id (int64): the former names. */
-#define near_users_pkey_where_id_eq(q, v) near_users_pkey_where(q, ID, EQ, v)
-#define near_users_pkey_where_id_ne(q, v) near_users_pkey_where(q, ID, NE, v)
-#define near_users_pkey_where_id_lt(q, v) near_users_pkey_where(q, ID, LT, v)
-#define near_users_pkey_where_id_le(q, v) near_users_pkey_where(q, ID, LE, v)
-#define near_users_pkey_where_id_gt(q, v) near_users_pkey_where(q, ID, GT, v)
-#define near_users_pkey_where_id_ge(q, v) near_users_pkey_where(q, ID, GE, v)
-#define near_users_pkey_where_id_in(q, v, n) \
-    near_users_pkey_where_in(q, ID, v, n)
-#define near_users_pkey_where_id_not_in(q, v, n) \
-    near_users_pkey_where_not_in(q, ID, v, n)
-#define near_users_pkey_order_by_id(q, dir) \
-    near_users_pkey_order_by(q, ID, dir)
 
 /* Groups and shaping. */
 #define near_users_pkey_or(q) sc_query_begin_or(SC_HANDLE(NEAR_USERS_PKEY, q))
@@ -1826,18 +1551,6 @@ static inline int near_products_delete_many(sc_db *db,
     SC_SET(NEAR_PRODUCTS, q, NEAR_PRODUCTS_##col##_T, __VA_ARGS__)
 #define near_products_set_null(q, col) \
     SC_SET_NULL(NEAR_PRODUCTS, q, NEAR_PRODUCTS_##col##_T)
-
-/* Column id (int64): the former names. */
-#define near_products_where_id_eq(q, v) near_products_where(q, ID, EQ, v)
-#define near_products_where_id_ne(q, v) near_products_where(q, ID, NE, v)
-#define near_products_where_id_lt(q, v) near_products_where(q, ID, LT, v)
-#define near_products_where_id_le(q, v) near_products_where(q, ID, LE, v)
-#define near_products_where_id_gt(q, v) near_products_where(q, ID, GT, v)
-#define near_products_where_id_ge(q, v) near_products_where(q, ID, GE, v)
-#define near_products_where_id_in(q, v, n) near_products_where_in(q, ID, v, n)
-#define near_products_where_id_not_in(q, v, n) \
-    near_products_where_not_in(q, ID, v, n)
-#define near_products_order_by_id(q, dir) near_products_order_by(q, ID, dir)
 
 /* Groups and shaping. */
 #define near_products_or(q) sc_query_begin_or(SC_HANDLE(NEAR_PRODUCTS, q))
@@ -1958,37 +1671,6 @@ static inline int near_carts_delete_many(sc_db *db, const near_cart *rows,
     SC_SET(NEAR_CARTS, q, NEAR_CARTS_##col##_T, __VA_ARGS__)
 #define near_carts_set_null(q, col) \
     SC_SET_NULL(NEAR_CARTS, q, NEAR_CARTS_##col##_T)
-
-/* Column id (int64): the former names. */
-#define near_carts_where_id_eq(q, v) near_carts_where(q, ID, EQ, v)
-#define near_carts_where_id_ne(q, v) near_carts_where(q, ID, NE, v)
-#define near_carts_where_id_lt(q, v) near_carts_where(q, ID, LT, v)
-#define near_carts_where_id_le(q, v) near_carts_where(q, ID, LE, v)
-#define near_carts_where_id_gt(q, v) near_carts_where(q, ID, GT, v)
-#define near_carts_where_id_ge(q, v) near_carts_where(q, ID, GE, v)
-#define near_carts_where_id_in(q, v, n) near_carts_where_in(q, ID, v, n)
-#define near_carts_where_id_not_in(q, v, n) \
-    near_carts_where_not_in(q, ID, v, n)
-#define near_carts_order_by_id(q, dir) near_carts_order_by(q, ID, dir)
-
-/* Column item_id (int64, nullable): the former names. */
-#define near_carts_where_item_id_eq(q, v) near_carts_where(q, ITEM_ID, EQ, v)
-#define near_carts_where_item_id_ne(q, v) near_carts_where(q, ITEM_ID, NE, v)
-#define near_carts_where_item_id_lt(q, v) near_carts_where(q, ITEM_ID, LT, v)
-#define near_carts_where_item_id_le(q, v) near_carts_where(q, ITEM_ID, LE, v)
-#define near_carts_where_item_id_gt(q, v) near_carts_where(q, ITEM_ID, GT, v)
-#define near_carts_where_item_id_ge(q, v) near_carts_where(q, ITEM_ID, GE, v)
-#define near_carts_where_item_id_in(q, v, n) \
-    near_carts_where_in(q, ITEM_ID, v, n)
-#define near_carts_where_item_id_not_in(q, v, n) \
-    near_carts_where_not_in(q, ITEM_ID, v, n)
-#define near_carts_where_item_id_is_null(q) near_carts_where_null(q, ITEM_ID)
-#define near_carts_where_item_id_is_not_null(q) \
-    near_carts_where_not_null(q, ITEM_ID)
-#define near_carts_order_by_item_id(q, dir) \
-    near_carts_order_by(q, ITEM_ID, dir)
-#define near_carts_update_set_item_id(q, v) near_carts_set(q, ITEM_ID, v)
-#define near_carts_update_set_item_id_null(q) near_carts_set_null(q, ITEM_ID)
 
 /* Groups and shaping. */
 #define near_carts_or(q) sc_query_begin_or(SC_HANDLE(NEAR_CARTS, q))
@@ -2117,37 +1799,6 @@ static inline int near_items_delete_many(sc_db *db, const near_item *rows,
 #define near_items_set_null(q, col) \
     SC_SET_NULL(NEAR_ITEMS, q, NEAR_ITEMS_##col##_T)
 
-/* Column id (int64): the former names. */
-#define near_items_where_id_eq(q, v) near_items_where(q, ID, EQ, v)
-#define near_items_where_id_ne(q, v) near_items_where(q, ID, NE, v)
-#define near_items_where_id_lt(q, v) near_items_where(q, ID, LT, v)
-#define near_items_where_id_le(q, v) near_items_where(q, ID, LE, v)
-#define near_items_where_id_gt(q, v) near_items_where(q, ID, GT, v)
-#define near_items_where_id_ge(q, v) near_items_where(q, ID, GE, v)
-#define near_items_where_id_in(q, v, n) near_items_where_in(q, ID, v, n)
-#define near_items_where_id_not_in(q, v, n) \
-    near_items_where_not_in(q, ID, v, n)
-#define near_items_order_by_id(q, dir) near_items_order_by(q, ID, dir)
-
-/* Column cart_id (int64, nullable): the former names. */
-#define near_items_where_cart_id_eq(q, v) near_items_where(q, CART_ID, EQ, v)
-#define near_items_where_cart_id_ne(q, v) near_items_where(q, CART_ID, NE, v)
-#define near_items_where_cart_id_lt(q, v) near_items_where(q, CART_ID, LT, v)
-#define near_items_where_cart_id_le(q, v) near_items_where(q, CART_ID, LE, v)
-#define near_items_where_cart_id_gt(q, v) near_items_where(q, CART_ID, GT, v)
-#define near_items_where_cart_id_ge(q, v) near_items_where(q, CART_ID, GE, v)
-#define near_items_where_cart_id_in(q, v, n) \
-    near_items_where_in(q, CART_ID, v, n)
-#define near_items_where_cart_id_not_in(q, v, n) \
-    near_items_where_not_in(q, CART_ID, v, n)
-#define near_items_where_cart_id_is_null(q) near_items_where_null(q, CART_ID)
-#define near_items_where_cart_id_is_not_null(q) \
-    near_items_where_not_null(q, CART_ID)
-#define near_items_order_by_cart_id(q, dir) \
-    near_items_order_by(q, CART_ID, dir)
-#define near_items_update_set_cart_id(q, v) near_items_set(q, CART_ID, v)
-#define near_items_update_set_cart_id_null(q) near_items_set_null(q, CART_ID)
-
 /* Groups and shaping. */
 #define near_items_or(q) sc_query_begin_or(SC_HANDLE(NEAR_ITEMS, q))
 #define near_items_and(q) sc_query_begin_and(SC_HANDLE(NEAR_ITEMS, q))
@@ -2255,18 +1906,6 @@ static inline int near_films_delete_many(sc_db *db, const near_film *rows,
     SC_SET(NEAR_FILMS, q, NEAR_FILMS_##col##_T, __VA_ARGS__)
 #define near_films_set_null(q, col) \
     SC_SET_NULL(NEAR_FILMS, q, NEAR_FILMS_##col##_T)
-
-/* Column id (int64): the former names. */
-#define near_films_where_id_eq(q, v) near_films_where(q, ID, EQ, v)
-#define near_films_where_id_ne(q, v) near_films_where(q, ID, NE, v)
-#define near_films_where_id_lt(q, v) near_films_where(q, ID, LT, v)
-#define near_films_where_id_le(q, v) near_films_where(q, ID, LE, v)
-#define near_films_where_id_gt(q, v) near_films_where(q, ID, GT, v)
-#define near_films_where_id_ge(q, v) near_films_where(q, ID, GE, v)
-#define near_films_where_id_in(q, v, n) near_films_where_in(q, ID, v, n)
-#define near_films_where_id_not_in(q, v, n) \
-    near_films_where_not_in(q, ID, v, n)
-#define near_films_order_by_id(q, dir) near_films_order_by(q, ID, dir)
 
 /* Groups and shaping. */
 #define near_films_or(q) sc_query_begin_or(SC_HANDLE(NEAR_FILMS, q))
@@ -2405,38 +2044,6 @@ static inline int near_film_cast_delete_many(sc_db *db,
     SC_SET(NEAR_FILM_CAST, q, NEAR_FILM_CAST_##col##_T, __VA_ARGS__)
 #define near_film_cast_set_null(q, col) \
     SC_SET_NULL(NEAR_FILM_CAST, q, NEAR_FILM_CAST_##col##_T)
-
-/* Column id (int64): the former names. */
-#define near_film_cast_where_id_eq(q, v) near_film_cast_where(q, ID, EQ, v)
-#define near_film_cast_where_id_ne(q, v) near_film_cast_where(q, ID, NE, v)
-#define near_film_cast_where_id_lt(q, v) near_film_cast_where(q, ID, LT, v)
-#define near_film_cast_where_id_le(q, v) near_film_cast_where(q, ID, LE, v)
-#define near_film_cast_where_id_gt(q, v) near_film_cast_where(q, ID, GT, v)
-#define near_film_cast_where_id_ge(q, v) near_film_cast_where(q, ID, GE, v)
-#define near_film_cast_where_id_in(q, v, n) \
-    near_film_cast_where_in(q, ID, v, n)
-#define near_film_cast_where_id_not_in(q, v, n) \
-    near_film_cast_where_not_in(q, ID, v, n)
-#define near_film_cast_order_by_id(q, dir) near_film_cast_order_by(q, ID, dir)
-
-/* Column film (int64, nullable): the former names. */
-#define near_film_cast_where_film_eq(q, v) near_film_cast_where(q, FILM, EQ, v)
-#define near_film_cast_where_film_ne(q, v) near_film_cast_where(q, FILM, NE, v)
-#define near_film_cast_where_film_lt(q, v) near_film_cast_where(q, FILM, LT, v)
-#define near_film_cast_where_film_le(q, v) near_film_cast_where(q, FILM, LE, v)
-#define near_film_cast_where_film_gt(q, v) near_film_cast_where(q, FILM, GT, v)
-#define near_film_cast_where_film_ge(q, v) near_film_cast_where(q, FILM, GE, v)
-#define near_film_cast_where_film_in(q, v, n) \
-    near_film_cast_where_in(q, FILM, v, n)
-#define near_film_cast_where_film_not_in(q, v, n) \
-    near_film_cast_where_not_in(q, FILM, v, n)
-#define near_film_cast_where_film_is_null(q) near_film_cast_where_null(q, FILM)
-#define near_film_cast_where_film_is_not_null(q) \
-    near_film_cast_where_not_null(q, FILM)
-#define near_film_cast_order_by_film(q, dir) \
-    near_film_cast_order_by(q, FILM, dir)
-#define near_film_cast_update_set_film(q, v) near_film_cast_set(q, FILM, v)
-#define near_film_cast_update_set_film_null(q) near_film_cast_set_null(q, FILM)
 
 /* Groups and shaping. */
 #define near_film_cast_or(q) sc_query_begin_or(SC_HANDLE(NEAR_FILM_CAST, q))

@@ -236,102 +236,6 @@ static inline int q_Odd_Quote_Table_delete_many(sc_db *db,
 #define q_Odd_Quote_Table_set_null(q, col) \
     SC_SET_NULL(Q_ODD_QUOTE_TABLE, q, Q_ODD_QUOTE_TABLE_##col##_T)
 
-/* Column Id* / (int64): the former names. */
-#define q_Odd_Quote_Table_where_Id__eq(q, v) \
-    q_Odd_Quote_Table_where(q, ID_, EQ, v)
-#define q_Odd_Quote_Table_where_Id__ne(q, v) \
-    q_Odd_Quote_Table_where(q, ID_, NE, v)
-#define q_Odd_Quote_Table_where_Id__lt(q, v) \
-    q_Odd_Quote_Table_where(q, ID_, LT, v)
-#define q_Odd_Quote_Table_where_Id__le(q, v) \
-    q_Odd_Quote_Table_where(q, ID_, LE, v)
-#define q_Odd_Quote_Table_where_Id__gt(q, v) \
-    q_Odd_Quote_Table_where(q, ID_, GT, v)
-#define q_Odd_Quote_Table_where_Id__ge(q, v) \
-    q_Odd_Quote_Table_where(q, ID_, GE, v)
-#define q_Odd_Quote_Table_where_Id__in(q, v, n) \
-    q_Odd_Quote_Table_where_in(q, ID_, v, n)
-#define q_Odd_Quote_Table_where_Id__not_in(q, v, n) \
-    q_Odd_Quote_Table_where_not_in(q, ID_, v, n)
-#define q_Odd_Quote_Table_order_by_Id_(q, dir) \
-    q_Odd_Quote_Table_order_by(q, ID_, dir)
-
-/* Column select (text): the former names. */
-#define q_Odd_Quote_Table_where_select_eq(q, v) \
-    q_Odd_Quote_Table_where(q, SELECT, EQ, v)
-#define q_Odd_Quote_Table_where_select_ne(q, v) \
-    q_Odd_Quote_Table_where(q, SELECT, NE, v)
-#define q_Odd_Quote_Table_where_select_lt(q, v) \
-    q_Odd_Quote_Table_where(q, SELECT, LT, v)
-#define q_Odd_Quote_Table_where_select_le(q, v) \
-    q_Odd_Quote_Table_where(q, SELECT, LE, v)
-#define q_Odd_Quote_Table_where_select_gt(q, v) \
-    q_Odd_Quote_Table_where(q, SELECT, GT, v)
-#define q_Odd_Quote_Table_where_select_ge(q, v) \
-    q_Odd_Quote_Table_where(q, SELECT, GE, v)
-#define q_Odd_Quote_Table_where_select_like(q, v) \
-    q_Odd_Quote_Table_where(q, SELECT, LIKE, v)
-#define q_Odd_Quote_Table_where_select_ilike(q, v) \
-    q_Odd_Quote_Table_where(q, SELECT, ILIKE, v)
-#define q_Odd_Quote_Table_where_select_starts_with(q, v) \
-    q_Odd_Quote_Table_where(q, SELECT, STARTS_WITH, v)
-#define q_Odd_Quote_Table_where_select_in(q, v, n) \
-    q_Odd_Quote_Table_where_in(q, SELECT, v, n)
-#define q_Odd_Quote_Table_where_select_not_in(q, v, n) \
-    q_Odd_Quote_Table_where_not_in(q, SELECT, v, n)
-#define q_Odd_Quote_Table_order_by_select(q, dir) \
-    q_Odd_Quote_Table_order_by(q, SELECT, dir)
-#define q_Odd_Quote_Table_update_set_select(q, v) \
-    q_Odd_Quote_Table_set(q, SELECT, v)
-
-/* Column 2nd (enum Mood Kind): the former names. */
-#define q_Odd_Quote_Table_where__2nd_eq(q, v) \
-    q_Odd_Quote_Table_where(q, _2ND, EQ, v)
-#define q_Odd_Quote_Table_where__2nd_ne(q, v) \
-    q_Odd_Quote_Table_where(q, _2ND, NE, v)
-#define q_Odd_Quote_Table_where__2nd_in(q, v, n) \
-    q_Odd_Quote_Table_where_in(q, _2ND, v, n)
-#define q_Odd_Quote_Table_where__2nd_not_in(q, v, n) \
-    q_Odd_Quote_Table_where_not_in(q, _2ND, v, n)
-#define q_Odd_Quote_Table_order_by__2nd(q, dir) \
-    q_Odd_Quote_Table_order_by(q, _2ND, dir)
-#define q_Odd_Quote_Table_update_set__2nd(q, v) \
-    q_Odd_Quote_Table_set(q, _2ND, v)
-
-/* Column back\slash (text, nullable): the former names. */
-#define q_Odd_Quote_Table_where_back_slash_eq(q, v) \
-    q_Odd_Quote_Table_where(q, BACK_SLASH, EQ, v)
-#define q_Odd_Quote_Table_where_back_slash_ne(q, v) \
-    q_Odd_Quote_Table_where(q, BACK_SLASH, NE, v)
-#define q_Odd_Quote_Table_where_back_slash_lt(q, v) \
-    q_Odd_Quote_Table_where(q, BACK_SLASH, LT, v)
-#define q_Odd_Quote_Table_where_back_slash_le(q, v) \
-    q_Odd_Quote_Table_where(q, BACK_SLASH, LE, v)
-#define q_Odd_Quote_Table_where_back_slash_gt(q, v) \
-    q_Odd_Quote_Table_where(q, BACK_SLASH, GT, v)
-#define q_Odd_Quote_Table_where_back_slash_ge(q, v) \
-    q_Odd_Quote_Table_where(q, BACK_SLASH, GE, v)
-#define q_Odd_Quote_Table_where_back_slash_like(q, v) \
-    q_Odd_Quote_Table_where(q, BACK_SLASH, LIKE, v)
-#define q_Odd_Quote_Table_where_back_slash_ilike(q, v) \
-    q_Odd_Quote_Table_where(q, BACK_SLASH, ILIKE, v)
-#define q_Odd_Quote_Table_where_back_slash_starts_with(q, v) \
-    q_Odd_Quote_Table_where(q, BACK_SLASH, STARTS_WITH, v)
-#define q_Odd_Quote_Table_where_back_slash_in(q, v, n) \
-    q_Odd_Quote_Table_where_in(q, BACK_SLASH, v, n)
-#define q_Odd_Quote_Table_where_back_slash_not_in(q, v, n) \
-    q_Odd_Quote_Table_where_not_in(q, BACK_SLASH, v, n)
-#define q_Odd_Quote_Table_where_back_slash_is_null(q) \
-    q_Odd_Quote_Table_where_null(q, BACK_SLASH)
-#define q_Odd_Quote_Table_where_back_slash_is_not_null(q) \
-    q_Odd_Quote_Table_where_not_null(q, BACK_SLASH)
-#define q_Odd_Quote_Table_order_by_back_slash(q, dir) \
-    q_Odd_Quote_Table_order_by(q, BACK_SLASH, dir)
-#define q_Odd_Quote_Table_update_set_back_slash(q, v) \
-    q_Odd_Quote_Table_set(q, BACK_SLASH, v)
-#define q_Odd_Quote_Table_update_set_back_slash_null(q) \
-    q_Odd_Quote_Table_set_null(q, BACK_SLASH)
-
 /* Groups and shaping. */
 #define q_Odd_Quote_Table_or(q) \
     sc_query_begin_or(SC_HANDLE(Q_ODD_QUOTE_TABLE, q))
@@ -454,33 +358,6 @@ static inline int q_kids_delete_many(sc_db *db, const q_kid *rows, size_t n)
 #define q_kids_set(q, col, ...) \
     SC_SET(Q_KIDS, q, Q_KIDS_##col##_T, __VA_ARGS__)
 #define q_kids_set_null(q, col) SC_SET_NULL(Q_KIDS, q, Q_KIDS_##col##_T)
-
-/* Column id (int64): the former names. */
-#define q_kids_where_id_eq(q, v) q_kids_where(q, ID, EQ, v)
-#define q_kids_where_id_ne(q, v) q_kids_where(q, ID, NE, v)
-#define q_kids_where_id_lt(q, v) q_kids_where(q, ID, LT, v)
-#define q_kids_where_id_le(q, v) q_kids_where(q, ID, LE, v)
-#define q_kids_where_id_gt(q, v) q_kids_where(q, ID, GT, v)
-#define q_kids_where_id_ge(q, v) q_kids_where(q, ID, GE, v)
-#define q_kids_where_id_in(q, v, n) q_kids_where_in(q, ID, v, n)
-#define q_kids_where_id_not_in(q, v, n) q_kids_where_not_in(q, ID, v, n)
-#define q_kids_order_by_id(q, dir) q_kids_order_by(q, ID, dir)
-
-/* Column parent (int64, nullable): the former names. */
-#define q_kids_where_parent_eq(q, v) q_kids_where(q, PARENT, EQ, v)
-#define q_kids_where_parent_ne(q, v) q_kids_where(q, PARENT, NE, v)
-#define q_kids_where_parent_lt(q, v) q_kids_where(q, PARENT, LT, v)
-#define q_kids_where_parent_le(q, v) q_kids_where(q, PARENT, LE, v)
-#define q_kids_where_parent_gt(q, v) q_kids_where(q, PARENT, GT, v)
-#define q_kids_where_parent_ge(q, v) q_kids_where(q, PARENT, GE, v)
-#define q_kids_where_parent_in(q, v, n) q_kids_where_in(q, PARENT, v, n)
-#define q_kids_where_parent_not_in(q, v, n) \
-    q_kids_where_not_in(q, PARENT, v, n)
-#define q_kids_where_parent_is_null(q) q_kids_where_null(q, PARENT)
-#define q_kids_where_parent_is_not_null(q) q_kids_where_not_null(q, PARENT)
-#define q_kids_order_by_parent(q, dir) q_kids_order_by(q, PARENT, dir)
-#define q_kids_update_set_parent(q, v) q_kids_set(q, PARENT, v)
-#define q_kids_update_set_parent_null(q) q_kids_set_null(q, PARENT)
 
 /* Groups and shaping. */
 #define q_kids_or(q) sc_query_begin_or(SC_HANDLE(Q_KIDS, q))
