@@ -988,10 +988,9 @@ SC_API int sc_row_delete_many(sc_db *db, const sc_table_desc *t,
 /* ---------------------------------------------------------------------
  * Queries.  Generated code wraps these in typed macros per table, given
  * a column and an operator by name (pycon_users_where(q, USER_NAME, LIKE,
- * "최%"), ...), over the typed
- * calls below (sc_query_where_text(), ...), which pass the generic ones a
- * pointer to a value of the column's C type, exactly as it would sit in
- * the row struct.
+ * "최%"), ...), over the typed calls below (sc_query_where_text(), ...),
+ * which pass the generic ones a pointer to a value of the column's C
+ * type, exactly as it would sit in the row struct.
  *
  * A query is built, run by one or more terminals, and freed.  Building
  * never fails visibly: an error while building (out of memory, misuse) is
@@ -1065,7 +1064,7 @@ SC_API void sc_query_where_in(sc_query *q, unsigned col, sc_op op,
 
 /*
  * The typed forms of sc_query_where(), sc_query_where_in() and
- * sc_query_set(), one set per C value type, which the generated per-column
+ * sc_query_set(), one set per C value type, which the generated query
  * macros call: the value is passed as itself, so that the compiler checks
  * its type.  i16, i32 (int32, date), i64 (int64, numeric(p<=18),
  * timestamp), f32, f64, bool, text (const char *: text, varchar, decimal,

@@ -45,7 +45,8 @@ extern "C" {
  * matches no row, and nothing is changed); cols 0 is every column.
  *
  * Queries.  P_select() starts one; the where, order and join macros
- * shape it, given the query or a join handle of the table; a terminal
+ * shape it, given the query or a join handle of the table and a column
+ * and an operator by name (P_where(q, COL, LIKE, "a%")); a terminal
  * runs it (as often as wanted); P_query_free() releases it.  Values are
  * copied when given, and always sent as bound parameters.  Filters after
  * P_or() combine with OR, after P_not() are negated, up to the matching
@@ -57,7 +58,7 @@ extern "C" {
  * each: calls fn with one row at a time, valid during the call only, in
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.  Bulk changes of the matching
- * rows: set the columns to change, then update_all; or delete_all;
+ * rows: P_set() the columns to change, then update_all; or delete_all;
  * *changed receives the row count.
  *
  * Joins along foreign keys: the join handle returned takes the filters,
