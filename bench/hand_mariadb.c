@@ -17,6 +17,8 @@
  *   - the stream unbuffered (no mysql_stmt_store_result): constant memory.
  *
  *     hand_mariadb run URL N DDL       the whole workload
+ *     hand_mariadb runtx URL N DDL     the same, each phase inside one
+ *                                      transaction
  *     hand_mariadb populate URL N DDL  N users with their final emails
  *     hand_mariadb stream URL N        the streaming phase alone
  *
@@ -58,6 +60,7 @@ static MYSQL *my;
 static MYSQL_STMT *st[NSTMT];
 static bench_data data;
 static int64_t *ids;
+static bool session; /* runtx: the reading phases in a transaction too */
 
 static void fail_my(const char *what)
 {
@@ -448,6 +451,20 @@ static void enroll(void)
     exec("ANALYZE TABLE users, programs, program_enrollments");
 }
 
+/* The transaction of a reading phase, in runtx mode (the writing phases
+ * have theirs in both modes); timed with the phase. */
+static void session_begin(void)
+{
+    if (session)
+        exec("BEGIN");
+}
+
+static void session_end(void)
+{
+    if (session)
+        exec("COMMIT");
+}
+
 /* A user row's result buffers. */
 typedef struct user_row {
     long long id;
@@ -500,6 +517,7 @@ static void phase_get(void)
     if (mysql_stmt_bind_param(st[S_GET], &p))
         fail_stmt(S_GET, "get");
     bind_row(S_GET, &r);
+    session_begin();
     for (k = 0; k < data.n; k++) {
         i = data.get_order[k];
         key = ids[i];
@@ -515,6 +533,7 @@ static void phase_get(void)
         if (mysql_stmt_fetch(st[S_GET]) != MYSQL_NO_DATA)
             bench_fail("get", "more than one row");
     }
+    session_end();
     bench_report("get", data.n, bench_now() - t0);
 }
 
@@ -572,6 +591,7 @@ static void phase_like(void)
     MYSQL_BIND p;
     size_t k;
 
+    session_begin();
     for (k = 0; k < BENCH_QUERIES; k++) {
         memset(&p, 0, sizeof p);
         p.buffer_type = MYSQL_TYPE_STRING;
@@ -581,6 +601,7 @@ static void phase_like(void)
         if (count(S_LIKE, &p) != data.prefix_counts[k])
             bench_fail("count like", "wrong count");
     }
+    session_end();
     bench_report("count_like", BENCH_QUERIES, bench_now() - t0);
 }
 
@@ -592,6 +613,7 @@ static void stream(void)
     user_row r;
     int rc;
 
+    session_begin();
     execute(S_STREAM, NULL, "stream");
     bind_row(S_STREAM, &r);
     while ((rc = mysql_stmt_fetch(st[S_STREAM])) == 0) {
@@ -604,6 +626,7 @@ static void stream(void)
     if (rc != MYSQL_NO_DATA)
         fail_stmt(S_STREAM, "stream");
     mysql_stmt_free_result(st[S_STREAM]);
+    session_end();
     bench_report("stream", data.n, bench_now() - t0);
     if (n != data.n || sum != bench_expected_sum(&data, ids))
         bench_fail("stream", "the rows streamed differ");
@@ -616,6 +639,7 @@ static void phase_join(void)
     MYSQL_BIND p;
     size_t k;
 
+    session_begin();
     for (k = 0; k < BENCH_QUERIES; k++) {
         prog = data.join_programs[k] + 1;
         memset(&p, 0, sizeof p);
@@ -624,6 +648,7 @@ static void phase_join(void)
         if (count(S_JOIN, &p) != data.program_counts[prog - 1])
             bench_fail("count join", "wrong count");
     }
+    session_end();
     bench_report("count_join", BENCH_QUERIES, bench_now() - t0);
 }
 
@@ -664,9 +689,11 @@ int main(int argc, char **argv)
     bool streaming = strcmp(mode, "stream") == 0;
     int i;
 
+    session = strcmp(mode, "runtx") == 0;
     if (n <= 0 || argc != (streaming ? 4 : 5) ||
-        (!streaming && strcmp(mode, "run") && strcmp(mode, "populate"))) {
-        fprintf(stderr, "usage: hand_mariadb run|populate URL N DDL\n"
+        (!streaming && !session && strcmp(mode, "run") &&
+         strcmp(mode, "populate"))) {
+        fprintf(stderr, "usage: hand_mariadb run|runtx|populate URL N DDL\n"
                         "       hand_mariadb stream URL N\n");
         return 2;
     }
@@ -675,7 +702,7 @@ int main(int argc, char **argv)
     ids = malloc(data.n * sizeof *ids);
     if (ids == NULL)
         bench_fail("main", "out of memory");
-    if (strcmp(mode, "run") == 0) {
+    if (strcmp(mode, "run") == 0 || session) {
         run_all();
     } else if (streaming) {
         stream_only();
