@@ -161,6 +161,8 @@ typedef struct my_stmt {
      * VALUES list, and that list, for a batch's multi-row form; NULL for
      * other statements */
     char *insert_head, *insert_row;
+    /* An UPDATE or DELETE, whose batch runs with array binding */
+    bool bulk;
     /* The multi-row forms prepared so far, by their number of rows */
     struct {
         unsigned rows;
@@ -1100,6 +1102,7 @@ static int my_prepare(void *conn, const char *sql, bool persistent,
         goto cleanup;
     }
     written_table(sql, s->table, sizeof s->table);
+    s->bulk = s->table[0] != '\0' && strncmp(sql, "INSERT", 6) != 0;
     if (!split_insert(s, sql)) {
         rc = nomem(c);
         goto cleanup;
@@ -1446,10 +1449,16 @@ static int execute(my_stmt *s, bool stream)
  * their values; a flush or sync runs those not run yet: consecutive
  * inserts of one statement as multi-row INSERTs of up to BATCH_ROWS rows
  * (and fewer than max_params values, in a packet well under
- * max_allowed_packet), the rest one by one.  A multi-row INSERT that
- * fails changes nothing (InnoDB undoes the statement), and its rows then
- * run one by one, so that the failure is the failing row's own, with
- * the rows before it done.  The outcomes are read in order.
+ * max_allowed_packet), consecutive updates or deletes of one statement
+ * with array binding (STMT_ATTR_ARRAY_SIZE: BATCH_ROWS executions in
+ * one message), the rest one by one.  A multi-row INSERT that fails
+ * changes nothing (InnoDB undoes the statement), and its rows then run
+ * one by one, so that the failure is the failing row's own, with the
+ * rows before it done.  An array of updates or deletes that fails, or
+ * changes fewer rows than it has (a key not found), tells neither which
+ * row nor what the rows before it did: its first row's outcome is
+ * SC__REDO, and the core runs the batch again one statement at a time.
+ * The outcomes are read in order.
  * ------------------------------------------------------------------- */
 
 #define BATCH_ROWS 256
@@ -1684,6 +1693,146 @@ static int run_multi(my_pipe *p, size_t from, unsigned rows)
     return 1;
 }
 
+/* The width of a value of type t in an array of them, for the fixed
+ * types; 0 for those bound as an array of pointers (see bulk_rows()). */
+static size_t fixed_width(enum enum_field_types t)
+{
+    switch (t) {
+    case MYSQL_TYPE_LONGLONG:
+        return sizeof(long long);
+    case MYSQL_TYPE_DOUBLE:
+        return sizeof(double);
+    case MYSQL_TYPE_FLOAT:
+        return sizeof(float);
+    default:
+        return 0;
+    }
+}
+
+/* How many executions from q[from] go in one array: those of its
+ * statement whose parameters have the types of the first non-null
+ * value of each; 0 or 1 for none. */
+static unsigned bulk_rows(my_pipe *p, size_t from)
+{
+    my_stmt *s = p->q[from].s;
+    enum enum_field_types t[64];
+    unsigned i, rows = 0;
+    size_t bytes = 0;
+
+    if (!s->bulk || s->nparams == 0 || s->nparams > 64)
+        return 0;
+    for (i = 0; i < s->nparams; i++)
+        t[i] = MYSQL_TYPE_NULL;
+    for (; from + rows < p->n && rows < BATCH_ROWS &&
+           p->q[from + rows].s == s &&
+           bytes + p->q[from + rows].bytes <= BATCH_BYTES;
+         rows++) {
+        const MYSQL_BIND *b = p->q[from + rows].params;
+
+        for (i = 0; i < s->nparams; i++) {
+            if (b[i].buffer_type == MYSQL_TYPE_NULL)
+                continue;
+            if (t[i] == MYSQL_TYPE_NULL)
+                t[i] = b[i].buffer_type;
+            else if (t[i] != b[i].buffer_type)
+                return rows;
+        }
+        bytes += p->q[from + rows].bytes;
+    }
+    return rows;
+}
+
+/*
+ * Runs q[from..from+rows) as one execution of their statement with
+ * array binding, column by column: each parameter an array of its
+ * values (of long long, double or float) or of pointers to them, with
+ * their lengths and a NULL indicator.  Returns 1 when every row changed
+ * one row; -1 otherwise, with the first row's outcome SC__REDO or, when
+ * the failure was not the values' (a deadlock, a lost connection), that
+ * error.
+ */
+static int run_bulk(my_pipe *p, size_t from, unsigned rows)
+{
+    my_stmt *s = p->q[from].s;
+    unsigned np = s->nparams, i, r, none = 0;
+    size_t cells = (size_t)np * rows, w;
+    MYSQL_BIND *b = sc__zalloc(np, sizeof *b);
+    char *ind = sc__zalloc(cells, 1);
+    unsigned long *len = sc__zalloc(cells, sizeof *len);
+    void **ptr = sc__zalloc(cells, sizeof *ptr);
+    unsigned char *fixed = sc__zalloc(cells, sizeof(double));
+    unsigned size = rows;
+    my_ulonglong n = 0;
+    int rc = -1;
+
+    if (b == NULL || ind == NULL || len == NULL || ptr == NULL ||
+        fixed == NULL) {
+        p->q[from].rc = nomem(s->c);
+        goto done;
+    }
+    for (i = 0; i < np; i++) {
+        size_t at = (size_t)i * rows;
+
+        b[i].buffer_type = MYSQL_TYPE_NULL;
+        for (r = 0; r < rows; r++) {
+            const MYSQL_BIND *q = &p->q[from + r].params[i];
+
+            if (q->buffer_type != MYSQL_TYPE_NULL) {
+                b[i].buffer_type = q->buffer_type;
+                break;
+            }
+        }
+        w = fixed_width(b[i].buffer_type);
+        b[i].buffer = w > 0 ? (void *)(fixed + at * sizeof(double))
+                            : (void *)(ptr + at);
+        b[i].length = len + at;
+        b[i].u.indicator = ind + at;
+        for (r = 0; r < rows; r++) {
+            const MYSQL_BIND *q = &p->q[from + r].params[i];
+
+            if (q->buffer_type == MYSQL_TYPE_NULL) {
+                ind[at + r] = STMT_INDICATOR_NULL;
+            } else if (w > 0) {
+                memcpy(fixed + at * sizeof(double) + r * w, q->buffer, w);
+            } else {
+                ptr[at + r] = q->buffer;
+                len[at + r] = q->length != NULL ? *q->length
+                                                : q->buffer_length;
+            }
+        }
+    }
+    my_reset(s);
+    if (mysql_stmt_attr_set(s->st, STMT_ATTR_ARRAY_SIZE, &size) != 0 ||
+        mysql_stmt_bind_param(s->st, b) != 0 ||
+        mysql_stmt_execute(s->st) != 0) {
+        unsigned e = mysql_stmt_errno(s->st);
+
+        p->q[from].rc = e == ER_LOCK_DEADLOCK || is_lost(e)
+                            ? record(s->c, e, mysql_stmt_error(s->st))
+                            : SC__REDO;
+    } else {
+        n = mysql_stmt_affected_rows(s->st);
+        if (n == (my_ulonglong)rows) {
+            for (r = 0; r < rows; r++) {
+                p->q[from + r].rc = SC__DONE;
+                p->q[from + r].changes = 1;
+                p->q[from + r].insert_id = 0;
+            }
+            rc = 1;
+        } else {
+            p->q[from].rc = SC__REDO;
+        }
+    }
+    mysql_stmt_attr_set(s->st, STMT_ATTR_ARRAY_SIZE, &none);
+done:
+    sc__free(b);
+    sc__free(ind);
+    sc__free(len);
+    sc__free(ptr);
+    sc__free(fixed);
+    return rc;
+}
+
 /* How many executions from q[from] go in one multi-row INSERT: 0 or 1
  * for none. */
 static unsigned multi_rows(my_pipe *p, size_t from)
@@ -1733,6 +1882,11 @@ static int pipe_run(my_conn *c)
     while (p->run < p->n) {
         if (p->run > 0 && p->q[p->run - 1].rc != SC__DONE)
             return SC_OK; /* after a failure nothing more runs */
+        rows = bulk_rows(p, p->run);
+        if (rows > 1 && !c->lost) {
+            p->run += run_bulk(p, p->run, rows) > 0 ? rows : 1;
+            continue;
+        }
         rows = multi_rows(p, p->run);
         multi = rows > 1 && !c->lost && keys_consecutive(c)
                     ? run_multi(p, p->run, rows)
