@@ -16,11 +16,15 @@
  *
  * A result that is read to its end in one go is stored on the client at
  * the first step, so that the connection is free for other statements
- * while its rows are read.  A streamed statement (sc_query_each()) runs
- * through a read-only server-side cursor instead, FETCH_ROWS rows at a
- * time: constant memory for a result of any size, and the connection
- * free between two batches (the server keeps the cursor's rows in a
- * temporary table of its own until the stream ends).
+ * while its rows are read.  A streamed statement (sc_query_each()) is
+ * read unbuffered instead, each row as it arrives: constant memory for a
+ * result of any size, and no copy of it kept on the server.  The
+ * connection then belongs to the stream until its last row, so the
+ * first other statement that runs on it while the stream is open (a row
+ * function's) first stores the rest of the stream's rows on the client
+ * (quiet()), and the stream goes on from there: memory stays flat for a
+ * row function that runs no statement, and the rest of the result is
+ * held from the first one that does.
  *
  * No message this file builds repeats a password: URLs are quoted with
  * the password replaced, and the server's messages are scrubbed of it.
@@ -45,9 +49,6 @@
 /* MariaDB's number of the binary character set: a field of it holds
  * bytes (BINARY, VARBINARY, BLOB), any other holds text. */
 #define BINARY_CHARSET 63
-
-/* Rows of a stream's cursor per round trip, as postgres.c fetches. */
-#define FETCH_ROWS 512
 
 /* The room a text or blob column's buffer starts with; a longer value
  * grows it, and the column is fetched again. */
@@ -96,10 +97,12 @@ typedef struct my_conn {
     /* innodb_autoinc_lock_mode: 2 gives a multi-row INSERT keys that
      * need not follow each other; -1 not read yet */
     int autoinc_mode;
-    unsigned long fetch_rows; /* rows per round trip of a stream */
+    /* The stream whose rows still arrive unbuffered, or NULL */
+    struct my_stmt *stream;
 } my_conn;
 
 static void pipe_free(struct my_pipe *p);
+static void my_reset(void *stmt);
 
 /* The storage of one parameter's wire form. */
 typedef struct my_param {
@@ -152,7 +155,6 @@ typedef struct my_stmt {
     my_col *cols;
     bool executed;           /* since the last reset */
     bool has_result;         /* the execution gave a result set */
-    bool cursor;             /* the cursor attribute is set */
     bool rebind;             /* a column buffer moved: bind again */
     /* The table an INSERT, UPDATE or DELETE writes, for the columns of
      * a duplicate key; "" for other statements */
@@ -518,6 +520,20 @@ static int nomem(my_conn *c)
     return SC_NOMEM;
 }
 
+/* Frees the connection for another statement: the rows of an open
+ * stream still to arrive are stored on the client, where the stream
+ * reads them on.  Connector/C would otherwise read them as the other
+ * statement's answer, or throw them away. */
+static int quiet(my_conn *c)
+{
+    my_stmt *s = c->stream;
+
+    if (s == NULL)
+        return SC_OK;
+    c->stream = NULL;
+    return mysql_stmt_store_result(s->st) != 0 ? stmt_error(s) : SC_OK;
+}
+
 /* ---------------------------------------------------------------------
  * URLs:
  *   mariadb://[user[:password]@][host][:port][/database][?key=value&...]
@@ -857,8 +873,6 @@ static int my_open(const char *url, const sc__conn_opts *opts, void **conn,
                         err);
         goto cleanup;
     }
-    c->fetch_rows = opts->fetch_size > 0 ? (unsigned long)opts->fetch_size
-                                         : FETCH_ROWS;
     if (mysql_real_query(c->my, SESSION_SQL, strlen(SESSION_SQL)) != 0 ||
         (opts->busy_timeout_ms >= 0 &&
          set_lock_wait(c, opts->busy_timeout_ms) != 0)) {
@@ -881,8 +895,10 @@ static int my_exec(void *conn, const char *sql)
     my_conn *c = conn;
     MYSQL_RES *res;
     my_ulonglong n;
-    int more;
+    int more, rc = quiet(c);
 
+    if (rc != SC_OK)
+        return rc;
     if (mysql_real_query(c->my, sql, strlen(sql)) != 0)
         return conn_error(c);
     do {
@@ -1044,6 +1060,10 @@ static void stmt_free(my_stmt *s)
 {
     unsigned i;
 
+    if (s->c->stream == s)
+        my_reset(s);
+    else
+        quiet(s->c);
     for (i = 0; i < sizeof s->multi / sizeof s->multi[0]; i++) {
         if (s->multi[i].st != NULL)
             mysql_stmt_close(s->multi[i].st);
@@ -1094,6 +1114,10 @@ static int my_prepare(void *conn, const char *sql, bool persistent,
     *stmt = NULL;
     if (s == NULL)
         return nomem(c);
+    if ((rc = quiet(c)) != SC_OK) {
+        sc__free(s);
+        return rc;
+    }
     s->c = c;
     s->st = mysql_stmt_init(c->my);
     if (s->st == NULL) {
@@ -1136,12 +1160,14 @@ static void my_reset(void *stmt)
 
     if (!s->executed)
         return;
-    /* an open cursor is closed on the server; a stored result is only
-     * freed, with no round trip */
-    if (s->cursor && s->has_result)
-        mysql_stmt_reset(s->st);
+    /* the rest of a stream's rows are read and dropped; a stored result
+     * is only freed.  Freeing one while another stream's rows arrive
+     * would read those. */
+    if (s->c->stream == s)
+        s->c->stream = NULL;
     else
-        mysql_stmt_free_result(s->st);
+        quiet(s->c);
+    mysql_stmt_free_result(s->st);
     s->executed = false;
     s->has_result = false;
 }
@@ -1391,10 +1417,11 @@ static int fetch(my_stmt *s)
         s->rebind = false;
     }
     rc = mysql_stmt_fetch(s->st);
-    if (rc == MYSQL_NO_DATA)
-        return SC__DONE;
-    if (rc == 1)
-        return stmt_error(s);
+    if (rc == MYSQL_NO_DATA || rc == 1) {
+        if (s->c->stream == s)
+            s->c->stream = NULL;
+        return rc == 1 ? stmt_error(s) : SC__DONE;
+    }
     if (rc == MYSQL_DATA_TRUNCATED && (rc = refetch(s)) != SC_OK)
         return rc;
     for (i = 0; i < s->nfields; i++)
@@ -1403,24 +1430,17 @@ static int fetch(my_stmt *s)
     return SC__ROW;
 }
 
-/* Executes s, its rows stored on the client or, for a stream, left in a
- * read-only cursor on the server; then its first row. */
+/* Executes s, its rows stored on the client or, for a stream, read as
+ * they arrive; then its first row. */
 static int execute(my_stmt *s, bool stream)
 {
-    unsigned long type = stream ? CURSOR_TYPE_READ_ONLY
-                                : CURSOR_TYPE_NO_CURSOR;
-    unsigned long rows = s->c->fetch_rows;
     my_ulonglong n;
+    int rc;
 
     if (s->executed)
         my_reset(s);
-    if (s->cursor != stream) {
-        if (mysql_stmt_attr_set(s->st, STMT_ATTR_CURSOR_TYPE, &type) ||
-            (stream &&
-             mysql_stmt_attr_set(s->st, STMT_ATTR_PREFETCH_ROWS, &rows)))
-            return stmt_error(s);
-        s->cursor = stream;
-    }
+    if ((rc = quiet(s->c)) != SC_OK)
+        return rc;
     if (s->nparams > 0 && mysql_stmt_bind_param(s->st, s->params) != 0)
         return stmt_error(s);
     if (mysql_stmt_execute(s->st) != 0)
@@ -1440,6 +1460,8 @@ static int execute(my_stmt *s, bool stream)
     }
     if (!stream && mysql_stmt_store_result(s->st) != 0)
         return stmt_error(s);
+    if (stream)
+        s->c->stream = s;
     s->rebind = true;
     return fetch(s);
 }
@@ -1878,6 +1900,8 @@ static int pipe_run(my_conn *c)
 
     if (p == NULL)
         return SC_MISUSE;
+    if ((rc = quiet(c)) != SC_OK)
+        return rc;
     pipe_drop_read(p);
     while (p->run < p->n) {
         if (p->run > 0 && p->q[p->run - 1].rc != SC__DONE)
