@@ -99,10 +99,18 @@ typedef struct my_conn {
     int autoinc_mode;
     /* The stream whose rows still arrive unbuffered, or NULL */
     struct my_stmt *stream;
+    bool text;               /* prepare=off: the text protocol only */
 } my_conn;
 
 static void pipe_free(struct my_pipe *p);
 static void my_reset(void *stmt);
+struct my_stmt;
+static int text_prepare(struct my_stmt *s, const char *sql);
+static int text_execute(struct my_stmt *s, const MYSQL_BIND *params);
+static int text_fetch(struct my_stmt *s);
+static bool want_column(struct my_stmt *s, int i, const sc_column_desc *c);
+static bool my_column_fits(void *stmt, int i, const sc_column_desc *c,
+                           char *found, size_t size);
 
 /* The storage of one parameter's wire form. */
 typedef struct my_param {
@@ -165,6 +173,15 @@ typedef struct my_stmt {
     char *insert_head, *insert_row;
     /* An UPDATE or DELETE, whose batch runs with array binding */
     bool bulk;
+    /* prepare=off: the text, where each '?' of it is, the result, and
+     * the descriptor columns to check the result's columns against at
+     * the first execution (column_fits() comes before one) */
+    char *sql;
+    size_t *marks;
+    MYSQL_RES *res;
+    const sc_column_desc **want;
+    unsigned nwant;
+    bool checked;
     /* The multi-row forms prepared so far, by their number of rows */
     struct {
         unsigned rows;
@@ -873,6 +890,7 @@ static int my_open(const char *url, const sc__conn_opts *opts, void **conn,
                         err);
         goto cleanup;
     }
+    c->text = opts->unnamed;
     if (mysql_real_query(c->my, SESSION_SQL, strlen(SESSION_SQL)) != 0 ||
         (opts->busy_timeout_ms >= 0 &&
          set_lock_wait(c, opts->busy_timeout_ms) != 0)) {
@@ -1072,6 +1090,11 @@ static void stmt_free(my_stmt *s)
     sc__free(s->insert_row);
     if (s->st != NULL)
         mysql_stmt_close(s->st);
+    if (s->res != NULL)
+        mysql_free_result(s->res);
+    sc__free(s->sql);
+    sc__free(s->marks);
+    sc__free(s->want);
     for (i = 0; s->cols != NULL && i < s->nfields; i++)
         sc__free(s->cols[i].buf);
     sc__free(s->cols);
@@ -1119,6 +1142,13 @@ static int my_prepare(void *conn, const char *sql, bool persistent,
         return rc;
     }
     s->c = c;
+    if (c->text) {
+        rc = text_prepare(s, sql);
+        if (rc != SC_OK)
+            goto cleanup;
+        *stmt = s;
+        return SC_OK;
+    }
     s->st = mysql_stmt_init(c->my);
     if (s->st == NULL) {
         rc = c->lost ? record(c, CR_SERVER_LOST, "mysql_stmt_init")
@@ -1167,7 +1197,11 @@ static void my_reset(void *stmt)
         s->c->stream = NULL;
     else
         quiet(s->c);
-    mysql_stmt_free_result(s->st);
+    if (s->st != NULL)
+        mysql_stmt_free_result(s->st);
+    if (s->res != NULL)
+        mysql_free_result(s->res);
+    s->res = NULL;
     s->executed = false;
     s->has_result = false;
 }
@@ -1180,7 +1214,10 @@ static void my_finalize(void *stmt)
 
 static int my_column_count(void *stmt)
 {
-    return (int)mysql_stmt_field_count(((my_stmt *)stmt)->st);
+    my_stmt *s = stmt;
+
+    return s->st != NULL ? (int)mysql_stmt_field_count(s->st)
+                         : (int)s->nfields;
 }
 
 /* ---------------------------------------------------------------------
@@ -1411,6 +1448,8 @@ static int fetch(my_stmt *s)
     unsigned i;
     int rc;
 
+    if (s->st == NULL)
+        return text_fetch(s);
     if (s->rebind) {
         if (mysql_stmt_bind_result(s->st, s->results) != 0)
             return stmt_error(s);
@@ -1441,6 +1480,8 @@ static int execute(my_stmt *s, bool stream)
         my_reset(s);
     if ((rc = quiet(s->c)) != SC_OK)
         return rc;
+    if (s->st == NULL)
+        return text_execute(s, s->params);
     if (s->nparams > 0 && mysql_stmt_bind_param(s->st, s->params) != 0)
         return stmt_error(s);
     if (mysql_stmt_execute(s->st) != 0)
@@ -1464,6 +1505,319 @@ static int execute(my_stmt *s, bool stream)
         s->c->stream = s;
     s->rebind = true;
     return fetch(s);
+}
+
+/* ---------------------------------------------------------------------
+ * prepare=off: no statement prepared on the server.  A statement keeps
+ * its text and where its placeholders are; each execution writes the
+ * values bound (as for the binary protocol, in my_bind()) into the text
+ * as literals and sends it with mysql_real_query(): integers as they
+ * are, floats as DOUBLE literals of 17 digits (a float32 exactly, as the
+ * double it widens to), a numeric's decimal text as a DECIMAL literal,
+ * dates and timestamps as DATE'...' and TIMESTAMP'...' with their
+ * microseconds, text escaped by mysql_real_escape_string() (the
+ * connection's utf8mb4; backslashes escape, as the session has them),
+ * bytes as X'..' hex.  Results come as text and are read into the same
+ * column storage as the binary protocol's, each value parsed from the
+ * server's exact form (a double in its shortest form that reads back
+ * the same; a float32 column is read as a DOUBLE, see my_put_read()).
+ * A stream's rows are stored on the client at its execution.
+ * ------------------------------------------------------------------- */
+
+/* Finds the '?' placeholders of sql outside quotes. */
+static int text_prepare(my_stmt *s, const char *sql)
+{
+    size_t n = strlen(sql), i, k = 0;
+    char q = 0;
+
+    written_table(sql, s->table, sizeof s->table);
+    s->sql = dup_n(sql, n);
+    s->marks = sc__zalloc(n + 1, sizeof *s->marks);
+    if (s->sql == NULL || s->marks == NULL)
+        return nomem(s->c);
+    for (i = 0; i < n; i++) {
+        if (q != 0) {
+            if (sql[i] == '\\' && q == '\'' && i + 1 < n)
+                i++;
+            else if (sql[i] == q)
+                q = 0; /* a doubled quote closes and opens again */
+        } else if (sql[i] == '\'' || sql[i] == '"' || sql[i] == '`') {
+            q = sql[i];
+        } else if (sql[i] == '?') {
+            s->marks[k++] = i;
+        }
+    }
+    s->nparams = (unsigned)k;
+    s->params = sc__zalloc(k, sizeof *s->params);
+    s->pdata = sc__zalloc(k, sizeof *s->pdata);
+    if (s->params == NULL || s->pdata == NULL)
+        return nomem(s->c);
+    for (i = 0; i < k; i++)
+        s->params[i].buffer_type = MYSQL_TYPE_NULL;
+    return SC_OK;
+}
+
+/* Whether t (n bytes) is a plain decimal number: [-]digits[.digits]. */
+static bool plain_number(const char *t, size_t n)
+{
+    size_t i = t[0] == '-', digits = 0, points = 0;
+
+    for (; i < n; i++) {
+        if (t[i] == '.' && points++ == 0 && digits > 0)
+            continue;
+        if (t[i] < '0' || t[i] > '9')
+            return false;
+        digits++;
+    }
+    return digits > 0 && t[n - 1] != '.';
+}
+
+/* Writes the value b holds as an SQL literal. */
+static void put_literal(my_conn *c, sc__buf *out, const MYSQL_BIND *b)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *p = b->buffer;
+    const MYSQL_TIME *t = b->buffer;
+    size_t n = b->length != NULL ? *b->length : b->buffer_length, i;
+    char *e;
+
+    switch (b->buffer_type) {
+    case MYSQL_TYPE_NULL:
+        sc__buf_puts(out, "NULL");
+        return;
+    case MYSQL_TYPE_LONGLONG:
+        sc__buf_printf(out, "%lld", *(const long long *)b->buffer);
+        return;
+    case MYSQL_TYPE_DOUBLE:
+        sc__buf_printf(out, "%.17e", *(const double *)b->buffer);
+        return;
+    case MYSQL_TYPE_FLOAT:
+        sc__buf_printf(out, "%.17e", (double)*(const float *)b->buffer);
+        return;
+    case MYSQL_TYPE_DATE:
+        sc__buf_printf(out, "DATE'%04u-%02u-%02u'", t->year, t->month,
+                       t->day);
+        return;
+    case MYSQL_TYPE_DATETIME:
+        sc__buf_printf(out, "TIMESTAMP'%04u-%02u-%02u %02u:%02u:%02u.%06lu'",
+                       t->year, t->month, t->day, t->hour, t->minute,
+                       t->second, t->second_part);
+        return;
+    case MYSQL_TYPE_BLOB:
+        sc__buf_puts(out, "X'");
+        for (i = 0; i < n; i++) {
+            char two[2] = {hex[p[i] >> 4], hex[p[i] & 15]};
+
+            sc__buf_putn(out, two, 2);
+        }
+        sc__buf_puts(out, "'");
+        return;
+    case MYSQL_TYPE_NEWDECIMAL:
+        if (n > 0 && plain_number(b->buffer, n)) {
+            sc__buf_putn(out, b->buffer, n);
+            return;
+        }
+        break; /* as a string, which the server reads as it can */
+    default:
+        break;
+    }
+    e = n < ((size_t)-1 - 1) / 2 ? sc__malloc(2 * n + 1) : NULL;
+    if (e == NULL) {
+        out->failed = true;
+        return;
+    }
+    n = mysql_real_escape_string(c->my, e, b->buffer, (unsigned long)n);
+    sc__buf_puts(out, "'");
+    sc__buf_putn(out, e, n);
+    sc__buf_puts(out, "'");
+    sc__free(e);
+}
+
+/* Remembers that result column i is to be read as column c. */
+static bool want_column(my_stmt *s, int i, const sc_column_desc *c)
+{
+    const sc_column_desc **w;
+
+    if (i < 0)
+        return false;
+    if ((unsigned)i >= s->nwant) {
+        w = sc__realloc(s->want, ((size_t)i + 1) * sizeof *w);
+        if (w == NULL)
+            return false;
+        memset(w + s->nwant, 0, ((size_t)i + 1 - s->nwant) * sizeof *w);
+        s->want = w;
+        s->nwant = (unsigned)i + 1;
+    }
+    s->want[i] = c;
+    return true;
+}
+
+/* Takes the result's columns from res at the first execution, and
+ * checks them against the columns column_fits() was asked about. */
+static int text_fields(my_stmt *s)
+{
+    unsigned n = mysql_num_fields(s->res), i;
+    MYSQL_FIELD *f = mysql_fetch_fields(s->res);
+
+    if (s->cols != NULL) {
+        if (n == s->nfields)
+            return SC_OK;
+        set_error(s->c, SC_ERROR, SC_ERROR,
+                  "the statement's result changed shape since it was "
+                  "first run");
+        return SC_ERROR;
+    }
+    s->cols = sc__zalloc(n ? n : 1, sizeof *s->cols);
+    if (s->cols == NULL)
+        return nomem(s->c);
+    s->nfields = n;
+    for (i = 0; i < n; i++) {
+        s->cols[i].type = f[i].type;
+        s->cols[i].flags = f[i].flags;
+        s->cols[i].charset = f[i].charsetnr;
+        s->cols[i].decimals = f[i].decimals;
+        s->cols[i].cls = class_of(f[i].type);
+    }
+    s->checked = true;
+    for (i = 0; i < s->nwant; i++) {
+        char found[64], msg[512];
+
+        if (s->want[i] == NULL ||
+            my_column_fits(s, (int)i, s->want[i], found, sizeof found))
+            continue;
+        snprintf(msg, sizeof msg,
+                 "%s%s%s: stored values are %s, which the descriptor does "
+                 "not read as its type",
+                 s->table, s->table[0] ? "." : "", s->want[i]->name, found);
+        set_error(s->c, SC_RANGE, SC_RANGE, msg);
+        sc__copy_n(s->c->err.column, sizeof s->c->err.column,
+                   s->want[i]->name, strlen(s->want[i]->name));
+        return SC_RANGE;
+    }
+    return SC_OK;
+}
+
+/* Executes s with the values of params written into its text; then its
+ * first row. */
+static int text_execute(my_stmt *s, const MYSQL_BIND *params)
+{
+    my_conn *c = s->c;
+    size_t at = 0;
+    my_ulonglong n;
+    sc__buf b = {0};
+    unsigned i;
+    int rc;
+
+    for (i = 0; i < s->nparams; i++) {
+        sc__buf_putn(&b, s->sql + at, s->marks[i] - at);
+        put_literal(c, &b, &params[i]);
+        at = s->marks[i] + 1;
+    }
+    sc__buf_puts(&b, s->sql + at);
+    if (b.failed) {
+        sc__buf_free(&b);
+        return nomem(c);
+    }
+    rc = mysql_real_query(c->my, b.s, b.len);
+    sc__buf_free(&b);
+    if (rc != 0) {
+        rc = conn_error(c);
+        if (c->err.extended == SC_CONSTRAINT_UNIQUE ||
+            c->err.extended == SC_CONSTRAINT_PRIMARYKEY)
+            duplicate_columns(c, s->table);
+        return rc;
+    }
+    s->executed = true;
+    n = mysql_affected_rows(c->my);
+    c->changes = n == (my_ulonglong)-1 ? 0 : (int64_t)n;
+    c->insert_id = (int64_t)mysql_insert_id(c->my);
+    if (mysql_field_count(c->my) == 0)
+        return SC__DONE;
+    s->res = mysql_store_result(c->my);
+    if (s->res == NULL)
+        return conn_error(c);
+    s->has_result = true;
+    rc = text_fields(s);
+    return rc != SC_OK ? rc : text_fetch(s);
+}
+
+/* "YYYY-MM-DD[ HH:MM:SS[.ffffff]]" into t. */
+static void text_time(const char *v, MYSQL_TIME *t)
+{
+    unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+    unsigned long us = 0;
+    const char *dot;
+    int k;
+
+    memset(t, 0, sizeof *t);
+    sscanf(v, "%u-%u-%u %u:%u:%u", &y, &mo, &d, &h, &mi, &sec);
+    dot = strchr(v, '.');
+    if (dot != NULL) {
+        for (k = 1; k <= 6; k++) {
+            us *= 10;
+            if (dot[k] >= '0' && dot[k] <= '9')
+                us += (unsigned long)(dot[k] - '0');
+            else
+                while (++k <= 6)
+                    us *= 10;
+        }
+    }
+    t->year = y;
+    t->month = mo;
+    t->day = d;
+    t->hour = h;
+    t->minute = mi;
+    t->second = sec;
+    t->second_part = us;
+}
+
+/* The next row of the result into the columns' storage. */
+static int text_fetch(my_stmt *s)
+{
+    MYSQL_ROW row = mysql_fetch_row(s->res);
+    unsigned long *len;
+    my_col *col;
+    unsigned i;
+
+    if (row == NULL)
+        return mysql_errno(s->c->my) != 0 ? conn_error(s->c) : SC__DONE;
+    len = mysql_fetch_lengths(s->res);
+    for (i = 0; i < s->nfields; i++) {
+        col = &s->cols[i];
+        col->is_null = row[i] == NULL;
+        if (col->is_null)
+            continue;
+        switch (col->cls) {
+        case CLASS_INT:
+            col->num.i = col->flags & UNSIGNED_FLAG
+                             ? (long long)strtoull(row[i], NULL, 10)
+                             : strtoll(row[i], NULL, 10);
+            break;
+        case CLASS_FLOAT:
+            col->num.f = (float)sc__float_parse(row[i], NULL);
+            break;
+        case CLASS_DOUBLE:
+            col->num.d = sc__float_parse(row[i], NULL);
+            break;
+        case CLASS_TIME:
+            text_time(row[i], &col->tm);
+            break;
+        case CLASS_BYTES:
+            if (col->cap < (size_t)len[i] + 1) {
+                char *p = sc__realloc(col->buf, (size_t)len[i] + 1);
+
+                if (p == NULL)
+                    return nomem(s->c);
+                col->buf = p;
+                col->cap = (size_t)len[i] + 1;
+            }
+            memcpy(col->buf, row[i], len[i]);
+            col->buf[len[i]] = '\0';
+            col->length = len[i];
+            break;
+        }
+    }
+    return SC__ROW;
 }
 
 /* ---------------------------------------------------------------------
@@ -1603,8 +1957,16 @@ static int run_single(my_queued *e)
 {
     my_stmt *s = e->s;
     my_ulonglong n;
+    int rc;
 
     my_reset(s);
+    if (s->st == NULL) {
+        rc = text_execute(s, e->params);
+        e->changes = s->c->changes;
+        e->insert_id = s->c->insert_id;
+        my_reset(s);
+        return rc == SC__ROW ? SC__DONE : rc;
+    }
     if (s->nparams > 0 && mysql_stmt_bind_param(s->st, e->params) != 0)
         return stmt_error(s);
     if (mysql_stmt_execute(s->st) != 0)
@@ -1906,12 +2268,12 @@ static int pipe_run(my_conn *c)
     while (p->run < p->n) {
         if (p->run > 0 && p->q[p->run - 1].rc != SC__DONE)
             return SC_OK; /* after a failure nothing more runs */
-        rows = bulk_rows(p, p->run);
+        rows = c->text ? 0 : bulk_rows(p, p->run);
         if (rows > 1 && !c->lost) {
             p->run += run_bulk(p, p->run, rows) > 0 ? rows : 1;
             continue;
         }
-        rows = multi_rows(p, p->run);
+        rows = c->text ? 0 : multi_rows(p, p->run);
         multi = rows > 1 && !c->lost && keys_consecutive(c)
                     ? run_multi(p, p->run, rows)
                     : 0;
@@ -2211,6 +2573,12 @@ static bool my_column_fits(void *stmt, int i, const sc_column_desc *c,
     my_stmt *s = stmt;
     const char *name;
 
+    if (s->st == NULL && !s->checked) {
+        if (want_column(s, i, c))
+            return true;
+        snprintf(found, size, "not known (out of memory)");
+        return false;
+    }
     if (i < 0 || (unsigned)i >= s->nfields) {
         snprintf(found, size, "missing from the result");
         return false;
@@ -2225,6 +2593,24 @@ static bool my_column_fits(void *stmt, int i, const sc_column_desc *c,
     return false;
 }
 
+/* A float32 column is read as the DOUBLE it widens to, exactly: the
+ * text protocol (prepare=off) writes a FLOAT's value with six digits,
+ * which need not read back as the same float. */
+static bool my_put_read(sc__buf *b, const char *qualifier,
+                        const sc_column_desc *c)
+{
+    if (c->type != SC_TYPE_FLOAT32 || sc__format(c) != SC_FMT_NATIVE)
+        return false;
+    sc__buf_puts(b, "CAST(");
+    if (qualifier != NULL) {
+        sc__buf_ident(b, qualifier);
+        sc__buf_puts(b, ".");
+    }
+    sc__buf_ident(b, c->name);
+    sc__buf_puts(b, " AS DOUBLE)");
+    return true;
+}
+
 const sc_backend sc__mariadb_backend = {
     .name = "mariadb",
     .dialect = SC_DIALECT_MARIADB,
@@ -2236,6 +2622,7 @@ const sc_backend sc__mariadb_backend = {
     .step = my_step,
     .column = my_column,
     .column_fits = my_column_fits,
+    .put_read = my_put_read,
     .reset = my_reset,
     .finalize = my_finalize,
     .column_count = my_column_count,
