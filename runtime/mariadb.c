@@ -21,10 +21,10 @@
  * result of any size, and no copy of it kept on the server.  The
  * connection then belongs to the stream until its last row, so the
  * first other statement that runs on it while the stream is open (a row
- * function's) first stores the rest of the stream's rows on the client
- * (quiet()), and the stream goes on from there: memory stays flat for a
- * row function that runs no statement, and the rest of the result is
- * held from the first one that does.
+ * function's) first reads the rest of the stream's rows into a temporary
+ * file (quiet(), spill()), and the stream goes on from there: memory
+ * stays flat either way, and a row function that runs no statement
+ * costs nothing more than the unbuffered read.
  *
  * No message this file builds repeats a password: URLs are quoted with
  * the password replaced, and the server's messages are scrubbed of it.
@@ -109,6 +109,7 @@ static int text_prepare(struct my_stmt *s, const char *sql);
 static int text_execute(struct my_stmt *s, const MYSQL_BIND *params);
 static int text_fetch(struct my_stmt *s);
 static bool want_column(struct my_stmt *s, int i, const sc_column_desc *c);
+static void drop_held(struct my_stmt *s);
 static bool my_column_fits(void *stmt, int i, const sc_column_desc *c,
                            char *found, size_t size);
 
@@ -173,6 +174,11 @@ typedef struct my_stmt {
     char *insert_head, *insert_row;
     /* An UPDATE or DELETE, whose batch runs with array binding */
     bool bulk;
+    /* A stream's rows kept in a temporary file when another statement
+     * needed the connection, and the buffers of the row being read
+     * then, which stay valid until the next step */
+    FILE *spill;
+    char **held;
     /* prepare=off: the text, where each '?' of it is, the result, and
      * the descriptor columns to check the result's columns against at
      * the first execution (column_fits() comes before one) */
@@ -537,18 +543,19 @@ static int nomem(my_conn *c)
     return SC_NOMEM;
 }
 
+static int spill(my_stmt *s);
+
 /* Frees the connection for another statement: the rows of an open
- * stream still to arrive are stored on the client, where the stream
- * reads them on.  Connector/C would otherwise read them as the other
- * statement's answer, or throw them away. */
+ * stream still to arrive are read into a temporary file, where the
+ * stream reads them on (spill()).  Connector/C would otherwise read them
+ * as the other statement's answer, or throw them away. */
 static int quiet(my_conn *c)
 {
     my_stmt *s = c->stream;
 
     if (s == NULL)
         return SC_OK;
-    c->stream = NULL;
-    return mysql_stmt_store_result(s->st) != 0 ? stmt_error(s) : SC_OK;
+    return spill(s);
 }
 
 /* ---------------------------------------------------------------------
@@ -1092,6 +1099,10 @@ static void stmt_free(my_stmt *s)
         mysql_stmt_close(s->st);
     if (s->res != NULL)
         mysql_free_result(s->res);
+    if (s->spill != NULL)
+        fclose(s->spill);
+    drop_held(s);
+    sc__free(s->held);
     sc__free(s->sql);
     sc__free(s->marks);
     sc__free(s->want);
@@ -1202,6 +1213,10 @@ static void my_reset(void *stmt)
     if (s->res != NULL)
         mysql_free_result(s->res);
     s->res = NULL;
+    if (s->spill != NULL)
+        fclose(s->spill);
+    s->spill = NULL;
+    drop_held(s);
     s->executed = false;
     s->has_result = false;
 }
@@ -1443,13 +1458,12 @@ static int refetch(my_stmt *s)
     return SC_OK;
 }
 
-static int fetch(my_stmt *s)
+/* The next row from the wire into the columns' storage. */
+static int wire_fetch(my_stmt *s)
 {
     unsigned i;
     int rc;
 
-    if (s->st == NULL)
-        return text_fetch(s);
     if (s->rebind) {
         if (mysql_stmt_bind_result(s->st, s->results) != 0)
             return stmt_error(s);
@@ -1467,6 +1481,175 @@ static int fetch(my_stmt *s)
         if (s->cols[i].cls == CLASS_BYTES && !s->cols[i].is_null)
             s->cols[i].buf[s->cols[i].length] = '\0';
     return SC__ROW;
+}
+
+/* Frees the buffers of the row that was current when the stream went to
+ * its file. */
+static void drop_held(my_stmt *s)
+{
+    unsigned i;
+
+    for (i = 0; s->held != NULL && i < s->nfields; i++) {
+        sc__free(s->held[i]);
+        s->held[i] = NULL;
+    }
+}
+
+/* Writes the current row to f: per column a null flag, then the value
+ * in its storage form (bytes with their length first). */
+static bool spill_row(my_stmt *s, FILE *f)
+{
+    const my_col *col;
+    unsigned i;
+    bool ok = true;
+
+    for (i = 0; ok && i < s->nfields; i++) {
+        col = &s->cols[i];
+        ok = fwrite(&col->is_null, sizeof col->is_null, 1, f) == 1;
+        if (!ok || col->is_null)
+            continue;
+        switch (col->cls) {
+        case CLASS_INT:
+        case CLASS_FLOAT:
+        case CLASS_DOUBLE:
+            ok = fwrite(&col->num, sizeof col->num, 1, f) == 1;
+            break;
+        case CLASS_TIME:
+            ok = fwrite(&col->tm, sizeof col->tm, 1, f) == 1;
+            break;
+        case CLASS_BYTES:
+            ok = fwrite(&col->length, sizeof col->length, 1, f) == 1 &&
+                 (col->length == 0 ||
+                  fwrite(col->buf, col->length, 1, f) == 1);
+            break;
+        }
+    }
+    return ok;
+}
+
+/* Reads the next row of the stream's file into the columns' storage. */
+static int unspill_row(my_stmt *s)
+{
+    FILE *f = s->spill;
+    my_col *col;
+    unsigned i;
+    int ch = getc(f);
+
+    drop_held(s);
+    if (ch == EOF)
+        return SC__DONE;
+    ungetc(ch, f);
+    for (i = 0; i < s->nfields; i++) {
+        col = &s->cols[i];
+        if (fread(&col->is_null, sizeof col->is_null, 1, f) != 1)
+            goto broken;
+        if (col->is_null)
+            continue;
+        switch (col->cls) {
+        case CLASS_INT:
+        case CLASS_FLOAT:
+        case CLASS_DOUBLE:
+            if (fread(&col->num, sizeof col->num, 1, f) != 1)
+                goto broken;
+            break;
+        case CLASS_TIME:
+            if (fread(&col->tm, sizeof col->tm, 1, f) != 1)
+                goto broken;
+            break;
+        case CLASS_BYTES:
+            if (fread(&col->length, sizeof col->length, 1, f) != 1)
+                goto broken;
+            if (col->cap < (size_t)col->length + 1) {
+                char *p = sc__realloc(col->buf, (size_t)col->length + 1);
+
+                if (p == NULL)
+                    return nomem(s->c);
+                col->buf = p;
+                col->cap = (size_t)col->length + 1;
+                s->rebind = true;
+            }
+            if (col->length > 0 &&
+                fread(col->buf, col->length, 1, f) != 1)
+                goto broken;
+            col->buf[col->length] = '\0';
+            break;
+        }
+    }
+    return SC__ROW;
+broken:
+    set_error(s->c, SC_ERROR, SC_ERROR,
+              "the rest of a stream could not be read back from its "
+              "temporary file");
+    return SC_ERROR;
+}
+
+/*
+ * Reads the rest of stream s from the wire into a temporary file, so
+ * that the connection is free, in constant memory.  The row being read
+ * keeps its buffers (the caller may still point at its text) until the
+ * next step; the rest is read into new ones.
+ */
+static int spill(my_stmt *s)
+{
+    FILE *f;
+    unsigned i;
+    int rc;
+
+    s->c->stream = NULL;
+    if (s->held == NULL &&
+        (s->held = sc__zalloc(s->nfields, sizeof *s->held)) == NULL)
+        return nomem(s->c);
+    f = tmpfile();
+    if (f == NULL) {
+        set_error(s->c, SC_ERROR, SC_ERROR,
+                  "no temporary file for the rest of a stream");
+        mysql_stmt_free_result(s->st);
+        return SC_ERROR;
+    }
+    for (i = 0; i < s->nfields; i++) {
+        my_col *col = &s->cols[i];
+
+        if (col->cls != CLASS_BYTES)
+            continue;
+        s->held[i] = col->buf;
+        col->buf = sc__malloc(TEXT_START);
+        if (col->buf == NULL) {
+            col->buf = s->held[i];
+            s->held[i] = NULL;
+            fclose(f);
+            mysql_stmt_free_result(s->st);
+            return nomem(s->c);
+        }
+        col->cap = TEXT_START;
+        bind_column(s, i);
+        s->rebind = true;
+    }
+    while ((rc = wire_fetch(s)) == SC__ROW) {
+        if (!spill_row(s, f)) {
+            set_error(s->c, SC_ERROR, SC_ERROR,
+                      "the rest of a stream could not be written to its "
+                      "temporary file");
+            rc = SC_ERROR;
+            break;
+        }
+    }
+    if (rc != SC__DONE) {
+        fclose(f);
+        mysql_stmt_free_result(s->st);
+        return rc;
+    }
+    rewind(f);
+    s->spill = f;
+    return SC_OK;
+}
+
+static int fetch(my_stmt *s)
+{
+    if (s->st == NULL)
+        return text_fetch(s);
+    if (s->spill != NULL)
+        return unspill_row(s);
+    return wire_fetch(s);
 }
 
 /* Executes s, its rows stored on the client or, for a stream, read as
