@@ -179,10 +179,11 @@ typedef struct sc_backend {
      * and marks its end; pipeline_result() then reads the outcome of each
      * queued execution in order, like a first step(): SC__ROW (a RETURNING
      * row, read with column()), SC__DONE, SC__REDO, or an error, after
-     * which the executions queued later are not run.  pipeline_flush() sends what
-     * is queued without ending the batch and asks for the outcomes so
-     * far, so that pipeline_result() can read them while more is queued
-     * (the core sends a big batch in chunks this way, in bounded memory).
+     * which the executions queued later are not run.  pipeline_flush()
+     * sends what is queued without ending the batch and asks for the
+     * outcomes so far, so that pipeline_result() can read them while
+     * more is queued (the core sends a big batch in chunks this way, in
+     * bounded memory).
      * pipeline_end() reads what is left and ends the batch; it is called
      * after any failure too.
      */
