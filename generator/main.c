@@ -331,9 +331,8 @@ static int cmd_sql(int argc, char **argv)
         ast_ctx_free(ctx);
         return EXIT_USER;
     }
-    if (emit_sql_refused(ctx, d)) {
-        fprintf(stderr, "schemac: %s: no DDL for %s: %s\n", o.input,
-                emit_sql_dialect_name(d), emit_sql_refused(ctx, d));
+    if (emit_sql_report_refused(ctx, d)) {
+        ast_print_diags(ctx, stderr);
         ast_ctx_free(ctx);
         return EXIT_USER;
     }

@@ -190,22 +190,28 @@ typedef struct sc_open_opts {
      * one).  It is the process's, not the connection's: see
      * sc_open_with(). */
     const sc_allocator *allocator;
+    /* Since version 2.  SC_PIPELINE_OFF: single-row inserts, updates and
+     * deletes inside a transaction run at once instead of waiting in
+     * the pipeline for the next read (PostgreSQL; SQLite and MariaDB
+     * always run them at once).  See sc_begin(). */
+    int pipeline;
 } sc_open_opts;
 
 enum { SC_PREPARE_ON = 0, SC_PREPARE_OFF = 1 };
+enum { SC_PIPELINE_ON = 0, SC_PIPELINE_OFF = 1 };
 
-#define SC_OPEN_OPTS_VERSION 1u
-#define SC_OPEN_OPTS_INIT {SC_OPEN_OPTS_VERSION, -1, 0, 0, SC_PREPARE_ON, NULL}
+#define SC_OPEN_OPTS_VERSION 2u
+#define SC_OPEN_OPTS_INIT                                                  \
+    {SC_OPEN_OPTS_VERSION, -1, 0, 0, SC_PREPARE_ON, NULL, SC_PIPELINE_ON}
 
 /*
  * sc_open() with options (opts NULL: all defaults).  The URL may carry
  * the same options, taken out of it before the driver sees it:
- * "?busy_timeout=MS&fetch_size=N&stmt_cache=N&prepare=off" after a
- * postgresql://,
- * mariadb:// or mysql:// URL or an sqlite:file: URI (a plain sqlite:PATH
- * keeps its '?' as part of the file name).  An option set in opts (not
- * its default) wins over the URL's.  An unknown option stays SC_MISUSE
- * naming it, as in sc_open().
+ * "?busy_timeout=MS&fetch_size=N&stmt_cache=N&prepare=off&pipeline=off"
+ * after a postgresql://, mariadb:// or mysql:// URL or an sqlite:file:
+ * URI (a plain sqlite:PATH keeps its '?' as part of the file name).  An
+ * option set in opts (not its default) wins over the URL's.  An unknown
+ * option stays SC_MISUSE naming it, as in sc_open().
  *
  * The allocator is installed for the whole library, and only while no
  * connection of libschemac is open (else SC_MISUSE); it stays after the
@@ -300,6 +306,23 @@ SC_API int sc_db_stats(const sc_db *db, sc_stats *out);
  * On PostgreSQL, SC_BUSY reports a deadlock (SQLSTATE 40P01), a
  * serialization failure (40001) or a lock not available (55P03): the
  * transaction is lost; roll it back and run it again.
+ *
+ * Queued writes (PostgreSQL, unless sc_open_opts.pipeline or the URL's
+ * pipeline=off turns them off).  Inside a transaction, sc_row_insert()
+ * (of a table whose key the database does not generate), sc_row_update(),
+ * sc_row_update_cols() and sc_row_delete() send their statement and
+ * return SC_OK without waiting for its outcome: SC_OK means queued.  The
+ * next call of any other kind (a read, raw SQL, a batch, sc_begin(),
+ * sc_commit()) reads the outcomes first, and returns the failure of the
+ * first queued write that failed instead of doing its own work, its
+ * message starting "queued update of users (user_id = 7): "; an update or
+ * delete that matched no row is SC_NOTFOUND there.  After such a failure
+ * every call but sc_rollback() fails until the level is rolled back; an
+ * sc_commit() of the outermost level that fails this way rolls the
+ * transaction back.  sc_rollback() drops what is queued unread.  An
+ * insert whose key the database generates runs at once, the queue first,
+ * so that the key is in the struct when it returns.  Writes in the row
+ * function of sc_query_each() run at once.
  * ------------------------------------------------------------------- */
 SC_API int sc_begin(sc_db *db);
 /* As sc_begin(), for a transaction that will write: on SQLite it takes

@@ -288,6 +288,8 @@ START_TEST(test_busy_timeout)
     rt_speaker row = RT_SPEAKER_INIT;
     sc_db *holder, *waiter;
     double t0, waited;
+    rt_speaker_query *q;
+    int64_t n;
     int rc;
 
     holder = testdb_open();
@@ -303,6 +305,10 @@ START_TEST(test_busy_timeout)
     ck_assert_int_eq(sc_begin_write(holder), SC_OK);
     row.name = "holder's";
     ck_assert_int_eq(rt_speaker_update(holder, &row), SC_OK);
+    /* a read: a queued update (PostgreSQL) has run and holds its lock */
+    q = rt_speaker_select(holder);
+    ck_assert_int_eq(rt_speaker_count(q, &n), SC_OK);
+    rt_speaker_query_free(q);
     row.name = "waiter's";
     t0 = now_ms();
     rc = rt_speaker_update(waiter, &row);

@@ -1141,6 +1141,74 @@ static void case_bulk(void)
     show_count("items left", q);
 }
 
+/*
+ * One run of single-row writes in a transaction, every call checked and
+ * the commit made only when all of them succeeded (else a rollback).
+ * PostgreSQL queues the writes and reports a failure at the flush, the
+ * commit here, which then rolls back; SQLite and MariaDB report it at the
+ * call.  The failure and the rows stored in the end are the same.  fail
+ * is "unique" (an insert of a key inserted before), "missing" (an update
+ * of a key that is not there) or "" (none).
+ */
+static void unit_of_work(const char *label, const char *fail)
+{
+    static const char *const keys[] = {"uow0", "uow1", "uow2", "uow3",
+                                       "uow4", "uow5"};
+    xdb_word w = XDB_WORD_INIT;
+    char what[64];
+    int i, rc = SC_OK, stored = 0;
+
+    must(sc_begin(db), "begin");
+    for (i = 0; i < 6 && rc == SC_OK; i++) {
+        w.w = keys[i];
+        w.n = i;
+        if (i == 3 && strcmp(fail, "missing") == 0) {
+            w.w = "uow-none";
+            rc = xdb_words_update(db, &w);
+        } else {
+            if (i == 4 && strcmp(fail, "unique") == 0)
+                w.w = keys[1];
+            rc = xdb_words_insert(db, &w);
+        }
+    }
+    if (rc == SC_OK)
+        rc = sc_commit(db);
+    snprintf(what, sizeof what, "%s: first failure", label);
+    if (rc == SC_OK)
+        printf("%s: none\n", what);
+    else
+        print_rc(what, rc);
+    if (sc_txn_depth(db) > 0)
+        must(sc_rollback(db), "rollback");
+    for (i = 0; i < 6; i++)
+        stored += xdb_words_get(db, arena, keys[i], &w) == SC_OK;
+    printf("%s: stored %d\n", label, stored);
+}
+
+static void case_unit_of_work(void)
+{
+    static const char *const keys[] = {"uow0", "uow1", "uow2", "uow3",
+                                       "uow4", "uow5"};
+    xdb_word w = XDB_WORD_INIT;
+    int i, rc = SC_OK;
+
+    unit_of_work("unique in a run of inserts", "unique");
+    unit_of_work("update of a missing row", "missing");
+    unit_of_work("every write fine", "");
+    must(sc_begin(db), "begin");
+    for (i = 0; i < 6 && rc == SC_OK; i++)
+        rc = xdb_words_delete(db, keys[i]);
+    if (rc == SC_OK)
+        rc = xdb_words_delete(db, keys[0]); /* deleted just before */
+    if (rc == SC_OK)
+        rc = sc_commit(db);
+    print_rc("deletes, the last of a deleted row", rc);
+    if (sc_txn_depth(db) > 0)
+        must(sc_rollback(db), "rollback");
+    printf("still stored: %d\n",
+           xdb_words_get(db, arena, keys[5], &w) == SC_OK);
+}
+
 static const struct {
     const char *name;
     void (*run)(void);
@@ -1167,6 +1235,7 @@ static const struct {
     {"limits", case_limits},
     {"text_keys", case_text_keys},
     {"bulk", case_bulk},
+    {"unit_of_work", case_unit_of_work},
 };
 
 /* Leaves a PostgreSQL database as createdb made it, and a MariaDB one
