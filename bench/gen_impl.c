@@ -224,7 +224,7 @@ static void phase_like(void)
     session_begin();
     for (k = 0; k < BENCH_QUERIES; k++) {
         q = bench_users_select(db);
-        bench_users_where_user_name_like(q, data.prefixes[k]);
+        bench_users_where(q, USER_NAME, LIKE, data.prefixes[k]);
         check(bench_users_count(q, &n), "count like");
         bench_users_query_free(q);
         if (n != data.prefix_counts[k])
@@ -292,7 +292,7 @@ static void phase_join(void)
         p = data.join_programs[k];
         q = bench_users_select(db);
         e = bench_users_join_program_enrollments(q);
-        bench_program_enrollments_where_program_id_eq(e, p + 1);
+        bench_program_enrollments_where(e, PROGRAM_ID, EQ, p + 1);
         check(bench_users_count(q, &n), "count join");
         bench_users_query_free(q);
         if (n != data.program_counts[p])

@@ -207,7 +207,7 @@ int main(int argc, char **argv)
     CHECK(adopt_film_log_insert(db, &log), SC_OK);
     CHECK(adopt_film_log_insert(db, &log), SC_OK);
     q = adopt_film_log_select(db);
-    adopt_film_log_where_note_eq(q, "by hand");
+    adopt_film_log_where(q, NOTE, EQ, "by hand");
     CHECK(adopt_film_log_count(q, &n), SC_OK);
     if (n != 2) {
         fprintf(stderr, "%lld rows by hand\n", (long long)n);

@@ -616,7 +616,7 @@ START_TEST(test_decimal_spelling)
     ck_assert_int_eq(rt_all_types_get(db, arena, row.id, &got), SC_OK);
     ck_assert_str_eq(got.ndec, decimals[_i].out);
     q = rt_all_types_select(db);
-    rt_all_types_update_set_dec(q, decimals[_i].in);
+    rt_all_types_set(q, DEC, decimals[_i].in);
     ck_assert_int_eq(rt_all_types_update_all(q, NULL), SC_OK);
     rt_all_types_query_free(q);
     ck_assert_int_eq(rt_all_types_get(db, arena, row.id, &got), SC_OK);
@@ -738,12 +738,12 @@ START_TEST(test_utf8_refused_elsewhere)
     assert_error(rt_user_update(db, &u), SC_RANGE, SC_RANGE, "user",
                  "user_name", "invalid UTF-8 in user.user_name");
     q = rt_user_select(db);
-    rt_user_update_set_user_name(q, "\xf4\x90\x80\x80");
+    rt_user_set(q, USER_NAME, "\xf4\x90\x80\x80");
     assert_error(rt_user_update_all(q, NULL), SC_RANGE, SC_RANGE, "user",
                  "user_name", "invalid UTF-8 in user.user_name");
     rt_user_query_free(q);
     q = rt_user_select(db);
-    rt_user_where_user_name_eq(q, "\xc0\xaf");
+    rt_user_where(q, USER_NAME, EQ, "\xc0\xaf");
     assert_error(rt_user_count(q, &n), SC_RANGE, SC_RANGE, "user",
                  "user_name", "invalid UTF-8 in user.user_name");
     rt_user_query_free(q);
