@@ -31,6 +31,8 @@ static const char *const pg_schemes[] = {"postgresql://", "postgres://",
                                          NULL};
 static const char *const maria_aliases[] = {"mysql", NULL};
 static const char *const maria_schemes[] = {"mariadb://", "mysql://", NULL};
+static const char *const pg_fraction_types[] = {
+    "TIMESTAMP", "TIMESTAMPTZ", "TIME", "TIMETZ", NULL};
 static const char *const maria_fraction_types[] = {"DATETIME", "TIMESTAMP",
                                                     "TIME", NULL};
 static const char *const maria_prefix_keyed[] = {
@@ -316,6 +318,8 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .index_method = true,
         .domains = true,
         .declared_type_field = ".pg_type",
+        .fraction_types = pg_fraction_types,
+        .fraction_default = 6,
         .lints_printed = true,
     },
     {
@@ -518,6 +522,16 @@ unsigned sc__fraction_digits(const sc__dialect *d, const char *type)
         return *type == '(' ? 6 : d->fraction_default;
     }
     return 6;
+}
+
+long long sc__fraction_unit(const sc__dialect *d, const char *type)
+{
+    unsigned n = sc__fraction_digits(d, type);
+    long long u = 1;
+
+    for (; n < 6; n++)
+        u *= 10;
+    return u;
 }
 
 const sc__dialect *sc__dialect_of(sc_dialect d)

@@ -315,6 +315,10 @@ typedef struct sc__dialect {
  * (all of them) for another type or none. */
 unsigned sc__fraction_digits(const sc__dialect *d, const char *type);
 
+/* The microseconds such a timestamp is kept to: 1 for all six digits,
+ * 1000 for three, 1000000 for none. */
+long long sc__fraction_unit(const sc__dialect *d, const char *type);
+
 /* The entry of dialect d; NULL when d is none of SC_DIALECT_*. */
 const sc__dialect *sc__dialect_of(sc_dialect d);
 

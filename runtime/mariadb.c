@@ -1435,18 +1435,6 @@ static void bind_bytes(MYSQL_BIND *b, my_param *p, enum enum_field_types t,
     b->length = &p->length;
 }
 
-/* The microseconds a timestamp of col is kept to: 1 for schemac's own
- * DATETIME(6), 1000 for a DATETIME(3), 1000000 for a DATETIME. */
-static int64_t frac_unit(const sc_column_desc *col)
-{
-    unsigned n = sc__fraction_digits(maria(), col->my_type);
-    int64_t u = 1;
-
-    for (; n < 6; n++)
-        u *= 10;
-    return u;
-}
-
 static int bind_int(MYSQL_BIND *b, my_param *p, const sc_value *v,
                     const char **why)
 {
@@ -1464,7 +1452,7 @@ static int bind_int(MYSQL_BIND *b, my_param *p, const sc_value *v,
     case SC_TYPE_TIMESTAMP:
         if (v->col != NULL && v->col != p->col) {
             p->col = v->col;
-            p->frac_unit = frac_unit(v->col);
+            p->frac_unit = sc__fraction_unit(maria(), v->col->my_type);
         }
         if (v->col != NULL && p->frac_unit > 1 &&
             (v->i % p->frac_unit) != 0) {

@@ -841,7 +841,9 @@ typedef struct sc_column_desc {
      * ilike and starts_with match the text read).  That text is the
      * output function's, not the text cast's, which differs for some
      * types: a host inet reads "10.0.0.1" (not "10.0.0.1/32"), a char(n)
-     * keeps its padding. */
+     * keeps its padding.  A timestamp in a timestamp(n) or
+     * timestamptz(n) of n < 6 with a finer fraction is refused on write
+     * (SC_RANGE), where the server would round it. */
     const char *pg_type;
     /* MariaDB: the column's type when the schema gives one ("stored as
      * mariadb 'DATETIME'", as pull writes it), else NULL.  A timestamp's

@@ -1778,6 +1778,55 @@ START_TEST(test_mariadb_fewer_fraction_digits)
 }
 END_TEST
 
+/* PostgreSQL's timestamptz(n) rounds a finer fraction as MariaDB does:
+ * refused alike, by the column's pg_type. */
+typedef struct pgfrac {
+    int64_t id;
+    int64_t t0; /* timestamptz(0) */
+    int64_t t3; /* timestamp(3) with time zone */
+} pgfrac;
+
+static const sc_column_desc pf_cols[] = {
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(pgfrac, id)},
+    {.name = "t0", .type = SC_TYPE_TIMESTAMP, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(pgfrac, t0), .pg_type = "timestamptz(0)"},
+    {.name = "t3", .type = SC_TYPE_TIMESTAMP, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(pgfrac, t3), .pg_type = "timestamp(3) with time zone"},
+};
+
+static const sc_table_desc pf_table = {
+    .name = "pgfrac", .row_size = sizeof(pgfrac), .cols = pf_cols,
+    .ncols = 3, .pk = mf_pk, .npk = 1, .autoinc = -1};
+
+START_TEST(test_pg_fewer_fraction_digits)
+{
+    const int64_t t = utc_us(2021, 1, 31, 13, 45, 7, 0);
+    pgfrac rows[2] = {{1, t, t + 123000}, {2, t, t}};
+    static const char raw[] =
+        "SELECT id, t0::text, t3::text FROM pgfrac ORDER BY id";
+    const char *before = "1|2021-01-31 13:45:07+00|2021-01-31 13:45:07.123+00;"
+                         "2|2021-01-31 13:45:07+00|2021-01-31 13:45:07+00;";
+
+    if (!on_postgresql())
+        return;
+    exec_ok("SET TIME ZONE 'UTC'");
+    exec_ok("CREATE TABLE pgfrac (id bigint PRIMARY KEY, "
+            "t0 timestamptz(0) NOT NULL, t3 timestamptz(3) NOT NULL)");
+    ck_assert_msg(sc_row_insert_many(db, &pf_table, rows, 2) == SC_OK, "%s",
+                  sc_errmsg(db));
+    ck_assert_str_eq(db_text(raw), before);
+    rows[0].t0 = t + 600000; /* which would round up to the next second */
+    assert_refused(sc_row_update(db, &pf_table, &rows[0]), "pgfrac", "t0",
+                   "cannot store pgfrac.t0: ", "finer fraction");
+    rows[0].t0 = t;
+    rows[1].t3 = t + 1500;
+    ck_assert_int_eq(sc_row_update_many(db, &pf_table, rows, 2, 0), SC_RANGE);
+    ck_assert_str_eq(sc_errcolumn(db), "t3");
+    ck_assert_str_eq(db_text(raw), before);
+}
+END_TEST
+
 /* Stored values no C value of the column's type is: each read fails
  * naming table, column and row; the raw text shows the value itself. */
 START_TEST(test_mariadb_values_beyond_c)
@@ -1856,6 +1905,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_mariadb_types_round_trip);
     tcase_add_test(tc, test_mariadb_values_beyond_c);
     tcase_add_test(tc, test_mariadb_fewer_fraction_digits);
+    tcase_add_test(tc, test_pg_fewer_fraction_digits);
     suite_add_tcase(s, tc);
     return s;
 }
