@@ -58,6 +58,9 @@ typedef struct sc_value {
     double f;
     const void *p;
     size_t len;
+    /* Text known to be a C string: p[len] is a NUL and no NUL comes
+     * before it, so that a backend may say so instead of copying it. */
+    bool cstr;
 } sc_value;
 
 /*

@@ -213,11 +213,13 @@ static const char *enum_label(sc_db *db, const sc_table_desc *t,
     return NULL;
 }
 
+/* Text from a struct field, a default or a label: a C string. */
 static void text_value(sc_value *v, const char *s)
 {
     v->kind = s != NULL ? SC_VAL_TEXT : SC_VAL_NULL;
     v->p = s;
     v->len = s != NULL ? strlen(s) : 0;
+    v->cstr = s != NULL;
 }
 
 /* Reads an integer field of the column's width. */
@@ -363,6 +365,19 @@ int sc__default_value(sc_db *db, const sc_table_desc *t,
         break;
     }
     return SC_OK;
+}
+
+/* The instant a batch of inserts into t shares: the clock's when a column
+ * of t defaults to now, else NOW_UNREAD, which no column reads then. */
+int64_t sc__batch_now(const sc_table_desc *t)
+{
+    unsigned i;
+
+    for (i = 0; i < t->ncols; i++) {
+        if (t->cols[i].dflt.kind == SC_DEFAULT_NOW)
+            return sc_now_us();
+    }
+    return NOW_UNREAD;
 }
 
 /* Stores integer i in the field of column c at its width. */
