@@ -344,6 +344,7 @@ void sc__set_has(const sc_column_desc *c, void *row, bool has);
 int64_t sc__days_of_us(int64_t us);
 int sc__default_value(sc_db *db, const sc_table_desc *t,
                       const sc_column_desc *c, int64_t *now, sc_value *v);
+int64_t sc__batch_now(const sc_table_desc *t);
 void sc__set_int_field(const sc_column_desc *c, void *row, int64_t i);
 void sc__write_default(const sc_column_desc *c, void *row,
                        const sc_value *v);
