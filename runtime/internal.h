@@ -120,6 +120,10 @@ typedef struct sc__error_state {
 struct stmt_entry;
 struct sc__text_cache;
 
+/* The operations (OP_INSERT to OP_DELETE) whose last statement the
+ * cache keeps at hand (stmt.c). */
+#define SC__NRECENT 4
+
 struct sc_db {
     const sc_backend *be;
     void *conn;          /* NULL when sc_open() failed */
@@ -133,6 +137,8 @@ struct sc_db {
     size_t cache_size;
     size_t cache_used;
     size_t cache_masked; /* entries of sc_row_update_cols() among them */
+    struct stmt_entry *recent[SC__NRECENT]; /* by operation: the entry
+                                    found last, asked before the hash */
     struct sc__text_cache *texts; /* query statements by text (query.c) */
     size_t texts_max;    /* bound of texts (sc_open_opts.stmt_cache) */
     void (*texts_free)(sc_db *db); /* set by query.c with texts, so that
@@ -338,7 +344,26 @@ void sc__prefix_row(sc_db *db, size_t i);
 /* Defined in value.c. */
 bool sc__too_many_digits(int64_t i, unsigned p);
 bool sc__value_unfit(const sc_value *v);
-sc_value_kind sc__kind_of(sc_type type);
+/* The storage class a value of type is bound and read as.  Inline: it
+ * runs for every column read. */
+static inline sc_value_kind sc__kind_of(sc_type type)
+{
+    switch (type) {
+    case SC_TYPE_FLOAT32:
+    case SC_TYPE_FLOAT64:
+        return SC_VAL_FLOAT;
+    case SC_TYPE_DECIMAL:
+    case SC_TYPE_TEXT:
+    case SC_TYPE_JSON:
+    case SC_TYPE_ENUM:
+        return SC_VAL_TEXT;
+    case SC_TYPE_BYTES:
+    case SC_TYPE_UUID:
+        return SC_VAL_BLOB;
+    default:
+        return SC_VAL_INT;
+    }
+}
 char *sc__field_w(const sc_column_desc *c, void *row);
 void sc__set_has(const sc_column_desc *c, void *row, bool has);
 int64_t sc__days_of_us(int64_t us);
@@ -367,7 +392,7 @@ int sc__bind_pk(sc_db *db, const sc_table_desc *t, const void *key,
                 void *stmt, size_t *k);
 
 /* Defined in stmt.c. */
-stmt_entry *sc__cache_find(const sc_db *db, const void *key, int op,
+stmt_entry *sc__cache_find(sc_db *db, const void *key, int op,
                            uint64_t mask);
 stmt_entry *sc__cache_place(sc_db *db, const stmt_entry *e);
 void sc__entry_free(sc_db *db, stmt_entry *e);

@@ -141,25 +141,6 @@ int sc__check_value(sc_db *db, const sc_table_desc *t, const sc_value *v)
  * Values: between struct fields, defaults and backend values.
  * ------------------------------------------------------------------- */
 
-sc_value_kind sc__kind_of(sc_type type)
-{
-    switch (type) {
-    case SC_TYPE_FLOAT32:
-    case SC_TYPE_FLOAT64:
-        return SC_VAL_FLOAT;
-    case SC_TYPE_DECIMAL:
-    case SC_TYPE_TEXT:
-    case SC_TYPE_JSON:
-    case SC_TYPE_ENUM:
-        return SC_VAL_TEXT;
-    case SC_TYPE_BYTES:
-    case SC_TYPE_UUID:
-        return SC_VAL_BLOB;
-    default:
-        return SC_VAL_INT;
-    }
-}
-
 static const char *field(const sc_column_desc *c, const void *row)
 {
     return (const char *)row + c->offset;
