@@ -373,7 +373,16 @@ int64_t sc__batch_now(const sc_table_desc *t);
 void sc__set_int_field(const sc_column_desc *c, void *row, int64_t i);
 void sc__write_default(const sc_column_desc *c, void *row,
                        const sc_value *v);
-bool sc__takes_default(const sc_column_desc *c, const void *row);
+bool sc__holds_value(const sc_column_desc *c, const void *row);
+/* Whether column c of row takes its default on insert.  Inline: asked of
+ * every column of every insert, most of which have no default. */
+static inline bool sc__takes_default(const sc_column_desc *c,
+                                     const void *row)
+{
+    return (c->dflt.kind == SC_DEFAULT_VALUE ||
+            c->dflt.kind == SC_DEFAULT_NOW) &&
+           !sc__holds_value(c, row);
+}
 bool sc__store_plain(const sc_column_desc *c, const sc_value *v,
                      const sc_arena *a, void *row);
 int sc__store_value(sc_db *db, const sc_table_desc *t,

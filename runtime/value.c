@@ -158,7 +158,7 @@ void sc__set_has(const sc_column_desc *c, void *row, bool has)
 }
 
 /* Whether the column holds a value in row (see sc_row_insert()). */
-static bool holds_value(const sc_column_desc *c, const void *row)
+bool sc__holds_value(const sc_column_desc *c, const void *row)
 {
     const void *p;
     sc_bytes bytes;
@@ -241,7 +241,7 @@ int sc__field_value(sc_db *db, const sc_table_desc *t,
     memset(v, 0, sizeof *v);
     v->type = c->type;
     v->col = c;
-    if ((c->flags & SC_COL_HASFLAG) && !holds_value(c, row))
+    if ((c->flags & SC_COL_HASFLAG) && !sc__holds_value(c, row))
         return SC_OK;
     v->kind = sc__kind_of(c->type);
     switch (c->type) {
@@ -425,14 +425,6 @@ void sc__write_default(const sc_column_desc *c, void *row,
         break;
     }
     sc__set_has(c, row, true);
-}
-
-/* Whether column c of row takes its default on insert. */
-bool sc__takes_default(const sc_column_desc *c, const void *row)
-{
-    return (c->dflt.kind == SC_DEFAULT_VALUE ||
-            c->dflt.kind == SC_DEFAULT_NOW) &&
-           !holds_value(c, row);
 }
 
 /* Copies n bytes into a, NUL-terminated; never NULL unless out of
