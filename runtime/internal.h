@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "backend.h"
 #include "dialect.h"
@@ -383,8 +384,32 @@ static inline bool sc__takes_default(const sc_column_desc *c,
             c->dflt.kind == SC_DEFAULT_NOW) &&
            !sc__holds_value(c, row);
 }
-bool sc__store_plain(const sc_column_desc *c, const sc_value *v,
-                     const sc_arena *a, void *row);
+/* Stores v when it needs no range check and no copy: a 64-bit integer,
+ * or text left in the statement's memory (a NULL).  Streaming reads every
+ * value, so the common ones take this short way, inline. */
+static inline bool sc__store_plain(const sc_column_desc *c,
+                                   const sc_value *v, const sc_arena *a,
+                                   void *row)
+{
+    switch (c->type) {
+    case SC_TYPE_INT64:
+    case SC_TYPE_NUMERIC:
+    case SC_TYPE_TIMESTAMP:
+        if (v->kind != SC_VAL_INT)
+            return false;
+        memcpy((char *)row + c->offset, &v->i, sizeof v->i);
+        return true;
+    case SC_TYPE_TEXT:
+    case SC_TYPE_JSON:
+    case SC_TYPE_DECIMAL:
+        if (a != NULL || v->kind != SC_VAL_TEXT)
+            return false;
+        memcpy((char *)row + c->offset, &v->p, sizeof v->p);
+        return true;
+    default:
+        return false;
+    }
+}
 int sc__store_value(sc_db *db, const sc_table_desc *t,
                     const sc_column_desc *c, const sc_value *v,
                     sc_arena *a, void *row);

@@ -514,32 +514,6 @@ static int read_bytes(sc_db *db, const sc_table_desc *t,
     return SC_OK;
 }
 
-/* Stores v when it needs no range check and no copy: a 64-bit integer,
- * or text left in the statement's memory (a NULL).  Streaming reads every
- * value, so the common ones take this short way. */
-bool sc__store_plain(const sc_column_desc *c, const sc_value *v,
-                     const sc_arena *a, void *row)
-{
-    switch (c->type) {
-    case SC_TYPE_INT64:
-    case SC_TYPE_NUMERIC:
-    case SC_TYPE_TIMESTAMP:
-        if (v->kind != SC_VAL_INT)
-            return false;
-        memcpy(sc__field_w(c, row), &v->i, sizeof v->i);
-        return true;
-    case SC_TYPE_TEXT:
-    case SC_TYPE_JSON:
-    case SC_TYPE_DECIMAL:
-        if (a != NULL || v->kind != SC_VAL_TEXT)
-            return false;
-        memcpy(sc__field_w(c, row), &v->p, sizeof v->p);
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* Stores the value v, not NULL, of column c that sc__store_plain() left:
  * converts floats, checks ranges and labels, copies text and bytes. */
 int sc__store_value(sc_db *db, const sc_table_desc *t,
