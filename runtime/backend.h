@@ -63,6 +63,11 @@ typedef struct sc_value {
     double f;
     const void *p;
     size_t len;
+    /* Text known to be a C string: p[len] is a NUL and no NUL comes
+     * before it, so that a backend may say so instead of copying it.
+     * For binding only: column() leaves it as it was, and a value made
+     * for binding starts zeroed (or from sc__field_value()). */
+    bool cstr;
 } sc_value;
 
 /*
