@@ -16,7 +16,7 @@
 # packages again, on success or failure.  It installs packages: run it as
 # root on a machine of its own (scripts/test.sh does under CI=true).
 set -eu
-unset LD_LIBRARY_PATH PKG_CONFIG_PATH
+unset LD_LIBRARY_PATH PKG_CONFIG_PATH SCHEMAC_BACKEND_PATH
 
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/install/lib.sh
