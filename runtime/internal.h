@@ -18,8 +18,9 @@
  * query.c's on sc_close() it releases through db->texts_free, a hook
  * query.c sets.
  *
- * Nothing here is exported: the library is built with hidden visibility
- * and these names carry no SC_API.
+ * Nothing here is part of the API: these names carry no SC_API.  The
+ * shared library exports them under the version SCHEMAC_PRIVATE
+ * (libschemac.map) for its backend plugins alone (loader.c).
  */
 #ifndef SC_INTERNAL_H
 #define SC_INTERNAL_H
