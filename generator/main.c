@@ -237,7 +237,7 @@ static int cmd_generate(int argc, char **argv)
     if (!o.output)
         return usage_error(usage_generate, "%s", "-o DIR is required");
     emit_c_keep_output(true);
-    ctx = frontend_load(o.input, NULL, NULL);
+    ctx = frontend_load_for_c(o.input, NULL, NULL);
     if (!ctx)
         return EXIT_USER;
     buf_init(&h);
