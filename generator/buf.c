@@ -15,12 +15,12 @@ static void *gen_realloc(void *p, size_t n)
     return mem_realloc(p, n);
 }
 
-static const sc__buf_mem gen_mem = {gen_realloc, free};
+const sc__buf_mem buf_gen_mem = {gen_realloc, free};
 
 void buf_init(buf *b)
 {
     memset(b, 0, sizeof *b);
-    b->mem = &gen_mem;
+    b->mem = &buf_gen_mem;
     sc__buf_grow(b, 255);
     b->data[0] = '\0';
 }

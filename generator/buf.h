@@ -17,6 +17,9 @@
 
 typedef sc__buf buf;
 
+/* The generator's memory (mem.h), for its buffers and tables. */
+extern const sc__buf_mem buf_gen_mem;
+
 /* Makes b empty, with the generator's memory and room for a line: data
  * is a string from here on. */
 void buf_init(buf *b);

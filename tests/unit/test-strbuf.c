@@ -1,9 +1,12 @@
 /*
- * test-strbuf.c - the growable string shared by the runtime and the
- * generator (runtime/strbuf.c): a zeroed buffer takes the runtime's
- * memory, through the allocator of sc_open_opts and the
- * allocation-failure hook, and after a failure appends nothing more; the
- * generator's buffer always has a string.
+ * test-strbuf.c - the growable string and the string table shared by the
+ * runtime and the generator (runtime/strbuf.c, runtime/hash.c): a zeroed
+ * buffer takes the runtime's memory, through the allocator of
+ * sc_open_opts and the allocation-failure hook, and after a failure
+ * appends nothing more; the generator's buffer always has a string; the
+ * table keeps what it is given through growth and removals in any
+ * order, and refuses nothing but a lack of memory, which leaves it as it
+ * was.  (The generator's tables, symtab.h, are tested in test-parse.)
  */
 #include <check.h>
 #include <limits.h>
@@ -13,6 +16,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "hash.h"
 #include "internal.h"
 
 /* ---- the buffer ------------------------------------------------------ */
@@ -137,6 +141,98 @@ START_TEST(test_generator_buffer)
 }
 END_TEST
 
+/* ---- the table ------------------------------------------------------- */
+
+#define NKEYS 2000
+
+static char keys[NKEYS][16];
+
+static void make_keys(void)
+{
+    int i;
+
+    for (i = 0; i < NKEYS; i++)
+        snprintf(keys[i], sizeof keys[i], "SELECT %d", i);
+}
+
+/* Every key of [0, NKEYS) that is in t is found with its value, every
+ * other one is not. */
+static void expect_keys(const sc__table *t, const bool *in)
+{
+    int i;
+
+    for (i = 0; i < NKEYS; i++) {
+        if (in[i])
+            ck_assert_ptr_eq(sc__table_get(t, keys[i]), keys[i]);
+        else
+            ck_assert_ptr_null(sc__table_get(t, keys[i]));
+    }
+}
+
+START_TEST(test_table_put_remove)
+{
+    static bool in[NKEYS];
+    sc__table t;
+    void *old;
+    int i, k;
+
+    make_keys();
+    sc__table_init(&t, false, NULL);
+    ck_assert_ptr_null(sc__table_get(&t, keys[0]));
+    ck_assert(!sc__table_remove(&t, keys[0]));
+    for (i = 0; i < NKEYS; i++) {
+        ck_assert_int_eq(sc__table_put(&t, keys[i], keys[i], &old), 0);
+        ck_assert_ptr_null(old);
+        in[i] = true;
+    }
+    ck_assert_uint_eq(t.n, NKEYS);
+    ck_assert_int_eq(sc__table_put(&t, "SELECT 7", keys[8], &old), 0);
+    ck_assert_ptr_eq(old, keys[7]);
+    ck_assert_ptr_eq(sc__table_get(&t, "SELECT 7"), keys[7]);
+    /* removals in a scattered order, each leaving the rest found */
+    for (k = 0; k < NKEYS; k += 3) {
+        i = (k * 7919) % NKEYS;
+        ck_assert(sc__table_remove(&t, keys[i]) == in[i]);
+        in[i] = false;
+    }
+    expect_keys(&t, in);
+    for (i = 0; i < NKEYS; i += 2) {
+        ck_assert_int_eq(sc__table_put(&t, keys[i], keys[i], &old), 0);
+        ck_assert_ptr_eq(old, in[i] ? keys[i] : NULL);
+        in[i] = true;
+    }
+    expect_keys(&t, in);
+    sc__table_free(&t);
+    ck_assert_ptr_null(sc__table_get(&t, keys[2]));
+}
+END_TEST
+
+START_TEST(test_table_fold_and_failure)
+{
+    sc__table t;
+    void *old;
+    int i, rc = 0;
+
+    make_keys();
+    sc__table_init(&t, true, NULL);
+    ck_assert_int_eq(sc__table_put(&t, "Users", keys[0], &old), 0);
+    ck_assert_ptr_eq(sc__table_get(&t, "USERS"), keys[0]);
+    ck_assert(sc__table_remove(&t, "users"));
+    ck_assert_ptr_null(sc__table_get(&t, "Users"));
+    /* growing fails: the key is not put, the others stay */
+    for (i = 0; i < 32; i++)
+        ck_assert_int_eq(sc__table_put(&t, keys[i], keys[i], &old), 0);
+    sc__alloc_fail_at(1);
+    rc = sc__table_put(&t, keys[32], keys[32], &old);
+    sc__alloc_fail_at(-1);
+    ck_assert_int_eq(rc, -1);
+    ck_assert_ptr_null(sc__table_get(&t, keys[32]));
+    for (i = 0; i < 32; i++)
+        ck_assert_ptr_eq(sc__table_get(&t, keys[i]), keys[i]);
+    sc__table_free(&t);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("strbuf");
@@ -146,6 +242,10 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_runtime_allocator);
     tcase_add_test(tc, test_runtime_failure);
     tcase_add_test(tc, test_generator_buffer);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("table");
+    tcase_add_test(tc, test_table_put_remove);
+    tcase_add_test(tc, test_table_fold_and_failure);
     suite_add_tcase(s, tc);
     return s;
 }
