@@ -1370,11 +1370,12 @@ static void sqlite_alter(dir *x, const tabpair *t,
 /* Whether a change of type from a to b keeps every stored value as it
  * is, so PostgreSQL neither rewrites the table nor scans it: varchar
  * made longer, or text. */
-static bool pg_relabels(const ast_column *a, const ast_column *b)
+static bool pg_relabels(const dir *x, const ast_column *a,
+                        const ast_column *b)
 {
     return conversion(&a->type, &b->type) == CONV_WIDEN &&
            (b->type.kind == AST_T_TEXT || b->type.kind == AST_T_VARCHAR) &&
-           !b->sql_type[AST_D_POSTGRESQL];
+           !b->sql_type[x->d];
 }
 
 static bool volatile_default(const char *sql)
@@ -1577,7 +1578,7 @@ static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
             emit_sql_column_type(x->sql, x->d, b);
         }
         stmt_end(x->sql);
-        if (!pg_relabels(a, b))
+        if (!pg_relabels(x, a, b))
             lint(x, to->name, "ALTER COLUMN \"%s\" TYPE rewrites the "
                  "table and its indexes under an ACCESS EXCLUSIVE lock, "
                  "which stops its readers and writers; for a large table add "
@@ -2743,11 +2744,10 @@ static void domain_columns(dir *x, const ast_sqlblock *b, bool back)
         return;
     for (t = x->fc->schema->tables; t; t = t->next)
         for (c = t->columns; c; c = c->next) {
-            if (!names_domain(c->sql_type[AST_D_POSTGRESQL], &o))
+            if (!names_domain(c->sql_type[x->d], &o))
                 continue;
             to = to_column(x, t, c);
-            if (back && (!to || !names_domain(to->sql_type[AST_D_POSTGRESQL],
-                                              &o)))
+            if (back && (!to || !names_domain(to->sql_type[x->d], &o)))
                 continue;
             /* The names of the from schema: the tables change later. */
             qt = quoted(x->tc, x->d, t->name);
