@@ -49,6 +49,11 @@ typedef struct tabpair {
     const sql_constraint_list *cons[SC_NDIALECTS + 1][2];
     /* Their indexes in each dialect, made on first use in the same way. */
     const struct index_list *ix[SC_NDIALECTS + 1][2];
+    /* What every dialect agrees on, by direction (0 up, 1 down), found
+     * by the first dialect written (0: not yet, 1: the table stays, 2:
+     * it changes): a rebuild in some dialect, a column renamed or
+     * declared otherwise (table_changed). */
+    unsigned char agreed[2];
 } tabpair;
 
 typedef struct plan {
@@ -2251,12 +2256,26 @@ static bool table_changed(dir *x, const tabpair *t)
     bool changed = false;
     int i, n;
 
+    tabpair *m = (tabpair *)t; /* the cache is not part of the pair */
+
     if (!t_from(x, t) || !t_to(x, t))
         return true;
-    ds = emit_sql_dialects(&n);
-    for (i = 0; i < n && !changed; i++)
-        changed = rebuild_differs(x, t, ds[i]);
+    if (!m->agreed[x->rev]) {
+        ds = emit_sql_dialects(&n);
+        for (i = 0; i < n && !changed; i++)
+            changed = rebuild_differs(x, t, ds[i]);
+        for (i = 0; i < t->ncols && !changed; i++)
+            changed = !c_from(x, &t->cols[i]) ||
+                      strcmp(c_from(x, &t->cols[i])->name,
+                             c_to(x, &t->cols[i])->name) != 0 ||
+                      !same_decl_everywhere(c_from(x, &t->cols[i]),
+                                            c_to(x, &t->cols[i])) ||
+                      !pair_same_default_everywhere(x->p, &t->cols[i]);
+        m->agreed[x->rev] = changed ? 2 : 1;
+    }
+    changed = m->agreed[x->rev] == 2;
     if (!changed) {
+        /* the indexes in the dialect being written */
         dir y = *x;
         buf probe;
 
@@ -2265,14 +2284,7 @@ static bool table_changed(dir *x, const tabpair *t)
         y.lints = NULL;
         diff_indexes(&y, t, false);
         diff_indexes_at(&y, t, false, true);
-        for (int i = 0; i < t->ncols && !changed; i++)
-            changed = !c_from(x, &t->cols[i]) ||
-                      strcmp(c_from(x, &t->cols[i])->name,
-                             c_to(x, &t->cols[i])->name) != 0 ||
-                      !same_decl_everywhere(c_from(x, &t->cols[i]),
-                                            c_to(x, &t->cols[i])) ||
-                      !pair_same_default_everywhere(x->p, &t->cols[i]);
-        changed |= probe.len > 0;
+        changed = probe.len > 0;
         buf_free(&probe);
     }
     return changed;
@@ -3373,7 +3385,7 @@ static void describe(const plan *p, buf *out)
                                c->b->nullable ? "nullable" : "not null",
                                backfills(c->a, c->b)
                                    ? ", filled by its backfill" : "");
-                if (!same_default(p->ca, p->cb, c->a, c->b))
+                if (!pair_same_default_everywhere(p, c))
                     buf_printf(out, "change the default of column %s.%s\n",
                                t->b->name, c->b->name);
             }
