@@ -120,19 +120,29 @@ static int grow(sc__table *t)
     return 0;
 }
 
-void *sc__table_get(const sc__table *t, const char *key)
+uint64_t sc__table_hash(const sc__table *t, const char *key)
+{
+    return hash(key, t->fold);
+}
+
+void *sc__table_get_h(const sc__table *t, const char *key, uint64_t h)
 {
     size_t i;
 
     if (t->cap == 0)
         return NULL;
-    i = slot(t, key, hash(key, t->fold));
+    i = slot(t, key, h);
     return t->keys[i] != NULL ? t->vals[i] : NULL;
 }
 
-int sc__table_put(sc__table *t, const char *key, void *val, void **old)
+void *sc__table_get(const sc__table *t, const char *key)
 {
-    uint64_t h = hash(key, t->fold);
+    return t->cap ? sc__table_get_h(t, key, hash(key, t->fold)) : NULL;
+}
+
+int sc__table_put_h(sc__table *t, const char *key, uint64_t h, void *val,
+                    void **old)
+{
     size_t i;
 
     *old = NULL;
@@ -153,15 +163,20 @@ int sc__table_put(sc__table *t, const char *key, void *val, void **old)
     return 0;
 }
 
+int sc__table_put(sc__table *t, const char *key, void *val, void **old)
+{
+    return sc__table_put_h(t, key, hash(key, t->fold), val, old);
+}
+
 /* Removal without tombstones: the entries after the hole, up to the next
  * empty slot, move back into it when their probe passes it. */
-bool sc__table_remove(sc__table *t, const char *key)
+bool sc__table_remove_h(sc__table *t, const char *key, uint64_t h)
 {
     size_t i, j, home, mask = t->cap - 1;
 
     if (t->cap == 0)
         return false;
-    i = slot(t, key, hash(key, t->fold));
+    i = slot(t, key, h);
     if (t->keys[i] == NULL)
         return false;
     for (j = (i + 1) & mask; t->keys[j] != NULL; j = (j + 1) & mask) {
@@ -178,4 +193,9 @@ bool sc__table_remove(sc__table *t, const char *key)
     t->vals[i] = NULL;
     t->n--;
     return true;
+}
+
+bool sc__table_remove(sc__table *t, const char *key)
+{
+    return t->cap ? sc__table_remove_h(t, key, hash(key, t->fold)) : false;
 }

@@ -54,4 +54,13 @@ int sc__table_put(sc__table *t, const char *key, void *val, void **old);
 /* Takes key out; false when it was not there. */
 bool sc__table_remove(sc__table *t, const char *key);
 
+/* The same three with the key's hash given, for a caller that keeps it
+ * (the statement cache, whose keys are whole SQL texts): h must be
+ * sc__table_hash() of the key in t. */
+uint64_t sc__table_hash(const sc__table *t, const char *key);
+void *sc__table_get_h(const sc__table *t, const char *key, uint64_t h);
+int sc__table_put_h(sc__table *t, const char *key, uint64_t h, void *val,
+                    void **old);
+bool sc__table_remove_h(sc__table *t, const char *key, uint64_t h);
+
 #endif /* SC_HASH_H */

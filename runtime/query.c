@@ -36,6 +36,7 @@
 
 typedef struct text_entry {
     char *sql;
+    uint64_t hash;             /* of sql in the cache's table */
     void *stmt;
     bool busy;                 /* handed out to a running terminal */
     /* the descriptor whose columns the result's types were checked
@@ -103,7 +104,7 @@ static bool evict(sc_db *db)
         e = e->newer;
     if (e == NULL)
         return false;
-    sc__table_remove(&tc->by_sql, e->sql);
+    sc__table_remove_h(&tc->by_sql, e->sql, e->hash);
     list_unlink(tc, e);
     entry_free(db, e);
     tc->n--;
@@ -126,14 +127,15 @@ static void text_cache_free(sc_db *db)
     db->texts = NULL;
 }
 
-static text_entry *cache_find(struct sc__text_cache *tc, const char *sql)
+static text_entry *cache_find(struct sc__text_cache *tc, const char *sql,
+                              uint64_t hash)
 {
-    return sc__table_get(&tc->by_sql, sql);
+    return sc__table_get_h(&tc->by_sql, sql, hash);
 }
 
 /* Keeps stmt, just prepared from sql, in the cache; false when there is
  * no room or memory, and the statement stays private. */
-static bool cache_add(sc_db *db, const char *sql, void *stmt,
+static bool cache_add(sc_db *db, const char *sql, uint64_t hash, void *stmt,
                       const sc_table_desc *checked, run *r)
 {
     struct sc__text_cache *tc = db->texts;
@@ -152,11 +154,12 @@ static bool cache_add(sc_db *db, const char *sql, void *stmt,
         return false;
     }
     memcpy(e->sql, sql, len + 1);
-    if (sc__table_put(&tc->by_sql, e->sql, e, &old) != 0) {
+    if (sc__table_put_h(&tc->by_sql, e->sql, hash, e, &old) != 0) {
         sc__free(e->sql);
         sc__free(e);
         return false;
     }
+    e->hash = hash;
     e->stmt = stmt;
     e->busy = true;
     e->checked = checked;
@@ -178,6 +181,7 @@ static int stmt_get(sc_db *db, const sc_table_desc *t, const char *sql,
                     const sc_table_desc *rows, run *r)
 {
     text_entry *e = NULL;
+    uint64_t hash;
     int rc;
 
     memset(r, 0, sizeof *r);
@@ -188,7 +192,8 @@ static int stmt_get(sc_db *db, const sc_table_desc *t, const char *sql,
         memset(db->texts, 0, sizeof *db->texts);
         db->texts_free = text_cache_free;
     }
-    e = cache_find(db->texts, sql);
+    hash = sc__table_hash(&db->texts->by_sql, sql);
+    e = cache_find(db->texts, sql, hash);
     /* one text may serve descriptors that differ in their types: each
      * is checked once */
     if (e != NULL && !e->busy && rows != NULL && e->checked != rows) {
@@ -218,7 +223,7 @@ static int stmt_get(sc_db *db, const sc_table_desc *t, const char *sql,
     }
     r->sql = sql;
     if (e == NULL)
-        cache_add(db, sql, r->stmt, rows, r);
+        cache_add(db, sql, hash, r->stmt, rows, r);
     return SC_OK;
 }
 
