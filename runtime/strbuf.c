@@ -42,17 +42,26 @@ bool sc__buf_grow(sc__buf *b, size_t more)
 
 void sc__buf_vprintf(sc__buf *b, const char *fmt, va_list ap)
 {
+    char small[128];
     va_list ap2;
     size_t room = b->s != NULL ? b->cap - b->len : 0;
     int n;
 
-    /* Most texts fit in the room left: format once, straight in. */
+    /* Most texts fit in the room left, or in a small one on the stack
+     * when there is little (a new buffer): formatted once. */
     va_copy(ap2, ap);
-    n = vsnprintf(room ? b->s + b->len : NULL, room, fmt, ap2);
+    if (room < sizeof small)
+        n = vsnprintf(small, sizeof small, fmt, ap2);
+    else
+        n = vsnprintf(b->s + b->len, room, fmt, ap2);
     va_end(ap2);
     if (n < 0) {
         if (room)
             b->s[b->len] = '\0';
+        return;
+    }
+    if (room < sizeof small && (size_t)n < sizeof small) {
+        sc__buf_putn(b, small, (size_t)n);
         return;
     }
     if ((size_t)n >= room) {
