@@ -30,6 +30,11 @@ struct sc__buf; /* internal.h */
 /* What step() returns besides an error code. */
 #define SC__ROW  100 /* a row is ready to read */
 #define SC__DONE 101 /* the statement has finished */
+/* What pipeline_result() returns when the backend ran a part of the
+ * batch in a form whose outcomes it cannot tell row by row (array
+ * binding), and that part failed: the core rolls back what the batch
+ * did and runs it again one statement at a time. */
+#define SC__REDO 102
 
 /* The storage class of a value, as bound or as read. */
 typedef enum sc_value_kind {
@@ -176,11 +181,12 @@ typedef struct sc_backend {
      * bound now (they may change at once); pipeline_sync() sends the batch
      * and marks its end; pipeline_result() then reads the outcome of each
      * queued execution in order, like a first step(): SC__ROW (a RETURNING
-     * row, read with column()), SC__DONE, or an error, after which the
-     * executions queued later are not run.  pipeline_flush() sends what
-     * is queued without ending the batch and asks for the outcomes so
-     * far, so that pipeline_result() can read them while more is queued
-     * (the core sends a big batch in chunks this way, in bounded memory).
+     * row, read with column()), SC__DONE, SC__REDO, or an error, after
+     * which the executions queued later are not run.  pipeline_flush()
+     * sends what is queued without ending the batch and asks for the
+     * outcomes so far, so that pipeline_result() can read them while
+     * more is queued (the core sends a big batch in chunks this way, in
+     * bounded memory).
      * pipeline_end() reads what is left and ends the batch; it is called
      * after any failure too.
      */

@@ -167,7 +167,9 @@ static int restart_at_first(void *ctx, const rt_user *row)
 }
 
 /* A stream longer than one batch of its cursor: its next fetch finds
- * the server gone. */
+ * the server gone.  MariaDB streams unbuffered: the rows the server sent
+ * before it went may all be read, and then the commit of the stream's
+ * transaction finds it gone. */
 START_TEST(test_stream)
 {
     struct seen s = {0};
@@ -179,7 +181,9 @@ START_TEST(test_stream)
     q = rt_user_select(db);
     assert_lost(rt_user_each(q, restart_at_first, &s), "each");
     rt_user_query_free(q);
-    ck_assert_int_lt(s.rows, 3000);
+    if (testdb_dialect() != SC_DIALECT_MARIADB)
+        ck_assert_int_lt(s.rows, 3000);
+    ck_assert_int_ge(s.rows, 1);
     assert_stays_lost();
 }
 END_TEST

@@ -18,10 +18,10 @@ static const sc_enum_desc shop_status_enum = {"status", shop_status_labels, 4};
 static const sc_column_desc shop_user_columns[] = {
     {SC_COL(shop_user, id, INT32,
             SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC)},
-    {SC_COL(shop_user, order, INT32, SC_COL_HASFLAG), SC_HAS(shop_user,
-                                                             order)},
-    {SC_COL(shop_user, email, TEXT, SC_COL_NOTNULL | SC_COL_UNIQUE), .length =
-        254},
+    {SC_COL(shop_user, order, INT32, SC_COL_HASFLAG),
+     SC_HAS(shop_user, order)},
+    {SC_COL(shop_user, email, TEXT, SC_COL_NOTNULL | SC_COL_UNIQUE),
+     .length = 254},
     {SC_COL_AS(shop_user, default_, "default", TEXT, 0)},
 };
 
@@ -110,8 +110,8 @@ int shop_user_load_order(sc_db *db, sc_arena *a, const shop_user *rows,
 
 /* Table "categories". */
 static const sc_column_desc shop_categories_columns[] = {
-    {SC_COL(shop_category, code, TEXT, SC_COL_NOTNULL | SC_COL_PK), .length =
-        8},
+    {SC_COL(shop_category, code, TEXT, SC_COL_NOTNULL | SC_COL_PK),
+     .length = 8},
     {SC_COL(shop_category, parent, TEXT, 0), .length = 8},
 };
 
@@ -237,10 +237,10 @@ static const sc_column_desc shop_order_columns[] = {
     {SC_COL(shop_order, id, INT64,
             SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC)},
     {SC_COL(shop_order, user_id, INT32, SC_COL_NOTNULL)},
-    {SC_COL(shop_order, status, ENUM, SC_COL_NOTNULL), .enm =
-        &shop_status_enum, SC_DFLT_INT(0)},
-    {SC_COL(shop_order, total, NUMERIC, SC_COL_NOTNULL), .length = 10, .scale =
-        2, SC_DFLT_INT(0)},
+    {SC_COL(shop_order, status, ENUM, SC_COL_NOTNULL),
+     .enm = &shop_status_enum, SC_DFLT_INT(0)},
+    {SC_COL(shop_order, total, NUMERIC, SC_COL_NOTNULL), .length = 10,
+     .scale = 2, SC_DFLT_INT(0)},
     {SC_COL(shop_order, placed, DATE, SC_COL_NOTNULL | SC_COL_HASFLAG),
      SC_HAS(shop_order, placed), SC_DFLT_NOW},
     {SC_COL(shop_order, note, TEXT, 0)},

@@ -440,18 +440,18 @@ int near_note_fun_each(near_note_fun_query *q, near_note_fun_fn fn, void *ctx)
 static const sc_column_desc near_points_columns[] = {
     {SC_COL(near_point, id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
     {SC_COL(near_point, x, INT32, SC_COL_HASFLAG), SC_HAS(near_point, x)},
-    {SC_COL(near_point, x_in, INT32, SC_COL_HASFLAG), SC_HAS(near_point,
-                                                             x_in)},
-    {SC_COL(near_point, x_note, INT32, SC_COL_HASFLAG), SC_HAS(near_point,
-                                                               x_note)},
+    {SC_COL(near_point, x_in, INT32, SC_COL_HASFLAG),
+     SC_HAS(near_point, x_in)},
+    {SC_COL(near_point, x_note, INT32, SC_COL_HASFLAG),
+     SC_HAS(near_point, x_note)},
     {SC_COL(near_point, y, INT32, SC_COL_HASFLAG), SC_HAS(near_point, y)},
-    {SC_COL(near_point, y_is, INT32, SC_COL_HASFLAG), SC_HAS(near_point,
-                                                             y_is)},
+    {SC_COL(near_point, y_is, INT32, SC_COL_HASFLAG),
+     SC_HAS(near_point, y_is)},
     {SC_COL(near_point, total, INT64, SC_COL_NOTNULL)},
-    {SC_COL(near_point, has_total, BOOL, SC_COL_HASFLAG), SC_HAS(near_point,
-                                                                 has_total)},
-    {SC_COL(near_point, kind, ENUM, SC_COL_NOTNULL), .enm =
-        &near_schema_kind_enum, SC_DFLT_INT(0)},
+    {SC_COL(near_point, has_total, BOOL, SC_COL_HASFLAG),
+     SC_HAS(near_point, has_total)},
+    {SC_COL(near_point, kind, ENUM, SC_COL_NOTNULL),
+     .enm = &near_schema_kind_enum, SC_DFLT_INT(0)},
 };
 
 static const unsigned near_points_pk[] = {0};
@@ -739,8 +739,8 @@ int near_products_load_carts(sc_db *db, sc_arena *a, const near_product *rows,
 /* Table "carts". */
 static const sc_column_desc near_carts_columns[] = {
     {SC_COL(near_cart, id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
-    {SC_COL(near_cart, item_id, INT64, SC_COL_HASFLAG), SC_HAS(near_cart,
-                                                               item_id)},
+    {SC_COL(near_cart, item_id, INT64, SC_COL_HASFLAG),
+     SC_HAS(near_cart, item_id)},
 };
 
 static const unsigned near_carts_pk[] = {0};
@@ -832,8 +832,8 @@ int near_carts_load_items(sc_db *db, sc_arena *a, const near_cart *rows,
 /* Table "items". */
 static const sc_column_desc near_items_columns[] = {
     {SC_COL(near_item, id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
-    {SC_COL(near_item, cart_id, INT64, SC_COL_HASFLAG), SC_HAS(near_item,
-                                                               cart_id)},
+    {SC_COL(near_item, cart_id, INT64, SC_COL_HASFLAG),
+     SC_HAS(near_item, cart_id)},
 };
 
 static const unsigned near_items_pk[] = {0};

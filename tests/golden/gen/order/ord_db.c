@@ -10,8 +10,8 @@ static const sc_column_desc ord_comments_columns[] = {
     {SC_COL(ord_comment, comment_id, INT64,
             SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC)},
     {SC_COL(ord_comment, post_id, INT64, SC_COL_NOTNULL)},
-    {SC_COL(ord_comment, parent_id, INT64, SC_COL_HASFLAG), SC_HAS(ord_comment,
-                                                                   parent_id)},
+    {SC_COL(ord_comment, parent_id, INT64, SC_COL_HASFLAG),
+     SC_HAS(ord_comment, parent_id)},
     {SC_COL(ord_comment, body, TEXT, SC_COL_NOTNULL)},
 };
 
@@ -230,8 +230,8 @@ static const sc_column_desc ord_authors_columns[] = {
     {SC_COL(ord_author, author_id, INT64,
             SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC)},
     {SC_COL(ord_author, name, TEXT, SC_COL_NOTNULL | SC_COL_UNIQUE)},
-    {SC_COL(ord_author, favorite_id, INT64, SC_COL_HASFLAG), SC_HAS(
-        ord_author, favorite_id)},
+    {SC_COL(ord_author, favorite_id, INT64, SC_COL_HASFLAG),
+     SC_HAS(ord_author, favorite_id)},
 };
 
 static const unsigned ord_authors_pk[] = {0};

@@ -21,8 +21,8 @@ static const sc_column_desc pycon_users_columns[] = {
      .length = 32},
     {SC_COL(pycon_user, user_email, TEXT, SC_COL_NOTNULL | SC_COL_UNIQUE),
      .length = 64},
-    {SC_COL(pycon_user, karma, NUMERIC, SC_COL_HASFLAG), .length = 10, .scale =
-        2, SC_HAS(pycon_user, karma)},
+    {SC_COL(pycon_user, karma, NUMERIC, SC_COL_HASFLAG), .length = 10,
+     .scale = 2, SC_HAS(pycon_user, karma)},
     {SC_COL(pycon_user, joined_at, TIMESTAMP, SC_COL_NOTNULL | SC_COL_HASFLAG),
      SC_HAS(pycon_user, joined_at), SC_DFLT_NOW},
 };
@@ -119,8 +119,8 @@ static const sc_column_desc pycon_programs_columns[] = {
             SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC)},
     {SC_COL(pycon_program, program_name, TEXT, SC_COL_NOTNULL | SC_COL_UNIQUE),
      .length = 128},
-    {SC_COL(pycon_program, level, ENUM, SC_COL_NOTNULL), .enm =
-        &pycon_level_enum, SC_DFLT_INT(0)},
+    {SC_COL(pycon_program, level, ENUM, SC_COL_NOTNULL),
+     .enm = &pycon_level_enum, SC_DFLT_INT(0)},
 };
 
 static const unsigned pycon_programs_pk[] = {0};

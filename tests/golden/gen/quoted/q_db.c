@@ -19,8 +19,8 @@ static const sc_column_desc q_Odd_Quote_Table_columns[] = {
     {SC_COL_AS(q_Odd_Quote_Table, Id_, "Id*/", INT64,
                SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC)},
     {SC_COL(q_Odd_Quote_Table, select, TEXT, SC_COL_NOTNULL | SC_COL_UNIQUE)},
-    {SC_COL_AS(q_Odd_Quote_Table, _2nd, "2nd", ENUM, SC_COL_NOTNULL), .enm =
-        &q_Mood_Kind_enum, SC_DFLT_INT(0)},
+    {SC_COL_AS(q_Odd_Quote_Table, _2nd, "2nd", ENUM, SC_COL_NOTNULL),
+     .enm = &q_Mood_Kind_enum, SC_DFLT_INT(0)},
     {SC_COL_AS(q_Odd_Quote_Table, back_slash, "back\\slash", TEXT, 0)},
 };
 

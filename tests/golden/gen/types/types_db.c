@@ -29,10 +29,10 @@ static const sc_column_desc types_samples_columns[] = {
     {SC_COL(types_sample, price, NUMERIC, SC_COL_NOTNULL), .length = 12,
      .scale = 2, SC_DFLT_INT(1999)},
     {SC_COL(types_sample, huge, DECIMAL, SC_COL_NOTNULL), .length = 30,
-     .scale = 10, .dflt = {.kind = SC_DEFAULT_VALUE, .s =
-        "12345678901234567890.5", .len = 22}},
-    {SC_COL(types_sample, name, TEXT, SC_COL_NOTNULL), .length = 16, .dflt =
-        {.kind = SC_DEFAULT_VALUE, .s = "it's", .len = 4}},
+     .scale = 10, .dflt = {.kind = SC_DEFAULT_VALUE,
+                           .s = "12345678901234567890.5", .len = 22}},
+    {SC_COL(types_sample, name, TEXT, SC_COL_NOTNULL), .length = 16,
+     .dflt = {.kind = SC_DEFAULT_VALUE, .s = "it's", .len = 4}},
     {SC_COL(types_sample, body, TEXT, SC_COL_NOTNULL), .dflt = {.kind =
         SC_DEFAULT_VALUE, .s = "", .len = 0}},
     {SC_COL(types_sample, blob, BYTES, SC_COL_NOTNULL)},
@@ -41,12 +41,13 @@ static const sc_column_desc types_samples_columns[] = {
      SC_HAS(types_sample, seen), SC_DFLT_NOW},
     {SC_COL(types_sample, stamp, TIMESTAMP, SC_COL_NOTNULL), SC_DFLT_INT(1)},
     {SC_COL(types_sample, ident, UUID, SC_COL_NOTNULL), .dflt = {.kind =
-        SC_DEFAULT_VALUE, .s =
+        SC_DEFAULT_VALUE,
+                                                                 .s =
         "\000\021\"3DUfw\210\231\252\273\314\335\356\377", .len = 16}},
     {SC_COL(types_sample, doc, JSON, SC_COL_NOTNULL), .dflt = {.kind =
         SC_DEFAULT_VALUE, .s = "{\"a\": [1, 2]}", .len = 13}},
-    {SC_COL(types_sample, color, ENUM, SC_COL_NOTNULL), .enm =
-        &types_color_enum, SC_DFLT_INT(1)},
+    {SC_COL(types_sample, color, ENUM, SC_COL_NOTNULL),
+     .enm = &types_color_enum, SC_DFLT_INT(1)},
 };
 
 static const unsigned types_samples_pk[] = {0};
@@ -122,34 +123,33 @@ int types_samples_each(types_samples_query *q, types_sample_fn fn, void *ctx)
 /* Table "maybes". */
 static const sc_column_desc types_maybes_columns[] = {
     {SC_COL(types_maybe, id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
-    {SC_COL(types_maybe, flag, BOOL, SC_COL_HASFLAG), SC_HAS(types_maybe,
-                                                             flag)},
-    {SC_COL(types_maybe, small, INT16, SC_COL_HASFLAG), SC_HAS(types_maybe,
-                                                               small)},
-    {SC_COL(types_maybe, medium, INT32, SC_COL_HASFLAG), SC_HAS(types_maybe,
-                                                                medium)},
-    {SC_COL(types_maybe, big, INT64, SC_COL_HASFLAG), SC_HAS(types_maybe,
-                                                             big)},
-    {SC_COL(types_maybe, ratio, FLOAT32, SC_COL_HASFLAG), SC_HAS(types_maybe,
-                                                                 ratio)},
-    {SC_COL(types_maybe, precise, FLOAT64, SC_COL_HASFLAG), SC_HAS(types_maybe,
-                                                                   precise)},
+    {SC_COL(types_maybe, flag, BOOL, SC_COL_HASFLAG),
+     SC_HAS(types_maybe, flag)},
+    {SC_COL(types_maybe, small, INT16, SC_COL_HASFLAG),
+     SC_HAS(types_maybe, small)},
+    {SC_COL(types_maybe, medium, INT32, SC_COL_HASFLAG),
+     SC_HAS(types_maybe, medium)},
+    {SC_COL(types_maybe, big, INT64, SC_COL_HASFLAG),
+     SC_HAS(types_maybe, big)},
+    {SC_COL(types_maybe, ratio, FLOAT32, SC_COL_HASFLAG),
+     SC_HAS(types_maybe, ratio)},
+    {SC_COL(types_maybe, precise, FLOAT64, SC_COL_HASFLAG),
+     SC_HAS(types_maybe, precise)},
     {SC_COL(types_maybe, price, NUMERIC, SC_COL_HASFLAG), .length = 12,
      .scale = 2, SC_HAS(types_maybe, price)},
     {SC_COL(types_maybe, huge, DECIMAL, 0), .length = 30, .scale = 10},
     {SC_COL(types_maybe, name, TEXT, 0), .length = 16},
     {SC_COL(types_maybe, body, TEXT, 0)},
     {SC_COL(types_maybe, blob, BYTES, 0)},
-    {SC_COL(types_maybe, born, DATE, SC_COL_HASFLAG), SC_HAS(types_maybe,
-                                                             born)},
-    {SC_COL(types_maybe, seen, TIMESTAMP, SC_COL_HASFLAG), SC_HAS(types_maybe,
-                                                                  seen)},
-    {SC_COL(types_maybe, ident, UUID, SC_COL_HASFLAG), SC_HAS(types_maybe,
-                                                              ident)},
+    {SC_COL(types_maybe, born, DATE, SC_COL_HASFLAG),
+     SC_HAS(types_maybe, born)},
+    {SC_COL(types_maybe, seen, TIMESTAMP, SC_COL_HASFLAG),
+     SC_HAS(types_maybe, seen)},
+    {SC_COL(types_maybe, ident, UUID, SC_COL_HASFLAG),
+     SC_HAS(types_maybe, ident)},
     {SC_COL(types_maybe, doc, JSON, 0)},
-    {SC_COL(types_maybe, color, ENUM, SC_COL_HASFLAG), SC_HAS(types_maybe,
-                                                              color), .enm =
-        &types_color_enum},
+    {SC_COL(types_maybe, color, ENUM, SC_COL_HASFLAG),
+     SC_HAS(types_maybe, color), .enm = &types_color_enum},
 };
 
 static const unsigned types_maybes_pk[] = {0};
