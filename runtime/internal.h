@@ -34,6 +34,7 @@
 #include "backend.h"
 #include "dialect.h"
 #include "schemac.h"
+#include "strbuf.h"
 
 #if defined(__GNUC__)
 #define SC__PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -69,25 +70,7 @@ void sc__alloc_fail_at(long n);
 long sc__alloc_count(void);
 bool sc__alloc_fails(void);
 
-/* ---------------------------------------------------------------------
- * A growable string.  A failed allocation sets failed and makes every
- * later append a no-op, so builders check once at the end.  A zeroed
- * sc__buf is empty; s stays NULL until something is appended.
- * ------------------------------------------------------------------- */
-
-typedef struct sc__buf {
-    char *s;
-    size_t len;
-    size_t cap;
-    bool failed;
-} sc__buf;
-
-void sc__buf_putn(sc__buf *b, const char *s, size_t n);
-void sc__buf_puts(sc__buf *b, const char *s);
-void sc__buf_printf(sc__buf *b, const char *fmt, ...) SC__PRINTF(2, 3);
-/* Appends name as a double-quoted SQL identifier. */
-void sc__buf_ident(sc__buf *b, const char *name);
-void sc__buf_free(sc__buf *b);
+/* The growable string, shared with the generator: strbuf.h. */
 
 /* What a message shows in place of a password. */
 #define SC__REDACTED "***"
