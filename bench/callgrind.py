@@ -77,6 +77,9 @@ def measure(cmd):
 
 
 def bench_db(kind, title, args):
+    if kind == 'pg':  # run.py's databases take the server from here
+        os.environ.setdefault('SCHEMAC_BENCH_PG_URL',
+                              os.environ.get('SCHEMAC_TEST_URL', ''))
     with tempfile.TemporaryDirectory(prefix='schemac-bench.') as tmp:
         db = bench.Database(kind, args.build, tmp)
         mode = 'runtx' if args.tx else 'run'

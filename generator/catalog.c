@@ -32,14 +32,25 @@ bool cat__truthy(const char *s)
                  strcmp(s, "true") == 0);
 }
 
+/* The tables are only ever appended to: those after named_last go into
+ * the index before a lookup, the first of a name staying (as a scan in
+ * order would find it). */
 cat_table *cat_find_table(const cat_db *c, const char *name)
 {
-    cat_table *t;
+    cat_db *m = (cat_db *)c; /* the index is not part of the catalog */
+    const cat_table *t = m->named_last ? m->named_last->next : m->tables;
 
-    for (t = c->tables; t; t = t->next)
-        if (strcmp(t->name, name) == 0)
-            return t;
-    return NULL;
+    for (; t; t = t->next) {
+        symtab_put(&m->named, t->name, (void *)t);
+        m->named_last = t;
+    }
+    return symtab_get(&m->named, name);
+}
+
+void cat_free(cat_db *c)
+{
+    symtab_free(&c->named);
+    c->named_last = NULL;
 }
 
 cat_column *cat_find_column(const cat_table *t, const char *name)

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "ast.h"
+#include "symtab.h"
 #include "schemac.h"
 
 typedef struct cat_label {
@@ -154,7 +155,15 @@ typedef struct cat_db {
     /* The tables of a partitioning, which appear only as one object. */
     const char **partitioned;
     int npartitioned;
+    /* tables by name, up to named_last, for cat_find_table(): the readers
+     * look a table up per row of every catalog query */
+    symtab named;
+    const cat_table *named_last;
 } cat_db;
+
+/* Frees what cat_read() kept outside the pool (the index of tables by
+ * name); c is empty after. */
+void cat_free(cat_db *c);
 
 /*
  * Reads the structure of db into *out (zeroed first), allocating in

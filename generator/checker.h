@@ -17,12 +17,12 @@ int check_schema(ast_ctx *ctx);
 
 /*
  * check_schema() without its last step, the names the C files would
- * declare (check_macro_names() and emit_c_check_names()): for a snapshot
- * read back from a migration directory, which only the SQL emitter and
- * diff_schemas() read.  They need every other step: the names resolved,
- * the keys set, the references and defaults checked and the tables in
- * dependency order.  The snapshot passed the whole check when it was
- * written, and no C is made from it.
+ * declare (check_macro_names() and emit_c_check_names()), which costs as
+ * much as making the C: for every command that makes none (sql, migrate,
+ * check, fmt) and for a snapshot read back from a migration directory.
+ * They need every other step: the names resolved, the keys set, the
+ * references and defaults checked and the tables in dependency order.
+ * A schema whose C names clash still has DDL; generate refuses it.
  */
 int check_schema_for_sql(ast_ctx *ctx);
 

@@ -34,6 +34,10 @@
 
 typedef struct colpair {
     const ast_column *a, *b; /* old and new; NULL: added or dropped */
+    /* Whether a and b have the same default, by dialect, found on first
+     * use (0: not yet, 1: the same, 2: not): every direction and dialect
+     * asks (table_changed). */
+    unsigned char same_default[AST_NDIALECTS];
 } colpair;
 
 typedef struct tabpair {
@@ -43,6 +47,13 @@ typedef struct tabpair {
     /* The constraints of a and b in each dialect, made on first use:
      * every direction compares them (table_changed). */
     const sql_constraint_list *cons[SC_NDIALECTS + 1][2];
+    /* Their indexes in each dialect, made on first use in the same way. */
+    const struct index_list *ix[SC_NDIALECTS + 1][2];
+    /* What every dialect agrees on, by direction (0 up, 1 down), found
+     * by the first dialect written (0: not yet, 1: the table stays, 2:
+     * it changes): a rebuild in some dialect, a column renamed or
+     * declared otherwise (table_changed). */
+    unsigned char agreed[2];
 } tabpair;
 
 typedef struct plan {
@@ -403,6 +414,31 @@ static bool same_default(ast_ctx *ca, ast_ctx *cb, const ast_column *a,
     return true;
 }
 
+/* same_default_in() of a kept column c of plan p, made once. */
+static bool pair_same_default(const plan *p, const colpair *c,
+                              sql_dialect d)
+{
+    colpair *m = (colpair *)c; /* the cache is not part of the pair */
+
+    if (!m->same_default[d])
+        m->same_default[d] =
+            same_default_in(p->ca, p->cb, c->a, c->b, d) ? 1 : 2;
+    return m->same_default[d] == 1;
+}
+
+/* The same default in every dialect, of a kept column c of plan p. */
+static bool pair_same_default_everywhere(const plan *p, const colpair *c)
+{
+    const sql_dialect *ds;
+    int i, n;
+
+    ds = emit_sql_dialects(&n);
+    for (i = 0; i < n; i++)
+        if (!pair_same_default(p, c, ds[i]))
+            return false;
+    return true;
+}
+
 /* ---------------------------------------------------------------------
  * Refusals
  * ------------------------------------------------------------------- */
@@ -727,24 +763,75 @@ static const sql_constraint *same_constraint(dir *x, const tabpair *t,
     return NULL;
 }
 
-static bool has_index(ast_ctx *ctx, sql_dialect d, const ast_table *t,
-                      const char *name, const char **sql)
+/* The indexes of a table in one dialect with their names and CREATE
+ * INDEX statements, made once per side of a pair and dialect: both
+ * directions compare them, and table_changed() before them. */
+typedef struct index_list {
+    const ast_item **items;
+    const char **names;
+    const char **sql;
+    int n;
+} index_list;
+
+static void index_list_make(ast_ctx *ctx, sql_dialect d, const ast_table *t,
+                            index_list *l)
 {
     const ast_item *it;
     buf b;
+    int n = 0;
 
+    for (it = t->items; it; it = it->next)
+        n += emit_sql_is_index(it);
+    l->items = ast_alloc(ctx, sizeof *l->items * (size_t)(n + 1));
+    l->names = ast_alloc(ctx, sizeof *l->names * (size_t)(n + 1));
+    l->sql = ast_alloc(ctx, sizeof *l->sql * (size_t)(n + 1));
+    l->n = 0;
+    buf_init(&b);
     for (it = t->items; it; it = it->next) {
         if (!emit_sql_is_index(it))
             continue;
-        if (strcmp(emit_sql_index_name(ctx, t, it), name) != 0)
-            continue;
-        buf_init(&b);
+        buf_reset(&b);
         emit_sql_create_index(ctx, &b, d, t, it);
-        *sql = ast_strdup(ctx, b.data);
-        buf_free(&b);
-        return true;
+        l->items[l->n] = it;
+        l->names[l->n] = emit_sql_index_name(ctx, t, it);
+        l->sql[l->n++] = ast_strdup(ctx, b.data);
     }
-    return false;
+    buf_free(&b);
+}
+
+/* The indexes of side b (or a) of pair t in dialect d. */
+static const index_list *pair_indexes(const dir *x, const tabpair *t, bool b,
+                                      sql_dialect d)
+{
+    tabpair *m = (tabpair *)t; /* the cache is not part of the pair */
+    index_list *l;
+
+    if (m->ix[d][b])
+        return m->ix[d][b];
+    l = ast_alloc(b ? x->p->cb : x->p->ca, sizeof *l);
+    index_list_make(b ? x->p->cb : x->p->ca, d, b ? t->b : t->a, l);
+    return m->ix[d][b] = l;
+}
+
+/* The CREATE INDEX of the first index of l named name, or NULL. */
+static const char *listed_index(const index_list *l, const char *name)
+{
+    int i;
+
+    for (i = 0; i < l->n; i++)
+        if (strcmp(l->names[i], name) == 0)
+            return l->sql[i];
+    return NULL;
+}
+
+static bool has_index(ast_ctx *ctx, sql_dialect d, const ast_table *t,
+                      const char *name, const char **sql)
+{
+    index_list l;
+
+    index_list_make(ctx, d, t, &l);
+    *sql = listed_index(&l, name);
+    return *sql != NULL;
 }
 
 /* Whether an index of a table that exists already is built and dropped
@@ -798,28 +885,28 @@ static bool early_index(const dir *x, const ast_table *from,
 /* Drops the indexes of from that to lacks (or has otherwise) and creates
  * those of to that from lacks; early: only creates those of early_index,
  * which the later call then leaves. */
-static void diff_indexes_at(dir *x, const ast_table *from,
-                            const ast_table *to, bool create_all, bool early);
+static void diff_indexes_at(dir *x, const tabpair *t, bool create_all,
+                            bool early);
 
-static void diff_indexes(dir *x, const ast_table *from, const ast_table *to,
-                         bool create_all)
+static void diff_indexes(dir *x, const tabpair *t, bool create_all)
 {
-    diff_indexes_at(x, from, to, create_all, false);
+    diff_indexes_at(x, t, create_all, false);
 }
 
-static void diff_indexes_at(dir *x, const ast_table *from,
-                            const ast_table *to, bool create_all, bool early)
+static void diff_indexes_at(dir *x, const tabpair *t, bool create_all,
+                            bool early)
 {
-    const ast_item *it;
+    const ast_table *from = t_from(x, t), *to = t_to(x, t);
+    const index_list *lf = pair_indexes(x, t, x->rev, x->d);
+    const index_list *lt = pair_indexes(x, t, !x->rev, x->d);
     const char *name, *sql_from, *sql_to;
+    int i;
 
-    for (it = from->items; it && !create_all && !early; it = it->next) {
-        if (!emit_sql_is_index(it))
-            continue;
-        name = emit_sql_index_name(x->fc, from, it);
-        has_index(x->fc, x->d, from, name, &sql_from);
-        if (has_index(x->tc, x->d, to, name, &sql_to) &&
-            strcmp(sql_to, sql_from) == 0)
+    for (i = 0; i < lf->n && !create_all && !early; i++) {
+        name = lf->names[i];
+        sql_from = listed_index(lf, name);
+        sql_to = listed_index(lt, name);
+        if (sql_to && strcmp(sql_to, sql_from) == 0)
             continue;
         if (concurrently(x)) {
             buf_printf(x->concurrent, "DROP INDEX CONCURRENTLY IF EXISTS %s",
@@ -833,15 +920,13 @@ static void diff_indexes_at(dir *x, const ast_table *from,
             stmt_end(x->sql);
         }
     }
-    for (it = to->items; it; it = it->next) {
-        if (!emit_sql_is_index(it))
+    for (i = 0; i < lt->n; i++) {
+        name = lt->names[i];
+        sql_to = listed_index(lt, name);
+        sql_from = create_all ? NULL : listed_index(lf, name);
+        if (sql_from && strcmp(sql_to, sql_from) == 0)
             continue;
-        name = emit_sql_index_name(x->tc, to, it);
-        has_index(x->tc, x->d, to, name, &sql_to);
-        if (!create_all && has_index(x->fc, x->d, from, name, &sql_from) &&
-            strcmp(sql_to, sql_from) == 0)
-            continue;
-        if (!create_all && early_index(x, from, it) != early)
+        if (!create_all && early_index(x, from, lt->items[i]) != early)
             continue;
         if (create_all) {
             buf_puts(x->sql, sql_to);
@@ -1099,7 +1184,7 @@ static bool needs_rebuild(dir *x, const tabpair *t,
             !same_decl(c_from(x, c), c_to(x, c), x->d) ||
             c_from(x, c)->nullable != c_to(x, c)->nullable ||
             c_from(x, c)->is_pk != c_to(x, c)->is_pk ||
-            !same_default_in(x->fc, x->tc, c_from(x, c), c_to(x, c), x->d))
+            !pair_same_default(x->p, c, x->d))
             return true;
     }
     return false;
@@ -1247,7 +1332,7 @@ static void sqlite_rebuild(dir *x, const tabpair *t)
     buf_printf(x->sql, "ALTER TABLE %s RENAME TO %s", quoted(x->tc, x->d, tmp),
                quoted(x->tc, x->d, to->name));
     stmt_end(x->sql);
-    diff_indexes(x, from, to, true);
+    diff_indexes(x, t, true);
     *x->fk_off = true;
 }
 
@@ -1255,7 +1340,7 @@ static void sqlite_alter(dir *x, const tabpair *t,
                          const sql_constraint_list *lf,
                          const sql_constraint_list *lt)
 {
-    const ast_table *from = t_from(x, t), *to = t_to(x, t);
+    const ast_table *to = t_to(x, t);
     const colpair *c;
     int i;
 
@@ -1280,7 +1365,7 @@ static void sqlite_alter(dir *x, const tabpair *t,
                 fill(x, t, c_to(x, c));
         }
     }
-    diff_indexes(x, from, to, false);
+    diff_indexes(x, t, false);
 }
 
 /* ---------------------------------------------------------------------
@@ -1665,7 +1750,7 @@ static bool continued(dir *x, const tabpair *t, const sql_constraint_list *lt,
  * under it, up and down. */
 typedef struct pgtab {
     const tabpair *t;
-    sql_constraint_list lf, lt;
+    sql_constraint_list lf, lt; /* the pair's own (constraints_in()) */
     bool changed;
     bool gone; /* a table this direction drops (after the others) */
 } pgtab;
@@ -1930,38 +2015,56 @@ static void pg_add_constraints(dir *x, const pgtab *g, bool fks)
     }
 }
 
+/* The length of the quoted identifier at s, its quotes included: up to
+ * the quote that closes it, which is not doubled (emit_sql_quote()). */
+static size_t quoted_len(const char *s)
+{
+    size_t i = 1;
+
+    while (s[0] != '\0' && s[i] != '\0') {
+        if (s[i] == s[0] && s[i + 1] != s[0])
+            return i + 1;
+        i += s[i] == s[0] ? 2 : 1;
+    }
+    return i;
+}
+
 /* The foreign keys that stay as they are but reference a key that is
  * dropped and made again: dropped before it (drop set), added back
  * after (drop false); those of a table that goes are dropped only. */
 static void pg_around(dir *x, pgtab *g, int n, bool drop)
 {
     const sql_constraint *c;
-    const char *cols, *r, **q = mem_calloc((size_t)n + 1, sizeof *q);
+    const char *r;
+    pgtab *target;
+    symtab changed;
+    buf name;
     size_t len;
     int i, j, k;
 
-    /* The quoted names of the changed tables, made once, not once per
-     * foreign key of every table. */
+    /* The changed tables by their quoted names, made once, not once per
+     * foreign key of every table: a key names its target as they do. */
+    symtab_init(&changed, false);
+    buf_init(&name);
     for (j = 0; j < n; j++)
         if (g[j].changed)
-            q[j] = quoted(x->fc, x->d, t_from(x, g[j].t)->name);
+            symtab_put(&changed,
+                       quoted(x->fc, x->d, t_from(x, g[j].t)->name), &g[j]);
     for (i = 0; i < n; i++)
         for (k = 0; k < g[i].lf.n; k++) {
             c = &g[i].lf.items[k];
             if (!c->is_fk || (!g[i].gone && !find_constraint(&g[i].lt, c)) ||
                 (g[i].gone && !drop))
                 continue;
-            r = strstr(c->sql, " REFERENCES ");
-            for (j = 0; r && j < n; j++) {
-                if (!q[j])
-                    continue;
-                len = strlen(q[j]);
-                cols = r + 13 + len;
-                if (strncmp(r + 12, q[j], len) == 0 && r[12 + len] == ' ' &&
-                    pg_drops_key(x, &g[j], cols, col_list_len(x->d, cols)))
-                    break;
-            }
-            if (!r || j == n)
+            if ((r = strstr(c->sql, " REFERENCES ")) == NULL)
+                continue;
+            len = quoted_len(r + 12);
+            buf_reset(&name);
+            buf_put(&name, r + 12, len);
+            target = symtab_get(&changed, name.data);
+            if (target == NULL || r[12 + len] != ' ' ||
+                !pg_drops_key(x, target, r + 13 + len,
+                              col_list_len(x->d, r + 13 + len)))
                 continue;
             if (drop) {
                 drop_constraint(x,
@@ -1973,7 +2076,8 @@ static void pg_around(dir *x, pgtab *g, int n, bool drop)
                 pg_add_constraint(x, g[i].t, t_to(x, g[i].t), c);
             }
         }
-    free(q);
+    buf_free(&name);
+    symtab_free(&changed);
 }
 
 /* ---------------------------------------------------------------------
@@ -2037,6 +2141,9 @@ static void alter_table(dir *x, const tabpair *t)
 }
 
 static bool table_changed(dir *x, const tabpair *t);
+static const sql_constraint_list *constraints_in(const dir *x,
+                                                 const tabpair *t,
+                                                 sql_dialect d, bool b);
 
 /* The kept tables on PostgreSQL, in the steps of pgtab; returns the
  * number that change. */
@@ -2053,9 +2160,9 @@ static int pg_alter_tables(dir *x)
             continue;
         g[n].t = t;
         g[n].gone = !t_to(x, t);
-        emit_sql_constraints(x->fc, x->d, t_from(x, t), &g[n].lf);
+        g[n].lf = *constraints_in(x, t, x->d, x->rev);
         if (!g[n].gone)
-            emit_sql_constraints(x->tc, x->d, t_to(x, t), &g[n].lt);
+            g[n].lt = *constraints_in(x, t, x->d, !x->rev);
         g[n].changed = !g[n].gone && table_changed(x, t);
         changes += g[n].changed;
         n++;
@@ -2067,8 +2174,7 @@ static int pg_alter_tables(dir *x)
         }
     for (i = 0; i < n; i++)
         if (g[i].changed)
-            diff_indexes_at(x, t_from(x, g[i].t), t_to(x, g[i].t), false,
-                            true);
+            diff_indexes_at(x, g[i].t, false, true);
     pg_around(x, g, n, true);
     for (i = 0; i < n; i++)
         if (g[i].changed)
@@ -2089,13 +2195,9 @@ static int pg_alter_tables(dir *x)
     for (i = 0; i < n; i++)
         if (g[i].changed) {
             pg_add_constraints(x, &g[i], true);
-            diff_indexes(x, t_from(x, g[i].t), t_to(x, g[i].t), false);
+            diff_indexes(x, g[i].t, false);
         }
     pg_around(x, g, n, false);
-    for (i = 0; i < n; i++) {
-        sql_constraint_list_free(&g[i].lf);
-        sql_constraint_list_free(&g[i].lt);
-    }
     return changes;
 }
 
@@ -2154,29 +2256,35 @@ static bool table_changed(dir *x, const tabpair *t)
     bool changed = false;
     int i, n;
 
+    tabpair *m = (tabpair *)t; /* the cache is not part of the pair */
+
     if (!t_from(x, t) || !t_to(x, t))
         return true;
-    ds = emit_sql_dialects(&n);
-    for (i = 0; i < n && !changed; i++)
-        changed = rebuild_differs(x, t, ds[i]);
+    if (!m->agreed[x->rev]) {
+        ds = emit_sql_dialects(&n);
+        for (i = 0; i < n && !changed; i++)
+            changed = rebuild_differs(x, t, ds[i]);
+        for (i = 0; i < t->ncols && !changed; i++)
+            changed = !c_from(x, &t->cols[i]) ||
+                      strcmp(c_from(x, &t->cols[i])->name,
+                             c_to(x, &t->cols[i])->name) != 0 ||
+                      !same_decl_everywhere(c_from(x, &t->cols[i]),
+                                            c_to(x, &t->cols[i])) ||
+                      !pair_same_default_everywhere(x->p, &t->cols[i]);
+        m->agreed[x->rev] = changed ? 2 : 1;
+    }
+    changed = m->agreed[x->rev] == 2;
     if (!changed) {
+        /* the indexes in the dialect being written */
         dir y = *x;
         buf probe;
 
         buf_init(&probe);
         y.sql = y.concurrent = &probe;
         y.lints = NULL;
-        diff_indexes(&y, t_from(x, t), t_to(x, t), false);
-        diff_indexes_at(&y, t_from(x, t), t_to(x, t), false, true);
-        for (int i = 0; i < t->ncols && !changed; i++)
-            changed = !c_from(x, &t->cols[i]) ||
-                      strcmp(c_from(x, &t->cols[i])->name,
-                             c_to(x, &t->cols[i])->name) != 0 ||
-                      !same_decl_everywhere(c_from(x, &t->cols[i]),
-                                            c_to(x, &t->cols[i])) ||
-                      !same_default(x->fc, x->tc, c_from(x, &t->cols[i]),
-                                    c_to(x, &t->cols[i]));
-        changed |= probe.len > 0;
+        diff_indexes(&y, t, false);
+        diff_indexes_at(&y, t, false, true);
+        changed = probe.len > 0;
         buf_free(&probe);
     }
     return changed;
@@ -3277,7 +3385,7 @@ static void describe(const plan *p, buf *out)
                                c->b->nullable ? "nullable" : "not null",
                                backfills(c->a, c->b)
                                    ? ", filled by its backfill" : "");
-                if (!same_default(p->ca, p->cb, c->a, c->b))
+                if (!pair_same_default_everywhere(p, c))
                     buf_printf(out, "change the default of column %s.%s\n",
                                t->b->name, c->b->name);
             }

@@ -39,11 +39,14 @@
 #include "checker.h"
 #include "emit_sql.h"
 #include "frontend.h"
+#include "mem.h"
 #include "schemac.h"
+#include "symtab.h"
 
 #include <ctype.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,8 +79,29 @@ typedef struct live_db {
     cat_db cat;
     /* what the schema accounts for, in the catalog's order */
     bool *tables_seen, *indexes_seen, *objects_seen, *enums_seen;
+    /* the catalog's tables and indexes by name, each as 1 + its place
+     * (the first of a name), and its indexes by table: the first in
+     * index_of_table, the next of the same table in next_index (-1: no
+     * more); a schema of many tables looks each up once */
+    symtab table_at, index_at, index_of_table;
+    const cat_index **indexes;
+    int *next_index;
     int ndrift;
 } live_db;
+
+/* The place symtab t keeps for name, or -1. */
+static int place_of(const symtab *t, const char *name)
+{
+    void *v = symtab_get(t, name);
+
+    return v ? (int)((uintptr_t)v - 1) : -1;
+}
+
+/* Notes name at place j in t, unless an earlier place has it. */
+static void note_place(symtab *t, const char *name, int j)
+{
+    symtab_put(t, name, (void *)(uintptr_t)(j + 1));
+}
 
 static void drift(live_db *L, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -552,9 +576,8 @@ static void compare_indexes(live_db *L, const ast_table *t)
         if (!emit_sql_is_index(it))
             continue;
         name = emit_sql_index_name(L->ctx, t, it);
-        for (x = L->cat.indexes, j = 0; x; x = x->next, j++)
-            if (strcmp(x->name, name) == 0)
-                break;
+        j = place_of(&L->index_at, name);
+        x = j >= 0 ? L->indexes[j] : NULL;
         if (!x && unique_key(L, t, it, name))
             continue;
         if (!x) {
@@ -564,8 +587,10 @@ static void compare_indexes(live_db *L, const ast_table *t)
         L->indexes_seen[j] = true;
         compare_index(L, t, it, name, x);
     }
-    for (x = L->cat.indexes, j = 0; x; x = x->next, j++)
-        if (!L->indexes_seen[j] && strcmp(x->table, t->name) == 0) {
+    for (j = place_of(&L->index_of_table, t->name); j >= 0;
+         j = L->next_index[j])
+        if (!L->indexes_seen[j]) {
+            x = L->indexes[j];
             L->indexes_seen[j] = true;
             drift(L, "index \"%s\" on table \"%s\" is in the database but "
                      "not in the schema", x->name, t->name);
@@ -577,9 +602,8 @@ static void compare_table(live_db *L, const ast_table *t)
     cat_table *lt;
     int j;
 
-    for (lt = L->cat.tables, j = 0; lt; lt = lt->next, j++)
-        if (strcmp(lt->name, t->name) == 0)
-            break;
+    lt = cat_find_table(&L->cat, t->name);
+    j = place_of(&L->table_at, t->name);
     if (!lt) {
         drift(L, "table \"%s\" is missing", t->name);
         return;
@@ -780,6 +804,35 @@ static void compare_block(live_db *L, const ast_sqlblock *s)
               one_line(L, x->sql));
 }
 
+/* Fills the lookups of L (table_at and the rest) from its catalog. */
+static void index_catalog(live_db *L)
+{
+    const cat_table *lt;
+    const cat_index *x;
+    int j, k, n = COUNT(L->cat.indexes, cat_index), *last;
+
+    symtab_init(&L->table_at, false);
+    symtab_init(&L->index_at, false);
+    symtab_init(&L->index_of_table, false);
+    for (lt = L->cat.tables, j = 0; lt; lt = lt->next, j++)
+        note_place(&L->table_at, lt->name, j);
+    L->indexes = ast_alloc(L->ctx, sizeof *L->indexes * (size_t)(n + 1));
+    L->next_index = ast_alloc(L->ctx, sizeof *L->next_index * (size_t)(n + 1));
+    last = mem_alloc(sizeof *last * (size_t)(n + 1));
+    for (x = L->cat.indexes, j = 0; x; x = x->next, j++) {
+        L->indexes[j] = x;
+        L->next_index[j] = -1;
+        note_place(&L->index_at, x->name, j);
+        k = place_of(&L->index_of_table, x->table);
+        if (k < 0)
+            note_place(&L->index_of_table, x->table, j);
+        else
+            L->next_index[last[k]] = j;
+        last[k < 0 ? j : k] = j;
+    }
+    free(last);
+}
+
 /* Everything, in a stable order: enums, the schema's tables in
  * declaration order, its sql blocks, then what only the database has. */
 static void compare(live_db *L)
@@ -796,6 +849,7 @@ static void compare(live_db *L)
 
     L->tables_seen = seen_flags(L, COUNT(L->cat.tables, cat_table));
     L->indexes_seen = seen_flags(L, COUNT(L->cat.indexes, cat_index));
+    index_catalog(L);
     L->objects_seen = seen_flags(L, COUNT(L->cat.objects, cat_object));
     L->enums_seen = seen_flags(L, COUNT(L->cat.enums, cat_enum));
     if (L->D->type.enum_ == NULL)
@@ -825,6 +879,9 @@ static void compare(live_db *L)
         if (!L->objects_seen[j])
             drift(L, "%s \"%s\" is in the database but not in the schema",
                   o->kind, o->name);
+    symtab_free(&L->table_at);
+    symtab_free(&L->index_at);
+    symtab_free(&L->index_of_table);
 }
 
 /* ---------------------------------------------------------------------
@@ -904,12 +961,14 @@ int drift_compare(ast_ctx *ctx, sc_db *db)
     if (cat_read(db, ctx, false, &L.cat) != SC_OK) {
         fprintf(stderr, "schemac: cannot read the database's structure: "
                         "%s\n", sc_errmsg(db));
+        cat_free(&L.cat);
         return -1;
     }
     L.di = L.cat.dialect;
     L.d = (sql_dialect)L.di;
     L.D = sc__dialect_of((sc_dialect)L.di);
     compare(&L);
+    cat_free(&L.cat);
     return L.ndrift;
 }
 

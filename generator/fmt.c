@@ -946,7 +946,7 @@ static ast_ctx *reload(const char *path, const char *text, size_t len)
     if (!ctx)
         return NULL;
     if (ast_parse(ctx) == 0)
-        check_schema(ctx);
+        check_schema_for_sql(ctx);
     if (ctx->nerrors > 0) {
         ast_ctx_free(ctx);
         return NULL;

@@ -25,8 +25,8 @@ static ast_ctx *load(const char *path, char **text, size_t *len,
     }
     ctx = ast_ctx_new(path, src, n);
     /* The parser reports a missing schema line; the checker everything
-     * else, once the tree is whole, with its comments: the checker's
-     * last pass writes the C, which carries them. */
+     * else, once the tree is whole, with its comments: for C, the
+     * checker's last pass writes the C, which carries them. */
     if (ast_parse(ctx) == 0) {
         ast_attach_comments(ctx);
         if (c_names)
@@ -51,12 +51,12 @@ static ast_ctx *load(const char *path, char **text, size_t *len,
 
 ast_ctx *frontend_load(const char *path, char **text, size_t *len)
 {
-    return load(path, text, len, true);
+    return load(path, text, len, false);
 }
 
-ast_ctx *frontend_load_snapshot(const char *path, char **text, size_t *len)
+ast_ctx *frontend_load_for_c(const char *path, char **text, size_t *len)
 {
-    return load(path, text, len, false);
+    return load(path, text, len, true);
 }
 
 int frontend_write(const char *path, const char *data, size_t len)

@@ -2,7 +2,7 @@
  * frontend.h - a schema file in, a checked tree out.
  *
  * Every command that takes a .schema file (generate, sql, migrate init
- * and diff, check) starts the same way: read the file, parse it, check
+ * and diff, check, fmt) starts the same way: read the file, parse it, check
  * it, print every diagnostic.  This is that start, and the common end,
  * the output written.
  */
@@ -18,17 +18,18 @@
  * On any error prints the diagnostics (or the reason the file cannot be
  * read) to stderr and returns NULL.  When text is not NULL, *text and
  * *len receive the file's bytes (the caller frees *text, on success
- * only).
+ * only).  The check is check_schema_for_sql(): everything but the names
+ * the C files would declare, for the commands that make no C (sql,
+ * migrate, check, fmt), which need not pay for making it.
  */
 ast_ctx *frontend_load(const char *path, char **text, size_t *len);
 
 /*
- * The same for a schema snapshot of a migration directory, read to be
- * diffed or turned into SQL, never into C: checked by
- * check_schema_for_sql(), without the C names check, which it passed
- * when it was written.
+ * The same with the whole check_schema(), the C names included, for
+ * generate: the pass that notes the names makes the C (see
+ * emit_c_keep_output()).
  */
-ast_ctx *frontend_load_snapshot(const char *path, char **text, size_t *len);
+ast_ctx *frontend_load_for_c(const char *path, char **text, size_t *len);
 
 /*
  * The other end: writes len bytes of data to path (atomically, untouched

@@ -246,7 +246,7 @@ static int cmd_generate(int argc, char **argv)
     emit_c_keep_output(true);
     if (o.column_macros)
         emit_c_column_macros(true);
-    ctx = frontend_load(o.input, NULL, NULL);
+    ctx = frontend_load_for_c(o.input, NULL, NULL);
     if (!ctx)
         return EXIT_USER;
     buf_init(&h);

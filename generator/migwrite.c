@@ -295,7 +295,7 @@ int migwrite_main(bool init, int argc, char **argv)
     if (!cur)
         goto done;
     if (snapshot)
-        prev = frontend_load_snapshot(snapshot, &prev_text, &prev_len);
+        prev = frontend_load(snapshot, &prev_text, &prev_len);
     else
         prev = ast_ctx_new("(empty)", "", 0);
     if (!prev)

@@ -1932,6 +1932,7 @@ cleanup:
     for (e = p.enums; e; e = e->next)
         buf_free((buf *)&e->values);
     buf_free(&out);
+    cat_free(&p.cat);
     sc_close(db);
     ast_ctx_free(p.pool);
     return rc;

@@ -1,7 +1,7 @@
 /*
  * alloc.c - the one place libschemac gets memory from (sc__malloc() and
- * friends, with the allocation-failure test's hook), and the growable
- * string every SQL builder appends to.
+ * friends, with the allocation-failure test's hook).  The growable
+ * string every SQL builder appends to is strbuf.c.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -127,85 +127,4 @@ void sc__free(void *p)
         allocator.free(allocator.ctx, p);
     else
         free(p);
-}
-
-/* ---------------------------------------------------------------------
- * A growable string (sc__buf, see internal.h).
- * ------------------------------------------------------------------- */
-
-static bool buf_reserve(sc__buf *b, size_t more)
-{
-    size_t cap = b->cap ? b->cap : 64;
-    char *s;
-
-    if (b->failed)
-        return false;
-    if (b->len + more + 1 <= b->cap)
-        return true;
-    while (cap < b->len + more + 1)
-        cap *= 2;
-    s = sc__realloc(b->s, cap);
-    if (s == NULL) {
-        b->failed = true;
-        return false;
-    }
-    b->s = s;
-    b->cap = cap;
-    return true;
-}
-
-void sc__buf_putn(sc__buf *b, const char *s, size_t n)
-{
-    if (!buf_reserve(b, n))
-        return;
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-void sc__buf_puts(sc__buf *b, const char *s)
-{
-    sc__buf_putn(b, s, strlen(s));
-}
-
-void sc__buf_printf(sc__buf *b, const char *fmt, ...)
-{
-    char small[128];
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0 || !buf_reserve(b, (size_t)n))
-        return;
-    if ((size_t)n < sizeof small) {
-        sc__buf_putn(b, small, (size_t)n);
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
-
-/* Appends name as a double-quoted SQL identifier. */
-void sc__buf_ident(sc__buf *b, const char *name)
-{
-    const char *q;
-
-    sc__buf_putn(b, "\"", 1);
-    while ((q = strchr(name, '"')) != NULL) {
-        sc__buf_putn(b, name, (size_t)(q - name) + 1);
-        sc__buf_putn(b, "\"", 1);
-        name = q + 1;
-    }
-    sc__buf_puts(b, name);
-    sc__buf_putn(b, "\"", 1);
-}
-
-void sc__buf_free(sc__buf *b)
-{
-    sc__free(b->s);
-    memset(b, 0, sizeof *b);
 }

@@ -63,6 +63,11 @@ typedef struct sc_value {
     double f;
     const void *p;
     size_t len;
+    /* Text known to be a C string: p[len] is a NUL and no NUL comes
+     * before it, so that a backend may say so instead of copying it.
+     * For binding only: column() leaves it as it was, and a value made
+     * for binding starts zeroed (or from sc__field_value()). */
+    bool cstr;
 } sc_value;
 
 /*
@@ -213,6 +218,33 @@ typedef struct sc_backend {
  */
 int sc__backend_find(const char *url, const sc_backend **be, char *msg,
                      size_t size);
+
+/*
+ * The shared library loads the backends other than SQLite's from
+ * plugins (schemac-postgresql.so, loader.c).  A plugin exports one
+ * function, named SC__PLUGIN_ENTRY, that returns its sc__plugin: what it
+ * was built for, which the loader compares with itself before it uses
+ * the backend, since a plugin calls the library's sc__ functions, which
+ * no release keeps stable.
+ */
+typedef struct sc__plugin {
+    int abi;                   /* the number of libschemac.so.N */
+    const char *version;       /* SC_VERSION */
+    size_t backend_size;       /* sizeof (sc_backend) */
+    const sc_backend *backend;
+} sc__plugin;
+
+#define SC__PLUGIN_ENTRY "sc__plugin_entry"
+typedef const sc__plugin *sc__plugin_entry_fn(void);
+
+/*
+ * Finds and loads plugin file (a name, "schemac-postgresql.so") once per
+ * process, and sets *be to its backend for dialect.  Returns SC_OK, or
+ * SC_CANTOPEN with a message in msg naming the file and why it did not
+ * load.  Only in the shared library (loader.c).
+ */
+int sc__plugin_load(const char *file, sc_dialect dialect,
+                    const sc_backend **be, char *msg, size_t size);
 
 extern const sc_backend sc__sqlite_backend;
 extern const sc_backend sc__postgres_backend;

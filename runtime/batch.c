@@ -181,7 +181,7 @@ static int row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
         return rc;
     level = db->depth;
     if (db->be->pipeline_begin != NULL)
-        rc = run_batch(db, t, e, &(batch_op){OP_INSERT, 0, sc_now_us()},
+        rc = run_batch(db, t, e, &(batch_op){OP_INSERT, 0, sc__batch_now(t)},
                        rows, n);
     else
         rc = insert_each(db, t, e, rows, n);

@@ -28,7 +28,6 @@
 #include "hash.h"
 #include "utf8.h"
 
-#define CACHE_BUCKETS 512 /* a power of two, twice the default bound */
 #define LOAD_BATCH    500 /* parents per statement of sc_load_children() */
 
 /* ---------------------------------------------------------------------
@@ -37,19 +36,18 @@
 
 typedef struct text_entry {
     char *sql;
-    uint64_t hash;
+    uint64_t hash;             /* of sql in the cache's table */
     void *stmt;
     bool busy;                 /* handed out to a running terminal */
     /* the descriptor whose columns the result's types were checked
      * against (sc__check_columns()), or NULL */
     const sc_table_desc *checked;
-    struct text_entry *chain;  /* the next entry of its bucket */
     struct text_entry *newer;  /* the list of use, newest first */
     struct text_entry *older;
 } text_entry;
 
 struct sc__text_cache {
-    text_entry *buckets[CACHE_BUCKETS];
+    sc__table by_sql;          /* the entries by their text (hash.h) */
     text_entry *newest;
     text_entry *oldest;
     size_t n;
@@ -63,20 +61,6 @@ typedef struct run {
     const char *sql;
     text_entry *entry;
 } run;
-
-static uint64_t hash_text(const char *s)
-{
-    uint64_t h = SC__HASH_INIT;
-
-    for (; *s != '\0'; s++)
-        h = sc__hash_byte(h, (unsigned char)*s);
-    return h;
-}
-
-static text_entry **bucket(struct sc__text_cache *tc, uint64_t hash)
-{
-    return &tc->buckets[hash & (CACHE_BUCKETS - 1)];
-}
 
 static void list_unlink(struct sc__text_cache *tc, text_entry *e)
 {
@@ -114,15 +98,13 @@ static void entry_free(sc_db *db, text_entry *e)
 static bool evict(sc_db *db)
 {
     struct sc__text_cache *tc = db->texts;
-    text_entry *e = tc->oldest, **p;
+    text_entry *e = tc->oldest;
 
     while (e != NULL && e->busy)
         e = e->newer;
     if (e == NULL)
         return false;
-    for (p = bucket(tc, e->hash); *p != e; p = &(*p)->chain)
-        ;
-    *p = e->chain;
+    sc__table_remove_h(&tc->by_sql, e->sql, e->hash);
     list_unlink(tc, e);
     entry_free(db, e);
     tc->n--;
@@ -140,6 +122,7 @@ static void text_cache_free(sc_db *db)
         older = e->older;
         entry_free(db, e);
     }
+    sc__table_free(&db->texts->by_sql);
     sc__free(db->texts);
     db->texts = NULL;
 }
@@ -147,13 +130,7 @@ static void text_cache_free(sc_db *db)
 static text_entry *cache_find(struct sc__text_cache *tc, const char *sql,
                               uint64_t hash)
 {
-    text_entry *e;
-
-    for (e = *bucket(tc, hash); e != NULL; e = e->chain) {
-        if (e->hash == hash && strcmp(e->sql, sql) == 0)
-            return e;
-    }
-    return NULL;
+    return sc__table_get_h(&tc->by_sql, sql, hash);
 }
 
 /* Keeps stmt, just prepared from sql, in the cache; false when there is
@@ -164,6 +141,7 @@ static bool cache_add(sc_db *db, const char *sql, uint64_t hash, void *stmt,
     struct sc__text_cache *tc = db->texts;
     size_t len = strlen(sql);
     text_entry *e;
+    void *old;
 
     if (tc->n >= db->texts_max && !evict(db))
         return false;
@@ -176,12 +154,15 @@ static bool cache_add(sc_db *db, const char *sql, uint64_t hash, void *stmt,
         return false;
     }
     memcpy(e->sql, sql, len + 1);
+    if (sc__table_put_h(&tc->by_sql, e->sql, hash, e, &old) != 0) {
+        sc__free(e->sql);
+        sc__free(e);
+        return false;
+    }
     e->hash = hash;
     e->stmt = stmt;
     e->busy = true;
     e->checked = checked;
-    e->chain = *bucket(tc, hash);
-    *bucket(tc, hash) = e;
     list_push(tc, e);
     tc->n++;
     r->entry = e;
@@ -199,8 +180,8 @@ static bool cache_add(sc_db *db, const char *sql, uint64_t hash, void *stmt,
 static int stmt_get(sc_db *db, const sc_table_desc *t, const char *sql,
                     const sc_table_desc *rows, run *r)
 {
-    uint64_t hash = hash_text(sql);
     text_entry *e = NULL;
+    uint64_t hash;
     int rc;
 
     memset(r, 0, sizeof *r);
@@ -211,6 +192,7 @@ static int stmt_get(sc_db *db, const sc_table_desc *t, const char *sql,
         memset(db->texts, 0, sizeof *db->texts);
         db->texts_free = text_cache_free;
     }
+    hash = sc__table_hash(&db->texts->by_sql, sql);
     e = cache_find(db->texts, sql, hash);
     /* one text may serve descriptors that differ in their types: each
      * is checked once */
