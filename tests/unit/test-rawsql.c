@@ -124,8 +124,8 @@ START_TEST(test_duplicate_names_table)
         "INSERT INTO dup_t (id, name) VALUES (2, 'x')",
         "insert into `dup_t` (id, name) values (2, 'x')",
         "UPDATE dup_t SET name = 'x' WHERE id = 3",
-        "INSERT INTO other_t VALUES (1); "
-        "INSERT INTO dup_t (id, name) VALUES (2, 'x')",
+        ("INSERT INTO other_t VALUES (1); "
+         "INSERT INTO dup_t (id, name) VALUES (2, 'x')"),
     };
     size_t i;
 
