@@ -115,6 +115,23 @@ typedef struct sc_backend {
      * kind, or SC_VAL_NULL.  Only the fields of kind need be set (zero
      * for NULL), and type and col.  Returns SC_OK or SC_NOMEM. */
     int (*column)(void *stmt, int i, sc_value_kind kind, sc_value *out);
+    /*
+     * Reads the current row of stmt into out (t's row struct, zeroed; t's
+     * columns from result column 0 on) in one call, from column *i on:
+     * each value stored straight into its field (and has_ flag), text and
+     * bytes copied into a, or when a is NULL pointing into the
+     * statement's memory.  Stops at the first column whose value it does
+     * not store itself, *i then naming it, for the core to read that one
+     * the careful way (see sc__read_row()) and call again from the next;
+     * *i is t->ncols when the row is read.  It stores only what it knows
+     * to be exact: a value of the column's own storage class and C type,
+     * in range, in schemac's own format; anything else is the core's, so
+     * that the checks of a value's form and class are made in one place.
+     * Returns SC_OK or SC_NOMEM.  NULL when the backend has none: the
+     * core reads column by column through column().
+     */
+    int (*read_row)(void *stmt, const sc_table_desc *t, unsigned *i,
+                    sc_arena *a, void *out);
     /* The storage class of column i of the current row, for tables that
      * do not hold one class per column (SC_TABLE_LOOSE): SC_VAL_NULL,
      * _INT, _FLOAT, _TEXT or _BLOB.  NULL when the database types every
