@@ -603,12 +603,87 @@ static int sqlite_column(void *stmt, int i, sc_value_kind kind,
 }
 
 /*
+ * sqlite_read_row() for a STRICT table, which holds only its columns' own
+ * storage classes: a value's class is asked only when what was read could
+ * stand for NULL (0, 0.0, a NULL pointer).  Returns the first column left
+ * to the core's careful read, or t->ncols.
+ */
+static unsigned read_strict(sqlite3_stmt *st, const sc_table_desc *t,
+                            unsigned i, sc_arena *a, void *out)
+{
+    const sc_column_desc *c;
+    const char *p;
+    char *field;
+    int64_t x;
+    int32_t i32;
+    double f;
+
+    for (; i < t->ncols; i++) {
+        c = &t->cols[i];
+        field = (char *)out + c->offset;
+        if (c->format != SC_FMT_NATIVE)
+            return i;
+        switch (c->type) {
+        case SC_TYPE_INT64:
+        case SC_TYPE_NUMERIC:
+        case SC_TYPE_TIMESTAMP:
+            x = sqlite3_column_int64(st, (int)i);
+            if (x == 0 && sqlite3_column_type(st, (int)i) == SQLITE_NULL)
+                continue;
+            memcpy(field, &x, sizeof x);
+            break;
+        case SC_TYPE_INT32:
+        case SC_TYPE_DATE:
+            x = sqlite3_column_int64(st, (int)i);
+            if (x == 0 && sqlite3_column_type(st, (int)i) == SQLITE_NULL)
+                continue;
+            if (x < INT32_MIN || x > INT32_MAX)
+                return i;
+            i32 = (int32_t)x;
+            memcpy(field, &i32, sizeof i32);
+            break;
+        case SC_TYPE_BOOL:
+            x = sqlite3_column_int64(st, (int)i);
+            if (x == 0 && sqlite3_column_type(st, (int)i) == SQLITE_NULL)
+                continue;
+            if (x != 0 && x != 1)
+                return i;
+            *(bool *)field = x != 0;
+            break;
+        case SC_TYPE_FLOAT64:
+            f = sqlite3_column_double(st, (int)i);
+            if (!(f < 0 || f > 0) &&
+                sqlite3_column_type(st, (int)i) == SQLITE_NULL)
+                continue;
+            memcpy(field, &f, sizeof f);
+            break;
+        case SC_TYPE_TEXT:
+        case SC_TYPE_JSON:
+            p = (const char *)sqlite3_column_text(st, (int)i);
+            if (p == NULL && sqlite3_column_type(st, (int)i) == SQLITE_NULL)
+                continue;
+            if (p == NULL) /* out of memory: the careful way tells */
+                return i;
+            if (a != NULL &&
+                (p = sc__arena_copy(a, p, (size_t)sqlite3_column_bytes(
+                                              st, (int)i))) == NULL)
+                return i; /* the careful way tells out of memory */
+            memcpy(field, &p, sizeof p);
+            break;
+        default: /* int16, float32, blobs, decimals, enums */
+            return i;
+        }
+        if (c->flags & SC_COL_HASFLAG)
+            *(bool *)((char *)out + c->has_offset) = true;
+    }
+    return i;
+}
+
+/*
  * Reads the row into out in one call (backend.h): a switch on each
  * column's type, each value stored straight into its field.  A STRICT
- * table holds only its columns' own storage classes, so a value's class
- * is asked only when what was read could stand for NULL (0, 0.0, a NULL
- * pointer); a loose table's is asked first, before any read converts
- * it.  Text in a stream (a NULL) is not measured: the field takes
+ * table's go through read_strict(); a loose table's class is asked
+ * first, before any read converts it.  Text in a stream (a NULL) is not measured: the field takes
  * SQLite's NUL-terminated pointer.  It stops at a value it does not store
  * exactly (a class other than the column's, a number out of the field's
  * range, a format, an enum label, a decimal, an empty blob), which the
@@ -632,6 +707,10 @@ static int sqlite_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
     unsigned i;
     int cls, want;
 
+    if (!loose) {
+        *from = read_strict(st, t, *from, a, out);
+        return SC_OK;
+    }
     for (i = *from; i < t->ncols; i++) {
         c = &t->cols[i];
         field = (char *)out + c->offset;
