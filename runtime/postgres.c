@@ -1761,6 +1761,93 @@ static bool type_fits(const sc_column_desc *c, Oid t)
     return false;
 }
 
+/*
+ * Reads the current row into out in one call (backend.h): each value of
+ * a type the column reads as it is (the types were checked against the
+ * descriptor once, at prepare) stored straight into its field, text left
+ * in the result's memory, which libpq ends with a NUL, when a is NULL.
+ * It stops at anything else (a numeric, a float4 or int16 field, bytes,
+ * a format, an enum label, a value out of the field's range), which the
+ * core reads through pg_column().
+ */
+static int pg_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
+                       sc_arena *a, void *out)
+{
+    pg_stmt *s = stmt;
+    const sc_column_desc *c;
+    const unsigned char *p;
+    const char *text;
+    char *field;
+    int64_t x;
+    int32_t i32;
+    double f;
+    unsigned i;
+    int len;
+    Oid type;
+
+    for (i = *from; i < t->ncols && (int)i < PQnfields(s->res); i++) {
+        c = &t->cols[i];
+        if (PQgetisnull(s->res, s->row, (int)i))
+            continue; /* the field and its has_ flag are zero already */
+        if (c->format != SC_FMT_NATIVE)
+            break;
+        field = (char *)out + c->offset;
+        type = PQftype(s->res, (int)i);
+        p = (const unsigned char *)PQgetvalue(s->res, s->row, (int)i);
+        len = PQgetlength(s->res, s->row, (int)i);
+        switch (c->type) {
+        case SC_TYPE_INT64:
+            if (type != OID_INT8 && type != OID_INT4 && type != OID_INT2)
+                goto careful;
+            x = get_signed(p, len);
+            memcpy(field, &x, sizeof x);
+            break;
+        case SC_TYPE_INT32:
+            if (type != OID_INT4 && type != OID_INT2)
+                goto careful;
+            i32 = (int32_t)get_signed(p, len);
+            memcpy(field, &i32, sizeof i32);
+            break;
+        case SC_TYPE_TIMESTAMP:
+            if ((type != OID_TIMESTAMP && type != OID_TIMESTAMPTZ) ||
+                len != 8)
+                goto careful;
+            x = from_pg_timestamp(get_signed(p, 8));
+            memcpy(field, &x, sizeof x);
+            break;
+        case SC_TYPE_FLOAT64:
+            if (type != OID_FLOAT8 && type != OID_FLOAT4)
+                goto careful;
+            f = get_float(p, (size_t)len);
+            memcpy(field, &f, sizeof f);
+            break;
+        case SC_TYPE_BOOL:
+            if (type != OID_BOOL)
+                goto careful;
+            *(bool *)field = len > 0 && p[0] != 0;
+            break;
+        case SC_TYPE_TEXT:
+        case SC_TYPE_JSON:
+            if (type == OID_JSONB || !(is_text_type(type) ||
+                                       type == OID_JSON))
+                goto careful;
+            text = (const char *)p;
+            if (a != NULL &&
+                (text = sc__arena_copy(a, p, (size_t)len)) == NULL)
+                return SC_NOMEM;
+            memcpy(field, &text, sizeof text);
+            break;
+        default:
+            goto careful;
+        }
+        if (c->flags & SC_COL_HASFLAG)
+            *(bool *)((char *)out + c->has_offset) = true;
+    }
+careful:
+    *from = i;
+    return SC_OK;
+}
+
 static const char *type_name(Oid t)
 {
     static const struct {
@@ -2038,6 +2125,7 @@ const sc_backend sc__postgres_backend = {
     .bind = pg_bind,
     .step = pg_step,
     .column = pg_column,
+    .read_row = pg_read_row,
     .column_fits = pg_column_fits,
     .put_read = pg_put_read,
     .reset = pg_reset,
