@@ -40,9 +40,9 @@ typedef struct tabpair {
     const ast_table *a, *b;
     colpair *cols;
     int ncols;
-    /* The SQLite constraints of a and b, made on first use: every
-     * direction and dialect compares them (table_changed). */
-    const sql_constraint_list *lite[2];
+    /* The constraints of a and b in each dialect, made on first use:
+     * every direction compares them (table_changed). */
+    const sql_constraint_list *cons[SC_NDIALECTS + 1][2];
 } tabpair;
 
 typedef struct plan {
@@ -279,7 +279,7 @@ static bool alters(sql_dialect d)
  * apart from the tables (else a column's check or ENUM). */
 static bool enum_types(sql_dialect d)
 {
-    return sc__dialect_of(d)->type.enum_ == NULL;
+    return sc__dialect_of(d)->create_enum != NULL;
 }
 
 /* Whether a and b have the same collation in dialect d (none where text
@@ -294,15 +294,33 @@ static bool same_collation(const ast_column *a, const ast_column *b,
  * chooses, or the one given verbatim (stored as DIALECT 'TYPE'), with
  * or without a time zone where the dialect tells them apart, and in the
  * same collation. */
-static bool same_decl(const ast_column *a, const ast_column *b, sql_dialect d)
+static bool same_declared_type(const ast_column *a, const ast_column *b,
+                               sql_dialect d)
 {
     const sc__dialect_types *ty = &sc__dialect_of(d)->type;
 
-    if (!same_text(a->sql_type[d], b->sql_type[d]))
-        return false;
-    return (strcmp(ty->timestamp, ty->timestamp_local) == 0 ||
-            a->type.local == b->type.local) &&
-           same_collation(a, b, d);
+    return same_text(a->sql_type[d], b->sql_type[d]) &&
+           (strcmp(ty->timestamp, ty->timestamp_local) == 0 ||
+            a->type.local == b->type.local);
+}
+
+static bool same_decl(const ast_column *a, const ast_column *b, sql_dialect d)
+{
+    return same_declared_type(a, b, d) && same_collation(a, b, d);
+}
+
+/* The same in every dialect: what a migration of every dialect agrees
+ * on (whether a table changes, what the summary says). */
+static bool same_decl_everywhere(const ast_column *a, const ast_column *b)
+{
+    const sql_dialect *ds;
+    int i, n;
+
+    ds = emit_sql_dialects(&n);
+    for (i = 0; i < n; i++)
+        if (!same_decl(a, b, ds[i]))
+            return false;
+    return true;
 }
 
 static int int_width(ast_type_kind k)
@@ -371,10 +389,18 @@ static bool same_default_in(ast_ctx *ca, ast_ctx *cb, const ast_column *a,
     return strcmp(x, y) == 0;
 }
 
+/* The same default in every dialect. */
 static bool same_default(ast_ctx *ca, ast_ctx *cb, const ast_column *a,
                          const ast_column *b)
 {
-    return same_default_in(ca, cb, a, b, SQL_POSTGRESQL);
+    const sql_dialect *ds;
+    int i, n;
+
+    ds = emit_sql_dialects(&n);
+    for (i = 0; i < n; i++)
+        if (!same_default_in(ca, cb, a, b, ds[i]))
+            return false;
+    return true;
 }
 
 /* ---------------------------------------------------------------------
@@ -1070,11 +1096,10 @@ static bool needs_rebuild(dir *x, const tabpair *t,
             continue;
         }
         if (!same_type(&c_from(x, c)->type, &c_to(x, c)->type) ||
-            !same_decl(c_from(x, c), c_to(x, c), SQL_SQLITE) ||
+            !same_decl(c_from(x, c), c_to(x, c), x->d) ||
             c_from(x, c)->nullable != c_to(x, c)->nullable ||
             c_from(x, c)->is_pk != c_to(x, c)->is_pk ||
-            !same_default_in(x->fc, x->tc, c_from(x, c), c_to(x, c),
-                             SQL_SQLITE))
+            !same_default_in(x->fc, x->tc, c_from(x, c), c_to(x, c), x->d))
             return true;
     }
     return false;
@@ -1121,7 +1146,7 @@ static void copy_expr(dir *x, const tabpair *t, buf *b,
     int64_t i;
 
     if (!from) {
-        dflt = default_sql(x->tc, SQL_SQLITE, to);
+        dflt = default_sql(x->tc, x->d, to);
         if (backfills(from, to))
             buf_puts(b, migration_expr(x, t, to->backfill, to, true));
         else
@@ -1192,7 +1217,7 @@ static void sqlite_rebuild(dir *x, const tabpair *t)
     buf_printf(&n, "%s__new", to->name);
     tmp = ast_strdup(x->tc, n.data);
     buf_free(&n);
-    emit_sql_create_table(x->tc, x->sql, SQL_SQLITE, to, tmp);
+    emit_sql_create_table(x->tc, x->sql, x->d, to, tmp);
     stmt_end(x->sql);
     buf_printf(x->sql, "INSERT INTO %s (", quoted(x->tc, x->d, tmp));
     for (i = 0; i < t->ncols; i++) {
@@ -1265,11 +1290,12 @@ static void sqlite_alter(dir *x, const tabpair *t,
 /* Whether a change of type from a to b keeps every stored value as it
  * is, so PostgreSQL neither rewrites the table nor scans it: varchar
  * made longer, or text. */
-static bool pg_relabels(const ast_column *a, const ast_column *b)
+static bool pg_relabels(const dir *x, const ast_column *a,
+                        const ast_column *b)
 {
     return conversion(&a->type, &b->type) == CONV_WIDEN &&
            (b->type.kind == AST_T_TEXT || b->type.kind == AST_T_VARCHAR) &&
-           !b->sql_type[AST_D_POSTGRESQL];
+           !b->sql_type[x->d];
 }
 
 static bool volatile_default(const char *sql)
@@ -1430,7 +1456,8 @@ static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
     }
 
     if (same_type(&a->type, &b->type) && a->type.local != b->type.local &&
-        same_decl(a, b, SQL_SQLITE) && !b->sql_type[x->d]) {
+        same_text(a->sql_type[x->d], b->sql_type[x->d]) &&
+        same_collation(a, b, x->d) && !b->sql_type[x->d]) {
         /* The same instant as a UTC reading, or the other way. */
         buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
         emit_sql_column_type(x->sql, x->d, b);
@@ -1471,7 +1498,7 @@ static void pg_column_changes(dir *x, const tabpair *t, const ast_column *a,
             emit_sql_column_type(x->sql, x->d, b);
         }
         stmt_end(x->sql);
-        if (!pg_relabels(a, b))
+        if (!pg_relabels(x, a, b))
             lint(x, to->name, "ALTER COLUMN \"%s\" TYPE rewrites the "
                  "table and its indexes under an ACCESS EXCLUSIVE lock, "
                  "which stops its readers and writers; for a large table add "
@@ -2087,38 +2114,51 @@ static void create_table(dir *x, const ast_table *t)
         }
 }
 
-/* The SQLite constraints of side b (or a) of pair t, kept in the pool of
- * that side's context. */
-static const sql_constraint_list *lite_constraints(const dir *x,
-                                                   const tabpair *t, bool b)
+/* The constraints in dialect d of side b (or a) of pair t, kept in the
+ * pool of that side's context. */
+static const sql_constraint_list *constraints_in(const dir *x,
+                                                 const tabpair *t,
+                                                 sql_dialect d, bool b)
 {
     tabpair *m = (tabpair *)t; /* the cache is not part of the pair */
     ast_ctx *ctx = b ? x->p->cb : x->p->ca;
     sql_constraint_list l = {0}, *kept;
 
-    if (m->lite[b])
-        return m->lite[b];
-    emit_sql_constraints(ctx, SQL_SQLITE, b ? t->b : t->a, &l);
+    if (m->cons[d][b])
+        return m->cons[d][b];
+    emit_sql_constraints(ctx, d, b ? t->b : t->a, &l);
     kept = ast_alloc(ctx, sizeof *kept);
     kept->n = kept->cap = l.n;
     kept->items = ast_alloc(ctx, sizeof *kept->items * (size_t)(l.n + 1));
     if (l.n)
         memcpy(kept->items, l.items, sizeof *l.items * (size_t)l.n);
     sql_constraint_list_free(&l);
-    return m->lite[b] = kept;
+    return m->cons[d][b] = kept;
+}
+
+/* Whether a table of dialect d that is made again for this direction's
+ * change would differ: the question every dialect asks of pair t. */
+static bool rebuild_differs(const dir *x, const tabpair *t, sql_dialect d)
+{
+    dir y = *x;
+
+    y.d = d;
+    return needs_rebuild(&y, t, constraints_in(x, t, d, x->rev),
+                         constraints_in(x, t, d, !x->rev));
 }
 
 /* Whether pair t changes anything in this direction. */
 static bool table_changed(dir *x, const tabpair *t)
 {
-    const sql_constraint_list *lf, *lt;
-    bool changed;
+    const sql_dialect *ds;
+    bool changed = false;
+    int i, n;
 
     if (!t_from(x, t) || !t_to(x, t))
         return true;
-    lf = lite_constraints(x, t, x->rev);
-    lt = lite_constraints(x, t, !x->rev);
-    changed = needs_rebuild(x, t, lf, lt);
+    ds = emit_sql_dialects(&n);
+    for (i = 0; i < n && !changed; i++)
+        changed = rebuild_differs(x, t, ds[i]);
     if (!changed) {
         dir y = *x;
         buf probe;
@@ -2132,8 +2172,8 @@ static bool table_changed(dir *x, const tabpair *t)
             changed = !c_from(x, &t->cols[i]) ||
                       strcmp(c_from(x, &t->cols[i])->name,
                              c_to(x, &t->cols[i])->name) != 0 ||
-                      !same_decl(c_from(x, &t->cols[i]), c_to(x, &t->cols[i]),
-                                 SQL_POSTGRESQL) ||
+                      !same_decl_everywhere(c_from(x, &t->cols[i]),
+                                            c_to(x, &t->cols[i])) ||
                       !same_default(x->fc, x->tc, c_from(x, &t->cols[i]),
                                     c_to(x, &t->cols[i]));
         changed |= probe.len > 0;
@@ -2277,7 +2317,7 @@ static void pg_recreate_enum(dir *x, const ast_enum *from, const ast_enum *to)
     buf_printf(x->sql, "ALTER TYPE %s RENAME TO %s",
                quoted(x->tc, x->d, from->name), quoted(x->tc, x->d, old.data));
     stmt_end(x->sql);
-    emit_sql_create_enum(x->sql, to);
+    emit_sql_create_enum(x->sql, x->d, to);
     stmt_end(x->sql);
     for (t = x->fc->schema->tables; t; t = t->next)
         for (c = t->columns; c; c = c->next) {
@@ -2358,7 +2398,7 @@ static void enums_before(dir *x, int *changes)
         if (!from) {
             (*changes)++;
             if (enum_types(x->d)) {
-                emit_sql_create_enum(x->sql, to);
+                emit_sql_create_enum(x->sql, x->d, to);
                 stmt_end(x->sql);
             }
             continue;
@@ -2450,7 +2490,7 @@ static bool pg_reshapes(dir *x, const tabpair *t)
         a = c_from(x, &t->cols[i]);
         b = c_to(x, &t->cols[i]);
         if (a && (!b || !same_type(&a->type, &b->type) ||
-                  !same_decl(a, b, SQL_POSTGRESQL)))
+                  !same_decl(a, b, x->d)))
             return true;
     }
     return false;
@@ -2469,10 +2509,7 @@ static bool reshapes(dir *x)
         t = &x->p->tabs[i];
         if (!t_from(x, t) || !t_to(x, t))
             continue;
-        if (!alters(x->d)
-                ? needs_rebuild(x, t, lite_constraints(x, t, x->rev),
-                                lite_constraints(x, t, !x->rev))
-                : pg_reshapes(x, t))
+        if (!alters(x->d) ? rebuild_differs(x, t, x->d) : pg_reshapes(x, t))
             return true;
     }
     return false;
@@ -2603,7 +2640,7 @@ static void domain_columns(dir *x, const ast_sqlblock *b, bool back)
     sql_object o;
     const char *base = NULL, *qt, *qc;
 
-    if (x->d != SQL_POSTGRESQL ||
+    if (!sc__dialect_of(x->d)->domains ||
         !emit_sql_block_object(back ? x->tc : x->fc, b->text, &o) ||
         strcmp(o.kind, "DOMAIN") != 0)
         return;
@@ -2611,23 +2648,22 @@ static void domain_columns(dir *x, const ast_sqlblock *b, bool back)
         return;
     for (t = x->fc->schema->tables; t; t = t->next)
         for (c = t->columns; c; c = c->next) {
-            if (!names_domain(c->sql_type[AST_D_POSTGRESQL], &o))
+            if (!names_domain(c->sql_type[x->d], &o))
                 continue;
             to = to_column(x, t, c);
-            if (back && (!to || !names_domain(to->sql_type[AST_D_POSTGRESQL],
-                                              &o)))
+            if (back && (!to || !names_domain(to->sql_type[x->d], &o)))
                 continue;
             /* The names of the from schema: the tables change later. */
             qt = quoted(x->tc, x->d, t->name);
             qc = quoted(x->tc, x->d, c->name);
             buf_printf(x->sql, "ALTER TABLE %s ALTER COLUMN %s TYPE ", qt, qc);
             if (back)
-                emit_sql_column_type(x->sql, SQL_POSTGRESQL, to);
+                emit_sql_column_type(x->sql, x->d, to);
             else
                 buf_puts(x->sql, base);
             buf_printf(x->sql, " USING %s::", qc);
             if (back)
-                emit_sql_column_type(x->sql, SQL_POSTGRESQL, to);
+                emit_sql_column_type(x->sql, x->d, to);
             else
                 buf_puts(x->sql, base);
             stmt_end(x->sql);
@@ -3070,21 +3106,44 @@ static int refuse_blocks(plan *p)
     return n;
 }
 
-/* The constraints and indexes a kept table gains, loses or renames, as
- * PostgreSQL has them (SQLite adds the CHECKs of types, which follow the
- * columns). */
-static void describe_constraints(const plan *p, const tabpair *t, buf *out)
+/* Adds the line of format fmt to out unless out holds it from start on:
+ * the dialects' descriptions of one table, each change said once. */
+static void say(buf *out, size_t start, const char *fmt, ...)
+{
+    const char *p, *end;
+    buf line;
+    va_list ap;
+
+    buf_init(&line);
+    va_start(ap, fmt);
+    buf_vprintf(&line, fmt, ap);
+    va_end(ap);
+    for (p = out->len > start ? out->data + start : NULL; p; p = end) {
+        end = strchr(p, '\n');
+        end = end ? end + 1 : NULL;
+        if (strncmp(p, line.data, line.len) == 0)
+            break;
+    }
+    if (p == NULL)
+        buf_puts(out, line.data);
+    buf_free(&line);
+}
+
+/* The constraints and indexes a kept table gains, loses or renames in
+ * dialect d, each said once in out from start on. */
+static void describe_constraints_in(const plan *p, const tabpair *t,
+                                    sql_dialect d, buf *out, size_t start)
 {
     sql_constraint_list la = {0}, lb = {0};
     const sql_constraint *x, *old;
     const ast_item *it;
     const char *name, *sa, *sb;
-    dir up = {p, p->ca, p->cb, false, SQL_POSTGRESQL, NULL, NULL, NULL,
+    dir up = {p, p->ca, p->cb, false, d, NULL, NULL, NULL,
               NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     int i, j;
 
-    emit_sql_constraints(p->ca, SQL_POSTGRESQL, t->a, &la);
-    emit_sql_constraints(p->cb, SQL_POSTGRESQL, t->b, &lb);
+    emit_sql_constraints(p->ca, d, t->a, &la);
+    emit_sql_constraints(p->cb, d, t->b, &lb);
     for (i = 0; i < lb.n; i++) {
         x = &lb.items[i];
         if (find_constraint(&la, x))
@@ -3093,20 +3152,20 @@ static void describe_constraints(const plan *p, const tabpair *t, buf *out)
         for (j = 0; j < la.n && strcmp(la.items[j].name, x->name) != 0; j++)
             ;
         if (old && strcmp(old->name, x->name) != 0)
-            buf_printf(out, "rename constraint %s.%s to %s\n", t->b->name,
-                       old->name, x->name);
+            say(out, start, "rename constraint %s.%s to %s\n", t->b->name,
+                old->name, x->name);
         else if (!old && j < la.n)
-            buf_printf(out, "change constraint %s.%s\n", t->b->name,
-                       x->name);
+            say(out, start, "change constraint %s.%s\n", t->b->name,
+                x->name);
         else if (!old)
-            buf_printf(out, "add constraint %s.%s\n", t->b->name, x->name);
+            say(out, start, "add constraint %s.%s\n", t->b->name, x->name);
     }
     for (i = 0; i < la.n; i++) {
         x = &la.items[i];
         for (j = 0; j < lb.n && strcmp(lb.items[j].name, x->name) != 0; j++)
             ;
         if (j == lb.n && !continued(&up, t, &lb, x))
-            buf_printf(out, "drop constraint %s.%s\n", t->a->name, x->name);
+            say(out, start, "drop constraint %s.%s\n", t->a->name, x->name);
     }
     sql_constraint_list_free(&la);
     sql_constraint_list_free(&lb);
@@ -3114,19 +3173,62 @@ static void describe_constraints(const plan *p, const tabpair *t, buf *out)
         if (!emit_sql_is_index(it))
             continue;
         name = emit_sql_index_name(p->cb, t->b, it);
-        has_index(p->cb, SQL_POSTGRESQL, t->b, name, &sb);
-        if (!has_index(p->ca, SQL_POSTGRESQL, t->a, name, &sa))
-            buf_printf(out, "add index %s.%s\n", t->b->name, name);
+        has_index(p->cb, d, t->b, name, &sb);
+        if (!has_index(p->ca, d, t->a, name, &sa))
+            say(out, start, "add index %s.%s\n", t->b->name, name);
         else if (strcmp(sa, sb) != 0)
-            buf_printf(out, "change index %s.%s\n", t->b->name, name);
+            say(out, start, "change index %s.%s\n", t->b->name, name);
     }
     for (it = t->a->items; it; it = it->next) {
         if (!emit_sql_is_index(it))
             continue;
         name = emit_sql_index_name(p->ca, t->a, it);
-        if (!has_index(p->cb, SQL_POSTGRESQL, t->b, name, &sb))
-            buf_printf(out, "drop index %s.%s\n", t->a->name, name);
+        if (!has_index(p->cb, d, t->b, name, &sb))
+            say(out, start, "drop index %s.%s\n", t->a->name, name);
     }
+}
+
+/* The constraints and indexes a kept table gains, loses or renames, in
+ * the dialects whose constraints are the schema's own (SQLite adds the
+ * CHECKs of types, which follow the columns). */
+static void describe_constraints(const plan *p, const tabpair *t, buf *out)
+{
+    const sql_dialect *ds;
+    size_t start = out->len;
+    int i, n;
+
+    ds = emit_sql_dialects(&n);
+    for (i = 0; i < n; i++)
+        if (!sc__dialect_of(ds[i])->type_check)
+            describe_constraints_in(p, t, ds[i], out, start);
+}
+
+/* The changes of column a to b that its declaration in some dialect
+ * shows: a type of the database's own, or the time zone, and the
+ * collation, said per dialect. */
+static void describe_decl(const ast_column *a, const ast_column *b,
+                          const char *table, buf *out)
+{
+    const sql_dialect *ds;
+    const char *coll;
+    int i, n;
+
+    ds = emit_sql_dialects(&n);
+    for (i = 0; i < n; i++)
+        if (!same_declared_type(a, b, ds[i])) {
+            buf_printf(out, "change the declared type of column %s.%s\n",
+                       table, b->name);
+            break;
+        }
+    if (!same_type(&a->type, &b->type))
+        return;
+    for (i = 0; i < n; i++)
+        if (!same_collation(a, b, ds[i])) {
+            coll = emit_sql_collation(ds[i], b);
+            buf_printf(out, "change the collation of column %s.%s to %s on "
+                            "%s\n", table, b->name, coll ? coll : "default",
+                       sc__dialect_of(ds[i])->title);
+        }
 }
 
 static void describe(const plan *p, buf *out)
@@ -3168,19 +3270,7 @@ static void describe(const plan *p, buf *out)
                                type_text(p->cb, &c->a->type),
                                type_text(p->cb, &c->b->type),
                                c->b->using_ ? " by its using" : "");
-                if (!same_decl(c->a, c->b, SQL_SQLITE) ||
-                    (!same_decl(c->a, c->b, SQL_POSTGRESQL) &&
-                     same_collation(c->a, c->b, SQL_POSTGRESQL)))
-                    buf_printf(out, "change the declared type of column "
-                                    "%s.%s\n", t->b->name, c->b->name);
-                if (same_type(&c->a->type, &c->b->type) &&
-                    !same_collation(c->a, c->b, SQL_POSTGRESQL))
-                    buf_printf(out, "change the collation of column %s.%s "
-                                    "to %s on PostgreSQL\n", t->b->name,
-                               c->b->name,
-                               emit_sql_collation(SQL_POSTGRESQL, c->b)
-                                   ? emit_sql_collation(SQL_POSTGRESQL, c->b)
-                                   : "default");
+                describe_decl(c->a, c->b, t->b->name, out);
                 if (c->a->nullable != c->b->nullable)
                     buf_printf(out, "make column %s.%s %s%s\n", t->b->name,
                                c->b->name,

@@ -1424,21 +1424,24 @@ static void create_indexes(ast_ctx *ctx, sql_stmts *out, buf *b,
     }
 }
 
-/* PostgreSQL has no CREATE TYPE IF NOT EXISTS; a DO block makes it safe to
- * run twice, like the tables. */
-void emit_sql_create_enum(buf *b, const ast_enum *e)
+/* The enum as a type of its own, in the dialect's statement that may
+ * run twice, like the tables' (where a dialect has enum types). */
+void emit_sql_create_enum(buf *b, sql_dialect d, const ast_enum *e)
 {
     const ast_enum_value *v;
+    buf name, labels;
 
-    buf_puts(b, "DO $$ BEGIN\n    CREATE TYPE ");
-    emit_sql_quote(b, SQL_POSTGRESQL, e->name);
-    buf_puts(b, " AS ENUM (");
+    buf_init(&name);
+    buf_init(&labels);
+    emit_sql_quote(&name, d, e->name);
     for (v = e->values; v; v = v->next) {
-        quote_string(b, SQL_POSTGRESQL, v->name, strlen(v->name));
+        quote_string(&labels, d, v->name, strlen(v->name));
         if (v->next)
-            buf_puts(b, ", ");
+            buf_puts(&labels, ", ");
     }
-    buf_puts(b, ");\nEXCEPTION WHEN duplicate_object THEN NULL;\nEND $$");
+    buf_printf(b, sc__dialect_of(d)->create_enum, name.data, labels.data);
+    buf_free(&name);
+    buf_free(&labels);
 }
 
 /* ---------------------------------------------------------------------
@@ -1817,10 +1820,10 @@ void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out)
     int i;
 
     buf_init(&b);
-    if (sc__dialect_of(d)->type.enum_ == NULL) /* enums are types */
+    if (sc__dialect_of(d)->create_enum != NULL) /* enums are types */
         for (decl = ctx->schema->decls; decl; decl = decl->next)
             if (decl->enm) {
-                emit_sql_create_enum(&b, decl->enm);
+                emit_sql_create_enum(&b, d, decl->enm);
                 push(out, &b);
             }
     /* the domains, types, extensions ... that tables use, before them */

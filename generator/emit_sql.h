@@ -144,8 +144,8 @@ void emit_sql_create_index(ast_ctx *ctx, buf *b, sql_dialect d,
 /* ALTER TABLE "t" ADD CONSTRAINT "name" ..., for constraint c of t. */
 void emit_sql_add_constraint(buf *b, sql_dialect d, const ast_table *t,
                              const sql_constraint *c);
-/* PostgreSQL's CREATE TYPE ... AS ENUM, safe to run twice. */
-void emit_sql_create_enum(buf *b, const ast_enum *e);
+/* The enum as a type (the dialect table's create_enum), safe to run twice. */
+void emit_sql_create_enum(buf *b, sql_dialect d, const ast_enum *e);
 
 /* What the CREATE statement of an sql block makes. */
 typedef struct sql_object {

@@ -32,20 +32,18 @@
 /* Room for a SHA-256 digest in lowercase hex with its NUL. */
 #define HEX_SIZE (2 * SHA256_DIGEST_SIZE + 1)
 
-/* The files of a migration, in the order their names sort.  The file of
- * a dialect the generator does not write yet may be missing: a migration
- * written before the dialect had one has no script for it. */
-enum { KIND_MARIADB, KIND_POSTGRESQL, KIND_SCHEMA, KIND_SQLITE, NKINDS };
+/* The kinds of file of a migration: its schema (kind 0) and the script
+ * of each dialect (the kind is the dialect's number), whose suffix is
+ * the dialect table's.  The file of a dialect the generator does not
+ * write yet may be missing: a migration written before the dialect had
+ * one has no script for it. */
+enum { KIND_SCHEMA = 0, NKINDS = SC_NDIALECTS + 1 };
 
-static const char *const suffixes[NKINDS] = {
-    ".mariadb.sql", ".postgresql.sql", ".schema", ".sqlite.sql",
-};
-
-/* The dialect of each kind of file (0: the schema). */
-static const sc_dialect kind_dialect[NKINDS] = {
-    SC_DIALECT_MARIADB, SC_DIALECT_POSTGRESQL, (sc_dialect)0,
-    SC_DIALECT_SQLITE,
-};
+static const char *suffix_of(int kind)
+{
+    return kind == KIND_SCHEMA ? ".schema"
+                               : sc__dialect_of((sc_dialect)kind)->file_suffix;
+}
 
 /* The files every migration has: its schema and the files of the
  * dialects the generator writes, but for those a migration written
@@ -55,13 +53,13 @@ static bool required(int kind)
     const sql_dialect *ds;
     int i, n;
 
-    if (kind_dialect[kind] == 0)
+    if (kind == KIND_SCHEMA)
         return true;
-    if (sc__dialect_of(kind_dialect[kind])->migration_file_optional)
+    if (sc__dialect_of((sc_dialect)kind)->migration_file_optional)
         return false;
     ds = emit_sql_migration_dialects(&n);
     for (i = 0; i < n; i++)
-        if (ds[i] == kind_dialect[kind])
+        if (ds[i] == (sc_dialect)kind)
             return true;
     return false;
 }
@@ -174,8 +172,8 @@ static int classify(const char *file, unsigned *version, size_t *namelen,
     if (is_staged(file))
         return 0;
     for (k = 0; k < NKINDS; k++) {
-        sl = strlen(suffixes[k]);
-        if (len > 5 + sl && strcmp(file + len - sl, suffixes[k]) == 0)
+        sl = strlen(suffix_of(k));
+        if (len > 5 + sl && strcmp(file + len - sl, suffix_of(k)) == 0)
             break;
     }
     if (k == NKINDS)
@@ -314,7 +312,7 @@ static int check_versions(const char *dir, listing *l, buf *err)
                 buf_printf(err, "%s: migration %04u %.*s has no file "
                                 "%.*s%s", dir, cur, (int)curlen,
                            curname + 5, (int)(curlen + 5), curname,
-                           suffixes[k]);
+                           suffix_of(k));
                 return -1;
             }
         }
@@ -1322,10 +1320,9 @@ static int load_dialect(const char *dir, const listing *l, unsigned v,
     if (data == NULL)
         return -1;
     *text = data;
-    m->checksums[kind_dialect[k]] = file_sum(data, *len, store);
+    m->checksums[k] = file_sum(data, *len, store);
     path = keep(store, path_join(dir, file));
-    return parse_sql(path, kind_dialect[k], data, *len,
-                     &m->scripts[kind_dialect[k]], store,
+    return parse_sql(path, (sc_dialect)k, data, *len, &m->scripts[k], store,
                      err);
 }
 
@@ -1341,21 +1338,20 @@ static int load_one(const char *dir, const listing *l, unsigned v,
     int k, rc = 0;
 
     m->version = v;
-    namelen = strlen(schema) - 5 - strlen(suffixes[KIND_SCHEMA]);
+    namelen = strlen(schema) - 5 - strlen(suffix_of(KIND_SCHEMA));
     m->name = keep(store, xstrndup(schema + 5, namelen));
-    for (k = 0; rc == 0 && k < NKINDS; k++)
-        if (kind_dialect[k] != 0)
-            rc = load_dialect(dir, l, v, k, m, store, &text[k], &len[k],
-                              err);
+    for (k = 1; rc == 0 && k < NKINDS; k++)
+        rc = load_dialect(dir, l, v, k, m, store, &text[k], &len[k], err);
     if (rc != 0)
         return rc;
     /* the .sqlite.sql and .postgresql.sql files together: the checksum
      * of descriptor ABI 2, which old version tables hold
      * (docs/MIGRATIONS.md "Checksums") */
     sha256_init(&c);
-    sha256_update(&c, len[KIND_SQLITE], (const uint8_t *)text[KIND_SQLITE]);
-    sha256_update(&c, len[KIND_POSTGRESQL],
-                  (const uint8_t *)text[KIND_POSTGRESQL]);
+    sha256_update(&c, len[SC_DIALECT_SQLITE],
+                  (const uint8_t *)text[SC_DIALECT_SQLITE]);
+    sha256_update(&c, len[SC_DIALECT_POSTGRESQL],
+                  (const uint8_t *)text[SC_DIALECT_POSTGRESQL]);
     digest_hex(&c, hex);
     m->checksum = keep(store, xstrndup(hex, 64));
     return 0;
@@ -1411,7 +1407,7 @@ char *migfile_file(const char *dir, unsigned v, const char *suffix,
         buf_printf(err, "%s: no such directory", dir);
     if (rc != 0)
         return NULL;
-    for (k = 0; k < NKINDS && strcmp(suffixes[k], suffix) != 0; k++)
+    for (k = 0; k < NKINDS && strcmp(suffix_of(k), suffix) != 0; k++)
         ;
     if (v == 0 || v > l.n || k == NKINDS)
         buf_printf(err, "%s: no migration %04u (the last is %04u)", dir, v,

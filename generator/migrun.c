@@ -266,12 +266,12 @@ static void rows_note(sc_db *db, const char *sql, char *out, size_t size)
     if (dl->row_estimate != NULL) {
         snprintf(q, sizeof q, dl->row_estimate, table);
     } else {
-        snprintf(q, sizeof q, "SELECT count(*) FROM sqlite_master WHERE "
-                 "type = 'table' AND name = '%s'", table);
+        snprintf(q, sizeof q, dl->table_exists, table);
         if (sc_query_sql_each(db, q, one_value, value) != SC_OK ||
             strcmp(value, "1") != 0)
             return;
-        snprintf(q, sizeof q, "SELECT count(*) FROM \"%s\"", table);
+        snprintf(q, sizeof q, "SELECT count(*) FROM %c%s%c", dl->quote_open,
+                 table, dl->quote_close);
     }
     value[0] = '\0';
     if (sc_query_sql_each(db, q, one_value, value) != SC_OK ||
@@ -281,7 +281,7 @@ static void rows_note(sc_db *db, const char *sql, char *out, size_t size)
         snprintf(out, size, " (%s: rows not counted yet)", table);
     else
         snprintf(out, size, " (%s: %s%s rows)", table,
-                 sc_db_dialect(db) == SC_DIALECT_POSTGRESQL ? "about " : "",
+                 dl->row_estimate != NULL ? "about " : "",
                  value);
 }
 

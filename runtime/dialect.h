@@ -168,6 +168,10 @@ typedef struct sc__dialect {
     const char *decimal_cast;
     const char *decimal_collation;
     bool enum_type_ordered;           /* an enum type orders by label */
+    /* Makes an enum type ("%s" its quoted name, then its quoted labels
+     * with ", " between them), safe to run twice; NULL where an enum is
+     * no type of its own (type.enum_ names the column's type) */
+    const char *create_enum;
     bool row_values_from_list;        /* (a, b) IN ((?, ?)) not VALUES */
     const char *empty_insert;         /* " DEFAULT VALUES" */
     bool insert_returning;            /* the new key by RETURNING */
@@ -285,6 +289,9 @@ typedef struct sc__dialect {
     bool type_check;
     bool index_opclass;         /* an index element names its opclass */
     bool index_method;          /* CREATE INDEX ... USING method */
+    /* A schema's sql block may make a domain that columns use: a change
+     * of its base type alters those columns */
+    bool domains;
     /* The field of a column's descriptor that carries the type a schema
      * declares for it in this dialect (".pg_type"); NULL: none */
     const char *declared_type_field;
