@@ -169,8 +169,10 @@ typedef struct sc_backend {
      * Streams, optional: NULL when step() already reads one row at a time
      * and lets other statements run on the connection between two steps
      * (SQLite).  stream() starts stmt, bound as for step(), so that its
-     * rows arrive in batches of bounded size while other statements may
-     * run between two steps; it returns what a first step() would.  Later
+     * rows arrive in bounded memory while other statements may run
+     * between two steps (PostgreSQL reads them one at a time, and the
+     * rest whole when another statement is sent meanwhile); it returns
+     * what a first step() would.  Later
      * rows come from step(), and reset() ends the stream.  sql is the
      * text stmt was prepared from.  The core calls it inside a
      * transaction, opening one for the stream when none is open.
