@@ -166,8 +166,11 @@ static int restart_at_first(void *ctx, const rt_user *row)
     return 0;
 }
 
-/* A stream longer than one batch of its cursor: its next fetch finds
- * the server gone. */
+/* A stream whose server goes away at its first row: each fails as
+ * lost.  Through a cursor (MariaDB) the next fetch finds the server
+ * gone; in PostgreSQL's single-row mode the rows the server had sent
+ * before it went may still arrive first, so the row function may see
+ * all of them, never more. */
 START_TEST(test_stream)
 {
     struct seen s = {0};
@@ -179,7 +182,7 @@ START_TEST(test_stream)
     q = rt_user_select(db);
     assert_lost(rt_user_each(q, restart_at_first, &s), "each");
     rt_user_query_free(q);
-    ck_assert_int_lt(s.rows, 3000);
+    ck_assert_int_le(s.rows, 3000);
     assert_stays_lost();
 }
 END_TEST
