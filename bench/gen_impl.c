@@ -2,7 +2,8 @@
  * gen_impl.c - the benchmark workload written the way a user of schemac
  * writes it: with the code generated from bench.schema, through the
  * typed functions only (insert, insert_many, get, update_many,
- * delete_many, the query builder's like, join, count and each), never SQL
+ * delete_many, update_cols and delete a row at a time, the query
+ * builder's like, join, count and each), never SQL
  * text, except for the maintenance statement (ANALYZE) run at the same
  * points by every implementation.
  *
@@ -223,7 +224,7 @@ static void phase_like(void)
     session_begin();
     for (k = 0; k < BENCH_QUERIES; k++) {
         q = bench_users_select(db);
-        bench_users_where_user_name_like(q, data.prefixes[k]);
+        bench_users_where(q, USER_NAME, LIKE, data.prefixes[k]);
         check(bench_users_count(q, &n), "count like");
         bench_users_query_free(q);
         if (n != data.prefix_counts[k])
@@ -291,7 +292,7 @@ static void phase_join(void)
         p = data.join_programs[k];
         q = bench_users_select(db);
         e = bench_users_join_program_enrollments(q);
-        bench_program_enrollments_where_program_id_eq(e, p + 1);
+        bench_program_enrollments_where(e, PROGRAM_ID, EQ, p + 1);
         check(bench_users_count(q, &n), "count join");
         bench_users_query_free(q);
         if (n != data.program_counts[p])
@@ -313,6 +314,41 @@ static void phase_delete(void)
         bench_fail("delete", "users are left");
 }
 
+/* update1 and delete1: single-row writes, one call a row, in one
+ * transaction in both modes, as a program written a row at a time runs
+ * them; on PostgreSQL they wait in the pipeline for the commit. */
+static void phase_update1(void)
+{
+    double t0 = bench_now();
+    size_t i;
+
+    check(sc_begin(db), "begin");
+    for (i = 0; i < data.n; i++)
+        check(bench_users_update_cols(db, &rows[i], BENCH_USERS_USER_EMAIL),
+              "update1");
+    check(sc_commit(db), "commit");
+    bench_report("update1", data.n, bench_now() - t0);
+}
+
+static void phase_delete1(void)
+{
+    double t0;
+    size_t i;
+
+    for (i = 0; i < data.n; i++)
+        rows[i] = user(i); /* put back, not timed */
+    check(bench_users_insert_many(db, rows, data.n), "insert_many");
+    maintain();
+    t0 = bench_now();
+    check(sc_begin(db), "begin");
+    for (i = 0; i < data.n; i++)
+        check(bench_users_delete(db, rows[i].user_id), "delete1");
+    check(sc_commit(db), "commit");
+    bench_report("delete1", data.n, bench_now() - t0);
+    if (count_users() != 0)
+        bench_fail("delete1", "users are left");
+}
+
 static void run(void)
 {
     rows = calloc(data.n, sizeof *rows);
@@ -328,7 +364,9 @@ static void run(void)
     phase_like();
     phase_stream();
     phase_join();
+    phase_update1();
     phase_delete();
+    phase_delete1();
     free(rows);
 }
 

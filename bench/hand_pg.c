@@ -11,6 +11,9 @@
  *     round trips overlap;
  *   - the one-at-a-time insert and the gets wait for each answer, as a
  *     program that needs the key or the row at once must;
+ *   - update1 and delete1 wait for each answer too, as a program written
+ *     a row at a time calls libpq, and update1_pipe and delete1_pipe
+ *     pipeline the same statements by hand;
  *   - the stream in single-row mode: constant memory.
  *
  *     hand_pg run URL N DDL       the whole workload
@@ -508,6 +511,42 @@ static void phase_join(void)
     bench_report("count_join", BENCH_QUERIES, bench_now() - t0);
 }
 
+/*
+ * update1 and delete1: single-row writes in one transaction, each sent
+ * with PQexecPrepared and its answer awaited, as a program written a row
+ * at a time calls libpq; update1_pipe and delete1_pipe send the same
+ * statements through a hand-written pipeline instead.
+ */
+static void phase_change1(const char *phase, int s, fill_fn fill)
+{
+    double t0 = bench_now();
+    PGresult *r;
+    params p;
+    size_t i;
+
+    exec("BEGIN");
+    for (i = 0; i < data.n; i++) {
+        p.n = 0;
+        fill(i, &p);
+        r = run(s, &p);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            fail_result(r, phase);
+        take_one(i, r);
+        PQclear(r);
+    }
+    exec("COMMIT");
+    bench_report(phase, data.n, bench_now() - t0);
+}
+
+/* The users back for a delete phase, with their new keys (not timed). */
+static void put_back(void)
+{
+    final_emails = true;
+    insert_many(NULL);
+    final_emails = false;
+    exec("VACUUM ANALYZE");
+}
+
 static void run_all(void)
 {
     phase_insert();
@@ -521,9 +560,17 @@ static void run_all(void)
     phase_like();
     stream();
     phase_join();
+    phase_change1("update1", S_UPDATE, fill_update);
+    phase_change("update1_pipe", S_UPDATE, fill_update);
     phase_change("delete", S_DELETE, fill_key);
     if (count(S_COUNT, &(params){.n = 0}) != 0)
         bench_fail("delete", "users are left");
+    put_back();
+    phase_change1("delete1", S_DELETE, fill_key);
+    put_back();
+    phase_change("delete1_pipe", S_DELETE, fill_key);
+    if (count(S_COUNT, &(params){.n = 0}) != 0)
+        bench_fail("delete1", "users are left");
 }
 
 static void stream_only(void)

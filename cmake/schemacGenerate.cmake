@@ -2,7 +2,7 @@
 # a target's sources at build time.  schemacConfig.cmake includes it.
 #
 #     schemac_generate(TARGET target SCHEMA file.schema
-#                      [OUT_DIR dir] [NAME name])
+#                      [OUT_DIR dir] [NAME name] [COLUMN_MACROS])
 #
 # Runs "schemac generate" on the schema when it, or a file it depends on,
 # changes, and adds the generated NAME_db.c to the target's sources and
@@ -11,7 +11,9 @@
 # "schemac") to the current binary directory.  NAME is the name the
 # schema declares ("schema NAME;"); it is read from the file when not
 # given, once, when CMake configures: a schema that changes its name
-# needs CMake to configure again.
+# needs CMake to configure again.  COLUMN_MACROS passes --column-macros:
+# the header also has the former query macros, one per column and
+# operator.
 #
 # schemac writes a depfile naming every file the outputs depend on, and
 # rewrites an output only when its content changes: touching the schema
@@ -20,7 +22,8 @@
 # schema's content changes; Ninja remembers that it ran.)
 
 function(schemac_generate)
-  cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;SCHEMA;OUT_DIR;NAME" "")
+  cmake_parse_arguments(PARSE_ARGV 0 arg "COLUMN_MACROS"
+                        "TARGET;SCHEMA;OUT_DIR;NAME" "")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR
             "schemac_generate: unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
@@ -61,6 +64,9 @@ function(schemac_generate)
   set(depfile "${out}/${name}_db.d")
   set(generate schemac::schemac_compiler generate "${schema}" -o "${out}"
                --depfile "${depfile}")
+  if(arg_COLUMN_MACROS)
+    list(APPEND generate --column-macros)
+  endif()
   if(CMAKE_GENERATOR MATCHES "Ninja")
     add_custom_command(
       OUTPUT "${header}" "${source}"

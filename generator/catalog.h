@@ -92,6 +92,7 @@ typedef struct cat_ielem {
     const char *expr;    /* the expression as the database prints it */
     const char *opclass; /* PostgreSQL: when not the type's default */
     int prefix;          /* MariaDB: the characters of column indexed */
+    bool desc;           /* MariaDB: in descending order */
     struct cat_ielem *next;
 } cat_ielem;
 

@@ -46,8 +46,8 @@ static const char my_columns[] =
 
 /* The keys' and indexes' columns, one row each, in key order. */
 static const char my_keys[] =
-    "SELECT table_name, index_name, non_unique, column_name, sub_part"
-    " FROM information_schema.statistics WHERE table_schema = DATABASE()"
+    "SELECT table_name, index_name, non_unique, column_name, sub_part,"
+    " collation FROM information_schema.statistics WHERE table_schema = DATABASE()"
     MY_OWN_TABLES " ORDER BY table_name, index_name = 'PRIMARY' DESC,"
     " index_name, seq_in_index";
 
@@ -300,7 +300,9 @@ static int on_key(void *ctx, int n, const char *const *v)
 {
     key_state *ks = ctx;
     cat_db *c = ks->r->c;
-    cat_table *t = n >= 5 && v[0] ? cat_find_table(c, v[0]) : NULL;
+    cat_table *t = n >= 6 && v[0] ? cat_find_table(c, v[0]) : NULL;
+    /* COLLATION 'D': a descending element (10.8) */
+    const char *desc = v[5] && strcmp(v[5], "D") == 0 ? " DESC" : "";
     cat_column *col;
     cat_ielem *e, **tail;
     buf b;
@@ -331,6 +333,7 @@ static int on_key(void *ctx, int n, const char *const *v)
     quote_name(&ks->def, v[3]);
     if (v[4])
         buf_printf(&ks->def, "(%s)", v[4]);
+    buf_puts(&ks->def, desc);
     if (ks->k && ks->k->kind == 'p' &&
         (col = cat_find_column(t, v[3])) != NULL) {
         col->pk = ks->pos;
@@ -347,6 +350,7 @@ static int on_key(void *ctx, int n, const char *const *v)
         buf_free(&b);
         e->column = cat__dup(c, v[3]);
         e->prefix = v[4] ? atoi(v[4]) : 0;
+        e->desc = *desc != '\0';
         for (tail = &ks->x->elems; *tail; tail = &(*tail)->next)
             ;
         *tail = e;

@@ -252,11 +252,22 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
 {
     size_t def = starts(s + lead, n - lead, "#define ")
                      ? define_break(s, n, lead) : 0;
-    size_t at, end, w, indent, failed = NONE;
+    size_t at, end, w, indent, failed = NONE, k;
     bool hung, named;
     layout l;
+    /* The last place of the current line where it could have broken at
+     * each depth, for a list that overflows inside a bracket opened after
+     * it or after an = of its own: the line breaks there instead, at the
+     * outer list's comma, as one writes {f(a, b),\n g(c, d)} rather than
+     * cutting g's list, and {a, .x =\n 1} never. */
+    struct {
+        bool set;
+        size_t len, at;
+        layout l;
+    } before[MAX_DEPTH + 1];
 
     memset(&l, 0, sizeof l);
+    memset(before, 0, sizeof before);
     end = atom_end(s, n, code, 0, def, hang);
     put_atom(out, &l, s, code, 0, end);
     while (end < n) {
@@ -270,11 +281,26 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
         w = cwrap_width(s + at, end - at);
         /* A #define too wide breaks after its name first. */
         if (!hung && !named && l.col + 1 + w <= limit) {
+            before[l.depth].set = s[at - 2] == ',';
+            before[l.depth].len = out->len;
+            before[l.depth].at = at;
+            before[l.depth].l = l;
             buf_putc(out, ' ');
             l.col++;
             put_atom(out, &l, s, code, at, end);
             continue;
         }
+        /* after an =, the comma before it of the same list too */
+        for (k = l.depth + (s[at - 2] == '='); !hung && !named && k-- > 0;)
+            if (before[k].set && before[k].l.depth == k &&
+                (k == 0 || before[k].l.at[k - 1] == l.at[k - 1])) {
+                out->len = before[k].len;
+                at = before[k].at;
+                l = before[k].l;
+                end = atom_end(s, n, code, at, def, hang);
+                w = cwrap_width(s + at, end - at);
+                break;
+            }
         if (hung || named || s[at - 2] == '=')
             indent = lead + 4;
         else if (l.depth == 0)
@@ -288,6 +314,7 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
         buf_putc(out, '\n');
         buf_pad(out, indent);
         l.col = indent;
+        memset(before, 0, sizeof before);
         put_atom(out, &l, s, code, at, end);
     }
     return failed;

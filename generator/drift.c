@@ -442,6 +442,8 @@ static void put_elems(live_db *L, const cat_index *x, buf *b)
             buf_printf(b, "(%s)", cat_norm(L->ctx, e->expr, true));
         if (e->opclass)
             buf_printf(b, " %s", e->opclass);
+        if (e->desc)
+            buf_puts(b, " desc");
     }
 }
 

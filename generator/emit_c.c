@@ -446,6 +446,11 @@ static const char *const query_functions[] = {
     "update_all", "delete_all", NULL,
 };
 
+static const char *const query_macros[] = {
+    "where", "where_in", "where_not_in", "where_null", "where_not_null",
+    "order_by", "set", "set_null", NULL,
+};
+
 /* Notes PREFIX_SUFFIX for each suffix of the NULL-ended list. */
 static void declare_each(ast_ctx *ctx, const char *prefix,
                          const char *const *suffix, const char *what)
@@ -853,6 +858,23 @@ static void init_body(buf *macro, const char *INIT, const buf *items,
     }
 }
 
+/* Appends one item of an initializer to b, the items filling the lines
+ * of the macro's body (indented by five). */
+static void init_item(buf *b, size_t *line, const char *v)
+{
+    size_t n = strlen(v);
+
+    if (b->len > 0 && *line + 2 + n + 3 > 79 - 5) {
+        buf_puts(b, ",\n");
+        *line = 0;
+    } else if (b->len > 0) {
+        buf_puts(b, ", ");
+        *line += 2;
+    }
+    buf_puts(b, v);
+    *line += n;
+}
+
 /*
  * The initializer of a row: in C, a designator per default; in C++,
  * which has designated initializers only from C++20, every field in
@@ -867,6 +889,7 @@ static void emit_init(ast_ctx *ctx, buf *out, const ast_table *t,
     const char *why, *v;
     buf items, cxx, macro, cxx_macro;
     bool any = false;
+    size_t line = 0, cline = 0; /* the widths of their last lines */
 
     buf_init(&items);
     buf_init(&cxx);
@@ -874,18 +897,15 @@ static void emit_init(ast_ctx *ctx, buf *out, const ast_table *t,
         v = NULL;
         if (model_column_default(ctx, c, &d, &why))
             v = c_default(ctx, c, &d);
-        buf_printf(&cxx, "%s%s /* %s */", c == t->columns ? "" : ",\n",
-                   v ? v : "{}", field_of(ctx, c));
+        init_item(&cxx, &line, v ? v : "{}");
         if (model_has_flag(c))
-            buf_printf(&cxx, ",\n%s /* has_%s */", v ? "true" : "{}",
-                       col_c(c));
+            init_item(&cxx, &line, v ? "true" : "{}");
         if (!v)
             continue;
         any = true;
-        buf_printf(&items, "%s.%s = %s", items.len ? ",\n" : "",
-                   field_of(ctx, c), v);
+        init_item(&items, &cline, fmt(ctx, ".%s = %s", field_of(ctx, c), v));
         if (model_has_flag(c))
-            buf_printf(&items, ",\n.has_%s = true", col_c(c));
+            init_item(&items, &cline, fmt(ctx, ".has_%s = true", col_c(c)));
     }
     buf_init(&macro);
     buf_init(&cxx_macro);
@@ -1163,7 +1183,7 @@ static void emit_column_bits(ast_ctx *ctx, buf *out, const ast_table *t,
         declare(name, "the column bit");
         emit_define(ctx, out, cat(ctx, name, spaces(ctx, w - strlen(name)),
                                   NULL),
-                    fmt(ctx, "(UINT64_C(1) << %s)", col_const(ctx, n, c)));
+                    fmt(ctx, "SC_BIT(%s)", col_const(ctx, n, c)));
     }
     tmpl_emit(out, H, "column_bits_end", NULL);
 }
@@ -1192,7 +1212,7 @@ static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
     if (keyed)
         emit_column_bits(ctx, out, t, n);
     tmpl_emit(out, H, "table_api", "table", c_note(ctx, t->name), "prefix",
-              n->prefix, "insert_params", sig.insert, "insert_many_params",
+              n->prefix, "type", n->row, "insert_params", sig.insert, "insert_many_params",
               sig.insert_many, "autoinc_note",
               t->autoinc ? fmt(ctx, "\n * The new key is stored in row->%s.",
                                field_of(ctx, t->autoinc))
@@ -1201,7 +1221,8 @@ static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
     if (!keyed)
         return;
     declare_origin("table", t->name, NULL, &t->name_loc);
-    tmpl_emit(out, H, "table_key_api", "prefix", n->prefix, "get_params",
+    tmpl_emit(out, H, "table_key_api", "prefix", n->prefix, "type", n->row,
+              "get_params",
               sig.get, "update_params", sig.update, "update_cols_params",
               sig.update_cols, "delete_params", sig.remove,
               "update_many_params", sig.update_many, "delete_many_params",
@@ -1463,27 +1484,91 @@ static void emit_group_macros(ast_ctx *ctx, buf *out, const names *n)
                     fmt(ctx, m[i][2], T));
 }
 
-/* Emits the filters, order and set macros of column c. */
+/* The type a column's entry T_COL_T names to the runtime's query macros
+ * (schemac.h): its C form, but for the types whose operators differ, and
+ * an enum's own C type. */
+static const char *query_type(ast_ctx *ctx, const ast_column *c)
+{
+    switch (c->type.kind) {
+    case AST_T_DATE: return "date";
+    case AST_T_TIMESTAMP: return "timestamp";
+    case AST_T_NUMERIC:
+        return model_is_scaled(&c->type) ? "numeric" : "decimal";
+    case AST_T_JSON: return "json";
+    case AST_T_NAMED: return enum_type(ctx, c->type.enm);
+    default: return form_of(c);
+    }
+}
+
+/* Whether c may be bulk-set, and tested for NULL: KEY, NULLABLE or
+ * NOT_NULL. */
+static const char *query_nulls(const ast_column *c)
+{
+    if (c->is_pk && c->type.kind != AST_T_NAMED)
+        return "KEY"; /* keys are not bulk-updated */
+    return c->nullable ? "NULLABLE" : "NOT_NULL";
+}
+
+/* The name of column c in the query macros: its name in capitals. */
+static const char *col_upper(ast_ctx *ctx, const ast_column *c)
+{
+    const char *u = names_upper(ctx, col_c(c), "");
+
+    return fmt(ctx, "%.*s", (int)strlen(u) - 1, u);
+}
+
+/* Per column its entry for the query macros, T_COL_T, aligned. */
+static void emit_column_types(ast_ctx *ctx, buf *out, const ast_table *t,
+                              const names *n)
+{
+    const ast_column *c;
+    const char *name;
+    size_t w = 0;
+
+    for (c = t->columns; c; c = c->next) {
+        name = names_upper(ctx, n->prefix, cat(ctx, col_c(c), "_T", NULL));
+        declare_origin("column", c->name, t->name, &c->name_loc);
+        declare(name, "the column's query type");
+        if (names_only())
+            continue;
+        if (strlen(name) > w)
+            w = strlen(name);
+    }
+    if (names_only())
+        return;
+    tmpl_emit(out, H, "column_types", "table", c_note(ctx, t->name), NULL);
+    for (c = t->columns; c; c = c->next) {
+        name = names_upper(ctx, n->prefix, cat(ctx, col_c(c), "_T", NULL));
+        emit_define(ctx, out, cat(ctx, name, spaces(ctx, w - strlen(name)),
+                                  NULL),
+                    fmt(ctx, "%s, %s, %s", query_type(ctx, c), query_nulls(c),
+                        col_const(ctx, n, c)));
+    }
+}
+
+/* With --column-macros: the former names, one per column and operator,
+ * each over the table's macro. */
+static bool column_macros;
+
+void emit_c_column_macros(bool on)
+{
+    column_macros = on;
+}
+
+/* Declares the former names of column c's filters, order and set, and
+ * writes them with --column-macros. */
 static void column_query_macros(ast_ctx *ctx, buf *out, const ast_column *c,
                                 const names *n)
 {
-    const char *T = "", *f = "", *COL = "";
+    const char *P = n->prefix, *COL = "";
     const char *name = cat(ctx, n->prefix, "_where_", col_c(c), "_", NULL);
-    const char *v = "v", *vs = "v", *vp = "q, v", *OP;
-    bool enm = c->type.kind == AST_T_NAMED;
+    const char *v = "v", *vp = "q, v", *OP;
+    bool write = column_macros;
     int op;
 
-    /* The bodies' parts, but in the pass that makes only the names. */
-    if (!names_only()) {
-        T = table_upper(ctx, n);
-        f = form_of(c);
-        COL = names_upper(ctx, col_c(c), "");
-        COL = fmt(ctx, "%.*s", (int)strlen(COL) - 1, COL);
-    }
-    if (enm && !names_only()) {
-        v = fmt(ctx, "%s_arg_(v)", enum_type(ctx, c->type.enm));
-        vs = fmt(ctx, "%s_args_(v)", enum_type(ctx, c->type.enm));
-    } else if (c->type.kind == AST_T_BYTES || c->type.kind == AST_T_UUID) {
+    if (!names_only())
+        COL = col_upper(ctx, c);
+    if (c->type.kind == AST_T_BYTES || c->type.kind == AST_T_UUID) {
         /* A struct value may be a compound literal, commas and all. */
         vp = "q, ...";
         v = "__VA_ARGS__";
@@ -1491,35 +1576,38 @@ static void column_query_macros(ast_ctx *ctx, buf *out, const ast_column *c,
     declare_origin("column", c->name, n->table->name, &c->name_loc);
     if (declared.on)
         declare(col_const(ctx, n, c), "the column index");
-    tmpl_emit(out, H, "column_filters", "column", c_note(ctx, c->name),
-              "what", column_what(ctx, c), NULL);
+    if (!write && !declared.on)
+        return;
+    if (write)
+        tmpl_emit(out, H, "column_filters", "column", c_note(ctx, c->name),
+                  "what", column_what(ctx, c), NULL);
+#define MACRO(nm, params, ...) \
+    (write ? emit_macro(ctx, out, nm, params, BODY(__VA_ARGS__)) \
+           : declare(nm, "a macro"))
     for (op = 0; op < NOPS; op++) {
         if (!op_allowed(c, op))
             continue;
         OP = ops[op].OP + strlen("SC_OP_");
         if (ops[op].shape == OP_VALUE)
-            emit_macro(ctx, out, cat(ctx, name, ops[op].suffix, NULL), vp,
-                       BODY("SC_WHERE(%s, q, %s, %s, %s, %s)", T, f, COL,
-                           OP, v));
+            MACRO(cat(ctx, name, ops[op].suffix, NULL), vp,
+                  "%s_where(q, %s, %s, %s)", P, COL, OP, v);
         else if (ops[op].shape == OP_LIST)
-            emit_macro(ctx, out, cat(ctx, name, ops[op].suffix, NULL),
-                       "q, v, n",
-                       BODY("SC_WHERE_IN(%s, q, %s, %s, %s, %s, n)", T,
-                           f, COL, OP, vs));
+            MACRO(cat(ctx, name, ops[op].suffix, NULL), "q, v, n",
+                  "%s_where_%s(q, %s, v, n)", P, ops[op].suffix, COL);
         else
-            emit_macro(ctx, out, cat(ctx, name, ops[op].suffix, NULL), "q",
-                       BODY("SC_WHERE_NULL(%s, q, %s, %s)", T, COL, OP));
+            MACRO(cat(ctx, name, ops[op].suffix, NULL), "q",
+                  "%s_where_%s(q, %s)", P, ops[op].suffix + 3, COL);
     }
-    emit_macro(ctx, out, cat(ctx, n->prefix, "_order_by_", col_c(c), NULL),
-               "q, dir", BODY("SC_ORDER_BY(%s, q, %s, dir)", T, COL));
+    MACRO(cat(ctx, n->prefix, "_order_by_", col_c(c), NULL), "q, dir",
+          "%s_order_by(q, %s, dir)", P, COL);
     if (c->is_pk && c->type.kind != AST_T_NAMED)
         return; /* keys are not bulk-updated */
     name = cat(ctx, n->prefix, "_update_set_", col_c(c), NULL);
-    emit_macro(ctx, out, name, vp,
-               BODY("SC_SET(%s, q, %s, %s, %s)", T, f, COL, v));
+    MACRO(name, vp, "%s_set(q, %s, %s)", P, COL, v);
     if (c->nullable)
-        emit_macro(ctx, out, cat(ctx, name, "_null", NULL), "q",
-                   BODY("SC_SET_NULL(%s, q, %s)", T, COL));
+        MACRO(cat(ctx, name, "_null", NULL), "q", "%s_set_null(q, %s)", P,
+              COL);
+#undef MACRO
 }
 
 /* One foreign key seen from one of its two tables. */
@@ -1832,35 +1920,17 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
             if (decl && count++ == 0)
                 tmpl_emit(out, H, "navigation_begin", NULL);
             if (decl)
-                tmpl_emit(out, H, "prototype", "text", text, NULL);
-            else
-                tmpl_emit(out, C, "parent", "proto", text, "prefix",
+                tmpl_emit(out, H, "parent", "proto", text, "prefix",
                           n->prefix, "parent", on.prefix, "fk",
                           fmt(ctx, "%d", l->fk), NULL);
         }
         if (l->target != t)
             continue;
-        /* The children of one row, and of many in one query. */
+        /* The children of many rows in one query, and of one row (the
+         * same for one: it follows the former, to call it). */
         table_names(ctx, l->owner, &on);
-        p[2] = BODY("const %s *row", n->row);
-        p[3] = BODY("%s_list *out", on.row);
-        if (decl)
-            declare_link(ctx, l, "the navigation to the children");
-        text = proto(ctx, "int",
-                     fmt(ctx, "%s_list_%s", n->prefix, reverse_name(ctx, l)),
-                     p, 4, decl);
-        if (decl)
-            note_alias(ctx, &aliases,
-                       fmt(ctx, "%s_get_%s", n->prefix, reverse_name(ctx, l)),
-                       fmt(ctx, "%s_list_%s", n->prefix,
-                           reverse_name(ctx, l)));
         if (decl && count++ == 0)
             tmpl_emit(out, H, "navigation_begin", NULL);
-        if (decl)
-            tmpl_emit(out, H, "prototype", "text", text, NULL);
-        else
-            tmpl_emit(out, C, "children", "proto", text, "prefix", n->prefix,
-                      "child", on.prefix, "fk", fmt(ctx, "%d", l->fk), NULL);
         p[2] = BODY("const %s *rows", n->row);
         p[3] = "size_t n";
         p[4] = BODY("%s_list *lists", on.row);
@@ -1876,6 +1946,19 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
             tmpl_emit(out, C, "load_children", "proto", text, "prefix",
                       n->prefix, "child", on.prefix, "fk",
                       fmt(ctx, "%d", l->fk), NULL);
+        if (!decl)
+            continue;
+        p[2] = BODY("const %s *row", n->row);
+        p[3] = BODY("%s_list *out", on.row);
+        declare_link(ctx, l, "the navigation to the children");
+        text = proto(ctx, "int",
+                     fmt(ctx, "%s_list_%s", n->prefix, reverse_name(ctx, l)),
+                     p, 4, decl);
+        note_alias(ctx, &aliases,
+                   fmt(ctx, "%s_get_%s", n->prefix, reverse_name(ctx, l)),
+                   fmt(ctx, "%s_list_%s", n->prefix, reverse_name(ctx, l)));
+        tmpl_emit(out, H, "children", "proto", text, "load",
+                  BODY("%s_load_%s", n->prefix, reverse_name(ctx, l)), NULL);
     }
     if (decl && count)
         buf_putc(out, '\n');
@@ -1907,16 +1990,21 @@ static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
 
     declare_origin("table", t->name, NULL, &t->name_loc);
     declare_each(ctx, n->prefix, query_functions, "a function");
+    declare_each(ctx, n->prefix, query_macros, "a macro");
     const char **p = names_only() ? NULL : query_params(ctx, n, true);
 
     tmpl_emit(out, H, "query_api_begin", "table", c_note(ctx, t->name),
-              "prefix", n->prefix, "select_params", p[0], "free_params", p[1],
-              NULL);
+              "prefix", n->prefix, "T", names_only() ? "" : table_upper(ctx, n),
+              "select_params", p[0], "free_params", p[1], NULL);
+    emit_column_types(ctx, out, t, n);
+    tmpl_emit(out, H, "query_macros", "prefix", n->prefix, "T",
+              names_only() ? "" : table_upper(ctx, n), NULL);
     for (c = t->columns; c; c = c->next)
         column_query_macros(ctx, out, c, n);
     tmpl_emit(out, H, "groups", NULL);
     emit_group_macros(ctx, out, n);
-    tmpl_emit(out, H, "terminals", "prefix", n->prefix, "row", n->row,
+    tmpl_emit(out, H, "terminals", "prefix", n->prefix, "row", n->row, "T",
+              names_only() ? "" : table_upper(ctx, n),
               "all_params", p[2], "first_params", p[3], "one_params", p[4],
               "count_params", p[5], "exists_params", p[6], "each_params",
               p[7], "update_all_params", p[8], "delete_all_params", p[9],
@@ -2119,32 +2207,36 @@ static const char *dflt_init(ast_ctx *ctx, const ast_column *c)
         return NULL;
     switch (d.kind) {
     case SC_DEFAULT_NOW:
-        return "{.kind = SC_DEFAULT_NOW}";
+        return "SC_DFLT_NOW";
     case SC_DEFAULT_NULL:
-        return "{.kind = SC_DEFAULT_NULL}";
+        return ".dflt = {.kind = SC_DEFAULT_NULL}";
     default:
         break;
     }
     switch (c->type.kind) {
     case AST_T_FLOAT32:
     case AST_T_FLOAT64:
-        return fmt(ctx, "{.kind = SC_DEFAULT_VALUE, .f = %.17g}", d.f);
+        return fmt(ctx, ".dflt = {.kind = SC_DEFAULT_VALUE, .f = %.17g}",
+                   d.f);
     case AST_T_VARCHAR:
     case AST_T_TEXT:
     case AST_T_JSON:
     case AST_T_BYTES:
     case AST_T_UUID:
-        return fmt(ctx, "{.kind = SC_DEFAULT_VALUE, .s = %s, .len = %zu}",
+        return fmt(ctx,
+                   ".dflt = {.kind = SC_DEFAULT_VALUE, .s = %s, .len = %zu}",
                    c_string(ctx, d.s, d.len), d.len);
     case AST_T_NUMERIC:
         if (!model_is_scaled(&c->type))
-            return fmt(ctx, "{.kind = SC_DEFAULT_VALUE, .s = %s, .len = %zu}",
+            return fmt(ctx,
+                       ".dflt = {.kind = SC_DEFAULT_VALUE, .s = %s, "
+                       ".len = %zu}",
                        c_string(ctx, d.s, d.len), d.len);
         break;
     default:
         break;
     }
-    return fmt(ctx, "{.kind = SC_DEFAULT_VALUE, .i = %s}", c_int64(ctx, d.i));
+    return fmt(ctx, "SC_DFLT_INT(%s)", c_int64(ctx, d.i));
 }
 
 static const char *format_const(ast_format f)
@@ -2160,60 +2252,55 @@ static const char *format_const(ast_format f)
 
 /* Appends item to a column's initializer in b, which starts at column
  * 5 of its line, wrapping it onto a new line that would pass 80. */
-static void desc_item(buf *b, size_t *at, const char *item)
+/* Appends one item of a descriptor's initialiser to b, all on one line:
+ * cwrap_lines() folds it. */
+static void desc_item(buf *b, const char *item)
 {
-    size_t n = strlen(item);
-
-    if (b->len > 0) {
-        buf_putc(b, ',');
-        if (*at + 2 + n + 2 > 80) {
-            buf_puts(b, "\n     ");
-            *at = 5;
-        } else {
-            buf_putc(b, ' ');
-            *at += 2;
-        }
-    }
+    if (b->len > 0)
+        buf_puts(b, ", ");
     buf_puts(b, item);
-    *at += n;
 }
 
 static void emit_column_desc(ast_ctx *ctx, buf *out, const ast_table *t,
                              const ast_column *c, const names *n)
 {
     buf f;
-    size_t at = 5;
     const char *d, *field;
     int k;
 
     buf_init(&f);
-    desc_item(&f, &at, fmt(ctx, ".name = \"%s\"", c_esc(ctx, c->name)));
-    desc_item(&f, &at, fmt(ctx, ".type = %s", sc_type_const(c)));
-    desc_item(&f, &at, fmt(ctx, ".flags = %s", col_flags(ctx, t, c)));
-    desc_item(&f, &at, fmt(ctx, ".offset = offsetof(%s, %s)", n->row,
-                           field_of(ctx, c)));
+    /* The runtime's SC_COL() names the column after its field. */
+    if (strcmp(field_of(ctx, c), c->name) == 0)
+        desc_item(&f, fmt(ctx, "SC_COL(%s, %s, %s, %s)", n->row,
+                               field_of(ctx, c),
+                               sc_type_const(c) + strlen("SC_TYPE_"),
+                               col_flags(ctx, t, c)));
+    else
+        desc_item(&f, fmt(ctx, "SC_COL_AS(%s, %s, \"%s\", %s, %s)",
+                               n->row, field_of(ctx, c),
+                               c_esc(ctx, c->name),
+                               sc_type_const(c) + strlen("SC_TYPE_"),
+                               col_flags(ctx, t, c)));
     if (c->type.kind == AST_T_VARCHAR || c->type.kind == AST_T_NUMERIC)
-        desc_item(&f, &at, fmt(ctx, ".length = %lld", (long long)c->type.a));
+        desc_item(&f, fmt(ctx, ".length = %lld", (long long)c->type.a));
     if (c->type.kind == AST_T_NUMERIC && c->type.b)
-        desc_item(&f, &at, fmt(ctx, ".scale = %lld", (long long)c->type.b));
+        desc_item(&f, fmt(ctx, ".scale = %lld", (long long)c->type.b));
     if (c->fixed_frac && c->frac > 0)
-        desc_item(&f, &at, fmt(ctx, ".scale = %lld", (long long)c->frac));
+        desc_item(&f, fmt(ctx, ".scale = %lld", (long long)c->frac));
     if (model_has_flag(c))
-        desc_item(&f, &at, fmt(ctx, ".has_offset = offsetof(%s, has_%s)",
-                               n->row, col_c(c)));
+        desc_item(&f, fmt(ctx, "SC_HAS(%s, %s)", n->row, col_c(c)));
     if (c->type.kind == AST_T_NAMED)
-        desc_item(&f, &at,
+        desc_item(&f,
                   fmt(ctx, ".enm = &%s_enum", enum_type(ctx, c->type.enm)));
     d = dflt_init(ctx, c);
     if (d)
-        desc_item(&f, &at, fmt(ctx, ".dflt = %s", d));
+        desc_item(&f, d);
     if (c->format != AST_FMT_NATIVE)
-        desc_item(&f, &at, fmt(ctx, ".format = %s", format_const(c->format)));
+        desc_item(&f, fmt(ctx, ".format = %s", format_const(c->format)));
     for (k = 1; k <= SC_NDIALECTS; k++) {
         field = sc__dialect_of((sc_dialect)k)->declared_type_field;
         if (field && c->sql_type[k])
-            desc_item(&f, &at,
-                      fmt(ctx, "%s = %s", field,
+            desc_item(&f, fmt(ctx, "%s = %s", field,
                           c_string(ctx, c->sql_type[k],
                                    strlen(c->sql_type[k]))));
     }
@@ -2335,7 +2422,7 @@ static const char *emit_constraints(ast_ctx *ctx, buf *out,
     return fmt(ctx, "%s_constraints", n->prefix);
 }
 
-/* The ".flags = ..." line of a table's descriptor, or nothing. */
+/* The flags of a table's descriptor: SC_TABLE_*, or 0. */
 static const char *table_flags(ast_ctx *ctx, const ast_table *t)
 {
     const ast_column *pk[1];
@@ -2343,8 +2430,8 @@ static const char *table_flags(ast_ctx *ctx, const ast_table *t)
     bool nopk = model_primary_key(t, pk, 1) == 0;
 
     if (!loose && !nopk)
-        return "";
-    return fmt(ctx, "    .flags = %s%s%s,\n", loose ? "SC_TABLE_LOOSE" : "",
+        return "0";
+    return fmt(ctx, "%s%s%s", loose ? "SC_TABLE_LOOSE" : "",
                loose && nopk ? " | " : "", nopk ? "SC_TABLE_NOPK" : "");
 }
 
@@ -2388,19 +2475,12 @@ static void emit_table_source(ast_ctx *ctx, buf *out, const ast_table *t)
               table_flags(ctx, t), NULL);
     if (names_only())
         return;
-    table_signatures(ctx, t, &n, ")", &sig);
-    tmpl_emit(out, C, "table_functions", "prefix", n.prefix,
-              "insert_params", sig.insert, "insert_many_params",
-              sig.insert_many, NULL);
     if (npk == 0)
         return;
+    table_signatures(ctx, t, &n, ")", &sig);
     tmpl_emit(out, C, "table_key_functions", "prefix", n.prefix, "type",
-              n.row, "INIT", n.INIT,
-              "key_assign", sig.assign, "get_params",
-              sig.get, "update_params", sig.update, "update_cols_params",
-              sig.update_cols, "delete_params", sig.remove,
-              "update_many_params", sig.update_many, "delete_many_params",
-              sig.delete_many, NULL);
+              n.row, "INIT", n.INIT, "key_assign", sig.assign, "get_params",
+              sig.get, "delete_params", sig.remove, NULL);
 }
 
 

@@ -26,4 +26,8 @@ int emit_c_check_names(ast_ctx *ctx);
  * only notes the names. */
 void emit_c_keep_output(bool keep);
 
+/* Whether the header also has the per-column query macros of the former
+ * API (schemac generate --column-macros). */
+void emit_c_column_macros(bool on);
+
 #endif /* SCHEMAC_EMIT_C_H */

@@ -1200,7 +1200,9 @@ void emit_sql_create_table(ast_ctx *ctx, buf *b, sql_dialect d,
     }
     table_constraints(ctx, b, d, t);
     buf_puts(b, "\n)");
-    if (t->not_strict.first_line == 0) /* "not strict" drops SQLite's */
+    /* "not strict" drops SQLite's STRICT, not MariaDB's engine and
+     * collation */
+    if (t->not_strict.first_line == 0 || !sc__dialect_of(d)->strict_tables)
         buf_puts(b, sc__dialect_of(d)->table_suffix);
 }
 
@@ -1785,30 +1787,55 @@ static const char *index_refused(ast_ctx *ctx, sql_dialect d,
     return NULL;
 }
 
-const char *emit_sql_refused(ast_ctx *ctx, sql_dialect d)
+/* What of ctx->schema d cannot say, the first thing; with report, every
+ * one recorded as an error at its place in the file. */
+static const char *refusals(ast_ctx *ctx, sql_dialect d, bool report)
 {
     const ast_decl *decl;
     const ast_column *c;
     const ast_item *it;
-    const char *why;
+    const char *why, *first = NULL;
 
     for (decl = ctx->schema->decls; decl; decl = decl->next) {
         if (!decl->table)
             continue;
-        for (c = decl->table->columns; c; c = c->next)
-            if ((why = ref_refused(ctx, d, decl->table, c->ref)) != NULL)
+        for (c = decl->table->columns; c; c = c->next) {
+            if ((why = ref_refused(ctx, d, decl->table, c->ref)) == NULL)
+                continue;
+            if (!report)
                 return why;
+            first = first ? first : why;
+            ast_error(ctx, &c->ref->deferrable, "no DDL for %s: %s",
+                      emit_sql_dialect_name(d), why);
+        }
         for (it = decl->table->items; it; it = it->next) {
             why = it->kind == AST_ITEM_FOREIGN_KEY
                       ? ref_refused(ctx, d, decl->table, it->ref)
                   : emit_sql_is_index(it)
                       ? index_refused(ctx, d, decl->table, it)
                       : NULL;
-            if (why)
+            if (why == NULL)
+                continue;
+            if (!report)
                 return why;
+            first = first ? first : why;
+            ast_error(ctx, it->kind == AST_ITEM_FOREIGN_KEY
+                               ? &it->ref->deferrable
+                               : &it->loc,
+                      "no DDL for %s: %s", emit_sql_dialect_name(d), why);
         }
     }
-    return NULL;
+    return first;
+}
+
+const char *emit_sql_refused(ast_ctx *ctx, sql_dialect d)
+{
+    return refusals(ctx, d, false);
+}
+
+bool emit_sql_report_refused(ast_ctx *ctx, sql_dialect d)
+{
+    return refusals(ctx, d, true) != NULL;
 }
 
 void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out)

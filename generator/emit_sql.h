@@ -51,6 +51,11 @@ void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out);
  * with the message. */
 const char *emit_sql_refused(ast_ctx *ctx, sql_dialect d);
 
+/* Records every such thing as an error at its place in the file ("no
+ * DDL for DIALECT: " and the message), for ast_print_diags(); whether
+ * there was one. */
+bool emit_sql_report_refused(ast_ctx *ctx, sql_dialect d);
+
 /* The same as one script: a banner comment, then the statements, each
  * ending with ";" and separated by a blank line. */
 void emit_sql_script(ast_ctx *ctx, sql_dialect d, buf *out);

@@ -2,6 +2,7 @@
  * main.c - the schemac command line.
  *
  *     schemac generate FILE.schema -o DIR [--depfile FILE] [--check]
+ *                      [--column-macros]
  *     schemac sql FILE.schema [--dialect sqlite|postgresql] [-o FILE]
  *     schemac --help | --version | help COMMAND
  *
@@ -55,7 +56,7 @@ static const char usage_main[] =
 
 static const char usage_generate[] =
     "usage: schemac generate FILE.schema -o DIR [--depfile FILE] [--check]\n"
-    "                        [--migrations DIR]\n"
+    "                        [--migrations DIR] [--column-macros]\n"
     "\n"
     "Writes DIR/NAME_db.h and DIR/NAME_db.c, where NAME is the schema's\n"
     "name.  Files are replaced atomically and only when their content\n"
@@ -65,7 +66,9 @@ static const char usage_generate[] =
     "  --depfile FILE     also write a Make-style dependency file\n"
     "  --migrations DIR   embed the migrations of DIR: NAME_migrate(db)\n"
     "  --check            write nothing; exit 1 if the files in DIR are\n"
-    "                     missing or differ from what would be written\n";
+    "                     missing or differ from what would be written\n"
+    "  --column-macros    also the query macros of the former API, one per\n"
+    "                     column and operator (users_where_name_eq(q, v))\n";
 
 static const char usage_sql[] =
     "usage: schemac sql FILE.schema [--dialect sqlite|postgresql] [-o FILE]\n"
@@ -83,6 +86,7 @@ typedef struct options {
     const char *dialect;
     const char *migrations;
     bool check;
+    bool column_macros;
 } options;
 
 static int usage_error(const char *usage, const char *fmt, const char *arg)
@@ -114,6 +118,9 @@ static int parse_options(int argc, char **argv, const char *usage,
             slot = &o->migrations;
         else if (strcmp(a, "--check") == 0)
             o->check = true;
+        else if (strcmp(a, "--column-macros") == 0 &&
+                 usage == usage_generate)
+            o->column_macros = true;
         else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage, stdout);
             return -1;
@@ -237,6 +244,8 @@ static int cmd_generate(int argc, char **argv)
     if (!o.output)
         return usage_error(usage_generate, "%s", "-o DIR is required");
     emit_c_keep_output(true);
+    if (o.column_macros)
+        emit_c_column_macros(true);
     ctx = frontend_load(o.input, NULL, NULL);
     if (!ctx)
         return EXIT_USER;
@@ -331,9 +340,8 @@ static int cmd_sql(int argc, char **argv)
         ast_ctx_free(ctx);
         return EXIT_USER;
     }
-    if (emit_sql_refused(ctx, d)) {
-        fprintf(stderr, "schemac: %s: no DDL for %s: %s\n", o.input,
-                emit_sql_dialect_name(d), emit_sql_refused(ctx, d));
+    if (emit_sql_report_refused(ctx, d)) {
+        ast_print_diags(ctx, stderr);
         ast_ctx_free(ctx);
         return EXIT_USER;
     }

@@ -761,8 +761,8 @@ static void my_column_type(pull *p, pcol *c, const cat_table *t,
     }
     if (strcmp(ty, "bigint unsigned") == 0) {
         c->note = "BIGINT UNSIGNED: its values above 9223372036854775807 "
-                  "fit no int64, and the runtime reads no column of this "
-                  "type";
+                  "fit no int64, and the runtime refuses to read one, "
+                  "naming the row";
         c->lost = true;
     }
     if (k->charset && strcmp(k->charset, "utf8mb4") != 0) {
@@ -1396,12 +1396,14 @@ static void write_index(pull *p, const cat_table *t, const cat_index *x)
     pline *l;
     buf b;
 
-    /* a prefix of a column other than schemac's share of key_chars has
-     * no word: the index in the database's own words */
+    /* a prefix of a column other than schemac's share of key_chars, and
+     * a descending element, have no word: the index in the database's
+     * own words */
     for (n = 0, e = x->elems; e; e = e->next)
         n += e->prefix > 0;
     for (e = x->elems; e; e = e->next)
-        if (e->prefix && (unsigned)e->prefix != p->D->key_chars / n) {
+        if (e->desc ||
+            (e->prefix && (unsigned)e->prefix != p->D->key_chars / n)) {
             index_block(p, x);
             return;
         }

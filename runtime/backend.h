@@ -113,7 +113,10 @@ typedef struct sc_backend {
     int (*step)(void *stmt);
     /* Reads column i (from 0) of the current row as kind: out->kind is
      * kind, or SC_VAL_NULL.  Only the fields of kind need be set (zero
-     * for NULL), and type and col.  Returns SC_OK or SC_NOMEM. */
+     * for NULL), and type and col.  Returns SC_OK, SC_NOMEM, or SC_RANGE
+     * for a stored value that no value of kind is (MariaDB's BIGINT
+     * UNSIGNED above INT64_MAX, a zero date), out then its text (kind
+     * SC_VAL_TEXT), which the refusal of the read quotes. */
     int (*column)(void *stmt, int i, sc_value_kind kind, sc_value *out);
     /*
      * Reads the current row of stmt into out (t's row struct, zeroed; t's
@@ -206,6 +209,13 @@ typedef struct sc_backend {
     int (*pipeline_sync)(void *conn);
     int (*pipeline_result)(void *stmt);
     void (*pipeline_end)(void *conn);
+    /* Whether single-row writes inside a transaction wait in the
+     * pipeline for the next read (queue.c): true where pipeline_send()
+     * puts the execution on the wire at once, so that the server works
+     * through the queue while more is queued (libpq); false where the
+     * queue only runs at the flush (Connector/C has no pipeline for
+     * prepared statements) or where there are no pipelines. */
+    bool queues_writes;
 } sc_backend;
 
 /*

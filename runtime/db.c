@@ -58,6 +58,8 @@ int sc__nomem(sc_db *db)
  * level stays open, and the message says what to do. */
 int sc__lost(sc_db *db)
 {
+    sc__queue_drop(db);
+    db->queue.failed = false;
     db->depth = 0;
     db->stream_txn = false;
     return sc__set_error(db, SC_ERROR, NULL, NULL,
@@ -66,7 +68,7 @@ int sc__lost(sc_db *db)
 }
 
 /* Checks that db can run statements, setting SC_MISUSE when not. */
-int sc__usable(sc_db *db)
+int sc__usable_unflushed(sc_db *db)
 {
     if (db == NULL)
         return SC_MISUSE;
@@ -77,6 +79,13 @@ int sc__usable(sc_db *db)
     if (db->be->lost != NULL && db->be->lost(db->conn))
         return sc__lost(db);
     return SC_OK;
+}
+
+int sc__usable(sc_db *db)
+{
+    int rc = sc__usable_unflushed(db);
+
+    return rc != SC_OK ? rc : sc__queue_flush(db);
 }
 
 /* ---------------------------------------------------------------------
@@ -286,6 +295,17 @@ static bool url_opt(const char *p, size_t n, sc_open_opts *o, char *why,
         }
         return true;
     }
+    if (k == 3 && klen == 8 && memcmp(p, "pipeline", 8) == 0) {
+        if (n == 12 && memcmp(p, "pipeline=off", 12) == 0)
+            o->pipeline = SC_PIPELINE_OFF;
+        else if (n == 11 && memcmp(p, "pipeline=on", 11) == 0)
+            o->pipeline = SC_PIPELINE_ON;
+        else {
+            snprintf(why, size, "URL option pipeline: expected on or off");
+            *bad = true;
+        }
+        return true;
+    }
     if (k == 3)
         return false;
     if (eq == NULL || !opt_number(eq + 1, n - klen - 1, &v) ||
@@ -342,7 +362,7 @@ static int opts_take(const sc_open_opts *opts, char *why, size_t size)
 {
     if (opts == NULL)
         return SC_OK;
-    if (opts->version != SC_OPEN_OPTS_VERSION) {
+    if (opts->version != SC_OPEN_OPTS_VERSION && opts->version != 1) {
         snprintf(why, size, "sc_open_opts of version %u, expected %u "
                  "(start from SC_OPEN_OPTS_INIT)", opts->version,
                  SC_OPEN_OPTS_VERSION);
@@ -351,7 +371,9 @@ static int opts_take(const sc_open_opts *opts, char *why, size_t size)
     if (opts->busy_timeout_ms < -1 || opts->busy_timeout_ms > OPT_MAX ||
         opts->fetch_size < 0 || opts->fetch_size > OPT_MAX ||
         opts->stmt_cache < 0 || opts->stmt_cache > OPT_MAX ||
-        (opts->prepare != SC_PREPARE_ON && opts->prepare != SC_PREPARE_OFF)) {
+        (opts->prepare != SC_PREPARE_ON && opts->prepare != SC_PREPARE_OFF) ||
+        (opts->version >= 2 && opts->pipeline != SC_PIPELINE_ON &&
+         opts->pipeline != SC_PIPELINE_OFF)) {
         snprintf(why, size, "sc_open_opts: a value out of range");
         return SC_MISUSE;
     }
@@ -379,6 +401,9 @@ static void opts_merge(const sc_open_opts *opts, sc_open_opts *o)
         o->stmt_cache = opts->stmt_cache;
     if (opts->prepare != SC_PREPARE_ON)
         o->prepare = opts->prepare;
+    /* a version 1 struct ends before pipeline */
+    if (opts->version >= 2 && opts->pipeline != SC_PIPELINE_ON)
+        o->pipeline = opts->pipeline;
 }
 
 int sc_open_with(const char *url, const sc_open_opts *opts, sc_db **out)
@@ -416,6 +441,7 @@ int sc_open_with(const char *url, const sc_open_opts *opts, sc_db **out)
         co.busy_timeout_ms = o.busy_timeout_ms;
         co.fetch_size = o.fetch_size;
         co.unnamed = o.prepare == SC_PREPARE_OFF;
+        db->queue.off = o.pipeline == SC_PIPELINE_OFF;
         rc = sc__backend_find(rest, &db->be, e.message, sizeof e.message);
         if (rc != SC_OK) {
             sc__free(rest);
@@ -447,6 +473,7 @@ void sc_close(sc_db *db)
     if (db == NULL || sc__enter(db, "sc_close") != SC_OK)
         return;
     if (db->conn != NULL) {
+        sc__queue_drop(db);
         if (db->depth > 0 && db->be->in_transaction(db->conn))
             sc__exec_traced(db, "ROLLBACK");
         sc__cache_clear(db);
@@ -454,6 +481,7 @@ void sc_close(sc_db *db)
             db->texts_free(db);
         db->be->close(db->conn);
     }
+    sc__queue_free(db);
     sc__free(db->vals);
     sc__buf_free(&db->trace_buf);
     sc__free(db);

@@ -119,6 +119,22 @@ typedef struct sc__error_state {
 
 struct stmt_entry;
 struct sc__text_cache;
+struct sc__queued;
+
+/* Single-row writes queued in the backend's pipeline inside a
+ * transaction (queue.c), their outcomes not read yet. */
+typedef struct sc__queue {
+    struct sc__queued *items; /* in the order sent */
+    size_t n;
+    size_t cap;
+    size_t asked;        /* items[0..asked) are covered by a flush request */
+    size_t sent;         /* sent since the pipeline began */
+    bool open;           /* the backend's pipeline is begun */
+    bool off;            /* sc_open_opts.pipeline is SC_PIPELINE_OFF */
+    bool failed;         /* a queued write failed: the transaction is to
+                            be rolled back */
+    sc__buf key;         /* the key of the write being queued, as text */
+} sc__queue;
 
 struct sc_db {
     const sc_backend *be;
@@ -126,6 +142,9 @@ struct sc_db {
     int depth;           /* transaction nesting, see sc_txn_depth() */
     bool stream_txn;     /* in the transaction sc__stream_begin() opened,
                             where depth 0 opens savepoints */
+    int streams;         /* streams running (row functions of
+                            sc_query_each() nested in them) */
+    sc__queue queue;     /* writes queued in the pipeline (queue.c) */
     sc_trace_fn trace_fn;
     void *trace_ctx;
     sc_stats stats;
@@ -178,8 +197,13 @@ int sc__set_error(sc_db *db, int extended, const char *table,
 int sc__nomem(sc_db *db);
 /* Clears db's error; SC_MISUSE when db is NULL or not open, SC_ERROR
  * (SC__LOST) when its server went away, which also forgets the levels
- * of the transaction the server then rolled back. */
+ * of the transaction the server then rolled back.  Then it flushes the
+ * writes queued in the pipeline (sc__queue_flush()): every call that is
+ * not itself a queued write reads their outcomes first.
+ * sc__usable_unflushed() checks the same and leaves the queue alone, for
+ * the writes that may join it. */
 int sc__usable(sc_db *db);
+int sc__usable_unflushed(sc_db *db);
 /* Makes room for n values in db->vals. */
 int sc__need_vals(sc_db *db, size_t n);
 
@@ -377,6 +401,18 @@ void sc__cache_clear(sc_db *db);
 bool sc__updates(const sc_table_desc *t, unsigned i, uint64_t mask);
 int sc__prepare_cached(sc_db *db, const sc_table_desc *t, int op,
                        uint64_t mask, stmt_entry **out);
+
+/* Defined in queue.c: single-row writes queued in the backend's
+ * pipeline inside a transaction; see the file's opening comment. */
+int sc__queue_enter(sc_db *db, const sc_table_desc *t, int op,
+                    bool *queued);
+int sc__queue_prepare(sc_db *db, const sc_table_desc *t, int op,
+                      uint64_t mask, stmt_entry **out);
+int sc__queue_send(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                   int op, uint64_t mask, const void *row, size_t n);
+int sc__queue_flush(sc_db *db);
+void sc__queue_drop(sc_db *db);
+void sc__queue_free(sc_db *db);
 
 /* Defined in tx.c. */
 int sc__level_open(sc_db *db, bool write);

@@ -1817,20 +1817,29 @@ static void give_int(sc_value *out, sc_value_kind kind, int64_t x)
     out->kind = kind == SC_VAL_FLOAT ? SC_VAL_FLOAT : SC_VAL_INT;
 }
 
+/* Room for 32 characters of text in the column's buffer. */
+static bool text_room(my_col *col)
+{
+    char *p;
+
+    if (col->cap >= 32)
+        return true;
+    p = sc__realloc(col->buf, 32);
+    if (p == NULL)
+        return false;
+    col->buf = p;
+    col->cap = 32;
+    return true;
+}
+
 /* Date or datetime text, for raw SQL's rows, into the column's buffer. */
 static int time_text(my_col *col, sc_value *out)
 {
     const MYSQL_TIME *t = &col->tm;
     size_t n;
 
-    if (col->cap < 32) {
-        char *p = sc__realloc(col->buf, 32);
-
-        if (p == NULL)
-            return SC_NOMEM;
-        col->buf = p;
-        col->cap = 32;
-    }
+    if (!text_room(col))
+        return SC_NOMEM;
     if (col->type == MYSQL_TYPE_DATE || col->type == MYSQL_TYPE_NEWDATE)
         n = (size_t)snprintf(col->buf, col->cap, "%04u-%02u-%02u", t->year,
                              t->month, t->day);
@@ -1849,6 +1858,45 @@ static int time_text(my_col *col, sc_value *out)
     return SC_OK;
 }
 
+/* Whether col's value is a BIGINT UNSIGNED above INT64_MAX, which the
+ * bind's long long holds as a negative number. */
+static bool above_int64(const my_col *col)
+{
+    return col->type == MYSQL_TYPE_LONGLONG &&
+           (col->flags & UNSIGNED_FLAG) != 0 && col->num.i < 0;
+}
+
+/* Whether col's date or datetime is a zero one ('0000-00-00', a zero
+ * month or day), which some sql_modes let in and no day number is. */
+static bool zero_date(const my_col *col)
+{
+    return col->tm.month == 0 || col->tm.day == 0;
+}
+
+/* A value with no C form of kind: its text, for raw SQL's rows (kind
+ * text) and for the message of the read refused (SC_RANGE otherwise). */
+static int no_c_form(my_col *col, sc_value_kind kind, sc_value *out)
+{
+    int rc;
+
+    if (col->cls == CLASS_TIME) {
+        rc = time_text(col, out);
+    } else if (!text_room(col)) {
+        rc = SC_NOMEM;
+    } else {
+        out->kind = SC_VAL_TEXT;
+        out->p = col->buf;
+        out->len = (size_t)snprintf(col->buf, col->cap, "%llu",
+                                    (unsigned long long)col->num.i);
+        rc = SC_OK;
+    }
+    if (rc == SC_OK && kind != SC_VAL_TEXT && kind != SC_VAL_BLOB)
+        return SC_RANGE;
+    return rc;
+}
+
+/* Reads column i as kind.  SC_RANGE: a stored value no value of kind
+ * is (a BIGINT UNSIGNED above INT64_MAX, a zero date), out its text. */
 static int my_column(void *stmt, int i, sc_value_kind kind, sc_value *out)
 {
     my_stmt *s = stmt;
@@ -1863,6 +1911,8 @@ static int my_column(void *stmt, int i, sc_value_kind kind, sc_value *out)
         return SC_OK;
     switch (col->cls) {
     case CLASS_INT:
+        if (above_int64(col))
+            return no_c_form(col, kind, out);
         give_int(out, kind, (int64_t)col->num.i);
         break;
     case CLASS_FLOAT:
@@ -1874,8 +1924,8 @@ static int my_column(void *stmt, int i, sc_value_kind kind, sc_value *out)
         out->f = col->num.d;
         break;
     case CLASS_TIME:
-        if (kind == SC_VAL_TEXT || kind == SC_VAL_BLOB)
-            return time_text(col, out);
+        if (kind == SC_VAL_TEXT || kind == SC_VAL_BLOB || zero_date(col))
+            return no_c_form(col, kind, out);
         if (col->type == MYSQL_TYPE_DATE || col->type == MYSQL_TYPE_NEWDATE)
             give_int(out, kind, sc_date_from_ymd((int)col->tm.year,
                                                  (int)col->tm.month,
@@ -1904,11 +1954,11 @@ static int my_column(void *stmt, int i, sc_value_kind kind, sc_value *out)
  * prepared statement.
  * ------------------------------------------------------------------- */
 
+/* A BIGINT UNSIGNED reads too: its values above INT64_MAX are refused
+ * one by one (my_column()), naming the row. */
 static bool is_int_type(const my_col *f)
 {
-    /* a BIGINT UNSIGNED has values no int64_t holds */
-    return class_of(f->type) == CLASS_INT &&
-           !(f->type == MYSQL_TYPE_LONGLONG && (f->flags & UNSIGNED_FLAG));
+    return class_of(f->type) == CLASS_INT;
 }
 
 static bool is_string_type(const my_col *f)
@@ -1934,9 +1984,11 @@ static bool is_text_type(const my_col *f)
     return is_string_type(f) && f->charset != BINARY_CHARSET;
 }
 
+/* A BIT(n) reads as its bytes, the highest first, as HEX() shows. */
 static bool is_binary_type(const my_col *f)
 {
-    return is_string_type(f) && f->charset == BINARY_CHARSET;
+    return (is_string_type(f) || f->type == MYSQL_TYPE_BIT) &&
+           f->charset == BINARY_CHARSET;
 }
 
 static bool is_float_type(const my_col *f)

@@ -2145,4 +2145,5 @@ const sc_backend sc__postgres_backend = {
     .pipeline_sync = pg_pipeline_sync,
     .pipeline_result = pg_pipeline_result,
     .pipeline_end = pg_pipeline_end,
+    .queues_writes = true,
 };

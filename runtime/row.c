@@ -21,11 +21,11 @@
  * ------------------------------------------------------------------- */
 
 /* Checks the arguments of a row operation; needs_pk for get, update and
- * delete. */
-int sc__row_args(sc_db *db, const sc_table_desc *t, const void *row,
-                 bool needs_pk)
+ * delete.  The queue of writes is flushed when flush is true. */
+static int args_of(sc_db *db, const sc_table_desc *t, const void *row,
+                   bool needs_pk, bool flush)
 {
-    int rc = sc__usable(db);
+    int rc = flush ? sc__usable(db) : sc__usable_unflushed(db);
 
     if (rc != SC_OK)
         return rc;
@@ -39,6 +39,23 @@ int sc__row_args(sc_db *db, const sc_table_desc *t, const void *row,
         return sc__set_error(db, SC_MISUSE, t->name, NULL,
                              "table %s has no primary key", t->name);
     return sc__need_vals(db, (size_t)t->ncols + t->npk);
+}
+
+int sc__row_args(sc_db *db, const sc_table_desc *t, const void *row,
+                 bool needs_pk)
+{
+    return args_of(db, t, row, needs_pk, true);
+}
+
+/* The arguments of a single-row write (op); *queued says whether it
+ * joins the queue of writes (queue.c), which is flushed when not. */
+static int write_args(sc_db *db, const sc_table_desc *t, const void *row,
+                      bool needs_pk, int op, bool *queued)
+{
+    int rc = args_of(db, t, row, needs_pk, false);
+
+    *queued = false;
+    return rc == SC_OK ? sc__queue_enter(db, t, op, queued) : rc;
 }
 
 /* Puts the insert's values into db->vals: the struct's, or defaults;
@@ -143,16 +160,35 @@ cleanup:
     return rc;
 }
 
+/* An insert into a table whose key the caller gives, queued: the row
+ * takes its defaults now, as it would from a successful insert. */
+static int queue_insert(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                        void *row)
+{
+    int64_t now = NOW_UNREAD;
+    size_t n;
+    int rc = sc__bind_insert(db, t, e->stmt, row, &now, &n);
+
+    if (rc == SC_OK) {
+        sc__fill_row(db, t, row, 0);
+        rc = sc__queue_send(db, t, e, OP_INSERT, 0, row, n);
+    }
+    db->be->reset(e->stmt);
+    return rc;
+}
+
 static int row_insert(sc_db *db, const sc_table_desc *t, void *row)
 {
     stmt_entry *e;
-    int rc = sc__row_args(db, t, row, false);
+    bool queued;
+    int rc = write_args(db, t, row, false, OP_INSERT, &queued);
 
     if (rc == SC_OK)
-        rc = sc__prepare_cached(db, t, OP_INSERT, 0, &e);
-    if (rc == SC_OK)
-        rc = sc__insert_one(db, t, e, row);
-    return rc;
+        rc = sc__queue_prepare(db, t, OP_INSERT, 0, &e);
+    if (rc != SC_OK)
+        return rc;
+    return queued ? queue_insert(db, t, e, row)
+                  : sc__insert_one(db, t, e, row);
 }
 
 /* ---------------------------------------------------------------------
@@ -246,6 +282,31 @@ static int refuse_form(sc_db *db, const sc_table_desc *t,
     return refuse_value(db, t, c, stmt, &b);
 }
 
+/* rc of storing a value of column c read from stmt: SC_RANGE (a value
+ * that does not fit the C type) gains the row's key. */
+static int stored(sc_db *db, const sc_table_desc *t, const sc_column_desc *c,
+                  void *stmt, int rc)
+{
+    sc__buf b = {0};
+
+    if (rc != SC_RANGE)
+        return rc;
+    sc__buf_puts(&b, sc_errmsg(db));
+    return refuse_value(db, t, c, stmt, &b);
+}
+
+/* A backend's read of column c that failed with rc: SC_RANGE, a stored
+ * value no C value of c's type is (v its text), refused naming the row;
+ * anything else, memory. */
+static int column_failed(sc_db *db, const sc_table_desc *t,
+                         const sc_column_desc *c, void *stmt, int rc,
+                         sc_value v)
+{
+    if (rc != SC_RANGE)
+        return sc__nomem(db);
+    return refuse_form(db, t, c, stmt, v, "a value of the C type");
+}
+
 /* Reads column i of the current row as kind, the careful way: any
  * format, an integer in a float column (exact below 2^53). */
 static int read_stored(sc_db *db, const sc_table_desc *t, void *stmt,
@@ -255,9 +316,10 @@ static int read_stored(sc_db *db, const sc_table_desc *t, void *stmt,
     const sc_column_desc *c = &t->cols[i];
     const int64_t exact = INT64_C(1) << 53;
     sc_value v;
+    int rc;
 
-    if (db->be->column(stmt, (int)i, kind, &v) != SC_OK)
-        return sc__nomem(db);
+    if ((rc = db->be->column(stmt, (int)i, kind, &v)) != SC_OK)
+        return column_failed(db, t, c, stmt, rc, v);
     if (v.kind == SC_VAL_NULL)
         return SC_OK;
     sc__set_has(c, out, true);
@@ -277,7 +339,7 @@ static int read_stored(sc_db *db, const sc_table_desc *t, void *stmt,
     }
     if (sc__store_plain(c, &v, a, out))
         return SC_OK;
-    return sc__store_value(db, t, c, &v, a, out);
+    return stored(db, t, c, stmt, sc__store_value(db, t, c, &v, a, out));
 }
 
 /* A table whose columns may hold any storage class (SQLite without
@@ -309,17 +371,19 @@ static int read_column(sc_db *db, const sc_table_desc *t, void *stmt,
 {
     const sc_column_desc *c = &t->cols[i];
     sc_value v;
+    int rc;
 
     if (c->format != SC_FMT_NATIVE)
         return read_stored(db, t, stmt, i, sc__stored_kind(c), a, out);
-    if (db->be->column(stmt, (int)i, sc__kind_of(c->type), &v) != SC_OK)
-        return sc__nomem(db);
+    rc = db->be->column(stmt, (int)i, sc__kind_of(c->type), &v);
+    if (rc != SC_OK)
+        return column_failed(db, t, c, stmt, rc, v);
     if (v.kind == SC_VAL_NULL)
         return SC_OK; /* the field and its has_ flag are zero already */
     sc__set_has(c, out, true);
     if (sc__store_plain(c, &v, a, out))
         return SC_OK;
-    return sc__store_value(db, t, c, &v, a, out);
+    return stored(db, t, c, stmt, sc__store_value(db, t, c, &v, a, out));
 }
 
 /* Reads the current row of stmt into out column by column: a loose
@@ -487,15 +551,16 @@ int sc__step_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     return SC_OK;
 }
 
-/* Writes the columns of mask (see sc__updates()) to the row with row's key. */
+/* Writes the columns of mask (see sc__updates()) to the row with row's
+ * key, queued when queued is true. */
 static int update_row(sc_db *db, const sc_table_desc *t, const void *row,
-                      uint64_t mask)
+                      uint64_t mask, bool queued)
 {
     const sc_column_desc *c;
     stmt_entry *e = NULL;
     size_t n = 0;
     unsigned i;
-    int rc = sc__prepare_cached(db, t, OP_UPDATE, mask, &e);
+    int rc = sc__queue_prepare(db, t, OP_UPDATE, mask, &e);
 
     for (i = 0; rc == SC_OK && i < t->ncols; i++) {
         c = &t->cols[i];
@@ -508,7 +573,8 @@ static int update_row(sc_db *db, const sc_table_desc *t, const void *row,
     if (rc == SC_OK)
         rc = sc__bind_pk(db, t, row, e->stmt, &n);
     if (rc == SC_OK)
-        rc = sc__step_change(db, t, e, n, OP_UPDATE, row);
+        rc = queued ? sc__queue_send(db, t, e, OP_UPDATE, mask, row, n)
+                    : sc__step_change(db, t, e, n, OP_UPDATE, row);
     if (e != NULL)
         db->be->reset(e->stmt);
     return rc;
@@ -516,9 +582,10 @@ static int update_row(sc_db *db, const sc_table_desc *t, const void *row,
 
 static int row_update(sc_db *db, const sc_table_desc *t, const void *row)
 {
-    int rc = sc__row_args(db, t, row, true);
+    bool queued;
+    int rc = write_args(db, t, row, true, OP_UPDATE, &queued);
 
-    return rc == SC_OK ? update_row(db, t, row, 0) : rc;
+    return rc == SC_OK ? update_row(db, t, row, 0, queued) : rc;
 }
 
 /* The non-key columns of t, as a mask of its first 64 columns. */
@@ -556,25 +623,28 @@ int sc__update_mask(sc_db *db, const sc_table_desc *t, uint64_t *cols)
 static int row_update_cols(sc_db *db, const sc_table_desc *t, const void *row,
                            uint64_t cols)
 {
-    int rc = sc__row_args(db, t, row, true);
+    bool queued;
+    int rc = write_args(db, t, row, true, OP_UPDATE, &queued);
 
     if (rc == SC_OK)
         rc = sc__update_mask(db, t, &cols);
-    return rc == SC_OK ? update_row(db, t, row, cols) : rc;
+    return rc == SC_OK ? update_row(db, t, row, cols, queued) : rc;
 }
 
 static int row_delete(sc_db *db, const sc_table_desc *t, const void *key)
 {
     stmt_entry *e = NULL;
     size_t n = 0;
-    int rc = sc__row_args(db, t, key, true);
+    bool queued;
+    int rc = write_args(db, t, key, true, OP_DELETE, &queued);
 
     if (rc == SC_OK)
-        rc = sc__prepare_cached(db, t, OP_DELETE, 0, &e);
+        rc = sc__queue_prepare(db, t, OP_DELETE, 0, &e);
     if (rc == SC_OK)
         rc = sc__bind_pk(db, t, key, e->stmt, &n);
     if (rc == SC_OK)
-        rc = sc__step_change(db, t, e, n, OP_DELETE, key);
+        rc = queued ? sc__queue_send(db, t, e, OP_DELETE, 0, key, n)
+                    : sc__step_change(db, t, e, n, OP_DELETE, key);
     if (e != NULL)
         db->be->reset(e->stmt);
     return rc;

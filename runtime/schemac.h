@@ -192,22 +192,28 @@ typedef struct sc_open_opts {
      * one).  It is the process's, not the connection's: see
      * sc_open_with(). */
     const sc_allocator *allocator;
+    /* Since version 2.  SC_PIPELINE_OFF: single-row inserts, updates and
+     * deletes inside a transaction run at once instead of waiting in
+     * the pipeline for the next read (PostgreSQL; SQLite and MariaDB
+     * always run them at once).  See sc_begin(). */
+    int pipeline;
 } sc_open_opts;
 
 enum { SC_PREPARE_ON = 0, SC_PREPARE_OFF = 1 };
+enum { SC_PIPELINE_ON = 0, SC_PIPELINE_OFF = 1 };
 
-#define SC_OPEN_OPTS_VERSION 1u
-#define SC_OPEN_OPTS_INIT {SC_OPEN_OPTS_VERSION, -1, 0, 0, SC_PREPARE_ON, NULL}
+#define SC_OPEN_OPTS_VERSION 2u
+#define SC_OPEN_OPTS_INIT                                                  \
+    {SC_OPEN_OPTS_VERSION, -1, 0, 0, SC_PREPARE_ON, NULL, SC_PIPELINE_ON}
 
 /*
  * sc_open() with options (opts NULL: all defaults).  The URL may carry
  * the same options, taken out of it before the driver sees it:
- * "?busy_timeout=MS&fetch_size=N&stmt_cache=N&prepare=off" after a
- * postgresql://,
- * mariadb:// or mysql:// URL or an sqlite:file: URI (a plain sqlite:PATH
- * keeps its '?' as part of the file name).  An option set in opts (not
- * its default) wins over the URL's.  An unknown option stays SC_MISUSE
- * naming it, as in sc_open().
+ * "?busy_timeout=MS&fetch_size=N&stmt_cache=N&prepare=off&pipeline=off"
+ * after a postgresql://, mariadb:// or mysql:// URL or an sqlite:file:
+ * URI (a plain sqlite:PATH keeps its '?' as part of the file name).  An
+ * option set in opts (not its default) wins over the URL's.  An unknown
+ * option stays SC_MISUSE naming it, as in sc_open().
  *
  * The allocator is installed for the whole library, and only while no
  * connection of libschemac is open (else SC_MISUSE); it stays after the
@@ -302,6 +308,23 @@ SC_API int sc_db_stats(const sc_db *db, sc_stats *out);
  * On PostgreSQL, SC_BUSY reports a deadlock (SQLSTATE 40P01), a
  * serialization failure (40001) or a lock not available (55P03): the
  * transaction is lost; roll it back and run it again.
+ *
+ * Queued writes (PostgreSQL, unless sc_open_opts.pipeline or the URL's
+ * pipeline=off turns them off).  Inside a transaction, sc_row_insert()
+ * (of a table whose key the database does not generate), sc_row_update(),
+ * sc_row_update_cols() and sc_row_delete() send their statement and
+ * return SC_OK without waiting for its outcome: SC_OK means queued.  The
+ * next call of any other kind (a read, raw SQL, a batch, sc_begin(),
+ * sc_commit()) reads the outcomes first, and returns the failure of the
+ * first queued write that failed instead of doing its own work, its
+ * message starting "queued update of users (user_id = 7): "; an update or
+ * delete that matched no row is SC_NOTFOUND there.  After such a failure
+ * every call but sc_rollback() fails until the level is rolled back; an
+ * sc_commit() of the outermost level that fails this way rolls the
+ * transaction back.  sc_rollback() drops what is queued unread.  An
+ * insert whose key the database generates runs at once, the queue first,
+ * so that the key is in the struct when it returns.  Writes in the row
+ * function of sc_query_each() run at once.
  * ------------------------------------------------------------------- */
 SC_API int sc_begin(sc_db *db);
 /* As sc_begin(), for a transaction that will write: on SQLite it takes
@@ -824,6 +847,23 @@ typedef struct sc_column_desc {
     const char *pg_type;
 } sc_column_desc;
 
+/*
+ * The short forms of a column descriptor's fields that generated code
+ * writes: SC_COL(row, field, TYPE, flags) a column whose SQL name is its
+ * field's (SC_TYPE_TYPE, offsetof(row, field)), SC_COL_AS() one named
+ * otherwise, SC_HAS(row, col) the offset of its has_col flag, SC_DFLT_NOW
+ * and SC_DFLT_INT(v) its default.
+ */
+#define SC_COL(row, field, ty, fl)                                          \
+    .name = #field, .type = SC_TYPE_##ty, .flags = (fl),                    \
+    .offset = offsetof(row, field)
+#define SC_COL_AS(row, field, sqlname, ty, fl)                              \
+    .name = (sqlname), .type = SC_TYPE_##ty, .flags = (fl),                 \
+    .offset = offsetof(row, field)
+#define SC_HAS(row, col) .has_offset = offsetof(row, has_##col)
+#define SC_DFLT_NOW .dflt = {.kind = SC_DEFAULT_NOW}
+#define SC_DFLT_INT(v) .dflt = {.kind = SC_DEFAULT_VALUE, .i = (v)}
+
 typedef struct sc_fkey_desc {
     const char *name;              /* constraint name */
     const unsigned *cols;          /* indexes into the table's columns */
@@ -971,11 +1011,11 @@ SC_API int sc_row_delete_many(sc_db *db, const sc_table_desc *t,
 
 
 /* ---------------------------------------------------------------------
- * Queries.  Generated code wraps these in typed macros per table and
- * column (pycon_users_where_user_name_like(q, "최%"), ...) over the typed
- * calls below (sc_query_where_text(), ...), which pass the generic ones a
- * pointer to a value of the column's C type, exactly as it would sit in
- * the row struct.
+ * Queries.  Generated code wraps these in typed macros per table, given
+ * a column and an operator by name (pycon_users_where(q, USER_NAME, LIKE,
+ * "최%"), ...), over the typed calls below (sc_query_where_text(), ...),
+ * which pass the generic ones a pointer to a value of the column's C
+ * type, exactly as it would sit in the row struct.
  *
  * A query is built, run by one or more terminals, and freed.  Building
  * never fails visibly: an error while building (out of memory, misuse) is
@@ -1049,7 +1089,7 @@ SC_API void sc_query_where_in(sc_query *q, unsigned col, sc_op op,
 
 /*
  * The typed forms of sc_query_where(), sc_query_where_in() and
- * sc_query_set(), one set per C value type, which the generated per-column
+ * sc_query_set(), one set per C value type, which the generated query
  * macros call: the value is passed as itself, so that the compiler checks
  * its type.  i16, i32 (int32, date), i64 (int64, numeric(p<=18),
  * timestamp), f32, f64, bool, text (const char *: text, varchar, decimal,
@@ -1075,41 +1115,157 @@ SC__TYPED_CALLS(enum, int, const int *)
 #undef SC__TYPED_CALLS
 
 /*
- * The expansions of the generated per-column macros
- * (pycon_users_where_user_name_eq(q, v) is SC_WHERE(PYCON_USERS, q, text,
- * USER_NAME, EQ, v)).  T is a table's prefix in capitals; h a handle of it:
- * its query type (T_QUERY_ and T_ members) or its join type (T_ only),
- * structs never read, behind which is an sc_query.  SC_HANDLE(T, h) is
- * the sc_query of either, SC_QUERY_HANDLE(T, h) that of a query handle
- * only: a handle of another table, or a join handle where a query one is
- * needed, does not compile.  col is a column's name in capitals (the
- * constant T_COL_col indexes it), op an SC_OP_ name without its prefix,
- * f the suffix of a typed call above.  The value is the variable
- * argument, so that a compound literal ((sc_bytes){p, n}) passes whole.
+ * The expansions of the generated query macros.  Per table T (its prefix
+ * in capitals) the header defines, per column COL, T_COL_T as the column's
+ * type, then NULLABLE, NOT_NULL or KEY (a key is not bulk-set), then its
+ * index constant; the table's macros (P_where(q, COL, OP, v), ...) paste
+ * T_COL_T and SC_OP_OP from the names given, so that no name is expanded
+ * as a macro of the program's, and hand them to the macros below.  What a
+ * column does not have does not compile, and the compiler names it: an
+ * unknown column (T_COL_T_is_not_a_column), an operator its type lacks
+ * (SC_OP_LIKE_not_defined_for_type_i32), a NULL test or a set to NULL on
+ * a column that is not nullable (sc_null_test_on_NOT_NULL_column,
+ * sc_set_null_on_NOT_NULL_column), a set of a key (sc_set_of_KEY_column).
+ * The value goes to the typed call of the column's C form, which checks
+ * its type; it is the variable argument, so that a compound literal
+ * ((sc_bytes){p, n}) passes whole.
+ *
+ * T is also the stem of the handle members: a query handle has T_QUERY_
+ * and T_, a join handle T_ only, structs never read, behind which is an
+ * sc_query.  SC_HANDLE(T, h) is the sc_query of either, SC_QUERY_HANDLE(T,
+ * h) that of a query handle only: a handle of another table, or a join
+ * handle where a query one is needed, does not compile.
  */
 #define SC_HANDLE(T, h) ((void)sizeof((h)->T##_), (sc_query *)(void *)(h))
+/* The bit of column index col in the cols of sc_row_update_cols(). */
+#define SC_BIT(col) (UINT64_C(1) << (col))
 #define SC_QUERY_HANDLE(T, h)                                               \
     ((void)sizeof((h)->T##_QUERY_), (sc_query *)(void *)(h))
-#define SC_WHERE(T, h, f, col, op, ...)                                     \
-    sc_query_where_##f(SC_HANDLE(T, h), T##_COL_##col, SC_OP_##op,          \
-                       __VA_ARGS__)
-#define SC_WHERE_IN(T, h, f, col, op, ...)                                  \
-    sc_query_where_in_##f(SC_HANDLE(T, h), T##_COL_##col, SC_OP_##op,       \
-                          __VA_ARGS__)
+#define SC_WHERE(T, h, col, op, ...)                                        \
+    SC__APPLY1(SC__WHERE, SC_HANDLE(T, h), op, (__VA_ARGS__), col, unknown,  \
+              0, ~)
+#define SC_WHERE_IN(T, h, col, op, v, n)                                    \
+    SC__APPLY1(SC__WHERE_IN, SC_HANDLE(T, h), op, (v), n, col, unknown, 0, ~)
 #define SC_WHERE_NULL(T, h, col, op)                                        \
-    sc_query_where(SC_HANDLE(T, h), T##_COL_##col, SC_OP_##op, NULL)
+    SC__APPLY1(SC__WHERE_NULL, SC_HANDLE(T, h), op, col, unknown, 0, ~)
 #define SC_ORDER_BY(T, h, col, dir)                                         \
-    sc_query_order_by(SC_HANDLE(T, h), T##_COL_##col, dir)
-#define SC_SET(T, h, f, col, ...)                                           \
-    sc_query_set_##f(SC_QUERY_HANDLE(T, h), T##_COL_##col, __VA_ARGS__)
+    SC__APPLY1(SC__ORDER_BY, SC_HANDLE(T, h), dir, col, unknown, 0, ~)
+#define SC_SET(T, h, col, ...)                                              \
+    SC__APPLY1(SC__SET, SC_QUERY_HANDLE(T, h), (__VA_ARGS__), col, unknown,  \
+              0, ~)
 #define SC_SET_NULL(T, h, col)                                              \
-    sc_query_set(SC_QUERY_HANDLE(T, h), T##_COL_##col, NULL)
+    SC__APPLY1(SC__SET_NULL, SC_QUERY_HANDLE(T, h), col, unknown, 0, ~)
 /* The join along fkeys[fk] of table fk_table to table other (prefixes in
  * lower case), as other's join handle. */
 #define SC_JOIN(T, h, other, fk_table, fk, reverse)                         \
     ((other##_join *)(void *)sc_query_join(SC_HANDLE(T, h), &other##_table, \
                                            &fk_table##_table.fkeys[fk],     \
                                            reverse))
+
+/* Their insides: a column's parts spread out, a type's calls (where,
+ * where_in, set), its class of operators and the wrappers of one value and
+ * of an array of them; SC__ENUM(E) those of the C enum E (a generated
+ * header defines SC__T_E for each of its enums).  A name that is not
+ * defined takes the one after it: SC__PICK(SC__OK_..., error) is 0 or the
+ * undeclared error. */
+#define SC__APPLY1(m, ...) m(__VA_ARGS__)
+#define SC__APPLY2(m, ...) m(__VA_ARGS__)
+#define SC__APPLY3(m, ...) m(__VA_ARGS__)
+#define SC__ID(...) __VA_ARGS__
+#define SC__2ND(a, b, ...) b
+#define SC__PICK(probe, error) SC__APPLY3(SC__2ND, probe, error, ~)
+#define SC__COLUMN(t, nulls)                                                \
+    (void)SC__PICK(SC__OK_##nulls##_COLUMN, t##_is_not_a_column)
+#define SC__TYPE(t)                                                         \
+    SC__T_##t, sc_unknown_type, sc_unknown_type, none, SC__ID, SC__ID, ~
+#define SC__WHERE(h, op, v, t, nulls, col, ...)                             \
+    (SC__COLUMN(t, nulls),                                                  \
+     SC__APPLY2(SC__WHERE_, h, op, v, t, col, SC__TYPE(t)))
+#define SC__WHERE_(h, op, v, t, col, where, in, set, cls, arg, args, ...)   \
+    ((void)SC__PICK(SC__OK_##cls##_##op, op##_not_defined_for_type_##t),    \
+     where(h, col, op, arg v))
+#define SC__WHERE_IN(h, op, v, n, t, nulls, col, ...)                       \
+    (SC__COLUMN(t, nulls),                                                  \
+     SC__APPLY2(SC__WHERE_IN_, h, op, v, n, t, col, SC__TYPE(t)))
+#define SC__WHERE_IN_(h, op, v, n, t, col, where, in, set, cls, arg, args,  \
+                      ...)                                                  \
+    ((void)SC__PICK(SC__OK_##cls##_LIST,                                \
+                    op##_not_defined_for_type_##t),                         \
+     in(h, col, op, args v, n))
+#define SC__WHERE_NULL(h, op, t, nulls, col, ...)                           \
+    (SC__COLUMN(t, nulls),                                                  \
+     (void)SC__PICK(SC__OK_##nulls##_NULL,                                  \
+                    sc_null_test_on_##nulls##_column),                      \
+     sc_query_where(h, col, op, NULL))
+#define SC__ORDER_BY(h, dir, t, nulls, col, ...)                            \
+    (SC__COLUMN(t, nulls), sc_query_order_by(h, col, dir))
+#define SC__SET(h, v, t, nulls, col, ...)                                   \
+    (SC__COLUMN(t, nulls),                                                  \
+     (void)SC__PICK(SC__OK_##nulls##_SET, sc_set_of_##nulls##_column),      \
+     SC__APPLY2(SC__SET_, h, v, col, SC__TYPE(t)))
+#define SC__SET_(h, v, col, where, in, set, cls, arg, args, ...)            \
+    set(h, col, arg v)
+#define SC__SET_NULL(h, t, nulls, col, ...)                                 \
+    (SC__COLUMN(t, nulls),                                                  \
+     (void)SC__PICK(SC__OK_##nulls##_NULL,                                  \
+                    sc_set_null_on_##nulls##_column),                       \
+     sc_query_set(h, col, NULL))
+#define SC__OK_NULLABLE_COLUMN ~, 0
+#define SC__OK_NOT_NULL_COLUMN ~, 0
+#define SC__OK_KEY_COLUMN ~, 0
+#define SC__OK_NULLABLE_NULL ~, 0
+#define SC__OK_NULLABLE_SET ~, 0
+#define SC__OK_NOT_NULL_SET ~, 0
+
+#define SC__CALLS(f)                                                        \
+    sc_query_where_##f, sc_query_where_in_##f, sc_query_set_##f
+#define SC__T_bool SC__CALLS(bool), eq, SC__ID, SC__ID
+#define SC__T__Bool SC__T_bool /* what bool is, as a macro */
+#define SC__T_i16 SC__CALLS(i16), int, SC__ID, SC__ID
+#define SC__T_i32 SC__CALLS(i32), int, SC__ID, SC__ID
+#define SC__T_i64 SC__CALLS(i64), int, SC__ID, SC__ID
+#define SC__T_date SC__CALLS(i32), int, SC__ID, SC__ID
+#define SC__T_timestamp SC__CALLS(i64), int, SC__ID, SC__ID
+#define SC__T_numeric SC__CALLS(i64), int, SC__ID, SC__ID
+#define SC__T_f32 SC__CALLS(f32), real, SC__ID, SC__ID
+#define SC__T_f64 SC__CALLS(f64), real, SC__ID, SC__ID
+#define SC__T_text SC__CALLS(text), text, SC__ID, SC__ID
+#define SC__T_bytes SC__CALLS(bytes), real, SC__ID, SC__ID
+#define SC__T_uuid SC__CALLS(uuid), int, SC__ID, SC__ID
+#define SC__T_decimal SC__CALLS(text), none, SC__ID, SC__ID
+#define SC__T_json SC__CALLS(text), none, SC__ID, SC__ID
+#define SC__ENUM(e) SC__CALLS(enum), enum, e##_arg_, e##_args_
+/* The operators of each class: eq (bool) tests equality, enum that and
+ * lists, real (floats, bytes) equality and order, int both and lists,
+ * text all of them, none (big numerics, json) none: only NULL tests. */
+#define SC__OK_eq_SC_OP_EQ ~, 0
+#define SC__OK_eq_SC_OP_NE ~, 0
+#define SC__OK_enum_SC_OP_EQ ~, 0
+#define SC__OK_enum_SC_OP_NE ~, 0
+#define SC__OK_enum_LIST ~, 0
+#define SC__OK_real_SC_OP_EQ ~, 0
+#define SC__OK_real_SC_OP_NE ~, 0
+#define SC__OK_real_SC_OP_LT ~, 0
+#define SC__OK_real_SC_OP_LE ~, 0
+#define SC__OK_real_SC_OP_GT ~, 0
+#define SC__OK_real_SC_OP_GE ~, 0
+#define SC__OK_int_SC_OP_EQ ~, 0
+#define SC__OK_int_SC_OP_NE ~, 0
+#define SC__OK_int_SC_OP_LT ~, 0
+#define SC__OK_int_SC_OP_LE ~, 0
+#define SC__OK_int_SC_OP_GT ~, 0
+#define SC__OK_int_SC_OP_GE ~, 0
+#define SC__OK_int_LIST ~, 0
+#define SC__OK_text_SC_OP_EQ ~, 0
+#define SC__OK_text_SC_OP_NE ~, 0
+#define SC__OK_text_SC_OP_LT ~, 0
+#define SC__OK_text_SC_OP_LE ~, 0
+#define SC__OK_text_SC_OP_GT ~, 0
+#define SC__OK_text_SC_OP_GE ~, 0
+#define SC__OK_text_SC_OP_LIKE ~, 0
+#define SC__OK_text_SC_OP_ILIKE ~, 0
+#define SC__OK_text_SC_OP_STARTS_WITH ~, 0
+#define SC__OK_text_LIST ~, 0
 
 /* Groups: filters added between begin and sc_query_end() combine with OR
  * (sc_query_begin_or), AND (sc_query_begin_and), or form NOT (AND ...)

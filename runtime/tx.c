@@ -155,17 +155,37 @@ static int begin_write(sc_db *db)
     return rc != SC_OK ? rc : sc__level_open(db, true);
 }
 
+/* A commit of the outermost level that a queued write failed rolls the
+ * transaction back, keeping the error, as PostgreSQL's COMMIT of an
+ * aborted transaction does: nothing of it is committed. */
 static int commit(sc_db *db)
 {
+    sc__error_state saved;
     int rc = sc__usable(db);
 
-    return rc != SC_OK ? rc : level_commit(db);
+    if (rc == SC_OK)
+        return level_commit(db);
+    if (db == NULL || !db->queue.failed || db->depth != 1 || db->stream_txn)
+        return rc;
+    saved = db->err;
+    db->queue.failed = false;
+    if (db->be->in_transaction(db->conn))
+        sc__exec_traced(db, "ROLLBACK");
+    db->depth = 0;
+    db->err = saved;
+    return rc;
 }
 
+/* What is queued is dropped unread: the level it belongs to goes. */
 static int rollback(sc_db *db)
 {
-    int rc = sc__usable(db);
+    int rc;
 
+    if (db != NULL && db->conn != NULL) {
+        sc__queue_drop(db);
+        db->queue.failed = false;
+    }
+    rc = sc__usable(db);
     return rc != SC_OK ? rc : level_rollback(db);
 }
 
@@ -185,13 +205,16 @@ int sc__stream_begin(sc_db *db, bool *opened)
     int rc;
 
     *opened = false;
-    if (db->be->stream == NULL || db->be->in_transaction(db->conn))
+    if (db->be->stream == NULL || db->be->in_transaction(db->conn)) {
+        db->streams++;
         return SC_OK;
+    }
     rc = sc__exec_traced(db, sc__dialect_of(db->be->dialect)->begin);
     if (rc != SC_OK)
         return rc;
     db->stream_txn = true;
     *opened = true;
+    db->streams++;
     return SC_OK;
 }
 
@@ -199,6 +222,7 @@ int sc__stream_end(sc_db *db, bool opened, int rc)
 {
     sc__error_state saved;
 
+    db->streams--;
     if (!opened)
         return rc;
     db->stream_txn = false;

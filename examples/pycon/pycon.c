@@ -167,7 +167,7 @@ static pycon_users_query *users_by_id(void)
 {
     pycon_users_query *q = users();
 
-    pycon_users_order_by_user_id(q, SC_ASC);
+    pycon_users_order_by(q, USER_ID, SC_ASC);
     return q;
 }
 
@@ -184,17 +184,17 @@ static void querying(void)
 
     section("order_by(User.user_email)");
     q = users();
-    pycon_users_order_by_user_email(q, SC_ASC);
+    pycon_users_order_by(q, USER_EMAIL, SC_ASC);
     show_all(q, 5, "order by email");
 
     section("order_by(desc(User.user_email))");
     q = users();
-    pycon_users_order_by_user_email(q, SC_DESC);
+    pycon_users_order_by(q, USER_EMAIL, SC_DESC);
     show_all(q, 5, "order by email desc");
 
     section("filter_by(user_name='Yeongseon Choe').first(), renamed back");
     q = users();
-    pycon_users_where_user_name_eq(q, "Yeongseon Choe");
+    pycon_users_where(q, USER_NAME, EQ, "Yeongseon Choe");
     expect(pycon_users_first(q, arena, &u), SC_OK, "first");
     pycon_users_query_free(q);
     u.user_name = "최영선";
@@ -202,59 +202,59 @@ static void querying(void)
 
     section("filter(User.user_name == '최영선')");
     q = users();
-    pycon_users_where_user_name_eq(q, "최영선");
+    pycon_users_where(q, USER_NAME, EQ, "최영선");
     show_all(q, 1, "==");
 
     section("filter(User.user_name != '최영선')");
     q = users_by_id();
-    pycon_users_where_user_name_ne(q, "최영선");
+    pycon_users_where(q, USER_NAME, NE, "최영선");
     show_all(q, 4, "!=");
 
     section("filter(User.user_name.like('최%'))");
     q = users();
-    pycon_users_where_user_name_like(q, "최%");
+    pycon_users_where(q, USER_NAME, LIKE, "최%");
     show_all(q, 1, "like");
 
     section("filter(User.user_name.in_(['최영선']))");
     q = users();
-    pycon_users_where_user_name_in(q, names, 1);
+    pycon_users_where_in(q, USER_NAME, names, 1);
     show_all(q, 1, "in");
 
     section("filter(~User.user_name.in_(['최영선']))");
     q = users_by_id();
-    pycon_users_where_user_name_not_in(q, names, 1);
+    pycon_users_where_not_in(q, USER_NAME, names, 1);
     show_all(q, 4, "not in");
 
     section("filter(User.karma == None): karma is the nullable column here");
     q = users_by_id();
-    pycon_users_where_karma_is_null(q);
+    pycon_users_where_null(q, KARMA);
     show_all(q, 5, "is null");
 
     section("filter(User.karma != None)");
     q = users();
-    pycon_users_where_karma_is_not_null(q);
+    pycon_users_where_not_null(q, KARMA);
     show_all(q, 0, "is not null");
 
     section("filter(User.user_name.like('%영%')).one()");
     q = users();
-    pycon_users_where_user_name_like(q, "%영%");
+    pycon_users_where(q, USER_NAME, LIKE, "%영%");
     expect(pycon_users_one(q, arena, &u), SC_OK, "one");
     print_user(&u);
     pycon_users_query_free(q);
 
     section("filter(User.user_name.like('%준%')).one()");
     q = users();
-    pycon_users_where_user_name_like(q, "%준%");
+    pycon_users_where(q, USER_NAME, LIKE, "%준%");
     expect(pycon_users_one(q, arena, &u), SC_MULTIPLE, "one of several");
     printf("MultipleResultsFound: %s\n", sc_errmsg(db));
     pycon_users_query_free(q);
 
     section("filter(User.user_name.like('%성%')).count()");
     q = users();
-    pycon_users_where_user_name_like(q, "%성%");
+    pycon_users_where(q, USER_NAME, LIKE, "%성%");
     show_all(q, 2, "like");
     q = users();
-    pycon_users_where_user_name_like(q, "%성%");
+    pycon_users_where(q, USER_NAME, LIKE, "%성%");
     expect(pycon_users_count(q, &n), SC_OK, "count");
     printf("%" PRId64 "\n", n);
     pycon_users_query_free(q);
@@ -273,7 +273,7 @@ static void deleting(void)
     pycon_user u;
 
     section("Deleting: filter(User.user_name == '최영선').first(); delete");
-    pycon_users_where_user_name_eq(q, "최영선");
+    pycon_users_where(q, USER_NAME, EQ, "최영선");
     expect(pycon_users_first(q, arena, &u), SC_OK, "first");
     pycon_users_query_free(q);
     expect(pycon_users_delete(db, u.user_id), SC_OK, "delete");
@@ -347,12 +347,12 @@ static void enrollments(void)
             pycon_users_join_program_enrollments(q);
         int64_t n;
 
-        pycon_program_enrollments_where_program_id_eq(j, 1);
-        pycon_users_order_by_user_id(q, SC_ASC);
+        pycon_program_enrollments_where(j, PROGRAM_ID, EQ, 1);
+        pycon_users_order_by(q, USER_ID, SC_ASC);
         show_all(q, 3, "join");
         q = users();
         j = pycon_users_join_program_enrollments(q);
-        pycon_program_enrollments_where_program_id_eq(j, 1);
+        pycon_program_enrollments_where(j, PROGRAM_ID, EQ, 1);
         expect(pycon_users_count(q, &n), SC_OK, "join count");
         printf("%" PRId64 "\n", n);
         pycon_users_query_free(q);

@@ -192,7 +192,7 @@ static int counted_body(writer *w, sc_db *db, crash_book *row)
 
     if (q == NULL)
         return SC_NOMEM;
-    crash_book_where_author_id_eq(q, w->id);
+    crash_book_where(q, AUTHOR_ID, EQ, w->id);
     rc = crash_book_count(q, &n);
     crash_book_query_free(q);
     if (rc == SC_OK && (size_t)n != w->nkeys) {

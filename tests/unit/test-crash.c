@@ -52,6 +52,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -98,6 +99,11 @@ static const scenario scenarios[] = {
 #define NMIGRATIONS 4
 
 #define NSCENARIOS (sizeof scenarios / sizeof scenarios[0])
+
+/* The case of each scenario (CK_RUN_CASE), which also names its data
+ * file. */
+static const char *const cases[NSCENARIOS] = {"statements", "rebuild",
+                                              "insert_many", "parts"};
 
 static char *url;
 static sc_migration migrations[NMIGRATIONS];
@@ -658,6 +664,131 @@ static char *dump(sc_db *db)
     out[len] = '\0';
     free(all.v);
     return out;
+}
+
+/* The rows of every table, in one text the three databases must agree
+ * on (tests/scripts/crash-same.sh compares them): the tables sorted by
+ * name, each headed by its columns in their order, then its rows by its
+ * key, which is each table's first column, the values as the database
+ * prints them and NULL for none; the runner's times left out.  The progress rows of parts are left
+ * out: MariaDB records every migration in parts, the others only those
+ * written so. */
+static char *data_text(sc_db *db)
+{
+    const char *q = on_mariadb() ? "`" : "\"";
+    lines tables = {0};
+    char sql[256], *out = NULL, *select;
+    size_t i, k;
+
+    query_lines(db, &tables, "",
+                testdb_pick3("SELECT name FROM sqlite_master WHERE type = "
+                             "'table' AND name NOT LIKE 'sqlite_%' "
+                             "ORDER BY name",
+                             "SELECT table_name FROM information_schema."
+                             "tables WHERE table_schema = 'public' "
+                             "ORDER BY 1",
+                             "SELECT table_name FROM information_schema."
+                             "tables WHERE table_schema = DATABASE() "
+                             "ORDER BY 1"));
+    for (i = 0; i < tables.n; i++) {
+        const char *name = tables.v[i] + 1; /* after the '|' */
+        lines cols = {0}, rows = {0};
+        int n = 0;
+
+        select = NULL;
+        snprintf(sql, sizeof sql,
+                 testdb_pick3("SELECT name FROM pragma_table_info('%s') "
+                              "ORDER BY cid",
+                              "SELECT column_name FROM information_schema."
+                              "columns WHERE table_schema = 'public' AND "
+                              "table_name = '%s' ORDER BY ordinal_position",
+                              "SELECT column_name FROM information_schema."
+                              "columns WHERE table_schema = DATABASE() AND "
+                              "table_name = '%s' ORDER BY ordinal_position"),
+                 name);
+        if (strcmp(name, "schemac_migration_parts") != 0)
+            query_lines(db, &cols, "", sql);
+        if (cols.n > 0)
+            append(&out, "table %s (", name);
+        for (k = 0; k < cols.n; k++) {
+            const char *col = cols.v[k] + 1;
+
+            /* the runner's times differ from run to run */
+            if (strcmp(col, "applied_at") != 0 &&
+                strcmp(col, "finished_at") != 0) {
+                append(&out, "%s%s", n ? ", " : "", col);
+                append(&select, "%s%s%s%s", n++ ? ", " : "SELECT ", q, col,
+                       q);
+            }
+            free(cols.v[k]);
+        }
+        free(cols.v);
+        if (n > 0) {
+            append(&out, ")\n");
+            append(&select, " FROM %s%s%s ORDER BY 1", q, name, q);
+            query_lines(db, &rows, "", select);
+        }
+        for (k = 0; k < rows.n; k++) {
+            append(&out, "%s\n", rows.v[k] + 1);
+            free(rows.v[k]);
+        }
+        free(rows.v);
+        free(select);
+        free(tables.v[i]);
+    }
+    free(tables.v);
+    return out;
+}
+
+/* The file SCHEMAC_CRASH_DATA/CASE.DIALECT that the case's final data
+ * goes to; NULL when the variable is unset or empty. */
+static char *data_path(const char *name)
+{
+    const char *dir = getenv("SCHEMAC_CRASH_DATA");
+    char *path = NULL;
+
+    if (dir == NULL || *dir == '\0')
+        return NULL;
+    append(&path, "%s/%s.%s", dir, name,
+           testdb_pick3("sqlite", "postgresql", "mariadb"));
+    return path;
+}
+
+/* Writes the final data of case name, through a temporary file renamed
+ * into place, so that a reader never sees half of it. */
+static void write_data(const char *name, sc_db *db)
+{
+    char *path = data_path(name), *tmp = NULL, *text;
+    FILE *f;
+
+    if (path == NULL)
+        return;
+    text = data_text(db);
+    append(&tmp, "%s.tmp", path);
+    f = fopen(tmp, "w");
+    ck_assert_msg(f != NULL, "%s: %s", tmp, strerror(errno));
+    ck_assert_int_eq(fputs(text, f) >= 0, 1);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_msg(rename(tmp, path) == 0, "%s: %s", path, strerror(errno));
+    free(text);
+    free(tmp);
+    free(path);
+}
+
+/* Removes the data file of case name, so that a failed run leaves none
+ * for crash-same.sh to read. */
+static void remove_data(const char *name)
+{
+    char *path = data_path(name);
+    const char *dir = getenv("SCHEMAC_CRASH_DATA");
+
+    if (path == NULL)
+        return;
+    ck_assert_msg(mkdir(dir, 0777) == 0 || errno == EEXIST, "%s: %s", dir,
+                  strerror(errno));
+    ck_assert_msg(remove(path) == 0 || errno == ENOENT, "%s: %s", path,
+                  strerror(errno));
+    free(path);
 }
 
 /* The first line where two dumps differ, for the failure message. */
@@ -1266,6 +1397,7 @@ START_TEST(test_kill)
     sc_db *db;
     int i;
 
+    remove_data(cases[_i]);
     if (s->target == 4)
         mid = mid_state(s);
 
@@ -1301,6 +1433,10 @@ START_TEST(test_kill)
     }
     if (testdb_dialect() == SC_DIALECT_POSTGRESQL)
         try_point(s, KILL_SERVER, 0, false, before, after, mid, &f);
+    /* every point ended in the state after, which the case reports */
+    db = db_get();
+    write_data(cases[_i], db);
+    db_put(db);
     f.ms = now_ms() - t0;
     printf("crash %s (%s): %d statements, %d commits, %d file writes; "
            "%d kill points "
@@ -1357,8 +1493,6 @@ static void teardown(void)
  * as tests/unit/meson.build does). */
 Suite *make_suite(void)
 {
-    static const char *const cases[] = {"statements", "rebuild",
-                                        "insert_many", "parts"};
     Suite *s = suite_create("crash");
     size_t i;
 

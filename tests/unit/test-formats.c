@@ -15,10 +15,15 @@
  * is read back as text in the owner's form, and every value that is not
  * in its column's form fails the call, naming table, column and key.
  *
- * Runs on SQLite, and on PostgreSQL through with-pg.sh; the tests of
- * storage classes run on SQLite only, those of PostgreSQL's types (a
- * domain, text[], tsvector, inet, interval, char(n), timestamp without
- * time zone, a descriptor of the wrong type) on PostgreSQL only.
+ * Runs on SQLite, on PostgreSQL through with-pg.sh and on MariaDB
+ * through with-mariadb.sh; the tests of storage classes run on SQLite
+ * only, those of PostgreSQL's types (a domain, text[], tsvector, inet,
+ * interval, char(n), timestamp without time zone, a descriptor of the
+ * wrong type) on PostgreSQL only, and those of MariaDB's (unsigned
+ * integers, TINYINT(1), DATETIME, a wide DECIMAL, YEAR, SET, BIT, text
+ * in another collation; a BIGINT UNSIGNED above INT64_MAX and a zero
+ * date refused) on MariaDB only.  The formats' own tests run on all
+ * three: the MariaDB tables hold them in LONGTEXT, DOUBLE and BIGINT.
  */
 #include <check.h>
 #include <stddef.h>
@@ -35,6 +40,16 @@ static sc_arena *arena;
 static bool on_sqlite(void)
 {
     return testdb_dialect() == SC_DIALECT_SQLITE;
+}
+
+static bool on_postgresql(void)
+{
+    return testdb_dialect() == SC_DIALECT_POSTGRESQL;
+}
+
+static bool on_mariadb(void)
+{
+    return testdb_dialect() == SC_DIALECT_MARIADB;
 }
 
 static void exec_ok(const char *sql)
@@ -180,13 +195,17 @@ static const char item_postgresql[] =
     "CREATE TABLE item (id bigserial PRIMARY KEY, created text NOT NULL, "
     "price double precision NOT NULL, uid char(32) NOT NULL, day text, "
     "seen bigint, ref varchar(36), amount text)";
+static const char item_mariadb[] =
+    "CREATE TABLE item (id bigint AUTO_INCREMENT PRIMARY KEY, created text "
+    "NOT NULL, price double NOT NULL, uid char(32) NOT NULL, day text, "
+    "seen bigint, ref varchar(36), amount text)";
 
 static void setup(void)
 {
     db = testdb_open();
     arena = sc_arena_new();
     ck_assert_ptr_nonnull(arena);
-    exec_ok(on_sqlite() ? item_sqlite : item_postgresql);
+    exec_ok(testdb_pick3(item_sqlite, item_postgresql, item_mariadb));
 }
 
 static void teardown(void)
@@ -943,7 +962,7 @@ START_TEST(test_pg_read_types)
     size_t n = 0, i;
     char mine[2048] = "";
 
-    if (on_sqlite())
+    if (!on_postgresql())
         return;
     make_events();
     exec_ok("INSERT INTO events VALUES (1, '2021-01-01 12:00:00', 5, "
@@ -986,7 +1005,7 @@ START_TEST(test_pg_write_types)
     int64_t count = 0;
     const char *tags = "{x,\"y z\"}";
 
-    if (on_sqlite())
+    if (!on_postgresql())
         return;
     make_events();
     e.id = 2;
@@ -1133,7 +1152,7 @@ START_TEST(test_pg_wrong_type)
     int calls = 0;
     sc_stats before, after;
 
-    if (on_sqlite())
+    if (!on_postgresql())
         return;
     exec_ok("CREATE DOMAIN posint AS integer CHECK (VALUE > 0)");
     exec_ok("CREATE TABLE acct (id bigint PRIMARY KEY, karma integer, name "
@@ -1190,7 +1209,7 @@ START_TEST(test_pg_shared_text)
     void *rows;
     size_t n, i;
 
-    if (on_sqlite())
+    if (!on_postgresql())
         return;
     exec_ok("CREATE TABLE acct (id bigint PRIMARY KEY, karma integer)");
     exec_ok("INSERT INTO acct VALUES (3, 42)");
@@ -1277,7 +1296,7 @@ START_TEST(test_pg_read_back_and_children)
     sc_row_list lists[2];
     const pet *p;
 
-    if (on_sqlite())
+    if (!on_postgresql())
         return;
     exec_ok("CREATE TABLE tokens (id text PRIMARY KEY DEFAULT 'tok', v "
             "bigint)");
@@ -1464,17 +1483,27 @@ END_TEST
  * ("Key (lower(e))=(a)"): the error still comes back, naming the table. */
 START_TEST(test_unique_expression_error)
 {
-    exec_ok("CREATE TABLE uexpr (e text)");
-    exec_ok("CREATE UNIQUE INDEX uexpr_lower ON uexpr (lower(e))");
-    exec_ok("INSERT INTO uexpr VALUES ('A')");
-    ck_assert_int_eq(sc_exec(db, "INSERT INTO uexpr VALUES ('a')"),
+    /* MariaDB has no index over an expression: its nearest form is a
+     * unique key over a virtual column */
+    if (on_mariadb()) {
+        exec_ok("CREATE TABLE uexpr (e text, le varchar(64) AS (lower(e)) "
+                "VIRTUAL, UNIQUE KEY uexpr_lower (le))");
+    } else {
+        exec_ok("CREATE TABLE uexpr (e text)");
+        exec_ok("CREATE UNIQUE INDEX uexpr_lower ON uexpr (lower(e))");
+    }
+    exec_ok("INSERT INTO uexpr (e) VALUES ('A')");
+    ck_assert_int_eq(sc_exec(db, "INSERT INTO uexpr (e) VALUES ('a')"),
                      SC_CONSTRAINT);
     ck_assert_int_eq(sc_extended_errcode(db), SC_CONSTRAINT_UNIQUE);
-    /* PostgreSQL names the table; SQLite only the index. */
-    if (!on_sqlite())
+    /* PostgreSQL names the table; SQLite and MariaDB only the index */
+    if (on_postgresql())
         ck_assert_msg(sc_errtable(db) != NULL &&
                           strcmp(sc_errtable(db), "uexpr") == 0,
                       "%s", sc_errmsg(db));
+    else
+        ck_assert_msg(strstr(sc_errmsg(db), "uexpr_lower") != NULL, "%s",
+                      sc_errmsg(db));
 }
 END_TEST
 
@@ -1513,6 +1542,229 @@ START_TEST(test_nopk_unique_key)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------
+ * MariaDB: the columns of a table made by hand, described as schemac
+ * pull and generate describe them (docs/SPEC.md, "pull and check on
+ * MariaDB"): integers unsigned read into the next wider C type, a
+ * TINYINT(1) bool, a DATETIME without fraction, a DECIMAL of more than
+ * 18 digits, YEAR, SET, BIT and text in a collation not schemac's.
+ * ------------------------------------------------------------------- */
+
+typedef struct mdtype {
+    int64_t id;         /* int unsigned */
+    int16_t ti;         /* tinyint */
+    bool has_ti;
+    int16_t tu;         /* tinyint unsigned */
+    bool has_tu;
+    int32_t su;         /* smallint unsigned */
+    bool has_su;
+    int32_t mu;         /* mediumint unsigned */
+    bool has_mu;
+    int64_t bu;         /* bigint unsigned */
+    bool has_bu;
+    bool flag;          /* tinyint(1) */
+    bool has_flag;
+    int64_t dt;         /* datetime, whole seconds */
+    bool has_dt;
+    const char *big;    /* decimal(30,10) */
+    int16_t yr;         /* year */
+    bool has_yr;
+    const char *tags;   /* set('red','green','blue') */
+    sc_bytes bits;      /* bit(12) */
+    const char *ci;     /* text in utf8mb4_unicode_ci */
+    int32_t d;          /* date */
+    bool has_d;
+} mdtype;
+
+#define MD_OPT(field, ty)                                                \
+    {.name = #field, .type = ty, .flags = SC_COL_HASFLAG,                \
+     .offset = offsetof(mdtype, field),                                  \
+     .has_offset = offsetof(mdtype, has_##field)}
+
+enum { MD_ID, MD_TI, MD_TU, MD_SU, MD_MU, MD_BU, MD_FLAG, MD_DT, MD_BIG,
+       MD_YR, MD_TAGS, MD_BITS, MD_CI, MD_D, MD_NCOLS };
+
+static const sc_column_desc md_cols[] = {
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(mdtype, id)},
+    MD_OPT(ti, SC_TYPE_INT16),
+    MD_OPT(tu, SC_TYPE_INT16),
+    MD_OPT(su, SC_TYPE_INT32),
+    MD_OPT(mu, SC_TYPE_INT32),
+    MD_OPT(bu, SC_TYPE_INT64),
+    MD_OPT(flag, SC_TYPE_BOOL),
+    MD_OPT(dt, SC_TYPE_TIMESTAMP),
+    {.name = "big", .type = SC_TYPE_DECIMAL, .offset = offsetof(mdtype, big),
+     .length = 30, .scale = 10},
+    MD_OPT(yr, SC_TYPE_INT16),
+    {.name = "tags", .type = SC_TYPE_TEXT, .offset = offsetof(mdtype, tags)},
+    {.name = "bits", .type = SC_TYPE_BYTES, .offset = offsetof(mdtype, bits)},
+    {.name = "ci", .type = SC_TYPE_TEXT, .offset = offsetof(mdtype, ci)},
+    MD_OPT(d, SC_TYPE_DATE),
+};
+
+static const unsigned md_pk[] = {MD_ID};
+
+static const sc_table_desc md_table = {
+    .name = "mdtypes", .row_size = sizeof(mdtype), .cols = md_cols,
+    .ncols = MD_NCOLS, .pk = md_pk, .npk = 1, .autoinc = -1};
+
+/* Every value of mdtypes in its stored form, as the server prints it:
+ * SET and the text by the HEX() of their bytes, BIT by the HEX() of its
+ * number, the others as text. */
+static const char md_raw[] =
+    "SELECT id, ti, tu, su, mu, bu, flag, CAST(dt AS CHAR), "
+    "CAST(big AS CHAR), yr, HEX(tags), HEX(bits), HEX(ci), "
+    "CAST(d AS CHAR) FROM mdtypes ORDER BY id";
+
+static void make_mdtypes(void)
+{
+    exec_ok("CREATE TABLE mdtypes (id int unsigned NOT NULL PRIMARY KEY, "
+            "ti tinyint, tu tinyint unsigned, su smallint unsigned, "
+            "mu mediumint unsigned, bu bigint unsigned, flag tinyint(1), "
+            "dt datetime, big decimal(30,10), yr year, "
+            "tags set('red','green','blue'), bits bit(12), "
+            "ci text COLLATE utf8mb4_unicode_ci, d date) "
+            "DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci");
+    exec_ok("INSERT INTO mdtypes VALUES "
+            "(1, -128, 255, 65535, 16777215, 9223372036854775807, 1, "
+            "'9999-12-31 23:59:59', '12345678901234567890.0123456789', "
+            "2155, 'red,blue', b'101010101010', 'Ärger ', '2021-01-31'), "
+            "(2, 127, 0, 0, 0, 0, 0, '1000-01-01 00:00:00', "
+            "'-0.0000000001', 1901, '', b'0', 'a', '1000-01-01'), "
+            "(3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+            "NULL, NULL, NULL, NULL)");
+}
+
+START_TEST(test_mariadb_types_round_trip)
+{
+    sc_query *q;
+    mdtype *rows = NULL;
+    size_t n = 0;
+    char before[4096];
+
+    if (!on_mariadb())
+        return;
+    make_mdtypes();
+    snprintf(before, sizeof before, "%s", db_text(md_raw));
+    ck_assert_str_eq(before,
+                     "1|-128|255|65535|16777215|9223372036854775807|1|"
+                     "9999-12-31 23:59:59|12345678901234567890.0123456789|"
+                     "2155|7265642C626C7565|AAA|C3847267657220|"
+                     "2021-01-31;"
+                     "2|127|0|0|0|0|0|1000-01-01 00:00:00|-0.0000000001|"
+                     "1901||0|61|1000-01-01;"
+                     "3|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|NULL|"
+                     "NULL|NULL|NULL;");
+    q = sc_query_new(db, &md_table);
+    sc_query_order_by(q, MD_ID, SC_ASC);
+    ck_assert_msg(sc_query_all(q, arena, (void **)&rows, &n) == SC_OK, "%s",
+                  sc_errmsg(db));
+    sc_query_free(q);
+    ck_assert_uint_eq(n, 3);
+    ck_assert(rows[0].has_ti && rows[0].ti == -128);
+    ck_assert(rows[0].has_tu && rows[0].tu == 255);
+    ck_assert(rows[0].has_su && rows[0].su == 65535);
+    ck_assert(rows[0].has_mu && rows[0].mu == 16777215);
+    ck_assert(rows[0].has_bu && rows[0].bu == INT64_MAX);
+    ck_assert(rows[0].has_flag && rows[0].flag);
+    ck_assert(rows[1].has_flag && !rows[1].flag);
+    ck_assert(rows[0].has_dt &&
+              rows[0].dt == utc_us(9999, 12, 31, 23, 59, 59, 0));
+    ck_assert(rows[1].has_dt && rows[1].dt == utc_us(1000, 1, 1, 0, 0, 0, 0));
+    ck_assert_str_eq(rows[0].big, "12345678901234567890.0123456789");
+    ck_assert_str_eq(rows[1].big, "-0.0000000001");
+    ck_assert(rows[0].has_yr && rows[0].yr == 2155);
+    ck_assert(rows[1].has_yr && rows[1].yr == 1901);
+    ck_assert_str_eq(rows[0].tags, "red,blue");
+    ck_assert_str_eq(rows[1].tags, "");
+    ck_assert_uint_eq(rows[0].bits.len, 2);
+    ck_assert_mem_eq(rows[0].bits.data, "\x0a\xaa", 2);
+    ck_assert_uint_eq(rows[1].bits.len, 2);
+    ck_assert_mem_eq(rows[1].bits.data, "\0\0", 2);
+    ck_assert_str_eq(rows[0].ci, "\xc3\x84rger ");
+    ck_assert(rows[0].has_d && rows[0].d == sc_date_from_ymd(2021, 1, 31));
+    ck_assert(!rows[2].has_ti && !rows[2].has_bu && !rows[2].has_flag &&
+              !rows[2].has_dt && rows[2].big == NULL && !rows[2].has_yr &&
+              rows[2].tags == NULL && rows[2].bits.data == NULL &&
+              rows[2].ci == NULL && !rows[2].has_d);
+
+    /* written back, every value is the same in its stored form */
+    exec_ok("DELETE FROM mdtypes");
+    ck_assert_msg(sc_row_insert_many(db, &md_table, rows, n) == SC_OK, "%s",
+                  sc_errmsg(db));
+    ck_assert_str_eq(db_text(md_raw), before);
+    ck_assert_msg(sc_row_update(db, &md_table, &rows[0]) == SC_OK, "%s",
+                  sc_errmsg(db));
+    ck_assert_str_eq(db_text(md_raw), before);
+
+    /* a value the column cannot hold fails, nothing written */
+    rows[1].tu = 256;
+    ck_assert_int_ne(sc_row_update(db, &md_table, &rows[1]), SC_OK);
+    rows[1].tu = 0;
+    rows[1].tags = "red,black";
+    ck_assert_int_ne(sc_row_update(db, &md_table, &rows[1]), SC_OK);
+    rows[1].tags = "";
+    rows[1].yr = 1900;
+    ck_assert_int_ne(sc_row_update(db, &md_table, &rows[1]), SC_OK);
+    rows[1].yr = 1901;
+    rows[1].big = "1.00000000001"; /* which the server would round */
+    ck_assert_int_eq(sc_row_update(db, &md_table, &rows[1]), SC_CONSTRAINT);
+    ck_assert_str_eq(sc_errcolumn(db), "big");
+    ck_assert_str_eq(db_text(md_raw), before);
+}
+END_TEST
+
+/* Stored values no C value of the column's type is: each read fails
+ * naming table, column and row; the raw text shows the value itself. */
+START_TEST(test_mariadb_values_beyond_c)
+{
+    mdtype key = {0}, out;
+    sc_query *q;
+    void *rows;
+    size_t n;
+
+    if (!on_mariadb())
+        return;
+    make_mdtypes();
+    exec_ok("UPDATE mdtypes SET bu = 18446744073709551615 WHERE id = 2");
+    ck_assert_str_eq(db_text("SELECT bu FROM mdtypes WHERE id = 2"),
+                     "18446744073709551615;");
+    key.id = 2;
+    assert_refused(sc_row_get(db, &md_table, arena, &key, &out), "mdtypes",
+                   "bu", "mdtypes.bu: stored value '18446744073709551615' ",
+                   "(id = 2)");
+    q = sc_query_new(db, &md_table);
+    assert_refused(sc_query_all(q, arena, &rows, &n), "mdtypes", "bu",
+                   "mdtypes.bu: ", "(id = 2)");
+    sc_query_free(q);
+    exec_ok("UPDATE mdtypes SET bu = 0 WHERE id = 2");
+
+    /* a zero date, where another program's sql_mode let one in */
+    exec_ok("SET SESSION sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT'");
+    exec_ok("UPDATE mdtypes SET d = '0000-00-00' WHERE id = 2");
+    exec_ok("UPDATE mdtypes SET dt = '2021-00-00 10:00:00' WHERE id = 3");
+    ck_assert_str_eq(db_text("SELECT CAST(d AS CHAR), CAST(dt AS CHAR) "
+                             "FROM mdtypes WHERE id > 1 ORDER BY id"),
+                     "0000-00-00|1000-01-01 00:00:00;"
+                     "NULL|2021-00-00 10:00:00;");
+    assert_refused(sc_row_get(db, &md_table, arena, &key, &out), "mdtypes",
+                   "d", "mdtypes.d: stored value '0000-00-00' ", "(id = 2)");
+    key.id = 3;
+    assert_refused(sc_row_get(db, &md_table, arena, &key, &out), "mdtypes",
+                   "dt", "mdtypes.dt: stored value '2021-00-00 10:00:00' ",
+                   "(id = 3)");
+    key.id = 1;
+    ck_assert_int_eq(sc_row_get(db, &md_table, arena, &key, &out), SC_OK);
+
+    /* a TINYINT(1) holding neither 0 nor 1 is no bool */
+    exec_ok("UPDATE mdtypes SET flag = 2 WHERE id = 1");
+    assert_refused(sc_row_get(db, &md_table, arena, &key, &out), "mdtypes",
+                   "flag", "value 2 of mdtypes.flag does not fit its type",
+                   "(id = 1)");
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("formats");
@@ -1539,6 +1791,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_nopk_children_in_order);
     tcase_add_test(tc, test_nopk_unique_key);
     tcase_add_test(tc, test_unique_expression_error);
+    tcase_add_test(tc, test_mariadb_types_round_trip);
+    tcase_add_test(tc, test_mariadb_values_beyond_c);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -171,19 +171,19 @@ START_TEST(test_string_round_trip)
     ck_assert_msg(strcmp(got.name, s) == 0, "%s differs", strings[_i].name);
 
     q = rt_speaker_select(db);
-    rt_speaker_where_name_eq(q, s);
+    rt_speaker_where(q, NAME, EQ, s);
     ck_assert_int_eq(count_speakers(q), 1);
     q = rt_speaker_select(db);
-    rt_speaker_where_name_in(q, &s, 1);
+    rt_speaker_where_in(q, NAME, &s, 1);
     ck_assert_int_eq(count_speakers(q), 1);
     q = rt_speaker_select(db);
-    rt_speaker_where_name_starts_with(q, s);
+    rt_speaker_where(q, NAME, STARTS_WITH, s);
     ck_assert_int_eq(count_speakers(q), *s == '\0' ? 2 : 1);
     q = rt_speaker_select(db);
-    rt_speaker_where_name_ne(q, s);
+    rt_speaker_where(q, NAME, NE, s);
     ck_assert_int_eq(count_speakers(q), 1);
     q = rt_speaker_select(db);
-    rt_speaker_where_name_like(q, pattern);
+    rt_speaker_where(q, NAME, LIKE, pattern);
     if (strlen(pattern) <= 50000) {
         ck_assert_int_eq(count_speakers(q), 1);
     } else { /* SQLite's limit, kept on both */
@@ -231,11 +231,11 @@ START_TEST(test_not_utf8)
     assert_range(rt_speaker_insert(db, &sp), "speaker", "email");
     ck_assert_int_eq(sp.speaker_id, 0);
     q = rt_pair_select(db);
-    rt_pair_where_b_eq(q, s);
+    rt_pair_where(q, B, EQ, s);
     assert_range(rt_pair_count(q, &n), "pair", "b");
     rt_pair_query_free(q);
     q = rt_pair_select(db);
-    rt_pair_where_b_like(q, s);
+    rt_pair_where(q, B, LIKE, s);
     assert_range(rt_pair_count(q, &n), "pair", "b");
     rt_pair_query_free(q);
     q = rt_pair_select(db);
@@ -281,13 +281,13 @@ START_TEST(test_all_bytes)
     ck_assert_uint_eq(got.data.len, 0);
 
     q = rt_pair_select(db);
-    rt_pair_where_data_eq(q, (sc_bytes){down, sizeof down});
+    rt_pair_where(q, DATA, EQ, (sc_bytes){down, sizeof down});
     ck_assert_int_eq(count_pairs(q), 1);
     q = rt_pair_select(db);
-    rt_pair_where_data_eq(q, (sc_bytes){(const uint8_t *)"", 0});
+    rt_pair_where(q, DATA, EQ, (sc_bytes){(const uint8_t *)"", 0});
     ck_assert_int_eq(count_pairs(q), 1);
     q = rt_pair_select(db); /* bytes order as unsigned bytes */
-    rt_pair_where_data_gt(q, (sc_bytes){up, sizeof up});
+    rt_pair_where(q, DATA, GT, (sc_bytes){up, sizeof up});
     ck_assert_int_eq(count_pairs(q), 1);
 }
 END_TEST
@@ -325,10 +325,10 @@ START_TEST(test_float_extremes)
     ck_assert_msg(memcmp(&got.score, &v, sizeof v) == 0, "%a read as %a", v,
                   got.score);
     q = rt_pair_select(db);
-    rt_pair_where_score_eq(q, v);
+    rt_pair_where(q, SCORE, EQ, v);
     ck_assert_int_eq(count_pairs(q), 1);
     q = rt_pair_select(db);
-    rt_pair_where_score_lt(q, 0);
+    rt_pair_where(q, SCORE, LT, 0);
     ck_assert_int_eq(count_pairs(q), v < 0 ? 1 : 0);
 }
 END_TEST
@@ -371,16 +371,16 @@ START_TEST(test_int64_limits)
     ck_assert_int_eq(rt_pair_get(db, arena, 1, "hi", &got), SC_OK);
     ck_assert(got.has_val && got.val == INT64_MAX);
     q = rt_pair_select(db);
-    rt_pair_where_val_gt(q, INT64_MIN);
+    rt_pair_where(q, VAL, GT, INT64_MIN);
     ck_assert_int_eq(count_pairs(q), 1);
     q = rt_pair_select(db);
-    rt_pair_where_val_lt(q, INT64_MAX);
+    rt_pair_where(q, VAL, LT, INT64_MAX);
     ck_assert_int_eq(count_pairs(q), 1);
     q = rt_pair_select(db);
-    rt_pair_where_val_in(q, both, 2);
+    rt_pair_where_in(q, VAL, both, 2);
     ck_assert_int_eq(count_pairs(q), 2);
     q = rt_pair_select(db);
-    rt_pair_where_val_eq(q, INT64_MIN);
+    rt_pair_where(q, VAL, EQ, INT64_MIN);
     ck_assert_int_eq(count_pairs(q), 1);
 }
 END_TEST

@@ -454,10 +454,10 @@ START_TEST(test_round_trip)
         md_samples_query *q = md_samples_select(db);
         int64_t n = -1;
 
-        md_samples_where_num_eq(q, row.num);
-        md_samples_where_ts_eq(q, row.ts);
-        md_samples_where_d_eq(q, row.d);
-        md_samples_where_i64_eq(q, row.i64);
+        md_samples_where(q, NUM, EQ, row.num);
+        md_samples_where(q, TS, EQ, row.ts);
+        md_samples_where(q, D, EQ, row.d);
+        md_samples_where(q, I64, EQ, row.i64);
         ck_assert_int_eq(md_samples_count(q, &n), SC_OK);
         ck_assert_int_eq(n, 1);
         md_samples_query_free(q);
@@ -544,7 +544,7 @@ START_TEST(test_prepared_once)
     ck_assert_int_eq(md_accounts_insert(db, &a), SC_OK);
     ck_assert_int_eq(md_accounts_get(db, arena, a.account_id, &got), SC_OK);
     q = md_accounts_select(db);
-    md_accounts_where_handle_eq(q, "first");
+    md_accounts_where(q, HANDLE, EQ, "first");
     ck_assert_int_eq(md_accounts_count(q, &n), SC_OK);
     md_accounts_query_free(q);
     ck_assert_int_eq(sc_db_stats(db, &before), SC_OK);
@@ -556,7 +556,7 @@ START_TEST(test_prepared_once)
                          SC_OK);
         ck_assert_str_eq(got.handle, handle);
         q = md_accounts_select(db);
-        md_accounts_where_handle_eq(q, handle);
+        md_accounts_where(q, HANDLE, EQ, handle);
         ck_assert_int_eq(md_accounts_count(q, &n), SC_OK);
         ck_assert_int_eq(n, 1);
         md_accounts_query_free(q);
@@ -848,7 +848,7 @@ START_TEST(test_stream)
     exec_ok(db, "INSERT INTO \"events\" (\"n\", \"label\") SELECT \"seq\", "
                 "CONCAT('label ', \"seq\") FROM seq_1_to_100000");
     q = md_events_select(db);
-    md_events_order_by_event_id(q, SC_ASC);
+    md_events_order_by(q, EVENT_ID, SC_ASC);
     ck_assert_msg(md_events_each(q, on_event, &s) == SC_OK, "%s",
                   sc_errmsg(db));
     md_events_query_free(q);
@@ -882,7 +882,7 @@ START_TEST(test_queries)
     for (i = 0; i < sizeof handles / sizeof handles[0]; i++)
         account(db, handles[i], (int64_t)i * 100);
     q = md_accounts_select(db);
-    md_accounts_order_by_handle(q, SC_ASC);
+    md_accounts_order_by(q, HANDLE, SC_ASC);
     ck_assert_msg(md_accounts_all(q, arena, &list) == SC_OK, "%s",
                   sc_errmsg(db));
     md_accounts_query_free(q);
@@ -891,28 +891,28 @@ START_TEST(test_queries)
         ck_assert_str_eq(list.items[i].handle, handles[i]);
 
     q = md_accounts_select(db);
-    md_accounts_where_handle_like(q, "a\\%%");
+    md_accounts_where(q, HANDLE, LIKE, "a\\%%");
     ck_assert_int_eq(md_accounts_count(q, &n), SC_OK);
     ck_assert_int_eq(n, 1); /* "a%b" only */
     md_accounts_query_free(q);
     q = md_accounts_select(db);
-    md_accounts_where_handle_starts_with(q, "a_");
+    md_accounts_where(q, HANDLE, STARTS_WITH, "a_");
     ck_assert_int_eq(md_accounts_count(q, &n), SC_OK);
     ck_assert_int_eq(n, 1); /* "a_c", the _ taken as it is */
     md_accounts_query_free(q);
     q = md_accounts_select(db);
-    md_accounts_where_handle_gt(q, "Z");
+    md_accounts_where(q, HANDLE, GT, "Z");
     ck_assert_int_eq(md_accounts_count(q, &n), SC_OK);
     ck_assert_int_eq(n, 6); /* "_" and the lower case sort after "Z" */
     md_accounts_query_free(q);
     q = md_accounts_select(db);
-    md_accounts_where_handle_in(q, some, 3);
+    md_accounts_where_in(q, HANDLE, some, 3);
     ck_assert_int_eq(md_accounts_count(q, &n), SC_OK);
     ck_assert_int_eq(n, 2);
     md_accounts_query_free(q);
 
     q = md_accounts_select(db);
-    md_accounts_order_by_balance(q, SC_DESC);
+    md_accounts_order_by(q, BALANCE, SC_DESC);
     md_accounts_limit(q, 2);
     md_accounts_offset(q, 1);
     ck_assert_int_eq(md_accounts_all(q, arena, &list), SC_OK);
@@ -922,14 +922,14 @@ START_TEST(test_queries)
     ck_assert_str_eq(list.items[1].handle, "a_c");
 
     q = md_accounts_select(db);
-    md_accounts_where_balance_ge(q, 500);
-    md_accounts_update_set_balance(q, 1);
+    md_accounts_where(q, BALANCE, GE, 500);
+    md_accounts_set(q, BALANCE, 1);
     ck_assert_msg(md_accounts_update_all(q, &n) == SC_OK, "%s",
                   sc_errmsg(db));
     ck_assert_int_eq(n, 3);
     md_accounts_query_free(q);
     q = md_accounts_select(db);
-    md_accounts_where_balance_eq(q, 1);
+    md_accounts_where(q, BALANCE, EQ, 1);
     ck_assert_int_eq(md_accounts_exists(q, &yes), SC_OK);
     ck_assert(yes);
     ck_assert_int_eq(md_accounts_delete_all(q, &n), SC_OK);

@@ -177,9 +177,9 @@ static void use_rows(sc_db *db, sc_arena *a, outcome *out)
     STEP(db, blog_tags_insert(db, &tag));
 
     NEED(q = blog_posts_select(db));
-    blog_posts_where_user_id_eq(q, u.id);
-    blog_posts_where_title_like(q, "Alembic%");
-    blog_posts_order_by_id(q, SC_DESC);
+    blog_posts_where(q, USER_ID, EQ, u.id);
+    blog_posts_where(q, TITLE, LIKE, "Alembic%");
+    blog_posts_order_by(q, ID, SC_DESC);
     blog_posts_limit(q, 10);
     STEP(db, blog_posts_all(q, a, &list));
     STEP(db, blog_posts_count(q, &n));
@@ -191,10 +191,10 @@ static void use_rows(sc_db *db, sc_arena *a, outcome *out)
     STEP(db, blog_users_update_cols(db, &got, BLOG_USERS_EMAIL));
     NEED(uq = blog_users_select(db));
     blog_users_or(uq);
-    blog_users_where_karma_gt(uq, 1);
-    blog_users_where_name_in(uq, names, 2);
+    blog_users_where(uq, KARMA, GT, 1);
+    blog_users_where_in(uq, NAME, names, 2);
     blog_users_end(uq);
-    blog_users_update_set_karma(uq, 3);
+    blog_users_set(uq, KARMA, 3);
     STEP(db, blog_users_update_all(uq, &changed));
 
     STEP(db, sc_begin(db));

@@ -201,7 +201,7 @@ static void round_trip(worker *w, sc_db *db, int round)
         w->ok++;
     }
     q = rt_speaker_select(db);
-    rt_speaker_where_name_starts_with(q, prefix);
+    rt_speaker_where(q, NAME, STARTS_WITH, prefix);
     rc = rt_speaker_count(q, &n);
     rt_speaker_query_free(q);
     if (rc != SC_OK) {
@@ -225,7 +225,7 @@ static void round_trip(worker *w, sc_db *db, int round)
     st.rows = 0;
     st.others = 0;
     q = rt_speaker_select(db);
-    rt_speaker_where_name_starts_with(q, prefix);
+    rt_speaker_where(q, NAME, STARTS_WITH, prefix);
     rc = rt_speaker_each(q, on_speaker, &st);
     rt_speaker_query_free(q);
     if (rc != SC_OK) {
@@ -364,7 +364,7 @@ static int above_count(sc_db *db, int64_t id, int64_t *n)
     rt_speaker_query *q = rt_speaker_select(db);
     int rc;
 
-    rt_speaker_where_speaker_id_gt(q, id);
+    rt_speaker_where(q, SPEAKER_ID, GT, id);
     rc = rt_speaker_count(q, n);
     rt_speaker_query_free(q);
     return rc;

@@ -444,8 +444,8 @@ static int v_bulk_varchar(int64_t a, int64_t b)
     int rc;
 
     (void)b;
-    pg_accounts_where_account_id_eq(q, a);
-    pg_accounts_update_set_handle(q, "seventeen-chars-x");
+    pg_accounts_where(q, ACCOUNT_ID, EQ, a);
+    pg_accounts_set(q, HANDLE, "seventeen-chars-x");
     rc = pg_accounts_update_all(q, NULL);
     pg_accounts_query_free(q);
     return rc;
@@ -880,12 +880,12 @@ START_TEST(test_round_trip)
     assert_column(row.id, "octet_length(txt)", len);
     /* and filters find it by the same values */
     q = pg_samples_select(db);
-    pg_samples_where_ts_eq(q, t.row.ts);
-    pg_samples_where_d_eq(q, t.row.d);
-    pg_samples_where_num_eq(q, t.row.num);
-    pg_samples_where_u_eq(q, t.row.u);
-    pg_samples_where_c_eq(q, t.row.c);
-    pg_samples_where_i64_eq(q, t.row.i64);
+    pg_samples_where(q, TS, EQ, t.row.ts);
+    pg_samples_where(q, D, EQ, t.row.d);
+    pg_samples_where(q, NUM, EQ, t.row.num);
+    pg_samples_where(q, U, EQ, t.row.u);
+    pg_samples_where(q, C, EQ, t.row.c);
+    pg_samples_where(q, I64, EQ, t.row.i64);
     ck_assert_int_eq(pg_samples_count(q, &n), SC_OK);
     ck_assert_int_eq(n, 1);
     pg_samples_query_free(q);
@@ -912,7 +912,7 @@ START_TEST(test_enum_values)
     snprintf(want, sizeof want, "%d", _i);
     assert_server(sql, want);
     q = pg_samples_select(db);
-    pg_samples_where_c_in(q, &row.c, 1);
+    pg_samples_where_in(q, C, &row.c, 1);
     ck_assert_int_eq(pg_samples_count(q, &n), SC_OK);
     ck_assert_int_eq(n, 1);
     pg_samples_query_free(q);
@@ -946,17 +946,17 @@ START_TEST(test_like_and_prefix)
     account("bob", 3);
     account("al%x", 4);
     q = pg_accounts_select(db);
-    pg_accounts_where_handle_ilike(q, "AL%");
+    pg_accounts_where(q, HANDLE, ILIKE, "AL%");
     ck_assert_int_eq(pg_accounts_count(q, &n), SC_OK);
     ck_assert_int_eq(n, 3);
     pg_accounts_query_free(q);
     q = pg_accounts_select(db);
-    pg_accounts_where_handle_starts_with(q, "al");
+    pg_accounts_where(q, HANDLE, STARTS_WITH, "al");
     ck_assert_int_eq(pg_accounts_count(q, &n), SC_OK);
     ck_assert_int_eq(n, 2); /* byte-wise: "Alice" is not in */
     pg_accounts_query_free(q);
     q = pg_accounts_select(db);
-    pg_accounts_where_handle_like(q, "al\\%%");
+    pg_accounts_where(q, HANDLE, LIKE, "al\\%%");
     ck_assert_int_eq(pg_accounts_count(q, &n), SC_OK);
     ck_assert_int_eq(n, 1);
     pg_accounts_query_free(q);
@@ -976,15 +976,15 @@ START_TEST(test_bulk_join)
     ck_assert_int_eq(pg_transfers_insert(db, &t), SC_OK);
     q = pg_accounts_select(db);
     j = pg_accounts_join_transfers_by_to_id(q);
-    pg_transfers_where_amount_ge(j, 50);
-    pg_accounts_update_set_balance(q, 4200);
+    pg_transfers_where(j, AMOUNT, GE, 50);
+    pg_accounts_set(q, BALANCE, 4200);
     ck_assert_int_eq(pg_accounts_update_all(q, &changed), SC_OK);
     ck_assert_int_eq(changed, 1);
     pg_accounts_query_free(q);
     ck_assert_int_eq(pg_accounts_get(db, arena, b, &got), SC_OK);
     ck_assert_int_eq(got.balance, 4200);
     q = pg_accounts_select(db);
-    pg_accounts_order_by_account_id(q, SC_DESC);
+    pg_accounts_order_by(q, ACCOUNT_ID, SC_DESC);
     pg_accounts_limit(q, 1);
     ck_assert_int_eq(pg_accounts_delete_all(q, &changed), SC_OK);
     ck_assert_int_eq(changed, 1); /* bob, and his transfer by cascade */

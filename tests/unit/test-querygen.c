@@ -65,43 +65,43 @@ START_TEST(test_filters_reach_their_column)
     memset(&u, 0xab, sizeof u);
     q = query_things_select(db);
     ck_assert_ptr_nonnull(q);
-    query_things_where_i16_lt(q, 7);
+    query_things_where(q, I16, LT, 7);
     expect_sql(q, "\"i16\" < ?");
-    query_things_where_ni32_ge(q, -1);
+    query_things_where(q, NI32, GE, -1);
     expect_sql(q, "\"ni32\" >= ?");
-    query_things_where_f64_le(q, 2.5);
+    query_things_where(q, F64, LE, 2.5);
     expect_sql(q, "\"f64\" <= ?");
-    query_things_where_num_gt(q, 1250);
+    query_things_where(q, NUM, GT, 1250);
     expect_sql(q, "\"num\" > ?");
-    query_things_where_txt_ne(q, "x");
+    query_things_where(q, TXT, NE, "x");
     expect_sql(q, "\"txt\" <> ?");
-    query_things_where_word_like(q, "a%");
+    query_things_where(q, WORD, LIKE, "a%");
     /* MariaDB's columns are in the binary collation already; its
      * parameters are not */
     expect_sql(q, testdb_pick3("\"word\" LIKE ?",
                                "\"word\" COLLATE \"C\" LIKE ?",
                                "\"word\" LIKE ?"));
-    query_things_where_word_starts_with(q, "ab");
+    query_things_where(q, WORD, STARTS_WITH, "ab");
     expect_sql(q, testdb_pick3("\"word\" >= ? AND \"word\" < ?",
                                "\"word\" >= ? COLLATE \"C\" AND \"word\" < ? "
                                "COLLATE \"C\"",
                                "\"word\" >= ? COLLATE utf8mb4_nopad_bin AND "
                                "\"word\" < ? COLLATE utf8mb4_nopad_bin"));
-    query_things_where_id_in(q, ids, 2);
+    query_things_where_in(q, ID, ids, 2);
     expect_sql(q, "\"id\" IN (?, ?)");
-    query_things_where_ntxt_not_in(q, words, 3);
+    query_things_where_not_in(q, NTXT, words, 3);
     expect_sql(q, "\"ntxt\" NOT IN (?, ?, ?)");
-    query_things_where_nd_is_null(q);
+    query_things_where_null(q, ND);
     expect_sql(q, "\"nd\" IS NULL");
-    query_things_where_nts_is_not_null(q);
+    query_things_where_not_null(q, NTS);
     expect_sql(q, "\"nts\" IS NOT NULL");
-    query_things_where_u_eq(q, u);
+    query_things_where(q, U, EQ, u);
     expect_sql(q, "\"u\" = ?");
-    query_things_where_m_in(q, moods, 1);
+    query_things_where_in(q, M, moods, 1);
     expect_sql(q, "\"m\" IN (?)");
-    query_things_where_b_eq(q, true);
+    query_things_where(q, B, EQ, true);
     expect_sql(q, "\"b\" = ?");
-    query_things_order_by_ts(q, SC_DESC);
+    query_things_order_by(q, TS, SC_DESC);
     expect_sql(q, "ORDER BY \"ts\" DESC");
     query_things_query_free(q);
 }
@@ -162,8 +162,8 @@ START_TEST(test_joins_both_directions)
     q = query_users_select(db);
     e = query_users_join_program_enrollments(q);
     ck_assert_ptr_nonnull(e);
-    query_program_enrollments_where_program_id_eq(e, 1);
-    query_users_order_by_user_id(q, SC_DESC);
+    query_program_enrollments_where(e, PROGRAM_ID, EQ, 1);
+    query_users_order_by(q, USER_ID, SC_DESC);
     ck_assert_int_eq(query_users_all(q, arena, &users), SC_OK);
     ck_assert_uint_eq(users.len, 3);
     ck_assert_int_eq(users.items[0].user_id, 3);
@@ -174,8 +174,8 @@ START_TEST(test_joins_both_directions)
 
     pe = query_program_enrollments_select(db);
     u = query_program_enrollments_join_users(pe);
-    query_users_where_user_name_eq(u, "김준기");
-    query_program_enrollments_order_by_program_id(pe, SC_ASC);
+    query_users_where(u, USER_NAME, EQ, "김준기");
+    query_program_enrollments_order_by(pe, PROGRAM_ID, SC_ASC);
     ck_assert_int_eq(query_program_enrollments_all(pe, arena, &rows), SC_OK);
     ck_assert_uint_eq(rows.len, 2);
     ck_assert_int_eq(rows.items[0].program_id, 1);
@@ -257,8 +257,8 @@ START_TEST(test_self_reference)
     /* Categories whose parent is named "root". */
     q = query_categories_select(db);
     j = query_categories_join_parent(q);
-    query_categories_where_name_eq(j, "root");
-    query_categories_order_by_id(q, SC_ASC);
+    query_categories_where(j, NAME, EQ, "root");
+    query_categories_order_by(q, ID, SC_ASC);
     ck_assert_int_eq(query_categories_all(q, arena, &rows), SC_OK);
     ck_assert_uint_eq(rows.len, 2);
     ck_assert_str_eq(rows.items[0].name, "left");
@@ -267,7 +267,7 @@ START_TEST(test_self_reference)
     /* Categories that have a child named "right". */
     q = query_categories_select(db);
     j = query_categories_join_categories_by_parent_id(q);
-    query_categories_where_name_eq(j, "right");
+    query_categories_where(j, NAME, EQ, "right");
     ck_assert_int_eq(query_categories_all(q, arena, &rows), SC_OK);
     ck_assert_uint_eq(rows.len, 1);
     ck_assert_str_eq(rows.items[0].name, "root");
@@ -319,35 +319,35 @@ START_TEST(test_terminals_and_bulk)
 
     fill_talk();
     q = query_users_select(db);
-    query_users_where_user_name_like(q, "%준%");
+    query_users_where(q, USER_NAME, LIKE, "%준%");
     ck_assert_int_eq(query_users_one(q, arena, &one), SC_MULTIPLE);
     ck_assert_int_eq(query_users_each(q, count_row, &visited), SC_OK);
     ck_assert_int_eq(visited, 2);
-    query_users_update_set_karma(q, 150);
+    query_users_set(q, KARMA, 150);
     ck_assert_int_eq(query_users_update_all(q, &changed), SC_OK);
     ck_assert_int_eq(changed, 2);
     query_users_query_free(q);
 
     q = query_users_select(db);
-    query_users_where_karma_eq(q, 150);
+    query_users_where(q, KARMA, EQ, 150);
     ck_assert_int_eq(query_users_count(q, &n), SC_OK);
     ck_assert_int_eq(n, 2);
     query_users_query_free(q);
 
     q = query_users_select(db);
     query_users_or(q);
-    query_users_where_karma_is_null(q);
-    query_users_where_user_name_eq(q, "김준기");
+    query_users_where_null(q, KARMA);
+    query_users_where(q, USER_NAME, EQ, "김준기");
     query_users_end(q);
     ck_assert_int_eq(query_users_count(q, &n), SC_OK);
     ck_assert_int_eq(n, 3);
-    query_users_update_set_karma_null(q);
+    query_users_set_null(q, KARMA);
     ck_assert_int_eq(query_users_update_all(q, &changed), SC_OK);
     ck_assert_int_eq(changed, 3);
     query_users_query_free(q);
 
     q = query_users_select(db);
-    query_users_where_karma_is_not_null(q);
+    query_users_where_not_null(q, KARMA);
     ck_assert_int_eq(query_users_delete_all(q, &changed), SC_OK);
     ck_assert_int_eq(changed, 1);
     ck_assert_int_eq(query_users_exists(q, &yes), SC_OK);

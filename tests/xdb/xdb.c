@@ -113,17 +113,17 @@ static void case_enum_order(void)
 {
     xdb_items_query *q = xdb_items_select(db);
 
-    xdb_items_order_by_mood(q, SC_ASC);
-    xdb_items_order_by_name(q, SC_ASC);
+    xdb_items_order_by(q, MOOD, SC_ASC);
+    xdb_items_order_by(q, NAME, SC_ASC);
     show("enum order asc", q);
     q = xdb_items_select(db);
-    xdb_items_order_by_mood(q, SC_DESC);
-    xdb_items_order_by_name(q, SC_ASC);
+    xdb_items_order_by(q, MOOD, SC_DESC);
+    xdb_items_order_by(q, NAME, SC_ASC);
     show("enum order desc", q);
     q = xdb_items_select(db);
     xdb_items_distinct(q);
-    xdb_items_order_by_mood(q, SC_ASC);
-    xdb_items_order_by_name(q, SC_DESC);
+    xdb_items_order_by(q, MOOD, SC_ASC);
+    xdb_items_order_by(q, NAME, SC_DESC);
     show("enum order distinct", q);
 }
 
@@ -134,8 +134,8 @@ static void case_decimal_order(void)
     xdb_item_list l;
     size_t i;
 
-    xdb_items_where_big_is_not_null(q);
-    xdb_items_order_by_big(q, SC_ASC);
+    xdb_items_where_not_null(q, BIG);
+    xdb_items_order_by(q, BIG, SC_ASC);
     must(xdb_items_all(q, arena, &l), "decimal order");
     printf("decimal order asc:");
     for (i = 0; i < l.len; i++)
@@ -143,7 +143,7 @@ static void case_decimal_order(void)
     printf("\n");
     xdb_items_query_free(q);
     q = xdb_items_select(db);
-    xdb_items_order_by_big(q, SC_DESC);
+    xdb_items_order_by(q, BIG, SC_DESC);
     show("decimal order desc", q);
 }
 
@@ -161,7 +161,7 @@ static void case_decimal_text_order(void)
         must(xdb_prices_insert(db, &p), "insert price");
     }
     q = xdb_prices_select(db);
-    xdb_prices_order_by_amount(q, SC_DESC);
+    xdb_prices_order_by(q, AMOUNT, SC_DESC);
     must(xdb_prices_all(q, arena, &l), "prices");
     printf("decimal text order desc:");
     for (i = 0; i < l.len; i++)
@@ -175,22 +175,22 @@ static void case_text_order(void)
 {
     xdb_items_query *q = xdb_items_select(db);
 
-    xdb_items_order_by_name(q, SC_ASC);
+    xdb_items_order_by(q, NAME, SC_ASC);
     show("text order asc", q);
     q = xdb_items_select(db);
-    xdb_items_order_by_name(q, SC_DESC);
+    xdb_items_order_by(q, NAME, SC_DESC);
     show("text order desc", q);
     q = xdb_items_select(db);
-    xdb_items_where_name_lt(q, "a");
-    xdb_items_order_by_id(q, SC_ASC);
+    xdb_items_where(q, NAME, LT, "a");
+    xdb_items_order_by(q, ID, SC_ASC);
     show("text lt a", q);
     q = xdb_items_select(db);
-    xdb_items_where_name_ge(q, "b");
-    xdb_items_order_by_id(q, SC_ASC);
+    xdb_items_where(q, NAME, GE, "b");
+    xdb_items_order_by(q, ID, SC_ASC);
     show("text ge b", q);
     q = xdb_items_select(db);
     xdb_items_distinct(q);
-    xdb_items_order_by_name(q, SC_ASC);
+    xdb_items_order_by(q, NAME, SC_ASC);
     show("text order distinct", q);
 }
 
@@ -201,37 +201,37 @@ static void case_like(void)
     xdb_items_query *q = xdb_items_select(db);
     char *pat;
 
-    xdb_items_where_name_like(q, "a\\\\b\\%c");
+    xdb_items_where(q, NAME, LIKE, "a\\\\b\\%c");
     show("like escaped", q);
     q = xdb_items_select(db);
-    xdb_items_where_name_like(q, "a\\\\b\\");
+    xdb_items_where(q, NAME, LIKE, "a\\\\b\\");
     show("like ending in escape", q);
     q = xdb_items_select(db);
-    xdb_items_where_name_like(q, "\\");
+    xdb_items_where(q, NAME, LIKE, "\\");
     show_count("like only escape", q);
     q = xdb_items_select(db);
-    xdb_items_where_name_like(q, "_%");
+    xdb_items_where(q, NAME, LIKE, "_%");
     show_count("like any", q);
     q = xdb_items_select(db);
     pat = sc_like_escape(arena, "_u");
-    xdb_items_where_name_like(q, pat);
+    xdb_items_where(q, NAME, LIKE, pat);
     show_count("like escaped underscore", q);
     q = xdb_items_select(db);
-    xdb_items_where_name_like(q, "\\_%");
+    xdb_items_where(q, NAME, LIKE, "\\_%");
     show("like escaped underscore prefix", q);
     q = xdb_items_select(db);
-    xdb_items_where_name_like(q, "\\a%");
-    xdb_items_order_by_name(q, SC_ASC);
+    xdb_items_where(q, NAME, LIKE, "\\a%");
+    xdb_items_order_by(q, NAME, SC_ASC);
     show("like escaping a letter", q);
     q = xdb_items_select(db);
-    xdb_items_where_name_ilike(q, "BAN%");
+    xdb_items_where(q, NAME, ILIKE, "BAN%");
     show("ilike ascii", q);
     q = xdb_items_select(db);
-    xdb_items_where_name_ilike(q, "\xc3\xa9%");
+    xdb_items_where(q, NAME, ILIKE, "\xc3\xa9%");
     show("ilike non-ascii", q);
     q = xdb_items_select(db);
-    xdb_items_where_name_like(q, "%e%");
-    xdb_items_order_by_name(q, SC_ASC);
+    xdb_items_where(q, NAME, LIKE, "%e%");
+    xdb_items_order_by(q, NAME, SC_ASC);
     show("like contains", q);
 }
 
@@ -243,8 +243,8 @@ static void case_starts_with(void)
     const char *sql;
     FILE *f;
 
-    xdb_items_where_name_starts_with(q, "a");
-    xdb_items_order_by_name(q, SC_ASC);
+    xdb_items_where(q, NAME, STARTS_WITH, "a");
+    xdb_items_order_by(q, NAME, SC_ASC);
     sql = sc_query_sql((sc_query *)q);
     if (out != NULL && sql != NULL && (f = fopen(out, "w")) != NULL) {
         fprintf(f, "%s\n", sql);
@@ -252,10 +252,10 @@ static void case_starts_with(void)
     }
     show("starts_with a", q);
     q = xdb_items_select(db);
-    xdb_items_where_name_starts_with(q, "\xc3");
+    xdb_items_where(q, NAME, STARTS_WITH, "\xc3");
     show("starts_with a byte", q);
     q = xdb_items_select(db);
-    xdb_items_where_name_starts_with(q, "Z");
+    xdb_items_where(q, NAME, STARTS_WITH, "Z");
     show("starts_with Z", q);
 }
 
@@ -276,13 +276,13 @@ static void case_distinct_join(void)
     must(xdb_tags_insert(db, &tag), "insert tag");
     xdb_items_distinct(q);
     t = xdb_items_join_tags(q);
-    xdb_tags_order_by_label(t, SC_ASC);
+    xdb_tags_order_by(t, LABEL, SC_ASC);
     show("distinct order by joined", q);
     q = xdb_items_select(db);
     xdb_items_distinct(q);
     t = xdb_items_join_tags(q);
-    xdb_tags_where_label_ne(t, "none");
-    xdb_items_order_by_name(q, SC_DESC);
+    xdb_tags_where(t, LABEL, NE, "none");
+    xdb_items_order_by(q, NAME, SC_DESC);
     show("distinct joined order by own", q);
 }
 
@@ -295,28 +295,28 @@ static void case_shapes(void)
     xdb_item got;
     int rc;
 
-    xdb_items_order_by_big(q, SC_ASC);
+    xdb_items_order_by(q, BIG, SC_ASC);
     xdb_items_limit(q, 3);
     show("nulls first", q);
     q = xdb_items_select(db);
-    xdb_items_order_by_big(q, SC_DESC);
+    xdb_items_order_by(q, BIG, SC_DESC);
     xdb_items_offset(q, 6);
     show("nulls last", q);
     q = xdb_items_select(db);
     xdb_items_distinct(q);
     t = xdb_items_join_tags(q);
-    xdb_tags_where_label_ne(t, "none");
+    xdb_tags_where(t, LABEL, NE, "none");
     show_count("count distinct joined", q);
     q = xdb_items_select(db);
     xdb_items_distinct(q);
-    xdb_items_order_by_name(q, SC_DESC);
+    xdb_items_order_by(q, NAME, SC_DESC);
     xdb_items_limit(q, 2);
     xdb_items_offset(q, 1);
     show("distinct limit offset", q);
     q = xdb_items_select(db);
     xdb_items_distinct(q);
-    xdb_items_order_by_mood(q, SC_DESC);
-    xdb_items_order_by_name(q, SC_ASC);
+    xdb_items_order_by(q, MOOD, SC_DESC);
+    xdb_items_order_by(q, NAME, SC_ASC);
     rc = xdb_items_first(q, arena, &got);
     if (rc == SC_OK)
         printf("distinct first: %s\n", got.name);
@@ -335,7 +335,7 @@ static void case_children(void)
     xdb_tag_list *lists;
     size_t i, j;
 
-    xdb_items_order_by_id(q, SC_ASC);
+    xdb_items_order_by(q, ID, SC_ASC);
     must(xdb_items_all(q, arena, &l), "items");
     lists = sc_arena_alloc(arena, l.len * sizeof *lists);
     if (lists == NULL)
@@ -363,17 +363,17 @@ static void case_refusals(void)
         must(SC_NOMEM, "refusals");
     memset(long_pattern, 'a', 50001);
     q = xdb_items_select(db);
-    xdb_items_where_name_like(q, long_pattern);
+    xdb_items_where(q, NAME, LIKE, long_pattern);
     show_count("like of 50001 bytes", q);
     long_pattern[50000] = '\0';
     q = xdb_items_select(db);
-    xdb_items_where_name_like(q, long_pattern);
+    xdb_items_where(q, NAME, LIKE, long_pattern);
     show_count("like of 50000 bytes", q);
     q = xdb_items_select(db);
-    xdb_items_where_name_eq(q, "\xff\xfe");
+    xdb_items_where(q, NAME, EQ, "\xff\xfe");
     show_count("text not UTF-8", q);
     q = xdb_items_select(db);
-    xdb_items_where_mood_eq(q, bad);
+    xdb_items_where(q, MOOD, EQ, bad);
     show_count("enum out of range", q);
     free(long_pattern);
 }
@@ -401,8 +401,8 @@ static void case_large(void)
     xdb_pairs_or(q);
     for (i = 0; i < PAIRS; i++) {
         xdb_pairs_and(q);
-        xdb_pairs_where_a_eq(q, i % 2 == 0 ? i / 10 : -1);
-        xdb_pairs_where_b_eq(q, i % 10);
+        xdb_pairs_where(q, A, EQ, i % 2 == 0 ? i / 10 : -1);
+        xdb_pairs_where(q, B, EQ, i % 10);
         xdb_pairs_end(q);
     }
     xdb_pairs_end(q);
@@ -415,14 +415,14 @@ static void case_large(void)
     for (i = 0; i < IDS; i++)
         ids[i] = i % 2 == 0 ? i / 2 : -i;
     iq = xdb_items_select(db);
-    xdb_items_where_id_in(iq, ids, IDS);
+    xdb_items_where_in(iq, ID, ids, IDS);
     show_count("in of 300000", iq);
     iq = xdb_items_select(db);
-    xdb_items_where_id_not_in(iq, ids, IDS);
+    xdb_items_where_not_in(iq, ID, ids, IDS);
     show_count("not in of 300000", iq);
     iq = xdb_items_select(db);
-    xdb_items_where_id_in(iq, ids, 2000);
-    xdb_items_order_by_id(iq, SC_DESC);
+    xdb_items_where_in(iq, ID, ids, 2000);
+    xdb_items_order_by(iq, ID, SC_DESC);
     show("in of 2000", iq);
     free(rows);
     free(ids);
@@ -442,12 +442,12 @@ static void case_large_text(void)
         names[i] = i == 7 ? "a\\b%c" : i == 8 ? "\"q\"" : "Zed";
     names[0] = "\xc3\x89" "clair";
     q = xdb_items_select(db);
-    xdb_items_where_name_in(q, names, N);
-    xdb_items_order_by_name(q, SC_ASC);
+    xdb_items_where_in(q, NAME, names, N);
+    xdb_items_order_by(q, NAME, SC_ASC);
     show("text in of 1500", q);
     q = xdb_items_select(db);
-    xdb_items_where_name_not_in(q, names, N);
-    xdb_items_order_by_name(q, SC_ASC);
+    xdb_items_where_not_in(q, NAME, names, N);
+    xdb_items_order_by(q, NAME, SC_ASC);
     show("text not in of 1500", q);
     free((void *)names);
 }
@@ -460,7 +460,7 @@ static void print_day(const char *label, const char *name, long before)
     long after;
     xdb_item got;
 
-    xdb_items_where_name_eq(q, name);
+    xdb_items_where(q, NAME, EQ, name);
     must(xdb_items_first(q, arena, &got), "date default");
     after = (long)(time(NULL) / 86400);
     printf("%s: %s\n", label, got.day == before || got.day == after
@@ -493,7 +493,7 @@ static void kind_row(xdb_kind *k, int r)
 
 /* An in-list of N values of one column of kinds: rows 0 and 1's values,
  * then values no row holds (row 2's is left out). */
-#define KIND_IN(label, col, type, other)                                   \
+#define KIND_IN(label, col, COL, type, other)                              \
     do {                                                                   \
         type *vals = calloc(N, sizeof *vals);                              \
         xdb_kinds_query *q;                                                \
@@ -505,11 +505,11 @@ static void kind_row(xdb_kind *k, int r)
         for (i = 0; i < N; i++)                                            \
             vals[i] = i < 2 ? rows[i].col : (other);                       \
         q = xdb_kinds_select(db);                                          \
-        xdb_kinds_where_##col##_in(q, vals, N);                            \
+        xdb_kinds_where_in(q, COL, vals, N);                               \
         rc = xdb_kinds_count(q, &n_in);                                    \
         xdb_kinds_query_free(q);                                           \
         q = xdb_kinds_select(db);                                          \
-        xdb_kinds_where_##col##_not_in(q, vals, N);                        \
+        xdb_kinds_where_not_in(q, COL, vals, N);                           \
         if (rc == SC_OK)                                                   \
             rc = xdb_kinds_count(q, &n_out);                               \
         xdb_kinds_query_free(q);                                           \
@@ -534,24 +534,24 @@ static void case_large_kinds(void)
         kind_row(&rows[r], r);
         must(xdb_kinds_insert(db, &rows[r]), "insert kind");
     }
-    KIND_IN("date", d, int32_t, 30000 + i);
-    KIND_IN("timestamp", ts, int64_t, INT64_C(1800000000000000) + i);
-    KIND_IN("uuid", u, sc_uuid, other_u);
-    KIND_IN("enum", m, xdb_mood, XDB_MOOD_ZEBRA);
-    KIND_IN("numeric", n, int64_t, 500 + i);
-    KIND_IN("varchar", t, const char *, "none");
-    KIND_IN("timestamp as text", tt, int64_t, i);
-    KIND_IN("timestamp without time zone", tl, int64_t, i);
-    KIND_IN("timestamp as integer", ti, int64_t, i * INT64_C(1000000));
-    KIND_IN("uuid as hex", uh, sc_uuid, other_u);
+    KIND_IN("date", d, D, int32_t, 30000 + i);
+    KIND_IN("timestamp", ts, TS, int64_t, INT64_C(1800000000000000) + i);
+    KIND_IN("uuid", u, U, sc_uuid, other_u);
+    KIND_IN("enum", m, M, xdb_mood, XDB_MOOD_ZEBRA);
+    KIND_IN("numeric", n, N, int64_t, 500 + i);
+    KIND_IN("varchar", t, T, const char *, "none");
+    KIND_IN("timestamp as text", tt, TT, int64_t, i);
+    KIND_IN("timestamp without time zone", tl, TL, int64_t, i);
+    KIND_IN("timestamp as integer", ti, TI, int64_t, i * INT64_C(1000000));
+    KIND_IN("uuid as hex", uh, UH, sc_uuid, other_u);
     /* a value refused in a long list as in a short one */
-    KIND_IN("timestamp as integer, a fraction", ti, int64_t, 1);
+    KIND_IN("timestamp as integer, a fraction", ti, TI, int64_t, 1);
 }
 
 /* An in-list of N values of one column of exact: row 0's value, then
  * values no row holds but which a rounding or a padding collation would
  * take for row 0's or row 1's. */
-#define EXACT_IN(label, col, type, other)                                  \
+#define EXACT_IN(label, col, COL, type, other)                             \
     do {                                                                   \
         type *vals = calloc(N, sizeof *vals);                              \
         xdb_exact_query *q;                                                \
@@ -563,11 +563,11 @@ static void case_large_kinds(void)
         for (i = 0; i < N; i++)                                            \
             vals[i] = i == 0 ? rows[0].col : (other);                      \
         q = xdb_exact_select(db);                                          \
-        xdb_exact_where_##col##_in(q, vals, N);                            \
+        xdb_exact_where_in(q, COL, vals, N);                               \
         rc = xdb_exact_count(q, &n_in);                                    \
         xdb_exact_query_free(q);                                           \
         q = xdb_exact_select(db);                                          \
-        xdb_exact_where_##col##_not_in(q, vals, N);                        \
+        xdb_exact_where_not_in(q, COL, vals, N);                           \
         if (rc == SC_OK)                                                   \
             rc = xdb_exact_count(q, &n_out);                               \
         xdb_exact_query_free(q);                                           \
@@ -603,22 +603,22 @@ static void case_large_exact(void)
         rows[r].u.b[15] = (uint8_t)(0x20 + r);
         must(xdb_exact_insert(db, &rows[r]), "insert exact");
     }
-    EXACT_IN("int64 near 2^63", big, int64_t, INT64_MAX - 3 - i);
-    EXACT_IN("int64 beside -2^63", big, int64_t, INT64_MIN + i);
-    EXACT_IN("18-digit decimal", dec, int64_t,
+    EXACT_IN("int64 near 2^63", big, BIG, int64_t, INT64_MAX - 3 - i);
+    EXACT_IN("int64 beside -2^63", big, BIG, int64_t, INT64_MIN + i);
+    EXACT_IN("18-digit decimal", dec, DEC, int64_t,
              INT64_C(999999999999999999) - 3 - i);
-    EXACT_IN("text by trailing space and case", t, const char *,
+    EXACT_IN("text by trailing space and case", t, T, const char *,
              i % 3 == 0 ? "a  " : i % 3 == 1 ? "a\t" : "B");
-    EXACT_IN("timestamp at microseconds", ts, int64_t,
+    EXACT_IN("timestamp at microseconds", ts, TS, int64_t,
              INT64_C(1700000000000004) + i);
-    EXACT_IN("uuid", u, sc_uuid, other_u);
+    EXACT_IN("uuid", u, U, sc_uuid, other_u);
     names = calloc(N, sizeof *names);
     if (names == NULL)
         must(SC_NOMEM, "large exact");
     for (i = 0; i < N; i++)
         names[i] = i == 1200 ? NULL : "a";
     q = xdb_exact_select(db);
-    xdb_exact_where_t_not_in(q, names, N);
+    xdb_exact_where_not_in(q, T, names, N);
     {
         int64_t n = -1;
         int rc = xdb_exact_count(q, &n);
@@ -713,8 +713,8 @@ static void case_floats(void)
     sc_trace(db, NULL, NULL);
     printf("float trace: %s\n", traced);
     q = xdb_readings_select(db);
-    xdb_readings_where_exact_gt(q, 1234.5);
-    xdb_readings_where_value_lt(q, 2.75);
+    xdb_readings_where(q, EXACT, GT, 1234.5);
+    xdb_readings_where(q, VALUE, LT, 2.75);
     must(xdb_readings_all(q, arena, &l), "readings");
     printf("floats read: %zu", l.len);
     if (l.len == 1)
@@ -774,7 +774,7 @@ static xdb_notes_query *notes(void)
 {
     xdb_notes_query *q = xdb_notes_select(db);
 
-    xdb_notes_order_by_id(q, SC_ASC);
+    xdb_notes_order_by(q, ID, SC_ASC);
     return q;
 }
 
@@ -874,69 +874,69 @@ static void case_text_values(void)
     xdb_notes_query *q;
 
     q = notes();
-    xdb_notes_where_t_eq(q, "a");
+    xdb_notes_where(q, T, EQ, "a");
     show_notes("text eq a", q);
     q = notes();
-    xdb_notes_where_t_eq(q, "a ");
+    xdb_notes_where(q, T, EQ, "a ");
     show_notes("text eq a space", q);
     q = notes();
-    xdb_notes_where_t_ne(q, "a");
+    xdb_notes_where(q, T, NE, "a");
     show_notes("text ne a", q);
     q = notes();
-    xdb_notes_where_t_lt(q, "a");
+    xdb_notes_where(q, T, LT, "a");
     show_notes("text lt a", q);
     q = notes();
-    xdb_notes_where_t_le(q, "a ");
+    xdb_notes_where(q, T, LE, "a ");
     show_notes("text le a space", q);
     q = notes();
-    xdb_notes_where_t_in(q, in_a, 2);
+    xdb_notes_where_in(q, T, in_a, 2);
     show_notes("text in", q);
     q = xdb_notes_select(db);
-    xdb_notes_order_by_t(q, SC_ASC);
+    xdb_notes_order_by(q, T, SC_ASC);
     show_notes("text order", q);
     q = xdb_notes_select(db);
-    xdb_notes_order_by_t(q, SC_DESC);
+    xdb_notes_order_by(q, T, SC_DESC);
     xdb_notes_limit(q, 4);
     show_notes("text order desc", q);
     q = notes();
-    xdb_notes_where_t_like(q, "a");
+    xdb_notes_where(q, T, LIKE, "a");
     show_notes("like a", q);
     q = notes();
-    xdb_notes_where_t_like(q, "a_");
+    xdb_notes_where(q, T, LIKE, "a_");
     show_notes("like a_", q);
     q = notes();
-    xdb_notes_where_t_like(q, "_");
+    xdb_notes_where(q, T, LIKE, "_");
     show_notes("like one character", q);
     q = notes();
-    xdb_notes_where_t_ilike(q, "A%");
+    xdb_notes_where(q, T, ILIKE, "A%");
     show_notes("ilike A%", q);
     q = notes();
-    xdb_notes_where_t_eq(q, "A");
+    xdb_notes_where(q, T, EQ, "A");
     show_notes("text eq A", q);
     q = notes();
-    xdb_notes_where_t_eq(q, "\xc3\xa9");
+    xdb_notes_where(q, T, EQ, "\xc3\xa9");
     show_notes("text eq e acute", q);
     q = notes();
-    xdb_notes_where_t_eq(q, "");
+    xdb_notes_where(q, T, EQ, "");
     show_notes("text eq empty", q);
     q = notes();
-    xdb_notes_where_t_starts_with(q, "a");
+    xdb_notes_where(q, T, STARTS_WITH, "a");
     show_notes("starts_with a", q);
     q = notes();
-    xdb_notes_where_o_eq(q, "");
+    xdb_notes_where(q, O, EQ, "");
     show_notes("varchar eq empty", q);
     q = notes();
-    xdb_notes_where_o_is_null(q);
+    xdb_notes_where_null(q, O);
     show_notes("varchar is null", q);
     q = notes();
-    xdb_notes_where_o_eq(q, "a");
+    xdb_notes_where(q, O, EQ, "a");
     show_notes("varchar eq a", q);
     q = notes();
-    xdb_notes_where_o_eq(q, "b");
+    xdb_notes_where(q, O, EQ, "b");
     show_notes("varchar eq b", q);
     q = xdb_notes_select(db);
-    xdb_notes_order_by_o(q, SC_ASC);
-    xdb_notes_order_by_id(q, SC_ASC);
+    xdb_notes_order_by(q, O, SC_ASC);
+    xdb_notes_order_by(q, ID, SC_ASC);
     show_notes("varchar order", q);
 }
 
@@ -949,67 +949,67 @@ static void case_value_order(void)
     sc_uuid u;
     xdb_notes_query *q;
 
-#define NOTES_ORDER(label, col)                                             \
+#define NOTES_ORDER(label, COL)                                             \
     do {                                                                    \
         q = xdb_notes_select(db);                                           \
-        xdb_notes_order_by_##col(q, SC_ASC);                                \
-        xdb_notes_order_by_id(q, SC_ASC);                                   \
+        xdb_notes_order_by(q, COL, SC_ASC);                                 \
+        xdb_notes_order_by(q, ID, SC_ASC);                                  \
         show_notes(label, q);                                               \
     } while (0)
-    NOTES_ORDER("bool order", flag);
-    NOTES_ORDER("int64 order", big);
-    NOTES_ORDER("timestamp order", at);
-    NOTES_ORDER("date order", day);
-    NOTES_ORDER("float order", f);
-    NOTES_ORDER("numeric order", amt);
-    NOTES_ORDER("bytes order", raw);
-    NOTES_ORDER("uuid order", uid);
+    NOTES_ORDER("bool order", FLAG);
+    NOTES_ORDER("int64 order", BIG);
+    NOTES_ORDER("timestamp order", AT);
+    NOTES_ORDER("date order", DAY);
+    NOTES_ORDER("float order", F);
+    NOTES_ORDER("numeric order", AMT);
+    NOTES_ORDER("bytes order", RAW);
+    NOTES_ORDER("uuid order", UID);
 #undef NOTES_ORDER
     q = notes();
-    xdb_notes_where_flag_eq(q, true);
+    xdb_notes_where(q, FLAG, EQ, true);
     show_notes("bool eq true", q);
     q = notes();
-    xdb_notes_where_big_gt(q, INT64_MAX - 1);
+    xdb_notes_where(q, BIG, GT, INT64_MAX - 1);
     show_notes("int64 gt max-1", q);
     q = notes();
-    xdb_notes_where_big_le(q, INT64_MIN);
+    xdb_notes_where(q, BIG, LE, INT64_MIN);
     show_notes("int64 le min", q);
     q = notes();
-    xdb_notes_where_at_ge(q, INT64_C(1710064800000000));
-    xdb_notes_where_at_lt(q, INT64_C(1730628000000001));
+    xdb_notes_where(q, AT, GE, INT64_C(1710064800000000));
+    xdb_notes_where(q, AT, LT, INT64_C(1730628000000001));
     show_notes("timestamp from the DST change", q);
     q = notes();
-    xdb_notes_where_at_eq(q, -1);
+    xdb_notes_where(q, AT, EQ, -1);
     show_notes("timestamp eq -1us", q);
     q = notes();
-    xdb_notes_where_day_lt(q, 0);
+    xdb_notes_where(q, DAY, LT, 0);
     show_notes("date before 1970", q);
     q = notes();
-    xdb_notes_where_f_gt(q, 0.1);
+    xdb_notes_where(q, F, GT, 0.1);
     show_notes("float gt 0.1", q);
     q = notes();
-    xdb_notes_where_f_eq(q, 1.0 / 3);
+    xdb_notes_where(q, F, EQ, 1.0 / 3);
     show_notes("float eq 1/3", q);
     q = notes();
-    xdb_notes_where_amt_lt(q, 0);
+    xdb_notes_where(q, AMT, LT, 0);
     show_notes("numeric lt 0", q);
     q = notes();
-    xdb_notes_where_amt_eq(q, 5);
+    xdb_notes_where(q, AMT, EQ, 5);
     show_notes("numeric eq 0.05", q);
     q = notes();
-    xdb_notes_where_raw_eq(q, b);
+    xdb_notes_where(q, RAW, EQ, b);
     show_notes("bytes eq 00", q);
     b.len = 0;
     q = notes();
-    xdb_notes_where_raw_eq(q, b);
+    xdb_notes_where(q, RAW, EQ, b);
     show_notes("bytes eq empty", q);
     memset(&u, 0xff, sizeof u);
     u.b[15] = 0;
     q = notes();
-    xdb_notes_where_uid_eq(q, u);
+    xdb_notes_where(q, UID, EQ, u);
     show_notes("uuid eq", q);
     q = notes();
-    xdb_notes_where_uid_gt(q, u);
+    xdb_notes_where(q, UID, GT, u);
     show_notes("uuid gt", q);
 }
 
@@ -1036,8 +1036,8 @@ static void case_limits(void)
     show_notes("limit 5 offset 8", q);
     q = xdb_notes_select(db);
     xdb_notes_distinct(q);
-    xdb_notes_order_by_flag(q, SC_DESC);
-    xdb_notes_order_by_id(q, SC_DESC);
+    xdb_notes_order_by(q, FLAG, SC_DESC);
+    xdb_notes_order_by(q, ID, SC_DESC);
     xdb_notes_limit(q, 3);
     xdb_notes_offset(q, 1);
     show_notes("distinct order limit offset", q);
@@ -1083,7 +1083,7 @@ static void case_text_keys(void)
             print_rc("", rc);
     }
     q = xdb_words_select(db);
-    xdb_words_order_by_w(q, SC_ASC);
+    xdb_words_order_by(q, W, SC_ASC);
     must(xdb_words_all(q, arena, &l), "words");
     printf("key order:");
     for (i = 0; i < l.len; i++) {
@@ -1104,10 +1104,10 @@ static void case_bulk(void)
     int rc;
 
     t = xdb_items_join_tags(q);
-    xdb_tags_where_label_ne(t, "blue");
-    xdb_items_order_by_id(q, SC_DESC);
+    xdb_tags_where(t, LABEL, NE, "blue");
+    xdb_items_order_by(q, ID, SC_DESC);
     xdb_items_limit(q, 1);
-    xdb_items_update_set_name(q, "bulk");
+    xdb_items_set(q, NAME, "bulk");
     rc = xdb_items_update_all(q, &changed);
     if (rc == SC_OK)
         printf("update join limit: %lld\n", (long long)changed);
@@ -1115,13 +1115,13 @@ static void case_bulk(void)
         print_rc("update join limit", rc);
     xdb_items_query_free(q);
     q = xdb_items_select(db);
-    xdb_items_where_name_eq(q, "bulk");
+    xdb_items_where(q, NAME, EQ, "bulk");
     show_count("renamed", q);
     q = xdb_items_select(db);
-    xdb_items_where_id_eq(q, 3);
+    xdb_items_where(q, ID, EQ, 3);
     show("item 3", q);
     tq = xdb_tags_select(db);
-    xdb_tags_order_by_label(tq, SC_ASC);
+    xdb_tags_order_by(tq, LABEL, SC_ASC);
     xdb_tags_limit(tq, 2);
     changed = -1;
     rc = xdb_tags_delete_all(tq, &changed);
@@ -1132,13 +1132,81 @@ static void case_bulk(void)
     xdb_tags_query_free(tq);
     q = xdb_items_select(db);
     t = xdb_items_join_tags(q);
-    xdb_tags_where_label_eq(t, "red");
+    xdb_tags_where(t, LABEL, EQ, "red");
     changed = -1;
     rc = xdb_items_delete_all(q, &changed);
     xdb_items_query_free(q);
     print_rc("delete joined with a child", rc);
     q = xdb_items_select(db);
     show_count("items left", q);
+}
+
+/*
+ * One run of single-row writes in a transaction, every call checked and
+ * the commit made only when all of them succeeded (else a rollback).
+ * PostgreSQL queues the writes and reports a failure at the flush, the
+ * commit here, which then rolls back; SQLite and MariaDB report it at the
+ * call.  The failure and the rows stored in the end are the same.  fail
+ * is "unique" (an insert of a key inserted before), "missing" (an update
+ * of a key that is not there) or "" (none).
+ */
+static void unit_of_work(const char *label, const char *fail)
+{
+    static const char *const keys[] = {"uow0", "uow1", "uow2", "uow3",
+                                       "uow4", "uow5"};
+    xdb_word w = XDB_WORD_INIT;
+    char what[64];
+    int i, rc = SC_OK, stored = 0;
+
+    must(sc_begin(db), "begin");
+    for (i = 0; i < 6 && rc == SC_OK; i++) {
+        w.w = keys[i];
+        w.n = i;
+        if (i == 3 && strcmp(fail, "missing") == 0) {
+            w.w = "uow-none";
+            rc = xdb_words_update(db, &w);
+        } else {
+            if (i == 4 && strcmp(fail, "unique") == 0)
+                w.w = keys[1];
+            rc = xdb_words_insert(db, &w);
+        }
+    }
+    if (rc == SC_OK)
+        rc = sc_commit(db);
+    snprintf(what, sizeof what, "%s: first failure", label);
+    if (rc == SC_OK)
+        printf("%s: none\n", what);
+    else
+        print_rc(what, rc);
+    if (sc_txn_depth(db) > 0)
+        must(sc_rollback(db), "rollback");
+    for (i = 0; i < 6; i++)
+        stored += xdb_words_get(db, arena, keys[i], &w) == SC_OK;
+    printf("%s: stored %d\n", label, stored);
+}
+
+static void case_unit_of_work(void)
+{
+    static const char *const keys[] = {"uow0", "uow1", "uow2", "uow3",
+                                       "uow4", "uow5"};
+    xdb_word w = XDB_WORD_INIT;
+    int i, rc = SC_OK;
+
+    unit_of_work("unique in a run of inserts", "unique");
+    unit_of_work("update of a missing row", "missing");
+    unit_of_work("every write fine", "");
+    must(sc_begin(db), "begin");
+    for (i = 0; i < 6 && rc == SC_OK; i++)
+        rc = xdb_words_delete(db, keys[i]);
+    if (rc == SC_OK)
+        rc = xdb_words_delete(db, keys[0]); /* deleted just before */
+    if (rc == SC_OK)
+        rc = sc_commit(db);
+    print_rc("deletes, the last of a deleted row", rc);
+    if (sc_txn_depth(db) > 0)
+        must(sc_rollback(db), "rollback");
+    printf("still stored: %d\n",
+           xdb_words_get(db, arena, keys[5], &w) == SC_OK);
 }
 
 static const struct {
@@ -1167,6 +1235,7 @@ static const struct {
     {"limits", case_limits},
     {"text_keys", case_text_keys},
     {"bulk", case_bulk},
+    {"unit_of_work", case_unit_of_work},
 };
 
 /* Leaves a PostgreSQL database as createdb made it, and a MariaDB one

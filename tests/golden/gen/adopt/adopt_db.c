@@ -18,49 +18,23 @@ static const sc_enum_desc adopt_rating_enum = {"rating", adopt_rating_labels,
 
 /* Table "Film Stars". */
 static const sc_column_desc adopt_Film_Stars_columns[] = {
-    {.name = "Star Id", .type = SC_TYPE_INT64,
-     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
-     .offset = offsetof(adopt_Film_Star, Star_Id)},
-    {.name = "Name", .type = SC_TYPE_TEXT, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(adopt_Film_Star, Name)},
-    {.name = "born", .type = SC_TYPE_DATE, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(adopt_Film_Star, born),
-     .has_offset = offsetof(adopt_Film_Star, has_born), .format = SC_FMT_TEXT},
-    {.name = "height", .type = SC_TYPE_NUMERIC, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(adopt_Film_Star, height), .length = 5, .scale = 2,
-     .has_offset = offsetof(adopt_Film_Star, has_height),
-     .format = SC_FMT_REAL},
+    {SC_COL_AS(adopt_Film_Star, Star_Id, "Star Id", INT64,
+               SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC)},
+    {SC_COL(adopt_Film_Star, Name, TEXT, SC_COL_NOTNULL)},
+    {SC_COL(adopt_Film_Star, born, DATE, SC_COL_HASFLAG),
+     SC_HAS(adopt_Film_Star, born), .format = SC_FMT_TEXT},
+    {SC_COL(adopt_Film_Star, height, NUMERIC, SC_COL_HASFLAG), .length = 5,
+     .scale = 2, SC_HAS(adopt_Film_Star, height), .format = SC_FMT_REAL},
 };
 
 static const unsigned adopt_Film_Stars_pk[] = {0};
 static const sc_constraint_desc adopt_Film_Stars_constraints[] = {
-    {"uq_star_name", "Name",
-     "unique"},
+    {"uq_star_name", "Name", "unique"},
 };
 
 const sc_table_desc adopt_Film_Stars_table = {
-    .name = "Film Stars",
-    .row_size = sizeof(adopt_Film_Star),
-    .cols = adopt_Film_Stars_columns,
-    .ncols = 4,
-    .pk = adopt_Film_Stars_pk,
-    .npk = 1,
-    .autoinc = 0,
-    .fkeys = NULL,
-    .nfkeys = 0,
-    .constraints = adopt_Film_Stars_constraints,
-    .nconstraints = 1,
-};
-
-int adopt_Film_Stars_insert(sc_db *db, adopt_Film_Star *row)
-{
-    return sc_row_insert(db, &adopt_Film_Stars_table, row);
-}
-
-int adopt_Film_Stars_insert_many(sc_db *db, adopt_Film_Star *rows, size_t n)
-{
-    return sc_row_insert_many(db, &adopt_Film_Stars_table, rows, n);
-}
+    "Film Stars", sizeof(adopt_Film_Star), adopt_Film_Stars_columns, 4,
+    adopt_Film_Stars_pk, 1, 0, NULL, 0, adopt_Film_Stars_constraints, 1, 0};
 
 int adopt_Film_Stars_get(sc_db *db, sc_arena *a, int64_t Star_Id,
                          adopt_Film_Star *out)
@@ -71,45 +45,12 @@ int adopt_Film_Stars_get(sc_db *db, sc_arena *a, int64_t Star_Id,
     return sc_row_get(db, &adopt_Film_Stars_table, a, &key, out);
 }
 
-int adopt_Film_Stars_update(sc_db *db, const adopt_Film_Star *row)
-{
-    return sc_row_update(db, &adopt_Film_Stars_table, row);
-}
-
-int adopt_Film_Stars_update_cols(sc_db *db, const adopt_Film_Star *row,
-                                 uint64_t cols)
-{
-    return sc_row_update_cols(db, &adopt_Film_Stars_table, row, cols);
-}
-
 int adopt_Film_Stars_delete(sc_db *db, int64_t Star_Id)
 {
     adopt_Film_Star key = ADOPT_FILM_STAR_INIT;
 
     key.Star_Id = Star_Id;
     return sc_row_delete(db, &adopt_Film_Stars_table, &key);
-}
-
-int adopt_Film_Stars_update_many(sc_db *db, const adopt_Film_Star *rows,
-                                 size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &adopt_Film_Stars_table, rows, n, cols);
-}
-
-int adopt_Film_Stars_delete_many(sc_db *db, const adopt_Film_Star *rows,
-                                 size_t n)
-{
-    return sc_row_delete_many(db, &adopt_Film_Stars_table, rows, n);
-}
-
-adopt_Film_Stars_query *adopt_Film_Stars_select(sc_db *db)
-{
-    return (adopt_Film_Stars_query *)sc_query_new(db, &adopt_Film_Stars_table);
-}
-
-void adopt_Film_Stars_query_free(adopt_Film_Stars_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int adopt_Film_Stars_all(adopt_Film_Stars_query *q, sc_arena *a,
@@ -125,28 +66,6 @@ int adopt_Film_Stars_all(adopt_Film_Stars_query *q, sc_arena *a,
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int adopt_Film_Stars_first(adopt_Film_Stars_query *q, sc_arena *a,
-                           adopt_Film_Star *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int adopt_Film_Stars_one(adopt_Film_Stars_query *q, sc_arena *a,
-                         adopt_Film_Star *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int adopt_Film_Stars_count(adopt_Film_Stars_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int adopt_Film_Stars_exists(adopt_Film_Stars_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of adopt_Film_Stars_each() for each untyped row. */
@@ -173,32 +92,6 @@ int adopt_Film_Stars_each(adopt_Film_Stars_query *q, adopt_Film_Star_fn fn,
                          &e);
 }
 
-int adopt_Film_Stars_update_all(adopt_Film_Stars_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int adopt_Film_Stars_delete_all(adopt_Film_Stars_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int adopt_Film_Stars_list_films(sc_db *db, sc_arena *a,
-                                const adopt_Film_Star *row,
-                                adopt_film_list *out)
-{
-    sc_row_list list;
-    int rc = sc_load_children(db, a, &adopt_Film_Stars_table, row, 1,
-                              &adopt_films_table, &adopt_films_table.fkeys[0],
-                              out ? &list : NULL);
-
-    if (out != NULL) {
-        out->items = rc == SC_OK ? list.rows : NULL;
-        out->len = rc == SC_OK ? list.n : 0;
-    }
-    return rc;
-}
-
 int adopt_Film_Stars_load_films(sc_db *db, sc_arena *a,
                                 const adopt_Film_Star *rows, size_t n,
                                 adopt_film_list *lists)
@@ -222,99 +115,49 @@ int adopt_Film_Stars_load_films(sc_db *db, sc_arena *a,
 
 /* Table "films". */
 static const sc_column_desc adopt_films_columns[] = {
-    {.name = "film_id", .type = SC_TYPE_INT64,
-     .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(adopt_film, film_id)},
-    {.name = "title", .type = SC_TYPE_TEXT, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(adopt_film, title), .length = 200},
-    {.name = "rating", .type = SC_TYPE_ENUM, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(adopt_film, rating), .enm = &adopt_rating_enum,
-     .dflt = {.kind = SC_DEFAULT_VALUE, .i = 0}},
-    {.name = "star", .type = SC_TYPE_INT64, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(adopt_film, star),
-     .has_offset = offsetof(adopt_film, has_star)},
-    {.name = "released", .type = SC_TYPE_TIMESTAMP, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(adopt_film, released),
-     .has_offset = offsetof(adopt_film, has_released),
-     .format = SC_FMT_INTEGER},
-    {.name = "shot_at", .type = SC_TYPE_TIMESTAMP,
-     .flags = SC_COL_HASFLAG | SC_COL_NOZONE,
-     .offset = offsetof(adopt_film, shot_at),
-     .has_offset = offsetof(adopt_film, has_shot_at),
-     .dflt = {.kind = SC_DEFAULT_NOW}},
-    {.name = "added", .type = SC_TYPE_TIMESTAMP,
-     .flags = SC_COL_NOTNULL | SC_COL_HASFLAG,
-     .offset = offsetof(adopt_film, added),
-     .has_offset = offsetof(adopt_film, has_added),
-     .dflt = {.kind = SC_DEFAULT_NOW}, .format = SC_FMT_TEXT},
-    {.name = "premiere", .type = SC_TYPE_TIMESTAMP,
-     .flags = SC_COL_HASFLAG | SC_COL_FIXEDFRAC,
-     .offset = offsetof(adopt_film, premiere), .scale = 6,
-     .has_offset = offsetof(adopt_film, has_premiere), .format = SC_FMT_TEXT},
-    {.name = "code", .type = SC_TYPE_UUID, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(adopt_film, code),
-     .has_offset = offsetof(adopt_film, has_code), .format = SC_FMT_HEX},
-    {.name = "ref", .type = SC_TYPE_UUID, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(adopt_film, ref),
-     .has_offset = offsetof(adopt_film, has_ref), .format = SC_FMT_TEXT},
-    {.name = "price", .type = SC_TYPE_NUMERIC, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(adopt_film, price), .length = 8, .scale = 2,
-     .has_offset = offsetof(adopt_film, has_price), .format = SC_FMT_TEXT},
-    {.name = "address", .type = SC_TYPE_TEXT, .flags = 0,
-     .offset = offsetof(adopt_film, address), .pg_type = "inet"},
-    {.name = "tags", .type = SC_TYPE_TEXT, .flags = 0,
-     .offset = offsetof(adopt_film, tags), .pg_type = "text[]"},
-    {.name = "made_on", .type = SC_TYPE_DATE, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(adopt_film, made_on),
-     .has_offset = offsetof(adopt_film, has_made_on),
-     .dflt = {.kind = SC_DEFAULT_NOW}},
+    {SC_COL(adopt_film, film_id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
+    {SC_COL(adopt_film, title, TEXT, SC_COL_NOTNULL), .length = 200},
+    {SC_COL(adopt_film, rating, ENUM, SC_COL_NOTNULL),
+     .enm = &adopt_rating_enum, SC_DFLT_INT(0)},
+    {SC_COL(adopt_film, star, INT64, SC_COL_HASFLAG),
+     SC_HAS(adopt_film, star)},
+    {SC_COL(adopt_film, released, TIMESTAMP, SC_COL_HASFLAG),
+     SC_HAS(adopt_film, released), .format = SC_FMT_INTEGER},
+    {SC_COL(adopt_film, shot_at, TIMESTAMP, SC_COL_HASFLAG | SC_COL_NOZONE),
+     SC_HAS(adopt_film, shot_at), SC_DFLT_NOW},
+    {SC_COL(adopt_film, added, TIMESTAMP, SC_COL_NOTNULL | SC_COL_HASFLAG),
+     SC_HAS(adopt_film, added), SC_DFLT_NOW, .format = SC_FMT_TEXT},
+    {SC_COL(adopt_film, premiere, TIMESTAMP,
+            SC_COL_HASFLAG | SC_COL_FIXEDFRAC), .scale = 6,
+     SC_HAS(adopt_film, premiere), .format = SC_FMT_TEXT},
+    {SC_COL(adopt_film, code, UUID, SC_COL_HASFLAG), SC_HAS(adopt_film, code),
+     .format = SC_FMT_HEX},
+    {SC_COL(adopt_film, ref, UUID, SC_COL_HASFLAG), SC_HAS(adopt_film, ref),
+     .format = SC_FMT_TEXT},
+    {SC_COL(adopt_film, price, NUMERIC, SC_COL_HASFLAG), .length = 8,
+     .scale = 2, SC_HAS(adopt_film, price), .format = SC_FMT_TEXT},
+    {SC_COL(adopt_film, address, TEXT, 0), .pg_type = "inet"},
+    {SC_COL(adopt_film, tags, TEXT, 0), .pg_type = "text[]"},
+    {SC_COL(adopt_film, made_on, DATE, SC_COL_HASFLAG),
+     SC_HAS(adopt_film, made_on), SC_DFLT_NOW},
 };
 
 static const unsigned adopt_films_pk[] = {0};
 static const unsigned adopt_films_fk0_cols[] = {3};
 static const char *const adopt_films_fk0_target[] = {"Star Id"};
 static const sc_fkey_desc adopt_films_fkeys[] = {
-    {
-        .name = "fk_films_star",
-        .cols = adopt_films_fk0_cols,
-        .ncols = 1,
-        .target = "Film Stars",
-        .target_cols = adopt_films_fk0_target,
-    },
+    {"fk_films_star", adopt_films_fk0_cols, 1, "Film Stars",
+     adopt_films_fk0_target},
 };
 static const sc_constraint_desc adopt_films_constraints[] = {
-    {"ck_films_price", NULL,
-     "check (CAST(\"price\" AS numeric) >= 0.00)"},
-    {"fk_films_star", "star",
-     "references Film Stars"},
-    {"ix_films_code", "code",
-     "unique"},
+    {"ck_films_price", NULL, "check (CAST(\"price\" AS numeric) >= 0.00)"},
+    {"fk_films_star", "star", "references Film Stars"},
+    {"ix_films_code", "code", "unique"},
 };
 
 const sc_table_desc adopt_films_table = {
-    .name = "films",
-    .row_size = sizeof(adopt_film),
-    .cols = adopt_films_columns,
-    .ncols = 14,
-    .pk = adopt_films_pk,
-    .npk = 1,
-    .autoinc = -1,
-    .fkeys = adopt_films_fkeys,
-    .nfkeys = 1,
-    .constraints = adopt_films_constraints,
-    .nconstraints = 3,
-    .flags = SC_TABLE_LOOSE,
-};
-
-int adopt_films_insert(sc_db *db, adopt_film *row)
-{
-    return sc_row_insert(db, &adopt_films_table, row);
-}
-
-int adopt_films_insert_many(sc_db *db, adopt_film *rows, size_t n)
-{
-    return sc_row_insert_many(db, &adopt_films_table, rows, n);
-}
+    "films", sizeof(adopt_film), adopt_films_columns, 14, adopt_films_pk, 1,
+    -1, adopt_films_fkeys, 1, adopt_films_constraints, 3, SC_TABLE_LOOSE};
 
 int adopt_films_get(sc_db *db, sc_arena *a, int64_t film_id, adopt_film *out)
 {
@@ -324,43 +167,12 @@ int adopt_films_get(sc_db *db, sc_arena *a, int64_t film_id, adopt_film *out)
     return sc_row_get(db, &adopt_films_table, a, &key, out);
 }
 
-int adopt_films_update(sc_db *db, const adopt_film *row)
-{
-    return sc_row_update(db, &adopt_films_table, row);
-}
-
-int adopt_films_update_cols(sc_db *db, const adopt_film *row, uint64_t cols)
-{
-    return sc_row_update_cols(db, &adopt_films_table, row, cols);
-}
-
 int adopt_films_delete(sc_db *db, int64_t film_id)
 {
     adopt_film key = ADOPT_FILM_INIT;
 
     key.film_id = film_id;
     return sc_row_delete(db, &adopt_films_table, &key);
-}
-
-int adopt_films_update_many(sc_db *db, const adopt_film *rows, size_t n,
-                            uint64_t cols)
-{
-    return sc_row_update_many(db, &adopt_films_table, rows, n, cols);
-}
-
-int adopt_films_delete_many(sc_db *db, const adopt_film *rows, size_t n)
-{
-    return sc_row_delete_many(db, &adopt_films_table, rows, n);
-}
-
-adopt_films_query *adopt_films_select(sc_db *db)
-{
-    return (adopt_films_query *)sc_query_new(db, &adopt_films_table);
-}
-
-void adopt_films_query_free(adopt_films_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int adopt_films_all(adopt_films_query *q, sc_arena *a, adopt_film_list *out)
@@ -375,26 +187,6 @@ int adopt_films_all(adopt_films_query *q, sc_arena *a, adopt_film_list *out)
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int adopt_films_first(adopt_films_query *q, sc_arena *a, adopt_film *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int adopt_films_one(adopt_films_query *q, sc_arena *a, adopt_film *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int adopt_films_count(adopt_films_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int adopt_films_exists(adopt_films_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of adopt_films_each() for each untyped row. */
@@ -419,41 +211,6 @@ int adopt_films_each(adopt_films_query *q, adopt_film_fn fn, void *ctx)
     return sc_query_each((sc_query *)q, fn ? adopt_films_each_row : NULL, &e);
 }
 
-int adopt_films_update_all(adopt_films_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int adopt_films_delete_all(adopt_films_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int adopt_films_get_Film_Star(sc_db *db, sc_arena *a, const adopt_film *row,
-                              adopt_Film_Star *out)
-{
-    return sc_load_parent(db, a, &adopt_films_table, row,
-                          &adopt_films_table.fkeys[0], &adopt_Film_Stars_table,
-                          out);
-}
-
-int adopt_films_list_sequels_by_original(sc_db *db, sc_arena *a,
-                                         const adopt_film *row,
-                                         adopt_sequel_list *out)
-{
-    sc_row_list list;
-    int rc = sc_load_children(db, a, &adopt_films_table, row, 1,
-                              &adopt_sequels_table,
-                              &adopt_sequels_table.fkeys[0],
-                              out ? &list : NULL);
-
-    if (out != NULL) {
-        out->items = rc == SC_OK ? list.rows : NULL;
-        out->len = rc == SC_OK ? list.n : 0;
-    }
-    return rc;
-}
-
 int adopt_films_load_sequels_by_original(sc_db *db, sc_arena *a,
                                          const adopt_film *rows, size_t n,
                                          adopt_sequel_list *lists)
@@ -471,23 +228,6 @@ int adopt_films_load_sequels_by_original(sc_db *db, sc_arena *a,
     for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
-
-int adopt_films_list_sequels_by_sequel(sc_db *db, sc_arena *a,
-                                       const adopt_film *row,
-                                       adopt_sequel_list *out)
-{
-    sc_row_list list;
-    int rc = sc_load_children(db, a, &adopt_films_table, row, 1,
-                              &adopt_sequels_table,
-                              &adopt_sequels_table.fkeys[1],
-                              out ? &list : NULL);
-
-    if (out != NULL) {
-        out->items = rc == SC_OK ? list.rows : NULL;
-        out->len = rc == SC_OK ? list.n : 0;
     }
     return rc;
 }
@@ -515,52 +255,16 @@ int adopt_films_load_sequels_by_sequel(sc_db *db, sc_arena *a,
 
 /* Table "film_log". */
 static const sc_column_desc adopt_film_log_columns[] = {
-    {.name = "film_id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(adopt_film_log, film_id)},
-    {.name = "note", .type = SC_TYPE_TEXT, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(adopt_film_log, note)},
-    {.name = "at", .type = SC_TYPE_TIMESTAMP,
-     .flags = SC_COL_NOTNULL | SC_COL_HASFLAG,
-     .offset = offsetof(adopt_film_log, at),
-     .has_offset = offsetof(adopt_film_log, has_at),
-     .dflt = {.kind = SC_DEFAULT_NOW}},
+    {SC_COL(adopt_film_log, film_id, INT64, SC_COL_NOTNULL)},
+    {SC_COL(adopt_film_log, note, TEXT, SC_COL_NOTNULL)},
+    {SC_COL(adopt_film_log, at, TIMESTAMP, SC_COL_NOTNULL | SC_COL_HASFLAG),
+     SC_HAS(adopt_film_log, at), SC_DFLT_NOW},
 };
 
 
 const sc_table_desc adopt_film_log_table = {
-    .name = "film_log",
-    .row_size = sizeof(adopt_film_log),
-    .cols = adopt_film_log_columns,
-    .ncols = 3,
-    .pk = NULL,
-    .npk = 0,
-    .autoinc = -1,
-    .fkeys = NULL,
-    .nfkeys = 0,
-    .constraints = NULL,
-    .nconstraints = 0,
-    .flags = SC_TABLE_NOPK,
-};
-
-int adopt_film_log_insert(sc_db *db, adopt_film_log *row)
-{
-    return sc_row_insert(db, &adopt_film_log_table, row);
-}
-
-int adopt_film_log_insert_many(sc_db *db, adopt_film_log *rows, size_t n)
-{
-    return sc_row_insert_many(db, &adopt_film_log_table, rows, n);
-}
-
-adopt_film_log_query *adopt_film_log_select(sc_db *db)
-{
-    return (adopt_film_log_query *)sc_query_new(db, &adopt_film_log_table);
-}
-
-void adopt_film_log_query_free(adopt_film_log_query *q)
-{
-    sc_query_free((sc_query *)q);
-}
+    "film_log", sizeof(adopt_film_log), adopt_film_log_columns, 3, NULL, 0, -1,
+    NULL, 0, NULL, 0, SC_TABLE_NOPK};
 
 int adopt_film_log_all(adopt_film_log_query *q, sc_arena *a,
                        adopt_film_log_list *out)
@@ -575,28 +279,6 @@ int adopt_film_log_all(adopt_film_log_query *q, sc_arena *a,
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int adopt_film_log_first(adopt_film_log_query *q, sc_arena *a,
-                         adopt_film_log *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int adopt_film_log_one(adopt_film_log_query *q, sc_arena *a,
-                       adopt_film_log *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int adopt_film_log_count(adopt_film_log_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int adopt_film_log_exists(adopt_film_log_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of adopt_film_log_each() for each untyped row. */
@@ -623,24 +305,11 @@ int adopt_film_log_each(adopt_film_log_query *q, adopt_film_log_fn fn,
                          &e);
 }
 
-int adopt_film_log_update_all(adopt_film_log_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int adopt_film_log_delete_all(adopt_film_log_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
 /* Table "sequels". */
 static const sc_column_desc adopt_sequels_columns[] = {
-    {.name = "original", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(adopt_sequel, original)},
-    {.name = "sequel", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(adopt_sequel, sequel)},
-    {.name = "position", .type = SC_TYPE_INT32, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(adopt_sequel, position)},
+    {SC_COL(adopt_sequel, original, INT64, SC_COL_NOTNULL)},
+    {SC_COL(adopt_sequel, sequel, INT64, SC_COL_NOTNULL)},
+    {SC_COL(adopt_sequel, position, INT32, SC_COL_NOTNULL)},
 };
 
 static const unsigned adopt_sequels_pk[] = {0, 2};
@@ -649,56 +318,22 @@ static const char *const adopt_sequels_fk0_target[] = {"film_id"};
 static const unsigned adopt_sequels_fk1_cols[] = {1};
 static const char *const adopt_sequels_fk1_target[] = {"film_id"};
 static const sc_fkey_desc adopt_sequels_fkeys[] = {
-    {
-        .name = "fk_sequels_original",
-        .cols = adopt_sequels_fk0_cols,
-        .ncols = 1,
-        .target = "films",
-        .target_cols = adopt_sequels_fk0_target,
-    },
-    {
-        .name = "fk_sequels_sequel",
-        .cols = adopt_sequels_fk1_cols,
-        .ncols = 1,
-        .target = "films",
-        .target_cols = adopt_sequels_fk1_target,
-    },
+    {"fk_sequels_original", adopt_sequels_fk0_cols, 1, "films",
+     adopt_sequels_fk0_target},
+    {"fk_sequels_sequel", adopt_sequels_fk1_cols, 1, "films",
+     adopt_sequels_fk1_target},
 };
 static const sc_constraint_desc adopt_sequels_constraints[] = {
-    {"uq_sequels", NULL,
-     "unique"},
-    {"ck_sequels_position", "position",
-     "a 32-bit integer"},
-    {"fk_sequels_original", "original",
-     "references films"},
-    {"fk_sequels_sequel", "sequel",
-     "references films"},
+    {"uq_sequels", NULL, "unique"},
+    {"ck_sequels_position", "position", "a 32-bit integer"},
+    {"fk_sequels_original", "original", "references films"},
+    {"fk_sequels_sequel", "sequel", "references films"},
 };
 
 const sc_table_desc adopt_sequels_table = {
-    .name = "sequels",
-    .row_size = sizeof(adopt_sequel),
-    .cols = adopt_sequels_columns,
-    .ncols = 3,
-    .pk = adopt_sequels_pk,
-    .npk = 2,
-    .autoinc = -1,
-    .fkeys = adopt_sequels_fkeys,
-    .nfkeys = 2,
-    .constraints = adopt_sequels_constraints,
-    .nconstraints = 4,
-    .flags = SC_TABLE_NOPK,
-};
-
-int adopt_sequels_insert(sc_db *db, adopt_sequel *row)
-{
-    return sc_row_insert(db, &adopt_sequels_table, row);
-}
-
-int adopt_sequels_insert_many(sc_db *db, adopt_sequel *rows, size_t n)
-{
-    return sc_row_insert_many(db, &adopt_sequels_table, rows, n);
-}
+    "sequels", sizeof(adopt_sequel), adopt_sequels_columns, 3,
+    adopt_sequels_pk, 2, -1, adopt_sequels_fkeys, 2, adopt_sequels_constraints,
+    4, SC_TABLE_NOPK};
 
 int adopt_sequels_get(sc_db *db, sc_arena *a, int64_t original,
                       int32_t position, adopt_sequel *out)
@@ -710,17 +345,6 @@ int adopt_sequels_get(sc_db *db, sc_arena *a, int64_t original,
     return sc_row_get(db, &adopt_sequels_table, a, &key, out);
 }
 
-int adopt_sequels_update(sc_db *db, const adopt_sequel *row)
-{
-    return sc_row_update(db, &adopt_sequels_table, row);
-}
-
-int adopt_sequels_update_cols(sc_db *db, const adopt_sequel *row,
-                              uint64_t cols)
-{
-    return sc_row_update_cols(db, &adopt_sequels_table, row, cols);
-}
-
 int adopt_sequels_delete(sc_db *db, int64_t original, int32_t position)
 {
     adopt_sequel key = ADOPT_SEQUEL_INIT;
@@ -728,27 +352,6 @@ int adopt_sequels_delete(sc_db *db, int64_t original, int32_t position)
     key.original = original;
     key.position = position;
     return sc_row_delete(db, &adopt_sequels_table, &key);
-}
-
-int adopt_sequels_update_many(sc_db *db, const adopt_sequel *rows, size_t n,
-                              uint64_t cols)
-{
-    return sc_row_update_many(db, &adopt_sequels_table, rows, n, cols);
-}
-
-int adopt_sequels_delete_many(sc_db *db, const adopt_sequel *rows, size_t n)
-{
-    return sc_row_delete_many(db, &adopt_sequels_table, rows, n);
-}
-
-adopt_sequels_query *adopt_sequels_select(sc_db *db)
-{
-    return (adopt_sequels_query *)sc_query_new(db, &adopt_sequels_table);
-}
-
-void adopt_sequels_query_free(adopt_sequels_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int adopt_sequels_all(adopt_sequels_query *q, sc_arena *a,
@@ -764,26 +367,6 @@ int adopt_sequels_all(adopt_sequels_query *q, sc_arena *a,
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int adopt_sequels_first(adopt_sequels_query *q, sc_arena *a, adopt_sequel *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int adopt_sequels_one(adopt_sequels_query *q, sc_arena *a, adopt_sequel *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int adopt_sequels_count(adopt_sequels_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int adopt_sequels_exists(adopt_sequels_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of adopt_sequels_each() for each untyped row. */
@@ -807,33 +390,6 @@ int adopt_sequels_each(adopt_sequels_query *q, adopt_sequel_fn fn, void *ctx)
     e.ctx = ctx;
     return sc_query_each((sc_query *)q, fn ? adopt_sequels_each_row : NULL,
                          &e);
-}
-
-int adopt_sequels_update_all(adopt_sequels_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int adopt_sequels_delete_all(adopt_sequels_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int adopt_sequels_get_film_by_original(sc_db *db, sc_arena *a,
-                                       const adopt_sequel *row,
-                                       adopt_film *out)
-{
-    return sc_load_parent(db, a, &adopt_sequels_table, row,
-                          &adopt_sequels_table.fkeys[0], &adopt_films_table,
-                          out);
-}
-
-int adopt_sequels_get_film_by_sequel(sc_db *db, sc_arena *a,
-                                     const adopt_sequel *row, adopt_film *out)
-{
-    return sc_load_parent(db, a, &adopt_sequels_table, row,
-                          &adopt_sequels_table.fkeys[1], &adopt_films_table,
-                          out);
 }
 
 /* The DDL of the schema for sqlite, one statement per string. */

@@ -45,7 +45,8 @@ extern "C" {
  * matches no row, and nothing is changed); cols 0 is every column.
  *
  * Queries.  P_select() starts one; the where, order and join macros
- * shape it, given the query or a join handle of the table; a terminal
+ * shape it, given the query or a join handle of the table and a column
+ * and an operator by name (P_where(q, COL, LIKE, "a%")); a terminal
  * runs it (as often as wanted); P_query_free() releases it.  Values are
  * copied when given, and always sent as bound parameters.  Filters after
  * P_or() combine with OR, after P_not() are negated, up to the matching
@@ -57,7 +58,7 @@ extern "C" {
  * each: calls fn with one row at a time, valid during the call only, in
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.  Bulk changes of the matching
- * rows: set the columns to change, then update_all; or delete_all;
+ * rows: P_set() the columns to change, then update_all; or delete_all;
  * *changed receives the row count.
  *
  * Joins along foreign keys: the join handle returned takes the filters,
@@ -70,39 +71,39 @@ extern "C" {
  * kept for the source that calls them.
  */
 
-/* Query handles: per table a query over it and the table joined into
- * another's query.  Both have the member the table's filters check (it is
- * never read: behind a handle is an sc_query), so that a filter takes
- * either, a terminal only the query, and neither a handle of another
- * table. */
+/* Per table its descriptor, and the query handles: a query over it and
+ * the table joined into another's query.  Both have the member the
+ * table's filters check (it is never read: behind a handle is an
+ * sc_query), so that a filter takes either, a terminal only the query,
+ * and neither a handle of another table. */
 typedef struct adopt_Film_Stars_query {
-    char ADOPT_FILM_STARS_;
-    char ADOPT_FILM_STARS_QUERY_;
+    char ADOPT_FILM_STARS_, ADOPT_FILM_STARS_QUERY_;
 } adopt_Film_Stars_query;
 typedef struct adopt_Film_Stars_join {
     char ADOPT_FILM_STARS_;
 } adopt_Film_Stars_join;
+extern const sc_table_desc adopt_Film_Stars_table;
 typedef struct adopt_films_query {
-    char ADOPT_FILMS_;
-    char ADOPT_FILMS_QUERY_;
+    char ADOPT_FILMS_, ADOPT_FILMS_QUERY_;
 } adopt_films_query;
 typedef struct adopt_films_join {
     char ADOPT_FILMS_;
 } adopt_films_join;
+extern const sc_table_desc adopt_films_table;
 typedef struct adopt_film_log_query {
-    char ADOPT_FILM_LOG_;
-    char ADOPT_FILM_LOG_QUERY_;
+    char ADOPT_FILM_LOG_, ADOPT_FILM_LOG_QUERY_;
 } adopt_film_log_query;
 typedef struct adopt_film_log_join {
     char ADOPT_FILM_LOG_;
 } adopt_film_log_join;
+extern const sc_table_desc adopt_film_log_table;
 typedef struct adopt_sequels_query {
-    char ADOPT_SEQUELS_;
-    char ADOPT_SEQUELS_QUERY_;
+    char ADOPT_SEQUELS_, ADOPT_SEQUELS_QUERY_;
 } adopt_sequels_query;
 typedef struct adopt_sequels_join {
     char ADOPT_SEQUELS_;
 } adopt_sequels_join;
+extern const sc_table_desc adopt_sequels_table;
 typedef enum adopt_rating {
     ADOPT_RATING_G     = 0,
     ADOPT_RATING_PG    = 1,
@@ -120,6 +121,7 @@ static inline const int *adopt_rating_args_(const adopt_rating *v)
 {
     return (const int *)(const void *)v;
 }
+#define SC__T_adopt_rating SC__ENUM(adopt_rating)
 
 typedef struct adopt_Film_Star {
     int64_t     Star_Id;    /* primary key, set by insert */
@@ -172,36 +174,12 @@ typedef struct adopt_film {
 /* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define ADOPT_FILM_INIT \
-    {{} /* film_id */, \
-     {} /* title */, \
-     ADOPT_RATING_G /* rating */, \
-     {} /* star */, \
-     {} /* has_star */, \
-     {} /* released */, \
-     {} /* has_released */, \
-     {} /* shot_at */, \
-     {} /* has_shot_at */, \
-     {} /* added */, \
-     {} /* has_added */, \
-     1612100700000000 /* premiere */, \
-     true /* has_premiere */, \
-     {} /* code */, \
-     {} /* has_code */, \
-     {} /* ref */, \
-     {} /* has_ref */, \
-     999 /* price */, \
-     true /* has_price */, \
-     {} /* address */, \
-     {} /* tags */, \
-     {} /* made_on */, \
-     {} /* has_made_on */}
+    {{}, {}, ADOPT_RATING_G, {}, {}, {}, {}, {}, {}, {}, {}, \
+     1612100700000000, true, {}, {}, {}, {}, 999, true, {}, {}, {}, {}}
 #else
 #define ADOPT_FILM_INIT \
-    {.rating = ADOPT_RATING_G, \
-     .premiere = 1612100700000000, \
-     .has_premiere = true, \
-     .price = 999, \
-     .has_price = true}
+    {.rating = ADOPT_RATING_G, .premiere = 1612100700000000, \
+     .has_premiere = true, .price = 999, .has_price = true}
 #endif
 
 /* Rows of table "films", as returned by queries. */
@@ -260,135 +238,84 @@ enum {
 };
 
 /* Column bits of "Film Stars" for cols (key columns ignored). */
-#define ADOPT_FILM_STARS_STAR_ID (UINT64_C(1) << ADOPT_FILM_STARS_COL_STAR_ID)
-#define ADOPT_FILM_STARS_NAME    (UINT64_C(1) << ADOPT_FILM_STARS_COL_NAME)
-#define ADOPT_FILM_STARS_BORN    (UINT64_C(1) << ADOPT_FILM_STARS_COL_BORN)
-#define ADOPT_FILM_STARS_HEIGHT  (UINT64_C(1) << ADOPT_FILM_STARS_COL_HEIGHT)
+#define ADOPT_FILM_STARS_STAR_ID SC_BIT(ADOPT_FILM_STARS_COL_STAR_ID)
+#define ADOPT_FILM_STARS_NAME    SC_BIT(ADOPT_FILM_STARS_COL_NAME)
+#define ADOPT_FILM_STARS_BORN    SC_BIT(ADOPT_FILM_STARS_COL_BORN)
+#define ADOPT_FILM_STARS_HEIGHT  SC_BIT(ADOPT_FILM_STARS_COL_HEIGHT)
 
-/* Table "Film Stars": the descriptor, then the row operations.
+/* Table "Film Stars": the row operations.
  * The new key is stored in row->Star_Id. */
-extern const sc_table_desc adopt_Film_Stars_table;
-int adopt_Film_Stars_insert(sc_db *db, adopt_Film_Star *row);
-int adopt_Film_Stars_insert_many(sc_db *db, adopt_Film_Star *rows, size_t n);
+static inline int adopt_Film_Stars_insert(sc_db *db, adopt_Film_Star *row)
+{
+    return sc_row_insert(db, &adopt_Film_Stars_table, row);
+}
+static inline int adopt_Film_Stars_insert_many(sc_db *db,
+                                               adopt_Film_Star *rows, size_t n)
+{
+    return sc_row_insert_many(db, &adopt_Film_Stars_table, rows, n);
+}
 
 int adopt_Film_Stars_get(sc_db *db, sc_arena *a, int64_t Star_Id,
                          adopt_Film_Star *out);
-int adopt_Film_Stars_update(sc_db *db, const adopt_Film_Star *row);
-int adopt_Film_Stars_update_cols(sc_db *db, const adopt_Film_Star *row,
-                                 uint64_t cols);
 int adopt_Film_Stars_delete(sc_db *db, int64_t Star_Id);
-int adopt_Film_Stars_update_many(sc_db *db, const adopt_Film_Star *rows,
-                                 size_t n, uint64_t cols);
-int adopt_Film_Stars_delete_many(sc_db *db, const adopt_Film_Star *rows,
-                                 size_t n);
+static inline int adopt_Film_Stars_update(sc_db *db,
+                                          const adopt_Film_Star *row)
+{
+    return sc_row_update(db, &adopt_Film_Stars_table, row);
+}
+static inline int adopt_Film_Stars_update_cols(sc_db *db,
+                                               const adopt_Film_Star *row,
+                                               uint64_t cols)
+{
+    return sc_row_update_cols(db, &adopt_Film_Stars_table, row, cols);
+}
+static inline int adopt_Film_Stars_update_many(sc_db *db,
+                                               const adopt_Film_Star *rows,
+                                               size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &adopt_Film_Stars_table, rows, n, cols);
+}
+static inline int adopt_Film_Stars_delete_many(sc_db *db,
+                                               const adopt_Film_Star *rows,
+                                               size_t n)
+{
+    return sc_row_delete_many(db, &adopt_Film_Stars_table, rows, n);
+}
 
 /* Queries over table "Film Stars". */
-adopt_Film_Stars_query *adopt_Film_Stars_select(sc_db *db);
-void adopt_Film_Stars_query_free(adopt_Film_Stars_query *q);
+#define adopt_Film_Stars_select(db) \
+    ((adopt_Film_Stars_query *)(void *)sc_query_new(db, \
+                                                    &adopt_Film_Stars_table))
+#define adopt_Film_Stars_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(ADOPT_FILM_STARS, q))
 
-/* Column Star Id (int64): filters, order, bulk set. */
-#define adopt_Film_Stars_where_Star_Id_eq(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, STAR_ID, EQ, v)
-#define adopt_Film_Stars_where_Star_Id_ne(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, STAR_ID, NE, v)
-#define adopt_Film_Stars_where_Star_Id_lt(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, STAR_ID, LT, v)
-#define adopt_Film_Stars_where_Star_Id_le(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, STAR_ID, LE, v)
-#define adopt_Film_Stars_where_Star_Id_gt(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, STAR_ID, GT, v)
-#define adopt_Film_Stars_where_Star_Id_ge(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, STAR_ID, GE, v)
-#define adopt_Film_Stars_where_Star_Id_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_STARS, q, i64, STAR_ID, IN, v, n)
-#define adopt_Film_Stars_where_Star_Id_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_STARS, q, i64, STAR_ID, NOT_IN, v, n)
-#define adopt_Film_Stars_order_by_Star_Id(q, dir) \
-    SC_ORDER_BY(ADOPT_FILM_STARS, q, STAR_ID, dir)
-
-/* Column Name (text): filters, order, bulk set. */
-#define adopt_Film_Stars_where_Name_eq(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, text, NAME, EQ, v)
-#define adopt_Film_Stars_where_Name_ne(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, text, NAME, NE, v)
-#define adopt_Film_Stars_where_Name_lt(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, text, NAME, LT, v)
-#define adopt_Film_Stars_where_Name_le(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, text, NAME, LE, v)
-#define adopt_Film_Stars_where_Name_gt(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, text, NAME, GT, v)
-#define adopt_Film_Stars_where_Name_ge(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, text, NAME, GE, v)
-#define adopt_Film_Stars_where_Name_like(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, text, NAME, LIKE, v)
-#define adopt_Film_Stars_where_Name_ilike(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, text, NAME, ILIKE, v)
-#define adopt_Film_Stars_where_Name_starts_with(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, text, NAME, STARTS_WITH, v)
-#define adopt_Film_Stars_where_Name_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_STARS, q, text, NAME, IN, v, n)
-#define adopt_Film_Stars_where_Name_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_STARS, q, text, NAME, NOT_IN, v, n)
-#define adopt_Film_Stars_order_by_Name(q, dir) \
-    SC_ORDER_BY(ADOPT_FILM_STARS, q, NAME, dir)
-#define adopt_Film_Stars_update_set_Name(q, v) \
-    SC_SET(ADOPT_FILM_STARS, q, text, NAME, v)
-
-/* Column born (date, nullable): filters, order, bulk set. */
-#define adopt_Film_Stars_where_born_eq(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i32, BORN, EQ, v)
-#define adopt_Film_Stars_where_born_ne(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i32, BORN, NE, v)
-#define adopt_Film_Stars_where_born_lt(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i32, BORN, LT, v)
-#define adopt_Film_Stars_where_born_le(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i32, BORN, LE, v)
-#define adopt_Film_Stars_where_born_gt(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i32, BORN, GT, v)
-#define adopt_Film_Stars_where_born_ge(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i32, BORN, GE, v)
-#define adopt_Film_Stars_where_born_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_STARS, q, i32, BORN, IN, v, n)
-#define adopt_Film_Stars_where_born_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_STARS, q, i32, BORN, NOT_IN, v, n)
-#define adopt_Film_Stars_where_born_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILM_STARS, q, BORN, IS_NULL)
-#define adopt_Film_Stars_where_born_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILM_STARS, q, BORN, IS_NOT_NULL)
-#define adopt_Film_Stars_order_by_born(q, dir) \
-    SC_ORDER_BY(ADOPT_FILM_STARS, q, BORN, dir)
-#define adopt_Film_Stars_update_set_born(q, v) \
-    SC_SET(ADOPT_FILM_STARS, q, i32, BORN, v)
-#define adopt_Film_Stars_update_set_born_null(q) \
-    SC_SET_NULL(ADOPT_FILM_STARS, q, BORN)
-
-/* Column height (numeric(5,2), nullable): filters, order, bulk set. */
-#define adopt_Film_Stars_where_height_eq(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, HEIGHT, EQ, v)
-#define adopt_Film_Stars_where_height_ne(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, HEIGHT, NE, v)
-#define adopt_Film_Stars_where_height_lt(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, HEIGHT, LT, v)
-#define adopt_Film_Stars_where_height_le(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, HEIGHT, LE, v)
-#define adopt_Film_Stars_where_height_gt(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, HEIGHT, GT, v)
-#define adopt_Film_Stars_where_height_ge(q, v) \
-    SC_WHERE(ADOPT_FILM_STARS, q, i64, HEIGHT, GE, v)
-#define adopt_Film_Stars_where_height_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_STARS, q, i64, HEIGHT, IN, v, n)
-#define adopt_Film_Stars_where_height_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_STARS, q, i64, HEIGHT, NOT_IN, v, n)
-#define adopt_Film_Stars_where_height_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILM_STARS, q, HEIGHT, IS_NULL)
-#define adopt_Film_Stars_where_height_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILM_STARS, q, HEIGHT, IS_NOT_NULL)
-#define adopt_Film_Stars_order_by_height(q, dir) \
-    SC_ORDER_BY(ADOPT_FILM_STARS, q, HEIGHT, dir)
-#define adopt_Film_Stars_update_set_height(q, v) \
-    SC_SET(ADOPT_FILM_STARS, q, i64, HEIGHT, v)
-#define adopt_Film_Stars_update_set_height_null(q) \
-    SC_SET_NULL(ADOPT_FILM_STARS, q, HEIGHT)
+/* The columns of "Film Stars" in queries: type, nulls, index. */
+#define ADOPT_FILM_STARS_STAR_ID_T i64, KEY, ADOPT_FILM_STARS_COL_STAR_ID
+#define ADOPT_FILM_STARS_NAME_T    text, NOT_NULL, ADOPT_FILM_STARS_COL_NAME
+#define ADOPT_FILM_STARS_BORN_T    date, NULLABLE, ADOPT_FILM_STARS_COL_BORN
+#define ADOPT_FILM_STARS_HEIGHT_T \
+    numeric, NULLABLE, ADOPT_FILM_STARS_COL_HEIGHT
+#define adopt_Film_Stars_where(q, col, op, ...) \
+    SC_WHERE(ADOPT_FILM_STARS, q, ADOPT_FILM_STARS_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define adopt_Film_Stars_where_in(q, col, v, n) \
+    SC_WHERE_IN(ADOPT_FILM_STARS, q, ADOPT_FILM_STARS_##col##_T, SC_OP_IN, v, \
+                n)
+#define adopt_Film_Stars_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(ADOPT_FILM_STARS, q, ADOPT_FILM_STARS_##col##_T, \
+                SC_OP_NOT_IN, v, n)
+#define adopt_Film_Stars_where_null(q, col) \
+    SC_WHERE_NULL(ADOPT_FILM_STARS, q, ADOPT_FILM_STARS_##col##_T, \
+                  SC_OP_IS_NULL)
+#define adopt_Film_Stars_where_not_null(q, col) \
+    SC_WHERE_NULL(ADOPT_FILM_STARS, q, ADOPT_FILM_STARS_##col##_T, \
+                  SC_OP_IS_NOT_NULL)
+#define adopt_Film_Stars_order_by(q, col, dir) \
+    SC_ORDER_BY(ADOPT_FILM_STARS, q, ADOPT_FILM_STARS_##col##_T, dir)
+#define adopt_Film_Stars_set(q, col, ...) \
+    SC_SET(ADOPT_FILM_STARS, q, ADOPT_FILM_STARS_##col##_T, __VA_ARGS__)
+#define adopt_Film_Stars_set_null(q, col) \
+    SC_SET_NULL(ADOPT_FILM_STARS, q, ADOPT_FILM_STARS_##col##_T)
 
 /* Groups and shaping. */
 #define adopt_Film_Stars_or(q) \
@@ -408,29 +335,42 @@ void adopt_Film_Stars_query_free(adopt_Film_Stars_query *q);
 /* Terminals, and bulk changes. */
 int adopt_Film_Stars_all(adopt_Film_Stars_query *q, sc_arena *a,
                          adopt_Film_Star_list *out);
-int adopt_Film_Stars_first(adopt_Film_Stars_query *q, sc_arena *a,
-                           adopt_Film_Star *out);
-int adopt_Film_Stars_one(adopt_Film_Stars_query *q, sc_arena *a,
-                         adopt_Film_Star *out);
-int adopt_Film_Stars_count(adopt_Film_Stars_query *q, int64_t *n);
-int adopt_Film_Stars_exists(adopt_Film_Stars_query *q, bool *yes);
 typedef int (*adopt_Film_Star_fn)(void *ctx, const adopt_Film_Star *row);
 int adopt_Film_Stars_each(adopt_Film_Stars_query *q, adopt_Film_Star_fn fn,
                           void *ctx);
-int adopt_Film_Stars_update_all(adopt_Film_Stars_query *q, int64_t *changed);
-int adopt_Film_Stars_delete_all(adopt_Film_Stars_query *q, int64_t *changed);
+static inline int adopt_Film_Stars_first(adopt_Film_Stars_query *q,
+                                         sc_arena *a, adopt_Film_Star *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int adopt_Film_Stars_one(adopt_Film_Stars_query *q, sc_arena *a,
+                                       adopt_Film_Star *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define adopt_Film_Stars_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(ADOPT_FILM_STARS, q), n)
+#define adopt_Film_Stars_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(ADOPT_FILM_STARS, q), yes)
+#define adopt_Film_Stars_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(ADOPT_FILM_STARS, q), changed)
+#define adopt_Film_Stars_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(ADOPT_FILM_STARS, q), changed)
 
 /* Joins. */
 #define adopt_Film_Stars_join_films(q) \
     SC_JOIN(ADOPT_FILM_STARS, q, adopt_films, adopt_films, 0, true)
 
 /* Navigation. */
-int adopt_Film_Stars_list_films(sc_db *db, sc_arena *a,
-                                const adopt_Film_Star *row,
-                                adopt_film_list *out);
 int adopt_Film_Stars_load_films(sc_db *db, sc_arena *a,
                                 const adopt_Film_Star *rows, size_t n,
                                 adopt_film_list *lists);
+static inline int adopt_Film_Stars_list_films(sc_db *db, sc_arena *a,
+                                              const adopt_Film_Star *row,
+                                              adopt_film_list *out)
+{
+    return adopt_Film_Stars_load_films(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define adopt_Film_Stars_get_films adopt_Film_Stars_list_films
@@ -454,406 +394,91 @@ enum {
 };
 
 /* Column bits of "films" for cols (key columns ignored). */
-#define ADOPT_FILMS_FILM_ID  (UINT64_C(1) << ADOPT_FILMS_COL_FILM_ID)
-#define ADOPT_FILMS_TITLE    (UINT64_C(1) << ADOPT_FILMS_COL_TITLE)
-#define ADOPT_FILMS_RATING   (UINT64_C(1) << ADOPT_FILMS_COL_RATING)
-#define ADOPT_FILMS_STAR     (UINT64_C(1) << ADOPT_FILMS_COL_STAR)
-#define ADOPT_FILMS_RELEASED (UINT64_C(1) << ADOPT_FILMS_COL_RELEASED)
-#define ADOPT_FILMS_SHOT_AT  (UINT64_C(1) << ADOPT_FILMS_COL_SHOT_AT)
-#define ADOPT_FILMS_ADDED    (UINT64_C(1) << ADOPT_FILMS_COL_ADDED)
-#define ADOPT_FILMS_PREMIERE (UINT64_C(1) << ADOPT_FILMS_COL_PREMIERE)
-#define ADOPT_FILMS_CODE     (UINT64_C(1) << ADOPT_FILMS_COL_CODE)
-#define ADOPT_FILMS_REF      (UINT64_C(1) << ADOPT_FILMS_COL_REF)
-#define ADOPT_FILMS_PRICE    (UINT64_C(1) << ADOPT_FILMS_COL_PRICE)
-#define ADOPT_FILMS_ADDRESS  (UINT64_C(1) << ADOPT_FILMS_COL_ADDRESS)
-#define ADOPT_FILMS_TAGS     (UINT64_C(1) << ADOPT_FILMS_COL_TAGS)
-#define ADOPT_FILMS_MADE_ON  (UINT64_C(1) << ADOPT_FILMS_COL_MADE_ON)
+#define ADOPT_FILMS_FILM_ID  SC_BIT(ADOPT_FILMS_COL_FILM_ID)
+#define ADOPT_FILMS_TITLE    SC_BIT(ADOPT_FILMS_COL_TITLE)
+#define ADOPT_FILMS_RATING   SC_BIT(ADOPT_FILMS_COL_RATING)
+#define ADOPT_FILMS_STAR     SC_BIT(ADOPT_FILMS_COL_STAR)
+#define ADOPT_FILMS_RELEASED SC_BIT(ADOPT_FILMS_COL_RELEASED)
+#define ADOPT_FILMS_SHOT_AT  SC_BIT(ADOPT_FILMS_COL_SHOT_AT)
+#define ADOPT_FILMS_ADDED    SC_BIT(ADOPT_FILMS_COL_ADDED)
+#define ADOPT_FILMS_PREMIERE SC_BIT(ADOPT_FILMS_COL_PREMIERE)
+#define ADOPT_FILMS_CODE     SC_BIT(ADOPT_FILMS_COL_CODE)
+#define ADOPT_FILMS_REF      SC_BIT(ADOPT_FILMS_COL_REF)
+#define ADOPT_FILMS_PRICE    SC_BIT(ADOPT_FILMS_COL_PRICE)
+#define ADOPT_FILMS_ADDRESS  SC_BIT(ADOPT_FILMS_COL_ADDRESS)
+#define ADOPT_FILMS_TAGS     SC_BIT(ADOPT_FILMS_COL_TAGS)
+#define ADOPT_FILMS_MADE_ON  SC_BIT(ADOPT_FILMS_COL_MADE_ON)
 
-/* Table "films": the descriptor, then the row operations. */
-extern const sc_table_desc adopt_films_table;
-int adopt_films_insert(sc_db *db, adopt_film *row);
-int adopt_films_insert_many(sc_db *db, adopt_film *rows, size_t n);
+/* Table "films": the row operations. */
+static inline int adopt_films_insert(sc_db *db, adopt_film *row)
+{
+    return sc_row_insert(db, &adopt_films_table, row);
+}
+static inline int adopt_films_insert_many(sc_db *db, adopt_film *rows,
+                                          size_t n)
+{
+    return sc_row_insert_many(db, &adopt_films_table, rows, n);
+}
 
 int adopt_films_get(sc_db *db, sc_arena *a, int64_t film_id, adopt_film *out);
-int adopt_films_update(sc_db *db, const adopt_film *row);
-int adopt_films_update_cols(sc_db *db, const adopt_film *row, uint64_t cols);
 int adopt_films_delete(sc_db *db, int64_t film_id);
-int adopt_films_update_many(sc_db *db, const adopt_film *rows, size_t n,
-                            uint64_t cols);
-int adopt_films_delete_many(sc_db *db, const adopt_film *rows, size_t n);
+static inline int adopt_films_update(sc_db *db, const adopt_film *row)
+{
+    return sc_row_update(db, &adopt_films_table, row);
+}
+static inline int adopt_films_update_cols(sc_db *db, const adopt_film *row,
+                                          uint64_t cols)
+{
+    return sc_row_update_cols(db, &adopt_films_table, row, cols);
+}
+static inline int adopt_films_update_many(sc_db *db, const adopt_film *rows,
+                                          size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &adopt_films_table, rows, n, cols);
+}
+static inline int adopt_films_delete_many(sc_db *db, const adopt_film *rows,
+                                          size_t n)
+{
+    return sc_row_delete_many(db, &adopt_films_table, rows, n);
+}
 
 /* Queries over table "films". */
-adopt_films_query *adopt_films_select(sc_db *db);
-void adopt_films_query_free(adopt_films_query *q);
+#define adopt_films_select(db) \
+    ((adopt_films_query *)(void *)sc_query_new(db, &adopt_films_table))
+#define adopt_films_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(ADOPT_FILMS, q))
 
-/* Column film_id (int64): filters, order, bulk set. */
-#define adopt_films_where_film_id_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, FILM_ID, EQ, v)
-#define adopt_films_where_film_id_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, FILM_ID, NE, v)
-#define adopt_films_where_film_id_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, FILM_ID, LT, v)
-#define adopt_films_where_film_id_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, FILM_ID, LE, v)
-#define adopt_films_where_film_id_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, FILM_ID, GT, v)
-#define adopt_films_where_film_id_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, FILM_ID, GE, v)
-#define adopt_films_where_film_id_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, FILM_ID, IN, v, n)
-#define adopt_films_where_film_id_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, FILM_ID, NOT_IN, v, n)
-#define adopt_films_order_by_film_id(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, FILM_ID, dir)
-
-/* Column title (varchar(200)): filters, order, bulk set. */
-#define adopt_films_where_title_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TITLE, EQ, v)
-#define adopt_films_where_title_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TITLE, NE, v)
-#define adopt_films_where_title_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TITLE, LT, v)
-#define adopt_films_where_title_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TITLE, LE, v)
-#define adopt_films_where_title_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TITLE, GT, v)
-#define adopt_films_where_title_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TITLE, GE, v)
-#define adopt_films_where_title_like(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TITLE, LIKE, v)
-#define adopt_films_where_title_ilike(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TITLE, ILIKE, v)
-#define adopt_films_where_title_starts_with(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TITLE, STARTS_WITH, v)
-#define adopt_films_where_title_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, text, TITLE, IN, v, n)
-#define adopt_films_where_title_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, text, TITLE, NOT_IN, v, n)
-#define adopt_films_order_by_title(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, TITLE, dir)
-#define adopt_films_update_set_title(q, v) \
-    SC_SET(ADOPT_FILMS, q, text, TITLE, v)
-
-/* Column rating (enum rating): filters, order, bulk set. */
-#define adopt_films_where_rating_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, enum, RATING, EQ, adopt_rating_arg_(v))
-#define adopt_films_where_rating_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, enum, RATING, NE, adopt_rating_arg_(v))
-#define adopt_films_where_rating_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, enum, RATING, IN, adopt_rating_args_(v), n)
-#define adopt_films_where_rating_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, enum, RATING, NOT_IN, adopt_rating_args_(v), \
-                n)
-#define adopt_films_order_by_rating(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, RATING, dir)
-#define adopt_films_update_set_rating(q, v) \
-    SC_SET(ADOPT_FILMS, q, enum, RATING, adopt_rating_arg_(v))
-
-/* Column star (int64, nullable): filters, order, bulk set. */
-#define adopt_films_where_star_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, STAR, EQ, v)
-#define adopt_films_where_star_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, STAR, NE, v)
-#define adopt_films_where_star_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, STAR, LT, v)
-#define adopt_films_where_star_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, STAR, LE, v)
-#define adopt_films_where_star_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, STAR, GT, v)
-#define adopt_films_where_star_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, STAR, GE, v)
-#define adopt_films_where_star_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, STAR, IN, v, n)
-#define adopt_films_where_star_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, STAR, NOT_IN, v, n)
-#define adopt_films_where_star_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, STAR, IS_NULL)
-#define adopt_films_where_star_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, STAR, IS_NOT_NULL)
-#define adopt_films_order_by_star(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, STAR, dir)
-#define adopt_films_update_set_star(q, v) SC_SET(ADOPT_FILMS, q, i64, STAR, v)
-#define adopt_films_update_set_star_null(q) SC_SET_NULL(ADOPT_FILMS, q, STAR)
-
-/* Column released (timestamp, nullable): filters, order, bulk set. */
-#define adopt_films_where_released_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, RELEASED, EQ, v)
-#define adopt_films_where_released_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, RELEASED, NE, v)
-#define adopt_films_where_released_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, RELEASED, LT, v)
-#define adopt_films_where_released_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, RELEASED, LE, v)
-#define adopt_films_where_released_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, RELEASED, GT, v)
-#define adopt_films_where_released_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, RELEASED, GE, v)
-#define adopt_films_where_released_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, RELEASED, IN, v, n)
-#define adopt_films_where_released_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, RELEASED, NOT_IN, v, n)
-#define adopt_films_where_released_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, RELEASED, IS_NULL)
-#define adopt_films_where_released_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, RELEASED, IS_NOT_NULL)
-#define adopt_films_order_by_released(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, RELEASED, dir)
-#define adopt_films_update_set_released(q, v) \
-    SC_SET(ADOPT_FILMS, q, i64, RELEASED, v)
-#define adopt_films_update_set_released_null(q) \
-    SC_SET_NULL(ADOPT_FILMS, q, RELEASED)
-
-/* Column shot_at (timestamp, nullable): filters, order, bulk set. */
-#define adopt_films_where_shot_at_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, SHOT_AT, EQ, v)
-#define adopt_films_where_shot_at_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, SHOT_AT, NE, v)
-#define adopt_films_where_shot_at_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, SHOT_AT, LT, v)
-#define adopt_films_where_shot_at_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, SHOT_AT, LE, v)
-#define adopt_films_where_shot_at_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, SHOT_AT, GT, v)
-#define adopt_films_where_shot_at_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, SHOT_AT, GE, v)
-#define adopt_films_where_shot_at_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, SHOT_AT, IN, v, n)
-#define adopt_films_where_shot_at_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, SHOT_AT, NOT_IN, v, n)
-#define adopt_films_where_shot_at_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, SHOT_AT, IS_NULL)
-#define adopt_films_where_shot_at_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, SHOT_AT, IS_NOT_NULL)
-#define adopt_films_order_by_shot_at(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, SHOT_AT, dir)
-#define adopt_films_update_set_shot_at(q, v) \
-    SC_SET(ADOPT_FILMS, q, i64, SHOT_AT, v)
-#define adopt_films_update_set_shot_at_null(q) \
-    SC_SET_NULL(ADOPT_FILMS, q, SHOT_AT)
-
-/* Column added (timestamp): filters, order, bulk set. */
-#define adopt_films_where_added_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, ADDED, EQ, v)
-#define adopt_films_where_added_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, ADDED, NE, v)
-#define adopt_films_where_added_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, ADDED, LT, v)
-#define adopt_films_where_added_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, ADDED, LE, v)
-#define adopt_films_where_added_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, ADDED, GT, v)
-#define adopt_films_where_added_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, ADDED, GE, v)
-#define adopt_films_where_added_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, ADDED, IN, v, n)
-#define adopt_films_where_added_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, ADDED, NOT_IN, v, n)
-#define adopt_films_order_by_added(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, ADDED, dir)
-#define adopt_films_update_set_added(q, v) \
-    SC_SET(ADOPT_FILMS, q, i64, ADDED, v)
-
-/* Column premiere (timestamp, nullable): filters, order, bulk set. */
-#define adopt_films_where_premiere_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PREMIERE, EQ, v)
-#define adopt_films_where_premiere_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PREMIERE, NE, v)
-#define adopt_films_where_premiere_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PREMIERE, LT, v)
-#define adopt_films_where_premiere_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PREMIERE, LE, v)
-#define adopt_films_where_premiere_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PREMIERE, GT, v)
-#define adopt_films_where_premiere_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PREMIERE, GE, v)
-#define adopt_films_where_premiere_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, PREMIERE, IN, v, n)
-#define adopt_films_where_premiere_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, PREMIERE, NOT_IN, v, n)
-#define adopt_films_where_premiere_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, PREMIERE, IS_NULL)
-#define adopt_films_where_premiere_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, PREMIERE, IS_NOT_NULL)
-#define adopt_films_order_by_premiere(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, PREMIERE, dir)
-#define adopt_films_update_set_premiere(q, v) \
-    SC_SET(ADOPT_FILMS, q, i64, PREMIERE, v)
-#define adopt_films_update_set_premiere_null(q) \
-    SC_SET_NULL(ADOPT_FILMS, q, PREMIERE)
-
-/* Column code (uuid, nullable): filters, order, bulk set. */
-#define adopt_films_where_code_eq(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, CODE, EQ, __VA_ARGS__)
-#define adopt_films_where_code_ne(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, CODE, NE, __VA_ARGS__)
-#define adopt_films_where_code_lt(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, CODE, LT, __VA_ARGS__)
-#define adopt_films_where_code_le(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, CODE, LE, __VA_ARGS__)
-#define adopt_films_where_code_gt(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, CODE, GT, __VA_ARGS__)
-#define adopt_films_where_code_ge(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, CODE, GE, __VA_ARGS__)
-#define adopt_films_where_code_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, uuid, CODE, IN, v, n)
-#define adopt_films_where_code_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, uuid, CODE, NOT_IN, v, n)
-#define adopt_films_where_code_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, CODE, IS_NULL)
-#define adopt_films_where_code_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, CODE, IS_NOT_NULL)
-#define adopt_films_order_by_code(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, CODE, dir)
-#define adopt_films_update_set_code(q, ...) \
-    SC_SET(ADOPT_FILMS, q, uuid, CODE, __VA_ARGS__)
-#define adopt_films_update_set_code_null(q) SC_SET_NULL(ADOPT_FILMS, q, CODE)
-
-/* Column ref (uuid, nullable): filters, order, bulk set. */
-#define adopt_films_where_ref_eq(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, REF, EQ, __VA_ARGS__)
-#define adopt_films_where_ref_ne(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, REF, NE, __VA_ARGS__)
-#define adopt_films_where_ref_lt(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, REF, LT, __VA_ARGS__)
-#define adopt_films_where_ref_le(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, REF, LE, __VA_ARGS__)
-#define adopt_films_where_ref_gt(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, REF, GT, __VA_ARGS__)
-#define adopt_films_where_ref_ge(q, ...) \
-    SC_WHERE(ADOPT_FILMS, q, uuid, REF, GE, __VA_ARGS__)
-#define adopt_films_where_ref_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, uuid, REF, IN, v, n)
-#define adopt_films_where_ref_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, uuid, REF, NOT_IN, v, n)
-#define adopt_films_where_ref_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, REF, IS_NULL)
-#define adopt_films_where_ref_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, REF, IS_NOT_NULL)
-#define adopt_films_order_by_ref(q, dir) SC_ORDER_BY(ADOPT_FILMS, q, REF, dir)
-#define adopt_films_update_set_ref(q, ...) \
-    SC_SET(ADOPT_FILMS, q, uuid, REF, __VA_ARGS__)
-#define adopt_films_update_set_ref_null(q) SC_SET_NULL(ADOPT_FILMS, q, REF)
-
-/* Column price (numeric(8,2), nullable): filters, order, bulk set. */
-#define adopt_films_where_price_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PRICE, EQ, v)
-#define adopt_films_where_price_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PRICE, NE, v)
-#define adopt_films_where_price_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PRICE, LT, v)
-#define adopt_films_where_price_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PRICE, LE, v)
-#define adopt_films_where_price_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PRICE, GT, v)
-#define adopt_films_where_price_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i64, PRICE, GE, v)
-#define adopt_films_where_price_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, PRICE, IN, v, n)
-#define adopt_films_where_price_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i64, PRICE, NOT_IN, v, n)
-#define adopt_films_where_price_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, PRICE, IS_NULL)
-#define adopt_films_where_price_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, PRICE, IS_NOT_NULL)
-#define adopt_films_order_by_price(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, PRICE, dir)
-#define adopt_films_update_set_price(q, v) \
-    SC_SET(ADOPT_FILMS, q, i64, PRICE, v)
-#define adopt_films_update_set_price_null(q) SC_SET_NULL(ADOPT_FILMS, q, PRICE)
-
-/* Column address (text, nullable): filters, order, bulk set. */
-#define adopt_films_where_address_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, ADDRESS, EQ, v)
-#define adopt_films_where_address_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, ADDRESS, NE, v)
-#define adopt_films_where_address_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, ADDRESS, LT, v)
-#define adopt_films_where_address_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, ADDRESS, LE, v)
-#define adopt_films_where_address_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, ADDRESS, GT, v)
-#define adopt_films_where_address_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, ADDRESS, GE, v)
-#define adopt_films_where_address_like(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, ADDRESS, LIKE, v)
-#define adopt_films_where_address_ilike(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, ADDRESS, ILIKE, v)
-#define adopt_films_where_address_starts_with(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, ADDRESS, STARTS_WITH, v)
-#define adopt_films_where_address_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, text, ADDRESS, IN, v, n)
-#define adopt_films_where_address_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, text, ADDRESS, NOT_IN, v, n)
-#define adopt_films_where_address_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, ADDRESS, IS_NULL)
-#define adopt_films_where_address_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, ADDRESS, IS_NOT_NULL)
-#define adopt_films_order_by_address(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, ADDRESS, dir)
-#define adopt_films_update_set_address(q, v) \
-    SC_SET(ADOPT_FILMS, q, text, ADDRESS, v)
-#define adopt_films_update_set_address_null(q) \
-    SC_SET_NULL(ADOPT_FILMS, q, ADDRESS)
-
-/* Column tags (text, nullable): filters, order, bulk set. */
-#define adopt_films_where_tags_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TAGS, EQ, v)
-#define adopt_films_where_tags_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TAGS, NE, v)
-#define adopt_films_where_tags_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TAGS, LT, v)
-#define adopt_films_where_tags_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TAGS, LE, v)
-#define adopt_films_where_tags_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TAGS, GT, v)
-#define adopt_films_where_tags_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TAGS, GE, v)
-#define adopt_films_where_tags_like(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TAGS, LIKE, v)
-#define adopt_films_where_tags_ilike(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TAGS, ILIKE, v)
-#define adopt_films_where_tags_starts_with(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, text, TAGS, STARTS_WITH, v)
-#define adopt_films_where_tags_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, text, TAGS, IN, v, n)
-#define adopt_films_where_tags_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, text, TAGS, NOT_IN, v, n)
-#define adopt_films_where_tags_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, TAGS, IS_NULL)
-#define adopt_films_where_tags_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, TAGS, IS_NOT_NULL)
-#define adopt_films_order_by_tags(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, TAGS, dir)
-#define adopt_films_update_set_tags(q, v) SC_SET(ADOPT_FILMS, q, text, TAGS, v)
-#define adopt_films_update_set_tags_null(q) SC_SET_NULL(ADOPT_FILMS, q, TAGS)
-
-/* Column made_on (date, nullable): filters, order, bulk set. */
-#define adopt_films_where_made_on_eq(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i32, MADE_ON, EQ, v)
-#define adopt_films_where_made_on_ne(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i32, MADE_ON, NE, v)
-#define adopt_films_where_made_on_lt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i32, MADE_ON, LT, v)
-#define adopt_films_where_made_on_le(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i32, MADE_ON, LE, v)
-#define adopt_films_where_made_on_gt(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i32, MADE_ON, GT, v)
-#define adopt_films_where_made_on_ge(q, v) \
-    SC_WHERE(ADOPT_FILMS, q, i32, MADE_ON, GE, v)
-#define adopt_films_where_made_on_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i32, MADE_ON, IN, v, n)
-#define adopt_films_where_made_on_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILMS, q, i32, MADE_ON, NOT_IN, v, n)
-#define adopt_films_where_made_on_is_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, MADE_ON, IS_NULL)
-#define adopt_films_where_made_on_is_not_null(q) \
-    SC_WHERE_NULL(ADOPT_FILMS, q, MADE_ON, IS_NOT_NULL)
-#define adopt_films_order_by_made_on(q, dir) \
-    SC_ORDER_BY(ADOPT_FILMS, q, MADE_ON, dir)
-#define adopt_films_update_set_made_on(q, v) \
-    SC_SET(ADOPT_FILMS, q, i32, MADE_ON, v)
-#define adopt_films_update_set_made_on_null(q) \
-    SC_SET_NULL(ADOPT_FILMS, q, MADE_ON)
+/* The columns of "films" in queries: type, nulls, index. */
+#define ADOPT_FILMS_FILM_ID_T  i64, KEY, ADOPT_FILMS_COL_FILM_ID
+#define ADOPT_FILMS_TITLE_T    text, NOT_NULL, ADOPT_FILMS_COL_TITLE
+#define ADOPT_FILMS_RATING_T   adopt_rating, NOT_NULL, ADOPT_FILMS_COL_RATING
+#define ADOPT_FILMS_STAR_T     i64, NULLABLE, ADOPT_FILMS_COL_STAR
+#define ADOPT_FILMS_RELEASED_T timestamp, NULLABLE, ADOPT_FILMS_COL_RELEASED
+#define ADOPT_FILMS_SHOT_AT_T  timestamp, NULLABLE, ADOPT_FILMS_COL_SHOT_AT
+#define ADOPT_FILMS_ADDED_T    timestamp, NOT_NULL, ADOPT_FILMS_COL_ADDED
+#define ADOPT_FILMS_PREMIERE_T timestamp, NULLABLE, ADOPT_FILMS_COL_PREMIERE
+#define ADOPT_FILMS_CODE_T     uuid, NULLABLE, ADOPT_FILMS_COL_CODE
+#define ADOPT_FILMS_REF_T      uuid, NULLABLE, ADOPT_FILMS_COL_REF
+#define ADOPT_FILMS_PRICE_T    numeric, NULLABLE, ADOPT_FILMS_COL_PRICE
+#define ADOPT_FILMS_ADDRESS_T  text, NULLABLE, ADOPT_FILMS_COL_ADDRESS
+#define ADOPT_FILMS_TAGS_T     text, NULLABLE, ADOPT_FILMS_COL_TAGS
+#define ADOPT_FILMS_MADE_ON_T  date, NULLABLE, ADOPT_FILMS_COL_MADE_ON
+#define adopt_films_where(q, col, op, ...) \
+    SC_WHERE(ADOPT_FILMS, q, ADOPT_FILMS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define adopt_films_where_in(q, col, v, n) \
+    SC_WHERE_IN(ADOPT_FILMS, q, ADOPT_FILMS_##col##_T, SC_OP_IN, v, n)
+#define adopt_films_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(ADOPT_FILMS, q, ADOPT_FILMS_##col##_T, SC_OP_NOT_IN, v, n)
+#define adopt_films_where_null(q, col) \
+    SC_WHERE_NULL(ADOPT_FILMS, q, ADOPT_FILMS_##col##_T, SC_OP_IS_NULL)
+#define adopt_films_where_not_null(q, col) \
+    SC_WHERE_NULL(ADOPT_FILMS, q, ADOPT_FILMS_##col##_T, SC_OP_IS_NOT_NULL)
+#define adopt_films_order_by(q, col, dir) \
+    SC_ORDER_BY(ADOPT_FILMS, q, ADOPT_FILMS_##col##_T, dir)
+#define adopt_films_set(q, col, ...) \
+    SC_SET(ADOPT_FILMS, q, ADOPT_FILMS_##col##_T, __VA_ARGS__)
+#define adopt_films_set_null(q, col) \
+    SC_SET_NULL(ADOPT_FILMS, q, ADOPT_FILMS_##col##_T)
 
 /* Groups and shaping. */
 #define adopt_films_or(q) sc_query_begin_or(SC_HANDLE(ADOPT_FILMS, q))
@@ -866,14 +491,26 @@ void adopt_films_query_free(adopt_films_query *q);
 
 /* Terminals, and bulk changes. */
 int adopt_films_all(adopt_films_query *q, sc_arena *a, adopt_film_list *out);
-int adopt_films_first(adopt_films_query *q, sc_arena *a, adopt_film *out);
-int adopt_films_one(adopt_films_query *q, sc_arena *a, adopt_film *out);
-int adopt_films_count(adopt_films_query *q, int64_t *n);
-int adopt_films_exists(adopt_films_query *q, bool *yes);
 typedef int (*adopt_film_fn)(void *ctx, const adopt_film *row);
 int adopt_films_each(adopt_films_query *q, adopt_film_fn fn, void *ctx);
-int adopt_films_update_all(adopt_films_query *q, int64_t *changed);
-int adopt_films_delete_all(adopt_films_query *q, int64_t *changed);
+static inline int adopt_films_first(adopt_films_query *q, sc_arena *a,
+                                    adopt_film *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int adopt_films_one(adopt_films_query *q, sc_arena *a,
+                                  adopt_film *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define adopt_films_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(ADOPT_FILMS, q), n)
+#define adopt_films_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(ADOPT_FILMS, q), yes)
+#define adopt_films_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(ADOPT_FILMS, q), changed)
+#define adopt_films_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(ADOPT_FILMS, q), changed)
 
 /* Joins. */
 #define adopt_films_join_Film_Stars(q) \
@@ -884,20 +521,32 @@ int adopt_films_delete_all(adopt_films_query *q, int64_t *changed);
     SC_JOIN(ADOPT_FILMS, q, adopt_sequels, adopt_sequels, 1, true)
 
 /* Navigation. */
-int adopt_films_get_Film_Star(sc_db *db, sc_arena *a, const adopt_film *row,
-                              adopt_Film_Star *out);
-int adopt_films_list_sequels_by_original(sc_db *db, sc_arena *a,
-                                         const adopt_film *row,
-                                         adopt_sequel_list *out);
+static inline int adopt_films_get_Film_Star(sc_db *db, sc_arena *a,
+                                            const adopt_film *row,
+                                            adopt_Film_Star *out)
+{
+    return sc_load_parent(db, a, &adopt_films_table, row,
+                          &adopt_films_table.fkeys[0], &adopt_Film_Stars_table,
+                          out);
+}
 int adopt_films_load_sequels_by_original(sc_db *db, sc_arena *a,
                                          const adopt_film *rows, size_t n,
                                          adopt_sequel_list *lists);
-int adopt_films_list_sequels_by_sequel(sc_db *db, sc_arena *a,
-                                       const adopt_film *row,
-                                       adopt_sequel_list *out);
+static inline int adopt_films_list_sequels_by_original(sc_db *db, sc_arena *a,
+                                                       const adopt_film *row,
+                                                       adopt_sequel_list *out)
+{
+    return adopt_films_load_sequels_by_original(db, a, row, 1, out);
+}
 int adopt_films_load_sequels_by_sequel(sc_db *db, sc_arena *a,
                                        const adopt_film *rows, size_t n,
                                        adopt_sequel_list *lists);
+static inline int adopt_films_list_sequels_by_sequel(sc_db *db, sc_arena *a,
+                                                     const adopt_film *row,
+                                                     adopt_sequel_list *out)
+{
+    return adopt_films_load_sequels_by_sequel(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define adopt_films_get_star adopt_films_get_Film_Star
@@ -912,86 +561,46 @@ enum {
     ADOPT_FILM_LOG_COL_AT      = 2
 };
 
-/* Table "film_log": the descriptor, then the row operations. */
-extern const sc_table_desc adopt_film_log_table;
-int adopt_film_log_insert(sc_db *db, adopt_film_log *row);
-int adopt_film_log_insert_many(sc_db *db, adopt_film_log *rows, size_t n);
+/* Table "film_log": the row operations. */
+static inline int adopt_film_log_insert(sc_db *db, adopt_film_log *row)
+{
+    return sc_row_insert(db, &adopt_film_log_table, row);
+}
+static inline int adopt_film_log_insert_many(sc_db *db, adopt_film_log *rows,
+                                             size_t n)
+{
+    return sc_row_insert_many(db, &adopt_film_log_table, rows, n);
+}
 
 /* Queries over table "film_log". */
-adopt_film_log_query *adopt_film_log_select(sc_db *db);
-void adopt_film_log_query_free(adopt_film_log_query *q);
+#define adopt_film_log_select(db) \
+    ((adopt_film_log_query *)(void *)sc_query_new(db, &adopt_film_log_table))
+#define adopt_film_log_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(ADOPT_FILM_LOG, q))
 
-/* Column film_id (int64): filters, order, bulk set. */
-#define adopt_film_log_where_film_id_eq(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, FILM_ID, EQ, v)
-#define adopt_film_log_where_film_id_ne(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, FILM_ID, NE, v)
-#define adopt_film_log_where_film_id_lt(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, FILM_ID, LT, v)
-#define adopt_film_log_where_film_id_le(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, FILM_ID, LE, v)
-#define adopt_film_log_where_film_id_gt(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, FILM_ID, GT, v)
-#define adopt_film_log_where_film_id_ge(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, FILM_ID, GE, v)
-#define adopt_film_log_where_film_id_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_LOG, q, i64, FILM_ID, IN, v, n)
-#define adopt_film_log_where_film_id_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_LOG, q, i64, FILM_ID, NOT_IN, v, n)
-#define adopt_film_log_order_by_film_id(q, dir) \
-    SC_ORDER_BY(ADOPT_FILM_LOG, q, FILM_ID, dir)
-#define adopt_film_log_update_set_film_id(q, v) \
-    SC_SET(ADOPT_FILM_LOG, q, i64, FILM_ID, v)
-
-/* Column note (text): filters, order, bulk set. */
-#define adopt_film_log_where_note_eq(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, text, NOTE, EQ, v)
-#define adopt_film_log_where_note_ne(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, text, NOTE, NE, v)
-#define adopt_film_log_where_note_lt(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, text, NOTE, LT, v)
-#define adopt_film_log_where_note_le(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, text, NOTE, LE, v)
-#define adopt_film_log_where_note_gt(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, text, NOTE, GT, v)
-#define adopt_film_log_where_note_ge(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, text, NOTE, GE, v)
-#define adopt_film_log_where_note_like(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, text, NOTE, LIKE, v)
-#define adopt_film_log_where_note_ilike(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, text, NOTE, ILIKE, v)
-#define adopt_film_log_where_note_starts_with(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, text, NOTE, STARTS_WITH, v)
-#define adopt_film_log_where_note_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_LOG, q, text, NOTE, IN, v, n)
-#define adopt_film_log_where_note_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_LOG, q, text, NOTE, NOT_IN, v, n)
-#define adopt_film_log_order_by_note(q, dir) \
-    SC_ORDER_BY(ADOPT_FILM_LOG, q, NOTE, dir)
-#define adopt_film_log_update_set_note(q, v) \
-    SC_SET(ADOPT_FILM_LOG, q, text, NOTE, v)
-
-/* Column at (timestamp): filters, order, bulk set. */
-#define adopt_film_log_where_at_eq(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, AT, EQ, v)
-#define adopt_film_log_where_at_ne(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, AT, NE, v)
-#define adopt_film_log_where_at_lt(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, AT, LT, v)
-#define adopt_film_log_where_at_le(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, AT, LE, v)
-#define adopt_film_log_where_at_gt(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, AT, GT, v)
-#define adopt_film_log_where_at_ge(q, v) \
-    SC_WHERE(ADOPT_FILM_LOG, q, i64, AT, GE, v)
-#define adopt_film_log_where_at_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_LOG, q, i64, AT, IN, v, n)
-#define adopt_film_log_where_at_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_FILM_LOG, q, i64, AT, NOT_IN, v, n)
-#define adopt_film_log_order_by_at(q, dir) \
-    SC_ORDER_BY(ADOPT_FILM_LOG, q, AT, dir)
-#define adopt_film_log_update_set_at(q, v) \
-    SC_SET(ADOPT_FILM_LOG, q, i64, AT, v)
+/* The columns of "film_log" in queries: type, nulls, index. */
+#define ADOPT_FILM_LOG_FILM_ID_T i64, NOT_NULL, ADOPT_FILM_LOG_COL_FILM_ID
+#define ADOPT_FILM_LOG_NOTE_T    text, NOT_NULL, ADOPT_FILM_LOG_COL_NOTE
+#define ADOPT_FILM_LOG_AT_T      timestamp, NOT_NULL, ADOPT_FILM_LOG_COL_AT
+#define adopt_film_log_where(q, col, op, ...) \
+    SC_WHERE(ADOPT_FILM_LOG, q, ADOPT_FILM_LOG_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define adopt_film_log_where_in(q, col, v, n) \
+    SC_WHERE_IN(ADOPT_FILM_LOG, q, ADOPT_FILM_LOG_##col##_T, SC_OP_IN, v, n)
+#define adopt_film_log_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(ADOPT_FILM_LOG, q, ADOPT_FILM_LOG_##col##_T, SC_OP_NOT_IN, v, \
+                n)
+#define adopt_film_log_where_null(q, col) \
+    SC_WHERE_NULL(ADOPT_FILM_LOG, q, ADOPT_FILM_LOG_##col##_T, SC_OP_IS_NULL)
+#define adopt_film_log_where_not_null(q, col) \
+    SC_WHERE_NULL(ADOPT_FILM_LOG, q, ADOPT_FILM_LOG_##col##_T, \
+                  SC_OP_IS_NOT_NULL)
+#define adopt_film_log_order_by(q, col, dir) \
+    SC_ORDER_BY(ADOPT_FILM_LOG, q, ADOPT_FILM_LOG_##col##_T, dir)
+#define adopt_film_log_set(q, col, ...) \
+    SC_SET(ADOPT_FILM_LOG, q, ADOPT_FILM_LOG_##col##_T, __VA_ARGS__)
+#define adopt_film_log_set_null(q, col) \
+    SC_SET_NULL(ADOPT_FILM_LOG, q, ADOPT_FILM_LOG_##col##_T)
 
 /* Groups and shaping. */
 #define adopt_film_log_or(q) sc_query_begin_or(SC_HANDLE(ADOPT_FILM_LOG, q))
@@ -1008,17 +617,27 @@ void adopt_film_log_query_free(adopt_film_log_query *q);
 /* Terminals, and bulk changes. */
 int adopt_film_log_all(adopt_film_log_query *q, sc_arena *a,
                        adopt_film_log_list *out);
-int adopt_film_log_first(adopt_film_log_query *q, sc_arena *a,
-                         adopt_film_log *out);
-int adopt_film_log_one(adopt_film_log_query *q, sc_arena *a,
-                       adopt_film_log *out);
-int adopt_film_log_count(adopt_film_log_query *q, int64_t *n);
-int adopt_film_log_exists(adopt_film_log_query *q, bool *yes);
 typedef int (*adopt_film_log_fn)(void *ctx, const adopt_film_log *row);
 int adopt_film_log_each(adopt_film_log_query *q, adopt_film_log_fn fn,
                         void *ctx);
-int adopt_film_log_update_all(adopt_film_log_query *q, int64_t *changed);
-int adopt_film_log_delete_all(adopt_film_log_query *q, int64_t *changed);
+static inline int adopt_film_log_first(adopt_film_log_query *q, sc_arena *a,
+                                       adopt_film_log *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int adopt_film_log_one(adopt_film_log_query *q, sc_arena *a,
+                                     adopt_film_log *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define adopt_film_log_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(ADOPT_FILM_LOG, q), n)
+#define adopt_film_log_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(ADOPT_FILM_LOG, q), yes)
+#define adopt_film_log_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(ADOPT_FILM_LOG, q), changed)
+#define adopt_film_log_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(ADOPT_FILM_LOG, q), changed)
 
 /* The columns of table "sequels" by index. */
 enum {
@@ -1028,94 +647,72 @@ enum {
 };
 
 /* Column bits of "sequels" for cols (key columns ignored). */
-#define ADOPT_SEQUELS_ORIGINAL (UINT64_C(1) << ADOPT_SEQUELS_COL_ORIGINAL)
-#define ADOPT_SEQUELS_SEQUEL   (UINT64_C(1) << ADOPT_SEQUELS_COL_SEQUEL)
-#define ADOPT_SEQUELS_POSITION (UINT64_C(1) << ADOPT_SEQUELS_COL_POSITION)
+#define ADOPT_SEQUELS_ORIGINAL SC_BIT(ADOPT_SEQUELS_COL_ORIGINAL)
+#define ADOPT_SEQUELS_SEQUEL   SC_BIT(ADOPT_SEQUELS_COL_SEQUEL)
+#define ADOPT_SEQUELS_POSITION SC_BIT(ADOPT_SEQUELS_COL_POSITION)
 
-/* Table "sequels": the descriptor, then the row operations. */
-extern const sc_table_desc adopt_sequels_table;
-int adopt_sequels_insert(sc_db *db, adopt_sequel *row);
-int adopt_sequels_insert_many(sc_db *db, adopt_sequel *rows, size_t n);
+/* Table "sequels": the row operations. */
+static inline int adopt_sequels_insert(sc_db *db, adopt_sequel *row)
+{
+    return sc_row_insert(db, &adopt_sequels_table, row);
+}
+static inline int adopt_sequels_insert_many(sc_db *db, adopt_sequel *rows,
+                                            size_t n)
+{
+    return sc_row_insert_many(db, &adopt_sequels_table, rows, n);
+}
 
 int adopt_sequels_get(sc_db *db, sc_arena *a, int64_t original,
                       int32_t position, adopt_sequel *out);
-int adopt_sequels_update(sc_db *db, const adopt_sequel *row);
-int adopt_sequels_update_cols(sc_db *db, const adopt_sequel *row,
-                              uint64_t cols);
 int adopt_sequels_delete(sc_db *db, int64_t original, int32_t position);
-int adopt_sequels_update_many(sc_db *db, const adopt_sequel *rows, size_t n,
-                              uint64_t cols);
-int adopt_sequels_delete_many(sc_db *db, const adopt_sequel *rows, size_t n);
+static inline int adopt_sequels_update(sc_db *db, const adopt_sequel *row)
+{
+    return sc_row_update(db, &adopt_sequels_table, row);
+}
+static inline int adopt_sequels_update_cols(sc_db *db, const adopt_sequel *row,
+                                            uint64_t cols)
+{
+    return sc_row_update_cols(db, &adopt_sequels_table, row, cols);
+}
+static inline int adopt_sequels_update_many(sc_db *db,
+                                            const adopt_sequel *rows, size_t n,
+                                            uint64_t cols)
+{
+    return sc_row_update_many(db, &adopt_sequels_table, rows, n, cols);
+}
+static inline int adopt_sequels_delete_many(sc_db *db,
+                                            const adopt_sequel *rows, size_t n)
+{
+    return sc_row_delete_many(db, &adopt_sequels_table, rows, n);
+}
 
 /* Queries over table "sequels". */
-adopt_sequels_query *adopt_sequels_select(sc_db *db);
-void adopt_sequels_query_free(adopt_sequels_query *q);
+#define adopt_sequels_select(db) \
+    ((adopt_sequels_query *)(void *)sc_query_new(db, &adopt_sequels_table))
+#define adopt_sequels_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(ADOPT_SEQUELS, q))
 
-/* Column original (int64): filters, order, bulk set. */
-#define adopt_sequels_where_original_eq(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, ORIGINAL, EQ, v)
-#define adopt_sequels_where_original_ne(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, ORIGINAL, NE, v)
-#define adopt_sequels_where_original_lt(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, ORIGINAL, LT, v)
-#define adopt_sequels_where_original_le(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, ORIGINAL, LE, v)
-#define adopt_sequels_where_original_gt(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, ORIGINAL, GT, v)
-#define adopt_sequels_where_original_ge(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, ORIGINAL, GE, v)
-#define adopt_sequels_where_original_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_SEQUELS, q, i64, ORIGINAL, IN, v, n)
-#define adopt_sequels_where_original_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_SEQUELS, q, i64, ORIGINAL, NOT_IN, v, n)
-#define adopt_sequels_order_by_original(q, dir) \
-    SC_ORDER_BY(ADOPT_SEQUELS, q, ORIGINAL, dir)
-#define adopt_sequels_update_set_original(q, v) \
-    SC_SET(ADOPT_SEQUELS, q, i64, ORIGINAL, v)
-
-/* Column sequel (int64): filters, order, bulk set. */
-#define adopt_sequels_where_sequel_eq(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, SEQUEL, EQ, v)
-#define adopt_sequels_where_sequel_ne(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, SEQUEL, NE, v)
-#define adopt_sequels_where_sequel_lt(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, SEQUEL, LT, v)
-#define adopt_sequels_where_sequel_le(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, SEQUEL, LE, v)
-#define adopt_sequels_where_sequel_gt(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, SEQUEL, GT, v)
-#define adopt_sequels_where_sequel_ge(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i64, SEQUEL, GE, v)
-#define adopt_sequels_where_sequel_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_SEQUELS, q, i64, SEQUEL, IN, v, n)
-#define adopt_sequels_where_sequel_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_SEQUELS, q, i64, SEQUEL, NOT_IN, v, n)
-#define adopt_sequels_order_by_sequel(q, dir) \
-    SC_ORDER_BY(ADOPT_SEQUELS, q, SEQUEL, dir)
-#define adopt_sequels_update_set_sequel(q, v) \
-    SC_SET(ADOPT_SEQUELS, q, i64, SEQUEL, v)
-
-/* Column position (int32): filters, order, bulk set. */
-#define adopt_sequels_where_position_eq(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i32, POSITION, EQ, v)
-#define adopt_sequels_where_position_ne(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i32, POSITION, NE, v)
-#define adopt_sequels_where_position_lt(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i32, POSITION, LT, v)
-#define adopt_sequels_where_position_le(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i32, POSITION, LE, v)
-#define adopt_sequels_where_position_gt(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i32, POSITION, GT, v)
-#define adopt_sequels_where_position_ge(q, v) \
-    SC_WHERE(ADOPT_SEQUELS, q, i32, POSITION, GE, v)
-#define adopt_sequels_where_position_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_SEQUELS, q, i32, POSITION, IN, v, n)
-#define adopt_sequels_where_position_not_in(q, v, n) \
-    SC_WHERE_IN(ADOPT_SEQUELS, q, i32, POSITION, NOT_IN, v, n)
-#define adopt_sequels_order_by_position(q, dir) \
-    SC_ORDER_BY(ADOPT_SEQUELS, q, POSITION, dir)
-#define adopt_sequels_update_set_position(q, v) \
-    SC_SET(ADOPT_SEQUELS, q, i32, POSITION, v)
+/* The columns of "sequels" in queries: type, nulls, index. */
+#define ADOPT_SEQUELS_ORIGINAL_T i64, NOT_NULL, ADOPT_SEQUELS_COL_ORIGINAL
+#define ADOPT_SEQUELS_SEQUEL_T   i64, NOT_NULL, ADOPT_SEQUELS_COL_SEQUEL
+#define ADOPT_SEQUELS_POSITION_T i32, NOT_NULL, ADOPT_SEQUELS_COL_POSITION
+#define adopt_sequels_where(q, col, op, ...) \
+    SC_WHERE(ADOPT_SEQUELS, q, ADOPT_SEQUELS_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define adopt_sequels_where_in(q, col, v, n) \
+    SC_WHERE_IN(ADOPT_SEQUELS, q, ADOPT_SEQUELS_##col##_T, SC_OP_IN, v, n)
+#define adopt_sequels_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(ADOPT_SEQUELS, q, ADOPT_SEQUELS_##col##_T, SC_OP_NOT_IN, v, n)
+#define adopt_sequels_where_null(q, col) \
+    SC_WHERE_NULL(ADOPT_SEQUELS, q, ADOPT_SEQUELS_##col##_T, SC_OP_IS_NULL)
+#define adopt_sequels_where_not_null(q, col) \
+    SC_WHERE_NULL(ADOPT_SEQUELS, q, ADOPT_SEQUELS_##col##_T, SC_OP_IS_NOT_NULL)
+#define adopt_sequels_order_by(q, col, dir) \
+    SC_ORDER_BY(ADOPT_SEQUELS, q, ADOPT_SEQUELS_##col##_T, dir)
+#define adopt_sequels_set(q, col, ...) \
+    SC_SET(ADOPT_SEQUELS, q, ADOPT_SEQUELS_##col##_T, __VA_ARGS__)
+#define adopt_sequels_set_null(q, col) \
+    SC_SET_NULL(ADOPT_SEQUELS, q, ADOPT_SEQUELS_##col##_T)
 
 /* Groups and shaping. */
 #define adopt_sequels_or(q) sc_query_begin_or(SC_HANDLE(ADOPT_SEQUELS, q))
@@ -1132,15 +729,26 @@ void adopt_sequels_query_free(adopt_sequels_query *q);
 /* Terminals, and bulk changes. */
 int adopt_sequels_all(adopt_sequels_query *q, sc_arena *a,
                       adopt_sequel_list *out);
-int adopt_sequels_first(adopt_sequels_query *q, sc_arena *a,
-                        adopt_sequel *out);
-int adopt_sequels_one(adopt_sequels_query *q, sc_arena *a, adopt_sequel *out);
-int adopt_sequels_count(adopt_sequels_query *q, int64_t *n);
-int adopt_sequels_exists(adopt_sequels_query *q, bool *yes);
 typedef int (*adopt_sequel_fn)(void *ctx, const adopt_sequel *row);
 int adopt_sequels_each(adopt_sequels_query *q, adopt_sequel_fn fn, void *ctx);
-int adopt_sequels_update_all(adopt_sequels_query *q, int64_t *changed);
-int adopt_sequels_delete_all(adopt_sequels_query *q, int64_t *changed);
+static inline int adopt_sequels_first(adopt_sequels_query *q, sc_arena *a,
+                                      adopt_sequel *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int adopt_sequels_one(adopt_sequels_query *q, sc_arena *a,
+                                    adopt_sequel *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define adopt_sequels_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(ADOPT_SEQUELS, q), n)
+#define adopt_sequels_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(ADOPT_SEQUELS, q), yes)
+#define adopt_sequels_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(ADOPT_SEQUELS, q), changed)
+#define adopt_sequels_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(ADOPT_SEQUELS, q), changed)
 
 /* Joins. */
 #define adopt_sequels_join_films_by_original(q) \
@@ -1149,11 +757,22 @@ int adopt_sequels_delete_all(adopt_sequels_query *q, int64_t *changed);
     SC_JOIN(ADOPT_SEQUELS, q, adopt_films, adopt_sequels, 1, false)
 
 /* Navigation. */
-int adopt_sequels_get_film_by_original(sc_db *db, sc_arena *a,
-                                       const adopt_sequel *row,
-                                       adopt_film *out);
-int adopt_sequels_get_film_by_sequel(sc_db *db, sc_arena *a,
-                                     const adopt_sequel *row, adopt_film *out);
+static inline int adopt_sequels_get_film_by_original(sc_db *db, sc_arena *a,
+                                                     const adopt_sequel *row,
+                                                     adopt_film *out)
+{
+    return sc_load_parent(db, a, &adopt_sequels_table, row,
+                          &adopt_sequels_table.fkeys[0], &adopt_films_table,
+                          out);
+}
+static inline int adopt_sequels_get_film_by_sequel(sc_db *db, sc_arena *a,
+                                                   const adopt_sequel *row,
+                                                   adopt_film *out)
+{
+    return sc_load_parent(db, a, &adopt_sequels_table, row,
+                          &adopt_sequels_table.fkeys[1], &adopt_films_table,
+                          out);
+}
 
 /* Former names. */
 #define adopt_sequels_get_original adopt_sequels_get_film_by_original

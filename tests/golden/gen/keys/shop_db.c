@@ -16,54 +16,26 @@ static const sc_enum_desc shop_status_enum = {"status", shop_status_labels, 4};
 
 /* Table "user". */
 static const sc_column_desc shop_user_columns[] = {
-    {.name = "id", .type = SC_TYPE_INT32,
-     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
-     .offset = offsetof(shop_user, id)},
-    {.name = "order", .type = SC_TYPE_INT32, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(shop_user, order),
-     .has_offset = offsetof(shop_user, has_order)},
-    {.name = "email", .type = SC_TYPE_TEXT,
-     .flags = SC_COL_NOTNULL | SC_COL_UNIQUE,
-     .offset = offsetof(shop_user, email), .length = 254},
-    {.name = "default", .type = SC_TYPE_TEXT, .flags = 0,
-     .offset = offsetof(shop_user, default_)},
+    {SC_COL(shop_user, id, INT32,
+            SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC)},
+    {SC_COL(shop_user, order, INT32, SC_COL_HASFLAG),
+     SC_HAS(shop_user, order)},
+    {SC_COL(shop_user, email, TEXT, SC_COL_NOTNULL | SC_COL_UNIQUE),
+     .length = 254},
+    {SC_COL_AS(shop_user, default_, "default", TEXT, 0)},
 };
 
 static const unsigned shop_user_pk[] = {0};
 static const sc_constraint_desc shop_user_constraints[] = {
-    {"uq_user_email", "email",
-     "unique"},
-    {"ck_user_id", "id",
-     "a 32-bit integer"},
-    {"ck_user_order", "order",
-     "a 32-bit integer"},
-    {"ck_user_email", "email",
-     "at most 254 characters"},
+    {"uq_user_email", "email", "unique"},
+    {"ck_user_id", "id", "a 32-bit integer"},
+    {"ck_user_order", "order", "a 32-bit integer"},
+    {"ck_user_email", "email", "at most 254 characters"},
 };
 
 const sc_table_desc shop_user_table = {
-    .name = "user",
-    .row_size = sizeof(shop_user),
-    .cols = shop_user_columns,
-    .ncols = 4,
-    .pk = shop_user_pk,
-    .npk = 1,
-    .autoinc = 0,
-    .fkeys = NULL,
-    .nfkeys = 0,
-    .constraints = shop_user_constraints,
-    .nconstraints = 4,
-};
-
-int shop_user_insert(sc_db *db, shop_user *row)
-{
-    return sc_row_insert(db, &shop_user_table, row);
-}
-
-int shop_user_insert_many(sc_db *db, shop_user *rows, size_t n)
-{
-    return sc_row_insert_many(db, &shop_user_table, rows, n);
-}
+    "user", sizeof(shop_user), shop_user_columns, 4, shop_user_pk, 1, 0, NULL,
+    0, shop_user_constraints, 4, 0};
 
 int shop_user_get(sc_db *db, sc_arena *a, int32_t id, shop_user *out)
 {
@@ -73,43 +45,12 @@ int shop_user_get(sc_db *db, sc_arena *a, int32_t id, shop_user *out)
     return sc_row_get(db, &shop_user_table, a, &key, out);
 }
 
-int shop_user_update(sc_db *db, const shop_user *row)
-{
-    return sc_row_update(db, &shop_user_table, row);
-}
-
-int shop_user_update_cols(sc_db *db, const shop_user *row, uint64_t cols)
-{
-    return sc_row_update_cols(db, &shop_user_table, row, cols);
-}
-
 int shop_user_delete(sc_db *db, int32_t id)
 {
     shop_user key = SHOP_USER_INIT;
 
     key.id = id;
     return sc_row_delete(db, &shop_user_table, &key);
-}
-
-int shop_user_update_many(sc_db *db, const shop_user *rows, size_t n,
-                          uint64_t cols)
-{
-    return sc_row_update_many(db, &shop_user_table, rows, n, cols);
-}
-
-int shop_user_delete_many(sc_db *db, const shop_user *rows, size_t n)
-{
-    return sc_row_delete_many(db, &shop_user_table, rows, n);
-}
-
-shop_user_query *shop_user_select(sc_db *db)
-{
-    return (shop_user_query *)sc_query_new(db, &shop_user_table);
-}
-
-void shop_user_query_free(shop_user_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int shop_user_all(shop_user_query *q, sc_arena *a, shop_user_list *out)
@@ -124,26 +65,6 @@ int shop_user_all(shop_user_query *q, sc_arena *a, shop_user_list *out)
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int shop_user_first(shop_user_query *q, sc_arena *a, shop_user *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int shop_user_one(shop_user_query *q, sc_arena *a, shop_user *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int shop_user_count(shop_user_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int shop_user_exists(shop_user_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of shop_user_each() for each untyped row. */
@@ -168,31 +89,6 @@ int shop_user_each(shop_user_query *q, shop_user_fn fn, void *ctx)
     return sc_query_each((sc_query *)q, fn ? shop_user_each_row : NULL, &e);
 }
 
-int shop_user_update_all(shop_user_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int shop_user_delete_all(shop_user_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int shop_user_list_order(sc_db *db, sc_arena *a, const shop_user *row,
-                         shop_order_list *out)
-{
-    sc_row_list list;
-    int rc = sc_load_children(db, a, &shop_user_table, row, 1,
-                              &shop_order_table, &shop_order_table.fkeys[0],
-                              out ? &list : NULL);
-
-    if (out != NULL) {
-        out->items = rc == SC_OK ? list.rows : NULL;
-        out->len = rc == SC_OK ? list.n : 0;
-    }
-    return rc;
-}
-
 int shop_user_load_order(sc_db *db, sc_arena *a, const shop_user *rows,
                          size_t n, shop_order_list *lists)
 {
@@ -214,56 +110,28 @@ int shop_user_load_order(sc_db *db, sc_arena *a, const shop_user *rows,
 
 /* Table "categories". */
 static const sc_column_desc shop_categories_columns[] = {
-    {.name = "code", .type = SC_TYPE_TEXT, .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(shop_category, code), .length = 8},
-    {.name = "parent", .type = SC_TYPE_TEXT, .flags = 0,
-     .offset = offsetof(shop_category, parent), .length = 8},
+    {SC_COL(shop_category, code, TEXT, SC_COL_NOTNULL | SC_COL_PK),
+     .length = 8},
+    {SC_COL(shop_category, parent, TEXT, 0), .length = 8},
 };
 
 static const unsigned shop_categories_pk[] = {0};
 static const unsigned shop_categories_fk0_cols[] = {1};
 static const char *const shop_categories_fk0_target[] = {"code"};
 static const sc_fkey_desc shop_categories_fkeys[] = {
-    {
-        .name = "fk_categories_parent",
-        .cols = shop_categories_fk0_cols,
-        .ncols = 1,
-        .target = "categories",
-        .target_cols = shop_categories_fk0_target,
-    },
+    {"fk_categories_parent", shop_categories_fk0_cols, 1, "categories",
+     shop_categories_fk0_target},
 };
 static const sc_constraint_desc shop_categories_constraints[] = {
-    {"ck_categories_code", "code",
-     "at most 8 characters"},
-    {"ck_categories_parent", "parent",
-     "at most 8 characters"},
-    {"fk_categories_parent", "parent",
-     "references categories"},
+    {"ck_categories_code", "code", "at most 8 characters"},
+    {"ck_categories_parent", "parent", "at most 8 characters"},
+    {"fk_categories_parent", "parent", "references categories"},
 };
 
 const sc_table_desc shop_categories_table = {
-    .name = "categories",
-    .row_size = sizeof(shop_category),
-    .cols = shop_categories_columns,
-    .ncols = 2,
-    .pk = shop_categories_pk,
-    .npk = 1,
-    .autoinc = -1,
-    .fkeys = shop_categories_fkeys,
-    .nfkeys = 1,
-    .constraints = shop_categories_constraints,
-    .nconstraints = 3,
-};
-
-int shop_categories_insert(sc_db *db, shop_category *row)
-{
-    return sc_row_insert(db, &shop_categories_table, row);
-}
-
-int shop_categories_insert_many(sc_db *db, shop_category *rows, size_t n)
-{
-    return sc_row_insert_many(db, &shop_categories_table, rows, n);
-}
+    "categories", sizeof(shop_category), shop_categories_columns, 2,
+    shop_categories_pk, 1, -1, shop_categories_fkeys, 1,
+    shop_categories_constraints, 3, 0};
 
 int shop_categories_get(sc_db *db, sc_arena *a, const char *code,
                         shop_category *out)
@@ -274,44 +142,12 @@ int shop_categories_get(sc_db *db, sc_arena *a, const char *code,
     return sc_row_get(db, &shop_categories_table, a, &key, out);
 }
 
-int shop_categories_update(sc_db *db, const shop_category *row)
-{
-    return sc_row_update(db, &shop_categories_table, row);
-}
-
-int shop_categories_update_cols(sc_db *db, const shop_category *row,
-                                uint64_t cols)
-{
-    return sc_row_update_cols(db, &shop_categories_table, row, cols);
-}
-
 int shop_categories_delete(sc_db *db, const char *code)
 {
     shop_category key = SHOP_CATEGORY_INIT;
 
     key.code = code;
     return sc_row_delete(db, &shop_categories_table, &key);
-}
-
-int shop_categories_update_many(sc_db *db, const shop_category *rows, size_t n,
-                                uint64_t cols)
-{
-    return sc_row_update_many(db, &shop_categories_table, rows, n, cols);
-}
-
-int shop_categories_delete_many(sc_db *db, const shop_category *rows, size_t n)
-{
-    return sc_row_delete_many(db, &shop_categories_table, rows, n);
-}
-
-shop_categories_query *shop_categories_select(sc_db *db)
-{
-    return (shop_categories_query *)sc_query_new(db, &shop_categories_table);
-}
-
-void shop_categories_query_free(shop_categories_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int shop_categories_all(shop_categories_query *q, sc_arena *a,
@@ -327,28 +163,6 @@ int shop_categories_all(shop_categories_query *q, sc_arena *a,
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int shop_categories_first(shop_categories_query *q, sc_arena *a,
-                          shop_category *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int shop_categories_one(shop_categories_query *q, sc_arena *a,
-                        shop_category *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int shop_categories_count(shop_categories_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int shop_categories_exists(shop_categories_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of shop_categories_each() for each untyped row. */
@@ -375,42 +189,6 @@ int shop_categories_each(shop_categories_query *q, shop_category_fn fn,
                          &e);
 }
 
-int shop_categories_update_all(shop_categories_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int shop_categories_delete_all(shop_categories_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int shop_categories_get_category_by_parent(sc_db *db, sc_arena *a,
-                                           const shop_category *row,
-                                           shop_category *out)
-{
-    return sc_load_parent(db, a, &shop_categories_table, row,
-                          &shop_categories_table.fkeys[0],
-                          &shop_categories_table, out);
-}
-
-int shop_categories_list_categories_by_parent(sc_db *db, sc_arena *a,
-                                              const shop_category *row,
-                                              shop_category_list *out)
-{
-    sc_row_list list;
-    int rc = sc_load_children(db, a, &shop_categories_table, row, 1,
-                              &shop_categories_table,
-                              &shop_categories_table.fkeys[0],
-                              out ? &list : NULL);
-
-    if (out != NULL) {
-        out->items = rc == SC_OK ? list.rows : NULL;
-        out->len = rc == SC_OK ? list.n : 0;
-    }
-    return rc;
-}
-
 int shop_categories_load_categories_by_parent(sc_db *db, sc_arena *a,
                                               const shop_category *rows,
                                               size_t n,
@@ -429,23 +207,6 @@ int shop_categories_load_categories_by_parent(sc_db *db, sc_arena *a,
     for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
-
-int shop_categories_list_order_lines(sc_db *db, sc_arena *a,
-                                     const shop_category *row,
-                                     shop_order_line_list *out)
-{
-    sc_row_list list;
-    int rc = sc_load_children(db, a, &shop_categories_table, row, 1,
-                              &shop_order_lines_table,
-                              &shop_order_lines_table.fkeys[1],
-                              out ? &list : NULL);
-
-    if (out != NULL) {
-        out->items = rc == SC_OK ? list.rows : NULL;
-        out->len = rc == SC_OK ? list.n : 0;
     }
     return rc;
 }
@@ -473,78 +234,39 @@ int shop_categories_load_order_lines(sc_db *db, sc_arena *a,
 
 /* Table "order". */
 static const sc_column_desc shop_order_columns[] = {
-    {.name = "id", .type = SC_TYPE_INT64,
-     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
-     .offset = offsetof(shop_order, id)},
-    {.name = "user_id", .type = SC_TYPE_INT32, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(shop_order, user_id)},
-    {.name = "status", .type = SC_TYPE_ENUM, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(shop_order, status), .enm = &shop_status_enum,
-     .dflt = {.kind = SC_DEFAULT_VALUE, .i = 0}},
-    {.name = "total", .type = SC_TYPE_NUMERIC, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(shop_order, total), .length = 10, .scale = 2,
-     .dflt = {.kind = SC_DEFAULT_VALUE, .i = 0}},
-    {.name = "placed", .type = SC_TYPE_DATE,
-     .flags = SC_COL_NOTNULL | SC_COL_HASFLAG,
-     .offset = offsetof(shop_order, placed),
-     .has_offset = offsetof(shop_order, has_placed),
-     .dflt = {.kind = SC_DEFAULT_NOW}},
-    {.name = "note", .type = SC_TYPE_TEXT, .flags = 0,
-     .offset = offsetof(shop_order, note)},
+    {SC_COL(shop_order, id, INT64,
+            SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC)},
+    {SC_COL(shop_order, user_id, INT32, SC_COL_NOTNULL)},
+    {SC_COL(shop_order, status, ENUM, SC_COL_NOTNULL),
+     .enm = &shop_status_enum, SC_DFLT_INT(0)},
+    {SC_COL(shop_order, total, NUMERIC, SC_COL_NOTNULL), .length = 10,
+     .scale = 2, SC_DFLT_INT(0)},
+    {SC_COL(shop_order, placed, DATE, SC_COL_NOTNULL | SC_COL_HASFLAG),
+     SC_HAS(shop_order, placed), SC_DFLT_NOW},
+    {SC_COL(shop_order, note, TEXT, 0)},
 };
 
 static const unsigned shop_order_pk[] = {0};
 static const unsigned shop_order_fk0_cols[] = {1};
 static const char *const shop_order_fk0_target[] = {"id"};
 static const sc_fkey_desc shop_order_fkeys[] = {
-    {
-        .name = "fk_order_user_id",
-        .cols = shop_order_fk0_cols,
-        .ncols = 1,
-        .target = "user",
-        .target_cols = shop_order_fk0_target,
-    },
+    {"fk_order_user_id", shop_order_fk0_cols, 1, "user",
+     shop_order_fk0_target},
 };
 static const sc_constraint_desc shop_order_constraints[] = {
-    {"ck_order_user_id", "user_id",
-     "a 32-bit integer"},
+    {"ck_order_user_id", "user_id", "a 32-bit integer"},
     {"ck_order_status", "status",
      "one of 'open', 'paid', 'shipped', 'cancelled'"},
-    {"ck_order_total", "total",
-     "at most 10 digits"},
-    {"ck_order_total_check", "total",
-     "check (\"total\" >= 0)"},
-    {"ck_order_note_check", "note",
-     "check (length(\"note\") <= 500)"},
-    {"ck_order_1", NULL,
-     "check (\"status\" <> 'cancelled' OR \"total\" = 0)"},
-    {"fk_order_user_id", "user_id",
-     "references user"},
+    {"ck_order_total", "total", "at most 10 digits"},
+    {"ck_order_total_check", "total", "check (\"total\" >= 0)"},
+    {"ck_order_note_check", "note", "check (length(\"note\") <= 500)"},
+    {"ck_order_1", NULL, "check (\"status\" <> 'cancelled' OR \"total\" = 0)"},
+    {"fk_order_user_id", "user_id", "references user"},
 };
 
 const sc_table_desc shop_order_table = {
-    .name = "order",
-    .row_size = sizeof(shop_order),
-    .cols = shop_order_columns,
-    .ncols = 6,
-    .pk = shop_order_pk,
-    .npk = 1,
-    .autoinc = 0,
-    .fkeys = shop_order_fkeys,
-    .nfkeys = 1,
-    .constraints = shop_order_constraints,
-    .nconstraints = 7,
-};
-
-int shop_order_insert(sc_db *db, shop_order *row)
-{
-    return sc_row_insert(db, &shop_order_table, row);
-}
-
-int shop_order_insert_many(sc_db *db, shop_order *rows, size_t n)
-{
-    return sc_row_insert_many(db, &shop_order_table, rows, n);
-}
+    "order", sizeof(shop_order), shop_order_columns, 6, shop_order_pk, 1, 0,
+    shop_order_fkeys, 1, shop_order_constraints, 7, 0};
 
 int shop_order_get(sc_db *db, sc_arena *a, int64_t id, shop_order *out)
 {
@@ -554,43 +276,12 @@ int shop_order_get(sc_db *db, sc_arena *a, int64_t id, shop_order *out)
     return sc_row_get(db, &shop_order_table, a, &key, out);
 }
 
-int shop_order_update(sc_db *db, const shop_order *row)
-{
-    return sc_row_update(db, &shop_order_table, row);
-}
-
-int shop_order_update_cols(sc_db *db, const shop_order *row, uint64_t cols)
-{
-    return sc_row_update_cols(db, &shop_order_table, row, cols);
-}
-
 int shop_order_delete(sc_db *db, int64_t id)
 {
     shop_order key = SHOP_ORDER_INIT;
 
     key.id = id;
     return sc_row_delete(db, &shop_order_table, &key);
-}
-
-int shop_order_update_many(sc_db *db, const shop_order *rows, size_t n,
-                           uint64_t cols)
-{
-    return sc_row_update_many(db, &shop_order_table, rows, n, cols);
-}
-
-int shop_order_delete_many(sc_db *db, const shop_order *rows, size_t n)
-{
-    return sc_row_delete_many(db, &shop_order_table, rows, n);
-}
-
-shop_order_query *shop_order_select(sc_db *db)
-{
-    return (shop_order_query *)sc_query_new(db, &shop_order_table);
-}
-
-void shop_order_query_free(shop_order_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int shop_order_all(shop_order_query *q, sc_arena *a, shop_order_list *out)
@@ -605,26 +296,6 @@ int shop_order_all(shop_order_query *q, sc_arena *a, shop_order_list *out)
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int shop_order_first(shop_order_query *q, sc_arena *a, shop_order *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int shop_order_one(shop_order_query *q, sc_arena *a, shop_order *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int shop_order_count(shop_order_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int shop_order_exists(shop_order_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of shop_order_each() for each untyped row. */
@@ -649,39 +320,6 @@ int shop_order_each(shop_order_query *q, shop_order_fn fn, void *ctx)
     return sc_query_each((sc_query *)q, fn ? shop_order_each_row : NULL, &e);
 }
 
-int shop_order_update_all(shop_order_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int shop_order_delete_all(shop_order_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int shop_order_get_user(sc_db *db, sc_arena *a, const shop_order *row,
-                        shop_user *out)
-{
-    return sc_load_parent(db, a, &shop_order_table, row,
-                          &shop_order_table.fkeys[0], &shop_user_table, out);
-}
-
-int shop_order_list_order_lines(sc_db *db, sc_arena *a, const shop_order *row,
-                                shop_order_line_list *out)
-{
-    sc_row_list list;
-    int rc = sc_load_children(db, a, &shop_order_table, row, 1,
-                              &shop_order_lines_table,
-                              &shop_order_lines_table.fkeys[0],
-                              out ? &list : NULL);
-
-    if (out != NULL) {
-        out->items = rc == SC_OK ? list.rows : NULL;
-        out->len = rc == SC_OK ? list.n : 0;
-    }
-    return rc;
-}
-
 int shop_order_load_order_lines(sc_db *db, sc_arena *a, const shop_order *rows,
                                 size_t n, shop_order_line_list *lists)
 {
@@ -704,17 +342,10 @@ int shop_order_load_order_lines(sc_db *db, sc_arena *a, const shop_order *rows,
 
 /* Table "order_lines". */
 static const sc_column_desc shop_order_lines_columns[] = {
-    {.name = "order_id", .type = SC_TYPE_INT64,
-     .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(shop_order_line, order_id)},
-    {.name = "line", .type = SC_TYPE_INT16,
-     .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(shop_order_line, line)},
-    {.name = "category", .type = SC_TYPE_TEXT, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(shop_order_line, category), .length = 8},
-    {.name = "qty", .type = SC_TYPE_INT32, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(shop_order_line, qty),
-     .dflt = {.kind = SC_DEFAULT_VALUE, .i = 1}},
+    {SC_COL(shop_order_line, order_id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
+    {SC_COL(shop_order_line, line, INT16, SC_COL_NOTNULL | SC_COL_PK)},
+    {SC_COL(shop_order_line, category, TEXT, SC_COL_NOTNULL), .length = 8},
+    {SC_COL(shop_order_line, qty, INT32, SC_COL_NOTNULL), SC_DFLT_INT(1)},
 };
 
 static const unsigned shop_order_lines_pk[] = {0, 1};
@@ -723,63 +354,27 @@ static const char *const shop_order_lines_fk0_target[] = {"id"};
 static const unsigned shop_order_lines_fk1_cols[] = {2};
 static const char *const shop_order_lines_fk1_target[] = {"code"};
 static const sc_fkey_desc shop_order_lines_fkeys[] = {
-    {
-        .name = "fk_order_lines_order_id",
-        .cols = shop_order_lines_fk0_cols,
-        .ncols = 1,
-        .target = "order",
-        .target_cols = shop_order_lines_fk0_target,
-    },
-    {
-        .name = "fk_order_lines_category",
-        .cols = shop_order_lines_fk1_cols,
-        .ncols = 1,
-        .target = "categories",
-        .target_cols = shop_order_lines_fk1_target,
-    },
+    {"fk_order_lines_order_id", shop_order_lines_fk0_cols, 1, "order",
+     shop_order_lines_fk0_target},
+    {"fk_order_lines_category", shop_order_lines_fk1_cols, 1, "categories",
+     shop_order_lines_fk1_target},
 };
 static const sc_constraint_desc shop_order_lines_constraints[] = {
-    {"pk_order_lines", NULL,
-     "primary key"},
-    {"ck_order_lines_line", "line",
-     "a 16-bit integer"},
+    {"pk_order_lines", NULL, "primary key"},
+    {"ck_order_lines_line", "line", "a 16-bit integer"},
     {"ck_order_lines_line_check", "line",
      "check (\"line\" BETWEEN 1 AND 999)"},
-    {"ck_order_lines_category", "category",
-     "at most 8 characters"},
-    {"ck_order_lines_qty", "qty",
-     "a 32-bit integer"},
-    {"ck_order_lines_qty_check", "qty",
-     "check (\"qty\" > 0)"},
-    {"fk_order_lines_order_id", "order_id",
-     "references order"},
-    {"fk_order_lines_category", "category",
-     "references categories"},
+    {"ck_order_lines_category", "category", "at most 8 characters"},
+    {"ck_order_lines_qty", "qty", "a 32-bit integer"},
+    {"ck_order_lines_qty_check", "qty", "check (\"qty\" > 0)"},
+    {"fk_order_lines_order_id", "order_id", "references order"},
+    {"fk_order_lines_category", "category", "references categories"},
 };
 
 const sc_table_desc shop_order_lines_table = {
-    .name = "order_lines",
-    .row_size = sizeof(shop_order_line),
-    .cols = shop_order_lines_columns,
-    .ncols = 4,
-    .pk = shop_order_lines_pk,
-    .npk = 2,
-    .autoinc = -1,
-    .fkeys = shop_order_lines_fkeys,
-    .nfkeys = 2,
-    .constraints = shop_order_lines_constraints,
-    .nconstraints = 8,
-};
-
-int shop_order_lines_insert(sc_db *db, shop_order_line *row)
-{
-    return sc_row_insert(db, &shop_order_lines_table, row);
-}
-
-int shop_order_lines_insert_many(sc_db *db, shop_order_line *rows, size_t n)
-{
-    return sc_row_insert_many(db, &shop_order_lines_table, rows, n);
-}
+    "order_lines", sizeof(shop_order_line), shop_order_lines_columns, 4,
+    shop_order_lines_pk, 2, -1, shop_order_lines_fkeys, 2,
+    shop_order_lines_constraints, 8, 0};
 
 int shop_order_lines_get(sc_db *db, sc_arena *a, int64_t order_id,
                          int16_t line, shop_order_line *out)
@@ -791,17 +386,6 @@ int shop_order_lines_get(sc_db *db, sc_arena *a, int64_t order_id,
     return sc_row_get(db, &shop_order_lines_table, a, &key, out);
 }
 
-int shop_order_lines_update(sc_db *db, const shop_order_line *row)
-{
-    return sc_row_update(db, &shop_order_lines_table, row);
-}
-
-int shop_order_lines_update_cols(sc_db *db, const shop_order_line *row,
-                                 uint64_t cols)
-{
-    return sc_row_update_cols(db, &shop_order_lines_table, row, cols);
-}
-
 int shop_order_lines_delete(sc_db *db, int64_t order_id, int16_t line)
 {
     shop_order_line key = SHOP_ORDER_LINE_INIT;
@@ -809,28 +393,6 @@ int shop_order_lines_delete(sc_db *db, int64_t order_id, int16_t line)
     key.order_id = order_id;
     key.line = line;
     return sc_row_delete(db, &shop_order_lines_table, &key);
-}
-
-int shop_order_lines_update_many(sc_db *db, const shop_order_line *rows,
-                                 size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &shop_order_lines_table, rows, n, cols);
-}
-
-int shop_order_lines_delete_many(sc_db *db, const shop_order_line *rows,
-                                 size_t n)
-{
-    return sc_row_delete_many(db, &shop_order_lines_table, rows, n);
-}
-
-shop_order_lines_query *shop_order_lines_select(sc_db *db)
-{
-    return (shop_order_lines_query *)sc_query_new(db, &shop_order_lines_table);
-}
-
-void shop_order_lines_query_free(shop_order_lines_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int shop_order_lines_all(shop_order_lines_query *q, sc_arena *a,
@@ -846,28 +408,6 @@ int shop_order_lines_all(shop_order_lines_query *q, sc_arena *a,
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int shop_order_lines_first(shop_order_lines_query *q, sc_arena *a,
-                           shop_order_line *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int shop_order_lines_one(shop_order_lines_query *q, sc_arena *a,
-                         shop_order_line *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int shop_order_lines_count(shop_order_lines_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int shop_order_lines_exists(shop_order_lines_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of shop_order_lines_each() for each untyped row. */
@@ -894,72 +434,21 @@ int shop_order_lines_each(shop_order_lines_query *q, shop_order_line_fn fn,
                          &e);
 }
 
-int shop_order_lines_update_all(shop_order_lines_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int shop_order_lines_delete_all(shop_order_lines_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int shop_order_lines_get_order(sc_db *db, sc_arena *a,
-                               const shop_order_line *row, shop_order *out)
-{
-    return sc_load_parent(db, a, &shop_order_lines_table, row,
-                          &shop_order_lines_table.fkeys[0], &shop_order_table,
-                          out);
-}
-
-int shop_order_lines_get_category(sc_db *db, sc_arena *a,
-                                  const shop_order_line *row,
-                                  shop_category *out)
-{
-    return sc_load_parent(db, a, &shop_order_lines_table, row,
-                          &shop_order_lines_table.fkeys[1],
-                          &shop_categories_table, out);
-}
-
 /* Table "boxes". */
 static const sc_column_desc shop_boxes_columns[] = {
-    {.name = "a", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(shop_box, a)},
-    {.name = "b", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(shop_box, b)},
-    {.name = "key", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(shop_box, key)},
+    {SC_COL(shop_box, a, INT64, SC_COL_NOTNULL | SC_COL_PK)},
+    {SC_COL(shop_box, b, INT64, SC_COL_NOTNULL | SC_COL_PK)},
+    {SC_COL(shop_box, key, INT64, SC_COL_NOTNULL | SC_COL_PK)},
 };
 
 static const unsigned shop_boxes_pk[] = {0, 1, 2};
 static const sc_constraint_desc shop_boxes_constraints[] = {
-    {"pk_boxes", NULL,
-     "primary key"},
+    {"pk_boxes", NULL, "primary key"},
 };
 
 const sc_table_desc shop_boxes_table = {
-    .name = "boxes",
-    .row_size = sizeof(shop_box),
-    .cols = shop_boxes_columns,
-    .ncols = 3,
-    .pk = shop_boxes_pk,
-    .npk = 3,
-    .autoinc = -1,
-    .fkeys = NULL,
-    .nfkeys = 0,
-    .constraints = shop_boxes_constraints,
-    .nconstraints = 1,
-};
-
-int shop_boxes_insert(sc_db *db, shop_box *row)
-{
-    return sc_row_insert(db, &shop_boxes_table, row);
-}
-
-int shop_boxes_insert_many(sc_db *db, shop_box *rows, size_t n)
-{
-    return sc_row_insert_many(db, &shop_boxes_table, rows, n);
-}
+    "boxes", sizeof(shop_box), shop_boxes_columns, 3, shop_boxes_pk, 3, -1,
+    NULL, 0, shop_boxes_constraints, 1, 0};
 
 int shop_boxes_get(sc_db *db, sc_arena *a, int64_t a_, int64_t b, int64_t key_,
                    shop_box *out)
@@ -972,16 +461,6 @@ int shop_boxes_get(sc_db *db, sc_arena *a, int64_t a_, int64_t b, int64_t key_,
     return sc_row_get(db, &shop_boxes_table, a, &key, out);
 }
 
-int shop_boxes_update(sc_db *db, const shop_box *row)
-{
-    return sc_row_update(db, &shop_boxes_table, row);
-}
-
-int shop_boxes_update_cols(sc_db *db, const shop_box *row, uint64_t cols)
-{
-    return sc_row_update_cols(db, &shop_boxes_table, row, cols);
-}
-
 int shop_boxes_delete(sc_db *db, int64_t a_, int64_t b, int64_t key_)
 {
     shop_box key = SHOP_BOX_INIT;
@@ -990,27 +469,6 @@ int shop_boxes_delete(sc_db *db, int64_t a_, int64_t b, int64_t key_)
     key.b = b;
     key.key = key_;
     return sc_row_delete(db, &shop_boxes_table, &key);
-}
-
-int shop_boxes_update_many(sc_db *db, const shop_box *rows, size_t n,
-                           uint64_t cols)
-{
-    return sc_row_update_many(db, &shop_boxes_table, rows, n, cols);
-}
-
-int shop_boxes_delete_many(sc_db *db, const shop_box *rows, size_t n)
-{
-    return sc_row_delete_many(db, &shop_boxes_table, rows, n);
-}
-
-shop_boxes_query *shop_boxes_select(sc_db *db)
-{
-    return (shop_boxes_query *)sc_query_new(db, &shop_boxes_table);
-}
-
-void shop_boxes_query_free(shop_boxes_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int shop_boxes_all(shop_boxes_query *q, sc_arena *a, shop_box_list *out)
@@ -1025,26 +483,6 @@ int shop_boxes_all(shop_boxes_query *q, sc_arena *a, shop_box_list *out)
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int shop_boxes_first(shop_boxes_query *q, sc_arena *a, shop_box *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int shop_boxes_one(shop_boxes_query *q, sc_arena *a, shop_box *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int shop_boxes_count(shop_boxes_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int shop_boxes_exists(shop_boxes_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of shop_boxes_each() for each untyped row. */
@@ -1067,16 +505,6 @@ int shop_boxes_each(shop_boxes_query *q, shop_box_fn fn, void *ctx)
     e.fn = fn;
     e.ctx = ctx;
     return sc_query_each((sc_query *)q, fn ? shop_boxes_each_row : NULL, &e);
-}
-
-int shop_boxes_update_all(shop_boxes_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int shop_boxes_delete_all(shop_boxes_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
 }
 
 /* The DDL of the schema for sqlite, one statement per string. */

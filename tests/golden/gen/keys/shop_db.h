@@ -45,7 +45,8 @@ extern "C" {
  * matches no row, and nothing is changed); cols 0 is every column.
  *
  * Queries.  P_select() starts one; the where, order and join macros
- * shape it, given the query or a join handle of the table; a terminal
+ * shape it, given the query or a join handle of the table and a column
+ * and an operator by name (P_where(q, COL, LIKE, "a%")); a terminal
  * runs it (as often as wanted); P_query_free() releases it.  Values are
  * copied when given, and always sent as bound parameters.  Filters after
  * P_or() combine with OR, after P_not() are negated, up to the matching
@@ -57,7 +58,7 @@ extern "C" {
  * each: calls fn with one row at a time, valid during the call only, in
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.  Bulk changes of the matching
- * rows: set the columns to change, then update_all; or delete_all;
+ * rows: P_set() the columns to change, then update_all; or delete_all;
  * *changed receives the row count.
  *
  * Joins along foreign keys: the join handle returned takes the filters,
@@ -70,46 +71,46 @@ extern "C" {
  * kept for the source that calls them.
  */
 
-/* Query handles: per table a query over it and the table joined into
- * another's query.  Both have the member the table's filters check (it is
- * never read: behind a handle is an sc_query), so that a filter takes
- * either, a terminal only the query, and neither a handle of another
- * table. */
+/* Per table its descriptor, and the query handles: a query over it and
+ * the table joined into another's query.  Both have the member the
+ * table's filters check (it is never read: behind a handle is an
+ * sc_query), so that a filter takes either, a terminal only the query,
+ * and neither a handle of another table. */
 typedef struct shop_user_query {
-    char SHOP_USER_;
-    char SHOP_USER_QUERY_;
+    char SHOP_USER_, SHOP_USER_QUERY_;
 } shop_user_query;
 typedef struct shop_user_join {
     char SHOP_USER_;
 } shop_user_join;
+extern const sc_table_desc shop_user_table;
 typedef struct shop_categories_query {
-    char SHOP_CATEGORIES_;
-    char SHOP_CATEGORIES_QUERY_;
+    char SHOP_CATEGORIES_, SHOP_CATEGORIES_QUERY_;
 } shop_categories_query;
 typedef struct shop_categories_join {
     char SHOP_CATEGORIES_;
 } shop_categories_join;
+extern const sc_table_desc shop_categories_table;
 typedef struct shop_order_query {
-    char SHOP_ORDER_;
-    char SHOP_ORDER_QUERY_;
+    char SHOP_ORDER_, SHOP_ORDER_QUERY_;
 } shop_order_query;
 typedef struct shop_order_join {
     char SHOP_ORDER_;
 } shop_order_join;
+extern const sc_table_desc shop_order_table;
 typedef struct shop_order_lines_query {
-    char SHOP_ORDER_LINES_;
-    char SHOP_ORDER_LINES_QUERY_;
+    char SHOP_ORDER_LINES_, SHOP_ORDER_LINES_QUERY_;
 } shop_order_lines_query;
 typedef struct shop_order_lines_join {
     char SHOP_ORDER_LINES_;
 } shop_order_lines_join;
+extern const sc_table_desc shop_order_lines_table;
 typedef struct shop_boxes_query {
-    char SHOP_BOXES_;
-    char SHOP_BOXES_QUERY_;
+    char SHOP_BOXES_, SHOP_BOXES_QUERY_;
 } shop_boxes_query;
 typedef struct shop_boxes_join {
     char SHOP_BOXES_;
 } shop_boxes_join;
+extern const sc_table_desc shop_boxes_table;
 typedef enum shop_status {
     SHOP_STATUS_OPEN      = 0,
     SHOP_STATUS_PAID      = 1,
@@ -126,6 +127,7 @@ static inline const int *shop_status_args_(const shop_status *v)
 {
     return (const int *)(const void *)v;
 }
+#define SC__T_shop_status SC__ENUM(shop_status)
 
 typedef struct shop_user {
     int32_t     id;        /* primary key, set by insert */
@@ -178,18 +180,9 @@ typedef struct shop_order {
 
 /* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
-#define SHOP_ORDER_INIT \
-    {{} /* id */, \
-     {} /* user_id */, \
-     SHOP_STATUS_OPEN /* status */, \
-     0 /* total */, \
-     {} /* placed */, \
-     {} /* has_placed */, \
-     {} /* note */}
+#define SHOP_ORDER_INIT {{}, {}, SHOP_STATUS_OPEN, 0, {}, {}, {}}
 #else
-#define SHOP_ORDER_INIT \
-    {.status = SHOP_STATUS_OPEN, \
-     .total = 0}
+#define SHOP_ORDER_INIT {.status = SHOP_STATUS_OPEN, .total = 0}
 #endif
 
 /* Rows of table "order", as returned by queries. */
@@ -207,11 +200,7 @@ typedef struct shop_order_line {
 
 /* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
-#define SHOP_ORDER_LINE_INIT \
-    {{} /* order_id */, \
-     {} /* line */, \
-     {} /* category */, \
-     1 /* qty */}
+#define SHOP_ORDER_LINE_INIT {{}, {}, {}, 1}
 #else
 #define SHOP_ORDER_LINE_INIT {.qty = 1}
 #endif
@@ -250,125 +239,70 @@ enum {
 };
 
 /* Column bits of "user" for cols (key columns ignored). */
-#define SHOP_USER_ID      (UINT64_C(1) << SHOP_USER_COL_ID)
-#define SHOP_USER_ORDER   (UINT64_C(1) << SHOP_USER_COL_ORDER)
-#define SHOP_USER_EMAIL   (UINT64_C(1) << SHOP_USER_COL_EMAIL)
-#define SHOP_USER_DEFAULT (UINT64_C(1) << SHOP_USER_COL_DEFAULT)
+#define SHOP_USER_ID      SC_BIT(SHOP_USER_COL_ID)
+#define SHOP_USER_ORDER   SC_BIT(SHOP_USER_COL_ORDER)
+#define SHOP_USER_EMAIL   SC_BIT(SHOP_USER_COL_EMAIL)
+#define SHOP_USER_DEFAULT SC_BIT(SHOP_USER_COL_DEFAULT)
 
-/* Table "user": the descriptor, then the row operations.
+/* Table "user": the row operations.
  * The new key is stored in row->id. */
-extern const sc_table_desc shop_user_table;
-int shop_user_insert(sc_db *db, shop_user *row);
-int shop_user_insert_many(sc_db *db, shop_user *rows, size_t n);
+static inline int shop_user_insert(sc_db *db, shop_user *row)
+{
+    return sc_row_insert(db, &shop_user_table, row);
+}
+static inline int shop_user_insert_many(sc_db *db, shop_user *rows, size_t n)
+{
+    return sc_row_insert_many(db, &shop_user_table, rows, n);
+}
 
 int shop_user_get(sc_db *db, sc_arena *a, int32_t id, shop_user *out);
-int shop_user_update(sc_db *db, const shop_user *row);
-int shop_user_update_cols(sc_db *db, const shop_user *row, uint64_t cols);
 int shop_user_delete(sc_db *db, int32_t id);
-int shop_user_update_many(sc_db *db, const shop_user *rows, size_t n,
-                          uint64_t cols);
-int shop_user_delete_many(sc_db *db, const shop_user *rows, size_t n);
+static inline int shop_user_update(sc_db *db, const shop_user *row)
+{
+    return sc_row_update(db, &shop_user_table, row);
+}
+static inline int shop_user_update_cols(sc_db *db, const shop_user *row,
+                                        uint64_t cols)
+{
+    return sc_row_update_cols(db, &shop_user_table, row, cols);
+}
+static inline int shop_user_update_many(sc_db *db, const shop_user *rows,
+                                        size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &shop_user_table, rows, n, cols);
+}
+static inline int shop_user_delete_many(sc_db *db, const shop_user *rows,
+                                        size_t n)
+{
+    return sc_row_delete_many(db, &shop_user_table, rows, n);
+}
 
 /* Queries over table "user". */
-shop_user_query *shop_user_select(sc_db *db);
-void shop_user_query_free(shop_user_query *q);
+#define shop_user_select(db) \
+    ((shop_user_query *)(void *)sc_query_new(db, &shop_user_table))
+#define shop_user_query_free(q) sc_query_free(SC_QUERY_HANDLE(SHOP_USER, q))
 
-/* Column id (int32): filters, order, bulk set. */
-#define shop_user_where_id_eq(q, v) SC_WHERE(SHOP_USER, q, i32, ID, EQ, v)
-#define shop_user_where_id_ne(q, v) SC_WHERE(SHOP_USER, q, i32, ID, NE, v)
-#define shop_user_where_id_lt(q, v) SC_WHERE(SHOP_USER, q, i32, ID, LT, v)
-#define shop_user_where_id_le(q, v) SC_WHERE(SHOP_USER, q, i32, ID, LE, v)
-#define shop_user_where_id_gt(q, v) SC_WHERE(SHOP_USER, q, i32, ID, GT, v)
-#define shop_user_where_id_ge(q, v) SC_WHERE(SHOP_USER, q, i32, ID, GE, v)
-#define shop_user_where_id_in(q, v, n) \
-    SC_WHERE_IN(SHOP_USER, q, i32, ID, IN, v, n)
-#define shop_user_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_USER, q, i32, ID, NOT_IN, v, n)
-#define shop_user_order_by_id(q, dir) SC_ORDER_BY(SHOP_USER, q, ID, dir)
-
-/* Column order (int32, nullable): filters, order, bulk set. */
-#define shop_user_where_order_eq(q, v) \
-    SC_WHERE(SHOP_USER, q, i32, ORDER, EQ, v)
-#define shop_user_where_order_ne(q, v) \
-    SC_WHERE(SHOP_USER, q, i32, ORDER, NE, v)
-#define shop_user_where_order_lt(q, v) \
-    SC_WHERE(SHOP_USER, q, i32, ORDER, LT, v)
-#define shop_user_where_order_le(q, v) \
-    SC_WHERE(SHOP_USER, q, i32, ORDER, LE, v)
-#define shop_user_where_order_gt(q, v) \
-    SC_WHERE(SHOP_USER, q, i32, ORDER, GT, v)
-#define shop_user_where_order_ge(q, v) \
-    SC_WHERE(SHOP_USER, q, i32, ORDER, GE, v)
-#define shop_user_where_order_in(q, v, n) \
-    SC_WHERE_IN(SHOP_USER, q, i32, ORDER, IN, v, n)
-#define shop_user_where_order_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_USER, q, i32, ORDER, NOT_IN, v, n)
-#define shop_user_where_order_is_null(q) \
-    SC_WHERE_NULL(SHOP_USER, q, ORDER, IS_NULL)
-#define shop_user_where_order_is_not_null(q) \
-    SC_WHERE_NULL(SHOP_USER, q, ORDER, IS_NOT_NULL)
-#define shop_user_order_by_order(q, dir) SC_ORDER_BY(SHOP_USER, q, ORDER, dir)
-#define shop_user_update_set_order(q, v) SC_SET(SHOP_USER, q, i32, ORDER, v)
-#define shop_user_update_set_order_null(q) SC_SET_NULL(SHOP_USER, q, ORDER)
-
-/* Column email (varchar(254)): filters, order, bulk set. */
-#define shop_user_where_email_eq(q, v) \
-    SC_WHERE(SHOP_USER, q, text, EMAIL, EQ, v)
-#define shop_user_where_email_ne(q, v) \
-    SC_WHERE(SHOP_USER, q, text, EMAIL, NE, v)
-#define shop_user_where_email_lt(q, v) \
-    SC_WHERE(SHOP_USER, q, text, EMAIL, LT, v)
-#define shop_user_where_email_le(q, v) \
-    SC_WHERE(SHOP_USER, q, text, EMAIL, LE, v)
-#define shop_user_where_email_gt(q, v) \
-    SC_WHERE(SHOP_USER, q, text, EMAIL, GT, v)
-#define shop_user_where_email_ge(q, v) \
-    SC_WHERE(SHOP_USER, q, text, EMAIL, GE, v)
-#define shop_user_where_email_like(q, v) \
-    SC_WHERE(SHOP_USER, q, text, EMAIL, LIKE, v)
-#define shop_user_where_email_ilike(q, v) \
-    SC_WHERE(SHOP_USER, q, text, EMAIL, ILIKE, v)
-#define shop_user_where_email_starts_with(q, v) \
-    SC_WHERE(SHOP_USER, q, text, EMAIL, STARTS_WITH, v)
-#define shop_user_where_email_in(q, v, n) \
-    SC_WHERE_IN(SHOP_USER, q, text, EMAIL, IN, v, n)
-#define shop_user_where_email_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_USER, q, text, EMAIL, NOT_IN, v, n)
-#define shop_user_order_by_email(q, dir) SC_ORDER_BY(SHOP_USER, q, EMAIL, dir)
-#define shop_user_update_set_email(q, v) SC_SET(SHOP_USER, q, text, EMAIL, v)
-
-/* Column default (text, nullable): filters, order, bulk set. */
-#define shop_user_where_default_eq(q, v) \
-    SC_WHERE(SHOP_USER, q, text, DEFAULT, EQ, v)
-#define shop_user_where_default_ne(q, v) \
-    SC_WHERE(SHOP_USER, q, text, DEFAULT, NE, v)
-#define shop_user_where_default_lt(q, v) \
-    SC_WHERE(SHOP_USER, q, text, DEFAULT, LT, v)
-#define shop_user_where_default_le(q, v) \
-    SC_WHERE(SHOP_USER, q, text, DEFAULT, LE, v)
-#define shop_user_where_default_gt(q, v) \
-    SC_WHERE(SHOP_USER, q, text, DEFAULT, GT, v)
-#define shop_user_where_default_ge(q, v) \
-    SC_WHERE(SHOP_USER, q, text, DEFAULT, GE, v)
-#define shop_user_where_default_like(q, v) \
-    SC_WHERE(SHOP_USER, q, text, DEFAULT, LIKE, v)
-#define shop_user_where_default_ilike(q, v) \
-    SC_WHERE(SHOP_USER, q, text, DEFAULT, ILIKE, v)
-#define shop_user_where_default_starts_with(q, v) \
-    SC_WHERE(SHOP_USER, q, text, DEFAULT, STARTS_WITH, v)
-#define shop_user_where_default_in(q, v, n) \
-    SC_WHERE_IN(SHOP_USER, q, text, DEFAULT, IN, v, n)
-#define shop_user_where_default_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_USER, q, text, DEFAULT, NOT_IN, v, n)
-#define shop_user_where_default_is_null(q) \
-    SC_WHERE_NULL(SHOP_USER, q, DEFAULT, IS_NULL)
-#define shop_user_where_default_is_not_null(q) \
-    SC_WHERE_NULL(SHOP_USER, q, DEFAULT, IS_NOT_NULL)
-#define shop_user_order_by_default(q, dir) \
-    SC_ORDER_BY(SHOP_USER, q, DEFAULT, dir)
-#define shop_user_update_set_default(q, v) \
-    SC_SET(SHOP_USER, q, text, DEFAULT, v)
-#define shop_user_update_set_default_null(q) SC_SET_NULL(SHOP_USER, q, DEFAULT)
+/* The columns of "user" in queries: type, nulls, index. */
+#define SHOP_USER_ID_T      i32, KEY, SHOP_USER_COL_ID
+#define SHOP_USER_ORDER_T   i32, NULLABLE, SHOP_USER_COL_ORDER
+#define SHOP_USER_EMAIL_T   text, NOT_NULL, SHOP_USER_COL_EMAIL
+#define SHOP_USER_DEFAULT_T text, NULLABLE, SHOP_USER_COL_DEFAULT
+#define shop_user_where(q, col, op, ...) \
+    SC_WHERE(SHOP_USER, q, SHOP_USER_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define shop_user_where_in(q, col, v, n) \
+    SC_WHERE_IN(SHOP_USER, q, SHOP_USER_##col##_T, SC_OP_IN, v, n)
+#define shop_user_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(SHOP_USER, q, SHOP_USER_##col##_T, SC_OP_NOT_IN, v, n)
+#define shop_user_where_null(q, col) \
+    SC_WHERE_NULL(SHOP_USER, q, SHOP_USER_##col##_T, SC_OP_IS_NULL)
+#define shop_user_where_not_null(q, col) \
+    SC_WHERE_NULL(SHOP_USER, q, SHOP_USER_##col##_T, SC_OP_IS_NOT_NULL)
+#define shop_user_order_by(q, col, dir) \
+    SC_ORDER_BY(SHOP_USER, q, SHOP_USER_##col##_T, dir)
+#define shop_user_set(q, col, ...) \
+    SC_SET(SHOP_USER, q, SHOP_USER_##col##_T, __VA_ARGS__)
+#define shop_user_set_null(q, col) \
+    SC_SET_NULL(SHOP_USER, q, SHOP_USER_##col##_T)
 
 /* Groups and shaping. */
 #define shop_user_or(q) sc_query_begin_or(SC_HANDLE(SHOP_USER, q))
@@ -381,24 +315,39 @@ void shop_user_query_free(shop_user_query *q);
 
 /* Terminals, and bulk changes. */
 int shop_user_all(shop_user_query *q, sc_arena *a, shop_user_list *out);
-int shop_user_first(shop_user_query *q, sc_arena *a, shop_user *out);
-int shop_user_one(shop_user_query *q, sc_arena *a, shop_user *out);
-int shop_user_count(shop_user_query *q, int64_t *n);
-int shop_user_exists(shop_user_query *q, bool *yes);
 typedef int (*shop_user_fn)(void *ctx, const shop_user *row);
 int shop_user_each(shop_user_query *q, shop_user_fn fn, void *ctx);
-int shop_user_update_all(shop_user_query *q, int64_t *changed);
-int shop_user_delete_all(shop_user_query *q, int64_t *changed);
+static inline int shop_user_first(shop_user_query *q, sc_arena *a,
+                                  shop_user *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int shop_user_one(shop_user_query *q, sc_arena *a,
+                                shop_user *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define shop_user_count(q, n) sc_query_count(SC_QUERY_HANDLE(SHOP_USER, q), n)
+#define shop_user_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(SHOP_USER, q), yes)
+#define shop_user_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(SHOP_USER, q), changed)
+#define shop_user_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(SHOP_USER, q), changed)
 
 /* Joins. */
 #define shop_user_join_order(q) \
     SC_JOIN(SHOP_USER, q, shop_order, shop_order, 0, true)
 
 /* Navigation. */
-int shop_user_list_order(sc_db *db, sc_arena *a, const shop_user *row,
-                         shop_order_list *out);
 int shop_user_load_order(sc_db *db, sc_arena *a, const shop_user *rows,
                          size_t n, shop_order_list *lists);
+static inline int shop_user_list_order(sc_db *db, sc_arena *a,
+                                       const shop_user *row,
+                                       shop_order_list *out)
+{
+    return shop_user_load_order(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define shop_user_get_order shop_user_list_order
@@ -410,88 +359,74 @@ enum {
 };
 
 /* Column bits of "categories" for cols (key columns ignored). */
-#define SHOP_CATEGORIES_CODE   (UINT64_C(1) << SHOP_CATEGORIES_COL_CODE)
-#define SHOP_CATEGORIES_PARENT (UINT64_C(1) << SHOP_CATEGORIES_COL_PARENT)
+#define SHOP_CATEGORIES_CODE   SC_BIT(SHOP_CATEGORIES_COL_CODE)
+#define SHOP_CATEGORIES_PARENT SC_BIT(SHOP_CATEGORIES_COL_PARENT)
 
-/* Table "categories": the descriptor, then the row operations. */
-extern const sc_table_desc shop_categories_table;
-int shop_categories_insert(sc_db *db, shop_category *row);
-int shop_categories_insert_many(sc_db *db, shop_category *rows, size_t n);
+/* Table "categories": the row operations. */
+static inline int shop_categories_insert(sc_db *db, shop_category *row)
+{
+    return sc_row_insert(db, &shop_categories_table, row);
+}
+static inline int shop_categories_insert_many(sc_db *db, shop_category *rows,
+                                              size_t n)
+{
+    return sc_row_insert_many(db, &shop_categories_table, rows, n);
+}
 
 int shop_categories_get(sc_db *db, sc_arena *a, const char *code,
                         shop_category *out);
-int shop_categories_update(sc_db *db, const shop_category *row);
-int shop_categories_update_cols(sc_db *db, const shop_category *row,
-                                uint64_t cols);
 int shop_categories_delete(sc_db *db, const char *code);
-int shop_categories_update_many(sc_db *db, const shop_category *rows, size_t n,
-                                uint64_t cols);
-int shop_categories_delete_many(sc_db *db, const shop_category *rows,
-                                size_t n);
+static inline int shop_categories_update(sc_db *db, const shop_category *row)
+{
+    return sc_row_update(db, &shop_categories_table, row);
+}
+static inline int shop_categories_update_cols(sc_db *db,
+                                              const shop_category *row,
+                                              uint64_t cols)
+{
+    return sc_row_update_cols(db, &shop_categories_table, row, cols);
+}
+static inline int shop_categories_update_many(sc_db *db,
+                                              const shop_category *rows,
+                                              size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &shop_categories_table, rows, n, cols);
+}
+static inline int shop_categories_delete_many(sc_db *db,
+                                              const shop_category *rows,
+                                              size_t n)
+{
+    return sc_row_delete_many(db, &shop_categories_table, rows, n);
+}
 
 /* Queries over table "categories". */
-shop_categories_query *shop_categories_select(sc_db *db);
-void shop_categories_query_free(shop_categories_query *q);
+#define shop_categories_select(db) \
+    ((shop_categories_query *)(void *)sc_query_new(db, &shop_categories_table))
+#define shop_categories_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(SHOP_CATEGORIES, q))
 
-/* Column code (varchar(8)): filters, order, bulk set. */
-#define shop_categories_where_code_eq(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, EQ, v)
-#define shop_categories_where_code_ne(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, NE, v)
-#define shop_categories_where_code_lt(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, LT, v)
-#define shop_categories_where_code_le(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, LE, v)
-#define shop_categories_where_code_gt(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, GT, v)
-#define shop_categories_where_code_ge(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, GE, v)
-#define shop_categories_where_code_like(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, LIKE, v)
-#define shop_categories_where_code_ilike(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, ILIKE, v)
-#define shop_categories_where_code_starts_with(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, CODE, STARTS_WITH, v)
-#define shop_categories_where_code_in(q, v, n) \
-    SC_WHERE_IN(SHOP_CATEGORIES, q, text, CODE, IN, v, n)
-#define shop_categories_where_code_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_CATEGORIES, q, text, CODE, NOT_IN, v, n)
-#define shop_categories_order_by_code(q, dir) \
-    SC_ORDER_BY(SHOP_CATEGORIES, q, CODE, dir)
-
-/* Column parent (varchar(8), nullable): filters, order, bulk set. */
-#define shop_categories_where_parent_eq(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, EQ, v)
-#define shop_categories_where_parent_ne(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, NE, v)
-#define shop_categories_where_parent_lt(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, LT, v)
-#define shop_categories_where_parent_le(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, LE, v)
-#define shop_categories_where_parent_gt(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, GT, v)
-#define shop_categories_where_parent_ge(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, GE, v)
-#define shop_categories_where_parent_like(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, LIKE, v)
-#define shop_categories_where_parent_ilike(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, ILIKE, v)
-#define shop_categories_where_parent_starts_with(q, v) \
-    SC_WHERE(SHOP_CATEGORIES, q, text, PARENT, STARTS_WITH, v)
-#define shop_categories_where_parent_in(q, v, n) \
-    SC_WHERE_IN(SHOP_CATEGORIES, q, text, PARENT, IN, v, n)
-#define shop_categories_where_parent_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_CATEGORIES, q, text, PARENT, NOT_IN, v, n)
-#define shop_categories_where_parent_is_null(q) \
-    SC_WHERE_NULL(SHOP_CATEGORIES, q, PARENT, IS_NULL)
-#define shop_categories_where_parent_is_not_null(q) \
-    SC_WHERE_NULL(SHOP_CATEGORIES, q, PARENT, IS_NOT_NULL)
-#define shop_categories_order_by_parent(q, dir) \
-    SC_ORDER_BY(SHOP_CATEGORIES, q, PARENT, dir)
-#define shop_categories_update_set_parent(q, v) \
-    SC_SET(SHOP_CATEGORIES, q, text, PARENT, v)
-#define shop_categories_update_set_parent_null(q) \
-    SC_SET_NULL(SHOP_CATEGORIES, q, PARENT)
+/* The columns of "categories" in queries: type, nulls, index. */
+#define SHOP_CATEGORIES_CODE_T   text, KEY, SHOP_CATEGORIES_COL_CODE
+#define SHOP_CATEGORIES_PARENT_T text, NULLABLE, SHOP_CATEGORIES_COL_PARENT
+#define shop_categories_where(q, col, op, ...) \
+    SC_WHERE(SHOP_CATEGORIES, q, SHOP_CATEGORIES_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define shop_categories_where_in(q, col, v, n) \
+    SC_WHERE_IN(SHOP_CATEGORIES, q, SHOP_CATEGORIES_##col##_T, SC_OP_IN, v, n)
+#define shop_categories_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(SHOP_CATEGORIES, q, SHOP_CATEGORIES_##col##_T, SC_OP_NOT_IN, \
+                v, n)
+#define shop_categories_where_null(q, col) \
+    SC_WHERE_NULL(SHOP_CATEGORIES, q, SHOP_CATEGORIES_##col##_T, SC_OP_IS_NULL)
+#define shop_categories_where_not_null(q, col) \
+    SC_WHERE_NULL(SHOP_CATEGORIES, q, SHOP_CATEGORIES_##col##_T, \
+                  SC_OP_IS_NOT_NULL)
+#define shop_categories_order_by(q, col, dir) \
+    SC_ORDER_BY(SHOP_CATEGORIES, q, SHOP_CATEGORIES_##col##_T, dir)
+#define shop_categories_set(q, col, ...) \
+    SC_SET(SHOP_CATEGORIES, q, SHOP_CATEGORIES_##col##_T, __VA_ARGS__)
+#define shop_categories_set_null(q, col) \
+    SC_SET_NULL(SHOP_CATEGORIES, q, SHOP_CATEGORIES_##col##_T)
 
 /* Groups and shaping. */
 #define shop_categories_or(q) sc_query_begin_or(SC_HANDLE(SHOP_CATEGORIES, q))
@@ -510,17 +445,27 @@ void shop_categories_query_free(shop_categories_query *q);
 /* Terminals, and bulk changes. */
 int shop_categories_all(shop_categories_query *q, sc_arena *a,
                         shop_category_list *out);
-int shop_categories_first(shop_categories_query *q, sc_arena *a,
-                          shop_category *out);
-int shop_categories_one(shop_categories_query *q, sc_arena *a,
-                        shop_category *out);
-int shop_categories_count(shop_categories_query *q, int64_t *n);
-int shop_categories_exists(shop_categories_query *q, bool *yes);
 typedef int (*shop_category_fn)(void *ctx, const shop_category *row);
 int shop_categories_each(shop_categories_query *q, shop_category_fn fn,
                          void *ctx);
-int shop_categories_update_all(shop_categories_query *q, int64_t *changed);
-int shop_categories_delete_all(shop_categories_query *q, int64_t *changed);
+static inline int shop_categories_first(shop_categories_query *q, sc_arena *a,
+                                        shop_category *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int shop_categories_one(shop_categories_query *q, sc_arena *a,
+                                      shop_category *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define shop_categories_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(SHOP_CATEGORIES, q), n)
+#define shop_categories_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(SHOP_CATEGORIES, q), yes)
+#define shop_categories_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(SHOP_CATEGORIES, q), changed)
+#define shop_categories_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(SHOP_CATEGORIES, q), changed)
 
 /* Joins. */
 #define shop_categories_join_parent(q) \
@@ -531,22 +476,31 @@ int shop_categories_delete_all(shop_categories_query *q, int64_t *changed);
     SC_JOIN(SHOP_CATEGORIES, q, shop_order_lines, shop_order_lines, 1, true)
 
 /* Navigation. */
-int shop_categories_get_category_by_parent(sc_db *db, sc_arena *a,
-                                           const shop_category *row,
-                                           shop_category *out);
-int shop_categories_list_categories_by_parent(sc_db *db, sc_arena *a,
-                                              const shop_category *row,
-                                              shop_category_list *out);
+static inline int shop_categories_get_category_by_parent(
+    sc_db *db, sc_arena *a, const shop_category *row, shop_category *out)
+{
+    return sc_load_parent(db, a, &shop_categories_table, row,
+                          &shop_categories_table.fkeys[0],
+                          &shop_categories_table, out);
+}
 int shop_categories_load_categories_by_parent(sc_db *db, sc_arena *a,
                                               const shop_category *rows,
                                               size_t n,
                                               shop_category_list *lists);
-int shop_categories_list_order_lines(sc_db *db, sc_arena *a,
-                                     const shop_category *row,
-                                     shop_order_line_list *out);
+static inline int shop_categories_list_categories_by_parent(
+    sc_db *db, sc_arena *a, const shop_category *row, shop_category_list *out)
+{
+    return shop_categories_load_categories_by_parent(db, a, row, 1, out);
+}
 int shop_categories_load_order_lines(sc_db *db, sc_arena *a,
                                      const shop_category *rows, size_t n,
                                      shop_order_line_list *lists);
+static inline int shop_categories_list_order_lines(sc_db *db, sc_arena *a,
+                                                   const shop_category *row,
+                                                   shop_order_line_list *out)
+{
+    return shop_categories_load_order_lines(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define shop_categories_get_parent shop_categories_get_category_by_parent
@@ -565,153 +519,74 @@ enum {
 };
 
 /* Column bits of "order" for cols (key columns ignored). */
-#define SHOP_ORDER_ID      (UINT64_C(1) << SHOP_ORDER_COL_ID)
-#define SHOP_ORDER_USER_ID (UINT64_C(1) << SHOP_ORDER_COL_USER_ID)
-#define SHOP_ORDER_STATUS  (UINT64_C(1) << SHOP_ORDER_COL_STATUS)
-#define SHOP_ORDER_TOTAL   (UINT64_C(1) << SHOP_ORDER_COL_TOTAL)
-#define SHOP_ORDER_PLACED  (UINT64_C(1) << SHOP_ORDER_COL_PLACED)
-#define SHOP_ORDER_NOTE    (UINT64_C(1) << SHOP_ORDER_COL_NOTE)
+#define SHOP_ORDER_ID      SC_BIT(SHOP_ORDER_COL_ID)
+#define SHOP_ORDER_USER_ID SC_BIT(SHOP_ORDER_COL_USER_ID)
+#define SHOP_ORDER_STATUS  SC_BIT(SHOP_ORDER_COL_STATUS)
+#define SHOP_ORDER_TOTAL   SC_BIT(SHOP_ORDER_COL_TOTAL)
+#define SHOP_ORDER_PLACED  SC_BIT(SHOP_ORDER_COL_PLACED)
+#define SHOP_ORDER_NOTE    SC_BIT(SHOP_ORDER_COL_NOTE)
 
-/* Table "order": the descriptor, then the row operations.
+/* Table "order": the row operations.
  * The new key is stored in row->id. */
-extern const sc_table_desc shop_order_table;
-int shop_order_insert(sc_db *db, shop_order *row);
-int shop_order_insert_many(sc_db *db, shop_order *rows, size_t n);
+static inline int shop_order_insert(sc_db *db, shop_order *row)
+{
+    return sc_row_insert(db, &shop_order_table, row);
+}
+static inline int shop_order_insert_many(sc_db *db, shop_order *rows, size_t n)
+{
+    return sc_row_insert_many(db, &shop_order_table, rows, n);
+}
 
 int shop_order_get(sc_db *db, sc_arena *a, int64_t id, shop_order *out);
-int shop_order_update(sc_db *db, const shop_order *row);
-int shop_order_update_cols(sc_db *db, const shop_order *row, uint64_t cols);
 int shop_order_delete(sc_db *db, int64_t id);
-int shop_order_update_many(sc_db *db, const shop_order *rows, size_t n,
-                           uint64_t cols);
-int shop_order_delete_many(sc_db *db, const shop_order *rows, size_t n);
+static inline int shop_order_update(sc_db *db, const shop_order *row)
+{
+    return sc_row_update(db, &shop_order_table, row);
+}
+static inline int shop_order_update_cols(sc_db *db, const shop_order *row,
+                                         uint64_t cols)
+{
+    return sc_row_update_cols(db, &shop_order_table, row, cols);
+}
+static inline int shop_order_update_many(sc_db *db, const shop_order *rows,
+                                         size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &shop_order_table, rows, n, cols);
+}
+static inline int shop_order_delete_many(sc_db *db, const shop_order *rows,
+                                         size_t n)
+{
+    return sc_row_delete_many(db, &shop_order_table, rows, n);
+}
 
 /* Queries over table "order". */
-shop_order_query *shop_order_select(sc_db *db);
-void shop_order_query_free(shop_order_query *q);
+#define shop_order_select(db) \
+    ((shop_order_query *)(void *)sc_query_new(db, &shop_order_table))
+#define shop_order_query_free(q) sc_query_free(SC_QUERY_HANDLE(SHOP_ORDER, q))
 
-/* Column id (int64): filters, order, bulk set. */
-#define shop_order_where_id_eq(q, v) SC_WHERE(SHOP_ORDER, q, i64, ID, EQ, v)
-#define shop_order_where_id_ne(q, v) SC_WHERE(SHOP_ORDER, q, i64, ID, NE, v)
-#define shop_order_where_id_lt(q, v) SC_WHERE(SHOP_ORDER, q, i64, ID, LT, v)
-#define shop_order_where_id_le(q, v) SC_WHERE(SHOP_ORDER, q, i64, ID, LE, v)
-#define shop_order_where_id_gt(q, v) SC_WHERE(SHOP_ORDER, q, i64, ID, GT, v)
-#define shop_order_where_id_ge(q, v) SC_WHERE(SHOP_ORDER, q, i64, ID, GE, v)
-#define shop_order_where_id_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, i64, ID, IN, v, n)
-#define shop_order_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, i64, ID, NOT_IN, v, n)
-#define shop_order_order_by_id(q, dir) SC_ORDER_BY(SHOP_ORDER, q, ID, dir)
-
-/* Column user_id (int32): filters, order, bulk set. */
-#define shop_order_where_user_id_eq(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, USER_ID, EQ, v)
-#define shop_order_where_user_id_ne(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, USER_ID, NE, v)
-#define shop_order_where_user_id_lt(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, USER_ID, LT, v)
-#define shop_order_where_user_id_le(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, USER_ID, LE, v)
-#define shop_order_where_user_id_gt(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, USER_ID, GT, v)
-#define shop_order_where_user_id_ge(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, USER_ID, GE, v)
-#define shop_order_where_user_id_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, i32, USER_ID, IN, v, n)
-#define shop_order_where_user_id_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, i32, USER_ID, NOT_IN, v, n)
-#define shop_order_order_by_user_id(q, dir) \
-    SC_ORDER_BY(SHOP_ORDER, q, USER_ID, dir)
-#define shop_order_update_set_user_id(q, v) \
-    SC_SET(SHOP_ORDER, q, i32, USER_ID, v)
-
-/* Column status (enum status): filters, order, bulk set. */
-#define shop_order_where_status_eq(q, v) \
-    SC_WHERE(SHOP_ORDER, q, enum, STATUS, EQ, shop_status_arg_(v))
-#define shop_order_where_status_ne(q, v) \
-    SC_WHERE(SHOP_ORDER, q, enum, STATUS, NE, shop_status_arg_(v))
-#define shop_order_where_status_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, enum, STATUS, IN, shop_status_args_(v), n)
-#define shop_order_where_status_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, enum, STATUS, NOT_IN, shop_status_args_(v), n)
-#define shop_order_order_by_status(q, dir) \
-    SC_ORDER_BY(SHOP_ORDER, q, STATUS, dir)
-#define shop_order_update_set_status(q, v) \
-    SC_SET(SHOP_ORDER, q, enum, STATUS, shop_status_arg_(v))
-
-/* Column total (numeric(10,2)): filters, order, bulk set. */
-#define shop_order_where_total_eq(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i64, TOTAL, EQ, v)
-#define shop_order_where_total_ne(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i64, TOTAL, NE, v)
-#define shop_order_where_total_lt(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i64, TOTAL, LT, v)
-#define shop_order_where_total_le(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i64, TOTAL, LE, v)
-#define shop_order_where_total_gt(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i64, TOTAL, GT, v)
-#define shop_order_where_total_ge(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i64, TOTAL, GE, v)
-#define shop_order_where_total_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, i64, TOTAL, IN, v, n)
-#define shop_order_where_total_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, i64, TOTAL, NOT_IN, v, n)
-#define shop_order_order_by_total(q, dir) \
-    SC_ORDER_BY(SHOP_ORDER, q, TOTAL, dir)
-#define shop_order_update_set_total(q, v) SC_SET(SHOP_ORDER, q, i64, TOTAL, v)
-
-/* Column placed (date): filters, order, bulk set. */
-#define shop_order_where_placed_eq(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, PLACED, EQ, v)
-#define shop_order_where_placed_ne(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, PLACED, NE, v)
-#define shop_order_where_placed_lt(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, PLACED, LT, v)
-#define shop_order_where_placed_le(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, PLACED, LE, v)
-#define shop_order_where_placed_gt(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, PLACED, GT, v)
-#define shop_order_where_placed_ge(q, v) \
-    SC_WHERE(SHOP_ORDER, q, i32, PLACED, GE, v)
-#define shop_order_where_placed_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, i32, PLACED, IN, v, n)
-#define shop_order_where_placed_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, i32, PLACED, NOT_IN, v, n)
-#define shop_order_order_by_placed(q, dir) \
-    SC_ORDER_BY(SHOP_ORDER, q, PLACED, dir)
-#define shop_order_update_set_placed(q, v) \
-    SC_SET(SHOP_ORDER, q, i32, PLACED, v)
-
-/* Column note (text, nullable): filters, order, bulk set. */
-#define shop_order_where_note_eq(q, v) \
-    SC_WHERE(SHOP_ORDER, q, text, NOTE, EQ, v)
-#define shop_order_where_note_ne(q, v) \
-    SC_WHERE(SHOP_ORDER, q, text, NOTE, NE, v)
-#define shop_order_where_note_lt(q, v) \
-    SC_WHERE(SHOP_ORDER, q, text, NOTE, LT, v)
-#define shop_order_where_note_le(q, v) \
-    SC_WHERE(SHOP_ORDER, q, text, NOTE, LE, v)
-#define shop_order_where_note_gt(q, v) \
-    SC_WHERE(SHOP_ORDER, q, text, NOTE, GT, v)
-#define shop_order_where_note_ge(q, v) \
-    SC_WHERE(SHOP_ORDER, q, text, NOTE, GE, v)
-#define shop_order_where_note_like(q, v) \
-    SC_WHERE(SHOP_ORDER, q, text, NOTE, LIKE, v)
-#define shop_order_where_note_ilike(q, v) \
-    SC_WHERE(SHOP_ORDER, q, text, NOTE, ILIKE, v)
-#define shop_order_where_note_starts_with(q, v) \
-    SC_WHERE(SHOP_ORDER, q, text, NOTE, STARTS_WITH, v)
-#define shop_order_where_note_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, text, NOTE, IN, v, n)
-#define shop_order_where_note_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER, q, text, NOTE, NOT_IN, v, n)
-#define shop_order_where_note_is_null(q) \
-    SC_WHERE_NULL(SHOP_ORDER, q, NOTE, IS_NULL)
-#define shop_order_where_note_is_not_null(q) \
-    SC_WHERE_NULL(SHOP_ORDER, q, NOTE, IS_NOT_NULL)
-#define shop_order_order_by_note(q, dir) SC_ORDER_BY(SHOP_ORDER, q, NOTE, dir)
-#define shop_order_update_set_note(q, v) SC_SET(SHOP_ORDER, q, text, NOTE, v)
-#define shop_order_update_set_note_null(q) SC_SET_NULL(SHOP_ORDER, q, NOTE)
+/* The columns of "order" in queries: type, nulls, index. */
+#define SHOP_ORDER_ID_T      i64, KEY, SHOP_ORDER_COL_ID
+#define SHOP_ORDER_USER_ID_T i32, NOT_NULL, SHOP_ORDER_COL_USER_ID
+#define SHOP_ORDER_STATUS_T  shop_status, NOT_NULL, SHOP_ORDER_COL_STATUS
+#define SHOP_ORDER_TOTAL_T   numeric, NOT_NULL, SHOP_ORDER_COL_TOTAL
+#define SHOP_ORDER_PLACED_T  date, NOT_NULL, SHOP_ORDER_COL_PLACED
+#define SHOP_ORDER_NOTE_T    text, NULLABLE, SHOP_ORDER_COL_NOTE
+#define shop_order_where(q, col, op, ...) \
+    SC_WHERE(SHOP_ORDER, q, SHOP_ORDER_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define shop_order_where_in(q, col, v, n) \
+    SC_WHERE_IN(SHOP_ORDER, q, SHOP_ORDER_##col##_T, SC_OP_IN, v, n)
+#define shop_order_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(SHOP_ORDER, q, SHOP_ORDER_##col##_T, SC_OP_NOT_IN, v, n)
+#define shop_order_where_null(q, col) \
+    SC_WHERE_NULL(SHOP_ORDER, q, SHOP_ORDER_##col##_T, SC_OP_IS_NULL)
+#define shop_order_where_not_null(q, col) \
+    SC_WHERE_NULL(SHOP_ORDER, q, SHOP_ORDER_##col##_T, SC_OP_IS_NOT_NULL)
+#define shop_order_order_by(q, col, dir) \
+    SC_ORDER_BY(SHOP_ORDER, q, SHOP_ORDER_##col##_T, dir)
+#define shop_order_set(q, col, ...) \
+    SC_SET(SHOP_ORDER, q, SHOP_ORDER_##col##_T, __VA_ARGS__)
+#define shop_order_set_null(q, col) \
+    SC_SET_NULL(SHOP_ORDER, q, SHOP_ORDER_##col##_T)
 
 /* Groups and shaping. */
 #define shop_order_or(q) sc_query_begin_or(SC_HANDLE(SHOP_ORDER, q))
@@ -724,14 +599,26 @@ void shop_order_query_free(shop_order_query *q);
 
 /* Terminals, and bulk changes. */
 int shop_order_all(shop_order_query *q, sc_arena *a, shop_order_list *out);
-int shop_order_first(shop_order_query *q, sc_arena *a, shop_order *out);
-int shop_order_one(shop_order_query *q, sc_arena *a, shop_order *out);
-int shop_order_count(shop_order_query *q, int64_t *n);
-int shop_order_exists(shop_order_query *q, bool *yes);
 typedef int (*shop_order_fn)(void *ctx, const shop_order *row);
 int shop_order_each(shop_order_query *q, shop_order_fn fn, void *ctx);
-int shop_order_update_all(shop_order_query *q, int64_t *changed);
-int shop_order_delete_all(shop_order_query *q, int64_t *changed);
+static inline int shop_order_first(shop_order_query *q, sc_arena *a,
+                                   shop_order *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int shop_order_one(shop_order_query *q, sc_arena *a,
+                                 shop_order *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define shop_order_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(SHOP_ORDER, q), n)
+#define shop_order_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(SHOP_ORDER, q), yes)
+#define shop_order_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(SHOP_ORDER, q), changed)
+#define shop_order_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(SHOP_ORDER, q), changed)
 
 /* Joins. */
 #define shop_order_join_user(q) \
@@ -740,12 +627,20 @@ int shop_order_delete_all(shop_order_query *q, int64_t *changed);
     SC_JOIN(SHOP_ORDER, q, shop_order_lines, shop_order_lines, 0, true)
 
 /* Navigation. */
-int shop_order_get_user(sc_db *db, sc_arena *a, const shop_order *row,
-                        shop_user *out);
-int shop_order_list_order_lines(sc_db *db, sc_arena *a, const shop_order *row,
-                                shop_order_line_list *out);
+static inline int shop_order_get_user(sc_db *db, sc_arena *a,
+                                      const shop_order *row, shop_user *out)
+{
+    return sc_load_parent(db, a, &shop_order_table, row,
+                          &shop_order_table.fkeys[0], &shop_user_table, out);
+}
 int shop_order_load_order_lines(sc_db *db, sc_arena *a, const shop_order *rows,
                                 size_t n, shop_order_line_list *lists);
+static inline int shop_order_list_order_lines(sc_db *db, sc_arena *a,
+                                              const shop_order *row,
+                                              shop_order_line_list *out)
+{
+    return shop_order_load_order_lines(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define shop_order_get_order_lines shop_order_list_order_lines
@@ -759,122 +654,83 @@ enum {
 };
 
 /* Column bits of "order_lines" for cols (key columns ignored). */
-#define SHOP_ORDER_LINES_ORDER_ID \
-    (UINT64_C(1) << SHOP_ORDER_LINES_COL_ORDER_ID)
-#define SHOP_ORDER_LINES_LINE     (UINT64_C(1) << SHOP_ORDER_LINES_COL_LINE)
-#define SHOP_ORDER_LINES_CATEGORY \
-    (UINT64_C(1) << SHOP_ORDER_LINES_COL_CATEGORY)
-#define SHOP_ORDER_LINES_QTY      (UINT64_C(1) << SHOP_ORDER_LINES_COL_QTY)
+#define SHOP_ORDER_LINES_ORDER_ID SC_BIT(SHOP_ORDER_LINES_COL_ORDER_ID)
+#define SHOP_ORDER_LINES_LINE     SC_BIT(SHOP_ORDER_LINES_COL_LINE)
+#define SHOP_ORDER_LINES_CATEGORY SC_BIT(SHOP_ORDER_LINES_COL_CATEGORY)
+#define SHOP_ORDER_LINES_QTY      SC_BIT(SHOP_ORDER_LINES_COL_QTY)
 
-/* Table "order_lines": the descriptor, then the row operations. */
-extern const sc_table_desc shop_order_lines_table;
-int shop_order_lines_insert(sc_db *db, shop_order_line *row);
-int shop_order_lines_insert_many(sc_db *db, shop_order_line *rows, size_t n);
+/* Table "order_lines": the row operations. */
+static inline int shop_order_lines_insert(sc_db *db, shop_order_line *row)
+{
+    return sc_row_insert(db, &shop_order_lines_table, row);
+}
+static inline int shop_order_lines_insert_many(sc_db *db,
+                                               shop_order_line *rows, size_t n)
+{
+    return sc_row_insert_many(db, &shop_order_lines_table, rows, n);
+}
 
 int shop_order_lines_get(sc_db *db, sc_arena *a, int64_t order_id,
                          int16_t line, shop_order_line *out);
-int shop_order_lines_update(sc_db *db, const shop_order_line *row);
-int shop_order_lines_update_cols(sc_db *db, const shop_order_line *row,
-                                 uint64_t cols);
 int shop_order_lines_delete(sc_db *db, int64_t order_id, int16_t line);
-int shop_order_lines_update_many(sc_db *db, const shop_order_line *rows,
-                                 size_t n, uint64_t cols);
-int shop_order_lines_delete_many(sc_db *db, const shop_order_line *rows,
-                                 size_t n);
+static inline int shop_order_lines_update(sc_db *db,
+                                          const shop_order_line *row)
+{
+    return sc_row_update(db, &shop_order_lines_table, row);
+}
+static inline int shop_order_lines_update_cols(sc_db *db,
+                                               const shop_order_line *row,
+                                               uint64_t cols)
+{
+    return sc_row_update_cols(db, &shop_order_lines_table, row, cols);
+}
+static inline int shop_order_lines_update_many(sc_db *db,
+                                               const shop_order_line *rows,
+                                               size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &shop_order_lines_table, rows, n, cols);
+}
+static inline int shop_order_lines_delete_many(sc_db *db,
+                                               const shop_order_line *rows,
+                                               size_t n)
+{
+    return sc_row_delete_many(db, &shop_order_lines_table, rows, n);
+}
 
 /* Queries over table "order_lines". */
-shop_order_lines_query *shop_order_lines_select(sc_db *db);
-void shop_order_lines_query_free(shop_order_lines_query *q);
+#define shop_order_lines_select(db) \
+    ((shop_order_lines_query *)(void *)sc_query_new(db, \
+                                                    &shop_order_lines_table))
+#define shop_order_lines_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(SHOP_ORDER_LINES, q))
 
-/* Column order_id (int64): filters, order, bulk set. */
-#define shop_order_lines_where_order_id_eq(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i64, ORDER_ID, EQ, v)
-#define shop_order_lines_where_order_id_ne(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i64, ORDER_ID, NE, v)
-#define shop_order_lines_where_order_id_lt(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i64, ORDER_ID, LT, v)
-#define shop_order_lines_where_order_id_le(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i64, ORDER_ID, LE, v)
-#define shop_order_lines_where_order_id_gt(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i64, ORDER_ID, GT, v)
-#define shop_order_lines_where_order_id_ge(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i64, ORDER_ID, GE, v)
-#define shop_order_lines_where_order_id_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER_LINES, q, i64, ORDER_ID, IN, v, n)
-#define shop_order_lines_where_order_id_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER_LINES, q, i64, ORDER_ID, NOT_IN, v, n)
-#define shop_order_lines_order_by_order_id(q, dir) \
-    SC_ORDER_BY(SHOP_ORDER_LINES, q, ORDER_ID, dir)
-
-/* Column line (int16): filters, order, bulk set. */
-#define shop_order_lines_where_line_eq(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i16, LINE, EQ, v)
-#define shop_order_lines_where_line_ne(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i16, LINE, NE, v)
-#define shop_order_lines_where_line_lt(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i16, LINE, LT, v)
-#define shop_order_lines_where_line_le(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i16, LINE, LE, v)
-#define shop_order_lines_where_line_gt(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i16, LINE, GT, v)
-#define shop_order_lines_where_line_ge(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i16, LINE, GE, v)
-#define shop_order_lines_where_line_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER_LINES, q, i16, LINE, IN, v, n)
-#define shop_order_lines_where_line_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER_LINES, q, i16, LINE, NOT_IN, v, n)
-#define shop_order_lines_order_by_line(q, dir) \
-    SC_ORDER_BY(SHOP_ORDER_LINES, q, LINE, dir)
-
-/* Column category (varchar(8)): filters, order, bulk set. */
-#define shop_order_lines_where_category_eq(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, EQ, v)
-#define shop_order_lines_where_category_ne(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, NE, v)
-#define shop_order_lines_where_category_lt(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, LT, v)
-#define shop_order_lines_where_category_le(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, LE, v)
-#define shop_order_lines_where_category_gt(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, GT, v)
-#define shop_order_lines_where_category_ge(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, GE, v)
-#define shop_order_lines_where_category_like(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, LIKE, v)
-#define shop_order_lines_where_category_ilike(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, ILIKE, v)
-#define shop_order_lines_where_category_starts_with(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, text, CATEGORY, STARTS_WITH, v)
-#define shop_order_lines_where_category_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER_LINES, q, text, CATEGORY, IN, v, n)
-#define shop_order_lines_where_category_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER_LINES, q, text, CATEGORY, NOT_IN, v, n)
-#define shop_order_lines_order_by_category(q, dir) \
-    SC_ORDER_BY(SHOP_ORDER_LINES, q, CATEGORY, dir)
-#define shop_order_lines_update_set_category(q, v) \
-    SC_SET(SHOP_ORDER_LINES, q, text, CATEGORY, v)
-
-/* Column qty (int32): filters, order, bulk set. */
-#define shop_order_lines_where_qty_eq(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i32, QTY, EQ, v)
-#define shop_order_lines_where_qty_ne(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i32, QTY, NE, v)
-#define shop_order_lines_where_qty_lt(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i32, QTY, LT, v)
-#define shop_order_lines_where_qty_le(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i32, QTY, LE, v)
-#define shop_order_lines_where_qty_gt(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i32, QTY, GT, v)
-#define shop_order_lines_where_qty_ge(q, v) \
-    SC_WHERE(SHOP_ORDER_LINES, q, i32, QTY, GE, v)
-#define shop_order_lines_where_qty_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER_LINES, q, i32, QTY, IN, v, n)
-#define shop_order_lines_where_qty_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_ORDER_LINES, q, i32, QTY, NOT_IN, v, n)
-#define shop_order_lines_order_by_qty(q, dir) \
-    SC_ORDER_BY(SHOP_ORDER_LINES, q, QTY, dir)
-#define shop_order_lines_update_set_qty(q, v) \
-    SC_SET(SHOP_ORDER_LINES, q, i32, QTY, v)
+/* The columns of "order_lines" in queries: type, nulls, index. */
+#define SHOP_ORDER_LINES_ORDER_ID_T i64, KEY, SHOP_ORDER_LINES_COL_ORDER_ID
+#define SHOP_ORDER_LINES_LINE_T     i16, KEY, SHOP_ORDER_LINES_COL_LINE
+#define SHOP_ORDER_LINES_CATEGORY_T \
+    text, NOT_NULL, SHOP_ORDER_LINES_COL_CATEGORY
+#define SHOP_ORDER_LINES_QTY_T      i32, NOT_NULL, SHOP_ORDER_LINES_COL_QTY
+#define shop_order_lines_where(q, col, op, ...) \
+    SC_WHERE(SHOP_ORDER_LINES, q, SHOP_ORDER_LINES_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define shop_order_lines_where_in(q, col, v, n) \
+    SC_WHERE_IN(SHOP_ORDER_LINES, q, SHOP_ORDER_LINES_##col##_T, SC_OP_IN, v, \
+                n)
+#define shop_order_lines_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(SHOP_ORDER_LINES, q, SHOP_ORDER_LINES_##col##_T, \
+                SC_OP_NOT_IN, v, n)
+#define shop_order_lines_where_null(q, col) \
+    SC_WHERE_NULL(SHOP_ORDER_LINES, q, SHOP_ORDER_LINES_##col##_T, \
+                  SC_OP_IS_NULL)
+#define shop_order_lines_where_not_null(q, col) \
+    SC_WHERE_NULL(SHOP_ORDER_LINES, q, SHOP_ORDER_LINES_##col##_T, \
+                  SC_OP_IS_NOT_NULL)
+#define shop_order_lines_order_by(q, col, dir) \
+    SC_ORDER_BY(SHOP_ORDER_LINES, q, SHOP_ORDER_LINES_##col##_T, dir)
+#define shop_order_lines_set(q, col, ...) \
+    SC_SET(SHOP_ORDER_LINES, q, SHOP_ORDER_LINES_##col##_T, __VA_ARGS__)
+#define shop_order_lines_set_null(q, col) \
+    SC_SET_NULL(SHOP_ORDER_LINES, q, SHOP_ORDER_LINES_##col##_T)
 
 /* Groups and shaping. */
 #define shop_order_lines_or(q) \
@@ -894,17 +750,27 @@ void shop_order_lines_query_free(shop_order_lines_query *q);
 /* Terminals, and bulk changes. */
 int shop_order_lines_all(shop_order_lines_query *q, sc_arena *a,
                          shop_order_line_list *out);
-int shop_order_lines_first(shop_order_lines_query *q, sc_arena *a,
-                           shop_order_line *out);
-int shop_order_lines_one(shop_order_lines_query *q, sc_arena *a,
-                         shop_order_line *out);
-int shop_order_lines_count(shop_order_lines_query *q, int64_t *n);
-int shop_order_lines_exists(shop_order_lines_query *q, bool *yes);
 typedef int (*shop_order_line_fn)(void *ctx, const shop_order_line *row);
 int shop_order_lines_each(shop_order_lines_query *q, shop_order_line_fn fn,
                           void *ctx);
-int shop_order_lines_update_all(shop_order_lines_query *q, int64_t *changed);
-int shop_order_lines_delete_all(shop_order_lines_query *q, int64_t *changed);
+static inline int shop_order_lines_first(shop_order_lines_query *q,
+                                         sc_arena *a, shop_order_line *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int shop_order_lines_one(shop_order_lines_query *q, sc_arena *a,
+                                       shop_order_line *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define shop_order_lines_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(SHOP_ORDER_LINES, q), n)
+#define shop_order_lines_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(SHOP_ORDER_LINES, q), yes)
+#define shop_order_lines_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(SHOP_ORDER_LINES, q), changed)
+#define shop_order_lines_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(SHOP_ORDER_LINES, q), changed)
 
 /* Joins. */
 #define shop_order_lines_join_order(q) \
@@ -913,11 +779,22 @@ int shop_order_lines_delete_all(shop_order_lines_query *q, int64_t *changed);
     SC_JOIN(SHOP_ORDER_LINES, q, shop_categories, shop_order_lines, 1, false)
 
 /* Navigation. */
-int shop_order_lines_get_order(sc_db *db, sc_arena *a,
-                               const shop_order_line *row, shop_order *out);
-int shop_order_lines_get_category(sc_db *db, sc_arena *a,
-                                  const shop_order_line *row,
-                                  shop_category *out);
+static inline int shop_order_lines_get_order(sc_db *db, sc_arena *a,
+                                             const shop_order_line *row,
+                                             shop_order *out)
+{
+    return sc_load_parent(db, a, &shop_order_lines_table, row,
+                          &shop_order_lines_table.fkeys[0], &shop_order_table,
+                          out);
+}
+static inline int shop_order_lines_get_category(sc_db *db, sc_arena *a,
+                                                const shop_order_line *row,
+                                                shop_category *out)
+{
+    return sc_load_parent(db, a, &shop_order_lines_table, row,
+                          &shop_order_lines_table.fkeys[1],
+                          &shop_categories_table, out);
+}
 
 /* The columns of table "boxes" by index. */
 enum {
@@ -927,66 +804,68 @@ enum {
 };
 
 /* Column bits of "boxes" for cols (key columns ignored). */
-#define SHOP_BOXES_A   (UINT64_C(1) << SHOP_BOXES_COL_A)
-#define SHOP_BOXES_B   (UINT64_C(1) << SHOP_BOXES_COL_B)
-#define SHOP_BOXES_KEY (UINT64_C(1) << SHOP_BOXES_COL_KEY)
+#define SHOP_BOXES_A   SC_BIT(SHOP_BOXES_COL_A)
+#define SHOP_BOXES_B   SC_BIT(SHOP_BOXES_COL_B)
+#define SHOP_BOXES_KEY SC_BIT(SHOP_BOXES_COL_KEY)
 
-/* Table "boxes": the descriptor, then the row operations. */
-extern const sc_table_desc shop_boxes_table;
-int shop_boxes_insert(sc_db *db, shop_box *row);
-int shop_boxes_insert_many(sc_db *db, shop_box *rows, size_t n);
+/* Table "boxes": the row operations. */
+static inline int shop_boxes_insert(sc_db *db, shop_box *row)
+{
+    return sc_row_insert(db, &shop_boxes_table, row);
+}
+static inline int shop_boxes_insert_many(sc_db *db, shop_box *rows, size_t n)
+{
+    return sc_row_insert_many(db, &shop_boxes_table, rows, n);
+}
 
 int shop_boxes_get(sc_db *db, sc_arena *a, int64_t a_, int64_t b, int64_t key_,
                    shop_box *out);
-int shop_boxes_update(sc_db *db, const shop_box *row);
-int shop_boxes_update_cols(sc_db *db, const shop_box *row, uint64_t cols);
 int shop_boxes_delete(sc_db *db, int64_t a_, int64_t b, int64_t key_);
-int shop_boxes_update_many(sc_db *db, const shop_box *rows, size_t n,
-                           uint64_t cols);
-int shop_boxes_delete_many(sc_db *db, const shop_box *rows, size_t n);
+static inline int shop_boxes_update(sc_db *db, const shop_box *row)
+{
+    return sc_row_update(db, &shop_boxes_table, row);
+}
+static inline int shop_boxes_update_cols(sc_db *db, const shop_box *row,
+                                         uint64_t cols)
+{
+    return sc_row_update_cols(db, &shop_boxes_table, row, cols);
+}
+static inline int shop_boxes_update_many(sc_db *db, const shop_box *rows,
+                                         size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &shop_boxes_table, rows, n, cols);
+}
+static inline int shop_boxes_delete_many(sc_db *db, const shop_box *rows,
+                                         size_t n)
+{
+    return sc_row_delete_many(db, &shop_boxes_table, rows, n);
+}
 
 /* Queries over table "boxes". */
-shop_boxes_query *shop_boxes_select(sc_db *db);
-void shop_boxes_query_free(shop_boxes_query *q);
+#define shop_boxes_select(db) \
+    ((shop_boxes_query *)(void *)sc_query_new(db, &shop_boxes_table))
+#define shop_boxes_query_free(q) sc_query_free(SC_QUERY_HANDLE(SHOP_BOXES, q))
 
-/* Column a (int64): filters, order, bulk set. */
-#define shop_boxes_where_a_eq(q, v) SC_WHERE(SHOP_BOXES, q, i64, A, EQ, v)
-#define shop_boxes_where_a_ne(q, v) SC_WHERE(SHOP_BOXES, q, i64, A, NE, v)
-#define shop_boxes_where_a_lt(q, v) SC_WHERE(SHOP_BOXES, q, i64, A, LT, v)
-#define shop_boxes_where_a_le(q, v) SC_WHERE(SHOP_BOXES, q, i64, A, LE, v)
-#define shop_boxes_where_a_gt(q, v) SC_WHERE(SHOP_BOXES, q, i64, A, GT, v)
-#define shop_boxes_where_a_ge(q, v) SC_WHERE(SHOP_BOXES, q, i64, A, GE, v)
-#define shop_boxes_where_a_in(q, v, n) \
-    SC_WHERE_IN(SHOP_BOXES, q, i64, A, IN, v, n)
-#define shop_boxes_where_a_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_BOXES, q, i64, A, NOT_IN, v, n)
-#define shop_boxes_order_by_a(q, dir) SC_ORDER_BY(SHOP_BOXES, q, A, dir)
-
-/* Column b (int64): filters, order, bulk set. */
-#define shop_boxes_where_b_eq(q, v) SC_WHERE(SHOP_BOXES, q, i64, B, EQ, v)
-#define shop_boxes_where_b_ne(q, v) SC_WHERE(SHOP_BOXES, q, i64, B, NE, v)
-#define shop_boxes_where_b_lt(q, v) SC_WHERE(SHOP_BOXES, q, i64, B, LT, v)
-#define shop_boxes_where_b_le(q, v) SC_WHERE(SHOP_BOXES, q, i64, B, LE, v)
-#define shop_boxes_where_b_gt(q, v) SC_WHERE(SHOP_BOXES, q, i64, B, GT, v)
-#define shop_boxes_where_b_ge(q, v) SC_WHERE(SHOP_BOXES, q, i64, B, GE, v)
-#define shop_boxes_where_b_in(q, v, n) \
-    SC_WHERE_IN(SHOP_BOXES, q, i64, B, IN, v, n)
-#define shop_boxes_where_b_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_BOXES, q, i64, B, NOT_IN, v, n)
-#define shop_boxes_order_by_b(q, dir) SC_ORDER_BY(SHOP_BOXES, q, B, dir)
-
-/* Column key (int64): filters, order, bulk set. */
-#define shop_boxes_where_key_eq(q, v) SC_WHERE(SHOP_BOXES, q, i64, KEY, EQ, v)
-#define shop_boxes_where_key_ne(q, v) SC_WHERE(SHOP_BOXES, q, i64, KEY, NE, v)
-#define shop_boxes_where_key_lt(q, v) SC_WHERE(SHOP_BOXES, q, i64, KEY, LT, v)
-#define shop_boxes_where_key_le(q, v) SC_WHERE(SHOP_BOXES, q, i64, KEY, LE, v)
-#define shop_boxes_where_key_gt(q, v) SC_WHERE(SHOP_BOXES, q, i64, KEY, GT, v)
-#define shop_boxes_where_key_ge(q, v) SC_WHERE(SHOP_BOXES, q, i64, KEY, GE, v)
-#define shop_boxes_where_key_in(q, v, n) \
-    SC_WHERE_IN(SHOP_BOXES, q, i64, KEY, IN, v, n)
-#define shop_boxes_where_key_not_in(q, v, n) \
-    SC_WHERE_IN(SHOP_BOXES, q, i64, KEY, NOT_IN, v, n)
-#define shop_boxes_order_by_key(q, dir) SC_ORDER_BY(SHOP_BOXES, q, KEY, dir)
+/* The columns of "boxes" in queries: type, nulls, index. */
+#define SHOP_BOXES_A_T   i64, KEY, SHOP_BOXES_COL_A
+#define SHOP_BOXES_B_T   i64, KEY, SHOP_BOXES_COL_B
+#define SHOP_BOXES_KEY_T i64, KEY, SHOP_BOXES_COL_KEY
+#define shop_boxes_where(q, col, op, ...) \
+    SC_WHERE(SHOP_BOXES, q, SHOP_BOXES_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define shop_boxes_where_in(q, col, v, n) \
+    SC_WHERE_IN(SHOP_BOXES, q, SHOP_BOXES_##col##_T, SC_OP_IN, v, n)
+#define shop_boxes_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(SHOP_BOXES, q, SHOP_BOXES_##col##_T, SC_OP_NOT_IN, v, n)
+#define shop_boxes_where_null(q, col) \
+    SC_WHERE_NULL(SHOP_BOXES, q, SHOP_BOXES_##col##_T, SC_OP_IS_NULL)
+#define shop_boxes_where_not_null(q, col) \
+    SC_WHERE_NULL(SHOP_BOXES, q, SHOP_BOXES_##col##_T, SC_OP_IS_NOT_NULL)
+#define shop_boxes_order_by(q, col, dir) \
+    SC_ORDER_BY(SHOP_BOXES, q, SHOP_BOXES_##col##_T, dir)
+#define shop_boxes_set(q, col, ...) \
+    SC_SET(SHOP_BOXES, q, SHOP_BOXES_##col##_T, __VA_ARGS__)
+#define shop_boxes_set_null(q, col) \
+    SC_SET_NULL(SHOP_BOXES, q, SHOP_BOXES_##col##_T)
 
 /* Groups and shaping. */
 #define shop_boxes_or(q) sc_query_begin_or(SC_HANDLE(SHOP_BOXES, q))
@@ -999,14 +878,26 @@ void shop_boxes_query_free(shop_boxes_query *q);
 
 /* Terminals, and bulk changes. */
 int shop_boxes_all(shop_boxes_query *q, sc_arena *a, shop_box_list *out);
-int shop_boxes_first(shop_boxes_query *q, sc_arena *a, shop_box *out);
-int shop_boxes_one(shop_boxes_query *q, sc_arena *a, shop_box *out);
-int shop_boxes_count(shop_boxes_query *q, int64_t *n);
-int shop_boxes_exists(shop_boxes_query *q, bool *yes);
 typedef int (*shop_box_fn)(void *ctx, const shop_box *row);
 int shop_boxes_each(shop_boxes_query *q, shop_box_fn fn, void *ctx);
-int shop_boxes_update_all(shop_boxes_query *q, int64_t *changed);
-int shop_boxes_delete_all(shop_boxes_query *q, int64_t *changed);
+static inline int shop_boxes_first(shop_boxes_query *q, sc_arena *a,
+                                   shop_box *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int shop_boxes_one(shop_boxes_query *q, sc_arena *a,
+                                 shop_box *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define shop_boxes_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(SHOP_BOXES, q), n)
+#define shop_boxes_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(SHOP_BOXES, q), yes)
+#define shop_boxes_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(SHOP_BOXES, q), changed)
+#define shop_boxes_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(SHOP_BOXES, q), changed)
 
 /* The whole schema, for sc_schema_create_all() and migrations. */
 extern const sc_schema_desc shop_schema;

@@ -15,35 +15,14 @@ static const sc_enum_desc near_schema_kind_enum = {"schema_kind",
 
 /* Table "search". */
 static const sc_column_desc near_search_columns[] = {
-    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(near_search, id)},
+    {SC_COL(near_search, id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
 };
 
 static const unsigned near_search_pk[] = {0};
 
 const sc_table_desc near_search_table = {
-    .name = "search",
-    .row_size = sizeof(near_search),
-    .cols = near_search_columns,
-    .ncols = 1,
-    .pk = near_search_pk,
-    .npk = 1,
-    .autoinc = -1,
-    .fkeys = NULL,
-    .nfkeys = 0,
-    .constraints = NULL,
-    .nconstraints = 0,
-};
-
-int near_search_insert(sc_db *db, near_search *row)
-{
-    return sc_row_insert(db, &near_search_table, row);
-}
-
-int near_search_insert_many(sc_db *db, near_search *rows, size_t n)
-{
-    return sc_row_insert_many(db, &near_search_table, rows, n);
-}
+    "search", sizeof(near_search), near_search_columns, 1, near_search_pk, 1,
+    -1, NULL, 0, NULL, 0, 0};
 
 int near_search_get(sc_db *db, sc_arena *a, int64_t id, near_search *out)
 {
@@ -53,43 +32,12 @@ int near_search_get(sc_db *db, sc_arena *a, int64_t id, near_search *out)
     return sc_row_get(db, &near_search_table, a, &key, out);
 }
 
-int near_search_update(sc_db *db, const near_search *row)
-{
-    return sc_row_update(db, &near_search_table, row);
-}
-
-int near_search_update_cols(sc_db *db, const near_search *row, uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_search_table, row, cols);
-}
-
 int near_search_delete(sc_db *db, int64_t id)
 {
     near_search key = NEAR_SEARCH_INIT;
 
     key.id = id;
     return sc_row_delete(db, &near_search_table, &key);
-}
-
-int near_search_update_many(sc_db *db, const near_search *rows, size_t n,
-                            uint64_t cols)
-{
-    return sc_row_update_many(db, &near_search_table, rows, n, cols);
-}
-
-int near_search_delete_many(sc_db *db, const near_search *rows, size_t n)
-{
-    return sc_row_delete_many(db, &near_search_table, rows, n);
-}
-
-near_search_query *near_search_select(sc_db *db)
-{
-    return (near_search_query *)sc_query_new(db, &near_search_table);
-}
-
-void near_search_query_free(near_search_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int near_search_all(near_search_query *q, sc_arena *a, near_search_list *out)
@@ -104,26 +52,6 @@ int near_search_all(near_search_query *q, sc_arena *a, near_search_list *out)
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int near_search_first(near_search_query *q, sc_arena *a, near_search *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int near_search_one(near_search_query *q, sc_arena *a, near_search *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int near_search_count(near_search_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int near_search_exists(near_search_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of near_search_each() for each untyped row. */
@@ -146,33 +74,6 @@ int near_search_each(near_search_query *q, near_search_fn fn, void *ctx)
     e.fn = fn;
     e.ctx = ctx;
     return sc_query_each((sc_query *)q, fn ? near_search_each_row : NULL, &e);
-}
-
-int near_search_update_all(near_search_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int near_search_delete_all(near_search_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int near_search_list_search_results(sc_db *db, sc_arena *a,
-                                    const near_search *row,
-                                    near_search_result_list *out)
-{
-    sc_row_list list;
-    int rc = sc_load_children(db, a, &near_search_table, row, 1,
-                              &near_search_results_table,
-                              &near_search_results_table.fkeys[0],
-                              out ? &list : NULL);
-
-    if (out != NULL) {
-        out->items = rc == SC_OK ? list.rows : NULL;
-        out->len = rc == SC_OK ? list.n : 0;
-    }
-    return rc;
 }
 
 int near_search_load_search_results(sc_db *db, sc_arena *a,
@@ -198,54 +99,26 @@ int near_search_load_search_results(sc_db *db, sc_arena *a,
 
 /* Table "search_results". */
 static const sc_column_desc near_search_results_columns[] = {
-    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(near_search_result, id)},
-    {.name = "search_id", .type = SC_TYPE_INT64, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(near_search_result, search_id),
-     .has_offset = offsetof(near_search_result, has_search_id)},
+    {SC_COL(near_search_result, id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
+    {SC_COL(near_search_result, search_id, INT64, SC_COL_HASFLAG),
+     SC_HAS(near_search_result, search_id)},
 };
 
 static const unsigned near_search_results_pk[] = {0};
 static const unsigned near_search_results_fk0_cols[] = {1};
 static const char *const near_search_results_fk0_target[] = {"id"};
 static const sc_fkey_desc near_search_results_fkeys[] = {
-    {
-        .name = "fk_search_results_search_id",
-        .cols = near_search_results_fk0_cols,
-        .ncols = 1,
-        .target = "search",
-        .target_cols = near_search_results_fk0_target,
-    },
+    {"fk_search_results_search_id", near_search_results_fk0_cols, 1, "search",
+     near_search_results_fk0_target},
 };
 static const sc_constraint_desc near_search_results_constraints[] = {
-    {"fk_search_results_search_id", "search_id",
-     "references search"},
+    {"fk_search_results_search_id", "search_id", "references search"},
 };
 
 const sc_table_desc near_search_results_table = {
-    .name = "search_results",
-    .row_size = sizeof(near_search_result),
-    .cols = near_search_results_columns,
-    .ncols = 2,
-    .pk = near_search_results_pk,
-    .npk = 1,
-    .autoinc = -1,
-    .fkeys = near_search_results_fkeys,
-    .nfkeys = 1,
-    .constraints = near_search_results_constraints,
-    .nconstraints = 1,
-};
-
-int near_search_results_insert(sc_db *db, near_search_result *row)
-{
-    return sc_row_insert(db, &near_search_results_table, row);
-}
-
-int near_search_results_insert_many(sc_db *db, near_search_result *rows,
-                                    size_t n)
-{
-    return sc_row_insert_many(db, &near_search_results_table, rows, n);
-}
+    "search_results", sizeof(near_search_result), near_search_results_columns,
+    2, near_search_results_pk, 1, -1, near_search_results_fkeys, 1,
+    near_search_results_constraints, 1, 0};
 
 int near_search_results_get(sc_db *db, sc_arena *a, int64_t id,
                             near_search_result *out)
@@ -256,46 +129,12 @@ int near_search_results_get(sc_db *db, sc_arena *a, int64_t id,
     return sc_row_get(db, &near_search_results_table, a, &key, out);
 }
 
-int near_search_results_update(sc_db *db, const near_search_result *row)
-{
-    return sc_row_update(db, &near_search_results_table, row);
-}
-
-int near_search_results_update_cols(sc_db *db, const near_search_result *row,
-                                    uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_search_results_table, row, cols);
-}
-
 int near_search_results_delete(sc_db *db, int64_t id)
 {
     near_search_result key = NEAR_SEARCH_RESULT_INIT;
 
     key.id = id;
     return sc_row_delete(db, &near_search_results_table, &key);
-}
-
-int near_search_results_update_many(sc_db *db, const near_search_result *rows,
-                                    size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &near_search_results_table, rows, n, cols);
-}
-
-int near_search_results_delete_many(sc_db *db, const near_search_result *rows,
-                                    size_t n)
-{
-    return sc_row_delete_many(db, &near_search_results_table, rows, n);
-}
-
-near_search_results_query *near_search_results_select(sc_db *db)
-{
-    return (near_search_results_query *)sc_query_new(
-        db, &near_search_results_table);
-}
-
-void near_search_results_query_free(near_search_results_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int near_search_results_all(near_search_results_query *q, sc_arena *a,
@@ -311,28 +150,6 @@ int near_search_results_all(near_search_results_query *q, sc_arena *a,
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int near_search_results_first(near_search_results_query *q, sc_arena *a,
-                              near_search_result *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int near_search_results_one(near_search_results_query *q, sc_arena *a,
-                            near_search_result *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int near_search_results_count(near_search_results_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int near_search_results_exists(near_search_results_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of near_search_results_each() for each untyped row.
@@ -360,58 +177,16 @@ int near_search_results_each(near_search_results_query *q,
                          fn ? near_search_results_each_row : NULL, &e);
 }
 
-int near_search_results_update_all(near_search_results_query *q,
-                                   int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int near_search_results_delete_all(near_search_results_query *q,
-                                   int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int near_search_results_get_search(sc_db *db, sc_arena *a,
-                                   const near_search_result *row,
-                                   near_search *out)
-{
-    return sc_load_parent(db, a, &near_search_results_table, row,
-                          &near_search_results_table.fkeys[0],
-                          &near_search_table, out);
-}
-
 /* Table "todo". */
 static const sc_column_desc near_todo_columns[] = {
-    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(near_todo, id)},
+    {SC_COL(near_todo, id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
 };
 
 static const unsigned near_todo_pk[] = {0};
 
 const sc_table_desc near_todo_table = {
-    .name = "todo",
-    .row_size = sizeof(near_todo),
-    .cols = near_todo_columns,
-    .ncols = 1,
-    .pk = near_todo_pk,
-    .npk = 1,
-    .autoinc = -1,
-    .fkeys = NULL,
-    .nfkeys = 0,
-    .constraints = NULL,
-    .nconstraints = 0,
-};
-
-int near_todo_insert(sc_db *db, near_todo *row)
-{
-    return sc_row_insert(db, &near_todo_table, row);
-}
-
-int near_todo_insert_many(sc_db *db, near_todo *rows, size_t n)
-{
-    return sc_row_insert_many(db, &near_todo_table, rows, n);
-}
+    "todo", sizeof(near_todo), near_todo_columns, 1, near_todo_pk, 1, -1, NULL,
+    0, NULL, 0, 0};
 
 int near_todo_get(sc_db *db, sc_arena *a, int64_t id, near_todo *out)
 {
@@ -421,43 +196,12 @@ int near_todo_get(sc_db *db, sc_arena *a, int64_t id, near_todo *out)
     return sc_row_get(db, &near_todo_table, a, &key, out);
 }
 
-int near_todo_update(sc_db *db, const near_todo *row)
-{
-    return sc_row_update(db, &near_todo_table, row);
-}
-
-int near_todo_update_cols(sc_db *db, const near_todo *row, uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_todo_table, row, cols);
-}
-
 int near_todo_delete(sc_db *db, int64_t id)
 {
     near_todo key = NEAR_TODO_INIT;
 
     key.id = id;
     return sc_row_delete(db, &near_todo_table, &key);
-}
-
-int near_todo_update_many(sc_db *db, const near_todo *rows, size_t n,
-                          uint64_t cols)
-{
-    return sc_row_update_many(db, &near_todo_table, rows, n, cols);
-}
-
-int near_todo_delete_many(sc_db *db, const near_todo *rows, size_t n)
-{
-    return sc_row_delete_many(db, &near_todo_table, rows, n);
-}
-
-near_todo_query *near_todo_select(sc_db *db)
-{
-    return (near_todo_query *)sc_query_new(db, &near_todo_table);
-}
-
-void near_todo_query_free(near_todo_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int near_todo_all(near_todo_query *q, sc_arena *a, near_todo_list *out)
@@ -472,26 +216,6 @@ int near_todo_all(near_todo_query *q, sc_arena *a, near_todo_list *out)
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int near_todo_first(near_todo_query *q, sc_arena *a, near_todo *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int near_todo_one(near_todo_query *q, sc_arena *a, near_todo *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int near_todo_count(near_todo_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int near_todo_exists(near_todo_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of near_todo_each() for each untyped row. */
@@ -516,47 +240,16 @@ int near_todo_each(near_todo_query *q, near_todo_fn fn, void *ctx)
     return sc_query_each((sc_query *)q, fn ? near_todo_each_row : NULL, &e);
 }
 
-int near_todo_update_all(near_todo_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int near_todo_delete_all(near_todo_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
 /* Table "todo_listing". */
 static const sc_column_desc near_todo_listing_columns[] = {
-    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(near_todo_listing, id)},
+    {SC_COL(near_todo_listing, id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
 };
 
 static const unsigned near_todo_listing_pk[] = {0};
 
 const sc_table_desc near_todo_listing_table = {
-    .name = "todo_listing",
-    .row_size = sizeof(near_todo_listing),
-    .cols = near_todo_listing_columns,
-    .ncols = 1,
-    .pk = near_todo_listing_pk,
-    .npk = 1,
-    .autoinc = -1,
-    .fkeys = NULL,
-    .nfkeys = 0,
-    .constraints = NULL,
-    .nconstraints = 0,
-};
-
-int near_todo_listing_insert(sc_db *db, near_todo_listing *row)
-{
-    return sc_row_insert(db, &near_todo_listing_table, row);
-}
-
-int near_todo_listing_insert_many(sc_db *db, near_todo_listing *rows, size_t n)
-{
-    return sc_row_insert_many(db, &near_todo_listing_table, rows, n);
-}
+    "todo_listing", sizeof(near_todo_listing), near_todo_listing_columns, 1,
+    near_todo_listing_pk, 1, -1, NULL, 0, NULL, 0, 0};
 
 int near_todo_listing_get(sc_db *db, sc_arena *a, int64_t id,
                           near_todo_listing *out)
@@ -567,46 +260,12 @@ int near_todo_listing_get(sc_db *db, sc_arena *a, int64_t id,
     return sc_row_get(db, &near_todo_listing_table, a, &key, out);
 }
 
-int near_todo_listing_update(sc_db *db, const near_todo_listing *row)
-{
-    return sc_row_update(db, &near_todo_listing_table, row);
-}
-
-int near_todo_listing_update_cols(sc_db *db, const near_todo_listing *row,
-                                  uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_todo_listing_table, row, cols);
-}
-
 int near_todo_listing_delete(sc_db *db, int64_t id)
 {
     near_todo_listing key = NEAR_TODO_LISTING_INIT;
 
     key.id = id;
     return sc_row_delete(db, &near_todo_listing_table, &key);
-}
-
-int near_todo_listing_update_many(sc_db *db, const near_todo_listing *rows,
-                                  size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &near_todo_listing_table, rows, n, cols);
-}
-
-int near_todo_listing_delete_many(sc_db *db, const near_todo_listing *rows,
-                                  size_t n)
-{
-    return sc_row_delete_many(db, &near_todo_listing_table, rows, n);
-}
-
-near_todo_listing_query *near_todo_listing_select(sc_db *db)
-{
-    return (near_todo_listing_query *)sc_query_new(db,
-                                                   &near_todo_listing_table);
-}
-
-void near_todo_listing_query_free(near_todo_listing_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int near_todo_listing_all(near_todo_listing_query *q, sc_arena *a,
@@ -622,28 +281,6 @@ int near_todo_listing_all(near_todo_listing_query *q, sc_arena *a,
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int near_todo_listing_first(near_todo_listing_query *q, sc_arena *a,
-                            near_todo_listing *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int near_todo_listing_one(near_todo_listing_query *q, sc_arena *a,
-                          near_todo_listing *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int near_todo_listing_count(near_todo_listing_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int near_todo_listing_exists(near_todo_listing_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of near_todo_listing_each() for each untyped row.
@@ -671,47 +308,16 @@ int near_todo_listing_each(near_todo_listing_query *q, near_todo_listing_fn fn,
                          &e);
 }
 
-int near_todo_listing_update_all(near_todo_listing_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int near_todo_listing_delete_all(near_todo_listing_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
 /* Table "note". */
 static const sc_column_desc near_note_columns[] = {
-    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(near_note, id)},
+    {SC_COL(near_note, id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
 };
 
 static const unsigned near_note_pk[] = {0};
 
 const sc_table_desc near_note_table = {
-    .name = "note",
-    .row_size = sizeof(near_note),
-    .cols = near_note_columns,
-    .ncols = 1,
-    .pk = near_note_pk,
-    .npk = 1,
-    .autoinc = -1,
-    .fkeys = NULL,
-    .nfkeys = 0,
-    .constraints = NULL,
-    .nconstraints = 0,
-};
-
-int near_note_insert(sc_db *db, near_note *row)
-{
-    return sc_row_insert(db, &near_note_table, row);
-}
-
-int near_note_insert_many(sc_db *db, near_note *rows, size_t n)
-{
-    return sc_row_insert_many(db, &near_note_table, rows, n);
-}
+    "note", sizeof(near_note), near_note_columns, 1, near_note_pk, 1, -1, NULL,
+    0, NULL, 0, 0};
 
 int near_note_get(sc_db *db, sc_arena *a, int64_t id, near_note *out)
 {
@@ -721,43 +327,12 @@ int near_note_get(sc_db *db, sc_arena *a, int64_t id, near_note *out)
     return sc_row_get(db, &near_note_table, a, &key, out);
 }
 
-int near_note_update(sc_db *db, const near_note *row)
-{
-    return sc_row_update(db, &near_note_table, row);
-}
-
-int near_note_update_cols(sc_db *db, const near_note *row, uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_note_table, row, cols);
-}
-
 int near_note_delete(sc_db *db, int64_t id)
 {
     near_note key = NEAR_NOTE_INIT;
 
     key.id = id;
     return sc_row_delete(db, &near_note_table, &key);
-}
-
-int near_note_update_many(sc_db *db, const near_note *rows, size_t n,
-                          uint64_t cols)
-{
-    return sc_row_update_many(db, &near_note_table, rows, n, cols);
-}
-
-int near_note_delete_many(sc_db *db, const near_note *rows, size_t n)
-{
-    return sc_row_delete_many(db, &near_note_table, rows, n);
-}
-
-near_note_query *near_note_select(sc_db *db)
-{
-    return (near_note_query *)sc_query_new(db, &near_note_table);
-}
-
-void near_note_query_free(near_note_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int near_note_all(near_note_query *q, sc_arena *a, near_note_list *out)
@@ -772,26 +347,6 @@ int near_note_all(near_note_query *q, sc_arena *a, near_note_list *out)
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int near_note_first(near_note_query *q, sc_arena *a, near_note *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int near_note_one(near_note_query *q, sc_arena *a, near_note *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int near_note_count(near_note_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int near_note_exists(near_note_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of near_note_each() for each untyped row. */
@@ -816,47 +371,16 @@ int near_note_each(near_note_query *q, near_note_fn fn, void *ctx)
     return sc_query_each((sc_query *)q, fn ? near_note_each_row : NULL, &e);
 }
 
-int near_note_update_all(near_note_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int near_note_delete_all(near_note_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
 /* Table "note_fun". */
 static const sc_column_desc near_note_fun_columns[] = {
-    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(near_note_fun, id)},
+    {SC_COL(near_note_fun, id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
 };
 
 static const unsigned near_note_fun_pk[] = {0};
 
 const sc_table_desc near_note_fun_table = {
-    .name = "note_fun",
-    .row_size = sizeof(near_note_fun),
-    .cols = near_note_fun_columns,
-    .ncols = 1,
-    .pk = near_note_fun_pk,
-    .npk = 1,
-    .autoinc = -1,
-    .fkeys = NULL,
-    .nfkeys = 0,
-    .constraints = NULL,
-    .nconstraints = 0,
-};
-
-int near_note_fun_insert(sc_db *db, near_note_fun *row)
-{
-    return sc_row_insert(db, &near_note_fun_table, row);
-}
-
-int near_note_fun_insert_many(sc_db *db, near_note_fun *rows, size_t n)
-{
-    return sc_row_insert_many(db, &near_note_fun_table, rows, n);
-}
+    "note_fun", sizeof(near_note_fun), near_note_fun_columns, 1,
+    near_note_fun_pk, 1, -1, NULL, 0, NULL, 0, 0};
 
 int near_note_fun_get(sc_db *db, sc_arena *a, int64_t id, near_note_fun *out)
 {
@@ -866,44 +390,12 @@ int near_note_fun_get(sc_db *db, sc_arena *a, int64_t id, near_note_fun *out)
     return sc_row_get(db, &near_note_fun_table, a, &key, out);
 }
 
-int near_note_fun_update(sc_db *db, const near_note_fun *row)
-{
-    return sc_row_update(db, &near_note_fun_table, row);
-}
-
-int near_note_fun_update_cols(sc_db *db, const near_note_fun *row,
-                              uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_note_fun_table, row, cols);
-}
-
 int near_note_fun_delete(sc_db *db, int64_t id)
 {
     near_note_fun key = NEAR_NOTE_FUN_INIT;
 
     key.id = id;
     return sc_row_delete(db, &near_note_fun_table, &key);
-}
-
-int near_note_fun_update_many(sc_db *db, const near_note_fun *rows, size_t n,
-                              uint64_t cols)
-{
-    return sc_row_update_many(db, &near_note_fun_table, rows, n, cols);
-}
-
-int near_note_fun_delete_many(sc_db *db, const near_note_fun *rows, size_t n)
-{
-    return sc_row_delete_many(db, &near_note_fun_table, rows, n);
-}
-
-near_note_fun_query *near_note_fun_select(sc_db *db)
-{
-    return (near_note_fun_query *)sc_query_new(db, &near_note_fun_table);
-}
-
-void near_note_fun_query_free(near_note_fun_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int near_note_fun_all(near_note_fun_query *q, sc_arena *a,
@@ -919,27 +411,6 @@ int near_note_fun_all(near_note_fun_query *q, sc_arena *a,
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int near_note_fun_first(near_note_fun_query *q, sc_arena *a,
-                        near_note_fun *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int near_note_fun_one(near_note_fun_query *q, sc_arena *a, near_note_fun *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int near_note_fun_count(near_note_fun_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int near_note_fun_exists(near_note_fun_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of near_note_fun_each() for each untyped row. */
@@ -965,86 +436,38 @@ int near_note_fun_each(near_note_fun_query *q, near_note_fun_fn fn, void *ctx)
                          &e);
 }
 
-int near_note_fun_update_all(near_note_fun_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int near_note_fun_delete_all(near_note_fun_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
 /* Table "points". */
 static const sc_column_desc near_points_columns[] = {
-    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(near_point, id)},
-    {.name = "x", .type = SC_TYPE_INT32, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(near_point, x),
-     .has_offset = offsetof(near_point, has_x)},
-    {.name = "x_in", .type = SC_TYPE_INT32, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(near_point, x_in),
-     .has_offset = offsetof(near_point, has_x_in)},
-    {.name = "x_note", .type = SC_TYPE_INT32, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(near_point, x_note),
-     .has_offset = offsetof(near_point, has_x_note)},
-    {.name = "y", .type = SC_TYPE_INT32, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(near_point, y),
-     .has_offset = offsetof(near_point, has_y)},
-    {.name = "y_is", .type = SC_TYPE_INT32, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(near_point, y_is),
-     .has_offset = offsetof(near_point, has_y_is)},
-    {.name = "total", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(near_point, total)},
-    {.name = "has_total", .type = SC_TYPE_BOOL, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(near_point, has_total),
-     .has_offset = offsetof(near_point, has_has_total)},
-    {.name = "kind", .type = SC_TYPE_ENUM, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(near_point, kind), .enm = &near_schema_kind_enum,
-     .dflt = {.kind = SC_DEFAULT_VALUE, .i = 0}},
+    {SC_COL(near_point, id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
+    {SC_COL(near_point, x, INT32, SC_COL_HASFLAG), SC_HAS(near_point, x)},
+    {SC_COL(near_point, x_in, INT32, SC_COL_HASFLAG),
+     SC_HAS(near_point, x_in)},
+    {SC_COL(near_point, x_note, INT32, SC_COL_HASFLAG),
+     SC_HAS(near_point, x_note)},
+    {SC_COL(near_point, y, INT32, SC_COL_HASFLAG), SC_HAS(near_point, y)},
+    {SC_COL(near_point, y_is, INT32, SC_COL_HASFLAG),
+     SC_HAS(near_point, y_is)},
+    {SC_COL(near_point, total, INT64, SC_COL_NOTNULL)},
+    {SC_COL(near_point, has_total, BOOL, SC_COL_HASFLAG),
+     SC_HAS(near_point, has_total)},
+    {SC_COL(near_point, kind, ENUM, SC_COL_NOTNULL),
+     .enm = &near_schema_kind_enum, SC_DFLT_INT(0)},
 };
 
 static const unsigned near_points_pk[] = {0};
 static const sc_constraint_desc near_points_constraints[] = {
-    {"ck_points_x", "x",
-     "a 32-bit integer"},
-    {"ck_points_x_in", "x_in",
-     "a 32-bit integer"},
-    {"ck_points_x_note", "x_note",
-     "a 32-bit integer"},
-    {"ck_points_y", "y",
-     "a 32-bit integer"},
-    {"ck_points_y_is", "y_is",
-     "a 32-bit integer"},
-    {"ck_points_has_total", "has_total",
-     "0 or 1"},
-    {"ck_points_kind", "kind",
-     "one of 'plain', 'wide'"},
+    {"ck_points_x", "x", "a 32-bit integer"},
+    {"ck_points_x_in", "x_in", "a 32-bit integer"},
+    {"ck_points_x_note", "x_note", "a 32-bit integer"},
+    {"ck_points_y", "y", "a 32-bit integer"},
+    {"ck_points_y_is", "y_is", "a 32-bit integer"},
+    {"ck_points_has_total", "has_total", "0 or 1"},
+    {"ck_points_kind", "kind", "one of 'plain', 'wide'"},
 };
 
 const sc_table_desc near_points_table = {
-    .name = "points",
-    .row_size = sizeof(near_point),
-    .cols = near_points_columns,
-    .ncols = 9,
-    .pk = near_points_pk,
-    .npk = 1,
-    .autoinc = -1,
-    .fkeys = NULL,
-    .nfkeys = 0,
-    .constraints = near_points_constraints,
-    .nconstraints = 7,
-};
-
-int near_points_insert(sc_db *db, near_point *row)
-{
-    return sc_row_insert(db, &near_points_table, row);
-}
-
-int near_points_insert_many(sc_db *db, near_point *rows, size_t n)
-{
-    return sc_row_insert_many(db, &near_points_table, rows, n);
-}
+    "points", sizeof(near_point), near_points_columns, 9, near_points_pk, 1,
+    -1, NULL, 0, near_points_constraints, 7, 0};
 
 int near_points_get(sc_db *db, sc_arena *a, int64_t id, near_point *out)
 {
@@ -1054,43 +477,12 @@ int near_points_get(sc_db *db, sc_arena *a, int64_t id, near_point *out)
     return sc_row_get(db, &near_points_table, a, &key, out);
 }
 
-int near_points_update(sc_db *db, const near_point *row)
-{
-    return sc_row_update(db, &near_points_table, row);
-}
-
-int near_points_update_cols(sc_db *db, const near_point *row, uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_points_table, row, cols);
-}
-
 int near_points_delete(sc_db *db, int64_t id)
 {
     near_point key = NEAR_POINT_INIT;
 
     key.id = id;
     return sc_row_delete(db, &near_points_table, &key);
-}
-
-int near_points_update_many(sc_db *db, const near_point *rows, size_t n,
-                            uint64_t cols)
-{
-    return sc_row_update_many(db, &near_points_table, rows, n, cols);
-}
-
-int near_points_delete_many(sc_db *db, const near_point *rows, size_t n)
-{
-    return sc_row_delete_many(db, &near_points_table, rows, n);
-}
-
-near_points_query *near_points_select(sc_db *db)
-{
-    return (near_points_query *)sc_query_new(db, &near_points_table);
-}
-
-void near_points_query_free(near_points_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int near_points_all(near_points_query *q, sc_arena *a, near_point_list *out)
@@ -1105,26 +497,6 @@ int near_points_all(near_points_query *q, sc_arena *a, near_point_list *out)
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int near_points_first(near_points_query *q, sc_arena *a, near_point *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int near_points_one(near_points_query *q, sc_arena *a, near_point *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int near_points_count(near_points_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int near_points_exists(near_points_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of near_points_each() for each untyped row. */
@@ -1149,47 +521,16 @@ int near_points_each(near_points_query *q, near_point_fn fn, void *ctx)
     return sc_query_each((sc_query *)q, fn ? near_points_each_row : NULL, &e);
 }
 
-int near_points_update_all(near_points_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int near_points_delete_all(near_points_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
 /* Table "users". */
 static const sc_column_desc near_users_columns[] = {
-    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(near_user, id)},
+    {SC_COL(near_user, id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
 };
 
 static const unsigned near_users_pk[] = {0};
 
 const sc_table_desc near_users_table = {
-    .name = "users",
-    .row_size = sizeof(near_user),
-    .cols = near_users_columns,
-    .ncols = 1,
-    .pk = near_users_pk,
-    .npk = 1,
-    .autoinc = -1,
-    .fkeys = NULL,
-    .nfkeys = 0,
-    .constraints = NULL,
-    .nconstraints = 0,
-};
-
-int near_users_insert(sc_db *db, near_user *row)
-{
-    return sc_row_insert(db, &near_users_table, row);
-}
-
-int near_users_insert_many(sc_db *db, near_user *rows, size_t n)
-{
-    return sc_row_insert_many(db, &near_users_table, rows, n);
-}
+    "users", sizeof(near_user), near_users_columns, 1, near_users_pk, 1, -1,
+    NULL, 0, NULL, 0, 0};
 
 int near_users_get(sc_db *db, sc_arena *a, int64_t id, near_user *out)
 {
@@ -1199,43 +540,12 @@ int near_users_get(sc_db *db, sc_arena *a, int64_t id, near_user *out)
     return sc_row_get(db, &near_users_table, a, &key, out);
 }
 
-int near_users_update(sc_db *db, const near_user *row)
-{
-    return sc_row_update(db, &near_users_table, row);
-}
-
-int near_users_update_cols(sc_db *db, const near_user *row, uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_users_table, row, cols);
-}
-
 int near_users_delete(sc_db *db, int64_t id)
 {
     near_user key = NEAR_USER_INIT;
 
     key.id = id;
     return sc_row_delete(db, &near_users_table, &key);
-}
-
-int near_users_update_many(sc_db *db, const near_user *rows, size_t n,
-                           uint64_t cols)
-{
-    return sc_row_update_many(db, &near_users_table, rows, n, cols);
-}
-
-int near_users_delete_many(sc_db *db, const near_user *rows, size_t n)
-{
-    return sc_row_delete_many(db, &near_users_table, rows, n);
-}
-
-near_users_query *near_users_select(sc_db *db)
-{
-    return (near_users_query *)sc_query_new(db, &near_users_table);
-}
-
-void near_users_query_free(near_users_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int near_users_all(near_users_query *q, sc_arena *a, near_user_list *out)
@@ -1250,26 +560,6 @@ int near_users_all(near_users_query *q, sc_arena *a, near_user_list *out)
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int near_users_first(near_users_query *q, sc_arena *a, near_user *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int near_users_one(near_users_query *q, sc_arena *a, near_user *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int near_users_count(near_users_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int near_users_exists(near_users_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of near_users_each() for each untyped row. */
@@ -1294,47 +584,16 @@ int near_users_each(near_users_query *q, near_user_fn fn, void *ctx)
     return sc_query_each((sc_query *)q, fn ? near_users_each_row : NULL, &e);
 }
 
-int near_users_update_all(near_users_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int near_users_delete_all(near_users_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
 /* Table "users_pkey". */
 static const sc_column_desc near_users_pkey_columns[] = {
-    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(near_users_pkey, id)},
+    {SC_COL(near_users_pkey, id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
 };
 
 static const unsigned near_users_pkey_pk[] = {0};
 
 const sc_table_desc near_users_pkey_table = {
-    .name = "users_pkey",
-    .row_size = sizeof(near_users_pkey),
-    .cols = near_users_pkey_columns,
-    .ncols = 1,
-    .pk = near_users_pkey_pk,
-    .npk = 1,
-    .autoinc = -1,
-    .fkeys = NULL,
-    .nfkeys = 0,
-    .constraints = NULL,
-    .nconstraints = 0,
-};
-
-int near_users_pkey_insert(sc_db *db, near_users_pkey *row)
-{
-    return sc_row_insert(db, &near_users_pkey_table, row);
-}
-
-int near_users_pkey_insert_many(sc_db *db, near_users_pkey *rows, size_t n)
-{
-    return sc_row_insert_many(db, &near_users_pkey_table, rows, n);
-}
+    "users_pkey", sizeof(near_users_pkey), near_users_pkey_columns, 1,
+    near_users_pkey_pk, 1, -1, NULL, 0, NULL, 0, 0};
 
 int near_users_pkey_get(sc_db *db, sc_arena *a, int64_t id,
                         near_users_pkey *out)
@@ -1345,45 +604,12 @@ int near_users_pkey_get(sc_db *db, sc_arena *a, int64_t id,
     return sc_row_get(db, &near_users_pkey_table, a, &key, out);
 }
 
-int near_users_pkey_update(sc_db *db, const near_users_pkey *row)
-{
-    return sc_row_update(db, &near_users_pkey_table, row);
-}
-
-int near_users_pkey_update_cols(sc_db *db, const near_users_pkey *row,
-                                uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_users_pkey_table, row, cols);
-}
-
 int near_users_pkey_delete(sc_db *db, int64_t id)
 {
     near_users_pkey key = NEAR_USERS_PKEY_INIT;
 
     key.id = id;
     return sc_row_delete(db, &near_users_pkey_table, &key);
-}
-
-int near_users_pkey_update_many(sc_db *db, const near_users_pkey *rows,
-                                size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &near_users_pkey_table, rows, n, cols);
-}
-
-int near_users_pkey_delete_many(sc_db *db, const near_users_pkey *rows,
-                                size_t n)
-{
-    return sc_row_delete_many(db, &near_users_pkey_table, rows, n);
-}
-
-near_users_pkey_query *near_users_pkey_select(sc_db *db)
-{
-    return (near_users_pkey_query *)sc_query_new(db, &near_users_pkey_table);
-}
-
-void near_users_pkey_query_free(near_users_pkey_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int near_users_pkey_all(near_users_pkey_query *q, sc_arena *a,
@@ -1399,28 +625,6 @@ int near_users_pkey_all(near_users_pkey_query *q, sc_arena *a,
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int near_users_pkey_first(near_users_pkey_query *q, sc_arena *a,
-                          near_users_pkey *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int near_users_pkey_one(near_users_pkey_query *q, sc_arena *a,
-                        near_users_pkey *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int near_users_pkey_count(near_users_pkey_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int near_users_pkey_exists(near_users_pkey_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of near_users_pkey_each() for each untyped row. */
@@ -1447,47 +651,16 @@ int near_users_pkey_each(near_users_pkey_query *q, near_users_pkey_fn fn,
                          &e);
 }
 
-int near_users_pkey_update_all(near_users_pkey_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int near_users_pkey_delete_all(near_users_pkey_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
 /* Table "products". */
 static const sc_column_desc near_products_columns[] = {
-    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(near_product, id)},
+    {SC_COL(near_product, id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
 };
 
 static const unsigned near_products_pk[] = {0};
 
 const sc_table_desc near_products_table = {
-    .name = "products",
-    .row_size = sizeof(near_product),
-    .cols = near_products_columns,
-    .ncols = 1,
-    .pk = near_products_pk,
-    .npk = 1,
-    .autoinc = -1,
-    .fkeys = NULL,
-    .nfkeys = 0,
-    .constraints = NULL,
-    .nconstraints = 0,
-};
-
-int near_products_insert(sc_db *db, near_product *row)
-{
-    return sc_row_insert(db, &near_products_table, row);
-}
-
-int near_products_insert_many(sc_db *db, near_product *rows, size_t n)
-{
-    return sc_row_insert_many(db, &near_products_table, rows, n);
-}
+    "products", sizeof(near_product), near_products_columns, 1,
+    near_products_pk, 1, -1, NULL, 0, NULL, 0, 0};
 
 int near_products_get(sc_db *db, sc_arena *a, int64_t id, near_product *out)
 {
@@ -1497,44 +670,12 @@ int near_products_get(sc_db *db, sc_arena *a, int64_t id, near_product *out)
     return sc_row_get(db, &near_products_table, a, &key, out);
 }
 
-int near_products_update(sc_db *db, const near_product *row)
-{
-    return sc_row_update(db, &near_products_table, row);
-}
-
-int near_products_update_cols(sc_db *db, const near_product *row,
-                              uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_products_table, row, cols);
-}
-
 int near_products_delete(sc_db *db, int64_t id)
 {
     near_product key = NEAR_PRODUCT_INIT;
 
     key.id = id;
     return sc_row_delete(db, &near_products_table, &key);
-}
-
-int near_products_update_many(sc_db *db, const near_product *rows, size_t n,
-                              uint64_t cols)
-{
-    return sc_row_update_many(db, &near_products_table, rows, n, cols);
-}
-
-int near_products_delete_many(sc_db *db, const near_product *rows, size_t n)
-{
-    return sc_row_delete_many(db, &near_products_table, rows, n);
-}
-
-near_products_query *near_products_select(sc_db *db)
-{
-    return (near_products_query *)sc_query_new(db, &near_products_table);
-}
-
-void near_products_query_free(near_products_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int near_products_all(near_products_query *q, sc_arena *a,
@@ -1550,26 +691,6 @@ int near_products_all(near_products_query *q, sc_arena *a,
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int near_products_first(near_products_query *q, sc_arena *a, near_product *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int near_products_one(near_products_query *q, sc_arena *a, near_product *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int near_products_count(near_products_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int near_products_exists(near_products_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of near_products_each() for each untyped row. */
@@ -1595,31 +716,6 @@ int near_products_each(near_products_query *q, near_product_fn fn, void *ctx)
                          &e);
 }
 
-int near_products_update_all(near_products_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int near_products_delete_all(near_products_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int near_products_list_carts(sc_db *db, sc_arena *a, const near_product *row,
-                             near_cart_list *out)
-{
-    sc_row_list list;
-    int rc = sc_load_children(db, a, &near_products_table, row, 1,
-                              &near_carts_table, &near_carts_table.fkeys[0],
-                              out ? &list : NULL);
-
-    if (out != NULL) {
-        out->items = rc == SC_OK ? list.rows : NULL;
-        out->len = rc == SC_OK ? list.n : 0;
-    }
-    return rc;
-}
-
 int near_products_load_carts(sc_db *db, sc_arena *a, const near_product *rows,
                              size_t n, near_cart_list *lists)
 {
@@ -1642,53 +738,25 @@ int near_products_load_carts(sc_db *db, sc_arena *a, const near_product *rows,
 
 /* Table "carts". */
 static const sc_column_desc near_carts_columns[] = {
-    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(near_cart, id)},
-    {.name = "item_id", .type = SC_TYPE_INT64, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(near_cart, item_id),
-     .has_offset = offsetof(near_cart, has_item_id)},
+    {SC_COL(near_cart, id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
+    {SC_COL(near_cart, item_id, INT64, SC_COL_HASFLAG),
+     SC_HAS(near_cart, item_id)},
 };
 
 static const unsigned near_carts_pk[] = {0};
 static const unsigned near_carts_fk0_cols[] = {1};
 static const char *const near_carts_fk0_target[] = {"id"};
 static const sc_fkey_desc near_carts_fkeys[] = {
-    {
-        .name = "fk_carts_item_id",
-        .cols = near_carts_fk0_cols,
-        .ncols = 1,
-        .target = "products",
-        .target_cols = near_carts_fk0_target,
-    },
+    {"fk_carts_item_id", near_carts_fk0_cols, 1, "products",
+     near_carts_fk0_target},
 };
 static const sc_constraint_desc near_carts_constraints[] = {
-    {"fk_carts_item_id", "item_id",
-     "references products"},
+    {"fk_carts_item_id", "item_id", "references products"},
 };
 
 const sc_table_desc near_carts_table = {
-    .name = "carts",
-    .row_size = sizeof(near_cart),
-    .cols = near_carts_columns,
-    .ncols = 2,
-    .pk = near_carts_pk,
-    .npk = 1,
-    .autoinc = -1,
-    .fkeys = near_carts_fkeys,
-    .nfkeys = 1,
-    .constraints = near_carts_constraints,
-    .nconstraints = 1,
-};
-
-int near_carts_insert(sc_db *db, near_cart *row)
-{
-    return sc_row_insert(db, &near_carts_table, row);
-}
-
-int near_carts_insert_many(sc_db *db, near_cart *rows, size_t n)
-{
-    return sc_row_insert_many(db, &near_carts_table, rows, n);
-}
+    "carts", sizeof(near_cart), near_carts_columns, 2, near_carts_pk, 1, -1,
+    near_carts_fkeys, 1, near_carts_constraints, 1, 0};
 
 int near_carts_get(sc_db *db, sc_arena *a, int64_t id, near_cart *out)
 {
@@ -1698,43 +766,12 @@ int near_carts_get(sc_db *db, sc_arena *a, int64_t id, near_cart *out)
     return sc_row_get(db, &near_carts_table, a, &key, out);
 }
 
-int near_carts_update(sc_db *db, const near_cart *row)
-{
-    return sc_row_update(db, &near_carts_table, row);
-}
-
-int near_carts_update_cols(sc_db *db, const near_cart *row, uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_carts_table, row, cols);
-}
-
 int near_carts_delete(sc_db *db, int64_t id)
 {
     near_cart key = NEAR_CART_INIT;
 
     key.id = id;
     return sc_row_delete(db, &near_carts_table, &key);
-}
-
-int near_carts_update_many(sc_db *db, const near_cart *rows, size_t n,
-                           uint64_t cols)
-{
-    return sc_row_update_many(db, &near_carts_table, rows, n, cols);
-}
-
-int near_carts_delete_many(sc_db *db, const near_cart *rows, size_t n)
-{
-    return sc_row_delete_many(db, &near_carts_table, rows, n);
-}
-
-near_carts_query *near_carts_select(sc_db *db)
-{
-    return (near_carts_query *)sc_query_new(db, &near_carts_table);
-}
-
-void near_carts_query_free(near_carts_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int near_carts_all(near_carts_query *q, sc_arena *a, near_cart_list *out)
@@ -1749,26 +786,6 @@ int near_carts_all(near_carts_query *q, sc_arena *a, near_cart_list *out)
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int near_carts_first(near_carts_query *q, sc_arena *a, near_cart *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int near_carts_one(near_carts_query *q, sc_arena *a, near_cart *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int near_carts_count(near_carts_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int near_carts_exists(near_carts_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of near_carts_each() for each untyped row. */
@@ -1793,39 +810,6 @@ int near_carts_each(near_carts_query *q, near_cart_fn fn, void *ctx)
     return sc_query_each((sc_query *)q, fn ? near_carts_each_row : NULL, &e);
 }
 
-int near_carts_update_all(near_carts_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int near_carts_delete_all(near_carts_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int near_carts_get_product(sc_db *db, sc_arena *a, const near_cart *row,
-                           near_product *out)
-{
-    return sc_load_parent(db, a, &near_carts_table, row,
-                          &near_carts_table.fkeys[0], &near_products_table,
-                          out);
-}
-
-int near_carts_list_items(sc_db *db, sc_arena *a, const near_cart *row,
-                          near_item_list *out)
-{
-    sc_row_list list;
-    int rc = sc_load_children(db, a, &near_carts_table, row, 1,
-                              &near_items_table, &near_items_table.fkeys[0],
-                              out ? &list : NULL);
-
-    if (out != NULL) {
-        out->items = rc == SC_OK ? list.rows : NULL;
-        out->len = rc == SC_OK ? list.n : 0;
-    }
-    return rc;
-}
-
 int near_carts_load_items(sc_db *db, sc_arena *a, const near_cart *rows,
                           size_t n, near_item_list *lists)
 {
@@ -1847,53 +831,25 @@ int near_carts_load_items(sc_db *db, sc_arena *a, const near_cart *rows,
 
 /* Table "items". */
 static const sc_column_desc near_items_columns[] = {
-    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(near_item, id)},
-    {.name = "cart_id", .type = SC_TYPE_INT64, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(near_item, cart_id),
-     .has_offset = offsetof(near_item, has_cart_id)},
+    {SC_COL(near_item, id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
+    {SC_COL(near_item, cart_id, INT64, SC_COL_HASFLAG),
+     SC_HAS(near_item, cart_id)},
 };
 
 static const unsigned near_items_pk[] = {0};
 static const unsigned near_items_fk0_cols[] = {1};
 static const char *const near_items_fk0_target[] = {"id"};
 static const sc_fkey_desc near_items_fkeys[] = {
-    {
-        .name = "fk_items_cart_id",
-        .cols = near_items_fk0_cols,
-        .ncols = 1,
-        .target = "carts",
-        .target_cols = near_items_fk0_target,
-    },
+    {"fk_items_cart_id", near_items_fk0_cols, 1, "carts",
+     near_items_fk0_target},
 };
 static const sc_constraint_desc near_items_constraints[] = {
-    {"fk_items_cart_id", "cart_id",
-     "references carts"},
+    {"fk_items_cart_id", "cart_id", "references carts"},
 };
 
 const sc_table_desc near_items_table = {
-    .name = "items",
-    .row_size = sizeof(near_item),
-    .cols = near_items_columns,
-    .ncols = 2,
-    .pk = near_items_pk,
-    .npk = 1,
-    .autoinc = -1,
-    .fkeys = near_items_fkeys,
-    .nfkeys = 1,
-    .constraints = near_items_constraints,
-    .nconstraints = 1,
-};
-
-int near_items_insert(sc_db *db, near_item *row)
-{
-    return sc_row_insert(db, &near_items_table, row);
-}
-
-int near_items_insert_many(sc_db *db, near_item *rows, size_t n)
-{
-    return sc_row_insert_many(db, &near_items_table, rows, n);
-}
+    "items", sizeof(near_item), near_items_columns, 2, near_items_pk, 1, -1,
+    near_items_fkeys, 1, near_items_constraints, 1, 0};
 
 int near_items_get(sc_db *db, sc_arena *a, int64_t id, near_item *out)
 {
@@ -1903,43 +859,12 @@ int near_items_get(sc_db *db, sc_arena *a, int64_t id, near_item *out)
     return sc_row_get(db, &near_items_table, a, &key, out);
 }
 
-int near_items_update(sc_db *db, const near_item *row)
-{
-    return sc_row_update(db, &near_items_table, row);
-}
-
-int near_items_update_cols(sc_db *db, const near_item *row, uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_items_table, row, cols);
-}
-
 int near_items_delete(sc_db *db, int64_t id)
 {
     near_item key = NEAR_ITEM_INIT;
 
     key.id = id;
     return sc_row_delete(db, &near_items_table, &key);
-}
-
-int near_items_update_many(sc_db *db, const near_item *rows, size_t n,
-                           uint64_t cols)
-{
-    return sc_row_update_many(db, &near_items_table, rows, n, cols);
-}
-
-int near_items_delete_many(sc_db *db, const near_item *rows, size_t n)
-{
-    return sc_row_delete_many(db, &near_items_table, rows, n);
-}
-
-near_items_query *near_items_select(sc_db *db)
-{
-    return (near_items_query *)sc_query_new(db, &near_items_table);
-}
-
-void near_items_query_free(near_items_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int near_items_all(near_items_query *q, sc_arena *a, near_item_list *out)
@@ -1954,26 +879,6 @@ int near_items_all(near_items_query *q, sc_arena *a, near_item_list *out)
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int near_items_first(near_items_query *q, sc_arena *a, near_item *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int near_items_one(near_items_query *q, sc_arena *a, near_item *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int near_items_count(near_items_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int near_items_exists(near_items_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of near_items_each() for each untyped row. */
@@ -1998,54 +903,16 @@ int near_items_each(near_items_query *q, near_item_fn fn, void *ctx)
     return sc_query_each((sc_query *)q, fn ? near_items_each_row : NULL, &e);
 }
 
-int near_items_update_all(near_items_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int near_items_delete_all(near_items_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int near_items_get_cart(sc_db *db, sc_arena *a, const near_item *row,
-                        near_cart *out)
-{
-    return sc_load_parent(db, a, &near_items_table, row,
-                          &near_items_table.fkeys[0], &near_carts_table, out);
-}
-
 /* Table "films". */
 static const sc_column_desc near_films_columns[] = {
-    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(near_film, id)},
+    {SC_COL(near_film, id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
 };
 
 static const unsigned near_films_pk[] = {0};
 
 const sc_table_desc near_films_table = {
-    .name = "films",
-    .row_size = sizeof(near_film),
-    .cols = near_films_columns,
-    .ncols = 1,
-    .pk = near_films_pk,
-    .npk = 1,
-    .autoinc = -1,
-    .fkeys = NULL,
-    .nfkeys = 0,
-    .constraints = NULL,
-    .nconstraints = 0,
-};
-
-int near_films_insert(sc_db *db, near_film *row)
-{
-    return sc_row_insert(db, &near_films_table, row);
-}
-
-int near_films_insert_many(sc_db *db, near_film *rows, size_t n)
-{
-    return sc_row_insert_many(db, &near_films_table, rows, n);
-}
+    "films", sizeof(near_film), near_films_columns, 1, near_films_pk, 1, -1,
+    NULL, 0, NULL, 0, 0};
 
 int near_films_get(sc_db *db, sc_arena *a, int64_t id, near_film *out)
 {
@@ -2055,43 +922,12 @@ int near_films_get(sc_db *db, sc_arena *a, int64_t id, near_film *out)
     return sc_row_get(db, &near_films_table, a, &key, out);
 }
 
-int near_films_update(sc_db *db, const near_film *row)
-{
-    return sc_row_update(db, &near_films_table, row);
-}
-
-int near_films_update_cols(sc_db *db, const near_film *row, uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_films_table, row, cols);
-}
-
 int near_films_delete(sc_db *db, int64_t id)
 {
     near_film key = NEAR_FILM_INIT;
 
     key.id = id;
     return sc_row_delete(db, &near_films_table, &key);
-}
-
-int near_films_update_many(sc_db *db, const near_film *rows, size_t n,
-                           uint64_t cols)
-{
-    return sc_row_update_many(db, &near_films_table, rows, n, cols);
-}
-
-int near_films_delete_many(sc_db *db, const near_film *rows, size_t n)
-{
-    return sc_row_delete_many(db, &near_films_table, rows, n);
-}
-
-near_films_query *near_films_select(sc_db *db)
-{
-    return (near_films_query *)sc_query_new(db, &near_films_table);
-}
-
-void near_films_query_free(near_films_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int near_films_all(near_films_query *q, sc_arena *a, near_film_list *out)
@@ -2106,26 +942,6 @@ int near_films_all(near_films_query *q, sc_arena *a, near_film_list *out)
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int near_films_first(near_films_query *q, sc_arena *a, near_film *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int near_films_one(near_films_query *q, sc_arena *a, near_film *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int near_films_count(near_films_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int near_films_exists(near_films_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of near_films_each() for each untyped row. */
@@ -2150,33 +966,6 @@ int near_films_each(near_films_query *q, near_film_fn fn, void *ctx)
     return sc_query_each((sc_query *)q, fn ? near_films_each_row : NULL, &e);
 }
 
-int near_films_update_all(near_films_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int near_films_delete_all(near_films_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int near_films_list_film_cast_by_film(sc_db *db, sc_arena *a,
-                                      const near_film *row,
-                                      near_film_cast_list *out)
-{
-    sc_row_list list;
-    int rc = sc_load_children(db, a, &near_films_table, row, 1,
-                              &near_film_cast_table,
-                              &near_film_cast_table.fkeys[0],
-                              out ? &list : NULL);
-
-    if (out != NULL) {
-        out->items = rc == SC_OK ? list.rows : NULL;
-        out->len = rc == SC_OK ? list.n : 0;
-    }
-    return rc;
-}
-
 int near_films_load_film_cast_by_film(sc_db *db, sc_arena *a,
                                       const near_film *rows, size_t n,
                                       near_film_cast_list *lists)
@@ -2194,23 +983,6 @@ int near_films_load_film_cast_by_film(sc_db *db, sc_arena *a,
     for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
-
-int near_films_list_film_cast_by_film_2(sc_db *db, sc_arena *a,
-                                        const near_film *row,
-                                        near_film_cast_list *out)
-{
-    sc_row_list list;
-    int rc = sc_load_children(db, a, &near_films_table, row, 1,
-                              &near_film_cast_table,
-                              &near_film_cast_table.fkeys[1],
-                              out ? &list : NULL);
-
-    if (out != NULL) {
-        out->items = rc == SC_OK ? list.rows : NULL;
-        out->len = rc == SC_OK ? list.n : 0;
     }
     return rc;
 }
@@ -2238,11 +1010,9 @@ int near_films_load_film_cast_by_film_2(sc_db *db, sc_arena *a,
 
 /* Table "film_cast". */
 static const sc_column_desc near_film_cast_columns[] = {
-    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(near_film_cast, id)},
-    {.name = "film", .type = SC_TYPE_INT64, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(near_film_cast, film),
-     .has_offset = offsetof(near_film_cast, has_film)},
+    {SC_COL(near_film_cast, id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
+    {SC_COL(near_film_cast, film, INT64, SC_COL_HASFLAG),
+     SC_HAS(near_film_cast, film)},
 };
 
 static const unsigned near_film_cast_pk[] = {0};
@@ -2251,51 +1021,20 @@ static const char *const near_film_cast_fk0_target[] = {"id"};
 static const unsigned near_film_cast_fk1_cols[] = {1};
 static const char *const near_film_cast_fk1_target[] = {"id"};
 static const sc_fkey_desc near_film_cast_fkeys[] = {
-    {
-        .name = "fk_film_cast_film",
-        .cols = near_film_cast_fk0_cols,
-        .ncols = 1,
-        .target = "films",
-        .target_cols = near_film_cast_fk0_target,
-    },
-    {
-        .name = "fk_cast_film",
-        .cols = near_film_cast_fk1_cols,
-        .ncols = 1,
-        .target = "films",
-        .target_cols = near_film_cast_fk1_target,
-    },
+    {"fk_film_cast_film", near_film_cast_fk0_cols, 1, "films",
+     near_film_cast_fk0_target},
+    {"fk_cast_film", near_film_cast_fk1_cols, 1, "films",
+     near_film_cast_fk1_target},
 };
 static const sc_constraint_desc near_film_cast_constraints[] = {
-    {"fk_film_cast_film", "film",
-     "references films"},
-    {"fk_cast_film", "film",
-     "references films"},
+    {"fk_film_cast_film", "film", "references films"},
+    {"fk_cast_film", "film", "references films"},
 };
 
 const sc_table_desc near_film_cast_table = {
-    .name = "film_cast",
-    .row_size = sizeof(near_film_cast),
-    .cols = near_film_cast_columns,
-    .ncols = 2,
-    .pk = near_film_cast_pk,
-    .npk = 1,
-    .autoinc = -1,
-    .fkeys = near_film_cast_fkeys,
-    .nfkeys = 2,
-    .constraints = near_film_cast_constraints,
-    .nconstraints = 2,
-};
-
-int near_film_cast_insert(sc_db *db, near_film_cast *row)
-{
-    return sc_row_insert(db, &near_film_cast_table, row);
-}
-
-int near_film_cast_insert_many(sc_db *db, near_film_cast *rows, size_t n)
-{
-    return sc_row_insert_many(db, &near_film_cast_table, rows, n);
-}
+    "film_cast", sizeof(near_film_cast), near_film_cast_columns, 2,
+    near_film_cast_pk, 1, -1, near_film_cast_fkeys, 2,
+    near_film_cast_constraints, 2, 0};
 
 int near_film_cast_get(sc_db *db, sc_arena *a, int64_t id, near_film_cast *out)
 {
@@ -2305,44 +1044,12 @@ int near_film_cast_get(sc_db *db, sc_arena *a, int64_t id, near_film_cast *out)
     return sc_row_get(db, &near_film_cast_table, a, &key, out);
 }
 
-int near_film_cast_update(sc_db *db, const near_film_cast *row)
-{
-    return sc_row_update(db, &near_film_cast_table, row);
-}
-
-int near_film_cast_update_cols(sc_db *db, const near_film_cast *row,
-                               uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_film_cast_table, row, cols);
-}
-
 int near_film_cast_delete(sc_db *db, int64_t id)
 {
     near_film_cast key = NEAR_FILM_CAST_INIT;
 
     key.id = id;
     return sc_row_delete(db, &near_film_cast_table, &key);
-}
-
-int near_film_cast_update_many(sc_db *db, const near_film_cast *rows, size_t n,
-                               uint64_t cols)
-{
-    return sc_row_update_many(db, &near_film_cast_table, rows, n, cols);
-}
-
-int near_film_cast_delete_many(sc_db *db, const near_film_cast *rows, size_t n)
-{
-    return sc_row_delete_many(db, &near_film_cast_table, rows, n);
-}
-
-near_film_cast_query *near_film_cast_select(sc_db *db)
-{
-    return (near_film_cast_query *)sc_query_new(db, &near_film_cast_table);
-}
-
-void near_film_cast_query_free(near_film_cast_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int near_film_cast_all(near_film_cast_query *q, sc_arena *a,
@@ -2358,28 +1065,6 @@ int near_film_cast_all(near_film_cast_query *q, sc_arena *a,
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int near_film_cast_first(near_film_cast_query *q, sc_arena *a,
-                         near_film_cast *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int near_film_cast_one(near_film_cast_query *q, sc_arena *a,
-                       near_film_cast *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int near_film_cast_count(near_film_cast_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int near_film_cast_exists(near_film_cast_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of near_film_cast_each() for each untyped row. */
@@ -2404,33 +1089,6 @@ int near_film_cast_each(near_film_cast_query *q, near_film_cast_fn fn,
     e.ctx = ctx;
     return sc_query_each((sc_query *)q, fn ? near_film_cast_each_row : NULL,
                          &e);
-}
-
-int near_film_cast_update_all(near_film_cast_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int near_film_cast_delete_all(near_film_cast_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int near_film_cast_get_film_by_film(sc_db *db, sc_arena *a,
-                                    const near_film_cast *row, near_film *out)
-{
-    return sc_load_parent(db, a, &near_film_cast_table, row,
-                          &near_film_cast_table.fkeys[0], &near_films_table,
-                          out);
-}
-
-int near_film_cast_get_film_by_film_2(sc_db *db, sc_arena *a,
-                                      const near_film_cast *row,
-                                      near_film *out)
-{
-    return sc_load_parent(db, a, &near_film_cast_table, row,
-                          &near_film_cast_table.fkeys[1], &near_films_table,
-                          out);
 }
 
 /* The DDL of the schema for sqlite, one statement per string. */

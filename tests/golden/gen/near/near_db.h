@@ -45,7 +45,8 @@ extern "C" {
  * matches no row, and nothing is changed); cols 0 is every column.
  *
  * Queries.  P_select() starts one; the where, order and join macros
- * shape it, given the query or a join handle of the table; a terminal
+ * shape it, given the query or a join handle of the table and a column
+ * and an operator by name (P_where(q, COL, LIKE, "a%")); a terminal
  * runs it (as often as wanted); P_query_free() releases it.  Values are
  * copied when given, and always sent as bound parameters.  Filters after
  * P_or() combine with OR, after P_not() are negated, up to the matching
@@ -57,7 +58,7 @@ extern "C" {
  * each: calls fn with one row at a time, valid during the call only, in
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.  Bulk changes of the matching
- * rows: set the columns to change, then update_all; or delete_all;
+ * rows: P_set() the columns to change, then update_all; or delete_all;
  * *changed receives the row count.
  *
  * Joins along foreign keys: the join handle returned takes the filters,
@@ -70,109 +71,109 @@ extern "C" {
  * kept for the source that calls them.
  */
 
-/* Query handles: per table a query over it and the table joined into
- * another's query.  Both have the member the table's filters check (it is
- * never read: behind a handle is an sc_query), so that a filter takes
- * either, a terminal only the query, and neither a handle of another
- * table. */
+/* Per table its descriptor, and the query handles: a query over it and
+ * the table joined into another's query.  Both have the member the
+ * table's filters check (it is never read: behind a handle is an
+ * sc_query), so that a filter takes either, a terminal only the query,
+ * and neither a handle of another table. */
 typedef struct near_search_query {
-    char NEAR_SEARCH_;
-    char NEAR_SEARCH_QUERY_;
+    char NEAR_SEARCH_, NEAR_SEARCH_QUERY_;
 } near_search_query;
 typedef struct near_search_join {
     char NEAR_SEARCH_;
 } near_search_join;
+extern const sc_table_desc near_search_table;
 typedef struct near_search_results_query {
-    char NEAR_SEARCH_RESULTS_;
-    char NEAR_SEARCH_RESULTS_QUERY_;
+    char NEAR_SEARCH_RESULTS_, NEAR_SEARCH_RESULTS_QUERY_;
 } near_search_results_query;
 typedef struct near_search_results_join {
     char NEAR_SEARCH_RESULTS_;
 } near_search_results_join;
+extern const sc_table_desc near_search_results_table;
 typedef struct near_todo_query {
-    char NEAR_TODO_;
-    char NEAR_TODO_QUERY_;
+    char NEAR_TODO_, NEAR_TODO_QUERY_;
 } near_todo_query;
 typedef struct near_todo_join {
     char NEAR_TODO_;
 } near_todo_join;
+extern const sc_table_desc near_todo_table;
 typedef struct near_todo_listing_query {
-    char NEAR_TODO_LISTING_;
-    char NEAR_TODO_LISTING_QUERY_;
+    char NEAR_TODO_LISTING_, NEAR_TODO_LISTING_QUERY_;
 } near_todo_listing_query;
 typedef struct near_todo_listing_join {
     char NEAR_TODO_LISTING_;
 } near_todo_listing_join;
+extern const sc_table_desc near_todo_listing_table;
 typedef struct near_note_query {
-    char NEAR_NOTE_;
-    char NEAR_NOTE_QUERY_;
+    char NEAR_NOTE_, NEAR_NOTE_QUERY_;
 } near_note_query;
 typedef struct near_note_join {
     char NEAR_NOTE_;
 } near_note_join;
+extern const sc_table_desc near_note_table;
 typedef struct near_note_fun_query {
-    char NEAR_NOTE_FUN_;
-    char NEAR_NOTE_FUN_QUERY_;
+    char NEAR_NOTE_FUN_, NEAR_NOTE_FUN_QUERY_;
 } near_note_fun_query;
 typedef struct near_note_fun_join {
     char NEAR_NOTE_FUN_;
 } near_note_fun_join;
+extern const sc_table_desc near_note_fun_table;
 typedef struct near_points_query {
-    char NEAR_POINTS_;
-    char NEAR_POINTS_QUERY_;
+    char NEAR_POINTS_, NEAR_POINTS_QUERY_;
 } near_points_query;
 typedef struct near_points_join {
     char NEAR_POINTS_;
 } near_points_join;
+extern const sc_table_desc near_points_table;
 typedef struct near_users_query {
-    char NEAR_USERS_;
-    char NEAR_USERS_QUERY_;
+    char NEAR_USERS_, NEAR_USERS_QUERY_;
 } near_users_query;
 typedef struct near_users_join {
     char NEAR_USERS_;
 } near_users_join;
+extern const sc_table_desc near_users_table;
 typedef struct near_users_pkey_query {
-    char NEAR_USERS_PKEY_;
-    char NEAR_USERS_PKEY_QUERY_;
+    char NEAR_USERS_PKEY_, NEAR_USERS_PKEY_QUERY_;
 } near_users_pkey_query;
 typedef struct near_users_pkey_join {
     char NEAR_USERS_PKEY_;
 } near_users_pkey_join;
+extern const sc_table_desc near_users_pkey_table;
 typedef struct near_products_query {
-    char NEAR_PRODUCTS_;
-    char NEAR_PRODUCTS_QUERY_;
+    char NEAR_PRODUCTS_, NEAR_PRODUCTS_QUERY_;
 } near_products_query;
 typedef struct near_products_join {
     char NEAR_PRODUCTS_;
 } near_products_join;
+extern const sc_table_desc near_products_table;
 typedef struct near_carts_query {
-    char NEAR_CARTS_;
-    char NEAR_CARTS_QUERY_;
+    char NEAR_CARTS_, NEAR_CARTS_QUERY_;
 } near_carts_query;
 typedef struct near_carts_join {
     char NEAR_CARTS_;
 } near_carts_join;
+extern const sc_table_desc near_carts_table;
 typedef struct near_items_query {
-    char NEAR_ITEMS_;
-    char NEAR_ITEMS_QUERY_;
+    char NEAR_ITEMS_, NEAR_ITEMS_QUERY_;
 } near_items_query;
 typedef struct near_items_join {
     char NEAR_ITEMS_;
 } near_items_join;
+extern const sc_table_desc near_items_table;
 typedef struct near_films_query {
-    char NEAR_FILMS_;
-    char NEAR_FILMS_QUERY_;
+    char NEAR_FILMS_, NEAR_FILMS_QUERY_;
 } near_films_query;
 typedef struct near_films_join {
     char NEAR_FILMS_;
 } near_films_join;
+extern const sc_table_desc near_films_table;
 typedef struct near_film_cast_query {
-    char NEAR_FILM_CAST_;
-    char NEAR_FILM_CAST_QUERY_;
+    char NEAR_FILM_CAST_, NEAR_FILM_CAST_QUERY_;
 } near_film_cast_query;
 typedef struct near_film_cast_join {
     char NEAR_FILM_CAST_;
 } near_film_cast_join;
+extern const sc_table_desc near_film_cast_table;
 /* Its type would be near_schema_kind beside the descriptor near_schema. */
 typedef enum near_schema_kind {
     NEAR_SCHEMA_KIND_PLAIN = 0,
@@ -188,6 +189,7 @@ static inline const int *near_schema_kind_args_(const near_schema_kind *v)
 {
     return (const int *)(const void *)v;
 }
+#define SC__T_near_schema_kind SC__ENUM(near_schema_kind)
 
 /* An enum no column has: its type is declared, its descriptor left out. */
 typedef enum near_spare {
@@ -204,6 +206,7 @@ static inline const int *near_spare_args_(const near_spare *v)
 {
     return (const int *)(const void *)v;
 }
+#define SC__T_near_spare SC__ENUM(near_spare)
 
 /* search_query would be the query type of search: search_results is not. */
 typedef struct near_search {
@@ -337,21 +340,8 @@ typedef struct near_point {
 /* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define NEAR_POINT_INIT \
-    {{} /* id */, \
-     {} /* x */, \
-     {} /* has_x */, \
-     {} /* x_in */, \
-     {} /* has_x_in */, \
-     {} /* x_note */, \
-     {} /* has_x_note */, \
-     {} /* y */, \
-     {} /* has_y */, \
-     {} /* y_is */, \
-     {} /* has_y_is */, \
-     {} /* total */, \
-     {} /* has_total */, \
-     {} /* has_has_total */, \
-     NEAR_SCHEMA_KIND_PLAIN /* kind */}
+    {{}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, \
+     NEAR_SCHEMA_KIND_PLAIN}
 #else
 #define NEAR_POINT_INIT {.kind = NEAR_SCHEMA_KIND_PLAIN}
 #endif
@@ -502,37 +492,65 @@ enum {
 };
 
 /* Column bits of "search" for cols (key columns ignored). */
-#define NEAR_SEARCH_ID (UINT64_C(1) << NEAR_SEARCH_COL_ID)
+#define NEAR_SEARCH_ID SC_BIT(NEAR_SEARCH_COL_ID)
 
-/* Table "search": the descriptor, then the row operations. */
-extern const sc_table_desc near_search_table;
-int near_search_insert(sc_db *db, near_search *row);
-int near_search_insert_many(sc_db *db, near_search *rows, size_t n);
+/* Table "search": the row operations. */
+static inline int near_search_insert(sc_db *db, near_search *row)
+{
+    return sc_row_insert(db, &near_search_table, row);
+}
+static inline int near_search_insert_many(sc_db *db, near_search *rows,
+                                          size_t n)
+{
+    return sc_row_insert_many(db, &near_search_table, rows, n);
+}
 
 int near_search_get(sc_db *db, sc_arena *a, int64_t id, near_search *out);
-int near_search_update(sc_db *db, const near_search *row);
-int near_search_update_cols(sc_db *db, const near_search *row, uint64_t cols);
 int near_search_delete(sc_db *db, int64_t id);
-int near_search_update_many(sc_db *db, const near_search *rows, size_t n,
-                            uint64_t cols);
-int near_search_delete_many(sc_db *db, const near_search *rows, size_t n);
+static inline int near_search_update(sc_db *db, const near_search *row)
+{
+    return sc_row_update(db, &near_search_table, row);
+}
+static inline int near_search_update_cols(sc_db *db, const near_search *row,
+                                          uint64_t cols)
+{
+    return sc_row_update_cols(db, &near_search_table, row, cols);
+}
+static inline int near_search_update_many(sc_db *db, const near_search *rows,
+                                          size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &near_search_table, rows, n, cols);
+}
+static inline int near_search_delete_many(sc_db *db, const near_search *rows,
+                                          size_t n)
+{
+    return sc_row_delete_many(db, &near_search_table, rows, n);
+}
 
 /* Queries over table "search". */
-near_search_query *near_search_select(sc_db *db);
-void near_search_query_free(near_search_query *q);
+#define near_search_select(db) \
+    ((near_search_query *)(void *)sc_query_new(db, &near_search_table))
+#define near_search_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(NEAR_SEARCH, q))
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_search_where_id_eq(q, v) SC_WHERE(NEAR_SEARCH, q, i64, ID, EQ, v)
-#define near_search_where_id_ne(q, v) SC_WHERE(NEAR_SEARCH, q, i64, ID, NE, v)
-#define near_search_where_id_lt(q, v) SC_WHERE(NEAR_SEARCH, q, i64, ID, LT, v)
-#define near_search_where_id_le(q, v) SC_WHERE(NEAR_SEARCH, q, i64, ID, LE, v)
-#define near_search_where_id_gt(q, v) SC_WHERE(NEAR_SEARCH, q, i64, ID, GT, v)
-#define near_search_where_id_ge(q, v) SC_WHERE(NEAR_SEARCH, q, i64, ID, GE, v)
-#define near_search_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_SEARCH, q, i64, ID, IN, v, n)
-#define near_search_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_SEARCH, q, i64, ID, NOT_IN, v, n)
-#define near_search_order_by_id(q, dir) SC_ORDER_BY(NEAR_SEARCH, q, ID, dir)
+/* The columns of "search" in queries: type, nulls, index. */
+#define NEAR_SEARCH_ID_T i64, KEY, NEAR_SEARCH_COL_ID
+#define near_search_where(q, col, op, ...) \
+    SC_WHERE(NEAR_SEARCH, q, NEAR_SEARCH_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define near_search_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_SEARCH, q, NEAR_SEARCH_##col##_T, SC_OP_IN, v, n)
+#define near_search_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_SEARCH, q, NEAR_SEARCH_##col##_T, SC_OP_NOT_IN, v, n)
+#define near_search_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_SEARCH, q, NEAR_SEARCH_##col##_T, SC_OP_IS_NULL)
+#define near_search_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_SEARCH, q, NEAR_SEARCH_##col##_T, SC_OP_IS_NOT_NULL)
+#define near_search_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_SEARCH, q, NEAR_SEARCH_##col##_T, dir)
+#define near_search_set(q, col, ...) \
+    SC_SET(NEAR_SEARCH, q, NEAR_SEARCH_##col##_T, __VA_ARGS__)
+#define near_search_set_null(q, col) \
+    SC_SET_NULL(NEAR_SEARCH, q, NEAR_SEARCH_##col##_T)
 
 /* Groups and shaping. */
 #define near_search_or(q) sc_query_begin_or(SC_HANDLE(NEAR_SEARCH, q))
@@ -545,14 +563,26 @@ void near_search_query_free(near_search_query *q);
 
 /* Terminals, and bulk changes. */
 int near_search_all(near_search_query *q, sc_arena *a, near_search_list *out);
-int near_search_first(near_search_query *q, sc_arena *a, near_search *out);
-int near_search_one(near_search_query *q, sc_arena *a, near_search *out);
-int near_search_count(near_search_query *q, int64_t *n);
-int near_search_exists(near_search_query *q, bool *yes);
 typedef int (*near_search_fn)(void *ctx, const near_search *row);
 int near_search_each(near_search_query *q, near_search_fn fn, void *ctx);
-int near_search_update_all(near_search_query *q, int64_t *changed);
-int near_search_delete_all(near_search_query *q, int64_t *changed);
+static inline int near_search_first(near_search_query *q, sc_arena *a,
+                                    near_search *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int near_search_one(near_search_query *q, sc_arena *a,
+                                  near_search *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define near_search_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(NEAR_SEARCH, q), n)
+#define near_search_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(NEAR_SEARCH, q), yes)
+#define near_search_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(NEAR_SEARCH, q), changed)
+#define near_search_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(NEAR_SEARCH, q), changed)
 
 /* Joins. */
 #define near_search_join_search_results(q) \
@@ -560,12 +590,15 @@ int near_search_delete_all(near_search_query *q, int64_t *changed);
             true)
 
 /* Navigation. */
-int near_search_list_search_results(sc_db *db, sc_arena *a,
-                                    const near_search *row,
-                                    near_search_result_list *out);
 int near_search_load_search_results(sc_db *db, sc_arena *a,
                                     const near_search *rows, size_t n,
                                     near_search_result_list *lists);
+static inline int near_search_list_search_results(sc_db *db, sc_arena *a,
+                                                  const near_search *row,
+                                                  near_search_result_list *out)
+{
+    return near_search_load_search_results(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define near_search_get_search_results near_search_list_search_results
@@ -577,79 +610,78 @@ enum {
 };
 
 /* Column bits of "search_results" for cols (key columns ignored). */
-#define NEAR_SEARCH_RESULTS_ID \
-    (UINT64_C(1) << NEAR_SEARCH_RESULTS_COL_ID)
-#define NEAR_SEARCH_RESULTS_SEARCH_ID \
-    (UINT64_C(1) << NEAR_SEARCH_RESULTS_COL_SEARCH_ID)
+#define NEAR_SEARCH_RESULTS_ID        SC_BIT(NEAR_SEARCH_RESULTS_COL_ID)
+#define NEAR_SEARCH_RESULTS_SEARCH_ID SC_BIT(NEAR_SEARCH_RESULTS_COL_SEARCH_ID)
 
-/* Table "search_results": the descriptor, then the row operations. */
-extern const sc_table_desc near_search_results_table;
-int near_search_results_insert(sc_db *db, near_search_result *row);
-int near_search_results_insert_many(sc_db *db, near_search_result *rows,
-                                    size_t n);
+/* Table "search_results": the row operations. */
+static inline int near_search_results_insert(sc_db *db,
+                                             near_search_result *row)
+{
+    return sc_row_insert(db, &near_search_results_table, row);
+}
+static inline int near_search_results_insert_many(sc_db *db,
+                                                  near_search_result *rows,
+                                                  size_t n)
+{
+    return sc_row_insert_many(db, &near_search_results_table, rows, n);
+}
 
 int near_search_results_get(sc_db *db, sc_arena *a, int64_t id,
                             near_search_result *out);
-int near_search_results_update(sc_db *db, const near_search_result *row);
-int near_search_results_update_cols(sc_db *db, const near_search_result *row,
-                                    uint64_t cols);
 int near_search_results_delete(sc_db *db, int64_t id);
-int near_search_results_update_many(sc_db *db, const near_search_result *rows,
-                                    size_t n, uint64_t cols);
-int near_search_results_delete_many(sc_db *db, const near_search_result *rows,
-                                    size_t n);
+static inline int near_search_results_update(sc_db *db,
+                                             const near_search_result *row)
+{
+    return sc_row_update(db, &near_search_results_table, row);
+}
+static inline int near_search_results_update_cols(
+    sc_db *db, const near_search_result *row, uint64_t cols)
+{
+    return sc_row_update_cols(db, &near_search_results_table, row, cols);
+}
+static inline int near_search_results_update_many(
+    sc_db *db, const near_search_result *rows, size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &near_search_results_table, rows, n, cols);
+}
+static inline int near_search_results_delete_many(
+    sc_db *db, const near_search_result *rows, size_t n)
+{
+    return sc_row_delete_many(db, &near_search_results_table, rows, n);
+}
 
 /* Queries over table "search_results". */
-near_search_results_query *near_search_results_select(sc_db *db);
-void near_search_results_query_free(near_search_results_query *q);
+#define near_search_results_select(db) \
+    ((near_search_results_query *)(void *)sc_query_new( \
+        db, &near_search_results_table))
+#define near_search_results_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(NEAR_SEARCH_RESULTS, q))
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_search_results_where_id_eq(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, ID, EQ, v)
-#define near_search_results_where_id_ne(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, ID, NE, v)
-#define near_search_results_where_id_lt(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, ID, LT, v)
-#define near_search_results_where_id_le(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, ID, LE, v)
-#define near_search_results_where_id_gt(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, ID, GT, v)
-#define near_search_results_where_id_ge(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, ID, GE, v)
-#define near_search_results_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_SEARCH_RESULTS, q, i64, ID, IN, v, n)
-#define near_search_results_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_SEARCH_RESULTS, q, i64, ID, NOT_IN, v, n)
-#define near_search_results_order_by_id(q, dir) \
-    SC_ORDER_BY(NEAR_SEARCH_RESULTS, q, ID, dir)
-
-/* Column search_id (int64, nullable): filters, order, bulk set. */
-#define near_search_results_where_search_id_eq(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, EQ, v)
-#define near_search_results_where_search_id_ne(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, NE, v)
-#define near_search_results_where_search_id_lt(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, LT, v)
-#define near_search_results_where_search_id_le(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, LE, v)
-#define near_search_results_where_search_id_gt(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, GT, v)
-#define near_search_results_where_search_id_ge(q, v) \
-    SC_WHERE(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, GE, v)
-#define near_search_results_where_search_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, IN, v, n)
-#define near_search_results_where_search_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, NOT_IN, v, n)
-#define near_search_results_where_search_id_is_null(q) \
-    SC_WHERE_NULL(NEAR_SEARCH_RESULTS, q, SEARCH_ID, IS_NULL)
-#define near_search_results_where_search_id_is_not_null(q) \
-    SC_WHERE_NULL(NEAR_SEARCH_RESULTS, q, SEARCH_ID, IS_NOT_NULL)
-#define near_search_results_order_by_search_id(q, dir) \
-    SC_ORDER_BY(NEAR_SEARCH_RESULTS, q, SEARCH_ID, dir)
-#define near_search_results_update_set_search_id(q, v) \
-    SC_SET(NEAR_SEARCH_RESULTS, q, i64, SEARCH_ID, v)
-#define near_search_results_update_set_search_id_null(q) \
-    SC_SET_NULL(NEAR_SEARCH_RESULTS, q, SEARCH_ID)
+/* The columns of "search_results" in queries: type, nulls, index. */
+#define NEAR_SEARCH_RESULTS_ID_T        i64, KEY, NEAR_SEARCH_RESULTS_COL_ID
+#define NEAR_SEARCH_RESULTS_SEARCH_ID_T \
+    i64, NULLABLE, NEAR_SEARCH_RESULTS_COL_SEARCH_ID
+#define near_search_results_where(q, col, op, ...) \
+    SC_WHERE(NEAR_SEARCH_RESULTS, q, NEAR_SEARCH_RESULTS_##col##_T, \
+             SC_OP_##op, __VA_ARGS__)
+#define near_search_results_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_SEARCH_RESULTS, q, NEAR_SEARCH_RESULTS_##col##_T, \
+                SC_OP_IN, v, n)
+#define near_search_results_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_SEARCH_RESULTS, q, NEAR_SEARCH_RESULTS_##col##_T, \
+                SC_OP_NOT_IN, v, n)
+#define near_search_results_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_SEARCH_RESULTS, q, NEAR_SEARCH_RESULTS_##col##_T, \
+                  SC_OP_IS_NULL)
+#define near_search_results_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_SEARCH_RESULTS, q, NEAR_SEARCH_RESULTS_##col##_T, \
+                  SC_OP_IS_NOT_NULL)
+#define near_search_results_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_SEARCH_RESULTS, q, NEAR_SEARCH_RESULTS_##col##_T, dir)
+#define near_search_results_set(q, col, ...) \
+    SC_SET(NEAR_SEARCH_RESULTS, q, NEAR_SEARCH_RESULTS_##col##_T, __VA_ARGS__)
+#define near_search_results_set_null(q, col) \
+    SC_SET_NULL(NEAR_SEARCH_RESULTS, q, NEAR_SEARCH_RESULTS_##col##_T)
 
 /* Groups and shaping. */
 #define near_search_results_or(q) \
@@ -670,19 +702,28 @@ void near_search_results_query_free(near_search_results_query *q);
 /* Terminals, and bulk changes. */
 int near_search_results_all(near_search_results_query *q, sc_arena *a,
                             near_search_result_list *out);
-int near_search_results_first(near_search_results_query *q, sc_arena *a,
-                              near_search_result *out);
-int near_search_results_one(near_search_results_query *q, sc_arena *a,
-                            near_search_result *out);
-int near_search_results_count(near_search_results_query *q, int64_t *n);
-int near_search_results_exists(near_search_results_query *q, bool *yes);
 typedef int (*near_search_result_fn)(void *ctx, const near_search_result *row);
 int near_search_results_each(near_search_results_query *q,
                              near_search_result_fn fn, void *ctx);
-int near_search_results_update_all(near_search_results_query *q,
-                                   int64_t *changed);
-int near_search_results_delete_all(near_search_results_query *q,
-                                   int64_t *changed);
+static inline int near_search_results_first(near_search_results_query *q,
+                                            sc_arena *a,
+                                            near_search_result *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int near_search_results_one(near_search_results_query *q,
+                                          sc_arena *a, near_search_result *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define near_search_results_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(NEAR_SEARCH_RESULTS, q), n)
+#define near_search_results_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(NEAR_SEARCH_RESULTS, q), yes)
+#define near_search_results_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(NEAR_SEARCH_RESULTS, q), changed)
+#define near_search_results_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(NEAR_SEARCH_RESULTS, q), changed)
 
 /* Joins. */
 #define near_search_results_join_search(q) \
@@ -690,9 +731,14 @@ int near_search_results_delete_all(near_search_results_query *q,
             false)
 
 /* Navigation. */
-int near_search_results_get_search(sc_db *db, sc_arena *a,
-                                   const near_search_result *row,
-                                   near_search *out);
+static inline int near_search_results_get_search(sc_db *db, sc_arena *a,
+                                                 const near_search_result *row,
+                                                 near_search *out)
+{
+    return sc_load_parent(db, a, &near_search_results_table, row,
+                          &near_search_results_table.fkeys[0],
+                          &near_search_table, out);
+}
 
 /* The columns of table "todo" by index. */
 enum {
@@ -700,37 +746,63 @@ enum {
 };
 
 /* Column bits of "todo" for cols (key columns ignored). */
-#define NEAR_TODO_ID (UINT64_C(1) << NEAR_TODO_COL_ID)
+#define NEAR_TODO_ID SC_BIT(NEAR_TODO_COL_ID)
 
-/* Table "todo": the descriptor, then the row operations. */
-extern const sc_table_desc near_todo_table;
-int near_todo_insert(sc_db *db, near_todo *row);
-int near_todo_insert_many(sc_db *db, near_todo *rows, size_t n);
+/* Table "todo": the row operations. */
+static inline int near_todo_insert(sc_db *db, near_todo *row)
+{
+    return sc_row_insert(db, &near_todo_table, row);
+}
+static inline int near_todo_insert_many(sc_db *db, near_todo *rows, size_t n)
+{
+    return sc_row_insert_many(db, &near_todo_table, rows, n);
+}
 
 int near_todo_get(sc_db *db, sc_arena *a, int64_t id, near_todo *out);
-int near_todo_update(sc_db *db, const near_todo *row);
-int near_todo_update_cols(sc_db *db, const near_todo *row, uint64_t cols);
 int near_todo_delete(sc_db *db, int64_t id);
-int near_todo_update_many(sc_db *db, const near_todo *rows, size_t n,
-                          uint64_t cols);
-int near_todo_delete_many(sc_db *db, const near_todo *rows, size_t n);
+static inline int near_todo_update(sc_db *db, const near_todo *row)
+{
+    return sc_row_update(db, &near_todo_table, row);
+}
+static inline int near_todo_update_cols(sc_db *db, const near_todo *row,
+                                        uint64_t cols)
+{
+    return sc_row_update_cols(db, &near_todo_table, row, cols);
+}
+static inline int near_todo_update_many(sc_db *db, const near_todo *rows,
+                                        size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &near_todo_table, rows, n, cols);
+}
+static inline int near_todo_delete_many(sc_db *db, const near_todo *rows,
+                                        size_t n)
+{
+    return sc_row_delete_many(db, &near_todo_table, rows, n);
+}
 
 /* Queries over table "todo". */
-near_todo_query *near_todo_select(sc_db *db);
-void near_todo_query_free(near_todo_query *q);
+#define near_todo_select(db) \
+    ((near_todo_query *)(void *)sc_query_new(db, &near_todo_table))
+#define near_todo_query_free(q) sc_query_free(SC_QUERY_HANDLE(NEAR_TODO, q))
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_todo_where_id_eq(q, v) SC_WHERE(NEAR_TODO, q, i64, ID, EQ, v)
-#define near_todo_where_id_ne(q, v) SC_WHERE(NEAR_TODO, q, i64, ID, NE, v)
-#define near_todo_where_id_lt(q, v) SC_WHERE(NEAR_TODO, q, i64, ID, LT, v)
-#define near_todo_where_id_le(q, v) SC_WHERE(NEAR_TODO, q, i64, ID, LE, v)
-#define near_todo_where_id_gt(q, v) SC_WHERE(NEAR_TODO, q, i64, ID, GT, v)
-#define near_todo_where_id_ge(q, v) SC_WHERE(NEAR_TODO, q, i64, ID, GE, v)
-#define near_todo_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_TODO, q, i64, ID, IN, v, n)
-#define near_todo_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_TODO, q, i64, ID, NOT_IN, v, n)
-#define near_todo_order_by_id(q, dir) SC_ORDER_BY(NEAR_TODO, q, ID, dir)
+/* The columns of "todo" in queries: type, nulls, index. */
+#define NEAR_TODO_ID_T i64, KEY, NEAR_TODO_COL_ID
+#define near_todo_where(q, col, op, ...) \
+    SC_WHERE(NEAR_TODO, q, NEAR_TODO_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define near_todo_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_TODO, q, NEAR_TODO_##col##_T, SC_OP_IN, v, n)
+#define near_todo_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_TODO, q, NEAR_TODO_##col##_T, SC_OP_NOT_IN, v, n)
+#define near_todo_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_TODO, q, NEAR_TODO_##col##_T, SC_OP_IS_NULL)
+#define near_todo_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_TODO, q, NEAR_TODO_##col##_T, SC_OP_IS_NOT_NULL)
+#define near_todo_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_TODO, q, NEAR_TODO_##col##_T, dir)
+#define near_todo_set(q, col, ...) \
+    SC_SET(NEAR_TODO, q, NEAR_TODO_##col##_T, __VA_ARGS__)
+#define near_todo_set_null(q, col) \
+    SC_SET_NULL(NEAR_TODO, q, NEAR_TODO_##col##_T)
 
 /* Groups and shaping. */
 #define near_todo_or(q) sc_query_begin_or(SC_HANDLE(NEAR_TODO, q))
@@ -743,14 +815,25 @@ void near_todo_query_free(near_todo_query *q);
 
 /* Terminals, and bulk changes. */
 int near_todo_all(near_todo_query *q, sc_arena *a, near_todo_list *out);
-int near_todo_first(near_todo_query *q, sc_arena *a, near_todo *out);
-int near_todo_one(near_todo_query *q, sc_arena *a, near_todo *out);
-int near_todo_count(near_todo_query *q, int64_t *n);
-int near_todo_exists(near_todo_query *q, bool *yes);
 typedef int (*near_todo_fn)(void *ctx, const near_todo *row);
 int near_todo_each(near_todo_query *q, near_todo_fn fn, void *ctx);
-int near_todo_update_all(near_todo_query *q, int64_t *changed);
-int near_todo_delete_all(near_todo_query *q, int64_t *changed);
+static inline int near_todo_first(near_todo_query *q, sc_arena *a,
+                                  near_todo *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int near_todo_one(near_todo_query *q, sc_arena *a,
+                                near_todo *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define near_todo_count(q, n) sc_query_count(SC_QUERY_HANDLE(NEAR_TODO, q), n)
+#define near_todo_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(NEAR_TODO, q), yes)
+#define near_todo_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(NEAR_TODO, q), changed)
+#define near_todo_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(NEAR_TODO, q), changed)
 
 /* The columns of table "todo_listing" by index. */
 enum {
@@ -758,48 +841,77 @@ enum {
 };
 
 /* Column bits of "todo_listing" for cols (key columns ignored). */
-#define NEAR_TODO_LISTING_ID (UINT64_C(1) << NEAR_TODO_LISTING_COL_ID)
+#define NEAR_TODO_LISTING_ID SC_BIT(NEAR_TODO_LISTING_COL_ID)
 
-/* Table "todo_listing": the descriptor, then the row operations. */
-extern const sc_table_desc near_todo_listing_table;
-int near_todo_listing_insert(sc_db *db, near_todo_listing *row);
-int near_todo_listing_insert_many(sc_db *db, near_todo_listing *rows,
-                                  size_t n);
+/* Table "todo_listing": the row operations. */
+static inline int near_todo_listing_insert(sc_db *db, near_todo_listing *row)
+{
+    return sc_row_insert(db, &near_todo_listing_table, row);
+}
+static inline int near_todo_listing_insert_many(sc_db *db,
+                                                near_todo_listing *rows,
+                                                size_t n)
+{
+    return sc_row_insert_many(db, &near_todo_listing_table, rows, n);
+}
 
 int near_todo_listing_get(sc_db *db, sc_arena *a, int64_t id,
                           near_todo_listing *out);
-int near_todo_listing_update(sc_db *db, const near_todo_listing *row);
-int near_todo_listing_update_cols(sc_db *db, const near_todo_listing *row,
-                                  uint64_t cols);
 int near_todo_listing_delete(sc_db *db, int64_t id);
-int near_todo_listing_update_many(sc_db *db, const near_todo_listing *rows,
-                                  size_t n, uint64_t cols);
-int near_todo_listing_delete_many(sc_db *db, const near_todo_listing *rows,
-                                  size_t n);
+static inline int near_todo_listing_update(sc_db *db,
+                                           const near_todo_listing *row)
+{
+    return sc_row_update(db, &near_todo_listing_table, row);
+}
+static inline int near_todo_listing_update_cols(sc_db *db,
+                                                const near_todo_listing *row,
+                                                uint64_t cols)
+{
+    return sc_row_update_cols(db, &near_todo_listing_table, row, cols);
+}
+static inline int near_todo_listing_update_many(sc_db *db,
+                                                const near_todo_listing *rows,
+                                                size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &near_todo_listing_table, rows, n, cols);
+}
+static inline int near_todo_listing_delete_many(sc_db *db,
+                                                const near_todo_listing *rows,
+                                                size_t n)
+{
+    return sc_row_delete_many(db, &near_todo_listing_table, rows, n);
+}
 
 /* Queries over table "todo_listing". */
-near_todo_listing_query *near_todo_listing_select(sc_db *db);
-void near_todo_listing_query_free(near_todo_listing_query *q);
+#define near_todo_listing_select(db) \
+    ((near_todo_listing_query *)(void *)sc_query_new( \
+        db, &near_todo_listing_table))
+#define near_todo_listing_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(NEAR_TODO_LISTING, q))
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_todo_listing_where_id_eq(q, v) \
-    SC_WHERE(NEAR_TODO_LISTING, q, i64, ID, EQ, v)
-#define near_todo_listing_where_id_ne(q, v) \
-    SC_WHERE(NEAR_TODO_LISTING, q, i64, ID, NE, v)
-#define near_todo_listing_where_id_lt(q, v) \
-    SC_WHERE(NEAR_TODO_LISTING, q, i64, ID, LT, v)
-#define near_todo_listing_where_id_le(q, v) \
-    SC_WHERE(NEAR_TODO_LISTING, q, i64, ID, LE, v)
-#define near_todo_listing_where_id_gt(q, v) \
-    SC_WHERE(NEAR_TODO_LISTING, q, i64, ID, GT, v)
-#define near_todo_listing_where_id_ge(q, v) \
-    SC_WHERE(NEAR_TODO_LISTING, q, i64, ID, GE, v)
-#define near_todo_listing_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_TODO_LISTING, q, i64, ID, IN, v, n)
-#define near_todo_listing_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_TODO_LISTING, q, i64, ID, NOT_IN, v, n)
-#define near_todo_listing_order_by_id(q, dir) \
-    SC_ORDER_BY(NEAR_TODO_LISTING, q, ID, dir)
+/* The columns of "todo_listing" in queries: type, nulls, index. */
+#define NEAR_TODO_LISTING_ID_T i64, KEY, NEAR_TODO_LISTING_COL_ID
+#define near_todo_listing_where(q, col, op, ...) \
+    SC_WHERE(NEAR_TODO_LISTING, q, NEAR_TODO_LISTING_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define near_todo_listing_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_TODO_LISTING, q, NEAR_TODO_LISTING_##col##_T, SC_OP_IN, \
+                v, n)
+#define near_todo_listing_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_TODO_LISTING, q, NEAR_TODO_LISTING_##col##_T, \
+                SC_OP_NOT_IN, v, n)
+#define near_todo_listing_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_TODO_LISTING, q, NEAR_TODO_LISTING_##col##_T, \
+                  SC_OP_IS_NULL)
+#define near_todo_listing_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_TODO_LISTING, q, NEAR_TODO_LISTING_##col##_T, \
+                  SC_OP_IS_NOT_NULL)
+#define near_todo_listing_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_TODO_LISTING, q, NEAR_TODO_LISTING_##col##_T, dir)
+#define near_todo_listing_set(q, col, ...) \
+    SC_SET(NEAR_TODO_LISTING, q, NEAR_TODO_LISTING_##col##_T, __VA_ARGS__)
+#define near_todo_listing_set_null(q, col) \
+    SC_SET_NULL(NEAR_TODO_LISTING, q, NEAR_TODO_LISTING_##col##_T)
 
 /* Groups and shaping. */
 #define near_todo_listing_or(q) \
@@ -819,17 +931,27 @@ void near_todo_listing_query_free(near_todo_listing_query *q);
 /* Terminals, and bulk changes. */
 int near_todo_listing_all(near_todo_listing_query *q, sc_arena *a,
                           near_todo_listing_list *out);
-int near_todo_listing_first(near_todo_listing_query *q, sc_arena *a,
-                            near_todo_listing *out);
-int near_todo_listing_one(near_todo_listing_query *q, sc_arena *a,
-                          near_todo_listing *out);
-int near_todo_listing_count(near_todo_listing_query *q, int64_t *n);
-int near_todo_listing_exists(near_todo_listing_query *q, bool *yes);
 typedef int (*near_todo_listing_fn)(void *ctx, const near_todo_listing *row);
 int near_todo_listing_each(near_todo_listing_query *q, near_todo_listing_fn fn,
                            void *ctx);
-int near_todo_listing_update_all(near_todo_listing_query *q, int64_t *changed);
-int near_todo_listing_delete_all(near_todo_listing_query *q, int64_t *changed);
+static inline int near_todo_listing_first(near_todo_listing_query *q,
+                                          sc_arena *a, near_todo_listing *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int near_todo_listing_one(near_todo_listing_query *q,
+                                        sc_arena *a, near_todo_listing *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define near_todo_listing_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(NEAR_TODO_LISTING, q), n)
+#define near_todo_listing_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(NEAR_TODO_LISTING, q), yes)
+#define near_todo_listing_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(NEAR_TODO_LISTING, q), changed)
+#define near_todo_listing_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(NEAR_TODO_LISTING, q), changed)
 
 /* The columns of table "note" by index. */
 enum {
@@ -837,37 +959,63 @@ enum {
 };
 
 /* Column bits of "note" for cols (key columns ignored). */
-#define NEAR_NOTE_ID (UINT64_C(1) << NEAR_NOTE_COL_ID)
+#define NEAR_NOTE_ID SC_BIT(NEAR_NOTE_COL_ID)
 
-/* Table "note": the descriptor, then the row operations. */
-extern const sc_table_desc near_note_table;
-int near_note_insert(sc_db *db, near_note *row);
-int near_note_insert_many(sc_db *db, near_note *rows, size_t n);
+/* Table "note": the row operations. */
+static inline int near_note_insert(sc_db *db, near_note *row)
+{
+    return sc_row_insert(db, &near_note_table, row);
+}
+static inline int near_note_insert_many(sc_db *db, near_note *rows, size_t n)
+{
+    return sc_row_insert_many(db, &near_note_table, rows, n);
+}
 
 int near_note_get(sc_db *db, sc_arena *a, int64_t id, near_note *out);
-int near_note_update(sc_db *db, const near_note *row);
-int near_note_update_cols(sc_db *db, const near_note *row, uint64_t cols);
 int near_note_delete(sc_db *db, int64_t id);
-int near_note_update_many(sc_db *db, const near_note *rows, size_t n,
-                          uint64_t cols);
-int near_note_delete_many(sc_db *db, const near_note *rows, size_t n);
+static inline int near_note_update(sc_db *db, const near_note *row)
+{
+    return sc_row_update(db, &near_note_table, row);
+}
+static inline int near_note_update_cols(sc_db *db, const near_note *row,
+                                        uint64_t cols)
+{
+    return sc_row_update_cols(db, &near_note_table, row, cols);
+}
+static inline int near_note_update_many(sc_db *db, const near_note *rows,
+                                        size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &near_note_table, rows, n, cols);
+}
+static inline int near_note_delete_many(sc_db *db, const near_note *rows,
+                                        size_t n)
+{
+    return sc_row_delete_many(db, &near_note_table, rows, n);
+}
 
 /* Queries over table "note". */
-near_note_query *near_note_select(sc_db *db);
-void near_note_query_free(near_note_query *q);
+#define near_note_select(db) \
+    ((near_note_query *)(void *)sc_query_new(db, &near_note_table))
+#define near_note_query_free(q) sc_query_free(SC_QUERY_HANDLE(NEAR_NOTE, q))
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_note_where_id_eq(q, v) SC_WHERE(NEAR_NOTE, q, i64, ID, EQ, v)
-#define near_note_where_id_ne(q, v) SC_WHERE(NEAR_NOTE, q, i64, ID, NE, v)
-#define near_note_where_id_lt(q, v) SC_WHERE(NEAR_NOTE, q, i64, ID, LT, v)
-#define near_note_where_id_le(q, v) SC_WHERE(NEAR_NOTE, q, i64, ID, LE, v)
-#define near_note_where_id_gt(q, v) SC_WHERE(NEAR_NOTE, q, i64, ID, GT, v)
-#define near_note_where_id_ge(q, v) SC_WHERE(NEAR_NOTE, q, i64, ID, GE, v)
-#define near_note_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_NOTE, q, i64, ID, IN, v, n)
-#define near_note_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_NOTE, q, i64, ID, NOT_IN, v, n)
-#define near_note_order_by_id(q, dir) SC_ORDER_BY(NEAR_NOTE, q, ID, dir)
+/* The columns of "note" in queries: type, nulls, index. */
+#define NEAR_NOTE_ID_T i64, KEY, NEAR_NOTE_COL_ID
+#define near_note_where(q, col, op, ...) \
+    SC_WHERE(NEAR_NOTE, q, NEAR_NOTE_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define near_note_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_NOTE, q, NEAR_NOTE_##col##_T, SC_OP_IN, v, n)
+#define near_note_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_NOTE, q, NEAR_NOTE_##col##_T, SC_OP_NOT_IN, v, n)
+#define near_note_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_NOTE, q, NEAR_NOTE_##col##_T, SC_OP_IS_NULL)
+#define near_note_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_NOTE, q, NEAR_NOTE_##col##_T, SC_OP_IS_NOT_NULL)
+#define near_note_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_NOTE, q, NEAR_NOTE_##col##_T, dir)
+#define near_note_set(q, col, ...) \
+    SC_SET(NEAR_NOTE, q, NEAR_NOTE_##col##_T, __VA_ARGS__)
+#define near_note_set_null(q, col) \
+    SC_SET_NULL(NEAR_NOTE, q, NEAR_NOTE_##col##_T)
 
 /* Groups and shaping. */
 #define near_note_or(q) sc_query_begin_or(SC_HANDLE(NEAR_NOTE, q))
@@ -880,14 +1028,25 @@ void near_note_query_free(near_note_query *q);
 
 /* Terminals, and bulk changes. */
 int near_note_all(near_note_query *q, sc_arena *a, near_note_list *out);
-int near_note_first(near_note_query *q, sc_arena *a, near_note *out);
-int near_note_one(near_note_query *q, sc_arena *a, near_note *out);
-int near_note_count(near_note_query *q, int64_t *n);
-int near_note_exists(near_note_query *q, bool *yes);
 typedef int (*near_note_fn)(void *ctx, const near_note *row);
 int near_note_each(near_note_query *q, near_note_fn fn, void *ctx);
-int near_note_update_all(near_note_query *q, int64_t *changed);
-int near_note_delete_all(near_note_query *q, int64_t *changed);
+static inline int near_note_first(near_note_query *q, sc_arena *a,
+                                  near_note *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int near_note_one(near_note_query *q, sc_arena *a,
+                                near_note *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define near_note_count(q, n) sc_query_count(SC_QUERY_HANDLE(NEAR_NOTE, q), n)
+#define near_note_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(NEAR_NOTE, q), yes)
+#define near_note_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(NEAR_NOTE, q), changed)
+#define near_note_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(NEAR_NOTE, q), changed)
 
 /* The columns of table "note_fun" by index. */
 enum {
@@ -895,45 +1054,69 @@ enum {
 };
 
 /* Column bits of "note_fun" for cols (key columns ignored). */
-#define NEAR_NOTE_FUN_ID (UINT64_C(1) << NEAR_NOTE_FUN_COL_ID)
+#define NEAR_NOTE_FUN_ID SC_BIT(NEAR_NOTE_FUN_COL_ID)
 
-/* Table "note_fun": the descriptor, then the row operations. */
-extern const sc_table_desc near_note_fun_table;
-int near_note_fun_insert(sc_db *db, near_note_fun *row);
-int near_note_fun_insert_many(sc_db *db, near_note_fun *rows, size_t n);
+/* Table "note_fun": the row operations. */
+static inline int near_note_fun_insert(sc_db *db, near_note_fun *row)
+{
+    return sc_row_insert(db, &near_note_fun_table, row);
+}
+static inline int near_note_fun_insert_many(sc_db *db, near_note_fun *rows,
+                                            size_t n)
+{
+    return sc_row_insert_many(db, &near_note_fun_table, rows, n);
+}
 
 int near_note_fun_get(sc_db *db, sc_arena *a, int64_t id, near_note_fun *out);
-int near_note_fun_update(sc_db *db, const near_note_fun *row);
-int near_note_fun_update_cols(sc_db *db, const near_note_fun *row,
-                              uint64_t cols);
 int near_note_fun_delete(sc_db *db, int64_t id);
-int near_note_fun_update_many(sc_db *db, const near_note_fun *rows, size_t n,
-                              uint64_t cols);
-int near_note_fun_delete_many(sc_db *db, const near_note_fun *rows, size_t n);
+static inline int near_note_fun_update(sc_db *db, const near_note_fun *row)
+{
+    return sc_row_update(db, &near_note_fun_table, row);
+}
+static inline int near_note_fun_update_cols(sc_db *db,
+                                            const near_note_fun *row,
+                                            uint64_t cols)
+{
+    return sc_row_update_cols(db, &near_note_fun_table, row, cols);
+}
+static inline int near_note_fun_update_many(sc_db *db,
+                                            const near_note_fun *rows,
+                                            size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &near_note_fun_table, rows, n, cols);
+}
+static inline int near_note_fun_delete_many(sc_db *db,
+                                            const near_note_fun *rows,
+                                            size_t n)
+{
+    return sc_row_delete_many(db, &near_note_fun_table, rows, n);
+}
 
 /* Queries over table "note_fun". */
-near_note_fun_query *near_note_fun_select(sc_db *db);
-void near_note_fun_query_free(near_note_fun_query *q);
+#define near_note_fun_select(db) \
+    ((near_note_fun_query *)(void *)sc_query_new(db, &near_note_fun_table))
+#define near_note_fun_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(NEAR_NOTE_FUN, q))
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_note_fun_where_id_eq(q, v) \
-    SC_WHERE(NEAR_NOTE_FUN, q, i64, ID, EQ, v)
-#define near_note_fun_where_id_ne(q, v) \
-    SC_WHERE(NEAR_NOTE_FUN, q, i64, ID, NE, v)
-#define near_note_fun_where_id_lt(q, v) \
-    SC_WHERE(NEAR_NOTE_FUN, q, i64, ID, LT, v)
-#define near_note_fun_where_id_le(q, v) \
-    SC_WHERE(NEAR_NOTE_FUN, q, i64, ID, LE, v)
-#define near_note_fun_where_id_gt(q, v) \
-    SC_WHERE(NEAR_NOTE_FUN, q, i64, ID, GT, v)
-#define near_note_fun_where_id_ge(q, v) \
-    SC_WHERE(NEAR_NOTE_FUN, q, i64, ID, GE, v)
-#define near_note_fun_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_NOTE_FUN, q, i64, ID, IN, v, n)
-#define near_note_fun_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_NOTE_FUN, q, i64, ID, NOT_IN, v, n)
-#define near_note_fun_order_by_id(q, dir) \
-    SC_ORDER_BY(NEAR_NOTE_FUN, q, ID, dir)
+/* The columns of "note_fun" in queries: type, nulls, index. */
+#define NEAR_NOTE_FUN_ID_T i64, KEY, NEAR_NOTE_FUN_COL_ID
+#define near_note_fun_where(q, col, op, ...) \
+    SC_WHERE(NEAR_NOTE_FUN, q, NEAR_NOTE_FUN_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define near_note_fun_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_NOTE_FUN, q, NEAR_NOTE_FUN_##col##_T, SC_OP_IN, v, n)
+#define near_note_fun_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_NOTE_FUN, q, NEAR_NOTE_FUN_##col##_T, SC_OP_NOT_IN, v, n)
+#define near_note_fun_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_NOTE_FUN, q, NEAR_NOTE_FUN_##col##_T, SC_OP_IS_NULL)
+#define near_note_fun_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_NOTE_FUN, q, NEAR_NOTE_FUN_##col##_T, SC_OP_IS_NOT_NULL)
+#define near_note_fun_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_NOTE_FUN, q, NEAR_NOTE_FUN_##col##_T, dir)
+#define near_note_fun_set(q, col, ...) \
+    SC_SET(NEAR_NOTE_FUN, q, NEAR_NOTE_FUN_##col##_T, __VA_ARGS__)
+#define near_note_fun_set_null(q, col) \
+    SC_SET_NULL(NEAR_NOTE_FUN, q, NEAR_NOTE_FUN_##col##_T)
 
 /* Groups and shaping. */
 #define near_note_fun_or(q) sc_query_begin_or(SC_HANDLE(NEAR_NOTE_FUN, q))
@@ -950,15 +1133,26 @@ void near_note_fun_query_free(near_note_fun_query *q);
 /* Terminals, and bulk changes. */
 int near_note_fun_all(near_note_fun_query *q, sc_arena *a,
                       near_note_fun_list *out);
-int near_note_fun_first(near_note_fun_query *q, sc_arena *a,
-                        near_note_fun *out);
-int near_note_fun_one(near_note_fun_query *q, sc_arena *a, near_note_fun *out);
-int near_note_fun_count(near_note_fun_query *q, int64_t *n);
-int near_note_fun_exists(near_note_fun_query *q, bool *yes);
 typedef int (*near_note_fun_fn)(void *ctx, const near_note_fun *row);
 int near_note_fun_each(near_note_fun_query *q, near_note_fun_fn fn, void *ctx);
-int near_note_fun_update_all(near_note_fun_query *q, int64_t *changed);
-int near_note_fun_delete_all(near_note_fun_query *q, int64_t *changed);
+static inline int near_note_fun_first(near_note_fun_query *q, sc_arena *a,
+                                      near_note_fun *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int near_note_fun_one(near_note_fun_query *q, sc_arena *a,
+                                    near_note_fun *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define near_note_fun_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(NEAR_NOTE_FUN, q), n)
+#define near_note_fun_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(NEAR_NOTE_FUN, q), yes)
+#define near_note_fun_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(NEAR_NOTE_FUN, q), changed)
+#define near_note_fun_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(NEAR_NOTE_FUN, q), changed)
 
 /* The columns of table "points" by index. */
 enum {
@@ -974,216 +1168,82 @@ enum {
 };
 
 /* Column bits of "points" for cols (key columns ignored). */
-#define NEAR_POINTS_ID        (UINT64_C(1) << NEAR_POINTS_COL_ID)
-#define NEAR_POINTS_X         (UINT64_C(1) << NEAR_POINTS_COL_X)
-#define NEAR_POINTS_X_IN      (UINT64_C(1) << NEAR_POINTS_COL_X_IN)
-#define NEAR_POINTS_X_NOTE    (UINT64_C(1) << NEAR_POINTS_COL_X_NOTE)
-#define NEAR_POINTS_Y         (UINT64_C(1) << NEAR_POINTS_COL_Y)
-#define NEAR_POINTS_Y_IS      (UINT64_C(1) << NEAR_POINTS_COL_Y_IS)
-#define NEAR_POINTS_TOTAL     (UINT64_C(1) << NEAR_POINTS_COL_TOTAL)
-#define NEAR_POINTS_HAS_TOTAL (UINT64_C(1) << NEAR_POINTS_COL_HAS_TOTAL)
-#define NEAR_POINTS_KIND      (UINT64_C(1) << NEAR_POINTS_COL_KIND)
+#define NEAR_POINTS_ID        SC_BIT(NEAR_POINTS_COL_ID)
+#define NEAR_POINTS_X         SC_BIT(NEAR_POINTS_COL_X)
+#define NEAR_POINTS_X_IN      SC_BIT(NEAR_POINTS_COL_X_IN)
+#define NEAR_POINTS_X_NOTE    SC_BIT(NEAR_POINTS_COL_X_NOTE)
+#define NEAR_POINTS_Y         SC_BIT(NEAR_POINTS_COL_Y)
+#define NEAR_POINTS_Y_IS      SC_BIT(NEAR_POINTS_COL_Y_IS)
+#define NEAR_POINTS_TOTAL     SC_BIT(NEAR_POINTS_COL_TOTAL)
+#define NEAR_POINTS_HAS_TOTAL SC_BIT(NEAR_POINTS_COL_HAS_TOTAL)
+#define NEAR_POINTS_KIND      SC_BIT(NEAR_POINTS_COL_KIND)
 
-/* Table "points": the descriptor, then the row operations. */
-extern const sc_table_desc near_points_table;
-int near_points_insert(sc_db *db, near_point *row);
-int near_points_insert_many(sc_db *db, near_point *rows, size_t n);
+/* Table "points": the row operations. */
+static inline int near_points_insert(sc_db *db, near_point *row)
+{
+    return sc_row_insert(db, &near_points_table, row);
+}
+static inline int near_points_insert_many(sc_db *db, near_point *rows,
+                                          size_t n)
+{
+    return sc_row_insert_many(db, &near_points_table, rows, n);
+}
 
 int near_points_get(sc_db *db, sc_arena *a, int64_t id, near_point *out);
-int near_points_update(sc_db *db, const near_point *row);
-int near_points_update_cols(sc_db *db, const near_point *row, uint64_t cols);
 int near_points_delete(sc_db *db, int64_t id);
-int near_points_update_many(sc_db *db, const near_point *rows, size_t n,
-                            uint64_t cols);
-int near_points_delete_many(sc_db *db, const near_point *rows, size_t n);
+static inline int near_points_update(sc_db *db, const near_point *row)
+{
+    return sc_row_update(db, &near_points_table, row);
+}
+static inline int near_points_update_cols(sc_db *db, const near_point *row,
+                                          uint64_t cols)
+{
+    return sc_row_update_cols(db, &near_points_table, row, cols);
+}
+static inline int near_points_update_many(sc_db *db, const near_point *rows,
+                                          size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &near_points_table, rows, n, cols);
+}
+static inline int near_points_delete_many(sc_db *db, const near_point *rows,
+                                          size_t n)
+{
+    return sc_row_delete_many(db, &near_points_table, rows, n);
+}
 
 /* Queries over table "points". */
-near_points_query *near_points_select(sc_db *db);
-void near_points_query_free(near_points_query *q);
+#define near_points_select(db) \
+    ((near_points_query *)(void *)sc_query_new(db, &near_points_table))
+#define near_points_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(NEAR_POINTS, q))
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_points_where_id_eq(q, v) SC_WHERE(NEAR_POINTS, q, i64, ID, EQ, v)
-#define near_points_where_id_ne(q, v) SC_WHERE(NEAR_POINTS, q, i64, ID, NE, v)
-#define near_points_where_id_lt(q, v) SC_WHERE(NEAR_POINTS, q, i64, ID, LT, v)
-#define near_points_where_id_le(q, v) SC_WHERE(NEAR_POINTS, q, i64, ID, LE, v)
-#define near_points_where_id_gt(q, v) SC_WHERE(NEAR_POINTS, q, i64, ID, GT, v)
-#define near_points_where_id_ge(q, v) SC_WHERE(NEAR_POINTS, q, i64, ID, GE, v)
-#define near_points_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i64, ID, IN, v, n)
-#define near_points_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i64, ID, NOT_IN, v, n)
-#define near_points_order_by_id(q, dir) SC_ORDER_BY(NEAR_POINTS, q, ID, dir)
-
-/* Column x (int32, nullable): filters, order, bulk set. */
-#define near_points_where_x_eq(q, v) SC_WHERE(NEAR_POINTS, q, i32, X, EQ, v)
-#define near_points_where_x_ne(q, v) SC_WHERE(NEAR_POINTS, q, i32, X, NE, v)
-#define near_points_where_x_lt(q, v) SC_WHERE(NEAR_POINTS, q, i32, X, LT, v)
-#define near_points_where_x_le(q, v) SC_WHERE(NEAR_POINTS, q, i32, X, LE, v)
-#define near_points_where_x_gt(q, v) SC_WHERE(NEAR_POINTS, q, i32, X, GT, v)
-#define near_points_where_x_ge(q, v) SC_WHERE(NEAR_POINTS, q, i32, X, GE, v)
-#define near_points_where_x_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i32, X, IN, v, n)
-#define near_points_where_x_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i32, X, NOT_IN, v, n)
-#define near_points_where_x_is_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, X, IS_NULL)
-#define near_points_where_x_is_not_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, X, IS_NOT_NULL)
-#define near_points_order_by_x(q, dir) SC_ORDER_BY(NEAR_POINTS, q, X, dir)
-#define near_points_update_set_x(q, v) SC_SET(NEAR_POINTS, q, i32, X, v)
-#define near_points_update_set_x_null(q) SC_SET_NULL(NEAR_POINTS, q, X)
-
-/* Column x_in (int32, nullable): filters, order, bulk set. */
-#define near_points_where_x_in_eq(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_IN, EQ, v)
-#define near_points_where_x_in_ne(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_IN, NE, v)
-#define near_points_where_x_in_lt(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_IN, LT, v)
-#define near_points_where_x_in_le(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_IN, LE, v)
-#define near_points_where_x_in_gt(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_IN, GT, v)
-#define near_points_where_x_in_ge(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_IN, GE, v)
-#define near_points_where_x_in_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i32, X_IN, IN, v, n)
-#define near_points_where_x_in_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i32, X_IN, NOT_IN, v, n)
-#define near_points_where_x_in_is_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, X_IN, IS_NULL)
-#define near_points_where_x_in_is_not_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, X_IN, IS_NOT_NULL)
-#define near_points_order_by_x_in(q, dir) \
-    SC_ORDER_BY(NEAR_POINTS, q, X_IN, dir)
-#define near_points_update_set_x_in(q, v) SC_SET(NEAR_POINTS, q, i32, X_IN, v)
-#define near_points_update_set_x_in_null(q) SC_SET_NULL(NEAR_POINTS, q, X_IN)
-
-/* Column x_note (int32, nullable): filters, order, bulk set. */
-#define near_points_where_x_note_eq(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_NOTE, EQ, v)
-#define near_points_where_x_note_ne(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_NOTE, NE, v)
-#define near_points_where_x_note_lt(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_NOTE, LT, v)
-#define near_points_where_x_note_le(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_NOTE, LE, v)
-#define near_points_where_x_note_gt(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_NOTE, GT, v)
-#define near_points_where_x_note_ge(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, X_NOTE, GE, v)
-#define near_points_where_x_note_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i32, X_NOTE, IN, v, n)
-#define near_points_where_x_note_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i32, X_NOTE, NOT_IN, v, n)
-#define near_points_where_x_note_is_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, X_NOTE, IS_NULL)
-#define near_points_where_x_note_is_not_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, X_NOTE, IS_NOT_NULL)
-#define near_points_order_by_x_note(q, dir) \
-    SC_ORDER_BY(NEAR_POINTS, q, X_NOTE, dir)
-#define near_points_update_set_x_note(q, v) \
-    SC_SET(NEAR_POINTS, q, i32, X_NOTE, v)
-#define near_points_update_set_x_note_null(q) \
-    SC_SET_NULL(NEAR_POINTS, q, X_NOTE)
-
-/* Column y (int32, nullable): filters, order, bulk set. */
-#define near_points_where_y_eq(q, v) SC_WHERE(NEAR_POINTS, q, i32, Y, EQ, v)
-#define near_points_where_y_ne(q, v) SC_WHERE(NEAR_POINTS, q, i32, Y, NE, v)
-#define near_points_where_y_lt(q, v) SC_WHERE(NEAR_POINTS, q, i32, Y, LT, v)
-#define near_points_where_y_le(q, v) SC_WHERE(NEAR_POINTS, q, i32, Y, LE, v)
-#define near_points_where_y_gt(q, v) SC_WHERE(NEAR_POINTS, q, i32, Y, GT, v)
-#define near_points_where_y_ge(q, v) SC_WHERE(NEAR_POINTS, q, i32, Y, GE, v)
-#define near_points_where_y_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i32, Y, IN, v, n)
-#define near_points_where_y_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i32, Y, NOT_IN, v, n)
-#define near_points_where_y_is_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, Y, IS_NULL)
-#define near_points_where_y_is_not_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, Y, IS_NOT_NULL)
-#define near_points_order_by_y(q, dir) SC_ORDER_BY(NEAR_POINTS, q, Y, dir)
-#define near_points_update_set_y(q, v) SC_SET(NEAR_POINTS, q, i32, Y, v)
-#define near_points_update_set_y_null(q) SC_SET_NULL(NEAR_POINTS, q, Y)
-
-/* Column y_is (int32, nullable): filters, order, bulk set. */
-#define near_points_where_y_is_eq(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, Y_IS, EQ, v)
-#define near_points_where_y_is_ne(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, Y_IS, NE, v)
-#define near_points_where_y_is_lt(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, Y_IS, LT, v)
-#define near_points_where_y_is_le(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, Y_IS, LE, v)
-#define near_points_where_y_is_gt(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, Y_IS, GT, v)
-#define near_points_where_y_is_ge(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i32, Y_IS, GE, v)
-#define near_points_where_y_is_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i32, Y_IS, IN, v, n)
-#define near_points_where_y_is_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i32, Y_IS, NOT_IN, v, n)
-#define near_points_where_y_is_is_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, Y_IS, IS_NULL)
-#define near_points_where_y_is_is_not_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, Y_IS, IS_NOT_NULL)
-#define near_points_order_by_y_is(q, dir) \
-    SC_ORDER_BY(NEAR_POINTS, q, Y_IS, dir)
-#define near_points_update_set_y_is(q, v) SC_SET(NEAR_POINTS, q, i32, Y_IS, v)
-#define near_points_update_set_y_is_null(q) SC_SET_NULL(NEAR_POINTS, q, Y_IS)
-
-/* Column total (int64): filters, order, bulk set. */
-#define near_points_where_total_eq(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i64, TOTAL, EQ, v)
-#define near_points_where_total_ne(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i64, TOTAL, NE, v)
-#define near_points_where_total_lt(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i64, TOTAL, LT, v)
-#define near_points_where_total_le(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i64, TOTAL, LE, v)
-#define near_points_where_total_gt(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i64, TOTAL, GT, v)
-#define near_points_where_total_ge(q, v) \
-    SC_WHERE(NEAR_POINTS, q, i64, TOTAL, GE, v)
-#define near_points_where_total_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i64, TOTAL, IN, v, n)
-#define near_points_where_total_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, i64, TOTAL, NOT_IN, v, n)
-#define near_points_order_by_total(q, dir) \
-    SC_ORDER_BY(NEAR_POINTS, q, TOTAL, dir)
-#define near_points_update_set_total(q, v) \
-    SC_SET(NEAR_POINTS, q, i64, TOTAL, v)
-
-/* Column has_total (bool, nullable): filters, order, bulk set. */
-#define near_points_where_has_total_eq(q, v) \
-    SC_WHERE(NEAR_POINTS, q, bool, HAS_TOTAL, EQ, v)
-#define near_points_where_has_total_ne(q, v) \
-    SC_WHERE(NEAR_POINTS, q, bool, HAS_TOTAL, NE, v)
-#define near_points_where_has_total_is_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, HAS_TOTAL, IS_NULL)
-#define near_points_where_has_total_is_not_null(q) \
-    SC_WHERE_NULL(NEAR_POINTS, q, HAS_TOTAL, IS_NOT_NULL)
-#define near_points_order_by_has_total(q, dir) \
-    SC_ORDER_BY(NEAR_POINTS, q, HAS_TOTAL, dir)
-#define near_points_update_set_has_total(q, v) \
-    SC_SET(NEAR_POINTS, q, bool, HAS_TOTAL, v)
-#define near_points_update_set_has_total_null(q) \
-    SC_SET_NULL(NEAR_POINTS, q, HAS_TOTAL)
-
-/* Column kind (enum schema_kind): filters, order, bulk set. */
-#define near_points_where_kind_eq(q, v) \
-    SC_WHERE(NEAR_POINTS, q, enum, KIND, EQ, near_schema_kind_arg_(v))
-#define near_points_where_kind_ne(q, v) \
-    SC_WHERE(NEAR_POINTS, q, enum, KIND, NE, near_schema_kind_arg_(v))
-#define near_points_where_kind_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, enum, KIND, IN, near_schema_kind_args_(v), n)
-#define near_points_where_kind_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_POINTS, q, enum, KIND, NOT_IN, \
-                near_schema_kind_args_(v), n)
-#define near_points_order_by_kind(q, dir) \
-    SC_ORDER_BY(NEAR_POINTS, q, KIND, dir)
-#define near_points_update_set_kind(q, v) \
-    SC_SET(NEAR_POINTS, q, enum, KIND, near_schema_kind_arg_(v))
+/* The columns of "points" in queries: type, nulls, index. */
+#define NEAR_POINTS_ID_T        i64, KEY, NEAR_POINTS_COL_ID
+#define NEAR_POINTS_X_T         i32, NULLABLE, NEAR_POINTS_COL_X
+#define NEAR_POINTS_X_IN_T      i32, NULLABLE, NEAR_POINTS_COL_X_IN
+#define NEAR_POINTS_X_NOTE_T    i32, NULLABLE, NEAR_POINTS_COL_X_NOTE
+#define NEAR_POINTS_Y_T         i32, NULLABLE, NEAR_POINTS_COL_Y
+#define NEAR_POINTS_Y_IS_T      i32, NULLABLE, NEAR_POINTS_COL_Y_IS
+#define NEAR_POINTS_TOTAL_T     i64, NOT_NULL, NEAR_POINTS_COL_TOTAL
+#define NEAR_POINTS_HAS_TOTAL_T bool, NULLABLE, NEAR_POINTS_COL_HAS_TOTAL
+#define NEAR_POINTS_KIND_T \
+    near_schema_kind, NOT_NULL, NEAR_POINTS_COL_KIND
+#define near_points_where(q, col, op, ...) \
+    SC_WHERE(NEAR_POINTS, q, NEAR_POINTS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define near_points_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_POINTS, q, NEAR_POINTS_##col##_T, SC_OP_IN, v, n)
+#define near_points_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_POINTS, q, NEAR_POINTS_##col##_T, SC_OP_NOT_IN, v, n)
+#define near_points_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_POINTS, q, NEAR_POINTS_##col##_T, SC_OP_IS_NULL)
+#define near_points_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_POINTS, q, NEAR_POINTS_##col##_T, SC_OP_IS_NOT_NULL)
+#define near_points_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_POINTS, q, NEAR_POINTS_##col##_T, dir)
+#define near_points_set(q, col, ...) \
+    SC_SET(NEAR_POINTS, q, NEAR_POINTS_##col##_T, __VA_ARGS__)
+#define near_points_set_null(q, col) \
+    SC_SET_NULL(NEAR_POINTS, q, NEAR_POINTS_##col##_T)
 
 /* Groups and shaping. */
 #define near_points_or(q) sc_query_begin_or(SC_HANDLE(NEAR_POINTS, q))
@@ -1196,14 +1256,26 @@ void near_points_query_free(near_points_query *q);
 
 /* Terminals, and bulk changes. */
 int near_points_all(near_points_query *q, sc_arena *a, near_point_list *out);
-int near_points_first(near_points_query *q, sc_arena *a, near_point *out);
-int near_points_one(near_points_query *q, sc_arena *a, near_point *out);
-int near_points_count(near_points_query *q, int64_t *n);
-int near_points_exists(near_points_query *q, bool *yes);
 typedef int (*near_point_fn)(void *ctx, const near_point *row);
 int near_points_each(near_points_query *q, near_point_fn fn, void *ctx);
-int near_points_update_all(near_points_query *q, int64_t *changed);
-int near_points_delete_all(near_points_query *q, int64_t *changed);
+static inline int near_points_first(near_points_query *q, sc_arena *a,
+                                    near_point *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int near_points_one(near_points_query *q, sc_arena *a,
+                                  near_point *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define near_points_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(NEAR_POINTS, q), n)
+#define near_points_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(NEAR_POINTS, q), yes)
+#define near_points_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(NEAR_POINTS, q), changed)
+#define near_points_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(NEAR_POINTS, q), changed)
 
 /* The columns of table "users" by index. */
 enum {
@@ -1211,37 +1283,63 @@ enum {
 };
 
 /* Column bits of "users" for cols (key columns ignored). */
-#define NEAR_USERS_ID (UINT64_C(1) << NEAR_USERS_COL_ID)
+#define NEAR_USERS_ID SC_BIT(NEAR_USERS_COL_ID)
 
-/* Table "users": the descriptor, then the row operations. */
-extern const sc_table_desc near_users_table;
-int near_users_insert(sc_db *db, near_user *row);
-int near_users_insert_many(sc_db *db, near_user *rows, size_t n);
+/* Table "users": the row operations. */
+static inline int near_users_insert(sc_db *db, near_user *row)
+{
+    return sc_row_insert(db, &near_users_table, row);
+}
+static inline int near_users_insert_many(sc_db *db, near_user *rows, size_t n)
+{
+    return sc_row_insert_many(db, &near_users_table, rows, n);
+}
 
 int near_users_get(sc_db *db, sc_arena *a, int64_t id, near_user *out);
-int near_users_update(sc_db *db, const near_user *row);
-int near_users_update_cols(sc_db *db, const near_user *row, uint64_t cols);
 int near_users_delete(sc_db *db, int64_t id);
-int near_users_update_many(sc_db *db, const near_user *rows, size_t n,
-                           uint64_t cols);
-int near_users_delete_many(sc_db *db, const near_user *rows, size_t n);
+static inline int near_users_update(sc_db *db, const near_user *row)
+{
+    return sc_row_update(db, &near_users_table, row);
+}
+static inline int near_users_update_cols(sc_db *db, const near_user *row,
+                                         uint64_t cols)
+{
+    return sc_row_update_cols(db, &near_users_table, row, cols);
+}
+static inline int near_users_update_many(sc_db *db, const near_user *rows,
+                                         size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &near_users_table, rows, n, cols);
+}
+static inline int near_users_delete_many(sc_db *db, const near_user *rows,
+                                         size_t n)
+{
+    return sc_row_delete_many(db, &near_users_table, rows, n);
+}
 
 /* Queries over table "users". */
-near_users_query *near_users_select(sc_db *db);
-void near_users_query_free(near_users_query *q);
+#define near_users_select(db) \
+    ((near_users_query *)(void *)sc_query_new(db, &near_users_table))
+#define near_users_query_free(q) sc_query_free(SC_QUERY_HANDLE(NEAR_USERS, q))
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_users_where_id_eq(q, v) SC_WHERE(NEAR_USERS, q, i64, ID, EQ, v)
-#define near_users_where_id_ne(q, v) SC_WHERE(NEAR_USERS, q, i64, ID, NE, v)
-#define near_users_where_id_lt(q, v) SC_WHERE(NEAR_USERS, q, i64, ID, LT, v)
-#define near_users_where_id_le(q, v) SC_WHERE(NEAR_USERS, q, i64, ID, LE, v)
-#define near_users_where_id_gt(q, v) SC_WHERE(NEAR_USERS, q, i64, ID, GT, v)
-#define near_users_where_id_ge(q, v) SC_WHERE(NEAR_USERS, q, i64, ID, GE, v)
-#define near_users_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_USERS, q, i64, ID, IN, v, n)
-#define near_users_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_USERS, q, i64, ID, NOT_IN, v, n)
-#define near_users_order_by_id(q, dir) SC_ORDER_BY(NEAR_USERS, q, ID, dir)
+/* The columns of "users" in queries: type, nulls, index. */
+#define NEAR_USERS_ID_T i64, KEY, NEAR_USERS_COL_ID
+#define near_users_where(q, col, op, ...) \
+    SC_WHERE(NEAR_USERS, q, NEAR_USERS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define near_users_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_USERS, q, NEAR_USERS_##col##_T, SC_OP_IN, v, n)
+#define near_users_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_USERS, q, NEAR_USERS_##col##_T, SC_OP_NOT_IN, v, n)
+#define near_users_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_USERS, q, NEAR_USERS_##col##_T, SC_OP_IS_NULL)
+#define near_users_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_USERS, q, NEAR_USERS_##col##_T, SC_OP_IS_NOT_NULL)
+#define near_users_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_USERS, q, NEAR_USERS_##col##_T, dir)
+#define near_users_set(q, col, ...) \
+    SC_SET(NEAR_USERS, q, NEAR_USERS_##col##_T, __VA_ARGS__)
+#define near_users_set_null(q, col) \
+    SC_SET_NULL(NEAR_USERS, q, NEAR_USERS_##col##_T)
 
 /* Groups and shaping. */
 #define near_users_or(q) sc_query_begin_or(SC_HANDLE(NEAR_USERS, q))
@@ -1254,14 +1352,26 @@ void near_users_query_free(near_users_query *q);
 
 /* Terminals, and bulk changes. */
 int near_users_all(near_users_query *q, sc_arena *a, near_user_list *out);
-int near_users_first(near_users_query *q, sc_arena *a, near_user *out);
-int near_users_one(near_users_query *q, sc_arena *a, near_user *out);
-int near_users_count(near_users_query *q, int64_t *n);
-int near_users_exists(near_users_query *q, bool *yes);
 typedef int (*near_user_fn)(void *ctx, const near_user *row);
 int near_users_each(near_users_query *q, near_user_fn fn, void *ctx);
-int near_users_update_all(near_users_query *q, int64_t *changed);
-int near_users_delete_all(near_users_query *q, int64_t *changed);
+static inline int near_users_first(near_users_query *q, sc_arena *a,
+                                   near_user *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int near_users_one(near_users_query *q, sc_arena *a,
+                                 near_user *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define near_users_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(NEAR_USERS, q), n)
+#define near_users_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(NEAR_USERS, q), yes)
+#define near_users_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(NEAR_USERS, q), changed)
+#define near_users_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(NEAR_USERS, q), changed)
 
 /* The columns of table "users_pkey" by index. */
 enum {
@@ -1269,47 +1379,72 @@ enum {
 };
 
 /* Column bits of "users_pkey" for cols (key columns ignored). */
-#define NEAR_USERS_PKEY_ID (UINT64_C(1) << NEAR_USERS_PKEY_COL_ID)
+#define NEAR_USERS_PKEY_ID SC_BIT(NEAR_USERS_PKEY_COL_ID)
 
-/* Table "users_pkey": the descriptor, then the row operations. */
-extern const sc_table_desc near_users_pkey_table;
-int near_users_pkey_insert(sc_db *db, near_users_pkey *row);
-int near_users_pkey_insert_many(sc_db *db, near_users_pkey *rows, size_t n);
+/* Table "users_pkey": the row operations. */
+static inline int near_users_pkey_insert(sc_db *db, near_users_pkey *row)
+{
+    return sc_row_insert(db, &near_users_pkey_table, row);
+}
+static inline int near_users_pkey_insert_many(sc_db *db, near_users_pkey *rows,
+                                              size_t n)
+{
+    return sc_row_insert_many(db, &near_users_pkey_table, rows, n);
+}
 
 int near_users_pkey_get(sc_db *db, sc_arena *a, int64_t id,
                         near_users_pkey *out);
-int near_users_pkey_update(sc_db *db, const near_users_pkey *row);
-int near_users_pkey_update_cols(sc_db *db, const near_users_pkey *row,
-                                uint64_t cols);
 int near_users_pkey_delete(sc_db *db, int64_t id);
-int near_users_pkey_update_many(sc_db *db, const near_users_pkey *rows,
-                                size_t n, uint64_t cols);
-int near_users_pkey_delete_many(sc_db *db, const near_users_pkey *rows,
-                                size_t n);
+static inline int near_users_pkey_update(sc_db *db, const near_users_pkey *row)
+{
+    return sc_row_update(db, &near_users_pkey_table, row);
+}
+static inline int near_users_pkey_update_cols(sc_db *db,
+                                              const near_users_pkey *row,
+                                              uint64_t cols)
+{
+    return sc_row_update_cols(db, &near_users_pkey_table, row, cols);
+}
+static inline int near_users_pkey_update_many(sc_db *db,
+                                              const near_users_pkey *rows,
+                                              size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &near_users_pkey_table, rows, n, cols);
+}
+static inline int near_users_pkey_delete_many(sc_db *db,
+                                              const near_users_pkey *rows,
+                                              size_t n)
+{
+    return sc_row_delete_many(db, &near_users_pkey_table, rows, n);
+}
 
 /* Queries over table "users_pkey". */
-near_users_pkey_query *near_users_pkey_select(sc_db *db);
-void near_users_pkey_query_free(near_users_pkey_query *q);
+#define near_users_pkey_select(db) \
+    ((near_users_pkey_query *)(void *)sc_query_new(db, &near_users_pkey_table))
+#define near_users_pkey_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(NEAR_USERS_PKEY, q))
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_users_pkey_where_id_eq(q, v) \
-    SC_WHERE(NEAR_USERS_PKEY, q, i64, ID, EQ, v)
-#define near_users_pkey_where_id_ne(q, v) \
-    SC_WHERE(NEAR_USERS_PKEY, q, i64, ID, NE, v)
-#define near_users_pkey_where_id_lt(q, v) \
-    SC_WHERE(NEAR_USERS_PKEY, q, i64, ID, LT, v)
-#define near_users_pkey_where_id_le(q, v) \
-    SC_WHERE(NEAR_USERS_PKEY, q, i64, ID, LE, v)
-#define near_users_pkey_where_id_gt(q, v) \
-    SC_WHERE(NEAR_USERS_PKEY, q, i64, ID, GT, v)
-#define near_users_pkey_where_id_ge(q, v) \
-    SC_WHERE(NEAR_USERS_PKEY, q, i64, ID, GE, v)
-#define near_users_pkey_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_USERS_PKEY, q, i64, ID, IN, v, n)
-#define near_users_pkey_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_USERS_PKEY, q, i64, ID, NOT_IN, v, n)
-#define near_users_pkey_order_by_id(q, dir) \
-    SC_ORDER_BY(NEAR_USERS_PKEY, q, ID, dir)
+/* The columns of "users_pkey" in queries: type, nulls, index. */
+#define NEAR_USERS_PKEY_ID_T i64, KEY, NEAR_USERS_PKEY_COL_ID
+#define near_users_pkey_where(q, col, op, ...) \
+    SC_WHERE(NEAR_USERS_PKEY, q, NEAR_USERS_PKEY_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define near_users_pkey_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_USERS_PKEY, q, NEAR_USERS_PKEY_##col##_T, SC_OP_IN, v, n)
+#define near_users_pkey_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_USERS_PKEY, q, NEAR_USERS_PKEY_##col##_T, SC_OP_NOT_IN, \
+                v, n)
+#define near_users_pkey_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_USERS_PKEY, q, NEAR_USERS_PKEY_##col##_T, SC_OP_IS_NULL)
+#define near_users_pkey_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_USERS_PKEY, q, NEAR_USERS_PKEY_##col##_T, \
+                  SC_OP_IS_NOT_NULL)
+#define near_users_pkey_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_USERS_PKEY, q, NEAR_USERS_PKEY_##col##_T, dir)
+#define near_users_pkey_set(q, col, ...) \
+    SC_SET(NEAR_USERS_PKEY, q, NEAR_USERS_PKEY_##col##_T, __VA_ARGS__)
+#define near_users_pkey_set_null(q, col) \
+    SC_SET_NULL(NEAR_USERS_PKEY, q, NEAR_USERS_PKEY_##col##_T)
 
 /* Groups and shaping. */
 #define near_users_pkey_or(q) sc_query_begin_or(SC_HANDLE(NEAR_USERS_PKEY, q))
@@ -1328,17 +1463,27 @@ void near_users_pkey_query_free(near_users_pkey_query *q);
 /* Terminals, and bulk changes. */
 int near_users_pkey_all(near_users_pkey_query *q, sc_arena *a,
                         near_users_pkey_list *out);
-int near_users_pkey_first(near_users_pkey_query *q, sc_arena *a,
-                          near_users_pkey *out);
-int near_users_pkey_one(near_users_pkey_query *q, sc_arena *a,
-                        near_users_pkey *out);
-int near_users_pkey_count(near_users_pkey_query *q, int64_t *n);
-int near_users_pkey_exists(near_users_pkey_query *q, bool *yes);
 typedef int (*near_users_pkey_fn)(void *ctx, const near_users_pkey *row);
 int near_users_pkey_each(near_users_pkey_query *q, near_users_pkey_fn fn,
                          void *ctx);
-int near_users_pkey_update_all(near_users_pkey_query *q, int64_t *changed);
-int near_users_pkey_delete_all(near_users_pkey_query *q, int64_t *changed);
+static inline int near_users_pkey_first(near_users_pkey_query *q, sc_arena *a,
+                                        near_users_pkey *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int near_users_pkey_one(near_users_pkey_query *q, sc_arena *a,
+                                      near_users_pkey *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define near_users_pkey_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(NEAR_USERS_PKEY, q), n)
+#define near_users_pkey_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(NEAR_USERS_PKEY, q), yes)
+#define near_users_pkey_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(NEAR_USERS_PKEY, q), changed)
+#define near_users_pkey_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(NEAR_USERS_PKEY, q), changed)
 
 /* The columns of table "products" by index. */
 enum {
@@ -1346,45 +1491,67 @@ enum {
 };
 
 /* Column bits of "products" for cols (key columns ignored). */
-#define NEAR_PRODUCTS_ID (UINT64_C(1) << NEAR_PRODUCTS_COL_ID)
+#define NEAR_PRODUCTS_ID SC_BIT(NEAR_PRODUCTS_COL_ID)
 
-/* Table "products": the descriptor, then the row operations. */
-extern const sc_table_desc near_products_table;
-int near_products_insert(sc_db *db, near_product *row);
-int near_products_insert_many(sc_db *db, near_product *rows, size_t n);
+/* Table "products": the row operations. */
+static inline int near_products_insert(sc_db *db, near_product *row)
+{
+    return sc_row_insert(db, &near_products_table, row);
+}
+static inline int near_products_insert_many(sc_db *db, near_product *rows,
+                                            size_t n)
+{
+    return sc_row_insert_many(db, &near_products_table, rows, n);
+}
 
 int near_products_get(sc_db *db, sc_arena *a, int64_t id, near_product *out);
-int near_products_update(sc_db *db, const near_product *row);
-int near_products_update_cols(sc_db *db, const near_product *row,
-                              uint64_t cols);
 int near_products_delete(sc_db *db, int64_t id);
-int near_products_update_many(sc_db *db, const near_product *rows, size_t n,
-                              uint64_t cols);
-int near_products_delete_many(sc_db *db, const near_product *rows, size_t n);
+static inline int near_products_update(sc_db *db, const near_product *row)
+{
+    return sc_row_update(db, &near_products_table, row);
+}
+static inline int near_products_update_cols(sc_db *db, const near_product *row,
+                                            uint64_t cols)
+{
+    return sc_row_update_cols(db, &near_products_table, row, cols);
+}
+static inline int near_products_update_many(sc_db *db,
+                                            const near_product *rows, size_t n,
+                                            uint64_t cols)
+{
+    return sc_row_update_many(db, &near_products_table, rows, n, cols);
+}
+static inline int near_products_delete_many(sc_db *db,
+                                            const near_product *rows, size_t n)
+{
+    return sc_row_delete_many(db, &near_products_table, rows, n);
+}
 
 /* Queries over table "products". */
-near_products_query *near_products_select(sc_db *db);
-void near_products_query_free(near_products_query *q);
+#define near_products_select(db) \
+    ((near_products_query *)(void *)sc_query_new(db, &near_products_table))
+#define near_products_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(NEAR_PRODUCTS, q))
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_products_where_id_eq(q, v) \
-    SC_WHERE(NEAR_PRODUCTS, q, i64, ID, EQ, v)
-#define near_products_where_id_ne(q, v) \
-    SC_WHERE(NEAR_PRODUCTS, q, i64, ID, NE, v)
-#define near_products_where_id_lt(q, v) \
-    SC_WHERE(NEAR_PRODUCTS, q, i64, ID, LT, v)
-#define near_products_where_id_le(q, v) \
-    SC_WHERE(NEAR_PRODUCTS, q, i64, ID, LE, v)
-#define near_products_where_id_gt(q, v) \
-    SC_WHERE(NEAR_PRODUCTS, q, i64, ID, GT, v)
-#define near_products_where_id_ge(q, v) \
-    SC_WHERE(NEAR_PRODUCTS, q, i64, ID, GE, v)
-#define near_products_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_PRODUCTS, q, i64, ID, IN, v, n)
-#define near_products_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_PRODUCTS, q, i64, ID, NOT_IN, v, n)
-#define near_products_order_by_id(q, dir) \
-    SC_ORDER_BY(NEAR_PRODUCTS, q, ID, dir)
+/* The columns of "products" in queries: type, nulls, index. */
+#define NEAR_PRODUCTS_ID_T i64, KEY, NEAR_PRODUCTS_COL_ID
+#define near_products_where(q, col, op, ...) \
+    SC_WHERE(NEAR_PRODUCTS, q, NEAR_PRODUCTS_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define near_products_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_PRODUCTS, q, NEAR_PRODUCTS_##col##_T, SC_OP_IN, v, n)
+#define near_products_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_PRODUCTS, q, NEAR_PRODUCTS_##col##_T, SC_OP_NOT_IN, v, n)
+#define near_products_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_PRODUCTS, q, NEAR_PRODUCTS_##col##_T, SC_OP_IS_NULL)
+#define near_products_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_PRODUCTS, q, NEAR_PRODUCTS_##col##_T, SC_OP_IS_NOT_NULL)
+#define near_products_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_PRODUCTS, q, NEAR_PRODUCTS_##col##_T, dir)
+#define near_products_set(q, col, ...) \
+    SC_SET(NEAR_PRODUCTS, q, NEAR_PRODUCTS_##col##_T, __VA_ARGS__)
+#define near_products_set_null(q, col) \
+    SC_SET_NULL(NEAR_PRODUCTS, q, NEAR_PRODUCTS_##col##_T)
 
 /* Groups and shaping. */
 #define near_products_or(q) sc_query_begin_or(SC_HANDLE(NEAR_PRODUCTS, q))
@@ -1401,25 +1568,40 @@ void near_products_query_free(near_products_query *q);
 /* Terminals, and bulk changes. */
 int near_products_all(near_products_query *q, sc_arena *a,
                       near_product_list *out);
-int near_products_first(near_products_query *q, sc_arena *a,
-                        near_product *out);
-int near_products_one(near_products_query *q, sc_arena *a, near_product *out);
-int near_products_count(near_products_query *q, int64_t *n);
-int near_products_exists(near_products_query *q, bool *yes);
 typedef int (*near_product_fn)(void *ctx, const near_product *row);
 int near_products_each(near_products_query *q, near_product_fn fn, void *ctx);
-int near_products_update_all(near_products_query *q, int64_t *changed);
-int near_products_delete_all(near_products_query *q, int64_t *changed);
+static inline int near_products_first(near_products_query *q, sc_arena *a,
+                                      near_product *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int near_products_one(near_products_query *q, sc_arena *a,
+                                    near_product *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define near_products_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(NEAR_PRODUCTS, q), n)
+#define near_products_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(NEAR_PRODUCTS, q), yes)
+#define near_products_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(NEAR_PRODUCTS, q), changed)
+#define near_products_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(NEAR_PRODUCTS, q), changed)
 
 /* Joins. */
 #define near_products_join_carts(q) \
     SC_JOIN(NEAR_PRODUCTS, q, near_carts, near_carts, 0, true)
 
 /* Navigation. */
-int near_products_list_carts(sc_db *db, sc_arena *a, const near_product *row,
-                             near_cart_list *out);
 int near_products_load_carts(sc_db *db, sc_arena *a, const near_product *rows,
                              size_t n, near_cart_list *lists);
+static inline int near_products_list_carts(sc_db *db, sc_arena *a,
+                                           const near_product *row,
+                                           near_cart_list *out)
+{
+    return near_products_load_carts(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define near_products_get_carts near_products_list_carts
@@ -1431,66 +1613,65 @@ enum {
 };
 
 /* Column bits of "carts" for cols (key columns ignored). */
-#define NEAR_CARTS_ID      (UINT64_C(1) << NEAR_CARTS_COL_ID)
-#define NEAR_CARTS_ITEM_ID (UINT64_C(1) << NEAR_CARTS_COL_ITEM_ID)
+#define NEAR_CARTS_ID      SC_BIT(NEAR_CARTS_COL_ID)
+#define NEAR_CARTS_ITEM_ID SC_BIT(NEAR_CARTS_COL_ITEM_ID)
 
-/* Table "carts": the descriptor, then the row operations. */
-extern const sc_table_desc near_carts_table;
-int near_carts_insert(sc_db *db, near_cart *row);
-int near_carts_insert_many(sc_db *db, near_cart *rows, size_t n);
+/* Table "carts": the row operations. */
+static inline int near_carts_insert(sc_db *db, near_cart *row)
+{
+    return sc_row_insert(db, &near_carts_table, row);
+}
+static inline int near_carts_insert_many(sc_db *db, near_cart *rows, size_t n)
+{
+    return sc_row_insert_many(db, &near_carts_table, rows, n);
+}
 
 int near_carts_get(sc_db *db, sc_arena *a, int64_t id, near_cart *out);
-int near_carts_update(sc_db *db, const near_cart *row);
-int near_carts_update_cols(sc_db *db, const near_cart *row, uint64_t cols);
 int near_carts_delete(sc_db *db, int64_t id);
-int near_carts_update_many(sc_db *db, const near_cart *rows, size_t n,
-                           uint64_t cols);
-int near_carts_delete_many(sc_db *db, const near_cart *rows, size_t n);
+static inline int near_carts_update(sc_db *db, const near_cart *row)
+{
+    return sc_row_update(db, &near_carts_table, row);
+}
+static inline int near_carts_update_cols(sc_db *db, const near_cart *row,
+                                         uint64_t cols)
+{
+    return sc_row_update_cols(db, &near_carts_table, row, cols);
+}
+static inline int near_carts_update_many(sc_db *db, const near_cart *rows,
+                                         size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &near_carts_table, rows, n, cols);
+}
+static inline int near_carts_delete_many(sc_db *db, const near_cart *rows,
+                                         size_t n)
+{
+    return sc_row_delete_many(db, &near_carts_table, rows, n);
+}
 
 /* Queries over table "carts". */
-near_carts_query *near_carts_select(sc_db *db);
-void near_carts_query_free(near_carts_query *q);
+#define near_carts_select(db) \
+    ((near_carts_query *)(void *)sc_query_new(db, &near_carts_table))
+#define near_carts_query_free(q) sc_query_free(SC_QUERY_HANDLE(NEAR_CARTS, q))
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_carts_where_id_eq(q, v) SC_WHERE(NEAR_CARTS, q, i64, ID, EQ, v)
-#define near_carts_where_id_ne(q, v) SC_WHERE(NEAR_CARTS, q, i64, ID, NE, v)
-#define near_carts_where_id_lt(q, v) SC_WHERE(NEAR_CARTS, q, i64, ID, LT, v)
-#define near_carts_where_id_le(q, v) SC_WHERE(NEAR_CARTS, q, i64, ID, LE, v)
-#define near_carts_where_id_gt(q, v) SC_WHERE(NEAR_CARTS, q, i64, ID, GT, v)
-#define near_carts_where_id_ge(q, v) SC_WHERE(NEAR_CARTS, q, i64, ID, GE, v)
-#define near_carts_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_CARTS, q, i64, ID, IN, v, n)
-#define near_carts_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_CARTS, q, i64, ID, NOT_IN, v, n)
-#define near_carts_order_by_id(q, dir) SC_ORDER_BY(NEAR_CARTS, q, ID, dir)
-
-/* Column item_id (int64, nullable): filters, order, bulk set. */
-#define near_carts_where_item_id_eq(q, v) \
-    SC_WHERE(NEAR_CARTS, q, i64, ITEM_ID, EQ, v)
-#define near_carts_where_item_id_ne(q, v) \
-    SC_WHERE(NEAR_CARTS, q, i64, ITEM_ID, NE, v)
-#define near_carts_where_item_id_lt(q, v) \
-    SC_WHERE(NEAR_CARTS, q, i64, ITEM_ID, LT, v)
-#define near_carts_where_item_id_le(q, v) \
-    SC_WHERE(NEAR_CARTS, q, i64, ITEM_ID, LE, v)
-#define near_carts_where_item_id_gt(q, v) \
-    SC_WHERE(NEAR_CARTS, q, i64, ITEM_ID, GT, v)
-#define near_carts_where_item_id_ge(q, v) \
-    SC_WHERE(NEAR_CARTS, q, i64, ITEM_ID, GE, v)
-#define near_carts_where_item_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_CARTS, q, i64, ITEM_ID, IN, v, n)
-#define near_carts_where_item_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_CARTS, q, i64, ITEM_ID, NOT_IN, v, n)
-#define near_carts_where_item_id_is_null(q) \
-    SC_WHERE_NULL(NEAR_CARTS, q, ITEM_ID, IS_NULL)
-#define near_carts_where_item_id_is_not_null(q) \
-    SC_WHERE_NULL(NEAR_CARTS, q, ITEM_ID, IS_NOT_NULL)
-#define near_carts_order_by_item_id(q, dir) \
-    SC_ORDER_BY(NEAR_CARTS, q, ITEM_ID, dir)
-#define near_carts_update_set_item_id(q, v) \
-    SC_SET(NEAR_CARTS, q, i64, ITEM_ID, v)
-#define near_carts_update_set_item_id_null(q) \
-    SC_SET_NULL(NEAR_CARTS, q, ITEM_ID)
+/* The columns of "carts" in queries: type, nulls, index. */
+#define NEAR_CARTS_ID_T      i64, KEY, NEAR_CARTS_COL_ID
+#define NEAR_CARTS_ITEM_ID_T i64, NULLABLE, NEAR_CARTS_COL_ITEM_ID
+#define near_carts_where(q, col, op, ...) \
+    SC_WHERE(NEAR_CARTS, q, NEAR_CARTS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define near_carts_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_CARTS, q, NEAR_CARTS_##col##_T, SC_OP_IN, v, n)
+#define near_carts_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_CARTS, q, NEAR_CARTS_##col##_T, SC_OP_NOT_IN, v, n)
+#define near_carts_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_CARTS, q, NEAR_CARTS_##col##_T, SC_OP_IS_NULL)
+#define near_carts_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_CARTS, q, NEAR_CARTS_##col##_T, SC_OP_IS_NOT_NULL)
+#define near_carts_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_CARTS, q, NEAR_CARTS_##col##_T, dir)
+#define near_carts_set(q, col, ...) \
+    SC_SET(NEAR_CARTS, q, NEAR_CARTS_##col##_T, __VA_ARGS__)
+#define near_carts_set_null(q, col) \
+    SC_SET_NULL(NEAR_CARTS, q, NEAR_CARTS_##col##_T)
 
 /* Groups and shaping. */
 #define near_carts_or(q) sc_query_begin_or(SC_HANDLE(NEAR_CARTS, q))
@@ -1503,14 +1684,26 @@ void near_carts_query_free(near_carts_query *q);
 
 /* Terminals, and bulk changes. */
 int near_carts_all(near_carts_query *q, sc_arena *a, near_cart_list *out);
-int near_carts_first(near_carts_query *q, sc_arena *a, near_cart *out);
-int near_carts_one(near_carts_query *q, sc_arena *a, near_cart *out);
-int near_carts_count(near_carts_query *q, int64_t *n);
-int near_carts_exists(near_carts_query *q, bool *yes);
 typedef int (*near_cart_fn)(void *ctx, const near_cart *row);
 int near_carts_each(near_carts_query *q, near_cart_fn fn, void *ctx);
-int near_carts_update_all(near_carts_query *q, int64_t *changed);
-int near_carts_delete_all(near_carts_query *q, int64_t *changed);
+static inline int near_carts_first(near_carts_query *q, sc_arena *a,
+                                   near_cart *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int near_carts_one(near_carts_query *q, sc_arena *a,
+                                 near_cart *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define near_carts_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(NEAR_CARTS, q), n)
+#define near_carts_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(NEAR_CARTS, q), yes)
+#define near_carts_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(NEAR_CARTS, q), changed)
+#define near_carts_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(NEAR_CARTS, q), changed)
 
 /* Joins. */
 #define near_carts_join_products(q) \
@@ -1519,12 +1712,22 @@ int near_carts_delete_all(near_carts_query *q, int64_t *changed);
     SC_JOIN(NEAR_CARTS, q, near_items, near_items, 0, true)
 
 /* Navigation. */
-int near_carts_get_product(sc_db *db, sc_arena *a, const near_cart *row,
-                           near_product *out);
-int near_carts_list_items(sc_db *db, sc_arena *a, const near_cart *row,
-                          near_item_list *out);
+static inline int near_carts_get_product(sc_db *db, sc_arena *a,
+                                         const near_cart *row,
+                                         near_product *out)
+{
+    return sc_load_parent(db, a, &near_carts_table, row,
+                          &near_carts_table.fkeys[0], &near_products_table,
+                          out);
+}
 int near_carts_load_items(sc_db *db, sc_arena *a, const near_cart *rows,
                           size_t n, near_item_list *lists);
+static inline int near_carts_list_items(sc_db *db, sc_arena *a,
+                                        const near_cart *row,
+                                        near_item_list *out)
+{
+    return near_carts_load_items(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define near_carts_get_item near_carts_get_product
@@ -1537,66 +1740,65 @@ enum {
 };
 
 /* Column bits of "items" for cols (key columns ignored). */
-#define NEAR_ITEMS_ID      (UINT64_C(1) << NEAR_ITEMS_COL_ID)
-#define NEAR_ITEMS_CART_ID (UINT64_C(1) << NEAR_ITEMS_COL_CART_ID)
+#define NEAR_ITEMS_ID      SC_BIT(NEAR_ITEMS_COL_ID)
+#define NEAR_ITEMS_CART_ID SC_BIT(NEAR_ITEMS_COL_CART_ID)
 
-/* Table "items": the descriptor, then the row operations. */
-extern const sc_table_desc near_items_table;
-int near_items_insert(sc_db *db, near_item *row);
-int near_items_insert_many(sc_db *db, near_item *rows, size_t n);
+/* Table "items": the row operations. */
+static inline int near_items_insert(sc_db *db, near_item *row)
+{
+    return sc_row_insert(db, &near_items_table, row);
+}
+static inline int near_items_insert_many(sc_db *db, near_item *rows, size_t n)
+{
+    return sc_row_insert_many(db, &near_items_table, rows, n);
+}
 
 int near_items_get(sc_db *db, sc_arena *a, int64_t id, near_item *out);
-int near_items_update(sc_db *db, const near_item *row);
-int near_items_update_cols(sc_db *db, const near_item *row, uint64_t cols);
 int near_items_delete(sc_db *db, int64_t id);
-int near_items_update_many(sc_db *db, const near_item *rows, size_t n,
-                           uint64_t cols);
-int near_items_delete_many(sc_db *db, const near_item *rows, size_t n);
+static inline int near_items_update(sc_db *db, const near_item *row)
+{
+    return sc_row_update(db, &near_items_table, row);
+}
+static inline int near_items_update_cols(sc_db *db, const near_item *row,
+                                         uint64_t cols)
+{
+    return sc_row_update_cols(db, &near_items_table, row, cols);
+}
+static inline int near_items_update_many(sc_db *db, const near_item *rows,
+                                         size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &near_items_table, rows, n, cols);
+}
+static inline int near_items_delete_many(sc_db *db, const near_item *rows,
+                                         size_t n)
+{
+    return sc_row_delete_many(db, &near_items_table, rows, n);
+}
 
 /* Queries over table "items". */
-near_items_query *near_items_select(sc_db *db);
-void near_items_query_free(near_items_query *q);
+#define near_items_select(db) \
+    ((near_items_query *)(void *)sc_query_new(db, &near_items_table))
+#define near_items_query_free(q) sc_query_free(SC_QUERY_HANDLE(NEAR_ITEMS, q))
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_items_where_id_eq(q, v) SC_WHERE(NEAR_ITEMS, q, i64, ID, EQ, v)
-#define near_items_where_id_ne(q, v) SC_WHERE(NEAR_ITEMS, q, i64, ID, NE, v)
-#define near_items_where_id_lt(q, v) SC_WHERE(NEAR_ITEMS, q, i64, ID, LT, v)
-#define near_items_where_id_le(q, v) SC_WHERE(NEAR_ITEMS, q, i64, ID, LE, v)
-#define near_items_where_id_gt(q, v) SC_WHERE(NEAR_ITEMS, q, i64, ID, GT, v)
-#define near_items_where_id_ge(q, v) SC_WHERE(NEAR_ITEMS, q, i64, ID, GE, v)
-#define near_items_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_ITEMS, q, i64, ID, IN, v, n)
-#define near_items_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_ITEMS, q, i64, ID, NOT_IN, v, n)
-#define near_items_order_by_id(q, dir) SC_ORDER_BY(NEAR_ITEMS, q, ID, dir)
-
-/* Column cart_id (int64, nullable): filters, order, bulk set. */
-#define near_items_where_cart_id_eq(q, v) \
-    SC_WHERE(NEAR_ITEMS, q, i64, CART_ID, EQ, v)
-#define near_items_where_cart_id_ne(q, v) \
-    SC_WHERE(NEAR_ITEMS, q, i64, CART_ID, NE, v)
-#define near_items_where_cart_id_lt(q, v) \
-    SC_WHERE(NEAR_ITEMS, q, i64, CART_ID, LT, v)
-#define near_items_where_cart_id_le(q, v) \
-    SC_WHERE(NEAR_ITEMS, q, i64, CART_ID, LE, v)
-#define near_items_where_cart_id_gt(q, v) \
-    SC_WHERE(NEAR_ITEMS, q, i64, CART_ID, GT, v)
-#define near_items_where_cart_id_ge(q, v) \
-    SC_WHERE(NEAR_ITEMS, q, i64, CART_ID, GE, v)
-#define near_items_where_cart_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_ITEMS, q, i64, CART_ID, IN, v, n)
-#define near_items_where_cart_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_ITEMS, q, i64, CART_ID, NOT_IN, v, n)
-#define near_items_where_cart_id_is_null(q) \
-    SC_WHERE_NULL(NEAR_ITEMS, q, CART_ID, IS_NULL)
-#define near_items_where_cart_id_is_not_null(q) \
-    SC_WHERE_NULL(NEAR_ITEMS, q, CART_ID, IS_NOT_NULL)
-#define near_items_order_by_cart_id(q, dir) \
-    SC_ORDER_BY(NEAR_ITEMS, q, CART_ID, dir)
-#define near_items_update_set_cart_id(q, v) \
-    SC_SET(NEAR_ITEMS, q, i64, CART_ID, v)
-#define near_items_update_set_cart_id_null(q) \
-    SC_SET_NULL(NEAR_ITEMS, q, CART_ID)
+/* The columns of "items" in queries: type, nulls, index. */
+#define NEAR_ITEMS_ID_T      i64, KEY, NEAR_ITEMS_COL_ID
+#define NEAR_ITEMS_CART_ID_T i64, NULLABLE, NEAR_ITEMS_COL_CART_ID
+#define near_items_where(q, col, op, ...) \
+    SC_WHERE(NEAR_ITEMS, q, NEAR_ITEMS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define near_items_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_ITEMS, q, NEAR_ITEMS_##col##_T, SC_OP_IN, v, n)
+#define near_items_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_ITEMS, q, NEAR_ITEMS_##col##_T, SC_OP_NOT_IN, v, n)
+#define near_items_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_ITEMS, q, NEAR_ITEMS_##col##_T, SC_OP_IS_NULL)
+#define near_items_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_ITEMS, q, NEAR_ITEMS_##col##_T, SC_OP_IS_NOT_NULL)
+#define near_items_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_ITEMS, q, NEAR_ITEMS_##col##_T, dir)
+#define near_items_set(q, col, ...) \
+    SC_SET(NEAR_ITEMS, q, NEAR_ITEMS_##col##_T, __VA_ARGS__)
+#define near_items_set_null(q, col) \
+    SC_SET_NULL(NEAR_ITEMS, q, NEAR_ITEMS_##col##_T)
 
 /* Groups and shaping. */
 #define near_items_or(q) sc_query_begin_or(SC_HANDLE(NEAR_ITEMS, q))
@@ -1609,22 +1811,38 @@ void near_items_query_free(near_items_query *q);
 
 /* Terminals, and bulk changes. */
 int near_items_all(near_items_query *q, sc_arena *a, near_item_list *out);
-int near_items_first(near_items_query *q, sc_arena *a, near_item *out);
-int near_items_one(near_items_query *q, sc_arena *a, near_item *out);
-int near_items_count(near_items_query *q, int64_t *n);
-int near_items_exists(near_items_query *q, bool *yes);
 typedef int (*near_item_fn)(void *ctx, const near_item *row);
 int near_items_each(near_items_query *q, near_item_fn fn, void *ctx);
-int near_items_update_all(near_items_query *q, int64_t *changed);
-int near_items_delete_all(near_items_query *q, int64_t *changed);
+static inline int near_items_first(near_items_query *q, sc_arena *a,
+                                   near_item *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int near_items_one(near_items_query *q, sc_arena *a,
+                                 near_item *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define near_items_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(NEAR_ITEMS, q), n)
+#define near_items_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(NEAR_ITEMS, q), yes)
+#define near_items_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(NEAR_ITEMS, q), changed)
+#define near_items_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(NEAR_ITEMS, q), changed)
 
 /* Joins. */
 #define near_items_join_carts(q) \
     SC_JOIN(NEAR_ITEMS, q, near_carts, near_items, 0, false)
 
 /* Navigation. */
-int near_items_get_cart(sc_db *db, sc_arena *a, const near_item *row,
-                        near_cart *out);
+static inline int near_items_get_cart(sc_db *db, sc_arena *a,
+                                      const near_item *row, near_cart *out)
+{
+    return sc_load_parent(db, a, &near_items_table, row,
+                          &near_items_table.fkeys[0], &near_carts_table, out);
+}
 
 /* The columns of table "films" by index. */
 enum {
@@ -1632,37 +1850,63 @@ enum {
 };
 
 /* Column bits of "films" for cols (key columns ignored). */
-#define NEAR_FILMS_ID (UINT64_C(1) << NEAR_FILMS_COL_ID)
+#define NEAR_FILMS_ID SC_BIT(NEAR_FILMS_COL_ID)
 
-/* Table "films": the descriptor, then the row operations. */
-extern const sc_table_desc near_films_table;
-int near_films_insert(sc_db *db, near_film *row);
-int near_films_insert_many(sc_db *db, near_film *rows, size_t n);
+/* Table "films": the row operations. */
+static inline int near_films_insert(sc_db *db, near_film *row)
+{
+    return sc_row_insert(db, &near_films_table, row);
+}
+static inline int near_films_insert_many(sc_db *db, near_film *rows, size_t n)
+{
+    return sc_row_insert_many(db, &near_films_table, rows, n);
+}
 
 int near_films_get(sc_db *db, sc_arena *a, int64_t id, near_film *out);
-int near_films_update(sc_db *db, const near_film *row);
-int near_films_update_cols(sc_db *db, const near_film *row, uint64_t cols);
 int near_films_delete(sc_db *db, int64_t id);
-int near_films_update_many(sc_db *db, const near_film *rows, size_t n,
-                           uint64_t cols);
-int near_films_delete_many(sc_db *db, const near_film *rows, size_t n);
+static inline int near_films_update(sc_db *db, const near_film *row)
+{
+    return sc_row_update(db, &near_films_table, row);
+}
+static inline int near_films_update_cols(sc_db *db, const near_film *row,
+                                         uint64_t cols)
+{
+    return sc_row_update_cols(db, &near_films_table, row, cols);
+}
+static inline int near_films_update_many(sc_db *db, const near_film *rows,
+                                         size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &near_films_table, rows, n, cols);
+}
+static inline int near_films_delete_many(sc_db *db, const near_film *rows,
+                                         size_t n)
+{
+    return sc_row_delete_many(db, &near_films_table, rows, n);
+}
 
 /* Queries over table "films". */
-near_films_query *near_films_select(sc_db *db);
-void near_films_query_free(near_films_query *q);
+#define near_films_select(db) \
+    ((near_films_query *)(void *)sc_query_new(db, &near_films_table))
+#define near_films_query_free(q) sc_query_free(SC_QUERY_HANDLE(NEAR_FILMS, q))
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_films_where_id_eq(q, v) SC_WHERE(NEAR_FILMS, q, i64, ID, EQ, v)
-#define near_films_where_id_ne(q, v) SC_WHERE(NEAR_FILMS, q, i64, ID, NE, v)
-#define near_films_where_id_lt(q, v) SC_WHERE(NEAR_FILMS, q, i64, ID, LT, v)
-#define near_films_where_id_le(q, v) SC_WHERE(NEAR_FILMS, q, i64, ID, LE, v)
-#define near_films_where_id_gt(q, v) SC_WHERE(NEAR_FILMS, q, i64, ID, GT, v)
-#define near_films_where_id_ge(q, v) SC_WHERE(NEAR_FILMS, q, i64, ID, GE, v)
-#define near_films_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_FILMS, q, i64, ID, IN, v, n)
-#define near_films_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_FILMS, q, i64, ID, NOT_IN, v, n)
-#define near_films_order_by_id(q, dir) SC_ORDER_BY(NEAR_FILMS, q, ID, dir)
+/* The columns of "films" in queries: type, nulls, index. */
+#define NEAR_FILMS_ID_T i64, KEY, NEAR_FILMS_COL_ID
+#define near_films_where(q, col, op, ...) \
+    SC_WHERE(NEAR_FILMS, q, NEAR_FILMS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define near_films_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_FILMS, q, NEAR_FILMS_##col##_T, SC_OP_IN, v, n)
+#define near_films_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_FILMS, q, NEAR_FILMS_##col##_T, SC_OP_NOT_IN, v, n)
+#define near_films_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_FILMS, q, NEAR_FILMS_##col##_T, SC_OP_IS_NULL)
+#define near_films_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_FILMS, q, NEAR_FILMS_##col##_T, SC_OP_IS_NOT_NULL)
+#define near_films_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_FILMS, q, NEAR_FILMS_##col##_T, dir)
+#define near_films_set(q, col, ...) \
+    SC_SET(NEAR_FILMS, q, NEAR_FILMS_##col##_T, __VA_ARGS__)
+#define near_films_set_null(q, col) \
+    SC_SET_NULL(NEAR_FILMS, q, NEAR_FILMS_##col##_T)
 
 /* Groups and shaping. */
 #define near_films_or(q) sc_query_begin_or(SC_HANDLE(NEAR_FILMS, q))
@@ -1675,14 +1919,26 @@ void near_films_query_free(near_films_query *q);
 
 /* Terminals, and bulk changes. */
 int near_films_all(near_films_query *q, sc_arena *a, near_film_list *out);
-int near_films_first(near_films_query *q, sc_arena *a, near_film *out);
-int near_films_one(near_films_query *q, sc_arena *a, near_film *out);
-int near_films_count(near_films_query *q, int64_t *n);
-int near_films_exists(near_films_query *q, bool *yes);
 typedef int (*near_film_fn)(void *ctx, const near_film *row);
 int near_films_each(near_films_query *q, near_film_fn fn, void *ctx);
-int near_films_update_all(near_films_query *q, int64_t *changed);
-int near_films_delete_all(near_films_query *q, int64_t *changed);
+static inline int near_films_first(near_films_query *q, sc_arena *a,
+                                   near_film *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int near_films_one(near_films_query *q, sc_arena *a,
+                                 near_film *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define near_films_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(NEAR_FILMS, q), n)
+#define near_films_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(NEAR_FILMS, q), yes)
+#define near_films_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(NEAR_FILMS, q), changed)
+#define near_films_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(NEAR_FILMS, q), changed)
 
 /* Joins. */
 #define near_films_join_film_cast_by_film(q) \
@@ -1691,18 +1947,24 @@ int near_films_delete_all(near_films_query *q, int64_t *changed);
     SC_JOIN(NEAR_FILMS, q, near_film_cast, near_film_cast, 1, true)
 
 /* Navigation. */
-int near_films_list_film_cast_by_film(sc_db *db, sc_arena *a,
-                                      const near_film *row,
-                                      near_film_cast_list *out);
 int near_films_load_film_cast_by_film(sc_db *db, sc_arena *a,
                                       const near_film *rows, size_t n,
                                       near_film_cast_list *lists);
-int near_films_list_film_cast_by_film_2(sc_db *db, sc_arena *a,
-                                        const near_film *row,
-                                        near_film_cast_list *out);
+static inline int near_films_list_film_cast_by_film(sc_db *db, sc_arena *a,
+                                                    const near_film *row,
+                                                    near_film_cast_list *out)
+{
+    return near_films_load_film_cast_by_film(db, a, row, 1, out);
+}
 int near_films_load_film_cast_by_film_2(sc_db *db, sc_arena *a,
                                         const near_film *rows, size_t n,
                                         near_film_cast_list *lists);
+static inline int near_films_list_film_cast_by_film_2(sc_db *db, sc_arena *a,
+                                                      const near_film *row,
+                                                      near_film_cast_list *out)
+{
+    return near_films_load_film_cast_by_film_2(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define near_films_get_film_cast_by_film near_films_list_film_cast_by_film
@@ -1715,76 +1977,74 @@ enum {
 };
 
 /* Column bits of "film_cast" for cols (key columns ignored). */
-#define NEAR_FILM_CAST_ID   (UINT64_C(1) << NEAR_FILM_CAST_COL_ID)
-#define NEAR_FILM_CAST_FILM (UINT64_C(1) << NEAR_FILM_CAST_COL_FILM)
+#define NEAR_FILM_CAST_ID   SC_BIT(NEAR_FILM_CAST_COL_ID)
+#define NEAR_FILM_CAST_FILM SC_BIT(NEAR_FILM_CAST_COL_FILM)
 
-/* Table "film_cast": the descriptor, then the row operations. */
-extern const sc_table_desc near_film_cast_table;
-int near_film_cast_insert(sc_db *db, near_film_cast *row);
-int near_film_cast_insert_many(sc_db *db, near_film_cast *rows, size_t n);
+/* Table "film_cast": the row operations. */
+static inline int near_film_cast_insert(sc_db *db, near_film_cast *row)
+{
+    return sc_row_insert(db, &near_film_cast_table, row);
+}
+static inline int near_film_cast_insert_many(sc_db *db, near_film_cast *rows,
+                                             size_t n)
+{
+    return sc_row_insert_many(db, &near_film_cast_table, rows, n);
+}
 
 int near_film_cast_get(sc_db *db, sc_arena *a, int64_t id,
                        near_film_cast *out);
-int near_film_cast_update(sc_db *db, const near_film_cast *row);
-int near_film_cast_update_cols(sc_db *db, const near_film_cast *row,
-                               uint64_t cols);
 int near_film_cast_delete(sc_db *db, int64_t id);
-int near_film_cast_update_many(sc_db *db, const near_film_cast *rows, size_t n,
-                               uint64_t cols);
-int near_film_cast_delete_many(sc_db *db, const near_film_cast *rows,
-                               size_t n);
+static inline int near_film_cast_update(sc_db *db, const near_film_cast *row)
+{
+    return sc_row_update(db, &near_film_cast_table, row);
+}
+static inline int near_film_cast_update_cols(sc_db *db,
+                                             const near_film_cast *row,
+                                             uint64_t cols)
+{
+    return sc_row_update_cols(db, &near_film_cast_table, row, cols);
+}
+static inline int near_film_cast_update_many(sc_db *db,
+                                             const near_film_cast *rows,
+                                             size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &near_film_cast_table, rows, n, cols);
+}
+static inline int near_film_cast_delete_many(sc_db *db,
+                                             const near_film_cast *rows,
+                                             size_t n)
+{
+    return sc_row_delete_many(db, &near_film_cast_table, rows, n);
+}
 
 /* Queries over table "film_cast". */
-near_film_cast_query *near_film_cast_select(sc_db *db);
-void near_film_cast_query_free(near_film_cast_query *q);
+#define near_film_cast_select(db) \
+    ((near_film_cast_query *)(void *)sc_query_new(db, &near_film_cast_table))
+#define near_film_cast_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(NEAR_FILM_CAST, q))
 
-/* Column id (int64): filters, order, bulk set. */
-#define near_film_cast_where_id_eq(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, ID, EQ, v)
-#define near_film_cast_where_id_ne(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, ID, NE, v)
-#define near_film_cast_where_id_lt(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, ID, LT, v)
-#define near_film_cast_where_id_le(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, ID, LE, v)
-#define near_film_cast_where_id_gt(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, ID, GT, v)
-#define near_film_cast_where_id_ge(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, ID, GE, v)
-#define near_film_cast_where_id_in(q, v, n) \
-    SC_WHERE_IN(NEAR_FILM_CAST, q, i64, ID, IN, v, n)
-#define near_film_cast_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_FILM_CAST, q, i64, ID, NOT_IN, v, n)
-#define near_film_cast_order_by_id(q, dir) \
-    SC_ORDER_BY(NEAR_FILM_CAST, q, ID, dir)
-
-/* Column film (int64, nullable): filters, order, bulk set. */
-#define near_film_cast_where_film_eq(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, FILM, EQ, v)
-#define near_film_cast_where_film_ne(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, FILM, NE, v)
-#define near_film_cast_where_film_lt(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, FILM, LT, v)
-#define near_film_cast_where_film_le(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, FILM, LE, v)
-#define near_film_cast_where_film_gt(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, FILM, GT, v)
-#define near_film_cast_where_film_ge(q, v) \
-    SC_WHERE(NEAR_FILM_CAST, q, i64, FILM, GE, v)
-#define near_film_cast_where_film_in(q, v, n) \
-    SC_WHERE_IN(NEAR_FILM_CAST, q, i64, FILM, IN, v, n)
-#define near_film_cast_where_film_not_in(q, v, n) \
-    SC_WHERE_IN(NEAR_FILM_CAST, q, i64, FILM, NOT_IN, v, n)
-#define near_film_cast_where_film_is_null(q) \
-    SC_WHERE_NULL(NEAR_FILM_CAST, q, FILM, IS_NULL)
-#define near_film_cast_where_film_is_not_null(q) \
-    SC_WHERE_NULL(NEAR_FILM_CAST, q, FILM, IS_NOT_NULL)
-#define near_film_cast_order_by_film(q, dir) \
-    SC_ORDER_BY(NEAR_FILM_CAST, q, FILM, dir)
-#define near_film_cast_update_set_film(q, v) \
-    SC_SET(NEAR_FILM_CAST, q, i64, FILM, v)
-#define near_film_cast_update_set_film_null(q) \
-    SC_SET_NULL(NEAR_FILM_CAST, q, FILM)
+/* The columns of "film_cast" in queries: type, nulls, index. */
+#define NEAR_FILM_CAST_ID_T   i64, KEY, NEAR_FILM_CAST_COL_ID
+#define NEAR_FILM_CAST_FILM_T i64, NULLABLE, NEAR_FILM_CAST_COL_FILM
+#define near_film_cast_where(q, col, op, ...) \
+    SC_WHERE(NEAR_FILM_CAST, q, NEAR_FILM_CAST_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define near_film_cast_where_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_FILM_CAST, q, NEAR_FILM_CAST_##col##_T, SC_OP_IN, v, n)
+#define near_film_cast_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(NEAR_FILM_CAST, q, NEAR_FILM_CAST_##col##_T, SC_OP_NOT_IN, v, \
+                n)
+#define near_film_cast_where_null(q, col) \
+    SC_WHERE_NULL(NEAR_FILM_CAST, q, NEAR_FILM_CAST_##col##_T, SC_OP_IS_NULL)
+#define near_film_cast_where_not_null(q, col) \
+    SC_WHERE_NULL(NEAR_FILM_CAST, q, NEAR_FILM_CAST_##col##_T, \
+                  SC_OP_IS_NOT_NULL)
+#define near_film_cast_order_by(q, col, dir) \
+    SC_ORDER_BY(NEAR_FILM_CAST, q, NEAR_FILM_CAST_##col##_T, dir)
+#define near_film_cast_set(q, col, ...) \
+    SC_SET(NEAR_FILM_CAST, q, NEAR_FILM_CAST_##col##_T, __VA_ARGS__)
+#define near_film_cast_set_null(q, col) \
+    SC_SET_NULL(NEAR_FILM_CAST, q, NEAR_FILM_CAST_##col##_T)
 
 /* Groups and shaping. */
 #define near_film_cast_or(q) sc_query_begin_or(SC_HANDLE(NEAR_FILM_CAST, q))
@@ -1801,17 +2061,27 @@ void near_film_cast_query_free(near_film_cast_query *q);
 /* Terminals, and bulk changes. */
 int near_film_cast_all(near_film_cast_query *q, sc_arena *a,
                        near_film_cast_list *out);
-int near_film_cast_first(near_film_cast_query *q, sc_arena *a,
-                         near_film_cast *out);
-int near_film_cast_one(near_film_cast_query *q, sc_arena *a,
-                       near_film_cast *out);
-int near_film_cast_count(near_film_cast_query *q, int64_t *n);
-int near_film_cast_exists(near_film_cast_query *q, bool *yes);
 typedef int (*near_film_cast_fn)(void *ctx, const near_film_cast *row);
 int near_film_cast_each(near_film_cast_query *q, near_film_cast_fn fn,
                         void *ctx);
-int near_film_cast_update_all(near_film_cast_query *q, int64_t *changed);
-int near_film_cast_delete_all(near_film_cast_query *q, int64_t *changed);
+static inline int near_film_cast_first(near_film_cast_query *q, sc_arena *a,
+                                       near_film_cast *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int near_film_cast_one(near_film_cast_query *q, sc_arena *a,
+                                     near_film_cast *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define near_film_cast_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(NEAR_FILM_CAST, q), n)
+#define near_film_cast_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(NEAR_FILM_CAST, q), yes)
+#define near_film_cast_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(NEAR_FILM_CAST, q), changed)
+#define near_film_cast_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(NEAR_FILM_CAST, q), changed)
 
 /* Joins. */
 #define near_film_cast_join_films_by_film(q) \
@@ -1820,11 +2090,22 @@ int near_film_cast_delete_all(near_film_cast_query *q, int64_t *changed);
     SC_JOIN(NEAR_FILM_CAST, q, near_films, near_film_cast, 1, false)
 
 /* Navigation. */
-int near_film_cast_get_film_by_film(sc_db *db, sc_arena *a,
-                                    const near_film_cast *row, near_film *out);
-int near_film_cast_get_film_by_film_2(sc_db *db, sc_arena *a,
-                                      const near_film_cast *row,
-                                      near_film *out);
+static inline int near_film_cast_get_film_by_film(sc_db *db, sc_arena *a,
+                                                  const near_film_cast *row,
+                                                  near_film *out)
+{
+    return sc_load_parent(db, a, &near_film_cast_table, row,
+                          &near_film_cast_table.fkeys[0], &near_films_table,
+                          out);
+}
+static inline int near_film_cast_get_film_by_film_2(sc_db *db, sc_arena *a,
+                                                    const near_film_cast *row,
+                                                    near_film *out)
+{
+    return sc_load_parent(db, a, &near_film_cast_table, row,
+                          &near_film_cast_table.fkeys[1], &near_films_table,
+                          out);
+}
 
 /* Former names. */
 #define near_film_cast_get_film near_film_cast_get_film_by_film

@@ -7,16 +7,12 @@
 
 /* Table "comments". */
 static const sc_column_desc ord_comments_columns[] = {
-    {.name = "comment_id", .type = SC_TYPE_INT64,
-     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
-     .offset = offsetof(ord_comment, comment_id)},
-    {.name = "post_id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(ord_comment, post_id)},
-    {.name = "parent_id", .type = SC_TYPE_INT64, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(ord_comment, parent_id),
-     .has_offset = offsetof(ord_comment, has_parent_id)},
-    {.name = "body", .type = SC_TYPE_TEXT, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(ord_comment, body)},
+    {SC_COL(ord_comment, comment_id, INT64,
+            SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC)},
+    {SC_COL(ord_comment, post_id, INT64, SC_COL_NOTNULL)},
+    {SC_COL(ord_comment, parent_id, INT64, SC_COL_HASFLAG),
+     SC_HAS(ord_comment, parent_id)},
+    {SC_COL(ord_comment, body, TEXT, SC_COL_NOTNULL)},
 };
 
 static const unsigned ord_comments_pk[] = {0};
@@ -25,51 +21,19 @@ static const char *const ord_comments_fk0_target[] = {"post_id"};
 static const unsigned ord_comments_fk1_cols[] = {2};
 static const char *const ord_comments_fk1_target[] = {"comment_id"};
 static const sc_fkey_desc ord_comments_fkeys[] = {
-    {
-        .name = "fk_comments_post_id",
-        .cols = ord_comments_fk0_cols,
-        .ncols = 1,
-        .target = "posts",
-        .target_cols = ord_comments_fk0_target,
-    },
-    {
-        .name = "fk_comments_parent_id",
-        .cols = ord_comments_fk1_cols,
-        .ncols = 1,
-        .target = "comments",
-        .target_cols = ord_comments_fk1_target,
-    },
+    {"fk_comments_post_id", ord_comments_fk0_cols, 1, "posts",
+     ord_comments_fk0_target},
+    {"fk_comments_parent_id", ord_comments_fk1_cols, 1, "comments",
+     ord_comments_fk1_target},
 };
 static const sc_constraint_desc ord_comments_constraints[] = {
-    {"fk_comments_post_id", "post_id",
-     "references posts"},
-    {"fk_comments_parent_id", "parent_id",
-     "references comments"},
+    {"fk_comments_post_id", "post_id", "references posts"},
+    {"fk_comments_parent_id", "parent_id", "references comments"},
 };
 
 const sc_table_desc ord_comments_table = {
-    .name = "comments",
-    .row_size = sizeof(ord_comment),
-    .cols = ord_comments_columns,
-    .ncols = 4,
-    .pk = ord_comments_pk,
-    .npk = 1,
-    .autoinc = 0,
-    .fkeys = ord_comments_fkeys,
-    .nfkeys = 2,
-    .constraints = ord_comments_constraints,
-    .nconstraints = 2,
-};
-
-int ord_comments_insert(sc_db *db, ord_comment *row)
-{
-    return sc_row_insert(db, &ord_comments_table, row);
-}
-
-int ord_comments_insert_many(sc_db *db, ord_comment *rows, size_t n)
-{
-    return sc_row_insert_many(db, &ord_comments_table, rows, n);
-}
+    "comments", sizeof(ord_comment), ord_comments_columns, 4, ord_comments_pk,
+    1, 0, ord_comments_fkeys, 2, ord_comments_constraints, 2, 0};
 
 int ord_comments_get(sc_db *db, sc_arena *a, int64_t comment_id,
                      ord_comment *out)
@@ -80,43 +44,12 @@ int ord_comments_get(sc_db *db, sc_arena *a, int64_t comment_id,
     return sc_row_get(db, &ord_comments_table, a, &key, out);
 }
 
-int ord_comments_update(sc_db *db, const ord_comment *row)
-{
-    return sc_row_update(db, &ord_comments_table, row);
-}
-
-int ord_comments_update_cols(sc_db *db, const ord_comment *row, uint64_t cols)
-{
-    return sc_row_update_cols(db, &ord_comments_table, row, cols);
-}
-
 int ord_comments_delete(sc_db *db, int64_t comment_id)
 {
     ord_comment key = ORD_COMMENT_INIT;
 
     key.comment_id = comment_id;
     return sc_row_delete(db, &ord_comments_table, &key);
-}
-
-int ord_comments_update_many(sc_db *db, const ord_comment *rows, size_t n,
-                             uint64_t cols)
-{
-    return sc_row_update_many(db, &ord_comments_table, rows, n, cols);
-}
-
-int ord_comments_delete_many(sc_db *db, const ord_comment *rows, size_t n)
-{
-    return sc_row_delete_many(db, &ord_comments_table, rows, n);
-}
-
-ord_comments_query *ord_comments_select(sc_db *db)
-{
-    return (ord_comments_query *)sc_query_new(db, &ord_comments_table);
-}
-
-void ord_comments_query_free(ord_comments_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int ord_comments_all(ord_comments_query *q, sc_arena *a, ord_comment_list *out)
@@ -131,26 +64,6 @@ int ord_comments_all(ord_comments_query *q, sc_arena *a, ord_comment_list *out)
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int ord_comments_first(ord_comments_query *q, sc_arena *a, ord_comment *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int ord_comments_one(ord_comments_query *q, sc_arena *a, ord_comment *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int ord_comments_count(ord_comments_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int ord_comments_exists(ord_comments_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of ord_comments_each() for each untyped row. */
@@ -173,49 +86,6 @@ int ord_comments_each(ord_comments_query *q, ord_comment_fn fn, void *ctx)
     e.fn = fn;
     e.ctx = ctx;
     return sc_query_each((sc_query *)q, fn ? ord_comments_each_row : NULL, &e);
-}
-
-int ord_comments_update_all(ord_comments_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int ord_comments_delete_all(ord_comments_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int ord_comments_get_post(sc_db *db, sc_arena *a, const ord_comment *row,
-                          ord_post *out)
-{
-    return sc_load_parent(db, a, &ord_comments_table, row,
-                          &ord_comments_table.fkeys[0], &ord_posts_table, out);
-}
-
-int ord_comments_get_comment_by_parent_id(sc_db *db, sc_arena *a,
-                                          const ord_comment *row,
-                                          ord_comment *out)
-{
-    return sc_load_parent(db, a, &ord_comments_table, row,
-                          &ord_comments_table.fkeys[1], &ord_comments_table,
-                          out);
-}
-
-int ord_comments_list_comments_by_parent_id(sc_db *db, sc_arena *a,
-                                            const ord_comment *row,
-                                            ord_comment_list *out)
-{
-    sc_row_list list;
-    int rc = sc_load_children(db, a, &ord_comments_table, row, 1,
-                              &ord_comments_table,
-                              &ord_comments_table.fkeys[1],
-                              out ? &list : NULL);
-
-    if (out != NULL) {
-        out->items = rc == SC_OK ? list.rows : NULL;
-        out->len = rc == SC_OK ? list.n : 0;
-    }
-    return rc;
 }
 
 int ord_comments_load_comments_by_parent_id(sc_db *db, sc_arena *a,
@@ -241,57 +111,27 @@ int ord_comments_load_comments_by_parent_id(sc_db *db, sc_arena *a,
 
 /* Table "posts". */
 static const sc_column_desc ord_posts_columns[] = {
-    {.name = "post_id", .type = SC_TYPE_INT64,
-     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
-     .offset = offsetof(ord_post, post_id)},
-    {.name = "author_id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(ord_post, author_id)},
-    {.name = "title", .type = SC_TYPE_TEXT, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(ord_post, title), .length = 80},
+    {SC_COL(ord_post, post_id, INT64,
+            SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC)},
+    {SC_COL(ord_post, author_id, INT64, SC_COL_NOTNULL)},
+    {SC_COL(ord_post, title, TEXT, SC_COL_NOTNULL), .length = 80},
 };
 
 static const unsigned ord_posts_pk[] = {0};
 static const unsigned ord_posts_fk0_cols[] = {1};
 static const char *const ord_posts_fk0_target[] = {"author_id"};
 static const sc_fkey_desc ord_posts_fkeys[] = {
-    {
-        .name = "fk_posts_author_id",
-        .cols = ord_posts_fk0_cols,
-        .ncols = 1,
-        .target = "authors",
-        .target_cols = ord_posts_fk0_target,
-    },
+    {"fk_posts_author_id", ord_posts_fk0_cols, 1, "authors",
+     ord_posts_fk0_target},
 };
 static const sc_constraint_desc ord_posts_constraints[] = {
-    {"ck_posts_title", "title",
-     "at most 80 characters"},
-    {"fk_posts_author_id", "author_id",
-     "references authors"},
+    {"ck_posts_title", "title", "at most 80 characters"},
+    {"fk_posts_author_id", "author_id", "references authors"},
 };
 
 const sc_table_desc ord_posts_table = {
-    .name = "posts",
-    .row_size = sizeof(ord_post),
-    .cols = ord_posts_columns,
-    .ncols = 3,
-    .pk = ord_posts_pk,
-    .npk = 1,
-    .autoinc = 0,
-    .fkeys = ord_posts_fkeys,
-    .nfkeys = 1,
-    .constraints = ord_posts_constraints,
-    .nconstraints = 2,
-};
-
-int ord_posts_insert(sc_db *db, ord_post *row)
-{
-    return sc_row_insert(db, &ord_posts_table, row);
-}
-
-int ord_posts_insert_many(sc_db *db, ord_post *rows, size_t n)
-{
-    return sc_row_insert_many(db, &ord_posts_table, rows, n);
-}
+    "posts", sizeof(ord_post), ord_posts_columns, 3, ord_posts_pk, 1, 0,
+    ord_posts_fkeys, 1, ord_posts_constraints, 2, 0};
 
 int ord_posts_get(sc_db *db, sc_arena *a, int64_t post_id, ord_post *out)
 {
@@ -301,43 +141,12 @@ int ord_posts_get(sc_db *db, sc_arena *a, int64_t post_id, ord_post *out)
     return sc_row_get(db, &ord_posts_table, a, &key, out);
 }
 
-int ord_posts_update(sc_db *db, const ord_post *row)
-{
-    return sc_row_update(db, &ord_posts_table, row);
-}
-
-int ord_posts_update_cols(sc_db *db, const ord_post *row, uint64_t cols)
-{
-    return sc_row_update_cols(db, &ord_posts_table, row, cols);
-}
-
 int ord_posts_delete(sc_db *db, int64_t post_id)
 {
     ord_post key = ORD_POST_INIT;
 
     key.post_id = post_id;
     return sc_row_delete(db, &ord_posts_table, &key);
-}
-
-int ord_posts_update_many(sc_db *db, const ord_post *rows, size_t n,
-                          uint64_t cols)
-{
-    return sc_row_update_many(db, &ord_posts_table, rows, n, cols);
-}
-
-int ord_posts_delete_many(sc_db *db, const ord_post *rows, size_t n)
-{
-    return sc_row_delete_many(db, &ord_posts_table, rows, n);
-}
-
-ord_posts_query *ord_posts_select(sc_db *db)
-{
-    return (ord_posts_query *)sc_query_new(db, &ord_posts_table);
-}
-
-void ord_posts_query_free(ord_posts_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int ord_posts_all(ord_posts_query *q, sc_arena *a, ord_post_list *out)
@@ -352,26 +161,6 @@ int ord_posts_all(ord_posts_query *q, sc_arena *a, ord_post_list *out)
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int ord_posts_first(ord_posts_query *q, sc_arena *a, ord_post *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int ord_posts_one(ord_posts_query *q, sc_arena *a, ord_post *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int ord_posts_count(ord_posts_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int ord_posts_exists(ord_posts_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of ord_posts_each() for each untyped row. */
@@ -396,32 +185,6 @@ int ord_posts_each(ord_posts_query *q, ord_post_fn fn, void *ctx)
     return sc_query_each((sc_query *)q, fn ? ord_posts_each_row : NULL, &e);
 }
 
-int ord_posts_update_all(ord_posts_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int ord_posts_delete_all(ord_posts_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int ord_posts_list_comments(sc_db *db, sc_arena *a, const ord_post *row,
-                            ord_comment_list *out)
-{
-    sc_row_list list;
-    int rc = sc_load_children(db, a, &ord_posts_table, row, 1,
-                              &ord_comments_table,
-                              &ord_comments_table.fkeys[0],
-                              out ? &list : NULL);
-
-    if (out != NULL) {
-        out->items = rc == SC_OK ? list.rows : NULL;
-        out->len = rc == SC_OK ? list.n : 0;
-    }
-    return rc;
-}
-
 int ord_posts_load_comments(sc_db *db, sc_arena *a, const ord_post *rows,
                             size_t n, ord_comment_list *lists)
 {
@@ -438,29 +201,6 @@ int ord_posts_load_comments(sc_db *db, sc_arena *a, const ord_post *rows,
     for (i = 0; lists && i < n; i++) {
         lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
-
-int ord_posts_get_author_by_author_id(sc_db *db, sc_arena *a,
-                                      const ord_post *row, ord_author *out)
-{
-    return sc_load_parent(db, a, &ord_posts_table, row,
-                          &ord_posts_table.fkeys[0], &ord_authors_table, out);
-}
-
-int ord_posts_list_authors_by_favorite_id(sc_db *db, sc_arena *a,
-                                          const ord_post *row,
-                                          ord_author_list *out)
-{
-    sc_row_list list;
-    int rc = sc_load_children(db, a, &ord_posts_table, row, 1,
-                              &ord_authors_table, &ord_authors_table.fkeys[0],
-                              out ? &list : NULL);
-
-    if (out != NULL) {
-        out->items = rc == SC_OK ? list.rows : NULL;
-        out->len = rc == SC_OK ? list.n : 0;
     }
     return rc;
 }
@@ -487,59 +227,28 @@ int ord_posts_load_authors_by_favorite_id(sc_db *db, sc_arena *a,
 
 /* Table "authors". */
 static const sc_column_desc ord_authors_columns[] = {
-    {.name = "author_id", .type = SC_TYPE_INT64,
-     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
-     .offset = offsetof(ord_author, author_id)},
-    {.name = "name", .type = SC_TYPE_TEXT,
-     .flags = SC_COL_NOTNULL | SC_COL_UNIQUE,
-     .offset = offsetof(ord_author, name)},
-    {.name = "favorite_id", .type = SC_TYPE_INT64, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(ord_author, favorite_id),
-     .has_offset = offsetof(ord_author, has_favorite_id)},
+    {SC_COL(ord_author, author_id, INT64,
+            SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC)},
+    {SC_COL(ord_author, name, TEXT, SC_COL_NOTNULL | SC_COL_UNIQUE)},
+    {SC_COL(ord_author, favorite_id, INT64, SC_COL_HASFLAG),
+     SC_HAS(ord_author, favorite_id)},
 };
 
 static const unsigned ord_authors_pk[] = {0};
 static const unsigned ord_authors_fk0_cols[] = {2};
 static const char *const ord_authors_fk0_target[] = {"post_id"};
 static const sc_fkey_desc ord_authors_fkeys[] = {
-    {
-        .name = "fk_authors_favorite_id",
-        .cols = ord_authors_fk0_cols,
-        .ncols = 1,
-        .target = "posts",
-        .target_cols = ord_authors_fk0_target,
-    },
+    {"fk_authors_favorite_id", ord_authors_fk0_cols, 1, "posts",
+     ord_authors_fk0_target},
 };
 static const sc_constraint_desc ord_authors_constraints[] = {
-    {"uq_authors_name", "name",
-     "unique"},
-    {"fk_authors_favorite_id", "favorite_id",
-     "references posts"},
+    {"uq_authors_name", "name", "unique"},
+    {"fk_authors_favorite_id", "favorite_id", "references posts"},
 };
 
 const sc_table_desc ord_authors_table = {
-    .name = "authors",
-    .row_size = sizeof(ord_author),
-    .cols = ord_authors_columns,
-    .ncols = 3,
-    .pk = ord_authors_pk,
-    .npk = 1,
-    .autoinc = 0,
-    .fkeys = ord_authors_fkeys,
-    .nfkeys = 1,
-    .constraints = ord_authors_constraints,
-    .nconstraints = 2,
-};
-
-int ord_authors_insert(sc_db *db, ord_author *row)
-{
-    return sc_row_insert(db, &ord_authors_table, row);
-}
-
-int ord_authors_insert_many(sc_db *db, ord_author *rows, size_t n)
-{
-    return sc_row_insert_many(db, &ord_authors_table, rows, n);
-}
+    "authors", sizeof(ord_author), ord_authors_columns, 3, ord_authors_pk, 1,
+    0, ord_authors_fkeys, 1, ord_authors_constraints, 2, 0};
 
 int ord_authors_get(sc_db *db, sc_arena *a, int64_t author_id, ord_author *out)
 {
@@ -549,43 +258,12 @@ int ord_authors_get(sc_db *db, sc_arena *a, int64_t author_id, ord_author *out)
     return sc_row_get(db, &ord_authors_table, a, &key, out);
 }
 
-int ord_authors_update(sc_db *db, const ord_author *row)
-{
-    return sc_row_update(db, &ord_authors_table, row);
-}
-
-int ord_authors_update_cols(sc_db *db, const ord_author *row, uint64_t cols)
-{
-    return sc_row_update_cols(db, &ord_authors_table, row, cols);
-}
-
 int ord_authors_delete(sc_db *db, int64_t author_id)
 {
     ord_author key = ORD_AUTHOR_INIT;
 
     key.author_id = author_id;
     return sc_row_delete(db, &ord_authors_table, &key);
-}
-
-int ord_authors_update_many(sc_db *db, const ord_author *rows, size_t n,
-                            uint64_t cols)
-{
-    return sc_row_update_many(db, &ord_authors_table, rows, n, cols);
-}
-
-int ord_authors_delete_many(sc_db *db, const ord_author *rows, size_t n)
-{
-    return sc_row_delete_many(db, &ord_authors_table, rows, n);
-}
-
-ord_authors_query *ord_authors_select(sc_db *db)
-{
-    return (ord_authors_query *)sc_query_new(db, &ord_authors_table);
-}
-
-void ord_authors_query_free(ord_authors_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int ord_authors_all(ord_authors_query *q, sc_arena *a, ord_author_list *out)
@@ -600,26 +278,6 @@ int ord_authors_all(ord_authors_query *q, sc_arena *a, ord_author_list *out)
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int ord_authors_first(ord_authors_query *q, sc_arena *a, ord_author *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int ord_authors_one(ord_authors_query *q, sc_arena *a, ord_author *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int ord_authors_count(ord_authors_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int ord_authors_exists(ord_authors_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of ord_authors_each() for each untyped row. */
@@ -644,32 +302,6 @@ int ord_authors_each(ord_authors_query *q, ord_author_fn fn, void *ctx)
     return sc_query_each((sc_query *)q, fn ? ord_authors_each_row : NULL, &e);
 }
 
-int ord_authors_update_all(ord_authors_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int ord_authors_delete_all(ord_authors_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int ord_authors_list_posts_by_author_id(sc_db *db, sc_arena *a,
-                                        const ord_author *row,
-                                        ord_post_list *out)
-{
-    sc_row_list list;
-    int rc = sc_load_children(db, a, &ord_authors_table, row, 1,
-                              &ord_posts_table, &ord_posts_table.fkeys[0],
-                              out ? &list : NULL);
-
-    if (out != NULL) {
-        out->items = rc == SC_OK ? list.rows : NULL;
-        out->len = rc == SC_OK ? list.n : 0;
-    }
-    return rc;
-}
-
 int ord_authors_load_posts_by_author_id(sc_db *db, sc_arena *a,
                                         const ord_author *rows, size_t n,
                                         ord_post_list *lists)
@@ -688,13 +320,6 @@ int ord_authors_load_posts_by_author_id(sc_db *db, sc_arena *a,
         lists[i].len = rc == SC_OK ? tmp[i].n : 0;
     }
     return rc;
-}
-
-int ord_authors_get_post_by_favorite_id(sc_db *db, sc_arena *a,
-                                        const ord_author *row, ord_post *out)
-{
-    return sc_load_parent(db, a, &ord_authors_table, row,
-                          &ord_authors_table.fkeys[0], &ord_posts_table, out);
 }
 
 /* The DDL of the schema for sqlite, one statement per string. */

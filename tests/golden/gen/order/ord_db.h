@@ -45,7 +45,8 @@ extern "C" {
  * matches no row, and nothing is changed); cols 0 is every column.
  *
  * Queries.  P_select() starts one; the where, order and join macros
- * shape it, given the query or a join handle of the table; a terminal
+ * shape it, given the query or a join handle of the table and a column
+ * and an operator by name (P_where(q, COL, LIKE, "a%")); a terminal
  * runs it (as often as wanted); P_query_free() releases it.  Values are
  * copied when given, and always sent as bound parameters.  Filters after
  * P_or() combine with OR, after P_not() are negated, up to the matching
@@ -57,7 +58,7 @@ extern "C" {
  * each: calls fn with one row at a time, valid during the call only, in
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.  Bulk changes of the matching
- * rows: set the columns to change, then update_all; or delete_all;
+ * rows: P_set() the columns to change, then update_all; or delete_all;
  * *changed receives the row count.
  *
  * Joins along foreign keys: the join handle returned takes the filters,
@@ -70,32 +71,32 @@ extern "C" {
  * kept for the source that calls them.
  */
 
-/* Query handles: per table a query over it and the table joined into
- * another's query.  Both have the member the table's filters check (it is
- * never read: behind a handle is an sc_query), so that a filter takes
- * either, a terminal only the query, and neither a handle of another
- * table. */
+/* Per table its descriptor, and the query handles: a query over it and
+ * the table joined into another's query.  Both have the member the
+ * table's filters check (it is never read: behind a handle is an
+ * sc_query), so that a filter takes either, a terminal only the query,
+ * and neither a handle of another table. */
 typedef struct ord_comments_query {
-    char ORD_COMMENTS_;
-    char ORD_COMMENTS_QUERY_;
+    char ORD_COMMENTS_, ORD_COMMENTS_QUERY_;
 } ord_comments_query;
 typedef struct ord_comments_join {
     char ORD_COMMENTS_;
 } ord_comments_join;
+extern const sc_table_desc ord_comments_table;
 typedef struct ord_posts_query {
-    char ORD_POSTS_;
-    char ORD_POSTS_QUERY_;
+    char ORD_POSTS_, ORD_POSTS_QUERY_;
 } ord_posts_query;
 typedef struct ord_posts_join {
     char ORD_POSTS_;
 } ord_posts_join;
+extern const sc_table_desc ord_posts_table;
 typedef struct ord_authors_query {
-    char ORD_AUTHORS_;
-    char ORD_AUTHORS_QUERY_;
+    char ORD_AUTHORS_, ORD_AUTHORS_QUERY_;
 } ord_authors_query;
 typedef struct ord_authors_join {
     char ORD_AUTHORS_;
 } ord_authors_join;
+extern const sc_table_desc ord_authors_table;
 /* Declared before the tables it references. */
 typedef struct ord_comment {
     int64_t     comment_id;    /* primary key, set by insert */
@@ -167,127 +168,73 @@ enum {
 };
 
 /* Column bits of "comments" for cols (key columns ignored). */
-#define ORD_COMMENTS_COMMENT_ID (UINT64_C(1) << ORD_COMMENTS_COL_COMMENT_ID)
-#define ORD_COMMENTS_POST_ID    (UINT64_C(1) << ORD_COMMENTS_COL_POST_ID)
-#define ORD_COMMENTS_PARENT_ID  (UINT64_C(1) << ORD_COMMENTS_COL_PARENT_ID)
-#define ORD_COMMENTS_BODY       (UINT64_C(1) << ORD_COMMENTS_COL_BODY)
+#define ORD_COMMENTS_COMMENT_ID SC_BIT(ORD_COMMENTS_COL_COMMENT_ID)
+#define ORD_COMMENTS_POST_ID    SC_BIT(ORD_COMMENTS_COL_POST_ID)
+#define ORD_COMMENTS_PARENT_ID  SC_BIT(ORD_COMMENTS_COL_PARENT_ID)
+#define ORD_COMMENTS_BODY       SC_BIT(ORD_COMMENTS_COL_BODY)
 
-/* Table "comments": the descriptor, then the row operations.
+/* Table "comments": the row operations.
  * The new key is stored in row->comment_id. */
-extern const sc_table_desc ord_comments_table;
-int ord_comments_insert(sc_db *db, ord_comment *row);
-int ord_comments_insert_many(sc_db *db, ord_comment *rows, size_t n);
+static inline int ord_comments_insert(sc_db *db, ord_comment *row)
+{
+    return sc_row_insert(db, &ord_comments_table, row);
+}
+static inline int ord_comments_insert_many(sc_db *db, ord_comment *rows,
+                                           size_t n)
+{
+    return sc_row_insert_many(db, &ord_comments_table, rows, n);
+}
 
 int ord_comments_get(sc_db *db, sc_arena *a, int64_t comment_id,
                      ord_comment *out);
-int ord_comments_update(sc_db *db, const ord_comment *row);
-int ord_comments_update_cols(sc_db *db, const ord_comment *row, uint64_t cols);
 int ord_comments_delete(sc_db *db, int64_t comment_id);
-int ord_comments_update_many(sc_db *db, const ord_comment *rows, size_t n,
-                             uint64_t cols);
-int ord_comments_delete_many(sc_db *db, const ord_comment *rows, size_t n);
+static inline int ord_comments_update(sc_db *db, const ord_comment *row)
+{
+    return sc_row_update(db, &ord_comments_table, row);
+}
+static inline int ord_comments_update_cols(sc_db *db, const ord_comment *row,
+                                           uint64_t cols)
+{
+    return sc_row_update_cols(db, &ord_comments_table, row, cols);
+}
+static inline int ord_comments_update_many(sc_db *db, const ord_comment *rows,
+                                           size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &ord_comments_table, rows, n, cols);
+}
+static inline int ord_comments_delete_many(sc_db *db, const ord_comment *rows,
+                                           size_t n)
+{
+    return sc_row_delete_many(db, &ord_comments_table, rows, n);
+}
 
 /* Queries over table "comments". */
-ord_comments_query *ord_comments_select(sc_db *db);
-void ord_comments_query_free(ord_comments_query *q);
+#define ord_comments_select(db) \
+    ((ord_comments_query *)(void *)sc_query_new(db, &ord_comments_table))
+#define ord_comments_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(ORD_COMMENTS, q))
 
-/* Column comment_id (int64): filters, order, bulk set. */
-#define ord_comments_where_comment_id_eq(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, COMMENT_ID, EQ, v)
-#define ord_comments_where_comment_id_ne(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, COMMENT_ID, NE, v)
-#define ord_comments_where_comment_id_lt(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, COMMENT_ID, LT, v)
-#define ord_comments_where_comment_id_le(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, COMMENT_ID, LE, v)
-#define ord_comments_where_comment_id_gt(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, COMMENT_ID, GT, v)
-#define ord_comments_where_comment_id_ge(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, COMMENT_ID, GE, v)
-#define ord_comments_where_comment_id_in(q, v, n) \
-    SC_WHERE_IN(ORD_COMMENTS, q, i64, COMMENT_ID, IN, v, n)
-#define ord_comments_where_comment_id_not_in(q, v, n) \
-    SC_WHERE_IN(ORD_COMMENTS, q, i64, COMMENT_ID, NOT_IN, v, n)
-#define ord_comments_order_by_comment_id(q, dir) \
-    SC_ORDER_BY(ORD_COMMENTS, q, COMMENT_ID, dir)
-
-/* Column post_id (int64): filters, order, bulk set. */
-#define ord_comments_where_post_id_eq(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, POST_ID, EQ, v)
-#define ord_comments_where_post_id_ne(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, POST_ID, NE, v)
-#define ord_comments_where_post_id_lt(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, POST_ID, LT, v)
-#define ord_comments_where_post_id_le(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, POST_ID, LE, v)
-#define ord_comments_where_post_id_gt(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, POST_ID, GT, v)
-#define ord_comments_where_post_id_ge(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, POST_ID, GE, v)
-#define ord_comments_where_post_id_in(q, v, n) \
-    SC_WHERE_IN(ORD_COMMENTS, q, i64, POST_ID, IN, v, n)
-#define ord_comments_where_post_id_not_in(q, v, n) \
-    SC_WHERE_IN(ORD_COMMENTS, q, i64, POST_ID, NOT_IN, v, n)
-#define ord_comments_order_by_post_id(q, dir) \
-    SC_ORDER_BY(ORD_COMMENTS, q, POST_ID, dir)
-#define ord_comments_update_set_post_id(q, v) \
-    SC_SET(ORD_COMMENTS, q, i64, POST_ID, v)
-
-/* Column parent_id (int64, nullable): filters, order, bulk set. */
-#define ord_comments_where_parent_id_eq(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, PARENT_ID, EQ, v)
-#define ord_comments_where_parent_id_ne(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, PARENT_ID, NE, v)
-#define ord_comments_where_parent_id_lt(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, PARENT_ID, LT, v)
-#define ord_comments_where_parent_id_le(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, PARENT_ID, LE, v)
-#define ord_comments_where_parent_id_gt(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, PARENT_ID, GT, v)
-#define ord_comments_where_parent_id_ge(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, i64, PARENT_ID, GE, v)
-#define ord_comments_where_parent_id_in(q, v, n) \
-    SC_WHERE_IN(ORD_COMMENTS, q, i64, PARENT_ID, IN, v, n)
-#define ord_comments_where_parent_id_not_in(q, v, n) \
-    SC_WHERE_IN(ORD_COMMENTS, q, i64, PARENT_ID, NOT_IN, v, n)
-#define ord_comments_where_parent_id_is_null(q) \
-    SC_WHERE_NULL(ORD_COMMENTS, q, PARENT_ID, IS_NULL)
-#define ord_comments_where_parent_id_is_not_null(q) \
-    SC_WHERE_NULL(ORD_COMMENTS, q, PARENT_ID, IS_NOT_NULL)
-#define ord_comments_order_by_parent_id(q, dir) \
-    SC_ORDER_BY(ORD_COMMENTS, q, PARENT_ID, dir)
-#define ord_comments_update_set_parent_id(q, v) \
-    SC_SET(ORD_COMMENTS, q, i64, PARENT_ID, v)
-#define ord_comments_update_set_parent_id_null(q) \
-    SC_SET_NULL(ORD_COMMENTS, q, PARENT_ID)
-
-/* Column body (text): filters, order, bulk set. */
-#define ord_comments_where_body_eq(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, text, BODY, EQ, v)
-#define ord_comments_where_body_ne(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, text, BODY, NE, v)
-#define ord_comments_where_body_lt(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, text, BODY, LT, v)
-#define ord_comments_where_body_le(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, text, BODY, LE, v)
-#define ord_comments_where_body_gt(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, text, BODY, GT, v)
-#define ord_comments_where_body_ge(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, text, BODY, GE, v)
-#define ord_comments_where_body_like(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, text, BODY, LIKE, v)
-#define ord_comments_where_body_ilike(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, text, BODY, ILIKE, v)
-#define ord_comments_where_body_starts_with(q, v) \
-    SC_WHERE(ORD_COMMENTS, q, text, BODY, STARTS_WITH, v)
-#define ord_comments_where_body_in(q, v, n) \
-    SC_WHERE_IN(ORD_COMMENTS, q, text, BODY, IN, v, n)
-#define ord_comments_where_body_not_in(q, v, n) \
-    SC_WHERE_IN(ORD_COMMENTS, q, text, BODY, NOT_IN, v, n)
-#define ord_comments_order_by_body(q, dir) \
-    SC_ORDER_BY(ORD_COMMENTS, q, BODY, dir)
-#define ord_comments_update_set_body(q, v) \
-    SC_SET(ORD_COMMENTS, q, text, BODY, v)
+/* The columns of "comments" in queries: type, nulls, index. */
+#define ORD_COMMENTS_COMMENT_ID_T i64, KEY, ORD_COMMENTS_COL_COMMENT_ID
+#define ORD_COMMENTS_POST_ID_T    i64, NOT_NULL, ORD_COMMENTS_COL_POST_ID
+#define ORD_COMMENTS_PARENT_ID_T  i64, NULLABLE, ORD_COMMENTS_COL_PARENT_ID
+#define ORD_COMMENTS_BODY_T       text, NOT_NULL, ORD_COMMENTS_COL_BODY
+#define ord_comments_where(q, col, op, ...) \
+    SC_WHERE(ORD_COMMENTS, q, ORD_COMMENTS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define ord_comments_where_in(q, col, v, n) \
+    SC_WHERE_IN(ORD_COMMENTS, q, ORD_COMMENTS_##col##_T, SC_OP_IN, v, n)
+#define ord_comments_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(ORD_COMMENTS, q, ORD_COMMENTS_##col##_T, SC_OP_NOT_IN, v, n)
+#define ord_comments_where_null(q, col) \
+    SC_WHERE_NULL(ORD_COMMENTS, q, ORD_COMMENTS_##col##_T, SC_OP_IS_NULL)
+#define ord_comments_where_not_null(q, col) \
+    SC_WHERE_NULL(ORD_COMMENTS, q, ORD_COMMENTS_##col##_T, SC_OP_IS_NOT_NULL)
+#define ord_comments_order_by(q, col, dir) \
+    SC_ORDER_BY(ORD_COMMENTS, q, ORD_COMMENTS_##col##_T, dir)
+#define ord_comments_set(q, col, ...) \
+    SC_SET(ORD_COMMENTS, q, ORD_COMMENTS_##col##_T, __VA_ARGS__)
+#define ord_comments_set_null(q, col) \
+    SC_SET_NULL(ORD_COMMENTS, q, ORD_COMMENTS_##col##_T)
 
 /* Groups and shaping. */
 #define ord_comments_or(q) sc_query_begin_or(SC_HANDLE(ORD_COMMENTS, q))
@@ -302,14 +249,26 @@ void ord_comments_query_free(ord_comments_query *q);
 /* Terminals, and bulk changes. */
 int ord_comments_all(ord_comments_query *q, sc_arena *a,
                      ord_comment_list *out);
-int ord_comments_first(ord_comments_query *q, sc_arena *a, ord_comment *out);
-int ord_comments_one(ord_comments_query *q, sc_arena *a, ord_comment *out);
-int ord_comments_count(ord_comments_query *q, int64_t *n);
-int ord_comments_exists(ord_comments_query *q, bool *yes);
 typedef int (*ord_comment_fn)(void *ctx, const ord_comment *row);
 int ord_comments_each(ord_comments_query *q, ord_comment_fn fn, void *ctx);
-int ord_comments_update_all(ord_comments_query *q, int64_t *changed);
-int ord_comments_delete_all(ord_comments_query *q, int64_t *changed);
+static inline int ord_comments_first(ord_comments_query *q, sc_arena *a,
+                                     ord_comment *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int ord_comments_one(ord_comments_query *q, sc_arena *a,
+                                   ord_comment *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define ord_comments_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(ORD_COMMENTS, q), n)
+#define ord_comments_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(ORD_COMMENTS, q), yes)
+#define ord_comments_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(ORD_COMMENTS, q), changed)
+#define ord_comments_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(ORD_COMMENTS, q), changed)
 
 /* Joins. */
 #define ord_comments_join_posts(q) \
@@ -320,17 +279,28 @@ int ord_comments_delete_all(ord_comments_query *q, int64_t *changed);
     SC_JOIN(ORD_COMMENTS, q, ord_comments, ord_comments, 1, true)
 
 /* Navigation. */
-int ord_comments_get_post(sc_db *db, sc_arena *a, const ord_comment *row,
-                          ord_post *out);
-int ord_comments_get_comment_by_parent_id(sc_db *db, sc_arena *a,
-                                          const ord_comment *row,
-                                          ord_comment *out);
-int ord_comments_list_comments_by_parent_id(sc_db *db, sc_arena *a,
-                                            const ord_comment *row,
-                                            ord_comment_list *out);
+static inline int ord_comments_get_post(sc_db *db, sc_arena *a,
+                                        const ord_comment *row, ord_post *out)
+{
+    return sc_load_parent(db, a, &ord_comments_table, row,
+                          &ord_comments_table.fkeys[0], &ord_posts_table, out);
+}
+static inline int ord_comments_get_comment_by_parent_id(sc_db *db, sc_arena *a,
+                                                        const ord_comment *row,
+                                                        ord_comment *out)
+{
+    return sc_load_parent(db, a, &ord_comments_table, row,
+                          &ord_comments_table.fkeys[1], &ord_comments_table,
+                          out);
+}
 int ord_comments_load_comments_by_parent_id(sc_db *db, sc_arena *a,
                                             const ord_comment *rows, size_t n,
                                             ord_comment_list *lists);
+static inline int ord_comments_list_comments_by_parent_id(
+    sc_db *db, sc_arena *a, const ord_comment *row, ord_comment_list *out)
+{
+    return ord_comments_load_comments_by_parent_id(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define ord_comments_get_parent ord_comments_get_comment_by_parent_id
@@ -345,95 +315,68 @@ enum {
 };
 
 /* Column bits of "posts" for cols (key columns ignored). */
-#define ORD_POSTS_POST_ID   (UINT64_C(1) << ORD_POSTS_COL_POST_ID)
-#define ORD_POSTS_AUTHOR_ID (UINT64_C(1) << ORD_POSTS_COL_AUTHOR_ID)
-#define ORD_POSTS_TITLE     (UINT64_C(1) << ORD_POSTS_COL_TITLE)
+#define ORD_POSTS_POST_ID   SC_BIT(ORD_POSTS_COL_POST_ID)
+#define ORD_POSTS_AUTHOR_ID SC_BIT(ORD_POSTS_COL_AUTHOR_ID)
+#define ORD_POSTS_TITLE     SC_BIT(ORD_POSTS_COL_TITLE)
 
-/* Table "posts": the descriptor, then the row operations.
+/* Table "posts": the row operations.
  * The new key is stored in row->post_id. */
-extern const sc_table_desc ord_posts_table;
-int ord_posts_insert(sc_db *db, ord_post *row);
-int ord_posts_insert_many(sc_db *db, ord_post *rows, size_t n);
+static inline int ord_posts_insert(sc_db *db, ord_post *row)
+{
+    return sc_row_insert(db, &ord_posts_table, row);
+}
+static inline int ord_posts_insert_many(sc_db *db, ord_post *rows, size_t n)
+{
+    return sc_row_insert_many(db, &ord_posts_table, rows, n);
+}
 
 int ord_posts_get(sc_db *db, sc_arena *a, int64_t post_id, ord_post *out);
-int ord_posts_update(sc_db *db, const ord_post *row);
-int ord_posts_update_cols(sc_db *db, const ord_post *row, uint64_t cols);
 int ord_posts_delete(sc_db *db, int64_t post_id);
-int ord_posts_update_many(sc_db *db, const ord_post *rows, size_t n,
-                          uint64_t cols);
-int ord_posts_delete_many(sc_db *db, const ord_post *rows, size_t n);
+static inline int ord_posts_update(sc_db *db, const ord_post *row)
+{
+    return sc_row_update(db, &ord_posts_table, row);
+}
+static inline int ord_posts_update_cols(sc_db *db, const ord_post *row,
+                                        uint64_t cols)
+{
+    return sc_row_update_cols(db, &ord_posts_table, row, cols);
+}
+static inline int ord_posts_update_many(sc_db *db, const ord_post *rows,
+                                        size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &ord_posts_table, rows, n, cols);
+}
+static inline int ord_posts_delete_many(sc_db *db, const ord_post *rows,
+                                        size_t n)
+{
+    return sc_row_delete_many(db, &ord_posts_table, rows, n);
+}
 
 /* Queries over table "posts". */
-ord_posts_query *ord_posts_select(sc_db *db);
-void ord_posts_query_free(ord_posts_query *q);
+#define ord_posts_select(db) \
+    ((ord_posts_query *)(void *)sc_query_new(db, &ord_posts_table))
+#define ord_posts_query_free(q) sc_query_free(SC_QUERY_HANDLE(ORD_POSTS, q))
 
-/* Column post_id (int64): filters, order, bulk set. */
-#define ord_posts_where_post_id_eq(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, POST_ID, EQ, v)
-#define ord_posts_where_post_id_ne(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, POST_ID, NE, v)
-#define ord_posts_where_post_id_lt(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, POST_ID, LT, v)
-#define ord_posts_where_post_id_le(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, POST_ID, LE, v)
-#define ord_posts_where_post_id_gt(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, POST_ID, GT, v)
-#define ord_posts_where_post_id_ge(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, POST_ID, GE, v)
-#define ord_posts_where_post_id_in(q, v, n) \
-    SC_WHERE_IN(ORD_POSTS, q, i64, POST_ID, IN, v, n)
-#define ord_posts_where_post_id_not_in(q, v, n) \
-    SC_WHERE_IN(ORD_POSTS, q, i64, POST_ID, NOT_IN, v, n)
-#define ord_posts_order_by_post_id(q, dir) \
-    SC_ORDER_BY(ORD_POSTS, q, POST_ID, dir)
-
-/* Column author_id (int64): filters, order, bulk set. */
-#define ord_posts_where_author_id_eq(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, AUTHOR_ID, EQ, v)
-#define ord_posts_where_author_id_ne(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, AUTHOR_ID, NE, v)
-#define ord_posts_where_author_id_lt(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, AUTHOR_ID, LT, v)
-#define ord_posts_where_author_id_le(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, AUTHOR_ID, LE, v)
-#define ord_posts_where_author_id_gt(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, AUTHOR_ID, GT, v)
-#define ord_posts_where_author_id_ge(q, v) \
-    SC_WHERE(ORD_POSTS, q, i64, AUTHOR_ID, GE, v)
-#define ord_posts_where_author_id_in(q, v, n) \
-    SC_WHERE_IN(ORD_POSTS, q, i64, AUTHOR_ID, IN, v, n)
-#define ord_posts_where_author_id_not_in(q, v, n) \
-    SC_WHERE_IN(ORD_POSTS, q, i64, AUTHOR_ID, NOT_IN, v, n)
-#define ord_posts_order_by_author_id(q, dir) \
-    SC_ORDER_BY(ORD_POSTS, q, AUTHOR_ID, dir)
-#define ord_posts_update_set_author_id(q, v) \
-    SC_SET(ORD_POSTS, q, i64, AUTHOR_ID, v)
-
-/* Column title (varchar(80)): filters, order, bulk set. */
-#define ord_posts_where_title_eq(q, v) \
-    SC_WHERE(ORD_POSTS, q, text, TITLE, EQ, v)
-#define ord_posts_where_title_ne(q, v) \
-    SC_WHERE(ORD_POSTS, q, text, TITLE, NE, v)
-#define ord_posts_where_title_lt(q, v) \
-    SC_WHERE(ORD_POSTS, q, text, TITLE, LT, v)
-#define ord_posts_where_title_le(q, v) \
-    SC_WHERE(ORD_POSTS, q, text, TITLE, LE, v)
-#define ord_posts_where_title_gt(q, v) \
-    SC_WHERE(ORD_POSTS, q, text, TITLE, GT, v)
-#define ord_posts_where_title_ge(q, v) \
-    SC_WHERE(ORD_POSTS, q, text, TITLE, GE, v)
-#define ord_posts_where_title_like(q, v) \
-    SC_WHERE(ORD_POSTS, q, text, TITLE, LIKE, v)
-#define ord_posts_where_title_ilike(q, v) \
-    SC_WHERE(ORD_POSTS, q, text, TITLE, ILIKE, v)
-#define ord_posts_where_title_starts_with(q, v) \
-    SC_WHERE(ORD_POSTS, q, text, TITLE, STARTS_WITH, v)
-#define ord_posts_where_title_in(q, v, n) \
-    SC_WHERE_IN(ORD_POSTS, q, text, TITLE, IN, v, n)
-#define ord_posts_where_title_not_in(q, v, n) \
-    SC_WHERE_IN(ORD_POSTS, q, text, TITLE, NOT_IN, v, n)
-#define ord_posts_order_by_title(q, dir) SC_ORDER_BY(ORD_POSTS, q, TITLE, dir)
-#define ord_posts_update_set_title(q, v) SC_SET(ORD_POSTS, q, text, TITLE, v)
+/* The columns of "posts" in queries: type, nulls, index. */
+#define ORD_POSTS_POST_ID_T   i64, KEY, ORD_POSTS_COL_POST_ID
+#define ORD_POSTS_AUTHOR_ID_T i64, NOT_NULL, ORD_POSTS_COL_AUTHOR_ID
+#define ORD_POSTS_TITLE_T     text, NOT_NULL, ORD_POSTS_COL_TITLE
+#define ord_posts_where(q, col, op, ...) \
+    SC_WHERE(ORD_POSTS, q, ORD_POSTS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define ord_posts_where_in(q, col, v, n) \
+    SC_WHERE_IN(ORD_POSTS, q, ORD_POSTS_##col##_T, SC_OP_IN, v, n)
+#define ord_posts_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(ORD_POSTS, q, ORD_POSTS_##col##_T, SC_OP_NOT_IN, v, n)
+#define ord_posts_where_null(q, col) \
+    SC_WHERE_NULL(ORD_POSTS, q, ORD_POSTS_##col##_T, SC_OP_IS_NULL)
+#define ord_posts_where_not_null(q, col) \
+    SC_WHERE_NULL(ORD_POSTS, q, ORD_POSTS_##col##_T, SC_OP_IS_NOT_NULL)
+#define ord_posts_order_by(q, col, dir) \
+    SC_ORDER_BY(ORD_POSTS, q, ORD_POSTS_##col##_T, dir)
+#define ord_posts_set(q, col, ...) \
+    SC_SET(ORD_POSTS, q, ORD_POSTS_##col##_T, __VA_ARGS__)
+#define ord_posts_set_null(q, col) \
+    SC_SET_NULL(ORD_POSTS, q, ORD_POSTS_##col##_T)
 
 /* Groups and shaping. */
 #define ord_posts_or(q) sc_query_begin_or(SC_HANDLE(ORD_POSTS, q))
@@ -446,14 +389,24 @@ void ord_posts_query_free(ord_posts_query *q);
 
 /* Terminals, and bulk changes. */
 int ord_posts_all(ord_posts_query *q, sc_arena *a, ord_post_list *out);
-int ord_posts_first(ord_posts_query *q, sc_arena *a, ord_post *out);
-int ord_posts_one(ord_posts_query *q, sc_arena *a, ord_post *out);
-int ord_posts_count(ord_posts_query *q, int64_t *n);
-int ord_posts_exists(ord_posts_query *q, bool *yes);
 typedef int (*ord_post_fn)(void *ctx, const ord_post *row);
 int ord_posts_each(ord_posts_query *q, ord_post_fn fn, void *ctx);
-int ord_posts_update_all(ord_posts_query *q, int64_t *changed);
-int ord_posts_delete_all(ord_posts_query *q, int64_t *changed);
+static inline int ord_posts_first(ord_posts_query *q, sc_arena *a,
+                                  ord_post *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int ord_posts_one(ord_posts_query *q, sc_arena *a, ord_post *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define ord_posts_count(q, n) sc_query_count(SC_QUERY_HANDLE(ORD_POSTS, q), n)
+#define ord_posts_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(ORD_POSTS, q), yes)
+#define ord_posts_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(ORD_POSTS, q), changed)
+#define ord_posts_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(ORD_POSTS, q), changed)
 
 /* Joins. */
 #define ord_posts_join_comments(q) \
@@ -464,18 +417,30 @@ int ord_posts_delete_all(ord_posts_query *q, int64_t *changed);
     SC_JOIN(ORD_POSTS, q, ord_authors, ord_authors, 0, true)
 
 /* Navigation. */
-int ord_posts_list_comments(sc_db *db, sc_arena *a, const ord_post *row,
-                            ord_comment_list *out);
 int ord_posts_load_comments(sc_db *db, sc_arena *a, const ord_post *rows,
                             size_t n, ord_comment_list *lists);
-int ord_posts_get_author_by_author_id(sc_db *db, sc_arena *a,
-                                      const ord_post *row, ord_author *out);
-int ord_posts_list_authors_by_favorite_id(sc_db *db, sc_arena *a,
+static inline int ord_posts_list_comments(sc_db *db, sc_arena *a,
                                           const ord_post *row,
-                                          ord_author_list *out);
+                                          ord_comment_list *out)
+{
+    return ord_posts_load_comments(db, a, row, 1, out);
+}
+static inline int ord_posts_get_author_by_author_id(sc_db *db, sc_arena *a,
+                                                    const ord_post *row,
+                                                    ord_author *out)
+{
+    return sc_load_parent(db, a, &ord_posts_table, row,
+                          &ord_posts_table.fkeys[0], &ord_authors_table, out);
+}
 int ord_posts_load_authors_by_favorite_id(sc_db *db, sc_arena *a,
                                           const ord_post *rows, size_t n,
                                           ord_author_list *lists);
+static inline int ord_posts_list_authors_by_favorite_id(sc_db *db, sc_arena *a,
+                                                        const ord_post *row,
+                                                        ord_author_list *out)
+{
+    return ord_posts_load_authors_by_favorite_id(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define ord_posts_get_comments ord_posts_list_comments
@@ -491,103 +456,71 @@ enum {
 };
 
 /* Column bits of "authors" for cols (key columns ignored). */
-#define ORD_AUTHORS_AUTHOR_ID   (UINT64_C(1) << ORD_AUTHORS_COL_AUTHOR_ID)
-#define ORD_AUTHORS_NAME        (UINT64_C(1) << ORD_AUTHORS_COL_NAME)
-#define ORD_AUTHORS_FAVORITE_ID (UINT64_C(1) << ORD_AUTHORS_COL_FAVORITE_ID)
+#define ORD_AUTHORS_AUTHOR_ID   SC_BIT(ORD_AUTHORS_COL_AUTHOR_ID)
+#define ORD_AUTHORS_NAME        SC_BIT(ORD_AUTHORS_COL_NAME)
+#define ORD_AUTHORS_FAVORITE_ID SC_BIT(ORD_AUTHORS_COL_FAVORITE_ID)
 
-/* Table "authors": the descriptor, then the row operations.
+/* Table "authors": the row operations.
  * The new key is stored in row->author_id. */
-extern const sc_table_desc ord_authors_table;
-int ord_authors_insert(sc_db *db, ord_author *row);
-int ord_authors_insert_many(sc_db *db, ord_author *rows, size_t n);
+static inline int ord_authors_insert(sc_db *db, ord_author *row)
+{
+    return sc_row_insert(db, &ord_authors_table, row);
+}
+static inline int ord_authors_insert_many(sc_db *db, ord_author *rows,
+                                          size_t n)
+{
+    return sc_row_insert_many(db, &ord_authors_table, rows, n);
+}
 
 int ord_authors_get(sc_db *db, sc_arena *a, int64_t author_id,
                     ord_author *out);
-int ord_authors_update(sc_db *db, const ord_author *row);
-int ord_authors_update_cols(sc_db *db, const ord_author *row, uint64_t cols);
 int ord_authors_delete(sc_db *db, int64_t author_id);
-int ord_authors_update_many(sc_db *db, const ord_author *rows, size_t n,
-                            uint64_t cols);
-int ord_authors_delete_many(sc_db *db, const ord_author *rows, size_t n);
+static inline int ord_authors_update(sc_db *db, const ord_author *row)
+{
+    return sc_row_update(db, &ord_authors_table, row);
+}
+static inline int ord_authors_update_cols(sc_db *db, const ord_author *row,
+                                          uint64_t cols)
+{
+    return sc_row_update_cols(db, &ord_authors_table, row, cols);
+}
+static inline int ord_authors_update_many(sc_db *db, const ord_author *rows,
+                                          size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &ord_authors_table, rows, n, cols);
+}
+static inline int ord_authors_delete_many(sc_db *db, const ord_author *rows,
+                                          size_t n)
+{
+    return sc_row_delete_many(db, &ord_authors_table, rows, n);
+}
 
 /* Queries over table "authors". */
-ord_authors_query *ord_authors_select(sc_db *db);
-void ord_authors_query_free(ord_authors_query *q);
+#define ord_authors_select(db) \
+    ((ord_authors_query *)(void *)sc_query_new(db, &ord_authors_table))
+#define ord_authors_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(ORD_AUTHORS, q))
 
-/* Column author_id (int64): filters, order, bulk set. */
-#define ord_authors_where_author_id_eq(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, AUTHOR_ID, EQ, v)
-#define ord_authors_where_author_id_ne(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, AUTHOR_ID, NE, v)
-#define ord_authors_where_author_id_lt(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, AUTHOR_ID, LT, v)
-#define ord_authors_where_author_id_le(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, AUTHOR_ID, LE, v)
-#define ord_authors_where_author_id_gt(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, AUTHOR_ID, GT, v)
-#define ord_authors_where_author_id_ge(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, AUTHOR_ID, GE, v)
-#define ord_authors_where_author_id_in(q, v, n) \
-    SC_WHERE_IN(ORD_AUTHORS, q, i64, AUTHOR_ID, IN, v, n)
-#define ord_authors_where_author_id_not_in(q, v, n) \
-    SC_WHERE_IN(ORD_AUTHORS, q, i64, AUTHOR_ID, NOT_IN, v, n)
-#define ord_authors_order_by_author_id(q, dir) \
-    SC_ORDER_BY(ORD_AUTHORS, q, AUTHOR_ID, dir)
-
-/* Column name (text): filters, order, bulk set. */
-#define ord_authors_where_name_eq(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, text, NAME, EQ, v)
-#define ord_authors_where_name_ne(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, text, NAME, NE, v)
-#define ord_authors_where_name_lt(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, text, NAME, LT, v)
-#define ord_authors_where_name_le(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, text, NAME, LE, v)
-#define ord_authors_where_name_gt(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, text, NAME, GT, v)
-#define ord_authors_where_name_ge(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, text, NAME, GE, v)
-#define ord_authors_where_name_like(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, text, NAME, LIKE, v)
-#define ord_authors_where_name_ilike(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, text, NAME, ILIKE, v)
-#define ord_authors_where_name_starts_with(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, text, NAME, STARTS_WITH, v)
-#define ord_authors_where_name_in(q, v, n) \
-    SC_WHERE_IN(ORD_AUTHORS, q, text, NAME, IN, v, n)
-#define ord_authors_where_name_not_in(q, v, n) \
-    SC_WHERE_IN(ORD_AUTHORS, q, text, NAME, NOT_IN, v, n)
-#define ord_authors_order_by_name(q, dir) \
-    SC_ORDER_BY(ORD_AUTHORS, q, NAME, dir)
-#define ord_authors_update_set_name(q, v) SC_SET(ORD_AUTHORS, q, text, NAME, v)
-
-/* Column favorite_id (int64, nullable): filters, order, bulk set. */
-#define ord_authors_where_favorite_id_eq(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, FAVORITE_ID, EQ, v)
-#define ord_authors_where_favorite_id_ne(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, FAVORITE_ID, NE, v)
-#define ord_authors_where_favorite_id_lt(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, FAVORITE_ID, LT, v)
-#define ord_authors_where_favorite_id_le(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, FAVORITE_ID, LE, v)
-#define ord_authors_where_favorite_id_gt(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, FAVORITE_ID, GT, v)
-#define ord_authors_where_favorite_id_ge(q, v) \
-    SC_WHERE(ORD_AUTHORS, q, i64, FAVORITE_ID, GE, v)
-#define ord_authors_where_favorite_id_in(q, v, n) \
-    SC_WHERE_IN(ORD_AUTHORS, q, i64, FAVORITE_ID, IN, v, n)
-#define ord_authors_where_favorite_id_not_in(q, v, n) \
-    SC_WHERE_IN(ORD_AUTHORS, q, i64, FAVORITE_ID, NOT_IN, v, n)
-#define ord_authors_where_favorite_id_is_null(q) \
-    SC_WHERE_NULL(ORD_AUTHORS, q, FAVORITE_ID, IS_NULL)
-#define ord_authors_where_favorite_id_is_not_null(q) \
-    SC_WHERE_NULL(ORD_AUTHORS, q, FAVORITE_ID, IS_NOT_NULL)
-#define ord_authors_order_by_favorite_id(q, dir) \
-    SC_ORDER_BY(ORD_AUTHORS, q, FAVORITE_ID, dir)
-#define ord_authors_update_set_favorite_id(q, v) \
-    SC_SET(ORD_AUTHORS, q, i64, FAVORITE_ID, v)
-#define ord_authors_update_set_favorite_id_null(q) \
-    SC_SET_NULL(ORD_AUTHORS, q, FAVORITE_ID)
+/* The columns of "authors" in queries: type, nulls, index. */
+#define ORD_AUTHORS_AUTHOR_ID_T   i64, KEY, ORD_AUTHORS_COL_AUTHOR_ID
+#define ORD_AUTHORS_NAME_T        text, NOT_NULL, ORD_AUTHORS_COL_NAME
+#define ORD_AUTHORS_FAVORITE_ID_T i64, NULLABLE, ORD_AUTHORS_COL_FAVORITE_ID
+#define ord_authors_where(q, col, op, ...) \
+    SC_WHERE(ORD_AUTHORS, q, ORD_AUTHORS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define ord_authors_where_in(q, col, v, n) \
+    SC_WHERE_IN(ORD_AUTHORS, q, ORD_AUTHORS_##col##_T, SC_OP_IN, v, n)
+#define ord_authors_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(ORD_AUTHORS, q, ORD_AUTHORS_##col##_T, SC_OP_NOT_IN, v, n)
+#define ord_authors_where_null(q, col) \
+    SC_WHERE_NULL(ORD_AUTHORS, q, ORD_AUTHORS_##col##_T, SC_OP_IS_NULL)
+#define ord_authors_where_not_null(q, col) \
+    SC_WHERE_NULL(ORD_AUTHORS, q, ORD_AUTHORS_##col##_T, SC_OP_IS_NOT_NULL)
+#define ord_authors_order_by(q, col, dir) \
+    SC_ORDER_BY(ORD_AUTHORS, q, ORD_AUTHORS_##col##_T, dir)
+#define ord_authors_set(q, col, ...) \
+    SC_SET(ORD_AUTHORS, q, ORD_AUTHORS_##col##_T, __VA_ARGS__)
+#define ord_authors_set_null(q, col) \
+    SC_SET_NULL(ORD_AUTHORS, q, ORD_AUTHORS_##col##_T)
 
 /* Groups and shaping. */
 #define ord_authors_or(q) sc_query_begin_or(SC_HANDLE(ORD_AUTHORS, q))
@@ -600,14 +533,26 @@ void ord_authors_query_free(ord_authors_query *q);
 
 /* Terminals, and bulk changes. */
 int ord_authors_all(ord_authors_query *q, sc_arena *a, ord_author_list *out);
-int ord_authors_first(ord_authors_query *q, sc_arena *a, ord_author *out);
-int ord_authors_one(ord_authors_query *q, sc_arena *a, ord_author *out);
-int ord_authors_count(ord_authors_query *q, int64_t *n);
-int ord_authors_exists(ord_authors_query *q, bool *yes);
 typedef int (*ord_author_fn)(void *ctx, const ord_author *row);
 int ord_authors_each(ord_authors_query *q, ord_author_fn fn, void *ctx);
-int ord_authors_update_all(ord_authors_query *q, int64_t *changed);
-int ord_authors_delete_all(ord_authors_query *q, int64_t *changed);
+static inline int ord_authors_first(ord_authors_query *q, sc_arena *a,
+                                    ord_author *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int ord_authors_one(ord_authors_query *q, sc_arena *a,
+                                  ord_author *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define ord_authors_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(ORD_AUTHORS, q), n)
+#define ord_authors_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(ORD_AUTHORS, q), yes)
+#define ord_authors_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(ORD_AUTHORS, q), changed)
+#define ord_authors_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(ORD_AUTHORS, q), changed)
 
 /* Joins. */
 #define ord_authors_join_posts_by_author_id(q) \
@@ -616,14 +561,22 @@ int ord_authors_delete_all(ord_authors_query *q, int64_t *changed);
     SC_JOIN(ORD_AUTHORS, q, ord_posts, ord_authors, 0, false)
 
 /* Navigation. */
-int ord_authors_list_posts_by_author_id(sc_db *db, sc_arena *a,
-                                        const ord_author *row,
-                                        ord_post_list *out);
 int ord_authors_load_posts_by_author_id(sc_db *db, sc_arena *a,
                                         const ord_author *rows, size_t n,
                                         ord_post_list *lists);
-int ord_authors_get_post_by_favorite_id(sc_db *db, sc_arena *a,
-                                        const ord_author *row, ord_post *out);
+static inline int ord_authors_list_posts_by_author_id(sc_db *db, sc_arena *a,
+                                                      const ord_author *row,
+                                                      ord_post_list *out)
+{
+    return ord_authors_load_posts_by_author_id(db, a, row, 1, out);
+}
+static inline int ord_authors_get_post_by_favorite_id(sc_db *db, sc_arena *a,
+                                                      const ord_author *row,
+                                                      ord_post *out)
+{
+    return sc_load_parent(db, a, &ord_authors_table, row,
+                          &ord_authors_table.fkeys[0], &ord_posts_table, out);
+}
 
 /* Former names. */
 #define ord_authors_get_posts_by_author_id ord_authors_list_posts_by_author_id

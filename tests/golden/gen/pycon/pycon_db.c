@@ -15,62 +15,30 @@ static const sc_enum_desc pycon_level_enum = {"level", pycon_level_labels, 3};
 
 /* Table "users". */
 static const sc_column_desc pycon_users_columns[] = {
-    {.name = "user_id", .type = SC_TYPE_INT64,
-     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
-     .offset = offsetof(pycon_user, user_id)},
-    {.name = "user_name", .type = SC_TYPE_TEXT,
-     .flags = SC_COL_NOTNULL | SC_COL_UNIQUE,
-     .offset = offsetof(pycon_user, user_name), .length = 32},
-    {.name = "user_email", .type = SC_TYPE_TEXT,
-     .flags = SC_COL_NOTNULL | SC_COL_UNIQUE,
-     .offset = offsetof(pycon_user, user_email), .length = 64},
-    {.name = "karma", .type = SC_TYPE_NUMERIC, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(pycon_user, karma), .length = 10, .scale = 2,
-     .has_offset = offsetof(pycon_user, has_karma)},
-    {.name = "joined_at", .type = SC_TYPE_TIMESTAMP,
-     .flags = SC_COL_NOTNULL | SC_COL_HASFLAG,
-     .offset = offsetof(pycon_user, joined_at),
-     .has_offset = offsetof(pycon_user, has_joined_at),
-     .dflt = {.kind = SC_DEFAULT_NOW}},
+    {SC_COL(pycon_user, user_id, INT64,
+            SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC)},
+    {SC_COL(pycon_user, user_name, TEXT, SC_COL_NOTNULL | SC_COL_UNIQUE),
+     .length = 32},
+    {SC_COL(pycon_user, user_email, TEXT, SC_COL_NOTNULL | SC_COL_UNIQUE),
+     .length = 64},
+    {SC_COL(pycon_user, karma, NUMERIC, SC_COL_HASFLAG), .length = 10,
+     .scale = 2, SC_HAS(pycon_user, karma)},
+    {SC_COL(pycon_user, joined_at, TIMESTAMP, SC_COL_NOTNULL | SC_COL_HASFLAG),
+     SC_HAS(pycon_user, joined_at), SC_DFLT_NOW},
 };
 
 static const unsigned pycon_users_pk[] = {0};
 static const sc_constraint_desc pycon_users_constraints[] = {
-    {"uq_users_user_name", "user_name",
-     "unique"},
-    {"uq_users_user_email", "user_email",
-     "unique"},
-    {"ck_users_user_name", "user_name",
-     "at most 32 characters"},
-    {"ck_users_user_email", "user_email",
-     "at most 64 characters"},
-    {"ck_users_karma", "karma",
-     "at most 10 digits"},
+    {"uq_users_user_name", "user_name", "unique"},
+    {"uq_users_user_email", "user_email", "unique"},
+    {"ck_users_user_name", "user_name", "at most 32 characters"},
+    {"ck_users_user_email", "user_email", "at most 64 characters"},
+    {"ck_users_karma", "karma", "at most 10 digits"},
 };
 
 const sc_table_desc pycon_users_table = {
-    .name = "users",
-    .row_size = sizeof(pycon_user),
-    .cols = pycon_users_columns,
-    .ncols = 5,
-    .pk = pycon_users_pk,
-    .npk = 1,
-    .autoinc = 0,
-    .fkeys = NULL,
-    .nfkeys = 0,
-    .constraints = pycon_users_constraints,
-    .nconstraints = 5,
-};
-
-int pycon_users_insert(sc_db *db, pycon_user *row)
-{
-    return sc_row_insert(db, &pycon_users_table, row);
-}
-
-int pycon_users_insert_many(sc_db *db, pycon_user *rows, size_t n)
-{
-    return sc_row_insert_many(db, &pycon_users_table, rows, n);
-}
+    "users", sizeof(pycon_user), pycon_users_columns, 5, pycon_users_pk, 1, 0,
+    NULL, 0, pycon_users_constraints, 5, 0};
 
 int pycon_users_get(sc_db *db, sc_arena *a, int64_t user_id, pycon_user *out)
 {
@@ -80,43 +48,12 @@ int pycon_users_get(sc_db *db, sc_arena *a, int64_t user_id, pycon_user *out)
     return sc_row_get(db, &pycon_users_table, a, &key, out);
 }
 
-int pycon_users_update(sc_db *db, const pycon_user *row)
-{
-    return sc_row_update(db, &pycon_users_table, row);
-}
-
-int pycon_users_update_cols(sc_db *db, const pycon_user *row, uint64_t cols)
-{
-    return sc_row_update_cols(db, &pycon_users_table, row, cols);
-}
-
 int pycon_users_delete(sc_db *db, int64_t user_id)
 {
     pycon_user key = PYCON_USER_INIT;
 
     key.user_id = user_id;
     return sc_row_delete(db, &pycon_users_table, &key);
-}
-
-int pycon_users_update_many(sc_db *db, const pycon_user *rows, size_t n,
-                            uint64_t cols)
-{
-    return sc_row_update_many(db, &pycon_users_table, rows, n, cols);
-}
-
-int pycon_users_delete_many(sc_db *db, const pycon_user *rows, size_t n)
-{
-    return sc_row_delete_many(db, &pycon_users_table, rows, n);
-}
-
-pycon_users_query *pycon_users_select(sc_db *db)
-{
-    return (pycon_users_query *)sc_query_new(db, &pycon_users_table);
-}
-
-void pycon_users_query_free(pycon_users_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int pycon_users_all(pycon_users_query *q, sc_arena *a, pycon_user_list *out)
@@ -131,26 +68,6 @@ int pycon_users_all(pycon_users_query *q, sc_arena *a, pycon_user_list *out)
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int pycon_users_first(pycon_users_query *q, sc_arena *a, pycon_user *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int pycon_users_one(pycon_users_query *q, sc_arena *a, pycon_user *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int pycon_users_count(pycon_users_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int pycon_users_exists(pycon_users_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of pycon_users_each() for each untyped row. */
@@ -173,33 +90,6 @@ int pycon_users_each(pycon_users_query *q, pycon_user_fn fn, void *ctx)
     e.fn = fn;
     e.ctx = ctx;
     return sc_query_each((sc_query *)q, fn ? pycon_users_each_row : NULL, &e);
-}
-
-int pycon_users_update_all(pycon_users_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int pycon_users_delete_all(pycon_users_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int pycon_users_list_program_enrollments(sc_db *db, sc_arena *a,
-                                         const pycon_user *row,
-                                         pycon_program_enrollment_list *out)
-{
-    sc_row_list list;
-    int rc = sc_load_children(db, a, &pycon_users_table, row, 1,
-                              &pycon_program_enrollments_table,
-                              &pycon_program_enrollments_table.fkeys[1],
-                              out ? &list : NULL);
-
-    if (out != NULL) {
-        out->items = rc == SC_OK ? list.rows : NULL;
-        out->len = rc == SC_OK ? list.n : 0;
-    }
-    return rc;
 }
 
 int pycon_users_load_program_enrollments(sc_db *db, sc_arena *a,
@@ -225,50 +115,25 @@ int pycon_users_load_program_enrollments(sc_db *db, sc_arena *a,
 
 /* Table "programs". */
 static const sc_column_desc pycon_programs_columns[] = {
-    {.name = "program_id", .type = SC_TYPE_INT64,
-     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
-     .offset = offsetof(pycon_program, program_id)},
-    {.name = "program_name", .type = SC_TYPE_TEXT,
-     .flags = SC_COL_NOTNULL | SC_COL_UNIQUE,
-     .offset = offsetof(pycon_program, program_name), .length = 128},
-    {.name = "level", .type = SC_TYPE_ENUM, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(pycon_program, level), .enm = &pycon_level_enum,
-     .dflt = {.kind = SC_DEFAULT_VALUE, .i = 0}},
+    {SC_COL(pycon_program, program_id, INT64,
+            SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC)},
+    {SC_COL(pycon_program, program_name, TEXT, SC_COL_NOTNULL | SC_COL_UNIQUE),
+     .length = 128},
+    {SC_COL(pycon_program, level, ENUM, SC_COL_NOTNULL),
+     .enm = &pycon_level_enum, SC_DFLT_INT(0)},
 };
 
 static const unsigned pycon_programs_pk[] = {0};
 static const sc_constraint_desc pycon_programs_constraints[] = {
-    {"uq_programs_program_name", "program_name",
-     "unique"},
-    {"ck_programs_program_name", "program_name",
-     "at most 128 characters"},
+    {"uq_programs_program_name", "program_name", "unique"},
+    {"ck_programs_program_name", "program_name", "at most 128 characters"},
     {"ck_programs_level", "level",
      "one of 'beginner', 'intermediate', 'advanced'"},
 };
 
 const sc_table_desc pycon_programs_table = {
-    .name = "programs",
-    .row_size = sizeof(pycon_program),
-    .cols = pycon_programs_columns,
-    .ncols = 3,
-    .pk = pycon_programs_pk,
-    .npk = 1,
-    .autoinc = 0,
-    .fkeys = NULL,
-    .nfkeys = 0,
-    .constraints = pycon_programs_constraints,
-    .nconstraints = 3,
-};
-
-int pycon_programs_insert(sc_db *db, pycon_program *row)
-{
-    return sc_row_insert(db, &pycon_programs_table, row);
-}
-
-int pycon_programs_insert_many(sc_db *db, pycon_program *rows, size_t n)
-{
-    return sc_row_insert_many(db, &pycon_programs_table, rows, n);
-}
+    "programs", sizeof(pycon_program), pycon_programs_columns, 3,
+    pycon_programs_pk, 1, 0, NULL, 0, pycon_programs_constraints, 3, 0};
 
 int pycon_programs_get(sc_db *db, sc_arena *a, int64_t program_id,
                        pycon_program *out)
@@ -279,44 +144,12 @@ int pycon_programs_get(sc_db *db, sc_arena *a, int64_t program_id,
     return sc_row_get(db, &pycon_programs_table, a, &key, out);
 }
 
-int pycon_programs_update(sc_db *db, const pycon_program *row)
-{
-    return sc_row_update(db, &pycon_programs_table, row);
-}
-
-int pycon_programs_update_cols(sc_db *db, const pycon_program *row,
-                               uint64_t cols)
-{
-    return sc_row_update_cols(db, &pycon_programs_table, row, cols);
-}
-
 int pycon_programs_delete(sc_db *db, int64_t program_id)
 {
     pycon_program key = PYCON_PROGRAM_INIT;
 
     key.program_id = program_id;
     return sc_row_delete(db, &pycon_programs_table, &key);
-}
-
-int pycon_programs_update_many(sc_db *db, const pycon_program *rows, size_t n,
-                               uint64_t cols)
-{
-    return sc_row_update_many(db, &pycon_programs_table, rows, n, cols);
-}
-
-int pycon_programs_delete_many(sc_db *db, const pycon_program *rows, size_t n)
-{
-    return sc_row_delete_many(db, &pycon_programs_table, rows, n);
-}
-
-pycon_programs_query *pycon_programs_select(sc_db *db)
-{
-    return (pycon_programs_query *)sc_query_new(db, &pycon_programs_table);
-}
-
-void pycon_programs_query_free(pycon_programs_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int pycon_programs_all(pycon_programs_query *q, sc_arena *a,
@@ -332,28 +165,6 @@ int pycon_programs_all(pycon_programs_query *q, sc_arena *a,
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int pycon_programs_first(pycon_programs_query *q, sc_arena *a,
-                         pycon_program *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int pycon_programs_one(pycon_programs_query *q, sc_arena *a,
-                       pycon_program *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int pycon_programs_count(pycon_programs_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int pycon_programs_exists(pycon_programs_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of pycon_programs_each() for each untyped row. */
@@ -380,33 +191,6 @@ int pycon_programs_each(pycon_programs_query *q, pycon_program_fn fn,
                          &e);
 }
 
-int pycon_programs_update_all(pycon_programs_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int pycon_programs_delete_all(pycon_programs_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int pycon_programs_list_program_enrollments(sc_db *db, sc_arena *a,
-                                            const pycon_program *row,
-                                            pycon_program_enrollment_list *out)
-{
-    sc_row_list list;
-    int rc = sc_load_children(db, a, &pycon_programs_table, row, 1,
-                              &pycon_program_enrollments_table,
-                              &pycon_program_enrollments_table.fkeys[0],
-                              out ? &list : NULL);
-
-    if (out != NULL) {
-        out->items = rc == SC_OK ? list.rows : NULL;
-        out->len = rc == SC_OK ? list.n : 0;
-    }
-    return rc;
-}
-
 int pycon_programs_load_program_enrollments(
     sc_db *db, sc_arena *a, const pycon_program *rows, size_t n,
     pycon_program_enrollment_list *lists)
@@ -430,13 +214,10 @@ int pycon_programs_load_program_enrollments(
 
 /* Table "program_enrollments". */
 static const sc_column_desc pycon_program_enrollments_columns[] = {
-    {.name = "program_enrollment_id", .type = SC_TYPE_INT64,
-     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
-     .offset = offsetof(pycon_program_enrollment, program_enrollment_id)},
-    {.name = "program_id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(pycon_program_enrollment, program_id)},
-    {.name = "user_id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(pycon_program_enrollment, user_id)},
+    {SC_COL(pycon_program_enrollment, program_enrollment_id, INT64,
+            SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC)},
+    {SC_COL(pycon_program_enrollment, program_id, INT64, SC_COL_NOTNULL)},
+    {SC_COL(pycon_program_enrollment, user_id, INT64, SC_COL_NOTNULL)},
 };
 
 static const unsigned pycon_program_enrollments_pk[] = {0};
@@ -446,55 +227,22 @@ static const char *const pycon_program_enrollments_fk0_target[] =
 static const unsigned pycon_program_enrollments_fk1_cols[] = {2};
 static const char *const pycon_program_enrollments_fk1_target[] = {"user_id"};
 static const sc_fkey_desc pycon_program_enrollments_fkeys[] = {
-    {
-        .name = "fk_program_enrollments_program_id",
-        .cols = pycon_program_enrollments_fk0_cols,
-        .ncols = 1,
-        .target = "programs",
-        .target_cols = pycon_program_enrollments_fk0_target,
-    },
-    {
-        .name = "fk_program_enrollments_user_id",
-        .cols = pycon_program_enrollments_fk1_cols,
-        .ncols = 1,
-        .target = "users",
-        .target_cols = pycon_program_enrollments_fk1_target,
-    },
+    {"fk_program_enrollments_program_id", pycon_program_enrollments_fk0_cols,
+     1, "programs", pycon_program_enrollments_fk0_target},
+    {"fk_program_enrollments_user_id", pycon_program_enrollments_fk1_cols, 1,
+     "users", pycon_program_enrollments_fk1_target},
 };
 static const sc_constraint_desc pycon_program_enrollments_constraints[] = {
-    {"uq_program_enrollments_program_id_user_id", NULL,
-     "unique"},
-    {"fk_program_enrollments_program_id", "program_id",
-     "references programs"},
-    {"fk_program_enrollments_user_id", "user_id",
-     "references users"},
+    {"uq_program_enrollments_program_id_user_id", NULL, "unique"},
+    {"fk_program_enrollments_program_id", "program_id", "references programs"},
+    {"fk_program_enrollments_user_id", "user_id", "references users"},
 };
 
 const sc_table_desc pycon_program_enrollments_table = {
-    .name = "program_enrollments",
-    .row_size = sizeof(pycon_program_enrollment),
-    .cols = pycon_program_enrollments_columns,
-    .ncols = 3,
-    .pk = pycon_program_enrollments_pk,
-    .npk = 1,
-    .autoinc = 0,
-    .fkeys = pycon_program_enrollments_fkeys,
-    .nfkeys = 2,
-    .constraints = pycon_program_enrollments_constraints,
-    .nconstraints = 3,
-};
-
-int pycon_program_enrollments_insert(sc_db *db, pycon_program_enrollment *row)
-{
-    return sc_row_insert(db, &pycon_program_enrollments_table, row);
-}
-
-int pycon_program_enrollments_insert_many(sc_db *db,
-                                          pycon_program_enrollment *rows,
-                                          size_t n)
-{
-    return sc_row_insert_many(db, &pycon_program_enrollments_table, rows, n);
-}
+    "program_enrollments", sizeof(pycon_program_enrollment),
+    pycon_program_enrollments_columns, 3, pycon_program_enrollments_pk, 1, 0,
+    pycon_program_enrollments_fkeys, 2, pycon_program_enrollments_constraints,
+    3, 0};
 
 int pycon_program_enrollments_get(sc_db *db, sc_arena *a,
                                   int64_t program_enrollment_id,
@@ -506,51 +254,12 @@ int pycon_program_enrollments_get(sc_db *db, sc_arena *a,
     return sc_row_get(db, &pycon_program_enrollments_table, a, &key, out);
 }
 
-int pycon_program_enrollments_update(sc_db *db,
-                                     const pycon_program_enrollment *row)
-{
-    return sc_row_update(db, &pycon_program_enrollments_table, row);
-}
-
-int pycon_program_enrollments_update_cols(sc_db *db,
-                                          const pycon_program_enrollment *row,
-                                          uint64_t cols)
-{
-    return sc_row_update_cols(db, &pycon_program_enrollments_table, row, cols);
-}
-
 int pycon_program_enrollments_delete(sc_db *db, int64_t program_enrollment_id)
 {
     pycon_program_enrollment key = PYCON_PROGRAM_ENROLLMENT_INIT;
 
     key.program_enrollment_id = program_enrollment_id;
     return sc_row_delete(db, &pycon_program_enrollments_table, &key);
-}
-
-int pycon_program_enrollments_update_many(sc_db *db,
-                                          const pycon_program_enrollment *rows,
-                                          size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &pycon_program_enrollments_table, rows, n,
-                              cols);
-}
-
-int pycon_program_enrollments_delete_many(sc_db *db,
-                                          const pycon_program_enrollment *rows,
-                                          size_t n)
-{
-    return sc_row_delete_many(db, &pycon_program_enrollments_table, rows, n);
-}
-
-pycon_program_enrollments_query *pycon_program_enrollments_select(sc_db *db)
-{
-    return (pycon_program_enrollments_query *)sc_query_new(
-        db, &pycon_program_enrollments_table);
-}
-
-void pycon_program_enrollments_query_free(pycon_program_enrollments_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int pycon_program_enrollments_all(pycon_program_enrollments_query *q,
@@ -567,30 +276,6 @@ int pycon_program_enrollments_all(pycon_program_enrollments_query *q,
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int pycon_program_enrollments_first(pycon_program_enrollments_query *q,
-                                    sc_arena *a, pycon_program_enrollment *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int pycon_program_enrollments_one(pycon_program_enrollments_query *q,
-                                  sc_arena *a, pycon_program_enrollment *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int pycon_program_enrollments_count(pycon_program_enrollments_query *q,
-                                    int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int pycon_program_enrollments_exists(pycon_program_enrollments_query *q,
-                                     bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of pycon_program_enrollments_each() for each
@@ -616,36 +301,6 @@ int pycon_program_enrollments_each(pycon_program_enrollments_query *q,
     e.ctx = ctx;
     return sc_query_each((sc_query *)q,
                          fn ? pycon_program_enrollments_each_row : NULL, &e);
-}
-
-int pycon_program_enrollments_update_all(pycon_program_enrollments_query *q,
-                                         int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int pycon_program_enrollments_delete_all(pycon_program_enrollments_query *q,
-                                         int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int pycon_program_enrollments_get_program(sc_db *db, sc_arena *a,
-                                          const pycon_program_enrollment *row,
-                                          pycon_program *out)
-{
-    return sc_load_parent(db, a, &pycon_program_enrollments_table, row,
-                          &pycon_program_enrollments_table.fkeys[0],
-                          &pycon_programs_table, out);
-}
-
-int pycon_program_enrollments_get_user(sc_db *db, sc_arena *a,
-                                       const pycon_program_enrollment *row,
-                                       pycon_user *out)
-{
-    return sc_load_parent(db, a, &pycon_program_enrollments_table, row,
-                          &pycon_program_enrollments_table.fkeys[1],
-                          &pycon_users_table, out);
 }
 
 /* The DDL of the schema for sqlite, one statement per string. */

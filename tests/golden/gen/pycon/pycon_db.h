@@ -45,7 +45,8 @@ extern "C" {
  * matches no row, and nothing is changed); cols 0 is every column.
  *
  * Queries.  P_select() starts one; the where, order and join macros
- * shape it, given the query or a join handle of the table; a terminal
+ * shape it, given the query or a join handle of the table and a column
+ * and an operator by name (P_where(q, COL, LIKE, "a%")); a terminal
  * runs it (as often as wanted); P_query_free() releases it.  Values are
  * copied when given, and always sent as bound parameters.  Filters after
  * P_or() combine with OR, after P_not() are negated, up to the matching
@@ -57,7 +58,7 @@ extern "C" {
  * each: calls fn with one row at a time, valid during the call only, in
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.  Bulk changes of the matching
- * rows: set the columns to change, then update_all; or delete_all;
+ * rows: P_set() the columns to change, then update_all; or delete_all;
  * *changed receives the row count.
  *
  * Joins along foreign keys: the join handle returned takes the filters,
@@ -70,32 +71,32 @@ extern "C" {
  * kept for the source that calls them.
  */
 
-/* Query handles: per table a query over it and the table joined into
- * another's query.  Both have the member the table's filters check (it is
- * never read: behind a handle is an sc_query), so that a filter takes
- * either, a terminal only the query, and neither a handle of another
- * table. */
+/* Per table its descriptor, and the query handles: a query over it and
+ * the table joined into another's query.  Both have the member the
+ * table's filters check (it is never read: behind a handle is an
+ * sc_query), so that a filter takes either, a terminal only the query,
+ * and neither a handle of another table. */
 typedef struct pycon_users_query {
-    char PYCON_USERS_;
-    char PYCON_USERS_QUERY_;
+    char PYCON_USERS_, PYCON_USERS_QUERY_;
 } pycon_users_query;
 typedef struct pycon_users_join {
     char PYCON_USERS_;
 } pycon_users_join;
+extern const sc_table_desc pycon_users_table;
 typedef struct pycon_programs_query {
-    char PYCON_PROGRAMS_;
-    char PYCON_PROGRAMS_QUERY_;
+    char PYCON_PROGRAMS_, PYCON_PROGRAMS_QUERY_;
 } pycon_programs_query;
 typedef struct pycon_programs_join {
     char PYCON_PROGRAMS_;
 } pycon_programs_join;
+extern const sc_table_desc pycon_programs_table;
 typedef struct pycon_program_enrollments_query {
-    char PYCON_PROGRAM_ENROLLMENTS_;
-    char PYCON_PROGRAM_ENROLLMENTS_QUERY_;
+    char PYCON_PROGRAM_ENROLLMENTS_, PYCON_PROGRAM_ENROLLMENTS_QUERY_;
 } pycon_program_enrollments_query;
 typedef struct pycon_program_enrollments_join {
     char PYCON_PROGRAM_ENROLLMENTS_;
 } pycon_program_enrollments_join;
+extern const sc_table_desc pycon_program_enrollments_table;
 /* How hard a program is. */
 typedef enum pycon_level {
     PYCON_LEVEL_BEGINNER     = 0,
@@ -112,6 +113,7 @@ static inline const int *pycon_level_args_(const pycon_level *v)
 {
     return (const int *)(const void *)v;
 }
+#define SC__T_pycon_level SC__ENUM(pycon_level)
 
 /* People who signed up. */
 typedef struct pycon_user {
@@ -147,10 +149,7 @@ typedef struct pycon_program {
 
 /* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
-#define PYCON_PROGRAM_INIT \
-    {{} /* program_id */, \
-     {} /* program_name */, \
-     PYCON_LEVEL_BEGINNER /* level */}
+#define PYCON_PROGRAM_INIT {{}, {}, PYCON_LEVEL_BEGINNER}
 #else
 #define PYCON_PROGRAM_INIT {.level = PYCON_LEVEL_BEGINNER}
 #endif
@@ -191,154 +190,74 @@ enum {
 };
 
 /* Column bits of "users" for cols (key columns ignored). */
-#define PYCON_USERS_USER_ID    (UINT64_C(1) << PYCON_USERS_COL_USER_ID)
-#define PYCON_USERS_USER_NAME  (UINT64_C(1) << PYCON_USERS_COL_USER_NAME)
-#define PYCON_USERS_USER_EMAIL (UINT64_C(1) << PYCON_USERS_COL_USER_EMAIL)
-#define PYCON_USERS_KARMA      (UINT64_C(1) << PYCON_USERS_COL_KARMA)
-#define PYCON_USERS_JOINED_AT  (UINT64_C(1) << PYCON_USERS_COL_JOINED_AT)
+#define PYCON_USERS_USER_ID    SC_BIT(PYCON_USERS_COL_USER_ID)
+#define PYCON_USERS_USER_NAME  SC_BIT(PYCON_USERS_COL_USER_NAME)
+#define PYCON_USERS_USER_EMAIL SC_BIT(PYCON_USERS_COL_USER_EMAIL)
+#define PYCON_USERS_KARMA      SC_BIT(PYCON_USERS_COL_KARMA)
+#define PYCON_USERS_JOINED_AT  SC_BIT(PYCON_USERS_COL_JOINED_AT)
 
-/* Table "users": the descriptor, then the row operations.
+/* Table "users": the row operations.
  * The new key is stored in row->user_id. */
-extern const sc_table_desc pycon_users_table;
-int pycon_users_insert(sc_db *db, pycon_user *row);
-int pycon_users_insert_many(sc_db *db, pycon_user *rows, size_t n);
+static inline int pycon_users_insert(sc_db *db, pycon_user *row)
+{
+    return sc_row_insert(db, &pycon_users_table, row);
+}
+static inline int pycon_users_insert_many(sc_db *db, pycon_user *rows,
+                                          size_t n)
+{
+    return sc_row_insert_many(db, &pycon_users_table, rows, n);
+}
 
 int pycon_users_get(sc_db *db, sc_arena *a, int64_t user_id, pycon_user *out);
-int pycon_users_update(sc_db *db, const pycon_user *row);
-int pycon_users_update_cols(sc_db *db, const pycon_user *row, uint64_t cols);
 int pycon_users_delete(sc_db *db, int64_t user_id);
-int pycon_users_update_many(sc_db *db, const pycon_user *rows, size_t n,
-                            uint64_t cols);
-int pycon_users_delete_many(sc_db *db, const pycon_user *rows, size_t n);
+static inline int pycon_users_update(sc_db *db, const pycon_user *row)
+{
+    return sc_row_update(db, &pycon_users_table, row);
+}
+static inline int pycon_users_update_cols(sc_db *db, const pycon_user *row,
+                                          uint64_t cols)
+{
+    return sc_row_update_cols(db, &pycon_users_table, row, cols);
+}
+static inline int pycon_users_update_many(sc_db *db, const pycon_user *rows,
+                                          size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &pycon_users_table, rows, n, cols);
+}
+static inline int pycon_users_delete_many(sc_db *db, const pycon_user *rows,
+                                          size_t n)
+{
+    return sc_row_delete_many(db, &pycon_users_table, rows, n);
+}
 
 /* Queries over table "users". */
-pycon_users_query *pycon_users_select(sc_db *db);
-void pycon_users_query_free(pycon_users_query *q);
+#define pycon_users_select(db) \
+    ((pycon_users_query *)(void *)sc_query_new(db, &pycon_users_table))
+#define pycon_users_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(PYCON_USERS, q))
 
-/* Column user_id (int64): filters, order, bulk set. */
-#define pycon_users_where_user_id_eq(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, USER_ID, EQ, v)
-#define pycon_users_where_user_id_ne(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, USER_ID, NE, v)
-#define pycon_users_where_user_id_lt(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, USER_ID, LT, v)
-#define pycon_users_where_user_id_le(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, USER_ID, LE, v)
-#define pycon_users_where_user_id_gt(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, USER_ID, GT, v)
-#define pycon_users_where_user_id_ge(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, USER_ID, GE, v)
-#define pycon_users_where_user_id_in(q, v, n) \
-    SC_WHERE_IN(PYCON_USERS, q, i64, USER_ID, IN, v, n)
-#define pycon_users_where_user_id_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_USERS, q, i64, USER_ID, NOT_IN, v, n)
-#define pycon_users_order_by_user_id(q, dir) \
-    SC_ORDER_BY(PYCON_USERS, q, USER_ID, dir)
-
-/* Column user_name (varchar(32)): filters, order, bulk set. */
-#define pycon_users_where_user_name_eq(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_NAME, EQ, v)
-#define pycon_users_where_user_name_ne(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_NAME, NE, v)
-#define pycon_users_where_user_name_lt(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_NAME, LT, v)
-#define pycon_users_where_user_name_le(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_NAME, LE, v)
-#define pycon_users_where_user_name_gt(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_NAME, GT, v)
-#define pycon_users_where_user_name_ge(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_NAME, GE, v)
-#define pycon_users_where_user_name_like(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_NAME, LIKE, v)
-#define pycon_users_where_user_name_ilike(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_NAME, ILIKE, v)
-#define pycon_users_where_user_name_starts_with(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_NAME, STARTS_WITH, v)
-#define pycon_users_where_user_name_in(q, v, n) \
-    SC_WHERE_IN(PYCON_USERS, q, text, USER_NAME, IN, v, n)
-#define pycon_users_where_user_name_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_USERS, q, text, USER_NAME, NOT_IN, v, n)
-#define pycon_users_order_by_user_name(q, dir) \
-    SC_ORDER_BY(PYCON_USERS, q, USER_NAME, dir)
-#define pycon_users_update_set_user_name(q, v) \
-    SC_SET(PYCON_USERS, q, text, USER_NAME, v)
-
-/* Column user_email (varchar(64)): filters, order, bulk set. */
-#define pycon_users_where_user_email_eq(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, EQ, v)
-#define pycon_users_where_user_email_ne(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, NE, v)
-#define pycon_users_where_user_email_lt(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, LT, v)
-#define pycon_users_where_user_email_le(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, LE, v)
-#define pycon_users_where_user_email_gt(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, GT, v)
-#define pycon_users_where_user_email_ge(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, GE, v)
-#define pycon_users_where_user_email_like(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, LIKE, v)
-#define pycon_users_where_user_email_ilike(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, ILIKE, v)
-#define pycon_users_where_user_email_starts_with(q, v) \
-    SC_WHERE(PYCON_USERS, q, text, USER_EMAIL, STARTS_WITH, v)
-#define pycon_users_where_user_email_in(q, v, n) \
-    SC_WHERE_IN(PYCON_USERS, q, text, USER_EMAIL, IN, v, n)
-#define pycon_users_where_user_email_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_USERS, q, text, USER_EMAIL, NOT_IN, v, n)
-#define pycon_users_order_by_user_email(q, dir) \
-    SC_ORDER_BY(PYCON_USERS, q, USER_EMAIL, dir)
-#define pycon_users_update_set_user_email(q, v) \
-    SC_SET(PYCON_USERS, q, text, USER_EMAIL, v)
-
-/* Column karma (numeric(10,2), nullable): filters, order, bulk set. */
-#define pycon_users_where_karma_eq(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, KARMA, EQ, v)
-#define pycon_users_where_karma_ne(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, KARMA, NE, v)
-#define pycon_users_where_karma_lt(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, KARMA, LT, v)
-#define pycon_users_where_karma_le(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, KARMA, LE, v)
-#define pycon_users_where_karma_gt(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, KARMA, GT, v)
-#define pycon_users_where_karma_ge(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, KARMA, GE, v)
-#define pycon_users_where_karma_in(q, v, n) \
-    SC_WHERE_IN(PYCON_USERS, q, i64, KARMA, IN, v, n)
-#define pycon_users_where_karma_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_USERS, q, i64, KARMA, NOT_IN, v, n)
-#define pycon_users_where_karma_is_null(q) \
-    SC_WHERE_NULL(PYCON_USERS, q, KARMA, IS_NULL)
-#define pycon_users_where_karma_is_not_null(q) \
-    SC_WHERE_NULL(PYCON_USERS, q, KARMA, IS_NOT_NULL)
-#define pycon_users_order_by_karma(q, dir) \
-    SC_ORDER_BY(PYCON_USERS, q, KARMA, dir)
-#define pycon_users_update_set_karma(q, v) \
-    SC_SET(PYCON_USERS, q, i64, KARMA, v)
-#define pycon_users_update_set_karma_null(q) SC_SET_NULL(PYCON_USERS, q, KARMA)
-
-/* Column joined_at (timestamp): filters, order, bulk set. */
-#define pycon_users_where_joined_at_eq(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, JOINED_AT, EQ, v)
-#define pycon_users_where_joined_at_ne(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, JOINED_AT, NE, v)
-#define pycon_users_where_joined_at_lt(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, JOINED_AT, LT, v)
-#define pycon_users_where_joined_at_le(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, JOINED_AT, LE, v)
-#define pycon_users_where_joined_at_gt(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, JOINED_AT, GT, v)
-#define pycon_users_where_joined_at_ge(q, v) \
-    SC_WHERE(PYCON_USERS, q, i64, JOINED_AT, GE, v)
-#define pycon_users_where_joined_at_in(q, v, n) \
-    SC_WHERE_IN(PYCON_USERS, q, i64, JOINED_AT, IN, v, n)
-#define pycon_users_where_joined_at_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_USERS, q, i64, JOINED_AT, NOT_IN, v, n)
-#define pycon_users_order_by_joined_at(q, dir) \
-    SC_ORDER_BY(PYCON_USERS, q, JOINED_AT, dir)
-#define pycon_users_update_set_joined_at(q, v) \
-    SC_SET(PYCON_USERS, q, i64, JOINED_AT, v)
+/* The columns of "users" in queries: type, nulls, index. */
+#define PYCON_USERS_USER_ID_T    i64, KEY, PYCON_USERS_COL_USER_ID
+#define PYCON_USERS_USER_NAME_T  text, NOT_NULL, PYCON_USERS_COL_USER_NAME
+#define PYCON_USERS_USER_EMAIL_T text, NOT_NULL, PYCON_USERS_COL_USER_EMAIL
+#define PYCON_USERS_KARMA_T      numeric, NULLABLE, PYCON_USERS_COL_KARMA
+#define PYCON_USERS_JOINED_AT_T  timestamp, NOT_NULL, PYCON_USERS_COL_JOINED_AT
+#define pycon_users_where(q, col, op, ...) \
+    SC_WHERE(PYCON_USERS, q, PYCON_USERS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define pycon_users_where_in(q, col, v, n) \
+    SC_WHERE_IN(PYCON_USERS, q, PYCON_USERS_##col##_T, SC_OP_IN, v, n)
+#define pycon_users_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(PYCON_USERS, q, PYCON_USERS_##col##_T, SC_OP_NOT_IN, v, n)
+#define pycon_users_where_null(q, col) \
+    SC_WHERE_NULL(PYCON_USERS, q, PYCON_USERS_##col##_T, SC_OP_IS_NULL)
+#define pycon_users_where_not_null(q, col) \
+    SC_WHERE_NULL(PYCON_USERS, q, PYCON_USERS_##col##_T, SC_OP_IS_NOT_NULL)
+#define pycon_users_order_by(q, col, dir) \
+    SC_ORDER_BY(PYCON_USERS, q, PYCON_USERS_##col##_T, dir)
+#define pycon_users_set(q, col, ...) \
+    SC_SET(PYCON_USERS, q, PYCON_USERS_##col##_T, __VA_ARGS__)
+#define pycon_users_set_null(q, col) \
+    SC_SET_NULL(PYCON_USERS, q, PYCON_USERS_##col##_T)
 
 /* Groups and shaping. */
 #define pycon_users_or(q) sc_query_begin_or(SC_HANDLE(PYCON_USERS, q))
@@ -351,14 +270,26 @@ void pycon_users_query_free(pycon_users_query *q);
 
 /* Terminals, and bulk changes. */
 int pycon_users_all(pycon_users_query *q, sc_arena *a, pycon_user_list *out);
-int pycon_users_first(pycon_users_query *q, sc_arena *a, pycon_user *out);
-int pycon_users_one(pycon_users_query *q, sc_arena *a, pycon_user *out);
-int pycon_users_count(pycon_users_query *q, int64_t *n);
-int pycon_users_exists(pycon_users_query *q, bool *yes);
 typedef int (*pycon_user_fn)(void *ctx, const pycon_user *row);
 int pycon_users_each(pycon_users_query *q, pycon_user_fn fn, void *ctx);
-int pycon_users_update_all(pycon_users_query *q, int64_t *changed);
-int pycon_users_delete_all(pycon_users_query *q, int64_t *changed);
+static inline int pycon_users_first(pycon_users_query *q, sc_arena *a,
+                                    pycon_user *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int pycon_users_one(pycon_users_query *q, sc_arena *a,
+                                  pycon_user *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define pycon_users_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(PYCON_USERS, q), n)
+#define pycon_users_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(PYCON_USERS, q), yes)
+#define pycon_users_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(PYCON_USERS, q), changed)
+#define pycon_users_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(PYCON_USERS, q), changed)
 
 /* Joins. */
 #define pycon_users_join_program_enrollments(q) \
@@ -366,12 +297,15 @@ int pycon_users_delete_all(pycon_users_query *q, int64_t *changed);
             pycon_program_enrollments, 1, true)
 
 /* Navigation. */
-int pycon_users_list_program_enrollments(sc_db *db, sc_arena *a,
-                                         const pycon_user *row,
-                                         pycon_program_enrollment_list *out);
 int pycon_users_load_program_enrollments(sc_db *db, sc_arena *a,
                                          const pycon_user *rows, size_t n,
                                          pycon_program_enrollment_list *lists);
+static inline int pycon_users_list_program_enrollments(
+    sc_db *db, sc_arena *a, const pycon_user *row,
+    pycon_program_enrollment_list *out)
+{
+    return pycon_users_load_program_enrollments(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define pycon_users_get_program_enrollments \
@@ -385,94 +319,79 @@ enum {
 };
 
 /* Column bits of "programs" for cols (key columns ignored). */
-#define PYCON_PROGRAMS_PROGRAM_ID \
-    (UINT64_C(1) << PYCON_PROGRAMS_COL_PROGRAM_ID)
-#define PYCON_PROGRAMS_PROGRAM_NAME \
-    (UINT64_C(1) << PYCON_PROGRAMS_COL_PROGRAM_NAME)
-#define PYCON_PROGRAMS_LEVEL        (UINT64_C(1) << PYCON_PROGRAMS_COL_LEVEL)
+#define PYCON_PROGRAMS_PROGRAM_ID   SC_BIT(PYCON_PROGRAMS_COL_PROGRAM_ID)
+#define PYCON_PROGRAMS_PROGRAM_NAME SC_BIT(PYCON_PROGRAMS_COL_PROGRAM_NAME)
+#define PYCON_PROGRAMS_LEVEL        SC_BIT(PYCON_PROGRAMS_COL_LEVEL)
 
-/* Table "programs": the descriptor, then the row operations.
+/* Table "programs": the row operations.
  * The new key is stored in row->program_id. */
-extern const sc_table_desc pycon_programs_table;
-int pycon_programs_insert(sc_db *db, pycon_program *row);
-int pycon_programs_insert_many(sc_db *db, pycon_program *rows, size_t n);
+static inline int pycon_programs_insert(sc_db *db, pycon_program *row)
+{
+    return sc_row_insert(db, &pycon_programs_table, row);
+}
+static inline int pycon_programs_insert_many(sc_db *db, pycon_program *rows,
+                                             size_t n)
+{
+    return sc_row_insert_many(db, &pycon_programs_table, rows, n);
+}
 
 int pycon_programs_get(sc_db *db, sc_arena *a, int64_t program_id,
                        pycon_program *out);
-int pycon_programs_update(sc_db *db, const pycon_program *row);
-int pycon_programs_update_cols(sc_db *db, const pycon_program *row,
-                               uint64_t cols);
 int pycon_programs_delete(sc_db *db, int64_t program_id);
-int pycon_programs_update_many(sc_db *db, const pycon_program *rows, size_t n,
-                               uint64_t cols);
-int pycon_programs_delete_many(sc_db *db, const pycon_program *rows, size_t n);
+static inline int pycon_programs_update(sc_db *db, const pycon_program *row)
+{
+    return sc_row_update(db, &pycon_programs_table, row);
+}
+static inline int pycon_programs_update_cols(sc_db *db,
+                                             const pycon_program *row,
+                                             uint64_t cols)
+{
+    return sc_row_update_cols(db, &pycon_programs_table, row, cols);
+}
+static inline int pycon_programs_update_many(sc_db *db,
+                                             const pycon_program *rows,
+                                             size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &pycon_programs_table, rows, n, cols);
+}
+static inline int pycon_programs_delete_many(sc_db *db,
+                                             const pycon_program *rows,
+                                             size_t n)
+{
+    return sc_row_delete_many(db, &pycon_programs_table, rows, n);
+}
 
 /* Queries over table "programs". */
-pycon_programs_query *pycon_programs_select(sc_db *db);
-void pycon_programs_query_free(pycon_programs_query *q);
+#define pycon_programs_select(db) \
+    ((pycon_programs_query *)(void *)sc_query_new(db, &pycon_programs_table))
+#define pycon_programs_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(PYCON_PROGRAMS, q))
 
-/* Column program_id (int64): filters, order, bulk set. */
-#define pycon_programs_where_program_id_eq(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, i64, PROGRAM_ID, EQ, v)
-#define pycon_programs_where_program_id_ne(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, i64, PROGRAM_ID, NE, v)
-#define pycon_programs_where_program_id_lt(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, i64, PROGRAM_ID, LT, v)
-#define pycon_programs_where_program_id_le(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, i64, PROGRAM_ID, LE, v)
-#define pycon_programs_where_program_id_gt(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, i64, PROGRAM_ID, GT, v)
-#define pycon_programs_where_program_id_ge(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, i64, PROGRAM_ID, GE, v)
-#define pycon_programs_where_program_id_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAMS, q, i64, PROGRAM_ID, IN, v, n)
-#define pycon_programs_where_program_id_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAMS, q, i64, PROGRAM_ID, NOT_IN, v, n)
-#define pycon_programs_order_by_program_id(q, dir) \
-    SC_ORDER_BY(PYCON_PROGRAMS, q, PROGRAM_ID, dir)
-
-/* Column program_name (varchar(128)): filters, order, bulk set. */
-#define pycon_programs_where_program_name_eq(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, EQ, v)
-#define pycon_programs_where_program_name_ne(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, NE, v)
-#define pycon_programs_where_program_name_lt(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, LT, v)
-#define pycon_programs_where_program_name_le(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, LE, v)
-#define pycon_programs_where_program_name_gt(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, GT, v)
-#define pycon_programs_where_program_name_ge(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, GE, v)
-#define pycon_programs_where_program_name_like(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, LIKE, v)
-#define pycon_programs_where_program_name_ilike(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, ILIKE, v)
-#define pycon_programs_where_program_name_starts_with(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, text, PROGRAM_NAME, STARTS_WITH, v)
-#define pycon_programs_where_program_name_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAMS, q, text, PROGRAM_NAME, IN, v, n)
-#define pycon_programs_where_program_name_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAMS, q, text, PROGRAM_NAME, NOT_IN, v, n)
-#define pycon_programs_order_by_program_name(q, dir) \
-    SC_ORDER_BY(PYCON_PROGRAMS, q, PROGRAM_NAME, dir)
-#define pycon_programs_update_set_program_name(q, v) \
-    SC_SET(PYCON_PROGRAMS, q, text, PROGRAM_NAME, v)
-
-/* Column level (enum level): filters, order, bulk set. */
-#define pycon_programs_where_level_eq(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, enum, LEVEL, EQ, pycon_level_arg_(v))
-#define pycon_programs_where_level_ne(q, v) \
-    SC_WHERE(PYCON_PROGRAMS, q, enum, LEVEL, NE, pycon_level_arg_(v))
-#define pycon_programs_where_level_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAMS, q, enum, LEVEL, IN, pycon_level_args_(v), n)
-#define pycon_programs_where_level_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAMS, q, enum, LEVEL, NOT_IN, pycon_level_args_(v), \
+/* The columns of "programs" in queries: type, nulls, index. */
+#define PYCON_PROGRAMS_PROGRAM_ID_T   i64, KEY, PYCON_PROGRAMS_COL_PROGRAM_ID
+#define PYCON_PROGRAMS_PROGRAM_NAME_T \
+    text, NOT_NULL, PYCON_PROGRAMS_COL_PROGRAM_NAME
+#define PYCON_PROGRAMS_LEVEL_T \
+    pycon_level, NOT_NULL, PYCON_PROGRAMS_COL_LEVEL
+#define pycon_programs_where(q, col, op, ...) \
+    SC_WHERE(PYCON_PROGRAMS, q, PYCON_PROGRAMS_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define pycon_programs_where_in(q, col, v, n) \
+    SC_WHERE_IN(PYCON_PROGRAMS, q, PYCON_PROGRAMS_##col##_T, SC_OP_IN, v, n)
+#define pycon_programs_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(PYCON_PROGRAMS, q, PYCON_PROGRAMS_##col##_T, SC_OP_NOT_IN, v, \
                 n)
-#define pycon_programs_order_by_level(q, dir) \
-    SC_ORDER_BY(PYCON_PROGRAMS, q, LEVEL, dir)
-#define pycon_programs_update_set_level(q, v) \
-    SC_SET(PYCON_PROGRAMS, q, enum, LEVEL, pycon_level_arg_(v))
+#define pycon_programs_where_null(q, col) \
+    SC_WHERE_NULL(PYCON_PROGRAMS, q, PYCON_PROGRAMS_##col##_T, SC_OP_IS_NULL)
+#define pycon_programs_where_not_null(q, col) \
+    SC_WHERE_NULL(PYCON_PROGRAMS, q, PYCON_PROGRAMS_##col##_T, \
+                  SC_OP_IS_NOT_NULL)
+#define pycon_programs_order_by(q, col, dir) \
+    SC_ORDER_BY(PYCON_PROGRAMS, q, PYCON_PROGRAMS_##col##_T, dir)
+#define pycon_programs_set(q, col, ...) \
+    SC_SET(PYCON_PROGRAMS, q, PYCON_PROGRAMS_##col##_T, __VA_ARGS__)
+#define pycon_programs_set_null(q, col) \
+    SC_SET_NULL(PYCON_PROGRAMS, q, PYCON_PROGRAMS_##col##_T)
 
 /* Groups and shaping. */
 #define pycon_programs_or(q) sc_query_begin_or(SC_HANDLE(PYCON_PROGRAMS, q))
@@ -489,17 +408,27 @@ void pycon_programs_query_free(pycon_programs_query *q);
 /* Terminals, and bulk changes. */
 int pycon_programs_all(pycon_programs_query *q, sc_arena *a,
                        pycon_program_list *out);
-int pycon_programs_first(pycon_programs_query *q, sc_arena *a,
-                         pycon_program *out);
-int pycon_programs_one(pycon_programs_query *q, sc_arena *a,
-                       pycon_program *out);
-int pycon_programs_count(pycon_programs_query *q, int64_t *n);
-int pycon_programs_exists(pycon_programs_query *q, bool *yes);
 typedef int (*pycon_program_fn)(void *ctx, const pycon_program *row);
 int pycon_programs_each(pycon_programs_query *q, pycon_program_fn fn,
                         void *ctx);
-int pycon_programs_update_all(pycon_programs_query *q, int64_t *changed);
-int pycon_programs_delete_all(pycon_programs_query *q, int64_t *changed);
+static inline int pycon_programs_first(pycon_programs_query *q, sc_arena *a,
+                                       pycon_program *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int pycon_programs_one(pycon_programs_query *q, sc_arena *a,
+                                     pycon_program *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define pycon_programs_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(PYCON_PROGRAMS, q), n)
+#define pycon_programs_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(PYCON_PROGRAMS, q), yes)
+#define pycon_programs_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(PYCON_PROGRAMS, q), changed)
+#define pycon_programs_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(PYCON_PROGRAMS, q), changed)
 
 /* Joins. */
 #define pycon_programs_join_program_enrollments(q) \
@@ -507,12 +436,15 @@ int pycon_programs_delete_all(pycon_programs_query *q, int64_t *changed);
             pycon_program_enrollments, 0, true)
 
 /* Navigation. */
-int pycon_programs_list_program_enrollments(
-    sc_db *db, sc_arena *a, const pycon_program *row,
-    pycon_program_enrollment_list *out);
 int pycon_programs_load_program_enrollments(
     sc_db *db, sc_arena *a, const pycon_program *rows, size_t n,
     pycon_program_enrollment_list *lists);
+static inline int pycon_programs_list_program_enrollments(
+    sc_db *db, sc_arena *a, const pycon_program *row,
+    pycon_program_enrollment_list *out)
+{
+    return pycon_programs_load_program_enrollments(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define pycon_programs_get_program_enrollments \
@@ -527,105 +459,89 @@ enum {
 
 /* Column bits of "program_enrollments" for cols (key columns ignored). */
 #define PYCON_PROGRAM_ENROLLMENTS_PROGRAM_ENROLLMENT_ID \
-    (UINT64_C(1) << PYCON_PROGRAM_ENROLLMENTS_COL_PROGRAM_ENROLLMENT_ID)
+    SC_BIT(PYCON_PROGRAM_ENROLLMENTS_COL_PROGRAM_ENROLLMENT_ID)
 #define PYCON_PROGRAM_ENROLLMENTS_PROGRAM_ID \
-    (UINT64_C(1) << PYCON_PROGRAM_ENROLLMENTS_COL_PROGRAM_ID)
+    SC_BIT(PYCON_PROGRAM_ENROLLMENTS_COL_PROGRAM_ID)
 #define PYCON_PROGRAM_ENROLLMENTS_USER_ID \
-    (UINT64_C(1) << PYCON_PROGRAM_ENROLLMENTS_COL_USER_ID)
+    SC_BIT(PYCON_PROGRAM_ENROLLMENTS_COL_USER_ID)
 
-/* Table "program_enrollments": the descriptor, then the row operations.
+/* Table "program_enrollments": the row operations.
  * The new key is stored in row->program_enrollment_id. */
-extern const sc_table_desc pycon_program_enrollments_table;
-int pycon_program_enrollments_insert(sc_db *db, pycon_program_enrollment *row);
-int pycon_program_enrollments_insert_many(sc_db *db,
-                                          pycon_program_enrollment *rows,
-                                          size_t n);
+static inline int pycon_program_enrollments_insert(
+    sc_db *db, pycon_program_enrollment *row)
+{
+    return sc_row_insert(db, &pycon_program_enrollments_table, row);
+}
+static inline int pycon_program_enrollments_insert_many(
+    sc_db *db, pycon_program_enrollment *rows, size_t n)
+{
+    return sc_row_insert_many(db, &pycon_program_enrollments_table, rows, n);
+}
 
 int pycon_program_enrollments_get(sc_db *db, sc_arena *a,
                                   int64_t program_enrollment_id,
                                   pycon_program_enrollment *out);
-int pycon_program_enrollments_update(sc_db *db,
-                                     const pycon_program_enrollment *row);
-int pycon_program_enrollments_update_cols(sc_db *db,
-                                          const pycon_program_enrollment *row,
-                                          uint64_t cols);
 int pycon_program_enrollments_delete(sc_db *db, int64_t program_enrollment_id);
-int pycon_program_enrollments_update_many(sc_db *db,
-                                          const pycon_program_enrollment *rows,
-                                          size_t n, uint64_t cols);
-int pycon_program_enrollments_delete_many(sc_db *db,
-                                          const pycon_program_enrollment *rows,
-                                          size_t n);
+static inline int pycon_program_enrollments_update(
+    sc_db *db, const pycon_program_enrollment *row)
+{
+    return sc_row_update(db, &pycon_program_enrollments_table, row);
+}
+static inline int pycon_program_enrollments_update_cols(
+    sc_db *db, const pycon_program_enrollment *row, uint64_t cols)
+{
+    return sc_row_update_cols(db, &pycon_program_enrollments_table, row, cols);
+}
+static inline int pycon_program_enrollments_update_many(
+    sc_db *db, const pycon_program_enrollment *rows, size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &pycon_program_enrollments_table, rows, n,
+                              cols);
+}
+static inline int pycon_program_enrollments_delete_many(
+    sc_db *db, const pycon_program_enrollment *rows, size_t n)
+{
+    return sc_row_delete_many(db, &pycon_program_enrollments_table, rows, n);
+}
 
 /* Queries over table "program_enrollments". */
-pycon_program_enrollments_query *pycon_program_enrollments_select(sc_db *db);
-void pycon_program_enrollments_query_free(pycon_program_enrollments_query *q);
+#define pycon_program_enrollments_select(db) \
+    ((pycon_program_enrollments_query *)(void *)sc_query_new( \
+        db, &pycon_program_enrollments_table))
+#define pycon_program_enrollments_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(PYCON_PROGRAM_ENROLLMENTS, q))
 
-/* Column program_enrollment_id (int64): filters, order, bulk set. */
-#define pycon_program_enrollments_where_program_enrollment_id_eq(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, EQ, v)
-#define pycon_program_enrollments_where_program_enrollment_id_ne(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, NE, v)
-#define pycon_program_enrollments_where_program_enrollment_id_lt(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, LT, v)
-#define pycon_program_enrollments_where_program_enrollment_id_le(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, LE, v)
-#define pycon_program_enrollments_where_program_enrollment_id_gt(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, GT, v)
-#define pycon_program_enrollments_where_program_enrollment_id_ge(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, GE, v)
-#define pycon_program_enrollments_where_program_enrollment_id_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, IN, \
-                v, n)
-#define pycon_program_enrollments_where_program_enrollment_id_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ENROLLMENT_ID, \
-                NOT_IN, v, n)
-#define pycon_program_enrollments_order_by_program_enrollment_id(q, dir) \
-    SC_ORDER_BY(PYCON_PROGRAM_ENROLLMENTS, q, PROGRAM_ENROLLMENT_ID, dir)
-
-/* Column program_id (int64): filters, order, bulk set. */
-#define pycon_program_enrollments_where_program_id_eq(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, EQ, v)
-#define pycon_program_enrollments_where_program_id_ne(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, NE, v)
-#define pycon_program_enrollments_where_program_id_lt(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, LT, v)
-#define pycon_program_enrollments_where_program_id_le(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, LE, v)
-#define pycon_program_enrollments_where_program_id_gt(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, GT, v)
-#define pycon_program_enrollments_where_program_id_ge(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, GE, v)
-#define pycon_program_enrollments_where_program_id_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, IN, v, n)
-#define pycon_program_enrollments_where_program_id_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, NOT_IN, v, n)
-#define pycon_program_enrollments_order_by_program_id(q, dir) \
-    SC_ORDER_BY(PYCON_PROGRAM_ENROLLMENTS, q, PROGRAM_ID, dir)
-#define pycon_program_enrollments_update_set_program_id(q, v) \
-    SC_SET(PYCON_PROGRAM_ENROLLMENTS, q, i64, PROGRAM_ID, v)
-
-/* Column user_id (int64): filters, order, bulk set. */
-#define pycon_program_enrollments_where_user_id_eq(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, EQ, v)
-#define pycon_program_enrollments_where_user_id_ne(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, NE, v)
-#define pycon_program_enrollments_where_user_id_lt(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, LT, v)
-#define pycon_program_enrollments_where_user_id_le(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, LE, v)
-#define pycon_program_enrollments_where_user_id_gt(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, GT, v)
-#define pycon_program_enrollments_where_user_id_ge(q, v) \
-    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, GE, v)
-#define pycon_program_enrollments_where_user_id_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, IN, v, n)
-#define pycon_program_enrollments_where_user_id_not_in(q, v, n) \
-    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, NOT_IN, v, n)
-#define pycon_program_enrollments_order_by_user_id(q, dir) \
-    SC_ORDER_BY(PYCON_PROGRAM_ENROLLMENTS, q, USER_ID, dir)
-#define pycon_program_enrollments_update_set_user_id(q, v) \
-    SC_SET(PYCON_PROGRAM_ENROLLMENTS, q, i64, USER_ID, v)
+/* The columns of "program_enrollments" in queries: type, nulls, index. */
+#define PYCON_PROGRAM_ENROLLMENTS_PROGRAM_ENROLLMENT_ID_T \
+    i64, KEY, PYCON_PROGRAM_ENROLLMENTS_COL_PROGRAM_ENROLLMENT_ID
+#define PYCON_PROGRAM_ENROLLMENTS_PROGRAM_ID_T \
+    i64, NOT_NULL, PYCON_PROGRAM_ENROLLMENTS_COL_PROGRAM_ID
+#define PYCON_PROGRAM_ENROLLMENTS_USER_ID_T \
+    i64, NOT_NULL, PYCON_PROGRAM_ENROLLMENTS_COL_USER_ID
+#define pycon_program_enrollments_where(q, col, op, ...) \
+    SC_WHERE(PYCON_PROGRAM_ENROLLMENTS, q, \
+             PYCON_PROGRAM_ENROLLMENTS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define pycon_program_enrollments_where_in(q, col, v, n) \
+    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, \
+                PYCON_PROGRAM_ENROLLMENTS_##col##_T, SC_OP_IN, v, n)
+#define pycon_program_enrollments_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(PYCON_PROGRAM_ENROLLMENTS, q, \
+                PYCON_PROGRAM_ENROLLMENTS_##col##_T, SC_OP_NOT_IN, v, n)
+#define pycon_program_enrollments_where_null(q, col) \
+    SC_WHERE_NULL(PYCON_PROGRAM_ENROLLMENTS, q, \
+                  PYCON_PROGRAM_ENROLLMENTS_##col##_T, SC_OP_IS_NULL)
+#define pycon_program_enrollments_where_not_null(q, col) \
+    SC_WHERE_NULL(PYCON_PROGRAM_ENROLLMENTS, q, \
+                  PYCON_PROGRAM_ENROLLMENTS_##col##_T, SC_OP_IS_NOT_NULL)
+#define pycon_program_enrollments_order_by(q, col, dir) \
+    SC_ORDER_BY(PYCON_PROGRAM_ENROLLMENTS, q, \
+                PYCON_PROGRAM_ENROLLMENTS_##col##_T, dir)
+#define pycon_program_enrollments_set(q, col, ...) \
+    SC_SET(PYCON_PROGRAM_ENROLLMENTS, q, PYCON_PROGRAM_ENROLLMENTS_##col##_T, \
+           __VA_ARGS__)
+#define pycon_program_enrollments_set_null(q, col) \
+    SC_SET_NULL(PYCON_PROGRAM_ENROLLMENTS, q, \
+                PYCON_PROGRAM_ENROLLMENTS_##col##_T)
 
 /* Groups and shaping. */
 #define pycon_program_enrollments_or(q) \
@@ -647,23 +563,30 @@ void pycon_program_enrollments_query_free(pycon_program_enrollments_query *q);
 int pycon_program_enrollments_all(pycon_program_enrollments_query *q,
                                   sc_arena *a,
                                   pycon_program_enrollment_list *out);
-int pycon_program_enrollments_first(pycon_program_enrollments_query *q,
-                                    sc_arena *a,
-                                    pycon_program_enrollment *out);
-int pycon_program_enrollments_one(pycon_program_enrollments_query *q,
-                                  sc_arena *a, pycon_program_enrollment *out);
-int pycon_program_enrollments_count(pycon_program_enrollments_query *q,
-                                    int64_t *n);
-int pycon_program_enrollments_exists(pycon_program_enrollments_query *q,
-                                     bool *yes);
 typedef int (*pycon_program_enrollment_fn)(
     void *ctx, const pycon_program_enrollment *row);
 int pycon_program_enrollments_each(pycon_program_enrollments_query *q,
                                    pycon_program_enrollment_fn fn, void *ctx);
-int pycon_program_enrollments_update_all(pycon_program_enrollments_query *q,
-                                         int64_t *changed);
-int pycon_program_enrollments_delete_all(pycon_program_enrollments_query *q,
-                                         int64_t *changed);
+static inline int pycon_program_enrollments_first(
+    pycon_program_enrollments_query *q, sc_arena *a,
+    pycon_program_enrollment *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int pycon_program_enrollments_one(
+    pycon_program_enrollments_query *q, sc_arena *a,
+    pycon_program_enrollment *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define pycon_program_enrollments_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(PYCON_PROGRAM_ENROLLMENTS, q), n)
+#define pycon_program_enrollments_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(PYCON_PROGRAM_ENROLLMENTS, q), yes)
+#define pycon_program_enrollments_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(PYCON_PROGRAM_ENROLLMENTS, q), changed)
+#define pycon_program_enrollments_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(PYCON_PROGRAM_ENROLLMENTS, q), changed)
 
 /* Joins. */
 #define pycon_program_enrollments_join_programs(q) \
@@ -674,12 +597,22 @@ int pycon_program_enrollments_delete_all(pycon_program_enrollments_query *q,
             pycon_program_enrollments, 1, false)
 
 /* Navigation. */
-int pycon_program_enrollments_get_program(sc_db *db, sc_arena *a,
-                                          const pycon_program_enrollment *row,
-                                          pycon_program *out);
-int pycon_program_enrollments_get_user(sc_db *db, sc_arena *a,
-                                       const pycon_program_enrollment *row,
-                                       pycon_user *out);
+static inline int pycon_program_enrollments_get_program(
+    sc_db *db, sc_arena *a, const pycon_program_enrollment *row,
+    pycon_program *out)
+{
+    return sc_load_parent(db, a, &pycon_program_enrollments_table, row,
+                          &pycon_program_enrollments_table.fkeys[0],
+                          &pycon_programs_table, out);
+}
+static inline int pycon_program_enrollments_get_user(
+    sc_db *db, sc_arena *a, const pycon_program_enrollment *row,
+    pycon_user *out)
+{
+    return sc_load_parent(db, a, &pycon_program_enrollments_table, row,
+                          &pycon_program_enrollments_table.fkeys[1],
+                          &pycon_users_table, out);
+}
 
 /* The whole schema, for sc_schema_create_all() and migrations. */
 extern const sc_schema_desc pycon_schema;

@@ -16,50 +16,24 @@ static const sc_enum_desc q_Mood_Kind_enum = {"Mood Kind", q_Mood_Kind_labels,
 
 /* Table "Odd "Quote" * / Table". */
 static const sc_column_desc q_Odd_Quote_Table_columns[] = {
-    {.name = "Id*/", .type = SC_TYPE_INT64,
-     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
-     .offset = offsetof(q_Odd_Quote_Table, Id_)},
-    {.name = "select", .type = SC_TYPE_TEXT,
-     .flags = SC_COL_NOTNULL | SC_COL_UNIQUE,
-     .offset = offsetof(q_Odd_Quote_Table, select)},
-    {.name = "2nd", .type = SC_TYPE_ENUM, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(q_Odd_Quote_Table, _2nd), .enm = &q_Mood_Kind_enum,
-     .dflt = {.kind = SC_DEFAULT_VALUE, .i = 0}},
-    {.name = "back\\slash", .type = SC_TYPE_TEXT, .flags = 0,
-     .offset = offsetof(q_Odd_Quote_Table, back_slash)},
+    {SC_COL_AS(q_Odd_Quote_Table, Id_, "Id*/", INT64,
+               SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC)},
+    {SC_COL(q_Odd_Quote_Table, select, TEXT, SC_COL_NOTNULL | SC_COL_UNIQUE)},
+    {SC_COL_AS(q_Odd_Quote_Table, _2nd, "2nd", ENUM, SC_COL_NOTNULL),
+     .enm = &q_Mood_Kind_enum, SC_DFLT_INT(0)},
+    {SC_COL_AS(q_Odd_Quote_Table, back_slash, "back\\slash", TEXT, 0)},
 };
 
 static const unsigned q_Odd_Quote_Table_pk[] = {0};
 static const sc_constraint_desc q_Odd_Quote_Table_constraints[] = {
-    {"uq_Odd \"Quote\" */ Table_select", "select",
-     "unique"},
-    {"ck_Odd \"Quote\" */ Table_2nd", "2nd",
-     "one of 'it's', 'ok', 'a*/b'"},
+    {"uq_Odd \"Quote\" */ Table_select", "select", "unique"},
+    {"ck_Odd \"Quote\" */ Table_2nd", "2nd", "one of 'it's', 'ok', 'a*/b'"},
 };
 
 const sc_table_desc q_Odd_Quote_Table_table = {
-    .name = "Odd \"Quote\" */ Table",
-    .row_size = sizeof(q_Odd_Quote_Table),
-    .cols = q_Odd_Quote_Table_columns,
-    .ncols = 4,
-    .pk = q_Odd_Quote_Table_pk,
-    .npk = 1,
-    .autoinc = 0,
-    .fkeys = NULL,
-    .nfkeys = 0,
-    .constraints = q_Odd_Quote_Table_constraints,
-    .nconstraints = 2,
-};
-
-int q_Odd_Quote_Table_insert(sc_db *db, q_Odd_Quote_Table *row)
-{
-    return sc_row_insert(db, &q_Odd_Quote_Table_table, row);
-}
-
-int q_Odd_Quote_Table_insert_many(sc_db *db, q_Odd_Quote_Table *rows, size_t n)
-{
-    return sc_row_insert_many(db, &q_Odd_Quote_Table_table, rows, n);
-}
+    "Odd \"Quote\" */ Table", sizeof(q_Odd_Quote_Table),
+    q_Odd_Quote_Table_columns, 4, q_Odd_Quote_Table_pk, 1, 0, NULL, 0,
+    q_Odd_Quote_Table_constraints, 2, 0};
 
 int q_Odd_Quote_Table_get(sc_db *db, sc_arena *a, int64_t Id_,
                           q_Odd_Quote_Table *out)
@@ -70,46 +44,12 @@ int q_Odd_Quote_Table_get(sc_db *db, sc_arena *a, int64_t Id_,
     return sc_row_get(db, &q_Odd_Quote_Table_table, a, &key, out);
 }
 
-int q_Odd_Quote_Table_update(sc_db *db, const q_Odd_Quote_Table *row)
-{
-    return sc_row_update(db, &q_Odd_Quote_Table_table, row);
-}
-
-int q_Odd_Quote_Table_update_cols(sc_db *db, const q_Odd_Quote_Table *row,
-                                  uint64_t cols)
-{
-    return sc_row_update_cols(db, &q_Odd_Quote_Table_table, row, cols);
-}
-
 int q_Odd_Quote_Table_delete(sc_db *db, int64_t Id_)
 {
     q_Odd_Quote_Table key = Q_ODD_QUOTE_TABLE_INIT;
 
     key.Id_ = Id_;
     return sc_row_delete(db, &q_Odd_Quote_Table_table, &key);
-}
-
-int q_Odd_Quote_Table_update_many(sc_db *db, const q_Odd_Quote_Table *rows,
-                                  size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &q_Odd_Quote_Table_table, rows, n, cols);
-}
-
-int q_Odd_Quote_Table_delete_many(sc_db *db, const q_Odd_Quote_Table *rows,
-                                  size_t n)
-{
-    return sc_row_delete_many(db, &q_Odd_Quote_Table_table, rows, n);
-}
-
-q_Odd_Quote_Table_query *q_Odd_Quote_Table_select(sc_db *db)
-{
-    return (q_Odd_Quote_Table_query *)sc_query_new(db,
-                                                   &q_Odd_Quote_Table_table);
-}
-
-void q_Odd_Quote_Table_query_free(q_Odd_Quote_Table_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int q_Odd_Quote_Table_all(q_Odd_Quote_Table_query *q, sc_arena *a,
@@ -125,28 +65,6 @@ int q_Odd_Quote_Table_all(q_Odd_Quote_Table_query *q, sc_arena *a,
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int q_Odd_Quote_Table_first(q_Odd_Quote_Table_query *q, sc_arena *a,
-                            q_Odd_Quote_Table *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int q_Odd_Quote_Table_one(q_Odd_Quote_Table_query *q, sc_arena *a,
-                          q_Odd_Quote_Table *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int q_Odd_Quote_Table_count(q_Odd_Quote_Table_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int q_Odd_Quote_Table_exists(q_Odd_Quote_Table_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of q_Odd_Quote_Table_each() for each untyped row.
@@ -174,31 +92,6 @@ int q_Odd_Quote_Table_each(q_Odd_Quote_Table_query *q, q_Odd_Quote_Table_fn fn,
                          &e);
 }
 
-int q_Odd_Quote_Table_update_all(q_Odd_Quote_Table_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int q_Odd_Quote_Table_delete_all(q_Odd_Quote_Table_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int q_Odd_Quote_Table_list_kids(sc_db *db, sc_arena *a,
-                                const q_Odd_Quote_Table *row, q_kid_list *out)
-{
-    sc_row_list list;
-    int rc = sc_load_children(db, a, &q_Odd_Quote_Table_table, row, 1,
-                              &q_kids_table, &q_kids_table.fkeys[0],
-                              out ? &list : NULL);
-
-    if (out != NULL) {
-        out->items = rc == SC_OK ? list.rows : NULL;
-        out->len = rc == SC_OK ? list.n : 0;
-    }
-    return rc;
-}
-
 int q_Odd_Quote_Table_load_kids(sc_db *db, sc_arena *a,
                                 const q_Odd_Quote_Table *rows, size_t n,
                                 q_kid_list *lists)
@@ -222,53 +115,24 @@ int q_Odd_Quote_Table_load_kids(sc_db *db, sc_arena *a,
 
 /* Table "kids". */
 static const sc_column_desc q_kids_columns[] = {
-    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(q_kid, id)},
-    {.name = "parent", .type = SC_TYPE_INT64, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(q_kid, parent),
-     .has_offset = offsetof(q_kid, has_parent)},
+    {SC_COL(q_kid, id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
+    {SC_COL(q_kid, parent, INT64, SC_COL_HASFLAG), SC_HAS(q_kid, parent)},
 };
 
 static const unsigned q_kids_pk[] = {0};
 static const unsigned q_kids_fk0_cols[] = {1};
 static const char *const q_kids_fk0_target[] = {"Id*/"};
 static const sc_fkey_desc q_kids_fkeys[] = {
-    {
-        .name = "fk_kids_parent",
-        .cols = q_kids_fk0_cols,
-        .ncols = 1,
-        .target = "Odd \"Quote\" */ Table",
-        .target_cols = q_kids_fk0_target,
-    },
+    {"fk_kids_parent", q_kids_fk0_cols, 1, "Odd \"Quote\" */ Table",
+     q_kids_fk0_target},
 };
 static const sc_constraint_desc q_kids_constraints[] = {
-    {"fk_kids_parent", "parent",
-     "references Odd \"Quote\" */ Table"},
+    {"fk_kids_parent", "parent", "references Odd \"Quote\" */ Table"},
 };
 
 const sc_table_desc q_kids_table = {
-    .name = "kids",
-    .row_size = sizeof(q_kid),
-    .cols = q_kids_columns,
-    .ncols = 2,
-    .pk = q_kids_pk,
-    .npk = 1,
-    .autoinc = -1,
-    .fkeys = q_kids_fkeys,
-    .nfkeys = 1,
-    .constraints = q_kids_constraints,
-    .nconstraints = 1,
-};
-
-int q_kids_insert(sc_db *db, q_kid *row)
-{
-    return sc_row_insert(db, &q_kids_table, row);
-}
-
-int q_kids_insert_many(sc_db *db, q_kid *rows, size_t n)
-{
-    return sc_row_insert_many(db, &q_kids_table, rows, n);
-}
+    "kids", sizeof(q_kid), q_kids_columns, 2, q_kids_pk, 1, -1, q_kids_fkeys,
+    1, q_kids_constraints, 1, 0};
 
 int q_kids_get(sc_db *db, sc_arena *a, int64_t id, q_kid *out)
 {
@@ -278,42 +142,12 @@ int q_kids_get(sc_db *db, sc_arena *a, int64_t id, q_kid *out)
     return sc_row_get(db, &q_kids_table, a, &key, out);
 }
 
-int q_kids_update(sc_db *db, const q_kid *row)
-{
-    return sc_row_update(db, &q_kids_table, row);
-}
-
-int q_kids_update_cols(sc_db *db, const q_kid *row, uint64_t cols)
-{
-    return sc_row_update_cols(db, &q_kids_table, row, cols);
-}
-
 int q_kids_delete(sc_db *db, int64_t id)
 {
     q_kid key = Q_KID_INIT;
 
     key.id = id;
     return sc_row_delete(db, &q_kids_table, &key);
-}
-
-int q_kids_update_many(sc_db *db, const q_kid *rows, size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &q_kids_table, rows, n, cols);
-}
-
-int q_kids_delete_many(sc_db *db, const q_kid *rows, size_t n)
-{
-    return sc_row_delete_many(db, &q_kids_table, rows, n);
-}
-
-q_kids_query *q_kids_select(sc_db *db)
-{
-    return (q_kids_query *)sc_query_new(db, &q_kids_table);
-}
-
-void q_kids_query_free(q_kids_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int q_kids_all(q_kids_query *q, sc_arena *a, q_kid_list *out)
@@ -328,26 +162,6 @@ int q_kids_all(q_kids_query *q, sc_arena *a, q_kid_list *out)
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int q_kids_first(q_kids_query *q, sc_arena *a, q_kid *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int q_kids_one(q_kids_query *q, sc_arena *a, q_kid *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int q_kids_count(q_kids_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int q_kids_exists(q_kids_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of q_kids_each() for each untyped row. */
@@ -370,24 +184,6 @@ int q_kids_each(q_kids_query *q, q_kid_fn fn, void *ctx)
     e.fn = fn;
     e.ctx = ctx;
     return sc_query_each((sc_query *)q, fn ? q_kids_each_row : NULL, &e);
-}
-
-int q_kids_update_all(q_kids_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int q_kids_delete_all(q_kids_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
-int q_kids_get_Odd_Quote_Table(sc_db *db, sc_arena *a, const q_kid *row,
-                               q_Odd_Quote_Table *out)
-{
-    return sc_load_parent(db, a, &q_kids_table, row,
-                          &q_kids_table.fkeys[0], &q_Odd_Quote_Table_table,
-                          out);
 }
 
 /* The DDL of the schema for sqlite, one statement per string. */

@@ -45,7 +45,8 @@ extern "C" {
  * matches no row, and nothing is changed); cols 0 is every column.
  *
  * Queries.  P_select() starts one; the where, order and join macros
- * shape it, given the query or a join handle of the table; a terminal
+ * shape it, given the query or a join handle of the table and a column
+ * and an operator by name (P_where(q, COL, LIKE, "a%")); a terminal
  * runs it (as often as wanted); P_query_free() releases it.  Values are
  * copied when given, and always sent as bound parameters.  Filters after
  * P_or() combine with OR, after P_not() are negated, up to the matching
@@ -57,7 +58,7 @@ extern "C" {
  * each: calls fn with one row at a time, valid during the call only, in
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.  Bulk changes of the matching
- * rows: set the columns to change, then update_all; or delete_all;
+ * rows: P_set() the columns to change, then update_all; or delete_all;
  * *changed receives the row count.
  *
  * Joins along foreign keys: the join handle returned takes the filters,
@@ -70,25 +71,25 @@ extern "C" {
  * kept for the source that calls them.
  */
 
-/* Query handles: per table a query over it and the table joined into
- * another's query.  Both have the member the table's filters check (it is
- * never read: behind a handle is an sc_query), so that a filter takes
- * either, a terminal only the query, and neither a handle of another
- * table. */
+/* Per table its descriptor, and the query handles: a query over it and
+ * the table joined into another's query.  Both have the member the
+ * table's filters check (it is never read: behind a handle is an
+ * sc_query), so that a filter takes either, a terminal only the query,
+ * and neither a handle of another table. */
 typedef struct q_Odd_Quote_Table_query {
-    char Q_ODD_QUOTE_TABLE_;
-    char Q_ODD_QUOTE_TABLE_QUERY_;
+    char Q_ODD_QUOTE_TABLE_, Q_ODD_QUOTE_TABLE_QUERY_;
 } q_Odd_Quote_Table_query;
 typedef struct q_Odd_Quote_Table_join {
     char Q_ODD_QUOTE_TABLE_;
 } q_Odd_Quote_Table_join;
+extern const sc_table_desc q_Odd_Quote_Table_table;
 typedef struct q_kids_query {
-    char Q_KIDS_;
-    char Q_KIDS_QUERY_;
+    char Q_KIDS_, Q_KIDS_QUERY_;
 } q_kids_query;
 typedef struct q_kids_join {
     char Q_KIDS_;
 } q_kids_join;
+extern const sc_table_desc q_kids_table;
 typedef enum q_Mood_Kind {
     Q_MOOD_KIND_IT_S = 0,
     Q_MOOD_KIND_OK   = 1,
@@ -104,6 +105,7 @@ static inline const int *q_Mood_Kind_args_(const q_Mood_Kind *v)
 {
     return (const int *)(const void *)v;
 }
+#define SC__T_q_Mood_Kind SC__ENUM(q_Mood_Kind)
 
 typedef struct q_Odd_Quote_Table {
     int64_t     Id_;        /* primary key, set by insert */
@@ -114,11 +116,7 @@ typedef struct q_Odd_Quote_Table {
 
 /* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
-#define Q_ODD_QUOTE_TABLE_INIT \
-    {{} /* Id_ */, \
-     {} /* select */, \
-     Q_MOOD_KIND_IT_S /* _2nd */, \
-     {} /* back_slash */}
+#define Q_ODD_QUOTE_TABLE_INIT {{}, {}, Q_MOOD_KIND_IT_S, {}}
 #else
 #define Q_ODD_QUOTE_TABLE_INIT {._2nd = Q_MOOD_KIND_IT_S}
 #endif
@@ -157,133 +155,87 @@ enum {
 };
 
 /* Column bits of "Odd "Quote" * / Table" for cols (key columns ignored). */
-#define Q_ODD_QUOTE_TABLE_ID_        (UINT64_C(1) << Q_ODD_QUOTE_TABLE_COL_ID_)
-#define Q_ODD_QUOTE_TABLE_SELECT \
-    (UINT64_C(1) << Q_ODD_QUOTE_TABLE_COL_SELECT)
-#define Q_ODD_QUOTE_TABLE__2ND \
-    (UINT64_C(1) << Q_ODD_QUOTE_TABLE_COL__2ND)
-#define Q_ODD_QUOTE_TABLE_BACK_SLASH \
-    (UINT64_C(1) << Q_ODD_QUOTE_TABLE_COL_BACK_SLASH)
+#define Q_ODD_QUOTE_TABLE_ID_        SC_BIT(Q_ODD_QUOTE_TABLE_COL_ID_)
+#define Q_ODD_QUOTE_TABLE_SELECT     SC_BIT(Q_ODD_QUOTE_TABLE_COL_SELECT)
+#define Q_ODD_QUOTE_TABLE__2ND       SC_BIT(Q_ODD_QUOTE_TABLE_COL__2ND)
+#define Q_ODD_QUOTE_TABLE_BACK_SLASH SC_BIT(Q_ODD_QUOTE_TABLE_COL_BACK_SLASH)
 
-/* Table "Odd "Quote" * / Table": the descriptor, then the row operations.
+/* Table "Odd "Quote" * / Table": the row operations.
  * The new key is stored in row->Id_. */
-extern const sc_table_desc q_Odd_Quote_Table_table;
-int q_Odd_Quote_Table_insert(sc_db *db, q_Odd_Quote_Table *row);
-int q_Odd_Quote_Table_insert_many(sc_db *db, q_Odd_Quote_Table *rows,
-                                  size_t n);
+static inline int q_Odd_Quote_Table_insert(sc_db *db, q_Odd_Quote_Table *row)
+{
+    return sc_row_insert(db, &q_Odd_Quote_Table_table, row);
+}
+static inline int q_Odd_Quote_Table_insert_many(sc_db *db,
+                                                q_Odd_Quote_Table *rows,
+                                                size_t n)
+{
+    return sc_row_insert_many(db, &q_Odd_Quote_Table_table, rows, n);
+}
 
 int q_Odd_Quote_Table_get(sc_db *db, sc_arena *a, int64_t Id_,
                           q_Odd_Quote_Table *out);
-int q_Odd_Quote_Table_update(sc_db *db, const q_Odd_Quote_Table *row);
-int q_Odd_Quote_Table_update_cols(sc_db *db, const q_Odd_Quote_Table *row,
-                                  uint64_t cols);
 int q_Odd_Quote_Table_delete(sc_db *db, int64_t Id_);
-int q_Odd_Quote_Table_update_many(sc_db *db, const q_Odd_Quote_Table *rows,
-                                  size_t n, uint64_t cols);
-int q_Odd_Quote_Table_delete_many(sc_db *db, const q_Odd_Quote_Table *rows,
-                                  size_t n);
+static inline int q_Odd_Quote_Table_update(sc_db *db,
+                                           const q_Odd_Quote_Table *row)
+{
+    return sc_row_update(db, &q_Odd_Quote_Table_table, row);
+}
+static inline int q_Odd_Quote_Table_update_cols(sc_db *db,
+                                                const q_Odd_Quote_Table *row,
+                                                uint64_t cols)
+{
+    return sc_row_update_cols(db, &q_Odd_Quote_Table_table, row, cols);
+}
+static inline int q_Odd_Quote_Table_update_many(sc_db *db,
+                                                const q_Odd_Quote_Table *rows,
+                                                size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &q_Odd_Quote_Table_table, rows, n, cols);
+}
+static inline int q_Odd_Quote_Table_delete_many(sc_db *db,
+                                                const q_Odd_Quote_Table *rows,
+                                                size_t n)
+{
+    return sc_row_delete_many(db, &q_Odd_Quote_Table_table, rows, n);
+}
 
 /* Queries over table "Odd "Quote" * / Table". */
-q_Odd_Quote_Table_query *q_Odd_Quote_Table_select(sc_db *db);
-void q_Odd_Quote_Table_query_free(q_Odd_Quote_Table_query *q);
+#define q_Odd_Quote_Table_select(db) \
+    ((q_Odd_Quote_Table_query *)(void *)sc_query_new( \
+        db, &q_Odd_Quote_Table_table))
+#define q_Odd_Quote_Table_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(Q_ODD_QUOTE_TABLE, q))
 
-/* Column Id* / (int64): filters, order, bulk set. */
-#define q_Odd_Quote_Table_where_Id__eq(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, i64, ID_, EQ, v)
-#define q_Odd_Quote_Table_where_Id__ne(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, i64, ID_, NE, v)
-#define q_Odd_Quote_Table_where_Id__lt(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, i64, ID_, LT, v)
-#define q_Odd_Quote_Table_where_Id__le(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, i64, ID_, LE, v)
-#define q_Odd_Quote_Table_where_Id__gt(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, i64, ID_, GT, v)
-#define q_Odd_Quote_Table_where_Id__ge(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, i64, ID_, GE, v)
-#define q_Odd_Quote_Table_where_Id__in(q, v, n) \
-    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, i64, ID_, IN, v, n)
-#define q_Odd_Quote_Table_where_Id__not_in(q, v, n) \
-    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, i64, ID_, NOT_IN, v, n)
-#define q_Odd_Quote_Table_order_by_Id_(q, dir) \
-    SC_ORDER_BY(Q_ODD_QUOTE_TABLE, q, ID_, dir)
-
-/* Column select (text): filters, order, bulk set. */
-#define q_Odd_Quote_Table_where_select_eq(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, EQ, v)
-#define q_Odd_Quote_Table_where_select_ne(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, NE, v)
-#define q_Odd_Quote_Table_where_select_lt(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, LT, v)
-#define q_Odd_Quote_Table_where_select_le(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, LE, v)
-#define q_Odd_Quote_Table_where_select_gt(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, GT, v)
-#define q_Odd_Quote_Table_where_select_ge(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, GE, v)
-#define q_Odd_Quote_Table_where_select_like(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, LIKE, v)
-#define q_Odd_Quote_Table_where_select_ilike(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, ILIKE, v)
-#define q_Odd_Quote_Table_where_select_starts_with(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, SELECT, STARTS_WITH, v)
-#define q_Odd_Quote_Table_where_select_in(q, v, n) \
-    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, text, SELECT, IN, v, n)
-#define q_Odd_Quote_Table_where_select_not_in(q, v, n) \
-    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, text, SELECT, NOT_IN, v, n)
-#define q_Odd_Quote_Table_order_by_select(q, dir) \
-    SC_ORDER_BY(Q_ODD_QUOTE_TABLE, q, SELECT, dir)
-#define q_Odd_Quote_Table_update_set_select(q, v) \
-    SC_SET(Q_ODD_QUOTE_TABLE, q, text, SELECT, v)
-
-/* Column 2nd (enum Mood Kind): filters, order, bulk set. */
-#define q_Odd_Quote_Table_where__2nd_eq(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, enum, _2ND, EQ, q_Mood_Kind_arg_(v))
-#define q_Odd_Quote_Table_where__2nd_ne(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, enum, _2ND, NE, q_Mood_Kind_arg_(v))
-#define q_Odd_Quote_Table_where__2nd_in(q, v, n) \
-    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, enum, _2ND, IN, q_Mood_Kind_args_(v), \
-                n)
-#define q_Odd_Quote_Table_where__2nd_not_in(q, v, n) \
-    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, enum, _2ND, NOT_IN, \
-                q_Mood_Kind_args_(v), n)
-#define q_Odd_Quote_Table_order_by__2nd(q, dir) \
-    SC_ORDER_BY(Q_ODD_QUOTE_TABLE, q, _2ND, dir)
-#define q_Odd_Quote_Table_update_set__2nd(q, v) \
-    SC_SET(Q_ODD_QUOTE_TABLE, q, enum, _2ND, q_Mood_Kind_arg_(v))
-
-/* Column back\slash (text, nullable): filters, order, bulk set. */
-#define q_Odd_Quote_Table_where_back_slash_eq(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, EQ, v)
-#define q_Odd_Quote_Table_where_back_slash_ne(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, NE, v)
-#define q_Odd_Quote_Table_where_back_slash_lt(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, LT, v)
-#define q_Odd_Quote_Table_where_back_slash_le(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, LE, v)
-#define q_Odd_Quote_Table_where_back_slash_gt(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, GT, v)
-#define q_Odd_Quote_Table_where_back_slash_ge(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, GE, v)
-#define q_Odd_Quote_Table_where_back_slash_like(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, LIKE, v)
-#define q_Odd_Quote_Table_where_back_slash_ilike(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, ILIKE, v)
-#define q_Odd_Quote_Table_where_back_slash_starts_with(q, v) \
-    SC_WHERE(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, STARTS_WITH, v)
-#define q_Odd_Quote_Table_where_back_slash_in(q, v, n) \
-    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, IN, v, n)
-#define q_Odd_Quote_Table_where_back_slash_not_in(q, v, n) \
-    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, NOT_IN, v, n)
-#define q_Odd_Quote_Table_where_back_slash_is_null(q) \
-    SC_WHERE_NULL(Q_ODD_QUOTE_TABLE, q, BACK_SLASH, IS_NULL)
-#define q_Odd_Quote_Table_where_back_slash_is_not_null(q) \
-    SC_WHERE_NULL(Q_ODD_QUOTE_TABLE, q, BACK_SLASH, IS_NOT_NULL)
-#define q_Odd_Quote_Table_order_by_back_slash(q, dir) \
-    SC_ORDER_BY(Q_ODD_QUOTE_TABLE, q, BACK_SLASH, dir)
-#define q_Odd_Quote_Table_update_set_back_slash(q, v) \
-    SC_SET(Q_ODD_QUOTE_TABLE, q, text, BACK_SLASH, v)
-#define q_Odd_Quote_Table_update_set_back_slash_null(q) \
-    SC_SET_NULL(Q_ODD_QUOTE_TABLE, q, BACK_SLASH)
+/* The columns of "Odd "Quote" * / Table" in queries: type, nulls, index. */
+#define Q_ODD_QUOTE_TABLE_ID__T        i64, KEY, Q_ODD_QUOTE_TABLE_COL_ID_
+#define Q_ODD_QUOTE_TABLE_SELECT_T \
+    text, NOT_NULL, Q_ODD_QUOTE_TABLE_COL_SELECT
+#define Q_ODD_QUOTE_TABLE__2ND_T \
+    q_Mood_Kind, NOT_NULL, Q_ODD_QUOTE_TABLE_COL__2ND
+#define Q_ODD_QUOTE_TABLE_BACK_SLASH_T \
+    text, NULLABLE, Q_ODD_QUOTE_TABLE_COL_BACK_SLASH
+#define q_Odd_Quote_Table_where(q, col, op, ...) \
+    SC_WHERE(Q_ODD_QUOTE_TABLE, q, Q_ODD_QUOTE_TABLE_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define q_Odd_Quote_Table_where_in(q, col, v, n) \
+    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, Q_ODD_QUOTE_TABLE_##col##_T, SC_OP_IN, \
+                v, n)
+#define q_Odd_Quote_Table_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(Q_ODD_QUOTE_TABLE, q, Q_ODD_QUOTE_TABLE_##col##_T, \
+                SC_OP_NOT_IN, v, n)
+#define q_Odd_Quote_Table_where_null(q, col) \
+    SC_WHERE_NULL(Q_ODD_QUOTE_TABLE, q, Q_ODD_QUOTE_TABLE_##col##_T, \
+                  SC_OP_IS_NULL)
+#define q_Odd_Quote_Table_where_not_null(q, col) \
+    SC_WHERE_NULL(Q_ODD_QUOTE_TABLE, q, Q_ODD_QUOTE_TABLE_##col##_T, \
+                  SC_OP_IS_NOT_NULL)
+#define q_Odd_Quote_Table_order_by(q, col, dir) \
+    SC_ORDER_BY(Q_ODD_QUOTE_TABLE, q, Q_ODD_QUOTE_TABLE_##col##_T, dir)
+#define q_Odd_Quote_Table_set(q, col, ...) \
+    SC_SET(Q_ODD_QUOTE_TABLE, q, Q_ODD_QUOTE_TABLE_##col##_T, __VA_ARGS__)
+#define q_Odd_Quote_Table_set_null(q, col) \
+    SC_SET_NULL(Q_ODD_QUOTE_TABLE, q, Q_ODD_QUOTE_TABLE_##col##_T)
 
 /* Groups and shaping. */
 #define q_Odd_Quote_Table_or(q) \
@@ -303,28 +255,42 @@ void q_Odd_Quote_Table_query_free(q_Odd_Quote_Table_query *q);
 /* Terminals, and bulk changes. */
 int q_Odd_Quote_Table_all(q_Odd_Quote_Table_query *q, sc_arena *a,
                           q_Odd_Quote_Table_list *out);
-int q_Odd_Quote_Table_first(q_Odd_Quote_Table_query *q, sc_arena *a,
-                            q_Odd_Quote_Table *out);
-int q_Odd_Quote_Table_one(q_Odd_Quote_Table_query *q, sc_arena *a,
-                          q_Odd_Quote_Table *out);
-int q_Odd_Quote_Table_count(q_Odd_Quote_Table_query *q, int64_t *n);
-int q_Odd_Quote_Table_exists(q_Odd_Quote_Table_query *q, bool *yes);
 typedef int (*q_Odd_Quote_Table_fn)(void *ctx, const q_Odd_Quote_Table *row);
 int q_Odd_Quote_Table_each(q_Odd_Quote_Table_query *q, q_Odd_Quote_Table_fn fn,
                            void *ctx);
-int q_Odd_Quote_Table_update_all(q_Odd_Quote_Table_query *q, int64_t *changed);
-int q_Odd_Quote_Table_delete_all(q_Odd_Quote_Table_query *q, int64_t *changed);
+static inline int q_Odd_Quote_Table_first(q_Odd_Quote_Table_query *q,
+                                          sc_arena *a, q_Odd_Quote_Table *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int q_Odd_Quote_Table_one(q_Odd_Quote_Table_query *q,
+                                        sc_arena *a, q_Odd_Quote_Table *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define q_Odd_Quote_Table_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(Q_ODD_QUOTE_TABLE, q), n)
+#define q_Odd_Quote_Table_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(Q_ODD_QUOTE_TABLE, q), yes)
+#define q_Odd_Quote_Table_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(Q_ODD_QUOTE_TABLE, q), changed)
+#define q_Odd_Quote_Table_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(Q_ODD_QUOTE_TABLE, q), changed)
 
 /* Joins. */
 #define q_Odd_Quote_Table_join_kids(q) \
     SC_JOIN(Q_ODD_QUOTE_TABLE, q, q_kids, q_kids, 0, true)
 
 /* Navigation. */
-int q_Odd_Quote_Table_list_kids(sc_db *db, sc_arena *a,
-                                const q_Odd_Quote_Table *row, q_kid_list *out);
 int q_Odd_Quote_Table_load_kids(sc_db *db, sc_arena *a,
                                 const q_Odd_Quote_Table *rows, size_t n,
                                 q_kid_list *lists);
+static inline int q_Odd_Quote_Table_list_kids(sc_db *db, sc_arena *a,
+                                              const q_Odd_Quote_Table *row,
+                                              q_kid_list *out)
+{
+    return q_Odd_Quote_Table_load_kids(db, a, row, 1, out);
+}
 
 /* Former names. */
 #define q_Odd_Quote_Table_get_kids q_Odd_Quote_Table_list_kids
@@ -336,55 +302,63 @@ enum {
 };
 
 /* Column bits of "kids" for cols (key columns ignored). */
-#define Q_KIDS_ID     (UINT64_C(1) << Q_KIDS_COL_ID)
-#define Q_KIDS_PARENT (UINT64_C(1) << Q_KIDS_COL_PARENT)
+#define Q_KIDS_ID     SC_BIT(Q_KIDS_COL_ID)
+#define Q_KIDS_PARENT SC_BIT(Q_KIDS_COL_PARENT)
 
-/* Table "kids": the descriptor, then the row operations. */
-extern const sc_table_desc q_kids_table;
-int q_kids_insert(sc_db *db, q_kid *row);
-int q_kids_insert_many(sc_db *db, q_kid *rows, size_t n);
+/* Table "kids": the row operations. */
+static inline int q_kids_insert(sc_db *db, q_kid *row)
+{
+    return sc_row_insert(db, &q_kids_table, row);
+}
+static inline int q_kids_insert_many(sc_db *db, q_kid *rows, size_t n)
+{
+    return sc_row_insert_many(db, &q_kids_table, rows, n);
+}
 
 int q_kids_get(sc_db *db, sc_arena *a, int64_t id, q_kid *out);
-int q_kids_update(sc_db *db, const q_kid *row);
-int q_kids_update_cols(sc_db *db, const q_kid *row, uint64_t cols);
 int q_kids_delete(sc_db *db, int64_t id);
-int q_kids_update_many(sc_db *db, const q_kid *rows, size_t n, uint64_t cols);
-int q_kids_delete_many(sc_db *db, const q_kid *rows, size_t n);
+static inline int q_kids_update(sc_db *db, const q_kid *row)
+{
+    return sc_row_update(db, &q_kids_table, row);
+}
+static inline int q_kids_update_cols(sc_db *db, const q_kid *row,
+                                     uint64_t cols)
+{
+    return sc_row_update_cols(db, &q_kids_table, row, cols);
+}
+static inline int q_kids_update_many(sc_db *db, const q_kid *rows, size_t n,
+                                     uint64_t cols)
+{
+    return sc_row_update_many(db, &q_kids_table, rows, n, cols);
+}
+static inline int q_kids_delete_many(sc_db *db, const q_kid *rows, size_t n)
+{
+    return sc_row_delete_many(db, &q_kids_table, rows, n);
+}
 
 /* Queries over table "kids". */
-q_kids_query *q_kids_select(sc_db *db);
-void q_kids_query_free(q_kids_query *q);
+#define q_kids_select(db) \
+    ((q_kids_query *)(void *)sc_query_new(db, &q_kids_table))
+#define q_kids_query_free(q) sc_query_free(SC_QUERY_HANDLE(Q_KIDS, q))
 
-/* Column id (int64): filters, order, bulk set. */
-#define q_kids_where_id_eq(q, v) SC_WHERE(Q_KIDS, q, i64, ID, EQ, v)
-#define q_kids_where_id_ne(q, v) SC_WHERE(Q_KIDS, q, i64, ID, NE, v)
-#define q_kids_where_id_lt(q, v) SC_WHERE(Q_KIDS, q, i64, ID, LT, v)
-#define q_kids_where_id_le(q, v) SC_WHERE(Q_KIDS, q, i64, ID, LE, v)
-#define q_kids_where_id_gt(q, v) SC_WHERE(Q_KIDS, q, i64, ID, GT, v)
-#define q_kids_where_id_ge(q, v) SC_WHERE(Q_KIDS, q, i64, ID, GE, v)
-#define q_kids_where_id_in(q, v, n) SC_WHERE_IN(Q_KIDS, q, i64, ID, IN, v, n)
-#define q_kids_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(Q_KIDS, q, i64, ID, NOT_IN, v, n)
-#define q_kids_order_by_id(q, dir) SC_ORDER_BY(Q_KIDS, q, ID, dir)
-
-/* Column parent (int64, nullable): filters, order, bulk set. */
-#define q_kids_where_parent_eq(q, v) SC_WHERE(Q_KIDS, q, i64, PARENT, EQ, v)
-#define q_kids_where_parent_ne(q, v) SC_WHERE(Q_KIDS, q, i64, PARENT, NE, v)
-#define q_kids_where_parent_lt(q, v) SC_WHERE(Q_KIDS, q, i64, PARENT, LT, v)
-#define q_kids_where_parent_le(q, v) SC_WHERE(Q_KIDS, q, i64, PARENT, LE, v)
-#define q_kids_where_parent_gt(q, v) SC_WHERE(Q_KIDS, q, i64, PARENT, GT, v)
-#define q_kids_where_parent_ge(q, v) SC_WHERE(Q_KIDS, q, i64, PARENT, GE, v)
-#define q_kids_where_parent_in(q, v, n) \
-    SC_WHERE_IN(Q_KIDS, q, i64, PARENT, IN, v, n)
-#define q_kids_where_parent_not_in(q, v, n) \
-    SC_WHERE_IN(Q_KIDS, q, i64, PARENT, NOT_IN, v, n)
-#define q_kids_where_parent_is_null(q) \
-    SC_WHERE_NULL(Q_KIDS, q, PARENT, IS_NULL)
-#define q_kids_where_parent_is_not_null(q) \
-    SC_WHERE_NULL(Q_KIDS, q, PARENT, IS_NOT_NULL)
-#define q_kids_order_by_parent(q, dir) SC_ORDER_BY(Q_KIDS, q, PARENT, dir)
-#define q_kids_update_set_parent(q, v) SC_SET(Q_KIDS, q, i64, PARENT, v)
-#define q_kids_update_set_parent_null(q) SC_SET_NULL(Q_KIDS, q, PARENT)
+/* The columns of "kids" in queries: type, nulls, index. */
+#define Q_KIDS_ID_T     i64, KEY, Q_KIDS_COL_ID
+#define Q_KIDS_PARENT_T i64, NULLABLE, Q_KIDS_COL_PARENT
+#define q_kids_where(q, col, op, ...) \
+    SC_WHERE(Q_KIDS, q, Q_KIDS_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define q_kids_where_in(q, col, v, n) \
+    SC_WHERE_IN(Q_KIDS, q, Q_KIDS_##col##_T, SC_OP_IN, v, n)
+#define q_kids_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(Q_KIDS, q, Q_KIDS_##col##_T, SC_OP_NOT_IN, v, n)
+#define q_kids_where_null(q, col) \
+    SC_WHERE_NULL(Q_KIDS, q, Q_KIDS_##col##_T, SC_OP_IS_NULL)
+#define q_kids_where_not_null(q, col) \
+    SC_WHERE_NULL(Q_KIDS, q, Q_KIDS_##col##_T, SC_OP_IS_NOT_NULL)
+#define q_kids_order_by(q, col, dir) \
+    SC_ORDER_BY(Q_KIDS, q, Q_KIDS_##col##_T, dir)
+#define q_kids_set(q, col, ...) \
+    SC_SET(Q_KIDS, q, Q_KIDS_##col##_T, __VA_ARGS__)
+#define q_kids_set_null(q, col) SC_SET_NULL(Q_KIDS, q, Q_KIDS_##col##_T)
 
 /* Groups and shaping. */
 #define q_kids_or(q) sc_query_begin_or(SC_HANDLE(Q_KIDS, q))
@@ -397,22 +371,36 @@ void q_kids_query_free(q_kids_query *q);
 
 /* Terminals, and bulk changes. */
 int q_kids_all(q_kids_query *q, sc_arena *a, q_kid_list *out);
-int q_kids_first(q_kids_query *q, sc_arena *a, q_kid *out);
-int q_kids_one(q_kids_query *q, sc_arena *a, q_kid *out);
-int q_kids_count(q_kids_query *q, int64_t *n);
-int q_kids_exists(q_kids_query *q, bool *yes);
 typedef int (*q_kid_fn)(void *ctx, const q_kid *row);
 int q_kids_each(q_kids_query *q, q_kid_fn fn, void *ctx);
-int q_kids_update_all(q_kids_query *q, int64_t *changed);
-int q_kids_delete_all(q_kids_query *q, int64_t *changed);
+static inline int q_kids_first(q_kids_query *q, sc_arena *a, q_kid *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int q_kids_one(q_kids_query *q, sc_arena *a, q_kid *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define q_kids_count(q, n) sc_query_count(SC_QUERY_HANDLE(Q_KIDS, q), n)
+#define q_kids_exists(q, yes) sc_query_exists(SC_QUERY_HANDLE(Q_KIDS, q), yes)
+#define q_kids_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(Q_KIDS, q), changed)
+#define q_kids_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(Q_KIDS, q), changed)
 
 /* Joins. */
 #define q_kids_join_Odd_Quote_Table(q) \
     SC_JOIN(Q_KIDS, q, q_Odd_Quote_Table, q_kids, 0, false)
 
 /* Navigation. */
-int q_kids_get_Odd_Quote_Table(sc_db *db, sc_arena *a, const q_kid *row,
-                               q_Odd_Quote_Table *out);
+static inline int q_kids_get_Odd_Quote_Table(sc_db *db, sc_arena *a,
+                                             const q_kid *row,
+                                             q_Odd_Quote_Table *out)
+{
+    return sc_load_parent(db, a, &q_kids_table, row,
+                          &q_kids_table.fkeys[0], &q_Odd_Quote_Table_table,
+                          out);
+}
 
 /* Former names. */
 #define q_kids_get_parent q_kids_get_Odd_Quote_Table

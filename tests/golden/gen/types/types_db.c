@@ -15,108 +15,56 @@ static const sc_enum_desc types_color_enum = {"color", types_color_labels, 3};
 
 /* Table "samples". */
 static const sc_column_desc types_samples_columns[] = {
-    {.name = "id", .type = SC_TYPE_INT64,
-     .flags = SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC,
-     .offset = offsetof(types_sample, id)},
-    {.name = "flag", .type = SC_TYPE_BOOL, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(types_sample, flag),
-     .dflt = {.kind = SC_DEFAULT_VALUE, .i = 1}},
-    {.name = "small", .type = SC_TYPE_INT16, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(types_sample, small),
-     .dflt = {.kind = SC_DEFAULT_VALUE, .i = -32768}},
-    {.name = "medium", .type = SC_TYPE_INT32, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(types_sample, medium),
-     .dflt = {.kind = SC_DEFAULT_VALUE, .i = 2147483647}},
-    {.name = "big", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(types_sample, big),
-     .dflt = {.kind = SC_DEFAULT_VALUE, .i = INT64_MIN}},
-    {.name = "ratio", .type = SC_TYPE_FLOAT32, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(types_sample, ratio),
-     .dflt = {.kind = SC_DEFAULT_VALUE, .f = 0.5}},
-    {.name = "precise", .type = SC_TYPE_FLOAT64, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(types_sample, precise),
-     .dflt = {.kind = SC_DEFAULT_VALUE, .f = -1.25}},
-    {.name = "price", .type = SC_TYPE_NUMERIC, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(types_sample, price), .length = 12, .scale = 2,
-     .dflt = {.kind = SC_DEFAULT_VALUE, .i = 1999}},
-    {.name = "huge", .type = SC_TYPE_DECIMAL, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(types_sample, huge), .length = 30, .scale = 10,
-     .dflt = {.kind = SC_DEFAULT_VALUE, .s = "12345678901234567890.5", .len =
-         22}},
-    {.name = "name", .type = SC_TYPE_TEXT, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(types_sample, name), .length = 16,
+    {SC_COL(types_sample, id, INT64,
+            SC_COL_NOTNULL | SC_COL_PK | SC_COL_AUTOINC)},
+    {SC_COL(types_sample, flag, BOOL, SC_COL_NOTNULL), SC_DFLT_INT(1)},
+    {SC_COL(types_sample, small, INT16, SC_COL_NOTNULL), SC_DFLT_INT(-32768)},
+    {SC_COL(types_sample, medium, INT32, SC_COL_NOTNULL),
+     SC_DFLT_INT(2147483647)},
+    {SC_COL(types_sample, big, INT64, SC_COL_NOTNULL), SC_DFLT_INT(INT64_MIN)},
+    {SC_COL(types_sample, ratio, FLOAT32, SC_COL_NOTNULL), .dflt = {.kind =
+        SC_DEFAULT_VALUE, .f = 0.5}},
+    {SC_COL(types_sample, precise, FLOAT64, SC_COL_NOTNULL), .dflt = {.kind =
+        SC_DEFAULT_VALUE, .f = -1.25}},
+    {SC_COL(types_sample, price, NUMERIC, SC_COL_NOTNULL), .length = 12,
+     .scale = 2, SC_DFLT_INT(1999)},
+    {SC_COL(types_sample, huge, DECIMAL, SC_COL_NOTNULL), .length = 30,
+     .scale = 10, .dflt = {.kind = SC_DEFAULT_VALUE,
+                           .s = "12345678901234567890.5", .len = 22}},
+    {SC_COL(types_sample, name, TEXT, SC_COL_NOTNULL), .length = 16,
      .dflt = {.kind = SC_DEFAULT_VALUE, .s = "it's", .len = 4}},
-    {.name = "body", .type = SC_TYPE_TEXT, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(types_sample, body),
-     .dflt = {.kind = SC_DEFAULT_VALUE, .s = "", .len = 0}},
-    {.name = "blob", .type = SC_TYPE_BYTES, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(types_sample, blob)},
-    {.name = "born", .type = SC_TYPE_DATE, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(types_sample, born),
-     .dflt = {.kind = SC_DEFAULT_VALUE, .i = -165}},
-    {.name = "seen", .type = SC_TYPE_TIMESTAMP,
-     .flags = SC_COL_NOTNULL | SC_COL_HASFLAG,
-     .offset = offsetof(types_sample, seen),
-     .has_offset = offsetof(types_sample, has_seen),
-     .dflt = {.kind = SC_DEFAULT_NOW}},
-    {.name = "stamp", .type = SC_TYPE_TIMESTAMP, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(types_sample, stamp),
-     .dflt = {.kind = SC_DEFAULT_VALUE, .i = 1}},
-    {.name = "ident", .type = SC_TYPE_UUID, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(types_sample, ident),
-     .dflt = {.kind = SC_DEFAULT_VALUE, .s =
-         "\000\021\"3DUfw\210\231\252\273\314\335\356\377", .len = 16}},
-    {.name = "doc", .type = SC_TYPE_JSON, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(types_sample, doc),
-     .dflt = {.kind = SC_DEFAULT_VALUE, .s = "{\"a\": [1, 2]}", .len = 13}},
-    {.name = "color", .type = SC_TYPE_ENUM, .flags = SC_COL_NOTNULL,
-     .offset = offsetof(types_sample, color), .enm = &types_color_enum,
-     .dflt = {.kind = SC_DEFAULT_VALUE, .i = 1}},
+    {SC_COL(types_sample, body, TEXT, SC_COL_NOTNULL), .dflt = {.kind =
+        SC_DEFAULT_VALUE, .s = "", .len = 0}},
+    {SC_COL(types_sample, blob, BYTES, SC_COL_NOTNULL)},
+    {SC_COL(types_sample, born, DATE, SC_COL_NOTNULL), SC_DFLT_INT(-165)},
+    {SC_COL(types_sample, seen, TIMESTAMP, SC_COL_NOTNULL | SC_COL_HASFLAG),
+     SC_HAS(types_sample, seen), SC_DFLT_NOW},
+    {SC_COL(types_sample, stamp, TIMESTAMP, SC_COL_NOTNULL), SC_DFLT_INT(1)},
+    {SC_COL(types_sample, ident, UUID, SC_COL_NOTNULL), .dflt = {.kind =
+        SC_DEFAULT_VALUE,
+                                                                 .s =
+        "\000\021\"3DUfw\210\231\252\273\314\335\356\377", .len = 16}},
+    {SC_COL(types_sample, doc, JSON, SC_COL_NOTNULL), .dflt = {.kind =
+        SC_DEFAULT_VALUE, .s = "{\"a\": [1, 2]}", .len = 13}},
+    {SC_COL(types_sample, color, ENUM, SC_COL_NOTNULL),
+     .enm = &types_color_enum, SC_DFLT_INT(1)},
 };
 
 static const unsigned types_samples_pk[] = {0};
 static const sc_constraint_desc types_samples_constraints[] = {
-    {"ck_samples_flag", "flag",
-     "0 or 1"},
-    {"ck_samples_small", "small",
-     "a 16-bit integer"},
-    {"ck_samples_medium", "medium",
-     "a 32-bit integer"},
-    {"ck_samples_price", "price",
-     "at most 12 digits"},
-    {"ck_samples_name", "name",
-     "at most 16 characters"},
-    {"ck_samples_ident", "ident",
-     "16 bytes"},
-    {"ck_samples_doc", "doc",
-     "valid JSON"},
-    {"ck_samples_color", "color",
-     "one of 'red', 'green', 'blue'"},
+    {"ck_samples_flag", "flag", "0 or 1"},
+    {"ck_samples_small", "small", "a 16-bit integer"},
+    {"ck_samples_medium", "medium", "a 32-bit integer"},
+    {"ck_samples_price", "price", "at most 12 digits"},
+    {"ck_samples_name", "name", "at most 16 characters"},
+    {"ck_samples_ident", "ident", "16 bytes"},
+    {"ck_samples_doc", "doc", "valid JSON"},
+    {"ck_samples_color", "color", "one of 'red', 'green', 'blue'"},
 };
 
 const sc_table_desc types_samples_table = {
-    .name = "samples",
-    .row_size = sizeof(types_sample),
-    .cols = types_samples_columns,
-    .ncols = 18,
-    .pk = types_samples_pk,
-    .npk = 1,
-    .autoinc = 0,
-    .fkeys = NULL,
-    .nfkeys = 0,
-    .constraints = types_samples_constraints,
-    .nconstraints = 8,
-};
-
-int types_samples_insert(sc_db *db, types_sample *row)
-{
-    return sc_row_insert(db, &types_samples_table, row);
-}
-
-int types_samples_insert_many(sc_db *db, types_sample *rows, size_t n)
-{
-    return sc_row_insert_many(db, &types_samples_table, rows, n);
-}
+    "samples", sizeof(types_sample), types_samples_columns, 18,
+    types_samples_pk, 1, 0, NULL, 0, types_samples_constraints, 8, 0};
 
 int types_samples_get(sc_db *db, sc_arena *a, int64_t id, types_sample *out)
 {
@@ -126,44 +74,12 @@ int types_samples_get(sc_db *db, sc_arena *a, int64_t id, types_sample *out)
     return sc_row_get(db, &types_samples_table, a, &key, out);
 }
 
-int types_samples_update(sc_db *db, const types_sample *row)
-{
-    return sc_row_update(db, &types_samples_table, row);
-}
-
-int types_samples_update_cols(sc_db *db, const types_sample *row,
-                              uint64_t cols)
-{
-    return sc_row_update_cols(db, &types_samples_table, row, cols);
-}
-
 int types_samples_delete(sc_db *db, int64_t id)
 {
     types_sample key = TYPES_SAMPLE_INIT;
 
     key.id = id;
     return sc_row_delete(db, &types_samples_table, &key);
-}
-
-int types_samples_update_many(sc_db *db, const types_sample *rows, size_t n,
-                              uint64_t cols)
-{
-    return sc_row_update_many(db, &types_samples_table, rows, n, cols);
-}
-
-int types_samples_delete_many(sc_db *db, const types_sample *rows, size_t n)
-{
-    return sc_row_delete_many(db, &types_samples_table, rows, n);
-}
-
-types_samples_query *types_samples_select(sc_db *db)
-{
-    return (types_samples_query *)sc_query_new(db, &types_samples_table);
-}
-
-void types_samples_query_free(types_samples_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int types_samples_all(types_samples_query *q, sc_arena *a,
@@ -179,26 +95,6 @@ int types_samples_all(types_samples_query *q, sc_arena *a,
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int types_samples_first(types_samples_query *q, sc_arena *a, types_sample *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int types_samples_one(types_samples_query *q, sc_arena *a, types_sample *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int types_samples_count(types_samples_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int types_samples_exists(types_samples_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of types_samples_each() for each untyped row. */
@@ -224,112 +120,55 @@ int types_samples_each(types_samples_query *q, types_sample_fn fn, void *ctx)
                          &e);
 }
 
-int types_samples_update_all(types_samples_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int types_samples_delete_all(types_samples_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
-}
-
 /* Table "maybes". */
 static const sc_column_desc types_maybes_columns[] = {
-    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
-     .offset = offsetof(types_maybe, id)},
-    {.name = "flag", .type = SC_TYPE_BOOL, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(types_maybe, flag),
-     .has_offset = offsetof(types_maybe, has_flag)},
-    {.name = "small", .type = SC_TYPE_INT16, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(types_maybe, small),
-     .has_offset = offsetof(types_maybe, has_small)},
-    {.name = "medium", .type = SC_TYPE_INT32, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(types_maybe, medium),
-     .has_offset = offsetof(types_maybe, has_medium)},
-    {.name = "big", .type = SC_TYPE_INT64, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(types_maybe, big),
-     .has_offset = offsetof(types_maybe, has_big)},
-    {.name = "ratio", .type = SC_TYPE_FLOAT32, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(types_maybe, ratio),
-     .has_offset = offsetof(types_maybe, has_ratio)},
-    {.name = "precise", .type = SC_TYPE_FLOAT64, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(types_maybe, precise),
-     .has_offset = offsetof(types_maybe, has_precise)},
-    {.name = "price", .type = SC_TYPE_NUMERIC, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(types_maybe, price), .length = 12, .scale = 2,
-     .has_offset = offsetof(types_maybe, has_price)},
-    {.name = "huge", .type = SC_TYPE_DECIMAL, .flags = 0,
-     .offset = offsetof(types_maybe, huge), .length = 30, .scale = 10},
-    {.name = "name", .type = SC_TYPE_TEXT, .flags = 0,
-     .offset = offsetof(types_maybe, name), .length = 16},
-    {.name = "body", .type = SC_TYPE_TEXT, .flags = 0,
-     .offset = offsetof(types_maybe, body)},
-    {.name = "blob", .type = SC_TYPE_BYTES, .flags = 0,
-     .offset = offsetof(types_maybe, blob)},
-    {.name = "born", .type = SC_TYPE_DATE, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(types_maybe, born),
-     .has_offset = offsetof(types_maybe, has_born)},
-    {.name = "seen", .type = SC_TYPE_TIMESTAMP, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(types_maybe, seen),
-     .has_offset = offsetof(types_maybe, has_seen)},
-    {.name = "ident", .type = SC_TYPE_UUID, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(types_maybe, ident),
-     .has_offset = offsetof(types_maybe, has_ident)},
-    {.name = "doc", .type = SC_TYPE_JSON, .flags = 0,
-     .offset = offsetof(types_maybe, doc)},
-    {.name = "color", .type = SC_TYPE_ENUM, .flags = SC_COL_HASFLAG,
-     .offset = offsetof(types_maybe, color),
-     .has_offset = offsetof(types_maybe, has_color), .enm = &types_color_enum},
+    {SC_COL(types_maybe, id, INT64, SC_COL_NOTNULL | SC_COL_PK)},
+    {SC_COL(types_maybe, flag, BOOL, SC_COL_HASFLAG),
+     SC_HAS(types_maybe, flag)},
+    {SC_COL(types_maybe, small, INT16, SC_COL_HASFLAG),
+     SC_HAS(types_maybe, small)},
+    {SC_COL(types_maybe, medium, INT32, SC_COL_HASFLAG),
+     SC_HAS(types_maybe, medium)},
+    {SC_COL(types_maybe, big, INT64, SC_COL_HASFLAG),
+     SC_HAS(types_maybe, big)},
+    {SC_COL(types_maybe, ratio, FLOAT32, SC_COL_HASFLAG),
+     SC_HAS(types_maybe, ratio)},
+    {SC_COL(types_maybe, precise, FLOAT64, SC_COL_HASFLAG),
+     SC_HAS(types_maybe, precise)},
+    {SC_COL(types_maybe, price, NUMERIC, SC_COL_HASFLAG), .length = 12,
+     .scale = 2, SC_HAS(types_maybe, price)},
+    {SC_COL(types_maybe, huge, DECIMAL, 0), .length = 30, .scale = 10},
+    {SC_COL(types_maybe, name, TEXT, 0), .length = 16},
+    {SC_COL(types_maybe, body, TEXT, 0)},
+    {SC_COL(types_maybe, blob, BYTES, 0)},
+    {SC_COL(types_maybe, born, DATE, SC_COL_HASFLAG),
+     SC_HAS(types_maybe, born)},
+    {SC_COL(types_maybe, seen, TIMESTAMP, SC_COL_HASFLAG),
+     SC_HAS(types_maybe, seen)},
+    {SC_COL(types_maybe, ident, UUID, SC_COL_HASFLAG),
+     SC_HAS(types_maybe, ident)},
+    {SC_COL(types_maybe, doc, JSON, 0)},
+    {SC_COL(types_maybe, color, ENUM, SC_COL_HASFLAG),
+     SC_HAS(types_maybe, color), .enm = &types_color_enum},
 };
 
 static const unsigned types_maybes_pk[] = {0};
 static const sc_constraint_desc types_maybes_constraints[] = {
-    {"ck_maybes_flag", "flag",
-     "0 or 1"},
-    {"ck_maybes_small", "small",
-     "a 16-bit integer"},
-    {"ck_maybes_medium", "medium",
-     "a 32-bit integer"},
-    {"ck_maybes_price", "price",
-     "at most 12 digits"},
-    {"ck_maybes_price_check", "price",
-     "check (\"price\" >= 50)"},
-    {"ck_maybes_name", "name",
-     "at most 16 characters"},
-    {"ck_maybes_born_check", "born",
-     "check (\"born\" >= -25567)"},
-    {"ck_maybes_ident", "ident",
-     "16 bytes"},
-    {"ck_maybes_doc", "doc",
-     "valid JSON"},
-    {"ck_maybes_color", "color",
-     "one of 'red', 'green', 'blue'"},
+    {"ck_maybes_flag", "flag", "0 or 1"},
+    {"ck_maybes_small", "small", "a 16-bit integer"},
+    {"ck_maybes_medium", "medium", "a 32-bit integer"},
+    {"ck_maybes_price", "price", "at most 12 digits"},
+    {"ck_maybes_price_check", "price", "check (\"price\" >= 50)"},
+    {"ck_maybes_name", "name", "at most 16 characters"},
+    {"ck_maybes_born_check", "born", "check (\"born\" >= -25567)"},
+    {"ck_maybes_ident", "ident", "16 bytes"},
+    {"ck_maybes_doc", "doc", "valid JSON"},
+    {"ck_maybes_color", "color", "one of 'red', 'green', 'blue'"},
 };
 
 const sc_table_desc types_maybes_table = {
-    .name = "maybes",
-    .row_size = sizeof(types_maybe),
-    .cols = types_maybes_columns,
-    .ncols = 17,
-    .pk = types_maybes_pk,
-    .npk = 1,
-    .autoinc = -1,
-    .fkeys = NULL,
-    .nfkeys = 0,
-    .constraints = types_maybes_constraints,
-    .nconstraints = 10,
-};
-
-int types_maybes_insert(sc_db *db, types_maybe *row)
-{
-    return sc_row_insert(db, &types_maybes_table, row);
-}
-
-int types_maybes_insert_many(sc_db *db, types_maybe *rows, size_t n)
-{
-    return sc_row_insert_many(db, &types_maybes_table, rows, n);
-}
+    "maybes", sizeof(types_maybe), types_maybes_columns, 17, types_maybes_pk,
+    1, -1, NULL, 0, types_maybes_constraints, 10, 0};
 
 int types_maybes_get(sc_db *db, sc_arena *a, int64_t id, types_maybe *out)
 {
@@ -339,43 +178,12 @@ int types_maybes_get(sc_db *db, sc_arena *a, int64_t id, types_maybe *out)
     return sc_row_get(db, &types_maybes_table, a, &key, out);
 }
 
-int types_maybes_update(sc_db *db, const types_maybe *row)
-{
-    return sc_row_update(db, &types_maybes_table, row);
-}
-
-int types_maybes_update_cols(sc_db *db, const types_maybe *row, uint64_t cols)
-{
-    return sc_row_update_cols(db, &types_maybes_table, row, cols);
-}
-
 int types_maybes_delete(sc_db *db, int64_t id)
 {
     types_maybe key = TYPES_MAYBE_INIT;
 
     key.id = id;
     return sc_row_delete(db, &types_maybes_table, &key);
-}
-
-int types_maybes_update_many(sc_db *db, const types_maybe *rows, size_t n,
-                             uint64_t cols)
-{
-    return sc_row_update_many(db, &types_maybes_table, rows, n, cols);
-}
-
-int types_maybes_delete_many(sc_db *db, const types_maybe *rows, size_t n)
-{
-    return sc_row_delete_many(db, &types_maybes_table, rows, n);
-}
-
-types_maybes_query *types_maybes_select(sc_db *db)
-{
-    return (types_maybes_query *)sc_query_new(db, &types_maybes_table);
-}
-
-void types_maybes_query_free(types_maybes_query *q)
-{
-    sc_query_free((sc_query *)q);
 }
 
 int types_maybes_all(types_maybes_query *q, sc_arena *a, types_maybe_list *out)
@@ -390,26 +198,6 @@ int types_maybes_all(types_maybes_query *q, sc_arena *a, types_maybe_list *out)
     out->items = rc == SC_OK ? rows : NULL;
     out->len = rc == SC_OK ? n : 0;
     return rc;
-}
-
-int types_maybes_first(types_maybes_query *q, sc_arena *a, types_maybe *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-
-int types_maybes_one(types_maybes_query *q, sc_arena *a, types_maybe *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
-
-int types_maybes_count(types_maybes_query *q, int64_t *n)
-{
-    return sc_query_count((sc_query *)q, n);
-}
-
-int types_maybes_exists(types_maybes_query *q, bool *yes)
-{
-    return sc_query_exists((sc_query *)q, yes);
 }
 
 /* Calls the typed callback of types_maybes_each() for each untyped row. */
@@ -432,16 +220,6 @@ int types_maybes_each(types_maybes_query *q, types_maybe_fn fn, void *ctx)
     e.fn = fn;
     e.ctx = ctx;
     return sc_query_each((sc_query *)q, fn ? types_maybes_each_row : NULL, &e);
-}
-
-int types_maybes_update_all(types_maybes_query *q, int64_t *changed)
-{
-    return sc_query_update_all((sc_query *)q, changed);
-}
-
-int types_maybes_delete_all(types_maybes_query *q, int64_t *changed)
-{
-    return sc_query_delete_all((sc_query *)q, changed);
 }
 
 /* The DDL of the schema for sqlite, one statement per string. */

@@ -45,7 +45,8 @@ extern "C" {
  * matches no row, and nothing is changed); cols 0 is every column.
  *
  * Queries.  P_select() starts one; the where, order and join macros
- * shape it, given the query or a join handle of the table; a terminal
+ * shape it, given the query or a join handle of the table and a column
+ * and an operator by name (P_where(q, COL, LIKE, "a%")); a terminal
  * runs it (as often as wanted); P_query_free() releases it.  Values are
  * copied when given, and always sent as bound parameters.  Filters after
  * P_or() combine with OR, after P_not() are negated, up to the matching
@@ -57,7 +58,7 @@ extern "C" {
  * each: calls fn with one row at a time, valid during the call only, in
  * constant memory (fn returns non-zero to stop).  A NULL arena, out or
  * fn is SC_MISUSE, and nothing is written.  Bulk changes of the matching
- * rows: set the columns to change, then update_all; or delete_all;
+ * rows: P_set() the columns to change, then update_all; or delete_all;
  * *changed receives the row count.
  *
  * Joins along foreign keys: the join handle returned takes the filters,
@@ -70,25 +71,25 @@ extern "C" {
  * kept for the source that calls them.
  */
 
-/* Query handles: per table a query over it and the table joined into
- * another's query.  Both have the member the table's filters check (it is
- * never read: behind a handle is an sc_query), so that a filter takes
- * either, a terminal only the query, and neither a handle of another
- * table. */
+/* Per table its descriptor, and the query handles: a query over it and
+ * the table joined into another's query.  Both have the member the
+ * table's filters check (it is never read: behind a handle is an
+ * sc_query), so that a filter takes either, a terminal only the query,
+ * and neither a handle of another table. */
 typedef struct types_samples_query {
-    char TYPES_SAMPLES_;
-    char TYPES_SAMPLES_QUERY_;
+    char TYPES_SAMPLES_, TYPES_SAMPLES_QUERY_;
 } types_samples_query;
 typedef struct types_samples_join {
     char TYPES_SAMPLES_;
 } types_samples_join;
+extern const sc_table_desc types_samples_table;
 typedef struct types_maybes_query {
-    char TYPES_MAYBES_;
-    char TYPES_MAYBES_QUERY_;
+    char TYPES_MAYBES_, TYPES_MAYBES_QUERY_;
 } types_maybes_query;
 typedef struct types_maybes_join {
     char TYPES_MAYBES_;
 } types_maybes_join;
+extern const sc_table_desc types_maybes_table;
 typedef enum types_color {
     TYPES_COLOR_RED   = 0,
     TYPES_COLOR_GREEN = 1,
@@ -104,6 +105,7 @@ static inline const int *types_color_args_(const types_color *v)
 {
     return (const int *)(const void *)v;
 }
+#define SC__T_types_color SC__ENUM(types_color)
 
 /* One column of each type that must hold a value. */
 typedef struct types_sample {
@@ -131,44 +133,20 @@ typedef struct types_sample {
 /* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define TYPES_SAMPLE_INIT \
-    {{} /* id */, \
-     true /* flag */, \
-     -32768 /* small */, \
-     2147483647 /* medium */, \
-     INT64_MIN /* big */, \
-     0.5 /* ratio */, \
-     -1.25 /* precise */, \
-     1999 /* price */, \
-     "12345678901234567890.5" /* huge */, \
-     "it's" /* name */, \
-     "" /* body */, \
-     {} /* blob */, \
-     -165 /* born */, \
-     {} /* seen */, \
-     {} /* has_seen */, \
-     1 /* stamp */, \
+    {{}, true, -32768, 2147483647, INT64_MIN, 0.5, -1.25, 1999, \
+     "12345678901234567890.5", "it's", "", {}, -165, {}, {}, 1, \
      {{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, \
-       0xbb, 0xcc, 0xdd, 0xee, 0xff}} /* ident */, \
-     "{\"a\": [1, 2]}" /* doc */, \
-     TYPES_COLOR_GREEN /* color */}
+       0xbb, 0xcc, 0xdd, 0xee, 0xff}}, \
+     "{\"a\": [1, 2]}", TYPES_COLOR_GREEN}
 #else
 #define TYPES_SAMPLE_INIT \
-    {.flag = true, \
-     .small = -32768, \
-     .medium = 2147483647, \
-     .big = INT64_MIN, \
-     .ratio = 0.5, \
-     .precise = -1.25, \
-     .price = 1999, \
-     .huge = "12345678901234567890.5", \
-     .name = "it's", \
-     .body = "", \
-     .born = -165, \
-     .stamp = 1, \
+    {.flag = true, .small = -32768, .medium = 2147483647, .big = INT64_MIN, \
+     .ratio = 0.5, .precise = -1.25, .price = 1999, \
+     .huge = "12345678901234567890.5", .name = "it's", .body = "", \
+     .born = -165, .stamp = 1, \
      .ident = {{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, \
                 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff}}, \
-     .doc = "{\"a\": [1, 2]}", \
-     .color = TYPES_COLOR_GREEN}
+     .doc = "{\"a\": [1, 2]}", .color = TYPES_COLOR_GREEN}
 #endif
 
 /* Rows of table "samples", as returned by queries. */
@@ -212,40 +190,11 @@ typedef struct types_maybe {
 /* The schema's defaults (C++ before C++20: every field in order). */
 #ifdef __cplusplus
 #define TYPES_MAYBE_INIT \
-    {{} /* id */, \
-     {} /* flag */, \
-     {} /* has_flag */, \
-     {} /* small */, \
-     {} /* has_small */, \
-     {} /* medium */, \
-     {} /* has_medium */, \
-     7 /* big */, \
-     true /* has_big */, \
-     {} /* ratio */, \
-     {} /* has_ratio */, \
-     {} /* precise */, \
-     {} /* has_precise */, \
-     {} /* price */, \
-     {} /* has_price */, \
-     {} /* huge */, \
-     {} /* name */, \
-     {} /* body */, \
-     {} /* blob */, \
-     {} /* born */, \
-     {} /* has_born */, \
-     {} /* seen */, \
-     {} /* has_seen */, \
-     {} /* ident */, \
-     {} /* has_ident */, \
-     {} /* doc */, \
-     TYPES_COLOR_BLUE /* color */, \
-     true /* has_color */}
+    {{}, {}, {}, {}, {}, {}, {}, 7, true, {}, {}, {}, {}, {}, {}, {}, {}, {}, \
+     {}, {}, {}, {}, {}, {}, {}, {}, TYPES_COLOR_BLUE, true}
 #else
 #define TYPES_MAYBE_INIT \
-    {.big = 7, \
-     .has_big = true, \
-     .color = TYPES_COLOR_BLUE, \
-     .has_color = true}
+    {.big = 7, .has_big = true, .color = TYPES_COLOR_BLUE, .has_color = true}
 #endif
 
 /* Rows of table "maybes", as returned by queries. */
@@ -277,386 +226,102 @@ enum {
 };
 
 /* Column bits of "samples" for cols (key columns ignored). */
-#define TYPES_SAMPLES_ID      (UINT64_C(1) << TYPES_SAMPLES_COL_ID)
-#define TYPES_SAMPLES_FLAG    (UINT64_C(1) << TYPES_SAMPLES_COL_FLAG)
-#define TYPES_SAMPLES_SMALL   (UINT64_C(1) << TYPES_SAMPLES_COL_SMALL)
-#define TYPES_SAMPLES_MEDIUM  (UINT64_C(1) << TYPES_SAMPLES_COL_MEDIUM)
-#define TYPES_SAMPLES_BIG     (UINT64_C(1) << TYPES_SAMPLES_COL_BIG)
-#define TYPES_SAMPLES_RATIO   (UINT64_C(1) << TYPES_SAMPLES_COL_RATIO)
-#define TYPES_SAMPLES_PRECISE (UINT64_C(1) << TYPES_SAMPLES_COL_PRECISE)
-#define TYPES_SAMPLES_PRICE   (UINT64_C(1) << TYPES_SAMPLES_COL_PRICE)
-#define TYPES_SAMPLES_HUGE    (UINT64_C(1) << TYPES_SAMPLES_COL_HUGE)
-#define TYPES_SAMPLES_NAME    (UINT64_C(1) << TYPES_SAMPLES_COL_NAME)
-#define TYPES_SAMPLES_BODY    (UINT64_C(1) << TYPES_SAMPLES_COL_BODY)
-#define TYPES_SAMPLES_BLOB    (UINT64_C(1) << TYPES_SAMPLES_COL_BLOB)
-#define TYPES_SAMPLES_BORN    (UINT64_C(1) << TYPES_SAMPLES_COL_BORN)
-#define TYPES_SAMPLES_SEEN    (UINT64_C(1) << TYPES_SAMPLES_COL_SEEN)
-#define TYPES_SAMPLES_STAMP   (UINT64_C(1) << TYPES_SAMPLES_COL_STAMP)
-#define TYPES_SAMPLES_IDENT   (UINT64_C(1) << TYPES_SAMPLES_COL_IDENT)
-#define TYPES_SAMPLES_DOC     (UINT64_C(1) << TYPES_SAMPLES_COL_DOC)
-#define TYPES_SAMPLES_COLOR   (UINT64_C(1) << TYPES_SAMPLES_COL_COLOR)
+#define TYPES_SAMPLES_ID      SC_BIT(TYPES_SAMPLES_COL_ID)
+#define TYPES_SAMPLES_FLAG    SC_BIT(TYPES_SAMPLES_COL_FLAG)
+#define TYPES_SAMPLES_SMALL   SC_BIT(TYPES_SAMPLES_COL_SMALL)
+#define TYPES_SAMPLES_MEDIUM  SC_BIT(TYPES_SAMPLES_COL_MEDIUM)
+#define TYPES_SAMPLES_BIG     SC_BIT(TYPES_SAMPLES_COL_BIG)
+#define TYPES_SAMPLES_RATIO   SC_BIT(TYPES_SAMPLES_COL_RATIO)
+#define TYPES_SAMPLES_PRECISE SC_BIT(TYPES_SAMPLES_COL_PRECISE)
+#define TYPES_SAMPLES_PRICE   SC_BIT(TYPES_SAMPLES_COL_PRICE)
+#define TYPES_SAMPLES_HUGE    SC_BIT(TYPES_SAMPLES_COL_HUGE)
+#define TYPES_SAMPLES_NAME    SC_BIT(TYPES_SAMPLES_COL_NAME)
+#define TYPES_SAMPLES_BODY    SC_BIT(TYPES_SAMPLES_COL_BODY)
+#define TYPES_SAMPLES_BLOB    SC_BIT(TYPES_SAMPLES_COL_BLOB)
+#define TYPES_SAMPLES_BORN    SC_BIT(TYPES_SAMPLES_COL_BORN)
+#define TYPES_SAMPLES_SEEN    SC_BIT(TYPES_SAMPLES_COL_SEEN)
+#define TYPES_SAMPLES_STAMP   SC_BIT(TYPES_SAMPLES_COL_STAMP)
+#define TYPES_SAMPLES_IDENT   SC_BIT(TYPES_SAMPLES_COL_IDENT)
+#define TYPES_SAMPLES_DOC     SC_BIT(TYPES_SAMPLES_COL_DOC)
+#define TYPES_SAMPLES_COLOR   SC_BIT(TYPES_SAMPLES_COL_COLOR)
 
-/* Table "samples": the descriptor, then the row operations.
+/* Table "samples": the row operations.
  * The new key is stored in row->id. */
-extern const sc_table_desc types_samples_table;
-int types_samples_insert(sc_db *db, types_sample *row);
-int types_samples_insert_many(sc_db *db, types_sample *rows, size_t n);
+static inline int types_samples_insert(sc_db *db, types_sample *row)
+{
+    return sc_row_insert(db, &types_samples_table, row);
+}
+static inline int types_samples_insert_many(sc_db *db, types_sample *rows,
+                                            size_t n)
+{
+    return sc_row_insert_many(db, &types_samples_table, rows, n);
+}
 
 int types_samples_get(sc_db *db, sc_arena *a, int64_t id, types_sample *out);
-int types_samples_update(sc_db *db, const types_sample *row);
-int types_samples_update_cols(sc_db *db, const types_sample *row,
-                              uint64_t cols);
 int types_samples_delete(sc_db *db, int64_t id);
-int types_samples_update_many(sc_db *db, const types_sample *rows, size_t n,
-                              uint64_t cols);
-int types_samples_delete_many(sc_db *db, const types_sample *rows, size_t n);
+static inline int types_samples_update(sc_db *db, const types_sample *row)
+{
+    return sc_row_update(db, &types_samples_table, row);
+}
+static inline int types_samples_update_cols(sc_db *db, const types_sample *row,
+                                            uint64_t cols)
+{
+    return sc_row_update_cols(db, &types_samples_table, row, cols);
+}
+static inline int types_samples_update_many(sc_db *db,
+                                            const types_sample *rows, size_t n,
+                                            uint64_t cols)
+{
+    return sc_row_update_many(db, &types_samples_table, rows, n, cols);
+}
+static inline int types_samples_delete_many(sc_db *db,
+                                            const types_sample *rows, size_t n)
+{
+    return sc_row_delete_many(db, &types_samples_table, rows, n);
+}
 
 /* Queries over table "samples". */
-types_samples_query *types_samples_select(sc_db *db);
-void types_samples_query_free(types_samples_query *q);
+#define types_samples_select(db) \
+    ((types_samples_query *)(void *)sc_query_new(db, &types_samples_table))
+#define types_samples_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(TYPES_SAMPLES, q))
 
-/* Column id (int64): filters, order, bulk set. */
-#define types_samples_where_id_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, ID, EQ, v)
-#define types_samples_where_id_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, ID, NE, v)
-#define types_samples_where_id_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, ID, LT, v)
-#define types_samples_where_id_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, ID, LE, v)
-#define types_samples_where_id_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, ID, GT, v)
-#define types_samples_where_id_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, ID, GE, v)
-#define types_samples_where_id_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i64, ID, IN, v, n)
-#define types_samples_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i64, ID, NOT_IN, v, n)
-#define types_samples_order_by_id(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, ID, dir)
-
-/* Column flag (bool): filters, order, bulk set. */
-#define types_samples_where_flag_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, bool, FLAG, EQ, v)
-#define types_samples_where_flag_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, bool, FLAG, NE, v)
-#define types_samples_order_by_flag(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, FLAG, dir)
-#define types_samples_update_set_flag(q, v) \
-    SC_SET(TYPES_SAMPLES, q, bool, FLAG, v)
-
-/* Column small (int16): filters, order, bulk set. */
-#define types_samples_where_small_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i16, SMALL, EQ, v)
-#define types_samples_where_small_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i16, SMALL, NE, v)
-#define types_samples_where_small_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i16, SMALL, LT, v)
-#define types_samples_where_small_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i16, SMALL, LE, v)
-#define types_samples_where_small_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i16, SMALL, GT, v)
-#define types_samples_where_small_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i16, SMALL, GE, v)
-#define types_samples_where_small_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i16, SMALL, IN, v, n)
-#define types_samples_where_small_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i16, SMALL, NOT_IN, v, n)
-#define types_samples_order_by_small(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, SMALL, dir)
-#define types_samples_update_set_small(q, v) \
-    SC_SET(TYPES_SAMPLES, q, i16, SMALL, v)
-
-/* Column medium (int32): filters, order, bulk set. */
-#define types_samples_where_medium_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, MEDIUM, EQ, v)
-#define types_samples_where_medium_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, MEDIUM, NE, v)
-#define types_samples_where_medium_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, MEDIUM, LT, v)
-#define types_samples_where_medium_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, MEDIUM, LE, v)
-#define types_samples_where_medium_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, MEDIUM, GT, v)
-#define types_samples_where_medium_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, MEDIUM, GE, v)
-#define types_samples_where_medium_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i32, MEDIUM, IN, v, n)
-#define types_samples_where_medium_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i32, MEDIUM, NOT_IN, v, n)
-#define types_samples_order_by_medium(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, MEDIUM, dir)
-#define types_samples_update_set_medium(q, v) \
-    SC_SET(TYPES_SAMPLES, q, i32, MEDIUM, v)
-
-/* Column big (int64): filters, order, bulk set. */
-#define types_samples_where_big_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, BIG, EQ, v)
-#define types_samples_where_big_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, BIG, NE, v)
-#define types_samples_where_big_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, BIG, LT, v)
-#define types_samples_where_big_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, BIG, LE, v)
-#define types_samples_where_big_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, BIG, GT, v)
-#define types_samples_where_big_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, BIG, GE, v)
-#define types_samples_where_big_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i64, BIG, IN, v, n)
-#define types_samples_where_big_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i64, BIG, NOT_IN, v, n)
-#define types_samples_order_by_big(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, BIG, dir)
-#define types_samples_update_set_big(q, v) \
-    SC_SET(TYPES_SAMPLES, q, i64, BIG, v)
-
-/* Column ratio (float32): filters, order, bulk set. */
-#define types_samples_where_ratio_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f32, RATIO, EQ, v)
-#define types_samples_where_ratio_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f32, RATIO, NE, v)
-#define types_samples_where_ratio_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f32, RATIO, LT, v)
-#define types_samples_where_ratio_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f32, RATIO, LE, v)
-#define types_samples_where_ratio_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f32, RATIO, GT, v)
-#define types_samples_where_ratio_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f32, RATIO, GE, v)
-#define types_samples_order_by_ratio(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, RATIO, dir)
-#define types_samples_update_set_ratio(q, v) \
-    SC_SET(TYPES_SAMPLES, q, f32, RATIO, v)
-
-/* Column precise (float64): filters, order, bulk set. */
-#define types_samples_where_precise_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f64, PRECISE, EQ, v)
-#define types_samples_where_precise_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f64, PRECISE, NE, v)
-#define types_samples_where_precise_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f64, PRECISE, LT, v)
-#define types_samples_where_precise_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f64, PRECISE, LE, v)
-#define types_samples_where_precise_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f64, PRECISE, GT, v)
-#define types_samples_where_precise_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, f64, PRECISE, GE, v)
-#define types_samples_order_by_precise(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, PRECISE, dir)
-#define types_samples_update_set_precise(q, v) \
-    SC_SET(TYPES_SAMPLES, q, f64, PRECISE, v)
-
-/* Column price (numeric(12,2)): filters, order, bulk set. */
-#define types_samples_where_price_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, PRICE, EQ, v)
-#define types_samples_where_price_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, PRICE, NE, v)
-#define types_samples_where_price_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, PRICE, LT, v)
-#define types_samples_where_price_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, PRICE, LE, v)
-#define types_samples_where_price_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, PRICE, GT, v)
-#define types_samples_where_price_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, PRICE, GE, v)
-#define types_samples_where_price_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i64, PRICE, IN, v, n)
-#define types_samples_where_price_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i64, PRICE, NOT_IN, v, n)
-#define types_samples_order_by_price(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, PRICE, dir)
-#define types_samples_update_set_price(q, v) \
-    SC_SET(TYPES_SAMPLES, q, i64, PRICE, v)
-
-/* Column huge (numeric(30,10)): filters, order, bulk set. */
-#define types_samples_order_by_huge(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, HUGE, dir)
-#define types_samples_update_set_huge(q, v) \
-    SC_SET(TYPES_SAMPLES, q, text, HUGE, v)
-
-/* Column name (varchar(16)): filters, order, bulk set. */
-#define types_samples_where_name_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, NAME, EQ, v)
-#define types_samples_where_name_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, NAME, NE, v)
-#define types_samples_where_name_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, NAME, LT, v)
-#define types_samples_where_name_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, NAME, LE, v)
-#define types_samples_where_name_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, NAME, GT, v)
-#define types_samples_where_name_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, NAME, GE, v)
-#define types_samples_where_name_like(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, NAME, LIKE, v)
-#define types_samples_where_name_ilike(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, NAME, ILIKE, v)
-#define types_samples_where_name_starts_with(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, NAME, STARTS_WITH, v)
-#define types_samples_where_name_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, text, NAME, IN, v, n)
-#define types_samples_where_name_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, text, NAME, NOT_IN, v, n)
-#define types_samples_order_by_name(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, NAME, dir)
-#define types_samples_update_set_name(q, v) \
-    SC_SET(TYPES_SAMPLES, q, text, NAME, v)
-
-/* Column body (text): filters, order, bulk set. */
-#define types_samples_where_body_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, BODY, EQ, v)
-#define types_samples_where_body_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, BODY, NE, v)
-#define types_samples_where_body_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, BODY, LT, v)
-#define types_samples_where_body_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, BODY, LE, v)
-#define types_samples_where_body_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, BODY, GT, v)
-#define types_samples_where_body_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, BODY, GE, v)
-#define types_samples_where_body_like(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, BODY, LIKE, v)
-#define types_samples_where_body_ilike(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, BODY, ILIKE, v)
-#define types_samples_where_body_starts_with(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, text, BODY, STARTS_WITH, v)
-#define types_samples_where_body_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, text, BODY, IN, v, n)
-#define types_samples_where_body_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, text, BODY, NOT_IN, v, n)
-#define types_samples_order_by_body(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, BODY, dir)
-#define types_samples_update_set_body(q, v) \
-    SC_SET(TYPES_SAMPLES, q, text, BODY, v)
-
-/* Column blob (bytes): filters, order, bulk set. */
-#define types_samples_where_blob_eq(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, bytes, BLOB, EQ, __VA_ARGS__)
-#define types_samples_where_blob_ne(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, bytes, BLOB, NE, __VA_ARGS__)
-#define types_samples_where_blob_lt(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, bytes, BLOB, LT, __VA_ARGS__)
-#define types_samples_where_blob_le(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, bytes, BLOB, LE, __VA_ARGS__)
-#define types_samples_where_blob_gt(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, bytes, BLOB, GT, __VA_ARGS__)
-#define types_samples_where_blob_ge(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, bytes, BLOB, GE, __VA_ARGS__)
-#define types_samples_order_by_blob(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, BLOB, dir)
-#define types_samples_update_set_blob(q, ...) \
-    SC_SET(TYPES_SAMPLES, q, bytes, BLOB, __VA_ARGS__)
-
-/* Column born (date): filters, order, bulk set. */
-#define types_samples_where_born_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, BORN, EQ, v)
-#define types_samples_where_born_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, BORN, NE, v)
-#define types_samples_where_born_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, BORN, LT, v)
-#define types_samples_where_born_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, BORN, LE, v)
-#define types_samples_where_born_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, BORN, GT, v)
-#define types_samples_where_born_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i32, BORN, GE, v)
-#define types_samples_where_born_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i32, BORN, IN, v, n)
-#define types_samples_where_born_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i32, BORN, NOT_IN, v, n)
-#define types_samples_order_by_born(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, BORN, dir)
-#define types_samples_update_set_born(q, v) \
-    SC_SET(TYPES_SAMPLES, q, i32, BORN, v)
-
-/* Column seen (timestamp): filters, order, bulk set. */
-#define types_samples_where_seen_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, SEEN, EQ, v)
-#define types_samples_where_seen_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, SEEN, NE, v)
-#define types_samples_where_seen_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, SEEN, LT, v)
-#define types_samples_where_seen_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, SEEN, LE, v)
-#define types_samples_where_seen_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, SEEN, GT, v)
-#define types_samples_where_seen_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, SEEN, GE, v)
-#define types_samples_where_seen_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i64, SEEN, IN, v, n)
-#define types_samples_where_seen_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i64, SEEN, NOT_IN, v, n)
-#define types_samples_order_by_seen(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, SEEN, dir)
-#define types_samples_update_set_seen(q, v) \
-    SC_SET(TYPES_SAMPLES, q, i64, SEEN, v)
-
-/* Column stamp (timestamp): filters, order, bulk set. */
-#define types_samples_where_stamp_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, STAMP, EQ, v)
-#define types_samples_where_stamp_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, STAMP, NE, v)
-#define types_samples_where_stamp_lt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, STAMP, LT, v)
-#define types_samples_where_stamp_le(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, STAMP, LE, v)
-#define types_samples_where_stamp_gt(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, STAMP, GT, v)
-#define types_samples_where_stamp_ge(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, i64, STAMP, GE, v)
-#define types_samples_where_stamp_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i64, STAMP, IN, v, n)
-#define types_samples_where_stamp_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, i64, STAMP, NOT_IN, v, n)
-#define types_samples_order_by_stamp(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, STAMP, dir)
-#define types_samples_update_set_stamp(q, v) \
-    SC_SET(TYPES_SAMPLES, q, i64, STAMP, v)
-
-/* Column ident (uuid): filters, order, bulk set. */
-#define types_samples_where_ident_eq(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, uuid, IDENT, EQ, __VA_ARGS__)
-#define types_samples_where_ident_ne(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, uuid, IDENT, NE, __VA_ARGS__)
-#define types_samples_where_ident_lt(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, uuid, IDENT, LT, __VA_ARGS__)
-#define types_samples_where_ident_le(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, uuid, IDENT, LE, __VA_ARGS__)
-#define types_samples_where_ident_gt(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, uuid, IDENT, GT, __VA_ARGS__)
-#define types_samples_where_ident_ge(q, ...) \
-    SC_WHERE(TYPES_SAMPLES, q, uuid, IDENT, GE, __VA_ARGS__)
-#define types_samples_where_ident_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, uuid, IDENT, IN, v, n)
-#define types_samples_where_ident_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, uuid, IDENT, NOT_IN, v, n)
-#define types_samples_order_by_ident(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, IDENT, dir)
-#define types_samples_update_set_ident(q, ...) \
-    SC_SET(TYPES_SAMPLES, q, uuid, IDENT, __VA_ARGS__)
-
-/* Column doc (json): filters, order, bulk set. */
-#define types_samples_order_by_doc(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, DOC, dir)
-#define types_samples_update_set_doc(q, v) \
-    SC_SET(TYPES_SAMPLES, q, text, DOC, v)
-
-/* Column color (enum color): filters, order, bulk set. */
-#define types_samples_where_color_eq(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, enum, COLOR, EQ, types_color_arg_(v))
-#define types_samples_where_color_ne(q, v) \
-    SC_WHERE(TYPES_SAMPLES, q, enum, COLOR, NE, types_color_arg_(v))
-#define types_samples_where_color_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, enum, COLOR, IN, types_color_args_(v), n)
-#define types_samples_where_color_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_SAMPLES, q, enum, COLOR, NOT_IN, types_color_args_(v), \
-                n)
-#define types_samples_order_by_color(q, dir) \
-    SC_ORDER_BY(TYPES_SAMPLES, q, COLOR, dir)
-#define types_samples_update_set_color(q, v) \
-    SC_SET(TYPES_SAMPLES, q, enum, COLOR, types_color_arg_(v))
+/* The columns of "samples" in queries: type, nulls, index. */
+#define TYPES_SAMPLES_ID_T      i64, KEY, TYPES_SAMPLES_COL_ID
+#define TYPES_SAMPLES_FLAG_T    bool, NOT_NULL, TYPES_SAMPLES_COL_FLAG
+#define TYPES_SAMPLES_SMALL_T   i16, NOT_NULL, TYPES_SAMPLES_COL_SMALL
+#define TYPES_SAMPLES_MEDIUM_T  i32, NOT_NULL, TYPES_SAMPLES_COL_MEDIUM
+#define TYPES_SAMPLES_BIG_T     i64, NOT_NULL, TYPES_SAMPLES_COL_BIG
+#define TYPES_SAMPLES_RATIO_T   f32, NOT_NULL, TYPES_SAMPLES_COL_RATIO
+#define TYPES_SAMPLES_PRECISE_T f64, NOT_NULL, TYPES_SAMPLES_COL_PRECISE
+#define TYPES_SAMPLES_PRICE_T   numeric, NOT_NULL, TYPES_SAMPLES_COL_PRICE
+#define TYPES_SAMPLES_HUGE_T    decimal, NOT_NULL, TYPES_SAMPLES_COL_HUGE
+#define TYPES_SAMPLES_NAME_T    text, NOT_NULL, TYPES_SAMPLES_COL_NAME
+#define TYPES_SAMPLES_BODY_T    text, NOT_NULL, TYPES_SAMPLES_COL_BODY
+#define TYPES_SAMPLES_BLOB_T    bytes, NOT_NULL, TYPES_SAMPLES_COL_BLOB
+#define TYPES_SAMPLES_BORN_T    date, NOT_NULL, TYPES_SAMPLES_COL_BORN
+#define TYPES_SAMPLES_SEEN_T    timestamp, NOT_NULL, TYPES_SAMPLES_COL_SEEN
+#define TYPES_SAMPLES_STAMP_T   timestamp, NOT_NULL, TYPES_SAMPLES_COL_STAMP
+#define TYPES_SAMPLES_IDENT_T   uuid, NOT_NULL, TYPES_SAMPLES_COL_IDENT
+#define TYPES_SAMPLES_DOC_T     json, NOT_NULL, TYPES_SAMPLES_COL_DOC
+#define TYPES_SAMPLES_COLOR_T   types_color, NOT_NULL, TYPES_SAMPLES_COL_COLOR
+#define types_samples_where(q, col, op, ...) \
+    SC_WHERE(TYPES_SAMPLES, q, TYPES_SAMPLES_##col##_T, SC_OP_##op, \
+             __VA_ARGS__)
+#define types_samples_where_in(q, col, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, TYPES_SAMPLES_##col##_T, SC_OP_IN, v, n)
+#define types_samples_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(TYPES_SAMPLES, q, TYPES_SAMPLES_##col##_T, SC_OP_NOT_IN, v, n)
+#define types_samples_where_null(q, col) \
+    SC_WHERE_NULL(TYPES_SAMPLES, q, TYPES_SAMPLES_##col##_T, SC_OP_IS_NULL)
+#define types_samples_where_not_null(q, col) \
+    SC_WHERE_NULL(TYPES_SAMPLES, q, TYPES_SAMPLES_##col##_T, SC_OP_IS_NOT_NULL)
+#define types_samples_order_by(q, col, dir) \
+    SC_ORDER_BY(TYPES_SAMPLES, q, TYPES_SAMPLES_##col##_T, dir)
+#define types_samples_set(q, col, ...) \
+    SC_SET(TYPES_SAMPLES, q, TYPES_SAMPLES_##col##_T, __VA_ARGS__)
+#define types_samples_set_null(q, col) \
+    SC_SET_NULL(TYPES_SAMPLES, q, TYPES_SAMPLES_##col##_T)
 
 /* Groups and shaping. */
 #define types_samples_or(q) sc_query_begin_or(SC_HANDLE(TYPES_SAMPLES, q))
@@ -673,15 +338,26 @@ void types_samples_query_free(types_samples_query *q);
 /* Terminals, and bulk changes. */
 int types_samples_all(types_samples_query *q, sc_arena *a,
                       types_sample_list *out);
-int types_samples_first(types_samples_query *q, sc_arena *a,
-                        types_sample *out);
-int types_samples_one(types_samples_query *q, sc_arena *a, types_sample *out);
-int types_samples_count(types_samples_query *q, int64_t *n);
-int types_samples_exists(types_samples_query *q, bool *yes);
 typedef int (*types_sample_fn)(void *ctx, const types_sample *row);
 int types_samples_each(types_samples_query *q, types_sample_fn fn, void *ctx);
-int types_samples_update_all(types_samples_query *q, int64_t *changed);
-int types_samples_delete_all(types_samples_query *q, int64_t *changed);
+static inline int types_samples_first(types_samples_query *q, sc_arena *a,
+                                      types_sample *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int types_samples_one(types_samples_query *q, sc_arena *a,
+                                    types_sample *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define types_samples_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(TYPES_SAMPLES, q), n)
+#define types_samples_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(TYPES_SAMPLES, q), yes)
+#define types_samples_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(TYPES_SAMPLES, q), changed)
+#define types_samples_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(TYPES_SAMPLES, q), changed)
 
 /* The columns of table "maybes" by index. */
 enum {
@@ -705,445 +381,97 @@ enum {
 };
 
 /* Column bits of "maybes" for cols (key columns ignored). */
-#define TYPES_MAYBES_ID      (UINT64_C(1) << TYPES_MAYBES_COL_ID)
-#define TYPES_MAYBES_FLAG    (UINT64_C(1) << TYPES_MAYBES_COL_FLAG)
-#define TYPES_MAYBES_SMALL   (UINT64_C(1) << TYPES_MAYBES_COL_SMALL)
-#define TYPES_MAYBES_MEDIUM  (UINT64_C(1) << TYPES_MAYBES_COL_MEDIUM)
-#define TYPES_MAYBES_BIG     (UINT64_C(1) << TYPES_MAYBES_COL_BIG)
-#define TYPES_MAYBES_RATIO   (UINT64_C(1) << TYPES_MAYBES_COL_RATIO)
-#define TYPES_MAYBES_PRECISE (UINT64_C(1) << TYPES_MAYBES_COL_PRECISE)
-#define TYPES_MAYBES_PRICE   (UINT64_C(1) << TYPES_MAYBES_COL_PRICE)
-#define TYPES_MAYBES_HUGE    (UINT64_C(1) << TYPES_MAYBES_COL_HUGE)
-#define TYPES_MAYBES_NAME    (UINT64_C(1) << TYPES_MAYBES_COL_NAME)
-#define TYPES_MAYBES_BODY    (UINT64_C(1) << TYPES_MAYBES_COL_BODY)
-#define TYPES_MAYBES_BLOB    (UINT64_C(1) << TYPES_MAYBES_COL_BLOB)
-#define TYPES_MAYBES_BORN    (UINT64_C(1) << TYPES_MAYBES_COL_BORN)
-#define TYPES_MAYBES_SEEN    (UINT64_C(1) << TYPES_MAYBES_COL_SEEN)
-#define TYPES_MAYBES_IDENT   (UINT64_C(1) << TYPES_MAYBES_COL_IDENT)
-#define TYPES_MAYBES_DOC     (UINT64_C(1) << TYPES_MAYBES_COL_DOC)
-#define TYPES_MAYBES_COLOR   (UINT64_C(1) << TYPES_MAYBES_COL_COLOR)
+#define TYPES_MAYBES_ID      SC_BIT(TYPES_MAYBES_COL_ID)
+#define TYPES_MAYBES_FLAG    SC_BIT(TYPES_MAYBES_COL_FLAG)
+#define TYPES_MAYBES_SMALL   SC_BIT(TYPES_MAYBES_COL_SMALL)
+#define TYPES_MAYBES_MEDIUM  SC_BIT(TYPES_MAYBES_COL_MEDIUM)
+#define TYPES_MAYBES_BIG     SC_BIT(TYPES_MAYBES_COL_BIG)
+#define TYPES_MAYBES_RATIO   SC_BIT(TYPES_MAYBES_COL_RATIO)
+#define TYPES_MAYBES_PRECISE SC_BIT(TYPES_MAYBES_COL_PRECISE)
+#define TYPES_MAYBES_PRICE   SC_BIT(TYPES_MAYBES_COL_PRICE)
+#define TYPES_MAYBES_HUGE    SC_BIT(TYPES_MAYBES_COL_HUGE)
+#define TYPES_MAYBES_NAME    SC_BIT(TYPES_MAYBES_COL_NAME)
+#define TYPES_MAYBES_BODY    SC_BIT(TYPES_MAYBES_COL_BODY)
+#define TYPES_MAYBES_BLOB    SC_BIT(TYPES_MAYBES_COL_BLOB)
+#define TYPES_MAYBES_BORN    SC_BIT(TYPES_MAYBES_COL_BORN)
+#define TYPES_MAYBES_SEEN    SC_BIT(TYPES_MAYBES_COL_SEEN)
+#define TYPES_MAYBES_IDENT   SC_BIT(TYPES_MAYBES_COL_IDENT)
+#define TYPES_MAYBES_DOC     SC_BIT(TYPES_MAYBES_COL_DOC)
+#define TYPES_MAYBES_COLOR   SC_BIT(TYPES_MAYBES_COL_COLOR)
 
-/* Table "maybes": the descriptor, then the row operations. */
-extern const sc_table_desc types_maybes_table;
-int types_maybes_insert(sc_db *db, types_maybe *row);
-int types_maybes_insert_many(sc_db *db, types_maybe *rows, size_t n);
+/* Table "maybes": the row operations. */
+static inline int types_maybes_insert(sc_db *db, types_maybe *row)
+{
+    return sc_row_insert(db, &types_maybes_table, row);
+}
+static inline int types_maybes_insert_many(sc_db *db, types_maybe *rows,
+                                           size_t n)
+{
+    return sc_row_insert_many(db, &types_maybes_table, rows, n);
+}
 
 int types_maybes_get(sc_db *db, sc_arena *a, int64_t id, types_maybe *out);
-int types_maybes_update(sc_db *db, const types_maybe *row);
-int types_maybes_update_cols(sc_db *db, const types_maybe *row, uint64_t cols);
 int types_maybes_delete(sc_db *db, int64_t id);
-int types_maybes_update_many(sc_db *db, const types_maybe *rows, size_t n,
-                             uint64_t cols);
-int types_maybes_delete_many(sc_db *db, const types_maybe *rows, size_t n);
+static inline int types_maybes_update(sc_db *db, const types_maybe *row)
+{
+    return sc_row_update(db, &types_maybes_table, row);
+}
+static inline int types_maybes_update_cols(sc_db *db, const types_maybe *row,
+                                           uint64_t cols)
+{
+    return sc_row_update_cols(db, &types_maybes_table, row, cols);
+}
+static inline int types_maybes_update_many(sc_db *db, const types_maybe *rows,
+                                           size_t n, uint64_t cols)
+{
+    return sc_row_update_many(db, &types_maybes_table, rows, n, cols);
+}
+static inline int types_maybes_delete_many(sc_db *db, const types_maybe *rows,
+                                           size_t n)
+{
+    return sc_row_delete_many(db, &types_maybes_table, rows, n);
+}
 
 /* Queries over table "maybes". */
-types_maybes_query *types_maybes_select(sc_db *db);
-void types_maybes_query_free(types_maybes_query *q);
+#define types_maybes_select(db) \
+    ((types_maybes_query *)(void *)sc_query_new(db, &types_maybes_table))
+#define types_maybes_query_free(q) \
+    sc_query_free(SC_QUERY_HANDLE(TYPES_MAYBES, q))
 
-/* Column id (int64): filters, order, bulk set. */
-#define types_maybes_where_id_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, ID, EQ, v)
-#define types_maybes_where_id_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, ID, NE, v)
-#define types_maybes_where_id_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, ID, LT, v)
-#define types_maybes_where_id_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, ID, LE, v)
-#define types_maybes_where_id_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, ID, GT, v)
-#define types_maybes_where_id_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, ID, GE, v)
-#define types_maybes_where_id_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i64, ID, IN, v, n)
-#define types_maybes_where_id_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i64, ID, NOT_IN, v, n)
-#define types_maybes_order_by_id(q, dir) SC_ORDER_BY(TYPES_MAYBES, q, ID, dir)
-
-/* Column flag (bool, nullable): filters, order, bulk set. */
-#define types_maybes_where_flag_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, bool, FLAG, EQ, v)
-#define types_maybes_where_flag_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, bool, FLAG, NE, v)
-#define types_maybes_where_flag_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, FLAG, IS_NULL)
-#define types_maybes_where_flag_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, FLAG, IS_NOT_NULL)
-#define types_maybes_order_by_flag(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, FLAG, dir)
-#define types_maybes_update_set_flag(q, v) \
-    SC_SET(TYPES_MAYBES, q, bool, FLAG, v)
-#define types_maybes_update_set_flag_null(q) SC_SET_NULL(TYPES_MAYBES, q, FLAG)
-
-/* Column small (int16, nullable): filters, order, bulk set. */
-#define types_maybes_where_small_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i16, SMALL, EQ, v)
-#define types_maybes_where_small_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i16, SMALL, NE, v)
-#define types_maybes_where_small_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i16, SMALL, LT, v)
-#define types_maybes_where_small_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i16, SMALL, LE, v)
-#define types_maybes_where_small_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i16, SMALL, GT, v)
-#define types_maybes_where_small_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i16, SMALL, GE, v)
-#define types_maybes_where_small_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i16, SMALL, IN, v, n)
-#define types_maybes_where_small_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i16, SMALL, NOT_IN, v, n)
-#define types_maybes_where_small_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, SMALL, IS_NULL)
-#define types_maybes_where_small_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, SMALL, IS_NOT_NULL)
-#define types_maybes_order_by_small(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, SMALL, dir)
-#define types_maybes_update_set_small(q, v) \
-    SC_SET(TYPES_MAYBES, q, i16, SMALL, v)
-#define types_maybes_update_set_small_null(q) \
-    SC_SET_NULL(TYPES_MAYBES, q, SMALL)
-
-/* Column medium (int32, nullable): filters, order, bulk set. */
-#define types_maybes_where_medium_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, MEDIUM, EQ, v)
-#define types_maybes_where_medium_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, MEDIUM, NE, v)
-#define types_maybes_where_medium_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, MEDIUM, LT, v)
-#define types_maybes_where_medium_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, MEDIUM, LE, v)
-#define types_maybes_where_medium_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, MEDIUM, GT, v)
-#define types_maybes_where_medium_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, MEDIUM, GE, v)
-#define types_maybes_where_medium_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i32, MEDIUM, IN, v, n)
-#define types_maybes_where_medium_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i32, MEDIUM, NOT_IN, v, n)
-#define types_maybes_where_medium_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, MEDIUM, IS_NULL)
-#define types_maybes_where_medium_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, MEDIUM, IS_NOT_NULL)
-#define types_maybes_order_by_medium(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, MEDIUM, dir)
-#define types_maybes_update_set_medium(q, v) \
-    SC_SET(TYPES_MAYBES, q, i32, MEDIUM, v)
-#define types_maybes_update_set_medium_null(q) \
-    SC_SET_NULL(TYPES_MAYBES, q, MEDIUM)
-
-/* Column big (int64, nullable): filters, order, bulk set. */
-#define types_maybes_where_big_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, BIG, EQ, v)
-#define types_maybes_where_big_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, BIG, NE, v)
-#define types_maybes_where_big_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, BIG, LT, v)
-#define types_maybes_where_big_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, BIG, LE, v)
-#define types_maybes_where_big_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, BIG, GT, v)
-#define types_maybes_where_big_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, BIG, GE, v)
-#define types_maybes_where_big_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i64, BIG, IN, v, n)
-#define types_maybes_where_big_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i64, BIG, NOT_IN, v, n)
-#define types_maybes_where_big_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, BIG, IS_NULL)
-#define types_maybes_where_big_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, BIG, IS_NOT_NULL)
-#define types_maybes_order_by_big(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, BIG, dir)
-#define types_maybes_update_set_big(q, v) SC_SET(TYPES_MAYBES, q, i64, BIG, v)
-#define types_maybes_update_set_big_null(q) SC_SET_NULL(TYPES_MAYBES, q, BIG)
-
-/* Column ratio (float32, nullable): filters, order, bulk set. */
-#define types_maybes_where_ratio_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f32, RATIO, EQ, v)
-#define types_maybes_where_ratio_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f32, RATIO, NE, v)
-#define types_maybes_where_ratio_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f32, RATIO, LT, v)
-#define types_maybes_where_ratio_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f32, RATIO, LE, v)
-#define types_maybes_where_ratio_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f32, RATIO, GT, v)
-#define types_maybes_where_ratio_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f32, RATIO, GE, v)
-#define types_maybes_where_ratio_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, RATIO, IS_NULL)
-#define types_maybes_where_ratio_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, RATIO, IS_NOT_NULL)
-#define types_maybes_order_by_ratio(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, RATIO, dir)
-#define types_maybes_update_set_ratio(q, v) \
-    SC_SET(TYPES_MAYBES, q, f32, RATIO, v)
-#define types_maybes_update_set_ratio_null(q) \
-    SC_SET_NULL(TYPES_MAYBES, q, RATIO)
-
-/* Column precise (float64, nullable): filters, order, bulk set. */
-#define types_maybes_where_precise_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f64, PRECISE, EQ, v)
-#define types_maybes_where_precise_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f64, PRECISE, NE, v)
-#define types_maybes_where_precise_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f64, PRECISE, LT, v)
-#define types_maybes_where_precise_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f64, PRECISE, LE, v)
-#define types_maybes_where_precise_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f64, PRECISE, GT, v)
-#define types_maybes_where_precise_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, f64, PRECISE, GE, v)
-#define types_maybes_where_precise_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, PRECISE, IS_NULL)
-#define types_maybes_where_precise_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, PRECISE, IS_NOT_NULL)
-#define types_maybes_order_by_precise(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, PRECISE, dir)
-#define types_maybes_update_set_precise(q, v) \
-    SC_SET(TYPES_MAYBES, q, f64, PRECISE, v)
-#define types_maybes_update_set_precise_null(q) \
-    SC_SET_NULL(TYPES_MAYBES, q, PRECISE)
-
-/* Column price (numeric(12,2), nullable): filters, order, bulk set. */
-#define types_maybes_where_price_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, PRICE, EQ, v)
-#define types_maybes_where_price_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, PRICE, NE, v)
-#define types_maybes_where_price_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, PRICE, LT, v)
-#define types_maybes_where_price_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, PRICE, LE, v)
-#define types_maybes_where_price_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, PRICE, GT, v)
-#define types_maybes_where_price_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, PRICE, GE, v)
-#define types_maybes_where_price_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i64, PRICE, IN, v, n)
-#define types_maybes_where_price_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i64, PRICE, NOT_IN, v, n)
-#define types_maybes_where_price_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, PRICE, IS_NULL)
-#define types_maybes_where_price_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, PRICE, IS_NOT_NULL)
-#define types_maybes_order_by_price(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, PRICE, dir)
-#define types_maybes_update_set_price(q, v) \
-    SC_SET(TYPES_MAYBES, q, i64, PRICE, v)
-#define types_maybes_update_set_price_null(q) \
-    SC_SET_NULL(TYPES_MAYBES, q, PRICE)
-
-/* Column huge (numeric(30,10), nullable): filters, order, bulk set. */
-#define types_maybes_where_huge_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, HUGE, IS_NULL)
-#define types_maybes_where_huge_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, HUGE, IS_NOT_NULL)
-#define types_maybes_order_by_huge(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, HUGE, dir)
-#define types_maybes_update_set_huge(q, v) \
-    SC_SET(TYPES_MAYBES, q, text, HUGE, v)
-#define types_maybes_update_set_huge_null(q) SC_SET_NULL(TYPES_MAYBES, q, HUGE)
-
-/* Column name (varchar(16), nullable): filters, order, bulk set. */
-#define types_maybes_where_name_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, NAME, EQ, v)
-#define types_maybes_where_name_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, NAME, NE, v)
-#define types_maybes_where_name_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, NAME, LT, v)
-#define types_maybes_where_name_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, NAME, LE, v)
-#define types_maybes_where_name_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, NAME, GT, v)
-#define types_maybes_where_name_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, NAME, GE, v)
-#define types_maybes_where_name_like(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, NAME, LIKE, v)
-#define types_maybes_where_name_ilike(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, NAME, ILIKE, v)
-#define types_maybes_where_name_starts_with(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, NAME, STARTS_WITH, v)
-#define types_maybes_where_name_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, text, NAME, IN, v, n)
-#define types_maybes_where_name_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, text, NAME, NOT_IN, v, n)
-#define types_maybes_where_name_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, NAME, IS_NULL)
-#define types_maybes_where_name_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, NAME, IS_NOT_NULL)
-#define types_maybes_order_by_name(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, NAME, dir)
-#define types_maybes_update_set_name(q, v) \
-    SC_SET(TYPES_MAYBES, q, text, NAME, v)
-#define types_maybes_update_set_name_null(q) SC_SET_NULL(TYPES_MAYBES, q, NAME)
-
-/* Column body (text, nullable): filters, order, bulk set. */
-#define types_maybes_where_body_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, BODY, EQ, v)
-#define types_maybes_where_body_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, BODY, NE, v)
-#define types_maybes_where_body_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, BODY, LT, v)
-#define types_maybes_where_body_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, BODY, LE, v)
-#define types_maybes_where_body_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, BODY, GT, v)
-#define types_maybes_where_body_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, BODY, GE, v)
-#define types_maybes_where_body_like(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, BODY, LIKE, v)
-#define types_maybes_where_body_ilike(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, BODY, ILIKE, v)
-#define types_maybes_where_body_starts_with(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, text, BODY, STARTS_WITH, v)
-#define types_maybes_where_body_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, text, BODY, IN, v, n)
-#define types_maybes_where_body_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, text, BODY, NOT_IN, v, n)
-#define types_maybes_where_body_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, BODY, IS_NULL)
-#define types_maybes_where_body_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, BODY, IS_NOT_NULL)
-#define types_maybes_order_by_body(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, BODY, dir)
-#define types_maybes_update_set_body(q, v) \
-    SC_SET(TYPES_MAYBES, q, text, BODY, v)
-#define types_maybes_update_set_body_null(q) SC_SET_NULL(TYPES_MAYBES, q, BODY)
-
-/* Column blob (bytes, nullable): filters, order, bulk set. */
-#define types_maybes_where_blob_eq(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, bytes, BLOB, EQ, __VA_ARGS__)
-#define types_maybes_where_blob_ne(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, bytes, BLOB, NE, __VA_ARGS__)
-#define types_maybes_where_blob_lt(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, bytes, BLOB, LT, __VA_ARGS__)
-#define types_maybes_where_blob_le(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, bytes, BLOB, LE, __VA_ARGS__)
-#define types_maybes_where_blob_gt(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, bytes, BLOB, GT, __VA_ARGS__)
-#define types_maybes_where_blob_ge(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, bytes, BLOB, GE, __VA_ARGS__)
-#define types_maybes_where_blob_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, BLOB, IS_NULL)
-#define types_maybes_where_blob_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, BLOB, IS_NOT_NULL)
-#define types_maybes_order_by_blob(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, BLOB, dir)
-#define types_maybes_update_set_blob(q, ...) \
-    SC_SET(TYPES_MAYBES, q, bytes, BLOB, __VA_ARGS__)
-#define types_maybes_update_set_blob_null(q) SC_SET_NULL(TYPES_MAYBES, q, BLOB)
-
-/* Column born (date, nullable): filters, order, bulk set. */
-#define types_maybes_where_born_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, BORN, EQ, v)
-#define types_maybes_where_born_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, BORN, NE, v)
-#define types_maybes_where_born_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, BORN, LT, v)
-#define types_maybes_where_born_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, BORN, LE, v)
-#define types_maybes_where_born_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, BORN, GT, v)
-#define types_maybes_where_born_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i32, BORN, GE, v)
-#define types_maybes_where_born_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i32, BORN, IN, v, n)
-#define types_maybes_where_born_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i32, BORN, NOT_IN, v, n)
-#define types_maybes_where_born_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, BORN, IS_NULL)
-#define types_maybes_where_born_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, BORN, IS_NOT_NULL)
-#define types_maybes_order_by_born(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, BORN, dir)
-#define types_maybes_update_set_born(q, v) \
-    SC_SET(TYPES_MAYBES, q, i32, BORN, v)
-#define types_maybes_update_set_born_null(q) SC_SET_NULL(TYPES_MAYBES, q, BORN)
-
-/* Column seen (timestamp, nullable): filters, order, bulk set. */
-#define types_maybes_where_seen_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, SEEN, EQ, v)
-#define types_maybes_where_seen_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, SEEN, NE, v)
-#define types_maybes_where_seen_lt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, SEEN, LT, v)
-#define types_maybes_where_seen_le(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, SEEN, LE, v)
-#define types_maybes_where_seen_gt(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, SEEN, GT, v)
-#define types_maybes_where_seen_ge(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, i64, SEEN, GE, v)
-#define types_maybes_where_seen_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i64, SEEN, IN, v, n)
-#define types_maybes_where_seen_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, i64, SEEN, NOT_IN, v, n)
-#define types_maybes_where_seen_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, SEEN, IS_NULL)
-#define types_maybes_where_seen_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, SEEN, IS_NOT_NULL)
-#define types_maybes_order_by_seen(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, SEEN, dir)
-#define types_maybes_update_set_seen(q, v) \
-    SC_SET(TYPES_MAYBES, q, i64, SEEN, v)
-#define types_maybes_update_set_seen_null(q) SC_SET_NULL(TYPES_MAYBES, q, SEEN)
-
-/* Column ident (uuid, nullable): filters, order, bulk set. */
-#define types_maybes_where_ident_eq(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, uuid, IDENT, EQ, __VA_ARGS__)
-#define types_maybes_where_ident_ne(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, uuid, IDENT, NE, __VA_ARGS__)
-#define types_maybes_where_ident_lt(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, uuid, IDENT, LT, __VA_ARGS__)
-#define types_maybes_where_ident_le(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, uuid, IDENT, LE, __VA_ARGS__)
-#define types_maybes_where_ident_gt(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, uuid, IDENT, GT, __VA_ARGS__)
-#define types_maybes_where_ident_ge(q, ...) \
-    SC_WHERE(TYPES_MAYBES, q, uuid, IDENT, GE, __VA_ARGS__)
-#define types_maybes_where_ident_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, uuid, IDENT, IN, v, n)
-#define types_maybes_where_ident_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, uuid, IDENT, NOT_IN, v, n)
-#define types_maybes_where_ident_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, IDENT, IS_NULL)
-#define types_maybes_where_ident_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, IDENT, IS_NOT_NULL)
-#define types_maybes_order_by_ident(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, IDENT, dir)
-#define types_maybes_update_set_ident(q, ...) \
-    SC_SET(TYPES_MAYBES, q, uuid, IDENT, __VA_ARGS__)
-#define types_maybes_update_set_ident_null(q) \
-    SC_SET_NULL(TYPES_MAYBES, q, IDENT)
-
-/* Column doc (json, nullable): filters, order, bulk set. */
-#define types_maybes_where_doc_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, DOC, IS_NULL)
-#define types_maybes_where_doc_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, DOC, IS_NOT_NULL)
-#define types_maybes_order_by_doc(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, DOC, dir)
-#define types_maybes_update_set_doc(q, v) SC_SET(TYPES_MAYBES, q, text, DOC, v)
-#define types_maybes_update_set_doc_null(q) SC_SET_NULL(TYPES_MAYBES, q, DOC)
-
-/* Column color (enum color, nullable): filters, order, bulk set. */
-#define types_maybes_where_color_eq(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, enum, COLOR, EQ, types_color_arg_(v))
-#define types_maybes_where_color_ne(q, v) \
-    SC_WHERE(TYPES_MAYBES, q, enum, COLOR, NE, types_color_arg_(v))
-#define types_maybes_where_color_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, enum, COLOR, IN, types_color_args_(v), n)
-#define types_maybes_where_color_not_in(q, v, n) \
-    SC_WHERE_IN(TYPES_MAYBES, q, enum, COLOR, NOT_IN, types_color_args_(v), \
-                n)
-#define types_maybes_where_color_is_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, COLOR, IS_NULL)
-#define types_maybes_where_color_is_not_null(q) \
-    SC_WHERE_NULL(TYPES_MAYBES, q, COLOR, IS_NOT_NULL)
-#define types_maybes_order_by_color(q, dir) \
-    SC_ORDER_BY(TYPES_MAYBES, q, COLOR, dir)
-#define types_maybes_update_set_color(q, v) \
-    SC_SET(TYPES_MAYBES, q, enum, COLOR, types_color_arg_(v))
-#define types_maybes_update_set_color_null(q) \
-    SC_SET_NULL(TYPES_MAYBES, q, COLOR)
+/* The columns of "maybes" in queries: type, nulls, index. */
+#define TYPES_MAYBES_ID_T      i64, KEY, TYPES_MAYBES_COL_ID
+#define TYPES_MAYBES_FLAG_T    bool, NULLABLE, TYPES_MAYBES_COL_FLAG
+#define TYPES_MAYBES_SMALL_T   i16, NULLABLE, TYPES_MAYBES_COL_SMALL
+#define TYPES_MAYBES_MEDIUM_T  i32, NULLABLE, TYPES_MAYBES_COL_MEDIUM
+#define TYPES_MAYBES_BIG_T     i64, NULLABLE, TYPES_MAYBES_COL_BIG
+#define TYPES_MAYBES_RATIO_T   f32, NULLABLE, TYPES_MAYBES_COL_RATIO
+#define TYPES_MAYBES_PRECISE_T f64, NULLABLE, TYPES_MAYBES_COL_PRECISE
+#define TYPES_MAYBES_PRICE_T   numeric, NULLABLE, TYPES_MAYBES_COL_PRICE
+#define TYPES_MAYBES_HUGE_T    decimal, NULLABLE, TYPES_MAYBES_COL_HUGE
+#define TYPES_MAYBES_NAME_T    text, NULLABLE, TYPES_MAYBES_COL_NAME
+#define TYPES_MAYBES_BODY_T    text, NULLABLE, TYPES_MAYBES_COL_BODY
+#define TYPES_MAYBES_BLOB_T    bytes, NULLABLE, TYPES_MAYBES_COL_BLOB
+#define TYPES_MAYBES_BORN_T    date, NULLABLE, TYPES_MAYBES_COL_BORN
+#define TYPES_MAYBES_SEEN_T    timestamp, NULLABLE, TYPES_MAYBES_COL_SEEN
+#define TYPES_MAYBES_IDENT_T   uuid, NULLABLE, TYPES_MAYBES_COL_IDENT
+#define TYPES_MAYBES_DOC_T     json, NULLABLE, TYPES_MAYBES_COL_DOC
+#define TYPES_MAYBES_COLOR_T   types_color, NULLABLE, TYPES_MAYBES_COL_COLOR
+#define types_maybes_where(q, col, op, ...) \
+    SC_WHERE(TYPES_MAYBES, q, TYPES_MAYBES_##col##_T, SC_OP_##op, __VA_ARGS__)
+#define types_maybes_where_in(q, col, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, TYPES_MAYBES_##col##_T, SC_OP_IN, v, n)
+#define types_maybes_where_not_in(q, col, v, n) \
+    SC_WHERE_IN(TYPES_MAYBES, q, TYPES_MAYBES_##col##_T, SC_OP_NOT_IN, v, n)
+#define types_maybes_where_null(q, col) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, TYPES_MAYBES_##col##_T, SC_OP_IS_NULL)
+#define types_maybes_where_not_null(q, col) \
+    SC_WHERE_NULL(TYPES_MAYBES, q, TYPES_MAYBES_##col##_T, SC_OP_IS_NOT_NULL)
+#define types_maybes_order_by(q, col, dir) \
+    SC_ORDER_BY(TYPES_MAYBES, q, TYPES_MAYBES_##col##_T, dir)
+#define types_maybes_set(q, col, ...) \
+    SC_SET(TYPES_MAYBES, q, TYPES_MAYBES_##col##_T, __VA_ARGS__)
+#define types_maybes_set_null(q, col) \
+    SC_SET_NULL(TYPES_MAYBES, q, TYPES_MAYBES_##col##_T)
 
 /* Groups and shaping. */
 #define types_maybes_or(q) sc_query_begin_or(SC_HANDLE(TYPES_MAYBES, q))
@@ -1158,14 +486,26 @@ void types_maybes_query_free(types_maybes_query *q);
 /* Terminals, and bulk changes. */
 int types_maybes_all(types_maybes_query *q, sc_arena *a,
                      types_maybe_list *out);
-int types_maybes_first(types_maybes_query *q, sc_arena *a, types_maybe *out);
-int types_maybes_one(types_maybes_query *q, sc_arena *a, types_maybe *out);
-int types_maybes_count(types_maybes_query *q, int64_t *n);
-int types_maybes_exists(types_maybes_query *q, bool *yes);
 typedef int (*types_maybe_fn)(void *ctx, const types_maybe *row);
 int types_maybes_each(types_maybes_query *q, types_maybe_fn fn, void *ctx);
-int types_maybes_update_all(types_maybes_query *q, int64_t *changed);
-int types_maybes_delete_all(types_maybes_query *q, int64_t *changed);
+static inline int types_maybes_first(types_maybes_query *q, sc_arena *a,
+                                     types_maybe *out)
+{
+    return sc_query_first((sc_query *)q, a, out);
+}
+static inline int types_maybes_one(types_maybes_query *q, sc_arena *a,
+                                   types_maybe *out)
+{
+    return sc_query_one((sc_query *)q, a, out);
+}
+#define types_maybes_count(q, n) \
+    sc_query_count(SC_QUERY_HANDLE(TYPES_MAYBES, q), n)
+#define types_maybes_exists(q, yes) \
+    sc_query_exists(SC_QUERY_HANDLE(TYPES_MAYBES, q), yes)
+#define types_maybes_update_all(q, changed) \
+    sc_query_update_all(SC_QUERY_HANDLE(TYPES_MAYBES, q), changed)
+#define types_maybes_delete_all(q, changed) \
+    sc_query_delete_all(SC_QUERY_HANDLE(TYPES_MAYBES, q), changed)
 
 /* The whole schema, for sc_schema_create_all() and migrations. */
 extern const sc_schema_desc types_schema;
