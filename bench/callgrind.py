@@ -3,16 +3,18 @@
 generated / hand-written, counted by valgrind's callgrind: the yardstick
 of the hot paths, exact where wall time on a loaded machine is not.
 
-    callgrind.py --build DIR [-n N] [--tx] [--only sqlite|pg]
+    callgrind.py --build DIR [-n N] [--tx] [--only sqlite|pg|mariadb]
 
 Each C implementation runs the workload once under callgrind with
 --dump-before=bench_now: every phase reads the clock exactly twice (at
 its start and its end, see common.h), so the profile part that ends at
 the phase's second clock read holds the phase and nothing else.  The
-count is the client's: on PostgreSQL the server's work is not in it.
-Count phases are per query, the others per row.  PostgreSQL runs when
-SCHEMAC_TEST_URL names a server (tests/scripts/with-pg.sh); --tx runs the
-transaction variant of the workload (run.py --tx).
+count is the client's: on PostgreSQL and MariaDB the server's work is
+not in it.  Count phases are per query, the others per row.  PostgreSQL
+runs when SCHEMAC_TEST_URL names a server (tests/scripts/with-pg.sh),
+MariaDB when SCHEMAC_BENCH_MARIADB_URL does (with-mariadb.sh, as
+callgrind.sh runs it); --tx runs the transaction variant of the workload
+(run.py --tx).
 """
 import argparse
 import glob
@@ -75,6 +77,9 @@ def measure(cmd):
 
 
 def bench_db(kind, title, args):
+    if kind == 'pg':  # run.py's databases take the server from here
+        os.environ.setdefault('SCHEMAC_BENCH_PG_URL',
+                              os.environ.get('SCHEMAC_TEST_URL', ''))
     with tempfile.TemporaryDirectory(prefix='schemac-bench.') as tmp:
         db = bench.Database(kind, args.build, tmp)
         mode = 'runtx' if args.tx else 'run'
@@ -100,20 +105,25 @@ def main():
     ap.add_argument('--build', required=True)
     ap.add_argument('-n', type=int, default=2000)
     ap.add_argument('--tx', action='store_true')
-    ap.add_argument('--only', choices=['sqlite', 'pg'])
+    ap.add_argument('--only', choices=['sqlite', 'pg', 'mariadb'])
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
     if shutil.which('valgrind') is None:
         sys.exit('callgrind.py: valgrind is not installed')
-    if args.only != 'pg':
+    if args.only in (None, 'sqlite'):
         bench_db('sqlite', 'SQLite', args)
-    if args.only != 'sqlite':
+    if args.only in (None, 'pg'):
         if os.environ.get('SCHEMAC_TEST_URL'):
             # run.py's databases take the server's URL under this name
             os.environ['SCHEMAC_BENCH_PG_URL'] = os.environ['SCHEMAC_TEST_URL']
             bench_db('pg', 'PostgreSQL', args)
         else:
             print('\nPostgreSQL: not run (no server: see with-pg.sh)')
+    if args.only in (None, 'mariadb'):
+        if os.environ.get('SCHEMAC_BENCH_MARIADB_URL'):
+            bench_db('mariadb', 'MariaDB', args)
+        elif args.only == 'mariadb':
+            print('\nMariaDB: not run (no server: see with-mariadb.sh)')
 
 
 if __name__ == '__main__':

@@ -13,6 +13,7 @@ in a fresh process per implementation and size, over N and 10 N users,
 to show its peak memory.
 
     run.py --build DIR [-n N] [--reps R] [--sa-reps R] [--no-sa] [--tx]
+           [--only sqlite|pg|mariadb]
 
 --tx also runs the C implementations' transaction variant (mode runtx:
 every phase inside one transaction, as an ORM session runs it, where the
@@ -274,6 +275,7 @@ def main():
     ap.add_argument('--no-sa', action='store_true')
     ap.add_argument('--tx', action='store_true',
                     help='also the variant with every phase in a transaction')
+    ap.add_argument('--only', choices=['sqlite', 'pg', 'mariadb'])
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
     impls = ['gen', 'hand']
@@ -283,14 +285,19 @@ def main():
     print('machine: ' + machine())
     print('SQLAlchemy: ' + (version or 'not run (python3-sqlalchemy '
                                        'missing or --no-sa)'))
-    bench_db('sqlite', 'SQLite (file in a temporary directory, WAL)',
-             args, impls)
-    if os.environ.get('SCHEMAC_BENCH_PG_URL'):
+    if args.only in (None, 'sqlite'):
+        bench_db('sqlite', 'SQLite (file in a temporary directory, WAL)',
+                 args, impls)
+    if args.only not in (None, 'pg'):
+        pass
+    elif os.environ.get('SCHEMAC_BENCH_PG_URL'):
         bench_db('pg', 'PostgreSQL (private server on loopback)',
                  args, impls)
     else:
         print('\nPostgreSQL: not run (no server: see with-pg.sh)')
-    if os.environ.get('SCHEMAC_BENCH_MARIADB_URL'):
+    if args.only not in (None, 'mariadb'):
+        pass
+    elif os.environ.get('SCHEMAC_BENCH_MARIADB_URL'):
         sa = [i for i in impls if i != 'sa' or mysqldb_available()]
         bench_db('mariadb', 'MariaDB (private server on loopback)',
                  args, sa)

@@ -30,6 +30,11 @@ struct sc__buf; /* internal.h */
 /* What step() returns besides an error code. */
 #define SC__ROW  100 /* a row is ready to read */
 #define SC__DONE 101 /* the statement has finished */
+/* What pipeline_result() returns when the backend ran a part of the
+ * batch in a form whose outcomes it cannot tell row by row (array
+ * binding), and that part failed: the core rolls back what the batch
+ * did and runs it again one statement at a time. */
+#define SC__REDO 102
 
 /* The storage class of a value, as bound or as read. */
 typedef enum sc_value_kind {
@@ -58,6 +63,11 @@ typedef struct sc_value {
     double f;
     const void *p;
     size_t len;
+    /* Text known to be a C string: p[len] is a NUL and no NUL comes
+     * before it, so that a backend may say so instead of copying it.
+     * For binding only: column() leaves it as it was, and a value made
+     * for binding starts zeroed (or from sc__field_value()). */
+    bool cstr;
 } sc_value;
 
 /*
@@ -195,11 +205,12 @@ typedef struct sc_backend {
      * bound now (they may change at once); pipeline_sync() sends the batch
      * and marks its end; pipeline_result() then reads the outcome of each
      * queued execution in order, like a first step(): SC__ROW (a RETURNING
-     * row, read with column()), SC__DONE, or an error, after which the
-     * executions queued later are not run.  pipeline_flush() sends what
-     * is queued without ending the batch and asks for the outcomes so
-     * far, so that pipeline_result() can read them while more is queued
-     * (the core sends a big batch in chunks this way, in bounded memory).
+     * row, read with column()), SC__DONE, SC__REDO, or an error, after
+     * which the executions queued later are not run.  pipeline_flush()
+     * sends what is queued without ending the batch and asks for the
+     * outcomes so far, so that pipeline_result() can read them while
+     * more is queued (the core sends a big batch in chunks this way, in
+     * bounded memory).
      * pipeline_end() reads what is left and ends the batch; it is called
      * after any failure too.
      */
@@ -226,6 +237,33 @@ typedef struct sc_backend {
  */
 int sc__backend_find(const char *url, const sc_backend **be, char *msg,
                      size_t size);
+
+/*
+ * The shared library loads the backends other than SQLite's from
+ * plugins (schemac-postgresql.so, loader.c).  A plugin exports one
+ * function, named SC__PLUGIN_ENTRY, that returns its sc__plugin: what it
+ * was built for, which the loader compares with itself before it uses
+ * the backend, since a plugin calls the library's sc__ functions, which
+ * no release keeps stable.
+ */
+typedef struct sc__plugin {
+    int abi;                   /* the number of libschemac.so.N */
+    const char *version;       /* SC_VERSION */
+    size_t backend_size;       /* sizeof (sc_backend) */
+    const sc_backend *backend;
+} sc__plugin;
+
+#define SC__PLUGIN_ENTRY "sc__plugin_entry"
+typedef const sc__plugin *sc__plugin_entry_fn(void);
+
+/*
+ * Finds and loads plugin file (a name, "schemac-postgresql.so") once per
+ * process, and sets *be to its backend for dialect.  Returns SC_OK, or
+ * SC_CANTOPEN with a message in msg naming the file and why it did not
+ * load.  Only in the shared library (loader.c).
+ */
+int sc__plugin_load(const char *file, sc_dialect dialect,
+                    const sc_backend **be, char *msg, size_t size);
 
 extern const sc_backend sc__sqlite_backend;
 extern const sc_backend sc__postgres_backend;

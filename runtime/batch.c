@@ -125,7 +125,7 @@ static int collect_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
         rc = b->op == OP_INSERT
                  ? collect_row(db, t, e, row, b->now, t0)
                  : collect_change(db, t, e, b->op, row, b->mask, t0);
-        if (rc != SC_OK)
+        if (rc != SC_OK && rc != SC__REDO)
             sc__prefix_row(db, *done);
     }
     return rc;
@@ -181,7 +181,7 @@ static int row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
         return rc;
     level = db->depth;
     if (db->be->pipeline_begin != NULL)
-        rc = run_batch(db, t, e, &(batch_op){OP_INSERT, 0, sc_now_us()},
+        rc = run_batch(db, t, e, &(batch_op){OP_INSERT, 0, sc__batch_now(t)},
                        rows, n);
     else
         rc = insert_each(db, t, e, rows, n);
@@ -258,6 +258,8 @@ static int collect_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     double t1;
     size_t k;
 
+    if (rc == SC__REDO)
+        return rc;
     if (db->trace_fn != NULL || rc != SC__DONE)
         change_values(db, t, op, row, mask, &k);
     if (db->trace_fn != NULL) {
@@ -294,6 +296,19 @@ static int change_many(sc_db *db, const sc_table_desc *t, int op,
         rc = run_batch(db, t, e, &(batch_op){op, mask, 0}, (char *)rows, n);
     else
         rc = change_each(db, t, e, op, rows, n, mask);
+    if (rc == SC__REDO) { /* undone, then one by one to find the row */
+        sc__level_close(db, level, rc);
+        if (db->depth != level - 1)
+            return sc__set_error(db, SC_ERROR, t->name, NULL,
+                                 "a batch of %s that failed could not be "
+                                 "rolled back",
+                                 t->name);
+        rc = sc__level_open(db, true);
+        if (rc != SC_OK)
+            return rc;
+        level = db->depth;
+        rc = change_each(db, t, e, op, rows, n, mask);
+    }
     return sc__level_close(db, level, rc);
 }
 

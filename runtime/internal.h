@@ -18,8 +18,9 @@
  * query.c's on sc_close() it releases through db->texts_free, a hook
  * query.c sets.
  *
- * Nothing here is exported: the library is built with hidden visibility
- * and these names carry no SC_API.
+ * Nothing here is part of the API: these names carry no SC_API.  The
+ * shared library exports them under the version SCHEMAC_PRIVATE
+ * (libschemac.map) for its backend plugins alone (loader.c).
  */
 #ifndef SC_INTERNAL_H
 #define SC_INTERNAL_H
@@ -28,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "backend.h"
 #include "dialect.h"
@@ -136,6 +138,10 @@ typedef struct sc__queue {
     sc__buf key;         /* the key of the write being queued, as text */
 } sc__queue;
 
+/* The operations (OP_INSERT to OP_DELETE) whose last statement the
+ * cache keeps at hand (stmt.c). */
+#define SC__NRECENT 4
+
 struct sc_db {
     const sc_backend *be;
     void *conn;          /* NULL when sc_open() failed */
@@ -152,6 +158,8 @@ struct sc_db {
     size_t cache_size;
     size_t cache_used;
     size_t cache_masked; /* entries of sc_row_update_cols() among them */
+    struct stmt_entry *recent[SC__NRECENT]; /* by operation: the entry
+                                    found last, asked before the hash */
     struct sc__text_cache *texts; /* query statements by text (query.c) */
     size_t texts_max;    /* bound of texts (sc_open_opts.stmt_cache) */
     void (*texts_free)(sc_db *db); /* set by query.c with texts, so that
@@ -362,18 +370,71 @@ void sc__prefix_row(sc_db *db, size_t i);
 /* Defined in value.c. */
 bool sc__too_many_digits(int64_t i, unsigned p);
 bool sc__value_unfit(const sc_value *v);
-sc_value_kind sc__kind_of(sc_type type);
+/* The storage class a value of type is bound and read as.  Inline: it
+ * runs for every column read. */
+static inline sc_value_kind sc__kind_of(sc_type type)
+{
+    switch (type) {
+    case SC_TYPE_FLOAT32:
+    case SC_TYPE_FLOAT64:
+        return SC_VAL_FLOAT;
+    case SC_TYPE_DECIMAL:
+    case SC_TYPE_TEXT:
+    case SC_TYPE_JSON:
+    case SC_TYPE_ENUM:
+        return SC_VAL_TEXT;
+    case SC_TYPE_BYTES:
+    case SC_TYPE_UUID:
+        return SC_VAL_BLOB;
+    default:
+        return SC_VAL_INT;
+    }
+}
 char *sc__field_w(const sc_column_desc *c, void *row);
 void sc__set_has(const sc_column_desc *c, void *row, bool has);
 int64_t sc__days_of_us(int64_t us);
 int sc__default_value(sc_db *db, const sc_table_desc *t,
                       const sc_column_desc *c, int64_t *now, sc_value *v);
+int64_t sc__batch_now(const sc_table_desc *t);
 void sc__set_int_field(const sc_column_desc *c, void *row, int64_t i);
 void sc__write_default(const sc_column_desc *c, void *row,
                        const sc_value *v);
-bool sc__takes_default(const sc_column_desc *c, const void *row);
-bool sc__store_plain(const sc_column_desc *c, const sc_value *v,
-                     const sc_arena *a, void *row);
+bool sc__holds_value(const sc_column_desc *c, const void *row);
+/* Whether column c of row takes its default on insert.  Inline: asked of
+ * every column of every insert, most of which have no default. */
+static inline bool sc__takes_default(const sc_column_desc *c,
+                                     const void *row)
+{
+    return (c->dflt.kind == SC_DEFAULT_VALUE ||
+            c->dflt.kind == SC_DEFAULT_NOW) &&
+           !sc__holds_value(c, row);
+}
+/* Stores v when it needs no range check and no copy: a 64-bit integer,
+ * or text left in the statement's memory (a NULL).  Streaming reads every
+ * value, so the common ones take this short way, inline. */
+static inline bool sc__store_plain(const sc_column_desc *c,
+                                   const sc_value *v, const sc_arena *a,
+                                   void *row)
+{
+    switch (c->type) {
+    case SC_TYPE_INT64:
+    case SC_TYPE_NUMERIC:
+    case SC_TYPE_TIMESTAMP:
+        if (v->kind != SC_VAL_INT)
+            return false;
+        memcpy((char *)row + c->offset, &v->i, sizeof v->i);
+        return true;
+    case SC_TYPE_TEXT:
+    case SC_TYPE_JSON:
+    case SC_TYPE_DECIMAL:
+        if (a != NULL || v->kind != SC_VAL_TEXT)
+            return false;
+        memcpy((char *)row + c->offset, &v->p, sizeof v->p);
+        return true;
+    default:
+        return false;
+    }
+}
 int sc__store_value(sc_db *db, const sc_table_desc *t,
                     const sc_column_desc *c, const sc_value *v,
                     sc_arena *a, void *row);
@@ -390,7 +451,7 @@ int sc__bind_pk(sc_db *db, const sc_table_desc *t, const void *key,
                 void *stmt, size_t *k);
 
 /* Defined in stmt.c. */
-stmt_entry *sc__cache_find(const sc_db *db, const void *key, int op,
+stmt_entry *sc__cache_find(sc_db *db, const void *key, int op,
                            uint64_t mask);
 stmt_entry *sc__cache_place(sc_db *db, const stmt_entry *e);
 void sc__entry_free(sc_db *db, stmt_entry *e);

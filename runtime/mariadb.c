@@ -16,11 +16,15 @@
  *
  * A result that is read to its end in one go is stored on the client at
  * the first step, so that the connection is free for other statements
- * while its rows are read.  A streamed statement (sc_query_each()) runs
- * through a read-only server-side cursor instead, FETCH_ROWS rows at a
- * time: constant memory for a result of any size, and the connection
- * free between two batches (the server keeps the cursor's rows in a
- * temporary table of its own until the stream ends).
+ * while its rows are read.  A streamed statement (sc_query_each()) is
+ * read unbuffered instead, each row as it arrives: constant memory for a
+ * result of any size, and no copy of it kept on the server.  The
+ * connection then belongs to the stream until its last row, so the
+ * first other statement that runs on it while the stream is open (a row
+ * function's) first reads the rest of the stream's rows into a temporary
+ * file (quiet(), spill()), and the stream goes on from there: memory
+ * stays flat either way, and a row function that runs no statement
+ * costs nothing more than the unbuffered read.
  *
  * No message this file builds repeats a password: URLs are quoted with
  * the password replaced, and the server's messages are scrubbed of it.
@@ -45,9 +49,6 @@
 /* MariaDB's number of the binary character set: a field of it holds
  * bytes (BINARY, VARBINARY, BLOB), any other holds text. */
 #define BINARY_CHARSET 63
-
-/* Rows of a stream's cursor per round trip, as postgres.c fetches. */
-#define FETCH_ROWS 512
 
 /* The room a text or blob column's buffer starts with; a longer value
  * grows it, and the column is fetched again. */
@@ -96,10 +97,21 @@ typedef struct my_conn {
     /* innodb_autoinc_lock_mode: 2 gives a multi-row INSERT keys that
      * need not follow each other; -1 not read yet */
     int autoinc_mode;
-    unsigned long fetch_rows; /* rows per round trip of a stream */
+    /* The stream whose rows still arrive unbuffered, or NULL */
+    struct my_stmt *stream;
+    bool text;               /* prepare=off: the text protocol only */
 } my_conn;
 
 static void pipe_free(struct my_pipe *p);
+static void my_reset(void *stmt);
+struct my_stmt;
+static int text_prepare(struct my_stmt *s, const char *sql);
+static int text_execute(struct my_stmt *s, const MYSQL_BIND *params);
+static int text_fetch(struct my_stmt *s);
+static bool want_column(struct my_stmt *s, int i, const sc_column_desc *c);
+static void drop_held(struct my_stmt *s);
+static bool my_column_fits(void *stmt, int i, const sc_column_desc *c,
+                           char *found, size_t size);
 
 /* The storage of one parameter's wire form. */
 typedef struct my_param {
@@ -152,7 +164,6 @@ typedef struct my_stmt {
     my_col *cols;
     bool executed;           /* since the last reset */
     bool has_result;         /* the execution gave a result set */
-    bool cursor;             /* the cursor attribute is set */
     bool rebind;             /* a column buffer moved: bind again */
     /* The table an INSERT, UPDATE or DELETE writes, for the columns of
      * a duplicate key; "" for other statements */
@@ -161,6 +172,22 @@ typedef struct my_stmt {
      * VALUES list, and that list, for a batch's multi-row form; NULL for
      * other statements */
     char *insert_head, *insert_row;
+    /* An UPDATE or DELETE, whose batch runs with array binding */
+    bool bulk;
+    /* A stream's rows kept in a temporary file when another statement
+     * needed the connection, and the buffers of the row being read
+     * then, which stay valid until the next step */
+    FILE *spill;
+    char **held;
+    /* prepare=off: the text, where each '?' of it is, the result, and
+     * the descriptor columns to check the result's columns against at
+     * the first execution (column_fits() comes before one) */
+    char *sql;
+    size_t *marks;
+    MYSQL_RES *res;
+    const sc_column_desc **want;
+    unsigned nwant;
+    bool checked;
     /* The multi-row forms prepared so far, by their number of rows */
     struct {
         unsigned rows;
@@ -516,6 +543,21 @@ static int nomem(my_conn *c)
     return SC_NOMEM;
 }
 
+static int spill(my_stmt *s);
+
+/* Frees the connection for another statement: the rows of an open
+ * stream still to arrive are read into a temporary file, where the
+ * stream reads them on (spill()).  Connector/C would otherwise read them
+ * as the other statement's answer, or throw them away. */
+static int quiet(my_conn *c)
+{
+    my_stmt *s = c->stream;
+
+    if (s == NULL)
+        return SC_OK;
+    return spill(s);
+}
+
 /* ---------------------------------------------------------------------
  * URLs:
  *   mariadb://[user[:password]@][host][:port][/database][?key=value&...]
@@ -855,8 +897,7 @@ static int my_open(const char *url, const sc__conn_opts *opts, void **conn,
                         err);
         goto cleanup;
     }
-    c->fetch_rows = opts->fetch_size > 0 ? (unsigned long)opts->fetch_size
-                                         : FETCH_ROWS;
+    c->text = opts->unnamed;
     if (mysql_real_query(c->my, SESSION_SQL, strlen(SESSION_SQL)) != 0 ||
         (opts->busy_timeout_ms >= 0 &&
          set_lock_wait(c, opts->busy_timeout_ms) != 0)) {
@@ -879,8 +920,10 @@ static int my_exec(void *conn, const char *sql)
     my_conn *c = conn;
     MYSQL_RES *res;
     my_ulonglong n;
-    int more;
+    int more, rc = quiet(c);
 
+    if (rc != SC_OK)
+        return rc;
     if (mysql_real_query(c->my, sql, strlen(sql)) != 0)
         return conn_error(c);
     do {
@@ -1042,6 +1085,10 @@ static void stmt_free(my_stmt *s)
 {
     unsigned i;
 
+    if (s->c->stream == s)
+        my_reset(s);
+    else
+        quiet(s->c);
     for (i = 0; i < sizeof s->multi / sizeof s->multi[0]; i++) {
         if (s->multi[i].st != NULL)
             mysql_stmt_close(s->multi[i].st);
@@ -1050,6 +1097,15 @@ static void stmt_free(my_stmt *s)
     sc__free(s->insert_row);
     if (s->st != NULL)
         mysql_stmt_close(s->st);
+    if (s->res != NULL)
+        mysql_free_result(s->res);
+    if (s->spill != NULL)
+        fclose(s->spill);
+    drop_held(s);
+    sc__free(s->held);
+    sc__free(s->sql);
+    sc__free(s->marks);
+    sc__free(s->want);
     for (i = 0; s->cols != NULL && i < s->nfields; i++)
         sc__free(s->cols[i].buf);
     sc__free(s->cols);
@@ -1092,7 +1148,18 @@ static int my_prepare(void *conn, const char *sql, bool persistent,
     *stmt = NULL;
     if (s == NULL)
         return nomem(c);
+    if ((rc = quiet(c)) != SC_OK) {
+        sc__free(s);
+        return rc;
+    }
     s->c = c;
+    if (c->text) {
+        rc = text_prepare(s, sql);
+        if (rc != SC_OK)
+            goto cleanup;
+        *stmt = s;
+        return SC_OK;
+    }
     s->st = mysql_stmt_init(c->my);
     if (s->st == NULL) {
         rc = c->lost ? record(c, CR_SERVER_LOST, "mysql_stmt_init")
@@ -1100,6 +1167,7 @@ static int my_prepare(void *conn, const char *sql, bool persistent,
         goto cleanup;
     }
     written_table(sql, s->table, sizeof s->table);
+    s->bulk = s->table[0] != '\0' && strncmp(sql, "INSERT", 6) != 0;
     if (!split_insert(s, sql)) {
         rc = nomem(c);
         goto cleanup;
@@ -1133,12 +1201,22 @@ static void my_reset(void *stmt)
 
     if (!s->executed)
         return;
-    /* an open cursor is closed on the server; a stored result is only
-     * freed, with no round trip */
-    if (s->cursor && s->has_result)
-        mysql_stmt_reset(s->st);
+    /* the rest of a stream's rows are read and dropped; a stored result
+     * is only freed.  Freeing one while another stream's rows arrive
+     * would read those. */
+    if (s->c->stream == s)
+        s->c->stream = NULL;
     else
+        quiet(s->c);
+    if (s->st != NULL)
         mysql_stmt_free_result(s->st);
+    if (s->res != NULL)
+        mysql_free_result(s->res);
+    s->res = NULL;
+    if (s->spill != NULL)
+        fclose(s->spill);
+    s->spill = NULL;
+    drop_held(s);
     s->executed = false;
     s->has_result = false;
 }
@@ -1151,7 +1229,10 @@ static void my_finalize(void *stmt)
 
 static int my_column_count(void *stmt)
 {
-    return (int)mysql_stmt_field_count(((my_stmt *)stmt)->st);
+    my_stmt *s = stmt;
+
+    return s->st != NULL ? (int)mysql_stmt_field_count(s->st)
+                         : (int)s->nfields;
 }
 
 /* ---------------------------------------------------------------------
@@ -1377,7 +1458,8 @@ static int refetch(my_stmt *s)
     return SC_OK;
 }
 
-static int fetch(my_stmt *s)
+/* The next row from the wire into the columns' storage. */
+static int wire_fetch(my_stmt *s)
 {
     unsigned i;
     int rc;
@@ -1388,10 +1470,11 @@ static int fetch(my_stmt *s)
         s->rebind = false;
     }
     rc = mysql_stmt_fetch(s->st);
-    if (rc == MYSQL_NO_DATA)
-        return SC__DONE;
-    if (rc == 1)
-        return stmt_error(s);
+    if (rc == MYSQL_NO_DATA || rc == 1) {
+        if (s->c->stream == s)
+            s->c->stream = NULL;
+        return rc == 1 ? stmt_error(s) : SC__DONE;
+    }
     if (rc == MYSQL_DATA_TRUNCATED && (rc = refetch(s)) != SC_OK)
         return rc;
     for (i = 0; i < s->nfields; i++)
@@ -1400,24 +1483,188 @@ static int fetch(my_stmt *s)
     return SC__ROW;
 }
 
-/* Executes s, its rows stored on the client or, for a stream, left in a
- * read-only cursor on the server; then its first row. */
+/* Frees the buffers of the row that was current when the stream went to
+ * its file. */
+static void drop_held(my_stmt *s)
+{
+    unsigned i;
+
+    for (i = 0; s->held != NULL && i < s->nfields; i++) {
+        sc__free(s->held[i]);
+        s->held[i] = NULL;
+    }
+}
+
+/* Writes the current row to f: per column a null flag, then the value
+ * in its storage form (bytes with their length first). */
+static bool spill_row(my_stmt *s, FILE *f)
+{
+    const my_col *col;
+    unsigned i;
+    bool ok = true;
+
+    for (i = 0; ok && i < s->nfields; i++) {
+        col = &s->cols[i];
+        ok = fwrite(&col->is_null, sizeof col->is_null, 1, f) == 1;
+        if (!ok || col->is_null)
+            continue;
+        switch (col->cls) {
+        case CLASS_INT:
+        case CLASS_FLOAT:
+        case CLASS_DOUBLE:
+            ok = fwrite(&col->num, sizeof col->num, 1, f) == 1;
+            break;
+        case CLASS_TIME:
+            ok = fwrite(&col->tm, sizeof col->tm, 1, f) == 1;
+            break;
+        case CLASS_BYTES:
+            ok = fwrite(&col->length, sizeof col->length, 1, f) == 1 &&
+                 (col->length == 0 ||
+                  fwrite(col->buf, col->length, 1, f) == 1);
+            break;
+        }
+    }
+    return ok;
+}
+
+/* Reads the next row of the stream's file into the columns' storage. */
+static int unspill_row(my_stmt *s)
+{
+    FILE *f = s->spill;
+    my_col *col;
+    unsigned i;
+    int ch = getc(f);
+
+    drop_held(s);
+    if (ch == EOF)
+        return SC__DONE;
+    ungetc(ch, f);
+    for (i = 0; i < s->nfields; i++) {
+        col = &s->cols[i];
+        if (fread(&col->is_null, sizeof col->is_null, 1, f) != 1)
+            goto broken;
+        if (col->is_null)
+            continue;
+        switch (col->cls) {
+        case CLASS_INT:
+        case CLASS_FLOAT:
+        case CLASS_DOUBLE:
+            if (fread(&col->num, sizeof col->num, 1, f) != 1)
+                goto broken;
+            break;
+        case CLASS_TIME:
+            if (fread(&col->tm, sizeof col->tm, 1, f) != 1)
+                goto broken;
+            break;
+        case CLASS_BYTES:
+            if (fread(&col->length, sizeof col->length, 1, f) != 1)
+                goto broken;
+            if (col->cap < (size_t)col->length + 1) {
+                char *p = sc__realloc(col->buf, (size_t)col->length + 1);
+
+                if (p == NULL)
+                    return nomem(s->c);
+                col->buf = p;
+                col->cap = (size_t)col->length + 1;
+                s->rebind = true;
+            }
+            if (col->length > 0 &&
+                fread(col->buf, col->length, 1, f) != 1)
+                goto broken;
+            col->buf[col->length] = '\0';
+            break;
+        }
+    }
+    return SC__ROW;
+broken:
+    set_error(s->c, SC_ERROR, SC_ERROR,
+              "the rest of a stream could not be read back from its "
+              "temporary file");
+    return SC_ERROR;
+}
+
+/*
+ * Reads the rest of stream s from the wire into a temporary file, so
+ * that the connection is free, in constant memory.  The row being read
+ * keeps its buffers (the caller may still point at its text) until the
+ * next step; the rest is read into new ones.
+ */
+static int spill(my_stmt *s)
+{
+    FILE *f;
+    unsigned i;
+    int rc;
+
+    s->c->stream = NULL;
+    if (s->held == NULL &&
+        (s->held = sc__zalloc(s->nfields, sizeof *s->held)) == NULL)
+        return nomem(s->c);
+    f = tmpfile();
+    if (f == NULL) {
+        set_error(s->c, SC_ERROR, SC_ERROR,
+                  "no temporary file for the rest of a stream");
+        mysql_stmt_free_result(s->st);
+        return SC_ERROR;
+    }
+    for (i = 0; i < s->nfields; i++) {
+        my_col *col = &s->cols[i];
+
+        if (col->cls != CLASS_BYTES)
+            continue;
+        s->held[i] = col->buf;
+        col->buf = sc__malloc(TEXT_START);
+        if (col->buf == NULL) {
+            col->buf = s->held[i];
+            s->held[i] = NULL;
+            fclose(f);
+            mysql_stmt_free_result(s->st);
+            return nomem(s->c);
+        }
+        col->cap = TEXT_START;
+        bind_column(s, i);
+        s->rebind = true;
+    }
+    while ((rc = wire_fetch(s)) == SC__ROW) {
+        if (!spill_row(s, f)) {
+            set_error(s->c, SC_ERROR, SC_ERROR,
+                      "the rest of a stream could not be written to its "
+                      "temporary file");
+            rc = SC_ERROR;
+            break;
+        }
+    }
+    if (rc != SC__DONE) {
+        fclose(f);
+        mysql_stmt_free_result(s->st);
+        return rc;
+    }
+    rewind(f);
+    s->spill = f;
+    return SC_OK;
+}
+
+static int fetch(my_stmt *s)
+{
+    if (s->st == NULL)
+        return text_fetch(s);
+    if (s->spill != NULL)
+        return unspill_row(s);
+    return wire_fetch(s);
+}
+
+/* Executes s, its rows stored on the client or, for a stream, read as
+ * they arrive; then its first row. */
 static int execute(my_stmt *s, bool stream)
 {
-    unsigned long type = stream ? CURSOR_TYPE_READ_ONLY
-                                : CURSOR_TYPE_NO_CURSOR;
-    unsigned long rows = s->c->fetch_rows;
     my_ulonglong n;
+    int rc;
 
     if (s->executed)
         my_reset(s);
-    if (s->cursor != stream) {
-        if (mysql_stmt_attr_set(s->st, STMT_ATTR_CURSOR_TYPE, &type) ||
-            (stream &&
-             mysql_stmt_attr_set(s->st, STMT_ATTR_PREFETCH_ROWS, &rows)))
-            return stmt_error(s);
-        s->cursor = stream;
-    }
+    if ((rc = quiet(s->c)) != SC_OK)
+        return rc;
+    if (s->st == NULL)
+        return text_execute(s, s->params);
     if (s->nparams > 0 && mysql_stmt_bind_param(s->st, s->params) != 0)
         return stmt_error(s);
     if (mysql_stmt_execute(s->st) != 0)
@@ -1437,8 +1684,323 @@ static int execute(my_stmt *s, bool stream)
     }
     if (!stream && mysql_stmt_store_result(s->st) != 0)
         return stmt_error(s);
+    if (stream)
+        s->c->stream = s;
     s->rebind = true;
     return fetch(s);
+}
+
+/* ---------------------------------------------------------------------
+ * prepare=off: no statement prepared on the server.  A statement keeps
+ * its text and where its placeholders are; each execution writes the
+ * values bound (as for the binary protocol, in my_bind()) into the text
+ * as literals and sends it with mysql_real_query(): integers as they
+ * are, floats as DOUBLE literals of 17 digits (a float32 exactly, as the
+ * double it widens to), a numeric's decimal text as a DECIMAL literal,
+ * dates and timestamps as DATE'...' and TIMESTAMP'...' with their
+ * microseconds, text escaped by mysql_real_escape_string() (the
+ * connection's utf8mb4; backslashes escape, as the session has them),
+ * bytes as X'..' hex.  Results come as text and are read into the same
+ * column storage as the binary protocol's, each value parsed from the
+ * server's exact form (a double in its shortest form that reads back
+ * the same; a float32 column is read as a DOUBLE, see my_put_read()).
+ * A stream's rows are stored on the client at its execution.
+ * ------------------------------------------------------------------- */
+
+/* Finds the '?' placeholders of sql outside quotes. */
+static int text_prepare(my_stmt *s, const char *sql)
+{
+    size_t n = strlen(sql), i, k = 0;
+    char q = 0;
+
+    written_table(sql, s->table, sizeof s->table);
+    s->sql = dup_n(sql, n);
+    s->marks = sc__zalloc(n + 1, sizeof *s->marks);
+    if (s->sql == NULL || s->marks == NULL)
+        return nomem(s->c);
+    for (i = 0; i < n; i++) {
+        if (q != 0) {
+            if (sql[i] == '\\' && q == '\'' && i + 1 < n)
+                i++;
+            else if (sql[i] == q)
+                q = 0; /* a doubled quote closes and opens again */
+        } else if (sql[i] == '\'' || sql[i] == '"' || sql[i] == '`') {
+            q = sql[i];
+        } else if (sql[i] == '?') {
+            s->marks[k++] = i;
+        }
+    }
+    s->nparams = (unsigned)k;
+    s->params = sc__zalloc(k, sizeof *s->params);
+    s->pdata = sc__zalloc(k, sizeof *s->pdata);
+    if (s->params == NULL || s->pdata == NULL)
+        return nomem(s->c);
+    for (i = 0; i < k; i++)
+        s->params[i].buffer_type = MYSQL_TYPE_NULL;
+    return SC_OK;
+}
+
+/* Whether t (n bytes) is a plain decimal number: [-]digits[.digits]. */
+static bool plain_number(const char *t, size_t n)
+{
+    size_t i = t[0] == '-', digits = 0, points = 0;
+
+    for (; i < n; i++) {
+        if (t[i] == '.' && points++ == 0 && digits > 0)
+            continue;
+        if (t[i] < '0' || t[i] > '9')
+            return false;
+        digits++;
+    }
+    return digits > 0 && t[n - 1] != '.';
+}
+
+/* Writes the value b holds as an SQL literal. */
+static void put_literal(my_conn *c, sc__buf *out, const MYSQL_BIND *b)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *p = b->buffer;
+    const MYSQL_TIME *t = b->buffer;
+    size_t n = b->length != NULL ? *b->length : b->buffer_length, i;
+    char *e;
+
+    switch (b->buffer_type) {
+    case MYSQL_TYPE_NULL:
+        sc__buf_puts(out, "NULL");
+        return;
+    case MYSQL_TYPE_LONGLONG:
+        sc__buf_printf(out, "%lld", *(const long long *)b->buffer);
+        return;
+    case MYSQL_TYPE_DOUBLE:
+        sc__buf_printf(out, "%.17e", *(const double *)b->buffer);
+        return;
+    case MYSQL_TYPE_FLOAT:
+        sc__buf_printf(out, "%.17e", (double)*(const float *)b->buffer);
+        return;
+    case MYSQL_TYPE_DATE:
+        sc__buf_printf(out, "DATE'%04u-%02u-%02u'", t->year, t->month,
+                       t->day);
+        return;
+    case MYSQL_TYPE_DATETIME:
+        sc__buf_printf(out, "TIMESTAMP'%04u-%02u-%02u %02u:%02u:%02u.%06lu'",
+                       t->year, t->month, t->day, t->hour, t->minute,
+                       t->second, t->second_part);
+        return;
+    case MYSQL_TYPE_BLOB:
+        sc__buf_puts(out, "X'");
+        for (i = 0; i < n; i++) {
+            char two[2] = {hex[p[i] >> 4], hex[p[i] & 15]};
+
+            sc__buf_putn(out, two, 2);
+        }
+        sc__buf_puts(out, "'");
+        return;
+    case MYSQL_TYPE_NEWDECIMAL:
+        if (n > 0 && plain_number(b->buffer, n)) {
+            sc__buf_putn(out, b->buffer, n);
+            return;
+        }
+        break; /* as a string, which the server reads as it can */
+    default:
+        break;
+    }
+    e = n < ((size_t)-1 - 1) / 2 ? sc__malloc(2 * n + 1) : NULL;
+    if (e == NULL) {
+        out->failed = true;
+        return;
+    }
+    n = mysql_real_escape_string(c->my, e, b->buffer, (unsigned long)n);
+    sc__buf_puts(out, "'");
+    sc__buf_putn(out, e, n);
+    sc__buf_puts(out, "'");
+    sc__free(e);
+}
+
+/* Remembers that result column i is to be read as column c. */
+static bool want_column(my_stmt *s, int i, const sc_column_desc *c)
+{
+    const sc_column_desc **w;
+
+    if (i < 0)
+        return false;
+    if ((unsigned)i >= s->nwant) {
+        w = sc__realloc(s->want, ((size_t)i + 1) * sizeof *w);
+        if (w == NULL)
+            return false;
+        memset(w + s->nwant, 0, ((size_t)i + 1 - s->nwant) * sizeof *w);
+        s->want = w;
+        s->nwant = (unsigned)i + 1;
+    }
+    s->want[i] = c;
+    return true;
+}
+
+/* Takes the result's columns from res at the first execution, and
+ * checks them against the columns column_fits() was asked about. */
+static int text_fields(my_stmt *s)
+{
+    unsigned n = mysql_num_fields(s->res), i;
+    MYSQL_FIELD *f = mysql_fetch_fields(s->res);
+
+    if (s->cols != NULL) {
+        if (n == s->nfields)
+            return SC_OK;
+        set_error(s->c, SC_ERROR, SC_ERROR,
+                  "the statement's result changed shape since it was "
+                  "first run");
+        return SC_ERROR;
+    }
+    s->cols = sc__zalloc(n ? n : 1, sizeof *s->cols);
+    if (s->cols == NULL)
+        return nomem(s->c);
+    s->nfields = n;
+    for (i = 0; i < n; i++) {
+        s->cols[i].type = f[i].type;
+        s->cols[i].flags = f[i].flags;
+        s->cols[i].charset = f[i].charsetnr;
+        s->cols[i].decimals = f[i].decimals;
+        s->cols[i].cls = class_of(f[i].type);
+    }
+    s->checked = true;
+    for (i = 0; i < s->nwant; i++) {
+        char found[64], msg[512];
+
+        if (s->want[i] == NULL ||
+            my_column_fits(s, (int)i, s->want[i], found, sizeof found))
+            continue;
+        snprintf(msg, sizeof msg,
+                 "%s%s%s: stored values are %s, which the descriptor does "
+                 "not read as its type",
+                 s->table, s->table[0] ? "." : "", s->want[i]->name, found);
+        set_error(s->c, SC_RANGE, SC_RANGE, msg);
+        sc__copy_n(s->c->err.column, sizeof s->c->err.column,
+                   s->want[i]->name, strlen(s->want[i]->name));
+        return SC_RANGE;
+    }
+    return SC_OK;
+}
+
+/* Executes s with the values of params written into its text; then its
+ * first row. */
+static int text_execute(my_stmt *s, const MYSQL_BIND *params)
+{
+    my_conn *c = s->c;
+    size_t at = 0;
+    my_ulonglong n;
+    sc__buf b = {0};
+    unsigned i;
+    int rc;
+
+    for (i = 0; i < s->nparams; i++) {
+        sc__buf_putn(&b, s->sql + at, s->marks[i] - at);
+        put_literal(c, &b, &params[i]);
+        at = s->marks[i] + 1;
+    }
+    sc__buf_puts(&b, s->sql + at);
+    if (b.failed) {
+        sc__buf_free(&b);
+        return nomem(c);
+    }
+    rc = mysql_real_query(c->my, b.s, b.len);
+    sc__buf_free(&b);
+    if (rc != 0) {
+        rc = conn_error(c);
+        if (c->err.extended == SC_CONSTRAINT_UNIQUE ||
+            c->err.extended == SC_CONSTRAINT_PRIMARYKEY)
+            duplicate_columns(c, s->table);
+        return rc;
+    }
+    s->executed = true;
+    n = mysql_affected_rows(c->my);
+    c->changes = n == (my_ulonglong)-1 ? 0 : (int64_t)n;
+    c->insert_id = (int64_t)mysql_insert_id(c->my);
+    if (mysql_field_count(c->my) == 0)
+        return SC__DONE;
+    s->res = mysql_store_result(c->my);
+    if (s->res == NULL)
+        return conn_error(c);
+    s->has_result = true;
+    rc = text_fields(s);
+    return rc != SC_OK ? rc : text_fetch(s);
+}
+
+/* "YYYY-MM-DD[ HH:MM:SS[.ffffff]]" into t. */
+static void text_time(const char *v, MYSQL_TIME *t)
+{
+    unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+    unsigned long us = 0;
+    const char *dot;
+    int k;
+
+    memset(t, 0, sizeof *t);
+    sscanf(v, "%u-%u-%u %u:%u:%u", &y, &mo, &d, &h, &mi, &sec);
+    dot = strchr(v, '.');
+    if (dot != NULL) {
+        for (k = 1; k <= 6; k++) {
+            us *= 10;
+            if (dot[k] >= '0' && dot[k] <= '9')
+                us += (unsigned long)(dot[k] - '0');
+            else
+                while (++k <= 6)
+                    us *= 10;
+        }
+    }
+    t->year = y;
+    t->month = mo;
+    t->day = d;
+    t->hour = h;
+    t->minute = mi;
+    t->second = sec;
+    t->second_part = us;
+}
+
+/* The next row of the result into the columns' storage. */
+static int text_fetch(my_stmt *s)
+{
+    MYSQL_ROW row = mysql_fetch_row(s->res);
+    unsigned long *len;
+    my_col *col;
+    unsigned i;
+
+    if (row == NULL)
+        return mysql_errno(s->c->my) != 0 ? conn_error(s->c) : SC__DONE;
+    len = mysql_fetch_lengths(s->res);
+    for (i = 0; i < s->nfields; i++) {
+        col = &s->cols[i];
+        col->is_null = row[i] == NULL;
+        if (col->is_null)
+            continue;
+        switch (col->cls) {
+        case CLASS_INT:
+            col->num.i = col->flags & UNSIGNED_FLAG
+                             ? (long long)strtoull(row[i], NULL, 10)
+                             : strtoll(row[i], NULL, 10);
+            break;
+        case CLASS_FLOAT:
+            col->num.f = (float)sc__float_parse(row[i], NULL);
+            break;
+        case CLASS_DOUBLE:
+            col->num.d = sc__float_parse(row[i], NULL);
+            break;
+        case CLASS_TIME:
+            text_time(row[i], &col->tm);
+            break;
+        case CLASS_BYTES:
+            if (col->cap < (size_t)len[i] + 1) {
+                char *p = sc__realloc(col->buf, (size_t)len[i] + 1);
+
+                if (p == NULL)
+                    return nomem(s->c);
+                col->buf = p;
+                col->cap = (size_t)len[i] + 1;
+            }
+            memcpy(col->buf, row[i], len[i]);
+            col->buf[len[i]] = '\0';
+            col->length = len[i];
+            break;
+        }
+    }
+    return SC__ROW;
 }
 
 /* ---------------------------------------------------------------------
@@ -1446,10 +2008,16 @@ static int execute(my_stmt *s, bool stream)
  * their values; a flush or sync runs those not run yet: consecutive
  * inserts of one statement as multi-row INSERTs of up to BATCH_ROWS rows
  * (and fewer than max_params values, in a packet well under
- * max_allowed_packet), the rest one by one.  A multi-row INSERT that
- * fails changes nothing (InnoDB undoes the statement), and its rows then
- * run one by one, so that the failure is the failing row's own, with
- * the rows before it done.  The outcomes are read in order.
+ * max_allowed_packet), consecutive updates or deletes of one statement
+ * with array binding (STMT_ATTR_ARRAY_SIZE: BATCH_ROWS executions in
+ * one message), the rest one by one.  A multi-row INSERT that fails
+ * changes nothing (InnoDB undoes the statement), and its rows then run
+ * one by one, so that the failure is the failing row's own, with the
+ * rows before it done.  An array of updates or deletes that fails, or
+ * changes fewer rows than it has (a key not found), tells neither which
+ * row nor what the rows before it did: its first row's outcome is
+ * SC__REDO, and the core runs the batch again one statement at a time.
+ * The outcomes are read in order.
  * ------------------------------------------------------------------- */
 
 #define BATCH_ROWS 256
@@ -1572,8 +2140,16 @@ static int run_single(my_queued *e)
 {
     my_stmt *s = e->s;
     my_ulonglong n;
+    int rc;
 
     my_reset(s);
+    if (s->st == NULL) {
+        rc = text_execute(s, e->params);
+        e->changes = s->c->changes;
+        e->insert_id = s->c->insert_id;
+        my_reset(s);
+        return rc == SC__ROW ? SC__DONE : rc;
+    }
     if (s->nparams > 0 && mysql_stmt_bind_param(s->st, e->params) != 0)
         return stmt_error(s);
     if (mysql_stmt_execute(s->st) != 0)
@@ -1684,6 +2260,146 @@ static int run_multi(my_pipe *p, size_t from, unsigned rows)
     return 1;
 }
 
+/* The width of a value of type t in an array of them, for the fixed
+ * types; 0 for those bound as an array of pointers (see bulk_rows()). */
+static size_t fixed_width(enum enum_field_types t)
+{
+    switch (t) {
+    case MYSQL_TYPE_LONGLONG:
+        return sizeof(long long);
+    case MYSQL_TYPE_DOUBLE:
+        return sizeof(double);
+    case MYSQL_TYPE_FLOAT:
+        return sizeof(float);
+    default:
+        return 0;
+    }
+}
+
+/* How many executions from q[from] go in one array: those of its
+ * statement whose parameters have the types of the first non-null
+ * value of each; 0 or 1 for none. */
+static unsigned bulk_rows(my_pipe *p, size_t from)
+{
+    my_stmt *s = p->q[from].s;
+    enum enum_field_types t[64];
+    unsigned i, rows = 0;
+    size_t bytes = 0;
+
+    if (!s->bulk || s->nparams == 0 || s->nparams > 64)
+        return 0;
+    for (i = 0; i < s->nparams; i++)
+        t[i] = MYSQL_TYPE_NULL;
+    for (; from + rows < p->n && rows < BATCH_ROWS &&
+           p->q[from + rows].s == s &&
+           bytes + p->q[from + rows].bytes <= BATCH_BYTES;
+         rows++) {
+        const MYSQL_BIND *b = p->q[from + rows].params;
+
+        for (i = 0; i < s->nparams; i++) {
+            if (b[i].buffer_type == MYSQL_TYPE_NULL)
+                continue;
+            if (t[i] == MYSQL_TYPE_NULL)
+                t[i] = b[i].buffer_type;
+            else if (t[i] != b[i].buffer_type)
+                return rows;
+        }
+        bytes += p->q[from + rows].bytes;
+    }
+    return rows;
+}
+
+/*
+ * Runs q[from..from+rows) as one execution of their statement with
+ * array binding, column by column: each parameter an array of its
+ * values (of long long, double or float) or of pointers to them, with
+ * their lengths and a NULL indicator.  Returns 1 when every row changed
+ * one row; -1 otherwise, with the first row's outcome SC__REDO or, when
+ * the failure was not the values' (a deadlock, a lost connection), that
+ * error.
+ */
+static int run_bulk(my_pipe *p, size_t from, unsigned rows)
+{
+    my_stmt *s = p->q[from].s;
+    unsigned np = s->nparams, i, r, none = 0;
+    size_t cells = (size_t)np * rows, w;
+    MYSQL_BIND *b = sc__zalloc(np, sizeof *b);
+    char *ind = sc__zalloc(cells, 1);
+    unsigned long *len = sc__zalloc(cells, sizeof *len);
+    void **ptr = sc__zalloc(cells, sizeof *ptr);
+    unsigned char *fixed = sc__zalloc(cells, sizeof(double));
+    unsigned size = rows;
+    my_ulonglong n = 0;
+    int rc = -1;
+
+    if (b == NULL || ind == NULL || len == NULL || ptr == NULL ||
+        fixed == NULL) {
+        p->q[from].rc = nomem(s->c);
+        goto done;
+    }
+    for (i = 0; i < np; i++) {
+        size_t at = (size_t)i * rows;
+
+        b[i].buffer_type = MYSQL_TYPE_NULL;
+        for (r = 0; r < rows; r++) {
+            const MYSQL_BIND *q = &p->q[from + r].params[i];
+
+            if (q->buffer_type != MYSQL_TYPE_NULL) {
+                b[i].buffer_type = q->buffer_type;
+                break;
+            }
+        }
+        w = fixed_width(b[i].buffer_type);
+        b[i].buffer = w > 0 ? (void *)(fixed + at * sizeof(double))
+                            : (void *)(ptr + at);
+        b[i].length = len + at;
+        b[i].u.indicator = ind + at;
+        for (r = 0; r < rows; r++) {
+            const MYSQL_BIND *q = &p->q[from + r].params[i];
+
+            if (q->buffer_type == MYSQL_TYPE_NULL) {
+                ind[at + r] = STMT_INDICATOR_NULL;
+            } else if (w > 0) {
+                memcpy(fixed + at * sizeof(double) + r * w, q->buffer, w);
+            } else {
+                ptr[at + r] = q->buffer;
+                len[at + r] = q->length != NULL ? *q->length
+                                                : q->buffer_length;
+            }
+        }
+    }
+    my_reset(s);
+    if (mysql_stmt_attr_set(s->st, STMT_ATTR_ARRAY_SIZE, &size) != 0 ||
+        mysql_stmt_bind_param(s->st, b) != 0 ||
+        mysql_stmt_execute(s->st) != 0) {
+        unsigned e = mysql_stmt_errno(s->st);
+
+        p->q[from].rc = e == ER_LOCK_DEADLOCK || is_lost(e)
+                            ? record(s->c, e, mysql_stmt_error(s->st))
+                            : SC__REDO;
+    } else {
+        n = mysql_stmt_affected_rows(s->st);
+        if (n == (my_ulonglong)rows) {
+            for (r = 0; r < rows; r++) {
+                p->q[from + r].rc = SC__DONE;
+                p->q[from + r].changes = 1;
+                p->q[from + r].insert_id = 0;
+            }
+            rc = 1;
+        } else {
+            p->q[from].rc = SC__REDO;
+        }
+    }
+    mysql_stmt_attr_set(s->st, STMT_ATTR_ARRAY_SIZE, &none);
+done:
+    sc__free(b);
+    sc__free(ind);
+    sc__free(len);
+    sc__free(ptr);
+    sc__free(fixed);
+    return rc;
+}
+
 /* How many executions from q[from] go in one multi-row INSERT: 0 or 1
  * for none. */
 static unsigned multi_rows(my_pipe *p, size_t from)
@@ -1729,11 +2445,18 @@ static int pipe_run(my_conn *c)
 
     if (p == NULL)
         return SC_MISUSE;
+    if ((rc = quiet(c)) != SC_OK)
+        return rc;
     pipe_drop_read(p);
     while (p->run < p->n) {
         if (p->run > 0 && p->q[p->run - 1].rc != SC__DONE)
             return SC_OK; /* after a failure nothing more runs */
-        rows = multi_rows(p, p->run);
+        rows = c->text ? 0 : bulk_rows(p, p->run);
+        if (rows > 1 && !c->lost) {
+            p->run += run_bulk(p, p->run, rows) > 0 ? rows : 1;
+            continue;
+        }
+        rows = c->text ? 0 : multi_rows(p, p->run);
         multi = rows > 1 && !c->lost && keys_consecutive(c)
                     ? run_multi(p, p->run, rows)
                     : 0;
@@ -2085,6 +2808,12 @@ static bool my_column_fits(void *stmt, int i, const sc_column_desc *c,
     my_stmt *s = stmt;
     const char *name;
 
+    if (s->st == NULL && !s->checked) {
+        if (want_column(s, i, c))
+            return true;
+        snprintf(found, size, "not known (out of memory)");
+        return false;
+    }
     if (i < 0 || (unsigned)i >= s->nfields) {
         snprintf(found, size, "missing from the result");
         return false;
@@ -2099,6 +2828,24 @@ static bool my_column_fits(void *stmt, int i, const sc_column_desc *c,
     return false;
 }
 
+/* A float32 column is read as the DOUBLE it widens to, exactly: the
+ * text protocol (prepare=off) writes a FLOAT's value with six digits,
+ * which need not read back as the same float. */
+static bool my_put_read(sc__buf *b, const char *qualifier,
+                        const sc_column_desc *c)
+{
+    if (c->type != SC_TYPE_FLOAT32 || sc__format(c) != SC_FMT_NATIVE)
+        return false;
+    sc__buf_puts(b, "CAST(");
+    if (qualifier != NULL) {
+        sc__buf_ident(b, qualifier);
+        sc__buf_puts(b, ".");
+    }
+    sc__buf_ident(b, c->name);
+    sc__buf_puts(b, " AS DOUBLE)");
+    return true;
+}
+
 const sc_backend sc__mariadb_backend = {
     .name = "mariadb",
     .dialect = SC_DIALECT_MARIADB,
@@ -2110,6 +2857,7 @@ const sc_backend sc__mariadb_backend = {
     .step = my_step,
     .column = my_column,
     .column_fits = my_column_fits,
+    .put_read = my_put_read,
     .reset = my_reset,
     .finalize = my_finalize,
     .column_count = my_column_count,

@@ -162,11 +162,11 @@ static void param_columns(sc_db *db, const sc__queued *q)
         if (q->op == OP_INSERT ? (int)i != t->autoinc
                                : sc__updates(t, i, q->mask))
             db->vals[k++] = (sc_value){SC_VAL_NULL, t->cols[i].type,
-                                       &t->cols[i], 0, 0, NULL, 0};
+                                       &t->cols[i], 0, 0, NULL, 0, false};
     }
     for (i = 0; q->op != OP_INSERT && i < t->npk; i++)
         db->vals[k++] = (sc_value){SC_VAL_NULL, t->cols[t->pk[i]].type,
-                                   &t->cols[t->pk[i]], 0, 0, NULL, 0};
+                                   &t->cols[t->pk[i]], 0, 0, NULL, 0, false};
     db->nbound = k;
 }
 

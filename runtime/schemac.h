@@ -176,8 +176,8 @@ typedef struct sc_open_opts {
     int busy_timeout_ms;
     /* Rows per round trip of a stream (sc_query_each()).  PostgreSQL:
      * given, the stream reads through a cursor that many rows at a time;
-     * 0: in single-row mode (see sc_query_each()).  MariaDB: 0 is 512.
-     * SQLite has no round trips. */
+     * 0: in single-row mode (see sc_query_each()).  SQLite has no
+     * round trips and MariaDB streams unbuffered: both ignore it. */
     int fetch_size;
     /* Query statements kept prepared per connection, least recently used
      * dropped first; 0: 256. */

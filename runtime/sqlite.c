@@ -14,6 +14,7 @@
  * A connection is the sqlite3 handle itself and a statement the
  * sqlite3_stmt, both passed to the core as void pointers.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -457,6 +458,22 @@ static size_t decimal_text(const char *p, size_t len, unsigned scale,
     return n - 1;
 }
 
+/*
+ * Binds text.  A C string goes with a negative length: SQLite then finds
+ * the length itself and marks the value NUL-terminated, where with any
+ * length given it marks it not terminated, and every function that
+ * needs a terminated string (length() in the check of a varchar(n))
+ * first copies the value to terminate it.  Text of a known length that
+ * is not a C string, or longer than an int, goes by its length.
+ */
+static int bind_text(sqlite3_stmt *st, int i, const sc_value *v)
+{
+    if (v->cstr && v->len <= INT_MAX)
+        return sqlite3_bind_text(st, i, v->p, -1, SQLITE_STATIC);
+    return sqlite3_bind_text64(st, i, v->p, v->len, SQLITE_STATIC,
+                               SQLITE_UTF8);
+}
+
 /* Binds decimal text in its canonical form for column v->col; SQLite
  * copies it when it differs from the value as given. */
 static int bind_decimal(sqlite3_stmt *st, int i, const sc_value *v)
@@ -465,8 +482,7 @@ static int bind_decimal(sqlite3_stmt *st, int i, const sc_value *v)
     size_t n = decimal_text(v->p, v->len, v->col->scale, buf, sizeof buf);
 
     if (n == 0 || (n == v->len && memcmp(buf, v->p, n) == 0))
-        return sqlite3_bind_text64(st, i, v->p, v->len, SQLITE_STATIC,
-                                   SQLITE_UTF8);
+        return bind_text(st, i, v);
     return sqlite3_bind_text64(st, i, buf, n, SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
@@ -493,8 +509,7 @@ static int bind_plain(sqlite3_stmt *stmt, int i, const sc_value *v,
         if (v->type == SC_TYPE_DECIMAL && v->col != NULL)
             rc = bind_decimal(stmt, i, v);
         else
-            rc = sqlite3_bind_text64(stmt, i, v->p, v->len, SQLITE_STATIC,
-                                     SQLITE_UTF8);
+            rc = bind_text(stmt, i, v);
         break;
     case SC_VAL_BLOB:
         rc = sqlite3_bind_blob64(stmt, i, v->p ? v->p : "", v->len,

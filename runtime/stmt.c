@@ -36,19 +36,43 @@ static size_t cache_slot(const sc_db *db, const void *key, int op,
     return (size_t)(h ^ (h >> 32)) & (db->cache_size - 1);
 }
 
-stmt_entry *sc__cache_find(const sc_db *db, const void *key, int op,
-                           uint64_t mask)
+/* The entry found last for op, when it is the one asked for: a program
+ * repeating one operation on one table (a loop of gets) finds its
+ * statement without hashing.  Only entries without a mask are kept, so
+ * that the eviction of masked ones leaves none stale here; a rehash,
+ * which moves every entry, forgets them all. */
+static stmt_entry *recent_entry(const sc_db *db, const void *key, int op,
+                                uint64_t mask)
 {
     stmt_entry *e;
+
+    if (mask != 0 || op < 0 || op >= SC__NRECENT)
+        return NULL;
+    e = db->recent[op];
+    return e != NULL && e->key == key ? e : NULL;
+}
+
+static void forget_recent(sc_db *db)
+{
+    memset(db->recent, 0, sizeof db->recent);
+}
+
+stmt_entry *sc__cache_find(sc_db *db, const void *key, int op,
+                           uint64_t mask)
+{
+    stmt_entry *e = recent_entry(db, key, op, mask);
     size_t i;
 
-    if (db->cache_size == 0)
-        return NULL;
+    if (e != NULL || db->cache_size == 0)
+        return e;
     i = cache_slot(db, key, op, mask);
     for (; db->cache[i].key != NULL; i = (i + 1) & (db->cache_size - 1)) {
         e = &db->cache[i];
-        if (e->key == key && e->op == op && e->mask == mask)
+        if (e->key == key && e->op == op && e->mask == mask) {
+            if (mask == 0 && op >= 0 && op < SC__NRECENT)
+                db->recent[op] = e;
             return e;
+        }
     }
     return NULL;
 }
@@ -82,6 +106,7 @@ static int cache_rehash(sc_db *db, size_t size, bool drop_masked)
         db->cache = old;
         return sc__nomem(db);
     }
+    forget_recent(db);
     db->cache_size = size;
     memset(db->cache, 0, size * sizeof *db->cache);
     for (i = 0; i < n; i++) {
@@ -124,4 +149,5 @@ void sc__cache_clear(sc_db *db)
     sc__free(db->cache);
     db->cache = NULL;
     db->cache_size = db->cache_used = db->cache_masked = 0;
+    forget_recent(db);
 }

@@ -39,18 +39,45 @@ size_t sc__utf8_sequence(const unsigned char *s, size_t n)
     return len;
 }
 
-bool sc__utf8_valid(const unsigned char *s, size_t n)
+/* The 8 bytes at s, in any alignment. */
+static uint64_t word_at(const unsigned char *s)
 {
-    uint64_t word;
-    size_t i = 0, len;
+    uint64_t w;
+
+    memcpy(&w, s, sizeof w);
+    return w;
+}
+
+/* Whether s[0..n) is ASCII.  Eight bytes at a time, two words a turn,
+ * the last word read where it ends at s[n - 1] (it may overlap the one
+ * before); below eight bytes, one pass OR-ing the bytes. */
+static bool all_ascii(const unsigned char *s, size_t n)
+{
+    uint64_t acc = 0;
+    size_t i;
+
+    if (n < 8) {
+        for (i = 0; i < n; i++)
+            acc |= s[i];
+        return (acc & 0x80) == 0;
+    }
+    for (i = 0; i + 16 <= n; i += 16)
+        acc |= word_at(s + i) | word_at(s + i + 8);
+    if (i + 8 <= n)
+        acc |= word_at(s + i);
+    return ((acc | word_at(s + n - 8)) & ASCII_MASK) == 0;
+}
+
+/* The bytes from s[i] on, the careful way: ASCII words skipped, every
+ * other sequence checked. */
+static bool valid_from(const unsigned char *s, size_t i, size_t n)
+{
+    size_t len;
 
     while (i < n) {
-        if (n - i >= 8) {
-            memcpy(&word, s + i, sizeof word);
-            if ((word & ASCII_MASK) == 0) {
-                i += 8;
-                continue;
-            }
+        if (n - i >= 8 && (word_at(s + i) & ASCII_MASK) == 0) {
+            i += 8;
+            continue;
         }
         if (s[i] < 0x80) {
             i++;
@@ -62,6 +89,11 @@ bool sc__utf8_valid(const unsigned char *s, size_t n)
         i += len;
     }
     return true;
+}
+
+bool sc__utf8_valid(const unsigned char *s, size_t n)
+{
+    return all_ascii(s, n) || valid_from(s, 0, n);
 }
 
 size_t sc__utf8_chars(const unsigned char *s, size_t n)

@@ -14,7 +14,8 @@
 /* The length of the UTF-8 sequence that starts at s[0..n) (1 for ASCII),
  * or 0 when it is not one (or n is 0). */
 size_t sc__utf8_sequence(const unsigned char *s, size_t n);
-/* Whether s[0..n) is UTF-8; ASCII goes eight bytes at a time. */
+/* Whether s[0..n) is UTF-8.  Text all ASCII, the common case, takes one
+ * pass eight bytes at a time; other text a second, careful one. */
 bool sc__utf8_valid(const unsigned char *s, size_t n);
 /* The characters of UTF-8 text s[0..n): the bytes that start one. */
 size_t sc__utf8_chars(const unsigned char *s, size_t n);

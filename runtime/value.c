@@ -141,25 +141,6 @@ int sc__check_value(sc_db *db, const sc_table_desc *t, const sc_value *v)
  * Values: between struct fields, defaults and backend values.
  * ------------------------------------------------------------------- */
 
-sc_value_kind sc__kind_of(sc_type type)
-{
-    switch (type) {
-    case SC_TYPE_FLOAT32:
-    case SC_TYPE_FLOAT64:
-        return SC_VAL_FLOAT;
-    case SC_TYPE_DECIMAL:
-    case SC_TYPE_TEXT:
-    case SC_TYPE_JSON:
-    case SC_TYPE_ENUM:
-        return SC_VAL_TEXT;
-    case SC_TYPE_BYTES:
-    case SC_TYPE_UUID:
-        return SC_VAL_BLOB;
-    default:
-        return SC_VAL_INT;
-    }
-}
-
 static const char *field(const sc_column_desc *c, const void *row)
 {
     return (const char *)row + c->offset;
@@ -177,7 +158,7 @@ void sc__set_has(const sc_column_desc *c, void *row, bool has)
 }
 
 /* Whether the column holds a value in row (see sc_row_insert()). */
-static bool holds_value(const sc_column_desc *c, const void *row)
+bool sc__holds_value(const sc_column_desc *c, const void *row)
 {
     const void *p;
     sc_bytes bytes;
@@ -213,11 +194,13 @@ static const char *enum_label(sc_db *db, const sc_table_desc *t,
     return NULL;
 }
 
+/* Text from a struct field, a default or a label: a C string. */
 static void text_value(sc_value *v, const char *s)
 {
     v->kind = s != NULL ? SC_VAL_TEXT : SC_VAL_NULL;
     v->p = s;
     v->len = s != NULL ? strlen(s) : 0;
+    v->cstr = s != NULL;
 }
 
 /* Reads an integer field of the column's width. */
@@ -258,7 +241,7 @@ int sc__field_value(sc_db *db, const sc_table_desc *t,
     memset(v, 0, sizeof *v);
     v->type = c->type;
     v->col = c;
-    if ((c->flags & SC_COL_HASFLAG) && !holds_value(c, row))
+    if ((c->flags & SC_COL_HASFLAG) && !sc__holds_value(c, row))
         return SC_OK;
     v->kind = sc__kind_of(c->type);
     switch (c->type) {
@@ -365,6 +348,19 @@ int sc__default_value(sc_db *db, const sc_table_desc *t,
     return SC_OK;
 }
 
+/* The instant a batch of inserts into t shares: the clock's when a column
+ * of t defaults to now, else NOW_UNREAD, which no column reads then. */
+int64_t sc__batch_now(const sc_table_desc *t)
+{
+    unsigned i;
+
+    for (i = 0; i < t->ncols; i++) {
+        if (t->cols[i].dflt.kind == SC_DEFAULT_NOW)
+            return sc_now_us();
+    }
+    return NOW_UNREAD;
+}
+
 /* Stores integer i in the field of column c at its width. */
 void sc__set_int_field(const sc_column_desc *c, void *row, int64_t i)
 {
@@ -429,14 +425,6 @@ void sc__write_default(const sc_column_desc *c, void *row,
         break;
     }
     sc__set_has(c, row, true);
-}
-
-/* Whether column c of row takes its default on insert. */
-bool sc__takes_default(const sc_column_desc *c, const void *row)
-{
-    return (c->dflt.kind == SC_DEFAULT_VALUE ||
-            c->dflt.kind == SC_DEFAULT_NOW) &&
-           !holds_value(c, row);
 }
 
 /* Copies n bytes into a, NUL-terminated; never NULL unless out of
@@ -524,32 +512,6 @@ static int read_bytes(sc_db *db, const sc_table_desc *t,
         memcpy(sc__field_w(c, row), &p, sizeof p);
     }
     return SC_OK;
-}
-
-/* Stores v when it needs no range check and no copy: a 64-bit integer,
- * or text left in the statement's memory (a NULL).  Streaming reads every
- * value, so the common ones take this short way. */
-bool sc__store_plain(const sc_column_desc *c, const sc_value *v,
-                     const sc_arena *a, void *row)
-{
-    switch (c->type) {
-    case SC_TYPE_INT64:
-    case SC_TYPE_NUMERIC:
-    case SC_TYPE_TIMESTAMP:
-        if (v->kind != SC_VAL_INT)
-            return false;
-        memcpy(sc__field_w(c, row), &v->i, sizeof v->i);
-        return true;
-    case SC_TYPE_TEXT:
-    case SC_TYPE_JSON:
-    case SC_TYPE_DECIMAL:
-        if (a != NULL || v->kind != SC_VAL_TEXT)
-            return false;
-        memcpy(sc__field_w(c, row), &v->p, sizeof v->p);
-        return true;
-    default:
-        return false;
-    }
 }
 
 /* Stores the value v, not NULL, of column c that sc__store_plain() left:

@@ -15,8 +15,9 @@
 # keep the temporary directory.
 set -eu
 # Meson points LD_LIBRARY_PATH at the build tree's libraries for tests
-# whose programs link them; this test is about the installed copy.
-unset LD_LIBRARY_PATH
+# whose programs link them, and SCHEMAC_BACKEND_PATH at the build tree's
+# backend plugins; this test is about the installed copy.
+unset LD_LIBRARY_PATH SCHEMAC_BACKEND_PATH
 
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/install/lib.sh
@@ -38,6 +39,8 @@ for f in "$prefix/bin/schemac" \
          "$prefix/include/schemac.h" \
          "$libdir/libschemac.so" \
          "$libdir/libschemac.a" \
+         "$libdir/schemac/1/schemac-postgresql.so" \
+         "$libdir/schemac/1/schemac-mariadb.so" \
          "$SCHEMAC_PCDIR/schemac.pc" \
          "$prefix/share/man/man1/schemac.1"; do
     [ -s "$f" ] || fail "not installed: ${f#"$prefix"/}"
@@ -108,6 +111,9 @@ for cc in $compilers; do
     *) fail "$exe loads libschemac from '$found', not from $libdir" ;;
     esac
     (cd "$tmp" && "$exe") || fail "$exe failed"
+    if ldd "$exe" | grep -E 'libpq|libmariadb'; then
+        fail "$exe, on SQLite, links a PostgreSQL or MariaDB driver"
+    fi
 
     say "$cc: hello linked against the static libschemac"
     exe=$tmp/hello-$cc-static
@@ -119,6 +125,40 @@ for cc in $compilers; do
     fi
     (cd "$tmp" && "$exe") || fail "$exe failed"
 done
+
+# probe URL: the backend probe, linked shared, must reach the driver of
+# URL, which refuses the connection (nothing listens on port 1): the
+# plugin loaded, from the directory that the install compiled in.
+say "the backend plugins load from $libdir/schemac/1"
+probe=$tmp/backend
+# shellcheck disable=SC2086
+gcc $warn $cflags -o "$probe" "$here/backend.c" -Wl,-rpath,"$libdir" $libs
+probe() {
+    _out=$("$@" refused) || fail "$*: $_out"
+    echo "    $_out"
+    case $_out in
+    *plugin*|*"cannot load"*) fail "$*: the plugin did not load" ;;
+    esac
+}
+probe "$probe" postgresql://127.0.0.1:1/none
+probe "$probe" mariadb://127.0.0.1:1/none
+out=$(SCHEMAC_BACKEND_PATH=$tmp "$probe" postgresql://127.0.0.1:1/none \
+      refused) || fail "$out"
+case $out in
+*"no schemac-postgresql.so in $tmp"*) echo "    $out" ;;
+*) fail "SCHEMAC_BACKEND_PATH=$tmp: $out" ;;
+esac
+
+# A relocated install: the whole prefix moved, the library found by
+# LD_LIBRARY_PATH, its plugins beside it (dladdr) where the install's
+# directory is gone.
+say "a moved install finds its plugins beside the library"
+moved=$tmp/moved
+mv "$prefix" "$moved"
+movedlib=$moved/${libdir#"$prefix"/}
+LD_LIBRARY_PATH=$movedlib probe "$probe" postgresql://127.0.0.1:1/none
+LD_LIBRARY_PATH=$movedlib probe "$probe" mariadb://127.0.0.1:1/none
+mv "$moved" "$prefix"
 
 if command -v g++ >/dev/null 2>&1; then
     say "g++: the generated header is usable from C++"

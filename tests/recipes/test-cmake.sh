@@ -14,8 +14,9 @@
 # schemac::schemac_static and runs without the shared library.
 set -eu
 # Meson points LD_LIBRARY_PATH at the build tree's libraries for tests
-# whose programs link them; this test is about the installed copy.
-unset LD_LIBRARY_PATH
+# whose programs link them, and SCHEMAC_BACKEND_PATH at its backend
+# plugins; this test is about the installed copy.
+unset LD_LIBRARY_PATH SCHEMAC_BACKEND_PATH
 
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/install/lib.sh

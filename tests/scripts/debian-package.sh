@@ -7,13 +7,16 @@
 # Copies the tree (the files git knows, or all but the build directories
 # when it is not a git checkout) into a temporary directory, builds the
 # packages there with dpkg-buildpackage (tests off: scripts/test.sh runs
-# them), installs schemac, libschemac1 and libschemac-dev with apt-get,
-# builds the recipe projects of tests/recipes (make, CMake, Meson)
-# against the installed packages, runs their programs, and removes the
+# them), checks the packages' dependencies (the shared library's on no
+# driver but SQLite, each backend plugin's on its driver), installs
+# schemac, libschemac1, its two plugin packages and libschemac-dev with
+# apt-get, builds the recipe projects of tests/recipes (make, CMake,
+# Meson) against the installed packages, runs their programs, opens a
+# PostgreSQL and a MariaDB URL through the plugins, and removes the
 # packages again, on success or failure.  It installs packages: run it as
 # root on a machine of its own (scripts/test.sh does under CI=true).
 set -eu
-unset LD_LIBRARY_PATH PKG_CONFIG_PATH
+unset LD_LIBRARY_PATH PKG_CONFIG_PATH SCHEMAC_BACKEND_PATH
 
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/install/lib.sh
@@ -30,7 +33,8 @@ for t in dpkg-buildpackage apt-get make cmake meson ninja; do
 done
 tmp=
 make_tmp tmp
-packages=(schemac libschemac1 libschemac-dev)
+packages=(schemac libschemac1 libschemac1-postgresql libschemac1-mariadb
+          libschemac-dev)
 
 say "copy the tree"
 tree=$tmp/schemac
@@ -60,6 +64,29 @@ for p in "${packages[@]}"; do
     [ -n "$f" ] || fail "dpkg-buildpackage made no package $p"
     debs+=("$f")
     echo "    $(basename "$f")"
+done
+
+say "the packages' dependencies"
+# depends PACKAGE: the Depends field of its .deb.
+depends() {
+    dpkg-deb -f "$(find "$tmp" -maxdepth 1 -name "${1}_*.deb")" Depends
+}
+d=$(depends libschemac1)
+echo "    libschemac1: $d"
+case $d in
+*libpq*|*libmariadb*) fail "libschemac1 depends on a driver other than SQLite's" ;;
+*libsqlite3*) ;;
+*) fail "libschemac1 does not depend on libsqlite3" ;;
+esac
+version=$(dpkg-parsechangelog -l "$tree/debian/changelog" -S Version)
+for p in postgresql:libpq5 mariadb:libmariadb3; do
+    d=$(depends "libschemac1-${p%%:*}")
+    echo "    libschemac1-${p%%:*}: $d"
+    case $d in *"${p#*:}"*) ;; *) fail "libschemac1-${p%%:*} needs ${p#*:}" ;; esac
+    case $d in
+    *"libschemac1 (= $version)"*) ;;
+    *) fail "libschemac1-${p%%:*} does not need libschemac1 (= $version)" ;;
+    esac
 done
 
 # Removes the packages on exit, after the temporary directory's removal
@@ -111,5 +138,19 @@ say "the Meson recipe"
 quietly "$tmp/meson.log" meson setup "$tmp/meson" "$recipes/meson"
 quietly "$tmp/meson-build.log" ninja -C "$tmp/meson"
 check_program "$tmp/meson/todo"
+
+say "the backend plugins"
+probe=$tmp/backend
+# shellcheck disable=SC2046 # flags are word lists
+gcc -std=c99 -Wall -Werror -o "$probe" "$src/tests/install/backend.c" \
+    $(pkg-config --cflags --libs schemac)
+for url in postgresql://127.0.0.1:1/none mariadb://127.0.0.1:1/none; do
+    # Nothing listens on port 1: the driver, loaded, refuses.
+    out=$("$probe" "$url" refused) || fail "$url: $out"
+    echo "    $out"
+    case $out in
+    *plugin*|*"cannot load"*) fail "$url: the plugin did not load" ;;
+    esac
+done
 
 say "Debian packages passed in $(($(date +%s) - start)) s"

@@ -2,7 +2,10 @@
 # The runtime library exports only names that start with sc_: the dynamic
 # symbols a shared library defines, and the external symbols the objects
 # of a static library define (everything a program linking it could
-# collide with).
+# collide with).  In a shared library with symbol versions
+# (runtime/libschemac.map) the public sc_ names are under SCHEMAC_1 and
+# the private sc__ ones, which only the backend plugins call, under
+# SCHEMAC_PRIVATE; a name under the wrong one fails too.
 #
 #     symbols.sh LIBRARY...       check each libschemac.so or .a
 #     symbols.sh --self-test      check that a stray name is caught
@@ -23,8 +26,18 @@ stray() {
                  NF == 3 && $2 ~ /^[A-Z]$/ && $3 !~ /^sc_/ { print $3 }'
         ;;
     *)
-        nm -D --defined-only "$lib" |
-            awk 'NF == 3 && $2 ~ /^[A-Z]$/ && $3 !~ /^sc_/ { print $3 }'
+        # Version definitions (SCHEMAC_1) are absolute symbols, type A.
+        nm -D --defined-only --with-symbol-versions "$lib" |
+            awk 'NF == 3 && $2 ~ /^[B-Z]$/ {
+                     name = $3; ver = ""
+                     if (split($3, p, "@+") == 2) { name = p[1]; ver = p[2] }
+                     if (name !~ /^sc_/) print name
+                     else if (ver == "") next
+                     else if (name ~ /^sc__/ && ver != "SCHEMAC_PRIVATE")
+                         print name "@" ver " (private, not SCHEMAC_PRIVATE)"
+                     else if (name !~ /^sc__/ && ver == "SCHEMAC_PRIVATE")
+                         print name "@" ver " (public, under SCHEMAC_PRIVATE)"
+                 }'
         ;;
     esac
 }
@@ -37,20 +50,24 @@ check() {
         return 1
     fi
     case $lib in
-    *.a) count=$(nm -g --defined-only "$lib" | grep -c ' [A-Z] sc_') ;;
-    *) count=$(nm -D --defined-only "$lib" | grep -c ' [A-Z] sc_') ;;
+    *.a) names=$(nm -g --defined-only "$lib") ;;
+    *) names=$(nm -D --defined-only "$lib") ;;
     esac
+    count=$(grep -c ' [B-Z] sc_' <<<"$names")
+    private=$(grep -c ' [B-Z] sc__' <<<"$names")
     bad=$(stray "$lib" | sort -u)
     if [ -n "$bad" ]; then
-        echo "symbols: $lib exports names without the sc_ prefix:" >&2
-        printf '    %s\n' $bad >&2
+        echo "symbols: $lib exports names without the sc_ prefix" \
+             "or under the wrong version:" >&2
+        sed 's/^/    /' <<<"$bad" >&2
         return 1
     fi
     if [ "$count" -eq 0 ]; then
         echo "symbols: $lib exports no sc_ name at all" >&2
         return 1
     fi
-    echo "symbols: $lib exports $count names, all sc_"
+    echo "symbols: $lib exports $count names, all sc_," \
+         "$((count - private)) public and $private private (sc__)"
 }
 
 if ! command -v nm >/dev/null 2>&1; then

@@ -1628,6 +1628,37 @@ START_TEST(test_names)
 }
 END_TEST
 
+/* sc__utf8_valid() at every length to 40 and every position: ASCII
+ * alone, one bad byte (a lone continuation, a lead byte cut short at the
+ * end) and one good two-byte sequence, so that each word read at once,
+ * the last one that overlaps the one before, and the bytes below eight
+ * each see it. */
+START_TEST(test_utf8_positions)
+{
+    unsigned char buf[48];
+    size_t n, p;
+
+    for (n = 0; n <= 40; n++) {
+        memset(buf, 'a', sizeof buf);
+        ck_assert(sc__utf8_valid(buf, n));
+        for (p = 0; p < n; p++) {
+            memset(buf, 'a', sizeof buf);
+            buf[p] = 0x80;
+            ck_assert_msg(!sc__utf8_valid(buf, n), "0x80 at %zu of %zu", p,
+                          n);
+            buf[p] = 0xc3; /* a lead byte, then 'a' or the end */
+            ck_assert_msg(!sc__utf8_valid(buf, n), "0xc3 at %zu of %zu", p,
+                          n);
+            if (p + 1 < n) {
+                buf[p + 1] = 0xa9;
+                ck_assert_msg(sc__utf8_valid(buf, n), "U+00E9 at %zu of %zu",
+                              p, n);
+            }
+        }
+    }
+}
+END_TEST
+
 /* The name tables behind the checker's lookups: the first value put
  * under a name stays, a folding table ignores ASCII case, and names stay
  * found as the table grows. */
@@ -1698,6 +1729,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_recovery);
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_symtab);
+    tcase_add_test(tc, test_utf8_positions);
 #undef N
     suite_add_tcase(s, tc);
     return s;

@@ -783,6 +783,90 @@ START_TEST(test_utf8_accepted)
 END_TEST
 
 
+/* Text is stored as the struct holds it, whatever way it is bound (on
+ * SQLite a C string goes with its length left for SQLite to find, which
+ * spares the copy a varchar's length() check would make): the length in
+ * characters, the bytes, and equality with the same text as a literal.
+ * Lengths around the eight bytes read at once and up to varchar(32)'s
+ * bound. */
+static const char *const stored_texts[] = {
+    "",
+    "a",
+    "abcdefg",
+    "abcdefgh",
+    "abcdefghi",
+    "0123456789abcdef0",
+    "0123456789abcdef0123456789abcdef",
+    "gr\xc3\xbc\xc3\x9f" "e",
+    "\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80"
+    "\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80\xf0\x9f\x98\x80",
+};
+
+/* The characters of UTF-8 text s. */
+static int utf8_chars(const char *s)
+{
+    int n = 0;
+
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
+static int first_row(void *ctx, int ncols, const char *const *texts)
+{
+    char *out = ctx;
+    int i;
+
+    for (i = 0; i < ncols; i++) {
+        strcat(out, i ? "|" : "");
+        strcat(out, texts[i] != NULL ? texts[i] : "NULL");
+    }
+    return 1;
+}
+
+/* Inserts text as user_name and reads back its length, bytes and
+ * equality with itself as a literal, "chars|HEX|1|20". */
+static void check_stored_text(const char *text, int k)
+{
+    char sql[512], got[512] = "", want[512], email[32], hex[200] = "";
+    rt_user u;
+    size_t i, n = strlen(text);
+
+    snprintf(email, sizeof email, "as-given-%02d@example.org", k);
+    u = make_user(text, email);
+    ck_assert_msg(rt_user_insert(db, &u) == SC_OK, "%s", sc_errmsg(db));
+    for (i = 0; i < n; i++)
+        snprintf(hex + 2 * i, 3, "%02X", (unsigned char)text[i]);
+    snprintf(sql, sizeof sql,
+             testdb_pick3(
+                 "SELECT length(user_name), hex(user_name), "
+                 "user_name = '%s', length(user_email) FROM \"user\" "
+                 "WHERE user_id = %lld",
+                 "SELECT length(user_name), "
+                 "upper(encode(convert_to(user_name, 'UTF8'), 'hex')), "
+                 "user_name = '%s', length(user_email) FROM \"user\" "
+                 "WHERE user_id = %lld",
+                 "SELECT CHAR_LENGTH(user_name), HEX(user_name), "
+                 "user_name = '%s', CHAR_LENGTH(user_email) FROM `user` "
+                 "WHERE user_id = %lld"),
+             text, (long long)u.user_id);
+    ck_assert_int_eq(sc_query_sql_each(db, sql, first_row, got), SC_OK);
+    snprintf(want, sizeof want, "%d|%s|1|%d", utf8_chars(text), hex,
+             (int)strlen(email));
+    ck_assert_str_eq(got, want);
+}
+
+/* One test for all the texts: on a server each test empties the
+ * database first, which would cost more than the texts. */
+START_TEST(test_text_stored_as_given)
+{
+    size_t k;
+
+    for (k = 0; k < sizeof stored_texts / sizeof stored_texts[0]; k++)
+        check_stored_text(stored_texts[k], (int)k);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------
  * Defaults, keys and the NOTFOUND cases.
  * ------------------------------------------------------------------- */
@@ -2431,6 +2515,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_utf8_refused_elsewhere);
     tcase_add_loop_test(tc, test_utf8_accepted, 0,
                         sizeof good_utf8 / sizeof good_utf8[0]);
+    tcase_add_test(tc, test_text_stored_as_given);
     if (!on_sqlite()) {
         tcase_add_test(tc, test_nan);
         tcase_add_loop_test(tc, test_nonfinite_refused, 0, 12);
