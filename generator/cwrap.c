@@ -210,6 +210,15 @@ typedef struct layout {
     size_t depth;
 } layout;
 
+/* *to = *from as far as its brackets go, all that is read of either. */
+static void copy_layout(layout *to, const layout *from)
+{
+    to->col = from->col;
+    to->depth = from->depth;
+    memcpy(to->open, from->open, from->depth * sizeof *to->open);
+    memcpy(to->at, from->at, from->depth * sizeof *to->at);
+}
+
 static void put_atom(buf *out, layout *l, const char *s,
                      const unsigned char *code, size_t from, size_t to)
 {
@@ -263,11 +272,13 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
     struct {
         bool set;
         size_t len, at;
-        layout l;
+        layout l; /* its brackets up to its depth only */
     } before[MAX_DEPTH + 1];
+    size_t marked = 0; /* before[marked..] are all unset */
 
-    memset(&l, 0, sizeof l);
-    memset(before, 0, sizeof before);
+    l.col = l.depth = 0;
+    for (k = 0; k <= MAX_DEPTH; k++)
+        before[k].set = false;
     end = atom_end(s, n, code, 0, def, hang);
     put_atom(out, &l, s, code, 0, end);
     while (end < n) {
@@ -284,7 +295,9 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
             before[l.depth].set = s[at - 2] == ',';
             before[l.depth].len = out->len;
             before[l.depth].at = at;
-            before[l.depth].l = l;
+            copy_layout(&before[l.depth].l, &l);
+            if (marked <= l.depth)
+                marked = l.depth + 1;
             buf_putc(out, ' ');
             l.col++;
             put_atom(out, &l, s, code, at, end);
@@ -296,7 +309,7 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
                 (k == 0 || before[k].l.at[k - 1] == l.at[k - 1])) {
                 out->len = before[k].len;
                 at = before[k].at;
-                l = before[k].l;
+                copy_layout(&l, &before[k].l);
                 end = atom_end(s, n, code, at, def, hang);
                 w = cwrap_width(s + at, end - at);
                 break;
@@ -314,7 +327,8 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
         buf_putc(out, '\n');
         buf_pad(out, indent);
         l.col = indent;
-        memset(before, 0, sizeof before);
+        while (marked > 0)
+            before[--marked].set = false;
         put_atom(out, &l, s, code, at, end);
     }
     return failed;
