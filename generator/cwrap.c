@@ -130,30 +130,26 @@ static void fold_comment(buf *out, const char *s, size_t n, size_t lead)
 /* code[i] = whether s[i] is outside strings, characters and comments. */
 static void mark_code(const char *s, size_t n, unsigned char *code)
 {
-    char quote = 0;
-    bool comment = false;
-    size_t i;
+    size_t i = 0, e;
 
-    for (i = 0; i < n; i++) {
-        code[i] = 0;
-        if (comment) {
-            if (s[i] == '*' && i + 1 < n && s[i + 1] == '/') {
-                code[++i] = 0;
-                comment = false;
-            }
-        } else if (quote) {
-            if (s[i] == '\\' && i + 1 < n)
-                code[++i] = 0;
-            else if (s[i] == quote)
-                quote = 0;
-        } else if (s[i] == '"' || s[i] == '\'') {
-            quote = s[i];
+    while (i < n) {
+        if (s[i] == '"' || s[i] == '\'') {
+            /* to the closing quote, past escaped characters */
+            for (e = i + 1; e < n && s[e] != s[i]; e++)
+                if (s[e] == '\\' && e + 1 < n)
+                    e++;
+            e = e < n ? e + 1 : n;
         } else if (s[i] == '/' && i + 1 < n && s[i + 1] == '*') {
-            code[++i] = 0;
-            comment = true;
+            for (e = i + 2; e + 1 < n && !(s[e] == '*' && s[e + 1] == '/');
+                 e++)
+                ;
+            e = e + 1 < n ? e + 2 : n;
         } else {
-            code[i] = 1;
+            code[i++] = 1;
+            continue;
         }
+        memset(code + i, 0, e - i);
+        i = e;
     }
 }
 
@@ -426,13 +422,20 @@ static void fold_literals(buf *out, const char *s, size_t n, size_t limit)
 
 static buf step; /* step one's lines, before step two */
 
+/* The end of the line of b starting at i: its newline, or b's end. */
+static size_t line_end(const buf *b, size_t i)
+{
+    const char *nl = memchr(b->data + i, '\n', b->len - i);
+
+    return nl ? (size_t)(nl - b->data) : b->len;
+}
+
 static bool too_wide(const buf *b, size_t limit)
 {
     size_t i, e;
 
     for (i = 0; i < b->len; i = e + 1) {
-        for (e = i; e < b->len && b->data[e] != '\n'; e++)
-            ;
+        e = line_end(b, i);
         if (wider(b->data + i, e - i, limit))
             return true;
     }
@@ -516,9 +519,7 @@ static void fold_line(buf *out, const char *s, size_t n, bool macro)
     }
     begin = out->len;
     for (i = 0; i < step.len; i = e + 1) {
-        e = i;
-        while (e < step.len && step.data[e] != '\n')
-            e++;
+        e = line_end(&step, i);
         if (i > 0)
             buf_putc(out, '\n');
         if (wider(step.data + i, e - i, limit))
@@ -545,15 +546,13 @@ void cwrap_lines(buf *b, size_t from)
 {
     size_t i, e, lead, copied = 0;
     bool macro, folded = false;
-    const char *nl;
     buf out;
 
     /* One pass: a line that fits costs the search for its end (and,
      * wider in bytes than in columns, a count of its characters); the
      * lines between two that do not are copied in one piece. */
     for (i = from; i < b->len; i = e + 1) {
-        nl = memchr(b->data + i, '\n', b->len - i);
-        e = nl ? (size_t)(nl - b->data) : b->len;
+        e = line_end(b, i);
         if (!wider(b->data + i, e - i, CWRAP_WIDTH))
             continue;
         if (!folded) {
