@@ -114,6 +114,8 @@ def main():
         bench_db('sqlite', 'SQLite', args)
     if args.only in (None, 'pg'):
         if os.environ.get('SCHEMAC_TEST_URL'):
+            # run.py's databases take the server's URL under this name
+            os.environ['SCHEMAC_BENCH_PG_URL'] = os.environ['SCHEMAC_TEST_URL']
             bench_db('pg', 'PostgreSQL', args)
         else:
             print('\nPostgreSQL: not run (no server: see with-pg.sh)')

@@ -128,6 +128,23 @@ typedef struct sc_backend {
      * UNSIGNED above INT64_MAX, a zero date), out then its text (kind
      * SC_VAL_TEXT), which the refusal of the read quotes. */
     int (*column)(void *stmt, int i, sc_value_kind kind, sc_value *out);
+    /*
+     * Reads the current row of stmt into out (t's row struct, zeroed; t's
+     * columns from result column 0 on) in one call, from column *i on:
+     * each value stored straight into its field (and has_ flag), text and
+     * bytes copied into a, or when a is NULL pointing into the
+     * statement's memory.  Stops at the first column whose value it does
+     * not store itself, *i then naming it, for the core to read that one
+     * the careful way (see sc__read_row()) and call again from the next;
+     * *i is t->ncols when the row is read.  It stores only what it knows
+     * to be exact: a value of the column's own storage class and C type,
+     * in range, in schemac's own format; anything else is the core's, so
+     * that the checks of a value's form and class are made in one place.
+     * Returns SC_OK or SC_NOMEM.  NULL when the backend has none: the
+     * core reads column by column through column().
+     */
+    int (*read_row)(void *stmt, const sc_table_desc *t, unsigned *i,
+                    sc_arena *a, void *out);
     /* The storage class of column i of the current row, for tables that
      * do not hold one class per column (SC_TABLE_LOOSE): SC_VAL_NULL,
      * _INT, _FLOAT, _TEXT or _BLOB.  NULL when the database types every
@@ -165,8 +182,10 @@ typedef struct sc_backend {
      * Streams, optional: NULL when step() already reads one row at a time
      * and lets other statements run on the connection between two steps
      * (SQLite).  stream() starts stmt, bound as for step(), so that its
-     * rows arrive in batches of bounded size while other statements may
-     * run between two steps; it returns what a first step() would.  Later
+     * rows arrive in bounded memory while other statements may run
+     * between two steps (PostgreSQL reads them one at a time, and the
+     * rest whole when another statement is sent meanwhile); it returns
+     * what a first step() would.  Later
      * rows come from step(), and reset() ends the stream.  sql is the
      * text stmt was prepared from.  The core calls it inside a
      * transaction, opening one for the stream when none is open.

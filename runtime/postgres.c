@@ -21,10 +21,21 @@
  * are redacted before they are quoted, and libpq's own messages are
  * scrubbed of the password in case they ever echo it.
  *
- * A streamed statement (sc_query_each()) runs through a cursor of its
- * own, DECLAREd with the statement's text and values and read FETCH_ROWS
- * rows at a time, so that a result of any size takes constant memory and
- * the connection stays free for other statements between two batches.
+ * A streamed statement (sc_query_each()) runs as one execution read in
+ * single-row mode: the server sends the rows while the client reads them,
+ * one result of one row at a time, in constant memory.  While its rows
+ * arrive the connection can carry nothing else, so the first statement
+ * that another call sends on it (a row function writing, reading,
+ * opening a savepoint, streaming another query) first reads the rest of
+ * the stream into one result in memory (buffer_rest()), from which the
+ * stream then goes on; that statement then runs at once.  A stream ended
+ * early (reset) reads what is left of its rows off the connection and
+ * drops them, so that the connection is usable when reset returns.
+ * With a fetch size asked for (sc_open_opts.fetch_size, the URL's
+ * fetch_size), a stream runs through a cursor of its own instead,
+ * DECLAREd with the statement's text and values and read that many rows
+ * at a time: constant memory even when the row function runs statements,
+ * a round trip per batch.
  */
 #include <inttypes.h>
 #include <limits.h>
@@ -77,12 +88,6 @@
 /* Pipelined executions between two reads of the server's results. */
 #define CONSUME_EVERY 256
 
-/* Rows of a stream's cursor per FETCH: few round trips, little memory.
- * Measured over 100 000 rows of the benchmark's users (bench/): 512 ran
- * about 10% faster than 256, while 1024 and 4096 ran 2 and 4 times slower,
- * the client's system time growing with the size of each result. */
-#define FETCH_ROWS 512
-
 typedef struct pg_conn {
     PGconn *pg;
     unsigned names;          /* statements prepared so far */
@@ -95,7 +100,10 @@ typedef struct pg_conn {
     bool piped;              /* in pipeline mode */
     bool synced;             /* the pipeline's sync is sent */
     unsigned queued;         /* executions sent in this pipeline */
-    int fetch_rows;          /* rows per FETCH (sc_open_opts.fetch_size) */
+    int fetch_rows;          /* rows per FETCH (sc_open_opts.fetch_size),
+                                0: streams in single-row mode */
+    struct pg_stmt *single;  /* the stream whose rows the connection is
+                                sending in single-row mode, or NULL */
     bool unnamed;            /* prepare=off: unnamed statements only */
 } pg_conn;
 
@@ -121,6 +129,11 @@ typedef struct pg_stmt {
     int row;
     char cursor[24];         /* the open cursor of a stream, or "" */
     bool more;               /* the cursor may hold more rows */
+    PGresult *rest;          /* a single-row stream's rows after the
+                                current one, read whole (buffer_rest()) */
+    int rest_rc;             /* SC_OK, or how that stream failed after
+                                the rows in rest */
+    sc_backend_error *failed; /* the details of rest_rc, or NULL */
     char **texts;            /* numeric columns as text, per column */
     size_t *text_caps;
     int ntexts;
@@ -474,6 +487,149 @@ static int finish(pg_conn *c, PGresult *res)
 }
 
 /* ---------------------------------------------------------------------
+ * Single-row streams: while one statement's rows arrive, the connection
+ * carries nothing else (see the top of the file).
+ * ------------------------------------------------------------------- */
+
+/* Reads what is left of the running statement's results, dropping it. */
+static void drain(pg_conn *c)
+{
+    PGresult *res;
+
+    while ((res = PQgetResult(c->pg)) != NULL)
+        PQclear(res);
+}
+
+/* Ends s's single-row stream with its last result res, which is kept as
+ * s->res (no rows) so that a later step does not run s again.  Returns
+ * SC__DONE, or the error that ended the rows. */
+static int single_end(pg_stmt *s, PGresult *res)
+{
+    pg_conn *c = s->c;
+    int rc = res != NULL ? check_result(c, res) : result_error(c, NULL);
+
+    drain(c);
+    c->single = NULL;
+    if (rc != SC_OK) {
+        PQclear(res);
+        return rc;
+    }
+    PQclear(s->res);
+    s->res = res;
+    s->row = 0;
+    return SC__DONE;
+}
+
+/* The next row of s's single-row stream, as s->res. */
+static int single_next(pg_stmt *s)
+{
+    PGresult *res = PQgetResult(s->c->pg);
+
+    if (res == NULL || PQresultStatus(res) != PGRES_SINGLE_TUPLE)
+        return single_end(s, res);
+    PQclear(s->res);
+    s->res = res;
+    s->row = 0;
+    return SC__ROW;
+}
+
+/* Appends the one row of res to rest. */
+static bool append_row(PGresult *rest, const PGresult *res)
+{
+    int k = PQntuples(rest);
+    int i, n = PQnfields(res);
+
+    for (i = 0; i < n; i++) {
+        if (PQgetisnull(res, 0, i)
+                ? !PQsetvalue(rest, k, i, NULL, -1)
+                : !PQsetvalue(rest, k, i, PQgetvalue(res, 0, i),
+                              PQgetlength(res, 0, i)))
+            return false;
+    }
+    return true;
+}
+
+/* Keeps the failure now in c->err as the one that ends s's rows. */
+static void keep_failure(pg_stmt *s, int rc)
+{
+    s->rest_rc = rc;
+    s->failed = sc__malloc(sizeof *s->failed);
+    if (s->failed != NULL)
+        *s->failed = s->c->err;
+}
+
+/*
+ * Reads the rest of s's single-row stream into s->rest, so that the
+ * connection is free for another statement; s->res, the row being read,
+ * stays.  A failure of the stream's rows, or of memory, waits in
+ * s->failed for the step that reaches it.  The whole result is read off
+ * the connection in any case.
+ */
+static void buffer_rest(pg_stmt *s)
+{
+    pg_conn *c = s->c;
+    PGresult *res;
+    int rc = SC_OK;
+
+    c->single = NULL;
+    s->rest = PQcopyResult(s->res, PG_COPYRES_ATTRS);
+    if (s->rest == NULL) {
+        rc = SC_NOMEM;
+        set_error(c, rc, rc, "out of memory");
+    }
+    while ((res = PQgetResult(c->pg)) != NULL) {
+        if (rc == SC_OK && PQresultStatus(res) == PGRES_SINGLE_TUPLE &&
+            !append_row(s->rest, res)) {
+            rc = SC_NOMEM;
+            set_error(c, rc, rc, "out of memory");
+        } else if (rc == SC_OK &&
+                   PQresultStatus(res) != PGRES_SINGLE_TUPLE) {
+            rc = check_result(c, res);
+        }
+        PQclear(res);
+    }
+    if (rc != SC_OK)
+        keep_failure(s, rc);
+}
+
+/* Frees the connection for another statement when a stream is sending
+ * its rows: see buffer_rest(). */
+static void settle(pg_conn *c)
+{
+    if (c->single != NULL)
+        buffer_rest(c->single);
+}
+
+/* The end of the rows read whole: SC__DONE, or the failure that
+ * buffer_rest() kept, told once. */
+static int rest_end(pg_stmt *s)
+{
+    int rc = s->rest_rc;
+
+    if (rc == SC_OK)
+        return SC__DONE;
+    if (s->failed != NULL)
+        s->c->err = *s->failed;
+    else
+        set_error(s->c, rc, rc, "out of memory");
+    sc__free(s->failed);
+    s->failed = NULL;
+    s->rest_rc = SC_OK;
+    return rc;
+}
+
+/* Goes on from the current row of a stream to the rows buffer_rest()
+ * read. */
+static int take_rest(pg_stmt *s)
+{
+    PQclear(s->res);
+    s->res = s->rest;
+    s->rest = NULL;
+    s->row = 0;
+    return PQntuples(s->res) > 0 ? SC__ROW : rest_end(s);
+}
+
+/* ---------------------------------------------------------------------
  * Connections.
  * ------------------------------------------------------------------- */
 
@@ -653,7 +809,7 @@ static int pg_open(const char *url, const sc__conn_opts *opts, void **conn,
     rc = parse_url(c, url, err);
     if (rc != SC_OK)
         goto cleanup;
-    c->fetch_rows = opts->fetch_size > 0 ? opts->fetch_size : FETCH_ROWS;
+    c->fetch_rows = opts->fetch_size > 0 ? opts->fetch_size : 0;
     c->unnamed = opts->unnamed;
     c->tag = connection_tag(c);
     c->pg = PQconnectdb(url);
@@ -685,8 +841,12 @@ cleanup:
 static int pg_exec(void *conn, const char *sql)
 {
     pg_conn *c = conn;
-    PGresult *res = PQexec(c->pg, sql);
-    int rc = check_result(c, res);
+    PGresult *res;
+    int rc;
+
+    settle(c);
+    res = PQexec(c->pg, sql);
+    rc = check_result(c, res);
 
     if (rc == SC_OK && strcmp(sql, "COMMIT") == 0 &&
         strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
@@ -771,6 +931,8 @@ static void stmt_free(pg_stmt *s)
     int i;
 
     PQclear(s->res);
+    PQclear(s->rest);
+    sc__free(s->failed);
     sc__free(s->sql);
     for (i = 0; s->params != NULL && i < s->nparams; i++)
         sc__free(s->params[i].buf);
@@ -833,6 +995,7 @@ static int pg_prepare(void *conn, const char *sql, bool persistent,
         set_error(c, SC_NOMEM, SC_NOMEM, "out of memory");
         return SC_NOMEM;
     }
+    settle(c);
     drop_finalized(c);
     s->c = c;
     if (c->unnamed) {
@@ -875,6 +1038,7 @@ static void close_cursor(pg_stmt *s)
 
     if (s->cursor[0] == '\0')
         return;
+    settle(s->c);
     if (!pg_txn_aborted(s->c)) {
         snprintf(sql, sizeof sql, "CLOSE %s", s->cursor);
         PQclear(PQexec(s->c->pg, sql));
@@ -883,12 +1047,22 @@ static void close_cursor(pg_stmt *s)
     s->more = false;
 }
 
+/* Ends s's stream, if it is one, leaving the connection free. */
 static void pg_reset(void *stmt)
 {
     pg_stmt *s = stmt;
 
+    if (s->c->single == s) {
+        drain(s->c);
+        s->c->single = NULL;
+    }
     PQclear(s->res);
     s->res = NULL;
+    PQclear(s->rest);
+    s->rest = NULL;
+    sc__free(s->failed);
+    s->failed = NULL;
+    s->rest_rc = SC_OK;
     s->row = 0;
     close_cursor(s);
 }
@@ -899,6 +1073,10 @@ static void pg_finalize(void *stmt)
 
     if (s == NULL)
         return;
+    if (s->c->single == s) {
+        drain(s->c);
+        s->c->single = NULL;
+    }
     if (s->sql == NULL)
         sc__buf_printf(&s->c->dealloc, "DEALLOCATE %s;", s->name);
     stmt_free(s);
@@ -1177,6 +1355,10 @@ static int pg_step(void *stmt)
 {
     pg_stmt *s = stmt;
 
+    if (s->c->single == s)
+        return single_next(s);
+    if (s->rest != NULL)
+        return take_rest(s);
     if (s->res != NULL && s->row + 1 < PQntuples(s->res)) {
         s->row++;
         return SC__ROW;
@@ -1185,8 +1367,9 @@ static int pg_step(void *stmt)
         return s->more ? fetch(s) : SC__DONE;
     if (s->res != NULL) {
         s->row = PQntuples(s->res);
-        return SC__DONE;
+        return rest_end(s);
     }
+    settle(s->c);
     if (s->sql != NULL)
         return take_result(s, PQexecParams(s->c->pg, s->sql, s->nparams,
                                            s->types, s->values, s->lengths,
@@ -1197,18 +1380,16 @@ static int pg_step(void *stmt)
 }
 
 /*
- * Starts stmt as a stream: a cursor declared for its text with the
+ * Starts s as a stream through a cursor declared for its text with the
  * values bound to it (a prepared statement cannot be a cursor's query),
- * then its first batch.  The cursor's name is new for every stream, so
- * that streams nested in a row function never meet.
+ * then reads its first batch.  The cursor's name is new for every stream,
+ * so that streams nested in a row function never meet.
  */
-static int pg_stream(void *stmt, const char *sql)
+static int cursor_stream(pg_stmt *s, const char *sql)
 {
-    pg_stmt *s = stmt;
     sc__buf b = {0};
     int rc;
 
-    pg_reset(s);
     snprintf(s->cursor, sizeof s->cursor, "sc_cur_%u", ++s->c->cursors);
     sc__buf_printf(&b, "DECLARE %s NO SCROLL CURSOR FOR %s", s->cursor,
                    sql);
@@ -1226,6 +1407,38 @@ static int pg_stream(void *stmt, const char *sql)
         return rc;
     }
     return fetch(s);
+}
+
+/*
+ * Starts stmt as a stream: one execution whose rows are read in
+ * single-row mode (see the top of the file), or a cursor when the
+ * connection was opened with a fetch size.
+ */
+static int pg_stream(void *stmt, const char *sql)
+{
+    pg_stmt *s = stmt;
+    pg_conn *c = s->c;
+    int sent;
+
+    pg_reset(s);
+    if (c->fetch_rows > 0)
+        return cursor_stream(s, sql);
+    settle(c);
+    if (s->sql != NULL)
+        sent = PQsendQueryParams(c->pg, s->sql, s->nparams, s->types,
+                                 s->values, s->lengths, s->formats, 1);
+    else
+        sent = PQsendQueryPrepared(c->pg, s->name, s->nparams, s->values,
+                                   s->lengths, s->formats, 1);
+    if (!sent)
+        return result_error(c, NULL);
+    c->single = s;
+    if (!PQsetSingleRowMode(c->pg)) {
+        c->single = NULL;
+        drain(c);
+        return result_error(c, NULL);
+    }
+    return single_next(s);
 }
 
 /* ---------------------------------------------------------------------
@@ -1548,6 +1761,93 @@ static bool type_fits(const sc_column_desc *c, Oid t)
     return false;
 }
 
+/*
+ * Reads the current row into out in one call (backend.h): each value of
+ * a type the column reads as it is (the types were checked against the
+ * descriptor once, at prepare) stored straight into its field, text left
+ * in the result's memory, which libpq ends with a NUL, when a is NULL.
+ * It stops at anything else (a numeric, a float4 or int16 field, bytes,
+ * a format, an enum label, a value out of the field's range), which the
+ * core reads through pg_column().
+ */
+static int pg_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
+                       sc_arena *a, void *out)
+{
+    pg_stmt *s = stmt;
+    const sc_column_desc *c;
+    const unsigned char *p;
+    const char *text;
+    char *field;
+    int64_t x;
+    int32_t i32;
+    double f;
+    unsigned i;
+    int len;
+    Oid type;
+
+    for (i = *from; i < t->ncols && (int)i < PQnfields(s->res); i++) {
+        c = &t->cols[i];
+        if (PQgetisnull(s->res, s->row, (int)i))
+            continue; /* the field and its has_ flag are zero already */
+        if (c->format != SC_FMT_NATIVE)
+            break;
+        field = (char *)out + c->offset;
+        type = PQftype(s->res, (int)i);
+        p = (const unsigned char *)PQgetvalue(s->res, s->row, (int)i);
+        len = PQgetlength(s->res, s->row, (int)i);
+        switch (c->type) {
+        case SC_TYPE_INT64:
+            if (type != OID_INT8 && type != OID_INT4 && type != OID_INT2)
+                goto careful;
+            x = get_signed(p, len);
+            memcpy(field, &x, sizeof x);
+            break;
+        case SC_TYPE_INT32:
+            if (type != OID_INT4 && type != OID_INT2)
+                goto careful;
+            i32 = (int32_t)get_signed(p, len);
+            memcpy(field, &i32, sizeof i32);
+            break;
+        case SC_TYPE_TIMESTAMP:
+            if ((type != OID_TIMESTAMP && type != OID_TIMESTAMPTZ) ||
+                len != 8)
+                goto careful;
+            x = from_pg_timestamp(get_signed(p, 8));
+            memcpy(field, &x, sizeof x);
+            break;
+        case SC_TYPE_FLOAT64:
+            if (type != OID_FLOAT8 && type != OID_FLOAT4)
+                goto careful;
+            f = get_float(p, (size_t)len);
+            memcpy(field, &f, sizeof f);
+            break;
+        case SC_TYPE_BOOL:
+            if (type != OID_BOOL)
+                goto careful;
+            *(bool *)field = len > 0 && p[0] != 0;
+            break;
+        case SC_TYPE_TEXT:
+        case SC_TYPE_JSON:
+            if (type == OID_JSONB || !(is_text_type(type) ||
+                                       type == OID_JSON))
+                goto careful;
+            text = (const char *)p;
+            if (a != NULL &&
+                (text = sc__arena_copy(a, p, (size_t)len)) == NULL)
+                return SC_NOMEM;
+            memcpy(field, &text, sizeof text);
+            break;
+        default:
+            goto careful;
+        }
+        if (c->flags & SC_COL_HASFLAG)
+            *(bool *)((char *)out + c->has_offset) = true;
+    }
+careful:
+    *from = i;
+    return SC_OK;
+}
+
 static const char *type_name(Oid t)
 {
     static const struct {
@@ -1671,6 +1971,7 @@ static int pg_pipeline_begin(void *conn)
 {
     pg_conn *c = conn;
 
+    settle(c);
     if (!PQenterPipelineMode(c->pg) || PQsetnonblocking(c->pg, 1) != 0)
         return result_error(c, NULL);
     c->piped = true;
@@ -1824,6 +2125,7 @@ const sc_backend sc__postgres_backend = {
     .bind = pg_bind,
     .step = pg_step,
     .column = pg_column,
+    .read_row = pg_read_row,
     .column_fits = pg_column_fits,
     .put_read = pg_put_read,
     .reset = pg_reset,

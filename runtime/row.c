@@ -363,37 +363,83 @@ static int read_row_loose(sc_db *db, const sc_table_desc *t, void *stmt,
     return rc;
 }
 
-/* Reads the current row of stmt into out.  Streaming runs this loop for
- * every row, so the common values are stored in it (sc__store_plain()), with
- * one call into the backend per column; formatted columns and loose
- * tables take the careful way. */
-int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
-                 sc_arena *a, void *out)
+/* Reads column i of the current row of stmt into out through column():
+ * the common values stored at once (sc__store_plain()), formatted
+ * columns the careful way. */
+static int read_column(sc_db *db, const sc_table_desc *t, void *stmt,
+                       unsigned i, sc_arena *a, void *out)
 {
-    const sc_column_desc *c;
+    const sc_column_desc *c = &t->cols[i];
     sc_value v;
+    int rc;
+
+    if (c->format != SC_FMT_NATIVE)
+        return read_stored(db, t, stmt, i, sc__stored_kind(c), a, out);
+    rc = db->be->column(stmt, (int)i, sc__kind_of(c->type), &v);
+    if (rc != SC_OK)
+        return column_failed(db, t, c, stmt, rc, v);
+    if (v.kind == SC_VAL_NULL)
+        return SC_OK; /* the field and its has_ flag are zero already */
+    sc__set_has(c, out, true);
+    if (sc__store_plain(c, &v, a, out))
+        return SC_OK;
+    return stored(db, t, c, stmt, sc__store_value(db, t, c, &v, a, out));
+}
+
+/* Reads the current row of stmt into out column by column: a loose
+ * table's every value checked for its storage class first. */
+static int read_columns(sc_db *db, const sc_table_desc *t, void *stmt,
+                        sc_arena *a, void *out)
+{
     unsigned i;
     int rc = SC_OK;
 
     if ((t->flags & SC_TABLE_LOOSE) && db->be->column_class != NULL)
         return read_row_loose(db, t, stmt, a, out);
-    for (i = 0; i < t->ncols && rc == SC_OK; i++) {
-        c = &t->cols[i];
-        if (c->format != SC_FMT_NATIVE) {
-            rc = read_stored(db, t, stmt, i, sc__stored_kind(c), a, out);
-            continue;
-        }
-        rc = db->be->column(stmt, (int)i, sc__kind_of(c->type), &v);
-        if (rc != SC_OK)
-            return column_failed(db, t, c, stmt, rc, v);
-        if (v.kind == SC_VAL_NULL)
-            continue; /* the field and its has_ flag are zero already */
-        sc__set_has(c, out, true);
-        if (!sc__store_plain(c, &v, a, out))
-            rc = stored(db, t, c, stmt,
-                        sc__store_value(db, t, c, &v, a, out));
-    }
+    for (i = 0; i < t->ncols && rc == SC_OK; i++)
+        rc = read_column(db, t, stmt, i, a, out);
     return rc;
+}
+
+/* Reads one value of a loose table that the backend's read_row() left:
+ * its storage class checked, then read the careful way. */
+static int read_loose_value(sc_db *db, const sc_table_desc *t, void *stmt,
+                            unsigned i, sc_arena *a, void *out)
+{
+    sc_value_kind got = db->be->column_class(stmt, (int)i);
+    sc_value_kind want = sc__stored_kind(&t->cols[i]);
+
+    if (got == SC_VAL_NULL)
+        return SC_OK;
+    if (got != want && !(want == SC_VAL_FLOAT && got == SC_VAL_INT))
+        return refuse_class(db, t, &t->cols[i], stmt, got, want);
+    return read_stored(db, t, stmt, i, got, a, out);
+}
+
+/* Reads the current row of stmt into out.  Streaming runs this for every
+ * row: where the backend reads a whole row in one call (read_row), it
+ * stores what it can and leaves each value it does not store to the
+ * careful reads here; else column by column. */
+int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
+                 sc_arena *a, void *out)
+{
+    bool loose = (t->flags & SC_TABLE_LOOSE) && db->be->column_class != NULL;
+    unsigned i = 0;
+    int rc = SC_OK;
+
+    if (db->be->read_row == NULL)
+        return read_columns(db, t, stmt, a, out);
+    for (;;) {
+        if (db->be->read_row(stmt, t, &i, a, out) != SC_OK)
+            return sc__nomem(db);
+        if (i >= t->ncols)
+            return SC_OK;
+        rc = loose ? read_loose_value(db, t, stmt, i, a, out)
+                   : read_column(db, t, stmt, i, a, out);
+        if (rc != SC_OK)
+            return rc;
+        i++;
+    }
 }
 
 static const char *type_name(sc_type type)

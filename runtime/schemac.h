@@ -174,8 +174,10 @@ typedef struct sc_open_opts {
      * before it fails with SC_BUSY, in ms; -1: the backend's default
      * (SQLite 5 s; PostgreSQL and MariaDB the server's). */
     int busy_timeout_ms;
-    /* Rows per round trip of a stream (sc_query_each()) on PostgreSQL
-     * and MariaDB; 0: 512.  SQLite has no round trips. */
+    /* Rows per round trip of a stream (sc_query_each()).  PostgreSQL:
+     * given, the stream reads through a cursor that many rows at a time;
+     * 0: in single-row mode (see sc_query_each()).  SQLite has no
+     * round trips and MariaDB streams unbuffered: both ignore it. */
     int fetch_size;
     /* Query statements kept prepared per connection, least recently used
      * dropped first; 0: 256. */
@@ -1315,8 +1317,14 @@ SC_API sc_query *sc_query_join(sc_query *q, const sc_table_desc *other,
  *         fn may run other queries, this one included, and each inside
  *         each.  See below for PostgreSQL.
  *
- * each on PostgreSQL reads through a cursor, 512 rows per round trip, so
- * its memory stays constant there too.  A cursor lives in a transaction:
+ * each on PostgreSQL runs the query once and reads its rows one at a
+ * time as they arrive (single-row mode), in constant memory while fn runs
+ * no statement.  The first statement fn runs reads the rest of the
+ * result into memory first, from which the stream goes on; with a
+ * fetch_size (sc_open_opts) the stream reads through a cursor instead,
+ * that many rows per round trip, in constant memory whatever fn does.  A
+ * stop or a failure reads the rows left off the connection, which is
+ * usable when each returns.  The stream runs in a transaction:
  * the caller's, or one each opens for the stream and commits at its end
  * (rolls back when each fails).  That transaction does not count as a
  * level: sc_txn_depth() in fn is what it was before each, as on SQLite.

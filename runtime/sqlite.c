@@ -617,6 +617,229 @@ static int sqlite_column(void *stmt, int i, sc_value_kind kind,
     return SC_OK;
 }
 
+/*
+ * sqlite_read_row() for a STRICT table, which holds only its columns' own
+ * storage classes: a value's class is asked only when what was read could
+ * stand for NULL (0, 0.0, a NULL pointer).  Returns the first column left
+ * to the core's careful read, or t->ncols.
+ */
+static unsigned read_strict(sqlite3_stmt *st, const sc_table_desc *t,
+                            unsigned i, sc_arena *a, void *out)
+{
+    const sc_column_desc *c;
+    const char *p;
+    char *field;
+    int64_t x;
+    int32_t i32;
+    double f;
+
+    for (; i < t->ncols; i++) {
+        c = &t->cols[i];
+        field = (char *)out + c->offset;
+        if (c->format != SC_FMT_NATIVE)
+            return i;
+        switch (c->type) {
+        case SC_TYPE_INT64:
+        case SC_TYPE_NUMERIC:
+        case SC_TYPE_TIMESTAMP:
+            x = sqlite3_column_int64(st, (int)i);
+            if (x == 0 && sqlite3_column_type(st, (int)i) == SQLITE_NULL)
+                continue;
+            memcpy(field, &x, sizeof x);
+            break;
+        case SC_TYPE_INT32:
+        case SC_TYPE_DATE:
+            x = sqlite3_column_int64(st, (int)i);
+            if (x == 0 && sqlite3_column_type(st, (int)i) == SQLITE_NULL)
+                continue;
+            if (x < INT32_MIN || x > INT32_MAX)
+                return i;
+            i32 = (int32_t)x;
+            memcpy(field, &i32, sizeof i32);
+            break;
+        case SC_TYPE_BOOL:
+            x = sqlite3_column_int64(st, (int)i);
+            if (x == 0 && sqlite3_column_type(st, (int)i) == SQLITE_NULL)
+                continue;
+            if (x != 0 && x != 1)
+                return i;
+            *(bool *)field = x != 0;
+            break;
+        case SC_TYPE_FLOAT64:
+            f = sqlite3_column_double(st, (int)i);
+            if (!(f < 0 || f > 0) &&
+                sqlite3_column_type(st, (int)i) == SQLITE_NULL)
+                continue;
+            memcpy(field, &f, sizeof f);
+            break;
+        case SC_TYPE_TEXT:
+        case SC_TYPE_JSON:
+            p = (const char *)sqlite3_column_text(st, (int)i);
+            if (p == NULL && sqlite3_column_type(st, (int)i) == SQLITE_NULL)
+                continue;
+            if (p == NULL) /* out of memory: the careful way tells */
+                return i;
+            if (a != NULL &&
+                (p = sc__arena_copy(a, p, (size_t)sqlite3_column_bytes(
+                                              st, (int)i))) == NULL)
+                return i; /* the careful way tells out of memory */
+            memcpy(field, &p, sizeof p);
+            break;
+        default: /* int16, float32, blobs, decimals, enums */
+            return i;
+        }
+        if (c->flags & SC_COL_HASFLAG)
+            *(bool *)((char *)out + c->has_offset) = true;
+    }
+    return i;
+}
+
+/*
+ * Reads the row into out in one call (backend.h): a switch on each
+ * column's type, each value stored straight into its field.  A STRICT
+ * table's go through read_strict(); a loose table's class is asked
+ * first, before any read converts it.  Text in a stream (a NULL) is not measured: the field takes
+ * SQLite's NUL-terminated pointer.  It stops at a value it does not store
+ * exactly (a class other than the column's, a number out of the field's
+ * range, a format, an enum label, a decimal, an empty blob), which the
+ * core then reads the careful way.
+ */
+static int sqlite_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
+                           sc_arena *a, void *out)
+{
+    sqlite3_stmt *st = stmt;
+    bool loose = (t->flags & SC_TABLE_LOOSE) != 0;
+    const sc_column_desc *c;
+    const void *p;
+    char *field;
+    sc_bytes bytes;
+    int64_t x;
+    int32_t i32;
+    int16_t i16;
+    double f;
+    float f32;
+    bool b;
+    unsigned i;
+    int cls, want;
+
+    if (!loose) {
+        *from = read_strict(st, t, *from, a, out);
+        return SC_OK;
+    }
+    for (i = *from; i < t->ncols; i++) {
+        c = &t->cols[i];
+        field = (char *)out + c->offset;
+        p = NULL;
+        f = 0;
+        cls = loose ? sqlite3_column_type(st, (int)i) : 0;
+        if (cls == SQLITE_NULL)
+            continue; /* the field and its has_ flag are zero already */
+        if (c->format != SC_FMT_NATIVE)
+            break;
+        switch (c->type) {
+        case SC_TYPE_INT64:
+        case SC_TYPE_NUMERIC:
+        case SC_TYPE_TIMESTAMP:
+        case SC_TYPE_INT32:
+        case SC_TYPE_DATE:
+        case SC_TYPE_INT16:
+        case SC_TYPE_BOOL:
+            want = SQLITE_INTEGER;
+            x = loose && cls != want ? 0 : sqlite3_column_int64(st, (int)i);
+            break;
+        case SC_TYPE_FLOAT64:
+        case SC_TYPE_FLOAT32:
+            want = SQLITE_FLOAT;
+            f = loose && cls != want ? 0 : sqlite3_column_double(st, (int)i);
+            x = f < 0 || f > 0;
+            break;
+        case SC_TYPE_TEXT:
+        case SC_TYPE_JSON:
+            want = SQLITE_TEXT;
+            p = loose && cls != want ? NULL : sqlite3_column_text(st, (int)i);
+            x = p != NULL;
+            break;
+        case SC_TYPE_BYTES:
+        case SC_TYPE_UUID:
+            want = SQLITE_BLOB;
+            p = loose && cls != want ? NULL : sqlite3_column_blob(st, (int)i);
+            x = p != NULL;
+            break;
+        default: /* decimal text, enum labels */
+            goto careful;
+        }
+        if (x == 0 && !loose) /* 0, 0.0, or no pointer: NULL? */
+            cls = sqlite3_column_type(st, (int)i);
+        if (cls == SQLITE_NULL)
+            continue;
+        if (cls != 0 && cls != want)
+            goto careful;
+        switch (c->type) {
+        case SC_TYPE_INT64:
+        case SC_TYPE_NUMERIC:
+        case SC_TYPE_TIMESTAMP:
+            memcpy(field, &x, sizeof x);
+            break;
+        case SC_TYPE_INT32:
+        case SC_TYPE_DATE:
+            if (x < INT32_MIN || x > INT32_MAX)
+                goto careful;
+            i32 = (int32_t)x;
+            memcpy(field, &i32, sizeof i32);
+            break;
+        case SC_TYPE_INT16:
+            if (x < INT16_MIN || x > INT16_MAX)
+                goto careful;
+            i16 = (int16_t)x;
+            memcpy(field, &i16, sizeof i16);
+            break;
+        case SC_TYPE_BOOL:
+            if (x != 0 && x != 1)
+                goto careful;
+            b = x != 0;
+            memcpy(field, &b, sizeof b);
+            break;
+        case SC_TYPE_FLOAT64:
+            memcpy(field, &f, sizeof f);
+            break;
+        case SC_TYPE_FLOAT32:
+            f32 = (float)f;
+            memcpy(field, &f32, sizeof f32);
+            break;
+        case SC_TYPE_TEXT:
+        case SC_TYPE_JSON:
+            if (p == NULL) /* out of memory, which the careful way tells */
+                goto careful;
+            if (a != NULL &&
+                (p = sc__arena_copy(a, p, (size_t)sqlite3_column_bytes(
+                                              st, (int)i))) == NULL)
+                return SC_NOMEM;
+            memcpy(field, &p, sizeof p);
+            break;
+        case SC_TYPE_BYTES:
+            if (p == NULL) /* an empty blob */
+                goto careful;
+            bytes.len = (size_t)sqlite3_column_bytes(st, (int)i);
+            bytes.data = a != NULL ? sc__arena_copy(a, p, bytes.len) : p;
+            if (bytes.data == NULL)
+                return SC_NOMEM;
+            memcpy(field, &bytes, sizeof bytes);
+            break;
+        default: /* SC_TYPE_UUID */
+            if (p == NULL ||
+                (size_t)sqlite3_column_bytes(st, (int)i) != sizeof(sc_uuid))
+                goto careful;
+            memcpy(field, p, sizeof(sc_uuid));
+            break;
+        }
+        if (c->flags & SC_COL_HASFLAG)
+            memcpy((char *)out + c->has_offset, &(bool){true}, sizeof(bool));
+    }
+careful:
+    *from = i;
+    return SC_OK;
+}
+
 /* The storage class of a value of a table without STRICT. */
 static sc_value_kind sqlite_column_class(void *stmt, int i)
 {
@@ -680,6 +903,7 @@ const sc_backend sc__sqlite_backend = {
     .bind = sqlite_bind,
     .step = sqlite_step,
     .column = sqlite_column,
+    .read_row = sqlite_read_row,
     .column_class = sqlite_column_class,
     .reset = sqlite_reset,
     .finalize = sqlite_finalize,

@@ -627,6 +627,60 @@ START_TEST(test_refuse_bad_forms)
 }
 END_TEST
 
+/* Rows from to to of item, price the SQL of every row's price; 500 a
+ * statement, within MariaDB's 1000 steps of a recursive query. */
+static void add_items(int from, int to, const char *price)
+{
+    char sql[512];
+    int last;
+
+    for (; from <= to; from = last + 1) {
+        last = to - from >= 500 ? from + 499 : to;
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO item (id, created, price, uid) "
+                 "WITH RECURSIVE g(i) AS (SELECT %d UNION ALL SELECT i + 1 "
+                 "FROM g WHERE i < %d) SELECT i, '2021-01-01 00:00:00', %s, "
+                 "'00112233445566778899aabbccddeeff' FROM g",
+                 from, last, price);
+        exec_ok(sql);
+    }
+}
+
+/* A value refused in the middle of a long stream (on PostgreSQL, with
+ * rows of it still on their way): each stops there, its error naming
+ * the table, the column and the row's key, and the connection serves
+ * the next statements at once; inside the caller's transaction too,
+ * which goes on, since the refusal is the client's, not the server's. */
+#define NMID 3000
+
+START_TEST(test_refuse_mid_stream)
+{
+    sc_query *q = sc_query_new(db, &item_table);
+    int64_t n = 0;
+    int calls, tx;
+
+    add_items(1, 1499, "1.5");
+    add_items(1500, 1500, "1.985");
+    add_items(1501, NMID, "1.5");
+    sc_query_order_by(q, ITEM_ID, SC_ASC);
+    for (tx = 0; tx < 2; tx++) {
+        if (tx)
+            ck_assert_int_eq(sc_begin(db), SC_OK);
+        calls = 0;
+        assert_refused(sc_query_each(q, count_rows, &calls), "item",
+                       "price", "item.price: stored value ", "(id = 1500)");
+        ck_assert_int_eq(calls, 1499);
+        ck_assert_int_eq(sc_txn_depth(db), tx);
+        ck_assert_int_eq(sc_query_count(q, &n), SC_OK);
+        ck_assert_int_eq(n, NMID);
+        exec_ok("UPDATE item SET seen = 1 WHERE id = 1");
+        if (tx)
+            ck_assert_msg(sc_commit(db) == SC_OK, "%s", sc_errmsg(db));
+    }
+    sc_query_free(q);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------
  * SQLite: a loose table holding storage classes its columns should not.
  * ------------------------------------------------------------------- */
@@ -1729,6 +1783,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_default_now_as_text);
     tcase_add_test(tc, test_write_fixed_fraction);
     tcase_add_loop_test(tc, test_refuse_bad_forms, 0, nbad);
+    tcase_add_test(tc, test_refuse_mid_stream);
     tcase_add_test(tc, test_loose_good_rows);
     tcase_add_loop_test(tc, test_loose_wrong_class, 0, nclass);
     tcase_add_test(tc, test_pg_read_types);

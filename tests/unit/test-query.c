@@ -1119,6 +1119,44 @@ START_TEST(test_each_long_nested)
 }
 END_TEST
 
+/* Inside the caller's transaction, as an ORM session streams: a long
+ * stream whose row function reads and writes (in savepoints), then one
+ * stopped early with most of its rows still to come, after which the
+ * transaction goes on at once and commits what the row functions
+ * wrote. */
+START_TEST(test_each_in_transaction)
+{
+    query_category *rows = calloc(NLONG, sizeof *rows);
+    sc_query *q = sc_query_new(db, &query_categories_table);
+    sc_query *uq = sc_query_new(db, &query_users_table);
+    long_walk n = {0};
+    int64_t users = -1;
+    int i, seen = 0;
+
+    ck_assert_ptr_nonnull(rows);
+    for (i = 0; i < NLONG; i++)
+        rows[i].name = "c";
+    ck_assert_int_eq(query_categories_insert_many(db, rows, NLONG), SC_OK);
+    free(rows);
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    ck_assert_msg(sc_query_each(q, long_row, &n) == SC_OK, "%s",
+                  sc_errmsg(db));
+    ck_assert_int_eq(n.seen, NLONG);
+    ck_assert_int_eq(sc_txn_depth(db), 1);
+    ck_assert_int_eq(sc_query_each(q, stop_after_three, &seen), SC_OK);
+    ck_assert_int_eq(seen, 3);
+    ck_assert_int_eq(sc_query_count(uq, &users), SC_OK);
+    ck_assert_int_eq(users, NLONG / 97);
+    ck_assert_msg(sc_commit(db) == SC_OK, "%s", sc_errmsg(db));
+    ck_assert_int_eq(sc_txn_depth(db), 0);
+    users = -1;
+    ck_assert_int_eq(sc_query_count(uq, &users), SC_OK);
+    ck_assert_int_eq(users, NLONG / 97);
+    sc_query_free(uq);
+    sc_query_free(q);
+}
+END_TEST
+
 #define NSTREAM 200000
 
 typedef struct stream {
@@ -1993,6 +2031,7 @@ Suite *make_suite(void)
         {"terminals", test_each_reentrant, 0},
         {"terminals", test_each_streams, 0},
         {"terminals", test_each_long_nested, 0},
+        {"terminals", test_each_in_transaction, 0},
         {"terminals", test_each_writes, 0},
         {"terminals", test_each_error_in_savepoint, 0},
         {"terminals", test_each_error_aborts, 0},
