@@ -130,30 +130,26 @@ static void fold_comment(buf *out, const char *s, size_t n, size_t lead)
 /* code[i] = whether s[i] is outside strings, characters and comments. */
 static void mark_code(const char *s, size_t n, unsigned char *code)
 {
-    char quote = 0;
-    bool comment = false;
-    size_t i;
+    size_t i = 0, e;
 
-    for (i = 0; i < n; i++) {
-        code[i] = 0;
-        if (comment) {
-            if (s[i] == '*' && i + 1 < n && s[i + 1] == '/') {
-                code[++i] = 0;
-                comment = false;
-            }
-        } else if (quote) {
-            if (s[i] == '\\' && i + 1 < n)
-                code[++i] = 0;
-            else if (s[i] == quote)
-                quote = 0;
-        } else if (s[i] == '"' || s[i] == '\'') {
-            quote = s[i];
+    while (i < n) {
+        if (s[i] == '"' || s[i] == '\'') {
+            /* to the closing quote, past escaped characters */
+            for (e = i + 1; e < n && s[e] != s[i]; e++)
+                if (s[e] == '\\' && e + 1 < n)
+                    e++;
+            e = e < n ? e + 1 : n;
         } else if (s[i] == '/' && i + 1 < n && s[i + 1] == '*') {
-            code[++i] = 0;
-            comment = true;
+            for (e = i + 2; e + 1 < n && !(s[e] == '*' && s[e + 1] == '/');
+                 e++)
+                ;
+            e = e + 1 < n ? e + 2 : n;
         } else {
-            code[i] = 1;
+            code[i++] = 1;
+            continue;
         }
+        memset(code + i, 0, e - i);
+        i = e;
     }
 }
 
@@ -210,6 +206,15 @@ typedef struct layout {
     size_t depth;
 } layout;
 
+/* *to = *from as far as its brackets go, all that is read of either. */
+static void copy_layout(layout *to, const layout *from)
+{
+    to->col = from->col;
+    to->depth = from->depth;
+    memcpy(to->open, from->open, from->depth * sizeof *to->open);
+    memcpy(to->at, from->at, from->depth * sizeof *to->at);
+}
+
 static void put_atom(buf *out, layout *l, const char *s,
                      const unsigned char *code, size_t from, size_t to)
 {
@@ -263,11 +268,13 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
     struct {
         bool set;
         size_t len, at;
-        layout l;
+        layout l; /* its brackets up to its depth only */
     } before[MAX_DEPTH + 1];
+    size_t marked = 0; /* before[marked..] are all unset */
 
-    memset(&l, 0, sizeof l);
-    memset(before, 0, sizeof before);
+    l.col = l.depth = 0;
+    for (k = 0; k <= MAX_DEPTH; k++)
+        before[k].set = false;
     end = atom_end(s, n, code, 0, def, hang);
     put_atom(out, &l, s, code, 0, end);
     while (end < n) {
@@ -284,7 +291,9 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
             before[l.depth].set = s[at - 2] == ',';
             before[l.depth].len = out->len;
             before[l.depth].at = at;
-            before[l.depth].l = l;
+            copy_layout(&before[l.depth].l, &l);
+            if (marked <= l.depth)
+                marked = l.depth + 1;
             buf_putc(out, ' ');
             l.col++;
             put_atom(out, &l, s, code, at, end);
@@ -296,7 +305,7 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
                 (k == 0 || before[k].l.at[k - 1] == l.at[k - 1])) {
                 out->len = before[k].len;
                 at = before[k].at;
-                l = before[k].l;
+                copy_layout(&l, &before[k].l);
                 end = atom_end(s, n, code, at, def, hang);
                 w = cwrap_width(s + at, end - at);
                 break;
@@ -314,7 +323,8 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
         buf_putc(out, '\n');
         buf_pad(out, indent);
         l.col = indent;
-        memset(before, 0, sizeof before);
+        while (marked > 0)
+            before[--marked].set = false;
         put_atom(out, &l, s, code, at, end);
     }
     return failed;
@@ -412,13 +422,20 @@ static void fold_literals(buf *out, const char *s, size_t n, size_t limit)
 
 static buf step; /* step one's lines, before step two */
 
+/* The end of the line of b starting at i: its newline, or b's end. */
+static size_t line_end(const buf *b, size_t i)
+{
+    const char *nl = memchr(b->data + i, '\n', b->len - i);
+
+    return nl ? (size_t)(nl - b->data) : b->len;
+}
+
 static bool too_wide(const buf *b, size_t limit)
 {
     size_t i, e;
 
     for (i = 0; i < b->len; i = e + 1) {
-        for (e = i; e < b->len && b->data[e] != '\n'; e++)
-            ;
+        e = line_end(b, i);
         if (wider(b->data + i, e - i, limit))
             return true;
     }
@@ -502,9 +519,7 @@ static void fold_line(buf *out, const char *s, size_t n, bool macro)
     }
     begin = out->len;
     for (i = 0; i < step.len; i = e + 1) {
-        e = i;
-        while (e < step.len && step.data[e] != '\n')
-            e++;
+        e = line_end(&step, i);
         if (i > 0)
             buf_putc(out, '\n');
         if (wider(step.data + i, e - i, limit))
@@ -531,15 +546,13 @@ void cwrap_lines(buf *b, size_t from)
 {
     size_t i, e, lead, copied = 0;
     bool macro, folded = false;
-    const char *nl;
     buf out;
 
     /* One pass: a line that fits costs the search for its end (and,
      * wider in bytes than in columns, a count of its characters); the
      * lines between two that do not are copied in one piece. */
     for (i = from; i < b->len; i = e + 1) {
-        nl = memchr(b->data + i, '\n', b->len - i);
-        e = nl ? (size_t)(nl - b->data) : b->len;
+        e = line_end(b, i);
         if (!wider(b->data + i, e - i, CWRAP_WIDTH))
             continue;
         if (!folded) {

@@ -31,15 +31,6 @@
 static const char *fmt(ast_ctx *ctx, const char *f, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Whether every directive of f is %s, %d or %u. */
-static bool simple_format(const char *f)
-{
-    for (f = strchr(f, '%'); f; f = strchr(f + 2, '%'))
-        if (f[1] != 's' && f[1] != 'd' && f[1] != 'u')
-            return false;
-    return true;
-}
-
 /* Appends the decimal digits of v. */
 static void put_int(buf *b, long long v)
 {
@@ -60,29 +51,35 @@ static const char *fmt(ast_ctx *ctx, const char *f, ...)
 {
     static buf out;
     char small[256];
-    const char *p, *d;
+    const char *p, *q;
     va_list ap;
     int n;
     char *s;
 
-    /* The emitter's formats are mostly names and numbers glued together:
-     * those are done here, printf does the rest. */
-    if (simple_format(f)) {
-        buf_reset(&out);
-        va_start(ap, f);
-        for (p = f; (d = strchr(p, '%')) != NULL; p = d + 2) {
-            buf_put(&out, p, (size_t)(d - p));
-            if (d[1] == 's')
-                buf_puts(&out, va_arg(ap, const char *));
-            else if (d[1] == 'd')
-                put_int(&out, va_arg(ap, int));
-            else
-                put_int(&out, va_arg(ap, unsigned));
-        }
-        va_end(ap);
-        buf_puts(&out, p);
-        return ast_strndup(ctx, out.data, out.len);
+    /* The emitter's formats are mostly names and numbers glued together
+     * (%s, %d and %u only): those are done here in one pass over f,
+     * printf does the rest. */
+    buf_reset(&out);
+    va_start(ap, f);
+    for (p = q = f;; q++) {
+        if (*q != '%' && *q != '\0')
+            continue;
+        buf_put(&out, p, (size_t)(q - p));
+        if (*q == '\0')
+            break;
+        if (q[1] == 's')
+            buf_puts(&out, va_arg(ap, const char *));
+        else if (q[1] == 'd')
+            put_int(&out, va_arg(ap, int));
+        else if (q[1] == 'u')
+            put_int(&out, va_arg(ap, unsigned));
+        else
+            break;
+        p = ++q + 1;
     }
+    va_end(ap);
+    if (*q == '\0')
+        return ast_strndup(ctx, out.data, out.len);
     /* Otherwise format on the stack and copy to the pool. */
     va_start(ap, f);
     n = vsnprintf(small, sizeof small, f, ap);
