@@ -952,6 +952,12 @@ int drift_compare(ast_ctx *ctx, sc_db *db)
     if (ast_schema_refuses(ctx, (int)sc_db_dialect(db),
                            "it cannot be compared with this database"))
         return -1;
+    /* a form the database cannot hold is refused at its place, as sql
+     * refuses it, not reported as drift */
+    if (emit_sql_report_refused(ctx, (sql_dialect)sc_db_dialect(db))) {
+        ast_print_diags(ctx, stderr);
+        return -1;
+    }
     if (cat_read(db, ctx, false, &L.cat) != SC_OK) {
         fprintf(stderr, "schemac: cannot read the database's structure: "
                         "%s\n", sc_errmsg(db));

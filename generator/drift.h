@@ -16,7 +16,8 @@ int drift_main(int argc, char **argv);
 /* Compares the checked schema of ctx with the open database db, printing
  * each difference as a "drift: ..." line on the standard output (strings
  * are allocated in ctx's pool).  Returns the number of differences, or -1
- * after printing why the catalog could not be read. */
+ * after printing why the catalog could not be read, or the errors at
+ * each form of the schema the database cannot hold (as sql prints them). */
 int drift_compare(ast_ctx *ctx, sc_db *db);
 
 #endif /* SCHEMAC_DRIFT_H */

@@ -17,6 +17,7 @@
 #include "dialect.h"
 #include "schemac.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -261,6 +262,39 @@ static bool longer_than(sql_dialect d, const ast_column *c, unsigned share)
     text = strcmp(b.data, ty->text) == 0 || strcmp(b.data, ty->fmt_text) == 0;
     buf_free(&b);
     return text;
+}
+
+/* Whether c's type, given by hand for d, is one an index keys on a
+ * prefix of (MariaDB's "mediumtext", "blob"): its first word, in any case,
+ * is one of the dialect's prefix_keyed. */
+static bool hand_prefix_keyed(sql_dialect d, const ast_column *c)
+{
+    const char *const *k = sc__dialect_of(d)->prefix_keyed;
+    const char *ty = c ? c->sql_type[d] : NULL;
+    size_t i, n;
+
+    if (!ty || !k)
+        return false;
+    for (n = 0; isalpha((unsigned char)ty[n]); n++)
+        ;
+    for (; *k; k++) {
+        if (strlen(*k) != n)
+            continue;
+        for (i = 0; i < n && toupper((unsigned char)ty[i]) == (*k)[i]; i++)
+            ;
+        if (i == n)
+            return true;
+    }
+    return false;
+}
+
+/* Whether an index element over c keys on a prefix of share characters:
+ * c is longer text than that, or of a type given by hand that an index
+ * keys on a prefix of. */
+static bool keyed_by_prefix(sql_dialect d, const ast_column *c,
+                            unsigned share)
+{
+    return share > 0 && (longer_than(d, c, share) || hand_prefix_keyed(d, c));
 }
 
 /* Whether c, a column of t, is a key that MariaDB's text cannot be: in
@@ -1300,7 +1334,7 @@ static void index_elems(ast_ctx *ctx, buf *b, sql_dialect d,
     for (; e; e = e->next) {
         if (e->column)
             emit_sql_quote(b, d, e->column);
-        if (e->column && longer_than(d, e->col, share))
+        if (e->column && keyed_by_prefix(d, e->col, share))
             buf_printf(b, "(%u)", share);
         else if (!e->column)
             paren_expr(ctx, b, d, e->expr);
@@ -1333,7 +1367,7 @@ static void index_columns(buf *b, sql_dialect d, const ast_table *t,
         emit_sql_quote(b, d, n->name);
         for (c = t->columns; c && strcmp(c->name, n->name) != 0; c = c->next)
             ;
-        if (longer_than(d, c, share))
+        if (keyed_by_prefix(d, c, share))
             buf_printf(b, "(%u)", share);
         if (n->next)
             buf_puts(b, ", ");

@@ -4,6 +4,7 @@
  */
 #include "dialect.h"
 
+#include <ctype.h>
 #include <string.h>
 
 /* The version table and the parts table (docs/MIGRATIONS.md), in words
@@ -30,6 +31,13 @@ static const char *const pg_schemes[] = {"postgresql://", "postgres://",
                                          NULL};
 static const char *const maria_aliases[] = {"mysql", NULL};
 static const char *const maria_schemes[] = {"mariadb://", "mysql://", NULL};
+static const char *const pg_fraction_types[] = {
+    "TIMESTAMP", "TIMESTAMPTZ", "TIME", "TIMETZ", NULL};
+static const char *const maria_fraction_types[] = {"DATETIME", "TIMESTAMP",
+                                                    "TIME", NULL};
+static const char *const maria_prefix_keyed[] = {
+    "TEXT", "MEDIUMTEXT", "LONGTEXT", "BLOB",
+    "MEDIUMBLOB", "LONGBLOB", "JSON", NULL};
 
 static const sc__dialect dialects[SC_NDIALECTS] = {
     {
@@ -310,6 +318,8 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .index_method = true,
         .domains = true,
         .declared_type_field = ".pg_type",
+        .fraction_types = pg_fraction_types,
+        .fraction_default = 6,
         .lints_printed = true,
     },
     {
@@ -326,6 +336,7 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .quote_open = '`',
         .quote_close = '`',
         .key_chars = 768,
+        .prefix_keyed = maria_prefix_keyed,
         .type = {
             .bool_ = "BOOLEAN", .int16 = "SMALLINT", .int32 = "INT",
             .int64 = "BIGINT", .float32 = "FLOAT", .float64 = "DOUBLE",
@@ -478,10 +489,50 @@ static const sc__dialect dialects[SC_NDIALECTS] = {
         .index_opclass = false,
         .index_method = false,
         .domains = false,
-        .declared_type_field = NULL,
+        .declared_type_field = ".my_type",
+        .fraction_types = maria_fraction_types,
+        .fraction_default = 0,
         .lints_printed = false,
     },
 };
+
+unsigned sc__fraction_digits(const sc__dialect *d, const char *type)
+{
+    const char *const *k;
+    size_t i, n;
+
+    if (d == NULL || d->fraction_types == NULL || type == NULL)
+        return 6;
+    while (isspace((unsigned char)*type))
+        type++;
+    for (n = 0; isalpha((unsigned char)type[n]); n++)
+        ;
+    for (k = d->fraction_types; *k; k++) {
+        if (strlen(*k) != n)
+            continue;
+        for (i = 0; i < n && toupper((unsigned char)type[i]) == (*k)[i]; i++)
+            ;
+        if (i < n)
+            continue;
+        for (type += n; isspace((unsigned char)*type); type++)
+            ;
+        if (*type == '(' && type[1] >= '0' && type[1] <= '6' &&
+            type[2] == ')')
+            return (unsigned)(type[1] - '0');
+        return *type == '(' ? 6 : d->fraction_default;
+    }
+    return 6;
+}
+
+long long sc__fraction_unit(const sc__dialect *d, const char *type)
+{
+    unsigned n = sc__fraction_digits(d, type);
+    long long u = 1;
+
+    for (; n < 6; n++)
+        u *= 10;
+    return u;
+}
 
 const sc__dialect *sc__dialect_of(sc_dialect d)
 {

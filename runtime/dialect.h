@@ -107,6 +107,11 @@ typedef struct sc__dialect {
     /* The characters of text one index key holds, shared by its text
      * columns, each indexed by its prefix; 0: no bound */
     unsigned key_chars;
+    /* The types, as a schema may give them by hand ("stored as mariadb
+     * 'mediumtext'", any case, a length after), that an index keys on a
+     * prefix of, as it does the dialect's own text; NULL-terminated, NULL:
+     * none */
+    const char *const *prefix_keyed;
     sc__dialect_types type;
     sc__dialect_now now;
 
@@ -295,10 +300,24 @@ typedef struct sc__dialect {
     /* The field of a column's descriptor that carries the type a schema
      * declares for it in this dialect (".pg_type"); NULL: none */
     const char *declared_type_field;
+    /* The declared types that keep a timestamp's fraction to the digits
+     * in parentheses after their name ("DATETIME(3)"), any case,
+     * NULL-terminated; fraction_default digits when none are given */
+    const char *const *fraction_types;
+    unsigned fraction_default;
     /* migrate diff prints the lints of this dialect's file on stderr as
      * well as in the file */
     bool lints_printed;
 } sc__dialect;
+
+/* The fraction digits a timestamp of declared type type keeps in d: the
+ * n of one of d's fraction_types "NAME(n)", else its fraction_default; 6
+ * (all of them) for another type or none. */
+unsigned sc__fraction_digits(const sc__dialect *d, const char *type);
+
+/* The microseconds such a timestamp is kept to: 1 for all six digits,
+ * 1000 for three, 1000000 for none. */
+long long sc__fraction_unit(const sc__dialect *d, const char *type);
 
 /* The entry of dialect d; NULL when d is none of SC_DIALECT_*. */
 const sc__dialect *sc__dialect_of(sc_dialect d);

@@ -29,6 +29,7 @@
  * No message this file builds repeats a password: URLs are quoted with
  * the password replaced, and the server's messages are scrubbed of it.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -123,6 +124,10 @@ typedef struct my_param {
     MYSQL_TIME tm;
     char text[SC__FORM_MAX];
     unsigned long length;
+    /* the column last bound here, and the unit its timestamps' fraction
+     * is kept in (1 for all 6 digits), read from its type once */
+    const sc_column_desc *col;
+    int64_t frac_unit;
 } my_param;
 
 /* How a result column is fetched, from its MariaDB type. */
@@ -327,8 +332,11 @@ static int duplicate_key(sc_backend_error *err, const char *msg)
         quoted(p + strlen("' for key "), err->constraint,
                sizeof err->constraint);
     dot = strrchr(err->constraint, '.'); /* MySQL 8 writes table.key */
-    if (dot != NULL)
+    if (dot != NULL) {
+        sc__copy_n(err->table, sizeof err->table, err->constraint,
+                   (size_t)(dot - err->constraint));
         memmove(err->constraint, dot + 1, strlen(dot + 1) + 1);
+    }
     if (strcmp(err->constraint, "PRIMARY") == 0) {
         err->constraint[0] = '\0';
         return SC_CONSTRAINT_PRIMARYKEY;
@@ -525,6 +533,124 @@ static void duplicate_columns(my_conn *c, const char *table)
 static int conn_error(my_conn *c)
 {
     return record(c, mysql_errno(c->my), mysql_error(c->my));
+}
+
+/* Whether the words of sql at *p start with word (any case), followed
+ * by a space; *p then moves past them. */
+static bool skip_word(const char **p, const char *word)
+{
+    size_t i, n = strlen(word);
+
+    for (i = 0; i < n; i++)
+        if (toupper((unsigned char)(*p)[i]) != word[i])
+            return false;
+    if (!isspace((unsigned char)(*p)[n]))
+        return false;
+    for (*p += n; isspace((unsigned char)**p); (*p)++)
+        ;
+    return true;
+}
+
+/*
+ * The table a statement of the caller's own SQL writes, into out: the
+ * name after INSERT [IGNORE] INTO or UPDATE [LOW_PRIORITY] [IGNORE],
+ * quoted or bare, the last part of db.t; "" for other statements.
+ */
+static void statement_table(const char *sql, char *out, size_t size)
+{
+    const char *p = sql;
+    size_t n;
+
+    out[0] = '\0';
+    while (isspace((unsigned char)*p))
+        p++;
+    if (skip_word(&p, "INSERT")) {
+        (void)skip_word(&p, "IGNORE");
+        if (!skip_word(&p, "INTO"))
+            return;
+    } else if (skip_word(&p, "UPDATE")) {
+        (void)skip_word(&p, "LOW_PRIORITY");
+        (void)skip_word(&p, "IGNORE");
+    } else {
+        return;
+    }
+    for (;;) {
+        if (*p == '`' || *p == '"') {
+            p = quoted(p, out, size);
+            if (p == NULL) {
+                out[0] = '\0';
+                return;
+            }
+        } else {
+            for (n = 0; isalnum((unsigned char)p[n]) || p[n] == '_' ||
+                        p[n] == '$';
+                 n++)
+                ;
+            sc__copy_n(out, size, p, n);
+            p += n;
+        }
+        if (*p != '.')
+            return;
+        p++;
+    }
+}
+
+/*
+ * The one table of the current database with an index called key, into
+ * out; "" when none or several have one (PRIMARY, mostly) or the query
+ * fails.
+ */
+static void table_of_key(my_conn *c, const char *key, char *out,
+                         size_t size)
+{
+    char sql[512], ekey[2 * sizeof c->err.constraint + 1];
+    MYSQL_RES *res;
+    MYSQL_ROW row;
+
+    out[0] = '\0';
+    if (key[0] == '\0' || strlen(key) >= sizeof c->err.constraint)
+        return;
+    mysql_real_escape_string(c->my, ekey, key, strlen(key));
+    snprintf(sql, sizeof sql,
+             "SELECT DISTINCT table_name FROM information_schema.statistics "
+             "WHERE table_schema = DATABASE() AND index_name = '%s' LIMIT 2",
+             ekey);
+    if (mysql_real_query(c->my, sql, strlen(sql)) != 0)
+        return;
+    res = mysql_store_result(c->my);
+    if (res == NULL)
+        return;
+    if (mysql_num_rows(res) == 1 && (row = mysql_fetch_row(res)) != NULL &&
+        row[0] != NULL)
+        sc__copy_n(out, size, row[0], strlen(row[0]));
+    mysql_free_result(res);
+}
+
+/*
+ * The error of statement number k (from 0) of the caller's sql.  A
+ * duplicate entry names only its key: the table is the one the key's
+ * name gives (MySQL 8's "t.key"), else the one the first statement
+ * writes, else the one table that has a key of that name; its columns
+ * then come as for the runtime's own statements.
+ */
+static int exec_error(my_conn *c, const char *sql, unsigned k)
+{
+    int rc = conn_error(c);
+    char table[sizeof c->err.table];
+    const char *key;
+
+    if (c->err.extended != SC_CONSTRAINT_UNIQUE &&
+        c->err.extended != SC_CONSTRAINT_PRIMARYKEY)
+        return rc;
+    key = c->err.extended == SC_CONSTRAINT_PRIMARYKEY ? "PRIMARY"
+                                                      : c->err.constraint;
+    sc__copy_n(table, sizeof table, c->err.table, strlen(c->err.table));
+    if (table[0] == '\0' && k == 0)
+        statement_table(sql, table, sizeof table);
+    if (table[0] == '\0')
+        table_of_key(c, key, table, sizeof table);
+    duplicate_columns(c, table);
+    return rc;
 }
 
 static int stmt_error(my_stmt *s)
@@ -920,12 +1046,13 @@ static int my_exec(void *conn, const char *sql)
     my_conn *c = conn;
     MYSQL_RES *res;
     my_ulonglong n;
+    unsigned k = 0;
     int more, rc = quiet(c);
 
     if (rc != SC_OK)
         return rc;
     if (mysql_real_query(c->my, sql, strlen(sql)) != 0)
-        return conn_error(c);
+        return exec_error(c, sql, 0);
     do {
         res = mysql_store_result(c->my);
         if (res != NULL)
@@ -936,7 +1063,7 @@ static int my_exec(void *conn, const char *sql)
         c->changes = n == (my_ulonglong)-1 ? 0 : (int64_t)n;
         more = mysql_next_result(c->my);
         if (more > 0)
-            return conn_error(c);
+            return exec_error(c, sql, ++k);
     } while (more == 0);
     return SC_OK;
 }
@@ -1323,6 +1450,16 @@ static int bind_int(MYSQL_BIND *b, my_param *p, const sc_value *v,
         b->buffer = &p->tm;
         return SC_OK;
     case SC_TYPE_TIMESTAMP:
+        if (v->col != NULL && v->col != p->col) {
+            p->col = v->col;
+            p->frac_unit = sc__fraction_unit(maria(), v->col->my_type);
+        }
+        if (v->col != NULL && p->frac_unit > 1 &&
+            (v->i % p->frac_unit) != 0) {
+            *why = "the timestamp has a finer fraction of a second than the "
+                   "column's type keeps";
+            return SC_RANGE;
+        }
         if (!put_timestamp(&p->tm, v->i)) {
             *why = "the timestamp is outside MariaDB's range (years 0 to "
                    "9999)";

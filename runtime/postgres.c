@@ -112,6 +112,10 @@ typedef struct pg_param {
     unsigned char fixed[8];  /* binary integers, floats, dates */
     char *buf;               /* text forms and jsonb */
     size_t cap;
+    /* the column last bound here, and the unit its timestamps' fraction
+     * is kept in by its pg_type (timestamp(0): 1000000), read once */
+    const sc_column_desc *col;
+    long long frac_unit;
 } pg_param;
 
 typedef struct pg_stmt {
@@ -1201,6 +1205,18 @@ static int bind_time(pg_stmt *s, int k, Oid type, const sc_value *v,
     }
     if (v->i < INT64_MIN + PG_EPOCH_US) {
         *why = "the timestamp is outside PostgreSQL's range";
+        return SC_RANGE;
+    }
+    /* a timestamp(n) rounds a finer fraction: refused instead */
+    if (v->col != NULL && v->col != s->params[k].col) {
+        s->params[k].col = v->col;
+        s->params[k].frac_unit = sc__fraction_unit(
+            sc__dialect_of(SC_DIALECT_POSTGRESQL), v->col->pg_type);
+    }
+    if (v->col != NULL && s->params[k].frac_unit > 1 &&
+        v->i % s->params[k].frac_unit != 0) {
+        *why = "the timestamp has a finer fraction of a second than the "
+               "column's type keeps";
         return SC_RANGE;
     }
     put_be(s->params[k].fixed, (uint64_t)(v->i - PG_EPOCH_US), 8);

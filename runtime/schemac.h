@@ -61,7 +61,7 @@ extern "C" {
  * The layout of the descriptor structs below.  Generated code records the
  * value it was written for and refuses to compile against another.
  */
-#define SC_ABI_VERSION 3
+#define SC_ABI_VERSION 4
 
 /* Result codes.  Functions return the primary code; sc_extended_errcode()
  * tells the kinds of SC_CONSTRAINT apart. */
@@ -843,8 +843,17 @@ typedef struct sc_column_desc {
      * ilike and starts_with match the text read).  That text is the
      * output function's, not the text cast's, which differs for some
      * types: a host inet reads "10.0.0.1" (not "10.0.0.1/32"), a char(n)
-     * keeps its padding. */
+     * keeps its padding.  A timestamp in a timestamp(n) or
+     * timestamptz(n) of n < 6 with a finer fraction is refused on write
+     * (SC_RANGE), where the server would round it. */
     const char *pg_type;
+    /* MariaDB: the column's type when the schema gives one ("stored as
+     * mariadb 'DATETIME'", as pull writes it), else NULL.  A timestamp's
+     * DATETIME(n), TIMESTAMP(n) or TIME(n) keeps n fraction digits (none
+     * when n is not given): a value with a finer fraction is refused on
+     * write (SC_RANGE naming table, column and the row's key), never cut
+     * or rounded by the server. */
+    const char *my_type;
 } sc_column_desc;
 
 /*

@@ -7,7 +7,8 @@
 # (with-pg.sh, with-mariadb.sh set it); fails=0.  Exits 77 (skipped) without the sqlite3 program.  Defines
 #   fail MSG   counts a failure, printing MSG and $tmp/out indented;
 #   run SQL    runs SQL ("-": from stdin) on the database, rows one a
-#              line, columns separated by "|";
+#              line, columns separated by "|"; fails as the database's
+#              client does when a statement is refused;
 #   empty      drops every table of the database.
 tmp=$(mktemp -d "/tmp/schemac-$1.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -40,6 +41,10 @@ fail() {
 }
 
 run() {
+    # A statement the database refuses makes run fail, even where its
+    # output goes through tr.
+    local -
+    set -o pipefail
     if [ $dialect = sqlite ]; then
         if [ "$1" = - ]; then
             sqlite3 -bail "$tmp/db.sqlite"

@@ -1501,12 +1501,17 @@ START_TEST(test_unique_expression_error)
     ck_assert_int_eq(sc_exec(db, "INSERT INTO uexpr (e) VALUES ('a')"),
                      SC_CONSTRAINT);
     ck_assert_int_eq(sc_extended_errcode(db), SC_CONSTRAINT_UNIQUE);
-    /* PostgreSQL names the table; SQLite and MariaDB only the index */
-    if (on_postgresql())
+    /* PostgreSQL names the table, MariaDB the key's table and its
+     * virtual column (from the statement); SQLite only the index */
+    if (on_postgresql() || on_mariadb())
         ck_assert_msg(sc_errtable(db) != NULL &&
                           strcmp(sc_errtable(db), "uexpr") == 0,
                       "%s", sc_errmsg(db));
-    else
+    if (on_mariadb())
+        ck_assert_msg(sc_errcolumn(db) != NULL &&
+                          strcmp(sc_errcolumn(db), "le") == 0,
+                      "%s", sc_errmsg(db));
+    else if (!on_postgresql())
         ck_assert_msg(strstr(sc_errmsg(db), "uexpr_lower") != NULL, "%s",
                       sc_errmsg(db));
 }
@@ -1720,6 +1725,162 @@ START_TEST(test_mariadb_types_round_trip)
 }
 END_TEST
 
+/* Timestamps in columns of fewer fraction digits than schemac's six, a
+ * pulled schema's "stored as mariadb 'DATETIME'": a finer fraction is
+ * refused at the call, naming table and column, never cut or
+ * rounded by the server; a fraction the column keeps goes through. */
+typedef struct mdfrac {
+    int64_t id;
+    int64_t d0; /* datetime */
+    int64_t d3; /* datetime(3) */
+    int64_t s2; /* timestamp(2) */
+    int64_t d6; /* schemac's own datetime(6) */
+} mdfrac;
+
+#define MF_COL(field, ty)                                                \
+    {.name = #field, .type = SC_TYPE_TIMESTAMP, .flags = SC_COL_NOTNULL,  \
+     .offset = offsetof(mdfrac, field), .my_type = ty}
+
+static const sc_column_desc mf_cols[] = {
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(mdfrac, id)},
+    MF_COL(d0, "DATETIME"), MF_COL(d3, "datetime(3)"),
+    MF_COL(s2, "TIMESTAMP(2)"), MF_COL(d6, NULL),
+};
+
+static const unsigned mf_pk[] = {0};
+
+static const sc_table_desc mf_table = {
+    .name = "mdfrac", .row_size = sizeof(mdfrac), .cols = mf_cols,
+    .ncols = 5, .pk = mf_pk, .npk = 1, .autoinc = -1};
+
+START_TEST(test_mariadb_fewer_fraction_digits)
+{
+    const int64_t t = utc_us(2021, 1, 31, 13, 45, 7, 0);
+    mdfrac rows[3] = {
+        {1, t, t + 123000, t + 120000, t + 123456},
+        {2, t, t + 1000, t + 990000, t + 1},
+        {3, t, t, t, t},
+    };
+    static const char raw[] =
+        "SELECT id, CAST(d0 AS CHAR), CAST(d3 AS CHAR), CAST(s2 AS CHAR), "
+        "CAST(d6 AS CHAR) FROM mdfrac ORDER BY id";
+    const char *before;
+
+    if (!on_mariadb())
+        return;
+    exec_ok("CREATE TABLE mdfrac (id bigint NOT NULL PRIMARY KEY, "
+            "d0 datetime NOT NULL, d3 datetime(3) NOT NULL, "
+            "s2 timestamp(2) NOT NULL DEFAULT '2000-01-01', "
+            "d6 datetime(6) NOT NULL)");
+    ck_assert_msg(sc_row_insert(db, &mf_table, &rows[0]) == SC_OK, "%s",
+                  sc_errmsg(db));
+    ck_assert_msg(sc_row_insert_many(db, &mf_table, &rows[1], 2) == SC_OK,
+                  "%s", sc_errmsg(db));
+    before = "1|2021-01-31 13:45:07|2021-01-31 13:45:07.123|"
+             "2021-01-31 13:45:07.12|2021-01-31 13:45:07.123456;"
+             "2|2021-01-31 13:45:07|2021-01-31 13:45:07.001|"
+             "2021-01-31 13:45:07.99|2021-01-31 13:45:07.000001;"
+             "3|2021-01-31 13:45:07|2021-01-31 13:45:07.000|"
+             "2021-01-31 13:45:07.00|2021-01-31 13:45:07.000000;";
+    ck_assert_str_eq(db_text(raw), before);
+
+    /* by one row: insert and update */
+    rows[0].id = 4;
+    rows[0].d0 = t + 500000;
+    assert_refused(sc_row_insert(db, &mf_table, &rows[0]), "mdfrac", "d0",
+                   "cannot store mdfrac.d0: ", "finer fraction");
+    rows[0].id = 1;
+    assert_refused(sc_row_update(db, &mf_table, &rows[0]), "mdfrac", "d0",
+                   "cannot store mdfrac.d0: ", "finer fraction");
+    rows[0].d0 = t;
+    rows[0].d3 = t + 123400; /* which DATETIME(3) would round to .123 */
+    assert_refused(sc_row_update(db, &mf_table, &rows[0]), "mdfrac", "d3",
+                   "cannot store mdfrac.d3: ", "finer fraction");
+    rows[0].d3 = t + 123000;
+    rows[0].s2 = t - 5000; /* before the second: .995 would round up */
+    assert_refused(sc_row_update(db, &mf_table, &rows[0]), "mdfrac", "s2",
+                   "cannot store mdfrac.s2: ", "finer fraction");
+    rows[0].s2 = t + 120000;
+
+    /* in a batch: the call fails naming its row, nothing written */
+    rows[2].d3 = t + 999999;
+    ck_assert_int_eq(sc_row_update_many(db, &mf_table, rows, 3, 0),
+                     SC_RANGE);
+    ck_assert_str_eq(sc_errcolumn(db), "d3");
+    ck_assert_msg(strstr(sc_errmsg(db), "finer fraction") != NULL, "%s",
+                  sc_errmsg(db));
+    rows[2].d3 = t;
+    rows[1].id = 5;
+    rows[1].s2 = t + 1;
+    ck_assert_int_eq(sc_row_insert_many(db, &mf_table, &rows[1], 1),
+                     SC_RANGE);
+    ck_assert_str_eq(sc_errcolumn(db), "s2");
+    ck_assert_msg(strstr(sc_errmsg(db), "finer fraction") != NULL, "%s",
+                  sc_errmsg(db));
+    ck_assert_str_eq(db_text(raw), before);
+
+    /* a fraction the columns keep, and a zero one, still go through */
+    rows[1].id = 2;
+    rows[1].s2 = t + 10000;
+    rows[1].d3 = t + 10000;
+    ck_assert_msg(sc_row_update_many(db, &mf_table, rows, 3, 0) == SC_OK,
+                  "%s", sc_errmsg(db));
+    ck_assert_str_eq(db_text("SELECT CAST(d3 AS CHAR), CAST(s2 AS CHAR) "
+                             "FROM mdfrac WHERE id = 2"),
+                     "2021-01-31 13:45:07.010|2021-01-31 13:45:07.01;");
+}
+END_TEST
+
+/* PostgreSQL's timestamptz(n) rounds a finer fraction as MariaDB does:
+ * refused alike, by the column's pg_type. */
+typedef struct pgfrac {
+    int64_t id;
+    int64_t t0; /* timestamptz(0) */
+    int64_t t3; /* timestamp(3) with time zone */
+} pgfrac;
+
+static const sc_column_desc pf_cols[] = {
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_NOTNULL | SC_COL_PK,
+     .offset = offsetof(pgfrac, id)},
+    {.name = "t0", .type = SC_TYPE_TIMESTAMP, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(pgfrac, t0), .pg_type = "timestamptz(0)"},
+    {.name = "t3", .type = SC_TYPE_TIMESTAMP, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(pgfrac, t3), .pg_type = "timestamp(3) with time zone"},
+};
+
+static const sc_table_desc pf_table = {
+    .name = "pgfrac", .row_size = sizeof(pgfrac), .cols = pf_cols,
+    .ncols = 3, .pk = mf_pk, .npk = 1, .autoinc = -1};
+
+START_TEST(test_pg_fewer_fraction_digits)
+{
+    const int64_t t = utc_us(2021, 1, 31, 13, 45, 7, 0);
+    pgfrac rows[2] = {{1, t, t + 123000}, {2, t, t}};
+    static const char raw[] =
+        "SELECT id, t0::text, t3::text FROM pgfrac ORDER BY id";
+    const char *before = "1|2021-01-31 13:45:07+00|2021-01-31 13:45:07.123+00;"
+                         "2|2021-01-31 13:45:07+00|2021-01-31 13:45:07+00;";
+
+    if (!on_postgresql())
+        return;
+    exec_ok("SET TIME ZONE 'UTC'");
+    exec_ok("CREATE TABLE pgfrac (id bigint PRIMARY KEY, "
+            "t0 timestamptz(0) NOT NULL, t3 timestamptz(3) NOT NULL)");
+    ck_assert_msg(sc_row_insert_many(db, &pf_table, rows, 2) == SC_OK, "%s",
+                  sc_errmsg(db));
+    ck_assert_str_eq(db_text(raw), before);
+    rows[0].t0 = t + 600000; /* which would round up to the next second */
+    assert_refused(sc_row_update(db, &pf_table, &rows[0]), "pgfrac", "t0",
+                   "cannot store pgfrac.t0: ", "finer fraction");
+    rows[0].t0 = t;
+    rows[1].t3 = t + 1500;
+    ck_assert_int_eq(sc_row_update_many(db, &pf_table, rows, 2, 0), SC_RANGE);
+    ck_assert_str_eq(sc_errcolumn(db), "t3");
+    ck_assert_str_eq(db_text(raw), before);
+}
+END_TEST
+
 /* Stored values no C value of the column's type is: each read fails
  * naming table, column and row; the raw text shows the value itself. */
 START_TEST(test_mariadb_values_beyond_c)
@@ -1798,6 +1959,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_unique_expression_error);
     tcase_add_test(tc, test_mariadb_types_round_trip);
     tcase_add_test(tc, test_mariadb_values_beyond_c);
+    tcase_add_test(tc, test_mariadb_fewer_fraction_digits);
+    tcase_add_test(tc, test_pg_fewer_fraction_digits);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -165,7 +165,7 @@ typedef struct probe_row {
 
 static const sc_column_desc probe_cols[] = {
     {"v", SC_TYPE_TEXT, 0, 0, 0, offsetof(probe_row, v), 0, NULL,
-     {SC_DEFAULT_NONE, 0, 0, NULL, 0}, SC_FMT_NATIVE, NULL},
+     {SC_DEFAULT_NONE, 0, 0, NULL, 0}, SC_FMT_NATIVE, NULL, NULL},
 };
 
 static const sc_table_desc probe_table = {

@@ -112,6 +112,57 @@ START_TEST(test_stop_early)
 }
 END_TEST
 
+/*
+ * A duplicate from the caller's own statement names its table and column
+ * on every database, though MariaDB's message names only the key: the
+ * statement's table, bare or quoted, or the one table with a key of that
+ * name when the failing statement is not the first.
+ */
+START_TEST(test_duplicate_names_table)
+{
+    static const char *const dup[] = {
+        "INSERT INTO dup_t (id, name) VALUES (2, 'x')",
+        "insert into `dup_t` (id, name) values (2, 'x')",
+        "UPDATE dup_t SET name = 'x' WHERE id = 3",
+        ("INSERT INTO other_t VALUES (1); "
+         "INSERT INTO dup_t (id, name) VALUES (2, 'x')"),
+    };
+    size_t i;
+
+    ck_assert_int_eq(sc_exec(db, "CREATE TABLE dup_t (id integer PRIMARY KEY,"
+                                 " name varchar(20),"
+                                 " CONSTRAINT uq_dup_name UNIQUE (name))"),
+                     SC_OK);
+    ck_assert_int_eq(sc_exec(db, "CREATE TABLE other_t (a integer)"), SC_OK);
+    ck_assert_int_eq(sc_exec(db, "INSERT INTO dup_t VALUES (1, 'x'), (3, 'y')"),
+                     SC_OK);
+    for (i = 0; i < sizeof dup / sizeof dup[0]; i++) {
+        if (strchr(dup[i], '`') != NULL &&
+            testdb_dialect() != SC_DIALECT_MARIADB)
+            continue;
+        ck_assert_int_eq(sc_exec(db, dup[i]), SC_CONSTRAINT);
+        ck_assert_int_eq(sc_extended_errcode(db), SC_CONSTRAINT_UNIQUE);
+        ck_assert_msg(sc_errtable(db) != NULL &&
+                          strcmp(sc_errtable(db), "dup_t") == 0,
+                      "%s: table %s: %s", dup[i],
+                      sc_errtable(db) ? sc_errtable(db) : "(none)",
+                      sc_errmsg(db));
+        ck_assert_msg(sc_errcolumn(db) != NULL &&
+                          strcmp(sc_errcolumn(db), "name") == 0,
+                      "%s: column %s: %s", dup[i],
+                      sc_errcolumn(db) ? sc_errcolumn(db) : "(none)",
+                      sc_errmsg(db));
+        ck_assert_ptr_nonnull(strstr(sc_errmsg(db), "dup_t"));
+    }
+    /* a primary key: its table comes from the statement */
+    ck_assert_int_eq(sc_exec(db, "INSERT INTO dup_t (id, name) VALUES (1, 'z')"),
+                     SC_CONSTRAINT);
+    ck_assert_int_eq(sc_extended_errcode(db), SC_CONSTRAINT_PRIMARYKEY);
+    ck_assert_str_eq(sc_errtable(db), "dup_t");
+    ck_assert_str_eq(sc_errcolumn(db), "id");
+}
+END_TEST
+
 START_TEST(test_errors)
 {
     seen s = {"", 0, 0};
@@ -142,6 +193,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_rows_of_a_table);
     tcase_add_test(tc, test_no_rows);
     tcase_add_test(tc, test_stop_early);
+    tcase_add_test(tc, test_duplicate_names_table);
     tcase_add_test(tc, test_errors);
     suite_add_tcase(s, tc);
     return s;

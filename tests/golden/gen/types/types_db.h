@@ -15,7 +15,7 @@
 #include <schemac.h>
 
 /* Refuse a runtime this file was not generated for. */
-#if !defined(SC_ABI_VERSION) || SC_ABI_VERSION != 3
+#if !defined(SC_ABI_VERSION) || SC_ABI_VERSION != 4
 #error "libschemac has another ABI than this file: regenerate it"
 #endif
 #if SC_VERSION_NUMBER < 100 || SC_VERSION_NUMBER >= 10000
