@@ -2983,6 +2983,94 @@ static bool my_put_read(sc__buf *b, const char *qualifier,
     return true;
 }
 
+/*
+ * Reads the current row into out in one call (backend.h): each value
+ * whose column storage holds it in the field's own C form stored
+ * straight in (the result types were checked against the descriptor at
+ * prepare, my_column_fits()), text pointing into the column's buffer,
+ * which ends with a NUL, when a is NULL.  It stops at anything else (a
+ * numeric's decimal text, a FLOAT, a bool or an int16 whose range the
+ * core checks, bytes, a format, an enum label, a BIGINT UNSIGNED above
+ * INT64_MAX, a zero date), which the core reads through my_column().
+ */
+static int my_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
+                       sc_arena *a, void *out)
+{
+    my_stmt *s = stmt;
+    const sc_column_desc *c;
+    const my_col *col;
+    const char *text;
+    char *field;
+    int64_t x;
+    int32_t i32;
+    unsigned i;
+
+    for (i = *from; i < t->ncols && i < s->nfields && s->has_result; i++) {
+        c = &t->cols[i];
+        col = &s->cols[i];
+        if (col->is_null)
+            continue; /* the field and its has_ flag are zero already */
+        if (c->format != SC_FMT_NATIVE)
+            break;
+        field = (char *)out + c->offset;
+        switch (c->type) {
+        case SC_TYPE_INT64:
+            if (col->cls != CLASS_INT || above_int64(col))
+                goto careful;
+            x = (int64_t)col->num.i;
+            memcpy(field, &x, sizeof x);
+            break;
+        case SC_TYPE_INT32:
+            if (col->cls != CLASS_INT || col->num.i < INT32_MIN ||
+                col->num.i > INT32_MAX || above_int64(col))
+                goto careful;
+            i32 = (int32_t)col->num.i;
+            memcpy(field, &i32, sizeof i32);
+            break;
+        case SC_TYPE_TIMESTAMP:
+            if (col->cls != CLASS_TIME || zero_date(col) ||
+                (col->type != MYSQL_TYPE_DATETIME &&
+                 col->type != MYSQL_TYPE_TIMESTAMP))
+                goto careful;
+            x = get_timestamp(&col->tm);
+            memcpy(field, &x, sizeof x);
+            break;
+        case SC_TYPE_DATE:
+            if (col->cls != CLASS_TIME || zero_date(col) ||
+                (col->type != MYSQL_TYPE_DATE &&
+                 col->type != MYSQL_TYPE_NEWDATE))
+                goto careful;
+            i32 = (int32_t)sc_date_from_ymd((int)col->tm.year,
+                                            (int)col->tm.month,
+                                            (int)col->tm.day);
+            memcpy(field, &i32, sizeof i32);
+            break;
+        case SC_TYPE_FLOAT64:
+            if (col->cls != CLASS_DOUBLE)
+                goto careful;
+            memcpy(field, &col->num.d, sizeof col->num.d);
+            break;
+        case SC_TYPE_TEXT:
+        case SC_TYPE_JSON:
+            if (col->cls != CLASS_BYTES || !is_text_type(col))
+                goto careful;
+            text = col->buf;
+            if (a != NULL &&
+                (text = sc__arena_copy(a, col->buf, col->length)) == NULL)
+                return SC_NOMEM;
+            memcpy(field, &text, sizeof text);
+            break;
+        default:
+            goto careful;
+        }
+        if (c->flags & SC_COL_HASFLAG)
+            *(bool *)((char *)out + c->has_offset) = true;
+    }
+careful:
+    *from = i;
+    return SC_OK;
+}
+
 const sc_backend sc__mariadb_backend = {
     .name = "mariadb",
     .dialect = SC_DIALECT_MARIADB,
@@ -2993,6 +3081,7 @@ const sc_backend sc__mariadb_backend = {
     .bind = my_bind,
     .step = my_step,
     .column = my_column,
+    .read_row = my_read_row,
     .column_fits = my_column_fits,
     .put_read = my_put_read,
     .reset = my_reset,
