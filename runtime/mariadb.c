@@ -1169,6 +1169,16 @@ static void bind_column(my_stmt *s, unsigned i)
     }
 }
 
+/* Column col as the result's field f describes it, for both protocols. */
+static void describe_col(my_col *col, const MYSQL_FIELD *f)
+{
+    col->type = f->type;
+    col->flags = f->flags;
+    col->charset = f->charsetnr;
+    col->decimals = f->decimals;
+    col->cls = class_of(f->type);
+}
+
 /* Takes the result columns' types from the metadata of the prepared
  * statement and sets up their storage. */
 static int take_fields(my_stmt *s)
@@ -1189,11 +1199,7 @@ static int take_fields(my_stmt *s)
     }
     s->nfields = n;
     for (i = 0; i < n; i++) {
-        s->cols[i].type = f[i].type;
-        s->cols[i].flags = f[i].flags;
-        s->cols[i].charset = f[i].charsetnr;
-        s->cols[i].decimals = f[i].decimals;
-        s->cols[i].cls = class_of(f[i].type);
+        describe_col(&s->cols[i], &f[i]);
         if (s->cols[i].cls == CLASS_BYTES) {
             s->cols[i].buf = sc__malloc(TEXT_START);
             if (s->cols[i].buf == NULL) {
@@ -1992,11 +1998,7 @@ static int text_fields(my_stmt *s)
         return nomem(s->c);
     s->nfields = n;
     for (i = 0; i < n; i++) {
-        s->cols[i].type = f[i].type;
-        s->cols[i].flags = f[i].flags;
-        s->cols[i].charset = f[i].charsetnr;
-        s->cols[i].decimals = f[i].decimals;
-        s->cols[i].cls = class_of(f[i].type);
+        describe_col(&s->cols[i], &f[i]);
     }
     s->checked = true;
     for (i = 0; i < s->nwant; i++) {
