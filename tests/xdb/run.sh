@@ -303,9 +303,9 @@ for db in $my_dbs; do
                         CHARACTER SET utf8mb4 COLLATE $coll NOT NULL" ||
         exit 1
     p=$(my_plan "$db")
-    if my_range "$p"; then
+    if [ -z "$p" ] || my_range "$p"; then
         echo "xdb: mariadb $db: starts_with used the index of a column" \
-             "of $coll" >&2
+             "of $coll, or no plan" >&2
         failed_cases="$failed_cases $index_case"
     fi
 done
