@@ -26,7 +26,8 @@ static int insert_each(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     for (i = 0; i < n && rc == SC_OK; i++) {
         rc = sc__insert_one(db, t, e, rows + i * t->row_size);
         if (rc != SC_OK)
-            sc__prefix_row(db, i);
+            rc = sc__name_batch_row(db, t, OP_INSERT, rows + i * t->row_size,
+                                    i, n, rc);
     }
     return rc;
 }
@@ -35,11 +36,13 @@ static int bind_change(sc_db *db, const sc_table_desc *t, void *stmt,
                        int op, const void *row, uint64_t mask, size_t *n);
 
 /* The values of one row of a batch: an insert's (now for its "default
- * now" columns) or an update's or delete's (mask: the columns set). */
+ * now" columns) or an update's or delete's (mask: the columns set); n
+ * rows in all. */
 typedef struct batch_op {
     int op;
     uint64_t mask;
     int64_t now;
+    size_t n;
 } batch_op;
 
 /* Queues the statements of rows[from..to) in the backend's batch; *sent
@@ -61,10 +64,8 @@ static int queue_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
         if (rc == SC_OK && (rc = db->be->pipeline_send(e->stmt)) != SC_OK)
             rc = rc == SC_NOMEM ? sc__nomem(db)
                                 : sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
-        if (rc != SC_OK) {
-            sc__prefix_row(db, i);
-            return rc;
-        }
+        if (rc != SC_OK)
+            return sc__name_batch_row(db, t, b->op, row, i, b->n, rc);
         db->stats.executions++;
         (*sent)++;
     }
@@ -126,7 +127,7 @@ static int collect_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
                  ? collect_row(db, t, e, row, b->now, t0)
                  : collect_change(db, t, e, b->op, row, b->mask, t0);
         if (rc != SC_OK && rc != SC__REDO)
-            sc__prefix_row(db, *done);
+            rc = sc__name_batch_row(db, t, b->op, row, *done, b->n, rc);
     }
     return rc;
 }
@@ -181,8 +182,9 @@ static int row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
         return rc;
     level = db->depth;
     if (db->be->pipeline_begin != NULL)
-        rc = run_batch(db, t, e, &(batch_op){OP_INSERT, 0, sc__batch_now(t)},
-                       rows, n);
+        rc = run_batch(db, t, e,
+                       &(batch_op){OP_INSERT, 0, sc__batch_now(t), n}, rows,
+                       n);
     else
         rc = insert_each(db, t, e, rows, n);
     return sc__level_close(db, level, rc);
@@ -242,7 +244,7 @@ static int change_each(sc_db *db, const sc_table_desc *t, stmt_entry *e,
             rc = sc__step_change(db, t, e, k, op, row);
         db->be->reset(e->stmt);
         if (rc != SC_OK)
-            sc__prefix_row(db, i);
+            rc = sc__name_batch_row(db, t, op, row, i, n, rc);
     }
     return rc;
 }
@@ -293,7 +295,8 @@ static int change_many(sc_db *db, const sc_table_desc *t, int op,
     level = db->depth;
     if (db->be->pipeline_begin != NULL)
         /* only an insert writes to its rows: these stay as they are */
-        rc = run_batch(db, t, e, &(batch_op){op, mask, 0}, (char *)rows, n);
+        rc = run_batch(db, t, e, &(batch_op){op, mask, 0, n}, (char *)rows,
+                       n);
     else
         rc = change_each(db, t, e, op, rows, n, mask);
     if (rc == SC__REDO) { /* undone, then one by one to find the row */

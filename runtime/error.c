@@ -336,15 +336,149 @@ int sc__fail_stmt(sc_db *db, void *stmt, const sc_table_desc *t, int op,
     return report(db, &e, t, op, row);
 }
 
-/* Puts "row I: " in front of the current message. */
-void sc__prefix_row(sc_db *db, size_t i)
-{
-    char msg[sizeof db->err.msg + 32];
-    size_t n;
+/* ---------------------------------------------------------------------
+ * Naming the row a failure is about: its key, as the read side and the
+ * write side both word it.  Only failures call these, so no write pays
+ * for the text.
+ * ------------------------------------------------------------------- */
 
-    n = (size_t)snprintf(msg, sizeof msg, "row %zu: %s", i, db->err.msg);
-    if (n >= sizeof db->err.msg)
-        n = sizeof db->err.msg - 1;
-    memcpy(db->err.msg, msg, n);
-    db->err.msg[n] = '\0';
+/* Appends "k = v" for column i of t, after " (" when first else ", ":
+ * the value read from the current row of stmt (which selected t's
+ * columns in order) when stmt is not NULL, else the field of row.
+ * False when the value cannot be had. */
+static bool put_named_value(sc_db *db, const sc_table_desc *t, unsigned i,
+                            void *stmt, const void *row, bool first,
+                            sc__buf *b)
+{
+    const sc_column_desc *c = &t->cols[i];
+    sc_value_kind kind;
+    sc_value v;
+
+    if (stmt != NULL) {
+        kind = db->be->column_class != NULL
+                   ? db->be->column_class(stmt, (int)i)
+                   : sc__stored_kind(c);
+        if (db->be->column(stmt, (int)i, kind, &v) != SC_OK)
+            return false;
+    } else if (sc__field_value(db, t, c, row, &v) != SC_OK) {
+        return false;
+    }
+    sc__buf_printf(b, "%s%s = ", first ? " (" : ", ", c->name);
+    if (v.kind == SC_VAL_NULL)
+        sc__buf_puts(b, "NULL");
+    else
+        sc__format_value(b, &v);
+    return true;
+}
+
+/* Appends " (k = v, ...)", the key of a row of t: the current row of
+ * stmt when stmt is not NULL, else the struct row; nothing for a table
+ * without a key.  The error state is left as it was. */
+void sc__put_row_key(sc_db *db, const sc_table_desc *t, void *stmt,
+                     const void *row, sc__buf *b)
+{
+    sc__error_state saved = db->err;
+    unsigned j;
+
+    for (j = 0; j < t->npk; j++) {
+        if (!put_named_value(db, t, t->pk[j], stmt, row, j == 0, b))
+            break;
+    }
+    sc__buf_puts(b, j > 0 ? ")" : "");
+    db->err = saved;
+}
+
+/* What identifies the row of an insert whose key the database gives or
+ * that has none: its unique columns' values, else " (a new row)". */
+static void put_new_row(sc_db *db, const sc_table_desc *t, const void *row,
+                        sc__buf *b)
+{
+    sc__error_state saved = db->err;
+    unsigned i, n = 0;
+
+    for (i = 0; i < t->ncols; i++) {
+        if ((t->cols[i].flags & SC_COL_UNIQUE) && (int)i != t->autoinc &&
+            put_named_value(db, t, i, NULL, row, n == 0, b))
+            n++;
+    }
+    sc__buf_puts(b, n > 0 ? ")" : " (a new row)");
+    db->err = saved;
+}
+
+/* Whether failure rc is about a value of the row: a value refused
+ * before it was sent, or a constraint. */
+static bool about_row(int rc)
+{
+    return rc == SC_RANGE || rc == SC_CONSTRAINT;
+}
+
+/* Appends text to the current message, cut to fit. */
+static void append_msg(sc_db *db, const char *s, size_t n)
+{
+    size_t at = strlen(db->err.msg);
+
+    if (n > sizeof db->err.msg - 1 - at)
+        n = sizeof db->err.msg - 1 - at;
+    memcpy(db->err.msg + at, s, n);
+    db->err.msg[at + n] = '\0';
+}
+
+/* The failure rc of op (OP_INSERT, OP_UPDATE, OP_DELETE) on the struct
+ * row of t gains the row's key: " (user_id = 3)"; an insert whose key is
+ * not given, its unique columns' values or " (a new row)".  Returns rc. */
+int sc__name_row(sc_db *db, const sc_table_desc *t, int op, const void *row,
+                 int rc)
+{
+    sc__buf b = {0};
+
+    if (!about_row(rc) || t == NULL || row == NULL)
+        return rc;
+    if (op == OP_INSERT && (t->autoinc >= 0 || t->npk == 0))
+        put_new_row(db, t, row, &b);
+    else
+        sc__put_row_key(db, t, NULL, row, &b);
+    if (!b.failed && b.len > 0)
+        append_msg(db, b.s, b.len);
+    sc__buf_free(&b);
+    return rc;
+}
+
+/* The failure rc of row i of a batch of n (rows) of op on t: "row I of
+ * N: " in front of the message, and the row's key after it where the
+ * row has one before it is written (the index is what names a new row
+ * of an insert).  Returns rc. */
+int sc__name_batch_row(sc_db *db, const sc_table_desc *t, int op,
+                       const void *row, size_t i, size_t n, int rc)
+{
+    if (!(op == OP_INSERT && (t->autoinc >= 0 || t->npk == 0)))
+        sc__name_row(db, t, op, row, rc);
+    sc__prefix_row(db, i, n);
+    return rc;
+}
+
+/* The failure rc of a bulk update or delete (sc_query_update_all(),
+ * sc_query_delete_all()) gains " (rows)", the rows it is about.
+ * Returns rc. */
+int sc__name_rows(sc_db *db, const char *rows, int rc)
+{
+    if (about_row(rc)) {
+        append_msg(db, " (", 2);
+        append_msg(db, rows, strlen(rows));
+        append_msg(db, ")", 1);
+    }
+    return rc;
+}
+
+/* Puts "row I of N: " in front of the current message. */
+void sc__prefix_row(sc_db *db, size_t i, size_t n)
+{
+    char msg[sizeof db->err.msg + 64];
+    size_t len;
+
+    len = (size_t)snprintf(msg, sizeof msg, "row %zu of %zu: %s", i, n,
+                           db->err.msg);
+    if (len >= sizeof db->err.msg)
+        len = sizeof db->err.msg - 1;
+    memcpy(db->err.msg, msg, len);
+    db->err.msg[len] = '\0';
 }

@@ -348,7 +348,14 @@ int sc__exec_traced(sc_db *db, const char *sql);
 
 /* Defined in error.c. */
 int sc__report_unfit(sc_db *db, const sc_table_desc *t);
-void sc__prefix_row(sc_db *db, size_t i);
+void sc__prefix_row(sc_db *db, size_t i, size_t n);
+void sc__put_row_key(sc_db *db, const sc_table_desc *t, void *stmt,
+                     const void *row, sc__buf *b);
+int sc__name_row(sc_db *db, const sc_table_desc *t, int op, const void *row,
+                 int rc);
+int sc__name_batch_row(sc_db *db, const sc_table_desc *t, int op,
+                       const void *row, size_t i, size_t n, int rc);
+int sc__name_rows(sc_db *db, const char *rows, int rc);
 
 /* Defined in value.c. */
 bool sc__too_many_digits(int64_t i, unsigned p);

@@ -1968,10 +1968,13 @@ static int ready_with(sc_query *q, bool args_ok, const char *what)
     return rc;
 }
 
+/* What a bulk update's refused value is about (see sc__name_rows()). */
+#define UPDATE_ROWS "every row the update matches"
+
 /* Checks ps[0..n) and binds them to stmt through db->vals, where the
- * trace finds them. */
+ * trace finds them; the first nsets are the values an update sets. */
 static int bind_params(sc_db *db, const sc_table_desc *t, void *stmt,
-                       const param *ps, size_t n)
+                       const param *ps, size_t n, size_t nsets)
 {
     const char *why = NULL;
     size_t k, j;
@@ -1986,10 +1989,16 @@ static int bind_params(sc_db *db, const sc_table_desc *t, void *stmt,
         db->vals[k] = ps[k].v;
         if (ps[k].c != NULL &&
             (rc = sc__check_value(db, ps[k].h->t, &db->vals[k])) != SC_OK)
-            return rc;
+            return k < nsets ? sc__name_rows(db, UPDATE_ROWS, rc) : rc;
         rc = db->be->bind(stmt, (int)k + 1, &db->vals[k], &why);
         if (rc == SC_NOMEM)
             return sc__nomem(db);
+        if (rc != SC_OK && k < nsets)
+            return sc__name_rows(
+                db, UPDATE_ROWS,
+                sc__set_error(db, rc, t->name, ps[k].c->name,
+                              "cannot store %s.%s: %s", t->name,
+                              ps[k].c->name, why ? why : sc_errstr(rc)));
         if (rc != SC_OK && ps[k].c != NULL)
             return sc__set_error(db, rc, ps[k].h->t->name, ps[k].c->name,
                                  "cannot compare %s.%s with that value: %s",
@@ -2031,14 +2040,18 @@ static int start_as(sc_query *r, shape s, int op, bool stream, run *out)
     rc = stmt_get(db, r->t, r->sql.s, rows, out);
     if (rc != SC_OK)
         return rc;
-    rc = bind_params(db, r->t, out->stmt, r->params.items, r->params.n);
+    rc = bind_params(db, r->t, out->stmt, r->params.items, r->params.n,
+                     s == SHAPE_UPDATE ? r->sets.n : 0);
     if (rc == SC_OK && stream)
         rc = sc__stream_traced(db, out->stmt, out->sql, r->params.n);
     else if (rc == SC_OK)
         rc = sc__step_traced(db, out->stmt, out->sql, r->params.n);
     if (rc != SC__ROW && rc != SC__DONE) {
-        if (db->err.code == SC_OK)
+        if (db->err.code == SC_OK) {
             rc = sc__fail_stmt(db, out->stmt, r->t, op, NULL);
+            if (s == SHAPE_UPDATE && db->err.column[0] != '\0')
+                rc = sc__name_rows(db, UPDATE_ROWS, rc);
+        }
         stmt_put(db, out);
     }
     return rc;
@@ -2523,7 +2536,8 @@ static int read_children(loader *l)
     rc = stmt_get(l->db, l->child, l->sql.s, l->child, &x);
     if (rc != SC_OK)
         return rc;
-    rc = bind_params(l->db, l->child, x.stmt, l->params.items, l->params.n);
+    rc = bind_params(l->db, l->child, x.stmt, l->params.items, l->params.n,
+                     0);
     if (rc == SC_OK)
         rc = sc__step_traced(l->db, x.stmt, x.sql, l->params.n);
     while (rc == SC__ROW) {

@@ -249,7 +249,8 @@ static int fail_send(sc_db *db, const sc_table_desc *t, int rc)
  * longer has its values.  The queue's own outcomes come first; then the
  * transaction is failed, as the server would have aborted it.
  */
-static int refuse_unfit(sc_db *db, const sc_table_desc *t, size_t n)
+static int refuse_unfit(sc_db *db, const sc_table_desc *t, int op,
+                        const void *row, size_t n)
 {
     size_t i;
     int rc;
@@ -261,7 +262,7 @@ static int refuse_unfit(sc_db *db, const sc_table_desc *t, size_t n)
     rc = sc__queue_flush(db);
     if (rc == SC_OK) {
         db->nbound = n;
-        rc = sc__report_unfit(db, t);
+        rc = sc__name_row(db, t, op, row, sc__report_unfit(db, t));
         db->queue.failed = true;
     }
     return rc;
@@ -280,7 +281,7 @@ int sc__queue_send(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     double t0 = db->trace_fn != NULL ? sc__clock_ms() : 0;
     sc__queued *q;
     size_t asked;
-    int rc = refuse_unfit(db, t, n);
+    int rc = refuse_unfit(db, t, op, row, n);
 
     if (rc == SC_OK)
         rc = make_room(db);

@@ -172,6 +172,8 @@ static int queue_insert(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     if (rc == SC_OK) {
         sc__fill_row(db, t, row, 0);
         rc = sc__queue_send(db, t, e, OP_INSERT, 0, row, n);
+    } else {
+        rc = sc__name_row(db, t, OP_INSERT, row, rc);
     }
     db->be->reset(e->stmt);
     return rc;
@@ -187,8 +189,10 @@ static int row_insert(sc_db *db, const sc_table_desc *t, void *row)
         rc = sc__queue_prepare(db, t, OP_INSERT, 0, &e);
     if (rc != SC_OK)
         return rc;
-    return queued ? queue_insert(db, t, e, row)
-                  : sc__insert_one(db, t, e, row);
+    if (queued)
+        return queue_insert(db, t, e, row);
+    rc = sc__insert_one(db, t, e, row);
+    return rc == SC_OK ? rc : sc__name_row(db, t, OP_INSERT, row, rc);
 }
 
 /* ---------------------------------------------------------------------
@@ -207,39 +211,13 @@ static const char *kind_name(sc_value_kind k)
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
-/* Appends " (k = v, ...)", the key of the current row of stmt, which
- * selected t's columns in order; nothing for a table without a key. */
-static void put_row_key(sc_db *db, const sc_table_desc *t, void *stmt,
-                        sc__buf *b)
-{
-    const sc_column_desc *c;
-    sc_value_kind kind;
-    sc_value v;
-    unsigned j;
-
-    for (j = 0; j < t->npk; j++) {
-        c = &t->cols[t->pk[j]];
-        kind = db->be->column_class != NULL
-                   ? db->be->column_class(stmt, (int)t->pk[j])
-                   : sc__stored_kind(c);
-        if (db->be->column(stmt, (int)t->pk[j], kind, &v) != SC_OK)
-            break;
-        sc__buf_printf(b, "%s%s = ", j ? ", " : " (", c->name);
-        if (v.kind == SC_VAL_NULL)
-            sc__buf_puts(b, "NULL");
-        else
-            sc__format_value(b, &v);
-    }
-    sc__buf_puts(b, j > 0 ? ")" : "");
-}
-
 /* Fails the read of column c: "t.c: " what b says, then the row's key. */
 static int refuse_value(sc_db *db, const sc_table_desc *t,
                         const sc_column_desc *c, void *stmt, sc__buf *b)
 {
     int rc;
 
-    put_row_key(db, t, stmt, b);
+    sc__put_row_key(db, t, stmt, NULL, b);
     if (b->failed)
         rc = sc__set_error(db, SC_RANGE, t->name, c->name,
                            "%s.%s: stored value is not in the column's "
@@ -562,6 +540,8 @@ static int update_row(sc_db *db, const sc_table_desc *t, const void *row,
     unsigned i;
     int rc = sc__queue_prepare(db, t, OP_UPDATE, mask, &e);
 
+    if (rc != SC_OK)
+        return rc;
     for (i = 0; rc == SC_OK && i < t->ncols; i++) {
         c = &t->cols[i];
         if (!sc__updates(t, i, mask))
@@ -572,11 +552,15 @@ static int update_row(sc_db *db, const sc_table_desc *t, const void *row,
     }
     if (rc == SC_OK)
         rc = sc__bind_pk(db, t, row, e->stmt, &n);
-    if (rc == SC_OK)
-        rc = queued ? sc__queue_send(db, t, e, OP_UPDATE, mask, row, n)
-                    : sc__step_change(db, t, e, n, OP_UPDATE, row);
-    if (e != NULL)
-        db->be->reset(e->stmt);
+    if (rc == SC_OK && queued)
+        rc = sc__queue_send(db, t, e, OP_UPDATE, mask, row, n);
+    else if (rc == SC_OK)
+        rc = sc__step_change(db, t, e, n, OP_UPDATE, row);
+    else
+        queued = false; /* a value refused: this row's */
+    if (rc != SC_OK && !queued)
+        rc = sc__name_row(db, t, OP_UPDATE, row, rc);
+    db->be->reset(e->stmt);
     return rc;
 }
 
@@ -640,13 +624,18 @@ static int row_delete(sc_db *db, const sc_table_desc *t, const void *key)
 
     if (rc == SC_OK)
         rc = sc__queue_prepare(db, t, OP_DELETE, 0, &e);
-    if (rc == SC_OK)
-        rc = sc__bind_pk(db, t, key, e->stmt, &n);
-    if (rc == SC_OK)
-        rc = queued ? sc__queue_send(db, t, e, OP_DELETE, 0, key, n)
-                    : sc__step_change(db, t, e, n, OP_DELETE, key);
-    if (e != NULL)
-        db->be->reset(e->stmt);
+    if (rc != SC_OK)
+        return rc;
+    rc = sc__bind_pk(db, t, key, e->stmt, &n);
+    if (rc == SC_OK && queued)
+        rc = sc__queue_send(db, t, e, OP_DELETE, 0, key, n);
+    else if (rc == SC_OK)
+        rc = sc__step_change(db, t, e, n, OP_DELETE, key);
+    else
+        queued = false; /* a key refused: this row's */
+    if (rc != SC_OK && !queued)
+        rc = sc__name_row(db, t, OP_DELETE, key, rc);
+    db->be->reset(e->stmt);
     return rc;
 }
 

@@ -939,6 +939,11 @@ SC_API int sc_schema_create_all(sc_db *db, const sc_schema_desc *s);
  * changed only when the insert succeeds.  SC_RANGE: an enum value outside
  * its labels, a float the database cannot store (NaN on SQLite), text
  * that is not UTF-8 or a decimal that is not a number (see sc_type).
+ * The message of an SC_RANGE or SC_CONSTRAINT of a row's write (this
+ * call, sc_row_update(), sc_row_update_cols(), sc_row_delete() and their
+ * batches) ends with the row: its key, "(id = 3)"; for an insert whose
+ * key the database gives, its unique columns' values, "(email =
+ * 'a@x')", else "(a new row)".
  *
  * Descriptors must outlive the connection: prepared statements are cached
  * per connection under the descriptor's address.
@@ -948,8 +953,9 @@ SC_API int sc_row_insert(sc_db *db, const sc_table_desc *t, void *row);
 /* Inserts n rows (an array of structs of table t) with one prepared
  * statement in one transaction (a savepoint inside an open one): all rows
  * or none.  Fills each row as sc_row_insert() does.  On failure the message
- * starts with "row I: " (I counting from 0), and rows before I may hold
- * keys and defaults that were rolled back with them. */
+ * starts with "row I of N: " (I counting from 0, N the rows given) and
+ * ends with the row's key where the caller gave it, and rows before I may
+ * hold keys and defaults that were rolled back with them. */
 SC_API int sc_row_insert_many(sc_db *db, const sc_table_desc *t,
                               void *rows, size_t n);
 
@@ -1011,7 +1017,8 @@ SC_API int sc_row_delete(sc_db *db, const sc_table_desc *t, const void *key);
  * or deleted earlier in the same batch), the call returns SC_NOTFOUND and
  * nothing of the batch stays.  Returns SC_OK (all n rows changed),
  * SC_NOTFOUND, SC_CONSTRAINT, SC_MISUSE (as sc_row_update_cols()), ...;
- * on failure the message starts with "row I: " (I counting from 0).
+ * on failure the message starts with "row I of N: " (I counting from 0)
+ * and ends with the row's key, "(id = 3)", as sc_row_insert() says.
  */
 SC_API int sc_row_update_many(sc_db *db, const sc_table_desc *t,
                               const void *rows, size_t n, uint64_t cols);

@@ -52,6 +52,10 @@
 # With SCHEMAC_ADOPT_GOLDEN=1 the steps after pull take the golden
 # schema instead of what pull wrote, so that they can be tried on their
 # own.
+# A step that passes gives its figures in parentheses: pull its exit
+# status and what the schema kept, carried and commented (schema_figures
+# below), generate the tables and columns described, read the rows and
+# values compared, write the tables whose copy was stored alike.
 # The last line is "adopt: N passed, M failed", N and M counting steps;
 # the exit status is 0 when none failed.  A missing program (sqlite3,
 # psql, cc, python3 with the modules of NAME/requires, and psycopg2 on
@@ -210,6 +214,49 @@ make_db() {
     fi
 }
 
+# schema_figures FILE: what a pulled schema kept, carried and commented,
+# for the pull step's line: "N stored as, N named, sql: KIND N ...,
+# N comment lines".  Named: constraints and indexes given a name; the
+# kind of an sql block is its label ("// view v"), else the word after
+# CREATE; comments are the "//" lines but the header and the labels.
+schema_figures() {
+    awk '
+        function kind_of(line, w) {
+            n = split(line, w, " ")
+            if (w[1] == "//")
+                return w[2] == "partitioned" ? "partitioned table" : w[2]
+            for (i = 1; i <= n; i++)
+                if (w[i] != "CREATE" && w[i] != "OR" && w[i] != "REPLACE" &&
+                    w[i] != "UNIQUE")
+                    return tolower(w[i])
+            return "?"
+        }
+        NR == 1 { prev = $0; next }
+        /stored as/ { stored++ }
+        BEGIN { kw = "^    (primary key|foreign key|unique index|index|" \
+                     "unique|check) " }
+        $0 ~ kw "[^(]" && $0 !~ kw "using " { named++ }
+        /^sql [a-z]+ \$\$$/ { pending = 1; label = prev ~ /^\/\/ / ? prev : "" }
+        pending && !/^sql / { k = kind_of(label != "" ? label : $0);
+            kinds[k]++; if (label != "") labels++; pending = 0 }
+        /\/\// { comments++ }
+        { prev = $0 }
+        END {
+            printf "%d stored as, %d named, sql:", stored, named
+            nk = 0
+            for (k in kinds)
+                order[++nk] = k
+            for (i = 2; i <= nk; i++) # by name, whatever the awk
+                for (j = i; j > 1 && order[j - 1] > order[j]; j--) {
+                    k = order[j]; order[j] = order[j - 1]; order[j - 1] = k
+                }
+            for (i = 1; i <= nk; i++)
+                printf " %s %d", order[i], kinds[order[i]]
+            if (nk == 0) printf " none"
+            printf ", %d comment lines\n", comments - labels
+        }' "$1"
+}
+
 # pull_step NAME DIR
 pull_step() {
     local name=$1 dir=$2 status=0 want=0 golden=$2/pulled.$dialect.schema
@@ -238,7 +285,10 @@ pull_step() {
         done <"$dir/pull.$dialect.says"
     fi
     if [ -z "$why" ]; then
-        step "$name" pull ok "$([ -f "$golden" ] || echo "no golden")"
+        why="exit $status; $(schema_figures "$w/pulled.schema")"
+        [ -f "$golden" ] || why="$why; no golden"
+        step "$name" pull ok "$why"
+        why=
     else
         [ -f "$w/pull.detail" ] || cp "$w/pull.err" "$w/pull.detail"
         step "$name" pull fail "$why" "$w/pull.detail"
@@ -270,7 +320,9 @@ generate_step() {
         return
     fi
     dumper=$w/dump
-    step "$name" generate ok
+    step "$name" generate ok "$("$dumper" --describe | awk -F'\t' '
+        !($1 in t) { t[$1] = 1; nt++ } { n++ }
+        END { printf "%d tables, %d columns", nt, n }')"
 }
 
 # check_step NAME SCHEMA STEP: schemac check finds no drift.
@@ -415,7 +467,8 @@ read_step() {
         LC_ALL=C comm -23 "$w/got.bad" "$w/want" >>"$w/read.detail"
     fi
     if [ -z "$why" ]; then
-        step "$name" read ok "$(wc -l <"$w/got") rows"
+        step "$name" read ok "$(awk -F'\t' '{ v += NF - 1 } END {
+            printf "%d rows, %d values", NR, v }' "$w/got")"
     else
         step "$name" read fail "$why" "$w/read.detail"
     fi

@@ -26,6 +26,7 @@
  * three: the MariaDB tables hold them in LONGTEXT, DOUBLE and BIGINT.
  */
 #include <check.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1931,6 +1932,299 @@ START_TEST(test_mariadb_values_beyond_c)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------
+ * A write the runtime refuses names the row, as a refused read does: the
+ * key of the row the caller gave; for an insert whose key the database
+ * gives, the row's unique columns, else "a new row"; for a row of a
+ * batch, "row I of N: " first (I its index in the array); for a bulk
+ * update, every row it matches.
+ * ------------------------------------------------------------------- */
+
+typedef struct ledger {
+    int64_t id;
+    const char *name; /* varchar(8) */
+    int64_t at;       /* timestamp as text of whole seconds */
+    bool has_at;
+    int32_t day;      /* date as text */
+    bool has_day;
+    double f;
+    int64_t ts;       /* a native timestamp */
+    bool has_ts;
+} ledger;
+
+enum { LEDGER_ID, LEDGER_NAME, LEDGER_AT, LEDGER_DAY, LEDGER_F, LEDGER_TS };
+
+static const sc_column_desc ledger_cols[] = {
+    {.name = "id", .type = SC_TYPE_INT64, .flags = SC_COL_PK | SC_COL_NOTNULL,
+     .offset = offsetof(ledger, id)},
+    {.name = "name", .type = SC_TYPE_TEXT, .length = 8,
+     .offset = offsetof(ledger, name)},
+    {.name = "at", .type = SC_TYPE_TIMESTAMP,
+     .flags = SC_COL_HASFLAG | SC_COL_FIXEDFRAC, .scale = 0,
+     .offset = offsetof(ledger, at), .has_offset = offsetof(ledger, has_at),
+     .format = SC_FMT_TEXT},
+    {.name = "day", .type = SC_TYPE_DATE, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(ledger, day), .has_offset = offsetof(ledger, has_day),
+     .format = SC_FMT_TEXT},
+    {.name = "f", .type = SC_TYPE_FLOAT64, .flags = SC_COL_NOTNULL,
+     .offset = offsetof(ledger, f)},
+    {.name = "ts", .type = SC_TYPE_TIMESTAMP, .flags = SC_COL_HASFLAG,
+     .offset = offsetof(ledger, ts), .has_offset = offsetof(ledger, has_ts)},
+};
+static const unsigned ledger_pk[] = {LEDGER_ID};
+static const sc_constraint_desc ledger_checks[] = {
+    {"ck_ledger_name", "name", "at most 8 characters"},
+};
+static const sc_table_desc ledger_table = {
+    .name = "ledger", .row_size = sizeof(ledger), .cols = ledger_cols,
+    .ncols = sizeof ledger_cols / sizeof ledger_cols[0], .pk = ledger_pk,
+    .npk = 1, .autoinc = -1, .constraints = ledger_checks,
+    .nconstraints = 1, .flags = SC_TABLE_LOOSE};
+
+/* An autoincrement key and a unique code. */
+typedef struct ent {
+    int64_t id;
+    const char *code;
+    int64_t at; /* timestamp as text of whole seconds */
+} ent;
+
+static const sc_column_desc ent_cols[] = {
+    {.name = "id", .type = SC_TYPE_INT64,
+     .flags = SC_COL_PK | SC_COL_AUTOINC | SC_COL_NOTNULL,
+     .offset = offsetof(ent, id)},
+    {.name = "code", .type = SC_TYPE_TEXT,
+     .flags = SC_COL_NOTNULL | SC_COL_UNIQUE, .offset = offsetof(ent, code)},
+    {.name = "at", .type = SC_TYPE_TIMESTAMP,
+     .flags = SC_COL_NOTNULL | SC_COL_FIXEDFRAC, .scale = 0,
+     .offset = offsetof(ent, at), .format = SC_FMT_TEXT},
+};
+static const unsigned ent_pk[] = {0};
+static const sc_table_desc ent_table = {
+    .name = "entry", .row_size = sizeof(ent), .cols = ent_cols,
+    .ncols = 3, .pk = ent_pk, .npk = 1, .autoinc = 0,
+    .flags = SC_TABLE_LOOSE};
+
+static void make_ledger(void)
+{
+    exec_ok(testdb_pick3(
+        "CREATE TABLE ledger (id integer PRIMARY KEY, name varchar(8) "
+        "CONSTRAINT ck_ledger_name CHECK (length(name) <= 8), at datetime, "
+        "day date, f real NOT NULL, ts integer)",
+        "CREATE TABLE ledger (id bigint PRIMARY KEY, name varchar(8), at "
+        "text, day text, f double precision NOT NULL, ts timestamptz)",
+        "CREATE TABLE ledger (id bigint PRIMARY KEY, name varchar(8), at "
+        "text, day text, f double NOT NULL, ts datetime(6))"));
+    exec_ok(testdb_pick3(
+        "CREATE TABLE ledger_ref (id integer PRIMARY KEY, ledger_id integer "
+        "REFERENCES ledger (id))",
+        "CREATE TABLE ledger_ref (id bigint PRIMARY KEY, ledger_id bigint "
+        "REFERENCES ledger (id))",
+        "CREATE TABLE ledger_ref (id bigint PRIMARY KEY, ledger_id bigint, "
+        "FOREIGN KEY (ledger_id) REFERENCES ledger (id))"));
+    exec_ok(testdb_pick3(
+        "CREATE TABLE entry (id integer PRIMARY KEY AUTOINCREMENT, code text "
+        "NOT NULL UNIQUE, at datetime NOT NULL)",
+        "CREATE TABLE entry (id bigserial PRIMARY KEY, code text NOT NULL "
+        "UNIQUE, at text NOT NULL)",
+        "CREATE TABLE entry (id bigint AUTO_INCREMENT PRIMARY KEY, code "
+        "varchar(16) NOT NULL UNIQUE, at text NOT NULL)"));
+}
+
+/* Asserts a refused write: rc, the table and column named, the whole
+ * message. */
+static void assert_write_refused(int rc, int want, const char *table,
+                                 const char *column, const char *msg)
+{
+    ck_assert_msg(rc == want, "rc %d, want %d: %s", rc, want, sc_errmsg(db));
+    ck_assert_pstr_eq(sc_errtable(db), table);
+    ck_assert_pstr_eq(sc_errcolumn(db), column);
+    ck_assert_str_eq(sc_errmsg(db), msg);
+}
+
+#define FINER "a finer fraction of a second than the column keeps"
+#define TOO_LONG "check constraint failed on ledger.name: at most 8 characters"
+#define PAST_9999                                                           \
+    "a date or timestamp kept as text must fall in the years 0000 to 9999"
+
+static ledger ledger_row(int64_t id)
+{
+    ledger l = {0};
+
+    l.id = id;
+    l.name = "ok";
+    l.at = utc_us(2021, 1, 31, 13, 45, 0, 0);
+    l.has_at = true;
+    l.f = 1.5;
+    return l;
+}
+
+/* The refusals of one row written through each single-row call. */
+START_TEST(test_write_names_row)
+{
+    ledger l = ledger_row(7), ok = ledger_row(8);
+    ent en = {0, "e-1", 0};
+    item it = {0};
+    char msg[256];
+
+    make_ledger();
+    ck_assert_msg(sc_row_insert(db, &ledger_table, &ok) == SC_OK, "%s",
+                  sc_errmsg(db));
+
+    /* a fraction the column cannot keep: insert, update, update_cols */
+    l.at += 250000;
+    assert_write_refused(sc_row_insert(db, &ledger_table, &l), SC_RANGE,
+                         "ledger", "at",
+                         "cannot store ledger.at: " FINER " (id = 7)");
+    ok.at += 1;
+    assert_write_refused(sc_row_update(db, &ledger_table, &ok), SC_RANGE,
+                         "ledger", "at",
+                         "cannot store ledger.at: " FINER " (id = 8)");
+    assert_write_refused(
+        sc_row_update_cols(db, &ledger_table, &ok, UINT64_C(1) << LEDGER_AT),
+        SC_RANGE, "ledger", "at", "cannot store ledger.at: " FINER " (id = 8)");
+    ok.at -= 1;
+
+    /* a year past 9999 in a date kept as text */
+    l = ledger_row(7);
+    l.day = sc_date_from_ymd(10000, 1, 1);
+    l.has_day = true;
+    assert_write_refused(sc_row_insert(db, &ledger_table, &l), SC_RANGE,
+                         "ledger", "day",
+                         "cannot store ledger.day: " PAST_9999 " (id = 7)");
+
+    /* NaN where the database keeps none (SQLite stores NULL for it) */
+    l = ledger_row(7);
+    l.f = NAN;
+    if (!on_postgresql()) {
+        snprintf(msg, sizeof msg, "cannot store ledger.f: %s (id = 7)",
+                 on_sqlite() ? "NaN cannot be stored in an SQLite REAL column"
+                             : "MariaDB stores no NaN or infinity");
+        assert_write_refused(sc_row_insert(db, &ledger_table, &l), SC_RANGE,
+                             "ledger", "f", msg);
+    }
+
+    /* a native timestamp past MariaDB's years */
+    l = ledger_row(7);
+    l.ts = utc_us(10000, 1, 1, 0, 0, 0, 0);
+    l.has_ts = true;
+    if (on_mariadb())
+        assert_write_refused(sc_row_insert(db, &ledger_table, &l), SC_RANGE,
+                             "ledger", "ts",
+                             "cannot store ledger.ts: the timestamp is "
+                             "outside MariaDB's range (years 0 to 9999) "
+                             "(id = 7)");
+
+    /* text too long for varchar(8): the database's refusal (SQLite's
+     * check, PostgreSQL's and MariaDB's type), worded as a check */
+    l = ledger_row(7);
+    l.name = "nine char";
+    assert_write_refused(sc_row_insert(db, &ledger_table, &l), SC_CONSTRAINT,
+                         "ledger", "name", TOO_LONG " (id = 7)");
+    ok.name = "nine char";
+    assert_write_refused(sc_row_update(db, &ledger_table, &ok),
+                         SC_CONSTRAINT, "ledger", "name",
+                         TOO_LONG " (id = 8)");
+    ok.name = "ok";
+
+    /* a delete the database refuses: the row is still referenced */
+    exec_ok("INSERT INTO ledger_ref (id, ledger_id) VALUES (1, 8)");
+    assert_write_refused(sc_row_delete(db, &ledger_table, &ok),
+                         SC_CONSTRAINT, "ledger", NULL,
+                         "foreign key constraint failed: the row of ledger "
+                         "is still referenced (id = 8)");
+
+    /* an insert whose key the database gives: its unique columns, else
+     * a new row */
+    en.at = utc_us(2021, 1, 31, 13, 45, 0, 1);
+    assert_write_refused(sc_row_insert(db, &ent_table, &en), SC_RANGE,
+                         "entry", "at",
+                         "cannot store entry.at: " FINER " (code = 'e-1')");
+    ck_assert_int_eq(en.id, 0);
+    it.created = utc_us(10000, 1, 1, 0, 0, 0, 0);
+    it.uid = uuid_of("00112233445566778899aabbccddeeff");
+    assert_write_refused(sc_row_insert(db, &item_table, &it), SC_RANGE,
+                         "item", "created",
+                         "cannot store item.created: " PAST_9999
+                         " (a new row)");
+
+    /* queued (PostgreSQL, in a transaction) or not, the same words; a
+     * text too long refused before it is queued */
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    l = ledger_row(9);
+    l.at += 1;
+    assert_write_refused(sc_row_insert(db, &ledger_table, &l), SC_RANGE,
+                         "ledger", "at",
+                         "cannot store ledger.at: " FINER " (id = 9)");
+    ck_assert_int_eq(sc_rollback(db), SC_OK);
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    l = ledger_row(9);
+    l.name = "nine char";
+    assert_write_refused(sc_row_insert(db, &ledger_table, &l), SC_CONSTRAINT,
+                         "ledger", "name", TOO_LONG " (id = 9)");
+    ck_assert_int_eq(sc_rollback(db), SC_OK);
+    ck_assert_str_eq(db_text("SELECT id, name FROM ledger ORDER BY id"),
+                     "8|ok;");
+}
+END_TEST
+
+/* The same refusals in the batches and the bulk update. */
+START_TEST(test_write_names_batch_row)
+{
+    ledger ls[3] = {ledger_row(1), ledger_row(2), ledger_row(3)};
+    ent *es = calloc(100, sizeof *es);
+    char codes[100][8];
+    sc_query *q;
+    int64_t frac = utc_us(2021, 1, 31, 13, 45, 0, 500);
+    size_t i;
+
+    make_ledger();
+    ck_assert_ptr_nonnull(es);
+    for (i = 0; i < 100; i++) {
+        snprintf(codes[i], sizeof codes[i], "c%zu", i);
+        es[i].code = codes[i];
+        es[i].at = utc_us(2021, 1, 31, 13, 45, 0, 0);
+    }
+    es[17].at = frac;
+    assert_write_refused(sc_row_insert_many(db, &ent_table, es, 100),
+                         SC_RANGE, "entry", "at",
+                         "row 17 of 100: cannot store entry.at: " FINER);
+    ck_assert_str_eq(db_text("SELECT count(*) FROM entry"), "0;");
+    free(es);
+
+    ls[1].at = frac;
+    assert_write_refused(sc_row_insert_many(db, &ledger_table, ls, 3),
+                         SC_RANGE, "ledger", "at",
+                         "row 1 of 3: cannot store ledger.at: " FINER
+                         " (id = 2)");
+    ls[1].at = ls[0].at;
+    ck_assert_msg(sc_row_insert_many(db, &ledger_table, ls, 3) == SC_OK,
+                  "%s", sc_errmsg(db));
+    ls[2].day = sc_date_from_ymd(10000, 1, 1);
+    ls[2].has_day = true;
+    assert_write_refused(sc_row_update_many(db, &ledger_table, ls, 3, 0),
+                         SC_RANGE, "ledger", "day",
+                         "row 2 of 3: cannot store ledger.day: " PAST_9999
+                         " (id = 3)");
+    exec_ok("INSERT INTO ledger_ref (id, ledger_id) VALUES (1, 2)");
+    assert_write_refused(sc_row_delete_many(db, &ledger_table, ls, 3),
+                         SC_CONSTRAINT, "ledger", NULL,
+                         "row 1 of 3: foreign key constraint failed: the "
+                         "row of ledger is still referenced (id = 2)");
+
+    /* a bulk update sets one value in every row it matches */
+    q = sc_query_new(db, &ledger_table);
+    sc_query_set(q, LEDGER_AT, &frac);
+    assert_write_refused(sc_query_update_all(q, NULL), SC_RANGE, "ledger",
+                         "at",
+                         "cannot store ledger.at: " FINER
+                         " (every row the update matches)");
+    sc_query_free(q);
+    ck_assert_str_eq(db_text("SELECT id, at FROM ledger ORDER BY id"),
+                     "1|2021-01-31 13:45:00;2|2021-01-31 13:45:00;"
+                     "3|2021-01-31 13:45:00;");
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("formats");
@@ -1961,6 +2255,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_mariadb_values_beyond_c);
     tcase_add_test(tc, test_mariadb_fewer_fraction_digits);
     tcase_add_test(tc, test_pg_fewer_fraction_digits);
+    tcase_add_test(tc, test_write_names_row);
+    tcase_add_test(tc, test_write_names_batch_row);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -785,8 +785,8 @@ START_TEST(test_insert_many)
     }
     rows[637].handle = "h5";
     ck_assert_int_eq(md_accounts_insert_many(db, rows, 1000), SC_CONSTRAINT);
-    ck_assert_msg(strncmp(sc_errmsg(db), "row 637: ", 9) == 0, "%s",
-                  sc_errmsg(db));
+    ck_assert_msg(strncmp(sc_errmsg(db), "row 637 of 1000: ", 17) == 0,
+                  "%s", sc_errmsg(db));
     ck_assert_pstr_eq(sc_errcolumn(db), "handle");
     assert_server(db, "SELECT COUNT(*) FROM \"accounts\"", "1000");
 }

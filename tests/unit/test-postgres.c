@@ -656,7 +656,7 @@ START_TEST(test_insert_many_failing_row)
     ck_assert_int_eq(pg_accounts_insert_many(db, rows, NMANY), SC_CONSTRAINT);
     ck_assert_str_eq(sc_errtable(db), "accounts");
     ck_assert_str_eq(sc_errcolumn(db), "handle");
-    ck_assert_msg(strncmp(sc_errmsg(db), "row 637: ", 9) == 0, "%s",
+    ck_assert_msg(strncmp(sc_errmsg(db), "row 637 of 1000: ", 17) == 0, "%s",
                   sc_errmsg(db));
     ck_assert_ptr_nonnull(strstr(sc_errmsg(db), _i % 2 == 0
                                                     ? "unique constraint"
@@ -680,7 +680,7 @@ START_TEST(test_insert_many_range)
         rows[i].txt = "x";
     rows[2].c = (pg_colour)-1;
     assert_error(pg_samples_insert_many(db, rows, 3), SC_RANGE, SC_RANGE,
-                 "samples", "c", "row 2: value -1 of samples.c");
+                 "samples", "c", "row 2 of 3: value -1 of samples.c");
     q = pg_samples_select(db);
     ck_assert_int_eq(pg_samples_count(q, &n), SC_OK);
     ck_assert_int_eq(n, 0);

@@ -1690,8 +1690,11 @@ START_TEST(test_insert_many_all_or_nothing)
     int i;
 
     assert_error(rt_pair_insert_many(db, rows, 4), SC_CONSTRAINT,
-                 SC_CONSTRAINT_PRIMARYKEY, "pair", NULL, "row 2: ");
-    ck_assert_int_eq(strncmp(sc_errmsg(db), "row 2: primary key", 18), 0);
+                 SC_CONSTRAINT_PRIMARYKEY, "pair", NULL, "row 2 of 4: ");
+    ck_assert_int_eq(strncmp(sc_errmsg(db), "row 2 of 4: primary key", 23),
+                     0);
+    ck_assert_msg(strstr(sc_errmsg(db), " (a = 1, b = 'one')") != NULL, "%s",
+                  sc_errmsg(db));
     ck_assert_int_eq(sc_txn_depth(db), 0);
     for (i = 0; i < 4; i++)
         ck_assert_int_eq(rt_pair_get(db, arena, rows[i].a, rows[i].b, &got),
@@ -1702,7 +1705,9 @@ START_TEST(test_insert_many_all_or_nothing)
     ck_assert_int_eq(rt_pair_insert(db, &rows[3]), SC_OK);
     rows[1].kind = (rt_level)9;
     assert_error(rt_pair_insert_many(db, rows, 2), SC_RANGE,
-                 SC_RANGE, "pair", "kind", "row 1: value 9 of pair.kind");
+                 SC_RANGE, "pair", "kind",
+                 "row 1 of 2: value 9 of pair.kind is not a value of enum "
+                 "level (a = 2, b = 'two')");
     ck_assert_int_eq(sc_txn_depth(db), 1);
     ck_assert_int_eq(sc_commit(db), SC_OK);
     ck_assert_int_eq(rt_pair_get(db, arena, rows[3].a, rows[3].b, &got),
@@ -1788,14 +1793,16 @@ START_TEST(test_update_many_all_or_nothing)
         rows[2].user_id += 1000;
         assert_error(rt_user_update_many(db, rows, 3, RT_USER_USER_EMAIL),
                      SC_NOTFOUND, SC_NOTFOUND, "user", NULL,
-                     "row 2: no row of user has that primary key");
+                     "row 2 of 3: no row of user has that primary key");
     } else {
         rows[2].user_email = "a2@x"; /* as row 0's new email */
         ck_assert_int_eq(
             rt_user_update_many(db, rows, 3, RT_USER_USER_EMAIL),
             SC_CONSTRAINT);
         ck_assert_str_eq(sc_errcolumn(db), "user_email");
-        ck_assert_int_eq(strncmp(sc_errmsg(db), "row 2: ", 7), 0);
+        ck_assert_int_eq(strncmp(sc_errmsg(db), "row 2 of 3: ", 12), 0);
+        ck_assert_msg(strstr(sc_errmsg(db), " (user_id = 3)") != NULL, "%s",
+                      sc_errmsg(db));
     }
     ck_assert_int_eq(sc_txn_depth(db), _i >= 2 ? 1 : 0);
     if (_i >= 2)
@@ -1856,11 +1863,13 @@ START_TEST(test_delete_many_all_or_nothing)
     if (_i < 2) {
         assert_error(rt_user_delete_many(db, rows, 3), SC_NOTFOUND,
                      SC_NOTFOUND, "user", NULL,
-                     _i == 0 ? "row 1: no row of user"
-                             : "row 2: no row of user");
+                     _i == 0 ? "row 1 of 3: no row of user"
+                             : "row 2 of 3: no row of user");
     } else {
         ck_assert_int_eq(rt_user_delete_many(db, rows, 3), SC_CONSTRAINT);
-        ck_assert_int_eq(strncmp(sc_errmsg(db), "row 2: ", 7), 0);
+        ck_assert_int_eq(strncmp(sc_errmsg(db), "row 2 of 3: ", 12), 0);
+        ck_assert_msg(strstr(sc_errmsg(db), " (user_id = 3)") != NULL, "%s",
+                      sc_errmsg(db));
     }
     ck_assert_int_eq(sc_txn_depth(db), 0);
     for (i = 1; i <= 3; i++)
