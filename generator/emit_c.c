@@ -1008,10 +1008,10 @@ static const char *params_text(ast_ctx *ctx, const char *head,
     return scratch_text(ctx);
 }
 
-/* The parameter lists of the row functions, for header and source. */
+/* The parameter lists of the row functions written out, those with the
+ * key's columns, for header and source. */
 typedef struct signatures {
-    const char *insert, *insert_many, *get, *update, *update_cols, *remove;
-    const char *update_many, *delete_many;
+    const char *get, *remove;
     const char *assign;
 } signatures;
 
@@ -1024,26 +1024,6 @@ static void table_signatures(ast_ctx *ctx, const ast_table *t,
     int k;
 
     p[0] = "sc_db *db";
-    p[1] = fmt(ctx, "%s *row", n->row);
-    head = fmt(ctx, "int %s_insert(", n->prefix);
-    sig->insert = params_text(ctx, head, tail, p, 2);
-    p[1] = fmt(ctx, "%s *rows", n->row);
-    p[2] = "size_t n";
-    head = fmt(ctx, "int %s_insert_many(", n->prefix);
-    sig->insert_many = params_text(ctx, head, tail, p, 3);
-    p[1] = fmt(ctx, "const %s *row", n->row);
-    head = fmt(ctx, "int %s_update(", n->prefix);
-    sig->update = params_text(ctx, head, tail, p, 2);
-    p[2] = "uint64_t cols";
-    head = fmt(ctx, "int %s_update_cols(", n->prefix);
-    sig->update_cols = params_text(ctx, head, tail, p, 3);
-    p[1] = fmt(ctx, "const %s *rows", n->row);
-    p[2] = "size_t n";
-    head = fmt(ctx, "int %s_delete_many(", n->prefix);
-    sig->delete_many = params_text(ctx, head, tail, p, 3);
-    p[3] = "uint64_t cols";
-    head = fmt(ctx, "int %s_update_many(", n->prefix);
-    sig->update_many = params_text(ctx, head, tail, p, 4);
     k = key_texts(ctx, t, p + 1, &sig->assign);
     head = fmt(ctx, "int %s_delete(", n->prefix);
     sig->remove = params_text(ctx, head, tail, p, k + 1);
@@ -1209,21 +1189,19 @@ static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
     if (keyed)
         emit_column_bits(ctx, out, t, n);
     tmpl_emit(out, H, "table_api", "table", c_note(ctx, t->name), "prefix",
-              n->prefix, "type", n->row, "insert_params", sig.insert, "insert_many_params",
-              sig.insert_many, "autoinc_note",
+              n->prefix, "type", n->row, "autoinc_note",
               t->autoinc ? fmt(ctx, "\n * The new key is stored in row->%s.",
                                field_of(ctx, t->autoinc))
                          : "",
               NULL);
-    if (!keyed)
+    if (!keyed) {
+        buf_putc(out, '\n');
         return;
+    }
     declare_origin("table", t->name, NULL, &t->name_loc);
     tmpl_emit(out, H, "table_key_api", "prefix", n->prefix, "type", n->row,
               "get_params",
-              sig.get, "update_params", sig.update, "update_cols_params",
-              sig.update_cols, "delete_params", sig.remove,
-              "update_many_params", sig.update_many, "delete_many_params",
-              sig.delete_many, NULL);
+              sig.get, "delete_params", sig.remove, NULL);
 }
 
 static int count_items(const ast_table *t)
@@ -1420,40 +1398,22 @@ static const char *proto(ast_ctx *ctx, const char *ret, const char *name,
     return proto_of(ret, parts, params, n, decl);
 }
 
-/* The parameter lists of a table's query functions, wrapped for the
- * header (decl) or the source. */
-static const char **query_params(ast_ctx *ctx, const names *n, bool decl)
+/* The parameter lists of a table's query functions written out, all
+ * and each, wrapped for the header. */
+static void query_params(ast_ctx *ctx, const names *n, const char **all,
+                         const char **each)
 {
-    static const char *const fn[] = {
-        "select", "query_free", "all", "first", "one", "count", "exists",
-        "each", "update_all", "delete_all",
-    };
     const char *q = fmt(ctx, "%s_query *q", n->prefix);
-    const char *p[10][3] = {
-        {"sc_db *db"},
-        {q},
-        {q, "sc_arena *a", fmt(ctx, "%s_list *out", n->row)},
-        {q, "sc_arena *a", fmt(ctx, "%s *out", n->row)},
-        {q, "sc_arena *a", fmt(ctx, "%s *out", n->row)},
-        {q, "int64_t *n"},
-        {q, "bool *yes"},
-        {q, fmt(ctx, "%s_fn fn", n->row), "void *ctx"},
-        {q, "int64_t *changed"},
-        {q, "int64_t *changed"},
-    };
-    static const int np[10] = {1, 1, 3, 3, 3, 2, 2, 3, 2, 2};
-    const char **out = ast_alloc(ctx, 10 * sizeof *out);
-    const char *ret;
-    int i;
+    const char *p[3];
 
-    for (i = 0; i < 10; i++) {
-        ret = i == 0 ? fmt(ctx, "%s_query *", n->prefix)
-              : i == 1 ? "void "
-                       : "int ";
-        out[i] = params_text(ctx, fmt(ctx, "%s%s_%s(", ret, n->prefix, fn[i]),
-                             decl ? ");" : ")", p[i], np[i]);
-    }
-    return out;
+    p[0] = q;
+    p[1] = "sc_arena *a";
+    p[2] = fmt(ctx, "%s_list *out", n->row);
+    *all = params_text(ctx, fmt(ctx, "int %s_all(", n->prefix), ");", p, 3);
+    p[1] = fmt(ctx, "%s_fn fn", n->row);
+    p[2] = "void *ctx";
+    *each = params_text(ctx, fmt(ctx, "int %s_each(", n->prefix), ");", p,
+                        3);
 }
 
 /* The group and shaping macros of a table: over SC_HANDLE(), so that a
@@ -1883,13 +1843,22 @@ static void emit_aliases(buf *out, const aliases *al)
         tmpl_emit(out, H, "aliases_end", NULL);
 }
 
+/* Declares the function name (with declared.function saying what it
+ * is) when names are noted; returns it. */
+static const char *fn_name(const char *name, bool decl)
+{
+    if (decl && declared.on)
+        declare(name, declared.function ? declared.function : "a function");
+    return name;
+}
+
 static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
                             const names *n, bool decl)
 {
     const link *links = schema_links.items;
     const int *mine = schema_links.by_table[t->index];
     int count = 0;
-    const char *p[5], *text;
+    const char *p[5], *text, *name, *load;
     names on;
     aliases aliases = {0};
 
@@ -1900,25 +1869,22 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
 
         if (l->owner == t) { /* the parent of a row */
             table_names(ctx, l->target, &on);
-            p[2] = BODY("const %s *row", n->row);
-            p[3] = BODY("%s *out", on.row);
             if (decl)
                 declare_link(ctx, l, "the navigation to the parent");
-            text = proto(ctx, "int",
-                         fmt(ctx, "%s_get_%s", n->prefix,
-                             parent_nav_name(ctx, l)),
-                         p, 4, decl);
+            name = fn_name(fmt(ctx, "%s_get_%s", n->prefix,
+                               parent_nav_name(ctx, l)),
+                           decl);
             if (decl)
                 note_alias(ctx, &aliases,
                            fmt(ctx, "%s_get_%s", n->prefix,
                                parent_name(ctx, l)),
-                           fmt(ctx, "%s_get_%s", n->prefix,
-                               parent_nav_name(ctx, l)));
+                           name);
             if (decl && count++ == 0)
                 tmpl_emit(out, H, "navigation_begin", NULL);
-            if (decl)
-                tmpl_emit(out, H, "parent", "proto", text, "prefix",
-                          n->prefix, "parent", on.prefix, "fk",
+            if (decl && !names_only())
+                tmpl_emit(out, H, "parent", "name", name, "prefix",
+                          n->prefix, "row", n->row, "parent", on.prefix,
+                          "parent_row", on.row, "fk",
                           fmt(ctx, "%d", l->fk), NULL);
         }
         if (l->target != t)
@@ -1928,34 +1894,34 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
         table_names(ctx, l->owner, &on);
         if (decl && count++ == 0)
             tmpl_emit(out, H, "navigation_begin", NULL);
-        p[2] = BODY("const %s *rows", n->row);
-        p[3] = "size_t n";
-        p[4] = BODY("%s_list *lists", on.row);
         if (decl)
             declare_link(ctx, l, "the navigation to the children of many "
                                  "rows");
-        text = proto(ctx, "int",
-                     fmt(ctx, "%s_load_%s", n->prefix, reverse_name(ctx, l)),
-                     p, 5, decl);
-        if (decl)
-            tmpl_emit(out, H, "prototype", "text", text, NULL);
-        else
-            tmpl_emit(out, C, "load_children", "proto", text, "prefix",
-                      n->prefix, "child", on.prefix, "fk",
-                      fmt(ctx, "%d", l->fk), NULL);
+        load = fmt(ctx, "%s_load_%s", n->prefix, reverse_name(ctx, l));
+        if (decl) {
+            p[2] = BODY("const %s *rows", n->row);
+            p[3] = "size_t n";
+            p[4] = BODY("%s_list *lists", on.row);
+            text = proto(ctx, "int", load, p, 5, decl);
+            if (!names_only())
+                tmpl_emit(out, H, "prototype", "text", text, NULL);
+        } else if (!names_only())
+            tmpl_emit(out, C, "load_children", "name", load, "prefix",
+                      n->prefix, "row", n->row, "child", on.prefix,
+                      "child_row", on.row, "fk", fmt(ctx, "%d", l->fk),
+                      NULL);
         if (!decl)
             continue;
-        p[2] = BODY("const %s *row", n->row);
-        p[3] = BODY("%s_list *out", on.row);
         declare_link(ctx, l, "the navigation to the children");
-        text = proto(ctx, "int",
-                     fmt(ctx, "%s_list_%s", n->prefix, reverse_name(ctx, l)),
-                     p, 4, decl);
+        name = fn_name(fmt(ctx, "%s_list_%s", n->prefix,
+                           reverse_name(ctx, l)),
+                       decl);
         note_alias(ctx, &aliases,
                    fmt(ctx, "%s_get_%s", n->prefix, reverse_name(ctx, l)),
-                   fmt(ctx, "%s_list_%s", n->prefix, reverse_name(ctx, l)));
-        tmpl_emit(out, H, "children", "proto", text, "load",
-                  BODY("%s_load_%s", n->prefix, reverse_name(ctx, l)), NULL);
+                   name);
+        if (!names_only())
+            tmpl_emit(out, H, "children", "name", name, "load", load, "row",
+                      n->row, "child_row", on.row, NULL);
     }
     if (decl && count)
         buf_putc(out, '\n');
@@ -1988,11 +1954,13 @@ static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
     declare_origin("table", t->name, NULL, &t->name_loc);
     declare_each(ctx, n->prefix, query_functions, "a function");
     declare_each(ctx, n->prefix, query_macros, "a macro");
-    const char **p = names_only() ? NULL : query_params(ctx, n, true);
+    const char *all = NULL, *each = NULL;
 
+    if (!names_only())
+        query_params(ctx, n, &all, &each);
     tmpl_emit(out, H, "query_api_begin", "table", c_note(ctx, t->name),
               "prefix", n->prefix, "T", names_only() ? "" : table_upper(ctx, n),
-              "select_params", p[0], "free_params", p[1], NULL);
+              NULL);
     emit_column_types(ctx, out, t, n);
     tmpl_emit(out, H, "query_macros", "prefix", n->prefix, "T",
               names_only() ? "" : table_upper(ctx, n), NULL);
@@ -2002,10 +1970,7 @@ static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
     emit_group_macros(ctx, out, n);
     tmpl_emit(out, H, "terminals", "prefix", n->prefix, "row", n->row, "T",
               names_only() ? "" : table_upper(ctx, n),
-              "all_params", p[2], "first_params", p[3], "one_params", p[4],
-              "count_params", p[5], "exists_params", p[6], "each_params",
-              p[7], "update_all_params", p[8], "delete_all_params", p[9],
-              NULL);
+              "all_params", all, "each_params", each, NULL);
     declare_origin("table", t->name, NULL, &t->name_loc);
     emit_joins(ctx, out, t, n);
     emit_navigation(ctx, out, t, n, true);
@@ -2014,16 +1979,10 @@ static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
 static void emit_query_source(ast_ctx *ctx, buf *out, const ast_table *t,
                               const names *n)
 {
-    const char **p;
-
     declare_origin("table", t->name, NULL, &t->name_loc);
     declare(fmt(ctx, "%s_each_row", n->prefix), "a function");
-    p = names_only() ? NULL : query_params(ctx, n, false);
     tmpl_emit(out, C, "query_functions", "prefix", n->prefix, "row", n->row,
-              "select_params", p[0], "free_params", p[1], "all_params", p[2],
-              "first_params", p[3], "one_params", p[4], "count_params", p[5],
-              "exists_params", p[6], "each_params", p[7], "update_all_params",
-              p[8], "delete_all_params", p[9], NULL);
+              NULL);
     emit_navigation(ctx, out, t, n, false);
 }
 
@@ -2523,7 +2482,8 @@ static const char *emit_ddl_chars(ast_ctx *ctx, buf *out, sql_dialect d,
     return name;
 }
 
-/* One DDL statement as a C string literal, a line of SQL a line of C;
+/* One DDL statement as a C string literal, a line of SQL a line of C
+ * (folded at 80 columns, as cwrap folds a long literal);
  * one too long for a literal as an array of characters before it. */
 static void emit_ddl(ast_ctx *ctx, buf *out, sql_dialect d)
 {
@@ -2533,7 +2493,7 @@ static void emit_ddl(ast_ctx *ctx, buf *out, sql_dialect d)
     buf lit;
     int i;
 
-    emit_sql_ddl(ctx, d, &s);
+    emit_sql_ddl(ctx, d, true, &s);
     names = ast_alloc(ctx, (size_t)(s.n + 1) * sizeof *names);
     for (i = 0; i < s.n; i++)
         if (strlen(s.items[i]) > C_MAX_LITERAL)
