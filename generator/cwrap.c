@@ -364,7 +364,8 @@ static buf piece; /* the text of a literal moved to its next line */
 /* Step two: the literals of the line s cut so that it fits in limit. */
 static void fold_literals(buf *out, const char *s, size_t n, size_t limit)
 {
-    size_t i = 0, col = 0, e, j, u, start, good, reserve, first, cut;
+    size_t i = 0, col = 0, e, j, u, start, good, reserve, first, cut, k, sp;
+    size_t at, room, stop;
     const char *rest;
 
     while (i < n) {
@@ -395,6 +396,24 @@ static void fold_literals(buf *out, const char *s, size_t n, size_t limit)
         good = 0;
         first = out->len; /* where the current piece's text starts */
         for (j = i + 1; j < e; j += u) {
+            /* The common case first: a run of plain ASCII that fits,
+             * copied at once, good after its last space. */
+            room = col + 1 + reserve <= limit ? limit - reserve - col : 0;
+            stop = room < e - j ? j + room : e;
+            for (k = j; k < stop && s[k] != '\\' && (unsigned char)s[k] < 0x80;
+                 k++)
+                ;
+            if (k > j) {
+                at = out->len;
+                buf_put(out, s + j, k - j);
+                for (sp = k; sp > j && s[sp - 1] != ' '; sp--)
+                    ;
+                if (sp > j)
+                    good = at + (sp - j);
+                col += k - j;
+                u = k - j;
+                continue;
+            }
             u = s[j] == '\\' ? escape_len(s + j, e - j) : 1;
             if (col + u + reserve > limit && out->len > first) {
                 cut = good > first ? good : out->len;
@@ -454,6 +473,20 @@ static size_t first_open(const char *s, size_t n, const unsigned char *code)
     return NONE;
 }
 
+/* Whether s[lead..n) is one string literal, and a ',' after it or
+ * nothing: a line with no list of its own, as a long statement of the
+ * DDL is. */
+static bool lone_literal(const char *s, size_t n, size_t lead)
+{
+    size_t e;
+
+    if (lead >= n || s[lead] != '"')
+        return false;
+    e = literal_end(s, n, lead);
+    return s[e] == '"' && e > lead &&
+           (e + 1 == n || (e + 2 == n && s[e + 1] == ','));
+}
+
 /* One line too wide, folded into out; macro: it belongs to a #define. */
 static void fold_line(buf *out, const char *s, size_t n, bool macro)
 {
@@ -503,6 +536,11 @@ static void fold_line(buf *out, const char *s, size_t n, bool macro)
             buf_put(out, s + i, n - i);
             return;
         }
+    }
+    if (!macro && lone_literal(s, n, lead)) {
+        /* step one has no list to fold: only the literal is cut */
+        fold_literals(out, s, n, CWRAP_WIDTH);
+        return;
     }
     if (n > code_cap) {
         code_cap = 2 * n;
