@@ -309,9 +309,9 @@ static declared_name *name_at(size_t i)
     return &declared.blocks[i / NAME_BLOCK][i % NAME_BLOCK];
 }
 
-static const char *arena_put(const char *s)
+/* A copy of s and its NUL (n bytes in all) in the chunks. */
+static const char *arena_put(const char *s, size_t n)
 {
-    size_t n = strlen(s) + 1;
     char *p;
 
     if (declared.nchunks == 0 || declared.chunk_used + n > TEXT_CHUNK) {
@@ -348,31 +348,36 @@ static void declare_origin(const char *kind, const char *name,
     }
     o = &declared.origins[declared.norigins++];
     o->kind = kind;
-    o->name = arena_put(name);
+    o->name = arena_put(name, strlen(name) + 1);
     o->table = table;
     o->loc = loc;
 }
 
-static uint32_t name_hash(const char *s)
+/* A hash of the n bytes of s, eight at a time: the names are long and
+ * many, and most differ only in a digit or two near the end, so every
+ * byte is mixed into every bit. */
+static uint32_t name_hash(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
+    uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ n, x;
 
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    /* Names differ in a digit or two: mix them into every bit, or
-     * linear probing finds long runs. */
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    return h ^ (h >> 16);
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&x, s, 8);
+        h = (h ^ x) * UINT64_C(0xff51afd7ed558ccd);
+        h ^= h >> 32;
+    }
+    x = 0;
+    memcpy(&x, s, n);
+    h = (h ^ x) * UINT64_C(0xc4ceb9fe1a85ec53);
+    h ^= h >> 29;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    return (uint32_t)(h ^ (h >> 32));
 }
 
-/* The slot of name: the one holding it, or the empty one it would go
- * into. */
-static size_t name_slot(const char *name)
+/* The slot of name (n bytes), which is free or holds its first
+ * declaration. */
+static size_t name_slot(const char *name, size_t n)
 {
-    size_t mask = declared.nslots - 1, i = name_hash(name) & mask;
+    size_t mask = declared.nslots - 1, i = name_hash(name, n) & mask;
     uint32_t k;
 
     while ((k = declared.slots[i]) != 0 &&
@@ -391,7 +396,7 @@ static void grow_slots(void)
     /* The first of each name goes back in; later ones are only
      * reported, never looked up. */
     for (i = 0; i < declared.n; i++) {
-        slot = name_slot(name_at(i)->name);
+        slot = name_slot(name_at(i)->name, strlen(name_at(i)->name));
         if (declared.slots[slot] == 0)
             declared.slots[slot] = (uint32_t)(i + 1);
     }
@@ -401,10 +406,11 @@ static void grow_slots(void)
 static void declare(const char *name, const char *what)
 {
     declared_name *d;
-    size_t slot;
+    size_t slot, n;
 
     if (!declared.on || declared.norigins == 0)
         return;
+    n = strlen(name);
     if (declared.n % NAME_BLOCK == 0) {
         declared.blocks = mem_realloc(declared.blocks,
                                       sizeof *declared.blocks *
@@ -415,10 +421,10 @@ static void declare(const char *name, const char *what)
     if (2 * (declared.n + 1) > declared.nslots)
         grow_slots();
     d = name_at(declared.n);
-    d->name = arena_put(name);
+    d->name = arena_put(name, n + 1);
     d->what = what;
     d->origin = (uint32_t)(declared.norigins - 1);
-    slot = name_slot(name);
+    slot = name_slot(name, n);
     if (declared.slots[slot] == 0)
         declared.slots[slot] = (uint32_t)(declared.n + 1);
     d->first = declared.slots[slot];
@@ -1512,15 +1518,42 @@ void emit_c_column_macros(bool on)
     column_macros = on;
 }
 
+/* Makes b the four parts glued, its length the stem's. */
+static void name_stem(buf *b, size_t *stem, const char *a, const char *b2,
+                      const char *c, const char *d)
+{
+    if (!b->data)
+        buf_init(b);
+    buf_reset(b);
+    buf_puts(b, a);
+    buf_puts(b, b2);
+    buf_puts(b, c);
+    buf_puts(b, d);
+    *stem = b->len;
+}
+
+/* Appends the NULL-terminated parts to b. */
+static void name_tail(buf *b, ...)
+{
+    const char *p;
+    va_list ap;
+
+    va_start(ap, b);
+    while ((p = va_arg(ap, const char *)) != NULL)
+        buf_puts(b, p);
+    va_end(ap);
+}
+
 /* Declares the former names of column c's filters, order and set, and
  * writes them with --column-macros. */
 static void column_query_macros(ast_ctx *ctx, buf *out, const ast_column *c,
                                 const names *n)
 {
+    static buf nm; /* the name made, its stem kept between them */
     const char *P = n->prefix, *COL = "";
-    const char *name = cat(ctx, n->prefix, "_where_", col_c(c), "_", NULL);
     const char *v = "v", *vp = "q, v", *OP;
     bool write = column_macros;
+    size_t stem;
     int op;
 
     if (!names_only())
@@ -1538,33 +1571,37 @@ static void column_query_macros(ast_ctx *ctx, buf *out, const ast_column *c,
     if (write)
         tmpl_emit(out, H, "column_filters", "column", c_note(ctx, c->name),
                   "what", column_what(ctx, c), NULL);
-#define MACRO(nm, params, ...) \
-    (write ? emit_macro(ctx, out, nm, params, BODY(__VA_ARGS__)) \
-           : declare(nm, "a macro"))
+    /* The names are made in nm, stem and suffix, and copied only where
+     * they are noted or written. */
+#define NAME(...) (nm.len = stem, name_tail(&nm, __VA_ARGS__, NULL))
+#define MACRO(params, ...) \
+    (write ? emit_macro(ctx, out, nm.data, params, BODY(__VA_ARGS__)) \
+           : declare(nm.data, "a macro"))
+    name_stem(&nm, &stem, n->prefix, "_where_", col_c(c), "_");
     for (op = 0; op < NOPS; op++) {
         if (!op_allowed(c, op))
             continue;
         OP = ops[op].OP + strlen("SC_OP_");
+        NAME(ops[op].suffix);
         if (ops[op].shape == OP_VALUE)
-            MACRO(cat(ctx, name, ops[op].suffix, NULL), vp,
-                  "%s_where(q, %s, %s, %s)", P, COL, OP, v);
+            MACRO(vp, "%s_where(q, %s, %s, %s)", P, COL, OP, v);
         else if (ops[op].shape == OP_LIST)
-            MACRO(cat(ctx, name, ops[op].suffix, NULL), "q, v, n",
-                  "%s_where_%s(q, %s, v, n)", P, ops[op].suffix, COL);
+            MACRO("q, v, n", "%s_where_%s(q, %s, v, n)", P, ops[op].suffix,
+                  COL);
         else
-            MACRO(cat(ctx, name, ops[op].suffix, NULL), "q",
-                  "%s_where_%s(q, %s)", P, ops[op].suffix + 3, COL);
+            MACRO("q", "%s_where_%s(q, %s)", P, ops[op].suffix + 3, COL);
     }
-    MACRO(cat(ctx, n->prefix, "_order_by_", col_c(c), NULL), "q, dir",
-          "%s_order_by(q, %s, dir)", P, COL);
+    name_stem(&nm, &stem, n->prefix, "_order_by_", col_c(c), "");
+    MACRO("q, dir", "%s_order_by(q, %s, dir)", P, COL);
     if (c->is_pk && c->type.kind != AST_T_NAMED)
         return; /* keys are not bulk-updated */
-    name = cat(ctx, n->prefix, "_update_set_", col_c(c), NULL);
-    MACRO(name, vp, "%s_set(q, %s, %s)", P, COL, v);
+    name_stem(&nm, &stem, n->prefix, "_update_set_", col_c(c), "");
+    MACRO(vp, "%s_set(q, %s, %s)", P, COL, v);
+    NAME("_null");
     if (c->nullable)
-        MACRO(cat(ctx, name, "_null", NULL), "q", "%s_set_null(q, %s)", P,
-              COL);
+        MACRO("q", "%s_set_null(q, %s)", P, COL);
 #undef MACRO
+#undef NAME
 }
 
 /* One foreign key seen from one of its two tables. */
@@ -1823,16 +1860,22 @@ static void note_alias(ast_ctx *ctx, aliases *al, const char *old,
  * of the table or that two former names share (it stands for neither). */
 static void emit_aliases(buf *out, const aliases *al)
 {
-    int i, j, count = 0;
-    bool skip;
+    symtab news, olds, twice;
+    int i, count = 0;
 
+    /* A table may have a child in every other table: by name, not by
+     * comparing each pair. */
+    symtab_init(&news, false);
+    symtab_init(&olds, false);
+    symtab_init(&twice, false);
     for (i = 0; i < al->n; i++) {
-        skip = false;
-        for (j = 0; j < al->n && !skip; j++)
-            skip = strcmp(al->old[i], al->new_[j]) == 0 ||
-                   (j != i && strcmp(al->old[i], al->old[j]) == 0);
-        if (skip)
-            continue;
+        symtab_put(&news, al->new_[i], (void *)al->new_[i]);
+        if (symtab_put(&olds, al->old[i], (void *)al->old[i]))
+            symtab_put(&twice, al->old[i], (void *)al->old[i]);
+    }
+    for (i = 0; i < al->n; i++) {
+        if (symtab_get(&news, al->old[i]) || symtab_get(&twice, al->old[i]))
+            continue; /* a name of now, or the former name of two */
         if (count++ == 0)
             tmpl_emit(out, H, "aliases_begin", NULL);
         declare(al->old[i], "the former name of a navigation");
@@ -1841,6 +1884,9 @@ static void emit_aliases(buf *out, const aliases *al)
     }
     if (count)
         tmpl_emit(out, H, "aliases_end", NULL);
+    symtab_free(&news);
+    symtab_free(&olds);
+    symtab_free(&twice);
 }
 
 /* Declares the function name (with declared.function saying what it
