@@ -396,13 +396,19 @@ static void fold_literals(buf *out, const char *s, size_t n, size_t limit)
         good = 0;
         first = out->len; /* where the current piece's text starts */
         for (j = i + 1; j < e; j += u) {
-            /* The common case first: a run of plain ASCII that fits,
-             * copied at once, good after its last space. */
+            /* The common case first: a run of plain ASCII (and of \" and
+             * \\, a column a byte too) that fits, copied at once, good
+             * after its last space. */
             room = col + 1 + reserve <= limit ? limit - reserve - col : 0;
             stop = room < e - j ? j + room : e;
-            for (k = j; k < stop && s[k] != '\\' && (unsigned char)s[k] < 0x80;
-                 k++)
-                ;
+            for (k = j; k < stop && (unsigned char)s[k] < 0x80;) {
+                if (s[k] != '\\')
+                    k++;
+                else if (k + 2 <= stop && (s[k + 1] == '"' || s[k + 1] == '\\'))
+                    k += 2;
+                else
+                    break;
+            }
             if (k > j) {
                 at = out->len;
                 buf_put(out, s + j, k - j);
@@ -437,6 +443,25 @@ static void fold_literals(buf *out, const char *s, size_t n, size_t limit)
         col++;
         i = e + 1;
     }
+}
+
+void cwrap_literal(buf *out, size_t lead, const char *s, size_t n,
+                   const char *tail)
+{
+    static buf line;
+
+    if (!line.data)
+        buf_init(&line);
+    buf_reset(&line);
+    buf_pad(&line, lead);
+    buf_putc(&line, '"');
+    buf_put_c_escaped(&line, s, n);
+    buf_putc(&line, '"');
+    buf_puts(&line, tail);
+    if (wider(line.data, line.len, CWRAP_WIDTH))
+        fold_literals(out, line.data, line.len, CWRAP_WIDTH);
+    else
+        buf_put(out, line.data, line.len);
 }
 
 static buf step; /* step one's lines, before step two */

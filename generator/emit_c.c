@@ -2560,14 +2560,13 @@ static void emit_ddl(ast_ctx *ctx, buf *out, sql_dialect d)
             tmpl_emit(out, C, "ddl_statement", "text", lit.data, NULL);
             continue;
         }
+        /* A literal per line of SQL, the last with the comma. */
         for (p = s.items[i]; *p; p = e) {
             e = strchr(p, '\n');
             e = e ? e + 1 : p + strlen(p);
-            buf_puts(&lit, p == s.items[i] ? "    \"" : "\n    \"");
-            buf_put_c_escaped(&lit, p, (size_t)(e - p));
-            buf_putc(&lit, '"');
+            cwrap_literal(out, 4, p, (size_t)(e - p), *e ? "" : ",");
+            buf_putc(out, '\n');
         }
-        tmpl_emit(out, C, "ddl_statement", "text", lit.data, NULL);
     }
     tmpl_emit(out, C, "ddl_end", NULL);
     buf_free(&lit);
