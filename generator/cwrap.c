@@ -361,8 +361,11 @@ static size_t literal_end(const char *s, size_t n, size_t i)
 
 static buf piece; /* the text of a literal moved to its next line */
 
-/* Step two: the literals of the line s cut so that it fits in limit. */
-static void fold_literals(buf *out, const char *s, size_t n, size_t limit)
+/* Step two: the literals of the line s cut so that it fits in limit;
+ * the one opening at s[known] closes at s[known_end] when known_end is
+ * not 0 (the caller wrote it, and need not have it searched for). */
+static void fold_literals(buf *out, const char *s, size_t n, size_t limit,
+                          size_t known, size_t known_end)
 {
     size_t i = 0, col = 0, e, j, u, start, good, reserve, first, cut, k, sp;
     size_t at, room, stop;
@@ -387,7 +390,7 @@ static void fold_literals(buf *out, const char *s, size_t n, size_t limit)
             i++;
             continue;
         }
-        e = literal_end(s, n, i);
+        e = known_end && i == known ? known_end : literal_end(s, n, i);
         rest = memchr(s + e + 1, '"', n - e - 1);
         reserve = rest ? 1 : cwrap_width(s + e, n - e);
         start = col;
@@ -449,6 +452,7 @@ void cwrap_literal(buf *out, size_t lead, const char *s, size_t n,
                    const char *tail)
 {
     static buf line;
+    size_t end;
 
     if (!line.data)
         buf_init(&line);
@@ -456,10 +460,11 @@ void cwrap_literal(buf *out, size_t lead, const char *s, size_t n,
     buf_pad(&line, lead);
     buf_putc(&line, '"');
     buf_put_c_escaped(&line, s, n);
+    end = line.len;
     buf_putc(&line, '"');
     buf_puts(&line, tail);
     if (wider(line.data, line.len, CWRAP_WIDTH))
-        fold_literals(out, line.data, line.len, CWRAP_WIDTH);
+        fold_literals(out, line.data, line.len, CWRAP_WIDTH, lead, end);
     else
         buf_put(out, line.data, line.len);
 }
@@ -564,7 +569,7 @@ static void fold_line(buf *out, const char *s, size_t n, bool macro)
     }
     if (!macro && lone_literal(s, n, lead)) {
         /* step one has no list to fold: only the literal is cut */
-        fold_literals(out, s, n, CWRAP_WIDTH);
+        fold_literals(out, s, n, CWRAP_WIDTH, 0, 0);
         return;
     }
     if (n > code_cap) {
@@ -586,7 +591,7 @@ static void fold_line(buf *out, const char *s, size_t n, bool macro)
         if (i > 0)
             buf_putc(out, '\n');
         if (wider(step.data + i, e - i, limit))
-            fold_literals(out, step.data + i, e - i, limit);
+            fold_literals(out, step.data + i, e - i, limit, 0, 0);
         else
             buf_put(out, step.data + i, e - i);
     }
