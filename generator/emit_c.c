@@ -31,20 +31,29 @@
 static const char *fmt(ast_ctx *ctx, const char *f, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Appends the decimal digits of v. */
-static void put_int(buf *b, long long v)
+/* The decimal digits of v, as %lld writes them, at the end of
+ * digits[24]; returns where they start. */
+static size_t digits_of(long long v, char digits[24])
 {
-    char digits[24];
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
                                   : (unsigned long long)v;
-    int i = (int)sizeof digits;
+    size_t i = 24;
 
     do
         digits[--i] = (char)('0' + u % 10);
     while ((u /= 10) != 0);
     if (v < 0)
         digits[--i] = '-';
-    buf_put(b, digits + i, sizeof digits - (size_t)i);
+    return i;
+}
+
+/* Appends the decimal digits of v. */
+static void put_int(buf *b, long long v)
+{
+    char digits[24];
+    size_t i = digits_of(v, digits);
+
+    buf_put(b, digits + i, 24 - i);
 }
 
 static const char *fmt(ast_ctx *ctx, const char *f, ...)
@@ -93,6 +102,15 @@ static const char *fmt(ast_ctx *ctx, const char *f, ...)
     vsnprintf(s, (size_t)n + 1, f, ap);
     va_end(ap);
     return s;
+}
+
+/* Pool-owned decimal digits of v, as %lld would write them. */
+static const char *decimal(ast_ctx *ctx, long long v)
+{
+    char digits[24];
+    size_t i = digits_of(v, digits);
+
+    return ast_strndup(ctx, digits + i, 24 - i);
 }
 
 /* Pool-owned concatenation of the NULL-terminated list of strings: the
@@ -1079,7 +1097,7 @@ static const char *table_upper(ast_ctx *ctx, const names *n)
 {
     const char *u = names_upper(ctx, n->prefix, "");
 
-    return fmt(ctx, "%.*s", (int)strlen(u) - 1, u);
+    return ast_strndup(ctx, u, strlen(u) - 1);
 }
 
 /* Column c's index constant, T_COL_NAME. */
@@ -1118,18 +1136,24 @@ static void emit_column_index(ast_ctx *ctx, buf *out, const ast_table *t,
                               const names *n)
 {
     const ast_column *c;
-    size_t w = 0;
+    const char **name = ast_alloc(ctx, sizeof *name *
+                                           (size_t)(t->ncolumns + 1));
+    size_t w = 0, *len = ast_alloc(ctx, sizeof *len *
+                                           (size_t)(t->ncolumns + 1));
+    int i;
 
-    for (c = t->columns; c; c = c->next)
-        if (strlen(col_const(ctx, n, c)) > w)
-            w = strlen(col_const(ctx, n, c));
+    for (c = t->columns, i = 0; c; c = c->next, i++) {
+        name[i] = col_const(ctx, n, c);
+        len[i] = strlen(name[i]);
+        if (len[i] > w)
+            w = len[i];
+    }
     tmpl_emit(out, H, "column_index_begin", "table", c_note(ctx, t->name),
               NULL);
-    for (c = t->columns; c; c = c->next)
-        tmpl_emit(out, H, "column_index", "NAME", col_const(ctx, n, c), "pad",
-                  spaces(ctx, w + 1 - strlen(col_const(ctx, n, c))), "index",
-                  fmt(ctx, "%d", c->index), "comma", c->next ? "," : "",
-                  NULL);
+    for (c = t->columns, i = 0; c; c = c->next, i++)
+        tmpl_emit(out, H, "column_index", "NAME", name[i], "pad",
+                  spaces(ctx, w + 1 - len[i]), "index", decimal(ctx, c->index),
+                  "comma", c->next ? "," : "", NULL);
     tmpl_emit(out, H, "column_index_end", NULL);
 }
 
@@ -1150,8 +1174,8 @@ static void emit_column_bits(ast_ctx *ctx, buf *out, const ast_table *t,
         return;
     }
     for (c = t->columns; c && c->index < 64; c = c->next)
-        if (strlen(names_upper(ctx, n->prefix, col_c(c))) > w)
-            w = strlen(names_upper(ctx, n->prefix, col_c(c)));
+        if (strlen(col_c(c)) > w)
+            w = strlen(col_c(c)); /* the prefix is the same for all */
     tmpl_emit(out, H, "column_bits_begin", "table", c_note(ctx, t->name),
               "prefix",
               n->prefix, "limit_note",
@@ -1164,9 +1188,9 @@ static void emit_column_bits(ast_ctx *ctx, buf *out, const ast_table *t,
         name = names_upper(ctx, n->prefix, col_c(c));
         declare_origin("column", c->name, t->name, &c->name_loc);
         declare(name, "the column bit");
-        emit_define(ctx, out, cat(ctx, name, spaces(ctx, w - strlen(name)),
+        emit_define(ctx, out, cat(ctx, name, spaces(ctx, w - strlen(col_c(c))),
                                   NULL),
-                    fmt(ctx, "SC_BIT(%s)", col_const(ctx, n, c)));
+                    cat(ctx, "SC_BIT(", col_const(ctx, n, c), ")", NULL));
     }
     tmpl_emit(out, H, "column_bits_end", NULL);
 }
@@ -1477,7 +1501,7 @@ static const char *col_upper(ast_ctx *ctx, const ast_column *c)
 {
     const char *u = names_upper(ctx, col_c(c), "");
 
-    return fmt(ctx, "%.*s", (int)strlen(u) - 1, u);
+    return ast_strndup(ctx, u, strlen(u) - 1);
 }
 
 /* Per column its entry for the query macros, T_COL_T, aligned. */
@@ -1485,25 +1509,24 @@ static void emit_column_types(ast_ctx *ctx, buf *out, const ast_table *t,
                               const names *n)
 {
     const ast_column *c;
-    const char *name;
+    const char **name = ast_alloc(ctx, sizeof *name *
+                                           (size_t)(t->ncolumns + 1));
     size_t w = 0;
+    int i;
 
-    for (c = t->columns; c; c = c->next) {
-        name = names_upper(ctx, n->prefix, cat(ctx, col_c(c), "_T", NULL));
+    for (c = t->columns, i = 0; c; c = c->next, i++) {
+        name[i] = names_upper(ctx, n->prefix, cat(ctx, col_c(c), "_T", NULL));
         declare_origin("column", c->name, t->name, &c->name_loc);
-        declare(name, "the column's query type");
-        if (names_only())
-            continue;
-        if (strlen(name) > w)
-            w = strlen(name);
+        declare(name[i], "the column's query type");
+        if (strlen(name[i]) > w)
+            w = strlen(name[i]);
     }
     if (names_only())
         return;
     tmpl_emit(out, H, "column_types", "table", c_note(ctx, t->name), NULL);
-    for (c = t->columns; c; c = c->next) {
-        name = names_upper(ctx, n->prefix, cat(ctx, col_c(c), "_T", NULL));
-        emit_define(ctx, out, cat(ctx, name, spaces(ctx, w - strlen(name)),
-                                  NULL),
+    for (c = t->columns, i = 0; c; c = c->next, i++) {
+        emit_define(ctx, out, cat(ctx, name[i],
+                                  spaces(ctx, w - strlen(name[i])), NULL),
                     fmt(ctx, "%s, %s, %s", query_type(ctx, c), query_nulls(c),
                         col_const(ctx, n, c)));
     }
@@ -2284,11 +2307,11 @@ static void emit_column_desc(ast_ctx *ctx, buf *out, const ast_table *t,
                                sc_type_const(c) + strlen("SC_TYPE_"),
                                col_flags(ctx, t, c)));
     if (c->type.kind == AST_T_VARCHAR || c->type.kind == AST_T_NUMERIC)
-        desc_item(&f, fmt(ctx, ".length = %lld", (long long)c->type.a));
+        desc_item(&f, cat(ctx, ".length = ", decimal(ctx, c->type.a), NULL));
     if (c->type.kind == AST_T_NUMERIC && c->type.b)
-        desc_item(&f, fmt(ctx, ".scale = %lld", (long long)c->type.b));
+        desc_item(&f, cat(ctx, ".scale = ", decimal(ctx, c->type.b), NULL));
     if (c->fixed_frac && c->frac > 0)
-        desc_item(&f, fmt(ctx, ".scale = %lld", (long long)c->frac));
+        desc_item(&f, cat(ctx, ".scale = ", decimal(ctx, c->frac), NULL));
     if (model_has_flag(c))
         desc_item(&f, fmt(ctx, "SC_HAS(%s, %s)", n->row, col_c(c)));
     if (c->type.kind == AST_T_NAMED)
