@@ -1450,14 +1450,15 @@ static void query_params(ast_ctx *ctx, const names *n, const char **all,
  * join handle takes them too. */
 static void emit_group_macros(ast_ctx *ctx, buf *out, const names *n)
 {
-    static const char *const m[][3] = {
-        {"or", "q", "sc_query_begin_or(SC_HANDLE(%s, q))"},
-        {"and", "q", "sc_query_begin_and(SC_HANDLE(%s, q))"},
-        {"not", "q", "sc_query_begin_not(SC_HANDLE(%s, q))"},
-        {"end", "q", "sc_query_end(SC_HANDLE(%s, q))"},
-        {"limit", "q, n", "sc_query_limit(SC_HANDLE(%s, q), n)"},
-        {"offset", "q, n", "sc_query_offset(SC_HANDLE(%s, q), n)"},
-        {"distinct", "q", "sc_query_distinct(SC_HANDLE(%s, q))"},
+    /* name, parameters, and the body before and after T */
+    static const char *const m[][4] = {
+        {"_or(", "q)", "sc_query_begin_or(SC_HANDLE(", ", q))"},
+        {"_and(", "q)", "sc_query_begin_and(SC_HANDLE(", ", q))"},
+        {"_not(", "q)", "sc_query_begin_not(SC_HANDLE(", ", q))"},
+        {"_end(", "q)", "sc_query_end(SC_HANDLE(", ", q))"},
+        {"_limit(", "q, n)", "sc_query_limit(SC_HANDLE(", ", q), n)"},
+        {"_offset(", "q, n)", "sc_query_offset(SC_HANDLE(", ", q), n)"},
+        {"_distinct(", "q)", "sc_query_distinct(SC_HANDLE(", ", q))"},
     };
     const char *T;
     size_t i;
@@ -1466,9 +1467,8 @@ static void emit_group_macros(ast_ctx *ctx, buf *out, const names *n)
         return; /* they declare nothing */
     T = table_upper(ctx, n);
     for (i = 0; i < sizeof m / sizeof m[0]; i++)
-        emit_define(ctx, out,
-                    fmt(ctx, "%s_%s(%s)", n->prefix, m[i][0], m[i][1]),
-                    fmt(ctx, m[i][2], T));
+        emit_define(ctx, out, cat(ctx, n->prefix, m[i][0], m[i][1], NULL),
+                    cat(ctx, m[i][2], T, m[i][3], NULL));
 }
 
 /* The type a column's entry T_COL_T names to the runtime's query macros
@@ -1527,8 +1527,8 @@ static void emit_column_types(ast_ctx *ctx, buf *out, const ast_table *t,
     for (c = t->columns, i = 0; c; c = c->next, i++) {
         emit_define(ctx, out, cat(ctx, name[i],
                                   spaces(ctx, w - strlen(name[i])), NULL),
-                    fmt(ctx, "%s, %s, %s", query_type(ctx, c), query_nulls(c),
-                        col_const(ctx, n, c)));
+                    cat(ctx, query_type(ctx, c), ", ", query_nulls(c), ", ",
+                        col_const(ctx, n, c), NULL));
     }
 }
 
@@ -1579,7 +1579,7 @@ static void column_query_macros(ast_ctx *ctx, buf *out, const ast_column *c,
     size_t stem;
     int op;
 
-    if (!names_only())
+    if (write)
         COL = col_upper(ctx, c);
     if (c->type.kind == AST_T_BYTES || c->type.kind == AST_T_UUID) {
         /* A struct value may be a compound literal, commas and all. */
