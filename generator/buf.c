@@ -35,15 +35,20 @@ void buf_init(buf *b)
 void buf_put_c_escaped(buf *b, const char *s, size_t n)
 {
     static const char hex[] = "01234567";
+    /* plain[c]: c is written as it is (printable ASCII but ", \ and ?) */
+    static unsigned char plain[256];
     size_t i;
     char *d;
 
+    if (!plain['a'])
+        for (i = 0x20; i < 0x7f; i++)
+            plain[i] = i != '"' && i != '\\' && i != '?';
     sc__buf_grow(b, 4 * n);
     d = b->data + b->len;
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
 
-        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '?') {
+        if (plain[c]) {
             *d++ = (char)c;
         } else if (c == '"' || c == '\\') {
             *d++ = '\\';

@@ -361,10 +361,14 @@ static size_t literal_end(const char *s, size_t n, size_t i)
 
 static buf piece; /* the text of a literal moved to its next line */
 
-/* Step two: the literals of the line s cut so that it fits in limit. */
-static void fold_literals(buf *out, const char *s, size_t n, size_t limit)
+/* Step two: the literals of the line s cut so that it fits in limit;
+ * the one opening at s[known] closes at s[known_end] when known_end is
+ * not 0 (the caller wrote it, and need not have it searched for). */
+static void fold_literals(buf *out, const char *s, size_t n, size_t limit,
+                          size_t known, size_t known_end)
 {
-    size_t i = 0, col = 0, e, j, u, start, good, reserve, first, cut;
+    size_t i = 0, col = 0, e, j, u, start, good, reserve, first, cut, k, sp;
+    size_t at, room, stop;
     const char *rest;
 
     while (i < n) {
@@ -386,7 +390,7 @@ static void fold_literals(buf *out, const char *s, size_t n, size_t limit)
             i++;
             continue;
         }
-        e = literal_end(s, n, i);
+        e = known_end && i == known ? known_end : literal_end(s, n, i);
         rest = memchr(s + e + 1, '"', n - e - 1);
         reserve = rest ? 1 : cwrap_width(s + e, n - e);
         start = col;
@@ -395,6 +399,30 @@ static void fold_literals(buf *out, const char *s, size_t n, size_t limit)
         good = 0;
         first = out->len; /* where the current piece's text starts */
         for (j = i + 1; j < e; j += u) {
+            /* The common case first: a run of plain ASCII (and of \" and
+             * \\, a column a byte too) that fits, copied at once, good
+             * after its last space. */
+            room = col + 1 + reserve <= limit ? limit - reserve - col : 0;
+            stop = room < e - j ? j + room : e;
+            for (k = j; k < stop && (unsigned char)s[k] < 0x80;) {
+                if (s[k] != '\\')
+                    k++;
+                else if (k + 2 <= stop && (s[k + 1] == '"' || s[k + 1] == '\\'))
+                    k += 2;
+                else
+                    break;
+            }
+            if (k > j) {
+                at = out->len;
+                buf_put(out, s + j, k - j);
+                for (sp = k; sp > j && s[sp - 1] != ' '; sp--)
+                    ;
+                if (sp > j)
+                    good = at + (sp - j);
+                col += k - j;
+                u = k - j;
+                continue;
+            }
             u = s[j] == '\\' ? escape_len(s + j, e - j) : 1;
             if (col + u + reserve > limit && out->len > first) {
                 cut = good > first ? good : out->len;
@@ -418,6 +446,27 @@ static void fold_literals(buf *out, const char *s, size_t n, size_t limit)
         col++;
         i = e + 1;
     }
+}
+
+void cwrap_literal(buf *out, size_t lead, const char *s, size_t n,
+                   const char *tail)
+{
+    static buf line;
+    size_t end;
+
+    if (!line.data)
+        buf_init(&line);
+    buf_reset(&line);
+    buf_pad(&line, lead);
+    buf_putc(&line, '"');
+    buf_put_c_escaped(&line, s, n);
+    end = line.len;
+    buf_putc(&line, '"');
+    buf_puts(&line, tail);
+    if (wider(line.data, line.len, CWRAP_WIDTH))
+        fold_literals(out, line.data, line.len, CWRAP_WIDTH, lead, end);
+    else
+        buf_put(out, line.data, line.len);
 }
 
 static buf step; /* step one's lines, before step two */
@@ -452,6 +501,20 @@ static size_t first_open(const char *s, size_t n, const unsigned char *code)
             s[i - 1] != ' ')
             return i;
     return NONE;
+}
+
+/* Whether s[lead..n) is one string literal, and a ',' after it or
+ * nothing: a line with no list of its own, as a long statement of the
+ * DDL is. */
+static bool lone_literal(const char *s, size_t n, size_t lead)
+{
+    size_t e;
+
+    if (lead >= n || s[lead] != '"')
+        return false;
+    e = literal_end(s, n, lead);
+    return s[e] == '"' && e > lead &&
+           (e + 1 == n || (e + 2 == n && s[e + 1] == ','));
 }
 
 /* One line too wide, folded into out; macro: it belongs to a #define. */
@@ -504,6 +567,11 @@ static void fold_line(buf *out, const char *s, size_t n, bool macro)
             return;
         }
     }
+    if (!macro && lone_literal(s, n, lead)) {
+        /* step one has no list to fold: only the literal is cut */
+        fold_literals(out, s, n, CWRAP_WIDTH, 0, 0);
+        return;
+    }
     if (n > code_cap) {
         code_cap = 2 * n;
         code = mem_realloc(code, code_cap);
@@ -523,7 +591,7 @@ static void fold_line(buf *out, const char *s, size_t n, bool macro)
         if (i > 0)
             buf_putc(out, '\n');
         if (wider(step.data + i, e - i, limit))
-            fold_literals(out, step.data + i, e - i, limit);
+            fold_literals(out, step.data + i, e - i, limit, 0, 0);
         else
             buf_put(out, step.data + i, e - i);
     }

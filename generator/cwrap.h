@@ -34,4 +34,11 @@ size_t cwrap_width(const char *s, size_t n);
  */
 void cwrap_lines(buf *b, size_t from);
 
+/* Appends lead spaces, the n bytes of s as a C string literal, and tail
+ * (",", or ""), folded as cwrap_lines() would fold that line: for the
+ * emitter's long literals, which it has as text and so need not write
+ * out only to have them read back. */
+void cwrap_literal(buf *out, size_t lead, const char *s, size_t n,
+                   const char *tail);
+
 #endif /* SCHEMAC_CWRAP_H */

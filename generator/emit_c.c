@@ -31,20 +31,29 @@
 static const char *fmt(ast_ctx *ctx, const char *f, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Appends the decimal digits of v. */
-static void put_int(buf *b, long long v)
+/* The decimal digits of v, as %lld writes them, at the end of
+ * digits[24]; returns where they start. */
+static size_t digits_of(long long v, char digits[24])
 {
-    char digits[24];
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
                                   : (unsigned long long)v;
-    int i = (int)sizeof digits;
+    size_t i = 24;
 
     do
         digits[--i] = (char)('0' + u % 10);
     while ((u /= 10) != 0);
     if (v < 0)
         digits[--i] = '-';
-    buf_put(b, digits + i, sizeof digits - (size_t)i);
+    return i;
+}
+
+/* Appends the decimal digits of v. */
+static void put_int(buf *b, long long v)
+{
+    char digits[24];
+    size_t i = digits_of(v, digits);
+
+    buf_put(b, digits + i, 24 - i);
 }
 
 static const char *fmt(ast_ctx *ctx, const char *f, ...)
@@ -93,6 +102,15 @@ static const char *fmt(ast_ctx *ctx, const char *f, ...)
     vsnprintf(s, (size_t)n + 1, f, ap);
     va_end(ap);
     return s;
+}
+
+/* Pool-owned decimal digits of v, as %lld would write them. */
+static const char *decimal(ast_ctx *ctx, long long v)
+{
+    char digits[24];
+    size_t i = digits_of(v, digits);
+
+    return ast_strndup(ctx, digits + i, 24 - i);
 }
 
 /* Pool-owned concatenation of the NULL-terminated list of strings: the
@@ -309,9 +327,9 @@ static declared_name *name_at(size_t i)
     return &declared.blocks[i / NAME_BLOCK][i % NAME_BLOCK];
 }
 
-static const char *arena_put(const char *s)
+/* A copy of s and its NUL (n bytes in all) in the chunks. */
+static const char *arena_put(const char *s, size_t n)
 {
-    size_t n = strlen(s) + 1;
     char *p;
 
     if (declared.nchunks == 0 || declared.chunk_used + n > TEXT_CHUNK) {
@@ -348,31 +366,36 @@ static void declare_origin(const char *kind, const char *name,
     }
     o = &declared.origins[declared.norigins++];
     o->kind = kind;
-    o->name = arena_put(name);
+    o->name = arena_put(name, strlen(name) + 1);
     o->table = table;
     o->loc = loc;
 }
 
-static uint32_t name_hash(const char *s)
+/* A hash of the n bytes of s, eight at a time: the names are long and
+ * many, and most differ only in a digit or two near the end, so every
+ * byte is mixed into every bit. */
+static uint32_t name_hash(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
+    uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ n, x;
 
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    /* Names differ in a digit or two: mix them into every bit, or
-     * linear probing finds long runs. */
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    return h ^ (h >> 16);
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&x, s, 8);
+        h = (h ^ x) * UINT64_C(0xff51afd7ed558ccd);
+        h ^= h >> 32;
+    }
+    x = 0;
+    memcpy(&x, s, n);
+    h = (h ^ x) * UINT64_C(0xc4ceb9fe1a85ec53);
+    h ^= h >> 29;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    return (uint32_t)(h ^ (h >> 32));
 }
 
-/* The slot of name: the one holding it, or the empty one it would go
- * into. */
-static size_t name_slot(const char *name)
+/* The slot of name (n bytes), which is free or holds its first
+ * declaration. */
+static size_t name_slot(const char *name, size_t n)
 {
-    size_t mask = declared.nslots - 1, i = name_hash(name) & mask;
+    size_t mask = declared.nslots - 1, i = name_hash(name, n) & mask;
     uint32_t k;
 
     while ((k = declared.slots[i]) != 0 &&
@@ -391,7 +414,7 @@ static void grow_slots(void)
     /* The first of each name goes back in; later ones are only
      * reported, never looked up. */
     for (i = 0; i < declared.n; i++) {
-        slot = name_slot(name_at(i)->name);
+        slot = name_slot(name_at(i)->name, strlen(name_at(i)->name));
         if (declared.slots[slot] == 0)
             declared.slots[slot] = (uint32_t)(i + 1);
     }
@@ -401,10 +424,11 @@ static void grow_slots(void)
 static void declare(const char *name, const char *what)
 {
     declared_name *d;
-    size_t slot;
+    size_t slot, n;
 
     if (!declared.on || declared.norigins == 0)
         return;
+    n = strlen(name);
     if (declared.n % NAME_BLOCK == 0) {
         declared.blocks = mem_realloc(declared.blocks,
                                       sizeof *declared.blocks *
@@ -415,10 +439,10 @@ static void declare(const char *name, const char *what)
     if (2 * (declared.n + 1) > declared.nslots)
         grow_slots();
     d = name_at(declared.n);
-    d->name = arena_put(name);
+    d->name = arena_put(name, n + 1);
     d->what = what;
     d->origin = (uint32_t)(declared.norigins - 1);
-    slot = name_slot(name);
+    slot = name_slot(name, n);
     if (declared.slots[slot] == 0)
         declared.slots[slot] = (uint32_t)(declared.n + 1);
     d->first = declared.slots[slot];
@@ -1008,10 +1032,10 @@ static const char *params_text(ast_ctx *ctx, const char *head,
     return scratch_text(ctx);
 }
 
-/* The parameter lists of the row functions, for header and source. */
+/* The parameter lists of the row functions written out, those with the
+ * key's columns, for header and source. */
 typedef struct signatures {
-    const char *insert, *insert_many, *get, *update, *update_cols, *remove;
-    const char *update_many, *delete_many;
+    const char *get, *remove;
     const char *assign;
 } signatures;
 
@@ -1024,26 +1048,6 @@ static void table_signatures(ast_ctx *ctx, const ast_table *t,
     int k;
 
     p[0] = "sc_db *db";
-    p[1] = fmt(ctx, "%s *row", n->row);
-    head = fmt(ctx, "int %s_insert(", n->prefix);
-    sig->insert = params_text(ctx, head, tail, p, 2);
-    p[1] = fmt(ctx, "%s *rows", n->row);
-    p[2] = "size_t n";
-    head = fmt(ctx, "int %s_insert_many(", n->prefix);
-    sig->insert_many = params_text(ctx, head, tail, p, 3);
-    p[1] = fmt(ctx, "const %s *row", n->row);
-    head = fmt(ctx, "int %s_update(", n->prefix);
-    sig->update = params_text(ctx, head, tail, p, 2);
-    p[2] = "uint64_t cols";
-    head = fmt(ctx, "int %s_update_cols(", n->prefix);
-    sig->update_cols = params_text(ctx, head, tail, p, 3);
-    p[1] = fmt(ctx, "const %s *rows", n->row);
-    p[2] = "size_t n";
-    head = fmt(ctx, "int %s_delete_many(", n->prefix);
-    sig->delete_many = params_text(ctx, head, tail, p, 3);
-    p[3] = "uint64_t cols";
-    head = fmt(ctx, "int %s_update_many(", n->prefix);
-    sig->update_many = params_text(ctx, head, tail, p, 4);
     k = key_texts(ctx, t, p + 1, &sig->assign);
     head = fmt(ctx, "int %s_delete(", n->prefix);
     sig->remove = params_text(ctx, head, tail, p, k + 1);
@@ -1093,7 +1097,7 @@ static const char *table_upper(ast_ctx *ctx, const names *n)
 {
     const char *u = names_upper(ctx, n->prefix, "");
 
-    return fmt(ctx, "%.*s", (int)strlen(u) - 1, u);
+    return ast_strndup(ctx, u, strlen(u) - 1);
 }
 
 /* Column c's index constant, T_COL_NAME. */
@@ -1132,18 +1136,24 @@ static void emit_column_index(ast_ctx *ctx, buf *out, const ast_table *t,
                               const names *n)
 {
     const ast_column *c;
-    size_t w = 0;
+    const char **name = ast_alloc(ctx, sizeof *name *
+                                           (size_t)(t->ncolumns + 1));
+    size_t w = 0, *len = ast_alloc(ctx, sizeof *len *
+                                           (size_t)(t->ncolumns + 1));
+    int i;
 
-    for (c = t->columns; c; c = c->next)
-        if (strlen(col_const(ctx, n, c)) > w)
-            w = strlen(col_const(ctx, n, c));
+    for (c = t->columns, i = 0; c; c = c->next, i++) {
+        name[i] = col_const(ctx, n, c);
+        len[i] = strlen(name[i]);
+        if (len[i] > w)
+            w = len[i];
+    }
     tmpl_emit(out, H, "column_index_begin", "table", c_note(ctx, t->name),
               NULL);
-    for (c = t->columns; c; c = c->next)
-        tmpl_emit(out, H, "column_index", "NAME", col_const(ctx, n, c), "pad",
-                  spaces(ctx, w + 1 - strlen(col_const(ctx, n, c))), "index",
-                  fmt(ctx, "%d", c->index), "comma", c->next ? "," : "",
-                  NULL);
+    for (c = t->columns, i = 0; c; c = c->next, i++)
+        tmpl_emit(out, H, "column_index", "NAME", name[i], "pad",
+                  spaces(ctx, w + 1 - len[i]), "index", decimal(ctx, c->index),
+                  "comma", c->next ? "," : "", NULL);
     tmpl_emit(out, H, "column_index_end", NULL);
 }
 
@@ -1164,8 +1174,8 @@ static void emit_column_bits(ast_ctx *ctx, buf *out, const ast_table *t,
         return;
     }
     for (c = t->columns; c && c->index < 64; c = c->next)
-        if (strlen(names_upper(ctx, n->prefix, col_c(c))) > w)
-            w = strlen(names_upper(ctx, n->prefix, col_c(c)));
+        if (strlen(col_c(c)) > w)
+            w = strlen(col_c(c)); /* the prefix is the same for all */
     tmpl_emit(out, H, "column_bits_begin", "table", c_note(ctx, t->name),
               "prefix",
               n->prefix, "limit_note",
@@ -1178,9 +1188,9 @@ static void emit_column_bits(ast_ctx *ctx, buf *out, const ast_table *t,
         name = names_upper(ctx, n->prefix, col_c(c));
         declare_origin("column", c->name, t->name, &c->name_loc);
         declare(name, "the column bit");
-        emit_define(ctx, out, cat(ctx, name, spaces(ctx, w - strlen(name)),
+        emit_define(ctx, out, cat(ctx, name, spaces(ctx, w - strlen(col_c(c))),
                                   NULL),
-                    fmt(ctx, "SC_BIT(%s)", col_const(ctx, n, c)));
+                    cat(ctx, "SC_BIT(", col_const(ctx, n, c), ")", NULL));
     }
     tmpl_emit(out, H, "column_bits_end", NULL);
 }
@@ -1209,21 +1219,19 @@ static void emit_table_api(ast_ctx *ctx, buf *out, const ast_table *t,
     if (keyed)
         emit_column_bits(ctx, out, t, n);
     tmpl_emit(out, H, "table_api", "table", c_note(ctx, t->name), "prefix",
-              n->prefix, "type", n->row, "insert_params", sig.insert, "insert_many_params",
-              sig.insert_many, "autoinc_note",
+              n->prefix, "type", n->row, "autoinc_note",
               t->autoinc ? fmt(ctx, "\n * The new key is stored in row->%s.",
                                field_of(ctx, t->autoinc))
                          : "",
               NULL);
-    if (!keyed)
+    if (!keyed) {
+        buf_putc(out, '\n');
         return;
+    }
     declare_origin("table", t->name, NULL, &t->name_loc);
     tmpl_emit(out, H, "table_key_api", "prefix", n->prefix, "type", n->row,
               "get_params",
-              sig.get, "update_params", sig.update, "update_cols_params",
-              sig.update_cols, "delete_params", sig.remove,
-              "update_many_params", sig.update_many, "delete_many_params",
-              sig.delete_many, NULL);
+              sig.get, "delete_params", sig.remove, NULL);
 }
 
 static int count_items(const ast_table *t)
@@ -1420,54 +1428,37 @@ static const char *proto(ast_ctx *ctx, const char *ret, const char *name,
     return proto_of(ret, parts, params, n, decl);
 }
 
-/* The parameter lists of a table's query functions, wrapped for the
- * header (decl) or the source. */
-static const char **query_params(ast_ctx *ctx, const names *n, bool decl)
+/* The parameter lists of a table's query functions written out, all
+ * and each, wrapped for the header. */
+static void query_params(ast_ctx *ctx, const names *n, const char **all,
+                         const char **each)
 {
-    static const char *const fn[] = {
-        "select", "query_free", "all", "first", "one", "count", "exists",
-        "each", "update_all", "delete_all",
-    };
     const char *q = fmt(ctx, "%s_query *q", n->prefix);
-    const char *p[10][3] = {
-        {"sc_db *db"},
-        {q},
-        {q, "sc_arena *a", fmt(ctx, "%s_list *out", n->row)},
-        {q, "sc_arena *a", fmt(ctx, "%s *out", n->row)},
-        {q, "sc_arena *a", fmt(ctx, "%s *out", n->row)},
-        {q, "int64_t *n"},
-        {q, "bool *yes"},
-        {q, fmt(ctx, "%s_fn fn", n->row), "void *ctx"},
-        {q, "int64_t *changed"},
-        {q, "int64_t *changed"},
-    };
-    static const int np[10] = {1, 1, 3, 3, 3, 2, 2, 3, 2, 2};
-    const char **out = ast_alloc(ctx, 10 * sizeof *out);
-    const char *ret;
-    int i;
+    const char *p[3];
 
-    for (i = 0; i < 10; i++) {
-        ret = i == 0 ? fmt(ctx, "%s_query *", n->prefix)
-              : i == 1 ? "void "
-                       : "int ";
-        out[i] = params_text(ctx, fmt(ctx, "%s%s_%s(", ret, n->prefix, fn[i]),
-                             decl ? ");" : ")", p[i], np[i]);
-    }
-    return out;
+    p[0] = q;
+    p[1] = "sc_arena *a";
+    p[2] = fmt(ctx, "%s_list *out", n->row);
+    *all = params_text(ctx, fmt(ctx, "int %s_all(", n->prefix), ");", p, 3);
+    p[1] = fmt(ctx, "%s_fn fn", n->row);
+    p[2] = "void *ctx";
+    *each = params_text(ctx, fmt(ctx, "int %s_each(", n->prefix), ");", p,
+                        3);
 }
 
 /* The group and shaping macros of a table: over SC_HANDLE(), so that a
  * join handle takes them too. */
 static void emit_group_macros(ast_ctx *ctx, buf *out, const names *n)
 {
-    static const char *const m[][3] = {
-        {"or", "q", "sc_query_begin_or(SC_HANDLE(%s, q))"},
-        {"and", "q", "sc_query_begin_and(SC_HANDLE(%s, q))"},
-        {"not", "q", "sc_query_begin_not(SC_HANDLE(%s, q))"},
-        {"end", "q", "sc_query_end(SC_HANDLE(%s, q))"},
-        {"limit", "q, n", "sc_query_limit(SC_HANDLE(%s, q), n)"},
-        {"offset", "q, n", "sc_query_offset(SC_HANDLE(%s, q), n)"},
-        {"distinct", "q", "sc_query_distinct(SC_HANDLE(%s, q))"},
+    /* name, parameters, and the body before and after T */
+    static const char *const m[][4] = {
+        {"_or(", "q)", "sc_query_begin_or(SC_HANDLE(", ", q))"},
+        {"_and(", "q)", "sc_query_begin_and(SC_HANDLE(", ", q))"},
+        {"_not(", "q)", "sc_query_begin_not(SC_HANDLE(", ", q))"},
+        {"_end(", "q)", "sc_query_end(SC_HANDLE(", ", q))"},
+        {"_limit(", "q, n)", "sc_query_limit(SC_HANDLE(", ", q), n)"},
+        {"_offset(", "q, n)", "sc_query_offset(SC_HANDLE(", ", q), n)"},
+        {"_distinct(", "q)", "sc_query_distinct(SC_HANDLE(", ", q))"},
     };
     const char *T;
     size_t i;
@@ -1476,9 +1467,8 @@ static void emit_group_macros(ast_ctx *ctx, buf *out, const names *n)
         return; /* they declare nothing */
     T = table_upper(ctx, n);
     for (i = 0; i < sizeof m / sizeof m[0]; i++)
-        emit_define(ctx, out,
-                    fmt(ctx, "%s_%s(%s)", n->prefix, m[i][0], m[i][1]),
-                    fmt(ctx, m[i][2], T));
+        emit_define(ctx, out, cat(ctx, n->prefix, m[i][0], m[i][1], NULL),
+                    cat(ctx, m[i][2], T, m[i][3], NULL));
 }
 
 /* The type a column's entry T_COL_T names to the runtime's query macros
@@ -1511,7 +1501,7 @@ static const char *col_upper(ast_ctx *ctx, const ast_column *c)
 {
     const char *u = names_upper(ctx, col_c(c), "");
 
-    return fmt(ctx, "%.*s", (int)strlen(u) - 1, u);
+    return ast_strndup(ctx, u, strlen(u) - 1);
 }
 
 /* Per column its entry for the query macros, T_COL_T, aligned. */
@@ -1519,27 +1509,26 @@ static void emit_column_types(ast_ctx *ctx, buf *out, const ast_table *t,
                               const names *n)
 {
     const ast_column *c;
-    const char *name;
+    const char **name = ast_alloc(ctx, sizeof *name *
+                                           (size_t)(t->ncolumns + 1));
     size_t w = 0;
+    int i;
 
-    for (c = t->columns; c; c = c->next) {
-        name = names_upper(ctx, n->prefix, cat(ctx, col_c(c), "_T", NULL));
+    for (c = t->columns, i = 0; c; c = c->next, i++) {
+        name[i] = names_upper(ctx, n->prefix, cat(ctx, col_c(c), "_T", NULL));
         declare_origin("column", c->name, t->name, &c->name_loc);
-        declare(name, "the column's query type");
-        if (names_only())
-            continue;
-        if (strlen(name) > w)
-            w = strlen(name);
+        declare(name[i], "the column's query type");
+        if (strlen(name[i]) > w)
+            w = strlen(name[i]);
     }
     if (names_only())
         return;
     tmpl_emit(out, H, "column_types", "table", c_note(ctx, t->name), NULL);
-    for (c = t->columns; c; c = c->next) {
-        name = names_upper(ctx, n->prefix, cat(ctx, col_c(c), "_T", NULL));
-        emit_define(ctx, out, cat(ctx, name, spaces(ctx, w - strlen(name)),
-                                  NULL),
-                    fmt(ctx, "%s, %s, %s", query_type(ctx, c), query_nulls(c),
-                        col_const(ctx, n, c)));
+    for (c = t->columns, i = 0; c; c = c->next, i++) {
+        emit_define(ctx, out, cat(ctx, name[i],
+                                  spaces(ctx, w - strlen(name[i])), NULL),
+                    cat(ctx, query_type(ctx, c), ", ", query_nulls(c), ", ",
+                        col_const(ctx, n, c), NULL));
     }
 }
 
@@ -1552,18 +1541,45 @@ void emit_c_column_macros(bool on)
     column_macros = on;
 }
 
+/* Makes b the four parts glued, its length the stem's. */
+static void name_stem(buf *b, size_t *stem, const char *a, const char *b2,
+                      const char *c, const char *d)
+{
+    if (!b->data)
+        buf_init(b);
+    buf_reset(b);
+    buf_puts(b, a);
+    buf_puts(b, b2);
+    buf_puts(b, c);
+    buf_puts(b, d);
+    *stem = b->len;
+}
+
+/* Appends the NULL-terminated parts to b. */
+static void name_tail(buf *b, ...)
+{
+    const char *p;
+    va_list ap;
+
+    va_start(ap, b);
+    while ((p = va_arg(ap, const char *)) != NULL)
+        buf_puts(b, p);
+    va_end(ap);
+}
+
 /* Declares the former names of column c's filters, order and set, and
  * writes them with --column-macros. */
 static void column_query_macros(ast_ctx *ctx, buf *out, const ast_column *c,
                                 const names *n)
 {
+    static buf nm; /* the name made, its stem kept between them */
     const char *P = n->prefix, *COL = "";
-    const char *name = cat(ctx, n->prefix, "_where_", col_c(c), "_", NULL);
     const char *v = "v", *vp = "q, v", *OP;
     bool write = column_macros;
+    size_t stem;
     int op;
 
-    if (!names_only())
+    if (write)
         COL = col_upper(ctx, c);
     if (c->type.kind == AST_T_BYTES || c->type.kind == AST_T_UUID) {
         /* A struct value may be a compound literal, commas and all. */
@@ -1578,33 +1594,37 @@ static void column_query_macros(ast_ctx *ctx, buf *out, const ast_column *c,
     if (write)
         tmpl_emit(out, H, "column_filters", "column", c_note(ctx, c->name),
                   "what", column_what(ctx, c), NULL);
-#define MACRO(nm, params, ...) \
-    (write ? emit_macro(ctx, out, nm, params, BODY(__VA_ARGS__)) \
-           : declare(nm, "a macro"))
+    /* The names are made in nm, stem and suffix, and copied only where
+     * they are noted or written. */
+#define NAME(...) (nm.len = stem, name_tail(&nm, __VA_ARGS__, NULL))
+#define MACRO(params, ...) \
+    (write ? emit_macro(ctx, out, nm.data, params, BODY(__VA_ARGS__)) \
+           : declare(nm.data, "a macro"))
+    name_stem(&nm, &stem, n->prefix, "_where_", col_c(c), "_");
     for (op = 0; op < NOPS; op++) {
         if (!op_allowed(c, op))
             continue;
         OP = ops[op].OP + strlen("SC_OP_");
+        NAME(ops[op].suffix);
         if (ops[op].shape == OP_VALUE)
-            MACRO(cat(ctx, name, ops[op].suffix, NULL), vp,
-                  "%s_where(q, %s, %s, %s)", P, COL, OP, v);
+            MACRO(vp, "%s_where(q, %s, %s, %s)", P, COL, OP, v);
         else if (ops[op].shape == OP_LIST)
-            MACRO(cat(ctx, name, ops[op].suffix, NULL), "q, v, n",
-                  "%s_where_%s(q, %s, v, n)", P, ops[op].suffix, COL);
+            MACRO("q, v, n", "%s_where_%s(q, %s, v, n)", P, ops[op].suffix,
+                  COL);
         else
-            MACRO(cat(ctx, name, ops[op].suffix, NULL), "q",
-                  "%s_where_%s(q, %s)", P, ops[op].suffix + 3, COL);
+            MACRO("q", "%s_where_%s(q, %s)", P, ops[op].suffix + 3, COL);
     }
-    MACRO(cat(ctx, n->prefix, "_order_by_", col_c(c), NULL), "q, dir",
-          "%s_order_by(q, %s, dir)", P, COL);
+    name_stem(&nm, &stem, n->prefix, "_order_by_", col_c(c), "");
+    MACRO("q, dir", "%s_order_by(q, %s, dir)", P, COL);
     if (c->is_pk && c->type.kind != AST_T_NAMED)
         return; /* keys are not bulk-updated */
-    name = cat(ctx, n->prefix, "_update_set_", col_c(c), NULL);
-    MACRO(name, vp, "%s_set(q, %s, %s)", P, COL, v);
+    name_stem(&nm, &stem, n->prefix, "_update_set_", col_c(c), "");
+    MACRO(vp, "%s_set(q, %s, %s)", P, COL, v);
+    NAME("_null");
     if (c->nullable)
-        MACRO(cat(ctx, name, "_null", NULL), "q", "%s_set_null(q, %s)", P,
-              COL);
+        MACRO("q", "%s_set_null(q, %s)", P, COL);
 #undef MACRO
+#undef NAME
 }
 
 /* One foreign key seen from one of its two tables. */
@@ -1863,16 +1883,22 @@ static void note_alias(ast_ctx *ctx, aliases *al, const char *old,
  * of the table or that two former names share (it stands for neither). */
 static void emit_aliases(buf *out, const aliases *al)
 {
-    int i, j, count = 0;
-    bool skip;
+    symtab news, olds, twice;
+    int i, count = 0;
 
+    /* A table may have a child in every other table: by name, not by
+     * comparing each pair. */
+    symtab_init(&news, false);
+    symtab_init(&olds, false);
+    symtab_init(&twice, false);
     for (i = 0; i < al->n; i++) {
-        skip = false;
-        for (j = 0; j < al->n && !skip; j++)
-            skip = strcmp(al->old[i], al->new_[j]) == 0 ||
-                   (j != i && strcmp(al->old[i], al->old[j]) == 0);
-        if (skip)
-            continue;
+        symtab_put(&news, al->new_[i], (void *)al->new_[i]);
+        if (symtab_put(&olds, al->old[i], (void *)al->old[i]))
+            symtab_put(&twice, al->old[i], (void *)al->old[i]);
+    }
+    for (i = 0; i < al->n; i++) {
+        if (symtab_get(&news, al->old[i]) || symtab_get(&twice, al->old[i]))
+            continue; /* a name of now, or the former name of two */
         if (count++ == 0)
             tmpl_emit(out, H, "aliases_begin", NULL);
         declare(al->old[i], "the former name of a navigation");
@@ -1881,6 +1907,18 @@ static void emit_aliases(buf *out, const aliases *al)
     }
     if (count)
         tmpl_emit(out, H, "aliases_end", NULL);
+    symtab_free(&news);
+    symtab_free(&olds);
+    symtab_free(&twice);
+}
+
+/* Declares the function name (with declared.function saying what it
+ * is) when names are noted; returns it. */
+static const char *fn_name(const char *name, bool decl)
+{
+    if (decl && declared.on)
+        declare(name, declared.function ? declared.function : "a function");
+    return name;
 }
 
 static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
@@ -1889,7 +1927,7 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
     const link *links = schema_links.items;
     const int *mine = schema_links.by_table[t->index];
     int count = 0;
-    const char *p[5], *text;
+    const char *p[5], *text, *name, *load;
     names on;
     aliases aliases = {0};
 
@@ -1900,25 +1938,22 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
 
         if (l->owner == t) { /* the parent of a row */
             table_names(ctx, l->target, &on);
-            p[2] = BODY("const %s *row", n->row);
-            p[3] = BODY("%s *out", on.row);
             if (decl)
                 declare_link(ctx, l, "the navigation to the parent");
-            text = proto(ctx, "int",
-                         fmt(ctx, "%s_get_%s", n->prefix,
-                             parent_nav_name(ctx, l)),
-                         p, 4, decl);
+            name = fn_name(fmt(ctx, "%s_get_%s", n->prefix,
+                               parent_nav_name(ctx, l)),
+                           decl);
             if (decl)
                 note_alias(ctx, &aliases,
                            fmt(ctx, "%s_get_%s", n->prefix,
                                parent_name(ctx, l)),
-                           fmt(ctx, "%s_get_%s", n->prefix,
-                               parent_nav_name(ctx, l)));
+                           name);
             if (decl && count++ == 0)
                 tmpl_emit(out, H, "navigation_begin", NULL);
-            if (decl)
-                tmpl_emit(out, H, "parent", "proto", text, "prefix",
-                          n->prefix, "parent", on.prefix, "fk",
+            if (decl && !names_only())
+                tmpl_emit(out, H, "parent", "name", name, "prefix",
+                          n->prefix, "row", n->row, "parent", on.prefix,
+                          "parent_row", on.row, "fk",
                           fmt(ctx, "%d", l->fk), NULL);
         }
         if (l->target != t)
@@ -1928,34 +1963,34 @@ static void emit_navigation(ast_ctx *ctx, buf *out, const ast_table *t,
         table_names(ctx, l->owner, &on);
         if (decl && count++ == 0)
             tmpl_emit(out, H, "navigation_begin", NULL);
-        p[2] = BODY("const %s *rows", n->row);
-        p[3] = "size_t n";
-        p[4] = BODY("%s_list *lists", on.row);
         if (decl)
             declare_link(ctx, l, "the navigation to the children of many "
                                  "rows");
-        text = proto(ctx, "int",
-                     fmt(ctx, "%s_load_%s", n->prefix, reverse_name(ctx, l)),
-                     p, 5, decl);
-        if (decl)
-            tmpl_emit(out, H, "prototype", "text", text, NULL);
-        else
-            tmpl_emit(out, C, "load_children", "proto", text, "prefix",
-                      n->prefix, "child", on.prefix, "fk",
-                      fmt(ctx, "%d", l->fk), NULL);
+        load = fmt(ctx, "%s_load_%s", n->prefix, reverse_name(ctx, l));
+        if (decl) {
+            p[2] = BODY("const %s *rows", n->row);
+            p[3] = "size_t n";
+            p[4] = BODY("%s_list *lists", on.row);
+            text = proto(ctx, "int", load, p, 5, decl);
+            if (!names_only())
+                tmpl_emit(out, H, "prototype", "text", text, NULL);
+        } else if (!names_only())
+            tmpl_emit(out, C, "load_children", "name", load, "prefix",
+                      n->prefix, "row", n->row, "child", on.prefix,
+                      "child_row", on.row, "fk", fmt(ctx, "%d", l->fk),
+                      NULL);
         if (!decl)
             continue;
-        p[2] = BODY("const %s *row", n->row);
-        p[3] = BODY("%s_list *out", on.row);
         declare_link(ctx, l, "the navigation to the children");
-        text = proto(ctx, "int",
-                     fmt(ctx, "%s_list_%s", n->prefix, reverse_name(ctx, l)),
-                     p, 4, decl);
+        name = fn_name(fmt(ctx, "%s_list_%s", n->prefix,
+                           reverse_name(ctx, l)),
+                       decl);
         note_alias(ctx, &aliases,
                    fmt(ctx, "%s_get_%s", n->prefix, reverse_name(ctx, l)),
-                   fmt(ctx, "%s_list_%s", n->prefix, reverse_name(ctx, l)));
-        tmpl_emit(out, H, "children", "proto", text, "load",
-                  BODY("%s_load_%s", n->prefix, reverse_name(ctx, l)), NULL);
+                   name);
+        if (!names_only())
+            tmpl_emit(out, H, "children", "name", name, "load", load, "row",
+                      n->row, "child_row", on.row, NULL);
     }
     if (decl && count)
         buf_putc(out, '\n');
@@ -1988,11 +2023,13 @@ static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
     declare_origin("table", t->name, NULL, &t->name_loc);
     declare_each(ctx, n->prefix, query_functions, "a function");
     declare_each(ctx, n->prefix, query_macros, "a macro");
-    const char **p = names_only() ? NULL : query_params(ctx, n, true);
+    const char *all = NULL, *each = NULL;
 
+    if (!names_only())
+        query_params(ctx, n, &all, &each);
     tmpl_emit(out, H, "query_api_begin", "table", c_note(ctx, t->name),
               "prefix", n->prefix, "T", names_only() ? "" : table_upper(ctx, n),
-              "select_params", p[0], "free_params", p[1], NULL);
+              NULL);
     emit_column_types(ctx, out, t, n);
     tmpl_emit(out, H, "query_macros", "prefix", n->prefix, "T",
               names_only() ? "" : table_upper(ctx, n), NULL);
@@ -2002,10 +2039,7 @@ static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
     emit_group_macros(ctx, out, n);
     tmpl_emit(out, H, "terminals", "prefix", n->prefix, "row", n->row, "T",
               names_only() ? "" : table_upper(ctx, n),
-              "all_params", p[2], "first_params", p[3], "one_params", p[4],
-              "count_params", p[5], "exists_params", p[6], "each_params",
-              p[7], "update_all_params", p[8], "delete_all_params", p[9],
-              NULL);
+              "all_params", all, "each_params", each, NULL);
     declare_origin("table", t->name, NULL, &t->name_loc);
     emit_joins(ctx, out, t, n);
     emit_navigation(ctx, out, t, n, true);
@@ -2014,16 +2048,10 @@ static void emit_query_api(ast_ctx *ctx, buf *out, const ast_table *t,
 static void emit_query_source(ast_ctx *ctx, buf *out, const ast_table *t,
                               const names *n)
 {
-    const char **p;
-
     declare_origin("table", t->name, NULL, &t->name_loc);
     declare(fmt(ctx, "%s_each_row", n->prefix), "a function");
-    p = names_only() ? NULL : query_params(ctx, n, false);
     tmpl_emit(out, C, "query_functions", "prefix", n->prefix, "row", n->row,
-              "select_params", p[0], "free_params", p[1], "all_params", p[2],
-              "first_params", p[3], "one_params", p[4], "count_params", p[5],
-              "exists_params", p[6], "each_params", p[7], "update_all_params",
-              p[8], "delete_all_params", p[9], NULL);
+              NULL);
     emit_navigation(ctx, out, t, n, false);
 }
 
@@ -2279,11 +2307,11 @@ static void emit_column_desc(ast_ctx *ctx, buf *out, const ast_table *t,
                                sc_type_const(c) + strlen("SC_TYPE_"),
                                col_flags(ctx, t, c)));
     if (c->type.kind == AST_T_VARCHAR || c->type.kind == AST_T_NUMERIC)
-        desc_item(&f, fmt(ctx, ".length = %lld", (long long)c->type.a));
+        desc_item(&f, cat(ctx, ".length = ", decimal(ctx, c->type.a), NULL));
     if (c->type.kind == AST_T_NUMERIC && c->type.b)
-        desc_item(&f, fmt(ctx, ".scale = %lld", (long long)c->type.b));
+        desc_item(&f, cat(ctx, ".scale = ", decimal(ctx, c->type.b), NULL));
     if (c->fixed_frac && c->frac > 0)
-        desc_item(&f, fmt(ctx, ".scale = %lld", (long long)c->frac));
+        desc_item(&f, cat(ctx, ".scale = ", decimal(ctx, c->frac), NULL));
     if (model_has_flag(c))
         desc_item(&f, fmt(ctx, "SC_HAS(%s, %s)", n->row, col_c(c)));
     if (c->type.kind == AST_T_NAMED)
@@ -2523,7 +2551,8 @@ static const char *emit_ddl_chars(ast_ctx *ctx, buf *out, sql_dialect d,
     return name;
 }
 
-/* One DDL statement as a C string literal, a line of SQL a line of C;
+/* One DDL statement as a C string literal, a line of SQL a line of C
+ * (folded at 80 columns, as cwrap folds a long literal);
  * one too long for a literal as an array of characters before it. */
 static void emit_ddl(ast_ctx *ctx, buf *out, sql_dialect d)
 {
@@ -2533,7 +2562,7 @@ static void emit_ddl(ast_ctx *ctx, buf *out, sql_dialect d)
     buf lit;
     int i;
 
-    emit_sql_ddl(ctx, d, &s);
+    emit_sql_ddl(ctx, d, true, &s);
     names = ast_alloc(ctx, (size_t)(s.n + 1) * sizeof *names);
     for (i = 0; i < s.n; i++)
         if (strlen(s.items[i]) > C_MAX_LITERAL)
@@ -2554,14 +2583,13 @@ static void emit_ddl(ast_ctx *ctx, buf *out, sql_dialect d)
             tmpl_emit(out, C, "ddl_statement", "text", lit.data, NULL);
             continue;
         }
+        /* A literal per line of SQL, the last with the comma. */
         for (p = s.items[i]; *p; p = e) {
             e = strchr(p, '\n');
             e = e ? e + 1 : p + strlen(p);
-            buf_puts(&lit, p == s.items[i] ? "    \"" : "\n    \"");
-            buf_put_c_escaped(&lit, p, (size_t)(e - p));
-            buf_putc(&lit, '"');
+            cwrap_literal(out, 4, p, (size_t)(e - p), *e ? "" : ",");
+            buf_putc(out, '\n');
         }
-        tmpl_emit(out, C, "ddl_statement", "text", lit.data, NULL);
     }
     tmpl_emit(out, C, "ddl_end", NULL);
     buf_free(&lit);

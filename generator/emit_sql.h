@@ -40,8 +40,12 @@ const char *emit_sql_dialect_name(sql_dialect d);
 /* The CREATE statements of ctx->schema: on PostgreSQL the enum types;
  * the tables, each with its indexes, in creation order (order.h); on
  * PostgreSQL the foreign keys that close a cycle, each safe to run twice;
- * the sql blocks of the dialect. */
-void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, sql_stmts *out);
+ * the sql blocks of the dialect.  A CREATE TABLE has a line per column
+ * and constraint, or with one_line (for the generated C) none: the
+ * statements are the same but for that white space.  The sql blocks are
+ * as written either way. */
+void emit_sql_ddl(ast_ctx *ctx, sql_dialect d, bool one_line,
+                  sql_stmts *out);
 
 /* What of ctx->schema dialect d has no way to say (a deferrable foreign
  * key, a partial index or one over an expression, per the dialect's

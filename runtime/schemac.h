@@ -1414,6 +1414,131 @@ SC_API int sc_load_parent(sc_db *db, sc_arena *a, const sc_table_desc *child,
                           const sc_table_desc *parent, void *out);
 
 /*
+ * The functions every table's generated code has that differ between
+ * tables only in their names, written once here.  P is the prefix of a
+ * table's functions and of its P_table and P_query, R the name of its row
+ * struct and of R_list and R_fn (the two differ where a schema names its
+ * rows); NAME is the whole name of a navigation function, spelled out in
+ * the generated file so that a search finds it.  Each expands to
+ * definitions at file scope, and is written without a ';' after it.
+ *
+ * In the header: SC_INSERT_FUNCTIONS(P, R) defines P_insert() and
+ * P_insert_many(), SC_KEY_FUNCTIONS(P, R) (a table with a key)
+ * P_update(), P_update_cols(), P_update_many() and P_delete_many(),
+ * SC_FIRST_ONE(P, R) P_first() and P_one(), all static inline over the
+ * calls of the same names; SC_PARENT(NAME, P, R, PP, PR, fk) reads the
+ * parent row of table PP that fkeys[fk] of table P points at;
+ * SC_CHILDREN(NAME, LOAD, R, CR) lists the children of one row by LOAD,
+ * which loads those of many.  In the source: SC_ALL_EACH(P, R) defines
+ * P_all() and P_each() over sc_query_all() and sc_query_each(), and
+ * SC_LOAD_CHILDREN(NAME, P, R, CP, CR, fk) loads the children (table CP,
+ * rows CR) of many rows of table P along CP's fkeys[fk].
+ */
+#define SC_INSERT_FUNCTIONS(P, R)                                           \
+    static inline int P##_insert(sc_db *db, R *row)                         \
+    {                                                                       \
+        return sc_row_insert(db, &P##_table, row);                          \
+    }                                                                       \
+    static inline int P##_insert_many(sc_db *db, R *rows, size_t n)         \
+    {                                                                       \
+        return sc_row_insert_many(db, &P##_table, rows, n);                 \
+    }
+#define SC_KEY_FUNCTIONS(P, R)                                              \
+    static inline int P##_update(sc_db *db, const R *row)                   \
+    {                                                                       \
+        return sc_row_update(db, &P##_table, row);                          \
+    }                                                                       \
+    static inline int P##_update_cols(sc_db *db, const R *row,              \
+                                      uint64_t cols)                        \
+    {                                                                       \
+        return sc_row_update_cols(db, &P##_table, row, cols);               \
+    }                                                                       \
+    static inline int P##_update_many(sc_db *db, const R *rows, size_t n,   \
+                                      uint64_t cols)                        \
+    {                                                                       \
+        return sc_row_update_many(db, &P##_table, rows, n, cols);           \
+    }                                                                       \
+    static inline int P##_delete_many(sc_db *db, const R *rows, size_t n)   \
+    {                                                                       \
+        return sc_row_delete_many(db, &P##_table, rows, n);                 \
+    }
+#define SC_FIRST_ONE(P, R)                                                  \
+    static inline int P##_first(P##_query *q, sc_arena *a, R *out)          \
+    {                                                                       \
+        return sc_query_first((sc_query *)q, a, out);                       \
+    }                                                                       \
+    static inline int P##_one(P##_query *q, sc_arena *a, R *out)            \
+    {                                                                       \
+        return sc_query_one((sc_query *)q, a, out);                         \
+    }
+#define SC_PARENT(NAME, P, R, PP, PR, fk)                                   \
+    static inline int NAME(sc_db *db, sc_arena *a, const R *row, PR *out)   \
+    {                                                                       \
+        return sc_load_parent(db, a, &P##_table, row, &P##_table.fkeys[fk], \
+                              &PP##_table, out);                            \
+    }
+#define SC_CHILDREN(NAME, LOAD, R, CR)                                      \
+    static inline int NAME(sc_db *db, sc_arena *a, const R *row,            \
+                           CR##_list *out)                                  \
+    {                                                                       \
+        return LOAD(db, a, row, 1, out);                                    \
+    }
+#define SC_ALL_EACH(P, R)                                                   \
+    int P##_all(P##_query *q, sc_arena *a, R##_list *out)                   \
+    {                                                                       \
+        void *rows = NULL;                                                  \
+        size_t n = 0;                                                       \
+        int rc;                                                             \
+                                                                            \
+        if (out == NULL) /* the runtime refuses it, naming the call */      \
+            return sc_query_all((sc_query *)q, a, NULL, NULL);              \
+        rc = sc_query_all((sc_query *)q, a, &rows, &n);                     \
+        out->items = rc == SC_OK ? (R *)rows : NULL;                        \
+        out->len = rc == SC_OK ? n : 0;                                     \
+        return rc;                                                          \
+    }                                                                       \
+    /* the typed row function of P_each() for each untyped row */          \
+    struct P##_each_ctx {                                                   \
+        R##_fn fn;                                                          \
+        void *ctx;                                                          \
+    };                                                                      \
+    static int P##_each_row(void *ctx, const void *row)                     \
+    {                                                                       \
+        struct P##_each_ctx *e = (struct P##_each_ctx *)ctx;                \
+                                                                            \
+        return e->fn(e->ctx, (const R *)row);                               \
+    }                                                                       \
+    int P##_each(P##_query *q, R##_fn fn, void *ctx)                        \
+    {                                                                       \
+        struct P##_each_ctx e;                                              \
+                                                                            \
+        e.fn = fn;                                                          \
+        e.ctx = ctx;                                                        \
+        return sc_query_each((sc_query *)q, fn ? P##_each_row : NULL, &e);  \
+    }
+#define SC_LOAD_CHILDREN(NAME, P, R, CP, CR, fk)                            \
+    int NAME(sc_db *db, sc_arena *a, const R *rows, size_t n,               \
+             CR##_list *lists)                                              \
+    {                                                                       \
+        /* else the runtime refuses or does nothing */                      \
+        bool args = n && a && lists;                                        \
+        sc_row_list *tmp =                                                  \
+            args ? (sc_row_list *)sc_arena_alloc(a, n * sizeof *tmp) : NULL;\
+        size_t i;                                                           \
+        int rc;                                                             \
+                                                                            \
+        if (args && !tmp)                                                   \
+            return SC_NOMEM;                                                \
+        rc = sc_load_children(db, a, &P##_table, rows, n, &CP##_table,      \
+                              &CP##_table.fkeys[fk], tmp);                  \
+        for (i = 0; lists && i < n; i++) {                                  \
+            lists[i].items = rc == SC_OK ? (CR *)tmp[i].rows : NULL;        \
+            lists[i].len = rc == SC_OK ? tmp[i].n : 0;                      \
+        }                                                                   \
+        return rc;                                                          \
+    }
+
+/*
  * Escapes text for use inside a LIKE pattern: '%', '_' and '\' get a
  * backslash, so like(q, "50%_off") matches those characters literally.
  * The result is allocated in a; NULL when out of memory.

@@ -53,65 +53,10 @@ int adopt_Film_Stars_delete(sc_db *db, int64_t Star_Id)
     return sc_row_delete(db, &adopt_Film_Stars_table, &key);
 }
 
-int adopt_Film_Stars_all(adopt_Film_Stars_query *q, sc_arena *a,
-                         adopt_Film_Star_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
+SC_ALL_EACH(adopt_Film_Stars, adopt_Film_Star)
 
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of adopt_Film_Stars_each() for each untyped row. */
-struct adopt_Film_Stars_each_ctx {
-    adopt_Film_Star_fn fn;
-    void *ctx;
-};
-
-static int adopt_Film_Stars_each_row(void *ctx, const void *row)
-{
-    struct adopt_Film_Stars_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int adopt_Film_Stars_each(adopt_Film_Stars_query *q, adopt_Film_Star_fn fn,
-                          void *ctx)
-{
-    struct adopt_Film_Stars_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? adopt_Film_Stars_each_row : NULL,
-                         &e);
-}
-
-int adopt_Film_Stars_load_films(sc_db *db, sc_arena *a,
-                                const adopt_Film_Star *rows, size_t n,
-                                adopt_film_list *lists)
-{
-    bool args = n && a && lists; /* else the runtime refuses or does nothing */
-    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
-    size_t i;
-    int rc;
-
-    if (args && !tmp)
-        return SC_NOMEM;
-    rc = sc_load_children(db, a, &adopt_Film_Stars_table, rows, n,
-                          &adopt_films_table,
-                          &adopt_films_table.fkeys[0], tmp);
-    for (i = 0; lists && i < n; i++) {
-        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
-        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
+SC_LOAD_CHILDREN(adopt_Film_Stars_load_films, adopt_Film_Stars,
+                 adopt_Film_Star, adopt_films, adopt_film, 0)
 
 /* Table "films". */
 static const sc_column_desc adopt_films_columns[] = {
@@ -175,83 +120,13 @@ int adopt_films_delete(sc_db *db, int64_t film_id)
     return sc_row_delete(db, &adopt_films_table, &key);
 }
 
-int adopt_films_all(adopt_films_query *q, sc_arena *a, adopt_film_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
+SC_ALL_EACH(adopt_films, adopt_film)
 
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
+SC_LOAD_CHILDREN(adopt_films_load_sequels_by_original, adopt_films, adopt_film,
+                 adopt_sequels, adopt_sequel, 0)
 
-/* Calls the typed callback of adopt_films_each() for each untyped row. */
-struct adopt_films_each_ctx {
-    adopt_film_fn fn;
-    void *ctx;
-};
-
-static int adopt_films_each_row(void *ctx, const void *row)
-{
-    struct adopt_films_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int adopt_films_each(adopt_films_query *q, adopt_film_fn fn, void *ctx)
-{
-    struct adopt_films_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? adopt_films_each_row : NULL, &e);
-}
-
-int adopt_films_load_sequels_by_original(sc_db *db, sc_arena *a,
-                                         const adopt_film *rows, size_t n,
-                                         adopt_sequel_list *lists)
-{
-    bool args = n && a && lists; /* else the runtime refuses or does nothing */
-    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
-    size_t i;
-    int rc;
-
-    if (args && !tmp)
-        return SC_NOMEM;
-    rc = sc_load_children(db, a, &adopt_films_table, rows, n,
-                          &adopt_sequels_table,
-                          &adopt_sequels_table.fkeys[0], tmp);
-    for (i = 0; lists && i < n; i++) {
-        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
-        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
-
-int adopt_films_load_sequels_by_sequel(sc_db *db, sc_arena *a,
-                                       const adopt_film *rows, size_t n,
-                                       adopt_sequel_list *lists)
-{
-    bool args = n && a && lists; /* else the runtime refuses or does nothing */
-    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
-    size_t i;
-    int rc;
-
-    if (args && !tmp)
-        return SC_NOMEM;
-    rc = sc_load_children(db, a, &adopt_films_table, rows, n,
-                          &adopt_sequels_table,
-                          &adopt_sequels_table.fkeys[1], tmp);
-    for (i = 0; lists && i < n; i++) {
-        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
-        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
+SC_LOAD_CHILDREN(adopt_films_load_sequels_by_sequel, adopt_films, adopt_film,
+                 adopt_sequels, adopt_sequel, 1)
 
 /* Table "film_log". */
 static const sc_column_desc adopt_film_log_columns[] = {
@@ -266,44 +141,7 @@ const sc_table_desc adopt_film_log_table = {
     "film_log", sizeof(adopt_film_log), adopt_film_log_columns, 3, NULL, 0, -1,
     NULL, 0, NULL, 0, SC_TABLE_NOPK};
 
-int adopt_film_log_all(adopt_film_log_query *q, sc_arena *a,
-                       adopt_film_log_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of adopt_film_log_each() for each untyped row. */
-struct adopt_film_log_each_ctx {
-    adopt_film_log_fn fn;
-    void *ctx;
-};
-
-static int adopt_film_log_each_row(void *ctx, const void *row)
-{
-    struct adopt_film_log_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int adopt_film_log_each(adopt_film_log_query *q, adopt_film_log_fn fn,
-                        void *ctx)
-{
-    struct adopt_film_log_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? adopt_film_log_each_row : NULL,
-                         &e);
-}
+SC_ALL_EACH(adopt_film_log, adopt_film_log)
 
 /* Table "sequels". */
 static const sc_column_desc adopt_sequels_columns[] = {
@@ -354,78 +192,26 @@ int adopt_sequels_delete(sc_db *db, int64_t original, int32_t position)
     return sc_row_delete(db, &adopt_sequels_table, &key);
 }
 
-int adopt_sequels_all(adopt_sequels_query *q, sc_arena *a,
-                      adopt_sequel_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of adopt_sequels_each() for each untyped row. */
-struct adopt_sequels_each_ctx {
-    adopt_sequel_fn fn;
-    void *ctx;
-};
-
-static int adopt_sequels_each_row(void *ctx, const void *row)
-{
-    struct adopt_sequels_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int adopt_sequels_each(adopt_sequels_query *q, adopt_sequel_fn fn, void *ctx)
-{
-    struct adopt_sequels_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? adopt_sequels_each_row : NULL,
-                         &e);
-}
+SC_ALL_EACH(adopt_sequels, adopt_sequel)
 
 /* The DDL of the schema for sqlite, one statement per string. */
 static const char *const adopt_ddl_sqlite[] = {
-    "CREATE TABLE IF NOT EXISTS \"Film Stars\" (\n"
-    "    \"Star Id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
-    "    \"Name\" TEXT NOT NULL,\n"
-    "    \"born\" TEXT,\n"
-    "    \"height\" REAL,\n"
-    "    CONSTRAINT \"uq_star_name\"\n"
-    "        UNIQUE (\"Name\")\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"films\" (\n"
-    "    \"film_id\" INTEGER NOT NULL CONSTRAINT \"pk_films\" PRIMARY KEY,\n"
-    "    \"title\" TEXT NOT NULL,\n"
-    "    \"rating\" TEXT NOT NULL DEFAULT 'G',\n"
-    "    \"star\" INTEGER,\n"
-    "    \"released\" INTEGER,\n"
-    "    \"shot_at\" INTEGER DEFAULT (CAST((julianday('now') - 2440587.5) * "
-    "86400000000.0 AS INTEGER)),\n"
-    "    \"added\" TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', "
-    "'now')),\n"
-    "    \"premiere\" TEXT DEFAULT '2021-01-31 13:45:00.000000',\n"
-    "    \"code\" TEXT,\n"
-    "    \"ref\" TEXT,\n"
-    "    \"price\" TEXT DEFAULT '9.99',\n"
-    "    \"address\" TEXT,\n"
-    "    \"tags\" TEXT,\n"
-    "    \"made_on\" DATE DEFAULT (CAST(julianday('now') - 2440587.5 AS "
-    "INTEGER)),\n"
-    "    CONSTRAINT \"ck_films_price\"\n"
-    "        CHECK (CAST(\"price\" AS numeric) >= 0.00),\n"
-    "    CONSTRAINT \"fk_films_star\"\n"
-    "        FOREIGN KEY (\"star\") REFERENCES \"Film Stars\" (\"Star Id\") "
-    "ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED\n"
-    ")",
+    "CREATE TABLE IF NOT EXISTS \"Film Stars\" (\"Star Id\" INTEGER NOT NULL "
+    "PRIMARY KEY AUTOINCREMENT, \"Name\" TEXT NOT NULL, \"born\" TEXT, "
+    "\"height\" REAL, CONSTRAINT \"uq_star_name\" UNIQUE (\"Name\")) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"films\" (\"film_id\" INTEGER NOT NULL "
+    "CONSTRAINT \"pk_films\" PRIMARY KEY, \"title\" TEXT NOT NULL, "
+    "\"rating\" TEXT NOT NULL DEFAULT 'G', \"star\" INTEGER, \"released\" "
+    "INTEGER, \"shot_at\" INTEGER DEFAULT (CAST((julianday('now') - "
+    "2440587.5) * 86400000000.0 AS INTEGER)), \"added\" TEXT NOT NULL "
+    "DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')), \"premiere\" TEXT "
+    "DEFAULT '2021-01-31 13:45:00.000000', \"code\" TEXT, \"ref\" TEXT, "
+    "\"price\" TEXT DEFAULT '9.99', \"address\" TEXT, \"tags\" TEXT, "
+    "\"made_on\" DATE DEFAULT (CAST(julianday('now') - 2440587.5 AS "
+    "INTEGER)), CONSTRAINT \"ck_films_price\" CHECK (CAST(\"price\" AS "
+    "numeric) >= 0.00), CONSTRAINT \"fk_films_star\" FOREIGN KEY (\"star\") "
+    "REFERENCES \"Film Stars\" (\"Star Id\") ON DELETE SET NULL DEFERRABLE "
+    "INITIALLY DEFERRED)",
     "CREATE INDEX IF NOT EXISTS \"ix_films_title_pattern\" ON \"films\" "
     "(\"title\")",
     "CREATE INDEX IF NOT EXISTS \"ix_films_lower_title\" ON \"films\" "
@@ -433,25 +219,18 @@ static const char *const adopt_ddl_sqlite[] = {
     "CREATE UNIQUE INDEX IF NOT EXISTS \"ix_films_code\" ON \"films\" "
     "(\"code\") WHERE (\"code\" IS NOT NULL)",
     "CREATE INDEX IF NOT EXISTS \"ix_films_tags\" ON \"films\" (\"tags\")",
-    "CREATE TABLE IF NOT EXISTS \"film_log\" (\n"
-    "    \"film_id\" INTEGER NOT NULL,\n"
-    "    \"note\" TEXT NOT NULL,\n"
-    "    \"at\" INTEGER NOT NULL DEFAULT (CAST((julianday('now') - 2440587.5) "
-    "* 86400000000.0 AS INTEGER))\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"sequels\" (\n"
-    "    \"original\" INTEGER NOT NULL,\n"
-    "    \"sequel\" INTEGER NOT NULL,\n"
-    "    \"position\" INTEGER NOT NULL,\n"
-    "    CONSTRAINT \"uq_sequels\"\n"
-    "        UNIQUE (\"original\", \"position\"),\n"
-    "    CONSTRAINT \"ck_sequels_position\"\n"
-    "        CHECK (\"position\" BETWEEN -2147483648 AND 2147483647),\n"
-    "    CONSTRAINT \"fk_sequels_original\"\n"
-    "        FOREIGN KEY (\"original\") REFERENCES \"films\" (\"film_id\"),\n"
-    "    CONSTRAINT \"fk_sequels_sequel\"\n"
-    "        FOREIGN KEY (\"sequel\") REFERENCES \"films\" (\"film_id\")\n"
-    ") STRICT",
+    "CREATE TABLE IF NOT EXISTS \"film_log\" (\"film_id\" INTEGER NOT NULL, "
+    "\"note\" TEXT NOT NULL, \"at\" INTEGER NOT NULL DEFAULT "
+    "(CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER))) "
+    "STRICT",
+    "CREATE TABLE IF NOT EXISTS \"sequels\" (\"original\" INTEGER NOT NULL, "
+    "\"sequel\" INTEGER NOT NULL, \"position\" INTEGER NOT NULL, CONSTRAINT "
+    "\"uq_sequels\" UNIQUE (\"original\", \"position\"), CONSTRAINT "
+    "\"ck_sequels_position\" CHECK (\"position\" BETWEEN -2147483648 AND "
+    "2147483647), CONSTRAINT \"fk_sequels_original\" FOREIGN KEY "
+    "(\"original\") REFERENCES \"films\" (\"film_id\"), CONSTRAINT "
+    "\"fk_sequels_sequel\" FOREIGN KEY (\"sequel\") REFERENCES \"films\" "
+    "(\"film_id\")) STRICT",
     "CREATE VIEW IF NOT EXISTS rated_films AS\n"
     "    SELECT film_id, title FROM films WHERE rating <> 'NC-17'",
     "CREATE TRIGGER IF NOT EXISTS films_log AFTER INSERT ON films\n"
@@ -468,36 +247,22 @@ static const char *const adopt_ddl_postgresql[] = {
     "    CREATE TYPE \"rating\" AS ENUM ('G', 'PG', 'PG-13', 'R', 'NC-17');\n"
     "EXCEPTION WHEN duplicate_object THEN NULL;\n"
     "END $$",
-    "CREATE TABLE IF NOT EXISTS \"Film Stars\" (\n"
-    "    \"Star Id\" bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
-    "    \"Name\" text NOT NULL,\n"
-    "    \"born\" text,\n"
-    "    \"height\" double precision,\n"
-    "    CONSTRAINT \"uq_star_name\"\n"
-    "        UNIQUE (\"Name\")\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"films\" (\n"
-    "    \"film_id\" bigint NOT NULL CONSTRAINT \"pk_films\" PRIMARY KEY,\n"
-    "    \"title\" varchar(200) COLLATE \"C\" NOT NULL,\n"
-    "    \"rating\" \"rating\" NOT NULL DEFAULT 'G',\n"
-    "    \"star\" bigint,\n"
-    "    \"released\" bigint,\n"
-    "    \"shot_at\" timestamp DEFAULT (now() at time zone 'utc'),\n"
-    "    \"added\" text NOT NULL DEFAULT (to_char(now() at time zone 'utc', "
-    "'YYYY-MM-DD HH24:MI:SS.US')),\n"
-    "    \"premiere\" text DEFAULT '2021-01-31 13:45:00.000000',\n"
-    "    \"code\" text,\n"
-    "    \"ref\" text,\n"
-    "    \"price\" text DEFAULT '9.99',\n"
-    "    \"address\" inet,\n"
-    "    \"tags\" text[],\n"
-    "    \"made_on\" date DEFAULT CURRENT_DATE,\n"
-    "    CONSTRAINT \"ck_films_price\"\n"
-    "        CHECK (CAST(\"price\" AS numeric) >= 0.00),\n"
-    "    CONSTRAINT \"fk_films_star\"\n"
-    "        FOREIGN KEY (\"star\") REFERENCES \"Film Stars\" (\"Star Id\") "
-    "ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED\n"
-    ")",
+    "CREATE TABLE IF NOT EXISTS \"Film Stars\" (\"Star Id\" bigint GENERATED "
+    "BY DEFAULT AS IDENTITY PRIMARY KEY, \"Name\" text NOT NULL, \"born\" "
+    "text, \"height\" double precision, CONSTRAINT \"uq_star_name\" UNIQUE "
+    "(\"Name\"))",
+    "CREATE TABLE IF NOT EXISTS \"films\" (\"film_id\" bigint NOT NULL "
+    "CONSTRAINT \"pk_films\" PRIMARY KEY, \"title\" varchar(200) COLLATE "
+    "\"C\" NOT NULL, \"rating\" \"rating\" NOT NULL DEFAULT 'G', \"star\" "
+    "bigint, \"released\" bigint, \"shot_at\" timestamp DEFAULT (now() at "
+    "time zone 'utc'), \"added\" text NOT NULL DEFAULT (to_char(now() at "
+    "time zone 'utc', 'YYYY-MM-DD HH24:MI:SS.US')), \"premiere\" text "
+    "DEFAULT '2021-01-31 13:45:00.000000', \"code\" text, \"ref\" text, "
+    "\"price\" text DEFAULT '9.99', \"address\" inet, \"tags\" text[], "
+    "\"made_on\" date DEFAULT CURRENT_DATE, CONSTRAINT \"ck_films_price\" "
+    "CHECK (CAST(\"price\" AS numeric) >= 0.00), CONSTRAINT "
+    "\"fk_films_star\" FOREIGN KEY (\"star\") REFERENCES \"Film Stars\" "
+    "(\"Star Id\") ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED)",
     "CREATE INDEX IF NOT EXISTS \"ix_films_title_pattern\" ON \"films\" "
     "(\"title\" varchar_pattern_ops)",
     "CREATE INDEX IF NOT EXISTS \"ix_films_lower_title\" ON \"films\" "
@@ -506,22 +271,15 @@ static const char *const adopt_ddl_postgresql[] = {
     "(\"code\") WHERE (\"code\" IS NOT NULL)",
     "CREATE INDEX IF NOT EXISTS \"ix_films_tags\" ON \"films\" USING gin "
     "(\"tags\")",
-    "CREATE TABLE IF NOT EXISTS \"film_log\" (\n"
-    "    \"film_id\" bigint NOT NULL,\n"
-    "    \"note\" text COLLATE \"POSIX\" NOT NULL,\n"
-    "    \"at\" timestamptz NOT NULL DEFAULT now()\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"sequels\" (\n"
-    "    \"original\" bigint NOT NULL,\n"
-    "    \"sequel\" bigint NOT NULL,\n"
-    "    \"position\" integer NOT NULL,\n"
-    "    CONSTRAINT \"uq_sequels\"\n"
-    "        UNIQUE (\"original\", \"position\"),\n"
-    "    CONSTRAINT \"fk_sequels_original\"\n"
-    "        FOREIGN KEY (\"original\") REFERENCES \"films\" (\"film_id\"),\n"
-    "    CONSTRAINT \"fk_sequels_sequel\"\n"
-    "        FOREIGN KEY (\"sequel\") REFERENCES \"films\" (\"film_id\")\n"
-    ")",
+    "CREATE TABLE IF NOT EXISTS \"film_log\" (\"film_id\" bigint NOT NULL, "
+    "\"note\" text COLLATE \"POSIX\" NOT NULL, \"at\" timestamptz NOT NULL "
+    "DEFAULT now())",
+    "CREATE TABLE IF NOT EXISTS \"sequels\" (\"original\" bigint NOT NULL, "
+    "\"sequel\" bigint NOT NULL, \"position\" integer NOT NULL, CONSTRAINT "
+    "\"uq_sequels\" UNIQUE (\"original\", \"position\"), CONSTRAINT "
+    "\"fk_sequels_original\" FOREIGN KEY (\"original\") REFERENCES \"films\" "
+    "(\"film_id\"), CONSTRAINT \"fk_sequels_sequel\" FOREIGN KEY "
+    "(\"sequel\") REFERENCES \"films\" (\"film_id\"))",
     "DO $schemac_do$ BEGIN\n"
     "    EXECUTE $schemac$CREATE VIEW rated_films AS\n"
     "    SELECT film_id, title FROM films WHERE rating <> 'NC-17'$schemac$;\n"

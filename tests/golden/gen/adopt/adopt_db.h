@@ -69,6 +69,12 @@ extern "C" {
  * or lists is SC_MISUSE.  The get_ names of the children's lists are the
  * navigation's names before they followed the tables' (SPEC section 3),
  * kept for the source that calls them.
+ *
+ * The functions alike in every table but for their names are written
+ * once, in schemac.h: SC_INSERT_FUNCTIONS(P, ROW) defines P_insert() and
+ * P_insert_many(), SC_KEY_FUNCTIONS() P_update(), P_update_cols(),
+ * P_update_many() and P_delete_many(), SC_FIRST_ONE() P_first() and
+ * P_one(), SC_PARENT() and SC_CHILDREN() the navigation named first.
  */
 
 /* Per table its descriptor, and the query handles: a query over it and
@@ -245,42 +251,11 @@ enum {
 
 /* Table "Film Stars": the row operations.
  * The new key is stored in row->Star_Id. */
-static inline int adopt_Film_Stars_insert(sc_db *db, adopt_Film_Star *row)
-{
-    return sc_row_insert(db, &adopt_Film_Stars_table, row);
-}
-static inline int adopt_Film_Stars_insert_many(sc_db *db,
-                                               adopt_Film_Star *rows, size_t n)
-{
-    return sc_row_insert_many(db, &adopt_Film_Stars_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(adopt_Film_Stars, adopt_Film_Star)
 int adopt_Film_Stars_get(sc_db *db, sc_arena *a, int64_t Star_Id,
                          adopt_Film_Star *out);
 int adopt_Film_Stars_delete(sc_db *db, int64_t Star_Id);
-static inline int adopt_Film_Stars_update(sc_db *db,
-                                          const adopt_Film_Star *row)
-{
-    return sc_row_update(db, &adopt_Film_Stars_table, row);
-}
-static inline int adopt_Film_Stars_update_cols(sc_db *db,
-                                               const adopt_Film_Star *row,
-                                               uint64_t cols)
-{
-    return sc_row_update_cols(db, &adopt_Film_Stars_table, row, cols);
-}
-static inline int adopt_Film_Stars_update_many(sc_db *db,
-                                               const adopt_Film_Star *rows,
-                                               size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &adopt_Film_Stars_table, rows, n, cols);
-}
-static inline int adopt_Film_Stars_delete_many(sc_db *db,
-                                               const adopt_Film_Star *rows,
-                                               size_t n)
-{
-    return sc_row_delete_many(db, &adopt_Film_Stars_table, rows, n);
-}
+SC_KEY_FUNCTIONS(adopt_Film_Stars, adopt_Film_Star)
 
 /* Queries over table "Film Stars". */
 #define adopt_Film_Stars_select(db) \
@@ -338,16 +313,7 @@ int adopt_Film_Stars_all(adopt_Film_Stars_query *q, sc_arena *a,
 typedef int (*adopt_Film_Star_fn)(void *ctx, const adopt_Film_Star *row);
 int adopt_Film_Stars_each(adopt_Film_Stars_query *q, adopt_Film_Star_fn fn,
                           void *ctx);
-static inline int adopt_Film_Stars_first(adopt_Film_Stars_query *q,
-                                         sc_arena *a, adopt_Film_Star *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int adopt_Film_Stars_one(adopt_Film_Stars_query *q, sc_arena *a,
-                                       adopt_Film_Star *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(adopt_Film_Stars, adopt_Film_Star)
 #define adopt_Film_Stars_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(ADOPT_FILM_STARS, q), n)
 #define adopt_Film_Stars_exists(q, yes) \
@@ -365,12 +331,8 @@ static inline int adopt_Film_Stars_one(adopt_Film_Stars_query *q, sc_arena *a,
 int adopt_Film_Stars_load_films(sc_db *db, sc_arena *a,
                                 const adopt_Film_Star *rows, size_t n,
                                 adopt_film_list *lists);
-static inline int adopt_Film_Stars_list_films(sc_db *db, sc_arena *a,
-                                              const adopt_Film_Star *row,
-                                              adopt_film_list *out)
-{
-    return adopt_Film_Stars_load_films(db, a, row, 1, out);
-}
+SC_CHILDREN(adopt_Film_Stars_list_films, adopt_Film_Stars_load_films,
+            adopt_Film_Star, adopt_film)
 
 /* Former names. */
 #define adopt_Film_Stars_get_films adopt_Film_Stars_list_films
@@ -410,37 +372,10 @@ enum {
 #define ADOPT_FILMS_MADE_ON  SC_BIT(ADOPT_FILMS_COL_MADE_ON)
 
 /* Table "films": the row operations. */
-static inline int adopt_films_insert(sc_db *db, adopt_film *row)
-{
-    return sc_row_insert(db, &adopt_films_table, row);
-}
-static inline int adopt_films_insert_many(sc_db *db, adopt_film *rows,
-                                          size_t n)
-{
-    return sc_row_insert_many(db, &adopt_films_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(adopt_films, adopt_film)
 int adopt_films_get(sc_db *db, sc_arena *a, int64_t film_id, adopt_film *out);
 int adopt_films_delete(sc_db *db, int64_t film_id);
-static inline int adopt_films_update(sc_db *db, const adopt_film *row)
-{
-    return sc_row_update(db, &adopt_films_table, row);
-}
-static inline int adopt_films_update_cols(sc_db *db, const adopt_film *row,
-                                          uint64_t cols)
-{
-    return sc_row_update_cols(db, &adopt_films_table, row, cols);
-}
-static inline int adopt_films_update_many(sc_db *db, const adopt_film *rows,
-                                          size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &adopt_films_table, rows, n, cols);
-}
-static inline int adopt_films_delete_many(sc_db *db, const adopt_film *rows,
-                                          size_t n)
-{
-    return sc_row_delete_many(db, &adopt_films_table, rows, n);
-}
+SC_KEY_FUNCTIONS(adopt_films, adopt_film)
 
 /* Queries over table "films". */
 #define adopt_films_select(db) \
@@ -493,16 +428,7 @@ static inline int adopt_films_delete_many(sc_db *db, const adopt_film *rows,
 int adopt_films_all(adopt_films_query *q, sc_arena *a, adopt_film_list *out);
 typedef int (*adopt_film_fn)(void *ctx, const adopt_film *row);
 int adopt_films_each(adopt_films_query *q, adopt_film_fn fn, void *ctx);
-static inline int adopt_films_first(adopt_films_query *q, sc_arena *a,
-                                    adopt_film *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int adopt_films_one(adopt_films_query *q, sc_arena *a,
-                                  adopt_film *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(adopt_films, adopt_film)
 #define adopt_films_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(ADOPT_FILMS, q), n)
 #define adopt_films_exists(q, yes) \
@@ -521,32 +447,18 @@ static inline int adopt_films_one(adopt_films_query *q, sc_arena *a,
     SC_JOIN(ADOPT_FILMS, q, adopt_sequels, adopt_sequels, 1, true)
 
 /* Navigation. */
-static inline int adopt_films_get_Film_Star(sc_db *db, sc_arena *a,
-                                            const adopt_film *row,
-                                            adopt_Film_Star *out)
-{
-    return sc_load_parent(db, a, &adopt_films_table, row,
-                          &adopt_films_table.fkeys[0], &adopt_Film_Stars_table,
-                          out);
-}
+SC_PARENT(adopt_films_get_Film_Star, adopt_films, adopt_film, adopt_Film_Stars,
+          adopt_Film_Star, 0)
 int adopt_films_load_sequels_by_original(sc_db *db, sc_arena *a,
                                          const adopt_film *rows, size_t n,
                                          adopt_sequel_list *lists);
-static inline int adopt_films_list_sequels_by_original(sc_db *db, sc_arena *a,
-                                                       const adopt_film *row,
-                                                       adopt_sequel_list *out)
-{
-    return adopt_films_load_sequels_by_original(db, a, row, 1, out);
-}
+SC_CHILDREN(adopt_films_list_sequels_by_original,
+            adopt_films_load_sequels_by_original, adopt_film, adopt_sequel)
 int adopt_films_load_sequels_by_sequel(sc_db *db, sc_arena *a,
                                        const adopt_film *rows, size_t n,
                                        adopt_sequel_list *lists);
-static inline int adopt_films_list_sequels_by_sequel(sc_db *db, sc_arena *a,
-                                                     const adopt_film *row,
-                                                     adopt_sequel_list *out)
-{
-    return adopt_films_load_sequels_by_sequel(db, a, row, 1, out);
-}
+SC_CHILDREN(adopt_films_list_sequels_by_sequel,
+            adopt_films_load_sequels_by_sequel, adopt_film, adopt_sequel)
 
 /* Former names. */
 #define adopt_films_get_star adopt_films_get_Film_Star
@@ -562,15 +474,7 @@ enum {
 };
 
 /* Table "film_log": the row operations. */
-static inline int adopt_film_log_insert(sc_db *db, adopt_film_log *row)
-{
-    return sc_row_insert(db, &adopt_film_log_table, row);
-}
-static inline int adopt_film_log_insert_many(sc_db *db, adopt_film_log *rows,
-                                             size_t n)
-{
-    return sc_row_insert_many(db, &adopt_film_log_table, rows, n);
-}
+SC_INSERT_FUNCTIONS(adopt_film_log, adopt_film_log)
 
 /* Queries over table "film_log". */
 #define adopt_film_log_select(db) \
@@ -620,16 +524,7 @@ int adopt_film_log_all(adopt_film_log_query *q, sc_arena *a,
 typedef int (*adopt_film_log_fn)(void *ctx, const adopt_film_log *row);
 int adopt_film_log_each(adopt_film_log_query *q, adopt_film_log_fn fn,
                         void *ctx);
-static inline int adopt_film_log_first(adopt_film_log_query *q, sc_arena *a,
-                                       adopt_film_log *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int adopt_film_log_one(adopt_film_log_query *q, sc_arena *a,
-                                     adopt_film_log *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(adopt_film_log, adopt_film_log)
 #define adopt_film_log_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(ADOPT_FILM_LOG, q), n)
 #define adopt_film_log_exists(q, yes) \
@@ -652,39 +547,11 @@ enum {
 #define ADOPT_SEQUELS_POSITION SC_BIT(ADOPT_SEQUELS_COL_POSITION)
 
 /* Table "sequels": the row operations. */
-static inline int adopt_sequels_insert(sc_db *db, adopt_sequel *row)
-{
-    return sc_row_insert(db, &adopt_sequels_table, row);
-}
-static inline int adopt_sequels_insert_many(sc_db *db, adopt_sequel *rows,
-                                            size_t n)
-{
-    return sc_row_insert_many(db, &adopt_sequels_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(adopt_sequels, adopt_sequel)
 int adopt_sequels_get(sc_db *db, sc_arena *a, int64_t original,
                       int32_t position, adopt_sequel *out);
 int adopt_sequels_delete(sc_db *db, int64_t original, int32_t position);
-static inline int adopt_sequels_update(sc_db *db, const adopt_sequel *row)
-{
-    return sc_row_update(db, &adopt_sequels_table, row);
-}
-static inline int adopt_sequels_update_cols(sc_db *db, const adopt_sequel *row,
-                                            uint64_t cols)
-{
-    return sc_row_update_cols(db, &adopt_sequels_table, row, cols);
-}
-static inline int adopt_sequels_update_many(sc_db *db,
-                                            const adopt_sequel *rows, size_t n,
-                                            uint64_t cols)
-{
-    return sc_row_update_many(db, &adopt_sequels_table, rows, n, cols);
-}
-static inline int adopt_sequels_delete_many(sc_db *db,
-                                            const adopt_sequel *rows, size_t n)
-{
-    return sc_row_delete_many(db, &adopt_sequels_table, rows, n);
-}
+SC_KEY_FUNCTIONS(adopt_sequels, adopt_sequel)
 
 /* Queries over table "sequels". */
 #define adopt_sequels_select(db) \
@@ -731,16 +598,7 @@ int adopt_sequels_all(adopt_sequels_query *q, sc_arena *a,
                       adopt_sequel_list *out);
 typedef int (*adopt_sequel_fn)(void *ctx, const adopt_sequel *row);
 int adopt_sequels_each(adopt_sequels_query *q, adopt_sequel_fn fn, void *ctx);
-static inline int adopt_sequels_first(adopt_sequels_query *q, sc_arena *a,
-                                      adopt_sequel *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int adopt_sequels_one(adopt_sequels_query *q, sc_arena *a,
-                                    adopt_sequel *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(adopt_sequels, adopt_sequel)
 #define adopt_sequels_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(ADOPT_SEQUELS, q), n)
 #define adopt_sequels_exists(q, yes) \
@@ -757,22 +615,10 @@ static inline int adopt_sequels_one(adopt_sequels_query *q, sc_arena *a,
     SC_JOIN(ADOPT_SEQUELS, q, adopt_films, adopt_sequels, 1, false)
 
 /* Navigation. */
-static inline int adopt_sequels_get_film_by_original(sc_db *db, sc_arena *a,
-                                                     const adopt_sequel *row,
-                                                     adopt_film *out)
-{
-    return sc_load_parent(db, a, &adopt_sequels_table, row,
-                          &adopt_sequels_table.fkeys[0], &adopt_films_table,
-                          out);
-}
-static inline int adopt_sequels_get_film_by_sequel(sc_db *db, sc_arena *a,
-                                                   const adopt_sequel *row,
-                                                   adopt_film *out)
-{
-    return sc_load_parent(db, a, &adopt_sequels_table, row,
-                          &adopt_sequels_table.fkeys[1], &adopt_films_table,
-                          out);
-}
+SC_PARENT(adopt_sequels_get_film_by_original, adopt_sequels, adopt_sequel,
+          adopt_films, adopt_film, 0)
+SC_PARENT(adopt_sequels_get_film_by_sequel, adopt_sequels, adopt_sequel,
+          adopt_films, adopt_film, 1)
 
 /* Former names. */
 #define adopt_sequels_get_original adopt_sequels_get_film_by_original

@@ -53,60 +53,10 @@ int shop_user_delete(sc_db *db, int32_t id)
     return sc_row_delete(db, &shop_user_table, &key);
 }
 
-int shop_user_all(shop_user_query *q, sc_arena *a, shop_user_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
+SC_ALL_EACH(shop_user, shop_user)
 
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of shop_user_each() for each untyped row. */
-struct shop_user_each_ctx {
-    shop_user_fn fn;
-    void *ctx;
-};
-
-static int shop_user_each_row(void *ctx, const void *row)
-{
-    struct shop_user_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int shop_user_each(shop_user_query *q, shop_user_fn fn, void *ctx)
-{
-    struct shop_user_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? shop_user_each_row : NULL, &e);
-}
-
-int shop_user_load_order(sc_db *db, sc_arena *a, const shop_user *rows,
-                         size_t n, shop_order_list *lists)
-{
-    bool args = n && a && lists; /* else the runtime refuses or does nothing */
-    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
-    size_t i;
-    int rc;
-
-    if (args && !tmp)
-        return SC_NOMEM;
-    rc = sc_load_children(db, a, &shop_user_table, rows, n, &shop_order_table,
-                          &shop_order_table.fkeys[0], tmp);
-    for (i = 0; lists && i < n; i++) {
-        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
-        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
+SC_LOAD_CHILDREN(shop_user_load_order, shop_user, shop_user, shop_order,
+                 shop_order, 0)
 
 /* Table "categories". */
 static const sc_column_desc shop_categories_columns[] = {
@@ -150,87 +100,13 @@ int shop_categories_delete(sc_db *db, const char *code)
     return sc_row_delete(db, &shop_categories_table, &key);
 }
 
-int shop_categories_all(shop_categories_query *q, sc_arena *a,
-                        shop_category_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
+SC_ALL_EACH(shop_categories, shop_category)
 
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
+SC_LOAD_CHILDREN(shop_categories_load_categories_by_parent, shop_categories,
+                 shop_category, shop_categories, shop_category, 0)
 
-/* Calls the typed callback of shop_categories_each() for each untyped row. */
-struct shop_categories_each_ctx {
-    shop_category_fn fn;
-    void *ctx;
-};
-
-static int shop_categories_each_row(void *ctx, const void *row)
-{
-    struct shop_categories_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int shop_categories_each(shop_categories_query *q, shop_category_fn fn,
-                         void *ctx)
-{
-    struct shop_categories_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? shop_categories_each_row : NULL,
-                         &e);
-}
-
-int shop_categories_load_categories_by_parent(sc_db *db, sc_arena *a,
-                                              const shop_category *rows,
-                                              size_t n,
-                                              shop_category_list *lists)
-{
-    bool args = n && a && lists; /* else the runtime refuses or does nothing */
-    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
-    size_t i;
-    int rc;
-
-    if (args && !tmp)
-        return SC_NOMEM;
-    rc = sc_load_children(db, a, &shop_categories_table, rows, n,
-                          &shop_categories_table,
-                          &shop_categories_table.fkeys[0], tmp);
-    for (i = 0; lists && i < n; i++) {
-        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
-        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
-
-int shop_categories_load_order_lines(sc_db *db, sc_arena *a,
-                                     const shop_category *rows, size_t n,
-                                     shop_order_line_list *lists)
-{
-    bool args = n && a && lists; /* else the runtime refuses or does nothing */
-    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
-    size_t i;
-    int rc;
-
-    if (args && !tmp)
-        return SC_NOMEM;
-    rc = sc_load_children(db, a, &shop_categories_table, rows, n,
-                          &shop_order_lines_table,
-                          &shop_order_lines_table.fkeys[1], tmp);
-    for (i = 0; lists && i < n; i++) {
-        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
-        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
+SC_LOAD_CHILDREN(shop_categories_load_order_lines, shop_categories,
+                 shop_category, shop_order_lines, shop_order_line, 1)
 
 /* Table "order". */
 static const sc_column_desc shop_order_columns[] = {
@@ -284,61 +160,10 @@ int shop_order_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &shop_order_table, &key);
 }
 
-int shop_order_all(shop_order_query *q, sc_arena *a, shop_order_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
+SC_ALL_EACH(shop_order, shop_order)
 
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of shop_order_each() for each untyped row. */
-struct shop_order_each_ctx {
-    shop_order_fn fn;
-    void *ctx;
-};
-
-static int shop_order_each_row(void *ctx, const void *row)
-{
-    struct shop_order_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int shop_order_each(shop_order_query *q, shop_order_fn fn, void *ctx)
-{
-    struct shop_order_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? shop_order_each_row : NULL, &e);
-}
-
-int shop_order_load_order_lines(sc_db *db, sc_arena *a, const shop_order *rows,
-                                size_t n, shop_order_line_list *lists)
-{
-    bool args = n && a && lists; /* else the runtime refuses or does nothing */
-    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
-    size_t i;
-    int rc;
-
-    if (args && !tmp)
-        return SC_NOMEM;
-    rc = sc_load_children(db, a, &shop_order_table, rows, n,
-                          &shop_order_lines_table,
-                          &shop_order_lines_table.fkeys[0], tmp);
-    for (i = 0; lists && i < n; i++) {
-        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
-        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
+SC_LOAD_CHILDREN(shop_order_load_order_lines, shop_order, shop_order,
+                 shop_order_lines, shop_order_line, 0)
 
 /* Table "order_lines". */
 static const sc_column_desc shop_order_lines_columns[] = {
@@ -395,44 +220,7 @@ int shop_order_lines_delete(sc_db *db, int64_t order_id, int16_t line)
     return sc_row_delete(db, &shop_order_lines_table, &key);
 }
 
-int shop_order_lines_all(shop_order_lines_query *q, sc_arena *a,
-                         shop_order_line_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of shop_order_lines_each() for each untyped row. */
-struct shop_order_lines_each_ctx {
-    shop_order_line_fn fn;
-    void *ctx;
-};
-
-static int shop_order_lines_each_row(void *ctx, const void *row)
-{
-    struct shop_order_lines_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int shop_order_lines_each(shop_order_lines_query *q, shop_order_line_fn fn,
-                          void *ctx)
-{
-    struct shop_order_lines_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? shop_order_lines_each_row : NULL,
-                         &e);
-}
+SC_ALL_EACH(shop_order_lines, shop_order_line)
 
 /* Table "boxes". */
 static const sc_column_desc shop_boxes_columns[] = {
@@ -471,127 +259,57 @@ int shop_boxes_delete(sc_db *db, int64_t a_, int64_t b, int64_t key_)
     return sc_row_delete(db, &shop_boxes_table, &key);
 }
 
-int shop_boxes_all(shop_boxes_query *q, sc_arena *a, shop_box_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of shop_boxes_each() for each untyped row. */
-struct shop_boxes_each_ctx {
-    shop_box_fn fn;
-    void *ctx;
-};
-
-static int shop_boxes_each_row(void *ctx, const void *row)
-{
-    struct shop_boxes_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int shop_boxes_each(shop_boxes_query *q, shop_box_fn fn, void *ctx)
-{
-    struct shop_boxes_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? shop_boxes_each_row : NULL, &e);
-}
+SC_ALL_EACH(shop_boxes, shop_box)
 
 /* The DDL of the schema for sqlite, one statement per string. */
 static const char *const shop_ddl_sqlite[] = {
-    "CREATE TABLE IF NOT EXISTS \"user\" (\n"
-    "    \"id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
-    "    \"order\" INTEGER,\n"
-    "    \"email\" TEXT NOT NULL,\n"
-    "    \"default\" TEXT,\n"
-    "    CONSTRAINT \"uq_user_email\"\n"
-    "        UNIQUE (\"email\"),\n"
-    "    CONSTRAINT \"ck_user_id\"\n"
-    "        CHECK (\"id\" BETWEEN -2147483648 AND 2147483647),\n"
-    "    CONSTRAINT \"ck_user_order\"\n"
-    "        CHECK (\"order\" BETWEEN -2147483648 AND 2147483647),\n"
-    "    CONSTRAINT \"ck_user_email\"\n"
-    "        CHECK (length(\"email\") <= 254)\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"categories\" (\n"
-    "    \"code\" TEXT NOT NULL PRIMARY KEY,\n"
-    "    \"parent\" TEXT,\n"
-    "    CONSTRAINT \"ck_categories_code\"\n"
-    "        CHECK (length(\"code\") <= 8),\n"
-    "    CONSTRAINT \"ck_categories_parent\"\n"
-    "        CHECK (length(\"parent\") <= 8),\n"
-    "    CONSTRAINT \"fk_categories_parent\"\n"
-    "        FOREIGN KEY (\"parent\") REFERENCES \"categories\" (\"code\") ON "
-    "DELETE SET NULL\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"order\" (\n"
-    "    \"id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
-    "    \"user_id\" INTEGER NOT NULL,\n"
-    "    \"status\" TEXT NOT NULL DEFAULT 'open',\n"
-    "    \"total\" INTEGER NOT NULL DEFAULT 0,\n"
-    "    \"placed\" INTEGER NOT NULL DEFAULT (CAST(julianday('now') - "
-    "2440587.5 AS INTEGER)),\n"
-    "    \"note\" TEXT,\n"
-    "    CONSTRAINT \"ck_order_user_id\"\n"
-    "        CHECK (\"user_id\" BETWEEN -2147483648 AND 2147483647),\n"
-    "    CONSTRAINT \"ck_order_status\"\n"
-    "        CHECK (\"status\" IN ('open', 'paid', 'shipped', 'cancelled')),\n"
-    "    CONSTRAINT \"ck_order_total\"\n"
-    "        CHECK (\"total\" BETWEEN -9999999999 AND 9999999999),\n"
-    "    CONSTRAINT \"ck_order_total_check\"\n"
-    "        CHECK (\"total\" >= 0),\n"
-    "    CONSTRAINT \"ck_order_note_check\"\n"
-    "        CHECK (length(\"note\") <= 500),\n"
-    "    CONSTRAINT \"ck_order_1\"\n"
-    "        CHECK (\"status\" <> 'cancelled' OR \"total\" = 0),\n"
-    "    CONSTRAINT \"fk_order_user_id\"\n"
-    "        FOREIGN KEY (\"user_id\") REFERENCES \"user\" (\"id\") ON DELETE "
-    "RESTRICT ON UPDATE CASCADE\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"order_lines\" (\n"
-    "    \"order_id\" INTEGER NOT NULL,\n"
-    "    \"line\" INTEGER NOT NULL,\n"
-    "    \"category\" TEXT NOT NULL,\n"
-    "    \"qty\" INTEGER NOT NULL DEFAULT 1,\n"
-    "    CONSTRAINT \"pk_order_lines\"\n"
-    "        PRIMARY KEY (\"order_id\", \"line\"),\n"
-    "    CONSTRAINT \"ck_order_lines_line\"\n"
-    "        CHECK (\"line\" BETWEEN -32768 AND 32767),\n"
-    "    CONSTRAINT \"ck_order_lines_line_check\"\n"
-    "        CHECK (\"line\" BETWEEN 1 AND 999),\n"
-    "    CONSTRAINT \"ck_order_lines_category\"\n"
-    "        CHECK (length(\"category\") <= 8),\n"
-    "    CONSTRAINT \"ck_order_lines_qty\"\n"
-    "        CHECK (\"qty\" BETWEEN -2147483648 AND 2147483647),\n"
-    "    CONSTRAINT \"ck_order_lines_qty_check\"\n"
-    "        CHECK (\"qty\" > 0),\n"
-    "    CONSTRAINT \"fk_order_lines_order_id\"\n"
-    "        FOREIGN KEY (\"order_id\") REFERENCES \"order\" (\"id\") ON "
-    "DELETE CASCADE,\n"
-    "    CONSTRAINT \"fk_order_lines_category\"\n"
-    "        FOREIGN KEY (\"category\") REFERENCES \"categories\" (\"code\")\n"
-    ") STRICT",
+    "CREATE TABLE IF NOT EXISTS \"user\" (\"id\" INTEGER NOT NULL PRIMARY "
+    "KEY AUTOINCREMENT, \"order\" INTEGER, \"email\" TEXT NOT NULL, "
+    "\"default\" TEXT, CONSTRAINT \"uq_user_email\" UNIQUE (\"email\"), "
+    "CONSTRAINT \"ck_user_id\" CHECK (\"id\" BETWEEN -2147483648 AND "
+    "2147483647), CONSTRAINT \"ck_user_order\" CHECK (\"order\" BETWEEN "
+    "-2147483648 AND 2147483647), CONSTRAINT \"ck_user_email\" CHECK "
+    "(length(\"email\") <= 254)) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"categories\" (\"code\" TEXT NOT NULL "
+    "PRIMARY KEY, \"parent\" TEXT, CONSTRAINT \"ck_categories_code\" CHECK "
+    "(length(\"code\") <= 8), CONSTRAINT \"ck_categories_parent\" CHECK "
+    "(length(\"parent\") <= 8), CONSTRAINT \"fk_categories_parent\" FOREIGN "
+    "KEY (\"parent\") REFERENCES \"categories\" (\"code\") ON DELETE SET "
+    "NULL) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"order\" (\"id\" INTEGER NOT NULL PRIMARY "
+    "KEY AUTOINCREMENT, \"user_id\" INTEGER NOT NULL, \"status\" TEXT NOT "
+    "NULL DEFAULT 'open', \"total\" INTEGER NOT NULL DEFAULT 0, \"placed\" "
+    "INTEGER NOT NULL DEFAULT (CAST(julianday('now') - 2440587.5 AS "
+    "INTEGER)), \"note\" TEXT, CONSTRAINT \"ck_order_user_id\" CHECK "
+    "(\"user_id\" BETWEEN -2147483648 AND 2147483647), CONSTRAINT "
+    "\"ck_order_status\" CHECK (\"status\" IN ('open', 'paid', 'shipped', "
+    "'cancelled')), CONSTRAINT \"ck_order_total\" CHECK (\"total\" BETWEEN "
+    "-9999999999 AND 9999999999), CONSTRAINT \"ck_order_total_check\" CHECK "
+    "(\"total\" >= 0), CONSTRAINT \"ck_order_note_check\" CHECK "
+    "(length(\"note\") <= 500), CONSTRAINT \"ck_order_1\" CHECK (\"status\" "
+    "<> 'cancelled' OR \"total\" = 0), CONSTRAINT \"fk_order_user_id\" "
+    "FOREIGN KEY (\"user_id\") REFERENCES \"user\" (\"id\") ON DELETE "
+    "RESTRICT ON UPDATE CASCADE) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"order_lines\" (\"order_id\" INTEGER NOT "
+    "NULL, \"line\" INTEGER NOT NULL, \"category\" TEXT NOT NULL, \"qty\" "
+    "INTEGER NOT NULL DEFAULT 1, CONSTRAINT \"pk_order_lines\" PRIMARY KEY "
+    "(\"order_id\", \"line\"), CONSTRAINT \"ck_order_lines_line\" CHECK "
+    "(\"line\" BETWEEN -32768 AND 32767), CONSTRAINT "
+    "\"ck_order_lines_line_check\" CHECK (\"line\" BETWEEN 1 AND 999), "
+    "CONSTRAINT \"ck_order_lines_category\" CHECK (length(\"category\") <= "
+    "8), CONSTRAINT \"ck_order_lines_qty\" CHECK (\"qty\" BETWEEN "
+    "-2147483648 AND 2147483647), CONSTRAINT \"ck_order_lines_qty_check\" "
+    "CHECK (\"qty\" > 0), CONSTRAINT \"fk_order_lines_order_id\" FOREIGN KEY "
+    "(\"order_id\") REFERENCES \"order\" (\"id\") ON DELETE CASCADE, "
+    "CONSTRAINT \"fk_order_lines_category\" FOREIGN KEY (\"category\") "
+    "REFERENCES \"categories\" (\"code\")) STRICT",
     "CREATE INDEX IF NOT EXISTS \"ix_order_lines_category\" ON "
     "\"order_lines\" (\"category\")",
     "CREATE INDEX IF NOT EXISTS \"ix_order_lines_order_id_qty\" ON "
     "\"order_lines\" (\"order_id\", \"qty\")",
-    "CREATE TABLE IF NOT EXISTS \"boxes\" (\n"
-    "    \"a\" INTEGER NOT NULL,\n"
-    "    \"b\" INTEGER NOT NULL,\n"
-    "    \"key\" INTEGER NOT NULL,\n"
-    "    CONSTRAINT \"pk_boxes\"\n"
-    "        PRIMARY KEY (\"a\", \"b\", \"key\")\n"
-    ") STRICT",
+    "CREATE TABLE IF NOT EXISTS \"boxes\" (\"a\" INTEGER NOT NULL, \"b\" "
+    "INTEGER NOT NULL, \"key\" INTEGER NOT NULL, CONSTRAINT \"pk_boxes\" "
+    "PRIMARY KEY (\"a\", \"b\", \"key\")) STRICT",
     NULL
 };
 
@@ -602,64 +320,39 @@ static const char *const shop_ddl_postgresql[] = {
     "'cancelled');\n"
     "EXCEPTION WHEN duplicate_object THEN NULL;\n"
     "END $$",
-    "CREATE TABLE IF NOT EXISTS \"user\" (\n"
-    "    \"id\" integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
-    "    \"order\" integer,\n"
-    "    \"email\" varchar(254) COLLATE \"C\" NOT NULL,\n"
-    "    \"default\" text COLLATE \"C\",\n"
-    "    CONSTRAINT \"uq_user_email\"\n"
-    "        UNIQUE (\"email\")\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"categories\" (\n"
-    "    \"code\" varchar(8) COLLATE \"C\" NOT NULL PRIMARY KEY,\n"
-    "    \"parent\" varchar(8) COLLATE \"C\"\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"order\" (\n"
-    "    \"id\" bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
-    "    \"user_id\" integer NOT NULL,\n"
-    "    \"status\" \"status\" NOT NULL DEFAULT 'open',\n"
-    "    \"total\" numeric(10,2) NOT NULL DEFAULT 0.00,\n"
-    "    \"placed\" date NOT NULL DEFAULT ((now() AT TIME ZONE "
-    "'utc')::date),\n"
-    "    \"note\" text COLLATE \"C\",\n"
-    "    CONSTRAINT \"ck_order_total_check\"\n"
-    "        CHECK (\"total\" >= 0.00),\n"
-    "    CONSTRAINT \"ck_order_note_check\"\n"
-    "        CHECK (length(\"note\") <= 500),\n"
-    "    CONSTRAINT \"ck_order_1\"\n"
-    "        CHECK (\"status\" <> 'cancelled' OR \"total\" = 0.00),\n"
-    "    CONSTRAINT \"fk_order_user_id\"\n"
-    "        FOREIGN KEY (\"user_id\") REFERENCES \"user\" (\"id\") ON DELETE "
-    "RESTRICT ON UPDATE CASCADE\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"order_lines\" (\n"
-    "    \"order_id\" bigint NOT NULL,\n"
-    "    \"line\" smallint NOT NULL,\n"
-    "    \"category\" varchar(8) COLLATE \"C\" NOT NULL,\n"
-    "    \"qty\" integer NOT NULL DEFAULT 1,\n"
-    "    CONSTRAINT \"pk_order_lines\"\n"
-    "        PRIMARY KEY (\"order_id\", \"line\"),\n"
-    "    CONSTRAINT \"ck_order_lines_line_check\"\n"
-    "        CHECK (\"line\" BETWEEN 1 AND 999),\n"
-    "    CONSTRAINT \"ck_order_lines_qty_check\"\n"
-    "        CHECK (\"qty\" > 0),\n"
-    "    CONSTRAINT \"fk_order_lines_order_id\"\n"
-    "        FOREIGN KEY (\"order_id\") REFERENCES \"order\" (\"id\") ON "
-    "DELETE CASCADE,\n"
-    "    CONSTRAINT \"fk_order_lines_category\"\n"
-    "        FOREIGN KEY (\"category\") REFERENCES \"categories\" (\"code\")\n"
-    ")",
+    "CREATE TABLE IF NOT EXISTS \"user\" (\"id\" integer GENERATED BY "
+    "DEFAULT AS IDENTITY PRIMARY KEY, \"order\" integer, \"email\" "
+    "varchar(254) COLLATE \"C\" NOT NULL, \"default\" text COLLATE \"C\", "
+    "CONSTRAINT \"uq_user_email\" UNIQUE (\"email\"))",
+    "CREATE TABLE IF NOT EXISTS \"categories\" (\"code\" varchar(8) COLLATE "
+    "\"C\" NOT NULL PRIMARY KEY, \"parent\" varchar(8) COLLATE \"C\")",
+    "CREATE TABLE IF NOT EXISTS \"order\" (\"id\" bigint GENERATED BY "
+    "DEFAULT AS IDENTITY PRIMARY KEY, \"user_id\" integer NOT NULL, "
+    "\"status\" \"status\" NOT NULL DEFAULT 'open', \"total\" numeric(10,2) "
+    "NOT NULL DEFAULT 0.00, \"placed\" date NOT NULL DEFAULT ((now() AT TIME "
+    "ZONE 'utc')::date), \"note\" text COLLATE \"C\", CONSTRAINT "
+    "\"ck_order_total_check\" CHECK (\"total\" >= 0.00), CONSTRAINT "
+    "\"ck_order_note_check\" CHECK (length(\"note\") <= 500), CONSTRAINT "
+    "\"ck_order_1\" CHECK (\"status\" <> 'cancelled' OR \"total\" = 0.00), "
+    "CONSTRAINT \"fk_order_user_id\" FOREIGN KEY (\"user_id\") REFERENCES "
+    "\"user\" (\"id\") ON DELETE RESTRICT ON UPDATE CASCADE)",
+    "CREATE TABLE IF NOT EXISTS \"order_lines\" (\"order_id\" bigint NOT "
+    "NULL, \"line\" smallint NOT NULL, \"category\" varchar(8) COLLATE \"C\" "
+    "NOT NULL, \"qty\" integer NOT NULL DEFAULT 1, CONSTRAINT "
+    "\"pk_order_lines\" PRIMARY KEY (\"order_id\", \"line\"), CONSTRAINT "
+    "\"ck_order_lines_line_check\" CHECK (\"line\" BETWEEN 1 AND 999), "
+    "CONSTRAINT \"ck_order_lines_qty_check\" CHECK (\"qty\" > 0), CONSTRAINT "
+    "\"fk_order_lines_order_id\" FOREIGN KEY (\"order_id\") REFERENCES "
+    "\"order\" (\"id\") ON DELETE CASCADE, CONSTRAINT "
+    "\"fk_order_lines_category\" FOREIGN KEY (\"category\") REFERENCES "
+    "\"categories\" (\"code\"))",
     "CREATE INDEX IF NOT EXISTS \"ix_order_lines_category\" ON "
     "\"order_lines\" (\"category\")",
     "CREATE INDEX IF NOT EXISTS \"ix_order_lines_order_id_qty\" ON "
     "\"order_lines\" (\"order_id\", \"qty\")",
-    "CREATE TABLE IF NOT EXISTS \"boxes\" (\n"
-    "    \"a\" bigint NOT NULL,\n"
-    "    \"b\" bigint NOT NULL,\n"
-    "    \"key\" bigint NOT NULL,\n"
-    "    CONSTRAINT \"pk_boxes\"\n"
-    "        PRIMARY KEY (\"a\", \"b\", \"key\")\n"
-    ")",
+    "CREATE TABLE IF NOT EXISTS \"boxes\" (\"a\" bigint NOT NULL, \"b\" "
+    "bigint NOT NULL, \"key\" bigint NOT NULL, CONSTRAINT \"pk_boxes\" "
+    "PRIMARY KEY (\"a\", \"b\", \"key\"))",
     "DO $$ BEGIN\n"
     "    ALTER TABLE \"categories\" ADD CONSTRAINT \"fk_categories_parent\" "
     "FOREIGN KEY (\"parent\") REFERENCES \"categories\" (\"code\") ON DELETE "
@@ -671,64 +364,41 @@ static const char *const shop_ddl_postgresql[] = {
 
 /* The DDL of the schema for mariadb, one statement per string. */
 static const char *const shop_ddl_mariadb[] = {
-    "CREATE TABLE IF NOT EXISTS `user` (\n"
-    "    `id` INT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
-    "    `order` INT,\n"
-    "    `email` VARCHAR(254) NOT NULL,\n"
-    "    `default` LONGTEXT,\n"
-    "    CONSTRAINT `uq_user_email`\n"
-    "        UNIQUE (`email`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `categories` (\n"
-    "    `code` VARCHAR(8) NOT NULL PRIMARY KEY,\n"
-    "    `parent` VARCHAR(8)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `order` (\n"
-    "    `id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
-    "    `user_id` INT NOT NULL,\n"
-    "    `status` ENUM('open', 'paid', 'shipped', 'cancelled') NOT NULL "
-    "DEFAULT 'open',\n"
-    "    `total` DECIMAL(10,2) NOT NULL DEFAULT 0.00,\n"
-    "    `placed` DATE NOT NULL DEFAULT (UTC_DATE()),\n"
-    "    `note` LONGTEXT,\n"
-    "    CONSTRAINT `ck_order_total_check`\n"
-    "        CHECK (`total` >= 0.00),\n"
-    "    CONSTRAINT `ck_order_note_check`\n"
-    "        CHECK (length(`note`) <= 500),\n"
-    "    CONSTRAINT `ck_order_1`\n"
-    "        CHECK (`status` <> 'cancelled' OR `total` = 0.00),\n"
-    "    CONSTRAINT `fk_order_user_id`\n"
-    "        FOREIGN KEY (`user_id`) REFERENCES `user` (`id`) ON DELETE "
-    "RESTRICT ON UPDATE CASCADE\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `order_lines` (\n"
-    "    `order_id` BIGINT NOT NULL,\n"
-    "    `line` SMALLINT NOT NULL,\n"
-    "    `category` VARCHAR(8) NOT NULL,\n"
-    "    `qty` INT NOT NULL DEFAULT 1,\n"
-    "    CONSTRAINT `pk_order_lines`\n"
-    "        PRIMARY KEY (`order_id`, `line`),\n"
-    "    CONSTRAINT `ck_order_lines_line_check`\n"
-    "        CHECK (`line` BETWEEN 1 AND 999),\n"
-    "    CONSTRAINT `ck_order_lines_qty_check`\n"
-    "        CHECK (`qty` > 0),\n"
-    "    CONSTRAINT `fk_order_lines_order_id`\n"
-    "        FOREIGN KEY (`order_id`) REFERENCES `order` (`id`) ON DELETE "
-    "CASCADE,\n"
-    "    CONSTRAINT `fk_order_lines_category`\n"
-    "        FOREIGN KEY (`category`) REFERENCES `categories` (`code`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `user` (`id` INT NOT NULL AUTO_INCREMENT "
+    "PRIMARY KEY, `order` INT, `email` VARCHAR(254) NOT NULL, `default` "
+    "LONGTEXT, CONSTRAINT `uq_user_email` UNIQUE (`email`)) ENGINE=InnoDB "
+    "DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `categories` (`code` VARCHAR(8) NOT NULL "
+    "PRIMARY KEY, `parent` VARCHAR(8)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+    "COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `order` (`id` BIGINT NOT NULL AUTO_INCREMENT "
+    "PRIMARY KEY, `user_id` INT NOT NULL, `status` ENUM('open', 'paid', "
+    "'shipped', 'cancelled') NOT NULL DEFAULT 'open', `total` DECIMAL(10,2) "
+    "NOT NULL DEFAULT 0.00, `placed` DATE NOT NULL DEFAULT (UTC_DATE()), "
+    "`note` LONGTEXT, CONSTRAINT `ck_order_total_check` CHECK (`total` >= "
+    "0.00), CONSTRAINT `ck_order_note_check` CHECK (length(`note`) <= 500), "
+    "CONSTRAINT `ck_order_1` CHECK (`status` <> 'cancelled' OR `total` = "
+    "0.00), CONSTRAINT `fk_order_user_id` FOREIGN KEY (`user_id`) REFERENCES "
+    "`user` (`id`) ON DELETE RESTRICT ON UPDATE CASCADE) ENGINE=InnoDB "
+    "DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `order_lines` (`order_id` BIGINT NOT NULL, "
+    "`line` SMALLINT NOT NULL, `category` VARCHAR(8) NOT NULL, `qty` INT NOT "
+    "NULL DEFAULT 1, CONSTRAINT `pk_order_lines` PRIMARY KEY (`order_id`, "
+    "`line`), CONSTRAINT `ck_order_lines_line_check` CHECK (`line` BETWEEN 1 "
+    "AND 999), CONSTRAINT `ck_order_lines_qty_check` CHECK (`qty` > 0), "
+    "CONSTRAINT `fk_order_lines_order_id` FOREIGN KEY (`order_id`) "
+    "REFERENCES `order` (`id`) ON DELETE CASCADE, CONSTRAINT "
+    "`fk_order_lines_category` FOREIGN KEY (`category`) REFERENCES "
+    "`categories` (`code`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+    "COLLATE=utf8mb4_nopad_bin",
     "CREATE INDEX IF NOT EXISTS `ix_order_lines_category` ON `order_lines` "
     "(`category`)",
     "CREATE INDEX IF NOT EXISTS `ix_order_lines_order_id_qty` ON "
     "`order_lines` (`order_id`, `qty`)",
-    "CREATE TABLE IF NOT EXISTS `boxes` (\n"
-    "    `a` BIGINT NOT NULL,\n"
-    "    `b` BIGINT NOT NULL,\n"
-    "    `key` BIGINT NOT NULL,\n"
-    "    CONSTRAINT `pk_boxes`\n"
-    "        PRIMARY KEY (`a`, `b`, `key`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `boxes` (`a` BIGINT NOT NULL, `b` BIGINT NOT "
+    "NULL, `key` BIGINT NOT NULL, CONSTRAINT `pk_boxes` PRIMARY KEY (`a`, "
+    "`b`, `key`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+    "COLLATE=utf8mb4_nopad_bin",
     "ALTER TABLE `categories` ADD CONSTRAINT `fk_categories_parent` FOREIGN "
     "KEY IF NOT EXISTS (`parent`) REFERENCES `categories` (`code`) ON DELETE "
     "SET NULL",

@@ -69,6 +69,12 @@ extern "C" {
  * or lists is SC_MISUSE.  The get_ names of the children's lists are the
  * navigation's names before they followed the tables' (SPEC section 3),
  * kept for the source that calls them.
+ *
+ * The functions alike in every table but for their names are written
+ * once, in schemac.h: SC_INSERT_FUNCTIONS(P, ROW) defines P_insert() and
+ * P_insert_many(), SC_KEY_FUNCTIONS() P_update(), P_update_cols(),
+ * P_update_many() and P_delete_many(), SC_FIRST_ONE() P_first() and
+ * P_one(), SC_PARENT() and SC_CHILDREN() the navigation named first.
  */
 
 /* Per table its descriptor, and the query handles: a query over it and
@@ -246,36 +252,10 @@ enum {
 
 /* Table "user": the row operations.
  * The new key is stored in row->id. */
-static inline int shop_user_insert(sc_db *db, shop_user *row)
-{
-    return sc_row_insert(db, &shop_user_table, row);
-}
-static inline int shop_user_insert_many(sc_db *db, shop_user *rows, size_t n)
-{
-    return sc_row_insert_many(db, &shop_user_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(shop_user, shop_user)
 int shop_user_get(sc_db *db, sc_arena *a, int32_t id, shop_user *out);
 int shop_user_delete(sc_db *db, int32_t id);
-static inline int shop_user_update(sc_db *db, const shop_user *row)
-{
-    return sc_row_update(db, &shop_user_table, row);
-}
-static inline int shop_user_update_cols(sc_db *db, const shop_user *row,
-                                        uint64_t cols)
-{
-    return sc_row_update_cols(db, &shop_user_table, row, cols);
-}
-static inline int shop_user_update_many(sc_db *db, const shop_user *rows,
-                                        size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &shop_user_table, rows, n, cols);
-}
-static inline int shop_user_delete_many(sc_db *db, const shop_user *rows,
-                                        size_t n)
-{
-    return sc_row_delete_many(db, &shop_user_table, rows, n);
-}
+SC_KEY_FUNCTIONS(shop_user, shop_user)
 
 /* Queries over table "user". */
 #define shop_user_select(db) \
@@ -317,16 +297,7 @@ static inline int shop_user_delete_many(sc_db *db, const shop_user *rows,
 int shop_user_all(shop_user_query *q, sc_arena *a, shop_user_list *out);
 typedef int (*shop_user_fn)(void *ctx, const shop_user *row);
 int shop_user_each(shop_user_query *q, shop_user_fn fn, void *ctx);
-static inline int shop_user_first(shop_user_query *q, sc_arena *a,
-                                  shop_user *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int shop_user_one(shop_user_query *q, sc_arena *a,
-                                shop_user *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(shop_user, shop_user)
 #define shop_user_count(q, n) sc_query_count(SC_QUERY_HANDLE(SHOP_USER, q), n)
 #define shop_user_exists(q, yes) \
     sc_query_exists(SC_QUERY_HANDLE(SHOP_USER, q), yes)
@@ -342,12 +313,7 @@ static inline int shop_user_one(shop_user_query *q, sc_arena *a,
 /* Navigation. */
 int shop_user_load_order(sc_db *db, sc_arena *a, const shop_user *rows,
                          size_t n, shop_order_list *lists);
-static inline int shop_user_list_order(sc_db *db, sc_arena *a,
-                                       const shop_user *row,
-                                       shop_order_list *out)
-{
-    return shop_user_load_order(db, a, row, 1, out);
-}
+SC_CHILDREN(shop_user_list_order, shop_user_load_order, shop_user, shop_order)
 
 /* Former names. */
 #define shop_user_get_order shop_user_list_order
@@ -363,41 +329,11 @@ enum {
 #define SHOP_CATEGORIES_PARENT SC_BIT(SHOP_CATEGORIES_COL_PARENT)
 
 /* Table "categories": the row operations. */
-static inline int shop_categories_insert(sc_db *db, shop_category *row)
-{
-    return sc_row_insert(db, &shop_categories_table, row);
-}
-static inline int shop_categories_insert_many(sc_db *db, shop_category *rows,
-                                              size_t n)
-{
-    return sc_row_insert_many(db, &shop_categories_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(shop_categories, shop_category)
 int shop_categories_get(sc_db *db, sc_arena *a, const char *code,
                         shop_category *out);
 int shop_categories_delete(sc_db *db, const char *code);
-static inline int shop_categories_update(sc_db *db, const shop_category *row)
-{
-    return sc_row_update(db, &shop_categories_table, row);
-}
-static inline int shop_categories_update_cols(sc_db *db,
-                                              const shop_category *row,
-                                              uint64_t cols)
-{
-    return sc_row_update_cols(db, &shop_categories_table, row, cols);
-}
-static inline int shop_categories_update_many(sc_db *db,
-                                              const shop_category *rows,
-                                              size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &shop_categories_table, rows, n, cols);
-}
-static inline int shop_categories_delete_many(sc_db *db,
-                                              const shop_category *rows,
-                                              size_t n)
-{
-    return sc_row_delete_many(db, &shop_categories_table, rows, n);
-}
+SC_KEY_FUNCTIONS(shop_categories, shop_category)
 
 /* Queries over table "categories". */
 #define shop_categories_select(db) \
@@ -448,16 +384,7 @@ int shop_categories_all(shop_categories_query *q, sc_arena *a,
 typedef int (*shop_category_fn)(void *ctx, const shop_category *row);
 int shop_categories_each(shop_categories_query *q, shop_category_fn fn,
                          void *ctx);
-static inline int shop_categories_first(shop_categories_query *q, sc_arena *a,
-                                        shop_category *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int shop_categories_one(shop_categories_query *q, sc_arena *a,
-                                      shop_category *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(shop_categories, shop_category)
 #define shop_categories_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(SHOP_CATEGORIES, q), n)
 #define shop_categories_exists(q, yes) \
@@ -476,31 +403,20 @@ static inline int shop_categories_one(shop_categories_query *q, sc_arena *a,
     SC_JOIN(SHOP_CATEGORIES, q, shop_order_lines, shop_order_lines, 1, true)
 
 /* Navigation. */
-static inline int shop_categories_get_category_by_parent(
-    sc_db *db, sc_arena *a, const shop_category *row, shop_category *out)
-{
-    return sc_load_parent(db, a, &shop_categories_table, row,
-                          &shop_categories_table.fkeys[0],
-                          &shop_categories_table, out);
-}
+SC_PARENT(shop_categories_get_category_by_parent, shop_categories,
+          shop_category, shop_categories, shop_category, 0)
 int shop_categories_load_categories_by_parent(sc_db *db, sc_arena *a,
                                               const shop_category *rows,
                                               size_t n,
                                               shop_category_list *lists);
-static inline int shop_categories_list_categories_by_parent(
-    sc_db *db, sc_arena *a, const shop_category *row, shop_category_list *out)
-{
-    return shop_categories_load_categories_by_parent(db, a, row, 1, out);
-}
+SC_CHILDREN(shop_categories_list_categories_by_parent,
+            shop_categories_load_categories_by_parent, shop_category,
+            shop_category)
 int shop_categories_load_order_lines(sc_db *db, sc_arena *a,
                                      const shop_category *rows, size_t n,
                                      shop_order_line_list *lists);
-static inline int shop_categories_list_order_lines(sc_db *db, sc_arena *a,
-                                                   const shop_category *row,
-                                                   shop_order_line_list *out)
-{
-    return shop_categories_load_order_lines(db, a, row, 1, out);
-}
+SC_CHILDREN(shop_categories_list_order_lines, shop_categories_load_order_lines,
+            shop_category, shop_order_line)
 
 /* Former names. */
 #define shop_categories_get_parent shop_categories_get_category_by_parent
@@ -528,36 +444,10 @@ enum {
 
 /* Table "order": the row operations.
  * The new key is stored in row->id. */
-static inline int shop_order_insert(sc_db *db, shop_order *row)
-{
-    return sc_row_insert(db, &shop_order_table, row);
-}
-static inline int shop_order_insert_many(sc_db *db, shop_order *rows, size_t n)
-{
-    return sc_row_insert_many(db, &shop_order_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(shop_order, shop_order)
 int shop_order_get(sc_db *db, sc_arena *a, int64_t id, shop_order *out);
 int shop_order_delete(sc_db *db, int64_t id);
-static inline int shop_order_update(sc_db *db, const shop_order *row)
-{
-    return sc_row_update(db, &shop_order_table, row);
-}
-static inline int shop_order_update_cols(sc_db *db, const shop_order *row,
-                                         uint64_t cols)
-{
-    return sc_row_update_cols(db, &shop_order_table, row, cols);
-}
-static inline int shop_order_update_many(sc_db *db, const shop_order *rows,
-                                         size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &shop_order_table, rows, n, cols);
-}
-static inline int shop_order_delete_many(sc_db *db, const shop_order *rows,
-                                         size_t n)
-{
-    return sc_row_delete_many(db, &shop_order_table, rows, n);
-}
+SC_KEY_FUNCTIONS(shop_order, shop_order)
 
 /* Queries over table "order". */
 #define shop_order_select(db) \
@@ -601,16 +491,7 @@ static inline int shop_order_delete_many(sc_db *db, const shop_order *rows,
 int shop_order_all(shop_order_query *q, sc_arena *a, shop_order_list *out);
 typedef int (*shop_order_fn)(void *ctx, const shop_order *row);
 int shop_order_each(shop_order_query *q, shop_order_fn fn, void *ctx);
-static inline int shop_order_first(shop_order_query *q, sc_arena *a,
-                                   shop_order *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int shop_order_one(shop_order_query *q, sc_arena *a,
-                                 shop_order *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(shop_order, shop_order)
 #define shop_order_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(SHOP_ORDER, q), n)
 #define shop_order_exists(q, yes) \
@@ -627,20 +508,11 @@ static inline int shop_order_one(shop_order_query *q, sc_arena *a,
     SC_JOIN(SHOP_ORDER, q, shop_order_lines, shop_order_lines, 0, true)
 
 /* Navigation. */
-static inline int shop_order_get_user(sc_db *db, sc_arena *a,
-                                      const shop_order *row, shop_user *out)
-{
-    return sc_load_parent(db, a, &shop_order_table, row,
-                          &shop_order_table.fkeys[0], &shop_user_table, out);
-}
+SC_PARENT(shop_order_get_user, shop_order, shop_order, shop_user, shop_user, 0)
 int shop_order_load_order_lines(sc_db *db, sc_arena *a, const shop_order *rows,
                                 size_t n, shop_order_line_list *lists);
-static inline int shop_order_list_order_lines(sc_db *db, sc_arena *a,
-                                              const shop_order *row,
-                                              shop_order_line_list *out)
-{
-    return shop_order_load_order_lines(db, a, row, 1, out);
-}
+SC_CHILDREN(shop_order_list_order_lines, shop_order_load_order_lines,
+            shop_order, shop_order_line)
 
 /* Former names. */
 #define shop_order_get_order_lines shop_order_list_order_lines
@@ -660,42 +532,11 @@ enum {
 #define SHOP_ORDER_LINES_QTY      SC_BIT(SHOP_ORDER_LINES_COL_QTY)
 
 /* Table "order_lines": the row operations. */
-static inline int shop_order_lines_insert(sc_db *db, shop_order_line *row)
-{
-    return sc_row_insert(db, &shop_order_lines_table, row);
-}
-static inline int shop_order_lines_insert_many(sc_db *db,
-                                               shop_order_line *rows, size_t n)
-{
-    return sc_row_insert_many(db, &shop_order_lines_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(shop_order_lines, shop_order_line)
 int shop_order_lines_get(sc_db *db, sc_arena *a, int64_t order_id,
                          int16_t line, shop_order_line *out);
 int shop_order_lines_delete(sc_db *db, int64_t order_id, int16_t line);
-static inline int shop_order_lines_update(sc_db *db,
-                                          const shop_order_line *row)
-{
-    return sc_row_update(db, &shop_order_lines_table, row);
-}
-static inline int shop_order_lines_update_cols(sc_db *db,
-                                               const shop_order_line *row,
-                                               uint64_t cols)
-{
-    return sc_row_update_cols(db, &shop_order_lines_table, row, cols);
-}
-static inline int shop_order_lines_update_many(sc_db *db,
-                                               const shop_order_line *rows,
-                                               size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &shop_order_lines_table, rows, n, cols);
-}
-static inline int shop_order_lines_delete_many(sc_db *db,
-                                               const shop_order_line *rows,
-                                               size_t n)
-{
-    return sc_row_delete_many(db, &shop_order_lines_table, rows, n);
-}
+SC_KEY_FUNCTIONS(shop_order_lines, shop_order_line)
 
 /* Queries over table "order_lines". */
 #define shop_order_lines_select(db) \
@@ -753,16 +594,7 @@ int shop_order_lines_all(shop_order_lines_query *q, sc_arena *a,
 typedef int (*shop_order_line_fn)(void *ctx, const shop_order_line *row);
 int shop_order_lines_each(shop_order_lines_query *q, shop_order_line_fn fn,
                           void *ctx);
-static inline int shop_order_lines_first(shop_order_lines_query *q,
-                                         sc_arena *a, shop_order_line *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int shop_order_lines_one(shop_order_lines_query *q, sc_arena *a,
-                                       shop_order_line *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(shop_order_lines, shop_order_line)
 #define shop_order_lines_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(SHOP_ORDER_LINES, q), n)
 #define shop_order_lines_exists(q, yes) \
@@ -779,22 +611,10 @@ static inline int shop_order_lines_one(shop_order_lines_query *q, sc_arena *a,
     SC_JOIN(SHOP_ORDER_LINES, q, shop_categories, shop_order_lines, 1, false)
 
 /* Navigation. */
-static inline int shop_order_lines_get_order(sc_db *db, sc_arena *a,
-                                             const shop_order_line *row,
-                                             shop_order *out)
-{
-    return sc_load_parent(db, a, &shop_order_lines_table, row,
-                          &shop_order_lines_table.fkeys[0], &shop_order_table,
-                          out);
-}
-static inline int shop_order_lines_get_category(sc_db *db, sc_arena *a,
-                                                const shop_order_line *row,
-                                                shop_category *out)
-{
-    return sc_load_parent(db, a, &shop_order_lines_table, row,
-                          &shop_order_lines_table.fkeys[1],
-                          &shop_categories_table, out);
-}
+SC_PARENT(shop_order_lines_get_order, shop_order_lines, shop_order_line,
+          shop_order, shop_order, 0)
+SC_PARENT(shop_order_lines_get_category, shop_order_lines, shop_order_line,
+          shop_categories, shop_category, 1)
 
 /* The columns of table "boxes" by index. */
 enum {
@@ -809,37 +629,11 @@ enum {
 #define SHOP_BOXES_KEY SC_BIT(SHOP_BOXES_COL_KEY)
 
 /* Table "boxes": the row operations. */
-static inline int shop_boxes_insert(sc_db *db, shop_box *row)
-{
-    return sc_row_insert(db, &shop_boxes_table, row);
-}
-static inline int shop_boxes_insert_many(sc_db *db, shop_box *rows, size_t n)
-{
-    return sc_row_insert_many(db, &shop_boxes_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(shop_boxes, shop_box)
 int shop_boxes_get(sc_db *db, sc_arena *a, int64_t a_, int64_t b, int64_t key_,
                    shop_box *out);
 int shop_boxes_delete(sc_db *db, int64_t a_, int64_t b, int64_t key_);
-static inline int shop_boxes_update(sc_db *db, const shop_box *row)
-{
-    return sc_row_update(db, &shop_boxes_table, row);
-}
-static inline int shop_boxes_update_cols(sc_db *db, const shop_box *row,
-                                         uint64_t cols)
-{
-    return sc_row_update_cols(db, &shop_boxes_table, row, cols);
-}
-static inline int shop_boxes_update_many(sc_db *db, const shop_box *rows,
-                                         size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &shop_boxes_table, rows, n, cols);
-}
-static inline int shop_boxes_delete_many(sc_db *db, const shop_box *rows,
-                                         size_t n)
-{
-    return sc_row_delete_many(db, &shop_boxes_table, rows, n);
-}
+SC_KEY_FUNCTIONS(shop_boxes, shop_box)
 
 /* Queries over table "boxes". */
 #define shop_boxes_select(db) \
@@ -880,16 +674,7 @@ static inline int shop_boxes_delete_many(sc_db *db, const shop_box *rows,
 int shop_boxes_all(shop_boxes_query *q, sc_arena *a, shop_box_list *out);
 typedef int (*shop_box_fn)(void *ctx, const shop_box *row);
 int shop_boxes_each(shop_boxes_query *q, shop_box_fn fn, void *ctx);
-static inline int shop_boxes_first(shop_boxes_query *q, sc_arena *a,
-                                   shop_box *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int shop_boxes_one(shop_boxes_query *q, sc_arena *a,
-                                 shop_box *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(shop_boxes, shop_box)
 #define shop_boxes_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(SHOP_BOXES, q), n)
 #define shop_boxes_exists(q, yes) \

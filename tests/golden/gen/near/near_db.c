@@ -40,62 +40,10 @@ int near_search_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &near_search_table, &key);
 }
 
-int near_search_all(near_search_query *q, sc_arena *a, near_search_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
+SC_ALL_EACH(near_search, near_search)
 
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of near_search_each() for each untyped row. */
-struct near_search_each_ctx {
-    near_search_fn fn;
-    void *ctx;
-};
-
-static int near_search_each_row(void *ctx, const void *row)
-{
-    struct near_search_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int near_search_each(near_search_query *q, near_search_fn fn, void *ctx)
-{
-    struct near_search_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? near_search_each_row : NULL, &e);
-}
-
-int near_search_load_search_results(sc_db *db, sc_arena *a,
-                                    const near_search *rows, size_t n,
-                                    near_search_result_list *lists)
-{
-    bool args = n && a && lists; /* else the runtime refuses or does nothing */
-    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
-    size_t i;
-    int rc;
-
-    if (args && !tmp)
-        return SC_NOMEM;
-    rc = sc_load_children(db, a, &near_search_table, rows, n,
-                          &near_search_results_table,
-                          &near_search_results_table.fkeys[0], tmp);
-    for (i = 0; lists && i < n; i++) {
-        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
-        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
+SC_LOAD_CHILDREN(near_search_load_search_results, near_search, near_search,
+                 near_search_results, near_search_result, 0)
 
 /* Table "search_results". */
 static const sc_column_desc near_search_results_columns[] = {
@@ -137,45 +85,7 @@ int near_search_results_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &near_search_results_table, &key);
 }
 
-int near_search_results_all(near_search_results_query *q, sc_arena *a,
-                            near_search_result_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of near_search_results_each() for each untyped row.
- */
-struct near_search_results_each_ctx {
-    near_search_result_fn fn;
-    void *ctx;
-};
-
-static int near_search_results_each_row(void *ctx, const void *row)
-{
-    struct near_search_results_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int near_search_results_each(near_search_results_query *q,
-                             near_search_result_fn fn, void *ctx)
-{
-    struct near_search_results_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q,
-                         fn ? near_search_results_each_row : NULL, &e);
-}
+SC_ALL_EACH(near_search_results, near_search_result)
 
 /* Table "todo". */
 static const sc_column_desc near_todo_columns[] = {
@@ -204,41 +114,7 @@ int near_todo_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &near_todo_table, &key);
 }
 
-int near_todo_all(near_todo_query *q, sc_arena *a, near_todo_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of near_todo_each() for each untyped row. */
-struct near_todo_each_ctx {
-    near_todo_fn fn;
-    void *ctx;
-};
-
-static int near_todo_each_row(void *ctx, const void *row)
-{
-    struct near_todo_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int near_todo_each(near_todo_query *q, near_todo_fn fn, void *ctx)
-{
-    struct near_todo_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? near_todo_each_row : NULL, &e);
-}
+SC_ALL_EACH(near_todo, near_todo)
 
 /* Table "todo_listing". */
 static const sc_column_desc near_todo_listing_columns[] = {
@@ -268,45 +144,7 @@ int near_todo_listing_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &near_todo_listing_table, &key);
 }
 
-int near_todo_listing_all(near_todo_listing_query *q, sc_arena *a,
-                          near_todo_listing_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of near_todo_listing_each() for each untyped row.
- */
-struct near_todo_listing_each_ctx {
-    near_todo_listing_fn fn;
-    void *ctx;
-};
-
-static int near_todo_listing_each_row(void *ctx, const void *row)
-{
-    struct near_todo_listing_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int near_todo_listing_each(near_todo_listing_query *q, near_todo_listing_fn fn,
-                           void *ctx)
-{
-    struct near_todo_listing_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? near_todo_listing_each_row : NULL,
-                         &e);
-}
+SC_ALL_EACH(near_todo_listing, near_todo_listing)
 
 /* Table "note". */
 static const sc_column_desc near_note_columns[] = {
@@ -335,41 +173,7 @@ int near_note_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &near_note_table, &key);
 }
 
-int near_note_all(near_note_query *q, sc_arena *a, near_note_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of near_note_each() for each untyped row. */
-struct near_note_each_ctx {
-    near_note_fn fn;
-    void *ctx;
-};
-
-static int near_note_each_row(void *ctx, const void *row)
-{
-    struct near_note_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int near_note_each(near_note_query *q, near_note_fn fn, void *ctx)
-{
-    struct near_note_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? near_note_each_row : NULL, &e);
-}
+SC_ALL_EACH(near_note, near_note)
 
 /* Table "note_fun". */
 static const sc_column_desc near_note_fun_columns[] = {
@@ -398,43 +202,7 @@ int near_note_fun_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &near_note_fun_table, &key);
 }
 
-int near_note_fun_all(near_note_fun_query *q, sc_arena *a,
-                      near_note_fun_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of near_note_fun_each() for each untyped row. */
-struct near_note_fun_each_ctx {
-    near_note_fun_fn fn;
-    void *ctx;
-};
-
-static int near_note_fun_each_row(void *ctx, const void *row)
-{
-    struct near_note_fun_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int near_note_fun_each(near_note_fun_query *q, near_note_fun_fn fn, void *ctx)
-{
-    struct near_note_fun_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? near_note_fun_each_row : NULL,
-                         &e);
-}
+SC_ALL_EACH(near_note_fun, near_note_fun)
 
 /* Table "points". */
 static const sc_column_desc near_points_columns[] = {
@@ -485,41 +253,7 @@ int near_points_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &near_points_table, &key);
 }
 
-int near_points_all(near_points_query *q, sc_arena *a, near_point_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of near_points_each() for each untyped row. */
-struct near_points_each_ctx {
-    near_point_fn fn;
-    void *ctx;
-};
-
-static int near_points_each_row(void *ctx, const void *row)
-{
-    struct near_points_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int near_points_each(near_points_query *q, near_point_fn fn, void *ctx)
-{
-    struct near_points_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? near_points_each_row : NULL, &e);
-}
+SC_ALL_EACH(near_points, near_point)
 
 /* Table "users". */
 static const sc_column_desc near_users_columns[] = {
@@ -548,41 +282,7 @@ int near_users_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &near_users_table, &key);
 }
 
-int near_users_all(near_users_query *q, sc_arena *a, near_user_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of near_users_each() for each untyped row. */
-struct near_users_each_ctx {
-    near_user_fn fn;
-    void *ctx;
-};
-
-static int near_users_each_row(void *ctx, const void *row)
-{
-    struct near_users_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int near_users_each(near_users_query *q, near_user_fn fn, void *ctx)
-{
-    struct near_users_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? near_users_each_row : NULL, &e);
-}
+SC_ALL_EACH(near_users, near_user)
 
 /* Table "users_pkey". */
 static const sc_column_desc near_users_pkey_columns[] = {
@@ -612,44 +312,7 @@ int near_users_pkey_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &near_users_pkey_table, &key);
 }
 
-int near_users_pkey_all(near_users_pkey_query *q, sc_arena *a,
-                        near_users_pkey_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of near_users_pkey_each() for each untyped row. */
-struct near_users_pkey_each_ctx {
-    near_users_pkey_fn fn;
-    void *ctx;
-};
-
-static int near_users_pkey_each_row(void *ctx, const void *row)
-{
-    struct near_users_pkey_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int near_users_pkey_each(near_users_pkey_query *q, near_users_pkey_fn fn,
-                         void *ctx)
-{
-    struct near_users_pkey_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? near_users_pkey_each_row : NULL,
-                         &e);
-}
+SC_ALL_EACH(near_users_pkey, near_users_pkey)
 
 /* Table "products". */
 static const sc_column_desc near_products_columns[] = {
@@ -678,63 +341,10 @@ int near_products_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &near_products_table, &key);
 }
 
-int near_products_all(near_products_query *q, sc_arena *a,
-                      near_product_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
+SC_ALL_EACH(near_products, near_product)
 
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of near_products_each() for each untyped row. */
-struct near_products_each_ctx {
-    near_product_fn fn;
-    void *ctx;
-};
-
-static int near_products_each_row(void *ctx, const void *row)
-{
-    struct near_products_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int near_products_each(near_products_query *q, near_product_fn fn, void *ctx)
-{
-    struct near_products_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? near_products_each_row : NULL,
-                         &e);
-}
-
-int near_products_load_carts(sc_db *db, sc_arena *a, const near_product *rows,
-                             size_t n, near_cart_list *lists)
-{
-    bool args = n && a && lists; /* else the runtime refuses or does nothing */
-    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
-    size_t i;
-    int rc;
-
-    if (args && !tmp)
-        return SC_NOMEM;
-    rc = sc_load_children(db, a, &near_products_table, rows, n,
-                          &near_carts_table,
-                          &near_carts_table.fkeys[0], tmp);
-    for (i = 0; lists && i < n; i++) {
-        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
-        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
+SC_LOAD_CHILDREN(near_products_load_carts, near_products, near_product,
+                 near_carts, near_cart, 0)
 
 /* Table "carts". */
 static const sc_column_desc near_carts_columns[] = {
@@ -774,60 +384,10 @@ int near_carts_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &near_carts_table, &key);
 }
 
-int near_carts_all(near_carts_query *q, sc_arena *a, near_cart_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
+SC_ALL_EACH(near_carts, near_cart)
 
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of near_carts_each() for each untyped row. */
-struct near_carts_each_ctx {
-    near_cart_fn fn;
-    void *ctx;
-};
-
-static int near_carts_each_row(void *ctx, const void *row)
-{
-    struct near_carts_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int near_carts_each(near_carts_query *q, near_cart_fn fn, void *ctx)
-{
-    struct near_carts_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? near_carts_each_row : NULL, &e);
-}
-
-int near_carts_load_items(sc_db *db, sc_arena *a, const near_cart *rows,
-                          size_t n, near_item_list *lists)
-{
-    bool args = n && a && lists; /* else the runtime refuses or does nothing */
-    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
-    size_t i;
-    int rc;
-
-    if (args && !tmp)
-        return SC_NOMEM;
-    rc = sc_load_children(db, a, &near_carts_table, rows, n, &near_items_table,
-                          &near_items_table.fkeys[0], tmp);
-    for (i = 0; lists && i < n; i++) {
-        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
-        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
+SC_LOAD_CHILDREN(near_carts_load_items, near_carts, near_cart, near_items,
+                 near_item, 0)
 
 /* Table "items". */
 static const sc_column_desc near_items_columns[] = {
@@ -867,41 +427,7 @@ int near_items_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &near_items_table, &key);
 }
 
-int near_items_all(near_items_query *q, sc_arena *a, near_item_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of near_items_each() for each untyped row. */
-struct near_items_each_ctx {
-    near_item_fn fn;
-    void *ctx;
-};
-
-static int near_items_each_row(void *ctx, const void *row)
-{
-    struct near_items_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int near_items_each(near_items_query *q, near_item_fn fn, void *ctx)
-{
-    struct near_items_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? near_items_each_row : NULL, &e);
-}
+SC_ALL_EACH(near_items, near_item)
 
 /* Table "films". */
 static const sc_column_desc near_films_columns[] = {
@@ -930,83 +456,13 @@ int near_films_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &near_films_table, &key);
 }
 
-int near_films_all(near_films_query *q, sc_arena *a, near_film_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
+SC_ALL_EACH(near_films, near_film)
 
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
+SC_LOAD_CHILDREN(near_films_load_film_cast_by_film, near_films, near_film,
+                 near_film_cast, near_film_cast, 0)
 
-/* Calls the typed callback of near_films_each() for each untyped row. */
-struct near_films_each_ctx {
-    near_film_fn fn;
-    void *ctx;
-};
-
-static int near_films_each_row(void *ctx, const void *row)
-{
-    struct near_films_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int near_films_each(near_films_query *q, near_film_fn fn, void *ctx)
-{
-    struct near_films_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? near_films_each_row : NULL, &e);
-}
-
-int near_films_load_film_cast_by_film(sc_db *db, sc_arena *a,
-                                      const near_film *rows, size_t n,
-                                      near_film_cast_list *lists)
-{
-    bool args = n && a && lists; /* else the runtime refuses or does nothing */
-    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
-    size_t i;
-    int rc;
-
-    if (args && !tmp)
-        return SC_NOMEM;
-    rc = sc_load_children(db, a, &near_films_table, rows, n,
-                          &near_film_cast_table,
-                          &near_film_cast_table.fkeys[0], tmp);
-    for (i = 0; lists && i < n; i++) {
-        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
-        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
-
-int near_films_load_film_cast_by_film_2(sc_db *db, sc_arena *a,
-                                        const near_film *rows, size_t n,
-                                        near_film_cast_list *lists)
-{
-    bool args = n && a && lists; /* else the runtime refuses or does nothing */
-    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
-    size_t i;
-    int rc;
-
-    if (args && !tmp)
-        return SC_NOMEM;
-    rc = sc_load_children(db, a, &near_films_table, rows, n,
-                          &near_film_cast_table,
-                          &near_film_cast_table.fkeys[1], tmp);
-    for (i = 0; lists && i < n; i++) {
-        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
-        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
+SC_LOAD_CHILDREN(near_films_load_film_cast_by_film_2, near_films, near_film,
+                 near_film_cast, near_film_cast, 1)
 
 /* Table "film_cast". */
 static const sc_column_desc near_film_cast_columns[] = {
@@ -1052,125 +508,55 @@ int near_film_cast_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &near_film_cast_table, &key);
 }
 
-int near_film_cast_all(near_film_cast_query *q, sc_arena *a,
-                       near_film_cast_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of near_film_cast_each() for each untyped row. */
-struct near_film_cast_each_ctx {
-    near_film_cast_fn fn;
-    void *ctx;
-};
-
-static int near_film_cast_each_row(void *ctx, const void *row)
-{
-    struct near_film_cast_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int near_film_cast_each(near_film_cast_query *q, near_film_cast_fn fn,
-                        void *ctx)
-{
-    struct near_film_cast_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? near_film_cast_each_row : NULL,
-                         &e);
-}
+SC_ALL_EACH(near_film_cast, near_film_cast)
 
 /* The DDL of the schema for sqlite, one statement per string. */
 static const char *const near_ddl_sqlite[] = {
-    "CREATE TABLE IF NOT EXISTS \"search\" (\n"
-    "    \"id\" INTEGER NOT NULL PRIMARY KEY\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"search_results\" (\n"
-    "    \"id\" INTEGER NOT NULL PRIMARY KEY,\n"
-    "    \"search_id\" INTEGER,\n"
-    "    CONSTRAINT \"fk_search_results_search_id\"\n"
-    "        FOREIGN KEY (\"search_id\") REFERENCES \"search\" (\"id\")\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"todo\" (\n"
-    "    \"id\" INTEGER NOT NULL PRIMARY KEY\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"todo_listing\" (\n"
-    "    \"id\" INTEGER NOT NULL PRIMARY KEY\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"note\" (\n"
-    "    \"id\" INTEGER NOT NULL PRIMARY KEY\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"note_fun\" (\n"
-    "    \"id\" INTEGER NOT NULL PRIMARY KEY\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"points\" (\n"
-    "    \"id\" INTEGER NOT NULL PRIMARY KEY,\n"
-    "    \"x\" INTEGER,\n"
-    "    \"x_in\" INTEGER,\n"
-    "    \"x_note\" INTEGER,\n"
-    "    \"y\" INTEGER,\n"
-    "    \"y_is\" INTEGER,\n"
-    "    \"total\" INTEGER NOT NULL,\n"
-    "    \"has_total\" INTEGER,\n"
-    "    \"kind\" TEXT NOT NULL DEFAULT 'plain',\n"
-    "    CONSTRAINT \"ck_points_x\"\n"
-    "        CHECK (\"x\" BETWEEN -2147483648 AND 2147483647),\n"
-    "    CONSTRAINT \"ck_points_x_in\"\n"
-    "        CHECK (\"x_in\" BETWEEN -2147483648 AND 2147483647),\n"
-    "    CONSTRAINT \"ck_points_x_note\"\n"
-    "        CHECK (\"x_note\" BETWEEN -2147483648 AND 2147483647),\n"
-    "    CONSTRAINT \"ck_points_y\"\n"
-    "        CHECK (\"y\" BETWEEN -2147483648 AND 2147483647),\n"
-    "    CONSTRAINT \"ck_points_y_is\"\n"
-    "        CHECK (\"y_is\" BETWEEN -2147483648 AND 2147483647),\n"
-    "    CONSTRAINT \"ck_points_has_total\"\n"
-    "        CHECK (\"has_total\" IN (0, 1)),\n"
-    "    CONSTRAINT \"ck_points_kind\"\n"
-    "        CHECK (\"kind\" IN ('plain', 'wide'))\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"users\" (\n"
-    "    \"id\" INTEGER NOT NULL PRIMARY KEY\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"users_pkey\" (\n"
-    "    \"id\" INTEGER NOT NULL PRIMARY KEY\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"products\" (\n"
-    "    \"id\" INTEGER NOT NULL PRIMARY KEY\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"carts\" (\n"
-    "    \"id\" INTEGER NOT NULL PRIMARY KEY,\n"
-    "    \"item_id\" INTEGER,\n"
-    "    CONSTRAINT \"fk_carts_item_id\"\n"
-    "        FOREIGN KEY (\"item_id\") REFERENCES \"products\" (\"id\")\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"items\" (\n"
-    "    \"id\" INTEGER NOT NULL PRIMARY KEY,\n"
-    "    \"cart_id\" INTEGER,\n"
-    "    CONSTRAINT \"fk_items_cart_id\"\n"
-    "        FOREIGN KEY (\"cart_id\") REFERENCES \"carts\" (\"id\")\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"films\" (\n"
-    "    \"id\" INTEGER NOT NULL PRIMARY KEY\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"film_cast\" (\n"
-    "    \"id\" INTEGER NOT NULL PRIMARY KEY,\n"
-    "    \"film\" INTEGER,\n"
-    "    CONSTRAINT \"fk_film_cast_film\"\n"
-    "        FOREIGN KEY (\"film\") REFERENCES \"films\" (\"id\"),\n"
-    "    CONSTRAINT \"fk_cast_film\"\n"
-    "        FOREIGN KEY (\"film\") REFERENCES \"films\" (\"id\")\n"
-    ") STRICT",
+    "CREATE TABLE IF NOT EXISTS \"search\" (\"id\" INTEGER NOT NULL PRIMARY "
+    "KEY) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"search_results\" (\"id\" INTEGER NOT NULL "
+    "PRIMARY KEY, \"search_id\" INTEGER, CONSTRAINT "
+    "\"fk_search_results_search_id\" FOREIGN KEY (\"search_id\") REFERENCES "
+    "\"search\" (\"id\")) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"todo\" (\"id\" INTEGER NOT NULL PRIMARY "
+    "KEY) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"todo_listing\" (\"id\" INTEGER NOT NULL "
+    "PRIMARY KEY) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"note\" (\"id\" INTEGER NOT NULL PRIMARY "
+    "KEY) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"note_fun\" (\"id\" INTEGER NOT NULL "
+    "PRIMARY KEY) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"points\" (\"id\" INTEGER NOT NULL PRIMARY "
+    "KEY, \"x\" INTEGER, \"x_in\" INTEGER, \"x_note\" INTEGER, \"y\" "
+    "INTEGER, \"y_is\" INTEGER, \"total\" INTEGER NOT NULL, \"has_total\" "
+    "INTEGER, \"kind\" TEXT NOT NULL DEFAULT 'plain', CONSTRAINT "
+    "\"ck_points_x\" CHECK (\"x\" BETWEEN -2147483648 AND 2147483647), "
+    "CONSTRAINT \"ck_points_x_in\" CHECK (\"x_in\" BETWEEN -2147483648 AND "
+    "2147483647), CONSTRAINT \"ck_points_x_note\" CHECK (\"x_note\" BETWEEN "
+    "-2147483648 AND 2147483647), CONSTRAINT \"ck_points_y\" CHECK (\"y\" "
+    "BETWEEN -2147483648 AND 2147483647), CONSTRAINT \"ck_points_y_is\" "
+    "CHECK (\"y_is\" BETWEEN -2147483648 AND 2147483647), CONSTRAINT "
+    "\"ck_points_has_total\" CHECK (\"has_total\" IN (0, 1)), CONSTRAINT "
+    "\"ck_points_kind\" CHECK (\"kind\" IN ('plain', 'wide'))) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"users\" (\"id\" INTEGER NOT NULL PRIMARY "
+    "KEY) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"users_pkey\" (\"id\" INTEGER NOT NULL "
+    "PRIMARY KEY) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"products\" (\"id\" INTEGER NOT NULL "
+    "PRIMARY KEY) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"carts\" (\"id\" INTEGER NOT NULL PRIMARY "
+    "KEY, \"item_id\" INTEGER, CONSTRAINT \"fk_carts_item_id\" FOREIGN KEY "
+    "(\"item_id\") REFERENCES \"products\" (\"id\")) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"items\" (\"id\" INTEGER NOT NULL PRIMARY "
+    "KEY, \"cart_id\" INTEGER, CONSTRAINT \"fk_items_cart_id\" FOREIGN KEY "
+    "(\"cart_id\") REFERENCES \"carts\" (\"id\")) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"films\" (\"id\" INTEGER NOT NULL PRIMARY "
+    "KEY) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"film_cast\" (\"id\" INTEGER NOT NULL "
+    "PRIMARY KEY, \"film\" INTEGER, CONSTRAINT \"fk_film_cast_film\" FOREIGN "
+    "KEY (\"film\") REFERENCES \"films\" (\"id\"), CONSTRAINT "
+    "\"fk_cast_film\" FOREIGN KEY (\"film\") REFERENCES \"films\" (\"id\")) "
+    "STRICT",
     NULL
 };
 
@@ -1184,139 +570,86 @@ static const char *const near_ddl_postgresql[] = {
     "    CREATE TYPE \"spare\" AS ENUM ('one', 'two');\n"
     "EXCEPTION WHEN duplicate_object THEN NULL;\n"
     "END $$",
-    "CREATE TABLE IF NOT EXISTS \"search\" (\n"
-    "    \"id\" bigint NOT NULL PRIMARY KEY\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"search_results\" (\n"
-    "    \"id\" bigint NOT NULL PRIMARY KEY,\n"
-    "    \"search_id\" bigint,\n"
-    "    CONSTRAINT \"fk_search_results_search_id\"\n"
-    "        FOREIGN KEY (\"search_id\") REFERENCES \"search\" (\"id\")\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"todo\" (\n"
-    "    \"id\" bigint NOT NULL PRIMARY KEY\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"todo_listing\" (\n"
-    "    \"id\" bigint NOT NULL PRIMARY KEY\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"note\" (\n"
-    "    \"id\" bigint NOT NULL PRIMARY KEY\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"note_fun\" (\n"
-    "    \"id\" bigint NOT NULL PRIMARY KEY\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"points\" (\n"
-    "    \"id\" bigint NOT NULL PRIMARY KEY,\n"
-    "    \"x\" integer,\n"
-    "    \"x_in\" integer,\n"
-    "    \"x_note\" integer,\n"
-    "    \"y\" integer,\n"
-    "    \"y_is\" integer,\n"
-    "    \"total\" bigint NOT NULL,\n"
-    "    \"has_total\" boolean,\n"
-    "    \"kind\" \"schema_kind\" NOT NULL DEFAULT 'plain'\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"users\" (\n"
-    "    \"id\" bigint NOT NULL PRIMARY KEY\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"users_pkey\" (\n"
-    "    \"id\" bigint NOT NULL PRIMARY KEY\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"products\" (\n"
-    "    \"id\" bigint NOT NULL PRIMARY KEY\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"carts\" (\n"
-    "    \"id\" bigint NOT NULL PRIMARY KEY,\n"
-    "    \"item_id\" bigint,\n"
-    "    CONSTRAINT \"fk_carts_item_id\"\n"
-    "        FOREIGN KEY (\"item_id\") REFERENCES \"products\" (\"id\")\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"items\" (\n"
-    "    \"id\" bigint NOT NULL PRIMARY KEY,\n"
-    "    \"cart_id\" bigint,\n"
-    "    CONSTRAINT \"fk_items_cart_id\"\n"
-    "        FOREIGN KEY (\"cart_id\") REFERENCES \"carts\" (\"id\")\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"films\" (\n"
-    "    \"id\" bigint NOT NULL PRIMARY KEY\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"film_cast\" (\n"
-    "    \"id\" bigint NOT NULL PRIMARY KEY,\n"
-    "    \"film\" bigint,\n"
-    "    CONSTRAINT \"fk_film_cast_film\"\n"
-    "        FOREIGN KEY (\"film\") REFERENCES \"films\" (\"id\"),\n"
-    "    CONSTRAINT \"fk_cast_film\"\n"
-    "        FOREIGN KEY (\"film\") REFERENCES \"films\" (\"id\")\n"
-    ")",
+    "CREATE TABLE IF NOT EXISTS \"search\" (\"id\" bigint NOT NULL PRIMARY "
+    "KEY)",
+    "CREATE TABLE IF NOT EXISTS \"search_results\" (\"id\" bigint NOT NULL "
+    "PRIMARY KEY, \"search_id\" bigint, CONSTRAINT "
+    "\"fk_search_results_search_id\" FOREIGN KEY (\"search_id\") REFERENCES "
+    "\"search\" (\"id\"))",
+    "CREATE TABLE IF NOT EXISTS \"todo\" (\"id\" bigint NOT NULL PRIMARY KEY)",
+    "CREATE TABLE IF NOT EXISTS \"todo_listing\" (\"id\" bigint NOT NULL "
+    "PRIMARY KEY)",
+    "CREATE TABLE IF NOT EXISTS \"note\" (\"id\" bigint NOT NULL PRIMARY KEY)",
+    "CREATE TABLE IF NOT EXISTS \"note_fun\" (\"id\" bigint NOT NULL PRIMARY "
+    "KEY)",
+    "CREATE TABLE IF NOT EXISTS \"points\" (\"id\" bigint NOT NULL PRIMARY "
+    "KEY, \"x\" integer, \"x_in\" integer, \"x_note\" integer, \"y\" "
+    "integer, \"y_is\" integer, \"total\" bigint NOT NULL, \"has_total\" "
+    "boolean, \"kind\" \"schema_kind\" NOT NULL DEFAULT 'plain')",
+    "CREATE TABLE IF NOT EXISTS \"users\" (\"id\" bigint NOT NULL PRIMARY "
+    "KEY)",
+    "CREATE TABLE IF NOT EXISTS \"users_pkey\" (\"id\" bigint NOT NULL "
+    "PRIMARY KEY)",
+    "CREATE TABLE IF NOT EXISTS \"products\" (\"id\" bigint NOT NULL PRIMARY "
+    "KEY)",
+    "CREATE TABLE IF NOT EXISTS \"carts\" (\"id\" bigint NOT NULL PRIMARY "
+    "KEY, \"item_id\" bigint, CONSTRAINT \"fk_carts_item_id\" FOREIGN KEY "
+    "(\"item_id\") REFERENCES \"products\" (\"id\"))",
+    "CREATE TABLE IF NOT EXISTS \"items\" (\"id\" bigint NOT NULL PRIMARY "
+    "KEY, \"cart_id\" bigint, CONSTRAINT \"fk_items_cart_id\" FOREIGN KEY "
+    "(\"cart_id\") REFERENCES \"carts\" (\"id\"))",
+    "CREATE TABLE IF NOT EXISTS \"films\" (\"id\" bigint NOT NULL PRIMARY "
+    "KEY)",
+    "CREATE TABLE IF NOT EXISTS \"film_cast\" (\"id\" bigint NOT NULL "
+    "PRIMARY KEY, \"film\" bigint, CONSTRAINT \"fk_film_cast_film\" FOREIGN "
+    "KEY (\"film\") REFERENCES \"films\" (\"id\"), CONSTRAINT "
+    "\"fk_cast_film\" FOREIGN KEY (\"film\") REFERENCES \"films\" (\"id\"))",
     NULL
 };
 
 /* The DDL of the schema for mariadb, one statement per string. */
 static const char *const near_ddl_mariadb[] = {
-    "CREATE TABLE IF NOT EXISTS `search` (\n"
-    "    `id` BIGINT NOT NULL PRIMARY KEY\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `search_results` (\n"
-    "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
-    "    `search_id` BIGINT,\n"
-    "    CONSTRAINT `fk_search_results_search_id`\n"
-    "        FOREIGN KEY (`search_id`) REFERENCES `search` (`id`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `todo` (\n"
-    "    `id` BIGINT NOT NULL PRIMARY KEY\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `todo_listing` (\n"
-    "    `id` BIGINT NOT NULL PRIMARY KEY\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `note` (\n"
-    "    `id` BIGINT NOT NULL PRIMARY KEY\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `note_fun` (\n"
-    "    `id` BIGINT NOT NULL PRIMARY KEY\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `points` (\n"
-    "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
-    "    `x` INT,\n"
-    "    `x_in` INT,\n"
-    "    `x_note` INT,\n"
-    "    `y` INT,\n"
-    "    `y_is` INT,\n"
-    "    `total` BIGINT NOT NULL,\n"
-    "    `has_total` BOOLEAN,\n"
-    "    `kind` ENUM('plain', 'wide') NOT NULL DEFAULT 'plain'\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `users` (\n"
-    "    `id` BIGINT NOT NULL PRIMARY KEY\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `users_pkey` (\n"
-    "    `id` BIGINT NOT NULL PRIMARY KEY\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `products` (\n"
-    "    `id` BIGINT NOT NULL PRIMARY KEY\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `carts` (\n"
-    "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
-    "    `item_id` BIGINT,\n"
-    "    CONSTRAINT `fk_carts_item_id`\n"
-    "        FOREIGN KEY (`item_id`) REFERENCES `products` (`id`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `items` (\n"
-    "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
-    "    `cart_id` BIGINT,\n"
-    "    CONSTRAINT `fk_items_cart_id`\n"
-    "        FOREIGN KEY (`cart_id`) REFERENCES `carts` (`id`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `films` (\n"
-    "    `id` BIGINT NOT NULL PRIMARY KEY\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `film_cast` (\n"
-    "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
-    "    `film` BIGINT,\n"
-    "    CONSTRAINT `fk_film_cast_film`\n"
-    "        FOREIGN KEY (`film`) REFERENCES `films` (`id`),\n"
-    "    CONSTRAINT `fk_cast_film`\n"
-    "        FOREIGN KEY (`film`) REFERENCES `films` (`id`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `search` (`id` BIGINT NOT NULL PRIMARY KEY) "
+    "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `search_results` (`id` BIGINT NOT NULL "
+    "PRIMARY KEY, `search_id` BIGINT, CONSTRAINT "
+    "`fk_search_results_search_id` FOREIGN KEY (`search_id`) REFERENCES "
+    "`search` (`id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+    "COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `todo` (`id` BIGINT NOT NULL PRIMARY KEY) "
+    "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `todo_listing` (`id` BIGINT NOT NULL PRIMARY "
+    "KEY) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `note` (`id` BIGINT NOT NULL PRIMARY KEY) "
+    "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `note_fun` (`id` BIGINT NOT NULL PRIMARY "
+    "KEY) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `points` (`id` BIGINT NOT NULL PRIMARY KEY, "
+    "`x` INT, `x_in` INT, `x_note` INT, `y` INT, `y_is` INT, `total` BIGINT "
+    "NOT NULL, `has_total` BOOLEAN, `kind` ENUM('plain', 'wide') NOT NULL "
+    "DEFAULT 'plain') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+    "COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `users` (`id` BIGINT NOT NULL PRIMARY KEY) "
+    "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `users_pkey` (`id` BIGINT NOT NULL PRIMARY "
+    "KEY) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `products` (`id` BIGINT NOT NULL PRIMARY "
+    "KEY) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `carts` (`id` BIGINT NOT NULL PRIMARY KEY, "
+    "`item_id` BIGINT, CONSTRAINT `fk_carts_item_id` FOREIGN KEY (`item_id`) "
+    "REFERENCES `products` (`id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+    "COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `items` (`id` BIGINT NOT NULL PRIMARY KEY, "
+    "`cart_id` BIGINT, CONSTRAINT `fk_items_cart_id` FOREIGN KEY (`cart_id`) "
+    "REFERENCES `carts` (`id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+    "COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `films` (`id` BIGINT NOT NULL PRIMARY KEY) "
+    "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `film_cast` (`id` BIGINT NOT NULL PRIMARY "
+    "KEY, `film` BIGINT, CONSTRAINT `fk_film_cast_film` FOREIGN KEY (`film`) "
+    "REFERENCES `films` (`id`), CONSTRAINT `fk_cast_film` FOREIGN KEY "
+    "(`film`) REFERENCES `films` (`id`)) ENGINE=InnoDB DEFAULT "
+    "CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     NULL
 };
 

@@ -69,6 +69,12 @@ extern "C" {
  * or lists is SC_MISUSE.  The get_ names of the children's lists are the
  * navigation's names before they followed the tables' (SPEC section 3),
  * kept for the source that calls them.
+ *
+ * The functions alike in every table but for their names are written
+ * once, in schemac.h: SC_INSERT_FUNCTIONS(P, ROW) defines P_insert() and
+ * P_insert_many(), SC_KEY_FUNCTIONS() P_update(), P_update_cols(),
+ * P_update_many() and P_delete_many(), SC_FIRST_ONE() P_first() and
+ * P_one(), SC_PARENT() and SC_CHILDREN() the navigation named first.
  */
 
 /* Per table its descriptor, and the query handles: a query over it and
@@ -495,37 +501,10 @@ enum {
 #define NEAR_SEARCH_ID SC_BIT(NEAR_SEARCH_COL_ID)
 
 /* Table "search": the row operations. */
-static inline int near_search_insert(sc_db *db, near_search *row)
-{
-    return sc_row_insert(db, &near_search_table, row);
-}
-static inline int near_search_insert_many(sc_db *db, near_search *rows,
-                                          size_t n)
-{
-    return sc_row_insert_many(db, &near_search_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(near_search, near_search)
 int near_search_get(sc_db *db, sc_arena *a, int64_t id, near_search *out);
 int near_search_delete(sc_db *db, int64_t id);
-static inline int near_search_update(sc_db *db, const near_search *row)
-{
-    return sc_row_update(db, &near_search_table, row);
-}
-static inline int near_search_update_cols(sc_db *db, const near_search *row,
-                                          uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_search_table, row, cols);
-}
-static inline int near_search_update_many(sc_db *db, const near_search *rows,
-                                          size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &near_search_table, rows, n, cols);
-}
-static inline int near_search_delete_many(sc_db *db, const near_search *rows,
-                                          size_t n)
-{
-    return sc_row_delete_many(db, &near_search_table, rows, n);
-}
+SC_KEY_FUNCTIONS(near_search, near_search)
 
 /* Queries over table "search". */
 #define near_search_select(db) \
@@ -565,16 +544,7 @@ static inline int near_search_delete_many(sc_db *db, const near_search *rows,
 int near_search_all(near_search_query *q, sc_arena *a, near_search_list *out);
 typedef int (*near_search_fn)(void *ctx, const near_search *row);
 int near_search_each(near_search_query *q, near_search_fn fn, void *ctx);
-static inline int near_search_first(near_search_query *q, sc_arena *a,
-                                    near_search *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int near_search_one(near_search_query *q, sc_arena *a,
-                                  near_search *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(near_search, near_search)
 #define near_search_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(NEAR_SEARCH, q), n)
 #define near_search_exists(q, yes) \
@@ -593,12 +563,8 @@ static inline int near_search_one(near_search_query *q, sc_arena *a,
 int near_search_load_search_results(sc_db *db, sc_arena *a,
                                     const near_search *rows, size_t n,
                                     near_search_result_list *lists);
-static inline int near_search_list_search_results(sc_db *db, sc_arena *a,
-                                                  const near_search *row,
-                                                  near_search_result_list *out)
-{
-    return near_search_load_search_results(db, a, row, 1, out);
-}
+SC_CHILDREN(near_search_list_search_results, near_search_load_search_results,
+            near_search, near_search_result)
 
 /* Former names. */
 #define near_search_get_search_results near_search_list_search_results
@@ -614,41 +580,11 @@ enum {
 #define NEAR_SEARCH_RESULTS_SEARCH_ID SC_BIT(NEAR_SEARCH_RESULTS_COL_SEARCH_ID)
 
 /* Table "search_results": the row operations. */
-static inline int near_search_results_insert(sc_db *db,
-                                             near_search_result *row)
-{
-    return sc_row_insert(db, &near_search_results_table, row);
-}
-static inline int near_search_results_insert_many(sc_db *db,
-                                                  near_search_result *rows,
-                                                  size_t n)
-{
-    return sc_row_insert_many(db, &near_search_results_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(near_search_results, near_search_result)
 int near_search_results_get(sc_db *db, sc_arena *a, int64_t id,
                             near_search_result *out);
 int near_search_results_delete(sc_db *db, int64_t id);
-static inline int near_search_results_update(sc_db *db,
-                                             const near_search_result *row)
-{
-    return sc_row_update(db, &near_search_results_table, row);
-}
-static inline int near_search_results_update_cols(
-    sc_db *db, const near_search_result *row, uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_search_results_table, row, cols);
-}
-static inline int near_search_results_update_many(
-    sc_db *db, const near_search_result *rows, size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &near_search_results_table, rows, n, cols);
-}
-static inline int near_search_results_delete_many(
-    sc_db *db, const near_search_result *rows, size_t n)
-{
-    return sc_row_delete_many(db, &near_search_results_table, rows, n);
-}
+SC_KEY_FUNCTIONS(near_search_results, near_search_result)
 
 /* Queries over table "search_results". */
 #define near_search_results_select(db) \
@@ -705,17 +641,7 @@ int near_search_results_all(near_search_results_query *q, sc_arena *a,
 typedef int (*near_search_result_fn)(void *ctx, const near_search_result *row);
 int near_search_results_each(near_search_results_query *q,
                              near_search_result_fn fn, void *ctx);
-static inline int near_search_results_first(near_search_results_query *q,
-                                            sc_arena *a,
-                                            near_search_result *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int near_search_results_one(near_search_results_query *q,
-                                          sc_arena *a, near_search_result *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(near_search_results, near_search_result)
 #define near_search_results_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(NEAR_SEARCH_RESULTS, q), n)
 #define near_search_results_exists(q, yes) \
@@ -731,14 +657,8 @@ static inline int near_search_results_one(near_search_results_query *q,
             false)
 
 /* Navigation. */
-static inline int near_search_results_get_search(sc_db *db, sc_arena *a,
-                                                 const near_search_result *row,
-                                                 near_search *out)
-{
-    return sc_load_parent(db, a, &near_search_results_table, row,
-                          &near_search_results_table.fkeys[0],
-                          &near_search_table, out);
-}
+SC_PARENT(near_search_results_get_search, near_search_results,
+          near_search_result, near_search, near_search, 0)
 
 /* The columns of table "todo" by index. */
 enum {
@@ -749,36 +669,10 @@ enum {
 #define NEAR_TODO_ID SC_BIT(NEAR_TODO_COL_ID)
 
 /* Table "todo": the row operations. */
-static inline int near_todo_insert(sc_db *db, near_todo *row)
-{
-    return sc_row_insert(db, &near_todo_table, row);
-}
-static inline int near_todo_insert_many(sc_db *db, near_todo *rows, size_t n)
-{
-    return sc_row_insert_many(db, &near_todo_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(near_todo, near_todo)
 int near_todo_get(sc_db *db, sc_arena *a, int64_t id, near_todo *out);
 int near_todo_delete(sc_db *db, int64_t id);
-static inline int near_todo_update(sc_db *db, const near_todo *row)
-{
-    return sc_row_update(db, &near_todo_table, row);
-}
-static inline int near_todo_update_cols(sc_db *db, const near_todo *row,
-                                        uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_todo_table, row, cols);
-}
-static inline int near_todo_update_many(sc_db *db, const near_todo *rows,
-                                        size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &near_todo_table, rows, n, cols);
-}
-static inline int near_todo_delete_many(sc_db *db, const near_todo *rows,
-                                        size_t n)
-{
-    return sc_row_delete_many(db, &near_todo_table, rows, n);
-}
+SC_KEY_FUNCTIONS(near_todo, near_todo)
 
 /* Queries over table "todo". */
 #define near_todo_select(db) \
@@ -817,16 +711,7 @@ static inline int near_todo_delete_many(sc_db *db, const near_todo *rows,
 int near_todo_all(near_todo_query *q, sc_arena *a, near_todo_list *out);
 typedef int (*near_todo_fn)(void *ctx, const near_todo *row);
 int near_todo_each(near_todo_query *q, near_todo_fn fn, void *ctx);
-static inline int near_todo_first(near_todo_query *q, sc_arena *a,
-                                  near_todo *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int near_todo_one(near_todo_query *q, sc_arena *a,
-                                near_todo *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(near_todo, near_todo)
 #define near_todo_count(q, n) sc_query_count(SC_QUERY_HANDLE(NEAR_TODO, q), n)
 #define near_todo_exists(q, yes) \
     sc_query_exists(SC_QUERY_HANDLE(NEAR_TODO, q), yes)
@@ -844,43 +729,11 @@ enum {
 #define NEAR_TODO_LISTING_ID SC_BIT(NEAR_TODO_LISTING_COL_ID)
 
 /* Table "todo_listing": the row operations. */
-static inline int near_todo_listing_insert(sc_db *db, near_todo_listing *row)
-{
-    return sc_row_insert(db, &near_todo_listing_table, row);
-}
-static inline int near_todo_listing_insert_many(sc_db *db,
-                                                near_todo_listing *rows,
-                                                size_t n)
-{
-    return sc_row_insert_many(db, &near_todo_listing_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(near_todo_listing, near_todo_listing)
 int near_todo_listing_get(sc_db *db, sc_arena *a, int64_t id,
                           near_todo_listing *out);
 int near_todo_listing_delete(sc_db *db, int64_t id);
-static inline int near_todo_listing_update(sc_db *db,
-                                           const near_todo_listing *row)
-{
-    return sc_row_update(db, &near_todo_listing_table, row);
-}
-static inline int near_todo_listing_update_cols(sc_db *db,
-                                                const near_todo_listing *row,
-                                                uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_todo_listing_table, row, cols);
-}
-static inline int near_todo_listing_update_many(sc_db *db,
-                                                const near_todo_listing *rows,
-                                                size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &near_todo_listing_table, rows, n, cols);
-}
-static inline int near_todo_listing_delete_many(sc_db *db,
-                                                const near_todo_listing *rows,
-                                                size_t n)
-{
-    return sc_row_delete_many(db, &near_todo_listing_table, rows, n);
-}
+SC_KEY_FUNCTIONS(near_todo_listing, near_todo_listing)
 
 /* Queries over table "todo_listing". */
 #define near_todo_listing_select(db) \
@@ -934,16 +787,7 @@ int near_todo_listing_all(near_todo_listing_query *q, sc_arena *a,
 typedef int (*near_todo_listing_fn)(void *ctx, const near_todo_listing *row);
 int near_todo_listing_each(near_todo_listing_query *q, near_todo_listing_fn fn,
                            void *ctx);
-static inline int near_todo_listing_first(near_todo_listing_query *q,
-                                          sc_arena *a, near_todo_listing *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int near_todo_listing_one(near_todo_listing_query *q,
-                                        sc_arena *a, near_todo_listing *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(near_todo_listing, near_todo_listing)
 #define near_todo_listing_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(NEAR_TODO_LISTING, q), n)
 #define near_todo_listing_exists(q, yes) \
@@ -962,36 +806,10 @@ enum {
 #define NEAR_NOTE_ID SC_BIT(NEAR_NOTE_COL_ID)
 
 /* Table "note": the row operations. */
-static inline int near_note_insert(sc_db *db, near_note *row)
-{
-    return sc_row_insert(db, &near_note_table, row);
-}
-static inline int near_note_insert_many(sc_db *db, near_note *rows, size_t n)
-{
-    return sc_row_insert_many(db, &near_note_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(near_note, near_note)
 int near_note_get(sc_db *db, sc_arena *a, int64_t id, near_note *out);
 int near_note_delete(sc_db *db, int64_t id);
-static inline int near_note_update(sc_db *db, const near_note *row)
-{
-    return sc_row_update(db, &near_note_table, row);
-}
-static inline int near_note_update_cols(sc_db *db, const near_note *row,
-                                        uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_note_table, row, cols);
-}
-static inline int near_note_update_many(sc_db *db, const near_note *rows,
-                                        size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &near_note_table, rows, n, cols);
-}
-static inline int near_note_delete_many(sc_db *db, const near_note *rows,
-                                        size_t n)
-{
-    return sc_row_delete_many(db, &near_note_table, rows, n);
-}
+SC_KEY_FUNCTIONS(near_note, near_note)
 
 /* Queries over table "note". */
 #define near_note_select(db) \
@@ -1030,16 +848,7 @@ static inline int near_note_delete_many(sc_db *db, const near_note *rows,
 int near_note_all(near_note_query *q, sc_arena *a, near_note_list *out);
 typedef int (*near_note_fn)(void *ctx, const near_note *row);
 int near_note_each(near_note_query *q, near_note_fn fn, void *ctx);
-static inline int near_note_first(near_note_query *q, sc_arena *a,
-                                  near_note *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int near_note_one(near_note_query *q, sc_arena *a,
-                                near_note *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(near_note, near_note)
 #define near_note_count(q, n) sc_query_count(SC_QUERY_HANDLE(NEAR_NOTE, q), n)
 #define near_note_exists(q, yes) \
     sc_query_exists(SC_QUERY_HANDLE(NEAR_NOTE, q), yes)
@@ -1057,40 +866,10 @@ enum {
 #define NEAR_NOTE_FUN_ID SC_BIT(NEAR_NOTE_FUN_COL_ID)
 
 /* Table "note_fun": the row operations. */
-static inline int near_note_fun_insert(sc_db *db, near_note_fun *row)
-{
-    return sc_row_insert(db, &near_note_fun_table, row);
-}
-static inline int near_note_fun_insert_many(sc_db *db, near_note_fun *rows,
-                                            size_t n)
-{
-    return sc_row_insert_many(db, &near_note_fun_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(near_note_fun, near_note_fun)
 int near_note_fun_get(sc_db *db, sc_arena *a, int64_t id, near_note_fun *out);
 int near_note_fun_delete(sc_db *db, int64_t id);
-static inline int near_note_fun_update(sc_db *db, const near_note_fun *row)
-{
-    return sc_row_update(db, &near_note_fun_table, row);
-}
-static inline int near_note_fun_update_cols(sc_db *db,
-                                            const near_note_fun *row,
-                                            uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_note_fun_table, row, cols);
-}
-static inline int near_note_fun_update_many(sc_db *db,
-                                            const near_note_fun *rows,
-                                            size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &near_note_fun_table, rows, n, cols);
-}
-static inline int near_note_fun_delete_many(sc_db *db,
-                                            const near_note_fun *rows,
-                                            size_t n)
-{
-    return sc_row_delete_many(db, &near_note_fun_table, rows, n);
-}
+SC_KEY_FUNCTIONS(near_note_fun, near_note_fun)
 
 /* Queries over table "note_fun". */
 #define near_note_fun_select(db) \
@@ -1135,16 +914,7 @@ int near_note_fun_all(near_note_fun_query *q, sc_arena *a,
                       near_note_fun_list *out);
 typedef int (*near_note_fun_fn)(void *ctx, const near_note_fun *row);
 int near_note_fun_each(near_note_fun_query *q, near_note_fun_fn fn, void *ctx);
-static inline int near_note_fun_first(near_note_fun_query *q, sc_arena *a,
-                                      near_note_fun *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int near_note_fun_one(near_note_fun_query *q, sc_arena *a,
-                                    near_note_fun *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(near_note_fun, near_note_fun)
 #define near_note_fun_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(NEAR_NOTE_FUN, q), n)
 #define near_note_fun_exists(q, yes) \
@@ -1179,37 +949,10 @@ enum {
 #define NEAR_POINTS_KIND      SC_BIT(NEAR_POINTS_COL_KIND)
 
 /* Table "points": the row operations. */
-static inline int near_points_insert(sc_db *db, near_point *row)
-{
-    return sc_row_insert(db, &near_points_table, row);
-}
-static inline int near_points_insert_many(sc_db *db, near_point *rows,
-                                          size_t n)
-{
-    return sc_row_insert_many(db, &near_points_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(near_points, near_point)
 int near_points_get(sc_db *db, sc_arena *a, int64_t id, near_point *out);
 int near_points_delete(sc_db *db, int64_t id);
-static inline int near_points_update(sc_db *db, const near_point *row)
-{
-    return sc_row_update(db, &near_points_table, row);
-}
-static inline int near_points_update_cols(sc_db *db, const near_point *row,
-                                          uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_points_table, row, cols);
-}
-static inline int near_points_update_many(sc_db *db, const near_point *rows,
-                                          size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &near_points_table, rows, n, cols);
-}
-static inline int near_points_delete_many(sc_db *db, const near_point *rows,
-                                          size_t n)
-{
-    return sc_row_delete_many(db, &near_points_table, rows, n);
-}
+SC_KEY_FUNCTIONS(near_points, near_point)
 
 /* Queries over table "points". */
 #define near_points_select(db) \
@@ -1258,16 +1001,7 @@ static inline int near_points_delete_many(sc_db *db, const near_point *rows,
 int near_points_all(near_points_query *q, sc_arena *a, near_point_list *out);
 typedef int (*near_point_fn)(void *ctx, const near_point *row);
 int near_points_each(near_points_query *q, near_point_fn fn, void *ctx);
-static inline int near_points_first(near_points_query *q, sc_arena *a,
-                                    near_point *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int near_points_one(near_points_query *q, sc_arena *a,
-                                  near_point *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(near_points, near_point)
 #define near_points_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(NEAR_POINTS, q), n)
 #define near_points_exists(q, yes) \
@@ -1286,36 +1020,10 @@ enum {
 #define NEAR_USERS_ID SC_BIT(NEAR_USERS_COL_ID)
 
 /* Table "users": the row operations. */
-static inline int near_users_insert(sc_db *db, near_user *row)
-{
-    return sc_row_insert(db, &near_users_table, row);
-}
-static inline int near_users_insert_many(sc_db *db, near_user *rows, size_t n)
-{
-    return sc_row_insert_many(db, &near_users_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(near_users, near_user)
 int near_users_get(sc_db *db, sc_arena *a, int64_t id, near_user *out);
 int near_users_delete(sc_db *db, int64_t id);
-static inline int near_users_update(sc_db *db, const near_user *row)
-{
-    return sc_row_update(db, &near_users_table, row);
-}
-static inline int near_users_update_cols(sc_db *db, const near_user *row,
-                                         uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_users_table, row, cols);
-}
-static inline int near_users_update_many(sc_db *db, const near_user *rows,
-                                         size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &near_users_table, rows, n, cols);
-}
-static inline int near_users_delete_many(sc_db *db, const near_user *rows,
-                                         size_t n)
-{
-    return sc_row_delete_many(db, &near_users_table, rows, n);
-}
+SC_KEY_FUNCTIONS(near_users, near_user)
 
 /* Queries over table "users". */
 #define near_users_select(db) \
@@ -1354,16 +1062,7 @@ static inline int near_users_delete_many(sc_db *db, const near_user *rows,
 int near_users_all(near_users_query *q, sc_arena *a, near_user_list *out);
 typedef int (*near_user_fn)(void *ctx, const near_user *row);
 int near_users_each(near_users_query *q, near_user_fn fn, void *ctx);
-static inline int near_users_first(near_users_query *q, sc_arena *a,
-                                   near_user *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int near_users_one(near_users_query *q, sc_arena *a,
-                                 near_user *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(near_users, near_user)
 #define near_users_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(NEAR_USERS, q), n)
 #define near_users_exists(q, yes) \
@@ -1382,41 +1081,11 @@ enum {
 #define NEAR_USERS_PKEY_ID SC_BIT(NEAR_USERS_PKEY_COL_ID)
 
 /* Table "users_pkey": the row operations. */
-static inline int near_users_pkey_insert(sc_db *db, near_users_pkey *row)
-{
-    return sc_row_insert(db, &near_users_pkey_table, row);
-}
-static inline int near_users_pkey_insert_many(sc_db *db, near_users_pkey *rows,
-                                              size_t n)
-{
-    return sc_row_insert_many(db, &near_users_pkey_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(near_users_pkey, near_users_pkey)
 int near_users_pkey_get(sc_db *db, sc_arena *a, int64_t id,
                         near_users_pkey *out);
 int near_users_pkey_delete(sc_db *db, int64_t id);
-static inline int near_users_pkey_update(sc_db *db, const near_users_pkey *row)
-{
-    return sc_row_update(db, &near_users_pkey_table, row);
-}
-static inline int near_users_pkey_update_cols(sc_db *db,
-                                              const near_users_pkey *row,
-                                              uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_users_pkey_table, row, cols);
-}
-static inline int near_users_pkey_update_many(sc_db *db,
-                                              const near_users_pkey *rows,
-                                              size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &near_users_pkey_table, rows, n, cols);
-}
-static inline int near_users_pkey_delete_many(sc_db *db,
-                                              const near_users_pkey *rows,
-                                              size_t n)
-{
-    return sc_row_delete_many(db, &near_users_pkey_table, rows, n);
-}
+SC_KEY_FUNCTIONS(near_users_pkey, near_users_pkey)
 
 /* Queries over table "users_pkey". */
 #define near_users_pkey_select(db) \
@@ -1466,16 +1135,7 @@ int near_users_pkey_all(near_users_pkey_query *q, sc_arena *a,
 typedef int (*near_users_pkey_fn)(void *ctx, const near_users_pkey *row);
 int near_users_pkey_each(near_users_pkey_query *q, near_users_pkey_fn fn,
                          void *ctx);
-static inline int near_users_pkey_first(near_users_pkey_query *q, sc_arena *a,
-                                        near_users_pkey *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int near_users_pkey_one(near_users_pkey_query *q, sc_arena *a,
-                                      near_users_pkey *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(near_users_pkey, near_users_pkey)
 #define near_users_pkey_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(NEAR_USERS_PKEY, q), n)
 #define near_users_pkey_exists(q, yes) \
@@ -1494,38 +1154,10 @@ enum {
 #define NEAR_PRODUCTS_ID SC_BIT(NEAR_PRODUCTS_COL_ID)
 
 /* Table "products": the row operations. */
-static inline int near_products_insert(sc_db *db, near_product *row)
-{
-    return sc_row_insert(db, &near_products_table, row);
-}
-static inline int near_products_insert_many(sc_db *db, near_product *rows,
-                                            size_t n)
-{
-    return sc_row_insert_many(db, &near_products_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(near_products, near_product)
 int near_products_get(sc_db *db, sc_arena *a, int64_t id, near_product *out);
 int near_products_delete(sc_db *db, int64_t id);
-static inline int near_products_update(sc_db *db, const near_product *row)
-{
-    return sc_row_update(db, &near_products_table, row);
-}
-static inline int near_products_update_cols(sc_db *db, const near_product *row,
-                                            uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_products_table, row, cols);
-}
-static inline int near_products_update_many(sc_db *db,
-                                            const near_product *rows, size_t n,
-                                            uint64_t cols)
-{
-    return sc_row_update_many(db, &near_products_table, rows, n, cols);
-}
-static inline int near_products_delete_many(sc_db *db,
-                                            const near_product *rows, size_t n)
-{
-    return sc_row_delete_many(db, &near_products_table, rows, n);
-}
+SC_KEY_FUNCTIONS(near_products, near_product)
 
 /* Queries over table "products". */
 #define near_products_select(db) \
@@ -1570,16 +1202,7 @@ int near_products_all(near_products_query *q, sc_arena *a,
                       near_product_list *out);
 typedef int (*near_product_fn)(void *ctx, const near_product *row);
 int near_products_each(near_products_query *q, near_product_fn fn, void *ctx);
-static inline int near_products_first(near_products_query *q, sc_arena *a,
-                                      near_product *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int near_products_one(near_products_query *q, sc_arena *a,
-                                    near_product *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(near_products, near_product)
 #define near_products_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(NEAR_PRODUCTS, q), n)
 #define near_products_exists(q, yes) \
@@ -1596,12 +1219,8 @@ static inline int near_products_one(near_products_query *q, sc_arena *a,
 /* Navigation. */
 int near_products_load_carts(sc_db *db, sc_arena *a, const near_product *rows,
                              size_t n, near_cart_list *lists);
-static inline int near_products_list_carts(sc_db *db, sc_arena *a,
-                                           const near_product *row,
-                                           near_cart_list *out)
-{
-    return near_products_load_carts(db, a, row, 1, out);
-}
+SC_CHILDREN(near_products_list_carts, near_products_load_carts, near_product,
+            near_cart)
 
 /* Former names. */
 #define near_products_get_carts near_products_list_carts
@@ -1617,36 +1236,10 @@ enum {
 #define NEAR_CARTS_ITEM_ID SC_BIT(NEAR_CARTS_COL_ITEM_ID)
 
 /* Table "carts": the row operations. */
-static inline int near_carts_insert(sc_db *db, near_cart *row)
-{
-    return sc_row_insert(db, &near_carts_table, row);
-}
-static inline int near_carts_insert_many(sc_db *db, near_cart *rows, size_t n)
-{
-    return sc_row_insert_many(db, &near_carts_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(near_carts, near_cart)
 int near_carts_get(sc_db *db, sc_arena *a, int64_t id, near_cart *out);
 int near_carts_delete(sc_db *db, int64_t id);
-static inline int near_carts_update(sc_db *db, const near_cart *row)
-{
-    return sc_row_update(db, &near_carts_table, row);
-}
-static inline int near_carts_update_cols(sc_db *db, const near_cart *row,
-                                         uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_carts_table, row, cols);
-}
-static inline int near_carts_update_many(sc_db *db, const near_cart *rows,
-                                         size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &near_carts_table, rows, n, cols);
-}
-static inline int near_carts_delete_many(sc_db *db, const near_cart *rows,
-                                         size_t n)
-{
-    return sc_row_delete_many(db, &near_carts_table, rows, n);
-}
+SC_KEY_FUNCTIONS(near_carts, near_cart)
 
 /* Queries over table "carts". */
 #define near_carts_select(db) \
@@ -1686,16 +1279,7 @@ static inline int near_carts_delete_many(sc_db *db, const near_cart *rows,
 int near_carts_all(near_carts_query *q, sc_arena *a, near_cart_list *out);
 typedef int (*near_cart_fn)(void *ctx, const near_cart *row);
 int near_carts_each(near_carts_query *q, near_cart_fn fn, void *ctx);
-static inline int near_carts_first(near_carts_query *q, sc_arena *a,
-                                   near_cart *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int near_carts_one(near_carts_query *q, sc_arena *a,
-                                 near_cart *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(near_carts, near_cart)
 #define near_carts_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(NEAR_CARTS, q), n)
 #define near_carts_exists(q, yes) \
@@ -1712,22 +1296,11 @@ static inline int near_carts_one(near_carts_query *q, sc_arena *a,
     SC_JOIN(NEAR_CARTS, q, near_items, near_items, 0, true)
 
 /* Navigation. */
-static inline int near_carts_get_product(sc_db *db, sc_arena *a,
-                                         const near_cart *row,
-                                         near_product *out)
-{
-    return sc_load_parent(db, a, &near_carts_table, row,
-                          &near_carts_table.fkeys[0], &near_products_table,
-                          out);
-}
+SC_PARENT(near_carts_get_product, near_carts, near_cart, near_products,
+          near_product, 0)
 int near_carts_load_items(sc_db *db, sc_arena *a, const near_cart *rows,
                           size_t n, near_item_list *lists);
-static inline int near_carts_list_items(sc_db *db, sc_arena *a,
-                                        const near_cart *row,
-                                        near_item_list *out)
-{
-    return near_carts_load_items(db, a, row, 1, out);
-}
+SC_CHILDREN(near_carts_list_items, near_carts_load_items, near_cart, near_item)
 
 /* Former names. */
 #define near_carts_get_item near_carts_get_product
@@ -1744,36 +1317,10 @@ enum {
 #define NEAR_ITEMS_CART_ID SC_BIT(NEAR_ITEMS_COL_CART_ID)
 
 /* Table "items": the row operations. */
-static inline int near_items_insert(sc_db *db, near_item *row)
-{
-    return sc_row_insert(db, &near_items_table, row);
-}
-static inline int near_items_insert_many(sc_db *db, near_item *rows, size_t n)
-{
-    return sc_row_insert_many(db, &near_items_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(near_items, near_item)
 int near_items_get(sc_db *db, sc_arena *a, int64_t id, near_item *out);
 int near_items_delete(sc_db *db, int64_t id);
-static inline int near_items_update(sc_db *db, const near_item *row)
-{
-    return sc_row_update(db, &near_items_table, row);
-}
-static inline int near_items_update_cols(sc_db *db, const near_item *row,
-                                         uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_items_table, row, cols);
-}
-static inline int near_items_update_many(sc_db *db, const near_item *rows,
-                                         size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &near_items_table, rows, n, cols);
-}
-static inline int near_items_delete_many(sc_db *db, const near_item *rows,
-                                         size_t n)
-{
-    return sc_row_delete_many(db, &near_items_table, rows, n);
-}
+SC_KEY_FUNCTIONS(near_items, near_item)
 
 /* Queries over table "items". */
 #define near_items_select(db) \
@@ -1813,16 +1360,7 @@ static inline int near_items_delete_many(sc_db *db, const near_item *rows,
 int near_items_all(near_items_query *q, sc_arena *a, near_item_list *out);
 typedef int (*near_item_fn)(void *ctx, const near_item *row);
 int near_items_each(near_items_query *q, near_item_fn fn, void *ctx);
-static inline int near_items_first(near_items_query *q, sc_arena *a,
-                                   near_item *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int near_items_one(near_items_query *q, sc_arena *a,
-                                 near_item *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(near_items, near_item)
 #define near_items_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(NEAR_ITEMS, q), n)
 #define near_items_exists(q, yes) \
@@ -1837,12 +1375,7 @@ static inline int near_items_one(near_items_query *q, sc_arena *a,
     SC_JOIN(NEAR_ITEMS, q, near_carts, near_items, 0, false)
 
 /* Navigation. */
-static inline int near_items_get_cart(sc_db *db, sc_arena *a,
-                                      const near_item *row, near_cart *out)
-{
-    return sc_load_parent(db, a, &near_items_table, row,
-                          &near_items_table.fkeys[0], &near_carts_table, out);
-}
+SC_PARENT(near_items_get_cart, near_items, near_item, near_carts, near_cart, 0)
 
 /* The columns of table "films" by index. */
 enum {
@@ -1853,36 +1386,10 @@ enum {
 #define NEAR_FILMS_ID SC_BIT(NEAR_FILMS_COL_ID)
 
 /* Table "films": the row operations. */
-static inline int near_films_insert(sc_db *db, near_film *row)
-{
-    return sc_row_insert(db, &near_films_table, row);
-}
-static inline int near_films_insert_many(sc_db *db, near_film *rows, size_t n)
-{
-    return sc_row_insert_many(db, &near_films_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(near_films, near_film)
 int near_films_get(sc_db *db, sc_arena *a, int64_t id, near_film *out);
 int near_films_delete(sc_db *db, int64_t id);
-static inline int near_films_update(sc_db *db, const near_film *row)
-{
-    return sc_row_update(db, &near_films_table, row);
-}
-static inline int near_films_update_cols(sc_db *db, const near_film *row,
-                                         uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_films_table, row, cols);
-}
-static inline int near_films_update_many(sc_db *db, const near_film *rows,
-                                         size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &near_films_table, rows, n, cols);
-}
-static inline int near_films_delete_many(sc_db *db, const near_film *rows,
-                                         size_t n)
-{
-    return sc_row_delete_many(db, &near_films_table, rows, n);
-}
+SC_KEY_FUNCTIONS(near_films, near_film)
 
 /* Queries over table "films". */
 #define near_films_select(db) \
@@ -1921,16 +1428,7 @@ static inline int near_films_delete_many(sc_db *db, const near_film *rows,
 int near_films_all(near_films_query *q, sc_arena *a, near_film_list *out);
 typedef int (*near_film_fn)(void *ctx, const near_film *row);
 int near_films_each(near_films_query *q, near_film_fn fn, void *ctx);
-static inline int near_films_first(near_films_query *q, sc_arena *a,
-                                   near_film *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int near_films_one(near_films_query *q, sc_arena *a,
-                                 near_film *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(near_films, near_film)
 #define near_films_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(NEAR_FILMS, q), n)
 #define near_films_exists(q, yes) \
@@ -1950,21 +1448,13 @@ static inline int near_films_one(near_films_query *q, sc_arena *a,
 int near_films_load_film_cast_by_film(sc_db *db, sc_arena *a,
                                       const near_film *rows, size_t n,
                                       near_film_cast_list *lists);
-static inline int near_films_list_film_cast_by_film(sc_db *db, sc_arena *a,
-                                                    const near_film *row,
-                                                    near_film_cast_list *out)
-{
-    return near_films_load_film_cast_by_film(db, a, row, 1, out);
-}
+SC_CHILDREN(near_films_list_film_cast_by_film,
+            near_films_load_film_cast_by_film, near_film, near_film_cast)
 int near_films_load_film_cast_by_film_2(sc_db *db, sc_arena *a,
                                         const near_film *rows, size_t n,
                                         near_film_cast_list *lists);
-static inline int near_films_list_film_cast_by_film_2(sc_db *db, sc_arena *a,
-                                                      const near_film *row,
-                                                      near_film_cast_list *out)
-{
-    return near_films_load_film_cast_by_film_2(db, a, row, 1, out);
-}
+SC_CHILDREN(near_films_list_film_cast_by_film_2,
+            near_films_load_film_cast_by_film_2, near_film, near_film_cast)
 
 /* Former names. */
 #define near_films_get_film_cast_by_film near_films_list_film_cast_by_film
@@ -1981,41 +1471,11 @@ enum {
 #define NEAR_FILM_CAST_FILM SC_BIT(NEAR_FILM_CAST_COL_FILM)
 
 /* Table "film_cast": the row operations. */
-static inline int near_film_cast_insert(sc_db *db, near_film_cast *row)
-{
-    return sc_row_insert(db, &near_film_cast_table, row);
-}
-static inline int near_film_cast_insert_many(sc_db *db, near_film_cast *rows,
-                                             size_t n)
-{
-    return sc_row_insert_many(db, &near_film_cast_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(near_film_cast, near_film_cast)
 int near_film_cast_get(sc_db *db, sc_arena *a, int64_t id,
                        near_film_cast *out);
 int near_film_cast_delete(sc_db *db, int64_t id);
-static inline int near_film_cast_update(sc_db *db, const near_film_cast *row)
-{
-    return sc_row_update(db, &near_film_cast_table, row);
-}
-static inline int near_film_cast_update_cols(sc_db *db,
-                                             const near_film_cast *row,
-                                             uint64_t cols)
-{
-    return sc_row_update_cols(db, &near_film_cast_table, row, cols);
-}
-static inline int near_film_cast_update_many(sc_db *db,
-                                             const near_film_cast *rows,
-                                             size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &near_film_cast_table, rows, n, cols);
-}
-static inline int near_film_cast_delete_many(sc_db *db,
-                                             const near_film_cast *rows,
-                                             size_t n)
-{
-    return sc_row_delete_many(db, &near_film_cast_table, rows, n);
-}
+SC_KEY_FUNCTIONS(near_film_cast, near_film_cast)
 
 /* Queries over table "film_cast". */
 #define near_film_cast_select(db) \
@@ -2064,16 +1524,7 @@ int near_film_cast_all(near_film_cast_query *q, sc_arena *a,
 typedef int (*near_film_cast_fn)(void *ctx, const near_film_cast *row);
 int near_film_cast_each(near_film_cast_query *q, near_film_cast_fn fn,
                         void *ctx);
-static inline int near_film_cast_first(near_film_cast_query *q, sc_arena *a,
-                                       near_film_cast *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int near_film_cast_one(near_film_cast_query *q, sc_arena *a,
-                                     near_film_cast *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(near_film_cast, near_film_cast)
 #define near_film_cast_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(NEAR_FILM_CAST, q), n)
 #define near_film_cast_exists(q, yes) \
@@ -2090,22 +1541,10 @@ static inline int near_film_cast_one(near_film_cast_query *q, sc_arena *a,
     SC_JOIN(NEAR_FILM_CAST, q, near_films, near_film_cast, 1, false)
 
 /* Navigation. */
-static inline int near_film_cast_get_film_by_film(sc_db *db, sc_arena *a,
-                                                  const near_film_cast *row,
-                                                  near_film *out)
-{
-    return sc_load_parent(db, a, &near_film_cast_table, row,
-                          &near_film_cast_table.fkeys[0], &near_films_table,
-                          out);
-}
-static inline int near_film_cast_get_film_by_film_2(sc_db *db, sc_arena *a,
-                                                    const near_film_cast *row,
-                                                    near_film *out)
-{
-    return sc_load_parent(db, a, &near_film_cast_table, row,
-                          &near_film_cast_table.fkeys[1], &near_films_table,
-                          out);
-}
+SC_PARENT(near_film_cast_get_film_by_film, near_film_cast, near_film_cast,
+          near_films, near_film, 0)
+SC_PARENT(near_film_cast_get_film_by_film_2, near_film_cast, near_film_cast,
+          near_films, near_film, 1)
 
 /* Former names. */
 #define near_film_cast_get_film near_film_cast_get_film_by_film

@@ -52,62 +52,10 @@ int ord_comments_delete(sc_db *db, int64_t comment_id)
     return sc_row_delete(db, &ord_comments_table, &key);
 }
 
-int ord_comments_all(ord_comments_query *q, sc_arena *a, ord_comment_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
+SC_ALL_EACH(ord_comments, ord_comment)
 
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of ord_comments_each() for each untyped row. */
-struct ord_comments_each_ctx {
-    ord_comment_fn fn;
-    void *ctx;
-};
-
-static int ord_comments_each_row(void *ctx, const void *row)
-{
-    struct ord_comments_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int ord_comments_each(ord_comments_query *q, ord_comment_fn fn, void *ctx)
-{
-    struct ord_comments_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? ord_comments_each_row : NULL, &e);
-}
-
-int ord_comments_load_comments_by_parent_id(sc_db *db, sc_arena *a,
-                                            const ord_comment *rows, size_t n,
-                                            ord_comment_list *lists)
-{
-    bool args = n && a && lists; /* else the runtime refuses or does nothing */
-    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
-    size_t i;
-    int rc;
-
-    if (args && !tmp)
-        return SC_NOMEM;
-    rc = sc_load_children(db, a, &ord_comments_table, rows, n,
-                          &ord_comments_table,
-                          &ord_comments_table.fkeys[1], tmp);
-    for (i = 0; lists && i < n; i++) {
-        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
-        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
+SC_LOAD_CHILDREN(ord_comments_load_comments_by_parent_id, ord_comments,
+                 ord_comment, ord_comments, ord_comment, 1)
 
 /* Table "posts". */
 static const sc_column_desc ord_posts_columns[] = {
@@ -149,81 +97,13 @@ int ord_posts_delete(sc_db *db, int64_t post_id)
     return sc_row_delete(db, &ord_posts_table, &key);
 }
 
-int ord_posts_all(ord_posts_query *q, sc_arena *a, ord_post_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
+SC_ALL_EACH(ord_posts, ord_post)
 
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
+SC_LOAD_CHILDREN(ord_posts_load_comments, ord_posts, ord_post, ord_comments,
+                 ord_comment, 0)
 
-/* Calls the typed callback of ord_posts_each() for each untyped row. */
-struct ord_posts_each_ctx {
-    ord_post_fn fn;
-    void *ctx;
-};
-
-static int ord_posts_each_row(void *ctx, const void *row)
-{
-    struct ord_posts_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int ord_posts_each(ord_posts_query *q, ord_post_fn fn, void *ctx)
-{
-    struct ord_posts_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? ord_posts_each_row : NULL, &e);
-}
-
-int ord_posts_load_comments(sc_db *db, sc_arena *a, const ord_post *rows,
-                            size_t n, ord_comment_list *lists)
-{
-    bool args = n && a && lists; /* else the runtime refuses or does nothing */
-    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
-    size_t i;
-    int rc;
-
-    if (args && !tmp)
-        return SC_NOMEM;
-    rc = sc_load_children(db, a, &ord_posts_table, rows, n,
-                          &ord_comments_table,
-                          &ord_comments_table.fkeys[0], tmp);
-    for (i = 0; lists && i < n; i++) {
-        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
-        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
-
-int ord_posts_load_authors_by_favorite_id(sc_db *db, sc_arena *a,
-                                          const ord_post *rows, size_t n,
-                                          ord_author_list *lists)
-{
-    bool args = n && a && lists; /* else the runtime refuses or does nothing */
-    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
-    size_t i;
-    int rc;
-
-    if (args && !tmp)
-        return SC_NOMEM;
-    rc = sc_load_children(db, a, &ord_posts_table, rows, n, &ord_authors_table,
-                          &ord_authors_table.fkeys[0], tmp);
-    for (i = 0; lists && i < n; i++) {
-        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
-        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
+SC_LOAD_CHILDREN(ord_posts_load_authors_by_favorite_id, ord_posts, ord_post,
+                 ord_authors, ord_author, 0)
 
 /* Table "authors". */
 static const sc_column_desc ord_authors_columns[] = {
@@ -266,125 +146,48 @@ int ord_authors_delete(sc_db *db, int64_t author_id)
     return sc_row_delete(db, &ord_authors_table, &key);
 }
 
-int ord_authors_all(ord_authors_query *q, sc_arena *a, ord_author_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
+SC_ALL_EACH(ord_authors, ord_author)
 
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of ord_authors_each() for each untyped row. */
-struct ord_authors_each_ctx {
-    ord_author_fn fn;
-    void *ctx;
-};
-
-static int ord_authors_each_row(void *ctx, const void *row)
-{
-    struct ord_authors_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int ord_authors_each(ord_authors_query *q, ord_author_fn fn, void *ctx)
-{
-    struct ord_authors_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? ord_authors_each_row : NULL, &e);
-}
-
-int ord_authors_load_posts_by_author_id(sc_db *db, sc_arena *a,
-                                        const ord_author *rows, size_t n,
-                                        ord_post_list *lists)
-{
-    bool args = n && a && lists; /* else the runtime refuses or does nothing */
-    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
-    size_t i;
-    int rc;
-
-    if (args && !tmp)
-        return SC_NOMEM;
-    rc = sc_load_children(db, a, &ord_authors_table, rows, n, &ord_posts_table,
-                          &ord_posts_table.fkeys[0], tmp);
-    for (i = 0; lists && i < n; i++) {
-        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
-        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
+SC_LOAD_CHILDREN(ord_authors_load_posts_by_author_id, ord_authors, ord_author,
+                 ord_posts, ord_post, 0)
 
 /* The DDL of the schema for sqlite, one statement per string. */
 static const char *const ord_ddl_sqlite[] = {
-    "CREATE TABLE IF NOT EXISTS \"posts\" (\n"
-    "    \"post_id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
-    "    \"author_id\" INTEGER NOT NULL,\n"
-    "    \"title\" TEXT NOT NULL,\n"
-    "    CONSTRAINT \"ck_posts_title\"\n"
-    "        CHECK (length(\"title\") <= 80),\n"
-    "    CONSTRAINT \"fk_posts_author_id\"\n"
-    "        FOREIGN KEY (\"author_id\") REFERENCES \"authors\" "
-    "(\"author_id\")\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"comments\" (\n"
-    "    \"comment_id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
-    "    \"post_id\" INTEGER NOT NULL,\n"
-    "    \"parent_id\" INTEGER,\n"
-    "    \"body\" TEXT NOT NULL,\n"
-    "    CONSTRAINT \"fk_comments_post_id\"\n"
-    "        FOREIGN KEY (\"post_id\") REFERENCES \"posts\" (\"post_id\") ON "
-    "DELETE CASCADE,\n"
-    "    CONSTRAINT \"fk_comments_parent_id\"\n"
-    "        FOREIGN KEY (\"parent_id\") REFERENCES \"comments\" "
-    "(\"comment_id\")\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"authors\" (\n"
-    "    \"author_id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
-    "    \"name\" TEXT NOT NULL,\n"
-    "    \"favorite_id\" INTEGER,\n"
-    "    CONSTRAINT \"uq_authors_name\"\n"
-    "        UNIQUE (\"name\"),\n"
-    "    CONSTRAINT \"fk_authors_favorite_id\"\n"
-    "        FOREIGN KEY (\"favorite_id\") REFERENCES \"posts\" (\"post_id\") "
-    "ON DELETE SET NULL\n"
-    ") STRICT",
+    "CREATE TABLE IF NOT EXISTS \"posts\" (\"post_id\" INTEGER NOT NULL "
+    "PRIMARY KEY AUTOINCREMENT, \"author_id\" INTEGER NOT NULL, \"title\" "
+    "TEXT NOT NULL, CONSTRAINT \"ck_posts_title\" CHECK (length(\"title\") "
+    "<= 80), CONSTRAINT \"fk_posts_author_id\" FOREIGN KEY (\"author_id\") "
+    "REFERENCES \"authors\" (\"author_id\")) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"comments\" (\"comment_id\" INTEGER NOT "
+    "NULL PRIMARY KEY AUTOINCREMENT, \"post_id\" INTEGER NOT NULL, "
+    "\"parent_id\" INTEGER, \"body\" TEXT NOT NULL, CONSTRAINT "
+    "\"fk_comments_post_id\" FOREIGN KEY (\"post_id\") REFERENCES \"posts\" "
+    "(\"post_id\") ON DELETE CASCADE, CONSTRAINT \"fk_comments_parent_id\" "
+    "FOREIGN KEY (\"parent_id\") REFERENCES \"comments\" (\"comment_id\")) "
+    "STRICT",
+    "CREATE TABLE IF NOT EXISTS \"authors\" (\"author_id\" INTEGER NOT NULL "
+    "PRIMARY KEY AUTOINCREMENT, \"name\" TEXT NOT NULL, \"favorite_id\" "
+    "INTEGER, CONSTRAINT \"uq_authors_name\" UNIQUE (\"name\"), CONSTRAINT "
+    "\"fk_authors_favorite_id\" FOREIGN KEY (\"favorite_id\") REFERENCES "
+    "\"posts\" (\"post_id\") ON DELETE SET NULL) STRICT",
     NULL
 };
 
 /* The DDL of the schema for postgresql, one statement per string. */
 static const char *const ord_ddl_postgresql[] = {
-    "CREATE TABLE IF NOT EXISTS \"posts\" (\n"
-    "    \"post_id\" bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
-    "    \"author_id\" bigint NOT NULL,\n"
-    "    \"title\" varchar(80) COLLATE \"C\" NOT NULL\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"comments\" (\n"
-    "    \"comment_id\" bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
-    "    \"post_id\" bigint NOT NULL,\n"
-    "    \"parent_id\" bigint,\n"
-    "    \"body\" text COLLATE \"C\" NOT NULL,\n"
-    "    CONSTRAINT \"fk_comments_post_id\"\n"
-    "        FOREIGN KEY (\"post_id\") REFERENCES \"posts\" (\"post_id\") ON "
-    "DELETE CASCADE\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"authors\" (\n"
-    "    \"author_id\" bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
-    "    \"name\" text COLLATE \"C\" NOT NULL,\n"
-    "    \"favorite_id\" bigint,\n"
-    "    CONSTRAINT \"uq_authors_name\"\n"
-    "        UNIQUE (\"name\"),\n"
-    "    CONSTRAINT \"fk_authors_favorite_id\"\n"
-    "        FOREIGN KEY (\"favorite_id\") REFERENCES \"posts\" (\"post_id\") "
-    "ON DELETE SET NULL\n"
-    ")",
+    "CREATE TABLE IF NOT EXISTS \"posts\" (\"post_id\" bigint GENERATED BY "
+    "DEFAULT AS IDENTITY PRIMARY KEY, \"author_id\" bigint NOT NULL, "
+    "\"title\" varchar(80) COLLATE \"C\" NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS \"comments\" (\"comment_id\" bigint "
+    "GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, \"post_id\" bigint NOT "
+    "NULL, \"parent_id\" bigint, \"body\" text COLLATE \"C\" NOT NULL, "
+    "CONSTRAINT \"fk_comments_post_id\" FOREIGN KEY (\"post_id\") REFERENCES "
+    "\"posts\" (\"post_id\") ON DELETE CASCADE)",
+    "CREATE TABLE IF NOT EXISTS \"authors\" (\"author_id\" bigint GENERATED "
+    "BY DEFAULT AS IDENTITY PRIMARY KEY, \"name\" text COLLATE \"C\" NOT "
+    "NULL, \"favorite_id\" bigint, CONSTRAINT \"uq_authors_name\" UNIQUE "
+    "(\"name\"), CONSTRAINT \"fk_authors_favorite_id\" FOREIGN KEY "
+    "(\"favorite_id\") REFERENCES \"posts\" (\"post_id\") ON DELETE SET NULL)",
     "DO $$ BEGIN\n"
     "    ALTER TABLE \"posts\" ADD CONSTRAINT \"fk_posts_author_id\" FOREIGN "
     "KEY (\"author_id\") REFERENCES \"authors\" (\"author_id\");\n"
@@ -400,30 +203,21 @@ static const char *const ord_ddl_postgresql[] = {
 
 /* The DDL of the schema for mariadb, one statement per string. */
 static const char *const ord_ddl_mariadb[] = {
-    "CREATE TABLE IF NOT EXISTS `posts` (\n"
-    "    `post_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
-    "    `author_id` BIGINT NOT NULL,\n"
-    "    `title` VARCHAR(80) NOT NULL\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `comments` (\n"
-    "    `comment_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
-    "    `post_id` BIGINT NOT NULL,\n"
-    "    `parent_id` BIGINT,\n"
-    "    `body` LONGTEXT NOT NULL,\n"
-    "    CONSTRAINT `fk_comments_post_id`\n"
-    "        FOREIGN KEY (`post_id`) REFERENCES `posts` (`post_id`) ON DELETE "
-    "CASCADE\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `authors` (\n"
-    "    `author_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
-    "    `name` LONGTEXT NOT NULL,\n"
-    "    `favorite_id` BIGINT,\n"
-    "    CONSTRAINT `uq_authors_name`\n"
-    "        UNIQUE (`name`),\n"
-    "    CONSTRAINT `fk_authors_favorite_id`\n"
-    "        FOREIGN KEY (`favorite_id`) REFERENCES `posts` (`post_id`) ON "
-    "DELETE SET NULL\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `posts` (`post_id` BIGINT NOT NULL "
+    "AUTO_INCREMENT PRIMARY KEY, `author_id` BIGINT NOT NULL, `title` "
+    "VARCHAR(80) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+    "COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `comments` (`comment_id` BIGINT NOT NULL "
+    "AUTO_INCREMENT PRIMARY KEY, `post_id` BIGINT NOT NULL, `parent_id` "
+    "BIGINT, `body` LONGTEXT NOT NULL, CONSTRAINT `fk_comments_post_id` "
+    "FOREIGN KEY (`post_id`) REFERENCES `posts` (`post_id`) ON DELETE "
+    "CASCADE) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `authors` (`author_id` BIGINT NOT NULL "
+    "AUTO_INCREMENT PRIMARY KEY, `name` LONGTEXT NOT NULL, `favorite_id` "
+    "BIGINT, CONSTRAINT `uq_authors_name` UNIQUE (`name`), CONSTRAINT "
+    "`fk_authors_favorite_id` FOREIGN KEY (`favorite_id`) REFERENCES `posts` "
+    "(`post_id`) ON DELETE SET NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+    "COLLATE=utf8mb4_nopad_bin",
     "ALTER TABLE `posts` ADD CONSTRAINT `fk_posts_author_id` FOREIGN KEY IF "
     "NOT EXISTS (`author_id`) REFERENCES `authors` (`author_id`)",
     "ALTER TABLE `comments` ADD CONSTRAINT `fk_comments_parent_id` FOREIGN "

@@ -69,6 +69,12 @@ extern "C" {
  * or lists is SC_MISUSE.  The get_ names of the children's lists are the
  * navigation's names before they followed the tables' (SPEC section 3),
  * kept for the source that calls them.
+ *
+ * The functions alike in every table but for their names are written
+ * once, in schemac.h: SC_INSERT_FUNCTIONS(P, ROW) defines P_insert() and
+ * P_insert_many(), SC_KEY_FUNCTIONS() P_update(), P_update_cols(),
+ * P_update_many() and P_delete_many(), SC_FIRST_ONE() P_first() and
+ * P_one(), SC_PARENT() and SC_CHILDREN() the navigation named first.
  */
 
 /* Per table its descriptor, and the query handles: a query over it and
@@ -175,38 +181,11 @@ enum {
 
 /* Table "comments": the row operations.
  * The new key is stored in row->comment_id. */
-static inline int ord_comments_insert(sc_db *db, ord_comment *row)
-{
-    return sc_row_insert(db, &ord_comments_table, row);
-}
-static inline int ord_comments_insert_many(sc_db *db, ord_comment *rows,
-                                           size_t n)
-{
-    return sc_row_insert_many(db, &ord_comments_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(ord_comments, ord_comment)
 int ord_comments_get(sc_db *db, sc_arena *a, int64_t comment_id,
                      ord_comment *out);
 int ord_comments_delete(sc_db *db, int64_t comment_id);
-static inline int ord_comments_update(sc_db *db, const ord_comment *row)
-{
-    return sc_row_update(db, &ord_comments_table, row);
-}
-static inline int ord_comments_update_cols(sc_db *db, const ord_comment *row,
-                                           uint64_t cols)
-{
-    return sc_row_update_cols(db, &ord_comments_table, row, cols);
-}
-static inline int ord_comments_update_many(sc_db *db, const ord_comment *rows,
-                                           size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &ord_comments_table, rows, n, cols);
-}
-static inline int ord_comments_delete_many(sc_db *db, const ord_comment *rows,
-                                           size_t n)
-{
-    return sc_row_delete_many(db, &ord_comments_table, rows, n);
-}
+SC_KEY_FUNCTIONS(ord_comments, ord_comment)
 
 /* Queries over table "comments". */
 #define ord_comments_select(db) \
@@ -251,16 +230,7 @@ int ord_comments_all(ord_comments_query *q, sc_arena *a,
                      ord_comment_list *out);
 typedef int (*ord_comment_fn)(void *ctx, const ord_comment *row);
 int ord_comments_each(ord_comments_query *q, ord_comment_fn fn, void *ctx);
-static inline int ord_comments_first(ord_comments_query *q, sc_arena *a,
-                                     ord_comment *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int ord_comments_one(ord_comments_query *q, sc_arena *a,
-                                   ord_comment *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(ord_comments, ord_comment)
 #define ord_comments_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(ORD_COMMENTS, q), n)
 #define ord_comments_exists(q, yes) \
@@ -279,28 +249,15 @@ static inline int ord_comments_one(ord_comments_query *q, sc_arena *a,
     SC_JOIN(ORD_COMMENTS, q, ord_comments, ord_comments, 1, true)
 
 /* Navigation. */
-static inline int ord_comments_get_post(sc_db *db, sc_arena *a,
-                                        const ord_comment *row, ord_post *out)
-{
-    return sc_load_parent(db, a, &ord_comments_table, row,
-                          &ord_comments_table.fkeys[0], &ord_posts_table, out);
-}
-static inline int ord_comments_get_comment_by_parent_id(sc_db *db, sc_arena *a,
-                                                        const ord_comment *row,
-                                                        ord_comment *out)
-{
-    return sc_load_parent(db, a, &ord_comments_table, row,
-                          &ord_comments_table.fkeys[1], &ord_comments_table,
-                          out);
-}
+SC_PARENT(ord_comments_get_post, ord_comments, ord_comment, ord_posts,
+          ord_post, 0)
+SC_PARENT(ord_comments_get_comment_by_parent_id, ord_comments, ord_comment,
+          ord_comments, ord_comment, 1)
 int ord_comments_load_comments_by_parent_id(sc_db *db, sc_arena *a,
                                             const ord_comment *rows, size_t n,
                                             ord_comment_list *lists);
-static inline int ord_comments_list_comments_by_parent_id(
-    sc_db *db, sc_arena *a, const ord_comment *row, ord_comment_list *out)
-{
-    return ord_comments_load_comments_by_parent_id(db, a, row, 1, out);
-}
+SC_CHILDREN(ord_comments_list_comments_by_parent_id,
+            ord_comments_load_comments_by_parent_id, ord_comment, ord_comment)
 
 /* Former names. */
 #define ord_comments_get_parent ord_comments_get_comment_by_parent_id
@@ -321,36 +278,10 @@ enum {
 
 /* Table "posts": the row operations.
  * The new key is stored in row->post_id. */
-static inline int ord_posts_insert(sc_db *db, ord_post *row)
-{
-    return sc_row_insert(db, &ord_posts_table, row);
-}
-static inline int ord_posts_insert_many(sc_db *db, ord_post *rows, size_t n)
-{
-    return sc_row_insert_many(db, &ord_posts_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(ord_posts, ord_post)
 int ord_posts_get(sc_db *db, sc_arena *a, int64_t post_id, ord_post *out);
 int ord_posts_delete(sc_db *db, int64_t post_id);
-static inline int ord_posts_update(sc_db *db, const ord_post *row)
-{
-    return sc_row_update(db, &ord_posts_table, row);
-}
-static inline int ord_posts_update_cols(sc_db *db, const ord_post *row,
-                                        uint64_t cols)
-{
-    return sc_row_update_cols(db, &ord_posts_table, row, cols);
-}
-static inline int ord_posts_update_many(sc_db *db, const ord_post *rows,
-                                        size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &ord_posts_table, rows, n, cols);
-}
-static inline int ord_posts_delete_many(sc_db *db, const ord_post *rows,
-                                        size_t n)
-{
-    return sc_row_delete_many(db, &ord_posts_table, rows, n);
-}
+SC_KEY_FUNCTIONS(ord_posts, ord_post)
 
 /* Queries over table "posts". */
 #define ord_posts_select(db) \
@@ -391,15 +322,7 @@ static inline int ord_posts_delete_many(sc_db *db, const ord_post *rows,
 int ord_posts_all(ord_posts_query *q, sc_arena *a, ord_post_list *out);
 typedef int (*ord_post_fn)(void *ctx, const ord_post *row);
 int ord_posts_each(ord_posts_query *q, ord_post_fn fn, void *ctx);
-static inline int ord_posts_first(ord_posts_query *q, sc_arena *a,
-                                  ord_post *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int ord_posts_one(ord_posts_query *q, sc_arena *a, ord_post *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(ord_posts, ord_post)
 #define ord_posts_count(q, n) sc_query_count(SC_QUERY_HANDLE(ORD_POSTS, q), n)
 #define ord_posts_exists(q, yes) \
     sc_query_exists(SC_QUERY_HANDLE(ORD_POSTS, q), yes)
@@ -419,28 +342,15 @@ static inline int ord_posts_one(ord_posts_query *q, sc_arena *a, ord_post *out)
 /* Navigation. */
 int ord_posts_load_comments(sc_db *db, sc_arena *a, const ord_post *rows,
                             size_t n, ord_comment_list *lists);
-static inline int ord_posts_list_comments(sc_db *db, sc_arena *a,
-                                          const ord_post *row,
-                                          ord_comment_list *out)
-{
-    return ord_posts_load_comments(db, a, row, 1, out);
-}
-static inline int ord_posts_get_author_by_author_id(sc_db *db, sc_arena *a,
-                                                    const ord_post *row,
-                                                    ord_author *out)
-{
-    return sc_load_parent(db, a, &ord_posts_table, row,
-                          &ord_posts_table.fkeys[0], &ord_authors_table, out);
-}
+SC_CHILDREN(ord_posts_list_comments, ord_posts_load_comments, ord_post,
+            ord_comment)
+SC_PARENT(ord_posts_get_author_by_author_id, ord_posts, ord_post, ord_authors,
+          ord_author, 0)
 int ord_posts_load_authors_by_favorite_id(sc_db *db, sc_arena *a,
                                           const ord_post *rows, size_t n,
                                           ord_author_list *lists);
-static inline int ord_posts_list_authors_by_favorite_id(sc_db *db, sc_arena *a,
-                                                        const ord_post *row,
-                                                        ord_author_list *out)
-{
-    return ord_posts_load_authors_by_favorite_id(db, a, row, 1, out);
-}
+SC_CHILDREN(ord_posts_list_authors_by_favorite_id,
+            ord_posts_load_authors_by_favorite_id, ord_post, ord_author)
 
 /* Former names. */
 #define ord_posts_get_comments ord_posts_list_comments
@@ -462,38 +372,11 @@ enum {
 
 /* Table "authors": the row operations.
  * The new key is stored in row->author_id. */
-static inline int ord_authors_insert(sc_db *db, ord_author *row)
-{
-    return sc_row_insert(db, &ord_authors_table, row);
-}
-static inline int ord_authors_insert_many(sc_db *db, ord_author *rows,
-                                          size_t n)
-{
-    return sc_row_insert_many(db, &ord_authors_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(ord_authors, ord_author)
 int ord_authors_get(sc_db *db, sc_arena *a, int64_t author_id,
                     ord_author *out);
 int ord_authors_delete(sc_db *db, int64_t author_id);
-static inline int ord_authors_update(sc_db *db, const ord_author *row)
-{
-    return sc_row_update(db, &ord_authors_table, row);
-}
-static inline int ord_authors_update_cols(sc_db *db, const ord_author *row,
-                                          uint64_t cols)
-{
-    return sc_row_update_cols(db, &ord_authors_table, row, cols);
-}
-static inline int ord_authors_update_many(sc_db *db, const ord_author *rows,
-                                          size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &ord_authors_table, rows, n, cols);
-}
-static inline int ord_authors_delete_many(sc_db *db, const ord_author *rows,
-                                          size_t n)
-{
-    return sc_row_delete_many(db, &ord_authors_table, rows, n);
-}
+SC_KEY_FUNCTIONS(ord_authors, ord_author)
 
 /* Queries over table "authors". */
 #define ord_authors_select(db) \
@@ -535,16 +418,7 @@ static inline int ord_authors_delete_many(sc_db *db, const ord_author *rows,
 int ord_authors_all(ord_authors_query *q, sc_arena *a, ord_author_list *out);
 typedef int (*ord_author_fn)(void *ctx, const ord_author *row);
 int ord_authors_each(ord_authors_query *q, ord_author_fn fn, void *ctx);
-static inline int ord_authors_first(ord_authors_query *q, sc_arena *a,
-                                    ord_author *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int ord_authors_one(ord_authors_query *q, sc_arena *a,
-                                  ord_author *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(ord_authors, ord_author)
 #define ord_authors_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(ORD_AUTHORS, q), n)
 #define ord_authors_exists(q, yes) \
@@ -564,19 +438,10 @@ static inline int ord_authors_one(ord_authors_query *q, sc_arena *a,
 int ord_authors_load_posts_by_author_id(sc_db *db, sc_arena *a,
                                         const ord_author *rows, size_t n,
                                         ord_post_list *lists);
-static inline int ord_authors_list_posts_by_author_id(sc_db *db, sc_arena *a,
-                                                      const ord_author *row,
-                                                      ord_post_list *out)
-{
-    return ord_authors_load_posts_by_author_id(db, a, row, 1, out);
-}
-static inline int ord_authors_get_post_by_favorite_id(sc_db *db, sc_arena *a,
-                                                      const ord_author *row,
-                                                      ord_post *out)
-{
-    return sc_load_parent(db, a, &ord_authors_table, row,
-                          &ord_authors_table.fkeys[0], &ord_posts_table, out);
-}
+SC_CHILDREN(ord_authors_list_posts_by_author_id,
+            ord_authors_load_posts_by_author_id, ord_author, ord_post)
+SC_PARENT(ord_authors_get_post_by_favorite_id, ord_authors, ord_author,
+          ord_posts, ord_post, 0)
 
 /* Former names. */
 #define ord_authors_get_posts_by_author_id ord_authors_list_posts_by_author_id

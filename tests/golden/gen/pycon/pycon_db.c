@@ -56,62 +56,10 @@ int pycon_users_delete(sc_db *db, int64_t user_id)
     return sc_row_delete(db, &pycon_users_table, &key);
 }
 
-int pycon_users_all(pycon_users_query *q, sc_arena *a, pycon_user_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
+SC_ALL_EACH(pycon_users, pycon_user)
 
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of pycon_users_each() for each untyped row. */
-struct pycon_users_each_ctx {
-    pycon_user_fn fn;
-    void *ctx;
-};
-
-static int pycon_users_each_row(void *ctx, const void *row)
-{
-    struct pycon_users_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int pycon_users_each(pycon_users_query *q, pycon_user_fn fn, void *ctx)
-{
-    struct pycon_users_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? pycon_users_each_row : NULL, &e);
-}
-
-int pycon_users_load_program_enrollments(sc_db *db, sc_arena *a,
-                                         const pycon_user *rows, size_t n,
-                                         pycon_program_enrollment_list *lists)
-{
-    bool args = n && a && lists; /* else the runtime refuses or does nothing */
-    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
-    size_t i;
-    int rc;
-
-    if (args && !tmp)
-        return SC_NOMEM;
-    rc = sc_load_children(db, a, &pycon_users_table, rows, n,
-                          &pycon_program_enrollments_table,
-                          &pycon_program_enrollments_table.fkeys[1], tmp);
-    for (i = 0; lists && i < n; i++) {
-        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
-        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
+SC_LOAD_CHILDREN(pycon_users_load_program_enrollments, pycon_users, pycon_user,
+                 pycon_program_enrollments, pycon_program_enrollment, 1)
 
 /* Table "programs". */
 static const sc_column_desc pycon_programs_columns[] = {
@@ -152,65 +100,11 @@ int pycon_programs_delete(sc_db *db, int64_t program_id)
     return sc_row_delete(db, &pycon_programs_table, &key);
 }
 
-int pycon_programs_all(pycon_programs_query *q, sc_arena *a,
-                       pycon_program_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
+SC_ALL_EACH(pycon_programs, pycon_program)
 
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of pycon_programs_each() for each untyped row. */
-struct pycon_programs_each_ctx {
-    pycon_program_fn fn;
-    void *ctx;
-};
-
-static int pycon_programs_each_row(void *ctx, const void *row)
-{
-    struct pycon_programs_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int pycon_programs_each(pycon_programs_query *q, pycon_program_fn fn,
-                        void *ctx)
-{
-    struct pycon_programs_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? pycon_programs_each_row : NULL,
-                         &e);
-}
-
-int pycon_programs_load_program_enrollments(
-    sc_db *db, sc_arena *a, const pycon_program *rows, size_t n,
-    pycon_program_enrollment_list *lists)
-{
-    bool args = n && a && lists; /* else the runtime refuses or does nothing */
-    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
-    size_t i;
-    int rc;
-
-    if (args && !tmp)
-        return SC_NOMEM;
-    rc = sc_load_children(db, a, &pycon_programs_table, rows, n,
-                          &pycon_program_enrollments_table,
-                          &pycon_program_enrollments_table.fkeys[0], tmp);
-    for (i = 0; lists && i < n; i++) {
-        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
-        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
+SC_LOAD_CHILDREN(pycon_programs_load_program_enrollments, pycon_programs,
+                 pycon_program, pycon_program_enrollments,
+                 pycon_program_enrollment, 0)
 
 /* Table "program_enrollments". */
 static const sc_column_desc pycon_program_enrollments_columns[] = {
@@ -262,92 +156,36 @@ int pycon_program_enrollments_delete(sc_db *db, int64_t program_enrollment_id)
     return sc_row_delete(db, &pycon_program_enrollments_table, &key);
 }
 
-int pycon_program_enrollments_all(pycon_program_enrollments_query *q,
-                                  sc_arena *a,
-                                  pycon_program_enrollment_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of pycon_program_enrollments_each() for each
- * untyped row. */
-struct pycon_program_enrollments_each_ctx {
-    pycon_program_enrollment_fn fn;
-    void *ctx;
-};
-
-static int pycon_program_enrollments_each_row(void *ctx, const void *row)
-{
-    struct pycon_program_enrollments_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int pycon_program_enrollments_each(pycon_program_enrollments_query *q,
-                                   pycon_program_enrollment_fn fn, void *ctx)
-{
-    struct pycon_program_enrollments_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q,
-                         fn ? pycon_program_enrollments_each_row : NULL, &e);
-}
+SC_ALL_EACH(pycon_program_enrollments, pycon_program_enrollment)
 
 /* The DDL of the schema for sqlite, one statement per string. */
 static const char *const pycon_ddl_sqlite[] = {
-    "CREATE TABLE IF NOT EXISTS \"users\" (\n"
-    "    \"user_id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
-    "    \"user_name\" TEXT NOT NULL,\n"
-    "    \"user_email\" TEXT NOT NULL,\n"
-    "    \"karma\" INTEGER,\n"
-    "    \"joined_at\" INTEGER NOT NULL DEFAULT (CAST((julianday('now') - "
-    "2440587.5) * 86400000000.0 AS INTEGER)),\n"
-    "    CONSTRAINT \"uq_users_user_name\"\n"
-    "        UNIQUE (\"user_name\"),\n"
-    "    CONSTRAINT \"uq_users_user_email\"\n"
-    "        UNIQUE (\"user_email\"),\n"
-    "    CONSTRAINT \"ck_users_user_name\"\n"
-    "        CHECK (length(\"user_name\") <= 32),\n"
-    "    CONSTRAINT \"ck_users_user_email\"\n"
-    "        CHECK (length(\"user_email\") <= 64),\n"
-    "    CONSTRAINT \"ck_users_karma\"\n"
-    "        CHECK (\"karma\" BETWEEN -9999999999 AND 9999999999)\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"programs\" (\n"
-    "    \"program_id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
-    "    \"program_name\" TEXT NOT NULL,\n"
-    "    \"level\" TEXT NOT NULL DEFAULT 'beginner',\n"
-    "    CONSTRAINT \"uq_programs_program_name\"\n"
-    "        UNIQUE (\"program_name\"),\n"
-    "    CONSTRAINT \"ck_programs_program_name\"\n"
-    "        CHECK (length(\"program_name\") <= 128),\n"
-    "    CONSTRAINT \"ck_programs_level\"\n"
-    "        CHECK (\"level\" IN ('beginner', 'intermediate', 'advanced'))\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"program_enrollments\" (\n"
-    "    \"program_enrollment_id\" INTEGER NOT NULL PRIMARY KEY "
-    "AUTOINCREMENT,\n"
-    "    \"program_id\" INTEGER NOT NULL,\n"
-    "    \"user_id\" INTEGER NOT NULL,\n"
-    "    CONSTRAINT \"uq_program_enrollments_program_id_user_id\"\n"
-    "        UNIQUE (\"program_id\", \"user_id\"),\n"
-    "    CONSTRAINT \"fk_program_enrollments_program_id\"\n"
-    "        FOREIGN KEY (\"program_id\") REFERENCES \"programs\" "
-    "(\"program_id\") ON DELETE CASCADE,\n"
-    "    CONSTRAINT \"fk_program_enrollments_user_id\"\n"
-    "        FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"user_id\") ON "
-    "DELETE CASCADE\n"
-    ") STRICT",
+    "CREATE TABLE IF NOT EXISTS \"users\" (\"user_id\" INTEGER NOT NULL "
+    "PRIMARY KEY AUTOINCREMENT, \"user_name\" TEXT NOT NULL, \"user_email\" "
+    "TEXT NOT NULL, \"karma\" INTEGER, \"joined_at\" INTEGER NOT NULL "
+    "DEFAULT (CAST((julianday('now') - 2440587.5) * 86400000000.0 AS "
+    "INTEGER)), CONSTRAINT \"uq_users_user_name\" UNIQUE (\"user_name\"), "
+    "CONSTRAINT \"uq_users_user_email\" UNIQUE (\"user_email\"), CONSTRAINT "
+    "\"ck_users_user_name\" CHECK (length(\"user_name\") <= 32), CONSTRAINT "
+    "\"ck_users_user_email\" CHECK (length(\"user_email\") <= 64), "
+    "CONSTRAINT \"ck_users_karma\" CHECK (\"karma\" BETWEEN -9999999999 AND "
+    "9999999999)) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"programs\" (\"program_id\" INTEGER NOT "
+    "NULL PRIMARY KEY AUTOINCREMENT, \"program_name\" TEXT NOT NULL, "
+    "\"level\" TEXT NOT NULL DEFAULT 'beginner', CONSTRAINT "
+    "\"uq_programs_program_name\" UNIQUE (\"program_name\"), CONSTRAINT "
+    "\"ck_programs_program_name\" CHECK (length(\"program_name\") <= 128), "
+    "CONSTRAINT \"ck_programs_level\" CHECK (\"level\" IN ('beginner', "
+    "'intermediate', 'advanced'))) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"program_enrollments\" "
+    "(\"program_enrollment_id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "
+    "\"program_id\" INTEGER NOT NULL, \"user_id\" INTEGER NOT NULL, "
+    "CONSTRAINT \"uq_program_enrollments_program_id_user_id\" UNIQUE "
+    "(\"program_id\", \"user_id\"), CONSTRAINT "
+    "\"fk_program_enrollments_program_id\" FOREIGN KEY (\"program_id\") "
+    "REFERENCES \"programs\" (\"program_id\") ON DELETE CASCADE, CONSTRAINT "
+    "\"fk_program_enrollments_user_id\" FOREIGN KEY (\"user_id\") REFERENCES "
+    "\"users\" (\"user_id\") ON DELETE CASCADE) STRICT",
     "CREATE INDEX IF NOT EXISTS \"ix_program_enrollments_user_id\" ON "
     "\"program_enrollments\" (\"user_id\")",
     NULL
@@ -360,38 +198,26 @@ static const char *const pycon_ddl_postgresql[] = {
     "'advanced');\n"
     "EXCEPTION WHEN duplicate_object THEN NULL;\n"
     "END $$",
-    "CREATE TABLE IF NOT EXISTS \"users\" (\n"
-    "    \"user_id\" bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
-    "    \"user_name\" varchar(32) COLLATE \"C\" NOT NULL,\n"
-    "    \"user_email\" varchar(64) COLLATE \"C\" NOT NULL,\n"
-    "    \"karma\" numeric(10,2),\n"
-    "    \"joined_at\" timestamptz NOT NULL DEFAULT now(),\n"
-    "    CONSTRAINT \"uq_users_user_name\"\n"
-    "        UNIQUE (\"user_name\"),\n"
-    "    CONSTRAINT \"uq_users_user_email\"\n"
-    "        UNIQUE (\"user_email\")\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"programs\" (\n"
-    "    \"program_id\" bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
-    "    \"program_name\" varchar(128) COLLATE \"C\" NOT NULL,\n"
-    "    \"level\" \"level\" NOT NULL DEFAULT 'beginner',\n"
-    "    CONSTRAINT \"uq_programs_program_name\"\n"
-    "        UNIQUE (\"program_name\")\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"program_enrollments\" (\n"
-    "    \"program_enrollment_id\" bigint GENERATED BY DEFAULT AS IDENTITY "
-    "PRIMARY KEY,\n"
-    "    \"program_id\" bigint NOT NULL,\n"
-    "    \"user_id\" bigint NOT NULL,\n"
-    "    CONSTRAINT \"uq_program_enrollments_program_id_user_id\"\n"
-    "        UNIQUE (\"program_id\", \"user_id\"),\n"
-    "    CONSTRAINT \"fk_program_enrollments_program_id\"\n"
-    "        FOREIGN KEY (\"program_id\") REFERENCES \"programs\" "
-    "(\"program_id\") ON DELETE CASCADE,\n"
-    "    CONSTRAINT \"fk_program_enrollments_user_id\"\n"
-    "        FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"user_id\") ON "
-    "DELETE CASCADE\n"
-    ")",
+    "CREATE TABLE IF NOT EXISTS \"users\" (\"user_id\" bigint GENERATED BY "
+    "DEFAULT AS IDENTITY PRIMARY KEY, \"user_name\" varchar(32) COLLATE "
+    "\"C\" NOT NULL, \"user_email\" varchar(64) COLLATE \"C\" NOT NULL, "
+    "\"karma\" numeric(10,2), \"joined_at\" timestamptz NOT NULL DEFAULT "
+    "now(), CONSTRAINT \"uq_users_user_name\" UNIQUE (\"user_name\"), "
+    "CONSTRAINT \"uq_users_user_email\" UNIQUE (\"user_email\"))",
+    "CREATE TABLE IF NOT EXISTS \"programs\" (\"program_id\" bigint "
+    "GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, \"program_name\" "
+    "varchar(128) COLLATE \"C\" NOT NULL, \"level\" \"level\" NOT NULL "
+    "DEFAULT 'beginner', CONSTRAINT \"uq_programs_program_name\" UNIQUE "
+    "(\"program_name\"))",
+    "CREATE TABLE IF NOT EXISTS \"program_enrollments\" "
+    "(\"program_enrollment_id\" bigint GENERATED BY DEFAULT AS IDENTITY "
+    "PRIMARY KEY, \"program_id\" bigint NOT NULL, \"user_id\" bigint NOT "
+    "NULL, CONSTRAINT \"uq_program_enrollments_program_id_user_id\" UNIQUE "
+    "(\"program_id\", \"user_id\"), CONSTRAINT "
+    "\"fk_program_enrollments_program_id\" FOREIGN KEY (\"program_id\") "
+    "REFERENCES \"programs\" (\"program_id\") ON DELETE CASCADE, CONSTRAINT "
+    "\"fk_program_enrollments_user_id\" FOREIGN KEY (\"user_id\") REFERENCES "
+    "\"users\" (\"user_id\") ON DELETE CASCADE)",
     "CREATE INDEX IF NOT EXISTS \"ix_program_enrollments_user_id\" ON "
     "\"program_enrollments\" (\"user_id\")",
     NULL
@@ -399,38 +225,28 @@ static const char *const pycon_ddl_postgresql[] = {
 
 /* The DDL of the schema for mariadb, one statement per string. */
 static const char *const pycon_ddl_mariadb[] = {
-    "CREATE TABLE IF NOT EXISTS `users` (\n"
-    "    `user_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
-    "    `user_name` VARCHAR(32) NOT NULL,\n"
-    "    `user_email` VARCHAR(64) NOT NULL,\n"
-    "    `karma` DECIMAL(10,2),\n"
-    "    `joined_at` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)),\n"
-    "    CONSTRAINT `uq_users_user_name`\n"
-    "        UNIQUE (`user_name`),\n"
-    "    CONSTRAINT `uq_users_user_email`\n"
-    "        UNIQUE (`user_email`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `programs` (\n"
-    "    `program_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
-    "    `program_name` VARCHAR(128) NOT NULL,\n"
-    "    `level` ENUM('beginner', 'intermediate', 'advanced') NOT NULL "
-    "DEFAULT 'beginner',\n"
-    "    CONSTRAINT `uq_programs_program_name`\n"
-    "        UNIQUE (`program_name`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `program_enrollments` (\n"
-    "    `program_enrollment_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
-    "    `program_id` BIGINT NOT NULL,\n"
-    "    `user_id` BIGINT NOT NULL,\n"
-    "    CONSTRAINT `uq_program_enrollments_program_id_user_id`\n"
-    "        UNIQUE (`program_id`, `user_id`),\n"
-    "    CONSTRAINT `fk_program_enrollments_program_id`\n"
-    "        FOREIGN KEY (`program_id`) REFERENCES `programs` (`program_id`) "
-    "ON DELETE CASCADE,\n"
-    "    CONSTRAINT `fk_program_enrollments_user_id`\n"
-    "        FOREIGN KEY (`user_id`) REFERENCES `users` (`user_id`) ON DELETE "
-    "CASCADE\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `users` (`user_id` BIGINT NOT NULL "
+    "AUTO_INCREMENT PRIMARY KEY, `user_name` VARCHAR(32) NOT NULL, "
+    "`user_email` VARCHAR(64) NOT NULL, `karma` DECIMAL(10,2), `joined_at` "
+    "DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)), CONSTRAINT "
+    "`uq_users_user_name` UNIQUE (`user_name`), CONSTRAINT "
+    "`uq_users_user_email` UNIQUE (`user_email`)) ENGINE=InnoDB DEFAULT "
+    "CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `programs` (`program_id` BIGINT NOT NULL "
+    "AUTO_INCREMENT PRIMARY KEY, `program_name` VARCHAR(128) NOT NULL, "
+    "`level` ENUM('beginner', 'intermediate', 'advanced') NOT NULL DEFAULT "
+    "'beginner', CONSTRAINT `uq_programs_program_name` UNIQUE "
+    "(`program_name`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+    "COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `program_enrollments` "
+    "(`program_enrollment_id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, "
+    "`program_id` BIGINT NOT NULL, `user_id` BIGINT NOT NULL, CONSTRAINT "
+    "`uq_program_enrollments_program_id_user_id` UNIQUE (`program_id`, "
+    "`user_id`), CONSTRAINT `fk_program_enrollments_program_id` FOREIGN KEY "
+    "(`program_id`) REFERENCES `programs` (`program_id`) ON DELETE CASCADE, "
+    "CONSTRAINT `fk_program_enrollments_user_id` FOREIGN KEY (`user_id`) "
+    "REFERENCES `users` (`user_id`) ON DELETE CASCADE) ENGINE=InnoDB DEFAULT "
+    "CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     "CREATE INDEX IF NOT EXISTS `ix_program_enrollments_user_id` ON "
     "`program_enrollments` (`user_id`)",
     NULL

@@ -69,6 +69,12 @@ extern "C" {
  * or lists is SC_MISUSE.  The get_ names of the children's lists are the
  * navigation's names before they followed the tables' (SPEC section 3),
  * kept for the source that calls them.
+ *
+ * The functions alike in every table but for their names are written
+ * once, in schemac.h: SC_INSERT_FUNCTIONS(P, ROW) defines P_insert() and
+ * P_insert_many(), SC_KEY_FUNCTIONS() P_update(), P_update_cols(),
+ * P_update_many() and P_delete_many(), SC_FIRST_ONE() P_first() and
+ * P_one(), SC_PARENT() and SC_CHILDREN() the navigation named first.
  */
 
 /* Per table its descriptor, and the query handles: a query over it and
@@ -198,37 +204,10 @@ enum {
 
 /* Table "users": the row operations.
  * The new key is stored in row->user_id. */
-static inline int pycon_users_insert(sc_db *db, pycon_user *row)
-{
-    return sc_row_insert(db, &pycon_users_table, row);
-}
-static inline int pycon_users_insert_many(sc_db *db, pycon_user *rows,
-                                          size_t n)
-{
-    return sc_row_insert_many(db, &pycon_users_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(pycon_users, pycon_user)
 int pycon_users_get(sc_db *db, sc_arena *a, int64_t user_id, pycon_user *out);
 int pycon_users_delete(sc_db *db, int64_t user_id);
-static inline int pycon_users_update(sc_db *db, const pycon_user *row)
-{
-    return sc_row_update(db, &pycon_users_table, row);
-}
-static inline int pycon_users_update_cols(sc_db *db, const pycon_user *row,
-                                          uint64_t cols)
-{
-    return sc_row_update_cols(db, &pycon_users_table, row, cols);
-}
-static inline int pycon_users_update_many(sc_db *db, const pycon_user *rows,
-                                          size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &pycon_users_table, rows, n, cols);
-}
-static inline int pycon_users_delete_many(sc_db *db, const pycon_user *rows,
-                                          size_t n)
-{
-    return sc_row_delete_many(db, &pycon_users_table, rows, n);
-}
+SC_KEY_FUNCTIONS(pycon_users, pycon_user)
 
 /* Queries over table "users". */
 #define pycon_users_select(db) \
@@ -272,16 +251,7 @@ static inline int pycon_users_delete_many(sc_db *db, const pycon_user *rows,
 int pycon_users_all(pycon_users_query *q, sc_arena *a, pycon_user_list *out);
 typedef int (*pycon_user_fn)(void *ctx, const pycon_user *row);
 int pycon_users_each(pycon_users_query *q, pycon_user_fn fn, void *ctx);
-static inline int pycon_users_first(pycon_users_query *q, sc_arena *a,
-                                    pycon_user *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int pycon_users_one(pycon_users_query *q, sc_arena *a,
-                                  pycon_user *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(pycon_users, pycon_user)
 #define pycon_users_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(PYCON_USERS, q), n)
 #define pycon_users_exists(q, yes) \
@@ -300,12 +270,9 @@ static inline int pycon_users_one(pycon_users_query *q, sc_arena *a,
 int pycon_users_load_program_enrollments(sc_db *db, sc_arena *a,
                                          const pycon_user *rows, size_t n,
                                          pycon_program_enrollment_list *lists);
-static inline int pycon_users_list_program_enrollments(
-    sc_db *db, sc_arena *a, const pycon_user *row,
-    pycon_program_enrollment_list *out)
-{
-    return pycon_users_load_program_enrollments(db, a, row, 1, out);
-}
+SC_CHILDREN(pycon_users_list_program_enrollments,
+            pycon_users_load_program_enrollments, pycon_user,
+            pycon_program_enrollment)
 
 /* Former names. */
 #define pycon_users_get_program_enrollments \
@@ -325,41 +292,11 @@ enum {
 
 /* Table "programs": the row operations.
  * The new key is stored in row->program_id. */
-static inline int pycon_programs_insert(sc_db *db, pycon_program *row)
-{
-    return sc_row_insert(db, &pycon_programs_table, row);
-}
-static inline int pycon_programs_insert_many(sc_db *db, pycon_program *rows,
-                                             size_t n)
-{
-    return sc_row_insert_many(db, &pycon_programs_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(pycon_programs, pycon_program)
 int pycon_programs_get(sc_db *db, sc_arena *a, int64_t program_id,
                        pycon_program *out);
 int pycon_programs_delete(sc_db *db, int64_t program_id);
-static inline int pycon_programs_update(sc_db *db, const pycon_program *row)
-{
-    return sc_row_update(db, &pycon_programs_table, row);
-}
-static inline int pycon_programs_update_cols(sc_db *db,
-                                             const pycon_program *row,
-                                             uint64_t cols)
-{
-    return sc_row_update_cols(db, &pycon_programs_table, row, cols);
-}
-static inline int pycon_programs_update_many(sc_db *db,
-                                             const pycon_program *rows,
-                                             size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &pycon_programs_table, rows, n, cols);
-}
-static inline int pycon_programs_delete_many(sc_db *db,
-                                             const pycon_program *rows,
-                                             size_t n)
-{
-    return sc_row_delete_many(db, &pycon_programs_table, rows, n);
-}
+SC_KEY_FUNCTIONS(pycon_programs, pycon_program)
 
 /* Queries over table "programs". */
 #define pycon_programs_select(db) \
@@ -411,16 +348,7 @@ int pycon_programs_all(pycon_programs_query *q, sc_arena *a,
 typedef int (*pycon_program_fn)(void *ctx, const pycon_program *row);
 int pycon_programs_each(pycon_programs_query *q, pycon_program_fn fn,
                         void *ctx);
-static inline int pycon_programs_first(pycon_programs_query *q, sc_arena *a,
-                                       pycon_program *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int pycon_programs_one(pycon_programs_query *q, sc_arena *a,
-                                     pycon_program *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(pycon_programs, pycon_program)
 #define pycon_programs_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(PYCON_PROGRAMS, q), n)
 #define pycon_programs_exists(q, yes) \
@@ -439,12 +367,9 @@ static inline int pycon_programs_one(pycon_programs_query *q, sc_arena *a,
 int pycon_programs_load_program_enrollments(
     sc_db *db, sc_arena *a, const pycon_program *rows, size_t n,
     pycon_program_enrollment_list *lists);
-static inline int pycon_programs_list_program_enrollments(
-    sc_db *db, sc_arena *a, const pycon_program *row,
-    pycon_program_enrollment_list *out)
-{
-    return pycon_programs_load_program_enrollments(db, a, row, 1, out);
-}
+SC_CHILDREN(pycon_programs_list_program_enrollments,
+            pycon_programs_load_program_enrollments, pycon_program,
+            pycon_program_enrollment)
 
 /* Former names. */
 #define pycon_programs_get_program_enrollments \
@@ -467,42 +392,12 @@ enum {
 
 /* Table "program_enrollments": the row operations.
  * The new key is stored in row->program_enrollment_id. */
-static inline int pycon_program_enrollments_insert(
-    sc_db *db, pycon_program_enrollment *row)
-{
-    return sc_row_insert(db, &pycon_program_enrollments_table, row);
-}
-static inline int pycon_program_enrollments_insert_many(
-    sc_db *db, pycon_program_enrollment *rows, size_t n)
-{
-    return sc_row_insert_many(db, &pycon_program_enrollments_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(pycon_program_enrollments, pycon_program_enrollment)
 int pycon_program_enrollments_get(sc_db *db, sc_arena *a,
                                   int64_t program_enrollment_id,
                                   pycon_program_enrollment *out);
 int pycon_program_enrollments_delete(sc_db *db, int64_t program_enrollment_id);
-static inline int pycon_program_enrollments_update(
-    sc_db *db, const pycon_program_enrollment *row)
-{
-    return sc_row_update(db, &pycon_program_enrollments_table, row);
-}
-static inline int pycon_program_enrollments_update_cols(
-    sc_db *db, const pycon_program_enrollment *row, uint64_t cols)
-{
-    return sc_row_update_cols(db, &pycon_program_enrollments_table, row, cols);
-}
-static inline int pycon_program_enrollments_update_many(
-    sc_db *db, const pycon_program_enrollment *rows, size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &pycon_program_enrollments_table, rows, n,
-                              cols);
-}
-static inline int pycon_program_enrollments_delete_many(
-    sc_db *db, const pycon_program_enrollment *rows, size_t n)
-{
-    return sc_row_delete_many(db, &pycon_program_enrollments_table, rows, n);
-}
+SC_KEY_FUNCTIONS(pycon_program_enrollments, pycon_program_enrollment)
 
 /* Queries over table "program_enrollments". */
 #define pycon_program_enrollments_select(db) \
@@ -567,18 +462,7 @@ typedef int (*pycon_program_enrollment_fn)(
     void *ctx, const pycon_program_enrollment *row);
 int pycon_program_enrollments_each(pycon_program_enrollments_query *q,
                                    pycon_program_enrollment_fn fn, void *ctx);
-static inline int pycon_program_enrollments_first(
-    pycon_program_enrollments_query *q, sc_arena *a,
-    pycon_program_enrollment *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int pycon_program_enrollments_one(
-    pycon_program_enrollments_query *q, sc_arena *a,
-    pycon_program_enrollment *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(pycon_program_enrollments, pycon_program_enrollment)
 #define pycon_program_enrollments_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(PYCON_PROGRAM_ENROLLMENTS, q), n)
 #define pycon_program_enrollments_exists(q, yes) \
@@ -597,22 +481,10 @@ static inline int pycon_program_enrollments_one(
             pycon_program_enrollments, 1, false)
 
 /* Navigation. */
-static inline int pycon_program_enrollments_get_program(
-    sc_db *db, sc_arena *a, const pycon_program_enrollment *row,
-    pycon_program *out)
-{
-    return sc_load_parent(db, a, &pycon_program_enrollments_table, row,
-                          &pycon_program_enrollments_table.fkeys[0],
-                          &pycon_programs_table, out);
-}
-static inline int pycon_program_enrollments_get_user(
-    sc_db *db, sc_arena *a, const pycon_program_enrollment *row,
-    pycon_user *out)
-{
-    return sc_load_parent(db, a, &pycon_program_enrollments_table, row,
-                          &pycon_program_enrollments_table.fkeys[1],
-                          &pycon_users_table, out);
-}
+SC_PARENT(pycon_program_enrollments_get_program, pycon_program_enrollments,
+          pycon_program_enrollment, pycon_programs, pycon_program, 0)
+SC_PARENT(pycon_program_enrollments_get_user, pycon_program_enrollments,
+          pycon_program_enrollment, pycon_users, pycon_user, 1)
 
 /* The whole schema, for sc_schema_create_all() and migrations. */
 extern const sc_schema_desc pycon_schema;

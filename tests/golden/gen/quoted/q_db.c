@@ -52,66 +52,10 @@ int q_Odd_Quote_Table_delete(sc_db *db, int64_t Id_)
     return sc_row_delete(db, &q_Odd_Quote_Table_table, &key);
 }
 
-int q_Odd_Quote_Table_all(q_Odd_Quote_Table_query *q, sc_arena *a,
-                          q_Odd_Quote_Table_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
+SC_ALL_EACH(q_Odd_Quote_Table, q_Odd_Quote_Table)
 
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of q_Odd_Quote_Table_each() for each untyped row.
- */
-struct q_Odd_Quote_Table_each_ctx {
-    q_Odd_Quote_Table_fn fn;
-    void *ctx;
-};
-
-static int q_Odd_Quote_Table_each_row(void *ctx, const void *row)
-{
-    struct q_Odd_Quote_Table_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int q_Odd_Quote_Table_each(q_Odd_Quote_Table_query *q, q_Odd_Quote_Table_fn fn,
-                           void *ctx)
-{
-    struct q_Odd_Quote_Table_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? q_Odd_Quote_Table_each_row : NULL,
-                         &e);
-}
-
-int q_Odd_Quote_Table_load_kids(sc_db *db, sc_arena *a,
-                                const q_Odd_Quote_Table *rows, size_t n,
-                                q_kid_list *lists)
-{
-    bool args = n && a && lists; /* else the runtime refuses or does nothing */
-    sc_row_list *tmp = args ? sc_arena_alloc(a, n * sizeof *tmp) : NULL;
-    size_t i;
-    int rc;
-
-    if (args && !tmp)
-        return SC_NOMEM;
-    rc = sc_load_children(db, a, &q_Odd_Quote_Table_table, rows, n,
-                          &q_kids_table,
-                          &q_kids_table.fkeys[0], tmp);
-    for (i = 0; lists && i < n; i++) {
-        lists[i].items = rc == SC_OK ? tmp[i].rows : NULL;
-        lists[i].len = rc == SC_OK ? tmp[i].n : 0;
-    }
-    return rc;
-}
+SC_LOAD_CHILDREN(q_Odd_Quote_Table_load_kids, q_Odd_Quote_Table,
+                 q_Odd_Quote_Table, q_kids, q_kid, 0)
 
 /* Table "kids". */
 static const sc_column_desc q_kids_columns[] = {
@@ -150,63 +94,22 @@ int q_kids_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &q_kids_table, &key);
 }
 
-int q_kids_all(q_kids_query *q, sc_arena *a, q_kid_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of q_kids_each() for each untyped row. */
-struct q_kids_each_ctx {
-    q_kid_fn fn;
-    void *ctx;
-};
-
-static int q_kids_each_row(void *ctx, const void *row)
-{
-    struct q_kids_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int q_kids_each(q_kids_query *q, q_kid_fn fn, void *ctx)
-{
-    struct q_kids_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? q_kids_each_row : NULL, &e);
-}
+SC_ALL_EACH(q_kids, q_kid)
 
 /* The DDL of the schema for sqlite, one statement per string. */
 static const char *const q_ddl_sqlite[] = {
-    "CREATE TABLE IF NOT EXISTS \"Odd \"\"Quote\"\" */ Table\" (\n"
-    "    \"Id*/\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
-    "    \"select\" TEXT NOT NULL,\n"
-    "    \"2nd\" TEXT NOT NULL DEFAULT 'it''s',\n"
-    "    \"back\\slash\" TEXT,\n"
-    "    CONSTRAINT \"uq_Odd \"\"Quote\"\" */ Table_select\"\n"
-    "        UNIQUE (\"select\"),\n"
-    "    CONSTRAINT \"ck_Odd \"\"Quote\"\" */ Table_2nd\"\n"
-    "        CHECK (\"2nd\" IN ('it''s', 'ok', 'a*/b'))\n"
-    ") STRICT",
+    "CREATE TABLE IF NOT EXISTS \"Odd \"\"Quote\"\" */ Table\" (\"Id*/\" "
+    "INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, \"select\" TEXT NOT NULL, "
+    "\"2nd\" TEXT NOT NULL DEFAULT 'it''s', \"back\\slash\" TEXT, CONSTRAINT "
+    "\"uq_Odd \"\"Quote\"\" */ Table_select\" UNIQUE (\"select\"), "
+    "CONSTRAINT \"ck_Odd \"\"Quote\"\" */ Table_2nd\" CHECK (\"2nd\" IN "
+    "('it''s', 'ok', 'a*/b'))) STRICT",
     "CREATE INDEX IF NOT EXISTS \"ix_Odd \"\"Quote\"\" */ Table_select_2nd\" "
     "ON \"Odd \"\"Quote\"\" */ Table\" (\"select\", \"2nd\")",
-    "CREATE TABLE IF NOT EXISTS \"kids\" (\n"
-    "    \"id\" INTEGER NOT NULL PRIMARY KEY,\n"
-    "    \"parent\" INTEGER,\n"
-    "    CONSTRAINT \"fk_kids_parent\"\n"
-    "        FOREIGN KEY (\"parent\") REFERENCES \"Odd \"\"Quote\"\" */ "
-    "Table\" (\"Id*/\")\n"
-    ") STRICT",
+    "CREATE TABLE IF NOT EXISTS \"kids\" (\"id\" INTEGER NOT NULL PRIMARY "
+    "KEY, \"parent\" INTEGER, CONSTRAINT \"fk_kids_parent\" FOREIGN KEY "
+    "(\"parent\") REFERENCES \"Odd \"\"Quote\"\" */ Table\" (\"Id*/\")) "
+    "STRICT",
     NULL
 };
 
@@ -216,45 +119,33 @@ static const char *const q_ddl_postgresql[] = {
     "    CREATE TYPE \"Mood Kind\" AS ENUM ('it''s', 'ok', 'a*/b');\n"
     "EXCEPTION WHEN duplicate_object THEN NULL;\n"
     "END $$",
-    "CREATE TABLE IF NOT EXISTS \"Odd \"\"Quote\"\" */ Table\" (\n"
-    "    \"Id*/\" bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
-    "    \"select\" text COLLATE \"C\" NOT NULL,\n"
-    "    \"2nd\" \"Mood Kind\" NOT NULL DEFAULT 'it''s',\n"
-    "    \"back\\slash\" text COLLATE \"C\",\n"
-    "    CONSTRAINT \"uq_Odd \"\"Quote\"\" */ Table_select\"\n"
-    "        UNIQUE (\"select\")\n"
-    ")",
+    "CREATE TABLE IF NOT EXISTS \"Odd \"\"Quote\"\" */ Table\" (\"Id*/\" "
+    "bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, \"select\" text "
+    "COLLATE \"C\" NOT NULL, \"2nd\" \"Mood Kind\" NOT NULL DEFAULT 'it''s', "
+    "\"back\\slash\" text COLLATE \"C\", CONSTRAINT \"uq_Odd \"\"Quote\"\" "
+    "*/ Table_select\" UNIQUE (\"select\"))",
     "CREATE INDEX IF NOT EXISTS \"ix_Odd \"\"Quote\"\" */ Table_select_2nd\" "
     "ON \"Odd \"\"Quote\"\" */ Table\" (\"select\", \"2nd\")",
-    "CREATE TABLE IF NOT EXISTS \"kids\" (\n"
-    "    \"id\" bigint NOT NULL PRIMARY KEY,\n"
-    "    \"parent\" bigint,\n"
-    "    CONSTRAINT \"fk_kids_parent\"\n"
-    "        FOREIGN KEY (\"parent\") REFERENCES \"Odd \"\"Quote\"\" */ "
-    "Table\" (\"Id*/\")\n"
-    ")",
+    "CREATE TABLE IF NOT EXISTS \"kids\" (\"id\" bigint NOT NULL PRIMARY "
+    "KEY, \"parent\" bigint, CONSTRAINT \"fk_kids_parent\" FOREIGN KEY "
+    "(\"parent\") REFERENCES \"Odd \"\"Quote\"\" */ Table\" (\"Id*/\"))",
     NULL
 };
 
 /* The DDL of the schema for mariadb, one statement per string. */
 static const char *const q_ddl_mariadb[] = {
-    "CREATE TABLE IF NOT EXISTS `Odd \"Quote\" */ Table` (\n"
-    "    `Id*/` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
-    "    `select` LONGTEXT NOT NULL,\n"
-    "    `2nd` ENUM('it''s', 'ok', 'a*/b') NOT NULL DEFAULT 'it''s',\n"
-    "    `back\\slash` LONGTEXT,\n"
-    "    CONSTRAINT `uq_Odd \"Quote\" */ Table_select`\n"
-    "        UNIQUE (`select`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `Odd \"Quote\" */ Table` (`Id*/` BIGINT NOT "
+    "NULL AUTO_INCREMENT PRIMARY KEY, `select` LONGTEXT NOT NULL, `2nd` "
+    "ENUM('it''s', 'ok', 'a*/b') NOT NULL DEFAULT 'it''s', `back\\slash` "
+    "LONGTEXT, CONSTRAINT `uq_Odd \"Quote\" */ Table_select` UNIQUE "
+    "(`select`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+    "COLLATE=utf8mb4_nopad_bin",
     "CREATE INDEX IF NOT EXISTS `ix_Odd \"Quote\" */ Table_select_2nd` ON "
     "`Odd \"Quote\" */ Table` (`select`(384), `2nd`)",
-    "CREATE TABLE IF NOT EXISTS `kids` (\n"
-    "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
-    "    `parent` BIGINT,\n"
-    "    CONSTRAINT `fk_kids_parent`\n"
-    "        FOREIGN KEY (`parent`) REFERENCES `Odd \"Quote\" */ Table` "
-    "(`Id*/`)\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `kids` (`id` BIGINT NOT NULL PRIMARY KEY, "
+    "`parent` BIGINT, CONSTRAINT `fk_kids_parent` FOREIGN KEY (`parent`) "
+    "REFERENCES `Odd \"Quote\" */ Table` (`Id*/`)) ENGINE=InnoDB DEFAULT "
+    "CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     NULL
 };
 

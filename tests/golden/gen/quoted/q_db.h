@@ -69,6 +69,12 @@ extern "C" {
  * or lists is SC_MISUSE.  The get_ names of the children's lists are the
  * navigation's names before they followed the tables' (SPEC section 3),
  * kept for the source that calls them.
+ *
+ * The functions alike in every table but for their names are written
+ * once, in schemac.h: SC_INSERT_FUNCTIONS(P, ROW) defines P_insert() and
+ * P_insert_many(), SC_KEY_FUNCTIONS() P_update(), P_update_cols(),
+ * P_update_many() and P_delete_many(), SC_FIRST_ONE() P_first() and
+ * P_one(), SC_PARENT() and SC_CHILDREN() the navigation named first.
  */
 
 /* Per table its descriptor, and the query handles: a query over it and
@@ -162,43 +168,11 @@ enum {
 
 /* Table "Odd "Quote" * / Table": the row operations.
  * The new key is stored in row->Id_. */
-static inline int q_Odd_Quote_Table_insert(sc_db *db, q_Odd_Quote_Table *row)
-{
-    return sc_row_insert(db, &q_Odd_Quote_Table_table, row);
-}
-static inline int q_Odd_Quote_Table_insert_many(sc_db *db,
-                                                q_Odd_Quote_Table *rows,
-                                                size_t n)
-{
-    return sc_row_insert_many(db, &q_Odd_Quote_Table_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(q_Odd_Quote_Table, q_Odd_Quote_Table)
 int q_Odd_Quote_Table_get(sc_db *db, sc_arena *a, int64_t Id_,
                           q_Odd_Quote_Table *out);
 int q_Odd_Quote_Table_delete(sc_db *db, int64_t Id_);
-static inline int q_Odd_Quote_Table_update(sc_db *db,
-                                           const q_Odd_Quote_Table *row)
-{
-    return sc_row_update(db, &q_Odd_Quote_Table_table, row);
-}
-static inline int q_Odd_Quote_Table_update_cols(sc_db *db,
-                                                const q_Odd_Quote_Table *row,
-                                                uint64_t cols)
-{
-    return sc_row_update_cols(db, &q_Odd_Quote_Table_table, row, cols);
-}
-static inline int q_Odd_Quote_Table_update_many(sc_db *db,
-                                                const q_Odd_Quote_Table *rows,
-                                                size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &q_Odd_Quote_Table_table, rows, n, cols);
-}
-static inline int q_Odd_Quote_Table_delete_many(sc_db *db,
-                                                const q_Odd_Quote_Table *rows,
-                                                size_t n)
-{
-    return sc_row_delete_many(db, &q_Odd_Quote_Table_table, rows, n);
-}
+SC_KEY_FUNCTIONS(q_Odd_Quote_Table, q_Odd_Quote_Table)
 
 /* Queries over table "Odd "Quote" * / Table". */
 #define q_Odd_Quote_Table_select(db) \
@@ -258,16 +232,7 @@ int q_Odd_Quote_Table_all(q_Odd_Quote_Table_query *q, sc_arena *a,
 typedef int (*q_Odd_Quote_Table_fn)(void *ctx, const q_Odd_Quote_Table *row);
 int q_Odd_Quote_Table_each(q_Odd_Quote_Table_query *q, q_Odd_Quote_Table_fn fn,
                            void *ctx);
-static inline int q_Odd_Quote_Table_first(q_Odd_Quote_Table_query *q,
-                                          sc_arena *a, q_Odd_Quote_Table *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int q_Odd_Quote_Table_one(q_Odd_Quote_Table_query *q,
-                                        sc_arena *a, q_Odd_Quote_Table *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(q_Odd_Quote_Table, q_Odd_Quote_Table)
 #define q_Odd_Quote_Table_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(Q_ODD_QUOTE_TABLE, q), n)
 #define q_Odd_Quote_Table_exists(q, yes) \
@@ -285,12 +250,8 @@ static inline int q_Odd_Quote_Table_one(q_Odd_Quote_Table_query *q,
 int q_Odd_Quote_Table_load_kids(sc_db *db, sc_arena *a,
                                 const q_Odd_Quote_Table *rows, size_t n,
                                 q_kid_list *lists);
-static inline int q_Odd_Quote_Table_list_kids(sc_db *db, sc_arena *a,
-                                              const q_Odd_Quote_Table *row,
-                                              q_kid_list *out)
-{
-    return q_Odd_Quote_Table_load_kids(db, a, row, 1, out);
-}
+SC_CHILDREN(q_Odd_Quote_Table_list_kids, q_Odd_Quote_Table_load_kids,
+            q_Odd_Quote_Table, q_kid)
 
 /* Former names. */
 #define q_Odd_Quote_Table_get_kids q_Odd_Quote_Table_list_kids
@@ -306,35 +267,10 @@ enum {
 #define Q_KIDS_PARENT SC_BIT(Q_KIDS_COL_PARENT)
 
 /* Table "kids": the row operations. */
-static inline int q_kids_insert(sc_db *db, q_kid *row)
-{
-    return sc_row_insert(db, &q_kids_table, row);
-}
-static inline int q_kids_insert_many(sc_db *db, q_kid *rows, size_t n)
-{
-    return sc_row_insert_many(db, &q_kids_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(q_kids, q_kid)
 int q_kids_get(sc_db *db, sc_arena *a, int64_t id, q_kid *out);
 int q_kids_delete(sc_db *db, int64_t id);
-static inline int q_kids_update(sc_db *db, const q_kid *row)
-{
-    return sc_row_update(db, &q_kids_table, row);
-}
-static inline int q_kids_update_cols(sc_db *db, const q_kid *row,
-                                     uint64_t cols)
-{
-    return sc_row_update_cols(db, &q_kids_table, row, cols);
-}
-static inline int q_kids_update_many(sc_db *db, const q_kid *rows, size_t n,
-                                     uint64_t cols)
-{
-    return sc_row_update_many(db, &q_kids_table, rows, n, cols);
-}
-static inline int q_kids_delete_many(sc_db *db, const q_kid *rows, size_t n)
-{
-    return sc_row_delete_many(db, &q_kids_table, rows, n);
-}
+SC_KEY_FUNCTIONS(q_kids, q_kid)
 
 /* Queries over table "kids". */
 #define q_kids_select(db) \
@@ -373,14 +309,7 @@ static inline int q_kids_delete_many(sc_db *db, const q_kid *rows, size_t n)
 int q_kids_all(q_kids_query *q, sc_arena *a, q_kid_list *out);
 typedef int (*q_kid_fn)(void *ctx, const q_kid *row);
 int q_kids_each(q_kids_query *q, q_kid_fn fn, void *ctx);
-static inline int q_kids_first(q_kids_query *q, sc_arena *a, q_kid *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int q_kids_one(q_kids_query *q, sc_arena *a, q_kid *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(q_kids, q_kid)
 #define q_kids_count(q, n) sc_query_count(SC_QUERY_HANDLE(Q_KIDS, q), n)
 #define q_kids_exists(q, yes) sc_query_exists(SC_QUERY_HANDLE(Q_KIDS, q), yes)
 #define q_kids_update_all(q, changed) \
@@ -393,14 +322,8 @@ static inline int q_kids_one(q_kids_query *q, sc_arena *a, q_kid *out)
     SC_JOIN(Q_KIDS, q, q_Odd_Quote_Table, q_kids, 0, false)
 
 /* Navigation. */
-static inline int q_kids_get_Odd_Quote_Table(sc_db *db, sc_arena *a,
-                                             const q_kid *row,
-                                             q_Odd_Quote_Table *out)
-{
-    return sc_load_parent(db, a, &q_kids_table, row,
-                          &q_kids_table.fkeys[0], &q_Odd_Quote_Table_table,
-                          out);
-}
+SC_PARENT(q_kids_get_Odd_Quote_Table, q_kids, q_kid, q_Odd_Quote_Table,
+          q_Odd_Quote_Table, 0)
 
 /* Former names. */
 #define q_kids_get_parent q_kids_get_Odd_Quote_Table

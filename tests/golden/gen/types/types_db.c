@@ -82,43 +82,7 @@ int types_samples_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &types_samples_table, &key);
 }
 
-int types_samples_all(types_samples_query *q, sc_arena *a,
-                      types_sample_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of types_samples_each() for each untyped row. */
-struct types_samples_each_ctx {
-    types_sample_fn fn;
-    void *ctx;
-};
-
-static int types_samples_each_row(void *ctx, const void *row)
-{
-    struct types_samples_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int types_samples_each(types_samples_query *q, types_sample_fn fn, void *ctx)
-{
-    struct types_samples_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? types_samples_each_row : NULL,
-                         &e);
-}
+SC_ALL_EACH(types_samples, types_sample)
 
 /* Table "maybes". */
 static const sc_column_desc types_maybes_columns[] = {
@@ -186,121 +150,49 @@ int types_maybes_delete(sc_db *db, int64_t id)
     return sc_row_delete(db, &types_maybes_table, &key);
 }
 
-int types_maybes_all(types_maybes_query *q, sc_arena *a, types_maybe_list *out)
-{
-    void *rows = NULL;
-    size_t n = 0;
-    int rc;
-
-    if (out == NULL) /* the runtime refuses it, naming the call */
-        return sc_query_all((sc_query *)q, a, NULL, NULL);
-    rc = sc_query_all((sc_query *)q, a, &rows, &n);
-    out->items = rc == SC_OK ? rows : NULL;
-    out->len = rc == SC_OK ? n : 0;
-    return rc;
-}
-
-/* Calls the typed callback of types_maybes_each() for each untyped row. */
-struct types_maybes_each_ctx {
-    types_maybe_fn fn;
-    void *ctx;
-};
-
-static int types_maybes_each_row(void *ctx, const void *row)
-{
-    struct types_maybes_each_ctx *e = ctx;
-
-    return e->fn(e->ctx, row);
-}
-
-int types_maybes_each(types_maybes_query *q, types_maybe_fn fn, void *ctx)
-{
-    struct types_maybes_each_ctx e;
-
-    e.fn = fn;
-    e.ctx = ctx;
-    return sc_query_each((sc_query *)q, fn ? types_maybes_each_row : NULL, &e);
-}
+SC_ALL_EACH(types_maybes, types_maybe)
 
 /* The DDL of the schema for sqlite, one statement per string. */
 static const char *const types_ddl_sqlite[] = {
-    "CREATE TABLE IF NOT EXISTS \"samples\" (\n"
-    "    \"id\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n"
-    "    \"flag\" INTEGER NOT NULL DEFAULT 1,\n"
-    "    \"small\" INTEGER NOT NULL DEFAULT (-32768),\n"
-    "    \"medium\" INTEGER NOT NULL DEFAULT 2147483647,\n"
-    "    \"big\" INTEGER NOT NULL DEFAULT (-9223372036854775808),\n"
-    "    \"ratio\" REAL NOT NULL DEFAULT 0.5,\n"
-    "    \"precise\" REAL NOT NULL DEFAULT (-1.25),\n"
-    "    \"price\" INTEGER NOT NULL DEFAULT 1999,\n"
-    "    \"huge\" TEXT NOT NULL DEFAULT '12345678901234567890.5',\n"
-    "    \"name\" TEXT NOT NULL DEFAULT 'it''s',\n"
-    "    \"body\" TEXT NOT NULL DEFAULT '',\n"
-    "    \"blob\" BLOB NOT NULL,\n"
-    "    \"born\" INTEGER NOT NULL DEFAULT -165,\n"
-    "    \"seen\" INTEGER NOT NULL DEFAULT (CAST((julianday('now') - "
-    "2440587.5) * 86400000000.0 AS INTEGER)),\n"
-    "    \"stamp\" INTEGER NOT NULL DEFAULT 1,\n"
-    "    \"ident\" BLOB NOT NULL DEFAULT "
-    "X'00112233445566778899aabbccddeeff',\n"
-    "    \"doc\" TEXT NOT NULL DEFAULT '{\"a\": [1, 2]}',\n"
-    "    \"color\" TEXT NOT NULL DEFAULT 'green',\n"
-    "    CONSTRAINT \"ck_samples_flag\"\n"
-    "        CHECK (\"flag\" IN (0, 1)),\n"
-    "    CONSTRAINT \"ck_samples_small\"\n"
-    "        CHECK (\"small\" BETWEEN -32768 AND 32767),\n"
-    "    CONSTRAINT \"ck_samples_medium\"\n"
-    "        CHECK (\"medium\" BETWEEN -2147483648 AND 2147483647),\n"
-    "    CONSTRAINT \"ck_samples_price\"\n"
-    "        CHECK (\"price\" BETWEEN -999999999999 AND 999999999999),\n"
-    "    CONSTRAINT \"ck_samples_name\"\n"
-    "        CHECK (length(\"name\") <= 16),\n"
-    "    CONSTRAINT \"ck_samples_ident\"\n"
-    "        CHECK (length(\"ident\") = 16),\n"
-    "    CONSTRAINT \"ck_samples_doc\"\n"
-    "        CHECK (json_valid(\"doc\")),\n"
-    "    CONSTRAINT \"ck_samples_color\"\n"
-    "        CHECK (\"color\" IN ('red', 'green', 'blue'))\n"
-    ") STRICT",
-    "CREATE TABLE IF NOT EXISTS \"maybes\" (\n"
-    "    \"id\" INTEGER NOT NULL PRIMARY KEY,\n"
-    "    \"flag\" INTEGER,\n"
-    "    \"small\" INTEGER,\n"
-    "    \"medium\" INTEGER,\n"
-    "    \"big\" INTEGER DEFAULT 7,\n"
-    "    \"ratio\" REAL,\n"
-    "    \"precise\" REAL,\n"
-    "    \"price\" INTEGER,\n"
-    "    \"huge\" TEXT,\n"
-    "    \"name\" TEXT,\n"
-    "    \"body\" TEXT,\n"
-    "    \"blob\" BLOB,\n"
-    "    \"born\" INTEGER,\n"
-    "    \"seen\" INTEGER DEFAULT NULL,\n"
-    "    \"ident\" BLOB,\n"
-    "    \"doc\" TEXT,\n"
-    "    \"color\" TEXT DEFAULT 'blue',\n"
-    "    CONSTRAINT \"ck_maybes_flag\"\n"
-    "        CHECK (\"flag\" IN (0, 1)),\n"
-    "    CONSTRAINT \"ck_maybes_small\"\n"
-    "        CHECK (\"small\" BETWEEN -32768 AND 32767),\n"
-    "    CONSTRAINT \"ck_maybes_medium\"\n"
-    "        CHECK (\"medium\" BETWEEN -2147483648 AND 2147483647),\n"
-    "    CONSTRAINT \"ck_maybes_price\"\n"
-    "        CHECK (\"price\" BETWEEN -999999999999 AND 999999999999),\n"
-    "    CONSTRAINT \"ck_maybes_price_check\"\n"
-    "        CHECK (\"price\" >= 50),\n"
-    "    CONSTRAINT \"ck_maybes_name\"\n"
-    "        CHECK (length(\"name\") <= 16),\n"
-    "    CONSTRAINT \"ck_maybes_born_check\"\n"
-    "        CHECK (\"born\" >= -25567),\n"
-    "    CONSTRAINT \"ck_maybes_ident\"\n"
-    "        CHECK (length(\"ident\") = 16),\n"
-    "    CONSTRAINT \"ck_maybes_doc\"\n"
-    "        CHECK (\"doc\" IS NULL OR json_valid(\"doc\")),\n"
-    "    CONSTRAINT \"ck_maybes_color\"\n"
-    "        CHECK (\"color\" IN ('red', 'green', 'blue'))\n"
-    ") STRICT",
+    "CREATE TABLE IF NOT EXISTS \"samples\" (\"id\" INTEGER NOT NULL PRIMARY "
+    "KEY AUTOINCREMENT, \"flag\" INTEGER NOT NULL DEFAULT 1, \"small\" "
+    "INTEGER NOT NULL DEFAULT (-32768), \"medium\" INTEGER NOT NULL DEFAULT "
+    "2147483647, \"big\" INTEGER NOT NULL DEFAULT (-9223372036854775808), "
+    "\"ratio\" REAL NOT NULL DEFAULT 0.5, \"precise\" REAL NOT NULL DEFAULT "
+    "(-1.25), \"price\" INTEGER NOT NULL DEFAULT 1999, \"huge\" TEXT NOT "
+    "NULL DEFAULT '12345678901234567890.5', \"name\" TEXT NOT NULL DEFAULT "
+    "'it''s', \"body\" TEXT NOT NULL DEFAULT '', \"blob\" BLOB NOT NULL, "
+    "\"born\" INTEGER NOT NULL DEFAULT -165, \"seen\" INTEGER NOT NULL "
+    "DEFAULT (CAST((julianday('now') - 2440587.5) * 86400000000.0 AS "
+    "INTEGER)), \"stamp\" INTEGER NOT NULL DEFAULT 1, \"ident\" BLOB NOT "
+    "NULL DEFAULT X'00112233445566778899aabbccddeeff', \"doc\" TEXT NOT NULL "
+    "DEFAULT '{\"a\": [1, 2]}', \"color\" TEXT NOT NULL DEFAULT 'green', "
+    "CONSTRAINT \"ck_samples_flag\" CHECK (\"flag\" IN (0, 1)), CONSTRAINT "
+    "\"ck_samples_small\" CHECK (\"small\" BETWEEN -32768 AND 32767), "
+    "CONSTRAINT \"ck_samples_medium\" CHECK (\"medium\" BETWEEN -2147483648 "
+    "AND 2147483647), CONSTRAINT \"ck_samples_price\" CHECK (\"price\" "
+    "BETWEEN -999999999999 AND 999999999999), CONSTRAINT \"ck_samples_name\" "
+    "CHECK (length(\"name\") <= 16), CONSTRAINT \"ck_samples_ident\" CHECK "
+    "(length(\"ident\") = 16), CONSTRAINT \"ck_samples_doc\" CHECK "
+    "(json_valid(\"doc\")), CONSTRAINT \"ck_samples_color\" CHECK (\"color\" "
+    "IN ('red', 'green', 'blue'))) STRICT",
+    "CREATE TABLE IF NOT EXISTS \"maybes\" (\"id\" INTEGER NOT NULL PRIMARY "
+    "KEY, \"flag\" INTEGER, \"small\" INTEGER, \"medium\" INTEGER, \"big\" "
+    "INTEGER DEFAULT 7, \"ratio\" REAL, \"precise\" REAL, \"price\" INTEGER, "
+    "\"huge\" TEXT, \"name\" TEXT, \"body\" TEXT, \"blob\" BLOB, \"born\" "
+    "INTEGER, \"seen\" INTEGER DEFAULT NULL, \"ident\" BLOB, \"doc\" TEXT, "
+    "\"color\" TEXT DEFAULT 'blue', CONSTRAINT \"ck_maybes_flag\" CHECK "
+    "(\"flag\" IN (0, 1)), CONSTRAINT \"ck_maybes_small\" CHECK (\"small\" "
+    "BETWEEN -32768 AND 32767), CONSTRAINT \"ck_maybes_medium\" CHECK "
+    "(\"medium\" BETWEEN -2147483648 AND 2147483647), CONSTRAINT "
+    "\"ck_maybes_price\" CHECK (\"price\" BETWEEN -999999999999 AND "
+    "999999999999), CONSTRAINT \"ck_maybes_price_check\" CHECK (\"price\" >= "
+    "50), CONSTRAINT \"ck_maybes_name\" CHECK (length(\"name\") <= 16), "
+    "CONSTRAINT \"ck_maybes_born_check\" CHECK (\"born\" >= -25567), "
+    "CONSTRAINT \"ck_maybes_ident\" CHECK (length(\"ident\") = 16), "
+    "CONSTRAINT \"ck_maybes_doc\" CHECK (\"doc\" IS NULL OR "
+    "json_valid(\"doc\")), CONSTRAINT \"ck_maybes_color\" CHECK (\"color\" "
+    "IN ('red', 'green', 'blue'))) STRICT",
     NULL
 };
 
@@ -310,100 +202,58 @@ static const char *const types_ddl_postgresql[] = {
     "    CREATE TYPE \"color\" AS ENUM ('red', 'green', 'blue');\n"
     "EXCEPTION WHEN duplicate_object THEN NULL;\n"
     "END $$",
-    "CREATE TABLE IF NOT EXISTS \"samples\" (\n"
-    "    \"id\" bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n"
-    "    \"flag\" boolean NOT NULL DEFAULT true,\n"
-    "    \"small\" smallint NOT NULL DEFAULT -32768,\n"
-    "    \"medium\" integer NOT NULL DEFAULT 2147483647,\n"
-    "    \"big\" bigint NOT NULL DEFAULT -9223372036854775808,\n"
-    "    \"ratio\" real NOT NULL DEFAULT 0.5,\n"
-    "    \"precise\" double precision NOT NULL DEFAULT -1.25,\n"
-    "    \"price\" numeric(12,2) NOT NULL DEFAULT 19.99,\n"
-    "    \"huge\" numeric(30,10) NOT NULL DEFAULT 12345678901234567890.5,\n"
-    "    \"name\" varchar(16) COLLATE \"C\" NOT NULL DEFAULT 'it''s',\n"
-    "    \"body\" text COLLATE \"C\" NOT NULL DEFAULT '',\n"
-    "    \"blob\" bytea NOT NULL,\n"
-    "    \"born\" date NOT NULL DEFAULT '1969-07-20',\n"
-    "    \"seen\" timestamptz NOT NULL DEFAULT now(),\n"
-    "    \"stamp\" timestamptz NOT NULL DEFAULT '1970-01-01 "
-    "00:00:00.000001+00',\n"
-    "    \"ident\" uuid NOT NULL DEFAULT "
-    "'00112233-4455-6677-8899-aabbccddeeff',\n"
-    "    \"doc\" jsonb NOT NULL DEFAULT '{\"a\": [1, 2]}',\n"
-    "    \"color\" \"color\" NOT NULL DEFAULT 'green'\n"
-    ")",
-    "CREATE TABLE IF NOT EXISTS \"maybes\" (\n"
-    "    \"id\" bigint NOT NULL PRIMARY KEY,\n"
-    "    \"flag\" boolean,\n"
-    "    \"small\" smallint,\n"
-    "    \"medium\" integer,\n"
-    "    \"big\" bigint DEFAULT 7,\n"
-    "    \"ratio\" real,\n"
-    "    \"precise\" double precision,\n"
-    "    \"price\" numeric(12,2),\n"
-    "    \"huge\" numeric(30,10),\n"
-    "    \"name\" varchar(16) COLLATE \"C\",\n"
-    "    \"body\" text COLLATE \"C\",\n"
-    "    \"blob\" bytea,\n"
-    "    \"born\" date,\n"
-    "    \"seen\" timestamptz DEFAULT NULL,\n"
-    "    \"ident\" uuid,\n"
-    "    \"doc\" jsonb,\n"
-    "    \"color\" \"color\" DEFAULT 'blue',\n"
-    "    CONSTRAINT \"ck_maybes_price_check\"\n"
-    "        CHECK (\"price\" >= 0.50),\n"
-    "    CONSTRAINT \"ck_maybes_born_check\"\n"
-    "        CHECK (\"born\" >= '1900-01-01')\n"
-    ")",
+    "CREATE TABLE IF NOT EXISTS \"samples\" (\"id\" bigint GENERATED BY "
+    "DEFAULT AS IDENTITY PRIMARY KEY, \"flag\" boolean NOT NULL DEFAULT "
+    "true, \"small\" smallint NOT NULL DEFAULT -32768, \"medium\" integer "
+    "NOT NULL DEFAULT 2147483647, \"big\" bigint NOT NULL DEFAULT "
+    "-9223372036854775808, \"ratio\" real NOT NULL DEFAULT 0.5, \"precise\" "
+    "double precision NOT NULL DEFAULT -1.25, \"price\" numeric(12,2) NOT "
+    "NULL DEFAULT 19.99, \"huge\" numeric(30,10) NOT NULL DEFAULT "
+    "12345678901234567890.5, \"name\" varchar(16) COLLATE \"C\" NOT NULL "
+    "DEFAULT 'it''s', \"body\" text COLLATE \"C\" NOT NULL DEFAULT '', "
+    "\"blob\" bytea NOT NULL, \"born\" date NOT NULL DEFAULT '1969-07-20', "
+    "\"seen\" timestamptz NOT NULL DEFAULT now(), \"stamp\" timestamptz NOT "
+    "NULL DEFAULT '1970-01-01 00:00:00.000001+00', \"ident\" uuid NOT NULL "
+    "DEFAULT '00112233-4455-6677-8899-aabbccddeeff', \"doc\" jsonb NOT NULL "
+    "DEFAULT '{\"a\": [1, 2]}', \"color\" \"color\" NOT NULL DEFAULT 'green')",
+    "CREATE TABLE IF NOT EXISTS \"maybes\" (\"id\" bigint NOT NULL PRIMARY "
+    "KEY, \"flag\" boolean, \"small\" smallint, \"medium\" integer, \"big\" "
+    "bigint DEFAULT 7, \"ratio\" real, \"precise\" double precision, "
+    "\"price\" numeric(12,2), \"huge\" numeric(30,10), \"name\" varchar(16) "
+    "COLLATE \"C\", \"body\" text COLLATE \"C\", \"blob\" bytea, \"born\" "
+    "date, \"seen\" timestamptz DEFAULT NULL, \"ident\" uuid, \"doc\" jsonb, "
+    "\"color\" \"color\" DEFAULT 'blue', CONSTRAINT "
+    "\"ck_maybes_price_check\" CHECK (\"price\" >= 0.50), CONSTRAINT "
+    "\"ck_maybes_born_check\" CHECK (\"born\" >= '1900-01-01'))",
     NULL
 };
 
 /* The DDL of the schema for mariadb, one statement per string. */
 static const char *const types_ddl_mariadb[] = {
-    "CREATE TABLE IF NOT EXISTS `samples` (\n"
-    "    `id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
-    "    `flag` BOOLEAN NOT NULL DEFAULT TRUE,\n"
-    "    `small` SMALLINT NOT NULL DEFAULT -32768,\n"
-    "    `medium` INT NOT NULL DEFAULT 2147483647,\n"
-    "    `big` BIGINT NOT NULL DEFAULT -9223372036854775808,\n"
-    "    `ratio` FLOAT NOT NULL DEFAULT 0.5,\n"
-    "    `precise` DOUBLE NOT NULL DEFAULT -1.25,\n"
-    "    `price` DECIMAL(12,2) NOT NULL DEFAULT 19.99,\n"
-    "    `huge` DECIMAL(30,10) NOT NULL DEFAULT 12345678901234567890.5,\n"
-    "    `name` VARCHAR(16) NOT NULL DEFAULT 'it''s',\n"
-    "    `body` LONGTEXT NOT NULL DEFAULT '',\n"
-    "    `blob` LONGBLOB NOT NULL,\n"
-    "    `born` DATE NOT NULL DEFAULT '1969-07-20',\n"
-    "    `seen` DATETIME(6) NOT NULL DEFAULT (UTC_TIMESTAMP(6)),\n"
-    "    `stamp` DATETIME(6) NOT NULL DEFAULT '1970-01-01 00:00:00.000001',\n"
-    "    `ident` BINARY(16) NOT NULL DEFAULT "
-    "X'00112233445566778899aabbccddeeff',\n"
-    "    `doc` JSON NOT NULL DEFAULT '{\"a\": [1, 2]}',\n"
-    "    `color` ENUM('red', 'green', 'blue') NOT NULL DEFAULT 'green'\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
-    "CREATE TABLE IF NOT EXISTS `maybes` (\n"
-    "    `id` BIGINT NOT NULL PRIMARY KEY,\n"
-    "    `flag` BOOLEAN,\n"
-    "    `small` SMALLINT,\n"
-    "    `medium` INT,\n"
-    "    `big` BIGINT DEFAULT 7,\n"
-    "    `ratio` FLOAT,\n"
-    "    `precise` DOUBLE,\n"
-    "    `price` DECIMAL(12,2),\n"
-    "    `huge` DECIMAL(30,10),\n"
-    "    `name` VARCHAR(16),\n"
-    "    `body` LONGTEXT,\n"
-    "    `blob` LONGBLOB,\n"
-    "    `born` DATE,\n"
-    "    `seen` DATETIME(6) DEFAULT NULL,\n"
-    "    `ident` BINARY(16),\n"
-    "    `doc` JSON,\n"
-    "    `color` ENUM('red', 'green', 'blue') DEFAULT 'blue',\n"
-    "    CONSTRAINT `ck_maybes_price_check`\n"
-    "        CHECK (`price` >= 0.50),\n"
-    "    CONSTRAINT `ck_maybes_born_check`\n"
-    "        CHECK (`born` >= '1900-01-01')\n"
-    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `samples` (`id` BIGINT NOT NULL "
+    "AUTO_INCREMENT PRIMARY KEY, `flag` BOOLEAN NOT NULL DEFAULT TRUE, "
+    "`small` SMALLINT NOT NULL DEFAULT -32768, `medium` INT NOT NULL DEFAULT "
+    "2147483647, `big` BIGINT NOT NULL DEFAULT -9223372036854775808, `ratio` "
+    "FLOAT NOT NULL DEFAULT 0.5, `precise` DOUBLE NOT NULL DEFAULT -1.25, "
+    "`price` DECIMAL(12,2) NOT NULL DEFAULT 19.99, `huge` DECIMAL(30,10) NOT "
+    "NULL DEFAULT 12345678901234567890.5, `name` VARCHAR(16) NOT NULL "
+    "DEFAULT 'it''s', `body` LONGTEXT NOT NULL DEFAULT '', `blob` LONGBLOB "
+    "NOT NULL, `born` DATE NOT NULL DEFAULT '1969-07-20', `seen` DATETIME(6) "
+    "NOT NULL DEFAULT (UTC_TIMESTAMP(6)), `stamp` DATETIME(6) NOT NULL "
+    "DEFAULT '1970-01-01 00:00:00.000001', `ident` BINARY(16) NOT NULL "
+    "DEFAULT X'00112233445566778899aabbccddeeff', `doc` JSON NOT NULL "
+    "DEFAULT '{\"a\": [1, 2]}', `color` ENUM('red', 'green', 'blue') NOT "
+    "NULL DEFAULT 'green') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+    "COLLATE=utf8mb4_nopad_bin",
+    "CREATE TABLE IF NOT EXISTS `maybes` (`id` BIGINT NOT NULL PRIMARY KEY, "
+    "`flag` BOOLEAN, `small` SMALLINT, `medium` INT, `big` BIGINT DEFAULT 7, "
+    "`ratio` FLOAT, `precise` DOUBLE, `price` DECIMAL(12,2), `huge` "
+    "DECIMAL(30,10), `name` VARCHAR(16), `body` LONGTEXT, `blob` LONGBLOB, "
+    "`born` DATE, `seen` DATETIME(6) DEFAULT NULL, `ident` BINARY(16), `doc` "
+    "JSON, `color` ENUM('red', 'green', 'blue') DEFAULT 'blue', CONSTRAINT "
+    "`ck_maybes_price_check` CHECK (`price` >= 0.50), CONSTRAINT "
+    "`ck_maybes_born_check` CHECK (`born` >= '1900-01-01')) ENGINE=InnoDB "
+    "DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin",
     NULL
 };
 

@@ -69,6 +69,12 @@ extern "C" {
  * or lists is SC_MISUSE.  The get_ names of the children's lists are the
  * navigation's names before they followed the tables' (SPEC section 3),
  * kept for the source that calls them.
+ *
+ * The functions alike in every table but for their names are written
+ * once, in schemac.h: SC_INSERT_FUNCTIONS(P, ROW) defines P_insert() and
+ * P_insert_many(), SC_KEY_FUNCTIONS() P_update(), P_update_cols(),
+ * P_update_many() and P_delete_many(), SC_FIRST_ONE() P_first() and
+ * P_one(), SC_PARENT() and SC_CHILDREN() the navigation named first.
  */
 
 /* Per table its descriptor, and the query handles: a query over it and
@@ -247,38 +253,10 @@ enum {
 
 /* Table "samples": the row operations.
  * The new key is stored in row->id. */
-static inline int types_samples_insert(sc_db *db, types_sample *row)
-{
-    return sc_row_insert(db, &types_samples_table, row);
-}
-static inline int types_samples_insert_many(sc_db *db, types_sample *rows,
-                                            size_t n)
-{
-    return sc_row_insert_many(db, &types_samples_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(types_samples, types_sample)
 int types_samples_get(sc_db *db, sc_arena *a, int64_t id, types_sample *out);
 int types_samples_delete(sc_db *db, int64_t id);
-static inline int types_samples_update(sc_db *db, const types_sample *row)
-{
-    return sc_row_update(db, &types_samples_table, row);
-}
-static inline int types_samples_update_cols(sc_db *db, const types_sample *row,
-                                            uint64_t cols)
-{
-    return sc_row_update_cols(db, &types_samples_table, row, cols);
-}
-static inline int types_samples_update_many(sc_db *db,
-                                            const types_sample *rows, size_t n,
-                                            uint64_t cols)
-{
-    return sc_row_update_many(db, &types_samples_table, rows, n, cols);
-}
-static inline int types_samples_delete_many(sc_db *db,
-                                            const types_sample *rows, size_t n)
-{
-    return sc_row_delete_many(db, &types_samples_table, rows, n);
-}
+SC_KEY_FUNCTIONS(types_samples, types_sample)
 
 /* Queries over table "samples". */
 #define types_samples_select(db) \
@@ -340,16 +318,7 @@ int types_samples_all(types_samples_query *q, sc_arena *a,
                       types_sample_list *out);
 typedef int (*types_sample_fn)(void *ctx, const types_sample *row);
 int types_samples_each(types_samples_query *q, types_sample_fn fn, void *ctx);
-static inline int types_samples_first(types_samples_query *q, sc_arena *a,
-                                      types_sample *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int types_samples_one(types_samples_query *q, sc_arena *a,
-                                    types_sample *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(types_samples, types_sample)
 #define types_samples_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(TYPES_SAMPLES, q), n)
 #define types_samples_exists(q, yes) \
@@ -400,37 +369,10 @@ enum {
 #define TYPES_MAYBES_COLOR   SC_BIT(TYPES_MAYBES_COL_COLOR)
 
 /* Table "maybes": the row operations. */
-static inline int types_maybes_insert(sc_db *db, types_maybe *row)
-{
-    return sc_row_insert(db, &types_maybes_table, row);
-}
-static inline int types_maybes_insert_many(sc_db *db, types_maybe *rows,
-                                           size_t n)
-{
-    return sc_row_insert_many(db, &types_maybes_table, rows, n);
-}
-
+SC_INSERT_FUNCTIONS(types_maybes, types_maybe)
 int types_maybes_get(sc_db *db, sc_arena *a, int64_t id, types_maybe *out);
 int types_maybes_delete(sc_db *db, int64_t id);
-static inline int types_maybes_update(sc_db *db, const types_maybe *row)
-{
-    return sc_row_update(db, &types_maybes_table, row);
-}
-static inline int types_maybes_update_cols(sc_db *db, const types_maybe *row,
-                                           uint64_t cols)
-{
-    return sc_row_update_cols(db, &types_maybes_table, row, cols);
-}
-static inline int types_maybes_update_many(sc_db *db, const types_maybe *rows,
-                                           size_t n, uint64_t cols)
-{
-    return sc_row_update_many(db, &types_maybes_table, rows, n, cols);
-}
-static inline int types_maybes_delete_many(sc_db *db, const types_maybe *rows,
-                                           size_t n)
-{
-    return sc_row_delete_many(db, &types_maybes_table, rows, n);
-}
+SC_KEY_FUNCTIONS(types_maybes, types_maybe)
 
 /* Queries over table "maybes". */
 #define types_maybes_select(db) \
@@ -488,16 +430,7 @@ int types_maybes_all(types_maybes_query *q, sc_arena *a,
                      types_maybe_list *out);
 typedef int (*types_maybe_fn)(void *ctx, const types_maybe *row);
 int types_maybes_each(types_maybes_query *q, types_maybe_fn fn, void *ctx);
-static inline int types_maybes_first(types_maybes_query *q, sc_arena *a,
-                                     types_maybe *out)
-{
-    return sc_query_first((sc_query *)q, a, out);
-}
-static inline int types_maybes_one(types_maybes_query *q, sc_arena *a,
-                                   types_maybe *out)
-{
-    return sc_query_one((sc_query *)q, a, out);
-}
+SC_FIRST_ONE(types_maybes, types_maybe)
 #define types_maybes_count(q, n) \
     sc_query_count(SC_QUERY_HANDLE(TYPES_MAYBES, q), n)
 #define types_maybes_exists(q, yes) \
