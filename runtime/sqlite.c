@@ -530,8 +530,12 @@ static int sqlite_bind(void *stmt, int i, const sc_value *v, const char **why)
     int rc;
 
     *why = NULL;
-    if (v->col == NULL || v->col->format == SC_FMT_NATIVE)
+    if (v->col == NULL || v->col->format == SC_FMT_NATIVE) {
+        /* keys and counts, the most bound of all, go straight */
+        if (v->kind == SC_VAL_INT)
+            return map_code(sqlite3_bind_int64(stmt, i, v->i));
         return bind_plain(stmt, i, v, why);
+    }
     rc = sc__stored_form(v, &stored, form, why);
     if (rc != SC_OK)
         return rc;
@@ -618,6 +622,28 @@ static int sqlite_column(void *stmt, int i, sc_value_kind kind,
 }
 
 /*
+ * Text column i copied into a: the column is looked up once and its text
+ * and length read from its value, where sqlite3_column_text() and
+ * sqlite3_column_bytes() would look it up twice.  The value is read
+ * unprotected, which is safe here: the connection has no mutex of
+ * SQLite's (sqlite_open()) and one thread at a time reaches it.  *null
+ * says whether the value is NULL; NULL is returned for it and when
+ * memory ran out.
+ */
+static const char *column_text(sqlite3_stmt *st, int i, sc_arena *a,
+                               bool *null)
+{
+    sqlite3_value *v = sqlite3_column_value(st, i);
+    const unsigned char *p = sqlite3_value_text(v);
+
+    *null = false;
+    if (p != NULL)
+        return sc__arena_copy(a, p, (size_t)sqlite3_value_bytes(v));
+    *null = sqlite3_value_type(v) == SQLITE_NULL;
+    return NULL;
+}
+
+/*
  * sqlite_read_row() for a STRICT table, which holds only its columns' own
  * storage classes: a value's class is asked only when what was read could
  * stand for NULL (0, 0.0, a NULL pointer).  Returns the first column left
@@ -632,6 +658,7 @@ static unsigned read_strict(sqlite3_stmt *st, const sc_table_desc *t,
     int64_t x;
     int32_t i32;
     double f;
+    bool null;
 
     for (; i < t->ncols; i++) {
         c = &t->cols[i];
@@ -674,15 +701,18 @@ static unsigned read_strict(sqlite3_stmt *st, const sc_table_desc *t,
             break;
         case SC_TYPE_TEXT:
         case SC_TYPE_JSON:
-            p = (const char *)sqlite3_column_text(st, (int)i);
-            if (p == NULL && sqlite3_column_type(st, (int)i) == SQLITE_NULL)
-                continue;
+            if (a == NULL) { /* a stream's: the pointer alone */
+                p = (const char *)sqlite3_column_text(st, (int)i);
+                if (p == NULL &&
+                    sqlite3_column_type(st, (int)i) == SQLITE_NULL)
+                    continue;
+            } else {
+                p = column_text(st, (int)i, a, &null);
+                if (null)
+                    continue;
+            }
             if (p == NULL) /* out of memory: the careful way tells */
                 return i;
-            if (a != NULL &&
-                (p = sc__arena_copy(a, p, (size_t)sqlite3_column_bytes(
-                                              st, (int)i))) == NULL)
-                return i; /* the careful way tells out of memory */
             memcpy(field, &p, sizeof p);
             break;
         default: /* int16, float32, blobs, decimals, enums */
