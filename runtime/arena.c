@@ -12,6 +12,7 @@
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "internal.h"
 #include "schemac.h"
@@ -127,6 +128,31 @@ void *sc_arena_alloc(sc_arena *a, size_t size)
     a->head->used += need;
     a->used += need;
     return p;
+}
+
+/* Copies n bytes into a, NUL-terminated; never NULL unless out of
+ * memory.  Every value a row read keeps comes through here, so the
+ * common case, room in the newest chunk, is served in place. */
+void *sc__arena_copy(sc_arena *a, const void *p, size_t n)
+{
+    size_t need = (n + ALIGN) / ALIGN * ALIGN; /* n + 1 rounded up */
+    chunk *h;
+    char *s;
+
+    if (a == NULL)
+        return NULL;
+    h = a->head;
+    if (n < SIZE_MAX - ALIGN && h->size - h->used >= need) {
+        s = (char *)h->data + h->used;
+        h->used += need;
+        a->used += need;
+    } else if ((s = n < SIZE_MAX ? sc_arena_alloc(a, n + 1) : NULL) ==
+               NULL) {
+        return NULL;
+    }
+    memcpy(s, p, n);
+    s[n] = '\0';
+    return s;
 }
 
 size_t sc_arena_used(const sc_arena *a)

@@ -427,19 +427,6 @@ void sc__write_default(const sc_column_desc *c, void *row,
     sc__set_has(c, row, true);
 }
 
-/* Copies n bytes into a, NUL-terminated; never NULL unless out of
- * memory. */
-void *sc__arena_copy(sc_arena *a, const void *p, size_t n)
-{
-    char *s = n < SIZE_MAX ? sc_arena_alloc(a, n + 1) : NULL;
-
-    if (s == NULL)
-        return NULL;
-    memcpy(s, p, n);
-    s[n] = '\0';
-    return s;
-}
-
 static int read_int(sc_db *db, const sc_table_desc *t,
                     const sc_column_desc *c, int64_t i, void *row)
 {
