@@ -49,13 +49,13 @@ static chunk *chunk_new(size_t size)
     return c;
 }
 
-sc_arena *sc_arena_new(void)
+sc_arena *sc__arena_new_sized(size_t first)
 {
     sc_arena *a = sc__malloc(sizeof *a);
 
     if (a == NULL)
         return NULL;
-    a->first = chunk_new(FIRST_SIZE);
+    a->first = chunk_new(first > 0 ? first : ALIGN);
     if (a->first == NULL) {
         sc__free(a);
         return NULL;
@@ -63,6 +63,11 @@ sc_arena *sc_arena_new(void)
     a->head = a->first;
     a->used = 0;
     return a;
+}
+
+sc_arena *sc_arena_new(void)
+{
+    return sc__arena_new_sized(FIRST_SIZE);
 }
 
 /* Frees every chunk from c down the list except keep. */

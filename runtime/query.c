@@ -29,6 +29,7 @@
 #include "utf8.h"
 
 #define LOAD_BATCH    500 /* parents per statement of sc_load_children() */
+#define QUERY_STORE_FIRST 256 /* bytes of the first chunk of a query's store */
 
 /* ---------------------------------------------------------------------
  * The text cache: query statements by SQL text, per connection.
@@ -394,7 +395,9 @@ sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
     q->db = db;
     q->t = t;
     q->alias = t != NULL ? t->name : NULL;
-    q->store = sc_arena_new();
+    /* most queries keep a value or two here: a small first chunk, which
+     * malloc serves from its per-thread cache, not its heap */
+    q->store = sc__arena_new_sized(QUERY_STORE_FIRST);
     self = vec_push(&q->handles, sizeof *self);
     if (q->store == NULL || self == NULL) {
         sc_query_free(q);
