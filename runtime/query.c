@@ -1442,6 +1442,24 @@ static void put_compare(sc_query *r, sc__buf *b, const node *nd,
     put_values(r, b, nd, c, 0, 1);
 }
 
+/* Whether the pattern of like node nd holds the escape character '\\'.
+ * Without one the dialect's escape clause changes nothing, and is left
+ * out: SQLite parses the statement again at each new pattern (its plan
+ * depends on the pattern's prefix), the clause with it. */
+static bool pattern_escapes(const sc_query *r, const node *nd)
+{
+    const sc_value *vals = r->vals.items;
+    size_t i;
+
+    for (i = 0; i < nd->n; i++) {
+        if (vals[nd->first + i].kind == SC_VAL_TEXT &&
+            vals[nd->first + i].len > 0 &&
+            memchr(vals[nd->first + i].p, '\\', vals[nd->first + i].len))
+            return true;
+    }
+    return false;
+}
+
 static void put_like(sc_query *r, sc__buf *b, const node *nd)
 {
     const sc_column_desc *c = &nd->h->t->cols[nd->col];
@@ -1455,7 +1473,8 @@ static void put_like(sc_query *r, sc__buf *b, const node *nd)
         put_values(r, b, nd, c, 0, 1);
         sc__buf_puts(b, ")");
     }
-    sc__buf_puts(b, dia(r)->like_escape);
+    if (pattern_escapes(r, nd))
+        sc__buf_puts(b, dia(r)->like_escape);
 }
 
 /* col >= prefix AND col < upper, which an index on col serves.  The
