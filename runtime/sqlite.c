@@ -920,7 +920,8 @@ static bool sqlite_in_transaction(void *conn)
 static void sqlite_placeholder(int i, char *buf, size_t size)
 {
     (void)i;
-    snprintf(buf, size, "?");
+    if (size >= 2)
+        memcpy(buf, "?", 2);
 }
 
 const sc_backend sc__sqlite_backend = {
