@@ -238,6 +238,12 @@ int sc__field_value(sc_db *db, const sc_table_desc *t,
     float f32;
     int e;
 
+    if (c->type == SC_TYPE_INT64 && !(c->flags & SC_COL_HASFLAG)) {
+        /* keys, the most bound of all: no flag, no switch */
+        *v = (sc_value){.kind = SC_VAL_INT, .type = c->type, .col = c};
+        memcpy(&v->i, field(c, row), sizeof v->i);
+        return SC_OK;
+    }
     memset(v, 0, sizeof *v);
     v->type = c->type;
     v->col = c;
