@@ -2276,7 +2276,8 @@ static int each_row(sc_query *q, run *x, sc_row_fn fn, void *ctx)
         rc = sc__read_row(q->db, q->t, x->stmt, NULL, row);
         if (rc == SC_OK) {
             stop = fn(ctx, row) != 0;
-            rc = stream_alive(q);
+            if (q->db->be->txn_aborted != NULL) /* else it cannot be */
+                rc = stream_alive(q);
         }
         if (rc == SC_OK)
             rc = stop ? SC__DONE : next(q, x, OP_NONE);

@@ -725,20 +725,16 @@ static unsigned read_strict(sqlite3_stmt *st, const sc_table_desc *t,
 }
 
 /*
- * Reads the row into out in one call (backend.h): a switch on each
- * column's type, each value stored straight into its field.  A STRICT
- * table's go through read_strict(); a loose table's class is asked
- * first, before any read converts it.  Text in a stream (a NULL) is not measured: the field takes
- * SQLite's NUL-terminated pointer.  It stops at a value it does not store
- * exactly (a class other than the column's, a number out of the field's
- * range, a format, an enum label, a decimal, an empty blob), which the
- * core then reads the careful way.
+ * sqlite_read_row() for a table without STRICT: each value's class is
+ * asked first, before any read converts it.  Text in a stream (a NULL)
+ * is not measured: the field takes SQLite's NUL-terminated pointer.  It
+ * stops at a value it does not store exactly (a class other than the
+ * column's, a number out of the field's range, a format, an enum label,
+ * a decimal, an empty blob), which the core then reads the careful way.
  */
-static int sqlite_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
-                           sc_arena *a, void *out)
+static int read_loose(sqlite3_stmt *st, const sc_table_desc *t,
+                      unsigned *from, sc_arena *a, void *out)
 {
-    sqlite3_stmt *st = stmt;
-    bool loose = (t->flags & SC_TABLE_LOOSE) != 0;
     const sc_column_desc *c;
     const void *p;
     char *field;
@@ -752,16 +748,13 @@ static int sqlite_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
     unsigned i;
     int cls, want;
 
-    if (!loose) {
-        *from = read_strict(st, t, *from, a, out);
-        return SC_OK;
-    }
     for (i = *from; i < t->ncols; i++) {
         c = &t->cols[i];
         field = (char *)out + c->offset;
         p = NULL;
         f = 0;
-        cls = loose ? sqlite3_column_type(st, (int)i) : 0;
+        x = 0;
+        cls = sqlite3_column_type(st, (int)i);
         if (cls == SQLITE_NULL)
             continue; /* the field and its has_ flag are zero already */
         if (c->format != SC_FMT_NATIVE)
@@ -775,34 +768,27 @@ static int sqlite_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
         case SC_TYPE_INT16:
         case SC_TYPE_BOOL:
             want = SQLITE_INTEGER;
-            x = loose && cls != want ? 0 : sqlite3_column_int64(st, (int)i);
+            x = cls != want ? 0 : sqlite3_column_int64(st, (int)i);
             break;
         case SC_TYPE_FLOAT64:
         case SC_TYPE_FLOAT32:
             want = SQLITE_FLOAT;
-            f = loose && cls != want ? 0 : sqlite3_column_double(st, (int)i);
-            x = f < 0 || f > 0;
+            f = cls != want ? 0 : sqlite3_column_double(st, (int)i);
             break;
         case SC_TYPE_TEXT:
         case SC_TYPE_JSON:
             want = SQLITE_TEXT;
-            p = loose && cls != want ? NULL : sqlite3_column_text(st, (int)i);
-            x = p != NULL;
+            p = cls != want ? NULL : sqlite3_column_text(st, (int)i);
             break;
         case SC_TYPE_BYTES:
         case SC_TYPE_UUID:
             want = SQLITE_BLOB;
-            p = loose && cls != want ? NULL : sqlite3_column_blob(st, (int)i);
-            x = p != NULL;
+            p = cls != want ? NULL : sqlite3_column_blob(st, (int)i);
             break;
         default: /* decimal text, enum labels */
             goto careful;
         }
-        if (x == 0 && !loose) /* 0, 0.0, or no pointer: NULL? */
-            cls = sqlite3_column_type(st, (int)i);
-        if (cls == SQLITE_NULL)
-            continue;
-        if (cls != 0 && cls != want)
+        if (cls != want)
             goto careful;
         switch (c->type) {
         case SC_TYPE_INT64:
@@ -867,6 +853,18 @@ static int sqlite_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
     }
 careful:
     *from = i;
+    return SC_OK;
+}
+
+/* Reads the row into out in one call (backend.h): a switch on each
+ * column's type, each value stored straight into its field, a STRICT
+ * table's by read_strict(), another's by read_loose(). */
+static int sqlite_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
+                           sc_arena *a, void *out)
+{
+    if (t->flags & SC_TABLE_LOOSE)
+        return read_loose(stmt, t, from, a, out);
+    *from = read_strict(stmt, t, *from, a, out);
     return SC_OK;
 }
 
