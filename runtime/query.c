@@ -269,7 +269,16 @@ typedef struct vec {
     void *items;
     size_t n;
     size_t cap;
+    void *fixed; /* room that items starts in, not to be freed, or NULL */
 } vec;
+
+/* Starts v in fixed, room for cap items (see query_room). */
+static void vec_start(vec *v, void *fixed, size_t cap)
+{
+    v->items = v->fixed = fixed;
+    v->n = 0;
+    v->cap = cap;
+}
 
 /* Appends a zeroed item of size bytes; NULL when out of memory. */
 static void *vec_push(vec *v, size_t size)
@@ -281,7 +290,13 @@ static void *vec_push(vec *v, size_t size)
     if (v->n == v->cap) {
         if (cap > SIZE_MAX / size)
             return NULL;
-        items = sc__realloc(v->items, cap * size);
+        if (v->items != NULL && v->items == v->fixed) {
+            items = sc__malloc(cap * size);
+            if (items != NULL)
+                memcpy(items, v->items, v->n * size);
+        } else {
+            items = sc__realloc(v->items, cap * size);
+        }
         if (items == NULL)
             return NULL;
         v->items = items;
@@ -294,7 +309,8 @@ static void *vec_push(vec *v, size_t size)
 
 static void vec_free(vec *v)
 {
-    sc__free(v->items);
+    if (v->items != v->fixed)
+        sc__free(v->items);
     memset(v, 0, sizeof *v);
 }
 
@@ -371,6 +387,22 @@ struct sc_query {
                                 an outer query names its subquery's */
 };
 
+/* The first items of a root's lists, allocated with the root: most
+ * queries hold a table or two and one condition, whose lists then cost
+ * no allocation of their own (a count runs a query built and freed each
+ * time), and the whole stays small enough for malloc's per-thread cache
+ * (about 1 KiB). */
+#define ROOM_HANDLES 2
+#define ROOM 1
+
+typedef struct query_room {
+    sc_query q; /* first: the root's address is the room's */
+    sc_query *handles[ROOM_HANDLES];
+    node nodes[ROOM];
+    sc_value vals[ROOM];
+    param params[ROOM];
+} query_room;
+
 static void keep(sc_query *r, int rc, const char *column, const char *fmt,
                  ...) SC__PRINTF(4, 5);
 
@@ -405,12 +437,17 @@ static const char *table_name(const sc_query *h)
 
 sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
 {
-    sc_query *q = sc__malloc(sizeof *q);
+    query_room *room = sc__malloc(sizeof *room);
+    sc_query *q = room != NULL ? &room->q : NULL;
     sc_query **self;
 
     if (q == NULL)
         return NULL;
     memset(q, 0, sizeof *q);
+    vec_start(&q->handles, room->handles, ROOM_HANDLES);
+    vec_start(&q->nodes, room->nodes, ROOM);
+    vec_start(&q->vals, room->vals, ROOM);
+    vec_start(&q->params, room->params, ROOM);
     q->root = q;
     q->db = db;
     q->t = t;
