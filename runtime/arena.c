@@ -94,7 +94,8 @@ void sc_arena_reset(sc_arena *a)
 {
     if (a == NULL)
         return;
-    free_chunks(a->head, a->first);
+    if (a->head != a->first) /* else one chunk, as a rule: none to free */
+        free_chunks(a->head, a->first);
     a->first->next = NULL;
     a->first->used = 0;
     a->head = a->first;

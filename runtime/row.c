@@ -522,7 +522,7 @@ static int row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
 {
     stmt_entry *e = NULL;
     size_t n = 0;
-    int rc = sc__row_args(db, t, key, true);
+    int rc = args_of(db, t, key, true, true);
 
     if (rc == SC_OK && (a == NULL || out == NULL))
         rc = sc__set_error(db, SC_MISUSE, t->name, NULL, "NULL arena or out");
