@@ -12,6 +12,7 @@
 #include <stdalign.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "internal.h"
 #include "schemac.h"
@@ -48,13 +49,13 @@ static chunk *chunk_new(size_t size)
     return c;
 }
 
-sc_arena *sc_arena_new(void)
+sc_arena *sc__arena_new_sized(size_t first)
 {
     sc_arena *a = sc__malloc(sizeof *a);
 
     if (a == NULL)
         return NULL;
-    a->first = chunk_new(FIRST_SIZE);
+    a->first = chunk_new(first > 0 ? first : ALIGN);
     if (a->first == NULL) {
         sc__free(a);
         return NULL;
@@ -62,6 +63,11 @@ sc_arena *sc_arena_new(void)
     a->head = a->first;
     a->used = 0;
     return a;
+}
+
+sc_arena *sc_arena_new(void)
+{
+    return sc__arena_new_sized(FIRST_SIZE);
 }
 
 /* Frees every chunk from c down the list except keep. */
@@ -88,7 +94,8 @@ void sc_arena_reset(sc_arena *a)
 {
     if (a == NULL)
         return;
-    free_chunks(a->head, a->first);
+    if (a->head != a->first) /* else one chunk, as a rule: none to free */
+        free_chunks(a->head, a->first);
     a->first->next = NULL;
     a->first->used = 0;
     a->head = a->first;
@@ -127,6 +134,31 @@ void *sc_arena_alloc(sc_arena *a, size_t size)
     a->head->used += need;
     a->used += need;
     return p;
+}
+
+/* Copies n bytes into a, NUL-terminated; never NULL unless out of
+ * memory.  Every value a row read keeps comes through here, so the
+ * common case, room in the newest chunk, is served in place. */
+void *sc__arena_copy(sc_arena *a, const void *p, size_t n)
+{
+    size_t need = (n + ALIGN) / ALIGN * ALIGN; /* n + 1 rounded up */
+    chunk *h;
+    char *s;
+
+    if (a == NULL)
+        return NULL;
+    h = a->head;
+    if (n < SIZE_MAX - ALIGN && h->size - h->used >= need) {
+        s = (char *)h->data + h->used;
+        h->used += need;
+        a->used += need;
+    } else if ((s = n < SIZE_MAX ? sc_arena_alloc(a, n + 1) : NULL) ==
+               NULL) {
+        return NULL;
+    }
+    memcpy(s, p, n);
+    s[n] = '\0';
+    return s;
 }
 
 size_t sc_arena_used(const sc_arena *a)

@@ -85,7 +85,12 @@ int sc__usable(sc_db *db)
 {
     int rc = sc__usable_unflushed(db);
 
-    return rc != SC_OK ? rc : sc__queue_flush(db);
+    if (rc != SC_OK)
+        return rc;
+    /* nothing queued and nothing failed, as a rule: no flush to call */
+    if (!db->queue.open && !db->queue.failed)
+        return SC_OK;
+    return sc__queue_flush(db);
 }
 
 /* ---------------------------------------------------------------------
@@ -99,6 +104,22 @@ static _Thread_local struct {
     const sc_db *db; /* the connection this thread was refused, or NULL */
     char msg[256];
 } refused;
+
+/* The threads whose refused.db is set.  While it is 0, as it is in a
+ * program that never shares a connection, a call let in has no refusal
+ * of its thread's to clear and does not look (a thread-local variable of
+ * a shared library is reached through a function call). */
+static atomic_uint refusals;
+
+/* Clears this thread's refusal on db, if it has one. */
+static void clear_refusal(const sc_db *db)
+{
+    if (atomic_load_explicit(&refusals, memory_order_relaxed) != 0 &&
+        refused.db == db) {
+        refused.db = NULL;
+        atomic_fetch_sub_explicit(&refusals, 1, memory_order_relaxed);
+    }
+}
 
 static uintptr_t self(void)
 {
@@ -119,6 +140,8 @@ int sc__enter(sc_db *db, const char *call)
     } else if (owner == me) {
         db->entered++;
     } else {
+        if (refused.db == NULL)
+            atomic_fetch_add_explicit(&refusals, 1, memory_order_relaxed);
         refused.db = db;
         snprintf(refused.msg, sizeof refused.msg,
                  "%s: another thread is inside a call on this connection; "
@@ -126,8 +149,7 @@ int sc__enter(sc_db *db, const char *call)
                  call);
         return SC_MISUSE;
     }
-    if (refused.db == db)
-        refused.db = NULL;
+    clear_refusal(db);
     return SC_OK;
 }
 
@@ -425,8 +447,7 @@ int sc_open_with(const char *url, const sc_open_opts *opts, sc_db **out)
     sc__conn_count(1);
     clear_error(db);
     atomic_init(&db->owner, 0);
-    if (refused.db == db)
-        refused.db = NULL; /* a closed connection's refusal */
+    clear_refusal(db); /* a closed connection's refusal */
     if (rc != SC_OK)
         return sc__set_error(db, rc, NULL, NULL, "%s", why);
     if (url == NULL)

@@ -518,9 +518,11 @@ int sc__bind_value(sc_db *db, const sc_table_desc *t,
                    const sc_column_desc *c, void *stmt, size_t k)
 {
     const char *why = NULL;
-    int rc = sc__check_value(db, t, &db->vals[k]);
+    int rc = SC_OK;
 
-    if (rc != SC_OK)
+    /* only text has anything to check (sc__check_value()) */
+    if (db->vals[k].kind == SC_VAL_TEXT &&
+        (rc = sc__check_value(db, t, &db->vals[k])) != SC_OK)
         return rc;
     rc = db->be->bind(stmt, (int)k + 1, &db->vals[k], &why);
     if (rc == SC_OK)

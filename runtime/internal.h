@@ -293,6 +293,10 @@ int sc__check_columns(sc_db *db, const sc_table_desc *t, void *stmt);
  * table without one, the unique key the descriptor names). */
 bool sc__is_key(const sc_table_desc *t, unsigned i);
 
+/* A new arena whose first chunk holds first bytes (sc_arena_new() takes
+ * 4096); later chunks double from there as usual. */
+sc_arena *sc__arena_new_sized(size_t first);
+
 /* Copies n bytes into a, NUL-terminated; NULL only when out of memory. */
 void *sc__arena_copy(sc_arena *a, const void *p, size_t n);
 

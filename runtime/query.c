@@ -29,6 +29,7 @@
 #include "utf8.h"
 
 #define LOAD_BATCH    500 /* parents per statement of sc_load_children() */
+#define QUERY_STORE_FIRST 256 /* bytes of the first chunk of a query's store */
 
 /* ---------------------------------------------------------------------
  * The text cache: query statements by SQL text, per connection.
@@ -170,6 +171,26 @@ static bool cache_add(sc_db *db, const char *sql, uint64_t hash, void *stmt,
     return true;
 }
 
+/* The hash of SQL text sql in the cache by text, eight bytes a step:
+ * every run of a query hashes its text, where the table's own hash
+ * (hash.c) takes a byte a step.  Every use of the table passes it. */
+static uint64_t text_hash(const char *sql)
+{
+    const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
+    size_t n = strlen(sql);
+    uint64_t h = SC__HASH_INIT ^ n, w;
+
+    for (; n >= 8; sql += 8, n -= 8) {
+        memcpy(&w, sql, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+    }
+    for (w = 0; n > 0; n--)
+        w = w << 8 | (unsigned char)sql[n - 1];
+    h = (h ^ w) * k;
+    return h ^ (h >> 32);
+}
+
 /*
  * Hands out a prepared statement for sql, which must stay valid until
  * stmt_put() when the statement turns out private.  t names the table in
@@ -192,7 +213,7 @@ static int stmt_get(sc_db *db, const sc_table_desc *t, const char *sql,
         memset(db->texts, 0, sizeof *db->texts);
         db->texts_free = text_cache_free;
     }
-    hash = sc__table_hash(&db->texts->by_sql, sql);
+    hash = text_hash(sql);
     e = cache_find(db->texts, sql, hash);
     /* one text may serve descriptors that differ in their types: each
      * is checked once */
@@ -248,7 +269,16 @@ typedef struct vec {
     void *items;
     size_t n;
     size_t cap;
+    void *fixed; /* room that items starts in, not to be freed, or NULL */
 } vec;
+
+/* Starts v in fixed, room for cap items (see query_room). */
+static void vec_start(vec *v, void *fixed, size_t cap)
+{
+    v->items = v->fixed = fixed;
+    v->n = 0;
+    v->cap = cap;
+}
 
 /* Appends a zeroed item of size bytes; NULL when out of memory. */
 static void *vec_push(vec *v, size_t size)
@@ -260,7 +290,13 @@ static void *vec_push(vec *v, size_t size)
     if (v->n == v->cap) {
         if (cap > SIZE_MAX / size)
             return NULL;
-        items = sc__realloc(v->items, cap * size);
+        if (v->items != NULL && v->items == v->fixed) {
+            items = sc__malloc(cap * size);
+            if (items != NULL)
+                memcpy(items, v->items, v->n * size);
+        } else {
+            items = sc__realloc(v->items, cap * size);
+        }
         if (items == NULL)
             return NULL;
         v->items = items;
@@ -273,7 +309,8 @@ static void *vec_push(vec *v, size_t size)
 
 static void vec_free(vec *v)
 {
-    sc__free(v->items);
+    if (v->items != v->fixed)
+        sc__free(v->items);
     memset(v, 0, sizeof *v);
 }
 
@@ -350,6 +387,22 @@ struct sc_query {
                                 an outer query names its subquery's */
 };
 
+/* The first items of a root's lists, allocated with the root: most
+ * queries hold a table or two and one condition, whose lists then cost
+ * no allocation of their own (a count runs a query built and freed each
+ * time), and the whole stays small enough for malloc's per-thread cache
+ * (about 1 KiB). */
+#define ROOM_HANDLES 2
+#define ROOM 1
+
+typedef struct query_room {
+    sc_query q; /* first: the root's address is the room's */
+    sc_query *handles[ROOM_HANDLES];
+    node nodes[ROOM];
+    sc_value vals[ROOM];
+    param params[ROOM];
+} query_room;
+
 static void keep(sc_query *r, int rc, const char *column, const char *fmt,
                  ...) SC__PRINTF(4, 5);
 
@@ -384,17 +437,24 @@ static const char *table_name(const sc_query *h)
 
 sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
 {
-    sc_query *q = sc__malloc(sizeof *q);
+    query_room *room = sc__malloc(sizeof *room);
+    sc_query *q = room != NULL ? &room->q : NULL;
     sc_query **self;
 
     if (q == NULL)
         return NULL;
     memset(q, 0, sizeof *q);
+    vec_start(&q->handles, room->handles, ROOM_HANDLES);
+    vec_start(&q->nodes, room->nodes, ROOM);
+    vec_start(&q->vals, room->vals, ROOM);
+    vec_start(&q->params, room->params, ROOM);
     q->root = q;
     q->db = db;
     q->t = t;
     q->alias = t != NULL ? t->name : NULL;
-    q->store = sc_arena_new();
+    /* most queries keep a value or two here: a small first chunk, which
+     * malloc serves from its per-thread cache, not its heap */
+    q->store = sc__arena_new_sized(QUERY_STORE_FIRST);
     self = vec_push(&q->handles, sizeof *self);
     if (q->store == NULL || self == NULL) {
         sc_query_free(q);
@@ -1439,6 +1499,24 @@ static void put_compare(sc_query *r, sc__buf *b, const node *nd,
     put_values(r, b, nd, c, 0, 1);
 }
 
+/* Whether the pattern of like node nd holds the escape character '\\'.
+ * Without one the dialect's escape clause changes nothing, and is left
+ * out: SQLite parses the statement again at each new pattern (its plan
+ * depends on the pattern's prefix), the clause with it. */
+static bool pattern_escapes(const sc_query *r, const node *nd)
+{
+    const sc_value *vals = r->vals.items;
+    size_t i;
+
+    for (i = 0; i < nd->n; i++) {
+        if (vals[nd->first + i].kind == SC_VAL_TEXT &&
+            vals[nd->first + i].len > 0 &&
+            memchr(vals[nd->first + i].p, '\\', vals[nd->first + i].len))
+            return true;
+    }
+    return false;
+}
+
 static void put_like(sc_query *r, sc__buf *b, const node *nd)
 {
     const sc_column_desc *c = &nd->h->t->cols[nd->col];
@@ -1452,7 +1530,8 @@ static void put_like(sc_query *r, sc__buf *b, const node *nd)
         put_values(r, b, nd, c, 0, 1);
         sc__buf_puts(b, ")");
     }
-    sc__buf_puts(b, dia(r)->like_escape);
+    if (pattern_escapes(r, nd))
+        sc__buf_puts(b, dia(r)->like_escape);
 }
 
 /* col >= prefix AND col < upper, which an index on col serves.  The
@@ -2247,7 +2326,8 @@ static int each_row(sc_query *q, run *x, sc_row_fn fn, void *ctx)
         rc = sc__read_row(q->db, q->t, x->stmt, NULL, row);
         if (rc == SC_OK) {
             stop = fn(ctx, row) != 0;
-            rc = stream_alive(q);
+            if (q->db->be->txn_aborted != NULL) /* else it cannot be */
+                rc = stream_alive(q);
         }
         if (rc == SC_OK)
             rc = stop ? SC__DONE : next(q, x, OP_NONE);

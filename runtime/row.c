@@ -394,6 +394,28 @@ static int read_loose_value(sc_db *db, const sc_table_desc *t, void *stmt,
     return read_stored(db, t, stmt, i, got, a, out);
 }
 
+/* The values from column i on that the backend's read_row() left: each
+ * read the careful way, then read_row() again from the next. */
+static int read_rest(sc_db *db, const sc_table_desc *t, void *stmt,
+                     unsigned i, sc_arena *a, void *out)
+{
+    bool loose = (t->flags & SC_TABLE_LOOSE) && db->be->column_class != NULL;
+    int rc;
+
+    for (;;) {
+        rc = loose ? read_loose_value(db, t, stmt, i, a, out)
+                   : read_column(db, t, stmt, i, a, out);
+        if (rc != SC_OK)
+            return rc;
+        if (++i >= t->ncols)
+            return SC_OK;
+        if (db->be->read_row(stmt, t, &i, a, out) != SC_OK)
+            return sc__nomem(db);
+        if (i >= t->ncols)
+            return SC_OK;
+    }
+}
+
 /* Reads the current row of stmt into out.  Streaming runs this for every
  * row: where the backend reads a whole row in one call (read_row), it
  * stores what it can and leaves each value it does not store to the
@@ -401,23 +423,14 @@ static int read_loose_value(sc_db *db, const sc_table_desc *t, void *stmt,
 int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
                  sc_arena *a, void *out)
 {
-    bool loose = (t->flags & SC_TABLE_LOOSE) && db->be->column_class != NULL;
     unsigned i = 0;
-    int rc = SC_OK;
 
     if (db->be->read_row == NULL)
         return read_columns(db, t, stmt, a, out);
-    for (;;) {
-        if (db->be->read_row(stmt, t, &i, a, out) != SC_OK)
-            return sc__nomem(db);
-        if (i >= t->ncols)
-            return SC_OK;
-        rc = loose ? read_loose_value(db, t, stmt, i, a, out)
-                   : read_column(db, t, stmt, i, a, out);
-        if (rc != SC_OK)
-            return rc;
-        i++;
-    }
+    if (db->be->read_row(stmt, t, &i, a, out) != SC_OK)
+        return sc__nomem(db);
+    /* the whole row, as a rule: the rest is the careful reads' */
+    return i >= t->ncols ? SC_OK : read_rest(db, t, stmt, i, a, out);
 }
 
 static const char *type_name(sc_type type)
@@ -487,7 +500,7 @@ static int row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
 {
     stmt_entry *e = NULL;
     size_t n = 0;
-    int rc = sc__row_args(db, t, key, true);
+    int rc = args_of(db, t, key, true, true);
 
     if (rc == SC_OK && (a == NULL || out == NULL))
         rc = sc__set_error(db, SC_MISUSE, t->name, NULL, "NULL arena or out");

@@ -530,8 +530,12 @@ static int sqlite_bind(void *stmt, int i, const sc_value *v, const char **why)
     int rc;
 
     *why = NULL;
-    if (v->col == NULL || v->col->format == SC_FMT_NATIVE)
+    if (v->col == NULL || v->col->format == SC_FMT_NATIVE) {
+        /* keys and counts, the most bound of all, go straight */
+        if (v->kind == SC_VAL_INT)
+            return map_code(sqlite3_bind_int64(stmt, i, v->i));
         return bind_plain(stmt, i, v, why);
+    }
     rc = sc__stored_form(v, &stored, form, why);
     if (rc != SC_OK)
         return rc;
@@ -618,6 +622,28 @@ static int sqlite_column(void *stmt, int i, sc_value_kind kind,
 }
 
 /*
+ * Text column i copied into a: the column is looked up once and its text
+ * and length read from its value, where sqlite3_column_text() and
+ * sqlite3_column_bytes() would look it up twice.  The value is read
+ * unprotected, which is safe here: the connection has no mutex of
+ * SQLite's (sqlite_open()) and one thread at a time reaches it.  *null
+ * says whether the value is NULL; NULL is returned for it and when
+ * memory ran out.
+ */
+static const char *column_text(sqlite3_stmt *st, int i, sc_arena *a,
+                               bool *null)
+{
+    sqlite3_value *v = sqlite3_column_value(st, i);
+    const unsigned char *p = sqlite3_value_text(v);
+
+    *null = false;
+    if (p != NULL)
+        return sc__arena_copy(a, p, (size_t)sqlite3_value_bytes(v));
+    *null = sqlite3_value_type(v) == SQLITE_NULL;
+    return NULL;
+}
+
+/*
  * sqlite_read_row() for a STRICT table, which holds only its columns' own
  * storage classes: a value's class is asked only when what was read could
  * stand for NULL (0, 0.0, a NULL pointer).  Returns the first column left
@@ -632,6 +658,7 @@ static unsigned read_strict(sqlite3_stmt *st, const sc_table_desc *t,
     int64_t x;
     int32_t i32;
     double f;
+    bool null;
 
     for (; i < t->ncols; i++) {
         c = &t->cols[i];
@@ -674,15 +701,18 @@ static unsigned read_strict(sqlite3_stmt *st, const sc_table_desc *t,
             break;
         case SC_TYPE_TEXT:
         case SC_TYPE_JSON:
-            p = (const char *)sqlite3_column_text(st, (int)i);
-            if (p == NULL && sqlite3_column_type(st, (int)i) == SQLITE_NULL)
-                continue;
+            if (a == NULL) { /* a stream's: the pointer alone */
+                p = (const char *)sqlite3_column_text(st, (int)i);
+                if (p == NULL &&
+                    sqlite3_column_type(st, (int)i) == SQLITE_NULL)
+                    continue;
+            } else {
+                p = column_text(st, (int)i, a, &null);
+                if (null)
+                    continue;
+            }
             if (p == NULL) /* out of memory: the careful way tells */
                 return i;
-            if (a != NULL &&
-                (p = sc__arena_copy(a, p, (size_t)sqlite3_column_bytes(
-                                              st, (int)i))) == NULL)
-                return i; /* the careful way tells out of memory */
             memcpy(field, &p, sizeof p);
             break;
         default: /* int16, float32, blobs, decimals, enums */
@@ -695,20 +725,16 @@ static unsigned read_strict(sqlite3_stmt *st, const sc_table_desc *t,
 }
 
 /*
- * Reads the row into out in one call (backend.h): a switch on each
- * column's type, each value stored straight into its field.  A STRICT
- * table's go through read_strict(); a loose table's class is asked
- * first, before any read converts it.  Text in a stream (a NULL) is not measured: the field takes
- * SQLite's NUL-terminated pointer.  It stops at a value it does not store
- * exactly (a class other than the column's, a number out of the field's
- * range, a format, an enum label, a decimal, an empty blob), which the
- * core then reads the careful way.
+ * sqlite_read_row() for a table without STRICT: each value's class is
+ * asked first, before any read converts it.  Text in a stream (a NULL)
+ * is not measured: the field takes SQLite's NUL-terminated pointer.  It
+ * stops at a value it does not store exactly (a class other than the
+ * column's, a number out of the field's range, a format, an enum label,
+ * a decimal, an empty blob), which the core then reads the careful way.
  */
-static int sqlite_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
-                           sc_arena *a, void *out)
+static int read_loose(sqlite3_stmt *st, const sc_table_desc *t,
+                      unsigned *from, sc_arena *a, void *out)
 {
-    sqlite3_stmt *st = stmt;
-    bool loose = (t->flags & SC_TABLE_LOOSE) != 0;
     const sc_column_desc *c;
     const void *p;
     char *field;
@@ -722,16 +748,13 @@ static int sqlite_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
     unsigned i;
     int cls, want;
 
-    if (!loose) {
-        *from = read_strict(st, t, *from, a, out);
-        return SC_OK;
-    }
     for (i = *from; i < t->ncols; i++) {
         c = &t->cols[i];
         field = (char *)out + c->offset;
         p = NULL;
         f = 0;
-        cls = loose ? sqlite3_column_type(st, (int)i) : 0;
+        x = 0;
+        cls = sqlite3_column_type(st, (int)i);
         if (cls == SQLITE_NULL)
             continue; /* the field and its has_ flag are zero already */
         if (c->format != SC_FMT_NATIVE)
@@ -745,34 +768,27 @@ static int sqlite_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
         case SC_TYPE_INT16:
         case SC_TYPE_BOOL:
             want = SQLITE_INTEGER;
-            x = loose && cls != want ? 0 : sqlite3_column_int64(st, (int)i);
+            x = cls != want ? 0 : sqlite3_column_int64(st, (int)i);
             break;
         case SC_TYPE_FLOAT64:
         case SC_TYPE_FLOAT32:
             want = SQLITE_FLOAT;
-            f = loose && cls != want ? 0 : sqlite3_column_double(st, (int)i);
-            x = f < 0 || f > 0;
+            f = cls != want ? 0 : sqlite3_column_double(st, (int)i);
             break;
         case SC_TYPE_TEXT:
         case SC_TYPE_JSON:
             want = SQLITE_TEXT;
-            p = loose && cls != want ? NULL : sqlite3_column_text(st, (int)i);
-            x = p != NULL;
+            p = cls != want ? NULL : sqlite3_column_text(st, (int)i);
             break;
         case SC_TYPE_BYTES:
         case SC_TYPE_UUID:
             want = SQLITE_BLOB;
-            p = loose && cls != want ? NULL : sqlite3_column_blob(st, (int)i);
-            x = p != NULL;
+            p = cls != want ? NULL : sqlite3_column_blob(st, (int)i);
             break;
         default: /* decimal text, enum labels */
             goto careful;
         }
-        if (x == 0 && !loose) /* 0, 0.0, or no pointer: NULL? */
-            cls = sqlite3_column_type(st, (int)i);
-        if (cls == SQLITE_NULL)
-            continue;
-        if (cls != 0 && cls != want)
+        if (cls != want)
             goto careful;
         switch (c->type) {
         case SC_TYPE_INT64:
@@ -840,6 +856,18 @@ careful:
     return SC_OK;
 }
 
+/* Reads the row into out in one call (backend.h): a switch on each
+ * column's type, each value stored straight into its field, a STRICT
+ * table's by read_strict(), another's by read_loose(). */
+static int sqlite_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
+                           sc_arena *a, void *out)
+{
+    if (t->flags & SC_TABLE_LOOSE)
+        return read_loose(stmt, t, from, a, out);
+    *from = read_strict(stmt, t, *from, a, out);
+    return SC_OK;
+}
+
 /* The storage class of a value of a table without STRICT. */
 static sc_value_kind sqlite_column_class(void *stmt, int i)
 {
@@ -890,7 +918,8 @@ static bool sqlite_in_transaction(void *conn)
 static void sqlite_placeholder(int i, char *buf, size_t size)
 {
     (void)i;
-    snprintf(buf, size, "?");
+    if (size >= 2)
+        memcpy(buf, "?", 2);
 }
 
 const sc_backend sc__sqlite_backend = {

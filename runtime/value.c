@@ -238,6 +238,12 @@ int sc__field_value(sc_db *db, const sc_table_desc *t,
     float f32;
     int e;
 
+    if (c->type == SC_TYPE_INT64 && !(c->flags & SC_COL_HASFLAG)) {
+        /* keys, the most bound of all: no flag, no switch */
+        *v = (sc_value){.kind = SC_VAL_INT, .type = c->type, .col = c};
+        memcpy(&v->i, field(c, row), sizeof v->i);
+        return SC_OK;
+    }
     memset(v, 0, sizeof *v);
     v->type = c->type;
     v->col = c;
@@ -425,19 +431,6 @@ void sc__write_default(const sc_column_desc *c, void *row,
         break;
     }
     sc__set_has(c, row, true);
-}
-
-/* Copies n bytes into a, NUL-terminated; never NULL unless out of
- * memory. */
-void *sc__arena_copy(sc_arena *a, const void *p, size_t n)
-{
-    char *s = n < SIZE_MAX ? sc_arena_alloc(a, n + 1) : NULL;
-
-    if (s == NULL)
-        return NULL;
-    memcpy(s, p, n);
-    s[n] = '\0';
-    return s;
 }
 
 static int read_int(sc_db *db, const sc_table_desc *t,

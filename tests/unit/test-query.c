@@ -810,8 +810,15 @@ START_TEST(test_group_sql)
     ck_assert_str_eq(sc_query_sql(q),
                      "SELECT \"user_id\", \"user_name\", \"user_email\", "
                      "\"karma\" FROM \"users\" WHERE (\"user_name\" LIKE ? "
-                     "ESCAPE '\\' OR (\"karma\" >= ? AND NOT (\"user_name\" "
-                     "= ?)))");
+                     "OR (\"karma\" >= ? AND NOT (\"user_name\" = ?)))");
+    sc_query_free(q);
+    /* the escape clause only for a pattern that escapes */
+    q = sc_query_new(db, &query_users_table);
+    where_text(q, "user_name", SC_OP_LIKE, "50\\%%");
+    ck_assert_str_eq(sc_query_sql(q),
+                     "SELECT \"user_id\", \"user_name\", \"user_email\", "
+                     "\"karma\" FROM \"users\" WHERE \"user_name\" LIKE ? "
+                     "ESCAPE '\\'");
     sc_query_free(q);
 }
 END_TEST
