@@ -125,6 +125,7 @@ typedef struct pg_stmt {
     Oid *types;              /* as the server inferred them */
     int nfields;
     Oid *ftypes;             /* the result columns' types, as prepared */
+    int *fmods;              /* and their type modifiers */
     const char **values;
     int *lengths;
     int *formats;
@@ -169,12 +170,34 @@ static bool grow(char **buf, size_t *cap, size_t n)
     return true;
 }
 
+/* Big-endian integers of the wire, 2, 4 and 8 bytes written out so
+ * that the compiler makes each one load or store and a byte swap: every
+ * value of every row passes here. */
 static void put_be(unsigned char *p, uint64_t x, int n)
 {
     int i;
 
-    for (i = n - 1; i >= 0; i--, x >>= 8)
-        p[i] = (unsigned char)(x & 0xff);
+    switch (n) {
+    case 8:
+        p[0] = (unsigned char)(x >> 56);
+        p[1] = (unsigned char)(x >> 48);
+        p[2] = (unsigned char)(x >> 40);
+        p[3] = (unsigned char)(x >> 32);
+        p += 4;
+        /* fall through */
+    case 4:
+        p[0] = (unsigned char)(x >> 24);
+        p[1] = (unsigned char)(x >> 16);
+        p += 2;
+        /* fall through */
+    case 2:
+        p[0] = (unsigned char)(x >> 8);
+        p[1] = (unsigned char)x;
+        return;
+    default:
+        for (i = n - 1; i >= 0; i--, x >>= 8)
+            p[i] = (unsigned char)(x & 0xff);
+    }
 }
 
 static uint64_t get_be(const unsigned char *p, int n)
@@ -182,9 +205,22 @@ static uint64_t get_be(const unsigned char *p, int n)
     uint64_t x = 0;
     int i;
 
-    for (i = 0; i < n; i++)
-        x = x << 8 | p[i];
-    return x;
+    switch (n) {
+    case 8:
+        return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 |
+               (uint64_t)p[2] << 40 | (uint64_t)p[3] << 32 |
+               (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+               (uint64_t)p[6] << 8 | (uint64_t)p[7];
+    case 4:
+        return (uint64_t)p[0] << 24 | (uint64_t)p[1] << 16 |
+               (uint64_t)p[2] << 8 | (uint64_t)p[3];
+    case 2:
+        return (uint64_t)p[0] << 8 | (uint64_t)p[1];
+    default:
+        for (i = 0; i < n; i++)
+            x = x << 8 | p[i];
+        return x;
+    }
 }
 
 /* Reads an n-byte two's complement big-endian integer. */
@@ -473,8 +509,11 @@ static int check_result(pg_conn *c, const PGresult *res)
     case PGRES_COMMAND_OK:
     case PGRES_TUPLES_OK:
     case PGRES_EMPTY_QUERY:
+        /* digits only, as libpq leaves them: read without strtoll(),
+         * which every statement would pay for */
         n = PQcmdTuples((PGresult *)res);
-        c->changes = *n ? strtoll(n, NULL, 10) : 0;
+        for (c->changes = 0; *n >= '0' && *n <= '9'; n++)
+            c->changes = c->changes * 10 + (*n - '0');
         return SC_OK;
     default:
         return result_error(c, res);
@@ -946,6 +985,7 @@ static void stmt_free(pg_stmt *s)
     sc__free(s->text_caps);
     sc__free(s->types);
     sc__free(s->ftypes);
+    sc__free(s->fmods);
     sc__free(s->values);
     sc__free(s->lengths);
     sc__free(s->formats);
@@ -972,10 +1012,13 @@ static int take_params(pg_stmt *s, const PGresult *desc)
         s->types[i] = PQparamtype(desc, (int)i);
     s->nfields = PQnfields(desc);
     s->ftypes = sc__zalloc((size_t)s->nfields, sizeof *s->ftypes);
-    if (s->ftypes == NULL)
+    s->fmods = sc__zalloc((size_t)s->nfields, sizeof *s->fmods);
+    if (s->ftypes == NULL || s->fmods == NULL)
         return SC_NOMEM;
-    for (i = 0; i < (size_t)s->nfields; i++)
+    for (i = 0; i < (size_t)s->nfields; i++) {
         s->ftypes[i] = PQftype(desc, (int)i);
+        s->fmods[i] = PQfmod(desc, (int)i);
+    }
     return SC_OK;
 }
 
@@ -1670,15 +1713,17 @@ static int pg_column(void *stmt, int i, sc_value_kind kind, sc_value *out)
     pg_stmt *s = stmt;
     const unsigned char *p;
     size_t len;
+    int n;
 
     memset(out, 0, sizeof *out);
     if (s->res == NULL || s->row >= PQntuples(s->res) || i < 0 ||
-        i >= PQnfields(s->res) || PQgetisnull(s->res, s->row, i) ||
-        kind == SC_VAL_NULL)
+        i >= (n = PQnfields(s->res)) || kind == SC_VAL_NULL)
+        return SC_OK;
+    len = (size_t)PQgetlength(s->res, s->row, i);
+    if (len == 0 && PQgetisnull(s->res, s->row, i)) /* NULL has length 0 */
         return SC_OK;
     p = (const unsigned char *)PQgetvalue(s->res, s->row, i);
-    len = (size_t)PQgetlength(s->res, s->row, i);
-    switch (PQftype(s->res, i)) {
+    switch (n == s->nfields ? s->ftypes[i] : PQftype(s->res, i)) {
     case OID_BOOL:
         give_int(out, kind, len > 0 && p[0] != 0);
         break;
@@ -1782,14 +1827,22 @@ static bool type_fits(const sc_column_desc *c, Oid t)
  * a type the column reads as it is (the types were checked against the
  * descriptor once, at prepare) stored straight into its field, text left
  * in the result's memory, which libpq ends with a NUL, when a is NULL.
- * It stops at anything else (a numeric, a float4 or int16 field, bytes,
- * a format, an enum label, a value out of the field's range), which the
- * core reads through pg_column().
+ * It stops at anything else (a float4 or int16 field, bytes, a format,
+ * an enum label, a numeric of more digits than an int64 folds, a value
+ * out of the field's range), which the core reads through pg_column().
+ *
+ * Streaming runs this for every row, so each call into libpq counts: the
+ * types and modifiers are the prepared statement's (every execution of
+ * it has the same result columns), and only a value of length 0 is asked
+ * whether it is NULL.
  */
 static int pg_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
                        sc_arena *a, void *out)
 {
     pg_stmt *s = stmt;
+    const PGresult *res = s->res;
+    int n = PQnfields(res), row = s->row;
+    bool prepared = n == s->nfields;
     const sc_column_desc *c;
     const unsigned char *p;
     const char *text;
@@ -1801,16 +1854,16 @@ static int pg_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
     int len;
     Oid type;
 
-    for (i = *from; i < t->ncols && (int)i < PQnfields(s->res); i++) {
+    for (i = *from; i < t->ncols && (int)i < n; i++) {
         c = &t->cols[i];
-        if (PQgetisnull(s->res, s->row, (int)i))
+        len = PQgetlength(res, row, (int)i);
+        if (len == 0 && PQgetisnull(res, row, (int)i))
             continue; /* the field and its has_ flag are zero already */
         if (c->format != SC_FMT_NATIVE)
             break;
         field = (char *)out + c->offset;
-        type = PQftype(s->res, (int)i);
-        p = (const unsigned char *)PQgetvalue(s->res, s->row, (int)i);
-        len = PQgetlength(s->res, s->row, (int)i);
+        type = prepared ? s->ftypes[i] : PQftype(res, (int)i);
+        p = (const unsigned char *)PQgetvalue(res, row, (int)i);
         switch (c->type) {
         case SC_TYPE_INT64:
             if (type != OID_INT8 && type != OID_INT4 && type != OID_INT2)
@@ -1829,6 +1882,15 @@ static int pg_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
                 len != 8)
                 goto careful;
             x = from_pg_timestamp(get_signed(p, 8));
+            memcpy(field, &x, sizeof x);
+            break;
+        case SC_TYPE_NUMERIC: /* scaled, as read_numeric() reads it */
+            if (type != OID_NUMERIC ||
+                !numeric_scaled(p, (size_t)len,
+                                prepared ? s->fmods[i]
+                                         : PQfmod(res, (int)i),
+                                &x))
+                goto careful;
             memcpy(field, &x, sizeof x);
             break;
         case SC_TYPE_FLOAT64:
