@@ -1315,6 +1315,65 @@ static int bind_textual(pg_stmt *s, int k, Oid type, const sc_value *v,
     return SC_OK;
 }
 
+/*
+ * A numeric column's value, x scaled by 10^scale, in numeric's binary
+ * form (ndigits, weight, sign, dscale, then base-10000 digits, all
+ * 16-bit; see numeric_text()), which the server reads as it reads the
+ * text "x / 10^scale" with scale digits after the point, without the
+ * text being written or parsed.  False (nothing bound) past a scale of
+ * 16, where the fraction's digits would not fit 64 bits once padded to
+ * a whole base-10000 digit: those go as text.
+ */
+static bool bind_numeric(pg_stmt *s, int k, int64_t x, unsigned scale,
+                         int *rc)
+{
+    static const uint64_t tens[] = {1, 10, 100, 1000};
+    uint64_t u = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+    uint64_t unit = 1, whole, frac;
+    unsigned pad = (4 - scale % 4) % 4, nfrac = (scale + pad) / 4;
+    unsigned digits[10], nd = 0, lead = 0, i;
+    pg_param *p = &s->params[k];
+    int weight;
+
+    if (scale > 16)
+        return false;
+    for (i = 0; i < scale; i++)
+        unit *= 10;
+    whole = u / unit;
+    frac = u % unit * tens[pad];
+    /* the whole part's digits, most significant first (5 at most) */
+    for (; whole > 0; whole /= 10000)
+        digits[nd++] = (unsigned)(whole % 10000);
+    for (i = 0; i < nd / 2; i++) {
+        lead = digits[i];
+        digits[i] = digits[nd - 1 - i];
+        digits[nd - 1 - i] = lead;
+    }
+    weight = (int)nd - 1;
+    for (i = nfrac; i-- > 0; frac /= 10000)
+        digits[nd + i] = (unsigned)(frac % 10000);
+    nd += nfrac;
+    /* no zero digits at either end, as the server keeps its own */
+    for (lead = 0; lead < nd && digits[lead] == 0; lead++)
+        weight--;
+    while (nd > lead && digits[nd - 1] == 0)
+        nd--;
+    nd -= lead;
+    if (!grow(&p->buf, &p->cap, 8 + 2 * sizeof digits / sizeof *digits)) {
+        *rc = SC_NOMEM;
+        return true;
+    }
+    put_be((unsigned char *)p->buf, nd, 2);
+    put_be((unsigned char *)p->buf + 2, (uint64_t)(nd > 0 ? weight : 0), 2);
+    put_be((unsigned char *)p->buf + 4, x < 0 ? 0x4000 : 0, 2);
+    put_be((unsigned char *)p->buf + 6, scale, 2);
+    for (i = 0; i < nd; i++)
+        put_be((unsigned char *)p->buf + 8 + 2 * i, digits[lead + i], 2);
+    set_binary(s, k, p->buf, 8 + 2 * (size_t)nd);
+    *rc = SC_OK;
+    return true;
+}
+
 static int pg_bind(void *stmt, int i, const sc_value *v, const char **why)
 {
     char form[SC__FORM_MAX];
@@ -1370,7 +1429,12 @@ static int pg_bind(void *stmt, int i, const sc_value *v, const char **why)
     case OID_JSON:
     case OID_JSONB:
         return bind_textual(s, k, type, v, why);
-    default: /* numeric, enum types, and anything else: as text */
+    case OID_NUMERIC: /* a numeric column's scaled integer in binary */
+        if (v->kind == SC_VAL_INT && v->type == SC_TYPE_NUMERIC &&
+            v->col != NULL && bind_numeric(s, k, v->i, v->col->scale, &rc))
+            return rc;
+        return bind_as_text(s, k, v, why);
+    default: /* enum types, and anything else: as text */
         return bind_as_text(s, k, v, why);
     }
 }
