@@ -1022,6 +1022,60 @@ static int take_params(pg_stmt *s, const PGresult *desc)
     return SC_OK;
 }
 
+static void pg_pipeline_end(void *conn);
+
+/* The next result of a pipeline, and the NULL that ends it read. */
+static PGresult *piped_result(pg_conn *c)
+{
+    PGresult *res = PQgetResult(c->pg);
+
+    if (res != NULL && PQresultStatus(res) != PGRES_PIPELINE_SYNC)
+        PQclear(PQgetResult(c->pg));
+    return res;
+}
+
+/*
+ * Prepares sql as name and returns the server's description of it (*rc
+ * SC_OK), or NULL with *rc the failure: the Parse and the Describe go in
+ * one pipeline, one round trip where PQprepare() then
+ * PQdescribePrepared() would wait twice.
+ */
+static PGresult *prepare_described(pg_conn *c, const char *name,
+                                   const char *sql, int *rc)
+{
+    PGresult *parsed, *desc, *sync;
+
+    if (!PQenterPipelineMode(c->pg)) {
+        *rc = result_error(c, NULL);
+        return NULL;
+    }
+    if (!PQsendPrepare(c->pg, name, sql, 0, NULL) ||
+        !PQsendDescribePrepared(c->pg, name) || !PQpipelineSync(c->pg)) {
+        *rc = result_error(c, NULL);
+        c->piped = true; /* for pg_pipeline_end() to read what went */
+        c->synced = false;
+        pg_pipeline_end(c);
+        return NULL;
+    }
+    parsed = piped_result(c);
+    desc = piped_result(c);
+    sync = desc != NULL ? PQgetResult(c->pg) : NULL;
+    PQexitPipelineMode(c->pg);
+    /* the Parse's failure, if any, is the one to tell; the Describe then
+     * only says that the pipeline was aborted */
+    *rc = check_result(c, parsed);
+    if (*rc == SC_OK)
+        *rc = check_result(c, desc);
+    if (*rc == SC_OK && PQresultStatus(sync) != PGRES_PIPELINE_SYNC)
+        *rc = result_error(c, sync);
+    PQclear(parsed);
+    PQclear(sync);
+    if (*rc == SC_OK)
+        return desc;
+    PQclear(desc);
+    return NULL;
+}
+
 /*
  * Prepares sql under a new name and asks the server the types it
  * inferred for the parameters, which decide their wire format.  Every
@@ -1057,12 +1111,10 @@ static int pg_prepare(void *conn, const char *sql, bool persistent,
         snprintf(s->name, sizeof s->name, "sc%016" PRIx64 "_%u", c->tag,
                  ++c->names);
     }
-    rc = finish(c, PQprepare(c->pg, s->name, sql, 0, NULL));
+    res = prepare_described(c, s->name, sql, &rc);
     if (rc != SC_OK)
         goto cleanup;
-    res = PQdescribePrepared(c->pg, s->name);
-    rc = check_result(c, res);
-    if (rc == SC_OK && (rc = take_params(s, res)) != SC_OK)
+    if ((rc = take_params(s, res)) != SC_OK)
         set_error(c, rc, rc, "out of memory");
     PQclear(res);
     if (rc == SC_OK) {
