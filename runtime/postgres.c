@@ -105,6 +105,10 @@ typedef struct pg_conn {
     struct pg_stmt *single;  /* the stream whose rows the connection is
                                 sending in single-row mode, or NULL */
     bool unnamed;            /* prepare=off: unnamed statements only */
+    bool begin_held;         /* a BEGIN waits for the first statement */
+    bool begin_queued;       /* and went first in this pipeline */
+    bool single_piped;       /* the single-row stream is in a pipeline
+                                after its BEGIN */
 } pg_conn;
 
 /* The storage of one parameter's wire form. */
@@ -530,6 +534,105 @@ static int finish(pg_conn *c, PGresult *res)
 }
 
 /* ---------------------------------------------------------------------
+ * Pipelines of a few statements, for one round trip where each would
+ * wait for its own.
+ * ------------------------------------------------------------------- */
+
+/* The next result of a pipeline, and the NULL that ends it read. */
+static PGresult *piped_result(pg_conn *c)
+{
+    PGresult *res = PQgetResult(c->pg);
+
+    if (res != NULL && PQresultStatus(res) != PGRES_PIPELINE_SYNC)
+        PQclear(PQgetResult(c->pg));
+    return res;
+}
+
+/* Reads what is left of a pipeline up to its sync (sent first unless
+ * synced) and leaves pipeline mode. */
+static void end_pipe(pg_conn *c, bool synced)
+{
+    PGresult *res;
+    ExecStatusType st;
+    int nulls = 0;
+
+    if (!synced && !PQpipelineSync(c->pg))
+        nulls = 2; /* the connection is gone: nothing will come */
+    while (nulls < 2 && PQstatus(c->pg) == CONNECTION_OK) {
+        res = PQgetResult(c->pg);
+        if (res == NULL) {
+            nulls++;
+            continue;
+        }
+        nulls = 0;
+        st = PQresultStatus(res);
+        PQclear(res);
+        if (st == PGRES_PIPELINE_SYNC)
+            break;
+    }
+    PQexitPipelineMode(c->pg);
+}
+
+/*
+ * sc_begin()'s BEGIN is held back (pg_exec()) until the first statement
+ * of the transaction, and goes in one pipeline with it: a round trip
+ * fewer per transaction, which a stream that opens its own transaction
+ * pays most for.  A transaction in which nothing ran ends without a word
+ * to the server.  The server sees the same statements in the same order.
+ */
+static bool holds_begin(const pg_conn *c, const char *sql)
+{
+    return strcmp(sql, "BEGIN") == 0 && !c->begin_held && !c->piped &&
+           c->single == NULL && PQstatus(c->pg) == CONNECTION_OK &&
+           PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+}
+
+/* Enters pipeline mode with the held BEGIN sent first. */
+static bool send_begin(pg_conn *c)
+{
+    c->begin_held = false;
+    return PQenterPipelineMode(c->pg) &&
+           PQsendQueryParams(c->pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0);
+}
+
+/* The outcome of the BEGIN that went first in the pipeline. */
+static int begun(pg_conn *c)
+{
+    PGresult *res = piped_result(c);
+
+    return finish(c, res);
+}
+
+/* Runs the one statement sql (no ';') after the held BEGIN, in one
+ * pipeline: SC_OK and its result in *res, or the BEGIN's failure. */
+static int exec_begun(pg_conn *c, const char *sql, PGresult **res)
+{
+    int rc;
+
+    *res = NULL;
+    if (!send_begin(c) ||
+        !PQsendQueryParams(c->pg, sql, 0, NULL, NULL, NULL, NULL, 0) ||
+        !PQpipelineSync(c->pg)) {
+        rc = result_error(c, NULL);
+        end_pipe(c, false);
+        return rc;
+    }
+    rc = begun(c);
+    *res = piped_result(c);
+    end_pipe(c, true);
+    return rc;
+}
+
+/* The held BEGIN on its own, before what cannot share a pipeline. */
+static int begin_now(pg_conn *c)
+{
+    if (!c->begin_held)
+        return SC_OK;
+    c->begin_held = false;
+    return finish(c, PQexec(c->pg, "BEGIN"));
+}
+
+/* ---------------------------------------------------------------------
  * Single-row streams: while one statement's rows arrive, the connection
  * carries nothing else (see the top of the file).
  * ------------------------------------------------------------------- */
@@ -541,6 +644,10 @@ static void drain(pg_conn *c)
 
     while ((res = PQgetResult(c->pg)) != NULL)
         PQclear(res);
+    if (c->single_piped) {
+        c->single_piped = false;
+        end_pipe(c, true);
+    }
 }
 
 /* Ends s's single-row stream with its last result res, which is kept as
@@ -630,6 +737,10 @@ static void buffer_rest(pg_stmt *s)
             rc = check_result(c, res);
         }
         PQclear(res);
+    }
+    if (c->single_piped) {
+        c->single_piped = false;
+        end_pipe(c, true);
     }
     if (rc != SC_OK)
         keep_failure(s, rc);
@@ -888,7 +999,27 @@ static int pg_exec(void *conn, const char *sql)
     int rc;
 
     settle(c);
-    res = PQexec(c->pg, sql);
+    if (holds_begin(c, sql)) {
+        c->begin_held = true;
+        return SC_OK;
+    }
+    if (c->begin_held &&
+        (strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0)) {
+        c->begin_held = false; /* nothing ran: nothing to end */
+        c->changes = 0;
+        return SC_OK;
+    }
+    if (c->begin_held && strchr(sql, ';') == NULL) {
+        rc = exec_begun(c, sql, &res);
+        if (rc != SC_OK) {
+            PQclear(res);
+            return rc;
+        }
+    } else if ((rc = begin_now(c)) != SC_OK) {
+        return rc;
+    } else {
+        res = PQexec(c->pg, sql);
+    }
     rc = check_result(c, res);
 
     if (rc == SC_OK && strcmp(sql, "COMMIT") == 0 &&
@@ -928,6 +1059,8 @@ static bool pg_lost(void *conn)
 
 static bool pg_in_transaction(void *conn)
 {
+    if (((pg_conn *)conn)->begin_held)
+        return true;
     switch (PQtransactionStatus(((pg_conn *)conn)->pg)) {
     case PQTRANS_INTRANS:
     case PQTRANS_INERROR:
@@ -1022,39 +1155,32 @@ static int take_params(pg_stmt *s, const PGresult *desc)
     return SC_OK;
 }
 
-static void pg_pipeline_end(void *conn);
-
-/* The next result of a pipeline, and the NULL that ends it read. */
-static PGresult *piped_result(pg_conn *c)
-{
-    PGresult *res = PQgetResult(c->pg);
-
-    if (res != NULL && PQresultStatus(res) != PGRES_PIPELINE_SYNC)
-        PQclear(PQgetResult(c->pg));
-    return res;
-}
-
 /*
  * Prepares sql as name and returns the server's description of it (*rc
  * SC_OK), or NULL with *rc the failure: the Parse and the Describe go in
- * one pipeline, one round trip where PQprepare() then
- * PQdescribePrepared() would wait twice.
+ * one pipeline (after a held BEGIN), one round trip where PQprepare()
+ * then PQdescribePrepared() would wait twice.
  */
 static PGresult *prepare_described(pg_conn *c, const char *name,
                                    const char *sql, int *rc)
 {
     PGresult *parsed, *desc, *sync;
+    bool held = c->begin_held;
 
-    if (!PQenterPipelineMode(c->pg)) {
+    if (held ? !send_begin(c) : !PQenterPipelineMode(c->pg)) {
         *rc = result_error(c, NULL);
+        if (held)
+            end_pipe(c, false);
         return NULL;
     }
     if (!PQsendPrepare(c->pg, name, sql, 0, NULL) ||
         !PQsendDescribePrepared(c->pg, name) || !PQpipelineSync(c->pg)) {
         *rc = result_error(c, NULL);
-        c->piped = true; /* for pg_pipeline_end() to read what went */
-        c->synced = false;
-        pg_pipeline_end(c);
+        end_pipe(c, false);
+        return NULL;
+    }
+    if (held && (*rc = begun(c)) != SC_OK) {
+        end_pipe(c, true);
         return NULL;
     }
     parsed = piped_result(c);
@@ -1526,6 +1652,38 @@ static int fetch(pg_stmt *s)
     return rc;
 }
 
+/* Sends one execution of s (in a pipeline, or as the one statement
+ * running). */
+static int send_exec(pg_stmt *s)
+{
+    if (s->sql != NULL)
+        return PQsendQueryParams(s->c->pg, s->sql, s->nparams, s->types,
+                                 s->values, s->lengths, s->formats, 1);
+    return PQsendQueryPrepared(s->c->pg, s->name, s->nparams, s->values,
+                               s->lengths, s->formats, 1);
+}
+
+/* Runs s once after the held BEGIN, in one pipeline. */
+static int step_begun(pg_stmt *s)
+{
+    pg_conn *c = s->c;
+    PGresult *res;
+    int rc;
+
+    if (!send_begin(c) || !send_exec(s) || !PQpipelineSync(c->pg)) {
+        rc = result_error(c, NULL);
+        end_pipe(c, false);
+        return rc;
+    }
+    rc = begun(c);
+    res = piped_result(c);
+    end_pipe(c, true);
+    if (rc == SC_OK)
+        return take_result(s, res);
+    PQclear(res);
+    return rc;
+}
+
 static int pg_step(void *stmt)
 {
     pg_stmt *s = stmt;
@@ -1545,6 +1703,8 @@ static int pg_step(void *stmt)
         return rest_end(s);
     }
     settle(s->c);
+    if (s->c->begin_held)
+        return step_begun(s);
     if (s->sql != NULL)
         return take_result(s, PQexecParams(s->c->pg, s->sql, s->nparams,
                                            s->types, s->values, s->lengths,
@@ -1563,8 +1723,10 @@ static int pg_step(void *stmt)
 static int cursor_stream(pg_stmt *s, const char *sql)
 {
     sc__buf b = {0};
-    int rc;
+    int rc = begin_now(s->c);
 
+    if (rc != SC_OK)
+        return rc;
     snprintf(s->cursor, sizeof s->cursor, "sc_cur_%u", ++s->c->cursors);
     sc__buf_printf(&b, "DECLARE %s NO SCROLL CURSOR FOR %s", s->cursor,
                    sql);
@@ -1593,20 +1755,27 @@ static int pg_stream(void *stmt, const char *sql)
 {
     pg_stmt *s = stmt;
     pg_conn *c = s->c;
-    int sent;
+    bool piped;
+    int rc;
 
     pg_reset(s);
     if (c->fetch_rows > 0)
         return cursor_stream(s, sql);
     settle(c);
-    if (s->sql != NULL)
-        sent = PQsendQueryParams(c->pg, s->sql, s->nparams, s->types,
-                                 s->values, s->lengths, s->formats, 1);
-    else
-        sent = PQsendQueryPrepared(c->pg, s->name, s->nparams, s->values,
-                                   s->lengths, s->formats, 1);
-    if (!sent)
-        return result_error(c, NULL);
+    /* after a held BEGIN, both in one pipeline, whose sync drain() reads */
+    piped = c->begin_held;
+    if (piped ? !send_begin(c) || !send_exec(s) || !PQpipelineSync(c->pg)
+              : !send_exec(s)) {
+        rc = result_error(c, NULL);
+        if (piped)
+            end_pipe(c, false);
+        return rc;
+    }
+    if (piped && (rc = begun(c)) != SC_OK) {
+        end_pipe(c, true);
+        return rc;
+    }
+    c->single_piped = piped;
     c->single = s;
     if (!PQsetSingleRowMode(c->pg)) {
         c->single = NULL;
@@ -2166,8 +2335,15 @@ static int pg_pipeline_begin(void *conn)
     pg_conn *c = conn;
 
     settle(c);
-    if (!PQenterPipelineMode(c->pg) || PQsetnonblocking(c->pg, 1) != 0)
+    /* a held BEGIN goes first: pg_pipeline_result() reads its outcome */
+    c->begin_queued = c->begin_held;
+    if (!(c->begin_held ? send_begin(c) : PQenterPipelineMode(c->pg)) ||
+        PQsetnonblocking(c->pg, 1) != 0) {
+        if (c->begin_queued)
+            end_pipe(c, false);
+        c->begin_queued = false;
         return result_error(c, NULL);
+    }
     c->piped = true;
     c->synced = false;
     c->queued = 0;
@@ -2179,11 +2355,7 @@ static int pg_pipeline_send(void *stmt)
     pg_stmt *s = stmt;
     pg_conn *c = s->c;
 
-    if (s->sql != NULL
-            ? !PQsendQueryParams(c->pg, s->sql, s->nparams, s->types,
-                                 s->values, s->lengths, s->formats, 1)
-            : !PQsendQueryPrepared(c->pg, s->name, s->nparams, s->values,
-                                   s->lengths, s->formats, 1))
+    if (!send_exec(s))
         return result_error(c, NULL);
     /* libpq writes as its buffer fills; reading now and then lets the
      * server write its results meanwhile instead of waiting on us */
@@ -2225,6 +2397,13 @@ static int pg_pipeline_result(void *stmt)
     int rc;
 
     pg_reset(s);
+    if (s->c->begin_queued) {
+        s->c->begin_queued = false;
+        if ((rc = begun(s->c)) != SC_OK) {
+            PQclear(piped_result(s->c)); /* this one, aborted */
+            return rc;
+        }
+    }
     res = PQgetResult(s->c->pg);
     if (res == NULL)
         return result_error(s->c, NULL);
@@ -2248,6 +2427,7 @@ static void pg_pipeline_end(void *conn)
     PGresult *res;
     int nulls = 0;
 
+    c->begin_queued = false;
     if (!c->piped)
         return;
     if (!c->synced) {

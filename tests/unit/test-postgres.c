@@ -892,6 +892,79 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+static int count_row(void *ctx, const pg_account *a)
+{
+    (void)a;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static void insert_account(const char *handle)
+{
+    pg_account a = PG_ACCOUNT_INIT;
+
+    a.handle = handle;
+    ck_assert_msg(pg_accounts_insert(db, &a) == SC_OK, "%s", sc_errmsg(db));
+}
+
+/*
+ * sc_begin()'s BEGIN reaches the server with the transaction's first
+ * statement, whichever kind that is (a statement prepared then, one
+ * prepared before, a batch, a stream, SQL text of one statement or
+ * several); a transaction with none ends without one.  Each way, what
+ * runs is inside the transaction: another connection sees nothing of it
+ * before the commit, and a rollback leaves nothing.
+ */
+START_TEST(test_begin_with_first_statement)
+{
+    pg_account many[3] = {PG_ACCOUNT_INIT, PG_ACCOUNT_INIT, PG_ACCOUNT_INIT};
+    pg_accounts_query *q;
+    int rows = 0;
+
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    ck_assert_int_eq(sc_commit(db), SC_OK);
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    ck_assert_int_eq(sc_rollback(db), SC_OK);
+    ck_assert_int_eq(sc_txn_depth(db), 0);
+
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    insert_account("first"); /* prepared in the BEGIN's pipeline */
+    assert_server("SELECT count(*) FROM accounts", "0");
+    ck_assert_int_eq(sc_rollback(db), SC_OK);
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    insert_account("kept"); /* prepared before */
+    assert_server("SELECT count(*) FROM accounts", "0");
+    ck_assert_int_eq(sc_commit(db), SC_OK);
+    assert_server("SELECT string_agg(handle, ',') FROM accounts", "kept");
+
+    many[0].handle = "m0", many[1].handle = "m1", many[2].handle = "m2";
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    ck_assert_int_eq(pg_accounts_insert_many(db, many, 3), SC_OK);
+    assert_server("SELECT count(*) FROM accounts", "1");
+    ck_assert_int_eq(sc_rollback(db), SC_OK);
+
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    q = pg_accounts_select(db);
+    ck_assert_int_eq(pg_accounts_each(q, count_row, &rows), SC_OK);
+    pg_accounts_query_free(q);
+    ck_assert_int_eq(rows, 1);
+    insert_account("after the stream");
+    assert_server("SELECT count(*) FROM accounts", "1");
+    ck_assert_int_eq(sc_rollback(db), SC_OK);
+
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    exec_ok(db, "INSERT INTO accounts (handle) VALUES ('one')");
+    assert_server("SELECT count(*) FROM accounts", "1");
+    ck_assert_int_eq(sc_rollback(db), SC_OK);
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    exec_ok(db, "INSERT INTO accounts (handle) VALUES ('two'); "
+                "INSERT INTO accounts (handle) VALUES ('three')");
+    assert_server("SELECT count(*) FROM accounts", "1");
+    ck_assert_int_eq(sc_rollback(db), SC_OK);
+    assert_server("SELECT string_agg(handle, ',') FROM accounts", "kept");
+}
+END_TEST
+
 /* v / 10^scale as PostgreSQL prints a numeric of that scale. */
 static void scaled_text(int64_t v, unsigned scale, char *out, size_t size)
 {
@@ -1150,6 +1223,7 @@ Suite *make_suite(void)
     tcase_add_loop_test(tc, test_violation, 0, NVIOLATIONS);
     tcase_add_test(tc, test_value_errors);
     tcase_add_test(tc, test_savepoint_after_error);
+    tcase_add_test(tc, test_begin_with_first_statement);
 
     tc = tcase(s, "statements");
     tcase_add_test(tc, test_prepared_once);
