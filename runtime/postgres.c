@@ -15,7 +15,14 @@
  *
  * Times and dates cross the wire counted from 2000-01-01 (PostgreSQL's
  * epoch) and are moved to the project's 1970 epoch here.  numeric values
- * travel as decimal text, scaled by the column's scale on the way.
+ * travel in numeric's binary form (base-10000 digits), made from and
+ * read into the integer scaled by the column's scale; values of a scale
+ * past 16, and integers given for a numeric without a column, go as
+ * decimal text.
+ *
+ * Round trips are what a call costs most: a statement is prepared and
+ * described in one, and sc_begin()'s BEGIN waits for the transaction's
+ * first statement and goes in one pipeline with it (see holds_begin()).
  *
  * No message this file builds repeats a password: connection strings
  * are redacted before they are quoted, and libpq's own messages are
