@@ -511,20 +511,30 @@ static int result_error(pg_conn *c, const PGresult *res)
     return c->err.code;
 }
 
-/* Checks res, which the caller still frees; the rows changed are noted. */
+/* Notes the rows that res, a statement's whole outcome, counts: digits
+ * only, as libpq leaves them, read without strtoll(). */
+static void count_changes(pg_conn *c, const PGresult *res)
+{
+    const char *n = PQcmdTuples((PGresult *)res);
+
+    for (c->changes = 0; *n >= '0' && *n <= '9'; n++)
+        c->changes = c->changes * 10 + (*n - '0');
+}
+
+/* Checks res, which the caller still frees; the rows changed are noted.
+ * A result with rows counts the rows it holds (a SELECT, FETCH or
+ * RETURNING holds every row its tag counts), without parsing the tag;
+ * the end of a single-row stream, which holds none, is counted by
+ * single_end(). */
 static int check_result(pg_conn *c, const PGresult *res)
 {
-    const char *n;
-
     switch (PQresultStatus(res)) {
-    case PGRES_COMMAND_OK:
     case PGRES_TUPLES_OK:
+        c->changes = PQntuples(res);
+        return SC_OK;
+    case PGRES_COMMAND_OK:
     case PGRES_EMPTY_QUERY:
-        /* digits only, as libpq leaves them: read without strtoll(),
-         * which every statement would pay for */
-        n = PQcmdTuples((PGresult *)res);
-        for (c->changes = 0; *n >= '0' && *n <= '9'; n++)
-            c->changes = c->changes * 10 + (*n - '0');
+        count_changes(c, res);
         return SC_OK;
     default:
         return result_error(c, res);
@@ -671,6 +681,7 @@ static int single_end(pg_stmt *s, PGresult *res)
         PQclear(res);
         return rc;
     }
+    count_changes(c, res);
     PQclear(s->res);
     s->res = res;
     s->row = 0;
@@ -742,6 +753,8 @@ static void buffer_rest(pg_stmt *s)
         } else if (rc == SC_OK &&
                    PQresultStatus(res) != PGRES_SINGLE_TUPLE) {
             rc = check_result(c, res);
+            if (rc == SC_OK)
+                count_changes(c, res);
         }
         PQclear(res);
     }
@@ -2125,8 +2138,9 @@ static bool type_fits(const sc_column_desc *c, Oid t)
  *
  * Streaming runs this for every row, so each call into libpq counts: the
  * types and modifiers are the prepared statement's (every execution of
- * it has the same result columns), and only a value of length 0 is asked
- * whether it is NULL.
+ * it has the same result columns), only a value of length 0 (text left
+ * in place: an empty one) is asked whether it is NULL, and text left in
+ * place is not asked its length.
  */
 static int pg_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
                        sc_arena *a, void *out)
@@ -2148,13 +2162,26 @@ static int pg_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
 
     for (i = *from; i < t->ncols && (int)i < n; i++) {
         c = &t->cols[i];
+        field = (char *)out + c->offset;
+        type = prepared ? s->ftypes[i] : PQftype(res, (int)i);
+        if (a == NULL && c->format == SC_FMT_NATIVE &&
+            (c->type == SC_TYPE_TEXT || c->type == SC_TYPE_JSON) &&
+            (is_text_type(type) || type == OID_JSON)) {
+            /* text left where it is needs no length: only an empty
+             * value may be a NULL */
+            text = PQgetvalue(res, row, (int)i);
+            if (*text == '\0' && PQgetisnull(res, row, (int)i))
+                continue;
+            memcpy(field, &text, sizeof text);
+            if (c->flags & SC_COL_HASFLAG)
+                *(bool *)((char *)out + c->has_offset) = true;
+            continue;
+        }
         len = PQgetlength(res, row, (int)i);
         if (len == 0 && PQgetisnull(res, row, (int)i))
             continue; /* the field and its has_ flag are zero already */
         if (c->format != SC_FMT_NATIVE)
             break;
-        field = (char *)out + c->offset;
-        type = prepared ? s->ftypes[i] : PQftype(res, (int)i);
         p = (const unsigned char *)PQgetvalue(res, row, (int)i);
         switch (c->type) {
         case SC_TYPE_INT64:
