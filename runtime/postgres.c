@@ -15,7 +15,14 @@
  *
  * Times and dates cross the wire counted from 2000-01-01 (PostgreSQL's
  * epoch) and are moved to the project's 1970 epoch here.  numeric values
- * travel as decimal text, scaled by the column's scale on the way.
+ * travel in numeric's binary form (base-10000 digits), made from and
+ * read into the integer scaled by the column's scale; values of a scale
+ * past 16, and integers given for a numeric without a column, go as
+ * decimal text.
+ *
+ * Round trips are what a call costs most: a statement is prepared and
+ * described in one, and sc_begin()'s BEGIN waits for the transaction's
+ * first statement and goes in one pipeline with it (see holds_begin()).
  *
  * No message this file builds repeats a password: connection strings
  * are redacted before they are quoted, and libpq's own messages are
@@ -105,6 +112,10 @@ typedef struct pg_conn {
     struct pg_stmt *single;  /* the stream whose rows the connection is
                                 sending in single-row mode, or NULL */
     bool unnamed;            /* prepare=off: unnamed statements only */
+    bool begin_held;         /* a BEGIN waits for the first statement */
+    bool begin_queued;       /* and went first in this pipeline */
+    bool single_piped;       /* the single-row stream is in a pipeline
+                                after its BEGIN */
 } pg_conn;
 
 /* The storage of one parameter's wire form. */
@@ -125,6 +136,7 @@ typedef struct pg_stmt {
     Oid *types;              /* as the server inferred them */
     int nfields;
     Oid *ftypes;             /* the result columns' types, as prepared */
+    int *fmods;              /* and their type modifiers */
     const char **values;
     int *lengths;
     int *formats;
@@ -169,12 +181,34 @@ static bool grow(char **buf, size_t *cap, size_t n)
     return true;
 }
 
+/* Big-endian integers of the wire, 2, 4 and 8 bytes written out so
+ * that the compiler makes each one load or store and a byte swap: every
+ * value of every row passes here. */
 static void put_be(unsigned char *p, uint64_t x, int n)
 {
     int i;
 
-    for (i = n - 1; i >= 0; i--, x >>= 8)
-        p[i] = (unsigned char)(x & 0xff);
+    switch (n) {
+    case 8:
+        p[0] = (unsigned char)(x >> 56);
+        p[1] = (unsigned char)(x >> 48);
+        p[2] = (unsigned char)(x >> 40);
+        p[3] = (unsigned char)(x >> 32);
+        p += 4;
+        /* fall through */
+    case 4:
+        p[0] = (unsigned char)(x >> 24);
+        p[1] = (unsigned char)(x >> 16);
+        p += 2;
+        /* fall through */
+    case 2:
+        p[0] = (unsigned char)(x >> 8);
+        p[1] = (unsigned char)x;
+        return;
+    default:
+        for (i = n - 1; i >= 0; i--, x >>= 8)
+            p[i] = (unsigned char)(x & 0xff);
+    }
 }
 
 static uint64_t get_be(const unsigned char *p, int n)
@@ -182,9 +216,22 @@ static uint64_t get_be(const unsigned char *p, int n)
     uint64_t x = 0;
     int i;
 
-    for (i = 0; i < n; i++)
-        x = x << 8 | p[i];
-    return x;
+    switch (n) {
+    case 8:
+        return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 |
+               (uint64_t)p[2] << 40 | (uint64_t)p[3] << 32 |
+               (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+               (uint64_t)p[6] << 8 | (uint64_t)p[7];
+    case 4:
+        return (uint64_t)p[0] << 24 | (uint64_t)p[1] << 16 |
+               (uint64_t)p[2] << 8 | (uint64_t)p[3];
+    case 2:
+        return (uint64_t)p[0] << 8 | (uint64_t)p[1];
+    default:
+        for (i = 0; i < n; i++)
+            x = x << 8 | p[i];
+        return x;
+    }
 }
 
 /* Reads an n-byte two's complement big-endian integer. */
@@ -464,17 +511,30 @@ static int result_error(pg_conn *c, const PGresult *res)
     return c->err.code;
 }
 
-/* Checks res, which the caller still frees; the rows changed are noted. */
+/* Notes the rows that res, a statement's whole outcome, counts: digits
+ * only, as libpq leaves them, read without strtoll(). */
+static void count_changes(pg_conn *c, const PGresult *res)
+{
+    const char *n = PQcmdTuples((PGresult *)res);
+
+    for (c->changes = 0; *n >= '0' && *n <= '9'; n++)
+        c->changes = c->changes * 10 + (*n - '0');
+}
+
+/* Checks res, which the caller still frees; the rows changed are noted.
+ * A result with rows counts the rows it holds (a SELECT, FETCH or
+ * RETURNING holds every row its tag counts), without parsing the tag;
+ * the end of a single-row stream, which holds none, is counted by
+ * single_end(). */
 static int check_result(pg_conn *c, const PGresult *res)
 {
-    const char *n;
-
     switch (PQresultStatus(res)) {
-    case PGRES_COMMAND_OK:
     case PGRES_TUPLES_OK:
+        c->changes = PQntuples(res);
+        return SC_OK;
+    case PGRES_COMMAND_OK:
     case PGRES_EMPTY_QUERY:
-        n = PQcmdTuples((PGresult *)res);
-        c->changes = *n ? strtoll(n, NULL, 10) : 0;
+        count_changes(c, res);
         return SC_OK;
     default:
         return result_error(c, res);
@@ -491,6 +551,105 @@ static int finish(pg_conn *c, PGresult *res)
 }
 
 /* ---------------------------------------------------------------------
+ * Pipelines of a few statements, for one round trip where each would
+ * wait for its own.
+ * ------------------------------------------------------------------- */
+
+/* The next result of a pipeline, and the NULL that ends it read. */
+static PGresult *piped_result(pg_conn *c)
+{
+    PGresult *res = PQgetResult(c->pg);
+
+    if (res != NULL && PQresultStatus(res) != PGRES_PIPELINE_SYNC)
+        PQclear(PQgetResult(c->pg));
+    return res;
+}
+
+/* Reads what is left of a pipeline up to its sync (sent first unless
+ * synced) and leaves pipeline mode. */
+static void end_pipe(pg_conn *c, bool synced)
+{
+    PGresult *res;
+    ExecStatusType st;
+    int nulls = 0;
+
+    if (!synced && !PQpipelineSync(c->pg))
+        nulls = 2; /* the connection is gone: nothing will come */
+    while (nulls < 2 && PQstatus(c->pg) == CONNECTION_OK) {
+        res = PQgetResult(c->pg);
+        if (res == NULL) {
+            nulls++;
+            continue;
+        }
+        nulls = 0;
+        st = PQresultStatus(res);
+        PQclear(res);
+        if (st == PGRES_PIPELINE_SYNC)
+            break;
+    }
+    PQexitPipelineMode(c->pg);
+}
+
+/*
+ * sc_begin()'s BEGIN is held back (pg_exec()) until the first statement
+ * of the transaction, and goes in one pipeline with it: a round trip
+ * fewer per transaction, which a stream that opens its own transaction
+ * pays most for.  A transaction in which nothing ran ends without a word
+ * to the server.  The server sees the same statements in the same order.
+ */
+static bool holds_begin(const pg_conn *c, const char *sql)
+{
+    return strcmp(sql, "BEGIN") == 0 && !c->begin_held && !c->piped &&
+           c->single == NULL && PQstatus(c->pg) == CONNECTION_OK &&
+           PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+}
+
+/* Enters pipeline mode with the held BEGIN sent first. */
+static bool send_begin(pg_conn *c)
+{
+    c->begin_held = false;
+    return PQenterPipelineMode(c->pg) &&
+           PQsendQueryParams(c->pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0);
+}
+
+/* The outcome of the BEGIN that went first in the pipeline. */
+static int begun(pg_conn *c)
+{
+    PGresult *res = piped_result(c);
+
+    return finish(c, res);
+}
+
+/* Runs the one statement sql (no ';') after the held BEGIN, in one
+ * pipeline: SC_OK and its result in *res, or the BEGIN's failure. */
+static int exec_begun(pg_conn *c, const char *sql, PGresult **res)
+{
+    int rc;
+
+    *res = NULL;
+    if (!send_begin(c) ||
+        !PQsendQueryParams(c->pg, sql, 0, NULL, NULL, NULL, NULL, 0) ||
+        !PQpipelineSync(c->pg)) {
+        rc = result_error(c, NULL);
+        end_pipe(c, false);
+        return rc;
+    }
+    rc = begun(c);
+    *res = piped_result(c);
+    end_pipe(c, true);
+    return rc;
+}
+
+/* The held BEGIN on its own, before what cannot share a pipeline. */
+static int begin_now(pg_conn *c)
+{
+    if (!c->begin_held)
+        return SC_OK;
+    c->begin_held = false;
+    return finish(c, PQexec(c->pg, "BEGIN"));
+}
+
+/* ---------------------------------------------------------------------
  * Single-row streams: while one statement's rows arrive, the connection
  * carries nothing else (see the top of the file).
  * ------------------------------------------------------------------- */
@@ -502,6 +661,10 @@ static void drain(pg_conn *c)
 
     while ((res = PQgetResult(c->pg)) != NULL)
         PQclear(res);
+    if (c->single_piped) {
+        c->single_piped = false;
+        end_pipe(c, true);
+    }
 }
 
 /* Ends s's single-row stream with its last result res, which is kept as
@@ -518,6 +681,7 @@ static int single_end(pg_stmt *s, PGresult *res)
         PQclear(res);
         return rc;
     }
+    count_changes(c, res);
     PQclear(s->res);
     s->res = res;
     s->row = 0;
@@ -589,8 +753,14 @@ static void buffer_rest(pg_stmt *s)
         } else if (rc == SC_OK &&
                    PQresultStatus(res) != PGRES_SINGLE_TUPLE) {
             rc = check_result(c, res);
+            if (rc == SC_OK)
+                count_changes(c, res);
         }
         PQclear(res);
+    }
+    if (c->single_piped) {
+        c->single_piped = false;
+        end_pipe(c, true);
     }
     if (rc != SC_OK)
         keep_failure(s, rc);
@@ -849,7 +1019,27 @@ static int pg_exec(void *conn, const char *sql)
     int rc;
 
     settle(c);
-    res = PQexec(c->pg, sql);
+    if (holds_begin(c, sql)) {
+        c->begin_held = true;
+        return SC_OK;
+    }
+    if (c->begin_held &&
+        (strcmp(sql, "COMMIT") == 0 || strcmp(sql, "ROLLBACK") == 0)) {
+        c->begin_held = false; /* nothing ran: nothing to end */
+        c->changes = 0;
+        return SC_OK;
+    }
+    if (c->begin_held && strchr(sql, ';') == NULL) {
+        rc = exec_begun(c, sql, &res);
+        if (rc != SC_OK) {
+            PQclear(res);
+            return rc;
+        }
+    } else if ((rc = begin_now(c)) != SC_OK) {
+        return rc;
+    } else {
+        res = PQexec(c->pg, sql);
+    }
     rc = check_result(c, res);
 
     if (rc == SC_OK && strcmp(sql, "COMMIT") == 0 &&
@@ -889,6 +1079,8 @@ static bool pg_lost(void *conn)
 
 static bool pg_in_transaction(void *conn)
 {
+    if (((pg_conn *)conn)->begin_held)
+        return true;
     switch (PQtransactionStatus(((pg_conn *)conn)->pg)) {
     case PQTRANS_INTRANS:
     case PQTRANS_INERROR:
@@ -946,6 +1138,7 @@ static void stmt_free(pg_stmt *s)
     sc__free(s->text_caps);
     sc__free(s->types);
     sc__free(s->ftypes);
+    sc__free(s->fmods);
     sc__free(s->values);
     sc__free(s->lengths);
     sc__free(s->formats);
@@ -972,11 +1165,61 @@ static int take_params(pg_stmt *s, const PGresult *desc)
         s->types[i] = PQparamtype(desc, (int)i);
     s->nfields = PQnfields(desc);
     s->ftypes = sc__zalloc((size_t)s->nfields, sizeof *s->ftypes);
-    if (s->ftypes == NULL)
+    s->fmods = sc__zalloc((size_t)s->nfields, sizeof *s->fmods);
+    if (s->ftypes == NULL || s->fmods == NULL)
         return SC_NOMEM;
-    for (i = 0; i < (size_t)s->nfields; i++)
+    for (i = 0; i < (size_t)s->nfields; i++) {
         s->ftypes[i] = PQftype(desc, (int)i);
+        s->fmods[i] = PQfmod(desc, (int)i);
+    }
     return SC_OK;
+}
+
+/*
+ * Prepares sql as name and returns the server's description of it (*rc
+ * SC_OK), or NULL with *rc the failure: the Parse and the Describe go in
+ * one pipeline (after a held BEGIN), one round trip where PQprepare()
+ * then PQdescribePrepared() would wait twice.
+ */
+static PGresult *prepare_described(pg_conn *c, const char *name,
+                                   const char *sql, int *rc)
+{
+    PGresult *parsed, *desc, *sync;
+    bool held = c->begin_held;
+
+    if (held ? !send_begin(c) : !PQenterPipelineMode(c->pg)) {
+        *rc = result_error(c, NULL);
+        if (held)
+            end_pipe(c, false);
+        return NULL;
+    }
+    if (!PQsendPrepare(c->pg, name, sql, 0, NULL) ||
+        !PQsendDescribePrepared(c->pg, name) || !PQpipelineSync(c->pg)) {
+        *rc = result_error(c, NULL);
+        end_pipe(c, false);
+        return NULL;
+    }
+    if (held && (*rc = begun(c)) != SC_OK) {
+        end_pipe(c, true);
+        return NULL;
+    }
+    parsed = piped_result(c);
+    desc = piped_result(c);
+    sync = desc != NULL ? PQgetResult(c->pg) : NULL;
+    PQexitPipelineMode(c->pg);
+    /* the Parse's failure, if any, is the one to tell; the Describe then
+     * only says that the pipeline was aborted */
+    *rc = check_result(c, parsed);
+    if (*rc == SC_OK)
+        *rc = check_result(c, desc);
+    if (*rc == SC_OK && PQresultStatus(sync) != PGRES_PIPELINE_SYNC)
+        *rc = result_error(c, sync);
+    PQclear(parsed);
+    PQclear(sync);
+    if (*rc == SC_OK)
+        return desc;
+    PQclear(desc);
+    return NULL;
 }
 
 /*
@@ -1014,12 +1257,10 @@ static int pg_prepare(void *conn, const char *sql, bool persistent,
         snprintf(s->name, sizeof s->name, "sc%016" PRIx64 "_%u", c->tag,
                  ++c->names);
     }
-    rc = finish(c, PQprepare(c->pg, s->name, sql, 0, NULL));
+    res = prepare_described(c, s->name, sql, &rc);
     if (rc != SC_OK)
         goto cleanup;
-    res = PQdescribePrepared(c->pg, s->name);
-    rc = check_result(c, res);
-    if (rc == SC_OK && (rc = take_params(s, res)) != SC_OK)
+    if ((rc = take_params(s, res)) != SC_OK)
         set_error(c, rc, rc, "out of memory");
     PQclear(res);
     if (rc == SC_OK) {
@@ -1272,6 +1513,65 @@ static int bind_textual(pg_stmt *s, int k, Oid type, const sc_value *v,
     return SC_OK;
 }
 
+/*
+ * A numeric column's value, x scaled by 10^scale, in numeric's binary
+ * form (ndigits, weight, sign, dscale, then base-10000 digits, all
+ * 16-bit; see numeric_text()), which the server reads as it reads the
+ * text "x / 10^scale" with scale digits after the point, without the
+ * text being written or parsed.  False (nothing bound) past a scale of
+ * 16, where the fraction's digits would not fit 64 bits once padded to
+ * a whole base-10000 digit: those go as text.
+ */
+static bool bind_numeric(pg_stmt *s, int k, int64_t x, unsigned scale,
+                         int *rc)
+{
+    static const uint64_t tens[] = {1, 10, 100, 1000};
+    uint64_t u = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+    uint64_t unit = 1, whole, frac;
+    unsigned pad = (4 - scale % 4) % 4, nfrac = (scale + pad) / 4;
+    unsigned digits[10], nd = 0, lead = 0, i;
+    pg_param *p = &s->params[k];
+    int weight;
+
+    if (scale > 16)
+        return false;
+    for (i = 0; i < scale; i++)
+        unit *= 10;
+    whole = u / unit;
+    frac = u % unit * tens[pad];
+    /* the whole part's digits, most significant first (5 at most) */
+    for (; whole > 0; whole /= 10000)
+        digits[nd++] = (unsigned)(whole % 10000);
+    for (i = 0; i < nd / 2; i++) {
+        lead = digits[i];
+        digits[i] = digits[nd - 1 - i];
+        digits[nd - 1 - i] = lead;
+    }
+    weight = (int)nd - 1;
+    for (i = nfrac; i-- > 0; frac /= 10000)
+        digits[nd + i] = (unsigned)(frac % 10000);
+    nd += nfrac;
+    /* no zero digits at either end, as the server keeps its own */
+    for (lead = 0; lead < nd && digits[lead] == 0; lead++)
+        weight--;
+    while (nd > lead && digits[nd - 1] == 0)
+        nd--;
+    nd -= lead;
+    if (!grow(&p->buf, &p->cap, 8 + 2 * sizeof digits / sizeof *digits)) {
+        *rc = SC_NOMEM;
+        return true;
+    }
+    put_be((unsigned char *)p->buf, nd, 2);
+    put_be((unsigned char *)p->buf + 2, (uint64_t)(nd > 0 ? weight : 0), 2);
+    put_be((unsigned char *)p->buf + 4, x < 0 ? 0x4000 : 0, 2);
+    put_be((unsigned char *)p->buf + 6, scale, 2);
+    for (i = 0; i < nd; i++)
+        put_be((unsigned char *)p->buf + 8 + 2 * i, digits[lead + i], 2);
+    set_binary(s, k, p->buf, 8 + 2 * (size_t)nd);
+    *rc = SC_OK;
+    return true;
+}
+
 static int pg_bind(void *stmt, int i, const sc_value *v, const char **why)
 {
     char form[SC__FORM_MAX];
@@ -1327,7 +1627,12 @@ static int pg_bind(void *stmt, int i, const sc_value *v, const char **why)
     case OID_JSON:
     case OID_JSONB:
         return bind_textual(s, k, type, v, why);
-    default: /* numeric, enum types, and anything else: as text */
+    case OID_NUMERIC: /* a numeric column's scaled integer in binary */
+        if (v->kind == SC_VAL_INT && v->type == SC_TYPE_NUMERIC &&
+            v->col != NULL && bind_numeric(s, k, v->i, v->col->scale, &rc))
+            return rc;
+        return bind_as_text(s, k, v, why);
+    default: /* enum types, and anything else: as text */
         return bind_as_text(s, k, v, why);
     }
 }
@@ -1367,6 +1672,38 @@ static int fetch(pg_stmt *s)
     return rc;
 }
 
+/* Sends one execution of s (in a pipeline, or as the one statement
+ * running). */
+static int send_exec(pg_stmt *s)
+{
+    if (s->sql != NULL)
+        return PQsendQueryParams(s->c->pg, s->sql, s->nparams, s->types,
+                                 s->values, s->lengths, s->formats, 1);
+    return PQsendQueryPrepared(s->c->pg, s->name, s->nparams, s->values,
+                               s->lengths, s->formats, 1);
+}
+
+/* Runs s once after the held BEGIN, in one pipeline. */
+static int step_begun(pg_stmt *s)
+{
+    pg_conn *c = s->c;
+    PGresult *res;
+    int rc;
+
+    if (!send_begin(c) || !send_exec(s) || !PQpipelineSync(c->pg)) {
+        rc = result_error(c, NULL);
+        end_pipe(c, false);
+        return rc;
+    }
+    rc = begun(c);
+    res = piped_result(c);
+    end_pipe(c, true);
+    if (rc == SC_OK)
+        return take_result(s, res);
+    PQclear(res);
+    return rc;
+}
+
 static int pg_step(void *stmt)
 {
     pg_stmt *s = stmt;
@@ -1386,6 +1723,8 @@ static int pg_step(void *stmt)
         return rest_end(s);
     }
     settle(s->c);
+    if (s->c->begin_held)
+        return step_begun(s);
     if (s->sql != NULL)
         return take_result(s, PQexecParams(s->c->pg, s->sql, s->nparams,
                                            s->types, s->values, s->lengths,
@@ -1404,8 +1743,10 @@ static int pg_step(void *stmt)
 static int cursor_stream(pg_stmt *s, const char *sql)
 {
     sc__buf b = {0};
-    int rc;
+    int rc = begin_now(s->c);
 
+    if (rc != SC_OK)
+        return rc;
     snprintf(s->cursor, sizeof s->cursor, "sc_cur_%u", ++s->c->cursors);
     sc__buf_printf(&b, "DECLARE %s NO SCROLL CURSOR FOR %s", s->cursor,
                    sql);
@@ -1434,20 +1775,27 @@ static int pg_stream(void *stmt, const char *sql)
 {
     pg_stmt *s = stmt;
     pg_conn *c = s->c;
-    int sent;
+    bool piped;
+    int rc;
 
     pg_reset(s);
     if (c->fetch_rows > 0)
         return cursor_stream(s, sql);
     settle(c);
-    if (s->sql != NULL)
-        sent = PQsendQueryParams(c->pg, s->sql, s->nparams, s->types,
-                                 s->values, s->lengths, s->formats, 1);
-    else
-        sent = PQsendQueryPrepared(c->pg, s->name, s->nparams, s->values,
-                                   s->lengths, s->formats, 1);
-    if (!sent)
-        return result_error(c, NULL);
+    /* after a held BEGIN, both in one pipeline, whose sync drain() reads */
+    piped = c->begin_held;
+    if (piped ? !send_begin(c) || !send_exec(s) || !PQpipelineSync(c->pg)
+              : !send_exec(s)) {
+        rc = result_error(c, NULL);
+        if (piped)
+            end_pipe(c, false);
+        return rc;
+    }
+    if (piped && (rc = begun(c)) != SC_OK) {
+        end_pipe(c, true);
+        return rc;
+    }
+    c->single_piped = piped;
     c->single = s;
     if (!PQsetSingleRowMode(c->pg)) {
         c->single = NULL;
@@ -1670,15 +2018,17 @@ static int pg_column(void *stmt, int i, sc_value_kind kind, sc_value *out)
     pg_stmt *s = stmt;
     const unsigned char *p;
     size_t len;
+    int n;
 
     memset(out, 0, sizeof *out);
     if (s->res == NULL || s->row >= PQntuples(s->res) || i < 0 ||
-        i >= PQnfields(s->res) || PQgetisnull(s->res, s->row, i) ||
-        kind == SC_VAL_NULL)
+        i >= (n = PQnfields(s->res)) || kind == SC_VAL_NULL)
+        return SC_OK;
+    len = (size_t)PQgetlength(s->res, s->row, i);
+    if (len == 0 && PQgetisnull(s->res, s->row, i)) /* NULL has length 0 */
         return SC_OK;
     p = (const unsigned char *)PQgetvalue(s->res, s->row, i);
-    len = (size_t)PQgetlength(s->res, s->row, i);
-    switch (PQftype(s->res, i)) {
+    switch (n == s->nfields ? s->ftypes[i] : PQftype(s->res, i)) {
     case OID_BOOL:
         give_int(out, kind, len > 0 && p[0] != 0);
         break;
@@ -1782,14 +2132,23 @@ static bool type_fits(const sc_column_desc *c, Oid t)
  * a type the column reads as it is (the types were checked against the
  * descriptor once, at prepare) stored straight into its field, text left
  * in the result's memory, which libpq ends with a NUL, when a is NULL.
- * It stops at anything else (a numeric, a float4 or int16 field, bytes,
- * a format, an enum label, a value out of the field's range), which the
- * core reads through pg_column().
+ * It stops at anything else (a float4 or int16 field, bytes, a format,
+ * an enum label, a numeric of more digits than an int64 folds, a value
+ * out of the field's range), which the core reads through pg_column().
+ *
+ * Streaming runs this for every row, so each call into libpq counts: the
+ * types and modifiers are the prepared statement's (every execution of
+ * it has the same result columns), only a value of length 0 (text left
+ * in place: an empty one) is asked whether it is NULL, and text left in
+ * place is not asked its length.
  */
 static int pg_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
                        sc_arena *a, void *out)
 {
     pg_stmt *s = stmt;
+    const PGresult *res = s->res;
+    int n = PQnfields(res), row = s->row;
+    bool prepared = n == s->nfields;
     const sc_column_desc *c;
     const unsigned char *p;
     const char *text;
@@ -1801,16 +2160,29 @@ static int pg_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
     int len;
     Oid type;
 
-    for (i = *from; i < t->ncols && (int)i < PQnfields(s->res); i++) {
+    for (i = *from; i < t->ncols && (int)i < n; i++) {
         c = &t->cols[i];
-        if (PQgetisnull(s->res, s->row, (int)i))
+        field = (char *)out + c->offset;
+        type = prepared ? s->ftypes[i] : PQftype(res, (int)i);
+        if (a == NULL && c->format == SC_FMT_NATIVE &&
+            (c->type == SC_TYPE_TEXT || c->type == SC_TYPE_JSON) &&
+            (is_text_type(type) || type == OID_JSON)) {
+            /* text left where it is needs no length: only an empty
+             * value may be a NULL */
+            text = PQgetvalue(res, row, (int)i);
+            if (*text == '\0' && PQgetisnull(res, row, (int)i))
+                continue;
+            memcpy(field, &text, sizeof text);
+            if (c->flags & SC_COL_HASFLAG)
+                *(bool *)((char *)out + c->has_offset) = true;
+            continue;
+        }
+        len = PQgetlength(res, row, (int)i);
+        if (len == 0 && PQgetisnull(res, row, (int)i))
             continue; /* the field and its has_ flag are zero already */
         if (c->format != SC_FMT_NATIVE)
             break;
-        field = (char *)out + c->offset;
-        type = PQftype(s->res, (int)i);
-        p = (const unsigned char *)PQgetvalue(s->res, s->row, (int)i);
-        len = PQgetlength(s->res, s->row, (int)i);
+        p = (const unsigned char *)PQgetvalue(res, row, (int)i);
         switch (c->type) {
         case SC_TYPE_INT64:
             if (type != OID_INT8 && type != OID_INT4 && type != OID_INT2)
@@ -1829,6 +2201,15 @@ static int pg_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
                 len != 8)
                 goto careful;
             x = from_pg_timestamp(get_signed(p, 8));
+            memcpy(field, &x, sizeof x);
+            break;
+        case SC_TYPE_NUMERIC: /* scaled, as read_numeric() reads it */
+            if (type != OID_NUMERIC ||
+                !numeric_scaled(p, (size_t)len,
+                                prepared ? s->fmods[i]
+                                         : PQfmod(res, (int)i),
+                                &x))
+                goto careful;
             memcpy(field, &x, sizeof x);
             break;
         case SC_TYPE_FLOAT64:
@@ -1988,8 +2369,15 @@ static int pg_pipeline_begin(void *conn)
     pg_conn *c = conn;
 
     settle(c);
-    if (!PQenterPipelineMode(c->pg) || PQsetnonblocking(c->pg, 1) != 0)
+    /* a held BEGIN goes first: pg_pipeline_result() reads its outcome */
+    c->begin_queued = c->begin_held;
+    if (!(c->begin_held ? send_begin(c) : PQenterPipelineMode(c->pg)) ||
+        PQsetnonblocking(c->pg, 1) != 0) {
+        if (c->begin_queued)
+            end_pipe(c, false);
+        c->begin_queued = false;
         return result_error(c, NULL);
+    }
     c->piped = true;
     c->synced = false;
     c->queued = 0;
@@ -2001,11 +2389,7 @@ static int pg_pipeline_send(void *stmt)
     pg_stmt *s = stmt;
     pg_conn *c = s->c;
 
-    if (s->sql != NULL
-            ? !PQsendQueryParams(c->pg, s->sql, s->nparams, s->types,
-                                 s->values, s->lengths, s->formats, 1)
-            : !PQsendQueryPrepared(c->pg, s->name, s->nparams, s->values,
-                                   s->lengths, s->formats, 1))
+    if (!send_exec(s))
         return result_error(c, NULL);
     /* libpq writes as its buffer fills; reading now and then lets the
      * server write its results meanwhile instead of waiting on us */
@@ -2047,6 +2431,13 @@ static int pg_pipeline_result(void *stmt)
     int rc;
 
     pg_reset(s);
+    if (s->c->begin_queued) {
+        s->c->begin_queued = false;
+        if ((rc = begun(s->c)) != SC_OK) {
+            PQclear(piped_result(s->c)); /* this one, aborted */
+            return rc;
+        }
+    }
     res = PQgetResult(s->c->pg);
     if (res == NULL)
         return result_error(s->c, NULL);
@@ -2070,6 +2461,7 @@ static void pg_pipeline_end(void *conn)
     PGresult *res;
     int nulls = 0;
 
+    c->begin_queued = false;
     if (!c->piped)
         return;
     if (!c->synced) {

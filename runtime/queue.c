@@ -107,20 +107,45 @@ int sc__queue_prepare(sc_db *db, const sc_table_desc *t, int op,
     return sc__prepare_cached(db, t, op, mask, out);
 }
 
+/* Writes integer x in decimal, as sc__format_value() does, without
+ * printf: every queued write of a table with an integer key runs it. */
+static void put_int(sc__buf *b, int64_t x)
+{
+    char digits[24], *p = digits + sizeof digits;
+    uint64_t u = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u > 0);
+    if (x < 0)
+        *--p = '-';
+    sc__buf_putn(b, p, (size_t)(digits + sizeof digits - p));
+}
+
 /* Writes the key of row ("a = 1, b = 'x'") into q->key. */
 static int put_key(sc_db *db, const sc_table_desc *t, const void *row,
                    sc__queued *q)
 {
     sc__buf *b = &db->queue.key;
+    const sc_column_desc *c;
     sc_value v;
     unsigned i;
 
     b->len = 0;
     for (i = 0; i < t->npk; i++) {
-        if (sc__key_value(db, t, &t->cols[t->pk[i]], row, &v) != SC_OK)
+        c = &t->cols[t->pk[i]];
+        if (sc__key_value(db, t, c, row, &v) != SC_OK)
             return db->err.code;
-        sc__buf_printf(b, "%s%s = ", i ? ", " : "", t->cols[t->pk[i]].name);
-        sc__format_value(b, &v);
+        if (i > 0)
+            sc__buf_puts(b, ", ");
+        sc__buf_puts(b, c->name);
+        sc__buf_puts(b, " = ");
+        if (v.kind == SC_VAL_INT &&
+            (v.col == NULL || v.col->format == SC_FMT_NATIVE))
+            put_int(b, v.i);
+        else
+            sc__format_value(b, &v);
     }
     sc__buf_putn(b, "", 0);
     if (b->failed) {

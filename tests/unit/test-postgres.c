@@ -892,6 +892,149 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+static int count_row(void *ctx, const pg_account *a)
+{
+    (void)a;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static void insert_account(const char *handle)
+{
+    pg_account a = PG_ACCOUNT_INIT;
+
+    a.handle = handle;
+    ck_assert_msg(pg_accounts_insert(db, &a) == SC_OK, "%s", sc_errmsg(db));
+}
+
+/*
+ * sc_begin()'s BEGIN reaches the server with the transaction's first
+ * statement, whichever kind that is (a statement prepared then, one
+ * prepared before, a batch, a stream, SQL text of one statement or
+ * several); a transaction with none ends without one.  Each way, what
+ * runs is inside the transaction: another connection sees nothing of it
+ * before the commit, and a rollback leaves nothing.
+ */
+START_TEST(test_begin_with_first_statement)
+{
+    pg_account many[3] = {PG_ACCOUNT_INIT, PG_ACCOUNT_INIT, PG_ACCOUNT_INIT};
+    pg_accounts_query *q;
+    int rows = 0;
+
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    ck_assert_int_eq(sc_commit(db), SC_OK);
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    ck_assert_int_eq(sc_rollback(db), SC_OK);
+    ck_assert_int_eq(sc_txn_depth(db), 0);
+
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    insert_account("first"); /* prepared in the BEGIN's pipeline */
+    assert_server("SELECT count(*) FROM accounts", "0");
+    ck_assert_int_eq(sc_rollback(db), SC_OK);
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    insert_account("kept"); /* prepared before */
+    assert_server("SELECT count(*) FROM accounts", "0");
+    ck_assert_int_eq(sc_commit(db), SC_OK);
+    assert_server("SELECT string_agg(handle, ',') FROM accounts", "kept");
+
+    many[0].handle = "m0", many[1].handle = "m1", many[2].handle = "m2";
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    ck_assert_int_eq(pg_accounts_insert_many(db, many, 3), SC_OK);
+    assert_server("SELECT count(*) FROM accounts", "1");
+    ck_assert_int_eq(sc_rollback(db), SC_OK);
+
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    q = pg_accounts_select(db);
+    ck_assert_int_eq(pg_accounts_each(q, count_row, &rows), SC_OK);
+    pg_accounts_query_free(q);
+    ck_assert_int_eq(rows, 1);
+    insert_account("after the stream");
+    assert_server("SELECT count(*) FROM accounts", "1");
+    ck_assert_int_eq(sc_rollback(db), SC_OK);
+
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    exec_ok(db, "INSERT INTO accounts (handle) VALUES ('one')");
+    assert_server("SELECT count(*) FROM accounts", "1");
+    ck_assert_int_eq(sc_rollback(db), SC_OK);
+    ck_assert_int_eq(sc_begin(db), SC_OK);
+    exec_ok(db, "INSERT INTO accounts (handle) VALUES ('two'); "
+                "INSERT INTO accounts (handle) VALUES ('three')");
+    assert_server("SELECT count(*) FROM accounts", "1");
+    ck_assert_int_eq(sc_rollback(db), SC_OK);
+    assert_server("SELECT string_agg(handle, ',') FROM accounts", "kept");
+}
+END_TEST
+
+/* v / 10^scale as PostgreSQL prints a numeric of that scale. */
+static void scaled_text(int64_t v, unsigned scale, char *out, size_t size)
+{
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+                                 : (unsigned long long)v;
+    char digits[32];
+    int n = snprintf(digits, sizeof digits, "%0*llu", (int)scale + 1, u);
+    int whole = n - (int)scale;
+
+    snprintf(out, size, "%s%.*s%s%s", v < 0 ? "-" : "", whole, digits,
+             scale > 0 ? "." : "", digits + whole);
+}
+
+/*
+ * numeric values at scales 0 to 16 go in numeric's binary form, built
+ * from the scaled integer (base-10000 digits on both sides of the
+ * point), and at 18 as text: each must be the number meant, as the
+ * server prints it, read back the same, and found by a filter on it.
+ */
+START_TEST(test_numeric_scales)
+{
+    static const int64_t values[] = {
+        0, 1, -1, 9, 10, 999, 1000, 9999, 10000, 10001, -10000, 5000,
+        120000, 99990000, 100000000, -100000001, INT64_C(100000000000000000),
+        INT64_C(123456789012345678), -INT64_C(999999999999999999),
+        INT64_C(999999999999999999)};
+    static const unsigned scales[] = {0, 1, 3, 4, 5, 16, 18};
+    size_t n = sizeof values / sizeof values[0], i, k;
+    PGconn *c = PQconnectdb(test_url());
+    char want[64], sql[160];
+    pg_scale row, got;
+    pg_scales_query *q;
+    int64_t *fields[7], count;
+    PGresult *res;
+
+    ck_assert_int_eq(PQstatus(c), CONNECTION_OK);
+    for (i = 0; i < n; i++) {
+        row = (pg_scale)PG_SCALE_INIT;
+        fields[0] = &row.s0, fields[1] = &row.s1, fields[2] = &row.s3;
+        fields[3] = &row.s4, fields[4] = &row.s5, fields[5] = &row.s16;
+        fields[6] = &row.s18;
+        for (k = 0; k < 7; k++)
+            *fields[k] = values[i];
+        ck_assert_msg(pg_scales_insert(db, &row) == SC_OK, "%s",
+                      sc_errmsg(db));
+        ck_assert_int_eq(pg_scales_get(db, arena, row.id, &got), SC_OK);
+        ck_assert_int_eq(memcmp(&got, &row, sizeof row), 0);
+        snprintf(sql, sizeof sql,
+                 "SELECT s0::text, s1::text, s3::text, s4::text, s5::text, "
+                 "s16::text, s18::text FROM scales WHERE id = %lld",
+                 (long long)row.id);
+        res = PQexec(c, sql);
+        ck_assert_int_eq(PQresultStatus(res), PGRES_TUPLES_OK);
+        for (k = 0; k < 7; k++) {
+            scaled_text(values[i], scales[k], want, sizeof want);
+            ck_assert_str_eq(PQgetvalue(res, 0, (int)k), want);
+        }
+        PQclear(res);
+        q = pg_scales_select(db);
+        pg_scales_where(q, S3, EQ, values[i]);
+        pg_scales_where(q, S16, EQ, values[i]);
+        pg_scales_where(q, S18, EQ, values[i]);
+        ck_assert_int_eq(pg_scales_count(q, &count), SC_OK);
+        ck_assert_int_eq(count, 1);
+        pg_scales_query_free(q);
+    }
+    PQfinish(c);
+}
+END_TEST
+
 /* Every enum value, in the database's own enum type. */
 START_TEST(test_enum_values)
 {
@@ -1080,6 +1223,7 @@ Suite *make_suite(void)
     tcase_add_loop_test(tc, test_violation, 0, NVIOLATIONS);
     tcase_add_test(tc, test_value_errors);
     tcase_add_test(tc, test_savepoint_after_error);
+    tcase_add_test(tc, test_begin_with_first_statement);
 
     tc = tcase(s, "statements");
     tcase_add_test(tc, test_prepared_once);
@@ -1089,6 +1233,7 @@ Suite *make_suite(void)
 
     tc = tcase(s, "types");
     tcase_add_loop_test(tc, test_round_trip, 0, 4);
+    tcase_add_test(tc, test_numeric_scales);
     tcase_add_loop_test(tc, test_enum_values, 0, 4);
     tcase_add_test(tc, test_defaults);
 
