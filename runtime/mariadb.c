@@ -1103,7 +1103,8 @@ static void my_error(void *conn, sc_backend_error *err)
 static void my_placeholder(int i, char *buf, size_t size)
 {
     (void)i;
-    snprintf(buf, size, "?");
+    if (size >= 2)
+        memcpy(buf, "?", 2);
 }
 
 /* ---------------------------------------------------------------------
@@ -1830,7 +1831,11 @@ static int execute(my_stmt *s, bool stream)
         return stmt_error(s);
     if (stream)
         s->c->stream = s;
-    s->rebind = true;
+    /* The columns stay bound from one execution to the next, unless the
+     * result's metadata came anew and the library dropped the binding
+     * with it (mysql_stmt_fetch() would then fill nothing in). */
+    if (!s->st->bind_result_done)
+        s->rebind = true;
     return fetch(s);
 }
 
