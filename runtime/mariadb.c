@@ -1338,12 +1338,13 @@ static void my_reset(void *stmt)
         return;
     /* the rest of a stream's rows are read and dropped; a stored result
      * is only freed.  Freeing one while another stream's rows arrive
-     * would read those. */
+     * would read those.  An execution without a result has nothing to
+     * free. */
     if (s->c->stream == s)
         s->c->stream = NULL;
-    else
+    else if (s->has_result)
         quiet(s->c);
-    if (s->st != NULL)
+    if (s->st != NULL && s->has_result)
         mysql_stmt_free_result(s->st);
     if (s->res != NULL)
         mysql_free_result(s->res);
