@@ -2444,7 +2444,8 @@ static int run_multi(my_pipe *p, size_t from, unsigned rows)
 
     if (st == NULL)
         return 0;
-    all = sc__zalloc((size_t)rows * s->nparams, sizeof *all);
+    /* each of the rows' binds copied whole: nothing to zero first */
+    all = sc__malloc((size_t)rows * s->nparams * sizeof *all);
     if (all == NULL)
         return 0;
     for (i = 0; i < rows; i++)
