@@ -3062,10 +3062,11 @@ static bool my_put_read(sc__buf *b, const char *qualifier,
  * whose column storage holds it in the field's own C form stored
  * straight in (the result types were checked against the descriptor at
  * prepare, my_column_fits()), text pointing into the column's buffer,
- * which ends with a NUL, when a is NULL.  It stops at anything else (a
- * numeric's decimal text, a FLOAT, a bool or an int16 whose range the
- * core checks, bytes, a format, an enum label, a BIGINT UNSIGNED above
- * INT64_MAX, a zero date), which the core reads through my_column().
+ * which ends with a NUL, when a is NULL, a numeric's DECIMAL text read
+ * as my_column() reads it.  It stops at anything else (a FLOAT, a bool
+ * or an int16 whose range the core checks, bytes, a format, an enum
+ * label, a BIGINT UNSIGNED above INT64_MAX, a zero date), which the
+ * core reads through my_column().
  */
 static int my_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
                        sc_arena *a, void *out)
@@ -3123,6 +3124,14 @@ static int my_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
             if (col->cls != CLASS_DOUBLE)
                 goto careful;
             memcpy(field, &col->num.d, sizeof col->num.d);
+            break;
+        case SC_TYPE_NUMERIC:
+            if (col->cls != CLASS_BYTES ||
+                (col->type != MYSQL_TYPE_NEWDECIMAL &&
+                 col->type != MYSQL_TYPE_DECIMAL))
+                goto careful;
+            x = sc__parse_scaled(col->buf, col->decimals);
+            memcpy(field, &x, sizeof x);
             break;
         case SC_TYPE_TEXT:
         case SC_TYPE_JSON:
