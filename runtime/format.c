@@ -110,19 +110,29 @@ static size_t timestamp_text(int64_t us, int digits, char *buf)
     return n;
 }
 
+/* Written digit by digit: this runs for every numeric bound or
+ * formatted, and snprintf() costs several times more. */
 size_t sc__scaled_text(int64_t i, unsigned scale, char *buf)
 {
     uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
-    char digits[24];
-    int n = snprintf(digits, sizeof digits, "%0*" PRIu64,
-                     (int)(scale < 20 ? scale + 1 : 20), u);
-    int whole = n - (int)scale;
+    char digits[24]; /* the last first */
+    size_t n = 0, k = 0, d;
 
-    if (scale == 0)
-        return (size_t)snprintf(buf, SC__FORM_MAX, "%s%s",
-                                i < 0 ? "-" : "", digits);
-    return (size_t)snprintf(buf, SC__FORM_MAX, "%s%.*s.%s",
-                            i < 0 ? "-" : "", whole, digits, digits + whole);
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    while (n < (size_t)scale + 1 && n < 20)
+        digits[n++] = '0'; /* at least one digit before the point */
+    if (i < 0)
+        buf[k++] = '-';
+    for (d = n; d > 0; d--) {
+        if (d == scale)
+            buf[k++] = '.';
+        buf[k++] = digits[d - 1];
+    }
+    buf[k] = '\0';
+    return k;
 }
 
 /* The double nearest to i / 10^scale.  Below 2^53 both operands are

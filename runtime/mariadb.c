@@ -34,6 +34,7 @@
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1102,7 +1103,8 @@ static void my_error(void *conn, sc_backend_error *err)
 static void my_placeholder(int i, char *buf, size_t size)
 {
     (void)i;
-    snprintf(buf, size, "?");
+    if (size >= 2)
+        memcpy(buf, "?", 2);
 }
 
 /* ---------------------------------------------------------------------
@@ -1336,12 +1338,13 @@ static void my_reset(void *stmt)
         return;
     /* the rest of a stream's rows are read and dropped; a stored result
      * is only freed.  Freeing one while another stream's rows arrive
-     * would read those. */
+     * would read those.  An execution without a result has nothing to
+     * free. */
     if (s->c->stream == s)
         s->c->stream = NULL;
-    else
+    else if (s->has_result)
         quiet(s->c);
-    if (s->st != NULL)
+    if (s->st != NULL && s->has_result)
         mysql_stmt_free_result(s->st);
     if (s->res != NULL)
         mysql_free_result(s->res);
@@ -1829,7 +1832,11 @@ static int execute(my_stmt *s, bool stream)
         return stmt_error(s);
     if (stream)
         s->c->stream = s;
-    s->rebind = true;
+    /* The columns stay bound from one execution to the next, unless the
+     * result's metadata came anew and the library dropped the binding
+     * with it (mysql_stmt_fetch() would then fill nothing in). */
+    if (!s->st->bind_result_done)
+        s->rebind = true;
     return fetch(s);
 }
 
@@ -2163,11 +2170,27 @@ static int text_fetch(my_stmt *s)
 /* The bytes of values a multi-row INSERT sends at most. */
 #define BATCH_BYTES (4u << 20)
 
+/* The room a block of queued values starts with: a few hundred
+ * executions' worth. */
+#define SLAB_BYTES (64u << 10)
+
+/* A block of the memory the queued executions' values are copied into,
+ * a piece per execution: taken by moving a mark, given back a block at
+ * a time, when no execution in it is left (the newest block is then
+ * used again from its start). */
+typedef struct my_slab {
+    struct my_slab *next;    /* the block before, or NULL */
+    size_t used, cap;        /* bytes of mem */
+    size_t live;             /* executions in it not dropped yet */
+    max_align_t mem[];
+} my_slab;
+
 typedef struct my_queued {
     my_stmt *s;
     MYSQL_BIND *params;      /* the values as queued, in data */
     unsigned long *lengths;
     char *data;
+    my_slab *slab;           /* where params, lengths and data are */
     size_t bytes;
     int rc;                  /* SC__DONE or the error; 0: not run */
     int64_t changes, insert_id;
@@ -2176,23 +2199,70 @@ typedef struct my_queued {
 typedef struct my_pipe {
     my_queued *q;
     size_t n, cap, run, next; /* queued, run, outcomes read */
+    my_slab *slab;            /* the newest block */
 } my_pipe;
 
-static void queued_free(my_queued *e)
+/* n bytes, aligned for any value, from the newest block of p, or from a
+ * new one when it lacks the room; NULL when memory ran out. */
+static void *slab_take(my_pipe *p, size_t n, my_slab **from)
 {
-    sc__free(e->params);
-    sc__free(e->lengths);
-    sc__free(e->data);
+    const size_t align = _Alignof(max_align_t);
+    my_slab *b = p->slab;
+    char *m;
+
+    n = (n + align - 1) / align * align;
+    if (b == NULL || b->cap - b->used < n) {
+        size_t cap = n > SLAB_BYTES ? n : SLAB_BYTES;
+
+        if ((b = sc__malloc(sizeof *b + cap)) == NULL)
+            return NULL;
+        b->next = p->slab;
+        b->used = 0;
+        b->cap = cap;
+        b->live = 0;
+        p->slab = b;
+    }
+    m = (char *)b->mem + b->used;
+    b->used += n;
+    b->live++;
+    *from = b;
+    return m;
+}
+
+/* Gives an execution's piece of block b back. */
+static void slab_give(my_pipe *p, my_slab *b)
+{
+    my_slab **at;
+
+    if (--b->live > 0)
+        return;
+    if (b == p->slab) {
+        b->used = 0;
+        return;
+    }
+    for (at = &p->slab; *at != b; at = &(*at)->next)
+        ;
+    *at = b->next;
+    sc__free(b);
+}
+
+static void queued_free(my_pipe *p, my_queued *e)
+{
+    if (e->slab != NULL)
+        slab_give(p, e->slab);
+    e->slab = NULL;
 }
 
 static void pipe_free(my_pipe *p)
 {
-    size_t i;
+    my_slab *b, *next;
 
     if (p == NULL)
         return;
-    for (i = 0; i < p->n; i++)
-        queued_free(&p->q[i]);
+    for (b = p->slab; b != NULL; b = next) {
+        next = b->next;
+        sc__free(b);
+    }
     sc__free(p->q);
     sc__free(p);
 }
@@ -2232,7 +2302,7 @@ static int my_pipeline_send(void *stmt)
     my_stmt *s = stmt;
     my_pipe *p = s->c->pipe;
     my_queued *e;
-    size_t total = 0, at = 0, k, i;
+    size_t total = 0, at = 0, head, lens, k, i;
 
     if (p == NULL)
         return SC_MISUSE;
@@ -2250,14 +2320,15 @@ static int my_pipeline_send(void *stmt)
     e->s = s;
     for (i = 0; i < s->nparams; i++)
         total += (bound_size(&s->params[i]) + 7) / 8 * 8;
-    e->params = sc__zalloc(s->nparams ? s->nparams : 1, sizeof *e->params);
-    e->lengths = sc__zalloc(s->nparams ? s->nparams : 1,
-                            sizeof *e->lengths);
-    e->data = sc__malloc(total ? total : 1);
-    if (e->params == NULL || e->lengths == NULL || e->data == NULL) {
-        queued_free(e);
+    /* one piece: the binds, the lengths, then the values, each part
+     * starting on a multiple of 8 bytes */
+    head = s->nparams * sizeof *e->params;
+    lens = (s->nparams * sizeof *e->lengths + 7) / 8 * 8;
+    e->params = slab_take(p, head + lens + total, &e->slab);
+    if (e->params == NULL)
         return nomem(s->c);
-    }
+    e->lengths = (unsigned long *)((char *)e->params + head);
+    e->data = (char *)e->params + head + lens;
     for (i = 0; i < s->nparams; i++) {
         k = bound_size(&s->params[i]);
         e->params[i] = s->params[i];
@@ -2373,7 +2444,8 @@ static int run_multi(my_pipe *p, size_t from, unsigned rows)
 
     if (st == NULL)
         return 0;
-    all = sc__zalloc((size_t)rows * s->nparams, sizeof *all);
+    /* each of the rows' binds copied whole: nothing to zero first */
+    all = sc__malloc((size_t)rows * s->nparams * sizeof *all);
     if (all == NULL)
         return 0;
     for (i = 0; i < rows; i++)
@@ -2568,7 +2640,7 @@ static void pipe_drop_read(my_pipe *p)
     if (p->next == 0)
         return;
     for (i = 0; i < p->next; i++)
-        queued_free(&p->q[i]);
+        queued_free(p, &p->q[i]);
     memmove(p->q, p->q + p->next, (p->n - p->next) * sizeof *p->q);
     p->n -= p->next;
     p->run -= p->next;
@@ -2990,10 +3062,11 @@ static bool my_put_read(sc__buf *b, const char *qualifier,
  * whose column storage holds it in the field's own C form stored
  * straight in (the result types were checked against the descriptor at
  * prepare, my_column_fits()), text pointing into the column's buffer,
- * which ends with a NUL, when a is NULL.  It stops at anything else (a
- * numeric's decimal text, a FLOAT, a bool or an int16 whose range the
- * core checks, bytes, a format, an enum label, a BIGINT UNSIGNED above
- * INT64_MAX, a zero date), which the core reads through my_column().
+ * which ends with a NUL, when a is NULL, a numeric's DECIMAL text read
+ * as my_column() reads it.  It stops at anything else (a FLOAT, a bool
+ * or an int16 whose range the core checks, bytes, a format, an enum
+ * label, a BIGINT UNSIGNED above INT64_MAX, a zero date), which the
+ * core reads through my_column().
  */
 static int my_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
                        sc_arena *a, void *out)
@@ -3051,6 +3124,14 @@ static int my_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
             if (col->cls != CLASS_DOUBLE)
                 goto careful;
             memcpy(field, &col->num.d, sizeof col->num.d);
+            break;
+        case SC_TYPE_NUMERIC:
+            if (col->cls != CLASS_BYTES ||
+                (col->type != MYSQL_TYPE_NEWDECIMAL &&
+                 col->type != MYSQL_TYPE_DECIMAL))
+                goto careful;
+            x = sc__parse_scaled(col->buf, col->decimals);
+            memcpy(field, &x, sizeof x);
             break;
         case SC_TYPE_TEXT:
         case SC_TYPE_JSON:

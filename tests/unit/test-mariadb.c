@@ -984,6 +984,41 @@ START_TEST(test_raw_sql)
 }
 END_TEST
 
+/* A statement's result columns stay bound from one execution to the
+ * next: after an ALTER TABLE the server sends the result's metadata
+ * anew, and a value longer than the column's buffer grows it; the rows
+ * read after either are read whole and right. */
+START_TEST(test_metadata_anew)
+{
+    md_tag tag = {"t", "short"}, other = {"u", "other"}, got;
+    char long_note[1001];
+    int i;
+
+    memset(long_note, 'n', sizeof long_note - 1);
+    long_note[sizeof long_note - 1] = '\0';
+    ck_assert_int_eq(md_tags_insert(db, &tag), SC_OK);
+    ck_assert_int_eq(md_tags_insert(db, &other), SC_OK);
+    for (i = 0; i < 3; i++) {
+        ck_assert_int_eq(md_tags_get(db, arena, "t", &got), SC_OK);
+        ck_assert_str_eq(got.note, "short");
+    }
+    exec_ok(db, "ALTER TABLE \"tags\" MODIFY \"note\" MEDIUMTEXT");
+    ck_assert_msg(md_tags_get(db, arena, "t", &got) == SC_OK, "%s",
+                  sc_errmsg(db));
+    ck_assert_str_eq(got.name, "t");
+    ck_assert_str_eq(got.note, "short");
+    tag.note = long_note;
+    ck_assert_int_eq(md_tags_update(db, &tag), SC_OK);
+    ck_assert_int_eq(md_tags_get(db, arena, "t", &got), SC_OK);
+    ck_assert_str_eq(got.note, long_note);
+    ck_assert_int_eq(md_tags_get(db, arena, "u", &got), SC_OK);
+    ck_assert_str_eq(got.name, "u");
+    ck_assert_str_eq(got.note, "other");
+    ck_assert_int_eq(md_tags_get(db, arena, "t", &got), SC_OK);
+    ck_assert_str_eq(got.note, long_note);
+}
+END_TEST
+
 /* A column of another type than the descriptor's is refused once. */
 START_TEST(test_wrong_type)
 {
@@ -1020,6 +1055,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_big_values);
     tcase_add_test(tc, test_update_same_values);
     tcase_add_test(tc, test_prepared_once);
+    tcase_add_test(tc, test_metadata_anew);
     tcase_add_test(tc, test_wrong_type);
     suite_add_tcase(s, tc);
 
