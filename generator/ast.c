@@ -1219,6 +1219,12 @@ ast_exprlist *ast_exprlist_append(ast_ctx *ctx, ast_exprlist *list, ast_expr *e)
 /* Comments as an array, with a mark for those already attached. */
 typedef struct comment_set {
     ast_comment **c;
+    /* The lines of each comment, side by side for the searches below,
+     * which would otherwise visit every comment they pass in the pool. */
+    struct comment_lines {
+        int line, end_line;
+        bool trailing;
+    } *at;
     bool *used;
     int n;
 } comment_set;
@@ -1256,7 +1262,7 @@ static int first_at(const comment_set *cs, int line, bool by_end)
 
     while (lo < hi) {
         mid = lo + (hi - lo) / 2;
-        v = by_end ? cs->c[mid]->end_line : cs->c[mid]->line;
+        v = by_end ? cs->at[mid].end_line : cs->at[mid].line;
         if (v < line)
             lo = mid + 1;
         else
@@ -1271,14 +1277,14 @@ static const char *leading_comment(ast_ctx *ctx, comment_set *cs, int line)
     int i, first;
 
     for (i = first_at(cs, line - 1, true);
-         i < cs->n && cs->c[i]->end_line == line - 1; i++)
-        if (!cs->c[i]->trailing && !cs->used[i])
+         i < cs->n && cs->at[i].end_line == line - 1; i++)
+        if (!cs->at[i].trailing && !cs->used[i])
             break;
-    if (i == cs->n || cs->c[i]->end_line != line - 1)
+    if (i == cs->n || cs->at[i].end_line != line - 1)
         return NULL;
     first = i;
-    while (first > 0 && !cs->c[first - 1]->trailing && !cs->used[first - 1] &&
-           cs->c[first - 1]->end_line == cs->c[first]->line - 1)
+    while (first > 0 && !cs->at[first - 1].trailing && !cs->used[first - 1] &&
+           cs->at[first - 1].end_line == cs->at[first].line - 1)
         first--;
     return join_comments(ctx, cs, first, i);
 }
@@ -1288,9 +1294,9 @@ static const char *trailing_comment(ast_ctx *ctx, comment_set *cs, int line)
 {
     int i;
 
-    for (i = first_at(cs, line, false); i < cs->n && cs->c[i]->line == line;
+    for (i = first_at(cs, line, false); i < cs->n && cs->at[i].line == line;
          i++)
-        if (cs->c[i]->trailing && !cs->used[i])
+        if (cs->at[i].trailing && !cs->used[i])
             return join_comments(ctx, cs, i, i);
     return NULL;
 }
@@ -1369,9 +1375,14 @@ static bool comment_set_init(ast_ctx *ctx, comment_set *cs)
     if (cs->n == 0)
         return false;
     cs->c = mem_alloc((size_t)cs->n * sizeof *cs->c);
+    cs->at = mem_alloc((size_t)cs->n * sizeof *cs->at);
     cs->used = mem_calloc((size_t)cs->n, sizeof *cs->used);
-    for (c = ctx->comments; c != NULL; c = c->next)
+    for (c = ctx->comments; c != NULL; c = c->next) {
+        cs->at[i].line = c->line;
+        cs->at[i].end_line = c->end_line;
+        cs->at[i].trailing = c->trailing;
         cs->c[i++] = c;
+    }
     return true;
 }
 
@@ -1407,6 +1418,7 @@ void ast_attach_comments(ast_ctx *ctx)
     }
     free(l.v);
     free(cs.c);
+    free(cs.at);
     free(cs.used);
 }
 

@@ -55,8 +55,10 @@ typedef struct tabpair {
      * declared otherwise (table_changed). */
     unsigned char agreed[2];
     /* Whether a and b are declared alike (0: not yet asked, 1: alike, 2:
-     * not): same_table(). */
+     * not): same_table(); when alike, the tables their foreign keys name,
+     * NULL-terminated (the same on both sides). */
     unsigned char alike;
+    const char **targets;
 } tabpair;
 
 /* The offset of each line of a schema's text, for comparing the text of
@@ -261,9 +263,21 @@ static void pair_tables(plan *p)
  * them (LF, CRLF or a lone CR). */
 static void lines_make(const ast_ctx *ctx, lines *l)
 {
-    const char *s = ctx->src;
+    const char *s = ctx->src, *e;
     size_t i, n = 1, len = ctx->srclen;
 
+    if (memchr(s, '\r', len) == NULL) {
+        /* LF alone, nearly every file: memchr finds each line. */
+        for (e = s; (e = memchr(e, '\n', len - (size_t)(e - s))); e++)
+            n++;
+        l->start = mem_alloc(sizeof *l->start * (n + 1));
+        l->start[0] = 0;
+        l->n = 1;
+        for (e = s; (e = memchr(e, '\n', len - (size_t)(e - s))); e++)
+            l->start[l->n++] = (size_t)(e - s) + 1;
+        l->start[l->n] = len;
+        return;
+    }
     for (i = 0; i < len; i++)
         n += s[i] == '\n' || (s[i] == '\r' && (i + 1 == len ||
                                                s[i + 1] != '\n'));
@@ -364,6 +378,7 @@ static bool same_table(const plan *cp, const tabpair *t)
     tabpair *m = (tabpair *)t; /* nor of the pair */
     const ast_column *u, *v;
     const ast_item *i, *j;
+    int n = 0;
     bool same;
 
     if (m->alike)
@@ -371,14 +386,28 @@ static bool same_table(const plan *cp, const tabpair *t)
     same = t->a && t->b && strcmp(t->a->name, t->b->name) == 0 &&
            same_rest(p) && same_text_of(p, t->a, t->b);
     for (u = same ? t->a->columns : NULL, v = same ? t->b->columns : NULL;
-         same && u && v; u = u->next, v = v->next)
+         same && u && v; u = u->next, v = v->next) {
         same = same_target(p, u->ref, v->ref);
+        n += u->ref != NULL;
+    }
     same = same && !u && !v;
     for (i = same ? t->a->items : NULL, j = same ? t->b->items : NULL;
-         same && i && j; i = i->next, j = j->next)
+         same && i && j; i = i->next, j = j->next) {
         same = i->kind == j->kind && same_target(p, i->ref, j->ref);
+        n += i->ref != NULL;
+    }
     same = same && !i && !j;
     m->alike = same ? 1 : 2;
+    if (same) {
+        m->targets = ast_alloc(p->cb, sizeof *m->targets * (size_t)(n + 1));
+        n = 0;
+        for (u = t->a->columns; u; u = u->next)
+            if (u->ref)
+                m->targets[n++] = u->ref->table;
+        for (i = t->a->items; i; i = i->next)
+            if (i->ref)
+                m->targets[n++] = i->ref->table;
+    }
     return same;
 }
 
@@ -868,6 +897,14 @@ static const char *renamed_sql(dir *x, const tabpair *t, const char *sql,
     const char *p = sql;
     int i;
 
+    /* Most tables rename no column: their SQL stays as it is. */
+    for (i = 0; i < t->ncols; i++)
+        if (c_from(x, &t->cols[i]) && c_to(x, &t->cols[i]) &&
+            strcmp(c_from(x, &t->cols[i])->name,
+                   c_to(x, &t->cols[i])->name) != 0)
+            break;
+    if (i == t->ncols)
+        return ast_strdup(x->tc, sql);
     buf_init(&b);
     buf_init(&q);
     while (*p) {
@@ -2303,11 +2340,8 @@ static const sql_constraint_list *constraints_in(const dir *x,
  * keys can be concerned. */
 static void pg_keys_of_alike(dir *x, pgtab *g, int n)
 {
-    const ast_column *c;
-    const ast_item *it;
-    const ast_table *from;
+    const char **r;
     symtab changed;
-    bool refs;
     int i;
 
     symtab_init(&changed, false);
@@ -2317,13 +2351,9 @@ static void pg_keys_of_alike(dir *x, pgtab *g, int n)
     for (i = 0; i < n; i++) {
         if (g[i].gone || !same_table(x->p, g[i].t))
             continue;
-        from = t_from(x, g[i].t);
-        refs = false;
-        for (c = from->columns; c && !refs; c = c->next)
-            refs = c->ref && symtab_get(&changed, c->ref->table);
-        for (it = from->items; it && !refs; it = it->next)
-            refs = it->ref && symtab_get(&changed, it->ref->table);
-        if (refs) {
+        for (r = g[i].t->targets; *r && !symtab_get(&changed, *r); r++)
+            ;
+        if (*r) {
             g[i].lf = *constraints_in(x, g[i].t, x->d, x->rev);
             g[i].lt = *constraints_in(x, g[i].t, x->d, !x->rev);
         }
