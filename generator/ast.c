@@ -1318,10 +1318,12 @@ static const char *concat_lines(ast_ctx *ctx, const char *a, const char *b)
     return out;
 }
 
-/* Every node that can carry a comment, in source order. */
+/* Every node that can carry a comment, in source order, with its first
+ * and last line: the passes below then read the nodes themselves only to
+ * give one a comment. */
 typedef struct doc_node {
     const char **comment;
-    const ast_loc *loc;
+    int first_line, last_line;
     bool trailing_ok;
 } doc_node;
 
@@ -1338,7 +1340,8 @@ static void doc_add(doc_list *l, const char **comment, const ast_loc *loc,
         l->v = mem_realloc(l->v, (size_t)l->cap * sizeof *l->v);
     }
     l->v[l->n].comment = comment;
-    l->v[l->n].loc = loc;
+    l->v[l->n].first_line = loc->first_line;
+    l->v[l->n].last_line = loc->last_line;
     l->v[l->n].trailing_ok = trailing_ok;
     l->n++;
 }
@@ -1403,8 +1406,14 @@ void ast_attach_comments(ast_ctx *ctx)
         else
             doc_add(&l, &d->sql->comment, &d->sql->loc, false);
     }
-    for (i = 0; i < l.n; i++)
-        *l.v[i].comment = leading_comment(ctx, &cs, l.v[i].loc->first_line);
+    /* The parser makes every node without a comment: only those that get
+     * one are written to. */
+    for (i = 0; i < l.n; i++) {
+        const char *lead = leading_comment(ctx, &cs, l.v[i].first_line);
+
+        if (lead != NULL)
+            *l.v[i].comment = lead;
+    }
     /* Backwards, so a trailing comment goes to the last node on its line;
      * a node with both keeps both, the one above first. */
     for (i = l.n - 1; i >= 0; i--) {
@@ -1412,7 +1421,7 @@ void ast_attach_comments(ast_ctx *ctx)
 
         if (!l.v[i].trailing_ok)
             continue;
-        trail = trailing_comment(ctx, &cs, l.v[i].loc->last_line);
+        trail = trailing_comment(ctx, &cs, l.v[i].last_line);
         if (trail != NULL)
             *l.v[i].comment = concat_lines(ctx, *l.v[i].comment, trail);
     }
