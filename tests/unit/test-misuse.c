@@ -420,7 +420,8 @@ END_TEST
 
 /* A savepoint per row, 20000 deep: PostgreSQL runs out of its lock
  * table, which is the server's error (SC_ERROR, its message and hint),
- * not SC_NOMEM.  SQLite takes them (a thousand here: each level of a
+ * not SC_NOMEM, and the next statement is refused as one of an aborted
+ * transaction.  SQLite takes them (a thousand here: each level of a
  * file database costs it more than the last), and MariaDB all 20000.
  * Either way everything
  * rolls back and the connection goes on. */
@@ -428,7 +429,7 @@ START_TEST(test_many_savepoints)
 {
     int n = testdb_dialect() == SC_DIALECT_SQLITE ? 1000 : SAVEPOINTS;
     int i, rc = SC_OK;
-    char name[32];
+    char name[32], text[64];
     rt_user u;
 
     for (i = 0; i < n && rc == SC_OK; i++) {
@@ -445,6 +446,12 @@ START_TEST(test_many_savepoints)
         ck_assert_msg(strstr(sc_errmsg(db), "out of shared memory") &&
                           strstr(sc_errmsg(db), "max_locks_per_transaction"),
                       "%s", sc_errmsg(db));
+        /* the failure aborted the transaction, and the next statement
+         * in it says so (SC_ERROR, not SC_NOMEM) */
+        rc = sc_query_sql_each(db, "SELECT count(*) FROM \"user\"", on_text,
+                               text);
+        ck_assert_msg(rc == SC_ERROR && strstr(sc_errmsg(db), "aborted"),
+                      "%d: %s", rc, sc_errmsg(db));
     }
     while (sc_txn_depth(db) > 0)
         ck_assert_int_eq(sc_rollback(db), SC_OK);

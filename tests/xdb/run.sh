@@ -23,8 +23,8 @@
 # its lines exactly.  On MariaDB, a case listed in the file MARIADB
 # holds MariaDB's own answer instead (a known difference, each
 # explained there), and fails once MariaDB gives the common one, so that
-# a fixed difference leaves the list.  Then PostgreSQL's planner is
-# asked whether an index serves starts_with.  Prints "xdb: N passed, M
+# a fixed difference leaves the list.  Then PostgreSQL's planner, or
+# MariaDB's, is asked whether an index serves starts_with.  Prints "xdb: N passed, M
 # failed" and fails on any difference.
 #
 # A missing locale is generated (localedef) when we are root, else the
@@ -137,7 +137,8 @@ make_mariadb() {
         skip "cannot create the MariaDB databases"
     echo "xdb: MariaDB's default collation is" \
         "$(my_client -e 'SELECT @@collation_server'), its time zone" \
-        "$(my_client -e 'SELECT @@global.time_zone')" >&2
+        "$(my_client -e 'SELECT @@global.time_zone'), its sql_mode" \
+        "'$(my_client -e 'SELECT @@global.sql_mode')'" >&2
     [ -n "$zone_fixed" ] && return
     for tz in UTC America/Los_Angeles Asia/Kolkata Pacific/Kiritimati \
         Etc/GMT+12; do
@@ -271,8 +272,46 @@ for db in $pg_dbs; do
     fi
 done
 
+# On MariaDB the same: schemac's tables are utf8mb4_nopad_bin, the
+# collation the runtime compares in, so the prefix index of its DDL
+# (name(768)) serves starts_with as a range on a database of any default
+# collation; the column in the database's own collation cannot use it.
+# The runtime sends its values as literals (the text protocol), as here.
+my_plan() {
+    my_client "$1" -e "SET NAMES utf8mb4 COLLATE utf8mb4_nopad_bin,
+                           sql_mode = 'ANSI_QUOTES';
+                       EXPLAIN $(sed "s/?/'a'/; s/?/'b'/" "$tmp/sql")"
+}
+# Whether the plan of my_plan ($1) reads ix_items_name as a range.
+my_range() {
+    awk -F '\t' '$4 == "range" && $6 == "ix_items_name" { ok = 1 }
+                 END { exit !ok }' <<<"$1"
+}
+for db in $my_dbs; do
+    p=$(my_plan "$db")
+    if ! my_range "$p"; then
+        echo "xdb: mariadb $db: starts_with did not use ix_items_name:" >&2
+        echo "$p" >&2
+        failed_cases="$failed_cases $index_case"
+    fi
+    [ "$db" = xdb_default ] || continue
+    coll=$(my_client -e "SELECT DEFAULT_COLLATION_NAME
+                         FROM information_schema.SCHEMATA
+                         WHERE SCHEMA_NAME = '$db'") || exit 1
+    [ "$coll" != utf8mb4_nopad_bin ] || coll=utf8mb4_bin
+    my_client "$db" -e "ALTER TABLE items MODIFY name longtext
+                        CHARACTER SET utf8mb4 COLLATE $coll NOT NULL" ||
+        exit 1
+    p=$(my_plan "$db")
+    if [ -z "$p" ] || my_range "$p"; then
+        echo "xdb: mariadb $db: starts_with used the index of a column" \
+             "of $coll, or no plan" >&2
+        failed_cases="$failed_cases $index_case"
+    fi
+done
+
 ncases=$(echo "$cases" | wc -w)
-[ -z "$pg_dbs" ] || ncases=$((ncases + 1))
+[ -z "$pg_dbs$my_dbs" ] || ncases=$((ncases + 1))
 nfailed=$(echo "$failed_cases" | wc -w)
 echo "xdb: $((ncases - nfailed)) passed, $nfailed failed ($runs runs)"
 [ "$nfailed" -eq 0 ]

@@ -12,7 +12,7 @@
  * The locale of LC_ALL (or LANG) is taken with setlocale(), as a program
  * under a German or Turkish locale would.  With XDB_SQL=FILE set, the SQL
  * text of the starts_with query is written to FILE, for run.sh to ask
- * PostgreSQL's planner about it.
+ * PostgreSQL's or MariaDB's planner about it.
  */
 #include <locale.h>
 #include <stdint.h>
