@@ -1219,6 +1219,12 @@ ast_exprlist *ast_exprlist_append(ast_ctx *ctx, ast_exprlist *list, ast_expr *e)
 /* Comments as an array, with a mark for those already attached. */
 typedef struct comment_set {
     ast_comment **c;
+    /* The lines of each comment, side by side for the searches below,
+     * which would otherwise visit every comment they pass in the pool. */
+    struct comment_lines {
+        int line, end_line;
+        bool trailing;
+    } *at;
     bool *used;
     int n;
 } comment_set;
@@ -1256,7 +1262,7 @@ static int first_at(const comment_set *cs, int line, bool by_end)
 
     while (lo < hi) {
         mid = lo + (hi - lo) / 2;
-        v = by_end ? cs->c[mid]->end_line : cs->c[mid]->line;
+        v = by_end ? cs->at[mid].end_line : cs->at[mid].line;
         if (v < line)
             lo = mid + 1;
         else
@@ -1271,14 +1277,14 @@ static const char *leading_comment(ast_ctx *ctx, comment_set *cs, int line)
     int i, first;
 
     for (i = first_at(cs, line - 1, true);
-         i < cs->n && cs->c[i]->end_line == line - 1; i++)
-        if (!cs->c[i]->trailing && !cs->used[i])
+         i < cs->n && cs->at[i].end_line == line - 1; i++)
+        if (!cs->at[i].trailing && !cs->used[i])
             break;
-    if (i == cs->n || cs->c[i]->end_line != line - 1)
+    if (i == cs->n || cs->at[i].end_line != line - 1)
         return NULL;
     first = i;
-    while (first > 0 && !cs->c[first - 1]->trailing && !cs->used[first - 1] &&
-           cs->c[first - 1]->end_line == cs->c[first]->line - 1)
+    while (first > 0 && !cs->at[first - 1].trailing && !cs->used[first - 1] &&
+           cs->at[first - 1].end_line == cs->at[first].line - 1)
         first--;
     return join_comments(ctx, cs, first, i);
 }
@@ -1288,9 +1294,9 @@ static const char *trailing_comment(ast_ctx *ctx, comment_set *cs, int line)
 {
     int i;
 
-    for (i = first_at(cs, line, false); i < cs->n && cs->c[i]->line == line;
+    for (i = first_at(cs, line, false); i < cs->n && cs->at[i].line == line;
          i++)
-        if (cs->c[i]->trailing && !cs->used[i])
+        if (cs->at[i].trailing && !cs->used[i])
             return join_comments(ctx, cs, i, i);
     return NULL;
 }
@@ -1312,10 +1318,12 @@ static const char *concat_lines(ast_ctx *ctx, const char *a, const char *b)
     return out;
 }
 
-/* Every node that can carry a comment, in source order. */
+/* Every node that can carry a comment, in source order, with its first
+ * and last line: the passes below then read the nodes themselves only to
+ * give one a comment. */
 typedef struct doc_node {
     const char **comment;
-    const ast_loc *loc;
+    int first_line, last_line;
     bool trailing_ok;
 } doc_node;
 
@@ -1332,7 +1340,8 @@ static void doc_add(doc_list *l, const char **comment, const ast_loc *loc,
         l->v = mem_realloc(l->v, (size_t)l->cap * sizeof *l->v);
     }
     l->v[l->n].comment = comment;
-    l->v[l->n].loc = loc;
+    l->v[l->n].first_line = loc->first_line;
+    l->v[l->n].last_line = loc->last_line;
     l->v[l->n].trailing_ok = trailing_ok;
     l->n++;
 }
@@ -1369,9 +1378,14 @@ static bool comment_set_init(ast_ctx *ctx, comment_set *cs)
     if (cs->n == 0)
         return false;
     cs->c = mem_alloc((size_t)cs->n * sizeof *cs->c);
+    cs->at = mem_alloc((size_t)cs->n * sizeof *cs->at);
     cs->used = mem_calloc((size_t)cs->n, sizeof *cs->used);
-    for (c = ctx->comments; c != NULL; c = c->next)
+    for (c = ctx->comments; c != NULL; c = c->next) {
+        cs->at[i].line = c->line;
+        cs->at[i].end_line = c->end_line;
+        cs->at[i].trailing = c->trailing;
         cs->c[i++] = c;
+    }
     return true;
 }
 
@@ -1392,8 +1406,14 @@ void ast_attach_comments(ast_ctx *ctx)
         else
             doc_add(&l, &d->sql->comment, &d->sql->loc, false);
     }
-    for (i = 0; i < l.n; i++)
-        *l.v[i].comment = leading_comment(ctx, &cs, l.v[i].loc->first_line);
+    /* The parser makes every node without a comment: only those that get
+     * one are written to. */
+    for (i = 0; i < l.n; i++) {
+        const char *lead = leading_comment(ctx, &cs, l.v[i].first_line);
+
+        if (lead != NULL)
+            *l.v[i].comment = lead;
+    }
     /* Backwards, so a trailing comment goes to the last node on its line;
      * a node with both keeps both, the one above first. */
     for (i = l.n - 1; i >= 0; i--) {
@@ -1401,12 +1421,13 @@ void ast_attach_comments(ast_ctx *ctx)
 
         if (!l.v[i].trailing_ok)
             continue;
-        trail = trailing_comment(ctx, &cs, l.v[i].loc->last_line);
+        trail = trailing_comment(ctx, &cs, l.v[i].last_line);
         if (trail != NULL)
             *l.v[i].comment = concat_lines(ctx, *l.v[i].comment, trail);
     }
     free(l.v);
     free(cs.c);
+    free(cs.at);
     free(cs.used);
 }
 

@@ -54,7 +54,19 @@ typedef struct tabpair {
      * it changes): a rebuild in some dialect, a column renamed or
      * declared otherwise (table_changed). */
     unsigned char agreed[2];
+    /* Whether a and b are declared alike (0: not yet asked, 1: alike, 2:
+     * not): same_table(); when alike, the tables their foreign keys name,
+     * NULL-terminated (the same on both sides). */
+    unsigned char alike;
+    const char **targets;
 } tabpair;
+
+/* The offset of each line of a schema's text, for comparing the text of
+ * two declarations (same_table()); made on first use. */
+typedef struct lines {
+    size_t *start; /* of line k + 1, from 0; start[n] is the length */
+    int n;
+} lines;
 
 typedef struct plan {
     ast_ctx *ca, *cb;
@@ -62,6 +74,10 @@ typedef struct plan {
     int ntabs;
     const diff_options *o;
     symtab rows; /* table name -> long long: the counts asked for once */
+    lines la, lb; /* of ca's and cb's text */
+    /* Whether the schemas agree on everything but their tables (0: not
+     * yet asked, 1: they do, 2: not): same_rest(). */
+    unsigned char rest;
 } plan;
 
 /* One direction of one dialect being written.  The statements go to sql,
@@ -228,6 +244,171 @@ static void pair_tables(plan *p)
     p->ntabs = k;
     for (i = 0; i < k; i++)
         pair_columns(p->cb, &p->tabs[i]);
+}
+
+/* ---------------------------------------------------------------------
+ * Tables declared alike
+ *
+ * Most tables of a schema stay as they were from one migration to the
+ * next.  A kept table whose declaration is the same text as before, in
+ * schemas that agree on everything outside their tables (name, dialects,
+ * enums, sql blocks), and whose foreign keys point at tables declared
+ * alike too, has the same columns, constraints and indexes in every
+ * dialect: the comparisons below, which render all of those in each
+ * dialect and direction, can only find it unchanged, so they are not
+ * made for it.
+ * ------------------------------------------------------------------- */
+
+/* Where each line of ctx's text starts; lines end as the scanner counts
+ * them (LF, CRLF or a lone CR). */
+static void lines_make(const ast_ctx *ctx, lines *l)
+{
+    const char *s = ctx->src, *e;
+    size_t i, n = 1, len = ctx->srclen;
+
+    if (memchr(s, '\r', len) == NULL) {
+        /* LF alone, nearly every file: memchr finds each line. */
+        for (e = s; (e = memchr(e, '\n', len - (size_t)(e - s))); e++)
+            n++;
+        l->start = mem_alloc(sizeof *l->start * (n + 1));
+        l->start[0] = 0;
+        l->n = 1;
+        for (e = s; (e = memchr(e, '\n', len - (size_t)(e - s))); e++)
+            l->start[l->n++] = (size_t)(e - s) + 1;
+        l->start[l->n] = len;
+        return;
+    }
+    for (i = 0; i < len; i++)
+        n += s[i] == '\n' || (s[i] == '\r' && (i + 1 == len ||
+                                               s[i + 1] != '\n'));
+    l->start = mem_alloc(sizeof *l->start * (n + 1));
+    l->start[0] = 0;
+    l->n = 1;
+    for (i = 0; i < len; i++)
+        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == len ||
+                                               s[i + 1] != '\n')))
+            l->start[l->n++] = i + 1;
+    l->start[l->n] = len;
+}
+
+/* The text of the whole lines loc covers in ctx, in *text and *len;
+ * false when loc is not a range of ctx's lines. */
+static bool line_text(const ast_ctx *ctx, lines *l, const ast_loc *loc,
+                      const char **text, size_t *len)
+{
+    if (l->start == NULL)
+        lines_make(ctx, l);
+    if (loc->first_line < 1 || loc->last_line < loc->first_line ||
+        loc->last_line > l->n)
+        return false;
+    *text = ctx->src + l->start[loc->first_line - 1];
+    *len = l->start[loc->last_line] - l->start[loc->first_line - 1];
+    return true;
+}
+
+/* Whether table a of the old schema and b of the new are the same text. */
+static bool same_text_of(plan *p, const ast_table *a, const ast_table *b)
+{
+    const char *ta, *tb;
+    size_t na, nb;
+
+    return line_text(p->ca, &p->la, &a->loc, &ta, &na) &&
+           line_text(p->cb, &p->lb, &b->loc, &tb, &nb) && na == nb &&
+           memcmp(ta, tb, na) == 0;
+}
+
+static bool same_enum(const ast_enum *a, const ast_enum *b)
+{
+    const ast_enum_value *u = a->values, *v = b->values;
+
+    if (strcmp(a->name, b->name) != 0)
+        return false;
+    for (; u && v; u = u->next, v = v->next)
+        if (strcmp(u->name, v->name) != 0)
+            return false;
+    return !u && !v;
+}
+
+/* Whether the two schemas agree on all but their tables: the name, the
+ * dialects, the enums and the sql blocks, in order. */
+static bool same_rest(plan *p)
+{
+    const ast_schema *a = p->ca->schema, *b = p->cb->schema;
+    const ast_decl *u, *v;
+    bool same;
+
+    if (p->rest)
+        return p->rest == 1;
+    same = a && b && strcmp(a->name, b->name) == 0 &&
+           a->dialects == b->dialects;
+    for (u = a ? a->decls : NULL, v = b ? b->decls : NULL; same;
+         u = u->next, v = v->next) {
+        while (u && u->table)
+            u = u->next;
+        while (v && v->table)
+            v = v->next;
+        if (!u || !v) {
+            same = !u && !v;
+            break;
+        }
+        same = u->enm ? v->enm && same_enum(u->enm, v->enm)
+                      : v->sql && u->sql->dialect == v->sql->dialect &&
+                            strcmp(u->sql->text, v->sql->text) == 0;
+    }
+    p->rest = same ? 1 : 2;
+    return same;
+}
+
+/* Whether foreign keys a (old) and b (new) point at tables declared
+ * alike, and close cycles alike. */
+static bool same_target(plan *p, const ast_ref *a, const ast_ref *b)
+{
+    if (!a && !b)
+        return true;
+    return a && b && a->target && b->target &&
+           a->after_tables == b->after_tables &&
+           strcmp(a->target->name, b->target->name) == 0 &&
+           same_text_of(p, a->target, b->target);
+}
+
+/* Whether pair t is a kept table declared alike on both sides. */
+static bool same_table(const plan *cp, const tabpair *t)
+{
+    plan *p = (plan *)cp;      /* the caches are not part of the plan */
+    tabpair *m = (tabpair *)t; /* nor of the pair */
+    const ast_column *u, *v;
+    const ast_item *i, *j;
+    int n = 0;
+    bool same;
+
+    if (m->alike)
+        return m->alike == 1;
+    same = t->a && t->b && strcmp(t->a->name, t->b->name) == 0 &&
+           same_rest(p) && same_text_of(p, t->a, t->b);
+    for (u = same ? t->a->columns : NULL, v = same ? t->b->columns : NULL;
+         same && u && v; u = u->next, v = v->next) {
+        same = same_target(p, u->ref, v->ref);
+        n += u->ref != NULL;
+    }
+    same = same && !u && !v;
+    for (i = same ? t->a->items : NULL, j = same ? t->b->items : NULL;
+         same && i && j; i = i->next, j = j->next) {
+        same = i->kind == j->kind && same_target(p, i->ref, j->ref);
+        n += i->ref != NULL;
+    }
+    same = same && !i && !j;
+    m->alike = same ? 1 : 2;
+    if (same) {
+        m->targets = ast_alloc(p->cb, sizeof *m->targets * (size_t)(n + 1));
+        n = 0;
+        for (u = t->a->columns; u; u = u->next)
+            if (u->ref)
+                m->targets[n++] = u->ref->table;
+        for (i = t->a->items; i; i = i->next)
+            if (i->ref)
+                m->targets[n++] = i->ref->table;
+    }
+    return same;
 }
 
 /* ---------------------------------------------------------------------
@@ -716,6 +897,14 @@ static const char *renamed_sql(dir *x, const tabpair *t, const char *sql,
     const char *p = sql;
     int i;
 
+    /* Most tables rename no column: their SQL stays as it is. */
+    for (i = 0; i < t->ncols; i++)
+        if (c_from(x, &t->cols[i]) && c_to(x, &t->cols[i]) &&
+            strcmp(c_from(x, &t->cols[i])->name,
+                   c_to(x, &t->cols[i])->name) != 0)
+            break;
+    if (i == t->ncols)
+        return ast_strdup(x->tc, sql);
     buf_init(&b);
     buf_init(&q);
     while (*p) {
@@ -2153,6 +2342,33 @@ static const sql_constraint_list *constraints_in(const dir *x,
                                                  const tabpair *t,
                                                  sql_dialect d, bool b);
 
+/* The constraints of the tables declared alike whose foreign keys point
+ * at a table that changes, which pg_around() may have to drop and add
+ * again; the others' constraints are left unmade, since none of their
+ * keys can be concerned. */
+static void pg_keys_of_alike(dir *x, pgtab *g, int n)
+{
+    const char **r;
+    symtab changed;
+    int i;
+
+    symtab_init(&changed, false);
+    for (i = 0; i < n; i++)
+        if (g[i].changed)
+            symtab_put(&changed, t_from(x, g[i].t)->name, &g[i]);
+    for (i = 0; i < n; i++) {
+        if (g[i].gone || !same_table(x->p, g[i].t))
+            continue;
+        for (r = g[i].t->targets; *r && !symtab_get(&changed, *r); r++)
+            ;
+        if (*r) {
+            g[i].lf = *constraints_in(x, g[i].t, x->d, x->rev);
+            g[i].lt = *constraints_in(x, g[i].t, x->d, !x->rev);
+        }
+    }
+    symtab_free(&changed);
+}
+
 /* The kept tables on PostgreSQL, in the steps of pgtab; returns the
  * number that change. */
 static int pg_alter_tables(dir *x)
@@ -2168,13 +2384,16 @@ static int pg_alter_tables(dir *x)
             continue;
         g[n].t = t;
         g[n].gone = !t_to(x, t);
-        g[n].lf = *constraints_in(x, t, x->d, x->rev);
-        if (!g[n].gone)
-            g[n].lt = *constraints_in(x, t, x->d, !x->rev);
+        if (g[n].gone || !same_table(p, t)) {
+            g[n].lf = *constraints_in(x, t, x->d, x->rev);
+            if (!g[n].gone)
+                g[n].lt = *constraints_in(x, t, x->d, !x->rev);
+        }
         g[n].changed = !g[n].gone && table_changed(x, t);
         changes += g[n].changed;
         n++;
     }
+    pg_keys_of_alike(x, g, n);
     for (i = 0; i < n; i++)
         if (g[i].changed) {
             table_guards(x, g[i].t, &g[i].lf, &g[i].lt);
@@ -2268,6 +2487,8 @@ static bool table_changed(dir *x, const tabpair *t)
 
     if (!t_from(x, t) || !t_to(x, t))
         return true;
+    if (same_table(x->p, t))
+        return false;
     if (!m->agreed[x->rev]) {
         ds = emit_sql_dialects(&n);
         for (i = 0; i < n && !changed; i++)
@@ -2623,7 +2844,7 @@ static bool reshapes(dir *x)
 
     for (i = 0; i < x->p->ntabs; i++) {
         t = &x->p->tabs[i];
-        if (!t_from(x, t) || !t_to(x, t))
+        if (!t_from(x, t) || !t_to(x, t) || same_table(x->p, t))
             continue;
         if (!alters(x->d) ? rebuild_differs(x, t, x->d) : pg_reshapes(x, t))
             return true;
@@ -3363,6 +3584,8 @@ static void describe(const plan *p, buf *out)
             buf_printf(out, "drop table %s\n", t->a->name);
             continue;
         }
+        if (same_table(p, t))
+            continue;
         if (strcmp(t->a->name, t->b->name) != 0)
             buf_printf(out, "rename table %s to %s\n", t->a->name,
                        t->b->name);
@@ -3574,6 +3797,8 @@ int diff_schemas(ast_ctx *old, ast_ctx *new, const diff_options *o,
         describe(&p, &r->summary);
     }
     symtab_free(&p.rows);
+    free(p.la.start);
+    free(p.lb.start);
     return refused;
 }
 
