@@ -2189,7 +2189,15 @@ static void pg_add_constraints(dir *x, const pgtab *g, bool fks)
         old = same_constraint(x, g->t, &g->lf, c);
         if (old && strcmp(old->name, c->name) == 0)
             continue;
-        if (old && sc__dialect_of(x->d)->rename_constraint) {
+        if (old && strncmp(c->sql, "UNIQUE", 6) == 0 &&
+            sc__dialect_of(x->d)->rename_key) {
+            /* a foreign key may use its index: renamed in place */
+            buf_printf(x->sql, "ALTER TABLE %s %s %s TO %s", qt,
+                       sc__dialect_of(x->d)->rename_key,
+                       quoted(x->tc, x->d, old->name),
+                       quoted(x->tc, x->d, c->name));
+            stmt_end(x->sql);
+        } else if (old && sc__dialect_of(x->d)->rename_constraint) {
             buf_printf(x->sql, "ALTER TABLE %s RENAME CONSTRAINT %s TO %s", qt,
                        quoted(x->tc, x->d, old->name),
                        quoted(x->tc, x->d, c->name));

@@ -252,6 +252,11 @@ typedef struct sc__dialect {
     /* RENAME CONSTRAINT exists; else a constraint is dropped and added
      * under its new name */
     bool rename_constraint;
+    /* After ALTER TABLE t: renaming a unique key, followed by OLD TO NEW
+     * (MariaDB's RENAME INDEX, from 10.5.2: a key a foreign key uses
+     * cannot be dropped to be added again); NULL: as the other
+     * constraints (rename_constraint) */
+    const char *rename_key;
     /* After ALTER TABLE t: dropping a foreign key, a unique key and a
      * check, each followed by its name; the primary key (NULL: by its
      * name, as drop_key) */
