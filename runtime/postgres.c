@@ -567,14 +567,14 @@ static PGresult *piped_result(pg_conn *c)
 
 /* Reads what is left of a pipeline up to its sync (sent first unless
  * synced) and leaves pipeline mode. */
-static void end_pipe(pg_conn *c, bool synced)
+/* Reads and drops the pipeline's results up to its sync (two NULLs in a
+ * row: nothing more will come; a lost connection: none at all). */
+static void drain_to_sync(pg_conn *c)
 {
     PGresult *res;
     ExecStatusType st;
     int nulls = 0;
 
-    if (!synced && !PQpipelineSync(c->pg))
-        nulls = 2; /* the connection is gone: nothing will come */
     while (nulls < 2 && PQstatus(c->pg) == CONNECTION_OK) {
         res = PQgetResult(c->pg);
         if (res == NULL) {
@@ -587,6 +587,13 @@ static void end_pipe(pg_conn *c, bool synced)
         if (st == PGRES_PIPELINE_SYNC)
             break;
     }
+}
+
+static void end_pipe(pg_conn *c, bool synced)
+{
+    /* a failed sync: the connection is gone, nothing will come */
+    if (synced || PQpipelineSync(c->pg))
+        drain_to_sync(c);
     PQexitPipelineMode(c->pg);
 }
 
@@ -2458,8 +2465,6 @@ static int pg_pipeline_result(void *stmt)
 static void pg_pipeline_end(void *conn)
 {
     pg_conn *c = conn;
-    PGresult *res;
-    int nulls = 0;
 
     c->begin_queued = false;
     if (!c->piped)
@@ -2469,19 +2474,7 @@ static void pg_pipeline_end(void *conn)
             flush_all(c);
         PQsetnonblocking(c->pg, 0);
     }
-    while (nulls < 2 && PQstatus(c->pg) == CONNECTION_OK) {
-        res = PQgetResult(c->pg);
-        if (res == NULL) {
-            nulls++;
-            continue;
-        }
-        nulls = 0;
-        if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
-            PQclear(res);
-            break;
-        }
-        PQclear(res);
-    }
+    drain_to_sync(c);
     PQexitPipelineMode(c->pg);
     c->piped = false;
 }
