@@ -19,6 +19,7 @@
  */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -139,6 +140,8 @@ struct sc_query {
 
     /* The rest is used in the root only. */
     sc_db *db;
+    unsigned char *spare;    /* the room's store left, then the arena: */
+    size_t spare_left;
     sc_arena *store;         /* copies of values; joined handles */
     vec handles;             /* sc_query *, the root first */
     vec nodes;               /* node */
@@ -153,7 +156,7 @@ struct sc_query {
     int depth;               /* groups open */
     int rc;                  /* the first error while building */
     const char *err_column;
-    char err_msg[256];
+    char *err_msg;           /* its message (malloc'd), or NULL */
     sc__buf sql;             /* the text of the last terminal */
     vec params;              /* param, in placeholder order */
     int nph;                 /* placeholders written */
@@ -170,7 +173,8 @@ struct sc_query {
  * (about 1 KiB). */
 #define ROOM_HANDLES 2
 #define ROOM 1
-#define ROOM_KEY 8
+#define ROOM_KEY 16
+#define ROOM_STORE 128 /* bytes: a pattern or a value of text or two */
 
 typedef struct query_room {
     sc_query q; /* first: the root's address is the room's */
@@ -179,6 +183,7 @@ typedef struct query_room {
     sc_value vals[ROOM];
     param params[ROOM];
     uint64_t key[ROOM_KEY];
+    max_align_t store[ROOM_STORE / sizeof(max_align_t)];
 } query_room;
 
 static void keep(sc_query *r, int rc, const char *column, const char *fmt,
@@ -188,6 +193,8 @@ static void keep(sc_query *r, int rc, const char *column, const char *fmt,
 static void keep(sc_query *r, int rc, const char *column, const char *fmt,
                  ...)
 {
+    char msg[256];
+    size_t n;
     va_list ap;
 
     if (r->rc != SC_OK)
@@ -195,8 +202,52 @@ static void keep(sc_query *r, int rc, const char *column, const char *fmt,
     r->rc = rc;
     r->err_column = column;
     va_start(ap, fmt);
-    vsnprintf(r->err_msg, sizeof r->err_msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    n = strlen(msg) + 1;
+    r->err_msg = sc__malloc(n);
+    if (r->err_msg != NULL)
+        memcpy(r->err_msg, msg, n);
+}
+
+/* n bytes in the query's store, aligned for anything: in the room while
+ * it lasts (a count runs a query built and freed each time, whose value
+ * or two then cost no allocation), then in an arena made for the rest.
+ * NULL when out of memory. */
+static void *store_alloc(sc_query *r, size_t n)
+{
+    const size_t align = sizeof(max_align_t);
+    size_t used;
+    void *p;
+
+    if (n < r->spare_left) {
+        p = r->spare;
+        used = (n + align) / align * align;
+        used = used < r->spare_left ? used : r->spare_left;
+        r->spare += used;
+        r->spare_left -= used;
+        return p;
+    }
+    if (r->store == NULL) {
+        r->store = sc__arena_new_sized(n < QUERY_STORE_FIRST
+                                           ? QUERY_STORE_FIRST
+                                           : n + align);
+        if (r->store == NULL)
+            return NULL;
+    }
+    return sc_arena_alloc(r->store, n);
+}
+
+/* Copies p[0..n) into the store, NUL-terminated. */
+static void *store_copy(sc_query *r, const void *p, size_t n)
+{
+    char *s = n < SIZE_MAX ? store_alloc(r, n + 1) : NULL;
+
+    if (s != NULL) {
+        memcpy(s, p, n);
+        s[n] = '\0';
+    }
+    return s;
 }
 
 static void *push(sc_query *r, vec *v, size_t size)
@@ -227,15 +278,14 @@ sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
     vec_start(&q->vals, room->vals, ROOM);
     vec_start(&q->params, room->params, ROOM);
     vec_start(&q->key, room->key, ROOM_KEY);
+    q->spare = (unsigned char *)room->store;
+    q->spare_left = sizeof room->store;
     q->root = q;
     q->db = db;
     q->t = t;
     q->alias = t != NULL ? t->name : NULL;
-    /* most queries keep a value or two here: a small first chunk, which
-     * malloc serves from its per-thread cache, not its heap */
-    q->store = sc__arena_new_sized(QUERY_STORE_FIRST);
     self = vec_push(&q->handles, sizeof *self);
-    if (q->store == NULL || self == NULL) {
+    if (self == NULL) {
         sc_query_free(q);
         return NULL;
     }
@@ -263,6 +313,7 @@ void sc_query_free(sc_query *q)
     vec_free(&r->key);
     sc__buf_free(&r->sql);
     sc_arena_free(r->store);
+    sc__free(r->err_msg);
     sc__free(r);
 }
 
@@ -436,7 +487,7 @@ static bool copy_value(const sc_query *h, const sc_column_desc *c,
     v->col = c;
     if (v->kind != SC_VAL_TEXT && v->kind != SC_VAL_BLOB)
         return true;
-    v->p = sc__arena_copy(r->store, v->p, v->len);
+    v->p = store_copy(r, v->p, v->len);
     if (v->p == NULL)
         keep(r, SC_NOMEM, NULL, "out of memory");
     return v->p != NULL;
@@ -512,7 +563,7 @@ static bool add_prefix(const sc_query *h, const sc_column_desc *c,
         *n = 0;
         return true;
     }
-    up = sc_arena_alloc(r->store, low->len + 4);
+    up = store_alloc(r, low->len + 4);
     if (up == NULL) {
         keep(r, SC_NOMEM, NULL, "out of memory");
         return false;
@@ -760,7 +811,7 @@ static void make_array(const sc_query *h, const sc_column_desc *c, node *nd)
         return;
     }
     sc__buf_puts(&b, json ? "]" : "}");
-    nd->array.p = b.failed ? NULL : sc__arena_copy(r->store, b.s, b.len);
+    nd->array.p = b.failed ? NULL : store_copy(r, b.s, b.len);
     nd->array.len = b.len;
     sc__buf_free(&b);
     if (nd->array.p == NULL) {
@@ -1090,7 +1141,7 @@ static const char *alias_for(sc_query *r, const sc_table_desc *t)
         uses += strcmp(hs[i]->t->name, t->name) == 0;
     if (uses == 1)
         return t->name;
-    s = sc_arena_alloc(r->store, size);
+    s = store_alloc(r, size);
     if (s != NULL)
         snprintf(s, size, "%s_%u", t->name, uses);
     return s;
@@ -1110,7 +1161,7 @@ sc_query *sc_query_join(sc_query *q, const sc_table_desc *other,
              "key", q->t->name, other != NULL ? other->name : "(null)");
         return NULL;
     }
-    h = sc_arena_alloc(r->store, sizeof *h);
+    h = store_alloc(r, sizeof *h);
     if (h != NULL) {
         memset(h, 0, sizeof *h);
         h->alias = alias_for(r, other);
@@ -1912,10 +1963,13 @@ static bool shape_of(sc_query *r, shape s, vec *key, vec *ps)
 
     key->n = 0;
     ps->n = 0;
-    nw = 2 + 3 * r->handles.n + 3 * r->nodes.n + 2 * r->orders.n +
+    nw = 2 + 3 * (r->handles.n - 1) + 3 * r->nodes.n + 2 * r->orders.n +
          r->sets.n;
+    /* a condition takes at most one parameter a value (an array, one
+     * for all of them) */
     if (!vec_reserve(key, nw, sizeof *w) ||
-        !vec_reserve(ps, r->sets.n + r->vals.n + r->nodes.n + 2,
+        !vec_reserve(ps, (s == SHAPE_UPDATE ? r->sets.n : 0) + r->vals.n +
+                             (r->has_limit || cap > 0) + r->has_offset,
                      sizeof(param)))
         return false;
     w = key->items;
@@ -2024,7 +2078,9 @@ static int ready(sc_query *q)
         return rc;
     if (r->rc != SC_OK)
         return sc__set_error(r->db, r->rc, r->t ? r->t->name : NULL,
-                             r->err_column, "%s", r->err_msg);
+                             r->err_column, "%s",
+                             r->err_msg != NULL ? r->err_msg
+                                                : "out of memory");
     if (q != r)
         return sc__set_error(r->db, SC_MISUSE, r->t->name, NULL,
                              "a terminal takes the query's root (table %s), "
