@@ -106,6 +106,11 @@ typedef struct node {
     sc_value array;      /* a long in-list on PostgreSQL: its values as
                             one array parameter (text kind), or zero */
     int elem;            /* the kind of its values (SC__ELEM_*) */
+    /* A like pattern with the escape character '\\'.  Without one the
+     * dialect's escape clause changes nothing, and is left out: SQLite
+     * parses the statement again at each new pattern (its plan depends
+     * on the pattern's prefix), the clause with it. */
+    bool escapes;
 } node;
 
 typedef struct order_item {
@@ -418,9 +423,10 @@ static const char *op_name(sc_op op)
  * data: both refuse it before anything is sent. */
 static bool ends_in_escape(const char *p, size_t n)
 {
+    const char *e = n > 0 ? memchr(p, '\\', n) : NULL;
     size_t i;
 
-    for (i = 0; i < n; i++) {
+    for (i = e != NULL ? (size_t)(e - p) : n; i < n; i++) {
         if (p[i] == '\\' && ++i == n)
             return true;
     }
@@ -822,6 +828,12 @@ static void make_array(const sc_query *h, const sc_column_desc *c, node *nd)
     nd->array.type = SC_TYPE_TEXT;
 }
 
+static bool has_backslash(const sc_value *v)
+{
+    return v->kind == SC_VAL_TEXT && v->len > 0 &&
+           memchr(v->p, '\\', v->len) != NULL;
+}
+
 /* Adds "col op values" with n values of the column's C type laid out at
  * values. */
 static void add_cond(sc_query *h, unsigned col, sc_op op, const void *values,
@@ -859,6 +871,8 @@ static void add_cond(sc_query *h, unsigned col, sc_op op, const void *values,
     nd->op = op;
     nd->first = first;
     nd->n = n;
+    nd->escapes = (op == SC_OP_LIKE || op == SC_OP_ILIKE) &&
+                  has_backslash((const sc_value *)r->vals.items + first);
     if ((op == SC_OP_IN || op == SC_OP_NOT_IN) && n > LIST_MIN &&
         r->db != NULL && r->db->be != NULL && dia(r)->in_array != NULL)
         make_array(h, c, nd);
@@ -1331,24 +1345,6 @@ static void put_compare(sc_query *r, sc__buf *b, const node *nd,
     put_values(r, b, nd, c, 0, 1);
 }
 
-/* Whether the pattern of like node nd holds the escape character '\\'.
- * Without one the dialect's escape clause changes nothing, and is left
- * out: SQLite parses the statement again at each new pattern (its plan
- * depends on the pattern's prefix), the clause with it. */
-static bool pattern_escapes(const sc_query *r, const node *nd)
-{
-    const sc_value *vals = r->vals.items;
-    size_t i;
-
-    for (i = 0; i < nd->n; i++) {
-        if (vals[nd->first + i].kind == SC_VAL_TEXT &&
-            vals[nd->first + i].len > 0 &&
-            memchr(vals[nd->first + i].p, '\\', vals[nd->first + i].len))
-            return true;
-    }
-    return false;
-}
-
 static void put_like(sc_query *r, sc__buf *b, const node *nd)
 {
     const sc_column_desc *c = &nd->h->t->cols[nd->col];
@@ -1362,7 +1358,7 @@ static void put_like(sc_query *r, sc__buf *b, const node *nd)
         put_values(r, b, nd, c, 0, 1);
         sc__buf_puts(b, ")");
     }
-    if (pattern_escapes(r, nd))
+    if (nd->escapes) /* see node */
         sc__buf_puts(b, dia(r)->like_escape);
 }
 
@@ -1910,7 +1906,7 @@ static size_t cond_of(const sc_query *r, const node *nd, uint64_t *w,
     switch (nd->op) {
     case SC_OP_LIKE:
     case SC_OP_ILIKE:
-        bits |= pattern_escapes(r, nd) ? KEY_ESCAPE << 8 : 0;
+        bits |= nd->escapes ? KEY_ESCAPE << 8 : 0;
         n = 1;
         break;
     case SC_OP_STARTS_WITH:
