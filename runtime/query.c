@@ -147,8 +147,9 @@ struct sc_query {
     sc_db *db;
     unsigned char *spare;    /* the room's store left, then the arena: */
     size_t spare_left;
-    sc_arena *store;         /* copies of values; joined handles */
-    vec handles;             /* sc_query *, the root first */
+    sc_arena *store;         /* copies of values, aliases */
+    vec handles;             /* sc_query *, the root first, the others
+                                malloc'd */
     vec nodes;               /* node */
     vec vals;                /* sc_value, text and blobs in store */
     vec orders;              /* order_item */
@@ -273,7 +274,6 @@ sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
 {
     query_room *room = sc__malloc(sizeof *room);
     sc_query *q = room != NULL ? &room->q : NULL;
-    sc_query **self;
 
     if (q == NULL)
         return NULL;
@@ -289,12 +289,8 @@ sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
     q->db = db;
     q->t = t;
     q->alias = t != NULL ? t->name : NULL;
-    self = vec_push(&q->handles, sizeof *self);
-    if (self == NULL) {
-        sc_query_free(q);
-        return NULL;
-    }
-    *self = q;
+    room->handles[0] = q; /* the room has space for it */
+    q->handles.n = 1;
     if (db == NULL)
         keep(q, SC_MISUSE, NULL, "a query on a NULL connection");
     else if (t == NULL || t->ncols == 0)
@@ -304,11 +300,15 @@ sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
 
 void sc_query_free(sc_query *q)
 {
-    sc_query *r;
+    sc_query *r, **hs;
+    size_t i;
 
     if (q == NULL || q != q->root)
         return; /* a joined handle dies with its root */
     r = q->root;
+    hs = r->handles.items;
+    for (i = 1; i < r->handles.n; i++)
+        sc__free(hs[i]);
     vec_free(&r->handles);
     vec_free(&r->nodes);
     vec_free(&r->vals);
@@ -1175,7 +1175,9 @@ sc_query *sc_query_join(sc_query *q, const sc_table_desc *other,
              "key", q->t->name, other != NULL ? other->name : "(null)");
         return NULL;
     }
-    h = store_alloc(r, sizeof *h);
+    /* one allocation of its own, not the store's two (an arena for
+     * something this large) */
+    h = sc__malloc(sizeof *h);
     if (h != NULL) {
         memset(h, 0, sizeof *h);
         h->alias = alias_for(r, other);
@@ -1184,6 +1186,7 @@ sc_query *sc_query_join(sc_query *q, const sc_table_desc *other,
                ? push(r, &r->handles, sizeof *slot)
                : NULL;
     if (slot == NULL) {
+        sc__free(h);
         keep(r, SC_NOMEM, NULL, "out of memory");
         return NULL;
     }
