@@ -24,23 +24,23 @@
 
 typedef struct sc__qentry {
     char *sql;
-    uint64_t hash;             /* of sql in the table by text */
+    uint64_t hash; /* of sql in the table by text */
     void *stmt;
-    bool busy;                 /* handed out to a running query */
+    bool busy; /* handed out to a running query */
     /* the descriptor whose columns the result's types were checked
      * against (sc__check_columns()), or NULL */
     const sc_table_desc *checked;
-    struct sc__qentry *newer;  /* the list of use, newest first */
+    struct sc__qentry *newer; /* the list of use, newest first */
     struct sc__qentry *older;
-    uint64_t *key;             /* the shape filed under, or NULL */
+    uint64_t *key; /* the shape filed under, or NULL */
     size_t nkey;
     uint64_t key_hash;
-    struct sc__qentry *next;   /* in its chain of the table by shape */
+    struct sc__qentry *next; /* in its chain of the table by shape */
 } entry;
 
 struct sc__text_cache {
-    sc__table by_sql;          /* the entries by their text */
-    entry **by_shape;          /* chains by key hash, a power of two */
+    sc__table by_sql; /* the entries by their text */
+    entry **by_shape; /* chains by key hash, a power of two */
     size_t nchains;
     size_t nshapes;
     entry *newest;

@@ -10,9 +10,10 @@
  * terminal writes SQL text from the shape alone, collecting the values as
  * parameters in the order their placeholders appear, so the same shape
  * always gives the same text.  The connection keeps the prepared
- * statements of query texts in a cache keyed by the text (the "text
- * cache" below, least recently used out first); running a query again
- * with new values only binds and steps.
+ * statements of query texts (qcache.c), found by a shape key a terminal
+ * writes with its parameters in one pass (see "Shape keys" below), else
+ * by the text; running a query again with new values neither writes nor
+ * hashes its text, and only binds and steps.
  *
  * Values, rows, errors and tracing go through the core (internal.h), so
  * a query reads and words exactly as the row operations do.
