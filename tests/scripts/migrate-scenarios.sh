@@ -21,6 +21,9 @@
 #
 #     migrate-scenarios.sh SOURCE_ROOT SCHEMAC [URL]
 #
+# SCHEMAC_SCENARIOS, when set, names the cases to run (a shell pattern,
+# as "index-*"); all of them otherwise.
+#
 # URL: a PostgreSQL database to use (emptied before each case), or a
 # MariaDB one (tests/scripts/with-mariadb.sh's, whose socket it also
 # reads), where the check of no drift compares information_schema with a
@@ -204,7 +207,7 @@ if "$schemac" help check >/dev/null 2>&1; then
     chmod +x "$tmp/has-check"
 fi
 
-for cdir in "$src"/tests/golden/migrate/*/; do
+for cdir in "$src"/tests/golden/migrate/${SCHEMAC_SCENARIOS:-*}/; do
     case=$(basename "$cdir")
     grep -q '^== summary' "$cdir/expected.txt" || continue
     options=$(cat "$cdir/options" 2>/dev/null || true)
