@@ -18,6 +18,9 @@
 # rows compared before and after instead of the talk's tables; on
 # MariaDB rows.mariadb.sql where its SQL differs), and
 # probe.sql with probe.expected (run after up: its output must be that).
+# On MariaDB, a case with stop.mariadb.sql runs it before up, which must
+# then stop half way, recorded (status names the statement), then
+# resume.mariadb.sql, and up resumes there to the end.
 #
 #     migrate-scenarios.sh SOURCE_ROOT SCHEMAC [URL]
 #
@@ -258,6 +261,17 @@ for cdir in "$src"/tests/golden/migrate/${SCHEMAC_SCENARIOS:-*}/; do
         fk_clean
         n=$((n + 1))
         continue
+    fi
+    if [ -n "$maria_url" ] && [ -f "$cdir/stop.mariadb.sql" ]; then
+        sql "$(cat "$cdir/stop.mariadb.sql")" >/dev/null
+        if "$schemac" migrate up --dir "$dir" --db "$url" \
+            >"$tmp/up.log" 2>&1; then
+            fail "the migration applied, but stop.mariadb.sql should stop it"
+        fi
+        "$schemac" migrate status --dir "$dir" --db "$url" |
+            grep -q '^half done  0002 change: .* failed; up resumes there' ||
+            fail "not left half done"
+        sql "$(cat "$cdir/resume.mariadb.sql")" >/dev/null
     fi
     "$schemac" migrate up --dir "$dir" --db "$url" >/dev/null ||
         fail "migrate up failed"
