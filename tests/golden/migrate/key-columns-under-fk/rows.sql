@@ -1,3 +1,0 @@
-INSERT INTO warehouses (warehouse_id, name) VALUES (1, 'North'), (2, 'South');
-INSERT INTO bins (bin_id, warehouse_id, shelf) VALUES (10, 1, 1), (11, 2, 1);
-INSERT INTO docks (dock_id, warehouse_id, door) VALUES (20, 1, 3), (21, 2, 4);
