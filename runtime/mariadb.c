@@ -2794,6 +2794,8 @@ static int my_step(void *stmt)
         return execute(s, false);
     if (!s->has_result)
         return SC__DONE;
+    if (s->st != NULL && s->spill == NULL)
+        return wire_fetch(s);
     return fetch(s);
 }
 
@@ -3227,24 +3229,25 @@ static int64_t row_timestamp(const MYSQL_TIME *t)
  */
 static int64_t decimal_scaled(const char *t, size_t n, unsigned scale)
 {
-    const char *p = t, *end = t + n;
-    bool neg = p < end && *p == '-', after = false;
-    unsigned digits = 0, frac = 0, d;
+    const unsigned char *p = (const unsigned char *)t, *end = p + n, *at;
+    bool neg = p < end && *p == '-';
+    size_t digits, frac = 0;
     uint64_t u = 0;
+    unsigned d;
 
-    for (p += neg; p < end; p++) {
-        if (*p == '.' && !after) {
-            after = true;
-            continue;
-        }
-        d = (unsigned)(unsigned char)*p - '0';
-        if (d > 9)
-            return sc__parse_scaled(t, scale);
+    p += neg;
+    at = p;
+    for (; p < end && (d = (unsigned)*p - '0') <= 9; p++)
         u = u * 10 + d;
-        digits++;
-        frac += after;
+    digits = (size_t)(p - at);
+    if (p < end && *p == '.') {
+        at = ++p;
+        for (; p < end && (d = (unsigned)*p - '0') <= 9; p++)
+            u = u * 10 + d;
+        frac = (size_t)(p - at);
     }
-    if (digits == 0 || digits > 18 || frac != scale)
+    digits += frac;
+    if (p != end || digits == 0 || digits > 18 || frac != scale)
         return sc__parse_scaled(t, scale);
     return neg ? -(int64_t)u : (int64_t)u;
 }
@@ -3267,8 +3270,8 @@ static int my_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
 {
     my_stmt *s = stmt;
     char *row = out, *field;
-    const my_op *op;
-    const my_col *col;
+    const my_op *plan, *op;
+    const my_col *cols, *col;
     const char *text;
     int64_t x;
     int32_t i32;
@@ -3280,10 +3283,13 @@ static int my_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
          s->plan_ncols != t->ncols) &&
         !make_plan(s, t))
         return SC_OK; /* no room for a plan: the careful way */
+    /* in locals: the stores into the row could alias s's fields */
+    plan = s->plan;
+    cols = s->cols;
     n = s->plan_n;
     for (i = *from; i < n; i++) {
-        op = &s->plan[i];
-        col = &s->cols[i];
+        op = &plan[i];
+        col = &cols[i];
         if (col->is_null)
             continue; /* the field and its has_ flag are zero already */
         field = row + op->offset;
