@@ -1425,16 +1425,41 @@ static const sc__dialect *maria(void)
     return sc__dialect_of(SC_DIALECT_MARIADB);
 }
 
+/* The days from which ymd_of() reads a date: the first of March of year
+ * -400 on (so that no count is negative) to a little after year 10000. */
+#define YMD_FIRST (-719468 - 146097)
+#define YMD_LAST 4000000
+
+/* The date of days since 1970, as sc_date_to_ymd() gives it, in
+ * unsigned arithmetic for the days from YMD_FIRST to YMD_LAST. */
+static void ymd_of(int64_t days, int *year, int *month, int *day)
+{
+    unsigned z = (unsigned)(days - YMD_FIRST);
+    unsigned era = z / 146097, doe = z - era * 146097;
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    unsigned m = mp < 10 ? mp + 3 : mp - 9;
+
+    *year = (int)(yoe + era * 400 + (m <= 2)) - 400;
+    *month = (int)m;
+    *day = (int)(doy - (153 * mp + 2) / 5 + 1);
+}
+
 /* Days since 1970 into t's date; false when MariaDB has no such year
  * (the dialect's min_year to max_year). */
 static bool put_date(MYSQL_TIME *t, int64_t days)
 {
+    const sc__dialect *dl = maria();
     int y, m, d;
 
-    if (days < INT32_MIN || days > INT32_MAX)
+    if (days >= YMD_FIRST && days <= YMD_LAST)
+        ymd_of(days, &y, &m, &d);
+    else if (days < INT32_MIN || days > INT32_MAX)
         return false;
-    sc_date_to_ymd((int32_t)days, &y, &m, &d);
-    if (y < maria()->min_year || y > maria()->max_year)
+    else
+        sc_date_to_ymd((int32_t)days, &y, &m, &d);
+    if (y < dl->min_year || y > dl->max_year)
         return false;
     t->year = (unsigned)y;
     t->month = (unsigned)m;
@@ -1491,9 +1516,9 @@ static void bind_bytes(MYSQL_BIND *b, my_param *p, enum enum_field_types t,
 static int bind_int(MYSQL_BIND *b, my_param *p, const sc_value *v,
                     const char **why)
 {
-    memset(&p->tm, 0, sizeof p->tm);
     switch (v->type) {
     case SC_TYPE_DATE:
+        memset(&p->tm, 0, sizeof p->tm);
         if (!put_date(&p->tm, v->i)) {
             *why = "the date is outside MariaDB's range (years 0 to 9999)";
             return SC_RANGE;
@@ -1513,6 +1538,7 @@ static int bind_int(MYSQL_BIND *b, my_param *p, const sc_value *v,
                    "column's type keeps";
             return SC_RANGE;
         }
+        memset(&p->tm, 0, sizeof p->tm);
         if (!put_timestamp(&p->tm, v->i)) {
             *why = "the timestamp is outside MariaDB's range (years 0 to "
                    "9999)";
@@ -1538,7 +1564,9 @@ static int bind_int(MYSQL_BIND *b, my_param *p, const sc_value *v,
     return SC_OK;
 }
 
-/* Binds v into b, its wire form kept in p. */
+/* Binds v into b, its wire form kept in p.  A parameter's bind is zero
+ * but for the four fields set here (my_prepare() and text_prepare()
+ * allocate them zeroed), so only those are written. */
 static int bind_value(MYSQL_BIND *b, my_param *p, const sc_value *v,
                       const char **why)
 {
@@ -1546,7 +1574,10 @@ static int bind_value(MYSQL_BIND *b, my_param *p, const sc_value *v,
     sc_value stored;
     int rc;
 
-    memset(b, 0, sizeof *b);
+    b->buffer_type = MYSQL_TYPE_NULL; /* until v's is known */
+    b->buffer = NULL;
+    b->buffer_length = 0;
+    b->length = NULL;
     if (v->kind != SC_VAL_NULL && v->col != NULL &&
         v->col->format != SC_FMT_NATIVE) {
         rc = sc__stored_form(v, &stored, form, why);
@@ -1611,7 +1642,10 @@ static int bind_value(MYSQL_BIND *b, my_param *p, const sc_value *v,
 static int my_bind(void *stmt, int i, const sc_value *v, const char **why)
 {
     my_stmt *s = stmt;
-    MYSQL_BIND *b, was;
+    enum enum_field_types type;
+    const void *buffer;
+    const unsigned long *length;
+    MYSQL_BIND *b;
     int rc;
 
     *why = NULL;
@@ -1620,11 +1654,12 @@ static int my_bind(void *stmt, int i, const sc_value *v, const char **why)
         return SC_MISUSE;
     }
     b = &s->params[i - 1];
-    was = *b;
+    type = b->buffer_type;
+    buffer = b->buffer;
+    length = b->length;
     rc = bind_value(b, &s->pdata[i - 1], v, why);
-    if (rc != SC_OK || b->buffer_type != was.buffer_type ||
-        b->buffer != was.buffer || b->length != was.length ||
-        b->is_unsigned != was.is_unsigned)
+    if (rc != SC_OK || b->buffer_type != type || b->buffer != buffer ||
+        b->length != length)
         s->params_bound = false;
     return rc;
 }
