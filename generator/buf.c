@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "mem.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,25 @@ void buf_init(buf *b)
     b->mem = &buf_gen_mem;
     sc__buf_grow(b, 255);
     b->data[0] = '\0';
+}
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* Whether a byte of x is below k (k <= 0x80), or is k: exact as a
+ * whole, whatever the borrows do to the bytes above the first one. */
+#define BELOW(x, k) (((x) - ONES * (k)) & ~(x) & HIGHS)
+#define EQUALS(x, k) BELOW((x) ^ (ONES * (k)), 1)
+
+/* Whether the eight bytes at s are all plain (as plain[] below says):
+ * printable ASCII but ", \ and ?. */
+static int all_plain8(const char *s)
+{
+    uint64_t x;
+
+    memcpy(&x, s, 8);
+    return !((x & HIGHS) | BELOW(x, 0x20) | EQUALS(x, 0x7f) |
+             EQUALS(x, '"') | EQUALS(x, '\\') | EQUALS(x, '?'));
 }
 
 /*
@@ -46,7 +66,17 @@ void buf_put_c_escaped(buf *b, const char *s, size_t n)
     sc__buf_grow(b, 4 * n);
     d = b->data + b->len;
     for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
+        unsigned char c;
+
+        /* Eight plain bytes at a time, the common case. */
+        while (i + 8 <= n && all_plain8(s + i)) {
+            memcpy(d, s + i, 8);
+            d += 8;
+            i += 8;
+        }
+        if (i == n)
+            break;
+        c = (unsigned char)s[i];
 
         if (plain[c]) {
             *d++ = (char)c;

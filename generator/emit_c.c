@@ -170,7 +170,9 @@ static bool is_c_ident(const char *s)
  */
 static const char *c_name(const char *name, const char *cname)
 {
-    return !cname || is_c_ident(name) ? name : cname;
+    if (!cname || cname == name)
+        return name; /* the checker's cname of a plain name is the name */
+    return is_c_ident(name) ? name : cname;
 }
 
 static const char *col_c(const ast_column *c)
@@ -618,71 +620,85 @@ static const char *format_word(ast_format f)
     }
 }
 
-/* What a reader of the struct needs to know about the field. */
-static const char *field_note(ast_ctx *ctx, const ast_table *t,
-                              const ast_column *c)
+/* Appends ", " to b unless it is empty, then s. */
+static void note_part(buf *b, const char *s)
 {
-    buf b;
-    const char *s;
-    const ast_column *pk[64];
-    int npk = model_primary_key(t, pk, 64);
+    if (b->len)
+        buf_put(b, ", ", 2);
+    buf_puts(b, s);
+}
+
+/* Appends "(A,B)" of a numeric type. */
+static void put_precision(buf *b, const ast_type *t)
+{
+    buf_putc(b, '(');
+    put_int(b, (long long)t->a);
+    buf_putc(b, ',');
+    put_int(b, (long long)t->b);
+    buf_putc(b, ')');
+}
+
+/* What a reader of the struct needs to know about the field; npk is the
+ * number of columns of t's primary key. */
+static const char *field_note(ast_ctx *ctx, const ast_table *t,
+                              const ast_column *c, int npk, buf *b)
+{
     bool stored = c->format != AST_FMT_NATIVE;
 
-    buf_init(&b);
+    buf_reset(b);
     switch (c->type.kind) {
     case AST_T_VARCHAR:
-        buf_printf(&b, "varchar(%lld)", (long long)c->type.a);
+        buf_puts(b, "varchar(");
+        put_int(b, (long long)c->type.a);
+        buf_putc(b, ')');
         break;
     case AST_T_NUMERIC:
-        if (model_is_scaled(&c->type) && c->type.b > 0 && stored)
-            buf_printf(&b, "numeric(%lld,%lld), scaled", (long long)c->type.a,
-                       (long long)c->type.b);
-        else if (model_is_scaled(&c->type) && c->type.b > 0)
-            buf_printf(&b, "numeric(%lld,%lld), scaled by 10^%lld",
-                       (long long)c->type.a, (long long)c->type.b,
-                       (long long)c->type.b);
-        else
-            buf_printf(&b, "numeric(%lld,%lld)", (long long)c->type.a,
-                       (long long)c->type.b);
+        buf_puts(b, "numeric");
+        put_precision(b, &c->type);
+        if (model_is_scaled(&c->type) && c->type.b > 0 && stored) {
+            buf_puts(b, ", scaled");
+        } else if (model_is_scaled(&c->type) && c->type.b > 0) {
+            buf_puts(b, ", scaled by 10^");
+            put_int(b, (long long)c->type.b);
+        }
         break;
     case AST_T_DATE:
-        buf_puts(&b, "days since 1970-01-01");
+        buf_puts(b, "days since 1970-01-01");
         break;
     case AST_T_TIMESTAMP:
         if (stored)
-            buf_puts(&b, c->type.local ? "microseconds, wall clock"
-                                       : "microseconds (UTC)");
+            buf_puts(b, c->type.local ? "microseconds, wall clock"
+                                      : "microseconds (UTC)");
         else
-            buf_puts(&b, c->type.local ? "microseconds since 1970-01-01, "
-                                         "wall clock"
-                                       : "microseconds since 1970-01-01 UTC");
+            buf_puts(b, c->type.local ? "microseconds since 1970-01-01, "
+                                        "wall clock"
+                                      : "microseconds since 1970-01-01 UTC");
         break;
     case AST_T_JSON:
-        buf_puts(&b, "json");
+        buf_puts(b, "json");
         break;
     default:
         break;
     }
-    if (c->format != AST_FMT_NATIVE)
-        buf_printf(&b, "%sstored as %s", b.len ? ", " : "",
-                   format_word(c->format));
+    if (c->format != AST_FMT_NATIVE) {
+        note_part(b, "stored as ");
+        buf_puts(b, format_word(c->format));
+    }
     if (c->is_pk)
-        buf_printf(&b, "%s%s", b.len ? ", " : "",
-                   npk > 1 ? "part of the primary key" : "primary key");
+        note_part(b, npk > 1 ? "part of the primary key" : "primary key");
     if (c == t->autoinc)
-        buf_printf(&b, ", set by insert");
+        buf_puts(b, ", set by insert");
     if (!c->nullable && !c->is_pk)
-        buf_printf(&b, "%snot null", b.len ? ", " : "");
+        note_part(b, "not null");
     if (c->nullable && model_is_pointer(&*c))
-        buf_printf(&b, "%sNULL when null", b.len ? ", " : "");
+        note_part(b, "NULL when null");
     if (c->unique.first_line)
-        buf_printf(&b, "%sunique", b.len ? ", " : "");
-    if (c->ref)
-        buf_printf(&b, "%sreferences %s", b.len ? ", " : "",
-                   c_note(ctx, c->ref->table));
-    s = b.len ? fmt(ctx, "/* %s */", b.data) : "";
-    buf_free(&b);
-    return s;
+        note_part(b, "unique");
+    if (c->ref) {
+        note_part(b, "references ");
+        buf_puts(b, c_note(ctx, c->ref->table));
+    }
+    return b->len ? cat(ctx, "/* ", b->data, " */", NULL) : "";
 }
 
 /* One line of a struct: "    TYPE FIELD;  NOTE". */
@@ -698,14 +714,16 @@ static void emit_struct(ast_ctx *ctx, buf *out, const ast_table *t,
 {
     field_line *lines = ast_alloc(ctx, sizeof *lines * 2 *
                                            (size_t)(t->ncolumns + 1));
-    const ast_column *c;
+    const ast_column *c, *pk[64];
+    int npk = model_primary_key(t, pk, 64);
     size_t wtype = 0, wfield = 0, k, i;
     buf pad, note;
 
+    buf_init(&note);
     for (k = 0, c = t->columns; c; c = c->next) {
         lines[k].ctype = c_type(ctx, c);
         lines[k].field = field_of(ctx, c);
-        lines[k].note = field_note(ctx, t, c);
+        lines[k].note = field_note(ctx, t, c, npk, &note);
         lines[k++].comment = c_comment(ctx, c->comment, "    ");
         if (!model_has_flag(c))
             continue;
@@ -727,7 +745,6 @@ static void emit_struct(ast_ctx *ctx, buf *out, const ast_table *t,
     tmpl_emit(out, H, "struct_begin", "comment",
               c_comment(ctx, t->comment, ""), "type", n->row, NULL);
     buf_init(&pad);
-    buf_init(&note);
     for (i = 0; i < k; i++) {
         size_t w = strlen(lines[i].ctype);
 
