@@ -127,12 +127,29 @@ static void fold_comment(buf *out, const char *s, size_t n, size_t lead)
     buf_puts(out, " */");
 }
 
+/* What a byte is to the folding: kinds[c] of the ones that matter. */
+enum { K_QUOTE = 1, K_SLASH = 2, K_OPEN = 4, K_CLOSE = 8 };
+
+static unsigned char kinds[256];
+
+static void init_kinds(void)
+{
+    kinds['"'] = kinds['\''] = K_QUOTE;
+    kinds['/'] = K_SLASH;
+    kinds['('] = kinds['['] = kinds['{'] = K_OPEN;
+    kinds[')'] = kinds[']'] = kinds['}'] = K_CLOSE;
+}
+
 /* code[i] = whether s[i] is outside strings, characters and comments. */
 static void mark_code(const char *s, size_t n, unsigned char *code)
 {
     size_t i = 0, e;
 
     while (i < n) {
+        if (!(kinds[(unsigned char)s[i]] & (K_QUOTE | K_SLASH))) {
+            code[i++] = 1;
+            continue;
+        }
         if (s[i] == '"' || s[i] == '\'') {
             /* to the closing quote, past escaped characters */
             for (e = i + 1; e < n && s[e] != s[i]; e++)
@@ -191,12 +208,19 @@ static bool may_break(const char *s, const unsigned char *code, size_t i,
 static size_t atom_end(const char *s, size_t n, const unsigned char *code,
                        size_t i, size_t def, size_t hang)
 {
-    size_t k;
+    size_t k = i, stop = n;
+    const char *sp;
 
-    for (k = i; k < n; k++)
-        if (may_break(s, code, k, def) || (k != i && k == hang + 1))
+    if (hang != NONE && hang + 1 > i && hang + 1 < n)
+        stop = hang + 1;
+    /* Only a space may break: from one to the next. */
+    while (k < stop && (sp = memchr(s + k, ' ', stop - k)) != NULL) {
+        k = (size_t)(sp - s);
+        if (may_break(s, code, k, def))
             return k;
-    return n;
+        k++;
+    }
+    return stop;
 }
 
 typedef struct layout {
@@ -220,29 +244,22 @@ static void put_atom(buf *out, layout *l, const char *s,
 {
     size_t i;
 
+    size_t start = l->col; /* the column of s[from] */
+
     buf_put(out, s + from, to - from);
     for (i = from; i < to; i++) {
-        if (code[i])
-            switch (s[i]) {
-            case '(':
-            case '[':
-            case '{':
-                if (l->depth < MAX_DEPTH) {
-                    l->at[l->depth] = i;
-                    l->open[l->depth++] = l->col;
-                }
-                break;
-            case ')':
-            case ']':
-            case '}':
-                if (l->depth > 0)
-                    l->depth--;
-                break;
-            default:
-                break;
-            }
-        l->col += ((unsigned char)s[i] & 0xC0) != 0x80;
+        unsigned k = kinds[(unsigned char)s[i]] & (K_OPEN | K_CLOSE);
+
+        if (!k || !code[i])
+            continue;
+        if (k == K_OPEN && l->depth < MAX_DEPTH) {
+            l->at[l->depth] = i;
+            l->open[l->depth++] = start + cwrap_width(s + from, i - from);
+        } else if (k == K_CLOSE && l->depth > 0) {
+            l->depth--;
+        }
     }
+    l->col = start + cwrap_width(s + from, to - from);
 }
 
 /*
@@ -265,16 +282,14 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
      * it or after an = of its own: the line breaks there instead, at the
      * outer list's comma, as one writes {f(a, b),\n g(c, d)} rather than
      * cutting g's list, and {a, .x =\n 1} never. */
-    struct {
+    static struct {
         bool set;
         size_t len, at;
         layout l; /* its brackets up to its depth only */
     } before[MAX_DEPTH + 1];
-    size_t marked = 0; /* before[marked..] are all unset */
+    size_t marked = 0; /* before[marked..] are all unset, on entry all */
 
     l.col = l.depth = 0;
-    for (k = 0; k <= MAX_DEPTH; k++)
-        before[k].set = false;
     end = atom_end(s, n, code, 0, def, hang);
     put_atom(out, &l, s, code, 0, end);
     while (end < n) {
@@ -327,6 +342,8 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
             before[--marked].set = false;
         put_atom(out, &l, s, code, at, end);
     }
+    while (marked > 0)
+        before[--marked].set = false;
     return failed;
 }
 
@@ -615,6 +632,9 @@ void cwrap_lines(buf *b, size_t from)
     size_t i, e, lead, copied = 0;
     bool macro, folded = false;
     buf out;
+
+    if (!kinds['('])
+        init_kinds();
 
     /* One pass: a line that fits costs the search for its end (and,
      * wider in bytes than in columns, a count of its characters); the
