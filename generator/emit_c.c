@@ -273,6 +273,7 @@ typedef struct declared_name {
     const char *what;   /* the query type */
     uint32_t origin;    /* its index in declared.origins */
     uint32_t first;     /* 1 + the index of its first declaration */
+    size_t len;         /* strlen(name) */
 } declared_name;
 
 typedef struct declared_origin {
@@ -293,7 +294,9 @@ static struct {
     size_t n;
     declared_origin *origins;
     size_t norigins, origins_cap;
-    uint32_t *slots;   /* open addressing: an index of a name, plus one */
+    /* Open addressing: a name's hash in the high half, the index of its
+     * first declaration plus one in the low half, 0 for a free slot. */
+    uint64_t *slots;
     size_t nslots;
     const char *function; /* what a prototype declares (NULL: a function) */
 } declared;
@@ -393,44 +396,55 @@ static uint32_t name_hash(const char *s, size_t n)
     return (uint32_t)(h ^ (h >> 32));
 }
 
-/* The slot of name (n bytes), which is free or holds its first
- * declaration. */
-static size_t name_slot(const char *name, size_t n)
+/* The slot of name (n bytes, hash h), which is free or holds its first
+ * declaration: the hashes kept in the slots settle most comparisons. */
+static size_t name_slot(const char *name, size_t n, uint32_t h)
 {
-    size_t mask = declared.nslots - 1, i = name_hash(name, n) & mask;
-    uint32_t k;
+    size_t mask = declared.nslots - 1, i = h & mask;
+    uint64_t k;
+    const declared_name *d;
 
-    while ((k = declared.slots[i]) != 0 &&
-           strcmp(name_at(k - 1)->name, name) != 0)
+    while ((k = declared.slots[i]) != 0) {
+        if ((uint32_t)(k >> 32) == h) {
+            d = name_at((size_t)(uint32_t)k - 1);
+            if (d->len == n && memcmp(d->name, name, n) == 0)
+                break;
+        }
         i = (i + 1) & mask;
+    }
     return i;
 }
 
 static void grow_slots(void)
 {
-    size_t i, slot;
+    uint64_t *old = declared.slots;
+    size_t nold = declared.nslots, i, j, mask;
 
-    free(declared.slots);
-    declared.nslots = declared.nslots ? 2 * declared.nslots : 1024;
+    declared.nslots = nold ? 2 * nold : 1024;
     declared.slots = mem_calloc(declared.nslots, sizeof *declared.slots);
-    /* The first of each name goes back in; later ones are only
-     * reported, never looked up. */
-    for (i = 0; i < declared.n; i++) {
-        slot = name_slot(name_at(i)->name, strlen(name_at(i)->name));
-        if (declared.slots[slot] == 0)
-            declared.slots[slot] = (uint32_t)(i + 1);
+    mask = declared.nslots - 1;
+    /* The slots hold the first of each name and its hash: they move as
+     * they are. */
+    for (i = 0; i < nold; i++) {
+        if (!old[i])
+            continue;
+        for (j = (uint32_t)(old[i] >> 32) & mask; declared.slots[j];
+             j = (j + 1) & mask)
+            ;
+        declared.slots[j] = old[i];
     }
+    free(old);
 }
 
-/* Notes name, `what` of the current origin ("the row type"). */
-static void declare(const char *name, const char *what)
+/* Notes name (n bytes), `what` of the current origin ("the row type"). */
+static void declare_n(const char *name, size_t n, const char *what)
 {
     declared_name *d;
-    size_t slot, n;
+    size_t slot;
+    uint32_t h;
 
     if (!declared.on || declared.norigins == 0)
         return;
-    n = strlen(name);
     if (declared.n % NAME_BLOCK == 0) {
         declared.blocks = mem_realloc(declared.blocks,
                                       sizeof *declared.blocks *
@@ -442,13 +456,22 @@ static void declare(const char *name, const char *what)
         grow_slots();
     d = name_at(declared.n);
     d->name = arena_put(name, n + 1);
+    d->len = n;
     d->what = what;
     d->origin = (uint32_t)(declared.norigins - 1);
-    slot = name_slot(name, n);
+    h = name_hash(name, n);
+    slot = name_slot(name, n, h);
     if (declared.slots[slot] == 0)
-        declared.slots[slot] = (uint32_t)(declared.n + 1);
-    d->first = declared.slots[slot];
+        declared.slots[slot] = (uint64_t)h << 32 | (uint32_t)(declared.n + 1);
+    d->first = (uint32_t)declared.slots[slot];
     declared.n++;
+}
+
+/* Notes name, `what` of the current origin. */
+static void declare(const char *name, const char *what)
+{
+    if (declared.on)
+        declare_n(name, strlen(name), what);
 }
 
 /* What the templates append to the schema's name and to a table's prefix
@@ -1616,7 +1639,7 @@ static void column_query_macros(ast_ctx *ctx, buf *out, const ast_column *c,
 #define NAME(...) (nm.len = stem, name_tail(&nm, __VA_ARGS__, NULL))
 #define MACRO(params, ...) \
     (write ? emit_macro(ctx, out, nm.data, params, BODY(__VA_ARGS__)) \
-           : declare(nm.data, "a macro"))
+           : declare_n(nm.data, nm.len, "a macro"))
     name_stem(&nm, &stem, n->prefix, "_where_", col_c(c), "_");
     for (op = 0; op < NOPS; op++) {
         if (!op_allowed(c, op))
