@@ -34,15 +34,28 @@ void buf_init(buf *b)
 #define BELOW(x, k) (((x) - ONES * (k)) & ~(x) & HIGHS)
 #define EQUALS(x, k) BELOW((x) ^ (ONES * (k)), 1)
 
-/* Whether the eight bytes at s are all plain (as plain[] below says):
- * printable ASCII but ", \ and ?. */
-static int all_plain8(const char *s)
+/* Of the eight bytes at s, how many come before the first that is not
+ * plain (as plain[] below says: printable ASCII but ", \ and ?), or 8.
+ * The lowest byte a test marks is always one it is true of. */
+static size_t plain_run8(const char *s)
 {
-    uint64_t x;
+    uint64_t x, m;
+    size_t k;
 
     memcpy(&x, s, 8);
-    return !((x & HIGHS) | BELOW(x, 0x20) | EQUALS(x, 0x7f) |
-             EQUALS(x, '"') | EQUALS(x, '\\') | EQUALS(x, '?'));
+    m = (x & HIGHS) | BELOW(x, 0x20) | EQUALS(x, 0x7f) | EQUALS(x, '"') |
+        EQUALS(x, '\\') | EQUALS(x, '?');
+    if (!m)
+        return 8;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (size_t)__builtin_ctzll(m) / 8; /* the first byte is the lowest */
+#endif
+    for (k = 0; k < 8; k++) /* in the order of the bytes in memory */
+        if ((s[k] & 0x80) || s[k] < 0x20 || s[k] == 0x7f || s[k] == '"' ||
+            s[k] == '\\' || s[k] == '?')
+            return k;
+    return 8;
 }
 
 /*
@@ -67,12 +80,17 @@ void buf_put_c_escaped(buf *b, const char *s, size_t n)
     d = b->data + b->len;
     for (i = 0; i < n; i++) {
         unsigned char c;
+        size_t k;
 
-        /* Eight plain bytes at a time, the common case. */
-        while (i + 8 <= n && all_plain8(s + i)) {
+        /* Eight bytes at a time up to one to escape: eight are copied
+         * (the room is there), as many as are plain kept. */
+        while (i + 8 <= n) {
+            k = plain_run8(s + i);
             memcpy(d, s + i, 8);
-            d += 8;
-            i += 8;
+            d += k;
+            i += k;
+            if (k < 8)
+                break;
         }
         if (i == n)
             break;
