@@ -185,10 +185,48 @@ static const char *tab_c(const ast_table *t)
     return c_name(t->name, t->cname);
 }
 
+/* The C names of a column that the emitters ask for again and again,
+ * made once per run of emit_c() for every column (before the pool is
+ * first marked, so that they outlive every release) and found by the
+ * column's address. */
+typedef struct col_names {
+    const ast_column *c; /* NULL: a free slot */
+    const char *field;   /* field_of() */
+    const char *CONST;   /* col_const() */
+} col_names;
+
+static struct {
+    col_names *slots;
+    size_t mask;
+} col_cache;
+
+static size_t col_slot(const ast_column *c)
+{
+    uint64_t h = (uint64_t)(uintptr_t)c * UINT64_C(0x9e3779b97f4a7c15);
+    size_t i = (size_t)(h >> 32) & col_cache.mask;
+
+    while (col_cache.slots[i].c && col_cache.slots[i].c != c)
+        i = (i + 1) & col_cache.mask;
+    return i;
+}
+
+/* c's names, or NULL outside emit_c() or for a column it did not see. */
+static const col_names *col_names_of(const ast_column *c)
+{
+    const col_names *cn;
+
+    if (!col_cache.slots)
+        return NULL;
+    cn = &col_cache.slots[col_slot(c)];
+    return cn->c ? cn : NULL;
+}
+
 /* The struct field of column c: its C name, or NAME_ for a C keyword. */
 static const char *field_of(ast_ctx *ctx, const ast_column *c)
 {
-    return names_field(ctx, col_c(c));
+    const col_names *cn = col_names_of(c);
+
+    return cn ? cn->field : names_field(ctx, col_c(c));
 }
 
 /* The singular of a table, for its row type. */
@@ -1144,7 +1182,43 @@ static const char *table_upper(ast_ctx *ctx, const names *n)
 static const char *col_const(ast_ctx *ctx, const names *n,
                              const ast_column *c)
 {
+    const col_names *cn = col_names_of(c);
+
+    if (cn)
+        return cn->CONST;
     return names_upper(ctx, n->prefix, cat(ctx, "col_", col_c(c), NULL));
+}
+
+/* Makes the names of every column of the schema, for the run of emit_c()
+ * that follows. */
+static void col_cache_fill(ast_ctx *ctx)
+{
+    const ast_table *t;
+    const ast_column *c;
+    size_t want = 0, nslots = 64, i;
+    names n;
+
+    for (t = ctx->schema->tables; t; t = t->next)
+        want += (size_t)t->ncolumns;
+    while (nslots < 2 * want)
+        nslots *= 2;
+    col_cache.slots = mem_calloc(nslots, sizeof *col_cache.slots);
+    col_cache.mask = nslots - 1;
+    for (t = ctx->schema->tables; t; t = t->next) {
+        table_names(ctx, t, &n);
+        for (c = t->columns; c; c = c->next) {
+            i = col_slot(c);
+            col_cache.slots[i].field = names_field(ctx, col_c(c));
+            col_cache.slots[i].CONST = col_const(ctx, &n, c);
+            col_cache.slots[i].c = c;
+        }
+    }
+}
+
+static void col_cache_drop(void)
+{
+    free(col_cache.slots);
+    col_cache.slots = NULL;
 }
 
 /* Writes "#define HEAD BODY" on one line: cwrap_lines() folds it. */
@@ -3050,10 +3124,12 @@ void emit_c(ast_ctx *ctx, buf *header, buf *source, const sc_migration *migs,
      * they made for one table (ast_pool_release) before the next. */
     for (t = ctx->schema->tables; t; t = t->next)
         table_names(ctx, t, &n);
+    col_cache_fill(ctx);
     emit_header(ctx, header, nmigs ? &migs[nmigs - 1] : NULL, nmigs);
     emit_source(ctx, source, hname);
     if (nmigs)
         emit_migrations(ctx, source, migs, nmigs);
+    col_cache_drop();
     links_drop();
     if (!declared.on) { /* the kept pass is folded when taken */
         cwrap_lines(header, hfrom);
