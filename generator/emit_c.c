@@ -58,37 +58,55 @@ static void put_int(buf *b, long long v)
 
 static const char *fmt(ast_ctx *ctx, const char *f, ...)
 {
-    static buf out;
-    char small[256];
+    /* The parts of the result: literal text of f, strings, digits. */
+    const char *part[24];
+    size_t len[24], total = 0;
+    char digits[12][24], small[256];
     const char *p, *q;
     va_list ap;
-    int n;
-    char *s;
+    int n, k = 0, nd = 0;
+    size_t at;
+    char *s, *d;
 
     /* The emitter's formats are mostly names and numbers glued together
-     * (%s, %d and %u only): those are done here in one pass over f,
-     * printf does the rest. */
-    buf_reset(&out);
+     * (%s, %d and %u only): those are measured here in one pass over f
+     * and copied once, into the pool; printf does the rest. */
     va_start(ap, f);
-    for (p = q = f;; q++) {
-        if (*q != '%' && *q != '\0')
-            continue;
-        buf_put(&out, p, (size_t)(q - p));
+    for (p = f;; p = q + 2) {
+        q = strchr(p, '%');
+        if (!q)
+            q = p + strlen(p);
+        if (q > p) {
+            part[k] = p;
+            total += len[k++] = (size_t)(q - p);
+        }
         if (*q == '\0')
             break;
-        if (q[1] == 's')
-            buf_puts(&out, va_arg(ap, const char *));
-        else if (q[1] == 'd')
-            put_int(&out, va_arg(ap, int));
-        else if (q[1] == 'u')
-            put_int(&out, va_arg(ap, unsigned));
-        else
+        if (k + 2 > 24 || nd == 12 ||
+            (q[1] != 's' && q[1] != 'd' && q[1] != 'u'))
             break;
-        p = ++q + 1;
+        if (q[1] == 's') {
+            part[k] = va_arg(ap, const char *);
+            total += len[k] = strlen(part[k]);
+        } else {
+            at = digits_of(q[1] == 'd' ? (long long)va_arg(ap, int)
+                                       : (long long)va_arg(ap, unsigned),
+                           digits[nd]);
+            part[k] = digits[nd] + at;
+            total += len[k] = 24 - at;
+            nd++;
+        }
+        k++;
     }
     va_end(ap);
-    if (*q == '\0')
-        return ast_strndup(ctx, out.data, out.len);
+    if (*q == '\0') {
+        s = d = ast_alloc(ctx, total + 1);
+        for (n = 0; n < k; n++) {
+            memcpy(d, part[n], len[n]);
+            d += len[n];
+        }
+        return s;
+    }
     /* Otherwise format on the stack and copy to the pool. */
     va_start(ap, f);
     n = vsnprintf(small, sizeof small, f, ap);
@@ -539,10 +557,23 @@ static const char *const query_macros[] = {
 static void declare_each(ast_ctx *ctx, const char *prefix,
                          const char *const *suffix, const char *what)
 {
+    static buf nm; /* PREFIX_, then each suffix after it */
+    size_t stem;
+
+    (void)ctx;
     if (!declared.on)
         return;
-    for (; *suffix; suffix++)
-        declare(fmt(ctx, "%s_%s", prefix, *suffix), what);
+    if (!nm.data)
+        buf_init(&nm);
+    buf_reset(&nm);
+    buf_puts(&nm, prefix);
+    buf_putc(&nm, '_');
+    stem = nm.len;
+    for (; *suffix; suffix++) {
+        nm.len = stem;
+        buf_puts(&nm, *suffix);
+        declare_n(nm.data, nm.len, what);
+    }
 }
 
 typedef struct names {
