@@ -376,6 +376,19 @@ static size_t literal_end(const char *s, size_t n, size_t i)
     return i < n ? i : n - 1;
 }
 
+/* Whether the eight bytes at s are ASCII and no backslash: a column
+ * each, and none ends the literal (the literal's text is escaped, so
+ * its quotes come after backslashes). */
+static bool plain8(const char *s)
+{
+    uint64_t x, y;
+
+    memcpy(&x, s, 8);
+    y = x ^ UINT64_C(0x5c5c5c5c5c5c5c5c); /* a zero byte for a backslash */
+    return !((x | ((y - UINT64_C(0x0101010101010101)) & ~y)) &
+             UINT64_C(0x8080808080808080));
+}
+
 static buf piece; /* the text of a literal moved to its next line */
 
 /* Step two: the literals of the line s cut so that it fits in limit;
@@ -421,7 +434,9 @@ static void fold_literals(buf *out, const char *s, size_t n, size_t limit,
              * after its last space. */
             room = col + 1 + reserve <= limit ? limit - reserve - col : 0;
             stop = room < e - j ? j + room : e;
-            for (k = j; k < stop && (unsigned char)s[k] < 0x80;) {
+            for (k = j; k + 8 <= stop && plain8(s + k); k += 8)
+                ;
+            while (k < stop && (unsigned char)s[k] < 0x80) {
                 if (s[k] != '\\')
                     k++;
                 else if (k + 2 <= stop && (s[k + 1] == '"' || s[k + 1] == '\\'))
@@ -618,10 +633,13 @@ static void fold_line(buf *out, const char *s, size_t n, bool macro)
     buf_reset(&step);
     buf_put(&step, out->data + begin, out->len - begin);
     out->len = begin;
-    for (i = 0; i < step.len; i++) {
-        if (step.data[i] == '\n')
-            buf_puts(out, " \\");
-        buf_putc(out, step.data[i]);
+    for (i = 0; i < step.len; i = e) {
+        e = line_end(&step, i);
+        buf_put(out, step.data + i, e - i);
+        if (e < step.len) {
+            buf_puts(out, " \\\n");
+            e++;
+        }
     }
     if (backslash)
         buf_puts(out, " \\");
