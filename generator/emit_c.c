@@ -329,7 +329,6 @@ typedef struct declared_name {
     const char *what;   /* the query type */
     uint32_t origin;    /* its index in declared.origins */
     uint32_t first;     /* 1 + the index of its first declaration */
-    size_t len;         /* strlen(name) */
 } declared_name;
 
 typedef struct declared_origin {
@@ -452,9 +451,9 @@ static uint32_t name_hash(const char *s, size_t n)
     return (uint32_t)(h ^ (h >> 32));
 }
 
-/* The slot of name (n bytes, hash h), which is free or holds its first
+/* The slot of name (hash h), which is free or holds its first
  * declaration: the hashes kept in the slots settle most comparisons. */
-static size_t name_slot(const char *name, size_t n, uint32_t h)
+static size_t name_slot(const char *name, uint32_t h)
 {
     size_t mask = declared.nslots - 1, i = h & mask;
     uint64_t k;
@@ -463,7 +462,7 @@ static size_t name_slot(const char *name, size_t n, uint32_t h)
     while ((k = declared.slots[i]) != 0) {
         if ((uint32_t)(k >> 32) == h) {
             d = name_at((size_t)(uint32_t)k - 1);
-            if (d->len == n && memcmp(d->name, name, n) == 0)
+            if (strcmp(d->name, name) == 0)
                 break;
         }
         i = (i + 1) & mask;
@@ -512,11 +511,10 @@ static void declare_n(const char *name, size_t n, const char *what)
         grow_slots();
     d = name_at(declared.n);
     d->name = arena_put(name, n + 1);
-    d->len = n;
     d->what = what;
     d->origin = (uint32_t)(declared.norigins - 1);
     h = name_hash(name, n);
-    slot = name_slot(name, n, h);
+    slot = name_slot(name, h);
     if (declared.slots[slot] == 0)
         declared.slots[slot] = (uint64_t)h << 32 | (uint32_t)(declared.n + 1);
     d->first = (uint32_t)declared.slots[slot];
