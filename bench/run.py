@@ -211,27 +211,29 @@ class Server:
         return out
 
     def cpu(self):
-        """{task: nanoseconds it has run on a CPU} (schedstat, not the
-        10 ms ticks of stat), or None."""
+        """{task: (nanoseconds run on a CPU, nanoseconds waited for
+        one)} (schedstat, not the 10 ms ticks of stat), or None."""
         if self.pid is None:
             return None
         out = {}
         for task in self.tasks():
-            try:
-                with open(task + '/schedstat') as f:
-                    out[task] = int(f.read().split()[0])
-            except (OSError, ValueError, IndexError):
-                pass
+            t = schedstat(task)
+            if t is not None:
+                out[task] = t
         return out
 
     @staticmethod
     def delta(a, b):
-        """Seconds of CPU between two snapshots: the tasks' growth, a
-        task that began in between counted whole and one that ended not
-        at all."""
+        """Seconds run and seconds waited for a CPU between two
+        snapshots: the tasks' growth, a task that began in between
+        counted whole and one that ended not at all."""
         if a is None or b is None:
-            return None
-        return sum(ns - a.get(t, 0) for t, ns in b.items()) / 1e9
+            return None, None
+        run = wait = 0
+        for t, (r, w) in b.items():
+            r0, w0 = a.get(t, (0, 0))
+            run, wait = run + r - r0, wait + w - w0
+        return run / 1e9, wait / 1e9
 
     def pin(self, cpus):
         if self.pid is None:
@@ -241,6 +243,17 @@ class Server:
                 os.sched_setaffinity(int(task.rsplit('/', 1)[1]), cpus)
             except OSError:
                 pass
+
+
+def schedstat(task):
+    """(nanoseconds run on a CPU, nanoseconds waited on a run queue) of
+    /proc/PID or /proc/PID/task/TID, or None."""
+    try:
+        with open(task + '/schedstat') as f:
+            f = f.read().split()
+        return int(f[0]), int(f[1])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def server_settings(kind):
@@ -276,8 +289,11 @@ class Program:
                                   universal_newlines=True, preexec_fn=pre)
         os.close(r)
         self.cmd, self.alive = cmd, True
-        self.clocks = []  # (client CPU, server CPU) at each clock read
-        self.phases = {}  # phase: (rate, wall, client CPU, server CPU)
+        # at each clock read: (client CPU, client's wait for a CPU, the
+        # server's snapshot)
+        self.clocks = []
+        # phase: (rate, wall, client CPU, server CPU, both's wait for a CPU)
+        self.phases = {}
 
     def until_clock(self):
         """Reads up to the next clock read (the program then waits) or
@@ -290,16 +306,20 @@ class Program:
                 return ended
             if f and f[0] == 'phase':
                 wall = float(f[3])
-                (c0, s0), (c1, s1) = self.clocks[-2:]
-                server = Server.delta(s0, s1)
-                self.phases[f[1]] = (int(f[2]) / wall, wall, c1 - c0, server)
+                (c0, w0, s0), (c1, w1, s1) = self.clocks[-2:]
+                server, wait = Server.delta(s0, s1)
+                wait = (w1 - w0) / 1e9 + (wait or 0)
+                self.phases[f[1]] = (int(f[2]) / wall, wall, c1 - c0, server,
+                                     wait)
                 ended = True
         self.finish()
         return ended
 
     def release(self):
         """Lets the program past its clock read."""
-        self.clocks.append((self.client, self.server.cpu()))
+        st = schedstat('/proc/%d' % self.p.pid)
+        self.clocks.append((self.client, st[1] if st else 0,
+                            self.server.cpu()))
         os.write(self.go, b'g')
 
     def turn(self):
@@ -448,7 +468,7 @@ def print_lockstep(title, runs, sa, args):
               (100 * statistics.median(worst), 100 * max(worst),
                100 * statistics.median(worst_cpu), 100 * max(worst_cpu)))
     print('\nwhere the time went, ms (medians): wall clock / client CPU / '
-          'server CPU\n')
+          'server CPU / client and server waiting for a CPU\n')
     print('| phase | generated | hand-written |')
     print('|---|---|---|')
     for p, q in rows:
@@ -458,7 +478,7 @@ def print_lockstep(title, runs, sa, args):
                 cells.append('')
                 continue
             parts = []
-            for field in (1, 2, 3):
+            for field in (1, 2, 3, 4):
                 xs = [rate_of(r, ph, field) for r in runs[name]]
                 xs = [x for x in xs if x is not None]
                 parts.append('%.0f' % (1000 * med(xs)) if xs else '-')
