@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 PHASES = ['insert', 'insert_many', 'get', 'update', 'count_like', 'stream',
           'count_join', 'delete', 'update1', 'delete1']
@@ -235,6 +236,19 @@ class Server:
             run, wait = run + r - r0, wait + w - w0
         return run / 1e9, wait / 1e9
 
+    def quiesce(self):
+        """Waits, a second at most, until the server has run less than a
+        millisecond in 20 ms: work it does after a phase (MariaDB's
+        purge of deleted rows, a writer's flush) then falls in no
+        program's next phase."""
+        if self.pid is None:
+            return
+        for _ in range(50):
+            a = self.cpu()
+            time.sleep(0.02)
+            if self.delta(a, self.cpu())[0] < 0.001:
+                return
+
     def pin(self, cpus):
         if self.pid is None:
             return
@@ -372,6 +386,7 @@ def lockstep(db, args, mode, server):
         while any(prog.alive for prog in progs):
             k = (rep + step) % len(progs)
             for prog in progs[k:] + progs[:k]:
+                server.quiesce()
                 prog.turn()
             step += 1
         for prog in progs:
