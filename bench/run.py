@@ -345,6 +345,14 @@ class Program:
             if self.until_clock():
                 return
 
+    def stop(self):
+        """Ends a program that is still waiting."""
+        if self.alive:
+            self.alive = False
+            os.close(self.go)
+            self.p.kill()
+            self.p.wait()
+
     def finish(self):
         self.alive = False
         os.close(self.go)
@@ -380,15 +388,20 @@ def lockstep(db, args, mode, server):
             impl = 'hand' if name == 'hand2' else name
             cmd = command(impl, args.build, mode, url, args.n, db.ddl)
             progs.append(Program(name, cmd, os.environ, cpus, server))
-        for prog in progs:  # every program connected, at its first phase
-            prog.until_clock()
-        step = 0
-        while any(prog.alive for prog in progs):
-            k = (rep + step) % len(progs)
-            for prog in progs[k:] + progs[:k]:
-                server.quiesce()
-                prog.turn()
-            step += 1
+        try:
+            for prog in progs:  # every program connected, at its first phase
+                prog.until_clock()
+            step = 0
+            while any(prog.alive for prog in progs):
+                k = (rep + step) % len(progs)
+                for prog in progs[k:] + progs[:k]:
+                    server.quiesce()
+                    prog.turn()
+                step += 1
+        except Unavailable:
+            for prog in progs:
+                prog.stop()
+            raise
         for prog in progs:
             if rep >= 0:
                 out[prog.name].append(prog.phases)
