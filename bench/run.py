@@ -5,15 +5,27 @@ the tables of the README's "Benchmarks" section.
 For each database (SQLite always; PostgreSQL when SCHEMAC_BENCH_PG_URL
 names one, MariaDB when SCHEMAC_BENCH_MARIADB_URL does, as run.sh
 arranges through tests/scripts/with-pg.sh and with-mariadb.sh), every
-repetition runs every
-implementation once on a fresh database, in a rotated order (gen, hand,
-sa; then hand, sa, gen; ...) so that none always runs first or last, and
-the table shows each phase's median.  Then the streaming phase runs alone,
-in a fresh process per implementation and size, over N and 10 N users,
-to show its peak memory.
+repetition runs the generated and the hand-written program, and the
+hand-written one a second time for the noise, in lock step (see
+lockstep()): one phase of one program at a time, the two measures of a
+phase seconds apart.  The table shows each phase's median rate, the
+median and min-max of the per-repetition ratios gen/hand, the min-max
+of hand/hand, the same of rows per CPU second (client and server), and
+where each phase's time went.  SQLAlchemy runs alone, --sa-reps times.
+Then the streaming phase runs alone, in a fresh process per
+implementation and size, over N and 10 N users, to show its peak
+memory.
 
     run.py --build DIR [-n N] [--reps R] [--sa-reps R] [--no-sa] [--tx]
-           [--only sqlite|pg|mariadb]
+           [--only sqlite|pg|mariadb] [--rotated] [--no-noise] [--pin]
+           [--warmup R] [--server-defaults]
+
+--rotated measures as before the lock step: every implementation once
+per repetition on a fresh database, in a rotated order (gen, hand, sa;
+then hand, sa, gen; ...), and the ratio of the medians.  --pin puts the
+programs on the first CPU and the server on the others.  On PostgreSQL
+the server runs without autovacuum and without timed checkpoints
+during the benchmark, unless --server-defaults.
 
 --tx also runs the C implementations' transaction variant (mode runtx:
 every phase inside one transaction, as an ORM session runs it, where the
