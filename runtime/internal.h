@@ -9,14 +9,15 @@
  * The layering, each layer calling only the ones below it:
  *
  *   pool.c, migrate.c          pools and migrations, over the public API
- *   query.c                    queries by SQL text, streams
+ *   query.c, qcache.c          queries, their statements by shape and
+ *                              text, streams
  *   the core (see "The core, by file" below): rows, batches,
  *   transactions, statements, values, errors, the connection
  *   backend.h                  sqlite.c, postgres.c, mariadb.c
  *
  * The core never calls query.c: what the connection must release of
- * query.c's on sc_close() it releases through db->texts_free, a hook
- * query.c sets.
+ * the queries' statements on sc_close() it releases through
+ * db->texts_free, a hook qcache.c sets.
  *
  * Nothing here is part of the API: these names carry no SC_API.  The
  * shared library exports them under the version SCHEMAC_PRIVATE
@@ -143,9 +144,9 @@ struct sc_db {
     size_t cache_masked; /* entries of sc_row_update_cols() among them */
     struct stmt_entry *recent[SC__NRECENT]; /* by operation: the entry
                                     found last, asked before the hash */
-    struct sc__text_cache *texts; /* query statements by text (query.c) */
+    struct sc__text_cache *texts; /* query statements (qcache.c) */
     size_t texts_max;    /* bound of texts (sc_open_opts.stmt_cache) */
-    void (*texts_free)(sc_db *db); /* set by query.c with texts, so that
+    void (*texts_free)(sc_db *db); /* set by qcache.c with texts, so that
                                       sc_close() frees them without
                                       calling up into query.c */
     sc_value *vals;      /* the values bound to the running statement */

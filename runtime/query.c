@@ -10,256 +10,31 @@
  * terminal writes SQL text from the shape alone, collecting the values as
  * parameters in the order their placeholders appear, so the same shape
  * always gives the same text.  The connection keeps the prepared
- * statements of query texts in a cache keyed by the text (the "text
- * cache" below, least recently used out first); running a query again
- * with new values only binds and steps.
+ * statements of query texts (qcache.c), found by a shape key a terminal
+ * writes with its parameters in one pass (see "Shape keys" below), else
+ * by the text; running a query again with new values neither writes nor
+ * hashes its text, and only binds and steps.
  *
  * Values, rows, errors and tracing go through the core (internal.h), so
  * a query reads and words exactly as the row operations do.
  */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "backend.h"
 #include "internal.h"
 #include "schemac.h"
-#include "hash.h"
+#include "qcache.h"
 #include "utf8.h"
 
 #define LOAD_BATCH    500 /* parents per statement of sc_load_children() */
 #define QUERY_STORE_FIRST 256 /* bytes of the first chunk of a query's store */
 
-/* ---------------------------------------------------------------------
- * The text cache: query statements by SQL text, per connection.
- * ------------------------------------------------------------------- */
-
-typedef struct text_entry {
-    char *sql;
-    uint64_t hash;             /* of sql in the cache's table */
-    void *stmt;
-    bool busy;                 /* handed out to a running terminal */
-    /* the descriptor whose columns the result's types were checked
-     * against (sc__check_columns()), or NULL */
-    const sc_table_desc *checked;
-    struct text_entry *newer;  /* the list of use, newest first */
-    struct text_entry *older;
-} text_entry;
-
-struct sc__text_cache {
-    sc__table by_sql;          /* the entries by their text (hash.h) */
-    text_entry *newest;
-    text_entry *oldest;
-    size_t n;
-};
-
-/* A statement handed to a terminal: from the cache, or private (entry
- * NULL) when its text is already running further up the stack, as when
- * an each() callback runs the same query again. */
-typedef struct run {
-    void *stmt;
-    const char *sql;
-    text_entry *entry;
-} run;
-
-static void list_unlink(struct sc__text_cache *tc, text_entry *e)
-{
-    if (e->newer != NULL)
-        e->newer->older = e->older;
-    else
-        tc->newest = e->older;
-    if (e->older != NULL)
-        e->older->newer = e->newer;
-    else
-        tc->oldest = e->newer;
-    e->newer = e->older = NULL;
-}
-
-static void list_push(struct sc__text_cache *tc, text_entry *e)
-{
-    e->older = tc->newest;
-    e->newer = NULL;
-    if (tc->newest != NULL)
-        tc->newest->newer = e;
-    tc->newest = e;
-    if (tc->oldest == NULL)
-        tc->oldest = e;
-}
-
-static void entry_free(sc_db *db, text_entry *e)
-{
-    db->be->finalize(e->stmt);
-    sc__free(e->sql);
-    sc__free(e);
-}
-
-/* Drops the least recently used entry that is not running; false when
- * every entry is. */
-static bool evict(sc_db *db)
-{
-    struct sc__text_cache *tc = db->texts;
-    text_entry *e = tc->oldest;
-
-    while (e != NULL && e->busy)
-        e = e->newer;
-    if (e == NULL)
-        return false;
-    sc__table_remove_h(&tc->by_sql, e->sql, e->hash);
-    list_unlink(tc, e);
-    entry_free(db, e);
-    tc->n--;
-    return true;
-}
-
-/* Finalizes the statements cached on db (db->texts_free). */
-static void text_cache_free(sc_db *db)
-{
-    text_entry *e, *older;
-
-    if (db->texts == NULL)
-        return;
-    for (e = db->texts->newest; e != NULL; e = older) {
-        older = e->older;
-        entry_free(db, e);
-    }
-    sc__table_free(&db->texts->by_sql);
-    sc__free(db->texts);
-    db->texts = NULL;
-}
-
-static text_entry *cache_find(struct sc__text_cache *tc, const char *sql,
-                              uint64_t hash)
-{
-    return sc__table_get_h(&tc->by_sql, sql, hash);
-}
-
-/* Keeps stmt, just prepared from sql, in the cache; false when there is
- * no room or memory, and the statement stays private. */
-static bool cache_add(sc_db *db, const char *sql, uint64_t hash, void *stmt,
-                      const sc_table_desc *checked, run *r)
-{
-    struct sc__text_cache *tc = db->texts;
-    size_t len = strlen(sql);
-    text_entry *e;
-    void *old;
-
-    if (tc->n >= db->texts_max && !evict(db))
-        return false;
-    e = sc__malloc(sizeof *e);
-    if (e == NULL)
-        return false;
-    e->sql = sc__malloc(len + 1);
-    if (e->sql == NULL) {
-        sc__free(e);
-        return false;
-    }
-    memcpy(e->sql, sql, len + 1);
-    if (sc__table_put_h(&tc->by_sql, e->sql, hash, e, &old) != 0) {
-        sc__free(e->sql);
-        sc__free(e);
-        return false;
-    }
-    e->hash = hash;
-    e->stmt = stmt;
-    e->busy = true;
-    e->checked = checked;
-    list_push(tc, e);
-    tc->n++;
-    r->entry = e;
-    r->sql = e->sql;
-    return true;
-}
-
-/* The hash of SQL text sql in the cache by text, eight bytes a step:
- * every run of a query hashes its text, where the table's own hash
- * (hash.c) takes a byte a step.  Every use of the table passes it. */
-static uint64_t text_hash(const char *sql)
-{
-    const uint64_t k = UINT64_C(0x9e3779b97f4a7c15);
-    size_t n = strlen(sql);
-    uint64_t h = SC__HASH_INIT ^ n, w;
-
-    for (; n >= 8; sql += 8, n -= 8) {
-        memcpy(&w, sql, 8);
-        h = (h ^ w) * k;
-        h ^= h >> 29;
-    }
-    for (w = 0; n > 0; n--)
-        w = w << 8 | (unsigned char)sql[n - 1];
-    h = (h ^ w) * k;
-    return h ^ (h >> 32);
-}
-
-/*
- * Hands out a prepared statement for sql, which must stay valid until
- * stmt_put() when the statement turns out private.  t names the table in
- * a failure.  rows, when not NULL, is the table whose rows the statement
- * selects: a new statement's result types are checked against it, once.
- * Counts a reuse or a prepare in db's stats.
- */
-static int stmt_get(sc_db *db, const sc_table_desc *t, const char *sql,
-                    const sc_table_desc *rows, run *r)
-{
-    text_entry *e = NULL;
-    uint64_t hash;
-    int rc;
-
-    memset(r, 0, sizeof *r);
-    if (db->texts == NULL) {
-        db->texts = sc__malloc(sizeof *db->texts);
-        if (db->texts == NULL)
-            return sc__nomem(db);
-        memset(db->texts, 0, sizeof *db->texts);
-        db->texts_free = text_cache_free;
-    }
-    hash = text_hash(sql);
-    e = cache_find(db->texts, sql, hash);
-    /* one text may serve descriptors that differ in their types: each
-     * is checked once */
-    if (e != NULL && !e->busy && rows != NULL && e->checked != rows) {
-        rc = sc__check_columns(db, rows, e->stmt);
-        if (rc != SC_OK)
-            return rc;
-        e->checked = rows;
-    }
-    if (e != NULL && !e->busy) {
-        db->stats.reuses++;
-        list_unlink(db->texts, e);
-        list_push(db->texts, e);
-        e->busy = true;
-        r->stmt = e->stmt;
-        r->sql = e->sql;
-        r->entry = e;
-        return SC_OK;
-    }
-    rc = db->be->prepare(db->conn, sql, e == NULL, &r->stmt);
-    db->stats.prepares++;
-    if (rc != SC_OK)
-        return sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
-    if (rows != NULL && (rc = sc__check_columns(db, rows, r->stmt)) != SC_OK) {
-        db->be->finalize(r->stmt);
-        r->stmt = NULL;
-        return rc;
-    }
-    r->sql = sql;
-    if (e == NULL)
-        cache_add(db, sql, hash, r->stmt, rows, r);
-    return SC_OK;
-}
-
-/* Gives the statement back: reset for its next use, or finalized. */
-static void stmt_put(sc_db *db, run *r)
-{
-    if (r->stmt == NULL)
-        return;
-    db->be->reset(r->stmt);
-    if (r->entry != NULL)
-        r->entry->busy = false;
-    else
-        db->be->finalize(r->stmt);
-    r->stmt = NULL;
-}
+/* A statement handed to a terminal (qcache.h). */
+typedef sc__qrun run;
 
 /* ---------------------------------------------------------------------
  * Growable arrays.
@@ -332,6 +107,11 @@ typedef struct node {
     sc_value array;      /* a long in-list on PostgreSQL: its values as
                             one array parameter (text kind), or zero */
     int elem;            /* the kind of its values (SC__ELEM_*) */
+    /* A like pattern with the escape character '\\'.  Without one the
+     * dialect's escape clause changes nothing, and is left out: SQLite
+     * parses the statement again at each new pattern (its plan depends
+     * on the pattern's prefix), the clause with it. */
+    bool escapes;
 } node;
 
 typedef struct order_item {
@@ -362,11 +142,15 @@ struct sc_query {
     const sc_query *from;    /* joined handles: the handle joined to */
     const sc_fkey_desc *fk;
     bool reverse;
+    size_t index;            /* in the root's handles */
 
     /* The rest is used in the root only. */
     sc_db *db;
-    sc_arena *store;         /* copies of values; joined handles */
-    vec handles;             /* sc_query *, the root first */
+    unsigned char *spare;    /* the room's store left, then the arena: */
+    size_t spare_left;
+    sc_arena *store;         /* copies of values, aliases */
+    vec handles;             /* sc_query *, the root first, the others
+                                malloc'd */
     vec nodes;               /* node */
     vec vals;                /* sc_value, text and blobs in store */
     vec orders;              /* order_item */
@@ -379,10 +163,12 @@ struct sc_query {
     int depth;               /* groups open */
     int rc;                  /* the first error while building */
     const char *err_column;
-    char err_msg[256];
+    char *err_msg;           /* its message (malloc'd), or NULL */
     sc__buf sql;             /* the text of the last terminal */
     vec params;              /* param, in placeholder order */
     int nph;                 /* placeholders written */
+    vec key;                 /* uint64_t: the shape key of the last
+                                terminal (see shape_of()) */
     bool bare;               /* columns written without their table, as
                                 an outer query names its subquery's */
 };
@@ -394,6 +180,8 @@ struct sc_query {
  * (about 1 KiB). */
 #define ROOM_HANDLES 2
 #define ROOM 1
+#define ROOM_KEY 16
+#define ROOM_STORE 128 /* bytes: a pattern or a value of text or two */
 
 typedef struct query_room {
     sc_query q; /* first: the root's address is the room's */
@@ -401,6 +189,8 @@ typedef struct query_room {
     node nodes[ROOM];
     sc_value vals[ROOM];
     param params[ROOM];
+    uint64_t key[ROOM_KEY];
+    max_align_t store[ROOM_STORE / sizeof(max_align_t)];
 } query_room;
 
 static void keep(sc_query *r, int rc, const char *column, const char *fmt,
@@ -410,6 +200,8 @@ static void keep(sc_query *r, int rc, const char *column, const char *fmt,
 static void keep(sc_query *r, int rc, const char *column, const char *fmt,
                  ...)
 {
+    char msg[256];
+    size_t n;
     va_list ap;
 
     if (r->rc != SC_OK)
@@ -417,8 +209,52 @@ static void keep(sc_query *r, int rc, const char *column, const char *fmt,
     r->rc = rc;
     r->err_column = column;
     va_start(ap, fmt);
-    vsnprintf(r->err_msg, sizeof r->err_msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    n = strlen(msg) + 1;
+    r->err_msg = sc__malloc(n);
+    if (r->err_msg != NULL)
+        memcpy(r->err_msg, msg, n);
+}
+
+/* n bytes in the query's store, aligned for anything: in the room while
+ * it lasts (a count runs a query built and freed each time, whose value
+ * or two then cost no allocation), then in an arena made for the rest.
+ * NULL when out of memory. */
+static void *store_alloc(sc_query *r, size_t n)
+{
+    const size_t align = sizeof(max_align_t);
+    size_t used;
+    void *p;
+
+    if (n < r->spare_left) {
+        p = r->spare;
+        used = (n + align) / align * align;
+        used = used < r->spare_left ? used : r->spare_left;
+        r->spare += used;
+        r->spare_left -= used;
+        return p;
+    }
+    if (r->store == NULL) {
+        r->store = sc__arena_new_sized(n < QUERY_STORE_FIRST
+                                           ? QUERY_STORE_FIRST
+                                           : n + align);
+        if (r->store == NULL)
+            return NULL;
+    }
+    return sc_arena_alloc(r->store, n);
+}
+
+/* Copies p[0..n) into the store, NUL-terminated. */
+static void *store_copy(sc_query *r, const void *p, size_t n)
+{
+    char *s = n < SIZE_MAX ? store_alloc(r, n + 1) : NULL;
+
+    if (s != NULL) {
+        memcpy(s, p, n);
+        s[n] = '\0';
+    }
+    return s;
 }
 
 static void *push(sc_query *r, vec *v, size_t size)
@@ -439,7 +275,6 @@ sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
 {
     query_room *room = sc__malloc(sizeof *room);
     sc_query *q = room != NULL ? &room->q : NULL;
-    sc_query **self;
 
     if (q == NULL)
         return NULL;
@@ -448,19 +283,15 @@ sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
     vec_start(&q->nodes, room->nodes, ROOM);
     vec_start(&q->vals, room->vals, ROOM);
     vec_start(&q->params, room->params, ROOM);
+    vec_start(&q->key, room->key, ROOM_KEY);
+    q->spare = (unsigned char *)room->store;
+    q->spare_left = sizeof room->store;
     q->root = q;
     q->db = db;
     q->t = t;
     q->alias = t != NULL ? t->name : NULL;
-    /* most queries keep a value or two here: a small first chunk, which
-     * malloc serves from its per-thread cache, not its heap */
-    q->store = sc__arena_new_sized(QUERY_STORE_FIRST);
-    self = vec_push(&q->handles, sizeof *self);
-    if (q->store == NULL || self == NULL) {
-        sc_query_free(q);
-        return NULL;
-    }
-    *self = q;
+    room->handles[0] = q; /* the room has space for it */
+    q->handles.n = 1;
     if (db == NULL)
         keep(q, SC_MISUSE, NULL, "a query on a NULL connection");
     else if (t == NULL || t->ncols == 0)
@@ -470,19 +301,25 @@ sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
 
 void sc_query_free(sc_query *q)
 {
-    sc_query *r;
+    sc_query *r, **hs;
+    size_t i;
 
     if (q == NULL || q != q->root)
         return; /* a joined handle dies with its root */
     r = q->root;
+    hs = r->handles.items;
+    for (i = 1; i < r->handles.n; i++)
+        sc__free(hs[i]);
     vec_free(&r->handles);
     vec_free(&r->nodes);
     vec_free(&r->vals);
     vec_free(&r->orders);
     vec_free(&r->sets);
     vec_free(&r->params);
+    vec_free(&r->key);
     sc__buf_free(&r->sql);
     sc_arena_free(r->store);
+    sc__free(r->err_msg);
     sc__free(r);
 }
 
@@ -587,9 +424,10 @@ static const char *op_name(sc_op op)
  * data: both refuse it before anything is sent. */
 static bool ends_in_escape(const char *p, size_t n)
 {
+    const char *e = n > 0 ? memchr(p, '\\', n) : NULL;
     size_t i;
 
-    for (i = 0; i < n; i++) {
+    for (i = e != NULL ? (size_t)(e - p) : n; i < n; i++) {
         if (p[i] == '\\' && ++i == n)
             return true;
     }
@@ -656,7 +494,7 @@ static bool copy_value(const sc_query *h, const sc_column_desc *c,
     v->col = c;
     if (v->kind != SC_VAL_TEXT && v->kind != SC_VAL_BLOB)
         return true;
-    v->p = sc__arena_copy(r->store, v->p, v->len);
+    v->p = store_copy(r, v->p, v->len);
     if (v->p == NULL)
         keep(r, SC_NOMEM, NULL, "out of memory");
     return v->p != NULL;
@@ -732,7 +570,7 @@ static bool add_prefix(const sc_query *h, const sc_column_desc *c,
         *n = 0;
         return true;
     }
-    up = sc_arena_alloc(r->store, low->len + 4);
+    up = store_alloc(r, low->len + 4);
     if (up == NULL) {
         keep(r, SC_NOMEM, NULL, "out of memory");
         return false;
@@ -980,7 +818,7 @@ static void make_array(const sc_query *h, const sc_column_desc *c, node *nd)
         return;
     }
     sc__buf_puts(&b, json ? "]" : "}");
-    nd->array.p = b.failed ? NULL : sc__arena_copy(r->store, b.s, b.len);
+    nd->array.p = b.failed ? NULL : store_copy(r, b.s, b.len);
     nd->array.len = b.len;
     sc__buf_free(&b);
     if (nd->array.p == NULL) {
@@ -989,6 +827,12 @@ static void make_array(const sc_query *h, const sc_column_desc *c, node *nd)
     }
     nd->array.kind = SC_VAL_TEXT;
     nd->array.type = SC_TYPE_TEXT;
+}
+
+static bool has_backslash(const sc_value *v)
+{
+    return v->kind == SC_VAL_TEXT && v->len > 0 &&
+           memchr(v->p, '\\', v->len) != NULL;
 }
 
 /* Adds "col op values" with n values of the column's C type laid out at
@@ -1028,6 +872,8 @@ static void add_cond(sc_query *h, unsigned col, sc_op op, const void *values,
     nd->op = op;
     nd->first = first;
     nd->n = n;
+    nd->escapes = (op == SC_OP_LIKE || op == SC_OP_ILIKE) &&
+                  has_backslash((const sc_value *)r->vals.items + first);
     if ((op == SC_OP_IN || op == SC_OP_NOT_IN) && n > LIST_MIN &&
         r->db != NULL && r->db->be != NULL && dia(r)->in_array != NULL)
         make_array(h, c, nd);
@@ -1310,7 +1156,7 @@ static const char *alias_for(sc_query *r, const sc_table_desc *t)
         uses += strcmp(hs[i]->t->name, t->name) == 0;
     if (uses == 1)
         return t->name;
-    s = sc_arena_alloc(r->store, size);
+    s = store_alloc(r, size);
     if (s != NULL)
         snprintf(s, size, "%s_%u", t->name, uses);
     return s;
@@ -1330,7 +1176,9 @@ sc_query *sc_query_join(sc_query *q, const sc_table_desc *other,
              "key", q->t->name, other != NULL ? other->name : "(null)");
         return NULL;
     }
-    h = sc_arena_alloc(r->store, sizeof *h);
+    /* one allocation of its own, not the store's two (an arena for
+     * something this large) */
+    h = sc__malloc(sizeof *h);
     if (h != NULL) {
         memset(h, 0, sizeof *h);
         h->alias = alias_for(r, other);
@@ -1339,6 +1187,7 @@ sc_query *sc_query_join(sc_query *q, const sc_table_desc *other,
                ? push(r, &r->handles, sizeof *slot)
                : NULL;
     if (slot == NULL) {
+        sc__free(h);
         keep(r, SC_NOMEM, NULL, "out of memory");
         return NULL;
     }
@@ -1347,6 +1196,7 @@ sc_query *sc_query_join(sc_query *q, const sc_table_desc *other,
     h->from = q;
     h->fk = fk;
     h->reverse = reverse;
+    h->index = r->handles.n - 1;
     *slot = h;
     return h;
 }
@@ -1499,24 +1349,6 @@ static void put_compare(sc_query *r, sc__buf *b, const node *nd,
     put_values(r, b, nd, c, 0, 1);
 }
 
-/* Whether the pattern of like node nd holds the escape character '\\'.
- * Without one the dialect's escape clause changes nothing, and is left
- * out: SQLite parses the statement again at each new pattern (its plan
- * depends on the pattern's prefix), the clause with it. */
-static bool pattern_escapes(const sc_query *r, const node *nd)
-{
-    const sc_value *vals = r->vals.items;
-    size_t i;
-
-    for (i = 0; i < nd->n; i++) {
-        if (vals[nd->first + i].kind == SC_VAL_TEXT &&
-            vals[nd->first + i].len > 0 &&
-            memchr(vals[nd->first + i].p, '\\', vals[nd->first + i].len))
-            return true;
-    }
-    return false;
-}
-
 static void put_like(sc_query *r, sc__buf *b, const node *nd)
 {
     const sc_column_desc *c = &nd->h->t->cols[nd->col];
@@ -1530,7 +1362,7 @@ static void put_like(sc_query *r, sc__buf *b, const node *nd)
         put_values(r, b, nd, c, 0, 1);
         sc__buf_puts(b, ")");
     }
-    if (pattern_escapes(r, nd))
+    if (nd->escapes) /* see node */
         sc__buf_puts(b, dia(r)->like_escape);
 }
 
@@ -1980,6 +1812,233 @@ const char *sc_query_sql(sc_query *q)
 }
 
 /* ---------------------------------------------------------------------
+ * Shape keys.  What a terminal's text depends on, written as words: the
+ * terminal, the tables and their joins, each condition's table, column
+ * and operator with what of its values the text shows (how many in a
+ * list, whether a like pattern escapes, whether a long list goes as one
+ * array and of which elements, how many bounds a prefix has), groups,
+ * order, the columns an update sets, whether there are a limit, an
+ * offset, distinct.  Values are left out: they are bound.  Each item's
+ * first word starts with its tag, from which its count of words
+ * follows, so that two keys are equal only when the items are.  The
+ * dialect is the connection's, whose cache the key is looked up in.
+ * ------------------------------------------------------------------- */
+
+enum {
+    KEY_HEAD,  /* terminal and flags; the root's table */
+    KEY_JOIN,  /* reverse, the index of the handle joined to; table, fk */
+    KEY_GROUP, /* kind */
+    KEY_COND,  /* operator, what its values show, column; handle; [n] */
+    KEY_ORDER, /* direction, column; handle */
+    KEY_SET    /* column */
+};
+
+/* Bits of a condition's first word for what its values show. */
+#define KEY_ESCAPE 0x1u /* a like pattern with a backslash */
+#define KEY_ARRAY  0x2u /* an in-list sent as one array parameter */
+
+/* Makes room for n more items of size bytes in v: false when out of
+ * memory. */
+static bool vec_reserve(vec *v, size_t n, size_t size)
+{
+    size_t cap = v->cap ? v->cap : 8;
+    void *items;
+
+    if (n <= v->cap - v->n)
+        return true;
+    while (cap - v->n < n) {
+        if (cap > SIZE_MAX / 2 / size)
+            return false;
+        cap *= 2;
+    }
+    if (v->items != NULL && v->items == v->fixed) {
+        items = sc__malloc(cap * size);
+        if (items != NULL)
+            memcpy(items, v->items, v->n * size);
+    } else {
+        items = sc__realloc(v->items, cap * size);
+    }
+    if (items == NULL)
+        return false;
+    v->items = items;
+    v->cap = cap;
+    return true;
+}
+
+static uint64_t key_word(unsigned tag, unsigned bits, unsigned col)
+{
+    return (uint64_t)tag | (uint64_t)bits << 8 | (uint64_t)col << 32;
+}
+
+/* Appends parameter v of column c (NULL: a bound) of handle h to ps,
+ * which has room. */
+static param *add_param(vec *ps, const sc_value *v, const sc_query *h,
+                        const sc_column_desc *c)
+{
+    param *p = (param *)ps->items + ps->n++;
+
+    p->v = *v;
+    p->h = h;
+    p->c = c;
+    p->elems = NULL;
+    p->nelems = 0;
+    return p;
+}
+
+static void add_int_param(vec *ps, int64_t i)
+{
+    sc_value v;
+
+    memset(&v, 0, sizeof v);
+    v.kind = SC_VAL_INT;
+    v.type = SC_TYPE_INT64;
+    v.i = i;
+    add_param(ps, &v, NULL, NULL);
+}
+
+/* Condition nd's words in w, and its parameters in ps, in the order
+ * put_cond() writes their placeholders; returns the count of words. */
+static size_t cond_of(const sc_query *r, const node *nd, uint64_t *w,
+                      vec *ps)
+{
+    const sc_column_desc *c = &nd->h->t->cols[nd->col];
+    const sc_value *vals = (const sc_value *)r->vals.items + nd->first;
+    unsigned bits = (unsigned)nd->op;
+    size_t i, n = 0, nw = 2;
+    param *p;
+
+    switch (nd->op) {
+    case SC_OP_LIKE:
+    case SC_OP_ILIKE:
+        bits |= nd->escapes ? KEY_ESCAPE << 8 : 0;
+        n = 1;
+        break;
+    case SC_OP_STARTS_WITH:
+        bits |= (unsigned)nd->n << 8; /* 0, 1 or 2 bounds */
+        n = nd->n;
+        break;
+    case SC_OP_IN:
+    case SC_OP_NOT_IN:
+        if (nd->array.kind == SC_VAL_TEXT) {
+            bits |= (KEY_ARRAY | (unsigned)nd->elem << 4) << 8;
+            p = add_param(ps, &nd->array, nd->h, NULL);
+            p->elems = vals;
+            p->nelems = nd->n;
+            w[nw++] = 0;
+        } else {
+            n = nd->n;
+            w[nw++] = n;
+        }
+        break;
+    case SC_OP_IS_NULL:
+    case SC_OP_IS_NOT_NULL:
+        break;
+    default:
+        n = 1;
+        break;
+    }
+    w[0] = key_word(KEY_COND, bits, nd->col);
+    w[1] = nd->h->index;
+    for (i = 0; i < n; i++)
+        add_param(ps, &vals[i], nd->h, c);
+    return nw;
+}
+
+/*
+ * The shape key of terminal s on r, into key, and the parameters its
+ * text takes, into ps: the ones build() pushes, in the same order (the
+ * values an update sets, each condition's, the limit and the offset),
+ * without the text being written.  False when out of memory.
+ */
+static bool shape_of(sc_query *r, shape s, vec *key, vec *ps)
+{
+    sc_query *const *hs = r->handles.items;
+    const node *nodes = r->nodes.items;
+    const order_item *os = r->orders.items;
+    const set_item *ss = r->sets.items;
+    int64_t cap = s == SHAPE_FIRST ? 1 : s == SHAPE_ONE ? 2 : 0;
+    size_t i, nw;
+    uint64_t *w;
+    unsigned flags;
+
+    key->n = 0;
+    ps->n = 0;
+    nw = 2 + 3 * (r->handles.n - 1) + 3 * r->nodes.n + 2 * r->orders.n +
+         r->sets.n;
+    /* a condition takes at most one parameter a value (an array, one
+     * for all of them) */
+    if (!vec_reserve(key, nw, sizeof *w) ||
+        !vec_reserve(ps, (s == SHAPE_UPDATE ? r->sets.n : 0) + r->vals.n +
+                             (r->has_limit || cap > 0) + r->has_offset,
+                     sizeof(param)))
+        return false;
+    w = key->items;
+    flags = (unsigned)s | (unsigned)r->has_limit << 4 |
+            (unsigned)r->has_offset << 5 | (unsigned)r->distinct << 6;
+    w[0] = key_word(KEY_HEAD, flags, 0);
+    w[1] = (uint64_t)(uintptr_t)r->t;
+    nw = 2;
+    for (i = 1; i < r->handles.n; i++) {
+        w[nw++] = key_word(KEY_JOIN, hs[i]->reverse, 0) |
+                  (uint64_t)hs[i]->from->index << 16;
+        w[nw++] = (uint64_t)(uintptr_t)hs[i]->t;
+        w[nw++] = (uint64_t)(uintptr_t)hs[i]->fk;
+    }
+    for (i = 0; i < r->sets.n && s == SHAPE_UPDATE; i++) {
+        w[nw++] = key_word(KEY_SET, 0, ss[i].col);
+        add_param(ps, &ss[i].v, r, &r->t->cols[ss[i].col]);
+    }
+    for (i = 0; i < r->nodes.n; i++) {
+        if (nodes[i].kind == N_COND)
+            nw += cond_of(r, &nodes[i], w + nw, ps);
+        else
+            w[nw++] = key_word(KEY_GROUP, nodes[i].kind, 0);
+    }
+    for (i = 0; i < r->orders.n; i++) {
+        w[nw++] = key_word(KEY_ORDER, os[i].dir, os[i].col);
+        w[nw++] = os[i].h->index;
+    }
+    if (r->has_limit || cap > 0)
+        add_int_param(ps, cap > 0 && (!r->has_limit || cap < r->limit)
+                              ? cap
+                              : r->limit);
+    if (r->has_offset)
+        add_int_param(ps, r->offset);
+    key->n = nw;
+    return true;
+}
+
+static bool same_param(const param *x, const param *y)
+{
+    return x->h == y->h && x->c == y->c && x->elems == y->elems &&
+           x->nelems == y->nelems && x->v.kind == y->v.kind &&
+           x->v.type == y->v.type && x->v.col == y->v.col &&
+           x->v.i == y->v.i && memcmp(&x->v.f, &y->v.f, sizeof x->v.f) == 0 &&
+           x->v.p == y->v.p && x->v.len == y->v.len &&
+           x->v.cstr == y->v.cstr;
+}
+
+/* Whether shape_of() gives r->key again and the parameters that build()
+ * just pushed: a shape is filed only then, so that a statement found by
+ * shape is bound exactly as its text was written to be. */
+static bool shape_fits(sc_query *r, shape s)
+{
+    vec key = {0}, ps = {0};
+    size_t i;
+    bool same = shape_of(r, s, &key, &ps) && ps.n == r->params.n &&
+                key.n == r->key.n &&
+                memcmp(key.items, r->key.items, key.n * sizeof(uint64_t)) ==
+                    0;
+
+    for (i = 0; same && i < ps.n; i++)
+        same = same_param((param *)ps.items + i,
+                          (param *)r->params.items + i);
+    vec_free(&key);
+    vec_free(&ps);
+    return same;
+}
+
+/* ---------------------------------------------------------------------
  * Running.
  * ------------------------------------------------------------------- */
 
@@ -2019,7 +2078,9 @@ static int ready(sc_query *q)
         return rc;
     if (r->rc != SC_OK)
         return sc__set_error(r->db, r->rc, r->t ? r->t->name : NULL,
-                             r->err_column, "%s", r->err_msg);
+                             r->err_column, "%s",
+                             r->err_msg != NULL ? r->err_msg
+                                                : "out of memory");
     if (q != r)
         return sc__set_error(r->db, SC_MISUSE, r->t->name, NULL,
                              "a terminal takes the query's root (table %s), "
@@ -2092,11 +2153,58 @@ static int bind_params(sc_db *db, const sc_table_desc *t, void *stmt,
     return rc;
 }
 
+/* SC_RANGE when r->params are more than the dialect takes. */
+static int params_fit(sc_query *r)
+{
+    if (dia(r)->max_params == 0 || r->params.n <= dia(r)->max_params)
+        return SC_OK;
+    return sc__set_error(r->db, SC_RANGE, r->t->name, NULL,
+                         "a query on %s with %zu values: %s takes at most "
+                         "%u in one statement (an in-list longer than %d "
+                         "counts as one)", r->t->name, r->params.n,
+                         dia(r)->name, dia(r)->max_params, LIST_MIN);
+}
+
 /*
- * Builds shape s, gets its statement, binds and takes the first step, as
- * a stream (see backend.h) when stream is true.  Returns SC__ROW or
- * SC__DONE with the statement in *out (give it back with stmt_put()), or
- * an error code with the error set and nothing to give back.
+ * The statement of terminal s on r, with its parameters in r->params:
+ * the one filed under the query's shape key, else the one of the text
+ * build() writes, which is then filed under the key.  rows as for
+ * sc__qcache_get().
+ */
+static int statement(sc_query *r, shape s, const sc_table_desc *rows,
+                     run *out)
+{
+    sc_db *db = r->db;
+    sc__qkey k;
+    int rc;
+
+    if (!shape_of(r, s, &r->key, &r->params))
+        return sc__nomem(db);
+    rc = params_fit(r);
+    if (rc != SC_OK)
+        return rc;
+    k.words = r->key.items;
+    k.n = r->key.n;
+    k.hash = sc__qkey_hash(k.words, k.n);
+    rc = sc__qcache_get_shape(db, &k, rows, out);
+    if (rc != SC_OK || out->stmt != NULL)
+        return rc;
+    if (!build(r, s))
+        return sc__nomem(db);
+    rc = params_fit(r);
+    if (rc == SC_OK)
+        rc = sc__qcache_get(db, r->t, r->sql.s, rows, out);
+    if (rc == SC_OK && out->entry != NULL && shape_fits(r, s))
+        sc__qcache_keep_shape(db, out, &k);
+    return rc;
+}
+
+/*
+ * Gets the statement of shape s, binds and takes the first step, as a
+ * stream (see backend.h) when stream is true.  Returns SC__ROW or
+ * SC__DONE with the statement in *out (give it back with
+ * sc__qcache_put()), or an error code with the error set and nothing to
+ * give back.
  */
 static int start_as(sc_query *r, shape s, int op, bool stream, run *out)
 {
@@ -2105,18 +2213,9 @@ static int start_as(sc_query *r, shape s, int op, bool stream, run *out)
     int rc;
 
     memset(out, 0, sizeof *out);
-    if (!build(r, s))
-        return sc__nomem(db);
-    if (dia(r)->max_params > 0 && r->params.n > dia(r)->max_params)
-        return sc__set_error(db, SC_RANGE, r->t->name, NULL,
-                             "a query on %s with %zu values: %s "
-                             "takes at most %u in one statement (an in-list "
-                             "longer than %d counts as one)", r->t->name,
-                             r->params.n, dia(r)->name, dia(r)->max_params,
-                             LIST_MIN);
     rows = s == SHAPE_ROWS || s == SHAPE_FIRST || s == SHAPE_ONE ? r->t
                                                                   : NULL;
-    rc = stmt_get(db, r->t, r->sql.s, rows, out);
+    rc = statement(r, s, rows, out);
     if (rc != SC_OK)
         return rc;
     rc = bind_params(db, r->t, out->stmt, r->params.items, r->params.n,
@@ -2131,7 +2230,7 @@ static int start_as(sc_query *r, shape s, int op, bool stream, run *out)
             if (s == SHAPE_UPDATE && db->err.column[0] != '\0')
                 rc = sc__name_rows(db, UPDATE_ROWS, rc);
         }
-        stmt_put(db, out);
+        sc__qcache_put(db, out);
     }
     return rc;
 }
@@ -2192,7 +2291,7 @@ static int query_all(sc_query *q, sc_arena *a, void **rows, size_t *n)
     if (rc != SC__ROW && rc != SC__DONE)
         return rc;
     rc = rc == SC__ROW ? read_rows(q, &x, a, &got) : SC_OK;
-    stmt_put(q->db, &x);
+    sc__qcache_put(q->db, &x);
     if (rc == SC_OK && got.n > 0) {
         *rows = sc__arena_copy(a, got.items, got.n * q->t->row_size);
         rc = *rows != NULL ? SC_OK : sc__nomem(q->db);
@@ -2235,7 +2334,7 @@ static int fetch_one(sc_query *q, sc_arena *a, void *out, bool one)
         rc = SC_OK;
     }
 cleanup:
-    stmt_put(q->db, &x);
+    sc__qcache_put(q->db, &x);
     sc__free(row);
     return rc;
 }
@@ -2270,7 +2369,7 @@ static int fetch_int(sc_query *q, shape s, int64_t *out)
                  : sc__nomem(q->db);
     if (rc == SC_OK)
         *out = v.i;
-    stmt_put(q->db, &x);
+    sc__qcache_put(q->db, &x);
     return rc;
 }
 
@@ -2351,7 +2450,7 @@ static int query_each(sc_query *q, sc_row_fn fn, void *ctx)
         rc = each_row(q, &x, fn, ctx);
     if (rc == SC__ROW || rc == SC__DONE)
         rc = SC_OK;
-    stmt_put(q->db, &x);
+    sc__qcache_put(q->db, &x);
     return sc__stream_end(q->db, opened, rc);
 }
 
@@ -2380,7 +2479,7 @@ static int change(sc_query *q, shape s, int op, int64_t *changed)
             *changed = q->db->be->changes(q->db->conn);
         rc = SC_OK;
     }
-    stmt_put(q->db, &x);
+    sc__qcache_put(q->db, &x);
     return rc;
 }
 
@@ -2613,7 +2712,7 @@ static int read_children(loader *l)
     int rc;
 
     l->rows.n = 0;
-    rc = stmt_get(l->db, l->child, l->sql.s, l->child, &x);
+    rc = sc__qcache_get(l->db, l->child, l->sql.s, l->child, &x);
     if (rc != SC_OK)
         return rc;
     rc = bind_params(l->db, l->child, x.stmt, l->params.items, l->params.n,
@@ -2629,7 +2728,7 @@ static int read_children(loader *l)
     }
     if (rc != SC__DONE && rc != SC_OK && l->db->err.code == SC_OK)
         rc = sc__fail_stmt(l->db, x.stmt, l->child, OP_NONE, NULL);
-    stmt_put(l->db, &x);
+    sc__qcache_put(l->db, &x);
     return rc == SC__DONE ? SC_OK : rc;
 }
 

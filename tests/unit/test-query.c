@@ -1900,6 +1900,193 @@ START_TEST(test_cache)
 }
 END_TEST
 
+/* ---------------------------------------------------------------------
+ * Shapes: queries that differ only in what the text shows of their
+ * values (an escaping like pattern, the length of an in-list, an array
+ * parameter, prefix bounds), in their groups, bounds, order or joins,
+ * run interleaved, each found by its shape and never by another's.
+ * ------------------------------------------------------------------- */
+
+/* The rows of the shapes' cases: txt, word, i64. */
+static const struct {
+    const char *txt;
+    const char *word;
+    int64_t i64;
+} shape_rows[] = {
+    {"alpha", "w1", 1},     {"Alpha", NULL, 2}, {"a_b", "w2", 3},
+    {"axb", "w1", 4},       {"50%_off", NULL, 5}, {"5005_off", "x", 6},
+    {"back\\slash", "w5", 7}, {"최영선", "w", 8},
+};
+
+#define NSHAPE_ROWS (sizeof shape_rows / sizeof shape_rows[0])
+#define NSHAPES 37
+#define LONG_IN 1500 /* past the length sent as one array */
+
+static void shape_where(sc_query *q, const char *column, sc_op op,
+                        const char *s)
+{
+    sc_query_where(q, col(&query_things_table, column), op, &s);
+}
+
+static void shape_in(sc_query *q, sc_op op, const int64_t *v, size_t n)
+{
+    sc_query_where_in(q, col(&query_things_table, "i64"), op, v, n);
+}
+
+/* Builds shape k on q, a query of things, with values of round; returns
+ * the rows it matches, or for an order, the i64 of its first row. */
+static int64_t shape_case(sc_query *q, int k, int round)
+{
+    static int64_t many[LONG_IN];
+    const unsigned i64 = col(&query_things_table, "i64");
+    const int64_t small[] = {1, 2, 3};
+    const sc_table_desc *pe = &query_program_enrollments_table;
+    const char *w1 = round % 2 ? "w1" : "w5";
+    sc_query *e;
+    size_t i;
+
+    for (i = 0; i < LONG_IN; i++) /* 3 and 4 among numbers of no row */
+        many[i] = i < 2 ? (int64_t)i + 3 : (int64_t)i + 100 + round;
+    switch (k) {
+    case 0: shape_where(q, "txt", SC_OP_LIKE, "a%"); return 3;
+    case 1: shape_where(q, "txt", SC_OP_LIKE, "a\\_b"); return 1;
+    case 2: shape_where(q, "txt", SC_OP_LIKE, "a_b"); return 2;
+    case 3: shape_where(q, "txt", SC_OP_LIKE, "back\\\\%"); return 1;
+    case 4: shape_where(q, "txt", SC_OP_ILIKE, "AL%"); return 2;
+    case 5: shape_where(q, "txt", SC_OP_ILIKE, "50\\%%"); return 1;
+    case 6: shape_where(q, "txt", SC_OP_ILIKE, "50%"); return 2;
+    case 7: shape_in(q, SC_OP_IN, small, 1); return 1;
+    case 8: shape_in(q, SC_OP_IN, small, 2); return 2;
+    case 9: shape_in(q, SC_OP_IN, small, 3); return 3;
+    case 10: shape_in(q, SC_OP_NOT_IN, small, 2); return 6;
+    case 11: shape_in(q, SC_OP_IN, small, 0); return 0;
+    case 12: shape_in(q, SC_OP_NOT_IN, small, 0); return 8;
+    case 13: shape_in(q, SC_OP_IN, many, LONG_IN); return 2;
+    case 14: shape_in(q, SC_OP_IN, many, LONG_IN - 1 - round); return 2;
+    case 15: shape_in(q, SC_OP_NOT_IN, many, LONG_IN); return 6;
+    case 16: shape_where(q, "word", SC_OP_IS_NULL, NULL); return 2;
+    case 17: shape_where(q, "word", SC_OP_IS_NOT_NULL, NULL); return 6;
+    case 18: shape_where(q, "word", SC_OP_EQ, w1); return round % 2 ? 2 : 1;
+    case 19: shape_where(q, "word", SC_OP_NE, "w1"); return 4;
+    case 20: shape_where(q, "word", SC_OP_STARTS_WITH, ""); return 6;
+    case 21: shape_where(q, "word", SC_OP_STARTS_WITH, "w"); return 5;
+    case 22: shape_where(q, "word", SC_OP_STARTS_WITH, w1);
+        return round % 2 ? 2 : 1;
+    case 23: /* U+10FFFF: no upper bound */
+        shape_where(q, "word", SC_OP_STARTS_WITH, "\xf4\x8f\xbf\xbf");
+        return 0;
+    case 24: sc_query_limit(q, 3); return 3;
+    case 25: sc_query_limit(q, 3); sc_query_offset(q, 6 + round % 2);
+        return 2 - round % 2;
+    case 26: sc_query_offset(q, 6); return 2;
+    case 27: sc_query_limit(q, 100); return 8;
+    case 28:
+        sc_query_begin_or(q);
+        shape_where(q, "word", SC_OP_EQ, "w1");
+        shape_where(q, "word", SC_OP_EQ, "w5");
+        sc_query_end(q);
+        return 3;
+    case 29:
+        sc_query_begin_and(q);
+        shape_where(q, "word", SC_OP_EQ, "w1");
+        shape_where(q, "word", SC_OP_EQ, "w5");
+        sc_query_end(q);
+        return 0;
+    case 30:
+        sc_query_begin_not(q);
+        sc_query_begin_or(q);
+        shape_where(q, "word", SC_OP_EQ, "w1");
+        shape_where(q, "word", SC_OP_EQ, "w5");
+        sc_query_end(q);
+        sc_query_end(q);
+        return 3;
+    case 31:
+        sc_query_begin_or(q);
+        shape_where(q, "word", SC_OP_EQ, "w1");
+        sc_query_end(q);
+        shape_where(q, "word", SC_OP_EQ, "w5");
+        return 0;
+    case 32: sc_query_order_by(q, i64, SC_ASC); return -1;
+    case 33: sc_query_order_by(q, i64, SC_DESC); return -8;
+    case 34: /* users: 5, of which 3 enrolled */
+        return -105;
+    case 35:
+        e = sc_query_join(q, pe, &pe->fkeys[1], true);
+        return e != NULL ? -103 : 0;
+    case 36:
+        e = sc_query_join(q, pe, &pe->fkeys[1], true);
+        sc_query_distinct(q);
+        return e != NULL ? -103 : 0;
+    }
+    ck_abort_msg("no shape %d", k);
+    return 0;
+}
+
+/* Runs shape k as a count and as an all(), whose traced text must be the
+ * one the query writes from scratch. */
+static void run_shape(int k, int round)
+{
+    const sc_table_desc *t = k >= 34 ? &query_users_table
+                                     : &query_things_table;
+    sc_query *q = sc_query_new(db, t), *r = sc_query_new(db, t);
+    int64_t want = shape_case(q, k, round), n = -1;
+    query_thing first;
+    traced tr = {0};
+    void *rows;
+    size_t nrows;
+
+    shape_case(r, k, round);
+    if (want <= -100) { /* users: want is -100 - the rows */
+        want = -100 - want;
+    } else if (want < 0) { /* an order: the first row's i64 */
+        ck_assert_msg(sc_query_first(q, arena, &first) == SC_OK, "%s",
+                      sc_errmsg(db));
+        ck_assert_msg(first.i64 == -want, "shape %d, round %d: first is "
+                      "%" PRId64, k, round, first.i64);
+        want = (int64_t)NSHAPE_ROWS;
+    }
+    n = count_of(q);
+    ck_assert_msg(n == want, "shape %d, round %d: %" PRId64 " rows, not "
+                  "%" PRId64, k, round, n, want);
+    sc_trace(db, on_trace, &tr);
+    ck_assert_msg(sc_query_all(r, arena, &rows, &nrows) == SC_OK, "%s",
+                  sc_errmsg(db));
+    sc_trace(db, NULL, NULL);
+    ck_assert_uint_eq(nrows, (size_t)want);
+    ck_assert_int_eq(tr.n, 1);
+    ck_assert_str_eq(tr.sql, sc_query_sql(r));
+    sc_query_free(q);
+    sc_query_free(r);
+}
+
+START_TEST(test_shapes)
+{
+    query_thing t;
+    sc_stats before;
+    size_t i;
+    int k, round;
+
+    add_talk_data();
+    for (i = 0; i < NSHAPE_ROWS; i++) {
+        make_thing(1, &t);
+        t.txt = shape_rows[i].txt;
+        t.word = shape_rows[i].word;
+        t.i64 = shape_rows[i].i64;
+        ck_assert_msg(query_things_insert(db, &t) == SC_OK, "%s",
+                      sc_errmsg(db));
+    }
+    /* each round in another order; 7 and 11 are prime to NSHAPES */
+    for (round = 0; round < 4; round++) {
+        if (round == 2)
+            before = stats_now();
+        for (k = 0; k < NSHAPES; k++)
+            run_shape((k * (round % 2 ? 7 : 11) + round) % NSHAPES, round);
+    }
+    /* the last rounds prepared nothing: every shape was found */
+    ck_assert_uint_eq(stats_now().prepares, before.prepares);
+}
+END_TEST
+
 START_TEST(test_trace)
 {
     sc_query *q = sc_query_new(db, &query_users_table);
@@ -2057,6 +2244,7 @@ Suite *make_suite(void)
         {"navigation", test_load_parent, 0},
         {"statements", test_cache, 0},
         {"statements", test_trace, 0},
+        {"statements", test_shapes, 0},
         {"statements", test_misuse, 0},
     };
     Suite *s = suite_create("query");
