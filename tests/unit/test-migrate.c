@@ -175,21 +175,32 @@ static const sc_table_desc probe_table = {
 
 /* The text of the one value query returns ("" for NULL), in arena.  Each
  * probe has a view of its own name: PostgreSQL refuses to reuse a cached
- * statement over a view that was dropped and created again. */
+ * statement over a view that was dropped and created again.  And each has
+ * a descriptor of its own, since the runtime knows a table by its
+ * descriptor's address (docs/SPEC.md, "descriptors"). */
+#define NPROBES 1024
+
 static const char *probe(const char *query)
 {
     static unsigned serial;
-    char view[2048], name[64];
-    sc_table_desc t = probe_table;
+    static sc_table_desc descs[NPROBES];
+    static char names[NPROBES][32];
+    char view[2048];
+    sc_table_desc *t;
+    char *name;
     probe_row row = {NULL};
     sc_query *q;
     int rc;
 
-    snprintf(name, sizeof name, "sc_test_probe_%u", ++serial);
-    t.name = name;
+    ck_assert_uint_lt(serial, NPROBES);
+    t = &descs[serial];
+    name = names[serial++];
+    snprintf(name, sizeof names[0], "sc_test_probe_%u", serial);
+    *t = probe_table;
+    t->name = name;
     snprintf(view, sizeof view, dsql()->probe_view, name, query);
     exec_ok(view);
-    q = sc_query_new(db, &t);
+    q = sc_query_new(db, t);
     rc = sc_query_first(q, arena, &row);
     ck_assert_msg(rc == SC_OK, "%s: %s", query, sc_errmsg(db));
     sc_query_free(q);
