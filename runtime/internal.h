@@ -93,6 +93,9 @@ int sc__hex_value(char ch);
 /* The operations whose statements stmt.c caches per table; sc__fail_stmt()
  * takes one to word foreign key failures (OP_DELETE: still referenced). */
 enum { OP_NONE = -1, OP_INSERT, OP_GET, OP_UPDATE, OP_DELETE };
+/* Not a statement: the cache's entry for a table's read plan (backend.h,
+ * sc__read_col), which its rows are read by outside a get. */
+#define OP_PLAN (OP_DELETE + 1)
 
 typedef struct sc__error_state {
     int code;
@@ -121,9 +124,9 @@ typedef struct sc__queue {
     sc__buf key;         /* the key of the write being queued, as text */
 } sc__queue;
 
-/* The operations (OP_INSERT to OP_DELETE) whose last statement the
- * cache keeps at hand (stmt.c). */
-#define SC__NRECENT 4
+/* The operations (OP_INSERT to OP_PLAN) whose last entry the cache
+ * keeps at hand (stmt.c). */
+#define SC__NRECENT 5
 
 struct sc_db {
     const sc_backend *be;
@@ -307,6 +310,12 @@ void *sc__arena_copy(sc_arena *a, const void *p, size_t n);
 int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
                  sc_arena *a, void *out);
 
+/* Reads column i of the current row of stmt (t's column i) into out the
+ * careful way: a backend's read_plan() leaves such values here.
+ * Returns SC_OK or the failure of the read, worded. */
+int sc__read_column(sc_db *db, const sc_table_desc *t, void *stmt,
+                    unsigned i, sc_arena *a, void *out);
+
 /* Words the backend's last failure of a statement about t doing op with
  * row (may be NULL), after resetting stmt (may be NULL). */
 int sc__fail_stmt(sc_db *db, void *stmt, const sc_table_desc *t, int op,
@@ -331,8 +340,23 @@ typedef struct stmt_entry {
     int op;
     uint64_t mask;   /* the columns of sc_row_update_cols(), else 0 */
     char *sql;
-    void *stmt;
+    void *stmt;      /* NULL for OP_PLAN */
+    /* How the rows a get (OP_GET) or any other read (OP_PLAN) returns
+     * are stored (backend.h); NULL until the first read, and for a
+     * backend without read_plan() */
+    sc__read_plan *plan;
 } stmt_entry;
+
+/* The entry found last for op (below SC__NRECENT, mask 0), when it is
+ * key's: a loop of gets or a stream finds its entry without hashing.
+ * Inline: asked once per row. */
+static inline stmt_entry *sc__cache_recent(const sc_db *db, const void *key,
+                                           int op)
+{
+    stmt_entry *e = db->recent[op];
+
+    return e != NULL && e->key == key ? e : NULL;
+}
 
 #define US_PER_SEC INT64_C(1000000)
 #define US_PER_DAY INT64_C(86400000000)
