@@ -104,6 +104,7 @@ typedef struct sc__read_col {
  * as op, each group in column order; columns a get skips are in none. */
 typedef struct sc__read_plan {
     const sc_table_desc *t;
+    bool key_i64;   /* a get's: the key is one int64 column, skipped */
     unsigned end[SC__READ_NOPS];
     sc__read_col cols[];
 } sc__read_plan;

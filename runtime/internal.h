@@ -38,8 +38,12 @@
 
 #if defined(__GNUC__)
 #define SC__PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+/* A rare path kept out of a hot function, which then needs no stack
+ * frame of the rare path's */
+#define SC__NOINLINE __attribute__((noinline))
 #else
 #define SC__PRINTF(fmt, args)
+#define SC__NOINLINE
 #endif
 
 /* malloc, realloc and free for the whole runtime (defined in alloc.c).
@@ -211,8 +215,22 @@ int sc__field_value(sc_db *db, const sc_table_desc *t,
                     sc_value *v);
 
 /* Steps stmt for the first time, counted and traced with the n values in
- * db->vals.  Returns what the backend's step() returns. */
-int sc__step_traced(sc_db *db, void *stmt, const char *sql, size_t n);
+ * db->vals.  Returns what the backend's step() returns.  Inline without
+ * a trace hook: every row operation runs it; sc__step_hooked() is the
+ * way with one. */
+int sc__step_hooked(sc_db *db, void *stmt, const char *sql, size_t n);
+static inline int sc__step_traced(sc_db *db, void *stmt, const char *sql,
+                                  size_t n)
+{
+    int rc;
+
+    if (db->trace_fn != NULL)
+        return sc__step_hooked(db, stmt, sql, n);
+    rc = db->be->step(stmt);
+    db->stats.executions++;
+    db->nbound = n;
+    return rc;
+}
 
 /* Checks value v for t before it is sent (v->col says the column): UTF-8
  * in text and json, the form and size of a decimal.  Returns SC_OK, or
@@ -300,8 +318,45 @@ bool sc__is_key(const sc_table_desc *t, unsigned i);
  * 4096); later chunks double from there as usual. */
 sc_arena *sc__arena_new_sized(size_t first);
 
-/* Copies n bytes into a, NUL-terminated; NULL only when out of memory. */
-void *sc__arena_copy(sc_arena *a, const void *p, size_t n);
+/* An arena's chunks form a list, newest first (arena.c); they are here
+ * for sc__arena_copy(), inline. */
+typedef struct sc__chunk {
+    struct sc__chunk *next; /* the older chunk */
+    size_t size;            /* bytes in data */
+    size_t used;            /* bytes handed out from data */
+    max_align_t data[];     /* aligned for anything */
+} sc__chunk;
+
+struct sc_arena {
+    sc__chunk *head;  /* the newest chunk, where allocation happens */
+    sc__chunk *first; /* the oldest, kept by sc_arena_reset() */
+    size_t used;      /* bytes handed out, rounded up to alignment */
+};
+
+void *sc__arena_copy_grown(sc_arena *a, const void *p, size_t n);
+
+/* Copies n bytes into a, NUL-terminated; NULL only when out of memory.
+ * Every value a row read keeps comes through here, so the common case,
+ * room in the newest chunk, is served in place, inline. */
+static inline void *sc__arena_copy(sc_arena *a, const void *p, size_t n)
+{
+    const size_t align = _Alignof(max_align_t);
+    size_t need = (n + align) / align * align; /* n + 1 rounded up */
+    sc__chunk *h;
+    char *s;
+
+    if (a == NULL || n >= SIZE_MAX - align)
+        return sc__arena_copy_grown(a, p, n);
+    h = a->head;
+    if (h->size - h->used < need)
+        return sc__arena_copy_grown(a, p, n);
+    s = (char *)h->data + h->used;
+    h->used += need;
+    a->used += need;
+    memcpy(s, p, n);
+    s[n] = '\0';
+    return s;
+}
 
 /* Reads the current row of stmt (t's columns from result column 0 on)
  * into out, which must be zeroed.  Text and bytes are copied into a, or,

@@ -492,6 +492,9 @@ static sc__read_plan *plan_new(const sc_table_desc *t, bool get)
     if (plan == NULL)
         return NULL;
     plan->t = t;
+    plan->key_i64 = get && t->npk == 1 &&
+                    t->cols[t->pk[0]].type == SC_TYPE_INT64 &&
+                    plan_op(t, t->pk[0], true) == SC__READ_SKIP;
     for (op = 0; op < SC__READ_NOPS; op++) {
         for (i = 0; i < t->ncols; i++) {
             if (plan_op(t, i, get) != op)
@@ -687,7 +690,10 @@ static int get_read(sc_db *db, const sc_table_desc *t, stmt_entry *e,
 
     if (plan == NULL)
         return read_unplanned(db, t, e->stmt, a, out);
-    for (k = 0; k < t->npk; k++) {
+    if (plan->key_i64) /* one int64 key, as a rule */
+        memcpy((char *)out + t->cols[t->pk[0]].offset, &db->vals[0].i,
+               sizeof(int64_t));
+    for (k = 0; !plan->key_i64 && k < t->npk; k++) {
         if (plan_op(t, t->pk[k], true) == SC__READ_SKIP)
             sc__set_int_field(&t->cols[t->pk[k]], out, db->vals[k].i);
     }

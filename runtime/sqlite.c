@@ -486,8 +486,8 @@ static int bind_decimal(sqlite3_stmt *st, int i, const sc_value *v)
     return sqlite3_bind_text64(st, i, buf, n, SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
-static int bind_plain(sqlite3_stmt *stmt, int i, const sc_value *v,
-                      const char **why)
+SC__NOINLINE static int bind_plain(sqlite3_stmt *stmt, int i,
+                                  const sc_value *v, const char **why)
 {
     int rc = SQLITE_MISUSE;
 
@@ -521,28 +521,37 @@ static int bind_plain(sqlite3_stmt *stmt, int i, const sc_value *v,
     return map_code(rc);
 }
 
-/* Binds v in the form its column keeps (see sc__stored_form()); text
- * written here is copied by SQLite. */
-static int sqlite_bind(void *stmt, int i, const sc_value *v, const char **why)
+/* Binds v, of a formatted column, in the form the column keeps (see
+ * sc__stored_form()); text written here is copied by SQLite. */
+SC__NOINLINE static int bind_formatted(sqlite3_stmt *stmt, int i,
+                                      const sc_value *v, const char **why)
 {
     char form[SC__FORM_MAX];
     sc_value stored;
-    int rc;
+    int rc = sc__stored_form(v, &stored, form, why);
 
-    *why = NULL;
-    if (v->col == NULL || v->col->format == SC_FMT_NATIVE) {
-        /* keys and counts, the most bound of all, go straight */
-        if (v->kind == SC_VAL_INT)
-            return map_code(sqlite3_bind_int64(stmt, i, v->i));
-        return bind_plain(stmt, i, v, why);
-    }
-    rc = sc__stored_form(v, &stored, form, why);
     if (rc != SC_OK)
         return rc;
     if (stored.kind == SC_VAL_TEXT && stored.p == form)
         return map_code(sqlite3_bind_text(stmt, i, form, (int)stored.len,
                                           SQLITE_TRANSIENT));
     return bind_plain(stmt, i, &stored, why);
+}
+
+/* Binds v in the form its column keeps.  Keys and counts, the most bound
+ * of all, go straight, in a function with no buffer of the formatted
+ * path's to set up. */
+static int sqlite_bind(void *stmt, int i, const sc_value *v, const char **why)
+{
+    int rc;
+
+    *why = NULL;
+    if (v->col != NULL && v->col->format != SC_FMT_NATIVE)
+        return bind_formatted(stmt, i, v, why);
+    if (v->kind != SC_VAL_INT)
+        return bind_plain(stmt, i, v, why);
+    rc = sqlite3_bind_int64(stmt, i, v->i);
+    return rc == SQLITE_OK ? SC_OK : map_code(rc);
 }
 
 static int sqlite_step(void *stmt)
