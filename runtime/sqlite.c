@@ -817,6 +817,7 @@ static int sqlite_read_plan(sc_db *db, const sc__read_plan *plan,
     sqlite3_stmt *st = stmt;
     const sc__read_col *p = plan->cols, *end;
     const sc_table_desc *t = plan->t;
+    sqlite3_value *v;
     char *row = out;
     const char *s;
     int64_t x;
@@ -826,9 +827,14 @@ static int sqlite_read_plan(sc_db *db, const sc__read_plan *plan,
     int rc;
 
     for (end = plan->cols + plan->end[SC__READ_I64]; p < end; p++) {
-        x = sqlite3_column_int64(st, (int)p->col);
-        if (x == 0 && p->has && column_null(st, (int)p->col))
-            continue;
+        if (p->has) { /* NULL often: one lookup for the class and value */
+            v = sqlite3_column_value(st, (int)p->col);
+            if (sqlite3_value_type(v) == SQLITE_NULL)
+                continue;
+            x = sqlite3_value_int64(v);
+        } else {
+            x = sqlite3_column_int64(st, (int)p->col);
+        }
         row[p->has_offset] = true;
         memcpy(row + p->offset, &x, sizeof x);
     }
