@@ -1,14 +1,17 @@
 /*
  * common.c - the benchmark's data, checksum, clock, output and memory
- * probe (see common.h).  sa_impl.py computes the same data with the same
+ * probe (see common.h), and the lock step that run.py drives.  sa_impl.py computes the same data with the same
  * arithmetic: change one, change the other.
  */
 #include "common.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 /* splitmix64: one 64-bit mix, used both as a hash of i and as a stream. */
 static uint64_t mix(uint64_t x)
@@ -167,12 +170,65 @@ uint64_t bench_expected_sum(const bench_data *d, const int64_t *ids)
     return sum;
 }
 
-double bench_now(void)
+static double monotonic(void)
 {
     struct timespec ts;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Lock step: with BENCH_SYNC_FD set, every clock read is a meeting point
+ * with run.py.  The program prints "clock USER SYS" (its CPU time so
+ * far, in seconds) and waits for a byte on that descriptor; run.py reads
+ * the server's CPU time meanwhile and, between phases, lets the other
+ * implementations run their phase before it answers.  The clock that
+ * bench_now() returns stands still during these waits, so a phase's
+ * time, the difference of two reads, is the time between them less the
+ * wait at the second read and at the first: the phase alone.
+ */
+static int sync_fd = -2;      /* -2: not looked up yet; -1: no lock step */
+static double sync_paused;    /* seconds spent waiting, all reads so far */
+
+static void sync_open(void)
+{
+    const char *s = getenv("BENCH_SYNC_FD");
+
+    sync_fd = s != NULL && *s != '\0' ? atoi(s) : -1;
+}
+
+static void sync_wait(void)
+{
+    struct rusage ru;
+    ssize_t got;
+    char go;
+
+    getrusage(RUSAGE_SELF, &ru);
+    printf("clock %ld.%06ld %ld.%06ld\n", (long)ru.ru_utime.tv_sec,
+           (long)ru.ru_utime.tv_usec, (long)ru.ru_stime.tv_sec,
+           (long)ru.ru_stime.tv_usec);
+    fflush(stdout);
+    do
+        got = read(sync_fd, &go, 1);
+    while (got < 0 && errno == EINTR);
+    if (got != 1)
+        bench_fail("bench", "lock step: run.py went away");
+}
+
+double bench_now(void)
+{
+    double t, back;
+
+    if (sync_fd == -2)
+        sync_open();
+    t = monotonic();
+    if (sync_fd < 0)
+        return t;
+    sync_wait();
+    back = monotonic();
+    sync_paused += back - t;
+    return back - sync_paused;
 }
 
 void bench_report(const char *phase, size_t rows, double seconds)

@@ -3,7 +3,8 @@
  * deterministic data every implementation inserts and expects back (the
  * same in sa_impl.py, function for function), the checksum that proves a
  * stream read every column, a clock, the lines the implementations print
- * for run.py, and the peak-memory probe of the streaming phase.
+ * for run.py, the lock step run.py drives, and the peak-memory probe of
+ * the streaming phase.
  *
  * Nothing here is timed: expected values are computed before or after a
  * phase, so the phases measure the database access alone.
@@ -53,7 +54,11 @@ uint64_t bench_row_sum(int64_t id, const char *name, const char *email,
  * the order of d and the new emails. */
 uint64_t bench_expected_sum(const bench_data *d, const int64_t *ids);
 
-/* Monotonic seconds. */
+/*
+ * Monotonic seconds.  Under run.py's lock step (BENCH_SYNC_FD in the
+ * environment) each call also prints "clock USER SYS" and waits for
+ * run.py's go; the time waited is left out of the seconds returned.
+ */
 double bench_now(void);
 /* Prints "phase NAME ROWS SECONDS" for run.py. */
 void bench_report(const char *phase, size_t rows, double seconds);

@@ -5,15 +5,27 @@ the tables of the README's "Benchmarks" section.
 For each database (SQLite always; PostgreSQL when SCHEMAC_BENCH_PG_URL
 names one, MariaDB when SCHEMAC_BENCH_MARIADB_URL does, as run.sh
 arranges through tests/scripts/with-pg.sh and with-mariadb.sh), every
-repetition runs every
-implementation once on a fresh database, in a rotated order (gen, hand,
-sa; then hand, sa, gen; ...) so that none always runs first or last, and
-the table shows each phase's median.  Then the streaming phase runs alone,
-in a fresh process per implementation and size, over N and 10 N users,
-to show its peak memory.
+repetition runs the generated and the hand-written program, and the
+hand-written one a second time for the noise, in lock step (see
+lockstep()): one phase of one program at a time, the two measures of a
+phase seconds apart.  The table shows each phase's median rate, the
+median and min-max of the per-repetition ratios gen/hand, the min-max
+of hand/hand, the same of rows per CPU second (client and server), and
+where each phase's time went.  SQLAlchemy runs alone, --sa-reps times.
+Then the streaming phase runs alone, in a fresh process per
+implementation and size, over N and 10 N users, to show its peak
+memory.
 
     run.py --build DIR [-n N] [--reps R] [--sa-reps R] [--no-sa] [--tx]
-           [--only sqlite|pg|mariadb]
+           [--only sqlite|pg|mariadb] [--rotated] [--no-noise] [--pin]
+           [--warmup R] [--server-defaults]
+
+--rotated measures as before the lock step: every implementation once
+per repetition on a fresh database, in a rotated order (gen, hand, sa;
+then hand, sa, gen; ...), and the ratio of the medians.  --pin puts the
+programs on the first CPU and the server on the others.  On PostgreSQL
+the server runs without autovacuum and without timed checkpoints
+during the benchmark, unless --server-defaults.
 
 --tx also runs the C implementations' transaction variant (mode runtx:
 every phase inside one transaction, as an ORM session runs it, where the
@@ -30,6 +42,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 PHASES = ['insert', 'insert_many', 'get', 'update', 'count_like', 'stream',
           'count_join', 'delete', 'update1', 'delete1']
@@ -85,7 +98,8 @@ def mariadb_client(url):
 class Database:
     """A fresh database per run: an SQLite file, an emptied schema on
     the PostgreSQL server, or a database made again on the MariaDB
-    server."""
+    server.  Slots 1, 2, ... are more databases of the same kind beside
+    slot 0, for the programs that run in lock step."""
 
     def __init__(self, kind, build, tmp):
         self.kind, self.tmp, self.count = kind, tmp, 0
@@ -94,25 +108,40 @@ class Database:
         self.ddl = os.path.join(build, 'bench',
                                 'bench_%s.sql' % DIALECTS[kind])
         self.hand = os.path.join(build, 'bench', HANDS[kind])
+        self.made = set()
 
-    def fresh(self):
+    def fresh(self, slot=0):
         if self.kind == 'mariadb':
             cmd, name = mariadb_client(self.mariadb_url)
+            url = self.mariadb_url
+            if slot:
+                url = url[:url.rindex('/') + 1] + '%s_%d' % (name, slot)
+                name = '%s_%d' % (name, slot)
             subprocess.run(cmd + ['-e', 'DROP DATABASE IF EXISTS `%s`; '
                                   'CREATE DATABASE `%s` CHARACTER SET utf8mb4 '
                                   'COLLATE utf8mb4_bin' % (name, name)],
                            check=True)
-            return self.mariadb_url
+            return url
         if self.kind == 'pg':
             env = dict(os.environ, PGOPTIONS='-c client_min_messages=warning')
-            subprocess.run(['psql', '-q', '-X', self.pg_url, '-c',
+            url = self.pg_url
+            if slot:
+                url = url[:url.rindex('/') + 1] + 'schemac_bench_%d' % slot
+                if slot not in self.made:
+                    subprocess.run(['psql', '-q', '-X', self.pg_url, '-c',
+                                    'CREATE DATABASE schemac_bench_%d' % slot],
+                                   check=True, env=env)
+                    self.made.add(slot)
+            subprocess.run(['psql', '-q', '-X', url, '-c',
                             'DROP SCHEMA public CASCADE; '
                             'CREATE SCHEMA public'], check=True, env=env)
-            return self.pg_url
-        for name in os.listdir(self.tmp):
-            os.unlink(os.path.join(self.tmp, name))
+            return url
+        where = os.path.join(self.tmp, 's%d' % slot)
+        os.makedirs(where, exist_ok=True)
+        for name in os.listdir(where):
+            os.unlink(os.path.join(where, name))
         self.count += 1
-        return 'sqlite:' + os.path.join(self.tmp, 'b%d.db' % self.count)
+        return 'sqlite:' + os.path.join(where, 'b%d.db' % self.count)
 
 
 def command(impl, build, mode, url, n, ddl):
@@ -156,6 +185,345 @@ def workload(db, args, impls, mode='run'):
             print('  %s %s rep %d done' % (impl, mode, rep + 1),
                   file=sys.stderr)
     return rates, missing
+
+
+class Server:
+    """The CPU time of the database server (PostgreSQL's postmaster and
+    its backends, or mariadbd's threads), read from /proc, and its
+    pinning.  with-pg.sh and with-mariadb.sh name a script in the
+    server's directory, where its pid file lies."""
+
+    def __init__(self, kind):
+        self.pid = None
+        where = {'pg': ('SCHEMAC_TEST_PG_SERVER', 'data/postmaster.pid'),
+                 'mariadb': ('SCHEMAC_TEST_MARIADB_SERVER', 'mysqld.pid')}
+        if kind not in where or not os.environ.get(where[kind][0]):
+            return
+        path = os.path.join(os.path.dirname(os.environ[where[kind][0]]),
+                            where[kind][1])
+        try:
+            with open(path) as f:
+                self.pid = int(f.readline())
+        except (OSError, ValueError):
+            self.pid = None
+
+    def tasks(self):
+        """Every thread of the server and of its children."""
+        procs, out = [self.pid], []
+        try:
+            with open('/proc/%d/task/%d/children' % (self.pid, self.pid)) as f:
+                procs += [int(c) for c in f.read().split()]
+        except OSError:
+            pass
+        for pid in procs:
+            try:
+                out += ['/proc/%d/task/%s' % (pid, t)
+                        for t in os.listdir('/proc/%d/task' % pid)]
+            except OSError:
+                pass  # a backend that just ended
+        return out
+
+    def cpu(self):
+        """{task: (nanoseconds run on a CPU, nanoseconds waited for
+        one)} (schedstat, not the 10 ms ticks of stat), or None."""
+        if self.pid is None:
+            return None
+        out = {}
+        for task in self.tasks():
+            t = schedstat(task)
+            if t is not None:
+                out[task] = t
+        return out
+
+    @staticmethod
+    def delta(a, b):
+        """Seconds run and seconds waited for a CPU between two
+        snapshots: the tasks' growth, a task that began in between
+        counted whole and one that ended not at all."""
+        if a is None or b is None:
+            return None, None
+        run = wait = 0
+        for t, (r, w) in b.items():
+            r0, w0 = a.get(t, (0, 0))
+            run, wait = run + r - r0, wait + w - w0
+        return run / 1e9, wait / 1e9
+
+    def quiesce(self):
+        """Waits, a second at most, until the server has run less than a
+        millisecond in 20 ms: work it does after a phase (MariaDB's
+        purge of deleted rows, a writer's flush) then falls in no
+        program's next phase."""
+        if self.pid is None:
+            return
+        for _ in range(50):
+            a = self.cpu()
+            time.sleep(0.02)
+            if self.delta(a, self.cpu())[0] < 0.001:
+                return
+
+    def pin(self, cpus):
+        if self.pid is None:
+            return
+        for task in self.tasks():
+            try:
+                os.sched_setaffinity(int(task.rsplit('/', 1)[1]), cpus)
+            except OSError:
+                pass
+
+
+def schedstat(task):
+    """(nanoseconds run on a CPU, nanoseconds waited on a run queue) of
+    /proc/PID or /proc/PID/task/TID, or None."""
+    try:
+        with open(task + '/schedstat') as f:
+            f = f.read().split()
+        return int(f[0]), int(f[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def server_settings(kind):
+    """The settings of a benchmark's server, the same for every
+    implementation: on PostgreSQL no autovacuum (the programs VACUUM
+    ANALYZE at fixed points) and no checkpoint due to time or WAL
+    volume during a run, so that neither lands in one program's phase."""
+    if kind != 'pg':
+        return
+    url = os.environ['SCHEMAC_BENCH_PG_URL']
+    sets = ['ALTER SYSTEM SET autovacuum = off',
+            "ALTER SYSTEM SET checkpoint_timeout = '1h'",
+            "ALTER SYSTEM SET max_wal_size = '64GB'",
+            'SELECT pg_reload_conf()']
+    cmd = ['psql', '-q', '-X', '-o', os.devnull, url]
+    for q in sets:
+        cmd += ['-c', q]
+    subprocess.run(cmd, check=True)
+
+
+class Program:
+    """One implementation running in lock step: its process, the pipe
+    that lets it past a clock read, and what it has printed."""
+
+    def __init__(self, name, cmd, env, cpus, server):
+        self.name, self.server = name, server
+        r, self.go = os.pipe()
+        self.err = tempfile.TemporaryFile(mode='w+')
+        pre = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+        self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                                  stderr=self.err, pass_fds=(r,),
+                                  env=dict(env, BENCH_SYNC_FD=str(r)),
+                                  universal_newlines=True, preexec_fn=pre)
+        os.close(r)
+        self.cmd, self.alive = cmd, True
+        # at each clock read: (client CPU, client's wait for a CPU, the
+        # server's snapshot)
+        self.clocks = []
+        # phase: (rate, wall, client CPU, server CPU, both's wait for a CPU)
+        self.phases = {}
+
+    def until_clock(self):
+        """Reads up to the next clock read (the program then waits) or
+        the end; returns whether a phase ended on the way."""
+        ended = False
+        for line in self.p.stdout:
+            f = line.split()
+            if f and f[0] == 'clock':
+                self.client = float(f[1]) + float(f[2])
+                return ended
+            if f and f[0] == 'phase':
+                wall = float(f[3])
+                (c0, w0, s0), (c1, w1, s1) = self.clocks[-2:]
+                server, wait = Server.delta(s0, s1)
+                wait = (w1 - w0) / 1e9 + (wait or 0)
+                self.phases[f[1]] = (int(f[2]) / wall, wall, c1 - c0, server,
+                                     wait)
+                ended = True
+        self.finish()
+        return ended
+
+    def release(self):
+        """Lets the program past its clock read."""
+        st = schedstat('/proc/%d' % self.p.pid)
+        self.clocks.append((self.client, st[1] if st else 0,
+                            self.server.cpu()))
+        os.write(self.go, b'g')
+
+    def turn(self):
+        """Runs the program alone up to its first clock read after a
+        phase: the next phase's start, all the untimed work between
+        included."""
+        while self.alive:
+            self.release()
+            if self.until_clock():
+                return
+
+    def stop(self):
+        """Ends a program that is still waiting."""
+        if self.alive:
+            self.alive = False
+            os.close(self.go)
+            self.p.kill()
+            self.p.wait()
+
+    def finish(self):
+        self.alive = False
+        os.close(self.go)
+        if self.p.wait() != 0:
+            self.err.seek(0)
+            why = self.err.read()
+            if 'not available in this build' in why:
+                raise Unavailable(why.strip())
+            sys.stderr.write(why)
+            sys.exit('run.py: %s failed' % ' '.join(self.cmd))
+        self.err.close()
+
+
+def lockstep(db, args, mode, server):
+    """Runs the generated and the hand-written program (and, for the
+    noise figure, the hand-written one a second time) in lock step, each
+    on a database of its own, args.reps times; returns {name: [{phase:
+    (rate, wall, client, server)} per repetition]}.
+
+    The programs stop at every clock read.  Between two phases one
+    program at a time runs: its untimed work, then its next phase, then
+    stops at the clock read that starts the phase after; then the next
+    program does the same.  So the two measures of a phase are seconds
+    apart, on the same machine state, and never overlap.  The order
+    rotates from phase to phase and repetition to repetition."""
+    names = ['gen', 'hand'] + ([] if args.no_noise else ['hand2'])
+    out = {n: [] for n in names}
+    cpus = args.client_cpus
+    for rep in range(-args.warmup, args.reps):
+        progs = []
+        for k, name in enumerate(names):
+            url = db.fresh((k + rep) % len(names))
+            impl = 'hand' if name == 'hand2' else name
+            cmd = command(impl, args.build, mode, url, args.n, db.ddl)
+            progs.append(Program(name, cmd, os.environ, cpus, server))
+        try:
+            for prog in progs:  # every program connected, at its first phase
+                prog.until_clock()
+            step = 0
+            while any(prog.alive for prog in progs):
+                k = (rep + step) % len(progs)
+                for prog in progs[k:] + progs[:k]:
+                    server.quiesce()
+                    prog.turn()
+                step += 1
+        except Unavailable:
+            for prog in progs:
+                prog.stop()
+            raise
+        for prog in progs:
+            if rep >= 0:
+                out[prog.name].append(prog.phases)
+        print('  %s rep %d done' % (mode, rep + 1), file=sys.stderr)
+    return out
+
+
+def rate_of(rep, phase, field=0):
+    v = rep.get(phase)
+    return None if v is None or v[field] is None else v[field]
+
+
+def cpu_of(rep, phase):
+    """The CPU time of a phase, client and server."""
+    v = rep.get(phase)
+    return None if v is None else v[2] + (v[3] or 0)
+
+
+def pair_ratios(a, b, pa, pb, cpu=False):
+    """Per repetition: a's phase pa over b's phase pb, both rates (or,
+    with cpu, rows per CPU second: b's CPU time over a's)."""
+    out = []
+    for ra, rb in zip(a, b):
+        if cpu:
+            y, x = cpu_of(ra, pa), cpu_of(rb, pb)
+        else:
+            x, y = rate_of(ra, pa), rate_of(rb, pb)
+        if x and y:
+            out.append(x / y)
+    return out
+
+
+def spread(xs):
+    return '%.2f-%.2f' % (min(xs), max(xs)) if xs else 'n/a'
+
+
+def med(xs):
+    return statistics.median(xs) if xs else None
+
+
+def print_lockstep(title, runs, sa, args):
+    reps = len(runs['gen'])
+    noise = 'hand2' in runs
+    print('\n%s, N = %d, %d runs in lock step%s' %
+          (title, args.n, reps, ' (SQLAlchemy: %d, alone)' %
+           min(args.sa_reps, args.reps) if sa else ''))
+    print('rows per second; count phases: queries per second; gen/hand: '
+          'median of the runs\' ratios, each of a generated and a '
+          'hand-written phase run seconds apart, min-max beside it%s; '
+          'CPU: the same ratios of rows per CPU second, client and '
+          'server\n' %
+          ('; hand/hand: the same for the hand-written program against '
+           'itself, the noise' if noise else ''))
+    head = ['phase', 'generated', 'hand-written']
+    head += ['SQLAlchemy'] if sa else []
+    head += ['gen/hand', 'min-max']
+    head += ['hand/hand'] if noise else []
+    head += ['CPU gen/hand', 'min-max']
+    head += ['CPU hand/hand'] if noise else []
+    head += ['gen/SA'] if sa else []
+    print('| ' + ' | '.join(head) + ' |')
+    print('|' + '---|' * len(head))
+    rows = [(p, p) for p in PHASES]
+    rows += [(p, q) for p, q in PIPED.items()
+             if any(q in r for r in runs['hand'])]
+    worst, worst_cpu = [], []
+    for p, q in rows:
+        g = [rate_of(r, p) for r in runs['gen'] if p in r]
+        h = [rate_of(r, q) for r in runs['hand'] if q in r]
+        label = p if p == q else '%s, hand-written pipelined' % p
+        cells = [label, fmt_rate(g), fmt_rate(h)]
+        s = sa.get(p, []) if sa else []
+        cells += [fmt_rate(s)] if sa else []
+        gh = pair_ratios(runs['gen'], runs['hand'], p, q)
+        cells += ['%.2f' % med(gh) if gh else 'n/a', spread(gh)]
+        if noise:
+            hh = pair_ratios(runs['hand2'], runs['hand'], q, q)
+            worst += [abs(x - 1) for x in hh]
+            cells += [spread(hh)]
+        gh = pair_ratios(runs['gen'], runs['hand'], p, q, True)
+        cells += ['%.2f' % med(gh) if gh else 'n/a', spread(gh)]
+        if noise:
+            hh = pair_ratios(runs['hand2'], runs['hand'], q, q, True)
+            worst_cpu += [abs(x - 1) for x in hh]
+            cells += [spread(hh)]
+        cells += [ratio(g, s) if s else 'n/a'] if sa else []
+        print('| ' + ' | '.join(cells) + ' |')
+    if worst:
+        print('\nnoise: the hand-written program against itself differs '
+              'by %.0f%% in the median run, %.0f%% at most; in CPU time '
+              'by %.0f%%, %.0f%% at most' %
+              (100 * statistics.median(worst), 100 * max(worst),
+               100 * statistics.median(worst_cpu), 100 * max(worst_cpu)))
+    print('\nwhere the time went, ms (medians): wall clock / client CPU / '
+          'server CPU / client and server waiting for a CPU\n')
+    print('| phase | generated | hand-written |')
+    print('|---|---|---|')
+    for p, q in rows:
+        cells = [p if p == q else q]
+        for name, ph in (('gen', p), ('hand', q)):
+            if name == 'gen' and p != q:
+                cells.append('')
+                continue
+            parts = []
+            for field in (1, 2, 3, 4):
+                xs = [rate_of(r, ph, field) for r in runs[name]]
+                xs = [x for x in xs if x is not None]
+                parts.append('%.0f' % (1000 * med(xs)) if xs else '-')
+            cells.append(' / '.join(parts))
+        print('| ' + ' | '.join(cells) + ' |')
 
 
 def memory(db, args, impls, missing):
@@ -250,17 +618,45 @@ def mysqldb_available():
 
 
 def bench_db(kind, title, args, impls):
+    server = Server(kind)
+    if args.pin:
+        server.pin(args.server_cpus)
+    if not args.server_defaults:
+        server_settings(kind)
     with tempfile.TemporaryDirectory(prefix='schemac-bench.') as tmp:
         db = Database(kind, args.build, tmp)
-        rates, missing = workload(db, args, impls)
+        if args.rotated:
+            rates, missing = workload(db, args, impls)
+            if args.tx:
+                tx_impls = [i for i in impls if i != 'sa']
+                tx_rates, _ = workload(db, args, tx_impls, 'runtx')
+        else:
+            sa = {}
+            missing = {}
+            if 'sa' in impls:
+                sa, missing = workload(db, args, ['sa'])
+                sa = sa['sa']
+            try:
+                runs = lockstep(db, args, 'run', server)
+                if args.tx:
+                    tx_runs = lockstep(db, args, 'runtx', server)
+            except Unavailable as e:
+                print('\n%s: the C implementations did not run: %s' %
+                      (title, e))
+                return
+        mem = memory(db, args, [i for i in impls if i not in missing],
+                     missing)
+    if args.rotated:
+        print_rates(title, rates, impls, args)
         if args.tx:
-            tx_impls = [i for i in impls if i != 'sa']
-            tx_rates, _ = workload(db, args, tx_impls, 'runtx')
-        mem = memory(db, args, impls, missing)
-    print_rates(title, rates, impls, args)
-    if args.tx:
-        print_rates(title + ', each phase in one transaction', tx_rates,
-                    tx_impls, args)
+            print_rates(title + ', each phase in one transaction', tx_rates,
+                        tx_impls, args)
+    else:
+        print_lockstep(title, runs, sa if 'sa' not in missing else None,
+                       args)
+        if args.tx:
+            print_lockstep(title + ', each phase in one transaction',
+                           tx_runs, None, args)
     for impl, why in missing.items():
         print('\n%s on %s did not run: %s' % (TITLES[impl], title, why))
     print_memory(title, mem, args)
@@ -276,13 +672,29 @@ def main():
     ap.add_argument('--tx', action='store_true',
                     help='also the variant with every phase in a transaction')
     ap.add_argument('--only', choices=['sqlite', 'pg', 'mariadb'])
+    ap.add_argument('--rotated', action='store_true',
+                    help='each program alone, in rotated order, medians '
+                    'of each; not in lock step')
+    ap.add_argument('--no-noise', action='store_true',
+                    help='no second hand-written program in the lock step')
+    ap.add_argument('--pin', action='store_true',
+                    help='the programs on the first CPU, the server on '
+                    'the others')
+    ap.add_argument('--warmup', type=int, default=0,
+                    help='lock-step runs made first and not counted')
+    ap.add_argument('--server-defaults', action='store_true',
+                    help='keep the server\'s autovacuum and checkpoints')
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
+    cpus = sorted(os.sched_getaffinity(0))
+    args.client_cpus = {cpus[0]} if args.pin else None
+    args.server_cpus = set(cpus[1:] or cpus)
     impls = ['gen', 'hand']
     version = None if args.no_sa else sa_available()
     if version:
         impls.append('sa')
     print('machine: ' + machine())
+    print('load average before: %.2f %.2f %.2f' % os.getloadavg())
     print('SQLAlchemy: ' + (version or 'not run (python3-sqlalchemy '
                                        'missing or --no-sa)'))
     if args.only in (None, 'sqlite'):
@@ -306,6 +718,7 @@ def main():
                   'missing)')
     else:
         print('\nMariaDB: not run (no server: see with-mariadb.sh)')
+    print('\nload average after: %.2f %.2f %.2f' % os.getloadavg())
 
 
 if __name__ == '__main__':

@@ -4,22 +4,24 @@
 # with-mariadb.sh), on PostgreSQL and MariaDB, then the generator at
 # scale.  Prints the README's tables.
 #
-#     bench/run.sh [--quick] [run.py options...]
+#     bench/run.sh [--quick] [--no-scale] [run.py options...]
 #
 # --quick is N = 10000 (about a minute); the default N = 100000 takes
-# about ten minutes on two cores.  BUILD names the build directory
+# about ten minutes on two cores.  --no-scale leaves out the generator
+# at scale.  BUILD names the build directory
 # (default build-bench, configured --buildtype=release -Dbench=true).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$root/build-bench}
 args=()
+scale=yes
 for a in "$@"; do
-    if [ "$a" = --quick ]; then
-        args+=(-n 10000)
-    else
-        args+=("$a")
-    fi
+    case $a in
+    --quick) args+=(-n 10000) ;;
+    --no-scale) scale= ;;
+    *) args+=("$a") ;;
+    esac
 done
 
 if [ -d "$build" ]; then
@@ -58,4 +60,4 @@ for servers in "pg maria" pg maria ""; do
     [ "$status" -eq 77 ] || break
 done
 [ "$status" -eq 0 ] || exit "$status"
-/usr/bin/python3 "$root/bench/scale.py" --build "$build"
+[ -z "$scale" ] || /usr/bin/python3 "$root/bench/scale.py" --build "$build"

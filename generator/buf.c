@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "mem.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,38 @@ void buf_init(buf *b)
     b->mem = &buf_gen_mem;
     sc__buf_grow(b, 255);
     b->data[0] = '\0';
+}
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* Whether a byte of x is below k (k <= 0x80), or is k: exact as a
+ * whole, whatever the borrows do to the bytes above the first one. */
+#define BELOW(x, k) (((x) - ONES * (k)) & ~(x) & HIGHS)
+#define EQUALS(x, k) BELOW((x) ^ (ONES * (k)), 1)
+
+/* Of the eight bytes at s, how many come before the first that is not
+ * plain (as plain[] below says: printable ASCII but ", \ and ?), or 8.
+ * The lowest byte a test marks is always one it is true of. */
+static size_t plain_run8(const char *s)
+{
+    uint64_t x, m;
+    size_t k;
+
+    memcpy(&x, s, 8);
+    m = (x & HIGHS) | BELOW(x, 0x20) | EQUALS(x, 0x7f) | EQUALS(x, '"') |
+        EQUALS(x, '\\') | EQUALS(x, '?');
+    if (!m)
+        return 8;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (size_t)__builtin_ctzll(m) / 8; /* the first byte is the lowest */
+#endif
+    for (k = 0; k < 8; k++) /* in the order of the bytes in memory */
+        if ((s[k] & 0x80) || s[k] < 0x20 || s[k] == 0x7f || s[k] == '"' ||
+            s[k] == '\\' || s[k] == '?')
+            return k;
+    return 8;
 }
 
 /*
@@ -46,7 +79,22 @@ void buf_put_c_escaped(buf *b, const char *s, size_t n)
     sc__buf_grow(b, 4 * n);
     d = b->data + b->len;
     for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
+        unsigned char c;
+        size_t k;
+
+        /* Eight bytes at a time up to one to escape: eight are copied
+         * (the room is there), as many as are plain kept. */
+        while (i + 8 <= n) {
+            k = plain_run8(s + i);
+            memcpy(d, s + i, 8);
+            d += k;
+            i += k;
+            if (k < 8)
+                break;
+        }
+        if (i == n)
+            break;
+        c = (unsigned char)s[i];
 
         if (plain[c]) {
             *d++ = (char)c;

@@ -127,12 +127,29 @@ static void fold_comment(buf *out, const char *s, size_t n, size_t lead)
     buf_puts(out, " */");
 }
 
+/* What a byte is to the folding: kinds[c] of the ones that matter. */
+enum { K_QUOTE = 1, K_SLASH = 2, K_OPEN = 4, K_CLOSE = 8 };
+
+static unsigned char kinds[256];
+
+static void init_kinds(void)
+{
+    kinds['"'] = kinds['\''] = K_QUOTE;
+    kinds['/'] = K_SLASH;
+    kinds['('] = kinds['['] = kinds['{'] = K_OPEN;
+    kinds[')'] = kinds[']'] = kinds['}'] = K_CLOSE;
+}
+
 /* code[i] = whether s[i] is outside strings, characters and comments. */
 static void mark_code(const char *s, size_t n, unsigned char *code)
 {
     size_t i = 0, e;
 
     while (i < n) {
+        if (!(kinds[(unsigned char)s[i]] & (K_QUOTE | K_SLASH))) {
+            code[i++] = 1;
+            continue;
+        }
         if (s[i] == '"' || s[i] == '\'') {
             /* to the closing quote, past escaped characters */
             for (e = i + 1; e < n && s[e] != s[i]; e++)
@@ -191,12 +208,19 @@ static bool may_break(const char *s, const unsigned char *code, size_t i,
 static size_t atom_end(const char *s, size_t n, const unsigned char *code,
                        size_t i, size_t def, size_t hang)
 {
-    size_t k;
+    size_t k = i, stop = n;
+    const char *sp;
 
-    for (k = i; k < n; k++)
-        if (may_break(s, code, k, def) || (k != i && k == hang + 1))
+    if (hang != NONE && hang + 1 > i && hang + 1 < n)
+        stop = hang + 1;
+    /* Only a space may break: from one to the next. */
+    while (k < stop && (sp = memchr(s + k, ' ', stop - k)) != NULL) {
+        k = (size_t)(sp - s);
+        if (may_break(s, code, k, def))
             return k;
-    return n;
+        k++;
+    }
+    return stop;
 }
 
 typedef struct layout {
@@ -220,29 +244,22 @@ static void put_atom(buf *out, layout *l, const char *s,
 {
     size_t i;
 
+    size_t start = l->col; /* the column of s[from] */
+
     buf_put(out, s + from, to - from);
     for (i = from; i < to; i++) {
-        if (code[i])
-            switch (s[i]) {
-            case '(':
-            case '[':
-            case '{':
-                if (l->depth < MAX_DEPTH) {
-                    l->at[l->depth] = i;
-                    l->open[l->depth++] = l->col;
-                }
-                break;
-            case ')':
-            case ']':
-            case '}':
-                if (l->depth > 0)
-                    l->depth--;
-                break;
-            default:
-                break;
-            }
-        l->col += ((unsigned char)s[i] & 0xC0) != 0x80;
+        unsigned k = kinds[(unsigned char)s[i]] & (K_OPEN | K_CLOSE);
+
+        if (!k || !code[i])
+            continue;
+        if (k == K_OPEN && l->depth < MAX_DEPTH) {
+            l->at[l->depth] = i;
+            l->open[l->depth++] = start + cwrap_width(s + from, i - from);
+        } else if (k == K_CLOSE && l->depth > 0) {
+            l->depth--;
+        }
     }
+    l->col = start + cwrap_width(s + from, to - from);
 }
 
 /*
@@ -265,16 +282,14 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
      * it or after an = of its own: the line breaks there instead, at the
      * outer list's comma, as one writes {f(a, b),\n g(c, d)} rather than
      * cutting g's list, and {a, .x =\n 1} never. */
-    struct {
+    static struct {
         bool set;
         size_t len, at;
         layout l; /* its brackets up to its depth only */
     } before[MAX_DEPTH + 1];
-    size_t marked = 0; /* before[marked..] are all unset */
+    size_t marked = 0; /* before[marked..] are all unset, on entry all */
 
     l.col = l.depth = 0;
-    for (k = 0; k <= MAX_DEPTH; k++)
-        before[k].set = false;
     end = atom_end(s, n, code, 0, def, hang);
     put_atom(out, &l, s, code, 0, end);
     while (end < n) {
@@ -327,6 +342,8 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
             before[--marked].set = false;
         put_atom(out, &l, s, code, at, end);
     }
+    while (marked > 0)
+        before[--marked].set = false;
     return failed;
 }
 
@@ -357,6 +374,19 @@ static size_t literal_end(const char *s, size_t n, size_t i)
         if (s[i] == '\\')
             i++;
     return i < n ? i : n - 1;
+}
+
+/* Whether the eight bytes at s are ASCII and no backslash: a column
+ * each, and none ends the literal (the literal's text is escaped, so
+ * its quotes come after backslashes). */
+static bool plain8(const char *s)
+{
+    uint64_t x, y;
+
+    memcpy(&x, s, 8);
+    y = x ^ UINT64_C(0x5c5c5c5c5c5c5c5c); /* a zero byte for a backslash */
+    return !((x | ((y - UINT64_C(0x0101010101010101)) & ~y)) &
+             UINT64_C(0x8080808080808080));
 }
 
 static buf piece; /* the text of a literal moved to its next line */
@@ -404,7 +434,9 @@ static void fold_literals(buf *out, const char *s, size_t n, size_t limit,
              * after its last space. */
             room = col + 1 + reserve <= limit ? limit - reserve - col : 0;
             stop = room < e - j ? j + room : e;
-            for (k = j; k < stop && (unsigned char)s[k] < 0x80;) {
+            for (k = j; k + 8 <= stop && plain8(s + k); k += 8)
+                ;
+            while (k < stop && (unsigned char)s[k] < 0x80) {
                 if (s[k] != '\\')
                     k++;
                 else if (k + 2 <= stop && (s[k + 1] == '"' || s[k + 1] == '\\'))
@@ -601,10 +633,13 @@ static void fold_line(buf *out, const char *s, size_t n, bool macro)
     buf_reset(&step);
     buf_put(&step, out->data + begin, out->len - begin);
     out->len = begin;
-    for (i = 0; i < step.len; i++) {
-        if (step.data[i] == '\n')
-            buf_puts(out, " \\");
-        buf_putc(out, step.data[i]);
+    for (i = 0; i < step.len; i = e) {
+        e = line_end(&step, i);
+        buf_put(out, step.data + i, e - i);
+        if (e < step.len) {
+            buf_puts(out, " \\\n");
+            e++;
+        }
     }
     if (backslash)
         buf_puts(out, " \\");
@@ -615,6 +650,9 @@ void cwrap_lines(buf *b, size_t from)
     size_t i, e, lead, copied = 0;
     bool macro, folded = false;
     buf out;
+
+    if (!kinds['('])
+        init_kinds();
 
     /* One pass: a line that fits costs the search for its end (and,
      * wider in bytes than in columns, a count of its characters); the

@@ -101,7 +101,27 @@ typedef struct dir {
     buf *lints;        /* NULL: none wanted (the down, a probe) */
     buf *readd;        /* checks dropped around an enum made again, added
                           back once the tables changed */
+    const struct fkcover *cover; /* the table's whose indexes change */
 } dir;
+
+/* Where a foreign key needs an index over its columns (MariaDB), what a
+ * changed table does so that none of its own stays without one
+ * (fk_cover()): a key or index that goes and the one that takes its
+ * place, dropped and added in one ALTER TABLE; or, when no new one can,
+ * the foreign keys dropped before their index goes and added again
+ * after the indexes changed. */
+typedef struct fkhold {
+    const char *drop; /* the from key or index, whose own drop waits */
+    const char *add;  /* the to key or index, added in the same ALTER */
+    bool index;       /* plain indexes (diff_indexes()), not keys */
+} fkhold;
+
+typedef struct fkcover {
+    fkhold *holds;
+    int nholds;
+    const sql_constraint **readd; /* to-side foreign keys */
+    int nreadd;
+} fkcover;
 
 static bool given(const ast_loc *l)
 {
@@ -1054,16 +1074,20 @@ static void create_index(dir *x, const ast_table *to, const char *sql)
     stmt_end(x->concurrent);
 }
 
-/* Whether index it of to is made before the constraints change: where
- * a foreign key needs an index over its columns (MariaDB), a new index
- * over columns the table had already comes first, so that the key it
- * replaces can go under the foreign key. */
+/* Whether index it of to, called name, is made before the constraints
+ * change: where a foreign key needs an index over its columns (MariaDB),
+ * a new index over columns the table had already comes first, so that
+ * the key it replaces can go under the foreign key.  Not one whose name
+ * the from table's indexes (lf) hold: that one is still there. */
 static bool early_index(const dir *x, const ast_table *from,
+                        const index_list *lf, const char *name,
                         const ast_item *it)
 {
     const ast_name *n;
 
-    if (!sc__dialect_of(x->d)->fk_needs_index || it->cols == NULL)
+    /* one of a name the table has already comes after its drop */
+    if (!sc__dialect_of(x->d)->fk_needs_index || it->cols == NULL ||
+        listed_index(lf, name))
         return false;
     for (n = it->cols; n; n = n->next)
         if (!column_named(from, n->name))
@@ -1082,10 +1106,56 @@ static void diff_indexes(dir *x, const tabpair *t, bool create_all)
     diff_indexes_at(x, t, create_all, false);
 }
 
+/* The hold of cover whose drop (or add) is the key or index called name,
+ * of the kind index, or NULL. */
+static const fkhold *held(const fkcover *cover, const char *name,
+                          bool index, bool add)
+{
+    int i;
+
+    for (i = 0; cover && i < cover->nholds; i++)
+        if (cover->holds[i].index == index &&
+            strcmp(add ? cover->holds[i].add : cover->holds[i].drop,
+                   name) == 0)
+            return &cover->holds[i];
+    return NULL;
+}
+
+static size_t quoted_len(const char *s);
+
+/* What follows the table's name in CREATE INDEX sql (as
+ * emit_sql_create_index writes it): " (cols)" and the rest. */
+static const char *index_rest(const char *sql)
+{
+    const char *p = strstr(sql, "INDEX IF NOT EXISTS ");
+
+    if (p == NULL)
+        return NULL;
+    p += 20;
+    p += quoted_len(p);
+    if (strncmp(p, " ON ", 4) != 0)
+        return NULL;
+    return p + 4 + quoted_len(p + 4);
+}
+
+/* Index sql of table to made in the ALTER TABLE that drops the index h
+ * waits with, so that a foreign key never lacks one. */
+static void add_index_with(dir *x, const ast_table *to, const fkhold *h,
+                           const char *sql)
+{
+    buf_printf(x->sql, "ALTER TABLE %s %s %s, ADD %sINDEX %s%s",
+               quoted(x->tc, x->d, to->name), sc__dialect_of(x->d)->drop_key,
+               quoted(x->tc, x->d, h->drop),
+               strncmp(sql, "CREATE UNIQUE ", 14) == 0 ? "UNIQUE " : "",
+               quoted(x->tc, x->d, h->add), index_rest(sql));
+    stmt_end(x->sql);
+}
+
 static void diff_indexes_at(dir *x, const tabpair *t, bool create_all,
                             bool early)
 {
     const ast_table *from = t_from(x, t), *to = t_to(x, t);
+    const fkhold *h;
     const index_list *lf = pair_indexes(x, t, x->rev, x->d);
     const index_list *lt = pair_indexes(x, t, !x->rev, x->d);
     const char *name, *sql_from, *sql_to;
@@ -1095,7 +1165,8 @@ static void diff_indexes_at(dir *x, const tabpair *t, bool create_all,
         name = lf->names[i];
         sql_from = listed_index(lf, name);
         sql_to = listed_index(lt, name);
-        if (sql_to && strcmp(sql_to, sql_from) == 0)
+        if ((sql_to && strcmp(sql_to, sql_from) == 0) ||
+            held(x->cover, name, true, false))
             continue;
         if (concurrently(x)) {
             buf_printf(x->concurrent, "DROP INDEX CONCURRENTLY IF EXISTS %s",
@@ -1115,11 +1186,15 @@ static void diff_indexes_at(dir *x, const tabpair *t, bool create_all,
         sql_from = create_all ? NULL : listed_index(lf, name);
         if (sql_from && strcmp(sql_to, sql_from) == 0)
             continue;
-        if (!create_all && early_index(x, from, lt->items[i]) != early)
+        if (!create_all &&
+            early_index(x, from, lf, name, lt->items[i]) != early)
             continue;
         if (create_all) {
             buf_puts(x->sql, sql_to);
             stmt_end(x->sql);
+        } else if ((h = held(x->cover, name, true, true)) != NULL &&
+                   index_rest(sql_to)) {
+            add_index_with(x, to, h, sql_to);
         } else {
             create_index(x, to, sql_to);
         }
@@ -1942,6 +2017,7 @@ typedef struct pgtab {
     sql_constraint_list lf, lt; /* the pair's own (constraints_in()) */
     bool changed;
     bool gone; /* a table this direction drops (after the others) */
+    fkcover *cover; /* MariaDB: fk_cover(), or NULL */
 } pgtab;
 
 static void pg_rename_table(dir *x, const tabpair *t)
@@ -2139,8 +2215,11 @@ static void pg_drop_constraints(dir *x, const pgtab *g, bool fks)
     int i;
 
     for (i = 0; i < g->lf.n; i++)
-        if (g->lf.items[i].is_fk == fks && pg_goes(x, g, &g->lf.items[i]))
+        if (g->lf.items[i].is_fk == fks && pg_goes(x, g, &g->lf.items[i]) &&
+            !held(g->cover, g->lf.items[i].name, false, false))
             drop_constraint(x, qt, &g->lf.items[i]);
+    for (i = 0; fks && g->cover && i < g->cover->nreadd; i++)
+        drop_constraint(x, qt, g->cover->readd[i]);
 }
 
 static void pg_columns(dir *x, const tabpair *t)
@@ -2180,12 +2259,22 @@ static void pg_add_constraints(dir *x, const pgtab *g, bool fks)
     const ast_table *to = t_to(x, g->t);
     const char *qt = quoted(x->tc, x->d, to->name);
     const sql_constraint *old, *c;
+    const fkhold *h;
     int i;
 
     for (i = 0; i < g->lt.n; i++) {
         c = &g->lt.items[i];
         if (c->is_fk != fks)
             continue;
+        if ((h = held(g->cover, c->name, false, true)) != NULL) {
+            /* the key a foreign key uses goes as this one comes */
+            buf_printf(x->sql, "ALTER TABLE %s %s %s, ADD CONSTRAINT %s %s",
+                       qt, sc__dialect_of(x->d)->drop_key,
+                       quoted(x->tc, x->d, h->drop),
+                       quoted(x->tc, x->d, c->name), c->sql);
+            stmt_end(x->sql);
+            continue;
+        }
         old = same_constraint(x, g->t, &g->lf, c);
         if (old && strcmp(old->name, c->name) == 0)
             continue;
@@ -2275,6 +2364,224 @@ static void pg_around(dir *x, pgtab *g, int n, bool drop)
         }
     buf_free(&name);
     symtab_free(&changed);
+}
+
+/* Whether the index over the columns ilist ("(`a`, `b`)") serves a
+ * foreign key over fklist: the key's columns lead it, in their order. */
+static bool list_covers(sql_dialect d, const char *ilist, const char *fklist)
+{
+    size_t k = col_list_len(d, fklist) - 1;
+
+    return ilist && strncmp(ilist, fklist, k) == 0 &&
+           (ilist[k] == ')' || ilist[k] == ',');
+}
+
+/* The column list of CREATE INDEX sql, or NULL (an expression). */
+static const char *index_cols(const char *sql)
+{
+    const char *r = index_rest(sql);
+
+    return r && r[0] == ' ' && r[1] == '(' ? r + 1 : NULL;
+}
+
+/* Whether every column the list l names is one that the pair keeps
+ * under the same name and does not convert, so that an index over them
+ * can wait for the columns to change. */
+static bool cols_kept(dir *x, const tabpair *t, const char *l)
+{
+    const char *p = l + 1, *end = l + col_list_len(x->d, l) - 1;
+    const ast_column *a, *b;
+    size_t len;
+    int i;
+
+    while (p < end) {
+        len = quoted_len(p);
+        for (i = 0; i < t->ncols; i++) {
+            a = c_from(x, &t->cols[i]);
+            b = c_to(x, &t->cols[i]);
+            if (a && b && strcmp(a->name, b->name) == 0 &&
+                !converts(x, a, b) &&
+                strlen(quoted(x->tc, x->d, b->name)) == len &&
+                strncmp(quoted(x->tc, x->d, b->name), p, len) == 0)
+                break;
+        }
+        if (i == t->ncols)
+            return false;
+        p += len;
+        while (p < end && (*p == ',' || *p == ' '))
+            p++;
+    }
+    return true;
+}
+
+/* Whether pg_around() drops and adds again the foreign key whose
+ * " REFERENCES ..." is r, as the key it references goes, among the n
+ * tables of g. */
+static bool around(dir *x, const pgtab *g, int n, const char *r)
+{
+    size_t len = quoted_len(r + 12);
+    const char *q;
+    int i;
+
+    if (r[12 + len] != ' ')
+        return false;
+    for (i = 0; i < n; i++) {
+        if (!g[i].changed)
+            continue;
+        q = quoted(x->fc, x->d, t_from(x, g[i].t)->name);
+        if (strlen(q) == len && strncmp(r + 12, q, len) == 0)
+            return pg_drops_key(x, &g[i], r + 13 + len,
+                                col_list_len(x->d, r + 13 + len));
+    }
+    return false;
+}
+
+/* Where a foreign key needs an index over its columns (MariaDB), the
+ * foreign keys of table g that stay, whose every index goes with the
+ * change: a foreign key that an index kept or made first (early_index())
+ * still serves is left alone.  If one key or index serves it (as MariaDB
+ * made it: a foreign key over no index has one of its own, which comes
+ * and goes by itself), and the to table has a new one of the same kind
+ * over columns that stay that serves it, the old goes in the ALTER TABLE
+ * that adds the new; otherwise the foreign key is dropped before and
+ * added again after the indexes changed, absent in between (unless
+ * pg_around() does so already, as its key goes: all holds the n
+ * tables). */
+static fkcover *fk_cover(dir *x, const pgtab *all, int n, pgtab *g)
+{
+    const ast_table *from = t_from(x, g->t), *to = t_to(x, g->t);
+    const index_list *lf, *lt;
+    const ast_column *pk;
+    const sql_constraint *c, *k, *m;
+    const char *fk, *r, *mname, *with, *what;
+    fkcover *cv = NULL;
+    buf one, two; /* the one-column primary keys, from and new in to */
+    int i, j, goes, late, mindex;
+    bool kept;
+
+    if (!sc__dialect_of(x->d)->fk_needs_index || g->gone || !g->changed)
+        return NULL;
+    lf = pair_indexes(x, g->t, x->rev, x->d);
+    lt = pair_indexes(x, g->t, !x->rev, x->d);
+    pk = single_pk(from);
+    buf_init(&one);
+    buf_init(&two);
+    if (pk) {
+        buf_putc(&one, '(');
+        emit_sql_quote(&one, x->d, pk->name);
+        buf_putc(&one, ')');
+    }
+    if (single_pk(to) && single_pk_changed(x, g->t)) {
+        buf_putc(&two, '(');
+        emit_sql_quote(&two, x->d, single_pk(to)->name);
+        buf_putc(&two, ')');
+    }
+    for (i = 0; i < g->lf.n; i++) {
+        c = &g->lf.items[i];
+        if (!c->is_fk || !find_constraint(&g->lt, c) ||
+            (fk = strchr(c->sql, '(')) == NULL ||
+            (r = strstr(c->sql, " REFERENCES ")) == NULL)
+            continue;
+        kept = false;
+        goes = late = 0;
+        m = NULL;
+        mname = NULL;
+        mindex = 0;
+        for (j = 0; j < g->lf.n && !kept; j++) {
+            k = &g->lf.items[j];
+            if (k->is_fk || strncmp(k->sql, "CHECK", 5) == 0 ||
+                !list_covers(x->d, strchr(k->sql, '('), fk))
+                continue;
+            if (!pg_goes(x, g, k)) {
+                kept = true;
+            } else {
+                goes++;
+                /* a primary key is DROP PRIMARY KEY: not held */
+                m = strncmp(k->sql, "UNIQUE", 6) == 0 ? k : NULL;
+                mname = m ? k->name : NULL;
+            }
+        }
+        if (pk && !kept && list_covers(x->d, one.data, fk)) {
+            if (!single_pk_changed(x, g->t))
+                kept = true;
+            else
+                goes++, mname = NULL, m = NULL;
+        }
+        for (j = 0; j < lf->n && !kept; j++) {
+            if (!list_covers(x->d, index_cols(lf->sql[j]), fk))
+                continue;
+            with = listed_index(lt, lf->names[j]);
+            if (with && strcmp(with, lf->sql[j]) == 0) {
+                kept = true;
+            } else {
+                goes++;
+                late++;
+                mname = lf->names[j];
+                m = NULL;
+                mindex = 1;
+            }
+        }
+        for (j = 0; j < lt->n && !kept; j++)
+            kept = list_covers(x->d, index_cols(lt->sql[j]), fk) &&
+                   early_index(x, from, lf, lt->names[j], lt->items[j]);
+        /* plain indexes go after the new keys came */
+        for (j = 0; j < g->lt.n && !kept && goes == late; j++) {
+            k = &g->lt.items[j];
+            kept = !k->is_fk && strncmp(k->sql, "CHECK", 5) != 0 &&
+                   !find_constraint(&g->lf, k) &&
+                   list_covers(x->d, strchr(k->sql, '('), fk);
+        }
+        if (!kept && goes == late && two.len)
+            kept = list_covers(x->d, two.data, fk);
+        if (kept || goes == 0 || around(x, all, n, r))
+            continue;
+        if (cv == NULL) {
+            cv = ast_alloc(x->tc, sizeof *cv);
+            cv->holds = ast_alloc(x->tc, sizeof *cv->holds *
+                                             (size_t)(g->lf.n + lf->n));
+            cv->readd = ast_alloc(x->tc, sizeof *cv->readd *
+                                             (size_t)g->lf.n);
+            cv->nholds = cv->nreadd = 0;
+        }
+        what = NULL;
+        if (goes == 1 && mname && held(cv, mname, mindex, false)) {
+            continue; /* another foreign key's, which serves this one */
+        } else if (goes == 1 && m && cols_kept(x, g->t, strchr(m->sql, '('))) {
+            for (j = 0; j < g->lt.n && !what; j++) {
+                k = &g->lt.items[j];
+                if (!k->is_fk && strncmp(k->sql, "UNIQUE", 6) == 0 &&
+                    !find_constraint(&g->lf, k) &&
+                    !held(cv, k->name, false, true) &&
+                    list_covers(x->d, strchr(k->sql, '('), fk) &&
+                    cols_kept(x, g->t, strchr(k->sql, '(')))
+                    what = k->name;
+            }
+        } else if (goes == 1 && mindex &&
+                   cols_kept(x, g->t, index_cols(listed_index(lf, mname)))) {
+            for (j = 0; j < lt->n && !what; j++) {
+                with = listed_index(lf, lt->names[j]);
+                if ((!with || strcmp(with, lt->sql[j]) != 0) &&
+                    !held(cv, lt->names[j], true, true) &&
+                    list_covers(x->d, index_cols(lt->sql[j]), fk) &&
+                    cols_kept(x, g->t, index_cols(lt->sql[j])))
+                    what = lt->names[j];
+            }
+        }
+        if (what) {
+            cv->holds[cv->nholds].drop = mname;
+            cv->holds[cv->nholds].add = what;
+            cv->holds[cv->nholds++].index = mindex;
+            continue;
+        }
+        cv->readd[cv->nreadd++] = find_constraint(&g->lt, c);
+        lint(x, to->name, "foreign key \"%s\" is dropped before the index "
+             "it uses goes and added again after, which copies the table; "
+             "between the two statements it is absent and checks no row",
+             c->name);
+    }
+    buf_free(&one);
+    buf_free(&two);
+    return cv;
 }
 
 /* ---------------------------------------------------------------------
@@ -2375,7 +2682,7 @@ static int pg_alter_tables(dir *x)
 {
     const plan *p = x->p;
     pgtab *g = ast_alloc(x->tc, sizeof *g * (size_t)(p->ntabs + 1));
-    int i, n = 0, changes = 0;
+    int i, j, n = 0, changes = 0;
 
     for (i = 0; i < p->ntabs; i++) {
         const tabpair *t = &p->tabs[i];
@@ -2394,6 +2701,8 @@ static int pg_alter_tables(dir *x)
         n++;
     }
     pg_keys_of_alike(x, g, n);
+    for (i = 0; i < n; i++)
+        g[i].cover = fk_cover(x, g, n, &g[i]);
     for (i = 0; i < n; i++)
         if (g[i].changed) {
             table_guards(x, g[i].t, &g[i].lf, &g[i].lt);
@@ -2422,7 +2731,12 @@ static int pg_alter_tables(dir *x)
     for (i = 0; i < n; i++)
         if (g[i].changed) {
             pg_add_constraints(x, &g[i], true);
+            x->cover = g[i].cover;
             diff_indexes(x, g[i].t, false);
+            x->cover = NULL;
+            for (j = 0; g[i].cover && j < g[i].cover->nreadd; j++)
+                pg_add_constraint(x, g[i].t, t_to(x, g[i].t),
+                                  g[i].cover->readd[j]);
         }
     pg_around(x, g, n, false);
     return changes;
@@ -3476,7 +3790,7 @@ static void describe_constraints_in(const plan *p, const tabpair *t,
     const ast_item *it;
     const char *name, *sa, *sb;
     dir up = {p, p->ca, p->cb, false, d, NULL, NULL, NULL,
-              NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+              NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     int i, j;
 
     emit_sql_constraints(p->ca, d, t->a, &la);
@@ -3763,9 +4077,11 @@ static int write_parts(dir *x, buf *out)
 static int write_script(plan *p, sql_dialect d, diff_script *s)
 {
     dir up = {p, p->ca, p->cb, false, d, NULL, &s->up_guards,
-              &s->up_fk_off, NULL, NULL, NULL, NULL, NULL, &s->lints, NULL};
+              &s->up_fk_off, NULL, NULL, NULL, NULL, NULL, &s->lints, NULL,
+              NULL};
     dir down = {p, p->cb, p->ca, true, d, NULL, &s->down_guards,
-                &s->down_fk_off, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+                &s->down_fk_off, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                NULL};
     int n = write_parts(&up, &s->up);
 
     write_parts(&down, &s->down);

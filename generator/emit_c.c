@@ -58,37 +58,55 @@ static void put_int(buf *b, long long v)
 
 static const char *fmt(ast_ctx *ctx, const char *f, ...)
 {
-    static buf out;
-    char small[256];
+    /* The parts of the result: literal text of f, strings, digits. */
+    const char *part[24];
+    size_t len[24], total = 0;
+    char digits[12][24], small[256];
     const char *p, *q;
     va_list ap;
-    int n;
-    char *s;
+    int n, k = 0, nd = 0;
+    size_t at;
+    char *s, *d;
 
     /* The emitter's formats are mostly names and numbers glued together
-     * (%s, %d and %u only): those are done here in one pass over f,
-     * printf does the rest. */
-    buf_reset(&out);
+     * (%s, %d and %u only): those are measured here in one pass over f
+     * and copied once, into the pool; printf does the rest. */
     va_start(ap, f);
-    for (p = q = f;; q++) {
-        if (*q != '%' && *q != '\0')
-            continue;
-        buf_put(&out, p, (size_t)(q - p));
+    for (p = f;; p = q + 2) {
+        q = strchr(p, '%');
+        if (!q)
+            q = p + strlen(p);
+        if (q > p) {
+            part[k] = p;
+            total += len[k++] = (size_t)(q - p);
+        }
         if (*q == '\0')
             break;
-        if (q[1] == 's')
-            buf_puts(&out, va_arg(ap, const char *));
-        else if (q[1] == 'd')
-            put_int(&out, va_arg(ap, int));
-        else if (q[1] == 'u')
-            put_int(&out, va_arg(ap, unsigned));
-        else
+        if (k + 2 > 24 || nd == 12 ||
+            (q[1] != 's' && q[1] != 'd' && q[1] != 'u'))
             break;
-        p = ++q + 1;
+        if (q[1] == 's') {
+            part[k] = va_arg(ap, const char *);
+            total += len[k] = strlen(part[k]);
+        } else {
+            at = digits_of(q[1] == 'd' ? (long long)va_arg(ap, int)
+                                       : (long long)va_arg(ap, unsigned),
+                           digits[nd]);
+            part[k] = digits[nd] + at;
+            total += len[k] = 24 - at;
+            nd++;
+        }
+        k++;
     }
     va_end(ap);
-    if (*q == '\0')
-        return ast_strndup(ctx, out.data, out.len);
+    if (*q == '\0') {
+        s = d = ast_alloc(ctx, total + 1);
+        for (n = 0; n < k; n++) {
+            memcpy(d, part[n], len[n]);
+            d += len[n];
+        }
+        return s;
+    }
     /* Otherwise format on the stack and copy to the pool. */
     va_start(ap, f);
     n = vsnprintf(small, sizeof small, f, ap);
@@ -170,7 +188,9 @@ static bool is_c_ident(const char *s)
  */
 static const char *c_name(const char *name, const char *cname)
 {
-    return !cname || is_c_ident(name) ? name : cname;
+    if (!cname || cname == name)
+        return name; /* the checker's cname of a plain name is the name */
+    return is_c_ident(name) ? name : cname;
 }
 
 static const char *col_c(const ast_column *c)
@@ -183,10 +203,48 @@ static const char *tab_c(const ast_table *t)
     return c_name(t->name, t->cname);
 }
 
+/* The C names of a column that the emitters ask for again and again,
+ * made once per run of emit_c() for every column (before the pool is
+ * first marked, so that they outlive every release) and found by the
+ * column's address. */
+typedef struct col_names {
+    const ast_column *c; /* NULL: a free slot */
+    const char *field;   /* field_of() */
+    const char *CONST;   /* col_const() */
+} col_names;
+
+static struct {
+    col_names *slots;
+    size_t mask;
+} col_cache;
+
+static size_t col_slot(const ast_column *c)
+{
+    uint64_t h = (uint64_t)(uintptr_t)c * UINT64_C(0x9e3779b97f4a7c15);
+    size_t i = (size_t)(h >> 32) & col_cache.mask;
+
+    while (col_cache.slots[i].c && col_cache.slots[i].c != c)
+        i = (i + 1) & col_cache.mask;
+    return i;
+}
+
+/* c's names, or NULL outside emit_c() or for a column it did not see. */
+static const col_names *col_names_of(const ast_column *c)
+{
+    const col_names *cn;
+
+    if (!col_cache.slots)
+        return NULL;
+    cn = &col_cache.slots[col_slot(c)];
+    return cn->c ? cn : NULL;
+}
+
 /* The struct field of column c: its C name, or NAME_ for a C keyword. */
 static const char *field_of(ast_ctx *ctx, const ast_column *c)
 {
-    return names_field(ctx, col_c(c));
+    const col_names *cn = col_names_of(c);
+
+    return cn ? cn->field : names_field(ctx, col_c(c));
 }
 
 /* The singular of a table, for its row type. */
@@ -291,7 +349,9 @@ static struct {
     size_t n;
     declared_origin *origins;
     size_t norigins, origins_cap;
-    uint32_t *slots;   /* open addressing: an index of a name, plus one */
+    /* Open addressing: a name's hash in the high half, the index of its
+     * first declaration plus one in the low half, 0 for a free slot. */
+    uint64_t *slots;
     size_t nslots;
     const char *function; /* what a prototype declares (NULL: a function) */
 } declared;
@@ -391,44 +451,55 @@ static uint32_t name_hash(const char *s, size_t n)
     return (uint32_t)(h ^ (h >> 32));
 }
 
-/* The slot of name (n bytes), which is free or holds its first
- * declaration. */
-static size_t name_slot(const char *name, size_t n)
+/* The slot of name (hash h), which is free or holds its first
+ * declaration: the hashes kept in the slots settle most comparisons. */
+static size_t name_slot(const char *name, uint32_t h)
 {
-    size_t mask = declared.nslots - 1, i = name_hash(name, n) & mask;
-    uint32_t k;
+    size_t mask = declared.nslots - 1, i = h & mask;
+    uint64_t k;
+    const declared_name *d;
 
-    while ((k = declared.slots[i]) != 0 &&
-           strcmp(name_at(k - 1)->name, name) != 0)
+    while ((k = declared.slots[i]) != 0) {
+        if ((uint32_t)(k >> 32) == h) {
+            d = name_at((size_t)(uint32_t)k - 1);
+            if (strcmp(d->name, name) == 0)
+                break;
+        }
         i = (i + 1) & mask;
+    }
     return i;
 }
 
 static void grow_slots(void)
 {
-    size_t i, slot;
+    uint64_t *old = declared.slots;
+    size_t nold = declared.nslots, i, j, mask;
 
-    free(declared.slots);
-    declared.nslots = declared.nslots ? 2 * declared.nslots : 1024;
+    declared.nslots = nold ? 2 * nold : 1024;
     declared.slots = mem_calloc(declared.nslots, sizeof *declared.slots);
-    /* The first of each name goes back in; later ones are only
-     * reported, never looked up. */
-    for (i = 0; i < declared.n; i++) {
-        slot = name_slot(name_at(i)->name, strlen(name_at(i)->name));
-        if (declared.slots[slot] == 0)
-            declared.slots[slot] = (uint32_t)(i + 1);
+    mask = declared.nslots - 1;
+    /* The slots hold the first of each name and its hash: they move as
+     * they are. */
+    for (i = 0; i < nold; i++) {
+        if (!old[i])
+            continue;
+        for (j = (uint32_t)(old[i] >> 32) & mask; declared.slots[j];
+             j = (j + 1) & mask)
+            ;
+        declared.slots[j] = old[i];
     }
+    free(old);
 }
 
-/* Notes name, `what` of the current origin ("the row type"). */
-static void declare(const char *name, const char *what)
+/* Notes name (n bytes), `what` of the current origin ("the row type"). */
+static void declare_n(const char *name, size_t n, const char *what)
 {
     declared_name *d;
-    size_t slot, n;
+    size_t slot;
+    uint32_t h;
 
     if (!declared.on || declared.norigins == 0)
         return;
-    n = strlen(name);
     if (declared.n % NAME_BLOCK == 0) {
         declared.blocks = mem_realloc(declared.blocks,
                                       sizeof *declared.blocks *
@@ -442,11 +513,19 @@ static void declare(const char *name, const char *what)
     d->name = arena_put(name, n + 1);
     d->what = what;
     d->origin = (uint32_t)(declared.norigins - 1);
-    slot = name_slot(name, n);
+    h = name_hash(name, n);
+    slot = name_slot(name, h);
     if (declared.slots[slot] == 0)
-        declared.slots[slot] = (uint32_t)(declared.n + 1);
-    d->first = declared.slots[slot];
+        declared.slots[slot] = (uint64_t)h << 32 | (uint32_t)(declared.n + 1);
+    d->first = (uint32_t)declared.slots[slot];
     declared.n++;
+}
+
+/* Notes name, `what` of the current origin. */
+static void declare(const char *name, const char *what)
+{
+    if (declared.on)
+        declare_n(name, strlen(name), what);
 }
 
 /* What the templates append to the schema's name and to a table's prefix
@@ -476,10 +555,23 @@ static const char *const query_macros[] = {
 static void declare_each(ast_ctx *ctx, const char *prefix,
                          const char *const *suffix, const char *what)
 {
+    static buf nm; /* PREFIX_, then each suffix after it */
+    size_t stem;
+
+    (void)ctx;
     if (!declared.on)
         return;
-    for (; *suffix; suffix++)
-        declare(fmt(ctx, "%s_%s", prefix, *suffix), what);
+    if (!nm.data)
+        buf_init(&nm);
+    buf_reset(&nm);
+    buf_puts(&nm, prefix);
+    buf_putc(&nm, '_');
+    stem = nm.len;
+    for (; *suffix; suffix++) {
+        nm.len = stem;
+        buf_puts(&nm, *suffix);
+        declare_n(nm.data, nm.len, what);
+    }
 }
 
 typedef struct names {
@@ -618,71 +710,85 @@ static const char *format_word(ast_format f)
     }
 }
 
-/* What a reader of the struct needs to know about the field. */
-static const char *field_note(ast_ctx *ctx, const ast_table *t,
-                              const ast_column *c)
+/* Appends ", " to b unless it is empty, then s. */
+static void note_part(buf *b, const char *s)
 {
-    buf b;
-    const char *s;
-    const ast_column *pk[64];
-    int npk = model_primary_key(t, pk, 64);
+    if (b->len)
+        buf_put(b, ", ", 2);
+    buf_puts(b, s);
+}
+
+/* Appends "(A,B)" of a numeric type. */
+static void put_precision(buf *b, const ast_type *t)
+{
+    buf_putc(b, '(');
+    put_int(b, (long long)t->a);
+    buf_putc(b, ',');
+    put_int(b, (long long)t->b);
+    buf_putc(b, ')');
+}
+
+/* What a reader of the struct needs to know about the field; npk is the
+ * number of columns of t's primary key. */
+static const char *field_note(ast_ctx *ctx, const ast_table *t,
+                              const ast_column *c, int npk, buf *b)
+{
     bool stored = c->format != AST_FMT_NATIVE;
 
-    buf_init(&b);
+    buf_reset(b);
     switch (c->type.kind) {
     case AST_T_VARCHAR:
-        buf_printf(&b, "varchar(%lld)", (long long)c->type.a);
+        buf_puts(b, "varchar(");
+        put_int(b, (long long)c->type.a);
+        buf_putc(b, ')');
         break;
     case AST_T_NUMERIC:
-        if (model_is_scaled(&c->type) && c->type.b > 0 && stored)
-            buf_printf(&b, "numeric(%lld,%lld), scaled", (long long)c->type.a,
-                       (long long)c->type.b);
-        else if (model_is_scaled(&c->type) && c->type.b > 0)
-            buf_printf(&b, "numeric(%lld,%lld), scaled by 10^%lld",
-                       (long long)c->type.a, (long long)c->type.b,
-                       (long long)c->type.b);
-        else
-            buf_printf(&b, "numeric(%lld,%lld)", (long long)c->type.a,
-                       (long long)c->type.b);
+        buf_puts(b, "numeric");
+        put_precision(b, &c->type);
+        if (model_is_scaled(&c->type) && c->type.b > 0 && stored) {
+            buf_puts(b, ", scaled");
+        } else if (model_is_scaled(&c->type) && c->type.b > 0) {
+            buf_puts(b, ", scaled by 10^");
+            put_int(b, (long long)c->type.b);
+        }
         break;
     case AST_T_DATE:
-        buf_puts(&b, "days since 1970-01-01");
+        buf_puts(b, "days since 1970-01-01");
         break;
     case AST_T_TIMESTAMP:
         if (stored)
-            buf_puts(&b, c->type.local ? "microseconds, wall clock"
-                                       : "microseconds (UTC)");
+            buf_puts(b, c->type.local ? "microseconds, wall clock"
+                                      : "microseconds (UTC)");
         else
-            buf_puts(&b, c->type.local ? "microseconds since 1970-01-01, "
-                                         "wall clock"
-                                       : "microseconds since 1970-01-01 UTC");
+            buf_puts(b, c->type.local ? "microseconds since 1970-01-01, "
+                                        "wall clock"
+                                      : "microseconds since 1970-01-01 UTC");
         break;
     case AST_T_JSON:
-        buf_puts(&b, "json");
+        buf_puts(b, "json");
         break;
     default:
         break;
     }
-    if (c->format != AST_FMT_NATIVE)
-        buf_printf(&b, "%sstored as %s", b.len ? ", " : "",
-                   format_word(c->format));
+    if (c->format != AST_FMT_NATIVE) {
+        note_part(b, "stored as ");
+        buf_puts(b, format_word(c->format));
+    }
     if (c->is_pk)
-        buf_printf(&b, "%s%s", b.len ? ", " : "",
-                   npk > 1 ? "part of the primary key" : "primary key");
+        note_part(b, npk > 1 ? "part of the primary key" : "primary key");
     if (c == t->autoinc)
-        buf_printf(&b, ", set by insert");
+        buf_puts(b, ", set by insert");
     if (!c->nullable && !c->is_pk)
-        buf_printf(&b, "%snot null", b.len ? ", " : "");
+        note_part(b, "not null");
     if (c->nullable && model_is_pointer(&*c))
-        buf_printf(&b, "%sNULL when null", b.len ? ", " : "");
+        note_part(b, "NULL when null");
     if (c->unique.first_line)
-        buf_printf(&b, "%sunique", b.len ? ", " : "");
-    if (c->ref)
-        buf_printf(&b, "%sreferences %s", b.len ? ", " : "",
-                   c_note(ctx, c->ref->table));
-    s = b.len ? fmt(ctx, "/* %s */", b.data) : "";
-    buf_free(&b);
-    return s;
+        note_part(b, "unique");
+    if (c->ref) {
+        note_part(b, "references ");
+        buf_puts(b, c_note(ctx, c->ref->table));
+    }
+    return b->len ? cat(ctx, "/* ", b->data, " */", NULL) : "";
 }
 
 /* One line of a struct: "    TYPE FIELD;  NOTE". */
@@ -698,14 +804,16 @@ static void emit_struct(ast_ctx *ctx, buf *out, const ast_table *t,
 {
     field_line *lines = ast_alloc(ctx, sizeof *lines * 2 *
                                            (size_t)(t->ncolumns + 1));
-    const ast_column *c;
+    const ast_column *c, *pk[64];
+    int npk = model_primary_key(t, pk, 64);
     size_t wtype = 0, wfield = 0, k, i;
     buf pad, note;
 
+    buf_init(&note);
     for (k = 0, c = t->columns; c; c = c->next) {
         lines[k].ctype = c_type(ctx, c);
         lines[k].field = field_of(ctx, c);
-        lines[k].note = field_note(ctx, t, c);
+        lines[k].note = field_note(ctx, t, c, npk, &note);
         lines[k++].comment = c_comment(ctx, c->comment, "    ");
         if (!model_has_flag(c))
             continue;
@@ -727,7 +835,6 @@ static void emit_struct(ast_ctx *ctx, buf *out, const ast_table *t,
     tmpl_emit(out, H, "struct_begin", "comment",
               c_comment(ctx, t->comment, ""), "type", n->row, NULL);
     buf_init(&pad);
-    buf_init(&note);
     for (i = 0; i < k; i++) {
         size_t w = strlen(lines[i].ctype);
 
@@ -1104,7 +1211,43 @@ static const char *table_upper(ast_ctx *ctx, const names *n)
 static const char *col_const(ast_ctx *ctx, const names *n,
                              const ast_column *c)
 {
+    const col_names *cn = col_names_of(c);
+
+    if (cn)
+        return cn->CONST;
     return names_upper(ctx, n->prefix, cat(ctx, "col_", col_c(c), NULL));
+}
+
+/* Makes the names of every column of the schema, for the run of emit_c()
+ * that follows. */
+static void col_cache_fill(ast_ctx *ctx)
+{
+    const ast_table *t;
+    const ast_column *c;
+    size_t want = 0, nslots = 64, i;
+    names n;
+
+    for (t = ctx->schema->tables; t; t = t->next)
+        want += (size_t)t->ncolumns;
+    while (nslots < 2 * want)
+        nslots *= 2;
+    col_cache.slots = mem_calloc(nslots, sizeof *col_cache.slots);
+    col_cache.mask = nslots - 1;
+    for (t = ctx->schema->tables; t; t = t->next) {
+        table_names(ctx, t, &n);
+        for (c = t->columns; c; c = c->next) {
+            i = col_slot(c);
+            col_cache.slots[i].field = names_field(ctx, col_c(c));
+            col_cache.slots[i].CONST = col_const(ctx, &n, c);
+            col_cache.slots[i].c = c;
+        }
+    }
+}
+
+static void col_cache_drop(void)
+{
+    free(col_cache.slots);
+    col_cache.slots = NULL;
 }
 
 /* Writes "#define HEAD BODY" on one line: cwrap_lines() folds it. */
@@ -1599,7 +1742,7 @@ static void column_query_macros(ast_ctx *ctx, buf *out, const ast_column *c,
 #define NAME(...) (nm.len = stem, name_tail(&nm, __VA_ARGS__, NULL))
 #define MACRO(params, ...) \
     (write ? emit_macro(ctx, out, nm.data, params, BODY(__VA_ARGS__)) \
-           : declare(nm.data, "a macro"))
+           : declare_n(nm.data, nm.len, "a macro"))
     name_stem(&nm, &stem, n->prefix, "_where_", col_c(c), "_");
     for (op = 0; op < NOPS; op++) {
         if (!op_allowed(c, op))
@@ -3010,10 +3153,12 @@ void emit_c(ast_ctx *ctx, buf *header, buf *source, const sc_migration *migs,
      * they made for one table (ast_pool_release) before the next. */
     for (t = ctx->schema->tables; t; t = t->next)
         table_names(ctx, t, &n);
+    col_cache_fill(ctx);
     emit_header(ctx, header, nmigs ? &migs[nmigs - 1] : NULL, nmigs);
     emit_source(ctx, source, hname);
     if (nmigs)
         emit_migrations(ctx, source, migs, nmigs);
+    col_cache_drop();
     links_drop();
     if (!declared.on) { /* the kept pass is folded when taken */
         cwrap_lines(header, hfrom);

@@ -4,7 +4,6 @@
  */
 #include "names.h"
 
-#include <ctype.h>
 #include <string.h>
 
 static bool ends_with(const char *s, size_t n, const char *suffix)
@@ -93,15 +92,23 @@ const char *names_field(ast_ctx *ctx, const char *name)
     return p;
 }
 
+/* toupper() in the C locale, the only one the generator runs in: ASCII
+ * letters only, without a call per byte. */
+static void upper_into(char *d, const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        d[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - ('a' - 'A') : s[i]);
+}
+
 const char *names_upper(ast_ctx *ctx, const char *a, const char *b)
 {
-    size_t na = strlen(a), nb = strlen(b), i;
+    size_t na = strlen(a), nb = strlen(b);
     char *p = ast_alloc(ctx, na + nb + 2);
 
-    for (i = 0; i < na; i++)
-        p[i] = (char)toupper((unsigned char)a[i]);
+    upper_into(p, a, na);
     p[na] = '_';
-    for (i = 0; i < nb; i++)
-        p[na + 1 + i] = (char)toupper((unsigned char)b[i]);
+    upper_into(p + na + 1, b, nb);
     return p;
 }

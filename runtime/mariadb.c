@@ -159,6 +159,31 @@ typedef struct my_col {
     my_bool error;
 } my_col;
 
+/* How my_read_row() stores a column's value in a row's field: decided
+ * once per statement and table descriptor from the column's type and the
+ * field's, which do not change between rows. */
+typedef enum my_op_kind {
+    OP_CAREFUL,   /* through my_column(), by the core */
+    OP_INT64,     /* a signed integer, as it is */
+    OP_UINT64,    /* a BIGINT UNSIGNED: careful above INT64_MAX */
+    OP_INT32,     /* an integer, careful outside int32's range */
+    OP_UINT32,    /* a BIGINT UNSIGNED into int32: the same, unsigned */
+    OP_TIMESTAMP, /* a DATETIME or TIMESTAMP: careful when zero */
+    OP_DATE,      /* a DATE: careful when zero */
+    OP_FLOAT64,   /* a DOUBLE */
+    OP_NUMERIC,   /* a DECIMAL's text, scaled */
+    OP_TEXT       /* text, pointed at or copied into the arena */
+} my_op_kind;
+
+typedef struct my_op {
+    size_t offset;           /* of the field */
+    size_t has_offset;       /* of its has_ flag, if has */
+    unsigned char kind;      /* my_op_kind */
+    bool has;
+    unsigned scale;          /* OP_NUMERIC: the DECIMAL's digits after
+                              * the point */
+} my_op;
+
 typedef struct my_stmt {
     my_conn *c;
     MYSQL_STMT *st;
@@ -180,6 +205,21 @@ typedef struct my_stmt {
     char *insert_head, *insert_row;
     /* An UPDATE or DELETE, whose batch runs with array binding */
     bool bulk;
+    /* The library's copy of the parameter binding is params as they are
+     * (mysql_stmt_bind_param() copies the binds): an execution whose
+     * binds point where they did needs no new binding, and its types
+     * are not sent again */
+    bool params_bound;
+    /* The result columns read into buffers, which wire_fetch() ends with
+     * a NUL, by number */
+    unsigned *texts;
+    unsigned ntexts;
+    /* my_read_row()'s plan for the descriptor it was made for (the
+     * table, its columns and their count), one step per column */
+    const sc_table_desc *plan_t;
+    const sc_column_desc *plan_cols;
+    unsigned plan_ncols, plan_n;
+    my_op *plan;
     /* A stream's rows kept in a temporary file when another statement
      * needed the connection, and the buffers of the row being read
      * then, which stay valid until the next step */
@@ -1195,7 +1235,8 @@ static int take_fields(my_stmt *s)
     f = mysql_fetch_fields(meta);
     s->results = sc__zalloc(n, sizeof *s->results);
     s->cols = sc__zalloc(n, sizeof *s->cols);
-    if (s->results == NULL || s->cols == NULL) {
+    s->texts = sc__zalloc(n, sizeof *s->texts);
+    if (s->results == NULL || s->cols == NULL || s->texts == NULL) {
         mysql_free_result(meta);
         return nomem(s->c);
     }
@@ -1209,6 +1250,7 @@ static int take_fields(my_stmt *s)
                 return nomem(s->c);
             }
             s->cols[i].cap = TEXT_START;
+            s->texts[s->ntexts++] = i;
         }
         bind_column(s, i);
     }
@@ -1244,6 +1286,8 @@ static void stmt_free(my_stmt *s)
     for (i = 0; s->cols != NULL && i < s->nfields; i++)
         sc__free(s->cols[i].buf);
     sc__free(s->cols);
+    sc__free(s->texts);
+    sc__free(s->plan);
     sc__free(s->results);
     sc__free(s->params);
     sc__free(s->pdata);
@@ -1381,16 +1425,41 @@ static const sc__dialect *maria(void)
     return sc__dialect_of(SC_DIALECT_MARIADB);
 }
 
+/* The days from which ymd_of() reads a date: the first of March of year
+ * -400 on (so that no count is negative) to a little after year 10000. */
+#define YMD_FIRST (-719468 - 146097)
+#define YMD_LAST 4000000
+
+/* The date of days since 1970, as sc_date_to_ymd() gives it, in
+ * unsigned arithmetic for the days from YMD_FIRST to YMD_LAST. */
+static void ymd_of(int64_t days, int *year, int *month, int *day)
+{
+    unsigned z = (unsigned)(days - YMD_FIRST);
+    unsigned era = z / 146097, doe = z - era * 146097;
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    unsigned m = mp < 10 ? mp + 3 : mp - 9;
+
+    *year = (int)(yoe + era * 400 + (m <= 2)) - 400;
+    *month = (int)m;
+    *day = (int)(doy - (153 * mp + 2) / 5 + 1);
+}
+
 /* Days since 1970 into t's date; false when MariaDB has no such year
  * (the dialect's min_year to max_year). */
 static bool put_date(MYSQL_TIME *t, int64_t days)
 {
+    const sc__dialect *dl = maria();
     int y, m, d;
 
-    if (days < INT32_MIN || days > INT32_MAX)
+    if (days >= YMD_FIRST && days <= YMD_LAST)
+        ymd_of(days, &y, &m, &d);
+    else if (days < INT32_MIN || days > INT32_MAX)
         return false;
-    sc_date_to_ymd((int32_t)days, &y, &m, &d);
-    if (y < maria()->min_year || y > maria()->max_year)
+    else
+        sc_date_to_ymd((int32_t)days, &y, &m, &d);
+    if (y < dl->min_year || y > dl->max_year)
         return false;
     t->year = (unsigned)y;
     t->month = (unsigned)m;
@@ -1447,9 +1516,9 @@ static void bind_bytes(MYSQL_BIND *b, my_param *p, enum enum_field_types t,
 static int bind_int(MYSQL_BIND *b, my_param *p, const sc_value *v,
                     const char **why)
 {
-    memset(&p->tm, 0, sizeof p->tm);
     switch (v->type) {
     case SC_TYPE_DATE:
+        memset(&p->tm, 0, sizeof p->tm);
         if (!put_date(&p->tm, v->i)) {
             *why = "the date is outside MariaDB's range (years 0 to 9999)";
             return SC_RANGE;
@@ -1469,6 +1538,7 @@ static int bind_int(MYSQL_BIND *b, my_param *p, const sc_value *v,
                    "column's type keeps";
             return SC_RANGE;
         }
+        memset(&p->tm, 0, sizeof p->tm);
         if (!put_timestamp(&p->tm, v->i)) {
             *why = "the timestamp is outside MariaDB's range (years 0 to "
                    "9999)";
@@ -1494,23 +1564,20 @@ static int bind_int(MYSQL_BIND *b, my_param *p, const sc_value *v,
     return SC_OK;
 }
 
-static int my_bind(void *stmt, int i, const sc_value *v, const char **why)
+/* Binds v into b, its wire form kept in p.  A parameter's bind is zero
+ * but for the four fields set here (my_prepare() and text_prepare()
+ * allocate them zeroed), so only those are written. */
+static int bind_value(MYSQL_BIND *b, my_param *p, const sc_value *v,
+                      const char **why)
 {
     char form[SC__FORM_MAX];
     sc_value stored;
-    my_stmt *s = stmt;
-    MYSQL_BIND *b;
-    my_param *p;
     int rc;
 
-    *why = NULL;
-    if (i < 1 || (unsigned)i > s->nparams) {
-        *why = "the statement has no such parameter";
-        return SC_MISUSE;
-    }
-    b = &s->params[i - 1];
-    p = &s->pdata[i - 1];
-    memset(b, 0, sizeof *b);
+    b->buffer_type = MYSQL_TYPE_NULL; /* until v's is known */
+    b->buffer = NULL;
+    b->buffer_length = 0;
+    b->length = NULL;
     if (v->kind != SC_VAL_NULL && v->col != NULL &&
         v->col->format != SC_FMT_NATIVE) {
         rc = sc__stored_form(v, &stored, form, why);
@@ -1572,6 +1639,31 @@ static int my_bind(void *stmt, int i, const sc_value *v, const char **why)
     return SC_MISUSE;
 }
 
+static int my_bind(void *stmt, int i, const sc_value *v, const char **why)
+{
+    my_stmt *s = stmt;
+    enum enum_field_types type;
+    const void *buffer;
+    const unsigned long *length;
+    MYSQL_BIND *b;
+    int rc;
+
+    *why = NULL;
+    if (i < 1 || (unsigned)i > s->nparams) {
+        *why = "the statement has no such parameter";
+        return SC_MISUSE;
+    }
+    b = &s->params[i - 1];
+    type = b->buffer_type;
+    buffer = b->buffer;
+    length = b->length;
+    rc = bind_value(b, &s->pdata[i - 1], v, why);
+    if (rc != SC_OK || b->buffer_type != type || b->buffer != buffer ||
+        b->length != length)
+        s->params_bound = false;
+    return rc;
+}
+
 /* ---------------------------------------------------------------------
  * Running.
  * ------------------------------------------------------------------- */
@@ -1623,9 +1715,12 @@ static int wire_fetch(my_stmt *s)
     }
     if (rc == MYSQL_DATA_TRUNCATED && (rc = refetch(s)) != SC_OK)
         return rc;
-    for (i = 0; i < s->nfields; i++)
-        if (s->cols[i].cls == CLASS_BYTES && !s->cols[i].is_null)
-            s->cols[i].buf[s->cols[i].length] = '\0';
+    for (i = 0; i < s->ntexts; i++) {
+        my_col *col = &s->cols[s->texts[i]];
+
+        if (!col->is_null)
+            col->buf[col->length] = '\0';
+    }
     return SC__ROW;
 }
 
@@ -1811,8 +1906,11 @@ static int execute(my_stmt *s, bool stream)
         return rc;
     if (s->st == NULL)
         return text_execute(s, s->params);
-    if (s->nparams > 0 && mysql_stmt_bind_param(s->st, s->params) != 0)
-        return stmt_error(s);
+    if (s->nparams > 0 && !s->params_bound) {
+        if (mysql_stmt_bind_param(s->st, s->params) != 0)
+            return stmt_error(s);
+        s->params_bound = true;
+    }
     if (mysql_stmt_execute(s->st) != 0)
         return stmt_error(s);
     s->executed = true;
@@ -2360,6 +2458,7 @@ static int run_single(my_queued *e)
         my_reset(s);
         return rc == SC__ROW ? SC__DONE : rc;
     }
+    s->params_bound = false; /* the library now holds e's binds */
     if (s->nparams > 0 && mysql_stmt_bind_param(s->st, e->params) != 0)
         return stmt_error(s);
     if (mysql_stmt_execute(s->st) != 0)
@@ -2580,6 +2679,7 @@ static int run_bulk(my_pipe *p, size_t from, unsigned rows)
         }
     }
     my_reset(s);
+    s->params_bound = false; /* the library now holds the arrays */
     if (mysql_stmt_attr_set(s->st, STMT_ATTR_ARRAY_SIZE, &size) != 0 ||
         mysql_stmt_bind_param(s->st, b) != 0 ||
         mysql_stmt_execute(s->st) != 0) {
@@ -2729,6 +2829,8 @@ static int my_step(void *stmt)
         return execute(s, false);
     if (!s->has_result)
         return SC__DONE;
+    if (s->st != NULL && s->spill == NULL)
+        return wire_fetch(s);
     return fetch(s);
 }
 
@@ -3057,6 +3159,134 @@ static bool my_put_read(sc__buf *b, const char *qualifier,
     return true;
 }
 
+/* How column i, read as descriptor column c, goes into a row's field. */
+static my_op_kind op_of(const sc_column_desc *c, const my_col *col)
+{
+    bool wide_unsigned = col->type == MYSQL_TYPE_LONGLONG &&
+                         (col->flags & UNSIGNED_FLAG) != 0;
+
+    if (c->format != SC_FMT_NATIVE)
+        return OP_CAREFUL;
+    switch (c->type) {
+    case SC_TYPE_INT64:
+        if (col->cls != CLASS_INT)
+            return OP_CAREFUL;
+        return wide_unsigned ? OP_UINT64 : OP_INT64;
+    case SC_TYPE_INT32:
+        if (col->cls != CLASS_INT)
+            return OP_CAREFUL;
+        return wide_unsigned ? OP_UINT32 : OP_INT32;
+    case SC_TYPE_TIMESTAMP:
+        return col->cls == CLASS_TIME &&
+                       (col->type == MYSQL_TYPE_DATETIME ||
+                        col->type == MYSQL_TYPE_TIMESTAMP)
+                   ? OP_TIMESTAMP
+                   : OP_CAREFUL;
+    case SC_TYPE_DATE:
+        return col->cls == CLASS_TIME && (col->type == MYSQL_TYPE_DATE ||
+                                          col->type == MYSQL_TYPE_NEWDATE)
+                   ? OP_DATE
+                   : OP_CAREFUL;
+    case SC_TYPE_FLOAT64:
+        return col->cls == CLASS_DOUBLE ? OP_FLOAT64 : OP_CAREFUL;
+    case SC_TYPE_NUMERIC:
+        return col->cls == CLASS_BYTES &&
+                       (col->type == MYSQL_TYPE_NEWDECIMAL ||
+                        col->type == MYSQL_TYPE_DECIMAL)
+                   ? OP_NUMERIC
+                   : OP_CAREFUL;
+    case SC_TYPE_TEXT:
+    case SC_TYPE_JSON:
+        return col->cls == CLASS_BYTES && is_text_type(col) ? OP_TEXT
+                                                            : OP_CAREFUL;
+    default:
+        return OP_CAREFUL;
+    }
+}
+
+/* Makes my_read_row()'s plan for t; false when out of memory. */
+static bool make_plan(my_stmt *s, const sc_table_desc *t)
+{
+    unsigned n = t->ncols < s->nfields ? t->ncols : s->nfields, i;
+    my_op *plan = n > 0 ? sc__zalloc(n, sizeof *plan) : NULL;
+
+    if (n > 0 && plan == NULL)
+        return false;
+    for (i = 0; i < n; i++) {
+        const sc_column_desc *c = &t->cols[i];
+
+        plan[i].kind = (unsigned char)op_of(c, &s->cols[i]);
+        plan[i].offset = c->offset;
+        plan[i].has = (c->flags & SC_COL_HASFLAG) != 0;
+        plan[i].has_offset = c->has_offset;
+        plan[i].scale = s->cols[i].decimals;
+    }
+    sc__free(s->plan);
+    s->plan = plan;
+    s->plan_t = t;
+    s->plan_cols = t->cols;
+    s->plan_ncols = t->ncols;
+    s->plan_n = n;
+    return true;
+}
+
+/* Days since 1970 of a date of MariaDB's years (0 to 9999), as
+ * sc_date_from_ymd() counts them, in unsigned arithmetic: the years are
+ * counted from 400 before, so that none is negative. */
+static int64_t days_of(unsigned year, unsigned month, unsigned day)
+{
+    unsigned y = year + 400 - (month <= 2);
+    unsigned era = y / 400, yoe = y - era * 400;
+    unsigned mp = month > 2 ? month - 3 : month + 9;
+    unsigned doy = (153 * mp + 2) / 5 + day - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+    return (int64_t)era * 146097 + doe - 719468 - 146097;
+}
+
+/* The microseconds since 1970 of a DATETIME read, not a zero one. */
+static int64_t row_timestamp(const MYSQL_TIME *t)
+{
+    if (t->year > 9999)
+        return get_timestamp(t);
+    return (days_of(t->year, t->month, t->day) * 86400 +
+            (int64_t)t->hour * 3600 + (int64_t)t->minute * 60 +
+            (int64_t)t->second) *
+               1000000 +
+           (int64_t)t->second_part;
+}
+
+/*
+ * The scaled integer of a DECIMAL's text as the binary protocol sends it,
+ * [-]digits[.digits] with exactly scale digits after the point: up to 18
+ * digits are exact in an int64 and read here; anything else is read as
+ * sc__parse_scaled() reads it.
+ */
+static int64_t decimal_scaled(const char *t, size_t n, unsigned scale)
+{
+    const unsigned char *p = (const unsigned char *)t, *end = p + n, *at;
+    bool neg = p < end && *p == '-';
+    size_t digits, frac = 0;
+    uint64_t u = 0;
+    unsigned d;
+
+    p += neg;
+    at = p;
+    for (; p < end && (d = (unsigned)*p - '0') <= 9; p++)
+        u = u * 10 + d;
+    digits = (size_t)(p - at);
+    if (p < end && *p == '.') {
+        at = ++p;
+        for (; p < end && (d = (unsigned)*p - '0') <= 9; p++)
+            u = u * 10 + d;
+        frac = (size_t)(p - at);
+    }
+    digits += frac;
+    if (p != end || digits == 0 || digits > 18 || frac != scale)
+        return sc__parse_scaled(t, scale);
+    return neg ? -(int64_t)u : (int64_t)u;
+}
+
 /*
  * Reads the current row into out in one call (backend.h): each value
  * whose column storage holds it in the field's own C form stored
@@ -3066,88 +3296,93 @@ static bool my_put_read(sc__buf *b, const char *qualifier,
  * as my_column() reads it.  It stops at anything else (a FLOAT, a bool
  * or an int16 whose range the core checks, bytes, a format, an enum
  * label, a BIGINT UNSIGNED above INT64_MAX, a zero date), which the
- * core reads through my_column().
+ * core reads through my_column().  What each column takes is planned
+ * once per statement and descriptor (make_plan()); a row checks only
+ * what its values decide.
  */
 static int my_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
                        sc_arena *a, void *out)
 {
     my_stmt *s = stmt;
-    const sc_column_desc *c;
-    const my_col *col;
+    char *row = out, *field;
+    const my_op *plan, *op;
+    const my_col *cols, *col;
     const char *text;
-    char *field;
     int64_t x;
     int32_t i32;
-    unsigned i;
+    unsigned i, n;
 
-    for (i = *from; i < t->ncols && i < s->nfields && s->has_result; i++) {
-        c = &t->cols[i];
-        col = &s->cols[i];
+    if (!s->has_result)
+        return SC_OK;
+    if ((s->plan_t != t || s->plan_cols != t->cols ||
+         s->plan_ncols != t->ncols) &&
+        !make_plan(s, t))
+        return SC_OK; /* no room for a plan: the careful way */
+    /* in locals: the stores into the row could alias s's fields */
+    plan = s->plan;
+    cols = s->cols;
+    n = s->plan_n;
+    for (i = *from; i < n; i++) {
+        op = &plan[i];
+        col = &cols[i];
         if (col->is_null)
             continue; /* the field and its has_ flag are zero already */
-        if (c->format != SC_FMT_NATIVE)
-            break;
-        field = (char *)out + c->offset;
-        switch (c->type) {
-        case SC_TYPE_INT64:
-            if (col->cls != CLASS_INT || above_int64(col))
+        field = row + op->offset;
+        switch ((my_op_kind)op->kind) {
+        case OP_UINT64:
+            if (col->num.i < 0)
                 goto careful;
+            /* fall through */
+        case OP_INT64:
             x = (int64_t)col->num.i;
             memcpy(field, &x, sizeof x);
             break;
-        case SC_TYPE_INT32:
-            if (col->cls != CLASS_INT || col->num.i < INT32_MIN ||
-                col->num.i > INT32_MAX || above_int64(col))
+        case OP_UINT32:
+            if (col->num.i < 0)
+                goto careful;
+            /* fall through */
+        case OP_INT32:
+            if (col->num.i < INT32_MIN || col->num.i > INT32_MAX)
                 goto careful;
             i32 = (int32_t)col->num.i;
             memcpy(field, &i32, sizeof i32);
             break;
-        case SC_TYPE_TIMESTAMP:
-            if (col->cls != CLASS_TIME || zero_date(col) ||
-                (col->type != MYSQL_TYPE_DATETIME &&
-                 col->type != MYSQL_TYPE_TIMESTAMP))
+        case OP_TIMESTAMP:
+            if (zero_date(col))
                 goto careful;
-            x = get_timestamp(&col->tm);
+            x = row_timestamp(&col->tm);
             memcpy(field, &x, sizeof x);
             break;
-        case SC_TYPE_DATE:
-            if (col->cls != CLASS_TIME || zero_date(col) ||
-                (col->type != MYSQL_TYPE_DATE &&
-                 col->type != MYSQL_TYPE_NEWDATE))
+        case OP_DATE:
+            if (zero_date(col))
                 goto careful;
-            i32 = (int32_t)sc_date_from_ymd((int)col->tm.year,
-                                            (int)col->tm.month,
-                                            (int)col->tm.day);
+            i32 = col->tm.year <= 9999
+                      ? (int32_t)days_of(col->tm.year, col->tm.month,
+                                         col->tm.day)
+                      : sc_date_from_ymd((int)col->tm.year,
+                                         (int)col->tm.month,
+                                         (int)col->tm.day);
             memcpy(field, &i32, sizeof i32);
             break;
-        case SC_TYPE_FLOAT64:
-            if (col->cls != CLASS_DOUBLE)
-                goto careful;
+        case OP_FLOAT64:
             memcpy(field, &col->num.d, sizeof col->num.d);
             break;
-        case SC_TYPE_NUMERIC:
-            if (col->cls != CLASS_BYTES ||
-                (col->type != MYSQL_TYPE_NEWDECIMAL &&
-                 col->type != MYSQL_TYPE_DECIMAL))
-                goto careful;
-            x = sc__parse_scaled(col->buf, col->decimals);
+        case OP_NUMERIC:
+            x = decimal_scaled(col->buf, col->length, op->scale);
             memcpy(field, &x, sizeof x);
             break;
-        case SC_TYPE_TEXT:
-        case SC_TYPE_JSON:
-            if (col->cls != CLASS_BYTES || !is_text_type(col))
-                goto careful;
+        case OP_TEXT:
             text = col->buf;
             if (a != NULL &&
                 (text = sc__arena_copy(a, col->buf, col->length)) == NULL)
                 return SC_NOMEM;
             memcpy(field, &text, sizeof text);
             break;
-        default:
+        case OP_CAREFUL:
             goto careful;
         }
-        if (c->flags & SC_COL_HASFLAG)
-            *(bool *)((char *)out + c->has_offset) = true;
+        if (op->has)
+            *(bool *)(row + op->has_offset) = true;
     }
 careful:
     *from = i;

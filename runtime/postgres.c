@@ -155,6 +155,8 @@ typedef struct pg_stmt {
     int ntexts;
     char *sql;               /* the text, sent with every execution when
                                 the statement is unnamed (prepare=off) */
+    const sc_table_desc *plan_t; /* the descriptor plan was made for */
+    unsigned char *plan;     /* how pg_read_row() stores each column */
 } pg_stmt;
 
 /* ---------------------------------------------------------------------
@@ -1072,10 +1074,16 @@ static int64_t pg_last_insert_id(void *conn)
     return 0;
 }
 
-/* A transaction that a failed statement aborted refuses the rest. */
+/* A transaction that a failed statement aborted refuses the rest.  Asked
+ * after every row of a stream: while the connection is still sending a
+ * single-row stream's rows, nothing else has run on it since the server
+ * took that statement, so the transaction is not aborted. */
 static bool pg_txn_aborted(void *conn)
 {
-    return PQtransactionStatus(((pg_conn *)conn)->pg) == PQTRANS_INERROR;
+    pg_conn *c = conn;
+
+    return c->single == NULL &&
+           PQtransactionStatus(c->pg) == PQTRANS_INERROR;
 }
 
 /* libpq marks a connection whose server went away CONNECTION_BAD. */
@@ -1137,6 +1145,7 @@ static void stmt_free(pg_stmt *s)
     PQclear(s->rest);
     sc__free(s->failed);
     sc__free(s->sql);
+    sc__free(s->plan);
     for (i = 0; s->params != NULL && i < s->nparams; i++)
         sc__free(s->params[i].buf);
     for (i = 0; i < s->ntexts; i++)
@@ -2135,19 +2144,91 @@ static bool type_fits(const sc_column_desc *c, Oid t)
 }
 
 /*
+ * How pg_read_row() stores a value: by the field's C type and the result
+ * column's type, and the length the binary form of that type has (a
+ * value of another length goes to the core's careful read).  Decided
+ * once per prepared statement and descriptor (read_plan()), since every
+ * execution of a statement has the same result columns.
+ */
+enum {
+    RD_CAREFUL,   /* the core reads it (pg_column()) */
+    RD_TEXT,      /* text, varchar, json as text: a pointer or a copy */
+    RD_I8,        /* int8 into int64_t */
+    RD_I4,        /* int4 into int64_t */
+    RD_I2,        /* int2 into int64_t */
+    RD_I32_4,     /* int4 into int32_t */
+    RD_I32_2,     /* int2 into int32_t */
+    RD_TIMESTAMP, /* timestamp or timestamptz into int64_t */
+    RD_NUMERIC,   /* numeric, scaled, into int64_t */
+    RD_F8,        /* float8 into double */
+    RD_F4,        /* float4 into double */
+    RD_BOOL
+};
+
+static unsigned char read_op(const sc_column_desc *c, Oid type)
+{
+    if (c->format != SC_FMT_NATIVE)
+        return RD_CAREFUL;
+    switch (c->type) {
+    case SC_TYPE_INT64:
+        return type == OID_INT8 ? RD_I8 : type == OID_INT4 ? RD_I4
+             : type == OID_INT2 ? RD_I2 : RD_CAREFUL;
+    case SC_TYPE_INT32:
+        return type == OID_INT4 ? RD_I32_4 : type == OID_INT2 ? RD_I32_2
+                                                             : RD_CAREFUL;
+    case SC_TYPE_TIMESTAMP:
+        return type == OID_TIMESTAMP || type == OID_TIMESTAMPTZ
+                   ? RD_TIMESTAMP : RD_CAREFUL;
+    case SC_TYPE_NUMERIC:
+        return type == OID_NUMERIC ? RD_NUMERIC : RD_CAREFUL;
+    case SC_TYPE_FLOAT64:
+        return type == OID_FLOAT8 ? RD_F8 : type == OID_FLOAT4 ? RD_F4
+                                                               : RD_CAREFUL;
+    case SC_TYPE_BOOL:
+        return type == OID_BOOL ? RD_BOOL : RD_CAREFUL;
+    case SC_TYPE_TEXT:
+    case SC_TYPE_JSON:
+        return is_text_type(type) || type == OID_JSON ? RD_TEXT
+                                                      : RD_CAREFUL;
+    default:
+        return RD_CAREFUL;
+    }
+}
+
+/* The ops of t's columns over s's result columns, made on the first row
+ * read with t; NULL when out of memory (each row then works them out). */
+static const unsigned char *read_plan(pg_stmt *s, const sc_table_desc *t)
+{
+    unsigned i, n = t->ncols < (unsigned)s->nfields ? t->ncols
+                                                    : (unsigned)s->nfields;
+    unsigned char *plan;
+
+    if (s->plan_t == t)
+        return s->plan;
+    plan = sc__realloc(s->plan, n > 0 ? n : 1);
+    if (plan == NULL)
+        return NULL;
+    for (i = 0; i < n; i++)
+        plan[i] = read_op(&t->cols[i], s->ftypes[i]);
+    s->plan = plan;
+    s->plan_t = t;
+    return plan;
+}
+
+/*
  * Reads the current row into out in one call (backend.h): each value of
  * a type the column reads as it is (the types were checked against the
  * descriptor once, at prepare) stored straight into its field, text left
  * in the result's memory, which libpq ends with a NUL, when a is NULL.
  * It stops at anything else (a float4 or int16 field, bytes, a format,
  * an enum label, a numeric of more digits than an int64 folds, a value
- * out of the field's range), which the core reads through pg_column().
+ * out of the field's range or of an unexpected length), which the core
+ * reads through pg_column().
  *
  * Streaming runs this for every row, so each call into libpq counts: the
- * types and modifiers are the prepared statement's (every execution of
- * it has the same result columns), only a value of length 0 (text left
- * in place: an empty one) is asked whether it is NULL, and text left in
- * place is not asked its length.
+ * ops come from the statement's plan (read_plan()), only a value of
+ * length 0 (text left in place: an empty one) is asked whether it is
+ * NULL, and text left in place is not asked its length.
  */
 static int pg_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
                        sc_arena *a, void *out)
@@ -2155,7 +2236,7 @@ static int pg_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
     pg_stmt *s = stmt;
     const PGresult *res = s->res;
     int n = PQnfields(res), row = s->row;
-    bool prepared = n == s->nfields;
+    const unsigned char *plan = n == s->nfields ? read_plan(s, t) : NULL;
     const sc_column_desc *c;
     const unsigned char *p;
     const char *text;
@@ -2165,85 +2246,91 @@ static int pg_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
     double f;
     unsigned i;
     int len;
-    Oid type;
+    unsigned char op;
 
     for (i = *from; i < t->ncols && (int)i < n; i++) {
         c = &t->cols[i];
         field = (char *)out + c->offset;
-        type = prepared ? s->ftypes[i] : PQftype(res, (int)i);
-        if (a == NULL && c->format == SC_FMT_NATIVE &&
-            (c->type == SC_TYPE_TEXT || c->type == SC_TYPE_JSON) &&
-            (is_text_type(type) || type == OID_JSON)) {
+        op = plan != NULL ? plan[i] : read_op(c, PQftype(res, (int)i));
+        if (op == RD_TEXT && a == NULL) {
             /* text left where it is needs no length: only an empty
              * value may be a NULL */
             text = PQgetvalue(res, row, (int)i);
             if (*text == '\0' && PQgetisnull(res, row, (int)i))
                 continue;
             memcpy(field, &text, sizeof text);
-            if (c->flags & SC_COL_HASFLAG)
-                *(bool *)((char *)out + c->has_offset) = true;
-            continue;
+            goto has;
         }
         len = PQgetlength(res, row, (int)i);
         if (len == 0 && PQgetisnull(res, row, (int)i))
             continue; /* the field and its has_ flag are zero already */
-        if (c->format != SC_FMT_NATIVE)
+        if (op == RD_CAREFUL)
             break;
         p = (const unsigned char *)PQgetvalue(res, row, (int)i);
-        switch (c->type) {
-        case SC_TYPE_INT64:
-            if (type != OID_INT8 && type != OID_INT4 && type != OID_INT2)
+        switch (op) {
+        case RD_I8:
+        case RD_TIMESTAMP:
+            if (len != 8)
                 goto careful;
-            x = get_signed(p, len);
+            x = get_signed(p, 8);
+            if (op == RD_TIMESTAMP)
+                x = from_pg_timestamp(x);
             memcpy(field, &x, sizeof x);
             break;
-        case SC_TYPE_INT32:
-            if (type != OID_INT4 && type != OID_INT2)
+        case RD_I4:
+            if (len != 4)
                 goto careful;
-            i32 = (int32_t)get_signed(p, len);
+            x = get_signed(p, 4);
+            memcpy(field, &x, sizeof x);
+            break;
+        case RD_I2:
+            if (len != 2)
+                goto careful;
+            x = get_signed(p, 2);
+            memcpy(field, &x, sizeof x);
+            break;
+        case RD_I32_4:
+            if (len != 4)
+                goto careful;
+            i32 = (int32_t)get_signed(p, 4);
             memcpy(field, &i32, sizeof i32);
             break;
-        case SC_TYPE_TIMESTAMP:
-            if ((type != OID_TIMESTAMP && type != OID_TIMESTAMPTZ) ||
-                len != 8)
+        case RD_I32_2:
+            if (len != 2)
                 goto careful;
-            x = from_pg_timestamp(get_signed(p, 8));
-            memcpy(field, &x, sizeof x);
+            i32 = (int32_t)get_signed(p, 2);
+            memcpy(field, &i32, sizeof i32);
             break;
-        case SC_TYPE_NUMERIC: /* scaled, as read_numeric() reads it */
-            if (type != OID_NUMERIC ||
-                !numeric_scaled(p, (size_t)len,
-                                prepared ? s->fmods[i]
-                                         : PQfmod(res, (int)i),
+        case RD_NUMERIC: /* scaled, as read_numeric() reads it */
+            if (!numeric_scaled(p, (size_t)len,
+                                plan != NULL ? s->fmods[i]
+                                             : PQfmod(res, (int)i),
                                 &x))
                 goto careful;
             memcpy(field, &x, sizeof x);
             break;
-        case SC_TYPE_FLOAT64:
-            if (type != OID_FLOAT8 && type != OID_FLOAT4)
+        case RD_F8:
+        case RD_F4:
+            if (len != (op == RD_F8 ? 8 : 4))
                 goto careful;
             f = get_float(p, (size_t)len);
             memcpy(field, &f, sizeof f);
             break;
-        case SC_TYPE_BOOL:
-            if (type != OID_BOOL)
+        case RD_BOOL:
+            if (len != 1)
                 goto careful;
-            *(bool *)field = len > 0 && p[0] != 0;
+            *(bool *)field = p[0] != 0;
             break;
-        case SC_TYPE_TEXT:
-        case SC_TYPE_JSON:
-            if (type == OID_JSONB || !(is_text_type(type) ||
-                                       type == OID_JSON))
-                goto careful;
-            text = (const char *)p;
-            if (a != NULL &&
-                (text = sc__arena_copy(a, p, (size_t)len)) == NULL)
+        case RD_TEXT:
+            text = sc__arena_copy(a, p, (size_t)len);
+            if (text == NULL)
                 return SC_NOMEM;
             memcpy(field, &text, sizeof text);
             break;
         default:
             goto careful;
         }
+    has:
         if (c->flags & SC_COL_HASFLAG)
             *(bool *)((char *)out + c->has_offset) = true;
     }

@@ -18,8 +18,14 @@
 # rows compared before and after instead of the talk's tables; on
 # MariaDB rows.mariadb.sql where its SQL differs), and
 # probe.sql with probe.expected (run after up: its output must be that).
+# On MariaDB, a case with stop.mariadb.sql runs it before up, which must
+# then stop half way, recorded (status names the statement), then
+# resume.mariadb.sql, and up resumes there to the end.
 #
 #     migrate-scenarios.sh SOURCE_ROOT SCHEMAC [URL]
+#
+# SCHEMAC_SCENARIOS, when set, names the cases to run (a shell pattern,
+# as "index-*"); all of them otherwise.
 #
 # URL: a PostgreSQL database to use (emptied before each case), or a
 # MariaDB one (tests/scripts/with-mariadb.sh's, whose socket it also
@@ -204,7 +210,7 @@ if "$schemac" help check >/dev/null 2>&1; then
     chmod +x "$tmp/has-check"
 fi
 
-for cdir in "$src"/tests/golden/migrate/*/; do
+for cdir in "$src"/tests/golden/migrate/${SCHEMAC_SCENARIOS:-*}/; do
     case=$(basename "$cdir")
     grep -q '^== summary' "$cdir/expected.txt" || continue
     options=$(cat "$cdir/options" 2>/dev/null || true)
@@ -255,6 +261,17 @@ for cdir in "$src"/tests/golden/migrate/*/; do
         fk_clean
         n=$((n + 1))
         continue
+    fi
+    if [ -n "$maria_url" ] && [ -f "$cdir/stop.mariadb.sql" ]; then
+        sql "$(cat "$cdir/stop.mariadb.sql")" >/dev/null
+        if "$schemac" migrate up --dir "$dir" --db "$url" \
+            >"$tmp/up.log" 2>&1; then
+            fail "the migration applied, but stop.mariadb.sql should stop it"
+        fi
+        "$schemac" migrate status --dir "$dir" --db "$url" |
+            grep -q '^half done  0002 change: .* failed; up resumes there' ||
+            fail "not left half done"
+        sql "$(cat "$cdir/resume.mariadb.sql")" >/dev/null
     fi
     "$schemac" migrate up --dir "$dir" --db "$url" >/dev/null ||
         fail "migrate up failed"

@@ -1,0 +1,1 @@
+DELETE FROM docks WHERE dock_id = 29;
