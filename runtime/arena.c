@@ -21,18 +21,9 @@
 #define FIRST_SIZE  4096u
 #define MAX_GROWTH  (1024u * 1024u)
 
-typedef struct chunk {
-    struct chunk *next; /* the older chunk */
-    size_t size;        /* bytes in data */
-    size_t used;        /* bytes handed out from data */
-    max_align_t data[]; /* aligned for anything */
-} chunk;
-
-struct sc_arena {
-    chunk *head;  /* the newest chunk, where allocation happens */
-    chunk *first; /* the oldest, kept by sc_arena_reset() */
-    size_t used;  /* bytes handed out, rounded up to ALIGN */
-};
+/* The chunks and the arena: see internal.h, where the copy every read of
+ * a text makes is served inline. */
+typedef sc__chunk chunk;
 
 static chunk *chunk_new(size_t size)
 {
@@ -136,26 +127,15 @@ void *sc_arena_alloc(sc_arena *a, size_t size)
     return p;
 }
 
-/* Copies n bytes into a, NUL-terminated; never NULL unless out of
- * memory.  Every value a row read keeps comes through here, so the
- * common case, room in the newest chunk, is served in place. */
-void *sc__arena_copy(sc_arena *a, const void *p, size_t n)
+/* sc__arena_copy() when the newest chunk has no room, or n is out of
+ * bounds. */
+void *sc__arena_copy_grown(sc_arena *a, const void *p, size_t n)
 {
-    size_t need = (n + ALIGN) / ALIGN * ALIGN; /* n + 1 rounded up */
-    chunk *h;
     char *s;
 
-    if (a == NULL)
+    if (a == NULL || n >= SIZE_MAX - ALIGN ||
+        (s = sc_arena_alloc(a, n + 1)) == NULL)
         return NULL;
-    h = a->head;
-    if (n < SIZE_MAX - ALIGN && h->size - h->used >= need) {
-        s = (char *)h->data + h->used;
-        h->used += need;
-        a->used += need;
-    } else if ((s = n < SIZE_MAX ? sc_arena_alloc(a, n + 1) : NULL) ==
-               NULL) {
-        return NULL;
-    }
     memcpy(s, p, n);
     s[n] = '\0';
     return s;

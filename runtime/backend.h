@@ -71,6 +71,45 @@ typedef struct sc_value {
 } sc_value;
 
 /*
+ * A table's columns as read_plan() stores them: per column, the C form
+ * of its field, worked out once per table and connection from the
+ * descriptor (row.c), so that a row is read without asking the
+ * descriptor about each value again.
+ */
+enum {
+    SC__READ_I64,         /* int64, numeric, timestamp: an int64_t */
+    SC__READ_I32,         /* int32, date: an int32_t, when it fits */
+    SC__READ_BOOL,        /* a bool, when 0 or 1 */
+    SC__READ_F64,         /* a double */
+    SC__READ_TEXT,        /* text, json: a const char * */
+    SC__READ_CAREFUL,     /* the core's careful read: a format, an enum,
+                             a decimal, bytes, int16, float32 */
+    SC__READ_NOPS,
+    SC__READ_SKIP = SC__READ_NOPS /* a key column whose value the caller
+                                     has (a get): not read */
+};
+
+/* A column of a plan.  A field without a has_ flag has has_offset equal
+ * to offset: the reader writes the flag's true first and the value over
+ * it, so that no column asks whether it has a flag. */
+typedef struct sc__read_col {
+    uint32_t col;         /* the result column, from 0 */
+    uint32_t offset;      /* of the field */
+    uint32_t has_offset;  /* of its has_ flag, or offset */
+    bool has;             /* the struct has a has_ flag */
+} sc__read_col;
+
+/* The plan of table t's rows: its columns grouped by how they are read,
+ * cols[end[op - 1]] to cols[end[op]] (from cols[0] for op 0) those read
+ * as op, each group in column order; columns a get skips are in none. */
+typedef struct sc__read_plan {
+    const sc_table_desc *t;
+    bool key_i64;   /* a get's: the key is one int64 column, skipped */
+    unsigned end[SC__READ_NOPS];
+    sc__read_col cols[];
+} sc__read_plan;
+
+/*
  * The details of the last failure on a connection.  Strings are empty when
  * the backend cannot tell.  For a constraint failure, table and column name
  * the violated column when there is one, detail holds the backend's list of
@@ -227,6 +266,21 @@ typedef struct sc_backend {
      * queue only runs at the flush (Connector/C has no pipeline for
      * prepared statements) or where there are no pipelines. */
     bool queues_writes;
+
+    /*
+     * Reads the current row of stmt into out (zeroed; plan->t's row) as
+     * plan says, as read_row() does: each value stored straight into its
+     * field and flag, text copied into a or, when a is NULL, pointing
+     * into the statement's memory.  A value it does not store itself (an
+     * SC__READ_CAREFUL column, a value that does not fit its field, a
+     * copy that ran out of memory) it leaves to sc__read_column()
+     * (internal.h), the careful read.  Returns SC_OK, or the first
+     * failure of a careful read.  Never asked for a table that is
+     * SC_TABLE_LOOSE.  NULL when the backend has none: the core calls
+     * read_row().
+     */
+    int (*read_plan)(sc_db *db, const sc__read_plan *plan, void *stmt,
+                     sc_arena *a, void *out);
 } sc_backend;
 
 /*

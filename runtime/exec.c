@@ -207,7 +207,7 @@ static int first_step(sc_db *db, void *stmt, const char *sql, size_t n,
     return rc;
 }
 
-int sc__step_traced(sc_db *db, void *stmt, const char *sql, size_t n)
+int sc__step_hooked(sc_db *db, void *stmt, const char *sql, size_t n)
 {
     return first_step(db, stmt, sql, n, false);
 }

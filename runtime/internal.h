@@ -39,8 +39,12 @@
 
 #if defined(__GNUC__)
 #define SC__PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+/* A rare path kept out of a hot function, which then needs no stack
+ * frame of the rare path's */
+#define SC__NOINLINE __attribute__((noinline))
 #else
 #define SC__PRINTF(fmt, args)
+#define SC__NOINLINE
 #endif
 
 /* malloc, realloc and free for the whole runtime (defined in alloc.c).
@@ -94,6 +98,9 @@ int sc__hex_value(char ch);
 /* The operations whose statements stmt.c caches per table; sc__fail_stmt()
  * takes one to word foreign key failures (OP_DELETE: still referenced). */
 enum { OP_NONE = -1, OP_INSERT, OP_GET, OP_UPDATE, OP_DELETE };
+/* Not a statement: the cache's entry for a table's read plan (backend.h,
+ * sc__read_col), which its rows are read by outside a get. */
+#define OP_PLAN (OP_DELETE + 1)
 
 typedef struct sc__error_state {
     int code;
@@ -122,9 +129,9 @@ typedef struct sc__queue {
     sc__buf key;         /* the key of the write being queued, as text */
 } sc__queue;
 
-/* The operations (OP_INSERT to OP_DELETE) whose last statement the
- * cache keeps at hand (stmt.c). */
-#define SC__NRECENT 4
+/* The operations (OP_INSERT to OP_PLAN) whose last entry the cache
+ * keeps at hand (stmt.c). */
+#define SC__NRECENT 5
 
 struct sc_db {
     const sc_backend *be;
@@ -209,8 +216,22 @@ int sc__field_value(sc_db *db, const sc_table_desc *t,
                     sc_value *v);
 
 /* Steps stmt for the first time, counted and traced with the n values in
- * db->vals.  Returns what the backend's step() returns. */
-int sc__step_traced(sc_db *db, void *stmt, const char *sql, size_t n);
+ * db->vals.  Returns what the backend's step() returns.  Inline without
+ * a trace hook: every row operation runs it; sc__step_hooked() is the
+ * way with one. */
+int sc__step_hooked(sc_db *db, void *stmt, const char *sql, size_t n);
+static inline int sc__step_traced(sc_db *db, void *stmt, const char *sql,
+                                  size_t n)
+{
+    int rc;
+
+    if (db->trace_fn != NULL)
+        return sc__step_hooked(db, stmt, sql, n);
+    rc = db->be->step(stmt);
+    db->stats.executions++;
+    db->nbound = n;
+    return rc;
+}
 
 /* Checks value v for t before it is sent (v->col says the column): UTF-8
  * in text and json, the form and size of a decimal.  Returns SC_OK, or
@@ -298,8 +319,45 @@ bool sc__is_key(const sc_table_desc *t, unsigned i);
  * 4096); later chunks double from there as usual. */
 sc_arena *sc__arena_new_sized(size_t first);
 
-/* Copies n bytes into a, NUL-terminated; NULL only when out of memory. */
-void *sc__arena_copy(sc_arena *a, const void *p, size_t n);
+/* An arena's chunks form a list, newest first (arena.c); they are here
+ * for sc__arena_copy(), inline. */
+typedef struct sc__chunk {
+    struct sc__chunk *next; /* the older chunk */
+    size_t size;            /* bytes in data */
+    size_t used;            /* bytes handed out from data */
+    max_align_t data[];     /* aligned for anything */
+} sc__chunk;
+
+struct sc_arena {
+    sc__chunk *head;  /* the newest chunk, where allocation happens */
+    sc__chunk *first; /* the oldest, kept by sc_arena_reset() */
+    size_t used;      /* bytes handed out, rounded up to alignment */
+};
+
+void *sc__arena_copy_grown(sc_arena *a, const void *p, size_t n);
+
+/* Copies n bytes into a, NUL-terminated; NULL only when out of memory.
+ * Every value a row read keeps comes through here, so the common case,
+ * room in the newest chunk, is served in place, inline. */
+static inline void *sc__arena_copy(sc_arena *a, const void *p, size_t n)
+{
+    const size_t align = _Alignof(max_align_t);
+    size_t need = (n + align) / align * align; /* n + 1 rounded up */
+    sc__chunk *h;
+    char *s;
+
+    if (a == NULL || n >= SIZE_MAX - align)
+        return sc__arena_copy_grown(a, p, n);
+    h = a->head;
+    if (h->size - h->used < need)
+        return sc__arena_copy_grown(a, p, n);
+    s = (char *)h->data + h->used;
+    h->used += need;
+    a->used += need;
+    memcpy(s, p, n);
+    s[n] = '\0';
+    return s;
+}
 
 /* Reads the current row of stmt (t's columns from result column 0 on)
  * into out, which must be zeroed.  Text and bytes are copied into a, or,
@@ -307,6 +365,12 @@ void *sc__arena_copy(sc_arena *a, const void *p, size_t n);
  * step or reset). */
 int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
                  sc_arena *a, void *out);
+
+/* Reads column i of the current row of stmt (t's column i) into out the
+ * careful way: a backend's read_plan() leaves such values here.
+ * Returns SC_OK or the failure of the read, worded. */
+int sc__read_column(sc_db *db, const sc_table_desc *t, void *stmt,
+                    unsigned i, sc_arena *a, void *out);
 
 /* Words the backend's last failure of a statement about t doing op with
  * row (may be NULL), after resetting stmt (may be NULL). */
@@ -332,8 +396,23 @@ typedef struct stmt_entry {
     int op;
     uint64_t mask;   /* the columns of sc_row_update_cols(), else 0 */
     char *sql;
-    void *stmt;
+    void *stmt;      /* NULL for OP_PLAN */
+    /* How the rows a get (OP_GET) or any other read (OP_PLAN) returns
+     * are stored (backend.h); NULL until the first read, and for a
+     * backend without read_plan() */
+    sc__read_plan *plan;
 } stmt_entry;
+
+/* The entry found last for op (below SC__NRECENT, mask 0), when it is
+ * key's: a loop of gets or a stream finds its entry without hashing.
+ * Inline: asked once per row. */
+static inline stmt_entry *sc__cache_recent(const sc_db *db, const void *key,
+                                           int op)
+{
+    stmt_entry *e = db->recent[op];
+
+    return e != NULL && e->key == key ? e : NULL;
+}
 
 #define US_PER_SEC INT64_C(1000000)
 #define US_PER_DAY INT64_C(86400000000)

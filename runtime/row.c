@@ -416,12 +416,10 @@ static int read_rest(sc_db *db, const sc_table_desc *t, void *stmt,
     }
 }
 
-/* Reads the current row of stmt into out.  Streaming runs this for every
- * row: where the backend reads a whole row in one call (read_row), it
- * stores what it can and leaves each value it does not store to the
- * careful reads here; else column by column. */
-int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
-                 sc_arena *a, void *out)
+/* Reads the current row of stmt into out the backend's read_row() way,
+ * or column by column where it has none. */
+static int read_unplanned(sc_db *db, const sc_table_desc *t, void *stmt,
+                          sc_arena *a, void *out)
 {
     unsigned i = 0;
 
@@ -431,6 +429,148 @@ int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
         return sc__nomem(db);
     /* the whole row, as a rule: the rest is the careful reads' */
     return i >= t->ncols ? SC_OK : read_rest(db, t, stmt, i, a, out);
+}
+
+/* How a column's field is stored by read_plan() (backend.h). */
+static unsigned read_op(const sc_column_desc *c)
+{
+    if (c->format != SC_FMT_NATIVE || c->offset > UINT32_MAX ||
+        c->has_offset > UINT32_MAX)
+        return SC__READ_CAREFUL;
+    switch (c->type) {
+    case SC_TYPE_INT64:
+    case SC_TYPE_NUMERIC:
+    case SC_TYPE_TIMESTAMP:
+        return SC__READ_I64;
+    case SC_TYPE_INT32:
+    case SC_TYPE_DATE:
+        return SC__READ_I32;
+    case SC_TYPE_BOOL:
+        return SC__READ_BOOL;
+    case SC_TYPE_FLOAT64:
+        return SC__READ_F64;
+    case SC_TYPE_TEXT:
+    case SC_TYPE_JSON:
+        return SC__READ_TEXT;
+    default:
+        return SC__READ_CAREFUL;
+    }
+}
+
+/* Whether a get may leave key column c unread and store the value it
+ * was asked for: an integer, which the row it found holds exactly (the
+ * equality of two integers; not so text, which a collation may match
+ * otherwise, or a loose table's value of another class). */
+static bool key_as_bound(const sc_column_desc *c)
+{
+    return c->format == SC_FMT_NATIVE && !(c->flags & SC_COL_HASFLAG) &&
+           (c->type == SC_TYPE_INT64 || c->type == SC_TYPE_INT32 ||
+            c->type == SC_TYPE_INT16);
+}
+
+/* The op of column i of t in a plan, SC__READ_SKIP for an integer key
+ * column when get is true. */
+static unsigned plan_op(const sc_table_desc *t, unsigned i, bool get)
+{
+    const sc_column_desc *c = &t->cols[i];
+
+    if (get && sc__is_key(t, i) && key_as_bound(c))
+        return SC__READ_SKIP;
+    return read_op(c);
+}
+
+/* The read plan of t's rows, which skips its integer key columns when
+ * get is true; NULL when out of memory. */
+static sc__read_plan *plan_new(const sc_table_desc *t, bool get)
+{
+    sc__read_plan *plan =
+        sc__malloc(sizeof *plan + t->ncols * sizeof plan->cols[0]);
+    const sc_column_desc *c;
+    sc__read_col *p;
+    unsigned i, op, n = 0;
+
+    if (plan == NULL)
+        return NULL;
+    plan->t = t;
+    plan->key_i64 = get && t->npk == 1 &&
+                    t->cols[t->pk[0]].type == SC_TYPE_INT64 &&
+                    plan_op(t, t->pk[0], true) == SC__READ_SKIP;
+    for (op = 0; op < SC__READ_NOPS; op++) {
+        for (i = 0; i < t->ncols; i++) {
+            if (plan_op(t, i, get) != op)
+                continue;
+            c = &t->cols[i];
+            p = &plan->cols[n++];
+            p->col = i;
+            p->has = (c->flags & SC_COL_HASFLAG) != 0;
+            p->offset = (uint32_t)c->offset;
+            p->has_offset = p->has ? (uint32_t)c->has_offset : p->offset;
+        }
+        plan->end[op] = n;
+    }
+    return plan;
+}
+
+/* Whether t's rows are read through a plan on db. */
+static bool planned(const sc_db *db, const sc_table_desc *t)
+{
+    return db->be->read_plan != NULL && !(t->flags & SC_TABLE_LOOSE);
+}
+
+/* The plan of t's rows outside a get, made at the first read and kept in
+ * the statement cache; NULL when out of memory. */
+static sc__read_plan *table_plan(sc_db *db, const sc_table_desc *t)
+{
+    stmt_entry e = {t, OP_PLAN, 0, NULL, NULL, NULL};
+    stmt_entry *found = sc__cache_find(db, t, OP_PLAN, 0);
+
+    if (found != NULL)
+        return found->plan;
+    e.plan = plan_new(t, false);
+    if (e.plan == NULL || sc__cache_grow(db, false) != SC_OK) {
+        sc__free(e.plan);
+        return NULL;
+    }
+    found = sc__cache_place(db, &e);
+    db->cache_used++;
+    db->recent[OP_PLAN] = found;
+    return found->plan;
+}
+
+int sc__read_column(sc_db *db, const sc_table_desc *t, void *stmt,
+                    unsigned i, sc_arena *a, void *out)
+{
+    return read_column(db, t, stmt, i, a, out);
+}
+
+/* sc__read_row() at a table's first read outside a get, or another
+ * table's than the last. */
+static int read_first(sc_db *db, const sc_table_desc *t, void *stmt,
+                      sc_arena *a, void *out)
+{
+    const sc__read_plan *plan = table_plan(db, t);
+
+    if (plan == NULL)
+        return sc__nomem(db);
+    return db->be->read_plan(db, plan, stmt, a, out);
+}
+
+/* Reads the current row of stmt into out.  Streaming runs this for every
+ * row: where the backend reads through a plan (read_plan), the table's
+ * plan is found at hand and the row read in one call, which leaves each
+ * value it does not store to the careful read (sc__read_column()); else
+ * the backend's read_row(), or column by column. */
+int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
+                 sc_arena *a, void *out)
+{
+    stmt_entry *e;
+
+    if (!planned(db, t))
+        return read_unplanned(db, t, stmt, a, out);
+    e = sc__cache_recent(db, t, OP_PLAN);
+    if (e == NULL)
+        return read_first(db, t, stmt, a, out);
+    return db->be->read_plan(db, e->plan, stmt, a, out);
 }
 
 static const char *type_name(sc_type type)
@@ -495,25 +635,99 @@ bool sc__is_key(const sc_table_desc *t, unsigned i)
     return false;
 }
 
-static int row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
-                   const void *key, void *out)
+/* The arguments of a get, checked and worded as every row operation's;
+ * SC_OK when they are fine after all. */
+static int get_args(sc_db *db, const sc_table_desc *t, sc_arena *a,
+                    const void *key, void *out)
 {
-    stmt_entry *e = NULL;
-    size_t n = 0;
     int rc = args_of(db, t, key, true, true);
 
     if (rc == SC_OK && (a == NULL || out == NULL))
         rc = sc__set_error(db, SC_MISUSE, t->name, NULL, "NULL arena or out");
-    if (rc == SC_OK)
-        rc = sc__prepare_cached(db, t, OP_GET, 0, &e);
-    if (rc == SC_OK)
-        rc = sc__bind_pk(db, t, key, e->stmt, &n);
+    return rc;
+}
+
+/* The statement of a get on t and the plan of its row, prepared at the
+ * first get. */
+static int get_entry(sc_db *db, const sc_table_desc *t, stmt_entry **e)
+{
+    int rc = sc__prepare_cached(db, t, OP_GET, 0, e);
+
+    if (rc == SC_OK && (*e)->plan == NULL && planned(db, t) &&
+        ((*e)->plan = plan_new(t, true)) == NULL)
+        rc = sc__nomem(db);
+    return rc;
+}
+
+/* Binds the key of a get: a single int64, the key of most tables,
+ * straight; any other the way of every row operation. */
+static int bind_key(sc_db *db, const sc_table_desc *t, const void *key,
+                    void *stmt, size_t *n)
+{
+    const sc_column_desc *c = &t->cols[t->pk[0]];
+    sc_value *v = db->vals;
+    const char *why;
+
+    if (t->npk != 1 || c->type != SC_TYPE_INT64 ||
+        (c->flags & SC_COL_HASFLAG))
+        return sc__bind_pk(db, t, key, stmt, n);
+    *v = (sc_value){.kind = SC_VAL_INT, .type = SC_TYPE_INT64, .col = c};
+    memcpy(&v->i, (const char *)key + c->offset, sizeof v->i);
+    if (db->be->bind(stmt, 1, v, &why) == SC_OK) {
+        *n = 1;
+        return SC_OK;
+    }
+    return sc__bind_pk(db, t, key, stmt, n); /* which words the failure */
+}
+
+/* Reads the row a get found into out (zeroed): the key columns its plan
+ * leaves unread take the values bound (db->vals, in key order). */
+static int get_read(sc_db *db, const sc_table_desc *t, stmt_entry *e,
+                    sc_arena *a, void *out)
+{
+    const sc__read_plan *plan = e->plan;
+    unsigned k;
+
+    if (plan == NULL)
+        return read_unplanned(db, t, e->stmt, a, out);
+    if (plan->key_i64) /* one int64 key, as a rule */
+        memcpy((char *)out + t->cols[t->pk[0]].offset, &db->vals[0].i,
+               sizeof(int64_t));
+    for (k = 0; !plan->key_i64 && k < t->npk; k++) {
+        if (plan_op(t, t->pk[k], true) == SC__READ_SKIP)
+            sc__set_int_field(&t->cols[t->pk[k]], out, db->vals[k].i);
+    }
+    return db->be->read_plan(db, plan, e->stmt, a, out);
+}
+
+static int row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
+                   const void *key, void *out)
+{
+    stmt_entry *e;
+    size_t n = 0;
+    int rc;
+
+    /* the common case tested at once, every case worded by get_args() */
+    if (db == NULL || t == NULL || key == NULL || a == NULL ||
+        out == NULL || t->ncols == 0 || t->npk == 0 ||
+        db->nvals < (size_t)t->ncols + t->npk)
+        rc = get_args(db, t, a, key, out);
+    else
+        rc = sc__usable(db);
+    if (rc != SC_OK)
+        return rc;
+    e = sc__cache_recent(db, t, OP_GET);
+    if (e != NULL && (e->plan != NULL || !planned(db, t)))
+        db->stats.reuses++;
+    else if ((rc = get_entry(db, t, &e)) != SC_OK)
+        return rc;
+    rc = bind_key(db, t, key, e->stmt, &n);
     if (rc != SC_OK)
         goto cleanup;
     rc = sc__step_traced(db, e->stmt, e->sql, n);
     memset(out, 0, t->row_size); /* key may be out: bound values are read */
     if (rc == SC__ROW)
-        rc = sc__read_row(db, t, e->stmt, a, out);
+        rc = get_read(db, t, e, a, out);
     else if (rc == SC__DONE)
         rc = sc__set_error(db, SC_NOTFOUND, t->name, NULL,
                            "no row of %s has that primary key", t->name);
@@ -522,8 +736,7 @@ static int row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
     if (rc != SC_OK)
         memset(out, 0, t->row_size);
 cleanup:
-    if (e != NULL)
-        db->be->reset(e->stmt);
+    db->be->reset(e->stmt);
     return rc;
 }
 

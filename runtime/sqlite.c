@@ -486,8 +486,8 @@ static int bind_decimal(sqlite3_stmt *st, int i, const sc_value *v)
     return sqlite3_bind_text64(st, i, buf, n, SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
-static int bind_plain(sqlite3_stmt *stmt, int i, const sc_value *v,
-                      const char **why)
+SC__NOINLINE static int bind_plain(sqlite3_stmt *stmt, int i,
+                                  const sc_value *v, const char **why)
 {
     int rc = SQLITE_MISUSE;
 
@@ -521,28 +521,37 @@ static int bind_plain(sqlite3_stmt *stmt, int i, const sc_value *v,
     return map_code(rc);
 }
 
-/* Binds v in the form its column keeps (see sc__stored_form()); text
- * written here is copied by SQLite. */
-static int sqlite_bind(void *stmt, int i, const sc_value *v, const char **why)
+/* Binds v, of a formatted column, in the form the column keeps (see
+ * sc__stored_form()); text written here is copied by SQLite. */
+SC__NOINLINE static int bind_formatted(sqlite3_stmt *stmt, int i,
+                                      const sc_value *v, const char **why)
 {
     char form[SC__FORM_MAX];
     sc_value stored;
-    int rc;
+    int rc = sc__stored_form(v, &stored, form, why);
 
-    *why = NULL;
-    if (v->col == NULL || v->col->format == SC_FMT_NATIVE) {
-        /* keys and counts, the most bound of all, go straight */
-        if (v->kind == SC_VAL_INT)
-            return map_code(sqlite3_bind_int64(stmt, i, v->i));
-        return bind_plain(stmt, i, v, why);
-    }
-    rc = sc__stored_form(v, &stored, form, why);
     if (rc != SC_OK)
         return rc;
     if (stored.kind == SC_VAL_TEXT && stored.p == form)
         return map_code(sqlite3_bind_text(stmt, i, form, (int)stored.len,
                                           SQLITE_TRANSIENT));
     return bind_plain(stmt, i, &stored, why);
+}
+
+/* Binds v in the form its column keeps.  Keys and counts, the most bound
+ * of all, go straight, in a function with no buffer of the formatted
+ * path's to set up. */
+static int sqlite_bind(void *stmt, int i, const sc_value *v, const char **why)
+{
+    int rc;
+
+    *why = NULL;
+    if (v->col != NULL && v->col->format != SC_FMT_NATIVE)
+        return bind_formatted(stmt, i, v, why);
+    if (v->kind != SC_VAL_INT)
+        return bind_plain(stmt, i, v, why);
+    rc = sqlite3_bind_int64(stmt, i, v->i);
+    return rc == SQLITE_OK ? SC_OK : map_code(rc);
 }
 
 static int sqlite_step(void *stmt)
@@ -641,87 +650,6 @@ static const char *column_text(sqlite3_stmt *st, int i, sc_arena *a,
         return sc__arena_copy(a, p, (size_t)sqlite3_value_bytes(v));
     *null = sqlite3_value_type(v) == SQLITE_NULL;
     return NULL;
-}
-
-/*
- * sqlite_read_row() for a STRICT table, which holds only its columns' own
- * storage classes: a value's class is asked only when what was read could
- * stand for NULL (0, 0.0, a NULL pointer).  Returns the first column left
- * to the core's careful read, or t->ncols.
- */
-static unsigned read_strict(sqlite3_stmt *st, const sc_table_desc *t,
-                            unsigned i, sc_arena *a, void *out)
-{
-    const sc_column_desc *c;
-    const char *p;
-    char *field;
-    int64_t x;
-    int32_t i32;
-    double f;
-    bool null;
-
-    for (; i < t->ncols; i++) {
-        c = &t->cols[i];
-        field = (char *)out + c->offset;
-        if (c->format != SC_FMT_NATIVE)
-            return i;
-        switch (c->type) {
-        case SC_TYPE_INT64:
-        case SC_TYPE_NUMERIC:
-        case SC_TYPE_TIMESTAMP:
-            x = sqlite3_column_int64(st, (int)i);
-            if (x == 0 && sqlite3_column_type(st, (int)i) == SQLITE_NULL)
-                continue;
-            memcpy(field, &x, sizeof x);
-            break;
-        case SC_TYPE_INT32:
-        case SC_TYPE_DATE:
-            x = sqlite3_column_int64(st, (int)i);
-            if (x == 0 && sqlite3_column_type(st, (int)i) == SQLITE_NULL)
-                continue;
-            if (x < INT32_MIN || x > INT32_MAX)
-                return i;
-            i32 = (int32_t)x;
-            memcpy(field, &i32, sizeof i32);
-            break;
-        case SC_TYPE_BOOL:
-            x = sqlite3_column_int64(st, (int)i);
-            if (x == 0 && sqlite3_column_type(st, (int)i) == SQLITE_NULL)
-                continue;
-            if (x != 0 && x != 1)
-                return i;
-            *(bool *)field = x != 0;
-            break;
-        case SC_TYPE_FLOAT64:
-            f = sqlite3_column_double(st, (int)i);
-            if (!(f < 0 || f > 0) &&
-                sqlite3_column_type(st, (int)i) == SQLITE_NULL)
-                continue;
-            memcpy(field, &f, sizeof f);
-            break;
-        case SC_TYPE_TEXT:
-        case SC_TYPE_JSON:
-            if (a == NULL) { /* a stream's: the pointer alone */
-                p = (const char *)sqlite3_column_text(st, (int)i);
-                if (p == NULL &&
-                    sqlite3_column_type(st, (int)i) == SQLITE_NULL)
-                    continue;
-            } else {
-                p = column_text(st, (int)i, a, &null);
-                if (null)
-                    continue;
-            }
-            if (p == NULL) /* out of memory: the careful way tells */
-                return i;
-            memcpy(field, &p, sizeof p);
-            break;
-        default: /* int16, float32, blobs, decimals, enums */
-            return i;
-        }
-        if (c->flags & SC_COL_HASFLAG)
-            *(bool *)((char *)out + c->has_offset) = true;
-    }
-    return i;
 }
 
 /*
@@ -857,14 +785,113 @@ careful:
 }
 
 /* Reads the row into out in one call (backend.h): a switch on each
- * column's type, each value stored straight into its field, a STRICT
- * table's by read_strict(), another's by read_loose(). */
+ * column's type, each value stored straight into its field.  The core
+ * asks it only of a table without STRICT (read_loose()): a STRICT
+ * table's rows go through sqlite_read_plan(). */
 static int sqlite_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
                            sc_arena *a, void *out)
 {
-    if (t->flags & SC_TABLE_LOOSE)
-        return read_loose(stmt, t, from, a, out);
-    *from = read_strict(stmt, t, *from, a, out);
+    return read_loose(stmt, t, from, a, out);
+}
+
+/* Whether column i, read as 0, 0.0 or a NULL pointer, holds NULL. */
+static bool column_null(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL;
+}
+
+/*
+ * Reads a STRICT table's row as plan says (backend.h), which holds only
+ * its columns' own storage classes, with the descriptor's questions about each column
+ * answered once, in the plan, whose groups are read one after the other
+ * with no question of a column's type at all.  A value is asked its
+ * class only when what was read could stand for NULL and the field has
+ * a has_ flag or is a pointer: elsewhere a NULL leaves the zero the field
+ * holds already, which is what a zero read stores.  The flag's true is
+ * written before the value, which covers it where the field has no flag
+ * (has_offset is then the field's own).
+ */
+static int sqlite_read_plan(sc_db *db, const sc__read_plan *plan,
+                            void *stmt, sc_arena *a, void *out)
+{
+    sqlite3_stmt *st = stmt;
+    const sc__read_col *p = plan->cols, *end;
+    const sc_table_desc *t = plan->t;
+    sqlite3_value *v;
+    char *row = out;
+    const char *s;
+    int64_t x;
+    int32_t i32;
+    double f;
+    bool b, null;
+    int rc;
+
+    for (end = plan->cols + plan->end[SC__READ_I64]; p < end; p++) {
+        if (p->has) { /* NULL often: one lookup for the class and value */
+            v = sqlite3_column_value(st, (int)p->col);
+            if (sqlite3_value_type(v) == SQLITE_NULL)
+                continue;
+            x = sqlite3_value_int64(v);
+        } else {
+            x = sqlite3_column_int64(st, (int)p->col);
+        }
+        row[p->has_offset] = true;
+        memcpy(row + p->offset, &x, sizeof x);
+    }
+    for (end = plan->cols + plan->end[SC__READ_I32]; p < end; p++) {
+        x = sqlite3_column_int64(st, (int)p->col);
+        if (x == 0 && p->has && column_null(st, (int)p->col))
+            continue;
+        if (x < INT32_MIN || x > INT32_MAX) {
+            if ((rc = sc__read_column(db, t, st, p->col, a, out)) != SC_OK)
+                return rc;
+            continue;
+        }
+        i32 = (int32_t)x;
+        row[p->has_offset] = true;
+        memcpy(row + p->offset, &i32, sizeof i32);
+    }
+    for (end = plan->cols + plan->end[SC__READ_BOOL]; p < end; p++) {
+        x = sqlite3_column_int64(st, (int)p->col);
+        if (x == 0 && p->has && column_null(st, (int)p->col))
+            continue;
+        if (x != 0 && x != 1) {
+            if ((rc = sc__read_column(db, t, st, p->col, a, out)) != SC_OK)
+                return rc;
+            continue;
+        }
+        b = x != 0;
+        row[p->has_offset] = true;
+        memcpy(row + p->offset, &b, sizeof b);
+    }
+    for (end = plan->cols + plan->end[SC__READ_F64]; p < end; p++) {
+        f = sqlite3_column_double(st, (int)p->col);
+        if (!(f < 0 || f > 0) && p->has && column_null(st, (int)p->col))
+            continue;
+        row[p->has_offset] = true;
+        memcpy(row + p->offset, &f, sizeof f);
+    }
+    for (end = plan->cols + plan->end[SC__READ_TEXT]; p < end; p++) {
+        if (a == NULL) { /* a stream's: the pointer alone */
+            s = (const char *)sqlite3_column_text(st, (int)p->col);
+            null = s == NULL && column_null(st, (int)p->col);
+        } else {
+            s = column_text(st, (int)p->col, a, &null);
+        }
+        if (null)
+            continue;
+        if (s == NULL) { /* out of memory: the careful way tells */
+            if ((rc = sc__read_column(db, t, st, p->col, a, out)) != SC_OK)
+                return rc;
+            continue;
+        }
+        row[p->has_offset] = true;
+        memcpy(row + p->offset, &s, sizeof s);
+    }
+    for (end = plan->cols + plan->end[SC__READ_CAREFUL]; p < end; p++) {
+        if ((rc = sc__read_column(db, t, st, p->col, a, out)) != SC_OK)
+            return rc;
+    }
     return SC_OK;
 }
 
@@ -942,4 +969,5 @@ const sc_backend sc__sqlite_backend = {
     .in_transaction = sqlite_in_transaction,
     .error = sqlite_error,
     .placeholder = sqlite_placeholder,
+    .read_plan = sqlite_read_plan,
 };

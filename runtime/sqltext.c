@@ -186,7 +186,7 @@ static int check_results(sc_db *db, const sc_table_desc *t, int op,
 int sc__prepare_cached(sc_db *db, const sc_table_desc *t, int op,
                        uint64_t mask, stmt_entry **out)
 {
-    stmt_entry e = {t, op, mask, NULL, NULL};
+    stmt_entry e = {t, op, mask, NULL, NULL, NULL};
     int rc;
 
     *out = sc__cache_find(db, t, op, mask);

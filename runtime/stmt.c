@@ -44,12 +44,9 @@ static size_t cache_slot(const sc_db *db, const void *key, int op,
 static stmt_entry *recent_entry(const sc_db *db, const void *key, int op,
                                 uint64_t mask)
 {
-    stmt_entry *e;
-
     if (mask != 0 || op < 0 || op >= SC__NRECENT)
         return NULL;
-    e = db->recent[op];
-    return e != NULL && e->key == key ? e : NULL;
+    return sc__cache_recent(db, key, op);
 }
 
 static void forget_recent(sc_db *db)
@@ -90,8 +87,10 @@ stmt_entry *sc__cache_place(sc_db *db, const stmt_entry *e)
 
 void sc__entry_free(sc_db *db, stmt_entry *e)
 {
-    db->be->finalize(e->stmt);
+    if (e->stmt != NULL) /* a plan's entry has none */
+        db->be->finalize(e->stmt);
     sc__free(e->sql);
+    sc__free(e->plan);
 }
 
 /* Moves the entries into a new table of size slots, dropping the masked
