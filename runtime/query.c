@@ -55,28 +55,41 @@ static void vec_start(vec *v, void *fixed, size_t cap)
     v->cap = cap;
 }
 
+/* Makes room for n more items of size bytes in v: false when out of
+ * memory. */
+static bool vec_reserve(vec *v, size_t n, size_t size)
+{
+    size_t cap = v->cap ? v->cap : 8;
+    void *items;
+
+    if (n <= v->cap - v->n)
+        return true;
+    while (cap - v->n < n) {
+        if (cap > SIZE_MAX / 2 / size)
+            return false;
+        cap *= 2;
+    }
+    if (v->items != NULL && v->items == v->fixed) {
+        items = sc__malloc(cap * size);
+        if (items != NULL)
+            memcpy(items, v->items, v->n * size);
+    } else {
+        items = sc__realloc(v->items, cap * size);
+    }
+    if (items == NULL)
+        return false;
+    v->items = items;
+    v->cap = cap;
+    return true;
+}
+
 /* Appends a zeroed item of size bytes; NULL when out of memory. */
 static void *vec_push(vec *v, size_t size)
 {
-    size_t cap = v->cap ? v->cap * 2 : 8;
-    void *items;
     char *p;
 
-    if (v->n == v->cap) {
-        if (cap > SIZE_MAX / size)
-            return NULL;
-        if (v->items != NULL && v->items == v->fixed) {
-            items = sc__malloc(cap * size);
-            if (items != NULL)
-                memcpy(items, v->items, v->n * size);
-        } else {
-            items = sc__realloc(v->items, cap * size);
-        }
-        if (items == NULL)
-            return NULL;
-        v->items = items;
-        v->cap = cap;
-    }
+    if (!vec_reserve(v, 1, size))
+        return NULL;
     p = (char *)v->items + v->n++ * size;
     memset(p, 0, size);
     return p;
@@ -1837,33 +1850,6 @@ enum {
 #define KEY_ESCAPE 0x1u /* a like pattern with a backslash */
 #define KEY_ARRAY  0x2u /* an in-list sent as one array parameter */
 
-/* Makes room for n more items of size bytes in v: false when out of
- * memory. */
-static bool vec_reserve(vec *v, size_t n, size_t size)
-{
-    size_t cap = v->cap ? v->cap : 8;
-    void *items;
-
-    if (n <= v->cap - v->n)
-        return true;
-    while (cap - v->n < n) {
-        if (cap > SIZE_MAX / 2 / size)
-            return false;
-        cap *= 2;
-    }
-    if (v->items != NULL && v->items == v->fixed) {
-        items = sc__malloc(cap * size);
-        if (items != NULL)
-            memcpy(items, v->items, v->n * size);
-    } else {
-        items = sc__realloc(v->items, cap * size);
-    }
-    if (items == NULL)
-        return false;
-    v->items = items;
-    v->cap = cap;
-    return true;
-}
 
 static uint64_t key_word(unsigned tag, unsigned bits, unsigned col)
 {
