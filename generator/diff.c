@@ -1127,11 +1127,12 @@ static size_t quoted_len(const char *s);
  * emit_sql_create_index writes it): " (cols)" and the rest. */
 static const char *index_rest(const char *sql)
 {
-    const char *p = strstr(sql, "INDEX IF NOT EXISTS ");
+    static const char head[] = "INDEX IF NOT EXISTS ";
+    const char *p = strstr(sql, head);
 
     if (p == NULL)
         return NULL;
-    p += 20;
+    p += sizeof head - 1;
     p += quoted_len(p);
     if (strncmp(p, " ON ", 4) != 0)
         return NULL;
