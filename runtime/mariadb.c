@@ -189,6 +189,7 @@ typedef struct my_op {
  * its has_ flag at has_offset (offset itself when it has none: the flag's
  * true is written first and the value over it). */
 typedef struct my_rop {
+    struct my_col *c;        /* the column's storage, which stays put */
     uint32_t col;
     uint32_t offset;
     uint32_t has_offset;
@@ -234,6 +235,8 @@ typedef struct my_stmt {
     const sc_column_desc *rplan_cols;
     unsigned rplan_ncols, rplan_n;
     struct my_rop *rplan;
+    my_col nocol;            /* the storage of a column the result lacks:
+                              * not NULL, read the careful way */
     /* A stream's rows kept in a temporary file when another statement
      * needed the connection, and the buffers of the row being read
      * then, which stay valid until the next step */
@@ -1708,10 +1711,22 @@ static int refetch(my_stmt *s)
     return SC_OK;
 }
 
+/* The end of a fetch that gave no plain row (rc, not 0): a value that
+ * did not fit its buffer, which is grown and fetched again, the end of
+ * the rows, or a failure. */
+static int fetch_rest(my_stmt *s, int rc)
+{
+    if (rc == MYSQL_DATA_TRUNCATED)
+        return (rc = refetch(s)) != SC_OK ? rc : SC__ROW;
+    if (s->c->stream == s)
+        s->c->stream = NULL;
+    return rc == MYSQL_NO_DATA ? SC__DONE : stmt_error(s);
+}
+
 /* The next row from the wire into the columns' storage.  A buffer's
  * value is ended with its NUL where it is read (my_column(),
  * my_read_row(), my_read_plan()): the buffer always has room for it. */
-static int wire_fetch(my_stmt *s)
+static inline int wire_fetch(my_stmt *s)
 {
     int rc;
 
@@ -1721,14 +1736,7 @@ static int wire_fetch(my_stmt *s)
         s->rebind = false;
     }
     rc = mysql_stmt_fetch(s->st);
-    if (rc == MYSQL_NO_DATA || rc == 1) {
-        if (s->c->stream == s)
-            s->c->stream = NULL;
-        return rc == 1 ? stmt_error(s) : SC__DONE;
-    }
-    if (rc == MYSQL_DATA_TRUNCATED && (rc = refetch(s)) != SC_OK)
-        return rc;
-    return SC__ROW;
+    return rc == 0 ? SC__ROW : fetch_rest(s, rc);
 }
 
 /* Frees the buffers of the row that was current when the stream went to
@@ -3243,7 +3251,7 @@ static bool make_plan(my_stmt *s, const sc_table_desc *t)
 /* Days since 1970 of a date of MariaDB's years (0 to 9999), as
  * sc_date_from_ymd() counts them, in unsigned arithmetic: the years are
  * counted from 400 before, so that none is negative. */
-static int64_t days_of(unsigned year, unsigned month, unsigned day)
+static inline int64_t days_of(unsigned year, unsigned month, unsigned day)
 {
     unsigned y = year + 400 - (month <= 2);
     unsigned era = y / 400, yoe = y - era * 400;
@@ -3255,7 +3263,7 @@ static int64_t days_of(unsigned year, unsigned month, unsigned day)
 }
 
 /* The microseconds since 1970 of a DATETIME read, not a zero one. */
-static int64_t row_timestamp(const MYSQL_TIME *t)
+static inline int64_t row_timestamp(const MYSQL_TIME *t)
 {
     if (t->year > 9999)
         return get_timestamp(t);
@@ -3420,6 +3428,7 @@ static bool make_rplan(my_stmt *s, const sc__read_plan *plan)
     for (k = 0; k < n; k++) {
         const sc__read_col *p = &plan->cols[k];
 
+        ops[k].c = p->col < s->nfields ? &s->cols[p->col] : &s->nocol;
         ops[k].col = p->col;
         ops[k].offset = p->offset;
         ops[k].has_offset = p->has_offset;
@@ -3455,7 +3464,7 @@ static int my_read_plan(sc_db *db, const sc__read_plan *plan, void *stmt,
     const sc_table_desc *t = plan->t;
     char *row = out, *field;
     const my_rop *op, *end;
-    my_col *cols, *col;
+    my_col *col;
     const char *text;
     int64_t x;
     int32_t i32;
@@ -3469,11 +3478,10 @@ static int my_read_plan(sc_db *db, const sc__read_plan *plan, void *stmt,
         !make_rplan(s, plan))
         return sc__nomem(db);
     /* in locals: the stores into the row could alias s's fields */
-    cols = s->cols;
     op = s->rplan;
     end = op + s->rplan_n;
     for (; op < end; op++) {
-        col = &cols[op->col];
+        col = op->c;
         if (col->is_null)
             continue; /* the field and its has_ flag are zero already */
         field = row + op->offset;
