@@ -229,11 +229,10 @@ typedef struct my_stmt {
     unsigned plan_ncols, plan_n;
     my_op *plan;
     /* my_read_plan()'s steps for the core's plan they were made from
-     * (its table, its columns and their count, and its length) */
+     * (its table and its length) */
     const sc__read_plan *rplan_src;
     const sc_table_desc *rplan_t;
-    const sc_column_desc *rplan_cols;
-    unsigned rplan_ncols, rplan_n;
+    unsigned rplan_n;
     struct my_rop *rplan;
     my_col nocol;            /* the storage of a column the result lacks:
                               * not NULL, read the careful way */
@@ -1714,7 +1713,7 @@ static int refetch(my_stmt *s)
 /* The end of a fetch that gave no plain row (rc, not 0): a value that
  * did not fit its buffer, which is grown and fetched again, the end of
  * the rows, or a failure. */
-static int fetch_rest(my_stmt *s, int rc)
+SC__NOINLINE static int fetch_rest(my_stmt *s, int rc)
 {
     if (rc == MYSQL_DATA_TRUNCATED)
         return (rc = refetch(s)) != SC_OK ? rc : SC__ROW;
@@ -2836,10 +2835,9 @@ static void my_pipeline_end(void *conn)
     c->pipe = NULL;
 }
 
-static int my_step(void *stmt)
+/* my_step() but for the next row of a result read from the wire. */
+SC__NOINLINE static int step_other(my_stmt *s)
 {
-    my_stmt *s = stmt;
-
     if (!s->executed)
         return execute(s, false);
     if (!s->has_result)
@@ -2847,6 +2845,19 @@ static int my_step(void *stmt)
     if (s->st != NULL && s->spill == NULL)
         return wire_fetch(s);
     return fetch(s);
+}
+
+static int my_step(void *stmt)
+{
+    my_stmt *s = stmt;
+    int rc;
+
+    if (s->executed && s->has_result && s->st != NULL && s->spill == NULL &&
+        !s->rebind) { /* each row after the first, as a rule */
+        rc = mysql_stmt_fetch(s->st);
+        return rc == 0 ? SC__ROW : fetch_rest(s, rc);
+    }
+    return step_other(s);
 }
 
 static int my_stream(void *stmt, const char *sql)
@@ -3441,8 +3452,6 @@ static bool make_rplan(my_stmt *s, const sc__read_plan *plan)
     s->rplan = ops;
     s->rplan_src = plan;
     s->rplan_t = t;
-    s->rplan_cols = t->cols;
-    s->rplan_ncols = t->ncols;
     s->rplan_n = n;
     return true;
 }
@@ -3472,8 +3481,9 @@ static int my_read_plan(sc_db *db, const sc__read_plan *plan, void *stmt,
 
     if (!s->has_result)
         return SC_OK;
+    /* the same plan: the same table and columns (a plan of t that skips
+     * its key has fewer) */
     if ((s->rplan_src != plan || s->rplan_t != t ||
-         s->rplan_cols != t->cols || s->rplan_ncols != t->ncols ||
          s->rplan_n != plan->end[SC__READ_NOPS - 1]) &&
         !make_rplan(s, plan))
         return sc__nomem(db);
