@@ -130,7 +130,10 @@ class Database:
             if slot:
                 url = url[:url.rindex('/') + 1] + 'schemac_bench_%d' % slot
                 if slot not in self.made:
+                    # one a run before may have left on the same server
                     subprocess.run(['psql', '-q', '-X', self.pg_url, '-c',
+                                    'DROP DATABASE IF EXISTS schemac_bench_%d'
+                                    % slot, '-c',
                                     'CREATE DATABASE schemac_bench_%d' % slot],
                                    check=True, env=env)
                     self.made.add(slot)
@@ -678,7 +681,7 @@ def print_verdicts(verdicts, noise):
     undecided."""
     def of(pick):
         ps = [p for p, v in verdicts.items() if pick(v)]
-        return '%d (%s)' % (len(ps), ', '.join(ps)) if ps else '0'
+        return '%d (%s)' % (len(ps), '; '.join(ps)) if ps else '0'
     print('\nverdict (wall clock): a phase passes when its median gen/hand '
           'is at least 0.95; "(noise)" when the median is within the '
           'largest hand/hand distance from 1 of 0.95, "*" when the '
