@@ -708,9 +708,11 @@ def print_states(title, runs, kind, settled):
                       "frames in the program's WAL not yet checkpointed, "
                       "as it started"}[kind]
     names = [n for n in ('gen', 'hand', 'hand2') if n + ' state' in runs]
+    how = {'mariadb': 'InnoDB\'s purge waited for',
+           'pg': 'a CHECKPOINT run',
+           'sqlite': 'the program\'s WAL checkpointed, sync() called'}[kind]
     print('\n%s: the server\'s state (%s), medians; before each phase %s' %
-          (title, what, 'the server was settled (purge done, CHECKPOINT '
-           'or sync(), see run.py) and let go idle' if settled else
+          (title, what, how + ' and the server let go idle' if settled else
            'the server was only let go idle (--no-settle)'))
     print('\n| phase | ' + ' | '.join(TITLES.get(n, 'hand-written again')
                                       for n in names) + ' |')
