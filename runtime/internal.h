@@ -366,6 +366,12 @@ static inline void *sc__arena_copy(sc_arena *a, const void *p, size_t n)
 int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
                  sc_arena *a, void *out);
 
+/* The read plan of t's rows on db, for a stream to read each row with
+ * db->be->read_plan() itself; NULL when t's rows are not read through a
+ * plan on db, or memory ran out (sc__read_row() then tells).  The plan
+ * lives as long as db. */
+const sc__read_plan *sc__row_plan(sc_db *db, const sc_table_desc *t);
+
 /* Reads column i of the current row of stmt (t's column i) into out the
  * careful way: a backend's read_plan() leaves such values here.
  * Returns SC_OK or the failure of the read, worded. */
