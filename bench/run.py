@@ -619,7 +619,9 @@ def print_lockstep(title, runs, sa, args):
     head += ['verdict', 'CPU verdict']
     print('| ' + ' | '.join(head) + ' |')
     print('|' + '---|' * len(head))
-    rows = [(p, p) for p in PHASES]
+    rows = [(p, p) for p in PHASES
+            if any(p in r for rs in runs.values() for r in rs)
+            or (sa and sa.get(p))]
     rows += [(p, q) for p, q in PIPED.items()
              if any(q in r for r in runs['hand'])]
     worst, worst_cpu = [], []
