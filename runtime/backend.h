@@ -105,6 +105,11 @@ typedef struct sc__read_col {
 typedef struct sc__read_plan {
     const sc_table_desc *t;
     bool key_i64;   /* a get's: the key is one int64 column, skipped */
+    /* No SC__READ_CAREFUL column: read_plan() writes every field of the
+     * row (a get's skipped keys aside), so that out need not be zeroed
+     * before. */
+    bool whole;
+    unsigned groups;  /* bit op set: the group of op holds a column */
     unsigned end[SC__READ_NOPS];
     sc__read_col cols[];
 } sc__read_plan;
@@ -268,10 +273,11 @@ typedef struct sc_backend {
     bool queues_writes;
 
     /*
-     * Reads the current row of stmt into out (zeroed; plan->t's row) as
-     * plan says, as read_row() does: each value stored straight into its
-     * field and flag, text copied into a or, when a is NULL, pointing
-     * into the statement's memory.  A value it does not store itself (an
+     * Reads the current row of stmt into out (plan->t's row, zeroed
+     * unless plan->whole) as plan says, as read_row() does: each value
+     * stored straight into its field and flag, a NULL as zero, text
+     * copied into a or, when a is NULL, pointing into the statement's
+     * memory.  A value it does not store itself (an
      * SC__READ_CAREFUL column, a value that does not fit its field, a
      * copy that ran out of memory) it leaves to sc__read_column()
      * (internal.h), the careful read.  Returns SC_OK, or the first

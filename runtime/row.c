@@ -492,6 +492,7 @@ static sc__read_plan *plan_new(const sc_table_desc *t, bool get)
     if (plan == NULL)
         return NULL;
     plan->t = t;
+    plan->groups = 0;
     plan->key_i64 = get && t->npk == 1 &&
                     t->cols[t->pk[0]].type == SC_TYPE_INT64 &&
                     plan_op(t, t->pk[0], true) == SC__READ_SKIP;
@@ -506,8 +507,11 @@ static sc__read_plan *plan_new(const sc_table_desc *t, bool get)
             p->offset = (uint32_t)c->offset;
             p->has_offset = p->has ? (uint32_t)c->has_offset : p->offset;
         }
+        if (n > (op > 0 ? plan->end[op - 1] : 0))
+            plan->groups |= 1u << op;
         plan->end[op] = n;
     }
+    plan->whole = !(plan->groups & 1u << SC__READ_CAREFUL);
     return plan;
 }
 
@@ -553,6 +557,11 @@ static int read_first(sc_db *db, const sc_table_desc *t, void *stmt,
     if (plan == NULL)
         return sc__nomem(db);
     return db->be->read_plan(db, plan, stmt, a, out);
+}
+
+const sc__read_plan *sc__row_plan(sc_db *db, const sc_table_desc *t)
+{
+    return planned(db, t) ? table_plan(db, t) : NULL;
 }
 
 /* Reads the current row of stmt into out.  Streaming runs this for every
@@ -725,7 +734,9 @@ static int row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
     if (rc != SC_OK)
         goto cleanup;
     rc = sc__step_traced(db, e->stmt, e->sql, n);
-    memset(out, 0, t->row_size); /* key may be out: bound values are read */
+    /* key may be out: bound values are read; a whole plan writes all */
+    if (rc != SC__ROW || e->plan == NULL || !e->plan->whole)
+        memset(out, 0, t->row_size);
     if (rc == SC__ROW)
         rc = get_read(db, t, e, a, out);
     else if (rc == SC__DONE)
