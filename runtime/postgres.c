@@ -1312,7 +1312,10 @@ static void close_cursor(pg_stmt *s)
     s->more = false;
 }
 
-/* Ends s's stream, if it is one, leaving the connection free. */
+/* Ends s's stream, if it is one, leaving the connection free.  The
+ * core resets a statement before and after each use, a few times a
+ * written row: what is not there is not freed, each free being a call
+ * into another library. */
 static void pg_reset(void *stmt)
 {
     pg_stmt *s = stmt;
@@ -1321,12 +1324,18 @@ static void pg_reset(void *stmt)
         drain(s->c);
         s->c->single = NULL;
     }
-    PQclear(s->res);
-    s->res = NULL;
-    PQclear(s->rest);
-    s->rest = NULL;
-    sc__free(s->failed);
-    s->failed = NULL;
+    if (s->res != NULL) {
+        PQclear(s->res);
+        s->res = NULL;
+    }
+    if (s->rest != NULL) {
+        PQclear(s->rest);
+        s->rest = NULL;
+    }
+    if (s->failed != NULL) {
+        sc__free(s->failed);
+        s->failed = NULL;
+    }
     s->rest_rc = SC_OK;
     s->row = 0;
     close_cursor(s);
@@ -2706,7 +2715,8 @@ static int pg_pipeline_result(void *stmt)
         rc = take_result(s, res);
     }
     end = PQgetResult(s->c->pg); /* the NULL that closes each result */
-    PQclear(end);
+    if (end != NULL)
+        PQclear(end);
     return rc;
 }
 
