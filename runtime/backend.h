@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "schemac.h"
 
@@ -97,7 +98,18 @@ typedef struct sc__read_col {
     uint32_t offset;      /* of the field */
     uint32_t has_offset;  /* of its has_ flag, or offset */
     bool has;             /* the struct has a has_ flag */
+    unsigned char size;   /* of the field, for a NULL's zeroes */
 } sc__read_col;
+
+/* Stores a NULL: the field's zeroes and its has_ flag's false (a whole
+ * plan writes every field, NULLs too, so that rows are not zeroed
+ * before they are read). */
+static inline void sc__read_null(char *row, uint32_t offset,
+                                 uint32_t has_offset, unsigned size)
+{
+    memset(row + offset, 0, size);
+    row[has_offset] = false;
+}
 
 /* The plan of table t's rows: its columns grouped by how they are read,
  * cols[end[op - 1]] to cols[end[op]] (from cols[0] for op 0) those read

@@ -193,6 +193,7 @@ typedef struct my_rop {
     uint32_t col;
     uint32_t offset;
     uint32_t has_offset;
+    unsigned char size;      /* of the field, for a NULL's zeroes */
     unsigned char kind;      /* my_op_kind */
 } my_rop;
 
@@ -3443,6 +3444,7 @@ static bool make_rplan(my_stmt *s, const sc__read_plan *plan)
         ops[k].col = p->col;
         ops[k].offset = p->offset;
         ops[k].has_offset = p->has_offset;
+        ops[k].size = p->size;
         ops[k].kind = (unsigned char)(p->col < s->nfields
                                           ? op_of(&t->cols[p->col],
                                                   &s->cols[p->col])
@@ -3492,8 +3494,10 @@ static int my_read_plan(sc_db *db, const sc__read_plan *plan, void *stmt,
     end = op + s->rplan_n;
     for (; op < end; op++) {
         col = op->c;
-        if (col->is_null)
-            continue; /* the field and its has_ flag are zero already */
+        if (col->is_null) {
+            sc__read_null(row, op->offset, op->has_offset, op->size);
+            continue;
+        }
         field = row + op->offset;
         switch ((my_op_kind)op->kind) {
         case OP_UINT64:
@@ -3559,7 +3563,8 @@ static int my_read_plan(sc_db *db, const sc__read_plan *plan, void *stmt,
         case OP_CAREFUL:
             break;
         }
-    careful:
+    careful: /* its field zeroed first: out need not be (backend.h) */
+        sc__read_null(row, op->offset, op->has_offset, op->size);
         if ((rc = sc__read_column(db, t, stmt, op->col, a, out)) != SC_OK)
             return rc;
     }

@@ -2430,8 +2430,10 @@ static int pg_read_plan(sc_db *db, const sc__read_plan *plan, void *stmt,
         op = ops != NULL ? ops[k] : result_op(s, plan, p);
         if (op == RD_TEXT && a == NULL) {
             text = PQgetvalue(res, r, col);
-            if (*text == '\0' && PQgetisnull(res, r, col))
+            if (*text == '\0' && PQgetisnull(res, r, col)) {
+                sc__read_null(row, p->offset, p->has_offset, p->size);
                 continue;
+            }
             row[p->has_offset] = true;
             memcpy(row + p->offset, &text, sizeof text);
             continue;
@@ -2439,8 +2441,10 @@ static int pg_read_plan(sc_db *db, const sc__read_plan *plan, void *stmt,
         if (op == RD_CAREFUL)
             goto careful;
         len = PQgetlength(res, r, col);
-        if (len == 0 && PQgetisnull(res, r, col))
-            continue; /* the field and its has_ flag are zero already */
+        if (len == 0 && PQgetisnull(res, r, col)) {
+            sc__read_null(row, p->offset, p->has_offset, p->size);
+            continue;
+        }
         v = (const unsigned char *)PQgetvalue(res, r, col);
         switch (op) {
         case RD_I8:
@@ -2502,7 +2506,8 @@ static int pg_read_plan(sc_db *db, const sc__read_plan *plan, void *stmt,
         row[p->has_offset] = true;
         memcpy(row + p->offset, &x, sizeof x);
         continue;
-    careful:
+    careful: /* its field zeroed first: out need not be (backend.h) */
+        sc__read_null(row, p->offset, p->has_offset, p->size);
         if ((rc = sc__read_column(db, plan->t, stmt, p->col, a, out)) !=
             SC_OK)
             return rc;

@@ -479,6 +479,26 @@ static unsigned plan_op(const sc_table_desc *t, unsigned i, bool get)
     return read_op(c);
 }
 
+/* The size of a field read as op, for a NULL's zeroes (the careful read
+ * and a skipped key write their own). */
+static size_t field_size(unsigned op)
+{
+    switch (op) {
+    case SC__READ_I64:
+        return sizeof(int64_t);
+    case SC__READ_I32:
+        return sizeof(int32_t);
+    case SC__READ_BOOL:
+        return sizeof(bool);
+    case SC__READ_F64:
+        return sizeof(double);
+    case SC__READ_TEXT:
+        return sizeof(const char *);
+    default:
+        return 0;
+    }
+}
+
 /* The read plan of t's rows, which skips its integer key columns when
  * get is true; NULL when out of memory. */
 static sc__read_plan *plan_new(const sc_table_desc *t, bool get)
@@ -506,6 +526,7 @@ static sc__read_plan *plan_new(const sc_table_desc *t, bool get)
             p->has = (c->flags & SC_COL_HASFLAG) != 0;
             p->offset = (uint32_t)c->offset;
             p->has_offset = p->has ? (uint32_t)c->has_offset : p->offset;
+            p->size = (unsigned char)field_size(op);
         }
         if (n > (op > 0 ? plan->end[op - 1] : 0))
             plan->groups |= 1u << op;

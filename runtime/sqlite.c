@@ -805,8 +805,7 @@ static bool column_null(sqlite3_stmt *st, int i)
  * has_offset. */
 static void put_null(char *row, const sc__read_col *p, size_t size)
 {
-    memset(row + p->offset, 0, size);
-    row[p->has_offset] = false;
+    sc__read_null(row, p->offset, p->has_offset, (unsigned)size);
 }
 
 /* The careful read of column p, its field zeroed first (out need not
