@@ -100,7 +100,7 @@ static const char *fmt(ast_ctx *ctx, const char *f, ...)
     }
     va_end(ap);
     if (*q == '\0') {
-        s = d = ast_alloc(ctx, total + 1);
+        s = d = ast_alloc_chars(ctx, total);
         for (n = 0; n < k; n++) {
             memcpy(d, part[n], len[n]);
             d += len[n];
@@ -147,7 +147,7 @@ static const char *cat(ast_ctx *ctx, ...)
         n += lens[k++] = strlen(p);
     }
     va_end(ap);
-    s = d = ast_alloc(ctx, n + 1);
+    s = d = ast_alloc_chars(ctx, n);
     for (i = 0; i < k; i++) {
         memcpy(d, parts[i], lens[i]);
         d += lens[i];
@@ -1168,7 +1168,7 @@ static void table_signatures(ast_ctx *ctx, const ast_table *t,
 
 static const char *spaces(ast_ctx *ctx, size_t n)
 {
-    char *s = ast_alloc(ctx, n + 1);
+    char *s = ast_alloc_chars(ctx, n);
 
     memset(s, ' ', n);
     return s;
