@@ -436,15 +436,21 @@ static void declare_origin(const char *kind, const char *name,
  * byte is mixed into every bit. */
 static uint32_t name_hash(const char *s, size_t n)
 {
-    uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ n, x;
+    const char *end = s + n;
+    uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ n, x = 0;
 
-    for (; n >= 8; s += 8, n -= 8) {
-        memcpy(&x, s, 8);
-        h = (h ^ x) * UINT64_C(0xff51afd7ed558ccd);
-        h ^= h >> 32;
+    if (n < 8) {
+        memcpy(&x, s, n);
+    } else {
+        for (; end - s > 8; s += 8) {
+            memcpy(&x, s, 8);
+            h = (h ^ x) * UINT64_C(0xff51afd7ed558ccd);
+            h ^= h >> 32;
+        }
+        /* The last eight bytes, some read already: a load of fixed size
+         * rather than a copy of what is left. */
+        memcpy(&x, end - 8, 8);
     }
-    x = 0;
-    memcpy(&x, s, n);
     h = (h ^ x) * UINT64_C(0xc4ceb9fe1a85ec53);
     h ^= h >> 29;
     h *= UINT64_C(0xff51afd7ed558ccd);
