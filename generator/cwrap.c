@@ -260,12 +260,12 @@ static void copy_layout(layout *to, const layout *from)
     memcpy(to->at, from->at, from->depth * sizeof *to->at);
 }
 
+/* Appends the atom s[from..to), w columns wide, and moves l past it. */
 static void put_atom(buf *out, layout *l, const char *s,
-                     const unsigned char *code, size_t from, size_t to)
+                     const unsigned char *code, size_t from, size_t to,
+                     size_t w)
 {
-    size_t i;
-
-    size_t start = l->col; /* the column of s[from] */
+    size_t i, col = l->col, last = from; /* s[last] is at column col */
 
     buf_put(out, s + from, to - from);
     for (i = from; i < to; i++) {
@@ -274,13 +274,15 @@ static void put_atom(buf *out, layout *l, const char *s,
         if (!k || !code[i])
             continue;
         if (k == K_OPEN && l->depth < MAX_DEPTH) {
+            col += cwrap_width(s + last, i - last);
+            last = i;
             l->at[l->depth] = i;
-            l->open[l->depth++] = start + cwrap_width(s + from, i - from);
+            l->open[l->depth++] = col;
         } else if (k == K_CLOSE && l->depth > 0) {
             l->depth--;
         }
     }
-    l->col = start + cwrap_width(s + from, to - from);
+    l->col += w;
 }
 
 /*
@@ -312,7 +314,7 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
 
     l.col = l.depth = 0;
     end = atom_end(s, n, code, 0, def, hang);
-    put_atom(out, &l, s, code, 0, end);
+    put_atom(out, &l, s, code, 0, end, cwrap_width(s, end));
     while (end < n) {
         hung = hang != NONE && end == hang + 1;
         at = hung ? end : end + 1;
@@ -332,7 +334,7 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
                 marked = l.depth + 1;
             buf_putc(out, ' ');
             l.col++;
-            put_atom(out, &l, s, code, at, end);
+            put_atom(out, &l, s, code, at, end, w);
             continue;
         }
         /* after an =, the comma before it of the same list too */
@@ -361,7 +363,7 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
         l.col = indent;
         while (marked > 0)
             before[--marked].set = false;
-        put_atom(out, &l, s, code, at, end);
+        put_atom(out, &l, s, code, at, end, w);
     }
     while (marked > 0)
         before[--marked].set = false;
