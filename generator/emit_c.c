@@ -295,18 +295,17 @@ static const char *c_note(ast_ctx *ctx, const char *s)
 /* "a_b" for the C names of the columns (a, b), for names along keys. */
 static const char *c_joined(ast_ctx *ctx, const ast_name *cols)
 {
-    buf b;
-    const char *r;
+    static buf b; /* reused: the names are made for every key and index */
 
-    buf_init(&b);
+    if (!b.data)
+        buf_init(&b);
+    buf_reset(&b);
     for (; cols; cols = cols->next) {
         if (b.len)
             buf_putc(&b, '_');
         buf_puts(&b, cols->column ? col_c(cols->column) : cols->name);
     }
-    r = ast_strndup(ctx, b.data, b.len);
-    buf_free(&b);
-    return r;
+    return ast_strndup(ctx, b.data, b.len);
 }
 
 /* ---------------------------------------------------------------------
@@ -880,16 +879,15 @@ static const char *c_int64(ast_ctx *ctx, int64_t v)
 
 static const char *c_string(ast_ctx *ctx, const char *s, size_t n)
 {
-    buf b;
-    const char *r;
+    static buf b; /* reused: a literal is made for every column */
 
-    buf_init(&b);
+    if (!b.data)
+        buf_init(&b);
+    buf_reset(&b);
     buf_putc(&b, '"');
     buf_put_c_escaped(&b, s, n);
     buf_putc(&b, '"');
-    r = ast_strdup(ctx, b.data);
-    buf_free(&b);
-    return r;
+    return ast_strndup(ctx, b.data, b.len);
 }
 
 /* The longest string literal a C99 compiler must accept. */
@@ -2347,10 +2345,11 @@ static void emit_enum_desc(ast_ctx *ctx, buf *out, const ast_enum *e)
 static const char *col_flags(ast_ctx *ctx, const ast_table *t,
                              const ast_column *c)
 {
-    buf b;
-    const char *s;
+    static buf b; /* reused: the flags are made for every column */
 
-    buf_init(&b);
+    if (!b.data)
+        buf_init(&b);
+    buf_reset(&b);
     if (!c->nullable)
         buf_puts(&b, " | SC_COL_NOTNULL");
     if (c->is_pk)
@@ -2365,9 +2364,7 @@ static const char *col_flags(ast_ctx *ctx, const ast_table *t,
         buf_puts(&b, " | SC_COL_NOZONE");
     if (c->fixed_frac)
         buf_puts(&b, " | SC_COL_FIXEDFRAC");
-    s = b.len ? ast_strdup(ctx, b.data + 3) : "0";
-    buf_free(&b);
-    return s;
+    return b.len ? ast_strndup(ctx, b.data + 3, b.len - 3) : "0";
 }
 
 static const char *dflt_init(ast_ctx *ctx, const ast_column *c)
