@@ -108,6 +108,14 @@ void *ast_alloc(ast_ctx *ctx, size_t size)
     return mem;
 }
 
+char *ast_alloc_chars(ast_ctx *ctx, size_t n)
+{
+    char *d = pool_take(ctx, n + 1);
+
+    d[n] = '\0';
+    return d;
+}
+
 char *ast_strndup(ast_ctx *ctx, const char *s, size_t n)
 {
     /* Every byte is written below: no need to clear them first. */

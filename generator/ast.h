@@ -452,6 +452,10 @@ void ast_ctx_free(ast_ctx *ctx);
 void *ast_alloc(ast_ctx *ctx, size_t size);
 char *ast_strdup(ast_ctx *ctx, const char *s);
 
+/* Room for a string of n bytes, its NUL at [n] and the n bytes before it
+ * not cleared: for a caller that writes them all. */
+char *ast_alloc_chars(ast_ctx *ctx, size_t n);
+
 /* A point in the pool's history.  ast_pool_release frees everything
  * allocated after the mark was taken (which must not be used again), so
  * that an emitter can drop the text it made for one table before the

@@ -140,14 +140,35 @@ static void init_kinds(void)
     kinds[')'] = kinds[']'] = kinds['}'] = K_CLOSE;
 }
 
+/* Whether one of the eight bytes at s is a quote, an apostrophe or a
+ * slash: a zero byte of x ^ that byte, found without a test per byte. */
+static bool quote_or_slash8(const char *s)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101);
+    const uint64_t highs = UINT64_C(0x8080808080808080);
+    uint64_t x, a, b, c;
+
+    memcpy(&x, s, 8);
+    a = x ^ (ones * '"');
+    b = x ^ (ones * '\'');
+    c = x ^ (ones * '/');
+    return (((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c)) &
+           highs;
+}
+
 /* code[i] = whether s[i] is outside strings, characters and comments. */
 static void mark_code(const char *s, size_t n, unsigned char *code)
 {
     size_t i = 0, e;
 
+    memset(code, 1, n);
     while (i < n) {
+        while (i + 8 <= n && !quote_or_slash8(s + i))
+            i += 8;
+        if (i == n)
+            break;
         if (!(kinds[(unsigned char)s[i]] & (K_QUOTE | K_SLASH))) {
-            code[i++] = 1;
+            i++;
             continue;
         }
         if (s[i] == '"' || s[i] == '\'') {
@@ -162,7 +183,7 @@ static void mark_code(const char *s, size_t n, unsigned char *code)
                 ;
             e = e + 1 < n ? e + 2 : n;
         } else {
-            code[i++] = 1;
+            i++;
             continue;
         }
         memset(code + i, 0, e - i);
@@ -239,12 +260,12 @@ static void copy_layout(layout *to, const layout *from)
     memcpy(to->at, from->at, from->depth * sizeof *to->at);
 }
 
+/* Appends the atom s[from..to), w columns wide, and moves l past it. */
 static void put_atom(buf *out, layout *l, const char *s,
-                     const unsigned char *code, size_t from, size_t to)
+                     const unsigned char *code, size_t from, size_t to,
+                     size_t w)
 {
-    size_t i;
-
-    size_t start = l->col; /* the column of s[from] */
+    size_t i, col = l->col, last = from; /* s[last] is at column col */
 
     buf_put(out, s + from, to - from);
     for (i = from; i < to; i++) {
@@ -253,13 +274,15 @@ static void put_atom(buf *out, layout *l, const char *s,
         if (!k || !code[i])
             continue;
         if (k == K_OPEN && l->depth < MAX_DEPTH) {
+            col += cwrap_width(s + last, i - last);
+            last = i;
             l->at[l->depth] = i;
-            l->open[l->depth++] = start + cwrap_width(s + from, i - from);
+            l->open[l->depth++] = col;
         } else if (k == K_CLOSE && l->depth > 0) {
             l->depth--;
         }
     }
-    l->col = start + cwrap_width(s + from, to - from);
+    l->col += w;
 }
 
 /*
@@ -291,7 +314,7 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
 
     l.col = l.depth = 0;
     end = atom_end(s, n, code, 0, def, hang);
-    put_atom(out, &l, s, code, 0, end);
+    put_atom(out, &l, s, code, 0, end, cwrap_width(s, end));
     while (end < n) {
         hung = hang != NONE && end == hang + 1;
         at = hung ? end : end + 1;
@@ -311,7 +334,7 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
                 marked = l.depth + 1;
             buf_putc(out, ' ');
             l.col++;
-            put_atom(out, &l, s, code, at, end);
+            put_atom(out, &l, s, code, at, end, w);
             continue;
         }
         /* after an =, the comma before it of the same list too */
@@ -340,7 +363,7 @@ static size_t fold_lists(buf *out, const char *s, size_t n, size_t lead,
         l.col = indent;
         while (marked > 0)
             before[--marked].set = false;
-        put_atom(out, &l, s, code, at, end);
+        put_atom(out, &l, s, code, at, end, w);
     }
     while (marked > 0)
         before[--marked].set = false;

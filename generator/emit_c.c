@@ -100,7 +100,7 @@ static const char *fmt(ast_ctx *ctx, const char *f, ...)
     }
     va_end(ap);
     if (*q == '\0') {
-        s = d = ast_alloc(ctx, total + 1);
+        s = d = ast_alloc_chars(ctx, total);
         for (n = 0; n < k; n++) {
             memcpy(d, part[n], len[n]);
             d += len[n];
@@ -147,7 +147,7 @@ static const char *cat(ast_ctx *ctx, ...)
         n += lens[k++] = strlen(p);
     }
     va_end(ap);
-    s = d = ast_alloc(ctx, n + 1);
+    s = d = ast_alloc_chars(ctx, n);
     for (i = 0; i < k; i++) {
         memcpy(d, parts[i], lens[i]);
         d += lens[i];
@@ -295,18 +295,17 @@ static const char *c_note(ast_ctx *ctx, const char *s)
 /* "a_b" for the C names of the columns (a, b), for names along keys. */
 static const char *c_joined(ast_ctx *ctx, const ast_name *cols)
 {
-    buf b;
-    const char *r;
+    static buf b; /* reused: the names are made for every key and index */
 
-    buf_init(&b);
+    if (!b.data)
+        buf_init(&b);
+    buf_reset(&b);
     for (; cols; cols = cols->next) {
         if (b.len)
             buf_putc(&b, '_');
         buf_puts(&b, cols->column ? col_c(cols->column) : cols->name);
     }
-    r = ast_strndup(ctx, b.data, b.len);
-    buf_free(&b);
-    return r;
+    return ast_strndup(ctx, b.data, b.len);
 }
 
 /* ---------------------------------------------------------------------
@@ -436,15 +435,21 @@ static void declare_origin(const char *kind, const char *name,
  * byte is mixed into every bit. */
 static uint32_t name_hash(const char *s, size_t n)
 {
-    uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ n, x;
+    const char *end = s + n;
+    uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ n, x = 0;
 
-    for (; n >= 8; s += 8, n -= 8) {
-        memcpy(&x, s, 8);
-        h = (h ^ x) * UINT64_C(0xff51afd7ed558ccd);
-        h ^= h >> 32;
+    if (n < 8) {
+        memcpy(&x, s, n);
+    } else {
+        for (; end - s > 8; s += 8) {
+            memcpy(&x, s, 8);
+            h = (h ^ x) * UINT64_C(0xff51afd7ed558ccd);
+            h ^= h >> 32;
+        }
+        /* The last eight bytes, some read already: a load of fixed size
+         * rather than a copy of what is left. */
+        memcpy(&x, end - 8, 8);
     }
-    x = 0;
-    memcpy(&x, s, n);
     h = (h ^ x) * UINT64_C(0xc4ceb9fe1a85ec53);
     h ^= h >> 29;
     h *= UINT64_C(0xff51afd7ed558ccd);
@@ -874,16 +879,15 @@ static const char *c_int64(ast_ctx *ctx, int64_t v)
 
 static const char *c_string(ast_ctx *ctx, const char *s, size_t n)
 {
-    buf b;
-    const char *r;
+    static buf b; /* reused: a literal is made for every column */
 
-    buf_init(&b);
+    if (!b.data)
+        buf_init(&b);
+    buf_reset(&b);
     buf_putc(&b, '"');
     buf_put_c_escaped(&b, s, n);
     buf_putc(&b, '"');
-    r = ast_strdup(ctx, b.data);
-    buf_free(&b);
-    return r;
+    return ast_strndup(ctx, b.data, b.len);
 }
 
 /* The longest string literal a C99 compiler must accept. */
@@ -1168,7 +1172,7 @@ static void table_signatures(ast_ctx *ctx, const ast_table *t,
 
 static const char *spaces(ast_ctx *ctx, size_t n)
 {
-    char *s = ast_alloc(ctx, n + 1);
+    char *s = ast_alloc_chars(ctx, n);
 
     memset(s, ' ', n);
     return s;
@@ -2341,10 +2345,11 @@ static void emit_enum_desc(ast_ctx *ctx, buf *out, const ast_enum *e)
 static const char *col_flags(ast_ctx *ctx, const ast_table *t,
                              const ast_column *c)
 {
-    buf b;
-    const char *s;
+    static buf b; /* reused: the flags are made for every column */
 
-    buf_init(&b);
+    if (!b.data)
+        buf_init(&b);
+    buf_reset(&b);
     if (!c->nullable)
         buf_puts(&b, " | SC_COL_NOTNULL");
     if (c->is_pk)
@@ -2359,9 +2364,7 @@ static const char *col_flags(ast_ctx *ctx, const ast_table *t,
         buf_puts(&b, " | SC_COL_NOZONE");
     if (c->fixed_frac)
         buf_puts(&b, " | SC_COL_FIXEDFRAC");
-    s = b.len ? ast_strdup(ctx, b.data + 3) : "0";
-    buf_free(&b);
-    return s;
+    return b.len ? ast_strndup(ctx, b.data + 3, b.len - 3) : "0";
 }
 
 static const char *dflt_init(ast_ctx *ctx, const ast_column *c)

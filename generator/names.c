@@ -18,7 +18,7 @@ static const char *respell(ast_ctx *ctx, const char *name, size_t n,
                            size_t drop, const char *add)
 {
     size_t k = strlen(add);
-    char *p = ast_alloc(ctx, n - drop + k + 1);
+    char *p = ast_alloc_chars(ctx, n - drop + k);
 
     memcpy(p, name, n - drop);
     memcpy(p + n - drop, add, k + 1);
@@ -105,7 +105,7 @@ static void upper_into(char *d, const char *s, size_t n)
 const char *names_upper(ast_ctx *ctx, const char *a, const char *b)
 {
     size_t na = strlen(a), nb = strlen(b);
-    char *p = ast_alloc(ctx, na + nb + 2);
+    char *p = ast_alloc_chars(ctx, na + nb + 1);
 
     upper_into(p, a, na);
     p[na] = '_';
