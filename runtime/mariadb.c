@@ -96,6 +96,7 @@ typedef struct my_conn {
     int64_t insert_id;       /* the key the last INSERT made */
     bool lost;               /* the server went away */
     struct my_pipe *pipe;    /* the batch under way, or NULL */
+    struct my_pipe *spare;   /* the last batch's memory, for the next */
     /* innodb_autoinc_lock_mode: 2 gives a multi-row INSERT keys that
      * need not follow each other; -1 not read yet */
     int autoinc_mode;
@@ -987,6 +988,7 @@ static void my_close(void *conn)
     if (c == NULL)
         return;
     pipe_free(c->pipe);
+    pipe_free(c->spare);
     if (c->my != NULL)
         mysql_close(c->my);
     sc__free(c->password);
@@ -2313,6 +2315,8 @@ typedef struct my_pipe {
     my_queued *q;
     size_t n, cap, run, next; /* queued, run, outcomes read */
     my_slab *slab;            /* the newest block */
+    char *arrays;             /* run_bulk()'s arrays, arrays_cap bytes */
+    size_t arrays_cap;
 } my_pipe;
 
 /* n bytes, aligned for any value, from the newest block of p, or from a
@@ -2377,15 +2381,20 @@ static void pipe_free(my_pipe *p)
         sc__free(b);
     }
     sc__free(p->q);
+    sc__free(p->arrays);
     sc__free(p);
 }
 
+/* A batch starts with the memory the last one left (its queue, its
+ * newest block, its arrays), so that a batch of a few hundred rows
+ * allocates nothing once the connection has run one of that size. */
 static int my_pipeline_begin(void *conn)
 {
     my_conn *c = conn;
 
     pipe_free(c->pipe);
-    c->pipe = sc__zalloc(1, sizeof *c->pipe);
+    c->pipe = c->spare != NULL ? c->spare : sc__zalloc(1, sizeof *c->pipe);
+    c->spare = NULL;
     return c->pipe != NULL ? SC_OK : nomem(c);
 }
 
@@ -2648,20 +2657,36 @@ static int run_bulk(my_pipe *p, size_t from, unsigned rows)
     my_stmt *s = p->q[from].s;
     unsigned np = s->nparams, i, r, none = 0;
     size_t cells = (size_t)np * rows, w;
-    MYSQL_BIND *b = sc__zalloc(np, sizeof *b);
-    char *ind = sc__zalloc(cells, 1);
-    unsigned long *len = sc__zalloc(cells, sizeof *len);
-    void **ptr = sc__zalloc(cells, sizeof *ptr);
-    unsigned char *fixed = sc__zalloc(cells, sizeof(double));
+    /* in p->arrays: the binds, then each cell's fixed value (room for a
+     * double), pointer, length and indicator */
+    size_t need = np * sizeof(MYSQL_BIND) +
+                  cells * (sizeof(double) + sizeof(void *) +
+                           sizeof(unsigned long) + 1);
+    MYSQL_BIND *b;
+    unsigned char *fixed;
+    void **ptr;
+    unsigned long *len;
+    char *ind;
     unsigned size = rows;
     my_ulonglong n = 0;
     int rc = -1;
 
-    if (b == NULL || ind == NULL || len == NULL || ptr == NULL ||
-        fixed == NULL) {
-        p->q[from].rc = nomem(s->c);
-        goto done;
+    if (need > p->arrays_cap) {
+        char *m = sc__realloc(p->arrays, need);
+
+        if (m == NULL) {
+            p->q[from].rc = nomem(s->c);
+            return -1;
+        }
+        p->arrays = m;
+        p->arrays_cap = need;
     }
+    b = (MYSQL_BIND *)p->arrays;
+    fixed = (unsigned char *)(b + np);
+    ptr = (void **)(fixed + cells * sizeof(double));
+    len = (unsigned long *)(ptr + cells);
+    ind = (char *)(len + cells);
+    memset(b, 0, np * sizeof *b);
     for (i = 0; i < np; i++) {
         size_t at = (size_t)i * rows;
 
@@ -2684,9 +2709,13 @@ static int run_bulk(my_pipe *p, size_t from, unsigned rows)
 
             if (q->buffer_type == MYSQL_TYPE_NULL) {
                 ind[at + r] = STMT_INDICATOR_NULL;
+                ptr[at + r] = NULL;
+                len[at + r] = 0;
             } else if (w > 0) {
+                ind[at + r] = STMT_INDICATOR_NONE;
                 memcpy(fixed + at * sizeof(double) + r * w, q->buffer, w);
             } else {
+                ind[at + r] = STMT_INDICATOR_NONE;
                 ptr[at + r] = q->buffer;
                 len[at + r] = q->length != NULL ? *q->length
                                                 : q->buffer_length;
@@ -2717,12 +2746,6 @@ static int run_bulk(my_pipe *p, size_t from, unsigned rows)
         }
     }
     mysql_stmt_attr_set(s->st, STMT_ATTR_ARRAY_SIZE, &none);
-done:
-    sc__free(b);
-    sc__free(ind);
-    sc__free(len);
-    sc__free(ptr);
-    sc__free(fixed);
     return rc;
 }
 
@@ -2828,12 +2851,35 @@ static int my_pipeline_result(void *stmt)
     return e->rc;
 }
 
+/* Ends the batch, its memory kept in c->spare: every block but the
+ * newest given back, and that one emptied. */
 static void my_pipeline_end(void *conn)
 {
     my_conn *c = conn;
+    my_pipe *p = c->pipe;
+    my_slab *b, *next;
 
-    pipe_free(c->pipe);
     c->pipe = NULL;
+    if (p == NULL)
+        return;
+    /* a block made for one large value is not kept */
+    if (p->slab != NULL && p->slab->cap > SLAB_BYTES) {
+        b = p->slab;
+        p->slab = b->next;
+        sc__free(b);
+    }
+    if (p->slab != NULL) {
+        for (b = p->slab->next; b != NULL; b = next) {
+            next = b->next;
+            sc__free(b);
+        }
+        p->slab->next = NULL;
+        p->slab->used = 0;
+        p->slab->live = 0;
+    }
+    p->n = p->run = p->next = 0;
+    pipe_free(c->spare);
+    c->spare = p;
 }
 
 /* my_step() but for the next row of a result read from the wire. */
