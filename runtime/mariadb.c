@@ -3332,6 +3332,14 @@ static inline int64_t row_timestamp(const MYSQL_TIME *t)
            (int64_t)t->second_part;
 }
 
+/* The days since 1970 of a DATE read, not a zero one. */
+static inline int32_t row_date(const MYSQL_TIME *t)
+{
+    if (t->year > 9999)
+        return sc_date_from_ymd((int)t->year, (int)t->month, (int)t->day);
+    return (int32_t)days_of(t->year, t->month, t->day);
+}
+
 /*
  * The scaled integer of a DECIMAL's text as the binary protocol sends it,
  * [-]digits[.digits] with exactly scale digits after the point: up to 18
@@ -3437,12 +3445,7 @@ static int my_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
         case OP_DATE:
             if (zero_date(col))
                 goto careful;
-            i32 = col->tm.year <= 9999
-                      ? (int32_t)days_of(col->tm.year, col->tm.month,
-                                         col->tm.day)
-                      : sc_date_from_ymd((int)col->tm.year,
-                                         (int)col->tm.month,
-                                         (int)col->tm.day);
+            i32 = row_date(&col->tm);
             memcpy(field, &i32, sizeof i32);
             break;
         case OP_FLOAT64:
@@ -3582,12 +3585,7 @@ static int my_read_plan(sc_db *db, const sc__read_plan *plan, void *stmt,
         case OP_DATE:
             if (zero_date(col))
                 goto careful;
-            i32 = col->tm.year <= 9999
-                      ? (int32_t)days_of(col->tm.year, col->tm.month,
-                                         col->tm.day)
-                      : sc_date_from_ymd((int)col->tm.year,
-                                         (int)col->tm.month,
-                                         (int)col->tm.day);
+            i32 = row_date(&col->tm);
             row[op->has_offset] = true;
             memcpy(field, &i32, sizeof i32);
             continue;
