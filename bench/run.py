@@ -18,7 +18,7 @@ memory.
 
     run.py --build DIR [-n N] [--reps R] [--sa-reps R] [--no-sa] [--tx]
            [--only sqlite|pg|mariadb] [--rotated] [--no-noise] [--pin]
-           [--warmup R] [--server-defaults]
+           [--warmup R] [--server-defaults] [--no-settle]
 
 --rotated measures as before the lock step: every implementation once
 per repetition on a fresh database, in a rotated order (gen, hand, sa;
@@ -38,7 +38,9 @@ with the implementation's message.
 import argparse
 import os
 import shutil
+import sqlite3
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -128,7 +130,10 @@ class Database:
             if slot:
                 url = url[:url.rindex('/') + 1] + 'schemac_bench_%d' % slot
                 if slot not in self.made:
+                    # one a run before may have left on the same server
                     subprocess.run(['psql', '-q', '-X', self.pg_url, '-c',
+                                    'DROP DATABASE IF EXISTS schemac_bench_%d'
+                                    % slot, '-c',
                                     'CREATE DATABASE schemac_bench_%d' % slot],
                                    check=True, env=env)
                     self.made.add(slot)
@@ -193,8 +198,9 @@ class Server:
     pinning.  with-pg.sh and with-mariadb.sh name a script in the
     server's directory, where its pid file lies."""
 
-    def __init__(self, kind):
-        self.pid = None
+    def __init__(self, kind, settle=True):
+        self.pid, self.kind, self.settles = None, kind, settle
+        self.monitors = False
         where = {'pg': ('SCHEMAC_TEST_PG_SERVER', 'data/postmaster.pid'),
                  'mariadb': ('SCHEMAC_TEST_MARIADB_SERVER', 'mysqld.pid')}
         if kind not in where or not os.environ.get(where[kind][0]):
@@ -261,6 +267,93 @@ class Server:
             if self.delta(a, self.cpu())[0] < 0.001:
                 return
 
+    def settle(self, path=None):
+        """Brings the server, or on SQLite the database file and the
+        disk, to the same state before every phase of every program,
+        outside the timing: on MariaDB InnoDB's purge done (SET GLOBAL
+        innodb_max_purge_lag_wait = 0 returns when the history list is
+        empty), on PostgreSQL no dirty buffer left (CHECKPOINT), on
+        SQLite the program's WAL copied back into its database file at
+        path and emptied (wal_checkpoint(TRUNCATE)) and no dirty page of
+        any file left in the kernel (sync()); then the server idle (see
+        quiesce()).  So the rows a program's phase left for the purge,
+        the buffers for the background writer, the frames for the next
+        checkpoint or the pages for the kernel's writeback are not worked
+        off during a phase that did not make them.  With --no-settle
+        only the idle wait."""
+        if self.settles:
+            if self.kind == 'mariadb':
+                cmd, _ = mariadb_client(os.environ['SCHEMAC_BENCH_MARIADB_URL'])
+                subprocess.run(cmd + ['-e', 'SET GLOBAL '
+                                      'innodb_max_purge_lag_wait = 0'],
+                               check=True)
+            elif self.kind == 'pg':
+                subprocess.run(['psql', '-q', '-X', '-o', os.devnull,
+                                os.environ['SCHEMAC_BENCH_PG_URL'], '-c',
+                                'CHECKPOINT'], check=True)
+            else:
+                if path is not None and os.path.exists(path):
+                    c = sqlite3.connect(path)
+                    busy = c.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+                    if busy.fetchone()[0]:
+                        print('run.py: %s: the checkpoint found a reader'
+                              % path, file=sys.stderr)
+                    c.close()
+                os.sync()
+        self.quiesce()
+
+    def state(self):
+        """(a level, a counter or None): what the previous phases left
+        behind and what the background does meanwhile.  MariaDB: the
+        InnoDB history list length (transactions whose undo log waits
+        for the purge) and the records purged so far (INNODB_METRICS
+        purge_del_mark_records and purge_upd_exist_or_extern_records,
+        enabled on first use).  PostgreSQL: the dirty shared buffers
+        (pg_buffercache, made in the postgres database) and the buffers
+        the background writer and the checkpointer wrote so far
+        (pg_stat_bgwriter).  SQLite: the machine's dirty and writeback
+        kB (/proc/meminfo), no counter."""
+        if self.kind == 'mariadb':
+            cmd, _ = mariadb_client(os.environ['SCHEMAC_BENCH_MARIADB_URL'])
+            names = "'purge_del_mark_records', " \
+                "'purge_upd_exist_or_extern_records'"
+            q = 'SELECT (SELECT `COUNT` FROM information_schema.INNODB_METRICS ' \
+                "WHERE NAME = 'trx_rseg_history_len'), (SELECT SUM(`COUNT`) " \
+                'FROM information_schema.INNODB_METRICS WHERE NAME IN (%s))' \
+                % names
+            if not self.monitors:
+                for name in names.split(', '):
+                    q = 'SET GLOBAL innodb_monitor_enable = %s; ' % name + q
+                self.monitors = True
+            p = subprocess.run(cmd + ['-N', '-B', '-e', q],
+                               stdout=subprocess.PIPE, check=True,
+                               universal_newlines=True)
+            f = p.stdout.split()
+            return int(f[0]), int(f[1])
+        if self.kind == 'pg':
+            url = os.environ['SCHEMAC_BENCH_PG_URL']
+            url = url[:url.rindex('/') + 1] + 'postgres'
+            env = dict(os.environ, PGOPTIONS='-c client_min_messages=warning')
+            q = ['SELECT (SELECT count(*) FROM pg_buffercache WHERE isdirty) '
+                 "|| ' ' || (buffers_clean + buffers_checkpoint) "
+                 'FROM pg_stat_bgwriter']
+            if not self.monitors:
+                q.insert(0, 'CREATE EXTENSION IF NOT EXISTS pg_buffercache')
+                self.monitors = True
+            cmd = ['psql', '-q', '-X', '-A', '-t', url]
+            for c in q:
+                cmd += ['-c', c]
+            p = subprocess.run(cmd, stdout=subprocess.PIPE, check=True,
+                               env=env, universal_newlines=True)
+            f = p.stdout.split()
+            return int(f[-2]), int(f[-1])
+        kb = 0
+        with open('/proc/meminfo') as f:
+            for line in f:
+                if line.startswith(('Dirty:', 'Writeback:')):
+                    kb += int(line.split()[1])
+        return kb, None
+
     def pin(self, cpus):
         if self.pid is None:
             return
@@ -304,8 +397,10 @@ class Program:
     """One implementation running in lock step: its process, the pipe
     that lets it past a clock read, and what it has printed."""
 
-    def __init__(self, name, cmd, env, cpus, server):
+    def __init__(self, name, cmd, env, cpus, server, url):
         self.name, self.server = name, server
+        self.wal = url[len('sqlite:'):] + '-wal' \
+            if url.startswith('sqlite:') else None
         r, self.go = os.pipe()
         self.err = tempfile.TemporaryFile(mode='w+')
         pre = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
@@ -320,6 +415,10 @@ class Program:
         self.clocks = []
         # phase: (rate, wall, client CPU, server CPU, both's wait for a CPU)
         self.phases = {}
+        # phase: (Server.state()'s level as it started, its counter's
+        # growth during the phase, SQLite: the WAL's frames as it started)
+        self.start = self.end = None
+        self.states = {}
 
     def until_clock(self):
         """Reads up to the next clock read (the program then waits) or
@@ -337,6 +436,8 @@ class Program:
                 wait = (w1 - w0) / 1e9 + (wait or 0)
                 self.phases[f[1]] = (int(f[2]) / wall, wall, c1 - c0, server,
                                      wait)
+                (l0, c0, w0), (_, c1, _) = self.start, self.end
+                self.states[f[1]] = (l0, None if c0 is None else c1 - c0, w0)
                 ended = True
         self.finish()
         return ended
@@ -351,11 +452,31 @@ class Program:
     def turn(self):
         """Runs the program alone up to its first clock read after a
         phase: the next phase's start, all the untimed work between
-        included."""
+        included.  The server is settled first, and its state noted."""
+        self.server.settle(None if self.wal is None
+                           else self.wal[:-len('-wal')])
+        self.start = self.probe()
         while self.alive:
             self.release()
             if self.until_clock():
                 return
+            self.end = self.probe()  # at the phase's last clock read
+
+    def probe(self):
+        """The server's state(), and on SQLite the frames in the WAL
+        that no checkpoint has copied back yet (mxFrame - nBackfill of
+        the wal-index, the -shm file: SQLite checkpoints on the commit
+        that takes it past 1000 frames)."""
+        wal = None
+        if self.wal is not None:
+            try:
+                with open(self.wal[:-len('-wal')] + '-shm', 'rb') as f:
+                    head = f.read(100)
+                wal = (struct.unpack('=I', head[16:20])[0] -
+                       struct.unpack('=I', head[96:100])[0])
+            except (OSError, struct.error):
+                wal = 0
+        return self.server.state() + (wal,)
 
     def stop(self):
         """Ends a program that is still waiting."""
@@ -399,7 +520,7 @@ def lockstep(db, args, mode, server):
             url = db.fresh((k + rep) % len(names))
             impl = 'hand' if name == 'hand2' else name
             cmd = command(impl, args.build, mode, url, args.n, db.ddl)
-            progs.append(Program(name, cmd, os.environ, cpus, server))
+            progs.append(Program(name, cmd, os.environ, cpus, server, url))
         try:
             for prog in progs:  # every program connected, at its first phase
                 prog.until_clock()
@@ -407,7 +528,6 @@ def lockstep(db, args, mode, server):
             while any(prog.alive for prog in progs):
                 k = (rep + step) % len(progs)
                 for prog in progs[k:] + progs[:k]:
-                    server.quiesce()
                     prog.turn()
                 step += 1
         except Unavailable:
@@ -417,6 +537,7 @@ def lockstep(db, args, mode, server):
         for prog in progs:
             if rep >= 0:
                 out[prog.name].append(prog.phases)
+                out.setdefault(prog.name + ' state', []).append(prog.states)
         print('  %s rep %d done' % (mode, rep + 1), file=sys.stderr)
     return out
 
@@ -454,9 +575,30 @@ def med(xs):
     return statistics.median(xs) if xs else None
 
 
+def verdict(ratios, noise):
+    """Whether a phase's ratios gen/hand reach 0.95: "pass" when their
+    median does, "below" when not, with "(noise)" when the median is
+    no farther from 0.95 than the hand-written program's largest
+    distance from itself in the same runs (then one more run could
+    turn the verdict), and "*" when the ratios' min-max is no wider
+    than that of hand/hand (gen and hand differ no more than hand and
+    hand)."""
+    if not ratios:
+        return 'n/a'
+    m = med(ratios)
+    out = 'pass' if m >= 0.95 else 'below'
+    if noise:
+        if abs(m - 0.95) <= max(abs(x - 1) for x in noise):
+            out += ' (noise)'
+        if max(ratios) - min(ratios) <= max(noise) - min(noise):
+            out += ' *'
+    return out
+
+
 def print_lockstep(title, runs, sa, args):
     reps = len(runs['gen'])
     noise = 'hand2' in runs
+    verdicts = {}
     print('\n%s, N = %d, %d runs in lock step%s' %
           (title, args.n, reps, ' (SQLAlchemy: %d, alone)' %
            min(args.sa_reps, args.reps) if sa else ''))
@@ -474,9 +616,12 @@ def print_lockstep(title, runs, sa, args):
     head += ['CPU gen/hand', 'min-max']
     head += ['CPU hand/hand'] if noise else []
     head += ['gen/SA'] if sa else []
+    head += ['verdict', 'CPU verdict']
     print('| ' + ' | '.join(head) + ' |')
     print('|' + '---|' * len(head))
-    rows = [(p, p) for p in PHASES]
+    rows = [(p, p) for p in PHASES
+            if any(p in r for rs in runs.values() for r in rs)
+            or (sa and sa.get(p))]
     rows += [(p, q) for p, q in PIPED.items()
              if any(q in r for r in runs['hand'])]
     worst, worst_cpu = [], []
@@ -489,17 +634,22 @@ def print_lockstep(title, runs, sa, args):
         cells += [fmt_rate(s)] if sa else []
         gh = pair_ratios(runs['gen'], runs['hand'], p, q)
         cells += ['%.2f' % med(gh) if gh else 'n/a', spread(gh)]
+        hh = []
         if noise:
             hh = pair_ratios(runs['hand2'], runs['hand'], q, q)
             worst += [abs(x - 1) for x in hh]
             cells += [spread(hh)]
+        v = [verdict(gh, hh)]
         gh = pair_ratios(runs['gen'], runs['hand'], p, q, True)
         cells += ['%.2f' % med(gh) if gh else 'n/a', spread(gh)]
         if noise:
             hh = pair_ratios(runs['hand2'], runs['hand'], q, q, True)
             worst_cpu += [abs(x - 1) for x in hh]
             cells += [spread(hh)]
+        v.append(verdict(gh, hh))
         cells += [ratio(g, s) if s else 'n/a'] if sa else []
+        cells += v
+        verdicts[label] = v[0]
         print('| ' + ' | '.join(cells) + ' |')
     if worst:
         print('\nnoise: the hand-written program against itself differs '
@@ -507,6 +657,7 @@ def print_lockstep(title, runs, sa, args):
               'by %.0f%%, %.0f%% at most' %
               (100 * statistics.median(worst), 100 * max(worst),
                100 * statistics.median(worst_cpu), 100 * max(worst_cpu)))
+    print_verdicts(verdicts, noise)
     print('\nwhere the time went, ms (medians): wall clock / client CPU / '
           'server CPU / client and server waiting for a CPU\n')
     print('| phase | generated | hand-written |')
@@ -523,6 +674,64 @@ def print_lockstep(title, runs, sa, args):
                 xs = [x for x in xs if x is not None]
                 parts.append('%.0f' % (1000 * med(xs)) if xs else '-')
             cells.append(' / '.join(parts))
+        print('| ' + ' | '.join(cells) + ' |')
+
+
+def print_verdicts(verdicts, noise):
+    """One line: the phases at least 0.95 of hand-written beyond the
+    noise, those below it beyond the noise, and those the noise leaves
+    undecided."""
+    def of(pick):
+        ps = [p for p, v in verdicts.items() if pick(v)]
+        return '%d (%s)' % (len(ps), '; '.join(ps)) if ps else '0'
+    print('\nverdict (wall clock): a phase passes when its median gen/hand '
+          'is at least 0.95; "(noise)" when the median is within the '
+          'largest hand/hand distance from 1 of 0.95, "*" when the '
+          'gen/hand min-max is no wider than the hand/hand one')
+    if not noise:
+        print('passing: %s; below: %s' % (of(lambda v: v == 'pass'),
+                                          of(lambda v: v == 'below')))
+        return
+    print('passing beyond the noise: %s; below beyond the noise: %s; '
+          'within the noise: %s' %
+          (of(lambda v: v.startswith('pass') and 'noise' not in v),
+           of(lambda v: v.startswith('below') and 'noise' not in v),
+           of(lambda v: 'noise' in v)))
+
+
+def print_states(title, runs, kind, settled):
+    """The state each phase started in, medians over the runs."""
+    what = {'mariadb': 'InnoDB history list length as it started / '
+                       'records purged during the phase',
+            'pg': 'dirty shared buffers as it started / buffers written '
+                  'by the background writer and the checkpointer during '
+                  'the phase',
+            'sqlite': "the machine's dirty and writeback kB / the "
+                      "frames in the program's WAL not yet checkpointed, "
+                      "as it started"}[kind]
+    names = [n for n in ('gen', 'hand', 'hand2') if n + ' state' in runs]
+    how = {'mariadb': 'InnoDB\'s purge waited for',
+           'pg': 'a CHECKPOINT run',
+           'sqlite': 'the program\'s WAL checkpointed, sync() called'}[kind]
+    print('\n%s: the server\'s state (%s), medians; before each phase %s' %
+          (title, what, how + ' and the server let go idle' if settled else
+           'the server was only let go idle (--no-settle)'))
+    print('\n| phase | ' + ' | '.join(TITLES.get(n, 'hand-written again')
+                                      for n in names) + ' |')
+    print('|---|' + '---|' * len(names))
+    phases = []
+    for st in runs[names[-1] + ' state'] + runs['gen state']:
+        phases += [p for p in st if p not in phases]
+    for p in phases:
+        cells = [p]
+        for n in names:
+            parts = []
+            for k in (0, 1, 2):
+                xs = [st[p][k] for st in runs[n + ' state']
+                      if p in st and st[p][k] is not None]
+                if xs:
+                    parts.append('%.0f' % med(xs))
+            cells.append(' / '.join(parts) or '-')
         print('| ' + ' | '.join(cells) + ' |')
 
 
@@ -618,7 +827,7 @@ def mysqldb_available():
 
 
 def bench_db(kind, title, args, impls):
-    server = Server(kind)
+    server = Server(kind, not args.no_settle)
     if args.pin:
         server.pin(args.server_cpus)
     if not args.server_defaults:
@@ -654,9 +863,12 @@ def bench_db(kind, title, args, impls):
     else:
         print_lockstep(title, runs, sa if 'sa' not in missing else None,
                        args)
+        print_states(title, runs, kind, not args.no_settle)
         if args.tx:
             print_lockstep(title + ', each phase in one transaction',
                            tx_runs, None, args)
+            print_states(title + ', each phase in one transaction',
+                         tx_runs, kind, not args.no_settle)
     for impl, why in missing.items():
         print('\n%s on %s did not run: %s' % (TITLES[impl], title, why))
     print_memory(title, mem, args)
@@ -682,6 +894,9 @@ def main():
                     'the others')
     ap.add_argument('--warmup', type=int, default=0,
                     help='lock-step runs made first and not counted')
+    ap.add_argument('--no-settle', action='store_true',
+                    help='before each phase only wait for an idle server: '
+                    'no purge wait, CHECKPOINT or sync()')
     ap.add_argument('--server-defaults', action='store_true',
                     help='keep the server\'s autovacuum and checkpoints')
     args = ap.parse_args()

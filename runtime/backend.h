@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "schemac.h"
 
@@ -97,7 +98,18 @@ typedef struct sc__read_col {
     uint32_t offset;      /* of the field */
     uint32_t has_offset;  /* of its has_ flag, or offset */
     bool has;             /* the struct has a has_ flag */
+    unsigned char size;   /* of the field, for a NULL's zeroes */
 } sc__read_col;
+
+/* Stores a NULL: the field's zeroes and its has_ flag's false (a whole
+ * plan writes every field, NULLs too, so that rows are not zeroed
+ * before they are read). */
+static inline void sc__read_null(char *row, uint32_t offset,
+                                 uint32_t has_offset, unsigned size)
+{
+    memset(row + offset, 0, size);
+    row[has_offset] = false;
+}
 
 /* The plan of table t's rows: its columns grouped by how they are read,
  * cols[end[op - 1]] to cols[end[op]] (from cols[0] for op 0) those read
@@ -105,6 +117,11 @@ typedef struct sc__read_col {
 typedef struct sc__read_plan {
     const sc_table_desc *t;
     bool key_i64;   /* a get's: the key is one int64 column, skipped */
+    /* No SC__READ_CAREFUL column: read_plan() writes every field of the
+     * row (a get's skipped keys aside), so that out need not be zeroed
+     * before. */
+    bool whole;
+    unsigned groups;  /* bit op set: the group of op holds a column */
     unsigned end[SC__READ_NOPS];
     sc__read_col cols[];
 } sc__read_plan;
@@ -268,10 +285,11 @@ typedef struct sc_backend {
     bool queues_writes;
 
     /*
-     * Reads the current row of stmt into out (zeroed; plan->t's row) as
-     * plan says, as read_row() does: each value stored straight into its
-     * field and flag, text copied into a or, when a is NULL, pointing
-     * into the statement's memory.  A value it does not store itself (an
+     * Reads the current row of stmt into out (plan->t's row, zeroed
+     * unless plan->whole) as plan says, as read_row() does: each value
+     * stored straight into its field and flag, a NULL as zero, text
+     * copied into a or, when a is NULL, pointing into the statement's
+     * memory.  A value it does not store itself (an
      * SC__READ_CAREFUL column, a value that does not fit its field, a
      * copy that ran out of memory) it leaves to sc__read_column()
      * (internal.h), the careful read.  Returns SC_OK, or the first

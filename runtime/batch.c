@@ -32,18 +32,21 @@ static int insert_each(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     return rc;
 }
 
-static int bind_change(sc_db *db, const sc_table_desc *t, void *stmt,
-                       int op, const void *row, uint64_t mask, size_t *n);
-
 /* The values of one row of a batch: an insert's (now for its "default
- * now" columns) or an update's or delete's (mask: the columns set); n
- * rows in all. */
+ * now" columns) or an update's or delete's (mask: the columns set, as
+ * sc__updates() reads it, listed once for the batch in upd[0..nupd));
+ * n rows in all. */
 typedef struct batch_op {
     int op;
     uint64_t mask;
     int64_t now;
     size_t n;
+    const unsigned *upd;
+    unsigned nupd;
 } batch_op;
+
+static int bind_change(sc_db *db, const sc_table_desc *t, void *stmt,
+                       const batch_op *b, const void *row, size_t *n);
 
 /* Queues the statements of rows[from..to) in the backend's batch; *sent
  * counts those that went. */
@@ -60,7 +63,7 @@ static int queue_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
         row = rows + i * t->row_size;
         rc = b->op == OP_INSERT
                  ? sc__bind_insert(db, t, e->stmt, row, &now, &k)
-                 : bind_change(db, t, e->stmt, b->op, row, b->mask, &k);
+                 : bind_change(db, t, e->stmt, b, row, &k);
         if (rc == SC_OK && (rc = db->be->pipeline_send(e->stmt)) != SC_OK)
             rc = rc == SC_NOMEM ? sc__nomem(db)
                                 : sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
@@ -108,7 +111,7 @@ static int collect_row(sc_db *db, const sc_table_desc *t, stmt_entry *e,
 }
 
 static int collect_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
-                          int op, const void *row, uint64_t mask, double *t0);
+                          const batch_op *b, const void *row, double *t0);
 
 /* Rows of a batch sent to the server between two reads of outcomes. */
 #define BATCH_CHUNK 1024
@@ -125,7 +128,7 @@ static int collect_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
         row = rows + *done * t->row_size;
         rc = b->op == OP_INSERT
                  ? collect_row(db, t, e, row, b->now, t0)
-                 : collect_change(db, t, e, b->op, row, b->mask, t0);
+                 : collect_change(db, t, e, b, row, t0);
         if (rc != SC_OK && rc != SC__REDO)
             rc = sc__name_batch_row(db, t, b->op, row, *done, b->n, rc);
     }
@@ -183,7 +186,8 @@ static int row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
     level = db->depth;
     if (db->be->pipeline_begin != NULL)
         rc = run_batch(db, t, e,
-                       &(batch_op){OP_INSERT, 0, sc__batch_now(t), n}, rows,
+                       &(batch_op){OP_INSERT, 0, sc__batch_now(t), n, NULL, 0},
+                       rows,
                        n);
     else
         rc = insert_each(db, t, e, rows, n);
@@ -197,20 +201,19 @@ static int row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
  * outcome is read, as sc_row_insert_many() does.
  * ------------------------------------------------------------------- */
 
-/* Puts the values of the update (op OP_UPDATE, columns of mask as in
- * sc__updates()) or delete of row into db->vals, the key last; *n receives
- * their count. */
-static int change_values(sc_db *db, const sc_table_desc *t, int op,
-                         const void *row, uint64_t mask, size_t *n)
+/* Puts the values of the update (b->op OP_UPDATE, the columns b->upd)
+ * or delete of row into db->vals, the key last; *n receives their
+ * count. */
+static int change_values(sc_db *db, const sc_table_desc *t,
+                         const batch_op *b, const void *row, size_t *n)
 {
     unsigned i;
     int rc = SC_OK;
 
     *n = 0;
-    for (i = 0; op == OP_UPDATE && rc == SC_OK && i < t->ncols; i++) {
-        if (sc__updates(t, i, mask))
-            rc = sc__field_value(db, t, &t->cols[i], row, &db->vals[(*n)++]);
-    }
+    for (i = 0; b->op == OP_UPDATE && rc == SC_OK && i < b->nupd; i++)
+        rc = sc__field_value(db, t, &t->cols[b->upd[i]], row,
+                             &db->vals[(*n)++]);
     for (i = 0; rc == SC_OK && i < t->npk; i++)
         rc = sc__key_value(db, t, &t->cols[t->pk[i]], row, &db->vals[(*n)++]);
     db->nbound = *n;
@@ -219,10 +222,10 @@ static int change_values(sc_db *db, const sc_table_desc *t, int op,
 
 /* Binds the values change_values() put in db->vals to stmt. */
 static int bind_change(sc_db *db, const sc_table_desc *t, void *stmt,
-                       int op, const void *row, uint64_t mask, size_t *n)
+                       const batch_op *b, const void *row, size_t *n)
 {
     size_t k;
-    int rc = change_values(db, t, op, row, mask, n);
+    int rc = change_values(db, t, b, row, n);
 
     for (k = 0; rc == SC_OK && k < *n; k++)
         rc = sc__bind_value(db, t, db->vals[k].col, stmt, k);
@@ -231,15 +234,17 @@ static int bind_change(sc_db *db, const sc_table_desc *t, void *stmt,
 
 /* The batch one statement at a time. */
 static int change_each(sc_db *db, const sc_table_desc *t, stmt_entry *e,
-                       int op, const char *rows, size_t n, uint64_t mask)
+                       const batch_op *b, const char *rows)
 {
+    int op = b->op;
+    size_t n = b->n;
     const char *row;
     size_t i, k;
     int rc = SC_OK;
 
     for (i = 0; i < n && rc == SC_OK; i++) {
         row = rows + i * t->row_size;
-        rc = bind_change(db, t, e->stmt, op, row, mask, &k);
+        rc = bind_change(db, t, e->stmt, b, row, &k);
         if (rc == SC_OK)
             rc = sc__step_change(db, t, e, k, op, row);
         db->be->reset(e->stmt);
@@ -253,8 +258,9 @@ static int change_each(sc_db *db, const sc_table_desc *t, stmt_entry *e,
  * computed again, as sent, only for a trace or a failure's message; *t0
  * is when the previous outcome arrived (see collect_row()). */
 static int collect_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
-                          int op, const void *row, uint64_t mask, double *t0)
+                          const batch_op *b, const void *row, double *t0)
 {
+    int op = b->op;
     int rc = db->be->pipeline_result(e->stmt);
     int64_t changed = rc == SC__DONE ? db->be->changes(db->conn) : 0;
     double t1;
@@ -263,7 +269,7 @@ static int collect_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     if (rc == SC__REDO)
         return rc;
     if (db->trace_fn != NULL || rc != SC__DONE)
-        change_values(db, t, op, row, mask, &k);
+        change_values(db, t, b, row, &k);
     if (db->trace_fn != NULL) {
         t1 = sc__clock_ms();
         sc__trace(db, e->sql, k, t1 - *t0, rc);
@@ -278,41 +284,57 @@ static int collect_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     return SC_OK;
 }
 
-/* Runs op over rows[0..n) in one transaction level: all or nothing. */
+/* Runs op over rows[0..n) in one transaction level: all or nothing.  The
+ * columns an update writes are listed once, not tested again each row. */
 static int change_many(sc_db *db, const sc_table_desc *t, int op,
                        const void *rows, size_t n, uint64_t mask)
 {
+    batch_op b = {op, mask, 0, n, NULL, 0};
+    unsigned *upd = NULL, i;
     stmt_entry *e;
     int level, rc;
 
     if (n == 0)
         return SC_OK;
+    if (op == OP_UPDATE) {
+        if ((upd = sc__malloc(t->ncols * sizeof *upd)) == NULL)
+            return sc__nomem(db);
+        for (i = 0; i < t->ncols; i++) {
+            if (sc__updates(t, i, mask))
+                upd[b.nupd++] = i;
+        }
+        b.upd = upd;
+    }
     rc = sc__prepare_cached(db, t, op, mask, &e);
     if (rc == SC_OK)
         rc = sc__level_open(db, true);
     if (rc != SC_OK)
-        return rc;
+        goto done;
     level = db->depth;
     if (db->be->pipeline_begin != NULL)
         /* only an insert writes to its rows: these stay as they are */
-        rc = run_batch(db, t, e, &(batch_op){op, mask, 0, n}, (char *)rows,
-                       n);
+        rc = run_batch(db, t, e, &b, (char *)rows, n);
     else
-        rc = change_each(db, t, e, op, rows, n, mask);
+        rc = change_each(db, t, e, &b, rows);
     if (rc == SC__REDO) { /* undone, then one by one to find the row */
         sc__level_close(db, level, rc);
-        if (db->depth != level - 1)
-            return sc__set_error(db, SC_ERROR, t->name, NULL,
-                                 "a batch of %s that failed could not be "
-                                 "rolled back",
-                                 t->name);
+        if (db->depth != level - 1) {
+            rc = sc__set_error(db, SC_ERROR, t->name, NULL,
+                               "a batch of %s that failed could not be "
+                               "rolled back",
+                               t->name);
+            goto done;
+        }
         rc = sc__level_open(db, true);
         if (rc != SC_OK)
-            return rc;
+            goto done;
         level = db->depth;
-        rc = change_each(db, t, e, op, rows, n, mask);
+        rc = change_each(db, t, e, &b, rows);
     }
-    return sc__level_close(db, level, rc);
+    rc = sc__level_close(db, level, rc);
+done:
+    sc__free(upd);
+    return rc;
 }
 
 static int row_update_many(sc_db *db, const sc_table_desc *t, const void *rows,

@@ -81,7 +81,7 @@ int sc__usable_unflushed(sc_db *db)
     return SC_OK;
 }
 
-int sc__usable(sc_db *db)
+int sc__usable_slow(sc_db *db)
 {
     int rc = sc__usable_unflushed(db);
 
@@ -109,15 +109,15 @@ static _Thread_local struct {
  * program that never shares a connection, a call let in has no refusal
  * of its thread's to clear and does not look (a thread-local variable of
  * a shared library is reached through a function call). */
-static atomic_uint refusals;
+atomic_uint sc__refusals;
 
 /* Clears this thread's refusal on db, if it has one. */
 static void clear_refusal(const sc_db *db)
 {
-    if (atomic_load_explicit(&refusals, memory_order_relaxed) != 0 &&
+    if (atomic_load_explicit(&sc__refusals, memory_order_relaxed) != 0 &&
         refused.db == db) {
         refused.db = NULL;
-        atomic_fetch_sub_explicit(&refusals, 1, memory_order_relaxed);
+        atomic_fetch_sub_explicit(&sc__refusals, 1, memory_order_relaxed);
     }
 }
 
@@ -126,22 +126,17 @@ static uintptr_t self(void)
     return (uintptr_t)pthread_self();
 }
 
-int sc__enter(sc_db *db, const char *call)
+int sc__enter_slow(sc_db *db, const char *call, uintptr_t owner)
 {
-    uintptr_t owner = 0, me;
+    uintptr_t me = self();
 
-    if (db == NULL)
-        return SC_OK; /* nothing to own: the call refuses it itself */
-    me = self();
-    if (atomic_compare_exchange_strong_explicit(&db->owner, &owner, me,
-                                                memory_order_acquire,
-                                                memory_order_relaxed)) {
+    if (owner == 0) { /* let in, with refusals kept: this one's cleared */
         db->entered = 1;
     } else if (owner == me) {
         db->entered++;
     } else {
         if (refused.db == NULL)
-            atomic_fetch_add_explicit(&refusals, 1, memory_order_relaxed);
+            atomic_fetch_add_explicit(&sc__refusals, 1, memory_order_relaxed);
         refused.db = db;
         snprintf(refused.msg, sizeof refused.msg,
                  "%s: another thread is inside a call on this connection; "
@@ -151,12 +146,6 @@ int sc__enter(sc_db *db, const char *call)
     }
     clear_refusal(db);
     return SC_OK;
-}
-
-void sc__leave(sc_db *db)
-{
-    if (db != NULL && --db->entered == 0)
-        atomic_store_explicit(&db->owner, 0, memory_order_release);
 }
 
 /* Whether the last call of this thread on db was refused by the owner

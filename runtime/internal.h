@@ -26,6 +26,7 @@
 #ifndef SC_INTERNAL_H
 #define SC_INTERNAL_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -181,8 +182,36 @@ struct sc_db {
  * call sc__enter() let in.  So two threads never reach one driver
  * connection at once, whatever the program does.
  */
-int sc__enter(sc_db *db, const char *call);
-void sc__leave(sc_db *db);
+/* The threads refused by the owner check whose refusal is still kept
+ * (db.c): while it is 0, a call let in has none of its thread's to
+ * clear. */
+extern atomic_uint sc__refusals;
+/* sc__enter() past its common case: owner is the thread its compare and
+ * swap found inside, 0 when it made the caller the owner. */
+int sc__enter_slow(sc_db *db, const char *call, uintptr_t owner);
+
+static inline int sc__enter(sc_db *db, const char *call)
+{
+    uintptr_t owner = 0;
+
+    if (db == NULL)
+        return SC_OK; /* nothing to own: the call refuses it itself */
+    if (atomic_compare_exchange_strong_explicit(&db->owner, &owner,
+                                                (uintptr_t)pthread_self(),
+                                                memory_order_acquire,
+                                                memory_order_relaxed) &&
+        atomic_load_explicit(&sc__refusals, memory_order_relaxed) == 0) {
+        db->entered = 1;
+        return SC_OK;
+    }
+    return sc__enter_slow(db, call, owner);
+}
+
+static inline void sc__leave(sc_db *db)
+{
+    if (db != NULL && --db->entered == 0)
+        atomic_store_explicit(&db->owner, 0, memory_order_release);
+}
 
 /* How every failure of a connection whose server went away begins
  * (SC_ERROR): in the backend's message of the failure itself, and from
@@ -201,8 +230,23 @@ int sc__nomem(sc_db *db);
  * not itself a queued write reads their outcomes first.
  * sc__usable_unflushed() checks the same and leaves the queue alone, for
  * the writes that may join it. */
-int sc__usable(sc_db *db);
 int sc__usable_unflushed(sc_db *db);
+/* sc__usable() past its common case (an open connection that cannot be
+ * lost, nothing queued). */
+int sc__usable_slow(sc_db *db);
+
+static inline int sc__usable(sc_db *db)
+{
+    if (db == NULL || db->conn == NULL || db->be->lost != NULL ||
+        db->queue.open || db->queue.failed)
+        return sc__usable_slow(db);
+    db->err.code = SC_OK;
+    db->err.extended = SC_OK;
+    db->err.msg[0] = '\0';
+    db->err.table[0] = '\0';
+    db->err.column[0] = '\0';
+    return SC_OK;
+}
 /* Makes room for n values in db->vals. */
 int sc__need_vals(sc_db *db, size_t n);
 
@@ -365,6 +409,12 @@ static inline void *sc__arena_copy(sc_arena *a, const void *p, size_t n)
  * step or reset). */
 int sc__read_row(sc_db *db, const sc_table_desc *t, void *stmt,
                  sc_arena *a, void *out);
+
+/* The read plan of t's rows on db, for a stream to read each row with
+ * db->be->read_plan() itself; NULL when t's rows are not read through a
+ * plan on db, or memory ran out (sc__read_row() then tells).  The plan
+ * lives as long as db. */
+const sc__read_plan *sc__row_plan(sc_db *db, const sc_table_desc *t);
 
 /* Reads column i of the current row of stmt (t's column i) into out the
  * careful way: a backend's read_plan() leaves such values here.

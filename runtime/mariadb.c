@@ -96,6 +96,7 @@ typedef struct my_conn {
     int64_t insert_id;       /* the key the last INSERT made */
     bool lost;               /* the server went away */
     struct my_pipe *pipe;    /* the batch under way, or NULL */
+    struct my_pipe *spare;   /* the last batch's memory, for the next */
     /* innodb_autoinc_lock_mode: 2 gives a multi-row INSERT keys that
      * need not follow each other; -1 not read yet */
     int autoinc_mode;
@@ -167,6 +168,7 @@ typedef enum my_op_kind {
     OP_INT64,     /* a signed integer, as it is */
     OP_UINT64,    /* a BIGINT UNSIGNED: careful above INT64_MAX */
     OP_INT32,     /* an integer, careful outside int32's range */
+    OP_BOOL,      /* an integer, careful unless 0 or 1 */
     OP_UINT32,    /* a BIGINT UNSIGNED into int32: the same, unsigned */
     OP_TIMESTAMP, /* a DATETIME or TIMESTAMP: careful when zero */
     OP_DATE,      /* a DATE: careful when zero */
@@ -183,6 +185,18 @@ typedef struct my_op {
     unsigned scale;          /* OP_NUMERIC: the DECIMAL's digits after
                               * the point */
 } my_op;
+
+/* A step of my_read_plan(): result column col into the field at offset,
+ * its has_ flag at has_offset (offset itself when it has none: the flag's
+ * true is written first and the value over it). */
+typedef struct my_rop {
+    struct my_col *c;        /* the column's storage, which stays put */
+    uint32_t col;
+    uint32_t offset;
+    uint32_t has_offset;
+    unsigned char size;      /* of the field, for a NULL's zeroes */
+    unsigned char kind;      /* my_op_kind */
+} my_rop;
 
 typedef struct my_stmt {
     my_conn *c;
@@ -210,16 +224,20 @@ typedef struct my_stmt {
      * binds point where they did needs no new binding, and its types
      * are not sent again */
     bool params_bound;
-    /* The result columns read into buffers, which wire_fetch() ends with
-     * a NUL, by number */
-    unsigned *texts;
-    unsigned ntexts;
     /* my_read_row()'s plan for the descriptor it was made for (the
      * table, its columns and their count), one step per column */
     const sc_table_desc *plan_t;
     const sc_column_desc *plan_cols;
     unsigned plan_ncols, plan_n;
     my_op *plan;
+    /* my_read_plan()'s steps for the core's plan they were made from
+     * (its table and its length) */
+    const sc__read_plan *rplan_src;
+    const sc_table_desc *rplan_t;
+    unsigned rplan_n;
+    struct my_rop *rplan;
+    my_col nocol;            /* the storage of a column the result lacks:
+                              * not NULL, read the careful way */
     /* A stream's rows kept in a temporary file when another statement
      * needed the connection, and the buffers of the row being read
      * then, which stay valid until the next step */
@@ -970,6 +988,7 @@ static void my_close(void *conn)
     if (c == NULL)
         return;
     pipe_free(c->pipe);
+    pipe_free(c->spare);
     if (c->my != NULL)
         mysql_close(c->my);
     sc__free(c->password);
@@ -1235,8 +1254,7 @@ static int take_fields(my_stmt *s)
     f = mysql_fetch_fields(meta);
     s->results = sc__zalloc(n, sizeof *s->results);
     s->cols = sc__zalloc(n, sizeof *s->cols);
-    s->texts = sc__zalloc(n, sizeof *s->texts);
-    if (s->results == NULL || s->cols == NULL || s->texts == NULL) {
+    if (s->results == NULL || s->cols == NULL) {
         mysql_free_result(meta);
         return nomem(s->c);
     }
@@ -1250,7 +1268,6 @@ static int take_fields(my_stmt *s)
                 return nomem(s->c);
             }
             s->cols[i].cap = TEXT_START;
-            s->texts[s->ntexts++] = i;
         }
         bind_column(s, i);
     }
@@ -1286,8 +1303,8 @@ static void stmt_free(my_stmt *s)
     for (i = 0; s->cols != NULL && i < s->nfields; i++)
         sc__free(s->cols[i].buf);
     sc__free(s->cols);
-    sc__free(s->texts);
     sc__free(s->plan);
+    sc__free(s->rplan);
     sc__free(s->results);
     sc__free(s->params);
     sc__free(s->pdata);
@@ -1696,10 +1713,23 @@ static int refetch(my_stmt *s)
     return SC_OK;
 }
 
-/* The next row from the wire into the columns' storage. */
-static int wire_fetch(my_stmt *s)
+/* The end of a fetch that gave no plain row (rc, not 0): a value that
+ * did not fit its buffer, which is grown and fetched again, the end of
+ * the rows, or a failure. */
+SC__NOINLINE static int fetch_rest(my_stmt *s, int rc)
 {
-    unsigned i;
+    if (rc == MYSQL_DATA_TRUNCATED)
+        return (rc = refetch(s)) != SC_OK ? rc : SC__ROW;
+    if (s->c->stream == s)
+        s->c->stream = NULL;
+    return rc == MYSQL_NO_DATA ? SC__DONE : stmt_error(s);
+}
+
+/* The next row from the wire into the columns' storage.  A buffer's
+ * value is ended with its NUL where it is read (my_column(),
+ * my_read_row(), my_read_plan()): the buffer always has room for it. */
+static inline int wire_fetch(my_stmt *s)
+{
     int rc;
 
     if (s->rebind) {
@@ -1708,20 +1738,7 @@ static int wire_fetch(my_stmt *s)
         s->rebind = false;
     }
     rc = mysql_stmt_fetch(s->st);
-    if (rc == MYSQL_NO_DATA || rc == 1) {
-        if (s->c->stream == s)
-            s->c->stream = NULL;
-        return rc == 1 ? stmt_error(s) : SC__DONE;
-    }
-    if (rc == MYSQL_DATA_TRUNCATED && (rc = refetch(s)) != SC_OK)
-        return rc;
-    for (i = 0; i < s->ntexts; i++) {
-        my_col *col = &s->cols[s->texts[i]];
-
-        if (!col->is_null)
-            col->buf[col->length] = '\0';
-    }
-    return SC__ROW;
+    return rc == 0 ? SC__ROW : fetch_rest(s, rc);
 }
 
 /* Frees the buffers of the row that was current when the stream went to
@@ -2298,6 +2315,8 @@ typedef struct my_pipe {
     my_queued *q;
     size_t n, cap, run, next; /* queued, run, outcomes read */
     my_slab *slab;            /* the newest block */
+    char *arrays;             /* run_bulk()'s arrays, arrays_cap bytes */
+    size_t arrays_cap;
 } my_pipe;
 
 /* n bytes, aligned for any value, from the newest block of p, or from a
@@ -2362,15 +2381,20 @@ static void pipe_free(my_pipe *p)
         sc__free(b);
     }
     sc__free(p->q);
+    sc__free(p->arrays);
     sc__free(p);
 }
 
+/* A batch starts with the memory the last one left (its queue, its
+ * newest block, its arrays), so that a batch of a few hundred rows
+ * allocates nothing once the connection has run one of that size. */
 static int my_pipeline_begin(void *conn)
 {
     my_conn *c = conn;
 
     pipe_free(c->pipe);
-    c->pipe = sc__zalloc(1, sizeof *c->pipe);
+    c->pipe = c->spare != NULL ? c->spare : sc__zalloc(1, sizeof *c->pipe);
+    c->spare = NULL;
     return c->pipe != NULL ? SC_OK : nomem(c);
 }
 
@@ -2633,20 +2657,36 @@ static int run_bulk(my_pipe *p, size_t from, unsigned rows)
     my_stmt *s = p->q[from].s;
     unsigned np = s->nparams, i, r, none = 0;
     size_t cells = (size_t)np * rows, w;
-    MYSQL_BIND *b = sc__zalloc(np, sizeof *b);
-    char *ind = sc__zalloc(cells, 1);
-    unsigned long *len = sc__zalloc(cells, sizeof *len);
-    void **ptr = sc__zalloc(cells, sizeof *ptr);
-    unsigned char *fixed = sc__zalloc(cells, sizeof(double));
+    /* in p->arrays: the binds, then each cell's fixed value (room for a
+     * double), pointer, length and indicator */
+    size_t need = np * sizeof(MYSQL_BIND) +
+                  cells * (sizeof(double) + sizeof(void *) +
+                           sizeof(unsigned long) + 1);
+    MYSQL_BIND *b;
+    unsigned char *fixed;
+    void **ptr;
+    unsigned long *len;
+    char *ind;
     unsigned size = rows;
     my_ulonglong n = 0;
     int rc = -1;
 
-    if (b == NULL || ind == NULL || len == NULL || ptr == NULL ||
-        fixed == NULL) {
-        p->q[from].rc = nomem(s->c);
-        goto done;
+    if (need > p->arrays_cap) {
+        char *m = sc__realloc(p->arrays, need);
+
+        if (m == NULL) {
+            p->q[from].rc = nomem(s->c);
+            return -1;
+        }
+        p->arrays = m;
+        p->arrays_cap = need;
     }
+    b = (MYSQL_BIND *)p->arrays;
+    fixed = (unsigned char *)(b + np);
+    ptr = (void **)(fixed + cells * sizeof(double));
+    len = (unsigned long *)(ptr + cells);
+    ind = (char *)(len + cells);
+    memset(b, 0, np * sizeof *b);
     for (i = 0; i < np; i++) {
         size_t at = (size_t)i * rows;
 
@@ -2669,9 +2709,13 @@ static int run_bulk(my_pipe *p, size_t from, unsigned rows)
 
             if (q->buffer_type == MYSQL_TYPE_NULL) {
                 ind[at + r] = STMT_INDICATOR_NULL;
+                ptr[at + r] = NULL;
+                len[at + r] = 0;
             } else if (w > 0) {
+                ind[at + r] = STMT_INDICATOR_NONE;
                 memcpy(fixed + at * sizeof(double) + r * w, q->buffer, w);
             } else {
+                ind[at + r] = STMT_INDICATOR_NONE;
                 ptr[at + r] = q->buffer;
                 len[at + r] = q->length != NULL ? *q->length
                                                 : q->buffer_length;
@@ -2702,12 +2746,6 @@ static int run_bulk(my_pipe *p, size_t from, unsigned rows)
         }
     }
     mysql_stmt_attr_set(s->st, STMT_ATTR_ARRAY_SIZE, &none);
-done:
-    sc__free(b);
-    sc__free(ind);
-    sc__free(len);
-    sc__free(ptr);
-    sc__free(fixed);
     return rc;
 }
 
@@ -2813,18 +2851,40 @@ static int my_pipeline_result(void *stmt)
     return e->rc;
 }
 
+/* Ends the batch, its memory kept in c->spare: every block but the
+ * newest given back, and that one emptied. */
 static void my_pipeline_end(void *conn)
 {
     my_conn *c = conn;
+    my_pipe *p = c->pipe;
+    my_slab *b, *next;
 
-    pipe_free(c->pipe);
     c->pipe = NULL;
+    if (p == NULL)
+        return;
+    /* a block made for one large value is not kept */
+    if (p->slab != NULL && p->slab->cap > SLAB_BYTES) {
+        b = p->slab;
+        p->slab = b->next;
+        sc__free(b);
+    }
+    if (p->slab != NULL) {
+        for (b = p->slab->next; b != NULL; b = next) {
+            next = b->next;
+            sc__free(b);
+        }
+        p->slab->next = NULL;
+        p->slab->used = 0;
+        p->slab->live = 0;
+    }
+    p->n = p->run = p->next = 0;
+    pipe_free(c->spare);
+    c->spare = p;
 }
 
-static int my_step(void *stmt)
+/* my_step() but for the next row of a result read from the wire. */
+SC__NOINLINE static int step_other(my_stmt *s)
 {
-    my_stmt *s = stmt;
-
     if (!s->executed)
         return execute(s, false);
     if (!s->has_result)
@@ -2832,6 +2892,19 @@ static int my_step(void *stmt)
     if (s->st != NULL && s->spill == NULL)
         return wire_fetch(s);
     return fetch(s);
+}
+
+static int my_step(void *stmt)
+{
+    my_stmt *s = stmt;
+    int rc;
+
+    if (s->executed && s->has_result && s->st != NULL && s->spill == NULL &&
+        !s->rebind) { /* each row after the first, as a rule */
+        rc = mysql_stmt_fetch(s->st);
+        return rc == 0 ? SC__ROW : fetch_rest(s, rc);
+    }
+    return step_other(s);
 }
 
 static int my_stream(void *stmt, const char *sql)
@@ -2970,6 +3043,7 @@ static int my_column(void *stmt, int i, sc_value_kind kind, sc_value *out)
             give_int(out, kind, get_timestamp(&col->tm));
         break;
     case CLASS_BYTES:
+        col->buf[col->length] = '\0';
         out->kind = kind;
         if (kind == SC_VAL_INT)
             out->i = col->type == MYSQL_TYPE_NEWDECIMAL ||
@@ -3176,6 +3250,8 @@ static my_op_kind op_of(const sc_column_desc *c, const my_col *col)
         if (col->cls != CLASS_INT)
             return OP_CAREFUL;
         return wide_unsigned ? OP_UINT32 : OP_INT32;
+    case SC_TYPE_BOOL:
+        return col->cls == CLASS_INT ? OP_BOOL : OP_CAREFUL;
     case SC_TYPE_TIMESTAMP:
         return col->cls == CLASS_TIME &&
                        (col->type == MYSQL_TYPE_DATETIME ||
@@ -3233,7 +3309,7 @@ static bool make_plan(my_stmt *s, const sc_table_desc *t)
 /* Days since 1970 of a date of MariaDB's years (0 to 9999), as
  * sc_date_from_ymd() counts them, in unsigned arithmetic: the years are
  * counted from 400 before, so that none is negative. */
-static int64_t days_of(unsigned year, unsigned month, unsigned day)
+static inline int64_t days_of(unsigned year, unsigned month, unsigned day)
 {
     unsigned y = year + 400 - (month <= 2);
     unsigned era = y / 400, yoe = y - era * 400;
@@ -3245,7 +3321,7 @@ static int64_t days_of(unsigned year, unsigned month, unsigned day)
 }
 
 /* The microseconds since 1970 of a DATETIME read, not a zero one. */
-static int64_t row_timestamp(const MYSQL_TIME *t)
+static inline int64_t row_timestamp(const MYSQL_TIME *t)
 {
     if (t->year > 9999)
         return get_timestamp(t);
@@ -3293,9 +3369,9 @@ static int64_t decimal_scaled(const char *t, size_t n, unsigned scale)
  * straight in (the result types were checked against the descriptor at
  * prepare, my_column_fits()), text pointing into the column's buffer,
  * which ends with a NUL, when a is NULL, a numeric's DECIMAL text read
- * as my_column() reads it.  It stops at anything else (a FLOAT, a bool
- * or an int16 whose range the core checks, bytes, a format, an enum
- * label, a BIGINT UNSIGNED above INT64_MAX, a zero date), which the
+ * as my_column() reads it, a bool that is 0 or 1.  It stops at anything
+ * else (a FLOAT, an int16 whose range the core checks, bytes, a format,
+ * an enum label, a BIGINT UNSIGNED above INT64_MAX, a zero date), which the
  * core reads through my_column().  What each column takes is planned
  * once per statement and descriptor (make_plan()); a row checks only
  * what its values decide.
@@ -3306,7 +3382,7 @@ static int my_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
     my_stmt *s = stmt;
     char *row = out, *field;
     const my_op *plan, *op;
-    const my_col *cols, *col;
+    my_col *cols, *col;
     const char *text;
     int64_t x;
     int32_t i32;
@@ -3347,6 +3423,11 @@ static int my_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
             i32 = (int32_t)col->num.i;
             memcpy(field, &i32, sizeof i32);
             break;
+        case OP_BOOL:
+            if (col->num.i != 0 && col->num.i != 1)
+                goto careful;
+            *(bool *)field = col->num.i != 0;
+            break;
         case OP_TIMESTAMP:
             if (zero_date(col))
                 goto careful;
@@ -3368,10 +3449,12 @@ static int my_read_row(void *stmt, const sc_table_desc *t, unsigned *from,
             memcpy(field, &col->num.d, sizeof col->num.d);
             break;
         case OP_NUMERIC:
+            col->buf[col->length] = '\0';
             x = decimal_scaled(col->buf, col->length, op->scale);
             memcpy(field, &x, sizeof x);
             break;
         case OP_TEXT:
+            col->buf[col->length] = '\0';
             text = col->buf;
             if (a != NULL &&
                 (text = sc__arena_copy(a, col->buf, col->length)) == NULL)
@@ -3389,6 +3472,151 @@ careful:
     return SC_OK;
 }
 
+/* Makes my_read_plan()'s steps for the core's plan, in its order; false
+ * when out of memory.  A column the result lacks is read the careful
+ * way, which finds it NULL. */
+static bool make_rplan(my_stmt *s, const sc__read_plan *plan)
+{
+    const sc_table_desc *t = plan->t;
+    unsigned n = plan->end[SC__READ_NOPS - 1], k;
+    my_rop *ops = sc__zalloc(n > 0 ? n : 1, sizeof *ops);
+
+    if (ops == NULL)
+        return false;
+    for (k = 0; k < n; k++) {
+        const sc__read_col *p = &plan->cols[k];
+
+        ops[k].c = p->col < s->nfields ? &s->cols[p->col] : &s->nocol;
+        ops[k].col = p->col;
+        ops[k].offset = p->offset;
+        ops[k].has_offset = p->has_offset;
+        ops[k].size = p->size;
+        ops[k].kind = (unsigned char)(p->col < s->nfields
+                                          ? op_of(&t->cols[p->col],
+                                                  &s->cols[p->col])
+                                          : OP_CAREFUL);
+    }
+    sc__free(s->rplan);
+    s->rplan = ops;
+    s->rplan_src = plan;
+    s->rplan_t = t;
+    s->rplan_n = n;
+    return true;
+}
+
+/*
+ * Reads the current row into out as the core's plan says (backend.h):
+ * the steps made from it once per statement (make_rplan()) store each
+ * value whose column storage holds it in the field's C form straight in,
+ * as my_read_row() does, the flag's true written before the value, which
+ * covers it where the field has none.  A column the plan leaves out (a
+ * get's key) is not read at all; anything a step does not store (see
+ * my_read_row()) is read by the core's careful read, which names the
+ * table, the column and the row's key when the value does not fit.
+ */
+static int my_read_plan(sc_db *db, const sc__read_plan *plan, void *stmt,
+                        sc_arena *a, void *out)
+{
+    my_stmt *s = stmt;
+    const sc_table_desc *t = plan->t;
+    char *row = out, *field;
+    const my_rop *op, *end;
+    my_col *col;
+    const char *text;
+    int64_t x;
+    int32_t i32;
+    int rc;
+
+    if (!s->has_result)
+        return SC_OK;
+    /* the same plan: the same table and columns (a plan of t that skips
+     * its key has fewer) */
+    if ((s->rplan_src != plan || s->rplan_t != t ||
+         s->rplan_n != plan->end[SC__READ_NOPS - 1]) &&
+        !make_rplan(s, plan))
+        return sc__nomem(db);
+    /* in locals: the stores into the row could alias s's fields */
+    op = s->rplan;
+    end = op + s->rplan_n;
+    for (; op < end; op++) {
+        col = op->c;
+        if (col->is_null) {
+            sc__read_null(row, op->offset, op->has_offset, op->size);
+            continue;
+        }
+        field = row + op->offset;
+        switch ((my_op_kind)op->kind) {
+        case OP_UINT64:
+            if (col->num.i < 0)
+                goto careful;
+            /* fall through */
+        case OP_INT64:
+        case OP_FLOAT64: /* num's 8 bytes, a long long or a double */
+            row[op->has_offset] = true;
+            memcpy(field, &col->num, sizeof(int64_t));
+            continue;
+        case OP_UINT32:
+            if (col->num.i < 0)
+                goto careful;
+            /* fall through */
+        case OP_INT32:
+            if (col->num.i < INT32_MIN || col->num.i > INT32_MAX)
+                goto careful;
+            i32 = (int32_t)col->num.i;
+            row[op->has_offset] = true;
+            memcpy(field, &i32, sizeof i32);
+            continue;
+        case OP_BOOL:
+            if (col->num.i != 0 && col->num.i != 1)
+                goto careful;
+            row[op->has_offset] = true;
+            *field = col->num.i != 0;
+            continue;
+        case OP_TIMESTAMP:
+            if (zero_date(col))
+                goto careful;
+            x = row_timestamp(&col->tm);
+            row[op->has_offset] = true;
+            memcpy(field, &x, sizeof x);
+            continue;
+        case OP_DATE:
+            if (zero_date(col))
+                goto careful;
+            i32 = col->tm.year <= 9999
+                      ? (int32_t)days_of(col->tm.year, col->tm.month,
+                                         col->tm.day)
+                      : sc_date_from_ymd((int)col->tm.year,
+                                         (int)col->tm.month,
+                                         (int)col->tm.day);
+            row[op->has_offset] = true;
+            memcpy(field, &i32, sizeof i32);
+            continue;
+        case OP_NUMERIC:
+            col->buf[col->length] = '\0';
+            x = decimal_scaled(col->buf, col->length, col->decimals);
+            row[op->has_offset] = true;
+            memcpy(field, &x, sizeof x);
+            continue;
+        case OP_TEXT:
+            col->buf[col->length] = '\0';
+            text = col->buf;
+            if (a != NULL &&
+                (text = sc__arena_copy(a, col->buf, col->length)) == NULL)
+                goto careful; /* out of memory: the careful read tells */
+            row[op->has_offset] = true;
+            memcpy(field, &text, sizeof text);
+            continue;
+        case OP_CAREFUL:
+            break;
+        }
+    careful: /* its field zeroed first: out need not be (backend.h) */
+        sc__read_null(row, op->offset, op->has_offset, op->size);
+        if ((rc = sc__read_column(db, t, stmt, op->col, a, out)) != SC_OK)
+            return rc;
+    }
+    return SC_OK;
+}
+
 const sc_backend sc__mariadb_backend = {
     .name = "mariadb",
     .dialect = SC_DIALECT_MARIADB,
@@ -3400,6 +3628,7 @@ const sc_backend sc__mariadb_backend = {
     .step = my_step,
     .column = my_column,
     .read_row = my_read_row,
+    .read_plan = my_read_plan,
     .column_fits = my_column_fits,
     .put_read = my_put_read,
     .reset = my_reset,

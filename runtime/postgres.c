@@ -157,6 +157,9 @@ typedef struct pg_stmt {
                                 the statement is unnamed (prepare=off) */
     const sc_table_desc *plan_t; /* the descriptor plan was made for */
     unsigned char *plan;     /* how pg_read_row() stores each column */
+    const sc_table_desc *ops_t; /* the table of the read plan ops is for */
+    unsigned ops_n;          /* and its number of columns read */
+    unsigned char *ops;      /* how pg_read_plan() stores each of them */
 } pg_stmt;
 
 /* ---------------------------------------------------------------------
@@ -1146,6 +1149,7 @@ static void stmt_free(pg_stmt *s)
     sc__free(s->failed);
     sc__free(s->sql);
     sc__free(s->plan);
+    sc__free(s->ops);
     for (i = 0; s->params != NULL && i < s->nparams; i++)
         sc__free(s->params[i].buf);
     for (i = 0; i < s->ntexts; i++)
@@ -1308,7 +1312,10 @@ static void close_cursor(pg_stmt *s)
     s->more = false;
 }
 
-/* Ends s's stream, if it is one, leaving the connection free. */
+/* Ends s's stream, if it is one, leaving the connection free.  The
+ * core resets a statement before and after each use, a few times a
+ * written row: what is not there is not freed, each free being a call
+ * into another library. */
 static void pg_reset(void *stmt)
 {
     pg_stmt *s = stmt;
@@ -1317,12 +1324,18 @@ static void pg_reset(void *stmt)
         drain(s->c);
         s->c->single = NULL;
     }
-    PQclear(s->res);
-    s->res = NULL;
-    PQclear(s->rest);
-    s->rest = NULL;
-    sc__free(s->failed);
-    s->failed = NULL;
+    if (s->res != NULL) {
+        PQclear(s->res);
+        s->res = NULL;
+    }
+    if (s->rest != NULL) {
+        PQclear(s->rest);
+        s->rest = NULL;
+    }
+    if (s->failed != NULL) {
+        sc__free(s->failed);
+        s->failed = NULL;
+    }
     s->rest_rc = SC_OK;
     s->row = 0;
     close_cursor(s);
@@ -2339,6 +2352,169 @@ careful:
     return SC_OK;
 }
 
+/*
+ * The ops of plan's columns over s's result columns, in the plan's
+ * order; NULL when out of memory or when the result is not the one
+ * prepared (then each row works them out).  A plan's columns follow
+ * from its table and whether a get skips key columns, which leaves
+ * fewer: the two name the plan the ops were made for.
+ */
+static const unsigned char *plan_ops(pg_stmt *s, const sc__read_plan *plan,
+                                     unsigned n)
+{
+    const sc_table_desc *t = plan->t;
+    unsigned char *ops;
+    unsigned k, col;
+
+    if (s->ops_t == t && s->ops_n == n)
+        return s->ops;
+    if (PQnfields(s->res) != s->nfields)
+        return NULL;
+    ops = sc__realloc(s->ops, n > 0 ? n : 1);
+    if (ops == NULL)
+        return NULL;
+    for (k = 0; k < n; k++) {
+        col = plan->cols[k].col;
+        ops[k] = col < (unsigned)s->nfields
+                     ? read_op(&t->cols[col], s->ftypes[col]) : RD_CAREFUL;
+    }
+    s->ops = ops;
+    s->ops_t = t;
+    s->ops_n = n;
+    return ops;
+}
+
+/* The op of plan column p over s's result as it is, when plan_ops() has
+ * none. */
+static unsigned char result_op(const pg_stmt *s, const sc__read_plan *plan,
+                               const sc__read_col *p)
+{
+    if ((int)p->col >= PQnfields(s->res))
+        return RD_CAREFUL;
+    return read_op(&plan->t->cols[p->col], PQftype(s->res, (int)p->col));
+}
+
+/*
+ * Reads the current row into out as plan says (backend.h), the read
+ * plan's groups taken in one pass: the op of each column, from the
+ * result column's type and the field's, is the statement's (plan_ops()),
+ * made at the first row, so a row is read with no question to the
+ * descriptor.  As in pg_read_row(), only a value of length 0 is asked
+ * whether it is NULL, and text left in the result is not asked its
+ * length.  A value of another length than its type's binary form, a
+ * numeric that does not fold into an int64, a copy out of memory and an
+ * op the reader does not know go to the careful read, which words what
+ * does not fit.  The has_ flag's true is written before the value, which
+ * covers it where the field has none.
+ */
+static int pg_read_plan(sc_db *db, const sc__read_plan *plan, void *stmt,
+                        sc_arena *a, void *out)
+{
+    pg_stmt *s = stmt;
+    const PGresult *res = s->res;
+    unsigned k, n = plan->end[SC__READ_CAREFUL];
+    const unsigned char *ops = plan_ops(s, plan, n);
+    const sc__read_col *p;
+    const unsigned char *v;
+    const char *text;
+    char *row = out;
+    int len, col, rc, r = s->row;
+    int32_t i32;
+    int64_t x;
+    double f;
+    unsigned char op;
+
+    for (k = 0; k < n; k++) {
+        p = &plan->cols[k];
+        col = (int)p->col;
+        op = ops != NULL ? ops[k] : result_op(s, plan, p);
+        if (op == RD_TEXT && a == NULL) {
+            text = PQgetvalue(res, r, col);
+            if (*text == '\0' && PQgetisnull(res, r, col)) {
+                sc__read_null(row, p->offset, p->has_offset, p->size);
+                continue;
+            }
+            row[p->has_offset] = true;
+            memcpy(row + p->offset, &text, sizeof text);
+            continue;
+        }
+        if (op == RD_CAREFUL)
+            goto careful;
+        len = PQgetlength(res, r, col);
+        if (len == 0 && PQgetisnull(res, r, col)) {
+            sc__read_null(row, p->offset, p->has_offset, p->size);
+            continue;
+        }
+        v = (const unsigned char *)PQgetvalue(res, r, col);
+        switch (op) {
+        case RD_I8:
+        case RD_TIMESTAMP:
+            if (len != 8)
+                goto careful;
+            x = get_signed(v, 8);
+            if (op == RD_TIMESTAMP)
+                x = from_pg_timestamp(x);
+            break;
+        case RD_I4:
+            if (len != 4)
+                goto careful;
+            x = get_signed(v, 4);
+            break;
+        case RD_I2:
+            if (len != 2)
+                goto careful;
+            x = get_signed(v, 2);
+            break;
+        case RD_NUMERIC:
+            if (!numeric_scaled(v, (size_t)len,
+                                ops != NULL ? s->fmods[col]
+                                            : PQfmod(res, col), &x))
+                goto careful;
+            break;
+        case RD_I32_4:
+        case RD_I32_2:
+            if (len != (op == RD_I32_4 ? 4 : 2))
+                goto careful;
+            i32 = (int32_t)get_signed(v, len);
+            row[p->has_offset] = true;
+            memcpy(row + p->offset, &i32, sizeof i32);
+            continue;
+        case RD_F8:
+        case RD_F4:
+            if (len != (op == RD_F8 ? 8 : 4))
+                goto careful;
+            f = get_float(v, (size_t)len);
+            row[p->has_offset] = true;
+            memcpy(row + p->offset, &f, sizeof f);
+            continue;
+        case RD_BOOL:
+            if (len != 1)
+                goto careful;
+            row[p->has_offset] = true;
+            row[p->offset] = v[0] != 0;
+            continue;
+        case RD_TEXT:
+            text = sc__arena_copy(a, v, (size_t)len);
+            if (text == NULL)
+                goto careful; /* out of memory: the careful read tells */
+            row[p->has_offset] = true;
+            memcpy(row + p->offset, &text, sizeof text);
+            continue;
+        default:
+            goto careful;
+        }
+        row[p->has_offset] = true;
+        memcpy(row + p->offset, &x, sizeof x);
+        continue;
+    careful: /* its field zeroed first: out need not be (backend.h) */
+        sc__read_null(row, p->offset, p->has_offset, p->size);
+        if ((rc = sc__read_column(db, plan->t, stmt, p->col, a, out)) !=
+            SC_OK)
+            return rc;
+    }
+    return SC_OK;
+}
+
 static const char *type_name(Oid t)
 {
     static const struct {
@@ -2544,7 +2720,8 @@ static int pg_pipeline_result(void *stmt)
         rc = take_result(s, res);
     }
     end = PQgetResult(s->c->pg); /* the NULL that closes each result */
-    PQclear(end);
+    if (end != NULL)
+        PQclear(end);
     return rc;
 }
 
@@ -2614,6 +2791,7 @@ const sc_backend sc__postgres_backend = {
     .step = pg_step,
     .column = pg_column,
     .read_row = pg_read_row,
+    .read_plan = pg_read_plan,
     .column_fits = pg_column_fits,
     .put_read = pg_put_read,
     .reset = pg_reset,

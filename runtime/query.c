@@ -2399,19 +2399,29 @@ static int stream_alive(sc_query *q)
                          q->t->name, e.msg);
 }
 
-/* Streams the rows of a started statement to fn. */
+/* Streams the rows of a started statement to fn.  Where the rows are
+ * read through a plan, it is looked up once, and a whole plan writes
+ * every field of each row, which is then not zeroed first. */
 static int each_row(sc_query *q, run *x, sc_row_fn fn, void *ctx)
 {
-    void *row = sc__malloc(q->t->row_size);
-    int rc = row != NULL ? SC__ROW : sc__nomem(q->db);
+    sc_db *db = q->db;
+    const sc_table_desc *t = q->t;
+    const sc__read_plan *plan = sc__row_plan(db, t);
+    bool zero = plan == NULL || !plan->whole;
+    void *row = sc__malloc(t->row_size);
+    int rc = row != NULL ? SC__ROW : sc__nomem(db);
     bool stop = false;
 
+    if (row != NULL)
+        memset(row, 0, t->row_size);
     while (rc == SC__ROW) {
-        memset(row, 0, q->t->row_size);
-        rc = sc__read_row(q->db, q->t, x->stmt, NULL, row);
+        if (zero)
+            memset(row, 0, t->row_size);
+        rc = plan != NULL ? db->be->read_plan(db, plan, x->stmt, NULL, row)
+                          : sc__read_row(db, t, x->stmt, NULL, row);
         if (rc == SC_OK) {
             stop = fn(ctx, row) != 0;
-            if (q->db->be->txn_aborted != NULL) /* else it cannot be */
+            if (db->be->txn_aborted != NULL) /* else it cannot be */
                 rc = stream_alive(q);
         }
         if (rc == SC_OK)

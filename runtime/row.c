@@ -479,6 +479,26 @@ static unsigned plan_op(const sc_table_desc *t, unsigned i, bool get)
     return read_op(c);
 }
 
+/* The size of a field read as op, for a NULL's zeroes (the careful read
+ * and a skipped key write their own). */
+static size_t field_size(unsigned op)
+{
+    switch (op) {
+    case SC__READ_I64:
+        return sizeof(int64_t);
+    case SC__READ_I32:
+        return sizeof(int32_t);
+    case SC__READ_BOOL:
+        return sizeof(bool);
+    case SC__READ_F64:
+        return sizeof(double);
+    case SC__READ_TEXT:
+        return sizeof(const char *);
+    default:
+        return 0;
+    }
+}
+
 /* The read plan of t's rows, which skips its integer key columns when
  * get is true; NULL when out of memory. */
 static sc__read_plan *plan_new(const sc_table_desc *t, bool get)
@@ -492,6 +512,7 @@ static sc__read_plan *plan_new(const sc_table_desc *t, bool get)
     if (plan == NULL)
         return NULL;
     plan->t = t;
+    plan->groups = 0;
     plan->key_i64 = get && t->npk == 1 &&
                     t->cols[t->pk[0]].type == SC_TYPE_INT64 &&
                     plan_op(t, t->pk[0], true) == SC__READ_SKIP;
@@ -505,9 +526,13 @@ static sc__read_plan *plan_new(const sc_table_desc *t, bool get)
             p->has = (c->flags & SC_COL_HASFLAG) != 0;
             p->offset = (uint32_t)c->offset;
             p->has_offset = p->has ? (uint32_t)c->has_offset : p->offset;
+            p->size = (unsigned char)field_size(op);
         }
+        if (n > (op > 0 ? plan->end[op - 1] : 0))
+            plan->groups |= 1u << op;
         plan->end[op] = n;
     }
+    plan->whole = !(plan->groups & 1u << SC__READ_CAREFUL);
     return plan;
 }
 
@@ -553,6 +578,11 @@ static int read_first(sc_db *db, const sc_table_desc *t, void *stmt,
     if (plan == NULL)
         return sc__nomem(db);
     return db->be->read_plan(db, plan, stmt, a, out);
+}
+
+const sc__read_plan *sc__row_plan(sc_db *db, const sc_table_desc *t)
+{
+    return planned(db, t) ? table_plan(db, t) : NULL;
 }
 
 /* Reads the current row of stmt into out.  Streaming runs this for every
@@ -725,7 +755,9 @@ static int row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
     if (rc != SC_OK)
         goto cleanup;
     rc = sc__step_traced(db, e->stmt, e->sql, n);
-    memset(out, 0, t->row_size); /* key may be out: bound values are read */
+    /* key may be out: bound values are read; a whole plan writes all */
+    if (rc != SC__ROW || e->plan == NULL || !e->plan->whole)
+        memset(out, 0, t->row_size);
     if (rc == SC__ROW)
         rc = get_read(db, t, e, a, out);
     else if (rc == SC__DONE)

@@ -800,16 +800,35 @@ static bool column_null(sqlite3_stmt *st, int i)
     return sqlite3_column_type(st, i) == SQLITE_NULL;
 }
 
+/* Stores field p's NULL: a zero value and a false has_ flag, written in
+ * that order, since a field without a flag has its own offset as
+ * has_offset. */
+static void put_null(char *row, const sc__read_col *p, size_t size)
+{
+    sc__read_null(row, p->offset, p->has_offset, (unsigned)size);
+}
+
+/* The careful read of column p, its field zeroed first (out need not
+ * be: see read_plan() in backend.h). */
+static int careful(sc_db *db, const sc_table_desc *t, sqlite3_stmt *st,
+                   const sc__read_col *p, size_t size, sc_arena *a, char *out)
+{
+    put_null(out, p, size);
+    return sc__read_column(db, t, st, p->col, a, out);
+}
+
 /*
  * Reads a STRICT table's row as plan says (backend.h), which holds only
- * its columns' own storage classes, with the descriptor's questions about each column
- * answered once, in the plan, whose groups are read one after the other
- * with no question of a column's type at all.  A value is asked its
- * class only when what was read could stand for NULL and the field has
- * a has_ flag or is a pointer: elsewhere a NULL leaves the zero the field
- * holds already, which is what a zero read stores.  The flag's true is
- * written before the value, which covers it where the field has no flag
- * (has_offset is then the field's own).
+ * its columns' own storage classes, with the descriptor's questions about
+ * each column answered once, in the plan, whose groups are read one after
+ * the other with no question of a column's type at all.  A value is
+ * asked its class only when what was read could stand for NULL (0, 0.0,
+ * a NULL pointer) and the field has a has_ flag or is a pointer; a NULL
+ * elsewhere reads as the zero that it stores.  The flag's true is written
+ * before the value, which covers it where the field has no flag
+ * (has_offset is then the field's own).  Every field of the plan's
+ * columns is written, a NULL's as zero, so that out need not be zeroed
+ * unless the plan has careful columns (plan->whole).
  */
 static int sqlite_read_plan(sc_db *db, const sc__read_plan *plan,
                             void *stmt, sc_arena *a, void *out)
@@ -817,7 +836,7 @@ static int sqlite_read_plan(sc_db *db, const sc__read_plan *plan,
     sqlite3_stmt *st = stmt;
     const sc__read_col *p = plan->cols, *end;
     const sc_table_desc *t = plan->t;
-    sqlite3_value *v;
+    unsigned groups = plan->groups;
     char *row = out;
     const char *s;
     int64_t x;
@@ -827,49 +846,60 @@ static int sqlite_read_plan(sc_db *db, const sc__read_plan *plan,
     int rc;
 
     for (end = plan->cols + plan->end[SC__READ_I64]; p < end; p++) {
-        if (p->has) { /* NULL often: one lookup for the class and value */
-            v = sqlite3_column_value(st, (int)p->col);
-            if (sqlite3_value_type(v) == SQLITE_NULL)
-                continue;
-            x = sqlite3_value_int64(v);
-        } else {
-            x = sqlite3_column_int64(st, (int)p->col);
+        x = sqlite3_column_int64(st, (int)p->col);
+        if (x == 0 && p->has && column_null(st, (int)p->col)) {
+            put_null(row, p, sizeof x);
+            continue;
         }
         row[p->has_offset] = true;
         memcpy(row + p->offset, &x, sizeof x);
     }
-    for (end = plan->cols + plan->end[SC__READ_I32]; p < end; p++) {
-        x = sqlite3_column_int64(st, (int)p->col);
-        if (x == 0 && p->has && column_null(st, (int)p->col))
-            continue;
-        if (x < INT32_MIN || x > INT32_MAX) {
-            if ((rc = sc__read_column(db, t, st, p->col, a, out)) != SC_OK)
-                return rc;
-            continue;
+    if (groups & 1u << SC__READ_I32) {
+        for (end = plan->cols + plan->end[SC__READ_I32]; p < end; p++) {
+            x = sqlite3_column_int64(st, (int)p->col);
+            if (x == 0 && p->has && column_null(st, (int)p->col)) {
+                put_null(row, p, sizeof i32);
+                continue;
+            }
+            if (x < INT32_MIN || x > INT32_MAX) {
+                rc = careful(db, t, st, p, sizeof i32, a, row);
+                if (rc != SC_OK)
+                    return rc;
+                continue;
+            }
+            i32 = (int32_t)x;
+            row[p->has_offset] = true;
+            memcpy(row + p->offset, &i32, sizeof i32);
         }
-        i32 = (int32_t)x;
-        row[p->has_offset] = true;
-        memcpy(row + p->offset, &i32, sizeof i32);
     }
-    for (end = plan->cols + plan->end[SC__READ_BOOL]; p < end; p++) {
-        x = sqlite3_column_int64(st, (int)p->col);
-        if (x == 0 && p->has && column_null(st, (int)p->col))
-            continue;
-        if (x != 0 && x != 1) {
-            if ((rc = sc__read_column(db, t, st, p->col, a, out)) != SC_OK)
-                return rc;
-            continue;
+    if (groups & 1u << SC__READ_BOOL) {
+        for (end = plan->cols + plan->end[SC__READ_BOOL]; p < end; p++) {
+            x = sqlite3_column_int64(st, (int)p->col);
+            if (x == 0 && p->has && column_null(st, (int)p->col)) {
+                put_null(row, p, sizeof b);
+                continue;
+            }
+            if (x != 0 && x != 1) {
+                rc = careful(db, t, st, p, sizeof b, a, row);
+                if (rc != SC_OK)
+                    return rc;
+                continue;
+            }
+            b = x != 0;
+            row[p->has_offset] = true;
+            memcpy(row + p->offset, &b, sizeof b);
         }
-        b = x != 0;
-        row[p->has_offset] = true;
-        memcpy(row + p->offset, &b, sizeof b);
     }
-    for (end = plan->cols + plan->end[SC__READ_F64]; p < end; p++) {
-        f = sqlite3_column_double(st, (int)p->col);
-        if (!(f < 0 || f > 0) && p->has && column_null(st, (int)p->col))
-            continue;
-        row[p->has_offset] = true;
-        memcpy(row + p->offset, &f, sizeof f);
+    if (groups & 1u << SC__READ_F64) {
+        for (end = plan->cols + plan->end[SC__READ_F64]; p < end; p++) {
+            f = sqlite3_column_double(st, (int)p->col);
+            if (!(f < 0 || f > 0) && p->has && column_null(st, (int)p->col)) {
+                put_null(row, p, sizeof f);
+                continue;
+            }
+            row[p->has_offset] = true;
+            memcpy(row + p->offset, &f, sizeof f);
+        }
     }
     for (end = plan->cols + plan->end[SC__READ_TEXT]; p < end; p++) {
         if (a == NULL) { /* a stream's: the pointer alone */
@@ -878,19 +908,23 @@ static int sqlite_read_plan(sc_db *db, const sc__read_plan *plan,
         } else {
             s = column_text(st, (int)p->col, a, &null);
         }
-        if (null)
+        if (null) {
+            put_null(row, p, sizeof s);
             continue;
+        }
         if (s == NULL) { /* out of memory: the careful way tells */
-            if ((rc = sc__read_column(db, t, st, p->col, a, out)) != SC_OK)
+            if ((rc = careful(db, t, st, p, sizeof s, a, row)) != SC_OK)
                 return rc;
             continue;
         }
         row[p->has_offset] = true;
         memcpy(row + p->offset, &s, sizeof s);
     }
-    for (end = plan->cols + plan->end[SC__READ_CAREFUL]; p < end; p++) {
-        if ((rc = sc__read_column(db, t, st, p->col, a, out)) != SC_OK)
-            return rc;
+    if (groups & 1u << SC__READ_CAREFUL) {
+        for (end = plan->cols + plan->end[SC__READ_CAREFUL]; p < end; p++) {
+            if ((rc = sc__read_column(db, t, st, p->col, a, out)) != SC_OK)
+                return rc;
+        }
     }
     return SC_OK;
 }

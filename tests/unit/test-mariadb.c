@@ -1020,6 +1020,44 @@ START_TEST(test_metadata_anew)
 END_TEST
 
 /* A column of another type than the descriptor's is refused once. */
+/* A bool of 0 or 1 is read straight, any other the careful way, which
+ * refuses it naming the table, the column and the row's key, in a get
+ * and in a stream alike. */
+static int count_row(void *ctx, const md_sample *row)
+{
+    (void)row;
+    ++*(int *)ctx;
+    return 0;
+}
+
+START_TEST(test_bool_read)
+{
+    md_sample row = sample(3), got;
+    md_samples_query *q;
+    char sql[96], key[32];
+    int rows = 0;
+
+    row.b = true;
+    ck_assert_msg(md_samples_insert(db, &row) == SC_OK, "%s", sc_errmsg(db));
+    memset(&got, 0, sizeof got);
+    ck_assert_int_eq(md_samples_get(db, arena, row.id, &got), SC_OK);
+    ck_assert(got.b == true);
+    snprintf(sql, sizeof sql, "UPDATE \"samples\" SET \"b\" = 2 WHERE "
+                              "\"id\" = %lld", (long long)row.id);
+    exec_ok(db, sql);
+    snprintf(key, sizeof key, "%lld", (long long)row.id);
+    memset(&got, 0, sizeof got);
+    assert_error(md_samples_get(db, arena, row.id, &got), SC_RANGE,
+                 SC_RANGE, "samples", "b", key);
+    q = md_samples_select(db);
+    md_samples_where(q, ID, EQ, row.id);
+    assert_error(md_samples_each(q, count_row, &rows), SC_RANGE, SC_RANGE,
+                 "samples", "b", key);
+    ck_assert_int_eq(rows, 0);
+    md_samples_query_free(q);
+}
+END_TEST
+
 START_TEST(test_wrong_type)
 {
     md_tag tag = {"t", "note"}, got;
@@ -1057,6 +1095,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_prepared_once);
     tcase_add_test(tc, test_metadata_anew);
     tcase_add_test(tc, test_wrong_type);
+    tcase_add_test(tc, test_bool_read);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("errors");
