@@ -1094,10 +1094,12 @@ static int key_texts(ast_ctx *ctx, const ast_table *t, const char **params,
 {
     const ast_column *pk[64];
     int npk = table_key(t, pk, 64), i;
-    buf a;
+    static buf a; /* reused: asked for by every key's functions */
     const char *ct;
 
-    buf_init(&a);
+    if (!a.data)
+        buf_init(&a);
+    buf_reset(&a);
     for (i = 0; i < npk; i++) {
         ct = c_type(ctx, pk[i]);
         params[i] = fmt(ctx, "%s%s%s", ct,
@@ -1106,8 +1108,7 @@ static int key_texts(ast_ctx *ctx, const ast_table *t, const char **params,
         tmpl_emit(&a, C, "key_assign", "field", field_of(ctx, pk[i]),
                   "param", key_param(ctx, pk[i]), NULL);
     }
-    *assign = ast_strdup(ctx, a.data);
-    buf_free(&a);
+    *assign = ast_strndup(ctx, a.data, a.len);
     return npk;
 }
 
@@ -2435,11 +2436,13 @@ static void desc_item(buf *b, const char *item)
 static void emit_column_desc(ast_ctx *ctx, buf *out, const ast_table *t,
                              const ast_column *c, const names *n)
 {
-    buf f;
+    static buf f; /* reused: one description per column */
     const char *d, *field;
     int k;
 
-    buf_init(&f);
+    if (!f.data)
+        buf_init(&f);
+    buf_reset(&f);
     /* The runtime's SC_COL() names the column after its field. */
     if (strcmp(field_of(ctx, c), c->name) == 0)
         desc_item(&f, fmt(ctx, "SC_COL(%s, %s, %s, %s)", n->row,
@@ -2476,16 +2479,16 @@ static void emit_column_desc(ast_ctx *ctx, buf *out, const ast_table *t,
                                    strlen(c->sql_type[k]))));
     }
     tmpl_emit(out, C, "column", "fields", f.data, NULL);
-    buf_free(&f);
 }
 
 static const char *index_list(ast_ctx *ctx, const ast_name *cols,
                               bool names_not_indexes)
 {
-    buf b;
-    const char *s;
+    static buf b; /* reused: a list per index and key */
 
-    buf_init(&b);
+    if (!b.data)
+        buf_init(&b);
+    buf_reset(&b);
     for (; cols; cols = cols->next) {
         if (names_not_indexes)
             buf_printf(&b, "%s\"%s\"", b.len ? ", " : "",
@@ -2493,9 +2496,7 @@ static const char *index_list(ast_ctx *ctx, const ast_name *cols,
         else
             buf_printf(&b, "%s%d", b.len ? ", " : "", cols->column->index);
     }
-    s = ast_strdup(ctx, b.data);
-    buf_free(&b);
-    return s;
+    return ast_strndup(ctx, b.data, b.len);
 }
 
 static int count_names(const ast_name *n)
