@@ -19,15 +19,6 @@
  * The connection.
  * ------------------------------------------------------------------- */
 
-static void clear_error(sc_db *db)
-{
-    db->err.code = SC_OK;
-    db->err.extended = SC_OK;
-    db->err.msg[0] = '\0';
-    db->err.table[0] = '\0';
-    db->err.column[0] = '\0';
-}
-
 static void copy_name(char *dst, size_t size, const char *src)
 {
     snprintf(dst, size, "%s", src != NULL ? src : "");
@@ -72,7 +63,7 @@ int sc__usable_unflushed(sc_db *db)
 {
     if (db == NULL)
         return SC_MISUSE;
-    clear_error(db);
+    sc__clear_error(db);
     if (db->conn == NULL)
         return sc__set_error(db, SC_MISUSE, NULL, NULL,
                              "the connection is not open");
@@ -434,7 +425,7 @@ int sc_open_with(const char *url, const sc_open_opts *opts, sc_db **out)
         return SC_NOMEM;
     memset(db, 0, sizeof *db);
     sc__conn_count(1);
-    clear_error(db);
+    sc__clear_error(db);
     atomic_init(&db->owner, 0);
     clear_refusal(db); /* a closed connection's refusal */
     if (rc != SC_OK)

@@ -235,16 +235,23 @@ int sc__usable_unflushed(sc_db *db);
  * lost, nothing queued). */
 int sc__usable_slow(sc_db *db);
 
-static inline int sc__usable(sc_db *db)
+/* Clears db's last failure: each call that reaches the database starts
+ * with none. */
+static inline void sc__clear_error(sc_db *db)
 {
-    if (db == NULL || db->conn == NULL || db->be->lost != NULL ||
-        db->queue.open || db->queue.failed)
-        return sc__usable_slow(db);
     db->err.code = SC_OK;
     db->err.extended = SC_OK;
     db->err.msg[0] = '\0';
     db->err.table[0] = '\0';
     db->err.column[0] = '\0';
+}
+
+static inline int sc__usable(sc_db *db)
+{
+    if (db == NULL || db->conn == NULL || db->be->lost != NULL ||
+        db->queue.open || db->queue.failed)
+        return sc__usable_slow(db);
+    sc__clear_error(db);
     return SC_OK;
 }
 /* Makes room for n values in db->vals. */

@@ -800,20 +800,18 @@ static bool column_null(sqlite3_stmt *st, int i)
     return sqlite3_column_type(st, i) == SQLITE_NULL;
 }
 
-/* Stores field p's NULL: a zero value and a false has_ flag, written in
- * that order, since a field without a flag has its own offset as
- * has_offset. */
-static void put_null(char *row, const sc__read_col *p, size_t size)
+/* Stores field p's NULL (sc__read_null(), the field's size the plan's). */
+static void put_null(char *row, const sc__read_col *p)
 {
-    sc__read_null(row, p->offset, p->has_offset, (unsigned)size);
+    sc__read_null(row, p->offset, p->has_offset, p->size);
 }
 
 /* The careful read of column p, its field zeroed first (out need not
  * be: see read_plan() in backend.h). */
 static int careful(sc_db *db, const sc_table_desc *t, sqlite3_stmt *st,
-                   const sc__read_col *p, size_t size, sc_arena *a, char *out)
+                   const sc__read_col *p, sc_arena *a, char *out)
 {
-    put_null(out, p, size);
+    put_null(out, p);
     return sc__read_column(db, t, st, p->col, a, out);
 }
 
@@ -848,7 +846,7 @@ static int sqlite_read_plan(sc_db *db, const sc__read_plan *plan,
     for (end = plan->cols + plan->end[SC__READ_I64]; p < end; p++) {
         x = sqlite3_column_int64(st, (int)p->col);
         if (x == 0 && p->has && column_null(st, (int)p->col)) {
-            put_null(row, p, sizeof x);
+            put_null(row, p);
             continue;
         }
         row[p->has_offset] = true;
@@ -858,11 +856,11 @@ static int sqlite_read_plan(sc_db *db, const sc__read_plan *plan,
         for (end = plan->cols + plan->end[SC__READ_I32]; p < end; p++) {
             x = sqlite3_column_int64(st, (int)p->col);
             if (x == 0 && p->has && column_null(st, (int)p->col)) {
-                put_null(row, p, sizeof i32);
+                put_null(row, p);
                 continue;
             }
             if (x < INT32_MIN || x > INT32_MAX) {
-                rc = careful(db, t, st, p, sizeof i32, a, row);
+                rc = careful(db, t, st, p, a, row);
                 if (rc != SC_OK)
                     return rc;
                 continue;
@@ -876,11 +874,11 @@ static int sqlite_read_plan(sc_db *db, const sc__read_plan *plan,
         for (end = plan->cols + plan->end[SC__READ_BOOL]; p < end; p++) {
             x = sqlite3_column_int64(st, (int)p->col);
             if (x == 0 && p->has && column_null(st, (int)p->col)) {
-                put_null(row, p, sizeof b);
+                put_null(row, p);
                 continue;
             }
             if (x != 0 && x != 1) {
-                rc = careful(db, t, st, p, sizeof b, a, row);
+                rc = careful(db, t, st, p, a, row);
                 if (rc != SC_OK)
                     return rc;
                 continue;
@@ -894,7 +892,7 @@ static int sqlite_read_plan(sc_db *db, const sc__read_plan *plan,
         for (end = plan->cols + plan->end[SC__READ_F64]; p < end; p++) {
             f = sqlite3_column_double(st, (int)p->col);
             if (!(f < 0 || f > 0) && p->has && column_null(st, (int)p->col)) {
-                put_null(row, p, sizeof f);
+                put_null(row, p);
                 continue;
             }
             row[p->has_offset] = true;
@@ -909,11 +907,11 @@ static int sqlite_read_plan(sc_db *db, const sc__read_plan *plan,
             s = column_text(st, (int)p->col, a, &null);
         }
         if (null) {
-            put_null(row, p, sizeof s);
+            put_null(row, p);
             continue;
         }
         if (s == NULL) { /* out of memory: the careful way tells */
-            if ((rc = careful(db, t, st, p, sizeof s, a, row)) != SC_OK)
+            if ((rc = careful(db, t, st, p, a, row)) != SC_OK)
                 return rc;
             continue;
         }
