@@ -2685,13 +2685,90 @@ static bool row_text(const sc_column_desc *c)
 }
 
 /*
+ * Writes the values of row's columns upd[0..nupd) and then its key as
+ * the next row of r, straight from the row, when every one of them is a
+ * column row_int() or row_text() takes, no key is NULL and every text
+ * is valid UTF-8 (the checks of the core's binding, sc__key_value() and
+ * sc__check_value()).  Returns 1 when written; 0 when the row does not
+ * go in r (a parameter of another type, values past BATCH_BYTES), -1
+ * when it is the core's to bind, -2 when memory ran out; nothing of it
+ * kept then.
+ */
+static int put_row(my_rows *r, const sc_table_desc *t, const unsigned *upd,
+                   unsigned nupd, const void *row)
+{
+    unsigned np = r->s->nparams, i;
+    size_t mark = r->nbytes, at, n;
+    const sc_column_desc *c;
+    const char *f, *text;
+    int rc = -1;
+
+    for (i = 0; i < np; i++) {
+        c = &t->cols[i < nupd ? upd[i] : t->pk[i - nupd]];
+        f = (const char *)row + c->offset;
+        at = (size_t)i * BATCH_ROWS + r->rows;
+        if (row_int(c)) {
+            if (r->b[i].buffer_type != MYSQL_TYPE_LONGLONG) {
+                if (r->b[i].buffer_type != MYSQL_TYPE_NULL)
+                    goto not_here;
+                r->b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+            }
+            memcpy(r->fixed + at * sizeof(long long), f, sizeof(long long));
+            r->ind[at] = STMT_INDICATOR_NONE;
+            continue;
+        }
+        if (!row_text(c))
+            goto undo;
+        memcpy(&text, f, sizeof text);
+        if (text == NULL) {
+            if (i >= nupd)
+                goto undo; /* a NULL key: the core's error */
+            r->ind[at] = STMT_INDICATOR_NULL;
+            r->len[at] = 0;
+            continue;
+        }
+        n = strlen(text);
+        if (n > ULONG_MAX ||
+            !sc__utf8_valid((const unsigned char *)text, n))
+            goto undo;
+        if (r->b[i].buffer_type != MYSQL_TYPE_STRING) {
+            if (r->b[i].buffer_type != MYSQL_TYPE_NULL)
+                goto not_here;
+            r->b[i].buffer_type = MYSQL_TYPE_STRING;
+        }
+        if (r->cap - r->nbytes < round8(n)) {
+            size_t cap = r->cap > 0 ? r->cap * 2 : 4096;
+            char *m;
+
+            if (cap < r->nbytes + round8(n))
+                cap = r->nbytes + round8(n);
+            if ((m = sc__realloc(r->bytes, cap)) == NULL) {
+                rc = -2;
+                goto undo;
+            }
+            r->bytes = m;
+            r->cap = cap;
+        }
+        memcpy(r->bytes + r->nbytes, text, n);
+        r->off[at] = n > 0 ? r->nbytes : SIZE_MAX;
+        r->len[at] = (unsigned long)n;
+        r->ind[at] = STMT_INDICATOR_NONE;
+        r->nbytes += round8(n);
+    }
+    if (r->rows == 0 || r->nbytes <= BATCH_BYTES)
+        return 1;
+not_here:
+    rc = 0;
+undo:
+    r->nbytes = mark;
+    return rc;
+}
+
+/*
  * Queues an execution of the UPDATE or DELETE stmt of t with the values
  * of row's columns upd[0..nupd) and then its key, read straight from
- * the row into an array block, when every one of them is a column
- * row_int() or row_text() takes, no key is NULL and every text is valid
- * UTF-8 (the checks of the core's binding, sc__key_value() and
- * sc__check_value()); otherwise SC__REDO, nothing queued, for the core
- * to read, check and bind the row's values itself.
+ * the row into an array block by put_row(); SC__REDO, nothing queued,
+ * for a row put_row() leaves to the core.
  */
 static int my_pipeline_send_row(void *stmt, const sc_table_desc *t,
                                 const unsigned *upd, unsigned nupd,
@@ -2699,49 +2776,31 @@ static int my_pipeline_send_row(void *stmt, const sc_table_desc *t,
 {
     my_stmt *s = stmt;
     my_pipe *p = s->c->pipe;
-    enum enum_field_types ty[ROWS_PARAMS];
-    const void *v[ROWS_PARAMS];
-    size_t len[ROWS_PARAMS], bytes = 0;
-    const sc_column_desc *c;
-    const char *text;
-    unsigned np = s->nparams, i;
     my_queued *e;
     my_rows *r;
+    int rc;
 
-    if (p == NULL || !rows_bound(s) || nupd + t->npk != np)
+    if (p == NULL || !rows_bound(s) || nupd + t->npk != s->nparams)
         return SC__REDO;
-    for (i = 0; i < np; i++) {
-        c = &t->cols[i < nupd ? upd[i] : t->pk[i - nupd]];
-        v[i] = (const char *)row + c->offset;
-        if (row_int(c)) {
-            ty[i] = MYSQL_TYPE_LONGLONG;
-            len[i] = sizeof(long long);
-            continue;
-        }
-        if (!row_text(c))
-            return SC__REDO;
-        memcpy(&text, v[i], sizeof text);
-        if (text == NULL) {
-            if (i >= nupd)
-                return SC__REDO; /* a NULL key: the core's error */
-            ty[i] = MYSQL_TYPE_NULL;
-            len[i] = 0;
-            continue;
-        }
-        len[i] = strlen(text);
-        if (len[i] > ULONG_MAX ||
-            !sc__utf8_valid((const unsigned char *)text, len[i]))
-            return SC__REDO;
-        ty[i] = MYSQL_TYPE_STRING;
-        v[i] = text;
-        bytes += round8(len[i]);
-    }
-    if ((e = pipe_push(p, s)) == NULL ||
-        (r = rows_room(s, p, ty, bytes)) == NULL)
+    if ((e = pipe_push(p, s)) == NULL)
         return nomem(s->c);
-    for (i = 0; i < np; i++)
-        rows_put(r, i, ty[i], v[i], len[i]);
-    rows_queued(p, r, e, bytes);
+    r = p->n > 0 ? p->q[p->n - 1].blk : NULL;
+    if (r != NULL && (r->s != s || r->ran || r->rows == BATCH_ROWS))
+        r = NULL;
+    for (;;) {
+        if (r == NULL && (r = rows_take(p, s)) == NULL)
+            return nomem(s->c);
+        rc = put_row(r, t, upd, nupd, row);
+        if (rc > 0)
+            break;
+        if (rc < 0 || r->rows == 0) {
+            if (r->rows == 0)
+                r->s = NULL; /* a block taken for nothing */
+            return rc == -2 ? nomem(s->c) : SC__REDO;
+        }
+        r = NULL;
+    }
+    rows_queued(p, r, e, 0);
     return SC_OK;
 }
 
