@@ -14,17 +14,18 @@
  * with their microseconds, text as strings and bytes and uuids (16 bytes,
  * a BINARY(16) column) as blobs.
  *
- * A result that is read to its end in one go is stored on the client at
- * the first step, so that the connection is free for other statements
- * while its rows are read.  A streamed statement (sc_query_each()) is
- * read unbuffered instead, each row as it arrives: constant memory for a
- * result of any size, and no copy of it kept on the server.  The
- * connection then belongs to the stream until its last row, so the
- * first other statement that runs on it while the stream is open (a row
- * function's) first reads the rest of the stream's rows into a temporary
- * file (quiet(), spill()), and the stream goes on from there: memory
- * stays flat either way, and a row function that runs no statement
- * costs nothing more than the unbuffered read.
+ * Every result is read unbuffered, each row as it arrives, as a
+ * hand-written reader does: no copy of it made on the client first,
+ * constant memory for a streamed result (sc_query_each()) of any size,
+ * and no copy of it kept on the server.  The connection then belongs to
+ * the statement until its last row, so the first other statement that
+ * runs on it while the result is open (a row function's) first reads
+ * the rest of its rows into a temporary file (quiet(), spill()), and
+ * the reading goes on from there: memory stays flat either way, and a
+ * reader that runs no statement meanwhile (a get, a count, a row
+ * function that runs none) costs nothing more than the unbuffered
+ * read.  A get's or a count's one row is followed by the end of the
+ * rows alone, which the reset reads with one more fetch.
  *
  * No message this file builds repeats a password: URLs are quoted with
  * the password replaced, and the server's messages are scrubbed of it.
@@ -1398,16 +1399,18 @@ static void my_reset(void *stmt)
 
     if (!s->executed)
         return;
-    /* the rest of a stream's rows are read and dropped; a stored result
-     * is only freed.  Freeing one while another stream's rows arrive
-     * would read those.  An execution without a result has nothing to
-     * free. */
-    if (s->c->stream == s)
+    /* Rows still arriving are read and dropped.  After the one row of a
+     * get or a count only their end is left, as a rule, which one more
+     * fetch reads, as a hand-written reader does (cheaper than the
+     * flush of mysql_stmt_free_result(), which reads anything more).
+     * No fetch goes into a buffer that moved and is not bound yet.  A
+     * result read to its end, or spilled, has nothing left on the wire
+     * and nothing stored: Connector/C has nothing to free. */
+    if (s->c->stream == s) {
         s->c->stream = NULL;
-    else if (s->has_result)
-        quiet(s->c);
-    if (s->st != NULL && s->has_result)
-        mysql_stmt_free_result(s->st);
+        if (s->rebind || mysql_stmt_fetch(s->st) != MYSQL_NO_DATA)
+            mysql_stmt_free_result(s->st);
+    }
     if (s->res != NULL)
         mysql_free_result(s->res);
     s->res = NULL;
@@ -1911,9 +1914,9 @@ static int fetch(my_stmt *s)
     return wire_fetch(s);
 }
 
-/* Executes s, its rows stored on the client or, for a stream, read as
- * they arrive; then its first row. */
-static int execute(my_stmt *s, bool stream)
+/* Executes s, its rows read as they arrive (unbuffered); then its first
+ * row. */
+static int execute(my_stmt *s)
 {
     my_ulonglong n;
     int rc;
@@ -1944,10 +1947,9 @@ static int execute(my_stmt *s, bool stream)
                   "prepared");
         return SC_ERROR;
     }
-    if (!stream && mysql_stmt_store_result(s->st) != 0)
-        return stmt_error(s);
-    if (stream)
-        s->c->stream = s;
+    /* the rows are read as they arrive, no copy of the result made
+     * first; quiet() spills them when another statement comes first */
+    s->c->stream = s;
     /* The columns stay bound from one execution to the next, unless the
      * result's metadata came anew and the library dropped the binding
      * with it (mysql_stmt_fetch() would then fill nothing in). */
@@ -3185,7 +3187,7 @@ static void my_pipeline_end(void *conn)
 SC__NOINLINE static int step_other(my_stmt *s)
 {
     if (!s->executed)
-        return execute(s, false);
+        return execute(s);
     if (!s->has_result)
         return SC__DONE;
     if (s->st != NULL && s->spill == NULL)
@@ -3209,7 +3211,7 @@ static int my_step(void *stmt)
 static int my_stream(void *stmt, const char *sql)
 {
     (void)sql;
-    return execute(stmt, true);
+    return execute(stmt);
 }
 
 /* ---------------------------------------------------------------------
