@@ -37,7 +37,7 @@ void buf_init(buf *b)
 /* Of the eight bytes at s, how many come before the first that is not
  * plain (as plain[] below says: printable ASCII but ", \ and ?), or 8.
  * The lowest byte a test marks is always one it is true of. */
-static size_t plain_run8(const char *s)
+static inline size_t plain_run8(const char *s)
 {
     uint64_t x, m;
     size_t k;
