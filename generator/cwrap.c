@@ -414,11 +414,8 @@ static bool plain8(const char *s)
 
 static buf piece; /* the text of a literal moved to its next line */
 
-/* Step two: the literals of the line s cut so that it fits in limit;
- * the one opening at s[known] closes at s[known_end] when known_end is
- * not 0 (the caller wrote it, and need not have it searched for). */
-static void fold_literals(buf *out, const char *s, size_t n, size_t limit,
-                          size_t known, size_t known_end)
+/* Step two: the literals of the line s cut so that it fits in limit. */
+static void fold_literals(buf *out, const char *s, size_t n, size_t limit)
 {
     size_t i = 0, col = 0, e, j, u, start, good, reserve, first, cut, k, sp;
     size_t at, room, stop;
@@ -443,7 +440,7 @@ static void fold_literals(buf *out, const char *s, size_t n, size_t limit,
             i++;
             continue;
         }
-        e = known_end && i == known ? known_end : literal_end(s, n, i);
+        e = literal_end(s, n, i);
         rest = memchr(s + e + 1, '"', n - e - 1);
         reserve = rest ? 1 : cwrap_width(s + e, n - e);
         start = col;
@@ -686,7 +683,7 @@ static void fold_line(buf *out, const char *s, size_t n, bool macro)
     }
     if (!macro && lone_literal(s, n, lead)) {
         /* step one has no list to fold: only the literal is cut */
-        fold_literals(out, s, n, CWRAP_WIDTH, 0, 0);
+        fold_literals(out, s, n, CWRAP_WIDTH);
         return;
     }
     if (n > code_cap) {
@@ -708,7 +705,7 @@ static void fold_line(buf *out, const char *s, size_t n, bool macro)
         if (i > 0)
             buf_putc(out, '\n');
         if (wider(step.data + i, e - i, limit))
-            fold_literals(out, step.data + i, e - i, limit, 0, 0);
+            fold_literals(out, step.data + i, e - i, limit);
         else
             buf_put(out, step.data + i, e - i);
     }
