@@ -37,7 +37,7 @@ void buf_init(buf *b)
 /* Of the eight bytes at s, how many come before the first that is not
  * plain (as plain[] below says: printable ASCII but ", \ and ?), or 8.
  * The lowest byte a test marks is always one it is true of. */
-static size_t plain_run8(const char *s)
+static inline size_t plain_run8(const char *s)
 {
     uint64_t x, m;
     size_t k;
@@ -58,30 +58,68 @@ static size_t plain_run8(const char *s)
     return 8;
 }
 
+size_t buf_c_plain(const char *s, size_t n)
+{
+    size_t i = 0, k;
+
+    while (i + 8 <= n) {
+        k = plain_run8(s + i);
+        i += k;
+        if (k < 8)
+            return i;
+    }
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '?')
+            return i;
+    }
+    return n;
+}
+
 /*
  * Escapes for a C string literal.  Bytes outside printable ASCII become
  * three-digit octal escapes, which (unlike \x) cannot swallow a following
- * hex digit; UTF-8 text therefore survives any source encoding.  Room for
- * the worst case (four bytes out per byte in) is made once, and the bytes
- * are written in place.
+ * hex digit; UTF-8 text therefore survives any source encoding.  A
+ * question mark after another is escaped, so that no two of them start a
+ * trigraph.  The escapes are all ASCII: a byte of them is a column.
  */
+size_t buf_c_escape(const char *s, size_t i, char d[4])
+{
+    static const char octal[] = "01234567";
+    unsigned char c = (unsigned char)s[i];
+
+    if (c == '"' || c == '\\' || (c == '?' && i > 0 && s[i - 1] == '?')) {
+        d[0] = '\\';
+        d[1] = (char)c;
+        return 2;
+    }
+    if (c == '\n' || c == '\t') {
+        d[0] = '\\';
+        d[1] = c == '\n' ? 'n' : 't';
+        return 2;
+    }
+    if (c < 0x20 || c >= 0x7f) {
+        d[0] = '\\';
+        d[1] = octal[c >> 6];
+        d[2] = octal[(c >> 3) & 7];
+        d[3] = octal[c & 7];
+        return 4;
+    }
+    d[0] = (char)c;
+    return 1;
+}
+
+/* Room for the worst case (four bytes out per byte in) is made once, and
+ * the bytes are written in place. */
 void buf_put_c_escaped(buf *b, const char *s, size_t n)
 {
-    static const char hex[] = "01234567";
-    /* plain[c]: c is written as it is (printable ASCII but ", \ and ?) */
-    static unsigned char plain[256];
-    size_t i;
+    size_t i, k;
     char *d;
 
-    if (!plain['a'])
-        for (i = 0x20; i < 0x7f; i++)
-            plain[i] = i != '"' && i != '\\' && i != '?';
     sc__buf_grow(b, 4 * n);
     d = b->data + b->len;
     for (i = 0; i < n; i++) {
-        unsigned char c;
-        size_t k;
-
         /* Eight bytes at a time up to one to escape: eight are copied
          * (the room is there), as many as are plain kept. */
         while (i + 8 <= n) {
@@ -94,30 +132,7 @@ void buf_put_c_escaped(buf *b, const char *s, size_t n)
         }
         if (i == n)
             break;
-        c = (unsigned char)s[i];
-
-        if (plain[c]) {
-            *d++ = (char)c;
-        } else if (c == '"' || c == '\\') {
-            *d++ = '\\';
-            *d++ = (char)c;
-        } else if (c == '\n') {
-            *d++ = '\\';
-            *d++ = 'n';
-        } else if (c == '\t') {
-            *d++ = '\\';
-            *d++ = 't';
-        } else if (c < 0x20 || c >= 0x7f) {
-            *d++ = '\\';
-            *d++ = hex[c >> 6];
-            *d++ = hex[(c >> 3) & 7];
-            *d++ = hex[c & 7];
-        } else if (c == '?' && i + 1 < n && s[i + 1] == '?') {
-            *d++ = '?'; /* no trigraphs */
-            *d++ = '\\';
-        } else {
-            *d++ = (char)c;
-        }
+        d += buf_c_escape(s, i, d);
     }
     b->len = (size_t)(d - b->data);
     b->data[b->len] = '\0';

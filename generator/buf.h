@@ -65,6 +65,14 @@ static inline void buf_putc(buf *b, char c)
 /* Appends s as the body of a C string literal (no quotes added). */
 void buf_put_c_escaped(buf *b, const char *s, size_t n);
 
+/* How many bytes at the start of s[0..n) buf_put_c_escaped() writes as
+ * they are: printable ASCII but ", \ and ?. */
+size_t buf_c_plain(const char *s, size_t n);
+
+/* The escape of s[i] (s[i - 1] decides for a question mark), as
+ * buf_put_c_escaped() writes it: its bytes at d, their count returned. */
+size_t buf_c_escape(const char *s, size_t i, char d[4]);
+
 /* Takes the text out of b, leaving it empty; the caller frees it. */
 static inline char *buf_steal(buf *b)
 {

@@ -414,11 +414,8 @@ static bool plain8(const char *s)
 
 static buf piece; /* the text of a literal moved to its next line */
 
-/* Step two: the literals of the line s cut so that it fits in limit;
- * the one opening at s[known] closes at s[known_end] when known_end is
- * not 0 (the caller wrote it, and need not have it searched for). */
-static void fold_literals(buf *out, const char *s, size_t n, size_t limit,
-                          size_t known, size_t known_end)
+/* Step two: the literals of the line s cut so that it fits in limit. */
+static void fold_literals(buf *out, const char *s, size_t n, size_t limit)
 {
     size_t i = 0, col = 0, e, j, u, start, good, reserve, first, cut, k, sp;
     size_t at, room, stop;
@@ -443,7 +440,7 @@ static void fold_literals(buf *out, const char *s, size_t n, size_t limit,
             i++;
             continue;
         }
-        e = known_end && i == known ? known_end : literal_end(s, n, i);
+        e = literal_end(s, n, i);
         rest = memchr(s + e + 1, '"', n - e - 1);
         reserve = rest ? 1 : cwrap_width(s + e, n - e);
         start = col;
@@ -503,25 +500,87 @@ static void fold_literals(buf *out, const char *s, size_t n, size_t limit,
     }
 }
 
+/* A literal opened at column start is cut before what does not fit:
+ * after the last space or \n of its current line (from byte first of
+ * out on, nl: just past its last \n, or 0), or else where out ends, the
+ * rest going to the next line under the first.  Returns the new line's
+ * first byte of text. */
+static size_t cut_literal(buf *out, size_t start, size_t first, size_t nl)
+{
+    size_t at = out->len;
+
+    while (at > first && out->data[at - 1] != ' ')
+        at--;
+    if (nl > at)
+        at = nl;
+    if (at <= first)
+        at = out->len;
+    buf_reset(&piece);
+    buf_put(&piece, out->data + at, out->len - at);
+    out->len = at;
+    buf_puts(out, "\"\n");
+    buf_pad(out, start);
+    buf_putc(out, '"');
+    at = out->len;
+    buf_put(out, piece.data, piece.len);
+    return at;
+}
+
+/*
+ * The literal is escaped and folded in one pass, as fold_literals() folds
+ * the line that has it escaped: its escapes are ASCII, a byte of them a
+ * column, so the columns are counted as the bytes are written.  A run of
+ * plain text goes at once, as far as the line has room; an escape is
+ * never cut.
+ */
 void cwrap_literal(buf *out, size_t lead, const char *s, size_t n,
                    const char *tail)
 {
-    static buf line;
-    size_t end;
+    size_t reserve = 1 + strlen(tail), limit = CWRAP_WIDTH;
+    size_t i = 0, end, room, u, col, first, nl = 0;
+    char esc[4];
 
-    if (!line.data)
-        buf_init(&line);
-    buf_reset(&line);
-    buf_pad(&line, lead);
-    buf_putc(&line, '"');
-    buf_put_c_escaped(&line, s, n);
-    end = line.len;
-    buf_putc(&line, '"');
-    buf_puts(&line, tail);
-    if (wider(line.data, line.len, CWRAP_WIDTH))
-        fold_literals(out, line.data, line.len, CWRAP_WIDTH, lead, end);
-    else
-        buf_put(out, line.data, line.len);
+    if (!piece.data)
+        buf_init(&piece);
+    buf_pad(out, lead);
+    buf_putc(out, '"');
+    col = lead + 1;
+    first = out->len;
+    while (i < n) {
+        end = i + buf_c_plain(s + i, n - i);
+        while (i < end) {
+            room = col + 1 + reserve <= limit ? limit - reserve - col : 0;
+            if (room == 0) {
+                /* one byte past the room: the line is cut before it */
+                if (out->len > first) {
+                    first = cut_literal(out, lead, first, nl);
+                    col = lead + 1 + (out->len - first);
+                    nl = 0;
+                }
+                room = 1;
+            }
+            if (room > end - i)
+                room = end - i;
+            buf_put(out, s + i, room);
+            col += room;
+            i += room;
+        }
+        if (i == n)
+            break;
+        u = buf_c_escape(s, i, esc);
+        if (col + u + reserve > limit && out->len > first) {
+            first = cut_literal(out, lead, first, nl);
+            col = lead + 1 + (out->len - first);
+            nl = 0;
+        }
+        buf_put(out, esc, u);
+        col += u;
+        if (s[i] == '\n')
+            nl = out->len;
+        i++;
+    }
+    buf_putc(out, '"');
+    buf_puts(out, tail);
 }
 
 static buf step; /* step one's lines, before step two */
@@ -624,7 +683,7 @@ static void fold_line(buf *out, const char *s, size_t n, bool macro)
     }
     if (!macro && lone_literal(s, n, lead)) {
         /* step one has no list to fold: only the literal is cut */
-        fold_literals(out, s, n, CWRAP_WIDTH, 0, 0);
+        fold_literals(out, s, n, CWRAP_WIDTH);
         return;
     }
     if (n > code_cap) {
@@ -646,7 +705,7 @@ static void fold_line(buf *out, const char *s, size_t n, bool macro)
         if (i > 0)
             buf_putc(out, '\n');
         if (wider(step.data + i, e - i, limit))
-            fold_literals(out, step.data + i, e - i, limit, 0, 0);
+            fold_literals(out, step.data + i, e - i, limit);
         else
             buf_put(out, step.data + i, e - i);
     }

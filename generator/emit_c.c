@@ -1703,18 +1703,6 @@ static void name_stem(buf *b, size_t *stem, const char *a, const char *b2,
     *stem = b->len;
 }
 
-/* Appends the NULL-terminated parts to b. */
-static void name_tail(buf *b, ...)
-{
-    const char *p;
-    va_list ap;
-
-    va_start(ap, b);
-    while ((p = va_arg(ap, const char *)) != NULL)
-        buf_puts(b, p);
-    va_end(ap);
-}
-
 /* Declares the former names of column c's filters, order and set, and
  * writes them with --column-macros. */
 static void column_query_macros(ast_ctx *ctx, buf *out, const ast_column *c,
@@ -1744,7 +1732,7 @@ static void column_query_macros(ast_ctx *ctx, buf *out, const ast_column *c,
                   "what", column_what(ctx, c), NULL);
     /* The names are made in nm, stem and suffix, and copied only where
      * they are noted or written. */
-#define NAME(...) (nm.len = stem, name_tail(&nm, __VA_ARGS__, NULL))
+#define NAME(suffix) (nm.len = stem, buf_puts(&nm, suffix))
 #define MACRO(params, ...) \
     (write ? emit_macro(ctx, out, nm.data, params, BODY(__VA_ARGS__)) \
            : declare_n(nm.data, nm.len, "a macro"))

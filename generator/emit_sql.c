@@ -297,6 +297,21 @@ static bool keyed_by_prefix(sql_dialect d, const ast_column *c,
     return share > 0 && (longer_than(d, c, share) || hand_prefix_keyed(d, c));
 }
 
+/* The type ty of the dialect ("varchar(%u)", "numeric(%u,%u)") with its
+ * sizes a and b in place of its %u, as printf would write them. */
+static void put_sized(buf *out, const char *ty, int64_t a, int64_t b)
+{
+    const char *p;
+    int k = 0;
+
+    while ((p = strstr(ty, "%u")) != NULL) {
+        buf_put(out, ty, (size_t)(p - ty));
+        buf_put_int(out, (long long)(unsigned)(k++ == 0 ? a : b));
+        ty = p + 2;
+    }
+    buf_puts(out, ty);
+}
+
 /* Whether c, a column of t, is a key that MariaDB's text cannot be: in
  * the primary key or with a foreign key.  *n receives the key's
  * columns. */
@@ -338,7 +353,7 @@ void emit_sql_column_type(buf *b, sql_dialect d, const ast_column *c)
             buf_puts(b, ev->next ? ", " : ")");
         }
     } else if (t->kind == AST_T_NUMERIC || t->kind == AST_T_VARCHAR) {
-        buf_printf(b, ty, (unsigned)t->a, (unsigned)t->b);
+        put_sized(b, ty, t->a, t->b);
     } else {
         buf_puts(b, ty);
     }
@@ -432,16 +447,23 @@ static void civil(int64_t days, int64_t *y, int *m, int *d)
 /* v, scaled by 10^scale, as a decimal: 1250 at scale 2 is 12.50. */
 static void scaled_decimal(buf *b, int64_t v, int64_t scale)
 {
-    int64_t p = 1, s;
+    int64_t p = 1, s, frac, q;
 
     for (s = 0; s < scale; s++)
         p *= 10;
-    if (scale == 0)
+    if (scale == 0) {
         buf_put_int(b, v);
-    else
-        buf_printf(b, "%s%lld.%0*lld", v < 0 ? "-" : "",
-                   (long long)llabs(v / p), (int)scale,
-                   (long long)llabs(v % p));
+        return;
+    }
+    if (v < 0)
+        buf_putc(b, '-');
+    buf_put_int(b, (long long)llabs(v / p));
+    buf_putc(b, '.');
+    /* the fraction in scale digits, leading zeros and all */
+    frac = (int64_t)llabs(v % p);
+    for (q = p / 10; q > 1 && frac < q; q /= 10)
+        buf_putc(b, '0');
+    buf_put_int(b, (long long)frac);
 }
 
 /* Writes the opening quote and 'YYYY-MM-DD of v, a date (days) or, for a
@@ -920,8 +942,12 @@ static void action(buf *b, const char *when, ast_action a)
         NULL, "NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT",
     };
 
-    if (a != AST_ACT_NONE)
-        buf_printf(b, " ON %s %s", when, text[a]);
+    if (a != AST_ACT_NONE) {
+        buf_puts(b, " ON ");
+        buf_puts(b, when);
+        buf_putc(b, ' ');
+        buf_puts(b, text[a]);
+    }
 }
 
 static void add(ast_ctx *ctx, sql_constraint_list *l, const char *name,
