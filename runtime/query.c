@@ -55,15 +55,12 @@ static void vec_start(vec *v, void *fixed, size_t cap)
     v->cap = cap;
 }
 
-/* Makes room for n more items of size bytes in v: false when out of
- * memory. */
-static bool vec_reserve(vec *v, size_t n, size_t size)
+/* vec_reserve() past the room v has. */
+static bool vec_grow(vec *v, size_t n, size_t size)
 {
     size_t cap = v->cap ? v->cap : 8;
     void *items;
 
-    if (n <= v->cap - v->n)
-        return true;
     while (cap - v->n < n) {
         if (cap > SIZE_MAX / 2 / size)
             return false;
@@ -83,6 +80,13 @@ static bool vec_reserve(vec *v, size_t n, size_t size)
     return true;
 }
 
+/* Makes room for n more items of size bytes in v: false when out of
+ * memory. */
+static inline bool vec_reserve(vec *v, size_t n, size_t size)
+{
+    return n <= v->cap - v->n || vec_grow(v, n, size);
+}
+
 /* Appends a zeroed item of size bytes; NULL when out of memory. */
 static void *vec_push(vec *v, size_t size)
 {
@@ -93,6 +97,14 @@ static void *vec_push(vec *v, size_t size)
     p = (char *)v->items + v->n++ * size;
     memset(p, 0, size);
     return p;
+}
+
+/* Frees what v allocated, leaving v as it is: for a list that dies
+ * with its query. */
+static void vec_release(vec *v)
+{
+    if (v->items != v->fixed)
+        sc__free(v->items);
 }
 
 static void vec_free(vec *v)
@@ -159,6 +171,7 @@ struct sc_query {
 
     /* The rest is used in the root only. */
     sc_db *db;
+    const sc__dialect *dialect; /* db's, or NULL without a backend */
     unsigned char *spare;    /* the room's store left, then the arena: */
     size_t spare_left;
     sc_arena *store;         /* copies of values, aliases */
@@ -301,6 +314,9 @@ sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
     q->spare_left = sizeof room->store;
     q->root = q;
     q->db = db;
+    q->dialect = db != NULL && db->be != NULL
+                     ? sc__dialect_of(db->be->dialect)
+                     : NULL;
     q->t = t;
     q->alias = t != NULL ? t->name : NULL;
     room->handles[0] = q; /* the room has space for it */
@@ -323,16 +339,21 @@ void sc_query_free(sc_query *q)
     hs = r->handles.items;
     for (i = 1; i < r->handles.n; i++)
         sc__free(hs[i]);
-    vec_free(&r->handles);
-    vec_free(&r->nodes);
-    vec_free(&r->vals);
-    vec_free(&r->orders);
-    vec_free(&r->sets);
-    vec_free(&r->params);
-    vec_free(&r->key);
-    sc__buf_free(&r->sql);
-    sc_arena_free(r->store);
-    sc__free(r->err_msg);
+    /* the lists that outgrew the room, and what was made beside it:
+     * the query of a count, built and freed each time, has none */
+    vec_release(&r->handles);
+    vec_release(&r->nodes);
+    vec_release(&r->vals);
+    vec_release(&r->orders);
+    vec_release(&r->sets);
+    vec_release(&r->params);
+    vec_release(&r->key);
+    if (r->sql.s != NULL)
+        sc__buf_free(&r->sql);
+    if (r->store != NULL)
+        sc_arena_free(r->store);
+    if (r->err_msg != NULL)
+        sc__free(r->err_msg);
     sc__free(r);
 }
 
@@ -432,12 +453,12 @@ static const char *op_name(sc_op op)
  * SQLITE_MAX_LIKE_PATTERN_LENGTH); both databases refuse them alike. */
 #define MAX_LIKE_PATTERN 50000
 
-/* Whether pattern p[0..n) ends in the escape character '\' that escapes
- * nothing.  SQLite would match no row, PostgreSQL fail or not by the
- * data: both refuse it before anything is sent. */
-static bool ends_in_escape(const char *p, size_t n)
+/* Whether pattern p[0..n), whose first '\\' is at e (NULL: none), ends
+ * in the escape character '\\' that escapes nothing.  SQLite would match
+ * no row, PostgreSQL fail or not by the data: both refuse it before
+ * anything is sent. */
+static bool ends_in_escape(const char *p, size_t n, const char *e)
 {
-    const char *e = n > 0 ? memchr(p, '\\', n) : NULL;
     size_t i;
 
     for (i = e != NULL ? (size_t)(e - p) : n; i < n; i++) {
@@ -448,12 +469,16 @@ static bool ends_in_escape(const char *p, size_t n)
 }
 
 /* Whether the pattern just added for a like on c is short enough and
- * well formed; keeps SC_RANGE when not. */
-static bool pattern_fits(const sc_query *h, const sc_column_desc *c)
+ * well formed; keeps SC_RANGE when not.  *escapes tells whether it has
+ * the escape character '\\' (see node). */
+static bool pattern_fits(const sc_query *h, const sc_column_desc *c,
+                         bool *escapes)
 {
     sc_query *r = h->root;
     const sc_value *v = (sc_value *)r->vals.items + r->vals.n - 1;
+    const char *e;
 
+    *escapes = false;
     if (v->kind != SC_VAL_TEXT)
         return true;
     if (v->len > MAX_LIKE_PATTERN) {
@@ -462,7 +487,9 @@ static bool pattern_fits(const sc_query *h, const sc_column_desc *c)
              MAX_LIKE_PATTERN);
         return false;
     }
-    if (!ends_in_escape(v->p, v->len))
+    e = v->len > 0 ? memchr(v->p, '\\', v->len) : NULL;
+    *escapes = e != NULL;
+    if (!ends_in_escape(v->p, v->len, e))
         return true;
     keep(r, SC_RANGE, c->name, "a like pattern on %s.%s ends in the escape "
          "character '\\': write '\\\\' for a backslash (sc_like_escape())",
@@ -489,9 +516,28 @@ static bool copy_value(const sc_query *h, const sc_column_desc *c,
                        const void *p, sc_value *v)
 {
     sc_query *r = h->root;
-    sc_column_desc alone = *c;
+    sc_column_desc alone;
+    const char *text;
     int e;
 
+    if (c->type == SC_TYPE_TEXT || c->type == SC_TYPE_JSON ||
+        c->type == SC_TYPE_DECIMAL) {
+        /* the common case, as sc__field_value() reads it, without a
+         * descriptor of its own to point it at p */
+        memcpy(&text, p, sizeof text);
+        memset(v, 0, sizeof *v);
+        v->type = c->type;
+        v->col = c;
+        if (text == NULL)
+            return true; /* a NULL, which add_value() refuses */
+        v->kind = SC_VAL_TEXT;
+        v->len = strlen(text);
+        v->cstr = true;
+        v->p = store_copy(r, text, v->len);
+        if (v->p == NULL)
+            keep(r, SC_NOMEM, NULL, "out of memory");
+        return v->p != NULL;
+    }
     if (c->type == SC_TYPE_ENUM) {
         memcpy(&e, p, sizeof e);
         if (c->enm == NULL || e < 0 || (unsigned)e >= c->enm->nlabels) {
@@ -501,6 +547,7 @@ static bool copy_value(const sc_query *h, const sc_column_desc *c,
             return false;
         }
     }
+    alone = *c;
     alone.offset = 0; /* p is the field of a one-column row */
     alone.flags &= ~SC_COL_HASFLAG;
     sc__field_value(r->db, h->t, &alone, p, v);
@@ -615,7 +662,8 @@ static bool add_prefix(const sc_query *h, const sc_column_desc *c,
 /* The dialect of r's database (dialect.h). */
 static const sc__dialect *dia(const sc_query *r)
 {
-    return sc__dialect_of(r->db->be->dialect);
+    return r->root->dialect != NULL ? r->root->dialect
+                                    : sc__dialect_of(r->db->be->dialect);
 }
 
 /* Appends s[0..n) as a quoted element of an array's text. */
@@ -842,12 +890,6 @@ static void make_array(const sc_query *h, const sc_column_desc *c, node *nd)
     nd->array.type = SC_TYPE_TEXT;
 }
 
-static bool has_backslash(const sc_value *v)
-{
-    return v->kind == SC_VAL_TEXT && v->len > 0 &&
-           memchr(v->p, '\\', v->len) != NULL;
-}
-
 /* Adds "col op values" with n values of the column's C type laid out at
  * values. */
 static void add_cond(sc_query *h, unsigned col, sc_op op, const void *values,
@@ -857,6 +899,7 @@ static void add_cond(sc_query *h, unsigned col, sc_op op, const void *values,
     sc_query *r = h->root;
     node *nd;
     size_t i, first = r->vals.n;
+    bool escapes = false;
 
     if (c == NULL)
         return;
@@ -874,7 +917,8 @@ static void add_cond(sc_query *h, unsigned col, sc_op op, const void *values,
                 return;
         }
     }
-    if ((op == SC_OP_LIKE || op == SC_OP_ILIKE) && !pattern_fits(h, c))
+    if ((op == SC_OP_LIKE || op == SC_OP_ILIKE) &&
+        !pattern_fits(h, c, &escapes))
         return;
     nd = push(r, &r->nodes, sizeof *nd);
     if (nd == NULL)
@@ -885,8 +929,7 @@ static void add_cond(sc_query *h, unsigned col, sc_op op, const void *values,
     nd->op = op;
     nd->first = first;
     nd->n = n;
-    nd->escapes = (op == SC_OP_LIKE || op == SC_OP_ILIKE) &&
-                  has_backslash((const sc_value *)r->vals.items + first);
+    nd->escapes = escapes;
     if ((op == SC_OP_IN || op == SC_OP_NOT_IN) && n > LIST_MIN &&
         r->db != NULL && r->db->be != NULL && dia(r)->in_array != NULL)
         make_array(h, c, nd);
