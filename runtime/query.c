@@ -169,14 +169,16 @@ struct sc_query {
     bool reverse;
     size_t index;            /* in the root's handles */
 
-    /* The rest is used in the root only. */
+    /* The rest is used in the root only, and a joined handle has none
+     * of it (HANDLE_SIZE). */
     sc_db *db;
     const sc__dialect *dialect; /* db's, or NULL without a backend */
     unsigned char *spare;    /* the room's store left, then the arena: */
     size_t spare_left;
-    sc_arena *store;         /* copies of values, aliases */
+    sc_arena *store;         /* copies of values, aliases, joined
+                                handles */
     vec handles;             /* sc_query *, the root first, the others
-                                malloc'd */
+                                in store */
     vec nodes;               /* node */
     vec vals;                /* sc_value, text and blobs in store */
     vec orders;              /* order_item */
@@ -198,6 +200,10 @@ struct sc_query {
     bool bare;               /* columns written without their table, as
                                 an outer query names its subquery's */
 };
+
+/* The bytes of a joined handle, made in its root's store: the fields
+ * before the root's own. */
+#define HANDLE_SIZE offsetof(sc_query, db)
 
 /* The first items of a root's lists, allocated with the root: most
  * queries hold a table or two and one condition, whose lists then cost
@@ -330,15 +336,11 @@ sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
 
 void sc_query_free(sc_query *q)
 {
-    sc_query *r, **hs;
-    size_t i;
+    sc_query *r;
 
     if (q == NULL || q != q->root)
-        return; /* a joined handle dies with its root */
+        return; /* a joined handle dies with its root, in its store */
     r = q->root;
-    hs = r->handles.items;
-    for (i = 1; i < r->handles.n; i++)
-        sc__free(hs[i]);
     /* the lists that outgrew the room, and what was made beside it:
      * the query of a count, built and freed each time, has none */
     vec_release(&r->handles);
@@ -890,19 +892,16 @@ static void make_array(const sc_query *h, const sc_column_desc *c, node *nd)
     nd->array.type = SC_TYPE_TEXT;
 }
 
-/* Adds "col op values" with n values of the column's C type laid out at
- * values. */
-static void add_cond(sc_query *h, unsigned col, sc_op op, const void *values,
-                     size_t n)
+/* Adds "col op values" on column c, col of h's table (column_of()), with
+ * n values of the column's C type laid out at values. */
+static void add_cond(sc_query *h, const sc_column_desc *c, unsigned col,
+                     sc_op op, const void *values, size_t n)
 {
-    const sc_column_desc *c = column_of(h, col);
     sc_query *r = h->root;
     node *nd;
     size_t i, first = r->vals.n;
     bool escapes = false;
 
-    if (c == NULL)
-        return;
     if (!op_fits(c->type, op)) {
         keep(r, SC_MISUSE, c->name, "operator %s does not apply to %s.%s",
              op_name(op), h->t->name, c->name);
@@ -935,12 +934,12 @@ static void add_cond(sc_query *h, unsigned col, sc_op op, const void *values,
         make_array(h, c, nd);
 }
 
-void sc_query_where(sc_query *q, unsigned col, sc_op op, const void *value)
+/* sc_query_where() on column c, col of q's table (column_of()). */
+static void where_on(sc_query *q, const sc_column_desc *c, unsigned col,
+                     sc_op op, const void *value)
 {
     bool none = op == SC_OP_IS_NULL || op == SC_OP_IS_NOT_NULL;
 
-    if (q == NULL)
-        return;
     if (op < SC_OP_EQ || op > SC_OP_IS_NOT_NULL || op == SC_OP_IN ||
         op == SC_OP_NOT_IN || (!none && value == NULL)) {
         keep(q->root, SC_MISUSE, NULL, "sc_query_where() on %s: bad "
@@ -948,37 +947,55 @@ void sc_query_where(sc_query *q, unsigned col, sc_op op, const void *value)
              table_name(q), (int)op);
         return;
     }
-    add_cond(q, col, op, value, none ? 0 : 1);
+    if (c == NULL)
+        c = column_of(q, col);
+    if (c != NULL)
+        add_cond(q, c, col, op, value, none ? 0 : 1);
 }
 
-void sc_query_where_in(sc_query *q, unsigned col, sc_op op,
-                       const void *values, size_t n)
+/* sc_query_where_in() on column c as for where_on(). */
+static void where_in_on(sc_query *q, const sc_column_desc *c, unsigned col,
+                        sc_op op, const void *values, size_t n)
 {
-    if (q == NULL)
-        return;
     if ((op != SC_OP_IN && op != SC_OP_NOT_IN) || (n > 0 && values == NULL)) {
         keep(q->root, SC_MISUSE, NULL, "sc_query_where_in() on %s takes "
              "SC_OP_IN or SC_OP_NOT_IN and n values", table_name(q));
         return;
     }
-    add_cond(q, col, op, values, n);
+    if (c == NULL)
+        c = column_of(q, col);
+    if (c != NULL)
+        add_cond(q, c, col, op, values, n);
 }
 
-/* Whether column col of handle q has C form form, the one of the typed
- * call fn; keeps SC_MISUSE when not, so that a value is never read as
- * another type than the one it was given as. */
-static bool form_fits(sc_query *q, unsigned col, c_form form,
-                      const char *fn)
+void sc_query_where(sc_query *q, unsigned col, sc_op op, const void *value)
+{
+    if (q != NULL)
+        where_on(q, NULL, col, op, value);
+}
+
+void sc_query_where_in(sc_query *q, unsigned col, sc_op op,
+                       const void *values, size_t n)
+{
+    if (q != NULL)
+        where_in_on(q, NULL, col, op, values, n);
+}
+
+/* Column col of handle q when it has C form form, the one of the typed
+ * call fn; else NULL, keeping SC_MISUSE, so that a value is never read
+ * as another type than the one it was given as. */
+static const sc_column_desc *form_fits(sc_query *q, unsigned col,
+                                       c_form form, const char *fn)
 {
     const sc_column_desc *c;
 
     if (q == NULL || (c = column_of(q, col)) == NULL)
-        return false;
+        return NULL;
     if (known_type(c->type) && c_forms[c->type].form == form)
-        return true;
+        return c;
     keep(q->root, SC_MISUSE, c->name, "%s() on %s.%s, a column of another "
          "C type", fn, q->t->name, c->name);
-    return false;
+    return NULL;
 }
 
 /* The typed calls of one C form: the value as itself, an array of it,
@@ -989,14 +1006,20 @@ static bool form_fits(sc_query *q, unsigned col, c_form form,
     void sc_query_where_##suffix(sc_query *q, unsigned col, sc_op op,       \
                                  suffix##_arg v)                            \
     {                                                                       \
-        if (form_fits(q, col, form, "sc_query_where_" #suffix))             \
-            sc_query_where(q, col, op, &v);                                 \
+        const sc_column_desc *c =                                           \
+            form_fits(q, col, form, "sc_query_where_" #suffix);             \
+                                                                            \
+        if (c != NULL)                                                      \
+            where_on(q, c, col, op, &v);                                    \
     }                                                                       \
     void sc_query_where_in_##suffix(sc_query *q, unsigned col, sc_op op,    \
                                     const suffix##_arg *v, size_t n)        \
     {                                                                       \
-        if (form_fits(q, col, form, "sc_query_where_in_" #suffix))          \
-            sc_query_where_in(q, col, op, v, n);                            \
+        const sc_column_desc *c =                                           \
+            form_fits(q, col, form, "sc_query_where_in_" #suffix);          \
+                                                                            \
+        if (c != NULL)                                                      \
+            where_in_on(q, c, col, op, v, n);                               \
     }                                                                       \
     void sc_query_set_##suffix(sc_query *q, unsigned col, suffix##_arg v)   \
     {                                                                       \
@@ -1178,7 +1201,8 @@ static int find_column(const sc_table_desc *t, const char *name)
     unsigned i;
 
     for (i = 0; i < t->ncols; i++) {
-        if (strcmp(t->cols[i].name, name) == 0)
+        /* the same text, as a rule, in a generated schema's descriptors */
+        if (t->cols[i].name == name || strcmp(t->cols[i].name, name) == 0)
             return (int)i;
     }
     return -1;
@@ -1191,7 +1215,8 @@ static bool join_fits(const sc_table_desc *owner, const sc_fkey_desc *fk,
 {
     unsigned i;
 
-    if (!fkey_of(owner, fk) || strcmp(fk->target, target->name) != 0)
+    if (!fkey_of(owner, fk) || (fk->target != target->name &&
+                                strcmp(fk->target, target->name) != 0))
         return false;
     for (i = 0; i < fk->ncols; i++) {
         if (find_column(target, fk->target_cols[i]) < 0)
@@ -1209,7 +1234,7 @@ static const char *alias_for(sc_query *r, const sc_table_desc *t)
     char *s;
 
     for (i = 0; i < r->handles.n; i++)
-        uses += strcmp(hs[i]->t->name, t->name) == 0;
+        uses += hs[i]->t == t || strcmp(hs[i]->t->name, t->name) == 0;
     if (uses == 1)
         return t->name;
     s = store_alloc(r, size);
@@ -1232,18 +1257,17 @@ sc_query *sc_query_join(sc_query *q, const sc_table_desc *other,
              "key", q->t->name, other != NULL ? other->name : "(null)");
         return NULL;
     }
-    /* one allocation of its own, not the store's two (an arena for
-     * something this large) */
-    h = sc__malloc(sizeof *h);
+    /* in the query's store, and only the fields of a handle: the root's
+     * own come after them */
+    h = store_alloc(r, HANDLE_SIZE);
     if (h != NULL) {
-        memset(h, 0, sizeof *h);
+        memset(h, 0, HANDLE_SIZE);
         h->alias = alias_for(r, other);
     }
     slot = h != NULL && h->alias != NULL
                ? push(r, &r->handles, sizeof *slot)
                : NULL;
     if (slot == NULL) {
-        sc__free(h);
         keep(r, SC_NOMEM, NULL, "out of memory");
         return NULL;
     }
