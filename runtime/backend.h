@@ -276,6 +276,14 @@ typedef struct sc_backend {
     int (*pipeline_sync)(void *conn);
     int (*pipeline_result)(void *stmt);
     void (*pipeline_end)(void *conn);
+    /* Optional: pipeline_send() of stmt, an UPDATE or DELETE of t, with
+     * the values of row's columns upd[0..nupd) and then of its key read
+     * from row by the backend itself, which makes the checks the core's
+     * binding makes; SC__REDO, nothing queued, for a row it leaves to
+     * the core (which then binds the values and calls pipeline_send()). */
+    int (*pipeline_send_row)(void *stmt, const sc_table_desc *t,
+                             const unsigned *upd, unsigned nupd,
+                             const void *row);
     /* Whether single-row writes inside a transaction wait in the
      * pipeline for the next read (queue.c): true where pipeline_send()
      * puts the execution on the wire at once, so that the server works

@@ -48,6 +48,13 @@ typedef struct batch_op {
 static int bind_change(sc_db *db, const sc_table_desc *t, void *stmt,
                        const batch_op *b, const void *row, size_t *n);
 
+/* The failure rc of a send to the backend's batch. */
+static int send_failed(sc_db *db, const sc_table_desc *t, int rc)
+{
+    return rc == SC_NOMEM ? sc__nomem(db)
+                          : sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
+}
+
 /* Queues the statements of rows[from..to) in the backend's batch; *sent
  * counts those that went. */
 static int queue_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
@@ -61,12 +68,21 @@ static int queue_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
 
     for (i = from; i < to; i++) {
         row = rows + i * t->row_size;
-        rc = b->op == OP_INSERT
-                 ? sc__bind_insert(db, t, e->stmt, row, &now, &k)
-                 : bind_change(db, t, e->stmt, b, row, &k);
-        if (rc == SC_OK && (rc = db->be->pipeline_send(e->stmt)) != SC_OK)
-            rc = rc == SC_NOMEM ? sc__nomem(db)
-                                : sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
+        rc = SC__REDO;
+        /* a backend that reads an update's or delete's values itself */
+        if (b->op != OP_INSERT && db->be->pipeline_send_row != NULL) {
+            db->nbound = 0;
+            rc = db->be->pipeline_send_row(e->stmt, t, b->upd, b->nupd, row);
+            if (rc != SC_OK && rc != SC__REDO)
+                rc = send_failed(db, t, rc);
+        }
+        if (rc == SC__REDO) {
+            rc = b->op == OP_INSERT
+                     ? sc__bind_insert(db, t, e->stmt, row, &now, &k)
+                     : bind_change(db, t, e->stmt, b, row, &k);
+            if (rc == SC_OK && (rc = db->be->pipeline_send(e->stmt)) != SC_OK)
+                rc = send_failed(db, t, rc);
+        }
         if (rc != SC_OK)
             return sc__name_batch_row(db, t, b->op, row, i, b->n, rc);
         db->stats.executions++;

@@ -14,17 +14,18 @@
  * with their microseconds, text as strings and bytes and uuids (16 bytes,
  * a BINARY(16) column) as blobs.
  *
- * A result that is read to its end in one go is stored on the client at
- * the first step, so that the connection is free for other statements
- * while its rows are read.  A streamed statement (sc_query_each()) is
- * read unbuffered instead, each row as it arrives: constant memory for a
- * result of any size, and no copy of it kept on the server.  The
- * connection then belongs to the stream until its last row, so the
- * first other statement that runs on it while the stream is open (a row
- * function's) first reads the rest of the stream's rows into a temporary
- * file (quiet(), spill()), and the stream goes on from there: memory
- * stays flat either way, and a row function that runs no statement
- * costs nothing more than the unbuffered read.
+ * Every result is read unbuffered, each row as it arrives, as a
+ * hand-written reader does: no copy of it made on the client first,
+ * constant memory for a streamed result (sc_query_each()) of any size,
+ * and no copy of it kept on the server.  The connection then belongs to
+ * the statement until its last row, so the first other statement that
+ * runs on it while the result is open (a row function's) first reads
+ * the rest of its rows into a temporary file (quiet(), spill()), and
+ * the reading goes on from there: memory stays flat either way, and a
+ * reader that runs no statement meanwhile (a get, a count, a row
+ * function that runs none) costs nothing more than the unbuffered
+ * read.  A get's or a count's one row is followed by the end of the
+ * rows alone, which the reset reads with one more fetch.
  *
  * No message this file builds repeats a password: URLs are quoted with
  * the password replaced, and the server's messages are scrubbed of it.
@@ -45,6 +46,7 @@
 
 #include "backend.h"
 #include "internal.h"
+#include "utf8.h"
 
 #define DEFAULT_PORT 3306
 
@@ -1397,16 +1399,18 @@ static void my_reset(void *stmt)
 
     if (!s->executed)
         return;
-    /* the rest of a stream's rows are read and dropped; a stored result
-     * is only freed.  Freeing one while another stream's rows arrive
-     * would read those.  An execution without a result has nothing to
-     * free. */
-    if (s->c->stream == s)
+    /* Rows still arriving are read and dropped.  After the one row of a
+     * get or a count only their end is left, as a rule, which one more
+     * fetch reads, as a hand-written reader does (cheaper than the
+     * flush of mysql_stmt_free_result(), which reads anything more).
+     * No fetch goes into a buffer that moved and is not bound yet.  A
+     * result read to its end, or spilled, has nothing left on the wire
+     * and nothing stored: Connector/C has nothing to free. */
+    if (s->c->stream == s) {
         s->c->stream = NULL;
-    else if (s->has_result)
-        quiet(s->c);
-    if (s->st != NULL && s->has_result)
-        mysql_stmt_free_result(s->st);
+        if (s->rebind || mysql_stmt_fetch(s->st) != MYSQL_NO_DATA)
+            mysql_stmt_free_result(s->st);
+    }
     if (s->res != NULL)
         mysql_free_result(s->res);
     s->res = NULL;
@@ -1910,9 +1914,9 @@ static int fetch(my_stmt *s)
     return wire_fetch(s);
 }
 
-/* Executes s, its rows stored on the client or, for a stream, read as
- * they arrive; then its first row. */
-static int execute(my_stmt *s, bool stream)
+/* Executes s, its rows read as they arrive (unbuffered); then its first
+ * row. */
+static int execute(my_stmt *s)
 {
     my_ulonglong n;
     int rc;
@@ -1943,10 +1947,9 @@ static int execute(my_stmt *s, bool stream)
                   "prepared");
         return SC_ERROR;
     }
-    if (!stream && mysql_stmt_store_result(s->st) != 0)
-        return stmt_error(s);
-    if (stream)
-        s->c->stream = s;
+    /* the rows are read as they arrive, no copy of the result made
+     * first; quiet() spills them when another statement comes first */
+    s->c->stream = s;
     /* The columns stay bound from one execution to the next, unless the
      * result's metadata came anew and the library dropped the binding
      * with it (mysql_stmt_fetch() would then fill nothing in). */
@@ -2271,7 +2274,8 @@ static int text_fetch(my_stmt *s)
  * (and fewer than max_params values, in a packet well under
  * max_allowed_packet), consecutive updates or deletes of one statement
  * with array binding (STMT_ATTR_ARRAY_SIZE: BATCH_ROWS executions in
- * one message), the rest one by one.  A multi-row INSERT that fails
+ * one message, their values copied into the arrays as they are queued:
+ * see my_rows), the rest one by one.  A multi-row INSERT that fails
  * changes nothing (InnoDB undoes the statement), and its rows then run
  * one by one, so that the failure is the failing row's own, with the
  * rows before it done.  An array of updates or deletes that fails, or
@@ -2289,6 +2293,14 @@ static int text_fetch(my_stmt *s)
  * executions' worth. */
 #define SLAB_BYTES (64u << 10)
 
+/* The bytes of an array block (see my_rows) kept between batches, for
+ * an UPDATE or DELETE of a few columns. */
+#define ROWS_KEPT (48u << 10)
+
+/* The parameters an array block has room for at most: a statement with
+ * more runs one execution at a time. */
+#define ROWS_PARAMS 64
+
 /* A block of the memory the queued executions' values are copied into,
  * a piece per execution: taken by moving a mark, given back a block at
  * a time, when no execution in it is left (the newest block is then
@@ -2300,12 +2312,42 @@ typedef struct my_slab {
     max_align_t mem[];
 } my_slab;
 
+/*
+ * The executions of an UPDATE or DELETE queued for one execution with
+ * array binding, their values written column by column as they are
+ * queued: parameter i's at i * BATCH_ROWS of each array, a value of
+ * fixed width (long long, double, float) in fixed, any other copied to
+ * bytes, which ptr points into when the block runs (bytes may move as
+ * it grows: off keeps where each value starts).  A block takes the
+ * executions of one statement until it is full, runs, or a value's type
+ * differs from its parameter's; it is used again once the outcomes of
+ * all its executions were read.
+ */
+typedef struct my_rows {
+    struct my_rows *next;    /* every block of the batch */
+    struct my_stmt *s;       /* whose executions; NULL when free */
+    unsigned np, rows;       /* parameters it has room for; rows held */
+    bool ran;
+    size_t live;             /* executions in it not dropped yet */
+    size_t size;             /* of the block, bytes aside */
+    MYSQL_BIND *b;           /* each parameter's, its type set by the
+                              * first value that is not NULL */
+    unsigned char *fixed;
+    void **ptr;
+    size_t *off;
+    unsigned long *len;
+    char *ind;
+    char *bytes;
+    size_t nbytes, cap;      /* of bytes */
+} my_rows;
+
 typedef struct my_queued {
     my_stmt *s;
     MYSQL_BIND *params;      /* the values as queued, in data */
     unsigned long *lengths;
     char *data;
     my_slab *slab;           /* where params, lengths and data are */
+    my_rows *blk;            /* or the array block its values are in */
     size_t bytes;
     int rc;                  /* SC__DONE or the error; 0: not run */
     int64_t changes, insert_id;
@@ -2315,8 +2357,7 @@ typedef struct my_pipe {
     my_queued *q;
     size_t n, cap, run, next; /* queued, run, outcomes read */
     my_slab *slab;            /* the newest block */
-    char *arrays;             /* run_bulk()'s arrays, arrays_cap bytes */
-    size_t arrays_cap;
+    my_rows *blocks;          /* the array blocks */
 } my_pipe;
 
 /* n bytes, aligned for any value, from the newest block of p, or from a
@@ -2368,6 +2409,16 @@ static void queued_free(my_pipe *p, my_queued *e)
     if (e->slab != NULL)
         slab_give(p, e->slab);
     e->slab = NULL;
+    if (e->blk != NULL && --e->blk->live == 0)
+        e->blk->s = NULL;
+    e->blk = NULL;
+}
+
+static void rows_free(my_rows *r)
+{
+    if (r != NULL)
+        sc__free(r->bytes);
+    sc__free(r);
 }
 
 static void pipe_free(my_pipe *p)
@@ -2380,13 +2431,18 @@ static void pipe_free(my_pipe *p)
         next = b->next;
         sc__free(b);
     }
+    while (p->blocks != NULL) {
+        my_rows *r = p->blocks;
+
+        p->blocks = r->next;
+        rows_free(r);
+    }
     sc__free(p->q);
-    sc__free(p->arrays);
     sc__free(p);
 }
 
 /* A batch starts with the memory the last one left (its queue, its
- * newest block, its arrays), so that a batch of a few hundred rows
+ * newest block, an array block), so that a batch of a few hundred rows
  * allocates nothing once the connection has run one of that size. */
 static int my_pipeline_begin(void *conn)
 {
@@ -2418,6 +2474,338 @@ static size_t bound_size(const MYSQL_BIND *b)
     }
 }
 
+/* The width of a value of type t in an array of them, for the fixed
+ * types; 0 for those bound as an array of pointers (see my_rows). */
+static size_t fixed_width(enum enum_field_types t)
+{
+    switch (t) {
+    case MYSQL_TYPE_LONGLONG:
+        return sizeof(long long);
+    case MYSQL_TYPE_DOUBLE:
+        return sizeof(double);
+    case MYSQL_TYPE_FLOAT:
+        return sizeof(float);
+    default:
+        return 0;
+    }
+}
+
+static size_t round8(size_t n)
+{
+    return (n + 7) / 8 * 8;
+}
+
+/* A free array block of p for s's executions, or a new one; NULL when
+ * memory ran out. */
+static my_rows *rows_take(my_pipe *p, my_stmt *s)
+{
+    const size_t align = _Alignof(max_align_t);
+    unsigned np = s->nparams, i;
+    size_t cells, size;
+    my_rows *r;
+    char *m;
+
+    for (r = p->blocks; r != NULL; r = r->next) {
+        if (r->s == NULL && r->np >= np)
+            break;
+    }
+    if (r == NULL) {
+        cells = (size_t)np * BATCH_ROWS;
+        size = (sizeof *r + align - 1) / align * align +
+               round8(np * sizeof *r->b) + cells * sizeof(double) +
+               round8(cells * sizeof *r->ptr) +
+               round8(cells * sizeof *r->off) +
+               round8(cells * sizeof *r->len) + cells;
+        if ((m = sc__malloc(size)) == NULL)
+            return NULL;
+        r = (my_rows *)(void *)m;
+        memset(r, 0, sizeof *r);
+        r->np = np;
+        r->size = size;
+        m += (sizeof *r + align - 1) / align * align;
+        r->b = (MYSQL_BIND *)(void *)m;
+        m += round8(np * sizeof *r->b);
+        r->fixed = (unsigned char *)m;
+        m += cells * sizeof(double);
+        r->ptr = (void **)(void *)m;
+        m += round8(cells * sizeof *r->ptr);
+        r->off = (size_t *)(void *)m;
+        m += round8(cells * sizeof *r->off);
+        r->len = (unsigned long *)(void *)m;
+        m += round8(cells * sizeof *r->len);
+        r->ind = m;
+        r->next = p->blocks;
+        p->blocks = r;
+    }
+    r->s = s;
+    r->rows = 0;
+    r->ran = false;
+    r->live = 0;
+    r->nbytes = 0;
+    memset(r->b, 0, np * sizeof *r->b);
+    for (i = 0; i < np; i++)
+        r->b[i].buffer_type = MYSQL_TYPE_NULL;
+    return r;
+}
+
+/* The next entry of p's queue, for s, zeroed but for its statement; NULL
+ * when memory ran out.  It is queued once p->n counts it. */
+static my_queued *pipe_push(my_pipe *p, my_stmt *s)
+{
+    my_queued *e;
+
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 64;
+        my_queued *q = sc__realloc(p->q, cap * sizeof *q);
+
+        if (q == NULL)
+            return NULL;
+        p->q = q;
+        p->cap = cap;
+    }
+    e = &p->q[p->n];
+    memset(e, 0, sizeof *e);
+    e->s = s;
+    return e;
+}
+
+/* The array block of s's executions that takes one whose parameters
+ * have the types ty (MYSQL_TYPE_NULL for a NULL) and whose values of
+ * no fixed width take bytes: that of the execution queued last, or a
+ * new one; NULL when memory ran out. */
+static my_rows *rows_room(my_stmt *s, my_pipe *p,
+                          const enum enum_field_types *ty, size_t bytes)
+{
+    my_rows *r = p->n > 0 ? p->q[p->n - 1].blk : NULL;
+    unsigned i;
+
+    if (r != NULL && (r->s != s || r->ran || r->rows == BATCH_ROWS ||
+                      r->nbytes + bytes > BATCH_BYTES))
+        r = NULL;
+    for (i = 0; r != NULL && i < s->nparams; i++) {
+        if (ty[i] != MYSQL_TYPE_NULL &&
+            r->b[i].buffer_type != MYSQL_TYPE_NULL &&
+            r->b[i].buffer_type != ty[i])
+            r = NULL;
+    }
+    if (r == NULL && (r = rows_take(p, s)) == NULL)
+        return NULL;
+    if (r->cap - r->nbytes < bytes) {
+        size_t cap = r->cap > 0 ? r->cap * 2 : 4096;
+        char *m;
+
+        if (cap < r->nbytes + bytes)
+            cap = r->nbytes + bytes;
+        if ((m = sc__realloc(r->bytes, cap)) == NULL)
+            return NULL;
+        r->bytes = m;
+        r->cap = cap;
+    }
+    return r;
+}
+
+/* Writes parameter i of the next row of r: the n bytes at v, of type t
+ * (none for a NULL). */
+static void rows_put(my_rows *r, unsigned i, enum enum_field_types t,
+                     const void *v, size_t n)
+{
+    size_t at = (size_t)i * BATCH_ROWS + r->rows, w;
+
+    if (t == MYSQL_TYPE_NULL) {
+        r->ind[at] = STMT_INDICATOR_NULL;
+        r->len[at] = 0;
+        return;
+    }
+    r->b[i].buffer_type = t;
+    r->ind[at] = STMT_INDICATOR_NONE;
+    if ((w = fixed_width(t)) > 0) {
+        memcpy(r->fixed + (size_t)i * BATCH_ROWS * sizeof(double) +
+                   r->rows * w,
+               v, w);
+        return;
+    }
+    r->len[at] = (unsigned long)n;
+    r->off[at] = n > 0 ? r->nbytes : SIZE_MAX;
+    if (n > 0) {
+        memcpy(r->bytes + r->nbytes, v, n);
+        r->nbytes += round8(n);
+    }
+}
+
+/* Ends the queuing of the row just written to r as e. */
+static void rows_queued(my_pipe *p, my_rows *r, my_queued *e, size_t bytes)
+{
+    r->rows++;
+    r->live++;
+    e->blk = r;
+    e->bytes = bytes;
+    p->n++;
+}
+
+/* Whether s's executions go in array blocks. */
+static bool rows_bound(const my_stmt *s)
+{
+    return s->bulk && s->st != NULL && s->nparams > 0 &&
+           s->nparams <= ROWS_PARAMS;
+}
+
+/* Queues e, an execution of the UPDATE or DELETE s, with the values
+ * bound now, in an array block. */
+static int send_rows(my_stmt *s, my_pipe *p, my_queued *e)
+{
+    enum enum_field_types ty[ROWS_PARAMS];
+    unsigned np = s->nparams, i;
+    size_t bytes = 0;
+    my_rows *r;
+
+    for (i = 0; i < np; i++) {
+        ty[i] = s->params[i].buffer_type;
+        if (ty[i] != MYSQL_TYPE_NULL && fixed_width(ty[i]) == 0)
+            bytes += round8(bound_size(&s->params[i]));
+    }
+    if ((r = rows_room(s, p, ty, bytes)) == NULL)
+        return nomem(s->c);
+    for (i = 0; i < np; i++)
+        rows_put(r, i, ty[i], s->params[i].buffer, bound_size(&s->params[i]));
+    rows_queued(p, r, e, bytes);
+    return SC_OK;
+}
+
+/* Whether parameter column c is one my_pipeline_send_row() reads from
+ * the row itself: a BIGINT, or text, kept as schemac keeps them, with no
+ * has_ flag. */
+static bool row_int(const sc_column_desc *c)
+{
+    return c->type == SC_TYPE_INT64 && c->format == SC_FMT_NATIVE &&
+           !(c->flags & SC_COL_HASFLAG);
+}
+
+static bool row_text(const sc_column_desc *c)
+{
+    return (c->type == SC_TYPE_TEXT || c->type == SC_TYPE_JSON) &&
+           c->format == SC_FMT_NATIVE && !(c->flags & SC_COL_HASFLAG);
+}
+
+/*
+ * Writes the values of row's columns upd[0..nupd) and then its key as
+ * the next row of r, straight from the row, when every one of them is a
+ * column row_int() or row_text() takes, no key is NULL and every text
+ * is valid UTF-8 (the checks of the core's binding, sc__key_value() and
+ * sc__check_value()).  Returns 1 when written; 0 when the row does not
+ * go in r (a parameter of another type, values past BATCH_BYTES), -1
+ * when it is the core's to bind, -2 when memory ran out; nothing of it
+ * kept then.
+ */
+static int put_row(my_rows *r, const sc_table_desc *t, const unsigned *upd,
+                   unsigned nupd, const void *row)
+{
+    unsigned np = r->s->nparams, i;
+    size_t mark = r->nbytes, at, n;
+    const sc_column_desc *c;
+    const char *f, *text;
+    int rc = -1;
+
+    for (i = 0; i < np; i++) {
+        c = &t->cols[i < nupd ? upd[i] : t->pk[i - nupd]];
+        f = (const char *)row + c->offset;
+        at = (size_t)i * BATCH_ROWS + r->rows;
+        if (row_int(c)) {
+            if (r->b[i].buffer_type != MYSQL_TYPE_LONGLONG) {
+                if (r->b[i].buffer_type != MYSQL_TYPE_NULL)
+                    goto not_here;
+                r->b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+            }
+            memcpy(r->fixed + at * sizeof(long long), f, sizeof(long long));
+            r->ind[at] = STMT_INDICATOR_NONE;
+            continue;
+        }
+        if (!row_text(c))
+            goto undo;
+        memcpy(&text, f, sizeof text);
+        if (text == NULL) {
+            if (i >= nupd)
+                goto undo; /* a NULL key: the core's error */
+            r->ind[at] = STMT_INDICATOR_NULL;
+            r->len[at] = 0;
+            continue;
+        }
+        n = strlen(text);
+        if (n > ULONG_MAX ||
+            !sc__utf8_valid((const unsigned char *)text, n))
+            goto undo;
+        if (r->b[i].buffer_type != MYSQL_TYPE_STRING) {
+            if (r->b[i].buffer_type != MYSQL_TYPE_NULL)
+                goto not_here;
+            r->b[i].buffer_type = MYSQL_TYPE_STRING;
+        }
+        if (r->cap - r->nbytes < round8(n)) {
+            size_t cap = r->cap > 0 ? r->cap * 2 : 4096;
+            char *m;
+
+            if (cap < r->nbytes + round8(n))
+                cap = r->nbytes + round8(n);
+            if ((m = sc__realloc(r->bytes, cap)) == NULL) {
+                rc = -2;
+                goto undo;
+            }
+            r->bytes = m;
+            r->cap = cap;
+        }
+        memcpy(r->bytes + r->nbytes, text, n);
+        r->off[at] = n > 0 ? r->nbytes : SIZE_MAX;
+        r->len[at] = (unsigned long)n;
+        r->ind[at] = STMT_INDICATOR_NONE;
+        r->nbytes += round8(n);
+    }
+    if (r->rows == 0 || r->nbytes <= BATCH_BYTES)
+        return 1;
+not_here:
+    rc = 0;
+undo:
+    r->nbytes = mark;
+    return rc;
+}
+
+/*
+ * Queues an execution of the UPDATE or DELETE stmt of t with the values
+ * of row's columns upd[0..nupd) and then its key, read straight from
+ * the row into an array block by put_row(); SC__REDO, nothing queued,
+ * for a row put_row() leaves to the core.
+ */
+static int my_pipeline_send_row(void *stmt, const sc_table_desc *t,
+                                const unsigned *upd, unsigned nupd,
+                                const void *row)
+{
+    my_stmt *s = stmt;
+    my_pipe *p = s->c->pipe;
+    my_queued *e;
+    my_rows *r;
+    int rc;
+
+    if (p == NULL || !rows_bound(s) || nupd + t->npk != s->nparams)
+        return SC__REDO;
+    if ((e = pipe_push(p, s)) == NULL)
+        return nomem(s->c);
+    r = p->n > 0 ? p->q[p->n - 1].blk : NULL;
+    if (r != NULL && (r->s != s || r->ran || r->rows == BATCH_ROWS))
+        r = NULL;
+    for (;;) {
+        if (r == NULL && (r = rows_take(p, s)) == NULL)
+            return nomem(s->c);
+        rc = put_row(r, t, upd, nupd, row);
+        if (rc > 0)
+            break;
+        if (rc < 0 || r->rows == 0) {
+            if (r->rows == 0)
+                r->s = NULL; /* a block taken for nothing */
+            return rc == -2 ? nomem(s->c) : SC__REDO;
+        }
+        r = NULL;
+    }
+    rows_queued(p, r, e, 0);
+    return SC_OK;
+}
+
 /* Queues stmt with a copy of the values bound now. */
 static int my_pipeline_send(void *stmt)
 {
@@ -2428,18 +2816,10 @@ static int my_pipeline_send(void *stmt)
 
     if (p == NULL)
         return SC_MISUSE;
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 64;
-        my_queued *q = sc__realloc(p->q, cap * sizeof *q);
-
-        if (q == NULL)
-            return nomem(s->c);
-        p->q = q;
-        p->cap = cap;
-    }
-    e = &p->q[p->n];
-    memset(e, 0, sizeof *e);
-    e->s = s;
+    if ((e = pipe_push(p, s)) == NULL)
+        return nomem(s->c);
+    if (rows_bound(s))
+        return send_rows(s, p, e);
     for (i = 0; i < s->nparams; i++)
         total += (bound_size(&s->params[i]) + 7) / 8 * 8;
     /* one piece: the binds, the lengths, then the values, each part
@@ -2594,138 +2974,46 @@ static int run_multi(my_pipe *p, size_t from, unsigned rows)
     return 1;
 }
 
-/* The width of a value of type t in an array of them, for the fixed
- * types; 0 for those bound as an array of pointers (see bulk_rows()). */
-static size_t fixed_width(enum enum_field_types t)
-{
-    switch (t) {
-    case MYSQL_TYPE_LONGLONG:
-        return sizeof(long long);
-    case MYSQL_TYPE_DOUBLE:
-        return sizeof(double);
-    case MYSQL_TYPE_FLOAT:
-        return sizeof(float);
-    default:
-        return 0;
-    }
-}
-
-/* How many executions from q[from] go in one array: those of its
- * statement whose parameters have the types of the first non-null
- * value of each; 0 or 1 for none. */
-static unsigned bulk_rows(my_pipe *p, size_t from)
-{
-    my_stmt *s = p->q[from].s;
-    enum enum_field_types t[64];
-    unsigned i, rows = 0;
-    size_t bytes = 0;
-
-    if (!s->bulk || s->nparams == 0 || s->nparams > 64)
-        return 0;
-    for (i = 0; i < s->nparams; i++)
-        t[i] = MYSQL_TYPE_NULL;
-    for (; from + rows < p->n && rows < BATCH_ROWS &&
-           p->q[from + rows].s == s &&
-           bytes + p->q[from + rows].bytes <= BATCH_BYTES;
-         rows++) {
-        const MYSQL_BIND *b = p->q[from + rows].params;
-
-        for (i = 0; i < s->nparams; i++) {
-            if (b[i].buffer_type == MYSQL_TYPE_NULL)
-                continue;
-            if (t[i] == MYSQL_TYPE_NULL)
-                t[i] = b[i].buffer_type;
-            else if (t[i] != b[i].buffer_type)
-                return rows;
-        }
-        bytes += p->q[from + rows].bytes;
-    }
-    return rows;
-}
-
 /*
- * Runs q[from..from+rows) as one execution of their statement with
- * array binding, column by column: each parameter an array of its
- * values (of long long, double or float) or of pointers to them, with
- * their lengths and a NULL indicator.  Returns 1 when every row changed
- * one row; -1 otherwise, with the first row's outcome SC__REDO or, when
- * the failure was not the values' (a deadlock, a lost connection), that
- * error.
+ * Runs the array block of q[from], its first execution, as one
+ * execution of its statement with array binding: each parameter an
+ * array of its values (of long long, double or float) or of pointers to
+ * them, with their lengths and a NULL indicator.  Returns 1 when every
+ * row changed one row; -1 otherwise, with the first row's outcome
+ * SC__REDO or, when the failure was not the values' (a deadlock, a lost
+ * connection), that error.
  */
-static int run_bulk(my_pipe *p, size_t from, unsigned rows)
+static int run_rows(my_pipe *p, size_t from)
 {
-    my_stmt *s = p->q[from].s;
-    unsigned np = s->nparams, i, r, none = 0;
-    size_t cells = (size_t)np * rows, w;
-    /* in p->arrays: the binds, then each cell's fixed value (room for a
-     * double), pointer, length and indicator */
-    size_t need = np * sizeof(MYSQL_BIND) +
-                  cells * (sizeof(double) + sizeof(void *) +
-                           sizeof(unsigned long) + 1);
-    MYSQL_BIND *b;
-    unsigned char *fixed;
-    void **ptr;
-    unsigned long *len;
-    char *ind;
-    unsigned size = rows;
-    my_ulonglong n = 0;
+    my_rows *r = p->q[from].blk;
+    my_stmt *s = r->s;
+    unsigned np = s->nparams, i, j, none = 0, size = r->rows;
+    size_t at;
+    my_ulonglong n;
     int rc = -1;
 
-    if (need > p->arrays_cap) {
-        char *m = sc__realloc(p->arrays, need);
-
-        if (m == NULL) {
-            p->q[from].rc = nomem(s->c);
-            return -1;
-        }
-        p->arrays = m;
-        p->arrays_cap = need;
-    }
-    b = (MYSQL_BIND *)p->arrays;
-    fixed = (unsigned char *)(b + np);
-    ptr = (void **)(fixed + cells * sizeof(double));
-    len = (unsigned long *)(ptr + cells);
-    ind = (char *)(len + cells);
-    memset(b, 0, np * sizeof *b);
+    r->ran = true;
     for (i = 0; i < np; i++) {
-        size_t at = (size_t)i * rows;
+        MYSQL_BIND *b = &r->b[i];
 
-        b[i].buffer_type = MYSQL_TYPE_NULL;
-        for (r = 0; r < rows; r++) {
-            const MYSQL_BIND *q = &p->q[from + r].params[i];
-
-            if (q->buffer_type != MYSQL_TYPE_NULL) {
-                b[i].buffer_type = q->buffer_type;
-                break;
-            }
+        at = (size_t)i * BATCH_ROWS;
+        if (fixed_width(b->buffer_type) > 0) {
+            b->buffer = r->fixed + at * sizeof(double);
+        } else {
+            for (j = 0; j < size; j++)
+                r->ptr[at + j] =
+                    r->ind[at + j] != STMT_INDICATOR_NONE ? NULL
+                    : r->off[at + j] == SIZE_MAX ? (void *)""
+                                                 : r->bytes + r->off[at + j];
+            b->buffer = r->ptr + at;
         }
-        w = fixed_width(b[i].buffer_type);
-        b[i].buffer = w > 0 ? (void *)(fixed + at * sizeof(double))
-                            : (void *)(ptr + at);
-        b[i].length = len + at;
-        b[i].u.indicator = ind + at;
-        for (r = 0; r < rows; r++) {
-            const MYSQL_BIND *q = &p->q[from + r].params[i];
-
-            if (q->buffer_type == MYSQL_TYPE_NULL) {
-                ind[at + r] = STMT_INDICATOR_NULL;
-                ptr[at + r] = NULL;
-                len[at + r] = 0;
-            } else if (w > 0) {
-                ind[at + r] = STMT_INDICATOR_NONE;
-                memcpy(fixed + at * sizeof(double) + r * w, q->buffer, w);
-            } else {
-                ind[at + r] = STMT_INDICATOR_NONE;
-                ptr[at + r] = q->buffer;
-                len[at + r] = q->length != NULL ? *q->length
-                                                : q->buffer_length;
-            }
-        }
+        b->length = r->len + at;
+        b->u.indicator = r->ind + at;
     }
     my_reset(s);
     s->params_bound = false; /* the library now holds the arrays */
     if (mysql_stmt_attr_set(s->st, STMT_ATTR_ARRAY_SIZE, &size) != 0 ||
-        mysql_stmt_bind_param(s->st, b) != 0 ||
+        mysql_stmt_bind_param(s->st, r->b) != 0 ||
         mysql_stmt_execute(s->st) != 0) {
         unsigned e = mysql_stmt_errno(s->st);
 
@@ -2734,11 +3022,11 @@ static int run_bulk(my_pipe *p, size_t from, unsigned rows)
                             : SC__REDO;
     } else {
         n = mysql_stmt_affected_rows(s->st);
-        if (n == (my_ulonglong)rows) {
-            for (r = 0; r < rows; r++) {
-                p->q[from + r].rc = SC__DONE;
-                p->q[from + r].changes = 1;
-                p->q[from + r].insert_id = 0;
+        if (n == (my_ulonglong)size) {
+            for (j = 0; j < size; j++) {
+                p->q[from + j].rc = SC__DONE;
+                p->q[from + j].changes = 1;
+                p->q[from + j].insert_id = 0;
             }
             rc = 1;
         } else {
@@ -2800,9 +3088,9 @@ static int pipe_run(my_conn *c)
     while (p->run < p->n) {
         if (p->run > 0 && p->q[p->run - 1].rc != SC__DONE)
             return SC_OK; /* after a failure nothing more runs */
-        rows = c->text ? 0 : bulk_rows(p, p->run);
-        if (rows > 1 && !c->lost) {
-            p->run += run_bulk(p, p->run, rows) > 0 ? rows : 1;
+        if (p->q[p->run].blk != NULL) {
+            rows = p->q[p->run].blk->rows;
+            p->run += run_rows(p, p->run) > 0 ? rows : 1;
             continue;
         }
         rows = c->text ? 0 : multi_rows(p, p->run);
@@ -2852,12 +3140,14 @@ static int my_pipeline_result(void *stmt)
 }
 
 /* Ends the batch, its memory kept in c->spare: every block but the
- * newest given back, and that one emptied. */
+ * newest given back, and that one emptied; of the array blocks, one,
+ * emptied, when it and its values take at most ROWS_KEPT bytes. */
 static void my_pipeline_end(void *conn)
 {
     my_conn *c = conn;
     my_pipe *p = c->pipe;
     my_slab *b, *next;
+    my_rows *r, *keep = NULL;
 
     c->pipe = NULL;
     if (p == NULL)
@@ -2877,6 +3167,17 @@ static void my_pipeline_end(void *conn)
         p->slab->used = 0;
         p->slab->live = 0;
     }
+    while ((r = p->blocks) != NULL) {
+        p->blocks = r->next;
+        if (keep == NULL && r->size + r->cap <= ROWS_KEPT) {
+            keep = r;
+            keep->s = NULL;
+            keep->next = NULL;
+        } else {
+            rows_free(r);
+        }
+    }
+    p->blocks = keep;
     p->n = p->run = p->next = 0;
     pipe_free(c->spare);
     c->spare = p;
@@ -2886,7 +3187,7 @@ static void my_pipeline_end(void *conn)
 SC__NOINLINE static int step_other(my_stmt *s)
 {
     if (!s->executed)
-        return execute(s, false);
+        return execute(s);
     if (!s->has_result)
         return SC__DONE;
     if (s->st != NULL && s->spill == NULL)
@@ -2910,7 +3211,7 @@ static int my_step(void *stmt)
 static int my_stream(void *stmt, const char *sql)
 {
     (void)sql;
-    return execute(stmt, true);
+    return execute(stmt);
 }
 
 /* ---------------------------------------------------------------------
@@ -3645,4 +3946,5 @@ const sc_backend sc__mariadb_backend = {
     .pipeline_sync = my_pipeline_sync,
     .pipeline_result = my_pipeline_result,
     .pipeline_end = my_pipeline_end,
+    .pipeline_send_row = my_pipeline_send_row,
 };

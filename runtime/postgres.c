@@ -159,7 +159,7 @@ typedef struct pg_stmt {
     unsigned char *plan;     /* how pg_read_row() stores each column */
     const sc_table_desc *ops_t; /* the table of the read plan ops is for */
     unsigned ops_n;          /* and its number of columns read */
-    unsigned char *ops;      /* how pg_read_plan() stores each of them */
+    struct pg_read_step *ops; /* how pg_read_plan() stores each of them */
 } pg_stmt;
 
 /* ---------------------------------------------------------------------
@@ -2352,60 +2352,179 @@ careful:
     return SC_OK;
 }
 
+/* A column of a read plan as pg_read_plan() takes it: the plan's column
+ * with the op of its result column's type and, for a numeric, its
+ * typmod, in one place, so that a row is read from one array. */
+typedef struct pg_read_step {
+    unsigned char op;
+    unsigned char size;   /* of the field, for a NULL's zeroes */
+    int col;
+    uint32_t offset;
+    uint32_t has_offset;
+    int fmod;
+} pg_read_step;
+
+/* The step of plan column p over s's result; fmods when the result is
+ * the one prepared, else the result's own. */
+static pg_read_step make_step(const pg_stmt *s, const sc__read_plan *plan,
+                              const sc__read_col *p, bool prepared)
+{
+    pg_read_step st;
+
+    st.col = (int)p->col;
+    st.offset = p->offset;
+    st.has_offset = p->has_offset;
+    st.size = p->size;
+    if (prepared) {
+        st.op = p->col < (unsigned)s->nfields
+                    ? read_op(&plan->t->cols[p->col], s->ftypes[p->col])
+                    : RD_CAREFUL;
+        st.fmod = st.op == RD_NUMERIC ? s->fmods[p->col] : 0;
+    } else {
+        st.op = (int)p->col < PQnfields(s->res)
+                    ? read_op(&plan->t->cols[p->col],
+                              PQftype(s->res, (int)p->col))
+                    : RD_CAREFUL;
+        st.fmod = st.op == RD_NUMERIC ? PQfmod(s->res, (int)p->col) : 0;
+    }
+    return st;
+}
+
 /*
- * The ops of plan's columns over s's result columns, in the plan's
+ * The steps of plan's columns over s's result columns, in the plan's
  * order; NULL when out of memory or when the result is not the one
  * prepared (then each row works them out).  A plan's columns follow
  * from its table and whether a get skips key columns, which leaves
- * fewer: the two name the plan the ops were made for.
+ * fewer: the two name the plan the steps were made for.
  */
-static const unsigned char *plan_ops(pg_stmt *s, const sc__read_plan *plan,
-                                     unsigned n)
+static const pg_read_step *plan_ops(pg_stmt *s, const sc__read_plan *plan,
+                                    unsigned n)
 {
-    const sc_table_desc *t = plan->t;
-    unsigned char *ops;
-    unsigned k, col;
+    pg_read_step *ops;
+    unsigned k;
 
-    if (s->ops_t == t && s->ops_n == n)
+    if (s->ops_t == plan->t && s->ops_n == n)
         return s->ops;
     if (PQnfields(s->res) != s->nfields)
         return NULL;
-    ops = sc__realloc(s->ops, n > 0 ? n : 1);
+    ops = sc__realloc(s->ops, (n > 0 ? n : 1) * sizeof *ops);
     if (ops == NULL)
         return NULL;
-    for (k = 0; k < n; k++) {
-        col = plan->cols[k].col;
-        ops[k] = col < (unsigned)s->nfields
-                     ? read_op(&t->cols[col], s->ftypes[col]) : RD_CAREFUL;
-    }
+    for (k = 0; k < n; k++)
+        ops[k] = make_step(s, plan, &plan->cols[k], true);
     s->ops = ops;
-    s->ops_t = t;
+    s->ops_t = plan->t;
     s->ops_n = n;
     return ops;
 }
 
-/* The op of plan column p over s's result as it is, when plan_ops() has
- * none. */
-static unsigned char result_op(const pg_stmt *s, const sc__read_plan *plan,
-                               const sc__read_col *p)
+/* Reads the value of step st of row r into row, as pg_read_plan() says;
+ * SC_OK, or the failure of its careful read. */
+static inline int read_step(sc_db *db, const sc__read_plan *plan,
+                            pg_stmt *s, const PGresult *res, int r,
+                            const pg_read_step *st, sc_arena *a, char *row)
 {
-    if ((int)p->col >= PQnfields(s->res))
-        return RD_CAREFUL;
-    return read_op(&plan->t->cols[p->col], PQftype(s->res, (int)p->col));
+    const unsigned char *v;
+    const char *text;
+    int len, col = st->col;
+    int32_t i32;
+    int64_t x;
+    double f;
+
+    if (st->op == RD_TEXT && a == NULL) {
+        text = PQgetvalue(res, r, col);
+        if (*text == '\0' && PQgetisnull(res, r, col))
+            goto null;
+        row[st->has_offset] = true;
+        memcpy(row + st->offset, &text, sizeof text);
+        return SC_OK;
+    }
+    if (st->op == RD_CAREFUL)
+        goto careful;
+    len = PQgetlength(res, r, col);
+    if (len == 0 && PQgetisnull(res, r, col))
+        goto null;
+    v = (const unsigned char *)PQgetvalue(res, r, col);
+    switch (st->op) {
+    case RD_I8:
+        if (len != 8)
+            goto careful;
+        x = get_signed(v, 8);
+        break;
+    case RD_TIMESTAMP:
+        if (len != 8)
+            goto careful;
+        x = from_pg_timestamp(get_signed(v, 8));
+        break;
+    case RD_I4:
+        if (len != 4)
+            goto careful;
+        x = get_signed(v, 4);
+        break;
+    case RD_I2:
+        if (len != 2)
+            goto careful;
+        x = get_signed(v, 2);
+        break;
+    case RD_NUMERIC:
+        if (!numeric_scaled(v, (size_t)len, st->fmod, &x))
+            goto careful;
+        break;
+    case RD_I32_4:
+    case RD_I32_2:
+        if (len != (st->op == RD_I32_4 ? 4 : 2))
+            goto careful;
+        i32 = (int32_t)get_signed(v, len);
+        row[st->has_offset] = true;
+        memcpy(row + st->offset, &i32, sizeof i32);
+        return SC_OK;
+    case RD_F8:
+    case RD_F4:
+        if (len != (st->op == RD_F8 ? 8 : 4))
+            goto careful;
+        f = get_float(v, (size_t)len);
+        row[st->has_offset] = true;
+        memcpy(row + st->offset, &f, sizeof f);
+        return SC_OK;
+    case RD_BOOL:
+        if (len != 1)
+            goto careful;
+        row[st->has_offset] = true;
+        row[st->offset] = v[0] != 0;
+        return SC_OK;
+    case RD_TEXT:
+        text = sc__arena_copy(a, v, (size_t)len);
+        if (text == NULL)
+            goto careful; /* out of memory: the careful read tells */
+        row[st->has_offset] = true;
+        memcpy(row + st->offset, &text, sizeof text);
+        return SC_OK;
+    default:
+        goto careful;
+    }
+    row[st->has_offset] = true;
+    memcpy(row + st->offset, &x, sizeof x);
+    return SC_OK;
+null:
+    sc__read_null(row, st->offset, st->has_offset, st->size);
+    return SC_OK;
+careful: /* its field zeroed first: out need not be (backend.h) */
+    sc__read_null(row, st->offset, st->has_offset, st->size);
+    return sc__read_column(db, plan->t, s, (unsigned)col, a, row);
 }
 
 /*
  * Reads the current row into out as plan says (backend.h), the read
- * plan's groups taken in one pass: the op of each column, from the
- * result column's type and the field's, is the statement's (plan_ops()),
- * made at the first row, so a row is read with no question to the
- * descriptor.  As in pg_read_row(), only a value of length 0 is asked
- * whether it is NULL, and text left in the result is not asked its
- * length.  A value of another length than its type's binary form, a
- * numeric that does not fold into an int64, a copy out of memory and an
- * op the reader does not know go to the careful read, which words what
- * does not fit.  The has_ flag's true is written before the value, which
- * covers it where the field has none.
+ * plan's groups taken in one pass: the step of each column, with the op
+ * from the result column's type and the field's, is the statement's
+ * (plan_ops()), made at the first row, so a row is read from one array
+ * with no question to the descriptor.  As in pg_read_row(), only a value
+ * of length 0 is asked whether it is NULL, and text left in the result
+ * is not asked its length.  A value of another length than its type's
+ * binary form, a numeric that does not fold into an int64, a copy out
+ * of memory and an op the reader does not know go to the careful read,
+ * which words what does not fit.  The has_ flag's true is written before
+ * the value, which covers it where the field has none.
  */
 static int pg_read_plan(sc_db *db, const sc__read_plan *plan, void *stmt,
                         sc_arena *a, void *out)
@@ -2413,103 +2532,20 @@ static int pg_read_plan(sc_db *db, const sc__read_plan *plan, void *stmt,
     pg_stmt *s = stmt;
     const PGresult *res = s->res;
     unsigned k, n = plan->end[SC__READ_CAREFUL];
-    const unsigned char *ops = plan_ops(s, plan, n);
-    const sc__read_col *p;
-    const unsigned char *v;
-    const char *text;
-    char *row = out;
-    int len, col, rc, r = s->row;
-    int32_t i32;
-    int64_t x;
-    double f;
-    unsigned char op;
+    const pg_read_step *ops = plan_ops(s, plan, n), *st, *end;
+    pg_read_step one;
+    int rc, r = s->row;
 
-    for (k = 0; k < n; k++) {
-        p = &plan->cols[k];
-        col = (int)p->col;
-        op = ops != NULL ? ops[k] : result_op(s, plan, p);
-        if (op == RD_TEXT && a == NULL) {
-            text = PQgetvalue(res, r, col);
-            if (*text == '\0' && PQgetisnull(res, r, col)) {
-                sc__read_null(row, p->offset, p->has_offset, p->size);
-                continue;
-            }
-            row[p->has_offset] = true;
-            memcpy(row + p->offset, &text, sizeof text);
-            continue;
+    if (ops != NULL) {
+        for (st = ops, end = ops + n; st < end; st++) {
+            if ((rc = read_step(db, plan, s, res, r, st, a, out)) != SC_OK)
+                return rc;
         }
-        if (op == RD_CAREFUL)
-            goto careful;
-        len = PQgetlength(res, r, col);
-        if (len == 0 && PQgetisnull(res, r, col)) {
-            sc__read_null(row, p->offset, p->has_offset, p->size);
-            continue;
-        }
-        v = (const unsigned char *)PQgetvalue(res, r, col);
-        switch (op) {
-        case RD_I8:
-        case RD_TIMESTAMP:
-            if (len != 8)
-                goto careful;
-            x = get_signed(v, 8);
-            if (op == RD_TIMESTAMP)
-                x = from_pg_timestamp(x);
-            break;
-        case RD_I4:
-            if (len != 4)
-                goto careful;
-            x = get_signed(v, 4);
-            break;
-        case RD_I2:
-            if (len != 2)
-                goto careful;
-            x = get_signed(v, 2);
-            break;
-        case RD_NUMERIC:
-            if (!numeric_scaled(v, (size_t)len,
-                                ops != NULL ? s->fmods[col]
-                                            : PQfmod(res, col), &x))
-                goto careful;
-            break;
-        case RD_I32_4:
-        case RD_I32_2:
-            if (len != (op == RD_I32_4 ? 4 : 2))
-                goto careful;
-            i32 = (int32_t)get_signed(v, len);
-            row[p->has_offset] = true;
-            memcpy(row + p->offset, &i32, sizeof i32);
-            continue;
-        case RD_F8:
-        case RD_F4:
-            if (len != (op == RD_F8 ? 8 : 4))
-                goto careful;
-            f = get_float(v, (size_t)len);
-            row[p->has_offset] = true;
-            memcpy(row + p->offset, &f, sizeof f);
-            continue;
-        case RD_BOOL:
-            if (len != 1)
-                goto careful;
-            row[p->has_offset] = true;
-            row[p->offset] = v[0] != 0;
-            continue;
-        case RD_TEXT:
-            text = sc__arena_copy(a, v, (size_t)len);
-            if (text == NULL)
-                goto careful; /* out of memory: the careful read tells */
-            row[p->has_offset] = true;
-            memcpy(row + p->offset, &text, sizeof text);
-            continue;
-        default:
-            goto careful;
-        }
-        row[p->has_offset] = true;
-        memcpy(row + p->offset, &x, sizeof x);
-        continue;
-    careful: /* its field zeroed first: out need not be (backend.h) */
-        sc__read_null(row, p->offset, p->has_offset, p->size);
-        if ((rc = sc__read_column(db, plan->t, stmt, p->col, a, out)) !=
-            SC_OK)
+        return SC_OK;
+    }
+    for (k = 0; k < n; k++) { /* a result of another shape, or no memory */
+        one = make_step(s, plan, &plan->cols[k], false);
+        if ((rc = read_step(db, plan, s, res, r, &one, a, out)) != SC_OK)
             return rc;
     }
     return SC_OK;

@@ -806,6 +806,15 @@ static void put_null(char *row, const sc__read_col *p)
     sc__read_null(row, p->offset, p->has_offset, p->size);
 }
 
+/* put_null() for a group's field of known size, whose zeroes are then
+ * one store. */
+static inline void put_null_of(char *row, const sc__read_col *p,
+                               size_t size)
+{
+    memset(row + p->offset, 0, size);
+    row[p->has_offset] = false;
+}
+
 /* The careful read of column p, its field zeroed first (out need not
  * be: see read_plan() in backend.h). */
 static int careful(sc_db *db, const sc_table_desc *t, sqlite3_stmt *st,
@@ -846,7 +855,7 @@ static int sqlite_read_plan(sc_db *db, const sc__read_plan *plan,
     for (end = plan->cols + plan->end[SC__READ_I64]; p < end; p++) {
         x = sqlite3_column_int64(st, (int)p->col);
         if (x == 0 && p->has && column_null(st, (int)p->col)) {
-            put_null(row, p);
+            put_null_of(row, p, sizeof(int64_t));
             continue;
         }
         row[p->has_offset] = true;
@@ -856,7 +865,7 @@ static int sqlite_read_plan(sc_db *db, const sc__read_plan *plan,
         for (end = plan->cols + plan->end[SC__READ_I32]; p < end; p++) {
             x = sqlite3_column_int64(st, (int)p->col);
             if (x == 0 && p->has && column_null(st, (int)p->col)) {
-                put_null(row, p);
+                put_null_of(row, p, sizeof(int32_t));
                 continue;
             }
             if (x < INT32_MIN || x > INT32_MAX) {
@@ -874,7 +883,7 @@ static int sqlite_read_plan(sc_db *db, const sc__read_plan *plan,
         for (end = plan->cols + plan->end[SC__READ_BOOL]; p < end; p++) {
             x = sqlite3_column_int64(st, (int)p->col);
             if (x == 0 && p->has && column_null(st, (int)p->col)) {
-                put_null(row, p);
+                put_null_of(row, p, sizeof(bool));
                 continue;
             }
             if (x != 0 && x != 1) {
@@ -892,22 +901,29 @@ static int sqlite_read_plan(sc_db *db, const sc__read_plan *plan,
         for (end = plan->cols + plan->end[SC__READ_F64]; p < end; p++) {
             f = sqlite3_column_double(st, (int)p->col);
             if (!(f < 0 || f > 0) && p->has && column_null(st, (int)p->col)) {
-                put_null(row, p);
+                put_null_of(row, p, sizeof(double));
                 continue;
             }
             row[p->has_offset] = true;
             memcpy(row + p->offset, &f, sizeof f);
         }
     }
-    for (end = plan->cols + plan->end[SC__READ_TEXT]; p < end; p++) {
-        if (a == NULL) { /* a stream's: the pointer alone */
-            s = (const char *)sqlite3_column_text(st, (int)p->col);
-            null = s == NULL && column_null(st, (int)p->col);
-        } else {
-            s = column_text(st, (int)p->col, a, &null);
+    end = plan->cols + plan->end[SC__READ_TEXT];
+    for (; a == NULL && p < end; p++) { /* a stream's: the pointer alone */
+        s = (const char *)sqlite3_column_text(st, (int)p->col);
+        if (s != NULL) {
+            row[p->has_offset] = true;
+            memcpy(row + p->offset, &s, sizeof s);
+        } else if (column_null(st, (int)p->col)) {
+            put_null_of(row, p, sizeof(const char *));
+        } else if ((rc = careful(db, t, st, p, a, row)) != SC_OK) {
+            return rc; /* out of memory: the careful way tells */
         }
+    }
+    for (; p < end; p++) {
+        s = column_text(st, (int)p->col, a, &null);
         if (null) {
-            put_null(row, p);
+            put_null_of(row, p, sizeof(const char *));
             continue;
         }
         if (s == NULL) { /* out of memory: the careful way tells */

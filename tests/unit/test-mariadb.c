@@ -984,6 +984,48 @@ START_TEST(test_raw_sql)
 }
 END_TEST
 
+/* A row function of raw SQL's rows that runs a query of its own: the
+ * outer result, read unbuffered, goes to its temporary file at the
+ * inner query, and its rows go on from there, in order and whole. */
+typedef struct nested_rows {
+    int n;
+    char outer[4][16];
+    raw_rows inner;
+} nested_rows;
+
+static int nested_row(void *ctx, int ncols, const char *const *texts)
+{
+    nested_rows *r = ctx;
+
+    ck_assert_int_eq(ncols, 1);
+    if (r->n < 4)
+        snprintf(r->outer[r->n], sizeof r->outer[r->n], "%s", texts[0]);
+    r->n++;
+    ck_assert_int_eq(sc_query_sql_each(db, "SELECT 'inner'", keep_row,
+                                       &r->inner),
+                     SC_OK);
+    return 0;
+}
+
+START_TEST(test_raw_sql_nested)
+{
+    nested_rows r;
+
+    memset(&r, 0, sizeof r);
+    ck_assert_msg(sc_query_sql_each(db,
+                                    "SELECT 'one' UNION ALL SELECT 'two' "
+                                    "UNION ALL SELECT 'three'",
+                                    nested_row, &r) == SC_OK,
+                  "%s", sc_errmsg(db));
+    ck_assert_int_eq(r.n, 3);
+    ck_assert_str_eq(r.outer[0], "one");
+    ck_assert_str_eq(r.outer[1], "two");
+    ck_assert_str_eq(r.outer[2], "three");
+    ck_assert_int_eq(r.inner.n, 3);
+    ck_assert_str_eq(r.inner.text[0], "inner");
+}
+END_TEST
+
 /* A statement's result columns stay bound from one execution to the
  * next: after an ALTER TABLE the server sends the result's metadata
  * anew, and a value longer than the column's buffer grows it; the rows
@@ -1113,6 +1155,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_insert_many);
     tcase_add_test(tc, test_stream);
     tcase_add_test(tc, test_raw_sql);
+    tcase_add_test(tc, test_raw_sql_nested);
     tcase_add_test(tc, test_queries);
     suite_add_tcase(s, tc);
     return s;

@@ -1941,6 +1941,56 @@ START_TEST(test_delete_many_all_or_nothing)
 }
 END_TEST
 
+/* A batch of more rows than one execution or one chunk of the backend
+ * takes (MariaDB's arrays hold 256, the core sends 1024 at a time): a
+ * row far in it with invalid UTF-8 is named and leaves every row as it
+ * was; then every row is updated and deleted. */
+#define MANY_USERS 1300
+
+START_TEST(test_update_many_large)
+{
+    static rt_user rows[MANY_USERS];
+    static char names[MANY_USERS][16], emails[MANY_USERS][24];
+    size_t i;
+
+    for (i = 0; i < MANY_USERS; i++) {
+        snprintf(names[i], sizeof names[i], "u%zu", i);
+        snprintf(emails[i], sizeof emails[i], "u%zu@x", i);
+        rows[i] = make_user(names[i], emails[i]);
+    }
+    ck_assert_int_eq(rt_user_insert_many(db, rows, MANY_USERS), SC_OK);
+    for (i = 0; i < MANY_USERS; i++)
+        snprintf(emails[i], sizeof emails[i], "new%zu@x", i);
+    rows[700].user_email = "bad \xC3\x28";
+    assert_error(rt_user_update_many(db, rows, MANY_USERS,
+                                     RT_USER_USER_EMAIL),
+                 SC_RANGE, SC_RANGE, "user", "user_email",
+                 "row 700 of 1300: invalid UTF-8 in user.user_email");
+    ck_assert_str_eq(email_of(rows[0].user_id), "u0@x");
+    ck_assert_str_eq(email_of(rows[1299].user_id), "u1299@x");
+    rows[700].user_email = emails[700];
+    ck_assert_msg(rt_user_update_many(db, rows, MANY_USERS,
+                                      RT_USER_USER_EMAIL) == SC_OK,
+                  "%s", sc_errmsg(db));
+    ck_assert_str_eq(email_of(rows[0].user_id), "new0@x");
+    ck_assert_str_eq(email_of(rows[255].user_id), "new255@x");
+    ck_assert_str_eq(email_of(rows[256].user_id), "new256@x");
+    ck_assert_str_eq(email_of(rows[700].user_id), "new700@x");
+    ck_assert_str_eq(email_of(rows[1024].user_id), "new1024@x");
+    ck_assert_str_eq(email_of(rows[1299].user_id), "new1299@x");
+    /* a key missing past the first chunk: nothing deleted */
+    rows[1100].user_id += 100000;
+    assert_error(rt_user_delete_many(db, rows, MANY_USERS), SC_NOTFOUND,
+                 SC_NOTFOUND, "user", NULL, "row 1100 of 1300: no row of");
+    ck_assert(user_exists(rows[0].user_id));
+    rows[1100].user_id -= 100000;
+    ck_assert_int_eq(rt_user_delete_many(db, rows, MANY_USERS), SC_OK);
+    ck_assert(!user_exists(rows[0].user_id));
+    ck_assert(!user_exists(rows[1100].user_id));
+    ck_assert(!user_exists(rows[1299].user_id));
+}
+END_TEST
+
 /* ---------------------------------------------------------------------
  * The statement cache.
  * ------------------------------------------------------------------- */
@@ -2629,6 +2679,7 @@ Suite *make_suite(void)
     tcase_add_loop_test(tc, test_update_many_all_or_nothing, 0, 4);
     tcase_add_test(tc, test_delete_many);
     tcase_add_loop_test(tc, test_delete_many_all_or_nothing, 0, 3);
+    tcase_add_test(tc, test_update_many_large);
     suite_add_tcase(s, tc);
 
     tc = fixture_case("statements");
