@@ -55,15 +55,12 @@ static void vec_start(vec *v, void *fixed, size_t cap)
     v->cap = cap;
 }
 
-/* Makes room for n more items of size bytes in v: false when out of
- * memory. */
-static bool vec_reserve(vec *v, size_t n, size_t size)
+/* vec_reserve() past the room v has. */
+static bool vec_grow(vec *v, size_t n, size_t size)
 {
     size_t cap = v->cap ? v->cap : 8;
     void *items;
 
-    if (n <= v->cap - v->n)
-        return true;
     while (cap - v->n < n) {
         if (cap > SIZE_MAX / 2 / size)
             return false;
@@ -83,6 +80,13 @@ static bool vec_reserve(vec *v, size_t n, size_t size)
     return true;
 }
 
+/* Makes room for n more items of size bytes in v: false when out of
+ * memory. */
+static inline bool vec_reserve(vec *v, size_t n, size_t size)
+{
+    return n <= v->cap - v->n || vec_grow(v, n, size);
+}
+
 /* Appends a zeroed item of size bytes; NULL when out of memory. */
 static void *vec_push(vec *v, size_t size)
 {
@@ -93,6 +97,14 @@ static void *vec_push(vec *v, size_t size)
     p = (char *)v->items + v->n++ * size;
     memset(p, 0, size);
     return p;
+}
+
+/* Frees what v allocated, leaving v as it is: for a list that dies
+ * with its query. */
+static void vec_release(vec *v)
+{
+    if (v->items != v->fixed)
+        sc__free(v->items);
 }
 
 static void vec_free(vec *v)
@@ -157,13 +169,16 @@ struct sc_query {
     bool reverse;
     size_t index;            /* in the root's handles */
 
-    /* The rest is used in the root only. */
+    /* The rest is used in the root only, and a joined handle has none
+     * of it (HANDLE_SIZE). */
     sc_db *db;
+    const sc__dialect *dialect; /* db's, or NULL without a backend */
     unsigned char *spare;    /* the room's store left, then the arena: */
     size_t spare_left;
-    sc_arena *store;         /* copies of values, aliases */
+    sc_arena *store;         /* copies of values, aliases, joined
+                                handles */
     vec handles;             /* sc_query *, the root first, the others
-                                malloc'd */
+                                in store */
     vec nodes;               /* node */
     vec vals;                /* sc_value, text and blobs in store */
     vec orders;              /* order_item */
@@ -185,6 +200,10 @@ struct sc_query {
     bool bare;               /* columns written without their table, as
                                 an outer query names its subquery's */
 };
+
+/* The bytes of a joined handle, made in its root's store: the fields
+ * before the root's own. */
+#define HANDLE_SIZE offsetof(sc_query, db)
 
 /* The first items of a root's lists, allocated with the root: most
  * queries hold a table or two and one condition, whose lists then cost
@@ -301,6 +320,9 @@ sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
     q->spare_left = sizeof room->store;
     q->root = q;
     q->db = db;
+    q->dialect = db != NULL && db->be != NULL
+                     ? sc__dialect_of(db->be->dialect)
+                     : NULL;
     q->t = t;
     q->alias = t != NULL ? t->name : NULL;
     room->handles[0] = q; /* the room has space for it */
@@ -314,25 +336,26 @@ sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
 
 void sc_query_free(sc_query *q)
 {
-    sc_query *r, **hs;
-    size_t i;
+    sc_query *r;
 
     if (q == NULL || q != q->root)
-        return; /* a joined handle dies with its root */
+        return; /* a joined handle dies with its root, in its store */
     r = q->root;
-    hs = r->handles.items;
-    for (i = 1; i < r->handles.n; i++)
-        sc__free(hs[i]);
-    vec_free(&r->handles);
-    vec_free(&r->nodes);
-    vec_free(&r->vals);
-    vec_free(&r->orders);
-    vec_free(&r->sets);
-    vec_free(&r->params);
-    vec_free(&r->key);
-    sc__buf_free(&r->sql);
-    sc_arena_free(r->store);
-    sc__free(r->err_msg);
+    /* the lists that outgrew the room, and what was made beside it:
+     * the query of a count, built and freed each time, has none */
+    vec_release(&r->handles);
+    vec_release(&r->nodes);
+    vec_release(&r->vals);
+    vec_release(&r->orders);
+    vec_release(&r->sets);
+    vec_release(&r->params);
+    vec_release(&r->key);
+    if (r->sql.s != NULL)
+        sc__buf_free(&r->sql);
+    if (r->store != NULL)
+        sc_arena_free(r->store);
+    if (r->err_msg != NULL)
+        sc__free(r->err_msg);
     sc__free(r);
 }
 
@@ -432,12 +455,12 @@ static const char *op_name(sc_op op)
  * SQLITE_MAX_LIKE_PATTERN_LENGTH); both databases refuse them alike. */
 #define MAX_LIKE_PATTERN 50000
 
-/* Whether pattern p[0..n) ends in the escape character '\' that escapes
- * nothing.  SQLite would match no row, PostgreSQL fail or not by the
- * data: both refuse it before anything is sent. */
-static bool ends_in_escape(const char *p, size_t n)
+/* Whether pattern p[0..n), whose first '\\' is at e (NULL: none), ends
+ * in the escape character '\\' that escapes nothing.  SQLite would match
+ * no row, PostgreSQL fail or not by the data: both refuse it before
+ * anything is sent. */
+static bool ends_in_escape(const char *p, size_t n, const char *e)
 {
-    const char *e = n > 0 ? memchr(p, '\\', n) : NULL;
     size_t i;
 
     for (i = e != NULL ? (size_t)(e - p) : n; i < n; i++) {
@@ -448,12 +471,16 @@ static bool ends_in_escape(const char *p, size_t n)
 }
 
 /* Whether the pattern just added for a like on c is short enough and
- * well formed; keeps SC_RANGE when not. */
-static bool pattern_fits(const sc_query *h, const sc_column_desc *c)
+ * well formed; keeps SC_RANGE when not.  *escapes tells whether it has
+ * the escape character '\\' (see node). */
+static bool pattern_fits(const sc_query *h, const sc_column_desc *c,
+                         bool *escapes)
 {
     sc_query *r = h->root;
     const sc_value *v = (sc_value *)r->vals.items + r->vals.n - 1;
+    const char *e;
 
+    *escapes = false;
     if (v->kind != SC_VAL_TEXT)
         return true;
     if (v->len > MAX_LIKE_PATTERN) {
@@ -462,7 +489,9 @@ static bool pattern_fits(const sc_query *h, const sc_column_desc *c)
              MAX_LIKE_PATTERN);
         return false;
     }
-    if (!ends_in_escape(v->p, v->len))
+    e = v->len > 0 ? memchr(v->p, '\\', v->len) : NULL;
+    *escapes = e != NULL;
+    if (!ends_in_escape(v->p, v->len, e))
         return true;
     keep(r, SC_RANGE, c->name, "a like pattern on %s.%s ends in the escape "
          "character '\\': write '\\\\' for a backslash (sc_like_escape())",
@@ -489,9 +518,28 @@ static bool copy_value(const sc_query *h, const sc_column_desc *c,
                        const void *p, sc_value *v)
 {
     sc_query *r = h->root;
-    sc_column_desc alone = *c;
+    sc_column_desc alone;
+    const char *text;
     int e;
 
+    if (c->type == SC_TYPE_TEXT || c->type == SC_TYPE_JSON ||
+        c->type == SC_TYPE_DECIMAL) {
+        /* the common case, as sc__field_value() reads it, without a
+         * descriptor of its own to point it at p */
+        memcpy(&text, p, sizeof text);
+        memset(v, 0, sizeof *v);
+        v->type = c->type;
+        v->col = c;
+        if (text == NULL)
+            return true; /* a NULL, which add_value() refuses */
+        v->kind = SC_VAL_TEXT;
+        v->len = strlen(text);
+        v->cstr = true;
+        v->p = store_copy(r, text, v->len);
+        if (v->p == NULL)
+            keep(r, SC_NOMEM, NULL, "out of memory");
+        return v->p != NULL;
+    }
     if (c->type == SC_TYPE_ENUM) {
         memcpy(&e, p, sizeof e);
         if (c->enm == NULL || e < 0 || (unsigned)e >= c->enm->nlabels) {
@@ -501,6 +549,7 @@ static bool copy_value(const sc_query *h, const sc_column_desc *c,
             return false;
         }
     }
+    alone = *c;
     alone.offset = 0; /* p is the field of a one-column row */
     alone.flags &= ~SC_COL_HASFLAG;
     sc__field_value(r->db, h->t, &alone, p, v);
@@ -615,7 +664,8 @@ static bool add_prefix(const sc_query *h, const sc_column_desc *c,
 /* The dialect of r's database (dialect.h). */
 static const sc__dialect *dia(const sc_query *r)
 {
-    return sc__dialect_of(r->db->be->dialect);
+    return r->root->dialect != NULL ? r->root->dialect
+                                    : sc__dialect_of(r->db->be->dialect);
 }
 
 /* Appends s[0..n) as a quoted element of an array's text. */
@@ -842,24 +892,16 @@ static void make_array(const sc_query *h, const sc_column_desc *c, node *nd)
     nd->array.type = SC_TYPE_TEXT;
 }
 
-static bool has_backslash(const sc_value *v)
+/* Adds "col op values" on column c, col of h's table (column_of()), with
+ * n values of the column's C type laid out at values. */
+static void add_cond(sc_query *h, const sc_column_desc *c, unsigned col,
+                     sc_op op, const void *values, size_t n)
 {
-    return v->kind == SC_VAL_TEXT && v->len > 0 &&
-           memchr(v->p, '\\', v->len) != NULL;
-}
-
-/* Adds "col op values" with n values of the column's C type laid out at
- * values. */
-static void add_cond(sc_query *h, unsigned col, sc_op op, const void *values,
-                     size_t n)
-{
-    const sc_column_desc *c = column_of(h, col);
     sc_query *r = h->root;
     node *nd;
     size_t i, first = r->vals.n;
+    bool escapes = false;
 
-    if (c == NULL)
-        return;
     if (!op_fits(c->type, op)) {
         keep(r, SC_MISUSE, c->name, "operator %s does not apply to %s.%s",
              op_name(op), h->t->name, c->name);
@@ -874,7 +916,8 @@ static void add_cond(sc_query *h, unsigned col, sc_op op, const void *values,
                 return;
         }
     }
-    if ((op == SC_OP_LIKE || op == SC_OP_ILIKE) && !pattern_fits(h, c))
+    if ((op == SC_OP_LIKE || op == SC_OP_ILIKE) &&
+        !pattern_fits(h, c, &escapes))
         return;
     nd = push(r, &r->nodes, sizeof *nd);
     if (nd == NULL)
@@ -885,19 +928,18 @@ static void add_cond(sc_query *h, unsigned col, sc_op op, const void *values,
     nd->op = op;
     nd->first = first;
     nd->n = n;
-    nd->escapes = (op == SC_OP_LIKE || op == SC_OP_ILIKE) &&
-                  has_backslash((const sc_value *)r->vals.items + first);
+    nd->escapes = escapes;
     if ((op == SC_OP_IN || op == SC_OP_NOT_IN) && n > LIST_MIN &&
         r->db != NULL && r->db->be != NULL && dia(r)->in_array != NULL)
         make_array(h, c, nd);
 }
 
-void sc_query_where(sc_query *q, unsigned col, sc_op op, const void *value)
+/* sc_query_where() on column c, col of q's table (column_of()). */
+static void where_on(sc_query *q, const sc_column_desc *c, unsigned col,
+                     sc_op op, const void *value)
 {
     bool none = op == SC_OP_IS_NULL || op == SC_OP_IS_NOT_NULL;
 
-    if (q == NULL)
-        return;
     if (op < SC_OP_EQ || op > SC_OP_IS_NOT_NULL || op == SC_OP_IN ||
         op == SC_OP_NOT_IN || (!none && value == NULL)) {
         keep(q->root, SC_MISUSE, NULL, "sc_query_where() on %s: bad "
@@ -905,37 +947,55 @@ void sc_query_where(sc_query *q, unsigned col, sc_op op, const void *value)
              table_name(q), (int)op);
         return;
     }
-    add_cond(q, col, op, value, none ? 0 : 1);
+    if (c == NULL)
+        c = column_of(q, col);
+    if (c != NULL)
+        add_cond(q, c, col, op, value, none ? 0 : 1);
 }
 
-void sc_query_where_in(sc_query *q, unsigned col, sc_op op,
-                       const void *values, size_t n)
+/* sc_query_where_in() on column c as for where_on(). */
+static void where_in_on(sc_query *q, const sc_column_desc *c, unsigned col,
+                        sc_op op, const void *values, size_t n)
 {
-    if (q == NULL)
-        return;
     if ((op != SC_OP_IN && op != SC_OP_NOT_IN) || (n > 0 && values == NULL)) {
         keep(q->root, SC_MISUSE, NULL, "sc_query_where_in() on %s takes "
              "SC_OP_IN or SC_OP_NOT_IN and n values", table_name(q));
         return;
     }
-    add_cond(q, col, op, values, n);
+    if (c == NULL)
+        c = column_of(q, col);
+    if (c != NULL)
+        add_cond(q, c, col, op, values, n);
 }
 
-/* Whether column col of handle q has C form form, the one of the typed
- * call fn; keeps SC_MISUSE when not, so that a value is never read as
- * another type than the one it was given as. */
-static bool form_fits(sc_query *q, unsigned col, c_form form,
-                      const char *fn)
+void sc_query_where(sc_query *q, unsigned col, sc_op op, const void *value)
+{
+    if (q != NULL)
+        where_on(q, NULL, col, op, value);
+}
+
+void sc_query_where_in(sc_query *q, unsigned col, sc_op op,
+                       const void *values, size_t n)
+{
+    if (q != NULL)
+        where_in_on(q, NULL, col, op, values, n);
+}
+
+/* Column col of handle q when it has C form form, the one of the typed
+ * call fn; else NULL, keeping SC_MISUSE, so that a value is never read
+ * as another type than the one it was given as. */
+static const sc_column_desc *form_fits(sc_query *q, unsigned col,
+                                       c_form form, const char *fn)
 {
     const sc_column_desc *c;
 
     if (q == NULL || (c = column_of(q, col)) == NULL)
-        return false;
+        return NULL;
     if (known_type(c->type) && c_forms[c->type].form == form)
-        return true;
+        return c;
     keep(q->root, SC_MISUSE, c->name, "%s() on %s.%s, a column of another "
          "C type", fn, q->t->name, c->name);
-    return false;
+    return NULL;
 }
 
 /* The typed calls of one C form: the value as itself, an array of it,
@@ -946,14 +1006,20 @@ static bool form_fits(sc_query *q, unsigned col, c_form form,
     void sc_query_where_##suffix(sc_query *q, unsigned col, sc_op op,       \
                                  suffix##_arg v)                            \
     {                                                                       \
-        if (form_fits(q, col, form, "sc_query_where_" #suffix))             \
-            sc_query_where(q, col, op, &v);                                 \
+        const sc_column_desc *c =                                           \
+            form_fits(q, col, form, "sc_query_where_" #suffix);             \
+                                                                            \
+        if (c != NULL)                                                      \
+            where_on(q, c, col, op, &v);                                    \
     }                                                                       \
     void sc_query_where_in_##suffix(sc_query *q, unsigned col, sc_op op,    \
                                     const suffix##_arg *v, size_t n)        \
     {                                                                       \
-        if (form_fits(q, col, form, "sc_query_where_in_" #suffix))          \
-            sc_query_where_in(q, col, op, v, n);                            \
+        const sc_column_desc *c =                                           \
+            form_fits(q, col, form, "sc_query_where_in_" #suffix);          \
+                                                                            \
+        if (c != NULL)                                                      \
+            where_in_on(q, c, col, op, v, n);                               \
     }                                                                       \
     void sc_query_set_##suffix(sc_query *q, unsigned col, suffix##_arg v)   \
     {                                                                       \
@@ -1135,7 +1201,8 @@ static int find_column(const sc_table_desc *t, const char *name)
     unsigned i;
 
     for (i = 0; i < t->ncols; i++) {
-        if (strcmp(t->cols[i].name, name) == 0)
+        /* the same text, as a rule, in a generated schema's descriptors */
+        if (t->cols[i].name == name || strcmp(t->cols[i].name, name) == 0)
             return (int)i;
     }
     return -1;
@@ -1148,7 +1215,8 @@ static bool join_fits(const sc_table_desc *owner, const sc_fkey_desc *fk,
 {
     unsigned i;
 
-    if (!fkey_of(owner, fk) || strcmp(fk->target, target->name) != 0)
+    if (!fkey_of(owner, fk) || (fk->target != target->name &&
+                                strcmp(fk->target, target->name) != 0))
         return false;
     for (i = 0; i < fk->ncols; i++) {
         if (find_column(target, fk->target_cols[i]) < 0)
@@ -1166,7 +1234,7 @@ static const char *alias_for(sc_query *r, const sc_table_desc *t)
     char *s;
 
     for (i = 0; i < r->handles.n; i++)
-        uses += strcmp(hs[i]->t->name, t->name) == 0;
+        uses += hs[i]->t == t || strcmp(hs[i]->t->name, t->name) == 0;
     if (uses == 1)
         return t->name;
     s = store_alloc(r, size);
@@ -1189,18 +1257,17 @@ sc_query *sc_query_join(sc_query *q, const sc_table_desc *other,
              "key", q->t->name, other != NULL ? other->name : "(null)");
         return NULL;
     }
-    /* one allocation of its own, not the store's two (an arena for
-     * something this large) */
-    h = sc__malloc(sizeof *h);
+    /* in the query's store, and only the fields of a handle: the root's
+     * own come after them */
+    h = store_alloc(r, HANDLE_SIZE);
     if (h != NULL) {
-        memset(h, 0, sizeof *h);
+        memset(h, 0, HANDLE_SIZE);
         h->alias = alias_for(r, other);
     }
     slot = h != NULL && h->alias != NULL
                ? push(r, &r->handles, sizeof *slot)
                : NULL;
     if (slot == NULL) {
-        sc__free(h);
         keep(r, SC_NOMEM, NULL, "out of memory");
         return NULL;
     }
