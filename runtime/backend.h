@@ -291,6 +291,12 @@ typedef struct sc_backend {
      * queue only runs at the flush (Connector/C has no pipeline for
      * prepared statements) or where there are no pipelines. */
     bool queues_writes;
+    /* The rows one statement of a batch takes at most (a multi-row
+     * INSERT, an array of executions), or 0 for no such bound: the core
+     * then sends a batch in chunks of even sizes up to it, each chunk
+     * one statement, so that one prepared form serves every chunk but
+     * perhaps the last. */
+    unsigned batch_rows;
 
     /*
      * Reads the current row of stmt into out (plan->t's row, zeroed

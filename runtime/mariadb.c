@@ -3130,13 +3130,17 @@ static int my_pipeline_result(void *stmt)
     my_stmt *s = stmt;
     my_pipe *p = s->c->pipe;
     my_queued *e;
+    int rc;
 
     if (p == NULL || p->next >= p->run)
         return SC_MISUSE;
     e = &p->q[p->next++];
     s->c->changes = e->changes;
     s->c->insert_id = e->insert_id;
-    return e->rc;
+    rc = e->rc;
+    if (p->next == p->n) /* all read: the queue starts again empty */
+        pipe_drop_read(p);
+    return rc;
 }
 
 /* Ends the batch, its memory kept in c->spare: every block but the
@@ -3947,4 +3951,5 @@ const sc_backend sc__mariadb_backend = {
     .pipeline_result = my_pipeline_result,
     .pipeline_end = my_pipeline_end,
     .pipeline_send_row = my_pipeline_send_row,
+    .batch_rows = BATCH_ROWS,
 };
