@@ -63,26 +63,35 @@ static int queue_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
 {
     const char *row;
     int64_t now = b->now;
+    bool own = b->op != OP_INSERT && db->be->pipeline_send_rows != NULL;
     size_t i, k;
     int rc;
 
     for (i = from; i < to; i++) {
-        row = rows + i * t->row_size;
-        rc = SC__REDO;
-        /* a backend that reads an update's or delete's values itself */
-        if (b->op != OP_INSERT && db->be->pipeline_send_row != NULL) {
+        /* a backend that reads an update's or delete's values itself,
+         * as many rows as it takes, up to one it leaves to the core */
+        if (own) {
             db->nbound = 0;
-            rc = db->be->pipeline_send_row(e->stmt, t, b->upd, b->nupd, row);
-            if (rc != SC_OK && rc != SC__REDO)
-                rc = send_failed(db, t, rc);
+            rc = db->be->pipeline_send_rows(e->stmt, t, b->upd, b->nupd,
+                                            rows + i * t->row_size,
+                                            t->row_size, to - i, &k);
+            if (rc != SC_OK)
+                return sc__name_batch_row(db, t, b->op,
+                                          rows + (i + k) * t->row_size,
+                                          i + k, b->n, send_failed(db, t, rc));
+            db->stats.executions += k;
+            *sent += k;
+            i += k;
+            own = k > 0; /* none: it takes none of this batch's rows */
+            if (i == to)
+                break;
         }
-        if (rc == SC__REDO) {
-            rc = b->op == OP_INSERT
-                     ? sc__bind_insert(db, t, e->stmt, row, &now, &k)
-                     : bind_change(db, t, e->stmt, b, row, &k);
-            if (rc == SC_OK && (rc = db->be->pipeline_send(e->stmt)) != SC_OK)
-                rc = send_failed(db, t, rc);
-        }
+        row = rows + i * t->row_size;
+        rc = b->op == OP_INSERT
+                 ? sc__bind_insert(db, t, e->stmt, row, &now, &k)
+                 : bind_change(db, t, e->stmt, b, row, &k);
+        if (rc == SC_OK && (rc = db->be->pipeline_send(e->stmt)) != SC_OK)
+            rc = send_failed(db, t, rc);
         if (rc != SC_OK)
             return sc__name_batch_row(db, t, b->op, row, i, b->n, rc);
         db->stats.executions++;
@@ -175,6 +184,11 @@ static int collect_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     char *row;
     int rc = SC_OK;
 
+    /* the updates or deletes that changed their row, at once, when no
+     * trace wants each one's */
+    if (b->op != OP_INSERT && db->trace_fn == NULL &&
+        db->be->pipeline_done != NULL && *done < upto)
+        *done += db->be->pipeline_done(e->stmt, upto - *done);
     for (; rc == SC_OK && *done < upto; (*done)++) {
         row = rows + *done * t->row_size;
         rc = b->op == OP_INSERT

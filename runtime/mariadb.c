@@ -108,6 +108,7 @@ typedef struct my_conn {
 } my_conn;
 
 static void pipe_free(struct my_pipe *p);
+static void pipe_drop_read(struct my_pipe *p);
 static void my_reset(void *stmt);
 struct my_stmt;
 static int text_prepare(struct my_stmt *s, const char *sql);
@@ -2337,9 +2338,17 @@ typedef struct my_rows {
     size_t *off;
     unsigned long *len;
     char *ind;
+    uint64_t nulls;          /* bit i set: parameter i holds a NULL */
     char *bytes;
     size_t nbytes, cap;      /* of bytes */
+    size_t wire;             /* bytes of the values that point into the
+                              * caller's rows (ROW_TEXT) */
 } my_rows;
+
+/* The off of a text value of an array block that points into the
+ * caller's row, which stays as it is until its outcome is read, rather
+ * than into the block's bytes. */
+#define ROW_TEXT (SIZE_MAX - 1)
 
 typedef struct my_queued {
     my_stmt *s;
@@ -2542,6 +2551,8 @@ static my_rows *rows_take(my_pipe *p, my_stmt *s)
     r->ran = false;
     r->live = 0;
     r->nbytes = 0;
+    r->wire = 0;
+    r->nulls = 0;
     memset(r->b, 0, np * sizeof *r->b);
     for (i = 0; i < np; i++)
         r->b[i].buffer_type = MYSQL_TYPE_NULL;
@@ -2580,7 +2591,7 @@ static my_rows *rows_room(my_stmt *s, my_pipe *p,
     unsigned i;
 
     if (r != NULL && (r->s != s || r->ran || r->rows == BATCH_ROWS ||
-                      r->nbytes + bytes > BATCH_BYTES))
+                      r->nbytes + r->wire + bytes > BATCH_BYTES))
         r = NULL;
     for (i = 0; r != NULL && i < s->nparams; i++) {
         if (ty[i] != MYSQL_TYPE_NULL &&
@@ -2614,6 +2625,7 @@ static void rows_put(my_rows *r, unsigned i, enum enum_field_types t,
     if (t == MYSQL_TYPE_NULL) {
         r->ind[at] = STMT_INDICATOR_NULL;
         r->len[at] = 0;
+        r->nulls |= UINT64_C(1) << i;
         return;
     }
     r->b[i].buffer_type = t;
@@ -2686,124 +2698,195 @@ static bool row_text(const sc_column_desc *c)
            c->format == SC_FMT_NATIVE && !(c->flags & SC_COL_HASFLAG);
 }
 
-/*
- * Writes the values of row's columns upd[0..nupd) and then its key as
- * the next row of r, straight from the row, when every one of them is a
- * column row_int() or row_text() takes, no key is NULL and every text
- * is valid UTF-8 (the checks of the core's binding, sc__key_value() and
- * sc__check_value()).  Returns 1 when written; 0 when the row does not
- * go in r (a parameter of another type, values past BATCH_BYTES), -1
- * when it is the core's to bind, -2 when memory ran out; nothing of it
- * kept then.
- */
-static int put_row(my_rows *r, const sc_table_desc *t, const unsigned *upd,
-                   unsigned nupd, const void *row)
+/* A parameter of an UPDATE or DELETE whose value my_pipeline_send_rows()
+ * reads from the row itself. */
+typedef struct row_param {
+    size_t offset;           /* of the field */
+    bool text;               /* text, else a BIGINT */
+    bool key;                /* a key's: never NULL */
+} row_param;
+
+/* The parameters rp[0..np) of the columns upd[0..nupd) and then of t's
+ * key; false when one is not a column row_int() or row_text() takes. */
+static bool row_params(const sc_table_desc *t, const unsigned *upd,
+                       unsigned nupd, unsigned np, row_param *rp)
 {
-    unsigned np = r->s->nparams, i;
-    size_t mark = r->nbytes, at, n;
     const sc_column_desc *c;
-    const char *f, *text;
-    int rc = -1;
+    unsigned i;
 
     for (i = 0; i < np; i++) {
         c = &t->cols[i < nupd ? upd[i] : t->pk[i - nupd]];
-        f = (const char *)row + c->offset;
-        at = (size_t)i * BATCH_ROWS + r->rows;
-        if (row_int(c)) {
-            if (r->b[i].buffer_type != MYSQL_TYPE_LONGLONG) {
-                if (r->b[i].buffer_type != MYSQL_TYPE_NULL)
-                    goto not_here;
-                r->b[i].buffer_type = MYSQL_TYPE_LONGLONG;
-            }
-            memcpy(r->fixed + at * sizeof(long long), f, sizeof(long long));
-            r->ind[at] = STMT_INDICATOR_NONE;
-            continue;
-        }
-        if (!row_text(c))
-            goto undo;
-        memcpy(&text, f, sizeof text);
-        if (text == NULL) {
-            if (i >= nupd)
-                goto undo; /* a NULL key: the core's error */
-            r->ind[at] = STMT_INDICATOR_NULL;
-            r->len[at] = 0;
-            continue;
-        }
-        n = strlen(text);
-        if (n > ULONG_MAX ||
-            !sc__utf8_valid((const unsigned char *)text, n))
-            goto undo;
-        if (r->b[i].buffer_type != MYSQL_TYPE_STRING) {
-            if (r->b[i].buffer_type != MYSQL_TYPE_NULL)
-                goto not_here;
-            r->b[i].buffer_type = MYSQL_TYPE_STRING;
-        }
-        if (r->cap - r->nbytes < round8(n)) {
-            size_t cap = r->cap > 0 ? r->cap * 2 : 4096;
-            char *m;
-
-            if (cap < r->nbytes + round8(n))
-                cap = r->nbytes + round8(n);
-            if ((m = sc__realloc(r->bytes, cap)) == NULL) {
-                rc = -2;
-                goto undo;
-            }
-            r->bytes = m;
-            r->cap = cap;
-        }
-        memcpy(r->bytes + r->nbytes, text, n);
-        r->off[at] = n > 0 ? r->nbytes : SIZE_MAX;
-        r->len[at] = (unsigned long)n;
-        r->ind[at] = STMT_INDICATOR_NONE;
-        r->nbytes += round8(n);
+        if (!row_int(c) && !row_text(c))
+            return false;
+        rp[i].offset = c->offset;
+        rp[i].text = row_text(c);
+        rp[i].key = i >= nupd;
     }
-    if (r->rows == 0 || r->nbytes <= BATCH_BYTES)
-        return 1;
-not_here:
-    rc = 0;
-undo:
-    r->nbytes = mark;
-    return rc;
+    return true;
 }
 
 /*
- * Queues an execution of the UPDATE or DELETE stmt of t with the values
- * of row's columns upd[0..nupd) and then its key, read straight from
- * the row into an array block by put_row(); SC__REDO, nothing queued,
- * for a row put_row() leaves to the core.
+ * Writes the values of row's parameters rp[0..np) as the next row of r,
+ * straight from the row (a text pointed at where it is, ROW_TEXT), when
+ * no key is NULL and every text is valid UTF-8 (the checks of the
+ * core's binding, sc__key_value() and sc__check_value()).  Returns 1
+ * when written; 0 when the row does not go in r (a parameter of another
+ * type, values past BATCH_BYTES), -1 when it is the core's to bind; r's
+ * row count is the caller's to move on.
  */
-static int my_pipeline_send_row(void *stmt, const sc_table_desc *t,
-                                const unsigned *upd, unsigned nupd,
-                                const void *row)
+static int put_row(my_rows *r, const row_param *rp, unsigned np,
+                   const char *row)
+{
+    enum enum_field_types want;
+    uint64_t nulls = r->nulls;
+    size_t wire = r->wire, at, n;
+    const char *text;
+    unsigned i;
+
+    for (i = 0; i < np; i++) {
+        at = (size_t)i * BATCH_ROWS + r->rows;
+        want = rp[i].text ? MYSQL_TYPE_STRING : MYSQL_TYPE_LONGLONG;
+        if (r->b[i].buffer_type != want) {
+            if (r->b[i].buffer_type != MYSQL_TYPE_NULL)
+                return 0;
+            r->b[i].buffer_type = want;
+        }
+        if (!rp[i].text) {
+            memcpy(r->fixed + at * sizeof(long long), row + rp[i].offset,
+                   sizeof(long long));
+            r->ind[at] = STMT_INDICATOR_NONE;
+            continue;
+        }
+        memcpy(&text, row + rp[i].offset, sizeof text);
+        if (text == NULL) {
+            if (rp[i].key)
+                return -1; /* a NULL key: the core's error */
+            r->ind[at] = STMT_INDICATOR_NULL;
+            r->len[at] = 0;
+            nulls |= UINT64_C(1) << i;
+            continue;
+        }
+        n = strlen(text);
+        if (n > ULONG_MAX || !sc__utf8_valid((const unsigned char *)text, n))
+            return -1;
+        r->ptr[at] = (void *)(uintptr_t)text;
+        r->off[at] = ROW_TEXT;
+        r->len[at] = (unsigned long)n;
+        r->ind[at] = STMT_INDICATOR_NONE;
+        wire += n;
+    }
+    if (r->rows > 0 && r->nbytes + wire > BATCH_BYTES)
+        return 0;
+    r->wire = wire;
+    r->nulls = nulls;
+    return 1;
+}
+
+/* Room in p's queue for more entries; false when memory ran out. */
+static bool queue_room(my_pipe *p, size_t more)
+{
+    size_t cap = p->cap > 0 ? p->cap : 64;
+    my_queued *q;
+
+    while (cap - p->n < more)
+        cap *= 2;
+    if (cap == p->cap)
+        return true;
+    if ((q = sc__realloc(p->q, cap * sizeof *q)) == NULL)
+        return false;
+    p->q = q;
+    p->cap = cap;
+    return true;
+}
+
+/* Queues the rows r took from row first on, one execution each. */
+static void rows_entries(my_pipe *p, my_rows *r, unsigned first)
+{
+    my_queued *e;
+
+    for (; first < r->rows; first++) {
+        e = &p->q[p->n++];
+        memset(e, 0, sizeof *e);
+        e->s = r->s;
+        e->blk = r;
+        r->live++;
+    }
+}
+
+/*
+ * Queues executions of the UPDATE or DELETE stmt of t for rows[0..n)
+ * (size bytes apart), each with the values of its columns upd[0..nupd)
+ * and then of its key, read straight from the row into array blocks by
+ * put_row(); the rows stay as they are until their outcomes are read.
+ * *queued receives how many rows, from the first, were queued: fewer
+ * than n when the next is one put_row() leaves to the core, none when
+ * the statement's parameters are not all columns it reads.
+ */
+static int my_pipeline_send_rows(void *stmt, const sc_table_desc *t,
+                                 const unsigned *upd, unsigned nupd,
+                                 const void *rows, size_t size, size_t n,
+                                 size_t *queued)
 {
     my_stmt *s = stmt;
     my_pipe *p = s->c->pipe;
-    my_queued *e;
+    row_param rp[ROWS_PARAMS];
+    size_t k = 0;
     my_rows *r;
-    int rc;
+    unsigned first;
+    int put = 1;
 
-    if (p == NULL || !rows_bound(s) || nupd + t->npk != s->nparams)
-        return SC__REDO;
-    if ((e = pipe_push(p, s)) == NULL)
+    *queued = 0;
+    if (p == NULL || !rows_bound(s) || nupd + t->npk != s->nparams ||
+        !row_params(t, upd, nupd, s->nparams, rp))
+        return SC_OK;
+    if (!queue_room(p, n))
         return nomem(s->c);
     r = p->n > 0 ? p->q[p->n - 1].blk : NULL;
     if (r != NULL && (r->s != s || r->ran || r->rows == BATCH_ROWS))
         r = NULL;
-    for (;;) {
+    while (k < n) {
         if (r == NULL && (r = rows_take(p, s)) == NULL)
             return nomem(s->c);
-        rc = put_row(r, t, upd, nupd, row);
-        if (rc > 0)
-            break;
-        if (rc < 0 || r->rows == 0) {
-            if (r->rows == 0)
-                r->s = NULL; /* a block taken for nothing */
-            return rc == -2 ? nomem(s->c) : SC__REDO;
+        first = r->rows;
+        while (k < n && r->rows < BATCH_ROWS &&
+               (put = put_row(r, rp, s->nparams,
+                              (const char *)rows + k * size)) > 0) {
+            r->rows++;
+            k++;
         }
+        rows_entries(p, r, first);
+        if (r->rows == 0)
+            r->s = NULL; /* a block taken for nothing */
+        if (put < 0 || (put == 0 && r->rows == 0))
+            break; /* the next row is the core's */
         r = NULL;
     }
-    rows_queued(p, r, e, 0);
+    *queued = k;
     return SC_OK;
+}
+
+/* The outcomes of the next executions queued, up to n, as long as each
+ * one ran and changed a row: their number, read at once. */
+static size_t my_pipeline_done(void *stmt, size_t n)
+{
+    my_stmt *s = stmt;
+    my_pipe *p = s->c->pipe;
+    size_t k = 0;
+
+    if (p == NULL)
+        return 0;
+    while (k < n && p->next < p->run && p->q[p->next].rc == SC__DONE &&
+           p->q[p->next].changes > 0) {
+        p->next++;
+        k++;
+    }
+    if (k > 0) {
+        s->c->changes = p->q[p->next - 1].changes;
+        s->c->insert_id = p->q[p->next - 1].insert_id;
+    }
+    if (p->next == p->n) /* all read: the queue starts again empty */
+        pipe_drop_read(p);
+    return k;
 }
 
 /* Queues stmt with a copy of the values bound now. */
@@ -3000,15 +3083,20 @@ static int run_rows(my_pipe *p, size_t from)
         if (fixed_width(b->buffer_type) > 0) {
             b->buffer = r->fixed + at * sizeof(double);
         } else {
-            for (j = 0; j < size; j++)
-                r->ptr[at + j] =
-                    r->ind[at + j] != STMT_INDICATOR_NONE ? NULL
-                    : r->off[at + j] == SIZE_MAX ? (void *)""
-                                                 : r->bytes + r->off[at + j];
+            for (j = 0; j < size; j++) {
+                if (r->ind[at + j] != STMT_INDICATOR_NONE)
+                    r->ptr[at + j] = NULL;
+                else if (r->off[at + j] != ROW_TEXT)
+                    r->ptr[at + j] = r->off[at + j] == SIZE_MAX
+                                         ? (void *)""
+                                         : r->bytes + r->off[at + j];
+            }
             b->buffer = r->ptr + at;
         }
         b->length = r->len + at;
-        b->u.indicator = r->ind + at;
+        /* indicators only for a parameter that has a NULL: Connector/C
+         * reads none then */
+        b->u.indicator = r->nulls >> i & 1 ? r->ind + at : NULL;
     }
     my_reset(s);
     s->params_bound = false; /* the library now holds the arrays */
@@ -3950,6 +4038,7 @@ const sc_backend sc__mariadb_backend = {
     .pipeline_sync = my_pipeline_sync,
     .pipeline_result = my_pipeline_result,
     .pipeline_end = my_pipeline_end,
-    .pipeline_send_row = my_pipeline_send_row,
+    .pipeline_send_rows = my_pipeline_send_rows,
+    .pipeline_done = my_pipeline_done,
     .batch_rows = BATCH_ROWS,
 };
