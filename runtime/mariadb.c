@@ -2350,21 +2350,27 @@ typedef struct my_rows {
  * than into the block's bytes. */
 #define ROW_TEXT (SIZE_MAX - 1)
 
+/* One execution queued, or the executions an array block holds, in
+ * the order they were queued (count of them). */
 typedef struct my_queued {
     my_stmt *s;
+    size_t count;
     MYSQL_BIND *params;      /* the values as queued, in data */
     unsigned long *lengths;
     char *data;
     my_slab *slab;           /* where params, lengths and data are */
     my_rows *blk;            /* or the array block its values are in */
     size_t bytes;
-    int rc;                  /* SC__DONE or the error; 0: not run */
-    int64_t changes, insert_id;
+    /* SC__DONE or the error (of an array block's first execution, the
+     * others then not run); 0: not run */
+    int rc;
+    int64_t changes, insert_id; /* of each of its executions */
 } my_queued;
 
 typedef struct my_pipe {
     my_queued *q;
-    size_t n, cap, run, next; /* queued, run, outcomes read */
+    size_t n, cap, run, next; /* entries queued, run, read */
+    size_t sub;               /* executions of q[next] read */
     my_slab *slab;            /* the newest block */
     my_rows *blocks;          /* the array blocks */
 } my_pipe;
@@ -2577,6 +2583,7 @@ static my_queued *pipe_push(my_pipe *p, my_stmt *s)
     e = &p->q[p->n];
     memset(e, 0, sizeof *e);
     e->s = s;
+    e->count = 1;
     return e;
 }
 
@@ -2644,13 +2651,25 @@ static void rows_put(my_rows *r, unsigned i, enum enum_field_types t,
     }
 }
 
-/* Ends the queuing of the row just written to r as e. */
-static void rows_queued(my_pipe *p, my_rows *r, my_queued *e, size_t bytes)
+/* Ends the queuing of the rows r took from row first on: they join the
+ * entry of r's rows queued last, or e when there is none (e, from
+ * pipe_push(), is then queued). */
+static void rows_queued(my_pipe *p, my_rows *r, unsigned first,
+                        my_queued *e)
 {
-    r->rows++;
-    r->live++;
+    my_queued *last = p->n > 0 ? &p->q[p->n - 1] : NULL;
+
+    if (first == r->rows)
+        return;
+    if (last != NULL && last->blk == r) {
+        last->count += r->rows - first;
+        return;
+    }
+    memset(e, 0, sizeof *e);
+    e->s = r->s;
     e->blk = r;
-    e->bytes = bytes;
+    e->count = r->rows - first;
+    r->live++;
     p->n++;
 }
 
@@ -2679,7 +2698,8 @@ static int send_rows(my_stmt *s, my_pipe *p, my_queued *e)
         return nomem(s->c);
     for (i = 0; i < np; i++)
         rows_put(r, i, ty[i], s->params[i].buffer, bound_size(&s->params[i]));
-    rows_queued(p, r, e, bytes);
+    r->rows++;
+    rows_queued(p, r, r->rows - 1, e);
     return SC_OK;
 }
 
@@ -2782,36 +2802,6 @@ static int put_row(my_rows *r, const row_param *rp, unsigned np,
     return 1;
 }
 
-/* Room in p's queue for more entries; false when memory ran out. */
-static bool queue_room(my_pipe *p, size_t more)
-{
-    size_t cap = p->cap > 0 ? p->cap : 64;
-    my_queued *q;
-
-    while (cap - p->n < more)
-        cap *= 2;
-    if (cap == p->cap)
-        return true;
-    if ((q = sc__realloc(p->q, cap * sizeof *q)) == NULL)
-        return false;
-    p->q = q;
-    p->cap = cap;
-    return true;
-}
-
-/* Queues the rows r took from row first on, one execution each. */
-static void rows_entries(my_pipe *p, my_rows *r, unsigned first)
-{
-    my_queued *e;
-
-    for (; first < r->rows; first++) {
-        e = &p->q[p->n++];
-        memset(e, 0, sizeof *e);
-        e->s = r->s;
-        e->blk = r;
-        r->live++;
-    }
-}
 
 /*
  * Queues executions of the UPDATE or DELETE stmt of t for rows[0..n)
@@ -2830,6 +2820,7 @@ static int my_pipeline_send_rows(void *stmt, const sc_table_desc *t,
     my_stmt *s = stmt;
     my_pipe *p = s->c->pipe;
     row_param rp[ROWS_PARAMS];
+    my_queued *e = NULL;
     size_t k = 0;
     my_rows *r;
     unsigned first;
@@ -2839,14 +2830,12 @@ static int my_pipeline_send_rows(void *stmt, const sc_table_desc *t,
     if (p == NULL || !rows_bound(s) || nupd + t->npk != s->nparams ||
         !row_params(t, upd, nupd, s->nparams, rp))
         return SC_OK;
-    if (!queue_room(p, n))
-        return nomem(s->c);
     r = p->n > 0 ? p->q[p->n - 1].blk : NULL;
     if (r != NULL && (r->s != s || r->ran || r->rows == BATCH_ROWS))
         r = NULL;
     while (k < n) {
         if (r == NULL && (r = rows_take(p, s)) == NULL)
-            return nomem(s->c);
+            break;
         first = r->rows;
         while (k < n && r->rows < BATCH_ROWS &&
                (put = put_row(r, rp, s->nparams,
@@ -2854,7 +2843,15 @@ static int my_pipeline_send_rows(void *stmt, const sc_table_desc *t,
             r->rows++;
             k++;
         }
-        rows_entries(p, r, first);
+        if (r->rows > first && r != (p->n > 0 ? p->q[p->n - 1].blk : NULL) &&
+            (e = pipe_push(p, s)) == NULL) {
+            k -= r->rows - first; /* not queued */
+            r->rows = first;
+            if (r->rows == 0)
+                r->s = NULL;
+            break;
+        }
+        rows_queued(p, r, first, e);
         if (r->rows == 0)
             r->s = NULL; /* a block taken for nothing */
         if (put < 0 || (put == 0 && r->rows == 0))
@@ -2862,7 +2859,7 @@ static int my_pipeline_send_rows(void *stmt, const sc_table_desc *t,
         r = NULL;
     }
     *queued = k;
-    return SC_OK;
+    return k < n && r == NULL ? nomem(s->c) : SC_OK;
 }
 
 /* The outcomes of the next executions queued, up to n, as long as each
@@ -2871,18 +2868,22 @@ static size_t my_pipeline_done(void *stmt, size_t n)
 {
     my_stmt *s = stmt;
     my_pipe *p = s->c->pipe;
-    size_t k = 0;
+    size_t k = 0, take;
+    my_queued *e;
 
     if (p == NULL)
         return 0;
     while (k < n && p->next < p->run && p->q[p->next].rc == SC__DONE &&
            p->q[p->next].changes > 0) {
-        p->next++;
-        k++;
-    }
-    if (k > 0) {
-        s->c->changes = p->q[p->next - 1].changes;
-        s->c->insert_id = p->q[p->next - 1].insert_id;
+        e = &p->q[p->next];
+        take = e->count - p->sub < n - k ? e->count - p->sub : n - k;
+        k += take;
+        s->c->changes = e->changes;
+        s->c->insert_id = e->insert_id;
+        if ((p->sub += take) == e->count) {
+            p->next++;
+            p->sub = 0;
+        }
     }
     if (p->next == p->n) /* all read: the queue starts again empty */
         pipe_drop_read(p);
@@ -3058,12 +3059,12 @@ static int run_multi(my_pipe *p, size_t from, unsigned rows)
 }
 
 /*
- * Runs the array block of q[from], its first execution, as one
- * execution of its statement with array binding: each parameter an
+ * Runs the array block of q[from], its executions, as one
+ * execution of their statement with array binding: each parameter an
  * array of its values (of long long, double or float) or of pointers to
  * them, with their lengths and a NULL indicator.  Returns 1 when every
- * row changed one row; -1 otherwise, with the first row's outcome
- * SC__REDO or, when the failure was not the values' (a deadlock, a lost
+ * row changed one row; -1 otherwise, with the first one's outcome
+ * SC__REDO (the others then not run) or, when the failure was not the values' (a deadlock, a lost
  * connection), that error.
  */
 static int run_rows(my_pipe *p, size_t from)
@@ -3111,11 +3112,9 @@ static int run_rows(my_pipe *p, size_t from)
     } else {
         n = mysql_stmt_affected_rows(s->st);
         if (n == (my_ulonglong)size) {
-            for (j = 0; j < size; j++) {
-                p->q[from + j].rc = SC__DONE;
-                p->q[from + j].changes = 1;
-                p->q[from + j].insert_id = 0;
-            }
+            p->q[from].rc = SC__DONE;
+            p->q[from].changes = 1;
+            p->q[from].insert_id = 0;
             rc = 1;
         } else {
             p->q[from].rc = SC__REDO;
@@ -3177,8 +3176,8 @@ static int pipe_run(my_conn *c)
         if (p->run > 0 && p->q[p->run - 1].rc != SC__DONE)
             return SC_OK; /* after a failure nothing more runs */
         if (p->q[p->run].blk != NULL) {
-            rows = p->q[p->run].blk->rows;
-            p->run += run_rows(p, p->run) > 0 ? rows : 1;
+            run_rows(p, p->run);
+            p->run++;
             continue;
         }
         rows = c->text ? 0 : multi_rows(p, p->run);
@@ -3222,10 +3221,15 @@ static int my_pipeline_result(void *stmt)
 
     if (p == NULL || p->next >= p->run)
         return SC_MISUSE;
-    e = &p->q[p->next++];
+    e = &p->q[p->next];
     s->c->changes = e->changes;
     s->c->insert_id = e->insert_id;
     rc = e->rc;
+    if (++p->sub == e->count || rc != SC__DONE) {
+        /* after a block's first failure, no other of its outcomes */
+        p->next++;
+        p->sub = 0;
+    }
     if (p->next == p->n) /* all read: the queue starts again empty */
         pipe_drop_read(p);
     return rc;
@@ -3270,7 +3274,7 @@ static void my_pipeline_end(void *conn)
         }
     }
     p->blocks = keep;
-    p->n = p->run = p->next = 0;
+    p->n = p->run = p->next = p->sub = 0;
     pipe_free(c->spare);
     c->spare = p;
 }
