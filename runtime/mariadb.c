@@ -2745,71 +2745,105 @@ static bool row_params(const sc_table_desc *t, const unsigned *upd,
     return true;
 }
 
-/*
- * Writes the values of row's parameters rp[0..np) as the next row of r,
- * straight from the row (a text pointed at where it is, ROW_TEXT), when
- * no key is NULL and every text is valid UTF-8 (the checks of the
- * core's binding, sc__key_value() and sc__check_value()).  Returns 1
- * when written; 0 when the row does not go in r (a parameter of another
- * type, values past BATCH_BYTES), -1 when it is the core's to bind; r's
- * row count is the caller's to move on.
- */
-static int put_row(my_rows *r, const row_param *rp, unsigned np,
-                   const char *row)
+/* The bytes of rows[0..m) of r, from its row count on, that point into
+ * the caller's rows: the first m of them, up to BATCH_BYTES in all with
+ * the block's, one row at least; *m is cut to the rows that fit. */
+static size_t rows_wire(const my_rows *r, const row_param *rp, unsigned np,
+                        size_t *m)
 {
-    enum enum_field_types want;
-    uint64_t nulls = r->nulls;
-    size_t wire = r->wire, at, n;
-    const char *text;
+    size_t wire = r->wire, w, j;
     unsigned i;
 
-    for (i = 0; i < np; i++) {
-        at = (size_t)i * BATCH_ROWS + r->rows;
-        want = rp[i].text ? MYSQL_TYPE_STRING : MYSQL_TYPE_LONGLONG;
-        if (r->b[i].buffer_type != want) {
-            if (r->b[i].buffer_type != MYSQL_TYPE_NULL)
-                return 0;
-            r->b[i].buffer_type = want;
+    for (j = 0; j < *m; j++) {
+        for (i = 0, w = 0; i < np; i++) {
+            if (rp[i].text)
+                w += r->len[(size_t)i * BATCH_ROWS + r->rows + j];
         }
-        if (!rp[i].text) {
-            memcpy(r->fixed + at * sizeof(long long), row + rp[i].offset,
-                   sizeof(long long));
-            r->ind[at] = STMT_INDICATOR_NONE;
-            continue;
+        if (r->rows + j > 0 && r->nbytes + wire + w > BATCH_BYTES) {
+            *m = j;
+            break;
         }
-        memcpy(&text, row + rp[i].offset, sizeof text);
-        if (text == NULL) {
-            if (rp[i].key)
-                return -1; /* a NULL key: the core's error */
-            r->ind[at] = STMT_INDICATOR_NULL;
-            r->len[at] = 0;
-            nulls |= UINT64_C(1) << i;
-            continue;
-        }
-        n = strlen(text);
-        if (n > ULONG_MAX || !sc__utf8_valid((const unsigned char *)text, n))
-            return -1;
-        r->ptr[at] = (void *)(uintptr_t)text;
-        r->off[at] = ROW_TEXT;
-        r->len[at] = (unsigned long)n;
-        r->ind[at] = STMT_INDICATOR_NONE;
-        wire += n;
+        wire += w;
     }
-    if (r->rows > 0 && r->nbytes + wire > BATCH_BYTES)
-        return 0;
-    r->wire = wire;
-    r->nulls = nulls;
-    return 1;
+    return wire;
 }
 
+/*
+ * Writes the values of parameters rp[0..np) of rows[0..m) (size bytes
+ * apart) as the next rows of r, column by column, straight from the
+ * rows (a text pointed at where it is, ROW_TEXT), up to a row whose key
+ * is NULL or whose text is not valid UTF-8, which the core binds (the
+ * checks of its binding, sc__key_value() and sc__check_value()), *core
+ * then true.  Returns the rows written, fewer when the block had no
+ * room for more bytes (or none, for values of other types); r's row
+ * count is the caller's to move on.
+ */
+static size_t put_rows(my_rows *r, const row_param *rp, unsigned np,
+                       const char *rows, size_t size, size_t m, bool *core)
+{
+    enum enum_field_types want;
+    const char *f, *text;
+    bool texts = false;
+    size_t at, j, n;
+    unsigned i;
+
+    *core = false;
+    for (i = 0; i < np; i++) {
+        want = rp[i].text ? MYSQL_TYPE_STRING : MYSQL_TYPE_LONGLONG;
+        if (r->b[i].buffer_type != want &&
+            r->b[i].buffer_type != MYSQL_TYPE_NULL)
+            return 0;
+    }
+    for (i = 0; i < np && m > 0; i++) {
+        at = (size_t)i * BATCH_ROWS + r->rows;
+        f = rows + rp[i].offset;
+        r->b[i].buffer_type =
+            rp[i].text ? MYSQL_TYPE_STRING : MYSQL_TYPE_LONGLONG;
+        if (!rp[i].text) {
+            for (j = 0; j < m; j++, f += size)
+                memcpy(r->fixed + (at + j) * sizeof(long long), f,
+                       sizeof(long long));
+            memset(r->ind + at, STMT_INDICATOR_NONE, m);
+            continue;
+        }
+        texts = true;
+        for (j = 0; j < m; j++, f += size) {
+            memcpy(&text, f, sizeof text);
+            if (text == NULL && !rp[i].key) {
+                r->ind[at + j] = STMT_INDICATOR_NULL;
+                r->len[at + j] = 0;
+                r->nulls |= UINT64_C(1) << i;
+                continue;
+            }
+            n = text != NULL ? strlen(text) : 0;
+            if (text == NULL || n > ULONG_MAX ||
+                !sc__utf8_valid((const unsigned char *)text, n)) {
+                m = j; /* the core's, and those after it */
+                *core = true;
+                break;
+            }
+            r->ptr[at + j] = (void *)(uintptr_t)text;
+            r->off[at + j] = ROW_TEXT;
+            r->len[at + j] = (unsigned long)n;
+            r->ind[at + j] = STMT_INDICATOR_NONE;
+        }
+    }
+    if (texts) {
+        j = m;
+        r->wire = rows_wire(r, rp, np, &m);
+        if (m < j)
+            *core = false; /* the next row goes in another block */
+    }
+    return m;
+}
 
 /*
  * Queues executions of the UPDATE or DELETE stmt of t for rows[0..n)
  * (size bytes apart), each with the values of its columns upd[0..nupd)
  * and then of its key, read straight from the row into array blocks by
- * put_row(); the rows stay as they are until their outcomes are read.
+ * put_rows(); the rows stay as they are until their outcomes are read.
  * *queued receives how many rows, from the first, were queued: fewer
- * than n when the next is one put_row() leaves to the core, none when
+ * than n when the next is one put_rows() leaves to the core, none when
  * the statement's parameters are not all columns it reads.
  */
 static int my_pipeline_send_rows(void *stmt, const sc_table_desc *t,
@@ -2821,10 +2855,10 @@ static int my_pipeline_send_rows(void *stmt, const sc_table_desc *t,
     my_pipe *p = s->c->pipe;
     row_param rp[ROWS_PARAMS];
     my_queued *e = NULL;
-    size_t k = 0;
+    size_t k = 0, m;
     my_rows *r;
     unsigned first;
-    int put = 1;
+    bool core = false;
 
     *queued = 0;
     if (p == NULL || !rows_bound(s) || nupd + t->npk != s->nparams ||
@@ -2837,24 +2871,24 @@ static int my_pipeline_send_rows(void *stmt, const sc_table_desc *t,
         if (r == NULL && (r = rows_take(p, s)) == NULL)
             break;
         first = r->rows;
-        while (k < n && r->rows < BATCH_ROWS &&
-               (put = put_row(r, rp, s->nparams,
-                              (const char *)rows + k * size)) > 0) {
-            r->rows++;
-            k++;
-        }
-        if (r->rows > first && r != (p->n > 0 ? p->q[p->n - 1].blk : NULL) &&
+        m = n - k < BATCH_ROWS - first ? n - k : BATCH_ROWS - first;
+        m = put_rows(r, rp, s->nparams, (const char *)rows + k * size, size,
+                     m, &core);
+        r->rows += (unsigned)m;
+        k += m;
+        if (m > 0 && r != (p->n > 0 ? p->q[p->n - 1].blk : NULL) &&
             (e = pipe_push(p, s)) == NULL) {
-            k -= r->rows - first; /* not queued */
+            k -= m; /* not queued */
             r->rows = first;
             if (r->rows == 0)
                 r->s = NULL;
+            r = NULL;
             break;
         }
         rows_queued(p, r, first, e);
         if (r->rows == 0)
             r->s = NULL; /* a block taken for nothing */
-        if (put < 0 || (put == 0 && r->rows == 0))
+        if (core || r->rows == 0)
             break; /* the next row is the core's */
         r = NULL;
     }
