@@ -2339,6 +2339,8 @@ typedef struct my_rows {
     unsigned long *len;
     char *ind;
     uint64_t nulls;          /* bit i set: parameter i holds a NULL */
+    uint64_t copied;         /* bit i set: parameter i has values in
+                              * bytes, which ptr points at once run */
     char *bytes;
     size_t nbytes, cap;      /* of bytes */
     size_t wire;             /* bytes of the values that point into the
@@ -2559,6 +2561,7 @@ static my_rows *rows_take(my_pipe *p, my_stmt *s)
     r->nbytes = 0;
     r->wire = 0;
     r->nulls = 0;
+    r->copied = 0;
     memset(r->b, 0, np * sizeof *r->b);
     for (i = 0; i < np; i++)
         r->b[i].buffer_type = MYSQL_TYPE_NULL;
@@ -2631,6 +2634,7 @@ static void rows_put(my_rows *r, unsigned i, enum enum_field_types t,
 
     if (t == MYSQL_TYPE_NULL) {
         r->ind[at] = STMT_INDICATOR_NULL;
+        r->ptr[at] = NULL;
         r->len[at] = 0;
         r->nulls |= UINT64_C(1) << i;
         return;
@@ -2645,6 +2649,7 @@ static void rows_put(my_rows *r, unsigned i, enum enum_field_types t,
     }
     r->len[at] = (unsigned long)n;
     r->off[at] = n > 0 ? r->nbytes : SIZE_MAX;
+    r->copied |= UINT64_C(1) << i;
     if (n > 0) {
         memcpy(r->bytes + r->nbytes, v, n);
         r->nbytes += round8(n);
@@ -2768,6 +2773,47 @@ static size_t rows_wire(const my_rows *r, const row_param *rp, unsigned np,
     return wire;
 }
 
+/* put_rows() of text parameter i, its field at f in the first row, a
+ * key's when key: the rows written, up to one that is the core's (*core
+ * then true); *bytes grows by their bytes. */
+static size_t put_texts(my_rows *r, unsigned i, bool key, const char *f,
+                        size_t size, size_t m, size_t *bytes, bool *core)
+{
+    size_t at = (size_t)i * BATCH_ROWS + r->rows, j, n, sum = 0;
+    void **ptr = r->ptr + at;
+    size_t *off = r->off + at;
+    unsigned long *len = r->len + at;
+    char *ind = r->ind + at;
+    bool nulls = false;
+    const char *text;
+
+    for (j = 0; j < m; j++, f += size) {
+        memcpy(&text, f, sizeof text);
+        if (text == NULL) {
+            if (key)
+                break; /* a NULL key: the core's error */
+            ind[j] = STMT_INDICATOR_NULL;
+            ptr[j] = NULL;
+            len[j] = 0;
+            nulls = true;
+            continue;
+        }
+        n = strlen(text);
+        if (n > ULONG_MAX || !sc__utf8_valid((const unsigned char *)text, n))
+            break;
+        ptr[j] = (void *)(uintptr_t)text;
+        off[j] = ROW_TEXT;
+        len[j] = (unsigned long)n;
+        ind[j] = STMT_INDICATOR_NONE;
+        sum += n;
+    }
+    if (nulls)
+        r->nulls |= UINT64_C(1) << i;
+    *core = j < m;
+    *bytes += sum;
+    return j;
+}
+
 /*
  * Writes the values of parameters rp[0..np) of rows[0..m) (size bytes
  * apart) as the next rows of r, column by column, straight from the
@@ -2782,9 +2828,9 @@ static size_t put_rows(my_rows *r, const row_param *rp, unsigned np,
                        const char *rows, size_t size, size_t m, bool *core)
 {
     enum enum_field_types want;
-    const char *f, *text;
-    bool texts = false;
-    size_t at, j, n;
+    size_t at, j, bytes = 0;
+    const char *f;
+    bool texts = false, cut;
     unsigned i;
 
     *core = false;
@@ -2800,35 +2846,22 @@ static size_t put_rows(my_rows *r, const row_param *rp, unsigned np,
         r->b[i].buffer_type =
             rp[i].text ? MYSQL_TYPE_STRING : MYSQL_TYPE_LONGLONG;
         if (!rp[i].text) {
-            for (j = 0; j < m; j++, f += size)
-                memcpy(r->fixed + (at + j) * sizeof(long long), f,
-                       sizeof(long long));
+            unsigned char *to = r->fixed + at * sizeof(long long);
+
+            for (j = 0; j < m; j++, f += size, to += sizeof(long long))
+                memcpy(to, f, sizeof(long long));
             memset(r->ind + at, STMT_INDICATOR_NONE, m);
             continue;
         }
         texts = true;
-        for (j = 0; j < m; j++, f += size) {
-            memcpy(&text, f, sizeof text);
-            if (text == NULL && !rp[i].key) {
-                r->ind[at + j] = STMT_INDICATOR_NULL;
-                r->len[at + j] = 0;
-                r->nulls |= UINT64_C(1) << i;
-                continue;
-            }
-            n = text != NULL ? strlen(text) : 0;
-            if (text == NULL || n > ULONG_MAX ||
-                !sc__utf8_valid((const unsigned char *)text, n)) {
-                m = j; /* the core's, and those after it */
-                *core = true;
-                break;
-            }
-            r->ptr[at + j] = (void *)(uintptr_t)text;
-            r->off[at + j] = ROW_TEXT;
-            r->len[at + j] = (unsigned long)n;
-            r->ind[at + j] = STMT_INDICATOR_NONE;
-        }
+        /* the core's row, if any, and those after it are not written */
+        m = put_texts(r, i, rp[i].key, f, size, m, &bytes, &cut);
+        *core = *core || cut;
     }
-    if (texts) {
+    /* the bytes of rows past a cut counted too: all fit, as a rule */
+    if (texts && r->nbytes + r->wire + bytes <= BATCH_BYTES) {
+        r->wire += bytes;
+    } else if (texts) {
         j = m;
         r->wire = rows_wire(r, rp, np, &m);
         if (m < j)
@@ -3118,7 +3151,10 @@ static int run_rows(my_pipe *p, size_t from)
         if (fixed_width(b->buffer_type) > 0) {
             b->buffer = r->fixed + at * sizeof(double);
         } else {
-            for (j = 0; j < size; j++) {
+            /* a value in bytes pointed at now that they stay put; a
+             * value of the caller's (ROW_TEXT) or a NULL has its pointer
+             * already */
+            for (j = 0; r->copied >> i & 1 && j < size; j++) {
                 if (r->ind[at + j] != STMT_INDICATOR_NONE)
                     r->ptr[at + j] = NULL;
                 else if (r->off[at + j] != ROW_TEXT)
