@@ -2357,7 +2357,8 @@ typedef struct my_rows {
 typedef struct my_queued {
     my_stmt *s;
     size_t count;
-    MYSQL_BIND *params;      /* the values as queued, in data */
+    size_t pb;               /* its binds, from p->binds[pb] on, which
+                              * point at its values, in data */
     unsigned long *lengths;
     char *data;
     my_slab *slab;           /* where params, lengths and data are */
@@ -2375,6 +2376,11 @@ typedef struct my_pipe {
     size_t sub;               /* executions of q[next] read */
     my_slab *slab;            /* the newest block */
     my_rows *blocks;          /* the array blocks */
+    /* The binds of the queued executions that have their own, in the
+     * order queued: those of consecutive inserts are the binds of their
+     * multi-row form as they are */
+    MYSQL_BIND *binds;
+    size_t nbinds, bcap;
 } my_pipe;
 
 /* n bytes, aligned for any value, from the newest block of p, or from a
@@ -2455,6 +2461,7 @@ static void pipe_free(my_pipe *p)
         rows_free(r);
     }
     sc__free(p->q);
+    sc__free(p->binds);
     sc__free(p);
 }
 
@@ -2963,7 +2970,8 @@ static int my_pipeline_send(void *stmt)
     my_stmt *s = stmt;
     my_pipe *p = s->c->pipe;
     my_queued *e;
-    size_t total = 0, at = 0, head, lens, k, i;
+    size_t total = 0, at = 0, lens, k, i, np = s->nparams;
+    MYSQL_BIND *b;
 
     if (p == NULL)
         return SC_MISUSE;
@@ -2971,50 +2979,62 @@ static int my_pipeline_send(void *stmt)
         return nomem(s->c);
     if (rows_bound(s))
         return send_rows(s, p, e);
-    for (i = 0; i < s->nparams; i++)
+    if (p->bcap - p->nbinds < np) {
+        size_t cap = p->bcap > 0 ? p->bcap : 256;
+
+        while (cap - p->nbinds < np)
+            cap *= 2;
+        if ((b = sc__realloc(p->binds, cap * sizeof *b)) == NULL)
+            return nomem(s->c);
+        p->binds = b;
+        p->bcap = cap;
+    }
+    for (i = 0; i < np; i++)
         total += (bound_size(&s->params[i]) + 7) / 8 * 8;
-    /* one piece: the binds, the lengths, then the values, each part
-     * starting on a multiple of 8 bytes */
-    head = s->nparams * sizeof *e->params;
-    lens = (s->nparams * sizeof *e->lengths + 7) / 8 * 8;
-    e->params = slab_take(p, head + lens + total, &e->slab);
-    if (e->params == NULL)
+    /* one piece: the lengths, then the values, each part starting on a
+     * multiple of 8 bytes */
+    lens = (np * sizeof *e->lengths + 7) / 8 * 8;
+    e->lengths = slab_take(p, lens + total, &e->slab);
+    if (e->lengths == NULL)
         return nomem(s->c);
-    e->lengths = (unsigned long *)((char *)e->params + head);
-    e->data = (char *)e->params + head + lens;
-    for (i = 0; i < s->nparams; i++) {
+    e->data = (char *)e->lengths + lens;
+    e->pb = p->nbinds;
+    b = p->binds + p->nbinds;
+    for (i = 0; i < np; i++) {
         k = bound_size(&s->params[i]);
-        e->params[i] = s->params[i];
+        b[i] = s->params[i];
         if (s->params[i].buffer != NULL && k > 0)
             memcpy(e->data + at, s->params[i].buffer, k);
-        e->params[i].buffer = e->data + at;
+        b[i].buffer = e->data + at;
         e->lengths[i] = (unsigned long)k;
         if (s->params[i].length != NULL)
-            e->params[i].length = &e->lengths[i];
+            b[i].length = &e->lengths[i];
         at += (k + 7) / 8 * 8;
     }
+    p->nbinds += np;
     e->bytes = total;
     p->n++;
     return SC_OK;
 }
 
-/* Runs one queued execution on its own statement. */
-static int run_single(my_queued *e)
+/* Runs one queued execution of p on its own statement. */
+static int run_single(my_pipe *p, my_queued *e)
 {
     my_stmt *s = e->s;
+    MYSQL_BIND *params = p->binds + e->pb;
     my_ulonglong n;
     int rc;
 
     my_reset(s);
     if (s->st == NULL) {
-        rc = text_execute(s, e->params);
+        rc = text_execute(s, params);
         e->changes = s->c->changes;
         e->insert_id = s->c->insert_id;
         my_reset(s);
         return rc == SC__ROW ? SC__DONE : rc;
     }
     s->params_bound = false; /* the library now holds e's binds */
-    if (s->nparams > 0 && mysql_stmt_bind_param(s->st, e->params) != 0)
+    if (s->nparams > 0 && mysql_stmt_bind_param(s->st, params) != 0)
         return stmt_error(s);
     if (mysql_stmt_execute(s->st) != 0)
         return stmt_error(s);
@@ -3092,30 +3112,36 @@ static int run_multi(my_pipe *p, size_t from, unsigned rows)
 {
     my_stmt *s = p->q[from].s;
     MYSQL_STMT *st = multi_stmt(s, rows);
-    MYSQL_BIND *all;
+    MYSQL_BIND *all, *copy = NULL;
+    size_t i, np = s->nparams, pb = p->q[from].pb;
     int64_t first;
-    size_t i;
 
     if (st == NULL)
         return 0;
-    /* each of the rows' binds copied whole: nothing to zero first */
-    all = sc__malloc((size_t)rows * s->nparams * sizeof *all);
-    if (all == NULL)
-        return 0;
-    for (i = 0; i < rows; i++)
-        memcpy(all + i * s->nparams, p->q[from + i].params,
-               s->nparams * sizeof *all);
+    /* the rows' binds, queued one after the other, are those of the
+     * multi-row form as they are; else copied */
+    for (i = 1; i < rows && p->q[from + i].pb == pb + i * np; i++)
+        ;
+    all = p->binds + pb;
+    if (i < rows) {
+        if ((copy = sc__malloc((size_t)rows * np * sizeof *copy)) == NULL)
+            return 0;
+        for (i = 0; i < rows; i++)
+            memcpy(copy + i * np, p->binds + p->q[from + i].pb,
+                   np * sizeof *copy);
+        all = copy;
+    }
     if (mysql_stmt_bind_param(st, all) != 0 || mysql_stmt_execute(st) != 0) {
         unsigned n = mysql_stmt_errno(st);
 
-        sc__free(all);
+        sc__free(copy);
         if (n == ER_LOCK_DEADLOCK || is_lost(n)) {
             p->q[from].rc = record(s->c, n, mysql_stmt_error(st));
             return -1;
         }
         return 0;
     }
-    sc__free(all);
+    sc__free(copy);
     first = (int64_t)mysql_stmt_insert_id(st);
     for (i = 0; i < rows; i++) {
         p->q[from + i].rc = SC__DONE;
@@ -3218,7 +3244,7 @@ static unsigned multi_rows(my_pipe *p, size_t from)
  * what is between two flushes, whatever its size. */
 static void pipe_drop_read(my_pipe *p)
 {
-    size_t i;
+    size_t i, lo;
 
     if (p->next == 0)
         return;
@@ -3228,6 +3254,17 @@ static void pipe_drop_read(my_pipe *p)
     p->n -= p->next;
     p->run -= p->next;
     p->next = 0;
+    /* the binds of the executions left move to the front */
+    for (i = 0, lo = p->nbinds; i < p->n; i++) {
+        if (p->q[i].blk == NULL && p->q[i].pb < lo)
+            lo = p->q[i].pb;
+    }
+    memmove(p->binds, p->binds + lo, (p->nbinds - lo) * sizeof *p->binds);
+    p->nbinds -= lo;
+    for (i = 0; i < p->n; i++) {
+        if (p->q[i].blk == NULL)
+            p->q[i].pb -= lo;
+    }
 }
 
 /* Runs what is queued and not run yet, up to the first failure. */
@@ -3261,7 +3298,7 @@ static int pipe_run(my_conn *c)
         if (rows < 2)
             rows = 1;
         for (; rows > 0; rows--) {
-            rc = run_single(&p->q[p->run]);
+            rc = run_single(p, &p->q[p->run]);
             p->q[p->run].rc = rc;
             p->run++;
             if (rc != SC__DONE)
@@ -3344,7 +3381,7 @@ static void my_pipeline_end(void *conn)
         }
     }
     p->blocks = keep;
-    p->n = p->run = p->next = p->sub = 0;
+    p->n = p->run = p->next = p->sub = p->nbinds = 0;
     pipe_free(c->spare);
     c->spare = p;
 }
