@@ -298,7 +298,9 @@ typedef struct sc_backend {
      * puts the execution on the wire at once, so that the server works
      * through the queue while more is queued (libpq); false where the
      * queue only runs at the flush (Connector/C has no pipeline for
-     * prepared statements) or where there are no pipelines. */
+     * prepared statements) or where there are no pipelines.  A batch
+     * reads the outcomes of a chunk after sending the next where true,
+     * and right after its own flush where false. */
     bool queues_writes;
     /* The rows one statement of a batch takes at most (a multi-row
      * INSERT, an array of executions), or 0 for no such bound: the core

@@ -164,14 +164,14 @@ static int collect_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
 #define BATCH_CHUNK 1024
 
 /* The rows of each chunk of a batch of n rows but the last, which has
- * no more: the fewest chunks the backend's bound (or BATCH_CHUNK) lets
- * through, of even sizes. */
+ * no more: BATCH_CHUNK, or where the backend bounds its statements
+ * (batch_rows), the fewest chunks within that bound, of even sizes. */
 static size_t chunk_rows(const sc_db *db, size_t n)
 {
     size_t most = db->be->batch_rows, k;
 
     if (most == 0 || most > BATCH_CHUNK)
-        most = BATCH_CHUNK;
+        return BATCH_CHUNK;
     k = (n + most - 1) / most;
     return (n + k - 1) / k;
 }
