@@ -276,21 +276,38 @@ typedef struct sc_backend {
     int (*pipeline_sync)(void *conn);
     int (*pipeline_result)(void *stmt);
     void (*pipeline_end)(void *conn);
-    /* Optional: pipeline_send() of stmt, an UPDATE or DELETE of t, with
-     * the values of row's columns upd[0..nupd) and then of its key read
-     * from row by the backend itself, which makes the checks the core's
-     * binding makes; SC__REDO, nothing queued, for a row it leaves to
-     * the core (which then binds the values and calls pipeline_send()). */
-    int (*pipeline_send_row)(void *stmt, const sc_table_desc *t,
-                             const unsigned *upd, unsigned nupd,
-                             const void *row);
+    /* Optional: pipeline_send() of stmt, an UPDATE or DELETE of t, for
+     * each of rows[0..n) (size bytes apart), with the values of the
+     * row's columns upd[0..nupd) and then of its key read from the row
+     * by the backend itself, which makes the checks the core's binding
+     * makes; the rows stay as they are until their outcomes are read.
+     * *queued receives how many rows, from the first, went: fewer than
+     * n when the next is one it leaves to the core (which then binds
+     * its values and calls pipeline_send()).  SC_OK or SC_NOMEM. */
+    int (*pipeline_send_rows)(void *stmt, const sc_table_desc *t,
+                              const unsigned *upd, unsigned nupd,
+                              const void *rows, size_t size, size_t n,
+                              size_t *queued);
+    /* Optional: reads the outcomes of the next queued executions of
+     * stmt, up to n, as long as each is SC__DONE having changed a row,
+     * and returns their number; the next outcome, if any, is then
+     * pipeline_result()'s. */
+    size_t (*pipeline_done)(void *stmt, size_t n);
     /* Whether single-row writes inside a transaction wait in the
      * pipeline for the next read (queue.c): true where pipeline_send()
      * puts the execution on the wire at once, so that the server works
      * through the queue while more is queued (libpq); false where the
      * queue only runs at the flush (Connector/C has no pipeline for
-     * prepared statements) or where there are no pipelines. */
+     * prepared statements) or where there are no pipelines.  A batch
+     * reads the outcomes of a chunk after sending the next where true,
+     * and right after its own flush where false. */
     bool queues_writes;
+    /* The rows one statement of a batch takes at most (a multi-row
+     * INSERT, an array of executions), or 0 for no such bound: the core
+     * then sends a batch in chunks of even sizes up to it, each chunk
+     * one statement, so that one prepared form serves every chunk but
+     * perhaps the last. */
+    unsigned batch_rows;
 
     /*
      * Reads the current row of stmt into out (plan->t's row, zeroed

@@ -63,26 +63,35 @@ static int queue_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
 {
     const char *row;
     int64_t now = b->now;
+    bool own = b->op != OP_INSERT && db->be->pipeline_send_rows != NULL;
     size_t i, k;
     int rc;
 
     for (i = from; i < to; i++) {
-        row = rows + i * t->row_size;
-        rc = SC__REDO;
-        /* a backend that reads an update's or delete's values itself */
-        if (b->op != OP_INSERT && db->be->pipeline_send_row != NULL) {
+        /* a backend that reads an update's or delete's values itself,
+         * as many rows as it takes, up to one it leaves to the core */
+        if (own) {
             db->nbound = 0;
-            rc = db->be->pipeline_send_row(e->stmt, t, b->upd, b->nupd, row);
-            if (rc != SC_OK && rc != SC__REDO)
-                rc = send_failed(db, t, rc);
+            rc = db->be->pipeline_send_rows(e->stmt, t, b->upd, b->nupd,
+                                            rows + i * t->row_size,
+                                            t->row_size, to - i, &k);
+            if (rc != SC_OK)
+                return sc__name_batch_row(db, t, b->op,
+                                          rows + (i + k) * t->row_size,
+                                          i + k, b->n, send_failed(db, t, rc));
+            db->stats.executions += k;
+            *sent += k;
+            i += k;
+            own = k > 0; /* none: it takes none of this batch's rows */
+            if (i == to)
+                break;
         }
-        if (rc == SC__REDO) {
-            rc = b->op == OP_INSERT
-                     ? sc__bind_insert(db, t, e->stmt, row, &now, &k)
-                     : bind_change(db, t, e->stmt, b, row, &k);
-            if (rc == SC_OK && (rc = db->be->pipeline_send(e->stmt)) != SC_OK)
-                rc = send_failed(db, t, rc);
-        }
+        row = rows + i * t->row_size;
+        rc = b->op == OP_INSERT
+                 ? sc__bind_insert(db, t, e->stmt, row, &now, &k)
+                 : bind_change(db, t, e->stmt, b, row, &k);
+        if (rc == SC_OK && (rc = db->be->pipeline_send(e->stmt)) != SC_OK)
+            rc = send_failed(db, t, rc);
         if (rc != SC_OK)
             return sc__name_batch_row(db, t, b->op, row, i, b->n, rc);
         db->stats.executions++;
@@ -91,11 +100,25 @@ static int queue_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     return SC_OK;
 }
 
+/* Whether no column of row takes a default on insert but its key: then
+ * the outcome of its insert writes the key alone into it. */
+static bool key_alone(const sc_table_desc *t, const void *row)
+{
+    unsigned i;
+
+    for (i = 0; i < t->ncols; i++) {
+        if ((int)i != t->autoinc && sc__takes_default(&t->cols[i], row))
+            return false;
+    }
+    return true;
+}
+
 /*
  * Reads the outcome of the queued insert of row and fills the row in.
- * Its values are computed again, as sent, for the trace, for the
- * message of a failure and for sc__fill_row(); *t0 is when the previous
- * outcome arrived, so that the traced times add up to the batch's.
+ * Its values are computed again, as sent, only when they are read: for
+ * the trace, for the message of a failure, or for the defaults
+ * sc__fill_row() writes into it; *t0 is when the previous outcome
+ * arrived, so that the traced times add up to the batch's.
  */
 static int collect_row(sc_db *db, const sc_table_desc *t, stmt_entry *e,
                        void *row, int64_t now, double *t0)
@@ -114,6 +137,13 @@ static int collect_row(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     } else if (rc == SC__DONE && t->autoinc >= 0) {
         id = db->be->last_insert_id(db->conn);
     }
+    if (rc == SC__DONE && db->trace_fn == NULL && key_alone(t, row)) {
+        if (t->autoinc >= 0) {
+            sc__set_int_field(&t->cols[t->autoinc], row, id);
+            sc__set_has(&t->cols[t->autoinc], row, true);
+        }
+        return SC_OK;
+    }
     t1 = sc__clock_ms();
     sc__insert_values(db, t, row, &now, &k);
     if (db->trace_fn != NULL)
@@ -129,8 +159,22 @@ static int collect_row(sc_db *db, const sc_table_desc *t, stmt_entry *e,
 static int collect_change(sc_db *db, const sc_table_desc *t, stmt_entry *e,
                           const batch_op *b, const void *row, double *t0);
 
-/* Rows of a batch sent to the server between two reads of outcomes. */
+/* Rows of a batch sent to the server between two reads of outcomes, at
+ * most. */
 #define BATCH_CHUNK 1024
+
+/* The rows of each chunk of a batch of n rows but the last, which has
+ * no more: BATCH_CHUNK, or where the backend bounds its statements
+ * (batch_rows), the fewest chunks within that bound, of even sizes. */
+static size_t chunk_rows(const sc_db *db, size_t n)
+{
+    size_t most = db->be->batch_rows, k;
+
+    if (most == 0 || most > BATCH_CHUNK)
+        return BATCH_CHUNK;
+    k = (n + most - 1) / most;
+    return (n + k - 1) / k;
+}
 
 /* Reads the outcomes of the rows from *done up to upto, in order. */
 static int collect_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
@@ -140,6 +184,11 @@ static int collect_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     char *row;
     int rc = SC_OK;
 
+    /* the updates or deletes that changed their row, at once, when no
+     * trace wants each one's */
+    if (b->op != OP_INSERT && db->trace_fn == NULL &&
+        db->be->pipeline_done != NULL && *done < upto)
+        *done += db->be->pipeline_done(e->stmt, upto - *done);
     for (; rc == SC_OK && *done < upto; (*done)++) {
         row = rows + *done * t->row_size;
         rc = b->op == OP_INSERT
@@ -152,7 +201,7 @@ static int collect_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
 }
 
 /*
- * A batch in the backend's pipeline, in chunks of BATCH_CHUNK rows: each
+ * A batch in the backend's pipeline, in chunks (chunk_rows()): each
  * chunk is sent with a request for the outcomes so far (the last one
  * with the batch's end), and the outcomes of the chunk before it are
  * read while the server works on it.  So the round trips stay few, and
@@ -164,20 +213,23 @@ static int run_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
                      const batch_op *b, char *rows, size_t n)
 {
     double t0 = sc__clock_ms();
-    size_t from, to, done = 0, sent = 0;
+    size_t from, to, done = 0, sent = 0, chunk = chunk_rows(db, n);
     int rc = db->be->pipeline_begin(db->conn);
 
     if (rc != SC_OK)
         return sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
     for (from = 0; rc == SC_OK && from < n; from = to) {
-        to = n - from > BATCH_CHUNK ? from + BATCH_CHUNK : n;
+        to = n - from > chunk ? from + chunk : n;
         rc = queue_batch(db, t, e, b, rows, from, to, &sent);
         if (rc == SC_OK && (to == n ? db->be->pipeline_sync(db->conn)
                                     : db->be->pipeline_flush(db->conn)) !=
                                SC_OK)
             rc = sc__fail_stmt(db, NULL, t, OP_NONE, NULL);
+        /* a backend that runs the chunk at the flush has its outcomes
+         * already: read now, they leave its queue empty */
         if (rc == SC_OK)
-            rc = collect_batch(db, t, e, b, rows, &done, from, &t0);
+            rc = collect_batch(db, t, e, b, rows, &done,
+                               db->be->queues_writes ? from : to, &t0);
     }
     if (rc == SC_OK)
         rc = collect_batch(db, t, e, b, rows, &done, sent, &t0);

@@ -108,6 +108,7 @@ typedef struct my_conn {
 } my_conn;
 
 static void pipe_free(struct my_pipe *p);
+static void pipe_drop_read(struct my_pipe *p);
 static void my_reset(void *stmt);
 struct my_stmt;
 static int text_prepare(struct my_stmt *s, const char *sql);
@@ -2337,27 +2338,49 @@ typedef struct my_rows {
     size_t *off;
     unsigned long *len;
     char *ind;
+    uint64_t nulls;          /* bit i set: parameter i holds a NULL */
+    uint64_t copied;         /* bit i set: parameter i has values in
+                              * bytes, which ptr points at once run */
     char *bytes;
     size_t nbytes, cap;      /* of bytes */
+    size_t wire;             /* bytes of the values that point into the
+                              * caller's rows (ROW_TEXT) */
 } my_rows;
 
+/* The off of a text value of an array block that points into the
+ * caller's row, which stays as it is until its outcome is read, rather
+ * than into the block's bytes. */
+#define ROW_TEXT (SIZE_MAX - 1)
+
+/* One execution queued, or the executions an array block holds, in
+ * the order they were queued (count of them). */
 typedef struct my_queued {
     my_stmt *s;
-    MYSQL_BIND *params;      /* the values as queued, in data */
+    size_t count;
+    size_t pb;               /* its binds, from p->binds[pb] on, which
+                              * point at its values, in data */
     unsigned long *lengths;
     char *data;
     my_slab *slab;           /* where params, lengths and data are */
     my_rows *blk;            /* or the array block its values are in */
     size_t bytes;
-    int rc;                  /* SC__DONE or the error; 0: not run */
-    int64_t changes, insert_id;
+    /* SC__DONE or the error (of an array block's first execution, the
+     * others then not run); 0: not run */
+    int rc;
+    int64_t changes, insert_id; /* of each of its executions */
 } my_queued;
 
 typedef struct my_pipe {
     my_queued *q;
-    size_t n, cap, run, next; /* queued, run, outcomes read */
+    size_t n, cap, run, next; /* entries queued, run, read */
+    size_t sub;               /* executions of q[next] read */
     my_slab *slab;            /* the newest block */
     my_rows *blocks;          /* the array blocks */
+    /* The binds of the queued executions that have their own, in the
+     * order queued: those of consecutive inserts are the binds of their
+     * multi-row form as they are */
+    MYSQL_BIND *binds;
+    size_t nbinds, bcap;
 } my_pipe;
 
 /* n bytes, aligned for any value, from the newest block of p, or from a
@@ -2438,6 +2461,7 @@ static void pipe_free(my_pipe *p)
         rows_free(r);
     }
     sc__free(p->q);
+    sc__free(p->binds);
     sc__free(p);
 }
 
@@ -2542,6 +2566,9 @@ static my_rows *rows_take(my_pipe *p, my_stmt *s)
     r->ran = false;
     r->live = 0;
     r->nbytes = 0;
+    r->wire = 0;
+    r->nulls = 0;
+    r->copied = 0;
     memset(r->b, 0, np * sizeof *r->b);
     for (i = 0; i < np; i++)
         r->b[i].buffer_type = MYSQL_TYPE_NULL;
@@ -2566,6 +2593,7 @@ static my_queued *pipe_push(my_pipe *p, my_stmt *s)
     e = &p->q[p->n];
     memset(e, 0, sizeof *e);
     e->s = s;
+    e->count = 1;
     return e;
 }
 
@@ -2580,7 +2608,7 @@ static my_rows *rows_room(my_stmt *s, my_pipe *p,
     unsigned i;
 
     if (r != NULL && (r->s != s || r->ran || r->rows == BATCH_ROWS ||
-                      r->nbytes + bytes > BATCH_BYTES))
+                      r->nbytes + r->wire + bytes > BATCH_BYTES))
         r = NULL;
     for (i = 0; r != NULL && i < s->nparams; i++) {
         if (ty[i] != MYSQL_TYPE_NULL &&
@@ -2613,7 +2641,9 @@ static void rows_put(my_rows *r, unsigned i, enum enum_field_types t,
 
     if (t == MYSQL_TYPE_NULL) {
         r->ind[at] = STMT_INDICATOR_NULL;
+        r->ptr[at] = NULL;
         r->len[at] = 0;
+        r->nulls |= UINT64_C(1) << i;
         return;
     }
     r->b[i].buffer_type = t;
@@ -2626,19 +2656,32 @@ static void rows_put(my_rows *r, unsigned i, enum enum_field_types t,
     }
     r->len[at] = (unsigned long)n;
     r->off[at] = n > 0 ? r->nbytes : SIZE_MAX;
+    r->copied |= UINT64_C(1) << i;
     if (n > 0) {
         memcpy(r->bytes + r->nbytes, v, n);
         r->nbytes += round8(n);
     }
 }
 
-/* Ends the queuing of the row just written to r as e. */
-static void rows_queued(my_pipe *p, my_rows *r, my_queued *e, size_t bytes)
+/* Ends the queuing of the rows r took from row first on: they join the
+ * entry of r's rows queued last, or e when there is none (e, from
+ * pipe_push(), is then queued). */
+static void rows_queued(my_pipe *p, my_rows *r, unsigned first,
+                        my_queued *e)
 {
-    r->rows++;
-    r->live++;
+    my_queued *last = p->n > 0 ? &p->q[p->n - 1] : NULL;
+
+    if (first == r->rows)
+        return;
+    if (last != NULL && last->blk == r) {
+        last->count += r->rows - first;
+        return;
+    }
+    memset(e, 0, sizeof *e);
+    e->s = r->s;
     e->blk = r;
-    e->bytes = bytes;
+    e->count = r->rows - first;
+    r->live++;
     p->n++;
 }
 
@@ -2667,7 +2710,8 @@ static int send_rows(my_stmt *s, my_pipe *p, my_queued *e)
         return nomem(s->c);
     for (i = 0; i < np; i++)
         rows_put(r, i, ty[i], s->params[i].buffer, bound_size(&s->params[i]));
-    rows_queued(p, r, e, bytes);
+    r->rows++;
+    rows_queued(p, r, r->rows - 1, e);
     return SC_OK;
 }
 
@@ -2686,124 +2730,238 @@ static bool row_text(const sc_column_desc *c)
            c->format == SC_FMT_NATIVE && !(c->flags & SC_COL_HASFLAG);
 }
 
-/*
- * Writes the values of row's columns upd[0..nupd) and then its key as
- * the next row of r, straight from the row, when every one of them is a
- * column row_int() or row_text() takes, no key is NULL and every text
- * is valid UTF-8 (the checks of the core's binding, sc__key_value() and
- * sc__check_value()).  Returns 1 when written; 0 when the row does not
- * go in r (a parameter of another type, values past BATCH_BYTES), -1
- * when it is the core's to bind, -2 when memory ran out; nothing of it
- * kept then.
- */
-static int put_row(my_rows *r, const sc_table_desc *t, const unsigned *upd,
-                   unsigned nupd, const void *row)
+/* A parameter of an UPDATE or DELETE whose value my_pipeline_send_rows()
+ * reads from the row itself. */
+typedef struct row_param {
+    size_t offset;           /* of the field */
+    bool text;               /* text, else a BIGINT */
+    bool key;                /* a key's: never NULL */
+} row_param;
+
+/* The parameters rp[0..np) of the columns upd[0..nupd) and then of t's
+ * key; false when one is not a column row_int() or row_text() takes. */
+static bool row_params(const sc_table_desc *t, const unsigned *upd,
+                       unsigned nupd, unsigned np, row_param *rp)
 {
-    unsigned np = r->s->nparams, i;
-    size_t mark = r->nbytes, at, n;
     const sc_column_desc *c;
-    const char *f, *text;
-    int rc = -1;
+    unsigned i;
 
     for (i = 0; i < np; i++) {
         c = &t->cols[i < nupd ? upd[i] : t->pk[i - nupd]];
-        f = (const char *)row + c->offset;
-        at = (size_t)i * BATCH_ROWS + r->rows;
-        if (row_int(c)) {
-            if (r->b[i].buffer_type != MYSQL_TYPE_LONGLONG) {
-                if (r->b[i].buffer_type != MYSQL_TYPE_NULL)
-                    goto not_here;
-                r->b[i].buffer_type = MYSQL_TYPE_LONGLONG;
-            }
-            memcpy(r->fixed + at * sizeof(long long), f, sizeof(long long));
-            r->ind[at] = STMT_INDICATOR_NONE;
-            continue;
+        if (!row_int(c) && !row_text(c))
+            return false;
+        rp[i].offset = c->offset;
+        rp[i].text = row_text(c);
+        rp[i].key = i >= nupd;
+    }
+    return true;
+}
+
+/* The bytes of rows[0..m) of r, from its row count on, that point into
+ * the caller's rows: the first m of them, up to BATCH_BYTES in all with
+ * the block's, one row at least; *m is cut to the rows that fit. */
+static size_t rows_wire(const my_rows *r, const row_param *rp, unsigned np,
+                        size_t *m)
+{
+    size_t wire = r->wire, w, j;
+    unsigned i;
+
+    for (j = 0; j < *m; j++) {
+        for (i = 0, w = 0; i < np; i++) {
+            if (rp[i].text)
+                w += r->len[(size_t)i * BATCH_ROWS + r->rows + j];
         }
-        if (!row_text(c))
-            goto undo;
+        if (r->rows + j > 0 && r->nbytes + wire + w > BATCH_BYTES) {
+            *m = j;
+            break;
+        }
+        wire += w;
+    }
+    return wire;
+}
+
+/* put_rows() of text parameter i, its field at f in the first row, a
+ * key's when key: the rows written, up to one that is the core's (*core
+ * then true); *bytes grows by their bytes. */
+static size_t put_texts(my_rows *r, unsigned i, bool key, const char *f,
+                        size_t size, size_t m, size_t *bytes, bool *core)
+{
+    size_t at = (size_t)i * BATCH_ROWS + r->rows, j, n, sum = 0;
+    void **ptr = r->ptr + at;
+    size_t *off = r->off + at;
+    unsigned long *len = r->len + at;
+    char *ind = r->ind + at;
+    bool nulls = false;
+    const char *text;
+
+    for (j = 0; j < m; j++, f += size) {
         memcpy(&text, f, sizeof text);
         if (text == NULL) {
-            if (i >= nupd)
-                goto undo; /* a NULL key: the core's error */
-            r->ind[at] = STMT_INDICATOR_NULL;
-            r->len[at] = 0;
+            if (key)
+                break; /* a NULL key: the core's error */
+            ind[j] = STMT_INDICATOR_NULL;
+            ptr[j] = NULL;
+            len[j] = 0;
+            nulls = true;
             continue;
         }
         n = strlen(text);
-        if (n > ULONG_MAX ||
-            !sc__utf8_valid((const unsigned char *)text, n))
-            goto undo;
-        if (r->b[i].buffer_type != MYSQL_TYPE_STRING) {
-            if (r->b[i].buffer_type != MYSQL_TYPE_NULL)
-                goto not_here;
-            r->b[i].buffer_type = MYSQL_TYPE_STRING;
-        }
-        if (r->cap - r->nbytes < round8(n)) {
-            size_t cap = r->cap > 0 ? r->cap * 2 : 4096;
-            char *m;
-
-            if (cap < r->nbytes + round8(n))
-                cap = r->nbytes + round8(n);
-            if ((m = sc__realloc(r->bytes, cap)) == NULL) {
-                rc = -2;
-                goto undo;
-            }
-            r->bytes = m;
-            r->cap = cap;
-        }
-        memcpy(r->bytes + r->nbytes, text, n);
-        r->off[at] = n > 0 ? r->nbytes : SIZE_MAX;
-        r->len[at] = (unsigned long)n;
-        r->ind[at] = STMT_INDICATOR_NONE;
-        r->nbytes += round8(n);
+        if (n > ULONG_MAX || !sc__utf8_valid((const unsigned char *)text, n))
+            break;
+        ptr[j] = (void *)(uintptr_t)text;
+        off[j] = ROW_TEXT;
+        len[j] = (unsigned long)n;
+        ind[j] = STMT_INDICATOR_NONE;
+        sum += n;
     }
-    if (r->rows == 0 || r->nbytes <= BATCH_BYTES)
-        return 1;
-not_here:
-    rc = 0;
-undo:
-    r->nbytes = mark;
-    return rc;
+    if (nulls)
+        r->nulls |= UINT64_C(1) << i;
+    *core = j < m;
+    *bytes += sum;
+    return j;
 }
 
 /*
- * Queues an execution of the UPDATE or DELETE stmt of t with the values
- * of row's columns upd[0..nupd) and then its key, read straight from
- * the row into an array block by put_row(); SC__REDO, nothing queued,
- * for a row put_row() leaves to the core.
+ * Writes the values of parameters rp[0..np) of rows[0..m) (size bytes
+ * apart) as the next rows of r, column by column, straight from the
+ * rows (a text pointed at where it is, ROW_TEXT), up to a row whose key
+ * is NULL or whose text is not valid UTF-8, which the core binds (the
+ * checks of its binding, sc__key_value() and sc__check_value()), *core
+ * then true.  Returns the rows written, fewer when the block had no
+ * room for more bytes (or none, for values of other types); r's row
+ * count is the caller's to move on.
  */
-static int my_pipeline_send_row(void *stmt, const sc_table_desc *t,
-                                const unsigned *upd, unsigned nupd,
-                                const void *row)
+static size_t put_rows(my_rows *r, const row_param *rp, unsigned np,
+                       const char *rows, size_t size, size_t m, bool *core)
+{
+    enum enum_field_types want;
+    size_t at, j, bytes = 0;
+    const char *f;
+    bool texts = false, cut;
+    unsigned i;
+
+    *core = false;
+    for (i = 0; i < np; i++) {
+        want = rp[i].text ? MYSQL_TYPE_STRING : MYSQL_TYPE_LONGLONG;
+        if (r->b[i].buffer_type != want &&
+            r->b[i].buffer_type != MYSQL_TYPE_NULL)
+            return 0;
+    }
+    for (i = 0; i < np && m > 0; i++) {
+        at = (size_t)i * BATCH_ROWS + r->rows;
+        f = rows + rp[i].offset;
+        r->b[i].buffer_type =
+            rp[i].text ? MYSQL_TYPE_STRING : MYSQL_TYPE_LONGLONG;
+        if (!rp[i].text) {
+            unsigned char *to = r->fixed + at * sizeof(long long);
+
+            for (j = 0; j < m; j++, f += size, to += sizeof(long long))
+                memcpy(to, f, sizeof(long long));
+            memset(r->ind + at, STMT_INDICATOR_NONE, m);
+            continue;
+        }
+        texts = true;
+        /* the core's row, if any, and those after it are not written */
+        m = put_texts(r, i, rp[i].key, f, size, m, &bytes, &cut);
+        *core = *core || cut;
+    }
+    /* the bytes of rows past a cut counted too: all fit, as a rule */
+    if (texts && r->nbytes + r->wire + bytes <= BATCH_BYTES) {
+        r->wire += bytes;
+    } else if (texts) {
+        j = m;
+        r->wire = rows_wire(r, rp, np, &m);
+        if (m < j)
+            *core = false; /* the next row goes in another block */
+    }
+    return m;
+}
+
+/*
+ * Queues executions of the UPDATE or DELETE stmt of t for rows[0..n)
+ * (size bytes apart), each with the values of its columns upd[0..nupd)
+ * and then of its key, read straight from the row into array blocks by
+ * put_rows(); the rows stay as they are until their outcomes are read.
+ * *queued receives how many rows, from the first, were queued: fewer
+ * than n when the next is one put_rows() leaves to the core, none when
+ * the statement's parameters are not all columns it reads.
+ */
+static int my_pipeline_send_rows(void *stmt, const sc_table_desc *t,
+                                 const unsigned *upd, unsigned nupd,
+                                 const void *rows, size_t size, size_t n,
+                                 size_t *queued)
 {
     my_stmt *s = stmt;
     my_pipe *p = s->c->pipe;
-    my_queued *e;
+    row_param rp[ROWS_PARAMS];
+    my_queued *e = NULL;
+    size_t k = 0, m;
     my_rows *r;
-    int rc;
+    unsigned first;
+    bool core = false;
 
-    if (p == NULL || !rows_bound(s) || nupd + t->npk != s->nparams)
-        return SC__REDO;
-    if ((e = pipe_push(p, s)) == NULL)
-        return nomem(s->c);
+    *queued = 0;
+    if (p == NULL || !rows_bound(s) || nupd + t->npk != s->nparams ||
+        !row_params(t, upd, nupd, s->nparams, rp))
+        return SC_OK;
     r = p->n > 0 ? p->q[p->n - 1].blk : NULL;
     if (r != NULL && (r->s != s || r->ran || r->rows == BATCH_ROWS))
         r = NULL;
-    for (;;) {
+    while (k < n) {
         if (r == NULL && (r = rows_take(p, s)) == NULL)
-            return nomem(s->c);
-        rc = put_row(r, t, upd, nupd, row);
-        if (rc > 0)
             break;
-        if (rc < 0 || r->rows == 0) {
+        first = r->rows;
+        m = n - k < BATCH_ROWS - first ? n - k : BATCH_ROWS - first;
+        m = put_rows(r, rp, s->nparams, (const char *)rows + k * size, size,
+                     m, &core);
+        r->rows += (unsigned)m;
+        k += m;
+        if (m > 0 && r != (p->n > 0 ? p->q[p->n - 1].blk : NULL) &&
+            (e = pipe_push(p, s)) == NULL) {
+            k -= m; /* not queued */
+            r->rows = first;
             if (r->rows == 0)
-                r->s = NULL; /* a block taken for nothing */
-            return rc == -2 ? nomem(s->c) : SC__REDO;
+                r->s = NULL;
+            r = NULL;
+            break;
         }
+        rows_queued(p, r, first, e);
+        if (r->rows == 0)
+            r->s = NULL; /* a block taken for nothing */
+        if (core || r->rows == 0)
+            break; /* the next row is the core's */
         r = NULL;
     }
-    rows_queued(p, r, e, 0);
-    return SC_OK;
+    *queued = k;
+    return k < n && r == NULL ? nomem(s->c) : SC_OK;
+}
+
+/* The outcomes of the next executions queued, up to n, as long as each
+ * one ran and changed a row: their number, read at once. */
+static size_t my_pipeline_done(void *stmt, size_t n)
+{
+    my_stmt *s = stmt;
+    my_pipe *p = s->c->pipe;
+    size_t k = 0, take;
+    my_queued *e;
+
+    if (p == NULL)
+        return 0;
+    while (k < n && p->next < p->run && p->q[p->next].rc == SC__DONE &&
+           p->q[p->next].changes > 0) {
+        e = &p->q[p->next];
+        take = e->count - p->sub < n - k ? e->count - p->sub : n - k;
+        k += take;
+        s->c->changes = e->changes;
+        s->c->insert_id = e->insert_id;
+        if ((p->sub += take) == e->count) {
+            p->next++;
+            p->sub = 0;
+        }
+    }
+    if (p->next == p->n) /* all read: the queue starts again empty */
+        pipe_drop_read(p);
+    return k;
 }
 
 /* Queues stmt with a copy of the values bound now. */
@@ -2812,7 +2970,8 @@ static int my_pipeline_send(void *stmt)
     my_stmt *s = stmt;
     my_pipe *p = s->c->pipe;
     my_queued *e;
-    size_t total = 0, at = 0, head, lens, k, i;
+    size_t total = 0, at = 0, lens, k, i, np = s->nparams;
+    MYSQL_BIND *b;
 
     if (p == NULL)
         return SC_MISUSE;
@@ -2820,50 +2979,62 @@ static int my_pipeline_send(void *stmt)
         return nomem(s->c);
     if (rows_bound(s))
         return send_rows(s, p, e);
-    for (i = 0; i < s->nparams; i++)
+    if (p->bcap - p->nbinds < np) {
+        size_t cap = p->bcap > 0 ? p->bcap : 256;
+
+        while (cap - p->nbinds < np)
+            cap *= 2;
+        if ((b = sc__realloc(p->binds, cap * sizeof *b)) == NULL)
+            return nomem(s->c);
+        p->binds = b;
+        p->bcap = cap;
+    }
+    for (i = 0; i < np; i++)
         total += (bound_size(&s->params[i]) + 7) / 8 * 8;
-    /* one piece: the binds, the lengths, then the values, each part
-     * starting on a multiple of 8 bytes */
-    head = s->nparams * sizeof *e->params;
-    lens = (s->nparams * sizeof *e->lengths + 7) / 8 * 8;
-    e->params = slab_take(p, head + lens + total, &e->slab);
-    if (e->params == NULL)
+    /* one piece: the lengths, then the values, each part starting on a
+     * multiple of 8 bytes */
+    lens = (np * sizeof *e->lengths + 7) / 8 * 8;
+    e->lengths = slab_take(p, lens + total, &e->slab);
+    if (e->lengths == NULL)
         return nomem(s->c);
-    e->lengths = (unsigned long *)((char *)e->params + head);
-    e->data = (char *)e->params + head + lens;
-    for (i = 0; i < s->nparams; i++) {
+    e->data = (char *)e->lengths + lens;
+    e->pb = p->nbinds;
+    b = p->binds + p->nbinds;
+    for (i = 0; i < np; i++) {
         k = bound_size(&s->params[i]);
-        e->params[i] = s->params[i];
+        b[i] = s->params[i];
         if (s->params[i].buffer != NULL && k > 0)
             memcpy(e->data + at, s->params[i].buffer, k);
-        e->params[i].buffer = e->data + at;
+        b[i].buffer = e->data + at;
         e->lengths[i] = (unsigned long)k;
         if (s->params[i].length != NULL)
-            e->params[i].length = &e->lengths[i];
+            b[i].length = &e->lengths[i];
         at += (k + 7) / 8 * 8;
     }
+    p->nbinds += np;
     e->bytes = total;
     p->n++;
     return SC_OK;
 }
 
-/* Runs one queued execution on its own statement. */
-static int run_single(my_queued *e)
+/* Runs one queued execution of p on its own statement. */
+static int run_single(my_pipe *p, my_queued *e)
 {
     my_stmt *s = e->s;
+    MYSQL_BIND *params = p->binds + e->pb;
     my_ulonglong n;
     int rc;
 
     my_reset(s);
     if (s->st == NULL) {
-        rc = text_execute(s, e->params);
+        rc = text_execute(s, params);
         e->changes = s->c->changes;
         e->insert_id = s->c->insert_id;
         my_reset(s);
         return rc == SC__ROW ? SC__DONE : rc;
     }
     s->params_bound = false; /* the library now holds e's binds */
-    if (s->nparams > 0 && mysql_stmt_bind_param(s->st, e->params) != 0)
+    if (s->nparams > 0 && mysql_stmt_bind_param(s->st, params) != 0)
         return stmt_error(s);
     if (mysql_stmt_execute(s->st) != 0)
         return stmt_error(s);
@@ -2941,30 +3112,36 @@ static int run_multi(my_pipe *p, size_t from, unsigned rows)
 {
     my_stmt *s = p->q[from].s;
     MYSQL_STMT *st = multi_stmt(s, rows);
-    MYSQL_BIND *all;
+    MYSQL_BIND *all, *copy = NULL;
+    size_t i, np = s->nparams, pb = p->q[from].pb;
     int64_t first;
-    size_t i;
 
     if (st == NULL)
         return 0;
-    /* each of the rows' binds copied whole: nothing to zero first */
-    all = sc__malloc((size_t)rows * s->nparams * sizeof *all);
-    if (all == NULL)
-        return 0;
-    for (i = 0; i < rows; i++)
-        memcpy(all + i * s->nparams, p->q[from + i].params,
-               s->nparams * sizeof *all);
+    /* the rows' binds, queued one after the other, are those of the
+     * multi-row form as they are; else copied */
+    for (i = 1; i < rows && p->q[from + i].pb == pb + i * np; i++)
+        ;
+    all = p->binds + pb;
+    if (i < rows) {
+        if ((copy = sc__malloc((size_t)rows * np * sizeof *copy)) == NULL)
+            return 0;
+        for (i = 0; i < rows; i++)
+            memcpy(copy + i * np, p->binds + p->q[from + i].pb,
+                   np * sizeof *copy);
+        all = copy;
+    }
     if (mysql_stmt_bind_param(st, all) != 0 || mysql_stmt_execute(st) != 0) {
         unsigned n = mysql_stmt_errno(st);
 
-        sc__free(all);
+        sc__free(copy);
         if (n == ER_LOCK_DEADLOCK || is_lost(n)) {
             p->q[from].rc = record(s->c, n, mysql_stmt_error(st));
             return -1;
         }
         return 0;
     }
-    sc__free(all);
+    sc__free(copy);
     first = (int64_t)mysql_stmt_insert_id(st);
     for (i = 0; i < rows; i++) {
         p->q[from + i].rc = SC__DONE;
@@ -2975,12 +3152,12 @@ static int run_multi(my_pipe *p, size_t from, unsigned rows)
 }
 
 /*
- * Runs the array block of q[from], its first execution, as one
- * execution of its statement with array binding: each parameter an
+ * Runs the array block of q[from], its executions, as one
+ * execution of their statement with array binding: each parameter an
  * array of its values (of long long, double or float) or of pointers to
  * them, with their lengths and a NULL indicator.  Returns 1 when every
- * row changed one row; -1 otherwise, with the first row's outcome
- * SC__REDO or, when the failure was not the values' (a deadlock, a lost
+ * row changed one row; -1 otherwise, with the first one's outcome
+ * SC__REDO (the others then not run) or, when the failure was not the values' (a deadlock, a lost
  * connection), that error.
  */
 static int run_rows(my_pipe *p, size_t from)
@@ -3000,15 +3177,23 @@ static int run_rows(my_pipe *p, size_t from)
         if (fixed_width(b->buffer_type) > 0) {
             b->buffer = r->fixed + at * sizeof(double);
         } else {
-            for (j = 0; j < size; j++)
-                r->ptr[at + j] =
-                    r->ind[at + j] != STMT_INDICATOR_NONE ? NULL
-                    : r->off[at + j] == SIZE_MAX ? (void *)""
-                                                 : r->bytes + r->off[at + j];
+            /* a value in bytes pointed at now that they stay put; a
+             * value of the caller's (ROW_TEXT) or a NULL has its pointer
+             * already */
+            for (j = 0; r->copied >> i & 1 && j < size; j++) {
+                if (r->ind[at + j] != STMT_INDICATOR_NONE)
+                    r->ptr[at + j] = NULL;
+                else if (r->off[at + j] != ROW_TEXT)
+                    r->ptr[at + j] = r->off[at + j] == SIZE_MAX
+                                         ? (void *)""
+                                         : r->bytes + r->off[at + j];
+            }
             b->buffer = r->ptr + at;
         }
         b->length = r->len + at;
-        b->u.indicator = r->ind + at;
+        /* indicators only for a parameter that has a NULL: Connector/C
+         * reads none then */
+        b->u.indicator = r->nulls >> i & 1 ? r->ind + at : NULL;
     }
     my_reset(s);
     s->params_bound = false; /* the library now holds the arrays */
@@ -3023,11 +3208,9 @@ static int run_rows(my_pipe *p, size_t from)
     } else {
         n = mysql_stmt_affected_rows(s->st);
         if (n == (my_ulonglong)size) {
-            for (j = 0; j < size; j++) {
-                p->q[from + j].rc = SC__DONE;
-                p->q[from + j].changes = 1;
-                p->q[from + j].insert_id = 0;
-            }
+            p->q[from].rc = SC__DONE;
+            p->q[from].changes = 1;
+            p->q[from].insert_id = 0;
             rc = 1;
         } else {
             p->q[from].rc = SC__REDO;
@@ -3061,7 +3244,7 @@ static unsigned multi_rows(my_pipe *p, size_t from)
  * what is between two flushes, whatever its size. */
 static void pipe_drop_read(my_pipe *p)
 {
-    size_t i;
+    size_t i, lo;
 
     if (p->next == 0)
         return;
@@ -3071,6 +3254,17 @@ static void pipe_drop_read(my_pipe *p)
     p->n -= p->next;
     p->run -= p->next;
     p->next = 0;
+    /* the binds of the executions left move to the front */
+    for (i = 0, lo = p->nbinds; i < p->n; i++) {
+        if (p->q[i].blk == NULL && p->q[i].pb < lo)
+            lo = p->q[i].pb;
+    }
+    memmove(p->binds, p->binds + lo, (p->nbinds - lo) * sizeof *p->binds);
+    p->nbinds -= lo;
+    for (i = 0; i < p->n; i++) {
+        if (p->q[i].blk == NULL)
+            p->q[i].pb -= lo;
+    }
 }
 
 /* Runs what is queued and not run yet, up to the first failure. */
@@ -3089,8 +3283,8 @@ static int pipe_run(my_conn *c)
         if (p->run > 0 && p->q[p->run - 1].rc != SC__DONE)
             return SC_OK; /* after a failure nothing more runs */
         if (p->q[p->run].blk != NULL) {
-            rows = p->q[p->run].blk->rows;
-            p->run += run_rows(p, p->run) > 0 ? rows : 1;
+            run_rows(p, p->run);
+            p->run++;
             continue;
         }
         rows = c->text ? 0 : multi_rows(p, p->run);
@@ -3104,7 +3298,7 @@ static int pipe_run(my_conn *c)
         if (rows < 2)
             rows = 1;
         for (; rows > 0; rows--) {
-            rc = run_single(&p->q[p->run]);
+            rc = run_single(p, &p->q[p->run]);
             p->q[p->run].rc = rc;
             p->run++;
             if (rc != SC__DONE)
@@ -3130,13 +3324,22 @@ static int my_pipeline_result(void *stmt)
     my_stmt *s = stmt;
     my_pipe *p = s->c->pipe;
     my_queued *e;
+    int rc;
 
     if (p == NULL || p->next >= p->run)
         return SC_MISUSE;
-    e = &p->q[p->next++];
+    e = &p->q[p->next];
     s->c->changes = e->changes;
     s->c->insert_id = e->insert_id;
-    return e->rc;
+    rc = e->rc;
+    if (++p->sub == e->count || rc != SC__DONE) {
+        /* after a block's first failure, no other of its outcomes */
+        p->next++;
+        p->sub = 0;
+    }
+    if (p->next == p->n) /* all read: the queue starts again empty */
+        pipe_drop_read(p);
+    return rc;
 }
 
 /* Ends the batch, its memory kept in c->spare: every block but the
@@ -3178,7 +3381,7 @@ static void my_pipeline_end(void *conn)
         }
     }
     p->blocks = keep;
-    p->n = p->run = p->next = 0;
+    p->n = p->run = p->next = p->sub = p->nbinds = 0;
     pipe_free(c->spare);
     c->spare = p;
 }
@@ -3946,5 +4149,7 @@ const sc_backend sc__mariadb_backend = {
     .pipeline_sync = my_pipeline_sync,
     .pipeline_result = my_pipeline_result,
     .pipeline_end = my_pipeline_end,
-    .pipeline_send_row = my_pipeline_send_row,
+    .pipeline_send_rows = my_pipeline_send_rows,
+    .pipeline_done = my_pipeline_done,
+    .batch_rows = BATCH_ROWS,
 };

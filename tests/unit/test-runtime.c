@@ -1991,6 +1991,38 @@ START_TEST(test_update_many_large)
 }
 END_TEST
 
+/* update_many of a nullable text: NULLs and texts in one batch, past
+ * the rows one statement takes, each row its own value. */
+START_TEST(test_update_many_nulls)
+{
+    static rt_user rows[300];
+    static char names[300][16], emails[300][24], nicks[300][16];
+    rt_user got;
+    size_t i;
+
+    for (i = 0; i < 300; i++) {
+        snprintf(names[i], sizeof names[i], "n%zu", i);
+        snprintf(emails[i], sizeof emails[i], "n%zu@x", i);
+        rows[i] = make_user(names[i], emails[i]);
+    }
+    ck_assert_int_eq(rt_user_insert_many(db, rows, 300), SC_OK);
+    for (i = 0; i < 300; i++) {
+        snprintf(nicks[i], sizeof nicks[i], "k%zu", i);
+        rows[i].nick = i % 3 == 0 ? NULL : nicks[i];
+    }
+    ck_assert_msg(rt_user_update_many(db, rows, 300, RT_USER_NICK) == SC_OK,
+                  "%s", sc_errmsg(db));
+    for (i = 0; i < 300; i += 7) {
+        ck_assert_int_eq(rt_user_get(db, arena, rows[i].user_id, &got),
+                         SC_OK);
+        if (i % 3 == 0)
+            ck_assert_ptr_null(got.nick);
+        else
+            ck_assert_str_eq(got.nick, nicks[i]);
+    }
+}
+END_TEST
+
 /* ---------------------------------------------------------------------
  * The statement cache.
  * ------------------------------------------------------------------- */
@@ -2680,6 +2712,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_delete_many);
     tcase_add_loop_test(tc, test_delete_many_all_or_nothing, 0, 3);
     tcase_add_test(tc, test_update_many_large);
+    tcase_add_test(tc, test_update_many_nulls);
     suite_add_tcase(s, tc);
 
     tc = fixture_case("statements");
