@@ -98,6 +98,8 @@ typedef struct sc__read_col {
     uint32_t offset;      /* of the field */
     uint32_t has_offset;  /* of its has_ flag, or offset */
     bool has;             /* the struct has a has_ flag */
+    bool nullable;        /* has, and the column is not NOT NULL: a NULL
+                             is to be looked for in every row */
     unsigned char size;   /* of the field, for a NULL's zeroes */
 } sc__read_col;
 

@@ -524,6 +524,7 @@ static sc__read_plan *plan_new(const sc_table_desc *t, bool get)
             p = &plan->cols[n++];
             p->col = i;
             p->has = (c->flags & SC_COL_HASFLAG) != 0;
+            p->nullable = p->has && !(c->flags & SC_COL_NOTNULL);
             p->offset = (uint32_t)c->offset;
             p->has_offset = p->has ? (uint32_t)c->has_offset : p->offset;
             p->size = (unsigned char)field_size(op);
