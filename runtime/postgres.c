@@ -1605,33 +1605,55 @@ static bool bind_numeric(pg_stmt *s, int k, int64_t x, unsigned scale,
     return true;
 }
 
-static int pg_bind(void *stmt, int i, const sc_value *v, const char **why)
+static int bind_typed(pg_stmt *s, int k, const sc_value *v,
+                      const char **why);
+
+/* Binds v, of a formatted column, in the form the column keeps (see
+ * sc__stored_form()); apart, so that the common bind has no buffer of
+ * its own to set up. */
+SC__NOINLINE static int bind_formatted(pg_stmt *s, int k, const sc_value *v,
+                                      const char **why)
 {
     char form[SC__FORM_MAX];
     sc_value stored;
+    int rc = sc__stored_form(v, &stored, form, why);
+
+    if (rc != SC_OK)
+        return rc;
+    /* text in form is copied by bind_as_text() */
+    if (stored.kind == SC_VAL_TEXT)
+        return bind_as_text(s, k, &stored, why);
+    return bind_typed(s, k, &stored, why);
+}
+
+static int pg_bind(void *stmt, int i, const sc_value *v, const char **why)
+{
     pg_stmt *s = stmt;
-    int k = i - 1, rc;
-    Oid type;
+    int k = i - 1;
 
     *why = NULL;
     if (k < 0 || k >= s->nparams) {
         *why = "the statement has no such parameter";
         return SC_MISUSE;
     }
-    type = s->types[k];
     if (v->kind == SC_VAL_NULL) {
         s->values[k] = NULL;
         s->lengths[k] = s->formats[k] = 0;
         return SC_OK;
     }
-    if (v->col != NULL && v->col->format != SC_FMT_NATIVE) {
-        rc = sc__stored_form(v, &stored, form, why);
-        if (rc != SC_OK)
-            return rc;
-        v = &stored; /* text in form is copied by bind_as_text() */
-        if (v->kind == SC_VAL_TEXT)
-            return bind_as_text(s, k, v, why);
-    }
+    if (v->col != NULL && v->col->format != SC_FMT_NATIVE)
+        return bind_formatted(s, k, v, why);
+    return bind_typed(s, k, v, why);
+}
+
+/* Binds v, in its C type's form, to parameter k (from 0) as the
+ * parameter's type takes it. */
+static int bind_typed(pg_stmt *s, int k, const sc_value *v,
+                      const char **why)
+{
+    Oid type = s->types[k];
+    int rc;
+
     /* a column of a type the runtime does not know (inet, text[], a
      * domain) takes text, which the server parses as that type */
     if (v->col != NULL && v->col->pg_type != NULL && v->kind == SC_VAL_TEXT)
