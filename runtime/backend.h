@@ -119,6 +119,7 @@ static inline void sc__read_null(char *row, uint32_t offset,
 typedef struct sc__read_plan {
     const sc_table_desc *t;
     bool key_i64;   /* a get's: the key is one int64 column, skipped */
+    const sc_column_desc *key; /* that column when key_i64, else NULL */
     /* No SC__READ_CAREFUL column: read_plan() writes every field of the
      * row (a get's skipped keys aside), so that out need not be zeroed
      * before. */
