@@ -808,9 +808,13 @@ static int update_row(sc_db *db, const sc_table_desc *t, const void *row,
     if (rc != SC_OK)
         return rc;
     for (i = 0; rc == SC_OK && i < t->ncols; i++) {
-        c = &t->cols[i];
-        if (!sc__updates(t, i, mask))
+        /* sc__updates(), with a mask's key bits dropped already
+         * (sc__update_mask()): the columns it names, none after */
+        if (mask != 0 && (i >= 64 || mask >> i == 0))
+            break;
+        if (mask != 0 ? !(mask >> i & 1u) : sc__is_key(t, i))
             continue;
+        c = &t->cols[i];
         rc = sc__field_value(db, t, c, row, &db->vals[n]);
         if (rc == SC_OK)
             rc = sc__bind_value(db, t, c, e->stmt, n++);
@@ -837,17 +841,17 @@ static int row_update(sc_db *db, const sc_table_desc *t, const void *row)
     return rc == SC_OK ? update_row(db, t, row, 0, queued) : rc;
 }
 
-/* The non-key columns of t, as a mask of its first 64 columns. */
-static uint64_t value_columns(const sc_table_desc *t)
+/* The columns of mask (of t's first 64 columns) that are not key
+ * columns: only the columns the mask names are asked. */
+static uint64_t value_columns(const sc_table_desc *t, uint64_t mask)
 {
-    uint64_t m = 0;
     unsigned i;
 
-    for (i = 0; i < t->ncols && i < 64; i++) {
-        if (!sc__is_key(t, i))
-            m |= UINT64_C(1) << i;
+    for (i = 0; i < t->ncols && i < 64 && mask >> i != 0; i++) {
+        if ((mask >> i & 1u) && sc__is_key(t, i))
+            mask &= ~(UINT64_C(1) << i);
     }
-    return m;
+    return mask;
 }
 
 /* Checks the column mask of an update and drops its key bits, so that
@@ -861,7 +865,7 @@ int sc__update_mask(sc_db *db, const sc_table_desc *t, uint64_t *cols)
         return sc__set_error(db, SC_MISUSE, t->name, NULL,
                              "column mask 0x%" PRIx64 " names no column "
                              "of %s", *cols & ~all, t->name);
-    *cols &= value_columns(t);
+    *cols = value_columns(t, *cols);
     if (*cols == 0)
         return sc__set_error(db, SC_MISUSE, t->name, NULL,
                              "column mask names no non-key column of %s",
