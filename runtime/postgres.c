@@ -2677,9 +2677,8 @@ static int pg_read_plan(sc_db *db, const sc__read_plan *plan, void *stmt,
                 return rc;
             continue;
         }
-        put_i64(row, st, get_signed(
-                             (const unsigned char *)PQgetvalue(res, r, st->col),
-                             8));
+        x = get_signed((const unsigned char *)PQgetvalue(res, r, st->col), 8);
+        put_i64(row, st, x);
     }
     for (end = ops + s->ops_end[1]; st < end; st++) {
         if (PQgetlength(res, r, st->col) != 8) {
