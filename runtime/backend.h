@@ -98,6 +98,8 @@ typedef struct sc__read_col {
     uint32_t offset;      /* of the field */
     uint32_t has_offset;  /* of its has_ flag, or offset */
     bool has;             /* the struct has a has_ flag */
+    bool nullable;        /* has, and the column is not NOT NULL: a NULL
+                             is to be looked for in every row */
     unsigned char size;   /* of the field, for a NULL's zeroes */
 } sc__read_col;
 
@@ -117,6 +119,7 @@ static inline void sc__read_null(char *row, uint32_t offset,
 typedef struct sc__read_plan {
     const sc_table_desc *t;
     bool key_i64;   /* a get's: the key is one int64 column, skipped */
+    const sc_column_desc *key; /* that column when key_i64, else NULL */
     /* No SC__READ_CAREFUL column: read_plan() writes every field of the
      * row (a get's skipped keys aside), so that out need not be zeroed
      * before. */

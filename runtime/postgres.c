@@ -159,7 +159,11 @@ typedef struct pg_stmt {
     unsigned char *plan;     /* how pg_read_row() stores each column */
     const sc_table_desc *ops_t; /* the table of the read plan ops is for */
     unsigned ops_n;          /* and its number of columns read */
-    struct pg_read_step *ops; /* how pg_read_plan() stores each of them */
+    struct pg_read_step *ops; /* how pg_read_plan() stores each of them,
+                                 grouped as ops_end says */
+    unsigned ops_end[4];     /* the ends of ops' runs of int8, timestamp,
+                                numeric and text columns; the others
+                                follow, to ops_n */
 } pg_stmt;
 
 /* ---------------------------------------------------------------------
@@ -1601,33 +1605,55 @@ static bool bind_numeric(pg_stmt *s, int k, int64_t x, unsigned scale,
     return true;
 }
 
-static int pg_bind(void *stmt, int i, const sc_value *v, const char **why)
+static int bind_typed(pg_stmt *s, int k, const sc_value *v,
+                      const char **why);
+
+/* Binds v, of a formatted column, in the form the column keeps (see
+ * sc__stored_form()); apart, so that the common bind has no buffer of
+ * its own to set up. */
+SC__NOINLINE static int bind_formatted(pg_stmt *s, int k, const sc_value *v,
+                                      const char **why)
 {
     char form[SC__FORM_MAX];
     sc_value stored;
+    int rc = sc__stored_form(v, &stored, form, why);
+
+    if (rc != SC_OK)
+        return rc;
+    /* text in form is copied by bind_as_text() */
+    if (stored.kind == SC_VAL_TEXT)
+        return bind_as_text(s, k, &stored, why);
+    return bind_typed(s, k, &stored, why);
+}
+
+static int pg_bind(void *stmt, int i, const sc_value *v, const char **why)
+{
     pg_stmt *s = stmt;
-    int k = i - 1, rc;
-    Oid type;
+    int k = i - 1;
 
     *why = NULL;
     if (k < 0 || k >= s->nparams) {
         *why = "the statement has no such parameter";
         return SC_MISUSE;
     }
-    type = s->types[k];
     if (v->kind == SC_VAL_NULL) {
         s->values[k] = NULL;
         s->lengths[k] = s->formats[k] = 0;
         return SC_OK;
     }
-    if (v->col != NULL && v->col->format != SC_FMT_NATIVE) {
-        rc = sc__stored_form(v, &stored, form, why);
-        if (rc != SC_OK)
-            return rc;
-        v = &stored; /* text in form is copied by bind_as_text() */
-        if (v->kind == SC_VAL_TEXT)
-            return bind_as_text(s, k, v, why);
-    }
+    if (v->col != NULL && v->col->format != SC_FMT_NATIVE)
+        return bind_formatted(s, k, v, why);
+    return bind_typed(s, k, v, why);
+}
+
+/* Binds v, in its C type's form, to parameter k (from 0) as the
+ * parameter's type takes it. */
+static int bind_typed(pg_stmt *s, int k, const sc_value *v,
+                      const char **why)
+{
+    Oid type = s->types[k];
+    int rc;
+
     /* a column of a type the runtime does not know (inet, text[], a
      * domain) takes text, which the server parses as that type */
     if (v->col != NULL && v->col->pg_type != NULL && v->kind == SC_VAL_TEXT)
@@ -2390,9 +2416,34 @@ static pg_read_step make_step(const pg_stmt *s, const sc__read_plan *plan,
     return st;
 }
 
+/* The ops whose columns pg_read_plan() reads in runs of their own, in
+ * the order of the runs. */
+static const unsigned char run_ops[4] = {RD_I8, RD_TIMESTAMP, RD_NUMERIC,
+                                         RD_TEXT};
+
+/* Orders ops[0..n) as the runs of run_ops, each in the plan's order, and
+ * the other steps after them; end receives the ends of the runs. */
+static void group_steps(pg_read_step *ops, unsigned n, unsigned end[4])
+{
+    pg_read_step tmp;
+    unsigned k, j, r, done = 0;
+
+    for (r = 0; r < 4; r++) {
+        for (k = done; k < n; k++) {
+            if (ops[k].op != run_ops[r])
+                continue;
+            tmp = ops[k];
+            for (j = k; j > done; j--) /* keeps the order of the rest */
+                ops[j] = ops[j - 1];
+            ops[done++] = tmp;
+        }
+        end[r] = done;
+    }
+}
+
 /*
- * The steps of plan's columns over s's result columns, in the plan's
- * order; NULL when out of memory or when the result is not the one
+ * The steps of plan's columns over s's result columns, grouped by
+ * group_steps(); NULL when out of memory or when the result is not the one
  * prepared (then each row works them out).  A plan's columns follow
  * from its table and whether a get skips key columns, which leaves
  * fewer: the two name the plan the steps were made for.
@@ -2412,6 +2463,7 @@ static const pg_read_step *plan_ops(pg_stmt *s, const sc__read_plan *plan,
         return NULL;
     for (k = 0; k < n; k++)
         ops[k] = make_step(s, plan, &plan->cols[k], true);
+    group_steps(ops, n, s->ops_end);
     s->ops = ops;
     s->ops_t = plan->t;
     s->ops_n = n;
@@ -2513,18 +2565,91 @@ careful: /* its field zeroed first: out need not be (backend.h) */
     return sc__read_column(db, plan->t, s, (unsigned)col, a, row);
 }
 
+/* A step's value that its run does not store: a NULL, stored as such,
+ * or a value the careful read words (read_step() tells them apart). */
+SC__NOINLINE static int odd_value(sc_db *db, const sc__read_plan *plan,
+                                  pg_stmt *s, int r, const pg_read_step *st,
+                                  sc_arena *a, char *row)
+{
+    return read_step(db, plan, s, s->res, r, st, a, row);
+}
+
+/* Stores x, read for step st, in row. */
+static inline void put_i64(char *row, const pg_read_step *st, int64_t x)
+{
+    row[st->has_offset] = true;
+    memcpy(row + st->offset, &x, sizeof x);
+}
+
+/* Reads the steps of s's ops after the runs, one by one. */
+SC__NOINLINE static int read_others(sc_db *db, const sc__read_plan *plan,
+                                    pg_stmt *s, int r, sc_arena *a,
+                                    char *row)
+{
+    const pg_read_step *st = s->ops + s->ops_end[3];
+    const pg_read_step *end = s->ops + s->ops_n;
+    int rc;
+
+    for (; st < end; st++) {
+        if ((rc = read_step(db, plan, s, s->res, r, st, a, row)) != SC_OK)
+            return rc;
+    }
+    return SC_OK;
+}
+
+/* Reads the text columns of s's ops, copied into a, or when a is NULL
+ * pointing into the result, whose text is NUL-terminated: a stream's
+ * value is asked whether it is NULL only when it is empty. */
+static int read_texts(sc_db *db, const sc__read_plan *plan, pg_stmt *s,
+                      int r, sc_arena *a, char *row)
+{
+    const PGresult *res = s->res;
+    const pg_read_step *st = s->ops + s->ops_end[2];
+    const pg_read_step *end = s->ops + s->ops_end[3];
+    const char *text;
+    int rc, len;
+
+    for (; a == NULL && st < end; st++) {
+        text = PQgetvalue(res, r, st->col);
+        if (*text == '\0' && PQgetisnull(res, r, st->col)) {
+            sc__read_null(row, st->offset, st->has_offset, st->size);
+            continue;
+        }
+        row[st->has_offset] = true;
+        memcpy(row + st->offset, &text, sizeof text);
+    }
+    for (; st < end; st++) {
+        len = PQgetlength(res, r, st->col);
+        if (len == 0 && PQgetisnull(res, r, st->col)) {
+            sc__read_null(row, st->offset, st->has_offset, st->size);
+            continue;
+        }
+        text = sc__arena_copy(a, PQgetvalue(res, r, st->col), (size_t)len);
+        if (text == NULL) { /* out of memory: the careful read tells */
+            if ((rc = odd_value(db, plan, s, r, st, a, row)) != SC_OK)
+                return rc;
+            continue;
+        }
+        row[st->has_offset] = true;
+        memcpy(row + st->offset, &text, sizeof text);
+    }
+    return SC_OK;
+}
+
 /*
- * Reads the current row into out as plan says (backend.h), the read
- * plan's groups taken in one pass: the step of each column, with the op
- * from the result column's type and the field's, is the statement's
- * (plan_ops()), made at the first row, so a row is read from one array
- * with no question to the descriptor.  As in pg_read_row(), only a value
- * of length 0 is asked whether it is NULL, and text left in the result
- * is not asked its length.  A value of another length than its type's
- * binary form, a numeric that does not fold into an int64, a copy out
- * of memory and an op the reader does not know go to the careful read,
- * which words what does not fit.  The has_ flag's true is written before
- * the value, which covers it where the field has none.
+ * Reads the current row into out as plan says (backend.h): the steps of
+ * its columns, with the op from the result column's type and the
+ * field's, are the statement's (plan_ops()), made at the first row and
+ * grouped by op, so that a row is read from one array in runs that ask
+ * no question of a value's type: int8, timestamp, numeric and text
+ * columns each in a loop of their own, the others one by one.  A value
+ * is asked whether it is NULL only when its length is not its type's
+ * binary form's, and text left in the result is not asked its length.
+ * A value of another length than its type's binary form, a numeric that
+ * does not fold into an int64, a copy out of memory and an op the reader
+ * does not know go to the careful read, which words what does not fit.
+ * The has_ flag's true is written before the value, which covers it
+ * where the field has none.
  */
 static int pg_read_plan(sc_db *db, const sc__read_plan *plan, void *stmt,
                         sc_arena *a, void *out)
@@ -2534,21 +2659,54 @@ static int pg_read_plan(sc_db *db, const sc__read_plan *plan, void *stmt,
     unsigned k, n = plan->end[SC__READ_CAREFUL];
     const pg_read_step *ops = plan_ops(s, plan, n), *st, *end;
     pg_read_step one;
-    int rc, r = s->row;
+    char *row = out;
+    int rc, len, r = s->row;
+    int64_t x;
 
-    if (ops != NULL) {
-        for (st = ops, end = ops + n; st < end; st++) {
-            if ((rc = read_step(db, plan, s, res, r, st, a, out)) != SC_OK)
+    if (ops == NULL) { /* a result of another shape, or no memory */
+        for (k = 0; k < n; k++) {
+            one = make_step(s, plan, &plan->cols[k], false);
+            if ((rc = read_step(db, plan, s, res, r, &one, a, out)) != SC_OK)
                 return rc;
         }
         return SC_OK;
     }
-    for (k = 0; k < n; k++) { /* a result of another shape, or no memory */
-        one = make_step(s, plan, &plan->cols[k], false);
-        if ((rc = read_step(db, plan, s, res, r, &one, a, out)) != SC_OK)
-            return rc;
+    for (st = ops, end = ops + s->ops_end[0]; st < end; st++) {
+        if (PQgetlength(res, r, st->col) != 8) {
+            if ((rc = odd_value(db, plan, s, r, st, a, row)) != SC_OK)
+                return rc;
+            continue;
+        }
+        x = get_signed((const unsigned char *)PQgetvalue(res, r, st->col), 8);
+        put_i64(row, st, x);
     }
-    return SC_OK;
+    for (end = ops + s->ops_end[1]; st < end; st++) {
+        if (PQgetlength(res, r, st->col) != 8) {
+            if ((rc = odd_value(db, plan, s, r, st, a, row)) != SC_OK)
+                return rc;
+            continue;
+        }
+        x = get_signed((const unsigned char *)PQgetvalue(res, r, st->col), 8);
+        put_i64(row, st, from_pg_timestamp(x));
+    }
+    for (end = ops + s->ops_end[2]; st < end; st++) {
+        len = PQgetlength(res, r, st->col);
+        if (len == 0 && PQgetisnull(res, r, st->col)) {
+            sc__read_null(row, st->offset, st->has_offset, st->size);
+            continue;
+        }
+        if (!numeric_scaled((const unsigned char *)PQgetvalue(res, r, st->col),
+                            (size_t)len, st->fmod, &x)) {
+            if ((rc = odd_value(db, plan, s, r, st, a, row)) != SC_OK)
+                return rc;
+            continue;
+        }
+        put_i64(row, st, x);
+    }
+    if ((rc = read_texts(db, plan, s, r, a, row)) != SC_OK)
+        return rc;
+    return s->ops_end[3] < s->ops_n ? read_others(db, plan, s, r, a, row)
+                                     : SC_OK;
 }
 
 static const char *type_name(Oid t)

@@ -516,6 +516,7 @@ static sc__read_plan *plan_new(const sc_table_desc *t, bool get)
     plan->key_i64 = get && t->npk == 1 &&
                     t->cols[t->pk[0]].type == SC_TYPE_INT64 &&
                     plan_op(t, t->pk[0], true) == SC__READ_SKIP;
+    plan->key = plan->key_i64 ? &t->cols[t->pk[0]] : NULL;
     for (op = 0; op < SC__READ_NOPS; op++) {
         for (i = 0; i < t->ncols; i++) {
             if (plan_op(t, i, get) != op)
@@ -524,6 +525,7 @@ static sc__read_plan *plan_new(const sc_table_desc *t, bool get)
             p = &plan->cols[n++];
             p->col = i;
             p->has = (c->flags & SC_COL_HASFLAG) != 0;
+            p->nullable = p->has && !(c->flags & SC_COL_NOTNULL);
             p->offset = (uint32_t)c->offset;
             p->has_offset = p->has ? (uint32_t)c->has_offset : p->offset;
             p->size = (unsigned char)field_size(op);
@@ -690,17 +692,22 @@ static int get_entry(sc_db *db, const sc_table_desc *t, stmt_entry **e)
 }
 
 /* Binds the key of a get: a single int64, the key of most tables,
- * straight; any other the way of every row operation. */
-static int bind_key(sc_db *db, const sc_table_desc *t, const void *key,
-                    void *stmt, size_t *n)
+ * straight (the plan's key column, when the get has a plan); any other
+ * the way of every row operation. */
+static int bind_key(sc_db *db, const sc_table_desc *t,
+                    const sc__read_plan *plan, const void *key, void *stmt,
+                    size_t *n)
 {
-    const sc_column_desc *c = &t->cols[t->pk[0]];
+    const sc_column_desc *c = plan != NULL ? plan->key : NULL;
     sc_value *v = db->vals;
     const char *why;
 
-    if (t->npk != 1 || c->type != SC_TYPE_INT64 ||
-        (c->flags & SC_COL_HASFLAG))
-        return sc__bind_pk(db, t, key, stmt, n);
+    if (c == NULL) {
+        c = &t->cols[t->pk[0]];
+        if (t->npk != 1 || c->type != SC_TYPE_INT64 ||
+            (c->flags & SC_COL_HASFLAG))
+            return sc__bind_pk(db, t, key, stmt, n);
+    }
     *v = (sc_value){.kind = SC_VAL_INT, .type = SC_TYPE_INT64, .col = c};
     memcpy(&v->i, (const char *)key + c->offset, sizeof v->i);
     if (db->be->bind(stmt, 1, v, &why) == SC_OK) {
@@ -720,8 +727,8 @@ static int get_read(sc_db *db, const sc_table_desc *t, stmt_entry *e,
 
     if (plan == NULL)
         return read_unplanned(db, t, e->stmt, a, out);
-    if (plan->key_i64) /* one int64 key, as a rule */
-        memcpy((char *)out + t->cols[t->pk[0]].offset, &db->vals[0].i,
+    if (plan->key != NULL) /* one int64 key, as a rule */
+        memcpy((char *)out + plan->key->offset, &db->vals[0].i,
                sizeof(int64_t));
     for (k = 0; !plan->key_i64 && k < t->npk; k++) {
         if (plan_op(t, t->pk[k], true) == SC__READ_SKIP)
@@ -751,7 +758,7 @@ static int row_get(sc_db *db, const sc_table_desc *t, sc_arena *a,
         db->stats.reuses++;
     else if ((rc = get_entry(db, t, &e)) != SC_OK)
         return rc;
-    rc = bind_key(db, t, key, e->stmt, &n);
+    rc = bind_key(db, t, e->plan, key, e->stmt, &n);
     if (rc != SC_OK)
         goto cleanup;
     rc = sc__step_traced(db, e->stmt, e->sql, n);
@@ -801,9 +808,13 @@ static int update_row(sc_db *db, const sc_table_desc *t, const void *row,
     if (rc != SC_OK)
         return rc;
     for (i = 0; rc == SC_OK && i < t->ncols; i++) {
-        c = &t->cols[i];
-        if (!sc__updates(t, i, mask))
+        /* sc__updates(), with a mask's key bits dropped already
+         * (sc__update_mask()): the columns it names, none after */
+        if (mask != 0 && (i >= 64 || mask >> i == 0))
+            break;
+        if (mask != 0 ? !(mask >> i & 1u) : sc__is_key(t, i))
             continue;
+        c = &t->cols[i];
         rc = sc__field_value(db, t, c, row, &db->vals[n]);
         if (rc == SC_OK)
             rc = sc__bind_value(db, t, c, e->stmt, n++);
@@ -830,17 +841,17 @@ static int row_update(sc_db *db, const sc_table_desc *t, const void *row)
     return rc == SC_OK ? update_row(db, t, row, 0, queued) : rc;
 }
 
-/* The non-key columns of t, as a mask of its first 64 columns. */
-static uint64_t value_columns(const sc_table_desc *t)
+/* The columns of mask (of t's first 64 columns) that are not key
+ * columns: only the columns the mask names are asked. */
+static uint64_t value_columns(const sc_table_desc *t, uint64_t mask)
 {
-    uint64_t m = 0;
     unsigned i;
 
-    for (i = 0; i < t->ncols && i < 64; i++) {
-        if (!sc__is_key(t, i))
-            m |= UINT64_C(1) << i;
+    for (i = 0; i < t->ncols && i < 64 && mask >> i != 0; i++) {
+        if ((mask >> i & 1u) && sc__is_key(t, i))
+            mask &= ~(UINT64_C(1) << i);
     }
-    return m;
+    return mask;
 }
 
 /* Checks the column mask of an update and drops its key bits, so that
@@ -854,7 +865,7 @@ int sc__update_mask(sc_db *db, const sc_table_desc *t, uint64_t *cols)
         return sc__set_error(db, SC_MISUSE, t->name, NULL,
                              "column mask 0x%" PRIx64 " names no column "
                              "of %s", *cols & ~all, t->name);
-    *cols &= value_columns(t);
+    *cols = value_columns(t, *cols);
     if (*cols == 0)
         return sc__set_error(db, SC_MISUSE, t->name, NULL,
                              "column mask names no non-key column of %s",

@@ -631,28 +631,6 @@ static int sqlite_column(void *stmt, int i, sc_value_kind kind,
 }
 
 /*
- * Text column i copied into a: the column is looked up once and its text
- * and length read from its value, where sqlite3_column_text() and
- * sqlite3_column_bytes() would look it up twice.  The value is read
- * unprotected, which is safe here: the connection has no mutex of
- * SQLite's (sqlite_open()) and one thread at a time reaches it.  *null
- * says whether the value is NULL; NULL is returned for it and when
- * memory ran out.
- */
-static const char *column_text(sqlite3_stmt *st, int i, sc_arena *a,
-                               bool *null)
-{
-    sqlite3_value *v = sqlite3_column_value(st, i);
-    const unsigned char *p = sqlite3_value_text(v);
-
-    *null = false;
-    if (p != NULL)
-        return sc__arena_copy(a, p, (size_t)sqlite3_value_bytes(v));
-    *null = sqlite3_value_type(v) == SQLITE_NULL;
-    return NULL;
-}
-
-/*
  * sqlite_read_row() for a table without STRICT: each value's class is
  * asked first, before any read converts it.  Text in a stream (a NULL)
  * is not measured: the field takes SQLite's NUL-terminated pointer.  It
@@ -817,11 +795,203 @@ static inline void put_null_of(char *row, const sc__read_col *p,
 
 /* The careful read of column p, its field zeroed first (out need not
  * be: see read_plan() in backend.h). */
-static int careful(sc_db *db, const sc_table_desc *t, sqlite3_stmt *st,
-                   const sc__read_col *p, sc_arena *a, char *out)
+SC__NOINLINE static int careful(sc_db *db, const sc_table_desc *t,
+                                sqlite3_stmt *st, const sc__read_col *p,
+                                sc_arena *a, char *out)
 {
     put_null(out, p);
     return sc__read_column(db, t, st, p->col, a, out);
+}
+
+/* The plan's groups between its int64 and its text columns. */
+#define MIDDLE_GROUPS                                                       \
+    (1u << SC__READ_I32 | 1u << SC__READ_BOOL | 1u << SC__READ_F64)
+
+/* Reads the int32, bool and float64 columns of a plan, p the first of
+ * them, as sqlite_read_plan() reads the others, and returns the column
+ * that follows them; *rcp receives SC_OK or the failure of a careful
+ * read.  Apart, so that the common row, int64 and text columns alone,
+ * is read by a short function. */
+SC__NOINLINE static const sc__read_col *
+read_middle(sc_db *db, const sc__read_plan *plan, sqlite3_stmt *st,
+            sc_arena *a, char *row, const sc__read_col *p, int *rcp)
+{
+    const sc__read_col *end;
+    int64_t x;
+    int32_t i32;
+    double f;
+    bool b;
+    int rc = SC_OK;
+
+    for (end = plan->cols + plan->end[SC__READ_I32]; p < end; p++) {
+        x = sqlite3_column_int64(st, (int)p->col);
+        if (x == 0 && p->has && column_null(st, (int)p->col)) {
+            put_null_of(row, p, sizeof(int32_t));
+        } else if (x < INT32_MIN || x > INT32_MAX) {
+            if ((rc = careful(db, plan->t, st, p, a, row)) != SC_OK)
+                break;
+        } else {
+            i32 = (int32_t)x;
+            row[p->has_offset] = true;
+            memcpy(row + p->offset, &i32, sizeof i32);
+        }
+    }
+    for (end = plan->cols + plan->end[SC__READ_BOOL];
+         rc == SC_OK && p < end; p++) {
+        x = sqlite3_column_int64(st, (int)p->col);
+        if (x == 0 && p->has && column_null(st, (int)p->col)) {
+            put_null_of(row, p, sizeof(bool));
+        } else if (x != 0 && x != 1) {
+            rc = careful(db, plan->t, st, p, a, row);
+        } else {
+            b = x != 0;
+            row[p->has_offset] = true;
+            memcpy(row + p->offset, &b, sizeof b);
+        }
+    }
+    for (end = plan->cols + plan->end[SC__READ_F64];
+         rc == SC_OK && p < end; p++) {
+        f = sqlite3_column_double(st, (int)p->col);
+        if (!(f < 0 || f > 0) && p->has && column_null(st, (int)p->col)) {
+            put_null_of(row, p, sizeof(double));
+            continue;
+        }
+        row[p->has_offset] = true;
+        memcpy(row + p->offset, &f, sizeof f);
+    }
+    *rcp = rc;
+    return p;
+}
+
+/* A text column p that gave no text: a NULL, stored as such, or a
+ * failure to convert or copy it (out of memory), which the careful read
+ * tells.  v is its value, or NULL when it was read from the column. */
+SC__NOINLINE static int text_missing(sc_db *db, const sc_table_desc *t,
+                                     sqlite3_stmt *st, sqlite3_value *v,
+                                     const sc__read_col *p, sc_arena *a,
+                                     char *row)
+{
+    int type = v != NULL ? sqlite3_value_type(v)
+                         : sqlite3_column_type(st, (int)p->col);
+
+    if (type == SQLITE_NULL) {
+        put_null_of(row, p, sizeof(const char *));
+        return SC_OK;
+    }
+    return careful(db, t, st, p, a, row);
+}
+
+/* The careful columns of a plan, *p the first of them. */
+SC__NOINLINE static int read_careful(sc_db *db, const sc__read_plan *plan,
+                                     sqlite3_stmt *st, sc_arena *a,
+                                     char *out, const sc__read_col *p)
+{
+    const sc__read_col *end = plan->cols + plan->end[SC__READ_CAREFUL];
+    int rc = SC_OK;
+
+    for (; rc == SC_OK && p < end; p++)
+        rc = sc__read_column(db, plan->t, st, p->col, a, out);
+    return rc;
+}
+
+/* Reads int64 column p of a plan (see sqlite_read_plan()). */
+static inline void read_i64(sqlite3_stmt *st, const sc__read_col *p,
+                            char *row)
+{
+    sqlite3_value *v;
+    int64_t x;
+
+    if (!p->nullable) {
+        x = sqlite3_column_int64(st, (int)p->col);
+        if (x == 0 && p->has && column_null(st, (int)p->col)) {
+            put_null_of(row, p, sizeof x);
+            return;
+        }
+        row[p->has_offset] = true;
+        memcpy(row + p->offset, &x, sizeof x);
+        return;
+    }
+    v = sqlite3_column_value(st, (int)p->col);
+    x = sqlite3_value_int64(v); /* 0 for NULL */
+    row[p->has_offset] = x != 0 || sqlite3_value_type(v) != SQLITE_NULL;
+    memcpy(row + p->offset, &x, sizeof x);
+}
+
+/* Reads the text columns of a plan, p the first of them, pointing into
+ * the statement's memory (a stream's); returns SC_OK or the failure of a
+ * careful read. */
+static inline int read_texts(sc_db *db, const sc__read_plan *plan,
+                             sqlite3_stmt *st, char *row,
+                             const sc__read_col *p)
+{
+    const sc__read_col *end = plan->cols + plan->end[SC__READ_TEXT];
+    sqlite3_value *v;
+    const char *s;
+    int rc;
+
+    for (; p < end; p++) {
+        v = NULL;
+        if (!p->nullable) {
+            s = (const char *)sqlite3_column_text(st, (int)p->col);
+        } else {
+            v = sqlite3_column_value(st, (int)p->col);
+            s = (const char *)sqlite3_value_text(v);
+        }
+        if (s == NULL) {
+            if ((rc = text_missing(db, plan->t, st, v, p, NULL, row)) != SC_OK)
+                return rc;
+            continue;
+        }
+        row[p->has_offset] = true;
+        memcpy(row + p->offset, &s, sizeof s);
+    }
+    return SC_OK;
+}
+
+/* read_texts() for a get: the text copied into a, its length read from
+ * its value. */
+static inline int copy_texts(sc_db *db, const sc__read_plan *plan,
+                             sqlite3_stmt *st, sc_arena *a, char *row,
+                             const sc__read_col *p)
+{
+    const sc__read_col *end = plan->cols + plan->end[SC__READ_TEXT];
+    sqlite3_value *v;
+    const char *s;
+    int rc;
+
+    for (; p < end; p++) {
+        v = sqlite3_column_value(st, (int)p->col);
+        s = (const char *)sqlite3_value_text(v);
+        if (s != NULL)
+            s = sc__arena_copy(a, s, (size_t)sqlite3_value_bytes(v));
+        if (s == NULL) {
+            if ((rc = text_missing(db, plan->t, st, v, p, a, row)) != SC_OK)
+                return rc;
+            continue;
+        }
+        row[p->has_offset] = true;
+        memcpy(row + p->offset, &s, sizeof s);
+    }
+    return SC_OK;
+}
+
+/* The columns of a plan from p on, the first of them not an int64 one,
+ * when it has int32, bool, float64 or careful columns. */
+SC__NOINLINE static int read_rest(sc_db *db, const sc__read_plan *plan,
+                                  sqlite3_stmt *st, sc_arena *a, char *row,
+                                  const sc__read_col *p)
+{
+    int rc = SC_OK;
+
+    if (plan->groups & MIDDLE_GROUPS)
+        p = read_middle(db, plan, st, a, row, p, &rc);
+    if (rc == SC_OK)
+        rc = a == NULL ? read_texts(db, plan, st, row, p)
+                       : copy_texts(db, plan, st, a, row, p);
+    if (rc != SC_OK || !(plan->groups & 1u << SC__READ_CAREFUL))
+        return rc;
+    return read_careful(db, plan, st, a, row,
+                        plan->cols + plan->end[SC__READ_TEXT]);
 }
 
 /*
@@ -829,118 +999,31 @@ static int careful(sc_db *db, const sc_table_desc *t, sqlite3_stmt *st,
  * its columns' own storage classes, with the descriptor's questions about
  * each column answered once, in the plan, whose groups are read one after
  * the other with no question of a column's type at all.  A value is
- * asked its class only when what was read could stand for NULL (0, 0.0,
- * a NULL pointer) and the field has a has_ flag or is a pointer; a NULL
- * elsewhere reads as the zero that it stores.  The flag's true is written
- * before the value, which covers it where the field has no flag
- * (has_offset is then the field's own).  Every field of the plan's
- * columns is written, a NULL's as zero, so that out need not be zeroed
- * unless the plan has careful columns (plan->whole).
+ * asked whether it is NULL only when what was read could stand for NULL
+ * (0, a NULL pointer) and the field has a has_ flag or is a pointer; a
+ * NULL elsewhere reads as the zero that it stores.  A column that may
+ * often hold NULL (p->nullable), and a text a get copies, is read
+ * through its sqlite3_value, whose type and length are cheap to ask,
+ * where asking the column would cost as much as the read.  Such values
+ * are unprotected, which is safe here: the connection has no mutex of
+ * SQLite's (sqlite_open()) and one thread at a time reaches it.  Every
+ * field of the plan's columns is written, a NULL's as zero, so that out
+ * need not be zeroed unless the plan has careful columns (plan->whole).
  */
 static int sqlite_read_plan(sc_db *db, const sc__read_plan *plan,
                             void *stmt, sc_arena *a, void *out)
 {
     sqlite3_stmt *st = stmt;
     const sc__read_col *p = plan->cols, *end;
-    const sc_table_desc *t = plan->t;
-    unsigned groups = plan->groups;
     char *row = out;
-    const char *s;
-    int64_t x;
-    int32_t i32;
-    double f;
-    bool b, null;
-    int rc;
 
-    for (end = plan->cols + plan->end[SC__READ_I64]; p < end; p++) {
-        x = sqlite3_column_int64(st, (int)p->col);
-        if (x == 0 && p->has && column_null(st, (int)p->col)) {
-            put_null_of(row, p, sizeof(int64_t));
-            continue;
-        }
-        row[p->has_offset] = true;
-        memcpy(row + p->offset, &x, sizeof x);
-    }
-    if (groups & 1u << SC__READ_I32) {
-        for (end = plan->cols + plan->end[SC__READ_I32]; p < end; p++) {
-            x = sqlite3_column_int64(st, (int)p->col);
-            if (x == 0 && p->has && column_null(st, (int)p->col)) {
-                put_null_of(row, p, sizeof(int32_t));
-                continue;
-            }
-            if (x < INT32_MIN || x > INT32_MAX) {
-                rc = careful(db, t, st, p, a, row);
-                if (rc != SC_OK)
-                    return rc;
-                continue;
-            }
-            i32 = (int32_t)x;
-            row[p->has_offset] = true;
-            memcpy(row + p->offset, &i32, sizeof i32);
-        }
-    }
-    if (groups & 1u << SC__READ_BOOL) {
-        for (end = plan->cols + plan->end[SC__READ_BOOL]; p < end; p++) {
-            x = sqlite3_column_int64(st, (int)p->col);
-            if (x == 0 && p->has && column_null(st, (int)p->col)) {
-                put_null_of(row, p, sizeof(bool));
-                continue;
-            }
-            if (x != 0 && x != 1) {
-                rc = careful(db, t, st, p, a, row);
-                if (rc != SC_OK)
-                    return rc;
-                continue;
-            }
-            b = x != 0;
-            row[p->has_offset] = true;
-            memcpy(row + p->offset, &b, sizeof b);
-        }
-    }
-    if (groups & 1u << SC__READ_F64) {
-        for (end = plan->cols + plan->end[SC__READ_F64]; p < end; p++) {
-            f = sqlite3_column_double(st, (int)p->col);
-            if (!(f < 0 || f > 0) && p->has && column_null(st, (int)p->col)) {
-                put_null_of(row, p, sizeof(double));
-                continue;
-            }
-            row[p->has_offset] = true;
-            memcpy(row + p->offset, &f, sizeof f);
-        }
-    }
-    end = plan->cols + plan->end[SC__READ_TEXT];
-    for (; a == NULL && p < end; p++) { /* a stream's: the pointer alone */
-        s = (const char *)sqlite3_column_text(st, (int)p->col);
-        if (s != NULL) {
-            row[p->has_offset] = true;
-            memcpy(row + p->offset, &s, sizeof s);
-        } else if (column_null(st, (int)p->col)) {
-            put_null_of(row, p, sizeof(const char *));
-        } else if ((rc = careful(db, t, st, p, a, row)) != SC_OK) {
-            return rc; /* out of memory: the careful way tells */
-        }
-    }
-    for (; p < end; p++) {
-        s = column_text(st, (int)p->col, a, &null);
-        if (null) {
-            put_null_of(row, p, sizeof(const char *));
-            continue;
-        }
-        if (s == NULL) { /* out of memory: the careful way tells */
-            if ((rc = careful(db, t, st, p, a, row)) != SC_OK)
-                return rc;
-            continue;
-        }
-        row[p->has_offset] = true;
-        memcpy(row + p->offset, &s, sizeof s);
-    }
-    if (groups & 1u << SC__READ_CAREFUL) {
-        for (end = plan->cols + plan->end[SC__READ_CAREFUL]; p < end; p++) {
-            if ((rc = sc__read_column(db, t, st, p->col, a, out)) != SC_OK)
-                return rc;
-        }
-    }
-    return SC_OK;
+    for (end = p + plan->end[SC__READ_I64]; p < end; p++)
+        read_i64(st, p, row);
+    if (plan->groups & (MIDDLE_GROUPS | 1u << SC__READ_CAREFUL))
+        return read_rest(db, plan, st, a, row, p);
+    if (a == NULL)
+        return read_texts(db, plan, st, row, p);
+    return copy_texts(db, plan, st, a, row, p);
 }
 
 /* The storage class of a value of a table without STRICT. */
