@@ -1214,7 +1214,9 @@ static void column_def(ast_ctx *ctx, buf *b, sql_dialect d,
                        const ast_table *t, const ast_column *c, bool altered)
 {
     const ast_column *pk[2];
-    bool sole_pk = model_primary_key(t, pk, 2) == 1 && pk[0] == c;
+    /* The checker marks every column of the key: only those look. */
+    bool sole_pk = c->is_pk && model_primary_key(t, pk, 2) == 1 &&
+                   pk[0] == c;
     int nkey;
 
     buf_puts(b, ddl_layout->indent);
