@@ -1148,12 +1148,13 @@ static void check_flag_fields(ast_ctx *ctx, ast_table *t)
 
     for (c = t->columns; c; c = c->next) {
         field = names_field(ctx, c->cname);
+        if (strncmp(field, "has_", 4) != 0)
+            continue;
         for (d = t->columns; d; d = d->next) {
             if (d == c || !model_has_flag(d))
                 continue;
             other = d->cname;
-            if (strncmp(field, "has_", 4) == 0 &&
-                strcmp(field + 4, other) == 0)
+            if (strcmp(field + 4, other) == 0)
                 ast_error(ctx, &c->name_loc,
                           "column \"%s\" collides with the null flag of "
                           "column \"%s\"", c->name, d->name);
