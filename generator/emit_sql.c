@@ -1090,10 +1090,15 @@ void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
     const ast_column *c, *pk[2];
     const ast_item *it;
     ast_name self;
-    buf w, b;
+    /* reused: the constraints of every table, in every dialect */
+    static buf w, b;
 
-    buf_init(&w);
-    buf_init(&b);
+    if (!w.data) {
+        buf_init(&w);
+        buf_init(&b);
+    }
+    buf_reset(&w);
+    buf_reset(&b);
     for (it = t->items; it; it = it->next)
         if (it->kind == AST_ITEM_PRIMARY_KEY &&
             model_primary_key(t, pk, 2) > 1) {
@@ -1138,8 +1143,6 @@ void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
     for (it = t->items; it; it = it->next)
         if (it->kind == AST_ITEM_FOREIGN_KEY)
             foreign_key(ctx, d, l, &w, &b, t, it->name, it->cols, it->ref);
-    buf_free(&w);
-    buf_free(&b);
 }
 
 void sql_constraint_list_free(sql_constraint_list *l)
