@@ -98,8 +98,22 @@ static const char *base_name(const char *path)
 void emit_sql_quote(buf *b, sql_dialect d, const char *name)
 {
     const sc__dialect *dl = sc__dialect_of(d);
+    size_t n = strlen(name);
     const char *q;
+    char *p;
 
+    if (!memchr(name, dl->quote_close, n)) {
+        /* The common case, no quote to double: written at once. */
+        if (b->len + n + 3 > b->cap)
+            buf_reserve(b, n + 2);
+        p = b->data + b->len;
+        p[0] = dl->quote_open;
+        memcpy(p + 1, name, n);
+        p[n + 1] = dl->quote_close;
+        b->len += n + 2;
+        b->data[b->len] = '\0';
+        return;
+    }
     buf_putc(b, dl->quote_open);
     /* Copy up to and including each closing quote, which is then
      * doubled. */
