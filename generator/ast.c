@@ -14,6 +14,7 @@
 #include "utf8.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1787,6 +1788,22 @@ static const char *const c_words[] = {
 
 bool ast_is_c_keyword(const char *name)
 {
+    /* Bit k of lens[c]: a word starts with byte c and has k bytes.  Most
+     * names have no word of their first byte and length, and go without
+     * the search. */
+    static uint32_t lens[256];
+    static bool ready;
+    size_t i, n;
+
+    if (!ready) {
+        for (i = 0; i < sizeof c_words / sizeof c_words[0]; i++)
+            lens[(unsigned char)c_words[i][0]] |= UINT32_C(1)
+                                                  << strlen(c_words[i]);
+        ready = true;
+    }
+    n = strlen(name);
+    if (n >= 32 || !(lens[(unsigned char)name[0]] >> n & 1))
+        return false;
     return in_list(c_words, sizeof c_words / sizeof c_words[0], name, false);
 }
 

@@ -237,6 +237,8 @@ static bool is_pg_system_column(const char *name)
     };
     int i;
 
+    if (name[0] != 't' && name[0] != 'x' && name[0] != 'c')
+        return false; /* the first letters of those above */
     for (i = 0; system[i]; i++)
         if (strcmp(name, system[i]) == 0)
             return true;
@@ -1079,6 +1081,12 @@ static void check_columns(ast_ctx *ctx, ast_schema *s, ast_table *t)
         check_reserved_name(ctx, s, NAME_KIND(CHECK_NAME_COLUMN), "column",
                             c->name, &c->name_loc);
         for (d = t->columns; d != c; d = d->next) {
+            /* Names whose first letters differ in any case, and C names
+             * whose first bytes differ, are none of the three below. */
+            if (tolower((unsigned char)c->name[0]) !=
+                    tolower((unsigned char)d->name[0]) &&
+                c->cname[0] != d->cname[0])
+                continue;
             if (strcmp(c->name, d->name) == 0) {
                 ast_error(ctx, &c->name_loc,
                           "duplicate column \"%s\" in table \"%s\"", c->name,
@@ -1140,12 +1148,13 @@ static void check_flag_fields(ast_ctx *ctx, ast_table *t)
 
     for (c = t->columns; c; c = c->next) {
         field = names_field(ctx, c->cname);
+        if (strncmp(field, "has_", 4) != 0)
+            continue;
         for (d = t->columns; d; d = d->next) {
             if (d == c || !model_has_flag(d))
                 continue;
             other = d->cname;
-            if (strncmp(field, "has_", 4) == 0 &&
-                strcmp(field + 4, other) == 0)
+            if (strcmp(field + 4, other) == 0)
                 ast_error(ctx, &c->name_loc,
                           "column \"%s\" collides with the null flag of "
                           "column \"%s\"", c->name, d->name);

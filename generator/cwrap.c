@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_DEPTH 64 /* brackets tracked for alignment */
@@ -727,10 +728,212 @@ static void fold_line(buf *out, const char *s, size_t n, bool macro)
         buf_puts(out, " \\");
 }
 
+/*
+ * Lines of one shape fold alike.  A line's shape is its bytes with every
+ * letter, digit and underscore read as the one letter 'a': the folding
+ * tells those bytes from the others but never one from another, save
+ * after a backslash (an escape's digits) and in "#define".  So a line
+ * with a backslash before its last byte has no shape, and whether it is
+ * a #define, or in a macro, is part of its shape.  The first line of a
+ * shape is folded, and what the folding did to it kept as a recipe: the
+ * runs of its bytes kept, in order, and the bytes put between them
+ * (spaces, newlines, backslashes and quotes).  A later line of that shape
+ * follows the recipe, on its own bytes.  The generated code repeats a
+ * few shapes once a table or a column, so most long lines cost the
+ * reading of their shape.
+ */
+typedef struct recipe_op {
+    uint32_t at;  /* a byte of the line, or with ADDED one of added */
+    uint32_t len; /* how many */
+} recipe_op;
+
+#define ADDED UINT32_C(0x80000000)
+#define NO_RECIPE ((size_t)-1) /* the folding did more than that */
+
+typedef struct shape {
+    uint64_t hash;
+    size_t key, keylen; /* in shapes.keys */
+    size_t op, nops;    /* in shapes.ops; nops == NO_RECIPE: none */
+} shape;
+
+static struct {
+    buf keys;            /* every shape's key, one after another */
+    buf added;           /* the bytes the recipes add */
+    recipe_op *ops;      /* every recipe's steps */
+    size_t nops, opcap;
+    shape *all;
+    size_t n, cap;
+    uint32_t *slots;     /* 1 + the index in all, or 0: free */
+    size_t nslots;
+    unsigned char as[256]; /* what a byte reads as in a shape */
+} shapes;
+
+static void shapes_init(void)
+{
+    int c;
+
+    for (c = 0; c < 256; c++)
+        shapes.as[c] = (unsigned char)c;
+    for (c = 'a'; c <= 'z'; c++)
+        shapes.as[c] = shapes.as[c - 'a' + 'A'] = 'a';
+    for (c = '0'; c <= '9'; c++)
+        shapes.as[c] = 'a';
+    shapes.as['_'] = 'a';
+    buf_init(&shapes.keys);
+    buf_init(&shapes.added);
+    shapes.nslots = 256;
+    shapes.slots = mem_calloc(shapes.nslots, sizeof *shapes.slots);
+}
+
+static void shapes_free(void)
+{
+    buf_free(&shapes.keys);
+    buf_free(&shapes.added);
+    free(shapes.ops);
+    free(shapes.all);
+    free(shapes.slots);
+    memset(&shapes, 0, sizeof shapes);
+}
+
+static void shapes_grow(void)
+{
+    size_t i, k, n = shapes.nslots * 2;
+    uint32_t *slots = mem_calloc(n, sizeof *slots);
+
+    for (i = 0; i < shapes.n; i++) {
+        for (k = shapes.all[i].hash & (n - 1); slots[k]; k = (k + 1) & (n - 1))
+            ;
+        slots[k] = (uint32_t)(i + 1);
+    }
+    free(shapes.slots);
+    shapes.slots = slots;
+    shapes.nslots = n;
+}
+
+static void add_op(uint32_t at, size_t len)
+{
+    recipe_op *last = shapes.nops ? &shapes.ops[shapes.nops - 1] : NULL;
+
+    if (last && last->at + last->len == at &&
+        (last->at & ADDED) == (at & ADDED)) {
+        last->len += (uint32_t)len;
+        return;
+    }
+    if (shapes.nops == shapes.opcap) {
+        shapes.opcap = shapes.opcap ? 2 * shapes.opcap : 256;
+        shapes.ops = mem_realloc(shapes.ops,
+                                 shapes.opcap * sizeof *shapes.ops);
+    }
+    shapes.ops[shapes.nops].at = at;
+    shapes.ops[shapes.nops++].len = (uint32_t)len;
+}
+
+/* Appends the recipe of sh to out, on the line s. */
+static void follow(buf *out, const shape *sh, const char *s)
+{
+    const recipe_op *op = shapes.ops + sh->op, *end = op + sh->nops;
+
+    for (; op < end; op++)
+        if (op->at & ADDED)
+            buf_put(out, shapes.added.data + (op->at & ~ADDED), op->len);
+        else
+            buf_put(out, s + op->at, op->len);
+}
+
+/* The recipe that makes f[0..m) of the line s[0..n): its bytes in order,
+ * spaces dropped and bytes added; false if f is not that. */
+static bool learn(shape *sh, const char *s, size_t n, const char *f,
+                  size_t m)
+{
+    size_t i = 0, k = 0;
+
+    sh->op = shapes.nops;
+    while (k < m) {
+        if (i < n && f[k] == s[i]) {
+            add_op((uint32_t)i++, 1);
+            k++;
+        } else if (i < n && s[i] == ' ') {
+            i++;
+        } else if (f[k] == ' ' || f[k] == '\n' || f[k] == '\\' ||
+                   f[k] == '"') {
+            add_op(ADDED | (uint32_t)shapes.added.len, 1);
+            buf_putc(&shapes.added, f[k++]);
+        } else {
+            break;
+        }
+    }
+    while (i < n && s[i] == ' ')
+        i++;
+    sh->nops = shapes.nops - sh->op;
+    if (k < m || i < n || shapes.added.len >= ADDED || n >= ADDED) {
+        shapes.nops = sh->op;
+        sh->nops = NO_RECIPE;
+    }
+    return sh->nops != NO_RECIPE;
+}
+
+/* One line too wide, folded into out as fold_line() folds it, by the
+ * recipe of its shape where there is one. */
+static void fold_shaped(buf *out, const char *s, size_t n, bool macro,
+                        bool define)
+{
+    buf *key = &shapes.keys;
+    size_t i, at = key->len, slot, begin;
+    uint64_t h = n, x8;
+    char *d;
+    shape *sh;
+    uint32_t x;
+
+    if (n > 1 && memchr(s, '\\', n - 1)) {
+        fold_line(out, s, n, macro);
+        return;
+    }
+    buf_reserve(key, n + 8);
+    d = key->data + at;
+    d[0] = (char)(macro | define << 1);
+    for (i = 0; i < n; i++)
+        d[1 + i] = (char)shapes.as[(unsigned char)s[i]];
+    memset(d + 1 + n, 0, 7);
+    for (i = 0; i < n + 1; i += 8) {
+        memcpy(&x8, d + i, 8);
+        h = (h ^ x8) * UINT64_C(0x9e3779b97f4a7c15);
+        h ^= h >> 29;
+    }
+    for (slot = h & (shapes.nslots - 1); (x = shapes.slots[slot]) != 0;
+         slot = (slot + 1) & (shapes.nslots - 1)) {
+        sh = &shapes.all[x - 1];
+        if (sh->hash == h && sh->keylen == n + 1 &&
+            memcmp(key->data + sh->key, key->data + at, n + 1) == 0) {
+            if (sh->nops == NO_RECIPE)
+                fold_line(out, s, n, macro);
+            else
+                follow(out, sh, s);
+            return;
+        }
+    }
+    /* A new shape: its key kept, its line folded and learnt. */
+    key->len += n + 1;
+    key->data[key->len] = '\0';
+    if (shapes.n == shapes.cap) {
+        shapes.cap = shapes.cap ? 2 * shapes.cap : 64;
+        shapes.all = mem_realloc(shapes.all, shapes.cap * sizeof *shapes.all);
+    }
+    sh = &shapes.all[shapes.n];
+    sh->hash = h;
+    sh->key = at;
+    sh->keylen = n + 1;
+    shapes.slots[slot] = (uint32_t)++shapes.n;
+    if (2 * shapes.n > shapes.nslots)
+        shapes_grow();
+    begin = out->len;
+    fold_line(out, s, n, macro);
+    learn(sh, s, n, out->data + begin, out->len - begin);
+}
+
 void cwrap_lines(buf *b, size_t from)
 {
     size_t i, e, lead, copied = 0;
-    bool macro, folded = false;
+    bool macro, define, folded = false;
     buf out;
 
     if (!kinds['('])
@@ -746,19 +949,21 @@ void cwrap_lines(buf *b, size_t from)
         if (!folded) {
             buf_init(&out);
             buf_reserve(&out, b->len + b->len / 8);
+            shapes_init();
             folded = true;
         }
         buf_put(&out, b->data + copied, i - copied);
         lead = lead_of(b->data + i, e - i);
         /* In a macro: a #define, or the line before ends in a
          * backslash. */
-        macro = (i >= from + 2 && b->data[i - 2] == '\\') ||
-                starts(b->data + i + lead, e - i - lead, "#define ");
-        fold_line(&out, b->data + i, e - i, macro);
+        define = starts(b->data + i + lead, e - i - lead, "#define ");
+        macro = (i >= from + 2 && b->data[i - 2] == '\\') || define;
+        fold_shaped(&out, b->data + i, e - i, macro, define);
         copied = e; /* the newline goes with what follows */
     }
     if (!folded)
         return;
+    shapes_free();
     buf_put(&out, b->data + copied, b->len - copied);
     buf_free(b);
     *b = out;

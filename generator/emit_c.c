@@ -73,9 +73,10 @@ static const char *fmt(ast_ctx *ctx, const char *f, ...)
      * and copied once, into the pool; printf does the rest. */
     va_start(ap, f);
     for (p = f;; p = q + 2) {
-        q = strchr(p, '%');
-        if (!q)
-            q = p + strlen(p);
+        /* the text to the next %: a few bytes, read here rather than
+         * by a call */
+        for (q = p; *q != '\0' && *q != '%'; q++)
+            ;
         if (q > p) {
             part[k] = p;
             total += len[k++] = (size_t)(q - p);
@@ -3112,6 +3113,17 @@ static bool take_emitted(ast_ctx *ctx, buf *header, buf *source,
 
     if (emitted.ctx != ctx || emitted.schema != ctx->schema)
         return false;
+    if (nmigs == 0 && header->len == 0 && source->len == 0) {
+        /* The files as they were written: handed over, not copied. */
+        buf_free(header);
+        buf_free(source);
+        *header = emitted.header;
+        *source = emitted.source;
+        memset(&emitted.header, 0, sizeof emitted.header);
+        memset(&emitted.source, 0, sizeof emitted.source);
+        emitted_drop();
+        return true;
+    }
     buf_put(header, h->data, emitted.migrate_at);
     if (nmigs)
         emit_migrate_api(ctx, header, &migs[nmigs - 1], nmigs);

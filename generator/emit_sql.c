@@ -98,8 +98,22 @@ static const char *base_name(const char *path)
 void emit_sql_quote(buf *b, sql_dialect d, const char *name)
 {
     const sc__dialect *dl = sc__dialect_of(d);
+    size_t n = strlen(name);
     const char *q;
+    char *p;
 
+    if (!memchr(name, dl->quote_close, n)) {
+        /* The common case, no quote to double: written at once. */
+        if (b->len + n + 3 > b->cap)
+            buf_reserve(b, n + 2);
+        p = b->data + b->len;
+        p[0] = dl->quote_open;
+        memcpy(p + 1, name, n);
+        p[n + 1] = dl->quote_close;
+        b->len += n + 2;
+        b->data[b->len] = '\0';
+        return;
+    }
     buf_putc(b, dl->quote_open);
     /* Copy up to and including each closing quote, which is then
      * doubled. */
@@ -1090,10 +1104,15 @@ void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
     const ast_column *c, *pk[2];
     const ast_item *it;
     ast_name self;
-    buf w, b;
+    /* reused: the constraints of every table, in every dialect */
+    static buf w, b;
 
-    buf_init(&w);
-    buf_init(&b);
+    if (!w.data) {
+        buf_init(&w);
+        buf_init(&b);
+    }
+    buf_reset(&w);
+    buf_reset(&b);
     for (it = t->items; it; it = it->next)
         if (it->kind == AST_ITEM_PRIMARY_KEY &&
             model_primary_key(t, pk, 2) > 1) {
@@ -1138,8 +1157,6 @@ void emit_sql_constraints(ast_ctx *ctx, sql_dialect d, const ast_table *t,
     for (it = t->items; it; it = it->next)
         if (it->kind == AST_ITEM_FOREIGN_KEY)
             foreign_key(ctx, d, l, &w, &b, t, it->name, it->cols, it->ref);
-    buf_free(&w);
-    buf_free(&b);
 }
 
 void sql_constraint_list_free(sql_constraint_list *l)
@@ -1214,7 +1231,9 @@ static void column_def(ast_ctx *ctx, buf *b, sql_dialect d,
                        const ast_table *t, const ast_column *c, bool altered)
 {
     const ast_column *pk[2];
-    bool sole_pk = model_primary_key(t, pk, 2) == 1 && pk[0] == c;
+    /* The checker marks every column of the key: only those look. */
+    bool sole_pk = c->is_pk && model_primary_key(t, pk, 2) == 1 &&
+                   pk[0] == c;
     int nkey;
 
     buf_puts(b, ddl_layout->indent);

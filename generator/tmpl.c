@@ -79,6 +79,9 @@ typedef struct compiled {
      * the same string constants every time, so a pointer comparison
      * usually settles the match. */
     const char *seen[MAX_VARS];
+    /* The variable the k-th argument named last time: the emitters pass
+     * them in the same order every time, so the first guess is right. */
+    int guess[MAX_VARS];
     int uses[MAX_VARS]; /* how many pieces name each variable */
     int nnames;
     size_t literal;     /* the bytes of literal text in all */
@@ -229,15 +232,17 @@ void tmpl_emit(buf *out, const char *file, const char *frag, ...)
     const piece *p, *end = c->pieces + c->npieces;
     char *dst;
     va_list ap;
-    int i;
+    int i, k = 0;
 
     for (i = 0; i < c->nnames; i++)
         vals[i] = NULL;
     va_start(ap, frag);
     while ((name = va_arg(ap, const char *)) != NULL) {
         value = va_arg(ap, const char *);
-        for (i = 0; i < c->nnames && c->seen[i] != name; i++)
-            ;
+        i = k < MAX_VARS ? c->guess[k] : 0;
+        if (i >= c->nnames || c->seen[i] != name)
+            for (i = 0; i < c->nnames && c->seen[i] != name; i++)
+                ;
         if (i == c->nnames) {
             for (i = 0; i < c->nnames; i++)
                 if (strncmp(c->names[i], name, c->namelens[i]) == 0 &&
@@ -246,6 +251,8 @@ void tmpl_emit(buf *out, const char *file, const char *frag, ...)
             if (i < c->nnames)
                 c->seen[i] = name;
         }
+        if (k < MAX_VARS)
+            c->guess[k++] = i;
         if (i < c->nnames && !vals[i]) {
             vals[i] = value;
             lens[i] = strlen(value);
@@ -263,7 +270,8 @@ void tmpl_emit(buf *out, const char *file, const char *frag, ...)
         }
         total += lens[i] * (size_t)c->uses[i];
     }
-    buf_reserve(out, total);
+    if (out->len + total + 1 > out->cap)
+        buf_reserve(out, total);
     dst = out->data + out->len;
     for (p = c->pieces; p < end; p++) {
         if (p->text) {
