@@ -818,8 +818,15 @@ typedef struct phrases {
 
 static void phrase(phrases *p, const char *s)
 {
-    if (p->n < (int)COUNT(p->text))
-        snprintf(p->text[p->n], sizeof p->text[0], "%s", s);
+    if (p->n < (int)COUNT(p->text)) {
+        /* a phrase longer than its room is cut, on purpose */
+        size_t n = strlen(s);
+
+        if (n >= sizeof p->text[0])
+            n = sizeof p->text[0] - 1;
+        memcpy(p->text[p->n], s, n);
+        p->text[p->n][n] = '\0';
+    }
     p->n++;
 }
 
