@@ -157,6 +157,10 @@ struct sc_db {
     void (*texts_free)(sc_db *db); /* set by qcache.c with texts, so that
                                       sc_close() frees them without
                                       calling up into query.c */
+    /* The memory of a query freed after it ran, kept for the next
+     * sc_query_new() (query.c) and freed by texts_free.  Atomic: a
+     * query is made and freed outside the owner check. */
+    _Atomic(void *) query_spare;
     sc_value *vals;      /* the values bound to the running statement */
     size_t nvals;
     size_t nbound;       /* how many of them it took */

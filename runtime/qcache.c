@@ -116,11 +116,13 @@ static bool evict(sc_db *db)
     return true;
 }
 
-/* Finalizes the statements cached on db (db->texts_free). */
+/* Finalizes the statements cached on db, and frees the memory of a
+ * query kept for the next (query.c): db->texts_free. */
 static void text_cache_free(sc_db *db)
 {
     entry *e, *older;
 
+    sc__free(atomic_exchange(&db->query_spare, NULL));
     if (db->texts == NULL)
         return;
     for (e = db->texts->newest; e != NULL; e = older) {

@@ -199,6 +199,9 @@ struct sc_query {
                                 terminal (see shape_of()) */
     bool bare;               /* columns written without their table, as
                                 an outer query names its subquery's */
+    bool ran;                /* a terminal found its statement: db's
+                                statement cache, and its hook that
+                                frees db->query_spare, are open */
 };
 
 /* The bytes of a joined handle, made in its root's store: the fields
@@ -303,9 +306,33 @@ static const char *table_name(const sc_query *h)
     return h->t != NULL ? h->t->name : "(no table)";
 }
 
+/* The room of a query that ran on db and was freed, or a new one; NULL
+ * when out of memory.  A count runs a query built and freed each time:
+ * its room then goes from one to the next without malloc and free. */
+static query_room *room_new(sc_db *db)
+{
+    query_room *room = db != NULL ? atomic_exchange(&db->query_spare, NULL)
+                                  : NULL;
+
+    return room != NULL ? room : sc__malloc(sizeof *room);
+}
+
+/* Gives the room of root r back: kept on its connection when there is
+ * none kept yet and r ran (so that sc_close() frees it, see ran), else
+ * freed. */
+static void room_free(sc_query *r)
+{
+    void *none = NULL;
+
+    if (r->ran &&
+        atomic_compare_exchange_strong(&r->db->query_spare, &none, r))
+        return;
+    sc__free(r);
+}
+
 sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
 {
-    query_room *room = sc__malloc(sizeof *room);
+    query_room *room = room_new(db);
     sc_query *q = room != NULL ? &room->q : NULL;
 
     if (q == NULL)
@@ -356,7 +383,7 @@ void sc_query_free(sc_query *q)
         sc_arena_free(r->store);
     if (r->err_msg != NULL)
         sc__free(r->err_msg);
-    sc__free(r);
+    room_free(r);
 }
 
 /* ---------------------------------------------------------------------
@@ -2240,8 +2267,10 @@ static int statement(sc_query *r, shape s, const sc_table_desc *rows,
     k.n = r->key.n;
     k.hash = sc__qkey_hash(k.words, k.n);
     rc = sc__qcache_get_shape(db, &k, rows, out);
-    if (rc != SC_OK || out->stmt != NULL)
+    if (rc != SC_OK || out->stmt != NULL) {
+        r->ran = rc == SC_OK;
         return rc;
+    }
     if (!build(r, s))
         return sc__nomem(db);
     rc = params_fit(r);
@@ -2249,6 +2278,7 @@ static int statement(sc_query *r, shape s, const sc_table_desc *rows,
         rc = sc__qcache_get(db, r->t, r->sql.s, rows, out);
     if (rc == SC_OK && out->entry != NULL && shape_fits(r, s))
         sc__qcache_keep_shape(db, out, &k);
+    r->ran = rc == SC_OK;
     return rc;
 }
 
