@@ -87,15 +87,22 @@ static inline bool vec_reserve(vec *v, size_t n, size_t size)
     return n <= v->cap - v->n || vec_grow(v, n, size);
 }
 
+/* Appends an item of size bytes, left as it was, for the caller to fill
+ * whole; NULL when out of memory. */
+static inline void *vec_push_raw(vec *v, size_t size)
+{
+    if (!vec_reserve(v, 1, size))
+        return NULL;
+    return (char *)v->items + v->n++ * size;
+}
+
 /* Appends a zeroed item of size bytes; NULL when out of memory. */
 static void *vec_push(vec *v, size_t size)
 {
-    char *p;
+    char *p = vec_push_raw(v, size);
 
-    if (!vec_reserve(v, 1, size))
-        return NULL;
-    p = (char *)v->items + v->n++ * size;
-    memset(p, 0, size);
+    if (p != NULL)
+        memset(p, 0, size);
     return p;
 }
 
@@ -295,6 +302,16 @@ static void *store_copy(sc_query *r, const void *p, size_t n)
 static void *push(sc_query *r, vec *v, size_t size)
 {
     void *p = vec_push(v, size);
+
+    if (p == NULL)
+        keep(r, SC_NOMEM, NULL, "out of memory");
+    return p;
+}
+
+/* push() of an item the caller fills whole. */
+static inline void *push_raw(sc_query *r, vec *v, size_t size)
+{
+    void *p = vec_push_raw(v, size);
 
     if (p == NULL)
         keep(r, SC_NOMEM, NULL, "out of memory");
@@ -540,7 +557,8 @@ static const sc_column_desc *column_of(const sc_query *h, unsigned col)
     return NULL;
 }
 
-/* Copies the value of c's C type at p into the query's store as *v. */
+/* Copies the value of c's C type at p into the query's store as *v,
+ * every field of which it sets. */
 static bool copy_value(const sc_query *h, const sc_column_desc *c,
                        const void *p, sc_value *v)
 {
@@ -549,6 +567,12 @@ static bool copy_value(const sc_query *h, const sc_column_desc *c,
     const char *text;
     int e;
 
+    if (c->type == SC_TYPE_INT64) {
+        /* keys, the most filtered on: as sc__field_value() reads them */
+        *v = (sc_value){.kind = SC_VAL_INT, .type = c->type, .col = c};
+        memcpy(&v->i, p, sizeof v->i);
+        return true;
+    }
     if (c->type == SC_TYPE_TEXT || c->type == SC_TYPE_JSON ||
         c->type == SC_TYPE_DECIMAL) {
         /* the common case, as sc__field_value() reads it, without a
@@ -595,7 +619,7 @@ static bool add_value(const sc_query *h, const sc_column_desc *c,
                       const void *p)
 {
     sc_query *r = h->root;
-    sc_value *v = push(r, &r->vals, sizeof *v);
+    sc_value *v = push_raw(r, &r->vals, sizeof *v);
 
     if (v == NULL || !copy_value(h, c, p, v))
         return false;
@@ -946,7 +970,7 @@ static void add_cond(sc_query *h, const sc_column_desc *c, unsigned col,
     if ((op == SC_OP_LIKE || op == SC_OP_ILIKE) &&
         !pattern_fits(h, c, &escapes))
         return;
-    nd = push(r, &r->nodes, sizeof *nd);
+    nd = push_raw(r, &r->nodes, sizeof *nd);
     if (nd == NULL)
         return;
     nd->kind = N_COND;
@@ -955,6 +979,8 @@ static void add_cond(sc_query *h, const sc_column_desc *c, unsigned col,
     nd->op = op;
     nd->first = first;
     nd->n = n;
+    nd->array = (sc_value){.kind = SC_VAL_NULL};
+    nd->elem = 0;
     nd->escapes = escapes;
     if ((op == SC_OP_IN || op == SC_OP_NOT_IN) && n > LIST_MIN &&
         r->db != NULL && r->db->be != NULL && dia(r)->in_array != NULL)
@@ -2265,7 +2291,7 @@ static int statement(sc_query *r, shape s, const sc_table_desc *rows,
         return rc;
     k.words = r->key.items;
     k.n = r->key.n;
-    k.hash = sc__qkey_hash(k.words, k.n);
+    k.hash = 0;
     rc = sc__qcache_get_shape(db, &k, rows, out);
     if (rc != SC_OK || out->stmt != NULL) {
         r->ran = rc == SC_OK;
