@@ -277,15 +277,8 @@ int sc__qcache_get(sc_db *db, const sc_table_desc *t, const char *sql,
 /* Whether entry e is filed under the words of k. */
 static bool same_key(const entry *e, const sc__qkey *k)
 {
-    size_t i;
-
-    if (e->nkey != k->n || e->key == NULL)
-        return false;
-    for (i = 0; i < k->n; i++) {
-        if (e->key[i] != k->words[i])
-            return false;
-    }
-    return true;
+    return e->nkey == k->n && e->key != NULL &&
+           memcmp(e->key, k->words, k->n * sizeof *k->words) == 0;
 }
 
 int sc__qcache_get_shape(sc_db *db, sc__qkey *k, const sc_table_desc *rows,

@@ -47,7 +47,8 @@ typedef struct vec {
     void *fixed; /* room that items starts in, not to be freed, or NULL */
 } vec;
 
-/* Starts v in fixed, room for cap items (see query_room). */
+/* Starts v in fixed, room for cap items (see query_room); NULL and 0
+ * for none. */
 static void vec_start(vec *v, void *fixed, size_t cap)
 {
     v->items = v->fixed = fixed;
@@ -167,6 +168,7 @@ typedef struct param {
     size_t nelems;
 } param;
 
+/* sc_query_new() sets each field by name: a new one is set there too. */
 struct sc_query {
     sc_query *root;
     const sc_table_desc *t;
@@ -354,21 +356,39 @@ sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
 
     if (q == NULL)
         return NULL;
-    memset(q, 0, sizeof *q);
-    vec_start(&q->handles, room->handles, ROOM_HANDLES);
-    vec_start(&q->nodes, room->nodes, ROOM);
-    vec_start(&q->vals, room->vals, ROOM);
-    vec_start(&q->params, room->params, ROOM);
-    vec_start(&q->key, room->key, ROOM_KEY);
-    q->spare = (unsigned char *)room->store;
-    q->spare_left = sizeof room->store;
+    /* every field, one by one: a zeroing of the whole would cost more
+     * than the query's other building (a count runs one a time) */
     q->root = q;
+    q->t = t;
+    q->alias = t != NULL ? t->name : NULL;
+    q->from = NULL;
+    q->fk = NULL;
+    q->reverse = false;
+    q->index = 0;
     q->db = db;
     q->dialect = db != NULL && db->be != NULL
                      ? sc__dialect_of(db->be->dialect)
                      : NULL;
-    q->t = t;
-    q->alias = t != NULL ? t->name : NULL;
+    q->spare = (unsigned char *)room->store;
+    q->spare_left = sizeof room->store;
+    q->store = NULL;
+    vec_start(&q->handles, room->handles, ROOM_HANDLES);
+    vec_start(&q->nodes, room->nodes, ROOM);
+    vec_start(&q->vals, room->vals, ROOM);
+    vec_start(&q->orders, NULL, 0);
+    vec_start(&q->sets, NULL, 0);
+    q->limit = q->offset = 0;
+    q->has_limit = q->has_offset = q->distinct = false;
+    q->depth = 0;
+    q->rc = SC_OK;
+    q->err_column = NULL;
+    q->err_msg = NULL;
+    q->sql = (sc__buf){.s = NULL};
+    vec_start(&q->params, room->params, ROOM);
+    q->nph = 0;
+    vec_start(&q->key, room->key, ROOM_KEY);
+    q->bare = false;
+    q->ran = false;
     room->handles[0] = q; /* the room has space for it */
     q->handles.n = 1;
     if (db == NULL)
@@ -1283,13 +1303,15 @@ static const char *alias_for(sc_query *r, const sc_table_desc *t)
 {
     sc_query **hs = r->handles.items;
     unsigned uses = 1;
-    size_t i, size = strlen(t->name) + 16;
+    size_t i, size;
     char *s;
 
     for (i = 0; i < r->handles.n; i++)
-        uses += hs[i]->t == t || strcmp(hs[i]->t->name, t->name) == 0;
+        uses += hs[i]->t == t || (hs[i]->t->name[0] == t->name[0] &&
+                                  strcmp(hs[i]->t->name, t->name) == 0);
     if (uses == 1)
         return t->name;
+    size = strlen(t->name) + 16;
     s = store_alloc(r, size);
     if (s != NULL)
         snprintf(s, size, "%s_%u", t->name, uses);
@@ -2224,7 +2246,7 @@ static int bind_params(sc_db *db, const sc_table_desc *t, void *stmt,
 {
     const char *why = NULL;
     size_t k, j;
-    int rc = sc__need_vals(db, n);
+    int rc = n <= db->nvals ? SC_OK : sc__need_vals(db, n);
 
     for (k = 0; k < n && rc == SC_OK; k++) {
         for (j = 0; j < ps[k].nelems; j++) {
@@ -2233,7 +2255,8 @@ static int bind_params(sc_db *db, const sc_table_desc *t, void *stmt,
                 return rc;
         }
         db->vals[k] = ps[k].v;
-        if (ps[k].c != NULL &&
+        /* only text has anything to check (sc__check_value()) */
+        if (ps[k].c != NULL && ps[k].v.kind == SC_VAL_TEXT &&
             (rc = sc__check_value(db, ps[k].h->t, &db->vals[k])) != SC_OK)
             return k < nsets ? sc__name_rows(db, UPDATE_ROWS, rc) : rc;
         rc = db->be->bind(stmt, (int)k + 1, &db->vals[k], &why);
@@ -2262,7 +2285,9 @@ static int bind_params(sc_db *db, const sc_table_desc *t, void *stmt,
 /* SC_RANGE when r->params are more than the dialect takes. */
 static int params_fit(sc_query *r)
 {
-    if (dia(r)->max_params == 0 || r->params.n <= dia(r)->max_params)
+    const sc__dialect *d = dia(r);
+
+    if (d->max_params == 0 || r->params.n <= d->max_params)
         return SC_OK;
     return sc__set_error(r->db, SC_RANGE, r->t->name, NULL,
                          "a query on %s with %zu values: %s takes at most "
