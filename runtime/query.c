@@ -235,6 +235,13 @@ typedef struct query_room {
     param params[ROOM];
     uint64_t key[ROOM_KEY];
     max_align_t store[ROOM_STORE / sizeof(max_align_t)];
+    /* The last join found to fit (join_fits()), kept from one query in
+     * the room to the next: descriptors are constant data, so a query
+     * built again joins without checking again.  Zero at first. */
+    struct {
+        const sc_table_desc *owner, *target;
+        const sc_fkey_desc *fk;
+    } fitted;
 } query_room;
 
 static void keep(sc_query *r, int rc, const char *column, const char *fmt,
@@ -333,7 +340,12 @@ static query_room *room_new(sc_db *db)
     query_room *room = db != NULL ? atomic_exchange(&db->query_spare, NULL)
                                   : NULL;
 
-    return room != NULL ? room : sc__malloc(sizeof *room);
+    if (room != NULL)
+        return room;
+    room = sc__malloc(sizeof *room);
+    if (room != NULL)
+        memset(&room->fitted, 0, sizeof room->fitted);
+    return room;
 }
 
 /* Gives the room of root r back: kept on its connection when there is
@@ -1318,6 +1330,24 @@ static const char *alias_for(sc_query *r, const sc_table_desc *t)
     return s;
 }
 
+/* join_fits(owner, fk, target), remembered in r's room for the next
+ * query built in it. */
+static bool join_fits_in(sc_query *r, const sc_table_desc *owner,
+                         const sc_fkey_desc *fk, const sc_table_desc *target)
+{
+    query_room *room = (query_room *)r;
+
+    if (room->fitted.fk == fk && room->fitted.owner == owner &&
+        room->fitted.target == target)
+        return true;
+    if (!join_fits(owner, fk, target))
+        return false;
+    room->fitted.owner = owner;
+    room->fitted.target = target;
+    room->fitted.fk = fk;
+    return true;
+}
+
 sc_query *sc_query_join(sc_query *q, const sc_table_desc *other,
                         const sc_fkey_desc *fk, bool reverse)
 {
@@ -1327,7 +1357,8 @@ sc_query *sc_query_join(sc_query *q, const sc_table_desc *other,
         return NULL;
     r = q->root;
     if (other == NULL || fk == NULL ||
-        !(reverse ? join_fits(other, fk, q->t) : join_fits(q->t, fk, other))) {
+        !(reverse ? join_fits_in(r, other, fk, q->t)
+                  : join_fits_in(r, q->t, fk, other))) {
         keep(r, SC_MISUSE, NULL, "cannot join %s to %s along that foreign "
              "key", q->t->name, other != NULL ? other->name : "(null)");
         return NULL;
