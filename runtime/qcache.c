@@ -222,7 +222,8 @@ uint64_t sc__qkey_hash(const uint64_t *w, size_t n)
 /* Hands out cached entry e, not running, checking its result types
  * against rows when they were checked against another descriptor: one
  * text may serve descriptors that differ in their types. */
-static int take(sc_db *db, entry *e, const sc_table_desc *rows, sc__qrun *r)
+static inline int take(sc_db *db, entry *e, const sc_table_desc *rows,
+                       sc__qrun *r)
 {
     int rc;
 

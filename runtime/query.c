@@ -2314,7 +2314,7 @@ static int bind_params(sc_db *db, const sc_table_desc *t, void *stmt,
 }
 
 /* SC_RANGE when r->params are more than the dialect takes. */
-static int params_fit(sc_query *r)
+static inline int params_fit(sc_query *r)
 {
     const sc__dialect *d = dia(r);
 
