@@ -235,8 +235,8 @@ int sc__nomem(sc_db *db);
  * sc__usable_unflushed() checks the same and leaves the queue alone, for
  * the writes that may join it. */
 int sc__usable_unflushed(sc_db *db);
-/* sc__usable() past its common case (an open connection that cannot be
- * lost, nothing queued). */
+/* sc__usable() past its common case (an open connection not lost,
+ * nothing queued). */
 int sc__usable_slow(sc_db *db);
 
 /* Clears db's last failure: each call that reaches the database starts
@@ -252,8 +252,9 @@ static inline void sc__clear_error(sc_db *db)
 
 static inline int sc__usable(sc_db *db)
 {
-    if (db == NULL || db->conn == NULL || db->be->lost != NULL ||
-        db->queue.open || db->queue.failed)
+    if (db == NULL || db->conn == NULL || db->queue.open ||
+        db->queue.failed ||
+        (db->be->lost != NULL && db->be->lost(db->conn)))
         return sc__usable_slow(db);
     sc__clear_error(db);
     return SC_OK;
