@@ -332,14 +332,16 @@ static const char *table_name(const sc_query *h)
     return h->t != NULL ? h->t->name : "(no table)";
 }
 
-/* The room of a query that ran on db and was freed, or a new one; NULL
- * when out of memory.  A count runs a query built and freed each time:
- * its room then goes from one to the next without malloc and free. */
-static query_room *room_new(sc_db *db)
+/* The room of a query that ran on db and was freed (*kept true), or a
+ * new one; NULL when out of memory.  A count runs a query built and
+ * freed each time: its room then goes from one to the next without
+ * malloc and free. */
+static query_room *room_new(sc_db *db, bool *kept)
 {
     query_room *room = db != NULL ? atomic_exchange(&db->query_spare, NULL)
                                   : NULL;
 
+    *kept = room != NULL;
     if (room != NULL)
         return room;
     room = sc__malloc(sizeof *room);
@@ -363,7 +365,8 @@ static void room_free(sc_query *r)
 
 sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
 {
-    query_room *room = room_new(db);
+    bool kept;
+    query_room *room = room_new(db, &kept);
     sc_query *q = room != NULL ? &room->q : NULL;
 
     if (q == NULL)
@@ -378,9 +381,10 @@ sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
     q->reverse = false;
     q->index = 0;
     q->db = db;
-    q->dialect = db != NULL && db->be != NULL
-                     ? sc__dialect_of(db->be->dialect)
-                     : NULL;
+    if (!kept) /* a kept room ran on db: its dialect is db's */
+        q->dialect = db != NULL && db->be != NULL
+                         ? sc__dialect_of(db->be->dialect)
+                         : NULL;
     q->spare = (unsigned char *)room->store;
     q->spare_left = sizeof room->store;
     q->store = NULL;
