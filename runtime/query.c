@@ -371,8 +371,9 @@ sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
 
     if (q == NULL)
         return NULL;
-    /* every field, one by one: a zeroing of the whole would cost more
-     * than the query's other building (a count runs one a time) */
+    /* every field, one by one: zeroing the whole would cost as much as
+     * the rest of building a query, which a count in a loop does each
+     * time */
     q->root = q;
     q->t = t;
     q->alias = t != NULL ? t->name : NULL;
