@@ -157,6 +157,10 @@ struct sc_db {
     void (*texts_free)(sc_db *db); /* set by qcache.c with texts, so that
                                       sc_close() frees them without
                                       calling up into query.c */
+    /* The memory of a query freed after it ran, kept for the next
+     * sc_query_new() (query.c) and freed by texts_free.  Atomic: a
+     * query is made and freed outside the owner check. */
+    _Atomic(void *) query_spare;
     sc_value *vals;      /* the values bound to the running statement */
     size_t nvals;
     size_t nbound;       /* how many of them it took */
@@ -231,8 +235,8 @@ int sc__nomem(sc_db *db);
  * sc__usable_unflushed() checks the same and leaves the queue alone, for
  * the writes that may join it. */
 int sc__usable_unflushed(sc_db *db);
-/* sc__usable() past its common case (an open connection that cannot be
- * lost, nothing queued). */
+/* sc__usable() past its common case (an open connection not lost,
+ * nothing queued). */
 int sc__usable_slow(sc_db *db);
 
 /* Clears db's last failure: each call that reaches the database starts
@@ -248,8 +252,9 @@ static inline void sc__clear_error(sc_db *db)
 
 static inline int sc__usable(sc_db *db)
 {
-    if (db == NULL || db->conn == NULL || db->be->lost != NULL ||
-        db->queue.open || db->queue.failed)
+    if (db == NULL || db->conn == NULL || db->queue.open ||
+        db->queue.failed ||
+        (db->be->lost != NULL && db->be->lost(db->conn)))
         return sc__usable_slow(db);
     sc__clear_error(db);
     return SC_OK;

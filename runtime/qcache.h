@@ -48,9 +48,10 @@ int sc__qcache_get(sc_db *db, const sc_table_desc *t, const char *sql,
 
 /* Hands out the statement of shape k, as sc__qcache_get() does its
  * text's: SC_OK with r->stmt NULL when the shape is not known or its
- * statement is running. */
-int sc__qcache_get_shape(sc_db *db, const sc__qkey *k,
-                         const sc_table_desc *rows, sc__qrun *r);
+ * statement is running.  k's hash is computed here, and set whenever
+ * nothing is handed out, for sc__qcache_keep_shape(). */
+int sc__qcache_get_shape(sc_db *db, sc__qkey *k, const sc_table_desc *rows,
+                         sc__qrun *r);
 
 /* Files the cached statement r, just handed out by sc__qcache_get(),
  * under shape k too, when its text has no shape yet; k's words are

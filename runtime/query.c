@@ -47,7 +47,8 @@ typedef struct vec {
     void *fixed; /* room that items starts in, not to be freed, or NULL */
 } vec;
 
-/* Starts v in fixed, room for cap items (see query_room). */
+/* Starts v in fixed, room for cap items (see query_room); NULL and 0
+ * for none. */
 static void vec_start(vec *v, void *fixed, size_t cap)
 {
     v->items = v->fixed = fixed;
@@ -87,15 +88,22 @@ static inline bool vec_reserve(vec *v, size_t n, size_t size)
     return n <= v->cap - v->n || vec_grow(v, n, size);
 }
 
+/* Appends an item of size bytes, left as it was, for the caller to fill
+ * whole; NULL when out of memory. */
+static inline void *vec_push_raw(vec *v, size_t size)
+{
+    if (!vec_reserve(v, 1, size))
+        return NULL;
+    return (char *)v->items + v->n++ * size;
+}
+
 /* Appends a zeroed item of size bytes; NULL when out of memory. */
 static void *vec_push(vec *v, size_t size)
 {
-    char *p;
+    char *p = vec_push_raw(v, size);
 
-    if (!vec_reserve(v, 1, size))
-        return NULL;
-    p = (char *)v->items + v->n++ * size;
-    memset(p, 0, size);
+    if (p != NULL)
+        memset(p, 0, size);
     return p;
 }
 
@@ -160,6 +168,7 @@ typedef struct param {
     size_t nelems;
 } param;
 
+/* sc_query_new() sets each field by name: a new one is set there too. */
 struct sc_query {
     sc_query *root;
     const sc_table_desc *t;
@@ -199,6 +208,9 @@ struct sc_query {
                                 terminal (see shape_of()) */
     bool bare;               /* columns written without their table, as
                                 an outer query names its subquery's */
+    bool ran;                /* a terminal found its statement: db's
+                                statement cache, and its hook that
+                                frees db->query_spare, are open */
 };
 
 /* The bytes of a joined handle, made in its root's store: the fields
@@ -223,6 +235,13 @@ typedef struct query_room {
     param params[ROOM];
     uint64_t key[ROOM_KEY];
     max_align_t store[ROOM_STORE / sizeof(max_align_t)];
+    /* The last join found to fit (join_fits()), kept from one query in
+     * the room to the next: descriptors are constant data, so a query
+     * built again joins without checking again.  Zero at first. */
+    struct {
+        const sc_table_desc *owner, *target;
+        const sc_fkey_desc *fk;
+    } fitted;
 } query_room;
 
 static void keep(sc_query *r, int rc, const char *column, const char *fmt,
@@ -298,33 +317,95 @@ static void *push(sc_query *r, vec *v, size_t size)
     return p;
 }
 
+/* push() of an item the caller fills whole. */
+static inline void *push_raw(sc_query *r, vec *v, size_t size)
+{
+    void *p = vec_push_raw(v, size);
+
+    if (p == NULL)
+        keep(r, SC_NOMEM, NULL, "out of memory");
+    return p;
+}
+
 static const char *table_name(const sc_query *h)
 {
     return h->t != NULL ? h->t->name : "(no table)";
 }
 
+/* The room of a query that ran on db and was freed (*kept true), or a
+ * new one; NULL when out of memory.  A count runs a query built and
+ * freed each time: its room then goes from one to the next without
+ * malloc and free. */
+static query_room *room_new(sc_db *db, bool *kept)
+{
+    query_room *room = db != NULL ? atomic_exchange(&db->query_spare, NULL)
+                                  : NULL;
+
+    *kept = room != NULL;
+    if (room != NULL)
+        return room;
+    room = sc__malloc(sizeof *room);
+    if (room != NULL)
+        memset(&room->fitted, 0, sizeof room->fitted);
+    return room;
+}
+
+/* Gives the room of root r back: kept on its connection when there is
+ * none kept yet and r ran (so that sc_close() frees it, see ran), else
+ * freed. */
+static void room_free(sc_query *r)
+{
+    void *none = NULL;
+
+    if (r->ran &&
+        atomic_compare_exchange_strong(&r->db->query_spare, &none, r))
+        return;
+    sc__free(r);
+}
+
 sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
 {
-    query_room *room = sc__malloc(sizeof *room);
+    bool kept;
+    query_room *room = room_new(db, &kept);
     sc_query *q = room != NULL ? &room->q : NULL;
 
     if (q == NULL)
         return NULL;
-    memset(q, 0, sizeof *q);
+    /* every field, one by one: zeroing the whole would cost as much as
+     * the rest of building a query, which a count in a loop does each
+     * time */
+    q->root = q;
+    q->t = t;
+    q->alias = t != NULL ? t->name : NULL;
+    q->from = NULL;
+    q->fk = NULL;
+    q->reverse = false;
+    q->index = 0;
+    q->db = db;
+    if (!kept) /* a kept room ran on db: its dialect is db's */
+        q->dialect = db != NULL && db->be != NULL
+                         ? sc__dialect_of(db->be->dialect)
+                         : NULL;
+    q->spare = (unsigned char *)room->store;
+    q->spare_left = sizeof room->store;
+    q->store = NULL;
     vec_start(&q->handles, room->handles, ROOM_HANDLES);
     vec_start(&q->nodes, room->nodes, ROOM);
     vec_start(&q->vals, room->vals, ROOM);
+    vec_start(&q->orders, NULL, 0);
+    vec_start(&q->sets, NULL, 0);
+    q->limit = q->offset = 0;
+    q->has_limit = q->has_offset = q->distinct = false;
+    q->depth = 0;
+    q->rc = SC_OK;
+    q->err_column = NULL;
+    q->err_msg = NULL;
+    q->sql = (sc__buf){.s = NULL};
     vec_start(&q->params, room->params, ROOM);
+    q->nph = 0;
     vec_start(&q->key, room->key, ROOM_KEY);
-    q->spare = (unsigned char *)room->store;
-    q->spare_left = sizeof room->store;
-    q->root = q;
-    q->db = db;
-    q->dialect = db != NULL && db->be != NULL
-                     ? sc__dialect_of(db->be->dialect)
-                     : NULL;
-    q->t = t;
-    q->alias = t != NULL ? t->name : NULL;
+    q->bare = false;
+    q->ran = false;
     room->handles[0] = q; /* the room has space for it */
     q->handles.n = 1;
     if (db == NULL)
@@ -356,7 +437,7 @@ void sc_query_free(sc_query *q)
         sc_arena_free(r->store);
     if (r->err_msg != NULL)
         sc__free(r->err_msg);
-    sc__free(r);
+    room_free(r);
 }
 
 /* ---------------------------------------------------------------------
@@ -513,7 +594,8 @@ static const sc_column_desc *column_of(const sc_query *h, unsigned col)
     return NULL;
 }
 
-/* Copies the value of c's C type at p into the query's store as *v. */
+/* Copies the value of c's C type at p into the query's store as *v,
+ * every field of which it sets. */
 static bool copy_value(const sc_query *h, const sc_column_desc *c,
                        const void *p, sc_value *v)
 {
@@ -522,6 +604,12 @@ static bool copy_value(const sc_query *h, const sc_column_desc *c,
     const char *text;
     int e;
 
+    if (c->type == SC_TYPE_INT64) {
+        /* keys, the most filtered on: as sc__field_value() reads them */
+        *v = (sc_value){.kind = SC_VAL_INT, .type = c->type, .col = c};
+        memcpy(&v->i, p, sizeof v->i);
+        return true;
+    }
     if (c->type == SC_TYPE_TEXT || c->type == SC_TYPE_JSON ||
         c->type == SC_TYPE_DECIMAL) {
         /* the common case, as sc__field_value() reads it, without a
@@ -568,7 +656,7 @@ static bool add_value(const sc_query *h, const sc_column_desc *c,
                       const void *p)
 {
     sc_query *r = h->root;
-    sc_value *v = push(r, &r->vals, sizeof *v);
+    sc_value *v = push_raw(r, &r->vals, sizeof *v);
 
     if (v == NULL || !copy_value(h, c, p, v))
         return false;
@@ -919,7 +1007,7 @@ static void add_cond(sc_query *h, const sc_column_desc *c, unsigned col,
     if ((op == SC_OP_LIKE || op == SC_OP_ILIKE) &&
         !pattern_fits(h, c, &escapes))
         return;
-    nd = push(r, &r->nodes, sizeof *nd);
+    nd = push_raw(r, &r->nodes, sizeof *nd);
     if (nd == NULL)
         return;
     nd->kind = N_COND;
@@ -928,6 +1016,8 @@ static void add_cond(sc_query *h, const sc_column_desc *c, unsigned col,
     nd->op = op;
     nd->first = first;
     nd->n = n;
+    nd->array = (sc_value){.kind = SC_VAL_NULL};
+    nd->elem = 0;
     nd->escapes = escapes;
     if ((op == SC_OP_IN || op == SC_OP_NOT_IN) && n > LIST_MIN &&
         r->db != NULL && r->db->be != NULL && dia(r)->in_array != NULL)
@@ -1230,17 +1320,37 @@ static const char *alias_for(sc_query *r, const sc_table_desc *t)
 {
     sc_query **hs = r->handles.items;
     unsigned uses = 1;
-    size_t i, size = strlen(t->name) + 16;
+    size_t i, size;
     char *s;
 
     for (i = 0; i < r->handles.n; i++)
-        uses += hs[i]->t == t || strcmp(hs[i]->t->name, t->name) == 0;
+        uses += hs[i]->t == t || (hs[i]->t->name[0] == t->name[0] &&
+                                  strcmp(hs[i]->t->name, t->name) == 0);
     if (uses == 1)
         return t->name;
+    size = strlen(t->name) + 16;
     s = store_alloc(r, size);
     if (s != NULL)
         snprintf(s, size, "%s_%u", t->name, uses);
     return s;
+}
+
+/* join_fits(owner, fk, target), remembered in r's room for the next
+ * query built in it. */
+static bool join_fits_in(sc_query *r, const sc_table_desc *owner,
+                         const sc_fkey_desc *fk, const sc_table_desc *target)
+{
+    query_room *room = (query_room *)r;
+
+    if (room->fitted.fk == fk && room->fitted.owner == owner &&
+        room->fitted.target == target)
+        return true;
+    if (!join_fits(owner, fk, target))
+        return false;
+    room->fitted.owner = owner;
+    room->fitted.target = target;
+    room->fitted.fk = fk;
+    return true;
 }
 
 sc_query *sc_query_join(sc_query *q, const sc_table_desc *other,
@@ -1252,7 +1362,8 @@ sc_query *sc_query_join(sc_query *q, const sc_table_desc *other,
         return NULL;
     r = q->root;
     if (other == NULL || fk == NULL ||
-        !(reverse ? join_fits(other, fk, q->t) : join_fits(q->t, fk, other))) {
+        !(reverse ? join_fits_in(r, other, fk, q->t)
+                  : join_fits_in(r, q->t, fk, other))) {
         keep(r, SC_MISUSE, NULL, "cannot join %s to %s along that foreign "
              "key", q->t->name, other != NULL ? other->name : "(null)");
         return NULL;
@@ -2171,7 +2282,7 @@ static int bind_params(sc_db *db, const sc_table_desc *t, void *stmt,
 {
     const char *why = NULL;
     size_t k, j;
-    int rc = sc__need_vals(db, n);
+    int rc = n <= db->nvals ? SC_OK : sc__need_vals(db, n);
 
     for (k = 0; k < n && rc == SC_OK; k++) {
         for (j = 0; j < ps[k].nelems; j++) {
@@ -2180,7 +2291,8 @@ static int bind_params(sc_db *db, const sc_table_desc *t, void *stmt,
                 return rc;
         }
         db->vals[k] = ps[k].v;
-        if (ps[k].c != NULL &&
+        /* only text has anything to check (sc__check_value()) */
+        if (ps[k].c != NULL && ps[k].v.kind == SC_VAL_TEXT &&
             (rc = sc__check_value(db, ps[k].h->t, &db->vals[k])) != SC_OK)
             return k < nsets ? sc__name_rows(db, UPDATE_ROWS, rc) : rc;
         rc = db->be->bind(stmt, (int)k + 1, &db->vals[k], &why);
@@ -2207,9 +2319,11 @@ static int bind_params(sc_db *db, const sc_table_desc *t, void *stmt,
 }
 
 /* SC_RANGE when r->params are more than the dialect takes. */
-static int params_fit(sc_query *r)
+static inline int params_fit(sc_query *r)
 {
-    if (dia(r)->max_params == 0 || r->params.n <= dia(r)->max_params)
+    const sc__dialect *d = dia(r);
+
+    if (d->max_params == 0 || r->params.n <= d->max_params)
         return SC_OK;
     return sc__set_error(r->db, SC_RANGE, r->t->name, NULL,
                          "a query on %s with %zu values: %s takes at most "
@@ -2238,10 +2352,12 @@ static int statement(sc_query *r, shape s, const sc_table_desc *rows,
         return rc;
     k.words = r->key.items;
     k.n = r->key.n;
-    k.hash = sc__qkey_hash(k.words, k.n);
+    k.hash = 0;
     rc = sc__qcache_get_shape(db, &k, rows, out);
-    if (rc != SC_OK || out->stmt != NULL)
+    if (rc != SC_OK || out->stmt != NULL) {
+        r->ran = rc == SC_OK;
         return rc;
+    }
     if (!build(r, s))
         return sc__nomem(db);
     rc = params_fit(r);
@@ -2249,6 +2365,7 @@ static int statement(sc_query *r, shape s, const sc_table_desc *rows,
         rc = sc__qcache_get(db, r->t, r->sql.s, rows, out);
     if (rc == SC_OK && out->entry != NULL && shape_fits(r, s))
         sc__qcache_keep_shape(db, out, &k);
+    r->ran = rc == SC_OK;
     return rc;
 }
 

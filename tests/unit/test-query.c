@@ -1900,6 +1900,79 @@ START_TEST(test_cache)
 }
 END_TEST
 
+/* Queries run one after the other that differ in one thing alone, the
+ * table, the column or the operator, each get a statement of their own,
+ * whichever statement the one before them used.  A key's value counts
+ * from the key of the table's first row (base). */
+static int64_t apart_things; /* the key of the first thing */
+static const struct {
+    const sc_table_desc *t;
+    const char *column;
+    sc_op op;
+    const int64_t *base;
+    int64_t value;
+    int64_t want;
+} apart[] = {
+    {&query_users_table, "user_id", SC_OP_GE, &users[0].user_id, 1, 4},
+    {&query_programs_table, "program_id", SC_OP_GE, &programs[0].program_id,
+     1, 5},
+    {&query_things_table, "id", SC_OP_GE, &apart_things, 1, 4},
+    {&query_things_table, "i64", SC_OP_GE, NULL, 5, 3},
+    {&query_things_table, "ni64", SC_OP_GE, NULL, 5, 2},
+    {&query_things_table, "ni64", SC_OP_LE, NULL, 1, 2},
+    {&query_things_table, "ni64", SC_OP_LT, NULL, 1, 0},
+    {&query_users_table, "user_id", SC_OP_LT, &users[0].user_id, 1, 1},
+};
+
+#define NAPART (sizeof apart / sizeof apart[0])
+
+static int64_t run_apart(size_t k)
+{
+    sc_query *q = sc_query_new(db, apart[k].t);
+    int64_t v = apart[k].value + (apart[k].base ? *apart[k].base : 0), n;
+
+    sc_query_where(q, col(apart[k].t, apart[k].column), apart[k].op, &v);
+    n = count_of(q);
+    sc_query_free(q);
+    return n;
+}
+
+START_TEST(test_cache_apart)
+{
+    /* i64, ni64 of five things */
+    static const int64_t vals[][2] = {{10, 1}, {1, 10}, {10, 10}, {1, 1},
+                                      {10, -1}};
+    query_thing t;
+    sc_stats st;
+    size_t i, k;
+
+    add_talk_data();
+    for (i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+        make_thing(1, &t);
+        t.i64 = vals[i][0];
+        t.ni64 = vals[i][1];
+        t.has_ni64 = vals[i][1] >= 0;
+        ck_assert_msg(query_things_insert(db, &t) == SC_OK, "%s",
+                      sc_errmsg(db));
+        if (i == 0)
+            apart_things = t.id;
+    }
+    for (k = 0; k < NAPART; k++) {
+        st = stats_now();
+        ck_assert_msg(run_apart(k) == apart[k].want, "case %zu", k);
+        ck_assert_uint_eq(stats_now().prepares, st.prepares + 1);
+    }
+    st = stats_now();
+    for (i = 0; i < 2 * NAPART; i++) { /* each twice in a row */
+        k = i / 2;
+        ck_assert_msg(run_apart(k) == apart[k].want, "case %zu again", k);
+    }
+    for (k = NAPART; k-- > 0;)
+        ck_assert_msg(run_apart(k) == apart[k].want, "case %zu back", k);
+    ck_assert_uint_eq(stats_now().prepares, st.prepares);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------
  * Shapes: queries that differ only in what the text shows of their
  * values (an escaping like pattern, the length of an in-list, an array
@@ -2243,6 +2316,7 @@ Suite *make_suite(void)
         {"navigation", test_load_children_composite, 0},
         {"navigation", test_load_parent, 0},
         {"statements", test_cache, 0},
+        {"statements apart", test_cache_apart, 0},
         {"statements", test_trace, 0},
         {"statements", test_shapes, 0},
         {"statements", test_misuse, 0},
