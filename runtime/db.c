@@ -427,6 +427,7 @@ int sc_open_with(const char *url, const sc_open_opts *opts, sc_db **out)
     sc__conn_count(1);
     sc__clear_error(db);
     atomic_init(&db->owner, 0);
+    atomic_init(&db->refs, 1);
     clear_refusal(db); /* a closed connection's refusal */
     if (rc != SC_OK)
         return sc__set_error(db, rc, NULL, NULL, "%s", why);
@@ -467,12 +468,23 @@ int sc_open(const char *url, sc_db **out)
     return sc_open_with(url, NULL, out);
 }
 
+void sc__db_release(sc_db *db)
+{
+    if (atomic_fetch_sub(&db->refs, 1) != 1)
+        return;
+    sc__free(atomic_exchange(&db->query_spare, NULL));
+    sc__free(db);
+}
+
 /* A connection another thread is inside a call on is left open: closing
- * it under that thread would free what it is using. */
+ * it under that thread would free what it is using.  A query not yet
+ * freed keeps the struct, closed and without its server, for its own
+ * sc_query_free() (and refuses to run: SC_MISUSE). */
 void sc_close(sc_db *db)
 {
-    if (db == NULL || sc__enter(db, "sc_close") != SC_OK)
+    if (db == NULL || db->closed || sc__enter(db, "sc_close") != SC_OK)
         return;
+    db->closed = true;
     if (db->conn != NULL) {
         sc__queue_drop(db);
         if (db->depth > 0 && db->be->in_transaction(db->conn))
@@ -481,10 +493,15 @@ void sc_close(sc_db *db)
         if (db->texts_free != NULL)
             db->texts_free(db);
         db->be->close(db->conn);
+        db->conn = NULL;
     }
     sc__queue_free(db);
     sc__free(db->vals);
+    db->vals = NULL;
+    db->nvals = db->nbound = 0;
     sc__buf_free(&db->trace_buf);
-    sc__free(db);
+    db->trace_fn = NULL;
     sc__conn_count(-1);
+    sc__leave(db);
+    sc__db_release(db);
 }

@@ -161,6 +161,11 @@ struct sc_db {
      * sc_query_new() (query.c) and freed by texts_free.  Atomic: a
      * query is made and freed outside the owner check. */
     _Atomic(void *) query_spare;
+    /* 1 for the connection and 1 for each query made on it: a query
+     * freed after sc_close() still finds the struct, which the last of
+     * them frees (sc__db_release()).  closed: sc_close() ran. */
+    _Atomic unsigned long refs;
+    bool closed;
     sc_value *vals;      /* the values bound to the running statement */
     size_t nvals;
     size_t nbound;       /* how many of them it took */
@@ -210,6 +215,9 @@ static inline int sc__enter(sc_db *db, const char *call)
     }
     return sc__enter_slow(db, call, owner);
 }
+
+/* Drops one reference to db (see sc_db.refs); the last frees it. */
+void sc__db_release(sc_db *db);
 
 static inline void sc__leave(sc_db *db)
 {

@@ -351,16 +351,19 @@ static query_room *room_new(sc_db *db, bool *kept)
 }
 
 /* Gives the room of root r back: kept on its connection when there is
- * none kept yet and r ran (so that sc_close() frees it, see ran), else
- * freed. */
+ * none kept yet, r ran (so that sc_close() frees it, see ran) and the
+ * connection is open, else freed; then lets the connection go (see
+ * sc_db.refs). */
 static void room_free(sc_query *r)
 {
+    sc_db *db = r->db;
     void *none = NULL;
 
-    if (r->ran &&
-        atomic_compare_exchange_strong(&r->db->query_spare, &none, r))
-        return;
-    sc__free(r);
+    if (!r->ran || db->closed ||
+        !atomic_compare_exchange_strong(&db->query_spare, &none, r))
+        sc__free(r);
+    if (db != NULL)
+        sc__db_release(db);
 }
 
 sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
@@ -408,8 +411,12 @@ sc_query *sc_query_new(sc_db *db, const sc_table_desc *t)
     q->ran = false;
     room->handles[0] = q; /* the room has space for it */
     q->handles.n = 1;
+    if (db != NULL)
+        atomic_fetch_add(&db->refs, 1); /* see sc_db.refs */
     if (db == NULL)
         keep(q, SC_MISUSE, NULL, "a query on a NULL connection");
+    else if (db->closed)
+        keep(q, SC_MISUSE, NULL, "a query on a closed connection");
     else if (t == NULL || t->ncols == 0)
         keep(q, SC_MISUSE, NULL, "a query on a NULL or empty table");
     return q;

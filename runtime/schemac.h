@@ -228,7 +228,9 @@ SC_API int sc_open_with(const char *url, const sc_open_opts *opts,
                         sc_db **out);
 
 /* Closes the connection, rolling back an open transaction.  NULL is a
- * no-op, and so is a connection another thread is inside a call on. */
+ * no-op, and so is a connection another thread is inside a call on.  A
+ * query of it not yet freed may still be given to sc_query_free(); its
+ * terminals return SC_MISUSE. */
 SC_API void sc_close(sc_db *db);
 
 SC_API sc_dialect sc_db_dialect(const sc_db *db);

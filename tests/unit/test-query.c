@@ -2188,6 +2188,32 @@ END_TEST
  * Misuse.
  * ------------------------------------------------------------------- */
 
+/* A query freed after its connection was closed: the connection's
+ * struct waits for it, and the query refuses to run meanwhile. */
+START_TEST(test_free_after_close)
+{
+    const sc_table_desc *t = &query_users_table;
+    sc_query *q, *kept, *late;
+    int64_t n = -1;
+
+    add_talk_data();
+    q = sc_query_new(db, t);
+    kept = sc_query_new(db, t);
+    ck_assert_int_eq(sc_query_count(q, &n), SC_OK);
+    ck_assert_int_eq(sc_query_count(kept, &n), SC_OK);
+    sc_query_free(kept); /* its memory kept on the connection */
+    late = sc_query_new(db, t); /* built, never run */
+    sc_close(db);
+    n = -1;
+    ck_assert_int_eq(sc_query_count(q, &n), SC_MISUSE);
+    ck_assert_int_eq(sc_query_count(late, &n), SC_MISUSE);
+    ck_assert_int_eq(n, -1);
+    sc_query_free(q);
+    sc_query_free(late); /* the last: the connection's struct goes */
+    db = NULL;           /* closed: the teardown's sc_close() is a no-op */
+}
+END_TEST
+
 START_TEST(test_misuse)
 {
     const sc_table_desc *t = &query_users_table;
@@ -2320,6 +2346,7 @@ Suite *make_suite(void)
         {"statements", test_trace, 0},
         {"statements", test_shapes, 0},
         {"statements", test_misuse, 0},
+        {"statements", test_free_after_close, 0},
     };
     Suite *s = suite_create("query");
     TCase *tc = NULL;
