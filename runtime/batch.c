@@ -63,18 +63,23 @@ static int queue_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
 {
     const char *row;
     int64_t now = b->now;
-    bool own = b->op != OP_INSERT && db->be->pipeline_send_rows != NULL;
+    bool own = b->op == OP_INSERT ? db->be->pipeline_send_inserts != NULL
+                                  : db->be->pipeline_send_rows != NULL;
     size_t i, k;
     int rc;
 
     for (i = from; i < to; i++) {
-        /* a backend that reads an update's or delete's values itself,
-         * as many rows as it takes, up to one it leaves to the core */
+        /* a backend that reads the rows' values itself, as many rows as
+         * it takes, up to one it leaves to the core */
         if (own) {
             db->nbound = 0;
-            rc = db->be->pipeline_send_rows(e->stmt, t, b->upd, b->nupd,
-                                            rows + i * t->row_size,
-                                            t->row_size, to - i, &k);
+            rc = b->op == OP_INSERT
+                     ? db->be->pipeline_send_inserts(
+                           e->stmt, t, rows + i * t->row_size, t->row_size,
+                           to - i, &k)
+                     : db->be->pipeline_send_rows(
+                           e->stmt, t, b->upd, b->nupd,
+                           rows + i * t->row_size, t->row_size, to - i, &k);
             if (rc != SC_OK)
                 return sc__name_batch_row(db, t, b->op,
                                           rows + (i + k) * t->row_size,
