@@ -299,7 +299,8 @@ typedef struct sc_backend {
      * read.  *queued receives how many rows, from the first, went:
      * fewer than n when the next is one it leaves to the core (a column
      * that takes its default, a value the core's binding would refuse),
-     * none when it writes no row of t itself.  SC_OK or SC_NOMEM. */
+     * none when it writes no row of t itself.  SC_OK, or the failure
+     * of a send, as pipeline_send()'s. */
     int (*pipeline_send_inserts)(void *stmt, const sc_table_desc *t,
                                  const void *rows, size_t size, size_t n,
                                  size_t *queued);
