@@ -291,6 +291,19 @@ typedef struct sc_backend {
                               const unsigned *upd, unsigned nupd,
                               const void *rows, size_t size, size_t n,
                               size_t *queued);
+    /* Optional: pipeline_send() of stmt, an INSERT of t whose
+     * parameters are t's columns but its autoincrement one, in order,
+     * for each of rows[0..n) (size bytes apart), the values read from
+     * the row by the backend itself, which makes the checks the core's
+     * binding makes; the rows stay as they are until their outcomes are
+     * read.  *queued receives how many rows, from the first, went:
+     * fewer than n when the next is one it leaves to the core (a column
+     * that takes its default, a value the core's binding would refuse),
+     * none when it writes no row of t itself.  SC_OK, or the failure
+     * of a send, as pipeline_send()'s. */
+    int (*pipeline_send_inserts)(void *stmt, const sc_table_desc *t,
+                                 const void *rows, size_t size, size_t n,
+                                 size_t *queued);
     /* Optional: reads the outcomes of the next queued executions of
      * stmt, up to n, as long as each is SC__DONE having changed a row,
      * and returns their number; the next outcome, if any, is then

@@ -33,7 +33,8 @@ static int insert_each(sc_db *db, const sc_table_desc *t, stmt_entry *e,
 }
 
 /* The values of one row of a batch: an insert's (now for its "default
- * now" columns) or an update's or delete's (mask: the columns set, as
+ * now" columns; upd[0..nupd) the columns but the key that have a
+ * default) or an update's or delete's (mask: the columns set, as
  * sc__updates() reads it, listed once for the batch in upd[0..nupd));
  * n rows in all. */
 typedef struct batch_op {
@@ -63,18 +64,23 @@ static int queue_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
 {
     const char *row;
     int64_t now = b->now;
-    bool own = b->op != OP_INSERT && db->be->pipeline_send_rows != NULL;
+    bool own = b->op == OP_INSERT ? db->be->pipeline_send_inserts != NULL
+                                  : db->be->pipeline_send_rows != NULL;
     size_t i, k;
     int rc;
 
     for (i = from; i < to; i++) {
-        /* a backend that reads an update's or delete's values itself,
-         * as many rows as it takes, up to one it leaves to the core */
+        /* a backend that reads the rows' values itself, as many rows as
+         * it takes, up to one it leaves to the core */
         if (own) {
             db->nbound = 0;
-            rc = db->be->pipeline_send_rows(e->stmt, t, b->upd, b->nupd,
-                                            rows + i * t->row_size,
-                                            t->row_size, to - i, &k);
+            rc = b->op == OP_INSERT
+                     ? db->be->pipeline_send_inserts(
+                           e->stmt, t, rows + i * t->row_size, t->row_size,
+                           to - i, &k)
+                     : db->be->pipeline_send_rows(
+                           e->stmt, t, b->upd, b->nupd,
+                           rows + i * t->row_size, t->row_size, to - i, &k);
             if (rc != SC_OK)
                 return sc__name_batch_row(db, t, b->op,
                                           rows + (i + k) * t->row_size,
@@ -100,14 +106,16 @@ static int queue_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     return SC_OK;
 }
 
-/* Whether no column of row takes a default on insert but its key: then
- * the outcome of its insert writes the key alone into it. */
-static bool key_alone(const sc_table_desc *t, const void *row)
+/* Whether no column of row takes a default on insert but its key (of
+ * the columns b lists as having one): then the outcome of its insert
+ * writes the key alone into it. */
+static bool key_alone(const sc_table_desc *t, const batch_op *b,
+                      const void *row)
 {
     unsigned i;
 
-    for (i = 0; i < t->ncols; i++) {
-        if ((int)i != t->autoinc && sc__takes_default(&t->cols[i], row))
+    for (i = 0; i < b->nupd; i++) {
+        if (!sc__holds_value(&t->cols[b->upd[i]], row))
             return false;
     }
     return true;
@@ -121,9 +129,9 @@ static bool key_alone(const sc_table_desc *t, const void *row)
  * arrived, so that the traced times add up to the batch's.
  */
 static int collect_row(sc_db *db, const sc_table_desc *t, stmt_entry *e,
-                       void *row, int64_t now, double *t0)
+                       const batch_op *b, void *row, double *t0)
 {
-    int64_t id = 0;
+    int64_t id = 0, now = b->now;
     double t1;
     sc_value v;
     size_t k;
@@ -137,7 +145,7 @@ static int collect_row(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     } else if (rc == SC__DONE && t->autoinc >= 0) {
         id = db->be->last_insert_id(db->conn);
     }
-    if (rc == SC__DONE && db->trace_fn == NULL && key_alone(t, row)) {
+    if (rc == SC__DONE && db->trace_fn == NULL && key_alone(t, b, row)) {
         if (t->autoinc >= 0) {
             sc__set_int_field(&t->cols[t->autoinc], row, id);
             sc__set_has(&t->cols[t->autoinc], row, true);
@@ -192,7 +200,7 @@ static int collect_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     for (; rc == SC_OK && *done < upto; (*done)++) {
         row = rows + *done * t->row_size;
         rc = b->op == OP_INSERT
-                 ? collect_row(db, t, e, row, b->now, t0)
+                 ? collect_row(db, t, e, b, row, t0)
                  : collect_change(db, t, e, b, row, t0);
         if (rc != SC_OK && rc != SC__REDO)
             rc = sc__name_batch_row(db, t, b->op, row, *done, b->n, rc);
@@ -238,10 +246,30 @@ static int run_batch(sc_db *db, const sc_table_desc *t, stmt_entry *e,
     return rc;
 }
 
+/* The batch of an insert of n rows of t, the columns with a default
+ * listed once (see batch_op) in dflt, of t->ncols entries. */
+static batch_op insert_batch(const sc_table_desc *t, size_t n,
+                             unsigned *dflt)
+{
+    batch_op b = {OP_INSERT, 0, sc__batch_now(t), n, dflt, 0};
+    const sc_default *d;
+    unsigned i;
+
+    for (i = 0; i < t->ncols; i++) {
+        d = &t->cols[i].dflt;
+        if ((int)i != t->autoinc &&
+            (d->kind == SC_DEFAULT_VALUE || d->kind == SC_DEFAULT_NOW))
+            dflt[b.nupd++] = i;
+    }
+    return b;
+}
+
 static int row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
                            size_t n)
 {
+    unsigned *dflt = NULL;
     stmt_entry *e;
+    batch_op b;
     int level, rc = sc__row_args(db, t, rows, false);
 
     if (rc != SC_OK || n == 0)
@@ -252,13 +280,15 @@ static int row_insert_many(sc_db *db, const sc_table_desc *t, void *rows,
     if (rc != SC_OK)
         return rc;
     level = db->depth;
-    if (db->be->pipeline_begin != NULL)
-        rc = run_batch(db, t, e,
-                       &(batch_op){OP_INSERT, 0, sc__batch_now(t), n, NULL, 0},
-                       rows,
-                       n);
-    else
+    if (db->be->pipeline_begin == NULL) {
         rc = insert_each(db, t, e, rows, n);
+    } else if ((dflt = sc__malloc(t->ncols * sizeof *dflt)) == NULL) {
+        rc = sc__nomem(db);
+    } else {
+        b = insert_batch(t, n, dflt);
+        rc = run_batch(db, t, e, &b, rows, n);
+    }
+    sc__free(dflt);
     return sc__level_close(db, level, rc);
 }
 

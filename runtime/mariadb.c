@@ -3017,6 +3017,261 @@ static int my_pipeline_send(void *stmt)
     return SC_OK;
 }
 
+/* How my_pipeline_send_inserts() writes a parameter of an INSERT from
+ * the row itself, decided once a call from its column. */
+typedef enum ins_kind {
+    INS_INT64,     /* a BIGINT, pointed at in the row */
+    INS_INT32,     /* an int32, or a bool as 0 or 1, as a long long */
+    INS_BOOL,
+    INS_TEXT,      /* text or json, pointed at in the row */
+    INS_NUMERIC,   /* the scaled integer as DECIMAL text */
+    INS_TIMESTAMP  /* a DATETIME */
+} ins_kind;
+
+typedef struct ins_param {
+    size_t offset;           /* of the field */
+    size_t has_offset;       /* of its has_ flag, if has */
+    size_t at;               /* of its storage in a row's data, if any */
+    unsigned scale;          /* INS_NUMERIC's digits after the point */
+    int64_t frac_unit;       /* INS_TIMESTAMP's unit of its fraction */
+    unsigned char kind;      /* ins_kind */
+    bool has;                /* the struct has a has_ flag */
+    bool dflt;               /* the column has a default on insert */
+} ins_param;
+
+/* The room of a DECIMAL's text in a row's data: an int64 scaled, its
+ * sign and point. */
+#define INS_DECIMAL 32
+
+/* The parameters ip[0..np) of an INSERT of t, the columns but the
+ * autoincrement one; *data receives the bytes of a row's values that
+ * are not in the row.  False when a column is not one the backend
+ * writes itself, or the statement does not have those parameters. */
+static bool ins_params(const my_stmt *s, const sc_table_desc *t,
+                       ins_param *ip, size_t *data)
+{
+    const sc_column_desc *c;
+    unsigned i, k = 0;
+
+    *data = 0;
+    for (i = 0; i < t->ncols; i++) {
+        if ((int)i == t->autoinc)
+            continue;
+        c = &t->cols[i];
+        if (k == s->nparams || c->format != SC_FMT_NATIVE)
+            return false;
+        ip[k].offset = c->offset;
+        ip[k].has = (c->flags & SC_COL_HASFLAG) != 0;
+        ip[k].has_offset = ip[k].has ? c->has_offset : 0;
+        ip[k].dflt = c->dflt.kind == SC_DEFAULT_VALUE ||
+                     c->dflt.kind == SC_DEFAULT_NOW;
+        ip[k].at = *data;
+        switch (c->type) {
+        case SC_TYPE_INT64:
+            ip[k].kind = INS_INT64;
+            break;
+        case SC_TYPE_INT32:
+            ip[k].kind = INS_INT32;
+            *data += sizeof(long long);
+            break;
+        case SC_TYPE_BOOL:
+            ip[k].kind = INS_BOOL;
+            *data += sizeof(long long);
+            break;
+        case SC_TYPE_TEXT:
+        case SC_TYPE_JSON:
+            ip[k].kind = INS_TEXT;
+            break;
+        case SC_TYPE_NUMERIC:
+            ip[k].kind = INS_NUMERIC;
+            ip[k].scale = c->scale;
+            *data += INS_DECIMAL;
+            break;
+        case SC_TYPE_TIMESTAMP:
+            ip[k].kind = INS_TIMESTAMP;
+            ip[k].frac_unit = sc__fraction_unit(maria(), c->my_type);
+            *data += round8(sizeof(MYSQL_TIME));
+            break;
+        default:
+            return false;
+        }
+        k++;
+    }
+    return k == s->nparams;
+}
+
+/* Whether the field of parameter p holds a value in row (see
+ * sc__holds_value()): its has_ flag, or a text's pointer. */
+static bool ins_holds(const ins_param *p, const char *row)
+{
+    const char *text;
+    bool has;
+
+    if (p->has) {
+        memcpy(&has, row + p->has_offset, sizeof has);
+        return has;
+    }
+    if (p->kind != INS_TEXT)
+        return true;
+    memcpy(&text, row + p->offset, sizeof text);
+    return text != NULL;
+}
+
+/*
+ * Writes bind b of parameter p from row, its value's storage at data
+ * and its length at len; *bytes grows by the value's bytes.  False,
+ * nothing to be sent, when the row is the core's: a column that takes
+ * its default, a value the core's binding refuses (text that is not
+ * UTF-8, a timestamp MariaDB cannot hold or with a finer fraction than
+ * its column keeps), so that the core words the failure.
+ */
+static bool ins_put(MYSQL_BIND *b, const ins_param *p, const char *row,
+                    char *data, unsigned long *len, size_t *bytes)
+{
+    const char *f = row + p->offset, *text;
+    long long *n = (long long *)(void *)(data + p->at);
+    MYSQL_TIME *tm;
+    int64_t x;
+    int32_t i32;
+    bool flag;
+    size_t k;
+
+    if (!ins_holds(p, row)) {
+        b->buffer_type = MYSQL_TYPE_NULL;
+        return !p->dflt;
+    }
+    switch (p->kind) {
+    case INS_INT64:
+        b->buffer_type = MYSQL_TYPE_LONGLONG;
+        b->buffer = (void *)(uintptr_t)f;
+        *bytes += sizeof(long long);
+        return true;
+    case INS_INT32:
+        memcpy(&i32, f, sizeof i32);
+        *n = i32;
+        break;
+    case INS_BOOL:
+        memcpy(&flag, f, sizeof flag);
+        *n = flag ? 1 : 0;
+        break;
+    case INS_TEXT:
+        memcpy(&text, f, sizeof text);
+        if (text == NULL) {
+            b->buffer_type = MYSQL_TYPE_NULL;
+            return true;
+        }
+        k = strlen(text);
+        if (k > ULONG_MAX ||
+            !sc__utf8_valid((const unsigned char *)text, k))
+            return false;
+        b->buffer_type = MYSQL_TYPE_STRING;
+        b->buffer = (void *)(uintptr_t)(k > 0 ? text : "");
+        *len = (unsigned long)k;
+        b->buffer_length = *len;
+        b->length = len;
+        *bytes += round8(k);
+        return true;
+    case INS_NUMERIC:
+        memcpy(&x, f, sizeof x);
+        *len = (unsigned long)sc__scaled_text(x, p->scale, data + p->at);
+        b->buffer_type = MYSQL_TYPE_NEWDECIMAL;
+        b->buffer = data + p->at;
+        b->buffer_length = *len;
+        b->length = len;
+        *bytes += round8(*len);
+        return true;
+    default: /* INS_TIMESTAMP */
+        memcpy(&x, f, sizeof x);
+        tm = (MYSQL_TIME *)(void *)(data + p->at);
+        memset(tm, 0, sizeof *tm);
+        if ((p->frac_unit > 1 && x % p->frac_unit != 0) ||
+            !put_timestamp(tm, x))
+            return false;
+        b->buffer_type = MYSQL_TYPE_DATETIME;
+        b->buffer = tm;
+        *bytes += round8(sizeof *tm);
+        return true;
+    }
+    b->buffer_type = MYSQL_TYPE_LONGLONG;
+    b->buffer = n;
+    *bytes += sizeof(long long);
+    return true;
+}
+
+/* Makes room in p's binds for rows more executions of np parameters. */
+static bool binds_room(my_pipe *p, size_t np, size_t rows)
+{
+    size_t cap = p->bcap > 0 ? p->bcap : 256;
+    MYSQL_BIND *b;
+
+    if (p->bcap - p->nbinds >= np * rows)
+        return true;
+    while (cap - p->nbinds < np * rows)
+        cap *= 2;
+    if ((b = sc__realloc(p->binds, cap * sizeof *b)) == NULL)
+        return false;
+    p->binds = b;
+    p->bcap = cap;
+    return true;
+}
+
+/*
+ * Queues executions of the INSERT stmt of t for rows[0..n) (size bytes
+ * apart), each with the values of its row's columns but the
+ * autoincrement one, written by ins_put() straight into the binds a
+ * multi-row INSERT takes (texts pointed at where they are); the rows
+ * stay as they are until their outcomes are read.  *queued receives
+ * how many rows, from the first, were queued: fewer than n when the
+ * next is one ins_put() leaves to the core, none when a column is not
+ * one it writes.
+ */
+static int my_pipeline_send_inserts(void *stmt, const sc_table_desc *t,
+                                    const void *rows, size_t size, size_t n,
+                                    size_t *queued)
+{
+    my_stmt *s = stmt;
+    my_pipe *p = s->c->pipe;
+    ins_param ip[ROWS_PARAMS];
+    size_t np = s->nparams, data, lens, k, bytes;
+    const char *row = rows;
+    MYSQL_BIND *b;
+    my_queued *e;
+    unsigned i;
+
+    *queued = 0;
+    if (p == NULL || s->st == NULL || s->bulk || np == 0 ||
+        np > ROWS_PARAMS || !ins_params(s, t, ip, &data))
+        return SC_OK;
+    if (!binds_room(p, np, n))
+        return nomem(s->c);
+    lens = round8(np * sizeof(unsigned long));
+    for (k = 0; k < n; k++, row += size) {
+        if ((e = pipe_push(p, s)) == NULL)
+            return nomem(s->c);
+        e->lengths = slab_take(p, lens + data, &e->slab);
+        if (e->lengths == NULL)
+            return nomem(s->c);
+        e->data = (char *)e->lengths + lens;
+        e->pb = p->nbinds;
+        b = p->binds + p->nbinds;
+        memset(b, 0, np * sizeof *b);
+        for (i = 0, bytes = 0; i < np; i++) {
+            if (!ins_put(&b[i], &ip[i], row, e->data, &e->lengths[i],
+                         &bytes))
+                break;
+        }
+        if (i < np) { /* the core's row: not queued */
+            queued_free(p, e);
+            break;
+        }
+        e->bytes = bytes;
+        p->nbinds += np;
+        p->n++;
+    }
+    *queued = k;
+    return SC_OK;
+}
+
 /* Runs one queued execution of p on its own statement. */
 static int run_single(my_pipe *p, my_queued *e)
 {
@@ -4150,6 +4405,7 @@ const sc_backend sc__mariadb_backend = {
     .pipeline_result = my_pipeline_result,
     .pipeline_end = my_pipeline_end,
     .pipeline_send_rows = my_pipeline_send_rows,
+    .pipeline_send_inserts = my_pipeline_send_inserts,
     .pipeline_done = my_pipeline_done,
     .batch_rows = BATCH_ROWS,
 };

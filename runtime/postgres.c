@@ -58,6 +58,7 @@
 
 #include "backend.h"
 #include "internal.h"
+#include "utf8.h"
 
 /* Type OIDs of pg_type, fixed since PostgreSQL's early releases. */
 #define OID_BOOL        16
@@ -2848,9 +2849,9 @@ static int pg_pipeline_begin(void *conn)
     return SC_OK;
 }
 
-static int pg_pipeline_send(void *stmt)
+/* Queues one execution of s with the values bound now. */
+static int queue_exec(pg_stmt *s)
 {
-    pg_stmt *s = stmt;
     pg_conn *c = s->c;
 
     if (!send_exec(s))
@@ -2859,6 +2860,162 @@ static int pg_pipeline_send(void *stmt)
      * server write its results meanwhile instead of waiting on us */
     if (++c->queued % CONSUME_EVERY == 0 && !PQconsumeInput(c->pg))
         return result_error(c, NULL);
+    return SC_OK;
+}
+
+static int pg_pipeline_send(void *stmt)
+{
+    return queue_exec(stmt);
+}
+
+/* How pg_pipeline_send_inserts() reads a parameter's field, decided
+ * once a call from its column. */
+enum { INS_I64, INS_I32, INS_BOOL, INS_F64, INS_TEXT };
+
+typedef struct ins_param {
+    const sc_column_desc *c;
+    unsigned char kind;
+    bool dflt;               /* the column has a default on insert */
+} ins_param;
+
+/* The parameters ip[0..s->nparams) of an INSERT of t, the columns but
+ * the autoincrement one; false when a column is not one read here, or
+ * the statement does not have those parameters. */
+static bool ins_params(const pg_stmt *s, const sc_table_desc *t,
+                       ins_param *ip)
+{
+    const sc_column_desc *c;
+    unsigned i;
+    int k = 0;
+
+    for (i = 0; i < t->ncols; i++) {
+        if ((int)i == t->autoinc)
+            continue;
+        c = &t->cols[i];
+        if (k == s->nparams || c->format != SC_FMT_NATIVE)
+            return false;
+        switch (c->type) {
+        case SC_TYPE_INT64:
+        case SC_TYPE_NUMERIC:
+        case SC_TYPE_TIMESTAMP:
+            ip[k].kind = INS_I64;
+            break;
+        case SC_TYPE_INT32:
+        case SC_TYPE_DATE:
+            ip[k].kind = INS_I32;
+            break;
+        case SC_TYPE_BOOL:
+            ip[k].kind = INS_BOOL;
+            break;
+        case SC_TYPE_FLOAT64:
+            ip[k].kind = INS_F64;
+            break;
+        case SC_TYPE_TEXT:
+        case SC_TYPE_JSON:
+            ip[k].kind = INS_TEXT;
+            break;
+        default:
+            return false;
+        }
+        ip[k].c = c;
+        ip[k].dflt = c->dflt.kind == SC_DEFAULT_VALUE ||
+                     c->dflt.kind == SC_DEFAULT_NOW;
+        k++;
+    }
+    return k == s->nparams;
+}
+
+/* Binds parameter k of s from row as the core's binding does (the
+ * field's value, as sc__field_value() reads it, checked as
+ * sc__check_value() checks it, bound by bind_typed()); false, nothing
+ * to be sent, when the row is the core's: a column that takes its
+ * default, or a value the core's binding refuses, which it words. */
+static bool ins_bind(pg_stmt *s, int k, const ins_param *p, const char *row)
+{
+    const sc_column_desc *c = p->c;
+    const char *f = row + c->offset, *why, *text;
+    sc_value v = {.kind = SC_VAL_INT, .type = c->type, .col = c};
+    int32_t i32;
+    bool has = true;
+
+    if (c->flags & SC_COL_HASFLAG)
+        memcpy(&has, row + c->has_offset, sizeof has);
+    if (has && p->kind == INS_TEXT) {
+        memcpy(&text, f, sizeof text);
+        if (text != NULL) {
+            v.kind = SC_VAL_TEXT;
+            v.p = text;
+            v.len = strlen(text);
+            v.cstr = true;
+            if (!sc__utf8_valid((const unsigned char *)text, v.len))
+                return false;
+        } else if (!(c->flags & SC_COL_HASFLAG)) {
+            has = false; /* no value: its default, or NULL */
+        } else {
+            v.kind = SC_VAL_NULL;
+        }
+    }
+    if (!has || v.kind == SC_VAL_NULL) {
+        if (!has && p->dflt)
+            return false;
+        s->values[k] = NULL;
+        s->lengths[k] = s->formats[k] = 0;
+        return true;
+    }
+    switch (p->kind) {
+    case INS_I64:
+        memcpy(&v.i, f, sizeof v.i);
+        break;
+    case INS_I32:
+        memcpy(&i32, f, sizeof i32);
+        v.i = i32;
+        break;
+    case INS_BOOL:
+        memcpy(&has, f, sizeof has);
+        v.i = has ? 1 : 0;
+        break;
+    case INS_F64:
+        v.kind = SC_VAL_FLOAT;
+        memcpy(&v.f, f, sizeof v.f);
+        break;
+    default:
+        break;
+    }
+    return bind_typed(s, k, &v, &why) == SC_OK;
+}
+
+/*
+ * Queues executions of the INSERT stmt of t for rows[0..n) (size bytes
+ * apart), each with the values of its row's columns but the
+ * autoincrement one bound straight from the row (ins_bind()); libpq
+ * copies them as it queues.  *queued receives how many rows, from the
+ * first, were queued: fewer than n when the next is the core's, none
+ * when a column is not one ins_bind() reads.
+ */
+static int pg_pipeline_send_inserts(void *stmt, const sc_table_desc *t,
+                                    const void *rows, size_t size, size_t n,
+                                    size_t *queued)
+{
+    pg_stmt *s = stmt;
+    ins_param ip[64];
+    const char *row = rows;
+    size_t j;
+    int k, rc;
+
+    *queued = 0;
+    if (!s->c->piped || s->nparams > 64 || !ins_params(s, t, ip))
+        return SC_OK;
+    for (j = 0; j < n; j++, row += size) {
+        for (k = 0; k < s->nparams; k++) {
+            if (!ins_bind(s, k, &ip[k], row))
+                break;
+        }
+        if (k < s->nparams)
+            break; /* the core's row */
+        if ((rc = queue_exec(s)) != SC_OK)
+            return rc;
+        (*queued)++;
+    }
     return SC_OK;
 }
 
@@ -3001,6 +3158,7 @@ const sc_backend sc__postgres_backend = {
     .lost = pg_lost,
     .pipeline_begin = pg_pipeline_begin,
     .pipeline_send = pg_pipeline_send,
+    .pipeline_send_inserts = pg_pipeline_send_inserts,
     .pipeline_flush = pg_pipeline_flush,
     .pipeline_sync = pg_pipeline_sync,
     .pipeline_result = pg_pipeline_result,

@@ -1781,6 +1781,32 @@ START_TEST(test_insert_many_all_or_nothing)
 }
 END_TEST
 
+/* A table whose columns the backends read from the rows themselves (no
+ * enum, no default): a NULL text is sent as NULL, and a row whose text
+ * is not UTF-8 fails the batch naming it, nothing written. */
+START_TEST(test_insert_many_read_from_rows)
+{
+    rt_speaker s[3] = {{0, "a", "a@x"}, {0, "b", "b@x"}, {0, "c", "c@x"}};
+    rt_order o[2] = {{0, 0, NULL}, {0, 0, "g"}};
+    rt_speaker got;
+
+    s[1].email = "\xc3";
+    assert_error(rt_speaker_insert_many(db, s, 3), SC_RANGE, SC_RANGE,
+                 "speaker", "email",
+                 "row 1 of 3: invalid UTF-8 in speaker.email");
+    ck_assert_int_eq(rt_speaker_get(db, arena, 1, &got), SC_NOTFOUND);
+    s[1].email = "b@x";
+    ck_assert_int_eq(rt_speaker_insert_many(db, s, 3), SC_OK);
+    ck_assert_int_eq(s[2].speaker_id, s[0].speaker_id + 2);
+    ck_assert_int_eq(rt_speaker_get(db, arena, s[1].speaker_id, &got),
+                     SC_OK);
+    ck_assert_str_eq(got.email, "b@x");
+    o[0].user_id = o[1].user_id = add_user("u", "u@x");
+    ck_assert_int_eq(rt_order_insert_many(db, o, 2), SC_OK);
+    ck_assert_int_eq(o[1].order_id, o[0].order_id + 1);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------
  * update_many and delete_many: batches, all or nothing.
  * ------------------------------------------------------------------- */
@@ -2707,6 +2733,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_busy);
     tcase_add_test(tc, test_insert_many);
     tcase_add_test(tc, test_insert_many_all_or_nothing);
+    tcase_add_test(tc, test_insert_many_read_from_rows);
     tcase_add_test(tc, test_update_many);
     tcase_add_loop_test(tc, test_update_many_all_or_nothing, 0, 4);
     tcase_add_test(tc, test_delete_many);
