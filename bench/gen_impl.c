@@ -283,7 +283,7 @@ static void phase_join(void)
 {
     double t0 = bench_now();
     bench_users_query *q;
-    bench_program_enrollments_query *e;
+    bench_program_enrollments_join *e;
     int64_t n, p;
     size_t k;
 
