@@ -3514,7 +3514,9 @@ static void pipe_drop_read(my_pipe *p)
         if (p->q[i].blk == NULL && p->q[i].pb < lo)
             lo = p->q[i].pb;
     }
-    memmove(p->binds, p->binds + lo, (p->nbinds - lo) * sizeof *p->binds);
+    if (lo > 0 && lo < p->nbinds) /* binds may be NULL: none made yet */
+        memmove(p->binds, p->binds + lo,
+                (p->nbinds - lo) * sizeof *p->binds);
     p->nbinds -= lo;
     for (i = 0; i < p->n; i++) {
         if (p->q[i].blk == NULL)
