@@ -1644,6 +1644,19 @@ static int pg_bind(void *stmt, int i, const sc_value *v, const char **why)
     }
     if (v->col != NULL && v->col->format != SC_FMT_NATIVE)
         return bind_formatted(s, k, v, why);
+    /* the two forms of most parameters, an int8 key and a text, bound
+     * here as bind_typed() binds them, without its call */
+    if (v->kind == SC_VAL_INT && s->types[k] == OID_INT8) {
+        put_be(s->params[k].fixed, (uint64_t)v->i, 8);
+        set_binary(s, k, s->params[k].fixed, 8);
+        return SC_OK;
+    }
+    if (v->kind == SC_VAL_TEXT &&
+        (s->types[k] == OID_TEXT || s->types[k] == OID_VARCHAR) &&
+        (v->col == NULL || v->col->pg_type == NULL) && v->len < INT_MAX) {
+        set_binary(s, k, v->len ? v->p : "", v->len);
+        return SC_OK;
+    }
     return bind_typed(s, k, v, why);
 }
 
