@@ -2082,9 +2082,10 @@ static int read_numeric(pg_stmt *s, int i, sc_value_kind kind,
     return SC_OK;
 }
 
-static int pg_column(void *stmt, int i, sc_value_kind kind, sc_value *out)
+/* Any column as pg_column() reads it. */
+SC__NOINLINE static int column_any(pg_stmt *s, int i, sc_value_kind kind,
+                                   sc_value *out)
 {
-    pg_stmt *s = stmt;
     const unsigned char *p;
     size_t len;
     int n;
@@ -2131,6 +2132,23 @@ static int pg_column(void *stmt, int i, sc_value_kind kind, sc_value *out)
         give_bytes(out, kind, (const char *)p, len);
         break;
     }
+    return SC_OK;
+}
+
+/* An int8 read as an integer (a count, a key) as column_any() reads it,
+ * without its call; any other column goes there. */
+static int pg_column(void *stmt, int i, sc_value_kind kind, sc_value *out)
+{
+    pg_stmt *s = stmt;
+
+    if (kind != SC_VAL_INT || s->res == NULL || i < 0 || i >= s->nfields ||
+        s->ftypes[i] != OID_INT8 || PQnfields(s->res) != s->nfields ||
+        s->row >= PQntuples(s->res) || PQgetlength(s->res, s->row, i) != 8)
+        return column_any(s, i, kind, out);
+    memset(out, 0, sizeof *out);
+    out->kind = SC_VAL_INT;
+    out->i = get_signed(
+        (const unsigned char *)PQgetvalue(s->res, s->row, i), 8);
     return SC_OK;
 }
 
