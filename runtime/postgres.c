@@ -1644,6 +1644,19 @@ static int pg_bind(void *stmt, int i, const sc_value *v, const char **why)
     }
     if (v->col != NULL && v->col->format != SC_FMT_NATIVE)
         return bind_formatted(s, k, v, why);
+    /* the two forms of most parameters, an int8 key and a text, bound
+     * here as bind_typed() binds them, without its call */
+    if (v->kind == SC_VAL_INT && s->types[k] == OID_INT8) {
+        put_be(s->params[k].fixed, (uint64_t)v->i, 8);
+        set_binary(s, k, s->params[k].fixed, 8);
+        return SC_OK;
+    }
+    if (v->kind == SC_VAL_TEXT &&
+        (s->types[k] == OID_TEXT || s->types[k] == OID_VARCHAR) &&
+        (v->col == NULL || v->col->pg_type == NULL) && v->len < INT_MAX) {
+        set_binary(s, k, v->len ? v->p : "", v->len);
+        return SC_OK;
+    }
     return bind_typed(s, k, v, why);
 }
 
@@ -2069,9 +2082,10 @@ static int read_numeric(pg_stmt *s, int i, sc_value_kind kind,
     return SC_OK;
 }
 
-static int pg_column(void *stmt, int i, sc_value_kind kind, sc_value *out)
+/* Any column as pg_column() reads it. */
+SC__NOINLINE static int column_any(pg_stmt *s, int i, sc_value_kind kind,
+                                   sc_value *out)
 {
-    pg_stmt *s = stmt;
     const unsigned char *p;
     size_t len;
     int n;
@@ -2118,6 +2132,23 @@ static int pg_column(void *stmt, int i, sc_value_kind kind, sc_value *out)
         give_bytes(out, kind, (const char *)p, len);
         break;
     }
+    return SC_OK;
+}
+
+/* An int8 read as an integer (a count, a key) as column_any() reads it,
+ * without its call; any other column goes there. */
+static int pg_column(void *stmt, int i, sc_value_kind kind, sc_value *out)
+{
+    pg_stmt *s = stmt;
+
+    if (kind != SC_VAL_INT || s->res == NULL || i < 0 || i >= s->nfields ||
+        s->ftypes[i] != OID_INT8 || PQnfields(s->res) != s->nfields ||
+        s->row >= PQntuples(s->res) || PQgetlength(s->res, s->row, i) != 8)
+        return column_any(s, i, kind, out);
+    memset(out, 0, sizeof *out);
+    out->kind = SC_VAL_INT;
+    out->i = get_signed(
+        (const unsigned char *)PQgetvalue(s->res, s->row, i), 8);
     return SC_OK;
 }
 
