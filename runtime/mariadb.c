@@ -1661,14 +1661,27 @@ static int bind_value(MYSQL_BIND *b, my_param *p, const sc_value *v,
     return SC_MISUSE;
 }
 
+/* my_bind() of v into parameter b of s, the whole way: the bind
+ * remade, and the library's copy marked stale when it moved. */
+SC__NOINLINE static int bind_whole(my_stmt *s, MYSQL_BIND *b, my_param *p,
+                                   const sc_value *v, const char **why)
+{
+    enum enum_field_types type = b->buffer_type;
+    const void *buffer = b->buffer;
+    const unsigned long *length = b->length;
+    int rc = bind_value(b, p, v, why);
+
+    if (rc != SC_OK || b->buffer_type != type || b->buffer != buffer ||
+        b->length != length)
+        s->params_bound = false;
+    return rc;
+}
+
 static int my_bind(void *stmt, int i, const sc_value *v, const char **why)
 {
     my_stmt *s = stmt;
-    enum enum_field_types type;
-    const void *buffer;
-    const unsigned long *length;
     MYSQL_BIND *b;
-    int rc;
+    my_param *p;
 
     *why = NULL;
     if (i < 1 || (unsigned)i > s->nparams) {
@@ -1676,14 +1689,19 @@ static int my_bind(void *stmt, int i, const sc_value *v, const char **why)
         return SC_MISUSE;
     }
     b = &s->params[i - 1];
-    type = b->buffer_type;
-    buffer = b->buffer;
-    length = b->length;
-    rc = bind_value(b, &s->pdata[i - 1], v, why);
-    if (rc != SC_OK || b->buffer_type != type || b->buffer != buffer ||
-        b->length != length)
-        s->params_bound = false;
-    return rc;
+    p = &s->pdata[i - 1];
+    /* A plain integer (a key, a count's argument) where one was bound
+     * before: only its value changes, the bind stays as the library
+     * has it.  Dates, timestamps, numerics and stored forms take the
+     * whole way, with their checks. */
+    if (v->kind == SC_VAL_INT && b->buffer_type == MYSQL_TYPE_LONGLONG &&
+        b->buffer == &p->num.i && v->type != SC_TYPE_DATE &&
+        v->type != SC_TYPE_TIMESTAMP && v->type != SC_TYPE_NUMERIC &&
+        (v->col == NULL || v->col->format == SC_FMT_NATIVE)) {
+        p->num.i = v->i;
+        return SC_OK;
+    }
+    return bind_whole(s, b, p, v, why);
 }
 
 /* ---------------------------------------------------------------------
@@ -4302,11 +4320,17 @@ static int my_read_plan(sc_db *db, const sc__read_plan *plan, void *stmt,
     end = op + s->rplan_n;
     for (; op < end; op++) {
         col = op->c;
+        field = row + op->offset;
         if (col->is_null) {
-            sc__read_null(row, op->offset, op->has_offset, op->size);
+            /* most fields are 8 bytes: their zeroes in one store */
+            if (op->size == sizeof(int64_t)) {
+                memset(field, 0, sizeof(int64_t));
+                row[op->has_offset] = false;
+            } else {
+                sc__read_null(row, op->offset, op->has_offset, op->size);
+            }
             continue;
         }
-        field = row + op->offset;
         switch ((my_op_kind)op->kind) {
         case OP_UINT64:
             if (col->num.i < 0)
