@@ -1701,6 +1701,21 @@ static int my_bind(void *stmt, int i, const sc_value *v, const char **why)
         p->num.i = v->i;
         return SC_OK;
     }
+    /* Text where text was bound: the same type and length pointer, so
+     * the library's copy is stale only when the value moved. */
+    if (v->kind == SC_VAL_TEXT && b->buffer_type == MYSQL_TYPE_STRING &&
+        b->length == &p->length && v->type != SC_TYPE_DECIMAL &&
+        v->len <= ULONG_MAX &&
+        (v->col == NULL || v->col->format == SC_FMT_NATIVE)) {
+        const void *data = v->len > 0 ? v->p : "";
+
+        if (b->buffer != data)
+            s->params_bound = false;
+        b->buffer = (void *)data;
+        p->length = (unsigned long)v->len;
+        b->buffer_length = p->length;
+        return SC_OK;
+    }
     return bind_whole(s, b, p, v, why);
 }
 
@@ -4123,7 +4138,8 @@ static inline int32_t row_date(const MYSQL_TIME *t)
  * digits are exact in an int64 and read here; anything else is read as
  * sc__parse_scaled() reads it.
  */
-static int64_t decimal_scaled(const char *t, size_t n, unsigned scale)
+static inline int64_t decimal_scaled(const char *t, size_t n,
+                                     unsigned scale)
 {
     const unsigned char *p = (const unsigned char *)t, *end = p + n, *at;
     bool neg = p < end && *p == '-';
