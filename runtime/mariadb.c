@@ -1953,6 +1953,7 @@ static int fetch(my_stmt *s)
 static int execute(my_stmt *s)
 {
     my_ulonglong n;
+    unsigned nf;
     int rc;
 
     if (s->executed)
@@ -1972,10 +1973,10 @@ static int execute(my_stmt *s)
     n = mysql_stmt_affected_rows(s->st);
     s->c->changes = n == (my_ulonglong)-1 ? 0 : (int64_t)n;
     s->c->insert_id = (int64_t)mysql_stmt_insert_id(s->st);
-    if (mysql_stmt_field_count(s->st) == 0)
+    if ((nf = mysql_stmt_field_count(s->st)) == 0)
         return SC__DONE;
     s->has_result = true;
-    if (s->nfields != mysql_stmt_field_count(s->st)) {
+    if (s->nfields != nf) {
         set_error(s->c, SC_ERROR, SC_ERROR,
                   "the statement's result changed shape since it was "
                   "prepared");
@@ -1989,7 +1990,8 @@ static int execute(my_stmt *s)
      * with it (mysql_stmt_fetch() would then fill nothing in). */
     if (!s->st->bind_result_done)
         s->rebind = true;
-    return fetch(s);
+    /* from the wire: the reset before left no spilled rows */
+    return wire_fetch(s);
 }
 
 /* ---------------------------------------------------------------------
