@@ -1661,14 +1661,27 @@ static int bind_value(MYSQL_BIND *b, my_param *p, const sc_value *v,
     return SC_MISUSE;
 }
 
+/* my_bind() of v into parameter b of s, the whole way: the bind
+ * remade, and the library's copy marked stale when it moved. */
+SC__NOINLINE static int bind_whole(my_stmt *s, MYSQL_BIND *b, my_param *p,
+                                   const sc_value *v, const char **why)
+{
+    enum enum_field_types type = b->buffer_type;
+    const void *buffer = b->buffer;
+    const unsigned long *length = b->length;
+    int rc = bind_value(b, p, v, why);
+
+    if (rc != SC_OK || b->buffer_type != type || b->buffer != buffer ||
+        b->length != length)
+        s->params_bound = false;
+    return rc;
+}
+
 static int my_bind(void *stmt, int i, const sc_value *v, const char **why)
 {
     my_stmt *s = stmt;
-    enum enum_field_types type;
-    const void *buffer;
-    const unsigned long *length;
     MYSQL_BIND *b;
-    int rc;
+    my_param *p;
 
     *why = NULL;
     if (i < 1 || (unsigned)i > s->nparams) {
@@ -1676,14 +1689,34 @@ static int my_bind(void *stmt, int i, const sc_value *v, const char **why)
         return SC_MISUSE;
     }
     b = &s->params[i - 1];
-    type = b->buffer_type;
-    buffer = b->buffer;
-    length = b->length;
-    rc = bind_value(b, &s->pdata[i - 1], v, why);
-    if (rc != SC_OK || b->buffer_type != type || b->buffer != buffer ||
-        b->length != length)
-        s->params_bound = false;
-    return rc;
+    p = &s->pdata[i - 1];
+    /* A plain integer (a key, a count's argument) where one was bound
+     * before: only its value changes, the bind stays as the library
+     * has it.  Dates, timestamps, numerics and stored forms take the
+     * whole way, with their checks. */
+    if (v->kind == SC_VAL_INT && b->buffer_type == MYSQL_TYPE_LONGLONG &&
+        b->buffer == &p->num.i && v->type != SC_TYPE_DATE &&
+        v->type != SC_TYPE_TIMESTAMP && v->type != SC_TYPE_NUMERIC &&
+        (v->col == NULL || v->col->format == SC_FMT_NATIVE)) {
+        p->num.i = v->i;
+        return SC_OK;
+    }
+    /* Text where text was bound: the same type and length pointer, so
+     * the library's copy is stale only when the value moved. */
+    if (v->kind == SC_VAL_TEXT && b->buffer_type == MYSQL_TYPE_STRING &&
+        b->length == &p->length && v->type != SC_TYPE_DECIMAL &&
+        v->len <= ULONG_MAX &&
+        (v->col == NULL || v->col->format == SC_FMT_NATIVE)) {
+        const void *data = v->len > 0 ? v->p : "";
+
+        if (b->buffer != data)
+            s->params_bound = false;
+        b->buffer = (void *)data;
+        p->length = (unsigned long)v->len;
+        b->buffer_length = p->length;
+        return SC_OK;
+    }
+    return bind_whole(s, b, p, v, why);
 }
 
 /* ---------------------------------------------------------------------
@@ -1920,6 +1953,7 @@ static int fetch(my_stmt *s)
 static int execute(my_stmt *s)
 {
     my_ulonglong n;
+    unsigned nf;
     int rc;
 
     if (s->executed)
@@ -1939,10 +1973,10 @@ static int execute(my_stmt *s)
     n = mysql_stmt_affected_rows(s->st);
     s->c->changes = n == (my_ulonglong)-1 ? 0 : (int64_t)n;
     s->c->insert_id = (int64_t)mysql_stmt_insert_id(s->st);
-    if (mysql_stmt_field_count(s->st) == 0)
+    if ((nf = mysql_stmt_field_count(s->st)) == 0)
         return SC__DONE;
     s->has_result = true;
-    if (s->nfields != mysql_stmt_field_count(s->st)) {
+    if (s->nfields != nf) {
         set_error(s->c, SC_ERROR, SC_ERROR,
                   "the statement's result changed shape since it was "
                   "prepared");
@@ -1956,7 +1990,8 @@ static int execute(my_stmt *s)
      * with it (mysql_stmt_fetch() would then fill nothing in). */
     if (!s->st->bind_result_done)
         s->rebind = true;
-    return fetch(s);
+    /* from the wire: the reset before left no spilled rows */
+    return wire_fetch(s);
 }
 
 /* ---------------------------------------------------------------------
@@ -4107,7 +4142,8 @@ static inline int32_t row_date(const MYSQL_TIME *t)
  * digits are exact in an int64 and read here; anything else is read as
  * sc__parse_scaled() reads it.
  */
-static int64_t decimal_scaled(const char *t, size_t n, unsigned scale)
+static inline int64_t decimal_scaled(const char *t, size_t n,
+                                     unsigned scale)
 {
     const unsigned char *p = (const unsigned char *)t, *end = p + n, *at;
     bool neg = p < end && *p == '-';
@@ -4304,11 +4340,17 @@ static int my_read_plan(sc_db *db, const sc__read_plan *plan, void *stmt,
     end = op + s->rplan_n;
     for (; op < end; op++) {
         col = op->c;
+        field = row + op->offset;
         if (col->is_null) {
-            sc__read_null(row, op->offset, op->has_offset, op->size);
+            /* most fields are 8 bytes: their zeroes in one store */
+            if (op->size == sizeof(int64_t)) {
+                memset(field, 0, sizeof(int64_t));
+                row[op->has_offset] = false;
+            } else {
+                sc__read_null(row, op->offset, op->has_offset, op->size);
+            }
             continue;
         }
-        field = row + op->offset;
         switch ((my_op_kind)op->kind) {
         case OP_UINT64:
             if (col->num.i < 0)
