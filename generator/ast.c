@@ -76,17 +76,21 @@ void ast_pool_release(ast_ctx *ctx, ast_mark m)
         m.chunk->used = m.used;
 }
 
-/* size bytes of the pool, not cleared. */
-static char *pool_take(ast_ctx *ctx, size_t size)
+/* size bytes of the pool, not cleared, at a multiple of align (a power
+ * of two, at most that of max_align_t) from the chunk's start: nodes
+ * take the strictest alignment, text none, so that a short name costs
+ * its bytes and not sixteen. */
+static char *pool_take(ast_ctx *ctx, size_t size, size_t align)
 {
-    const size_t align = sizeof(max_align_t);
     struct ast_pool *p = ctx->pool;
+    size_t at = 0;
     char *mem;
 
-    size = (size + align - 1) / align * align;
     if (size == 0)
-        size = align;
-    if (p == NULL || p->cap - p->used < size) {
+        size = 1;
+    if (p != NULL)
+        at = (p->used + align - 1) & ~(align - 1);
+    if (p == NULL || at > p->cap || p->cap - at < size) {
         if (size > POOL_CHUNK / 4 && p != NULL) {
             /* Keep the current chunk in front: it still has room. */
             p->next = pool_chunk(size, p->next);
@@ -95,15 +99,16 @@ static char *pool_take(ast_ctx *ctx, size_t size)
             p = pool_chunk(size > POOL_CHUNK ? size : POOL_CHUNK, p);
             ctx->pool = p;
         }
+        at = 0;
     }
-    mem = (char *)p->data + p->used;
-    p->used += size;
+    mem = (char *)p->data + at;
+    p->used = at + size;
     return mem;
 }
 
 void *ast_alloc(ast_ctx *ctx, size_t size)
 {
-    char *mem = pool_take(ctx, size);
+    char *mem = pool_take(ctx, size, sizeof(max_align_t));
 
     memset(mem, 0, size ? size : 1);
     return mem;
@@ -111,7 +116,7 @@ void *ast_alloc(ast_ctx *ctx, size_t size)
 
 char *ast_alloc_chars(ast_ctx *ctx, size_t n)
 {
-    char *d = pool_take(ctx, n + 1);
+    char *d = pool_take(ctx, n + 1, 1);
 
     d[n] = '\0';
     return d;
@@ -120,7 +125,7 @@ char *ast_alloc_chars(ast_ctx *ctx, size_t n)
 char *ast_strndup(ast_ctx *ctx, const char *s, size_t n)
 {
     /* Every byte is written below: no need to clear them first. */
-    char *d = pool_take(ctx, n + 1);
+    char *d = pool_take(ctx, n + 1, 1);
 
     memcpy(d, s, n);
     d[n] = '\0';
