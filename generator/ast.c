@@ -76,39 +76,45 @@ void ast_pool_release(ast_ctx *ctx, ast_mark m)
         m.chunk->used = m.used;
 }
 
-/* size bytes of the pool, not cleared, at a multiple of align (a power
- * of two, at most that of max_align_t) from the chunk's start: nodes
- * take the strictest alignment, text none, so that a short name costs
- * its bytes and not sixteen. */
+/* A new chunk for size bytes, which the one in front has no room for;
+ * returns the start of the bytes. */
+static char *pool_grow(ast_ctx *ctx, size_t size)
+{
+    struct ast_pool *p = ctx->pool;
+
+    if (size > POOL_CHUNK / 4 && p != NULL) {
+        /* Keep the current chunk in front: it still has room. */
+        p->next = pool_chunk(size, p->next);
+        p = p->next;
+    } else {
+        p = pool_chunk(size > POOL_CHUNK ? size : POOL_CHUNK, p);
+        ctx->pool = p;
+    }
+    p->used = size;
+    return (char *)p->data;
+}
+
+/* size bytes of the pool (size > 0), not cleared, at a multiple of align
+ * (1, or that of max_align_t) from the chunk's start: nodes take the
+ * strictest alignment, text none, so that a short name costs its bytes
+ * and not sixteen. */
 static char *pool_take(ast_ctx *ctx, size_t size, size_t align)
 {
     struct ast_pool *p = ctx->pool;
-    size_t at = 0;
-    char *mem;
+    size_t at;
 
-    if (size == 0)
-        size = 1;
-    if (p != NULL)
-        at = (p->used + align - 1) & ~(align - 1);
-    if (p == NULL || at > p->cap || p->cap - at < size) {
-        if (size > POOL_CHUNK / 4 && p != NULL) {
-            /* Keep the current chunk in front: it still has room. */
-            p->next = pool_chunk(size, p->next);
-            p = p->next;
-        } else {
-            p = pool_chunk(size > POOL_CHUNK ? size : POOL_CHUNK, p);
-            ctx->pool = p;
-        }
-        at = 0;
-    }
-    mem = (char *)p->data + at;
+    if (p == NULL)
+        return pool_grow(ctx, size);
+    at = (p->used + align - 1) & ~(align - 1);
+    if (at + size > p->cap)
+        return pool_grow(ctx, size);
     p->used = at + size;
-    return mem;
+    return (char *)p->data + at;
 }
 
 void *ast_alloc(ast_ctx *ctx, size_t size)
 {
-    char *mem = pool_take(ctx, size, sizeof(max_align_t));
+    char *mem = pool_take(ctx, size ? size : 1, sizeof(max_align_t));
 
     memset(mem, 0, size ? size : 1);
     return mem;
