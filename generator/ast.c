@@ -76,34 +76,45 @@ void ast_pool_release(ast_ctx *ctx, ast_mark m)
         m.chunk->used = m.used;
 }
 
-/* size bytes of the pool, not cleared. */
-static char *pool_take(ast_ctx *ctx, size_t size)
+/* A new chunk for size bytes, which the one in front has no room for;
+ * returns the start of the bytes. */
+static char *pool_grow(ast_ctx *ctx, size_t size)
 {
-    const size_t align = sizeof(max_align_t);
     struct ast_pool *p = ctx->pool;
-    char *mem;
 
-    size = (size + align - 1) / align * align;
-    if (size == 0)
-        size = align;
-    if (p == NULL || p->cap - p->used < size) {
-        if (size > POOL_CHUNK / 4 && p != NULL) {
-            /* Keep the current chunk in front: it still has room. */
-            p->next = pool_chunk(size, p->next);
-            p = p->next;
-        } else {
-            p = pool_chunk(size > POOL_CHUNK ? size : POOL_CHUNK, p);
-            ctx->pool = p;
-        }
+    if (size > POOL_CHUNK / 4 && p != NULL) {
+        /* Keep the current chunk in front: it still has room. */
+        p->next = pool_chunk(size, p->next);
+        p = p->next;
+    } else {
+        p = pool_chunk(size > POOL_CHUNK ? size : POOL_CHUNK, p);
+        ctx->pool = p;
     }
-    mem = (char *)p->data + p->used;
-    p->used += size;
-    return mem;
+    p->used = size;
+    return (char *)p->data;
+}
+
+/* size bytes of the pool (size > 0), not cleared, at a multiple of align
+ * (1, or that of max_align_t) from the chunk's start: nodes take the
+ * strictest alignment, text none, so that a short name costs its bytes
+ * and not sixteen. */
+static char *pool_take(ast_ctx *ctx, size_t size, size_t align)
+{
+    struct ast_pool *p = ctx->pool;
+    size_t at;
+
+    if (p == NULL)
+        return pool_grow(ctx, size);
+    at = (p->used + align - 1) & ~(align - 1);
+    if (at + size > p->cap)
+        return pool_grow(ctx, size);
+    p->used = at + size;
+    return (char *)p->data + at;
 }
 
 void *ast_alloc(ast_ctx *ctx, size_t size)
 {
-    char *mem = pool_take(ctx, size);
+    char *mem = pool_take(ctx, size ? size : 1, sizeof(max_align_t));
 
     memset(mem, 0, size ? size : 1);
     return mem;
@@ -111,7 +122,7 @@ void *ast_alloc(ast_ctx *ctx, size_t size)
 
 char *ast_alloc_chars(ast_ctx *ctx, size_t n)
 {
-    char *d = pool_take(ctx, n + 1);
+    char *d = pool_take(ctx, n + 1, 1);
 
     d[n] = '\0';
     return d;
@@ -120,7 +131,7 @@ char *ast_alloc_chars(ast_ctx *ctx, size_t n)
 char *ast_strndup(ast_ctx *ctx, const char *s, size_t n)
 {
     /* Every byte is written below: no need to clear them first. */
-    char *d = pool_take(ctx, n + 1);
+    char *d = pool_take(ctx, n + 1, 1);
 
     memcpy(d, s, n);
     d[n] = '\0';

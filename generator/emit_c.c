@@ -387,19 +387,24 @@ static declared_name *name_at(size_t i)
     return &declared.blocks[i / NAME_BLOCK][i % NAME_BLOCK];
 }
 
+/* A new chunk for n bytes, the last having no room for them. */
+static void arena_grow(size_t n)
+{
+    declared.chunks = mem_realloc(declared.chunks,
+                                  sizeof *declared.chunks *
+                                      (declared.nchunks + 1));
+    declared.chunks[declared.nchunks++] =
+        mem_alloc(n > TEXT_CHUNK ? n : TEXT_CHUNK);
+    declared.chunk_used = 0;
+}
+
 /* A copy of s and its NUL (n bytes in all) in the chunks. */
-static const char *arena_put(const char *s, size_t n)
+static inline const char *arena_put(const char *s, size_t n)
 {
     char *p;
 
-    if (declared.nchunks == 0 || declared.chunk_used + n > TEXT_CHUNK) {
-        declared.chunks = mem_realloc(declared.chunks,
-                                      sizeof *declared.chunks *
-                                          (declared.nchunks + 1));
-        declared.chunks[declared.nchunks++] =
-            mem_alloc(n > TEXT_CHUNK ? n : TEXT_CHUNK);
-        declared.chunk_used = 0;
-    }
+    if (declared.nchunks == 0 || declared.chunk_used + n > TEXT_CHUNK)
+        arena_grow(n);
     p = declared.chunks[declared.nchunks - 1] + declared.chunk_used;
     declared.chunk_used += n;
     return memcpy(p, s, n);
