@@ -2592,31 +2592,37 @@ static int stream_alive(sc_query *q)
 
 /* Streams the rows of a started statement to fn.  Where the rows are
  * read through a plan, it is looked up once, and a whole plan writes
- * every field of each row, which is then not zeroed first. */
+ * every field of each row, which is then not zeroed first.  The
+ * backend's hooks are read once: a row function cannot change them. */
 static int each_row(sc_query *q, run *x, sc_row_fn fn, void *ctx)
 {
     sc_db *db = q->db;
     const sc_table_desc *t = q->t;
+    const sc_backend *be = db->be;
     const sc__read_plan *plan = sc__row_plan(db, t);
     bool zero = plan == NULL || !plan->whole;
     void *row = sc__malloc(t->row_size);
+    void *stmt = x->stmt;
     int rc = row != NULL ? SC__ROW : sc__nomem(db);
-    bool stop = false;
 
     if (row != NULL)
         memset(row, 0, t->row_size);
     while (rc == SC__ROW) {
         if (zero)
             memset(row, 0, t->row_size);
-        rc = plan != NULL ? db->be->read_plan(db, plan, x->stmt, NULL, row)
-                          : sc__read_row(db, t, x->stmt, NULL, row);
-        if (rc == SC_OK) {
-            stop = fn(ctx, row) != 0;
-            if (db->be->txn_aborted != NULL) /* else it cannot be */
-                rc = stream_alive(q);
+        rc = plan != NULL ? be->read_plan(db, plan, stmt, NULL, row)
+                          : sc__read_row(db, t, stmt, NULL, row);
+        if (rc != SC_OK)
+            break;
+        if (fn(ctx, row) != 0) {
+            rc = be->txn_aborted != NULL ? stream_alive(q) : SC_OK;
+            break;
         }
-        if (rc == SC_OK)
-            rc = stop ? SC__DONE : next(q, x, OP_NONE);
+        if (be->txn_aborted != NULL && (rc = stream_alive(q)) != SC_OK)
+            break;
+        rc = be->step(stmt);
+        if (rc != SC__ROW && rc != SC__DONE)
+            rc = sc__fail_stmt(db, stmt, t, OP_NONE, NULL);
     }
     sc__free(row);
     return rc == SC__DONE ? SC_OK : rc;
