@@ -252,13 +252,10 @@ static batch_op insert_batch(const sc_table_desc *t, size_t n,
                              unsigned *dflt)
 {
     batch_op b = {OP_INSERT, 0, sc__batch_now(t), n, dflt, 0};
-    const sc_default *d;
     unsigned i;
 
     for (i = 0; i < t->ncols; i++) {
-        d = &t->cols[i].dflt;
-        if ((int)i != t->autoinc &&
-            (d->kind == SC_DEFAULT_VALUE || d->kind == SC_DEFAULT_NOW))
+        if ((int)i != t->autoinc && sc__insert_default(&t->cols[i]))
             dflt[b.nupd++] = i;
     }
     return b;

@@ -544,14 +544,17 @@ void sc__set_int_field(const sc_column_desc *c, void *row, int64_t i);
 void sc__write_default(const sc_column_desc *c, void *row,
                        const sc_value *v);
 bool sc__holds_value(const sc_column_desc *c, const void *row);
-/* Whether column c of row takes its default on insert.  Inline: asked of
- * every column of every insert, most of which have no default. */
+/* Whether column c has a default an insert gives it when it holds no
+ * value (a literal or now), and whether it takes it in row.  Inline:
+ * asked of every column of every insert, most of which have none. */
+static inline bool sc__insert_default(const sc_column_desc *c)
+{
+    return c->dflt.kind == SC_DEFAULT_VALUE || c->dflt.kind == SC_DEFAULT_NOW;
+}
 static inline bool sc__takes_default(const sc_column_desc *c,
                                      const void *row)
 {
-    return (c->dflt.kind == SC_DEFAULT_VALUE ||
-            c->dflt.kind == SC_DEFAULT_NOW) &&
-           !sc__holds_value(c, row);
+    return sc__insert_default(c) && !sc__holds_value(c, row);
 }
 /* Stores v when it needs no range check and no copy: a 64-bit integer,
  * or text left in the statement's memory (a NULL).  Streaming reads every

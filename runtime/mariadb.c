@@ -3098,8 +3098,7 @@ static bool ins_params(const my_stmt *s, const sc_table_desc *t,
         ip[k].offset = c->offset;
         ip[k].has = (c->flags & SC_COL_HASFLAG) != 0;
         ip[k].has_offset = ip[k].has ? c->has_offset : 0;
-        ip[k].dflt = c->dflt.kind == SC_DEFAULT_VALUE ||
-                     c->dflt.kind == SC_DEFAULT_NOW;
+        ip[k].dflt = sc__insert_default(c);
         ip[k].at = *data;
         switch (c->type) {
         case SC_TYPE_INT64:

@@ -2949,8 +2949,7 @@ static bool ins_params(const pg_stmt *s, const sc_table_desc *t,
             return false;
         }
         ip[k].c = c;
-        ip[k].dflt = c->dflt.kind == SC_DEFAULT_VALUE ||
-                     c->dflt.kind == SC_DEFAULT_NOW;
+        ip[k].dflt = sc__insert_default(c);
         k++;
     }
     return k == s->nparams;
