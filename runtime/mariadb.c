@@ -2999,6 +2999,36 @@ static size_t my_pipeline_done(void *stmt, size_t n)
     return k;
 }
 
+/* Makes room in p's binds for rows more executions of np parameters. */
+static bool binds_room(my_pipe *p, size_t np, size_t rows)
+{
+    size_t cap = p->bcap > 0 ? p->bcap : 256;
+    MYSQL_BIND *b;
+
+    if (p->bcap - p->nbinds >= np * rows)
+        return true;
+    while (cap - p->nbinds < np * rows)
+        cap *= 2;
+    if ((b = sc__realloc(p->binds, cap * sizeof *b)) == NULL)
+        return false;
+    p->binds = b;
+    p->bcap = cap;
+    return true;
+}
+
+/* Gives queued execution e its piece of p's slab, lens bytes of lengths
+ * then size bytes of values (lens a multiple of 8), and its binds at the
+ * end of p's; false when out of memory. */
+static bool queued_piece(my_pipe *p, my_queued *e, size_t lens, size_t size)
+{
+    e->lengths = slab_take(p, lens + size, &e->slab);
+    if (e->lengths == NULL)
+        return false;
+    e->data = (char *)e->lengths + lens;
+    e->pb = p->nbinds;
+    return true;
+}
+
 /* Queues stmt with a copy of the values bound now. */
 static int my_pipeline_send(void *stmt)
 {
@@ -3014,26 +3044,15 @@ static int my_pipeline_send(void *stmt)
         return nomem(s->c);
     if (rows_bound(s))
         return send_rows(s, p, e);
-    if (p->bcap - p->nbinds < np) {
-        size_t cap = p->bcap > 0 ? p->bcap : 256;
-
-        while (cap - p->nbinds < np)
-            cap *= 2;
-        if ((b = sc__realloc(p->binds, cap * sizeof *b)) == NULL)
-            return nomem(s->c);
-        p->binds = b;
-        p->bcap = cap;
-    }
+    if (!binds_room(p, np, 1))
+        return nomem(s->c);
     for (i = 0; i < np; i++)
-        total += (bound_size(&s->params[i]) + 7) / 8 * 8;
+        total += round8(bound_size(&s->params[i]));
     /* one piece: the lengths, then the values, each part starting on a
      * multiple of 8 bytes */
-    lens = (np * sizeof *e->lengths + 7) / 8 * 8;
-    e->lengths = slab_take(p, lens + total, &e->slab);
-    if (e->lengths == NULL)
+    lens = round8(np * sizeof *e->lengths);
+    if (!queued_piece(p, e, lens, total))
         return nomem(s->c);
-    e->data = (char *)e->lengths + lens;
-    e->pb = p->nbinds;
     b = p->binds + p->nbinds;
     for (i = 0; i < np; i++) {
         k = bound_size(&s->params[i]);
@@ -3044,7 +3063,7 @@ static int my_pipeline_send(void *stmt)
         e->lengths[i] = (unsigned long)k;
         if (s->params[i].length != NULL)
             b[i].length = &e->lengths[i];
-        at += (k + 7) / 8 * 8;
+        at += round8(k);
     }
     p->nbinds += np;
     e->bytes = total;
@@ -3232,23 +3251,6 @@ static bool ins_put(MYSQL_BIND *b, const ins_param *p, const char *row,
     return true;
 }
 
-/* Makes room in p's binds for rows more executions of np parameters. */
-static bool binds_room(my_pipe *p, size_t np, size_t rows)
-{
-    size_t cap = p->bcap > 0 ? p->bcap : 256;
-    MYSQL_BIND *b;
-
-    if (p->bcap - p->nbinds >= np * rows)
-        return true;
-    while (cap - p->nbinds < np * rows)
-        cap *= 2;
-    if ((b = sc__realloc(p->binds, cap * sizeof *b)) == NULL)
-        return false;
-    p->binds = b;
-    p->bcap = cap;
-    return true;
-}
-
 /*
  * Queues executions of the INSERT stmt of t for rows[0..n) (size bytes
  * apart), each with the values of its row's columns but the
@@ -3282,11 +3284,8 @@ static int my_pipeline_send_inserts(void *stmt, const sc_table_desc *t,
     for (k = 0; k < n; k++, row += size) {
         if ((e = pipe_push(p, s)) == NULL)
             return nomem(s->c);
-        e->lengths = slab_take(p, lens + data, &e->slab);
-        if (e->lengths == NULL)
+        if (!queued_piece(p, e, lens, data))
             return nomem(s->c);
-        e->data = (char *)e->lengths + lens;
-        e->pb = p->nbinds;
         b = p->binds + p->nbinds;
         memset(b, 0, np * sizeof *b);
         for (i = 0, bytes = 0; i < np; i++) {
